@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * The only place that reads process.env. Everything else receives an `Env`.
+ * A bad value stops start-up with one line naming the variable (see `EnvError`).
+ */
+const port = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+    message: 'must be a postgresql:// URL, e.g. postgresql://postgres@127.0.0.1:5432/switchyard',
+  });
+
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\//.test(v) && URL.canParse(v), { message: 'must be a redis:// URL' });
+
+const bytes = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(b|kb|kib|mb|mib)?$/i, 'must be a size such as 1048576, 512kb or 4mb')
+    .transform((v) => {
+      const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(v.trim())!;
+      const unit = (m[2] ?? '').toLowerCase();
+      const mult = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+      return Math.floor(Number(m[1]) * mult);
+    })
+    .refine((n) => n >= 1024 && n <= max, `must be between 1 KiB and ${max / 1024 / 1024} MiB`);
+
+const ms = z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1).max(3_600_000);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: port.default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: postgresUrl.optional(),
+  REDIS_URL: redisUrl.optional(),
+  SWITCHYARD_DATA_DIR: z.string().min(1).default('./.data'),
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes, base64-encoded' })
+    .optional(),
+  ADMIN_EMAIL: z.string().email('must be an email address').default('admin@localhost'),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  GATEWAY_MASTER_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  BODY_LIMIT: bytes(20 * 1024 * 1024).default(1024 * 1024),
+  UPSTREAM_CONNECT_TIMEOUT_MS: ms.default(10_000),
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: ms.default(60_000),
+  UPSTREAM_IDLE_TIMEOUT_MS: ms.default(60_000),
+  UPSTREAM_TOTAL_TIMEOUT_MS: ms.default(600_000),
+  USAGE_FLUSH_INTERVAL_MS: ms.default(1000),
+  USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  TRUST_PROXY: bool.default(false),
+  SERVE_WEB: bool.default(true),
+  WEB_DIST_DIR: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly variable: string, readonly reason: string) {
+    super(`Invalid environment variable ${variable}: ${reason}`);
+  }
+}
+
+/** Parse an environment (process.env by default). Empty strings count as unset. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = source[key];
+    if (v !== undefined && v !== '') cleaned[key] = v;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new EnvError(variable, issue.message);
+  }
+  return parsed.data;
+}
+
+/** The whole process environment, for resolving `_env` references in provider auth settings at call time. */
+export function processEnvironment(): Record<string, string | undefined> {
+  return process.env;
+}

@@ -1,0 +1,60 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One Prometheus registry per app instance (tests create several apps in one process). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
+  const httpAdmin = new Histogram({
+    name: 'switchyard_admin_request_duration_seconds',
+    help: 'Admin API and static request duration',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const proxyRequests = new Counter({
+    name: 'switchyard_proxy_requests_total',
+    help: 'Proxy requests by endpoint, provider, model and status',
+    labelNames: ['endpoint', 'provider', 'model', 'status'] as const,
+    registers: [registry],
+  });
+  const proxyLatency = new Histogram({
+    name: 'switchyard_proxy_latency_seconds',
+    help: 'Total proxy request latency',
+    labelNames: ['endpoint', 'provider'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const proxyTtft = new Histogram({
+    name: 'switchyard_proxy_ttft_seconds',
+    help: 'Time to first token (first byte of the upstream body) for proxy requests',
+    labelNames: ['endpoint', 'provider'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'switchyard_tokens_total',
+    help: 'Tokens by direction',
+    labelNames: ['provider', 'model', 'direction'] as const,
+    registers: [registry],
+  });
+  const cost = new Counter({
+    name: 'switchyard_cost_usd_total',
+    help: 'Cost in USD',
+    labelNames: ['provider', 'model'] as const,
+    registers: [registry],
+  });
+  const retries = new Counter({ name: 'switchyard_retries_total', help: 'Same-target retries', labelNames: ['provider'] as const, registers: [registry] });
+  const fallbacks = new Counter({ name: 'switchyard_fallbacks_total', help: 'Fallbacks to the next attempt', labelNames: ['from_provider', 'reason'] as const, registers: [registry] });
+  const skips = new Counter({ name: 'switchyard_route_skips_total', help: 'Candidates skipped by reason', labelNames: ['reason'] as const, registers: [registry] });
+  const circuitOpen = new Gauge({ name: 'switchyard_circuit_open', help: '1 when the provider x model circuit is open', labelNames: ['provider', 'model'] as const, registers: [registry] });
+  const usageQueueDepth = new Gauge({ name: 'switchyard_usage_queue_depth', help: 'Usage records waiting to be written', registers: [registry] });
+  const usageDropped = new Counter({ name: 'switchyard_usage_dropped_total', help: 'Usage records dropped because the buffer bound was hit', registers: [registry] });
+  const usageWritten = new Counter({ name: 'switchyard_usage_written_total', help: 'Usage records written to the database', registers: [registry] });
+  const stateStoreFailOpen = new Counter({ name: 'switchyard_state_store_fail_open_total', help: 'Shared state store unavailable: decisions taken on local state', registers: [registry] });
+  return {
+    registry, httpAdmin, proxyRequests, proxyLatency, proxyTtft, tokens, cost, retries, fallbacks, skips,
+    circuitOpen, usageQueueDepth, usageDropped, usageWritten, stateStoreFailOpen,
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

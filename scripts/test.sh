@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, typecheck, build, unit tests, the API suite on embedded PGlite AND on the real
+# PostgreSQL, and the browser tests in Debian's Chromium. Ends with one "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RESULTS=.test-results
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+export CI="${CI:-}"
+PG_ADMIN_URL="${SWITCHYARD_TEST_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+export SWITCHYARD_TEST_PG_URL="$PG_ADMIN_URL"
+export REDIS_TEST_URL="${REDIS_TEST_URL:-redis://127.0.0.1:6379}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "lint and typecheck"
+pnpm exec turbo run lint typecheck --output-logs=errors-only
+
+step "build"
+pnpm exec turbo run build --output-logs=errors-only
+
+vitest_json() { echo "--reporter=default --reporter=json --outputFile.json=$PWD/$RESULTS/$1.json"; }
+
+step "unit tests: @switchyard/core"
+pnpm --filter @switchyard/core exec vitest run $(vitest_json core)
+
+step "unit tests: @switchyard/web"
+pnpm --filter @switchyard/web exec vitest run $(vitest_json web)
+
+step "API tests on embedded PGlite"
+SWITCHYARD_TEST_DB=pglite pnpm --filter @switchyard/api exec vitest run $(vitest_json api-pglite)
+
+step "API tests on PostgreSQL ($PG_ADMIN_URL)"
+if ! node -e "const pg=require('./prisma/node_modules/pg');const c=new pg.Client(process.argv[1]);c.connect().then(()=>c.end()).catch(e=>{console.error(e.message);process.exit(1)})" "$PG_ADMIN_URL"; then
+  echo "PostgreSQL is not reachable at $PG_ADMIN_URL: the suite must run on it too (set SWITCHYARD_TEST_PG_URL)." >&2
+  exit 1
+fi
+SWITCHYARD_TEST_DB=postgres pnpm --filter @switchyard/api exec vitest run $(vitest_json api-postgres)
+
+step "browser tests (Playwright, Debian Chromium)"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null
+  else
+    echo "Chromium is missing: apt-get install -y chromium (as root)." >&2
+    exit 1
+  fi
+fi
+PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/$RESULTS/e2e.json" pnpm --filter @switchyard/e2e exec playwright test --reporter=list,json
+
+node scripts/summarize-tests.mjs "$RESULTS"
