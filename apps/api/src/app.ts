@@ -1,0 +1,138 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Env } from './config/env.js';
+import type { Database } from './db/client.js';
+import { spaRouter, resolveWebDist } from './http/static.js';
+import { AppError, errorBody } from './lib/errors.js';
+import type { Logger } from './lib/logger.js';
+import { createMetrics, type Metrics } from './lib/metrics.js';
+import type { SecretBox } from './lib/secrets.js';
+import { sessionMiddleware } from './modules/auth/auth.middleware.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { systemRoutes } from './modules/system/system.routes.js';
+import { isProxyPath, notYetProxy } from './proxy/placeholder.js';
+import type { AppContext } from './context.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { mountIdentityModules } from './modules/identity.mount.js';
+import { mountLlmModules } from './modules/llm.mount.js';
+import { mountUsageModules } from './modules/usage.mount.js';
+
+export interface AppDeps {
+  env: Env;
+  db: Database;
+  logger: Logger;
+  secrets: SecretBox;
+  now?: () => number;
+  /** Environment for `_env` references (defaults to an empty one in tests). */
+  processEnv?: Record<string, string | undefined>;
+}
+
+export interface App {
+  ctx: AppContext;
+  /** The node:http request listener: proxy routes first (lean path), everything else through Express. */
+  handle: (req: IncomingMessage, res: ServerResponse) => void;
+  express: Express;
+  metrics: Metrics;
+  auth: AuthService;
+  /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
+  close: () => Promise<void>;
+}
+
+export function createApp(deps: AppDeps): App {
+  const { env, db, logger } = deps;
+  const metrics = createMetrics();
+  const auth = new AuthService(db.prisma, { sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000, now: deps.now });
+  const configListeners: Array<(what: string) => void> = [];
+  const ctx: AppContext = {
+    env,
+    db,
+    prisma: db.prisma,
+    logger,
+    secrets: deps.secrets,
+    metrics,
+    audit: new AuditService(db.prisma),
+    now: deps.now ?? Date.now,
+    processEnv: deps.processEnv ?? {},
+    configChanged: (what) => {
+      for (const l of configListeners) l(what);
+    },
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', env.TRUST_PROXY);
+  app.set('etag', false);
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/api/') ? 'unmatched' : 'static';
+      metrics.httpAdmin.observe(
+        { method: req.method, route, status: String(res.statusCode) },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    });
+    next();
+  });
+
+  app.use(systemRoutes({ db, metrics }));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '2mb' }));
+  api.use(sessionMiddleware(auth));
+  api.use('/auth', authRoutes(auth, { secureCookies: false }));
+  mountIdentityModules(api, ctx);
+  mountLlmModules(api, ctx);
+  mountUsageModules(api, ctx);
+  api.use((req, _res, next) => next(new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`)));
+  app.use('/api/v1', api);
+
+  if (env.SERVE_WEB) app.use(spaRouter(resolveWebDist(env.WEB_DIST_DIR)));
+  app.use((req, _res, next) => next(new AppError(404, 'not_found', `No route ${req.method} ${req.path}.`)));
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    let appErr: AppError;
+    if (err instanceof AppError) appErr = err;
+    else if (isBodyParserError(err)) {
+      appErr =
+        err.type === 'entity.too.large'
+          ? new AppError(413, 'payload_too_large', 'The request body is larger than allowed.')
+          : new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+    } else if (isPrismaKnown(err) && err.code === 'P2002') {
+      appErr = AppError.conflict('A record with the same unique value already exists.', { fields: err.meta?.target });
+    } else if (isPrismaKnown(err) && err.code === 'P2025') {
+      appErr = AppError.notFound('Record');
+    } else {
+      logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
+      appErr = new AppError(500, 'internal_error', 'Something went wrong on our side.');
+    }
+    if (res.headersSent) return res.end();
+    for (const [k, v] of Object.entries(appErr.headers ?? {})) res.setHeader(k, v);
+    res.status(appErr.status).json(errorBody(appErr));
+  };
+  app.use(onError);
+
+  const proxy = notYetProxy();
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (isProxyPath(req.url ?? '/')) return proxy(req, res);
+    app(req, res);
+  };
+
+  return {
+    ctx,
+    handle,
+    express: app,
+    metrics,
+    auth,
+    close: async () => {},
+  };
+}
+
+function isBodyParserError(err: unknown): err is { type: string; status: number } {
+  return typeof err === 'object' && err !== null && 'type' in err && typeof (err as { type: unknown }).type === 'string' && 'status' in err;
+}
+
+function isPrismaKnown(err: unknown): err is { code: string; meta?: { target?: unknown } } {
+  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'PrismaClientKnownRequestError';
+}

@@ -1,0 +1,56 @@
+import type { Prisma, PrismaClient } from '@switchyard/prisma';
+
+const SECRET_FIELD = /(key|secret|token|password|hash|credential)/i;
+const ALLOWED_SECRETISH = new Set(['apiKeyLast4', 'last4', 'prefix', 'keyPrefix', 'gatewayKeyId', 'tokensIn', 'tokensOut', 'tokensCached', 'maxTokens']);
+
+/** A copy safe to store or show: any secret-looking field becomes "[redacted]" (last-4 fields are kept). */
+export function maskSecrets(value: unknown, depth = 0): unknown {
+  if (value === null || value === undefined || depth > 8) return value ?? null;
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, depth + 1));
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'object') {
+    if ('toFixed' in value && typeof (value as { toString: () => string }).toString === 'function' && value.constructor?.name === 'Decimal') {
+      return (value as { toString: () => string }).toString();
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (SECRET_FIELD.test(k) && !ALLOWED_SECRETISH.has(k) && typeof v !== 'boolean' && typeof v !== 'number') {
+        out[k] = v === null || v === undefined ? null : '[redacted]';
+      } else out[k] = maskSecrets(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+export interface AuditEntry {
+  actor: { id: string; email: string } | null;
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  ip?: string | null;
+}
+
+/** Every mutation through the admin API is recorded here: who, when, what, before/after with secrets masked. */
+export class AuditService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async record(entry: AuditEntry, tx?: Prisma.TransactionClient): Promise<void> {
+    const client = tx ?? this.prisma;
+    await client.auditLog.create({
+      data: {
+        actorUserId: entry.actor?.id ?? null,
+        actorEmail: entry.actor?.email ?? null,
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: entry.entityId ?? null,
+        before: (entry.before === undefined ? undefined : (maskSecrets(entry.before) as Prisma.InputJsonValue)) ?? undefined,
+        after: (entry.after === undefined ? undefined : (maskSecrets(entry.after) as Prisma.InputJsonValue)) ?? undefined,
+        ip: entry.ip ?? null,
+      },
+    });
+  }
+}

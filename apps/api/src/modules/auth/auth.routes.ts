@@ -1,0 +1,77 @@
+import { stringifySetCookie } from 'cookie';
+import { Router } from 'express';
+import { parseBody, route } from '../../http/async.js';
+import { AppError } from '../../lib/errors.js';
+import { changePasswordBody, loginBody } from './auth.schemas.js';
+import { SESSION_COOKIE, currentAuth, readCredentials, requirePermission } from './auth.middleware.js';
+import type { AuthService } from './auth.service.js';
+import { permissionsOf } from './permissions.js';
+
+export function authRoutes(auth: AuthService, opts: { secureCookies: boolean }): Router {
+  const r = Router();
+
+  r.post(
+    '/login',
+    route(async (req, res) => {
+      const body = parseBody(loginBody, req.body);
+      const result = await auth.login(body.email, body.password, {
+        ip: req.ip ?? 'unknown',
+        userAgent: req.get('user-agent'),
+      });
+      res.setHeader(
+        'set-cookie',
+        stringifySetCookie({
+          name: SESSION_COOKIE,
+          value: result.token,
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: opts.secureCookies,
+          path: '/',
+          expires: result.expiresAt,
+        }),
+      );
+      res.json({
+        token: result.token,
+        csrfToken: result.csrfToken,
+        expiresAt: result.expiresAt.toISOString(),
+        user: result.user,
+        permissions: permissionsOf(result.user.role),
+      });
+    }),
+  );
+
+  r.get(
+    '/me',
+    requirePermission('self:read'),
+    route(async (_req, res) => {
+      const s = currentAuth(res);
+      res.json({ user: s.user, csrfToken: s.csrfToken, permissions: permissionsOf(s.user.role) });
+    }),
+  );
+
+  r.post(
+    '/logout',
+    route(async (req, res) => {
+      const creds = readCredentials(req);
+      if (creds) await auth.logout(creds.token);
+      res.setHeader('set-cookie', stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0 }));
+      res.status(204).end();
+    }),
+  );
+
+  r.post(
+    '/password',
+    requirePermission('self:write'),
+    route(async (req, res) => {
+      const s = currentAuth(res);
+      const body = parseBody(changePasswordBody, req.body);
+      if (body.newPassword === body.currentPassword) {
+        throw AppError.validation('newPassword: must differ from the current password');
+      }
+      await auth.changePassword(s.user.id, body.currentPassword, body.newPassword, s.sessionId);
+      res.status(204).end();
+    }),
+  );
+
+  return r;
+}

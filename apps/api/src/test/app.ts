@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { createApp, type App } from '../app.js';
+import { loadEnv } from '../config/env.js';
+import { createLogger } from '../lib/logger.js';
+import { hashPassword } from '../lib/password.js';
+import { SecretBox } from '../lib/secrets.js';
+import type { Role } from '../modules/auth/permissions.js';
+import { seedDatabase } from '../seed/seed.js';
+import { createTestDatabase } from './db.js';
+
+export const TEST_ADMIN = { email: 'admin@localhost', password: 'test-admin-password-123' };
+
+export interface TestApp {
+  app: App;
+  http: ReturnType<typeof request>;
+  /** A bearer token for a new (or the seeded) user of that role. */
+  tokenFor: (role: Role | 'seed_admin', email?: string) => Promise<string>;
+  createUser: (role: Role, email?: string) => Promise<{ id: string; email: string; password: string }>;
+  close: () => Promise<void>;
+}
+
+/**
+ * A real app on a real database (PGlite or PostgreSQL per SWITCHYARD_TEST_DB), seeded like a first start.
+ * `env` overrides take the same names as the process environment.
+ */
+export async function createTestApp(opts: { env?: Record<string, string>; processEnv?: Record<string, string | undefined>; now?: () => number } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  await seedDatabase(db.prisma, { adminEmail: TEST_ADMIN.email, adminPassword: TEST_ADMIN.password, env: opts.processEnv ?? {} });
+  const env = loadEnv({ LOG_LEVEL: 'silent', SERVE_WEB: 'false', ...opts.env });
+  const app = createApp({
+    env,
+    db,
+    logger: createLogger('silent'),
+    secrets: new SecretBox(randomBytes(32)),
+    processEnv: opts.processEnv ?? {},
+    now: opts.now,
+  });
+  const http = request(app.handle);
+
+  const createUser = async (role: Role, email = `${role}-${randomBytes(4).toString('hex')}@example.com`) => {
+    const password = `pw-${randomBytes(8).toString('hex')}`;
+    const user = await db.prisma.user.create({
+      data: { email, name: email.split('@')[0], role, passwordHash: await hashPassword(password) },
+    });
+    return { id: user.id, email, password };
+  };
+
+  const tokenFor = async (role: Role | 'seed_admin', email?: string) => {
+    const creds = role === 'seed_admin' ? TEST_ADMIN : await createUser(role, email);
+    const res = await http.post('/api/v1/auth/login').send({ email: creds.email, password: creds.password });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.token as string;
+  };
+
+  return {
+    app,
+    http,
+    tokenFor,
+    createUser,
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Incremental Server-Sent Events parser and encoder.
+ *
+ * The parser is fed raw upstream bytes in whatever pieces the socket delivers
+ * (events split across chunks, `\r\n` or `\n` or `\r` line endings, multi-line
+ * `data:`, comments, a UTF-8 character split between two chunks) and returns
+ * complete events as soon as their terminating blank line arrives.
+ */
+
+export interface SseEvent {
+  /** The `event:` field, or undefined when absent (the default "message" event). */
+  event: string | undefined;
+  /** All `data:` lines joined with `\n`. */
+  data: string;
+  id?: string;
+  retry?: number;
+}
+
+export class SseParser {
+  private decoder = new TextDecoder('utf-8');
+  private buf = '';
+  private event: string | undefined = undefined;
+  private data: string[] = [];
+  private id: string | undefined = undefined;
+  private retry: number | undefined = undefined;
+  /** True once the last byte seen was a `\r` (so a following `\n` belongs to it). */
+  private pendingCR = false;
+  /** Count of lines that were not valid SSE fields (not comment, not field:value). */
+  malformedLines = 0;
+
+  /** Feed bytes (or text); returns the events completed by this piece. */
+  push(chunk: Uint8Array | string): SseEvent[] {
+    let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    if (this.pendingCR && text.startsWith('\n')) text = text.slice(1);
+    this.pendingCR = false;
+    const out: SseEvent[] = [];
+    let s = this.buf.length ? this.buf + text : text;
+    let start = 0;
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      this.line(s.slice(start, i), out);
+      if (c === 13) {
+        if (i + 1 < n) {
+          if (s.charCodeAt(i + 1) === 10) i++;
+        } else {
+          this.pendingCR = true;
+        }
+      }
+      start = i + 1;
+    }
+    this.buf = start < n ? s.slice(start) : '';
+    s = '';
+    return out;
+  }
+
+  /** Flush at end of stream: a final event without its blank line is still dispatched (lenient). */
+  end(): SseEvent[] {
+    const out: SseEvent[] = [];
+    const tail = this.decoder.decode();
+    if (tail) this.buf += tail;
+    if (this.buf.length) {
+      this.line(this.buf, out);
+      this.buf = '';
+    }
+    this.line('', out);
+    return out;
+  }
+
+  /** Bytes received but not yet part of a complete event (for "stream cut mid-event" detection). */
+  get hasPartial(): boolean {
+    return this.buf.length > 0 || this.data.length > 0 || this.event !== undefined;
+  }
+
+  private line(line: string, out: SseEvent[]): void {
+    if (line.length === 0) {
+      if (this.data.length > 0 || this.event !== undefined) {
+        const ev: SseEvent = { event: this.event, data: this.data.length === 1 ? this.data[0]! : this.data.join('\n') };
+        if (this.id !== undefined) ev.id = this.id;
+        if (this.retry !== undefined) ev.retry = this.retry;
+        out.push(ev);
+      }
+      this.event = undefined;
+      this.data = [];
+      this.retry = undefined;
+      return;
+    }
+    if (line.charCodeAt(0) === 58 /* : */) return; // comment
+    const colon = line.indexOf(':');
+    let field: string;
+    let value: string;
+    if (colon === -1) {
+      field = line;
+      value = '';
+    } else {
+      field = line.slice(0, colon);
+      value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
+    }
+    switch (field) {
+      case 'data':
+        this.data.push(value);
+        break;
+      case 'event':
+        this.event = value;
+        break;
+      case 'id':
+        this.id = value;
+        break;
+      case 'retry': {
+        const r = Number(value);
+        if (Number.isInteger(r)) this.retry = r;
+        break;
+      }
+      default:
+        this.malformedLines++;
+    }
+  }
+}
+
+/** Encode one SSE event. `data` may contain newlines (split into several data lines). */
+export function sseEvent(data: string, event?: string): string {
+  const body = data.indexOf('\n') === -1 ? `data: ${data}\n` : data.split('\n').map((l) => `data: ${l}\n`).join('');
+  return event ? `event: ${event}\n${body}\n` : `${body}\n`;
+}
+
+/** `data: <json>\n\n` */
+export function sseJson(value: unknown, event?: string): string {
+  return event ? `event: ${event}\ndata: ${JSON.stringify(value)}\n\n` : `data: ${JSON.stringify(value)}\n\n`;
+}
+
+export const SSE_DONE = 'data: [DONE]\n\n';

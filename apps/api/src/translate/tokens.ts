@@ -1,0 +1,69 @@
+/**
+ * Token estimation fallback (o200k tokenizer) for context-window checks, the
+ * count_tokens endpoint, and usage when an upstream omits it.
+ */
+import { countTokens } from 'gpt-tokenizer';
+import type { AnRequest, OaChatRequest } from './wire-types.js';
+
+/** Per-message overhead used by OpenAI chat formatting. */
+const PER_MESSAGE = 3;
+/** Flat estimate for one image part. */
+const IMAGE_TOKENS = 765;
+
+export function countText(text: string): number {
+  if (!text) return 0;
+  return countTokens(text);
+}
+
+/** Quick estimate without running the tokenizer: ~4 characters per token. */
+export function roughTokens(chars: number): number {
+  return Math.ceil(chars / 4);
+}
+
+function partsTokens(content: unknown): number {
+  if (typeof content === 'string') return countText(content);
+  if (!Array.isArray(content)) return 0;
+  let t = 0;
+  for (const p of content as Array<Record<string, unknown>>) {
+    if (!p || typeof p !== 'object') continue;
+    if (typeof p.text === 'string') t += countText(p.text);
+    else if (p.type === 'image_url' || p.type === 'image' || p.type === 'input_image') t += IMAGE_TOKENS;
+    else if (p.type === 'tool_use') t += countText(JSON.stringify(p.input ?? {})) + countText(String(p.name ?? ''));
+    else if (p.type === 'tool_result') t += partsTokens(p.content);
+  }
+  return t;
+}
+
+function toolsTokens(tools: unknown): number {
+  if (!Array.isArray(tools) || tools.length === 0) return 0;
+  return countText(JSON.stringify(tools));
+}
+
+/** Prompt tokens of an OpenAI chat request. */
+export function estimateChatTokens(req: Pick<OaChatRequest, 'messages' | 'tools'>): number {
+  let t = 3;
+  for (const m of req.messages ?? []) {
+    t += PER_MESSAGE + partsTokens(m.content);
+    if (m.tool_calls) for (const c of m.tool_calls) t += countText(c.function.name) + countText(c.function.arguments);
+  }
+  return t + toolsTokens(req.tools);
+}
+
+/** Prompt tokens of an Anthropic messages request. */
+export function estimateAnthropicTokens(req: Pick<AnRequest, 'messages' | 'system' | 'tools'>): number {
+  let t = 3;
+  if (req.system) t += partsTokens(req.system);
+  for (const m of req.messages ?? []) t += PER_MESSAGE + partsTokens(m.content);
+  return t + toolsTokens(req.tools);
+}
+
+/** Tokens of an embeddings `input` (string, string[], or pre-tokenised arrays). */
+export function estimateEmbeddingTokens(input: unknown): number {
+  if (typeof input === 'string') return countText(input);
+  if (Array.isArray(input)) {
+    let t = 0;
+    for (const x of input) t += typeof x === 'string' ? countText(x) : Array.isArray(x) ? x.length : 1;
+    return t;
+  }
+  return 0;
+}
