@@ -1,0 +1,136 @@
+// Opens the database: embedded PGlite (default, persisted in <dataDir>/pg) or a real
+// PostgreSQL when a postgresql:// URL is given. Migrations are applied on open.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite, PrismaClient, PrismaPGlite, PrismaPg, pg } from '@switchyard/prisma';
+import { migratePGlite, migratePostgres, type MigrateResult } from './migrate.js';
+import { withPgErrorMapping } from './pglite-errors.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: DatabaseKind;
+  /** Human-readable location without credentials, e.g. "PostgreSQL at 127.0.0.1:5432/test". */
+  describe: string;
+  /** Migrations applied while opening (empty when the schema was already current). */
+  migrations: MigrateResult;
+  /** true when a trivial query succeeds within 2 s. */
+  ping(): Promise<boolean>;
+  /** Disconnects Prisma and closes the pool / embedded database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface CreateDatabaseOptions {
+  /** postgresql:// URL; when absent the embedded PGlite is used. */
+  databaseUrl?: string;
+  /** Base data directory: PGlite lives in `<dataDir>/pg`. ':memory:' = in-memory PGlite. */
+  dataDir: string;
+  log?: (msg: string) => void;
+  /** pg pool size (PostgreSQL only). Default 10. */
+  poolSize?: number;
+}
+
+export const IN_MEMORY = ':memory:';
+
+/** "PostgreSQL at host:port/db" — never includes the user's password. */
+export function describePostgresUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres';
+    return `PostgreSQL at ${u.hostname || 'localhost'}:${u.port || '5432'}/${db}`;
+  } catch {
+    return 'PostgreSQL (unparseable URL)';
+  }
+}
+
+export async function createDatabase(opts: CreateDatabaseOptions): Promise<Database> {
+  const log = opts.log ?? (() => {});
+  if (opts.databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
+      throw new Error('DATABASE_URL must start with postgresql:// or postgres://');
+    }
+    return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, log);
+  }
+  return openPGlite(opts.dataDir, log);
+}
+
+async function openPostgres(url: string, poolSize: number, log: (msg: string) => void): Promise<Database> {
+  const describe = describePostgresUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', (err) => log(`postgres pool error: ${err.message}`));
+  let migrations: MigrateResult;
+  try {
+    migrations = await migratePostgres(pool, { log });
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let closed = false;
+  return {
+    prisma,
+    kind: 'postgres',
+    describe,
+    migrations,
+    ping: () => ping(prisma),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+async function openPGlite(dataDir: string, log: (msg: string) => void): Promise<Database> {
+  let client: PGlite;
+  let describe: string;
+  if (dataDir === IN_MEMORY) {
+    client = await PGlite.create();
+    describe = 'embedded PGlite (in memory)';
+  } else {
+    const dir = path.join(dataDir, 'pg');
+    await mkdir(dir, { recursive: true });
+    client = await PGlite.create(dir);
+    describe = `embedded PGlite at ${dir}`;
+  }
+  let migrations: MigrateResult;
+  try {
+    migrations = await migratePGlite(client, { log });
+  } catch (err) {
+    await client.close().catch(() => {});
+    throw err;
+  }
+  const prisma = new PrismaClient({ adapter: withPgErrorMapping(new PrismaPGlite(client)) });
+  let closed = false;
+  return {
+    prisma,
+    kind: 'pglite',
+    describe,
+    migrations,
+    ping: () => ping(prisma),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect().catch(() => {});
+      await client.close();
+    },
+  };
+}
+
+async function ping(prisma: PrismaClient): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('ping timeout')), 2_000);
+    });
+    await Promise.race([prisma.$queryRaw`SELECT 1`, timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
