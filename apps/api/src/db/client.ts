@@ -2,7 +2,7 @@
 // PostgreSQL when a postgresql:// URL is given. Migrations are applied on open.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite, PrismaClient, PrismaPGlite, PrismaPg, pg } from '@switchyard/prisma';
+import { PGlite, PrismaClient, PrismaPGlite, PrismaPg, pg, type Prisma } from '@switchyard/prisma';
 import { migratePGlite, migratePostgres, type MigrateResult } from './migrate.js';
 import { withPgErrorMapping } from './pglite-errors.js';
 
@@ -32,6 +32,8 @@ export interface CreateDatabaseOptions {
 }
 
 export const IN_MEMORY = ':memory:';
+
+type PrismaAdapter = NonNullable<Prisma.PrismaClientOptions['adapter']>;
 
 /** "PostgreSQL at host:port/db" — never includes the user's password. */
 export function describePostgresUrl(url: string): string {
@@ -103,7 +105,10 @@ async function openPGlite(dataDir: string, log: (msg: string) => void): Promise<
     await client.close().catch(() => {});
     throw err;
   }
-  const prisma = new PrismaClient({ adapter: withPgErrorMapping(new PrismaPGlite(client)) });
+  // pglite-prisma-adapter is typed against an older @prisma/driver-adapter-utils; the
+  // runtime contract is the same (it ignores argTypes), hence the cast.
+  const adapter = withPgErrorMapping(new PrismaPGlite(client)) as unknown as PrismaAdapter;
+  const prisma = new PrismaClient({ adapter });
   let closed = false;
   return {
     prisma,

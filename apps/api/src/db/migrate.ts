@@ -166,7 +166,18 @@ export async function migratePostgres(pool: PgLikePool, opts: MigrateOptions = {
   }
 }
 
+// PGlite is one connection: advisory locks are re-entrant within it, so concurrent calls on
+// the same instance are serialised in process instead.
+const pgliteQueues = new WeakMap<PGliteLike, Promise<unknown>>();
+
 export async function migratePGlite(db: PGliteLike, opts: MigrateOptions = {}): Promise<MigrateResult> {
+  const previous = pgliteQueues.get(db) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(() => migratePGliteNow(db, opts));
+  pgliteQueues.set(db, run);
+  return run;
+}
+
+async function migratePGliteNow(db: PGliteLike, opts: MigrateOptions): Promise<MigrateResult> {
   return applyMigrations(
     {
       exec: async (sql) => {

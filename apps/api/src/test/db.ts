@@ -1,0 +1,79 @@
+// Test databases on the backend chosen by SWITCHYARD_TEST_DB:
+//   pglite (default)  an in-memory embedded PGlite, migrations applied
+//   postgres          a fresh database sy_test_<random> on the local PostgreSQL
+//                     (SWITCHYARD_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres),
+//                     migrations applied, dropped again by close()
+import { randomBytes } from 'node:crypto';
+import { pg } from '@switchyard/prisma';
+import { createDatabase, IN_MEMORY, type Database } from '../db/client.js';
+
+export type TestDbKind = 'pglite' | 'postgres';
+
+export interface TestDatabase extends Database {
+  /** postgresql:// URL of the test database (postgres only), e.g. for a second process. */
+  url?: string;
+}
+
+export const DEFAULT_TEST_PG_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export function testDbKind(): TestDbKind {
+  const v = (process.env.SWITCHYARD_TEST_DB ?? 'pglite').trim().toLowerCase();
+  if (v === '' || v === 'pglite') return 'pglite';
+  if (v === 'postgres' || v === 'postgresql') return 'postgres';
+  throw new Error(`SWITCHYARD_TEST_DB must be "pglite" or "postgres", got "${v}"`);
+}
+
+function adminUrl(): string {
+  return process.env.SWITCHYARD_TEST_PG_URL ?? DEFAULT_TEST_PG_URL;
+}
+
+async function withAdminClient<T>(fn: (client: InstanceType<typeof pg.Client>) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty PostgreSQL database and returns its URL (no migrations applied). */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `sy_test_${randomBytes(6).toString('hex')}`;
+  await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      if (dropped) return;
+      dropped = true;
+      await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+/** A migrated database on the backend SWITCHYARD_TEST_DB names. close() disposes of it. */
+export async function createTestDatabase(opts: { kind?: TestDbKind } = {}): Promise<TestDatabase> {
+  const kind = opts.kind ?? testDbKind();
+  if (kind === 'pglite') {
+    return createDatabase({ dataDir: IN_MEMORY });
+  }
+  const { url, drop } = await createEmptyPostgresDatabase();
+  let db: Database;
+  try {
+    db = await createDatabase({ databaseUrl: url, dataDir: IN_MEMORY, poolSize: 5 });
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return {
+    ...db,
+    url,
+    close: async () => {
+      await db.close();
+      await drop();
+    },
+  };
+}
