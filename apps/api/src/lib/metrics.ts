@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** One Prometheus registry per app instance (tests create several apps in one process). */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
   const httpAdmin = new Histogram({
     name: 'switchyard_admin_request_duration_seconds',
     help: 'Admin API and static request duration',

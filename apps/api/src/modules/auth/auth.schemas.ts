@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
+/** Emails as people use them on a private network too (`admin@localhost` is valid here). */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
+
 export const loginBody = z.object({
-  email: z.string().trim().toLowerCase().email('must be an email address'),
+  email: z.string().trim().toLowerCase().regex(EMAIL_PATTERN, 'must be an email address'),
   password: z.string().min(1, 'is required').max(1024),
 });
 

@@ -55,7 +55,10 @@ export class AuthService {
     const wait = this.throttle.blockedFor(email, meta.ip);
     if (wait > 0) throw AppError.tooMany(`Too many failed sign-ins. Try again in ${wait} s.`, wait);
 
-    const user = await this.prisma.user.findUnique({ where: { email } });
+    const user = await this.prisma.user.findUnique({
+      where: { email },
+      include: { memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 } },
+    });
     const ok = user?.passwordHash
       ? await verifyPassword(user.passwordHash, password)
       : (await verifyPassword(await (dummyHash ??= hashPassword('not-a-real-password')), password), false);
@@ -80,14 +83,14 @@ export class AuthService {
       },
     });
     await this.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(now) } });
-    return { token, csrfToken: csrfFor(token), user: toAuthUser(user), expiresAt: new Date(now + this.opts.sessionTtlMs) };
+    return { token, csrfToken: csrfFor(token), user: toAuthUser({ ...user, orgId: user.memberships[0]?.orgId ?? null }), expiresAt: new Date(now + this.opts.sessionTtlMs) };
   }
 
   /** The session behind a token, or null when unknown, expired, or the user is no longer active. */
   async authenticate(token: string): Promise<AuthSession | null> {
     const session = await this.prisma.session.findUnique({
       where: { tokenHash: sha256(token) },
-      include: { user: true },
+      include: { user: { include: { memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 } } } },
     });
     if (!session) return null;
     const now = this.#now();
@@ -102,7 +105,8 @@ export class AuthService {
         .update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } })
         .catch(() => undefined);
     }
-    return { user: toAuthUser(session.user), sessionId: session.id, csrfToken: csrfFor(token) };
+    const orgId = session.user.memberships[0]?.orgId ?? null;
+    return { user: toAuthUser({ ...session.user, orgId }), sessionId: session.id, csrfToken: csrfFor(token) };
   }
 
   async logout(token: string): Promise<void> {
