@@ -1,0 +1,70 @@
+/** Anthropic Messages API (native). OpenAI-format clients are translated both ways. */
+import { baseUrlOf, makeCall, pivotChatRequest, postJson, withExtraHeaders } from '../common.js';
+import { AdapterError } from '../types.js';
+import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
+import { rewriteBody } from '../../translate/json-fast.js';
+import { DEFAULT_MAX_TOKENS, openaiChatToAnthropicRequest } from '../../translate/openai-anthropic.js';
+
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+function root(provider: ProviderRuntime): string {
+  return baseUrlOf(provider).replace(/\/v1$/, '');
+}
+
+function headersFor(provider: ProviderRuntime, apiKey: string | null): Record<string, string> {
+  const h: Record<string, string> = { 'anthropic-version': provider.config?.anthropicVersion ?? ANTHROPIC_VERSION };
+  if (apiKey) h['x-api-key'] = apiKey;
+  return withExtraHeaders(provider, h);
+}
+
+export const anthropicAdapter: ProviderAdapter = {
+  id: 'anthropic',
+  nativeFormat: 'anthropic',
+
+  supports(endpoint) {
+    return endpoint !== 'embeddings';
+  },
+
+  async prepare(ctx: CallContext): Promise<PreparedCall> {
+    const base = root(ctx.provider);
+    const headers = headersFor(ctx.provider, ctx.apiKey);
+    switch (ctx.endpoint) {
+      case 'messages': {
+        let body: Buffer | string = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel }).body;
+        if (ctx.body.max_tokens == null) body = JSON.stringify({ ...ctx.body, model: ctx.upstreamModel, max_tokens: DEFAULT_MAX_TOKENS });
+        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) }, 'anthropic');
+      }
+      case 'count_tokens': {
+        const body = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel }).body;
+        const request = postJson(`${base}/v1/messages/count_tokens`, headers, body, false);
+        const call = makeCall({ ...ctx, endpoint: 'messages' }, { kind: 'http', request }, 'anthropic');
+        return {
+          ...call,
+          decode: (b) => {
+            const j = JSON.parse(b.toString('utf8')) as { input_tokens?: number };
+            return { body: b, usage: { inputTokens: Number(j.input_tokens ?? 0), outputTokens: 0, cachedTokens: 0 } };
+          },
+        };
+      }
+      case 'chat':
+      case 'responses': {
+        const an = openaiChatToAnthropicRequest(pivotChatRequest(ctx), ctx.upstreamModel);
+        if (ctx.stream) an.stream = true;
+        else delete an.stream;
+        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, JSON.stringify(an), ctx.stream) }, 'anthropic');
+      }
+      default:
+        throw new AdapterError(400, 'unsupported_endpoint', `Anthropic does not serve ${ctx.endpoint}.`);
+    }
+  },
+
+  async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {
+    return { url: `${root(ctx.provider)}/v1/models?limit=1000`, method: 'GET', headers: { accept: 'application/json', ...headersFor(ctx.provider, ctx.apiKey) }, body: null };
+  },
+
+  parseModels(body: Buffer | null): ModelInfo[] {
+    if (!body) return [];
+    const j = JSON.parse(body.toString('utf8')) as { data?: Array<Record<string, unknown>> };
+    return (j.data ?? []).map((m) => ({ id: String(m.id), displayName: String(m.display_name ?? m.id), ownedBy: 'anthropic' }));
+  },
+};

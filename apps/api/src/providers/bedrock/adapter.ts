@@ -1,0 +1,105 @@
+/**
+ * AWS Bedrock Converse API, SigV4-signed with @smithy/signature-v4.
+ * Credentials: the key string `accessKeyId:secretAccessKey[:sessionToken]`, or
+ * config.accessKeyId / secretAccessKey / sessionToken. Region: config.region.
+ *
+ * Streaming: ConverseStream uses AWS event-stream binary framing, which this
+ * adapter does not decode; a streaming client is served by calling Converse and
+ * replaying the complete answer as SSE in the client's format (first byte comes
+ * when the upstream answer is complete).
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { localCountTokens, makeCall, pivotChatRequest } from '../common.js';
+import { AdapterError } from '../types.js';
+import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
+import { openaiChatToConverseRequest } from '../../translate/bedrock.js';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export function bedrockCredentials(provider: ProviderRuntime, apiKey: string | null): AwsCredentials {
+  if (apiKey) {
+    const [accessKeyId, secretAccessKey, ...rest] = apiKey.split(':');
+    if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, ...(rest.length ? { sessionToken: rest.join(':') } : {}) };
+  }
+  const c = provider.config ?? {};
+  if (c.accessKeyId && c.secretAccessKey) return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) };
+  throw new AdapterError(400, 'provider_misconfigured', `Provider "${provider.slug}" has no AWS credentials (expected accessKeyId:secretAccessKey[:sessionToken]).`);
+}
+
+export function bedrockRegion(provider: ProviderRuntime): string {
+  return provider.config?.region ?? 'us-east-1';
+}
+
+function runtimeBase(provider: ProviderRuntime): string {
+  return (provider.baseUrl?.trim() || `https://bedrock-runtime.${bedrockRegion(provider)}.amazonaws.com`).replace(/\/+$/, '');
+}
+
+/** Sign a request with SigV4; returns the headers to send (incl. authorization, x-amz-date, host). */
+export async function signAws(
+  req: { url: string; method: 'GET' | 'POST'; headers: Record<string, string>; body: string | null },
+  creds: AwsCredentials,
+  region: string,
+  service: string,
+  now?: number,
+): Promise<Record<string, string>> {
+  const u = new URL(req.url);
+  const query: Record<string, string> = {};
+  u.searchParams.forEach((v, k) => (query[k] = v));
+  const signer = new SignatureV4({ credentials: creds, region, service, sha256: Sha256 });
+  const signed = await signer.sign(
+    {
+      method: req.method,
+      protocol: u.protocol,
+      hostname: u.hostname,
+      ...(u.port ? { port: Number(u.port) } : {}),
+      path: u.pathname,
+      query,
+      headers: { ...req.headers, host: u.host },
+      ...(req.body !== null ? { body: req.body } : {}),
+    },
+    now !== undefined ? { signingDate: new Date(now) } : {},
+  );
+  return signed.headers as Record<string, string>;
+}
+
+export const bedrockAdapter: ProviderAdapter = {
+  id: 'bedrock',
+  nativeFormat: 'bedrock',
+
+  supports(endpoint) {
+    return endpoint !== 'embeddings';
+  },
+
+  async prepare(ctx: CallContext): Promise<PreparedCall> {
+    if (ctx.endpoint === 'count_tokens') return localCountTokens(ctx);
+    if (ctx.endpoint === 'embeddings') throw new AdapterError(400, 'unsupported_endpoint', 'Embeddings are not supported for Bedrock providers.');
+    const creds = bedrockCredentials(ctx.provider, ctx.apiKey);
+    const body = JSON.stringify(openaiChatToConverseRequest(pivotChatRequest(ctx)));
+    const url = `${runtimeBase(ctx.provider)}/model/${encodeURIComponent(ctx.upstreamModel)}/converse`;
+    const base = { 'content-type': 'application/json', accept: 'application/json', ...(ctx.provider.config?.headers ?? {}) };
+    const headers = await signAws({ url, method: 'POST', headers: base, body }, creds, bedrockRegion(ctx.provider), 'bedrock', ctx.now);
+    return makeCall(ctx, { kind: 'http', request: { url, method: 'POST', headers, body } }, 'bedrock');
+  },
+
+  async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {
+    const creds = bedrockCredentials(ctx.provider, ctx.apiKey);
+    const region = bedrockRegion(ctx.provider);
+    const control = ctx.provider.baseUrl?.trim() ? runtimeBase(ctx.provider) : `https://bedrock.${region}.amazonaws.com`;
+    const url = `${control}/foundation-models`;
+    const headers = await signAws({ url, method: 'GET', headers: { accept: 'application/json' }, body: null }, creds, region, 'bedrock');
+    return { url, method: 'GET', headers, body: null };
+  },
+
+  parseModels(body: Buffer | null): ModelInfo[] {
+    if (!body) return [];
+    const j = JSON.parse(body.toString('utf8')) as { modelSummaries?: Array<Record<string, unknown>> };
+    return (j.modelSummaries ?? [])
+      .filter((m) => !Array.isArray(m.outputModalities) || (m.outputModalities as string[]).includes('TEXT'))
+      .map((m) => ({ id: String(m.modelId), displayName: String(m.modelName ?? m.modelId), ownedBy: String(m.providerName ?? 'aws') }));
+  },
+};

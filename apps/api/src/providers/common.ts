@@ -1,0 +1,136 @@
+/** Helpers shared by adapters: base URLs, pivot requests, PreparedCall assembly. */
+import { normalizeUpstreamError } from './errors.js';
+import { providerDefaults } from './catalogue.js';
+import { AdapterError } from './types.js';
+import type { CallContext, LocalResponse, PreparedCall, ProviderRuntime, Transport, UpstreamRequest } from './types.js';
+import { anthropicToOpenaiChatRequest } from '../translate/openai-anthropic.js';
+import { PipelineStreamTranslator, decodeResponse } from '../translate/pipeline.js';
+import type { ClientShape, PipelineOptions, UpstreamShape } from '../translate/pipeline.js';
+import { responsesToChatRequest } from '../translate/responses.js';
+import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens } from '../translate/tokens.js';
+import type { AnRequest, OaChatRequest } from '../translate/wire-types.js';
+
+export const JSON_CT = 'application/json';
+export const SSE_CT = 'text/event-stream; charset=utf-8';
+
+export function baseUrlOf(provider: ProviderRuntime): string {
+  const url = provider.baseUrl?.trim() || providerDefaults(provider.type).defaultBaseUrl;
+  if (!url) throw new AdapterError(400, 'provider_misconfigured', `Provider "${provider.slug}" has no base URL.`);
+  return url.replace(/\/+$/, '');
+}
+
+export function secondsOf(ctx: { now?: number }): number {
+  return Math.floor((ctx.now ?? Date.now()) / 1000);
+}
+
+/** The client request as an OpenAI chat request (the pivot), model replaced. */
+export function pivotChatRequest(ctx: CallContext): OaChatRequest {
+  switch (ctx.endpoint) {
+    case 'chat':
+      return { ...(ctx.body as unknown as OaChatRequest), model: ctx.upstreamModel };
+    case 'messages':
+      return anthropicToOpenaiChatRequest(ctx.body as unknown as AnRequest, ctx.upstreamModel);
+    case 'responses':
+      return responsesToChatRequest(ctx.body, ctx.upstreamModel);
+    default:
+      throw new AdapterError(400, 'unsupported_endpoint', `The ${ctx.endpoint} endpoint cannot be translated to chat.`);
+  }
+}
+
+/** Lazy, memoised prompt-token estimate for the client request. */
+export function inputEstimator(ctx: CallContext): () => number {
+  let v: number | undefined;
+  return () => {
+    if (v !== undefined) return v;
+    try {
+      if (ctx.endpoint === 'messages' || ctx.endpoint === 'count_tokens') v = estimateAnthropicTokens(ctx.body as unknown as AnRequest);
+      else if (ctx.endpoint === 'embeddings') v = estimateEmbeddingTokens(ctx.body.input);
+      else if (ctx.endpoint === 'responses') v = estimateChatTokens(responsesToChatRequest(ctx.body));
+      else v = estimateChatTokens(ctx.body as unknown as OaChatRequest);
+    } catch {
+      v = 0;
+    }
+    return v;
+  };
+}
+
+export function clientShape(ctx: CallContext): ClientShape {
+  if (ctx.endpoint === 'count_tokens') throw new AdapterError(400, 'unsupported_endpoint', 'count_tokens has no response pipeline.');
+  return ctx.endpoint;
+}
+
+function clientWantsUsage(ctx: CallContext): boolean {
+  const so = ctx.body.stream_options as { include_usage?: boolean } | undefined;
+  return !!so?.include_usage;
+}
+
+/** Assemble a PreparedCall from a transport and the translation pair. */
+export function makeCall(ctx: CallContext, transport: Transport, upstream: UpstreamShape, extra: Partial<PipelineOptions> = {}): PreparedCall {
+  const client = clientShape(ctx);
+  const opts: PipelineOptions = {
+    client,
+    upstream,
+    model: ctx.upstreamModel,
+    clientRequest: ctx.body,
+    clientWantsUsage: clientWantsUsage(ctx),
+    estimateInputTokens: inputEstimator(ctx),
+    created: secondsOf(ctx),
+    ...extra,
+  };
+  const passthrough =
+    (client === 'chat' && upstream === 'openai') ||
+    (client === 'messages' && upstream === 'anthropic') ||
+    (client === 'responses' && upstream === 'openai-responses') ||
+    (client === 'embeddings' && upstream === 'openai-embeddings');
+  return {
+    transport,
+    passthrough,
+    contentType: ctx.stream ? SSE_CT : JSON_CT,
+    decode: (body) => decodeResponse(opts, body),
+    streamTranslator: () => new PipelineStreamTranslator(opts),
+    error: (status, headers, body) => normalizeUpstreamError(status, headers, body),
+  };
+}
+
+/** count_tokens served locally with the tokenizer (providers without a native endpoint). */
+export function localCountTokens(ctx: CallContext): PreparedCall {
+  const n = inputEstimator(ctx)();
+  const body = JSON.stringify({ input_tokens: n });
+  const local: LocalResponse = { status: 200, headers: { 'content-type': JSON_CT }, body: Buffer.from(body) };
+  return {
+    transport: { kind: 'local', run: async () => local },
+    passthrough: true,
+    contentType: JSON_CT,
+    decode: (b) => ({ body: b, usage: { inputTokens: n, outputTokens: 0, cachedTokens: 0, estimated: true } }),
+    streamTranslator: () => {
+      throw new AdapterError(400, 'unsupported_stream', 'count_tokens does not stream.');
+    },
+    error: (status, headers, b) => normalizeUpstreamError(status, headers, b),
+  };
+}
+
+export function postJson(url: string, headers: Record<string, string>, body: string | Buffer, stream: boolean): UpstreamRequest {
+  return {
+    url,
+    method: 'POST',
+    headers: { 'content-type': JSON_CT, accept: stream ? 'text/event-stream' : JSON_CT, ...headers },
+    body,
+  };
+}
+
+export function withExtraHeaders(provider: ProviderRuntime, headers: Record<string, string>): Record<string, string> {
+  return provider.config?.headers ? { ...provider.config.headers, ...headers } : headers;
+}
+
+/** Serialise a pivot chat request, asking for stream usage when streaming and supported. */
+export function serialiseChat(req: OaChatRequest, stream: boolean, streamUsage: boolean): string {
+  const out: OaChatRequest = { ...req };
+  if (stream) {
+    out.stream = true;
+    if (streamUsage) out.stream_options = { include_usage: true };
+  } else {
+    delete out.stream;
+    delete out.stream_options;
+  }
+  return JSON.stringify(out);
+}

@@ -1,0 +1,165 @@
+import type { UpstreamError, UpstreamErrorKind } from './types.js';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function header(h: Headers, name: string): string | undefined {
+  const v = h[name] ?? h[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Retry-After (seconds or HTTP date), retry-after-ms, in ms; null when absent. */
+export function parseRetryAfter(h: Headers, now: number = Date.now()): number | null {
+  const ms = header(h, 'retry-after-ms');
+  if (ms !== undefined && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Math.round(Number(ms)));
+  const ra = header(h, 'retry-after');
+  if (ra !== undefined && ra.trim() !== '') {
+    const secs = Number(ra);
+    if (Number.isFinite(secs)) return Math.max(0, Math.round(secs * 1000));
+    const at = Date.parse(ra);
+    if (Number.isFinite(at)) return Math.max(0, at - now);
+  }
+  return null;
+}
+
+// Ordered: first match wins. Tested against real upstream messages (see errors.test.ts).
+const PATTERNS: Array<[UpstreamErrorKind, RegExp]> = [
+  [
+    'context_window',
+    /context[_ ]length|context[_ ]window|maximum context|prompt is too long|input is too long|too many (input )?tokens|exceeds? the (maximum|max)[\w ]*tokens|reduce the length|input token count|token limit|max_tokens[^.]*exceed|string_above_max_length/i,
+  ],
+  [
+    'billing',
+    /insufficient_quota|exceeded your current quota|billing|credit balance|insufficient (funds|credits|balance)|payment required|out of credits|quota exceeded for/i,
+  ],
+  [
+    'policy',
+    /content[_ ]?filter|content[_ ]policy|content_management|moderation|responsibleai|flagged|safety (system|settings|reasons)|violat(e|es|ing) (our|the) (usage )?polic|blocked by|guardrail/i,
+  ],
+  [
+    'model_not_found',
+    /model_not_found|deploymentnotfound|no such model|unknown model|invalid model|model[^.]{0,80}(not found|does not exist|not exist|is not supported|unsupported|not available|is not valid)|(not found|does not exist)[^.]{0,40}model|the requested model|deployment[^.]{0,60}(not found|does not exist)/i,
+  ],
+];
+
+/** Bedrock x-amzn-ErrorType / Gemini status / Anthropic type -> kind, when the message says nothing specific. */
+const CODE_KINDS: Record<string, UpstreamErrorKind> = {
+  context_length_exceeded: 'context_window',
+  insufficient_quota: 'billing',
+  billing_error: 'billing',
+  content_filter: 'policy',
+  content_policy_violation: 'policy',
+  model_not_found: 'model_not_found',
+  deploymentnotfound: 'model_not_found',
+  invalid_api_key: 'auth',
+  authentication_error: 'auth',
+  permission_error: 'auth',
+  permission_denied: 'auth',
+  unauthenticated: 'auth',
+  accessdeniedexception: 'auth',
+  unrecognizedclientexception: 'auth',
+  rate_limit_error: 'rate_limit',
+  rate_limit_exceeded: 'rate_limit',
+  throttlingexception: 'rate_limit',
+  resource_exhausted: 'rate_limit',
+  overloaded_error: 'overloaded',
+  serviceunavailableexception: 'overloaded',
+  unavailable: 'overloaded',
+  modeltimeoutexception: 'timeout',
+  deadline_exceeded: 'timeout',
+  resourcenotfoundexception: 'model_not_found',
+  validationexception: 'bad_request',
+  invalid_request_error: 'bad_request',
+  invalid_argument: 'bad_request',
+  not_found_error: 'not_found',
+  not_found: 'not_found',
+  api_error: 'server',
+  internal: 'server',
+  internal_server_error: 'server',
+  server_error: 'server',
+};
+
+function kindFromStatus(status: number): UpstreamErrorKind {
+  if (status === 0) return 'network';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 402) return 'billing';
+  if (status === 404) return 'not_found';
+  if (status === 408 || status === 504 || status === 524) return 'timeout';
+  if (status === 413) return 'context_window';
+  if (status === 429) return 'rate_limit';
+  if (status === 503 || status === 529) return 'overloaded';
+  if (status >= 500) return 'server';
+  if (status >= 400) return 'bad_request';
+  return 'unknown';
+}
+
+const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set(['rate_limit', 'overloaded', 'timeout', 'server', 'network', 'unknown']);
+
+/** Pull message + code out of the upstream body (OpenAI, Anthropic, Gemini, Bedrock, Ollama, plain text). */
+export function parseErrorBody(body: Buffer | string, headers: Headers = {}): { message: string; code: string | null } {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  let message = '';
+  let code: string | null = null;
+  try {
+    const j = JSON.parse(text) as Record<string, unknown>;
+    const e = (Array.isArray(j) ? j[0] : j) as Record<string, unknown> | undefined;
+    const err = e?.error;
+    if (err && typeof err === 'object') {
+      const o = err as Record<string, unknown>;
+      message = typeof o.message === 'string' ? o.message : JSON.stringify(o);
+      // Gemini: {code: 400, status: 'INVALID_ARGUMENT'}; OpenAI: {type, code}; Anthropic: {type}
+      const c = (typeof o.code === 'string' && o.code) || (typeof o.status === 'string' && o.status) || (typeof o.type === 'string' && o.type) || null;
+      code = c || null;
+      const inner = o.innererror as Record<string, unknown> | undefined;
+      if (inner && typeof inner.code === 'string' && /content/i.test(inner.code)) code = inner.code;
+    } else if (typeof err === 'string') {
+      message = err;
+      if (typeof e?.type === 'string' && e.type !== 'error') code = e.type;
+    } else if (e && typeof e.message === 'string') {
+      message = e.message;
+      if (typeof e.code === 'string') code = e.code;
+      else if (typeof e.__type === 'string') code = e.__type.split('#').pop() ?? null;
+    } else if (e && typeof e.detail === 'string') {
+      message = e.detail;
+    }
+  } catch {
+    message = text.slice(0, 500).trim();
+  }
+  const amzn = header(headers, 'x-amzn-errortype');
+  if (!code && amzn) code = amzn.split(':')[0] ?? null;
+  return { message: message || text.slice(0, 200), code };
+}
+
+/** Map an upstream error response to the normalized error the routing classifier consumes. */
+export function normalizeUpstreamError(status: number, headers: Headers, body: Buffer | string, now?: number): UpstreamError {
+  const { message, code } = parseErrorBody(body, headers);
+  let kind: UpstreamErrorKind | null = null;
+  const hay = `${code ?? ''} ${message}`;
+  for (const [k, re] of PATTERNS) {
+    if (re.test(hay)) {
+      kind = k;
+      break;
+    }
+  }
+  // A 429 that talks about quota but is really a rate limit ("Rate limit reached ... quota") stays rate_limit
+  // unless the code says insufficient_quota.
+  if (kind === 'billing' && status === 429 && code !== 'insufficient_quota' && /rate limit/i.test(message)) kind = 'rate_limit';
+  // A model-not-found pattern on a 5xx is a server error talking about a model.
+  if (kind === 'model_not_found' && status >= 500) kind = null;
+  if (!kind && code) kind = CODE_KINDS[code.toLowerCase()] ?? null;
+  if (!kind || (kind === 'bad_request' && status >= 500)) kind = kindFromStatus(status);
+  if (kind === 'not_found' && /model|deployment/i.test(message)) kind = 'model_not_found';
+  return {
+    status,
+    kind,
+    code,
+    message: message.slice(0, 2000),
+    retryAfterMs: parseRetryAfter(headers, now),
+    retryable: RETRYABLE.has(kind),
+  };
+}
+
+/** A network-level failure (connection refused/reset, timeout) as an UpstreamError. */
+export function networkError(err: unknown, timeout = false): UpstreamError {
+  const message = err instanceof Error ? err.message : String(err);
+  return { status: 0, kind: timeout ? 'timeout' : 'network', code: (err as { code?: string } | null)?.code ?? null, message, retryAfterMs: null, retryable: true };
+}

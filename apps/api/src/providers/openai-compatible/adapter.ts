@@ -1,0 +1,101 @@
+/**
+ * One adapter for every OpenAI-compatible upstream (OpenAI, OpenRouter, Together,
+ * Groq, Mistral, Fireworks, DeepSeek, Cohere compatibility, HuggingFace router,
+ * Ollama, custom base URLs). Per-provider differences live in the catalogue.
+ */
+import { providerDefaults } from '../catalogue.js';
+import { baseUrlOf, localCountTokens, makeCall, pivotChatRequest, postJson, serialiseChat, withExtraHeaders } from '../common.js';
+import { AdapterError } from '../types.js';
+import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
+import { rewriteBody } from '../../translate/json-fast.js';
+
+function authHeaders(provider: ProviderRuntime, apiKey: string | null): Record<string, string> {
+  const h: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+  if (provider.type === 'openrouter') {
+    h['http-referer'] ??= 'https://github.com/switchyard/switchyard';
+    h['x-title'] ??= 'Switchyard';
+  }
+  return withExtraHeaders(provider, h);
+}
+
+export function streamUsageFor(provider: ProviderRuntime): boolean {
+  return provider.config?.streamUsage ?? providerDefaults(provider.type).supportsStreamUsage;
+}
+
+export function responsesApiFor(provider: ProviderRuntime): boolean {
+  return provider.config?.responsesApi ?? providerDefaults(provider.type).supportsResponsesApi;
+}
+
+/** Ollama's native API root (the OpenAI-compatible base minus `/v1`). */
+export function ollamaRoot(base: string): string {
+  return base.replace(/\/v1$/, '');
+}
+
+function translatedChat(ctx: CallContext, base: string, headers: Record<string, string>, usage: boolean): PreparedCall {
+  const body = serialiseChat(pivotChatRequest(ctx), ctx.stream, usage);
+  return makeCall(ctx, { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) }, 'openai');
+}
+
+export const openaiCompatibleAdapter: ProviderAdapter = {
+  id: 'openai-compatible',
+  nativeFormat: 'openai',
+
+  supports(endpoint, provider) {
+    if (endpoint === 'embeddings') return providerDefaults(provider.type).supportsEmbeddings;
+    return true;
+  },
+
+  async prepare(ctx: CallContext): Promise<PreparedCall> {
+    const { provider } = ctx;
+    const base = baseUrlOf(provider);
+    const headers = authHeaders(provider, ctx.apiKey);
+    const usage = streamUsageFor(provider);
+    switch (ctx.endpoint) {
+      case 'chat': {
+        const { body } = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel, includeUsage: usage && ctx.stream });
+        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) }, 'openai');
+      }
+      case 'embeddings': {
+        const { body } = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel });
+        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/embeddings`, headers, body, false) }, 'openai-embeddings');
+      }
+      case 'responses':
+        if (responsesApiFor(provider)) {
+          const { body } = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel });
+          return makeCall(ctx, { kind: 'http', request: postJson(`${base}/responses`, headers, body, ctx.stream) }, 'openai-responses');
+        }
+        return translatedChat(ctx, base, headers, usage);
+      case 'messages':
+        return translatedChat(ctx, base, headers, usage);
+      case 'count_tokens':
+        return localCountTokens(ctx);
+      default:
+        throw new AdapterError(400, 'unsupported_endpoint', `Unsupported endpoint ${String(ctx.endpoint)}.`);
+    }
+  },
+
+  async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {
+    const base = baseUrlOf(ctx.provider);
+    const headers = { accept: 'application/json', ...authHeaders(ctx.provider, ctx.apiKey) };
+    if (ctx.provider.type === 'ollama') return { url: `${ollamaRoot(base)}/api/tags`, method: 'GET', headers, body: null };
+    return { url: `${base}/models`, method: 'GET', headers, body: null };
+  },
+
+  parseModels(body: Buffer | null, ctx: ListModelsContext): ModelInfo[] {
+    if (!body) return [];
+    const j = JSON.parse(body.toString('utf8')) as { data?: Array<Record<string, unknown>>; models?: Array<Record<string, unknown>> };
+    if (ctx.provider.type === 'ollama' || (!j.data && j.models)) {
+      return (j.models ?? []).map((m) => ({ id: String(m.model ?? m.name), displayName: String(m.name ?? m.model), ownedBy: 'ollama', free: true }));
+    }
+    return (j.data ?? []).map((m) => {
+      const info: ModelInfo = { id: String(m.id) };
+      if (typeof m.name === 'string') info.displayName = m.name;
+      if (typeof m.owned_by === 'string') info.ownedBy = m.owned_by;
+      const ctxLen = m.context_length ?? m.context_window ?? m.max_context_length;
+      if (typeof ctxLen === 'number') info.contextWindow = ctxLen;
+      const tp = m.top_provider as Record<string, unknown> | undefined;
+      if (typeof tp?.max_completion_tokens === 'number') info.maxOutputTokens = tp.max_completion_tokens;
+      return info;
+    });
+  },
+};

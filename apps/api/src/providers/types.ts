@@ -1,0 +1,246 @@
+/**
+ * Provider adapter contract used by the proxy executor.
+ *
+ * Flow for one attempt:
+ *   const call = adapter.prepare(ctx)                  // pure; may throw AdapterError (4xx)
+ *   if (call.transport.kind === 'http')  -> send call.transport.request with undici
+ *   else                                 -> await call.transport.run(signal)   (in-process, e.g. mock)
+ *   status >= 400  -> call.error(status, headers, body)      => UpstreamError for the classifier
+ *   !ctx.stream    -> call.decode(body)                       => client body + usage
+ *   ctx.stream     -> t = call.streamTranslator(); for each upstream chunk write t.push(chunk); write t.end()
+ */
+
+/** Client-facing wire formats. */
+export type WireFormat = 'openai' | 'anthropic';
+
+/** Client endpoints the proxy serves. */
+export type ClientEndpoint = 'chat' | 'messages' | 'responses' | 'embeddings' | 'count_tokens';
+
+/** The protocol an adapter speaks upstream. */
+export type NativeFormat = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'mock';
+
+export type AdapterId = 'openai-compatible' | 'anthropic' | 'gemini' | 'azure-openai' | 'bedrock' | 'mock';
+
+export type ProviderType =
+  | 'openai'
+  | 'anthropic'
+  | 'google'
+  | 'azure-openai'
+  | 'bedrock'
+  | 'openrouter'
+  | 'together'
+  | 'groq'
+  | 'mistral'
+  | 'fireworks'
+  | 'cohere'
+  | 'huggingface'
+  | 'deepseek'
+  | 'ollama'
+  | 'custom'
+  | 'mock';
+
+/** Provider-specific settings (the Provider row's config JSON). All optional. */
+export interface ProviderConfig {
+  /** Azure: api-version query parameter (default 2024-10-21). */
+  apiVersion?: string;
+  /** Azure: model id -> deployment name (default: the model id itself). */
+  deployments?: Record<string, string>;
+  /** Bedrock: AWS region (default us-east-1). */
+  region?: string;
+  /** Bedrock: credentials when not given in the key string. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  /** Anthropic: anthropic-version header (default 2023-06-01). */
+  anthropicVersion?: string;
+  /** Extra headers sent upstream on every request (e.g. OpenRouter HTTP-Referer). */
+  headers?: Record<string, string>;
+  /** Ask for `stream_options.include_usage` (default from the catalogue). */
+  streamUsage?: boolean;
+  /** The upstream serves `/responses` itself (default from the catalogue). */
+  responsesApi?: boolean;
+}
+
+/** What the executor knows about the provider it is calling. The key is resolved by the caller. */
+export interface ProviderRuntime {
+  id: string;
+  slug: string;
+  type: ProviderType | string;
+  /** Null/empty: the catalogue default for the type. */
+  baseUrl: string | null;
+  config: ProviderConfig;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Prompt tokens served from a cache (OpenAI cached_tokens, Anthropic cache_read_input_tokens). */
+  cachedTokens: number;
+  /** True when (part of) the numbers come from the local tokenizer, not the upstream. */
+  estimated?: boolean;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body: string | Buffer | null;
+}
+
+/** What an in-process provider (mock) returns: it looks like an HTTP response in the adapter's native format. */
+export interface LocalResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Whole body, or a stream of chunks (SSE bytes) when streaming. */
+  body: Buffer | AsyncIterable<Buffer>;
+}
+
+export type Transport =
+  | { kind: 'http'; request: UpstreamRequest }
+  | { kind: 'local'; run(signal?: AbortSignal): Promise<LocalResponse> };
+
+export interface CallContext {
+  endpoint: ClientEndpoint;
+  provider: ProviderRuntime;
+  /** The model id to send upstream (already resolved from alias / provider prefix). */
+  upstreamModel: string;
+  /** The resolved key (Bedrock: `accessKeyId:secretAccessKey[:sessionToken]`), or null. */
+  apiKey: string | null;
+  /** The client's raw body bytes (forwarded with only `model` rewritten on same-format paths). */
+  rawBody: Buffer;
+  /** The client's parsed body (the executor parses once for routing). */
+  body: Record<string, unknown>;
+  /** The client asked for a stream. */
+  stream: boolean;
+  /** Clock for ids / timestamps (seconds are derived from it). Defaults to Date.now(). */
+  now?: number;
+}
+
+export interface DecodedResponse {
+  /** Body to send to the client, in the client's format. */
+  body: Buffer | string;
+  usage: Usage;
+  /** Model name reported by the upstream, if any. */
+  model?: string;
+  /** Client-format stop reason (`stop`, `end_turn`, ...), if any. */
+  finishReason?: string | null;
+}
+
+export type StreamFaultKind = 'malformed' | 'upstream_error' | 'truncated';
+
+export interface StreamFault {
+  kind: StreamFaultKind;
+  message: string;
+  /** For upstream_error: the normalized error carried in the stream. */
+  error?: UpstreamError;
+}
+
+/**
+ * Incremental upstream-SSE -> client-SSE translator. Fed raw Buffers as they
+ * arrive; each call returns the bytes to write to the client right away (possibly
+ * empty). Never buffers the whole stream (except Bedrock, whose upstream is a
+ * single JSON document converted to SSE at the end).
+ */
+export interface StreamTranslator {
+  push(chunk: Buffer): Buffer | string;
+  /** Upstream ended. Returns closing bytes (e.g. `[DONE]`, `message_stop`) when the upstream finished properly. */
+  end(): string;
+  /** Usage seen in the stream, or an estimate (estimated: true) when the upstream sent none. */
+  readonly usage: Usage;
+  /** Some text / tool-call content has been produced for the client. */
+  readonly contentEmitted: boolean;
+  /** The upstream signalled a proper end (finish_reason / message_stop / [DONE]). */
+  readonly finished: boolean;
+  /** First fault seen: malformed SSE, an error event inside the stream, or (after end()) a truncated stream. */
+  readonly fault: StreamFault | null;
+  /** Client-format stop reason once known. */
+  readonly finishReason: string | null;
+}
+
+export interface PreparedCall {
+  transport: Transport;
+  /** True when request and response bytes are forwarded as-is (only `model` rewritten). */
+  passthrough: boolean;
+  /** Content type of the (success) client response. */
+  contentType: string;
+  /** Non-stream success: upstream body -> client body + usage. */
+  decode(body: Buffer): DecodedResponse;
+  /** Stream success: a fresh translator. */
+  streamTranslator(): StreamTranslator;
+  /** Upstream non-2xx -> normalized error. */
+  error(status: number, headers: Record<string, string | string[] | undefined>, body: Buffer): UpstreamError;
+}
+
+/** Normalized error categories the routing classifier consumes. */
+export type UpstreamErrorKind =
+  | 'context_window'
+  | 'billing'
+  | 'policy'
+  | 'model_not_found'
+  | 'auth'
+  | 'rate_limit'
+  | 'overloaded'
+  | 'timeout'
+  | 'bad_request'
+  | 'not_found'
+  | 'server'
+  | 'network'
+  | 'unknown';
+
+export interface UpstreamError {
+  /** Upstream HTTP status (0 for network failures). */
+  status: number;
+  kind: UpstreamErrorKind;
+  /** Upstream error code/type string if any (e.g. `context_length_exceeded`, `overloaded_error`). */
+  code: string | null;
+  /** Human message from the upstream (never contains our keys). */
+  message: string;
+  /** From Retry-After / retry-after-ms / x-ratelimit-reset-* headers or a body hint. */
+  retryAfterMs: number | null;
+  /** Worth retrying / falling back for the same request (429, 5xx, timeouts, overload). */
+  retryable: boolean;
+}
+
+export interface ModelInfo {
+  id: string;
+  displayName?: string;
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  ownedBy?: string;
+  /** Ollama/local: always zero cost. */
+  free?: boolean;
+}
+
+export interface ListModelsContext {
+  provider: ProviderRuntime;
+  apiKey: string | null;
+}
+
+export interface ProviderAdapter {
+  id: AdapterId;
+  nativeFormat: NativeFormat;
+  /** Endpoints this adapter can serve (after translation). */
+  supports(endpoint: ClientEndpoint, provider: ProviderRuntime): boolean;
+  /**
+   * Build one attempt. Async only because Bedrock signs with SigV4 (WebCrypto);
+   * every other adapter resolves synchronously. Rejects with AdapterError
+   * (status 400/501) when the request cannot be served by this provider.
+   */
+  prepare(ctx: CallContext): Promise<PreparedCall>;
+  /** Model discovery request (GET .../models); null when the adapter lists models locally. */
+  listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null>;
+  /** Parse the discovery response (or produce the local list when listModelsRequest returned null). */
+  parseModels(body: Buffer | null, ctx: ListModelsContext): ModelInfo[];
+}
+
+/** A request that cannot be served by this adapter (client error, not an upstream failure). */
+export class AdapterError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AdapterError';
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * OpenAI chat <-> AWS Bedrock Converse API.
+ */
+import type { OaChatRequest, OaChatResponse, OaContentPart, OaFinishReason, OaMessage, OaToolCall } from './wire-types.js';
+
+type Obj = Record<string, unknown>;
+
+export const BEDROCK_STOP: Record<string, OaFinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  guardrail_intervened: 'content_filter',
+  content_filtered: 'content_filter',
+};
+
+const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
+
+function blocksOf(content: OaMessage['content']): Obj[] {
+  if (content == null) return [];
+  if (typeof content === 'string') return content ? [{ text: content }] : [];
+  const out: Obj[] = [];
+  for (const p of content as OaContentPart[]) {
+    if (p.type === 'text') out.push({ text: String((p as { text: unknown }).text ?? '') });
+    else if (p.type === 'image_url') {
+      const iu = (p as { image_url: { url: string } | string }).image_url;
+      const url = typeof iu === 'string' ? iu : iu.url;
+      const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+      if (m) out.push({ image: { format: IMAGE_FORMATS[m[1]!.toLowerCase()] ?? 'png', source: { bytes: m[2] } } });
+      else out.push({ text: `[image: ${url}]` });
+    }
+  }
+  return out;
+}
+
+function parseArgs(s: string): unknown {
+  try {
+    return JSON.parse(s || '{}');
+  } catch {
+    return {};
+  }
+}
+
+/** OpenAI chat request -> Converse request body (model goes in the URL). */
+export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
+  const system: Obj[] = [];
+  const messages: Array<{ role: 'user' | 'assistant'; content: Obj[] }> = [];
+  const push = (role: 'user' | 'assistant', content: Obj[]) => {
+    if (!content.length) return;
+    const last = messages[messages.length - 1];
+    if (last && last.role === role) last.content.push(...content);
+    else messages.push({ role, content });
+  };
+  for (const m of req.messages ?? []) {
+    if (m.role === 'system' || m.role === 'developer') system.push(...blocksOf(m.content).filter((b) => 'text' in b));
+    else if (m.role === 'user') push('user', blocksOf(m.content));
+    else if (m.role === 'assistant') {
+      const blocks = blocksOf(m.content);
+      for (const tc of m.tool_calls ?? []) blocks.push({ toolUse: { toolUseId: tc.id, name: tc.function.name, input: parseArgs(tc.function.arguments) } });
+      push('assistant', blocks);
+    } else if (m.role === 'tool' || m.role === 'function') {
+      const text = typeof m.content === 'string' ? m.content : blocksOf(m.content).map((b) => String(b.text ?? '')).join('');
+      push('user', [{ toolResult: { toolUseId: m.tool_call_id ?? '', content: [{ text }] } }]);
+    }
+  }
+  const out: Obj = { messages };
+  if (system.length) out.system = system;
+  const inf: Obj = {};
+  const max = req.max_completion_tokens ?? req.max_tokens;
+  if (typeof max === 'number') inf.maxTokens = max;
+  if (typeof req.temperature === 'number') inf.temperature = req.temperature;
+  if (typeof req.top_p === 'number') inf.topP = req.top_p;
+  if (req.stop != null) inf.stopSequences = Array.isArray(req.stop) ? req.stop : [req.stop];
+  if (Object.keys(inf).length) out.inferenceConfig = inf;
+  if (req.tools?.length && req.tool_choice !== 'none') {
+    const toolConfig: Obj = {
+      tools: req.tools.map((t) => ({
+        toolSpec: {
+          name: t.function.name,
+          ...(t.function.description ? { description: t.function.description } : {}),
+          inputSchema: { json: t.function.parameters ?? { type: 'object', properties: {} } },
+        },
+      })),
+    };
+    const tc = req.tool_choice;
+    if (tc === 'auto') toolConfig.toolChoice = { auto: {} };
+    else if (tc === 'required') toolConfig.toolChoice = { any: {} };
+    else if (tc && typeof tc === 'object') toolConfig.toolChoice = { tool: { name: tc.function.name } };
+    out.toolConfig = toolConfig;
+  }
+  return out;
+}
+
+/** Converse response -> OpenAI chat completion. */
+export function converseToOpenaiChatResponse(res: Obj, model: string, created: number = Math.floor(Date.now() / 1000), id = `chatcmpl-${created.toString(36)}`): OaChatResponse {
+  const msg = ((res.output as Obj | undefined)?.message ?? {}) as Obj;
+  let text = '';
+  const calls: OaToolCall[] = [];
+  for (const b of (msg.content ?? []) as Obj[]) {
+    if (typeof b.text === 'string') text += b.text;
+    else if (b.toolUse) {
+      const tu = b.toolUse as Obj;
+      calls.push({ id: String(tu.toolUseId), type: 'function', function: { name: String(tu.name), arguments: JSON.stringify(tu.input ?? {}) } });
+    }
+  }
+  const u = (res.usage ?? {}) as Obj;
+  const cached = Number(u.cacheReadInputTokens ?? 0);
+  const prompt = Number(u.inputTokens ?? 0) + cached + Number(u.cacheWriteInputTokens ?? 0);
+  const completion = Number(u.outputTokens ?? 0);
+  const message: OaChatResponse['choices'][number]['message'] = { role: 'assistant', content: text || (calls.length ? null : '') };
+  if (calls.length) message.tool_calls = calls;
+  const out: OaChatResponse = {
+    id,
+    object: 'chat.completion',
+    created,
+    model,
+    choices: [{ index: 0, message, finish_reason: BEDROCK_STOP[String(res.stopReason)] ?? 'stop', logprobs: null }],
+    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}) },
+  };
+  return out;
+}
