@@ -152,7 +152,7 @@ export function normalizeUpstreamError(status: number, headers: Headers, body: B
     status,
     kind,
     code,
-    message: message.slice(0, 2000),
+    message: (message || `The upstream returned HTTP ${status}.`).slice(0, 2000),
     retryAfterMs: parseRetryAfter(headers, now),
     retryable: RETRYABLE.has(kind),
   };

@@ -156,6 +156,7 @@ export class PipelineStreamTranslator implements StreamTranslator {
   private anOut?: OpenaiChunksToAnthropic;
   private respOut?: ChatChunksToResponses;
   private closed = false;
+  private inTail = false;
   contentEmitted = false;
   finished = false;
   fault: StreamFault | null = null;
@@ -282,7 +283,9 @@ export class PipelineStreamTranslator implements StreamTranslator {
     try {
       return JSON.parse(data) as Obj;
     } catch {
-      this.setFault('malformed', 'The upstream sent malformed JSON in the stream.');
+      // An unterminated last event is a cut stream, not a malformed one.
+      if (this.inTail) this.setFault('truncated', 'The upstream stream ended in the middle of an event.');
+      else this.setFault('malformed', 'The upstream sent malformed JSON in the stream.');
       return null;
     }
   }
@@ -363,6 +366,7 @@ export class PipelineStreamTranslator implements StreamTranslator {
     this.closed = true;
     if (this.opts.upstream === 'bedrock') return this.endBedrock();
     let out = '';
+    this.inTail = true;
     const tail = this.parser.end();
     if (this.passthrough) {
       for (const ev of tail) {

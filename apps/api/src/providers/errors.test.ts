@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeUpstreamError, parseRetryAfter } from './errors.js';
+
+const oa = (message: string, type = 'invalid_request_error', code: string | null = null) => JSON.stringify({ error: { message, type, code, param: null } });
+const an = (type: string, message: string) => JSON.stringify({ type: 'error', error: { type, message } });
+
+describe('normalizeUpstreamError', () => {
+  const table: Array<[string, number, Record<string, string>, string, string, boolean]> = [
+    // name, status, headers, body, expected kind, retryable
+    ['OpenAI context length', 400, {}, oa("This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.", 'invalid_request_error', 'context_length_exceeded'), 'context_window', false],
+    ['Anthropic prompt too long', 400, {}, an('invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum'), 'context_window', false],
+    ['Gemini token limit', 400, {}, JSON.stringify({ error: { code: 400, message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).', status: 'INVALID_ARGUMENT' } }), 'context_window', false],
+    ['Bedrock too long', 400, { 'x-amzn-errortype': 'ValidationException:http://internal' }, JSON.stringify({ message: 'Input is too long for requested model.' }), 'context_window', false],
+    ['OpenAI insufficient quota on 429', 429, {}, oa('You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'), 'billing', false],
+    ['Anthropic credit balance', 400, {}, an('invalid_request_error', 'Your credit balance is too low to access the Anthropic API.'), 'billing', false],
+    ['OpenRouter 402', 402, {}, JSON.stringify({ error: { message: 'Insufficient credits', code: 402 } }), 'billing', false],
+    ['Azure content filter', 400, {}, JSON.stringify({ error: { message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", code: 'content_filter', innererror: { code: 'ResponsibleAIPolicyViolation' } } }), 'policy', false],
+    ['OpenAI model not found', 404, {}, oa('The model `gpt-9` does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found'), 'model_not_found', false],
+    ['Anthropic model not found', 404, {}, an('not_found_error', 'model: claude-nope'), 'model_not_found', false],
+    ['Azure deployment not found', 404, {}, JSON.stringify({ error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist.' } }), 'model_not_found', false],
+    ['Ollama model not found (string error)', 404, {}, JSON.stringify({ error: "model 'llama9' not found" }), 'model_not_found', false],
+    ['Rate limit with Retry-After', 429, { 'retry-after': '7' }, oa('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'), 'rate_limit', true],
+    ['Anthropic overloaded 529', 529, {}, an('overloaded_error', 'Overloaded'), 'overloaded', true],
+    ['Bedrock throttling', 400, { 'x-amzn-errortype': 'ThrottlingException' }, JSON.stringify({ message: 'Too many requests, please wait before trying again.' }), 'rate_limit', true],
+    ['Bad key', 401, {}, oa('Incorrect API key provided: sk-abc***', 'invalid_request_error', 'invalid_api_key'), 'auth', false],
+    ['Plain text 502', 502, {}, '<html>Bad Gateway</html>', 'server', true],
+    ['Gateway timeout', 504, {}, '', 'timeout', true],
+    ['Plain bad request', 400, {}, oa('temperature must be <= 2'), 'bad_request', false],
+  ];
+  for (const [name, status, headers, body, kind, retryable] of table) {
+    it(name, () => {
+      const e = normalizeUpstreamError(status, headers, body, 0);
+      expect(e.kind).toBe(kind);
+      expect(e.retryable).toBe(retryable);
+      expect(e.status).toBe(status);
+      expect(e.message.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('keeps the upstream code and message', () => {
+    const e = normalizeUpstreamError(429, { 'retry-after': '7' }, oa('Rate limit reached', 'requests', 'rate_limit_exceeded'));
+    expect(e).toMatchObject({ code: 'rate_limit_exceeded', message: 'Rate limit reached', retryAfterMs: 7000 });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds, milliseconds and HTTP dates', () => {
+    expect(parseRetryAfter({ 'retry-after': '2' })).toBe(2000);
+    expect(parseRetryAfter({ 'retry-after-ms': '150', 'retry-after': '9' })).toBe(150);
+    expect(parseRetryAfter({ 'retry-after': 'Thu, 01 Jan 1970 00:00:05 GMT' }, 1000)).toBe(4000);
+    expect(parseRetryAfter({})).toBeNull();
+  });
+});

@@ -1,0 +1,363 @@
+/**
+ * A real HTTP mock upstream for tests (node:http on 127.0.0.1, random port).
+ *
+ * Speaks, with deterministic answers:
+ * - OpenAI: `POST /v1/chat/completions` (stream with `stream_options.include_usage`, and non-stream),
+ *   `POST /v1/embeddings`, `GET /v1/models`, `POST /v1/responses` (stream and non-stream)
+ * - Anthropic: `POST /v1/messages` (stream and non-stream), `POST /v1/messages/count_tokens`,
+ *   `GET /v1/models` (when the request carries `anthropic-version`)
+ * - Gemini: `POST /v1beta/models/{m}:generateContent`, `:streamGenerateContent?alt=sse`, `GET /v1beta/models`
+ * - Azure: `POST /openai/deployments/{d}/chat/completions?api-version=...` (and `/embeddings`);
+ *   400 without `api-version`
+ * - Bedrock: `POST /model/{id}/converse`, `GET /foundation-models`; 403 unless the request has an
+ *   `Authorization: AWS4-HMAC-SHA256 ...` header
+ * - Ollama: `GET /api/tags`
+ *
+ * The answer text is `Hello from upstream` (three stream deltas); when the request offers tools and
+ * the last user message mentions "weather", the answer is a `get_weather`-style tool call to the
+ * first tool with `{"location":"Paris"}`. Usage is fixed: 12 prompt tokens (2 cached), 5 completion.
+ *
+ * Every request is recorded (`requests`) before any fault applies. `script()` queues faults consumed
+ * one per request (FIFO; a fault with `path` only applies to requests whose path contains it).
+ *
+ * ```ts
+ * const up = await startMockUpstream();
+ * up.script([{ status: 429, headers: { 'retry-after': '2' } }, { cutAfterChunks: 2 }]);
+ * // ... point a provider's baseUrl at `${up.url}/v1` ...
+ * expect(up.requests[0].headers.authorization).toBe('Bearer sk-test');
+ * await up.close();
+ * ```
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface Fault {
+  /** Only requests whose path contains this string consume the fault. */
+  path?: string;
+  /** Respond with this status (and `body`, default an OpenAI-style error) instead of the answer. */
+  status?: number;
+  body?: string | Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** Wait before sending the status line / headers. */
+  delayMs?: number;
+  /** Streaming: wait between chunks. */
+  chunkDelayMs?: number;
+  /** Destroy the socket without any response. */
+  reset?: boolean;
+  /** Streaming: send headers, then this many chunks, then destroy the socket (0 = cut before the first byte of body). */
+  cutAfterChunks?: number;
+  /** Streaming: send one malformed SSE event (data that is not JSON) after the first chunk. */
+  malformed?: boolean;
+  /** Never answer (for timeout tests); the socket stays open until close(). */
+  hang?: boolean;
+  /** Replace the answer text. */
+  text?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Path with the query string. */
+  url: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body, or the raw text when not JSON, or null when empty. */
+  body: unknown;
+  raw: Buffer;
+}
+
+export interface MockUpstream {
+  /** `http://127.0.0.1:<port>` (no trailing slash). */
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** Queue one fault or several (consumed one per matching request). */
+  script(fault: Fault | Fault[]): void;
+  /** Forget recorded requests and queued faults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const MOCK_TEXT_PIECES = ['Hello', ' from', ' upstream'];
+export const MOCK_USAGE = { prompt: 12, cached: 2, completion: 5 };
+
+type Obj = Record<string, unknown>;
+
+function lastUserText(body: Obj): string {
+  const msgs = (body.messages ?? body.contents ?? []) as Obj[];
+  for (let i = msgs.length - 1; i >= 0; i--) {
+    const m = msgs[i]!;
+    if (m.role !== 'user') continue;
+    const c = m.content ?? m.parts;
+    if (typeof c === 'string') return c;
+    if (Array.isArray(c)) return (c as Obj[]).map((p) => (typeof p.text === 'string' ? p.text : '')).join(' ');
+  }
+  if (typeof body.input === 'string') return body.input;
+  return '';
+}
+
+function toolName(body: Obj): string | null {
+  const tools = body.tools as Obj[] | undefined;
+  if (!tools?.length || body.tool_choice === 'none') return null;
+  if (!/weather/i.test(lastUserText(body))) return null;
+  const t = tools[0]!;
+  const fn = t.function as Obj | undefined;
+  const decl = (t.functionDeclarations as Obj[] | undefined)?.[0];
+  const spec = t.toolSpec as Obj | undefined;
+  return String(fn?.name ?? t.name ?? decl?.name ?? spec?.name ?? 'tool');
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}
+
+export async function startMockUpstream(): Promise<MockUpstream> {
+  const requests: RecordedRequest[] = [];
+  let faults: Fault[] = [];
+  const sockets = new Set<Socket>();
+
+  const takeFault = (path: string): Fault | null => {
+    const i = faults.findIndex((f) => !f.path || path.includes(f.path));
+    if (i === -1) return null;
+    return faults.splice(i, 1)[0]!;
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void handle(req, res, Buffer.concat(chunks)).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: String(err), type: 'server_error' } }));
+      });
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): Promise<void> {
+    const u = new URL(req.url ?? '/', 'http://x');
+    let body: unknown = null;
+    if (raw.length) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        body = raw.toString('utf8');
+      }
+    }
+    const path = u.pathname;
+    requests.push({ method: req.method ?? 'GET', path, url: req.url ?? '/', query: Object.fromEntries(u.searchParams), headers: req.headers, body, raw });
+    const fault = takeFault(path);
+    if (fault?.hang) return;
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.reset) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.status) {
+      const b = fault.body ?? { error: { message: `Scripted upstream error ${fault.status}.`, type: fault.status >= 500 ? 'server_error' : 'invalid_request_error', code: null } };
+      const text = typeof b === 'string' ? b : JSON.stringify(b);
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      res.end(text);
+      return;
+    }
+    const b = (body && typeof body === 'object' ? body : {}) as Obj;
+    const pieces = fault?.text ? [fault.text] : MOCK_TEXT_PIECES;
+    const ctx: Ctx = { req, res, body: b, fault, pieces, tool: toolName(b), headers: fault?.headers ?? {} };
+
+    const json = (status: number, obj: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...ctx.headers });
+      res.end(JSON.stringify(obj));
+    };
+
+    if (req.method === 'GET') {
+      if (path === '/api/tags') return json(200, { models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest', size: 1 }, { name: 'qwen2.5:7b', model: 'qwen2.5:7b', size: 2 }] });
+      if (path === '/foundation-models') {
+        if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return json(403, { message: 'Missing Authentication Token' });
+        return json(200, { modelSummaries: [{ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', modelName: 'Claude 3 Haiku', providerName: 'Anthropic', outputModalities: ['TEXT'] }] });
+      }
+      if (path.startsWith('/v1beta/models')) return json(200, { models: [{ name: 'models/gemini-2.0-flash', displayName: 'Gemini 2.0 Flash', inputTokenLimit: 1048576, outputTokenLimit: 8192, supportedGenerationMethods: ['generateContent'] }, { name: 'models/text-embedding-004', supportedGenerationMethods: ['embedContent'] }] });
+      if (path.endsWith('/models')) {
+        if (req.headers['anthropic-version']) return json(200, { data: [{ type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' }], has_more: false });
+        return json(200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', owned_by: 'openai' }, { id: 'text-embedding-3-small', object: 'model', owned_by: 'openai' }] });
+      }
+      return json(404, { error: { message: `No route ${path}`, type: 'not_found' } });
+    }
+
+    if (path.startsWith('/openai/deployments/') && !u.searchParams.get('api-version')) return json(400, { error: { code: 'BadRequest', message: 'api-version query parameter is required' } });
+    if (path.startsWith('/model/') && path.endsWith('/converse')) {
+      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return json(403, { message: 'Missing Authentication Token' });
+      return json(200, converse(ctx));
+    }
+    if (path.includes(':streamGenerateContent')) return stream(ctx, geminiEvents(ctx));
+    if (path.includes(':generateContent')) return json(200, geminiResponse(ctx));
+    if (path.endsWith('/messages/count_tokens')) return json(200, { input_tokens: MOCK_USAGE.prompt });
+    if (path.endsWith('/messages')) return b.stream ? stream(ctx, anthropicEvents(ctx)) : json(200, anthropicResponse(ctx));
+    if (path.endsWith('/chat/completions')) return b.stream ? stream(ctx, openaiEvents(ctx)) : json(200, openaiResponse(ctx));
+    if (path.endsWith('/responses')) return b.stream ? stream(ctx, responsesEvents(ctx)) : json(200, responsesResponse(ctx));
+    if (path.endsWith('/embeddings')) {
+      const input = b.input;
+      const n = Array.isArray(input) ? input.length : 1;
+      return json(200, { object: 'list', data: Array.from({ length: n }, (_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] })), model: b.model, usage: { prompt_tokens: 4, total_tokens: 4 } });
+    }
+    return json(404, { error: { message: `No route ${path}`, type: 'not_found' } });
+  }
+
+  async function stream(ctx: Ctx, events: string[]): Promise<void> {
+    const { res, fault } = ctx;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...ctx.headers });
+    res.flushHeaders();
+    for (let i = 0; i < events.length; i++) {
+      if (fault?.cutAfterChunks !== undefined && i >= fault.cutAfterChunks) {
+        await sleep(5);
+        res.socket?.destroy();
+        return;
+      }
+      if (i > 0 && fault?.chunkDelayMs) await sleep(fault.chunkDelayMs);
+      if (res.destroyed) return;
+      res.write(events[i]);
+      if (i === 0 && fault?.malformed) res.write('data: {this is not json\n\n');
+    }
+    res.end();
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    script(f) {
+      faults.push(...(Array.isArray(f) ? f : [f]));
+    },
+    reset() {
+      requests.length = 0;
+      faults = [];
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: Obj;
+  fault: Fault | null;
+  pieces: string[];
+  tool: string | null;
+  headers: Record<string, string>;
+}
+
+const CREATED = 1_700_000_000;
+const sse = (obj: unknown, event?: string) => (event ? `event: ${event}\n` : '') + `data: ${JSON.stringify(obj)}\n\n`;
+const model = (ctx: Ctx) => String(ctx.body.model ?? 'mock-model');
+
+function openaiUsage() {
+  return { prompt_tokens: MOCK_USAGE.prompt, completion_tokens: MOCK_USAGE.completion, total_tokens: MOCK_USAGE.prompt + MOCK_USAGE.completion, prompt_tokens_details: { cached_tokens: MOCK_USAGE.cached } };
+}
+
+function openaiResponse(ctx: Ctx) {
+  const message: Obj = { role: 'assistant', content: ctx.tool ? null : ctx.pieces.join('') };
+  if (ctx.tool) message.tool_calls = [{ id: 'call_up1', type: 'function', function: { name: ctx.tool, arguments: '{"location":"Paris"}' } }];
+  return { id: 'chatcmpl-up1', object: 'chat.completion', created: CREATED, model: model(ctx), choices: [{ index: 0, message, finish_reason: ctx.tool ? 'tool_calls' : 'stop', logprobs: null }], usage: openaiUsage() };
+}
+
+function openaiEvents(ctx: Ctx): string[] {
+  const base = { id: 'chatcmpl-up1', object: 'chat.completion.chunk', created: CREATED, model: model(ctx) };
+  const wantsUsage = !!(ctx.body.stream_options as Obj | undefined)?.include_usage;
+  const ch = (delta: Obj, finish: string | null = null) => sse({ ...base, choices: [{ index: 0, delta, finish_reason: finish }], ...(wantsUsage ? { usage: null } : {}) });
+  const out = [ch({ role: 'assistant', content: '' })];
+  if (ctx.tool) {
+    out.push(ch({ tool_calls: [{ index: 0, id: 'call_up1', type: 'function', function: { name: ctx.tool, arguments: '' } }] }));
+    out.push(ch({ tool_calls: [{ index: 0, function: { arguments: '{"location":' } }] }));
+    out.push(ch({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }));
+  } else for (const p of ctx.pieces) out.push(ch({ content: p }));
+  out.push(ch({}, ctx.tool ? 'tool_calls' : 'stop'));
+  if (wantsUsage) out.push(sse({ ...base, choices: [], usage: openaiUsage() }));
+  out.push('data: [DONE]\n\n');
+  return out;
+}
+
+function anthropicResponse(ctx: Ctx) {
+  const content: Obj[] = ctx.tool ? [{ type: 'tool_use', id: 'toolu_up1', name: ctx.tool, input: { location: 'Paris' } }] : [{ type: 'text', text: ctx.pieces.join('') }];
+  return {
+    id: 'msg_up1', type: 'message', role: 'assistant', model: model(ctx), content,
+    stop_reason: ctx.tool ? 'tool_use' : 'end_turn', stop_sequence: null,
+    usage: { input_tokens: MOCK_USAGE.prompt - MOCK_USAGE.cached, cache_read_input_tokens: MOCK_USAGE.cached, cache_creation_input_tokens: 0, output_tokens: MOCK_USAGE.completion },
+  };
+}
+
+function anthropicEvents(ctx: Ctx): string[] {
+  const out = [
+    sse({ type: 'message_start', message: { id: 'msg_up1', type: 'message', role: 'assistant', model: model(ctx), content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: MOCK_USAGE.prompt - MOCK_USAGE.cached, cache_read_input_tokens: MOCK_USAGE.cached, cache_creation_input_tokens: 0, output_tokens: 1 } } }, 'message_start'),
+    sse({ type: 'ping' }, 'ping'),
+  ];
+  if (ctx.tool) {
+    out.push(sse({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_up1', name: ctx.tool, input: {} } }, 'content_block_start'));
+    out.push(sse({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"location":' } }, 'content_block_delta'));
+    out.push(sse({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } }, 'content_block_delta'));
+  } else {
+    out.push(sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'));
+    for (const p of ctx.pieces) out.push(sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } }, 'content_block_delta'));
+  }
+  out.push(sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'));
+  out.push(sse({ type: 'message_delta', delta: { stop_reason: ctx.tool ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: MOCK_USAGE.completion } }, 'message_delta'));
+  out.push(sse({ type: 'message_stop' }, 'message_stop'));
+  return out;
+}
+
+function geminiUsage() {
+  return { promptTokenCount: MOCK_USAGE.prompt, candidatesTokenCount: MOCK_USAGE.completion, totalTokenCount: MOCK_USAGE.prompt + MOCK_USAGE.completion, cachedContentTokenCount: MOCK_USAGE.cached };
+}
+
+function geminiResponse(ctx: Ctx) {
+  const parts = ctx.tool ? [{ functionCall: { name: ctx.tool, args: { location: 'Paris' } } }] : [{ text: ctx.pieces.join('') }];
+  return { candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }], usageMetadata: geminiUsage(), modelVersion: 'gemini-2.0-flash', responseId: 'gem1' };
+}
+
+function geminiEvents(ctx: Ctx): string[] {
+  if (ctx.tool) return [sse({ ...geminiResponse(ctx) })];
+  return ctx.pieces.map((p, i) => {
+    const last = i === ctx.pieces.length - 1;
+    return sse({
+      candidates: [{ content: { role: 'model', parts: [{ text: p }] }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }],
+      usageMetadata: last ? geminiUsage() : { promptTokenCount: MOCK_USAGE.prompt },
+      modelVersion: 'gemini-2.0-flash',
+      responseId: 'gem1',
+    });
+  });
+}
+
+function converse(ctx: Ctx) {
+  const content = ctx.tool ? [{ toolUse: { toolUseId: 'tooluse_up1', name: ctx.tool, input: { location: 'Paris' } } }] : [{ text: ctx.pieces.join('') }];
+  return { output: { message: { role: 'assistant', content } }, stopReason: ctx.tool ? 'tool_use' : 'end_turn', usage: { inputTokens: MOCK_USAGE.prompt, outputTokens: MOCK_USAGE.completion, totalTokens: MOCK_USAGE.prompt + MOCK_USAGE.completion }, metrics: { latencyMs: 1 } };
+}
+
+function responsesUsage() {
+  return { input_tokens: MOCK_USAGE.prompt, input_tokens_details: { cached_tokens: MOCK_USAGE.cached }, output_tokens: MOCK_USAGE.completion, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: MOCK_USAGE.prompt + MOCK_USAGE.completion };
+}
+
+function responsesResponse(ctx: Ctx) {
+  return {
+    id: 'resp_up1', object: 'response', created_at: CREATED, status: 'completed', model: model(ctx), error: null, incomplete_details: null,
+    output: [{ type: 'message', id: 'msg_up1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: ctx.pieces.join(''), annotations: [] }] }],
+    usage: responsesUsage(),
+  };
+}
+
+function responsesEvents(ctx: Ctx): string[] {
+  const r = responsesResponse(ctx);
+  let seq = 0;
+  const ev = (type: string, o: Obj) => sse({ type, sequence_number: seq++, ...o }, type);
+  const out = [ev('response.created', { response: { ...r, status: 'in_progress', output: [], usage: null } })];
+  for (const p of ctx.pieces) out.push(ev('response.output_text.delta', { item_id: 'msg_up1', output_index: 0, content_index: 0, delta: p }));
+  out.push(ev('response.completed', { response: r }));
+  return out;
+}

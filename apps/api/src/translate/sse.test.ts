@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { SseParser, sseEvent } from './sse.js';
+
+function feedAll(pieces: Array<string | Uint8Array>) {
+  const p = new SseParser();
+  const out = pieces.flatMap((x) => p.push(x));
+  return [...out, ...p.end()];
+}
+
+describe('SseParser', () => {
+  it('parses events split at every byte boundary, including inside a multi-byte character', () => {
+    const text = 'event: a\ndata: {"t":"héllo 🌍"}\n\ndata: second\n\n';
+    const bytes = Buffer.from(text);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const evs = feedAll([bytes.subarray(0, cut), bytes.subarray(cut)]);
+      expect(evs).toEqual([
+        { event: 'a', data: '{"t":"héllo 🌍"}' },
+        { event: undefined, data: 'second' },
+      ]);
+    }
+    // one byte at a time
+    const evs = feedAll([...bytes].map((b) => Uint8Array.of(b)));
+    expect(evs.map((e) => e.data)).toEqual(['{"t":"héllo 🌍"}', 'second']);
+  });
+
+  it('handles CRLF, lone CR (even split between chunks), comments and multi-line data', () => {
+    expect(feedAll([': keep-alive\r\ndata: a\r\ndata: b\r\n\r\n'])).toEqual([{ event: undefined, data: 'a\nb' }]);
+    expect(feedAll(['data: x\r', '\ndata: y\r', '\r', 'data: z\r\r'])).toEqual([
+      { event: undefined, data: 'x\ny' },
+      { event: undefined, data: 'z' },
+    ]);
+  });
+
+  it('keeps the value verbatim after "data:" without space, and tracks id and retry', () => {
+    expect(feedAll(['data:no-space\nid: 7\nretry: 300\n\n'])).toEqual([{ event: undefined, data: 'no-space', id: '7', retry: 300 }]);
+  });
+
+  it('emits nothing until the blank line arrives, and flushes a dangling event at end', () => {
+    const p = new SseParser();
+    expect(p.push('data: partial')).toEqual([]);
+    expect(p.hasPartial).toBe(true);
+    expect(p.end()).toEqual([{ event: undefined, data: 'partial' }]);
+  });
+
+  it('counts lines that are not SSE fields', () => {
+    const p = new SseParser();
+    p.push('garbage line\ndata: ok\n\n');
+    expect(p.malformedLines).toBe(1);
+  });
+
+  it('encodes multi-line data as several data lines', () => {
+    expect(sseEvent('a\nb', 'x')).toBe('event: x\ndata: a\ndata: b\n\n');
+    expect(feedAll([sseEvent('a\nb', 'x')])).toEqual([{ event: 'x', data: 'a\nb' }]);
+  });
+});
