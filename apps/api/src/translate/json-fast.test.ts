@@ -11,6 +11,12 @@ describe('rewriteBody', () => {
     expect(JSON.parse(out).messages[0].content).toBe('{"model":"x"} model');
   });
 
+  it('handles escaped quotes and trailing backslashes inside strings', () => {
+    const src = JSON.stringify({ a: 'x\\', b: 'say \"model\": \\"', model: 'old', c: ['"model"'] });
+    const out = rw(src, { model: 'new' }).body.toString();
+    expect(JSON.parse(out)).toEqual({ ...JSON.parse(src), model: 'new' });
+  });
+
   it('does not touch a nested "model" key', () => {
     const out = rw('{"metadata":{"model":"keep"},"model":"a"}', { model: 'b' }).body.toString();
     expect(JSON.parse(out)).toEqual({ metadata: { model: 'keep' }, model: 'b' });

@@ -18,20 +18,22 @@ function isWs(c: number): boolean {
 }
 
 /** Index just past the closing quote of the string starting at `i` (which must be a quote). */
-function skipString(b: Uint8Array, i: number): number {
-  i++;
-  const n = b.length;
-  while (i < n) {
-    const c = b[i]!;
-    if (c === BACKSLASH) i += 2;
-    else if (c === QUOTE) return i + 1;
-    else i++;
+function skipString(b: Buffer, i: number): number {
+  // Native memchr for the next quote, then check it is not escaped (odd run of backslashes).
+  const buf = b;
+  let j = i + 1;
+  for (;;) {
+    const q = buf.indexOf(QUOTE, j);
+    if (q === -1) return -1;
+    let k = q - 1;
+    while (k > i && b[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    j = q + 1;
   }
-  return -1;
 }
 
 /** Index just past the JSON value starting at `i`. */
-function skipValue(b: Uint8Array, i: number): number {
+function skipValue(b: Buffer, i: number): number {
   const n = b.length;
   const c0 = b[i];
   if (c0 === QUOTE) return skipString(b, i);
@@ -74,7 +76,7 @@ export interface TopLevelField {
  * values sit. Returns null when `b` is not a well-formed object at the top level.
  * Keys must be plain ASCII without escapes (true for every field we look for).
  */
-export function scanTopLevel(b: Uint8Array, keys: readonly string[]): Map<string, TopLevelField> | null {
+export function scanTopLevel(b: Buffer, keys: readonly string[]): Map<string, TopLevelField> | null {
   const found = new Map<string, TopLevelField>();
   const n = b.length;
   let i = 0;
