@@ -12,7 +12,7 @@ describe('rewriteBody', () => {
   });
 
   it('handles escaped quotes and trailing backslashes inside strings', () => {
-    const src = JSON.stringify({ a: 'x\\', b: 'say \"model\": \\"', model: 'old', c: ['"model"'] });
+    const src = JSON.stringify({ a: 'x\\', b: 'say "model": \\"', model: 'old', c: ['"model"'] });
     const out = rw(src, { model: 'new' }).body.toString();
     expect(JSON.parse(out)).toEqual({ ...JSON.parse(src), model: 'new' });
   });
