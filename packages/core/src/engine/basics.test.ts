@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { CLOSED, circuitAdmits, circuitAfter, circuitProbing } from './circuit.js';
+import { byokSaved, costOf, estimateCost } from './cost.js';
+import { ewma } from './state.js';
+import { periodEnd, periodStart, windowEnd, windowStart } from './windows.js';
+
+const T = Date.UTC(2026, 10, 22, 12, 34, 56, 789); // a Sunday
+
+describe('bucket windows (fixed, UTC-aligned)', () => {
+  it.each([
+    ['second', 1, Date.UTC(2026, 10, 22, 12, 34, 56), Date.UTC(2026, 10, 22, 12, 34, 57)],
+    ['minute', 1, Date.UTC(2026, 10, 22, 12, 34), Date.UTC(2026, 10, 22, 12, 35)],
+    ['minute', 5, Date.UTC(2026, 10, 22, 12, 30), Date.UTC(2026, 10, 22, 12, 35)],
+    ['hour', 1, Date.UTC(2026, 10, 22, 12), Date.UTC(2026, 10, 22, 13)],
+    ['day', 1, Date.UTC(2026, 10, 22), Date.UTC(2026, 10, 23)],
+    ['week', 1, Date.UTC(2026, 10, 16), Date.UTC(2026, 10, 23)],
+    ['month', 1, Date.UTC(2026, 10, 1), Date.UTC(2026, 11, 1)],
+    ['month', 3, Date.UTC(2026, 9, 1), Date.UTC(2027, 0, 1)],
+  ] as const)('%s × %d', (unit, size, start, end) => {
+    expect(windowStart(T, unit, size)).toBe(start);
+    expect(windowEnd(T, unit, size)).toBe(end);
+  });
+
+  it('weeks start on Monday 00:00 UTC', () => {
+    expect(new Date(windowStart(T, 'week')).getUTCDay()).toBe(1);
+    expect(windowStart(Date.UTC(2026, 10, 23), 'week')).toBe(Date.UTC(2026, 10, 23));
+  });
+
+  it('budget periods: lifetime never resets', () => {
+    expect(periodStart(T, 'lifetime')).toBe(0);
+    expect(periodEnd(T, 'lifetime')).toBeNull();
+    expect(periodStart(T, 'week')).toBe(Date.UTC(2026, 10, 16));
+  });
+});
+
+describe('cost', () => {
+  const prices = { priceIn: 3, priceOut: 15, priceCachedIn: 0.3 };
+  it('prices input, cached input and output per 1M tokens', () => {
+    expect(costOf(prices, { inputTokens: 1_000_000, outputTokens: 0, cachedTokens: 0 })).toBe(3);
+    expect(costOf(prices, { inputTokens: 1000, outputTokens: 500, cachedTokens: 400 })).toBeCloseTo((600 * 3 + 400 * 0.3 + 500 * 15) / 1e6, 12);
+  });
+  it('uses the input price for cached tokens when the model has no cached price', () => {
+    expect(costOf({ ...prices, priceCachedIn: null }, { inputTokens: 100, outputTokens: 0, cachedTokens: 100 })).toBeCloseTo(300 / 1e6, 12);
+  });
+  it('BYOK saves the full price; other keys save nothing', () => {
+    const u = { inputTokens: 100, outputTokens: 100, cachedTokens: 0 };
+    expect(byokSaved(prices, u, 'byok')).toBeCloseTo(costOf(prices, u), 12);
+    expect(byokSaved(prices, u, 'provider')).toBe(0);
+  });
+  it('estimates with max_tokens, else min(512, model max output)', () => {
+    expect(estimateCost({ ...prices, maxOutputTokens: 100 }, 1000, null)).toBeCloseTo((1000 * 3 + 100 * 15) / 1e6, 12);
+    expect(estimateCost({ ...prices, maxOutputTokens: null }, 0, 10)).toBeCloseTo(150 / 1e6, 12);
+  });
+});
+
+describe('circuit breaker', () => {
+  const s = { failureThreshold: 3, openMs: 1000 };
+  it('opens after N consecutive failures, probes after openMs, closes on success', () => {
+    let st = CLOSED;
+    st = circuitAfter(st, false, 0, s);
+    st = circuitAfter(st, false, 0, s);
+    expect(st.phase).toBe('closed');
+    st = circuitAfter(st, false, 10, s);
+    expect(st).toMatchObject({ phase: 'open', openedAt: 10 });
+    expect(circuitAdmits(st, 500, s)).toEqual({ admit: false, probe: false });
+    expect(circuitAdmits(st, 1010, s)).toEqual({ admit: true, probe: true });
+    const probing = circuitProbing(st, 1010);
+    expect(circuitAdmits(probing, 1020, s).admit).toBe(false);
+    expect(circuitAfter(probing, true, 1100, s)).toEqual(CLOSED);
+    expect(circuitAfter(probing, false, 1100, s)).toMatchObject({ phase: 'open', openedAt: 1100 });
+  });
+  it('a success resets the failure count', () => {
+    const st = circuitAfter(circuitAfter(CLOSED, false, 0, s), true, 0, s);
+    expect(st.failures).toBe(0);
+  });
+});
+
+describe('latency EWMA', () => {
+  it('starts at the first sample and moves 20 % toward each new one', () => {
+    expect(ewma(undefined, 100)).toBe(100);
+    expect(ewma(100, 200)).toBe(120);
+  });
+});

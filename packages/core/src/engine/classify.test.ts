@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { backoffMs, classify, type AttemptOutcome, type ClassifyOptions } from './classify.js';
+import { mulberry32 } from './rng.js';
+
+const opts = (over: Partial<ClassifyOptions> = {}): ClassifyOptions => ({ retries: 0, maxRetries: 2, policyFallback: false, rng: mulberry32(3), ...over });
+const o = (over: Partial<AttemptOutcome>): AttemptOutcome => ({ status: 500, kind: 'server', retryAfterMs: null, afterFirstByte: false, ...over });
+
+describe('classification table', () => {
+  it.each([
+    ['429 with a long Retry-After: cool down for it and fall back', o({ status: 429, kind: 'rate_limit', retryAfterMs: 20_000 }), 'fallback', { scope: 'model', ms: 20_000 }],
+    ['429 without Retry-After: 30 s cooldown', o({ status: 429, kind: 'rate_limit' }), 'fallback', { scope: 'model', ms: 30_000 }],
+    ['402 billing: provider cooldown 1 h', o({ status: 402, kind: 'billing' }), 'fallback', { scope: 'provider', ms: 3_600_000 }],
+    ['401 auth: key cooldown 5 min', o({ status: 401, kind: 'auth' }), 'fallback', { scope: 'key', ms: 300_000 }],
+    ['403 auth', o({ status: 403, kind: 'auth' }), 'fallback', { scope: 'key', ms: 300_000 }],
+    ['policy block: stop', o({ status: 400, kind: 'policy' }), 'stop', null],
+    ['404 model not found: model cooldown 1 h', o({ status: 404, kind: 'model_not_found' }), 'fallback', { scope: 'model', ms: 3_600_000 }],
+    ['400 context window: fall back', o({ status: 400, kind: 'context_window' }), 'fallback', null],
+    ['413 context window', o({ status: 413, kind: 'context_window' }), 'fallback', null],
+    ['422 other client error: stop', o({ status: 422, kind: 'bad_request' }), 'stop', null],
+    ['400 other client error: stop', o({ status: 400, kind: 'bad_request' }), 'stop', null],
+    ['408: retry', o({ status: 408, kind: 'bad_request' }), 'retry', null],
+    ['409: retry', o({ status: 409, kind: 'unknown' }), 'retry', null],
+    ['500: retry', o({ status: 500, kind: 'server' }), 'retry', null],
+    ['503 overloaded: retry', o({ status: 503, kind: 'overloaded' }), 'retry', null],
+    ['network: retry', o({ status: 0, kind: 'network' }), 'retry', null],
+    ['timeout: retry', o({ status: 0, kind: 'timeout' }), 'retry', null],
+    ['stream cut after the first byte: stop', o({ status: 0, kind: 'network', afterFirstByte: true }), 'stop', null],
+  ] as const)('%s', (_name, outcome, action, cooldown) => {
+    const c = classify(outcome, opts());
+    expect(c.action).toBe(action);
+    expect(c.cooldown).toEqual(cooldown);
+  });
+
+  it('a short Retry-After on 429 waits that long and retries once, then falls back', () => {
+    const first = classify(o({ status: 429, kind: 'rate_limit', retryAfterMs: 800 }), opts());
+    expect(first).toMatchObject({ action: 'retry', delayMs: 800 });
+    expect(classify(o({ status: 429, kind: 'rate_limit', retryAfterMs: 800 }), opts({ retries: 1 })).action).toBe('fallback');
+  });
+
+  it('transient failures retry up to maxRetries, then fall back; they count toward the circuit', () => {
+    expect(classify(o({}), opts({ retries: 1 })).action).toBe('retry');
+    const last = classify(o({}), opts({ retries: 2 }));
+    expect(last.action).toBe('fallback');
+    expect(last.circuitFailure).toBe(true);
+    expect(classify(o({ status: 401, kind: 'auth' }), opts()).circuitFailure).toBe(false);
+  });
+
+  it('policy blocks fall back only when enabled', () => {
+    expect(classify(o({ status: 400, kind: 'policy' }), opts({ policyFallback: true })).action).toBe('fallback');
+  });
+
+  it('context-window failures ask for a larger window', () => {
+    expect(classify(o({ status: 400, kind: 'context_window' }), opts()).needLargerContext).toBe(true);
+  });
+
+  it('backoff is jittered exponential and capped', () => {
+    const rng = () => 0.999;
+    expect(backoffMs(0, rng, 250, 4000)).toBe(249);
+    expect(backoffMs(2, rng, 250, 4000)).toBe(999);
+    expect(backoffMs(10, rng, 250, 4000)).toBe(3996);
+    expect(backoffMs(3, () => 0)).toBe(0);
+  });
+});

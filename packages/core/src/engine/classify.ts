@@ -1,0 +1,132 @@
+/**
+ * The outcome classification table: what the executor does after a failed attempt.
+ *
+ * | outcome                                   | action                                  | cooldown              | circuit |
+ * | ----------------------------------------- | --------------------------------------- | --------------------- | ------- |
+ * | 429 rate limited                          | retry once if Retry-After ≤ 2 s, else fall back | Retry-After or 30 s (model) | no |
+ * | 402 / billing, quota, credit messages     | fall back                               | 1 h (provider)        | no      |
+ * | 401 / 403 auth                            | fall back                               | 5 min (key)           | no      |
+ * | policy / moderation block                 | stop (fall back only if policyFallback) | none                  | no      |
+ * | 404 model not found                       | fall back                               | 1 h (model)           | no      |
+ * | 400/413/422 context window                | fall back to a larger window            | none                  | no      |
+ * | other 400/404/413/422 client errors       | stop                                    | none                  | no      |
+ * | 408 / 409 / 5xx / overloaded / network / timeout | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
+ * | stream cut before the first byte          | same as network                         | none                  | yes     |
+ * | stream cut after the first byte           | stop (bytes already reached the client) | none                  | yes     |
+ */
+
+export type ErrorKind =
+  | 'context_window'
+  | 'billing'
+  | 'policy'
+  | 'model_not_found'
+  | 'auth'
+  | 'rate_limit'
+  | 'overloaded'
+  | 'timeout'
+  | 'bad_request'
+  | 'not_found'
+  | 'server'
+  | 'network'
+  | 'unknown';
+
+export interface AttemptOutcome {
+  /** HTTP status from the upstream (0 for network-level failures). */
+  status: number;
+  kind: ErrorKind;
+  retryAfterMs: number | null;
+  /** The failure happened after bytes reached the client (streams). */
+  afterFirstByte: boolean;
+}
+
+export type Action = 'retry' | 'fallback' | 'stop';
+
+export interface Classification {
+  action: Action;
+  /** Wait before the retry. */
+  delayMs: number;
+  /** How long the target should be skipped, and at what level. */
+  cooldown: { scope: 'model' | 'provider' | 'key'; ms: number } | null;
+  /** Counts as a failure for the provider×model circuit breaker. */
+  circuitFailure: boolean;
+  /** Only candidates with a larger context window may follow. */
+  needLargerContext: boolean;
+  reason: string;
+}
+
+export interface ClassifyOptions {
+  /** Same-target retries already made. */
+  retries: number;
+  maxRetries: number;
+  policyFallback: boolean;
+  rng: () => number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+const RATE_LIMIT_DEFAULT_COOLDOWN = 30_000;
+const RETRY_AFTER_INLINE_MAX = 2_000;
+
+/** Full-jitter exponential backoff: a random wait in [0, min(max, base·2^retries)). */
+export function backoffMs(retries: number, rng: () => number, base = 250, max = 4_000): number {
+  return Math.floor(rng() * Math.min(max, base * 2 ** retries));
+}
+
+export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classification {
+  const none = { delayMs: 0, cooldown: null, circuitFailure: false, needLargerContext: false } as const;
+  if (o.afterFirstByte) {
+    return { ...none, action: 'stop', circuitFailure: true, reason: 'stream cut after the first byte' };
+  }
+  const transient = () => {
+    if (opt.retries < opt.maxRetries) {
+      return {
+        ...none,
+        action: 'retry' as const,
+        delayMs: backoffMs(opt.retries, opt.rng, opt.baseBackoffMs, opt.maxBackoffMs),
+        circuitFailure: true,
+        reason: `transient ${o.kind} (${o.status || 'network'}): retry`,
+      };
+    }
+    return { ...none, action: 'fallback' as const, circuitFailure: true, reason: `transient ${o.kind}: retries exhausted` };
+  };
+
+  switch (o.kind) {
+    case 'rate_limit': {
+      if (o.retryAfterMs !== null && o.retryAfterMs <= RETRY_AFTER_INLINE_MAX && opt.retries < 1) {
+        return { ...none, action: 'retry', delayMs: o.retryAfterMs, reason: 'rate limited briefly: wait Retry-After' };
+      }
+      return {
+        ...none,
+        action: 'fallback',
+        cooldown: { scope: 'model', ms: o.retryAfterMs ?? RATE_LIMIT_DEFAULT_COOLDOWN },
+        reason: 'rate limited: cool down and fall back',
+      };
+    }
+    case 'billing':
+      return { ...none, action: 'fallback', cooldown: { scope: 'provider', ms: 3_600_000 }, reason: 'billing or quota: fall back' };
+    case 'auth':
+      return { ...none, action: 'fallback', cooldown: { scope: 'key', ms: 300_000 }, reason: 'credentials rejected: fall back' };
+    case 'policy':
+      return opt.policyFallback
+        ? { ...none, action: 'fallback', reason: 'policy block: fall back (enabled)' }
+        : { ...none, action: 'stop', reason: 'policy block: no cross-provider fallback' };
+    case 'model_not_found':
+      return { ...none, action: 'fallback', cooldown: { scope: 'model', ms: 3_600_000 }, reason: 'model not found: fall back' };
+    case 'context_window':
+      return { ...none, action: 'fallback', needLargerContext: true, reason: 'context window exceeded: larger window' };
+    case 'bad_request':
+    case 'not_found':
+      if (o.status === 408 || o.status === 409) return transient();
+      return { ...none, action: 'stop', reason: `client error ${o.status}: no fallback` };
+    case 'overloaded':
+    case 'server':
+    case 'timeout':
+    case 'network':
+      return transient();
+    case 'unknown':
+    default:
+      if (o.status === 408 || o.status === 409 || o.status >= 500 || o.status === 0) return transient();
+      if (o.status >= 400 && o.status < 500) return { ...none, action: 'stop', reason: `client error ${o.status}: no fallback` };
+      return transient();
+  }
+}

@@ -1,0 +1,38 @@
+import type { ModelConfig } from './types.js';
+
+export interface TokenUsage {
+  /** Whole prompt, cached part included. */
+  inputTokens: number;
+  outputTokens: number;
+  /** Prompt tokens served from the provider's cache (billed at the cached price when the model has one). */
+  cachedTokens: number;
+}
+
+type Prices = Pick<ModelConfig, 'priceIn' | 'priceOut' | 'priceCachedIn'>;
+
+/**
+ * Cost in USD from per-1M-token prices:
+ *   (input − cached) × priceIn + cached × (priceCachedIn ?? priceIn) + output × priceOut, all ÷ 1,000,000.
+ */
+export function costOf(prices: Prices, usage: TokenUsage): number {
+  const cached = Math.min(Math.max(0, usage.cachedTokens), Math.max(0, usage.inputTokens));
+  const fresh = Math.max(0, usage.inputTokens) - cached;
+  const cachedPrice = prices.priceCachedIn ?? prices.priceIn;
+  return (fresh * prices.priceIn + cached * cachedPrice + Math.max(0, usage.outputTokens) * prices.priceOut) / 1_000_000;
+}
+
+/** What the platform did not pay because the caller's own key paid: the full price of the request. */
+export function byokSaved(prices: Prices, usage: TokenUsage, keySource: 'byok' | 'org' | 'provider'): number {
+  return keySource === 'byok' ? costOf(prices, usage) : 0;
+}
+
+/** Output tokens assumed when estimating a request before it runs: max_tokens, else min(512, the model's max). */
+export function expectedOutputTokens(model: Pick<ModelConfig, 'maxOutputTokens'>, maxTokens: number | null): number {
+  if (maxTokens !== null) return maxTokens;
+  return Math.min(512, model.maxOutputTokens ?? 512);
+}
+
+/** The cost a request is expected to have on a model (used by the cost strategy and budget reservations). */
+export function estimateCost(model: Prices & Pick<ModelConfig, 'maxOutputTokens'>, promptTokens: number, maxTokens: number | null): number {
+  return costOf(model, { inputTokens: promptTokens, outputTokens: expectedOutputTokens(model, maxTokens), cachedTokens: 0 });
+}

@@ -1,0 +1,69 @@
+import { EMPTY_STATE, type StateView } from './state.js';
+import type { AliasConfig, Caller, ModelConfig, ProviderConfig, RequestInfo, RoutingConfig } from './types.js';
+
+export function provider(over: Partial<ProviderConfig> & { id: string }): ProviderConfig {
+  return {
+    slug: over.id,
+    type: 'openai',
+    status: 'active',
+    priority: 50,
+    autoFallback: false,
+    keyless: false,
+    key: { id: `pk-${over.id}`, source: 'provider', usable: true },
+    buckets: [],
+    ...over,
+  };
+}
+
+export function model(over: Partial<ModelConfig> & { id: string; providerId: string }): ModelConfig {
+  return {
+    modelId: over.id,
+    enabled: true,
+    priceIn: 1,
+    priceOut: 2,
+    priceCachedIn: null,
+    contextWindow: 128_000,
+    maxOutputTokens: 4096,
+    tier: 'balanced',
+    qualityScore: 50,
+    capabilities: ['chat', 'tools', 'streaming', 'json', 'vision'],
+    priority: 100,
+    scope: 'global',
+    ...over,
+  };
+}
+
+export function config(over: Partial<RoutingConfig> = {}): RoutingConfig {
+  return {
+    providers: [],
+    models: [],
+    aliases: [],
+    chains: {},
+    powerLevels: [
+      { slug: 'eco', tier: 'eco', modelRefs: [], enabled: true },
+      { slug: 'balanced', tier: 'balanced', modelRefs: [], enabled: true },
+      { slug: 'precision', tier: 'precision', modelRefs: [], enabled: true },
+    ],
+    strategy: 'balanced',
+    maxAttempts: 5,
+    circuit: { failureThreshold: 3, openMs: 30_000 },
+    policyFallback: false,
+    ...over,
+  };
+}
+
+export function alias(over: Partial<AliasConfig> & { name: string }): AliasConfig {
+  return { scope: 'global', strategy: 'ordered', targets: [], fallbacks: [], enabled: true, ...over };
+}
+
+export function caller(over: Partial<Caller> = {}): Caller {
+  return { keyId: 'k1', userId: 'u1', orgId: null, appId: null, powerLevel: 'balanced', allowedModels: [], byok: {}, orgKeys: {}, buckets: [], budgets: [], ...over };
+}
+
+export function request(over: Partial<RequestInfo> = {}): RequestInfo {
+  return { model: 'm', endpoint: 'chat', promptTokens: 100, maxTokens: 100, needs: ['chat'], ...over };
+}
+
+export function stateWith(over: Partial<StateView>): StateView {
+  return { ...EMPTY_STATE, ...over };
+}

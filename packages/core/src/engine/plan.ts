@@ -1,0 +1,452 @@
+import { circuitAdmits } from './circuit.js';
+import { estimateCost, expectedOutputTokens } from './cost.js';
+import { budgetKey, bucketKey, modelTarget, type StateEvent, type StateView } from './state.js';
+import { orderAlias, orderGlobal, type Scored } from './strategies.js';
+import {
+  TIERS,
+  type AliasConfig,
+  type AliasStrategy,
+  type BucketConfig,
+  type Caller,
+  type KeyRef,
+  type ModelConfig,
+  type ProviderConfig,
+  type RequestInfo,
+  type RoutingConfig,
+  type Tier,
+} from './types.js';
+import { periodEnd, windowEnd } from './windows.js';
+
+export type SkipReason =
+  | 'provider-disabled'
+  | 'provider-error'
+  | 'model-disabled'
+  | 'model-not-allowed'
+  | 'capability-missing'
+  | 'context-window'
+  | 'no-usable-key'
+  | 'cooldown'
+  | 'circuit-open'
+  | 'rate-limited'
+  | 'budget-exhausted';
+
+export interface Skip {
+  ref: string;
+  reason: SkipReason;
+  detail?: string;
+  /** When the limit that caused the skip resets (ms epoch). */
+  resetsAt?: number;
+}
+
+export interface Attempt {
+  ref: string;
+  providerId: string;
+  providerSlug: string;
+  providerType: string;
+  /** Registry id of the model. */
+  modelRegistryId: string;
+  /** Upstream model id. */
+  modelId: string;
+  key: KeyRef & { usable: true };
+  estimatedCostUsd: number;
+  contextWindow: number | null;
+  isFallback: boolean;
+  /** Why it is in the list: 'alias', 'power-level', 'direct', 'bare', 'alias-fallback', 'chain', 'auto-fallback'. */
+  via: string;
+  /** Circuit half-open probe. */
+  probe: boolean;
+}
+
+export type LookupKind = 'alias' | 'power-level' | 'direct' | 'bare';
+
+export interface TraceCandidate {
+  ref: string;
+  via: string;
+  key?: string;
+  kept: boolean;
+  reason?: SkipReason;
+  detail?: string;
+  score?: number;
+}
+
+export interface Trace {
+  requested: string;
+  lookup: { kind: LookupKind | 'unknown'; alias?: string; scope?: string; level?: Tier; aliasStrategy?: AliasStrategy };
+  strategy: string;
+  candidates: TraceCandidate[];
+  order: string[];
+}
+
+export type NoRouteCode = 'unknown_model' | 'model_not_allowed' | 'no_candidates' | 'rate_limited' | 'budget_exhausted' | 'capability_missing' | 'context_too_large';
+
+export interface NoRoute {
+  code: NoRouteCode;
+  message: string;
+  httpStatus: number;
+  retryAfterMs?: number;
+  resetsAt?: number;
+}
+
+export type PlanResult =
+  | { ok: true; attempts: Attempt[]; skipped: Skip[]; trace: Trace; events: StateEvent[] }
+  | { ok: false; error: NoRoute; skipped: Skip[]; trace: Trace; events: StateEvent[] };
+
+export interface PlanInput {
+  request: RequestInfo;
+  caller: Caller;
+  config: RoutingConfig;
+  state: StateView;
+  now: number;
+  rng: () => number;
+}
+
+export interface Index {
+  providerById: Map<string, ProviderConfig>;
+  providerBySlug: Map<string, ProviderConfig>;
+  modelByRef: Map<string, ModelConfig>;
+  modelsById: Map<string, ModelConfig[]>;
+  aliases: Map<string, AliasConfig>;
+  byTier: Map<Tier, ModelConfig[]>;
+}
+
+const indexCache = new WeakMap<RoutingConfig, Index>();
+
+/** Builds (once per config object) the lookup maps the planner uses. */
+export function indexConfig(config: RoutingConfig): Index {
+  const cached = indexCache.get(config);
+  if (cached) return cached;
+  const providerById = new Map(config.providers.map((p) => [p.id, p]));
+  const providerBySlug = new Map(config.providers.map((p) => [p.slug, p]));
+  const modelByRef = new Map<string, ModelConfig>();
+  const modelsById = new Map<string, ModelConfig[]>();
+  const byTier = new Map<Tier, ModelConfig[]>(TIERS.map((t) => [t, []]));
+  for (const m of config.models) {
+    if (m.scope !== 'global') continue;
+    const p = providerById.get(m.providerId);
+    if (!p) continue;
+    modelByRef.set(`${p.slug}/${m.modelId}`, m);
+    const list = modelsById.get(m.modelId) ?? [];
+    list.push(m);
+    modelsById.set(m.modelId, list);
+    byTier.get(m.tier)?.push(m);
+  }
+  const aliases = new Map<string, AliasConfig>();
+  for (const a of config.aliases) if (a.enabled) aliases.set(`${a.scope}|${a.name}`, a);
+  const index = { providerById, providerBySlug, modelByRef, modelsById, aliases, byTier };
+  indexCache.set(config, index);
+  return index;
+}
+
+export function refOf(index: Index, m: ModelConfig): string {
+  return `${index.providerById.get(m.providerId)?.slug ?? m.providerId}/${m.modelId}`;
+}
+
+/** The models a reference names: `<slug>/<model>` exactly, else a bare model id on every provider. */
+export function modelsForRef(index: Index, ref: string): ModelConfig[] {
+  const direct = index.modelByRef.get(ref);
+  if (direct) return [direct];
+  return index.modelsById.get(ref) ?? [];
+}
+
+interface Lookup {
+  kind: LookupKind;
+  primary: { ref: string; model: ModelConfig; weight: number }[];
+  fallbacks: string[];
+  alias?: AliasConfig;
+  level?: Tier;
+}
+
+function lookup(index: Index, config: RoutingConfig, req: RequestInfo, caller: Caller): Lookup | null {
+  const name = req.model;
+  const alias = (caller.orgId ? index.aliases.get(`org:${caller.orgId}|${name}`) : undefined) ?? index.aliases.get(`global|${name}`);
+  if (alias) {
+    const primary = [];
+    for (const t of alias.targets) for (const m of modelsForRef(index, t.ref)) primary.push({ ref: refOf(index, m), model: m, weight: t.weight });
+    return { kind: 'alias', primary, fallbacks: [...alias.fallbacks], alias };
+  }
+  const level: Tier | null = name === 'auto' ? (caller.powerLevel ?? 'balanced') : (TIERS as readonly string[]).includes(name) ? (name as Tier) : null;
+  if (level) {
+    const pl = config.powerLevels.find((p) => p.slug === level && p.enabled);
+    const tier = pl?.tier ?? level;
+    const explicit = (pl?.modelRefs ?? []).flatMap((r) => modelsForRef(index, r));
+    const seen = new Set(explicit);
+    const rest = (index.byTier.get(tier) ?? []).filter((m) => !seen.has(m));
+    return {
+      kind: 'power-level',
+      level,
+      primary: explicit.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })),
+      fallbacks: rest.map((m) => refOf(index, m)),
+    };
+  }
+  const direct = index.modelByRef.get(name);
+  if (direct) return { kind: 'direct', primary: [{ ref: name, model: direct, weight: 1 }], fallbacks: [] };
+  const bare = index.modelsById.get(name);
+  if (bare && bare.length > 0) return { kind: 'bare', primary: bare.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })), fallbacks: [] };
+  return null;
+}
+
+function bucketApplies(b: BucketConfig, ref: string, modelId: string): boolean {
+  return b.models === 'all' || b.models.includes(modelId) || b.models.includes(ref);
+}
+
+function bucketNeed(b: BucketConfig, req: RequestInfo, model: ModelConfig): number {
+  return b.unit === 'requests' ? 1 : req.promptTokens + expectedOutputTokens(model, req.maxTokens);
+}
+
+/** The key this caller would use for a provider: BYOK, then the org's, then the provider's own. */
+export function chooseKey(p: ProviderConfig, caller: Caller): { key: KeyRef | null; tried: KeyRef[] } {
+  const tried: KeyRef[] = [];
+  for (const k of [caller.byok[p.id], caller.orgKeys[p.id], p.key]) {
+    if (!k) continue;
+    if (k.usable) return { key: k, tried };
+    tried.push(k);
+  }
+  return { key: null, tried };
+}
+
+interface Candidate extends Scored {
+  provider: ProviderConfig;
+  key: KeyRef & { usable: true };
+  via: string;
+  isFallback: boolean;
+  probe: boolean;
+  estimatedCostUsd: number;
+}
+
+/**
+ * Plans a request: resolves the model name, builds candidates (provider × model × key), filters them with a
+ * reason each, orders them by the alias or global strategy, appends fallbacks (alias fallbacks, model fallback
+ * chains, auto-fallback providers; cycle-safe) and caps the list at `maxAttempts`. Never throws for bad input:
+ * an unknown model or an empty candidate set is a typed NoRoute.
+ */
+export function plan(input: PlanInput): PlanResult {
+  const { request: req, caller, config, state, now, rng } = input;
+  const index = indexConfig(config);
+  const trace: Trace = { requested: req.model, lookup: { kind: 'unknown' }, strategy: config.strategy, candidates: [], order: [] };
+  const skipped: Skip[] = [];
+  const events: StateEvent[] = [];
+  const fail = (error: NoRoute): PlanResult => ({ ok: false, error, skipped, trace, events: [] });
+
+  const found = lookup(index, config, req, caller);
+  if (!found) {
+    return fail({ code: 'unknown_model', httpStatus: 404, message: `The model "${req.model}" is not an alias, a power level or a model any enabled provider serves.` });
+  }
+  trace.lookup = {
+    kind: found.kind,
+    ...(found.alias ? { alias: found.alias.name, scope: found.alias.scope, aliasStrategy: found.alias.strategy } : {}),
+    ...(found.level ? { level: found.level } : {}),
+  };
+  const requestAllowed = caller.allowedModels.length === 0 || caller.allowedModels.includes(req.model);
+
+  // Caller-wide limits (key RPM/TPM, user buckets) and budgets, checked per candidate because needs differ.
+  const seen = new Set<string>();
+  const kept: Candidate[] = [];
+
+  const consider = (ref: string, model: ModelConfig, weight: number, via: string, isFallback: boolean): Candidate | null => {
+    const provider = index.providerById.get(model.providerId);
+    if (!provider || seen.has(ref)) return null;
+    seen.add(ref);
+    const skip = (reason: SkipReason, detail?: string, resetsAt?: number): null => {
+      skipped.push({ ref, reason, ...(detail ? { detail } : {}), ...(resetsAt !== undefined ? { resetsAt } : {}) });
+      trace.candidates.push({ ref, via, kept: false, reason, ...(detail ? { detail } : {}) });
+      return null;
+    };
+    if (provider.status === 'disabled') return skip('provider-disabled');
+    if (provider.status === 'error') return skip('provider-error');
+    if (!model.enabled) return skip('model-disabled');
+    if (!requestAllowed && !caller.allowedModels.includes(ref) && !caller.allowedModels.includes(model.modelId)) return skip('model-not-allowed');
+    for (const need of req.needs) {
+      if (need === 'chat' && model.capabilities.includes('embeddings') && !model.capabilities.includes('chat')) return skip('capability-missing', 'chat');
+      if (need !== 'chat' && !model.capabilities.includes(need)) return skip('capability-missing', need);
+    }
+    if (model.contextWindow !== null && req.endpoint !== 'embeddings') {
+      const needTokens = req.promptTokens + (req.maxTokens ?? 0);
+      if (needTokens > model.contextWindow) return skip('context-window', `${needTokens} > ${model.contextWindow}`);
+    }
+    const { key, tried } = provider.keyless ? { key: provider.key.usable ? provider.key : null, tried: [provider.key] } : chooseKey(provider, caller);
+    if (!key || !key.usable) {
+      const why = tried.map((k) => (k.usable ? '' : `${k.source}:${k.problem}`)).filter(Boolean).join(', ');
+      return skip('no-usable-key', why || 'no key');
+    }
+    const target = modelTarget(provider.id, model.id);
+    const cd = Math.max(state.cooldownUntil(provider.id), state.cooldownUntil(target), state.cooldownUntil(`key|${key.id}`));
+    if (cd > now) return skip('cooldown', undefined, cd);
+    const circuit = circuitAdmits(state.circuit(target), now, config.circuit);
+    if (!circuit.admit) return skip('circuit-open', undefined, (state.circuit(target)?.openedAt ?? now) + config.circuit.openMs);
+
+    let headroom = 1;
+    const buckets: { scope: string; id: string; bucket: BucketConfig }[] = [
+      ...provider.buckets.map((bucket) => ({ scope: 'provider', id: provider.id, bucket })),
+      ...caller.buckets,
+    ];
+    for (const { scope, id, bucket } of buckets) {
+      if (!bucketApplies(bucket, ref, model.modelId)) continue;
+      const used = state.counter(bucketKey(scope, id, bucket, now));
+      const need = bucketNeed(bucket, req, model);
+      if (used + need > bucket.limit) {
+        return skip('rate-limited', `${scope} bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
+      }
+      if (scope === 'provider') headroom = Math.min(headroom, (bucket.limit - used) / bucket.limit);
+    }
+    const estimatedCostUsd = estimateCost(model, req.promptTokens, req.maxTokens);
+    if (key.source !== 'byok') {
+      for (const b of caller.budgets) {
+        const spent = state.spend(budgetKey(b, now));
+        const cap = b.limitUsd + (b.carryOverUsd ?? 0);
+        if (spent + estimatedCostUsd > cap) {
+          const resets = periodEnd(now, b.period);
+          return skip('budget-exhausted', `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period})`, resets ?? undefined);
+        }
+      }
+    }
+    const c: Candidate = {
+      ref,
+      target,
+      model,
+      provider,
+      providerPriority: provider.priority,
+      weight,
+      headroom,
+      key,
+      via,
+      isFallback,
+      probe: circuit.probe,
+      estimatedCostUsd,
+    };
+    trace.candidates.push({ ref, via, key: key.source, kept: true });
+    return c;
+  };
+
+  // Primary targets.
+  const primary: Candidate[] = [];
+  for (const t of found.primary) {
+    const c = consider(t.ref, t.model, t.weight, found.kind, false);
+    if (c) primary.push(c);
+  }
+  let ordered: Candidate[];
+  if (found.alias) {
+    const r = orderAlias(found.alias.name, found.alias.strategy, primary, state, rng);
+    ordered = r.order;
+    events.push(...r.events);
+    annotate(trace, r.scores);
+  } else if (found.kind === 'power-level') {
+    ordered = primary; // explicit refs keep their configured order
+  } else {
+    const r = orderGlobal(primary, config.strategy, req.promptTokens, req.maxTokens);
+    ordered = r.order;
+    annotate(trace, r.scores);
+  }
+  kept.push(...ordered);
+
+  // Fallback tail: alias fallbacks / power-level tier, model chains, auto-fallback providers — ordered by the
+  // global strategy within each group, never revisiting a ref.
+  const tail = (refs: readonly string[], via: string) => {
+    const group: Candidate[] = [];
+    for (const r of refs) for (const m of modelsForRef(index, r)) {
+      const c = consider(refOf(index, m), m, 1, via, true);
+      if (c) group.push(c);
+    }
+    const o = orderGlobal(group, config.strategy, req.promptTokens, req.maxTokens);
+    annotate(trace, o.scores);
+    kept.push(...o.order);
+  };
+  tail(found.fallbacks, found.kind === 'power-level' ? 'power-level' : 'alias-fallback');
+  // Chains of every model planned so far (breadth-first, cycle-safe through `seen`).
+  for (let i = 0; i < kept.length && i < 64; i++) {
+    const c = kept[i]!;
+    const chain = config.chains[c.ref] ?? config.chains[c.model.modelId];
+    if (chain) tail(chain, 'chain');
+  }
+  // Auto-fallback: the same model id on other providers that allow it.
+  const autoRefs: string[] = [];
+  for (const c of [...kept]) {
+    if (!c.provider.autoFallback) continue;
+    for (const m of index.modelsById.get(c.model.modelId) ?? []) {
+      const p = index.providerById.get(m.providerId);
+      if (p?.autoFallback) autoRefs.push(refOf(index, m));
+    }
+  }
+  tail(autoRefs, 'auto-fallback');
+
+  const cap = Math.max(1, config.maxAttempts);
+  const chosen = kept.slice(0, cap);
+  trace.order = chosen.map((c) => c.ref);
+
+  if (chosen.length === 0) {
+    return fail(noRouteFromSkips(req, skipped, now));
+  }
+  return {
+    ok: true,
+    attempts: chosen.map((c) => ({
+      ref: c.ref,
+      providerId: c.provider.id,
+      providerSlug: c.provider.slug,
+      providerType: c.provider.type,
+      modelRegistryId: c.model.id,
+      modelId: c.model.modelId,
+      key: c.key,
+      estimatedCostUsd: c.estimatedCostUsd,
+      contextWindow: c.model.contextWindow,
+      isFallback: c.isFallback,
+      via: c.via,
+      probe: c.probe,
+    })),
+    skipped,
+    trace,
+    events,
+  };
+}
+
+function annotate(trace: Trace, scores: Record<string, number>) {
+  for (const c of trace.candidates) if (c.ref in scores && c.score === undefined) c.score = scores[c.ref];
+}
+
+/** Why nothing is left, in the terms a client can act on. */
+function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRoute {
+  const reasons = new Set(skipped.map((s) => s.reason));
+  const soonest = (r: SkipReason) => {
+    const times = skipped.filter((s) => s.reason === r && s.resetsAt !== undefined).map((s) => s.resetsAt!);
+    return times.length ? Math.min(...times) : undefined;
+  };
+  const only = (...rs: SkipReason[]) => skipped.length > 0 && [...reasons].every((r) => rs.includes(r));
+  if (only('model-not-allowed')) {
+    return { code: 'model_not_allowed', httpStatus: 403, message: `This key may not use "${req.model}".` };
+  }
+  if (only('rate-limited', 'cooldown', 'circuit-open') && reasons.has('rate-limited')) {
+    const at = soonest('rate-limited');
+    return {
+      code: 'rate_limited',
+      httpStatus: 429,
+      message: `Rate limit reached for "${req.model}": ${skipped.find((s) => s.reason === 'rate-limited')?.detail ?? ''}.`,
+      ...(at !== undefined ? { resetsAt: at, retryAfterMs: Math.max(0, at - now) } : {}),
+    };
+  }
+  if (reasons.has('budget-exhausted') && only('budget-exhausted', 'rate-limited', 'cooldown', 'circuit-open')) {
+    const at = soonest('budget-exhausted');
+    const detail = skipped.find((s) => s.reason === 'budget-exhausted')?.detail ?? '';
+    return {
+      code: 'budget_exhausted',
+      httpStatus: 402,
+      message: `Budget exhausted (${detail})${at !== undefined ? `; it resets at ${new Date(at).toISOString()}` : ''}.`,
+      ...(at !== undefined ? { resetsAt: at, retryAfterMs: Math.max(0, at - now) } : {}),
+    };
+  }
+  if (only('capability-missing')) {
+    return { code: 'capability_missing', httpStatus: 400, message: `No model for "${req.model}" supports ${[...new Set(skipped.map((s) => s.detail))].join(', ')}.` };
+  }
+  if (only('context-window')) {
+    return { code: 'context_too_large', httpStatus: 400, message: `The request needs more context than any model for "${req.model}" has (${skipped[0]?.detail}).` };
+  }
+  if (only('cooldown', 'circuit-open')) {
+    const at = Math.min(...skipped.map((s) => s.resetsAt ?? now + 30_000));
+    return { code: 'no_candidates', httpStatus: 503, message: `Every provider for "${req.model}" is cooling down after failures.`, retryAfterMs: Math.max(0, at - now), resetsAt: at };
+  }
+  const summary = skipped.slice(0, 6).map((s) => `${s.ref}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`).join('; ');
+  return { code: 'no_candidates', httpStatus: 503, message: `No provider can serve "${req.model}" now: ${summary || 'no candidates'}.` };
+}
+
+/** After a context-window failure: only attempts with a larger window than the one that failed may follow. */
+export function largerContextOnly<T extends Pick<Attempt, 'contextWindow'>>(rest: readonly T[], failedWindow: number | null): T[] {
+  if (failedWindow === null) return [...rest];
+  return rest.filter((a) => a.contextWindow === null || a.contextWindow > failedWindow);
+}

@@ -1,0 +1,156 @@
+/**
+ * Configuration and request types of the routing engine. Everything here is plain data: the API builds it from
+ * the database (and decrypts keys there), the engine only reads it.
+ */
+
+export type GlobalStrategy = 'cost' | 'balanced' | 'quality';
+export type AliasStrategy = 'ordered' | 'round-robin' | 'weighted' | 'quota-aware' | 'least-busy' | 'latency';
+export type Tier = 'eco' | 'balanced' | 'precision';
+export type Capability = 'chat' | 'tools' | 'vision' | 'json' | 'embeddings' | 'streaming';
+export type Endpoint = 'chat' | 'messages' | 'responses' | 'embeddings' | 'count_tokens';
+
+export const TIERS: readonly Tier[] = ['eco', 'balanced', 'precision'];
+export const TIER_RANK: Readonly<Record<Tier, number>> = { eco: 1, balanced: 2, precision: 3 };
+
+export type KeyProblem = 'env-unresolved' | 'decrypt-failed' | 'missing';
+export type KeySource = 'byok' | 'org' | 'provider';
+
+/** A key the API resolved for the engine: usable, or not with the reason. The engine never sees the secret. */
+export type KeyRef =
+  | { id: string; source: KeySource; usable: true }
+  | { id: string; source: KeySource; usable: false; problem: KeyProblem };
+
+export type WindowUnit = 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month';
+
+export interface BucketWindow {
+  unit: WindowUnit;
+  size: number;
+}
+
+/** A rate-limit bucket: at most `limit` requests (or tokens) per fixed window aligned to UTC. */
+export interface BucketConfig {
+  name: string;
+  unit: 'requests' | 'tokens';
+  limit: number;
+  window: BucketWindow;
+  /** 'all' or a list of model ids / refs the bucket counts. */
+  models: 'all' | string[];
+}
+
+export interface ProviderConfig {
+  id: string;
+  slug: string;
+  type: string;
+  status: 'active' | 'disabled' | 'error';
+  /** 1-100, lower first. */
+  priority: number;
+  autoFallback: boolean;
+  /** Needs no key (mock, local Ollama). */
+  keyless: boolean;
+  key: KeyRef;
+  buckets: BucketConfig[];
+}
+
+export interface ModelConfig {
+  id: string;
+  providerId: string;
+  /** Upstream model id. */
+  modelId: string;
+  enabled: boolean;
+  /** USD per 1M tokens. */
+  priceIn: number;
+  priceOut: number;
+  priceCachedIn: number | null;
+  contextWindow: number | null;
+  maxOutputTokens: number | null;
+  tier: Tier;
+  /** 0-100 within a tier. */
+  qualityScore: number;
+  capabilities: readonly string[];
+  /** Lower first. */
+  priority: number;
+  /** 'global' | 'org:<id>' | 'user:<id>' */
+  scope: string;
+}
+
+export interface AliasTarget {
+  ref: string;
+  weight: number;
+}
+
+export interface AliasConfig {
+  name: string;
+  /** 'global' | 'org:<id>' */
+  scope: string;
+  strategy: AliasStrategy;
+  targets: readonly AliasTarget[];
+  fallbacks: readonly string[];
+  enabled: boolean;
+}
+
+export interface PowerLevelConfig {
+  slug: Tier;
+  tier: Tier;
+  /** Explicit, ordered refs tried first. */
+  modelRefs: readonly string[];
+  enabled: boolean;
+}
+
+export interface CircuitSettings {
+  /** Consecutive failures that open the circuit. */
+  failureThreshold: number;
+  /** How long it stays open before one probe is let through. */
+  openMs: number;
+}
+
+export interface RoutingConfig {
+  providers: readonly ProviderConfig[];
+  models: readonly ModelConfig[];
+  aliases: readonly AliasConfig[];
+  /** modelRef ('<slug>/<model>' or bare model id) → ordered fallback refs. */
+  chains: Readonly<Record<string, readonly string[]>>;
+  powerLevels: readonly PowerLevelConfig[];
+  strategy: GlobalStrategy;
+  maxAttempts: number;
+  circuit: CircuitSettings;
+  /** Fall back to another provider after a policy/moderation block (off by default). */
+  policyFallback: boolean;
+}
+
+export type BudgetPeriod = 'day' | 'week' | 'month' | 'lifetime';
+
+/** A spending limit that applies to this caller: a key budget, the user's weekly cap, the org's cap. */
+export interface BudgetConfig {
+  scope: 'key' | 'user' | 'org';
+  id: string;
+  limitUsd: number;
+  period: BudgetPeriod;
+  /** Unused budget carried over from the previous period (org rollover), added to the limit. */
+  carryOverUsd?: number;
+}
+
+export interface Caller {
+  keyId: string | null;
+  userId: string | null;
+  orgId: string | null;
+  appId: string | null;
+  /** The caller's power level, for `auto`. */
+  powerLevel: Tier | null;
+  /** Empty = every model. Entries are aliases, power levels, refs or bare model ids. */
+  allowedModels: readonly string[];
+  /** providerId → the caller's own key. */
+  byok: Readonly<Record<string, KeyRef>>;
+  /** providerId → the caller's organization's key. */
+  orgKeys: Readonly<Record<string, KeyRef>>;
+  /** Buckets on the key (RPM/TPM) and on the user. */
+  buckets: readonly { scope: 'key' | 'user'; id: string; bucket: BucketConfig }[];
+  budgets: readonly BudgetConfig[];
+}
+
+export interface RequestInfo {
+  model: string;
+  endpoint: Endpoint;
+  promptTokens: number;
+  maxTokens: number | null;
+  needs: readonly Capability[];
+}

@@ -1,0 +1,53 @@
+import type { BudgetPeriod, WindowUnit } from './types.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+/** 1970-01-01 was a Thursday; the first Monday 00:00 UTC is 4 days later. */
+const FIRST_MONDAY = 4 * DAY;
+
+const FIXED: Record<Exclude<WindowUnit, 'week' | 'month'>, number> = { second: SECOND, minute: MINUTE, hour: HOUR, day: DAY };
+
+/**
+ * Start of the fixed window containing `now`, aligned to UTC: seconds/minutes/hours/days on multiples of the
+ * window length since the epoch, weeks on Mondays 00:00 UTC, months on the 1st 00:00 UTC (size N months counted
+ * from January 1970).
+ */
+export function windowStart(now: number, unit: WindowUnit, size = 1): number {
+  const n = Math.max(1, Math.floor(size));
+  if (unit === 'week') {
+    const len = WEEK * n;
+    return Math.floor((now - FIRST_MONDAY) / len) * len + FIRST_MONDAY;
+  }
+  if (unit === 'month') {
+    const d = new Date(now);
+    const months = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    const start = months - (months % n);
+    return Date.UTC(Math.floor(start / 12), start % 12, 1);
+  }
+  const len = FIXED[unit] * n;
+  return Math.floor(now / len) * len;
+}
+
+/** End (exclusive) of the window that contains `now`. */
+export function windowEnd(now: number, unit: WindowUnit, size = 1): number {
+  const n = Math.max(1, Math.floor(size));
+  const start = windowStart(now, unit, n);
+  if (unit === 'week') return start + WEEK * n;
+  if (unit === 'month') {
+    const d = new Date(start);
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, 1);
+  }
+  return start + FIXED[unit] * n;
+}
+
+/** Budget periods: a user's weekly cap resets Monday 00:00 UTC; org caps monthly; lifetime never. */
+export function periodStart(now: number, period: BudgetPeriod): number {
+  return period === 'lifetime' ? 0 : windowStart(now, period, 1);
+}
+
+export function periodEnd(now: number, period: BudgetPeriod): number | null {
+  return period === 'lifetime' ? null : windowEnd(now, period, 1);
+}
