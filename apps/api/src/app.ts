@@ -11,7 +11,14 @@ import { sessionMiddleware } from './modules/auth/auth.middleware.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { systemRoutes } from './modules/system/system.routes.js';
-import { isProxyPath, notYetProxy } from './proxy/placeholder.js';
+import { isProxyPath } from './proxy/placeholder.js';
+import { createProxyHandler, type ProxyUsage } from './proxy/handler.js';
+import { createUpstreamAgent } from './proxy/upstream.js';
+import { RoutingRuntime } from './routing/runtime.js';
+import { MemoryStateStore, type StateStore } from './routing/state-store.js';
+import { LastUsedTracker } from './routing/last-used.js';
+import { BatchQueue } from './usage/batch-queue.js';
+import { writeUsageBatch } from './usage/writer.js';
 import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { mountIdentityModules } from './modules/identity.mount.js';
@@ -26,6 +33,8 @@ export interface AppDeps {
   now?: () => number;
   /** Environment for `_env` references (defaults to an empty one in tests). */
   processEnv?: Record<string, string | undefined>;
+  /** Shared counters; in memory unless given (Redis when REDIS_URL is set). */
+  store?: StateStore;
 }
 
 export interface App {
@@ -35,15 +44,45 @@ export interface App {
   express: Express;
   metrics: Metrics;
   auth: AuthService;
+  routing: RoutingRuntime;
+  usage: BatchQueue<ProxyUsage>;
   /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
   close: () => Promise<void>;
 }
 
-export function createApp(deps: AppDeps): App {
+export async function createApp(deps: AppDeps): Promise<App> {
   const { env, db, logger } = deps;
   const metrics = createMetrics();
   const auth = new AuthService(db.prisma, { sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000, now: deps.now });
   const configListeners: Array<(what: string) => void> = [];
+  const now = deps.now ?? Date.now;
+  const store = deps.store ?? new MemoryStateStore(now);
+  const routing = await RoutingRuntime.create(
+    { prisma: db.prisma, secrets: deps.secrets, env: deps.processEnv ?? {}, store, logger, now },
+    { reloadEveryMs: 30_000 },
+  );
+  configListeners.push((what) => {
+    void routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed'));
+  });
+  const usage = new BatchQueue<ProxyUsage>({
+    write: (batch) => writeUsageBatch(db.prisma, batch),
+    intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+    maxBuffered: env.USAGE_BUFFER_MAX,
+    onDrop: (n) => {
+      metrics.usageDropped.inc(n);
+      logger.error({ dropped: n }, 'usage buffer full: oldest records dropped');
+    },
+    onWritten: (n) => metrics.usageWritten.inc(n),
+    onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
+    onDepth: (d) => metrics.usageQueueDepth.set(d),
+  });
+  const lastUsed = new LastUsedTracker(db.prisma, 15_000, (err) => logger.warn({ err: String(err) }, 'updating key last-used failed'));
+  const agent = createUpstreamAgent({
+    connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+    firstByteMs: env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+    idleMs: env.UPSTREAM_IDLE_TIMEOUT_MS,
+    totalMs: env.UPSTREAM_TOTAL_TIMEOUT_MS,
+  });
   const ctx: AppContext = {
     env,
     db,
@@ -52,7 +91,7 @@ export function createApp(deps: AppDeps): App {
     secrets: deps.secrets,
     metrics,
     audit: new AuditService(db.prisma),
-    now: deps.now ?? Date.now,
+    now,
     processEnv: deps.processEnv ?? {},
     configChanged: (what) => {
       for (const l of configListeners) l(what);
@@ -113,9 +152,35 @@ export function createApp(deps: AppDeps): App {
   };
   app.use(onError);
 
-  const proxy = notYetProxy();
+  const proxy = createProxyHandler({
+    config: () => routing.config,
+    router: routing,
+    dispatcher: agent,
+    timeouts: {
+      connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+      firstByteMs: env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      idleMs: env.UPSTREAM_IDLE_TIMEOUT_MS,
+      totalMs: env.UPSTREAM_TOTAL_TIMEOUT_MS,
+    },
+    bodyLimit: env.BODY_LIMIT,
+    masterKey: env.GATEWAY_MASTER_KEY,
+    record: (u) => {
+      usage.push(u);
+      if (u.gatewayKeyId) lastUsed.touch(u.gatewayKeyId, u.createdAt.getTime());
+    },
+    metrics,
+    logger,
+    now,
+  });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    if (isProxyPath(req.url ?? '/')) return proxy(req, res);
+    if (isProxyPath(req.url ?? '/')) {
+      proxy(req, res).catch((err: unknown) => {
+        logger.error({ err }, 'proxy handler failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Internal gateway error.', type: 'server_error', code: 'internal_error' } }));
+        else res.destroy();
+      });
+      return;
+    }
     app(req, res);
   };
 
@@ -125,7 +190,16 @@ export function createApp(deps: AppDeps): App {
     express: app,
     metrics,
     auth,
-    close: async () => {},
+    routing,
+    usage,
+    close: async () => {
+      routing.close();
+      const { unwritten } = await usage.close();
+      if (unwritten > 0) logger.error({ unwritten }, 'usage records could not be written before shutdown');
+      await lastUsed.close().catch(() => undefined);
+      await store.close();
+      await agent.close().catch(() => undefined);
+    },
   };
 }
 

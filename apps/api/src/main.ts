@@ -46,7 +46,7 @@ async function main() {
     env: processEnvironment(),
   });
 
-  const app = createApp({ env, db, logger, secrets, processEnv: processEnvironment() });
+  const app = await createApp({ env, db, logger, secrets, processEnv: processEnvironment() });
   const server = createServer({ keepAliveTimeout: 65_000 }, app.handle);
 
   await new Promise<void>((resolveListen) => {

@@ -28,7 +28,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; proces
   const db = await createTestDatabase();
   await seedDatabase(db.prisma, { adminEmail: TEST_ADMIN.email, adminPassword: TEST_ADMIN.password, env: opts.processEnv ?? {} });
   const env = loadEnv({ LOG_LEVEL: 'silent', SERVE_WEB: 'false', ...opts.env });
-  const app = createApp({
+  const app = await createApp({
     env,
     db,
     logger: createLogger('silent'),

@@ -202,7 +202,10 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     if (path.endsWith('/embeddings')) {
       const input = b.input;
       const n = Array.isArray(input) ? input.length : 1;
-      return json(200, { object: 'list', data: Array.from({ length: n }, (_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3] })), model: b.model, usage: { prompt_tokens: 4, total_tokens: 4 } });
+      const vector = [0.1, 0.2, 0.3];
+      // Like OpenAI: base64 of little-endian float32 when asked (the official SDK asks by default).
+      const embedding = b.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+      return json(200, { object: 'list', data: Array.from({ length: n }, (_, index) => ({ object: 'embedding', index, embedding })), model: b.model, usage: { prompt_tokens: 4, total_tokens: 4 } });
     }
     return json(404, { error: { message: `No route ${path}`, type: 'not_found' } });
   }

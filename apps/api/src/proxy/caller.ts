@@ -1,0 +1,95 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { hashGatewayKey } from '../modules/keys/key-format.js';
+import type { LoadedConfig, LoadedGatewayKey } from '../routing/load-config.js';
+
+/** Who is calling the proxy, resolved from the gateway key (or the operator master key) in memory. */
+export interface ProxyCaller {
+  kind: 'key' | 'master';
+  keyId: string | null;
+  keyName: string | null;
+  keyPrefix: string | null;
+  userId: string | null;
+  orgId: string | null;
+  appId: string | null;
+  powerLevel: string | null;
+  allowedModels: string[];
+  key: LoadedGatewayKey | null;
+}
+
+export type CallerResult =
+  | { ok: true; caller: ProxyCaller }
+  | { ok: false; status: 401 | 403; code: string; message: string };
+
+/** `Authorization: Bearer <key>` or `x-api-key: <key>` (Anthropic clients). */
+export function presentedKey(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  if (auth && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') return auth.slice(7).trim();
+  const x = req.headers['x-api-key'];
+  if (typeof x === 'string' && x.length > 0) return x.trim();
+  return null;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+export function resolveCaller(
+  presented: string | null,
+  config: LoadedConfig,
+  masterKey: string | undefined,
+  now: number,
+): CallerResult {
+  if (!presented) {
+    return { ok: false, status: 401, code: 'missing_api_key', message: 'Send a gateway key as "Authorization: Bearer <key>" or "x-api-key".' };
+  }
+  if (masterKey && sameSecret(presented, masterKey)) {
+    return {
+      ok: true,
+      caller: { kind: 'master', keyId: null, keyName: 'master', keyPrefix: null, userId: null, orgId: null, appId: null, powerLevel: null, allowedModels: [], key: null },
+    };
+  }
+  const key = config.keysByHash.get(hashGatewayKey(presented));
+  if (!key || key.revoked) return { ok: false, status: 401, code: 'invalid_api_key', message: 'The gateway key is not valid or was revoked.' };
+  if (key.expiresAt !== null && key.expiresAt <= now) {
+    return { ok: false, status: 401, code: 'expired_api_key', message: 'The gateway key has expired.' };
+  }
+  let orgId = key.orgId;
+  let powerLevel: string | null = null;
+  if (key.userId) {
+    const user = config.users.get(key.userId);
+    if (!user || user.status !== 'active') {
+      return { ok: false, status: 403, code: 'account_suspended', message: 'The account that owns this key is suspended.' };
+    }
+    orgId ??= user.orgId;
+    powerLevel = user.powerLevel;
+  }
+  if (key.appId) {
+    const app = config.apps.get(key.appId);
+    if (!app || !app.active) return { ok: false, status: 403, code: 'app_inactive', message: 'The app that owns this key is inactive.' };
+    orgId ??= app.orgId;
+  }
+  if (orgId) {
+    const org = config.orgs.get(orgId);
+    if (org && org.status !== 'active') {
+      return { ok: false, status: 403, code: 'org_suspended', message: 'The organization that owns this key is suspended.' };
+    }
+  }
+  return {
+    ok: true,
+    caller: {
+      kind: 'key',
+      keyId: key.id,
+      keyName: key.name,
+      keyPrefix: key.prefix,
+      userId: key.userId,
+      orgId,
+      appId: key.appId,
+      powerLevel,
+      allowedModels: key.allowedModels,
+      key,
+    },
+  };
+}

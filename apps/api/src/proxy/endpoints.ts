@@ -1,0 +1,43 @@
+import type { ClientFormat } from './client-errors.js';
+
+export type ProxyEndpoint = 'chat' | 'embeddings' | 'responses' | 'models' | 'messages' | 'count_tokens';
+
+export interface EndpointMatch {
+  endpoint: ProxyEndpoint;
+  format: ClientFormat;
+  method: 'GET' | 'POST';
+}
+
+const TABLE: Record<string, EndpointMatch> = {
+  'POST /chat/completions': { endpoint: 'chat', format: 'openai', method: 'POST' },
+  'POST /embeddings': { endpoint: 'embeddings', format: 'openai', method: 'POST' },
+  'POST /responses': { endpoint: 'responses', format: 'openai', method: 'POST' },
+  'GET /models': { endpoint: 'models', format: 'openai', method: 'GET' },
+  'POST /messages': { endpoint: 'messages', format: 'anthropic', method: 'POST' },
+  'POST /messages/count_tokens': { endpoint: 'count_tokens', format: 'anthropic', method: 'POST' },
+};
+
+const PREFIXES = ['/v1', '/openai/v1', '/anthropic/v1'];
+
+/** `/v1/chat/completions`, `/openai/v1/...`, `/anthropic/v1/...`; query strings ignored. */
+export function matchEndpoint(method: string, url: string): EndpointMatch | 'method-not-allowed' | null {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  for (const p of PREFIXES) {
+    if (!path.startsWith(p + '/')) continue;
+    const rest = path.slice(p.length).replace(/\/+$/, '');
+    const hit = TABLE[`${method} ${rest}`];
+    if (hit) {
+      // GET /anthropic/v1/models answers in Anthropic's list shape.
+      if (hit.endpoint === 'models' && p === '/anthropic/v1') return { ...hit, format: 'anthropic' };
+      return hit;
+    }
+    if (TABLE[`POST ${rest}`] || TABLE[`GET ${rest}`]) return 'method-not-allowed';
+    return null;
+  }
+  return null;
+}
+
+export function formatForPath(url: string): ClientFormat {
+  return url.startsWith('/anthropic/') || url.includes('/messages') ? 'anthropic' : 'openai';
+}

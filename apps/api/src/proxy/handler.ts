@@ -1,0 +1,533 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import { getAdapter } from '../providers/index.js';
+import { AdapterError, type PreparedCall, type UpstreamError, type Usage } from '../providers/types.js';
+import type { LoadedConfig } from '../routing/load-config.js';
+import { presentedKey, resolveCaller, type ProxyCaller } from './caller.js';
+import { sendClientError, type ClientError, type ClientFormat } from './client-errors.js';
+import { formatForPath, matchEndpoint, type EndpointMatch, type ProxyEndpoint } from './endpoints.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+import { RequestShapeError, requestFacts, type RequestFacts } from './request-facts.js';
+import type { PlannedAttempt, PlanInput, Router } from './types.js';
+import { openUpstream, readAll, toNetworkError, type UpstreamTimeouts } from './upstream.js';
+import { listModelsForCaller } from './models-list.js';
+
+/** One usage record per proxy request (the batch writer stores it off the hot path). */
+export interface ProxyUsage {
+  createdAt: Date;
+  requestId: string;
+  gatewayKeyId: string | null;
+  userId: string | null;
+  orgId: string | null;
+  appId: string | null;
+  endpoint: string;
+  requestedModel: string;
+  providerId: string | null;
+  providerSlug: string | null;
+  modelId: string | null;
+  tokensIn: number;
+  tokensOut: number;
+  tokensCached: number;
+  costUsd: number;
+  savedUsd: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  status: number;
+  errorCode: string | null;
+  isByok: boolean;
+  stream: boolean;
+  attempts: number;
+  trace: unknown;
+}
+
+export interface ProxyDeps {
+  config: () => LoadedConfig;
+  router: Router;
+  dispatcher: Dispatcher;
+  timeouts: UpstreamTimeouts;
+  bodyLimit: number;
+  masterKey: string | undefined;
+  record: (u: ProxyUsage) => void;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => number;
+}
+
+const ENDPOINT_LABEL: Record<ProxyEndpoint, string> = {
+  chat: 'chat.completions',
+  embeddings: 'embeddings',
+  responses: 'responses',
+  models: 'models',
+  messages: 'messages',
+  count_tokens: 'count_tokens',
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface AttemptLog {
+  provider: string;
+  model: string;
+  key: string;
+  status: number;
+  outcome: string;
+  ms: number;
+}
+
+/**
+ * The data plane: a lean node:http handler (no Express on this path). Auth and routing come from memory; the
+ * upstream call goes through one undici Agent (a pool per origin); usage is queued, never awaited.
+ */
+export function createProxyHandler(deps: ProxyDeps) {
+  const { router, metrics, logger } = deps;
+
+  return async function handleProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = req.url ?? '/';
+    const match = matchEndpoint(req.method ?? 'GET', url);
+    if (match === null || match === 'method-not-allowed') {
+      req.resume();
+      const status = match === null ? 404 : 405;
+      sendClientError(res, formatForPath(url), {
+        status,
+        code: status === 404 ? 'unknown_endpoint' : 'method_not_allowed',
+        message: status === 404 ? `No proxy endpoint ${req.method} ${url.split('?')[0]}.` : `${req.method} is not allowed on ${url.split('?')[0]}.`,
+      });
+      return;
+    }
+    const format = match.format;
+    const config = deps.config();
+    const auth = resolveCaller(presentedKey(req), config, deps.masterKey, deps.now());
+    if (!auth.ok) {
+      req.resume();
+      sendClientError(res, format, { status: auth.status, code: auth.code, message: auth.message });
+      return;
+    }
+    const caller = auth.caller;
+
+    if (match.endpoint === 'models') {
+      req.resume();
+      const body = JSON.stringify(listModelsForCaller(config, caller, format, deps.now()));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+
+    let raw: Buffer;
+    try {
+      raw = await readBody(req, deps.bodyLimit);
+    } catch (err) {
+      const e: ClientError =
+        err instanceof BodyTooLargeError
+          ? { status: 413, code: 'request_too_large', message: `The request body is larger than the ${Math.round(deps.bodyLimit / 1024)} KiB limit.` }
+          : { status: 400, code: 'bad_request', message: 'The request body could not be read.' };
+      sendClientError(res, format, e, { connection: 'close' });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      sendClientError(res, format, { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' });
+      return;
+    }
+    let facts: RequestFacts;
+    try {
+      facts = requestFacts(match.endpoint, body, raw.length);
+    } catch (err) {
+      if (err instanceof RequestShapeError) {
+        sendClientError(res, format, { status: 400, code: 'invalid_request', message: err.message, param: err.param });
+        return;
+      }
+      throw err;
+    }
+
+    const input: PlanInput = { endpoint: match.endpoint, facts, caller };
+    await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, caller });
+  };
+
+  async function execute(
+    d: ProxyDeps,
+    x: {
+      req: IncomingMessage;
+      res: ServerResponse;
+      match: EndpointMatch;
+      input: PlanInput;
+      raw: Buffer;
+      body: Record<string, unknown>;
+      requestId: string;
+      started: number;
+      caller: ProxyCaller;
+    },
+  ): Promise<void> {
+    const { res, match, input, requestId, caller } = x;
+    const format = match.format;
+    const facts = input.facts;
+    const endpointLabel = ENDPOINT_LABEL[match.endpoint];
+    const settings = router.settings();
+    const plan = router.plan(input);
+    const attemptsLog: AttemptLog[] = [];
+    let clientGone = false;
+    const clientAbort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) {
+        clientGone = true;
+        clientAbort.abort(new Error('client disconnected'));
+      }
+    });
+
+    const finish = (u: Partial<ProxyUsage> & { status: number }) => {
+      const latencyMs = Math.round(performance.now() - x.started);
+      const record: ProxyUsage = {
+        createdAt: new Date(d.now()),
+        requestId,
+        gatewayKeyId: caller.keyId,
+        userId: caller.userId,
+        orgId: caller.orgId,
+        appId: caller.appId,
+        endpoint: endpointLabel,
+        requestedModel: facts.model,
+        providerId: null,
+        providerSlug: null,
+        modelId: null,
+        tokensIn: 0,
+        tokensOut: 0,
+        tokensCached: 0,
+        costUsd: 0,
+        savedUsd: 0,
+        latencyMs,
+        ttftMs: null,
+        errorCode: null,
+        isByok: false,
+        stream: facts.stream,
+        attempts: attemptsLog.length,
+        trace: { plan: plan.trace, attempts: attemptsLog },
+        ...u,
+      };
+      d.record(record);
+      const provider = record.providerSlug ?? 'none';
+      metrics.proxyRequests.inc({ endpoint: endpointLabel, provider, model: record.modelId ?? 'none', status: String(record.status) });
+      metrics.proxyLatency.observe({ endpoint: endpointLabel, provider }, latencyMs / 1000);
+      if (record.ttftMs !== null) metrics.proxyTtft.observe({ endpoint: endpointLabel, provider }, record.ttftMs / 1000);
+      if (record.tokensIn || record.tokensOut) {
+        metrics.tokens.inc({ provider, model: record.modelId ?? 'none', direction: 'in' }, record.tokensIn);
+        metrics.tokens.inc({ provider, model: record.modelId ?? 'none', direction: 'out' }, record.tokensOut);
+      }
+      if (record.costUsd > 0) metrics.cost.inc({ provider, model: record.modelId ?? 'none' }, record.costUsd);
+    };
+
+    for (const s of plan.skipped) metrics.skips.inc({ reason: s.reason });
+
+    if (!plan.ok) {
+      const headers: Record<string, string> = {};
+      if (plan.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(plan.retryAfterMs / 1000)));
+      if (settings.debugHeaders) headers['x-switchyard-skipped'] = skippedHeader(plan.skipped);
+      sendClientError(res, format, { status: plan.status, code: plan.code, message: plan.message, headers });
+      finish({ status: plan.status, errorCode: plan.code });
+      return;
+    }
+
+    let lastError: { status: number; code: string; message: string; retryAfterMs?: number } | null = null;
+    const maxAttempts = Math.max(1, settings.maxAttempts);
+    let tried = 0;
+    let used = 0;
+    let queue = plan.attempts;
+
+    while (queue.length > 0 && tried < maxAttempts && !clientGone) {
+      const attempt = queue[0]!;
+      queue = queue.slice(1);
+      const admission = await router.admit(attempt, input);
+      if (!admission.ok) {
+        attemptsLog.push({ provider: attempt.provider.slug, model: attempt.model.modelId, key: attempt.keySource, status: admission.status, outcome: `skipped:${admission.code}`, ms: 0 });
+        lastError = admission;
+        continue;
+      }
+      tried++;
+      let retries = 0;
+      let fellBack = false;
+      // Same-target retries (bounded by the classification table), then the next attempt.
+      while (!fellBack) {
+        used++;
+        const result = await runAttempt(d, x, attempt, clientAbort.signal, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
+        if (result.kind === 'done') {
+          admission.release({ costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens });
+          finish({
+            status: result.status,
+            providerId: attempt.provider.id,
+            providerSlug: attempt.provider.slug,
+            modelId: attempt.model.modelId,
+            tokensIn: result.usage.inputTokens,
+            tokensOut: result.usage.outputTokens,
+            tokensCached: result.usage.cachedTokens,
+            costUsd: attempt.keySource === 'byok' ? 0 : result.costUsd,
+            savedUsd: attempt.keySource === 'byok' ? result.costUsd : 0,
+            isByok: attempt.keySource === 'byok',
+            ttftMs: result.ttftMs,
+            errorCode: result.errorCode,
+            attempts: used,
+          });
+          return;
+        }
+        // Failed before anything reached the client.
+        const decision = router.decide(result.error, { attempt, retriesOnThisTarget: retries, afterFirstByte: false });
+        attemptsLog[attemptsLog.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
+        lastError = clientErrorFromUpstream(result.error, attempt);
+        if (decision.action === 'retry' && !clientGone) {
+          retries++;
+          metrics.retries.inc({ provider: attempt.provider.slug });
+          if (decision.delayMs > 0) await sleep(decision.delayMs);
+          continue;
+        }
+        admission.release(null);
+        if (decision.action === 'stop') return failRequest(lastError);
+        if (decision.needLargerContext) {
+          const window = attempt.model.contextWindow;
+          if (window !== null) queue = queue.filter((a) => a.model.contextWindow === null || a.model.contextWindow > window);
+        }
+        metrics.fallbacks.inc({ from_provider: attempt.provider.slug, reason: result.error.kind });
+        fellBack = true;
+      }
+    }
+    if (clientGone) {
+      finish({ status: 499, errorCode: 'client_closed' });
+      return;
+    }
+    return failRequest(
+      lastError ?? { status: 503, code: 'no_attempt', message: `No provider could be tried for "${facts.model}".` },
+      true,
+    );
+
+    function failRequest(err: { status: number; code: string; message: string; retryAfterMs?: number }, exhausted = false) {
+      const status = exhausted && err.status < 500 && err.status !== 429 && err.status !== 402 ? 502 : err.status;
+      const headers: Record<string, string> = { 'x-switchyard-attempts': String(attemptsLog.length) };
+      if (err.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
+      const message = exhausted && attemptsLog.length > 1 ? `All ${attemptsLog.length} attempts failed. Last: ${err.message}` : err.message;
+      sendClientError(res, format, { status, code: err.code, message, headers });
+      const last = attemptsLog.at(-1);
+      finish({
+        status,
+        errorCode: err.code,
+        providerSlug: last?.provider ?? null,
+        providerId: plan.ok ? (plan.attempts.find((a) => a.provider.slug === last?.provider)?.provider.id ?? null) : null,
+        modelId: last?.model ?? null,
+      });
+    }
+  }
+
+  type AttemptResult =
+    | { kind: 'done'; status: number; usage: Usage; costUsd: number; ttftMs: number | null; errorCode: string | null }
+    | { kind: 'failed'; error: UpstreamError };
+
+  async function runAttempt(
+    d: ProxyDeps,
+    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number },
+    attempt: PlannedAttempt,
+    clientSignal: AbortSignal,
+    debugSkipped: { ref: string; reason: string }[] | null,
+    log: AttemptLog[],
+    attemptNo: number,
+  ): Promise<AttemptResult> {
+    const t0 = performance.now();
+    const entry: AttemptLog = { provider: attempt.provider.slug, model: attempt.model.modelId, key: attempt.keySource, status: 0, outcome: 'pending', ms: 0 };
+    log.push(entry);
+    const facts = x.input.facts;
+    const report = (ok: boolean, error: UpstreamError | undefined, ttft: number | null) => {
+      entry.ms = Math.round(performance.now() - t0);
+      router.report({ attempt, ok, error, latencyMs: entry.ms, ttftMs: ttft });
+    };
+
+    let call: PreparedCall;
+    try {
+      call = await getAdapter(attempt.provider.type).prepare({
+        endpoint: x.match.endpoint as Exclude<ProxyEndpoint, 'models'>,
+        provider: { id: attempt.provider.id, slug: attempt.provider.slug, type: attempt.provider.type, baseUrl: attempt.provider.baseUrl, config: attempt.provider.config },
+        upstreamModel: attempt.model.modelId,
+        apiKey: attempt.apiKey,
+        rawBody: x.raw,
+        body: x.body,
+        stream: facts.stream,
+        now: d.now(),
+      });
+    } catch (err) {
+      if (err instanceof AdapterError) {
+        const error: UpstreamError = { status: err.status, kind: 'bad_request', code: err.code, message: err.message, retryAfterMs: null, retryable: false };
+        entry.status = err.status;
+        entry.outcome = 'unsupported';
+        entry.ms = Math.round(performance.now() - t0);
+        return { kind: 'failed', error: { ...error, kind: err.status === 501 ? 'not_found' : 'bad_request' } };
+      }
+      throw err;
+    }
+
+    const total = AbortSignal.timeout(d.timeouts.totalMs);
+    const signal = AbortSignal.any([clientSignal, total]);
+    const opened = await openUpstream(call, d.dispatcher, signal, d.timeouts);
+    if (!opened.ok) {
+      entry.outcome = opened.error.kind;
+      report(false, opened.error, null);
+      return { kind: 'failed', error: opened.error };
+    }
+    entry.status = opened.status;
+    if (opened.status >= 400) {
+      let errBody: Buffer;
+      try {
+        errBody = await readAll(opened.body);
+      } catch {
+        errBody = Buffer.alloc(0);
+      }
+      const error = call.error(opened.status, opened.headers, errBody);
+      entry.outcome = error.kind;
+      report(false, error, null);
+      return { kind: 'failed', error };
+    }
+
+    const headers: Record<string, string> = {
+      'x-switchyard-provider': attempt.provider.slug,
+      'x-switchyard-model': attempt.model.modelId,
+      'x-switchyard-attempts': String(attemptNo),
+    };
+    if (debugSkipped) headers['x-switchyard-skipped'] = skippedHeader(debugSkipped);
+    const res = x.res;
+
+    if (!facts.stream) {
+      let upstreamBody: Buffer;
+      try {
+        upstreamBody = await readAll(opened.body);
+      } catch (err) {
+        const error = toNetworkError(err, signal);
+        entry.outcome = error.kind;
+        report(false, error, null);
+        return { kind: 'failed', error };
+      }
+      const ttft = Math.round(performance.now() - t0);
+      let decoded;
+      try {
+        decoded = call.decode(upstreamBody);
+      } catch (err) {
+        const error: UpstreamError = { status: 502, kind: 'server', code: 'bad_upstream_body', message: `The upstream answer could not be read: ${(err as Error).message}`, retryAfterMs: null, retryable: true };
+        entry.outcome = 'bad_body';
+        report(false, error, ttft);
+        return { kind: 'failed', error };
+      }
+      const out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
+      res.writeHead(200, { 'content-type': call.contentType, 'content-length': out.length, ...headers });
+      res.end(out);
+      entry.outcome = 'ok';
+      report(true, undefined, ttft);
+      const costUsd = router.costOf(attempt.model, decoded.usage);
+      return { kind: 'done', status: 200, usage: decoded.usage, costUsd, ttftMs: ttft, errorCode: null };
+    }
+
+    // Streaming: hold the client's headers until the first client bytes exist, so a stream that fails before
+    // its first byte can still fall back; after that, bytes flow through as they arrive (backpressure: the
+    // upstream is not read while the client socket is full).
+    const t = call.streamTranslator();
+    let started = false;
+    let ttft: number | null = null;
+    const iterator = opened.body[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const { value, done } = await iterator.next();
+        if (done) break;
+        const piece = t.push(value);
+        if (t.fault && !started) {
+          // Malformed or error-in-stream before anything reached the client: fall back.
+          opened.abortBody();
+          const error: UpstreamError = t.fault.error ?? { status: 502, kind: 'server', code: `stream_${t.fault.kind}`, message: t.fault.message, retryAfterMs: null, retryable: true };
+          entry.outcome = `stream_${t.fault.kind}`;
+          report(false, error, null);
+          return { kind: 'failed', error };
+        }
+        if (piece.length === 0) continue;
+        if (!started) {
+          started = true;
+          ttft = Math.round(performance.now() - t0);
+          res.writeHead(200, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
+        }
+        if (!res.write(piece)) await new Promise<void>((r) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            r();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+        if (res.destroyed) break;
+      }
+    } catch (err) {
+      const error = toNetworkError(err, signal);
+      if (!started) {
+        entry.outcome = `stream_cut_before_first_byte`;
+        report(false, error, null);
+        return { kind: 'failed', error };
+      }
+      // Cut after the first byte: no fallback possible; end the client stream with what arrived.
+      entry.outcome = 'stream_cut';
+      report(false, error, ttft);
+      const tail = t.end();
+      if (tail && !res.destroyed) res.write(tail);
+      res.end();
+      const costUsd = router.costOf(attempt.model, t.usage);
+      return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: 'stream_interrupted' };
+    }
+    const tail = t.end();
+    if (!started) {
+      if (!t.contentEmitted && !tail) {
+        const error: UpstreamError = t.fault?.error ?? { status: 502, kind: 'server', code: 'empty_stream', message: 'The upstream closed the stream before sending anything.', retryAfterMs: null, retryable: true };
+        entry.outcome = 'stream_empty';
+        report(false, error, null);
+        return { kind: 'failed', error };
+      }
+      started = true;
+      ttft = Math.round(performance.now() - t0);
+      res.writeHead(200, { 'content-type': call.contentType, 'cache-control': 'no-cache', ...headers });
+    }
+    if (!res.destroyed) res.end(tail);
+    const faulted = t.fault !== null || !t.finished;
+    entry.outcome = faulted ? `stream_${t.fault?.kind ?? 'truncated'}` : 'ok';
+    report(!faulted, faulted ? { status: 502, kind: 'server', code: 'stream_fault', message: t.fault?.message ?? 'truncated', retryAfterMs: null, retryable: false } : undefined, ttft);
+    const costUsd = router.costOf(attempt.model, t.usage);
+    return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: faulted ? 'stream_interrupted' : null };
+  }
+}
+
+function skippedHeader(skipped: { ref: string; reason: string }[]): string {
+  return skipped
+    .slice(0, 20)
+    .map((s) => `${s.ref}=${s.reason}`)
+    .join(', ')
+    .replace(/[^\x20-\x7e]/g, '?');
+}
+
+function clientErrorFromUpstream(e: UpstreamError, attempt: PlannedAttempt): { status: number; code: string; message: string; retryAfterMs?: number } {
+  const where = `${attempt.provider.slug}/${attempt.model.modelId}`;
+  switch (e.kind) {
+    case 'timeout':
+      return { status: 504, code: 'upstream_timeout', message: `${where}: ${e.message}` };
+    case 'network':
+      return { status: 502, code: 'upstream_unreachable', message: `${where}: ${e.message}` };
+    case 'rate_limit':
+      return { status: 429, code: 'upstream_rate_limited', message: `${where} is rate limited: ${e.message}`, ...(e.retryAfterMs !== null ? { retryAfterMs: e.retryAfterMs } : {}) };
+    case 'context_window':
+      return { status: 400, code: 'context_length_exceeded', message: `${where}: ${e.message}` };
+    case 'policy':
+      return { status: 400, code: 'content_policy', message: `${where}: ${e.message}` };
+    case 'bad_request':
+      return { status: e.status >= 400 && e.status < 500 ? e.status : 400, code: e.code ?? 'invalid_request', message: `${where}: ${e.message}` };
+    case 'auth':
+      return { status: 502, code: 'upstream_auth_failed', message: `${where} rejected the provider credentials.` };
+    case 'billing':
+      return { status: 502, code: 'upstream_billing', message: `${where}: the provider account is out of credit or quota.` };
+    case 'model_not_found':
+      return { status: 502, code: 'upstream_model_not_found', message: `${where}: the provider does not know this model.` };
+    default:
+      return { status: 502, code: 'upstream_error', message: `${where}: ${e.message}` };
+  }
+}
+
+export type { ClientFormat };

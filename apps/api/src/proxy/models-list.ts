@@ -1,0 +1,56 @@
+import type { LoadedConfig } from '../routing/load-config.js';
+import type { ProxyCaller } from './caller.js';
+import type { ClientFormat } from './client-errors.js';
+
+interface ListedModel {
+  id: string;
+  kind: 'alias' | 'power-level' | 'model';
+  owned_by: string;
+  description?: string;
+}
+
+function allowed(caller: ProxyCaller, id: string): boolean {
+  return caller.allowedModels.length === 0 || caller.allowedModels.includes(id);
+}
+
+/**
+ * What this caller may send as "model": aliases visible to it (global + its org's), the power levels, and
+ * `<provider-slug>/<model-id>` for every enabled model of an active provider it has a usable key for.
+ */
+export function listModelsForCaller(config: LoadedConfig, caller: ProxyCaller, format: ClientFormat, now: number) {
+  const out: ListedModel[] = [];
+  const seen = new Set<string>();
+  const push = (m: ListedModel) => {
+    if (seen.has(m.id) || !allowed(caller, m.id)) return;
+    seen.add(m.id);
+    out.push(m);
+  };
+  for (const a of config.aliases) {
+    if (!a.enabled) continue;
+    if (a.scope !== 'global' && !(caller.orgId && a.scope === `org:${caller.orgId}`) && caller.kind !== 'master') continue;
+    push({ id: a.name, kind: 'alias', owned_by: 'switchyard' });
+  }
+  push({ id: 'auto', kind: 'power-level', owned_by: 'switchyard', description: 'your power level' });
+  for (const p of config.powerLevels) if (p.enabled) push({ id: p.slug, kind: 'power-level', owned_by: 'switchyard', description: p.name });
+  const providers = new Map(config.providers.map((p) => [p.id, p]));
+  for (const m of config.models) {
+    const p = providers.get(m.providerId);
+    if (!p || p.status !== 'active' || !m.enabled || m.scope !== 'global') continue;
+    const usable =
+      p.key.secret.ok ||
+      (caller.userId && config.byok.get(caller.userId)?.get(p.id)?.secret.ok) ||
+      (caller.orgId && config.orgKeys.get(caller.orgId)?.get(p.id)?.secret.ok);
+    if (!usable) continue;
+    push({ id: `${p.slug}/${m.modelId}`, kind: 'model', owned_by: p.slug, description: m.displayName });
+  }
+  const created = Math.floor(now / 1000);
+  if (format === 'anthropic') {
+    return {
+      data: out.map((m) => ({ type: 'model', id: m.id, display_name: m.description ?? m.id, created_at: new Date(now).toISOString() })),
+      has_more: false,
+      first_id: out[0]?.id ?? null,
+      last_id: out.at(-1)?.id ?? null,
+    };
+  }
+  return { object: 'list', data: out.map((m) => ({ id: m.id, object: 'model', created, owned_by: m.owned_by, switchyard_kind: m.kind })) };
+}

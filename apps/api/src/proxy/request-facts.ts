@@ -1,0 +1,119 @@
+import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens, roughTokens } from '../translate/tokens.js';
+import type { ProxyEndpoint } from './endpoints.js';
+
+export type Capability = 'chat' | 'tools' | 'vision' | 'json' | 'embeddings' | 'streaming';
+
+/** What routing needs to know about a request, taken from the parsed body once. */
+export interface RequestFacts {
+  model: string;
+  stream: boolean;
+  maxTokens: number | null;
+  promptTokens: number;
+  needs: Capability[];
+}
+
+export class RequestShapeError extends Error {
+  constructor(
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Below this size a character estimate is exact enough for context-window checks; above it we tokenize. */
+const TOKENIZE_ABOVE_BYTES = 32 * 1024;
+
+function hasImage(messages: unknown[]): boolean {
+  for (const m of messages) {
+    if (!isObj(m) || !Array.isArray(m.content)) continue;
+    for (const p of m.content) {
+      if (isObj(p) && (p.type === 'image_url' || p.type === 'image' || p.type === 'input_image')) return true;
+    }
+  }
+  return false;
+}
+
+function requireModel(body: Record<string, unknown>): string {
+  if (typeof body.model !== 'string' || body.model.trim() === '') {
+    throw new RequestShapeError('"model" is required and must be a string.', 'model');
+  }
+  return body.model.trim();
+}
+
+function optionalInt(body: Record<string, unknown>, field: string): number | null {
+  const v = body[field];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new RequestShapeError(`"${field}" must be a positive integer.`, field);
+  }
+  return v;
+}
+
+/**
+ * Validates the fields the gateway itself depends on (model, messages/input, stream, max tokens) and leaves the
+ * rest for the provider to judge. Throws RequestShapeError (→ 400 in the client's format).
+ */
+export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: number): RequestFacts {
+  if (!isObj(body)) throw new RequestShapeError('The request body must be a JSON object.');
+  const model = requireModel(body);
+  if (body.stream !== undefined && typeof body.stream !== 'boolean') {
+    throw new RequestShapeError('"stream" must be a boolean.', 'stream');
+  }
+  const stream = body.stream === true;
+  const needs: Capability[] = [];
+  const big = rawLength > TOKENIZE_ABOVE_BYTES;
+  let promptTokens = roughTokens(rawLength);
+  let maxTokens: number | null = null;
+
+  switch (endpoint) {
+    case 'chat': {
+      if (!Array.isArray(body.messages) || body.messages.length === 0) {
+        throw new RequestShapeError('"messages" must be a non-empty array.', 'messages');
+      }
+      maxTokens = optionalInt(body, 'max_completion_tokens') ?? optionalInt(body, 'max_tokens');
+      needs.push('chat');
+      if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
+      if (hasImage(body.messages)) needs.push('vision');
+      const rf = body.response_format;
+      if (isObj(rf) && (rf.type === 'json_object' || rf.type === 'json_schema')) needs.push('json');
+      if (big) promptTokens = estimateChatTokens(body as never);
+      break;
+    }
+    case 'messages':
+    case 'count_tokens': {
+      if (!Array.isArray(body.messages) || body.messages.length === 0) {
+        throw new RequestShapeError('"messages" must be a non-empty array.', 'messages');
+      }
+      if (endpoint === 'messages') maxTokens = optionalInt(body, 'max_tokens');
+      needs.push('chat');
+      if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
+      if (hasImage(body.messages)) needs.push('vision');
+      if (big || endpoint === 'count_tokens') promptTokens = estimateAnthropicTokens(body as never);
+      break;
+    }
+    case 'responses': {
+      if (body.input === undefined || (typeof body.input !== 'string' && !Array.isArray(body.input))) {
+        throw new RequestShapeError('"input" must be a string or an array.', 'input');
+      }
+      maxTokens = optionalInt(body, 'max_output_tokens');
+      needs.push('chat');
+      if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
+      break;
+    }
+    case 'embeddings': {
+      const input = body.input;
+      const ok = typeof input === 'string' || (Array.isArray(input) && input.length > 0);
+      if (!ok) throw new RequestShapeError('"input" must be a string or a non-empty array.', 'input');
+      needs.push('embeddings');
+      promptTokens = big ? estimateEmbeddingTokens(input) : promptTokens;
+      break;
+    }
+    case 'models':
+      break;
+  }
+  if (stream) needs.push('streaming');
+  return { model, stream, maxTokens, promptTokens, needs };
+}

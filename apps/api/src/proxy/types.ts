@@ -1,0 +1,73 @@
+import type { UpstreamError, Usage } from '../providers/types.js';
+import type { LoadedModel, LoadedProvider } from '../routing/load-config.js';
+import type { ProxyCaller } from './caller.js';
+import type { ProxyEndpoint } from './endpoints.js';
+import type { RequestFacts } from './request-facts.js';
+
+/** One step of a route plan, ready to execute: who to call, with which model and whose key. */
+export interface PlannedAttempt {
+  provider: LoadedProvider;
+  model: LoadedModel;
+  keySource: 'byok' | 'org' | 'provider';
+  keyId: string;
+  apiKey: string | null;
+  isFallback: boolean;
+  /** Estimated cost (USD) of this request on this model, reserved against budgets before the call. */
+  estimatedCostUsd: number;
+}
+
+export type PlanResult =
+  | { ok: true; attempts: PlannedAttempt[]; trace: unknown; skipped: { ref: string; reason: string }[] }
+  | {
+      ok: false;
+      status: number;
+      code: string;
+      message: string;
+      retryAfterMs?: number;
+      trace: unknown;
+      skipped: { ref: string; reason: string }[];
+    };
+
+export interface PlanInput {
+  endpoint: ProxyEndpoint;
+  facts: RequestFacts;
+  caller: ProxyCaller;
+  /** Set once the caller's own buckets (key RPM/TPM) were charged for this request (first admitted attempt). */
+  callerCharged?: boolean;
+}
+
+/** What the executor does after an attempt failed (from the engine's classification table). */
+export interface Decision {
+  action: 'retry' | 'fallback' | 'stop';
+  /** Wait before the retry (jittered exponential backoff or Retry-After). */
+  delayMs: number;
+  reason: string;
+  /** After a context-window failure only models with a larger window may follow. */
+  needLargerContext?: boolean;
+}
+
+/** Admission of one attempt against buckets and budgets (atomic in the state store). */
+export type Admission =
+  | { ok: true; release: (actual: { costUsd: number; tokens: number } | null) => void }
+  | { ok: false; status: number; code: string; message: string; retryAfterMs?: number };
+
+export interface AttemptReport {
+  attempt: PlannedAttempt;
+  ok: boolean;
+  error?: UpstreamError;
+  latencyMs: number;
+  ttftMs: number | null;
+}
+
+/**
+ * The routing side of the data plane, as the executor sees it. Implemented over @switchyard/core's engine and
+ * the state store (src/routing/runtime.ts).
+ */
+export interface Router {
+  plan(input: PlanInput): PlanResult;
+  admit(attempt: PlannedAttempt, input: PlanInput): Promise<Admission>;
+  decide(error: UpstreamError, ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean }): Decision;
+  report(r: AttemptReport): void;
+  costOf(model: LoadedModel, usage: Usage): number;
+  settings(): { maxAttempts: number; debugHeaders: boolean; bodyLogging: boolean };
+}

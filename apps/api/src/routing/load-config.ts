@@ -1,0 +1,261 @@
+import type { PrismaClient } from '@switchyard/prisma';
+import type { SecretBox } from '../lib/secrets.js';
+import { decryptStored, resolveProviderKey, type ResolvedSecret } from './secrets-resolver.js';
+
+/**
+ * Everything the data plane needs, read from the database in one go and kept in memory. Reloaded after admin
+ * writes (configChanged) and periodically as a safety net. Secrets are decrypted here, once, and never leave
+ * this structure except into the upstream request's auth header.
+ */
+export interface LoadedConfig {
+  loadedAt: number;
+  providers: LoadedProvider[];
+  models: LoadedModel[];
+  aliases: LoadedAlias[];
+  chains: { modelRef: string; targets: string[] }[];
+  settings: {
+    strategy: 'cost' | 'balanced' | 'quality';
+    maxAttempts: number;
+    debugHeaders: boolean;
+    bodyLogging: boolean;
+    timeouts: { connectMs?: number; firstByteMs?: number; idleMs?: number; totalMs?: number };
+    ollamaBaseUrl: string | null;
+  };
+  powerLevels: { slug: string; name: string; qualityTier: string; modelRefs: string[]; enabled: boolean }[];
+  /** sha256(key) → key record with its owner's state. */
+  keysByHash: Map<string, LoadedGatewayKey>;
+  users: Map<string, LoadedUser>;
+  orgs: Map<string, LoadedOrg>;
+  apps: Map<string, { id: string; active: boolean; orgId: string | null }>;
+  /** userId → providerId → BYOK key. */
+  byok: Map<string, Map<string, LoadedKey>>;
+  /** orgId → providerId → org key. */
+  orgKeys: Map<string, Map<string, LoadedKey>>;
+}
+
+export interface LoadedKey {
+  id: string;
+  source: 'byok' | 'org' | 'provider';
+  secret: ResolvedSecret;
+}
+
+export interface LoadedProvider {
+  id: string;
+  slug: string;
+  type: string;
+  name: string;
+  baseUrl: string | null;
+  status: 'active' | 'disabled' | 'error';
+  priority: number;
+  autoFallback: boolean;
+  keyless: boolean;
+  config: Record<string, unknown>;
+  auth: Record<string, unknown>;
+  rateLimitBuckets: unknown[];
+  key: LoadedKey;
+}
+
+export interface LoadedModel {
+  id: string;
+  providerId: string;
+  modelId: string;
+  displayName: string;
+  priceInputPer1M: number;
+  priceOutputPer1M: number;
+  priceCachedInputPer1M: number | null;
+  contextWindow: number | null;
+  maxOutputTokens: number | null;
+  qualityTier: string;
+  qualityScore: number;
+  capabilities: string[];
+  enabled: boolean;
+  isDefault: boolean;
+  priority: number;
+  scope: string;
+}
+
+export interface LoadedAlias {
+  id: string;
+  name: string;
+  scope: string;
+  orgId: string | null;
+  strategy: string;
+  targets: { ref: string; weight: number }[];
+  fallbacks: string[];
+  enabled: boolean;
+}
+
+export interface LoadedGatewayKey {
+  id: string;
+  name: string;
+  prefix: string;
+  ownerType: 'user' | 'org' | 'app';
+  userId: string | null;
+  orgId: string | null;
+  appId: string | null;
+  expiresAt: number | null;
+  revoked: boolean;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  budgetUsd: number | null;
+  budgetPeriod: 'day' | 'week' | 'month' | null;
+  allowedModels: string[];
+}
+
+export interface LoadedUser {
+  id: string;
+  email: string;
+  status: string;
+  powerLevel: string;
+  weeklyCapUsd: number | null;
+  orgId: string | null;
+}
+
+export interface LoadedOrg {
+  id: string;
+  status: string;
+  spendCapUsd: number | null;
+  rollover: boolean;
+  rolloverBalanceUsd: number;
+}
+
+const num = (d: { toString(): string } | null | undefined): number | null => (d == null ? null : Number(d.toString()));
+
+export async function loadConfig(
+  prisma: PrismaClient,
+  secrets: SecretBox,
+  env: Record<string, string | undefined>,
+  now: number,
+): Promise<LoadedConfig> {
+  const [providers, models, aliases, chains, settings, powerLevels, keys, users, orgs, apps, byok, orgKeys] =
+    await Promise.all([
+      prisma.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
+      prisma.model.findMany({ orderBy: [{ priority: 'asc' }, { modelId: 'asc' }] }),
+      prisma.alias.findMany(),
+      prisma.fallbackChain.findMany({ where: { enabled: true } }),
+      prisma.routingSettings.findUnique({ where: { id: 1 } }),
+      prisma.powerLevel.findMany({ orderBy: { sortOrder: 'asc' } }),
+      prisma.gatewayKey.findMany({ where: { revokedAt: null } }),
+      prisma.user.findMany({
+        select: {
+          id: true, email: true, status: true, powerLevel: true, weeklyCapUsd: true,
+          memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 },
+        },
+      }),
+      prisma.organization.findMany({ select: { id: true, status: true, spendCapUsd: true, rollover: true, rolloverBalanceUsd: true } }),
+      prisma.app.findMany({ select: { id: true, active: true, orgId: true } }),
+      prisma.byokKey.findMany({ where: { status: { not: 'disabled' } } }),
+      prisma.orgProviderKey.findMany({ where: { status: { not: 'disabled' } } }),
+    ]);
+
+  const byokMap = new Map<string, Map<string, LoadedKey>>();
+  for (const k of byok) {
+    const m = byokMap.get(k.userId) ?? new Map<string, LoadedKey>();
+    m.set(k.providerId, { id: k.id, source: 'byok', secret: decryptStored(k.encryptedKey, secrets) });
+    byokMap.set(k.userId, m);
+  }
+  const orgKeyMap = new Map<string, Map<string, LoadedKey>>();
+  for (const k of orgKeys) {
+    const m = orgKeyMap.get(k.orgId) ?? new Map<string, LoadedKey>();
+    m.set(k.providerId, { id: k.id, source: 'org', secret: decryptStored(k.encryptedKey, secrets) });
+    orgKeyMap.set(k.orgId, m);
+  }
+
+  return {
+    loadedAt: now,
+    providers: providers.map((p) => {
+      const config = (p.config ?? {}) as Record<string, unknown>;
+      const keyless = config.keyless === true || p.type === 'mock';
+      return {
+        id: p.id,
+        slug: p.slug,
+        type: p.type,
+        name: p.name,
+        baseUrl: p.baseUrl,
+        status: p.status as LoadedProvider['status'],
+        priority: p.priority,
+        autoFallback: p.autoFallback,
+        keyless,
+        config,
+        auth: (p.auth ?? {}) as Record<string, unknown>,
+        rateLimitBuckets: Array.isArray(p.rateLimitBuckets) ? (p.rateLimitBuckets as unknown[]) : [],
+        key: {
+          id: `provider:${p.id}`,
+          source: 'provider' as const,
+          secret: keyless ? { ok: true as const, value: '' } : resolveProviderKey(p, secrets, env),
+        },
+      };
+    }),
+    models: models.map((m) => ({
+      id: m.id,
+      providerId: m.providerId,
+      modelId: m.modelId,
+      displayName: m.displayName,
+      priceInputPer1M: num(m.priceInputPer1M) ?? 0,
+      priceOutputPer1M: num(m.priceOutputPer1M) ?? 0,
+      priceCachedInputPer1M: num(m.priceCachedInputPer1M),
+      contextWindow: m.contextWindow,
+      maxOutputTokens: m.maxOutputTokens,
+      qualityTier: m.qualityTier,
+      qualityScore: m.qualityScore,
+      capabilities: m.capabilities,
+      enabled: m.enabled,
+      isDefault: m.isDefault,
+      priority: m.priority,
+      scope: m.scope,
+    })),
+    aliases: aliases.map((a) => ({
+      id: a.id,
+      name: a.name,
+      scope: a.scope,
+      orgId: a.orgId,
+      strategy: a.strategy,
+      targets: Array.isArray(a.targets) ? (a.targets as { ref: string; weight?: number }[]).map((t) => ({ ref: t.ref, weight: t.weight ?? 1 })) : [],
+      fallbacks: Array.isArray(a.fallbacks) ? (a.fallbacks as string[]) : [],
+      enabled: a.enabled,
+    })),
+    chains: chains.map((c) => ({ modelRef: c.modelRef, targets: c.targets })),
+    settings: {
+      strategy: (settings?.strategy ?? 'balanced') as LoadedConfig['settings']['strategy'],
+      maxAttempts: settings?.maxAttempts ?? 3,
+      debugHeaders: settings?.debugHeaders ?? false,
+      bodyLogging: settings?.bodyLogging ?? false,
+      timeouts: (settings?.timeouts ?? {}) as LoadedConfig['settings']['timeouts'],
+      ollamaBaseUrl: settings?.ollamaBaseUrl ?? null,
+    },
+    powerLevels: powerLevels.map((p) => ({ slug: p.slug, name: p.name, qualityTier: p.qualityTier, modelRefs: p.modelRefs, enabled: p.enabled })),
+    keysByHash: new Map(
+      keys.map((k) => [
+        k.keyHash,
+        {
+          id: k.id,
+          name: k.name,
+          prefix: k.prefix,
+          ownerType: k.ownerType as LoadedGatewayKey['ownerType'],
+          userId: k.userId,
+          orgId: k.orgId,
+          appId: k.appId,
+          expiresAt: k.expiresAt?.getTime() ?? null,
+          revoked: k.revokedAt !== null,
+          rpmLimit: k.rpmLimit,
+          tpmLimit: k.tpmLimit,
+          budgetUsd: num(k.budgetUsd),
+          budgetPeriod: k.budgetPeriod as LoadedGatewayKey['budgetPeriod'],
+          allowedModels: k.allowedModels,
+        },
+      ]),
+    ),
+    users: new Map(
+      users.map((u) => [
+        u.id,
+        { id: u.id, email: u.email, status: u.status, powerLevel: u.powerLevel, weeklyCapUsd: num(u.weeklyCapUsd), orgId: u.memberships[0]?.orgId ?? null },
+      ]),
+    ),
+    orgs: new Map(
+      orgs.map((o) => [o.id, { id: o.id, status: o.status, spendCapUsd: num(o.spendCapUsd), rollover: o.rollover, rolloverBalanceUsd: num(o.rolloverBalanceUsd) ?? 0 }]),
+    ),
+    apps: new Map(apps.map((a) => [a.id, a])),
+    byok: byokMap,
+    orgKeys: orgKeyMap,
+  };
+}

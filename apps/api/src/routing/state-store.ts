@@ -1,0 +1,139 @@
+import type { CircuitState, StateEvent, StateView } from '@switchyard/core';
+
+/** One limit to check and consume atomically: `used + amount ≤ limit` for every item, or none is consumed. */
+export interface ConsumeItem {
+  key: string;
+  amount: number;
+  limit: number;
+  /** The counter expires with its window. */
+  ttlMs: number;
+}
+
+export type ConsumeResult = { ok: true } | { ok: false; index: number; used: number };
+
+/**
+ * Every counter the engine reads and the executor updates: rate-limit buckets, budget reservations and
+ * settlements, cooldowns, circuits, in-flight counts, latency averages, alias cursors. `view()` is the engine's
+ * synchronous StateView (for a shared store: a local mirror kept fresh); `consume` is the atomic admission.
+ */
+export interface StateStore {
+  readonly kind: 'memory' | 'redis';
+  view(): StateView;
+  consume(items: ConsumeItem[]): Promise<ConsumeResult>;
+  /** Adjust counters (settle a reservation with the real figure, or refund it). */
+  adjust(items: { key: string; delta: number; ttlMs: number }[]): Promise<void>;
+  /** Read counters now (fresh, not the mirror): used by tests and the dashboard. */
+  read(keys: string[]): Promise<number[]>;
+  apply(events: StateEvent[]): void;
+  inFlight(target: string, delta: 1 | -1): void;
+  close(): Promise<void>;
+}
+
+interface Counter {
+  value: number;
+  expiresAt: number;
+}
+
+/** The single-instance store: plain maps, expiring entries swept lazily. */
+export class MemoryStateStore implements StateStore {
+  readonly kind = 'memory' as const;
+  readonly #counters = new Map<string, Counter>();
+  readonly #cooldowns = new Map<string, number>();
+  readonly #circuits = new Map<string, CircuitState>();
+  readonly #inflight = new Map<string, number>();
+  readonly #latency = new Map<string, number>();
+  readonly #cursors = new Map<string, number>();
+  readonly #weights = new Map<string, Record<string, number>>();
+  #ops = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  #get(key: string): number {
+    const c = this.#counters.get(key);
+    if (!c) return 0;
+    if (c.expiresAt <= this.now()) {
+      this.#counters.delete(key);
+      return 0;
+    }
+    return c.value;
+  }
+
+  #add(key: string, delta: number, ttlMs: number) {
+    const now = this.now();
+    const c = this.#counters.get(key);
+    if (!c || c.expiresAt <= now) this.#counters.set(key, { value: delta, expiresAt: now + ttlMs });
+    else c.value += delta;
+    if (++this.#ops % 10_000 === 0) this.#sweep(now);
+  }
+
+  #sweep(now: number) {
+    for (const [k, c] of this.#counters) if (c.expiresAt <= now) this.#counters.delete(k);
+    for (const [k, until] of this.#cooldowns) if (until <= now) this.#cooldowns.delete(k);
+  }
+
+  view(): StateView {
+    return {
+      cooldownUntil: (t) => this.#cooldowns.get(t) ?? 0,
+      circuit: (t) => this.#circuits.get(t),
+      counter: (k) => this.#get(k),
+      spend: (k) => this.#get(k),
+      inFlight: (t) => this.#inflight.get(t) ?? 0,
+      latency: (t) => this.#latency.get(t),
+      cursor: (a) => this.#cursors.get(a) ?? 0,
+      weights: (a) => this.#weights.get(a),
+    };
+  }
+
+  async consume(items: ConsumeItem[]): Promise<ConsumeResult> {
+    return this.consumeSync(items);
+  }
+
+  /** Synchronous, hence atomic within this process. */
+  consumeSync(items: ConsumeItem[]): ConsumeResult {
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
+      const used = this.#get(it.key);
+      if (used + it.amount > it.limit + 1e-12) return { ok: false, index: i, used };
+    }
+    for (const it of items) this.#add(it.key, it.amount, it.ttlMs);
+    return { ok: true };
+  }
+
+  async adjust(items: { key: string; delta: number; ttlMs: number }[]): Promise<void> {
+    for (const it of items) if (it.delta !== 0) this.#add(it.key, it.delta, it.ttlMs);
+  }
+
+  async read(keys: string[]): Promise<number[]> {
+    return keys.map((k) => this.#get(k));
+  }
+
+  apply(events: StateEvent[]): void {
+    for (const e of events) {
+      switch (e.type) {
+        case 'cursor':
+          this.#cursors.set(e.alias, e.value);
+          break;
+        case 'weights':
+          this.#weights.set(e.alias, e.value);
+          break;
+        case 'cooldown':
+          this.#cooldowns.set(e.target, Math.max(this.#cooldowns.get(e.target) ?? 0, e.until));
+          break;
+        case 'circuit':
+          this.#circuits.set(e.target, e.state);
+          break;
+        case 'latency':
+          this.#latency.set(e.target, e.value);
+          break;
+      }
+    }
+  }
+
+  inFlight(target: string, delta: 1 | -1): void {
+    const v = (this.#inflight.get(target) ?? 0) + delta;
+    if (v <= 0) this.#inflight.delete(target);
+    else this.#inflight.set(target, v);
+  }
+
+  async close(): Promise<void> {}
+}

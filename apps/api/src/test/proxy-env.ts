@@ -1,0 +1,76 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateGatewayKey } from '../modules/keys/key-format.js';
+import { createTestApp, type TestApp } from './app.js';
+import { startMockUpstream, type MockUpstream } from './mock-upstream.js';
+
+export const MASTER_KEY = 'test-master-key-0123456789abcdef';
+export const UPSTREAM_KEY = 'sk-upstream-openai-secret-9f8e';
+export const ANTHROPIC_UPSTREAM_KEY = 'sk-ant-upstream-secret-7d6c';
+
+export interface ProxyEnv {
+  t: TestApp;
+  up: MockUpstream;
+  /** The gateway, listening on a real port (SDK clients need a URL). */
+  url: string;
+  server: Server;
+  ids: { openai: string; anthropic: string; backup: string; user: string };
+  userKey: string;
+  /** Wait until every queued usage record is in the database. */
+  flushUsage: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/**
+ * A gateway on a real database with three providers pointing at one real HTTP mock upstream:
+ * `up-openai` (OpenAI format, priority 10), `up-backup` (OpenAI format, priority 20, same model id) and
+ * `up-anthropic` (Anthropic format), plus a user with a gateway key.
+ */
+export async function createProxyEnv(opts: { env?: Record<string, string> } = {}): Promise<ProxyEnv> {
+  const up = await startMockUpstream();
+  const t = await createTestApp({
+    env: { GATEWAY_MASTER_KEY: MASTER_KEY, USAGE_FLUSH_INTERVAL_MS: '50', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '1500', ...opts.env },
+  });
+  const { prisma, secrets } = t.app.ctx;
+  const mk = async (slug: string, type: string, priority: number, baseUrl: string, key: string) =>
+    prisma.provider.create({
+      data: { slug, name: slug, type, priority, baseUrl, status: 'active', encryptedApiKey: secrets.encrypt(key), apiKeyLast4: key.slice(-4), autoFallback: true },
+    });
+  const openai = await mk('up-openai', 'openai', 10, `${up.url}/v1`, UPSTREAM_KEY);
+  const backup = await mk('up-backup', 'openai', 20, `${up.url}/v1`, UPSTREAM_KEY);
+  const anthropic = await mk('up-anthropic', 'anthropic', 30, up.url, ANTHROPIC_UPSTREAM_KEY);
+  const caps = ['chat', 'tools', 'streaming', 'json', 'vision'];
+  for (const p of [openai, backup]) {
+    await prisma.model.create({ data: { providerId: p.id, modelId: 'gpt-test', displayName: 'GPT test', priceInputPer1M: 2, priceOutputPer1M: 8, contextWindow: 8000, capabilities: caps, qualityTier: 'balanced' } });
+  }
+  await prisma.model.create({ data: { providerId: openai.id, modelId: 'embed-test', displayName: 'Embed test', priceInputPer1M: 0.1, priceOutputPer1M: 0, capabilities: ['embeddings'] } });
+  await prisma.model.create({ data: { providerId: openai.id, modelId: 'big-test', displayName: 'Big window', priceInputPer1M: 5, priceOutputPer1M: 15, contextWindow: 1_000_000, capabilities: caps, qualityTier: 'precision' } });
+  await prisma.model.create({ data: { providerId: anthropic.id, modelId: 'claude-test', displayName: 'Claude test', priceInputPer1M: 3, priceOutputPer1M: 15, priceCachedInputPer1M: 0.3, contextWindow: 200_000, capabilities: caps, qualityTier: 'precision' } });
+
+  const user = await t.createUser('user');
+  const key = generateGatewayKey();
+  await prisma.gatewayKey.create({ data: { keyHash: key.hash, prefix: key.prefix, name: 'test key', ownerType: 'user', userId: user.id } });
+  await t.app.routing.reload();
+
+  const server = createServer(t.app.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    t,
+    up,
+    url,
+    server,
+    ids: { openai: openai.id, anthropic: anthropic.id, backup: backup.id, user: user.id },
+    userKey: key.key,
+    flushUsage: async () => {
+      for (let i = 0; i < 50 && t.app.usage.depth > 0; i++) await t.app.usage.flush();
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await t.close();
+      await up.close();
+    },
+  };
+}
