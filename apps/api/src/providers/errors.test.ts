@@ -26,6 +26,10 @@ describe('normalizeUpstreamError', () => {
     ['Plain text 502', 502, {}, '<html>Bad Gateway</html>', 'server', true],
     ['Gateway timeout', 504, {}, '', 'timeout', true],
     ['Plain bad request', 400, {}, oa('temperature must be <= 2'), 'bad_request', false],
+    // Regression: a generic error type must not hide the status (a 429 was once classified bad_request).
+    ['429 with a generic error type', 429, { 'retry-after': '30' }, oa('Slow down'), 'rate_limit', true],
+    ['503 with a generic error type', 503, {}, oa('Try later'), 'overloaded', true],
+    ['401 with a generic error type', 401, {}, oa('Nope'), 'auth', false],
   ];
   for (const [name, status, headers, body, kind, retryable] of table) {
     it(name, () => {

@@ -145,7 +145,13 @@ export function normalizeUpstreamError(status: number, headers: Headers, body: B
   if (kind === 'billing' && status === 429 && code !== 'insufficient_quota' && /rate limit/i.test(message)) kind = 'rate_limit';
   // A model-not-found pattern on a 5xx is a server error talking about a model.
   if (kind === 'model_not_found' && status >= 500) kind = null;
-  if (!kind && code) kind = CODE_KINDS[code.toLowerCase()] ?? null;
+  if (!kind && code) {
+    // Generic codes ("invalid_request_error", "api_error") never hide what a specific status says (429, 401, 503...).
+    const fromCode = CODE_KINDS[code.toLowerCase()] ?? null;
+    const fromStatus = kindFromStatus(status);
+    const generic = fromCode === 'bad_request' || fromCode === 'not_found' || fromCode === 'server';
+    kind = fromCode && !(generic && fromStatus !== 'bad_request' && fromStatus !== fromCode) ? fromCode : null;
+  }
   if (!kind || (kind === 'bad_request' && status >= 500)) kind = kindFromStatus(status);
   if (kind === 'not_found' && /model|deployment/i.test(message)) kind = 'model_not_found';
   return {

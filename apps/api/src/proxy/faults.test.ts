@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import type { Fault } from '../test/mock-upstream.js';
+
+let env: ProxyEnv;
+beforeAll(async () => {
+  env = await createProxyEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(async () => {
+  env.up.reset();
+  // Each case starts from a clean slate of cooldowns and circuits.
+  await env.t.app.routing.reload();
+  (env.t.app.routing.store as unknown as { constructor: unknown });
+});
+
+const chat = (model = 'gpt-test', extra: Record<string, unknown> = {}) =>
+  fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], ...extra }),
+  });
+
+/** Which providers got the request, in order (the mock records the Authorization-bearing path). */
+const hits = () => env.up.requests.map((r) => r.path);
+
+async function freshEnv() {
+  await env.close();
+  env = await createProxyEnv();
+}
+
+describe('fault matrix (bare model "gpt-test" served by up-openai, then up-backup)', () => {
+  it.each<[string, Fault[], { status: number; hits: number; provider?: string; errorCode?: string }]>([
+    ['500 twice then ok: retried on the same target', [{ status: 500 }, { status: 500 }], { status: 200, hits: 3, provider: 'up-openai' }],
+    ['503 three times: retries exhausted, falls back', [{ status: 503 }, { status: 503 }, { status: 503 }], { status: 200, hits: 4, provider: 'up-backup' }],
+    ['429 with a long Retry-After: falls back at once', [{ status: 429, headers: { 'retry-after': '30' } }], { status: 200, hits: 2, provider: 'up-backup' }],
+    ['401 upstream auth: falls back', [{ status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } }], { status: 200, hits: 2, provider: 'up-backup' }],
+    ['402 billing: falls back', [{ status: 402, body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota' } } }], { status: 200, hits: 2, provider: 'up-backup' }],
+    ['404 model not found: falls back', [{ status: 404, body: { error: { message: 'The model `gpt-test` does not exist', code: 'model_not_found' } } }], { status: 200, hits: 2, provider: 'up-backup' }],
+    ['policy 400: stops, no fallback', [{ status: 400, body: { error: { message: 'Your request was rejected by our content policy', code: 'content_policy_violation' } } }], { status: 400, hits: 1, errorCode: 'content_policy' }],
+    ['other 400: stops, no fallback', [{ status: 400, body: { error: { message: "Invalid value for 'temperature'", type: 'invalid_request_error' } } }], { status: 400, hits: 1 }],
+    ['connection reset: retried', [{ reset: true }], { status: 200, hits: 2, provider: 'up-openai' }],
+    ['timeout (no answer): retried, then falls back', [{ hang: true }, { hang: true }, { hang: true }], { status: 200, hits: 4, provider: 'up-backup' }],
+  ])('%s', async (_name, faults, expected) => {
+    await freshEnv();
+    env.up.script(faults.map((f) => ({ path: '/chat/completions', ...f })));
+    const res = await chat();
+    const body = (await res.json()) as { error?: { code: string }; choices?: unknown[] };
+    expect(res.status).toBe(expected.status);
+    expect(hits().filter((p) => p.endsWith('/chat/completions'))).toHaveLength(expected.hits);
+    if (expected.provider) expect(res.headers.get('x-switchyard-provider')).toBe(expected.provider);
+    if (expected.errorCode) expect(body.error?.code).toBe(expected.errorCode);
+    await env.flushUsage();
+    const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+    expect(rec!.status).toBe(expected.status);
+    expect(rec!.attempts).toBe(expected.hits);
+  }, 20_000);
+
+  it('context-window 400 falls back to a model with a larger window', async () => {
+    await freshEnv();
+    await env.t.app.ctx.prisma.fallbackChain.create({ data: { modelRef: 'up-openai/gpt-test', targets: ['up-openai/big-test'] } });
+    await env.t.app.ctx.prisma.provider.update({ where: { id: env.ids.backup }, data: { autoFallback: false } });
+    await env.t.app.routing.reload();
+    env.up.script({ path: '/chat/completions', status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens", code: 'context_length_exceeded' } } });
+    const res = await chat('up-openai/gpt-test');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-model')).toBe('big-test');
+    const sent = env.up.requests.map((r) => (r.body as { model: string }).model);
+    expect(sent).toEqual(['gpt-test', 'big-test']);
+  });
+
+  it('every attempt failing → 502 in the client format naming the attempts', async () => {
+    await freshEnv();
+    env.up.script(Array.from({ length: 6 }, () => ({ path: '/chat/completions', status: 502 })));
+    const res = await chat();
+    expect(res.status).toBe(502);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(/attempts failed/);
+  });
+
+  it('a provider put in cooldown by a 429 is skipped by the next request', async () => {
+    await freshEnv();
+    env.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '60' } });
+    expect((await chat()).headers.get('x-switchyard-provider')).toBe('up-backup');
+    env.up.reset();
+    const second = await chat();
+    expect(second.headers.get('x-switchyard-provider')).toBe('up-backup');
+    expect(env.up.requests).toHaveLength(1);
+  });
+});
+
+describe('streams', () => {
+  const stream = (model = 'gpt-test') => chat(model, { stream: true });
+
+  it('cut before the first byte: falls back and the client gets a whole stream', async () => {
+    await freshEnv();
+    env.up.script({ path: '/chat/completions', cutAfterChunks: 0 });
+    const res = await stream();
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain('Hello');
+    expect(text).toContain('[DONE]');
+    expect(env.up.requests.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('cut after the first byte: no fallback; the client sees what arrived and the record says so', async () => {
+    await freshEnv();
+    env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
+    const res = await stream('up-openai/gpt-test');
+    const text = await res.text().catch(() => '');
+    expect(res.status).toBe(200);
+    expect(text).toContain('Hello');
+    expect(env.up.requests).toHaveLength(1);
+    await env.flushUsage();
+    const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+    expect(rec!.errorCode).toBe('stream_interrupted');
+  });
+
+  it('malformed SSE before content: falls back', async () => {
+    await freshEnv();
+    env.up.script({ path: '/chat/completions', malformed: true, cutAfterChunks: 0 });
+    const res = await stream();
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('[DONE]');
+  });
+
+  it('a client disconnect aborts the upstream call', async () => {
+    await freshEnv();
+    env.up.script({ path: '/chat/completions', chunkDelayMs: 300 });
+    const ac = new AbortController();
+    const res = await fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+      body: JSON.stringify({ model: 'up-openai/gpt-test', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      signal: ac.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    ac.abort();
+    await new Promise((r) => setTimeout(r, 400));
+    await env.flushUsage();
+    const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+    expect(rec).not.toBeNull();
+    expect(rec!.status).toBe(200);
+  });
+});
