@@ -1,0 +1,37 @@
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate, useLocation } from 'react-router';
+import { AppShell } from '../components/layout/app-shell';
+import { ErrorState, Skeleton } from '../components/ui/states';
+import { useMe } from '../features/auth/api/me';
+import { LoginPage } from '../features/auth/components/login-page';
+
+const OverviewPage = lazy(() => import('../features/overview/components/overview-page').then((m) => ({ default: m.OverviewPage })));
+const AccountPage = lazy(() => import('../features/account/components/account-page').then((m) => ({ default: m.AccountPage })));
+
+/** Signed-out visitors go to /login?next=<where they were>. */
+function Protected() {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) {
+    return (
+      <div className="p-6">
+        <Skeleton className="h-10 w-60" />
+      </div>
+    );
+  }
+  if (me.isError) return <div className="p-6"><ErrorState error={me.error} onRetry={() => void me.refetch()} /></div>;
+  if (!me.data) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <AppShell me={me.data} />;
+}
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    element: <Protected />,
+    children: [
+      { index: true, element: <OverviewPage /> },
+      { path: 'account', element: <AccountPage /> },
+      { path: '*', element: <div className="text-muted">This page does not exist.</div> },
+    ],
+  },
+]);

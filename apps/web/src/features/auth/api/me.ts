@@ -1,0 +1,35 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api, ApiError, setCsrfToken } from '../../../lib/api-client';
+
+export type Role = 'super_admin' | 'admin' | 'user' | 'viewer';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  orgId: string | null;
+  powerLevel: string | null;
+}
+
+export interface MeResponse {
+  user: SessionUser;
+  csrfToken: string;
+  permissions: string[];
+}
+
+/** The signed-in user, or null when signed out (a 401 is an answer here, not an error). */
+export async function getMe(): Promise<MeResponse | null> {
+  try {
+    const me = await api<MeResponse>('/auth/me');
+    setCsrfToken(me.csrfToken);
+    return me;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+export const meQueryOptions = () => queryOptions({ queryKey: ['auth', 'me'], queryFn: getMe, staleTime: 60_000 });
+
+export const useMe = () => useQuery(meQueryOptions());

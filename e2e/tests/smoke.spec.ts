@@ -1,0 +1,64 @@
+import { expect, test, type Page } from '@playwright/test';
+import { ADMIN } from '../playwright.config';
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+}
+
+async function noHorizontalScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+test('a wrong password shows the API error', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
+});
+
+test('the seeded admin signs in and sees the dashboard shell', async ({ page, isMobile }) => {
+  await signIn(page);
+  await expect(page.getByTestId('db-status')).toHaveText('Reachable');
+  await noHorizontalScroll(page);
+  if (isMobile) await page.getByRole('button', { name: 'Open navigation' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' })).toBeVisible();
+  if (isMobile) await page.getByRole('button', { name: 'Close navigation' }).click();
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await expect(page.getByTestId('user-email')).toHaveText(ADMIN.email);
+  await expect(page.getByTestId('user-role')).toHaveText('Super admin');
+});
+
+test('the theme switch persists across a reload', async ({ page }) => {
+  await signIn(page);
+  const before = await page.evaluate(() => document.documentElement.dataset.theme);
+  await page.getByRole('button', { name: /^Theme:/ }).click();
+  const after = await page.evaluate(() => document.documentElement.dataset.theme);
+  expect(after).not.toBe(before);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(after);
+});
+
+test('Ctrl+K opens the command palette and navigates; sign out returns to login', async ({ page }) => {
+  await signIn(page);
+  await page.keyboard.press('Control+k');
+  const search = page.getByLabel('Search pages and actions');
+  await expect(search).toBeFocused();
+  await search.fill('account');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('heading', { name: 'Change password' })).toBeVisible();
+  await noHorizontalScroll(page);
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/login\?next=%2Faccount/);
+});
