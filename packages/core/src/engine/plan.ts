@@ -101,6 +101,8 @@ export interface PlanInput {
 }
 
 export interface Index {
+  /** Each model's '<provider-slug>/<model-id>', computed once. */
+  refs: Map<ModelConfig, string>;
   providerById: Map<string, ProviderConfig>;
   providerBySlug: Map<string, ProviderConfig>;
   modelByRef: Map<string, ModelConfig>;
@@ -118,13 +120,16 @@ export function indexConfig(config: RoutingConfig): Index {
   const providerById = new Map(config.providers.map((p) => [p.id, p]));
   const providerBySlug = new Map(config.providers.map((p) => [p.slug, p]));
   const modelByRef = new Map<string, ModelConfig>();
+  const refs = new Map<ModelConfig, string>();
   const modelsById = new Map<string, ModelConfig[]>();
   const byTier = new Map<Tier, ModelConfig[]>(TIERS.map((t) => [t, []]));
   for (const m of config.models) {
     if (m.scope !== 'global') continue;
     const p = providerById.get(m.providerId);
     if (!p) continue;
-    modelByRef.set(`${p.slug}/${m.modelId}`, m);
+    const ref = `${p.slug}/${m.modelId}`;
+    modelByRef.set(ref, m);
+    refs.set(m, ref);
     const list = modelsById.get(m.modelId) ?? [];
     list.push(m);
     modelsById.set(m.modelId, list);
@@ -132,13 +137,13 @@ export function indexConfig(config: RoutingConfig): Index {
   }
   const aliases = new Map<string, AliasConfig>();
   for (const a of config.aliases) if (a.enabled) aliases.set(`${a.scope}|${a.name}`, a);
-  const index = { providerById, providerBySlug, modelByRef, modelsById, aliases, byTier };
+  const index = { refs, providerById, providerBySlug, modelByRef, modelsById, aliases, byTier };
   indexCache.set(config, index);
   return index;
 }
 
 export function refOf(index: Index, m: ModelConfig): string {
-  return `${index.providerById.get(m.providerId)?.slug ?? m.providerId}/${m.modelId}`;
+  return index.refs.get(m) ?? `${index.providerById.get(m.providerId)?.slug ?? m.providerId}/${m.modelId}`;
 }
 
 /** The models a reference names: `<slug>/<model>` exactly, else a bare model id on every provider. */
@@ -238,19 +243,23 @@ export function plan(input: PlanInput): PlanResult {
   };
   const requestAllowed = caller.allowedModels.length === 0 || caller.allowedModels.includes(req.model);
 
-  // Caller-wide limits (key RPM/TPM, user buckets) and budgets, checked per candidate because needs differ.
+  // Caller-wide limits (key RPM/TPM, user buckets) and budgets: their counters are read once per plan; the
+  // check stays per candidate because what a candidate needs (tokens, cost) differs.
+  const callerBuckets = caller.buckets.map(({ scope, id, bucket }) => ({ scope, id, bucket, used: state.counter(bucketKey(scope, id, bucket, now)) }));
+  const budgets = caller.budgets.map((b) => ({ b, spent: state.spend(budgetKey(b, now)), cap: b.limitUsd + (b.carryOverUsd ?? 0) }));
   const seen = new Set<string>();
   const kept: Candidate[] = [];
 
+  const skipAs = (ref: string, via: string, reason: SkipReason, detail?: string, resetsAt?: number): null => {
+    skipped.push({ ref, reason, ...(detail ? { detail } : {}), ...(resetsAt !== undefined ? { resetsAt } : {}) });
+    trace.candidates.push({ ref, via, kept: false, reason, ...(detail ? { detail } : {}) });
+    return null;
+  };
   const consider = (ref: string, model: ModelConfig, weight: number, via: string, isFallback: boolean): Candidate | null => {
     const provider = index.providerById.get(model.providerId);
     if (!provider || seen.has(ref)) return null;
     seen.add(ref);
-    const skip = (reason: SkipReason, detail?: string, resetsAt?: number): null => {
-      skipped.push({ ref, reason, ...(detail ? { detail } : {}), ...(resetsAt !== undefined ? { resetsAt } : {}) });
-      trace.candidates.push({ ref, via, kept: false, reason, ...(detail ? { detail } : {}) });
-      return null;
-    };
+    const skip = (reason: SkipReason, detail?: string, resetsAt?: number): null => skipAs(ref, via, reason, detail, resetsAt);
     if (provider.status === 'disabled') return skip('provider-disabled');
     if (provider.status === 'error') return skip('provider-error');
     if (!model.enabled) return skip('model-disabled');
@@ -275,24 +284,23 @@ export function plan(input: PlanInput): PlanResult {
     if (!circuit.admit) return skip('circuit-open', undefined, (state.circuit(target)?.openedAt ?? now) + config.circuit.openMs);
 
     let headroom = 1;
-    const buckets: { scope: string; id: string; bucket: BucketConfig }[] = [
-      ...provider.buckets.map((bucket) => ({ scope: 'provider', id: provider.id, bucket })),
-      ...caller.buckets,
-    ];
-    for (const { scope, id, bucket } of buckets) {
+    for (const bucket of provider.buckets) {
       if (!bucketApplies(bucket, ref, model.modelId)) continue;
-      const used = state.counter(bucketKey(scope, id, bucket, now));
-      const need = bucketNeed(bucket, req, model);
-      if (used + need > bucket.limit) {
+      const used = state.counter(bucketKey('provider', provider.id, bucket, now));
+      if (used + bucketNeed(bucket, req, model) > bucket.limit) {
+        return skip('rate-limited', `provider bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
+      }
+      headroom = Math.min(headroom, (bucket.limit - used) / bucket.limit);
+    }
+    for (const { scope, bucket, used } of callerBuckets) {
+      if (!bucketApplies(bucket, ref, model.modelId)) continue;
+      if (used + bucketNeed(bucket, req, model) > bucket.limit) {
         return skip('rate-limited', `${scope} bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
       }
-      if (scope === 'provider') headroom = Math.min(headroom, (bucket.limit - used) / bucket.limit);
     }
     const estimatedCostUsd = estimateCost(model, req.promptTokens, req.maxTokens);
     if (key.source !== 'byok') {
-      for (const b of caller.budgets) {
-        const spent = state.spend(budgetKey(b, now));
-        const cap = b.limitUsd + (b.carryOverUsd ?? 0);
+      for (const { b, spent, cap } of budgets) {
         if (spent + estimatedCostUsd > cap) {
           const resets = periodEnd(now, b.period);
           return skip('budget-exhausted', `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period})`, resets ?? undefined);
@@ -341,6 +349,7 @@ export function plan(input: PlanInput): PlanResult {
   // Fallback tail: alias fallbacks / power-level tier, model chains, auto-fallback providers — ordered by the
   // global strategy within each group, never revisiting a ref.
   const tail = (refs: readonly string[], via: string) => {
+    if (refs.length === 0) return;
     const group: Candidate[] = [];
     for (const r of refs) for (const m of modelsForRef(index, r)) {
       const c = consider(refOf(index, m), m, 1, via, true);
@@ -357,13 +366,16 @@ export function plan(input: PlanInput): PlanResult {
     const chain = config.chains[c.ref] ?? config.chains[c.model.modelId];
     if (chain) tail(chain, 'chain');
   }
-  // Auto-fallback: the same model id on other providers that allow it.
+  // Auto-fallback: the same model id on other providers that allow it (each model id once, unseen refs only).
   const autoRefs: string[] = [];
-  for (const c of [...kept]) {
-    if (!c.provider.autoFallback) continue;
-    for (const m of index.modelsById.get(c.model.modelId) ?? []) {
+  const autoIds = new Set<string>();
+  for (const c of kept) if (c.provider.autoFallback) autoIds.add(c.model.modelId);
+  for (const id of autoIds) {
+    for (const m of index.modelsById.get(id) ?? []) {
       const p = index.providerById.get(m.providerId);
-      if (p?.autoFallback) autoRefs.push(refOf(index, m));
+      if (!p?.autoFallback) continue;
+      const ref = `${p.slug}/${m.modelId}`;
+      if (!seen.has(ref)) autoRefs.push(ref);
     }
   }
   tail(autoRefs, 'auto-fallback');
@@ -397,8 +409,13 @@ export function plan(input: PlanInput): PlanResult {
   };
 }
 
-function annotate(trace: Trace, scores: Record<string, number>) {
-  for (const c of trace.candidates) if (c.ref in scores && c.score === undefined) c.score = scores[c.ref];
+function annotate(trace: Trace, scores: Map<string, number>) {
+  if (scores.size === 0) return;
+  for (const c of trace.candidates) {
+    if (c.score !== undefined) continue;
+    const v = scores.get(c.ref);
+    if (v !== undefined) c.score = v;
+  }
 }
 
 /** Why nothing is left, in the terms a client can act on. */

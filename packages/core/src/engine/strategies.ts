@@ -11,11 +11,14 @@ export interface Scored {
   weight: number;
   /** Remaining fraction (0-1) of the tightest bucket that applies; 1 when none. */
   headroom: number;
+  /** Expected cost of this request on this candidate, when already computed. */
+  estimatedCostUsd?: number;
 }
 
 export interface OrderResult<T extends Scored> {
   order: T[];
-  scores: Record<string, number>;
+  /** Score per ref, for the trace (a Map: faster than an object with many keys). */
+  scores: Map<string, number>;
   events: StateEvent[];
 }
 
@@ -34,28 +37,38 @@ const byTie = (a: Scored, b: Scored) =>
  * Ties: provider priority, model priority, then ref (stable and deterministic).
  */
 export function orderGlobal<T extends Scored>(cands: readonly T[], strategy: GlobalStrategy, promptTokens: number, maxTokens: number | null): OrderResult<T> {
-  const cost = new Map<T, number>();
-  const quality = new Map<T, number>();
-  for (const c of cands) {
-    cost.set(c, estimateCost(c.model, promptTokens, maxTokens));
-    quality.set(c, TIER_RANK[c.model.tier] * 100 + c.model.qualityScore);
-  }
-  const score = new Map<T, number>();
-  if (strategy === 'cost') for (const c of cands) score.set(c, cost.get(c)!);
-  else if (strategy === 'quality') for (const c of cands) score.set(c, -quality.get(c)!);
-  else {
-    const cs = [...cost.values()];
-    const qs = [...quality.values()];
-    const [cMin, cMax, qMin, qMax] = [Math.min(...cs), Math.max(...cs), Math.min(...qs), Math.max(...qs)];
-    for (const c of cands) {
-      const nc = cMax > cMin ? (cost.get(c)! - cMin) / (cMax - cMin) : 0;
-      const nq = qMax > qMin ? (quality.get(c)! - qMin) / (qMax - qMin) : 1;
-      score.set(c, 0.5 * nc + 0.5 * (1 - nq));
+  const n = cands.length;
+  if (n === 0) return { order: [], scores: new Map(), events: [] };
+  const score = new Float64Array(n);
+  if (strategy === 'cost') {
+    for (let i = 0; i < n; i++) score[i] = cands[i]!.estimatedCostUsd ?? estimateCost(cands[i]!.model, promptTokens, maxTokens);
+  } else if (strategy === 'quality') {
+    for (let i = 0; i < n; i++) score[i] = -(TIER_RANK[cands[i]!.model.tier] * 100 + cands[i]!.model.qualityScore);
+  } else {
+    const cost = new Float64Array(n);
+    const quality = new Float64Array(n);
+    let cMin = Infinity, cMax = -Infinity, qMin = Infinity, qMax = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const m = cands[i]!.model;
+      const c = (cost[i] = cands[i]!.estimatedCostUsd ?? estimateCost(m, promptTokens, maxTokens));
+      const q = (quality[i] = TIER_RANK[m.tier] * 100 + m.qualityScore);
+      if (c < cMin) cMin = c;
+      if (c > cMax) cMax = c;
+      if (q < qMin) qMin = q;
+      if (q > qMax) qMax = q;
+    }
+    for (let i = 0; i < n; i++) {
+      const nc = cMax > cMin ? (cost[i]! - cMin) / (cMax - cMin) : 0;
+      const nq = qMax > qMin ? (quality[i]! - qMin) / (qMax - qMin) : 1;
+      score[i] = 0.5 * nc + 0.5 * (1 - nq);
     }
   }
-  const order = [...cands].sort((a, b) => score.get(a)! - score.get(b)! || byTie(a, b));
-  const scores: Record<string, number> = {};
-  for (const c of order) scores[c.ref] = round(score.get(c)!);
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a]! - score[b]! || byTie(cands[a]!, cands[b]!));
+  const scores = new Map<string, number>();
+  const order = idx.map((i) => {
+    scores.set(cands[i]!.ref, round(score[i]!));
+    return cands[i]!;
+  });
   return { order, scores, events: [] };
 }
 
@@ -107,7 +120,7 @@ export function swrrPick(refs: readonly string[], weights: readonly number[], cu
  * - `latency`: lowest EWMA latency first (unmeasured targets first, to measure them).
  */
 export function orderAlias<T extends Scored>(alias: string, strategy: AliasStrategy, cands: readonly T[], state: StateView, rng: () => number): OrderResult<T> {
-  const scores: Record<string, number> = {};
+  const scores = new Map<string, number>();
   if (cands.length <= 1) return { order: [...cands], scores, events: [] };
   switch (strategy) {
     case 'ordered':
@@ -121,25 +134,25 @@ export function orderAlias<T extends Scored>(alias: string, strategy: AliasStrat
     case 'weighted': {
       const { index, next } = swrrPick(cands.map((c) => c.ref), cands.map((c) => c.weight), state.weights(alias));
       const rest = cands.filter((_, i) => i !== index).sort((a, b) => b.weight - a.weight);
-      for (const c of cands) scores[c.ref] = c.weight;
+      for (const c of cands) scores.set(c.ref, c.weight);
       return { order: [cands[index]!, ...rest], scores, events: [{ type: 'weights', alias, value: next }] };
     }
     case 'quota-aware': {
       const eff = cands.map((c) => c.weight * Math.max(0, Math.min(1, c.headroom)));
-      for (let i = 0; i < cands.length; i++) scores[cands[i]!.ref] = round(eff[i]!);
+      for (let i = 0; i < cands.length; i++) scores.set(cands[i]!.ref, round(eff[i]!));
       const first = eff.some((w) => w > 0) ? pickWeighted(eff, rng()) : 0;
       const rest = cands.map((c, i) => ({ c, w: eff[i]! })).filter((_, i) => i !== first).sort((a, b) => b.w - a.w || byTie(a.c, b.c)).map((x) => x.c);
       return { order: [cands[first]!, ...rest], scores, events: [] };
     }
     case 'least-busy': {
       const order = [...cands].sort((a, b) => state.inFlight(a.target) - state.inFlight(b.target) || b.weight - a.weight);
-      for (const c of order) scores[c.ref] = state.inFlight(c.target);
+      for (const c of order) scores.set(c.ref, state.inFlight(c.target));
       return { order, scores, events: [] };
     }
     case 'latency': {
       const lat = (c: T) => state.latency(c.target) ?? -1;
       const order = [...cands].sort((a, b) => lat(a) - lat(b));
-      for (const c of order) scores[c.ref] = round(lat(c));
+      for (const c of order) scores.set(c.ref, round(lat(c)));
       return { order, scores, events: [] };
     }
   }
