@@ -13,7 +13,6 @@ beforeEach(async () => {
   env.up.reset();
   // Each case starts from a clean slate of cooldowns and circuits.
   await env.t.app.routing.reload();
-  (env.t.app.routing.store as unknown as { constructor: unknown });
 });
 
 const chat = (model = 'gpt-test', extra: Record<string, unknown> = {}) =>

@@ -81,7 +81,7 @@ interface AttemptLog {
  * upstream call goes through one undici Agent (a pool per origin); usage is queued, never awaited.
  */
 export function createProxyHandler(deps: ProxyDeps) {
-  const { router, metrics, logger } = deps;
+  const { router, metrics } = deps;
 
   return async function handleProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();

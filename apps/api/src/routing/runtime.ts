@@ -25,7 +25,7 @@ import {
 import type { PrismaClient } from '@switchyard/prisma';
 import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secrets.js';
-import type { Usage } from '../providers/types.js';
+import type { UpstreamError, Usage } from '../providers/types.js';
 import type { ProxyCaller } from '../proxy/caller.js';
 import type { Admission, AttemptReport, Decision, PlanInput, PlanResult, PlannedAttempt, Router } from '../proxy/types.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
@@ -324,7 +324,7 @@ export class RoutingRuntime implements Router {
     };
   }
 
-  decide(error: import('../providers/types.js').UpstreamError, ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean }): Decision {
+  decide(error: UpstreamError, ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean }): Decision {
     const c = classify(
       { status: error.status, kind: KIND_MAP[error.kind] ?? 'unknown', retryAfterMs: error.retryAfterMs, afterFirstByte: ctx.afterFirstByte },
       { retries: ctx.retriesOnThisTarget, maxRetries: 2, policyFallback: this.#core.policyFallback, rng: this.#rng },
