@@ -62,7 +62,8 @@ function bench(label: string, n: number, model: string) {
 
 console.log(`plan() micro-benchmark — node ${process.version}, ${new Date().toISOString()}`);
 bench('bare model id, balanced strategy', 5, 'shared-model');
-bench('bare model id, balanced strategy', 50, 'shared-model');
+const bare50 = bench('bare model id, balanced strategy', 50, 'shared-model');
 bench('alias, quota-aware strategy', 5, 'bench');
-const m50 = bench('alias, quota-aware strategy', 50, 'bench');
-console.log(`target: under 20 µs for 50 candidates → ${m50 < 20 ? 'met' : 'MISSED'}`);
+const alias50 = bench('alias, quota-aware strategy', 50, 'bench');
+const worst = Math.max(bare50, alias50);
+console.log(`target: under 20 µs for 50 candidates → ${worst < 20 ? 'met' : 'MISSED'} (slowest median ${worst.toFixed(2)} µs)`);

@@ -331,7 +331,7 @@ export class RoutingRuntime implements Router {
     );
     if (c.cooldown) {
       const a = ctx.attempt;
-      const target = c.cooldown.scope === 'provider' ? a.provider.id : c.cooldown.scope === 'key' ? `key|${a.keyId}` : modelTarget(a.provider.id, a.model.id);
+      const target = c.cooldown.scope === 'provider' ? a.provider.id : c.cooldown.scope === 'key' ? a.keyId : modelTarget(a.provider.id, a.model.id);
       this.deps.store.apply([{ type: 'cooldown', target, until: this.deps.now() + c.cooldown.ms }]);
     }
     return { action: c.action, delayMs: c.delayMs, reason: c.reason, needLargerContext: c.needLargerContext, circuitFailure: c.circuitFailure } as Decision;

@@ -34,5 +34,6 @@ export function expectedOutputTokens(model: Pick<ModelConfig, 'maxOutputTokens'>
 
 /** The cost a request is expected to have on a model (used by the cost strategy and budget reservations). */
 export function estimateCost(model: Prices & Pick<ModelConfig, 'maxOutputTokens'>, promptTokens: number, maxTokens: number | null): number {
-  return costOf(model, { inputTokens: promptTokens, outputTokens: expectedOutputTokens(model, maxTokens), cachedTokens: 0 });
+  // Same as costOf with no cached tokens, without allocating a usage object (this runs per candidate per request).
+  return (Math.max(0, promptTokens) * model.priceIn + expectedOutputTokens(model, maxTokens) * model.priceOut) / 1_000_000;
 }

@@ -15,7 +15,7 @@ import {
   type RoutingConfig,
   type Tier,
 } from './types.js';
-import { periodEnd, windowEnd } from './windows.js';
+import { periodEnd, windowEnd, windowStart } from './windows.js';
 
 export type SkipReason =
   | 'provider-disabled'
@@ -103,6 +103,8 @@ export interface PlanInput {
 export interface Index {
   /** Each model's '<provider-slug>/<model-id>', computed once. */
   refs: Map<ModelConfig, string>;
+  /** Each model's state target key ('<providerId>|<modelId>'), computed once. */
+  targets: Map<ModelConfig, string>;
   providerById: Map<string, ProviderConfig>;
   providerBySlug: Map<string, ProviderConfig>;
   modelByRef: Map<string, ModelConfig>;
@@ -112,6 +114,7 @@ export interface Index {
 }
 
 const indexCache = new WeakMap<RoutingConfig, Index>();
+const ADMIT = { admit: true, probe: false } as const;
 
 /** Builds (once per config object) the lookup maps the planner uses. */
 export function indexConfig(config: RoutingConfig): Index {
@@ -121,6 +124,7 @@ export function indexConfig(config: RoutingConfig): Index {
   const providerBySlug = new Map(config.providers.map((p) => [p.slug, p]));
   const modelByRef = new Map<string, ModelConfig>();
   const refs = new Map<ModelConfig, string>();
+  const targets = new Map<ModelConfig, string>();
   const modelsById = new Map<string, ModelConfig[]>();
   const byTier = new Map<Tier, ModelConfig[]>(TIERS.map((t) => [t, []]));
   for (const m of config.models) {
@@ -130,6 +134,7 @@ export function indexConfig(config: RoutingConfig): Index {
     const ref = `${p.slug}/${m.modelId}`;
     modelByRef.set(ref, m);
     refs.set(m, ref);
+    targets.set(m, modelTarget(p.id, m.id));
     const list = modelsById.get(m.modelId) ?? [];
     list.push(m);
     modelsById.set(m.modelId, list);
@@ -137,7 +142,7 @@ export function indexConfig(config: RoutingConfig): Index {
   }
   const aliases = new Map<string, AliasConfig>();
   for (const a of config.aliases) if (a.enabled) aliases.set(`${a.scope}|${a.name}`, a);
-  const index = { refs, providerById, providerBySlug, modelByRef, modelsById, aliases, byTier };
+  const index = { refs, targets, providerById, providerBySlug, modelByRef, modelsById, aliases, byTier };
   indexCache.set(config, index);
   return index;
 }
@@ -249,6 +254,16 @@ export function plan(input: PlanInput): PlanResult {
   const budgets = caller.budgets.map((b) => ({ b, spent: state.spend(budgetKey(b, now)), cap: b.limitUsd + (b.carryOverUsd ?? 0) }));
   const seen = new Set<string>();
   const kept: Candidate[] = [];
+  // Window starts are the same for every candidate of this plan: compute each once.
+  let lastWindow: BucketConfig['window'] | null = null;
+  let lastStart = 0;
+  const bucketKeyAt = (scope: string, id: string, b: BucketConfig): string => {
+    if (b.window !== lastWindow) {
+      lastWindow = b.window;
+      lastStart = windowStart(now, b.window.unit, b.window.size);
+    }
+    return `bucket:${scope}:${id}:${b.name}:${lastStart}`;
+  };
 
   const skipAs = (ref: string, via: string, reason: SkipReason, detail?: string, resetsAt?: number): null => {
     skipped.push({ ref, reason, ...(detail ? { detail } : {}), ...(resetsAt !== undefined ? { resetsAt } : {}) });
@@ -259,43 +274,52 @@ export function plan(input: PlanInput): PlanResult {
     const provider = index.providerById.get(model.providerId);
     if (!provider || seen.has(ref)) return null;
     seen.add(ref);
-    const skip = (reason: SkipReason, detail?: string, resetsAt?: number): null => skipAs(ref, via, reason, detail, resetsAt);
-    if (provider.status === 'disabled') return skip('provider-disabled');
-    if (provider.status === 'error') return skip('provider-error');
-    if (!model.enabled) return skip('model-disabled');
-    if (!requestAllowed && !caller.allowedModels.includes(ref) && !caller.allowedModels.includes(model.modelId)) return skip('model-not-allowed');
+    if (provider.status === 'disabled') return skipAs(ref, via, 'provider-disabled');
+    if (provider.status === 'error') return skipAs(ref, via, 'provider-error');
+    if (!model.enabled) return skipAs(ref, via, 'model-disabled');
+    if (!requestAllowed && !caller.allowedModels.includes(ref) && !caller.allowedModels.includes(model.modelId)) return skipAs(ref, via, 'model-not-allowed');
     for (const need of req.needs) {
-      if (need === 'chat' && model.capabilities.includes('embeddings') && !model.capabilities.includes('chat')) return skip('capability-missing', 'chat');
-      if (need !== 'chat' && !model.capabilities.includes(need)) return skip('capability-missing', need);
+      if (need === 'chat' && model.capabilities.includes('embeddings') && !model.capabilities.includes('chat')) return skipAs(ref, via, 'capability-missing', 'chat');
+      if (need !== 'chat' && !model.capabilities.includes(need)) return skipAs(ref, via, 'capability-missing', need);
     }
     if (model.contextWindow !== null && req.endpoint !== 'embeddings') {
       const needTokens = req.promptTokens + (req.maxTokens ?? 0);
-      if (needTokens > model.contextWindow) return skip('context-window', `${needTokens} > ${model.contextWindow}`);
+      if (needTokens > model.contextWindow) return skipAs(ref, via, 'context-window', `${needTokens} > ${model.contextWindow}`);
     }
-    const { key, tried } = provider.keyless ? { key: provider.key.usable ? provider.key : null, tried: [provider.key] } : chooseKey(provider, caller);
-    if (!key || !key.usable) {
-      const why = tried.map((k) => (k.usable ? '' : `${k.source}:${k.problem}`)).filter(Boolean).join(', ');
-      return skip('no-usable-key', why || 'no key');
+    // Key order: the caller's BYOK key, the org's key, the provider's own (keyless providers: their own only).
+    let key: (KeyRef & { usable: true }) | null = null;
+    if (!provider.keyless) {
+      const byok = caller.byok[provider.id];
+      const org = caller.orgKeys[provider.id];
+      if (byok?.usable) key = byok;
+      else if (org?.usable) key = org;
     }
-    const target = modelTarget(provider.id, model.id);
-    const cd = Math.max(state.cooldownUntil(provider.id), state.cooldownUntil(target), state.cooldownUntil(`key|${key.id}`));
-    if (cd > now) return skip('cooldown', undefined, cd);
-    const circuit = circuitAdmits(state.circuit(target), now, config.circuit);
-    if (!circuit.admit) return skip('circuit-open', undefined, (state.circuit(target)?.openedAt ?? now) + config.circuit.openMs);
+    if (!key && provider.key.usable) key = provider.key;
+    if (!key) {
+      const tried = provider.keyless ? [provider.key] : [caller.byok[provider.id], caller.orgKeys[provider.id], provider.key];
+      const why = tried.map((k) => (!k || k.usable ? '' : `${k.source}:${k.problem}`)).filter(Boolean).join(', ');
+      return skipAs(ref, via, 'no-usable-key', why || 'no key');
+    }
+    const target = index.targets.get(model) ?? modelTarget(provider.id, model.id);
+    const cd = Math.max(state.cooldownUntil(provider.id), state.cooldownUntil(target), state.cooldownUntil(key.id));
+    if (cd > now) return skipAs(ref, via, 'cooldown', undefined, cd);
+    const circuitState = state.circuit(target);
+    const circuit = circuitState ? circuitAdmits(circuitState, now, config.circuit) : ADMIT;
+    if (!circuit.admit) return skipAs(ref, via, 'circuit-open', undefined, (circuitState?.openedAt ?? now) + config.circuit.openMs);
 
     let headroom = 1;
     for (const bucket of provider.buckets) {
       if (!bucketApplies(bucket, ref, model.modelId)) continue;
-      const used = state.counter(bucketKey('provider', provider.id, bucket, now));
+      const used = state.counter(bucketKeyAt('provider', provider.id, bucket));
       if (used + bucketNeed(bucket, req, model) > bucket.limit) {
-        return skip('rate-limited', `provider bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
+        return skipAs(ref, via, 'rate-limited', `provider bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
       }
       headroom = Math.min(headroom, (bucket.limit - used) / bucket.limit);
     }
     for (const { scope, bucket, used } of callerBuckets) {
       if (!bucketApplies(bucket, ref, model.modelId)) continue;
       if (used + bucketNeed(bucket, req, model) > bucket.limit) {
-        return skip('rate-limited', `${scope} bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
+        return skipAs(ref, via, 'rate-limited', `${scope} bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
       }
     }
     const estimatedCostUsd = estimateCost(model, req.promptTokens, req.maxTokens);
@@ -303,7 +327,7 @@ export function plan(input: PlanInput): PlanResult {
       for (const { b, spent, cap } of budgets) {
         if (spent + estimatedCostUsd > cap) {
           const resets = periodEnd(now, b.period);
-          return skip('budget-exhausted', `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period})`, resets ?? undefined);
+          return skipAs(ref, via, 'budget-exhausted', `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period})`, resets ?? undefined);
         }
       }
     }
@@ -369,12 +393,13 @@ export function plan(input: PlanInput): PlanResult {
   // Auto-fallback: the same model id on other providers that allow it (each model id once, unseen refs only).
   const autoRefs: string[] = [];
   const autoIds = new Set<string>();
-  for (const c of kept) if (c.provider.autoFallback) autoIds.add(c.model.modelId);
+  // A bare model id already lists every provider serving it.
+  if (found.kind !== 'bare') for (const c of kept) if (c.provider.autoFallback) autoIds.add(c.model.modelId);
   for (const id of autoIds) {
     for (const m of index.modelsById.get(id) ?? []) {
       const p = index.providerById.get(m.providerId);
       if (!p?.autoFallback) continue;
-      const ref = `${p.slug}/${m.modelId}`;
+      const ref = refOf(index, m);
       if (!seen.has(ref)) autoRefs.push(ref);
     }
   }
