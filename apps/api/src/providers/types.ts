@@ -1,3 +1,4 @@
+import type { ErrorKind } from '@switchyard/core';
 /**
  * Provider adapter contract used by the proxy executor.
  *
@@ -171,21 +172,8 @@ export interface PreparedCall {
   error(status: number, headers: Record<string, string | string[] | undefined>, body: Buffer): UpstreamError;
 }
 
-/** Normalized error categories the routing classifier consumes. */
-export type UpstreamErrorKind =
-  | 'context_window'
-  | 'billing'
-  | 'policy'
-  | 'model_not_found'
-  | 'auth'
-  | 'rate_limit'
-  | 'overloaded'
-  | 'timeout'
-  | 'bad_request'
-  | 'not_found'
-  | 'server'
-  | 'network'
-  | 'unknown';
+/** Normalized error categories: exactly the routing engine's classification input. */
+export type UpstreamErrorKind = ErrorKind;
 
 export interface UpstreamError {
   /** Upstream HTTP status (0 for network failures). */

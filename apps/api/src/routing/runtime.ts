@@ -17,7 +17,6 @@ import {
   type BucketConfig,
   type BudgetConfig,
   type Caller,
-  type ErrorKind,
   type KeyRef,
   type RoutingConfig,
   type Tier,
@@ -106,11 +105,6 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
   };
 }
 
-const KIND_MAP: Record<string, ErrorKind> = {
-  context_window: 'context_window', billing: 'billing', policy: 'policy', model_not_found: 'model_not_found', auth: 'auth',
-  rate_limit: 'rate_limit', overloaded: 'overloaded', timeout: 'timeout', bad_request: 'bad_request', not_found: 'not_found',
-  server: 'server', network: 'network',
-};
 
 /**
  * The routing side of the data plane: the in-memory snapshot (reloaded on admin changes and every 30 s), the
@@ -326,7 +320,7 @@ export class RoutingRuntime implements Router {
 
   decide(error: UpstreamError, ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean }): Decision {
     const c = classify(
-      { status: error.status, kind: KIND_MAP[error.kind] ?? 'unknown', retryAfterMs: error.retryAfterMs, afterFirstByte: ctx.afterFirstByte },
+      { status: error.status, kind: error.kind, retryAfterMs: error.retryAfterMs, afterFirstByte: ctx.afterFirstByte },
       { retries: ctx.retriesOnThisTarget, maxRetries: 2, policyFallback: this.#core.policyFallback, rng: this.#rng },
     );
     if (c.cooldown) {
@@ -346,7 +340,7 @@ export class RoutingRuntime implements Router {
       events.push({ type: 'latency' as const, target, value: ewma(view.latency(target), r.ttftMs ?? r.latencyMs) });
       if (view.circuit(target)) events.push({ type: 'circuit' as const, target, state: circuitAfter(view.circuit(target), true, now, this.#core.circuit) });
     } else if (r.error) {
-      const kind = KIND_MAP[r.error.kind] ?? 'unknown';
+      const kind = r.error.kind;
       const counts = kind === 'server' || kind === 'overloaded' || kind === 'timeout' || kind === 'network' || r.error.status >= 500;
       if (counts) events.push({ type: 'circuit' as const, target, state: circuitAfter(view.circuit(target), false, now, this.#core.circuit) });
     }

@@ -2,6 +2,7 @@
  * OpenAI chat <-> AWS Bedrock Converse API.
  */
 import type { OaChatRequest, OaChatResponse, OaContentPart, OaFinishReason, OaMessage, OaToolCall } from './wire-types.js';
+import { parseDataUrl, parseToolArguments } from './shared.js';
 
 type Obj = Record<string, unknown>;
 
@@ -25,21 +26,14 @@ function blocksOf(content: OaMessage['content']): Obj[] {
     else if (p.type === 'image_url') {
       const iu = (p as { image_url: { url: string } | string }).image_url;
       const url = typeof iu === 'string' ? iu : iu.url;
-      const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-      if (m) out.push({ image: { format: IMAGE_FORMATS[m[1]!.toLowerCase()] ?? 'png', source: { bytes: m[2] } } });
+      const img = parseDataUrl(url);
+      if (img) out.push({ image: { format: IMAGE_FORMATS[img.mime.toLowerCase()] ?? 'png', source: { bytes: img.data } } });
       else out.push({ text: `[image: ${url}]` });
     }
   }
   return out;
 }
 
-function parseArgs(s: string): unknown {
-  try {
-    return JSON.parse(s || '{}');
-  } catch {
-    return {};
-  }
-}
 
 /** OpenAI chat request -> Converse request body (model goes in the URL). */
 export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
@@ -56,7 +50,7 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
     else if (m.role === 'user') push('user', blocksOf(m.content));
     else if (m.role === 'assistant') {
       const blocks = blocksOf(m.content);
-      for (const tc of m.tool_calls ?? []) blocks.push({ toolUse: { toolUseId: tc.id, name: tc.function.name, input: parseArgs(tc.function.arguments) } });
+      for (const tc of m.tool_calls ?? []) blocks.push({ toolUse: { toolUseId: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } });
       push('assistant', blocks);
     } else if (m.role === 'tool' || m.role === 'function') {
       const text = typeof m.content === 'string' ? m.content : blocksOf(m.content).map((b) => String(b.text ?? '')).join('');

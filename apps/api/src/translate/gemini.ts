@@ -2,6 +2,7 @@
  * OpenAI chat <-> Google Gemini generateContent / streamGenerateContent (alt=sse).
  */
 import type { OaChatRequest, OaChatResponse, OaChunk, OaContentPart, OaFinishReason, OaMessage, OaToolCall, OaUsage } from './wire-types.js';
+import { parseDataUrl, parseToolArguments } from './shared.js';
 
 type Obj = Record<string, unknown>;
 
@@ -42,8 +43,8 @@ function partsOf(content: OaMessage['content']): Obj[] {
     else if (p.type === 'image_url') {
       const iu = (p as { image_url: { url: string } | string }).image_url;
       const url = typeof iu === 'string' ? iu : iu.url;
-      const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-      if (m) out.push({ inlineData: { mimeType: m[1], data: m[2] } });
+      const img = parseDataUrl(url);
+      if (img) out.push({ inlineData: { mimeType: img.mime, data: img.data } });
       else out.push({ fileData: { mimeType: guessMime(url), fileUri: url } });
     }
   }
@@ -55,13 +56,6 @@ function guessMime(url: string): string {
   return ext === 'png' ? 'image/png' : ext === 'webp' ? 'image/webp' : ext === 'gif' ? 'image/gif' : 'image/jpeg';
 }
 
-function parseArgs(s: string): unknown {
-  try {
-    return JSON.parse(s || '{}');
-  } catch {
-    return {};
-  }
-}
 
 /** OpenAI chat request -> Gemini GenerateContentRequest. */
 export function openaiChatToGeminiRequest(req: OaChatRequest): Obj {
@@ -83,7 +77,7 @@ export function openaiChatToGeminiRequest(req: OaChatRequest): Obj {
       const parts = partsOf(m.content);
       for (const tc of m.tool_calls ?? []) {
         callNames.set(tc.id, tc.function.name);
-        parts.push({ functionCall: { name: tc.function.name, args: parseArgs(tc.function.arguments) } });
+        parts.push({ functionCall: { name: tc.function.name, args: parseToolArguments(tc.function.arguments) } });
       }
       push('model', parts);
     } else if (m.role === 'tool' || m.role === 'function') {

@@ -1,6 +1,7 @@
 /**
  * OpenAI chat completions <-> Anthropic messages: requests and (non-stream) responses.
  */
+import { parseDataUrl, parseToolArguments } from './shared.js';
 import type {
   AnBlock,
   AnImageBlock,
@@ -79,11 +80,9 @@ export function openaiUsageToAnthropic(u: Partial<OaUsage> | undefined | null): 
 
 // ---------- images ----------
 
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
-
 export function imageUrlToAnthropic(url: string): AnImageBlock {
-  const m = DATA_URL.exec(url);
-  if (m) return { type: 'image', source: { type: 'base64', media_type: m[1]!, data: m[2]! } };
+  const img = parseDataUrl(url);
+  if (img) return { type: 'image', source: { type: 'base64', media_type: img.mime, data: img.data } };
   return { type: 'image', source: { type: 'url', url } };
 }
 
@@ -115,14 +114,6 @@ function oaPartsToAnthropic(content: OaMessage['content']): AnBlock[] {
   return out;
 }
 
-function parseArgs(s: string | undefined): unknown {
-  if (!s) return {};
-  try {
-    return JSON.parse(s);
-  } catch {
-    return { _raw: s };
-  }
-}
 
 function pushMessage(out: AnMessage[], role: 'user' | 'assistant', blocks: AnBlock[]): void {
   if (blocks.length === 0) return;
@@ -174,7 +165,7 @@ export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string =
       case 'assistant': {
         const blocks = oaPartsToAnthropic(m.content);
         for (const tc of m.tool_calls ?? []) {
-          blocks.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseArgs(tc.function.arguments) } as AnToolUseBlock);
+          blocks.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } as AnToolUseBlock);
         }
         pushMessage(messages, 'assistant', blocks);
         break;
@@ -330,7 +321,7 @@ export function openaiToAnthropicResponse(res: OaChatResponse, model: string = r
   const text = typeof msg?.content === 'string' ? msg.content : msg?.refusal ?? '';
   if (text) content.push({ type: 'text', text });
   for (const tc of msg?.tool_calls ?? []) {
-    content.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseArgs(tc.function.arguments) } as AnToolUseBlock);
+    content.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } as AnToolUseBlock);
   }
   const id = res.id ?? 'x';
   return {
