@@ -58,7 +58,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const now = deps.now ?? Date.now;
   const store = deps.store ?? new MemoryStateStore(now);
   const routing = await RoutingRuntime.create(
-    { prisma: db.prisma, secrets: deps.secrets, env: deps.processEnv ?? {}, store, logger, now },
+    {
+      prisma: db.prisma,
+      secrets: deps.secrets,
+      env: deps.processEnv ?? {},
+      store,
+      logger,
+      now,
+      onCircuit: (provider, model, open) => metrics.circuitOpen.set({ provider, model }, open ? 1 : 0),
+    },
     { reloadEveryMs: 30_000 },
   );
   configListeners.push((what) => {

@@ -119,7 +119,16 @@ export class RoutingRuntime implements Router {
   #timer: NodeJS.Timeout | undefined;
 
   private constructor(
-    private readonly deps: { prisma: PrismaClient; secrets: SecretBox; env: Record<string, string | undefined>; store: StateStore; logger: Logger; now: () => number },
+    private readonly deps: {
+      prisma: PrismaClient;
+      secrets: SecretBox;
+      env: Record<string, string | undefined>;
+      store: StateStore;
+      logger: Logger;
+      now: () => number;
+      /** Told when a provider × model circuit opens (true) or closes (false). */
+      onCircuit?: (providerSlug: string, modelId: string, open: boolean) => void;
+    },
     loaded: LoadedConfig,
   ) {
     this.#loaded = loaded;
@@ -336,6 +345,7 @@ export class RoutingRuntime implements Router {
     const view = this.deps.store.view();
     const now = this.deps.now();
     const events = [];
+    const before = view.circuit(target)?.phase ?? 'closed';
     if (r.ok) {
       events.push({ type: 'latency' as const, target, value: ewma(view.latency(target), r.ttftMs ?? r.latencyMs) });
       if (view.circuit(target)) events.push({ type: 'circuit' as const, target, state: circuitAfter(view.circuit(target), true, now, this.#core.circuit) });
@@ -345,6 +355,11 @@ export class RoutingRuntime implements Router {
       if (counts) events.push({ type: 'circuit' as const, target, state: circuitAfter(view.circuit(target), false, now, this.#core.circuit) });
     }
     this.deps.store.apply(events);
+    const after = this.deps.store.view().circuit(target)?.phase ?? 'closed';
+    if ((before === 'open') !== (after === 'open')) {
+      this.deps.onCircuit?.(r.attempt.provider.slug, r.attempt.model.modelId, after === 'open');
+      if (after === 'open') this.deps.logger.warn({ provider: r.attempt.provider.slug, model: r.attempt.model.modelId }, 'circuit opened');
+    }
   }
 
   costOf(model: LoadedModel, usage: Usage): number {
