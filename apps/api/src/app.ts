@@ -54,7 +54,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { env, db, logger } = deps;
   const metrics = createMetrics();
   const auth = new AuthService(db.prisma, { sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000, now: deps.now });
-  const configListeners: Array<(what: string) => void> = [];
+  const configListeners: Array<(what: string) => Promise<void>> = [];
   const now = deps.now ?? Date.now;
   const store = deps.store ?? new MemoryStateStore(now);
   const routing = await RoutingRuntime.create(
@@ -69,9 +69,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     { reloadEveryMs: 30_000 },
   );
-  configListeners.push((what) => {
-    void routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed'));
-  });
+  configListeners.push((what) => routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')));
   const usage = new BatchQueue<ProxyUsage>({
     write: (batch) => writeUsageBatch(db.prisma, batch),
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
@@ -101,8 +99,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     audit: new AuditService(db.prisma),
     now,
     processEnv: deps.processEnv ?? {},
-    configChanged: (what) => {
-      for (const l of configListeners) l(what);
+    configChanged: async (what) => {
+      await Promise.all(configListeners.map((l) => l(what)));
     },
   };
 

@@ -25,6 +25,7 @@ export interface AppContext {
   /**
    * Call after any admin write that changes routing (providers, models, keys, aliases, chains, settings, users,
    * orgs, apps): the in-memory routing snapshot and key caches reload, on this instance and on every other one.
+   * Await it so the change is in effect on this instance when the API answers.
    */
-  configChanged: (what: string) => void;
+  configChanged: (what: string) => Promise<void>;
 }

@@ -1,8 +1,15 @@
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
+import { gatewayKeysRoutes } from './gateway-keys/gateway-keys.routes.js';
+import { usersRoutes } from './users/users.routes.js';
 
 /**
  * Mount point for identity modules: users, organizations, apps, gateway keys, BYOK keys, audit log.
  * Each module exports a Router factory taking the AppContext; mount them on `api` (/api/v1) here.
  */
-export function mountIdentityModules(_api: Router, _ctx: AppContext): void {}
+export function mountIdentityModules(api: Router, ctx: AppContext): void {
+  const keys = gatewayKeysRoutes(ctx);
+  api.use('/keys', keys.admin);
+  api.use('/me/keys', keys.self);
+  api.use('/users', usersRoutes(ctx));
+}

@@ -1,1 +1,50 @@
-export {};
+import { z } from 'zod';
+
+/** Emails as people use them on private networks too (`admin@localhost` is valid). */
+export const emailField = z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').max(254);
+
+export const ROLE_VALUES = ['super_admin', 'admin', 'user', 'viewer'] as const;
+export const POWER_LEVEL_VALUES = ['eco', 'balanced', 'precision'] as const;
+
+export const createUserBody = z.object({
+  email: emailField,
+  name: z.string().trim().min(1, 'is required').max(120).optional(),
+  role: z.enum(ROLE_VALUES).default('user'),
+  /** Omit to have a strong password generated and returned once. */
+  password: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
+  weeklyCapUsd: z.number().nonnegative('must be 0 or more').nullable().optional(),
+  powerLevel: z.enum(POWER_LEVEL_VALUES).default('balanced'),
+});
+export type CreateUserBody = z.infer<typeof createUserBody>;
+
+export const updateUserBody = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    role: z.enum(ROLE_VALUES),
+    status: z.enum(['active', 'suspended']),
+    weeklyCapUsd: z.number().nonnegative('must be 0 or more').nullable(),
+    powerLevel: z.enum(POWER_LEVEL_VALUES),
+  })
+  .partial();
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+
+const keyLimits = {
+  name: z.string().trim().min(1, 'is required').max(100),
+  expiresAt: z.coerce.date({ message: 'must be a date' }).nullable().optional(),
+  rpmLimit: z.number().int().positive('must be a positive whole number').nullable().optional(),
+  tpmLimit: z.number().int().positive('must be a positive whole number').nullable().optional(),
+  budgetUsd: z.number().nonnegative('must be 0 or more').nullable().optional(),
+  budgetPeriod: z.enum(['day', 'week', 'month']).nullable().optional(),
+  allowedModels: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+};
+
+/** A key for a user, an organization or an app (admins), or for oneself (`/me/keys`: owner omitted). */
+export const createGatewayKeyBody = z.object({
+  ...keyLimits,
+  ownerType: z.enum(['user', 'org', 'app']).optional(),
+  ownerId: z.string().min(1).optional(),
+});
+export type CreateGatewayKeyBody = z.infer<typeof createGatewayKeyBody>;
+
+export const updateGatewayKeyBody = z.object(keyLimits).partial();
+export type UpdateGatewayKeyBody = z.infer<typeof updateGatewayKeyBody>;

@@ -1,0 +1,137 @@
+import type { CreateGatewayKeyBody, UpdateGatewayKeyBody } from '@switchyard/core';
+import { Prisma, type GatewayKey } from '@switchyard/prisma';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../lib/errors.js';
+import { generateGatewayKey } from '../keys/key-format.js';
+
+export interface Actor {
+  id: string;
+  email: string;
+  ip?: string | null;
+}
+
+/** What a key looks like through the API: prefix and limits, never the key or its hash. */
+export function presentKey(k: GatewayKey, now: number) {
+  const status = k.revokedAt ? 'revoked' : k.expiresAt && k.expiresAt.getTime() <= now ? 'expired' : 'active';
+  const ownerId = k.ownerType === 'user' ? k.userId : k.ownerType === 'org' ? k.orgId : k.appId;
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    ownerType: k.ownerType,
+    ownerId,
+    status,
+    createdAt: k.createdAt.toISOString(),
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    rpmLimit: k.rpmLimit,
+    tpmLimit: k.tpmLimit,
+    budgetUsd: k.budgetUsd === null ? null : Number(k.budgetUsd),
+    budgetPeriod: k.budgetPeriod,
+    allowedModels: k.allowedModels,
+  };
+}
+
+const dec = (n: number | null | undefined) => (n === undefined ? undefined : n === null ? null : new Prisma.Decimal(n));
+
+/** Gateway keys: created for a user, an org or an app; the full key is returned once and stored as a hash. */
+export class GatewayKeysService {
+  constructor(private readonly ctx: AppContext) {}
+
+  async #ownerExists(ownerType: 'user' | 'org' | 'app', ownerId: string): Promise<boolean> {
+    const p = this.ctx.prisma;
+    if (ownerType === 'user') return (await p.user.count({ where: { id: ownerId } })) > 0;
+    if (ownerType === 'org') return (await p.organization.count({ where: { id: ownerId } })) > 0;
+    return (await p.app.count({ where: { id: ownerId } })) > 0;
+  }
+
+  async create(actor: Actor, body: CreateGatewayKeyBody, self: boolean) {
+    const ownerType = self ? 'user' : body.ownerType;
+    const ownerId = self ? actor.id : body.ownerId;
+    if (!ownerType) throw AppError.validation('ownerType: is required (user, org or app)', { issues: [{ field: 'ownerType', message: 'is required' }] });
+    if (!ownerId) throw AppError.validation('ownerId: is required', { issues: [{ field: 'ownerId', message: 'is required' }] });
+    if (!(await this.#ownerExists(ownerType, ownerId))) {
+      throw AppError.validation(`ownerId: no ${ownerType} with this id`, { issues: [{ field: 'ownerId', message: `no ${ownerType} with this id` }] });
+    }
+    const generated = generateGatewayKey();
+    const row = await this.ctx.prisma.$transaction(async (tx) => {
+      const created = await tx.gatewayKey.create({
+        data: {
+          keyHash: generated.hash,
+          prefix: generated.prefix,
+          name: body.name,
+          ownerType,
+          userId: ownerType === 'user' ? ownerId : null,
+          orgId: ownerType === 'org' ? ownerId : null,
+          appId: ownerType === 'app' ? ownerId : null,
+          createdById: actor.id,
+          expiresAt: body.expiresAt ?? null,
+          rpmLimit: body.rpmLimit ?? null,
+          tpmLimit: body.tpmLimit ?? null,
+          budgetUsd: dec(body.budgetUsd) ?? null,
+          budgetPeriod: body.budgetPeriod ?? null,
+          allowedModels: body.allowedModels ?? [],
+        },
+      });
+      await this.ctx.audit.record({ actor, action: 'gateway_key.create', entityType: 'GatewayKey', entityId: created.id, after: presentKey(created, this.ctx.now()), ip: actor.ip }, tx);
+      return created;
+    });
+    await this.ctx.configChanged('keys');
+    return { key: generated.key, ...presentKey(row, this.ctx.now()) };
+  }
+
+  async list(filter: { ownerType?: string; ownerId?: string; userId?: string; status?: string }) {
+    const now = new Date(this.ctx.now());
+    const where: Prisma.GatewayKeyWhereInput = {};
+    if (filter.userId) where.userId = filter.userId;
+    if (filter.ownerType) where.ownerType = filter.ownerType;
+    if (filter.ownerId) where.OR = [{ userId: filter.ownerId }, { orgId: filter.ownerId }, { appId: filter.ownerId }];
+    if (filter.status === 'revoked') where.revokedAt = { not: null };
+    else if (filter.status === 'expired') Object.assign(where, { revokedAt: null, expiresAt: { lte: now } });
+    else if (filter.status === 'active') Object.assign(where, { revokedAt: null, OR: [...(where.OR ?? []), { expiresAt: null }, { expiresAt: { gt: now } }] });
+    const rows = await this.ctx.prisma.gatewayKey.findMany({ where, orderBy: { createdAt: 'desc' }, take: 500 });
+    return rows.map((k) => presentKey(k, this.ctx.now()));
+  }
+
+  /** A key the caller may manage: any for admins, their own for users (others' ids are "not found"). */
+  async #find(id: string, onlyUserId?: string) {
+    const k = await this.ctx.prisma.gatewayKey.findUnique({ where: { id } });
+    if (!k || (onlyUserId && k.userId !== onlyUserId)) throw AppError.notFound('Gateway key');
+    return k;
+  }
+
+  async update(actor: Actor, id: string, body: UpdateGatewayKeyBody, onlyUserId?: string) {
+    const before = await this.#find(id, onlyUserId);
+    const row = await this.ctx.prisma.$transaction(async (tx) => {
+      const updated = await tx.gatewayKey.update({
+        where: { id },
+        data: {
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
+          ...(body.rpmLimit !== undefined ? { rpmLimit: body.rpmLimit } : {}),
+          ...(body.tpmLimit !== undefined ? { tpmLimit: body.tpmLimit } : {}),
+          ...(body.budgetUsd !== undefined ? { budgetUsd: dec(body.budgetUsd) } : {}),
+          ...(body.budgetPeriod !== undefined ? { budgetPeriod: body.budgetPeriod } : {}),
+          ...(body.allowedModels !== undefined ? { allowedModels: body.allowedModels } : {}),
+        },
+      });
+      await this.ctx.audit.record({ actor, action: 'gateway_key.update', entityType: 'GatewayKey', entityId: id, before: presentKey(before, this.ctx.now()), after: presentKey(updated, this.ctx.now()), ip: actor.ip }, tx);
+      return updated;
+    });
+    await this.ctx.configChanged('keys');
+    return presentKey(row, this.ctx.now());
+  }
+
+  async revoke(actor: Actor, id: string, onlyUserId?: string) {
+    const before = await this.#find(id, onlyUserId);
+    if (before.revokedAt) return presentKey(before, this.ctx.now());
+    const row = await this.ctx.prisma.$transaction(async (tx) => {
+      const updated = await tx.gatewayKey.update({ where: { id }, data: { revokedAt: new Date(this.ctx.now()) } });
+      await this.ctx.audit.record({ actor, action: 'gateway_key.revoke', entityType: 'GatewayKey', entityId: id, before: presentKey(before, this.ctx.now()), after: presentKey(updated, this.ctx.now()), ip: actor.ip }, tx);
+      return updated;
+    });
+    await this.ctx.configChanged('keys');
+    return presentKey(row, this.ctx.now());
+  }
+}
