@@ -98,3 +98,21 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 export function processEnvironment(): Record<string, string | undefined> {
   return process.env;
 }
+
+/** `pnpm demo`'s settings: where the running gateway is and how to sign in as an admin. */
+export const demoEnvSchema = z.object({
+  SWITCHYARD_URL: z.string().url('must be a URL such as http://127.0.0.1:8787').default('http://127.0.0.1:8787'),
+  ADMIN_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').default('admin@localhost'),
+  ADMIN_PASSWORD: z.string({ message: 'is required: the first admin password printed at the first start' }).min(1, 'is required'),
+  DEMO_REQUESTS: z.coerce.number().int().min(1).max(100_000).default(300),
+  DEMO_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+});
+
+export function loadDemoEnv(source: Record<string, string | undefined> = process.env) {
+  const parsed = demoEnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new EnvError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  return parsed.data;
+}

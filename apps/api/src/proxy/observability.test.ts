@@ -41,14 +41,17 @@ describe('metrics, debug headers and the circuit breaker', () => {
     expect((await chat('gpt-test')).headers.get('x-switchyard-skipped')).toBeNull();
   });
 
-  it('five consecutive server errors open the provider × model circuit: the next request skips it', async () => {
+  it('five requests failing on one target open its provider × model circuit: the next request skips it', async () => {
     // Give up-openai its own path on the mock so faults hit it alone.
     await env.t.app.ctx.prisma.provider.update({ where: { id: env.ids.openai }, data: { baseUrl: `${env.up.url}/primary/v1` } });
     await env.t.app.routing.reload();
     env.up.reset();
-    // Two requests × three tries on up-openai (then each falls back to up-backup): six failures ≥ 5.
-    env.up.script(Array.from({ length: 6 }, () => ({ path: '/primary/', status: 500 })));
-    for (let i = 0; i < 2; i++) expect((await chat('gpt-test')).status).toBe(200);
+    // Five requests fail for good on up-openai (three tries each, then a fallback to up-backup): five
+    // consecutive failures of that target — retries within one request count once.
+    env.up.script(Array.from({ length: 15 }, () => ({ path: '/primary/', status: 500 })));
+    for (let i = 0; i < 4; i++) expect((await chat('gpt-test')).status).toBe(200);
+    expect(await (await fetch(`${env.url}/metrics`)).text()).not.toMatch(/switchyard_circuit_open\{provider="up-openai",model="gpt-test"\} 1/);
+    expect((await chat('gpt-test')).status).toBe(200);
     env.up.reset();
     const res = await chat('gpt-test');
     expect(res.headers.get('x-switchyard-provider')).toBe('up-backup');

@@ -332,6 +332,8 @@ export class RoutingRuntime implements Router {
       { status: error.status, kind: error.kind, retryAfterMs: error.retryAfterMs, afterFirstByte: ctx.afterFirstByte },
       { retries: ctx.retriesOnThisTarget, maxRetries: 2, policyFallback: this.#core.policyFallback, rng: this.#rng },
     );
+    // A target that failed for good on this request (retries spent, or no retry) counts once toward its circuit.
+    if (c.action !== 'retry' && c.circuitFailure) this.#circuitFailure(ctx.attempt);
     if (c.cooldown) {
       const a = ctx.attempt;
       const target = c.cooldown.scope === 'provider' ? a.provider.id : c.cooldown.scope === 'key' ? a.keyId : modelTarget(a.provider.id, a.model.id);
@@ -349,16 +351,24 @@ export class RoutingRuntime implements Router {
     if (r.ok) {
       events.push({ type: 'latency' as const, target, value: ewma(view.latency(target), r.ttftMs ?? r.latencyMs) });
       if (view.circuit(target)) events.push({ type: 'circuit' as const, target, state: circuitAfter(view.circuit(target), true, now, this.#core.circuit) });
-    } else if (r.error) {
-      const kind = r.error.kind;
-      const counts = kind === 'server' || kind === 'overloaded' || kind === 'timeout' || kind === 'network' || r.error.status >= 500;
-      if (counts) events.push({ type: 'circuit' as const, target, state: circuitAfter(view.circuit(target), false, now, this.#core.circuit) });
     }
     this.deps.store.apply(events);
-    const after = this.deps.store.view().circuit(target)?.phase ?? 'closed';
+    this.#circuitChanged(r.attempt, before);
+  }
+
+  #circuitFailure(attempt: PlannedAttempt): void {
+    const target = modelTarget(attempt.provider.id, attempt.model.id);
+    const view = this.deps.store.view();
+    const before = view.circuit(target)?.phase ?? 'closed';
+    this.deps.store.apply([{ type: 'circuit', target, state: circuitAfter(view.circuit(target), false, this.deps.now(), this.#core.circuit) }]);
+    this.#circuitChanged(attempt, before);
+  }
+
+  #circuitChanged(attempt: PlannedAttempt, before: string): void {
+    const after = this.deps.store.view().circuit(modelTarget(attempt.provider.id, attempt.model.id))?.phase ?? 'closed';
     if ((before === 'open') !== (after === 'open')) {
-      this.deps.onCircuit?.(r.attempt.provider.slug, r.attempt.model.modelId, after === 'open');
-      if (after === 'open') this.deps.logger.warn({ provider: r.attempt.provider.slug, model: r.attempt.model.modelId }, 'circuit opened');
+      this.deps.onCircuit?.(attempt.provider.slug, attempt.model.modelId, after === 'open');
+      if (after === 'open') this.deps.logger.warn({ provider: attempt.provider.slug, model: attempt.model.modelId }, 'circuit opened');
     }
   }
 

@@ -9,6 +9,7 @@
  * - `[[fail:billing]]`   -> 429 insufficient_quota
  * - `[[fail:policy]]`    -> 400 content_filter
  * - `[[fail:model]]`     -> 404 model_not_found
+ * - `[[fail:<what>@<model>]]` -> the same, but only when this model is called (so a fallback can succeed)
  * - `[[delay:<ms>]]`     -> wait before answering (abortable)
  * - tools given, tool_choice not "none", and the message mentions weather / a tool's
  *   name, or tool_choice forces a tool -> a tool call with deterministic arguments
@@ -46,9 +47,10 @@ function errorBody(message: string, type: string, code: string | null) {
 }
 
 /** The fault a message asks for, if any. */
-export function mockFault(text: string): LocalResponse | null {
-  const m = /\[\[fail:(\w+)\]\]/.exec(text);
+export function mockFault(text: string, model?: string): LocalResponse | null {
+  const m = /\[\[fail:(\w+)(?:@([\w.:-]+))?\]\]/.exec(text);
   if (!m) return null;
+  if (m[2] && m[2] !== model) return null;
   const what = m[1]!;
   switch (what) {
     case 'context':
@@ -175,7 +177,7 @@ export async function runMockChat(req: OaChatRequest, stream: boolean, created: 
   const lastUser = textOf([...msgs].reverse().find((m) => m.role === 'user'));
   const delay = delayOf(lastUser);
   if (delay) await sleep(delay, signal);
-  const fault = mockFault(lastUser);
+  const fault = mockFault(lastUser, req.model);
   if (fault) return fault;
   const res = mockChatCompletion(req, created);
   if (!stream) return json(200, res);
@@ -197,7 +199,7 @@ export function mockEmbedding(text: string, dims = 16): number[] {
 export function runMockEmbeddings(body: Record<string, unknown>, model: string): LocalResponse {
   const input = body.input;
   const texts = typeof input === 'string' ? [input] : Array.isArray(input) ? input.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [];
-  const fault = mockFault(texts.join(' '));
+  const fault = mockFault(texts.join(' '), model);
   if (fault) return fault;
   const dims = typeof body.dimensions === 'number' && body.dimensions > 0 && body.dimensions <= 4096 ? body.dimensions : 16;
   const tokens = estimateEmbeddingTokens(input);

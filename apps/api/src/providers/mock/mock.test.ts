@@ -72,3 +72,12 @@ describe('mock provider', () => {
     expect(getAdapter('mock').parseModels(null, { provider, apiKey: null }).map((m) => m.id)).toEqual(['mock-small', 'mock-large', 'mock-embed']);
   });
 });
+
+describe('model-scoped faults', () => {
+  it('[[fail:500@mock-small]] fails only on mock-small', async () => {
+    const { mockFault } = await import('./engine.js');
+    expect(mockFault('hi [[fail:500@mock-small]]', 'mock-small')?.status).toBe(500);
+    expect(mockFault('hi [[fail:500@mock-small]]', 'mock-large')).toBeNull();
+    expect(mockFault('hi [[fail:429]]', 'anything')?.status).toBe(429);
+  });
+});
