@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/client.js';
+import type { ProxyUsage } from '../proxy/handler.js';
+import { createTestDatabase } from '../test/db.js';
+import { writeUsageBatch } from './writer.js';
+
+let db: Database;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const rec = (over: Partial<ProxyUsage>): ProxyUsage => ({
+  createdAt: new Date(Date.UTC(2026, 10, 22, 10, 15)),
+  requestId: 'r',
+  gatewayKeyId: 'k1',
+  userId: 'u1',
+  orgId: null,
+  appId: null,
+  endpoint: 'chat.completions',
+  requestedModel: 'chat.default',
+  providerId: 'p1',
+  providerSlug: 'mock',
+  modelId: 'mock-small',
+  tokensIn: 10,
+  tokensOut: 5,
+  tokensCached: 2,
+  costUsd: 0.000123,
+  savedUsd: 0,
+  latencyMs: 40,
+  ttftMs: 12,
+  status: 200,
+  errorCode: null,
+  isByok: false,
+  stream: false,
+  attempts: 1,
+  trace: { plan: { order: ['mock/mock-small'] }, attempts: [] },
+  ...over,
+});
+
+describe('usage batch writer', () => {
+  it('writes raw rows and accumulates the hourly rollup across batches', async () => {
+    await writeUsageBatch(db.prisma, [rec({ requestId: 'a' }), rec({ requestId: 'b', status: 502, ttftMs: null, costUsd: 0 }), rec({ requestId: 'c', createdAt: new Date(Date.UTC(2026, 10, 22, 11, 1)) })]);
+    await writeUsageBatch(db.prisma, [rec({ requestId: 'd', latencyMs: 60 })]);
+    const raw = await db.prisma.usageRecord.findMany({ orderBy: { id: 'asc' } });
+    expect(raw.map((r) => r.requestId)).toEqual(['a', 'b', 'c', 'd']);
+    expect(raw[0]!.trace).toEqual({ plan: { order: ['mock/mock-small'] }, attempts: [] });
+    expect(Number(raw[0]!.costUsd)).toBeCloseTo(0.000123, 10);
+    const hourly = await db.prisma.usageHourly.findMany({ orderBy: [{ hour: 'asc' }, { statusClass: 'asc' }] });
+    expect(hourly.map((h) => [h.hour.toISOString(), h.statusClass, h.requests, h.errors, Number(h.latencySumMs), h.latencyCount, Number(h.ttftSumMs), h.ttftCount])).toEqual([
+      ['2026-11-22T10:00:00.000Z', '2xx', 2, 0, 100, 2, 24, 2],
+      ['2026-11-22T10:00:00.000Z', '5xx', 1, 1, 40, 1, 0, 0],
+      ['2026-11-22T11:00:00.000Z', '2xx', 1, 0, 40, 1, 12, 1],
+    ]);
+    expect(Number(hourly[0]!.costUsd)).toBeCloseTo(0.000246, 10);
+    expect(hourly[0]!).toMatchObject({ providerId: 'p1', modelId: 'mock-small', userId: 'u1', orgId: '', gatewayKeyId: 'k1' });
+  });
+});
