@@ -363,8 +363,34 @@ export function createProxyHandler(deps: ProxyDeps) {
       throw err;
     }
 
-    const total = AbortSignal.timeout(d.timeouts.totalMs);
-    const signal = AbortSignal.any([clientSignal, total]);
+    // One controller per attempt: aborted by the client leaving or by the total time limit.
+    const attemptAbort = new AbortController();
+    const signal = attemptAbort.signal;
+    const onClientAbort = () => attemptAbort.abort(clientSignal.reason);
+    if (clientSignal.aborted) onClientAbort();
+    else clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    const totalTimer = setTimeout(() => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), d.timeouts.totalMs);
+    try {
+      return await runOpened(d, x, attempt, call, signal, debugSkipped, entry, report, t0, attemptNo);
+    } finally {
+      clearTimeout(totalTimer);
+      clientSignal.removeEventListener('abort', onClientAbort);
+    }
+  }
+
+  async function runOpened(
+    d: ProxyDeps,
+    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number },
+    attempt: PlannedAttempt,
+    call: PreparedCall,
+    signal: AbortSignal,
+    debugSkipped: { ref: string; reason: string }[] | null,
+    entry: AttemptLog,
+    report: (ok: boolean, error: UpstreamError | undefined, ttft: number | null) => void,
+    t0: number,
+    attemptNo: number,
+  ): Promise<AttemptResult> {
+    const facts = x.input.facts;
     const opened = await openUpstream(call, d.dispatcher, signal, d.timeouts);
     if (!opened.ok) {
       entry.outcome = opened.error.kind;

@@ -34,6 +34,8 @@ export interface PlanInput {
   caller: ProxyCaller;
   /** Set once the caller's own buckets (key RPM/TPM) were charged for this request (first admitted attempt). */
   callerCharged?: boolean;
+  /** The engine's view of the caller, computed once per request by the router. */
+  engineCaller?: unknown;
 }
 
 /** What the executor does after an attempt failed (from the engine's classification table). */

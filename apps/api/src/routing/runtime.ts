@@ -113,6 +113,9 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
 export class RoutingRuntime implements Router {
   #loaded: LoadedConfig;
   #core: RoutingConfig;
+  #providers = new Map<string, LoadedConfig['providers'][number]>();
+  #models = new Map<string, LoadedModel>();
+  #coreProviders = new Map<string, RoutingConfig['providers'][number]>();
   #rng = mulberry32(randomInt(2 ** 31));
   #reloading: Promise<void> | null = null;
   #again = false;
@@ -133,6 +136,14 @@ export class RoutingRuntime implements Router {
   ) {
     this.#loaded = loaded;
     this.#core = toRoutingConfig(loaded);
+    this.#index();
+  }
+
+  /** Lookup maps rebuilt once per loaded configuration, never per request. */
+  #index() {
+    this.#providers = new Map(this.#loaded.providers.map((p) => [p.id, p]));
+    this.#models = new Map(this.#loaded.models.map((m) => [m.id, m]));
+    this.#coreProviders = new Map(this.#core.providers.map((p) => [p.id, p]));
   }
 
   static async create(deps: RoutingRuntime['deps'], opts: { reloadEveryMs?: number } = {}): Promise<RoutingRuntime> {
@@ -168,6 +179,7 @@ export class RoutingRuntime implements Router {
         const loaded = await loadConfig(this.deps.prisma, this.deps.secrets, this.deps.env, this.deps.now());
         this.#loaded = loaded;
         this.#core = toRoutingConfig(loaded);
+        this.#index();
       } while (this.#again);
     })().finally(() => {
       this.#reloading = null;
@@ -219,8 +231,12 @@ export class RoutingRuntime implements Router {
     };
   }
 
+  #engineCaller(input: PlanInput): Caller {
+    return (input.engineCaller ??= this.callerFor(input.caller)) as Caller;
+  }
+
   plan(input: PlanInput): PlanResult {
-    const engineCaller = this.callerFor(input.caller);
+    const engineCaller = this.#engineCaller(input);
     const endpoint = input.endpoint === 'models' ? 'chat' : input.endpoint;
     const r = plan({
       request: { model: input.facts.model, endpoint, promptTokens: input.facts.promptTokens, maxTokens: input.facts.maxTokens, needs: input.facts.needs },
@@ -235,8 +251,8 @@ export class RoutingRuntime implements Router {
       return { ok: false, status: r.error.httpStatus, code: r.error.code, message: r.error.message, ...(r.error.retryAfterMs !== undefined ? { retryAfterMs: r.error.retryAfterMs } : {}), trace: r.trace, skipped };
     }
     this.deps.store.apply(r.events);
-    const providers = new Map(this.#loaded.providers.map((p) => [p.id, p]));
-    const models = new Map(this.#loaded.models.map((m) => [m.id, m]));
+    const providers = this.#providers;
+    const models = this.#models;
     const attempts: PlannedAttempt[] = [];
     for (const a of r.attempts) {
       const provider = providers.get(a.providerId)!;
@@ -272,8 +288,8 @@ export class RoutingRuntime implements Router {
    */
   async admit(attempt: PlannedAttempt, input: PlanInput & { callerCharged?: boolean }): Promise<Admission> {
     const now = this.deps.now();
-    const engineCaller = this.callerFor(input.caller);
-    const provider = this.#core.providers.find((p) => p.id === attempt.provider.id);
+    const engineCaller = this.#engineCaller(input);
+    const provider = this.#coreProviders.get(attempt.provider.id);
     const facts = input.facts;
     const expectedTokens = facts.promptTokens + expectedOutputTokens({ maxOutputTokens: attempt.model.maxOutputTokens }, facts.maxTokens);
     const items: (ConsumeItem & { label: string; unit: 'requests' | 'tokens' | 'usd'; resetsAt: number | null })[] = [];
