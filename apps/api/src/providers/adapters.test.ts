@@ -246,14 +246,34 @@ describe('Bedrock adapter', () => {
     expect(res.usage).toEqual({ inputTokens: 12, outputTokens: 5, cachedTokens: 0 });
   });
 
-  it('serves a streaming client by replaying the Converse answer as SSE', async () => {
+  it('streams ConverseStream event-stream frames to the client as they arrive', async () => {
     const p = provider('bedrock', up.url, { region: 'us-east-1', accessKeyId: 'AK', secretAccessKey: 'SK' });
-    const res = await runCall(await getAdapter('bedrock').prepare(ctx(p, 'messages', messagesBody({ stream: true }), 'amazon.nova-lite-v1:0', null)), { stream: true });
+    const pieces: string[] = [];
+    up.script({ path: 'converse-stream', chunkDelayMs: 15 });
+    const res = await runCall(await getAdapter('bedrock').prepare(ctx(p, 'messages', messagesBody({ stream: true }), 'amazon.nova-lite-v1:0', null)), { stream: true, onData: (x) => pieces.push(String(x)) });
+    expect(up.requests.at(-1)!.path).toBe('/model/amazon.nova-lite-v1%3A0/converse-stream');
     const ev = events(res.body);
-    expect(ev.map((e) => e.event)).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(ev[0]!.event).toBe('message_start');
+    expect(ev.filter((e) => e.event === 'content_block_delta')).toHaveLength(3);
+    expect(ev.at(-1)!.event).toBe('message_stop');
+    expect(res.body).toContain('upstream');
+    // Several writes, not one replay at the end.
+    expect(pieces.length).toBeGreaterThan(3);
     expect(res.translator?.usage).toEqual({ inputTokens: 12, outputTokens: 5, cachedTokens: 0 });
+    expect(res.translator?.finished).toBe(true);
     const models = await listModels({ provider: p, apiKey: null }, (q) => getJson(q.url, q.headers));
     expect(models[0]).toMatchObject({ id: 'anthropic.claude-3-haiku-20240307-v1:0', ownedBy: 'Anthropic' });
+  });
+
+  it('streams tool calls, and reports a cut event stream as truncated', async () => {
+    const p = provider('bedrock', up.url, { region: 'us-east-1', accessKeyId: 'AK', secretAccessKey: 'SK' });
+    const tools = chatBody({ stream: true, messages: [{ role: 'user', content: 'weather in Paris?' }], tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] });
+    const res = await runCall(await getAdapter('bedrock').prepare(ctx(p, 'chat', tools, 'm', null)), { stream: true });
+    expect(res.body).toContain('"name":"get_weather"');
+    expect(res.body).toContain('"finish_reason":"tool_calls"');
+    up.script({ path: 'converse-stream', cutAfterChunks: 3 });
+    const cut = await runCall(await getAdapter('bedrock').prepare(ctx(p, 'chat', chatBody({ stream: true }), 'm', null)), { stream: true });
+    expect(cut.translator?.fault?.kind).toBe('truncated');
   });
 
   it('refuses to build a request without credentials', async () => {

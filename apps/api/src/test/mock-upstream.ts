@@ -9,7 +9,7 @@
  * - Gemini: `POST /v1beta/models/{m}:generateContent`, `:streamGenerateContent?alt=sse`, `GET /v1beta/models`
  * - Azure: `POST /openai/deployments/{d}/chat/completions?api-version=...` (and `/embeddings`);
  *   400 without `api-version`
- * - Bedrock: `POST /model/{id}/converse`, `GET /foundation-models`; 403 unless the request has an
+ * - Bedrock: `POST /model/{id}/converse` and `/converse-stream` (AWS event-stream frames), `GET /foundation-models`; 403 unless the request has an
  *   `Authorization: AWS4-HMAC-SHA256 ...` header
  * - Ollama: `GET /api/tags`
  *
@@ -31,6 +31,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { encodeBedrockEvent } from '../translate/bedrock-stream.js';
 
 export interface Fault {
   /** Only requests whose path contains this string consume the fault. */
@@ -99,7 +100,7 @@ function lastUserText(body: Obj): string {
 }
 
 function toolName(body: Obj): string | null {
-  const tools = body.tools as Obj[] | undefined;
+  const tools = (body.tools ?? (body.toolConfig as Obj | undefined)?.tools) as Obj[] | undefined;
   if (!tools?.length || body.tool_choice === 'none') return null;
   if (!/weather/i.test(lastUserText(body))) return null;
   const t = tools[0]!;
@@ -189,6 +190,36 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     }
 
     if (path.startsWith('/openai/deployments/') && !u.searchParams.get('api-version')) return json(400, { error: { code: 'BadRequest', message: 'api-version query parameter is required' } });
+    if (path.startsWith('/model/') && path.endsWith('/converse-stream')) {
+      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return json(403, { message: 'Missing Authentication Token' });
+      const tool = toolName(b);
+      const frames: Uint8Array[] = [encodeBedrockEvent('messageStart', { role: 'assistant' })];
+      if (tool) {
+        frames.push(encodeBedrockEvent('contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_1', name: tool } } }));
+        frames.push(encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input: '{"location":"Paris"}' } } }));
+      } else {
+        for (const piece of fault?.text ? [fault.text] : MOCK_TEXT_PIECES) frames.push(encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } }));
+      }
+      frames.push(encodeBedrockEvent('contentBlockStop', { contentBlockIndex: 0 }));
+      frames.push(encodeBedrockEvent('messageStop', { stopReason: tool ? 'tool_use' : 'end_turn' }));
+      frames.push(encodeBedrockEvent('metadata', { usage: { inputTokens: MOCK_USAGE.prompt, outputTokens: MOCK_USAGE.completion, totalTokens: MOCK_USAGE.prompt + MOCK_USAGE.completion }, metrics: { latencyMs: 5 } }));
+      res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
+      const cut = fault?.cutAfterChunks;
+      for (let i = 0; i < frames.length; i++) {
+        if (cut !== undefined && i >= cut) {
+          await new Promise((r) => setTimeout(r, 20)); // let what was written reach the client first
+          res.destroy();
+          return;
+        }
+        // Split a frame across two writes to exercise incremental decoding.
+        const f = Buffer.from(frames[i]!);
+        res.write(f.subarray(0, 7));
+        res.write(f.subarray(7));
+        if (fault?.chunkDelayMs) await sleep(fault.chunkDelayMs);
+      }
+      res.end();
+      return;
+    }
     if (path.startsWith('/model/') && path.endsWith('/converse')) {
       if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return json(403, { message: 'Missing Authentication Token' });
       return json(200, converse(ctx));

@@ -7,6 +7,7 @@ import type { DecodedResponse, StreamFault, StreamTranslator, Usage } from '../p
 import { normalizeUpstreamError } from '../providers/errors.js';
 import { AnthropicToOpenaiChunks, OpenaiChunksToAnthropic } from './anthropic-stream.js';
 import { converseToOpenaiChatResponse } from './bedrock.js';
+import { BedrockStreamToOpenaiChunks, EventStreamSplitter } from './bedrock-stream.js';
 import { GeminiToOpenaiChunks, geminiToOpenaiChatResponse } from './gemini.js';
 import { extractUsageObject } from './json-fast.js';
 import { anthropicStopToOpenai, anthropicToOpenaiChatResponse, openaiStopToAnthropic, openaiToAnthropicResponse } from './openai-anthropic.js';
@@ -150,7 +151,8 @@ export class PipelineStreamTranslator implements StreamTranslator {
   private stripUsage: boolean;
   private upUsage: Usage | null = null;
   private outChars = 0;
-  private bedrockBuf: Buffer[] = [];
+  private bedrockFrames?: EventStreamSplitter;
+  private bedrockIn?: BedrockStreamToOpenaiChunks;
   private anIn?: AnthropicToOpenaiChunks;
   private gemIn?: GeminiToOpenaiChunks;
   private anOut?: OpenaiChunksToAnthropic;
@@ -168,6 +170,10 @@ export class PipelineStreamTranslator implements StreamTranslator {
     const created = opts.created ?? Math.floor(Date.now() / 1000);
     if (opts.upstream === 'anthropic' && !this.passthrough) this.anIn = new AnthropicToOpenaiChunks(created);
     if (opts.upstream === 'gemini') this.gemIn = new GeminiToOpenaiChunks(opts.model, created);
+    if (opts.upstream === 'bedrock') {
+      this.bedrockFrames = new EventStreamSplitter();
+      this.bedrockIn = new BedrockStreamToOpenaiChunks(opts.model, created);
+    }
     if (!this.passthrough) {
       if (opts.client === 'messages') this.anOut = new OpenaiChunksToAnthropic(opts.model, `msg_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`);
       else if (opts.client === 'responses') this.respOut = new ChatChunksToResponses(opts.model, `resp_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`, created, opts.clientRequest);
@@ -192,10 +198,7 @@ export class PipelineStreamTranslator implements StreamTranslator {
 
   push(chunk: Buffer): Buffer | string {
     if (this.closed) return '';
-    if (this.opts.upstream === 'bedrock') {
-      this.bedrockBuf.push(chunk);
-      return '';
-    }
+    if (this.bedrockFrames) return this.pushBedrock(chunk);
     const events = this.parser.push(chunk);
     if (this.passthrough) {
       let rebuilt = this.stripUsage ? '' : null;
@@ -388,16 +391,38 @@ export class PipelineStreamTranslator implements StreamTranslator {
     return out;
   }
 
-  /** Bedrock: the upstream answered with one Converse JSON document; replay it as a stream. */
-  private endBedrock(): string {
-    let pivot: OaChatResponse;
+  /** Bedrock ConverseStream: event-stream frames → pivot chunks → client bytes, as they arrive. */
+  private pushBedrock(chunk: Buffer): string {
+    let events;
     try {
-      pivot = converseToOpenaiChatResponse(JSON.parse(Buffer.concat(this.bedrockBuf).toString('utf8')) as Obj, this.opts.model, this.opts.created);
-    } catch {
-      this.setFault('malformed', 'The upstream sent a malformed response.');
+      events = this.bedrockFrames!.push(chunk);
+    } catch (err) {
+      this.setFault('malformed', `The upstream sent a malformed event-stream frame: ${(err as Error).message}`);
       return '';
     }
-    return chatResponseToChunks(pivot).map((c) => this.emit(c)).join('') + this.finishOut();
+    let out = '';
+    for (const ev of events) {
+      if (ev.exception) {
+        this.setFault('upstream_error', `The upstream sent ${ev.type}.`, JSON.stringify({ error: { message: String(ev.payload.message ?? ev.type), code: ev.type } }));
+        break;
+      }
+      for (const c of this.bedrockIn!.push(ev)) out += this.emit(c);
+      if (this.bedrockIn!.stopped) out += this.finishOut();
+    }
+    return out;
+  }
+
+  private endBedrock(): string {
+    if (!this.finished && !this.fault) {
+      // A stream that ended after messageStop but without metadata still finished; otherwise it was cut.
+      if (this.bedrockIn!.finishReason) {
+        let out = '';
+        for (const c of this.bedrockIn!.push({ type: 'metadata', exception: false, payload: {} })) out += this.emit(c);
+        return out + this.finishOut();
+      }
+      this.setFault('truncated', 'The upstream stream ended before it finished.');
+    }
+    return '';
   }
 }
 

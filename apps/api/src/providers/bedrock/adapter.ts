@@ -3,10 +3,9 @@
  * Credentials: the key string `accessKeyId:secretAccessKey[:sessionToken]`, or
  * config.accessKeyId / secretAccessKey / sessionToken. Region: config.region.
  *
- * Streaming: ConverseStream uses AWS event-stream binary framing, which this
- * adapter does not decode; a streaming client is served by calling Converse and
- * replaying the complete answer as SSE in the client's format (first byte comes
- * when the upstream answer is complete).
+ * Streaming: ConverseStream (`/converse-stream`), whose AWS event-stream binary
+ * frames are decoded as they arrive (translate/bedrock-stream.ts) and written to
+ * the client in its own format.
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -80,8 +79,9 @@ export const bedrockAdapter: ProviderAdapter = {
     if (ctx.endpoint === 'embeddings') throw new AdapterError(400, 'unsupported_endpoint', 'Embeddings are not supported for Bedrock providers.');
     const creds = bedrockCredentials(ctx.provider, ctx.apiKey);
     const body = JSON.stringify(openaiChatToConverseRequest(pivotChatRequest(ctx)));
-    const url = `${runtimeBase(ctx.provider)}/model/${encodeURIComponent(ctx.upstreamModel)}/converse`;
-    const base = { 'content-type': 'application/json', accept: 'application/json', ...(ctx.provider.config?.headers ?? {}) };
+    const url = `${runtimeBase(ctx.provider)}/model/${encodeURIComponent(ctx.upstreamModel)}/${ctx.stream ? 'converse-stream' : 'converse'}`;
+    const accept = ctx.stream ? 'application/vnd.amazon.eventstream' : 'application/json';
+    const base = { 'content-type': 'application/json', accept, ...(ctx.provider.config?.headers ?? {}) };
     const headers = await signAws({ url, method: 'POST', headers: base, body }, creds, bedrockRegion(ctx.provider), 'bedrock', ctx.now);
     return makeCall(ctx, { kind: 'http', request: { url, method: 'POST', headers, body } }, 'bedrock');
   },

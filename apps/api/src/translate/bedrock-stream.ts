@@ -1,0 +1,125 @@
+/**
+ * Bedrock ConverseStream: AWS event-stream binary frames (decoded with @smithy/eventstream-codec) carrying
+ * messageStart, contentBlockStart/Delta/Stop, messageStop and metadata events, turned into OpenAI chat chunks
+ * as they arrive (the pipeline then writes them in the client's format).
+ */
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { BEDROCK_STOP } from './bedrock.js';
+import type { OaChunk, OaFinishReason, OaUsage } from './wire-types.js';
+
+type Obj = Record<string, unknown>;
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+export interface BedrockEvent {
+  /** `:event-type` (e.g. contentBlockDelta) or, for exceptions, `:exception-type`. */
+  type: string;
+  exception: boolean;
+  payload: Obj;
+}
+
+/** Splits an event-stream byte stream into messages (4-byte big-endian total length prefix), incrementally. */
+export class EventStreamSplitter {
+  #buf: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): BedrockEvent[] {
+    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, chunk]) : chunk;
+    const out: BedrockEvent[] = [];
+    while (this.#buf.length >= 4) {
+      const total = this.#buf.readUInt32BE(0);
+      if (total < 16 || total > 16 * 1024 * 1024) throw new Error(`invalid event-stream frame length ${total}`);
+      if (this.#buf.length < total) break;
+      const frame = this.#buf.subarray(0, total);
+      this.#buf = this.#buf.subarray(total);
+      const msg = codec.decode(frame);
+      const header = (name: string) => {
+        const h = msg.headers[name];
+        return h && h.type === 'string' ? h.value : undefined;
+      };
+      const exception = header(':message-type') === 'exception' || header(':message-type') === 'error';
+      const type = header(':event-type') ?? header(':exception-type') ?? header(':error-code') ?? 'unknown';
+      let payload: Obj = {};
+      const text = toUtf8(msg.body);
+      if (text) payload = JSON.parse(text) as Obj;
+      out.push({ type, exception, payload });
+    }
+    return out;
+  }
+
+  /** Bytes left over that did not make a whole frame. */
+  get pending(): number {
+    return this.#buf.length;
+  }
+}
+
+/** Encodes one event as a frame (used by the test upstream). */
+export function encodeBedrockEvent(type: string, payload: Obj): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':event-type': { type: 'string', value: type },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: 'event' },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
+}
+
+/** ConverseStream events → OpenAI chat chunks. */
+export class BedrockStreamToOpenaiChunks {
+  private toolIndex = new Map<number, number>();
+  private tools = 0;
+  usage: OaUsage | null = null;
+  finishReason: OaFinishReason | null = null;
+  stopped = false;
+
+  constructor(
+    private model: string,
+    private created: number,
+    private id = `chatcmpl-${created.toString(36)}`,
+  ) {}
+
+  private chunk(delta: OaChunk['choices'][number]['delta'], finish: OaFinishReason | null = null): OaChunk {
+    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+  }
+
+  push(ev: BedrockEvent): OaChunk[] {
+    const p = ev.payload;
+    switch (ev.type) {
+      case 'messageStart':
+        return [this.chunk({ role: 'assistant', content: '' })];
+      case 'contentBlockStart': {
+        const start = (p.start as Obj | undefined)?.toolUse as Obj | undefined;
+        if (!start) return [];
+        const idx = this.tools++;
+        this.toolIndex.set(Number(p.contentBlockIndex ?? 0), idx);
+        return [this.chunk({ tool_calls: [{ index: idx, id: String(start.toolUseId ?? `call_${idx}`), type: 'function', function: { name: String(start.name ?? ''), arguments: '' } }] })];
+      }
+      case 'contentBlockDelta': {
+        const d = (p.delta ?? {}) as Obj;
+        if (typeof d.text === 'string') return d.text ? [this.chunk({ content: d.text })] : [];
+        const tu = d.toolUse as Obj | undefined;
+        if (tu && typeof tu.input === 'string') {
+          const idx = this.toolIndex.get(Number(p.contentBlockIndex ?? 0)) ?? 0;
+          return [this.chunk({ tool_calls: [{ index: idx, function: { arguments: tu.input } }] })];
+        }
+        return [];
+      }
+      case 'messageStop': {
+        const r = String(p.stopReason ?? 'end_turn');
+        this.finishReason = BEDROCK_STOP[r] ?? 'stop';
+        return [];
+      }
+      case 'metadata': {
+        const u = (p.usage ?? {}) as Obj;
+        const input = Number(u.inputTokens ?? 0);
+        const output = Number(u.outputTokens ?? 0);
+        this.usage = { prompt_tokens: input, completion_tokens: output, total_tokens: Number(u.totalTokens ?? input + output) };
+        this.stopped = true;
+        return [this.chunk({}, this.finishReason ?? 'stop'), { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: this.usage }];
+      }
+      default:
+        return [];
+    }
+  }
+}
