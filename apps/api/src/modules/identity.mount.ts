@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { gatewayKeysRoutes } from './gateway-keys/gateway-keys.routes.js';
 import { usersRoutes } from './users/users.routes.js';
+import { byokRoutes } from './byok/byok.routes.js';
 
 /**
  * Mount point for identity modules: users, organizations, apps, gateway keys, BYOK keys, audit log.
@@ -12,4 +13,7 @@ export function mountIdentityModules(api: Router, ctx: AppContext): void {
   api.use('/keys', keys.admin);
   api.use('/me/keys', keys.self);
   api.use('/users', usersRoutes(ctx));
+  const byok = byokRoutes(ctx);
+  api.use('/me/byok', byok.self);
+  api.use('/byok', byok.admin);
 }

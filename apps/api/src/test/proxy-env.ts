@@ -16,6 +16,8 @@ export interface ProxyEnv {
   server: Server;
   ids: { openai: string; anthropic: string; backup: string; user: string };
   userKey: string;
+  /** The user's password (to sign in to the admin API as that user). */
+  userPassword: string;
   /** Wait until every queued usage record is in the database. */
   flushUsage: () => Promise<void>;
   close: () => Promise<void>;
@@ -63,6 +65,7 @@ export async function createProxyEnv(opts: { env?: Record<string, string> } = {}
     server,
     ids: { openai: openai.id, anthropic: anthropic.id, backup: backup.id, user: user.id },
     userKey: key.key,
+    userPassword: user.password,
     flushUsage: async () => {
       for (let i = 0; i < 50 && t.app.usage.depth > 0; i++) await t.app.usage.flush();
     },

@@ -48,3 +48,9 @@ export type CreateGatewayKeyBody = z.infer<typeof createGatewayKeyBody>;
 
 export const updateGatewayKeyBody = z.object(keyLimits).partial();
 export type UpdateGatewayKeyBody = z.infer<typeof updateGatewayKeyBody>;
+
+export const putByokBody = z.object({
+  apiKey: z.string().trim().min(8, 'must be at least 8 characters').max(4096),
+  label: z.string().trim().max(100).nullable().optional(),
+});
+export type PutByokBody = z.infer<typeof putByokBody>;

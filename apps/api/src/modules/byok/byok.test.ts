@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UPSTREAM_KEY, createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+
+let env: ProxyEnv;
+let userToken: string;
+const BYOK = 'sk-byok-users-own-secret-7q9z';
+
+beforeAll(async () => {
+  env = await createProxyEnv();
+  const email = (await env.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } })).email;
+  userToken = (await env.t.http.post('/api/v1/auth/login').send({ email, password: env.userPassword })).body.token;
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+const chat = () =>
+  fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+    body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+
+describe('BYOK', () => {
+  const bodies: string[] = [];
+  const auth = () => ({ authorization: `Bearer ${userToken}` });
+
+  it('a user adds a key (masked in every answer) and their next request is paid by it', async () => {
+    const put = await env.t.http.put(`/api/v1/me/byok/${env.ids.openai}`).set(auth()).send({ apiKey: BYOK, label: 'mine' });
+    bodies.push(put.text);
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ providerId: env.ids.openai, last4: '7q9z', label: 'mine', status: 'active' });
+    const list = await env.t.http.get('/api/v1/me/byok').set(auth());
+    bodies.push(list.text);
+    expect(list.body.data).toHaveLength(1);
+
+    env.up.reset();
+    expect((await chat()).status).toBe(200);
+    expect(env.up.requests[0]!.headers.authorization).toBe(`Bearer ${BYOK}`);
+    await env.flushUsage();
+    const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+    expect(rec).toMatchObject({ isByok: true });
+    expect(Number(rec!.costUsd)).toBe(0);
+    expect(Number(rec!.savedUsd)).toBeCloseTo((12 * 2 + 5 * 8) / 1e6, 10);
+  });
+
+  it('tests the key with a real call, and the admin sees the users with BYOK and what they saved', async () => {
+    const test = await env.t.http.post(`/api/v1/me/byok/${env.ids.openai}/test`).set(auth());
+    bodies.push(test.text);
+    expect(test.body).toMatchObject({ success: true, modelsAvailable: expect.arrayContaining(['gpt-4o-mini']) });
+    expect(env.up.requests.at(-1)!.headers.authorization).toBe(`Bearer ${BYOK}`);
+    const admin = await env.t.tokenFor('seed_admin');
+    const overview = await env.t.http.get('/api/v1/byok').set({ authorization: `Bearer ${admin}` });
+    bodies.push(overview.text);
+    expect(overview.body.totalUsers).toBe(1);
+    expect(overview.body.users[0]).toMatchObject({ userId: env.ids.user, providers: ['up-openai'], byokRequests: 1 });
+    expect(overview.body.totalSavedUsd).toBeGreaterThan(0);
+    expect((await env.t.http.get('/api/v1/byok').set(auth())).status).toBe(403);
+  });
+
+  it('the clear key is in no response, no audit row and no database column', async () => {
+    for (const b of bodies) expect(b).not.toContain(BYOK);
+    const rows = await env.t.app.ctx.prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "ByokKey"');
+    const audit = await env.t.app.ctx.prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "AuditLog"');
+    expect(JSON.stringify(rows)).not.toContain(BYOK);
+    expect(JSON.stringify(audit)).not.toContain(BYOK);
+    expect(JSON.stringify(audit)).toContain('byok.create');
+  });
+
+  it('removing the key sends the next request back to the provider key; others cannot touch it', async () => {
+    const other = await env.t.tokenFor('user');
+    expect((await env.t.http.delete(`/api/v1/me/byok/${env.ids.openai}`).set({ authorization: `Bearer ${other}` })).status).toBe(404);
+    expect((await env.t.http.delete(`/api/v1/me/byok/${env.ids.openai}`).set(auth())).status).toBe(204);
+    env.up.reset();
+    expect((await chat()).status).toBe(200);
+    expect(env.up.requests[0]!.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+  });
+
+  it('bad input is a 4xx naming the field', async () => {
+    const short = await env.t.http.put(`/api/v1/me/byok/${env.ids.openai}`).set(auth()).send({ apiKey: 'x' });
+    expect(short.status).toBe(400);
+    expect(short.body.error.message).toMatch(/^apiKey:/);
+    expect((await env.t.http.put('/api/v1/me/byok/nope').set(auth()).send({ apiKey: 'long-enough-key' })).status).toBe(404);
+  });
+});
