@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { gatewayKeysRoutes } from './gateway-keys/gateway-keys.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 import { byokRoutes } from './byok/byok.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 
 /**
  * Mount point for identity modules: users, organizations, apps, gateway keys, BYOK keys, audit log.
@@ -16,4 +17,5 @@ export function mountIdentityModules(api: Router, ctx: AppContext): void {
   const byok = byokRoutes(ctx);
   api.use('/me/byok', byok.self);
   api.use('/byok', byok.admin);
+  api.use('/audit', auditRoutes(ctx));
 }
