@@ -4,6 +4,8 @@ import { gatewayKeysRoutes } from './gateway-keys/gateway-keys.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 import { byokRoutes } from './byok/byok.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { appsRoutes } from './apps/apps.routes.js';
+import { orgsRoutes } from './orgs/orgs.routes.js';
 
 /**
  * Mount point for identity modules: users, organizations, apps, gateway keys, BYOK keys, audit log.
@@ -18,4 +20,6 @@ export function mountIdentityModules(api: Router, ctx: AppContext): void {
   api.use('/me/byok', byok.self);
   api.use('/byok', byok.admin);
   api.use('/audit', auditRoutes(ctx));
+  api.use('/orgs', orgsRoutes(ctx));
+  api.use('/apps', appsRoutes(ctx));
 }

@@ -54,3 +54,33 @@ export const putByokBody = z.object({
   label: z.string().trim().max(100).nullable().optional(),
 });
 export type PutByokBody = z.infer<typeof putByokBody>;
+
+const slugField = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
+
+export const createOrgBody = z.object({
+  name: z.string().trim().min(1, 'is required').max(120),
+  slug: slugField,
+  ownerId: z.string().min(1).nullable().optional(),
+  spendCapUsd: z.number().nonnegative('must be 0 or more').nullable().optional(),
+  rollover: z.boolean().optional(),
+  piiProtection: z.boolean().optional(),
+});
+export type CreateOrgBody = z.infer<typeof createOrgBody>;
+export const updateOrgBody = createOrgBody.partial().extend({ status: z.enum(['active', 'suspended']).optional() });
+export type UpdateOrgBody = z.infer<typeof updateOrgBody>;
+
+export const orgMemberBody = z.object({ userId: z.string().min(1, 'is required'), role: z.enum(['owner', 'admin', 'member']).default('member') });
+export type OrgMemberBody = z.infer<typeof orgMemberBody>;
+
+export const createAppBody = z.object({
+  name: z.string().trim().min(1, 'is required').max(120),
+  slug: slugField,
+  description: z.string().max(500).nullable().optional(),
+  contactEmail: emailField.nullable().optional(),
+  active: z.boolean().optional(),
+  piiProtection: z.boolean().optional(),
+  orgId: z.string().min(1).nullable().optional(),
+});
+export type CreateAppBody = z.infer<typeof createAppBody>;
+export const updateAppBody = createAppBody.partial();
+export type UpdateAppBody = z.infer<typeof updateAppBody>;

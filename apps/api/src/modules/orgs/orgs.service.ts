@@ -1,0 +1,127 @@
+import type { CreateOrgBody, OrgMemberBody, UpdateOrgBody } from '@switchyard/core';
+import { Prisma, type Organization } from '@switchyard/prisma';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../lib/errors.js';
+import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+
+export function presentOrg(o: Organization & { _count?: { members: number } }) {
+  return {
+    id: o.id,
+    name: o.name,
+    slug: o.slug,
+    ownerId: o.ownerId,
+    status: o.status,
+    spendCapUsd: o.spendCapUsd === null ? null : Number(o.spendCapUsd),
+    rollover: o.rollover,
+    rolloverBalanceUsd: Number(o.rolloverBalanceUsd),
+    piiProtection: o.piiProtection,
+    members: o._count?.members,
+    createdAt: o.createdAt.toISOString(),
+  };
+}
+
+const dec = (n: number | null | undefined) => (n === undefined ? undefined : n === null ? null : new Prisma.Decimal(n));
+
+/** Organizations: spend cap (monthly, with rollover), PII flag, members, and their own provider keys. */
+export class OrgsService {
+  constructor(private readonly ctx: AppContext) {}
+
+  async list() {
+    const rows = await this.ctx.prisma.organization.findMany({ include: { _count: { select: { members: true } } }, orderBy: { name: 'asc' } });
+    return rows.map(presentOrg);
+  }
+
+  async get(id: string) {
+    const o = await this.ctx.prisma.organization.findUnique({ where: { id }, include: { _count: { select: { members: true } }, members: { include: { user: { select: { id: true, email: true, name: true } } } }, providerKeys: { select: { providerId: true, last4: true, label: true, status: true } } } });
+    if (!o) throw AppError.notFound('Organization');
+    return { ...presentOrg(o), memberList: o.members.map((m) => ({ userId: m.userId, email: m.user.email, name: m.user.name, role: m.role })), providerKeys: o.providerKeys };
+  }
+
+  async create(actor: Actor, b: CreateOrgBody) {
+    const o = await this.ctx.prisma.$transaction(async (tx) => {
+      const created = await tx.organization.create({ data: { name: b.name, slug: b.slug, ownerId: b.ownerId ?? null, spendCapUsd: dec(b.spendCapUsd) ?? null, rollover: b.rollover ?? false, piiProtection: b.piiProtection ?? false } });
+      if (b.ownerId) await tx.organizationMember.create({ data: { orgId: created.id, userId: b.ownerId, role: 'owner' } });
+      await this.ctx.audit.record({ actor, action: 'org.create', entityType: 'Organization', entityId: created.id, after: presentOrg(created), ip: actor.ip }, tx);
+      return created;
+    });
+    await this.ctx.configChanged('orgs');
+    return presentOrg(o);
+  }
+
+  async update(actor: Actor, id: string, b: UpdateOrgBody) {
+    const before = await this.ctx.prisma.organization.findUnique({ where: { id } });
+    if (!before) throw AppError.notFound('Organization');
+    const o = await this.ctx.prisma.$transaction(async (tx) => {
+      const updated = await tx.organization.update({
+        where: { id },
+        data: {
+          ...(b.name !== undefined ? { name: b.name } : {}),
+          ...(b.slug !== undefined ? { slug: b.slug } : {}),
+          ...(b.ownerId !== undefined ? { ownerId: b.ownerId } : {}),
+          ...(b.spendCapUsd !== undefined ? { spendCapUsd: dec(b.spendCapUsd) } : {}),
+          ...(b.rollover !== undefined ? { rollover: b.rollover } : {}),
+          ...(b.piiProtection !== undefined ? { piiProtection: b.piiProtection } : {}),
+          ...(b.status !== undefined ? { status: b.status } : {}),
+        },
+      });
+      await this.ctx.audit.record({ actor, action: 'org.update', entityType: 'Organization', entityId: id, before: presentOrg(before), after: presentOrg(updated), ip: actor.ip }, tx);
+      return updated;
+    });
+    await this.ctx.configChanged('orgs');
+    return presentOrg(o);
+  }
+
+  async remove(actor: Actor, id: string) {
+    const before = await this.ctx.prisma.organization.findUnique({ where: { id } });
+    if (!before) throw AppError.notFound('Organization');
+    await this.ctx.prisma.$transaction(async (tx) => {
+      await tx.organization.delete({ where: { id } });
+      await this.ctx.audit.record({ actor, action: 'org.delete', entityType: 'Organization', entityId: id, before: presentOrg(before), ip: actor.ip }, tx);
+    });
+    await this.ctx.configChanged('orgs');
+  }
+
+  async addMember(actor: Actor, orgId: string, b: OrgMemberBody) {
+    if (!(await this.ctx.prisma.organization.count({ where: { id: orgId } }))) throw AppError.notFound('Organization');
+    if (!(await this.ctx.prisma.user.count({ where: { id: b.userId } }))) throw AppError.validation('userId: no user with this id');
+    await this.ctx.prisma.$transaction(async (tx) => {
+      await tx.organizationMember.upsert({ where: { orgId_userId: { orgId, userId: b.userId } }, create: { orgId, userId: b.userId, role: b.role }, update: { role: b.role } });
+      await this.ctx.audit.record({ actor, action: 'org.member.add', entityType: 'Organization', entityId: orgId, after: { userId: b.userId, role: b.role }, ip: actor.ip }, tx);
+    });
+    await this.ctx.configChanged('orgs');
+    return this.get(orgId);
+  }
+
+  async removeMember(actor: Actor, orgId: string, userId: string) {
+    const m = await this.ctx.prisma.organizationMember.findUnique({ where: { orgId_userId: { orgId, userId } } });
+    if (!m) throw AppError.notFound('Member');
+    await this.ctx.prisma.$transaction(async (tx) => {
+      await tx.organizationMember.delete({ where: { id: m.id } });
+      await this.ctx.audit.record({ actor, action: 'org.member.remove', entityType: 'Organization', entityId: orgId, before: { userId, role: m.role }, ip: actor.ip }, tx);
+    });
+    await this.ctx.configChanged('orgs');
+  }
+
+  /** The org's own key for a provider: used for its members' requests before the provider's key. */
+  async putProviderKey(actor: Actor, orgId: string, providerId: string, apiKey: string, label: string | null) {
+    if (!(await this.ctx.prisma.organization.count({ where: { id: orgId } }))) throw AppError.notFound('Organization');
+    if (!(await this.ctx.prisma.provider.count({ where: { id: providerId } }))) throw AppError.notFound('Provider');
+    const data = { encryptedKey: this.ctx.secrets.encrypt(apiKey), last4: apiKey.slice(-4), label, status: 'active' };
+    await this.ctx.prisma.$transaction(async (tx) => {
+      await tx.orgProviderKey.upsert({ where: { orgId_providerId: { orgId, providerId } }, create: { orgId, providerId, ...data }, update: data });
+      await this.ctx.audit.record({ actor, action: 'org.provider_key.put', entityType: 'Organization', entityId: orgId, after: { providerId, last4: data.last4, label }, ip: actor.ip }, tx);
+    });
+    await this.ctx.configChanged('org-keys');
+    return { providerId, last4: data.last4, label, status: 'active' };
+  }
+
+  async deleteProviderKey(actor: Actor, orgId: string, providerId: string) {
+    const k = await this.ctx.prisma.orgProviderKey.findUnique({ where: { orgId_providerId: { orgId, providerId } } });
+    if (!k) throw AppError.notFound('Organization key');
+    await this.ctx.prisma.$transaction(async (tx) => {
+      await tx.orgProviderKey.delete({ where: { id: k.id } });
+      await this.ctx.audit.record({ actor, action: 'org.provider_key.delete', entityType: 'Organization', entityId: orgId, before: { providerId, last4: k.last4 }, ip: actor.ip }, tx);
+    });
+    await this.ctx.configChanged('org-keys');
+  }
+}
