@@ -24,14 +24,16 @@ export interface TestApp {
  * A real app on a real database (PGlite or PostgreSQL per SWITCHYARD_TEST_DB), seeded like a first start.
  * `env` overrides take the same names as the process environment.
  */
-export async function createTestApp(opts: { env?: Record<string, string>; processEnv?: Record<string, string | undefined>; now?: () => number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { env?: Record<string, string>; processEnv?: Record<string, string | undefined>; now?: () => number; logDestination?: NodeJS.WritableStream } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   await seedDatabase(db.prisma, { adminEmail: TEST_ADMIN.email, adminPassword: TEST_ADMIN.password, env: opts.processEnv ?? {} });
   const env = loadEnv({ LOG_LEVEL: 'silent', SERVE_WEB: 'false', ...opts.env });
   const app = await createApp({
     env,
     db,
-    logger: createLogger('silent'),
+    logger: opts.logDestination ? createLogger('trace', opts.logDestination) : createLogger('silent'),
     secrets: new SecretBox(randomBytes(32)),
     processEnv: opts.processEnv ?? {},
     now: opts.now,

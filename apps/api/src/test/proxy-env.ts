@@ -28,9 +28,10 @@ export interface ProxyEnv {
  * `up-openai` (OpenAI format, priority 10), `up-backup` (OpenAI format, priority 20, same model id) and
  * `up-anthropic` (Anthropic format), plus a user with a gateway key.
  */
-export async function createProxyEnv(opts: { env?: Record<string, string> } = {}): Promise<ProxyEnv> {
+export async function createProxyEnv(opts: { env?: Record<string, string>; logDestination?: NodeJS.WritableStream } = {}): Promise<ProxyEnv> {
   const up = await startMockUpstream();
   const t = await createTestApp({
+    ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
     env: { GATEWAY_MASTER_KEY: MASTER_KEY, USAGE_FLUSH_INTERVAL_MS: '50', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '1500', ...opts.env },
   });
   const { prisma, secrets } = t.app.ctx;

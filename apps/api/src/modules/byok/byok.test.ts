@@ -1,12 +1,16 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UPSTREAM_KEY, createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 
 let env: ProxyEnv;
 let userToken: string;
+const logs: string[] = [];
+const logStream = new PassThrough();
+logStream.on('data', (c: Buffer) => logs.push(c.toString()));
 const BYOK = 'sk-byok-users-own-secret-7q9z';
 
 beforeAll(async () => {
-  env = await createProxyEnv();
+  env = await createProxyEnv({ logDestination: logStream });
   const email = (await env.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } })).email;
   userToken = (await env.t.http.post('/api/v1/auth/login').send({ email, password: env.userPassword })).body.token;
 });
@@ -58,8 +62,9 @@ describe('BYOK', () => {
     expect((await env.t.http.get('/api/v1/byok').set(auth())).status).toBe(403);
   });
 
-  it('the clear key is in no response, no audit row and no database column', async () => {
+  it('the clear key is in no response, no log line, no audit row and no database column', async () => {
     for (const b of bodies) expect(b).not.toContain(BYOK);
+    expect(logs.join('')).not.toContain(BYOK);
     const rows = await env.t.app.ctx.prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "ByokKey"');
     const audit = await env.t.app.ctx.prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "AuditLog"');
     expect(JSON.stringify(rows)).not.toContain(BYOK);

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../test/app.js';
+import { can, ROLES, type Permission, type Role } from './auth/permissions.js';
+
+let t: TestApp;
+const tokens = {} as Record<Role, string>;
+beforeAll(async () => {
+  t = await createTestApp();
+  for (const r of ROLES) tokens[r] = await t.tokenFor(r);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/**
+ * Every admin route with the permission it needs. A role without the permission must get 403; a role with it
+ * must get past authorization (any status but 401/403). Add a row with every new route.
+ */
+const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: string; perm: Permission; body?: object }[] = [
+  { method: 'get', path: '/api/v1/auth/me', perm: 'self:read' },
+  { method: 'get', path: '/api/v1/users', perm: 'users:read' },
+  { method: 'post', path: '/api/v1/users', perm: 'users:write', body: {} },
+  { method: 'get', path: '/api/v1/users/none', perm: 'users:read' },
+  { method: 'patch', path: '/api/v1/users/none', perm: 'users:write', body: {} },
+  { method: 'get', path: '/api/v1/keys', perm: 'keys:read-any' },
+  { method: 'post', path: '/api/v1/keys', perm: 'keys:write-any', body: {} },
+  { method: 'patch', path: '/api/v1/keys/none', perm: 'keys:write-any', body: {} },
+  { method: 'post', path: '/api/v1/keys/none/revoke', perm: 'keys:write-any' },
+  { method: 'get', path: '/api/v1/me/keys', perm: 'keys:own' },
+  { method: 'post', path: '/api/v1/me/keys', perm: 'keys:own', body: {} },
+  { method: 'post', path: '/api/v1/me/keys/none/revoke', perm: 'keys:own' },
+  { method: 'get', path: '/api/v1/me/byok', perm: 'byok:own' },
+  { method: 'put', path: '/api/v1/me/byok/none', perm: 'byok:own', body: {} },
+  { method: 'delete', path: '/api/v1/me/byok/none', perm: 'byok:own' },
+  { method: 'get', path: '/api/v1/byok', perm: 'usage:read-any' },
+  { method: 'get', path: '/api/v1/audit', perm: 'audit:read' },
+  { method: 'get', path: '/api/v1/orgs', perm: 'orgs:read' },
+  { method: 'post', path: '/api/v1/orgs', perm: 'orgs:write', body: {} },
+  { method: 'get', path: '/api/v1/orgs/none', perm: 'orgs:read' },
+  { method: 'patch', path: '/api/v1/orgs/none', perm: 'orgs:write', body: {} },
+  { method: 'delete', path: '/api/v1/orgs/none', perm: 'orgs:write' },
+  { method: 'post', path: '/api/v1/orgs/none/members', perm: 'orgs:write', body: {} },
+  { method: 'delete', path: '/api/v1/orgs/none/members/none', perm: 'orgs:write' },
+  { method: 'put', path: '/api/v1/orgs/none/provider-keys/none', perm: 'providers:credentials', body: {} },
+  { method: 'delete', path: '/api/v1/orgs/none/provider-keys/none', perm: 'providers:credentials' },
+  { method: 'get', path: '/api/v1/apps', perm: 'apps:read' },
+  { method: 'post', path: '/api/v1/apps', perm: 'apps:write', body: {} },
+  { method: 'patch', path: '/api/v1/apps/none', perm: 'apps:write', body: {} },
+  { method: 'delete', path: '/api/v1/apps/none', perm: 'apps:write' },
+];
+
+describe('authorization matrix', () => {
+  const cases = MATRIX.flatMap((row) => ROLES.map((role) => ({ ...row, role })));
+  it.each(cases)('$method $path as $role', async ({ method, path, perm, body, role }) => {
+    let req = t.http[method](path).set('authorization', `Bearer ${tokens[role]}`);
+    if (body) req = req.send(body);
+    const res = await req;
+    if (can(role, perm)) expect([401, 403]).not.toContain(res.status);
+    else {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+  });
+
+  it.each(MATRIX)('$method $path anonymously → 401', async ({ method, path, body }) => {
+    const res = await (body ? t.http[method](path).send(body) : t.http[method](path));
+    expect(res.status).toBe(401);
+  });
+});
