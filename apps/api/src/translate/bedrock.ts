@@ -1,8 +1,8 @@
 /**
  * OpenAI chat <-> AWS Bedrock Converse API.
  */
-import type { OaChatRequest, OaChatResponse, OaContentPart, OaFinishReason, OaMessage, OaToolCall } from './wire-types.js';
-import { parseDataUrl, parseToolArguments } from './shared.js';
+import type { OaChatRequest, OaChatResponse, OaFinishReason, OaMessage, OaToolCall } from './wire-types.js';
+import { mapContentParts, parseToolArguments } from './shared.js';
 
 type Obj = Record<string, unknown>;
 
@@ -18,20 +18,10 @@ export const BEDROCK_STOP: Record<string, OaFinishReason> = {
 const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
 function blocksOf(content: OaMessage['content']): Obj[] {
-  if (content == null) return [];
-  if (typeof content === 'string') return content ? [{ text: content }] : [];
-  const out: Obj[] = [];
-  for (const p of content as OaContentPart[]) {
-    if (p.type === 'text') out.push({ text: String((p as { text: unknown }).text ?? '') });
-    else if (p.type === 'image_url') {
-      const iu = (p as { image_url: { url: string } | string }).image_url;
-      const url = typeof iu === 'string' ? iu : iu.url;
-      const img = parseDataUrl(url);
-      if (img) out.push({ image: { format: IMAGE_FORMATS[img.mime.toLowerCase()] ?? 'png', source: { bytes: img.data } } });
-      else out.push({ text: `[image: ${url}]` });
-    }
-  }
-  return out;
+  return mapContentParts<Obj>(content as never, {
+    text: (text) => ({ text }),
+    image: (url, img) => (img ? { image: { format: IMAGE_FORMATS[img.mime.toLowerCase()] ?? 'png', source: { bytes: img.data } } } : { text: `[image: ${url}]` }),
+  });
 }
 
 

@@ -1,8 +1,8 @@
 /**
  * OpenAI chat <-> Google Gemini generateContent / streamGenerateContent (alt=sse).
  */
-import type { OaChatRequest, OaChatResponse, OaChunk, OaContentPart, OaFinishReason, OaMessage, OaToolCall, OaUsage } from './wire-types.js';
-import { parseDataUrl, parseToolArguments } from './shared.js';
+import type { OaChatRequest, OaChatResponse, OaChunk, OaFinishReason, OaMessage, OaToolCall, OaUsage } from './wire-types.js';
+import { mapContentParts, parseToolArguments } from './shared.js';
 
 type Obj = Record<string, unknown>;
 
@@ -35,20 +35,10 @@ export function cleanSchema(s: unknown): unknown {
 }
 
 function partsOf(content: OaMessage['content']): Obj[] {
-  if (content == null) return [];
-  if (typeof content === 'string') return content ? [{ text: content }] : [];
-  const out: Obj[] = [];
-  for (const p of content as OaContentPart[]) {
-    if (p.type === 'text') out.push({ text: String((p as { text: unknown }).text ?? '') });
-    else if (p.type === 'image_url') {
-      const iu = (p as { image_url: { url: string } | string }).image_url;
-      const url = typeof iu === 'string' ? iu : iu.url;
-      const img = parseDataUrl(url);
-      if (img) out.push({ inlineData: { mimeType: img.mime, data: img.data } });
-      else out.push({ fileData: { mimeType: guessMime(url), fileUri: url } });
-    }
-  }
-  return out;
+  return mapContentParts<Obj>(content as never, {
+    text: (text) => ({ text }),
+    image: (url, img) => (img ? { inlineData: { mimeType: img.mime, data: img.data } } : { fileData: { mimeType: guessMime(url), fileUri: url } }),
+  });
 }
 
 function guessMime(url: string): string {

@@ -17,3 +17,27 @@ export function parseDataUrl(url: string): { mime: string; data: string } | null
   const m = DATA_URL.exec(url);
   return m ? { mime: m[1]!, data: m[2]! } : null;
 }
+
+type Part = { type: string; [k: string]: unknown };
+
+/**
+ * Walks an OpenAI message's content (a string or text / image_url parts) and maps each part with the target
+ * format's constructors; used by every request translator that is not OpenAI-shaped.
+ */
+export function mapContentParts<T>(
+  content: string | readonly Part[] | null | undefined,
+  to: { text: (text: string) => T; image: (url: string, inline: { mime: string; data: string } | null) => T },
+): T[] {
+  if (content == null) return [];
+  if (typeof content === 'string') return content ? [to.text(content)] : [];
+  const out: T[] = [];
+  for (const p of content) {
+    if (p.type === 'text') out.push(to.text(String(p.text ?? '')));
+    else if (p.type === 'image_url') {
+      const iu = p.image_url as { url: string } | string;
+      const url = typeof iu === 'string' ? iu : iu.url;
+      out.push(to.image(url, parseDataUrl(url)));
+    }
+  }
+  return out;
+}
