@@ -1,18 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SessionUser } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
 import { AppError } from '../../lib/errors.js';
 import { hashPassword, verifyPassword } from '../../lib/password.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { Role } from './permissions.js';
 
-export interface AuthUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  orgId: string | null;
-  powerLevel: string | null;
-}
+/** The signed-in user: one shape shared with the dashboard (`SessionUser` in @switchyard/core). */
+export type AuthUser = SessionUser;
 
 export interface AuthSession {
   user: AuthUser;

@@ -84,3 +84,15 @@ export const createAppBody = z.object({
 export type CreateAppBody = z.infer<typeof createAppBody>;
 export const updateAppBody = createAppBody.partial();
 export type UpdateAppBody = z.infer<typeof updateAppBody>;
+
+export type RoleValue = (typeof ROLE_VALUES)[number];
+
+/** The signed-in user as the API returns it (`/auth/login`, `/auth/me`) and the dashboard uses it. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: RoleValue;
+  orgId: string | null;
+  powerLevel: string | null;
+}

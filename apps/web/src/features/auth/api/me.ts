@@ -1,16 +1,9 @@
+import type { RoleValue, SessionUser } from '@switchyard/core';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken } from '../../../lib/api-client';
 
-export type Role = 'super_admin' | 'admin' | 'user' | 'viewer';
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  orgId: string | null;
-  powerLevel: string | null;
-}
+export type Role = RoleValue;
+export type { SessionUser };
 
 export interface MeResponse {
   user: SessionUser;
