@@ -47,6 +47,13 @@ const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: strin
   { method: 'post', path: '/api/v1/apps', perm: 'apps:write', body: {} },
   { method: 'patch', path: '/api/v1/apps/none', perm: 'apps:write', body: {} },
   { method: 'delete', path: '/api/v1/apps/none', perm: 'apps:write' },
+  { method: 'get', path: '/api/v1/llm/provider-types', perm: 'providers:read' },
+  { method: 'get', path: '/api/v1/llm/providers', perm: 'providers:read' },
+  { method: 'post', path: '/api/v1/llm/providers', perm: 'providers:write', body: {} },
+  { method: 'put', path: '/api/v1/llm/providers/none', perm: 'providers:write', body: {} },
+  { method: 'delete', path: '/api/v1/llm/providers/none', perm: 'providers:write' },
+  { method: 'post', path: '/api/v1/llm/providers/none/test', perm: 'providers:write' },
+  { method: 'post', path: '/api/v1/llm/test', perm: 'providers:write', body: {} },
 ];
 
 describe('authorization matrix', () => {

@@ -1,1 +1,52 @@
-export {};
+import { z } from 'zod';
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY');
+
+export const providerBucketSchema = z.object({
+  name: z.string().trim().min(1).max(60),
+  unit: z.enum(['requests', 'tokens']).default('requests'),
+  limit: z.number().int().positive('must be a positive whole number'),
+  window: z.object({ unit: z.enum(['second', 'minute', 'hour', 'day', 'week', 'month']), size: z.number().int().min(1).max(1000).default(1) }),
+  models: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
+});
+
+const providerFields = {
+  type: z.string().trim().min(1, 'is required'),
+  name: z.string().trim().min(1, 'is required').max(120),
+  slug: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
+  baseUrl: z.string().trim().url('must be a URL').nullable().optional(),
+  /** Write-only: stored encrypted, never returned. */
+  apiKey: z.string().trim().min(1).max(4096).nullable().optional(),
+  /** `_env` reference for the key, resolved from the environment at call time. */
+  apiKeyEnv: envName.nullable().optional(),
+  priority: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(50),
+  autoFallback: z.boolean().default(true),
+  status: z.enum(['active', 'disabled']).default('active'),
+  rateLimitBuckets: z.array(providerBucketSchema).max(20).default([]),
+  config: z.record(z.string(), z.unknown()).default({}),
+};
+
+export const createProviderBody = z.object(providerFields);
+export type CreateProviderBody = z.infer<typeof createProviderBody>;
+
+export const updateProviderBody = z.object({
+  name: providerFields.name,
+  baseUrl: providerFields.baseUrl,
+  apiKey: providerFields.apiKey,
+  apiKeyEnv: providerFields.apiKeyEnv,
+  priority: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100'),
+  autoFallback: z.boolean(),
+  status: z.enum(['active', 'disabled']),
+  rateLimitBuckets: z.array(providerBucketSchema).max(20),
+  config: z.record(z.string(), z.unknown()),
+}).partial();
+export type UpdateProviderBody = z.infer<typeof updateProviderBody>;
+
+/** Test a key before saving it. */
+export const testKeyBody = z.object({
+  type: providerFields.type,
+  baseUrl: providerFields.baseUrl,
+  apiKey: z.string().trim().max(4096).nullable().optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+});
+export type TestKeyBody = z.infer<typeof testKeyBody>;

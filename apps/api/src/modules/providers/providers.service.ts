@@ -1,0 +1,149 @@
+import type { CreateProviderBody, UpdateProviderBody } from '@switchyard/core';
+import type { Prisma} from '@switchyard/prisma';
+import { type Provider } from '@switchyard/prisma';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../lib/errors.js';
+import { isProviderType, providerDefaults } from '../../providers/index.js';
+import { envRefName, resolveProviderKey } from '../../routing/secrets-resolver.js';
+import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { testProviderConnection } from './provider-test.js';
+
+type WithModels = Provider & { models: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; enabled: boolean }[] };
+
+/** A provider as the API shows it: never the key; whether one is set, its last four, the `_env` name and whether it resolves. */
+export function presentProvider(p: WithModels, env: Record<string, string | undefined>) {
+  const auth = (p.auth ?? {}) as Record<string, unknown>;
+  const envName = envRefName(auth.apiKey);
+  const priced = p.models.filter((m) => m.enabled);
+  // Average of (input + output) / 2 per 1M tokens over the provider's enabled models.
+  const avg = priced.length ? priced.reduce((s, m) => s + (Number(m.priceInputPer1M) + Number(m.priceOutputPer1M)) / 2, 0) / priced.length : null;
+  return {
+    id: p.id,
+    type: p.type,
+    name: p.name,
+    slug: p.slug,
+    baseUrl: p.baseUrl,
+    status: p.status,
+    lastError: p.lastError,
+    lastTestedAt: p.lastTestedAt?.toISOString() ?? null,
+    priority: p.priority,
+    autoFallback: p.autoFallback,
+    hasApiKey: p.encryptedApiKey !== null,
+    apiKeyLast4: p.apiKeyLast4,
+    apiKeyEnv: envName,
+    envResolved: envName ? Boolean(env[envName]) : null,
+    rateLimitBuckets: p.rateLimitBuckets,
+    config: p.config,
+    modelCount: p.models.length,
+    avgCostPer1M: avg === null ? null : Math.round(avg * 1e6) / 1e6,
+    color: providerDefaults(p.type).color,
+    createdAt: p.createdAt.toISOString(),
+  };
+}
+
+export class ProvidersService {
+  constructor(private readonly ctx: AppContext) {}
+
+  #include = { models: { select: { priceInputPer1M: true, priceOutputPer1M: true, enabled: true } } } as const;
+
+  async list() {
+    const rows = await this.ctx.prisma.provider.findMany({ include: this.#include, orderBy: [{ priority: 'asc' }, { name: 'asc' }] });
+    return rows.map((p) => presentProvider(p, this.ctx.processEnv));
+  }
+
+  async #get(id: string) {
+    const p = await this.ctx.prisma.provider.findUnique({ where: { id }, include: this.#include });
+    if (!p) throw AppError.notFound('Provider');
+    return p;
+  }
+
+  #authData(apiKey: string | null | undefined, apiKeyEnv: string | null | undefined, current: Record<string, unknown>) {
+    const data: { encryptedApiKey?: string | null; apiKeyLast4?: string | null; auth?: Prisma.InputJsonValue } = {};
+    if (apiKey !== undefined) {
+      data.encryptedApiKey = apiKey ? this.ctx.secrets.encrypt(apiKey) : null;
+      data.apiKeyLast4 = apiKey ? apiKey.slice(-4) : null;
+    }
+    if (apiKeyEnv !== undefined) {
+      const next = { ...current };
+      if (apiKeyEnv) next.apiKey = { _env: apiKeyEnv };
+      else delete next.apiKey;
+      data.auth = next as Prisma.InputJsonValue;
+    }
+    return data;
+  }
+
+  async create(actor: Actor, b: CreateProviderBody) {
+    if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
+    if (!b.baseUrl && !providerDefaults(b.type).defaultBaseUrl && b.type !== 'bedrock' && b.type !== 'mock') {
+      throw AppError.validation('baseUrl: is required for this provider type');
+    }
+    const p = await this.ctx.prisma.$transaction(async (tx) => {
+      const created = await tx.provider.create({
+        data: {
+          type: b.type,
+          name: b.name,
+          slug: b.slug,
+          baseUrl: b.baseUrl ?? null,
+          priority: b.priority,
+          autoFallback: b.autoFallback,
+          status: b.status,
+          rateLimitBuckets: b.rateLimitBuckets as Prisma.InputJsonValue,
+          config: b.config as Prisma.InputJsonValue,
+          ...this.#authData(b.apiKey, b.apiKeyEnv, {}),
+        },
+        include: this.#include,
+      });
+      await this.ctx.audit.record({ actor, action: 'provider.create', entityType: 'Provider', entityId: created.id, after: presentProvider(created, {}), ip: actor.ip }, tx);
+      return created;
+    });
+    await this.ctx.configChanged('providers');
+    return presentProvider(p, this.ctx.processEnv);
+  }
+
+  async update(actor: Actor, id: string, b: UpdateProviderBody) {
+    const before = await this.#get(id);
+    const p = await this.ctx.prisma.$transaction(async (tx) => {
+      const updated = await tx.provider.update({
+        where: { id },
+        data: {
+          ...(b.name !== undefined ? { name: b.name } : {}),
+          ...(b.baseUrl !== undefined ? { baseUrl: b.baseUrl } : {}),
+          ...(b.priority !== undefined ? { priority: b.priority } : {}),
+          ...(b.autoFallback !== undefined ? { autoFallback: b.autoFallback } : {}),
+          // An admin's own status choice wins over the seed's "missing env" marker.
+          ...(b.status !== undefined ? { status: b.status, disabledReason: null } : {}),
+          ...(b.rateLimitBuckets !== undefined ? { rateLimitBuckets: b.rateLimitBuckets as Prisma.InputJsonValue } : {}),
+          ...(b.config !== undefined ? { config: b.config as Prisma.InputJsonValue } : {}),
+          ...this.#authData(b.apiKey, b.apiKeyEnv, (before.auth ?? {}) as Record<string, unknown>),
+        },
+        include: this.#include,
+      });
+      await this.ctx.audit.record({ actor, action: 'provider.update', entityType: 'Provider', entityId: id, before: presentProvider(before, {}), after: presentProvider(updated, {}), ip: actor.ip }, tx);
+      return updated;
+    });
+    await this.ctx.configChanged('providers');
+    return presentProvider(p, this.ctx.processEnv);
+  }
+
+  async remove(actor: Actor, id: string) {
+    const before = await this.#get(id);
+    await this.ctx.prisma.$transaction(async (tx) => {
+      await tx.provider.delete({ where: { id } });
+      await this.ctx.audit.record({ actor, action: 'provider.delete', entityType: 'Provider', entityId: id, before: presentProvider(before, {}), ip: actor.ip }, tx);
+    });
+    await this.ctx.configChanged('providers');
+  }
+
+  /** A real minimal call with the provider's stored key (or its `_env` reference); records the outcome. */
+  async test(id: string) {
+    const p = await this.#get(id);
+    const resolved = resolveProviderKey(p, this.ctx.secrets, this.ctx.processEnv);
+    const current = resolved.ok ? resolved.value : null;
+    const result = await testProviderConnection({ id: p.id, slug: p.slug, type: p.type, baseUrl: p.baseUrl, apiKey: current, config: (p.config ?? {}) as Record<string, unknown> });
+    await this.ctx.prisma.provider.update({
+      where: { id },
+      data: { lastTestedAt: new Date(this.ctx.now()), lastError: result.success ? null : result.error.message },
+    });
+    return result;
+  }
+}

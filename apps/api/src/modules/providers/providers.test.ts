@@ -1,0 +1,97 @@
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import { startMockUpstream, type MockUpstream } from '../../test/mock-upstream.js';
+
+let t: TestApp;
+let up: MockUpstream;
+let superAdmin: string;
+let admin: string;
+const KEY = 'sk-provider-clear-secret-z8x1';
+const logs: string[] = [];
+const bodies: string[] = [];
+
+beforeAll(async () => {
+  up = await startMockUpstream();
+  const stream = new PassThrough();
+  stream.on('data', (c: Buffer) => logs.push(c.toString()));
+  t = await createTestApp({ logDestination: stream, processEnv: { TEAM_KEY: 'from-env-1234' } });
+  superAdmin = await t.tokenFor('seed_admin');
+  admin = await t.tokenFor('admin');
+});
+afterAll(async () => {
+  await t?.close();
+  await up?.close();
+});
+
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('providers API', () => {
+  let id: string;
+
+  it('a super admin adds a Custom provider with a key; the key never comes back', async () => {
+    const res = await t.http.post('/api/v1/llm/providers').set(as(superAdmin)).send({ type: 'custom', name: 'Lab', slug: 'lab', baseUrl: `${up.url}/v1`, apiKey: KEY, priority: 5 });
+    bodies.push(res.text);
+    expect(res.status).toBe(201);
+    id = res.body.id;
+    expect(res.body).toMatchObject({ slug: 'lab', hasApiKey: true, apiKeyLast4: 'z8x1', priority: 5, modelCount: 0, avgCostPer1M: null });
+    const list = await t.http.get('/api/v1/llm/providers').set(as(admin));
+    bodies.push(list.text);
+    expect(list.body.data.find((p: { id: string }) => p.id === id)).toMatchObject({ hasApiKey: true });
+  });
+
+  it('lists model count and the average cost per 1M tokens computed from the models', async () => {
+    const { prisma } = t.app.ctx;
+    await prisma.model.create({ data: { providerId: id, modelId: 'a', displayName: 'A', priceInputPer1M: 1, priceOutputPer1M: 3 } });
+    await prisma.model.create({ data: { providerId: id, modelId: 'b', displayName: 'B', priceInputPer1M: 2, priceOutputPer1M: 6 } });
+    const list = await t.http.get('/api/v1/llm/providers').set(as(admin));
+    // ((1+3)/2 + (2+6)/2) / 2 = 3
+    expect(list.body.data.find((p: { id: string }) => p.id === id)).toMatchObject({ modelCount: 2, avgCostPer1M: 3 });
+  });
+
+  it('tests the stored key with a real call, and a key before saving it', async () => {
+    const test = await t.http.post(`/api/v1/llm/providers/${id}/test`).set(as(admin));
+    bodies.push(test.text);
+    expect(test.body).toMatchObject({ success: true, modelsAvailable: ['gpt-4o-mini', 'text-embedding-3-small'] });
+    expect(up.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY}`);
+    up.script({ path: '/models', status: 401, body: { error: { message: 'Incorrect API key provided', code: 'invalid_api_key' } } });
+    const bad = await t.http.post('/api/v1/llm/test').set(as(admin)).send({ type: 'openai', baseUrl: `${up.url}/v1`, apiKey: 'sk-wrong-key-0000' });
+    expect(bad.body).toMatchObject({ success: false, error: { code: 'invalid_key' } });
+    const unreachable = await t.http.post('/api/v1/llm/test').set(as(admin)).send({ type: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-x' });
+    expect(unreachable.body).toMatchObject({ success: false, error: { code: 'unreachable' } });
+  });
+
+  it('an admin changes everything but credentials; `_env` references show whether they resolve, never the value', async () => {
+    expect((await t.http.put(`/api/v1/llm/providers/${id}`).set(as(admin)).send({ apiKey: 'sk-new' })).status).toBe(403);
+    expect((await t.http.put(`/api/v1/llm/providers/${id}`).set(as(admin)).send({ priority: 9 })).body.priority).toBe(9);
+    const env = await t.http.put(`/api/v1/llm/providers/${id}`).set(as(superAdmin)).send({ apiKey: null, apiKeyEnv: 'TEAM_KEY' });
+    bodies.push(env.text);
+    expect(env.body).toMatchObject({ hasApiKey: false, apiKeyEnv: 'TEAM_KEY', envResolved: true });
+    expect(env.text).not.toContain('from-env-1234');
+  });
+
+  it('bad input names the field; viewers cannot write; delete removes it', async () => {
+    const bad = await t.http.post('/api/v1/llm/providers').set(as(superAdmin)).send({ type: 'nope', name: 'x', slug: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^type:/);
+    const prio = await t.http.post('/api/v1/llm/providers').set(as(superAdmin)).send({ type: 'custom', name: 'x', slug: 'x2', baseUrl: 'http://x', priority: 500 });
+    expect(prio.body.error.message).toMatch(/^priority:/);
+    expect((await t.http.post('/api/v1/llm/providers').set(as(superAdmin)).send({ type: 'custom', name: 'x', slug: 'lab', baseUrl: 'http://x' })).status).toBe(409);
+    const viewer = await t.tokenFor('viewer');
+    expect((await t.http.get('/api/v1/llm/providers').set(as(viewer))).status).toBe(200);
+    expect((await t.http.delete(`/api/v1/llm/providers/${id}`).set(as(viewer))).status).toBe(403);
+    expect((await t.http.delete(`/api/v1/llm/providers/${id}`).set(as(admin))).status).toBe(204);
+    expect((await t.http.get('/api/v1/llm/providers').set(as(admin))).body.data.find((p: { id: string }) => p.id === id)).toBeUndefined();
+    expect((await t.http.get('/api/v1/llm/provider-types').set(as(viewer))).body.data.length).toBe(16);
+  });
+
+  it('the clear key is in no response, log line, audit row or database column', async () => {
+    for (const b of bodies) expect(b).not.toContain(KEY);
+    expect(logs.join('')).not.toContain(KEY);
+    const audit = await t.app.ctx.prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "AuditLog"');
+    expect(JSON.stringify(audit)).not.toContain(KEY);
+    expect(JSON.stringify(audit)).toContain('provider.create');
+    const rows = await t.app.ctx.prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "Provider"');
+    expect(JSON.stringify(rows)).not.toContain(KEY);
+  });
+});
