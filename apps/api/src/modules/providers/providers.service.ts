@@ -1,6 +1,5 @@
 import type { CreateProviderBody, UpdateProviderBody } from '@switchyard/core';
-import type { Prisma} from '@switchyard/prisma';
-import { type Provider } from '@switchyard/prisma';
+import type { Prisma, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { isProviderType, providerDefaults } from '../../providers/index.js';
