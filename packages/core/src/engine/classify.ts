@@ -8,11 +8,17 @@
  * | 401 / 403 auth                            | fall back                               | 5 min (key)           | no      |
  * | policy / moderation block                 | stop (fall back only if policyFallback) | none                  | no      |
  * | 404 model not found                       | fall back                               | 1 h (model)           | no      |
+ * | other 404 (resource missing upstream)     | fall back (the route, not the client, is wrong) | none          | no      |
  * | 400/413/422 context window                | fall back to a larger window            | none                  | no      |
- * | other 400/404/413/422 client errors       | stop                                    | none                  | no      |
+ * | other 400/413/422 client errors           | stop                                    | none                  | no      |
  * | 408 / 409 / 5xx / overloaded / network / timeout | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
- * | stream cut before the first byte          | same as network                         | none                  | yes     |
+ * | stream cut before the first byte          | fall back (nothing reached the client)  | none                  | yes     |
  * | stream cut after the first byte           | stop (bytes already reached the client) | none                  | yes     |
+ *
+ * `classify` takes the outcome already reduced to an {@link ErrorKind} (the API's provider adapters map status,
+ * error codes and messages — "insufficient_quota", "maximum context length", "content_filter" … — to a kind).
+ * `retry` means the same target again after `delayMs`; `fallback` the next attempt in the plan; `stop` answer
+ * the client with this error.
  */
 
 export type ErrorKind =
@@ -37,6 +43,8 @@ export interface AttemptOutcome {
   retryAfterMs: number | null;
   /** The failure happened after bytes reached the client (streams). */
   afterFirstByte: boolean;
+  /** A stream that ended or dropped before completing (with `afterFirstByte` telling whether anything was sent). */
+  streamCut?: boolean;
 }
 
 export type Action = 'retry' | 'fallback' | 'stop';
@@ -77,6 +85,9 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
   if (o.afterFirstByte) {
     return { ...none, action: 'stop', circuitFailure: true, reason: 'stream cut after the first byte' };
   }
+  if (o.streamCut) {
+    return { ...none, action: 'fallback', circuitFailure: true, reason: 'stream cut before the first byte: fall back' };
+  }
   const transient = () => {
     if (opt.retries < opt.maxRetries) {
       return {
@@ -114,8 +125,11 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
       return { ...none, action: 'fallback', cooldown: { scope: 'model', ms: 3_600_000 }, reason: 'model not found: fall back' };
     case 'context_window':
       return { ...none, action: 'fallback', needLargerContext: true, reason: 'context window exceeded: larger window' };
-    case 'bad_request':
     case 'not_found':
+      if (o.status === 404) return { ...none, action: 'fallback', reason: 'not found upstream: fall back' };
+      if (o.status === 408 || o.status === 409) return transient();
+      return { ...none, action: 'stop', reason: `client error ${o.status}: no fallback` };
+    case 'bad_request':
       if (o.status === 408 || o.status === 409) return transient();
       return { ...none, action: 'stop', reason: `client error ${o.status}: no fallback` };
     case 'overloaded':
@@ -126,6 +140,7 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
     case 'unknown':
     default:
       if (o.status === 408 || o.status === 409 || o.status >= 500 || o.status === 0) return transient();
+      if (o.status === 404) return { ...none, action: 'fallback', reason: 'not found upstream: fall back' };
       if (o.status >= 400 && o.status < 500) return { ...none, action: 'stop', reason: `client error ${o.status}: no fallback` };
       return transient();
   }

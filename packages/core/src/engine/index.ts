@@ -7,3 +7,5 @@ export * from './circuit.js';
 export * from './classify.js';
 export * from './strategies.js';
 export * from './plan.js';
+export * from './limits.js';
+export * from './outcome.js';

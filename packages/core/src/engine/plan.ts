@@ -69,12 +69,24 @@ export interface TraceCandidate {
   score?: number;
 }
 
+/**
+ * The resolver trace: compact, JSON-serialisable, stored with each usage record and shown by the dashboard for a
+ * logged request or a dry run.
+ *
+ * - `lookup`: how the name resolved — `kind` (alias / power-level / direct / bare / unknown), the alias with its
+ *   scope and strategy, or the power level with the tier it drew from.
+ * - `strategy`: the global strategy that ordered bare ids, tiers and fallback tails.
+ * - `candidates`: every candidate considered, in consideration order, kept (with the key source that would pay)
+ *   or skipped (with the reason and a detail), with the strategy's score where one applied.
+ * - `order`: the refs of the chosen attempts, in order; `attempts`: how many.
+ */
 export interface Trace {
   requested: string;
-  lookup: { kind: LookupKind | 'unknown'; alias?: string; scope?: string; level?: Tier; aliasStrategy?: AliasStrategy };
+  lookup: { kind: LookupKind | 'unknown'; alias?: string; scope?: string; level?: Tier; tier?: Tier; aliasStrategy?: AliasStrategy };
   strategy: string;
   candidates: TraceCandidate[];
   order: string[];
+  attempts: number;
 }
 
 export type NoRouteCode = 'unknown_model' | 'model_not_allowed' | 'no_candidates' | 'rate_limited' | 'budget_exhausted' | 'capability_missing' | 'context_too_large';
@@ -100,17 +112,30 @@ export interface PlanInput {
   rng: () => number;
 }
 
-export interface Index {
+/** The models one caller can see, by reference, by upstream id and by tier. */
+export interface ModelView {
+  modelByRef: Map<string, ModelConfig>;
+  modelsById: Map<string, ModelConfig[]>;
+  byTier: Map<Tier, ModelConfig[]>;
+}
+
+/**
+ * Lookup maps built once per config object (cached in a WeakMap: a new snapshot gets a new index). The top-level
+ * `modelByRef` / `modelsById` / `byTier` hold the global models; org- and user-scoped models live in `scoped` and
+ * are merged over the global ones for callers in that scope ({@link viewFor}).
+ */
+export interface Index extends ModelView {
   /** Each model's '<provider-slug>/<model-id>', computed once. */
   refs: Map<ModelConfig, string>;
   /** Each model's state target key ('<providerId>|<modelId>'), computed once. */
   targets: Map<ModelConfig, string>;
   providerById: Map<string, ProviderConfig>;
   providerBySlug: Map<string, ProviderConfig>;
-  modelByRef: Map<string, ModelConfig>;
-  modelsById: Map<string, ModelConfig[]>;
   aliases: Map<string, AliasConfig>;
-  byTier: Map<Tier, ModelConfig[]>;
+  /** scope ('org:<id>' | 'user:<id>') → the models registered in it. */
+  scoped: Map<string, ModelConfig[]>;
+  /** Merged views for callers with scoped models, by '<org scope>|<user scope>'. */
+  views: Map<string, ModelView>;
 }
 
 const indexCache = new WeakMap<RoutingConfig, Index>();
@@ -127,14 +152,20 @@ export function indexConfig(config: RoutingConfig): Index {
   const targets = new Map<ModelConfig, string>();
   const modelsById = new Map<string, ModelConfig[]>();
   const byTier = new Map<Tier, ModelConfig[]>(TIERS.map((t) => [t, []]));
+  const scoped = new Map<string, ModelConfig[]>();
   for (const m of config.models) {
-    if (m.scope !== 'global') continue;
     const p = providerById.get(m.providerId);
     if (!p) continue;
     const ref = `${p.slug}/${m.modelId}`;
-    modelByRef.set(ref, m);
     refs.set(m, ref);
     targets.set(m, modelTarget(p.id, m.id));
+    if (m.scope !== 'global') {
+      const list = scoped.get(m.scope) ?? [];
+      list.push(m);
+      scoped.set(m.scope, list);
+      continue;
+    }
+    modelByRef.set(ref, m);
     const list = modelsById.get(m.modelId) ?? [];
     list.push(m);
     modelsById.set(m.modelId, list);
@@ -142,7 +173,7 @@ export function indexConfig(config: RoutingConfig): Index {
   }
   const aliases = new Map<string, AliasConfig>();
   for (const a of config.aliases) if (a.enabled) aliases.set(`${a.scope}|${a.name}`, a);
-  const index = { refs, targets, providerById, providerBySlug, modelByRef, modelsById, aliases, byTier };
+  const index: Index = { refs, targets, providerById, providerBySlug, modelByRef, modelsById, aliases, byTier, scoped, views: new Map() };
   indexCache.set(config, index);
   return index;
 }
@@ -151,51 +182,114 @@ export function refOf(index: Index, m: ModelConfig): string {
   return index.refs.get(m) ?? `${index.providerById.get(m.providerId)?.slug ?? m.providerId}/${m.modelId}`;
 }
 
+/**
+ * The models a caller can see: the global registry, with the models of the caller's org scope (`org:<orgId>`)
+ * and then of its user scope (`user:<userId>`) added on top; a scoped model replaces a global one with the same
+ * `<provider-slug>/<model-id>` (most specific wins). Models of other orgs and users are invisible. Callers with
+ * no scoped models get the global view itself (no allocation).
+ */
+export function viewFor(index: Index, caller: Pick<Caller, 'orgId' | 'userId'>): ModelView {
+  if (index.scoped.size === 0) return index;
+  const orgScope = caller.orgId ? `org:${caller.orgId}` : '';
+  const userScope = caller.userId ? `user:${caller.userId}` : '';
+  const orgModels = orgScope ? index.scoped.get(orgScope) : undefined;
+  const userModels = userScope ? index.scoped.get(userScope) : undefined;
+  if (!orgModels && !userModels) return index;
+  const cacheKey = `${orgModels ? orgScope : ''}|${userModels ? userScope : ''}`;
+  const cached = index.views.get(cacheKey);
+  if (cached) return cached;
+  const modelByRef = new Map(index.modelByRef);
+  for (const list of [orgModels, userModels]) for (const m of list ?? []) modelByRef.set(refOf(index, m), m);
+  const modelsById = new Map<string, ModelConfig[]>();
+  const byTier = new Map<Tier, ModelConfig[]>(TIERS.map((t) => [t, []]));
+  for (const m of modelByRef.values()) {
+    const list = modelsById.get(m.modelId) ?? [];
+    list.push(m);
+    modelsById.set(m.modelId, list);
+    byTier.get(m.tier)?.push(m);
+  }
+  const view = { modelByRef, modelsById, byTier };
+  index.views.set(cacheKey, view);
+  return view;
+}
+
 /** The models a reference names: `<slug>/<model>` exactly, else a bare model id on every provider. */
-export function modelsForRef(index: Index, ref: string): ModelConfig[] {
-  const direct = index.modelByRef.get(ref);
+export function modelsForRef(view: ModelView, ref: string): ModelConfig[] {
+  const direct = view.modelByRef.get(ref);
   if (direct) return [direct];
-  return index.modelsById.get(ref) ?? [];
+  return view.modelsById.get(ref) ?? [];
+}
+
+/**
+ * The tier a power level draws from: its own tier when any enabled model has it, else the nearest tier that has
+ * one — upward for eco (the cheapest tier available), downward for precision (the best tier available), and
+ * for balanced precision before eco.
+ */
+export function effectiveTier(view: ModelView, tier: Tier): Tier {
+  const order: readonly Tier[] = tier === 'eco' ? ['eco', 'balanced', 'precision'] : tier === 'precision' ? ['precision', 'balanced', 'eco'] : ['balanced', 'precision', 'eco'];
+  for (const t of order) if ((view.byTier.get(t) ?? []).some((m) => m.enabled)) return t;
+  return tier;
 }
 
 interface Lookup {
   kind: LookupKind;
   primary: { ref: string; model: ModelConfig; weight: number }[];
+  /** Order `primary` by the global strategy (bare ids, tier members) rather than keep it as configured. */
+  orderPrimary: boolean;
   fallbacks: string[];
   alias?: AliasConfig;
   level?: Tier;
+  tier?: Tier;
 }
 
-function lookup(index: Index, config: RoutingConfig, req: RequestInfo, caller: Caller): Lookup | null {
+/** The key an alias's round-robin cursor and smooth-weighted state are stored under: its name, or `<scope>|<name>` for an org alias. */
+export function aliasStateKey(alias: Pick<AliasConfig, 'name' | 'scope'>): string {
+  return alias.scope === 'global' ? alias.name : `${alias.scope}|${alias.name}`;
+}
+
+/**
+ * Model resolution, in this order: an alias (the caller's org alias before the global one of the same name);
+ * a power level (`auto` = the caller's level, else balanced; `eco`/`balanced`/`precision` explicitly); a direct
+ * `<provider-slug>/<model-id>`; a bare model id served by one or more providers. `null` = unknown.
+ */
+function lookup(index: Index, view: ModelView, config: RoutingConfig, req: RequestInfo, caller: Caller): Lookup | null {
   const name = req.model;
   const alias = (caller.orgId ? index.aliases.get(`org:${caller.orgId}|${name}`) : undefined) ?? index.aliases.get(`global|${name}`);
   if (alias) {
     const primary = [];
-    for (const t of alias.targets) for (const m of modelsForRef(index, t.ref)) primary.push({ ref: refOf(index, m), model: m, weight: t.weight });
-    return { kind: 'alias', primary, fallbacks: [...alias.fallbacks], alias };
+    for (const t of alias.targets) for (const m of modelsForRef(view, t.ref)) primary.push({ ref: refOf(index, m), model: m, weight: t.weight });
+    return { kind: 'alias', primary, orderPrimary: false, fallbacks: [...alias.fallbacks], alias };
   }
   const level: Tier | null = name === 'auto' ? (caller.powerLevel ?? 'balanced') : (TIERS as readonly string[]).includes(name) ? (name as Tier) : null;
   if (level) {
     const pl = config.powerLevels.find((p) => p.slug === level && p.enabled);
-    const tier = pl?.tier ?? level;
-    const explicit = (pl?.modelRefs ?? []).flatMap((r) => modelsForRef(index, r));
+    const tier = effectiveTier(view, pl?.tier ?? level);
+    const explicit = (pl?.modelRefs ?? []).flatMap((r) => modelsForRef(view, r));
     const seen = new Set(explicit);
-    const rest = (index.byTier.get(tier) ?? []).filter((m) => !seen.has(m));
+    const rest = (view.byTier.get(tier) ?? []).filter((m) => !seen.has(m));
+    // Explicit refs are tried first, as configured, and the rest of the tier follows as fallbacks; without
+    // explicit refs the tier itself is the primary set, ordered by the global strategy.
+    if (explicit.length === 0) {
+      return { kind: 'power-level', level, tier, primary: rest.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })), orderPrimary: true, fallbacks: [] };
+    }
     return {
       kind: 'power-level',
       level,
+      tier,
       primary: explicit.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })),
+      orderPrimary: false,
       fallbacks: rest.map((m) => refOf(index, m)),
     };
   }
-  const direct = index.modelByRef.get(name);
-  if (direct) return { kind: 'direct', primary: [{ ref: name, model: direct, weight: 1 }], fallbacks: [] };
-  const bare = index.modelsById.get(name);
-  if (bare && bare.length > 0) return { kind: 'bare', primary: bare.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })), fallbacks: [] };
+  const direct = view.modelByRef.get(name);
+  if (direct) return { kind: 'direct', primary: [{ ref: name, model: direct, weight: 1 }], orderPrimary: false, fallbacks: [] };
+  const bare = view.modelsById.get(name);
+  if (bare && bare.length > 0) return { kind: 'bare', primary: bare.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })), orderPrimary: true, fallbacks: [] };
   return null;
 }
 
-function bucketApplies(b: BucketConfig, ref: string, modelId: string): boolean {
+/** Whether a bucket counts a model: `models` is 'all', or lists its upstream id or its `<provider-slug>/<model-id>`. */
+export function bucketApplies(b: Pick<BucketConfig, 'models'>, ref: string, modelId: string): boolean {
   return b.models === 'all' || b.models.includes(modelId) || b.models.includes(ref);
 }
 
@@ -232,12 +326,13 @@ interface Candidate extends Scored {
 export function plan(input: PlanInput): PlanResult {
   const { request: req, caller, config, state, now, rng } = input;
   const index = indexConfig(config);
-  const trace: Trace = { requested: req.model, lookup: { kind: 'unknown' }, strategy: config.strategy, candidates: [], order: [] };
+  const trace: Trace = { requested: req.model, lookup: { kind: 'unknown' }, strategy: config.strategy, candidates: [], order: [], attempts: 0 };
   const skipped: Skip[] = [];
   const events: StateEvent[] = [];
   const fail = (error: NoRoute): PlanResult => ({ ok: false, error, skipped, trace, events: [] });
 
-  const found = lookup(index, config, req, caller);
+  const view = viewFor(index, caller);
+  const found = lookup(index, view, config, req, caller);
   if (!found) {
     return fail({ code: 'unknown_model', httpStatus: 404, message: `The model "${req.model}" is not an alias, a power level or a model any enabled provider serves.` });
   }
@@ -245,6 +340,7 @@ export function plan(input: PlanInput): PlanResult {
     kind: found.kind,
     ...(found.alias ? { alias: found.alias.name, scope: found.alias.scope, aliasStrategy: found.alias.strategy } : {}),
     ...(found.level ? { level: found.level } : {}),
+    ...(found.tier ? { tier: found.tier } : {}),
   };
   const requestAllowed = caller.allowedModels.length === 0 || caller.allowedModels.includes(req.model);
 
@@ -357,12 +453,12 @@ export function plan(input: PlanInput): PlanResult {
   }
   let ordered: Candidate[];
   if (found.alias) {
-    const r = orderAlias(found.alias.name, found.alias.strategy, primary, state, rng);
+    const r = orderAlias(aliasStateKey(found.alias), found.alias.strategy, primary, state, rng);
     ordered = r.order;
     events.push(...r.events);
     annotate(trace, r.scores);
-  } else if (found.kind === 'power-level') {
-    ordered = primary; // explicit refs keep their configured order
+  } else if (!found.orderPrimary) {
+    ordered = primary; // a direct ref, or a power level's explicit refs: as configured
   } else {
     const r = orderGlobal(primary, config.strategy, req.promptTokens, req.maxTokens);
     ordered = r.order;
@@ -375,7 +471,7 @@ export function plan(input: PlanInput): PlanResult {
   const tail = (refs: readonly string[], via: string) => {
     if (refs.length === 0) return;
     const group: Candidate[] = [];
-    for (const r of refs) for (const m of modelsForRef(index, r)) {
+    for (const r of refs) for (const m of modelsForRef(view, r)) {
       const c = consider(refOf(index, m), m, 1, via, true);
       if (c) group.push(c);
     }
@@ -396,7 +492,7 @@ export function plan(input: PlanInput): PlanResult {
   // A bare model id already lists every provider serving it.
   if (found.kind !== 'bare') for (const c of kept) if (c.provider.autoFallback) autoIds.add(c.model.modelId);
   for (const id of autoIds) {
-    for (const m of index.modelsById.get(id) ?? []) {
+    for (const m of view.modelsById.get(id) ?? []) {
       const p = index.providerById.get(m.providerId);
       if (!p?.autoFallback) continue;
       const ref = refOf(index, m);
@@ -408,6 +504,7 @@ export function plan(input: PlanInput): PlanResult {
   const cap = Math.max(1, config.maxAttempts);
   const chosen = kept.slice(0, cap);
   trace.order = chosen.map((c) => c.ref);
+  trace.attempts = chosen.length;
 
   if (chosen.length === 0) {
     return fail(noRouteFromSkips(req, skipped, now));

@@ -51,3 +51,6 @@ export function periodStart(now: number, period: BudgetPeriod): number {
 export function periodEnd(now: number, period: BudgetPeriod): number | null {
   return period === 'lifetime' ? null : windowEnd(now, period, 1);
 }
+
+/** Alias of {@link windowEnd}: when the window containing `now` ends (exclusive, ms epoch). */
+export const windowEndsAt = windowEnd;

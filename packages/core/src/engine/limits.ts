@@ -1,0 +1,138 @@
+/**
+ * Limits and money as counters: what one attempt reserves against rate-limit buckets and budgets before it runs,
+ * and how the reservation is settled with the real figures after. Pure: the store applies the items atomically
+ * (all or nothing) and the deltas afterwards. Bucket and budget checks in `plan()` read the same keys, so
+ * concurrent requests are kept under their limits by reservation rather than by after-the-fact accounting.
+ */
+import { expectedOutputTokens } from './cost.js';
+import { bucketApplies } from './plan.js';
+import { budgetKey, bucketKey } from './state.js';
+import type { BucketConfig, BudgetConfig, Caller, KeySource, ModelConfig, ProviderConfig, RequestInfo } from './types.js';
+import { periodEnd, windowEnd } from './windows.js';
+
+/** One counter an attempt reserves: a bucket window (requests or tokens) or a budget period (USD). */
+export interface LimitItem {
+  /** Counter key ({@link bucketKey} / {@link budgetKey}). */
+  key: string;
+  /** What the attempt reserves: 1 request, the estimated tokens, or the estimated cost. */
+  amount: number;
+  /** The counter may not go above this (budget: cap + carried-over rollover). */
+  limit: number;
+  /** How long the store should keep the counter: until the window/period ends, plus a margin. */
+  ttlMs: number;
+  /** Human label for errors: 'provider bucket rpm', 'user budget (week)'. */
+  label: string;
+  unit: 'requests' | 'tokens' | 'usd';
+  /** When the window/period resets (ms epoch); null for a lifetime budget. */
+  resetsAt: number | null;
+}
+
+/** Ten years: the lifetime of a lifetime budget's counter. */
+const LIFETIME_TTL_MS = 10 * 365 * 86_400_000;
+
+export interface AdmissionInput {
+  attempt: { ref: string; providerId: string; modelId: string; estimatedCostUsd: number; key: { source: KeySource } };
+  /** The attempt's provider (its buckets). */
+  provider: Pick<ProviderConfig, 'buckets'> | undefined;
+  model: Pick<ModelConfig, 'maxOutputTokens'>;
+  caller: Pick<Caller, 'buckets' | 'budgets'>;
+  request: Pick<RequestInfo, 'promptTokens' | 'maxTokens'>;
+  now: number;
+  /**
+   * The caller's own buckets (key RPM/TPM, user) were already charged by an earlier attempt of this request:
+   * a fallback is not a new request for them.
+   */
+  callerCharged?: boolean;
+}
+
+/**
+ * The counters one attempt reserves: the provider's buckets that count this model, the caller's buckets (first
+ * attempt only), and — unless the caller's own BYOK key pays — every budget (key, user weekly cap, org monthly
+ * cap with rollover) by the estimated cost.
+ */
+export function admissionItems(input: AdmissionInput): LimitItem[] {
+  const { attempt, provider, model, caller, request, now } = input;
+  const tokens = Math.max(0, request.promptTokens) + expectedOutputTokens(model, request.maxTokens);
+  const items: LimitItem[] = [];
+  const pushBucket = (scope: string, id: string, b: BucketConfig) => {
+    if (!bucketApplies(b, attempt.ref, attempt.modelId)) return;
+    const end = windowEnd(now, b.window.unit, b.window.size);
+    items.push({
+      key: bucketKey(scope, id, b, now),
+      amount: b.unit === 'requests' ? 1 : tokens,
+      limit: b.limit,
+      ttlMs: end - now + 1000,
+      label: `${scope} bucket ${b.name}`,
+      unit: b.unit,
+      resetsAt: end,
+    });
+  };
+  for (const b of provider?.buckets ?? []) pushBucket('provider', attempt.providerId, b);
+  if (!input.callerCharged) for (const cb of caller.buckets) pushBucket(cb.scope, cb.id, cb.bucket);
+  if (attempt.key.source !== 'byok') {
+    for (const b of caller.budgets) {
+      const end = periodEnd(now, b.period);
+      items.push({
+        key: budgetKey(b, now),
+        amount: attempt.estimatedCostUsd,
+        limit: budgetCap(b),
+        ttlMs: end === null ? LIFETIME_TTL_MS : end - now + 86_400_000,
+        label: `${b.scope} budget (${b.period})`,
+        unit: 'usd',
+        resetsAt: end,
+      });
+    }
+  }
+  return items;
+}
+
+/**
+ * Whether the items fit given the counters' current values (`used[i]` for `items[i]`): the first item that
+ * would go over its limit, or ok. A store without an atomic primitive can use this under its own lock.
+ */
+export function checkItems(items: readonly LimitItem[], used: readonly number[]): { ok: true } | { ok: false; index: number; used: number } {
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    const u = used[i] ?? 0;
+    if (u + it.amount > it.limit) return { ok: false, index: i, used: u };
+  }
+  return { ok: true };
+}
+
+/**
+ * Settling a reservation: token buckets and budgets are corrected from the estimate to the real figure (a
+ * failed attempt, `actual` null, refunds the estimate). Request buckets keep their one request: an attempt that
+ * ran counts, whatever its outcome.
+ */
+export function settlementDeltas(items: readonly LimitItem[], actual: { tokens: number; costUsd: number } | null): { key: string; delta: number; ttlMs: number }[] {
+  const out: { key: string; delta: number; ttlMs: number }[] = [];
+  for (const it of items) {
+    if (it.unit === 'requests') continue;
+    const real = it.unit === 'usd' ? (actual?.costUsd ?? 0) : (actual?.tokens ?? 0);
+    const delta = real - it.amount;
+    if (delta !== 0) out.push({ key: it.key, delta, ttlMs: it.ttlMs });
+  }
+  return out;
+}
+
+/** The effective cap of a budget this period: its limit plus what rolled over from the last period. */
+export function budgetCap(b: Pick<BudgetConfig, 'limitUsd' | 'carryOverUsd'>): number {
+  return b.limitUsd + (b.carryOverUsd ?? 0);
+}
+
+/** Where a budget stands: cap, spent (incl. reservations), remaining and when the period resets. */
+export function budgetStatus(b: BudgetConfig, spentUsd: number, now: number): { capUsd: number; spentUsd: number; remainingUsd: number; exhausted: boolean; resetsAt: number | null } {
+  const capUsd = budgetCap(b);
+  const remainingUsd = Math.max(0, capUsd - spentUsd);
+  return { capUsd, spentUsd, remainingUsd, exhausted: remainingUsd <= 0, resetsAt: periodEnd(now, b.period) };
+}
+
+/**
+ * Org rollover at the end of a period: what was left unspent (cap + previous carry − spent) carries into the next
+ * period, at most one period's cap (`limitUsd`) so a long idle stretch cannot pile up an unbounded allowance.
+ * Overspend never carries as debt.
+ */
+export function rolloverCarry(limitUsd: number, previousCarryUsd: number, spentUsd: number): number {
+  const unspent = limitUsd + Math.max(0, previousCarryUsd) - Math.max(0, spentUsd);
+  return Math.min(Math.max(0, limitUsd), Math.max(0, unspent));
+}

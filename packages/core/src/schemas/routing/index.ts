@@ -1,0 +1,141 @@
+/**
+ * Request bodies of the routing configuration (admin API `/api/v1/llm/*`), validated by the API and used to type
+ * the dashboard's forms. They produce the shapes the engine reads (AliasConfig, chains, PowerLevelConfig,
+ * BucketConfig).
+ */
+import { z } from 'zod';
+import type { BucketConfig } from '../../engine/types.js';
+
+/** '<provider-slug>/<model-id>' (model ids may contain '/', ':' and '.') or a bare model id. */
+export const modelRefField = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(300)
+  .regex(/^[^\s/][^\s]*$/, 'must be "<provider-slug>/<model-id>" or a model id, without spaces');
+
+const POWER_LEVEL_NAMES = new Set(['auto', 'eco', 'balanced', 'precision']);
+
+/** Alias names: letters, digits, '.', '-', '_', ':'; never a power level name (those resolve first otherwise). */
+export const aliasNameField = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(100)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may contain letters, digits, ".", "-", "_" and ":"')
+  .refine((n) => !POWER_LEVEL_NAMES.has(n), 'is reserved for a power level');
+
+export const ALIAS_STRATEGY_VALUES = ['ordered', 'round-robin', 'weighted', 'quota-aware', 'least-busy', 'latency'] as const;
+export const GLOBAL_STRATEGY_VALUES = ['cost', 'balanced', 'quality'] as const;
+export const WINDOW_UNIT_VALUES = ['second', 'minute', 'hour', 'day', 'week', 'month'] as const;
+export const CAPABILITY_VALUES = ['chat', 'tools', 'vision', 'json', 'embeddings', 'streaming'] as const;
+
+export const aliasTargetSchema = z.object({
+  ref: modelRefField,
+  weight: z.number().int('must be a whole number').min(0).max(1000).default(1),
+});
+
+const aliasFields = {
+  name: aliasNameField,
+  /** 'global' or an organization id (the API turns it into 'org:<id>'). */
+  orgId: z.string().min(1).nullable().default(null),
+  /** `quota-aware` is the recommended default ("auto"). */
+  strategy: z.enum(ALIAS_STRATEGY_VALUES).default('quota-aware'),
+  targets: z
+    .array(aliasTargetSchema)
+    .min(1, 'needs at least one target')
+    .max(50)
+    .refine((ts) => new Set(ts.map((t) => t.ref)).size === ts.length, 'lists a target twice')
+    .refine((ts) => ts.some((t) => t.weight > 0), 'needs at least one target with a weight above 0'),
+  fallbacks: z.array(modelRefField).max(20).default([]),
+  description: z.string().trim().max(500).nullable().optional(),
+  enabled: z.boolean().default(true),
+};
+
+export const createAliasBody = z.object(aliasFields);
+export type CreateAliasBody = z.infer<typeof createAliasBody>;
+
+export const updateAliasBody = z
+  .object({
+    name: aliasFields.name,
+    strategy: z.enum(ALIAS_STRATEGY_VALUES),
+    targets: aliasFields.targets,
+    fallbacks: z.array(modelRefField).max(20),
+    description: aliasFields.description,
+    enabled: z.boolean(),
+  })
+  .partial();
+export type UpdateAliasBody = z.infer<typeof updateAliasBody>;
+
+/** A model-level fallback chain: when `modelRef` fails, try `targets` in order. */
+export const fallbackChainBody = z
+  .object({
+    modelRef: modelRefField,
+    targets: z.array(modelRefField).min(1, 'needs at least one fallback').max(20),
+    description: z.string().trim().max(500).nullable().optional(),
+    enabled: z.boolean().default(true),
+  })
+  .refine((c) => !c.targets.includes(c.modelRef), { message: 'a model cannot fall back to itself', path: ['targets'] })
+  .refine((c) => new Set(c.targets).size === c.targets.length, { message: 'lists a fallback twice', path: ['targets'] });
+export type FallbackChainBody = z.infer<typeof fallbackChainBody>;
+
+/** The global routing rules: the strategy that orders everything outside an alias, and the attempt cap. */
+export const routingRulesBody = z.object({
+  strategy: z.enum(GLOBAL_STRATEGY_VALUES),
+  maxAttempts: z.number().int().min(1, 'must be between 1 and 10').max(10, 'must be between 1 and 10').optional(),
+  /** Fall back across providers after a policy/moderation block (off by default). */
+  policyFallback: z.boolean().optional(),
+});
+export type RoutingRulesBody = z.infer<typeof routingRulesBody>;
+
+/** Change a power level: the tier it draws from and/or its explicit, ordered model refs. */
+export const updatePowerLevelBody = z
+  .object({
+    name: z.string().trim().min(1).max(60),
+    description: z.string().trim().max(500).nullable(),
+    tier: z.enum(['eco', 'balanced', 'precision']),
+    modelRefs: z.array(modelRefField).max(20).refine((rs) => new Set(rs).size === rs.length, 'lists a model twice'),
+    enabled: z.boolean(),
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type UpdatePowerLevelBody = z.infer<typeof updatePowerLevelBody>;
+
+/**
+ * A rate-limit bucket as an admin writes it: requests and/or tokens per fixed UTC window of `size` units, over
+ * all models or a list. One body may set both limits; {@link bucketConfigsFrom} splits it into the engine's
+ * one-unit buckets.
+ */
+export const rateLimitBucketBody = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(60),
+    models: z.union([z.literal('all'), z.array(modelRefField).min(1).max(100)]).default('all'),
+    requests: z.number().int().positive('must be a positive whole number').optional(),
+    tokens: z.number().int().positive('must be a positive whole number').optional(),
+    window: z.object({ unit: z.enum(WINDOW_UNIT_VALUES), size: z.number().int().min(1).max(1000).default(1) }),
+  })
+  .refine((b) => b.requests !== undefined || b.tokens !== undefined, 'set requests, tokens or both');
+export type RateLimitBucketBody = z.infer<typeof rateLimitBucketBody>;
+
+/** The engine's buckets for one admin bucket: `<name>` for requests, `<name>:tokens` for tokens when both are set. */
+export function bucketConfigsFrom(b: RateLimitBucketBody): BucketConfig[] {
+  const out: BucketConfig[] = [];
+  const models = b.models === 'all' ? 'all' : [...b.models];
+  if (b.requests !== undefined) out.push({ name: b.name, unit: 'requests', limit: b.requests, window: { ...b.window }, models });
+  if (b.tokens !== undefined) out.push({ name: b.requests !== undefined ? `${b.name}:tokens` : b.name, unit: 'tokens', limit: b.tokens, window: { ...b.window }, models });
+  return out;
+}
+
+/** A dry run ("trace this request") from the dashboard. */
+export const dryRunBody = z.object({
+  model: z.string().trim().min(1, 'is required').max(300),
+  endpoint: z.enum(['chat', 'messages', 'responses', 'embeddings']).default('chat'),
+  promptTokens: z.number().int().min(0).max(10_000_000).default(100),
+  maxTokens: z.number().int().min(1).max(1_000_000).nullable().default(null),
+  stream: z.boolean().default(false),
+  needs: z.array(z.enum(CAPABILITY_VALUES)).max(6).default([]),
+  /** Plan as this user / gateway key would be planned (defaults to the admin's own view). */
+  userId: z.string().min(1).optional(),
+  keyId: z.string().min(1).optional(),
+});
+export type DryRunBody = z.infer<typeof dryRunBody>;
