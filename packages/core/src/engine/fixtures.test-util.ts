@@ -1,4 +1,4 @@
-import { EMPTY_STATE, type StateView } from './state.js';
+import { EMPTY_STATE, type CircuitState, type StateEvent, type StateView } from './state.js';
 import type { AliasConfig, Caller, ModelConfig, ProviderConfig, RequestInfo, RoutingConfig } from './types.js';
 
 export function provider(over: Partial<ProviderConfig> & { id: string }): ProviderConfig {
@@ -66,4 +66,39 @@ export function request(over: Partial<RequestInfo> = {}): RequestInfo {
 
 export function stateWith(over: Partial<StateView>): StateView {
   return { ...EMPTY_STATE, ...over };
+}
+
+/** A minimal in-memory store over the StateView interface: apply the engine's events, set counters directly. */
+export function memoryState() {
+  const cooldowns = new Map<string, number>();
+  const circuits = new Map<string, CircuitState>();
+  const counters = new Map<string, number>();
+  const latency = new Map<string, number>();
+  const cursors = new Map<string, number>();
+  const weights = new Map<string, Record<string, number>>();
+  const inflight = new Map<string, number>();
+  const view: StateView = {
+    cooldownUntil: (t) => cooldowns.get(t) ?? 0,
+    circuit: (t) => circuits.get(t),
+    counter: (k) => counters.get(k) ?? 0,
+    spend: (k) => counters.get(k) ?? 0,
+    inFlight: (t) => inflight.get(t) ?? 0,
+    latency: (t) => latency.get(t),
+    cursor: (a) => cursors.get(a) ?? 0,
+    weights: (a) => weights.get(a),
+  };
+  return {
+    view,
+    counters,
+    inflight,
+    apply(events: readonly StateEvent[]) {
+      for (const e of events) {
+        if (e.type === 'cursor') cursors.set(e.alias, e.value);
+        else if (e.type === 'weights') weights.set(e.alias, e.value);
+        else if (e.type === 'cooldown') cooldowns.set(e.target, Math.max(cooldowns.get(e.target) ?? 0, e.until));
+        else if (e.type === 'circuit') circuits.set(e.target, e.state);
+        else latency.set(e.target, e.value);
+      }
+    },
+  };
 }

@@ -350,6 +350,9 @@ export function plan(input: PlanInput): PlanResult {
   const budgets = caller.budgets.map((b) => ({ b, spent: state.spend(budgetKey(b, now)), cap: b.limitUsd + (b.carryOverUsd ?? 0) }));
   const seen = new Set<string>();
   const kept: Candidate[] = [];
+  // Every model considered, kept or skipped, in order: their fallback chains and auto-fallbacks apply either way
+  // (a primary that is cooling down still falls back along its chain).
+  const considered: ModelConfig[] = [];
   // Window starts are the same for every candidate of this plan: compute each once.
   let lastWindow: BucketConfig['window'] | null = null;
   let lastStart = 0;
@@ -370,6 +373,7 @@ export function plan(input: PlanInput): PlanResult {
     const provider = index.providerById.get(model.providerId);
     if (!provider || seen.has(ref)) return null;
     seen.add(ref);
+    considered.push(model);
     if (provider.status === 'disabled') return skipAs(ref, via, 'provider-disabled');
     if (provider.status === 'error') return skipAs(ref, via, 'provider-error');
     if (!model.enabled) return skipAs(ref, via, 'model-disabled');
@@ -480,17 +484,17 @@ export function plan(input: PlanInput): PlanResult {
     kept.push(...o.order);
   };
   tail(found.fallbacks, found.kind === 'power-level' ? 'power-level' : 'alias-fallback');
-  // Chains of every model planned so far (breadth-first, cycle-safe through `seen`).
-  for (let i = 0; i < kept.length && i < 64; i++) {
-    const c = kept[i]!;
-    const chain = config.chains[c.ref] ?? config.chains[c.model.modelId];
+  // Chains of every model considered so far, kept or skipped (breadth-first, cycle-safe through `seen`).
+  for (let i = 0; i < considered.length && i < 64; i++) {
+    const m = considered[i]!;
+    const chain = chainOf(config.chains, refOf(index, m)) ?? chainOf(config.chains, m.modelId);
     if (chain) tail(chain, 'chain');
   }
   // Auto-fallback: the same model id on other providers that allow it (each model id once, unseen refs only).
   const autoRefs: string[] = [];
   const autoIds = new Set<string>();
   // A bare model id already lists every provider serving it.
-  if (found.kind !== 'bare') for (const c of kept) if (c.provider.autoFallback) autoIds.add(c.model.modelId);
+  if (found.kind !== 'bare') for (const m of considered) if (index.providerById.get(m.providerId)?.autoFallback) autoIds.add(m.modelId);
   for (const id of autoIds) {
     for (const m of view.modelsById.get(id) ?? []) {
       const p = index.providerById.get(m.providerId);
@@ -529,6 +533,10 @@ export function plan(input: PlanInput): PlanResult {
     trace,
     events,
   };
+}
+
+function chainOf(chains: RoutingConfig['chains'], key: string): readonly string[] | undefined {
+  return Object.hasOwn(chains, key) ? chains[key] : undefined;
 }
 
 function annotate(trace: Trace, scores: Map<string, number>) {
