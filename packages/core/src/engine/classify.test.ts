@@ -25,6 +25,12 @@ describe('classification table', () => {
     ['network: retry', o({ status: 0, kind: 'network' }), 'retry', null],
     ['timeout: retry', o({ status: 0, kind: 'timeout' }), 'retry', null],
     ['stream cut after the first byte: stop', o({ status: 0, kind: 'network', afterFirstByte: true }), 'stop', null],
+    ['stream cut before the first byte: fall back', o({ status: 200, kind: 'network', streamCut: true }), 'fallback', null],
+    ['404 without a model message: fall back', o({ status: 404, kind: 'not_found' }), 'fallback', null],
+    ['unknown 404: fall back', o({ status: 404, kind: 'unknown' }), 'fallback', null],
+    ['unknown 418: stop', o({ status: 418, kind: 'unknown' }), 'stop', null],
+    ['unknown 502: retry', o({ status: 502, kind: 'unknown' }), 'retry', null],
+    ['504 timeout: retry', o({ status: 504, kind: 'timeout' }), 'retry', null],
   ] as const)('%s', (_name, outcome, action, cooldown) => {
     const c = classify(outcome, opts());
     expect(c.action).toBe(action);
@@ -59,5 +65,29 @@ describe('classification table', () => {
     expect(backoffMs(2, rng, 250, 4000)).toBe(999);
     expect(backoffMs(10, rng, 250, 4000)).toBe(3996);
     expect(backoffMs(3, () => 0)).toBe(0);
+  });
+
+  it('a stream cut before the first byte falls back at once (no retry) and counts toward the circuit', () => {
+    const c = classify(o({ status: 200, kind: 'network', streamCut: true }), opts({ retries: 0 }));
+    expect(c).toMatchObject({ action: 'fallback', circuitFailure: true, delayMs: 0 });
+  });
+
+  it('retry delays grow with the retry count and never exceed the cap', () => {
+    const rng = mulberry32(11);
+    for (let retries = 0; retries < 8; retries++) {
+      for (let i = 0; i < 50; i++) {
+        const d = classify(o({}), opts({ retries: 0, maxRetries: 10, rng, baseBackoffMs: 100, maxBackoffMs: 1000 })).delayMs;
+        expect(d).toBeGreaterThanOrEqual(0);
+        expect(d).toBeLessThan(100);
+        const later = classify(o({}), opts({ retries, maxRetries: 10, rng, baseBackoffMs: 100, maxBackoffMs: 1000 })).delayMs;
+        expect(later).toBeLessThan(Math.min(1000, 100 * 2 ** retries));
+      }
+    }
+  });
+
+  it('rate limits, billing, auth and context errors do not count toward the circuit', () => {
+    for (const kind of ['rate_limit', 'billing', 'auth', 'context_window', 'policy', 'model_not_found', 'bad_request'] as const) {
+      expect(classify(o({ status: 400, kind }), opts()).circuitFailure).toBe(false);
+    }
   });
 });

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { admissionItems, budgetStatus, checkItems, rolloverCarry, settlementDeltas, type AdmissionInput } from './limits.js';
+import { budgetKey, bucketKey } from './state.js';
+import type { BucketConfig, BudgetConfig } from './types.js';
+
+const NOW = Date.UTC(2026, 10, 22, 12, 30, 15);
+const rpm: BucketConfig = { name: 'rpm', unit: 'requests', limit: 60, window: { unit: 'minute', size: 1 }, models: 'all' };
+const tpm: BucketConfig = { name: 'tpm', unit: 'tokens', limit: 10_000, window: { unit: 'minute', size: 1 }, models: ['gpt-x'] };
+const other: BucketConfig = { name: 'other', unit: 'requests', limit: 1, window: { unit: 'hour', size: 1 }, models: ['p/else'] };
+const week: BudgetConfig = { scope: 'user', id: 'u1', limitUsd: 10, period: 'week' };
+const month: BudgetConfig = { scope: 'org', id: 'o1', limitUsd: 100, period: 'month', carryOverUsd: 20 };
+
+function input(over: Partial<AdmissionInput> = {}): AdmissionInput {
+  return {
+    attempt: { ref: 'p/gpt-x', providerId: 'p1', modelId: 'gpt-x', estimatedCostUsd: 0.25, key: { source: 'provider' } },
+    provider: { buckets: [rpm, tpm, other] },
+    model: { maxOutputTokens: 4096 },
+    caller: { buckets: [{ scope: 'key', id: 'k1', bucket: rpm }], budgets: [week, month] },
+    request: { promptTokens: 300, maxTokens: 200 },
+    now: NOW,
+    ...over,
+  };
+}
+
+describe('admission items', () => {
+  it('reserves the provider buckets that count the model, the caller buckets and every budget', () => {
+    const items = admissionItems(input());
+    expect(items.map((i) => [i.key, i.amount, i.limit, i.unit])).toEqual([
+      [bucketKey('provider', 'p1', rpm, NOW), 1, 60, 'requests'],
+      [bucketKey('provider', 'p1', tpm, NOW), 500, 10_000, 'tokens'],
+      [bucketKey('key', 'k1', rpm, NOW), 1, 60, 'requests'],
+      [budgetKey(week, NOW), 0.25, 10, 'usd'],
+      [budgetKey(month, NOW), 0.25, 120, 'usd'],
+    ]);
+    expect(items[0]!.resetsAt).toBe(Date.UTC(2026, 10, 22, 12, 31));
+    expect(items[3]!.resetsAt).toBe(Date.UTC(2026, 10, 23));
+    expect(items[4]!.resetsAt).toBe(Date.UTC(2026, 11, 1));
+    expect(items.every((i) => i.ttlMs > 0)).toBe(true);
+  });
+  it('a fallback attempt does not charge the caller buckets again', () => {
+    expect(admissionItems(input({ callerCharged: true })).some((i) => i.key.startsWith('bucket:key:'))).toBe(false);
+  });
+  it('a BYOK attempt reserves no budget', () => {
+    const items = admissionItems(input({ attempt: { ...input().attempt, key: { source: 'byok' } } }));
+    expect(items.some((i) => i.unit === 'usd')).toBe(false);
+  });
+  it('without max_tokens the token reservation uses the expected output', () => {
+    const items = admissionItems(input({ request: { promptTokens: 300, maxTokens: null } }));
+    expect(items.find((i) => i.unit === 'tokens')!.amount).toBe(300 + 512);
+  });
+});
+
+describe('check and settle', () => {
+  const items = admissionItems(input());
+  it('names the first counter that would go over', () => {
+    expect(checkItems(items, [59, 9_000, 0, 0, 0])).toEqual({ ok: true });
+    expect(checkItems(items, [60, 0, 0, 0, 0])).toEqual({ ok: false, index: 0, used: 60 });
+    expect(checkItems(items, [0, 9_600, 0, 0, 0])).toEqual({ ok: false, index: 1, used: 9_600 });
+    expect(checkItems(items, [0, 0, 0, 9.8, 0])).toEqual({ ok: false, index: 3, used: 9.8 });
+  });
+  it('settles tokens and money to the real figures; refunds a failed attempt; requests stay counted', () => {
+    expect(settlementDeltas(items, { tokens: 420, costUsd: 0.1 }).map((d) => [d.key, d.delta])).toEqual([
+      [items[1]!.key, -80],
+      [items[3]!.key, 0.1 - 0.25],
+      [items[4]!.key, 0.1 - 0.25],
+    ]);
+    expect(settlementDeltas(items, null).map((d) => d.delta)).toEqual([-500, -0.25, -0.25]);
+  });
+});
+
+describe('budgets and rollover', () => {
+  it('status: cap includes the carried-over rollover', () => {
+    expect(budgetStatus(month, 110, NOW)).toEqual({ capUsd: 120, spentUsd: 110, remainingUsd: 10, exhausted: false, resetsAt: Date.UTC(2026, 11, 1) });
+    expect(budgetStatus(week, 10, NOW)).toMatchObject({ remainingUsd: 0, exhausted: true, resetsAt: Date.UTC(2026, 10, 23) });
+  });
+  it('carries what was left unspent into the next period, at most one period cap, never a debt', () => {
+    expect(rolloverCarry(100, 0, 70)).toBe(30);
+    expect(rolloverCarry(100, 50, 20)).toBe(100);
+    expect(rolloverCarry(100, 20, 110)).toBe(10);
+    expect(rolloverCarry(100, 0, 150)).toBe(0);
+  });
+});

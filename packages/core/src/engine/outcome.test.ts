@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from './classify.js';
+import { plan } from './plan.js';
+import { mulberry32 } from './rng.js';
+import { modelTarget } from './state.js';
+import { eventsAfterFailure, eventsAfterSuccess, probeEvents } from './outcome.js';
+import { caller, config, memoryState, model, provider, request } from './fixtures.test-util.js';
+
+const circuit = { failureThreshold: 3, openMs: 30_000 };
+const attempt = { providerId: 'a', modelRegistryId: 'm', key: { id: 'k-a' } };
+const opts = { retries: 0, maxRetries: 2, policyFallback: false, rng: mulberry32(1) };
+
+describe('events after an attempt', () => {
+  it.each([
+    ['429 → the provider × model cools down for Retry-After', { status: 429, kind: 'rate_limit' as const, retryAfterMs: 10_000 }, modelTarget('a', 'm'), 1000 + 10_000],
+    ['402 → the provider cools down', { status: 402, kind: 'billing' as const, retryAfterMs: null }, 'a', 1000 + 3_600_000],
+    ['401 → the key cools down', { status: 401, kind: 'auth' as const, retryAfterMs: null }, 'k-a', 1000 + 300_000],
+  ])('%s', (_n, o, target, until) => {
+    const c = classify({ ...o, afterFirstByte: false }, opts);
+    expect(eventsAfterFailure(attempt, c, memoryState().view, 1000, circuit)).toEqual([{ type: 'cooldown', target, until }]);
+  });
+
+  it('a retry does not touch the circuit; the final failure does', () => {
+    const store = memoryState();
+    const retry = classify({ status: 500, kind: 'server', retryAfterMs: null, afterFirstByte: false }, opts);
+    expect(eventsAfterFailure(attempt, retry, store.view, 0, circuit)).toEqual([]);
+    const final = classify({ status: 500, kind: 'server', retryAfterMs: null, afterFirstByte: false }, { ...opts, retries: 2 });
+    expect(eventsAfterFailure(attempt, final, store.view, 0, circuit)).toEqual([
+      { type: 'circuit', target: modelTarget('a', 'm'), state: { phase: 'closed', failures: 1, openedAt: 0 } },
+    ]);
+  });
+
+  it('success moves the latency EWMA (TTFT first) and closes a failing circuit', () => {
+    const store = memoryState();
+    store.apply([{ type: 'latency', target: modelTarget('a', 'm'), value: 100 }, { type: 'circuit', target: modelTarget('a', 'm'), state: { phase: 'half-open', failures: 3, openedAt: 5 } }]);
+    expect(eventsAfterSuccess(attempt, { latencyMs: 900, ttftMs: 200 }, store.view, 10, circuit)).toEqual([
+      { type: 'latency', target: modelTarget('a', 'm'), value: 120 },
+      { type: 'circuit', target: modelTarget('a', 'm'), state: { phase: 'closed', failures: 0, openedAt: 0 } },
+    ]);
+    expect(eventsAfterSuccess(attempt, { latencyMs: 900 }, memoryState().view, 10, circuit)).toEqual([{ type: 'latency', target: modelTarget('a', 'm'), value: 900 }]);
+  });
+});
+
+describe('circuit breaker through plan(): closed → open after N failures → half-open probe → closed', () => {
+  it('follows the whole cycle', () => {
+    const cfg = config({ circuit, providers: [provider({ id: 'a' }), provider({ id: 'b' })], models: [model({ id: 'm', providerId: 'a' }), model({ id: 'm', providerId: 'b' })] });
+    const store = memoryState();
+    const first = (now: number) => {
+      const r = plan({ request: request({ model: 'm' }), caller: caller(), config: cfg, state: store.view, now, rng: mulberry32(1) });
+      if (!r.ok) throw new Error('no route');
+      return r.attempts[0]!;
+    };
+    const fail = { status: 503, kind: 'overloaded' as const, retryAfterMs: null, afterFirstByte: false };
+    let now = 1_000;
+    for (let i = 0; i < 3; i++) {
+      const a = first(now);
+      expect(a.providerId).toBe('a');
+      store.apply(eventsAfterFailure(a, classify(fail, { ...opts, retries: 2 }), store.view, now, circuit));
+    }
+    // Open: a is skipped, b serves.
+    expect(first(now + 1).providerId).toBe('b');
+    // After openMs one probe goes to a …
+    now += 30_001;
+    const probe = first(now);
+    expect(probe).toMatchObject({ providerId: 'a', probe: true });
+    store.apply(probeEvents(probe, store.view, now));
+    // … and while it is in flight nobody else is sent there.
+    expect(first(now + 5).providerId).toBe('b');
+    store.apply(eventsAfterSuccess(probe, { latencyMs: 50 }, store.view, now + 10, circuit));
+    expect(first(now + 20)).toMatchObject({ providerId: 'a', probe: false });
+  });
+});
