@@ -136,6 +136,14 @@ export interface Index extends ModelView {
   scoped: Map<string, ModelConfig[]>;
   /** Merged views for callers with scoped models, by '<org scope>|<user scope>'. */
   views: Map<string, ModelView>;
+  /** Each model's fallback chain (keyed in the config by its ref, else by its bare model id). */
+  chainByModel: Map<ModelConfig, readonly string[]>;
+  /**
+   * Counter keys of each provider's buckets, parallel to `buckets`: the prefix ('bucket:provider:<id>:<name>:')
+   * and the last full key built with its window start (reused while the window lasts, so the store's map
+   * lookups hash no new string).
+   */
+  bucketKeys: Map<ProviderConfig, { prefix: string; start: number; key: string }[]>;
 }
 
 const indexCache = new WeakMap<RoutingConfig, Index>();
@@ -173,7 +181,13 @@ export function indexConfig(config: RoutingConfig): Index {
   }
   const aliases = new Map<string, AliasConfig>();
   for (const a of config.aliases) if (a.enabled) aliases.set(`${a.scope}|${a.name}`, a);
-  const index: Index = { refs, targets, providerById, providerBySlug, modelByRef, modelsById, aliases, byTier, scoped, views: new Map() };
+  const chainByModel = new Map<ModelConfig, readonly string[]>();
+  for (const [m, ref] of refs) {
+    const chain = chainOf(config.chains, ref) ?? chainOf(config.chains, m.modelId);
+    if (chain && chain.length > 0) chainByModel.set(m, chain);
+  }
+  const bucketKeys = new Map(config.providers.map((p) => [p, p.buckets.map((b) => ({ prefix: `bucket:provider:${p.id}:${b.name}:`, start: -1, key: '' }))]));
+  const index: Index = { refs, targets, providerById, providerBySlug, modelByRef, modelsById, aliases, byTier, scoped, views: new Map(), chainByModel, bucketKeys };
   indexCache.set(config, index);
   return index;
 }
@@ -315,6 +329,8 @@ interface Candidate extends Scored {
   isFallback: boolean;
   probe: boolean;
   estimatedCostUsd: number;
+  /** This candidate's entry in the trace (the strategy's score is written into it). */
+  traceEntry: TraceCandidate;
 }
 
 /**
@@ -354,14 +370,16 @@ export function plan(input: PlanInput): PlanResult {
   // (a primary that is cooling down still falls back along its chain).
   const considered: ModelConfig[] = [];
   // Window starts are the same for every candidate of this plan: compute each once.
-  let lastWindow: BucketConfig['window'] | null = null;
+  let lastUnit = '';
+  let lastSize = 0;
   let lastStart = 0;
-  const bucketKeyAt = (scope: string, id: string, b: BucketConfig): string => {
-    if (b.window !== lastWindow) {
-      lastWindow = b.window;
+  const windowStartOf = (b: BucketConfig): number => {
+    if (b.window.unit !== lastUnit || b.window.size !== lastSize) {
+      lastUnit = b.window.unit;
+      lastSize = b.window.size;
       lastStart = windowStart(now, b.window.unit, b.window.size);
     }
-    return `bucket:${scope}:${id}:${b.name}:${lastStart}`;
+    return lastStart;
   };
 
   const skipAs = (ref: string, via: string, reason: SkipReason, detail?: string, resetsAt?: number): null => {
@@ -408,9 +426,21 @@ export function plan(input: PlanInput): PlanResult {
     if (!circuit.admit) return skipAs(ref, via, 'circuit-open', undefined, (circuitState?.openedAt ?? now) + config.circuit.openMs);
 
     let headroom = 1;
-    for (const bucket of provider.buckets) {
+    const keys = provider.buckets.length > 0 ? index.bucketKeys.get(provider) : undefined;
+    for (let bi = 0; bi < provider.buckets.length; bi++) {
+      const bucket = provider.buckets[bi]!;
       if (!bucketApplies(bucket, ref, model.modelId)) continue;
-      const used = state.counter(bucketKeyAt('provider', provider.id, bucket));
+      const start = windowStartOf(bucket);
+      const k = keys?.[bi];
+      let counterKey: string;
+      if (k) {
+        if (k.start !== start) {
+          k.start = start;
+          k.key = k.prefix + start;
+        }
+        counterKey = k.key;
+      } else counterKey = `bucket:provider:${provider.id}:${bucket.name}:${start}`;
+      const used = state.counter(counterKey);
       if (used + bucketNeed(bucket, req, model) > bucket.limit) {
         return skipAs(ref, via, 'rate-limited', `provider bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
       }
@@ -444,8 +474,9 @@ export function plan(input: PlanInput): PlanResult {
       isFallback,
       probe: circuit.probe,
       estimatedCostUsd,
+      traceEntry: { ref, via, key: key.source, kept: true },
     };
-    trace.candidates.push({ ref, via, key: key.source, kept: true });
+    trace.candidates.push(c.traceEntry);
     return c;
   };
 
@@ -460,13 +491,13 @@ export function plan(input: PlanInput): PlanResult {
     const r = orderAlias(aliasStateKey(found.alias), found.alias.strategy, primary, state, rng);
     ordered = r.order;
     events.push(...r.events);
-    annotate(trace, r.scores);
+    annotate(r.order, r.scores);
   } else if (!found.orderPrimary) {
     ordered = primary; // a direct ref, or a power level's explicit refs: as configured
   } else {
     const r = orderGlobal(primary, config.strategy, req.promptTokens, req.maxTokens);
     ordered = r.order;
-    annotate(trace, r.scores);
+    annotate(r.order, r.scores);
   }
   kept.push(...ordered);
 
@@ -480,14 +511,14 @@ export function plan(input: PlanInput): PlanResult {
       if (c) group.push(c);
     }
     const o = orderGlobal(group, config.strategy, req.promptTokens, req.maxTokens);
-    annotate(trace, o.scores);
+    annotate(o.order, o.scores);
     kept.push(...o.order);
   };
   tail(found.fallbacks, found.kind === 'power-level' ? 'power-level' : 'alias-fallback');
   // Chains of every model considered so far, kept or skipped (breadth-first, cycle-safe through `seen`).
   for (let i = 0; i < considered.length && i < 64; i++) {
     const m = considered[i]!;
-    const chain = chainOf(config.chains, refOf(index, m)) ?? chainOf(config.chains, m.modelId);
+    const chain = index.chainByModel.get(m);
     if (chain) tail(chain, 'chain');
   }
   // Auto-fallback: the same model id on other providers that allow it (each model id once, unseen refs only).
@@ -539,12 +570,11 @@ function chainOf(chains: RoutingConfig['chains'], key: string): readonly string[
   return Object.hasOwn(chains, key) ? chains[key] : undefined;
 }
 
-function annotate(trace: Trace, scores: Map<string, number>) {
+function annotate(group: readonly Candidate[], scores: Map<string, number>) {
   if (scores.size === 0) return;
-  for (const c of trace.candidates) {
-    if (c.score !== undefined) continue;
+  for (const c of group) {
     const v = scores.get(c.ref);
-    if (v !== undefined) c.score = v;
+    if (v !== undefined) c.traceEntry.score = v;
   }
 }
 

@@ -63,12 +63,19 @@ export function orderGlobal<T extends Scored>(cands: readonly T[], strategy: Glo
       score[i] = 0.5 * nc + 0.5 * (1 - nq);
     }
   }
-  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a]! - score[b]! || byTie(cands[a]!, cands[b]!));
+  // Scores are rounded to 6 decimals before sorting, so the trace's scores explain the order exactly and
+  // near-equal scores fall to the deterministic tie-break.
   const scores = new Map<string, number>();
-  const order = idx.map((i) => {
-    scores.set(cands[i]!.ref, round(score[i]!));
-    return cands[i]!;
-  });
+  const idx: number[] = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const r = round(score[i]!);
+    score[i] = r;
+    idx[i] = i;
+    scores.set(cands[i]!.ref, r);
+  }
+  idx.sort((a, b) => score[a]! - score[b]! || byTie(cands[a]!, cands[b]!));
+  const order: T[] = new Array<T>(n);
+  for (let i = 0; i < n; i++) order[i] = cands[idx[i]!]!;
   return { order, scores, events: [] };
 }
 
