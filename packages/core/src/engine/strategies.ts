@@ -34,6 +34,8 @@ const byTie = (a: Scored, b: Scored) =>
  * - `balanced`: score = 0.5 · normCost + 0.5 · (1 − normQuality), lower is better, where normCost and
  *   normQuality are min-max normalised over the candidate set (quality = tier rank × 100 + quality score),
  *   so the cheapest model of the best quality wins and a model twice as good may cost more.
+ *   When every candidate costs the same, normCost is 0; when all have the same quality, normQuality is 1.
+ * Scores are rounded to 6 decimals (the trace shows them) before sorting.
  * Ties: provider priority, model priority, then ref (stable and deterministic).
  */
 export function orderGlobal<T extends Scored>(cands: readonly T[], strategy: GlobalStrategy, promptTokens: number, maxTokens: number | null): OrderResult<T> {
