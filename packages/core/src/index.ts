@@ -3,4 +3,6 @@ export * from './schemas/identity/index.js';
 export * from './schemas/admin/index.js';
 export * from './schemas/usage/index.js';
 export * from './schemas/routing/index.js';
+export * from './schemas/models/index.js';
+export * from './schemas/settings/index.js';
 export * from './engine/index.js';

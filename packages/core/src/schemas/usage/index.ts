@@ -1,1 +1,87 @@
-export {};
+/** Queries of the read side (admin API `/api/v1/llm/usage|stats|logs|errors|export`). */
+import { z } from 'zod';
+
+export const USAGE_PERIODS = ['7d', '30d', '90d', 'all'] as const;
+export type UsagePeriod = (typeof USAGE_PERIODS)[number];
+
+export const usagePeriodQuery = z.object({ period: z.enum(USAGE_PERIODS).default('30d') });
+
+const isoDate = z
+  .string()
+  .trim()
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date (ISO 8601)')
+  .transform((s) => new Date(s));
+
+/** Chart bucket that fits a period: hours for a week, days up to 90 days, weeks for everything. */
+export function bucketForPeriod(period: UsagePeriod): 'hour' | 'day' | 'week' {
+  return period === '7d' ? 'hour' : period === 'all' ? 'week' : 'day';
+}
+
+/** The period's length in days (null for all time). */
+export function periodDays(period: UsagePeriod): number | null {
+  return period === 'all' ? null : Number(period.slice(0, -1));
+}
+
+/** Percentage change from `previous` to `current`, one decimal; null when there is nothing to compare with. */
+export function percentChange(current: number, previous: number): number | null {
+  if (previous === 0) return current === 0 ? 0 : null;
+  return Math.round(((current - previous) / previous) * 1000) / 10;
+}
+
+export const logsQuery = z
+  .object({
+    cursor: z.string().regex(/^\d+$/, 'must be a cursor from a previous page').optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    user: z.string().min(1).optional(),
+    key: z.string().min(1).optional(),
+    org: z.string().min(1).optional(),
+    app: z.string().min(1).optional(),
+    provider: z.string().min(1).optional(),
+    model: z.string().min(1).max(300).optional(),
+    endpoint: z.string().min(1).max(60).optional(),
+    status: z.enum(['ok', 'error', '4xx', '5xx']).optional(),
+    byok: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before "from"', path: ['to'] });
+export type LogsQuery = z.infer<typeof logsQuery>;
+
+export const errorsQuery = z
+  .object({
+    cursor: z.string().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    source: z.string().min(1).max(60).optional(),
+    type: z.string().min(1).max(120).optional(),
+    model: z.string().min(1).max(300).optional(),
+    user: z.string().min(1).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before "from"', path: ['to'] });
+export type ErrorsQuery = z.infer<typeof errorsQuery>;
+
+export const userUsageQuery = z.object({
+  period: z.enum(USAGE_PERIODS).default('30d'),
+  sort: z.enum(['cost', 'requests', 'tokens', 'saved', 'name']).default('cost'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type UserUsageQuery = z.infer<typeof userUsageQuery>;
+
+export const exportQuery = z
+  .object({
+    user: z.string().min(1).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before "from"', path: ['to'] });
+export type ExportQuery = z.infer<typeof exportQuery>;
+
+/** One CSV field: quoted when it holds a comma, quote or line break; formulas neutralised for spreadsheets. */
+export function csvField(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,25 @@
+/** Gateway settings (admin API `/api/v1/llm/settings`). */
+import { z } from 'zod';
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url('must be a URL')
+  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');
+
+export const updateSettingsBody = z
+  .object({
+    /** Where Ollama listens (null turns the integration off). */
+    ollamaBaseUrl: httpUrl.nullable(),
+    /** Store request and response bodies with the logs (off by default: they may hold personal data). */
+    bodyLogging: z.boolean(),
+    /** Send x-switchyard-* routing headers (provider, model, attempts, skipped candidates) to clients. */
+    debugHeaders: z.boolean(),
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type UpdateSettingsBody = z.infer<typeof updateSettingsBody>;
+
+/** Test an Ollama server (the saved one when no URL is given) and list the models it has. */
+export const ollamaTestBody = z.object({ baseUrl: httpUrl.optional() });
+export type OllamaTestBody = z.infer<typeof ollamaTestBody>;
