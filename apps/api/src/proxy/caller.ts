@@ -56,6 +56,11 @@ export function resolveCaller(
   if (key.expiresAt !== null && key.expiresAt <= now) {
     return { ok: false, status: 401, code: 'expired_api_key', message: 'The gateway key has expired.' };
   }
+  return callerForKey(key, config);
+}
+
+/** The caller a (valid, unexpired) gateway key stands for: its owner's org and power level, or why it may not call. */
+export function callerForKey(key: LoadedGatewayKey, config: LoadedConfig): CallerResult {
   let orgId = key.orgId;
   let powerLevel: string | null = null;
   if (key.userId) {
