@@ -11,13 +11,18 @@ const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","
   "errorCode","isByok","stream","attempts","trace"`;
 
 /**
- * One statement per batch: the raw rows and the hourly rollup together (so the rollup is always complete for
+ * One statement per batch: the raw rows, an error report per failed request, and the hourly rollup together (so the rollup is always complete for
  * every written record), with the whole batch passed as a single JSON parameter. Node does one
  * JSON.stringify; PostgreSQL (or PGlite) does the rest — far cheaper than building the rows through the ORM.
  */
 const SQL = `
 WITH batch AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS b(${COLUMNS})),
-ins AS (INSERT INTO "UsageRecord" (${NAMES}) SELECT ${NAMES} FROM batch)
+ins AS (INSERT INTO "UsageRecord" (${NAMES}) SELECT ${NAMES} FROM batch),
+errs AS (INSERT INTO "ErrorReport" ("id","createdAt","source","type","model","provider","message","userId","appId","requestId","details")
+  SELECT gen_random_uuid()::text, "createdAt", 'proxy', coalesce("errorCode", 'http_' || "status"), "requestedModel", "providerSlug",
+    coalesce("trace"->'attempts'->-1->>'outcome', "errorCode", 'HTTP ' || "status"), "userId", "appId", "requestId",
+    jsonb_build_object('status', "status", 'endpoint', "endpoint", 'attempts', coalesce("trace"->'attempts', '[]'::jsonb))
+  FROM batch WHERE "status" >= 400)
 INSERT INTO "UsageHourly" ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyId","statusClass","isByok",
   "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount")
 SELECT date_trunc('hour', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
