@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Env } from './config/env.js';
@@ -15,7 +16,8 @@ import { isProxyPath } from './proxy/placeholder.js';
 import { createProxyHandler, type ProxyUsage } from './proxy/handler.js';
 import { createUpstreamAgent } from './proxy/upstream.js';
 import { RoutingRuntime } from './routing/runtime.js';
-import { MemoryStateStore, type StateStore } from './routing/state-store.js';
+import type { StateStore } from './routing/state-store.js';
+import { createConfigBus, createStateStore } from './routing/shared-state.js';
 import { LastUsedTracker } from './routing/last-used.js';
 import { BatchQueue } from './usage/batch-queue.js';
 import { writeUsageBatch } from './usage/writer.js';
@@ -56,7 +58,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const auth = new AuthService(db.prisma, { sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000, now: deps.now });
   const configListeners: Array<(what: string) => Promise<void>> = [];
   const now = deps.now ?? Date.now;
-  const store = deps.store ?? new MemoryStateStore(now);
+  const instanceId = randomUUID();
+  const store = deps.store ?? (await createStateStore({ env, now, logger, metrics, instanceId }));
   const routing = await RoutingRuntime.create(
     {
       prisma: db.prisma,
@@ -67,9 +70,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       now,
       onCircuit: (provider, model, open) => metrics.circuitOpen.set({ provider, model }, open ? 1 : 0),
     },
-    { reloadEveryMs: 30_000 },
+    { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS },
   );
   configListeners.push((what) => routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')));
+  // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
+  const bus = await createConfigBus({ env, db, logger, instanceId, onChange: (what) => void Promise.all(configListeners.map((l) => l(what))) });
   const usage = new BatchQueue<ProxyUsage>({
     write: (batch) => writeUsageBatch(db.prisma, batch),
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
@@ -101,6 +106,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     processEnv: deps.processEnv ?? {},
     configChanged: async (what) => {
       await Promise.all(configListeners.map((l) => l(what)));
+      await bus.publish(what);
     },
   };
 
@@ -128,7 +134,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(sessionMiddleware(auth));
   api.use('/auth', authRoutes(auth, { secureCookies: false }));
   mountIdentityModules(api, ctx);
-  mountLlmModules(api, ctx);
+  mountLlmModules(api, ctx, routing);
   mountUsageModules(api, ctx);
   api.use((req, _res, next) => next(new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`)));
   app.use('/api/v1', api);
@@ -200,6 +206,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     usage,
     close: async () => {
       routing.close();
+      await bus.close();
       const { unwritten } = await usage.close();
       if (unwritten > 0) logger.error({ unwritten }, 'usage records could not be written before shutdown');
       await lastUsed.close().catch(() => undefined);

@@ -44,6 +44,9 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: postgresUrl.optional(),
   REDIS_URL: redisUrl.optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default('switchyard:'),
+  STATE_SYNC_INTERVAL_MS: ms.default(250),
+  CONFIG_RELOAD_INTERVAL_MS: ms.default(30_000),
   SWITCHYARD_DATA_DIR: z.string().min(1).default('./.data'),
   SECRETS_KEY: z
     .string()

@@ -50,10 +50,11 @@ export function createMetrics() {
   const usageQueueDepth = new Gauge({ name: 'switchyard_usage_queue_depth', help: 'Usage records waiting to be written', registers: [registry] });
   const usageDropped = new Counter({ name: 'switchyard_usage_dropped_total', help: 'Usage records dropped because the buffer bound was hit', registers: [registry] });
   const usageWritten = new Counter({ name: 'switchyard_usage_written_total', help: 'Usage records written to the database', registers: [registry] });
-  const stateStoreFailOpen = new Counter({ name: 'switchyard_state_store_fail_open_total', help: 'Shared state store unavailable: decisions taken on local state', registers: [registry] });
+  const stateStoreFailOpen = new Counter({ name: 'switchyard_state_store_fail_open_total', help: 'Shared state store unavailable: decisions taken on local state', labelNames: ['op'] as const, registers: [registry] });
+  const stateStoreUp = new Gauge({ name: 'switchyard_state_store_shared', help: '1 while limits are counted in the shared store (Redis), 0 while failing open onto local limits', registers: [registry] });
   return {
     registry, httpAdmin, proxyRequests, proxyLatency, proxyTtft, tokens, cost, retries, fallbacks, skips,
-    circuitOpen, usageQueueDepth, usageDropped, usageWritten, stateStoreFailOpen,
+    circuitOpen, usageQueueDepth, usageDropped, usageWritten, stateStoreFailOpen, stateStoreUp,
   };
 }
 

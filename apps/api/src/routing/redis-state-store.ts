@@ -1,0 +1,615 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { CircuitState, StateEvent, StateView } from '@switchyard/core';
+import type { Logger } from '../lib/logger.js';
+import type { ConsumeItem, ConsumeResult, StateStore } from './state-store.js';
+
+/**
+ * The shared store for several Switchyard instances on one Redis.
+ *
+ * - Admission is exact: `consume` is one Lua script that checks every item and increments all of them or none
+ *   (INCRBYFLOAT, so USD budgets and token counts share one code path); `adjust` settles in another script.
+ *   Counter keys expire with their window (PEXPIRE set when the key is created, like the in-memory store).
+ * - `view()` is synchronous, so it reads a local mirror: counters the engine read recently, cooldowns,
+ *   circuits, latency averages, alias cursors and weights, and every live instance's in-flight counts. The
+ *   mirror is refreshed by one sync script every `syncIntervalMs` (default 250 ms) and immediately by this
+ *   instance's own admissions and events. Engine filters may therefore act on state up to one sync interval
+ *   old; admission never does.
+ * - Engine events (`apply`) are applied to the mirror at once and written to Redis coalesced, once per tick
+ *   (cooldowns merge by maximum; circuits, latency, cursors and weights: last writer wins).
+ * - In-flight counts are per instance: each sync writes this instance's map under a key that expires after a
+ *   few sync intervals, so a crashed instance's in-flight requests stop counting by themselves.
+ *
+ * Redis unavailable (connection lost, command error or timeout): the store fails open. Decisions are taken on
+ * the local mirror (a bucket that had 60 of 100 used keeps counting from 60 on this instance), `onFailOpen` is
+ * called for each local admission, and the deltas counted meanwhile are kept. When Redis is reachable again the
+ * kept deltas and events are written back, a full sync runs and shared counting resumes.
+ */
+export interface RedisStateStoreOptions {
+  url: string;
+  logger: Logger;
+  /** Every key starts with it (several deployments, or tests, can share one Redis). Default `switchyard:`. */
+  prefix?: string;
+  now?: () => number;
+  /** How often the mirror is refreshed and this instance's in-flight counts published. Default 250 ms. */
+  syncIntervalMs?: number;
+  /** A command that takes longer fails (and the store fails open). Default 500 ms. */
+  commandTimeoutMs?: number;
+  /** Longest wait between reconnection attempts. Default 1000 ms. */
+  maxReconnectDelayMs?: number;
+  instanceId?: string;
+  /** Called once per decision taken on local state because Redis was unavailable. */
+  onFailOpen?: (op: 'consume' | 'adjust' | 'read') => void;
+  /** Called when shared counting stops (false) or resumes (true). */
+  onAvailability?: (up: boolean) => void;
+}
+
+interface Counter {
+  value: number;
+  expiresAt: number;
+}
+
+type RedisReply = string | number | null | RedisReply[];
+
+/** Counters read by the engine within this window are refreshed by every sync. */
+const WATCH_MS = 60_000;
+const MAX_WATCHED = 10_000;
+/** State hashes (cooldowns, circuits, …) of an abandoned prefix disappear after a week without writes. */
+const STATE_TTL_MS = 7 * 86_400_000;
+const MAX_PENDING_EVENTS = 50_000;
+
+const CONSUME = `
+local n = #KEYS
+for i = 1, n do
+  local used = tonumber(redis.call('GET', KEYS[i]) or '0') or 0
+  if used + tonumber(ARGV[3*i-2]) > tonumber(ARGV[3*i-1]) + 1e-12 then
+    return {0, i - 1, string.format('%.17g', used)}
+  end
+end
+local out = {1}
+for i = 1, n do
+  local v = redis.call('INCRBYFLOAT', KEYS[i], ARGV[3*i-2])
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[3*i]); ttl = tonumber(ARGV[3*i]) end
+  out[2*i] = v
+  out[2*i+1] = ttl
+end
+return out
+`;
+
+const ADJUST = `
+local out = {}
+for i = 1, #KEYS do
+  local v = redis.call('INCRBYFLOAT', KEYS[i], ARGV[2*i-1])
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[2*i]); ttl = tonumber(ARGV[2*i]) end
+  out[2*i-1] = v
+  out[2*i] = ttl
+end
+return out
+`;
+
+// KEYS: cooldowns, circuits, latency, cursors, weights. ARGV: state ttl, then (type, target, value) triples.
+const APPLY = `
+for i = 2, #ARGV, 3 do
+  local t, target, v = ARGV[i], ARGV[i+1], ARGV[i+2]
+  if t == 'cooldown' then
+    local cur = tonumber(redis.call('HGET', KEYS[1], target) or '0') or 0
+    if tonumber(v) > cur then redis.call('HSET', KEYS[1], target, v) end
+  elseif t == 'circuit' then redis.call('HSET', KEYS[2], target, v)
+  elseif t == 'latency' then redis.call('HSET', KEYS[3], target, v)
+  elseif t == 'cursor' then redis.call('HSET', KEYS[4], target, v)
+  elseif t == 'weights' then redis.call('HSET', KEYS[5], target, v)
+  end
+end
+for k = 1, 5 do redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
+return 1
+`;
+
+// KEYS: cooldowns, circuits, latency, cursors, weights, instances (zset), this instance's in-flight key, then
+// watched counters. ARGV: now, instance id, instance ttl, in-flight JSON, in-flight key prefix, state ttl.
+const SYNC = `
+local now = tonumber(ARGV[1])
+redis.call('ZADD', KEYS[6], now, ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[3]))
+redis.call('PEXPIRE', KEYS[6], ARGV[6])
+redis.call('SET', KEYS[7], ARGV[4], 'PX', ARGV[3])
+local inflight = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[6], 0, -1)) do
+  if id ~= ARGV[2] then
+    local v = redis.call('GET', ARGV[5] .. id)
+    if v then inflight[#inflight + 1] = v end
+  end
+end
+local cd = redis.call('HGETALL', KEYS[1])
+local live = {}
+for i = 1, #cd, 2 do
+  if tonumber(cd[i+1]) <= now then redis.call('HDEL', KEYS[1], cd[i])
+  else live[#live + 1] = cd[i]; live[#live + 1] = cd[i+1] end
+end
+local counters = {}
+for i = 8, #KEYS do
+  counters[#counters + 1] = redis.call('GET', KEYS[i]) or ''
+  counters[#counters + 1] = redis.call('PTTL', KEYS[i])
+end
+return {live, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5]), inflight, counters}
+`;
+
+class Script {
+  constructor(readonly source: string, private sha: string | null = null) {}
+
+  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<RedisReply> {
+    if (this.sha) {
+      try {
+        return (await redis.evalsha(this.sha, keys.length, ...keys, ...args)) as RedisReply;
+      } catch (err) {
+        if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
+      }
+    }
+    this.sha = (await redis.script('LOAD', this.source)) as string;
+    return (await redis.evalsha(this.sha, keys.length, ...keys, ...args)) as RedisReply;
+  }
+}
+
+function arr(r: RedisReply): RedisReply[] {
+  return Array.isArray(r) ? r : [];
+}
+
+function pairs(r: RedisReply): [string, string][] {
+  const a = arr(r);
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < a.length; i += 2) out.push([String(a[i]), String(a[i + 1])]);
+  return out;
+}
+
+function safeJson<T>(s: string): T | undefined {
+  try {
+    return JSON.parse(s) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export class RedisStateStore implements StateStore {
+  readonly kind = 'redis' as const;
+  readonly instanceId: string;
+  readonly redis: Redis;
+  readonly #p: string;
+  readonly #now: () => number;
+  readonly #log: Logger;
+  readonly #syncMs: number;
+  readonly #opts: RedisStateStoreOptions;
+  readonly #scripts = { consume: new Script(CONSUME), adjust: new Script(ADJUST), apply: new Script(APPLY), sync: new Script(SYNC) };
+
+  // The mirror.
+  readonly #counters = new Map<string, Counter>();
+  readonly #watched = new Map<string, number>();
+  #cooldowns = new Map<string, number>();
+  #circuits = new Map<string, CircuitState>();
+  #latency = new Map<string, number>();
+  #cursors = new Map<string, number>();
+  #weights = new Map<string, Record<string, number>>();
+  readonly #inflightLocal = new Map<string, number>();
+  #inflightRemote = new Map<string, number>();
+  /** Mirror entries written locally, by sequence number: a sync sent before the write must not undo it. */
+  readonly #touched = new Map<string, number>();
+  #seq = 0;
+
+  // Writes not yet in Redis.
+  readonly #queued = new Map<string, StateEvent>();
+  #flushScheduled = false;
+  readonly #pendingDeltas = new Map<string, { delta: number; ttlMs: number }>();
+
+  #healthy = false;
+  /** Shared counting worked at least once (a later recovery is logged as such). */
+  #everUp = false;
+  #recovering: Promise<void> | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  #syncing = false;
+  #closed = false;
+  readonly #view: StateView;
+
+  constructor(opts: RedisStateStoreOptions) {
+    this.#opts = opts;
+    this.#p = opts.prefix ?? 'switchyard:';
+    this.#now = opts.now ?? Date.now;
+    this.#log = opts.logger;
+    this.#syncMs = opts.syncIntervalMs ?? 250;
+    this.instanceId = opts.instanceId ?? randomUUID();
+    const maxDelay = opts.maxReconnectDelayMs ?? 1000;
+    this.redis = new Redis(opts.url, {
+      // Fail fast while disconnected: the caller falls back to local state instead of queueing.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: opts.commandTimeoutMs ?? 500,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(times * 100, maxDelay),
+      lazyConnect: false,
+    });
+    this.redis.on('error', (err: Error) => this.#down(err));
+    this.redis.on('close', () => this.#down(new Error('connection closed')));
+    this.redis.on('ready', () => void this.#recover());
+    this.#view = {
+      cooldownUntil: (t) => this.#cooldowns.get(t) ?? 0,
+      circuit: (t) => this.#circuits.get(t),
+      counter: (k) => this.#counter(k),
+      spend: (k) => this.#counter(k),
+      inFlight: (t) => (this.#inflightLocal.get(t) ?? 0) + (this.#inflightRemote.get(t) ?? 0),
+      latency: (t) => this.#latency.get(t),
+      cursor: (a) => this.#cursors.get(a) ?? 0,
+      weights: (a) => this.#weights.get(a),
+    };
+    this.#schedule();
+  }
+
+  /** Whether counting is shared right now (false while failing open). */
+  get shared(): boolean {
+    return this.#healthy;
+  }
+
+  /** Wait until Redis answers (up to `timeoutMs`); false if it did not, and the store keeps failing open. */
+  async start(timeoutMs = 2000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.#healthy && Date.now() < deadline && !this.#closed) {
+      if (this.redis.status === 'ready') await this.#recover();
+      if (!this.#healthy) await new Promise((r) => setTimeout(r, 25));
+    }
+    if (!this.#healthy) this.#log.warn({ redis: redactUrl(this.#opts.url) }, 'Redis not reachable at start: failing open onto local limits until it is');
+    return this.#healthy;
+  }
+
+  #key(k: string): string {
+    return `${this.#p}c:${k}`;
+  }
+
+  #stateKeys(): string[] {
+    return ['cd', 'ci', 'lat', 'cur', 'w'].map((s) => `${this.#p}${s}`);
+  }
+
+  #counter(k: string): number {
+    const now = this.#now();
+    this.#watched.set(k, now);
+    const c = this.#counters.get(k);
+    if (!c) return 0;
+    if (c.expiresAt <= now) {
+      this.#counters.delete(k);
+      return 0;
+    }
+    return c.value;
+  }
+
+  #setCounter(k: string, value: number, ttlMs: number) {
+    if (ttlMs > 0) this.#counters.set(k, { value, expiresAt: this.#now() + ttlMs });
+    else this.#counters.delete(k);
+  }
+
+  #addLocal(k: string, delta: number, ttlMs: number) {
+    const now = this.#now();
+    const c = this.#counters.get(k);
+    if (!c || c.expiresAt <= now) this.#counters.set(k, { value: delta, expiresAt: now + ttlMs });
+    else c.value += delta;
+  }
+
+  #keepDelta(k: string, delta: number, ttlMs: number) {
+    const p = this.#pendingDeltas.get(k);
+    if (p) {
+      p.delta += delta;
+      p.ttlMs = Math.max(p.ttlMs, ttlMs);
+    } else this.#pendingDeltas.set(k, { delta, ttlMs });
+  }
+
+  #down(err: Error) {
+    if (!this.#healthy) return;
+    this.#healthy = false;
+    if (this.#closed) return;
+    this.#log.warn({ err: err.message, redis: redactUrl(this.#opts.url) }, 'Redis unavailable: failing open onto local limits');
+    this.#opts.onAvailability?.(false);
+  }
+
+  /** Write back what was counted locally, refresh the mirror, and resume shared counting. */
+  #recover(): Promise<void> {
+    if (this.#healthy || this.#closed) return Promise.resolve();
+    this.#recovering ??= (async () => {
+      try {
+        let flushed = 0;
+        // Local admissions may keep arriving while we flush: loop until nothing is left.
+        for (let round = 0; round < 10 && (this.#pendingDeltas.size > 0 || this.#queued.size > 0); round++) {
+          flushed += this.#pendingDeltas.size;
+          await this.#flushDeltas();
+          await this.#flushEvents(true);
+        }
+        await this.#sync();
+        const wasDown = this.#everUp;
+        this.#healthy = true;
+        this.#everUp = true;
+        if (wasDown) this.#log.info({ flushedCounters: flushed }, 'Redis reachable again: shared counting resumed');
+        this.#opts.onAvailability?.(true);
+      } catch (err) {
+        this.#log.debug({ err: String(err) }, 'Redis recovery attempt failed');
+      } finally {
+        this.#recovering = null;
+      }
+    })();
+    return this.#recovering;
+  }
+
+  async #flushDeltas(): Promise<void> {
+    if (this.#pendingDeltas.size === 0) return;
+    const items = [...this.#pendingDeltas].map(([key, v]) => ({ key, ...v }));
+    this.#pendingDeltas.clear();
+    try {
+      await this.#adjustRemote(items);
+    } catch (err) {
+      for (const it of items) this.#keepDelta(it.key, it.delta, it.ttlMs);
+      throw err;
+    }
+  }
+
+  async #adjustRemote(items: { key: string; delta: number; ttlMs: number }[]): Promise<void> {
+    const args: (string | number)[] = [];
+    for (const it of items) args.push(String(it.delta), Math.max(1, Math.ceil(it.ttlMs)));
+    const r = arr(await this.#scripts.adjust.run(this.redis, items.map((it) => this.#key(it.key)), args));
+    items.forEach((it, i) => this.#setCounter(it.key, Number(r[2 * i]), Number(r[2 * i + 1])));
+  }
+
+  view(): StateView {
+    return this.#view;
+  }
+
+  async consume(items: ConsumeItem[]): Promise<ConsumeResult> {
+    if (items.length === 0) return { ok: true };
+    if (this.#healthy) {
+      const args: (string | number)[] = [];
+      for (const it of items) args.push(String(it.amount), String(it.limit), Math.max(1, Math.ceil(it.ttlMs)));
+      try {
+        const r = arr(await this.#scripts.consume.run(this.redis, items.map((it) => this.#key(it.key)), args));
+        if (Number(r[0]) === 1) {
+          items.forEach((it, i) => this.#setCounter(it.key, Number(r[2 * i + 1]), Number(r[2 * i + 2])));
+          return { ok: true };
+        }
+        const index = Number(r[1]);
+        const used = Number(r[2]);
+        const it = items[index]!;
+        const c = this.#counters.get(it.key);
+        this.#setCounter(it.key, used, c && c.expiresAt > this.#now() ? c.expiresAt - this.#now() : it.ttlMs);
+        return { ok: false, index, used };
+      } catch (err) {
+        this.#down(err as Error);
+      }
+    }
+    return this.#consumeLocal(items);
+  }
+
+  #consumeLocal(items: ConsumeItem[]): ConsumeResult {
+    this.#opts.onFailOpen?.('consume');
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
+      const used = this.#counter(it.key);
+      if (used + it.amount > it.limit + 1e-12) return { ok: false, index: i, used };
+    }
+    for (const it of items) {
+      this.#addLocal(it.key, it.amount, it.ttlMs);
+      this.#keepDelta(it.key, it.amount, it.ttlMs);
+    }
+    return { ok: true };
+  }
+
+  async adjust(items: { key: string; delta: number; ttlMs: number }[]): Promise<void> {
+    const nonZero = items.filter((it) => it.delta !== 0);
+    if (nonZero.length === 0) return;
+    if (this.#healthy) {
+      try {
+        await this.#adjustRemote(nonZero);
+        return;
+      } catch (err) {
+        this.#down(err as Error);
+      }
+    }
+    this.#opts.onFailOpen?.('adjust');
+    for (const it of nonZero) {
+      this.#addLocal(it.key, it.delta, it.ttlMs);
+      this.#keepDelta(it.key, it.delta, it.ttlMs);
+    }
+  }
+
+  async read(keys: string[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    if (this.#healthy) {
+      try {
+        const values = await this.redis.mget(...keys.map((k) => this.#key(k)));
+        return values.map((v) => (v === null ? 0 : Number(v)));
+      } catch (err) {
+        this.#down(err as Error);
+      }
+    }
+    this.#opts.onFailOpen?.('read');
+    return keys.map((k) => this.#counter(k));
+  }
+
+  apply(events: StateEvent[]): void {
+    for (const e of events) {
+      const id = e.type === 'cursor' || e.type === 'weights' ? `${e.type}\u0000${e.alias}` : `${e.type}\u0000${e.target}`;
+      this.#applyLocal(e);
+      this.#touched.set(id, ++this.#seq);
+      const q = this.#queued.get(id);
+      if (q && q.type === 'cooldown' && e.type === 'cooldown') this.#queued.set(id, { ...e, until: Math.max(q.until, e.until) });
+      else if (this.#queued.size < MAX_PENDING_EVENTS || q) this.#queued.set(id, e);
+    }
+    if (!this.#flushScheduled && this.#queued.size > 0) {
+      this.#flushScheduled = true;
+      setImmediate(() => {
+        this.#flushScheduled = false;
+        void this.#flushEvents(false).catch(() => undefined);
+      });
+    }
+  }
+
+  #applyLocal(e: StateEvent) {
+    switch (e.type) {
+      case 'cursor':
+        this.#cursors.set(e.alias, e.value);
+        break;
+      case 'weights':
+        this.#weights.set(e.alias, e.value);
+        break;
+      case 'cooldown':
+        this.#cooldowns.set(e.target, Math.max(this.#cooldowns.get(e.target) ?? 0, e.until));
+        break;
+      case 'circuit':
+        this.#circuits.set(e.target, e.state);
+        break;
+      case 'latency':
+        this.#latency.set(e.target, e.value);
+        break;
+    }
+  }
+
+  /** Write queued events; while Redis is down they stay queued (coalesced) for the recovery. */
+  async #flushEvents(duringRecovery: boolean): Promise<void> {
+    if ((!this.#healthy && !duringRecovery) || this.#queued.size === 0) return;
+    const batch = [...this.#queued.values()];
+    this.#queued.clear();
+    const args: (string | number)[] = [STATE_TTL_MS];
+    for (const e of batch) {
+      switch (e.type) {
+        case 'cursor':
+          args.push('cursor', e.alias, String(e.value));
+          break;
+        case 'weights':
+          args.push('weights', e.alias, JSON.stringify(e.value));
+          break;
+        case 'cooldown':
+          args.push('cooldown', e.target, String(e.until));
+          break;
+        case 'circuit':
+          args.push('circuit', e.target, JSON.stringify(e.state));
+          break;
+        case 'latency':
+          args.push('latency', e.target, String(e.value));
+          break;
+      }
+    }
+    try {
+      await this.#scripts.apply.run(this.redis, this.#stateKeys(), args);
+    } catch (err) {
+      // Put them back unless something newer was queued meanwhile.
+      for (const e of batch) {
+        const id = e.type === 'cursor' || e.type === 'weights' ? `${e.type}\u0000${e.alias}` : `${e.type}\u0000${e.target}`;
+        if (!this.#queued.has(id)) this.#queued.set(id, e);
+      }
+      if (!duringRecovery) this.#down(err as Error);
+      throw err;
+    }
+  }
+
+  inFlight(target: string, delta: 1 | -1): void {
+    const v = (this.#inflightLocal.get(target) ?? 0) + delta;
+    if (v <= 0) this.#inflightLocal.delete(target);
+    else this.#inflightLocal.set(target, v);
+  }
+
+  /** Refresh the mirror from Redis now (the sync loop does this every `syncIntervalMs`). */
+  async sync(): Promise<void> {
+    if (!this.#healthy) return;
+    try {
+      await this.#sync();
+    } catch (err) {
+      this.#down(err as Error);
+    }
+  }
+
+  async #sync(): Promise<void> {
+    const now = this.#now();
+    for (const [k, at] of this.#watched) if (now - at > WATCH_MS) this.#watched.delete(k);
+    for (const [k, c] of this.#counters) if (c.expiresAt <= now && !this.#pendingDeltas.has(k)) this.#counters.delete(k);
+    const watched = [...this.#watched.keys()].slice(0, MAX_WATCHED);
+    const instanceTtl = Math.max(2000, this.#syncMs * 8);
+    const seqAtSend = this.#seq;
+    const r = arr(
+      await this.#scripts.sync.run(
+        this.redis,
+        [...this.#stateKeys(), `${this.#p}inst`, `${this.#p}if:${this.instanceId}`, ...watched.map((k) => this.#key(k))],
+        [now, this.instanceId, instanceTtl, JSON.stringify(Object.fromEntries(this.#inflightLocal)), `${this.#p}if:`, STATE_TTL_MS],
+      ),
+    );
+    const fresh = (type: string, id: string) => (this.#touched.get(`${type}\u0000${id}`) ?? 0) > seqAtSend;
+    const merge = <V>(type: string, current: Map<string, V>, remote: [string, string][], parse: (s: string) => V | undefined): Map<string, V> => {
+      const next = new Map<string, V>();
+      for (const [id, raw] of remote) {
+        const v = parse(raw);
+        if (v !== undefined) next.set(id, v);
+      }
+      for (const [id, v] of current) if (fresh(type, id) || this.#queued.has(`${type}\u0000${id}`)) next.set(id, v);
+      return next;
+    };
+    const num = (s: string) => {
+      const n = Number(s);
+      return Number.isFinite(n) ? n : undefined;
+    };
+    const cooldowns = merge('cooldown', this.#cooldowns, pairs(r[0] ?? null), num);
+    for (const [t, until] of this.#cooldowns) if (until > now && until > (cooldowns.get(t) ?? 0)) cooldowns.set(t, until);
+    this.#cooldowns = cooldowns;
+    this.#circuits = merge('circuit', this.#circuits, pairs(r[1] ?? null), (s) => safeJson<CircuitState>(s));
+    this.#latency = merge('latency', this.#latency, pairs(r[2] ?? null), num);
+    this.#cursors = merge('cursor', this.#cursors, pairs(r[3] ?? null), num);
+    this.#weights = merge('weights', this.#weights, pairs(r[4] ?? null), (s) => safeJson<Record<string, number>>(s));
+    const remote = new Map<string, number>();
+    for (const raw of arr(r[5] ?? null)) {
+      const m = safeJson<Record<string, number>>(String(raw)) ?? {};
+      for (const [t, n] of Object.entries(m)) if (typeof n === 'number') remote.set(t, (remote.get(t) ?? 0) + n);
+    }
+    this.#inflightRemote = remote;
+    const counters = arr(r[6] ?? null);
+    watched.forEach((k, i) => {
+      const raw = counters[2 * i];
+      const ttl = Number(counters[2 * i + 1]);
+      if (this.#pendingDeltas.has(k)) return;
+      if (raw === '' || raw === null || raw === undefined) this.#counters.delete(k);
+      else this.#setCounter(k, Number(raw), ttl > 0 ? ttl : WATCH_MS);
+    });
+    for (const [id, s] of this.#touched) if (s <= seqAtSend) this.#touched.delete(id);
+  }
+
+  #schedule() {
+    if (this.#closed) return;
+    this.#timer = setTimeout(() => void this.#tick(), this.#syncMs);
+    this.#timer.unref();
+  }
+
+  async #tick() {
+    if (this.#syncing) return this.#schedule();
+    this.#syncing = true;
+    try {
+      if (this.#healthy) await this.sync();
+      else if (this.redis.status === 'ready') await this.#recover();
+    } finally {
+      this.#syncing = false;
+      this.#schedule();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    clearTimeout(this.#timer);
+    if (this.#healthy) {
+      await this.#flushEvents(false).catch(() => undefined);
+      // Stop counting this instance's in-flight requests elsewhere right away.
+      await this.redis.zrem(`${this.#p}inst`, this.instanceId).catch(() => undefined);
+      await this.redis.del(`${this.#p}if:${this.instanceId}`).catch(() => undefined);
+    }
+    this.#closed = true;
+    this.#healthy = false;
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** A Redis URL without its password, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'redis://(invalid url)';
+  }
+}

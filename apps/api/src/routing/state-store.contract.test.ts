@@ -1,0 +1,262 @@
+// One contract for every StateStore: the in-memory default and the Redis store (real Redis at REDIS_TEST_URL,
+// a fresh key prefix per test). Then what only a shared store does: several instances on one Redis see each
+// other's state, admit exactly up to a limit between them, and fail open while Redis is unreachable.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CircuitState } from '@switchyard/core';
+import { createLogger } from '../lib/logger.js';
+import { REDIS_TEST_URL, dropPrefix, eventually, startRedisProxy, testPrefix } from '../test/redis.js';
+import { RedisStateStore, type RedisStateStoreOptions } from './redis-state-store.js';
+import { MemoryStateStore, type StateStore } from './state-store.js';
+
+const logger = createLogger('silent');
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function redisStore(prefix: string, opts: Partial<RedisStateStoreOptions> = {}): Promise<RedisStateStore> {
+  const store = new RedisStateStore({ url: REDIS_TEST_URL, prefix, logger, syncIntervalMs: 50, ...opts });
+  cleanups.push(() => store.close());
+  expect(await store.start()).toBe(true);
+  return store;
+}
+
+const factories: { name: string; make: () => Promise<StateStore> }[] = [
+  { name: 'MemoryStateStore', make: async () => new MemoryStateStore() },
+  {
+    name: 'RedisStateStore',
+    make: async () => {
+      const prefix = testPrefix();
+      cleanups.push(() => dropPrefix(prefix));
+      return redisStore(prefix);
+    },
+  },
+];
+
+const item = (key: string, amount: number, limit: number, ttlMs = 60_000) => ({ key, amount, limit, ttlMs });
+
+describe.each(factories)('StateStore contract: $name', ({ make }) => {
+  it('admits up to the limit and refuses beyond it, all or nothing', async () => {
+    const s = await make();
+    expect(await s.consume([item('a', 1, 2), item('b', 1, 1)])).toEqual({ ok: true });
+    // b is full: nothing is consumed, a included.
+    expect(await s.consume([item('a', 1, 2), item('b', 1, 1)])).toEqual({ ok: false, index: 1, used: 1 });
+    expect(await s.read(['a', 'b', 'never'])).toEqual([1, 1, 0]);
+    expect(await s.consume([item('a', 1, 2)])).toEqual({ ok: true });
+    const r = await s.consume([item('a', 1, 2)]);
+    expect(r).toEqual({ ok: false, index: 0, used: 2 });
+    expect(await s.consume([])).toEqual({ ok: true });
+  });
+
+  it('counts fractional amounts (USD budgets) exactly up to the limit', async () => {
+    const s = await make();
+    for (let i = 0; i < 3; i++) expect((await s.consume([item('usd', 0.1, 0.3)])).ok).toBe(true);
+    const r = await s.consume([item('usd', 0.1, 0.3)]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.used).toBeCloseTo(0.3, 12);
+    expect((await s.read(['usd']))[0]).toBeCloseTo(0.3, 12);
+    // A smaller amount that still fits is admitted.
+    expect((await s.consume([item('usd', 0, 0.3)])).ok).toBe(true);
+  });
+
+  it('adjust settles a reservation (down or up) and ignores zero deltas', async () => {
+    const s = await make();
+    await s.consume([item('budget', 0.5, 1), item('tokens', 100, 1000)]);
+    await s.adjust([
+      { key: 'budget', delta: -0.2, ttlMs: 60_000 },
+      { key: 'tokens', delta: 0, ttlMs: 60_000 },
+    ]);
+    const [budget, tokens] = await s.read(['budget', 'tokens']);
+    expect(budget).toBeCloseTo(0.3, 12);
+    expect(tokens).toBe(100);
+    // Settling above the estimate may pass the limit; the next admission sees it.
+    await s.adjust([{ key: 'budget', delta: 0.8, ttlMs: 60_000 }]);
+    expect((await s.read(['budget']))[0]).toBeCloseTo(1.1, 12);
+    const r = await s.consume([item('budget', 0.01, 1)]);
+    expect(r.ok).toBe(false);
+    expect(s.view().spend('budget')).toBeCloseTo(1.1, 12);
+  });
+
+  it('counters expire with their window', async () => {
+    const s = await make();
+    expect((await s.consume([item('w', 5, 5, 300)])).ok).toBe(true);
+    expect((await s.consume([item('w', 1, 5, 300)])).ok).toBe(false);
+    await new Promise((r) => setTimeout(r, 450));
+    expect(await s.read(['w'])).toEqual([0]);
+    expect(s.view().counter('w')).toBe(0);
+    expect((await s.consume([item('w', 5, 5, 300)])).ok).toBe(true);
+  });
+
+  it('the view shows its own admissions and events at once', async () => {
+    const s = await make();
+    await s.consume([item('bucket:x', 3, 10), item('budget:y', 0.25, 1)]);
+    const v = s.view();
+    expect(v.counter('bucket:x')).toBe(3);
+    expect(v.spend('budget:y')).toBeCloseTo(0.25, 12);
+    const open: CircuitState = { phase: 'open', failures: 5, openedAt: 1000 };
+    s.apply([
+      { type: 'cooldown', target: 'p1', until: Date.now() + 60_000 },
+      { type: 'cooldown', target: 'p1', until: Date.now() + 1000 },
+      { type: 'circuit', target: 'p1|m1', state: open },
+      { type: 'latency', target: 'p1|m1', value: 123.5 },
+      { type: 'cursor', alias: 'chat', value: 7 },
+      { type: 'weights', alias: 'chat', value: { 'a/x': 2, 'b/y': -2 } },
+    ]);
+    // A shorter cooldown never shortens a longer one.
+    expect(v.cooldownUntil('p1')).toBeGreaterThan(Date.now() + 50_000);
+    expect(v.cooldownUntil('p2')).toBe(0);
+    expect(v.circuit('p1|m1')).toEqual(open);
+    expect(v.circuit('p2|m1')).toBeUndefined();
+    expect(v.latency('p1|m1')).toBe(123.5);
+    expect(v.latency('p2|m1')).toBeUndefined();
+    expect(v.cursor('chat')).toBe(7);
+    expect(v.cursor('other')).toBe(0);
+    expect(v.weights('chat')).toEqual({ 'a/x': 2, 'b/y': -2 });
+    s.inFlight('p1|m1', 1);
+    s.inFlight('p1|m1', 1);
+    expect(v.inFlight('p1|m1')).toBe(2);
+    s.inFlight('p1|m1', -1);
+    s.inFlight('p1|m1', -1);
+    expect(v.inFlight('p1|m1')).toBe(0);
+  });
+
+  it('concurrent admissions never exceed the limit', async () => {
+    const s = await make();
+    const results = await Promise.all(Array.from({ length: 250 }, () => s.consume([item('rpm', 1, 100), item('tpm', 10, 100_000)])));
+    expect(results.filter((r) => r.ok)).toHaveLength(100);
+    expect(await s.read(['rpm', 'tpm'])).toEqual([100, 1000]);
+  });
+});
+
+describe('RedisStateStore: several instances on one Redis', () => {
+  const shared = async (n: number, opts: Partial<RedisStateStoreOptions> = {}) => {
+    const prefix = testPrefix();
+    cleanups.push(() => dropPrefix(prefix));
+    const stores: RedisStateStore[] = [];
+    for (let i = 0; i < n; i++) stores.push(await redisStore(prefix, opts));
+    return stores;
+  };
+
+  it('admits exactly up to the limit between instances under concurrency', async () => {
+    const stores = await shared(3);
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => stores[i % 3]!.consume([item('rpm', 1, 100), item('usd', 0.01, 10)])));
+    expect(results.filter((r) => r.ok)).toHaveLength(100);
+    for (const s of stores) {
+      const [rpm, usd] = await s.read(['rpm', 'usd']);
+      expect(rpm).toBe(100);
+      expect(usd).toBeCloseTo(1, 9);
+    }
+    // Settling on one instance is seen by the others' admissions.
+    await stores[0]!.adjust([{ key: 'rpm', delta: -1, ttlMs: 60_000 }]);
+    expect((await stores[1]!.consume([item('rpm', 1, 100)])).ok).toBe(true);
+    expect((await stores[2]!.consume([item('rpm', 1, 100)])).ok).toBe(false);
+  });
+
+  it("another instance's cooldowns, circuits, latency, cursors and weights reach the view within a sync", async () => {
+    const [a, b] = await shared(2);
+    const until = Date.now() + 60_000;
+    const circuit: CircuitState = { phase: 'open', failures: 5, openedAt: 42 };
+    a!.apply([
+      { type: 'cooldown', target: 'prov', until },
+      { type: 'cooldown', target: 'expired', until: Date.now() - 1 },
+      { type: 'circuit', target: 'prov|m', state: circuit },
+      { type: 'latency', target: 'prov|m', value: 250 },
+      { type: 'cursor', alias: 'chat', value: 3 },
+      { type: 'weights', alias: 'chat', value: { x: 1 } },
+    ]);
+    const v = b!.view();
+    const ms = await eventually(() => {
+      expect(v.cooldownUntil('prov')).toBe(until);
+      expect(v.circuit('prov|m')).toEqual(circuit);
+      expect(v.latency('prov|m')).toBe(250);
+      expect(v.cursor('chat')).toBe(3);
+      expect(v.weights('chat')).toEqual({ x: 1 });
+    }, 1000);
+    expect(ms).toBeLessThan(1000);
+    expect(v.cooldownUntil('expired')).toBe(0);
+    // A longer cooldown from b wins on a too; a shorter one from a does not shorten it on b.
+    b!.apply([{ type: 'cooldown', target: 'prov', until: until + 5000 }]);
+    a!.apply([{ type: 'cooldown', target: 'prov', until: until - 5000 }]);
+    await eventually(() => expect(a!.view().cooldownUntil('prov')).toBe(until + 5000));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(v.cooldownUntil('prov')).toBe(until + 5000);
+  });
+
+  it('counters the engine reads are refreshed from the other instances', async () => {
+    const [a, b] = await shared(2);
+    expect(b!.view().counter('bucket:k')).toBe(0); // b's engine reads it: b now watches it
+    await a!.consume([item('bucket:k', 7, 100)]);
+    await eventually(() => expect(b!.view().counter('bucket:k')).toBe(7), 1000);
+  });
+
+  it('in-flight counts add up across instances, and a vanished instance stops counting', async () => {
+    const [a, b, c] = await shared(3, { syncIntervalMs: 50 });
+    a!.inFlight('t', 1);
+    a!.inFlight('t', 1);
+    c!.inFlight('t', 1);
+    b!.inFlight('t', 1);
+    await eventually(() => expect(b!.view().inFlight('t')).toBe(4), 1000);
+    // c stops without closing cleanly (its key and heartbeat expire after a few sync intervals).
+    c!.redis.disconnect();
+    await eventually(() => expect(b!.view().inFlight('t')).toBe(3), 5000);
+    a!.inFlight('t', -1);
+    await eventually(() => expect(b!.view().inFlight('t')).toBe(2), 1000);
+  });
+
+  it('fails open onto local limits while Redis is unreachable and writes the local counts back when it returns', async () => {
+    const proxy = await startRedisProxy();
+    cleanups.push(() => proxy.close());
+    const prefix = testPrefix();
+    cleanups.push(() => dropPrefix(prefix));
+    const failOpen: string[] = [];
+    const availability: boolean[] = [];
+    const s = await redisStore(prefix, {
+      url: proxy.url,
+      maxReconnectDelayMs: 100,
+      onFailOpen: (op) => failOpen.push(op),
+      onAvailability: (up) => availability.push(up),
+    });
+    const direct = await redisStore(prefix); // another instance that still reaches Redis
+    for (let i = 0; i < 4; i++) expect((await s.consume([item('rpm', 1, 10)])).ok).toBe(true);
+    expect(failOpen).toEqual([]);
+
+    await proxy.cut();
+    // The local limit starts from the last shared count (4 of 10): six more, then refused.
+    const local = [];
+    for (let i = 0; i < 8; i++) local.push(await s.consume([item('rpm', 1, 10)]));
+    expect(local.filter((r) => r.ok)).toHaveLength(6);
+    expect(local[7]).toEqual({ ok: false, index: 0, used: 10 });
+    expect(s.shared).toBe(false);
+    expect(failOpen.filter((o) => o === 'consume')).toHaveLength(8);
+    expect(availability).toContain(false);
+    await s.adjust([{ key: 'tokens', delta: 50, ttlMs: 60_000 }]);
+    expect(await s.read(['rpm', 'tokens'])).toEqual([10, 50]);
+    // Redis itself only counted the shared admissions meanwhile.
+    expect(await direct.read(['rpm', 'tokens'])).toEqual([4, 0]);
+
+    await proxy.restore();
+    await eventually(() => expect(s.shared).toBe(true), 5000);
+    expect(availability.at(-1)).toBe(true);
+    // The six local admissions and the settlement were written back: counting resumes from 10.
+    expect(await direct.read(['rpm', 'tokens'])).toEqual([10, 50]);
+    expect(await s.consume([item('rpm', 1, 12)])).toEqual({ ok: true });
+    expect(await direct.read(['rpm'])).toEqual([11]);
+  });
+
+  it('starts failing open when Redis is unreachable at start, and shares once it is', async () => {
+    const proxy = await startRedisProxy();
+    cleanups.push(() => proxy.close());
+    await proxy.cut();
+    const prefix = testPrefix();
+    cleanups.push(() => dropPrefix(prefix));
+    const s = new RedisStateStore({ url: proxy.url, prefix, logger, syncIntervalMs: 50, maxReconnectDelayMs: 100 });
+    cleanups.push(() => s.close());
+    expect(await s.start(300)).toBe(false);
+    expect((await s.consume([item('rpm', 1, 5)])).ok).toBe(true);
+    await proxy.restore();
+    await eventually(() => expect(s.shared).toBe(true), 5000);
+    const direct = await redisStore(prefix);
+    expect(await direct.read(['rpm'])).toEqual([1]);
+  });
+});
