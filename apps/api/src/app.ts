@@ -134,7 +134,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(sessionMiddleware(auth));
   api.use('/auth', authRoutes(auth, { secureCookies: false }));
   mountIdentityModules(api, ctx);
-  mountLlmModules(api, ctx, routing);
+  mountLlmModules(api, ctx);
   mountUsageModules(api, ctx);
   api.use((req, _res, next) => next(new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`)));
   app.use('/api/v1', api);
