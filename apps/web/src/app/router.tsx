@@ -6,6 +6,13 @@ import { useMe } from '../features/auth/api/me';
 import { LoginPage } from '../features/auth/components/login-page';
 
 const OverviewPage = lazy(() => import('../features/overview/components/overview-page').then((m) => ({ default: m.OverviewPage })));
+const MyKeysPage = lazy(() => import('../features/keys/components/my-keys-page').then((m) => ({ default: m.MyKeysPage })));
+const MyByokPage = lazy(() => import('../features/byok/components/my-byok-page').then((m) => ({ default: m.MyByokPage })));
+const GatewayKeysPage = lazy(() => import('../features/keys/components/gateway-keys-page').then((m) => ({ default: m.GatewayKeysPage })));
+const UsersPage = lazy(() => import('../features/users/components/users-page').then((m) => ({ default: m.UsersPage })));
+const OrgsPage = lazy(() => import('../features/orgs/components/orgs-page').then((m) => ({ default: m.OrgsPage })));
+const AppsPage = lazy(() => import('../features/apps/components/apps-page').then((m) => ({ default: m.AppsPage })));
+const AuditPage = lazy(() => import('../features/audit/components/audit-page').then((m) => ({ default: m.AuditPage })));
 const AccountPage = lazy(() => import('../features/account/components/account-page').then((m) => ({ default: m.AccountPage })));
 
 /** Signed-out visitors go to /login?next=<where they were>. */
@@ -30,6 +37,13 @@ export const router = createBrowserRouter([
     element: <Protected />,
     children: [
       { index: true, element: <OverviewPage /> },
+      { path: 'my-keys', element: <MyKeysPage /> },
+      { path: 'my-provider-keys', element: <MyByokPage /> },
+      { path: 'keys', element: <GatewayKeysPage /> },
+      { path: 'users', element: <UsersPage /> },
+      { path: 'orgs', element: <OrgsPage /> },
+      { path: 'apps', element: <AppsPage /> },
+      { path: 'audit', element: <AuditPage /> },
       { path: 'account', element: <AccountPage /> },
       { path: '*', element: <div className="text-muted">This page does not exist.</div> },
     ],

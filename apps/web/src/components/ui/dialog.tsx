@@ -1,0 +1,78 @@
+import { X } from 'lucide-react';
+import type { ReactNode } from 'react';
+import { Button } from './button';
+import { Modal } from './modal';
+
+/** A titled dialog: header with a close button, a body, and an optional footer of actions. */
+export function Dialog({ open, onClose, title, description, children, footer, wide, role }: { open: boolean; onClose: () => void; title: string; description?: ReactNode; children?: ReactNode; footer?: ReactNode; wide?: boolean; role?: 'dialog' | 'alertdialog' }) {
+  return (
+    <Modal open={open} onClose={onClose} label={title} wide={wide} role={role}>
+      <div className="flex items-start gap-3 border-b border-border px-5 py-4">
+        <div className="min-w-0 flex-1">
+          <h2 className="text-base font-semibold">{title}</h2>
+          {description ? <div className="mt-1 text-sm text-muted">{description}</div> : null}
+        </div>
+        <button type="button" aria-label="Close" onClick={onClose} className="-mr-2 rounded-lg p-2 text-muted hover:bg-surface-2 hover:text-fg">
+          <X aria-hidden className="h-4 w-4" />
+        </button>
+      </div>
+      {children ? <div className="px-5 py-4">{children}</div> : null}
+      {footer ? <div className="flex flex-wrap justify-end gap-2 border-t border-border px-5 py-3">{footer}</div> : null}
+    </Modal>
+  );
+}
+
+/** "Are you sure?": names what happens, shows the API's error if the action fails. */
+export function ConfirmDialog({
+  open,
+  onClose,
+  title,
+  body,
+  confirmLabel,
+  pendingLabel,
+  onConfirm,
+  pending = false,
+  error,
+  danger = true,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: string;
+  body: ReactNode;
+  confirmLabel: string;
+  pendingLabel?: string;
+  onConfirm: () => void;
+  pending?: boolean;
+  error?: unknown;
+  danger?: boolean;
+}) {
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={title}
+      role="alertdialog"
+      footer={
+        <>
+          <Button variant="ghost" type="button" onClick={onClose}>Cancel</Button>
+          <Button variant={danger ? 'danger' : 'primary'} type="button" disabled={pending} onClick={onConfirm}>
+            {pending ? (pendingLabel ?? 'Working…') : confirmLabel}
+          </Button>
+        </>
+      }
+    >
+      <div className="text-sm">{body}</div>
+      {error ? <FormError error={error} /> : null}
+    </Dialog>
+  );
+}
+
+/** An error that belongs to no one field. */
+export function FormError({ error }: { error: unknown }) {
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong.';
+  return (
+    <p role="alert" className="mt-3 rounded-lg bg-danger/10 px-3 py-2 text-sm text-danger">
+      {message}
+    </p>
+  );
+}

@@ -1,0 +1,153 @@
+import { AppWindow, Pause, Pencil, Play } from 'lucide-react';
+import { useState } from 'react';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { ConfirmDialog } from '../../../components/ui/dialog';
+import { TextField } from '../../../components/ui/field';
+import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
+import { EmptyState, ErrorState } from '../../../components/ui/states';
+import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { oneOf, useQueryState } from '../../../lib/search-params';
+import { useCan } from '../../auth/use-can';
+import { useOrgs } from '../../orgs/api/get-orgs';
+import { useCreateApp } from '../api/create-app';
+import { useApps } from '../api/get-apps';
+import type { App } from '../api/types';
+import { useUpdateApp } from '../api/update-app';
+import { AppDialog } from './app-dialog';
+
+const TABS = [
+  { value: 'all', label: 'All' },
+  { value: 'active', label: 'Active' },
+  { value: 'inactive', label: 'Inactive' },
+] as const;
+
+/** Admins and viewers: client apps, which get their own gateway keys; admins create, edit, deactivate. */
+export function AppsPage() {
+  const can = useCan();
+  const canWrite = can('apps:write');
+  const qs = useQueryState();
+  const search = qs.get('q');
+  const tab = oneOf(qs.get('status'), ['all', 'active', 'inactive'] as const, 'all');
+  const apps = useApps();
+  const orgs = useOrgs({ enabled: can('orgs:read') });
+  const create = useCreateApp();
+  const update = useUpdateApp();
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<App | null>(null);
+  const [deactivating, setDeactivating] = useState<App | null>(null);
+  const orgName = new Map((orgs.data ?? []).map((o) => [o.id, o.name]));
+  const orgChoices = (orgs.data ?? []).map((o) => ({ id: o.id, label: `${o.name} (${o.slug})` }));
+  const q = search.trim().toLowerCase();
+  const shown = (apps.data ?? []).filter((a) => (tab === 'all' || (tab === 'active') === a.active) && (!q || a.name.toLowerCase().includes(q) || a.slug.includes(q) || (a.contactEmail ?? '').includes(q)));
+  const filtered = !!q || tab !== 'all';
+
+  return (
+    <div>
+      <PageHeader
+        title="Apps"
+        description="Services that call the gateway with their own keys. Deactivating an app stops its keys at once."
+        actions={canWrite ? <Button onClick={() => setCreating(true)}><AppWindow aria-hidden className="h-4 w-4" /> Create app</Button> : null}
+      />
+      {!canWrite ? <ReadOnlyNote>Read-only: your role can see apps but not change them.</ReadOnlyNote> : null}
+      <FilterBar label="App filters">
+        <TextField label="Search" type="search" value={search} onChange={(e) => qs.set({ q: e.target.value })} placeholder="Name, slug or contact" className="w-full sm:w-64" />
+        <SegmentedTabs label="Status" value={tab} options={TABS} onChange={(v) => qs.set({ status: v === 'all' ? null : v })} />
+      </FilterBar>
+      {apps.isPending ? (
+        <TableSkeleton />
+      ) : apps.isError ? (
+        <ErrorState error={apps.error} onRetry={() => void apps.refetch()} />
+      ) : shown.length === 0 ? (
+        <EmptyState title={filtered ? 'No apps match these filters.' : 'No apps yet.'} hint={filtered ? 'Change or clear the filters.' : canWrite ? 'Create an app to give a service its own keys.' : undefined} />
+      ) : (
+        <Table label="Apps">
+          <thead>
+            <tr>
+              <Th>App</Th>
+              <Th>Status</Th>
+              <Th>Organization</Th>
+              <Th>Contact</Th>
+              <Th>PII protection</Th>
+              {canWrite ? <Th><span className="sr-only">Actions</span></Th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((a) => (
+              <tr key={a.id} data-testid="app-row">
+                <Td className="max-w-72">
+                  <div className="font-medium">{a.name}</div>
+                  <div className="text-xs text-muted">{a.slug}</div>
+                  {a.description ? <div className="mt-1 whitespace-normal break-words text-xs text-muted">{a.description}</div> : null}
+                </Td>
+                <Td>{a.active ? <Badge tone="ok">active</Badge> : <Badge tone="danger">inactive</Badge>}</Td>
+                <Td>{a.orgId ? (orgName.get(a.orgId) ?? a.orgId) : <span className="text-muted">—</span>}</Td>
+                <Td>{a.contactEmail ?? <span className="text-muted">—</span>}</Td>
+                <Td>{a.piiProtection ? <Badge tone="ok">on</Badge> : <span className="text-muted">off</span>}</Td>
+                {canWrite ? (
+                  <Td>
+                    <div className="flex justify-end gap-1">
+                      <Button variant="ghost" className="px-2 py-1" onClick={() => setEditing(a)} aria-label={`Edit ${a.name}`}>
+                        <Pencil aria-hidden className="h-4 w-4" /> Edit
+                      </Button>
+                      {a.active ? (
+                        <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setDeactivating(a)} aria-label={`Deactivate ${a.name}`}>
+                          <Pause aria-hidden className="h-4 w-4" /> Deactivate
+                        </Button>
+                      ) : (
+                        <Button variant="ghost" className="px-2 py-1" disabled={update.isPending} onClick={() => update.mutate({ id: a.id, body: { active: true } })} aria-label={`Activate ${a.name}`}>
+                          <Play aria-hidden className="h-4 w-4" /> Activate
+                        </Button>
+                      )}
+                    </div>
+                  </Td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {canWrite ? (
+        <>
+          <AppDialog
+            open={creating}
+            onClose={() => setCreating(false)}
+            orgs={orgChoices}
+            pending={create.isPending}
+            submit={async (body) => {
+              await create.mutateAsync(body);
+              setCreating(false);
+            }}
+          />
+          {editing ? (
+            <AppDialog
+              open
+              app={editing}
+              onClose={() => setEditing(null)}
+              orgs={orgChoices}
+              pending={update.isPending}
+              submit={async (body) => {
+                await update.mutateAsync({ id: editing.id, body });
+                setEditing(null);
+              }}
+            />
+          ) : null}
+          <ConfirmDialog
+            open={!!deactivating}
+            onClose={() => {
+              setDeactivating(null);
+              update.reset();
+            }}
+            title="Deactivate this app?"
+            body={deactivating ? <p><strong>{deactivating.name}</strong>'s gateway keys are refused until you activate it again.</p> : null}
+            confirmLabel="Deactivate app"
+            pendingLabel="Deactivating…"
+            pending={update.isPending}
+            error={update.error}
+            onConfirm={() => deactivating && update.mutate({ id: deactivating.id, body: { active: false } }, { onSuccess: () => setDeactivating(null) })}
+          />
+        </>
+      ) : null}
+    </div>
+  );
+}

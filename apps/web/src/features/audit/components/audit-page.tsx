@@ -1,0 +1,145 @@
+import { ChevronDown, ChevronRight } from 'lucide-react';
+import { Fragment, useState, type FormEvent } from 'react';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { TextField } from '../../../components/ui/field';
+import { PageHeader } from '../../../components/ui/page';
+import { EmptyState, ErrorState } from '../../../components/ui/states';
+import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { formatDateTime } from '../../../lib/format';
+import { useQueryState } from '../../../lib/search-params';
+import { useAudit, type AuditEntry } from '../api/get-audit';
+import { AUDIT_PARAMS, auditFiltersFromParams, changedFields, ENTITY_TYPES, KNOWN_ACTIONS } from '../audit-filters';
+
+function show(v: unknown): string {
+  if (v === undefined) return '—';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function Details({ entry }: { entry: AuditEntry }) {
+  const changes = changedFields(entry.before, entry.after);
+  if (changes.length === 0) return <p className="text-xs text-muted">No recorded field changes.</p>;
+  return (
+    <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-xs sm:grid-cols-[minmax(8rem,auto)_1fr]">
+      {changes.map((c) => (
+        <Fragment key={c.field}>
+          <dt className="font-medium">{c.field}</dt>
+          <dd className="min-w-0 break-all">
+            {entry.before != null ? <><span className="text-danger line-through">{show(c.before)}</span> → </> : null}
+            <span className="text-ok">{show(c.after)}</span>
+          </dd>
+        </Fragment>
+      ))}
+    </dl>
+  );
+}
+
+/** Admins and viewers: who changed what and when, filtered in the query string, paged with "Load more". */
+export function AuditPage() {
+  const qs = useQueryState();
+  const filters = auditFiltersFromParams((k) => qs.get(k));
+  const audit = useAudit(filters);
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const rows = audit.data?.pages.flatMap((p) => p.data) ?? [];
+  const filtered = AUDIT_PARAMS.some((k) => qs.get(k));
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const fd = new FormData(e.currentTarget);
+    qs.set(Object.fromEntries(AUDIT_PARAMS.map((k) => [k, String(fd.get(k) ?? '').trim()])), { push: true });
+  };
+  const toggle = (id: string) =>
+    setOpen((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+
+  return (
+    <div>
+      <PageHeader title="Audit log" description="Every change made through the admin API: who, when, what, and the fields before and after (secrets masked)." />
+      <form key={qs.params.toString()} onSubmit={onSubmit} role="search" aria-label="Audit filters" className="mb-4 grid grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-7">
+        <TextField label="Action" name="action" defaultValue={qs.get('action')} list="audit-actions" placeholder="e.g. user.create" />
+        <datalist id="audit-actions">
+          {KNOWN_ACTIONS.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
+        <TextField label="Entity type" name="entityType" defaultValue={qs.get('entityType')} list="audit-entity-types" placeholder="e.g. User" />
+        <datalist id="audit-entity-types">
+          {ENTITY_TYPES.map((t) => (
+            <option key={t} value={t} />
+          ))}
+        </datalist>
+        <TextField label="Entity ID" name="entityId" defaultValue={qs.get('entityId')} />
+        <TextField label="Actor" name="actor" defaultValue={qs.get('actor')} placeholder="Email or user id" />
+        <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
+        <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
+        <div className="flex gap-2">
+          <Button type="submit">Apply</Button>
+          {filtered ? <Button type="button" variant="ghost" onClick={() => qs.set(Object.fromEntries(AUDIT_PARAMS.map((k) => [k, null])), { push: true })}>Clear</Button> : null}
+        </div>
+      </form>
+      {audit.isPending ? (
+        <TableSkeleton rows={6} />
+      ) : !audit.data ? (
+        <ErrorState error={audit.error} onRetry={() => void audit.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={filtered ? 'No entries match these filters.' : 'Nothing has been changed yet.'} hint={filtered ? 'Widen the date range or clear the filters.' : undefined} />
+      ) : (
+        <>
+          <Table label="Audit entries">
+            <thead>
+              <tr>
+                <Th><span className="sr-only">Details</span></Th>
+                <Th>When</Th>
+                <Th>Actor</Th>
+                <Th>Action</Th>
+                <Th>Entity</Th>
+                <Th>IP</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <Fragment key={r.id}>
+                  <tr data-testid="audit-row">
+                    <Td className="w-8">
+                      <button type="button" aria-expanded={open.has(r.id)} aria-label={`Details of ${r.action} at ${formatDateTime(r.createdAt)}`} onClick={() => toggle(r.id)} className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg">
+                        {open.has(r.id) ? <ChevronDown aria-hidden className="h-4 w-4" /> : <ChevronRight aria-hidden className="h-4 w-4" />}
+                      </button>
+                    </Td>
+                    <Td className="whitespace-nowrap" title={r.createdAt}>{formatDateTime(r.createdAt)}</Td>
+                    <Td>{r.actorEmail ?? <span className="text-muted">system</span>}</Td>
+                    <Td><Badge tone="accent">{r.action}</Badge></Td>
+                    <Td>
+                      <div>{r.entityType}</div>
+                      {r.entityId ? <code className="text-xs text-muted">{r.entityId}</code> : null}
+                    </Td>
+                    <Td className="text-xs text-muted">{r.ip ?? '—'}</Td>
+                  </tr>
+                  {open.has(r.id) ? (
+                    <tr>
+                      <Td colSpan={6} className="max-w-[80vw] bg-surface-2/40 whitespace-normal">
+                        <Details entry={r} />
+                      </Td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              ))}
+            </tbody>
+          </Table>
+          <div className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-muted">
+            <span role="status">{rows.length} {rows.length === 1 ? 'entry' : 'entries'} shown{audit.hasNextPage ? '; there are more' : ''}.</span>
+            {audit.hasNextPage ? (
+              <Button variant="subtle" disabled={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
+                {audit.isFetchingNextPage ? 'Loading…' : 'Load more'}
+              </Button>
+            ) : null}
+          </div>
+          {audit.isFetchNextPageError ? <ErrorState error={audit.error} onRetry={() => void audit.fetchNextPage()} /> : null}
+        </>
+      )}
+    </div>
+  );
+}

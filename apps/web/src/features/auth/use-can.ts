@@ -1,0 +1,8 @@
+import { useMe } from './api/me';
+
+/** The signed-in user's permissions as the API grants them (`/auth/me`): drives which actions a page shows. */
+export function useCan(): (permission: string) => boolean {
+  const me = useMe();
+  const perms = me.data?.permissions ?? [];
+  return (permission) => perms.includes(permission);
+}

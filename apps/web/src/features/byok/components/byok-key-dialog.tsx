@@ -1,0 +1,80 @@
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Dialog, FormError } from '../../../components/ui/dialog';
+import { SelectField, TextField } from '../../../components/ui/field';
+import { ApiError } from '../../../lib/api-client';
+import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
+import type { ByokKey, ProviderOption } from '../api/types';
+import { maskKey, readByokForm } from '../byok-form';
+
+/**
+ * Add a key for a provider (`rotating` null) or replace the key of one (`rotating` set). Providers come from
+ * `providers` when the role may list them; otherwise the form asks for the provider's id.
+ */
+export function ByokKeyDialog({
+  open,
+  onClose,
+  rotating,
+  providers,
+  submit,
+  pending,
+}: {
+  open: boolean;
+  onClose: () => void;
+  rotating: ByokKey | null;
+  providers: ProviderOption[] | null;
+  submit: (v: { providerId: string; apiKey: string; label: string | null }) => Promise<unknown>;
+  pending: boolean;
+}) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<unknown>(null);
+  const close = () => {
+    setErrors({});
+    setFormError(null);
+    onClose();
+  };
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const parsed = readByokForm(FormReader.of(e.currentTarget), { needsProvider: !rotating });
+    setFormError(null);
+    if (!parsed.ok) return setErrors(parsed.errors);
+    setErrors({});
+    try {
+      await submit({ providerId: rotating?.providerId ?? parsed.data.providerId, apiKey: parsed.data.apiKey, label: parsed.data.label ?? null });
+    } catch (err) {
+      const fields = err instanceof ApiError ? err.fieldErrors() : {};
+      if (err instanceof ApiError && err.status === 404 && !rotating) setErrors({ providerId: 'No provider with this id' });
+      else if (Object.keys(fields).length) setErrors(fields);
+      else setFormError(err);
+    }
+  };
+  const err = (n: string) => sentence(errors[n]);
+  return (
+    <Dialog
+      open={open}
+      onClose={close}
+      title={rotating ? `Rotate your ${rotating.provider.name} key` : 'Add a provider key'}
+      description={rotating ? <>The new key replaces {maskKey(rotating.last4)} at once.</> : 'Your requests to this provider are paid with your own key. It is stored encrypted; only its last four characters are shown again.'}
+    >
+      <form onSubmit={(e) => void onSubmit(e)} noValidate className="flex flex-col gap-3" aria-label={rotating ? 'Rotate key' : 'New provider key'}>
+        {rotating ? null : providers ? (
+          <SelectField label="Provider" name="providerId" defaultValue="" error={err('providerId')} hint={providers.length === 0 ? 'There is no provider to add a key for.' : undefined}>
+            <option value="" disabled>Choose…</option>
+            {providers.map((p) => (
+              <option key={p.id} value={p.id}>{p.name} ({p.slug})</option>
+            ))}
+          </SelectField>
+        ) : (
+          <TextField label="Provider ID" name="providerId" autoComplete="off" spellCheck={false} error={err('providerId')} hint="Your role cannot list providers: ask an admin for the provider's id." />
+        )}
+        <TextField label={rotating ? 'New API key' : 'API key'} name="apiKey" type="password" autoComplete="off" spellCheck={false} error={err('apiKey')} data-autofocus={rotating ? true : undefined} />
+        <TextField label="Label" name="label" maxLength={100} defaultValue={rotating?.label ?? ''} placeholder="optional, e.g. personal" error={err('label')} />
+        {formError ? <FormError error={formError} /> : null}
+        <div className="flex justify-end gap-2">
+          <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
+          <Button type="submit" disabled={pending}>{pending ? 'Saving…' : rotating ? 'Replace key' : 'Save key'}</Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

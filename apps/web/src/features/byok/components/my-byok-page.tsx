@@ -1,0 +1,147 @@
+import { FlaskConical, Plus, RefreshCw, Trash2 } from 'lucide-react';
+import { useState } from 'react';
+import { StatusBadge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { ConfirmDialog } from '../../../components/ui/dialog';
+import { PageHeader } from '../../../components/ui/page';
+import { EmptyState, ErrorState } from '../../../components/ui/states';
+import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { formatRelative } from '../../../lib/format';
+import { useCan } from '../../auth/use-can';
+import { useDeleteByok } from '../api/delete-byok';
+import { useMyByok } from '../api/get-my-byok';
+import { useProviderOptions } from '../api/get-provider-options';
+import { usePutByok } from '../api/put-byok';
+import { useTestByok } from '../api/test-byok';
+import type { ByokKey, ConnectionTest } from '../api/types';
+import { maskKey } from '../byok-form';
+import { ByokKeyDialog } from './byok-key-dialog';
+
+function TestResult({ result }: { result: ConnectionTest | Error }) {
+  if (result instanceof Error) return <span className="text-danger">Test failed: {result.message}</span>;
+  if (result.success) return <span className="text-ok">Works · {result.latencyMs} ms · {result.modelsAvailable.length} models</span>;
+  return <span className="text-danger">{result.error.message}</span>;
+}
+
+/** Everyone: their own provider keys (BYOK): add, test, rotate, delete; only the last four characters are shown. */
+export function MyByokPage() {
+  const can = useCan();
+  const canWrite = can('byok:own');
+  const keys = useMyByok();
+  const providers = useProviderOptions(can('providers:read'));
+  const put = usePutByok();
+  const del = useDeleteByok();
+  const test = useTestByok();
+  const [dialog, setDialog] = useState<{ rotating: ByokKey | null } | null>(null);
+  const [deleting, setDeleting] = useState<ByokKey | null>(null);
+  const [results, setResults] = useState<Record<string, ConnectionTest | Error>>({});
+  const [testing, setTesting] = useState<string | null>(null);
+
+  const have = new Set((keys.data ?? []).map((k) => k.providerId));
+  const choices = can('providers:read') ? (providers.data ?? []).filter((p) => !have.has(p.id)) : null;
+  const runTest = (k: ByokKey) => {
+    setTesting(k.providerId);
+    test.mutate(k.providerId, {
+      onSuccess: (r) => setResults((s) => ({ ...s, [k.providerId]: r })),
+      onError: (e) => setResults((s) => ({ ...s, [k.providerId]: e })),
+      onSettled: () => setTesting(null),
+    });
+  };
+
+  return (
+    <div>
+      <PageHeader
+        title="My provider keys"
+        description="Bring your own key: your requests to a provider use your key first, then your organization's, then the gateway's. Keys are stored encrypted and only their last four characters are ever shown."
+        actions={canWrite ? <Button onClick={() => setDialog({ rotating: null })}><Plus aria-hidden className="h-4 w-4" /> Add key</Button> : null}
+      />
+      {keys.isPending ? (
+        <TableSkeleton rows={2} />
+      ) : keys.isError ? (
+        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
+      ) : keys.data.length === 0 ? (
+        <EmptyState title="You have no provider keys." hint="Add your own OpenAI, Anthropic or other provider key to pay for your requests with it." />
+      ) : (
+        <Table label="My provider keys">
+          <thead>
+            <tr>
+              <Th>Provider</Th>
+              <Th>Key</Th>
+              <Th>Label</Th>
+              <Th>Status</Th>
+              <Th>Last test</Th>
+              {canWrite ? <Th><span className="sr-only">Actions</span></Th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {keys.data.map((k) => (
+              <tr key={k.providerId} data-testid="byok-row">
+                <Td>
+                  <div className="font-medium">{k.provider.name}</div>
+                  <div className="text-xs text-muted">{k.provider.slug}</div>
+                </Td>
+                <Td><code aria-label={`Key ending in ${k.last4}`}>{maskKey(k.last4)}</code></Td>
+                <Td>{k.label ?? <span className="text-muted">—</span>}</Td>
+                <Td><StatusBadge status={k.status} /></Td>
+                <Td className="max-w-72 text-xs" aria-live="polite">
+                  {results[k.providerId] ? (
+                    <TestResult result={results[k.providerId]!} />
+                  ) : k.lastTestedAt ? (
+                    <span className={k.lastError ? 'text-danger' : 'text-muted'}>{formatRelative(k.lastTestedAt)}{k.lastError ? `: ${k.lastError}` : ': OK'}</span>
+                  ) : (
+                    <span className="text-muted">not tested</span>
+                  )}
+                </Td>
+                {canWrite ? (
+                  <Td>
+                    <div className="flex justify-end gap-1">
+                      <Button variant="ghost" className="px-2 py-1" disabled={testing === k.providerId} onClick={() => runTest(k)} aria-label={`Test ${k.provider.name} key`}>
+                        <FlaskConical aria-hidden className="h-4 w-4" /> {testing === k.providerId ? 'Testing…' : 'Test'}
+                      </Button>
+                      <Button variant="ghost" className="px-2 py-1" onClick={() => setDialog({ rotating: k })} aria-label={`Rotate ${k.provider.name} key`}>
+                        <RefreshCw aria-hidden className="h-4 w-4" /> Rotate
+                      </Button>
+                      <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setDeleting(k)} aria-label={`Delete ${k.provider.name} key`}>
+                        <Trash2 aria-hidden className="h-4 w-4" /> Delete
+                      </Button>
+                    </div>
+                  </Td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {canWrite ? (
+        <>
+          <ByokKeyDialog
+            open={!!dialog}
+            onClose={() => setDialog(null)}
+            rotating={dialog?.rotating ?? null}
+            providers={choices}
+            pending={put.isPending}
+            submit={async ({ providerId, apiKey, label }) => {
+              await put.mutateAsync({ providerId, body: { apiKey, label } });
+              setResults(({ [providerId]: _, ...rest }) => rest);
+              setDialog(null);
+            }}
+          />
+          <ConfirmDialog
+            open={!!deleting}
+            onClose={() => {
+              setDeleting(null);
+              del.reset();
+            }}
+            title="Delete this provider key?"
+            body={deleting ? <p>Your {deleting.provider.name} key {maskKey(deleting.last4)} is removed. Your requests to {deleting.provider.name} go back to your organization's or the gateway's key.</p> : null}
+            confirmLabel="Delete key"
+            pendingLabel="Deleting…"
+            pending={del.isPending}
+            error={del.error}
+            onConfirm={() => deleting && del.mutate(deleting.providerId, { onSuccess: () => setDeleting(null) })}
+          />
+        </>
+      ) : null}
+    </div>
+  );
+}

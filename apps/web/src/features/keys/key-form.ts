@@ -1,0 +1,37 @@
+import { createGatewayKeyBody, type CreateGatewayKeyBody } from '@switchyard/core';
+import { validate, type FormReader, type Parsed } from '../../lib/forms';
+
+const selfKeyBody = createGatewayKeyBody.omit({ ownerType: true, ownerId: true });
+
+/**
+ * The create-key form as the API's body: limits left blank are omitted, the expiry date is the end of that day,
+ * allowed models are a comma list. Checks the schema's rules plus what the form can know: an owner for admin keys,
+ * an expiry in the future, and a budget and its period set together.
+ */
+export function readKeyForm(r: FormReader, opts: { withOwner: boolean; now?: number }): Parsed<CreateGatewayKeyBody> {
+  const now = opts.now ?? Date.now();
+  const budgetUsd = r.number('budgetUsd', undefined);
+  const budgetPeriod = r.optText('budgetPeriod', undefined);
+  const expiresAt = r.endOfDay('expiresAt', undefined);
+  const allowedModels = r.list('allowedModels');
+  const body: Record<string, unknown> = {
+    name: r.text('name'),
+    expiresAt,
+    rpmLimit: r.number('rpmLimit', undefined),
+    tpmLimit: r.number('tpmLimit', undefined),
+    budgetUsd,
+    budgetPeriod,
+    ...(allowedModels.length ? { allowedModels } : {}),
+  };
+  const pre = { ...r.errors };
+  if (opts.withOwner) {
+    body.ownerType = r.optText('ownerType', undefined);
+    body.ownerId = r.optText('ownerId', undefined);
+    if (!body.ownerType) pre.ownerType = 'Choose who owns the key';
+    if (!body.ownerId && !pre.ownerId) pre.ownerId = 'Choose the owner';
+  }
+  if (expiresAt && expiresAt.getTime() <= now && !pre.expiresAt) pre.expiresAt = 'Must be in the future';
+  if (budgetUsd !== undefined && !budgetPeriod && !pre.budgetPeriod) pre.budgetPeriod = 'Choose the period the budget covers';
+  if (budgetUsd === undefined && budgetPeriod && !pre.budgetUsd) pre.budgetUsd = 'Set an amount for this period, or clear the period';
+  return validate(opts.withOwner ? createGatewayKeyBody : selfKeyBody, body, pre) as Parsed<CreateGatewayKeyBody>;
+}

@@ -1,0 +1,164 @@
+import { Building2, Pencil, ShieldCheck, ShieldOff, Users } from 'lucide-react';
+import { useState } from 'react';
+import { Badge, StatusBadge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { ConfirmDialog } from '../../../components/ui/dialog';
+import { TextField } from '../../../components/ui/field';
+import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
+import { EmptyState, ErrorState } from '../../../components/ui/states';
+import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { formatUsd } from '../../../lib/format';
+import { oneOf, useQueryState } from '../../../lib/search-params';
+import { useCan } from '../../auth/use-can';
+import { useUsers } from '../../users/api/get-users';
+import { useCreateOrg } from '../api/create-org';
+import { useOrgs } from '../api/get-orgs';
+import type { Org } from '../api/types';
+import { useUpdateOrg } from '../api/update-org';
+import { MembersDialog } from './members-dialog';
+import { OrgDialog } from './org-dialog';
+
+const STATUS_TABS = [
+  { value: 'all', label: 'All' },
+  { value: 'active', label: 'Active' },
+  { value: 'suspended', label: 'Suspended' },
+] as const;
+
+/** Admins and viewers: organizations with spend caps, rollover, PII protection and members. */
+export function OrgsPage() {
+  const can = useCan();
+  const canWrite = can('orgs:write');
+  const qs = useQueryState();
+  const search = qs.get('q');
+  const status = oneOf(qs.get('status'), ['all', 'active', 'suspended'] as const, 'all');
+  const membersOf = qs.get('members') || null;
+  const orgs = useOrgs();
+  const users = useUsers({}, { enabled: can('users:read') });
+  const create = useCreateOrg();
+  const update = useUpdateOrg();
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Org | null>(null);
+  const [suspending, setSuspending] = useState<Org | null>(null);
+  const userChoices = (users.data ?? []).map((u) => ({ id: u.id, label: u.name && u.name !== u.email ? `${u.name} (${u.email})` : u.email }));
+  const q = search.trim().toLowerCase();
+  const shown = (orgs.data ?? []).filter((o) => (status === 'all' || o.status === status) && (!q || o.name.toLowerCase().includes(q) || o.slug.includes(q)));
+  const filtered = !!q || status !== 'all';
+
+  return (
+    <div>
+      <PageHeader
+        title="Organizations"
+        description="Teams that share a monthly spend cap, provider keys and PII protection. Suspending one stops its members' requests through it."
+        actions={canWrite ? <Button onClick={() => setCreating(true)}><Building2 aria-hidden className="h-4 w-4" /> Create organization</Button> : null}
+      />
+      {!canWrite ? <ReadOnlyNote>Read-only: your role can see organizations but not change them.</ReadOnlyNote> : null}
+      <FilterBar label="Organization filters">
+        <TextField label="Search" type="search" value={search} onChange={(e) => qs.set({ q: e.target.value })} placeholder="Name or slug" className="w-full sm:w-64" />
+        <SegmentedTabs label="Status" value={status} options={STATUS_TABS} onChange={(v) => qs.set({ status: v === 'all' ? null : v })} />
+      </FilterBar>
+      {orgs.isPending ? (
+        <TableSkeleton />
+      ) : orgs.isError ? (
+        <ErrorState error={orgs.error} onRetry={() => void orgs.refetch()} />
+      ) : shown.length === 0 ? (
+        <EmptyState title={filtered ? 'No organizations match these filters.' : 'No organizations yet.'} hint={filtered ? 'Change or clear the filters.' : canWrite ? 'Create one to group users under a shared cap.' : undefined} />
+      ) : (
+        <Table label="Organizations">
+          <thead>
+            <tr>
+              <Th>Organization</Th>
+              <Th>Status</Th>
+              <Th>Members</Th>
+              <Th>Monthly cap</Th>
+              <Th>Rollover</Th>
+              <Th>PII protection</Th>
+              <Th><span className="sr-only">Actions</span></Th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((o) => (
+              <tr key={o.id} data-testid="org-row">
+                <Td>
+                  <div className="font-medium">{o.name}</div>
+                  <div className="text-xs text-muted">{o.slug}</div>
+                </Td>
+                <Td><StatusBadge status={o.status} /></Td>
+                <Td>{o.members ?? 0}</Td>
+                <Td>{formatUsd(o.spendCapUsd, 'none')}</Td>
+                <Td>{o.rollover ? <span>on · {formatUsd(o.rolloverBalanceUsd)} carried</span> : <span className="text-muted">off</span>}</Td>
+                <Td>{o.piiProtection ? <Badge tone="ok">on</Badge> : <span className="text-muted">off</span>}</Td>
+                <Td>
+                  <div className="flex justify-end gap-1">
+                    <Button variant="ghost" className="px-2 py-1" onClick={() => qs.set({ members: o.id })} aria-label={`Members of ${o.name}`}>
+                      <Users aria-hidden className="h-4 w-4" /> Members
+                    </Button>
+                    {canWrite ? (
+                      <>
+                        <Button variant="ghost" className="px-2 py-1" onClick={() => setEditing(o)} aria-label={`Edit ${o.name}`}>
+                          <Pencil aria-hidden className="h-4 w-4" /> Edit
+                        </Button>
+                        {o.status === 'active' ? (
+                          <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setSuspending(o)} aria-label={`Suspend ${o.name}`}>
+                            <ShieldOff aria-hidden className="h-4 w-4" /> Suspend
+                          </Button>
+                        ) : (
+                          <Button variant="ghost" className="px-2 py-1" disabled={update.isPending} onClick={() => update.mutate({ id: o.id, body: { status: 'active' } })} aria-label={`Reactivate ${o.name}`}>
+                            <ShieldCheck aria-hidden className="h-4 w-4" /> Reactivate
+                          </Button>
+                        )}
+                      </>
+                    ) : null}
+                  </div>
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      <MembersDialog orgId={membersOf} onClose={() => qs.set({ members: null })} canWrite={canWrite} users={userChoices} />
+      {canWrite ? (
+        <>
+          <OrgDialog
+            mode="create"
+            open={creating}
+            onClose={() => setCreating(false)}
+            users={userChoices}
+            pending={create.isPending}
+            submit={async (body) => {
+              await create.mutateAsync(body);
+              setCreating(false);
+            }}
+          />
+          {editing ? (
+            <OrgDialog
+              mode="edit"
+              org={editing}
+              open
+              onClose={() => setEditing(null)}
+              users={userChoices}
+              pending={update.isPending}
+              submit={async (body) => {
+                await update.mutateAsync({ id: editing.id, body });
+                setEditing(null);
+              }}
+            />
+          ) : null}
+          <ConfirmDialog
+            open={!!suspending}
+            onClose={() => {
+              setSuspending(null);
+              update.reset();
+            }}
+            title="Suspend this organization?"
+            body={suspending ? <p><strong>{suspending.name}</strong> is suspended: gateway keys of the organization, its members and its apps are refused until you reactivate it.</p> : null}
+            confirmLabel="Suspend organization"
+            pendingLabel="Suspending…"
+            pending={update.isPending}
+            error={update.error}
+            onConfirm={() => suspending && update.mutate({ id: suspending.id, body: { status: 'suspended' } }, { onSuccess: () => setSuspending(null) })}
+          />
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { ROLE_VALUES, type RoleValue } from '@switchyard/core';
+import { Pencil, ShieldCheck, ShieldOff, UserPlus } from 'lucide-react';
+import { useState } from 'react';
+import { Badge, StatusBadge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { ConfirmDialog } from '../../../components/ui/dialog';
+import { SelectField, TextField } from '../../../components/ui/field';
+import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
+import { EmptyState, ErrorState } from '../../../components/ui/states';
+import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { formatRelative, formatUsd } from '../../../lib/format';
+import { oneOf, useQueryState } from '../../../lib/search-params';
+import { useDebounced } from '../../../lib/use-debounced';
+import { useMe } from '../../auth/api/me';
+import { useCan } from '../../auth/use-can';
+import { useCreateUser } from '../api/create-user';
+import { useUsers } from '../api/get-users';
+import type { CreatedUser, User, UserStatus } from '../api/types';
+import { useUpdateUser } from '../api/update-user';
+import { CreatedUserDialog, CreateUserDialog, EditUserDialog, ROLE_LABEL } from './user-dialogs';
+
+const STATUS_TABS = [
+  { value: 'all', label: 'All' },
+  { value: 'active', label: 'Active' },
+  { value: 'suspended', label: 'Suspended' },
+] as const;
+
+/** Admins and viewers: every user with role, status, weekly cap and power level; admins add, edit and suspend. */
+export function UsersPage() {
+  const can = useCan();
+  const canWrite = can('users:write');
+  const me = useMe().data;
+  const actorRole: RoleValue = me?.user.role ?? 'viewer';
+  const qs = useQueryState();
+  const search = qs.get('q');
+  const role = oneOf<RoleValue | ''>(qs.get('role'), ROLE_VALUES, '');
+  const status = oneOf(qs.get('status'), ['all', 'active', 'suspended'] as const, 'all');
+  const debounced = useDebounced(search.trim());
+  const users = useUsers({ search: debounced || undefined, role: role || undefined, status: status === 'all' ? undefined : (status as UserStatus) });
+  const create = useCreateUser();
+  const update = useUpdateUser();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreatedUser | null>(null);
+  const [editing, setEditing] = useState<User | null>(null);
+  const [suspending, setSuspending] = useState<User | null>(null);
+  const filtered = !!search || !!role || status !== 'all';
+
+  return (
+    <div>
+      <PageHeader
+        title="Users"
+        description="People who sign in to the dashboard and own gateway keys. Suspending a user signs them out and stops their keys."
+        actions={canWrite ? <Button onClick={() => setCreating(true)}><UserPlus aria-hidden className="h-4 w-4" /> Add user</Button> : null}
+      />
+      {!canWrite ? <ReadOnlyNote>Read-only: your role can see users but not change them.</ReadOnlyNote> : null}
+      <FilterBar label="User filters">
+        <TextField label="Search" type="search" value={search} onChange={(e) => qs.set({ q: e.target.value })} placeholder="Email or name" className="w-full sm:w-64" />
+        <SelectField label="Role" value={role} onChange={(e) => qs.set({ role: e.target.value })} className="w-40">
+          <option value="">Any</option>
+          {ROLE_VALUES.map((r) => (
+            <option key={r} value={r}>{ROLE_LABEL[r]}</option>
+          ))}
+        </SelectField>
+        <SegmentedTabs label="Status" value={status} options={STATUS_TABS} onChange={(v) => qs.set({ status: v === 'all' ? null : v })} />
+      </FilterBar>
+      {users.isPending ? (
+        <TableSkeleton />
+      ) : users.isError ? (
+        <ErrorState error={users.error} onRetry={() => void users.refetch()} />
+      ) : users.data.length === 0 ? (
+        <EmptyState title={filtered ? 'No users match these filters.' : 'No users yet.'} hint={filtered ? 'Change or clear the filters.' : undefined} />
+      ) : (
+        <Table label="Users">
+          <thead>
+            <tr>
+              <Th>User</Th>
+              <Th>Role</Th>
+              <Th>Status</Th>
+              <Th>Weekly cap</Th>
+              <Th>Power level</Th>
+              <Th>Last sign-in</Th>
+              {canWrite ? <Th><span className="sr-only">Actions</span></Th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {users.data.map((u) => (
+              <tr key={u.id} data-testid="user-row">
+                <Td>
+                  <div className="font-medium">{u.name}</div>
+                  <div className="text-xs text-muted">{u.email}</div>
+                </Td>
+                <Td><Badge tone={u.role === 'super_admin' || u.role === 'admin' ? 'accent' : 'muted'}>{ROLE_LABEL[u.role] ?? u.role}</Badge></Td>
+                <Td><StatusBadge status={u.status} /></Td>
+                <Td>{formatUsd(u.weeklyCapUsd, 'none')}</Td>
+                <Td>{u.powerLevel ?? '—'}</Td>
+                <Td title={u.lastLoginAt ?? undefined}>{formatRelative(u.lastLoginAt)}</Td>
+                {canWrite ? (
+                  <Td>
+                    <div className="flex justify-end gap-1">
+                      <Button variant="ghost" className="px-2 py-1" onClick={() => setEditing(u)} aria-label={`Edit ${u.email}`}>
+                        <Pencil aria-hidden className="h-4 w-4" /> Edit
+                      </Button>
+                      {u.id === me?.user.id ? null : u.status === 'active' ? (
+                        <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setSuspending(u)} aria-label={`Suspend ${u.email}`}>
+                          <ShieldOff aria-hidden className="h-4 w-4" /> Suspend
+                        </Button>
+                      ) : (
+                        <Button variant="ghost" className="px-2 py-1" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, body: { status: 'active' } })} aria-label={`Reactivate ${u.email}`}>
+                          <ShieldCheck aria-hidden className="h-4 w-4" /> Reactivate
+                        </Button>
+                      )}
+                    </div>
+                  </Td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {canWrite ? (
+        <>
+          <CreateUserDialog
+            open={creating}
+            onClose={() => setCreating(false)}
+            actorRole={actorRole}
+            pending={create.isPending}
+            submit={async (body) => {
+              const u = await create.mutateAsync(body);
+              setCreating(false);
+              if (u.generatedPassword) setCreated(u);
+            }}
+          />
+          <EditUserDialog
+            user={editing}
+            onClose={() => setEditing(null)}
+            actorRole={actorRole}
+            pending={update.isPending}
+            submit={async (body) => {
+              await update.mutateAsync({ id: editing!.id, body });
+              setEditing(null);
+            }}
+          />
+          <ConfirmDialog
+            open={!!suspending}
+            onClose={() => {
+              setSuspending(null);
+              update.reset();
+            }}
+            title="Suspend this user?"
+            body={suspending ? <p><strong>{suspending.email}</strong> is signed out everywhere and their gateway keys stop working until you reactivate them.</p> : null}
+            confirmLabel="Suspend user"
+            pendingLabel="Suspending…"
+            pending={update.isPending}
+            error={update.error}
+            onConfirm={() => suspending && update.mutate({ id: suspending.id, body: { status: 'suspended' } }, { onSuccess: () => setSuspending(null) })}
+          />
+          <CreatedUserDialog created={created} onClose={() => setCreated(null)} />
+        </>
+      ) : null}
+      {update.isError && !suspending && !editing ? <p role="alert" className="mt-3 text-sm text-danger">{update.error.message}</p> : null}
+    </div>
+  );
+}

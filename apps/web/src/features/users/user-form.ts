@@ -1,0 +1,28 @@
+import { createUserBody, updateUserBody, type CreateUserBody, type UpdateUserBody } from '@switchyard/core';
+import { validate, type FormReader, type Parsed } from '../../lib/forms';
+
+/** New user: a blank password means "generate one" (shown once), a blank weekly cap means none. */
+export function readCreateUserForm(r: FormReader): Parsed<CreateUserBody> {
+  const body = {
+    email: r.text('email'),
+    name: r.optText('name', undefined),
+    role: r.optText('role', undefined),
+    password: r.optText('password', undefined),
+    weeklyCapUsd: r.number('weeklyCapUsd', null),
+    powerLevel: r.optText('powerLevel', undefined),
+  };
+  return validate(createUserBody, body, { ...r.errors });
+}
+
+/** Edit user: a cleared weekly cap is `null` (no cap). Status changes go through their own action. */
+export function readUpdateUserForm(r: FormReader): Parsed<UpdateUserBody> {
+  const body = {
+    name: r.text('name'),
+    role: r.optText('role', undefined),
+    weeklyCapUsd: r.number('weeklyCapUsd', null),
+    powerLevel: r.optText('powerLevel', undefined),
+  };
+  const pre = { ...r.errors };
+  if (!body.name) pre.name = 'Is required';
+  return validate(updateUserBody, body, pre);
+}
