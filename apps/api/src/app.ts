@@ -26,6 +26,8 @@ import { AuditService } from './modules/audit/audit.service.js';
 import { mountIdentityModules } from './modules/identity.mount.js';
 import { mountLlmModules } from './modules/llm.mount.js';
 import { mountUsageModules } from './modules/usage.mount.js';
+import { openapiRoutes } from './openapi/openapi.routes.js';
+import { CORE_VERSION } from '@switchyard/core';
 
 export interface AppDeps {
   env: Env;
@@ -133,8 +135,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(express.json({ limit: '2mb' }));
   api.use(sessionMiddleware(auth));
   api.use('/auth', authRoutes(auth, { secureCookies: false }));
+  api.use(openapiRoutes(CORE_VERSION));
   mountIdentityModules(api, ctx);
-  mountLlmModules(api, ctx);
+  mountLlmModules(api, ctx, routing);
   mountUsageModules(api, ctx);
   api.use((req, _res, next) => next(new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`)));
   app.use('/api/v1', api);
@@ -152,13 +155,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
           : new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
     } else if (isPrismaKnown(err) && err.code === 'P2002') {
       appErr = AppError.conflict('A record with the same unique value already exists.', { fields: err.meta?.target });
+    } else if (isPrismaKnown(err) && err.code === 'P2003') {
+      appErr = AppError.conflict('A related record does not exist or is still in use.', { fields: err.meta?.field_name ?? err.meta?.target });
     } else if (isPrismaKnown(err) && err.code === 'P2025') {
       appErr = AppError.notFound('Record');
     } else {
       logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
       appErr = new AppError(500, 'internal_error', 'Something went wrong on our side.');
     }
-    if (res.headersSent) return res.end();
+    // A streamed response (CSV export) that fails midway is cut, so the client cannot mistake it for a whole one.
+    if (res.headersSent) return res.destroy();
     for (const [k, v] of Object.entries(appErr.headers ?? {})) res.setHeader(k, v);
     res.status(appErr.status).json(errorBody(appErr));
   };
@@ -220,6 +226,6 @@ function isBodyParserError(err: unknown): err is { type: string; status: number 
   return typeof err === 'object' && err !== null && 'type' in err && typeof (err as { type: unknown }).type === 'string' && 'status' in err;
 }
 
-function isPrismaKnown(err: unknown): err is { code: string; meta?: { target?: unknown } } {
+function isPrismaKnown(err: unknown): err is { code: string; meta?: { target?: unknown; field_name?: unknown } } {
   return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'PrismaClientKnownRequestError';
 }

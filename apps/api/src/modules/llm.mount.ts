@@ -1,10 +1,17 @@
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
+import type { RoutingRuntime } from '../routing/runtime.js';
+import { modelsRoutes } from './models/models.routes.js';
 import { providersRoutes } from './providers/providers.routes.js';
+import { routingRoutes } from './routing/routing.routes.js';
+import { settingsRoutes } from './settings/settings.routes.js';
 
 /**
- * Mount point for the /api/v1/llm/* modules: providers, models, routing, usage, stats, logs, export, settings.
+ * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, settings.
  */
-export function mountLlmModules(api: Router, ctx: AppContext): void {
+export function mountLlmModules(api: Router, ctx: AppContext, routing: RoutingRuntime): void {
   api.use('/llm', providersRoutes(ctx));
+  api.use('/llm', modelsRoutes(ctx));
+  api.use('/llm', routingRoutes(ctx, routing));
+  api.use('/llm', settingsRoutes(ctx));
 }

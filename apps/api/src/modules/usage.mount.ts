@@ -1,7 +1,10 @@
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
+import { usageRoutes } from './usage/usage.routes.js';
 
 /**
- * Mount point for the read side under /api/v1/llm: usage, stats, logs, per-user usage, error reports, export.
+ * Mount point for the read side: usage, stats, live, logs, per-user usage, error reports, export (and /me/*).
  */
-export function mountUsageModules(_api: Router, _ctx: AppContext): void {}
+export function mountUsageModules(api: Router, ctx: AppContext): void {
+  api.use(usageRoutes(ctx));
+}

@@ -17,6 +17,20 @@ export interface ProxyCaller {
   key: LoadedGatewayKey | null;
 }
 
+/** The operator (GATEWAY_MASTER_KEY): no key limits, no BYOK, global scope. */
+export const MASTER_CALLER: ProxyCaller = Object.freeze({
+  kind: 'master',
+  keyId: null,
+  keyName: 'master',
+  keyPrefix: null,
+  userId: null,
+  orgId: null,
+  appId: null,
+  powerLevel: null,
+  allowedModels: [],
+  key: null,
+});
+
 export type CallerResult =
   | { ok: true; caller: ProxyCaller }
   | { ok: false; status: 401 | 403; code: string; message: string };
@@ -46,10 +60,7 @@ export function resolveCaller(
     return { ok: false, status: 401, code: 'missing_api_key', message: 'Send a gateway key as "Authorization: Bearer <key>" or "x-api-key".' };
   }
   if (masterKey && sameSecret(presented, masterKey)) {
-    return {
-      ok: true,
-      caller: { kind: 'master', keyId: null, keyName: 'master', keyPrefix: null, userId: null, orgId: null, appId: null, powerLevel: null, allowedModels: [], key: null },
-    };
+    return { ok: true, caller: MASTER_CALLER };
   }
   const key = config.keysByHash.get(hashGatewayKey(presented));
   if (!key || key.revoked) return { ok: false, status: 401, code: 'invalid_api_key', message: 'The gateway key is not valid or was revoked.' };

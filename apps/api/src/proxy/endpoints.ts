@@ -41,3 +41,8 @@ export function matchEndpoint(method: string, url: string): EndpointMatch | 'met
 export function formatForPath(url: string): ClientFormat {
   return url.startsWith('/anthropic/') || url.includes('/messages') ? 'anthropic' : 'openai';
 }
+
+/** Every proxy route (prefix × method path), for the OpenAPI document. */
+export const PROXY_ROUTES: readonly { method: 'GET' | 'POST'; path: string; endpoint: ProxyEndpoint; format: ClientFormat }[] = PREFIXES.flatMap((p) =>
+  Object.entries(TABLE).map(([k, v]) => ({ method: v.method, path: p + k.slice(k.indexOf(' ') + 1), endpoint: v.endpoint, format: p === '/anthropic/v1' && v.endpoint === 'models' ? 'anthropic' : v.format })),
+);

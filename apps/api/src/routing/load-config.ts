@@ -16,6 +16,7 @@ export interface LoadedConfig {
   settings: {
     strategy: 'cost' | 'balanced' | 'quality';
     maxAttempts: number;
+    policyFallback: boolean;
     debugHeaders: boolean;
     bodyLogging: boolean;
     timeouts: { connectMs?: number; firstByteMs?: number; idleMs?: number; totalMs?: number };
@@ -218,6 +219,7 @@ export async function loadConfig(
     settings: {
       strategy: (settings?.strategy ?? 'balanced') as LoadedConfig['settings']['strategy'],
       maxAttempts: settings?.maxAttempts ?? 3,
+      policyFallback: settings?.policyFallback ?? false,
       debugHeaders: settings?.debugHeaders ?? false,
       bodyLogging: settings?.bodyLogging ?? false,
       timeouts: (settings?.timeouts ?? {}) as LoadedConfig['settings']['timeouts'],

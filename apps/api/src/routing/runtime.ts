@@ -101,7 +101,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
     strategy: c.settings.strategy,
     maxAttempts: c.settings.maxAttempts,
     circuit: { failureThreshold: 5, openMs: 30_000 },
-    policyFallback: false,
+    policyFallback: c.settings.policyFallback,
   };
 }
 
@@ -279,6 +279,47 @@ export class RoutingRuntime implements Router {
       }
     }
     return { ok: true, attempts, trace: r.trace, skipped };
+  }
+
+  /**
+   * "Trace this request": the engine's full plan for a caller, without calling a provider and without touching
+   * any counter, cursor or circuit (the plan's state events are dropped).
+   */
+  dryRun(input: PlanInput) {
+    const endpoint = input.endpoint === 'models' ? 'chat' : input.endpoint;
+    const r = plan({
+      request: { model: input.facts.model, endpoint, promptTokens: input.facts.promptTokens, maxTokens: input.facts.maxTokens, needs: input.facts.needs },
+      caller: this.#engineCaller(input),
+      config: this.#core,
+      state: this.deps.store.view(),
+      now: this.deps.now(),
+      rng: this.#rng,
+    });
+    const attempts = r.ok
+      ? r.attempts.map((a) => {
+          const provider = this.#providers.get(a.providerId)!;
+          const model = this.#models.get(a.modelRegistryId)!;
+          return {
+            ref: `${provider.slug}/${model.modelId}`,
+            providerId: provider.id,
+            providerName: provider.name,
+            modelRegistryId: model.id,
+            modelId: model.modelId,
+            keySource: a.key.source,
+            isFallback: a.isFallback,
+            probe: Boolean(a.probe),
+            estimatedCostUsd: a.estimatedCostUsd,
+          };
+        })
+      : [];
+    return {
+      ok: r.ok,
+      ...(r.ok ? {} : { error: r.error }),
+      chosen: attempts[0] ?? null,
+      attempts,
+      skipped: r.skipped,
+      trace: r.trace,
+    };
   }
 
   /**

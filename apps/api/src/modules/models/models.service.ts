@@ -1,0 +1,191 @@
+import type { BulkModelsBody, CreateModelBody, ModelListQuery, UpdateModelBody } from '@switchyard/core';
+import type { Model, Prisma, Provider } from '@switchyard/prisma';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../lib/errors.js';
+import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+
+type WithProvider = Model & { provider: Pick<Provider, 'id' | 'slug' | 'name' | 'type' | 'status'> };
+
+const providerSelect = { select: { id: true, slug: true, name: true, type: true, status: true } } as const;
+
+/** A registry entry as the API shows it: prices as numbers, the routable ref `<provider-slug>/<model-id>`. */
+export function presentModel(m: WithProvider) {
+  return {
+    id: m.id,
+    ref: `${m.provider.slug}/${m.modelId}`,
+    providerId: m.providerId,
+    provider: m.provider,
+    modelId: m.modelId,
+    displayName: m.displayName,
+    description: m.description,
+    priceInputPer1M: Number(m.priceInputPer1M),
+    priceOutputPer1M: Number(m.priceOutputPer1M),
+    priceCachedInputPer1M: m.priceCachedInputPer1M === null ? null : Number(m.priceCachedInputPer1M),
+    contextWindow: m.contextWindow,
+    maxOutputTokens: m.maxOutputTokens,
+    qualityTier: m.qualityTier,
+    qualityScore: m.qualityScore,
+    capabilities: m.capabilities,
+    config: m.config,
+    enabled: m.enabled,
+    isDefault: m.isDefault,
+    priority: m.priority,
+    scope: m.scope,
+    source: m.source,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}
+export type PresentedModel = ReturnType<typeof presentModel>;
+
+/** Which scopes a caller may see: operators everything; a user the global registry, their orgs' and their own. */
+export interface ModelViewer {
+  userId: string;
+  seesAll: boolean;
+}
+
+export class ModelsService {
+  constructor(private readonly ctx: AppContext) {}
+
+  async #visibleScopes(v: ModelViewer): Promise<string[] | null> {
+    if (v.seesAll) return null;
+    const orgs = await this.ctx.prisma.organizationMember.findMany({ where: { userId: v.userId }, select: { orgId: true } });
+    return ['global', `user:${v.userId}`, ...orgs.map((o) => `org:${o.orgId}`)];
+  }
+
+  async list(q: ModelListQuery, viewer: ModelViewer) {
+    const and: Prisma.ModelWhereInput[] = [];
+    const scopes = await this.#visibleScopes(viewer);
+    if (scopes) and.push({ scope: { in: scopes } });
+    if (q.search) {
+      const s = { contains: q.search, mode: 'insensitive' as const };
+      and.push({ OR: [{ modelId: s }, { displayName: s }, { description: s }] });
+    }
+    if (q.provider) and.push({ OR: [{ providerId: q.provider }, { provider: { slug: q.provider } }] });
+    if (q.enabled !== undefined) and.push({ enabled: q.enabled });
+    if (q.scope) and.push({ scope: q.scope });
+    if (q.capability) and.push({ capabilities: { has: q.capability } });
+    if (q.tier) and.push({ qualityTier: q.tier });
+    const where: Prisma.ModelWhereInput = { AND: and };
+    const dir = q.order;
+    const orderBy: Prisma.ModelOrderByWithRelationInput[] =
+      q.sort === 'name'
+        ? [{ displayName: dir }, { id: 'asc' }]
+        : q.sort === 'price'
+          ? [{ priceInputPer1M: dir }, { priceOutputPer1M: dir }, { displayName: 'asc' }, { id: 'asc' }]
+          : [{ isDefault: 'desc' }, { priority: dir }, { displayName: 'asc' }, { id: 'asc' }];
+    const [rows, total] = await Promise.all([
+      this.ctx.prisma.model.findMany({ where, orderBy, include: { provider: providerSelect }, take: q.limit, skip: q.offset }),
+      this.ctx.prisma.model.count({ where }),
+    ]);
+    return { data: rows.map(presentModel), total, limit: q.limit, offset: q.offset };
+  }
+
+  async get(id: string, viewer: ModelViewer) {
+    const m = await this.ctx.prisma.model.findUnique({ where: { id }, include: { provider: providerSelect } });
+    const scopes = await this.#visibleScopes(viewer);
+    if (!m || (scopes && !scopes.includes(m.scope))) throw AppError.notFound('Model');
+    return presentModel(m);
+  }
+
+  async #ownerFor(scope: string): Promise<string | null> {
+    if (scope.startsWith('user:')) {
+      const id = scope.slice(5);
+      if (!(await this.ctx.prisma.user.findUnique({ where: { id }, select: { id: true } }))) throw AppError.validation('scope: no user with that id');
+      return id;
+    }
+    if (scope.startsWith('org:')) {
+      const id = scope.slice(4);
+      if (!(await this.ctx.prisma.organization.findUnique({ where: { id }, select: { id: true } }))) throw AppError.validation('scope: no organization with that id');
+    }
+    return null;
+  }
+
+  async create(actor: Actor, b: CreateModelBody) {
+    const provider = await this.ctx.prisma.provider.findUnique({ where: { id: b.providerId }, select: { id: true } });
+    if (!provider) throw AppError.validation('providerId: no provider with that id');
+    const ownerUserId = await this.#ownerFor(b.scope);
+    const m = await this.ctx.prisma.$transaction(async (tx) => {
+      // One default per scope: the database enforces it; we move the marker rather than fail.
+      if (b.isDefault) await tx.model.updateMany({ where: { scope: b.scope, isDefault: true }, data: { isDefault: false } });
+      const created = await tx.model.create({
+        data: {
+          providerId: b.providerId,
+          modelId: b.modelId,
+          displayName: b.displayName,
+          description: b.description ?? null,
+          priceInputPer1M: b.priceInputPer1M,
+          priceOutputPer1M: b.priceOutputPer1M,
+          priceCachedInputPer1M: b.priceCachedInputPer1M ?? null,
+          contextWindow: b.contextWindow ?? null,
+          maxOutputTokens: b.maxOutputTokens ?? null,
+          qualityTier: b.qualityTier,
+          qualityScore: b.qualityScore,
+          capabilities: b.capabilities,
+          config: b.config as Prisma.InputJsonValue,
+          enabled: b.enabled,
+          isDefault: b.isDefault,
+          priority: b.priority,
+          scope: b.scope,
+          ownerUserId,
+        },
+        include: { provider: providerSelect },
+      });
+      await this.ctx.audit.record({ actor, action: 'model.create', entityType: 'Model', entityId: created.id, after: presentModel(created), ip: actor.ip }, tx);
+      return created;
+    });
+    await this.ctx.configChanged('models');
+    return presentModel(m);
+  }
+
+  async update(actor: Actor, id: string, b: UpdateModelBody) {
+    const m = await this.ctx.prisma.$transaction(async (tx) => {
+      const before = await tx.model.findUnique({ where: { id }, include: { provider: providerSelect } });
+      if (!before) throw AppError.notFound('Model');
+      if (b.isDefault) await tx.model.updateMany({ where: { scope: before.scope, isDefault: true, NOT: { id } }, data: { isDefault: false } });
+      const { config, ...rest } = b;
+      const updated = await tx.model.update({
+        where: { id },
+        data: { ...rest, ...(config === undefined ? {} : { config: config as Prisma.InputJsonValue }) },
+        include: { provider: providerSelect },
+      });
+      await this.ctx.audit.record({ actor, action: 'model.update', entityType: 'Model', entityId: id, before: presentModel(before), after: presentModel(updated), ip: actor.ip }, tx);
+      return updated;
+    });
+    await this.ctx.configChanged('models');
+    return presentModel(m);
+  }
+
+  setDefault(actor: Actor, id: string) {
+    return this.update(actor, id, { isDefault: true });
+  }
+
+  async remove(actor: Actor, id: string) {
+    await this.ctx.prisma.$transaction(async (tx) => {
+      const before = await tx.model.findUnique({ where: { id }, include: { provider: providerSelect } });
+      if (!before) throw AppError.notFound('Model');
+      await tx.model.delete({ where: { id } });
+      await this.ctx.audit.record({ actor, action: 'model.delete', entityType: 'Model', entityId: id, before: presentModel(before), ip: actor.ip }, tx);
+    });
+    await this.ctx.configChanged('models');
+  }
+
+  /** Enable, disable or delete many models in one transaction; ids that do not exist are reported, not fatal. */
+  async bulk(actor: Actor, b: BulkModelsBody) {
+    const result = await this.ctx.prisma.$transaction(async (tx) => {
+      const found = await tx.model.findMany({ where: { id: { in: b.ids } }, select: { id: true, modelId: true, enabled: true } });
+      const foundIds = new Set(found.map((m) => m.id));
+      const ids = b.ids.filter((id) => foundIds.has(id));
+      const missing = b.ids.filter((id) => !foundIds.has(id));
+      if (b.action === 'delete') await tx.model.deleteMany({ where: { id: { in: ids } } });
+      else await tx.model.updateMany({ where: { id: { in: ids } }, data: { enabled: b.action === 'enable' } });
+      await this.ctx.audit.record(
+        { actor, action: `model.bulk_${b.action}`, entityType: 'Model', entityId: null, before: found, after: { action: b.action, ids }, ip: actor.ip },
+        tx,
+      );
+      return { action: b.action, affected: ids.length, missing };
+    });
+    await this.ctx.configChanged('models');
+    return result;
+  }
+}

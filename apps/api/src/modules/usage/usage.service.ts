@@ -1,0 +1,406 @@
+import { bucketForPeriod, csvField, percentChange, periodDays, type ErrorsQuery, type ExportQuery, type LogsQuery, type UsagePeriod, type UserUsageQuery } from '@switchyard/core';
+import { Prisma } from '@switchyard/prisma';
+import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../lib/errors.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const money = (v: unknown): number => Math.round(num(v) * 1e6) / 1e6;
+
+/** Start of the UTC bucket (hour, day or ISO week starting Monday) that holds `t`, like date_trunc in SQL. */
+function truncate(t: number, bucket: 'hour' | 'day' | 'week' | 'minute'): number {
+  if (bucket === 'minute') return t - (t % 60_000);
+  if (bucket === 'hour') return t - (t % HOUR);
+  const day = t - (t % DAY);
+  if (bucket === 'day') return day;
+  const dow = (new Date(day).getUTCDay() + 6) % 7; // Monday = 0
+  return day - dow * DAY;
+}
+const STEP = { minute: 60_000, hour: HOUR, day: DAY, week: 7 * DAY } as const;
+
+/** Whose usage a query covers: everything (operators) or one user's own. */
+export interface UsageScope {
+  userId?: string;
+}
+
+interface SeriesRow {
+  t: Date;
+  requests: unknown;
+  errors: unknown;
+  cost: unknown;
+  tokens: unknown;
+  saved: unknown;
+}
+
+/**
+ * The read side: charts, stats, logs, error reports, per-user usage and CSV export. Aggregates come from the hourly
+ * rollup (written in the same statement as the raw rows, so it is always complete); lists and the live view read
+ * the raw rows through their indexes.
+ */
+export class UsageService {
+  constructor(private readonly ctx: AppContext) {}
+
+  #userFilter(scope: UsageScope) {
+    return scope.userId ? Prisma.sql` AND "userId" = ${scope.userId}` : Prisma.empty;
+  }
+
+  async #since(period: UsagePeriod, scope: UsageScope): Promise<number> {
+    const now = this.ctx.now();
+    const days = periodDays(period);
+    const bucket = bucketForPeriod(period);
+    if (days !== null) return truncate(now - days * DAY + STEP[bucket], bucket);
+    const [row] = await this.ctx.prisma.$queryRaw<{ first: Date | null }[]>`SELECT min("hour") AS first FROM "UsageHourly" WHERE true${this.#userFilter(scope)}`;
+    return truncate(row?.first ? row.first.getTime() : now, bucket);
+  }
+
+  /** Calls and cost over time (continuous buckets), cost and health by provider, popular models, top users. */
+  async usage(period: UsagePeriod, scope: UsageScope = {}) {
+    const bucket = bucketForPeriod(period);
+    const since = await this.#since(period, scope);
+    const sinceDate = new Date(since);
+    const uf = this.#userFilter(scope);
+    const trunc = Prisma.raw(`'${bucket}'`);
+    const [series, providers, models, users, totals] = await Promise.all([
+      this.ctx.prisma.$queryRaw<SeriesRow[]>`
+        SELECT date_trunc(${trunc}, "hour" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS t, sum("requests") AS requests, sum("errors") AS errors,
+          sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens, sum("savedUsd") AS saved
+        FROM "UsageHourly" WHERE "hour" >= ${sinceDate}${uf} GROUP BY 1 ORDER BY 1`,
+      this.ctx.prisma.$queryRaw<{ providerId: string; requests: unknown; errors: unknown; cost: unknown; latencySum: unknown; latencyCount: unknown; ttftSum: unknown; ttftCount: unknown }[]>`
+        SELECT "providerId", sum("requests") AS requests, sum("errors") AS errors, sum("costUsd") AS cost,
+          sum("latencySumMs") AS "latencySum", sum("latencyCount") AS "latencyCount", sum("ttftSumMs") AS "ttftSum", sum("ttftCount") AS "ttftCount"
+        FROM "UsageHourly" WHERE "hour" >= ${sinceDate}${uf} GROUP BY 1 ORDER BY cost DESC, requests DESC`,
+      this.ctx.prisma.$queryRaw<{ providerId: string; modelId: string; requests: unknown; cost: unknown; tokens: unknown }[]>`
+        SELECT "providerId", "modelId", sum("requests") AS requests, sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens
+        FROM "UsageHourly" WHERE "hour" >= ${sinceDate} AND "modelId" <> ''${uf} GROUP BY 1, 2 ORDER BY requests DESC, cost DESC LIMIT 10`,
+      scope.userId
+        ? Promise.resolve([])
+        : this.ctx.prisma.$queryRaw<{ userId: string; requests: unknown; cost: unknown }[]>`
+        SELECT "userId", sum("requests") AS requests, sum("costUsd") AS cost
+        FROM "UsageHourly" WHERE "hour" >= ${sinceDate} AND "userId" <> '' GROUP BY 1 ORDER BY cost DESC, requests DESC LIMIT 10`,
+      this.ctx.prisma.$queryRaw<{ requests: unknown; errors: unknown; cost: unknown; tokens: unknown; saved: unknown; byok: unknown }[]>`
+        SELECT sum("requests") AS requests, sum("errors") AS errors, sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens,
+          sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok
+        FROM "UsageHourly" WHERE "hour" >= ${sinceDate}${uf}`,
+    ]);
+    const names = await this.#providerNames(providers.map((p) => p.providerId).concat(models.map((m) => m.providerId)));
+    const emails = await this.#userNames(users.map((u) => u.userId));
+    const byT = new Map(series.map((r) => [r.t.getTime(), r]));
+    const points = [];
+    const end = truncate(this.ctx.now(), bucket);
+    for (let t = since; t <= end; t += STEP[bucket]) {
+      const r = byT.get(t);
+      points.push({ t: new Date(t).toISOString(), requests: num(r?.requests), errors: num(r?.errors), costUsd: money(r?.cost), tokens: num(r?.tokens), savedUsd: money(r?.saved) });
+    }
+    const t0 = totals[0];
+    return {
+      period,
+      bucket,
+      from: new Date(since).toISOString(),
+      to: new Date(this.ctx.now()).toISOString(),
+      totals: { requests: num(t0?.requests), errors: num(t0?.errors), costUsd: money(t0?.cost), tokens: num(t0?.tokens), savedUsd: money(t0?.saved), byokRequests: num(t0?.byok) },
+      series: points,
+      byProvider: providers.map((p) => {
+        const requests = num(p.requests);
+        return {
+          providerId: p.providerId || null,
+          provider: p.providerId ? (names.get(p.providerId)?.name ?? 'deleted provider') : 'no provider (rejected before routing)',
+          slug: p.providerId ? (names.get(p.providerId)?.slug ?? null) : null,
+          requests,
+          errors: num(p.errors),
+          costUsd: money(p.cost),
+          successRate: requests ? Math.round((1 - num(p.errors) / requests) * 10_000) / 10_000 : null,
+          avgLatencyMs: num(p.latencyCount) ? Math.round(num(p.latencySum) / num(p.latencyCount)) : null,
+          avgTtftMs: num(p.ttftCount) ? Math.round(num(p.ttftSum) / num(p.ttftCount)) : null,
+        };
+      }),
+      byModel: models.map((m) => ({ ref: `${names.get(m.providerId)?.slug ?? '?'}/${m.modelId}`, providerId: m.providerId, modelId: m.modelId, requests: num(m.requests), costUsd: money(m.cost), tokens: num(m.tokens) })),
+      topUsers: users.map((u) => ({ userId: u.userId, email: emails.get(u.userId)?.email ?? null, name: emails.get(u.userId)?.name ?? null, requests: num(u.requests), costUsd: money(u.cost) })),
+    };
+  }
+
+  async #providerNames(ids: string[]) {
+    const rows = await this.ctx.prisma.provider.findMany({ where: { id: { in: [...new Set(ids.filter(Boolean))] } }, select: { id: true, name: true, slug: true } });
+    return new Map(rows.map((p) => [p.id, p]));
+  }
+
+  async #userNames(ids: string[]) {
+    const rows = await this.ctx.prisma.user.findMany({ where: { id: { in: [...new Set(ids.filter(Boolean))] } }, select: { id: true, email: true, name: true } });
+    return new Map(rows.map((u) => [u.id, u]));
+  }
+
+  /** The four stat cards (30 days versus the 30 before, computed) plus BYOK figures. */
+  async stats() {
+    const now = this.ctx.now();
+    const cur = new Date(now - 30 * DAY);
+    const prev = new Date(now - 60 * DAY);
+    const [providers, activeProviders, activeModels, windows, byokUsers] = await Promise.all([
+      this.ctx.prisma.provider.count(),
+      this.ctx.prisma.provider.count({ where: { status: 'active' } }),
+      this.ctx.prisma.model.count({ where: { enabled: true, provider: { status: 'active' } } }),
+      this.ctx.prisma.$queryRaw<{ current: boolean; requests: unknown; cost: unknown; saved: unknown; tokens: unknown; errors: unknown }[]>`
+        SELECT "hour" >= ${cur} AS current, sum("requests") AS requests, sum("costUsd") AS cost, sum("savedUsd") AS saved,
+          sum("tokensIn" + "tokensOut") AS tokens, sum("errors") AS errors
+        FROM "UsageHourly" WHERE "hour" >= ${prev} GROUP BY 1`,
+      this.ctx.prisma.byokKey.findMany({ where: { status: 'active', user: { status: 'active' } }, distinct: ['userId'], select: { userId: true } }),
+    ]);
+    const c = windows.find((w) => w.current);
+    const p = windows.find((w) => !w.current);
+    const calls = num(c?.requests);
+    const callsPrev = num(p?.requests);
+    const cost = money(c?.cost);
+    const costPrev = money(p?.cost);
+    return {
+      totalProviders: providers,
+      activeProviders,
+      activeModels,
+      apiCalls30d: { value: calls, previous: callsPrev, changePct: percentChange(calls, callsPrev) },
+      cost30d: { valueUsd: cost, previousUsd: costPrev, changePct: percentChange(cost, costPrev) },
+      tokens30d: num(c?.tokens),
+      errorRate30d: calls ? Math.round((num(c?.errors) / calls) * 10_000) / 10_000 : null,
+      byok: { users: byokUsers.length, savedUsd30d: money(c?.saved) },
+      generatedAt: new Date(now).toISOString(),
+    };
+  }
+
+  /** The last 60 minutes, minute by minute, from the raw rows: requests, errors, average and p95 latency. */
+  async live(scope: UsageScope = {}) {
+    const now = this.ctx.now();
+    const since = truncate(now, 'minute') - 59 * 60_000;
+    const rows = await this.ctx.prisma.$queryRaw<{ t: Date; requests: unknown; errors: unknown; avg: unknown; p95: unknown; cost: unknown }[]>`
+      SELECT date_trunc('minute', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS t, count(*) AS requests,
+        count(*) FILTER (WHERE "status" >= 400) AS errors, avg("latencyMs") AS avg,
+        percentile_cont(0.95) WITHIN GROUP (ORDER BY "latencyMs") AS p95, sum("costUsd") AS cost
+      FROM "UsageRecord" WHERE "createdAt" >= ${new Date(since)}${this.#userFilter(scope)} GROUP BY 1 ORDER BY 1`;
+    const byT = new Map(rows.map((r) => [r.t.getTime(), r]));
+    const points = [];
+    for (let t = since; t <= now; t += 60_000) {
+      const r = byT.get(t);
+      points.push({ t: new Date(t).toISOString(), requests: num(r?.requests), errors: num(r?.errors), avgLatencyMs: r ? Math.round(num(r.avg)) : null, p95LatencyMs: r ? Math.round(num(r.p95)) : null, costUsd: money(r?.cost) });
+    }
+    const total = points.reduce((s, p) => s + p.requests, 0);
+    const errors = points.reduce((s, p) => s + p.errors, 0);
+    return { from: new Date(since).toISOString(), minutes: points, totals: { requests: total, errors, requestsPerMinute: Math.round((total / 60) * 100) / 100 } };
+  }
+
+  /** Users with BYOK keys: which providers, and what their own keys saved the platform (30 days). */
+  async byokUsers() {
+    const keys = await this.ctx.prisma.byokKey.findMany({
+      where: { status: 'active' },
+      select: { userId: true, provider: { select: { slug: true, name: true } }, user: { select: { email: true, name: true, status: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
+    const saved = await this.ctx.prisma.$queryRaw<{ userId: string; saved: unknown; requests: unknown }[]>`
+      SELECT "userId", sum("savedUsd") AS saved, sum("requests") AS requests FROM "UsageHourly"
+      WHERE "isByok" AND "hour" >= ${new Date(this.ctx.now() - 30 * DAY)} GROUP BY 1`;
+    const s = new Map(saved.map((r) => [r.userId, r]));
+    const users = new Map<string, { userId: string; email: string; name: string | null; status: string; providers: string[]; byokRequests30d: number; savedUsd30d: number }>();
+    for (const k of keys) {
+      const u = users.get(k.userId) ?? { userId: k.userId, email: k.user.email, name: k.user.name, status: k.user.status, providers: [], byokRequests30d: num(s.get(k.userId)?.requests), savedUsd30d: money(s.get(k.userId)?.saved) };
+      u.providers.push(k.provider.slug);
+      users.set(k.userId, u);
+    }
+    const data = [...users.values()].sort((a, b) => b.savedUsd30d - a.savedUsd30d || a.email.localeCompare(b.email));
+    return { data, totalSavedUsd30d: money(data.reduce((t, u) => t + u.savedUsd30d, 0)) };
+  }
+
+  /** Per-user usage over a period (every user with traffic, plus their name and status). */
+  async users(q: UserUsageQuery) {
+    const days = periodDays(q.period);
+    const since = days === null ? new Date(0) : new Date(this.ctx.now() - days * DAY);
+    const rows = await this.ctx.prisma.$queryRaw<{ userId: string; requests: unknown; errors: unknown; tokens: unknown; cost: unknown; saved: unknown; byok: unknown; last: Date }[]>`
+      SELECT "userId", sum("requests") AS requests, sum("errors") AS errors, sum("tokensIn" + "tokensOut") AS tokens,
+        sum("costUsd") AS cost, sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok, max("hour") AS last
+      FROM "UsageHourly" WHERE "hour" >= ${since} AND "userId" <> '' GROUP BY 1`;
+    const users = await this.ctx.prisma.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, email: true, name: true, status: true, role: true, weeklyCapUsd: true } });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const data = rows.map((r) => {
+      const u = byId.get(r.userId);
+      return {
+        userId: r.userId,
+        email: u?.email ?? null,
+        name: u?.name ?? null,
+        status: u?.status ?? 'deleted',
+        weeklyCapUsd: u?.weeklyCapUsd == null ? null : Number(u.weeklyCapUsd),
+        requests: num(r.requests),
+        errors: num(r.errors),
+        tokens: num(r.tokens),
+        costUsd: money(r.cost),
+        savedUsd: money(r.saved),
+        byokRequests: num(r.byok),
+        lastActiveHour: r.last.toISOString(),
+      };
+    });
+    const key = { cost: 'costUsd', requests: 'requests', tokens: 'tokens', saved: 'savedUsd' } as const;
+    const dir = q.order === 'asc' ? 1 : -1;
+    data.sort((a, b) => (q.sort === 'name' ? dir * (a.email ?? '').localeCompare(b.email ?? '') : dir * (a[key[q.sort]] - b[key[q.sort]]) || (a.email ?? '').localeCompare(b.email ?? '')));
+    return { period: q.period, data: data.slice(0, q.limit), total: data.length };
+  }
+
+  #logsWhere(q: Omit<LogsQuery, 'cursor' | 'limit'>, scope: UsageScope): Prisma.UsageRecordWhereInput {
+    const w: Prisma.UsageRecordWhereInput[] = [];
+    if (scope.userId) w.push({ userId: scope.userId });
+    if (q.user) w.push({ userId: q.user });
+    if (q.key) w.push({ gatewayKeyId: q.key });
+    if (q.org) w.push({ orgId: q.org });
+    if (q.app) w.push({ appId: q.app });
+    if (q.provider) w.push({ OR: [{ providerId: q.provider }, { providerSlug: q.provider }] });
+    if (q.model) w.push({ OR: [{ requestedModel: q.model }, { modelId: q.model }] });
+    if (q.endpoint) w.push({ endpoint: q.endpoint });
+    if (q.status === 'ok') w.push({ status: { lt: 400 } });
+    if (q.status === 'error') w.push({ status: { gte: 400 } });
+    if (q.status === '4xx') w.push({ status: { gte: 400, lt: 500 } });
+    if (q.status === '5xx') w.push({ status: { gte: 500 } });
+    if (q.byok !== undefined) w.push({ isByok: q.byok });
+    if (q.from) w.push({ createdAt: { gte: q.from } });
+    if (q.to) w.push({ createdAt: { lte: q.to } });
+    return { AND: w };
+  }
+
+  /** Gateway logs, newest first, keyset-paginated on the record id (the cursor is the last id of the page). */
+  async logs(q: LogsQuery, scope: UsageScope = {}) {
+    const where = this.#logsWhere(q, scope);
+    const rows = await this.ctx.prisma.usageRecord.findMany({
+      where: q.cursor ? { AND: [where, { id: { lt: BigInt(q.cursor) } }] } : where,
+      orderBy: { id: 'desc' },
+      take: q.limit + 1,
+      omit: { trace: true },
+    });
+    const page = rows.slice(0, q.limit);
+    const [keys, users] = await Promise.all([
+      this.ctx.prisma.gatewayKey.findMany({ where: { id: { in: [...new Set(page.map((r) => r.gatewayKeyId).filter((x): x is string => x !== null))] } }, select: { id: true, name: true, prefix: true } }),
+      this.#userNames(page.map((r) => r.userId ?? '')),
+    ]);
+    const k = new Map(keys.map((x) => [x.id, x]));
+    return {
+      data: page.map((r) => this.#presentLog(r, k.get(r.gatewayKeyId ?? ''), users.get(r.userId ?? ''))),
+      nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null,
+    };
+  }
+
+  #presentLog(
+    r: Prisma.UsageRecordGetPayload<{ omit: { trace: true } }>,
+    key: { id: string; name: string; prefix: string } | undefined,
+    user: { id: string; email: string; name: string | null } | undefined,
+  ) {
+    return {
+      id: String(r.id),
+      createdAt: r.createdAt.toISOString(),
+      requestId: r.requestId,
+      key: r.gatewayKeyId ? { id: r.gatewayKeyId, name: key?.name ?? null, prefix: key?.prefix ?? null } : null,
+      user: r.userId ? { id: r.userId, email: user?.email ?? null, name: user?.name ?? null } : null,
+      orgId: r.orgId,
+      appId: r.appId,
+      endpoint: r.endpoint,
+      requestedModel: r.requestedModel,
+      provider: r.providerSlug,
+      actualModel: r.modelId,
+      tokensIn: r.tokensIn,
+      tokensOut: r.tokensOut,
+      tokensCached: r.tokensCached,
+      costUsd: money(r.costUsd),
+      savedUsd: money(r.savedUsd),
+      latencyMs: r.latencyMs,
+      ttftMs: r.ttftMs,
+      status: r.status,
+      errorCode: r.errorCode,
+      isByok: r.isByok,
+      stream: r.stream,
+      attempts: r.attempts,
+    };
+  }
+
+  /** One record with its resolver trace and attempts timeline. */
+  async log(id: string, scope: UsageScope = {}) {
+    if (!/^\d{1,19}$/.test(id)) throw AppError.notFound('Log record');
+    const r = await this.ctx.prisma.usageRecord.findUnique({ where: { id: BigInt(id) } });
+    if (!r || (scope.userId && r.userId !== scope.userId)) throw AppError.notFound('Log record');
+    const [key, users] = await Promise.all([
+      r.gatewayKeyId ? this.ctx.prisma.gatewayKey.findUnique({ where: { id: r.gatewayKeyId }, select: { id: true, name: true, prefix: true } }) : null,
+      this.#userNames([r.userId ?? '']),
+    ]);
+    const { trace, ...rest } = r;
+    return { ...this.#presentLog(rest, key ?? undefined, users.get(r.userId ?? '')), trace };
+  }
+
+  /** Error reports, newest first; the cursor is "<createdAt ISO>|<id>" of the last row. */
+  async errors(q: ErrorsQuery) {
+    const w: Prisma.ErrorReportWhereInput[] = [];
+    if (q.source) w.push({ source: q.source });
+    if (q.type) w.push({ type: q.type });
+    if (q.model) w.push({ model: q.model });
+    if (q.user) w.push({ userId: q.user });
+    if (q.from) w.push({ createdAt: { gte: q.from } });
+    if (q.to) w.push({ createdAt: { lte: q.to } });
+    if (q.cursor) {
+      const [at, id] = q.cursor.split('|');
+      const when = new Date(at ?? '');
+      if (!id || Number.isNaN(when.getTime())) throw AppError.validation('cursor: must be a cursor from a previous page');
+      w.push({ OR: [{ createdAt: { lt: when } }, { createdAt: when, id: { lt: id } }] });
+    }
+    const rows = await this.ctx.prisma.errorReport.findMany({ where: { AND: w }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    const users = await this.#userNames(page.map((r) => r.userId ?? ''));
+    const apps = new Map((await this.ctx.prisma.app.findMany({ where: { id: { in: page.map((r) => r.appId).filter((x): x is string => x !== null) } }, select: { id: true, name: true } })).map((a) => [a.id, a.name]));
+    const last = page.at(-1);
+    return {
+      data: page.map((r) => ({
+        id: r.id,
+        createdAt: r.createdAt.toISOString(),
+        source: r.source,
+        type: r.type,
+        model: r.model,
+        provider: r.provider,
+        message: r.message,
+        user: r.userId ? { id: r.userId, email: users.get(r.userId)?.email ?? null } : null,
+        app: r.appId ? { id: r.appId, name: apps.get(r.appId) ?? null } : null,
+        requestId: r.requestId,
+        details: r.details,
+      })),
+      nextCursor: rows.length > q.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
+    };
+  }
+
+  /**
+   * Stream a CSV of raw usage rows (oldest first) in pages of 2,000 by id, waiting for the client to drain, so a
+   * large export never sits in memory.
+   */
+  async exportCsv(q: ExportQuery, out: Writable, signal: AbortSignal): Promise<number> {
+    const header = ['time', 'request_id', 'user_email', 'key_prefix', 'endpoint', 'requested_model', 'provider', 'actual_model', 'tokens_in', 'tokens_out', 'tokens_cached', 'cost_usd', 'saved_usd', 'latency_ms', 'status', 'error', 'byok', 'stream', 'attempts'];
+    out.write(`${header.join(',')}\r\n`);
+    const where = this.#logsWhere({ user: q.user, from: q.from, to: q.to }, {});
+    const emails = new Map<string, string>();
+    const prefixes = new Map<string, string>();
+    let cursor: bigint | null = null;
+    let n = 0;
+    for (;;) {
+      if (signal.aborted) break;
+      const rows: Prisma.UsageRecordGetPayload<{ omit: { trace: true } }>[] = await this.ctx.prisma.usageRecord.findMany({
+        where: cursor === null ? where : { AND: [where, { id: { gt: cursor } }] },
+        orderBy: { id: 'asc' },
+        take: 2000,
+        omit: { trace: true },
+      });
+      if (rows.length === 0) break;
+      const needUsers = [...new Set(rows.map((r) => r.userId).filter((x): x is string => x !== null && !emails.has(x)))];
+      if (needUsers.length) for (const u of await this.ctx.prisma.user.findMany({ where: { id: { in: needUsers } }, select: { id: true, email: true } })) emails.set(u.id, u.email);
+      const needKeys = [...new Set(rows.map((r) => r.gatewayKeyId).filter((x): x is string => x !== null && !prefixes.has(x)))];
+      if (needKeys.length) for (const k of await this.ctx.prisma.gatewayKey.findMany({ where: { id: { in: needKeys } }, select: { id: true, prefix: true } })) prefixes.set(k.id, k.prefix);
+      let chunk = '';
+      for (const r of rows) {
+        chunk += `${[
+          r.createdAt.toISOString(), r.requestId, r.userId ? (emails.get(r.userId) ?? r.userId) : '', r.gatewayKeyId ? (prefixes.get(r.gatewayKeyId) ?? '') : '',
+          r.endpoint, r.requestedModel, r.providerSlug, r.modelId, r.tokensIn, r.tokensOut, r.tokensCached, money(r.costUsd), money(r.savedUsd),
+          r.latencyMs, r.status, r.errorCode, r.isByok, r.stream, r.attempts,
+        ].map(csvField).join(',')}\r\n`;
+      }
+      n += rows.length;
+      cursor = rows.at(-1)!.id;
+      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+      if (rows.length < 2000) break;
+    }
+    return n;
+  }
+}

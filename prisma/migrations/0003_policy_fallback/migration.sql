@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RoutingSettings" ADD COLUMN     "policyFallback" BOOLEAN NOT NULL DEFAULT false;
+
