@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+
+let e: ProxyEnv;
+let superAdmin: string;
+let admin: string;
+let viewer: string;
+let user: string;
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+const chat = (model: string, key = e.userKey) =>
+  fetch(`${e.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) });
+
+beforeAll(async () => {
+  e = await createProxyEnv();
+  superAdmin = await e.t.tokenFor('seed_admin');
+  admin = await e.t.tokenFor('admin');
+  viewer = await e.t.tokenFor('viewer');
+  user = await e.t.tokenFor('user');
+});
+afterAll(async () => {
+  await e?.close();
+});
+
+describe('routing rules', () => {
+  it('reads the strategy with what each one does; only a super admin changes it, and it takes effect at once', async () => {
+    const rules = await e.t.http.get('/api/v1/llm/routing/rules').set(as(viewer));
+    expect(rules.status).toBe(200);
+    expect(Object.keys(rules.body.strategies)).toEqual(['cost', 'balanced', 'quality']);
+    const denied = await e.t.http.put('/api/v1/llm/routing/rules').set(as(admin)).send({ strategy: rules.body.strategy === 'cost' ? 'quality' : 'cost' });
+    expect(denied.status).toBe(403);
+    const ok = await e.t.http.put('/api/v1/llm/routing/rules').set(as(superAdmin)).send({ strategy: 'cost', maxAttempts: 4, policyFallback: true });
+    expect(ok.body).toMatchObject({ strategy: 'cost', maxAttempts: 4, policyFallback: true });
+    expect(e.t.app.routing.routingConfig).toMatchObject({ strategy: 'cost', maxAttempts: 4, policyFallback: true });
+    // An admin may change the attempt cap without touching the strategy.
+    expect((await e.t.http.put('/api/v1/llm/routing/rules').set(as(admin)).send({ strategy: 'cost', maxAttempts: 3 })).status).toBe(200);
+    expect((await e.t.http.put('/api/v1/llm/routing/rules').set(as(superAdmin)).send({ strategy: 'fastest' })).body.error.message).toMatch(/^strategy:/);
+    expect((await e.t.http.put('/api/v1/llm/routing/rules').set(as(viewer)).send({ strategy: 'cost' })).status).toBe(403);
+  });
+});
+
+describe('power levels', () => {
+  it('lists each level with the models it routes to now and their real prices; an explicit model list changes that', async () => {
+    const res = await e.t.http.get('/api/v1/llm/routing/power-levels').set(as(viewer));
+    expect(res.status).toBe(200);
+    const slugs = res.body.data.map((l: { slug: string }) => l.slug);
+    expect(slugs).toEqual(expect.arrayContaining(['eco', 'balanced', 'precision']));
+    const upd = await e.t.http.put('/api/v1/llm/routing/power-levels/precision').set(as(admin)).send({ modelRefs: ['up-anthropic/claude-test', 'up-openai/big-test'] });
+    expect(upd.status).toBe(200);
+    expect(upd.body.models.slice(0, 2).map((m: { ref: string }) => m.ref)).toEqual(['up-anthropic/claude-test', 'up-openai/big-test']);
+    expect(upd.body.models[0]).toMatchObject({ priceInputPer1M: 3, priceOutputPer1M: 15 });
+    expect(upd.body.price.inputPer1M).toEqual({ min: 3, max: 5 });
+    const bad = await e.t.http.put('/api/v1/llm/routing/power-levels/precision').set(as(admin)).send({ modelRefs: ['nowhere/nothing'] });
+    expect([bad.status, bad.body.error.message]).toEqual([400, 'modelRefs.0: no model "nowhere/nothing" in the registry']);
+    expect((await e.t.http.put('/api/v1/llm/routing/power-levels/ultra').set(as(admin)).send({ enabled: false })).status).toBe(404);
+  });
+});
+
+describe('aliases', () => {
+  let id: string;
+  it('creates an alias that the proxy routes at once; a duplicate name is a 409; unknown targets are a 400 naming the field', async () => {
+    const res = await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'team-chat', strategy: 'ordered', targets: [{ ref: 'up-backup/gpt-test' }, { ref: 'up-openai/gpt-test' }], fallbacks: ['up-anthropic/claude-test'] });
+    expect(res.status).toBe(201);
+    id = res.body.id;
+    expect(res.body).toMatchObject({ scope: 'global', orgId: null, targets: [{ ref: 'up-backup/gpt-test', weight: 1 }, { ref: 'up-openai/gpt-test', weight: 1 }] });
+    const r = await chat('team-chat');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-switchyard-provider')).toBe('up-backup');
+    expect((await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'team-chat', targets: [{ ref: 'up-openai/gpt-test' }] })).status).toBe(409);
+    const bad = await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'x2', targets: [{ ref: 'up-openai/gpt-test' }, { ref: 'ghost/model' }] });
+    expect([bad.status, bad.body.error.message]).toEqual([400, 'targets.1.ref: no model "ghost/model" in the registry']);
+    expect((await e.t.http.get('/api/v1/llm/routing/aliases').set(as(viewer))).body.data.map((a: { name: string }) => a.name)).toContain('team-chat');
+  });
+
+  it('edits and deletes an alias; an org alias needs a real org and is listed with its scope', async () => {
+    const upd = await e.t.http.put(`/api/v1/llm/routing/aliases/${id}`).set(as(admin)).send({ targets: [{ ref: 'up-openai/gpt-test' }] });
+    expect(upd.body.targets).toEqual([{ ref: 'up-openai/gpt-test', weight: 1 }]);
+    expect((await chat('team-chat')).headers.get('x-switchyard-provider')).toBe('up-openai');
+    expect((await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'org-only', orgId: 'ghost', targets: [{ ref: 'up-openai/gpt-test' }] })).body.error.message).toBe('orgId: no organization with that id');
+    const org = await e.t.app.ctx.prisma.organization.create({ data: { name: 'Acme', slug: 'acme-routing' } });
+    const orgAlias = await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'team-chat', orgId: org.id, targets: [{ ref: 'up-anthropic/claude-test' }] });
+    expect(orgAlias.body).toMatchObject({ scope: `org:${org.id}`, orgId: org.id });
+    const scoped = await e.t.http.get('/api/v1/llm/routing/aliases').query({ scope: `org:${org.id}` }).set(as(viewer));
+    expect(scoped.body.data).toEqual([expect.objectContaining({ name: 'team-chat', orgName: 'Acme' })]);
+    expect((await e.t.http.delete(`/api/v1/llm/routing/aliases/${id}`).set(as(admin))).status).toBe(204);
+    expect((await e.t.http.delete(`/api/v1/llm/routing/aliases/${id}`).set(as(admin))).status).toBe(404);
+    expect((await chat('team-chat')).status).toBe(404);
+    expect((await e.t.http.post('/api/v1/llm/routing/aliases').set(as(user)).send({ name: 'mine', targets: [{ ref: 'up-openai/gpt-test' }] })).status).toBe(403);
+  });
+});
+
+describe('fallback chains', () => {
+  it('an ordered chain is used when the model fails; reordering changes the next hop; one chain per model', async () => {
+    const c = await e.t.http.post('/api/v1/llm/routing/chains').set(as(admin)).send({ modelRef: 'up-openai/big-test', targets: ['up-backup/gpt-test', 'up-anthropic/claude-test'] });
+    expect(c.status).toBe(201);
+    expect((await e.t.http.post('/api/v1/llm/routing/chains').set(as(admin)).send({ modelRef: 'up-openai/big-test', targets: ['up-backup/gpt-test'] })).status).toBe(409);
+    e.up.script({ path: '/v1/chat/completions', status: 404, body: { error: { message: 'The model big-test does not exist', code: 'model_not_found' } } });
+    const r1 = await chat('up-openai/big-test');
+    expect([r1.status, r1.headers.get('x-switchyard-provider')]).toEqual([200, 'up-backup']);
+    const re = await e.t.http.put(`/api/v1/llm/routing/chains/${c.body.id}`).set(as(admin)).send({ modelRef: 'up-openai/big-test', targets: ['up-anthropic/claude-test', 'up-backup/gpt-test'] });
+    expect(re.body.targets).toEqual(['up-anthropic/claude-test', 'up-backup/gpt-test']);
+    e.up.script({ path: '/v1/chat/completions', status: 404, body: { error: { message: 'The model big-test does not exist', code: 'model_not_found' } } });
+    const r2 = await chat('up-openai/big-test');
+    expect([r2.status, r2.headers.get('x-switchyard-provider')]).toEqual([200, 'up-anthropic']);
+    expect((await e.t.http.post('/api/v1/llm/routing/chains').set(as(admin)).send({ modelRef: 'up-openai/gpt-test', targets: ['up-openai/gpt-test'] })).body.error.message).toMatch(/^targets:/);
+    expect((await e.t.http.get('/api/v1/llm/routing/chains').set(as(viewer))).body.data).toHaveLength(1);
+    expect((await e.t.http.delete(`/api/v1/llm/routing/chains/${c.body.id}`).set(as(admin))).status).toBe(204);
+    expect((await e.t.http.put(`/api/v1/llm/routing/chains/${c.body.id}`).set(as(admin)).send({ modelRef: 'up-openai/big-test', targets: ['up-backup/gpt-test'] })).status).toBe(404);
+  });
+});
+
+describe('trace (dry run)', () => {
+  it('returns the full resolver trace and the chosen model without calling a provider or moving any counter', async () => {
+    const before = e.up.requests.length;
+    const res = await e.t.http.post('/api/v1/llm/routing/trace').set(as(viewer)).send({ model: 'gpt-test', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 50 });
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(true);
+    expect(res.body.chosen).toMatchObject({ modelId: 'gpt-test' });
+    expect(res.body.trace.lookup.kind).toBe('bare');
+    expect(res.body.trace.candidates.length).toBeGreaterThanOrEqual(2);
+    expect(res.body.request.maxTokens).toBe(50);
+    expect(res.body.request.promptTokens).toBeGreaterThan(0);
+    expect(e.up.requests.length).toBe(before);
+  });
+
+  it('shows why candidates were skipped: a disabled provider, a model the key may not use', async () => {
+    await e.t.http.put(`/api/v1/llm/providers/${e.ids.backup}`).set(as(admin)).send({ status: 'disabled' });
+    const res = await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'gpt-test' });
+    const backup = res.body.trace.candidates.find((c: { ref: string }) => c.ref === 'up-backup/gpt-test');
+    expect(backup).toMatchObject({ kept: false });
+    expect(res.body.chosen.ref).toBe('up-openai/gpt-test');
+    await e.t.http.put(`/api/v1/llm/providers/${e.ids.backup}`).set(as(admin)).send({ status: 'active' });
+    const key = await e.t.app.ctx.prisma.gatewayKey.findFirstOrThrow({ where: { userId: e.ids.user } });
+    await e.t.app.ctx.prisma.gatewayKey.update({ where: { id: key.id }, data: { allowedModels: ['claude-test'] } });
+    await e.t.app.routing.reload();
+    const denied = await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'gpt-test', keyId: key.id });
+    expect(denied.body).toMatchObject({ ok: false, chosen: null, caller: { keyId: key.id, userId: e.ids.user } });
+    expect(denied.body.error.code).toBe('model_not_allowed');
+    await e.t.app.ctx.prisma.gatewayKey.update({ where: { id: key.id }, data: { allowedModels: [] } });
+    await e.t.app.routing.reload();
+  });
+
+  it('an unknown model, key or user is explained; a user may not trace', async () => {
+    const unknown = await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'no-such-model' });
+    expect(unknown.body).toMatchObject({ ok: false, error: { code: 'unknown_model' } });
+    expect((await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'gpt-test', keyId: 'ghost' })).body.error.message).toBe('keyId: no gateway key with that id');
+    expect((await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'gpt-test', userId: 'ghost' })).body.error.message).toBe('userId: no user with that id');
+    expect((await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({})).body.error.message).toMatch(/^model:/);
+    expect((await e.t.http.post('/api/v1/llm/routing/trace').set(as(user)).send({ model: 'gpt-test' })).status).toBe(403);
+  });
+});
