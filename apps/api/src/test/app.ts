@@ -7,12 +7,13 @@ import { hashPassword } from '../lib/password.js';
 import { SecretBox } from '../lib/secrets.js';
 import type { Role } from '../modules/auth/permissions.js';
 import { seedDatabase } from '../seed/seed.js';
-import { createTestDatabase } from './db.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
 
 export const TEST_ADMIN = { email: 'admin@localhost', password: 'test-admin-password-123' };
 
 export interface TestApp {
   app: App;
+  db: TestDatabase;
   http: ReturnType<typeof request>;
   /** A bearer token for a new (or the seeded) user of that role. */
   tokenFor: (role: Role | 'seed_admin', email?: string) => Promise<string>;
@@ -25,9 +26,16 @@ export interface TestApp {
  * `env` overrides take the same names as the process environment.
  */
 export async function createTestApp(
-  opts: { env?: Record<string, string>; processEnv?: Record<string, string | undefined>; now?: () => number; logDestination?: NodeJS.WritableStream } = {},
+  opts: {
+    env?: Record<string, string>;
+    processEnv?: Record<string, string | undefined>;
+    now?: () => number;
+    logDestination?: NodeJS.WritableStream;
+    /** Use this database (the caller closes it) instead of a new one. */
+    db?: TestDatabase;
+  } = {},
 ): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = opts.db ?? (await createTestDatabase());
   await seedDatabase(db.prisma, { adminEmail: TEST_ADMIN.email, adminPassword: TEST_ADMIN.password, env: opts.processEnv ?? {} });
   const env = loadEnv({ LOG_LEVEL: 'silent', SERVE_WEB: 'false', ...opts.env });
   const app = await createApp({
@@ -57,12 +65,13 @@ export async function createTestApp(
 
   return {
     app,
+    db,
     http,
     tokenFor,
     createUser,
     close: async () => {
       await app.close();
-      await db.close();
+      if (!opts.db) await db.close();
     },
   };
 }

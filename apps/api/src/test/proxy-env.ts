@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateGatewayKey } from '../modules/keys/key-format.js';
 import { createTestApp, type TestApp } from './app.js';
+import type { TestDatabase } from './db.js';
 import { startMockUpstream, type MockUpstream } from './mock-upstream.js';
 
 export const MASTER_KEY = 'test-master-key-0123456789abcdef';
@@ -28,10 +29,14 @@ export interface ProxyEnv {
  * `up-openai` (OpenAI format, priority 10), `up-backup` (OpenAI format, priority 20, same model id) and
  * `up-anthropic` (Anthropic format), plus a user with a gateway key.
  */
-export async function createProxyEnv(opts: { env?: Record<string, string>; logDestination?: NodeJS.WritableStream } = {}): Promise<ProxyEnv> {
+export async function createProxyEnv(
+  opts: { env?: Record<string, string>; logDestination?: NodeJS.WritableStream; now?: () => number; db?: TestDatabase } = {},
+): Promise<ProxyEnv> {
   const up = await startMockUpstream();
   const t = await createTestApp({
     ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.db ? { db: opts.db } : {}),
     env: { GATEWAY_MASTER_KEY: MASTER_KEY, USAGE_FLUSH_INTERVAL_MS: '50', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '1500', ...opts.env },
   });
   const { prisma, secrets } = t.app.ctx;

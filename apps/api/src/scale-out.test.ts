@@ -1,0 +1,304 @@
+// Scale-out acceptance: two Switchyard instances (two createApp()s, each with its own HTTP server, routing
+// snapshot, state store and config bus) on one database and one real Redis, traffic through the mock upstream.
+//
+// The database is the suite's backend: on PostgreSQL the second instance opens its own connection pool to the
+// same database; on PGlite (one embedded database per process) both instances share the one database object;
+// everything they share besides the database goes through Redis either way. Redis is reached through a TCP
+// proxy this test controls, so "Redis goes down" cuts the connections without touching the real server.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bucketKey, budgetKey, modelTarget, type BucketConfig } from '@switchyard/core';
+import { createApp, type App } from './app.js';
+import { loadEnv } from './config/env.js';
+import { createDatabase, IN_MEMORY, type Database } from './db/client.js';
+import { createLogger } from './lib/logger.js';
+import { RedisStateStore } from './routing/redis-state-store.js';
+import type { StateStore } from './routing/state-store.js';
+import { createTestDatabase, type TestDatabase } from './test/db.js';
+import { MASTER_KEY, createProxyEnv, type ProxyEnv } from './test/proxy-env.js';
+import { REDIS_TEST_URL, dropPrefix, eventually, startRedisProxy, testPrefix, type TcpProxy } from './test/redis.js';
+
+interface Instance {
+  app: App;
+  url: string;
+  logs: string[];
+  close: () => Promise<void>;
+}
+
+class LineSink extends Writable {
+  constructor(private readonly lines: string[]) {
+    super();
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void) {
+    this.lines.push(...chunk.toString().split('\n').filter(Boolean));
+    cb();
+  }
+}
+
+/** A second instance of the gateway on the same database as `a` (its own pool on PostgreSQL). */
+async function startInstance(a: ProxyEnv, env: Record<string, string>, now: () => number): Promise<Instance> {
+  const shared = a.t.db;
+  const db: Database = shared.url ? await createDatabase({ databaseUrl: shared.url, dataDir: IN_MEMORY, poolSize: 5 }) : shared;
+  const logs: string[] = [];
+  const app = await createApp({
+    env: loadEnv({ LOG_LEVEL: 'info', SERVE_WEB: 'false', ...env }),
+    db,
+    logger: createLogger('info', new LineSink(logs)),
+    secrets: a.t.app.ctx.secrets,
+    processEnv: {},
+    now,
+  });
+  const server: Server = createServer(app.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    app,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    logs,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await app.close();
+      if (db !== shared) await db.close();
+    },
+  };
+}
+
+async function chat(base: string, key: string, model: string, extra: Record<string, unknown> = {}) {
+  const res = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: 20, ...extra }),
+  });
+  const body = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, provider: res.headers.get('x-switchyard-provider'), attempts: res.headers.get('x-switchyard-attempts'), body };
+}
+
+function redisOf(app: App): RedisStateStore {
+  const s: StateStore = app.routing.store;
+  if (!(s instanceof RedisStateStore)) throw new Error('expected the Redis state store');
+  return s;
+}
+
+async function metric(app: App, name: string): Promise<number> {
+  const text = await app.metrics.registry.metrics();
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith(name) && !line.startsWith('#')) sum += Number(line.split(' ').at(-1));
+  return sum;
+}
+
+describe('scale-out: two instances on one database and one Redis', () => {
+  let proxy: TcpProxy;
+  let prefix: string;
+  let a: ProxyEnv;
+  let b: Instance;
+  let direct: RedisStateStore;
+  let adminToken: string;
+  // Both instances share a clock set 2 s past a minute boundary, so a per-minute bucket cannot roll over mid-test.
+  const offset = 60_000 - (Date.now() % 60_000) + 2000;
+  const now = () => Date.now() + offset;
+
+  const admin = (method: 'post' | 'put', path: string, body: Record<string, unknown>) =>
+    a.t.http[method](`/api/v1${path}`).set('authorization', `Bearer ${adminToken}`).send(body);
+
+  /** Change a provider on A through the admin API, and wait until B's snapshot has it. */
+  const updateProvider = async (id: string, body: Record<string, unknown>, seen: (p: App['routing']['config']['providers'][number]) => boolean) => {
+    const res = await admin('put', `/llm/providers/${id}`, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return eventually(() => expect(seen(b.app.routing.config.providers.find((p) => p.id === id)!)).toBe(true), 1000);
+  };
+
+  beforeAll(async () => {
+    proxy = await startRedisProxy();
+    prefix = testPrefix();
+    const env = { REDIS_URL: proxy.url, REDIS_KEY_PREFIX: prefix };
+    a = await createProxyEnv({ env, now });
+    b = await startInstance(a, { GATEWAY_MASTER_KEY: MASTER_KEY, USAGE_FLUSH_INTERVAL_MS: '50', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '1500', ...env }, now);
+    direct = new RedisStateStore({ url: REDIS_TEST_URL, prefix, logger: createLogger('silent'), now });
+    await direct.start();
+    adminToken = await a.t.tokenFor('seed_admin');
+    expect(redisOf(a.t.app).shared).toBe(true);
+    expect(redisOf(b.app).shared).toBe(true);
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await direct?.close();
+    await proxy?.close();
+    if (prefix) await dropPrefix(prefix);
+  });
+
+  it('a bucket of 100 requests/minute admits exactly 100 across both instances', async () => {
+    const bucket: BucketConfig = { name: 'shared-rpm', unit: 'requests', limit: 100, window: { unit: 'minute', size: 1 }, models: 'all' };
+    // big-test is served by up-openai only: nothing to fall back to.
+    await updateProvider(a.ids.openai, { rateLimitBuckets: [bucket] }, (p) => p.rateLimitBuckets.length === 1);
+    const before = a.up.requests.length;
+
+    const results = await Promise.all(Array.from({ length: 160 }, (_, i) => chat(i % 2 ? b.url : a.url, MASTER_KEY, 'up-openai/big-test')));
+    const by = (s: number) => results.filter((r) => r.status === s).length;
+    expect(by(200)).toBe(100);
+    expect(by(429)).toBe(60);
+    for (const r of results.filter((x) => x.status === 429)) expect(JSON.stringify(r.body)).toContain('shared-rpm');
+    // Both instances admitted some of the hundred.
+    expect(results.filter((r, i) => r.status === 200 && i % 2 === 0).length).toBeGreaterThan(0);
+    expect(results.filter((r, i) => r.status === 200 && i % 2 === 1).length).toBeGreaterThan(0);
+    expect(a.up.requests.length - before).toBe(100);
+    expect(await direct.read([bucketKey('provider', a.ids.openai, bucket, now())])).toEqual([100]);
+
+    await updateProvider(a.ids.openai, { rateLimitBuckets: [] }, (p) => p.rateLimitBuckets.length === 0);
+  });
+
+  it('a key budget is not overspent beyond what is reserved by in-flight requests', async () => {
+    const limitUsd = 0.002;
+    const key = await a.t.app.ctx.prisma.gatewayKey.findFirstOrThrow({ where: { userId: a.ids.user } });
+    await a.t.app.ctx.prisma.gatewayKey.update({ where: { id: key.id }, data: { budgetUsd: limitUsd, budgetPeriod: 'month' } });
+    await a.t.app.ctx.configChanged('keys');
+    await eventually(() => expect(b.app.routing.config.keysByHash.get(key.keyHash)?.budgetUsd).toBe(limitUsd), 1000);
+
+    const statuses: number[] = [];
+    // Waves of 10 concurrent requests (5 per instance) until a whole wave is refused.
+    for (let wave = 0; wave < 20; wave++) {
+      const r = await Promise.all(Array.from({ length: 10 }, (_, i) => chat(i % 2 ? b.url : a.url, a.userKey, 'up-anthropic/claude-test')));
+      statuses.push(...r.map((x) => x.status));
+      expect(r.every((x) => x.status === 200 || x.status === 402), JSON.stringify(r.filter((x) => x.status !== 200 && x.status !== 402))).toBe(true);
+      if (r.every((x) => x.status === 402)) break;
+    }
+    const ok = statuses.filter((s) => s === 200).length;
+    expect(statuses.filter((s) => s === 402).length).toBeGreaterThanOrEqual(10);
+    // Every admitted request was settled with its real cost (settlement runs just after the response): the
+    // shared counter ends at what the successful requests cost, as recorded in the database.
+    let spent = Infinity;
+    await eventually(async () => {
+      await a.flushUsage();
+      for (let i = 0; i < 50 && b.app.usage.depth > 0; i++) await b.app.usage.flush();
+      const rows = await a.t.app.ctx.prisma.usageRecord.findMany({ where: { gatewayKeyId: key.id, status: 200 } });
+      expect(rows).toHaveLength(ok);
+      const recorded = rows.reduce((s, r) => s + Number(r.costUsd), 0);
+      spent = (await direct.read([budgetKey({ scope: 'key', id: key.id, period: 'month' }, now())]))[0]!;
+      expect(spent).toBeCloseTo(recorded, 6);
+    });
+    expect(spent).toBeLessThanOrEqual(limitUsd + 1e-12);
+    // … and the budget was really used, not starved: what is left is less than one wave's reservations.
+    const perRequest = spent / ok;
+    expect(ok).toBeGreaterThan(3);
+    expect(limitUsd - spent).toBeLessThan(10 * 4 * perRequest);
+  });
+
+  it('a provider put in cooldown by instance A is skipped by instance B', async () => {
+    const openai = a.t.app.routing.config.providers.find((p) => p.id === a.ids.openai)!;
+    const model = a.t.app.routing.config.models.find((m) => m.providerId === a.ids.openai && m.modelId === 'gpt-test')!;
+    const targets = [openai.id, openai.key.id, modelTarget(openai.id, model.id)];
+    const cooling = (s: StateStore) => targets.some((t) => s.view().cooldownUntil(t) > now());
+    expect(cooling(b.app.routing.store)).toBe(false);
+
+    // A: up-openai answers 429 → A cools it down and falls back to up-backup.
+    a.up.script({ status: 429, headers: { 'retry-after': '30' }, path: '/chat/completions' });
+    const first = await chat(a.url, MASTER_KEY, 'gpt-test');
+    expect(first.status).toBe(200);
+    expect(first.provider).toBe('up-backup');
+    expect(first.attempts).toBe('2');
+
+    const ms = await eventually(() => expect(cooling(b.app.routing.store)).toBe(true), 1000);
+    expect(ms).toBeLessThan(1000);
+    // B never tries up-openai: one attempt, straight to up-backup.
+    const before = a.up.requests.length;
+    for (let i = 0; i < 5; i++) {
+      const r = await chat(b.url, MASTER_KEY, 'gpt-test');
+      expect(r.status).toBe(200);
+      expect(r.provider).toBe('up-backup');
+      expect(r.attempts).toBe('1');
+    }
+    expect(a.up.requests.length - before).toBe(5);
+  });
+
+  it('an alias created on A through the admin API routes on B within a second', async () => {
+    expect((await chat(b.url, MASTER_KEY, 'team-chat')).status).toBe(404);
+    const res = await admin('post', '/llm/routing/aliases', { name: 'team-chat', strategy: 'ordered', targets: [{ ref: 'up-anthropic/claude-test', weight: 1 }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const created = Date.now();
+    let last = { status: 0, provider: null as string | null };
+    await eventually(async () => {
+      last = await chat(b.url, MASTER_KEY, 'team-chat');
+      expect(last.status).toBe(200);
+    }, 1000, 10);
+    expect(Date.now() - created).toBeLessThan(1000);
+    expect(last.provider).toBe('up-anthropic');
+  });
+
+  it('Redis down: requests keep succeeding on local limits (metric and log line), and shared counting resumes when it returns', async () => {
+    const bucket: BucketConfig = { name: 'outage-rpm', unit: 'requests', limit: 1000, window: { unit: 'minute', size: 1 }, models: 'all' };
+    await updateProvider(a.ids.anthropic, { rateLimitBuckets: [bucket] }, (p) => p.rateLimitBuckets.length === 1);
+    const counted = async () => (await direct.read([bucketKey('provider', a.ids.anthropic, bucket, now())]))[0];
+    const send = async (n: number) => {
+      const r = await Promise.all(Array.from({ length: n }, (_, i) => chat(i % 2 ? b.url : a.url, MASTER_KEY, 'up-anthropic/claude-test')));
+      expect(r.map((x) => x.status)).toEqual(Array.from({ length: n }, () => 200));
+    };
+
+    await send(10);
+    expect(await counted()).toBe(10);
+    expect(await metric(b.app, 'switchyard_state_store_fail_open_total')).toBe(0);
+
+    await proxy.cut();
+    await send(20);
+    expect(redisOf(a.t.app).shared).toBe(false);
+    expect(redisOf(b.app).shared).toBe(false);
+    expect(await metric(a.t.app, 'switchyard_state_store_fail_open_total')).toBeGreaterThan(0);
+    expect(await metric(b.app, 'switchyard_state_store_fail_open_total')).toBeGreaterThan(0);
+    expect(await metric(b.app, 'switchyard_state_store_shared')).toBe(0);
+    expect(b.logs.some((l) => l.includes('Redis unavailable: failing open onto local limits'))).toBe(true);
+    // Redis itself saw none of them.
+    expect(await counted()).toBe(10);
+
+    await proxy.restore();
+    await eventually(() => {
+      expect(redisOf(a.t.app).shared).toBe(true);
+      expect(redisOf(b.app).shared).toBe(true);
+    }, 5000);
+    expect(await metric(b.app, 'switchyard_state_store_shared')).toBe(1);
+    expect(b.logs.some((l) => l.includes('shared counting resumed'))).toBe(true);
+    // What each instance counted locally was written back, and counting goes on from there.
+    expect(await counted()).toBe(30);
+    await send(10);
+    expect(await counted()).toBe(40);
+  });
+});
+
+describe('config propagation over PostgreSQL LISTEN/NOTIFY (no Redis)', () => {
+  // This bus exists only on a real PostgreSQL, so this part uses one whatever the suite's backend.
+  let db: TestDatabase;
+  let a: ProxyEnv;
+  let b: Instance;
+  let c: Instance;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ kind: 'postgres' });
+    a = await createProxyEnv({ db, env: { DATABASE_URL: db.url! } });
+    b = await startInstance(a, { GATEWAY_MASTER_KEY: MASTER_KEY, DATABASE_URL: db.url! }, Date.now);
+    // No bus at all (no REDIS_URL, no DATABASE_URL): only the periodic full reload brings changes in.
+    c = await startInstance(a, { GATEWAY_MASTER_KEY: MASTER_KEY, CONFIG_RELOAD_INTERVAL_MS: '300' }, Date.now);
+  });
+
+  afterAll(async () => {
+    await c?.close();
+    await b?.close();
+    await a?.close();
+    await db?.close();
+  });
+
+  it('an alias created on A reaches B within a second, and the periodic reload is the safety net', async () => {
+    expect(a.t.app.routing.store.kind).toBe('memory');
+    const token = await a.t.tokenFor('seed_admin');
+    expect((await chat(b.url, MASTER_KEY, 'pg-chat')).status).toBe(404);
+    const res = await a.t.http
+      .post('/api/v1/llm/routing/aliases')
+      .set('authorization', `Bearer ${token}`)
+      .send({ name: 'pg-chat', strategy: 'ordered', targets: [{ ref: 'up-openai/gpt-test', weight: 1 }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const ms = await eventually(async () => expect((await chat(b.url, MASTER_KEY, 'pg-chat')).status).toBe(200), 1000, 10);
+    expect(ms).toBeLessThan(1000);
+    // The instance without a bus catches up on its next periodic reload.
+    await eventually(async () => expect((await chat(c.url, MASTER_KEY, 'pg-chat')).status).toBe(200), 1500, 50);
+  });
+});
