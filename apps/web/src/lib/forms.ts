@@ -66,6 +66,13 @@ export class FormReader {
     return n;
   }
 
+  /** A whole number; blank is `empty`; a fraction records "must be a whole number". */
+  integer<E extends null | undefined>(name: string, empty: E): number | E {
+    const n = this.number(name, empty);
+    if (typeof n === 'number' && !Number.isInteger(n)) this.errors[name] = 'must be a whole number';
+    return n;
+  }
+
   /** A checkbox: present and not "false" means checked. */
   bool(name: string): boolean {
     const v = this.get(name);

@@ -17,8 +17,8 @@ export function readKeyForm(r: FormReader, opts: { withOwner: boolean; now?: num
   const body: Record<string, unknown> = {
     name: r.text('name'),
     expiresAt,
-    rpmLimit: r.number('rpmLimit', undefined),
-    tpmLimit: r.number('tpmLimit', undefined),
+    rpmLimit: r.integer('rpmLimit', undefined),
+    tpmLimit: r.integer('tpmLimit', undefined),
     budgetUsd,
     budgetPeriod,
     ...(allowedModels.length ? { allowedModels } : {}),
