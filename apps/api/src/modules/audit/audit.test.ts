@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { mountedRoutes } from '../../test/routes.js';
 
 let t: TestApp;
 let admin: string;
@@ -46,23 +47,11 @@ describe('audit log', () => {
 });
 
 describe('every admin route requires sign-in', () => {
-  it('answers 401 to an anonymous request on every mounted /api/v1 route but sign-in and sign-out', async () => {
-    // Express 5 layers: a mounted router's path is `rawPath`; a route's is `route.path`.
-    type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: unknown };
-    const routes: { method: string; path: string }[] = [];
-    const walk = (stack: Layer[], prefix: string) => {
-      for (const l of stack) {
-        if (l.route) for (const m of Object.keys(l.route.methods)) routes.push({ method: m, path: prefix + l.route.path });
-        else if (l.handle?.stack) {
-          const mount = typeof l.rawPath === 'string' && l.rawPath !== '/' ? l.rawPath : '';
-          walk(l.handle.stack, prefix + mount);
-        }
-      }
-    };
-    walk((t.app.express as unknown as { router: { stack: Layer[] } }).router.stack, '');
+  it('answers 401 to an anonymous request on every mounted /api/v1 route but sign-in, sign-out and the OpenAPI document', async () => {
+    const routes = mountedRoutes(t.app);
     const api = routes.filter((r) => r.path.startsWith('/api/v1/'));
     expect(api.length).toBeGreaterThan(15);
-    const open = ['post /api/v1/auth/login', 'post /api/v1/auth/logout'];
+    const open = ['post /api/v1/auth/login', 'post /api/v1/auth/logout', 'get /api/v1/openapi.json'];
     for (const r of api) {
       const path = r.path.replace(/:(\w+)/g, 'x');
       const res = await (t.http as unknown as Record<string, (p: string) => Promise<{ status: number }>>)[r.method]!(path);

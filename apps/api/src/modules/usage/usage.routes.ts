@@ -10,7 +10,7 @@ import { can } from '../auth/permissions.js';
 import { UsageService } from './usage.service.js';
 
 /**
- * The read side: /api/v1/llm/{usage,stats,live,byok/users,usage/users,logs,errors,export} for operators and
+ * The read side: /api/v1/llm/{usage,stats,live,usage/users,logs,errors,export} for operators and
  * /api/v1/me/{usage,live,logs,export} for everyone's own traffic. A user never reads another user's usage.
  */
 export function usageRoutes(ctx: AppContext): Router {
@@ -21,7 +21,6 @@ export function usageRoutes(ctx: AppContext): Router {
   r.get('/llm/usage', requirePermission('usage:read-any'), route(async (req, res) => void res.json(await svc.usage(parseBody(usagePeriodQuery, req.query).period))));
   r.get('/llm/stats', requirePermission('usage:read-any'), route(async (_req, res) => void res.json(await svc.stats())));
   r.get('/llm/live', requirePermission('usage:read-any'), route(async (_req, res) => void res.json(await svc.live())));
-  r.get('/llm/byok/users', requirePermission('usage:read-any'), route(async (_req, res) => void res.json(await svc.byokUsers())));
   r.get('/llm/usage/users', requirePermission('usage:read-any'), route(async (req, res) => void res.json(await svc.users(parseBody(userUsageQuery, req.query)))));
   r.get('/llm/logs', requirePermission('logs:read'), route(async (req, res) => void res.json(await svc.logs(parseBody(logsQuery, req.query)))));
   r.get('/llm/logs/:id', requirePermission('logs:read'), route(async (req, res) => void res.json(await svc.log(String(req.params.id)))));
@@ -59,7 +58,6 @@ export function usageRoutes(ctx: AppContext): Router {
   reg('/llm/usage', 'Usage', 'Calls and cost over time (bucket fits the period), by provider (cost, latency, success rate), popular models, top users', { query: usagePeriodQuery });
   reg('/llm/stats', 'Usage', 'Stat cards: providers, active models, API calls and cost over 30 days with the change versus the 30 before, BYOK');
   reg('/llm/live', 'Usage', 'The last 60 minutes, per minute: requests, errors, average and p95 latency');
-  reg('/llm/byok/users', 'Usage', 'Users with BYOK keys and the cost their keys saved (30 days)');
   reg('/llm/usage/users', 'Usage', 'Per-user usage over a period, sortable', { query: userUsageQuery });
   reg('/llm/logs', 'Logs', 'Gateway logs, newest first, with filters and a cursor', { query: logsQuery });
   reg('/llm/logs/{id}', 'Logs', 'One log record with its resolver trace and attempts', { params: id }, { 404: { description: 'Not found' } });

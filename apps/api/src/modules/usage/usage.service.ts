@@ -185,27 +185,6 @@ export class UsageService {
     return { from: new Date(since).toISOString(), minutes: points, totals: { requests: total, errors, requestsPerMinute: Math.round((total / 60) * 100) / 100 } };
   }
 
-  /** Users with BYOK keys: which providers, and what their own keys saved the platform (30 days). */
-  async byokUsers() {
-    const keys = await this.ctx.prisma.byokKey.findMany({
-      where: { status: 'active' },
-      select: { userId: true, provider: { select: { slug: true, name: true } }, user: { select: { email: true, name: true, status: true } } },
-      orderBy: { createdAt: 'asc' },
-    });
-    const saved = await this.ctx.prisma.$queryRaw<{ userId: string; saved: unknown; requests: unknown }[]>`
-      SELECT "userId", sum("savedUsd") AS saved, sum("requests") AS requests FROM "UsageHourly"
-      WHERE "isByok" AND "hour" >= ${new Date(this.ctx.now() - 30 * DAY)} GROUP BY 1`;
-    const s = new Map(saved.map((r) => [r.userId, r]));
-    const users = new Map<string, { userId: string; email: string; name: string | null; status: string; providers: string[]; byokRequests30d: number; savedUsd30d: number }>();
-    for (const k of keys) {
-      const u = users.get(k.userId) ?? { userId: k.userId, email: k.user.email, name: k.user.name, status: k.user.status, providers: [], byokRequests30d: num(s.get(k.userId)?.requests), savedUsd30d: money(s.get(k.userId)?.saved) };
-      u.providers.push(k.provider.slug);
-      users.set(k.userId, u);
-    }
-    const data = [...users.values()].sort((a, b) => b.savedUsd30d - a.savedUsd30d || a.email.localeCompare(b.email));
-    return { data, totalSavedUsd30d: money(data.reduce((t, u) => t + u.savedUsd30d, 0)) };
-  }
-
   /** Per-user usage over a period (every user with traffic, plus their name and status). */
   async users(q: UserUsageQuery) {
     const days = periodDays(q.period);
