@@ -6,6 +6,7 @@ import { createDatabase } from './db/client.js';
 import { createLogger } from './lib/logger.js';
 import { SecretBox } from './lib/secrets.js';
 import { loadSecretsKey } from './lib/secrets-key.js';
+import { redactUrl } from './routing/redis-state-store.js';
 import { seedDatabase } from './seed/seed.js';
 
 function fail(message: string): never {
@@ -61,7 +62,11 @@ async function main() {
   });
 
   const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
-  const lines = [`Switchyard is listening on ${url}`, `  database: ${db.describe}`];
+  const lines = [
+    `Switchyard is listening on ${url}`,
+    `  database: ${db.describe}`,
+    `  shared state: ${env.REDIS_URL ? `Redis at ${redactUrl(env.REDIS_URL)} (keys ${env.REDIS_KEY_PREFIX}*)` : 'in process (one instance)'}`,
+  ];
   if (seeded.adminCreated && seeded.generatedPassword) {
     lines.push(
       `  first admin: ${env.ADMIN_EMAIL}  password: ${seeded.generatedPassword}`,

@@ -108,10 +108,14 @@ return 1
 
 // KEYS: cooldowns, circuits, latency, cursors, weights, instances (zset), this instance's in-flight key, then
 // watched counters. ARGV: now, instance id, instance ttl, in-flight JSON, in-flight key prefix, state ttl.
+// Heartbeats use Redis's clock (instances' clocks may drift); cooldowns compare with the caller's clock, like
+// the engine does.
 const SYNC = `
 local now = tonumber(ARGV[1])
-redis.call('ZADD', KEYS[6], now, ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now - tonumber(ARGV[3]))
+local t = redis.call('TIME')
+local rnow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[6], rnow, ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', rnow - tonumber(ARGV[3]))
 redis.call('PEXPIRE', KEYS[6], ARGV[6])
 redis.call('SET', KEYS[7], ARGV[4], 'PX', ARGV[3])
 local inflight = {}
@@ -512,6 +516,9 @@ export class RedisStateStore implements StateStore {
   async sync(): Promise<void> {
     if (!this.#healthy) return;
     try {
+      // Local counts taken while the recovery was finishing, and events whose write failed.
+      if (this.#pendingDeltas.size > 0) await this.#flushDeltas();
+      if (this.#queued.size > 0 && !this.#flushScheduled) await this.#flushEvents(false);
       await this.#sync();
     } catch (err) {
       this.#down(err as Error);
