@@ -56,5 +56,25 @@ describe('usage batch writer', () => {
     ]);
     expect(Number(hourly[0]!.costUsd)).toBeCloseTo(0.000246, 10);
     expect(hourly[0]!).toMatchObject({ providerId: 'p1', modelId: 'mock-small', userId: 'u1', orgId: '', gatewayKeyId: 'k1' });
+    // The daily rollup folds both hours of the day together.
+    const daily = await db.prisma.usageDaily.findMany({ orderBy: { statusClass: 'asc' } });
+    expect(daily.map((d) => [d.day.toISOString(), d.statusClass, d.requests, d.errors, Number(d.latencySumMs), d.latencyCount, d.ttftCount])).toEqual([
+      ['2026-11-22T00:00:00.000Z', '2xx', 3, 0, 140, 3, 3],
+      ['2026-11-22T00:00:00.000Z', '5xx', 1, 1, 40, 1, 0],
+    ]);
+    expect(Number(daily[0]!.costUsd)).toBeCloseTo(0.000369, 10);
+  });
+
+  it('reports every failed request as an error, with the last attempt\'s outcome', async () => {
+    await writeUsageBatch(db.prisma, [
+      rec({ requestId: 'ok-1' }),
+      rec({ requestId: 'fail-1', status: 503, errorCode: 'upstream_unavailable', trace: { plan: {}, attempts: [{ provider: 'mock', outcome: 'server' }] } }),
+      rec({ requestId: 'fail-2', status: 429, errorCode: null, trace: { plan: {}, attempts: [] } }),
+    ]);
+    const reports = await db.prisma.errorReport.findMany({ where: { requestId: { in: ['ok-1', 'fail-1', 'fail-2'] } }, orderBy: { requestId: 'asc' } });
+    expect(reports.map((r) => [r.requestId, r.source, r.type, r.message])).toEqual([
+      ['fail-1', 'proxy', 'upstream_unavailable', 'server'],
+      ['fail-2', 'proxy', 'http_429', 'HTTP 429'],
+    ]);
   });
 });

@@ -11,7 +11,7 @@ const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","
   "errorCode","isByok","stream","attempts","trace"`;
 
 /**
- * One statement per batch: the raw rows, an error report per failed request, and the hourly rollup together (so the rollup is always complete for
+ * One statement per batch: the raw rows, an error report per failed request, and the hourly and daily rollups together (so the rollup is always complete for
  * every written record), with the whole batch passed as a single JSON parameter. Node does one
  * JSON.stringify; PostgreSQL (or PGlite) does the rest — far cheaper than building the rows through the ORM.
  */
@@ -22,7 +22,27 @@ errs AS (INSERT INTO "ErrorReport" ("id","createdAt","source","type","model","pr
   SELECT gen_random_uuid()::text, "createdAt", 'proxy', coalesce("errorCode", 'http_' || "status"), "requestedModel", "providerSlug",
     coalesce("trace"->'attempts'->-1->>'outcome', "errorCode", 'HTTP ' || "status"), "userId", "appId", "requestId",
     jsonb_build_object('status', "status", 'endpoint', "endpoint", 'attempts', coalesce("trace"->'attempts', '[]'::jsonb))
-  FROM batch WHERE "status" >= 400)
+  FROM batch WHERE "status" >= 400),
+daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statusClass","isByok",
+  "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount")
+  SELECT date_trunc('day', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+    coalesce("providerId", ''), coalesce("modelId", ''), coalesce("userId", ''),
+    CASE WHEN "status" >= 500 THEN '5xx' WHEN "status" >= 400 THEN '4xx' ELSE '2xx' END, "isByok",
+    count(*), count(*) FILTER (WHERE "status" >= 400), sum("tokensIn"), sum("tokensOut"), sum("tokensCached"),
+    sum("costUsd"), sum("savedUsd"), sum("latencyMs"), count(*), coalesce(sum("ttftMs"), 0), count("ttftMs")
+  FROM batch GROUP BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT ("day","providerId","modelId","userId","statusClass","isByok") DO UPDATE SET
+    "requests" = "UsageDaily"."requests" + EXCLUDED."requests",
+    "errors" = "UsageDaily"."errors" + EXCLUDED."errors",
+    "tokensIn" = "UsageDaily"."tokensIn" + EXCLUDED."tokensIn",
+    "tokensOut" = "UsageDaily"."tokensOut" + EXCLUDED."tokensOut",
+    "tokensCached" = "UsageDaily"."tokensCached" + EXCLUDED."tokensCached",
+    "costUsd" = "UsageDaily"."costUsd" + EXCLUDED."costUsd",
+    "savedUsd" = "UsageDaily"."savedUsd" + EXCLUDED."savedUsd",
+    "latencySumMs" = "UsageDaily"."latencySumMs" + EXCLUDED."latencySumMs",
+    "latencyCount" = "UsageDaily"."latencyCount" + EXCLUDED."latencyCount",
+    "ttftSumMs" = "UsageDaily"."ttftSumMs" + EXCLUDED."ttftSumMs",
+    "ttftCount" = "UsageDaily"."ttftCount" + EXCLUDED."ttftCount")
 INSERT INTO "UsageHourly" ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyId","statusClass","isByok",
   "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount")
 SELECT date_trunc('hour', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',

@@ -68,8 +68,8 @@ export class ByokService {
   /** Admin view: users with BYOK keys, their providers, and what their keys saved the platform. */
   async overview() {
     const keys = await this.ctx.prisma.byokKey.findMany({ include: { user: { select: { id: true, email: true, name: true } }, provider: { select: { slug: true } } } });
-    // From the hourly rollup (complete by construction), so it stays fast however many raw rows there are.
-    const saved = await this.ctx.prisma.usageHourly.groupBy({ by: ['userId'], where: { isByok: true }, _sum: { savedUsd: true, requests: true } });
+    // From the daily rollup (complete by construction), so it stays fast however many raw rows there are.
+    const saved = await this.ctx.prisma.usageDaily.groupBy({ by: ['userId'], where: { isByok: true }, _sum: { savedUsd: true, requests: true } });
     const savedBy = new Map(saved.map((s) => [s.userId, { usd: Number(s._sum.savedUsd ?? new Prisma.Decimal(0)), requests: s._sum.requests ?? 0 }]));
     const users = new Map<string, { userId: string; email: string; name: string | null; providers: string[]; savedUsd: number; byokRequests: number }>();
     for (const k of keys) {

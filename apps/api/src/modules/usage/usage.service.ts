@@ -36,9 +36,9 @@ interface SeriesRow {
 }
 
 /**
- * The read side: charts, stats, logs, error reports, per-user usage and CSV export. Aggregates come from the hourly
- * rollup (written in the same statement as the raw rows, so it is always complete); lists and the live view read
- * the raw rows through their indexes.
+ * The read side: charts, stats, logs, error reports, per-user usage and CSV export. Aggregates come from the rollups
+ * (hourly for the 7-day view, daily for longer ones and the stat cards), written in the same statement as the raw
+ * rows so they are always complete; lists and the live view read the raw rows through their indexes.
  */
 export class UsageService {
   constructor(private readonly ctx: AppContext) {}
@@ -47,12 +47,17 @@ export class UsageService {
     return scope.userId ? Prisma.sql` AND "userId" = ${scope.userId}` : Prisma.empty;
   }
 
+  /** The rollup a bucket reads: hourly for the 7-day view, daily (much smaller) for everything longer. */
+  #rollup(bucket: 'hour' | 'day' | 'week') {
+    return bucket === 'hour' ? { table: Prisma.raw('"UsageHourly"'), time: Prisma.raw('"hour"') } : { table: Prisma.raw('"UsageDaily"'), time: Prisma.raw('"day"') };
+  }
+
   async #since(period: UsagePeriod, scope: UsageScope): Promise<number> {
     const now = this.ctx.now();
     const days = periodDays(period);
     const bucket = bucketForPeriod(period);
     if (days !== null) return truncate(now - days * DAY + STEP[bucket], bucket);
-    const [row] = await this.ctx.prisma.$queryRaw<{ first: Date | null }[]>`SELECT min("hour") AS first FROM "UsageHourly" WHERE true${this.#userFilter(scope)}`;
+    const [row] = await this.ctx.prisma.$queryRaw<{ first: Date | null }[]>`SELECT min("day") AS first FROM "UsageDaily" WHERE true${this.#userFilter(scope)}`;
     return truncate(row?.first ? row.first.getTime() : now, bucket);
   }
 
@@ -63,27 +68,28 @@ export class UsageService {
     const sinceDate = new Date(since);
     const uf = this.#userFilter(scope);
     const trunc = Prisma.raw(`'${bucket}'`);
+    const { table, time } = this.#rollup(bucket);
     const [series, providers, models, users, totals] = await Promise.all([
       this.ctx.prisma.$queryRaw<SeriesRow[]>`
-        SELECT date_trunc(${trunc}, "hour" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS t, sum("requests") AS requests, sum("errors") AS errors,
+        SELECT date_trunc(${trunc}, ${time} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS t, sum("requests") AS requests, sum("errors") AS errors,
           sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens, sum("savedUsd") AS saved
-        FROM "UsageHourly" WHERE "hour" >= ${sinceDate}${uf} GROUP BY 1 ORDER BY 1`,
+        FROM ${table} WHERE ${time} >= ${sinceDate}${uf} GROUP BY 1 ORDER BY 1`,
       this.ctx.prisma.$queryRaw<{ providerId: string; requests: unknown; errors: unknown; cost: unknown; latencySum: unknown; latencyCount: unknown; ttftSum: unknown; ttftCount: unknown }[]>`
         SELECT "providerId", sum("requests") AS requests, sum("errors") AS errors, sum("costUsd") AS cost,
           sum("latencySumMs") AS "latencySum", sum("latencyCount") AS "latencyCount", sum("ttftSumMs") AS "ttftSum", sum("ttftCount") AS "ttftCount"
-        FROM "UsageHourly" WHERE "hour" >= ${sinceDate}${uf} GROUP BY 1 ORDER BY cost DESC, requests DESC`,
+        FROM ${table} WHERE ${time} >= ${sinceDate}${uf} GROUP BY 1 ORDER BY cost DESC, requests DESC`,
       this.ctx.prisma.$queryRaw<{ providerId: string; modelId: string; requests: unknown; cost: unknown; tokens: unknown }[]>`
         SELECT "providerId", "modelId", sum("requests") AS requests, sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens
-        FROM "UsageHourly" WHERE "hour" >= ${sinceDate} AND "modelId" <> ''${uf} GROUP BY 1, 2 ORDER BY requests DESC, cost DESC LIMIT 10`,
+        FROM ${table} WHERE ${time} >= ${sinceDate} AND "modelId" <> ''${uf} GROUP BY 1, 2 ORDER BY requests DESC, cost DESC LIMIT 10`,
       scope.userId
         ? Promise.resolve([])
         : this.ctx.prisma.$queryRaw<{ userId: string; requests: unknown; cost: unknown }[]>`
         SELECT "userId", sum("requests") AS requests, sum("costUsd") AS cost
-        FROM "UsageHourly" WHERE "hour" >= ${sinceDate} AND "userId" <> '' GROUP BY 1 ORDER BY cost DESC, requests DESC LIMIT 10`,
+        FROM ${table} WHERE ${time} >= ${sinceDate} AND "userId" <> '' GROUP BY 1 ORDER BY cost DESC, requests DESC LIMIT 10`,
       this.ctx.prisma.$queryRaw<{ requests: unknown; errors: unknown; cost: unknown; tokens: unknown; saved: unknown; byok: unknown }[]>`
         SELECT sum("requests") AS requests, sum("errors") AS errors, sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens,
           sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok
-        FROM "UsageHourly" WHERE "hour" >= ${sinceDate}${uf}`,
+        FROM ${table} WHERE ${time} >= ${sinceDate}${uf}`,
     ]);
     const names = await this.#providerNames(providers.map((p) => p.providerId).concat(models.map((m) => m.providerId)));
     const emails = await this.#userNames(users.map((u) => u.userId));
@@ -134,16 +140,17 @@ export class UsageService {
   /** The four stat cards (30 days versus the 30 before, computed) plus BYOK figures. */
   async stats() {
     const now = this.ctx.now();
-    const cur = new Date(now - 30 * DAY);
-    const prev = new Date(now - 60 * DAY);
+    // Thirty whole UTC days including today, against the thirty before (the daily rollup's grain).
+    const cur = new Date(truncate(now, 'day') - 29 * DAY);
+    const prev = new Date(cur.getTime() - 30 * DAY);
     const [providers, activeProviders, activeModels, windows, byokUsers] = await Promise.all([
       this.ctx.prisma.provider.count(),
       this.ctx.prisma.provider.count({ where: { status: 'active' } }),
       this.ctx.prisma.model.count({ where: { enabled: true, provider: { status: 'active' } } }),
       this.ctx.prisma.$queryRaw<{ current: boolean; requests: unknown; cost: unknown; saved: unknown; tokens: unknown; errors: unknown }[]>`
-        SELECT "hour" >= ${cur} AS current, sum("requests") AS requests, sum("costUsd") AS cost, sum("savedUsd") AS saved,
+        SELECT "day" >= ${cur} AS current, sum("requests") AS requests, sum("costUsd") AS cost, sum("savedUsd") AS saved,
           sum("tokensIn" + "tokensOut") AS tokens, sum("errors") AS errors
-        FROM "UsageHourly" WHERE "hour" >= ${prev} GROUP BY 1`,
+        FROM "UsageDaily" WHERE "day" >= ${prev} GROUP BY 1`,
       this.ctx.prisma.byokKey.findMany({ where: { status: 'active', user: { status: 'active' } }, distinct: ['userId'], select: { userId: true } }),
     ]);
     const c = windows.find((w) => w.current);
@@ -188,11 +195,11 @@ export class UsageService {
   /** Per-user usage over a period (every user with traffic, plus their name and status). */
   async users(q: UserUsageQuery) {
     const days = periodDays(q.period);
-    const since = days === null ? new Date(0) : new Date(this.ctx.now() - days * DAY);
+    const since = days === null ? new Date(0) : new Date(truncate(this.ctx.now(), 'day') - (days - 1) * DAY);
     const rows = await this.ctx.prisma.$queryRaw<{ userId: string; requests: unknown; errors: unknown; tokens: unknown; cost: unknown; saved: unknown; byok: unknown; last: Date }[]>`
       SELECT "userId", sum("requests") AS requests, sum("errors") AS errors, sum("tokensIn" + "tokensOut") AS tokens,
-        sum("costUsd") AS cost, sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok, max("hour") AS last
-      FROM "UsageHourly" WHERE "hour" >= ${since} AND "userId" <> '' GROUP BY 1`;
+        sum("costUsd") AS cost, sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok, max("day") AS last
+      FROM "UsageDaily" WHERE "day" >= ${since} AND "userId" <> '' GROUP BY 1`;
     const users = await this.ctx.prisma.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, email: true, name: true, status: true, role: true, weeklyCapUsd: true } });
     const byId = new Map(users.map((u) => [u.id, u]));
     const data = rows.map((r) => {
@@ -209,7 +216,7 @@ export class UsageService {
         costUsd: money(r.cost),
         savedUsd: money(r.saved),
         byokRequests: num(r.byok),
-        lastActiveHour: r.last.toISOString(),
+        lastActiveDay: r.last.toISOString().slice(0, 10),
       };
     });
     const key = { cost: 'costUsd', requests: 'requests', tokens: 'tokens', saved: 'savedUsd' } as const;
