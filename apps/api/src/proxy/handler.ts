@@ -14,6 +14,7 @@ import { RequestShapeError, requestFacts, type RequestFacts } from './request-fa
 import type { PlannedAttempt, PlanInput, Router } from './types.js';
 import { openUpstream, readAll, toNetworkError, type UpstreamTimeouts } from './upstream.js';
 import { listModelsForCaller } from './models-list.js';
+import { BodyCapture, bodiesForLog } from './body-log.js';
 
 /** One usage record per proxy request (the batch writer stores it off the hot path). */
 export interface ProxyUsage {
@@ -170,6 +171,8 @@ export function createProxyHandler(deps: ProxyDeps) {
     const endpointLabel = ENDPOINT_LABEL[match.endpoint];
     const settings = router.settings();
     const plan = router.plan(input);
+    const capture = settings.bodyLogging ? new BodyCapture() : null;
+    const xc = { ...x, capture };
     const attemptsLog: AttemptLog[] = [];
     let clientGone = false;
     const clientAbort = new AbortController();
@@ -205,7 +208,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         isByok: false,
         stream: facts.stream,
         attempts: attemptsLog.length,
-        trace: { plan: plan.trace, attempts: attemptsLog },
+        trace: capture ? { plan: plan.trace, attempts: attemptsLog, bodies: bodiesForLog(x.raw, capture) } : { plan: plan.trace, attempts: attemptsLog },
         ...u,
       };
       d.record(record);
@@ -252,7 +255,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       // Same-target retries (bounded by the classification table), then the next attempt.
       while (!fellBack) {
         used++;
-        const result = await runAttempt(d, x, attempt, clientAbort.signal, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
+        const result = await runAttempt(d, xc, attempt, clientAbort.signal, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
         if (result.kind === 'done') {
           admission.release({ costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens });
           finish({
@@ -324,7 +327,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
   async function runAttempt(
     d: ProxyDeps,
-    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number },
+    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
     attempt: PlannedAttempt,
     clientSignal: AbortSignal,
     debugSkipped: { ref: string; reason: string }[] | null,
@@ -380,7 +383,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
   async function runOpened(
     d: ProxyDeps,
-    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number },
+    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
     attempt: PlannedAttempt,
     call: PreparedCall,
     signal: AbortSignal,
@@ -442,6 +445,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       const out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
       res.writeHead(200, { 'content-type': call.contentType, 'content-length': out.length, ...headers });
       res.end(out);
+      x.capture?.add(out);
       entry.outcome = 'ok';
       report(true, undefined, ttft);
       const costUsd = router.costOf(attempt.model, decoded.usage);
@@ -474,6 +478,7 @@ export function createProxyHandler(deps: ProxyDeps) {
           ttft = Math.round(performance.now() - t0);
           res.writeHead(200, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
         }
+        x.capture?.add(piece);
         if (!res.write(piece)) await new Promise<void>((r) => {
           const done = () => {
             res.off('drain', done);
@@ -497,6 +502,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       report(false, error, ttft);
       const tail = t.end();
       if (tail && !res.destroyed) res.write(tail);
+      x.capture?.add(tail);
       res.end();
       const costUsd = router.costOf(attempt.model, t.usage);
       return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: 'stream_interrupted' };
@@ -514,6 +520,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       res.writeHead(200, { 'content-type': call.contentType, 'cache-control': 'no-cache', ...headers });
     }
     if (!res.destroyed) res.end(tail);
+    x.capture?.add(tail);
     const faulted = t.fault !== null || !t.finished;
     entry.outcome = faulted ? `stream_${t.fault?.kind ?? 'truncated'}` : 'ok';
     report(!faulted, faulted ? { status: 502, kind: 'server', code: 'stream_fault', message: t.fault?.message ?? 'truncated', retryAfterMs: null, retryable: false } : undefined, ttft);

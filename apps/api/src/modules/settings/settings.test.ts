@@ -34,6 +34,31 @@ describe('settings', () => {
     expect(audit?.after).toMatchObject({ debugHeaders: false });
   });
 
+  it('body logging: off by default; on, the log record keeps what the client sent and received (streams too)', async () => {
+    const send = (stream: boolean) =>
+      fetch(`${e.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${e.userKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-test', stream, messages: [{ role: 'user', content: 'secret-sauce question' }] }) }).then((r) => r.text());
+    const latest = async () => {
+      await e.flushUsage();
+      const [row] = (await e.t.http.get('/api/v1/llm/logs').query({ limit: '1' }).set(as(viewer))).body.data;
+      return (await e.t.http.get(`/api/v1/llm/logs/${row.id}`).set(as(viewer))).body.trace;
+    };
+    await send(false);
+    expect((await latest()).bodies).toBeUndefined();
+    await e.t.http.put('/api/v1/llm/settings').set(as(admin)).send({ bodyLogging: true });
+    const answer = await send(false);
+    const logged = (await latest()).bodies;
+    expect(logged.request).toContain('secret-sauce question');
+    expect(logged.response).toBe(answer);
+    expect(logged).toMatchObject({ truncated: false, responseBytes: Buffer.byteLength(answer) });
+    const streamed = await send(true);
+    const s = (await latest()).bodies;
+    expect(s.response).toBe(streamed);
+    expect(s.response).toContain('data: ');
+    await e.t.http.put('/api/v1/llm/settings').set(as(admin)).send({ bodyLogging: false });
+    await send(false);
+    expect((await latest()).bodies).toBeUndefined();
+  });
+
   it('tests an Ollama server, saves it (the Ollama provider follows), and adds the models it discovered', async () => {
     const test = await e.t.http.post('/api/v1/llm/settings/ollama/test').set(as(admin)).send({ baseUrl: e.up.url });
     expect(test.body).toMatchObject({ success: true, models: ['llama3.2:latest', 'qwen2.5:7b'] });
