@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
+import { mountedRoutes } from '../test/routes.js';
 import { can, ROLES, type Permission, type Role } from './auth/permissions.js';
 
 let t: TestApp;
@@ -29,9 +30,11 @@ const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: strin
   { method: 'get', path: '/api/v1/me/keys', perm: 'keys:own' },
   { method: 'post', path: '/api/v1/me/keys', perm: 'keys:own', body: {} },
   { method: 'post', path: '/api/v1/me/keys/none/revoke', perm: 'keys:own' },
+  { method: 'patch', path: '/api/v1/me/keys/none', perm: 'keys:own', body: {} },
   { method: 'get', path: '/api/v1/me/byok', perm: 'byok:own' },
   { method: 'put', path: '/api/v1/me/byok/none', perm: 'byok:own', body: {} },
   { method: 'delete', path: '/api/v1/me/byok/none', perm: 'byok:own' },
+  { method: 'post', path: '/api/v1/me/byok/none/test', perm: 'byok:own' },
   { method: 'get', path: '/api/v1/byok', perm: 'usage:read-any' },
   { method: 'get', path: '/api/v1/audit', perm: 'audit:read' },
   { method: 'get', path: '/api/v1/orgs', perm: 'orgs:read' },
@@ -45,6 +48,7 @@ const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: strin
   { method: 'delete', path: '/api/v1/orgs/none/provider-keys/none', perm: 'providers:credentials' },
   { method: 'get', path: '/api/v1/apps', perm: 'apps:read' },
   { method: 'post', path: '/api/v1/apps', perm: 'apps:write', body: {} },
+  { method: 'get', path: '/api/v1/apps/none', perm: 'apps:read' },
   { method: 'patch', path: '/api/v1/apps/none', perm: 'apps:write', body: {} },
   { method: 'delete', path: '/api/v1/apps/none', perm: 'apps:write' },
   { method: 'get', path: '/api/v1/llm/provider-types', perm: 'providers:read' },
@@ -54,9 +58,61 @@ const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: strin
   { method: 'delete', path: '/api/v1/llm/providers/none', perm: 'providers:write' },
   { method: 'post', path: '/api/v1/llm/providers/none/test', perm: 'providers:write' },
   { method: 'post', path: '/api/v1/llm/test', perm: 'providers:write', body: {} },
+  { method: 'get', path: '/api/v1/llm/models', perm: 'models:read' },
+  { method: 'post', path: '/api/v1/llm/models', perm: 'models:write', body: {} },
+  { method: 'post', path: '/api/v1/llm/models/bulk', perm: 'models:write', body: {} },
+  { method: 'get', path: '/api/v1/llm/models/none', perm: 'models:read' },
+  { method: 'put', path: '/api/v1/llm/models/none', perm: 'models:write', body: {} },
+  { method: 'post', path: '/api/v1/llm/models/none/default', perm: 'models:write' },
+  { method: 'delete', path: '/api/v1/llm/models/none', perm: 'models:write' },
+  { method: 'get', path: '/api/v1/llm/routing/rules', perm: 'routing:read' },
+  { method: 'put', path: '/api/v1/llm/routing/rules', perm: 'routing:write', body: {} },
+  { method: 'get', path: '/api/v1/llm/routing/power-levels', perm: 'routing:read' },
+  { method: 'put', path: '/api/v1/llm/routing/power-levels/none', perm: 'routing:write', body: {} },
+  { method: 'get', path: '/api/v1/llm/routing/aliases', perm: 'routing:read' },
+  { method: 'post', path: '/api/v1/llm/routing/aliases', perm: 'routing:write', body: {} },
+  { method: 'put', path: '/api/v1/llm/routing/aliases/none', perm: 'routing:write', body: {} },
+  { method: 'delete', path: '/api/v1/llm/routing/aliases/none', perm: 'routing:write' },
+  { method: 'get', path: '/api/v1/llm/routing/chains', perm: 'routing:read' },
+  { method: 'post', path: '/api/v1/llm/routing/chains', perm: 'routing:write', body: {} },
+  { method: 'put', path: '/api/v1/llm/routing/chains/none', perm: 'routing:write', body: {} },
+  { method: 'delete', path: '/api/v1/llm/routing/chains/none', perm: 'routing:write' },
+  { method: 'post', path: '/api/v1/llm/routing/trace', perm: 'routing:trace', body: {} },
+  { method: 'get', path: '/api/v1/llm/settings', perm: 'settings:read' },
+  { method: 'put', path: '/api/v1/llm/settings', perm: 'settings:write', body: {} },
+  { method: 'post', path: '/api/v1/llm/settings/ollama/test', perm: 'settings:write', body: {} },
+  { method: 'post', path: '/api/v1/llm/settings/ollama/sync', perm: 'settings:write' },
+  { method: 'get', path: '/api/v1/llm/usage', perm: 'usage:read-any' },
+  { method: 'get', path: '/api/v1/llm/stats', perm: 'usage:read-any' },
+  { method: 'get', path: '/api/v1/llm/live', perm: 'usage:read-any' },
+  { method: 'get', path: '/api/v1/llm/usage/users', perm: 'usage:read-any' },
+  { method: 'get', path: '/api/v1/llm/logs', perm: 'logs:read' },
+  { method: 'get', path: '/api/v1/llm/logs/none', perm: 'logs:read' },
+  { method: 'get', path: '/api/v1/llm/errors', perm: 'errors:read' },
+  { method: 'get', path: '/api/v1/llm/export', perm: 'usage:own' },
+  { method: 'get', path: '/api/v1/me/usage', perm: 'usage:own' },
+  { method: 'get', path: '/api/v1/me/live', perm: 'usage:own' },
+  { method: 'get', path: '/api/v1/me/logs', perm: 'usage:own' },
+  { method: 'get', path: '/api/v1/me/logs/none', perm: 'usage:own' },
+  { method: 'get', path: '/api/v1/me/export', perm: 'usage:own' },
+  { method: 'post', path: '/api/v1/auth/password', perm: 'self:write', body: {} },
 ];
 
+/** Routes anyone may call: sign-in, sign-out and the OpenAPI document. */
+const PUBLIC = ['post /api/v1/auth/login', 'post /api/v1/auth/logout', 'get /api/v1/openapi.json'];
+
 describe('authorization matrix', () => {
+  it('has a row for every mounted /api/v1 route', () => {
+    const missing = mountedRoutes(t.app)
+      .filter((r) => r.path.startsWith('/api/v1/') && !PUBLIC.includes(`${r.method} ${r.path}`))
+      .filter((r) => {
+        const re = new RegExp(`^${r.path.replace(/:\w+/g, '[^/]+')}$`);
+        return !MATRIX.some((m) => m.method === r.method && re.test(m.path));
+      })
+      .map((r) => `${r.method} ${r.path}`);
+    expect(missing).toEqual([]);
+  });
+
   const cases = MATRIX.flatMap((row) => ROLES.map((role) => ({ ...row, role })));
   it.each(cases)('$method $path as $role', async ({ method, path, perm, body, role }) => {
     let req = t.http[method](path).set('authorization', `Bearer ${tokens[role]}`);
