@@ -16,6 +16,14 @@ describe('command palette', () => {
     expect(filterActions(actions(), 'zzz')).toEqual([]);
   });
 
+  it('puts actions whose label matches before those matched by a keyword', () => {
+    const list: PaletteAction[] = [
+      { id: 'users', label: 'Go to Users', keywords: 'people accounts', run: () => {} },
+      { id: 'account', label: 'Go to Account', keywords: 'password', run: () => {} },
+    ];
+    expect(filterActions(list, 'account').map((a) => a.id)).toEqual(['account', 'users']);
+  });
+
   it('runs the highlighted action with arrow keys and Enter, and closes', () => {
     const spy = vi.fn();
     const onClose = vi.fn();

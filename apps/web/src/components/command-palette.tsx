@@ -10,14 +10,16 @@ export interface PaletteAction {
   run: () => void;
 }
 
-/** Case-insensitive match on label and keywords; every word of the query must appear. */
+/** Case-insensitive match on label and keywords; every word of the query must appear. Label matches come first. */
 export function filterActions(actions: readonly PaletteAction[], query: string): PaletteAction[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...actions];
-  return actions.filter((a) => {
+  const matches = actions.filter((a) => {
     const hay = `${a.label} ${a.keywords ?? ''} ${a.hint ?? ''}`.toLowerCase();
     return words.every((w) => hay.includes(w));
   });
+  const inLabel = (a: PaletteAction) => words.every((w) => a.label.toLowerCase().includes(w));
+  return [...matches.filter(inLabel), ...matches.filter((a) => !inLabel(a))];
 }
 
 export function CommandPalette({ open, onClose, actions }: { open: boolean; onClose: () => void; actions: readonly PaletteAction[] }) {

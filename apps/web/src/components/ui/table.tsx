@@ -1,10 +1,10 @@
 import type { ReactNode, ThHTMLAttributes, TdHTMLAttributes } from 'react';
 import { Skeleton } from './states';
 
-/** A table that scrolls sideways inside its own box, never the page. */
+/** A table that scrolls sideways inside its own box, never the page (`relative`: visually hidden headers stay inside it too). */
 export function Table({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="max-w-full overflow-x-auto rounded-2xl border border-border bg-surface" role="region" aria-label={label} tabIndex={0}>
+    <div className="relative max-w-full overflow-x-auto rounded-2xl border border-border bg-surface" role="region" aria-label={label} tabIndex={0}>
       <table className="w-full min-w-max border-collapse text-left text-sm">{children}</table>
     </div>
   );

@@ -1,0 +1,56 @@
+import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import { ADMIN } from '../playwright.config';
+
+/** A suffix that keeps names unique across the desktop and phone projects, which share one server. */
+export function unique(testInfo: TestInfo): string {
+  return `${testInfo.project.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+}
+
+export async function signIn(page: Page, email = ADMIN.email, password = ADMIN.password) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+}
+
+/** The page itself never scrolls sideways (tables scroll inside their own box); names the culprits when it does. */
+export async function noHorizontalScroll(page: Page) {
+  const found = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    const overflow = document.documentElement.scrollWidth - w;
+    const culprits = overflow <= 0 ? [] : Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.getBoundingClientRect().right > w + 1)
+      .slice(0, 8)
+      .map((el) => `<${el.tagName.toLowerCase()} class="${String(el.getAttribute('class') ?? '').slice(0, 60)}"> right=${Math.round(el.getBoundingClientRect().right)}`);
+    return { overflow, culprits };
+  });
+  expect(found.overflow, `page scrolls sideways by ${found.overflow}px:\n${found.culprits.join('\n')}`).toBeLessThanOrEqual(0);
+}
+
+/** A bearer token for the admin API. */
+export async function apiToken(request: APIRequestContext, email = ADMIN.email, password = ADMIN.password): Promise<string> {
+  const res = await request.post('/api/v1/auth/login', { data: { email, password } });
+  expect(res.status(), await res.text()).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export async function apiCall<T = unknown>(request: APIRequestContext, token: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, data?: unknown): Promise<T> {
+  const res = await request.fetch(`/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}` }, data });
+  expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
+  return (res.status() === 204 ? undefined : await res.json()) as T;
+}
+
+/** A user with a known password, created by the seeded admin through the API. */
+export async function createUser(request: APIRequestContext, opts: { email: string; role: 'admin' | 'user' | 'viewer'; name?: string }) {
+  const token = await apiToken(request);
+  const password = 'e2e-password-' + Math.random().toString(36).slice(2, 10);
+  const user = await apiCall<{ id: string; email: string }>(request, token, 'POST', '/users', { email: opts.email, name: opts.name ?? opts.email.split('@')[0], role: opts.role, password });
+  return { ...user, password };
+}
+
+/** Goes to a page through the sidebar (the drawer on phones). */
+export async function navigate(page: Page, isMobile: boolean, label: string) {
+  if (isMobile) await page.getByRole('button', { name: 'Open navigation' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+}
