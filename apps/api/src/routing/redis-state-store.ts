@@ -202,7 +202,8 @@ export class RedisStateStore implements StateStore {
   // Writes not yet in Redis.
   readonly #queued = new Map<string, StateEvent>();
   #flushScheduled = false;
-  readonly #pendingDeltas = new Map<string, { delta: number; ttlMs: number }>();
+  /** Counted locally while Redis was unreachable; written back on recovery unless their window ended. */
+  readonly #pendingDeltas = new Map<string, { delta: number; expiresAt: number }>();
 
   #healthy = false;
   /** Shared counting worked at least once (a later recovery is logged as such). */
@@ -295,11 +296,12 @@ export class RedisStateStore implements StateStore {
   }
 
   #keepDelta(k: string, delta: number, ttlMs: number) {
+    const expiresAt = this.#now() + ttlMs;
     const p = this.#pendingDeltas.get(k);
     if (p) {
       p.delta += delta;
-      p.ttlMs = Math.max(p.ttlMs, ttlMs);
-    } else this.#pendingDeltas.set(k, { delta, ttlMs });
+      p.expiresAt = Math.max(p.expiresAt, expiresAt);
+    } else this.#pendingDeltas.set(k, { delta, expiresAt });
   }
 
   #down(err: Error) {
@@ -339,8 +341,12 @@ export class RedisStateStore implements StateStore {
 
   async #flushDeltas(): Promise<void> {
     if (this.#pendingDeltas.size === 0) return;
-    const items = [...this.#pendingDeltas].map(([key, v]) => ({ key, ...v }));
+    const now = this.#now();
+    const items = [...this.#pendingDeltas]
+      .filter(([, v]) => v.expiresAt > now && v.delta !== 0)
+      .map(([key, v]) => ({ key, delta: v.delta, ttlMs: v.expiresAt - now }));
     this.#pendingDeltas.clear();
+    if (items.length === 0) return;
     try {
       await this.#adjustRemote(items);
     } catch (err) {

@@ -244,6 +244,24 @@ describe('RedisStateStore: several instances on one Redis', () => {
     expect(await direct.read(['rpm'])).toEqual([11]);
   });
 
+  it('does not write back local counts whose window ended during the outage', async () => {
+    const proxy = await startRedisProxy();
+    cleanups.push(() => proxy.close());
+    const prefix = testPrefix();
+    cleanups.push(() => dropPrefix(prefix));
+    const s = await redisStore(prefix, { url: proxy.url, maxReconnectDelayMs: 100 });
+    await proxy.cut();
+    expect((await s.consume([item('short', 1, 10, 200), item('long', 1, 10, 60_000)])).ok).toBe(true);
+    expect(s.shared).toBe(false);
+    await new Promise((r) => setTimeout(r, 300));
+    await proxy.restore();
+    await eventually(() => expect(s.shared).toBe(true), 5000);
+    const direct = await redisStore(prefix);
+    expect(await direct.read(['short', 'long'])).toEqual([0, 1]);
+    expect(await direct.redis.pttl(`${prefix}c:long`)).toBeGreaterThan(58_000);
+    expect(await direct.redis.exists(`${prefix}c:short`)).toBe(0);
+  });
+
   it('starts failing open when Redis is unreachable at start, and shares once it is', async () => {
     const proxy = await startRedisProxy();
     cleanups.push(() => proxy.close());
