@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../lib/api-client';
+import { FormReader } from '../../lib/forms';
+import type { ProviderType } from './api/types';
+import { bucketRowsFrom, canTestConnection, newBucketRow, providerSlug, readBucketRows, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors } from './provider-form';
+
+const r = (v: Record<string, unknown>) => FormReader.ofRecord(v);
+const custom: ProviderType = { type: 'custom', displayName: 'Custom', defaultBaseUrl: null, baseUrlRequired: true, envKey: null, keyOptional: true, color: '#64748b', docsUrl: null, keyHint: null };
+const openai: ProviderType = { type: 'openai', displayName: 'OpenAI', defaultBaseUrl: 'https://api.openai.com/v1', baseUrlRequired: false, envKey: 'OPENAI_API_KEY', keyOptional: false, color: '#10a37f', docsUrl: null, keyHint: 'sk-...' };
+
+describe('provider form', () => {
+  it('a new custom provider needs a base URL; the slug and priority are checked by the shared schema', () => {
+    const p = readCreateProviderForm(r({ type: 'custom', name: 'Local', slug: 'Not A Slug', priority: '150', autoFallback: 'on' }), { type: custom, canSetKey: true, buckets: [] });
+    expect(p.ok ? null : p.errors).toMatchObject({ baseUrl: 'is required for this provider type', slug: 'must be lowercase letters, digits and dashes', priority: 'must be between 1 and 100' });
+  });
+
+  it('a valid provider: numbers as numbers, the key only for a super admin', () => {
+    const values = { type: 'openai', name: 'OpenAI', slug: 'openai-2', baseUrl: '', apiKey: 'sk-test-1234', priority: '40', autoFallback: 'on' };
+    expect(readCreateProviderForm(r(values), { type: openai, canSetKey: true, buckets: [] })).toEqual({
+      ok: true,
+      data: { type: 'openai', name: 'OpenAI', slug: 'openai-2', apiKey: 'sk-test-1234', priority: 40, autoFallback: true, status: 'active', rateLimitBuckets: [], config: {} },
+    });
+    const admin = readCreateProviderForm(r(values), { type: openai, canSetKey: false, buckets: [] });
+    expect(admin.ok && 'apiKey' in admin.data).toBe(false);
+  });
+
+  it('a bad URL and a fractional priority are named', () => {
+    const p = readCreateProviderForm(r({ type: 'custom', name: 'X', slug: 'x', baseUrl: 'not a url', priority: '2.5' }), { type: custom, canSetKey: true, buckets: [] });
+    expect(p.ok ? null : p.errors).toMatchObject({ baseUrl: 'must be a URL', priority: 'must be a whole number' });
+  });
+
+  it('configuring: a blank key keeps the stored one, a cleared base URL is null, auto-fallback off', () => {
+    const p = readUpdateProviderForm(r({ name: 'OpenAI', baseUrl: '', apiKey: '', priority: '10', status: 'disabled' }), { type: openai, canSetKey: true, buckets: [] });
+    expect(p).toEqual({ ok: true, data: { name: 'OpenAI', baseUrl: null, priority: 10, autoFallback: false, status: 'disabled', rateLimitBuckets: [] } });
+  });
+
+  it('rate-limit rows become the API buckets; a row with requests and tokens is split and joined back', () => {
+    const rows = [newBucketRow({ name: 'rpm', requests: '60', tokens: '100000', windowSize: '1', windowUnit: 'minute', models: 'm1, m2' })];
+    const parsed = readBucketRows(rows);
+    expect(parsed).toEqual({
+      ok: true,
+      data: [
+        { name: 'rpm', unit: 'requests', limit: 60, window: { unit: 'minute', size: 1 }, models: ['m1', 'm2'] },
+        { name: 'rpm:tokens', unit: 'tokens', limit: 100000, window: { unit: 'minute', size: 1 }, models: ['m1', 'm2'] },
+      ],
+    });
+    const back = bucketRowsFrom(parsed.ok ? parsed.data : []);
+    expect(back).toHaveLength(1);
+    expect(back[0]).toMatchObject({ name: 'rpm', requests: '60', tokens: '100000', models: 'm1, m2', windowUnit: 'minute', windowSize: '1' });
+  });
+
+  it('rate-limit rows: errors per row and field, the whole list flagged', () => {
+    const p = readBucketRows([newBucketRow({ name: '', requests: '' }), newBucketRow({ name: 'day', requests: '-3', windowUnit: 'day' }), newBucketRow({ name: 'day', requests: 'x' })]);
+    expect(p.ok ? null : p.errors).toMatchObject({
+      rateLimitBuckets: 'Check the rate limits',
+      'rateLimitBuckets.0.name': 'is required',
+      'rateLimitBuckets.0.requests': 'set requests, tokens or both',
+      'rateLimitBuckets.1.requests': 'must be a positive whole number',
+      'rateLimitBuckets.2.requests': 'must be a number',
+      'rateLimitBuckets.2.name': 'is used by another bucket',
+    });
+  });
+
+  it('Test Connection: needs a key unless the type is keyless or a key is stored; a custom type needs its URL', () => {
+    expect(canTestConnection({ type: openai, apiKey: '', baseUrl: '' })).toBe(false);
+    expect(canTestConnection({ type: openai, apiKey: 'sk-x', baseUrl: '' })).toBe(true);
+    expect(canTestConnection({ type: custom, apiKey: '', baseUrl: '' })).toBe(false);
+    expect(canTestConnection({ type: custom, apiKey: '', baseUrl: 'http://127.0.0.1:9/v1' })).toBe(true);
+    expect(canTestConnection({ type: undefined, apiKey: 'k', baseUrl: '' })).toBe(false);
+  });
+
+  it('server errors land next to their fields: 409 on the slug, issues, "field: message"', () => {
+    expect(serverFieldErrors(new ApiError(409, 'conflict', 'A record with the same unique value already exists.'), 'slug', 'This slug is already taken')).toEqual({ slug: 'This slug is already taken' });
+    expect(serverFieldErrors(new ApiError(400, 'validation_error', 'x', { issues: [{ field: 'name', message: 'is required' }] }), 'slug', '')).toEqual({ name: 'is required' });
+    expect(serverFieldErrors(new ApiError(400, 'validation_error', 'baseUrl: is required for this provider type'), 'slug', '')).toEqual({ baseUrl: 'is required for this provider type' });
+    expect(serverFieldErrors(new ApiError(403, 'forbidden', 'Only a super admin may set provider credentials.'), 'slug', '')).toEqual({});
+    expect(providerSlug('My Custom LLM!')).toBe('my-custom-llm');
+  });
+});

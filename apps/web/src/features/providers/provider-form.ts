@@ -1,0 +1,177 @@
+import {
+  bucketConfigsFrom,
+  createProviderBody,
+  rateLimitBucketBody,
+  updateProviderBody,
+  WINDOW_UNIT_VALUES,
+  type CreateProviderBody,
+  type UpdateProviderBody,
+} from '@switchyard/core';
+import { ApiError } from '../../lib/api-client';
+import { FormReader, issuesToErrors, validate, type FieldErrors, type Parsed } from '../../lib/forms';
+import type { Provider, ProviderBucket, ProviderType } from './api/types';
+
+export type WindowUnit = (typeof WINDOW_UNIT_VALUES)[number];
+export { WINDOW_UNIT_VALUES };
+
+/** One row of the rate-limit editor, as typed: requests and/or tokens per `size` `unit`s, over all or some models. */
+export interface BucketRow {
+  key: string;
+  name: string;
+  /** Comma-separated model ids or refs; blank means all models. */
+  models: string;
+  requests: string;
+  tokens: string;
+  windowSize: string;
+  windowUnit: WindowUnit;
+}
+
+let rowSeq = 0;
+export function newBucketRow(partial: Partial<BucketRow> = {}): BucketRow {
+  rowSeq += 1;
+  return { key: `b${rowSeq}`, name: '', models: '', requests: '', tokens: '', windowSize: '1', windowUnit: 'minute', ...partial };
+}
+
+/**
+ * The stored buckets as editor rows. The API stores one unit per bucket; a `<name>` requests bucket and its
+ * `<name>:tokens` twin (how {@link bucketConfigsFrom} splits a row with both) become one row again.
+ */
+export function bucketRowsFrom(buckets: readonly ProviderBucket[] | null | undefined): BucketRow[] {
+  const rows: BucketRow[] = [];
+  const byName = new Map<string, BucketRow>();
+  for (const b of buckets ?? []) {
+    const models = b.models === 'all' ? '' : b.models.join(', ');
+    const window = { windowSize: String(b.window?.size ?? 1), windowUnit: b.window?.unit ?? 'minute' };
+    const twin = b.unit === 'tokens' && b.name.endsWith(':tokens') ? byName.get(b.name.slice(0, -':tokens'.length)) : undefined;
+    if (twin && twin.tokens === '') {
+      twin.tokens = String(b.limit);
+      continue;
+    }
+    const row = newBucketRow({ name: b.name, models, ...window, ...(b.unit === 'tokens' ? { tokens: String(b.limit) } : { requests: String(b.limit) }) });
+    byName.set(b.name, row);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Editor rows → the API's buckets, checked with the shared `rateLimitBucketBody`; errors as `rateLimitBuckets.<i>.<field>`. */
+export function readBucketRows(rows: readonly BucketRow[]): Parsed<ProviderBucket[]> {
+  const errors: FieldErrors = {};
+  const out: ProviderBucket[] = [];
+  rows.forEach((row, i) => {
+    const pre: FieldErrors = {};
+    const num = (field: 'requests' | 'tokens' | 'windowSize'): number | undefined => {
+      const t = row[field].trim().replace(/[\s,_]/g, '');
+      if (t === '') return undefined;
+      const n = Number(t);
+      if (!Number.isFinite(n)) pre[field] = 'must be a number';
+      else if (!Number.isInteger(n)) pre[field] = 'must be a whole number';
+      return Number.isFinite(n) ? n : undefined;
+    };
+    const models = [...new Set(row.models.split(/[\n,]/).map((s) => s.trim()).filter(Boolean))];
+    const body = {
+      name: row.name.trim(),
+      models: models.length ? models : 'all',
+      requests: num('requests'),
+      tokens: num('tokens'),
+      window: { unit: row.windowUnit, size: num('windowSize') ?? 1 },
+    };
+    const r = rateLimitBucketBody.safeParse(body);
+    const rowErrors = { ...(r.success ? {} : issuesToErrors(r.error.issues)), ...pre };
+    // "set requests, tokens or both" is a row-level issue: show it under the requests field.
+    if (rowErrors.form) {
+      rowErrors.requests ??= rowErrors.form;
+      delete rowErrors.form;
+    }
+    if (rowErrors['window.size']) rowErrors.windowSize ??= rowErrors['window.size'];
+    for (const [k, v] of Object.entries(rowErrors)) errors[`rateLimitBuckets.${i}.${k === 'window' ? 'windowSize' : k}`] = v;
+    if (r.success && Object.keys(pre).length === 0) out.push(...(bucketConfigsFrom(r.data) as ProviderBucket[]));
+  });
+  const names = rows.map((r) => r.name.trim());
+  names.forEach((n, i) => {
+    if (n && names.indexOf(n) !== i) errors[`rateLimitBuckets.${i}.name`] ??= 'is used by another bucket';
+  });
+  if (Object.keys(errors).length) return { ok: false, errors: { ...errors, rateLimitBuckets: 'Check the rate limits' } };
+  return { ok: true, data: out };
+}
+
+interface ReadContext {
+  type: ProviderType | undefined;
+  /** Only a super admin may set a key; for others the key field is ignored. */
+  canSetKey: boolean;
+  buckets: readonly BucketRow[];
+}
+
+function common(r: FormReader, ctx: ReadContext) {
+  const pre: FieldErrors = {};
+  const baseUrl = r.optText('baseUrl', null);
+  if (ctx.type?.baseUrlRequired && baseUrl === null) pre.baseUrl = 'is required for this provider type';
+  const apiKey = ctx.canSetKey ? r.optText('apiKey', undefined) : undefined;
+  const buckets = readBucketRows(ctx.buckets);
+  if (!buckets.ok) Object.assign(pre, buckets.errors);
+  return { pre, baseUrl, apiKey, buckets: buckets.ok ? buckets.data : [] };
+}
+
+/** Add a provider: type, name, slug, base URL (required for custom types), key (super admin), priority, auto-fallback, buckets. */
+export function readCreateProviderForm(r: FormReader, ctx: ReadContext): Parsed<CreateProviderBody> {
+  const c = common(r, ctx);
+  const body = {
+    type: r.text('type'),
+    name: r.text('name'),
+    slug: r.text('slug'),
+    baseUrl: c.baseUrl ?? undefined,
+    ...(c.apiKey !== undefined ? { apiKey: c.apiKey } : {}),
+    priority: r.integer('priority', undefined),
+    autoFallback: r.bool('autoFallback'),
+    rateLimitBuckets: c.buckets,
+  };
+  return validate(createProviderBody, body, { ...r.errors, ...c.pre });
+}
+
+/** Configure a provider: a blank key keeps the stored one; a cleared base URL is null. */
+export function readUpdateProviderForm(r: FormReader, ctx: ReadContext): Parsed<UpdateProviderBody> {
+  const c = common(r, ctx);
+  const status = r.text('status');
+  const body = {
+    name: r.text('name'),
+    baseUrl: c.baseUrl,
+    ...(c.apiKey !== undefined ? { apiKey: c.apiKey } : {}),
+    priority: r.integer('priority', undefined),
+    autoFallback: r.bool('autoFallback'),
+    ...(status ? { status } : {}),
+    rateLimitBuckets: c.buckets,
+  };
+  return validate(updateProviderBody, body, { ...r.errors, ...c.pre });
+}
+
+/** Whether Test Connection can run: a key was typed, or the type needs none, or the saved provider has one. */
+export function canTestConnection(opts: { type: ProviderType | undefined; apiKey: string; baseUrl: string; stored?: Provider | null }): boolean {
+  if (!opts.type) return false;
+  if (opts.type.baseUrlRequired && !opts.baseUrl.trim() && !opts.stored?.baseUrl) return false;
+  return opts.apiKey.trim() !== '' || opts.type.keyOptional || !!opts.stored?.hasApiKey || !!opts.stored?.apiKeyEnv;
+}
+
+/**
+ * Errors the API answered, by field: validation issues, a "field: message" validation message, and a 409 on
+ * `conflictField` (a slug or a name already taken).
+ */
+export function serverFieldErrors(err: unknown, conflictField: string, conflictMessage: string): FieldErrors {
+  if (!(err instanceof ApiError)) return {};
+  if (err.status === 409) return { [conflictField]: conflictMessage };
+  const fields = err.fieldErrors();
+  if (Object.keys(fields).length) return fields;
+  const m = /^([A-Za-z][\w.]*): (.+)$/.exec(err.message);
+  if (err.status === 400 && m) return { [m[1]!]: m[2]! };
+  return {};
+}
+
+/** "OpenRouter" → "openrouter"; "My Custom LLM" → "my-custom-llm". */
+export function providerSlug(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
+}

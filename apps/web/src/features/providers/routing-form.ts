@@ -1,0 +1,108 @@
+import {
+  ALIAS_STRATEGY_VALUES,
+  createAliasBody,
+  dryRunBody,
+  fallbackChainBody,
+  updateAliasBody,
+  type CreateAliasBody,
+  type DryRunBody,
+  type FallbackChainBody,
+  type UpdateAliasBody,
+} from '@switchyard/core';
+import { FormReader, validate, type FieldErrors, type Parsed } from '../../lib/forms';
+
+export { ALIAS_STRATEGY_VALUES };
+
+/** What each alias strategy does, for the select's hint. */
+export const ALIAS_STRATEGY_LABELS: Record<(typeof ALIAS_STRATEGY_VALUES)[number], string> = {
+  ordered: 'Ordered: the first healthy target, then the next',
+  'round-robin': 'Round-robin: take turns',
+  weighted: 'Weighted: random, in proportion to the weights',
+  'quota-aware': 'Auto (quota-aware): the target with the most rate-limit room left',
+  'least-busy': 'Least busy: the fewest requests in flight',
+  latency: 'Latency: the fastest recently',
+};
+
+export interface TargetRow {
+  key: string;
+  ref: string;
+  weight: string;
+}
+
+let seq = 0;
+export function newTargetRow(ref = '', weight = '1'): TargetRow {
+  seq += 1;
+  return { key: `t${seq}`, ref, weight };
+}
+
+export interface AliasFormValues {
+  name: string;
+  /** '' for global. */
+  orgId: string;
+  strategy: string;
+  targets: readonly TargetRow[];
+  /** Comma or newline separated refs. */
+  fallbacks: string;
+  description: string;
+  enabled: boolean;
+}
+
+function list(s: string): string[] {
+  return [...new Set(s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean))];
+}
+
+function aliasBody(v: AliasFormValues) {
+  const pre: FieldErrors = {};
+  const targets = v.targets
+    .filter((t) => t.ref.trim() !== '' || t.weight.trim() !== '1')
+    .map((t, i) => {
+      const w = t.weight.trim() === '' ? 1 : Number(t.weight.trim());
+      if (!Number.isFinite(w)) pre[`targets.${i}.weight`] = 'must be a number';
+      return { ref: t.ref.trim(), weight: Number.isFinite(w) ? w : 1 };
+    });
+  if (Object.keys(pre).length) pre.targets ??= 'Check the targets';
+  const description = v.description.trim();
+  return { pre, body: { name: v.name.trim(), strategy: v.strategy, targets, fallbacks: list(v.fallbacks), description: description === '' ? null : description, enabled: v.enabled } };
+}
+
+/** A new alias: global (no org) or for one organization. */
+export function readCreateAliasForm(v: AliasFormValues): Parsed<CreateAliasBody> {
+  const { pre, body } = aliasBody(v);
+  return validate(createAliasBody, { ...body, orgId: v.orgId.trim() || null }, pre);
+}
+
+/** Changing an alias (its scope stays). */
+export function readUpdateAliasForm(v: AliasFormValues): Parsed<UpdateAliasBody> {
+  const { pre, body } = aliasBody(v);
+  return validate(updateAliasBody, body, pre);
+}
+
+/** A fallback chain: the model, and the ordered models tried when it fails. */
+export function readChainForm(v: { modelRef: string; targets: readonly string[]; description?: string }): Parsed<FallbackChainBody> {
+  const description = v.description?.trim() ?? '';
+  return validate(fallbackChainBody, { modelRef: v.modelRef.trim(), targets: v.targets.map((t) => t.trim()).filter(Boolean), description: description === '' ? null : description, enabled: true });
+}
+
+/** "Trace this request": model, endpoint, prompt size, max tokens, streaming. */
+export function readTraceForm(r: FormReader): Parsed<DryRunBody> {
+  return validate(
+    dryRunBody,
+    {
+      model: r.text('model'),
+      endpoint: r.text('endpoint') || 'chat',
+      promptTokens: r.integer('promptTokens', undefined),
+      maxTokens: r.integer('maxTokens', null),
+      stream: r.bool('stream'),
+    },
+    r.errors,
+  );
+}
+
+/** Moves one item of a list (the keyboard and pointer drag's result). */
+export function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
+  const next = [...items];
+  if (from < 0 || from >= next.length || to < 0 || to >= next.length) return next;
+  const [item] = next.splice(from, 1);
+  next.splice(to, 0, item as T);
+  return next;
+}
