@@ -1,12 +1,17 @@
-import { ArcElement, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineElement, PointElement, TimeScale, Tooltip } from 'chart.js';
+/**
+ * chart.js, registered once: only the pieces the dashboard draws (tree-shaken). Imported by ./charts.tsx only,
+ * which pages load lazily (./lazy.tsx), so chart.js stays out of the initial bundle.
+ */
+import { ArcElement, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineElement, PointElement, Title, Tooltip } from 'chart.js';
 
 let registered = false;
 
-/** Registers the chart.js pieces the dashboard uses, once (imported only by the lazy chart chunks). */
-export function registerCharts(): void {
+export function registerCharts() {
   if (registered) return;
-  Chart.register(CategoryScale, LinearScale, TimeScale, PointElement, LineElement, BarElement, ArcElement, Filler, Tooltip, Legend);
-  Chart.defaults.font.family = 'inherit';
-  Chart.defaults.maintainAspectRatio = false;
+  Chart.register(CategoryScale, LinearScale, PointElement, LineElement, BarElement, ArcElement, Filler, Title, Tooltip, Legend);
   registered = true;
 }
+
+registerCharts();
+
+export { Chart };
