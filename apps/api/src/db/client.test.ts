@@ -23,6 +23,9 @@ async function migrationRows(db: Database): Promise<MigrationRow[]> {
   );
 }
 
+/** Every migration folder, in order (read from disk so adding one does not need a test edit). */
+const ALL_MIGRATIONS = (await listMigrations()).map((f) => f.name);
+
 describe(`database (${testDbKind()})`, () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -34,7 +37,7 @@ describe(`database (${testDbKind()})`, () => {
 
   it('applies every migration on open and records it in Prisma\'s _prisma_migrations format', async () => {
     const files = await listMigrations();
-    expect(files.map((f) => f.name)).toEqual(['0001_init', '0002_constraints']);
+    expect(files.map((f) => f.name).slice(0, 4)).toEqual(['0001_init', '0002_constraints', '0003_policy_fallback', '0004_usage_daily']);
     expect(db.migrations.applied).toEqual(files.map((f) => f.name));
 
     const rows = await migrationRows(db);
@@ -95,13 +98,13 @@ describe(`database (${testDbKind()})`, () => {
       const { url, drop } = await createEmptyPostgresDatabase();
       try {
         const first = await createDatabase({ databaseUrl: url, dataDir: ':memory:' });
-        expect(first.migrations.applied).toHaveLength(2);
+        expect(first.migrations.applied).toHaveLength(ALL_MIGRATIONS.length);
         await first.prisma.setting.create({ data: { key: 'k', value: { v: 1 } } });
         await first.close();
         const second = await createDatabase({ databaseUrl: url, dataDir: ':memory:' });
         expect(second.migrations.applied).toEqual([]);
         expect((await second.prisma.setting.findUnique({ where: { key: 'k' } }))?.value).toEqual({ v: 1 });
-        expect(await migrationRows(second)).toHaveLength(2);
+        expect(await migrationRows(second)).toHaveLength(ALL_MIGRATIONS.length);
         await second.close();
       } finally {
         await drop();
@@ -111,13 +114,13 @@ describe(`database (${testDbKind()})`, () => {
       try {
         const first = await createDatabase({ dataDir });
         expect(first.describe).toBe(`embedded PGlite at ${path.join(dataDir, 'pg')}`);
-        expect(first.migrations.applied).toHaveLength(2);
+        expect(first.migrations.applied).toHaveLength(ALL_MIGRATIONS.length);
         await first.prisma.setting.create({ data: { key: 'k', value: { v: 1 } } });
         await first.close();
         const second = await createDatabase({ dataDir });
         expect(second.migrations.applied).toEqual([]);
         expect((await second.prisma.setting.findUnique({ where: { key: 'k' } }))?.value).toEqual({ v: 1 });
-        expect(await migrationRows(second)).toHaveLength(2);
+        expect(await migrationRows(second)).toHaveLength(ALL_MIGRATIONS.length);
         await second.close();
       } finally {
         await rm(dataDir, { recursive: true, force: true });
@@ -131,9 +134,9 @@ describe(`database (${testDbKind()})`, () => {
       const pools = [new pg.Pool({ connectionString: url, max: 2 }), new pg.Pool({ connectionString: url, max: 2 })];
       try {
         const results = await Promise.all(pools.map((pool) => migratePostgres(pool)));
-        expect([...results[0]!.applied, ...results[1]!.applied].sort()).toEqual(['0001_init', '0002_constraints']);
+        expect([...results[0]!.applied, ...results[1]!.applied].sort()).toEqual(ALL_MIGRATIONS);
         const rows = await pools[0]!.query('SELECT migration_name FROM "_prisma_migrations"');
-        expect(rows.rowCount).toBe(2);
+        expect(rows.rowCount).toBe(ALL_MIGRATIONS.length);
       } finally {
         await Promise.all(pools.map((p) => p.end()));
         await drop();
@@ -142,9 +145,9 @@ describe(`database (${testDbKind()})`, () => {
       const lite = await PGlite.create();
       try {
         const results = await Promise.all([migratePGlite(lite), migratePGlite(lite)]);
-        expect([...results[0].applied, ...results[1].applied].sort()).toEqual(['0001_init', '0002_constraints']);
+        expect([...results[0].applied, ...results[1].applied].sort()).toEqual(ALL_MIGRATIONS);
         const rows = await lite.query('SELECT migration_name FROM "_prisma_migrations"');
-        expect(rows.rows).toHaveLength(2);
+        expect(rows.rows).toHaveLength(ALL_MIGRATIONS.length);
       } finally {
         await lite.close();
       }
