@@ -1,3 +1,4 @@
+import { Route } from 'lucide-react';
 import { AppWindow, Building2, Gauge, Key, KeyRound, KeySquare, Plug, ScrollText, Users, type LucideIcon } from 'lucide-react';
 import type { Role } from '../features/auth/api/me';
 
@@ -18,6 +19,7 @@ export const NAV: readonly NavItem[] = [
   { to: '/', label: 'Overview', icon: Gauge, roles: ALL, keywords: 'home dashboard status' },
   { to: '/my-keys', label: 'My keys', icon: KeySquare, roles: ALL, keywords: 'api token gateway key create copy revoke' },
   { to: '/my-provider-keys', label: 'My provider keys', icon: Plug, roles: ALL, keywords: 'byok bring your own key provider openai anthropic rotate' },
+  { to: '/providers', label: 'Providers & Routing', icon: Route, roles: OPS, keywords: 'llm providers routing strategy aliases fallback chains power levels byok trace cost usage' },
   { to: '/keys', label: 'Gateway keys', icon: Key, roles: OPS, keywords: 'api tokens limits rpm tpm budget revoke' },
   { to: '/users', label: 'Users', icon: Users, roles: OPS, keywords: 'people accounts roles suspend weekly cap' },
   { to: '/orgs', label: 'Organizations', icon: Building2, roles: OPS, keywords: 'orgs teams members spend cap rollover pii' },

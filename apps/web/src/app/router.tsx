@@ -13,6 +13,7 @@ const UsersPage = lazy(() => import('../features/users/components/users-page').t
 const OrgsPage = lazy(() => import('../features/orgs/components/orgs-page').then((m) => ({ default: m.OrgsPage })));
 const AppsPage = lazy(() => import('../features/apps/components/apps-page').then((m) => ({ default: m.AppsPage })));
 const AuditPage = lazy(() => import('../features/audit/components/audit-page').then((m) => ({ default: m.AuditPage })));
+const ProvidersPage = lazy(() => import('../features/providers/components/providers-page').then((m) => ({ default: m.ProvidersPage })));
 const AccountPage = lazy(() => import('../features/account/components/account-page').then((m) => ({ default: m.AccountPage })));
 
 /** Signed-out visitors go to /login?next=<where they were>. */
@@ -44,6 +45,7 @@ export const router = createBrowserRouter([
       { path: 'orgs', element: <OrgsPage /> },
       { path: 'apps', element: <AppsPage /> },
       { path: 'audit', element: <AuditPage /> },
+      { path: 'providers', element: <ProvidersPage /> },
       { path: 'account', element: <AccountPage /> },
       { path: '*', element: <div className="text-muted">This page does not exist.</div> },
     ],

@@ -1,6 +1,6 @@
 /**
- * chart.js, registered once: only the pieces the dashboard draws (tree-shaken). Imported by ./charts.tsx only,
- * which pages load lazily (./lazy.tsx), so chart.js stays out of the initial bundle.
+ * chart.js, registered once: only the pieces the dashboard draws (tree-shaken). Imported by ./impl.tsx only,
+ * which ./index.tsx loads lazily, so chart.js stays out of the initial bundle.
  */
 import { ArcElement, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineElement, PointElement, Title, Tooltip } from 'chart.js';
 

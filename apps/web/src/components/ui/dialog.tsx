@@ -4,9 +4,9 @@ import { Button } from './button';
 import { Modal } from './modal';
 
 /** A titled dialog: header with a close button, a body, and an optional footer of actions. */
-export function Dialog({ open, onClose, title, description, children, footer, wide, role }: { open: boolean; onClose: () => void; title: string; description?: ReactNode; children?: ReactNode; footer?: ReactNode; wide?: boolean; role?: 'dialog' | 'alertdialog' }) {
+export function Dialog({ open, onClose, title, description, children, footer, wide, role, placement }: { open: boolean; onClose: () => void; title: string; description?: ReactNode; children?: ReactNode; footer?: ReactNode; wide?: boolean; role?: 'dialog' | 'alertdialog'; placement?: 'center' | 'right' }) {
   return (
-    <Modal open={open} onClose={onClose} label={title} wide={wide} role={role}>
+    <Modal open={open} onClose={onClose} label={title} wide={wide} role={role} placement={placement}>
       <div className="flex items-start gap-3 border-b border-border px-5 py-4">
         <div className="min-w-0 flex-1">
           <h2 className="text-base font-semibold">{title}</h2>

@@ -7,7 +7,8 @@ const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), selec
  * A dialog that traps focus, closes on Escape and on the backdrop, and gives focus back when it closes.
  * `onClose` may be a new function on every render: focus moves only when the dialog opens.
  */
-export function Modal({ open, onClose, label, children, role = 'dialog', wide = false }: { open: boolean; onClose: () => void; label: string; children: ReactNode; role?: 'dialog' | 'alertdialog'; wide?: boolean }) {
+export function Modal({ open, onClose, label, children, role = 'dialog', wide = false, placement = 'center' }: { open: boolean; onClose: () => void; label: string; children: ReactNode; role?: 'dialog' | 'alertdialog'; wide?: boolean; /** 'right': a full-height drawer from the right edge. */ placement?: 'center' | 'right' }) {
+  const drawer = placement === 'right';
   const panel = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
   close.current = onClose;
@@ -46,7 +47,7 @@ export function Modal({ open, onClose, label, children, role = 'dialog', wide = 
     <AnimatePresence>
       {open ? (
         <motion.div
-          className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/50 p-3 pt-[8vh] sm:p-4 sm:pt-[12vh]"
+          className={drawer ? 'fixed inset-0 z-50 flex justify-end bg-black/50' : 'fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/50 p-3 pt-[8vh] sm:p-4 sm:pt-[12vh]'}
           initial={{ opacity: 0 }}
           animate={{ opacity: 1 }}
           exit={{ opacity: 0 }}
@@ -58,10 +59,10 @@ export function Modal({ open, onClose, label, children, role = 'dialog', wide = 
             aria-modal="true"
             aria-label={label}
             tabIndex={-1}
-            className={`mb-8 w-full ${wide ? 'max-w-2xl' : 'max-w-lg'} min-w-0 rounded-2xl border border-border bg-surface shadow-2xl`}
-            initial={{ y: 12, scale: 0.98 }}
-            animate={{ y: 0, scale: 1 }}
-            exit={{ y: 12, scale: 0.98 }}
+            className={drawer ? `h-full w-full ${wide ? 'max-w-2xl' : 'max-w-lg'} min-w-0 overflow-y-auto border-l border-border bg-surface shadow-2xl` : `mb-8 w-full ${wide ? 'max-w-2xl' : 'max-w-lg'} min-w-0 rounded-2xl border border-border bg-surface shadow-2xl`}
+            initial={drawer ? { x: 40 } : { y: 12, scale: 0.98 }}
+            animate={drawer ? { x: 0 } : { y: 0, scale: 1 }}
+            exit={drawer ? { x: 40 } : { y: 12, scale: 0.98 }}
           >
             {children}
           </motion.div>

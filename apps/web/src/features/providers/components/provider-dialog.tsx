@@ -1,0 +1,252 @@
+import type { CreateProviderBody, UpdateProviderBody } from '@switchyard/core';
+import { Eye, EyeOff, PlugZap } from 'lucide-react';
+import { useMemo, useState, type FormEvent } from 'react';
+import { Button } from '../../../components/ui/button';
+import { Dialog, FormError } from '../../../components/ui/dialog';
+import { CheckboxField, SelectField, TextField } from '../../../components/ui/field';
+import { Skeleton } from '../../../components/ui/states';
+import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
+import { useProviderTypes } from '../api/get-provider-types';
+import { useTestKey } from '../api/test-key';
+import { useTestProvider } from '../api/test-provider';
+import type { ConnectionTest, Provider } from '../api/types';
+import { bucketRowsFrom, canTestConnection, providerSlug, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors, type BucketRow } from '../provider-form';
+import { BucketEditor } from './bucket-editor';
+import { ConnectionResult } from './connection-result';
+
+export interface ProviderSaved {
+  provider: Provider;
+  /** Discovered models checked to be added to the registry. */
+  models: string[];
+}
+
+type Submit =
+  | { mode: 'create'; provider?: undefined; submit: (b: CreateProviderBody, models: string[]) => Promise<unknown> }
+  | { mode: 'edit'; provider: Provider; submit: (b: UpdateProviderBody, models: string[]) => Promise<unknown> };
+
+/**
+ * Add or configure a provider: type from the catalogue, name, slug, base URL, API key (super admin only), Test
+ * Connection, priority, auto-fallback, the discovered models to add to the registry, and rate-limit buckets.
+ */
+export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [], ...p }: Submit & { onClose: () => void; canSetKey: boolean; pending: boolean; existingModels?: string[] }) {
+  const types = useProviderTypes();
+  const stored = p.provider ?? null;
+  const [type, setType] = useState(stored?.type ?? '');
+  const [name, setName] = useState(stored?.name ?? '');
+  const [slug, setSlug] = useState(stored?.slug ?? '');
+  const [slugTouched, setSlugTouched] = useState(!!stored);
+  const [baseUrl, setBaseUrl] = useState(stored?.baseUrl ?? '');
+  const [apiKey, setApiKey] = useState('');
+  const [showKey, setShowKey] = useState(false);
+  const [buckets, setBuckets] = useState<BucketRow[]>(() => bucketRowsFrom(stored?.rateLimitBuckets));
+  const [result, setResult] = useState<ConnectionTest | { error: unknown } | null>(null);
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<unknown>(null);
+  const testKey = useTestKey();
+  const testStored = useTestProvider();
+  const testing = testKey.isPending || testStored.isPending;
+
+  const catalogue = types.data ?? [];
+  const def = catalogue.find((t) => t.type === type);
+  // The first catalogue entry (not the built-in mock) until one is chosen.
+  const effectiveType = def ?? (stored ? undefined : catalogue.find((t) => t.type !== 'mock'));
+  const currentType = stored ? def : effectiveType;
+  const existing = useMemo(() => new Set(existingModels), [existingModels]);
+  const discovered = result && 'success' in result && result.success ? result.modelsAvailable : [];
+  const err = (n: string) => sentence(errors[n]);
+  const keyReason = canSetKey ? null : 'Only a super admin may set provider keys.';
+  const testable = canTestConnection({ type: currentType, apiKey, baseUrl, stored });
+
+  const runTest = async () => {
+    if (!currentType) return;
+    setResult(null);
+    try {
+      // A saved provider without a new key or URL is tested with what is stored.
+      const r =
+        stored && !apiKey.trim() && baseUrl.trim() === (stored.baseUrl ?? '')
+          ? await testStored.mutateAsync(stored.id)
+          : await testKey.mutateAsync({ type: currentType.type, baseUrl: baseUrl.trim() || null, apiKey: apiKey.trim() || null, ...(stored ? { config: stored.config } : {}) });
+      setResult(r);
+      if (r.success) {
+        const fresh = r.modelsAvailable.filter((m) => !existing.has(m));
+        setChecked(new Set(fresh.length <= 25 ? fresh : []));
+      }
+    } catch (e) {
+      setResult({ error: e });
+    }
+  };
+
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const reader = FormReader.of(e.currentTarget);
+    const ctx = { type: currentType, canSetKey, buckets };
+    const parsed = p.mode === 'create' ? readCreateProviderForm(reader, ctx) : readUpdateProviderForm(reader, ctx);
+    setFormError(null);
+    if (!parsed.ok) {
+      setErrors(parsed.errors);
+      return;
+    }
+    setErrors({});
+    const models = discovered.filter((m) => checked.has(m) && !existing.has(m));
+    try {
+      if (p.mode === 'create') await p.submit(parsed.data as CreateProviderBody, models);
+      else await p.submit(parsed.data as UpdateProviderBody, models);
+    } catch (error) {
+      const fields = serverFieldErrors(error, 'slug', 'This slug is already taken: choose another');
+      if (Object.keys(fields).length) setErrors(fields);
+      else setFormError(error);
+    }
+  };
+
+  const toggle = (m: string) =>
+    setChecked((prev) => {
+      const next = new Set(prev);
+      if (next.has(m)) next.delete(m);
+      else next.add(m);
+      return next;
+    });
+
+  return (
+    <Dialog open onClose={onClose} title={stored ? `Configure ${stored.name}` : 'Add a provider'} description={stored ? `${stored.slug} · ${def?.displayName ?? stored.type}` : 'Connect an LLM provider. Requests are routed to it by priority, strategy and health.'} wide>
+      {types.isPending ? (
+        <Skeleton className="h-64" />
+      ) : (
+        <form onSubmit={(e) => void onSubmit(e)} noValidate aria-label={stored ? 'Configure provider' : 'New provider'} className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+          {stored ? (
+            <input type="hidden" name="type" value={stored.type} />
+          ) : (
+            <SelectField
+              label="Provider type"
+              name="type"
+              value={effectiveType?.type ?? ''}
+              onChange={(e) => {
+                setType(e.target.value);
+                setResult(null);
+                const t = catalogue.find((x) => x.type === e.target.value);
+                if (!name || catalogue.some((x) => x.displayName === name)) {
+                  setName(t?.displayName ?? '');
+                  if (!slugTouched) setSlug(providerSlug(t?.type ?? ''));
+                }
+              }}
+              error={err('type')}
+              hint={effectiveType?.docsUrl ? <a className="underline" href={effectiveType.docsUrl} target="_blank" rel="noreferrer">{effectiveType.displayName} docs</a> : undefined}
+              className="sm:col-span-2"
+              data-autofocus
+            >
+              {catalogue.map((t) => (
+                <option key={t.type} value={t.type}>{t.displayName}</option>
+              ))}
+            </SelectField>
+          )}
+          <TextField
+            label="Name"
+            name="name"
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              if (!slugTouched) setSlug(providerSlug(e.target.value));
+            }}
+            error={err('name')}
+            data-autofocus={stored ? true : undefined}
+          />
+          <TextField
+            label="Slug"
+            name="slug"
+            value={slug}
+            readOnly={!!stored}
+            onChange={(e) => {
+              setSlugTouched(true);
+              setSlug(e.target.value);
+            }}
+            error={err('slug')}
+            hint={stored ? 'Model refs start with it; it cannot change.' : 'Model refs are "<slug>/<model-id>".'}
+          />
+          <TextField
+            label="Base URL"
+            name="baseUrl"
+            type="url"
+            value={baseUrl}
+            onChange={(e) => {
+              setBaseUrl(e.target.value);
+              setResult(null);
+            }}
+            placeholder={currentType?.defaultBaseUrl ?? 'https://llm.example.com/v1'}
+            error={err('baseUrl')}
+            hint={currentType?.baseUrlRequired ? 'Required for this type.' : currentType?.defaultBaseUrl ? `Blank: ${currentType.defaultBaseUrl}` : undefined}
+            className="sm:col-span-2"
+          />
+          <div className="flex min-w-0 flex-col gap-1 sm:col-span-2">
+            <div className="flex items-end gap-2">
+              <TextField
+                label="API key"
+                name="apiKey"
+                type={showKey ? 'text' : 'password'}
+                autoComplete="off"
+                spellCheck={false}
+                value={apiKey}
+                onChange={(e) => {
+                  setApiKey(e.target.value);
+                  setResult(null);
+                }}
+                disabled={!canSetKey}
+                placeholder={stored?.hasApiKey ? `••••${stored.apiKeyLast4 ?? ''} stored: blank keeps it` : stored?.apiKeyEnv ? `from $${stored.apiKeyEnv}` : (currentType?.keyHint ?? (currentType?.keyOptional ? 'optional' : 'sk-...'))}
+                error={err('apiKey')}
+                hint={keyReason ?? (currentType?.envKey ? `Or set ${currentType.envKey} in the gateway's environment.` : undefined)}
+                className="flex-1"
+              />
+              <Button type="button" variant="subtle" className={`px-3 ${err('apiKey') || keyReason || currentType?.envKey ? 'mb-5' : ''}`} onClick={() => setShowKey((s) => !s)} aria-label={showKey ? 'Hide API key' : 'Show API key'} aria-pressed={showKey} disabled={!canSetKey}>
+                {showKey ? <EyeOff aria-hidden className="h-4 w-4" /> : <Eye aria-hidden className="h-4 w-4" />}
+              </Button>
+            </div>
+          </div>
+          <div className="flex flex-col gap-2 sm:col-span-2">
+            <div className="flex flex-wrap items-center gap-2">
+              <Button type="button" variant="subtle" onClick={() => void runTest()} disabled={!testable || testing}>
+                <PlugZap aria-hidden className="h-4 w-4" /> {testing ? 'Testing…' : 'Test connection'}
+              </Button>
+              {!testable ? <span className="text-xs text-muted">{currentType?.baseUrlRequired && !baseUrl.trim() ? 'Enter the base URL first.' : 'Enter an API key first.'}</span> : null}
+            </div>
+            {result ? <ConnectionResult result={result} /> : null}
+          </div>
+          {discovered.length ? (
+            <fieldset className="min-w-0 rounded-xl border border-border p-3 sm:col-span-2">
+              <legend className="px-1 text-sm font-medium">Models to add to the registry</legend>
+              <div className="mb-2 flex flex-wrap gap-2 text-xs">
+                <button type="button" className="underline" onClick={() => setChecked(new Set(discovered.filter((m) => !existing.has(m))))}>Select all</button>
+                <button type="button" className="underline" onClick={() => setChecked(new Set())}>Select none</button>
+                <span className="text-muted">{checked.size} selected; added after saving, priced at $0 until you edit them.</span>
+              </div>
+              <ul className="grid max-h-48 grid-cols-1 gap-1 overflow-y-auto sm:grid-cols-2" aria-label="Discovered models">
+                {discovered.map((m) => (
+                  <li key={m} className="min-w-0">
+                    <CheckboxField label={m} checked={existing.has(m) || checked.has(m)} disabled={existing.has(m)} hint={existing.has(m) ? 'already in the registry' : undefined} onChange={() => toggle(m)} className="break-all" />
+                  </li>
+                ))}
+              </ul>
+            </fieldset>
+          ) : null}
+          <TextField label="Priority" name="priority" type="number" min={1} max={100} inputMode="numeric" defaultValue={stored?.priority ?? 50} error={err('priority')} hint="1–100: lower is tried first among equals." />
+          {stored ? (
+            <SelectField label="Status" name="status" defaultValue={stored.status === 'disabled' ? 'disabled' : 'active'} error={err('status')}>
+              <option value="active">active</option>
+              <option value="disabled">disabled</option>
+            </SelectField>
+          ) : (
+            <div />
+          )}
+          <CheckboxField label="Auto-fallback" name="autoFallback" defaultChecked={stored?.autoFallback ?? true} hint="When another provider fails, requests may fall back to this one." className="sm:col-span-2" />
+          <div className="sm:col-span-2">
+            <BucketEditor rows={buckets} onChange={setBuckets} errors={(n) => errors[n]} />
+            {err('rateLimitBuckets') && !Object.keys(errors).some((k) => k.startsWith('rateLimitBuckets.')) ? <p className="mt-1 text-xs text-danger">{err('rateLimitBuckets')}</p> : null}
+          </div>
+          {formError ? <div className="sm:col-span-2"><FormError error={formError} /></div> : null}
+          <div className="flex justify-end gap-2 sm:col-span-2">
+            <Button type="button" variant="ghost" onClick={onClose}>Cancel</Button>
+            <Button type="submit" disabled={pending}>{pending ? 'Saving…' : stored ? 'Save changes' : 'Add provider'}</Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,136 @@
+import { Plus } from 'lucide-react';
+import { useMemo, useState } from 'react';
+import { Button } from '../../../components/ui/button';
+import { PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
+import { oneOf, useQueryState } from '../../../lib/search-params';
+import { useCan } from '../../auth/use-can';
+import { createModel } from '../api/create-model';
+import { useCreateProvider } from '../api/create-provider';
+import { useAliases } from '../api/get-aliases';
+import { useModelRefs } from '../api/get-model-refs';
+import type { Provider } from '../api/types';
+import { useUpdateProvider } from '../api/update-provider';
+import { useQueryClient } from '@tanstack/react-query';
+import { invalidateAfterChange } from '../../../lib/invalidate';
+import { modelsKeys, providersKeys, routingKeys } from '../api/types';
+import { AliasesTable } from './aliases-table';
+import { ByokPanel } from './byok-panel';
+import { FallbackChains } from './fallback-chains';
+import { PowerLevels } from './power-levels';
+import { ProviderCards } from './provider-cards';
+import { ProviderDialog } from './provider-dialog';
+import { ResolverExplainer } from './resolver-explainer';
+import { StatCards } from './stat-cards';
+import { StrategyPanel } from './strategy-panel';
+import { TraceDrawer } from './trace-drawer';
+import { UsageAnalytics } from './usage-analytics';
+
+const TABS = [
+  { value: 'overview', label: 'Providers' },
+  { value: 'routing', label: 'Routing' },
+] as const;
+
+/** After saving a provider: the checked discovered models become registry entries (each on its own). */
+async function addModels(providerId: string, models: string[]): Promise<string | null> {
+  const results = await Promise.allSettled(models.map((modelId) => createModel({ providerId, modelId, displayName: modelId, priceInputPer1M: 0, priceOutputPer1M: 0, qualityTier: 'balanced', qualityScore: 50, capabilities: ['chat'], config: {}, enabled: true, isDefault: false, priority: 100, scope: 'global' })));
+  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${models[i]}: ${r.reason instanceof Error ? r.reason.message : 'failed'}`] : []));
+  return failed.length ? `The provider was saved, but ${failed.length} model${failed.length === 1 ? '' : 's'} could not be added (${failed.join('; ')}).` : null;
+}
+
+/** Providers & Routing: stat cards, providers, strategy, BYOK, power levels, usage; aliases, chains and the resolver trace. */
+export function ProvidersPage() {
+  const can = useCan();
+  const canWrite = can('providers:write');
+  const canRouting = can('routing:write');
+  const qs = useQueryState();
+  const tab = oneOf(qs.get('tab'), ['overview', 'routing'] as const, 'overview');
+  const [dialog, setDialog] = useState<{ mode: 'create' } | { mode: 'edit'; provider: Provider } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [tracing, setTracing] = useState(false);
+  const qc = useQueryClient();
+  const create = useCreateProvider();
+  const update = useUpdateProvider();
+  const refsQuery = useModelRefs();
+  const aliases = useAliases();
+  const refs = useMemo(() => (refsQuery.data ?? []).map((m) => m.ref), [refsQuery.data]);
+  const suggestions = useMemo(() => [...new Set([...(aliases.data ?? []).map((a) => a.name), 'eco', 'balanced', 'precision', ...refs])], [aliases.data, refs]);
+  const editing = dialog?.mode === 'edit' ? dialog.provider : null;
+  const existingModels = useMemo(() => (editing ? (refsQuery.data ?? []).filter((m) => m.providerId === editing.id).map((m) => m.modelId) : []), [editing, refsQuery.data]);
+
+  const afterSave = async (providerId: string, models: string[]) => {
+    setDialog(null);
+    if (models.length) {
+      const problem = await addModels(providerId, models);
+      setNotice(problem);
+      await invalidateAfterChange(qc, modelsKeys.all, providersKeys.all, routingKeys.powerLevels);
+    }
+  };
+
+  return (
+    <div className="flex min-w-0 flex-col gap-5">
+      <PageHeader
+        title="Providers & Routing"
+        description="Manage LLM providers, how requests are routed between them, what it costs, and who brings their own key."
+        actions={
+          tab === 'overview' && canWrite ? (
+            <Button onClick={() => setDialog({ mode: 'create' })}>
+              <Plus aria-hidden className="h-4 w-4" /> Add provider
+            </Button>
+          ) : null
+        }
+      />
+      <SegmentedTabs label="Section" value={tab} options={TABS} onChange={(v) => qs.set({ tab: v === 'overview' ? null : v }, { push: true })} />
+      {!canWrite ? <ReadOnlyNote>Read-only: your role can see providers and routing but not change them.</ReadOnlyNote> : null}
+      {notice ? <p role="alert" className="rounded-lg bg-amber-500/10 px-3 py-2 text-sm text-amber-500">{notice}</p> : null}
+      {tab === 'overview' ? (
+        <>
+          <StatCards />
+          <section aria-labelledby="providers-heading" className="min-w-0">
+            <h3 id="providers-heading" className="mb-3 font-semibold">Providers</h3>
+            <ProviderCards canWrite={canWrite} onConfigure={(provider) => setDialog({ mode: 'edit', provider })} />
+          </section>
+          <div className="grid grid-cols-1 gap-3 xl:grid-cols-3">
+            <div className="min-w-0 xl:col-span-2"><StrategyPanel canChange={can('routing:strategy')} /></div>
+            <ByokPanel />
+          </div>
+          <PowerLevels />
+          <UsageAnalytics />
+        </>
+      ) : (
+        <>
+          <ResolverExplainer canTrace={can('routing:trace')} onTrace={() => setTracing(true)} />
+          <AliasesTable canWrite={canRouting} refs={refs} />
+          <FallbackChains canWrite={canRouting} refs={refs} />
+          <TraceDrawer open={tracing} onClose={() => setTracing(false)} suggestions={suggestions} />
+        </>
+      )}
+      {dialog?.mode === 'create' ? (
+        <ProviderDialog
+          mode="create"
+          onClose={() => setDialog(null)}
+          canSetKey={can('providers:credentials')}
+          pending={create.isPending}
+          submit={async (body, models) => {
+            const p = await create.mutateAsync(body);
+            await afterSave(p.id, models);
+          }}
+        />
+      ) : null}
+      {dialog?.mode === 'edit' ? (
+        <ProviderDialog
+          key={dialog.provider.id}
+          mode="edit"
+          provider={dialog.provider}
+          existingModels={existingModels}
+          onClose={() => setDialog(null)}
+          canSetKey={can('providers:credentials')}
+          pending={update.isPending}
+          submit={async (body, models) => {
+            await update.mutateAsync({ id: dialog.provider.id, body });
+            await afterSave(dialog.provider.id, models);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,119 @@
+import { CircleCheck, CircleX } from 'lucide-react';
+import { useId, useState, type FormEvent } from 'react';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { Dialog, FormError } from '../../../components/ui/dialog';
+import { CheckboxField, SelectField, TextField } from '../../../components/ui/field';
+import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
+import { formatUsd } from '../../../lib/format';
+import { useTraceRequest } from '../api/trace-request';
+import type { TraceResult } from '../api/types';
+import { readTraceForm } from '../routing-form';
+
+function lookupText(l: TraceResult['trace']['lookup']): string {
+  const extra = Object.entries(l)
+    .filter(([k, v]) => k !== 'kind' && v !== null && v !== undefined && typeof v !== 'object')
+    .map(([k, v]) => `${k}: ${String(v)}`);
+  return [l.kind, ...extra].join(' · ');
+}
+
+function Result({ r }: { r: TraceResult }) {
+  return (
+    <div className="flex flex-col gap-4" data-testid="trace-result">
+      {r.ok && r.chosen ? (
+        <div className="rounded-xl bg-ok/10 p-3 text-sm" role="status">
+          <p className="flex items-center gap-2 font-medium text-ok"><CircleCheck aria-hidden className="h-4 w-4" /> Chosen: <span data-testid="trace-chosen">{r.chosen.ref}</span></p>
+          <dl className="mt-2 grid grid-cols-2 gap-x-3 gap-y-1 text-xs">
+            <dt className="text-muted">Provider</dt><dd>{r.chosen.providerName}</dd>
+            <dt className="text-muted">Model</dt><dd className="break-all">{r.chosen.modelId}</dd>
+            <dt className="text-muted">Key</dt><dd>{r.chosen.keySource}</dd>
+            <dt className="text-muted">Estimated cost</dt><dd data-testid="trace-cost">{formatUsd(r.chosen.estimatedCostUsd)}</dd>
+            {r.chosen.isFallback ? (<><dt className="text-muted">Note</dt><dd>a fallback</dd></>) : null}
+          </dl>
+        </div>
+      ) : (
+        <div className="rounded-xl bg-danger/10 p-3 text-sm text-danger" role="alert">
+          <p className="flex items-center gap-2 font-medium"><CircleX aria-hidden className="h-4 w-4" /> No model would serve this request</p>
+          {r.error ? <p className="mt-1">{r.error.message} <span className="text-xs">({r.error.code}, HTTP {r.error.httpStatus})</span></p> : null}
+        </div>
+      )}
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="text-muted">Requested</dt><dd className="break-all">{r.trace.requested}</dd>
+        <dt className="text-muted">Lookup</dt><dd className="break-all">{lookupText(r.trace.lookup)}</dd>
+        <dt className="text-muted">Strategy</dt><dd>{r.trace.strategy}</dd>
+        <dt className="text-muted">Caller</dt><dd className="break-all">{r.caller.userId ? `user ${r.caller.userId}` : 'operator'}{r.caller.powerLevel ? ` · power level ${r.caller.powerLevel}` : ''}</dd>
+        <dt className="text-muted">Attempts</dt><dd>up to {r.trace.attempts}</dd>
+      </dl>
+      <div>
+        <h3 className="mb-2 text-sm font-medium">Candidates</h3>
+        {r.trace.candidates.length === 0 ? (
+          <p className="text-sm text-muted">No candidate.</p>
+        ) : (
+          <ol className="flex flex-col gap-1.5" aria-label="Candidates">
+            {r.trace.candidates.map((c, i) => (
+              <li key={`${c.ref}-${i}`} className={`min-w-0 rounded-lg border px-3 py-2 text-sm ${c.kept ? 'border-ok/40' : 'border-border opacity-80'}`} data-testid="trace-candidate" data-kept={c.kept}>
+                <div className="flex flex-wrap items-center gap-2">
+                  {c.kept ? <Badge tone="ok">kept</Badge> : <Badge tone="danger">skipped</Badge>}
+                  <span className="min-w-0 break-all font-medium">{c.ref}</span>
+                  {r.trace.order.includes(c.ref) ? <span className="text-xs text-muted">#{r.trace.order.indexOf(c.ref) + 1} in order</span> : null}
+                </div>
+                <p className="mt-1 text-xs text-muted">
+                  via {c.via}
+                  {c.reason ? ` · ${c.reason}` : ''}
+                  {c.detail ? ` · ${c.detail}` : ''}
+                  {c.key ? ` · key: ${c.key}` : ''}
+                  {c.score !== undefined ? ` · score ${c.score}` : ''}
+                </p>
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+      {r.attempts.length > 1 ? (
+        <div>
+          <h3 className="mb-2 text-sm font-medium">Would try, in order</h3>
+          <ol className="list-decimal pl-5 text-sm">
+            {r.attempts.map((a) => <li key={a.ref} className="break-all">{a.ref} <span className="text-xs text-muted">({a.keySource}, ~{formatUsd(a.estimatedCostUsd)})</span></li>)}
+          </ol>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** "Trace this request": a dry run of the resolver (no provider is called), every candidate kept or skipped and why. */
+export function TraceDrawer({ open, onClose, suggestions }: { open: boolean; onClose: () => void; suggestions: string[] }) {
+  const listId = useId();
+  const trace = useTraceRequest();
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const err = (n: string) => sentence(errors[n]);
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const parsed = readTraceForm(FormReader.of(e.currentTarget));
+    if (!parsed.ok) return setErrors(parsed.errors);
+    setErrors({});
+    trace.mutate(parsed.data);
+  };
+  return (
+    <Dialog open={open} onClose={onClose} title="Trace a request" description="A dry run: the resolver plans the request as the gateway would, without calling a provider." placement="right" wide>
+      <form onSubmit={onSubmit} noValidate aria-label="Trace request" className="grid grid-cols-2 gap-3">
+        <datalist id={listId}>{suggestions.map((s) => <option key={s} value={s} />)}</datalist>
+        <TextField label="Model" name="model" list={listId} error={err('model')} placeholder="alias, power level or provider/model" className="col-span-2" spellCheck={false} autoComplete="off" data-autofocus />
+        <SelectField label="Endpoint" name="endpoint" defaultValue="chat" error={err('endpoint')}>
+          <option value="chat">chat</option>
+          <option value="messages">messages</option>
+          <option value="responses">responses</option>
+          <option value="embeddings">embeddings</option>
+        </SelectField>
+        <TextField label="Prompt tokens" name="promptTokens" inputMode="numeric" defaultValue="100" error={err('promptTokens')} />
+        <TextField label="Max tokens" name="maxTokens" inputMode="numeric" placeholder="model default" error={err('maxTokens')} />
+        <CheckboxField label="Stream" name="stream" className="self-end" />
+        <div className="col-span-2 flex justify-end">
+          <Button type="submit" disabled={trace.isPending}>{trace.isPending ? 'Tracing…' : 'Trace'}</Button>
+        </div>
+      </form>
+      {trace.isError ? <FormError error={trace.error} /> : null}
+      {trace.data ? <div className="mt-4 border-t border-border pt-4"><Result r={trace.data} /></div> : null}
+    </Dialog>
+  );
+}
