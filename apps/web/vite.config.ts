@@ -18,6 +18,9 @@ export default defineConfig({
         manualChunks(id) {
           if (id.includes('node_modules/chart.js') || id.includes('node_modules/react-chartjs-2')) return 'charts';
           if (id.includes('node_modules/@dnd-kit')) return 'dnd';
+          // React has a chunk of its own: otherwise Rollup pulls it into the first manual chunk that imports it
+          // (charts or dnd), and the shell would preload that whole chunk for React.
+          if (/node_modules\/(react|react-dom|scheduler)\//.test(id)) return 'react';
           return undefined;
         },
       },

@@ -8,7 +8,7 @@ import {
   type UpdateProviderBody,
 } from '@switchyard/core';
 import { ApiError } from '../../lib/api-client';
-import type { FormReader} from '../../lib/forms';
+import type { FormReader } from '../../lib/forms';
 import { issuesToErrors, validate, type FieldErrors, type Parsed } from '../../lib/forms';
 import type { Provider, ProviderBucket, ProviderType } from './api/types';
 

@@ -9,7 +9,7 @@ import {
   type FallbackChainBody,
   type UpdateAliasBody,
 } from '@switchyard/core';
-import type { FormReader} from '../../lib/forms';
+import type { FormReader } from '../../lib/forms';
 import { validate, type FieldErrors, type Parsed } from '../../lib/forms';
 
 export { ALIAS_STRATEGY_VALUES };
