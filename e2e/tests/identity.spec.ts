@@ -151,6 +151,16 @@ test('an admin creates a user, an organization with a member, and an app; the au
   await filters.getByRole('button', { name: 'Apply' }).click();
   for (const action of ['user.create', 'user.update', 'user.suspend', 'app.create', 'app.update', 'org.create']) await expect(rows.filter({ hasText: action }).first()).toBeVisible();
   await noHorizontalScroll(page);
+
+  // Deleting an app asks first.
+  await page.goto(`/apps?q=${encodeURIComponent(id)}`);
+  await page.getByRole('button', { name: `Delete ${appName}` }).click();
+  const del = page.getByRole('alertdialog', { name: 'Delete this app?' });
+  await del.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('app-row')).toHaveCount(1);
+  await page.getByRole('button', { name: `Delete ${appName}` }).click();
+  await del.getByRole('button', { name: 'Delete app' }).click();
+  await expect(page.getByText('No apps match these filters.')).toBeVisible();
 });
 
 test('the audit log pages with "Load more", and a deep link keeps its filter', async ({ page, request }, testInfo) => {
@@ -179,8 +189,8 @@ test('a viewer sees the operations pages without any button that changes somethi
   const pages: [string, string, RegExp][] = [
     ['Gateway keys', '/keys', /Create key|Revoke /],
     ['Users', '/users', /Add user|Edit |Suspend |Reactivate /],
-    ['Organizations', '/orgs', /Create organization|Edit |Suspend |Reactivate /],
-    ['Apps', '/apps', /Create app|Edit |Deactivate |Activate /],
+    ['Organizations', '/orgs', /Create organization|Edit |Suspend |Reactivate |Delete /],
+    ['Apps', '/apps', /Create app|Edit |Deactivate |Activate |Delete /],
   ];
   for (const [label, path, mutate] of pages) {
     await navigate(page, isMobile, label);

@@ -1,6 +1,7 @@
 import { lazy } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router';
 import { AppShell } from '../components/layout/app-shell';
+import { RouteError } from '../components/route-error';
 import { ErrorState, Skeleton } from '../components/ui/states';
 import { useMe } from '../features/auth/api/me';
 import { LoginPage } from '../features/auth/components/login-page';
@@ -36,6 +37,7 @@ export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
   {
     element: <Protected />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <OverviewPage /> },
       { path: 'my-keys', element: <MyKeysPage /> },

@@ -1,3 +1,4 @@
+import type { LucideIcon } from 'lucide-react';
 import type { ReactNode, ThHTMLAttributes, TdHTMLAttributes } from 'react';
 import { Skeleton } from './states';
 
@@ -26,5 +27,42 @@ export function TableSkeleton({ rows = 4 }: { rows?: number }) {
         <Skeleton key={i} className="h-8 w-full" />
       ))}
     </div>
+  );
+}
+
+/** The actions column: stays in view at the right edge while the rest of the row scrolls. */
+export function ActionsTh() {
+  return (
+    <th scope="col" className="sticky right-0 border-b border-border bg-surface px-3 py-2">
+      <span className="sr-only">Actions</span>
+    </th>
+  );
+}
+
+export function ActionsTd({ children }: { children: ReactNode }) {
+  return (
+    <td className="sticky right-0 border-b border-border bg-surface px-2 py-1.5 align-top shadow-[-8px_0_8px_-8px_rgba(0,0,0,0.25)]">
+      <div className="flex justify-end gap-0.5">{children}</div>
+    </td>
+  );
+}
+
+/**
+ * A row's action: an icon with its word on wide screens, the icon alone (named by `label` for screen readers and
+ * by a tooltip) where space is short; `showText` keeps the word for rows with few actions.
+ */
+export function RowAction({ icon: Icon, text, label, onClick, danger = false, disabled = false, showText = false }: { icon: LucideIcon; text: string; label: string; onClick: () => void; danger?: boolean; disabled?: boolean; showText?: boolean }) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      disabled={disabled}
+      onClick={onClick}
+      className={`inline-flex items-center gap-1.5 rounded-lg px-2 py-1.5 text-sm transition hover:bg-surface-2 disabled:cursor-not-allowed disabled:opacity-50 ${danger ? 'text-danger' : 'text-fg'}`}
+    >
+      <Icon aria-hidden className="h-4 w-4" />
+      <span className={showText ? undefined : 'hidden 2xl:inline'}>{text}</span>
+    </button>
   );
 }

@@ -1,4 +1,4 @@
-import { AppWindow, Pause, Pencil, Play } from 'lucide-react';
+import { AppWindow, Pause, Pencil, Play, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -6,11 +6,12 @@ import { ConfirmDialog } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
 import { useOrgs } from '../../orgs/api/get-orgs';
 import { useCreateApp } from '../api/create-app';
+import { useDeleteApp } from '../api/delete-app';
 import { useApps } from '../api/get-apps';
 import type { App } from '../api/types';
 import { useUpdateApp } from '../api/update-app';
@@ -33,6 +34,8 @@ export function AppsPage() {
   const orgs = useOrgs({ enabled: can('orgs:read') });
   const create = useCreateApp();
   const update = useUpdateApp();
+  const remove = useDeleteApp();
+  const [deleting, setDeleting] = useState<App | null>(null);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<App | null>(null);
   const [deactivating, setDeactivating] = useState<App | null>(null);
@@ -69,7 +72,7 @@ export function AppsPage() {
               <Th>Organization</Th>
               <Th>Contact</Th>
               <Th>PII protection</Th>
-              {canWrite ? <Th><span className="sr-only">Actions</span></Th> : null}
+              {canWrite ? <ActionsTh /> : null}
             </tr>
           </thead>
           <tbody>
@@ -85,22 +88,15 @@ export function AppsPage() {
                 <Td>{a.contactEmail ?? <span className="text-muted">—</span>}</Td>
                 <Td>{a.piiProtection ? <Badge tone="ok">on</Badge> : <span className="text-muted">off</span>}</Td>
                 {canWrite ? (
-                  <Td>
-                    <div className="flex justify-end gap-1">
-                      <Button variant="ghost" className="px-2 py-1" onClick={() => setEditing(a)} aria-label={`Edit ${a.name}`}>
-                        <Pencil aria-hidden className="h-4 w-4" /> Edit
-                      </Button>
+                  <ActionsTd>
+                      <RowAction icon={Pencil} text="Edit" label={`Edit ${a.name}`} onClick={() => setEditing(a)} />
                       {a.active ? (
-                        <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setDeactivating(a)} aria-label={`Deactivate ${a.name}`}>
-                          <Pause aria-hidden className="h-4 w-4" /> Deactivate
-                        </Button>
+                        <RowAction icon={Pause} text="Deactivate" label={`Deactivate ${a.name}`} onClick={() => setDeactivating(a)} danger />
                       ) : (
-                        <Button variant="ghost" className="px-2 py-1" disabled={update.isPending} onClick={() => update.mutate({ id: a.id, body: { active: true } })} aria-label={`Activate ${a.name}`}>
-                          <Play aria-hidden className="h-4 w-4" /> Activate
-                        </Button>
+                        <RowAction icon={Play} text="Activate" label={`Activate ${a.name}`} disabled={update.isPending} onClick={() => update.mutate({ id: a.id, body: { active: true } })} />
                       )}
-                    </div>
-                  </Td>
+                      <RowAction icon={Trash2} text="Delete" label={`Delete ${a.name}`} onClick={() => setDeleting(a)} danger />
+                    </ActionsTd>
                 ) : null}
               </tr>
             ))}
@@ -145,6 +141,20 @@ export function AppsPage() {
             pending={update.isPending}
             error={update.error}
             onConfirm={() => deactivating && update.mutate({ id: deactivating.id, body: { active: false } }, { onSuccess: () => setDeactivating(null) })}
+          />
+          <ConfirmDialog
+            open={!!deleting}
+            onClose={() => {
+              setDeleting(null);
+              remove.reset();
+            }}
+            title="Delete this app?"
+            body={deleting ? <p><strong>{deleting.name}</strong> and its gateway keys are deleted. This cannot be undone; deactivate it instead to keep its keys.</p> : null}
+            confirmLabel="Delete app"
+            pendingLabel="Deleting…"
+            pending={remove.isPending}
+            error={remove.error}
+            onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
           />
         </>
       ) : null}

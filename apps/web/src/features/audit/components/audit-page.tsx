@@ -59,7 +59,7 @@ export function AuditPage() {
   return (
     <div>
       <PageHeader title="Audit log" description="Every change made through the admin API: who, when, what, and the fields before and after (secrets masked)." />
-      <form key={qs.params.toString()} onSubmit={onSubmit} role="search" aria-label="Audit filters" className="mb-4 grid grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-7">
+      <form key={qs.params.toString()} onSubmit={onSubmit} role="search" aria-label="Audit filters" className="mb-4 grid grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <TextField label="Action" name="action" defaultValue={qs.get('action')} list="audit-actions" placeholder="e.g. user.create" />
         <datalist id="audit-actions">
           {KNOWN_ACTIONS.map((a) => (

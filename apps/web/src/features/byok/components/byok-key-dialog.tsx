@@ -1,9 +1,8 @@
-import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog, FormError } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { ApiError } from '../../../lib/api-client';
-import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
+import { useFormSubmit } from '../../../lib/use-form-submit';
 import type { ByokKey, ProviderOption } from '../api/types';
 import { maskKey, readByokForm } from '../byok-form';
 
@@ -26,29 +25,23 @@ export function ByokKeyDialog({
   submit: (v: { providerId: string; apiKey: string; label: string | null }) => Promise<unknown>;
   pending: boolean;
 }) {
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<unknown>(null);
+  const f = useFormSubmit(
+    (r) => readByokForm(r, { needsProvider: !rotating }),
+    async (v) => {
+      try {
+        await submit({ providerId: rotating?.providerId ?? v.providerId, apiKey: v.apiKey, label: v.label ?? null });
+      } catch (err) {
+        // PUT /me/byok/:providerId answers 404 for an id that is no provider.
+        if (err instanceof ApiError && err.status === 404 && !rotating) f.setErrors({ providerId: 'No provider with this id' });
+        else throw err;
+      }
+    },
+  );
   const close = () => {
-    setErrors({});
-    setFormError(null);
+    f.reset();
     onClose();
   };
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const parsed = readByokForm(FormReader.of(e.currentTarget), { needsProvider: !rotating });
-    setFormError(null);
-    if (!parsed.ok) return setErrors(parsed.errors);
-    setErrors({});
-    try {
-      await submit({ providerId: rotating?.providerId ?? parsed.data.providerId, apiKey: parsed.data.apiKey, label: parsed.data.label ?? null });
-    } catch (err) {
-      const fields = err instanceof ApiError ? err.fieldErrors() : {};
-      if (err instanceof ApiError && err.status === 404 && !rotating) setErrors({ providerId: 'No provider with this id' });
-      else if (Object.keys(fields).length) setErrors(fields);
-      else setFormError(err);
-    }
-  };
-  const err = (n: string) => sentence(errors[n]);
+  const err = f.err;
   return (
     <Dialog
       open={open}
@@ -56,7 +49,7 @@ export function ByokKeyDialog({
       title={rotating ? `Rotate your ${rotating.provider.name} key` : 'Add a provider key'}
       description={rotating ? <>The new key replaces {maskKey(rotating.last4)} at once.</> : 'Your requests to this provider are paid with your own key. It is stored encrypted; only its last four characters are shown again.'}
     >
-      <form onSubmit={(e) => void onSubmit(e)} noValidate className="flex flex-col gap-3" aria-label={rotating ? 'Rotate key' : 'New provider key'}>
+      <form onSubmit={f.onSubmit} noValidate className="flex flex-col gap-3" aria-label={rotating ? 'Rotate key' : 'New provider key'}>
         {rotating ? null : providers ? (
           <SelectField label="Provider" name="providerId" defaultValue="" error={err('providerId')} hint={providers.length === 0 ? 'There is no provider to add a key for.' : undefined}>
             <option value="" disabled>Choose…</option>
@@ -69,7 +62,7 @@ export function ByokKeyDialog({
         )}
         <TextField label={rotating ? 'New API key' : 'API key'} name="apiKey" type="password" autoComplete="off" spellCheck={false} error={err('apiKey')} data-autofocus={rotating ? true : undefined} />
         <TextField label="Label" name="label" maxLength={100} defaultValue={rotating?.label ?? ''} placeholder="optional, e.g. personal" error={err('label')} />
-        {formError ? <FormError error={formError} /> : null}
+        {f.formError ? <FormError error={f.formError} /> : null}
         <div className="flex justify-end gap-2">
           <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
           <Button type="submit" disabled={pending}>{pending ? 'Saving…' : rotating ? 'Replace key' : 'Save key'}</Button>

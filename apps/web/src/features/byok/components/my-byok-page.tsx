@@ -5,7 +5,7 @@ import { Button } from '../../../components/ui/button';
 import { ConfirmDialog } from '../../../components/ui/dialog';
 import { PageHeader } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatRelative } from '../../../lib/format';
 import { useCan } from '../../auth/use-can';
 import { useDeleteByok } from '../api/delete-byok';
@@ -70,7 +70,7 @@ export function MyByokPage() {
               <Th>Label</Th>
               <Th>Status</Th>
               <Th>Last test</Th>
-              {canWrite ? <Th><span className="sr-only">Actions</span></Th> : null}
+              {canWrite ? <ActionsTh /> : null}
             </tr>
           </thead>
           <tbody>
@@ -93,19 +93,11 @@ export function MyByokPage() {
                   )}
                 </Td>
                 {canWrite ? (
-                  <Td>
-                    <div className="flex justify-end gap-1">
-                      <Button variant="ghost" className="px-2 py-1" disabled={testing === k.providerId} onClick={() => runTest(k)} aria-label={`Test ${k.provider.name} key`}>
-                        <FlaskConical aria-hidden className="h-4 w-4" /> {testing === k.providerId ? 'Testing…' : 'Test'}
-                      </Button>
-                      <Button variant="ghost" className="px-2 py-1" onClick={() => setDialog({ rotating: k })} aria-label={`Rotate ${k.provider.name} key`}>
-                        <RefreshCw aria-hidden className="h-4 w-4" /> Rotate
-                      </Button>
-                      <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setDeleting(k)} aria-label={`Delete ${k.provider.name} key`}>
-                        <Trash2 aria-hidden className="h-4 w-4" /> Delete
-                      </Button>
-                    </div>
-                  </Td>
+                  <ActionsTd>
+                      <RowAction icon={FlaskConical} text={testing === k.providerId ? 'Testing…' : 'Test'} label={`Test ${k.provider.name} key`} disabled={testing === k.providerId} onClick={() => runTest(k)} showText />
+                      <RowAction icon={RefreshCw} text="Rotate" label={`Rotate ${k.provider.name} key`} onClick={() => setDialog({ rotating: k })} showText />
+                      <RowAction icon={Trash2} text="Delete" label={`Delete ${k.provider.name} key`} onClick={() => setDeleting(k)} danger showText />
+                    </ActionsTd>
                 ) : null}
               </tr>
             ))}

@@ -1,10 +1,9 @@
 import type { CreateGatewayKeyBody } from '@switchyard/core';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog, FormError } from '../../../components/ui/dialog';
 import { SelectField, TextAreaField, TextField } from '../../../components/ui/field';
-import { ApiError } from '../../../lib/api-client';
-import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
+import { useFormSubmit } from '../../../lib/use-form-submit';
 import type { KeyOwnerType } from '../api/types';
 import { readKeyForm } from '../key-form';
 
@@ -19,34 +18,17 @@ export interface OwnerChoices {
  * `submit` resolves when the key exists; API field errors show next to their fields.
  */
 export function CreateKeyDialog({ open, onClose, owners, submit, pending }: { open: boolean; onClose: () => void; owners?: OwnerChoices; submit: (body: CreateGatewayKeyBody) => Promise<unknown>; pending: boolean }) {
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<unknown>(null);
   const [ownerType, setOwnerType] = useState<KeyOwnerType>('user');
+  const f = useFormSubmit((r) => readKeyForm(r, { withOwner: !!owners }), submit);
   const close = () => {
-    setErrors({});
-    setFormError(null);
+    f.reset();
     onClose();
   };
-  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const parsed = readKeyForm(FormReader.of(e.currentTarget), { withOwner: !!owners });
-    setFormError(null);
-    if (!parsed.ok) return setErrors(parsed.errors);
-    setErrors({});
-    try {
-      await submit(parsed.data);
-      setOwnerType('user');
-    } catch (err) {
-      const fields = err instanceof ApiError ? err.fieldErrors() : {};
-      if (Object.keys(fields).length) setErrors(fields);
-      else setFormError(err);
-    }
-  };
-  const err = (name: string) => sentence(errors[name]);
+  const err = f.err;
   const choices = owners?.[ownerType] ?? [];
   return (
     <Dialog open={open} onClose={close} title={owners ? 'Create a gateway key' : 'Create a key'} description="Limits left blank mean no limit." wide>
-      <form onSubmit={(e) => void onSubmit(e)} noValidate className="grid grid-cols-1 gap-3 sm:grid-cols-2" aria-label="New key">
+      <form onSubmit={f.onSubmit} noValidate className="grid grid-cols-1 gap-3 sm:grid-cols-2" aria-label="New key">
         <TextField label="Name" name="name" required maxLength={100} placeholder="e.g. laptop, CI, staging" error={err('name')} className="sm:col-span-2" data-autofocus />
         {owners ? (
           <>
@@ -74,7 +56,7 @@ export function CreateKeyDialog({ open, onClose, owners, submit, pending }: { op
           <option value="month">per month</option>
         </SelectField>
         <TextAreaField label="Allowed models" name="allowedModels" placeholder="chat.default, mock/mock-small" hint="Comma-separated aliases or provider/model refs. Blank: every model." error={err('allowedModels')} className="sm:col-span-2" />
-        {formError ? <div className="sm:col-span-2"><FormError error={formError} /></div> : null}
+        {f.formError ? <div className="sm:col-span-2"><FormError error={f.formError} /></div> : null}
         <div className="flex justify-end gap-2 sm:col-span-2">
           <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
           <Button type="submit" disabled={pending}>{pending ? 'Creating…' : 'Create key'}</Button>

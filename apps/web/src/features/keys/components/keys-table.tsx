@@ -1,7 +1,6 @@
 import { Ban } from 'lucide-react';
 import { Badge, StatusBadge } from '../../../components/ui/badge';
-import { Button } from '../../../components/ui/button';
-import { Table, Td, Th } from '../../../components/ui/table';
+import { ActionsTd, ActionsTh, RowAction, Table, Td, Th } from '../../../components/ui/table';
 import { formatDate, formatNumber, formatRelative, formatUsd } from '../../../lib/format';
 import type { GatewayKey } from '../api/types';
 
@@ -21,7 +20,7 @@ export function KeysTable({ keys, ownerName, onRevoke, label }: { keys: readonly
           <Th>RPM / TPM</Th>
           <Th>Budget</Th>
           <Th>Models</Th>
-          {onRevoke ? <Th><span className="sr-only">Actions</span></Th> : null}
+          {onRevoke ? <ActionsTh /> : null}
         </tr>
       </thead>
       <tbody>
@@ -45,13 +44,11 @@ export function KeysTable({ keys, ownerName, onRevoke, label }: { keys: readonly
               {k.allowedModels.length === 0 ? <span className="text-muted">all</span> : <span className="break-words text-xs">{k.allowedModels.join(', ')}</span>}
             </Td>
             {onRevoke ? (
-              <Td className="text-right">
+              <ActionsTd>
                 {k.status !== 'revoked' ? (
-                  <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => onRevoke(k)} aria-label={`Revoke ${k.name}`}>
-                    <Ban aria-hidden className="h-4 w-4" /> Revoke
-                  </Button>
+                  <RowAction icon={Ban} text="Revoke" label={`Revoke ${k.name}`} onClick={() => onRevoke(k)} danger showText />
                 ) : null}
-              </Td>
+              </ActionsTd>
             ) : null}
           </tr>
         ))}

@@ -1,4 +1,4 @@
-import { Building2, Pencil, ShieldCheck, ShieldOff, Users } from 'lucide-react';
+import { Building2, Pencil, ShieldCheck, ShieldOff, Trash2, Users } from 'lucide-react';
 import { useState } from 'react';
 import { Badge, StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -6,12 +6,13 @@ import { ConfirmDialog } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatUsd } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
 import { useUsers } from '../../users/api/get-users';
 import { useCreateOrg } from '../api/create-org';
+import { useDeleteOrg } from '../api/delete-org';
 import { useOrgs } from '../api/get-orgs';
 import type { Org } from '../api/types';
 import { useUpdateOrg } from '../api/update-org';
@@ -36,6 +37,8 @@ export function OrgsPage() {
   const users = useUsers({}, { enabled: can('users:read') });
   const create = useCreateOrg();
   const update = useUpdateOrg();
+  const remove = useDeleteOrg();
+  const [deleting, setDeleting] = useState<Org | null>(null);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Org | null>(null);
   const [suspending, setSuspending] = useState<Org | null>(null);
@@ -72,7 +75,7 @@ export function OrgsPage() {
               <Th>Monthly cap</Th>
               <Th>Rollover</Th>
               <Th>PII protection</Th>
-              <Th><span className="sr-only">Actions</span></Th>
+              <ActionsTh />
             </tr>
           </thead>
           <tbody>
@@ -87,29 +90,20 @@ export function OrgsPage() {
                 <Td>{formatUsd(o.spendCapUsd, 'none')}</Td>
                 <Td>{o.rollover ? <span>on · {formatUsd(o.rolloverBalanceUsd)} carried</span> : <span className="text-muted">off</span>}</Td>
                 <Td>{o.piiProtection ? <Badge tone="ok">on</Badge> : <span className="text-muted">off</span>}</Td>
-                <Td>
-                  <div className="flex justify-end gap-1">
-                    <Button variant="ghost" className="px-2 py-1" onClick={() => qs.set({ members: o.id })} aria-label={`Members of ${o.name}`}>
-                      <Users aria-hidden className="h-4 w-4" /> Members
-                    </Button>
+                <ActionsTd>
+                    <RowAction icon={Users} text="Members" label={`Members of ${o.name}`} onClick={() => qs.set({ members: o.id })} />
                     {canWrite ? (
                       <>
-                        <Button variant="ghost" className="px-2 py-1" onClick={() => setEditing(o)} aria-label={`Edit ${o.name}`}>
-                          <Pencil aria-hidden className="h-4 w-4" /> Edit
-                        </Button>
+                        <RowAction icon={Pencil} text="Edit" label={`Edit ${o.name}`} onClick={() => setEditing(o)} />
                         {o.status === 'active' ? (
-                          <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setSuspending(o)} aria-label={`Suspend ${o.name}`}>
-                            <ShieldOff aria-hidden className="h-4 w-4" /> Suspend
-                          </Button>
+                          <RowAction icon={ShieldOff} text="Suspend" label={`Suspend ${o.name}`} onClick={() => setSuspending(o)} danger />
                         ) : (
-                          <Button variant="ghost" className="px-2 py-1" disabled={update.isPending} onClick={() => update.mutate({ id: o.id, body: { status: 'active' } })} aria-label={`Reactivate ${o.name}`}>
-                            <ShieldCheck aria-hidden className="h-4 w-4" /> Reactivate
-                          </Button>
+                          <RowAction icon={ShieldCheck} text="Reactivate" label={`Reactivate ${o.name}`} disabled={update.isPending} onClick={() => update.mutate({ id: o.id, body: { status: 'active' } })} />
                         )}
+                        <RowAction icon={Trash2} text="Delete" label={`Delete ${o.name}`} onClick={() => setDeleting(o)} danger />
                       </>
                     ) : null}
-                  </div>
-                </Td>
+                  </ActionsTd>
               </tr>
             ))}
           </tbody>
@@ -156,6 +150,20 @@ export function OrgsPage() {
             pending={update.isPending}
             error={update.error}
             onConfirm={() => suspending && update.mutate({ id: suspending.id, body: { status: 'suspended' } }, { onSuccess: () => setSuspending(null) })}
+          />
+          <ConfirmDialog
+            open={!!deleting}
+            onClose={() => {
+              setDeleting(null);
+              remove.reset();
+            }}
+            title="Delete this organization?"
+            body={deleting ? <p><strong>{deleting.name}</strong> is deleted with its memberships, its gateway keys, its provider keys and its own aliases; its apps are kept without an organization. This cannot be undone: suspend it instead to keep everything.</p> : null}
+            confirmLabel="Delete organization"
+            pendingLabel="Deleting…"
+            pending={remove.isPending}
+            error={remove.error}
+            onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
           />
         </>
       ) : null}

@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatRelative, formatUsd } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useDebounced } from '../../../lib/use-debounced';
@@ -79,7 +79,7 @@ export function UsersPage() {
               <Th>Weekly cap</Th>
               <Th>Power level</Th>
               <Th>Last sign-in</Th>
-              {canWrite ? <Th><span className="sr-only">Actions</span></Th> : null}
+              {canWrite ? <ActionsTh /> : null}
             </tr>
           </thead>
           <tbody>
@@ -95,22 +95,14 @@ export function UsersPage() {
                 <Td>{u.powerLevel ?? '—'}</Td>
                 <Td title={u.lastLoginAt ?? undefined}>{formatRelative(u.lastLoginAt)}</Td>
                 {canWrite ? (
-                  <Td>
-                    <div className="flex justify-end gap-1">
-                      <Button variant="ghost" className="px-2 py-1" onClick={() => setEditing(u)} aria-label={`Edit ${u.email}`}>
-                        <Pencil aria-hidden className="h-4 w-4" /> Edit
-                      </Button>
+                  <ActionsTd>
+                      <RowAction icon={Pencil} text="Edit" label={`Edit ${u.email}`} onClick={() => setEditing(u)} showText />
                       {u.id === me?.user.id ? null : u.status === 'active' ? (
-                        <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setSuspending(u)} aria-label={`Suspend ${u.email}`}>
-                          <ShieldOff aria-hidden className="h-4 w-4" /> Suspend
-                        </Button>
+                        <RowAction icon={ShieldOff} text="Suspend" label={`Suspend ${u.email}`} onClick={() => setSuspending(u)} danger showText />
                       ) : (
-                        <Button variant="ghost" className="px-2 py-1" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, body: { status: 'active' } })} aria-label={`Reactivate ${u.email}`}>
-                          <ShieldCheck aria-hidden className="h-4 w-4" /> Reactivate
-                        </Button>
+                        <RowAction icon={ShieldCheck} text="Reactivate" label={`Reactivate ${u.email}`} disabled={update.isPending} onClick={() => update.mutate({ id: u.id, body: { status: 'active' } })} showText />
                       )}
-                    </div>
-                  </Td>
+                    </ActionsTd>
                 ) : null}
               </tr>
             ))}
