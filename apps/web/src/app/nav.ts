@@ -1,5 +1,5 @@
 import { Route } from 'lucide-react';
-import { AppWindow, Building2, Gauge, Key, KeyRound, KeySquare, Plug, ScrollText, Users, type LucideIcon } from 'lucide-react';
+import { AppWindow, BarChart3, Boxes, Building2, Gauge, Key, KeyRound, KeySquare, ListTree, OctagonAlert, Plug, ScrollText, Settings, UserRoundCheck, Users, type LucideIcon } from 'lucide-react';
 import type { Role } from '../features/auth/api/me';
 
 export interface NavItem {
@@ -17,14 +17,20 @@ const OPS: readonly Role[] = ['super_admin', 'admin', 'viewer'];
 /** Pages in the sidebar and the command palette, by role. */
 export const NAV: readonly NavItem[] = [
   { to: '/', label: 'Overview', icon: Gauge, roles: ALL, keywords: 'home dashboard status' },
+  { to: '/my-usage', label: 'My usage', icon: UserRoundCheck, roles: ALL, keywords: 'my requests cost byok saved export csv' },
   { to: '/my-keys', label: 'My keys', icon: KeySquare, roles: ALL, keywords: 'api token gateway key create copy revoke' },
   { to: '/my-provider-keys', label: 'My provider keys', icon: Plug, roles: ALL, keywords: 'byok bring your own key provider openai anthropic rotate' },
   { to: '/providers', label: 'Providers & Routing', icon: Route, roles: OPS, keywords: 'llm providers routing strategy aliases fallback chains power levels byok trace cost usage' },
+  { to: '/models', label: 'Models', icon: Boxes, roles: OPS, keywords: 'model registry llm enable disable default priority price bulk' },
+  { to: '/logs', label: 'Logs', icon: ListTree, roles: OPS, keywords: 'gateway logs requests trace attempts latency status' },
+  { to: '/usage', label: 'Usage', icon: BarChart3, roles: OPS, keywords: 'per user usage cost tokens export csv' },
+  { to: '/errors', label: 'Error reports', icon: OctagonAlert, roles: OPS, keywords: 'errors failures reports' },
   { to: '/keys', label: 'Gateway keys', icon: Key, roles: OPS, keywords: 'api tokens limits rpm tpm budget revoke' },
   { to: '/users', label: 'Users', icon: Users, roles: OPS, keywords: 'people accounts roles suspend weekly cap' },
   { to: '/orgs', label: 'Organizations', icon: Building2, roles: OPS, keywords: 'orgs teams members spend cap rollover pii' },
   { to: '/apps', label: 'Apps', icon: AppWindow, roles: OPS, keywords: 'client applications services' },
   { to: '/audit', label: 'Audit log', icon: ScrollText, roles: OPS, keywords: 'history changes who what when' },
+  { to: '/settings', label: 'Settings', icon: Settings, roles: OPS, keywords: 'ollama body logging debug headers gateway settings' },
   { to: '/account', label: 'Account', icon: KeyRound, roles: ALL, keywords: 'password profile security' },
 ];
 

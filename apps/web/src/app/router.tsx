@@ -15,6 +15,12 @@ const OrgsPage = lazy(() => import('../features/orgs/components/orgs-page').then
 const AppsPage = lazy(() => import('../features/apps/components/apps-page').then((m) => ({ default: m.AppsPage })));
 const AuditPage = lazy(() => import('../features/audit/components/audit-page').then((m) => ({ default: m.AuditPage })));
 const ProvidersPage = lazy(() => import('../features/providers/components/providers-page').then((m) => ({ default: m.ProvidersPage })));
+const ModelsPage = lazy(() => import('../features/models/components/models-page').then((m) => ({ default: m.ModelsPage })));
+const LogsPage = lazy(() => import('../features/logs/components/logs-page').then((m) => ({ default: m.LogsPage })));
+const UsagePage = lazy(() => import('../features/usage/components/usage-page').then((m) => ({ default: m.UsagePage })));
+const MyUsagePage = lazy(() => import('../features/usage/components/my-usage-page').then((m) => ({ default: m.MyUsagePage })));
+const ErrorsPage = lazy(() => import('../features/errors/components/errors-page').then((m) => ({ default: m.ErrorsPage })));
+const SettingsPage = lazy(() => import('../features/settings/components/settings-page').then((m) => ({ default: m.SettingsPage })));
 const AccountPage = lazy(() => import('../features/account/components/account-page').then((m) => ({ default: m.AccountPage })));
 
 /** Signed-out visitors go to /login?next=<where they were>. */
@@ -48,6 +54,12 @@ export const router = createBrowserRouter([
       { path: 'apps', element: <AppsPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: 'providers', element: <ProvidersPage /> },
+      { path: 'models', element: <ModelsPage /> },
+      { path: 'logs', element: <LogsPage /> },
+      { path: 'usage', element: <UsagePage /> },
+      { path: 'my-usage', element: <MyUsagePage /> },
+      { path: 'errors', element: <ErrorsPage /> },
+      { path: 'settings', element: <SettingsPage /> },
       { path: 'account', element: <AccountPage /> },
       { path: '*', element: <div className="text-muted">This page does not exist.</div> },
     ],

@@ -1,0 +1,108 @@
+import { ChevronDown, ChevronRight } from 'lucide-react';
+import { Fragment, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { TextField } from '../../../components/ui/field';
+import { LoadMore } from '../../../components/ui/load-more';
+import { PageHeader } from '../../../components/ui/page';
+import { EmptyState, ErrorState } from '../../../components/ui/states';
+import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { formatDateTime } from '../../../lib/format';
+import { useQueryState } from '../../../lib/search-params';
+import { useErrors } from '../api/get-errors';
+import { ERROR_PARAMS, errorFiltersFromParams } from '../error-filters';
+
+/** Operators: failed requests and other reported errors, filtered in the query string, paged with "Load more". */
+export function ErrorsPage() {
+  const qs = useQueryState();
+  const filters = errorFiltersFromParams((k) => qs.get(k));
+  const errors = useErrors(filters);
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const rows = errors.data?.pages.flatMap((p) => p.data) ?? [];
+  const filtered = ERROR_PARAMS.some((k) => qs.get(k));
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const fd = new FormData(e.currentTarget);
+    qs.set(Object.fromEntries(ERROR_PARAMS.map((k) => [k, String(fd.get(k) ?? '').trim()])), { push: true });
+  };
+  const toggle = (id: string) =>
+    setOpen((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+
+  return (
+    <div>
+      <PageHeader title="Error reports" description="Every failed proxy request becomes a report: when, where it came from, the error type, the model and who sent it." />
+      <form key={qs.params.toString()} onSubmit={onSubmit} role="search" aria-label="Error filters" className="mb-4 grid grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <TextField label="Type" name="type" defaultValue={qs.get('type')} placeholder="e.g. rate_limited" />
+        <TextField label="Source" name="source" defaultValue={qs.get('source')} placeholder="e.g. proxy" />
+        <TextField label="Model" name="model" defaultValue={qs.get('model')} />
+        <TextField label="User ID" name="user" defaultValue={qs.get('user')} />
+        <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
+        <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
+        <div className="flex gap-2">
+          <Button type="submit">Apply</Button>
+          {filtered ? <Button type="button" variant="ghost" onClick={() => qs.set(Object.fromEntries(ERROR_PARAMS.map((k) => [k, null])), { push: true })}>Clear</Button> : null}
+        </div>
+      </form>
+      {errors.isPending ? (
+        <TableSkeleton rows={6} />
+      ) : !errors.data ? (
+        <ErrorState error={errors.error} onRetry={() => void errors.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={filtered ? 'No error reports match these filters.' : 'No errors reported.'} hint={filtered ? 'Widen the date range or clear the filters.' : undefined} />
+      ) : (
+        <>
+          <Table label="Error reports">
+            <thead>
+              <tr>
+                <Th><span className="sr-only">Details</span></Th>
+                <Th>Time</Th>
+                <Th>Source</Th>
+                <Th>Type</Th>
+                <Th>Model</Th>
+                <Th>Error</Th>
+                <Th>User</Th>
+                <Th>App</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <Fragment key={r.id}>
+                  <tr data-testid="error-row">
+                    <Td className="w-8">
+                      <button type="button" aria-expanded={open.has(r.id)} aria-label={`Details of ${r.type} at ${formatDateTime(r.createdAt)}`} onClick={() => toggle(r.id)} className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg">
+                        {open.has(r.id) ? <ChevronDown aria-hidden className="h-4 w-4" /> : <ChevronRight aria-hidden className="h-4 w-4" />}
+                      </button>
+                    </Td>
+                    <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>
+                    <Td>{r.source}</Td>
+                    <Td><Badge tone="danger">{r.type}</Badge></Td>
+                    <Td>{r.model ? <code className="text-xs">{r.provider ? `${r.provider}/` : ''}{r.model}</code> : '—'}</Td>
+                    <Td className="max-w-md whitespace-normal break-words">{r.message}</Td>
+                    <Td>{r.user ? <Link className="text-accent hover:underline" to={`/logs?user=${encodeURIComponent(r.user.id)}`}>{r.user.email ?? r.user.id}</Link> : '—'}</Td>
+                    <Td>{r.app?.name ?? '—'}</Td>
+                  </tr>
+                  {open.has(r.id) ? (
+                    <tr>
+                      <Td colSpan={8} className="max-w-[80vw] bg-surface-2/40 whitespace-normal">
+                        {r.requestId ? <p className="mb-1 text-xs">Request <code>{r.requestId}</code></p> : null}
+                        <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all text-xs">{JSON.stringify(r.details, null, 2)}</pre>
+                      </Td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              ))}
+            </tbody>
+          </Table>
+          <LoadMore shown={rows.length} noun={['report', 'reports']} hasMore={!!errors.hasNextPage} loading={errors.isFetchingNextPage} onMore={() => void errors.fetchNextPage()} />
+          {errors.isFetchNextPageError ? <ErrorState error={errors.error} onRetry={() => void errors.fetchNextPage()} /> : null}
+        </>
+      )}
+    </div>
+  );
+}

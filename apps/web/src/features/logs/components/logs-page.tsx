@@ -1,0 +1,90 @@
+import type { FormEvent } from 'react';
+import { Button } from '../../../components/ui/button';
+import { SelectField, TextField } from '../../../components/ui/field';
+import { LoadMore } from '../../../components/ui/load-more';
+import { PageHeader } from '../../../components/ui/page';
+import { EmptyState, ErrorState } from '../../../components/ui/states';
+import { TableSkeleton } from '../../../components/ui/table';
+import { useQueryState } from '../../../lib/search-params';
+import { useCan } from '../../auth/use-can';
+import { useProviderChoices } from '../../models/api/get-provider-choices';
+import { useUsers } from '../../users/api/get-users';
+import { useLogs } from '../api/get-logs';
+import { activeFilters, LOG_PARAMS, LOG_STATUSES, logFiltersFromParams, logParamsFromForm } from '../log-filters';
+import { LogDrawer } from './log-drawer';
+import { LogsTable } from './logs-table';
+
+/** Operators: every request through /v1, filtered in the query string, with infinite scroll and a drawer per request. */
+export function LogsPage() {
+  const can = useCan();
+  const qs = useQueryState();
+  const filters = logFiltersFromParams((k) => qs.get(k));
+  const logs = useLogs(filters);
+  const users = useUsers({}, { enabled: can('users:read') });
+  const providers = useProviderChoices(can('providers:read'));
+  const rows = logs.data?.pages.flatMap((p) => p.data) ?? [];
+  const count = activeFilters((k) => qs.get(k));
+  const userId = qs.get('user');
+  const providerSlug = qs.get('provider');
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const fd = new FormData(e.currentTarget);
+    qs.set(logParamsFromForm((k) => String(fd.get(k) ?? '')), { push: true });
+  };
+
+  return (
+    <div>
+      <PageHeader title="Gateway logs" description="Every request through the OpenAI- and Anthropic-format endpoints: who sent it, what was asked, what served it, and what it cost. Open one for its resolver trace." />
+      <form key={qs.params.toString()} onSubmit={onSubmit} role="search" aria-label="Log filters" className="mb-4 grid grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <SelectField label="Status" name="status" defaultValue={qs.get('status')}>
+          <option value="">Any</option>
+          {LOG_STATUSES.map((s) => (
+            <option key={s.value} value={s.value}>{s.label}</option>
+          ))}
+        </SelectField>
+        <TextField label="Model" name="model" defaultValue={qs.get('model')} placeholder="Requested or served, e.g. chat.default" />
+        <SelectField label="Provider" name="provider" defaultValue={providerSlug}>
+          <option value="">Any</option>
+          {providerSlug && !providers.data?.some((p) => p.slug === providerSlug || p.id === providerSlug) ? <option value={providerSlug}>{providerSlug}</option> : null}
+          {(providers.data ?? []).map((p) => (
+            <option key={p.id} value={p.slug}>{p.name}</option>
+          ))}
+        </SelectField>
+        <SelectField label="User" name="user" defaultValue={userId}>
+          <option value="">Anyone</option>
+          {userId && !users.data?.some((u) => u.id === userId) ? <option value={userId}>{userId}</option> : null}
+          {(users.data ?? []).map((u) => (
+            <option key={u.id} value={u.id}>{u.email}</option>
+          ))}
+        </SelectField>
+        <SelectField label="Key source" name="byok" defaultValue={qs.get('byok')}>
+          <option value="">Any</option>
+          <option value="true">BYOK (user's own key)</option>
+          <option value="false">Gateway or organization key</option>
+        </SelectField>
+        <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
+        <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
+        <input type="hidden" name="key" value={qs.get('key')} />
+        <div className="flex gap-2">
+          <Button type="submit">Apply</Button>
+          {count ? <Button type="button" variant="ghost" onClick={() => qs.set(Object.fromEntries(LOG_PARAMS.map((k) => [k, null])), { push: true })}>Clear</Button> : null}
+        </div>
+      </form>
+      {logs.isPending ? (
+        <TableSkeleton rows={8} />
+      ) : !logs.data ? (
+        <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={count ? 'No requests match these filters.' : 'No requests yet.'} hint={count ? 'Widen the date range or clear the filters.' : 'Requests to /v1 with a gateway key show up here.'} />
+      ) : (
+        <>
+          <LogsTable rows={rows} onOpen={(id) => qs.set({ log: id }, { push: true })} />
+          <LoadMore auto shown={rows.length} noun={['request', 'requests']} hasMore={!!logs.hasNextPage} loading={logs.isFetchingNextPage} onMore={() => void logs.fetchNextPage()} />
+          {logs.isFetchNextPageError ? <ErrorState error={logs.error} onRetry={() => void logs.fetchNextPage()} /> : null}
+        </>
+      )}
+      <LogDrawer id={qs.get('log') || null} scope="any" onClose={() => qs.set({ log: null })} />
+    </div>
+  );
+}

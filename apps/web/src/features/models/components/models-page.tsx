@@ -1,0 +1,272 @@
+import { Pencil, Plus, Star, Trash2 } from 'lucide-react';
+import { useState } from 'react';
+import { Badge } from '../../../components/ui/badge';
+import { Button } from '../../../components/ui/button';
+import { ConfirmDialog, FormError } from '../../../components/ui/dialog';
+import { SelectField, TextField } from '../../../components/ui/field';
+import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
+import { EmptyState, ErrorState } from '../../../components/ui/states';
+import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { formatNumber } from '../../../lib/format';
+import { useQueryState } from '../../../lib/search-params';
+import { useDebounced } from '../../../lib/use-debounced';
+import { useCan } from '../../auth/use-can';
+import { useBulkModels } from '../api/bulk-models';
+import { useCreateModel } from '../api/create-model';
+import { useDeleteModel } from '../api/delete-model';
+import { useModels } from '../api/get-models';
+import { useProviderChoices } from '../api/get-provider-choices';
+import { useSetDefaultModel } from '../api/set-default-model';
+import type { RegistryModel } from '../api/types';
+import { useUpdateModel } from '../api/update-model';
+import { MODEL_SORTS, modelFiltersFromParams } from '../model-filters';
+import { priceLabel } from '../model-form';
+import { ModelDialog } from './model-dialog';
+
+const STATUS_TABS = [
+  { value: 'all', label: 'All' },
+  { value: 'enabled', label: 'Enabled' },
+  { value: 'disabled', label: 'Disabled' },
+] as const;
+
+type BulkAction = 'enable' | 'disable' | 'delete';
+
+/** The model registry: every model the router may use, its price, priority and default; admins change it. */
+export function ModelsPage() {
+  const can = useCan();
+  const canWrite = can('models:write');
+  const qs = useQueryState();
+  const raw = modelFiltersFromParams((k) => qs.get(k));
+  const search = useDebounced(raw.search, 250);
+  // The query key compares by value: a new object with the same filters is the same query.
+  const filters = { ...raw, search };
+  const models = useModels(filters);
+  const providers = useProviderChoices(can('providers:read'));
+  const create = useCreateModel();
+  const update = useUpdateModel();
+  const remove = useDeleteModel();
+  const setDefault = useSetDefaultModel();
+  const bulk = useBulkModels();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [editing, setEditing] = useState<RegistryModel | 'new' | null>(null);
+  const [deleting, setDeleting] = useState<RegistryModel | null>(null);
+  const [bulkConfirm, setBulkConfirm] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const rows = models.data?.data ?? [];
+  const visibleIds = rows.map((m) => m.id);
+  const chosen = visibleIds.filter((id) => selected.has(id));
+  const allChosen = rows.length > 0 && chosen.length === rows.length;
+  const filtered = !!(raw.search || raw.provider || raw.enabled);
+  const status = raw.enabled === 'true' ? 'enabled' : raw.enabled === 'false' ? 'disabled' : 'all';
+
+  const toggleOne = (id: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  const runBulk = (action: BulkAction) =>
+    bulk.mutate(
+      { action, ids: chosen },
+      {
+        onSuccess: (r) => {
+          setSelected(new Set());
+          setBulkConfirm(false);
+          setNotice(`${r.affected} ${r.affected === 1 ? 'model' : 'models'} ${action === 'enable' ? 'enabled' : action === 'disable' ? 'disabled' : 'deleted'}.${r.missing.length ? ` ${r.missing.length} no longer existed.` : ''}`);
+        },
+      },
+    );
+
+  return (
+    <div>
+      <PageHeader
+        title="Model registry"
+        description="Every model the router can use: price per 1M tokens, quality, capabilities and priority (lower is tried first). One default per scope."
+        actions={canWrite ? <Button onClick={() => setEditing('new')}><Plus aria-hidden className="h-4 w-4" /> Add model</Button> : null}
+      />
+      {!canWrite ? <ReadOnlyNote>Read-only: your role can see the registry but not change it.</ReadOnlyNote> : null}
+      <FilterBar label="Model filters">
+        <TextField label="Search" type="search" value={qs.get('q')} onChange={(e) => qs.set({ q: e.target.value })} placeholder="Name, model ID or description" className="w-full sm:w-64" />
+        <SelectField label="Provider" value={qs.get('provider')} onChange={(e) => qs.set({ provider: e.target.value })} className="w-full sm:w-48">
+          <option value="">Any</option>
+          {raw.provider && !providers.data?.some((p) => p.slug === raw.provider || p.id === raw.provider) ? <option value={raw.provider}>{raw.provider}</option> : null}
+          {(providers.data ?? []).map((p) => (
+            <option key={p.id} value={p.slug}>{p.name}</option>
+          ))}
+        </SelectField>
+        <SegmentedTabs label="Status" value={status} options={STATUS_TABS} onChange={(v) => qs.set({ status: v === 'all' ? null : v })} />
+        <SelectField label="Sort by" value={raw.sort} onChange={(e) => qs.set({ sort: e.target.value === 'priority' ? null : e.target.value })} className="w-36">
+          {MODEL_SORTS.map((s) => (
+            <option key={s.value} value={s.value}>{s.label}</option>
+          ))}
+        </SelectField>
+        <SelectField label="Order" value={raw.order} onChange={(e) => qs.set({ order: e.target.value === 'asc' ? null : e.target.value })} className="w-36">
+          <option value="asc">Ascending</option>
+          <option value="desc">Descending</option>
+        </SelectField>
+      </FilterBar>
+      {notice ? <p role="status" className="mb-3 text-sm text-ok">{notice}</p> : null}
+      {canWrite && chosen.length > 0 ? (
+        <div role="toolbar" aria-label="Bulk actions" className="mb-3 flex flex-wrap items-center gap-2 rounded-xl border border-accent/40 bg-accent/10 px-3 py-2 text-sm">
+          <span className="mr-auto font-medium">{chosen.length} selected</span>
+          <Button variant="subtle" disabled={bulk.isPending} onClick={() => runBulk('enable')}>Enable</Button>
+          <Button variant="subtle" disabled={bulk.isPending} onClick={() => runBulk('disable')}>Disable</Button>
+          <Button variant="danger" disabled={bulk.isPending} onClick={() => setBulkConfirm(true)}>Delete</Button>
+          <Button variant="ghost" onClick={() => setSelected(new Set())}>Clear selection</Button>
+        </div>
+      ) : null}
+      {bulk.error && !bulkConfirm ? <FormError error={bulk.error} /> : null}
+      {update.error && !editing ? <FormError error={update.error} /> : null}
+      {setDefault.error ? <FormError error={setDefault.error} /> : null}
+      {models.isPending ? (
+        <TableSkeleton rows={6} />
+      ) : models.isError ? (
+        <ErrorState error={models.error} onRetry={() => void models.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={filtered ? 'No models match these filters.' : 'The registry is empty.'} hint={filtered ? 'Change or clear the filters.' : canWrite ? 'Add a model, or connect a provider and sync its models.' : undefined} />
+      ) : (
+        <Table label="Models">
+          <thead>
+            <tr>
+              {canWrite ? (
+                <Th className="w-8">
+                  <input type="checkbox" aria-label="Select all shown models" checked={allChosen} onChange={() => setSelected(allChosen ? new Set() : new Set(visibleIds))} className="h-4 w-4 accent-[var(--sy-accent)]" />
+                </Th>
+              ) : null}
+              <Th>Model</Th>
+              <Th>Provider</Th>
+              <Th>Quality</Th>
+              <Th className="text-right">Price in / out per 1M</Th>
+              <Th className="text-right">Context</Th>
+              <Th className="text-right">Priority</Th>
+              <Th>Enabled</Th>
+              <Th>Default</Th>
+              {canWrite ? <Th><span className="sr-only">Actions</span></Th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((m) => (
+              <tr key={m.id} data-testid="model-row" className={m.enabled ? '' : 'opacity-70'}>
+                {canWrite ? (
+                  <Td>
+                    <input type="checkbox" aria-label={`Select ${m.displayName}`} checked={selected.has(m.id)} onChange={() => toggleOne(m.id)} className="h-4 w-4 accent-[var(--sy-accent)]" />
+                  </Td>
+                ) : null}
+                <Td>
+                  <div className="font-medium">{m.displayName}</div>
+                  <code className="text-xs text-muted">{m.ref}</code>
+                  {m.description ? <p className="max-w-xs truncate text-xs text-muted" title={m.description}>{m.description}</p> : null}
+                  {m.scope !== 'global' ? <Badge>{m.scope}</Badge> : null}
+                </Td>
+                <Td>{m.provider.name}</Td>
+                <Td>
+                  <Badge tone={m.qualityTier === 'precision' ? 'accent' : m.qualityTier === 'eco' ? 'ok' : 'muted'}>{m.qualityTier}</Badge>
+                  <span className="ml-1 text-xs text-muted">{m.qualityScore}</span>
+                  <div className="mt-1 flex max-w-[14rem] flex-wrap gap-1">{m.capabilities.map((c) => <span key={c} className="text-[11px] text-muted">{c}</span>)}</div>
+                </Td>
+                <Td className="text-right tabular-nums">{priceLabel(m)}</Td>
+                <Td className="text-right tabular-nums">{m.contextWindow ? formatNumber(m.contextWindow) : '—'}</Td>
+                <Td className="text-right tabular-nums">{m.priority}</Td>
+                <Td>
+                  {canWrite ? (
+                    <button
+                      type="button"
+                      role="switch"
+                      aria-checked={m.enabled}
+                      aria-label={`Enabled: ${m.displayName}`}
+                      disabled={update.isPending && update.variables?.id === m.id}
+                      onClick={() => update.mutate({ id: m.id, body: { enabled: !m.enabled } })}
+                      className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition ${m.enabled ? 'bg-ok' : 'bg-surface-2 border border-border'}`}
+                    >
+                      <span aria-hidden className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${m.enabled ? 'translate-x-5' : 'translate-x-0.5'}`} />
+                    </button>
+                  ) : (
+                    <Badge tone={m.enabled ? 'ok' : 'muted'}>{m.enabled ? 'enabled' : 'disabled'}</Badge>
+                  )}
+                </Td>
+                <Td>
+                  {m.isDefault ? (
+                    <Badge tone="warn"><Star aria-hidden className="mr-1 h-3 w-3 fill-current" />Default</Badge>
+                  ) : canWrite ? (
+                    <Button variant="ghost" className="px-2 py-1 text-xs" disabled={setDefault.isPending || !m.enabled} title={m.enabled ? undefined : 'Enable the model first'} onClick={() => setDefault.mutate(m.id)} aria-label={`Set ${m.displayName} as default`}>
+                      Set default
+                    </Button>
+                  ) : null}
+                </Td>
+                {canWrite ? (
+                  <Td className="whitespace-nowrap">
+                    <button type="button" aria-label={`Edit ${m.displayName}`} onClick={() => setEditing(m)} className="rounded p-1.5 text-muted hover:bg-surface-2 hover:text-fg">
+                      <Pencil aria-hidden className="h-4 w-4" />
+                    </button>
+                    <button type="button" aria-label={`Delete ${m.displayName}`} onClick={() => setDeleting(m)} className="rounded p-1.5 text-muted hover:bg-danger/10 hover:text-danger">
+                      <Trash2 aria-hidden className="h-4 w-4" />
+                    </button>
+                  </Td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {models.data && models.data.total > rows.length ? <p className="mt-2 text-sm text-muted">Showing {rows.length} of {models.data.total}; narrow the search to see the rest.</p> : null}
+      {canWrite ? (
+        <>
+          <ModelDialog
+            key={editing === 'new' ? 'new' : (editing?.id ?? 'none')}
+            open={editing !== null}
+            model={editing === 'new' ? null : editing}
+            providers={providers.data ?? []}
+            pending={create.isPending || update.isPending}
+            onClose={() => setEditing(null)}
+            onCreate={async (body) => {
+              await create.mutateAsync(body);
+              setEditing(null);
+            }}
+            onUpdate={async (id, body) => {
+              await update.mutateAsync({ id, body });
+              setEditing(null);
+            }}
+          />
+          <ConfirmDialog
+            open={!!deleting}
+            onClose={() => {
+              setDeleting(null);
+              remove.reset();
+            }}
+            title="Delete this model?"
+            body={deleting ? <>Remove <strong>{deleting.displayName}</strong> (<code>{deleting.ref}</code>) from the registry. Aliases and chains that name it will need another target.</> : null}
+            confirmLabel="Delete model"
+            pendingLabel="Deleting…"
+            pending={remove.isPending}
+            error={remove.error}
+            onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
+          />
+          <ConfirmDialog
+            open={bulkConfirm}
+            onClose={() => {
+              setBulkConfirm(false);
+              bulk.reset();
+            }}
+            title={`Delete ${chosen.length} ${chosen.length === 1 ? 'model' : 'models'}?`}
+            body={
+              <>
+                <p>These models leave the registry:</p>
+                <ul className="mt-2 list-disc pl-5">
+                  {rows.filter((m) => selected.has(m.id)).map((m) => (
+                    <li key={m.id}><code>{m.ref}</code></li>
+                  ))}
+                </ul>
+              </>
+            }
+            confirmLabel="Delete models"
+            pendingLabel="Deleting…"
+            pending={bulk.isPending}
+            error={bulk.error}
+            onConfirm={() => runBulk('delete')}
+          />
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import { Download } from 'lucide-react';
+import { useOutletContext } from 'react-router';
+import { BarChart } from '../../../components/charts';
+import { Button } from '../../../components/ui/button';
+import { Card } from '../../../components/ui/card';
+import { LoadMore } from '../../../components/ui/load-more';
+import { FilterBar, PageHeader } from '../../../components/ui/page';
+import { Stat } from '../../../components/ui/stat';
+import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
+import { TableSkeleton } from '../../../components/ui/table';
+import { formatNumber, formatUsd } from '../../../lib/format';
+import { useQueryState } from '../../../lib/search-params';
+import type { MeResponse } from '../../auth/api/me';
+import { useMyLogs } from '../../logs/api/get-my-logs';
+import { LogDrawer } from '../../logs/components/log-drawer';
+import { LogsTable } from '../../logs/components/logs-table';
+import { useMyUsage } from '../api/get-my-usage';
+import { bucketLabel } from '../chart-data';
+import { ExportDialog } from './export-dialog';
+import { PERIOD_OPTIONS, PeriodTabs, usePeriod } from './period-tabs';
+
+/** Everyone's own traffic: totals (with what BYOK saved), calls over time, recent requests with their trace, CSV export. */
+export function MyUsagePage({ home = false }: { home?: boolean }) {
+  const me = useOutletContext<MeResponse>();
+  const qs = useQueryState();
+  const [period, setPeriod] = usePeriod();
+  const usage = useMyUsage(period);
+  const logs = useMyLogs({});
+  const rows = logs.data?.pages.flatMap((p) => p.data) ?? [];
+  const t = usage.data?.totals;
+  const periodLabel = PERIOD_OPTIONS.find((p) => p.value === period)?.label.toLowerCase() ?? period;
+
+  return (
+    <div className="flex flex-col gap-4">
+      {home ? (
+        <section className="hero-gradient rounded-2xl p-5 text-white shadow-lg">
+          <h2 className="text-xl font-semibold">Welcome, {me.user.name}</h2>
+          <p className="mt-1 max-w-2xl break-words text-sm opacity-90">
+            Your usage of the gateway. Send OpenAI- or Anthropic-format requests to <code className="rounded bg-white/20 px-1">{window.location.origin}/v1</code> with one of your keys.
+          </p>
+        </section>
+      ) : null}
+      <PageHeader
+        title="My usage"
+        description="Your own requests through the gateway: what they cost, what your provider keys saved, and each request's route."
+        actions={<Button variant="subtle" onClick={() => qs.set({ export: '1' }, { push: true })}><Download aria-hidden className="h-4 w-4" /> Export my usage</Button>}
+      />
+      <FilterBar label="Usage period">
+        <PeriodTabs value={period} onChange={setPeriod} />
+      </FilterBar>
+      {usage.isPending ? (
+        <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">{Array.from({ length: 5 }, (_, i) => <Skeleton key={i} className="h-20" />)}</div>
+      ) : usage.isError ? (
+        <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />
+      ) : (
+        <>
+          <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
+            <Stat label="Requests" value={formatNumber(t!.requests)} hint={`in the last ${periodLabel}`} testId="my-requests" />
+            <Stat label="Errors" value={formatNumber(t!.errors)} hint={t!.requests ? `${((t!.errors / t!.requests) * 100).toFixed(1)}% of requests` : undefined} />
+            <Stat label="Tokens" value={formatNumber(t!.tokens)} />
+            <Stat label="Cost" value={formatUsd(t!.costUsd)} hint="billed to the gateway" />
+            <Stat label="Saved by BYOK" value={formatUsd(t!.savedUsd)} hint={`${formatNumber(t!.byokRequests)} calls on your own keys`} testId="my-byok-calls" />
+          </div>
+          <Card className="hover:border-border">
+            <h3 className="mb-2 font-medium">Calls over time</h3>
+            {t!.requests === 0 ? (
+              <p className="text-sm text-muted">No calls in this period.</p>
+            ) : (
+              <BarChart
+                label={`Calls per ${usage.data.bucket} over the last ${periodLabel}`}
+                data={{
+                  labels: usage.data.series.map((p) => bucketLabel(p.t, usage.data.bucket)),
+                  datasets: [
+                    { label: 'Requests', data: usage.data.series.map((p) => p.requests), backgroundColor: '#3b82f6' },
+                    { label: 'Errors', data: usage.data.series.map((p) => p.errors), backgroundColor: '#ef4444' },
+                  ],
+                }}
+                options={{ scales: { x: { stacked: true }, y: { stacked: true } } }}
+              />
+            )}
+            {usage.data.byModel.length ? (
+              <ul aria-label="By model" className="mt-3 flex flex-wrap gap-2 text-xs">
+                {usage.data.byModel.map((m) => (
+                  <li key={m.ref} className="rounded-lg bg-surface-2 px-2 py-1"><code>{m.ref}</code> · {formatNumber(m.requests)} calls · {formatUsd(m.costUsd)}</li>
+                ))}
+              </ul>
+            ) : null}
+          </Card>
+        </>
+      )}
+      <section aria-label="My recent requests">
+        <h3 className="mb-2 font-medium">My recent requests</h3>
+        {logs.isPending ? (
+          <TableSkeleton rows={4} />
+        ) : !logs.data ? (
+          <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
+        ) : rows.length === 0 ? (
+          <EmptyState title="No requests yet." hint="Create a key under My keys and call /v1/chat/completions with it." />
+        ) : (
+          <>
+            <LogsTable rows={rows} showUser={false} label="My recent requests" onOpen={(id) => qs.set({ log: id }, { push: true })} />
+            <LoadMore shown={rows.length} noun={['request', 'requests']} hasMore={!!logs.hasNextPage} loading={logs.isFetchingNextPage} onMore={() => void logs.fetchNextPage()} />
+          </>
+        )}
+      </section>
+      <LogDrawer id={qs.get('log') || null} scope="self" onClose={() => qs.set({ log: null })} />
+      <ExportDialog open={qs.get('export') === '1'} onClose={() => qs.set({ export: null })} scope="self" />
+    </div>
+  );
+}
