@@ -27,6 +27,7 @@ export function LogsPage() {
   const userId = qs.get('user');
   const providerSlug = qs.get('provider');
 
+  // The form re-mounts when the user and provider lists arrive, so a filter from the URL selects its option.
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const fd = new FormData(e.currentTarget);
@@ -36,7 +37,7 @@ export function LogsPage() {
   return (
     <div>
       <PageHeader title="Gateway logs" description="Every request through the OpenAI- and Anthropic-format endpoints: who sent it, what was asked, what served it, and what it cost. Open one for its resolver trace." />
-      <form key={qs.params.toString()} onSubmit={onSubmit} role="search" aria-label="Log filters" className="mb-4 grid grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <form key={`${qs.params.toString()}|${users.isSuccess}|${providers.isSuccess}`} onSubmit={onSubmit} role="search" aria-label="Log filters" className="mb-4 grid grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <SelectField label="Status" name="status" defaultValue={qs.get('status')}>
           <option value="">Any</option>
           {LOG_STATUSES.map((s) => (
