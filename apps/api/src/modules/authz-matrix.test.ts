@@ -32,6 +32,7 @@ const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: strin
   { method: 'post', path: '/api/v1/me/keys/none/revoke', perm: 'keys:own' },
   { method: 'patch', path: '/api/v1/me/keys/none', perm: 'keys:own', body: {} },
   { method: 'get', path: '/api/v1/me/byok', perm: 'byok:own' },
+  { method: 'get', path: '/api/v1/me/byok/providers', perm: 'byok:own' },
   { method: 'put', path: '/api/v1/me/byok/none', perm: 'byok:own', body: {} },
   { method: 'delete', path: '/api/v1/me/byok/none', perm: 'byok:own' },
   { method: 'post', path: '/api/v1/me/byok/none/test', perm: 'byok:own' },

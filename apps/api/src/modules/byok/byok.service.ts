@@ -2,11 +2,24 @@ import { Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { isProviderType, providerDefaults } from '../../providers/index.js';
 import { testProviderConnection } from '../providers/provider-test.js';
 
 /** A user's own provider keys: encrypted at rest, last four characters shown, used before the org's and the provider's. */
 export class ByokService {
   constructor(private readonly ctx: AppContext) {}
+
+  /** Providers a user may bring a key for: active ones that charge for calls (not local/free ones such as Ollama or the mock). */
+  async providerOptions(userId: string) {
+    const [providers, mine] = await Promise.all([
+      this.ctx.prisma.provider.findMany({ where: { status: 'active' }, select: { id: true, name: true, slug: true, type: true }, orderBy: [{ priority: 'asc' }, { name: 'asc' }] }),
+      this.ctx.prisma.byokKey.findMany({ where: { userId }, select: { providerId: true } }),
+    ]);
+    const has = new Set(mine.map((k) => k.providerId));
+    return providers
+      .filter((p) => isProviderType(p.type) && !providerDefaults(p.type).free)
+      .map((p) => ({ ...p, color: providerDefaults(p.type).color, hasKey: has.has(p.id) }));
+  }
 
   async list(userId: string) {
     const rows = await this.ctx.prisma.byokKey.findMany({ where: { userId }, include: { provider: { select: { slug: true, name: true, type: true } } }, orderBy: { createdAt: 'asc' } });

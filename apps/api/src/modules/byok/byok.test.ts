@@ -29,6 +29,16 @@ describe('BYOK', () => {
   const bodies: string[] = [];
   const auth = () => ({ authorization: `Bearer ${userToken}` });
 
+  it('lists the providers a user may bring a key for: active, paid ones, and whether they have one', async () => {
+    const res = await env.t.http.get('/api/v1/me/byok/providers').set(auth());
+    expect(res.status).toBe(200);
+    const slugs = res.body.data.map((p: { slug: string }) => p.slug);
+    expect(slugs).toEqual(expect.arrayContaining(['up-openai', 'up-backup', 'up-anthropic']));
+    expect(slugs).not.toContain('mock');
+    expect(res.body.data.find((p: { slug: string }) => p.slug === 'up-openai')).toMatchObject({ hasKey: false, type: 'openai' });
+    expect(JSON.stringify(res.body)).not.toMatch(/encrypted|apiKey/i);
+  });
+
   it('a user adds a key (masked in every answer) and their next request is paid by it', async () => {
     const put = await env.t.http.put(`/api/v1/me/byok/${env.ids.openai}`).set(auth()).send({ apiKey: BYOK, label: 'mine' });
     bodies.push(put.text);

@@ -83,14 +83,15 @@ export class GatewayKeysService {
 
   async list(filter: { ownerType?: string; ownerId?: string; userId?: string; status?: string }) {
     const now = new Date(this.ctx.now());
-    const where: Prisma.GatewayKeyWhereInput = {};
-    if (filter.userId) where.userId = filter.userId;
-    if (filter.ownerType) where.ownerType = filter.ownerType;
-    if (filter.ownerId) where.OR = [{ userId: filter.ownerId }, { orgId: filter.ownerId }, { appId: filter.ownerId }];
-    if (filter.status === 'revoked') where.revokedAt = { not: null };
-    else if (filter.status === 'expired') Object.assign(where, { revokedAt: null, expiresAt: { lte: now } });
-    else if (filter.status === 'active') Object.assign(where, { revokedAt: null, OR: [...(where.OR ?? []), { expiresAt: null }, { expiresAt: { gt: now } }] });
-    const rows = await this.ctx.prisma.gatewayKey.findMany({ where, orderBy: { createdAt: 'desc' }, take: 500 });
+    // Every filter is its own condition, ANDed: an owner filter and "active" (not expired) must both hold.
+    const and: Prisma.GatewayKeyWhereInput[] = [];
+    if (filter.userId) and.push({ userId: filter.userId });
+    if (filter.ownerType) and.push({ ownerType: filter.ownerType });
+    if (filter.ownerId) and.push({ OR: [{ userId: filter.ownerId }, { orgId: filter.ownerId }, { appId: filter.ownerId }] });
+    if (filter.status === 'revoked') and.push({ revokedAt: { not: null } });
+    else if (filter.status === 'expired') and.push({ revokedAt: null, expiresAt: { lte: now } });
+    else if (filter.status === 'active') and.push({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+    const rows = await this.ctx.prisma.gatewayKey.findMany({ where: { AND: and }, orderBy: { createdAt: 'desc' }, take: 500 });
     return rows.map((k) => presentKey(k, this.ctx.now()));
   }
 

@@ -54,6 +54,19 @@ describe('gateway keys', () => {
     expect((await t.http.get('/api/v1/keys').set(auth(alice))).status).toBe(403);
   });
 
+  it('filters combine: an owner and "active" together list only that owner\'s active keys', async () => {
+    const [a, b] = [await t.createUser('user'), await t.createUser('user')];
+    const mk = async (ownerId: string, name: string) => (await t.http.post('/api/v1/keys').set(auth(admin)).send({ name, ownerType: 'user', ownerId })).body.id as string;
+    const a1 = await mk(a.id, 'a-live');
+    const a2 = await mk(a.id, 'a-revoked');
+    await mk(b.id, 'b-live');
+    await t.http.post(`/api/v1/keys/${a2}/revoke`).set(auth(admin));
+    const list = await t.http.get('/api/v1/keys').query({ ownerId: a.id, status: 'active' }).set(auth(admin));
+    expect(list.body.data.map((k: { id: string }) => k.id)).toEqual([a1]);
+    const revoked = await t.http.get('/api/v1/keys').query({ ownerId: a.id, status: 'revoked' }).set(auth(admin));
+    expect(revoked.body.data.map((k: { id: string }) => k.id)).toEqual([a2]);
+  });
+
   it('viewers read but cannot create; bad input names the field', async () => {
     const viewer = await t.tokenFor('viewer');
     expect((await t.http.get('/api/v1/keys').set(auth(viewer))).status).toBe(200);
