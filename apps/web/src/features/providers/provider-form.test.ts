@@ -24,6 +24,15 @@ describe('provider form', () => {
     expect(admin.ok && 'apiKey' in admin.data).toBe(false);
   });
 
+  it('a keyless endpoint is config.keyless; configuring keeps the rest of the config', () => {
+    const created = readCreateProviderForm(r({ type: 'custom', name: 'Local', slug: 'local', baseUrl: 'http://127.0.0.1:8000/v1', keyless: 'on' }), { type: custom, canSetKey: true, buckets: [] });
+    expect(created.ok && created.data.config).toEqual({ keyless: true });
+    const off = readUpdateProviderForm(r({ name: 'Local', baseUrl: 'http://127.0.0.1:8000/v1' }), { type: custom, canSetKey: true, buckets: [], storedConfig: { keyless: true, headers: { x: '1' } } });
+    expect(off.ok && off.data.config).toEqual({ headers: { x: '1' } });
+    const keyed = readUpdateProviderForm(r({ name: 'OpenAI', keyless: 'on' }), { type: openai, canSetKey: true, buckets: [], storedConfig: { organization: 'o' } });
+    expect(keyed.ok && 'config' in keyed.data).toBe(false);
+  });
+
   it('a bad URL and a fractional priority are named', () => {
     const p = readCreateProviderForm(r({ type: 'custom', name: 'X', slug: 'x', baseUrl: 'not a url', priority: '2.5' }), { type: custom, canSetKey: true, buckets: [] });
     expect(p.ok ? null : p.errors).toMatchObject({ baseUrl: 'must be a URL', priority: 'must be a whole number' });

@@ -101,6 +101,18 @@ interface ReadContext {
   /** Only a super admin may set a key; for others the key field is ignored. */
   canSetKey: boolean;
   buckets: readonly BucketRow[];
+  /** The saved provider's config, kept as it is apart from `keyless`. */
+  storedConfig?: Record<string, unknown>;
+}
+
+/**
+ * `config.keyless`: the router sends no key to this provider (a local or private endpoint). Only types whose key is
+ * optional offer it; for the others the stored config is left alone.
+ */
+function readConfig(r: FormReader, ctx: ReadContext): Record<string, unknown> | undefined {
+  if (!ctx.type?.keyOptional || ctx.type.type === 'mock') return undefined;
+  const { keyless: _drop, ...rest } = ctx.storedConfig ?? {};
+  return r.bool('keyless') ? { ...rest, keyless: true } : rest;
 }
 
 function common(r: FormReader, ctx: ReadContext) {
@@ -125,6 +137,7 @@ export function readCreateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
     priority: r.integer('priority', undefined),
     autoFallback: r.bool('autoFallback'),
     rateLimitBuckets: c.buckets,
+    config: readConfig(r, ctx),
   };
   return validate(createProviderBody, body, { ...r.errors, ...c.pre });
 }
@@ -142,6 +155,8 @@ export function readUpdateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
     ...(status ? { status } : {}),
     rateLimitBuckets: c.buckets,
   };
+  const config = readConfig(r, ctx);
+  if (config !== undefined) Object.assign(body, { config });
   return validate(updateProviderBody, body, { ...r.errors, ...c.pre });
 }
 

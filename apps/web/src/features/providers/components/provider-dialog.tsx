@@ -80,7 +80,7 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const reader = FormReader.of(e.currentTarget);
-    const ctx = { type: currentType, canSetKey, buckets };
+    const ctx = { type: currentType, canSetKey, buckets, storedConfig: stored?.config };
     const parsed = p.mode === 'create' ? readCreateProviderForm(reader, ctx) : readUpdateProviderForm(reader, ctx);
     setFormError(null);
     if (!parsed.ok) {
@@ -200,6 +200,15 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
               </Button>
             </div>
           </div>
+          {currentType?.keyOptional && currentType.type !== 'mock' ? (
+            <CheckboxField
+              label="Keyless endpoint"
+              name="keyless"
+              defaultChecked={stored?.config.keyless === true}
+              hint="Route to it without an API key (a local or private server). Unchecked, requests need a key: this one, an organization's or the caller's own."
+              className="sm:col-span-2"
+            />
+          ) : null}
           <div className="flex flex-col gap-2 sm:col-span-2">
             <div className="flex flex-wrap items-center gap-2">
               <Button type="button" variant="subtle" onClick={() => void runTest()} disabled={!testable || testing}>
