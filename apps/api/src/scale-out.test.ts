@@ -112,7 +112,9 @@ describe('scale-out: two instances on one database and one Redis', () => {
   beforeAll(async () => {
     proxy = await startRedisProxy();
     prefix = testPrefix();
-    const env = { REDIS_URL: proxy.url, REDIS_KEY_PREFIX: prefix };
+    // A generous command timeout: on a loaded CI machine a slow Redis reply must not look like an outage (the
+    // outage test cuts the connection instead), or the exact-count checks would see fail-open admissions.
+    const env = { REDIS_URL: proxy.url, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: '5000' };
     a = await createProxyEnv({ env, now });
     b = await startInstance(a, { GATEWAY_MASTER_KEY: MASTER_KEY, USAGE_FLUSH_INTERVAL_MS: '50', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '1500', ...env }, now);
     direct = new RedisStateStore({ url: REDIS_TEST_URL, prefix, logger: createLogger('silent'), now });

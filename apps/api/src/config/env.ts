@@ -46,6 +46,8 @@ export const envSchema = z.object({
   REDIS_URL: redisUrl.optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default('switchyard:'),
   STATE_SYNC_INTERVAL_MS: ms.default(250),
+  /** A Redis command slower than this counts as Redis being down (the gateway fails open onto local limits). */
+  REDIS_COMMAND_TIMEOUT_MS: ms.default(500),
   CONFIG_RELOAD_INTERVAL_MS: ms.default(30_000),
   SWITCHYARD_DATA_DIR: z.string().min(1).default('./.data'),
   SECRETS_KEY: z

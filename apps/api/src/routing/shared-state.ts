@@ -17,6 +17,7 @@ export async function createStateStore(o: { env: Env; now: () => number; logger:
     url: env.REDIS_URL,
     prefix: env.REDIS_KEY_PREFIX,
     syncIntervalMs: env.STATE_SYNC_INTERVAL_MS,
+    commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     now: o.now,
     logger: o.logger,
     instanceId: o.instanceId,
