@@ -85,14 +85,14 @@ function ProviderCard({ p, typeName, canWrite, onConfigure, onDelete, onTest, te
       {p.lastTestedAt ? <p className="text-xs text-muted">Last tested {formatRelative(p.lastTestedAt)}</p> : null}
       {result ? <ConnectionResult result={result} compact /> : null}
       {canWrite ? (
-        <div className="mt-auto flex flex-wrap gap-1 border-t border-border pt-3">
-          <Button variant="ghost" className="px-2 py-1 text-blue-500" onClick={onConfigure} aria-label={`Configure ${p.name}`}>
+        <div className="mt-auto grid grid-cols-3 gap-1 border-t border-border pt-3">
+          <Button variant="ghost" className="px-1! py-1 text-blue-500" onClick={onConfigure} aria-label={`Configure ${p.name}`}>
             <Settings aria-hidden className="h-4 w-4" /> Configure
           </Button>
-          <Button variant="ghost" className="px-2 py-1 text-green-500" onClick={onTest} disabled={testing} aria-label={`Test ${p.name}`}>
+          <Button variant="ghost" className="px-1! py-1 text-green-500" onClick={onTest} disabled={testing} aria-label={`Test ${p.name}`}>
             <Zap aria-hidden className="h-4 w-4" /> {testing ? 'Testing…' : 'Test'}
           </Button>
-          <Button variant="ghost" className="ml-auto px-2 py-1 text-danger" onClick={onDelete} aria-label={`Delete ${p.name}`}>
+          <Button variant="ghost" className="px-1! py-1 text-danger" onClick={onDelete} aria-label={`Delete ${p.name}`}>
             <Trash2 aria-hidden className="h-4 w-4" /> Delete
           </Button>
         </div>

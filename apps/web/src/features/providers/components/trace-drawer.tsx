@@ -39,7 +39,7 @@ function Result({ r }: { r: TraceResult }) {
       )}
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
         <dt className="text-muted">Requested</dt><dd className="break-all">{r.trace.requested}</dd>
-        <dt className="text-muted">Lookup</dt><dd className="break-all">{lookupText(r.trace.lookup)}</dd>
+        <dt className="text-muted">Lookup</dt><dd className="break-words">{lookupText(r.trace.lookup)}</dd>
         <dt className="text-muted">Strategy</dt><dd>{r.trace.strategy}</dd>
         <dt className="text-muted">Caller</dt><dd className="break-all">{r.caller.userId ? `user ${r.caller.userId}` : 'operator'}{r.caller.powerLevel ? ` · power level ${r.caller.powerLevel}` : ''}</dd>
         <dt className="text-muted">Attempts</dt><dd>up to {r.trace.attempts}</dd>
