@@ -60,7 +60,14 @@ async function providerWithModels(request: APIRequestContext, name: string) {
   return { ...p, token };
 }
 
-test('the stat cards show what the API counts', async ({ page, isMobile }) => {
+test('the stat cards show what the API counts; traffic shows in the usage charts', async ({ page, request, isMobile }, testInfo) => {
+  // A little traffic through the gateway (the built-in mock provider), so the charts have something to draw.
+  const token = await apiToken(request);
+  const key = await apiCall<{ key: string }>(request, token, 'POST', '/me/keys', { name: `charts ${unique(testInfo)}` });
+  for (let i = 0; i < 2; i++) {
+    const res = await request.post('/v1/chat/completions', { headers: { authorization: `Bearer ${key.key}` }, data: { model: 'mock/mock-small', messages: [{ role: 'user', content: 'Hello from the providers test' }] } });
+    expect(res.status(), await res.text()).toBe(200);
+  }
   await signIn(page);
   await openProviders(page, isMobile);
   await expect(page.getByTestId('stat-providers').getByTestId('stat-value')).not.toBeEmpty();
@@ -78,6 +85,11 @@ test('the stat cards show what the API counts', async ({ page, isMobile }) => {
   await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: 'Last 7d' }).click();
   await expect(page).toHaveURL(/period=7d/);
   await expect(page.getByTestId('usage-totals')).toBeVisible();
+  // The charts (chart.js, loaded on demand) draw the traffic: calls over time, cost, latency, success, models.
+  await expect(page.getByRole('img', { name: /^API calls per hour/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Cost by provider: .*Mock \(built-in\)/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Success rate by provider: .*Mock \(built-in\) \d+/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Most requested models: .*mock\/mock-small/ })).toBeVisible();
   await noHorizontalScroll(page);
 });
 
