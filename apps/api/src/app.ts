@@ -11,6 +11,7 @@ import type { SecretBox } from './lib/secrets.js';
 import { sessionMiddleware } from './modules/auth/auth.middleware.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { DEFAULT_THROTTLE, LoginThrottle } from './modules/auth/login-throttle.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { isProxyPath } from './proxy/placeholder.js';
 import { createProxyHandler, type ProxyUsage } from './proxy/handler.js';
@@ -57,11 +58,12 @@ export interface App {
 export async function createApp(deps: AppDeps): Promise<App> {
   const { env, db, logger } = deps;
   const metrics = createMetrics();
-  const auth = new AuthService(db.prisma, { sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000, now: deps.now });
   const configListeners: Array<(what: string) => Promise<void>> = [];
   const now = deps.now ?? Date.now;
   const instanceId = randomUUID();
   const store = deps.store ?? (await createStateStore({ env, now, logger, metrics, instanceId }));
+  // Sign-in throttling counts in the state store too, so with Redis the limit holds across instances.
+  const auth = new AuthService(db.prisma, { sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000, now: deps.now, throttle: new LoginThrottle(DEFAULT_THROTTLE, now, store) });
   const routing = await RoutingRuntime.create(
     {
       prisma: db.prisma,

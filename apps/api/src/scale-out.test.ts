@@ -229,6 +229,16 @@ describe('scale-out: two instances on one database and one Redis', () => {
     expect(last.provider).toBe('up-anthropic');
   });
 
+  it('failed sign-ins are counted across instances: the account is locked on both after ten in total', async () => {
+    const login = (base: string, password: string) =>
+      fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@localhost', password }) });
+    for (let i = 0; i < 10; i++) expect((await login(i % 2 ? a.url : b.url, `wrong-${i}`)).status).toBe(401);
+    const locked = await login(a.url, 'wrong-again');
+    expect(locked.status).toBe(429);
+    expect((await login(b.url, 'wrong-again')).status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
   it('Redis down: requests keep succeeding on local limits (metric and log line), and shared counting resumes when it returns', async () => {
     const bucket: BucketConfig = { name: 'outage-rpm', unit: 'requests', limit: 1000, window: { unit: 'minute', size: 1 }, models: 'all' };
     await updateProvider(a.ids.anthropic, { rateLimitBuckets: [bucket] }, (p) => p.rateLimitBuckets.length === 1);

@@ -47,7 +47,7 @@ export class AuthService {
   }
 
   async login(email: string, password: string, meta: { ip: string; userAgent?: string }) {
-    const wait = this.throttle.blockedFor(email, meta.ip);
+    const wait = await this.throttle.blockedFor(email, meta.ip);
     if (wait > 0) throw AppError.tooMany(`Too many failed sign-ins. Try again in ${wait} s.`, wait);
 
     const user = await this.prisma.user.findUnique({
@@ -58,13 +58,13 @@ export class AuthService {
       ? await verifyPassword(user.passwordHash, password)
       : (await verifyPassword(await (dummyHash ??= hashPassword('not-a-real-password')), password), false);
     if (!user || !ok) {
-      this.throttle.recordFailure(email, meta.ip);
+      await this.throttle.recordFailure(email, meta.ip);
       throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
     }
     if (user.status !== 'active') {
       throw new AppError(403, 'account_suspended', 'This account is suspended. Ask an administrator.');
     }
-    this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email);
 
     const token = randomBytes(32).toString('base64url');
     const now = this.#now();

@@ -1,6 +1,8 @@
+import { MemoryStateStore } from '../../routing/state-store.js';
+
 /**
- * Failed sign-in attempts, limited per account and per client IP in fixed windows.
- * Kept in process; several instances each apply the limit (the shared state store takes it over when present).
+ * Failed sign-in attempts, limited per account and per client IP in fixed windows. The counters live in the
+ * state store, so with Redis several instances share one limit (in memory on a single instance).
  */
 export interface ThrottleLimits {
   windowMs: number;
@@ -10,47 +12,56 @@ export interface ThrottleLimits {
 
 export const DEFAULT_THROTTLE: ThrottleLimits = { windowMs: 15 * 60_000, perAccount: 10, perIp: 50 };
 
+/** The part of the state store the throttle needs: fresh reads and counter adjustments that expire. */
+export interface ThrottleCounters {
+  read(keys: string[]): Promise<number[]>;
+  adjust(items: { key: string; delta: number; ttlMs: number }[]): Promise<void>;
+}
+
 export class LoginThrottle {
-  readonly #counts = new Map<string, { windowStart: number; count: number }>();
+  private readonly counters: ThrottleCounters;
 
   constructor(
     private readonly limits: ThrottleLimits = DEFAULT_THROTTLE,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  #windowStart(t: number) {
-    return t - (t % this.limits.windowMs);
+    counters?: ThrottleCounters,
+  ) {
+    this.counters = counters ?? new MemoryStateStore(now);
   }
 
-  #get(key: string): number {
-    const entry = this.#counts.get(key);
-    if (!entry || entry.windowStart !== this.#windowStart(this.now())) return 0;
-    return entry.count;
+  #window(t: number) {
+    const start = t - (t % this.limits.windowMs);
+    return { start, ttlMs: start + this.limits.windowMs - t + 1000 };
+  }
+
+  #keys(email: string, ip: string, windowStart: number) {
+    return { account: `login:${windowStart}:a:${email.toLowerCase()}`, ip: `login:${windowStart}:i:${ip}` };
   }
 
   /** Seconds until the caller may try again, or 0 when allowed. */
-  blockedFor(email: string, ip: string): number {
+  async blockedFor(email: string, ip: string): Promise<number> {
     const t = this.now();
-    const over = this.#get(`a:${email.toLowerCase()}`) >= this.limits.perAccount || this.#get(`i:${ip}`) >= this.limits.perIp;
-    if (!over) return 0;
-    return Math.max(1, Math.ceil((this.#windowStart(t) + this.limits.windowMs - t) / 1000));
+    const w = this.#window(t);
+    const k = this.#keys(email, ip, w.start);
+    const [account = 0, byIp = 0] = await this.counters.read([k.account, k.ip]);
+    if (account < this.limits.perAccount && byIp < this.limits.perIp) return 0;
+    return Math.max(1, Math.ceil((w.start + this.limits.windowMs - t) / 1000));
   }
 
-  recordFailure(email: string, ip: string): void {
-    const ws = this.#windowStart(this.now());
-    for (const key of [`a:${email.toLowerCase()}`, `i:${ip}`]) {
-      const entry = this.#counts.get(key);
-      if (!entry || entry.windowStart !== ws) this.#counts.set(key, { windowStart: ws, count: 1 });
-      else entry.count++;
-    }
-    if (this.#counts.size > 100_000) this.#prune(ws);
+  async recordFailure(email: string, ip: string): Promise<void> {
+    const w = this.#window(this.now());
+    const k = this.#keys(email, ip, w.start);
+    await this.counters.adjust([
+      { key: k.account, delta: 1, ttlMs: w.ttlMs },
+      { key: k.ip, delta: 1, ttlMs: w.ttlMs },
+    ]);
   }
 
-  recordSuccess(email: string): void {
-    this.#counts.delete(`a:${email.toLowerCase()}`);
-  }
-
-  #prune(ws: number) {
-    for (const [k, v] of this.#counts) if (v.windowStart !== ws) this.#counts.delete(k);
+  /** A successful sign-in clears the account's failures (not the IP's). */
+  async recordSuccess(email: string): Promise<void> {
+    const w = this.#window(this.now());
+    const { account } = this.#keys(email, '', w.start);
+    const [n = 0] = await this.counters.read([account]);
+    if (n > 0) await this.counters.adjust([{ key: account, delta: -n, ttlMs: w.ttlMs }]);
   }
 }
