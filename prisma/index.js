@@ -1,11 +1,10 @@
 // @switchyard/prisma: the generated Prisma client (run `pnpm --filter @switchyard/prisma build`
-// first), the driver adapters apps/api connects with, and where the SQL migrations live.
+// first), the PostgreSQL driver adapter, and where the SQL migrations live. The embedded PGlite and its
+// adapter are in '@switchyard/prisma/pglite', imported only when the embedded database is used.
 import { fileURLToPath } from 'node:url';
 
 export * from './generated/client/index.js';
 export { PrismaPg } from '@prisma/adapter-pg';
-export { PrismaPGlite } from 'pglite-prisma-adapter';
-export { PGlite } from '@electric-sql/pglite';
 export { default as pg } from 'pg';
 
 /** Absolute path of prisma/migrations (one folder per migration, each with migration.sql). */

@@ -80,7 +80,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
   const bus = await createConfigBus({ env, db, logger, instanceId, onChange: (what) => void Promise.all(configListeners.map((l) => l(what))) });
   const usage = new BatchQueue<ProxyUsage>({
-    write: (batch) => writeUsageBatch(db.prisma, batch),
+    write: (batch) => writeUsageBatch(db, batch),
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
     maxBuffered: env.USAGE_BUFFER_MAX,
     onDrop: (n) => {

@@ -2,7 +2,7 @@
 // PostgreSQL when a postgresql:// URL is given. Migrations are applied on open.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite, PrismaClient, PrismaPGlite, PrismaPg, pg, type Prisma } from '@switchyard/prisma';
+import { PrismaClient, PrismaPg, pg, type Prisma } from '@switchyard/prisma';
 import { migratePGlite, migratePostgres, type MigrateResult } from './migrate.js';
 import { withPgErrorMapping } from './pglite-errors.js';
 
@@ -17,6 +17,11 @@ export interface Database {
   migrations: MigrateResult;
   /** true when a trivial query succeeds within 2 s. */
   ping(): Promise<boolean>;
+  /**
+   * Runs one parameterised statement on the driver itself (the pg pool or the PGlite instance), not through
+   * Prisma: for hot writes with large parameters (usage batches), which Prisma would compile and keep a copy of.
+   */
+  execute(sql: string, params: unknown[]): Promise<void>;
   /** Disconnects Prisma and closes the pool / embedded database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -77,6 +82,9 @@ async function openPostgres(url: string, poolSize: number, log: (msg: string) =>
     describe,
     migrations,
     ping: () => ping(prisma),
+    async execute(sql, params) {
+      await pool.query(sql, params);
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -87,7 +95,9 @@ async function openPostgres(url: string, poolSize: number, log: (msg: string) =>
 }
 
 async function openPGlite(dataDir: string, log: (msg: string) => void): Promise<Database> {
-  let client: PGlite;
+  // Loaded here only: a server on PostgreSQL never pulls in the embedded database or its adapter.
+  const { PGlite, PrismaPGlite } = await import('@switchyard/prisma/pglite');
+  let client: InstanceType<typeof PGlite>;
   let describe: string;
   if (dataDir === IN_MEMORY) {
     client = await PGlite.create();
@@ -116,6 +126,9 @@ async function openPGlite(dataDir: string, log: (msg: string) => void): Promise<
     describe,
     migrations,
     ping: () => ping(prisma),
+    async execute(sql, params) {
+      await client.query(sql, params);
+    },
     async close() {
       if (closed) return;
       closed = true;

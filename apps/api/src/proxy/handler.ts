@@ -68,6 +68,12 @@ const ENDPOINT_LABEL: Record<ProxyEndpoint, string> = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether the client left, and the running attempt's controller (aborted when it does). */
+interface ClientState {
+  gone: boolean;
+  attempt: AbortController | null;
+}
+
 interface AttemptLog {
   provider: string;
   model: string;
@@ -174,12 +180,12 @@ export function createProxyHandler(deps: ProxyDeps) {
     const capture = settings.bodyLogging ? new BodyCapture() : null;
     const xc = { ...x, capture };
     const attemptsLog: AttemptLog[] = [];
-    let clientGone = false;
-    const clientAbort = new AbortController();
+    // The client leaving aborts the running attempt (one AbortController per attempt, none per request).
+    const client: ClientState = { gone: false, attempt: null };
     res.once('close', () => {
       if (!res.writableFinished) {
-        clientGone = true;
-        clientAbort.abort(new Error('client disconnected'));
+        client.gone = true;
+        client.attempt?.abort(new Error('client disconnected'));
       }
     });
 
@@ -240,7 +246,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     let used = 0;
     let queue = plan.attempts;
 
-    while (queue.length > 0 && tried < maxAttempts && !clientGone) {
+    while (queue.length > 0 && tried < maxAttempts && !client.gone) {
       const attempt = queue[0]!;
       queue = queue.slice(1);
       const admission = await router.admit(attempt, input);
@@ -255,7 +261,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       // Same-target retries (bounded by the classification table), then the next attempt.
       while (!fellBack) {
         used++;
-        const result = await runAttempt(d, xc, attempt, clientAbort.signal, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
+        const result = await runAttempt(d, xc, attempt, client, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
         if (result.kind === 'done') {
           admission.release({ costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens });
           finish({
@@ -279,7 +285,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         const decision = router.decide(result.error, { attempt, retriesOnThisTarget: retries, afterFirstByte: false });
         attemptsLog[attemptsLog.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
         lastError = clientErrorFromUpstream(result.error, attempt);
-        if (decision.action === 'retry' && !clientGone) {
+        if (decision.action === 'retry' && !client.gone) {
           retries++;
           metrics.retries.inc({ provider: attempt.provider.slug });
           if (decision.delayMs > 0) await sleep(decision.delayMs);
@@ -295,7 +301,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         fellBack = true;
       }
     }
-    if (clientGone) {
+    if (client.gone) {
       finish({ status: 499, errorCode: 'client_closed' });
       return;
     }
@@ -329,7 +335,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     d: ProxyDeps,
     x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
     attempt: PlannedAttempt,
-    clientSignal: AbortSignal,
+    client: ClientState,
     debugSkipped: { ref: string; reason: string }[] | null,
     log: AttemptLog[],
     attemptNo: number,
@@ -369,15 +375,14 @@ export function createProxyHandler(deps: ProxyDeps) {
     // One controller per attempt: aborted by the client leaving or by the total time limit.
     const attemptAbort = new AbortController();
     const signal = attemptAbort.signal;
-    const onClientAbort = () => attemptAbort.abort(clientSignal.reason);
-    if (clientSignal.aborted) onClientAbort();
-    else clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    if (client.gone) attemptAbort.abort(new Error('client disconnected'));
+    else client.attempt = attemptAbort;
     const totalTimer = setTimeout(() => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), d.timeouts.totalMs);
     try {
       return await runOpened(d, x, attempt, call, signal, debugSkipped, entry, report, t0, attemptNo);
     } finally {
       clearTimeout(totalTimer);
-      clientSignal.removeEventListener('abort', onClientAbort);
+      if (client.attempt === attemptAbort) client.attempt = null;
     }
   }
 

@@ -2,8 +2,21 @@
  * Token estimation fallback (o200k tokenizer) for context-window checks, the
  * count_tokens endpoint, and usage when an upstream omits it.
  */
-import { countTokens } from 'gpt-tokenizer';
+import { createRequire } from 'node:module';
+import type * as GptTokenizer from 'gpt-tokenizer';
 import type { AnRequest, OaChatRequest } from './wire-types.js';
+
+const require = createRequire(import.meta.url);
+let tokenizer: typeof GptTokenizer.countTokens | undefined;
+
+/**
+ * The o200k tokenizer (its BPE tables take ~40 MB of memory) is loaded on first use, synchronously through the
+ * package's CommonJS build: most requests are small enough for the character estimate and never need it.
+ */
+function countTokens(text: string): number {
+  tokenizer ??= (require('gpt-tokenizer') as typeof GptTokenizer).countTokens;
+  return tokenizer(text);
+}
 
 /** Per-message overhead used by OpenAI chat formatting. */
 const PER_MESSAGE = 3;

@@ -42,8 +42,8 @@ const rec = (over: Partial<ProxyUsage>): ProxyUsage => ({
 
 describe('usage batch writer', () => {
   it('writes raw rows and accumulates the hourly rollup across batches', async () => {
-    await writeUsageBatch(db.prisma, [rec({ requestId: 'a' }), rec({ requestId: 'b', status: 502, ttftMs: null, costUsd: 0 }), rec({ requestId: 'c', createdAt: new Date(Date.UTC(2026, 10, 22, 11, 1)) })]);
-    await writeUsageBatch(db.prisma, [rec({ requestId: 'd', latencyMs: 60 })]);
+    await writeUsageBatch(db, [rec({ requestId: 'a' }), rec({ requestId: 'b', status: 502, ttftMs: null, costUsd: 0 }), rec({ requestId: 'c', createdAt: new Date(Date.UTC(2026, 10, 22, 11, 1)) })]);
+    await writeUsageBatch(db, [rec({ requestId: 'd', latencyMs: 60 })]);
     const raw = await db.prisma.usageRecord.findMany({ orderBy: { id: 'asc' } });
     expect(raw.map((r) => r.requestId)).toEqual(['a', 'b', 'c', 'd']);
     expect(raw[0]!.trace).toEqual({ plan: { order: ['mock/mock-small'] }, attempts: [] });

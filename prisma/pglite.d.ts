@@ -1,0 +1,2 @@
+export { PrismaPGlite } from 'pglite-prisma-adapter';
+export { PGlite } from '@electric-sql/pglite';
