@@ -2,17 +2,46 @@ import { readFileSync } from 'node:fs';
 
 const CLK_TCK = 100;
 
-/** CPU seconds (user + system) a process used so far, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+/** The process and all its descendants (a gateway that forks workers is measured whole). */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      const tasks = readFileSync(`/proc/${out[i]}/task/${out[i]}/children`, 'utf8').trim();
+      if (tasks) out.push(...tasks.split(/\s+/).map(Number));
+    } catch {
+      // gone, or no children file
+    }
+  }
+  return out;
 }
 
-/** Peak resident memory (VmHWM) in MB. */
+function oneCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds (user + system) a process and its descendants used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + oneCpuSeconds(p), 0);
+}
+
+/** Peak resident memory (VmHWM) in MB of a process, plus that of its descendants. */
 export function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  let kb = 0;
+  for (const p of processTree(pid)) {
+    try {
+      kb += Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return kb / 1024;
 }
 
 export function median(xs: number[]): number {
