@@ -5,6 +5,16 @@ import { registerCharts } from './register';
 
 registerCharts();
 
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** `extra` over `base`, object by object (a page's `scales.y.position` keeps the base's tick colours). */
+function merge(base: Plain, extra: Plain): Plain {
+  const out: Plain = { ...base };
+  for (const [k, v] of Object.entries(extra)) out[k] = isPlain(v) && isPlain(out[k]) ? merge(out[k] as Plain, v) : v;
+  return out;
+}
+
 function baseOptions<T extends 'line' | 'bar' | 'doughnut'>(kind: T, extra?: ChartOptions<T>): ChartOptions<T> {
   const muted = themeColor('muted');
   const grid = themeColor('border');
@@ -17,15 +27,20 @@ function baseOptions<T extends 'line' | 'bar' | 'doughnut'>(kind: T, extra?: Cha
             y: { beginAtZero: true, ticks: { color: muted, maxTicksLimit: 6 }, grid: { color: grid } },
           },
         };
-  return {
-    responsive: true,
-    maintainAspectRatio: false,
-    animation: false,
-    interaction: { mode: 'index', intersect: false },
-    plugins: { legend: { labels: { color: muted, boxWidth: 12 } } },
-    ...axes,
-    ...(extra ?? {}),
-  } as ChartOptions<T>;
+  const merged = merge(
+    {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      interaction: { mode: 'index', intersect: false },
+      plugins: { legend: { labels: { color: muted, boxWidth: 12 } } },
+      ...axes,
+    },
+    (extra ?? {}) as Plain,
+  );
+  // Axes a page adds (a second y axis) get the theme's tick colour too.
+  if (isPlain(merged.scales)) for (const axis of Object.values(merged.scales)) if (isPlain(axis)) axis.ticks = { color: muted, ...(isPlain(axis.ticks) ? axis.ticks : {}) };
+  return merged as ChartOptions<T>;
 }
 
 export interface ChartProps<T extends 'line' | 'bar' | 'doughnut'> {

@@ -6,7 +6,7 @@ export function Stat({ label, value, hint, to, testId }: { label: string; value:
   const body = (
     <>
       <p className="text-xs font-medium uppercase tracking-wide text-muted">{label}</p>
-      <p className="mt-1 text-2xl font-semibold tabular-nums" data-testid={testId}>{value}</p>
+      <p className="mt-1 break-words text-xl font-semibold tabular-nums sm:text-2xl" data-testid={testId}>{value}</p>
       {hint ? <p className="mt-0.5 text-xs text-muted">{hint}</p> : null}
     </>
   );

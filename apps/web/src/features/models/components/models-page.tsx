@@ -6,7 +6,7 @@ import { ConfirmDialog, FormError } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatNumber } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { useDebounced } from '../../../lib/use-debounced';
@@ -142,7 +142,7 @@ export function ModelsPage() {
               <Th className="text-right">Priority</Th>
               <Th>Enabled</Th>
               <Th>Default</Th>
-              {canWrite ? <Th><span className="sr-only">Actions</span></Th> : null}
+              {canWrite ? <ActionsTh /> : null}
             </tr>
           </thead>
           <tbody>
@@ -195,14 +195,10 @@ export function ModelsPage() {
                   ) : null}
                 </Td>
                 {canWrite ? (
-                  <Td className="whitespace-nowrap">
-                    <button type="button" aria-label={`Edit ${m.displayName}`} onClick={() => setEditing(m)} className="rounded p-1.5 text-muted hover:bg-surface-2 hover:text-fg">
-                      <Pencil aria-hidden className="h-4 w-4" />
-                    </button>
-                    <button type="button" aria-label={`Delete ${m.displayName}`} onClick={() => setDeleting(m)} className="rounded p-1.5 text-muted hover:bg-danger/10 hover:text-danger">
-                      <Trash2 aria-hidden className="h-4 w-4" />
-                    </button>
-                  </Td>
+                  <ActionsTd>
+                    <RowAction icon={Pencil} text="Edit" label={`Edit ${m.displayName}`} onClick={() => setEditing(m)} />
+                    <RowAction icon={Trash2} text="Delete" danger label={`Delete ${m.displayName}`} onClick={() => setDeleting(m)} />
+                  </ActionsTd>
                 ) : null}
               </tr>
             ))}

@@ -66,8 +66,9 @@ function Live() {
             data={{
               labels: m.map((p) => bucketLabel(p.t, 'minute')),
               datasets: [
-                { label: 'Avg ms', data: m.map((p) => p.avgLatencyMs), borderColor: SERIES_COLORS[2], pointRadius: 0, spanGaps: true, tension: 0.3 },
-                { label: 'p95 ms', data: m.map((p) => p.p95LatencyMs), borderColor: SERIES_COLORS[3], pointRadius: 0, spanGaps: true, tension: 0.3 },
+                // Points, not just lines: a quiet hour has a few isolated minutes with traffic.
+                { label: 'Avg ms', data: m.map((p) => p.avgLatencyMs), borderColor: SERIES_COLORS[2], backgroundColor: SERIES_COLORS[2], pointRadius: 2, spanGaps: true, tension: 0.3 },
+                { label: 'p95 ms', data: m.map((p) => p.p95LatencyMs), borderColor: SERIES_COLORS[3], backgroundColor: SERIES_COLORS[3], pointRadius: 2, spanGaps: true, tension: 0.3 },
               ],
             }}
           />
@@ -111,7 +112,12 @@ function Week() {
                 { label: 'Requests', data: u.series.map((p) => p.requests), borderColor: SERIES_COLORS[0], pointRadius: 0, tension: 0.3, yAxisID: 'y1' },
               ],
             }}
-            options={{ scales: { y: { position: 'left', beginAtZero: true }, y1: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false } } } }}
+            options={{
+              scales: {
+                y: { position: 'left', beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } },
+                y1: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
+              },
+            }}
           />
         )}
       </Panel>
@@ -124,16 +130,17 @@ function Week() {
               label="Share of requests by provider over the last 7 days"
               height={180}
               data={{ labels: shares.map((s) => s.provider), datasets: [{ data: shares.map((s) => s.requests), backgroundColor: shares.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]!) }] }}
-              options={{ plugins: { legend: { position: 'right' } } }}
+              // The list below is the legend (colour, name, share), and it wraps on phones.
+              options={{ plugins: { legend: { display: false } } }}
             />
             <ul aria-label="Providers" className="mt-3 divide-y divide-border text-sm">
               {shares.map((s, i) => (
                 <li key={s.providerId ?? s.provider}>
-                  <Link to={s.slug ? `/logs?provider=${encodeURIComponent(s.slug)}` : '/logs?status=error'} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 hover:bg-surface-2/40" data-testid="provider-load">
+                  <Link to={s.slug ? `/logs?provider=${encodeURIComponent(s.slug)}` : '/logs?status=error'} className="grid grid-cols-[auto_1fr_auto] items-center gap-x-3 gap-y-0.5 py-2 hover:bg-surface-2/40" data-testid="provider-load">
                     <span aria-hidden className="h-2.5 w-2.5 rounded-full" style={{ background: SERIES_COLORS[i % SERIES_COLORS.length] }} />
-                    <span className="min-w-0 flex-1 font-medium">{s.provider}</span>
-                    <span className="tabular-nums">{s.share}%</span>
-                    <span className="text-xs text-muted tabular-nums">{formatNumber(s.requests)} req · {s.successRate === null ? '—' : `${Math.round(s.successRate * 1000) / 10}% ok`} · {s.avgLatencyMs === null ? '—' : `${formatNumber(s.avgLatencyMs)} ms`} · {formatUsd(s.costUsd)}</span>
+                    <span className="min-w-0 font-medium">{s.provider}</span>
+                    <span className="font-medium tabular-nums">{s.share}%</span>
+                    <span className="col-start-2 col-end-4 text-xs text-muted tabular-nums">{formatNumber(s.requests)} req · {s.successRate === null ? '—' : `${Math.round(s.successRate * 1000) / 10}% ok`} · {s.avgLatencyMs === null ? '—' : `${formatNumber(s.avgLatencyMs)} ms`} · {formatUsd(s.costUsd)}</span>
                   </Link>
                 </li>
               ))}

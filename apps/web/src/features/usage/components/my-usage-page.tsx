@@ -71,11 +71,12 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
                 data={{
                   labels: usage.data.series.map((p) => bucketLabel(p.t, usage.data.bucket)),
                   datasets: [
-                    { label: 'Requests', data: usage.data.series.map((p) => p.requests), backgroundColor: '#3b82f6' },
+                    // Stacked: errors are part of the requests, so the bar's height is all calls.
+                    { label: 'Succeeded', data: usage.data.series.map((p) => p.requests - p.errors), backgroundColor: '#3b82f6' },
                     { label: 'Errors', data: usage.data.series.map((p) => p.errors), backgroundColor: '#ef4444' },
                   ],
                 }}
-                options={{ scales: { x: { stacked: true }, y: { stacked: true } } }}
+                options={{ scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0 } } } }}
               />
             )}
             {usage.data.byModel.length ? (

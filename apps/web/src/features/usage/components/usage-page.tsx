@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { StatusBadge } from '../../../components/ui/badge';
 import { FilterBar, PageHeader } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatNumber, formatUsd } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useUserUsage } from '../api/get-user-usage';
@@ -65,7 +65,7 @@ export function UsagePage() {
               <SortTh label="BYOK saved" sort="saved" current={sort} order={order} onSort={onSort} right />
               <Th className="text-right">Weekly cap</Th>
               <Th>Last active</Th>
-              <Th><span className="sr-only">Actions</span></Th>
+              <ActionsTh />
             </tr>
           </thead>
           <tbody>
@@ -83,11 +83,9 @@ export function UsagePage() {
                 <Td className="text-right tabular-nums">{r.savedUsd ? <span className="text-ok">{formatUsd(r.savedUsd)}</span> : '—'}{r.byokRequests ? <div className="text-xs text-muted">{formatNumber(r.byokRequests)} BYOK calls</div> : null}</Td>
                 <Td className="text-right tabular-nums">{formatUsd(r.weeklyCapUsd, 'none')}</Td>
                 <Td className="whitespace-nowrap">{r.lastActiveDay}</Td>
-                <Td>
-                  <button type="button" onClick={() => qs.set({ export: r.userId }, { push: true })} aria-label={`Export ${r.email ?? r.userId} as CSV`} className="inline-flex items-center gap-1 rounded px-2 py-1 text-sm text-muted hover:bg-surface-2 hover:text-fg">
-                    <Download aria-hidden className="h-4 w-4" /> CSV
-                  </button>
-                </Td>
+                <ActionsTd>
+                  <RowAction icon={Download} text="CSV" showText label={`Export ${r.email ?? r.userId} as CSV`} onClick={() => qs.set({ export: r.userId }, { push: true })} />
+                </ActionsTd>
               </tr>
             ))}
           </tbody>
