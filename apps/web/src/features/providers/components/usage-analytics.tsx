@@ -79,7 +79,7 @@ export function UsageAnalytics() {
           return (
             <div key={theme} className={`grid grid-cols-1 gap-3 lg:grid-cols-2 ${usage.isFetching ? 'opacity-70' : ''}`}>
               <ChartCard title="API calls over time" empty={isEmptyChart(calls)}>
-                <LineChart height={256} data={calls} label={`API calls per ${usage.data.bucket}, ${formatNumber(usage.data.totals.requests)} in total`} />
+                <LineChart height={256} data={calls} options={{ scales: { x: { ticks: { color: themeColor('muted'), maxRotation: 0, autoSkip: true, autoSkipPadding: 16, maxTicksLimit: 6 }, grid: { display: false } }, y: { beginAtZero: true, ticks: { color: themeColor('muted'), maxTicksLimit: 6, precision: 0 }, grid: { color: themeColor('border') } } } }} label={`API calls per ${usage.data.bucket}, ${formatNumber(usage.data.totals.requests)} in total`} />
               </ChartCard>
               <ChartCard title="Cost by provider" empty={isEmptyChart(cost)}>
                 <DoughnutChart height={256} data={cost} options={{ plugins: { legend: { position: 'bottom', labels: { color: themeColor('muted'), boxWidth: 12 } } } }} label={`Cost by provider: ${(cost.labels ?? []).map((l, i) => `${l} ${formatUsd(cost.datasets[0]?.data[i])}`).join(', ')}`} />
