@@ -71,7 +71,9 @@ test('the stat cards show what the API counts; traffic shows in the usage charts
   await signIn(page);
   await openProviders(page, isMobile);
   await expect(page.getByTestId('stat-providers').getByTestId('stat-value')).not.toBeEmpty();
-  // The same session asks the API; the page polls every 30 s, so compare until both agree.
+  // The same session asks the API; the page polls every 30 s, so compare until both agree (other tests may add
+  // providers or traffic in between).
+  test.setTimeout(75_000);
   await expect(async () => {
     const stats = (await (await page.request.get('/api/v1/llm/stats')).json()) as { totalProviders: number; activeModels: number; apiCalls30d: { value: number; changePct: number | null }; cost30d: { valueUsd: number; changePct: number | null } };
     await expect(page.getByTestId('stat-providers').getByTestId('stat-value')).toHaveText(num(stats.totalProviders), { timeout: 1000 });
@@ -79,7 +81,7 @@ test('the stat cards show what the API counts; traffic shows in the usage charts
     await expect(page.getByTestId('stat-calls').getByTestId('stat-value')).toHaveText(num(stats.apiCalls30d.value), { timeout: 1000 });
     await expect(page.getByTestId('stat-cost').getByTestId('stat-value')).toHaveText(usd(stats.cost30d.valueUsd), { timeout: 1000 });
     if (stats.apiCalls30d.changePct === null) await expect(page.getByTestId('stat-calls').getByTestId('stat-trend')).toContainText('new', { timeout: 1000 });
-  }).toPass({ timeout: 15_000 });
+  }).toPass({ timeout: 45_000 });
   // Power levels and the usage charts render with the API's data.
   await expect(page.getByTestId('power-level').first()).toBeVisible();
   await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: 'Last 7d' }).click();
