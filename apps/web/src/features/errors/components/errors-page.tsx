@@ -3,21 +3,28 @@ import { Fragment, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { TextField } from '../../../components/ui/field';
+import { filtersClass, FiltersToggle } from '../../../components/ui/filters-toggle';
+import { SelectField, TextField } from '../../../components/ui/field';
 import { LoadMore } from '../../../components/ui/load-more';
 import { PageHeader } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
 import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatDateTime } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
+import { useCan } from '../../auth/use-can';
+import { useUsers } from '../../users/api/get-users';
 import { useErrors } from '../api/get-errors';
 import { ERROR_PARAMS, errorFiltersFromParams } from '../error-filters';
 
 /** Operators: failed requests and other reported errors, filtered in the query string, paged with "Load more". */
 export function ErrorsPage() {
   const qs = useQueryState();
+  const [showFilters, setShowFilters] = useState(false);
   const filters = errorFiltersFromParams((k) => qs.get(k));
   const errors = useErrors(filters);
+  const can = useCan();
+  const users = useUsers({}, { enabled: can('users:read') });
+  const userId = qs.get('user');
   const [open, setOpen] = useState<Set<string>>(new Set());
   const rows = errors.data?.pages.flatMap((p) => p.data) ?? [];
   const filtered = ERROR_PARAMS.some((k) => qs.get(k));
@@ -37,11 +44,18 @@ export function ErrorsPage() {
   return (
     <div>
       <PageHeader title="Error reports" description="Every failed proxy request becomes a report: when, where it came from, the error type, the model and who sent it." />
-      <form key={qs.params.toString()} onSubmit={onSubmit} role="search" aria-label="Error filters" className="mb-4 grid grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <FiltersToggle open={showFilters} onToggle={() => setShowFilters((o) => !o)} active={ERROR_PARAMS.filter((k) => qs.get(k)).length} controls="error-filters" />
+      <form key={`${qs.params.toString()}|${users.isSuccess}`} onSubmit={onSubmit} role="search" aria-label="Error filters" id="error-filters" className={`mb-4 ${filtersClass(showFilters)} grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4`}>
         <TextField label="Type" name="type" defaultValue={qs.get('type')} placeholder="e.g. rate_limited" />
         <TextField label="Source" name="source" defaultValue={qs.get('source')} placeholder="e.g. proxy" />
         <TextField label="Model" name="model" defaultValue={qs.get('model')} />
-        <TextField label="User ID" name="user" defaultValue={qs.get('user')} />
+        <SelectField label="User" name="user" defaultValue={userId}>
+          <option value="">Anyone</option>
+          {userId && !users.data?.some((u) => u.id === userId) ? <option value={userId}>{userId}</option> : null}
+          {(users.data ?? []).map((u) => (
+            <option key={u.id} value={u.id}>{u.email}</option>
+          ))}
+        </SelectField>
         <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
         <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
         <div className="flex gap-2">

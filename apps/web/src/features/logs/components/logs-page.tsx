@@ -1,5 +1,6 @@
-import type { FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
+import { filtersClass, FiltersToggle } from '../../../components/ui/filters-toggle';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { LoadMore } from '../../../components/ui/load-more';
 import { PageHeader } from '../../../components/ui/page';
@@ -18,6 +19,7 @@ import { LogsTable } from './logs-table';
 export function LogsPage() {
   const can = useCan();
   const qs = useQueryState();
+  const [showFilters, setShowFilters] = useState(false);
   const filters = logFiltersFromParams((k) => qs.get(k));
   const logs = useLogs(filters);
   const users = useUsers({}, { enabled: can('users:read') });
@@ -37,7 +39,8 @@ export function LogsPage() {
   return (
     <div>
       <PageHeader title="Gateway logs" description="Every request through the OpenAI- and Anthropic-format endpoints: who sent it, what was asked, what served it, and what it cost. Open one for its resolver trace." />
-      <form key={`${qs.params.toString()}|${users.isSuccess}|${providers.isSuccess}`} onSubmit={onSubmit} role="search" aria-label="Log filters" className="mb-4 grid grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <FiltersToggle open={showFilters} onToggle={() => setShowFilters((o) => !o)} active={count} controls="log-filters" />
+      <form key={`${qs.params.toString()}|${users.isSuccess}|${providers.isSuccess}`} onSubmit={onSubmit} role="search" aria-label="Log filters" id="log-filters" className={`mb-4 ${filtersClass(showFilters)} grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4`}>
         <SelectField label="Status" name="status" defaultValue={qs.get('status')}>
           <option value="">Any</option>
           {LOG_STATUSES.map((s) => (

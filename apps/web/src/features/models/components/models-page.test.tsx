@@ -52,6 +52,12 @@ describe('model registry page', () => {
     await screen.findByText('2 models disabled.');
     expect(calls.find((c) => c.path === '/llm/models/bulk')?.body).toEqual({ action: 'disable', ids: ['m1', 'm2'] });
     await waitFor(() => expect(screen.getByRole('switch', { name: 'Enabled: Mock Small' })).toHaveAttribute('aria-checked', 'false'));
+    // The sorted column's header flips the order; another header sorts by it, ascending.
+    expect(screen.getByRole('columnheader', { name: /Price in \/ out/ })).toHaveAttribute('aria-sort', 'descending');
+    await userEvent.click(screen.getByRole('button', { name: /Price in \/ out/ }));
+    await waitFor(() => expect(calls.some((c) => c.path === '/llm/models?provider=mock&enabled=true&sort=price&order=asc&limit=500')).toBe(true));
+    await userEvent.click(screen.getByRole('button', { name: 'Model' }));
+    await waitFor(() => expect(calls.some((c) => c.path === '/llm/models?provider=mock&enabled=true&sort=name&order=asc&limit=500')).toBe(true));
   });
 
   it('the add form checks the config JSON before sending', async () => {

@@ -1,4 +1,4 @@
-import { Pencil, Plus, Star, Trash2 } from 'lucide-react';
+import { ArrowDown, ArrowUp, Pencil, Plus, Star, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -19,7 +19,7 @@ import { useProviderChoices } from '../api/get-provider-choices';
 import { useSetDefaultModel } from '../api/set-default-model';
 import type { RegistryModel } from '../api/types';
 import { useUpdateModel } from '../api/update-model';
-import { MODEL_SORTS, modelFiltersFromParams } from '../model-filters';
+import { MODEL_SORTS, modelFiltersFromParams, nextSort, type ModelSort } from '../model-filters';
 import { priceLabel } from '../model-form';
 import { ModelDialog } from './model-dialog';
 
@@ -30,6 +30,19 @@ const STATUS_TABS = [
 ] as const;
 
 type BulkAction = 'enable' | 'disable' | 'delete';
+
+/** A column header that sorts the registry; clicking the current sort flips its order. */
+function SortTh({ label, sort, current, order, onSort, className = '' }: { label: string; sort: ModelSort; current: string | undefined; order: string | undefined; onSort: (s: ModelSort) => void; className?: string }) {
+  const active = current === sort;
+  return (
+    <Th className={className} aria-sort={active ? (order === 'desc' ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" onClick={() => onSort(sort)} className={`inline-flex items-center gap-1 uppercase ${active ? 'text-fg' : ''}`}>
+        {label}
+        {active ? order === 'desc' ? <ArrowDown aria-hidden className="h-3 w-3" /> : <ArrowUp aria-hidden className="h-3 w-3" /> : null}
+      </button>
+    </Th>
+  );
+}
 
 /** The model registry: every model the router may use, its price, priority and default; admins change it. */
 export function ModelsPage() {
@@ -59,6 +72,7 @@ export function ModelsPage() {
   const filtered = !!(raw.search || raw.provider || raw.enabled);
   const status = raw.enabled === 'true' ? 'enabled' : raw.enabled === 'false' ? 'disabled' : 'all';
 
+  const onSort = (sort: ModelSort) => qs.set(nextSort(raw, sort));
   const toggleOne = (id: string) =>
     setSelected((s) => {
       const n = new Set(s);
@@ -134,12 +148,12 @@ export function ModelsPage() {
                   <input type="checkbox" aria-label="Select all shown models" checked={allChosen} onChange={() => setSelected(allChosen ? new Set() : new Set(visibleIds))} className="h-4 w-4 accent-[var(--sy-accent)]" />
                 </Th>
               ) : null}
-              <Th>Model</Th>
+              <SortTh label="Model" sort="name" current={raw.sort} order={raw.order} onSort={onSort} />
               <Th>Provider</Th>
               <Th>Quality</Th>
-              <Th className="text-right">Price in / out per 1M</Th>
+              <SortTh label="Price in / out per 1M" sort="price" current={raw.sort} order={raw.order} onSort={onSort} className="text-right" />
               <Th className="text-right">Context</Th>
-              <Th className="text-right">Priority</Th>
+              <SortTh label="Priority" sort="priority" current={raw.sort} order={raw.order} onSort={onSort} className="text-right" />
               <Th>Enabled</Th>
               <Th>Default</Th>
               {canWrite ? <ActionsTh /> : null}
