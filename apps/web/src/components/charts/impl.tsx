@@ -8,10 +8,16 @@ registerCharts();
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 
-/** `extra` over `base`, object by object (a page's `scales.y.position` keeps the base's tick colours). */
-function merge(base: Plain, extra: Plain): Plain {
+/**
+ * `extra` over `base`, object by object, except that an axis a page configures replaces the default axis whole (its
+ * own settings stand as given); axes it leaves out keep the defaults.
+ */
+function merge(base: Plain, extra: Plain, path = ''): Plain {
   const out: Plain = { ...base };
-  for (const [k, v] of Object.entries(extra)) out[k] = isPlain(v) && isPlain(out[k]) ? merge(out[k] as Plain, v) : v;
+  for (const [k, v] of Object.entries(extra)) {
+    const here = path ? `${path}.${k}` : k;
+    out[k] = isPlain(v) && isPlain(out[k]) && path !== 'scales' ? merge(out[k] as Plain, v, here) : v;
+  }
   return out;
 }
 
@@ -38,7 +44,7 @@ function baseOptions<T extends 'line' | 'bar' | 'doughnut'>(kind: T, extra?: Cha
     },
     (extra ?? {}) as Plain,
   );
-  // Axes a page adds (a second y axis) get the theme's tick colour too.
+  // Axes a page configures (a second y axis) get the theme's tick colour unless they set one.
   if (isPlain(merged.scales)) for (const axis of Object.values(merged.scales)) if (isPlain(axis)) axis.ticks = { color: muted, ...(isPlain(axis.ticks) ? axis.ticks : {}) };
   return merged as ChartOptions<T>;
 }

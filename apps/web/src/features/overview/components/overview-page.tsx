@@ -1,7 +1,7 @@
 import { Activity, Coins, Database, Network, Trophy } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link, useOutletContext } from 'react-router';
-import { DoughnutChart, LineChart, SERIES_COLORS } from '../../../components/charts';
+import { DoughnutChart, LineChart, SERIES_COLORS, themeColor } from '../../../components/charts';
 import { Card } from '../../../components/ui/card';
 import { Stat } from '../../../components/ui/stat';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
@@ -114,8 +114,8 @@ function Week() {
             }}
             options={{
               scales: {
-                y: { position: 'left', beginAtZero: true, ticks: { callback: (v) => formatUsd(Number(v)) } },
-                y1: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: 0 } },
+                y: { position: 'left', beginAtZero: true, ticks: { maxTicksLimit: 6, callback: (v) => formatUsd(Number(v)) }, grid: { color: themeColor('border') } },
+                y1: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: 0, maxTicksLimit: 6 } },
               },
             }}
           />

@@ -1,6 +1,6 @@
 import { Download } from 'lucide-react';
 import { useOutletContext } from 'react-router';
-import { BarChart } from '../../../components/charts';
+import { BarChart, themeColor } from '../../../components/charts';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
 import { LoadMore } from '../../../components/ui/load-more';
@@ -76,7 +76,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
                     { label: 'Errors', data: usage.data.series.map((p) => p.errors), backgroundColor: '#ef4444' },
                   ],
                 }}
-                options={{ scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0 } } } }}
+                options={{ scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 }, grid: { display: false } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0, maxTicksLimit: 6 }, grid: { color: themeColor('border') } } } }}
               />
             )}
             {usage.data.byModel.length ? (
