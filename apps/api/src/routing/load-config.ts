@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@switchyard/prisma';
 import type { SecretBox } from '../lib/secrets.js';
+import { isProviderType, providerDefaults } from '../providers/index.js';
 import { decryptStored, resolveProviderKey, type ResolvedSecret } from './secrets-resolver.js';
 
 /**
@@ -166,7 +167,10 @@ export async function loadConfig(
     loadedAt: now,
     providers: providers.map((p) => {
       const config = (p.config ?? {}) as Record<string, unknown>;
-      const keyless = config.keyless === true || p.type === 'mock';
+      // Keyless: said so in its config, the mock, or a type whose key is optional (custom, Ollama) with no key set.
+      const resolved = resolveProviderKey(p, secrets, env);
+      const keyOptional = isProviderType(p.type) && providerDefaults(p.type).keyOptional;
+      const keyless = config.keyless === true || p.type === 'mock' || (keyOptional && !resolved.ok && resolved.problem === 'missing');
       return {
         id: p.id,
         slug: p.slug,
@@ -183,7 +187,7 @@ export async function loadConfig(
         key: {
           id: `provider:${p.id}`,
           source: 'provider' as const,
-          secret: keyless ? { ok: true as const, value: '' } : resolveProviderKey(p, secrets, env),
+          secret: keyless ? { ok: true as const, value: '' } : resolved,
         },
       };
     }),

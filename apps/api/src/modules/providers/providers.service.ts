@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.js';
 import { isProviderType, providerDefaults } from '../../providers/index.js';
 import { envRefName, resolveProviderKey } from '../../routing/secrets-resolver.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { DISABLED_MISSING_ENV } from '../../seed/seed.js';
 import { testProviderConnection } from './provider-test.js';
 
 type WithModels = Provider & { models: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; enabled: boolean }[] };
@@ -23,6 +24,7 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     slug: p.slug,
     baseUrl: p.baseUrl,
     status: p.status,
+    disabledReason: p.disabledReason === DISABLED_MISSING_ENV ? `${isProviderType(p.type) ? (providerDefaults(p.type).envKey ?? 'its environment variables') : 'its environment variables'} is not set on the server` : p.disabledReason,
     lastError: p.lastError,
     lastTestedAt: p.lastTestedAt?.toISOString() ?? null,
     priority: p.priority,
@@ -139,10 +141,13 @@ export class ProvidersService {
     const resolved = resolveProviderKey(p, this.ctx.secrets, this.ctx.processEnv);
     const current = resolved.ok ? resolved.value : null;
     const result = await testProviderConnection({ id: p.id, slug: p.slug, type: p.type, baseUrl: p.baseUrl, apiKey: current, config: (p.config ?? {}) as Record<string, unknown> });
+    // A failed test puts an active provider in "error" (routing skips it); a passing one brings it back.
+    const status = !result.success && p.status === 'active' ? 'error' : result.success && p.status === 'error' ? 'active' : p.status;
     await this.ctx.prisma.provider.update({
       where: { id },
-      data: { lastTestedAt: new Date(this.ctx.now()), lastError: result.success ? null : result.error.message },
+      data: { lastTestedAt: new Date(this.ctx.now()), lastError: result.success ? null : result.error.message, status },
     });
+    if (status !== p.status) await this.ctx.configChanged('providers');
     return result;
   }
 }

@@ -85,6 +85,29 @@ describe('providers API', () => {
     expect((await t.http.get('/api/v1/llm/provider-types').set(as(viewer))).body.data.length).toBe(16);
   });
 
+  it('a failed test puts the provider in "error" (routing skips it) until a test passes again; disabled providers say why', async () => {
+    const p = await t.http.post('/api/v1/llm/providers').set(as(superAdmin)).send({ type: 'openai', name: 'Flaky', slug: 'flaky', baseUrl: `${up.url}/v1`, apiKey: 'sk-flaky-0001' });
+    up.script({ path: '/models', status: 401, body: { error: { message: 'Incorrect API key provided', code: 'invalid_api_key' } } });
+    expect((await t.http.post(`/api/v1/llm/providers/${p.body.id}/test`).set(as(admin))).body.success).toBe(false);
+    const listed = (await t.http.get('/api/v1/llm/providers').set(as(admin))).body.data.find((x: { id: string }) => x.id === p.body.id);
+    expect(listed).toMatchObject({ status: 'error', lastError: expect.stringContaining('') });
+    expect(t.app.routing.config.providers.find((x) => x.id === p.body.id)?.status).toBe('error');
+    expect((await t.http.post(`/api/v1/llm/providers/${p.body.id}/test`).set(as(admin))).body.success).toBe(true);
+    expect(t.app.routing.config.providers.find((x) => x.id === p.body.id)?.status).toBe('active');
+    // Seeded catalogue providers whose env var is missing are disabled with the reason shown.
+    const seeded = (await t.http.get('/api/v1/llm/providers').set(as(admin))).body.data.find((x: { slug: string }) => x.slug === 'openai');
+    expect(seeded).toMatchObject({ status: 'disabled', disabledReason: expect.stringMatching(/OPENAI_API_KEY|environment/i) });
+  });
+
+  it('a custom endpoint without a key is called without one (keyless), not skipped for a missing key', async () => {
+    const p = await t.http.post('/api/v1/llm/providers').set(as(superAdmin)).send({ type: 'custom', name: 'Open lab', slug: 'open-lab', baseUrl: `${up.url}/v1` });
+    await t.app.ctx.prisma.model.create({ data: { providerId: p.body.id, modelId: 'lab-model', displayName: 'Lab' } });
+    await t.app.routing.reload();
+    expect(t.app.routing.config.providers.find((x) => x.id === p.body.id)?.keyless).toBe(true);
+    const trace = await t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'open-lab/lab-model' });
+    expect(trace.body).toMatchObject({ ok: true, chosen: { ref: 'open-lab/lab-model' } });
+  });
+
   it('the clear key is in no response, log line, audit row or database column', async () => {
     for (const b of bodies) expect(b).not.toContain(KEY);
     expect(logs.join('')).not.toContain(KEY);
