@@ -59,15 +59,16 @@ export function errorPayload(format: ClientFormat, err: ClientError): string {
   });
 }
 
+/** Answers with the error in the client's format; returns the body sent ('' when the response had already started). */
 export function sendClientError(
   res: ServerResponse,
   format: ClientFormat,
   err: ClientError,
   extraHeaders: Record<string, string> = {},
-): void {
+): string {
   if (res.headersSent) {
     res.destroy();
-    return;
+    return '';
   }
   const body = errorPayload(format, err);
   res.writeHead(err.status, {
@@ -77,4 +78,5 @@ export function sendClientError(
     ...err.headers,
   });
   res.end(body);
+  return body;
 }

@@ -235,7 +235,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       const headers: Record<string, string> = {};
       if (plan.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(plan.retryAfterMs / 1000)));
       if (settings.debugHeaders) headers['x-switchyard-skipped'] = skippedHeader(plan.skipped);
-      sendClientError(res, format, { status: plan.status, code: plan.code, message: plan.message, headers });
+      capture?.add(sendClientError(res, format, { status: plan.status, code: plan.code, message: plan.message, headers }));
       finish({ status: plan.status, errorCode: plan.code });
       return;
     }
@@ -315,7 +315,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       const headers: Record<string, string> = { 'x-switchyard-attempts': String(attemptsLog.length) };
       if (err.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
       const message = exhausted && attemptsLog.length > 1 ? `All ${attemptsLog.length} attempts failed. Last: ${err.message}` : err.message;
-      sendClientError(res, format, { status, code: err.code, message, headers });
+      capture?.add(sendClientError(res, format, { status, code: err.code, message, headers }));
       const last = attemptsLog.at(-1);
       finish({
         status,

@@ -54,6 +54,10 @@ describe('settings', () => {
     const s = (await latest()).bodies;
     expect(s.response).toBe(streamed);
     expect(s.response).toContain('data: ');
+    // An error the gateway answers itself (no route) is logged as the client received it.
+    const unknown = await fetch(`${e.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${e.userKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }) }).then((r) => r.text());
+    expect((await latest()).bodies.response).toBe(unknown);
+    expect(unknown).toContain('no-such-model');
     await e.t.http.put('/api/v1/llm/settings').set(as(admin)).send({ bodyLogging: false });
     await send(false);
     expect((await latest()).bodies).toBeUndefined();
