@@ -50,4 +50,5 @@ export const modelsKeys = {
   all: ['models'] as const,
   list: (f: ModelListFilters) => ['models', 'list', f] as const,
   providers: ['models', 'providers'] as const,
+  refs: ['models', 'refs'] as const,
 };

@@ -1,6 +1,9 @@
+import { USAGE_PERIODS, type UsagePeriod } from '@switchyard/core';
 import type { ConnectionTest } from '../../byok/api/types';
+import { modelsKeys, type RegistryModel } from '../../models/api/types';
+import type { ModelUsage, ProviderUsage, UsagePoint, UsageResponse } from '../../usage/api/types';
 
-export type { ConnectionTest };
+export type { ConnectionTest, RegistryModel };
 
 export interface Trend {
   value: number;
@@ -20,50 +23,11 @@ export interface LlmStats {
   generatedAt: string;
 }
 
-export const USAGE_PERIODS = ['7d', '30d', '90d', 'all'] as const;
-export type UsagePeriod = (typeof USAGE_PERIODS)[number];
+export { USAGE_PERIODS, type UsagePeriod };
+export type { UsagePoint, ProviderUsage, ModelUsage };
 
-export interface UsagePoint {
-  t: string;
-  requests: number;
-  errors: number;
-  costUsd: number;
-  tokens: number;
-  savedUsd: number;
-}
-
-export interface ProviderUsage {
-  providerId: string | null;
-  provider: string;
-  slug: string;
-  requests: number;
-  errors: number;
-  costUsd: number;
-  successRate: number | null;
-  avgLatencyMs: number | null;
-  avgTtftMs: number | null;
-}
-
-export interface ModelUsage {
-  ref: string;
-  providerId: string;
-  modelId: string;
-  requests: number;
-  costUsd: number;
-  tokens: number;
-}
-
-export interface LlmUsage {
-  period: UsagePeriod;
-  bucket: 'hour' | 'day' | 'week';
-  from: string;
-  to: string;
-  totals: { requests: number; errors: number; costUsd: number; tokens: number; savedUsd: number; byokRequests: number };
-  series: UsagePoint[];
-  byProvider: ProviderUsage[];
-  byModel: ModelUsage[];
-  topUsers: { userId: string; email: string; name: string | null; requests: number; costUsd: number }[];
-}
+/** GET /llm/usage: the usage feature owns the shape. */
+export type LlmUsage = UsageResponse;
 
 export interface ByokOverview {
   users: { userId: string; email: string; name: string | null; providers: string[]; savedUsd: number; byokRequests: number }[];
@@ -159,18 +123,6 @@ export interface FallbackChain {
   enabled: boolean;
 }
 
-export interface RegistryModel {
-  id: string;
-  ref: string;
-  providerId: string;
-  provider: { id: string; slug: string; name: string; type: string; status: string };
-  modelId: string;
-  displayName: string;
-  enabled: boolean;
-  priceInputPer1M: number;
-  priceOutputPer1M: number;
-}
-
 export interface TraceAttempt {
   ref: string;
   providerName: string;
@@ -225,7 +177,4 @@ export const routingKeys = {
   chains: ['routing', 'chains'] as const,
 };
 
-export const modelsKeys = {
-  all: ['models'] as const,
-  refs: ['models', 'refs'] as const,
-};
+export { modelsKeys };
