@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { CircuitState, StateEvent, StateView } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
-import type { ConsumeItem, ConsumeResult, StateStore } from './state-store.js';
+import { applyStateEvent, type ConsumeItem, type ConsumeResult, type StateStore } from './state-store.js';
 
 /**
  * The shared store for several Switchyard instances on one Redis.
@@ -455,23 +455,7 @@ export class RedisStateStore implements StateStore {
   }
 
   #applyLocal(e: StateEvent) {
-    switch (e.type) {
-      case 'cursor':
-        this.#cursors.set(e.alias, e.value);
-        break;
-      case 'weights':
-        this.#weights.set(e.alias, e.value);
-        break;
-      case 'cooldown':
-        this.#cooldowns.set(e.target, Math.max(this.#cooldowns.get(e.target) ?? 0, e.until));
-        break;
-      case 'circuit':
-        this.#circuits.set(e.target, e.state);
-        break;
-      case 'latency':
-        this.#latency.set(e.target, e.value);
-        break;
-    }
+    applyStateEvent({ cursors: this.#cursors, weights: this.#weights, cooldowns: this.#cooldowns, circuits: this.#circuits, latency: this.#latency }, e);
   }
 
   /** Write queued events; while Redis is down they stay queued (coalesced) for the recovery. */

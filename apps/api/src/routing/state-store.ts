@@ -29,6 +29,36 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
+/** The routing state a store keeps per target or alias (besides counters). */
+export interface RoutingStateMaps {
+  cursors: Map<string, number>;
+  weights: Map<string, Record<string, number>>;
+  cooldowns: Map<string, number>;
+  circuits: Map<string, CircuitState>;
+  latency: Map<string, number>;
+}
+
+/** One engine state event applied to a store's maps (cooldowns keep the later end; the rest take the new value). */
+export function applyStateEvent(m: RoutingStateMaps, e: StateEvent): void {
+  switch (e.type) {
+    case 'cursor':
+      m.cursors.set(e.alias, e.value);
+      break;
+    case 'weights':
+      m.weights.set(e.alias, e.value);
+      break;
+    case 'cooldown':
+      m.cooldowns.set(e.target, Math.max(m.cooldowns.get(e.target) ?? 0, e.until));
+      break;
+    case 'circuit':
+      m.circuits.set(e.target, e.state);
+      break;
+    case 'latency':
+      m.latency.set(e.target, e.value);
+      break;
+  }
+}
+
 interface Counter {
   value: number;
   expiresAt: number;
@@ -108,25 +138,8 @@ export class MemoryStateStore implements StateStore {
   }
 
   apply(events: StateEvent[]): void {
-    for (const e of events) {
-      switch (e.type) {
-        case 'cursor':
-          this.#cursors.set(e.alias, e.value);
-          break;
-        case 'weights':
-          this.#weights.set(e.alias, e.value);
-          break;
-        case 'cooldown':
-          this.#cooldowns.set(e.target, Math.max(this.#cooldowns.get(e.target) ?? 0, e.until));
-          break;
-        case 'circuit':
-          this.#circuits.set(e.target, e.state);
-          break;
-        case 'latency':
-          this.#latency.set(e.target, e.value);
-          break;
-      }
-    }
+    const maps = { cursors: this.#cursors, weights: this.#weights, cooldowns: this.#cooldowns, circuits: this.#circuits, latency: this.#latency };
+    for (const e of events) applyStateEvent(maps, e);
   }
 
   inFlight(target: string, delta: 1 | -1): void {
