@@ -7,18 +7,25 @@ import { Modal } from './modal';
 export function Dialog({ open, onClose, title, description, children, footer, wide, role, placement }: { open: boolean; onClose: () => void; title: string; description?: ReactNode; children?: ReactNode; footer?: ReactNode; wide?: boolean; role?: 'dialog' | 'alertdialog'; placement?: 'center' | 'right' }) {
   return (
     <Modal open={open} onClose={onClose} label={title} wide={wide} role={role} placement={placement}>
-      <div className="flex items-start gap-3 border-b border-border px-5 py-4">
-        <div className="min-w-0 flex-1">
-          <h2 className="text-base font-semibold">{title}</h2>
-          {description ? <div className="mt-1 text-sm text-muted">{description}</div> : null}
-        </div>
-        <button type="button" aria-label="Close" onClick={onClose} className="-mr-2 rounded-lg p-2 text-muted hover:bg-surface-2 hover:text-fg">
-          <X aria-hidden className="h-4 w-4" />
-        </button>
-      </div>
+      <DialogHeader title={title} description={description} onClose={onClose} />
       {children ? <div className="px-5 py-4">{children}</div> : null}
       {footer ? <div className="flex flex-wrap justify-end gap-2 border-t border-border px-5 py-3">{footer}</div> : null}
     </Modal>
+  );
+}
+
+/** A dialog's title, optional description and close button. */
+export function DialogHeader({ title, description, onClose }: { title: string; description?: ReactNode; onClose: () => void }) {
+  return (
+    <div className="flex items-start gap-3 border-b border-border px-5 py-4">
+      <div className="min-w-0 flex-1">
+        <h2 className="text-base font-semibold">{title}</h2>
+        {description ? <div className="mt-1 text-sm text-muted">{description}</div> : null}
+      </div>
+      <button type="button" aria-label="Close" onClick={onClose} className="-mr-2 rounded-lg p-2 text-muted hover:bg-surface-2 hover:text-fg">
+        <X aria-hidden className="h-4 w-4" />
+      </button>
+    </div>
   );
 }
 

@@ -1,7 +1,6 @@
 import { AnimatePresence, motion } from 'framer-motion';
-import { useEffect, useRef, type ReactNode } from 'react';
-
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+import type { ReactNode } from 'react';
+import { useFocusTrap } from './use-focus-trap';
 
 /**
  * A dialog that traps focus, closes on Escape and on the backdrop, and gives focus back when it closes.
@@ -9,40 +8,7 @@ const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), selec
  */
 export function Modal({ open, onClose, label, children, role = 'dialog', wide = false, placement = 'center' }: { open: boolean; onClose: () => void; label: string; children: ReactNode; role?: 'dialog' | 'alertdialog'; wide?: boolean; /** 'right': a full-height drawer from the right edge. */ placement?: 'center' | 'right' }) {
   const drawer = placement === 'right';
-  const panel = useRef<HTMLDivElement>(null);
-  const close = useRef(onClose);
-  close.current = onClose;
-  useEffect(() => {
-    if (!open) return;
-    const previous = document.activeElement as HTMLElement | null;
-    const first = panel.current?.querySelector<HTMLElement>('[autofocus], [data-autofocus]') ?? panel.current?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? panel.current)?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        close.current();
-      } else if (e.key === 'Tab' && panel.current) {
-        const items = [...panel.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-        if (items.length === 0) return;
-        const [firstEl, lastEl] = [items[0]!, items[items.length - 1]!];
-        if (!panel.current.contains(document.activeElement)) {
-          e.preventDefault();
-          firstEl.focus();
-        } else if (e.shiftKey && document.activeElement === firstEl) {
-          e.preventDefault();
-          lastEl.focus();
-        } else if (!e.shiftKey && document.activeElement === lastEl) {
-          e.preventDefault();
-          firstEl.focus();
-        }
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      previous?.focus?.();
-    };
-  }, [open]);
+  const { panel, onBackdropMouseDown } = useFocusTrap<HTMLDivElement>(open, onClose);
   return (
     <AnimatePresence>
       {open ? (
@@ -51,7 +17,7 @@ export function Modal({ open, onClose, label, children, role = 'dialog', wide = 
           initial={{ opacity: 0 }}
           animate={{ opacity: 1 }}
           exit={{ opacity: 0 }}
-          onMouseDown={(e) => e.target === e.currentTarget && close.current()}
+          onMouseDown={onBackdropMouseDown}
         >
           <motion.div
             ref={panel}
