@@ -74,6 +74,22 @@ export function ConfirmDialog({
   );
 }
 
+/**
+ * The end of a dialog's form: the error that belongs to no one field (if any), Cancel, and the submit button, which
+ * reads `pendingLabel` and is disabled while the request is in flight. Spans both columns of a two-column form.
+ */
+export function FormFooter({ error, onCancel, pending, submitLabel, pendingLabel = 'Saving…' }: { error?: unknown; onCancel: () => void; pending: boolean; submitLabel: string; pendingLabel?: string }) {
+  return (
+    <>
+      {error ? <div className="sm:col-span-2"><FormError error={error} /></div> : null}
+      <div className="flex justify-end gap-2 sm:col-span-2">
+        <Button type="button" variant="ghost" onClick={onCancel}>Cancel</Button>
+        <Button type="submit" disabled={pending}>{pending ? pendingLabel : submitLabel}</Button>
+      </div>
+    </>
+  );
+}
+
 /** An error that belongs to no one field. */
 export function FormError({ error }: { error: unknown }) {
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong.';

@@ -1,7 +1,6 @@
 import type { CreateAppBody, UpdateAppBody } from '@switchyard/core';
 import { useState } from 'react';
-import { Button } from '../../../components/ui/button';
-import { Dialog, FormError } from '../../../components/ui/dialog';
+import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
 import { useFormSubmit } from '../../../lib/use-form-submit';
 import { slugify } from '../../orgs/org-form';
@@ -37,11 +36,7 @@ export function AppDialog({ open, onClose, orgs, pending, app, submit }: Props &
         </SelectField>
         <CheckboxField label="Active" name="active" defaultChecked={app?.active ?? true} hint="An inactive app's keys are refused." />
         <CheckboxField label="PII protection" name="piiProtection" defaultChecked={app?.piiProtection ?? false} hint="Mask personal data in this app's requests." />
-        {f.formError ? <div className="sm:col-span-2"><FormError error={f.formError} /></div> : null}
-        <div className="flex justify-end gap-2 sm:col-span-2">
-          <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? 'Saving…' : app ? 'Save changes' : 'Create app'}</Button>
-        </div>
+        <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel={app ? 'Save changes' : 'Create app'} />
       </form>
     </Dialog>
   );

@@ -1,5 +1,4 @@
-import { Button } from '../../../components/ui/button';
-import { Dialog, FormError } from '../../../components/ui/dialog';
+import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { ApiError } from '../../../lib/api-client';
 import { useFormSubmit } from '../../../lib/use-form-submit';
@@ -62,11 +61,7 @@ export function ByokKeyDialog({
         )}
         <TextField label={rotating ? 'New API key' : 'API key'} name="apiKey" type="password" autoComplete="off" spellCheck={false} error={err('apiKey')} data-autofocus={rotating ? true : undefined} />
         <TextField label="Label" name="label" maxLength={100} defaultValue={rotating?.label ?? ''} placeholder="optional, e.g. personal" error={err('label')} />
-        {f.formError ? <FormError error={f.formError} /> : null}
-        <div className="flex justify-end gap-2">
-          <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? 'Saving…' : rotating ? 'Replace key' : 'Save key'}</Button>
-        </div>
+        <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel={rotating ? 'Replace key' : 'Save key'} />
       </form>
     </Dialog>
   );

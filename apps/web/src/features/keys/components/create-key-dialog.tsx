@@ -1,7 +1,6 @@
 import type { CreateGatewayKeyBody } from '@switchyard/core';
 import { useState } from 'react';
-import { Button } from '../../../components/ui/button';
-import { Dialog, FormError } from '../../../components/ui/dialog';
+import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { SelectField, TextAreaField, TextField } from '../../../components/ui/field';
 import { useFormSubmit } from '../../../lib/use-form-submit';
 import type { KeyOwnerType } from '../api/types';
@@ -56,11 +55,7 @@ export function CreateKeyDialog({ open, onClose, owners, submit, pending }: { op
           <option value="month">per month</option>
         </SelectField>
         <TextAreaField label="Allowed models" name="allowedModels" placeholder="chat.default, mock/mock-small" hint="Comma-separated aliases or provider/model refs. Blank: every model." error={err('allowedModels')} className="sm:col-span-2" />
-        {f.formError ? <div className="sm:col-span-2"><FormError error={f.formError} /></div> : null}
-        <div className="flex justify-end gap-2 sm:col-span-2">
-          <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? 'Creating…' : 'Create key'}</Button>
-        </div>
+        <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel="Create key" pendingLabel="Creating…" />
       </form>
     </Dialog>
   );

@@ -1,7 +1,7 @@
 import { CAPABILITY_VALUES, QUALITY_TIER_VALUES, type CreateModelBody, type UpdateModelBody } from '@switchyard/core';
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
-import { Dialog, FormError } from '../../../components/ui/dialog';
+import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
 import { useFormSubmit } from '../../../lib/use-form-submit';
 import type { ProviderChoice, RegistryModel } from '../api/types';
@@ -111,11 +111,7 @@ export function ModelDialog({
         </div>
         <CheckboxField label="Enabled" name="enabled" defaultChecked={m?.enabled ?? true} hint="Disabled models are never routed to." />
         <CheckboxField label="Default for its scope" name="isDefault" defaultChecked={m?.isDefault ?? false} hint="Replaces the current default." />
-        {f.formError ? <div className="sm:col-span-2"><FormError error={f.formError} /></div> : null}
-        <div className="flex justify-end gap-2 sm:col-span-2">
-          <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? 'Saving…' : editing ? 'Save changes' : 'Add model'}</Button>
-        </div>
+        <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel={editing ? 'Save changes' : 'Add model'} />
       </form>
     </Dialog>
   );

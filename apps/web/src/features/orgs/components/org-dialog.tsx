@@ -1,7 +1,6 @@
 import type { CreateOrgBody, UpdateOrgBody } from '@switchyard/core';
 import { useState } from 'react';
-import { Button } from '../../../components/ui/button';
-import { Dialog, FormError } from '../../../components/ui/dialog';
+import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextField } from '../../../components/ui/field';
 import { useFormSubmit } from '../../../lib/use-form-submit';
 import type { Org } from '../api/types';
@@ -56,11 +55,7 @@ export function OrgDialog({ open, onClose, users, pending, ...p }: Props & { ope
         <TextField label="Monthly spend cap (USD)" name="spendCapUsd" inputMode="decimal" defaultValue={org?.spendCapUsd ?? ''} error={f.err('spendCapUsd')} hint="Blank: no cap." />
         <CheckboxField label="Roll over unspent cap" name="rollover" defaultChecked={org?.rollover ?? false} error={f.err('rollover')} hint="What is left of this month's cap is added to next month's." className="sm:col-span-2" />
         <CheckboxField label="PII protection" name="piiProtection" defaultChecked={org?.piiProtection ?? false} error={f.err('piiProtection')} hint="Personal data in its members' requests is masked before it reaches a provider or the logs." className="sm:col-span-2" />
-        {f.formError ? <div className="sm:col-span-2"><FormError error={f.formError} /></div> : null}
-        <div className="flex justify-end gap-2 sm:col-span-2">
-          <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? 'Saving…' : org ? 'Save changes' : 'Create organization'}</Button>
-        </div>
+        <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel={org ? 'Save changes' : 'Create organization'} />
       </form>
     </Dialog>
   );

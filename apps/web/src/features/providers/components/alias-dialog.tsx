@@ -2,7 +2,7 @@ import type { CreateAliasBody, UpdateAliasBody } from '@switchyard/core';
 import { Plus, Trash2 } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
-import { Dialog, FormError } from '../../../components/ui/dialog';
+import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
 import { sentence, type FieldErrors } from '../../../lib/forms';
 import type { Alias } from '../api/types';
@@ -83,11 +83,7 @@ export function AliasDialog({ onClose, pending, refs, orgs, ...p }: Props & { on
         <TextField label="Fallbacks" value={fallbacks} onChange={(e) => setFallbacks(e.target.value)} error={err('fallbacks')} hint="Tried in this order when every target fails; comma-separated." className="sm:col-span-2" spellCheck={false} />
         <TextAreaField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} error={err('description')} className="sm:col-span-2" rows={2} />
         <CheckboxField label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} className="sm:col-span-2" />
-        {formError ? <div className="sm:col-span-2"><FormError error={formError} /></div> : null}
-        <div className="flex justify-end gap-2 sm:col-span-2">
-          <Button type="button" variant="ghost" onClick={onClose}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? 'Saving…' : a ? 'Save changes' : 'Create alias'}</Button>
-        </div>
+        <FormFooter error={formError} onCancel={onClose} pending={pending} submitLabel={a ? 'Save changes' : 'Create alias'} />
       </form>
     </Dialog>
   );

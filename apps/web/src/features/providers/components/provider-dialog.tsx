@@ -2,7 +2,7 @@ import type { CreateProviderBody, UpdateProviderBody } from '@switchyard/core';
 import { Eye, EyeOff, PlugZap } from 'lucide-react';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
-import { Dialog, FormError } from '../../../components/ui/dialog';
+import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextField } from '../../../components/ui/field';
 import { Skeleton } from '../../../components/ui/states';
 import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
@@ -249,11 +249,7 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
             <BucketEditor rows={buckets} onChange={setBuckets} errors={(n) => errors[n]} />
             {err('rateLimitBuckets') && !Object.keys(errors).some((k) => k.startsWith('rateLimitBuckets.')) ? <p className="mt-1 text-xs text-danger">{err('rateLimitBuckets')}</p> : null}
           </div>
-          {formError ? <div className="sm:col-span-2"><FormError error={formError} /></div> : null}
-          <div className="flex justify-end gap-2 sm:col-span-2">
-            <Button type="button" variant="ghost" onClick={onClose}>Cancel</Button>
-            <Button type="submit" disabled={pending}>{pending ? 'Saving…' : stored ? 'Save changes' : 'Add provider'}</Button>
-          </div>
+          <FormFooter error={formError} onCancel={onClose} pending={pending} submitLabel={stored ? 'Save changes' : 'Add provider'} />
         </form>
       )}
     </Dialog>

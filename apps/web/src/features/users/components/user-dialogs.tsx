@@ -2,7 +2,7 @@ import { ROLE_VALUES, POWER_LEVEL_VALUES, type CreateUserBody, type RoleValue, t
 import { AlertTriangle } from 'lucide-react';
 import { Button } from '../../../components/ui/button';
 import { CopyButton } from '../../../components/ui/copy-button';
-import { Dialog, FormError } from '../../../components/ui/dialog';
+import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { useFormSubmit } from '../../../lib/use-form-submit';
 import type { CreatedUser, User } from '../api/types';
@@ -55,11 +55,7 @@ export function CreateUserDialog({ open, onClose, actorRole, submit, pending }: 
         </SelectField>
         <TextField label="Weekly cap (USD)" name="weeklyCapUsd" inputMode="decimal" error={f.err('weeklyCapUsd')} hint="Blank: no cap." />
         <TextField label="Password" name="password" type="password" autoComplete="new-password" error={f.err('password')} hint="Blank: a strong one is generated and shown once." />
-        {f.formError ? <div className="sm:col-span-2"><FormError error={f.formError} /></div> : null}
-        <div className="flex justify-end gap-2 sm:col-span-2">
-          <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? 'Adding…' : 'Add user'}</Button>
-        </div>
+        <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel="Add user" pendingLabel="Adding…" />
       </form>
     </Dialog>
   );
@@ -85,11 +81,7 @@ export function EditUserDialog({ user, onClose, actorRole, submit, pending }: { 
             <PowerOptions />
           </SelectField>
           <TextField label="Weekly cap (USD)" name="weeklyCapUsd" inputMode="decimal" defaultValue={user.weeklyCapUsd ?? ''} error={f.err('weeklyCapUsd')} hint="Blank: no cap." />
-          {f.formError ? <div className="sm:col-span-2"><FormError error={f.formError} /></div> : null}
-          <div className="flex justify-end gap-2 sm:col-span-2">
-            <Button type="button" variant="ghost" onClick={close}>Cancel</Button>
-            <Button type="submit" disabled={pending}>{pending ? 'Saving…' : 'Save changes'}</Button>
-          </div>
+          <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel="Save changes" />
         </form>
       ) : null}
     </Dialog>
