@@ -122,6 +122,9 @@ async function main() {
       ['usage?period=90d', '/api/v1/llm/usage?period=90d'],
       ['usage/users?period=30d', '/api/v1/llm/usage/users?period=30d'],
       ['logs filtered by user', '/api/v1/llm/logs?limit=50&user=bu17'],
+      ['logs filtered by status', '/api/v1/llm/logs?limit=50&status=error'],
+      ['logs filtered by provider', '/api/v1/llm/logs?limit=50&provider=bench-3'],
+      ['logs filtered by model', '/api/v1/llm/logs?limit=50&model=model-13'],
       ['live', '/api/v1/llm/live'],
     ];
     const results = [];
