@@ -74,6 +74,34 @@ export function ConfirmDialog({
   );
 }
 
+/** What ConfirmActionDialog needs of a react-query mutation. */
+interface ConfirmableMutation<V> {
+  mutate: (variables: V, options: { onSuccess: () => void }) => void;
+  reset: () => void;
+  isPending: boolean;
+  error: unknown;
+}
+
+/**
+ * "Are you sure?" about one item: open while `target` is set. Confirming runs `mutation` with `variables(target)` and
+ * closes when it succeeds (its error shows otherwise); closing clears the mutation's error.
+ */
+export function ConfirmActionDialog<T, V>({ target, onClose, mutation, variables, ...rest }: { target: T | null; onClose: () => void; mutation: ConfirmableMutation<V>; variables: (target: T) => V; title: string; body: ReactNode; confirmLabel: string; pendingLabel?: string; danger?: boolean }) {
+  return (
+    <ConfirmDialog
+      {...rest}
+      open={target !== null}
+      onClose={() => {
+        onClose();
+        mutation.reset();
+      }}
+      pending={mutation.isPending}
+      error={mutation.error}
+      onConfirm={() => target !== null && mutation.mutate(variables(target), { onSuccess: onClose })}
+    />
+  );
+}
+
 /**
  * The end of a dialog's form: the error that belongs to no one field (if any), Cancel, and the submit button, which
  * reads `pendingLabel` and is disabled while the request is in flight. Spans both columns of a two-column form.

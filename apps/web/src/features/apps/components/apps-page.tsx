@@ -2,7 +2,7 @@ import { AppWindow, Pause, Pencil, Play, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ConfirmDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
@@ -128,33 +128,25 @@ export function AppsPage() {
               }}
             />
           ) : null}
-          <ConfirmDialog
-            open={!!deactivating}
-            onClose={() => {
-              setDeactivating(null);
-              update.reset();
-            }}
+          <ConfirmActionDialog
+            target={deactivating}
+            onClose={() => setDeactivating(null)}
+            mutation={update}
+            variables={(t) => ({ id: t.id, body: { active: false } })}
             title="Deactivate this app?"
             body={deactivating ? <p><strong>{deactivating.name}</strong>'s gateway keys are refused until you activate it again.</p> : null}
             confirmLabel="Deactivate app"
             pendingLabel="Deactivating…"
-            pending={update.isPending}
-            error={update.error}
-            onConfirm={() => deactivating && update.mutate({ id: deactivating.id, body: { active: false } }, { onSuccess: () => setDeactivating(null) })}
           />
-          <ConfirmDialog
-            open={!!deleting}
-            onClose={() => {
-              setDeleting(null);
-              remove.reset();
-            }}
+          <ConfirmActionDialog
+            target={deleting}
+            onClose={() => setDeleting(null)}
+            mutation={remove}
+            variables={(t) => t.id}
             title="Delete this app?"
             body={deleting ? <p><strong>{deleting.name}</strong> and its gateway keys are deleted. This cannot be undone; deactivate it instead to keep its keys.</p> : null}
             confirmLabel="Delete app"
             pendingLabel="Deleting…"
-            pending={remove.isPending}
-            error={remove.error}
-            onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
           />
         </>
       ) : null}

@@ -2,7 +2,7 @@ import { FlaskConical, Plus, RefreshCw, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ConfirmDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { PageHeader } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
 import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
@@ -118,19 +118,15 @@ export function MyByokPage() {
               setDialog(null);
             }}
           />
-          <ConfirmDialog
-            open={!!deleting}
-            onClose={() => {
-              setDeleting(null);
-              del.reset();
-            }}
+          <ConfirmActionDialog
+            target={deleting}
+            onClose={() => setDeleting(null)}
+            mutation={del}
+            variables={(t) => t.providerId}
             title="Delete this provider key?"
             body={deleting ? <p>Your {deleting.provider.name} key {maskKey(deleting.last4)} is removed. Your requests to {deleting.provider.name} go back to your organization's or the gateway's key.</p> : null}
             confirmLabel="Delete key"
             pendingLabel="Deleting…"
-            pending={del.isPending}
-            error={del.error}
-            onConfirm={() => deleting && del.mutate(deleting.providerId, { onSuccess: () => setDeleting(null) })}
           />
         </>
       ) : null}

@@ -2,7 +2,7 @@ import { ArrowDown, ArrowUp, Pencil, Plus, Star, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ConfirmDialog, FormError } from '../../../components/ui/dialog';
+import { ConfirmActionDialog, ConfirmDialog, FormError } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
@@ -238,19 +238,15 @@ export function ModelsPage() {
               setEditing(null);
             }}
           />
-          <ConfirmDialog
-            open={!!deleting}
-            onClose={() => {
-              setDeleting(null);
-              remove.reset();
-            }}
+          <ConfirmActionDialog
+            target={deleting}
+            onClose={() => setDeleting(null)}
+            mutation={remove}
+            variables={(t) => t.id}
             title="Delete this model?"
             body={deleting ? <>Remove <strong>{deleting.displayName}</strong> (<code>{deleting.ref}</code>) from the registry. Aliases and chains that name it will need another target.</> : null}
             confirmLabel="Delete model"
             pendingLabel="Deleting…"
-            pending={remove.isPending}
-            error={remove.error}
-            onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
           />
           <ConfirmDialog
             open={bulkConfirm}

@@ -2,7 +2,7 @@ import { Building2, Pencil, ShieldCheck, ShieldOff, Trash2, Users } from 'lucide
 import { useState } from 'react';
 import { Badge, StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ConfirmDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
@@ -137,33 +137,25 @@ export function OrgsPage() {
               }}
             />
           ) : null}
-          <ConfirmDialog
-            open={!!suspending}
-            onClose={() => {
-              setSuspending(null);
-              update.reset();
-            }}
+          <ConfirmActionDialog
+            target={suspending}
+            onClose={() => setSuspending(null)}
+            mutation={update}
+            variables={(t) => ({ id: t.id, body: { status: 'suspended' as const } })}
             title="Suspend this organization?"
             body={suspending ? <p><strong>{suspending.name}</strong> is suspended: gateway keys of the organization, its members and its apps are refused until you reactivate it.</p> : null}
             confirmLabel="Suspend organization"
             pendingLabel="Suspending…"
-            pending={update.isPending}
-            error={update.error}
-            onConfirm={() => suspending && update.mutate({ id: suspending.id, body: { status: 'suspended' } }, { onSuccess: () => setSuspending(null) })}
           />
-          <ConfirmDialog
-            open={!!deleting}
-            onClose={() => {
-              setDeleting(null);
-              remove.reset();
-            }}
+          <ConfirmActionDialog
+            target={deleting}
+            onClose={() => setDeleting(null)}
+            mutation={remove}
+            variables={(t) => t.id}
             title="Delete this organization?"
             body={deleting ? <p><strong>{deleting.name}</strong> is deleted with its memberships, its gateway keys, its provider keys and its own aliases; its apps are kept without an organization. This cannot be undone: suspend it instead to keep everything.</p> : null}
             confirmLabel="Delete organization"
             pendingLabel="Deleting…"
-            pending={remove.isPending}
-            error={remove.error}
-            onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
           />
         </>
       ) : null}

@@ -2,7 +2,7 @@ import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ConfirmDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
 import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { useCan } from '../../auth/use-can';
@@ -120,19 +120,15 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
           }}
         />
       ) : null}
-      <ConfirmDialog
-        open={!!deleting}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
+      <ConfirmActionDialog
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        mutation={remove}
+        variables={(t) => t.id}
         title="Delete this alias?"
         body={deleting ? <p>Clients asking for <strong>{deleting.name}</strong> get "model not found" (or a global alias of that name) from now on.</p> : null}
         confirmLabel="Delete alias"
         pendingLabel="Deleting…"
-        pending={remove.isPending}
-        error={remove.error}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
       />
     </section>
   );

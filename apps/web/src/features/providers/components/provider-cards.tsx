@@ -3,7 +3,7 @@ import { AlertCircle, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ConfirmDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatRelative, formatUsd } from '../../../lib/format';
 import { useDeleteProvider } from '../api/delete-provider';
@@ -150,19 +150,15 @@ export function ProviderCards({ canWrite, onConfigure }: { canWrite: boolean; on
           />
         ))}
       </ul>
-      <ConfirmDialog
-        open={!!deleting}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
+      <ConfirmActionDialog
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        mutation={remove}
+        variables={(t) => t.id}
         title="Delete this provider?"
         body={deleting ? <p><strong>{deleting.name}</strong> ({deleting.slug}) and its {deleting.modelCount} model{deleting.modelCount === 1 ? '' : 's'} are deleted. Aliases and chains that name them stop resolving to them; past usage stays in the logs.</p> : null}
         confirmLabel="Delete provider"
         pendingLabel="Deleting…"
-        pending={remove.isPending}
-        error={remove.error}
-        onConfirm={() => deleting && remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
       />
     </>
   );

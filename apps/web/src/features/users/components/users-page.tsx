@@ -3,7 +3,7 @@ import { Pencil, ShieldCheck, ShieldOff, UserPlus } from 'lucide-react';
 import { useState } from 'react';
 import { Badge, StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ConfirmDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
@@ -132,19 +132,15 @@ export function UsersPage() {
               setEditing(null);
             }}
           />
-          <ConfirmDialog
-            open={!!suspending}
-            onClose={() => {
-              setSuspending(null);
-              update.reset();
-            }}
+          <ConfirmActionDialog
+            target={suspending}
+            onClose={() => setSuspending(null)}
+            mutation={update}
+            variables={(t) => ({ id: t.id, body: { status: 'suspended' as const } })}
             title="Suspend this user?"
             body={suspending ? <p><strong>{suspending.email}</strong> is signed out everywhere and their gateway keys stop working until you reactivate them.</p> : null}
             confirmLabel="Suspend user"
             pendingLabel="Suspending…"
-            pending={update.isPending}
-            error={update.error}
-            onConfirm={() => suspending && update.mutate({ id: suspending.id, body: { status: 'suspended' } }, { onSuccess: () => setSuspending(null) })}
           />
           <CreatedUserDialog created={created} onClose={() => setCreated(null)} />
         </>
