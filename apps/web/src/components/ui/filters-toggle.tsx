@@ -15,3 +15,13 @@ export function FiltersToggle({ open, onToggle, active, controls }: { open: bool
 
 /** The form's visibility: folded on phones unless open, always shown from `sm` up. */
 export const filtersClass = (open: boolean) => (open ? 'grid' : 'hidden sm:grid');
+
+/** A filter form's buttons: Apply (the form's submit) and, while any filter is on, Clear. */
+export function FilterActions({ active, onClear }: { active: boolean; onClear: () => void }) {
+  return (
+    <div className="flex gap-2">
+      <Button type="submit">Apply</Button>
+      {active ? <Button type="button" variant="ghost" onClick={onClear}>Clear</Button> : null}
+    </div>
+  );
+}

@@ -1,13 +1,15 @@
 import { ChevronDown, ChevronRight } from 'lucide-react';
-import { Fragment, useState, type FormEvent } from 'react';
+import { Fragment, type FormEvent } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { TextField } from '../../../components/ui/field';
+import { FilterActions } from '../../../components/ui/filters-toggle';
 import { PageHeader } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
 import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatDateTime } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
+import { useToggleSet } from '../../../lib/use-toggle-set';
 import { useAudit, type AuditEntry } from '../api/get-audit';
 import { AUDIT_PARAMS, auditFiltersFromParams, changedFields, ENTITY_TYPES, KNOWN_ACTIONS } from '../audit-filters';
 
@@ -39,7 +41,7 @@ export function AuditPage() {
   const qs = useQueryState();
   const filters = auditFiltersFromParams((k) => qs.get(k));
   const audit = useAudit(filters);
-  const [open, setOpen] = useState<Set<string>>(new Set());
+  const expanded = useToggleSet();
   const rows = audit.data?.pages.flatMap((p) => p.data) ?? [];
   const filtered = AUDIT_PARAMS.some((k) => qs.get(k));
 
@@ -48,13 +50,6 @@ export function AuditPage() {
     const fd = new FormData(e.currentTarget);
     qs.set(Object.fromEntries(AUDIT_PARAMS.map((k) => [k, String(fd.get(k) ?? '').trim()])), { push: true });
   };
-  const toggle = (id: string) =>
-    setOpen((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
 
   return (
     <div>
@@ -76,10 +71,7 @@ export function AuditPage() {
         <TextField label="Actor" name="actor" defaultValue={qs.get('actor')} placeholder="Email or user id" />
         <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
         <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
-        <div className="flex gap-2">
-          <Button type="submit">Apply</Button>
-          {filtered ? <Button type="button" variant="ghost" onClick={() => qs.set(Object.fromEntries(AUDIT_PARAMS.map((k) => [k, null])), { push: true })}>Clear</Button> : null}
-        </div>
+        <FilterActions active={filtered} onClear={() => qs.set(Object.fromEntries(AUDIT_PARAMS.map((k) => [k, null])), { push: true })} />
       </form>
       {audit.isPending ? (
         <TableSkeleton rows={6} />
@@ -105,8 +97,8 @@ export function AuditPage() {
                 <Fragment key={r.id}>
                   <tr data-testid="audit-row">
                     <Td className="w-8">
-                      <button type="button" aria-expanded={open.has(r.id)} aria-label={`Details of ${r.action} at ${formatDateTime(r.createdAt)}`} onClick={() => toggle(r.id)} className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg">
-                        {open.has(r.id) ? <ChevronDown aria-hidden className="h-4 w-4" /> : <ChevronRight aria-hidden className="h-4 w-4" />}
+                      <button type="button" aria-expanded={expanded.has(r.id)} aria-label={`Details of ${r.action} at ${formatDateTime(r.createdAt)}`} onClick={() => expanded.toggle(r.id)} className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg">
+                        {expanded.has(r.id) ? <ChevronDown aria-hidden className="h-4 w-4" /> : <ChevronRight aria-hidden className="h-4 w-4" />}
                       </button>
                     </Td>
                     <Td className="whitespace-nowrap" title={r.createdAt}>{formatDateTime(r.createdAt)}</Td>
@@ -118,7 +110,7 @@ export function AuditPage() {
                     </Td>
                     <Td className="text-xs text-muted">{r.ip ?? '—'}</Td>
                   </tr>
-                  {open.has(r.id) ? (
+                  {expanded.has(r.id) ? (
                     <tr>
                       <Td colSpan={6} className="max-w-[80vw] bg-surface-2/40 whitespace-normal">
                         <Details entry={r} />

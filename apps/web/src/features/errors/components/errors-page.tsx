@@ -2,17 +2,18 @@ import { ChevronDown, ChevronRight } from 'lucide-react';
 import { Fragment, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
-import { Button } from '../../../components/ui/button';
-import { filtersClass, FiltersToggle } from '../../../components/ui/filters-toggle';
-import { SelectField, TextField } from '../../../components/ui/field';
+import { FilterActions, filtersClass, FiltersToggle } from '../../../components/ui/filters-toggle';
+import { TextField } from '../../../components/ui/field';
 import { LoadMore } from '../../../components/ui/load-more';
 import { PageHeader } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
 import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatDateTime } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
+import { useToggleSet } from '../../../lib/use-toggle-set';
 import { useCan } from '../../auth/use-can';
 import { useUsers } from '../../users/api/get-users';
+import { UserFilterSelect } from '../../users/components/user-filter-select';
 import { useErrors } from '../api/get-errors';
 import { ERROR_PARAMS, errorFiltersFromParams } from '../error-filters';
 
@@ -25,7 +26,7 @@ export function ErrorsPage() {
   const can = useCan();
   const users = useUsers({}, { enabled: can('users:read') });
   const userId = qs.get('user');
-  const [open, setOpen] = useState<Set<string>>(new Set());
+  const expanded = useToggleSet();
   const rows = errors.data?.pages.flatMap((p) => p.data) ?? [];
   const filtered = ERROR_PARAMS.some((k) => qs.get(k));
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
@@ -33,13 +34,6 @@ export function ErrorsPage() {
     const fd = new FormData(e.currentTarget);
     qs.set(Object.fromEntries(ERROR_PARAMS.map((k) => [k, String(fd.get(k) ?? '').trim()])), { push: true });
   };
-  const toggle = (id: string) =>
-    setOpen((s) => {
-      const n = new Set(s);
-      if (n.has(id)) n.delete(id);
-      else n.add(id);
-      return n;
-    });
 
   return (
     <div>
@@ -49,19 +43,10 @@ export function ErrorsPage() {
         <TextField label="Type" name="type" defaultValue={qs.get('type')} placeholder="e.g. rate_limited" />
         <TextField label="Source" name="source" defaultValue={qs.get('source')} placeholder="e.g. proxy" />
         <TextField label="Model" name="model" defaultValue={qs.get('model')} />
-        <SelectField label="User" name="user" defaultValue={userId}>
-          <option value="">Anyone</option>
-          {userId && !users.data?.some((u) => u.id === userId) ? <option value={userId}>{userId}</option> : null}
-          {(users.data ?? []).map((u) => (
-            <option key={u.id} value={u.id}>{u.email}</option>
-          ))}
-        </SelectField>
+        <UserFilterSelect userId={userId} users={users.data} />
         <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
         <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
-        <div className="flex gap-2">
-          <Button type="submit">Apply</Button>
-          {filtered ? <Button type="button" variant="ghost" onClick={() => qs.set(Object.fromEntries(ERROR_PARAMS.map((k) => [k, null])), { push: true })}>Clear</Button> : null}
-        </div>
+        <FilterActions active={filtered} onClear={() => qs.set(Object.fromEntries(ERROR_PARAMS.map((k) => [k, null])), { push: true })} />
       </form>
       {errors.isPending ? (
         <TableSkeleton rows={6} />
@@ -89,8 +74,8 @@ export function ErrorsPage() {
                 <Fragment key={r.id}>
                   <tr data-testid="error-row">
                     <Td className="w-8">
-                      <button type="button" aria-expanded={open.has(r.id)} aria-label={`Details of ${r.type} at ${formatDateTime(r.createdAt)}`} onClick={() => toggle(r.id)} className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg">
-                        {open.has(r.id) ? <ChevronDown aria-hidden className="h-4 w-4" /> : <ChevronRight aria-hidden className="h-4 w-4" />}
+                      <button type="button" aria-expanded={expanded.has(r.id)} aria-label={`Details of ${r.type} at ${formatDateTime(r.createdAt)}`} onClick={() => expanded.toggle(r.id)} className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg">
+                        {expanded.has(r.id) ? <ChevronDown aria-hidden className="h-4 w-4" /> : <ChevronRight aria-hidden className="h-4 w-4" />}
                       </button>
                     </Td>
                     <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>
@@ -101,7 +86,7 @@ export function ErrorsPage() {
                     <Td>{r.user ? <Link className="text-accent hover:underline" to={`/logs?user=${encodeURIComponent(r.user.id)}`}>{r.user.email ?? r.user.id}</Link> : '—'}</Td>
                     <Td>{r.app?.name ?? '—'}</Td>
                   </tr>
-                  {open.has(r.id) ? (
+                  {expanded.has(r.id) ? (
                     <tr>
                       <Td colSpan={8} className="max-w-[80vw] bg-surface-2/40 whitespace-normal">
                         {r.requestId ? <p className="mb-1 text-xs">Request <code>{r.requestId}</code></p> : null}

@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Button } from '../../../components/ui/button';
-import { filtersClass, FiltersToggle } from '../../../components/ui/filters-toggle';
+import { FilterActions, filtersClass, FiltersToggle } from '../../../components/ui/filters-toggle';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { LoadMore } from '../../../components/ui/load-more';
 import { PageHeader } from '../../../components/ui/page';
@@ -10,6 +9,7 @@ import { useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
 import { useProviderChoices } from '../../models/api/get-provider-choices';
 import { useUsers } from '../../users/api/get-users';
+import { UserFilterSelect } from '../../users/components/user-filter-select';
 import { useLogs } from '../api/get-logs';
 import { activeFilters, LOG_PARAMS, LOG_STATUSES, logFiltersFromParams, logParamsFromForm } from '../log-filters';
 import { LogDrawer } from './log-drawer';
@@ -55,13 +55,7 @@ export function LogsPage() {
             <option key={p.id} value={p.slug}>{p.name}</option>
           ))}
         </SelectField>
-        <SelectField label="User" name="user" defaultValue={userId}>
-          <option value="">Anyone</option>
-          {userId && !users.data?.some((u) => u.id === userId) ? <option value={userId}>{userId}</option> : null}
-          {(users.data ?? []).map((u) => (
-            <option key={u.id} value={u.id}>{u.email}</option>
-          ))}
-        </SelectField>
+        <UserFilterSelect userId={userId} users={users.data} />
         <SelectField label="Key source" name="byok" defaultValue={qs.get('byok')}>
           <option value="">Any</option>
           <option value="true">BYOK (user's own key)</option>
@@ -70,10 +64,7 @@ export function LogsPage() {
         <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
         <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
         <input type="hidden" name="key" value={qs.get('key')} />
-        <div className="flex gap-2">
-          <Button type="submit">Apply</Button>
-          {count ? <Button type="button" variant="ghost" onClick={() => qs.set(Object.fromEntries(LOG_PARAMS.map((k) => [k, null])), { push: true })}>Clear</Button> : null}
-        </div>
+        <FilterActions active={count > 0} onClear={() => qs.set(Object.fromEntries(LOG_PARAMS.map((k) => [k, null])), { push: true })} />
       </form>
       {logs.isPending ? (
         <TableSkeleton rows={8} />
