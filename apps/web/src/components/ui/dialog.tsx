@@ -75,7 +75,7 @@ export function ConfirmDialog({
 }
 
 /** What ConfirmActionDialog needs of a react-query mutation. */
-interface ConfirmableMutation<V> {
+export interface ConfirmableMutation<V> {
   mutate: (variables: V, options: { onSuccess: () => void }) => void;
   reset: () => void;
   isPending: boolean;

@@ -104,16 +104,7 @@ export function GatewayKeysPage() {
               setCreated(k);
             }}
           />
-          <RevokeKeyDialog
-            target={revoking}
-            onClose={() => {
-              setRevoking(null);
-              revoke.reset();
-            }}
-            pending={revoke.isPending}
-            error={revoke.error}
-            onConfirm={(k) => revoke.mutate(k.id, { onSuccess: () => setRevoking(null) })}
-          />
+          <RevokeKeyDialog target={revoking} onClose={() => setRevoking(null)} mutation={revoke} />
         </>
       ) : null}
       <KeyRevealDialog created={created} onClose={() => setCreated(null)} />

@@ -1,12 +1,14 @@
-import { ConfirmDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog, type ConfirmableMutation } from '../../../components/ui/dialog';
 import type { GatewayKey } from '../api/types';
 
-/** Confirms a revoke; the key stops working at once. */
-export function RevokeKeyDialog({ target, onClose, onConfirm, pending, error }: { target: GatewayKey | null; onClose: () => void; onConfirm: (k: GatewayKey) => void; pending: boolean; error: unknown }) {
+/** Confirms a revoke (`mutation` takes the key's id); the key stops working at once. */
+export function RevokeKeyDialog({ target, onClose, mutation }: { target: GatewayKey | null; onClose: () => void; mutation: ConfirmableMutation<string> }) {
   return (
-    <ConfirmDialog
-      open={!!target}
+    <ConfirmActionDialog
+      target={target}
       onClose={onClose}
+      mutation={mutation}
+      variables={(k) => k.id}
       title="Revoke this key?"
       body={
         target ? (
@@ -17,9 +19,6 @@ export function RevokeKeyDialog({ target, onClose, onConfirm, pending, error }: 
       }
       confirmLabel="Revoke key"
       pendingLabel="Revoking…"
-      pending={pending}
-      error={error}
-      onConfirm={() => target && onConfirm(target)}
     />
   );
 }
