@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FormReader } from '../../lib/forms';
-import { readCreateOrgForm, readUpdateOrgForm, slugify } from './org-form';
+import { slugify } from '../../lib/slug';
+import { readCreateOrgForm, readUpdateOrgForm } from './org-form';
 
 const r = (v: Record<string, unknown>) => FormReader.ofRecord(v);
 

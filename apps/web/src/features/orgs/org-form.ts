@@ -1,17 +1,6 @@
 import { createOrgBody, updateOrgBody, type CreateOrgBody, type UpdateOrgBody } from '@switchyard/core';
 import { validate, type FormReader, type Parsed } from '../../lib/forms';
 
-/** "Acme Corp." → "acme-corp": a suggestion for the slug field. */
-export function slugify(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
-}
-
 function fields(r: FormReader, empty: null | undefined) {
   return {
     name: r.text('name'),

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api-client';
 import { FormReader } from '../../lib/forms';
+import { slugify } from '../../lib/slug';
 import type { ProviderType } from './api/types';
-import { bucketRowsFrom, canTestConnection, newBucketRow, providerSlug, readBucketRows, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors } from './provider-form';
+import { bucketRowsFrom, canTestConnection, newBucketRow, readBucketRows, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors } from './provider-form';
 
 const r = (v: Record<string, unknown>) => FormReader.ofRecord(v);
 const custom: ProviderType = { type: 'custom', displayName: 'Custom', defaultBaseUrl: null, baseUrlRequired: true, envKey: null, keyOptional: true, color: '#64748b', docsUrl: null, keyHint: null };
@@ -83,6 +84,6 @@ describe('provider form', () => {
     expect(serverFieldErrors(new ApiError(400, 'validation_error', 'x', { issues: [{ field: 'name', message: 'is required' }] }), 'slug', '')).toEqual({ name: 'is required' });
     expect(serverFieldErrors(new ApiError(400, 'validation_error', 'baseUrl: is required for this provider type'), 'slug', '')).toEqual({ baseUrl: 'is required for this provider type' });
     expect(serverFieldErrors(new ApiError(403, 'forbidden', 'Only a super admin may set provider credentials.'), 'slug', '')).toEqual({});
-    expect(providerSlug('My Custom LLM!')).toBe('my-custom-llm');
+    expect(slugify('My Custom LLM!')).toBe('my-custom-llm');
   });
 });

@@ -180,14 +180,3 @@ export function serverFieldErrors(err: unknown, conflictField: string, conflictM
   if (err.status === 400 && m) return { [m[1]!]: m[2]! };
   return {};
 }
-
-/** "OpenRouter" → "openrouter"; "My Custom LLM" → "my-custom-llm". */
-export function providerSlug(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
-}

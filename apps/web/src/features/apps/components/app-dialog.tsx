@@ -2,8 +2,8 @@ import type { CreateAppBody, UpdateAppBody } from '@switchyard/core';
 import { useState } from 'react';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
+import { slugify } from '../../../lib/slug';
 import { useFormSubmit } from '../../../lib/use-form-submit';
-import { slugify } from '../../orgs/org-form';
 import type { App } from '../api/types';
 import { readCreateAppForm, readUpdateAppForm } from '../app-form';
 

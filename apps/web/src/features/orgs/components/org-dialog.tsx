@@ -2,9 +2,10 @@ import type { CreateOrgBody, UpdateOrgBody } from '@switchyard/core';
 import { useState } from 'react';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextField } from '../../../components/ui/field';
+import { slugify } from '../../../lib/slug';
 import { useFormSubmit } from '../../../lib/use-form-submit';
 import type { Org } from '../api/types';
-import { readCreateOrgForm, readUpdateOrgForm, slugify } from '../org-form';
+import { readCreateOrgForm, readUpdateOrgForm } from '../org-form';
 
 type Props =
   | { mode: 'create'; org?: undefined; submit: (b: CreateOrgBody) => Promise<unknown> }

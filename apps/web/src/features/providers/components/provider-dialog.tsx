@@ -6,11 +6,12 @@ import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextField } from '../../../components/ui/field';
 import { Skeleton } from '../../../components/ui/states';
 import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
+import { slugify } from '../../../lib/slug';
 import { useProviderTypes } from '../api/get-provider-types';
 import { useTestKey } from '../api/test-key';
 import { useTestProvider } from '../api/test-provider';
 import type { ConnectionTest, Provider } from '../api/types';
-import { bucketRowsFrom, canTestConnection, providerSlug, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors, type BucketRow } from '../provider-form';
+import { bucketRowsFrom, canTestConnection, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors, type BucketRow } from '../provider-form';
 import { BucketEditor } from './bucket-editor';
 import { ConnectionResult } from './connection-result';
 
@@ -126,7 +127,7 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
                 const t = catalogue.find((x) => x.type === e.target.value);
                 if (!name || catalogue.some((x) => x.displayName === name)) {
                   setName(t?.displayName ?? '');
-                  if (!slugTouched) setSlug(providerSlug(t?.type ?? ''));
+                  if (!slugTouched) setSlug(slugify(t?.type ?? ''));
                 }
               }}
               error={err('type')}
@@ -145,7 +146,7 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
             value={name}
             onChange={(e) => {
               setName(e.target.value);
-              if (!slugTouched) setSlug(providerSlug(e.target.value));
+              if (!slugTouched) setSlug(slugify(e.target.value));
             }}
             error={err('name')}
             data-autofocus={stored ? true : undefined}
