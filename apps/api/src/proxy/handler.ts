@@ -235,7 +235,9 @@ export function createProxyHandler(deps: ProxyDeps) {
       const headers: Record<string, string> = {};
       if (plan.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(plan.retryAfterMs / 1000)));
       if (settings.debugHeaders) headers['x-switchyard-skipped'] = skippedHeader(plan.skipped);
-      capture?.add(sendClientError(res, format, { status: plan.status, code: plan.code, message: plan.message, headers }));
+      // Not `capture?.add(sendClientError(...))`: with no capture that would skip sending the answer.
+      const sent = sendClientError(res, format, { status: plan.status, code: plan.code, message: plan.message, headers });
+      capture?.add(sent);
       finish({ status: plan.status, errorCode: plan.code });
       return;
     }
@@ -315,7 +317,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       const headers: Record<string, string> = { 'x-switchyard-attempts': String(attemptsLog.length) };
       if (err.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
       const message = exhausted && attemptsLog.length > 1 ? `All ${attemptsLog.length} attempts failed. Last: ${err.message}` : err.message;
-      capture?.add(sendClientError(res, format, { status, code: err.code, message, headers }));
+      const sent = sendClientError(res, format, { status, code: err.code, message, headers });
+      capture?.add(sent);
       const last = attemptsLog.at(-1);
       finish({
         status,
