@@ -1,4 +1,4 @@
-import type { LucideIcon } from 'lucide-react';
+import { ChevronDown, ChevronRight, type LucideIcon } from 'lucide-react';
 import type { ReactNode, ThHTMLAttributes, TdHTMLAttributes } from 'react';
 import { Skeleton } from './states';
 
@@ -64,5 +64,25 @@ export function RowAction({ icon: Icon, text, label, onClick, danger = false, di
       <Icon aria-hidden className="h-4 w-4" />
       <span className={showText ? undefined : 'hidden 2xl:inline'}>{text}</span>
     </button>
+  );
+}
+
+/** The header over ExpandTd's column. */
+export function ExpandTh() {
+  return (
+    <Th>
+      <span className="sr-only">Details</span>
+    </Th>
+  );
+}
+
+/** A row's first cell: the chevron that shows or hides the row's details below it. */
+export function ExpandTd({ open, onToggle, label }: { open: boolean; onToggle: () => void; label: string }) {
+  return (
+    <Td className="w-8">
+      <button type="button" aria-expanded={open} aria-label={label} onClick={onToggle} className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg">
+        {open ? <ChevronDown aria-hidden className="h-4 w-4" /> : <ChevronRight aria-hidden className="h-4 w-4" />}
+      </button>
+    </Td>
   );
 }

@@ -1,4 +1,3 @@
-import { ChevronDown, ChevronRight } from 'lucide-react';
 import { Fragment, type FormEvent } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -6,7 +5,7 @@ import { TextField } from '../../../components/ui/field';
 import { FilterActions } from '../../../components/ui/filters-toggle';
 import { PageHeader } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { ExpandTd, ExpandTh, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatDateTime } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { useToggleSet } from '../../../lib/use-toggle-set';
@@ -84,7 +83,7 @@ export function AuditPage() {
           <Table label="Audit entries">
             <thead>
               <tr>
-                <Th><span className="sr-only">Details</span></Th>
+                <ExpandTh />
                 <Th>When</Th>
                 <Th>Actor</Th>
                 <Th>Action</Th>
@@ -96,11 +95,7 @@ export function AuditPage() {
               {rows.map((r) => (
                 <Fragment key={r.id}>
                   <tr data-testid="audit-row">
-                    <Td className="w-8">
-                      <button type="button" aria-expanded={expanded.has(r.id)} aria-label={`Details of ${r.action} at ${formatDateTime(r.createdAt)}`} onClick={() => expanded.toggle(r.id)} className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg">
-                        {expanded.has(r.id) ? <ChevronDown aria-hidden className="h-4 w-4" /> : <ChevronRight aria-hidden className="h-4 w-4" />}
-                      </button>
-                    </Td>
+                    <ExpandTd open={expanded.has(r.id)} onToggle={() => expanded.toggle(r.id)} label={`Details of ${r.action} at ${formatDateTime(r.createdAt)}`} />
                     <Td className="whitespace-nowrap" title={r.createdAt}>{formatDateTime(r.createdAt)}</Td>
                     <Td>{r.actorEmail ?? <span className="text-muted">system</span>}</Td>
                     <Td><Badge tone="accent">{r.action}</Badge></Td>

@@ -1,4 +1,3 @@
-import { ChevronDown, ChevronRight } from 'lucide-react';
 import { Fragment, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
@@ -7,7 +6,7 @@ import { TextField } from '../../../components/ui/field';
 import { LoadMore } from '../../../components/ui/load-more';
 import { PageHeader } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { ExpandTd, ExpandTh, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { formatDateTime } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { useToggleSet } from '../../../lib/use-toggle-set';
@@ -59,7 +58,7 @@ export function ErrorsPage() {
           <Table label="Error reports">
             <thead>
               <tr>
-                <Th><span className="sr-only">Details</span></Th>
+                <ExpandTh />
                 <Th>Time</Th>
                 <Th>Source</Th>
                 <Th>Type</Th>
@@ -73,11 +72,7 @@ export function ErrorsPage() {
               {rows.map((r) => (
                 <Fragment key={r.id}>
                   <tr data-testid="error-row">
-                    <Td className="w-8">
-                      <button type="button" aria-expanded={expanded.has(r.id)} aria-label={`Details of ${r.type} at ${formatDateTime(r.createdAt)}`} onClick={() => expanded.toggle(r.id)} className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg">
-                        {expanded.has(r.id) ? <ChevronDown aria-hidden className="h-4 w-4" /> : <ChevronRight aria-hidden className="h-4 w-4" />}
-                      </button>
-                    </Td>
+                    <ExpandTd open={expanded.has(r.id)} onToggle={() => expanded.toggle(r.id)} label={`Details of ${r.type} at ${formatDateTime(r.createdAt)}`} />
                     <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>
                     <Td>{r.source}</Td>
                     <Td><Badge tone="danger">{r.type}</Badge></Td>
