@@ -167,10 +167,12 @@ export async function loadConfig(
     loadedAt: now,
     providers: providers.map((p) => {
       const config = (p.config ?? {}) as Record<string, unknown>;
-      // Keyless: said so in its config, the mock, or a type whose key is optional (custom, Ollama) with no key set.
+      const keyless = config.keyless === true || p.type === 'mock';
+      // A type whose key is optional (custom, Ollama) with no key set is called without one, but stays keyed: a
+      // user's BYOK key or the org's key for it still comes first.
       const resolved = resolveProviderKey(p, secrets, env);
       const keyOptional = isProviderType(p.type) && providerDefaults(p.type).keyOptional;
-      const keyless = config.keyless === true || p.type === 'mock' || (keyOptional && !resolved.ok && resolved.problem === 'missing');
+      const own: ResolvedSecret = keyOptional && !resolved.ok && resolved.problem === 'missing' ? { ok: true, value: '' } : resolved;
       return {
         id: p.id,
         slug: p.slug,
@@ -187,7 +189,7 @@ export async function loadConfig(
         key: {
           id: `provider:${p.id}`,
           source: 'provider' as const,
-          secret: keyless ? { ok: true as const, value: '' } : resolved,
+          secret: keyless ? { ok: true as const, value: '' } : own,
         },
       };
     }),

@@ -268,7 +268,8 @@ export class RoutingRuntime implements Router {
         model,
         keySource: a.key.source,
         keyId: a.key.id,
-        apiKey: provider.keyless ? (secret?.ok && secret.value ? secret.value : null) : secret?.ok ? secret.value : null,
+        // An empty own key (optional-key types without one) means: call without credentials.
+        apiKey: secret?.ok && secret.value ? secret.value : null,
         isFallback: a.isFallback,
         estimatedCostUsd: a.estimatedCostUsd,
       });

@@ -99,13 +99,23 @@ describe('providers API', () => {
     expect(seeded).toMatchObject({ status: 'disabled', disabledReason: expect.stringMatching(/OPENAI_API_KEY|environment/i) });
   });
 
-  it('a custom endpoint without a key is called without one (keyless), not skipped for a missing key', async () => {
+  it('a custom endpoint without a key is called without one, not skipped for a missing key', async () => {
     const p = await t.http.post('/api/v1/llm/providers').set(as(superAdmin)).send({ type: 'custom', name: 'Open lab', slug: 'open-lab', baseUrl: `${up.url}/v1` });
     await t.app.ctx.prisma.model.create({ data: { providerId: p.body.id, modelId: 'lab-model', displayName: 'Lab' } });
     await t.app.routing.reload();
-    expect(t.app.routing.config.providers.find((x) => x.id === p.body.id)?.keyless).toBe(true);
+    expect(t.app.routing.config.providers.find((x) => x.id === p.body.id)?.key.secret).toEqual({ ok: true, value: '' });
     const trace = await t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'open-lab/lab-model' });
     expect(trace.body).toMatchObject({ ok: true, chosen: { ref: 'open-lab/lab-model' } });
+    // Without a key no Authorization header goes out; a user's own (BYOK) key for it is still used first.
+    const user = await t.createUser('user');
+    const token = (await t.http.post('/api/v1/auth/login').send({ email: user.email, password: user.password })).body.token as string;
+    const key = (await t.http.post('/api/v1/me/keys').set(as(token)).send({ name: 'lab' })).body.key as string;
+    const call = () => t.http.post('/v1/chat/completions').set('authorization', `Bearer ${key}`).send({ model: 'open-lab/lab-model', messages: [{ role: 'user', content: 'hi' }] });
+    expect((await call()).status).toBe(200);
+    expect(up.requests.at(-1)!.headers.authorization).toBeUndefined();
+    expect((await t.http.put(`/api/v1/me/byok/${p.body.id}`).set(as(token)).send({ apiKey: 'sk-lab-byok-9876' })).status).toBe(200);
+    expect((await call()).status).toBe(200);
+    expect(up.requests.at(-1)!.headers.authorization).toBe('Bearer sk-lab-byok-9876');
   });
 
   it('the clear key is in no response, log line, audit row or database column', async () => {
