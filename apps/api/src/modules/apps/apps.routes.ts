@@ -6,17 +6,13 @@ import type { AppContext } from '../../context.js';
 import { parseBody, route } from '../../http/async.js';
 import { AppError } from '../../lib/errors.js';
 import { openapi } from '../../openapi/registry.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { actorOf, requirePermission } from '../auth/auth.middleware.js';
 
 const present = (a: AppRow) => ({ ...a, createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString() });
 
 /** Client apps: they get their own gateway keys (ownerType app); an inactive app's keys stop working. */
 export function appsRoutes(ctx: AppContext): Router {
   const r = Router();
-  const actorOf = (res: Parameters<typeof currentAuth>[0], ip?: string) => {
-    const s = currentAuth(res);
-    return { id: s.user.id, email: s.user.email, ip: ip ?? null };
-  };
   const find = async (id: string) => {
     const a = await ctx.prisma.app.findUnique({ where: { id } });
     if (!a) throw AppError.notFound('App');

@@ -46,6 +46,12 @@ export function currentAuth(res: Response): AuthSession {
   return auth;
 }
 
+/** Who is making an admin change (for the services and the audit log). */
+export function actorOf(res: Response, ip?: string) {
+  const s = currentAuth(res);
+  return { id: s.user.id, email: s.user.email, role: s.user.role, ip: ip ?? null };
+}
+
 /**
  * Every /api/v1 route but sign-in goes through this: signed in, allowed by the permission table, and for
  * cookie sessions a matching x-csrf-token on anything but GET/HEAD/OPTIONS.

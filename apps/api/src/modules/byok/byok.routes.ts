@@ -4,15 +4,11 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { parseBody, route } from '../../http/async.js';
 import { openapi } from '../../openapi/registry.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { actorOf, currentAuth, requirePermission } from '../auth/auth.middleware.js';
 import { ByokService } from './byok.service.js';
 
 export function byokRoutes(ctx: AppContext): { self: Router; admin: Router } {
   const svc = new ByokService(ctx);
-  const actorOf = (res: Parameters<typeof currentAuth>[0], ip?: string) => {
-    const s = currentAuth(res);
-    return { id: s.user.id, email: s.user.email, ip: ip ?? null };
-  };
   const self = Router();
   self.get('/', requirePermission('byok:own'), route(async (_req, res) => {
     res.json({ data: await svc.list(currentAuth(res).user.id) });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { parseBody, route } from '../../http/async.js';
 import { openapi } from '../../openapi/registry.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { actorOf, currentAuth, requirePermission } from '../auth/auth.middleware.js';
 import { GatewayKeysService } from './gateway-keys.service.js';
 
 const listQuery = z.object({
@@ -16,10 +16,6 @@ const listQuery = z.object({
 /** Admin: every key (`/keys`). Everyone: their own keys (`/me/keys`). */
 export function gatewayKeysRoutes(ctx: AppContext): { admin: Router; self: Router } {
   const svc = new GatewayKeysService(ctx);
-  const actorOf = (res: Parameters<typeof currentAuth>[0], ip?: string) => {
-    const s = currentAuth(res);
-    return { id: s.user.id, email: s.user.email, ip: ip ?? null };
-  };
 
   const admin = Router();
   admin.get('/', requirePermission('keys:read-any'), route(async (req, res) => {

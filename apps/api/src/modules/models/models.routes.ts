@@ -1,10 +1,10 @@
 import { bulkModelsBody, createModelBody, modelListQuery, updateModelBody } from '@switchyard/core';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { parseBody, route } from '../../http/async.js';
 import { openapi } from '../../openapi/registry.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { actorOf, currentAuth, requirePermission } from '../auth/auth.middleware.js';
 import { can } from '../auth/permissions.js';
 import { ModelsService } from './models.service.js';
 
@@ -12,23 +12,19 @@ import { ModelsService } from './models.service.js';
 export function modelsRoutes(ctx: AppContext): Router {
   const svc = new ModelsService(ctx);
   const r = Router();
-  const actor = (req: Request, res: Response) => {
-    const s = currentAuth(res);
-    return { id: s.user.id, email: s.user.email, ip: req.ip ?? null };
-  };
   const viewer = (res: Response) => {
     const s = currentAuth(res);
     return { userId: s.user.id, seesAll: can(s.user.role, 'providers:read') };
   };
 
   r.get('/models', requirePermission('models:read'), route(async (req, res) => void res.json(await svc.list(parseBody(modelListQuery, req.query), viewer(res)))));
-  r.post('/models', requirePermission('models:write'), route(async (req, res) => void res.status(201).json(await svc.create(actor(req, res), parseBody(createModelBody, req.body)))));
-  r.post('/models/bulk', requirePermission('models:write'), route(async (req, res) => void res.json(await svc.bulk(actor(req, res), parseBody(bulkModelsBody, req.body)))));
+  r.post('/models', requirePermission('models:write'), route(async (req, res) => void res.status(201).json(await svc.create(actorOf(res, req.ip), parseBody(createModelBody, req.body)))));
+  r.post('/models/bulk', requirePermission('models:write'), route(async (req, res) => void res.json(await svc.bulk(actorOf(res, req.ip), parseBody(bulkModelsBody, req.body)))));
   r.get('/models/:id', requirePermission('models:read'), route(async (req, res) => void res.json(await svc.get(String(req.params.id), viewer(res)))));
-  r.put('/models/:id', requirePermission('models:write'), route(async (req, res) => void res.json(await svc.update(actor(req, res), String(req.params.id), parseBody(updateModelBody, req.body)))));
-  r.post('/models/:id/default', requirePermission('models:write'), route(async (req, res) => void res.json(await svc.setDefault(actor(req, res), String(req.params.id)))));
+  r.put('/models/:id', requirePermission('models:write'), route(async (req, res) => void res.json(await svc.update(actorOf(res, req.ip), String(req.params.id), parseBody(updateModelBody, req.body)))));
+  r.post('/models/:id/default', requirePermission('models:write'), route(async (req, res) => void res.json(await svc.setDefault(actorOf(res, req.ip), String(req.params.id)))));
   r.delete('/models/:id', requirePermission('models:write'), route(async (req, res) => {
-    await svc.remove(actor(req, res), String(req.params.id));
+    await svc.remove(actorOf(res, req.ip), String(req.params.id));
     res.status(204).end();
   }));
 

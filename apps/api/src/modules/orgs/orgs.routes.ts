@@ -4,16 +4,12 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { parseBody, route } from '../../http/async.js';
 import { openapi } from '../../openapi/registry.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { actorOf, requirePermission } from '../auth/auth.middleware.js';
 import { OrgsService } from './orgs.service.js';
 
 export function orgsRoutes(ctx: AppContext): Router {
   const svc = new OrgsService(ctx);
   const r = Router();
-  const actorOf = (res: Parameters<typeof currentAuth>[0], ip?: string) => {
-    const s = currentAuth(res);
-    return { id: s.user.id, email: s.user.email, ip: ip ?? null };
-  };
   r.get('/', requirePermission('orgs:read'), route(async (_req, res) => void res.json({ data: await svc.list() })));
   r.post('/', requirePermission('orgs:write'), route(async (req, res) => void res.status(201).json(await svc.create(actorOf(res, req.ip), parseBody(createOrgBody, req.body)))));
   r.get('/:id', requirePermission('orgs:read'), route(async (req, res) => void res.json(await svc.get(String(req.params.id)))));

@@ -6,7 +6,7 @@ import { parseBody, route } from '../../http/async.js';
 import { AppError } from '../../lib/errors.js';
 import { openapi } from '../../openapi/registry.js';
 import { PROVIDER_CATALOGUE, isProviderType } from '../../providers/index.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { actorOf, currentAuth, requirePermission } from '../auth/auth.middleware.js';
 import { can } from '../auth/permissions.js';
 import { testProviderConnection } from './provider-test.js';
 import { ProvidersService } from './providers.service.js';
@@ -15,10 +15,6 @@ import { ProvidersService } from './providers.service.js';
 export function providersRoutes(ctx: AppContext): Router {
   const svc = new ProvidersService(ctx);
   const r = Router();
-  const actorOf = (res: Parameters<typeof currentAuth>[0], ip?: string) => {
-    const s = currentAuth(res);
-    return { id: s.user.id, email: s.user.email, ip: ip ?? null };
-  };
   /** Setting or replacing credentials is the super admin's; everything else an admin may change. */
   const guardCredentials = (res: Parameters<typeof currentAuth>[0], b: { apiKey?: unknown; apiKeyEnv?: unknown }) => {
     if ((b.apiKey !== undefined || b.apiKeyEnv !== undefined) && !can(currentAuth(res).user.role, 'providers:credentials')) {

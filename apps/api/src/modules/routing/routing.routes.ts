@@ -1,5 +1,5 @@
 import { createAliasBody, dryRunBody, fallbackChainBody, routingRulesBody, updateAliasBody, updatePowerLevelBody } from '@switchyard/core';
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { parseBody, route } from '../../http/async.js';
@@ -7,7 +7,7 @@ import { AppError } from '../../lib/errors.js';
 import { openapi } from '../../openapi/registry.js';
 import { RequestShapeError, requestFacts } from '../../proxy/request-facts.js';
 import type { RoutingRuntime } from '../../routing/runtime.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { actorOf, currentAuth, requirePermission } from '../auth/auth.middleware.js';
 import { can } from '../auth/permissions.js';
 import { RoutingService } from './routing.service.js';
 
@@ -22,10 +22,6 @@ const traceBody = dryRunBody.extend({
 export function routingRoutes(ctx: AppContext, routing: RoutingRuntime): Router {
   const svc = new RoutingService(ctx, routing);
   const r = Router();
-  const actor = (req: Request, res: Response) => {
-    const s = currentAuth(res);
-    return { id: s.user.id, email: s.user.email, ip: req.ip ?? null };
-  };
 
   r.get('/routing/rules', requirePermission('routing:read'), route(async (_req, res) => void res.json(await svc.rules())));
   r.put('/routing/rules', requirePermission('routing:write'), route(async (req, res) => {
@@ -34,26 +30,26 @@ export function routingRoutes(ctx: AppContext, routing: RoutingRuntime): Router 
     if (b.strategy !== current.strategy && !can(currentAuth(res).user.role, 'routing:strategy')) {
       throw AppError.forbidden('Only a super admin may change the routing strategy.');
     }
-    res.json(await svc.setRules(actor(req, res), b));
+    res.json(await svc.setRules(actorOf(res, req.ip), b));
   }));
 
   r.get('/routing/power-levels', requirePermission('routing:read'), route(async (_req, res) => void res.json({ data: await svc.powerLevels() })));
-  r.put('/routing/power-levels/:slug', requirePermission('routing:write'), route(async (req, res) => void res.json(await svc.updatePowerLevel(actor(req, res), String(req.params.slug), parseBody(updatePowerLevelBody, req.body)))));
+  r.put('/routing/power-levels/:slug', requirePermission('routing:write'), route(async (req, res) => void res.json(await svc.updatePowerLevel(actorOf(res, req.ip), String(req.params.slug), parseBody(updatePowerLevelBody, req.body)))));
 
   const aliasQuery = z.object({ scope: z.string().regex(/^(global|org:.+)$/, 'must be "global" or "org:<id>"').optional() });
   r.get('/routing/aliases', requirePermission('routing:read'), route(async (req, res) => void res.json({ data: await svc.aliases(parseBody(aliasQuery, req.query)) })));
-  r.post('/routing/aliases', requirePermission('routing:write'), route(async (req, res) => void res.status(201).json(await svc.createAlias(actor(req, res), parseBody(createAliasBody, req.body)))));
-  r.put('/routing/aliases/:id', requirePermission('routing:write'), route(async (req, res) => void res.json(await svc.updateAlias(actor(req, res), String(req.params.id), parseBody(updateAliasBody, req.body)))));
+  r.post('/routing/aliases', requirePermission('routing:write'), route(async (req, res) => void res.status(201).json(await svc.createAlias(actorOf(res, req.ip), parseBody(createAliasBody, req.body)))));
+  r.put('/routing/aliases/:id', requirePermission('routing:write'), route(async (req, res) => void res.json(await svc.updateAlias(actorOf(res, req.ip), String(req.params.id), parseBody(updateAliasBody, req.body)))));
   r.delete('/routing/aliases/:id', requirePermission('routing:write'), route(async (req, res) => {
-    await svc.deleteAlias(actor(req, res), String(req.params.id));
+    await svc.deleteAlias(actorOf(res, req.ip), String(req.params.id));
     res.status(204).end();
   }));
 
   r.get('/routing/chains', requirePermission('routing:read'), route(async (_req, res) => void res.json({ data: await svc.chains() })));
-  r.post('/routing/chains', requirePermission('routing:write'), route(async (req, res) => void res.status(201).json(await svc.createChain(actor(req, res), parseBody(fallbackChainBody, req.body)))));
-  r.put('/routing/chains/:id', requirePermission('routing:write'), route(async (req, res) => void res.json(await svc.updateChain(actor(req, res), String(req.params.id), parseBody(fallbackChainBody, req.body)))));
+  r.post('/routing/chains', requirePermission('routing:write'), route(async (req, res) => void res.status(201).json(await svc.createChain(actorOf(res, req.ip), parseBody(fallbackChainBody, req.body)))));
+  r.put('/routing/chains/:id', requirePermission('routing:write'), route(async (req, res) => void res.json(await svc.updateChain(actorOf(res, req.ip), String(req.params.id), parseBody(fallbackChainBody, req.body)))));
   r.delete('/routing/chains/:id', requirePermission('routing:write'), route(async (req, res) => {
-    await svc.deleteChain(actor(req, res), String(req.params.id));
+    await svc.deleteChain(actorOf(res, req.ip), String(req.params.id));
     res.status(204).end();
   }));
 

@@ -1,23 +1,19 @@
 import { ollamaTestBody, updateSettingsBody } from '@switchyard/core';
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../../context.js';
 import { parseBody, route } from '../../http/async.js';
 import { openapi } from '../../openapi/registry.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { actorOf, requirePermission } from '../auth/auth.middleware.js';
 import { SettingsService } from './settings.service.js';
 
 /** /api/v1/llm/settings: Ollama connection and discovery, body logging, routing debug headers. */
 export function settingsRoutes(ctx: AppContext): Router {
   const svc = new SettingsService(ctx);
   const r = Router();
-  const actor = (req: Request, res: Response) => {
-    const s = currentAuth(res);
-    return { id: s.user.id, email: s.user.email, ip: req.ip ?? null };
-  };
   r.get('/settings', requirePermission('settings:read'), route(async (_req, res) => void res.json(await svc.get())));
-  r.put('/settings', requirePermission('settings:write'), route(async (req, res) => void res.json(await svc.update(actor(req, res), parseBody(updateSettingsBody, req.body)))));
+  r.put('/settings', requirePermission('settings:write'), route(async (req, res) => void res.json(await svc.update(actorOf(res, req.ip), parseBody(updateSettingsBody, req.body)))));
   r.post('/settings/ollama/test', requirePermission('settings:write'), route(async (req, res) => void res.json(await svc.testOllama(parseBody(ollamaTestBody, req.body)))));
-  r.post('/settings/ollama/sync', requirePermission('settings:write'), route(async (req, res) => void res.json(await svc.syncOllamaModels(actor(req, res)))));
+  r.post('/settings/ollama/sync', requirePermission('settings:write'), route(async (req, res) => void res.json(await svc.syncOllamaModels(actorOf(res, req.ip)))));
 
   const json = { content: { 'application/json': { schema: updateSettingsBody } } };
   openapi.registerPath({ method: 'get', path: '/api/v1/llm/settings', tags: ['Settings'], summary: 'Ollama URL, body logging, debug headers', responses: { 200: { description: 'Settings' } } });

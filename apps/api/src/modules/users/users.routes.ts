@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { parseBody, route } from '../../http/async.js';
 import { openapi } from '../../openapi/registry.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { actorOf, requirePermission } from '../auth/auth.middleware.js';
 import { UsersService } from './users.service.js';
 
 const listQuery = z.object({
@@ -16,10 +16,6 @@ const listQuery = z.object({
 export function usersRoutes(ctx: AppContext): Router {
   const svc = new UsersService(ctx);
   const r = Router();
-  const actorOf = (res: Parameters<typeof currentAuth>[0], ip?: string) => {
-    const s = currentAuth(res);
-    return { id: s.user.id, email: s.user.email, role: s.user.role, ip: ip ?? null };
-  };
   r.get('/', requirePermission('users:read'), route(async (req, res) => {
     res.json({ data: await svc.list(parseBody(listQuery, req.query)) });
   }));
