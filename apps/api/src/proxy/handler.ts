@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { AttemptLog } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { getAdapter } from '../providers/index.js';
@@ -74,14 +75,6 @@ interface ClientState {
   attempt: AbortController | null;
 }
 
-interface AttemptLog {
-  provider: string;
-  model: string;
-  key: string;
-  status: number;
-  outcome: string;
-  ms: number;
-}
 
 /**
  * The data plane: a lean node:http handler (no Express on this path). Auth and routing come from memory; the

@@ -1,4 +1,4 @@
-import { bucketForPeriod, csvField, percentChange, periodDays, type ErrorsQuery, type ExportQuery, type LogsQuery, type UsagePeriod, type UserUsageQuery } from '@switchyard/core';
+import { bucketForPeriod, csvField, percentChange, periodDays, type ErrorsQuery, type ExportQuery, type LogDetail, type LogRecord, type LogsPage, type LogsQuery, type UsagePeriod, type UserUsageQuery } from '@switchyard/core';
 import { Prisma } from '@switchyard/prisma';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
@@ -246,7 +246,7 @@ export class UsageService {
   }
 
   /** Gateway logs, newest first, keyset-paginated on the record id (the cursor is the last id of the page). */
-  async logs(q: LogsQuery, scope: UsageScope = {}) {
+  async logs(q: LogsQuery, scope: UsageScope = {}): Promise<LogsPage> {
     const where = this.#logsWhere(q, scope);
     const rows = await this.ctx.prisma.usageRecord.findMany({
       where: q.cursor ? { AND: [where, { id: { lt: BigInt(q.cursor) } }] } : where,
@@ -270,7 +270,7 @@ export class UsageService {
     r: Prisma.UsageRecordGetPayload<{ omit: { trace: true } }>,
     key: { id: string; name: string; prefix: string } | undefined,
     user: { id: string; email: string; name: string | null } | undefined,
-  ) {
+  ): LogRecord {
     return {
       id: String(r.id),
       createdAt: r.createdAt.toISOString(),
@@ -299,7 +299,7 @@ export class UsageService {
   }
 
   /** One record with its resolver trace and attempts timeline. */
-  async log(id: string, scope: UsageScope = {}) {
+  async log(id: string, scope: UsageScope = {}): Promise<LogDetail> {
     if (!/^\d{1,19}$/.test(id)) throw AppError.notFound('Log record');
     const r = await this.ctx.prisma.usageRecord.findUnique({ where: { id: BigInt(id) } });
     if (!r || (scope.userId && r.userId !== scope.userId)) throw AppError.notFound('Log record');
@@ -308,7 +308,8 @@ export class UsageService {
       this.#userNames([r.userId ?? '']),
     ]);
     const { trace, ...rest } = r;
-    return { ...this.#presentLog(rest, key ?? undefined, users.get(r.userId ?? '')), trace };
+    // The trace column holds what the proxy wrote: { plan, attempts, bodies? } (see proxy/handler.ts).
+    return { ...this.#presentLog(rest, key ?? undefined, users.get(r.userId ?? '')), trace: trace as LogDetail['trace'] };
   }
 
   /** Error reports, newest first; the cursor is "<createdAt ISO>|<id>" of the last row. */

@@ -1,56 +1,7 @@
-import type { Trace } from '@switchyard/core';
+import type { AttemptLog, LogDetail, LogRecord, LogsPage, Trace } from '@switchyard/core';
 
-export type { Trace };
-
-/** One gateway request as GET /llm/logs lists it. */
-export interface LogRecord {
-  id: string;
-  createdAt: string;
-  requestId: string;
-  key: { id: string; name: string | null; prefix: string | null } | null;
-  user: { id: string; email: string | null; name: string | null } | null;
-  orgId: string | null;
-  appId: string | null;
-  endpoint: string;
-  requestedModel: string;
-  provider: string | null;
-  actualModel: string | null;
-  tokensIn: number;
-  tokensOut: number;
-  tokensCached: number;
-  costUsd: number;
-  savedUsd: number;
-  latencyMs: number;
-  ttftMs: number | null;
-  status: number;
-  errorCode: string | null;
-  isByok: boolean;
-  stream: boolean;
-  attempts: number;
-}
-
-export interface AttemptLog {
-  provider: string;
-  model: string;
-  key: string;
-  status: number | null;
-  outcome: string;
-  ms: number;
-}
-
-/** GET /llm/logs/:id: the record with its resolver trace, attempts timeline and (when body logging was on) bodies. */
-export interface LogDetail extends LogRecord {
-  trace: {
-    plan?: Trace | null;
-    attempts?: AttemptLog[];
-    bodies?: { request: string; response: string; truncated: boolean; requestBytes?: number; responseBytes?: number };
-  } | null;
-}
-
-export interface LogsPage {
-  data: LogRecord[];
-  nextCursor: string | null;
-}
+/** The shapes are the API's own, defined once in @switchyard/core. */
+export type { AttemptLog, LogDetail, LogRecord, LogsPage, Trace };
 
 /** What the logs API filters on (`from`/`to` ISO instants, both inclusive). */
 export interface LogFilters {
