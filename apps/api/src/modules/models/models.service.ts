@@ -1,4 +1,4 @@
-import type { BulkModelsBody, CreateModelBody, ModelListQuery, UpdateModelBody } from '@switchyard/core';
+import type { BulkModelsBody, CreateModelBody, ModelListQuery, RegistryModel, UpdateModelBody } from '@switchyard/core';
 import type { Model, Prisma, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
@@ -9,7 +9,7 @@ type WithProvider = Model & { provider: Pick<Provider, 'id' | 'slug' | 'name' | 
 const providerSelect = { select: { id: true, slug: true, name: true, type: true, status: true } } as const;
 
 /** A registry entry as the API shows it: prices as numbers, the routable ref `<provider-slug>/<model-id>`. */
-export function presentModel(m: WithProvider) {
+export function presentModel(m: WithProvider): RegistryModel {
   return {
     id: m.id,
     ref: `${m.provider.slug}/${m.modelId}`,
@@ -23,10 +23,10 @@ export function presentModel(m: WithProvider) {
     priceCachedInputPer1M: m.priceCachedInputPer1M === null ? null : Number(m.priceCachedInputPer1M),
     contextWindow: m.contextWindow,
     maxOutputTokens: m.maxOutputTokens,
-    qualityTier: m.qualityTier,
+    qualityTier: m.qualityTier as RegistryModel['qualityTier'],
     qualityScore: m.qualityScore,
-    capabilities: m.capabilities,
-    config: m.config,
+    capabilities: m.capabilities as RegistryModel['capabilities'],
+    config: (m.config ?? {}) as Record<string, unknown>,
     enabled: m.enabled,
     isDefault: m.isDefault,
     priority: m.priority,
@@ -36,7 +36,6 @@ export function presentModel(m: WithProvider) {
     updatedAt: m.updatedAt.toISOString(),
   };
 }
-export type PresentedModel = ReturnType<typeof presentModel>;
 
 /** Which scopes a caller may see: operators everything; a user the global registry, their orgs' and their own. */
 export interface ModelViewer {

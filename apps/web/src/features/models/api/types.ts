@@ -3,32 +3,8 @@ import type { CAPABILITY_VALUES, QUALITY_TIER_VALUES } from '@switchyard/core';
 export type Capability = (typeof CAPABILITY_VALUES)[number];
 export type QualityTier = (typeof QUALITY_TIER_VALUES)[number];
 
-/** A registry entry as GET /llm/models lists it. */
-export interface RegistryModel {
-  id: string;
-  ref: string;
-  providerId: string;
-  provider: { id: string; slug: string; name: string; type: string; status: string };
-  modelId: string;
-  displayName: string;
-  description: string | null;
-  priceInputPer1M: number;
-  priceOutputPer1M: number;
-  priceCachedInputPer1M: number | null;
-  contextWindow: number | null;
-  maxOutputTokens: number | null;
-  qualityTier: QualityTier;
-  qualityScore: number;
-  capabilities: Capability[];
-  config: Record<string, unknown>;
-  enabled: boolean;
-  isDefault: boolean;
-  priority: number;
-  scope: string;
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A registry entry as GET /llm/models lists it (defined once in @switchyard/core). */
+export type { RegistryModel } from '@switchyard/core';
 
 export interface ModelListFilters {
   search?: string;
