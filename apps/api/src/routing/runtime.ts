@@ -235,17 +235,21 @@ export class RoutingRuntime implements Router {
     return (input.engineCaller ??= this.callerFor(input.caller)) as Caller;
   }
 
-  plan(input: PlanInput): PlanResult {
-    const engineCaller = this.#engineCaller(input);
+  /** The engine's plan for a request against the current config and state (pure: nothing is applied here). */
+  #enginePlan(input: PlanInput) {
     const endpoint = input.endpoint === 'models' ? 'chat' : input.endpoint;
-    const r = plan({
+    return plan({
       request: { model: input.facts.model, endpoint, promptTokens: input.facts.promptTokens, maxTokens: input.facts.maxTokens, needs: input.facts.needs },
-      caller: engineCaller,
+      caller: this.#engineCaller(input),
       config: this.#core,
       state: this.deps.store.view(),
       now: this.deps.now(),
       rng: this.#rng,
     });
+  }
+
+  plan(input: PlanInput): PlanResult {
+    const r = this.#enginePlan(input);
     const skipped = r.skipped.map((s) => ({ ref: s.ref, reason: s.reason }));
     if (!r.ok) {
       return { ok: false, status: r.error.httpStatus, code: r.error.code, message: r.error.message, ...(r.error.retryAfterMs !== undefined ? { retryAfterMs: r.error.retryAfterMs } : {}), trace: r.trace, skipped };
@@ -287,15 +291,7 @@ export class RoutingRuntime implements Router {
    * any counter, cursor or circuit (the plan's state events are dropped).
    */
   dryRun(input: PlanInput) {
-    const endpoint = input.endpoint === 'models' ? 'chat' : input.endpoint;
-    const r = plan({
-      request: { model: input.facts.model, endpoint, promptTokens: input.facts.promptTokens, maxTokens: input.facts.maxTokens, needs: input.facts.needs },
-      caller: this.#engineCaller(input),
-      config: this.#core,
-      state: this.deps.store.view(),
-      now: this.deps.now(),
-      rng: this.#rng,
-    });
+    const r = this.#enginePlan(input);
     const attempts = r.ok
       ? r.attempts.map((a) => {
           const provider = this.#providers.get(a.providerId)!;
