@@ -1,4 +1,5 @@
 import { Activity, Brain, DollarSign, type LucideIcon } from 'lucide-react';
+import { useState } from 'react';
 import { FormError } from '../../../components/ui/dialog';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatRelative } from '../../../lib/format';
@@ -16,9 +17,13 @@ const STRATEGIES: { value: GlobalStrategy; label: string; icon: LucideIcon; tone
 export function StrategyPanel({ canChange }: { canChange: boolean }) {
   const rules = useRoutingRules();
   const update = useUpdateRoutingRules();
+  // The pick is held in React state from the change event itself: a controlled radio whose
+  // checked value waited for the mutation's pending state (delivered a tick later) was reset
+  // by React right after the click, so the choice flickered back before it showed as saving.
+  const [picked, setPicked] = useState<GlobalStrategy | null>(null);
   if (rules.isPending) return <Skeleton className="h-40" />;
   if (rules.isError) return <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />;
-  const current = update.isPending && update.variables ? update.variables.strategy : rules.data.strategy;
+  const current = picked ?? rules.data.strategy;
   return (
     <section aria-labelledby="strategy-heading" className="min-w-0 rounded-2xl border border-border bg-surface p-4">
       <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
@@ -42,7 +47,11 @@ export function StrategyPanel({ canChange }: { canChange: boolean }) {
                 name="strategy"
                 value={s.value}
                 checked={selected}
-                onChange={() => update.mutate({ strategy: s.value })}
+                onChange={() => {
+                  setPicked(s.value);
+                  // On success the saved rules are already in the cache; on failure the server's value shows again.
+                  update.mutate({ strategy: s.value }, { onSettled: () => setPicked(null) });
+                }}
                 className="mt-1 accent-[var(--sy-accent)]"
               />
               <span className="min-w-0">
