@@ -65,6 +65,62 @@ describe('BatchQueue', () => {
     expect(unwritten).toBe(10);
   });
 
+  it('does not chase the tail: items that arrive during a write wait for the next tick instead of one tiny write each', async () => {
+    // Regression: at concurrency 1 (a request every ~1 ms) a write in flight saw one or two new records arrive,
+    // and the drain loop wrote them at once, again and again: hundreds of one-row statements a second, which
+    // cost the gateway and PostgreSQL far more than the requests themselves.
+    const writes: number[] = [];
+    const q = new BatchQueue<number>({
+      write: async (b) => {
+        writes.push(b.length);
+        await sleep(3);
+      },
+      intervalMs: 50,
+      batchSize: 20,
+      maxBuffered: 10_000,
+    });
+    let n = 0;
+    const until = Date.now() + 220;
+    while (Date.now() < until) {
+      q.push(n++);
+      await sleep(1);
+    }
+    await q.close();
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(n);
+    // About one write per full batch plus one per tick; chasing the tail gave one write per one or two items.
+    expect(writes.length).toBeLessThanOrEqual(Math.ceil(n / 20) + 8);
+    expect(Math.min(...writes.slice(0, -1))).toBeGreaterThan(2);
+  });
+
+  it('a write in flight is not disturbed by drops at the bound: nothing is written twice or lost uncounted', async () => {
+    const written: number[] = [];
+    let dropped = 0;
+    let release: () => void = () => {};
+    const q = new BatchQueue<number>({
+      write: async (b) => {
+        await new Promise<void>((r) => (release = r));
+        written.push(...b);
+      },
+      intervalMs: 60_000,
+      batchSize: 5,
+      maxBuffered: 5,
+      onDrop: (c) => (dropped += c),
+    });
+    for (let i = 0; i < 5; i++) q.push(i); // a full batch: its write starts and waits
+    for (let i = 5; i < 12; i++) q.push(i); // 7 more; the bound keeps the newest 5 of them
+    release();
+    await sleep(5);
+    const closing = q.close(200);
+    for (let i = 0; i < 5 && written.length < 10; i++) {
+      release();
+      await sleep(5);
+    }
+    await closing;
+    // The batch in flight is not part of the bound's count: only the two oldest waiting records (5, 6) go.
+    expect(written).toEqual([0, 1, 2, 3, 4, 7, 8, 9, 10, 11]);
+    expect(dropped).toBe(2);
+  });
+
   it('flushes everything on close', async () => {
     const written: string[] = [];
     const q = new BatchQueue<string>({ write: async (b) => void written.push(...b), intervalMs: 60_000, maxBuffered: 10 });

@@ -1,7 +1,8 @@
 /**
  * A bounded in-memory queue written in batches off the hot path.
  * - `push` never blocks and never throws: the request path only appends.
- * - A timer flushes every `intervalMs` (or sooner when `batchSize` is reached).
+ * - A timer flushes every `intervalMs` (or sooner when `batchSize` is reached); a flush writes what was queued
+ *   when it began plus full batches, so a steady trickle of records is written once per tick, not row by row.
  * - A failed write keeps the batch at the head of the queue and retries with capped exponential backoff,
  *   so a database outage loses nothing until `maxBuffered` is hit; past it the oldest records are dropped
  *   and counted (`onDrop`).
@@ -24,6 +25,7 @@ export class BatchQueue<T> {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #failures = 0;
+  #inFlight = 0;
   #nextAttemptAt = 0;
   #closed = false;
   readonly #batchSize: number;
@@ -33,18 +35,15 @@ export class BatchQueue<T> {
     this.#schedule();
   }
 
+  /** Records not yet written: waiting, plus the batch being written. */
   get depth(): number {
-    return this.#items.length;
+    return this.#items.length + this.#inFlight;
   }
 
   push(item: T): void {
     this.#items.push(item);
-    if (this.#items.length > this.opts.maxBuffered) {
-      const over = this.#items.length - this.opts.maxBuffered;
-      this.#items.splice(0, over);
-      this.opts.onDrop?.(over);
-    }
-    this.opts.onDepth?.(this.#items.length);
+    this.#trim();
+    this.opts.onDepth?.(this.#items.length + this.#inFlight);
     if (this.#items.length >= this.#batchSize && this.#failures === 0) void this.flush();
   }
 
@@ -57,22 +56,39 @@ export class BatchQueue<T> {
   }
 
   async #drain(): Promise<void> {
-    while (this.#items.length > 0) {
-      const batch = this.#items.slice(0, this.#batchSize);
+    // Write what was queued when the flush began, plus any full batch. Records that arrive during a write wait
+    // for the next tick: chasing them wrote one or two rows per statement at a steady trickle of requests.
+    let owed = this.#items.length;
+    while (this.#items.length > 0 && (owed > 0 || this.#items.length >= this.#batchSize)) {
+      // The batch leaves the queue while it is written, so drops at the bound never touch it.
+      const batch = this.#items.splice(0, this.#batchSize);
+      this.#inFlight = batch.length;
       try {
         await this.opts.write(batch);
       } catch (err) {
+        this.#inFlight = 0;
+        this.#items.unshift(...batch);
+        this.#trim();
         this.#failures++;
         const backoff = Math.min(this.opts.maxBackoffMs ?? 30_000, this.opts.intervalMs * 2 ** Math.min(this.#failures, 10));
         this.#nextAttemptAt = Date.now() + backoff;
         this.opts.onError?.(err, this.#items.length);
         return;
       }
+      this.#inFlight = 0;
       this.#failures = 0;
-      this.#items.splice(0, batch.length);
+      owed -= batch.length;
       this.opts.onWritten?.(batch.length);
       this.opts.onDepth?.(this.#items.length);
     }
+  }
+
+  /** Past the bound the oldest waiting records go (the batch being written is not counted). */
+  #trim() {
+    const over = this.#items.length - this.opts.maxBuffered;
+    if (over <= 0) return;
+    this.#items.splice(0, over);
+    this.opts.onDrop?.(over);
   }
 
   #schedule() {
@@ -89,10 +105,10 @@ export class BatchQueue<T> {
     this.#closed = true;
     clearTimeout(this.#timer);
     const deadline = Date.now() + closeTimeoutMs;
-    while (this.#items.length > 0 && Date.now() < deadline) {
+    while ((this.#items.length > 0 || this.#flushing) && Date.now() < deadline) {
       await this.flush();
       if (this.#items.length > 0) await new Promise((r) => setTimeout(r, Math.min(250, this.opts.intervalMs)));
     }
-    return { unwritten: this.#items.length };
+    return { unwritten: this.#items.length + this.#inFlight };
   }
 }
