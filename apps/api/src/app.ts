@@ -14,14 +14,14 @@ import { AuthService } from './modules/auth/auth.service.js';
 import { DEFAULT_THROTTLE, LoginThrottle } from './modules/auth/login-throttle.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { isProxyPath } from './proxy/placeholder.js';
-import { createProxyHandler, type ProxyUsage } from './proxy/handler.js';
+import { createProxyHandler } from './proxy/handler.js';
 import { createUpstreamAgent } from './proxy/upstream.js';
 import { RoutingRuntime } from './routing/runtime.js';
 import type { StateStore } from './routing/state-store.js';
 import { createConfigBus, createStateStore } from './routing/shared-state.js';
 import { LastUsedTracker } from './routing/last-used.js';
 import { BatchQueue } from './usage/batch-queue.js';
-import { writeUsageBatch } from './usage/writer.js';
+import { usageRow, writeUsageRows } from './usage/writer.js';
 import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { mountIdentityModules } from './modules/identity.mount.js';
@@ -50,7 +50,8 @@ export interface App {
   metrics: Metrics;
   auth: AuthService;
   routing: RoutingRuntime;
-  usage: BatchQueue<ProxyUsage>;
+  /** Usage rows waiting to be written, already serialised (see `usageRow`). */
+  usage: BatchQueue<string>;
   /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
   close: () => Promise<void>;
 }
@@ -79,8 +80,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   configListeners.push((what) => routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')));
   // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
   const bus = await createConfigBus({ env, db, logger, instanceId, onChange: (what) => void Promise.all(configListeners.map((l) => l(what))) });
-  const usage = new BatchQueue<ProxyUsage>({
-    write: (batch) => writeUsageBatch(db, batch),
+  const usage = new BatchQueue<string>({
+    write: (rows) => writeUsageRows(db, rows),
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
     maxBuffered: env.USAGE_BUFFER_MAX,
     onDrop: (n) => {
@@ -185,7 +186,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     bodyLimit: env.BODY_LIMIT,
     masterKey: env.GATEWAY_MASTER_KEY,
     record: (u) => {
-      usage.push(u);
+      usage.push(usageRow(u));
       if (u.gatewayKeyId) lastUsed.touch(u.gatewayKeyId, u.createdAt.getTime());
     },
     metrics,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
 import type { ProxyUsage } from '../proxy/handler.js';
 import { createTestDatabase } from '../test/db.js';
-import { writeUsageBatch } from './writer.js';
+import { usageRow, writeUsageBatch } from './writer.js';
 
 let db: Database;
 beforeAll(async () => {
@@ -41,6 +41,19 @@ const rec = (over: Partial<ProxyUsage>): ProxyUsage => ({
 });
 
 describe('usage batch writer', () => {
+  it('serialises a record to exactly the row the statement reads (nulls, quotes, long model names, exact costs)', () => {
+    const odd = rec({ requestId: 'a"b\\c\n', gatewayKeyId: null, userId: null, requestedModel: `m${'x'.repeat(400)}`, ttftMs: null, errorCode: 'upstream_timeout', costUsd: 1 / 3, isByok: true, stream: true, trace: { plan: { note: 'é "quoted"' }, attempts: [{ ms: 1 }] } });
+    for (const r of [rec({}), odd]) {
+      expect(JSON.parse(usageRow(r))).toEqual({
+        ...r,
+        createdAt: r.createdAt.toISOString(),
+        requestedModel: r.requestedModel.slice(0, 300),
+        costUsd: r.costUsd.toFixed(10),
+        savedUsd: r.savedUsd.toFixed(10),
+      });
+    }
+  });
+
   it('writes raw rows and accumulates the hourly rollup across batches', async () => {
     await writeUsageBatch(db, [rec({ requestId: 'a' }), rec({ requestId: 'b', status: 502, ttftMs: null, costUsd: 0 }), rec({ requestId: 'c', createdAt: new Date(Date.UTC(2026, 10, 22, 11, 1)) })]);
     await writeUsageBatch(db, [rec({ requestId: 'd', latencyMs: 60 })]);
