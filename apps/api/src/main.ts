@@ -1,3 +1,4 @@
+import './runtime-flags.js';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createApp } from './app.js';
