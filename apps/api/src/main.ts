@@ -7,7 +7,7 @@ import { createDatabase } from './db/client.js';
 import { createLogger } from './lib/logger.js';
 import { SecretBox } from './lib/secrets.js';
 import { loadSecretsKey } from './lib/secrets-key.js';
-import { redactUrl } from './routing/redis-state-store.js';
+import { redactUrl } from './lib/redact-url.js';
 import { seedDatabase } from './seed/seed.js';
 
 function fail(message: string): never {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { CircuitState, StateEvent, StateView } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
+import { redactUrl } from '../lib/redact-url.js';
 import { applyStateEvent, type ConsumeItem, type ConsumeResult, type StateStore } from './state-store.js';
 
 /**
@@ -600,13 +601,3 @@ export class RedisStateStore implements StateStore {
   }
 }
 
-/** A Redis URL without its password, for logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'redis://(invalid url)';
-  }
-}

@@ -7,8 +7,6 @@
  * frames are decoded as they arrive (translate/bedrock-stream.ts) and written to
  * the client in its own format.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { localCountTokens, makeCall, pivotChatRequest } from '../common.js';
 import { AdapterError } from '../types.js';
 import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
@@ -49,6 +47,8 @@ export async function signAws(
   const u = new URL(req.url);
   const query: Record<string, string> = {};
   u.searchParams.forEach((v, k) => (query[k] = v));
+  // The signer is loaded on the first Bedrock call (~11 MB of resident memory a server without Bedrock never needs).
+  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
   const signer = new SignatureV4({ credentials: creds, region, service, sha256: Sha256 });
   const signed = await signer.sign(
     {
