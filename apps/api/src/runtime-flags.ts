@@ -13,6 +13,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-if (process.env.SWITCHYARD_WASM_TIERUP !== '1') setFlagsFromString('--liftoff-only');
-const growing = Number(process.env.SWITCHYARD_HEAP_GROWING_PERCENT ?? 25);
-if (Number.isInteger(growing) && growing > 0) setFlagsFromString(`--heap-growing-percent=${growing}`);
+// Both variables are validated with the rest of the environment (config/env.ts), which runs after this; an
+// invalid value is not applied here and stops the start there with a clear message.
+if (!/^(1|true|yes|on)$/i.test(process.env.SWITCHYARD_WASM_TIERUP ?? '')) setFlagsFromString('--liftoff-only');
+const growing = Number(process.env.SWITCHYARD_HEAP_GROWING_PERCENT || 25);
+if (Number.isInteger(growing) && growing > 0 && growing <= 400) setFlagsFromString(`--heap-growing-percent=${growing}`);

@@ -73,6 +73,9 @@ export const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   SERVE_WEB: bool.default(true),
   WEB_DIST_DIR: z.string().optional(),
+  // Read before this schema by runtime-flags.ts (V8 settings must precede module loading); validated here.
+  SWITCHYARD_HEAP_GROWING_PERCENT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(400, 'must be between 0 and 400').default(25),
+  SWITCHYARD_WASM_TIERUP: bool.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
