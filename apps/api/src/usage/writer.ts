@@ -5,7 +5,7 @@ import type { ProxyUsage } from '../proxy/handler.js';
 const COLUMNS = `"createdAt" timestamptz, "requestId" text, "gatewayKeyId" text, "userId" text, "orgId" text, "appId" text,
   "endpoint" text, "requestedModel" text, "providerId" text, "providerSlug" text, "modelId" text,
   "tokensIn" int, "tokensOut" int, "tokensCached" int, "costUsd" numeric, "savedUsd" numeric,
-  "latencyMs" int, "ttftMs" int, "status" int, "errorCode" text, "isByok" boolean, "stream" boolean, "attempts" int, "trace" jsonb`;
+  "latencyMs" int, "ttftMs" int, "status" int, "errorCode" text, "isByok" boolean, "stream" boolean, "attempts" int, "trace" json`;
 
 const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","endpoint","requestedModel","providerId",
   "providerSlug","modelId","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencyMs","ttftMs","status",
@@ -24,7 +24,7 @@ ins AS (INSERT INTO "UsageRecord" (${NAMES}) SELECT ${NAMES} FROM batch),
 errs AS (INSERT INTO "ErrorReport" ("id","createdAt","source","type","model","provider","message","userId","appId","requestId","details")
   SELECT gen_random_uuid()::text, "createdAt", 'proxy', coalesce("errorCode", 'http_' || "status"), "requestedModel", "providerSlug",
     coalesce("trace"->'attempts'->-1->>'outcome', "errorCode", 'HTTP ' || "status"), "userId", "appId", "requestId",
-    jsonb_build_object('status', "status", 'endpoint', "endpoint", 'attempts', coalesce("trace"->'attempts', '[]'::jsonb))
+    jsonb_build_object('status', "status", 'endpoint', "endpoint", 'attempts', coalesce(("trace"->'attempts')::jsonb, '[]'::jsonb))
   FROM batch WHERE "status" >= 400),
 daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statusClass","isByok",
   "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount")
