@@ -1,6 +1,7 @@
 /**
  * The baseline: the least a Node proxy can do — node:http in, undici out (one pool), stream.pipeline back.
- * Run: tsx minimal-proxy.ts <port> <upstream origin>
+ * Plain JavaScript, run by plain `node` like the built gateways (no loader in its memory or start-up).
+ * Run: node minimal-proxy.mjs <port> <upstream origin>
  */
 import { createServer } from 'node:http';
 import { pipeline } from 'node:stream';
@@ -12,7 +13,7 @@ const pool = new Pool(upstream, { connections: 128, keepAliveTimeout: 60_000 });
 
 createServer((req, res) => {
   pool.request(
-    { path: `/v1${req.url!.replace(/^\/v1/, '')}`, method: req.method as 'POST', headers: { 'content-type': 'application/json' }, body: req },
+    { path: `/v1${req.url.replace(/^\/v1/, '')}`, method: req.method, headers: { 'content-type': 'application/json' }, body: req },
     (err, data) => {
       if (err) {
         res.writeHead(502).end();

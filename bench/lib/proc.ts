@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const CLK_TCK = 100;
 
@@ -42,6 +42,23 @@ export function peakRssMb(pid: number): number {
     }
   }
   return kb / 1024;
+}
+
+/**
+ * Resets the peak resident memory (VmHWM) of a process and its descendants to their current RSS (Linux:
+ * `echo 5 > /proc/<pid>/clear_refs`), so the next `peakRssMb` covers only what ran since: the load, not the
+ * start-up (migrations, seeding, module loading). Returns false where the kernel does not allow it.
+ */
+export function resetPeakRss(pid: number): boolean {
+  let ok = true;
+  for (const p of processTree(pid)) {
+    try {
+      writeFileSync(`/proc/${p}/clear_refs`, '5');
+    } catch {
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 export function median(xs: number[]): number {
