@@ -147,7 +147,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     }
 
     const input: PlanInput = { endpoint: match.endpoint, facts, caller };
-    await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, caller });
+    await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, caller, capture: null });
   };
 
   async function execute(
@@ -162,6 +162,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       requestId: string;
       started: number;
       caller: ProxyCaller;
+      /** Set here when body logging is on (created with the request so the object keeps one shape). */
+      capture: BodyCapture | null;
     },
   ): Promise<void> {
     const { res, match, input, requestId, caller } = x;
@@ -171,7 +173,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     const settings = router.settings();
     const plan = router.plan(input);
     const capture = settings.bodyLogging ? new BodyCapture() : null;
-    const xc = { ...x, capture };
+    x.capture = capture;
     const attemptsLog: AttemptLog[] = [];
     // The client leaving aborts the running attempt (one AbortController per attempt, none per request).
     const client: ClientState = { gone: false, attempt: null };
@@ -256,7 +258,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       // Same-target retries (bounded by the classification table), then the next attempt.
       while (!fellBack) {
         used++;
-        const result = await runAttempt(d, xc, attempt, client, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
+        const result = await runAttempt(d, x, attempt, client, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
         if (result.kind === 'done') {
           admission.release({ costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens });
           finish({
