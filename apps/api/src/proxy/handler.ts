@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { AttemptLog } from '@switchyard/core';
+import type { AttemptLog, UsageOutcome } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { getAdapter } from '../providers/index.js';
@@ -18,7 +18,7 @@ import { listModelsForCaller } from './models-list.js';
 import { BodyCapture, bodiesForLog } from './body-log.js';
 
 /** One usage record per proxy request (the batch writer stores it off the hot path). */
-export interface ProxyUsage {
+export interface ProxyUsage extends UsageOutcome {
   createdAt: Date;
   requestId: string;
   gatewayKeyId: string | null;
@@ -30,18 +30,6 @@ export interface ProxyUsage {
   providerId: string | null;
   providerSlug: string | null;
   modelId: string | null;
-  tokensIn: number;
-  tokensOut: number;
-  tokensCached: number;
-  costUsd: number;
-  savedUsd: number;
-  latencyMs: number;
-  ttftMs: number | null;
-  status: number;
-  errorCode: string | null;
-  isByok: boolean;
-  stream: boolean;
-  attempts: number;
   trace: unknown;
 }
 

@@ -99,19 +99,8 @@ export interface AttemptLog {
   ms: number;
 }
 
-/** One gateway request as `GET /llm/logs` (and `/me/logs`) lists it. */
-export interface LogRecord {
-  id: string;
-  createdAt: string;
-  requestId: string;
-  key: { id: string; name: string | null; prefix: string | null } | null;
-  user: { id: string; email: string | null; name: string | null } | null;
-  orgId: string | null;
-  appId: string | null;
-  endpoint: string;
-  requestedModel: string;
-  provider: string | null;
-  actualModel: string | null;
+/** What one proxied request cost and how it ended: written by the proxy, read back in the logs. */
+export interface UsageOutcome {
   tokensIn: number;
   tokensOut: number;
   tokensCached: number;
@@ -124,6 +113,21 @@ export interface LogRecord {
   isByok: boolean;
   stream: boolean;
   attempts: number;
+}
+
+/** One gateway request as `GET /llm/logs` (and `/me/logs`) lists it. */
+export interface LogRecord extends UsageOutcome {
+  id: string;
+  createdAt: string;
+  requestId: string;
+  key: { id: string; name: string | null; prefix: string | null } | null;
+  user: { id: string; email: string | null; name: string | null } | null;
+  orgId: string | null;
+  appId: string | null;
+  endpoint: string;
+  requestedModel: string;
+  provider: string | null;
+  actualModel: string | null;
 }
 
 /** `GET /llm/logs/:id`: the record with its resolver trace, attempts timeline and (when body logging was on) bodies. */
