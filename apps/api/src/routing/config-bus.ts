@@ -68,7 +68,7 @@ export class RedisConfigBus implements ConfigBus {
   }
 
   static async create(url: string, prefix: string, opts: ConfigBusOptions): Promise<RedisConfigBus> {
-    // ioredis is loaded only when Redis is configured (~18 MB of resident memory otherwise for nothing).
+    // ioredis is loaded only when Redis is configured (see createStateStore).
     const { Redis: RedisClient } = await import('ioredis');
     const bus = new RedisConfigBus(RedisClient, url, prefix, opts);
     try {

@@ -47,7 +47,7 @@ export async function signAws(
   const u = new URL(req.url);
   const query: Record<string, string> = {};
   u.searchParams.forEach((v, k) => (query[k] = v));
-  // The signer is loaded on the first Bedrock call (~11 MB of resident memory a server without Bedrock never needs).
+  // The signer is loaded on the first Bedrock call: a server without Bedrock never needs it.
   const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
   const signer = new SignatureV4({ credentials: creds, region, service, sha256: Sha256 });
   const signed = await signer.sign(
