@@ -13,7 +13,7 @@ import { formatForPath, matchEndpoint, type EndpointMatch, type ProxyEndpoint } 
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { RequestShapeError, requestFacts, type RequestFacts } from './request-facts.js';
 import type { PlannedAttempt, PlanInput, Router } from './types.js';
-import { openUpstream, readAll, toNetworkError, type UpstreamTimeouts } from './upstream.js';
+import { openUpstream, readAll, toNetworkError, WholeAnswer, type Abortable, type Fetched, type UpstreamTimeouts } from './upstream.js';
 import { listModelsForCaller } from './models-list.js';
 import { BodyCapture, bodiesForLog } from './body-log.js';
 
@@ -60,7 +60,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Whether the client left, and the running attempt's controller (aborted when it does). */
 interface ClientState {
   gone: boolean;
-  attempt: AbortController | null;
+  attempt: Abortable | null;
 }
 
 
@@ -163,7 +163,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     const capture = settings.bodyLogging ? new BodyCapture() : null;
     x.capture = capture;
     const attemptsLog: AttemptLog[] = [];
-    // The client leaving aborts the running attempt (one AbortController per attempt, none per request).
+    // The client leaving aborts the running attempt (one abortable per attempt, none per request).
     const client: ClientState = { gone: false, attempt: null };
     res.once('close', () => {
       if (!res.writableFinished) {
@@ -358,18 +358,69 @@ export function createProxyHandler(deps: ProxyDeps) {
       throw err;
     }
 
-    // One controller per attempt: aborted by the client leaving or by the total time limit.
-    const attemptAbort = new AbortController();
-    const signal = attemptAbort.signal;
+    // One abortable per attempt, aborted by the client leaving or by the total time limit. A non-stream HTTP
+    // call is read whole by a dispatch handler (no response stream or AbortSignal); streams and in-process
+    // transports take the request API with an AbortController.
+    const whole = !x.input.facts.stream && call.transport.kind === 'http' ? new WholeAnswer() : null;
+    const attemptAbort: Abortable = whole ?? new AbortController();
     if (client.gone) attemptAbort.abort(new Error('client disconnected'));
     else client.attempt = attemptAbort;
     const totalTimer = setTimeout(() => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), d.timeouts.totalMs);
     try {
-      return await runOpened(d, x, attempt, call, signal, debugSkipped, entry, report, t0, attemptNo);
+      if (whole && call.transport.kind === 'http') {
+        const got = await whole.send(call.transport.request, d.dispatcher, d.timeouts);
+        if (!got.ok) {
+          entry.outcome = got.error.kind;
+          report(false, got.error, null);
+          return { kind: 'failed', error: got.error };
+        }
+        return answerWhole(x, attempt, call, got, debugSkipped, entry, report, t0, attemptNo);
+      }
+      return await runOpened(d, x, attempt, call, (attemptAbort as AbortController).signal, debugSkipped, entry, report, t0, attemptNo);
     } finally {
       clearTimeout(totalTimer);
       if (client.attempt === attemptAbort) client.attempt = null;
     }
+  }
+
+  /** A whole upstream answer (non-stream): an error becomes a failed attempt; a success is decoded and sent. */
+  function answerWhole(
+    x: { res: ServerResponse; capture: BodyCapture | null },
+    attempt: PlannedAttempt,
+    call: PreparedCall,
+    got: Extract<Fetched, { ok: true }>,
+    debugSkipped: { ref: string; reason: string }[] | null,
+    entry: AttemptLog,
+    report: (ok: boolean, error: UpstreamError | undefined, ttft: number | null) => void,
+    t0: number,
+    attemptNo: number,
+  ): AttemptResult {
+    entry.status = got.status;
+    if (got.status >= 400) {
+      const error = call.error(got.status, got.headers, got.body);
+      entry.outcome = error.kind;
+      report(false, error, null);
+      return { kind: 'failed', error };
+    }
+    const ttft = Math.round(performance.now() - t0);
+    let decoded;
+    try {
+      decoded = call.decode(got.body);
+    } catch (err) {
+      const error: UpstreamError = { status: 502, kind: 'server', code: 'bad_upstream_body', message: `The upstream answer could not be read: ${(err as Error).message}`, retryAfterMs: null, retryable: true };
+      entry.outcome = 'bad_body';
+      report(false, error, ttft);
+      return { kind: 'failed', error };
+    }
+    const out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
+    const res = x.res;
+    res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'content-length': out.length }));
+    res.end(out);
+    x.capture?.add(out);
+    entry.outcome = 'ok';
+    report(true, undefined, ttft);
+    const costUsd = router.costOf(attempt.model, decoded.usage);
+    return { kind: 'done', status: 200, usage: decoded.usage, costUsd, ttftMs: ttft, errorCode: null };
   }
 
   async function runOpened(
@@ -391,6 +442,23 @@ export function createProxyHandler(deps: ProxyDeps) {
       report(false, opened.error, null);
       return { kind: 'failed', error: opened.error };
     }
+    if (!facts.stream) {
+      // In-process transports (non-stream): read the body, then the same path as an HTTP answer.
+      let body: Buffer;
+      try {
+        body = await readAll(opened.body);
+      } catch (err) {
+        if (opened.status >= 400) body = Buffer.alloc(0);
+        else {
+          const error = toNetworkError(err, signal);
+          entry.status = opened.status;
+          entry.outcome = error.kind;
+          report(false, error, null);
+          return { kind: 'failed', error };
+        }
+      }
+      return answerWhole(x, attempt, call, { ok: true, status: opened.status, headers: opened.headers, body }, debugSkipped, entry, report, t0, attemptNo);
+    }
     entry.status = opened.status;
     if (opened.status >= 400) {
       let errBody: Buffer;
@@ -404,44 +472,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       report(false, error, null);
       return { kind: 'failed', error };
     }
-
-    const headers: Record<string, string> = {
-      'x-switchyard-provider': attempt.provider.slug,
-      'x-switchyard-model': attempt.model.modelId,
-      'x-switchyard-attempts': String(attemptNo),
-    };
-    if (debugSkipped) headers['x-switchyard-skipped'] = skippedHeader(debugSkipped);
     const res = x.res;
-
-    if (!facts.stream) {
-      let upstreamBody: Buffer;
-      try {
-        upstreamBody = await readAll(opened.body);
-      } catch (err) {
-        const error = toNetworkError(err, signal);
-        entry.outcome = error.kind;
-        report(false, error, null);
-        return { kind: 'failed', error };
-      }
-      const ttft = Math.round(performance.now() - t0);
-      let decoded;
-      try {
-        decoded = call.decode(upstreamBody);
-      } catch (err) {
-        const error: UpstreamError = { status: 502, kind: 'server', code: 'bad_upstream_body', message: `The upstream answer could not be read: ${(err as Error).message}`, retryAfterMs: null, retryable: true };
-        entry.outcome = 'bad_body';
-        report(false, error, ttft);
-        return { kind: 'failed', error };
-      }
-      const out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
-      res.writeHead(200, { 'content-type': call.contentType, 'content-length': out.length, ...headers });
-      res.end(out);
-      x.capture?.add(out);
-      entry.outcome = 'ok';
-      report(true, undefined, ttft);
-      const costUsd = router.costOf(attempt.model, decoded.usage);
-      return { kind: 'done', status: 200, usage: decoded.usage, costUsd, ttftMs: ttft, errorCode: null };
-    }
 
     // Streaming: hold the client's headers until the first client bytes exist, so a stream that fails before
     // its first byte can still fall back; after that, bytes flow through as they arrive (backpressure: the
@@ -467,7 +498,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         if (!started) {
           started = true;
           ttft = Math.round(performance.now() - t0);
-          res.writeHead(200, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
+          res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }));
         }
         x.capture?.add(piece);
         if (!res.write(piece)) await new Promise<void>((r) => {
@@ -508,7 +539,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
       started = true;
       ttft = Math.round(performance.now() - t0);
-      res.writeHead(200, { 'content-type': call.contentType, 'cache-control': 'no-cache', ...headers });
+      res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'cache-control': 'no-cache' }));
     }
     if (!res.destroyed) res.end(tail);
     x.capture?.add(tail);
@@ -518,6 +549,20 @@ export function createProxyHandler(deps: ProxyDeps) {
     const costUsd = router.costOf(attempt.model, t.usage);
     return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: faulted ? 'stream_interrupted' : null };
   }
+}
+
+/** A successful answer's head: the given headers plus which provider and model answered, after how many attempts. */
+function answerHeaders(
+  attempt: PlannedAttempt,
+  attemptNo: number,
+  debugSkipped: { ref: string; reason: string }[] | null,
+  headers: Record<string, string | number>,
+): Record<string, string | number> {
+  headers['x-switchyard-provider'] = attempt.provider.slug;
+  headers['x-switchyard-model'] = attempt.model.modelId;
+  headers['x-switchyard-attempts'] = attemptNo;
+  if (debugSkipped) headers['x-switchyard-skipped'] = skippedHeader(debugSkipped);
+  return headers;
 }
 
 function skippedHeader(skipped: { ref: string; reason: string }[]): string {

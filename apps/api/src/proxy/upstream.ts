@@ -1,6 +1,6 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { networkError } from '../providers/errors.js';
-import type { LocalResponse, PreparedCall, UpstreamError } from '../providers/types.js';
+import type { LocalResponse, PreparedCall, UpstreamError, UpstreamRequest } from '../providers/types.js';
 
 export interface UpstreamTimeouts {
   connectMs: number;
@@ -41,8 +41,12 @@ function isTimeout(err: unknown): boolean {
   );
 }
 
-export function toNetworkError(err: unknown, signal?: AbortSignal): UpstreamError {
-  const reason = signal?.aborted ? signal.reason : undefined;
+/**
+ * A network-level failure as an UpstreamError. `abortReason` is why we aborted the attempt ourselves, if we did
+ * (an AbortSignal's reason, or the reason given to a WholeAnswer's abort): a total-time-limit abort is a timeout.
+ */
+export function toNetworkError(err: unknown, abortReason?: unknown): UpstreamError {
+  const reason = abortReason instanceof AbortSignal ? (abortReason.aborted ? abortReason.reason : undefined) : abortReason;
   if ((reason as { name?: string } | undefined)?.name === 'TimeoutError') {
     return networkError(new Error('The upstream did not finish within the total time limit.'), true);
   }
@@ -130,4 +134,112 @@ export async function readAll(body: AsyncIterable<Buffer>): Promise<Buffer> {
     size += c.length;
   }
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+}
+
+/** Something the client leaving or the total time limit can abort: an AbortController or a WholeAnswer. */
+export interface Abortable {
+  abort(reason: Error): void;
+}
+
+/** A whole upstream answer (head and body), or why none came. */
+export type Fetched =
+  | { ok: true; status: number; headers: UpstreamHeaders; body: Buffer }
+  | { ok: false; error: UpstreamError };
+
+const EMPTY = Buffer.alloc(0);
+
+/** undici's raw header list (name, value, name, value…) as a record; repeated names become arrays. */
+export function headersFromRaw(raw: Buffer[] | string[] | null): UpstreamHeaders {
+  const out: UpstreamHeaders = {};
+  if (!raw) return out;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString();
+    const had = out[name];
+    if (had === undefined) out[name] = value;
+    else if (Array.isArray(had)) had.push(value);
+    else out[name] = [had, value];
+  }
+  return out;
+}
+
+/**
+ * A non-stream upstream call read whole, as an undici dispatch handler: the answer's bytes are collected as they
+ * arrive, with no response stream, async iterator or AbortSignal per request (the request API's costs, which a
+ * buffered answer does not need). `abort()` ends it at any point — before the connection (then it is never
+ * sent), while waiting for the head, or mid-body — and the reason decides the error's kind (a TimeoutError is
+ * the total time limit). Timeouts for the head and between body chunks are undici's, as on the stream path.
+ */
+export class WholeAnswer implements Abortable {
+  #status = 0;
+  #headers: UpstreamHeaders = {};
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #abortUndici: ((err: Error) => void) | null = null;
+  #reason: Error | null = null;
+  #done = false;
+  #settle: (r: Fetched) => void = () => {};
+
+  abort(reason: Error): void {
+    if (this.#done || this.#reason) return;
+    this.#reason = reason;
+    this.#abortUndici?.(reason);
+  }
+
+  send(request: UpstreamRequest, dispatcher: Dispatcher, timeouts: Pick<UpstreamTimeouts, 'firstByteMs' | 'idleMs'>): Promise<Fetched> {
+    return new Promise<Fetched>((resolve) => {
+      this.#settle = resolve;
+      const origin = originOf(request.url);
+      dispatcher.dispatch(
+        {
+          origin,
+          path: request.url.slice(origin.length) || '/',
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: request.body ?? null,
+          headersTimeout: timeouts.firstByteMs,
+          bodyTimeout: timeouts.idleMs,
+        },
+        this,
+      );
+    });
+  }
+
+  // undici's dispatch handler (called by the connection; not part of this class's API).
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.#reason) abort(this.#reason);
+    else this.#abortUndici = abort;
+  }
+
+  onHeaders(status: number, raw: Buffer[] | string[] | null): boolean {
+    if (status < 200) return true; // 1xx informational: the real head follows
+    this.#status = status;
+    this.#headers = headersFromRaw(raw);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.#finish({ ok: true, status: this.#status, headers: this.#headers, body: this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size) });
+  }
+
+  onError(err: Error): void {
+    // An error answer whose body broke off is still that error (its body is only detail); a success whose body
+    // broke off, or no answer at all, is a network failure.
+    if (this.#status >= 400) this.#finish({ ok: true, status: this.#status, headers: this.#headers, body: EMPTY });
+    else this.#finish({ ok: false, error: toNetworkError(err, this.#reason) });
+  }
+
+  #finish(r: Fetched): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#abortUndici = null;
+    this.#chunks = [];
+    this.#settle(r);
+  }
 }
