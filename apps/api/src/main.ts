@@ -1,4 +1,4 @@
-import './runtime-flags.js';
+import { capNewSpace } from './runtime-flags.js';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createApp } from './app.js';
@@ -62,6 +62,7 @@ async function main() {
     server.listen(env.PORT, env.HOST, resolveListen);
   });
 
+  capNewSpace();
   const url = `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
   const lines = [
     `Switchyard is listening on ${url}`,

@@ -21,6 +21,8 @@ describe('loadEnv', () => {
     ['ADMIN_EMAIL', 'nope', /ADMIN_EMAIL: must be an email address/],
     ['SWITCHYARD_HEAP_GROWING_PERCENT', 'lots', /SWITCHYARD_HEAP_GROWING_PERCENT: must be a number/],
     ['SWITCHYARD_HEAP_GROWING_PERCENT', '900', /SWITCHYARD_HEAP_GROWING_PERCENT: must be between 0 and 400/],
+    ['SWITCHYARD_NEW_SPACE_MB', 'big', /SWITCHYARD_NEW_SPACE_MB: must be a number/],
+    ['SWITCHYARD_NEW_SPACE_MB', '4096', /SWITCHYARD_NEW_SPACE_MB: must be between 0 and 1024/],
   ])('rejects %s=%s with a one-line reason naming the variable', (name, value, message) => {
     let err: unknown;
     try {

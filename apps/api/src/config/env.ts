@@ -76,6 +76,7 @@ export const envSchema = z.object({
   // Read before this schema by runtime-flags.ts (V8 settings must precede module loading); validated here.
   SWITCHYARD_HEAP_GROWING_PERCENT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(400, 'must be between 0 and 400').default(25),
   SWITCHYARD_WASM_TIERUP: bool.default(false),
+  SWITCHYARD_NEW_SPACE_MB: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(1024, 'must be between 0 and 1024').default(16),
 });
 
 export type Env = z.infer<typeof envSchema>;
