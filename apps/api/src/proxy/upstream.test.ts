@@ -18,14 +18,19 @@ beforeAll(async () => {
     req.resume();
     switch (req.url) {
       case '/ok':
-        res.writeHead(200, [
-          ['content-type', 'application/json'],
-          ['x-dup', 'a'],
-          ['x-dup', 'b'],
-        ]);
+        res.writeHead(200, { 'content-type': 'application/json' });
         // Two writes: the answer arrives in more than one chunk.
         res.write('{"hello":');
         setTimeout(() => res.end('"world"}'), 20);
+        return;
+      case '/limited':
+        res.writeHead(429, [
+          ['content-type', 'application/json'],
+          ['retry-after', '7'],
+          ['x-dup', 'a'],
+          ['x-dup', 'b'],
+        ]);
+        res.end('{"error":{"message":"slow down"}}');
         return;
       case '/stall':
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -58,14 +63,22 @@ afterAll(async () => {
 const request = (path: string) => ({ url: `${origin}${path}`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: '{}' });
 
 describe('WholeAnswer (non-stream upstream call read whole)', () => {
-  it('collects an answer sent in several chunks, with repeated headers as a list', async () => {
+  it('collects an answer sent in several chunks', async () => {
     const got = await new WholeAnswer().send(request('/ok'), agent, timeouts);
     expect(got.ok).toBe(true);
     if (!got.ok) return;
     expect(got.status).toBe(200);
     expect(got.body.toString()).toBe('{"hello":"world"}');
-    expect(got.headers['content-type']).toBe('application/json');
+  });
+
+  it("an error answer comes with its headers (Retry-After; repeated ones as a list) and body", async () => {
+    const got = await new WholeAnswer().send(request('/limited'), agent, timeouts);
+    expect(got.ok).toBe(true);
+    if (!got.ok) return;
+    expect(got.status).toBe(429);
+    expect(got.headers['retry-after']).toBe('7');
     expect(got.headers['x-dup']).toEqual(['a', 'b']);
+    expect(JSON.parse(got.body.toString())).toEqual({ error: { message: 'slow down' } });
   });
 
   it('a body that stops arriving ends at the idle limit as a timeout', async () => {

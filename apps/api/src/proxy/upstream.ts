@@ -141,7 +141,7 @@ export interface Abortable {
   abort(reason: Error): void;
 }
 
-/** A whole upstream answer (head and body), or why none came. */
+/** A whole upstream answer (head and body), or why none came. `headers` is filled for error answers (≥ 400) only. */
 export type Fetched =
   | { ok: true; status: number; headers: UpstreamHeaders; body: Buffer }
   | { ok: false; error: UpstreamError };
@@ -214,7 +214,8 @@ export class WholeAnswer implements Abortable {
   onHeaders(status: number, raw: Buffer[] | string[] | null): boolean {
     if (status < 200) return true; // 1xx informational: the real head follows
     this.#status = status;
-    this.#headers = headersFromRaw(raw);
+    // Only an error answer's headers are read (Retry-After and the like); a success's are not parsed.
+    if (status >= 400) this.#headers = headersFromRaw(raw);
     return true;
   }
 
