@@ -101,17 +101,20 @@ export class MemoryStateStore implements StateStore {
     for (const [k, until] of this.#cooldowns) if (until <= now) this.#cooldowns.delete(k);
   }
 
+  /** One view for the store's life (it reads the live maps), not eight closures per plan and report. */
+  readonly #view: StateView = {
+    cooldownUntil: (t) => this.#cooldowns.get(t) ?? 0,
+    circuit: (t) => this.#circuits.get(t),
+    counter: (k) => this.#get(k),
+    spend: (k) => this.#get(k),
+    inFlight: (t) => this.#inflight.get(t) ?? 0,
+    latency: (t) => this.#latency.get(t),
+    cursor: (a) => this.#cursors.get(a) ?? 0,
+    weights: (a) => this.#weights.get(a),
+  };
+
   view(): StateView {
-    return {
-      cooldownUntil: (t) => this.#cooldowns.get(t) ?? 0,
-      circuit: (t) => this.#circuits.get(t),
-      counter: (k) => this.#get(k),
-      spend: (k) => this.#get(k),
-      inFlight: (t) => this.#inflight.get(t) ?? 0,
-      latency: (t) => this.#latency.get(t),
-      cursor: (a) => this.#cursors.get(a) ?? 0,
-      weights: (a) => this.#weights.get(a),
-    };
+    return this.#view;
   }
 
   async consume(items: ConsumeItem[]): Promise<ConsumeResult> {
