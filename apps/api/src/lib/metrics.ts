@@ -1,4 +1,46 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration } from 'prom-client';
+
+/** Past this many distinct label sets a BufferedCounter stops buffering new ones and increments directly. */
+const MAX_BUFFERED_SERIES = 10_000;
+
+/**
+ * A prom-client Counter fed from the proxy's hot path. `add(n, ...labelValues)` costs one Map lookup; prom-client's
+ * own `inc(labels)` validates and hashes the label object on every call. The sums move into the counter whenever
+ * it is collected (a scrape, or `get()`), so what Prometheus reads is exact.
+ */
+export class BufferedCounter<T extends string> {
+  readonly counter: Counter<T>;
+  readonly #names: readonly T[];
+  readonly #pending = new Map<string, { labels: Record<T, string>; value: number }>();
+
+  constructor(config: CounterConfiguration<T> & { labelNames: readonly T[] }) {
+    this.#names = config.labelNames;
+    this.counter = new Counter<T>({ ...config, collect: () => this.flush() });
+  }
+
+  /** Adds `n` to the series with these label values (in `labelNames` order). */
+  add(n: number, ...values: string[]): void {
+    const key = values.join('\u0000');
+    const entry = this.#pending.get(key);
+    if (entry) {
+      entry.value += n;
+      return;
+    }
+    const labels = {} as Record<T, string>;
+    this.#names.forEach((name, i) => (labels[name] = values[i] ?? ''));
+    if (this.#pending.size >= MAX_BUFFERED_SERIES) this.counter.inc(labels, n);
+    else this.#pending.set(key, { labels, value: n });
+  }
+
+  /** Moves the buffered sums into the counter (label objects are kept for the next adds). */
+  flush(): void {
+    for (const e of this.#pending.values()) {
+      if (e.value === 0) continue;
+      this.counter.inc(e.labels, e.value);
+      e.value = 0;
+    }
+  }
+}
 
 /** One Prometheus registry per app instance (tests create several apps in one process). */
 export function createMetrics() {
@@ -11,7 +53,7 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const proxyRequests = new Counter({
+  const proxyRequests = new BufferedCounter({
     name: 'switchyard_proxy_requests_total',
     help: 'Proxy requests by endpoint, provider, model and status',
     labelNames: ['endpoint', 'provider', 'model', 'status'] as const,
@@ -31,13 +73,13 @@ export function createMetrics() {
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const tokens = new Counter({
+  const tokens = new BufferedCounter({
     name: 'switchyard_tokens_total',
     help: 'Tokens by direction',
     labelNames: ['provider', 'model', 'direction'] as const,
     registers: [registry],
   });
-  const cost = new Counter({
+  const cost = new BufferedCounter({
     name: 'switchyard_cost_usd_total',
     help: 'Cost in USD',
     labelNames: ['provider', 'model'] as const,

@@ -202,14 +202,15 @@ export function createProxyHandler(deps: ProxyDeps) {
       };
       d.record(record);
       const provider = record.providerSlug ?? 'none';
-      metrics.proxyRequests.inc({ endpoint: endpointLabel, provider, model: record.modelId ?? 'none', status: String(record.status) });
+      const model = record.modelId ?? 'none';
+      metrics.proxyRequests.add(1, endpointLabel, provider, model, String(record.status));
       metrics.proxyLatency.observe({ endpoint: endpointLabel, provider }, latencyMs / 1000);
       if (record.ttftMs !== null) metrics.proxyTtft.observe({ endpoint: endpointLabel, provider }, record.ttftMs / 1000);
       if (record.tokensIn || record.tokensOut) {
-        metrics.tokens.inc({ provider, model: record.modelId ?? 'none', direction: 'in' }, record.tokensIn);
-        metrics.tokens.inc({ provider, model: record.modelId ?? 'none', direction: 'out' }, record.tokensOut);
+        metrics.tokens.add(record.tokensIn, provider, model, 'in');
+        metrics.tokens.add(record.tokensOut, provider, model, 'out');
       }
-      if (record.costUsd > 0) metrics.cost.inc({ provider, model: record.modelId ?? 'none' }, record.costUsd);
+      if (record.costUsd > 0) metrics.cost.add(record.costUsd, provider, model);
     };
 
     for (const s of plan.skipped) metrics.skips.inc({ reason: s.reason });
