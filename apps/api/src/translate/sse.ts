@@ -37,6 +37,15 @@ export class SseParser {
     let s = this.buf.length ? this.buf + text : text;
     let start = 0;
     const n = s.length;
+    if (s.indexOf('\r') === -1) {
+      // The common case (no CR anywhere): split on LF with the native search instead of a loop per character.
+      for (let nl = s.indexOf('\n'); nl !== -1; nl = s.indexOf('\n', start)) {
+        this.line(s.slice(start, nl), out);
+        start = nl + 1;
+      }
+      this.buf = start < n ? s.slice(start) : '';
+      return out;
+    }
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
