@@ -44,10 +44,15 @@ export function presentedKey(req: IncomingMessage): string | null {
   return null;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
+/** The master key's bytes, kept for the last key seen (it is fixed for the process; not re-encoded per request). */
+let masterBytes: { key: string; bytes: Buffer } | null = null;
+
+function sameSecret(presented: string, master: string): boolean {
+  if (masterBytes?.key !== master) masterBytes = { key: master, bytes: Buffer.from(master) };
+  const expected = masterBytes.bytes;
+  // Byte length first (cheap, and timingSafeEqual needs equal lengths); the comparison itself is constant-time.
+  if (Buffer.byteLength(presented) !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(presented), expected);
 }
 
 export function resolveCaller(

@@ -179,6 +179,16 @@ describe('auth and bad input', () => {
     expect(res.status).toBe(200);
   });
 
+  it('a key one character off the master key, or as long in characters but not in bytes, is refused', async () => {
+    const body = { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x' }] };
+    const offByOne = MASTER_KEY.slice(0, -1) + (MASTER_KEY.endsWith('a') ? 'b' : 'a');
+    const multiByte = 'é'.repeat(MASTER_KEY.length);
+    for (const key of [offByOne, multiByte, MASTER_KEY + 'x']) {
+      const res = await post('/v1/chat/completions', body, { authorization: `Bearer ${key}` });
+      expect(res.status).toBe(401);
+    }
+  });
+
   it('records failed requests too', async () => {
     await post('/v1/chat/completions', { model: 'no-such-model-2', messages: [{ role: 'user', content: 'x' }] });
     const rec = await lastUsage();
