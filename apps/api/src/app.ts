@@ -90,8 +90,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     onWritten: (n) => metrics.usageWritten.inc(n),
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
-    onDepth: (d) => metrics.usageQueueDepth.set(d),
   });
+  metrics.usageQueueDepthFrom(() => usage.depth);
   const lastUsed = new LastUsedTracker(db.prisma, 15_000, (err) => logger.warn({ err: String(err) }, 'updating key last-used failed'));
   const agent = createUpstreamAgent({
     connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,

@@ -61,3 +61,15 @@ describe('proxy metrics', () => {
     expect(text).toContain('switchyard_cost_usd_total{provider="bench",model="bench-model"} 0.25');
   });
 });
+
+describe('usage queue depth gauge', () => {
+  it('shows the queue depth at scrape time (0 until a queue is attached)', async () => {
+    const m = createMetrics();
+    expect(await m.registry.metrics()).toContain('switchyard_usage_queue_depth 0');
+    let depth = 42;
+    m.usageQueueDepthFrom(() => depth);
+    expect(await m.registry.metrics()).toContain('switchyard_usage_queue_depth 42');
+    depth = 3;
+    expect(await m.registry.metrics()).toContain('switchyard_usage_queue_depth 3');
+  });
+});

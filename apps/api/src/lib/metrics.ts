@@ -89,14 +89,26 @@ export function createMetrics() {
   const fallbacks = new Counter({ name: 'switchyard_fallbacks_total', help: 'Fallbacks to the next attempt', labelNames: ['from_provider', 'reason'] as const, registers: [registry] });
   const skips = new Counter({ name: 'switchyard_route_skips_total', help: 'Candidates skipped by reason', labelNames: ['reason'] as const, registers: [registry] });
   const circuitOpen = new Gauge({ name: 'switchyard_circuit_open', help: '1 when the provider x model circuit is open', labelNames: ['provider', 'model'] as const, registers: [registry] });
-  const usageQueueDepth = new Gauge({ name: 'switchyard_usage_queue_depth', help: 'Usage records waiting to be written', registers: [registry] });
+  // Read when scraped (nothing per request): the app points it at its usage queue.
+  let usageDepth: () => number = () => 0;
+  const usageQueueDepth = new Gauge({
+    name: 'switchyard_usage_queue_depth',
+    help: 'Usage records waiting to be written',
+    registers: [registry],
+    collect() {
+      this.set(usageDepth());
+    },
+  });
+  const usageQueueDepthFrom = (read: () => number) => {
+    usageDepth = read;
+  };
   const usageDropped = new Counter({ name: 'switchyard_usage_dropped_total', help: 'Usage records dropped because the buffer bound was hit', registers: [registry] });
   const usageWritten = new Counter({ name: 'switchyard_usage_written_total', help: 'Usage records written to the database', registers: [registry] });
   const stateStoreFailOpen = new Counter({ name: 'switchyard_state_store_fail_open_total', help: 'Shared state store unavailable: decisions taken on local state', labelNames: ['op'] as const, registers: [registry] });
   const stateStoreUp = new Gauge({ name: 'switchyard_state_store_shared', help: '1 while limits are counted in the shared store (Redis), 0 while failing open onto local limits', registers: [registry] });
   return {
     registry, httpAdmin, proxyRequests, proxyLatency, proxyTtft, tokens, cost, retries, fallbacks, skips,
-    circuitOpen, usageQueueDepth, usageDropped, usageWritten, stateStoreFailOpen, stateStoreUp,
+    circuitOpen, usageQueueDepth, usageQueueDepthFrom, usageDropped, usageWritten, stateStoreFailOpen, stateStoreUp,
   };
 }
 

@@ -17,7 +17,6 @@ export interface BatchQueueOptions<T> {
   onDrop?: (count: number) => void;
   onWritten?: (count: number) => void;
   onError?: (err: unknown, pending: number) => void;
-  onDepth?: (depth: number) => void;
 }
 
 export class BatchQueue<T> {
@@ -35,7 +34,7 @@ export class BatchQueue<T> {
     this.#schedule();
   }
 
-  /** Records not yet written: waiting, plus the batch being written. */
+  /** Records not yet written: waiting, plus the batch being written (read by the queue-depth gauge on scrape). */
   get depth(): number {
     return this.#items.length + this.#inFlight;
   }
@@ -43,7 +42,6 @@ export class BatchQueue<T> {
   push(item: T): void {
     this.#items.push(item);
     this.#trim();
-    this.opts.onDepth?.(this.#items.length + this.#inFlight);
     if (this.#items.length >= this.#batchSize && this.#failures === 0) void this.flush();
   }
 
@@ -79,7 +77,6 @@ export class BatchQueue<T> {
       this.#failures = 0;
       owed -= batch.length;
       this.opts.onWritten?.(batch.length);
-      this.opts.onDepth?.(this.#items.length);
     }
   }
 
