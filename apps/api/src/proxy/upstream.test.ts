@@ -81,33 +81,25 @@ describe('WholeAnswer (non-stream upstream call read whole)', () => {
     expect(JSON.parse(got.body.toString())).toEqual({ error: { message: 'slow down' } });
   });
 
-  it('a body that stops arriving ends at the idle limit as a timeout', async () => {
-    const got = await new WholeAnswer().send(request('/stall'), agent, timeouts);
-    expect(got.ok).toBe(false);
-    if (got.ok) return;
-    expect(got.error.kind).toBe('timeout');
-    expect(got.error.message).toMatch(/idle time limit/);
-  });
-
-  it('aborted mid-body by the total time limit: a timeout that says so', async () => {
+  it.each([
+    ['a body that stops arriving ends at the idle limit', '/stall', null, 'timeout', /idle time limit/],
+    [
+      'aborted mid-body by the total time limit',
+      '/slow',
+      Object.assign(new Error('total time limit'), { name: 'TimeoutError' }),
+      'timeout',
+      /total time limit/,
+    ],
+    ['aborted mid-body because the client left (a network failure, not a timeout)', '/slow', new Error('client disconnected'), 'network', /client disconnected/],
+  ] as const)('%s', async (_name, path, abortWith, kind, message) => {
     const call = new WholeAnswer();
-    const pending = call.send(request('/slow'), agent, timeouts);
-    setTimeout(() => call.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), 50);
+    const pending = call.send(request(path), agent, timeouts);
+    if (abortWith) setTimeout(() => call.abort(abortWith), 50);
     const got = await pending;
     expect(got.ok).toBe(false);
     if (got.ok) return;
-    expect(got.error.kind).toBe('timeout');
-    expect(got.error.message).toMatch(/total time limit/);
-  });
-
-  it('aborted mid-body because the client left: a network failure, not a timeout', async () => {
-    const call = new WholeAnswer();
-    const pending = call.send(request('/slow'), agent, timeouts);
-    setTimeout(() => call.abort(new Error('client disconnected')), 50);
-    const got = await pending;
-    expect(got.ok).toBe(false);
-    if (got.ok) return;
-    expect(got.error.kind).toBe('network');
+    expect(got.error.kind).toBe(kind);
+    expect(got.error.message).toMatch(message);
   });
 
   it('aborted before it was sent: the upstream never sees the request', async () => {
