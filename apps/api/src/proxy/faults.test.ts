@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { once } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 import type { Fault } from '../test/mock-upstream.js';
@@ -124,6 +126,39 @@ describe('streams', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('[DONE]');
   });
+
+  it('a client that stops reading holds the upstream back (backpressure): the stream is not buffered in the gateway', async () => {
+    const events = 4000;
+    const bytes = 16_000; // 64 MB in all: several times what the sockets' buffers on both hops can hold
+    env.up.script({ path: '/chat/completions', flood: { events, bytes } });
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(`${env.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` } }, resolve);
+      req.on('error', reject);
+      req.end(JSON.stringify({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
+    });
+    res.pause();
+    await new Promise((r) => setTimeout(r, 600));
+    const whilePaused = env.up.flooded;
+    await new Promise((r) => setTimeout(r, 300));
+    // The upstream is stalled: it wrote part of the flood and nothing more while the client did not read.
+    expect(whilePaused).toBeLessThan(events);
+    expect(env.up.flooded).toBe(whilePaused);
+    // Reading again lets the rest through, every event whole.
+    let tail = '';
+    let floodEvents = 0;
+    const marker = 'x'.repeat(64);
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      const parts = (tail + chunk).split('\n\n');
+      tail = parts.pop() ?? '';
+      for (const p of parts) if (p.includes(marker)) floodEvents++;
+    });
+    res.resume();
+    await once(res, 'end');
+    expect(env.up.flooded).toBe(events);
+    expect(floodEvents).toBe(events);
+    expect(tail).toBe('');
+  }, 30_000);
 
   it('a client disconnect aborts the upstream call', async () => {
     await freshEnv();

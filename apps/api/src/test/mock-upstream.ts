@@ -54,6 +54,11 @@ export interface Fault {
   hang?: boolean;
   /** Replace the answer text. */
   text?: string;
+  /**
+   * Streaming (OpenAI chat): after the first chunk, `events` more content deltas of `bytes` characters each,
+   * written as fast as the socket takes them (waiting for 'drain' when it is full); `flooded` counts them.
+   */
+  flood?: { events: number; bytes: number };
 }
 
 export interface RecordedRequest {
@@ -78,6 +83,8 @@ export interface MockUpstream {
   script(fault: Fault | Fault[]): void;
   /** Forget recorded requests and queued faults. */
   reset(): void;
+  /** Flood events handed to the socket so far (see `Fault.flood`). */
+  readonly flooded: number;
   close(): Promise<void>;
 }
 
@@ -117,6 +124,7 @@ function sleep(ms: number): Promise<void> {
 export async function startMockUpstream(): Promise<MockUpstream> {
   const requests: RecordedRequest[] = [];
   let faults: Fault[] = [];
+  let flooded = 0;
   const sockets = new Set<Socket>();
 
   const takeFault = (path: string): Fault | null => {
@@ -255,6 +263,24 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       if (res.destroyed) return;
       res.write(events[i]);
       if (i === 0 && fault?.malformed) res.write('data: {this is not json\n\n');
+      if (i === 0 && fault?.flood) {
+        const delta = `data: ${JSON.stringify({ id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 0, model: 'flood', choices: [{ index: 0, delta: { content: 'x'.repeat(fault.flood.bytes) }, finish_reason: null }] })}\n\n`;
+        for (let k = 0; k < fault.flood.events; k++) {
+          if (res.destroyed) return;
+          flooded++;
+          if (!res.write(delta)) {
+            await new Promise<void>((r) => {
+              const done = () => {
+                res.off('drain', done);
+                res.off('close', done);
+                r();
+              };
+              res.on('drain', done);
+              res.on('close', done);
+            });
+          }
+        }
+      }
     }
     res.end();
   }
@@ -271,6 +297,10 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     reset() {
       requests.length = 0;
       faults = [];
+      flooded = 0;
+    },
+    get flooded() {
+      return flooded;
     },
     close() {
       for (const s of sockets) s.destroy();
