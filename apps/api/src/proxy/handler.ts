@@ -16,6 +16,7 @@ import type { PlannedAttempt, PlanInput, Router } from './types.js';
 import { openUpstream, readAll, toNetworkError, WholeAnswer, type Abortable, type Fetched, type UpstreamTimeouts } from './upstream.js';
 import { listModelsForCaller } from './models-list.js';
 import { BodyCapture, bodiesForLog } from './body-log.js';
+import { drained } from '../lib/drained.js';
 
 /** One usage record per proxy request (the batch writer stores it off the hot path). */
 export interface ProxyUsage extends UsageOutcome {
@@ -502,15 +503,7 @@ export function createProxyHandler(deps: ProxyDeps) {
           res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }));
         }
         x.capture?.add(piece);
-        if (!res.write(piece)) await new Promise<void>((r) => {
-          const done = () => {
-            res.off('drain', done);
-            res.off('close', done);
-            r();
-          };
-          res.on('drain', done);
-          res.on('close', done);
-        });
+        if (!res.write(piece)) await drained(res);
         if (res.destroyed) break;
       }
     } catch (err) {

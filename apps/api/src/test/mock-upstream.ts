@@ -31,6 +31,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { drained } from '../lib/drained.js';
 import { encodeBedrockEvent } from '../translate/bedrock-stream.js';
 
 export interface Fault {
@@ -268,17 +269,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         for (let k = 0; k < fault.flood.events; k++) {
           if (res.destroyed) return;
           flooded++;
-          if (!res.write(delta)) {
-            await new Promise<void>((r) => {
-              const done = () => {
-                res.off('drain', done);
-                res.off('close', done);
-                r();
-              };
-              res.on('drain', done);
-              res.on('close', done);
-            });
-          }
+          if (!res.write(delta)) await drained(res);
         }
       }
     }
