@@ -9,7 +9,9 @@ const flags = fileURLToPath(new URL('./runtime-flags.ts', import.meta.url));
  * reports the young generation's size in MB. (One synchronous stretch allocating several times the young
  * generation could still grow it past the cap before the check runs; a request handler does not.)
  */
-function youngGenAfterLoad(env: Record<string, string>): Promise<{ atLoad: number; beforeCap: number; after: number }> {
+function youngGenAfterLoad(
+  env: Record<string, string>,
+): Promise<{ atLoad: number; beforeCap: number; after: number }> {
   const script = `
     const { getHeapSpaceStatistics } = await import('node:v8');
     const { capNewSpace } = await import(${JSON.stringify(flags)});
@@ -35,7 +37,8 @@ function youngGenAfterLoad(env: Record<string, string>): Promise<{ atLoad: numbe
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '-e', script],
       { env: { ...process.env, ...env }, cwd: fileURLToPath(new URL('../../..', import.meta.url)) },
-      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim()))),
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim())),
     );
   });
 }

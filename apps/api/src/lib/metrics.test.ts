@@ -2,12 +2,18 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { BufferedCounter, createMetrics } from './metrics.js';
 
-const series = async (registry: Registry, name: string) => (await registry.metrics()).split('\n').filter((l) => l.startsWith(`${name}{`));
+const series = async (registry: Registry, name: string) =>
+  (await registry.metrics()).split('\n').filter((l) => l.startsWith(`${name}{`));
 
 describe('BufferedCounter', () => {
   it('sums what was added per label set and shows it on the next scrape, exactly once', async () => {
     const registry = new Registry();
-    const c = new BufferedCounter({ name: 't_requests_total', help: 'h', labelNames: ['provider', 'status'] as const, registers: [registry] });
+    const c = new BufferedCounter({
+      name: 't_requests_total',
+      help: 'h',
+      labelNames: ['provider', 'status'] as const,
+      registers: [registry],
+    });
     c.add(1, 'openai', '200');
     c.add(1, 'openai', '200');
     c.add(1, 'openai', '429');
@@ -18,13 +24,22 @@ describe('BufferedCounter', () => {
       't_requests_total{provider="anthropic",status="200"} 2.5',
     ]);
     // A second scrape with nothing new adds nothing; new adds land on top.
-    expect(await series(registry, 't_requests_total')).toContain('t_requests_total{provider="openai",status="200"} 2');
+    expect(await series(registry, 't_requests_total')).toContain(
+      't_requests_total{provider="openai",status="200"} 2',
+    );
     c.add(3, 'openai', '200');
-    expect(await series(registry, 't_requests_total')).toContain('t_requests_total{provider="openai",status="200"} 5');
+    expect(await series(registry, 't_requests_total')).toContain(
+      't_requests_total{provider="openai",status="200"} 5',
+    );
   });
 
   it('get() sees buffered adds (it collects first)', async () => {
-    const c = new BufferedCounter({ name: 't_tokens_total', help: 'h', labelNames: ['direction'] as const, registers: [] });
+    const c = new BufferedCounter({
+      name: 't_tokens_total',
+      help: 'h',
+      labelNames: ['direction'] as const,
+      registers: [],
+    });
     c.add(7, 'in');
     c.add(5, 'in');
     expect((await c.counter.get()).values).toEqual([{ labels: { direction: 'in' }, value: 12 }]);
@@ -32,14 +47,24 @@ describe('BufferedCounter', () => {
 
   it('label values that would run together stay separate series', async () => {
     const registry = new Registry();
-    const c = new BufferedCounter({ name: 't_pairs_total', help: 'h', labelNames: ['a', 'b'] as const, registers: [registry] });
+    const c = new BufferedCounter({
+      name: 't_pairs_total',
+      help: 'h',
+      labelNames: ['a', 'b'] as const,
+      registers: [registry],
+    });
     c.add(1, 'x', 'yz');
     c.add(1, 'xy', 'z');
     expect(await series(registry, 't_pairs_total')).toHaveLength(2);
   });
 
   it('past 10,000 label sets new ones are counted directly, and still counted', async () => {
-    const c = new BufferedCounter({ name: 't_many_total', help: 'h', labelNames: ['model'] as const, registers: [] });
+    const c = new BufferedCounter({
+      name: 't_many_total',
+      help: 'h',
+      labelNames: ['model'] as const,
+      registers: [],
+    });
     for (let i = 0; i < 10_002; i++) c.add(1, `m${i}`);
     c.add(1, 'm10001');
     const values = (await c.counter.get()).values;
@@ -56,7 +81,9 @@ describe('proxy metrics', () => {
     m.tokens.add(24, 'bench', 'bench-model', 'in');
     m.cost.add(0.25, 'bench', 'bench-model');
     const text = await m.registry.metrics();
-    expect(text).toContain('switchyard_proxy_requests_total{endpoint="chat.completions",provider="bench",model="bench-model",status="200"} 1');
+    expect(text).toContain(
+      'switchyard_proxy_requests_total{endpoint="chat.completions",provider="bench",model="bench-model",status="200"} 1',
+    );
     expect(text).toContain('switchyard_tokens_total{provider="bench",model="bench-model",direction="in"} 24');
     expect(text).toContain('switchyard_cost_usd_total{provider="bench",model="bench-model"} 0.25');
   });

@@ -60,7 +60,12 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const request = (path: string) => ({ url: `${origin}${path}`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: '{}' });
+const request = (path: string) => ({
+  url: `${origin}${path}`,
+  method: 'POST' as const,
+  headers: { 'content-type': 'application/json' },
+  body: '{}',
+});
 
 describe('WholeAnswer (non-stream upstream call read whole)', () => {
   it('collects an answer sent in several chunks', async () => {
@@ -71,7 +76,7 @@ describe('WholeAnswer (non-stream upstream call read whole)', () => {
     expect(got.body.toString()).toBe('{"hello":"world"}');
   });
 
-  it("an error answer comes with its headers (Retry-After; repeated ones as a list) and body", async () => {
+  it('an error answer comes with its headers (Retry-After; repeated ones as a list) and body', async () => {
     const got = await new WholeAnswer().send(request('/limited'), agent, timeouts);
     expect(got.ok).toBe(true);
     if (!got.ok) return;
@@ -90,7 +95,13 @@ describe('WholeAnswer (non-stream upstream call read whole)', () => {
       'timeout',
       /total time limit/,
     ],
-    ['aborted mid-body because the client left (a network failure, not a timeout)', '/slow', new Error('client disconnected'), 'network', /client disconnected/],
+    [
+      'aborted mid-body because the client left (a network failure, not a timeout)',
+      '/slow',
+      new Error('client disconnected'),
+      'network',
+      /client disconnected/,
+    ],
   ] as const)('%s', async (_name, path, abortWith, kind, message) => {
     const call = new WholeAnswer();
     const pending = call.send(request(path), agent, timeouts);
@@ -121,7 +132,11 @@ describe('WholeAnswer (non-stream upstream call read whole)', () => {
   });
 
   it('a refused connection is a network failure', async () => {
-    const got = await new WholeAnswer().send({ ...request('/ok'), url: 'http://127.0.0.1:1/ok' }, agent, timeouts);
+    const got = await new WholeAnswer().send(
+      { ...request('/ok'), url: 'http://127.0.0.1:1/ok' },
+      agent,
+      timeouts,
+    );
     expect(got.ok).toBe(false);
     if (got.ok) return;
     expect(got.error.kind).toBe('network');
@@ -131,7 +146,11 @@ describe('WholeAnswer (non-stream upstream call read whole)', () => {
 describe('headersFromRaw', () => {
   it.each([
     ['no headers', null, {}],
-    ['names lower-cased', [Buffer.from('Content-Type'), Buffer.from('text/plain')], { 'content-type': 'text/plain' }],
+    [
+      'names lower-cased',
+      [Buffer.from('Content-Type'), Buffer.from('text/plain')],
+      { 'content-type': 'text/plain' },
+    ],
     [
       'three of one name become a list in order',
       ['Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'SET-COOKIE', 'c=3'],

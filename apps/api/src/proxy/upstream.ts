@@ -46,7 +46,8 @@ function isTimeout(err: unknown): boolean {
  * (an AbortSignal's reason, or the reason given to a WholeAnswer's abort): a total-time-limit abort is a timeout.
  */
 export function toNetworkError(err: unknown, abortReason?: unknown): UpstreamError {
-  const reason = abortReason instanceof AbortSignal ? (abortReason.aborted ? abortReason.reason : undefined) : abortReason;
+  const reason =
+    abortReason instanceof AbortSignal ? (abortReason.aborted ? abortReason.reason : undefined) : abortReason;
   if ((reason as { name?: string } | undefined)?.name === 'TimeoutError') {
     return networkError(new Error('The upstream did not finish within the total time limit.'), true);
   }
@@ -143,8 +144,7 @@ export interface Abortable {
 
 /** A whole upstream answer (head and body), or why none came. `headers` is filled for error answers (≥ 400) only. */
 export type Fetched =
-  | { ok: true; status: number; headers: UpstreamHeaders; body: Buffer }
-  | { ok: false; error: UpstreamError };
+  { ok: true; status: number; headers: UpstreamHeaders; body: Buffer } | { ok: false; error: UpstreamError };
 
 const EMPTY = Buffer.alloc(0);
 
@@ -186,7 +186,11 @@ export class WholeAnswer implements Abortable {
     this.#abortUndici?.(reason);
   }
 
-  send(request: UpstreamRequest, dispatcher: Dispatcher, timeouts: Pick<UpstreamTimeouts, 'firstByteMs' | 'idleMs'>): Promise<Fetched> {
+  send(
+    request: UpstreamRequest,
+    dispatcher: Dispatcher,
+    timeouts: Pick<UpstreamTimeouts, 'firstByteMs' | 'idleMs'>,
+  ): Promise<Fetched> {
     return new Promise<Fetched>((resolve) => {
       this.#settle = resolve;
       const origin = originOf(request.url);
@@ -226,13 +230,19 @@ export class WholeAnswer implements Abortable {
   }
 
   onComplete(): void {
-    this.#finish({ ok: true, status: this.#status, headers: this.#headers, body: this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size) });
+    this.#finish({
+      ok: true,
+      status: this.#status,
+      headers: this.#headers,
+      body: this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#size),
+    });
   }
 
   onError(err: Error): void {
     // An error answer whose body broke off is still that error (its body is only detail); a success whose body
     // broke off, or no answer at all, is a network failure.
-    if (this.#status >= 400) this.#finish({ ok: true, status: this.#status, headers: this.#headers, body: EMPTY });
+    if (this.#status >= 400)
+      this.#finish({ ok: true, status: this.#status, headers: this.#headers, body: EMPTY });
     else this.#finish({ ok: false, error: toNetworkError(err, this.#reason) });
   }
 

@@ -81,6 +81,8 @@ const n = (v: number | null): string => (v === null || !Number.isFinite(v) ? 'nu
  */
 export function usageRow(r: ProxyUsage): string {
   // Plain `+` rather than one template literal: V8 builds this ~30% faster (measured in a loop of real records).
+  // One field per line (prettier would put each operand on its own line).
+  // prettier-ignore
   return (
     '{"createdAt":"' + r.createdAt.toISOString() +
     '","requestId":' + q(r.requestId) +
