@@ -63,31 +63,40 @@ describe('BatchQueue', () => {
     expect(unwritten).toBe(10);
   });
 
-  it('does not chase the tail: items that arrive during a write wait for the next tick instead of one tiny write each', async () => {
+  it('does not chase the tail: items that arrive during a write wait for the next tick; a full batch does not', async () => {
     // Regression: at concurrency 1 (a request every ~1 ms) a write in flight saw one or two new records arrive,
     // and the drain loop wrote them at once, again and again: hundreds of one-row statements a second, which
-    // cost the gateway and PostgreSQL far more than the requests themselves.
-    const writes: number[] = [];
+    // cost the gateway and PostgreSQL far more than the requests themselves. Driven step by step (no timing).
+    const writes: number[][] = [];
+    let release: () => void = () => {};
     const q = new BatchQueue<number>({
       write: async (b) => {
-        writes.push(b.length);
-        await sleep(3);
+        writes.push([...b]);
+        await new Promise<void>((r) => (release = r));
       },
-      intervalMs: 50,
-      batchSize: 20,
-      maxBuffered: 10_000,
+      intervalMs: 60_000, // no timer tick during the test: only the explicit flushes below
+      batchSize: 5,
+      maxBuffered: 1000,
     });
-    let n = 0;
-    const until = Date.now() + 220;
-    while (Date.now() < until) {
-      q.push(n++);
-      await sleep(1);
-    }
+    q.push(0);
+    q.push(1);
+    const first = q.flush(); // writing [0, 1]
+    q.push(2);
+    q.push(3); // arrive during that write
+    release();
+    await first;
+    expect(writes).toEqual([[0, 1]]); // the two late ones wait for the next flush
+    expect(q.depth).toBe(2);
+
+    const second = q.flush(); // writing [2, 3]
+    for (let i = 4; i < 9; i++) q.push(i); // a full batch builds up during that write
+    release();
+    await new Promise((r) => setImmediate(r));
+    release();
+    await second;
+    expect(writes).toEqual([[0, 1], [2, 3], [4, 5, 6, 7, 8]]); // written by the same flush, not left for a tick
+    expect(q.depth).toBe(0);
     await q.close();
-    expect(writes.reduce((a, b) => a + b, 0)).toBe(n);
-    // About one write per full batch plus one per tick; chasing the tail gave one write per one or two items.
-    expect(writes.length).toBeLessThanOrEqual(Math.ceil(n / 20) + 8);
-    expect(Math.min(...writes.slice(0, -1))).toBeGreaterThan(2);
   });
 
   it('a write in flight is not disturbed by drops at the bound: nothing is written twice or lost uncounted', async () => {
