@@ -2,18 +2,17 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { BufferedCounter, createMetrics } from './metrics.js';
 
+/** A BufferedCounter with placeholder help text, registered in `registry` when one is given. */
+const counter = <T extends string>(name: string, labelNames: readonly T[], registry?: Registry) =>
+  new BufferedCounter<T>({ name, help: 'h', labelNames, registers: registry ? [registry] : [] });
+
 const series = async (registry: Registry, name: string) =>
   (await registry.metrics()).split('\n').filter((l) => l.startsWith(`${name}{`));
 
 describe('BufferedCounter', () => {
   it('sums what was added per label set and shows it on the next scrape, exactly once', async () => {
     const registry = new Registry();
-    const c = new BufferedCounter({
-      name: 't_requests_total',
-      help: 'h',
-      labelNames: ['provider', 'status'] as const,
-      registers: [registry],
-    });
+    const c = counter('t_requests_total', ['provider', 'status'] as const, registry);
     c.add(1, 'openai', '200');
     c.add(1, 'openai', '200');
     c.add(1, 'openai', '429');
@@ -34,12 +33,7 @@ describe('BufferedCounter', () => {
   });
 
   it('get() sees buffered adds (it collects first)', async () => {
-    const c = new BufferedCounter({
-      name: 't_tokens_total',
-      help: 'h',
-      labelNames: ['direction'] as const,
-      registers: [],
-    });
+    const c = counter('t_tokens_total', ['direction'] as const);
     c.add(7, 'in');
     c.add(5, 'in');
     expect((await c.counter.get()).values).toEqual([{ labels: { direction: 'in' }, value: 12 }]);
@@ -47,24 +41,14 @@ describe('BufferedCounter', () => {
 
   it('label values that would run together stay separate series', async () => {
     const registry = new Registry();
-    const c = new BufferedCounter({
-      name: 't_pairs_total',
-      help: 'h',
-      labelNames: ['a', 'b'] as const,
-      registers: [registry],
-    });
+    const c = counter('t_pairs_total', ['a', 'b'] as const, registry);
     c.add(1, 'x', 'yz');
     c.add(1, 'xy', 'z');
     expect(await series(registry, 't_pairs_total')).toHaveLength(2);
   });
 
   it('past 10,000 label sets new ones are counted directly, and still counted', async () => {
-    const c = new BufferedCounter({
-      name: 't_many_total',
-      help: 'h',
-      labelNames: ['model'] as const,
-      registers: [],
-    });
+    const c = counter('t_many_total', ['model'] as const);
     for (let i = 0; i < 10_002; i++) c.add(1, `m${i}`);
     c.add(1, 'm10001');
     const values = (await c.counter.get()).values;
