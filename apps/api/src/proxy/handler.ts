@@ -364,7 +364,8 @@ export function createProxyHandler(deps: ProxyDeps) {
     // call is read whole by a dispatch handler (no response stream or AbortSignal); streams and in-process
     // transports take the request API with an AbortController.
     const whole = !x.input.facts.stream && call.transport.kind === 'http' ? new WholeAnswer() : null;
-    const attemptAbort: Abortable = whole ?? new AbortController();
+    const controller = whole ? null : new AbortController();
+    const attemptAbort: Abortable = whole ?? controller!;
     if (client.gone) attemptAbort.abort(new Error('client disconnected'));
     else client.attempt = attemptAbort;
     const totalTimer = setTimeout(() => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), d.timeouts.totalMs);
@@ -378,7 +379,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         }
         return answerWhole(x, attempt, call, got, debugSkipped, entry, report, t0, attemptNo);
       }
-      return await runOpened(d, x, attempt, call, (attemptAbort as AbortController).signal, debugSkipped, entry, report, t0, attemptNo);
+      return await runOpened(d, x, attempt, call, controller!.signal, debugSkipped, entry, report, t0, attemptNo);
     } finally {
       clearTimeout(totalTimer);
       if (client.attempt === attemptAbort) client.attempt = null;
