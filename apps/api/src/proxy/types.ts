@@ -1,3 +1,4 @@
+import type { Attempt as EngineAttempt } from '@switchyard/core';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { LoadedModel, LoadedProvider } from '../routing/load-config.js';
 import type { ProxyCaller } from './caller.js';
@@ -14,6 +15,8 @@ export interface PlannedAttempt {
   isFallback: boolean;
   /** Estimated cost (USD) of this request on this model, reserved against budgets before the call. */
   estimatedCostUsd: number;
+  /** The engine's attempt this was planned from (its targets, key and ref feed core's admission and outcome rules). */
+  engine: EngineAttempt;
 }
 
 export type PlanResult =

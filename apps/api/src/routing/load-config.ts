@@ -17,6 +17,9 @@ export interface LoadedConfig {
   settings: {
     strategy: 'cost' | 'balanced' | 'quality';
     maxAttempts: number;
+    maxRetries: number;
+    circuitFailureThreshold: number;
+    circuitOpenMs: number;
     policyFallback: boolean;
     debugHeaders: boolean;
     bodyLogging: boolean;
@@ -225,6 +228,9 @@ export async function loadConfig(
     settings: {
       strategy: (settings?.strategy ?? 'balanced') as LoadedConfig['settings']['strategy'],
       maxAttempts: settings?.maxAttempts ?? 3,
+      maxRetries: settings?.maxRetries ?? 2,
+      circuitFailureThreshold: settings?.circuitFailureThreshold ?? 5,
+      circuitOpenMs: settings?.circuitOpenMs ?? 30_000,
       policyFallback: settings?.policyFallback ?? false,
       debugHeaders: settings?.debugHeaders ?? false,
       bodyLogging: settings?.bodyLogging ?? false,

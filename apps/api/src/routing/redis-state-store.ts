@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { CircuitState, StateEvent, StateView } from '@switchyard/core';
+import { LIMIT_EPSILON, checkItems, type CircuitState, type StateEvent, type StateView } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
 import { redactUrl } from '../lib/redact-url.js';
 import { applyStateEvent, type ConsumeItem, type ConsumeResult, type StateStore } from './state-store.js';
@@ -59,11 +59,12 @@ const MAX_WATCHED = 10_000;
 const STATE_TTL_MS = 7 * 86_400_000;
 const MAX_PENDING_EVENTS = 50_000;
 
+// Core's checkItems rule (used + amount <= limit + LIMIT_EPSILON), run atomically in Redis.
 const CONSUME = `
 local n = #KEYS
 for i = 1, n do
   local used = tonumber(redis.call('GET', KEYS[i]) or '0') or 0
-  if used + tonumber(ARGV[3*i-2]) > tonumber(ARGV[3*i-1]) + 1e-12 then
+  if used + tonumber(ARGV[3*i-2]) > tonumber(ARGV[3*i-1]) + ${LIMIT_EPSILON} then
     return {0, i - 1, string.format('%.17g', used)}
   end
 end
@@ -393,11 +394,8 @@ export class RedisStateStore implements StateStore {
 
   #consumeLocal(items: ConsumeItem[]): ConsumeResult {
     this.#opts.onFailOpen?.('consume');
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i]!;
-      const used = this.#counter(it.key);
-      if (used + it.amount > it.limit + 1e-12) return { ok: false, index: i, used };
-    }
+    const check = checkItems(items, (i) => this.#counter(items[i]!.key));
+    if (!check.ok) return check;
     for (const it of items) {
       this.#addLocal(it.key, it.amount, it.ttlMs);
       this.#keepDelta(it.key, it.amount, it.ttlMs);

@@ -1,19 +1,16 @@
 import { randomInt } from 'node:crypto';
 import {
   TIERS,
-  bucketKey,
-  budgetKey,
-  circuitAfter,
-  circuitProbing,
+  admissionItems,
   classify,
   costOf,
-  ewma,
-  expectedOutputTokens,
+  eventsAfterFailure,
+  eventsAfterSuccess,
   modelTarget,
   mulberry32,
-  periodEnd,
   plan,
-  windowEnd,
+  probeEvents,
+  settlementDeltas,
   type BucketConfig,
   type BudgetConfig,
   type Caller,
@@ -28,7 +25,7 @@ import type { UpstreamError, Usage } from '../providers/types.js';
 import type { ProxyCaller } from '../proxy/caller.js';
 import type { Admission, AttemptReport, Decision, PlanInput, PlanResult, PlannedAttempt, Router } from '../proxy/types.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
-import type { ConsumeItem, StateStore } from './state-store.js';
+import type { StateStore } from './state-store.js';
 
 const ALIAS_STRATEGIES = new Set(['ordered', 'round-robin', 'weighted', 'quota-aware', 'least-busy', 'latency']);
 const LEGACY_ALIAS: Record<string, string> = { round_robin: 'round-robin', auto: 'quota-aware', lowest_latency: 'latency', least_busy: 'least-busy', quota_aware: 'quota-aware' };
@@ -100,7 +97,8 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
     powerLevels: c.powerLevels.map((p) => ({ slug: tierOf(p.slug), tier: tierOf(p.qualityTier), modelRefs: p.modelRefs, enabled: p.enabled })),
     strategy: c.settings.strategy,
     maxAttempts: c.settings.maxAttempts,
-    circuit: { failureThreshold: 5, openMs: 30_000 },
+    maxRetries: c.settings.maxRetries,
+    circuit: { failureThreshold: c.settings.circuitFailureThreshold, openMs: c.settings.circuitOpenMs },
     policyFallback: c.settings.policyFallback,
   };
 }
@@ -276,12 +274,9 @@ export class RoutingRuntime implements Router {
         apiKey: secret?.ok && secret.value ? secret.value : null,
         isFallback: a.isFallback,
         estimatedCostUsd: a.estimatedCostUsd,
+        engine: a,
       });
-      if (a.probe) {
-        const target = modelTarget(a.providerId, a.modelRegistryId);
-        const cur = this.deps.store.view().circuit(target);
-        if (cur) this.deps.store.apply([{ type: 'circuit', target, state: circuitProbing(cur, this.deps.now()) }]);
-      }
+      if (a.probe) this.deps.store.apply(probeEvents(a, this.deps.store.view(), this.deps.now()));
     }
     return { ok: true, attempts, trace: r.trace, skipped };
   }
@@ -320,39 +315,22 @@ export class RoutingRuntime implements Router {
   }
 
   /**
-   * Atomic admission of one attempt: the provider's buckets, and on the first attempt of a request the caller's
-   * key buckets, plus every budget (estimated cost) are consumed together or not at all. `release` settles them
-   * with the real tokens and cost (or refunds the estimate when the attempt failed).
+   * Atomic admission of one attempt: core's `admissionItems` (the provider's buckets, on the first attempt of a
+   * request the caller's key buckets, and every budget unless a BYOK key pays) consumed together or not at all.
+   * `release` settles them with core's `settlementDeltas` (the real tokens and cost, or a refund of the
+   * estimate when the attempt failed).
    */
   async admit(attempt: PlannedAttempt, input: PlanInput & { callerCharged?: boolean }): Promise<Admission> {
     const now = this.deps.now();
-    const engineCaller = this.#engineCaller(input);
-    const provider = this.#coreProviders.get(attempt.provider.id);
-    const facts = input.facts;
-    const expectedTokens = facts.promptTokens + expectedOutputTokens({ maxOutputTokens: attempt.model.maxOutputTokens }, facts.maxTokens);
-    const items: (ConsumeItem & { label: string; unit: 'requests' | 'tokens' | 'usd'; resetsAt: number | null })[] = [];
-    const ref = `${attempt.provider.slug}/${attempt.model.modelId}`;
-    const pushBucket = (scope: string, id: string, b: BucketConfig) => {
-      if (b.models !== 'all' && !b.models.includes(attempt.model.modelId) && !b.models.includes(ref)) return;
-      const end = windowEnd(now, b.window.unit, b.window.size);
-      items.push({ key: bucketKey(scope, id, b, now), amount: b.unit === 'requests' ? 1 : expectedTokens, limit: b.limit, ttlMs: end - now + 1000, label: `${scope} bucket ${b.name}`, unit: b.unit, resetsAt: end });
-    };
-    for (const b of provider?.buckets ?? []) pushBucket('provider', attempt.provider.id, b);
-    if (!input.callerCharged) for (const cb of engineCaller.buckets) pushBucket(cb.scope, cb.id, cb.bucket);
-    if (attempt.keySource !== 'byok') {
-      for (const b of engineCaller.budgets) {
-        const end = periodEnd(now, b.period);
-        items.push({
-          key: budgetKey(b, now),
-          amount: attempt.estimatedCostUsd,
-          limit: b.limitUsd + (b.carryOverUsd ?? 0),
-          ttlMs: end === null ? 10 * 365 * 86_400_000 : end - now + 86_400_000,
-          label: `${b.scope} budget (${b.period})`,
-          unit: 'usd',
-          resetsAt: end,
-        });
-      }
-    }
+    const items = admissionItems({
+      attempt: attempt.engine,
+      provider: this.#coreProviders.get(attempt.provider.id),
+      model: attempt.model,
+      caller: this.#engineCaller(input),
+      request: input.facts,
+      now,
+      callerCharged: input.callerCharged,
+    });
     const res = items.length ? await this.deps.store.consume(items) : { ok: true as const };
     if (!res.ok) {
       const it = items[res.index]!;
@@ -371,58 +349,46 @@ export class RoutingRuntime implements Router {
         if (released) return;
         released = true;
         this.deps.store.inFlight(target, -1);
-        const adj: { key: string; delta: number; ttlMs: number }[] = [];
-        for (const it of items) {
-          if (it.unit === 'usd') adj.push({ key: it.key, delta: (actual?.costUsd ?? 0) - it.amount, ttlMs: it.ttlMs });
-          else if (it.unit === 'tokens') adj.push({ key: it.key, delta: (actual?.tokens ?? 0) - it.amount, ttlMs: it.ttlMs });
-        }
-        void this.deps.store.adjust(adj).catch((err) => this.deps.logger.warn({ err }, 'settling limits failed'));
+        const adj = settlementDeltas(items, actual);
+        if (adj.length > 0) void this.deps.store.adjust(adj).catch((err) => this.deps.logger.warn({ err }, 'settling limits failed'));
       },
     };
   }
 
+  /** Core's classification of a failed attempt, and the state events core derives from it (cooldown, circuit). */
   decide(error: UpstreamError, ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean }): Decision {
+    const cfg = this.#core;
+    const a = ctx.attempt.engine;
     const c = classify(
       { status: error.status, kind: error.kind, retryAfterMs: error.retryAfterMs, afterFirstByte: ctx.afterFirstByte },
-      { retries: ctx.retriesOnThisTarget, maxRetries: 2, policyFallback: this.#core.policyFallback, rng: this.#rng },
+      { retries: ctx.retriesOnThisTarget, maxRetries: cfg.maxRetries, policyFallback: cfg.policyFallback, rng: this.#rng },
     );
-    // A target that failed for good on this request (retries spent, or no retry) counts once toward its circuit.
-    if (c.action !== 'retry' && c.circuitFailure) this.#circuitFailure(ctx.attempt);
-    if (c.cooldown) {
-      const a = ctx.attempt;
-      const target = c.cooldown.scope === 'provider' ? a.provider.id : c.cooldown.scope === 'key' ? a.keyId : modelTarget(a.provider.id, a.model.id);
-      this.deps.store.apply([{ type: 'cooldown', target, until: this.deps.now() + c.cooldown.ms }]);
+    const view = this.deps.store.view();
+    const events = eventsAfterFailure(a, c, view, this.deps.now(), cfg.circuit);
+    if (events.length > 0) {
+      const before = view.circuit(modelTarget(a.providerId, a.modelRegistryId))?.phase ?? 'closed';
+      this.deps.store.apply(events);
+      this.#circuitChanged(ctx.attempt, before);
     }
-    return { action: c.action, delayMs: c.delayMs, reason: c.reason, needLargerContext: c.needLargerContext, circuitFailure: c.circuitFailure } as Decision;
+    return { action: c.action, delayMs: c.delayMs, reason: c.reason, needLargerContext: c.needLargerContext };
   }
 
+  /** After an attempt ran: a success moves the latency average and closes a failing circuit (core's events). */
   report(r: AttemptReport): void {
-    const target = modelTarget(r.attempt.provider.id, r.attempt.model.id);
+    if (!r.ok) return;
+    const a = r.attempt.engine;
     const view = this.deps.store.view();
-    const now = this.deps.now();
-    const events = [];
-    const before = view.circuit(target)?.phase ?? 'closed';
-    if (r.ok) {
-      events.push({ type: 'latency' as const, target, value: ewma(view.latency(target), r.ttftMs ?? r.latencyMs) });
-      if (view.circuit(target)) events.push({ type: 'circuit' as const, target, state: circuitAfter(view.circuit(target), true, now, this.#core.circuit) });
-    }
-    this.deps.store.apply(events);
-    this.#circuitChanged(r.attempt, before);
+    const before = view.circuit(modelTarget(a.providerId, a.modelRegistryId))?.phase ?? 'closed';
+    this.deps.store.apply(eventsAfterSuccess(a, r, view, this.deps.now(), this.#core.circuit));
+    if (before !== 'closed') this.#circuitChanged(r.attempt, before);
   }
 
-  #circuitFailure(attempt: PlannedAttempt): void {
-    const target = modelTarget(attempt.provider.id, attempt.model.id);
-    const view = this.deps.store.view();
-    const before = view.circuit(target)?.phase ?? 'closed';
-    this.deps.store.apply([{ type: 'circuit', target, state: circuitAfter(view.circuit(target), false, this.deps.now(), this.#core.circuit) }]);
-    this.#circuitChanged(attempt, before);
-  }
-
+  /** Tells `onCircuit` when a circuit leaves or returns to closed (a half-open probe still counts as not closed). */
   #circuitChanged(attempt: PlannedAttempt, before: string): void {
     const after = this.deps.store.view().circuit(modelTarget(attempt.provider.id, attempt.model.id))?.phase ?? 'closed';
-    if ((before === 'open') !== (after === 'open')) {
-      this.deps.onCircuit?.(attempt.provider.slug, attempt.model.modelId, after === 'open');
-      if (after === 'open') this.deps.logger.warn({ provider: attempt.provider.slug, model: attempt.model.modelId }, 'circuit opened');
+    if ((before === 'closed') !== (after === 'closed')) {
+      this.deps.onCircuit?.(attempt.provider.slug, attempt.model.modelId, after !== 'closed');
+      if (after !== 'closed') this.deps.logger.warn({ provider: attempt.provider.slug, model: attempt.model.modelId }, 'circuit opened');
     }
   }
 

@@ -1,4 +1,4 @@
-import type { CircuitState, StateEvent, StateView } from '@switchyard/core';
+import { checkItems, type CircuitState, type StateEvent, type StateView } from '@switchyard/core';
 
 /** One limit to check and consume atomically: `used + amount ≤ limit` for every item, or none is consumed. */
 export interface ConsumeItem {
@@ -123,11 +123,8 @@ export class MemoryStateStore implements StateStore {
 
   /** Synchronous, hence atomic within this process. */
   consumeSync(items: ConsumeItem[]): ConsumeResult {
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i]!;
-      const used = this.#get(it.key);
-      if (used + it.amount > it.limit + 1e-12) return { ok: false, index: i, used };
-    }
+    const check = checkItems(items, (i) => this.#get(items[i]!.key));
+    if (!check.ok) return check;
     for (const it of items) this.#add(it.key, it.amount, it.ttlMs);
     return { ok: true };
   }

@@ -46,6 +46,7 @@ export function config(over: Partial<RoutingConfig> = {}): RoutingConfig {
     ],
     strategy: 'balanced',
     maxAttempts: 5,
+    maxRetries: 2,
     circuit: { failureThreshold: 3, openMs: 30_000 },
     policyFallback: false,
     ...over,

@@ -57,6 +57,16 @@ describe('check and settle', () => {
     expect(checkItems(items, [60, 0, 0, 0, 0])).toEqual({ ok: false, index: 0, used: 60 });
     expect(checkItems(items, [0, 9_600, 0, 0, 0])).toEqual({ ok: false, index: 1, used: 9_600 });
     expect(checkItems(items, [0, 0, 0, 9.8, 0])).toEqual({ ok: false, index: 3, used: 9.8 });
+    // The same rule read through a function (the stores read their counters lazily, stopping at the first miss).
+    expect(checkItems(items, (i) => [0, 0, 0, 9.8, 0][i]!)).toEqual({ ok: false, index: 3, used: 9.8 });
+  });
+  it.each([
+    ['float sums that land on the limit fit', 0.1 + 0.2, 0, 0.3, true],
+    ['exactly at the limit fits', 0.2, 0.1, 0.3, true],
+    ['one cent over does not', 0.3, 0.01, 0.3, false],
+    ['an empty counter over a zero budget', 0, 0.0001, 0, false],
+  ])('%s', (_n, used, amount, limit, ok) => {
+    expect(checkItems([{ amount, limit }], [used]).ok).toBe(ok);
   });
   it('settles tokens and money to the real figures; refunds a failed attempt; requests stay counted', () => {
     expect(settlementDeltas(items, { tokens: 420, costUsd: 0.1 }).map((d) => [d.key, d.delta])).toEqual([

@@ -87,14 +87,26 @@ export function admissionItems(input: AdmissionInput): LimitItem[] {
 }
 
 /**
- * Whether the items fit given the counters' current values (`used[i]` for `items[i]`): the first item that
- * would go over its limit, or ok. A store without an atomic primitive can use this under its own lock.
+ * Tolerance of a limit check: USD amounts are sums of floats (0.1 + 0.2 > 0.3), so a reservation that lands on
+ * the limit up to rounding still fits. The Redis store's Lua admission uses the same figure.
  */
-export function checkItems(items: readonly LimitItem[], used: readonly number[]): { ok: true } | { ok: false; index: number; used: number } {
+export const LIMIT_EPSILON = 1e-12;
+
+/** Whether one more `amount` fits on a counter at `used` under `limit` (the rule every store applies). */
+export function fits(used: number, amount: number, limit: number): boolean {
+  return used + amount <= limit + LIMIT_EPSILON;
+}
+
+/**
+ * Whether the items fit given the counters' current values (`used(i)` for `items[i]`): the first item that
+ * would go over its limit, or ok. A store checks and then consumes under its own atomicity (a synchronous
+ * section in process; Redis runs the same rule in one Lua script).
+ */
+export function checkItems(items: readonly Pick<LimitItem, 'amount' | 'limit'>[], used: readonly number[] | ((index: number) => number)): { ok: true } | { ok: false; index: number; used: number } {
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
-    const u = used[i] ?? 0;
-    if (u + it.amount > it.limit) return { ok: false, index: i, used: u };
+    const u = typeof used === 'function' ? used(i) : (used[i] ?? 0);
+    if (!fits(u, it.amount, it.limit)) return { ok: false, index: i, used: u };
   }
   return { ok: true };
 }

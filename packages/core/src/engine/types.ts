@@ -112,6 +112,8 @@ export interface RoutingConfig {
   powerLevels: readonly PowerLevelConfig[];
   strategy: GlobalStrategy;
   maxAttempts: number;
+  /** Same-target retries of a transient failure (408/409/5xx/network/timeout) before falling back. */
+  maxRetries: number;
   circuit: CircuitSettings;
   /** Fall back to another provider after a policy/moderation block (off by default). */
   policyFallback: boolean;

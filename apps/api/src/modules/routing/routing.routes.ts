@@ -74,7 +74,7 @@ export function routingRoutes(ctx: AppContext, routing: RoutingRuntime): Router 
   const json = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } } } });
   const reg = (method: 'get' | 'post' | 'put' | 'delete', path: string, summary: string, extra: Record<string, unknown> = {}, responses: Record<number, { description: string }> = { 200: { description: 'OK' } }) =>
     openapi.registerPath({ method, path: `/api/v1/llm${path}`, tags: ['Routing'], summary, ...extra, responses });
-  reg('get', '/routing/rules', 'The global strategy (cost, balanced, quality), attempt cap and what each strategy does');
+  reg('get', '/routing/rules', 'The global strategy (cost, balanced, quality), attempt cap, same-target retries, circuit breaker (failure threshold, open time) and what each strategy does');
   reg('put', '/routing/rules', 'Change the rules; takes effect immediately (the strategy: super admin)', { request: json(routingRulesBody) });
   reg('get', '/routing/power-levels', 'Power levels with the models they route to now and their price range');
   reg('put', '/routing/power-levels/{slug}', 'Change a power level: tier, explicit models, enabled', { request: { params: z.object({ slug: z.string() }), ...json(updatePowerLevelBody) } });

@@ -62,15 +62,27 @@ export class RoutingService {
 
   async rules() {
     const s = await this.ctx.prisma.routingSettings.findUnique({ where: { id: 1 } });
-    return { strategy: s?.strategy ?? 'balanced', maxAttempts: s?.maxAttempts ?? 3, policyFallback: s?.policyFallback ?? false, strategies: STRATEGIES, updatedAt: s?.updatedAt.toISOString() ?? null };
+    return {
+      strategy: s?.strategy ?? 'balanced',
+      maxAttempts: s?.maxAttempts ?? 3,
+      policyFallback: s?.policyFallback ?? false,
+      maxRetries: s?.maxRetries ?? 2,
+      circuitFailureThreshold: s?.circuitFailureThreshold ?? 5,
+      circuitOpenMs: s?.circuitOpenMs ?? 30_000,
+      strategies: STRATEGIES,
+      updatedAt: s?.updatedAt.toISOString() ?? null,
+    };
   }
 
   async setRules(actor: Actor, b: RoutingRulesBody) {
+    const RULES = ['maxAttempts', 'policyFallback', 'maxRetries', 'circuitFailureThreshold', 'circuitOpenMs'] as const;
+    const pick = (r: { strategy: string } & Record<(typeof RULES)[number], unknown>) => ({ strategy: r.strategy, ...Object.fromEntries(RULES.map((k) => [k, r[k]])) });
     await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.routingSettings.findUnique({ where: { id: 1 } });
-      const data = { strategy: b.strategy, ...(b.maxAttempts === undefined ? {} : { maxAttempts: b.maxAttempts }), ...(b.policyFallback === undefined ? {} : { policyFallback: b.policyFallback }) };
+      const data: Partial<RoutingRulesBody> & { strategy: RoutingRulesBody['strategy'] } = { strategy: b.strategy };
+      for (const k of RULES) if (b[k] !== undefined) Object.assign(data, { [k]: b[k] });
       const after = await tx.routingSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
-      await this.ctx.audit.record({ actor, action: 'routing.rules', entityType: 'RoutingSettings', entityId: '1', before: before ? { strategy: before.strategy, maxAttempts: before.maxAttempts, policyFallback: before.policyFallback } : null, after: { strategy: after.strategy, maxAttempts: after.maxAttempts, policyFallback: after.policyFallback }, ip: actor.ip }, tx);
+      await this.ctx.audit.record({ actor, action: 'routing.rules', entityType: 'RoutingSettings', entityId: '1', before: before ? pick(before) : null, after: pick(after), ip: actor.ip }, tx);
     });
     await this.ctx.configChanged('routing');
     return this.rules();

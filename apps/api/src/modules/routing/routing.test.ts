@@ -1,3 +1,4 @@
+import { modelTarget } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 
@@ -35,6 +36,38 @@ describe('routing rules', () => {
     expect((await e.t.http.put('/api/v1/llm/routing/rules').set(as(admin)).send({ strategy: 'cost', maxAttempts: 3 })).status).toBe(200);
     expect((await e.t.http.put('/api/v1/llm/routing/rules').set(as(superAdmin)).send({ strategy: 'fastest' })).body.error.message).toMatch(/^strategy:/);
     expect((await e.t.http.put('/api/v1/llm/routing/rules').set(as(viewer)).send({ strategy: 'cost' })).status).toBe(403);
+  });
+
+  it('retries and the circuit breaker are settings: defaults 2 / 5 / 30 s, validated ranges, and the proxy uses them', async () => {
+    const put = (b: Record<string, unknown>) => e.t.http.put('/api/v1/llm/routing/rules').set(as(admin)).send({ strategy: 'cost', ...b });
+    expect((await e.t.http.get('/api/v1/llm/routing/rules').set(as(viewer))).body).toMatchObject({ maxRetries: 2, circuitFailureThreshold: 5, circuitOpenMs: 30_000 });
+    for (const [field, bad] of [['maxRetries', 6], ['maxRetries', -1], ['maxRetries', 1.5], ['circuitFailureThreshold', 0], ['circuitOpenMs', 10], ['circuitOpenMs', 'x']] as const) {
+      const r = await put({ [field]: bad });
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(new RegExp(`^${field}:`));
+    }
+    const ok = await put({ maxRetries: 0, circuitFailureThreshold: 1, circuitOpenMs: 60_000 });
+    expect(ok.body).toMatchObject({ maxRetries: 0, circuitFailureThreshold: 1, circuitOpenMs: 60_000 });
+    expect(e.t.app.routing.routingConfig).toMatchObject({ maxRetries: 0, circuit: { failureThreshold: 1, openMs: 60_000 } });
+    // No retry on a 500, and one final failure opens the circuit: the next request goes straight to the backup.
+    const { prisma } = e.t.app.ctx;
+    await prisma.provider.update({ where: { id: e.ids.openai }, data: { baseUrl: `${e.up.url}/primary/v1` } });
+    await e.t.app.routing.reload();
+    e.up.reset();
+    e.up.script([{ path: '/primary/', status: 500 }, { path: '/primary/', status: 500 }]);
+    const first = await chat('gpt-test');
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-switchyard-provider')).toBe('up-backup');
+    expect(e.up.requests.filter((r) => r.path.startsWith('/primary/'))).toHaveLength(1);
+    e.up.reset();
+    expect((await chat('gpt-test')).headers.get('x-switchyard-provider')).toBe('up-backup');
+    expect(e.up.requests).toHaveLength(1);
+    await put({ maxRetries: 2, circuitFailureThreshold: 5, circuitOpenMs: 30_000 });
+    // Close the circuit again for the tests that follow.
+    const m = await prisma.model.findFirstOrThrow({ where: { providerId: e.ids.openai, modelId: 'gpt-test' } });
+    e.t.app.routing.store.apply([{ type: 'circuit', target: modelTarget(e.ids.openai, m.id), state: { phase: 'closed', failures: 0, openedAt: 0 } }]);
+    await prisma.provider.update({ where: { id: e.ids.openai }, data: { baseUrl: `${e.up.url}/v1` } });
+    await e.t.app.routing.reload();
   });
 });
 

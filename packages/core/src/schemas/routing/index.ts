@@ -85,6 +85,12 @@ export const routingRulesBody = z.object({
   maxAttempts: z.number().int().min(1, 'must be between 1 and 10').max(10, 'must be between 1 and 10').optional(),
   /** Fall back across providers after a policy/moderation block (off by default). */
   policyFallback: z.boolean().optional(),
+  /** Same-target retries of a transient failure (5xx, network, timeout) before falling back (default 2). */
+  maxRetries: z.number().int().min(0, 'must be between 0 and 5').max(5, 'must be between 0 and 5').optional(),
+  /** Consecutive final failures of a provider × model that open its circuit (default 5). */
+  circuitFailureThreshold: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').optional(),
+  /** How long an open circuit stays open before one probe is let through, in ms (default 30000). */
+  circuitOpenMs: z.number().int().min(1_000, 'must be between 1000 and 3600000 ms').max(3_600_000, 'must be between 1000 and 3600000 ms').optional(),
 });
 export type RoutingRulesBody = z.infer<typeof routingRulesBody>;
 
