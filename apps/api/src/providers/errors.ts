@@ -167,5 +167,10 @@ export function normalizeUpstreamError(status: number, headers: Headers, body: B
 /** A network-level failure (connection refused/reset, timeout) as an UpstreamError. */
 export function networkError(err: unknown, timeout = false): UpstreamError {
   const message = err instanceof Error ? err.message : String(err);
+  // The request could not be built (undici refuses a header value, e.g. a stored key with a line break in it;
+  // fetch says "invalid header value"): nothing reached the upstream, and the key — not the provider — is at fault.
+  if ((err as { code?: string } | null)?.code === 'UND_ERR_INVALID_ARG' || (err instanceof TypeError && /invalid header/i.test(message))) {
+    return { status: 0, kind: 'invalid_header', code: 'invalid_header', message: 'The request could not be sent: the provider key is not a valid HTTP header value.', retryAfterMs: null, retryable: false };
+  }
   return { status: 0, kind: timeout ? 'timeout' : 'network', code: (err as { code?: string } | null)?.code ?? null, message, retryAfterMs: null, retryable: true };
 }

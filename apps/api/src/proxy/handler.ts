@@ -585,6 +585,8 @@ function clientErrorFromUpstream(e: UpstreamError, attempt: PlannedAttempt): { s
       return { status: e.status >= 400 && e.status < 500 ? e.status : 400, code: e.code ?? 'invalid_request', message: `${where}: ${e.message}` };
     case 'auth':
       return { status: 502, code: 'upstream_auth_failed', message: `${where} rejected the provider credentials.` };
+    case 'invalid_header':
+      return { status: 502, code: 'provider_key_invalid', message: `${where}: ${attempt.keySource === 'byok' ? 'your own (BYOK) key' : `the ${attempt.keySource} key`} for this provider cannot be sent (it is not a valid HTTP header value); replace it.` };
     case 'billing':
       return { status: 502, code: 'upstream_billing', message: `${where}: the provider account is out of credit or quota.` };
     case 'model_not_found':

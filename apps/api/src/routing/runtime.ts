@@ -361,7 +361,7 @@ export class RoutingRuntime implements Router {
     const a = ctx.attempt.engine;
     const c = classify(
       { status: error.status, kind: error.kind, retryAfterMs: error.retryAfterMs, afterFirstByte: ctx.afterFirstByte },
-      { retries: ctx.retriesOnThisTarget, maxRetries: cfg.maxRetries, policyFallback: cfg.policyFallback, rng: this.#rng },
+      { retries: ctx.retriesOnThisTarget, maxRetries: cfg.maxRetries, policyFallback: cfg.policyFallback, rng: this.#rng, keySource: a.key.source },
     );
     const view = this.deps.store.view();
     const events = eventsAfterFailure(a, c, view, this.deps.now(), cfg.circuit);

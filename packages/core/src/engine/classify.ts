@@ -3,9 +3,10 @@
  *
  * | outcome                                   | action                                  | cooldown              | circuit |
  * | ----------------------------------------- | --------------------------------------- | --------------------- | ------- |
- * | 429 rate limited                          | retry once if Retry-After ≤ 2 s, else fall back | Retry-After or 30 s (model) | no |
- * | 402 / billing, quota, credit messages     | fall back                               | 1 h (provider)        | no      |
+ * | 429 rate limited                          | retry once if Retry-After ≤ 2 s, else fall back | Retry-After or 30 s (model; key if BYOK/org) | no |
+ * | 402 / billing, quota, credit messages     | fall back                               | 1 h (provider; key if BYOK/org) | no |
  * | 401 / 403 auth                            | fall back                               | 5 min (key)           | no      |
+ * | key cannot be sent (not a valid header)   | fall back                               | 5 min (key)           | no      |
  * | policy / moderation block                 | stop (fall back only if policyFallback) | none                  | no      |
  * | 404 model not found                       | fall back                               | 1 h (model)           | no      |
  * | other 404 (resource missing upstream)     | fall back (the route, not the client, is wrong) | none          | no      |
@@ -19,7 +20,14 @@
  * error codes and messages — "insufficient_quota", "maximum context length", "content_filter" … — to a kind).
  * `retry` means the same target again after `delayMs`; `fallback` the next attempt in the plan; `stop` answer
  * the client with this error.
+ *
+ * Isolation: what the caller's own key or request caused never reaches shared state. Auth failures and keys
+ * that cannot be sent cool down that key only (a BYOK or org key's own id); billing on a caller's BYOK or org
+ * key cools down that key, not the provider (the provider's own account is fine); 4xx policy and shape errors
+ * cool nothing down; none of these counts toward the provider × model circuit.
  */
+
+import type { KeySource } from './types.js';
 
 export type ErrorKind =
   | 'context_window'
@@ -34,6 +42,8 @@ export type ErrorKind =
   | 'not_found'
   | 'server'
   | 'network'
+  /** The request could not be sent as built: a header value (in practice the key) is not valid. Nothing left. */
+  | 'invalid_header'
   | 'unknown';
 
 export interface AttemptOutcome {
@@ -68,6 +78,8 @@ export interface ClassifyOptions {
   maxRetries: number;
   policyFallback: boolean;
   rng: () => number;
+  /** Whose key the attempt used: a caller's own (BYOK, org) key's failures stay on that key. Default 'provider'. */
+  keySource?: KeySource;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
 }
@@ -82,6 +94,7 @@ export function backoffMs(retries: number, rng: () => number, base = 250, max = 
 
 export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classification {
   const none = { delayMs: 0, cooldown: null, circuitFailure: false, needLargerContext: false } as const;
+  const callerKey = opt.keySource === 'byok' || opt.keySource === 'org';
   if (o.afterFirstByte) {
     return { ...none, action: 'stop', circuitFailure: true, reason: 'stream cut after the first byte' };
   }
@@ -106,17 +119,22 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
       if (o.retryAfterMs !== null && o.retryAfterMs <= RETRY_AFTER_INLINE_MAX && opt.retries < 1) {
         return { ...none, action: 'retry', delayMs: o.retryAfterMs, reason: 'rate limited briefly: wait Retry-After' };
       }
+      // A caller's own account (BYOK, org key) being rate limited says nothing about the provider's own key.
       return {
         ...none,
         action: 'fallback',
-        cooldown: { scope: 'model', ms: o.retryAfterMs ?? RATE_LIMIT_DEFAULT_COOLDOWN },
-        reason: 'rate limited: cool down and fall back',
+        cooldown: { scope: callerKey ? 'key' : 'model', ms: o.retryAfterMs ?? RATE_LIMIT_DEFAULT_COOLDOWN },
+        reason: callerKey ? `rate limited on the ${opt.keySource} key: cool it down and fall back` : 'rate limited: cool down and fall back',
       };
     }
     case 'billing':
-      return { ...none, action: 'fallback', cooldown: { scope: 'provider', ms: 3_600_000 }, reason: 'billing or quota: fall back' };
+      return callerKey
+        ? { ...none, action: 'fallback', cooldown: { scope: 'key', ms: 3_600_000 }, reason: `billing or quota on the ${opt.keySource} key: fall back` }
+        : { ...none, action: 'fallback', cooldown: { scope: 'provider', ms: 3_600_000 }, reason: 'billing or quota: fall back' };
     case 'auth':
       return { ...none, action: 'fallback', cooldown: { scope: 'key', ms: 300_000 }, reason: 'credentials rejected: fall back' };
+    case 'invalid_header':
+      return { ...none, action: 'fallback', cooldown: { scope: 'key', ms: 300_000 }, reason: 'the key cannot be sent in a header: fall back' };
     case 'policy':
       return opt.policyFallback
         ? { ...none, action: 'fallback', reason: 'policy block: fall back (enabled)' }

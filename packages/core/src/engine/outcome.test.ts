@@ -70,3 +70,48 @@ describe('circuit breaker through plan(): closed → open after N failures → h
     expect(first(now + 20)).toMatchObject({ providerId: 'a', probe: false });
   });
 });
+
+describe("isolation: a caller's own key or request never touches shared state", () => {
+  const byok = { providerId: 'a', modelRegistryId: 'm', key: { id: 'byok-u1' } };
+  const org = { providerId: 'a', modelRegistryId: 'm', key: { id: 'orgkey-o1' } };
+  const own = { providerId: 'a', modelRegistryId: 'm', key: { id: 'provider:a' } };
+  const shared = new Set(['a', modelTarget('a', 'm')]);
+  it.each([
+    ['BYOK 401', byok, 'byok', { status: 401, kind: 'auth' as const }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 300_000 }]],
+    ['BYOK 403', byok, 'byok', { status: 403, kind: 'auth' as const }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 300_000 }]],
+    ['org key 401', org, 'org', { status: 401, kind: 'auth' as const }, [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 300_000 }]],
+    ['BYOK 402 billing: that key, not the provider', byok, 'byok', { status: 402, kind: 'billing' as const }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 3_600_000 }]],
+    ['org key out of quota: that key', org, 'org', { status: 429, kind: 'billing' as const }, [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 3_600_000 }]],
+    ['BYOK 429: that key, not the provider × model', byok, 'byok', { status: 429, kind: 'rate_limit' as const, retryAfterMs: 60_000 }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 60_000 }]],
+    ['BYOK key that cannot be sent in a header', byok, 'byok', { status: 0, kind: 'invalid_header' as const }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 300_000 }]],
+    ['org key that cannot be sent in a header', org, 'org', { status: 0, kind: 'invalid_header' as const }, [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 300_000 }]],
+    ['BYOK 400 shape error: nothing', byok, 'byok', { status: 400, kind: 'bad_request' as const }, []],
+    ['BYOK 422: nothing', byok, 'byok', { status: 422, kind: 'bad_request' as const }, []],
+    ['BYOK policy block: nothing', byok, 'byok', { status: 400, kind: 'policy' as const }, []],
+    ['provider key policy block: nothing', own, 'provider', { status: 400, kind: 'policy' as const }, []],
+    ['provider key 400: nothing', own, 'provider', { status: 400, kind: 'bad_request' as const }, []],
+    ['provider key that cannot be sent: that key only', own, 'provider', { status: 0, kind: 'invalid_header' as const }, [{ type: 'cooldown', target: 'provider:a', until: 1000 + 300_000 }]],
+  ] as const)('%s', (_n, a, keySource, out, events) => {
+    const store = memoryState();
+    // Five in a row (the default threshold): the circuit must stay closed and nothing shared may cool down.
+    for (let i = 0; i < 5; i++) {
+      const c = classify({ retryAfterMs: null, ...out, afterFirstByte: false }, { ...opts, retries: 2, keySource });
+      const ev = eventsAfterFailure(a, c, store.view, 1000, { failureThreshold: 5, openMs: 30_000 });
+      expect(ev).toEqual(events);
+      expect(c.circuitFailure).toBe(false);
+      store.apply(ev);
+    }
+    for (const t of shared) {
+      expect(store.view.cooldownUntil(t)).toBe(0);
+      expect(store.view.circuit(t)).toBeUndefined();
+    }
+  });
+
+  it("the provider's own key: billing still cools the provider, a 429 the provider × model, network failures count toward the circuit", () => {
+    const o = { afterFirstByte: false, retryAfterMs: null };
+    expect(eventsAfterFailure(own, classify({ ...o, status: 402, kind: 'billing' }, { ...opts, keySource: 'provider' }), memoryState().view, 0, circuit)).toEqual([{ type: 'cooldown', target: 'a', until: 3_600_000 }]);
+    expect(eventsAfterFailure(own, classify({ ...o, status: 429, kind: 'rate_limit' }, { ...opts, keySource: 'provider' }), memoryState().view, 0, circuit)).toEqual([{ type: 'cooldown', target: modelTarget('a', 'm'), until: 30_000 }]);
+    expect(classify({ ...o, status: 0, kind: 'network' }, { ...opts, retries: 2, keySource: 'byok' }).circuitFailure).toBe(true);
+  });
+});
+

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { providerKeyField } from '../provider-key.js';
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY');
 
@@ -16,7 +17,7 @@ const providerFields = {
   slug: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
   baseUrl: z.string().trim().url('must be a URL').nullable().optional(),
   /** Write-only: stored encrypted, never returned. */
-  apiKey: z.string().trim().min(1).max(4096).nullable().optional(),
+  apiKey: providerKeyField.min(1, 'is required (or null to remove the key)').nullable().optional(),
   /** `_env` reference for the key, resolved from the environment at call time. */
   apiKeyEnv: envName.nullable().optional(),
   priority: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(50),
@@ -46,7 +47,7 @@ export type UpdateProviderBody = z.infer<typeof updateProviderBody>;
 export const testKeyBody = z.object({
   type: providerFields.type,
   baseUrl: providerFields.baseUrl,
-  apiKey: z.string().trim().max(4096).nullable().optional(),
+  apiKey: providerKeyField.nullable().optional(),
   config: z.record(z.string(), z.unknown()).optional(),
 });
 export type TestKeyBody = z.infer<typeof testKeyBody>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { providerKeyField } from '../provider-key.js';
 
 /** Emails as people use them on private networks too (`admin@localhost` is valid). */
 export const emailField = z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').max(254);
@@ -50,7 +51,7 @@ export const updateGatewayKeyBody = z.object(keyLimits).partial();
 export type UpdateGatewayKeyBody = z.infer<typeof updateGatewayKeyBody>;
 
 export const putByokBody = z.object({
-  apiKey: z.string().trim().min(8, 'must be at least 8 characters').max(4096),
+  apiKey: providerKeyField.min(8, 'must be at least 8 characters'),
   label: z.string().trim().max(100).nullable().optional(),
 });
 export type PutByokBody = z.infer<typeof putByokBody>;
