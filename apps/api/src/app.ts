@@ -65,21 +65,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const store = deps.store ?? (await createStateStore({ env, now, logger, metrics, instanceId }));
   // Sign-in throttling counts in the state store too, so with Redis the limit holds across instances.
   const auth = new AuthService(db.prisma, { sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000, now: deps.now, throttle: new LoginThrottle(DEFAULT_THROTTLE, now, store) });
-  const routing = await RoutingRuntime.create(
-    {
-      prisma: db.prisma,
-      secrets: deps.secrets,
-      env: deps.processEnv ?? {},
-      store,
-      logger,
-      now,
-      onCircuit: (provider, model, open) => metrics.circuitOpen.set({ provider, model }, open ? 1 : 0),
-    },
-    { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS },
-  );
-  configListeners.push((what) => routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')));
-  // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
-  const bus = await createConfigBus({ env, db, logger, instanceId, onChange: (what) => void Promise.all(configListeners.map((l) => l(what))) });
   const usage = new BatchQueue<string>({
     write: (rows) => writeUsageRows(db, rows),
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
@@ -92,6 +77,25 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
+  const routing = await RoutingRuntime.create(
+    {
+      prisma: db.prisma,
+      secrets: deps.secrets,
+      env: deps.processEnv ?? {},
+      store,
+      logger,
+      now,
+      onCircuit: (provider, model, open) => metrics.circuitOpen.set({ provider, model }, open ? 1 : 0),
+      // Before a budget is rebuilt from the recorded spend: this instance's queued records go in first (twice:
+      // a flush already running leaves what arrived during its write for the next one). Bounded: a database
+      // that does not answer fails the rebuild's own query instead.
+      flushUsage: () => Promise.race([usage.flush().then(() => usage.flush()), new Promise<void>((r) => setTimeout(r, 2_000).unref())]),
+    },
+    { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS },
+  );
+  configListeners.push((what) => routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')));
+  // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
+  const bus = await createConfigBus({ env, db, logger, instanceId, onChange: (what) => void Promise.all(configListeners.map((l) => l(what))) });
   const lastUsed = new LastUsedTracker(db.prisma, 15_000, (err) => logger.warn({ err: String(err) }, 'updating key last-used failed'));
   const agent = createUpstreamAgent({
     connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { LIMIT_EPSILON, checkItems, type CircuitState, type StateEvent, type StateView } from '@switchyard/core';
+import { LIMIT_EPSILON, checkItems, type CircuitState, type SettlementDelta, type StateEvent, type StateView } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
 import { redactUrl } from '../lib/redact-url.js';
-import { applyStateEvent, type ConsumeItem, type ConsumeResult, type StateStore } from './state-store.js';
+import { applyStateEvent, type ConsumeItem, type ConsumeResult, type SeedItem, type StateStore } from './state-store.js';
 
 /**
  * The shared store for several Switchyard instances on one Redis.
@@ -59,34 +59,58 @@ const MAX_WATCHED = 10_000;
 const STATE_TTL_MS = 7 * 86_400_000;
 const MAX_PENDING_EVENTS = 50_000;
 
-// Core's checkItems rule (used + amount <= limit + LIMIT_EPSILON), run atomically in Redis.
+// Core's checkItems rule (used + amount <= limit + LIMIT_EPSILON), run atomically in Redis. ARGV per key: amount,
+// limit, ttl, and 1 for a budget counter, which must exist (else {2, missing indexes...}: rebuild it first).
 const CONSUME = `
 local n = #KEYS
+local missing = {2}
+for i = 1, n do
+  if ARGV[4*i] == '1' and redis.call('EXISTS', KEYS[i]) == 0 then missing[#missing + 1] = i - 1 end
+end
+if #missing > 1 then return missing end
 for i = 1, n do
   local used = tonumber(redis.call('GET', KEYS[i]) or '0') or 0
-  if used + tonumber(ARGV[3*i-2]) > tonumber(ARGV[3*i-1]) + ${LIMIT_EPSILON} then
+  if used + tonumber(ARGV[4*i-3]) > tonumber(ARGV[4*i-2]) + ${LIMIT_EPSILON} then
     return {0, i - 1, string.format('%.17g', used)}
   end
 end
 local out = {1}
 for i = 1, n do
-  local v = redis.call('INCRBYFLOAT', KEYS[i], ARGV[3*i-2])
+  local v = redis.call('INCRBYFLOAT', KEYS[i], ARGV[4*i-3])
   local ttl = redis.call('PTTL', KEYS[i])
-  if ttl < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[3*i]); ttl = tonumber(ARGV[3*i]) end
+  if ttl < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[4*i-1]); ttl = tonumber(ARGV[4*i-1]) end
   out[2*i] = v
   out[2*i+1] = ttl
 end
 return out
 `;
 
+// ARGV per key: delta, ttl, and 1 when the counter is only corrected if it exists (budgets: a lost one is rebuilt
+// from the database, a lone delta must not recreate it). A skipped key answers '' and -2.
 const ADJUST = `
 local out = {}
 for i = 1, #KEYS do
-  local v = redis.call('INCRBYFLOAT', KEYS[i], ARGV[2*i-1])
-  local ttl = redis.call('PTTL', KEYS[i])
-  if ttl < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[2*i]); ttl = tonumber(ARGV[2*i]) end
-  out[2*i-1] = v
-  out[2*i] = ttl
+  if ARGV[3*i] == '1' and redis.call('EXISTS', KEYS[i]) == 0 then
+    out[2*i-1] = ''
+    out[2*i] = -2
+  else
+    local v = redis.call('INCRBYFLOAT', KEYS[i], ARGV[3*i-2])
+    local ttl = redis.call('PTTL', KEYS[i])
+    if ttl < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[3*i-1]); ttl = tonumber(ARGV[3*i-1]) end
+    out[2*i-1] = v
+    out[2*i] = ttl
+  end
+end
+return out
+`;
+
+// SET NX per key (a counter rebuilt from the database; one already there wins). ARGV per key: value, ttl.
+const SEED = `
+local out = {}
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[2*i-1], 'PX', ARGV[2*i], 'NX')
+  out[2*i-1] = redis.call('GET', KEYS[i]) or ''
+  out[2*i] = redis.call('PTTL', KEYS[i])
 end
 return out
 `;
@@ -185,7 +209,7 @@ export class RedisStateStore implements StateStore {
   readonly #log: Logger;
   readonly #syncMs: number;
   readonly #opts: RedisStateStoreOptions;
-  readonly #scripts = { consume: new Script(CONSUME), adjust: new Script(ADJUST), apply: new Script(APPLY), sync: new Script(SYNC) };
+  readonly #scripts = { consume: new Script(CONSUME), adjust: new Script(ADJUST), seed: new Script(SEED), apply: new Script(APPLY), sync: new Script(SYNC) };
 
   // The mirror.
   readonly #counters = new Map<string, Counter>();
@@ -205,7 +229,7 @@ export class RedisStateStore implements StateStore {
   readonly #queued = new Map<string, StateEvent>();
   #flushScheduled = false;
   /** Counted locally while Redis was unreachable; written back on recovery unless their window ended. */
-  readonly #pendingDeltas = new Map<string, { delta: number; expiresAt: number }>();
+  readonly #pendingDeltas = new Map<string, { delta: number; expiresAt: number; ifPresent: boolean }>();
 
   #healthy = false;
   /** Shared counting worked at least once (a later recovery is logged as such). */
@@ -297,13 +321,13 @@ export class RedisStateStore implements StateStore {
     else c.value += delta;
   }
 
-  #keepDelta(k: string, delta: number, ttlMs: number) {
+  #keepDelta(k: string, delta: number, ttlMs: number, ifPresent: boolean) {
     const expiresAt = this.#now() + ttlMs;
     const p = this.#pendingDeltas.get(k);
     if (p) {
       p.delta += delta;
       p.expiresAt = Math.max(p.expiresAt, expiresAt);
-    } else this.#pendingDeltas.set(k, { delta, expiresAt });
+    } else this.#pendingDeltas.set(k, { delta, expiresAt, ifPresent });
   }
 
   #down(err: Error) {
@@ -344,24 +368,32 @@ export class RedisStateStore implements StateStore {
   async #flushDeltas(): Promise<void> {
     if (this.#pendingDeltas.size === 0) return;
     const now = this.#now();
-    const items = [...this.#pendingDeltas]
+    // Budget deltas only land on counters Redis still has: if it came back empty, the budget is rebuilt from
+    // the database on its next use (which includes what was spent meanwhile) instead of restarting from them.
+    const items: SettlementDelta[] = [...this.#pendingDeltas]
       .filter(([, v]) => v.expiresAt > now && v.delta !== 0)
-      .map(([key, v]) => ({ key, delta: v.delta, ttlMs: v.expiresAt - now }));
+      .map(([key, v]) => (v.ifPresent ? { key, delta: v.delta, ttlMs: v.expiresAt - now, ifPresent: true } : { key, delta: v.delta, ttlMs: v.expiresAt - now }));
     this.#pendingDeltas.clear();
     if (items.length === 0) return;
     try {
       await this.#adjustRemote(items);
     } catch (err) {
-      for (const it of items) this.#keepDelta(it.key, it.delta, it.ttlMs);
+      for (const it of items) this.#keepDelta(it.key, it.delta, it.ttlMs, it.ifPresent === true);
       throw err;
     }
   }
 
-  async #adjustRemote(items: { key: string; delta: number; ttlMs: number }[]): Promise<void> {
+  async #adjustRemote(items: SettlementDelta[]): Promise<void> {
     const args: (string | number)[] = [];
-    for (const it of items) args.push(String(it.delta), Math.max(1, Math.ceil(it.ttlMs)));
+    for (const it of items) args.push(String(it.delta), Math.max(1, Math.ceil(it.ttlMs)), it.ifPresent ? 1 : 0);
     const r = arr(await this.#scripts.adjust.run(this.redis, items.map((it) => this.#key(it.key)), args));
-    items.forEach((it, i) => this.#setCounter(it.key, Number(r[2 * i]), Number(r[2 * i + 1])));
+    items.forEach((it, i) => this.#mirror(it.key, r[2 * i] ?? null, Number(r[2 * i + 1])));
+  }
+
+  /** The mirror takes a counter's value as Redis answered it ('' or null: Redis does not have it). */
+  #mirror(k: string, raw: RedisReply, ttlMs: number) {
+    if (raw === '' || raw === null || Array.isArray(raw)) this.#counters.delete(k);
+    else this.#setCounter(k, Number(raw), ttlMs);
   }
 
   view(): StateView {
@@ -372,9 +404,14 @@ export class RedisStateStore implements StateStore {
     if (items.length === 0) return { ok: true };
     if (this.#healthy) {
       const args: (string | number)[] = [];
-      for (const it of items) args.push(String(it.amount), String(it.limit), Math.max(1, Math.ceil(it.ttlMs)));
+      for (const it of items) args.push(String(it.amount), String(it.limit), Math.max(1, Math.ceil(it.ttlMs)), it.budget ? 1 : 0);
       try {
         const r = arr(await this.#scripts.consume.run(this.redis, items.map((it) => this.#key(it.key)), args));
+        if (Number(r[0]) === 2) {
+          const missing = r.slice(1).map(Number);
+          for (const i of missing) this.#counters.delete(items[i]!.key);
+          return { ok: false, missing };
+        }
         if (Number(r[0]) === 1) {
           items.forEach((it, i) => this.#setCounter(it.key, Number(r[2 * i + 1]), Number(r[2 * i + 2])));
           return { ok: true };
@@ -394,16 +431,20 @@ export class RedisStateStore implements StateStore {
 
   #consumeLocal(items: ConsumeItem[]): ConsumeResult {
     this.#opts.onFailOpen?.('consume');
+    // A budget the mirror does not hold is rebuilt from the database (seed) before counting locally on it.
+    let missing: number[] | undefined;
+    for (let i = 0; i < items.length; i++) if (items[i]!.budget && !this.#hasLocal(items[i]!.key)) (missing ??= []).push(i);
+    if (missing) return { ok: false, missing };
     const check = checkItems(items, (i) => this.#counter(items[i]!.key));
     if (!check.ok) return check;
     for (const it of items) {
       this.#addLocal(it.key, it.amount, it.ttlMs);
-      this.#keepDelta(it.key, it.amount, it.ttlMs);
+      this.#keepDelta(it.key, it.amount, it.ttlMs, it.budget !== undefined);
     }
     return { ok: true };
   }
 
-  async adjust(items: { key: string; delta: number; ttlMs: number }[]): Promise<void> {
+  async adjust(items: SettlementDelta[]): Promise<void> {
     const nonZero = items.filter((it) => it.delta !== 0);
     if (nonZero.length === 0) return;
     if (this.#healthy) {
@@ -416,9 +457,36 @@ export class RedisStateStore implements StateStore {
     }
     this.#opts.onFailOpen?.('adjust');
     for (const it of nonZero) {
+      if (it.ifPresent && !this.#hasLocal(it.key)) continue;
       this.#addLocal(it.key, it.delta, it.ttlMs);
-      this.#keepDelta(it.key, it.delta, it.ttlMs);
+      this.#keepDelta(it.key, it.delta, it.ttlMs, it.ifPresent === true);
     }
+  }
+
+  /**
+   * Counters rebuilt from the database, created only where absent (SET NX in Redis: when several instances
+   * rebuild the same budget, the first value stands). While Redis is unreachable the mirror takes them (also only
+   * where absent) and they are not written back: the database, not this instance, holds that spend.
+   */
+  async seed(items: SeedItem[]): Promise<void> {
+    if (items.length === 0) return;
+    if (this.#healthy) {
+      const args: (string | number)[] = [];
+      for (const it of items) args.push(String(it.value), Math.max(1, Math.ceil(it.ttlMs)));
+      try {
+        const r = arr(await this.#scripts.seed.run(this.redis, items.map((it) => this.#key(it.key)), args));
+        items.forEach((it, i) => this.#mirror(it.key, r[2 * i] ?? null, Number(r[2 * i + 1])));
+        return;
+      } catch (err) {
+        this.#down(err as Error);
+      }
+    }
+    for (const it of items) if (!this.#hasLocal(it.key)) this.#setCounter(it.key, it.value, it.ttlMs);
+  }
+
+  #hasLocal(k: string): boolean {
+    const c = this.#counters.get(k);
+    return c !== undefined && c.expiresAt > this.#now();
   }
 
   async read(keys: string[]): Promise<number[]> {

@@ -15,6 +15,7 @@ import {
   type BudgetConfig,
   type Caller,
   type KeyRef,
+  type LimitItem,
   type RoutingConfig,
   type Tier,
 } from '@switchyard/core';
@@ -24,6 +25,7 @@ import type { SecretBox } from '../lib/secrets.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { ProxyCaller } from '../proxy/caller.js';
 import type { Admission, AttemptReport, Decision, PlanInput, PlanResult, PlannedAttempt, Router } from '../proxy/types.js';
+import { recordedSpend } from '../usage/spend.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
 import type { StateStore } from './state-store.js';
 
@@ -118,6 +120,10 @@ export class RoutingRuntime implements Router {
   #reloading: Promise<void> | null = null;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
+  /** Budget reservations admitted on this instance and not yet settled, by counter key (see `#rebuildBudget`). */
+  readonly #reserved = new Map<string, number>();
+  /** Budget counters being rebuilt: concurrent first uses on this instance wait for the one load. */
+  readonly #rebuilding = new Map<string, Promise<boolean>>();
 
   private constructor(
     private readonly deps: {
@@ -129,6 +135,8 @@ export class RoutingRuntime implements Router {
       now: () => number;
       /** Told when a provider × model circuit opens (true) or closes (false). */
       onCircuit?: (providerSlug: string, modelId: string, open: boolean) => void;
+      /** Write this instance's queued usage records now (before a budget is rebuilt from the recorded spend). */
+      flushUsage?: () => Promise<void>;
     },
     loaded: LoadedConfig,
   ) {
@@ -331,8 +339,16 @@ export class RoutingRuntime implements Router {
       now,
       callerCharged: input.callerCharged,
     });
-    const res = items.length ? await this.deps.store.consume(items) : { ok: true as const };
+    let res = items.length ? await this.deps.store.consume(items) : ({ ok: true } as const);
+    // A budget counter the store does not have (a restart, Redis emptied) is rebuilt from the database first.
+    for (let round = 0; !res.ok && 'missing' in res && round < 3; round++) {
+      if (!(await this.#rebuildBudgets(res.missing.map((i) => items[i]!)))) break;
+      res = await this.deps.store.consume(items);
+    }
     if (!res.ok) {
+      if ('missing' in res) {
+        return { ok: false, status: 503, code: 'budget_unavailable', message: 'The spend of a budget that applies to this request cannot be read right now; try again shortly.', retryAfterMs: 5_000 };
+      }
       const it = items[res.index]!;
       const retryAfterMs = it.resetsAt !== null ? Math.max(0, it.resetsAt - now) : undefined;
       return it.unit === 'usd'
@@ -340,6 +356,8 @@ export class RoutingRuntime implements Router {
         : { ok: false, status: 429, code: 'rate_limited', message: `Rate limit reached: ${it.label} allows ${it.limit} ${it.unit} per window.`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     }
     input.callerCharged = true;
+    const reserved = this.#reserved;
+    for (const it of items) if (it.budget) reserved.set(it.key, (reserved.get(it.key) ?? 0) + it.amount);
     const target = modelTarget(attempt.provider.id, attempt.model.id);
     this.deps.store.inFlight(target, 1);
     let released = false;
@@ -349,10 +367,49 @@ export class RoutingRuntime implements Router {
         if (released) return;
         released = true;
         this.deps.store.inFlight(target, -1);
+        for (const it of items) {
+          if (!it.budget) continue;
+          const left = (reserved.get(it.key) ?? 0) - it.amount;
+          if (left > 1e-12) reserved.set(it.key, left);
+          else reserved.delete(it.key);
+        }
         const adj = settlementDeltas(items, actual);
         if (adj.length > 0) void this.deps.store.adjust(adj).catch((err) => this.deps.logger.warn({ err }, 'settling limits failed'));
       },
     };
+  }
+
+  /** Rebuild these budget counters (one load per counter on this instance at a time); false if one could not be read. */
+  async #rebuildBudgets(items: LimitItem[]): Promise<boolean> {
+    const loads = items.map((it) => {
+      let p = this.#rebuilding.get(it.key);
+      if (!p) {
+        p = this.#rebuildBudget(it).finally(() => this.#rebuilding.delete(it.key));
+        this.#rebuilding.set(it.key, p);
+      }
+      return p;
+    });
+    return (await Promise.all(loads)).every(Boolean);
+  }
+
+  /**
+   * A budget counter from the database: this instance's queued usage records are written first, then the counter
+   * is created (only if still absent: another instance may have been first) with the recorded spend of its
+   * period plus this instance's reservations still in flight (their settlement corrects the counter later, and
+   * their records are not written yet).
+   */
+  async #rebuildBudget(it: LimitItem): Promise<boolean> {
+    const w = it.budget!;
+    try {
+      await this.deps.flushUsage?.();
+      const spent = await recordedSpend(this.deps.prisma, w);
+      await this.deps.store.seed([{ key: it.key, value: spent + (this.#reserved.get(it.key) ?? 0), ttlMs: it.ttlMs }]);
+      this.deps.logger.info({ scope: w.scope, id: w.id, since: new Date(w.since).toISOString(), spentUsd: spent }, 'budget rebuilt from recorded spend');
+      return true;
+    } catch (err) {
+      this.deps.logger.error({ err: String(err), scope: w.scope, id: w.id }, 'rebuilding a budget from recorded spend failed: requests it covers are refused until it can be read');
+      return false;
+    }
   }
 
   /** Core's classification of a failed attempt, and the state events core derives from it (cooldown, circuit). */

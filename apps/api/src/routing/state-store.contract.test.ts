@@ -54,7 +54,7 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
     for (let i = 0; i < 3; i++) expect((await s.consume([item('usd', 0.1, 0.3)])).ok).toBe(true);
     const r = await s.consume([item('usd', 0.1, 0.3)]);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.used).toBeCloseTo(0.3, 12);
+    if (!r.ok && 'used' in r) expect(r.used).toBeCloseTo(0.3, 12);
     expect((await s.read(['usd']))[0]).toBeCloseTo(0.3, 12);
     // A smaller amount that still fits is admitted.
     expect((await s.consume([item('usd', 0, 0.3)])).ok).toBe(true);
@@ -76,6 +76,27 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
     const r = await s.consume([item('budget', 0.01, 1)]);
     expect(r.ok).toBe(false);
     expect(s.view().spend('budget')).toBeCloseTo(1.1, 12);
+  });
+
+  it('a budget counter the store does not have is reported missing, never admitted from 0; seed creates it only where absent', async () => {
+    const s = await make();
+    const w = { scope: 'key' as const, id: 'k1', since: 0 };
+    const budget = { ...item('budget:key:k1', 0.1, 0.3), budget: w };
+    // Nothing consumed, the bucket included, until the budget was rebuilt.
+    expect(await s.consume([item('bucket:b', 1, 10), budget])).toEqual({ ok: false, missing: [1] });
+    expect(await s.read(['bucket:b', 'budget:key:k1'])).toEqual([0, 0]);
+    // A settlement for a lost budget does not recreate it.
+    await s.adjust([{ key: 'budget:key:k1', delta: -0.05, ttlMs: 60_000, ifPresent: true }]);
+    expect((await s.consume([budget])).ok).toBe(false);
+    await s.seed([{ key: 'budget:key:k1', value: 0.25, ttlMs: 60_000 }]);
+    // A second seed (another instance, later) does not overwrite the first.
+    await s.seed([{ key: 'budget:key:k1', value: 0, ttlMs: 60_000 }]);
+    expect((await s.read(['budget:key:k1']))[0]).toBeCloseTo(0.25, 12);
+    expect(await s.consume([item('bucket:b', 1, 10), budget])).toMatchObject({ ok: false, index: 1 });
+    await s.seed([{ key: 'budget:key:k2', value: 0, ttlMs: 60_000 }]);
+    expect(await s.consume([item('bucket:b', 1, 10), { ...item('budget:key:k2', 0.1, 0.3), budget: { ...w, id: 'k2' } }])).toEqual({ ok: true });
+    await s.adjust([{ key: 'budget:key:k2', delta: 0.05, ttlMs: 60_000, ifPresent: true }]);
+    expect((await s.read(['bucket:b', 'budget:key:k2']))[1]).toBeCloseTo(0.15, 12);
   });
 
   it('counters expire with their window', async () => {

@@ -1,4 +1,4 @@
-import { checkItems, type CircuitState, type StateEvent, type StateView } from '@switchyard/core';
+import { checkItems, type BudgetWindow, type CircuitState, type SettlementDelta, type StateEvent, type StateView } from '@switchyard/core';
 
 /** One limit to check and consume atomically: `used + amount ≤ limit` for every item, or none is consumed. */
 export interface ConsumeItem {
@@ -7,9 +7,22 @@ export interface ConsumeItem {
   limit: number;
   /** The counter expires with its window. */
   ttlMs: number;
+  /**
+   * Set on budget counters, which mirror spend recorded in the database: when the store does not have the
+   * counter (a restart, Redis emptied) nothing is consumed and the result lists it as `missing`, so the caller
+   * rebuilds it (`seed`) before anything is admitted against it.
+   */
+  budget?: BudgetWindow;
 }
 
-export type ConsumeResult = { ok: true } | { ok: false; index: number; used: number };
+export type ConsumeResult = { ok: true } | { ok: false; index: number; used: number } | { ok: false; missing: number[] };
+
+/** A counter to create with a value rebuilt from the database, unless it exists (SET NX). */
+export interface SeedItem {
+  key: string;
+  value: number;
+  ttlMs: number;
+}
 
 /**
  * Every counter the engine reads and the executor updates: rate-limit buckets, budget reservations and
@@ -20,8 +33,10 @@ export interface StateStore {
   readonly kind: 'memory' | 'redis';
   view(): StateView;
   consume(items: ConsumeItem[]): Promise<ConsumeResult>;
-  /** Adjust counters (settle a reservation with the real figure, or refund it). */
-  adjust(items: { key: string; delta: number; ttlMs: number }[]): Promise<void>;
+  /** Adjust counters (settle a reservation with the real figure, or refund it); `ifPresent` ones only if they exist. */
+  adjust(items: SettlementDelta[]): Promise<void>;
+  /** Create counters with these values where they do not exist yet; existing ones are left alone. */
+  seed(items: SeedItem[]): Promise<void>;
   /** Read counters now (fresh, not the mirror): used by tests and the dashboard. */
   read(keys: string[]): Promise<number[]>;
   apply(events: StateEvent[]): void;
@@ -88,6 +103,11 @@ export class MemoryStateStore implements StateStore {
     return c.value;
   }
 
+  #has(key: string): boolean {
+    const c = this.#counters.get(key);
+    return c !== undefined && c.expiresAt > this.now();
+  }
+
   #add(key: string, delta: number, ttlMs: number) {
     const now = this.now();
     const c = this.#counters.get(key);
@@ -123,14 +143,21 @@ export class MemoryStateStore implements StateStore {
 
   /** Synchronous, hence atomic within this process. */
   consumeSync(items: ConsumeItem[]): ConsumeResult {
+    let missing: number[] | undefined;
+    for (let i = 0; i < items.length; i++) if (items[i]!.budget && !this.#has(items[i]!.key)) (missing ??= []).push(i);
+    if (missing) return { ok: false, missing };
     const check = checkItems(items, (i) => this.#get(items[i]!.key));
     if (!check.ok) return check;
     for (const it of items) this.#add(it.key, it.amount, it.ttlMs);
     return { ok: true };
   }
 
-  async adjust(items: { key: string; delta: number; ttlMs: number }[]): Promise<void> {
-    for (const it of items) if (it.delta !== 0) this.#add(it.key, it.delta, it.ttlMs);
+  async adjust(items: SettlementDelta[]): Promise<void> {
+    for (const it of items) if (it.delta !== 0 && (!it.ifPresent || this.#has(it.key))) this.#add(it.key, it.delta, it.ttlMs);
+  }
+
+  async seed(items: SeedItem[]): Promise<void> {
+    for (const it of items) if (!this.#has(it.key)) this.#counters.set(it.key, { value: it.value, expiresAt: this.now() + it.ttlMs });
   }
 
   async read(keys: string[]): Promise<number[]> {

@@ -37,6 +37,16 @@ describe('admission items', () => {
     expect(items[4]!.resetsAt).toBe(Date.UTC(2026, 11, 1));
     expect(items.every((i) => i.ttlMs > 0)).toBe(true);
   });
+  it.each([
+    ['user weekly cap', week, Date.UTC(2026, 10, 16)],
+    ['org monthly cap with rollover', month, Date.UTC(2026, 10, 1)],
+    ['key lifetime budget', { scope: 'key', id: 'k1', limitUsd: 1, period: 'lifetime' } as BudgetConfig, 0],
+    ['key daily budget', { scope: 'key', id: 'k1', limitUsd: 1, period: 'day' } as BudgetConfig, Date.UTC(2026, 10, 22)],
+  ])('a %s names the recorded spend it mirrors (scope, id, period start) so a lost counter can be rebuilt', (_n, b, since) => {
+    const items = admissionItems(input({ caller: { buckets: [], budgets: [b] } }));
+    expect(items.filter((i) => i.unit === 'usd').map((i) => i.budget)).toEqual([{ scope: b.scope, id: b.id, since }]);
+    expect(items.filter((i) => i.unit !== 'usd').every((i) => i.budget === undefined)).toBe(true);
+  });
   it('a fallback attempt does not charge the caller buckets again', () => {
     expect(admissionItems(input({ callerCharged: true })).some((i) => i.key.startsWith('bucket:key:'))).toBe(false);
   });
@@ -75,6 +85,8 @@ describe('check and settle', () => {
       [items[4]!.key, 0.1 - 0.25],
     ]);
     expect(settlementDeltas(items, null).map((d) => d.delta)).toEqual([-500, -0.25, -0.25]);
+    // Budget corrections never recreate a counter that was lost (it is rebuilt from the database instead).
+    expect(settlementDeltas(items, null).map((d) => d.ifPresent ?? false)).toEqual([false, true, true]);
   });
 });
 

@@ -8,7 +8,7 @@ import { expectedOutputTokens } from './cost.js';
 import { bucketApplies } from './plan.js';
 import { budgetKey, bucketKey } from './state.js';
 import type { BucketConfig, BudgetConfig, Caller, KeySource, ModelConfig, ProviderConfig, RequestInfo } from './types.js';
-import { periodEnd, windowEnd } from './windows.js';
+import { periodEnd, periodStart, windowEnd } from './windows.js';
 
 /** One counter an attempt reserves: a bucket window (requests or tokens) or a budget period (USD). */
 export interface LimitItem {
@@ -25,6 +25,20 @@ export interface LimitItem {
   unit: 'requests' | 'tokens' | 'usd';
   /** When the window/period resets (ms epoch); null for a lifetime budget. */
   resetsAt: number | null;
+  /**
+   * Budget counters only: which spend the counter mirrors. The database is the source of truth for spend, so a
+   * store that has lost the counter (a restart, Redis emptied) must not admit against it until it was rebuilt
+   * from the recorded spend of `scope`/`id` since `since` (the period start; 0 for lifetime).
+   */
+  budget?: BudgetWindow;
+}
+
+/** The recorded spend a budget counter mirrors: one key, user or org, from the start of the current period. */
+export interface BudgetWindow {
+  scope: BudgetConfig['scope'];
+  id: string;
+  /** Period start (ms epoch, UTC), 0 for a lifetime budget. */
+  since: number;
 }
 
 /** Ten years: the lifetime of a lifetime budget's counter. */
@@ -80,6 +94,7 @@ export function admissionItems(input: AdmissionInput): LimitItem[] {
         label: `${b.scope} budget (${b.period})`,
         unit: 'usd',
         resetsAt: end,
+        budget: { scope: b.scope, id: b.id, since: periodStart(now, b.period) },
       });
     }
   }
@@ -111,18 +126,27 @@ export function checkItems(items: readonly Pick<LimitItem, 'amount' | 'limit'>[]
   return { ok: true };
 }
 
+/** One correction of a counter. `ifPresent`: only if the counter still exists (a budget that was lost is rebuilt from the database instead). */
+export interface SettlementDelta {
+  key: string;
+  delta: number;
+  ttlMs: number;
+  ifPresent?: true;
+}
+
 /**
  * Settling a reservation: token buckets and budgets are corrected from the estimate to the real figure (a
  * failed attempt, `actual` null, refunds the estimate). Request buckets keep their one request: an attempt that
- * ran counts, whatever its outcome.
+ * ran counts, whatever its outcome. A budget delta applies only to a counter that still exists: one lost
+ * meanwhile is rebuilt from the recorded spend, and a lone delta must not recreate it as if nothing were spent.
  */
-export function settlementDeltas(items: readonly LimitItem[], actual: { tokens: number; costUsd: number } | null): { key: string; delta: number; ttlMs: number }[] {
-  const out: { key: string; delta: number; ttlMs: number }[] = [];
+export function settlementDeltas(items: readonly LimitItem[], actual: { tokens: number; costUsd: number } | null): SettlementDelta[] {
+  const out: SettlementDelta[] = [];
   for (const it of items) {
     if (it.unit === 'requests') continue;
     const real = it.unit === 'usd' ? (actual?.costUsd ?? 0) : (actual?.tokens ?? 0);
     const delta = real - it.amount;
-    if (delta !== 0) out.push({ key: it.key, delta, ttlMs: it.ttlMs });
+    if (delta !== 0) out.push(it.budget ? { key: it.key, delta, ttlMs: it.ttlMs, ifPresent: true } : { key: it.key, delta, ttlMs: it.ttlMs });
   }
   return out;
 }

@@ -1,0 +1,16 @@
+import type { BudgetWindow } from '@switchyard/core';
+import type { PrismaClient } from '@switchyard/prisma';
+
+/**
+ * The spend recorded for a budget since its period start (USD): what a lost budget counter is rebuilt from.
+ * Read from the hourly rollup, which the usage writer fills in the same statement as the usage records, so it
+ * is exact (every budget period starts on a UTC hour). BYOK-paid calls never count against a budget.
+ */
+export async function recordedSpend(prisma: PrismaClient, w: BudgetWindow): Promise<number> {
+  const dims = w.scope === 'key' ? { gatewayKeyId: w.id } : w.scope === 'user' ? { userId: w.id } : { orgId: w.id };
+  const r = await prisma.usageHourly.aggregate({
+    _sum: { costUsd: true },
+    where: { ...dims, isByok: false, ...(w.since > 0 ? { hour: { gte: new Date(w.since) } } : {}) },
+  });
+  return Number(r._sum.costUsd ?? 0);
+}
