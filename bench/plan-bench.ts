@@ -45,7 +45,7 @@ function configWith(n: number): RoutingConfig {
     });
   }
   return {
-    providers, models, chains: {}, strategy: 'balanced', maxAttempts: 5, circuit: { failureThreshold: 5, openMs: 30_000 }, policyFallback: false,
+    providers, models, chains: {}, strategy: 'balanced', maxAttempts: 5, maxRetries: 2, circuit: { failureThreshold: 5, openMs: 30_000 }, policyFallback: false,
     aliases: [{ name: 'bench', scope: 'global', strategy: 'quota-aware', targets: models.map((m) => ({ ref: `${m.providerId}/${m.modelId}`, weight: 1 })), fallbacks: [], enabled: true }],
     powerLevels: [],
   };
