@@ -189,6 +189,26 @@ describe.each([
     expect(1 + after).toBe(all);
   }, 120_000);
 
+  it('a budget whose recorded spend cannot be read refuses (503, nothing admitted from zero) until it can', async () => {
+    const key = await newKey(env, { budgetUsd: 0.0003, budgetPeriod: 'week' });
+    await gw.app.routing.reload();
+    expect(await spendAll(gw.url, key)).toBeGreaterThan(0);
+    await restart({ flushRedis: redis });
+    const { prisma } = env.t.app.ctx;
+    await prisma.$executeRawUnsafe('ALTER TABLE "UsageHourly" RENAME TO "UsageHourly_offline"');
+    try {
+      const res = await chat(gw.url, key);
+      expect(res.status).toBe(503);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('budget_unavailable');
+      expect(body.error.message).not.toMatch(/UsageHourly|relation|prisma/i);
+      expect(res.headers.get('retry-after')).toBe('5');
+    } finally {
+      await prisma.$executeRawUnsafe('ALTER TABLE "UsageHourly_offline" RENAME TO "UsageHourly"');
+    }
+    expect((await chat(gw.url, key)).status).toBe(402);
+  }, 60_000);
+
   it('concurrent first uses of a budget read the database once on an instance', async () => {
     const fresh = await newKey(env, { budgetUsd: 0.0003, budgetPeriod: 'day' });
     await restart({ flushRedis: redis });
