@@ -74,12 +74,53 @@ export type UsageTarget = Pick<Database, 'execute'> | PrismaClient;
 const q = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
 const n = (v: number | null): string => (v === null || !Number.isFinite(v) ? 'null' : String(v));
 
+/** The requested model is kept to this many UTF-16 units (cut on a code-point boundary). */
+export const REQUESTED_MODEL_MAX = 300;
+
+/** `v` cut to at most `max` UTF-16 units, never between the two halves of a surrogate pair. */
+export function cutText(v: string, max: number): string {
+  if (v.length <= max) return v;
+  const last = v.charCodeAt(max - 1);
+  return v.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 /**
- * One record as its JSON row: what the batch statement reads (ISO time, costs as exact decimal strings). Written
- * out field by field — it runs once per proxied request, and this is several times cheaper than copying the
+ * What PostgreSQL refuses in a row: JSON.stringify writes a NUL as `\u0000` (json → text and jsonb refuse it) and a
+ * lone surrogate as `\udXXX` (refused by the json parser); every other character passes through as itself. So one
+ * test over the finished row finds every bad text of every field (trace keys included), and only then is work done.
+ * The test may also match an escaped backslash followed by `u0000` (harmless: the fix below leaves that alone).
+ */
+const SUSPECT = /\\u(?:0000|d[89a-f])/;
+const BAD_ESCAPE = /(\\+)u(?:0000|d[89a-f][0-9a-f]{2})/g;
+
+/** A row with every NUL and lone surrogate (as JSON.stringify escapes them) replaced by U+FFFD. */
+function cleanRow(row: string): string {
+  // An odd run of backslashes ends in a real escape; an even run is escaped backslashes followed by plain text.
+  return row.replace(BAD_ESCAPE, (m: string, bs: string) => (bs.length % 2 === 1 ? `${bs}ufffd` : m));
+}
+
+function traceJson(trace: unknown): string {
+  if (trace === undefined) return 'null';
+  try {
+    return JSON.stringify(trace) ?? 'null';
+  } catch {
+    // A trace that cannot be serialised (a cycle, a BigInt) must not cost the record.
+    return 'null';
+  }
+}
+
+/**
+ * One record as its JSON row: what the batch statement reads (ISO time, costs as exact decimal strings), with every
+ * text made acceptable to PostgreSQL (see SUSPECT): a client-chosen model name or an upstream's error text can never
+ * make the batch fail. Written out field by field — it runs once per proxied request, and this is several times cheaper than copying the
  * record and serialising the copy.
  */
 export function usageRow(r: ProxyUsage): string {
+  const row = rowText(r);
+  return SUSPECT.test(row) ? cleanRow(row) : row;
+}
+
+function rowText(r: ProxyUsage): string {
   // Plain `+` rather than one template literal: V8 builds this ~30% faster (measured in a loop of real records).
   // One field per line (prettier would put each operand on its own line).
   // prettier-ignore
@@ -91,7 +132,7 @@ export function usageRow(r: ProxyUsage): string {
     ',"orgId":' + q(r.orgId) +
     ',"appId":' + q(r.appId) +
     ',"endpoint":' + q(r.endpoint) +
-    ',"requestedModel":' + q(r.requestedModel.slice(0, 300)) +
+    ',"requestedModel":' + q(cutText(r.requestedModel, REQUESTED_MODEL_MAX)) +
     ',"providerId":' + q(r.providerId) +
     ',"providerSlug":' + q(r.providerSlug) +
     ',"modelId":' + q(r.modelId) +
@@ -107,7 +148,7 @@ export function usageRow(r: ProxyUsage): string {
     ',"isByok":' + r.isByok +
     ',"stream":' + r.stream +
     ',"attempts":' + n(r.attempts) +
-    ',"trace":' + (r.trace === undefined ? 'null' : JSON.stringify(r.trace)) +
+    ',"trace":' + traceJson(r.trace) +
     '}'
   );
 }
