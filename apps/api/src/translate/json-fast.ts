@@ -187,6 +187,15 @@ function fromParsed(obj: Record<string, unknown>, opts: RewriteOptions): Rewrite
   return { body: Buffer.from(JSON.stringify(out)), clientAskedUsage, stream };
 }
 
+const WANTED = ['model', 'stream', 'stream_options'] as const;
+
+function parsedBody(raw: Buffer, opts: RewriteOptions): Record<string, unknown> {
+  if (opts.parsed) return opts.parsed;
+  const obj: unknown = JSON.parse(raw.toString('utf8'));
+  if (!isObj(obj)) throw new SyntaxError('The request body is not a JSON object.');
+  return obj;
+}
+
 /**
  * Targeted rewrite of a client JSON body: replaces `model`, and adds
  * `"stream_options":{"include_usage":true}` when streaming, leaving every other byte as the client sent it.
@@ -197,19 +206,13 @@ function fromParsed(obj: Record<string, unknown>, opts: RewriteOptions): Rewrite
  * Throws SyntaxError on a body that is not a JSON object.
  */
 export function rewriteBody(raw: Buffer, opts: RewriteOptions): RewriteResult {
-  const scanned = scan(raw, ['model', 'stream', 'stream_options']);
-  const parsed = (): Record<string, unknown> => {
-    if (opts.parsed) return opts.parsed;
-    const obj: unknown = JSON.parse(raw.toString('utf8'));
-    if (!isObj(obj)) throw new SyntaxError('The request body is not a JSON object.');
-    return obj;
-  };
+  const scanned = scan(raw, WANTED);
   if (!scanned) {
     if (opts.parsed) return fromParsed(opts.parsed, opts);
     throw new SyntaxError('The request body is not a JSON object.');
   }
   // A repeated key anywhere at the top level shows as more members in the bytes than in the parsed object.
-  if (scanned.unsure || (opts.parsed !== undefined && scanned.members !== memberCount(opts.parsed))) return fromParsed(parsed(), opts);
+  if (scanned.unsure || (opts.parsed !== undefined && scanned.members !== memberCount(opts.parsed))) return fromParsed(parsedBody(raw, opts), opts);
   const fields = scanned.fields;
   const streamF = fields.get('stream');
   const stream = !!streamF && raw.subarray(streamF.start, streamF.end).toString('latin1') === 'true';
@@ -219,7 +222,7 @@ export function rewriteBody(raw: Buffer, opts: RewriteOptions): RewriteResult {
     const text = raw.toString('utf8', so.start, so.end);
     // Nested keys can be escaped or repeated too: only a plain, single include_usage is read from the bytes.
     const at = text.indexOf('"include_usage"');
-    if (text.includes('\\') || (at !== -1 && text.indexOf('"include_usage"', at + 1) !== -1)) return fromParsed(parsed(), opts);
+    if (text.includes('\\') || (at !== -1 && text.indexOf('"include_usage"', at + 1) !== -1)) return fromParsed(parsedBody(raw, opts), opts);
     if (opts.parsed) {
       const sop = opts.parsed.stream_options;
       clientAskedUsage = isObj(sop) && sop.include_usage === true;
@@ -227,7 +230,7 @@ export function rewriteBody(raw: Buffer, opts: RewriteOptions): RewriteResult {
   }
   const wantUsage = !!opts.includeUsage && stream && !clientAskedUsage;
   // Rare: stream_options present but without include_usage. Serialise from the parsed object.
-  if (wantUsage && so) return fromParsed(parsed(), opts);
+  if (wantUsage && so) return fromParsed(parsedBody(raw, opts), opts);
   const parts: Buffer[] = [];
   const modelF = fields.get('model');
   const insertions: string[] = [];
