@@ -68,7 +68,7 @@ async function drain() {
 }
 
 const deadLetterMetric = async () => {
-  const text = await t.app.metrics.registry.metrics();
+  const text = (await t.http.get('/metrics').expect(200)).text;
   return Number(/^switchyard_usage_dead_letter_total (\d+)/m.exec(text)?.[1] ?? 'NaN');
 };
 
