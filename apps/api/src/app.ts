@@ -21,7 +21,7 @@ import type { StateStore } from './routing/state-store.js';
 import { createConfigBus, createStateStore } from './routing/shared-state.js';
 import { LastUsedTracker } from './routing/last-used.js';
 import { BatchQueue } from './usage/batch-queue.js';
-import { usageRow, writeUsageRows } from './usage/writer.js';
+import { usageRow, writeUsageRowsIsolating } from './usage/writer.js';
 import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { mountIdentityModules } from './modules/identity.mount.js';
@@ -66,7 +66,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Sign-in throttling counts in the state store too, so with Redis the limit holds across instances.
   const auth = new AuthService(db.prisma, { sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000, now: deps.now, throttle: new LoginThrottle(DEFAULT_THROTTLE, now, store) });
   const usage = new BatchQueue<string>({
-    write: (rows) => writeUsageRows(db, rows),
+    // A row the database refuses is isolated and set aside (never retried forever, never holding back the rest).
+    write: (rows) =>
+      writeUsageRowsIsolating(db, rows, (letter) => {
+        metrics.usageDeadLetter.inc();
+        logger.error({ requestId: letter.requestId, error: letter.error }, 'usage record refused by the database: moved to UsageDeadLetter');
+      }),
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
     maxBuffered: env.USAGE_BUFFER_MAX,
     onDrop: (n) => {

@@ -104,11 +104,12 @@ export function createMetrics() {
   };
   const usageDropped = new Counter({ name: 'switchyard_usage_dropped_total', help: 'Usage records dropped because the buffer bound was hit', registers: [registry] });
   const usageWritten = new Counter({ name: 'switchyard_usage_written_total', help: 'Usage records written to the database', registers: [registry] });
+  const usageDeadLetter = new Counter({ name: 'switchyard_usage_dead_letter_total', help: 'Usage records the database refused, moved to UsageDeadLetter', registers: [registry] });
   const stateStoreFailOpen = new Counter({ name: 'switchyard_state_store_fail_open_total', help: 'Shared state store unavailable: decisions taken on local state', labelNames: ['op'] as const, registers: [registry] });
   const stateStoreUp = new Gauge({ name: 'switchyard_state_store_shared', help: '1 while limits are counted in the shared store (Redis), 0 while failing open onto local limits', registers: [registry] });
   return {
     registry, httpAdmin, proxyRequests, proxyLatency, proxyTtft, tokens, cost, retries, fallbacks, skips,
-    circuitOpen, usageQueueDepth, usageQueueDepthFrom, usageDropped, usageWritten, stateStoreFailOpen, stateStoreUp,
+    circuitOpen, usageQueueDepth, usageQueueDepthFrom, usageDropped, usageWritten, usageDeadLetter, stateStoreFailOpen, stateStoreUp,
   };
 }
 

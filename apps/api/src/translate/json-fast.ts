@@ -71,13 +71,20 @@ export interface TopLevelField {
   end: number;
 }
 
-/**
- * Scans the top level of a JSON object and returns where the requested keys'
- * values sit. Returns null when `b` is not a well-formed object at the top level.
- * Keys must be plain ASCII without escapes (true for every field we look for).
- */
-export function scanTopLevel(b: Buffer, keys: readonly string[]): Map<string, TopLevelField> | null {
+interface TopLevelScan {
+  fields: Map<string, TopLevelField>;
+  /** Top-level members seen (repeated keys counted each time). */
+  members: number;
+  /**
+   * A key was written with an escape (`"mod\u0065l"`) or a wanted key came twice: byte positions do not say what
+   * JSON.parse read (it decodes escapes and keeps the last of repeated keys), so the bytes must not be patched.
+   */
+  unsure: boolean;
+}
+
+function scan(b: Buffer, keys: readonly string[]): TopLevelScan | null {
   const found = new Map<string, TopLevelField>();
+  const out: TopLevelScan = { fields: found, members: 0, unsure: false };
   const n = b.length;
   let i = 0;
   while (i < n && isWs(b[i]!)) i++;
@@ -85,7 +92,7 @@ export function scanTopLevel(b: Buffer, keys: readonly string[]): Map<string, To
   i++;
   for (;;) {
     while (i < n && isWs(b[i]!)) i++;
-    if (b[i] === CLOSE_OBJ) return found;
+    if (b[i] === CLOSE_OBJ) return out;
     if (b[i] !== QUOTE) return null;
     const keyStart = i + 1;
     const keyEnd = skipString(b, i);
@@ -98,7 +105,14 @@ export function scanTopLevel(b: Buffer, keys: readonly string[]): Map<string, To
     const vStart = i;
     const vEnd = skipValue(b, i);
     if (vEnd < 0 || vEnd === vStart) return null;
+    out.members++;
     const keyLen = keyEnd - 1 - keyStart;
+    for (let j = keyStart; j < keyEnd - 1; j++) {
+      if (b[j] === BACKSLASH) {
+        out.unsure = true;
+        break;
+      }
+    }
     for (const k of keys) {
       if (k.length !== keyLen) continue;
       let eq = true;
@@ -108,7 +122,10 @@ export function scanTopLevel(b: Buffer, keys: readonly string[]): Map<string, To
           break;
         }
       }
-      if (eq) found.set(k, { start: vStart, end: vEnd });
+      if (eq) {
+        if (found.has(k)) out.unsure = true;
+        found.set(k, { start: vStart, end: vEnd });
+      }
     }
     i = vEnd;
     while (i < n && isWs(b[i]!)) i++;
@@ -116,9 +133,19 @@ export function scanTopLevel(b: Buffer, keys: readonly string[]): Map<string, To
       i++;
       continue;
     }
-    if (b[i] === CLOSE_OBJ) return found;
+    if (b[i] === CLOSE_OBJ) return out;
     return null;
   }
+}
+
+/**
+ * Scans the top level of a JSON object and returns where the requested keys'
+ * values sit. Returns null when `b` is not a well-formed object at the top level.
+ * Keys are matched as written (plain ASCII without escapes); `rewriteBody` does not trust the positions when a
+ * key is escaped or repeated.
+ */
+export function scanTopLevel(b: Buffer, keys: readonly string[]): Map<string, TopLevelField> | null {
+  return scan(b, keys)?.fields ?? null;
 }
 
 export interface RewriteOptions {
@@ -126,6 +153,11 @@ export interface RewriteOptions {
   model?: string;
   /** Set `stream_options.include_usage: true` when the body streams and does not already ask for it. */
   includeUsage?: boolean;
+  /**
+   * The body as the gateway parsed it (and routed on). When the bytes could read differently to another parser
+   * (an escaped or repeated key), the upstream body is serialised from this instead. Parsed from `raw` when absent.
+   */
+  parsed?: Record<string, unknown>;
 }
 
 export interface RewriteResult {
@@ -136,28 +168,69 @@ export interface RewriteResult {
   stream: boolean;
 }
 
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function memberCount(o: Record<string, unknown>): number {
+  let count = 0;
+  for (const k in o) if (Object.hasOwn(o, k)) count++;
+  return count;
+}
+
+/** The upstream body made from the parsed object: what the gateway read is exactly what the upstream reads. */
+function fromParsed(obj: Record<string, unknown>, opts: RewriteOptions): RewriteResult {
+  const stream = obj.stream === true;
+  const so = obj.stream_options;
+  const clientAskedUsage = isObj(so) && so.include_usage === true;
+  const out: Record<string, unknown> = { ...obj };
+  if (opts.model !== undefined) out.model = opts.model;
+  if (opts.includeUsage && stream && !clientAskedUsage) out.stream_options = { ...(isObj(so) ? so : {}), include_usage: true };
+  return { body: Buffer.from(JSON.stringify(out)), clientAskedUsage, stream };
+}
+
+const WANTED = ['model', 'stream', 'stream_options'] as const;
+
+function parsedBody(raw: Buffer, opts: RewriteOptions): Record<string, unknown> {
+  if (opts.parsed) return opts.parsed;
+  const obj: unknown = JSON.parse(raw.toString('utf8'));
+  if (!isObj(obj)) throw new SyntaxError('The request body is not a JSON object.');
+  return obj;
+}
+
 /**
  * Targeted rewrite of a client JSON body: replaces `model`, and adds
- * `"stream_options":{"include_usage":true}` when streaming. Falls back to a
- * parse + serialise only when `stream_options` exists without include_usage.
+ * `"stream_options":{"include_usage":true}` when streaming, leaving every other byte as the client sent it.
+ * When the bytes cannot be patched safely — a top-level key written with an escape or repeated (JSON.parse
+ * decodes the one and keeps the last of the other, so patching the first `"model"` would leave the upstream
+ * another model than the one routed and billed), a `stream_options` that is not plain, or one without
+ * include_usage — the body is serialised from the parsed object instead (rare; normal bodies never pay for it).
  * Throws SyntaxError on a body that is not a JSON object.
  */
 export function rewriteBody(raw: Buffer, opts: RewriteOptions): RewriteResult {
-  const fields = scanTopLevel(raw, ['model', 'stream', 'stream_options']);
-  if (!fields) throw new SyntaxError('The request body is not a JSON object.');
+  const scanned = scan(raw, WANTED);
+  if (!scanned) {
+    if (opts.parsed) return fromParsed(opts.parsed, opts);
+    throw new SyntaxError('The request body is not a JSON object.');
+  }
+  // A repeated key anywhere at the top level shows as more members in the bytes than in the parsed object.
+  if (scanned.unsure || (opts.parsed !== undefined && scanned.members !== memberCount(opts.parsed))) return fromParsed(parsedBody(raw, opts), opts);
+  const fields = scanned.fields;
   const streamF = fields.get('stream');
   const stream = !!streamF && raw.subarray(streamF.start, streamF.end).toString('latin1') === 'true';
   const so = fields.get('stream_options');
   let clientAskedUsage = false;
-  if (so) clientAskedUsage = /"include_usage"\s*:\s*true/.test(raw.subarray(so.start, so.end).toString('utf8'));
-  const wantUsage = !!opts.includeUsage && stream && !clientAskedUsage;
-  if (wantUsage && so) {
-    // Rare: stream_options present but without include_usage. Parse and serialise.
-    const obj = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-    if (opts.model !== undefined) obj.model = opts.model;
-    obj.stream_options = { ...(obj.stream_options as object), include_usage: true };
-    return { body: Buffer.from(JSON.stringify(obj)), clientAskedUsage, stream };
+  if (so) {
+    const text = raw.toString('utf8', so.start, so.end);
+    // Nested keys can be escaped or repeated too: only a plain, single include_usage is read from the bytes.
+    const at = text.indexOf('"include_usage"');
+    if (text.includes('\\') || (at !== -1 && text.indexOf('"include_usage"', at + 1) !== -1)) return fromParsed(parsedBody(raw, opts), opts);
+    if (opts.parsed) {
+      const sop = opts.parsed.stream_options;
+      clientAskedUsage = isObj(sop) && sop.include_usage === true;
+    } else clientAskedUsage = /"include_usage"\s*:\s*true/.test(text);
   }
+  const wantUsage = !!opts.includeUsage && stream && !clientAskedUsage;
+  // Rare: stream_options present but without include_usage. Serialise from the parsed object.
+  if (wantUsage && so) return fromParsed(parsedBody(raw, opts), opts);
   const parts: Buffer[] = [];
   const modelF = fields.get('model');
   const insertions: string[] = [];
@@ -167,8 +240,7 @@ export function rewriteBody(raw: Buffer, opts: RewriteOptions): RewriteResult {
   if (insertions.length) {
     const open = raw.indexOf(OPEN_OBJ);
     parts.push(raw.subarray(0, open + 1));
-    const emptyObj = fields.size === 0 && /^\s*\{\s*\}\s*$/.test(raw.toString('latin1'));
-    parts.push(Buffer.from(insertions.join(',') + (emptyObj ? '' : ',')));
+    parts.push(Buffer.from(insertions.join(',') + (scanned.members === 0 ? '' : ',')));
     pos = open + 1;
   }
   if (opts.model !== undefined && modelF) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchQueue } from './batch-queue.js';
+import { BatchQueue, PartialWriteError } from './batch-queue.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -136,5 +136,31 @@ describe('BatchQueue', () => {
     expect(written).toEqual([]);
     expect(await q.close()).toEqual({ unwritten: 0 });
     expect(written).toEqual(['a', 'b']);
+  });
+
+  it('after a partial write retries only what was not handled, and counts what was written', async () => {
+    const written: number[] = [];
+    const counted: number[] = [];
+    let failOnce = true;
+    const q = new BatchQueue<number>({
+      write: async (b) => {
+        if (failOnce) {
+          failOnce = false;
+          written.push(...b.slice(0, 2));
+          throw new PartialWriteError(new Error('connection lost'), b.slice(2), 2);
+        }
+        written.push(...b);
+        return b.length - 1; // one record set aside
+      },
+      intervalMs: 60_000,
+      maxBuffered: 100,
+      onWritten: (n) => counted.push(n),
+    });
+    for (let i = 0; i < 5; i++) q.push(i);
+    await q.flush();
+    expect(q.depth).toBe(3);
+    await q.close();
+    expect(written).toEqual([0, 1, 2, 3, 4]);
+    expect(counted).toEqual([2, 2]);
   });
 });

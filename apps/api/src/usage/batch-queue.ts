@@ -5,11 +5,26 @@
  *   when it began plus full batches, so a steady trickle of records is written once per tick, not row by row.
  * - A failed write keeps the batch at the head of the queue and retries with capped exponential backoff,
  *   so a database outage loses nothing until `maxBuffered` is hit; past it the oldest records are dropped
- *   and counted (`onDrop`).
+ *   and counted (`onDrop`). A write that got part of its batch in before failing throws `PartialWriteError`
+ *   and only the rest goes back (nothing is written twice). Deciding that a record can never be written (and
+ *   setting it aside) is the writer's business: to the queue it is handled, like a written one.
  * - `close()` stops the timer and flushes what is left (bounded by `closeTimeoutMs`).
  */
+/** Thrown by a `write` that handled the start of its batch before failing: only `unwritten` is retried. */
+export class PartialWriteError<T> extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly unwritten: T[],
+    /** Records of the batch that were written before the failure. */
+    readonly written: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 export interface BatchQueueOptions<T> {
-  write: (batch: T[]) => Promise<void>;
+  /** Writes a batch; may resolve to how many records were written (fewer when some were set aside). */
+  write: (batch: T[]) => Promise<number | void>;
   intervalMs: number;
   batchSize?: number;
   maxBuffered: number;
@@ -61,22 +76,26 @@ export class BatchQueue<T> {
       // The batch leaves the queue while it is written, so drops at the bound never touch it.
       const batch = this.#items.splice(0, this.#batchSize);
       this.#inFlight = batch.length;
+      let written: number | void;
       try {
-        await this.opts.write(batch);
+        written = await this.opts.write(batch);
       } catch (err) {
         this.#inFlight = 0;
-        this.#items.unshift(...batch);
+        const partial = err instanceof PartialWriteError;
+        const back = partial ? (err.unwritten as T[]) : batch;
+        if (partial && err.written > 0) this.opts.onWritten?.(err.written);
+        this.#items.unshift(...back);
         this.#trim();
         this.#failures++;
         const backoff = Math.min(this.opts.maxBackoffMs ?? 30_000, this.opts.intervalMs * 2 ** Math.min(this.#failures, 10));
         this.#nextAttemptAt = Date.now() + backoff;
-        this.opts.onError?.(err, this.#items.length);
+        this.opts.onError?.(partial ? err.cause : err, this.#items.length);
         return;
       }
       this.#inFlight = 0;
       this.#failures = 0;
       owed -= batch.length;
-      this.opts.onWritten?.(batch.length);
+      this.opts.onWritten?.(written ?? batch.length);
     }
   }
 

@@ -90,4 +90,33 @@ describe('usage batch writer', () => {
       ['fail-2', 'proxy', 'http_429', 'HTTP 429'],
     ]);
   });
+
+  it('sanitises every text of a row so the database always takes it (NUL, lone surrogates, a pair cut by truncation)', async () => {
+    const emojiModel = `${'m'.repeat(299)}😀`; // 301 UTF-16 units: the 300-unit cut falls inside the pair
+    const bad = rec({
+      requestId: 'poison-1',
+      requestedModel: 'evil\u0000model',
+      errorCode: 'lone\ud800surrogate',
+      providerSlug: 'lo\udc00w',
+      status: 502,
+      trace: { plan: { note: 'nul\u0000here', ['k\ud83d']: 'x' }, attempts: [{ outcome: 'bad\u0000\ud800' }] },
+    });
+    const cut = rec({ requestId: 'poison-2', requestedModel: emojiModel });
+    const kept = rec({ requestId: 'poison-3', requestedModel: 'ok 😀 \\u0000 literal' });
+    await writeUsageBatch(db, [bad, cut, kept]);
+    const rows = await db.prisma.usageRecord.findMany({ where: { requestId: { in: ['poison-1', 'poison-2', 'poison-3'] } }, orderBy: { requestId: 'asc' } });
+    expect(rows.map((r) => r.requestedModel)).toEqual(['evil\ufffdmodel', 'm'.repeat(299), 'ok 😀 \\u0000 literal']);
+    expect(rows[0]!.errorCode).toBe('lone\ufffdsurrogate');
+    expect(rows[0]!.providerSlug).toBe('lo\ufffdw');
+    expect(rows[0]!.trace).toEqual({ plan: { note: 'nul\ufffdhere', 'k\ufffd': 'x' }, attempts: [{ outcome: 'bad\ufffd\ufffd' }] });
+    const report = await db.prisma.errorReport.findFirst({ where: { requestId: 'poison-1' } });
+    expect(report!.message).toBe('bad\ufffd\ufffd');
+  });
+
+  it('truncates the requested model on a code-point boundary and leaves well-formed rows untouched', () => {
+    const row = JSON.parse(usageRow(rec({ requestedModel: `${'m'.repeat(299)}😀` }))) as { requestedModel: string };
+    expect(row.requestedModel).toBe('m'.repeat(299));
+    const fine = rec({ requestedModel: `${'m'.repeat(298)}😀` });
+    expect(JSON.parse(usageRow(fine))).toMatchObject({ requestedModel: fine.requestedModel });
+  });
 });

@@ -30,12 +30,12 @@ export const anthropicAdapter: ProviderAdapter = {
     const headers = headersFor(ctx.provider, ctx.apiKey);
     switch (ctx.endpoint) {
       case 'messages': {
-        let body: Buffer | string = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel }).body;
+        let body: Buffer | string = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
         if (ctx.body.max_tokens == null) body = JSON.stringify({ ...ctx.body, model: ctx.upstreamModel, max_tokens: DEFAULT_MAX_TOKENS });
         return makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) }, 'anthropic');
       }
       case 'count_tokens': {
-        const body = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel }).body;
+        const body = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
         const request = postJson(`${base}/v1/messages/count_tokens`, headers, body, false);
         const call = makeCall({ ...ctx, endpoint: 'messages' }, { kind: 'http', request }, 'anthropic');
         return {

@@ -42,11 +42,11 @@ export const azureOpenaiAdapter: ProviderAdapter = {
     const streamUsage = provider.config?.streamUsage ?? true;
     switch (ctx.endpoint) {
       case 'chat': {
-        const { body } = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel, includeUsage: streamUsage && ctx.stream });
+        const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel, includeUsage: streamUsage && ctx.stream });
         return makeCall(ctx, { kind: 'http', request: postJson(url(provider, ctx.upstreamModel, 'chat/completions'), headers, body, ctx.stream) }, 'openai');
       }
       case 'embeddings': {
-        const { body } = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel });
+        const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel });
         return makeCall(ctx, { kind: 'http', request: postJson(url(provider, ctx.upstreamModel, 'embeddings'), headers, body, false) }, 'openai-embeddings');
       }
       case 'messages':

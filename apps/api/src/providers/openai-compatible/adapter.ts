@@ -52,16 +52,16 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
     const usage = streamUsageFor(provider);
     switch (ctx.endpoint) {
       case 'chat': {
-        const { body } = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel, includeUsage: usage && ctx.stream });
+        const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel, includeUsage: usage && ctx.stream });
         return makeCall(ctx, { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) }, 'openai');
       }
       case 'embeddings': {
-        const { body } = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel });
+        const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel });
         return makeCall(ctx, { kind: 'http', request: postJson(`${base}/embeddings`, headers, body, false) }, 'openai-embeddings');
       }
       case 'responses':
         if (responsesApiFor(provider)) {
-          const { body } = rewriteBody(ctx.rawBody, { model: ctx.upstreamModel });
+          const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel });
           return makeCall(ctx, { kind: 'http', request: postJson(`${base}/responses`, headers, body, ctx.stream) }, 'openai-responses');
         }
         return translatedChat(ctx, base, headers, usage);
