@@ -187,4 +187,15 @@ describe('admin versus super admin targets', () => {
     expect((await t.http.patch(`/api/v1/users/${target.id}`).set(as('super_admin')).send({ name: 'Renamed by a peer', weeklyCapUsd: 7 })).body).toMatchObject({ name: 'Renamed by a peer', weeklyCapUsd: 7 });
     expect((await t.http.patch(`/api/v1/keys/${superKeyId}`).set(as('super_admin')).send({ rpmLimit: 5 })).status).toBe(200);
   });
+
+  it('changing where a provider with stored credentials connects is a super admin\'s (the URL-change path)', async () => {
+    const pid = (await t.http.post('/api/v1/llm/providers').set(as('super_admin')).send({ type: 'custom', name: 'Keyed', slug: 'matrix-keyed', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-matrix-keyed-0001' })).body.id as string;
+    for (const role of ROLES) {
+      const res = await t.http.put(`/api/v1/llm/providers/${pid}`).set(as(role)).send({ baseUrl: `http://127.0.0.1:9/${role}/v1` });
+      expect(res.status, role).toBe(role === 'super_admin' ? 200 : 403);
+      if (role !== 'super_admin') expect(res.body.error.code).toBe('forbidden');
+    }
+    // The same admin may still change what does not move the credentials.
+    expect((await t.http.put(`/api/v1/llm/providers/${pid}`).set(as('admin')).send({ priority: 3 })).status).toBe(200);
+  });
 });

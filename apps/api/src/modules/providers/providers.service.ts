@@ -8,6 +8,28 @@ import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { DISABLED_MISSING_ENV } from '../../seed/seed.js';
 import { testProviderConnection } from './provider-test.js';
 
+/** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
+const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set(['apiVersion', 'deployments', 'anthropicVersion', 'streamUsage', 'responsesApi']);
+/** Provider settings that are credentials themselves (Bedrock). */
+export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
+
+const sameUrl = (a: string | null | undefined, b: string | null | undefined) => (a?.trim().replace(/\/+$/, '') || null) === (b?.trim().replace(/\/+$/, '') || null);
+
+/**
+ * The first field of an update that changes where or how a provider's credentials are sent (its URL, its
+ * extra headers, its AWS region or credentials, any setting not known to be neutral), or null.
+ */
+export function connectionChange(before: { baseUrl: string | null; config: unknown }, b: UpdateProviderBody): string | null {
+  if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) return 'baseUrl';
+  if (b.config !== undefined) {
+    const old = (before.config ?? {}) as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(old), ...Object.keys(b.config)])) {
+      if (!CONNECTION_NEUTRAL_CONFIG.has(k) && JSON.stringify(old[k]) !== JSON.stringify(b.config[k])) return `config.${k}`;
+    }
+  }
+  return null;
+}
+
 type WithModels = Provider & { models: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; enabled: boolean }[] };
 
 /** A provider as the API shows it: never the key; whether one is set, its last four, the `_env` name and whether it resolves. */
@@ -101,8 +123,25 @@ export class ProvidersService {
     return presentProvider(p, this.ctx.processEnv);
   }
 
-  async update(actor: Actor, id: string, b: UpdateProviderBody) {
+  /** Whether any credential would go wherever this provider points: its own key or `_env` reference, AWS settings, org keys, users' BYOK keys. */
+  async #holdsCredentials(p: Provider): Promise<boolean> {
+    if (p.encryptedApiKey) return true;
+    if (Object.keys((p.auth ?? {}) as object).length > 0) return true;
+    const config = (p.config ?? {}) as Record<string, unknown>;
+    if (CREDENTIAL_CONFIG_KEYS.some((k) => config[k] !== undefined)) return true;
+    const [org, byok] = await Promise.all([this.ctx.prisma.orgProviderKey.count({ where: { providerId: p.id } }), this.ctx.prisma.byokKey.count({ where: { providerId: p.id } })]);
+    return org + byok > 0;
+  }
+
+  async update(actor: Actor & { role?: string }, id: string, b: UpdateProviderBody) {
     const before = await this.#get(id);
+    // Credentials follow their URL: pointing a provider that holds any credential somewhere else (or changing how
+    // it authenticates) would hand those keys to the new destination, so it is a credentials change.
+    const moved = actor.role === 'super_admin' ? null : connectionChange(before, b);
+    const setsAwsCredentials = moved !== null && (CREDENTIAL_CONFIG_KEYS as readonly string[]).includes(moved.slice('config.'.length));
+    if (moved && (setsAwsCredentials || (await this.#holdsCredentials(before)))) {
+      throw new AppError(403, 'forbidden', `${moved}: only a super admin may change where or how a provider with stored credentials connects (its own key, org keys or users' keys would follow).`, { field: moved });
+    }
     const p = await this.ctx.prisma.$transaction(async (tx) => {
       const updated = await tx.provider.update({
         where: { id },
