@@ -68,7 +68,7 @@ describe('sign-in throttling is atomic', () => {
     expect((await t.http.post('/api/v1/auth/login').send({ email: victim.email, password: victim.password })).status).toBe(429);
   });
 
-  it('a right password clears the account's failures: the next burst gets the full allowance again', async () => {
+  it("a right password clears the account's failures: the next burst gets the full allowance again", async () => {
     const store = new MemoryStateStore();
     const svc = service(store);
     const u = await t.createUser('user');
