@@ -577,6 +577,7 @@ function clientErrorFromUpstream(e: UpstreamError, attempt: PlannedAttempt): { s
     case 'timeout':
       return { status: 504, code: 'upstream_timeout', message: `${where}: ${e.message}` };
     case 'network':
+      if (e.code === 'outbound_refused') return { status: 502, code: 'provider_misconfigured', message: `${where}: ${e.message}` };
       return { status: 502, code: 'upstream_unreachable', message: `${where}: ${e.message}` };
     case 'rate_limit':
       return { status: 429, code: 'upstream_rate_limited', message: `${where} is rate limited: ${e.message}`, ...(e.retryAfterMs !== null ? { retryAfterMs: e.retryAfterMs } : {}) };

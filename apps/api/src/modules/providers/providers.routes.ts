@@ -46,7 +46,7 @@ export function providersRoutes(ctx: AppContext): Router {
   r.post('/test', requirePermission('providers:write'), route(async (req, res) => {
     const b = parseBody(testKeyBody, req.body);
     if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
-    res.json(await testProviderConnection({ type: b.type, baseUrl: b.baseUrl ?? null, apiKey: b.apiKey ?? null, config: b.config ?? {} }));
+    res.json(await testProviderConnection({ type: b.type, baseUrl: b.baseUrl ?? null, apiKey: b.apiKey ?? null, config: b.config ?? {} }, { dispatcher: ctx.outbound.dispatcher }));
   }));
 
   const id = z.object({ id: z.string() });

@@ -95,11 +95,19 @@ export class ProvidersService {
     return data;
   }
 
+  /** The outbound URL policy at save time (the connection applies it again, so DNS rebinding cannot pass). */
+  async #checkBaseUrl(baseUrl: string | null | undefined) {
+    if (!baseUrl) return;
+    const problem = await this.ctx.outbound.policy.checkUrl(baseUrl);
+    if (problem) throw AppError.validation(`baseUrl: ${problem}`, { issues: [{ field: 'baseUrl', message: problem }] });
+  }
+
   async create(actor: Actor, b: CreateProviderBody) {
     if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
     if (!b.baseUrl && !providerDefaults(b.type).defaultBaseUrl && b.type !== 'bedrock' && b.type !== 'mock') {
       throw AppError.validation('baseUrl: is required for this provider type');
     }
+    await this.#checkBaseUrl(b.baseUrl);
     const p = await this.ctx.prisma.$transaction(async (tx) => {
       const created = await tx.provider.create({
         data: {
@@ -142,6 +150,7 @@ export class ProvidersService {
     if (moved && (setsAwsCredentials || (await this.#holdsCredentials(before)))) {
       throw new AppError(403, 'forbidden', `${moved}: only a super admin may change where or how a provider with stored credentials connects (its own key, org keys or users' keys would follow).`, { field: moved });
     }
+    if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) await this.#checkBaseUrl(b.baseUrl);
     const p = await this.ctx.prisma.$transaction(async (tx) => {
       const updated = await tx.provider.update({
         where: { id },
@@ -179,7 +188,7 @@ export class ProvidersService {
     const p = await this.#get(id);
     const resolved = resolveProviderKey(p, this.ctx.secrets, this.ctx.processEnv);
     const current = resolved.ok ? resolved.value : null;
-    const result = await testProviderConnection({ id: p.id, slug: p.slug, type: p.type, baseUrl: p.baseUrl, apiKey: current, config: (p.config ?? {}) as Record<string, unknown> });
+    const result = await testProviderConnection({ id: p.id, slug: p.slug, type: p.type, baseUrl: p.baseUrl, apiKey: current, config: (p.config ?? {}) as Record<string, unknown> }, { dispatcher: this.ctx.outbound.dispatcher });
     // A failed test puts an active provider in "error" (routing skips it); a passing one brings it back.
     const status = !result.success && p.status === 'active' ? 'error' : result.success && p.status === 'error' ? 'active' : p.status;
     await this.ctx.prisma.provider.update({

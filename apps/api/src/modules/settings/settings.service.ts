@@ -28,6 +28,10 @@ export class SettingsService {
    * `ollama/<model>` routes there at once; clearing it disables that provider.
    */
   async update(actor: Actor, b: UpdateSettingsBody) {
+    if (b.ollamaBaseUrl) {
+      const problem = await this.ctx.outbound.policy.checkUrl(b.ollamaBaseUrl);
+      if (problem) throw AppError.validation(`ollamaBaseUrl: ${problem}`, { issues: [{ field: 'ollamaBaseUrl', message: problem }] });
+    }
     await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.routingSettings.findUnique({ where: { id: 1 } });
       const after = await tx.routingSettings.upsert({ where: { id: 1 }, create: { id: 1, ...b }, update: b });
@@ -57,14 +61,14 @@ export class SettingsService {
   /** A real call to Ollama's /api/tags: reachable, latency, and the models it has (bounded by a timeout). */
   async testOllama(b: OllamaTestBody) {
     const root = await this.#baseUrl(b.baseUrl);
-    const r = await testProviderConnection({ type: 'ollama', baseUrl: openAiBase(root), apiKey: null, config: {} });
+    const r = await testProviderConnection({ type: 'ollama', baseUrl: openAiBase(root), apiKey: null, config: {} }, { dispatcher: this.ctx.outbound.dispatcher });
     return r.success ? { success: true as const, latencyMs: r.latencyMs, baseUrl: root, models: r.modelsAvailable } : { ...r, baseUrl: root };
   }
 
   /** Add the models the saved Ollama server has to the registry (free, local); ones already there stay as they are. */
   async syncOllamaModels(actor: Actor) {
     const root = await this.#baseUrl();
-    const r = await testProviderConnection({ type: 'ollama', baseUrl: openAiBase(root), apiKey: null, config: {} });
+    const r = await testProviderConnection({ type: 'ollama', baseUrl: openAiBase(root), apiKey: null, config: {} }, { dispatcher: this.ctx.outbound.dispatcher });
     if (!r.success) throw new AppError(502, 'upstream_unreachable', `Ollama did not answer: ${r.error.message}`, { error: r.error });
     const provider = await this.ctx.prisma.provider.findFirst({ where: { type: 'ollama' }, orderBy: { createdAt: 'asc' } });
     if (!provider) throw AppError.validation('ollamaBaseUrl: save the Ollama URL first');
