@@ -7,11 +7,9 @@ import { EnvError, loadEnv } from '../config/env.js';
 import { OutboundPolicy, OutboundRefusedError, allowlistEntryProblem, type LookupFn } from './outbound-policy.js';
 
 /** A resolver for made-up names; `flip` answers a harmless address once, then the metadata address (DNS rebinding). */
-function fakeLookup(): LookupFn & { calls: string[] } {
+function fakeLookup(): LookupFn {
   const seen = new Map<string, number>();
-  const calls: string[] = [];
-  const fn = (async (hostname: string) => {
-    calls.push(hostname);
+  return async (hostname: string) => {
     const n = (seen.get(hostname) ?? 0) + 1;
     seen.set(hostname, n);
     if (hostname === 'meta.test') return [{ address: '169.254.169.254', family: 4 }];
@@ -20,9 +18,7 @@ function fakeLookup(): LookupFn & { calls: string[] } {
     if (hostname === 'flip.test') return [{ address: n === 1 ? '127.0.0.1' : '169.254.169.254', family: 4 }];
     if (hostname.endsWith('.test')) return [{ address: '127.0.0.1', family: 4 }];
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-  }) as LookupFn & { calls: string[] };
-  fn.calls = calls;
-  return fn;
+  };
 }
 
 describe('OutboundPolicy addresses', () => {
