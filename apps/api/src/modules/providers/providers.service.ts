@@ -1,5 +1,5 @@
 import type { CreateProviderBody, UpdateProviderBody } from '@switchyard/core';
-import type { Prisma, Provider } from '@switchyard/prisma';
+import type { Prisma, PrismaClient, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { isProviderType, providerDefaults } from '../../providers/index.js';
@@ -28,6 +28,16 @@ export function connectionChange(before: { baseUrl: string | null; config: unkno
     }
   }
   return null;
+}
+
+/** Whether any credential would go wherever this provider points: its own key or `_env` reference, AWS settings, org keys, users' BYOK keys. */
+export async function providerHoldsCredentials(prisma: Pick<PrismaClient, 'orgProviderKey' | 'byokKey'>, p: Pick<Provider, 'id' | 'encryptedApiKey' | 'auth' | 'config'>): Promise<boolean> {
+  if (p.encryptedApiKey) return true;
+  if (Object.keys((p.auth ?? {}) as object).length > 0) return true;
+  const config = (p.config ?? {}) as Record<string, unknown>;
+  if (CREDENTIAL_CONFIG_KEYS.some((k) => config[k] !== undefined)) return true;
+  const [org, byok] = await Promise.all([prisma.orgProviderKey.count({ where: { providerId: p.id } }), prisma.byokKey.count({ where: { providerId: p.id } })]);
+  return org + byok > 0;
 }
 
 type WithModels = Provider & { models: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; enabled: boolean }[] };
@@ -131,23 +141,13 @@ export class ProvidersService {
     return presentProvider(p, this.ctx.processEnv);
   }
 
-  /** Whether any credential would go wherever this provider points: its own key or `_env` reference, AWS settings, org keys, users' BYOK keys. */
-  async #holdsCredentials(p: Provider): Promise<boolean> {
-    if (p.encryptedApiKey) return true;
-    if (Object.keys((p.auth ?? {}) as object).length > 0) return true;
-    const config = (p.config ?? {}) as Record<string, unknown>;
-    if (CREDENTIAL_CONFIG_KEYS.some((k) => config[k] !== undefined)) return true;
-    const [org, byok] = await Promise.all([this.ctx.prisma.orgProviderKey.count({ where: { providerId: p.id } }), this.ctx.prisma.byokKey.count({ where: { providerId: p.id } })]);
-    return org + byok > 0;
-  }
-
   async update(actor: Actor & { role?: string }, id: string, b: UpdateProviderBody) {
     const before = await this.#get(id);
     // Credentials follow their URL: pointing a provider that holds any credential somewhere else (or changing how
     // it authenticates) would hand those keys to the new destination, so it is a credentials change.
     const moved = actor.role === 'super_admin' ? null : connectionChange(before, b);
     const setsAwsCredentials = moved !== null && (CREDENTIAL_CONFIG_KEYS as readonly string[]).includes(moved.slice('config.'.length));
-    if (moved && (setsAwsCredentials || (await this.#holdsCredentials(before)))) {
+    if (moved && (setsAwsCredentials || (await providerHoldsCredentials(this.ctx.prisma, before)))) {
       throw new AppError(403, 'forbidden', `${moved}: only a super admin may change where or how a provider with stored credentials connects (its own key, org keys or users' keys would follow).`, { field: moved });
     }
     if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) await this.#checkBaseUrl(b.baseUrl);

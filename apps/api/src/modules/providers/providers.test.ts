@@ -168,6 +168,17 @@ describe('providers API', () => {
       expect((await t.http.put(`/api/v1/llm/providers/${orgOnly}`).set(as(superAdmin)).send({ baseUrl: `${listener.url}/v1` })).status).toBe(200);
     });
 
+    it('the Ollama URL in settings moves the Ollama provider: with a stored key there, that is a super admin\'s too', async () => {
+      expect((await t.http.put('/api/v1/llm/settings').set(as(admin)).send({ ollamaBaseUrl: up.url })).status).toBe(200);
+      const ollama = (await t.http.get('/api/v1/llm/providers').set(as(admin))).body.data.find((p: { type: string }) => p.type === 'ollama') as { id: string };
+      expect((await t.http.put(`/api/v1/llm/providers/${ollama.id}`).set(as(superAdmin)).send({ apiKey: 'sk-ollama-proxy-4321' })).status).toBe(200);
+      const moved = await t.http.put('/api/v1/llm/settings').set(as(admin)).send({ ollamaBaseUrl: listener.url });
+      expect(moved.status).toBe(403);
+      expect(moved.body.error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/^ollamaBaseUrl: /) });
+      expect((await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { id: ollama.id } })).baseUrl).toContain(up.url);
+      expect((await t.http.put('/api/v1/llm/settings').set(as(superAdmin)).send({ ollamaBaseUrl: listener.url })).status).toBe(200);
+    });
+
     it('a super admin may move a provider with its key, and the test then uses the new URL', async () => {
       const pid = await create('follow-super', { apiKey: STORED });
       expect((await t.http.put(`/api/v1/llm/providers/${pid}`).set(as(superAdmin)).send({ baseUrl: `${listener.url}/v1` })).status).toBe(200);

@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { ollamaRoot } from '../../providers/openai-compatible/adapter.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { testProviderConnection } from '../providers/provider-test.js';
+import { providerHoldsCredentials } from '../providers/providers.service.js';
 
 const openAiBase = (root: string) => `${root.replace(/\/+$/, '')}/v1`;
 
@@ -31,6 +32,13 @@ export class SettingsService {
     if (b.ollamaBaseUrl) {
       const problem = await this.ctx.outbound.policy.checkUrl(b.ollamaBaseUrl);
       if (problem) throw AppError.validation(`ollamaBaseUrl: ${problem}`, { issues: [{ field: 'ollamaBaseUrl', message: problem }] });
+    }
+    // The Ollama URL is the Ollama provider's base URL: credentials follow it (see providers.service).
+    if (b.ollamaBaseUrl && actor.role !== 'super_admin') {
+      const provider = await this.ctx.prisma.provider.findFirst({ where: { type: 'ollama' }, orderBy: { createdAt: 'asc' } });
+      if (provider && provider.baseUrl !== openAiBase(b.ollamaBaseUrl) && (await providerHoldsCredentials(this.ctx.prisma, provider))) {
+        throw new AppError(403, 'forbidden', "ollamaBaseUrl: only a super admin may move the Ollama provider while it holds credentials (its key, org keys or users' keys would follow).", { field: 'ollamaBaseUrl' });
+      }
     }
     await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.routingSettings.findUnique({ where: { id: 1 } });
