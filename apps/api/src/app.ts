@@ -16,6 +16,7 @@ import { systemRoutes } from './modules/system/system.routes.js';
 import { isProxyPath } from './proxy/placeholder.js';
 import { createProxyHandler } from './proxy/handler.js';
 import { createUpstreamAgent } from './proxy/upstream.js';
+import { OutboundPolicy, type LookupFn } from './lib/outbound-policy.js';
 import { RoutingRuntime } from './routing/runtime.js';
 import type { StateStore } from './routing/state-store.js';
 import { createConfigBus, createStateStore } from './routing/shared-state.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   processEnv?: Record<string, string | undefined>;
   /** Shared counters; in memory unless given (Redis when REDIS_URL is set). */
   store?: StateStore;
+  /** Name resolution for outbound connections and URL checks (tests inject one); default `dns.lookup`. */
+  outboundLookup?: LookupFn;
 }
 
 export interface App {
@@ -102,12 +105,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
   const bus = await createConfigBus({ env, db, logger, instanceId, onChange: (what) => void Promise.all(configListeners.map((l) => l(what))) });
   const lastUsed = new LastUsedTracker(db.prisma, 15_000, (err) => logger.warn({ err: String(err) }, 'updating key last-used failed'));
+  // Provider and Ollama URLs: checked when saved and on every new connection (see lib/outbound-policy.ts).
+  const outbound = new OutboundPolicy({ allowlist: env.OUTBOUND_ALLOWLIST ?? [], allowPrivate: env.OUTBOUND_ALLOW_PRIVATE, ...(deps.outboundLookup ? { lookup: deps.outboundLookup } : {}) });
   const agent = createUpstreamAgent({
     connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
     firstByteMs: env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
     idleMs: env.UPSTREAM_IDLE_TIMEOUT_MS,
     totalMs: env.UPSTREAM_TOTAL_TIMEOUT_MS,
-  });
+  }, outbound);
   const ctx: AppContext = {
     env,
     db,
@@ -118,6 +123,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     audit: new AuditService(db.prisma),
     now,
     processEnv: deps.processEnv ?? {},
+    outbound: { policy: outbound, dispatcher: agent },
     configChanged: async (what) => {
       await Promise.all(configListeners.map((l) => l(what)));
       await bus.publish(what);

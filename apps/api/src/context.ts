@@ -1,8 +1,10 @@
 import type { PrismaClient } from '@switchyard/prisma';
+import type { Dispatcher } from 'undici';
 import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
 import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';
+import type { OutboundPolicy } from './lib/outbound-policy.js';
 import type { SecretBox } from './lib/secrets.js';
 import type { AuditService } from './modules/audit/audit.service.js';
 
@@ -28,4 +30,6 @@ export interface AppContext {
    * Await it so the change is in effect on this instance when the API answers.
    */
   configChanged: (what: string) => Promise<void>;
+  /** Outbound URL policy (save-time checks) and the dispatcher that applies it on every new connection. */
+  outbound: { policy: OutboundPolicy; dispatcher: Dispatcher };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowlistEntryProblem, splitAllowlist } from '../lib/outbound-policy.js';
 
 /**
  * The only place that reads process.env. Everything else receives an `Env`.
@@ -49,6 +50,22 @@ export const envSchema = z.object({
   /** A Redis command slower than this counts as Redis being down (the gateway fails open onto local limits). */
   REDIS_COMMAND_TIMEOUT_MS: ms.default(500),
   CONFIG_RELOAD_INTERVAL_MS: ms.default(30_000),
+  /**
+   * Where provider and Ollama URLs may point: host names, `*.suffix` wildcards, IPs and CIDRs, comma-separated.
+   * Unset: anywhere except cloud metadata and link-local addresses (always refused).
+   */
+  OUTBOUND_ALLOWLIST: z
+    .string()
+    .transform(splitAllowlist)
+    .superRefine((list, c) => {
+      for (const entry of list) {
+        const problem = allowlistEntryProblem(entry);
+        if (problem) c.addIssue({ code: 'custom', message: problem });
+      }
+    })
+    .optional(),
+  /** Loopback and private ranges as outbound destinations (self-hosted Ollama); false closes them. */
+  OUTBOUND_ALLOW_PRIVATE: bool.default(true),
   SWITCHYARD_DATA_DIR: z.string().min(1).default('./.data'),
   SECRETS_KEY: z
     .string()

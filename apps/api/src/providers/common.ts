@@ -75,6 +75,7 @@ export function makeCall(ctx: CallContext, transport: Transport, upstream: Upstr
     clientWantsUsage: clientWantsUsage(ctx),
     estimateInputTokens: inputEstimator(ctx),
     created: secondsOf(ctx),
+    secret: ctx.apiKey,
     ...extra,
   };
   const passthrough =
@@ -88,7 +89,7 @@ export function makeCall(ctx: CallContext, transport: Transport, upstream: Upstr
     contentType: ctx.stream ? SSE_CT : JSON_CT,
     decode: (body) => decodeResponse(opts, body),
     streamTranslator: () => new PipelineStreamTranslator(opts),
-    error: (status, headers, body) => normalizeUpstreamError(status, headers, body),
+    error: (status, headers, body) => normalizeUpstreamError(status, headers, body, undefined, ctx.apiKey),
   };
 }
 
@@ -105,7 +106,7 @@ export function localCountTokens(ctx: CallContext): PreparedCall {
     streamTranslator: () => {
       throw new AdapterError(400, 'unsupported_stream', 'count_tokens does not stream.');
     },
-    error: (status, headers, b) => normalizeUpstreamError(status, headers, b),
+    error: (status, headers, b) => normalizeUpstreamError(status, headers, b, undefined, ctx.apiKey),
   };
 }
 

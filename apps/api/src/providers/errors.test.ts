@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeUpstreamError, parseRetryAfter } from './errors.js';
+import { normalizeUpstreamError, parseRetryAfter, scrubSecrets } from './errors.js';
 
 const oa = (message: string, type = 'invalid_request_error', code: string | null = null) => JSON.stringify({ error: { message, type, code, param: null } });
 const an = (type: string, message: string) => JSON.stringify({ type: 'error', error: { type, message } });
@@ -53,5 +54,46 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter({ 'retry-after-ms': '150', 'retry-after': '9' })).toBe(150);
     expect(parseRetryAfter({ 'retry-after': 'Thu, 01 Jan 1970 00:00:05 GMT' }, 1000)).toBe(4000);
     expect(parseRetryAfter({})).toBeNull();
+  });
+});
+
+describe('scrubSecrets', () => {
+  const KEY = 'sk-live-Zx81-qq-0099';
+  const table: Array<[string, string, string | null, string]> = [
+    // name, text, key used for the call, expected
+    ['the key itself', `Incorrect API key provided: ${KEY}.`, KEY, 'Incorrect API key provided: [redacted].'],
+    ['URL-encoded key', `bad key ${encodeURIComponent('k3y/with+odd=chars&1')}`, 'k3y/with+odd=chars&1', 'bad key [redacted]'],
+    ['a key that is not key-shaped', 'rejected: local-secret-12345678 (invalid)', 'local-secret-12345678', 'rejected: [redacted] (invalid)'],
+    ['AWS id:secret parts', 'The security token AKIDEXAMPLE123 / wJalrXUtnFEMIbPxRfiCYEXAMPLEKEY is invalid', 'AKIDEXAMPLE123:wJalrXUtnFEMIbPxRfiCYEXAMPLEKEY', 'The security token [redacted] / [redacted] is invalid'],
+    ['bearer token', 'got Authorization: Bearer abc.def-ghi_jkl~mno', null, 'got Authorization: Bearer [redacted]'],
+    ['OpenAI project key', 'key sk-proj-AAAAbbbbCCCC1111 is disabled', null, 'key [redacted] is disabled'],
+    ['Anthropic key', 'invalid x-api-key: sk-ant-api03-abcdEFGH1234', null, 'invalid x-api-key: [redacted]'],
+    ['AWS access key id', 'The key AKIAIOSFODNN7EXAMPLE does not exist', null, 'The key [redacted] does not exist'],
+    ['Google key', 'API key not valid: AIzaSyA1234567890abcdefghijklmnopqrstu', null, 'API key not valid: [redacted]'],
+    ['GitHub token', 'token ghp_abcdefghijklmnopqrstuvwxyz0123456789 revoked', null, 'token [redacted] revoked'],
+    ['hex after key=', 'request ?key=0123456789abcdef0123456789abcdef failed', null, 'request ?key=[redacted] failed'],
+    ['base64 after "token":', '{"token": "dGhpcyBpcyBhIHNlY3JldCB0b2tlbg1=="}', null, '{"token": "[redacted]"}'],
+    ['prose stays', "This model's maximum context length is 8192 tokens. Please reduce the length of the messages.", KEY, "This model's maximum context length is 8192 tokens. Please reduce the length of the messages."],
+    ['rate limit prose stays', 'Rate limit reached for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Used 29000.', KEY, 'Rate limit reached for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Used 29000.'],
+    ['a short key is not scrubbed letter by letter', 'abc def', 'abc', 'abc def'],
+  ];
+  it.each(table)('%s', (_name, text, key, expected) => {
+    expect(scrubSecrets(text, key)).toBe(expected);
+  });
+
+  it('normalizeUpstreamError scrubs the message and code it returns', () => {
+    const e = normalizeUpstreamError(400, {}, oa(`Bad key ${KEY}`, 'invalid_request_error', KEY), undefined, KEY);
+    expect(JSON.stringify(e)).not.toContain(KEY);
+  });
+
+  it('property: the key used for the call never survives, whatever surrounds it', () => {
+    const keyChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+=:'.split(''));
+    fc.assert(
+      fc.property(fc.string({ unit: keyChar, minLength: 8, maxLength: 80 }), fc.string({ maxLength: 60 }), fc.string({ maxLength: 60 }), fc.boolean(), (key, before, after, encoded) => {
+        const out = scrubSecrets(`${before}${encoded ? encodeURIComponent(key) : key}${after}`, key);
+        expect(out).not.toContain(encoded ? encodeURIComponent(key) : key);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -129,9 +129,51 @@ export function parseErrorBody(body: Buffer | string, headers: Headers = {}): { 
   return { message: message || text.slice(0, 200), code };
 }
 
-/** Map an upstream error response to the normalized error the routing classifier consumes. */
-export function normalizeUpstreamError(status: number, headers: Headers, body: Buffer | string, now?: number): UpstreamError {
-  const { message, code } = parseErrorBody(body, headers);
+const REDACTED = '[redacted]';
+
+// Key-shaped strings of the common vendors, bearer tokens, and long token-like values after a key/token label.
+// Ordered: bearer tokens first (their value may itself be key-shaped).
+const SECRET_SHAPES: Array<[RegExp, string]> = [
+  [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
+  [/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED], // OpenAI sk-/sk-proj-, Anthropic sk-ant-, DeepSeek, OpenRouter sk-or-
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, REDACTED], // AWS access key ids
+  [/\bAIza[0-9A-Za-z_-]{30,}/g, REDACTED], // Google API keys
+  [/\bgh[pousr]_[A-Za-z0-9]{20,}/g, REDACTED], // GitHub tokens
+  [/\bhf_[A-Za-z0-9]{20,}/g, REDACTED], // Hugging Face tokens
+  [/\bgsk_[A-Za-z0-9]{20,}/g, REDACTED], // Groq keys
+  [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTED], // Slack tokens
+  // `key=…`, `"token": "…"`, `api_key …`: a long hex/base64-ish value with at least one digit.
+  [/\b((?:api[_-]?)?key|token|secret|password|credential|signature|access[_-]?token)(\\?["']?\s*[:=]\s*\\?["']?|\s+)(?=[A-Za-z0-9+/_.=-]*\d)[A-Za-z0-9+/_.=-]{16,}/gi, `$1$2${REDACTED}`],
+];
+
+/** The literal forms of a key to remove: the key, its URL-encoded form, and (AWS `id:secret:token`) each long part. */
+function literalForms(secret: string | null | undefined): string[] {
+  if (!secret || secret.length < 8) return [];
+  const forms = new Set([secret, encodeURIComponent(secret)]);
+  if (secret.includes(':')) for (const part of secret.split(':')) if (part.length >= 8) forms.add(part).add(encodeURIComponent(part));
+  // Longest first, so a part never leaves the rest of a longer form behind.
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Remove secrets from text an upstream sent back (relayed to clients, logged, stored): the key used for the call
+ * (plain and URL-encoded), bearer tokens, and key-shaped strings. Only error paths call it.
+ */
+export function scrubSecrets(text: string, secret?: string | null): string {
+  let out = text;
+  for (const form of literalForms(secret)) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  for (const [re, replacement] of SECRET_SHAPES) out = out.replace(re, replacement);
+  return out;
+}
+
+/**
+ * Map an upstream error response to the normalized error the routing classifier consumes. The message (and code)
+ * are scrubbed of `secret` (the key used for the call) and anything key-shaped.
+ */
+export function normalizeUpstreamError(status: number, headers: Headers, body: Buffer | string, now?: number, secret?: string | null): UpstreamError {
+  const parsed = parseErrorBody(body, headers);
+  const message = scrubSecrets(parsed.message, secret);
+  const code = parsed.code === null ? null : scrubSecrets(parsed.code, secret);
   let kind: UpstreamErrorKind | null = null;
   const hay = `${code ?? ''} ${message}`;
   for (const [k, re] of PATTERNS) {

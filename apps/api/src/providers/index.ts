@@ -16,7 +16,7 @@ import type { AdapterId, ListModelsContext, ModelInfo, ProviderAdapter } from '.
 export * from './types.js';
 export { PROVIDER_CATALOGUE, PROVIDER_TYPES, isProviderType, providerDefaults } from './catalogue.js';
 export type { AuthStyle, ProviderDefaults } from './catalogue.js';
-export { normalizeUpstreamError, networkError, parseRetryAfter } from './errors.js';
+export { normalizeUpstreamError, networkError, parseRetryAfter, scrubSecrets } from './errors.js';
 
 export const ADAPTERS: Readonly<Record<AdapterId, ProviderAdapter>> = {
   'openai-compatible': openaiCompatibleAdapter,
@@ -47,7 +47,7 @@ export async function listModels(
   const res = await send({ url: req.url, method: 'GET', headers: req.headers });
   if (res.status >= 400) {
     const { normalizeUpstreamError } = await import('./errors.js');
-    const e = normalizeUpstreamError(res.status, res.headers, res.body);
+    const e = normalizeUpstreamError(res.status, res.headers, res.body, undefined, ctx.apiKey);
     throw Object.assign(new Error(`Model listing failed (${res.status}): ${e.message}`), { upstream: e });
   }
   return adapter.parseModels(res.body, ctx);

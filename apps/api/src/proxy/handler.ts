@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { AttemptLog, UsageOutcome } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import { getAdapter } from '../providers/index.js';
+import { getAdapter, scrubSecrets } from '../providers/index.js';
 import { AdapterError, type PreparedCall, type UpstreamError, type Usage } from '../providers/types.js';
 import type { LoadedConfig } from '../routing/load-config.js';
 import { presentedKey, resolveCaller, type ProxyCaller } from './caller.js';
@@ -410,7 +410,8 @@ export function createProxyHandler(deps: ProxyDeps) {
     try {
       decoded = call.decode(got.body);
     } catch (err) {
-      const error: UpstreamError = { status: 502, kind: 'server', code: 'bad_upstream_body', message: `The upstream answer could not be read: ${(err as Error).message}`, retryAfterMs: null, retryable: true };
+      // The parser's message may quote the body: scrubbed like any upstream text.
+      const error: UpstreamError = { status: 502, kind: 'server', code: 'bad_upstream_body', message: scrubSecrets(`The upstream answer could not be read: ${(err as Error).message}`, attempt.apiKey), retryAfterMs: null, retryable: true };
       entry.outcome = 'bad_body';
       report(false, error, ttft);
       return { kind: 'failed', error };
@@ -488,7 +489,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       for (;;) {
         const { value, done } = await iterator.next();
         if (done) break;
-        const piece = t.push(value);
+        let piece = t.push(value);
         if (t.fault && !started) {
           // Malformed or error-in-stream before anything reached the client: fall back.
           opened.abortBody();
@@ -498,6 +499,8 @@ export function createProxyHandler(deps: ProxyDeps) {
           return { kind: 'failed', error };
         }
         if (piece.length === 0) continue;
+        // An upstream error event after the first byte is relayed as it came (passthrough): scrubbed first.
+        if (t.fault?.error) piece = scrubSecrets(piece.toString(), attempt.apiKey);
         if (!started) {
           started = true;
           ttft = Math.round(performance.now() - t0);
@@ -574,6 +577,7 @@ function clientErrorFromUpstream(e: UpstreamError, attempt: PlannedAttempt): { s
     case 'timeout':
       return { status: 504, code: 'upstream_timeout', message: `${where}: ${e.message}` };
     case 'network':
+      if (e.code === 'outbound_refused') return { status: 502, code: 'provider_misconfigured', message: `${where}: ${e.message}` };
       return { status: 502, code: 'upstream_unreachable', message: `${where}: ${e.message}` };
     case 'rate_limit':
       return { status: 429, code: 'upstream_rate_limited', message: `${where} is rate limited: ${e.message}`, ...(e.retryAfterMs !== null ? { retryAfterMs: e.retryAfterMs } : {}) };

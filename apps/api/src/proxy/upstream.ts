@@ -1,4 +1,5 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { OutboundRefusedError, type OutboundPolicy } from '../lib/outbound-policy.js';
 import { networkError } from '../providers/errors.js';
 import type { LocalResponse, PreparedCall, UpstreamError, UpstreamRequest } from '../providers/types.js';
 
@@ -13,9 +14,10 @@ export interface UpstreamTimeouts {
  * One undici Agent for the process: it keeps one connection pool per upstream origin (keep-alive, no
  * pipelining), so every provider origin gets its own pool without any bookkeeping here.
  */
-export function createUpstreamAgent(t: UpstreamTimeouts): Agent {
+export function createUpstreamAgent(t: UpstreamTimeouts, policy?: OutboundPolicy): Agent {
   return new Agent({
-    connect: { timeout: t.connectMs },
+    // The outbound policy checks the addresses of every new connection (once per connection, not per request).
+    connect: policy ? policy.connector({ timeout: t.connectMs }) : { timeout: t.connectMs },
     connections: 256,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
@@ -46,6 +48,8 @@ function isTimeout(err: unknown): boolean {
  * (an AbortSignal's reason, or the reason given to a WholeAnswer's abort): a total-time-limit abort is a timeout.
  */
 export function toNetworkError(err: unknown, abortReason?: unknown): UpstreamError {
+  // The outbound policy refused the destination: a configuration error of this provider, not a transient one.
+  if (err instanceof OutboundRefusedError) return { status: 0, kind: 'network', code: err.code, message: err.message, retryAfterMs: null, retryable: false };
   const reason =
     abortReason instanceof AbortSignal ? (abortReason.aborted ? abortReason.reason : undefined) : abortReason;
   if ((reason as { name?: string } | undefined)?.name === 'TimeoutError') {

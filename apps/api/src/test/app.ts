@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { createApp, type App } from '../app.js';
 import { loadEnv } from '../config/env.js';
+import type { LookupFn } from '../lib/outbound-policy.js';
 import { createLogger } from '../lib/logger.js';
 import { hashPassword } from '../lib/password.js';
 import { SecretBox } from '../lib/secrets.js';
@@ -33,6 +34,8 @@ export async function createTestApp(
     logDestination?: NodeJS.WritableStream;
     /** Use this database (the caller closes it) instead of a new one. */
     db?: TestDatabase;
+    /** Name resolution for outbound connections and URL checks (default: the system resolver). */
+    outboundLookup?: LookupFn;
   } = {},
 ): Promise<TestApp> {
   const db = opts.db ?? (await createTestDatabase());
@@ -45,6 +48,7 @@ export async function createTestApp(
     secrets: new SecretBox(randomBytes(32)),
     processEnv: opts.processEnv ?? {},
     now: opts.now,
+    ...(opts.outboundLookup ? { outboundLookup: opts.outboundLookup } : {}),
   });
   const http = request(app.handle);
 

@@ -36,6 +36,8 @@ export interface PipelineOptions {
   estimateInputTokens?: () => number;
   /** Seconds since epoch for synthesized ids / created fields. */
   created?: number;
+  /** The key used for the call: removed from error text the upstream sends in the stream. */
+  secret?: string | null;
 }
 
 // ---------- usage ----------
@@ -193,7 +195,7 @@ export class PipelineStreamTranslator implements StreamTranslator {
   private setFault(kind: StreamFault['kind'], message: string, errBody?: string): void {
     if (this.fault) return;
     this.fault = { kind, message };
-    if (errBody !== undefined) this.fault.error = normalizeUpstreamError(500, {}, errBody);
+    if (errBody !== undefined) this.fault.error = normalizeUpstreamError(500, {}, errBody, undefined, this.opts.secret);
   }
 
   push(chunk: Buffer): Buffer | string {

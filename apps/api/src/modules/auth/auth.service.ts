@@ -47,24 +47,33 @@ export class AuthService {
   }
 
   async login(email: string, password: string, meta: { ip: string; userAgent?: string }) {
-    const wait = await this.throttle.blockedFor(email, meta.ip);
-    if (wait > 0) throw AppError.tooMany(`Too many failed sign-ins. Try again in ${wait} s.`, wait);
+    // Counted before the password is checked: concurrent attempts cannot all be evaluated under the limit.
+    const slot = await this.throttle.reserve(email, meta.ip);
+    if (!slot.ok) throw AppError.tooMany(`Too many failed sign-ins. Try again in ${slot.retryAfterSeconds} s.`, slot.retryAfterSeconds);
 
-    const user = await this.prisma.user.findUnique({
-      where: { email },
-      include: { memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 } },
-    });
-    const ok = user?.passwordHash
-      ? await verifyPassword(user.passwordHash, password)
-      : (await verifyPassword(await (dummyHash ??= hashPassword('not-a-real-password')), password), false);
+    let user;
+    let ok: boolean;
+    try {
+      user = await this.prisma.user.findUnique({
+        where: { email },
+        include: { memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 } },
+      });
+      ok = user?.passwordHash
+        ? await verifyPassword(user.passwordHash, password)
+        : (await verifyPassword(await (dummyHash ??= hashPassword('not-a-real-password')), password), false);
+    } catch (err) {
+      // Not evaluated (database unreachable): the attempt stays counted, like a failure, so an outage is no bypass.
+      slot.reservation.failed();
+      throw err;
+    }
     if (!user || !ok) {
-      await this.throttle.recordFailure(email, meta.ip);
+      slot.reservation.failed();
       throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
     }
+    await slot.reservation.succeeded();
     if (user.status !== 'active') {
       throw new AppError(403, 'account_suspended', 'This account is suspended. Ask an administrator.');
     }
-    await this.throttle.recordSuccess(email);
 
     const token = randomBytes(32).toString('base64url');
     const now = this.#now();

@@ -12,12 +12,26 @@ export interface ThrottleLimits {
 
 export const DEFAULT_THROTTLE: ThrottleLimits = { windowMs: 15 * 60_000, perAccount: 10, perIp: 50 };
 
-/** The part of the state store the throttle needs: fresh reads and counter adjustments that expire. */
+/** The part of the state store the throttle needs: an atomic check-and-count, fresh reads and adjustments. */
 export interface ThrottleCounters {
+  consume(items: { key: string; amount: number; limit: number; ttlMs: number }[]): Promise<{ ok: true } | { ok: false; index: number; used: number }>;
   read(keys: string[]): Promise<number[]>;
   adjust(items: { key: string; delta: number; ttlMs: number }[]): Promise<void>;
 }
 
+/** A counted sign-in attempt: settle it once the password has been checked. */
+export interface ThrottleReservation {
+  /** Wrong password: the attempt stays counted. */
+  failed(): void;
+  /** Right password: the account's failures are cleared and the IP is not charged for this attempt. */
+  succeeded(): Promise<void>;
+}
+
+/**
+ * The attempt is counted before the password is verified (an atomic "count if under the limit" in the state
+ * store), so a burst of concurrent attempts on one account gets at most `perAccount` evaluations per window,
+ * and once the limit is taken even the right password is refused until the window ends.
+ */
 export class LoginThrottle {
   private readonly counters: ThrottleCounters;
 
@@ -38,30 +52,32 @@ export class LoginThrottle {
     return { account: `login:${windowStart}:a:${email.toLowerCase()}`, ip: `login:${windowStart}:i:${ip}` };
   }
 
-  /** Seconds until the caller may try again, or 0 when allowed. */
-  async blockedFor(email: string, ip: string): Promise<number> {
+  /**
+   * Count one attempt for the account and the IP if both are under their limits. Returns the seconds until the
+   * caller may try again when either limit is taken (nothing counted), or the reservation to settle.
+   */
+  async reserve(email: string, ip: string): Promise<{ ok: true; reservation: ThrottleReservation } | { ok: false; retryAfterSeconds: number }> {
     const t = this.now();
     const w = this.#window(t);
     const k = this.#keys(email, ip, w.start);
-    const [account = 0, byIp = 0] = await this.counters.read([k.account, k.ip]);
-    if (account < this.limits.perAccount && byIp < this.limits.perIp) return 0;
-    return Math.max(1, Math.ceil((w.start + this.limits.windowMs - t) / 1000));
-  }
-
-  async recordFailure(email: string, ip: string): Promise<void> {
-    const w = this.#window(this.now());
-    const k = this.#keys(email, ip, w.start);
-    await this.counters.adjust([
-      { key: k.account, delta: 1, ttlMs: w.ttlMs },
-      { key: k.ip, delta: 1, ttlMs: w.ttlMs },
+    const got = await this.counters.consume([
+      { key: k.account, amount: 1, limit: this.limits.perAccount, ttlMs: w.ttlMs },
+      { key: k.ip, amount: 1, limit: this.limits.perIp, ttlMs: w.ttlMs },
     ]);
-  }
-
-  /** A successful sign-in clears the account's failures (not the IP's). */
-  async recordSuccess(email: string): Promise<void> {
-    const w = this.#window(this.now());
-    const { account } = this.#keys(email, '', w.start);
-    const [n = 0] = await this.counters.read([account]);
-    if (n > 0) await this.counters.adjust([{ key: account, delta: -n, ttlMs: w.ttlMs }]);
+    if (!got.ok) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + this.limits.windowMs - t) / 1000)) };
+    return {
+      ok: true,
+      reservation: {
+        failed: () => undefined,
+        succeeded: async () => {
+          // This attempt's own slot on the IP goes back; the account's count (its failures and this attempt) is cleared.
+          const [n = 0] = await this.counters.read([k.account]);
+          await this.counters.adjust([
+            { key: k.ip, delta: -1, ttlMs: w.ttlMs },
+            ...(n > 0 ? [{ key: k.account, delta: -n, ttlMs: w.ttlMs }] : []),
+          ]);
+        },
+      },
+    };
   }
 }

@@ -69,7 +69,7 @@ export class ByokService {
     const secret = this.ctx.secrets.decrypt(key.encryptedKey);
     const result = secret === null
       ? ({ success: false, latencyMs: 0, error: { code: 'misconfigured', message: 'The stored key cannot be decrypted with the current SECRETS_KEY.' } } as const)
-      : await testProviderConnection({ id: key.provider.id, slug: key.provider.slug, type: key.provider.type, baseUrl: key.provider.baseUrl, apiKey: secret, config: (key.provider.config ?? {}) as Record<string, unknown> });
+      : await testProviderConnection({ id: key.provider.id, slug: key.provider.slug, type: key.provider.type, baseUrl: key.provider.baseUrl, apiKey: secret, config: (key.provider.config ?? {}) as Record<string, unknown> }, { dispatcher: this.ctx.outbound.dispatcher });
     await this.ctx.prisma.byokKey.update({
       where: { id: key.id },
       data: { lastTestedAt: new Date(this.ctx.now()), status: result.success ? 'active' : result.error.code === 'invalid_key' ? 'invalid' : key.status, lastError: result.success ? null : result.error.message },

@@ -2,11 +2,14 @@ import type { CreateGatewayKeyBody, UpdateGatewayKeyBody } from '@switchyard/cor
 import { Prisma, type GatewayKey } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { assertMayActOnUser } from '../auth/targets.js';
 import { generateGatewayKey } from '../keys/key-format.js';
 
 export interface Actor {
   id: string;
   email: string;
+  /** The actor's role (admin routes): admins act on super admins only through a super admin. */
+  role?: string;
   ip?: string | null;
 }
 
@@ -54,6 +57,8 @@ export class GatewayKeysService {
     if (!(await this.#ownerExists(ownerType, ownerId))) {
       throw AppError.validation(`ownerId: no ${ownerType} with this id`, { issues: [{ field: 'ownerId', message: `no ${ownerType} with this id` }] });
     }
+    // A key for someone else acts as them: minting one for a super admin is a super admin's.
+    if (!self && ownerType === 'user') await assertMayActOnUser(this.ctx.prisma, actor, ownerId, 'create a gateway key for');
     const generated = generateGatewayKey();
     const row = await this.ctx.prisma.$transaction(async (tx) => {
       const created = await tx.gatewayKey.create({
@@ -104,6 +109,7 @@ export class GatewayKeysService {
 
   async update(actor: Actor, id: string, body: UpdateGatewayKeyBody, onlyUserId?: string) {
     const before = await this.#find(id, onlyUserId);
+    if (!onlyUserId) await assertMayActOnUser(this.ctx.prisma, actor, before.userId, "change the gateway key of");
     const row = await this.ctx.prisma.$transaction(async (tx) => {
       const updated = await tx.gatewayKey.update({
         where: { id },
@@ -126,6 +132,7 @@ export class GatewayKeysService {
 
   async revoke(actor: Actor, id: string, onlyUserId?: string) {
     const before = await this.#find(id, onlyUserId);
+    if (!onlyUserId) await assertMayActOnUser(this.ctx.prisma, actor, before.userId, 'revoke the gateway key of');
     if (before.revokedAt) return presentKey(before, this.ctx.now());
     const row = await this.ctx.prisma.$transaction(async (tx) => {
       const updated = await tx.gatewayKey.update({ where: { id }, data: { revokedAt: new Date(this.ctx.now()) } });

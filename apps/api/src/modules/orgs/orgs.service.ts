@@ -2,6 +2,7 @@ import type { CreateOrgBody, OrgMemberBody, UpdateOrgBody } from '@switchyard/co
 import { Prisma, type Organization } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { assertMayActOnUser } from '../auth/targets.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
 export function presentOrg(o: Organization & { _count?: { members: number } }) {
@@ -38,6 +39,7 @@ export class OrgsService {
   }
 
   async create(actor: Actor, b: CreateOrgBody) {
+    await assertMayActOnUser(this.ctx.prisma, actor, b.ownerId, 'make an org owner of');
     const o = await this.ctx.prisma.$transaction(async (tx) => {
       const created = await tx.organization.create({ data: { name: b.name, slug: b.slug, ownerId: b.ownerId ?? null, spendCapUsd: dec(b.spendCapUsd) ?? null, rollover: b.rollover ?? false, piiProtection: b.piiProtection ?? false } });
       if (b.ownerId) await tx.organizationMember.create({ data: { orgId: created.id, userId: b.ownerId, role: 'owner' } });
@@ -51,6 +53,10 @@ export class OrgsService {
   async update(actor: Actor, id: string, b: UpdateOrgBody) {
     const before = await this.ctx.prisma.organization.findUnique({ where: { id } });
     if (!before) throw AppError.notFound('Organization');
+    if (b.ownerId !== undefined && b.ownerId !== before.ownerId) {
+      await assertMayActOnUser(this.ctx.prisma, actor, b.ownerId, 'make an org owner of');
+      await assertMayActOnUser(this.ctx.prisma, actor, before.ownerId, 'take an org away from');
+    }
     const o = await this.ctx.prisma.$transaction(async (tx) => {
       const updated = await tx.organization.update({
         where: { id },
@@ -84,6 +90,7 @@ export class OrgsService {
   async addMember(actor: Actor, orgId: string, b: OrgMemberBody) {
     if (!(await this.ctx.prisma.organization.count({ where: { id: orgId } }))) throw AppError.notFound('Organization');
     if (!(await this.ctx.prisma.user.count({ where: { id: b.userId } }))) throw AppError.validation('userId: no user with this id');
+    await assertMayActOnUser(this.ctx.prisma, actor, b.userId, 'change the org membership of');
     await this.ctx.prisma.$transaction(async (tx) => {
       await tx.organizationMember.upsert({ where: { orgId_userId: { orgId, userId: b.userId } }, create: { orgId, userId: b.userId, role: b.role }, update: { role: b.role } });
       await this.ctx.audit.record({ actor, action: 'org.member.add', entityType: 'Organization', entityId: orgId, after: { userId: b.userId, role: b.role }, ip: actor.ip }, tx);
@@ -95,6 +102,7 @@ export class OrgsService {
   async removeMember(actor: Actor, orgId: string, userId: string) {
     const m = await this.ctx.prisma.organizationMember.findUnique({ where: { orgId_userId: { orgId, userId } } });
     if (!m) throw AppError.notFound('Member');
+    await assertMayActOnUser(this.ctx.prisma, actor, userId, 'take an org membership away from');
     await this.ctx.prisma.$transaction(async (tx) => {
       await tx.organizationMember.delete({ where: { id: m.id } });
       await this.ctx.audit.record({ actor, action: 'org.member.remove', entityType: 'Organization', entityId: orgId, before: { userId, role: m.role }, ip: actor.ip }, tx);

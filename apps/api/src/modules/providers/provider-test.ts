@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { listModels } from '../../providers/index.js';
 import type { ProviderConfig, UpstreamError } from '../../providers/types.js';
 
@@ -12,7 +12,7 @@ export type ConnectionTest =
  */
 export async function testProviderConnection(
   input: { id?: string; slug?: string; type: string; baseUrl?: string | null; apiKey?: string | null; config?: ProviderConfig },
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
 ): Promise<ConnectionTest> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -21,7 +21,7 @@ export async function testProviderConnection(
     const models = await listModels(
       { provider: { id: input.id ?? 'test', slug: input.slug ?? 'test', type: input.type, baseUrl: input.baseUrl ?? null, config: input.config ?? {} }, apiKey: input.apiKey ?? null },
       async (req) => {
-        const res = await request(req.url, { method: req.method, headers: req.headers, signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        const res = await request(req.url, { method: req.method, headers: req.headers, signal: AbortSignal.timeout(timeoutMs), headersTimeout: timeoutMs, bodyTimeout: timeoutMs, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) });
         const body = Buffer.from(await res.body.arrayBuffer());
         return { status: res.statusCode, headers: res.headers, body };
       },

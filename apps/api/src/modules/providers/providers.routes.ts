@@ -9,15 +9,17 @@ import { PROVIDER_CATALOGUE, isProviderType } from '../../providers/index.js';
 import { actorOf, currentAuth, requirePermission } from '../auth/auth.middleware.js';
 import { can } from '../auth/permissions.js';
 import { testProviderConnection } from './provider-test.js';
-import { ProvidersService } from './providers.service.js';
+import { CREDENTIAL_CONFIG_KEYS, ProvidersService } from './providers.service.js';
 
 /** /api/v1/llm: providers, the provider-type catalogue, and key tests. */
 export function providersRoutes(ctx: AppContext): Router {
   const svc = new ProvidersService(ctx);
   const r = Router();
   /** Setting or replacing credentials is the super admin's; everything else an admin may change. */
-  const guardCredentials = (res: Parameters<typeof currentAuth>[0], b: { apiKey?: unknown; apiKeyEnv?: unknown }) => {
-    if ((b.apiKey !== undefined || b.apiKeyEnv !== undefined) && !can(currentAuth(res).user.role, 'providers:credentials')) {
+  const guardCredentials = (res: Parameters<typeof currentAuth>[0], b: { apiKey?: unknown; apiKeyEnv?: unknown }, config?: Record<string, unknown>) => {
+    // A new provider's AWS settings are credentials too (an update's are checked against the stored ones).
+    const awsKeys = config ? CREDENTIAL_CONFIG_KEYS.some((k) => config[k] !== undefined) : false;
+    if ((b.apiKey !== undefined || b.apiKeyEnv !== undefined || awsKeys) && !can(currentAuth(res).user.role, 'providers:credentials')) {
       throw AppError.forbidden('Only a super admin may set provider credentials.');
     }
   };
@@ -28,7 +30,7 @@ export function providersRoutes(ctx: AppContext): Router {
   r.get('/providers', requirePermission('providers:read'), route(async (_req, res) => void res.json({ data: await svc.list() })));
   r.post('/providers', requirePermission('providers:write'), route(async (req, res) => {
     const b = parseBody(createProviderBody, req.body);
-    guardCredentials(res, req.body as object);
+    guardCredentials(res, b, b.config);
     res.status(201).json(await svc.create(actorOf(res, req.ip), b));
   }));
   r.put('/providers/:id', requirePermission('providers:write'), route(async (req, res) => {
@@ -44,7 +46,7 @@ export function providersRoutes(ctx: AppContext): Router {
   r.post('/test', requirePermission('providers:write'), route(async (req, res) => {
     const b = parseBody(testKeyBody, req.body);
     if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
-    res.json(await testProviderConnection({ type: b.type, baseUrl: b.baseUrl ?? null, apiKey: b.apiKey ?? null, config: b.config ?? {} }));
+    res.json(await testProviderConnection({ type: b.type, baseUrl: b.baseUrl ?? null, apiKey: b.apiKey ?? null, config: b.config ?? {} }, { dispatcher: ctx.outbound.dispatcher }));
   }));
 
   const id = z.object({ id: z.string() });

@@ -1,5 +1,5 @@
 import type { CreateProviderBody, UpdateProviderBody } from '@switchyard/core';
-import type { Prisma, Provider } from '@switchyard/prisma';
+import type { Prisma, PrismaClient, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { isProviderType, providerDefaults } from '../../providers/index.js';
@@ -7,6 +7,38 @@ import { envRefName, resolveProviderKey } from '../../routing/secrets-resolver.j
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { DISABLED_MISSING_ENV } from '../../seed/seed.js';
 import { testProviderConnection } from './provider-test.js';
+
+/** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
+const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set(['apiVersion', 'deployments', 'anthropicVersion', 'streamUsage', 'responsesApi']);
+/** Provider settings that are credentials themselves (Bedrock). */
+export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
+
+const sameUrl = (a: string | null | undefined, b: string | null | undefined) => (a?.trim().replace(/\/+$/, '') || null) === (b?.trim().replace(/\/+$/, '') || null);
+
+/**
+ * The first field of an update that changes where or how a provider's credentials are sent (its URL, its
+ * extra headers, its AWS region or credentials, any setting not known to be neutral), or null.
+ */
+export function connectionChange(before: { baseUrl: string | null; config: unknown }, b: UpdateProviderBody): string | null {
+  if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) return 'baseUrl';
+  if (b.config !== undefined) {
+    const old = (before.config ?? {}) as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(old), ...Object.keys(b.config)])) {
+      if (!CONNECTION_NEUTRAL_CONFIG.has(k) && JSON.stringify(old[k]) !== JSON.stringify(b.config[k])) return `config.${k}`;
+    }
+  }
+  return null;
+}
+
+/** Whether any credential would go wherever this provider points: its own key or `_env` reference, AWS settings, org keys, users' BYOK keys. */
+export async function providerHoldsCredentials(prisma: Pick<PrismaClient, 'orgProviderKey' | 'byokKey'>, p: Pick<Provider, 'id' | 'encryptedApiKey' | 'auth' | 'config'>): Promise<boolean> {
+  if (p.encryptedApiKey) return true;
+  if (Object.keys((p.auth ?? {}) as object).length > 0) return true;
+  const config = (p.config ?? {}) as Record<string, unknown>;
+  if (CREDENTIAL_CONFIG_KEYS.some((k) => config[k] !== undefined)) return true;
+  const [org, byok] = await Promise.all([prisma.orgProviderKey.count({ where: { providerId: p.id } }), prisma.byokKey.count({ where: { providerId: p.id } })]);
+  return org + byok > 0;
+}
 
 type WithModels = Provider & { models: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; enabled: boolean }[] };
 
@@ -73,11 +105,19 @@ export class ProvidersService {
     return data;
   }
 
+  /** The outbound URL policy at save time (the connection applies it again, so DNS rebinding cannot pass). */
+  async #checkBaseUrl(baseUrl: string | null | undefined) {
+    if (!baseUrl) return;
+    const problem = await this.ctx.outbound.policy.checkUrl(baseUrl);
+    if (problem) throw AppError.validation(`baseUrl: ${problem}`, { issues: [{ field: 'baseUrl', message: problem }] });
+  }
+
   async create(actor: Actor, b: CreateProviderBody) {
     if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
     if (!b.baseUrl && !providerDefaults(b.type).defaultBaseUrl && b.type !== 'bedrock' && b.type !== 'mock') {
       throw AppError.validation('baseUrl: is required for this provider type');
     }
+    await this.#checkBaseUrl(b.baseUrl);
     const p = await this.ctx.prisma.$transaction(async (tx) => {
       const created = await tx.provider.create({
         data: {
@@ -101,8 +141,16 @@ export class ProvidersService {
     return presentProvider(p, this.ctx.processEnv);
   }
 
-  async update(actor: Actor, id: string, b: UpdateProviderBody) {
+  async update(actor: Actor & { role?: string }, id: string, b: UpdateProviderBody) {
     const before = await this.#get(id);
+    // Credentials follow their URL: pointing a provider that holds any credential somewhere else (or changing how
+    // it authenticates) would hand those keys to the new destination, so it is a credentials change.
+    const moved = actor.role === 'super_admin' ? null : connectionChange(before, b);
+    const setsAwsCredentials = moved !== null && (CREDENTIAL_CONFIG_KEYS as readonly string[]).includes(moved.slice('config.'.length));
+    if (moved && (setsAwsCredentials || (await providerHoldsCredentials(this.ctx.prisma, before)))) {
+      throw new AppError(403, 'forbidden', `${moved}: only a super admin may change where or how a provider with stored credentials connects (its own key, org keys or users' keys would follow).`, { field: moved });
+    }
+    if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) await this.#checkBaseUrl(b.baseUrl);
     const p = await this.ctx.prisma.$transaction(async (tx) => {
       const updated = await tx.provider.update({
         where: { id },
@@ -140,7 +188,7 @@ export class ProvidersService {
     const p = await this.#get(id);
     const resolved = resolveProviderKey(p, this.ctx.secrets, this.ctx.processEnv);
     const current = resolved.ok ? resolved.value : null;
-    const result = await testProviderConnection({ id: p.id, slug: p.slug, type: p.type, baseUrl: p.baseUrl, apiKey: current, config: (p.config ?? {}) as Record<string, unknown> });
+    const result = await testProviderConnection({ id: p.id, slug: p.slug, type: p.type, baseUrl: p.baseUrl, apiKey: current, config: (p.config ?? {}) as Record<string, unknown> }, { dispatcher: this.ctx.outbound.dispatcher });
     // A failed test puts an active provider in "error" (routing skips it); a passing one brings it back.
     const status = !result.success && p.status === 'active' ? 'error' : result.success && p.status === 'error' ? 'active' : p.status;
     await this.ctx.prisma.provider.update({

@@ -118,6 +118,75 @@ describe('providers API', () => {
     expect(up.requests.at(-1)!.headers.authorization).toBe('Bearer sk-lab-byok-9876');
   });
 
+  describe('credentials follow their URL', () => {
+    let listener: MockUpstream;
+    beforeAll(async () => {
+      listener = await startMockUpstream();
+    });
+    afterAll(async () => {
+      await listener?.close();
+    });
+    const STORED = 'sk-stored-follow-url-7q2w';
+    const create = async (slug: string, extra: object = {}) =>
+      (await t.http.post('/api/v1/llm/providers').set(as(superAdmin)).send({ type: 'openai', name: slug, slug, baseUrl: `${up.url}/v1`, ...extra })).body.id as string;
+
+    it("an admin cannot point a provider with a stored key at another URL (403), so the provider test never sends it there", async () => {
+      const pid = await create('follow-own-key', { apiKey: STORED });
+      const moved = await t.http.put(`/api/v1/llm/providers/${pid}`).set(as(admin)).send({ baseUrl: `${listener.url}/v1` });
+      expect(moved.status).toBe(403);
+      expect(moved.body.error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/super admin/i), details: expect.anything() });
+      expect((await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { id: pid } })).baseUrl).toBe(`${up.url}/v1`);
+      // The admin runs the provider test: it goes to the saved URL, never to the admin's listener.
+      expect((await t.http.post(`/api/v1/llm/providers/${pid}/test`).set(as(admin))).body.success).toBe(true);
+      // Testing an unsaved URL never borrows a stored key: only a key given in the same call goes out.
+      const unsaved = await t.http.post('/api/v1/llm/test').set(as(admin)).send({ type: 'openai', baseUrl: `${listener.url}/v1` });
+      expect(unsaved.status).toBe(200);
+      expect(listener.requests.every((r) => !JSON.stringify(r.headers).includes(STORED))).toBe(true);
+      expect(listener.requests.at(-1)?.headers.authorization).toBeUndefined();
+      // Extra headers and AWS settings are auth settings too; harmless settings stay an admin's.
+      expect((await t.http.put(`/api/v1/llm/providers/${pid}`).set(as(admin)).send({ config: { headers: { 'x-forward-to': listener.url } } })).status).toBe(403);
+      expect((await t.http.put(`/api/v1/llm/providers/${pid}`).set(as(admin)).send({ config: { streamUsage: false } })).status).toBe(200);
+      expect((await t.http.put(`/api/v1/llm/providers/${pid}`).set(as(admin)).send({ baseUrl: `${up.url}/v1`, priority: 7 })).status).toBe(200);
+    });
+
+    it("users' BYOK keys and org keys count as stored credentials", async () => {
+      const byokOnly = await create('follow-byok');
+      const user = await t.createUser('user');
+      const token = (await t.http.post('/api/v1/auth/login').send({ email: user.email, password: user.password })).body.token as string;
+      expect((await t.http.put(`/api/v1/me/byok/${byokOnly}`).set(as(token)).send({ apiKey: 'sk-user-byok-5555' })).status).toBe(200);
+      expect((await t.http.put(`/api/v1/llm/providers/${byokOnly}`).set(as(admin)).send({ baseUrl: `${listener.url}/v1` })).status).toBe(403);
+
+      const orgOnly = await create('follow-org');
+      const org = (await t.http.post('/api/v1/orgs').set(as(superAdmin)).send({ name: 'Follow', slug: 'follow-org' })).body.id as string;
+      expect((await t.http.put(`/api/v1/orgs/${org}/provider-keys/${orgOnly}`).set(as(superAdmin)).send({ apiKey: 'sk-org-key-6666' })).status).toBe(200);
+      expect((await t.http.put(`/api/v1/llm/providers/${orgOnly}`).set(as(admin)).send({ baseUrl: `${listener.url}/v1` })).status).toBe(403);
+      expect(listener.requests.some((r) => JSON.stringify(r.headers).match(/sk-(user-byok|org-key)/))).toBe(false);
+
+      // A provider with no credential anywhere is an admin's to move; a super admin may move any.
+      const bare = await create('follow-bare');
+      expect((await t.http.put(`/api/v1/llm/providers/${bare}`).set(as(admin)).send({ baseUrl: `${listener.url}/v1` })).status).toBe(200);
+      expect((await t.http.put(`/api/v1/llm/providers/${orgOnly}`).set(as(superAdmin)).send({ baseUrl: `${listener.url}/v1` })).status).toBe(200);
+    });
+
+    it('the Ollama URL in settings moves the Ollama provider: with a stored key there, that is a super admin\'s too', async () => {
+      expect((await t.http.put('/api/v1/llm/settings').set(as(admin)).send({ ollamaBaseUrl: up.url })).status).toBe(200);
+      const ollama = (await t.http.get('/api/v1/llm/providers').set(as(admin))).body.data.find((p: { type: string }) => p.type === 'ollama') as { id: string };
+      expect((await t.http.put(`/api/v1/llm/providers/${ollama.id}`).set(as(superAdmin)).send({ apiKey: 'sk-ollama-proxy-4321' })).status).toBe(200);
+      const moved = await t.http.put('/api/v1/llm/settings').set(as(admin)).send({ ollamaBaseUrl: listener.url });
+      expect(moved.status).toBe(403);
+      expect(moved.body.error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/^ollamaBaseUrl: /) });
+      expect((await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { id: ollama.id } })).baseUrl).toContain(up.url);
+      expect((await t.http.put('/api/v1/llm/settings').set(as(superAdmin)).send({ ollamaBaseUrl: listener.url })).status).toBe(200);
+    });
+
+    it('a super admin may move a provider with its key, and the test then uses the new URL', async () => {
+      const pid = await create('follow-super', { apiKey: STORED });
+      expect((await t.http.put(`/api/v1/llm/providers/${pid}`).set(as(superAdmin)).send({ baseUrl: `${listener.url}/v1` })).status).toBe(200);
+      expect((await t.http.post(`/api/v1/llm/providers/${pid}/test`).set(as(superAdmin))).body.success).toBe(true);
+      expect(listener.requests.at(-1)!.headers.authorization).toBe(`Bearer ${STORED}`);
+    });
+  });
+
   it('the clear key is in no response, log line, audit row or database column', async () => {
     for (const b of bodies) expect(b).not.toContain(KEY);
     expect(logs.join('')).not.toContain(KEY);

@@ -4,6 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { ollamaRoot } from '../../providers/openai-compatible/adapter.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { testProviderConnection } from '../providers/provider-test.js';
+import { providerHoldsCredentials } from '../providers/providers.service.js';
 
 const openAiBase = (root: string) => `${root.replace(/\/+$/, '')}/v1`;
 
@@ -28,6 +29,17 @@ export class SettingsService {
    * `ollama/<model>` routes there at once; clearing it disables that provider.
    */
   async update(actor: Actor, b: UpdateSettingsBody) {
+    if (b.ollamaBaseUrl) {
+      const problem = await this.ctx.outbound.policy.checkUrl(b.ollamaBaseUrl);
+      if (problem) throw AppError.validation(`ollamaBaseUrl: ${problem}`, { issues: [{ field: 'ollamaBaseUrl', message: problem }] });
+    }
+    // The Ollama URL is the Ollama provider's base URL: credentials follow it (see providers.service).
+    if (b.ollamaBaseUrl && actor.role !== 'super_admin') {
+      const provider = await this.ctx.prisma.provider.findFirst({ where: { type: 'ollama' }, orderBy: { createdAt: 'asc' } });
+      if (provider && provider.baseUrl !== openAiBase(b.ollamaBaseUrl) && (await providerHoldsCredentials(this.ctx.prisma, provider))) {
+        throw new AppError(403, 'forbidden', "ollamaBaseUrl: only a super admin may move the Ollama provider while it holds credentials (its key, org keys or users' keys would follow).", { field: 'ollamaBaseUrl' });
+      }
+    }
     await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.routingSettings.findUnique({ where: { id: 1 } });
       const after = await tx.routingSettings.upsert({ where: { id: 1 }, create: { id: 1, ...b }, update: b });
@@ -57,14 +69,14 @@ export class SettingsService {
   /** A real call to Ollama's /api/tags: reachable, latency, and the models it has (bounded by a timeout). */
   async testOllama(b: OllamaTestBody) {
     const root = await this.#baseUrl(b.baseUrl);
-    const r = await testProviderConnection({ type: 'ollama', baseUrl: openAiBase(root), apiKey: null, config: {} });
+    const r = await testProviderConnection({ type: 'ollama', baseUrl: openAiBase(root), apiKey: null, config: {} }, { dispatcher: this.ctx.outbound.dispatcher });
     return r.success ? { success: true as const, latencyMs: r.latencyMs, baseUrl: root, models: r.modelsAvailable } : { ...r, baseUrl: root };
   }
 
   /** Add the models the saved Ollama server has to the registry (free, local); ones already there stay as they are. */
   async syncOllamaModels(actor: Actor) {
     const root = await this.#baseUrl();
-    const r = await testProviderConnection({ type: 'ollama', baseUrl: openAiBase(root), apiKey: null, config: {} });
+    const r = await testProviderConnection({ type: 'ollama', baseUrl: openAiBase(root), apiKey: null, config: {} }, { dispatcher: this.ctx.outbound.dispatcher });
     if (!r.success) throw new AppError(502, 'upstream_unreachable', `Ollama did not answer: ${r.error.message}`, { error: r.error });
     const provider = await this.ctx.prisma.provider.findFirst({ where: { type: 'ollama' }, orderBy: { createdAt: 'asc' } });
     if (!provider) throw AppError.validation('ollamaBaseUrl: save the Ollama URL first');

@@ -6,6 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { hashPassword } from '../../lib/password.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import type { Role } from '../auth/permissions.js';
+import { assertMayActOn } from '../auth/targets.js';
 
 export function presentUser(u: User) {
   return {
@@ -63,8 +64,9 @@ export class UsersService {
   async update(actor: Actor & { role: Role }, id: string, body: UpdateUserBody) {
     const before = await this.ctx.prisma.user.findUnique({ where: { id } });
     if (!before) throw AppError.notFound('User');
-    const touchesSuper = before.role === 'super_admin' || body.role === 'super_admin';
-    if (touchesSuper && body.role !== undefined && body.role !== before.role && actor.role !== 'super_admin') {
+    // Anything done to a super admin (suspend, rename, caps, power level, role) is a super admin's.
+    assertMayActOn(actor, before.role, 'change');
+    if (body.role === 'super_admin' && body.role !== before.role && actor.role !== 'super_admin') {
       throw AppError.forbidden('Only a super admin may grant or revoke the super admin role.');
     }
     const demotes = before.role === 'super_admin' && before.status === 'active' && ((body.role !== undefined && body.role !== 'super_admin') || body.status === 'suspended');
