@@ -73,7 +73,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       store,
       logger,
       now,
-      onCircuit: (provider, model, open) => metrics.circuitOpen.set({ provider, model }, open ? 1 : 0),
+      onCircuit: (provider, model, open) => metrics.circuitChanged(provider, model.metricLabel, model.id, open),
     },
     { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS },
   );
@@ -132,7 +132,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     next();
   });
 
-  app.use(systemRoutes({ db, metrics }));
+  app.use(systemRoutes({ db, metrics, metricsToken: env.METRICS_TOKEN }));
 
   const api = express.Router();
   api.use(express.json({ limit: '2mb' }));

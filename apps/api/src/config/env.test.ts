@@ -19,6 +19,8 @@ describe('loadEnv', () => {
     ['SECRETS_KEY', 'c2hvcnQ=', /SECRETS_KEY: must be 32 bytes/],
     ['BODY_LIMIT', '50mb', /BODY_LIMIT: must be between 1 KiB and 20 MiB/],
     ['ADMIN_EMAIL', 'nope', /ADMIN_EMAIL: must be an email address/],
+    ['METRICS_TOKEN', 'short', /METRICS_TOKEN: must be at least 16 characters/],
+    ['METRICS_TOKEN', 'has a space in it, 0123', /METRICS_TOKEN: must be printable ASCII without spaces/],
     ['SWITCHYARD_HEAP_GROWING_PERCENT', 'lots', /SWITCHYARD_HEAP_GROWING_PERCENT: must be a number/],
     ['SWITCHYARD_HEAP_GROWING_PERCENT', '900', /SWITCHYARD_HEAP_GROWING_PERCENT: must be between 0 and 400/],
     ['SWITCHYARD_NEW_SPACE_MB', 'big', /SWITCHYARD_NEW_SPACE_MB: must be a number/],

@@ -173,7 +173,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
     });
 
-    const finish = (u: Partial<ProxyUsage> & { status: number }) => {
+    /** `modelLabel`: the answering (or last tried) model's label in /metrics (never an org model's name). */
+    const finish = (u: Partial<ProxyUsage> & { status: number }, modelLabel = 'none') => {
       const latencyMs = Math.round(performance.now() - x.started);
       const record: ProxyUsage = {
         createdAt: new Date(d.now()),
@@ -203,7 +204,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       };
       d.record(record);
       const provider = record.providerSlug ?? 'none';
-      const model = record.modelId ?? 'none';
+      const model = modelLabel;
       metrics.proxyRequests.add(1, endpointLabel, provider, model, String(record.status));
       metrics.proxyLatency.observe({ endpoint: endpointLabel, provider }, latencyMs / 1000);
       if (record.ttftMs !== null) metrics.proxyTtft.observe({ endpoint: endpointLabel, provider }, record.ttftMs / 1000);
@@ -265,7 +266,7 @@ export function createProxyHandler(deps: ProxyDeps) {
             ttftMs: result.ttftMs,
             errorCode: result.errorCode,
             attempts: used,
-          });
+          }, attempt.model.metricLabel);
           return;
         }
         // Failed before anything reached the client.
@@ -305,13 +306,14 @@ export function createProxyHandler(deps: ProxyDeps) {
       const sent = sendClientError(res, format, { status, code: err.code, message, headers });
       capture?.add(sent);
       const last = attemptsLog.at(-1);
+      const lastAttempt = plan.ok && last ? plan.attempts.find((a) => a.provider.slug === last.provider && a.model.modelId === last.model) : undefined;
       finish({
         status,
         errorCode: err.code,
         providerSlug: last?.provider ?? null,
         providerId: plan.ok ? (plan.attempts.find((a) => a.provider.slug === last?.provider)?.provider.id ?? null) : null,
         modelId: last?.model ?? null,
-      });
+      }, lastAttempt?.model.metricLabel ?? 'none');
     }
   }
 

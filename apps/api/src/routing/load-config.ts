@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@switchyard/prisma';
+import { modelMetricLabel } from '../lib/metrics.js';
 import type { SecretBox } from '../lib/secrets.js';
 import { isProviderType, providerDefaults } from '../providers/index.js';
 import { decryptStored, resolveProviderKey, type ResolvedSecret } from './secrets-resolver.js';
@@ -74,6 +75,8 @@ export interface LoadedModel {
   isDefault: boolean;
   priority: number;
   scope: string;
+  /** The `model` label in /metrics: the model id for global models, a neutral marker for org/user ones. */
+  metricLabel: string;
 }
 
 export interface LoadedAlias {
@@ -210,6 +213,7 @@ export async function loadConfig(
       isDefault: m.isDefault,
       priority: m.priority,
       scope: m.scope,
+      metricLabel: modelMetricLabel(m.scope, m.modelId),
     })),
     aliases: aliases.map((a) => ({
       id: a.id,

@@ -130,7 +130,7 @@ export class RoutingRuntime implements Router {
       logger: Logger;
       now: () => number;
       /** Told when a provider × model circuit opens (true) or closes (false). */
-      onCircuit?: (providerSlug: string, modelId: string, open: boolean) => void;
+      onCircuit?: (providerSlug: string, model: LoadedModel, open: boolean) => void;
     },
     loaded: LoadedConfig,
   ) {
@@ -421,7 +421,7 @@ export class RoutingRuntime implements Router {
   #circuitChanged(attempt: PlannedAttempt, before: string): void {
     const after = this.deps.store.view().circuit(modelTarget(attempt.provider.id, attempt.model.id))?.phase ?? 'closed';
     if ((before === 'open') !== (after === 'open')) {
-      this.deps.onCircuit?.(attempt.provider.slug, attempt.model.modelId, after === 'open');
+      this.deps.onCircuit?.(attempt.provider.slug, attempt.model, after === 'open');
       if (after === 'open') this.deps.logger.warn({ provider: attempt.provider.slug, model: attempt.model.modelId }, 'circuit opened');
     }
   }
