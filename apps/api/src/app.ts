@@ -120,6 +120,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.set('trust proxy', env.TRUST_PROXY);
   app.set('etag', false);
 
+  // On every admin API, static and system answer: no MIME sniffing, no framing, no referrer to other origins.
+  // JSON and assets get a policy that allows nothing; the dashboard page sets its own (http/static.ts).
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('referrer-policy', 'same-origin');
+    res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    next();
+  });
+
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -137,7 +147,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const api = express.Router();
   api.use(express.json({ limit: '2mb' }));
   api.use(sessionMiddleware(auth));
-  api.use('/auth', authRoutes(auth, { secureCookies: false }));
+  api.use('/auth', authRoutes(auth));
   api.use(openapiRoutes(CORE_VERSION));
   mountIdentityModules(api, ctx);
   mountLlmModules(api, ctx, routing);
