@@ -15,6 +15,8 @@ import { DEFAULT_THROTTLE, LoginThrottle } from './modules/auth/login-throttle.j
 import { systemRoutes } from './modules/system/system.routes.js';
 import { isProxyPath } from './proxy/placeholder.js';
 import { createProxyHandler } from './proxy/handler.js';
+import { CorsPolicy } from './proxy/client-access.js';
+import { IpAllowList } from './lib/ip-allowlist.js';
 import { createUpstreamAgent } from './proxy/upstream.js';
 import { RoutingRuntime } from './routing/runtime.js';
 import type { StateStore } from './routing/state-store.js';
@@ -202,6 +204,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics,
     logger,
     now,
+    trustProxy: env.TRUST_PROXY,
+    ipAllow: IpAllowList.of(env.PROXY_IP_ALLOWLIST),
+    cors: CorsPolicy.of(env.CORS_ORIGINS),
   });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (isProxyPath(req.url ?? '/')) {

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@switchyard/prisma';
+import { IpAllowList } from '../lib/ip-allowlist.js';
 import { modelMetricLabel } from '../lib/metrics.js';
 import type { SecretBox } from '../lib/secrets.js';
 import { isProviderType, providerDefaults } from '../providers/index.js';
@@ -105,6 +106,8 @@ export interface LoadedGatewayKey {
   budgetUsd: number | null;
   budgetPeriod: 'day' | 'week' | 'month' | null;
   allowedModels: string[];
+  /** Where the key may be used from; null = anywhere (parsed once here, checked per request). */
+  ipAllow: IpAllowList | null;
 }
 
 export interface LoadedUser {
@@ -254,6 +257,7 @@ export async function loadConfig(
           budgetUsd: num(k.budgetUsd),
           budgetPeriod: k.budgetPeriod as LoadedGatewayKey['budgetPeriod'],
           allowedModels: k.allowedModels,
+          ipAllow: IpAllowList.of(k.ipAllowlist),
         },
       ]),
     ),
