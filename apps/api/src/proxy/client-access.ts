@@ -15,7 +15,9 @@ import { unmapIPv4 } from '../lib/ip-allowlist.js';
  */
 export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
-    const xff = req.headers['x-forwarded-for'];
+    // Node joins repeated X-Forwarded-For headers with ", " (typed string | string[] all the same).
+    const header = req.headers['x-forwarded-for'];
+    const xff = Array.isArray(header) ? header.join(', ') : header;
     if (xff) {
       const comma = xff.indexOf(',');
       const first = (comma === -1 ? xff : xff.slice(0, comma)).trim();
