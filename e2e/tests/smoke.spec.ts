@@ -62,3 +62,19 @@ test('Ctrl+K opens the command palette and navigates; sign out returns to login'
   await page.goto('/account');
   await expect(page).toHaveURL(/\/login\?next=%2Faccount/);
 });
+
+test('every page runs under the content-security policy without a violation', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+  });
+  page.on('pageerror', (e) => violations.push(String(e)));
+  await signIn(page);
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toMatch(/^(dark|light|unicorn)$/);
+  for (const path of ['/providers', '/models', '/usage', '/keys', '/logs', '/users', '/settings', '/my-usage']) {
+    await page.goto(path);
+    await expect(page.getByRole('main')).toBeVisible();
+    await page.waitForLoadState('networkidle');
+  }
+  expect(violations).toEqual([]);
+});

@@ -15,6 +15,8 @@ import { DEFAULT_THROTTLE, LoginThrottle } from './modules/auth/login-throttle.j
 import { systemRoutes } from './modules/system/system.routes.js';
 import { isProxyPath } from './proxy/placeholder.js';
 import { createProxyHandler } from './proxy/handler.js';
+import { CorsPolicy } from './proxy/client-access.js';
+import { IpAllowList } from './lib/ip-allowlist.js';
 import { createUpstreamAgent } from './proxy/upstream.js';
 import { OutboundPolicy, type LookupFn } from './lib/outbound-policy.js';
 import { RoutingRuntime } from './routing/runtime.js';
@@ -93,7 +95,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       store,
       logger,
       now,
-      onCircuit: (provider, model, open) => metrics.circuitOpen.set({ provider, model }, open ? 1 : 0),
+      onCircuit: (provider, model, open) => metrics.circuitChanged(provider, model.metricLabel, model.id, open),
       // Before a budget is rebuilt from the recorded spend: this instance's queued records go in first (twice:
       // a flush already running leaves what arrived during its write for the next one). Bounded: a database
       // that does not answer fails the rebuild's own query instead.
@@ -135,6 +137,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.set('trust proxy', env.TRUST_PROXY);
   app.set('etag', false);
 
+  // On every admin API, static and system answer: no MIME sniffing, no framing, no referrer to other origins.
+  // JSON and assets get a policy that allows nothing; the dashboard page sets its own (http/static.ts).
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('x-frame-options', 'DENY');
+    res.setHeader('referrer-policy', 'same-origin');
+    res.setHeader('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    next();
+  });
+
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -147,12 +159,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     next();
   });
 
-  app.use(systemRoutes({ db, metrics }));
+  app.use(systemRoutes({ db, metrics, metricsToken: env.METRICS_TOKEN }));
 
   const api = express.Router();
   api.use(express.json({ limit: '2mb' }));
   api.use(sessionMiddleware(auth));
-  api.use('/auth', authRoutes(auth, { secureCookies: false }));
+  api.use('/auth', authRoutes(auth));
   api.use(openapiRoutes(CORE_VERSION));
   mountIdentityModules(api, ctx);
   mountLlmModules(api, ctx, routing);
@@ -207,6 +219,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics,
     logger,
     now,
+    trustProxy: env.TRUST_PROXY,
+    ipAllow: IpAllowList.of(env.PROXY_IP_ALLOWLIST),
+    cors: CorsPolicy.of(env.CORS_ORIGINS),
   });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (isProxyPath(req.url ?? '/')) {

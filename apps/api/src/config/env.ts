@@ -1,3 +1,4 @@
+import { ipRangeEntry } from '@switchyard/core';
 import { z } from 'zod';
 import { allowlistEntryProblem, splitAllowlist } from '../lib/outbound-policy.js';
 
@@ -39,6 +40,31 @@ const bytes = (max: number) =>
 
 const ms = z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1).max(3_600_000);
 
+/** A comma-separated list; blanks between commas are ignored. */
+const commaList = <T>(item: (v: string) => T | null, message: (bad: string) => string) =>
+  z.string().transform((v, ctx) => {
+    const out: T[] = [];
+    for (const raw of v.split(',')) {
+      const entry = raw.trim();
+      if (!entry) continue;
+      const parsed = item(entry);
+      if (parsed === null) {
+        ctx.addIssue({ code: 'custom', message: message(entry) });
+        return z.NEVER;
+      }
+      out.push(parsed);
+    }
+    return out;
+  });
+
+/** `https://app.example.com` or `http://localhost:5173`: scheme, host and port, nothing else. */
+const browserOrigin = (v: string): string | null => {
+  if (!URL.canParse(v)) return null;
+  const u = new URL(v);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+  return u.origin === v.toLowerCase().replace(/\/$/, '') ? u.origin : null;
+};
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: port.default(8787),
@@ -78,6 +104,8 @@ export const envSchema = z.object({
     .default('admin@localhost'),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   GATEWAY_MASTER_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
   BODY_LIMIT: bytes(20 * 1024 * 1024).default(1024 * 1024),
@@ -88,6 +116,16 @@ export const envSchema = z.object({
   USAGE_FLUSH_INTERVAL_MS: ms.default(1000),
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   TRUST_PROXY: bool.default(false),
+  /** Browser origins allowed to call the proxy routes (CORS); none by default. */
+  CORS_ORIGINS: commaList(browserOrigin, (bad) => `"${bad}" is not an origin such as https://app.example.com`).optional(),
+  /** Client IPs / CIDRs allowed to call the proxy routes at all; unset = any. */
+  PROXY_IP_ALLOWLIST: commaList(
+    (v) => {
+      const r = ipRangeEntry.safeParse(v);
+      return r.success ? r.data : null;
+    },
+    (bad) => `"${bad}" is not an IP address or CIDR range such as 203.0.113.7, 10.0.0.0/8 or 2001:db8::/32`,
+  ).optional(),
   SERVE_WEB: bool.default(true),
   WEB_DIST_DIR: z.string().optional(),
   // Read before this schema by runtime-flags.ts (V8 settings must precede module loading); validated here.

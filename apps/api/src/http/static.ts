@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
@@ -10,18 +11,54 @@ export function resolveWebDist(override?: string): string {
   return resolve(here, '../../../web/dist');
 }
 
+/**
+ * The dashboard's content-security policy. Scripts: the bundle's own files plus the inline scripts of index.html
+ * by hash (the theme bootstrap that runs before first paint). Styles allow 'unsafe-inline': React `style` props are
+ * CSSOM writes (allowed anyway), but libraries may add `<style>` elements at run time (framer-motion's popLayout),
+ * and injected CSS cannot run script. Everything else comes from this origin only; no framing, no plugins.
+ */
+export function dashboardCsp(html: string): string {
+  const hashes: string[] = [];
+  for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)) {
+    if (/\bsrc\s*=/i.test(m[1] ?? '')) continue;
+    hashes.push(`'sha256-${createHash('sha256').update(m[2] ?? '', 'utf8').digest('base64')}'`);
+  }
+  return [
+    "default-src 'self'",
+    ['script-src', "'self'", ...hashes].join(' '),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 /** Static files with long caching for hashed assets, and the history fallback to index.html for client routes. */
 export function spaRouter(distDir: string): Router {
   const router = express.Router();
   const index = join(distDir, 'index.html');
-  router.use(
-    '/assets',
-    express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
-  );
-  router.use(express.static(distDir, { index: false, maxAge: '1h' }));
-  router.get(/.*/, (req, res, next) => {
-    if (!req.accepts('html')) return next();
-    if (!existsSync(index)) {
+  // index.html and its policy, read again only when the file changes (a rebuild while the server runs).
+  let cached: { mtimeMs: number; size: number; html: Buffer; csp: string } | null = null;
+  const readIndex = () => {
+    let st;
+    try {
+      st = statSync(index);
+    } catch {
+      return null;
+    }
+    if (cached?.mtimeMs !== st.mtimeMs || cached.size !== st.size) {
+      const html = readFileSync(index);
+      cached = { mtimeMs: st.mtimeMs, size: st.size, html, csp: dashboardCsp(html.toString('utf8')) };
+    }
+    return cached;
+  };
+  const sendIndex: express.RequestHandler = (_req, res) => {
+    const page = readIndex();
+    if (!page) {
       res
         .status(503)
         .type('text/plain')
@@ -29,7 +66,19 @@ export function spaRouter(distDir: string): Router {
       return;
     }
     res.setHeader('cache-control', 'no-cache');
-    res.sendFile(index);
+    res.setHeader('content-security-policy', page.csp);
+    res.type('html').send(page.html);
+  };
+  router.use(
+    '/assets',
+    express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
+  );
+  // The page itself only with its policy (not as a plain static file).
+  router.get('/index.html', sendIndex);
+  router.use(express.static(distDir, { index: false, maxAge: '1h' }));
+  router.get(/.*/, (req, res, next) => {
+    if (!req.accepts('html')) return next();
+    sendIndex(req, res, next);
   });
   return router;
 }

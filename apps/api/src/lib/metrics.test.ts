@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { BufferedCounter, createMetrics } from './metrics.js';
+import { BufferedCounter, createMetrics, modelMetricLabel } from './metrics.js';
 
 /** A BufferedCounter with placeholder help text, registered in `registry` when one is given. */
 const counter = <T extends string>(name: string, labelNames: readonly T[], registry?: Registry) =>
@@ -82,5 +82,30 @@ describe('usage queue depth gauge', () => {
     expect(await m.registry.metrics()).toContain('switchyard_usage_queue_depth 42');
     depth = 3;
     expect(await m.registry.metrics()).toContain('switchyard_usage_queue_depth 3');
+  });
+});
+
+describe('model labels and the circuit gauge', () => {
+  it.each([
+    ['global', 'gpt-4o', 'gpt-4o'],
+    ['org:c123', 'ft:acme-secret', 'org-model'],
+    ['user:u9', 'my-private-llama', 'user-model'],
+    ['other', 'x', 'scoped-model'],
+  ])('a %s model %s is labelled %s', (scope, modelId, label) => {
+    expect(modelMetricLabel(scope, modelId)).toBe(label);
+  });
+
+  it('counts the open circuits behind a shared label; a global model is 1 or 0', async () => {
+    const m = createMetrics();
+    const gauge = async () => (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('switchyard_circuit_open{'));
+    m.circuitChanged('p', 'org-model', 'm1', true);
+    m.circuitChanged('p', 'org-model', 'm2', true);
+    m.circuitChanged('p', 'org-model', 'm2', true);
+    m.circuitChanged('p', 'gpt-4o', 'm3', true);
+    expect(await gauge()).toEqual(['switchyard_circuit_open{provider="p",model="org-model"} 2', 'switchyard_circuit_open{provider="p",model="gpt-4o"} 1']);
+    m.circuitChanged('p', 'org-model', 'm1', false);
+    m.circuitChanged('p', 'org-model', 'm1', false);
+    m.circuitChanged('p', 'gpt-4o', 'm3', false);
+    expect(await gauge()).toEqual(['switchyard_circuit_open{provider="p",model="org-model"} 1', 'switchyard_circuit_open{provider="p",model="gpt-4o"} 0']);
   });
 });

@@ -42,6 +42,18 @@ export class BufferedCounter<T extends string> {
   }
 }
 
+/**
+ * The `model` label value for a registry model. Names of org- and user-scoped models (a fine-tune, a private
+ * deployment) are that tenant's business and /metrics is an operator surface: they show as `org-model` or
+ * `user-model`. Computed once per model when the routing config loads.
+ */
+export function modelMetricLabel(scope: string, modelId: string): string {
+  if (scope === 'global') return modelId;
+  if (scope.startsWith('org:')) return 'org-model';
+  if (scope.startsWith('user:')) return 'user-model';
+  return 'scoped-model';
+}
+
 /** One Prometheus registry per app instance (tests create several apps in one process). */
 export function createMetrics() {
   const registry = new Registry();
@@ -88,7 +100,18 @@ export function createMetrics() {
   const retries = new Counter({ name: 'switchyard_retries_total', help: 'Same-target retries', labelNames: ['provider'] as const, registers: [registry] });
   const fallbacks = new Counter({ name: 'switchyard_fallbacks_total', help: 'Fallbacks to the next attempt', labelNames: ['from_provider', 'reason'] as const, registers: [registry] });
   const skips = new Counter({ name: 'switchyard_route_skips_total', help: 'Candidates skipped by reason', labelNames: ['reason'] as const, registers: [registry] });
-  const circuitOpen = new Gauge({ name: 'switchyard_circuit_open', help: '1 when the provider x model circuit is open', labelNames: ['provider', 'model'] as const, registers: [registry] });
+  const circuitOpen = new Gauge({ name: 'switchyard_circuit_open', help: 'Open provider x model circuits (1 or 0 per global model; a count under org-model / user-model)', labelNames: ['provider', 'model'] as const, registers: [registry] });
+  // Open circuits per series: several scoped models share one neutral label, so the gauge is their count.
+  const openCircuits = new Map<string, Set<string>>();
+  /** A provider x model circuit opened or closed; `target` tells apart models that share a label. */
+  const circuitChanged = (provider: string, modelLabel: string, target: string, open: boolean) => {
+    const series = `${provider}\u0000${modelLabel}`;
+    let set = openCircuits.get(series);
+    if (!set) openCircuits.set(series, (set = new Set()));
+    if (open) set.add(target);
+    else set.delete(target);
+    circuitOpen.set({ provider, model: modelLabel }, set.size);
+  };
   // Read when scraped (nothing per request): the app points it at its usage queue.
   let usageDepth: () => number = () => 0;
   const usageQueueDepth = new Gauge({
@@ -109,7 +132,7 @@ export function createMetrics() {
   const stateStoreUp = new Gauge({ name: 'switchyard_state_store_shared', help: '1 while limits are counted in the shared store (Redis), 0 while failing open onto local limits', registers: [registry] });
   return {
     registry, httpAdmin, proxyRequests, proxyLatency, proxyTtft, tokens, cost, retries, fallbacks, skips,
-    circuitOpen, usageQueueDepth, usageQueueDepthFrom, usageDropped, usageWritten, usageDeadLetter, stateStoreFailOpen, stateStoreUp,
+    circuitOpen, circuitChanged, usageQueueDepth, usageQueueDepthFrom, usageDropped, usageWritten, usageDeadLetter, stateStoreFailOpen, stateStoreUp,
   };
 }
 

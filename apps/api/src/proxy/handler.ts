@@ -17,6 +17,8 @@ import { openUpstream, readAll, toNetworkError, WholeAnswer, type Abortable, typ
 import { listModelsForCaller } from './models-list.js';
 import { BodyCapture, bodiesForLog } from './body-log.js';
 import { drained } from '../lib/drained.js';
+import type { IpAllowList } from '../lib/ip-allowlist.js';
+import { clientIp, describeIp, type CorsPolicy } from './client-access.js';
 
 /** One usage record per proxy request (the batch writer stores it off the hot path). */
 export interface ProxyUsage extends UsageOutcome {
@@ -45,6 +47,22 @@ export interface ProxyDeps {
   metrics: Metrics;
   logger: Logger;
   now: () => number;
+  /** TRUST_PROXY: the client IP is the left-most X-Forwarded-For hop, else the socket address. */
+  trustProxy?: boolean;
+  /** PROXY_IP_ALLOWLIST: who may call at all; null = anyone (no per-request work). */
+  ipAllow?: IpAllowList | null;
+  /** CORS_ORIGINS: browser origins allowed to call; null = no CORS headers (no per-request work). */
+  cors?: CorsPolicy | null;
+}
+
+function ipDenied(ip: string, byKey: boolean): ClientError {
+  return {
+    status: 403,
+    code: 'ip_not_allowed',
+    message: byKey
+      ? `This gateway key may not be used from ${describeIp(ip)}: the address is not on the key's IP allow-list.`
+      : `Requests from ${describeIp(ip)} are not allowed: the address is not on the gateway's IP allow-list.`,
+  };
 }
 
 const ENDPOINT_LABEL: Record<ProxyEndpoint, string> = {
@@ -71,12 +89,27 @@ interface ClientState {
  */
 export function createProxyHandler(deps: ProxyDeps) {
   const { router, metrics } = deps;
+  const trustProxy = deps.trustProxy ?? false;
+  const ipAllow = deps.ipAllow ?? null;
+  const cors = deps.cors ?? null;
 
   return async function handleProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', requestId);
     const url = req.url ?? '/';
+    if (cors !== null) {
+      const preflight = cors.apply(req, res);
+      if (preflight !== 'continue') {
+        req.resume();
+        if (preflight === 'preflight-ok') res.writeHead(204, { 'content-length': 0 }).end();
+        else {
+          const origin = String(req.headers.origin ?? '(none)').slice(0, 200);
+          sendClientError(res, formatForPath(url), { status: 403, code: 'cors_origin_not_allowed', message: `The origin ${origin} may not call this gateway from a browser (it is not in CORS_ORIGINS).` });
+        }
+        return;
+      }
+    }
     const match = matchEndpoint(req.method ?? 'GET', url);
     if (match === null || match === 'method-not-allowed') {
       req.resume();
@@ -89,6 +122,16 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
     const format = match.format;
+    // IP allow-lists: the gateway's before the key is looked at, then the key's own.
+    let ip: string | null = null;
+    if (ipAllow !== null) {
+      ip = clientIp(req, trustProxy);
+      if (!ipAllow.allows(ip)) {
+        req.resume();
+        sendClientError(res, format, ipDenied(ip, false));
+        return;
+      }
+    }
     const config = deps.config();
     const auth = resolveCaller(presentedKey(req), config, deps.masterKey, deps.now());
     if (!auth.ok) {
@@ -97,6 +140,15 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
     const caller = auth.caller;
+    const keyAllow = caller.key !== null ? caller.key.ipAllow : null;
+    if (keyAllow !== null) {
+      ip ??= clientIp(req, trustProxy);
+      if (!keyAllow.allows(ip)) {
+        req.resume();
+        sendClientError(res, format, ipDenied(ip, true));
+        return;
+      }
+    }
 
     if (match.endpoint === 'models') {
       req.resume();
@@ -173,7 +225,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
     });
 
-    const finish = (u: Partial<ProxyUsage> & { status: number }) => {
+    /** `modelLabel`: the answering (or last tried) model's label in /metrics (never an org model's name). */
+    const finish = (u: Partial<ProxyUsage> & { status: number }, modelLabel = 'none') => {
       const latencyMs = Math.round(performance.now() - x.started);
       const record: ProxyUsage = {
         createdAt: new Date(d.now()),
@@ -203,7 +256,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       };
       d.record(record);
       const provider = record.providerSlug ?? 'none';
-      const model = record.modelId ?? 'none';
+      const model = modelLabel;
       metrics.proxyRequests.add(1, endpointLabel, provider, model, String(record.status));
       metrics.proxyLatency.observe({ endpoint: endpointLabel, provider }, latencyMs / 1000);
       if (record.ttftMs !== null) metrics.proxyTtft.observe({ endpoint: endpointLabel, provider }, record.ttftMs / 1000);
@@ -265,7 +318,7 @@ export function createProxyHandler(deps: ProxyDeps) {
             ttftMs: result.ttftMs,
             errorCode: result.errorCode,
             attempts: used,
-          });
+          }, attempt.model.metricLabel);
           return;
         }
         // Failed before anything reached the client.
@@ -305,13 +358,14 @@ export function createProxyHandler(deps: ProxyDeps) {
       const sent = sendClientError(res, format, { status, code: err.code, message, headers });
       capture?.add(sent);
       const last = attemptsLog.at(-1);
+      const lastAttempt = plan.ok && last ? plan.attempts.find((a) => a.provider.slug === last.provider && a.model.modelId === last.model) : undefined;
       finish({
         status,
         errorCode: err.code,
         providerSlug: last?.provider ?? null,
         providerId: plan.ok ? (plan.attempts.find((a) => a.provider.slug === last?.provider)?.provider.id ?? null) : null,
         modelId: last?.model ?? null,
-      });
+      }, lastAttempt?.model.metricLabel ?? 'none');
     }
   }
 

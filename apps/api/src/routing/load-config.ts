@@ -1,4 +1,6 @@
 import type { PrismaClient } from '@switchyard/prisma';
+import { IpAllowList } from '../lib/ip-allowlist.js';
+import { modelMetricLabel } from '../lib/metrics.js';
 import type { SecretBox } from '../lib/secrets.js';
 import { isProviderType, providerDefaults } from '../providers/index.js';
 import { decryptStored, resolveProviderKey, type ResolvedSecret } from './secrets-resolver.js';
@@ -77,6 +79,8 @@ export interface LoadedModel {
   isDefault: boolean;
   priority: number;
   scope: string;
+  /** The `model` label in /metrics: the model id for global models, a neutral marker for org/user ones. */
+  metricLabel: string;
 }
 
 export interface LoadedAlias {
@@ -105,6 +109,8 @@ export interface LoadedGatewayKey {
   budgetUsd: number | null;
   budgetPeriod: 'day' | 'week' | 'month' | null;
   allowedModels: string[];
+  /** Where the key may be used from; null = anywhere (parsed once here, checked per request). */
+  ipAllow: IpAllowList | null;
 }
 
 export interface LoadedUser {
@@ -213,6 +219,7 @@ export async function loadConfig(
       isDefault: m.isDefault,
       priority: m.priority,
       scope: m.scope,
+      metricLabel: modelMetricLabel(m.scope, m.modelId),
     })),
     aliases: aliases.map((a) => ({
       id: a.id,
@@ -256,6 +263,7 @@ export async function loadConfig(
           budgetUsd: num(k.budgetUsd),
           budgetPeriod: k.budgetPeriod as LoadedGatewayKey['budgetPeriod'],
           allowedModels: k.allowedModels,
+          ipAllow: IpAllowList.of(k.ipAllowlist),
         },
       ]),
     ),

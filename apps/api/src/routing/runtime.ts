@@ -134,7 +134,7 @@ export class RoutingRuntime implements Router {
       logger: Logger;
       now: () => number;
       /** Told when a provider × model circuit opens (true) or closes (false). */
-      onCircuit?: (providerSlug: string, modelId: string, open: boolean) => void;
+      onCircuit?: (providerSlug: string, model: LoadedModel, open: boolean) => void;
       /** Write this instance's queued usage records now (before a budget is rebuilt from the recorded spend). */
       flushUsage?: () => Promise<void>;
     },
@@ -444,7 +444,7 @@ export class RoutingRuntime implements Router {
   #circuitChanged(attempt: PlannedAttempt, before: string): void {
     const after = this.deps.store.view().circuit(modelTarget(attempt.provider.id, attempt.model.id))?.phase ?? 'closed';
     if ((before === 'closed') !== (after === 'closed')) {
-      this.deps.onCircuit?.(attempt.provider.slug, attempt.model.modelId, after !== 'closed');
+      this.deps.onCircuit?.(attempt.provider.slug, attempt.model, after !== 'closed');
       if (after !== 'closed') this.deps.logger.warn({ provider: attempt.provider.slug, model: attempt.model.modelId }, 'circuit opened');
     }
   }

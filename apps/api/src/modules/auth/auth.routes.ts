@@ -4,10 +4,14 @@ import { parseBody, route } from '../../http/async.js';
 import { AppError } from '../../lib/errors.js';
 import { changePasswordBody, loginBody } from './auth.schemas.js';
 import { SESSION_COOKIE, currentAuth, readCredentials, requirePermission } from './auth.middleware.js';
-import type { AuthService } from './auth.service.js';
+import { csrfMatches, type AuthService } from './auth.service.js';
 import { permissionsOf } from './permissions.js';
 
-export function authRoutes(auth: AuthService, opts: { secureCookies: boolean }): Router {
+/**
+ * The session cookie is `Secure` when the request came over HTTPS: a TLS socket, or (TRUST_PROXY on) a proxy
+ * that says `x-forwarded-proto: https` — Express's `req.secure`.
+ */
+export function authRoutes(auth: AuthService): Router {
   const r = Router();
 
   r.post(
@@ -25,7 +29,7 @@ export function authRoutes(auth: AuthService, opts: { secureCookies: boolean }):
           value: result.token,
           httpOnly: true,
           sameSite: 'lax',
-          secure: opts.secureCookies,
+          secure: req.secure,
           path: '/',
           expires: result.expiresAt,
         }),
@@ -53,8 +57,13 @@ export function authRoutes(auth: AuthService, opts: { secureCookies: boolean }):
     '/logout',
     route(async (req, res) => {
       const creds = readCredentials(req);
+      // A live cookie session is ended only with its CSRF token (another site must not sign users out). A bearer
+      // token cannot be sent by another site; a cookie that is no session any more is just cleared.
+      if (creds && res.locals.auth && res.locals.authVia === 'cookie' && !csrfMatches(creds.token, req.get('x-csrf-token'))) {
+        throw new AppError(403, 'csrf_failed', 'Missing or wrong x-csrf-token header.');
+      }
       if (creds) await auth.logout(creds.token);
-      res.setHeader('set-cookie', stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0 }));
+      res.setHeader('set-cookie', stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 0 }));
       res.status(204).end();
     }),
   );

@@ -14,7 +14,7 @@ export const DEFAULT_THROTTLE: ThrottleLimits = { windowMs: 15 * 60_000, perAcco
 
 /** The part of the state store the throttle needs: an atomic check-and-count, fresh reads and adjustments. */
 export interface ThrottleCounters {
-  consume(items: { key: string; amount: number; limit: number; ttlMs: number }[]): Promise<{ ok: true } | { ok: false; index: number; used: number }>;
+  consume(items: { key: string; amount: number; limit: number; ttlMs: number }[]): Promise<{ ok: boolean }>;
   read(keys: string[]): Promise<number[]>;
   adjust(items: { key: string; delta: number; ttlMs: number }[]): Promise<void>;
 }

@@ -48,7 +48,7 @@ export function gatewayKeysRoutes(ctx: AppContext): { admin: Router; self: Route
   for (const [base, tag] of [['/api/v1/keys', 'Gateway keys (admin)'], ['/api/v1/me/keys', 'My gateway keys']] as const) {
     openapi.registerPath({ method: 'get', path: base, tags: [tag], summary: 'List gateway keys (prefix, owner, limits, last use; never the key)', responses: { 200: { description: 'Keys' } } });
     openapi.registerPath({ method: 'post', path: base, tags: [tag], summary: 'Create a key; the full key is in this response only', request: { body: { content: { 'application/json': { schema: createGatewayKeyBody } } } }, responses: { 201: { description: 'The new key, shown once' } } });
-    openapi.registerPath({ method: 'patch', path: `${base}/{id}`, tags: [tag], summary: 'Change name, limits, expiry or allowed models', request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: updateGatewayKeyBody } } } }, responses: { 200: { description: 'The key' } } });
+    openapi.registerPath({ method: 'patch', path: `${base}/{id}`, tags: [tag], summary: 'Change name, limits, expiry, allowed models or the IP allow-list', request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: updateGatewayKeyBody } } } }, responses: { 200: { description: 'The key' } } });
     openapi.registerPath({ method: 'post', path: `${base}/{id}/revoke`, tags: [tag], summary: 'Revoke a key (takes effect at once)', request: { params: z.object({ id: z.string() }) }, responses: { 200: { description: 'The revoked key' } } });
   }
   return { admin, self };

@@ -33,6 +33,7 @@ export function presentKey(k: GatewayKey, now: number) {
     budgetUsd: k.budgetUsd === null ? null : Number(k.budgetUsd),
     budgetPeriod: k.budgetPeriod,
     allowedModels: k.allowedModels,
+    ipAllowlist: k.ipAllowlist,
   };
 }
 
@@ -77,6 +78,7 @@ export class GatewayKeysService {
           budgetUsd: dec(body.budgetUsd) ?? null,
           budgetPeriod: body.budgetPeriod ?? null,
           allowedModels: body.allowedModels ?? [],
+          ipAllowlist: body.ipAllowlist ?? [],
         },
       });
       await this.ctx.audit.record({ actor, action: 'gateway_key.create', entityType: 'GatewayKey', entityId: created.id, after: presentKey(created, this.ctx.now()), ip: actor.ip }, tx);
@@ -121,6 +123,7 @@ export class GatewayKeysService {
           ...(body.budgetUsd !== undefined ? { budgetUsd: dec(body.budgetUsd) } : {}),
           ...(body.budgetPeriod !== undefined ? { budgetPeriod: body.budgetPeriod } : {}),
           ...(body.allowedModels !== undefined ? { allowedModels: body.allowedModels } : {}),
+          ...(body.ipAllowlist !== undefined ? { ipAllowlist: body.ipAllowlist } : {}),
         },
       });
       await this.ctx.audit.record({ actor, action: 'gateway_key.update', entityType: 'GatewayKey', entityId: id, before: presentKey(before, this.ctx.now()), after: presentKey(updated, this.ctx.now()), ip: actor.ip }, tx);

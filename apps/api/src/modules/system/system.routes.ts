@@ -1,10 +1,24 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Database } from '../../db/client.js';
+import { AppError } from '../../lib/errors.js';
 import type { Metrics } from '../../lib/metrics.js';
 
-/** /health (the process is alive), /ready (the database answers), /metrics (Prometheus text). */
-export function systemRoutes(deps: { db: Database; metrics: Metrics }): Router {
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * `Authorization: Bearer <token>` against the expected token. Both sides are hashed first, so the comparison is
+ * constant-time whatever the presented length.
+ */
+export function bearerMatches(header: string | undefined, expected: Buffer): boolean {
+  if (!header || header.length < 8 || header.slice(0, 7).toLowerCase() !== 'bearer ') return false;
+  return timingSafeEqual(digest(header.slice(7).trim()), expected);
+}
+
+/** /health (the process is alive), /ready (the database answers), /metrics (Prometheus text; bearer token when METRICS_TOKEN is set). */
+export function systemRoutes(deps: { db: Database; metrics: Metrics; metricsToken?: string | undefined }): Router {
   const r = Router();
+  const tokenDigest = deps.metricsToken ? digest(deps.metricsToken) : null;
   r.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -12,7 +26,10 @@ export function systemRoutes(deps: { db: Database; metrics: Metrics }): Router {
     const dbOk = await deps.db.ping().catch(() => false);
     res.status(dbOk ? 200 : 503).json({ status: dbOk ? 'ready' : 'unavailable', database: dbOk ? 'ok' : 'unreachable' });
   });
-  r.get('/metrics', async (_req, res) => {
+  r.get('/metrics', async (req, res) => {
+    if (tokenDigest && !bearerMatches(req.headers.authorization, tokenDigest)) {
+      throw new AppError(401, 'unauthorized', 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>".', undefined, { 'www-authenticate': 'Bearer' });
+    }
     res.setHeader('content-type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());
   });

@@ -50,6 +50,13 @@ describe('create-key form', () => {
     expect(ok).toEqual({ ok: true, data: { name: 'svc', ownerType: 'app', ownerId: 'app_1' } });
   });
 
+  it('reads the IP allow-list as a comma or line list and names an entry that is no address', () => {
+    const r = read({ name: 'ci', ipAllowlist: '203.0.113.7,\n10.0.0.0/8, 2001:db8::/32' });
+    expect(r).toEqual({ ok: true, data: { name: 'ci', ipAllowlist: ['203.0.113.7', '10.0.0.0/8', '2001:db8::/32'] } });
+    const bad = read({ name: 'ci', ipAllowlist: '10.0.0.0/8, office' });
+    expect(bad.ok ? null : bad.errors.ipAllowlist).toBe('"office" is not an IP address or CIDR range (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32)');
+  });
+
   it('one’s own key ignores owner fields', () => {
     expect(read({ name: 'x', ownerType: 'org', ownerId: 'o1' })).toEqual({ ok: true, data: { name: 'x' } });
   });

@@ -14,6 +14,7 @@ export function readKeyForm(r: FormReader, opts: { withOwner: boolean; now?: num
   const budgetPeriod = r.optText('budgetPeriod', undefined);
   const expiresAt = r.endOfDay('expiresAt', undefined);
   const allowedModels = r.list('allowedModels');
+  const ipAllowlist = r.list('ipAllowlist');
   const body: Record<string, unknown> = {
     name: r.text('name'),
     expiresAt,
@@ -22,6 +23,7 @@ export function readKeyForm(r: FormReader, opts: { withOwner: boolean; now?: num
     budgetUsd,
     budgetPeriod,
     ...(allowedModels.length ? { allowedModels } : {}),
+    ...(ipAllowlist.length ? { ipAllowlist } : {}),
   };
   const pre = { ...r.errors };
   if (opts.withOwner) {
@@ -33,5 +35,12 @@ export function readKeyForm(r: FormReader, opts: { withOwner: boolean; now?: num
   if (expiresAt && expiresAt.getTime() <= now && !pre.expiresAt) pre.expiresAt = 'Must be in the future';
   if (budgetUsd !== undefined && !budgetPeriod && !pre.budgetPeriod) pre.budgetPeriod = 'Choose the period the budget covers';
   if (budgetUsd === undefined && budgetPeriod && !pre.budgetUsd) pre.budgetUsd = 'Set an amount for this period, or clear the period';
-  return validate(opts.withOwner ? createGatewayKeyBody : selfKeyBody, body, pre) as Parsed<CreateGatewayKeyBody>;
+  const parsed = validate(opts.withOwner ? createGatewayKeyBody : selfKeyBody, body, pre) as Parsed<CreateGatewayKeyBody>;
+  // "must be an IP address…" alone does not say which entry: name the first wrong one.
+  if (!parsed.ok && parsed.errors.ipAllowlist) {
+    const at = Object.keys(parsed.errors).find((k) => /^ipAllowlist\.\d+$/.test(k));
+    const entry = at ? ipAllowlist[Number(at.split('.')[1])] : undefined;
+    if (entry !== undefined) parsed.errors.ipAllowlist = `"${entry}" ${parsed.errors[at!]!.replace(/^must be /, 'is not ')}`;
+  }
+  return parsed;
 }

@@ -29,6 +29,15 @@ export const updateUserBody = z
   .partial();
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 
+/** One entry of an IP allow-list: an IPv4 or IPv6 address, or a CIDR range of either. */
+export const ipRangeEntry = z
+  .string()
+  .trim()
+  .pipe(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { message: 'must be an IP address or CIDR range (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32)' }));
+
+/** Where a gateway key may be used from; empty = anywhere. */
+export const ipAllowlistField = z.array(ipRangeEntry).max(100, 'at most 100 entries');
+
 const keyLimits = {
   name: z.string().trim().min(1, 'is required').max(100),
   expiresAt: z.coerce.date({ message: 'must be a date' }).nullable().optional(),
@@ -37,6 +46,7 @@ const keyLimits = {
   budgetUsd: z.number().nonnegative('must be 0 or more').nullable().optional(),
   budgetPeriod: z.enum(['day', 'week', 'month']).nullable().optional(),
   allowedModels: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+  ipAllowlist: ipAllowlistField.optional(),
 };
 
 /** A key for a user, an organization or an app (admins), or for oneself (`/me/keys`: owner omitted). */

@@ -18,6 +18,8 @@ export interface GatewayKey {
   budgetUsd: number | null;
   budgetPeriod: 'day' | 'week' | 'month' | null;
   allowedModels: string[];
+  /** Addresses / CIDR ranges the key may be used from; empty = anywhere. */
+  ipAllowlist: string[];
 }
 
 /** The create response: the only time the full key is seen. */

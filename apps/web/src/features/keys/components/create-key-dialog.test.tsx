@@ -46,6 +46,21 @@ describe('create-key dialog', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('The database is down.');
   });
 
+  it('takes an IP allow-list and shows a wrong entry next to the field', async () => {
+    const submit = vi.fn().mockResolvedValue(undefined);
+    render(<CreateKeyDialog open onClose={vi.fn()} submit={submit} pending={false} />);
+    await userEvent.type(screen.getByLabelText('Name'), 'office');
+    const ips = screen.getByLabelText('Allowed IPs');
+    await userEvent.type(ips, '203.0.113.0/24, hq');
+    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    expect(submit).not.toHaveBeenCalled();
+    expect(ips).toHaveAccessibleDescription(/"hq" is not an IP address or CIDR range/);
+    await userEvent.clear(ips);
+    await userEvent.type(ips, '203.0.113.0/24, 2001:db8::1');
+    await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
+    expect(submit).toHaveBeenCalledWith({ name: 'office', ipAllowlist: ['203.0.113.0/24', '2001:db8::1'] });
+  });
+
   it('one’s own key has no owner fields', () => {
     render(<CreateKeyDialog open onClose={vi.fn()} submit={vi.fn()} pending={false} />);
     expect(screen.queryByLabelText('Owner type')).toBeNull();

@@ -55,6 +55,7 @@ export function CreateKeyDialog({ open, onClose, owners, submit, pending }: { op
           <option value="month">per month</option>
         </SelectField>
         <TextAreaField label="Allowed models" name="allowedModels" placeholder="chat.default, mock/mock-small" hint="Comma-separated aliases or provider/model refs. Blank: every model." error={err('allowedModels')} className="sm:col-span-2" />
+        <TextAreaField label="Allowed IPs" name="ipAllowlist" placeholder="203.0.113.7, 10.0.0.0/8, 2001:db8::/32" hint="Comma-separated addresses or CIDR ranges the key may be used from. Blank: anywhere." error={err('ipAllowlist')} className="sm:col-span-2" />
         <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel="Create key" pendingLabel="Creating…" />
       </form>
     </Dialog>

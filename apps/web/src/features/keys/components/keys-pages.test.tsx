@@ -7,7 +7,7 @@ import { MyKeysPage } from './my-keys-page';
 
 const key = (over: Record<string, unknown> = {}) => ({
   id: 'k1', name: 'laptop', prefix: 'sy-abcdefg', ownerType: 'user', ownerId: 'u_me', status: 'active', createdAt: '2030-01-01T00:00:00Z',
-  expiresAt: null, revokedAt: null, lastUsedAt: null, rpmLimit: 60, tpmLimit: null, budgetUsd: 5, budgetPeriod: 'day', allowedModels: [], ...over,
+  expiresAt: null, revokedAt: null, lastUsedAt: null, rpmLimit: 60, tpmLimit: null, budgetUsd: 5, budgetPeriod: 'day', allowedModels: [], ipAllowlist: [], ...over,
 });
 
 afterEach(() => vi.unstubAllGlobals());
@@ -16,7 +16,7 @@ describe('gateway keys pages', () => {
   it('a viewer sees the keys with their owners and limits, and no create or revoke button', async () => {
     stubApi((m, p) => {
       if (p === '/auth/me') return { body: me('viewer', ['keys:read-any', 'users:read', 'orgs:read', 'apps:read']) };
-      if (p.startsWith('/keys')) return { body: { data: [key()] } };
+      if (p.startsWith('/keys')) return { body: { data: [key({ ipAllowlist: ['203.0.113.0/24', '2001:db8::/32'] })] } };
       if (p.startsWith('/users')) return { body: { data: [{ id: 'u_me', email: 'ada@example.com', name: 'Ada', status: 'active' }] } };
       if (p === '/orgs' || p === '/apps') return { body: { data: [] } };
       return undefined;
@@ -26,6 +26,7 @@ describe('gateway keys pages', () => {
     await waitFor(() => expect(within(row).getByText('ada@example.com')).toBeInTheDocument());
     expect(within(row).getByText('60 / ∞')).toBeInTheDocument();
     expect(within(row).getByText('$5.00 / day')).toBeInTheDocument();
+    expect(within(row).getByTitle('Allowed IPs')).toHaveTextContent('from 203.0.113.0/24, 2001:db8::/32');
     expect(screen.getByRole('note')).toHaveTextContent('Read-only');
     expect(screen.queryByRole('button', { name: /Create key/ })).toBeNull();
     expect(screen.queryByRole('button', { name: /^Revoke / })).toBeNull();

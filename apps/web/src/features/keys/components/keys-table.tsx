@@ -29,6 +29,7 @@ export function KeysTable({ keys, ownerName, onRevoke, label }: { keys: readonly
             <Td>
               <div className="font-medium">{k.name}</div>
               <code className="text-xs text-muted">{k.prefix}…</code>
+              {k.ipAllowlist.length > 0 ? <div className="break-words text-xs text-muted" title="Allowed IPs">from {k.ipAllowlist.join(', ')}</div> : null}
             </Td>
             {ownerName ? (
               <Td>

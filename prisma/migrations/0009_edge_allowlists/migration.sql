@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "GatewayKey" ADD COLUMN     "ipAllowlist" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
