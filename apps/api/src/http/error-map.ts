@@ -70,8 +70,16 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTU
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
 const CONNECTION_MESSAGES = /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end|PGlite is closed|is not currently accepting connections|the database system is (starting up|shutting down)/i;
 
-/** Whether the error (or one it wraps) says the database cannot be reached, as opposed to a bad query. */
+/**
+ * Whether a database error (Prisma's, its driver adapter's, or the embedded database's) says the database cannot be
+ * reached, as opposed to a bad query. Only errors from the database layer qualify: an upstream provider's
+ * ECONNREFUSED is not a database outage.
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const top = err as { name?: unknown; message?: unknown };
+  const fromDatabase = (typeof top.name === 'string' && /^(Prisma|DriverAdapterError$)/.test(top.name)) || (typeof top.message === 'string' && /^PGlite is closed/.test(top.message));
+  if (!fromDatabase) return false;
   let e: unknown = err;
   for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
     const o = e as { name?: unknown; code?: unknown; errorCode?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; kind?: unknown };
