@@ -167,6 +167,11 @@ describe('static assets', () => {
       expect(res.status, path).toBe(404);
     }
     expect((await rawOnce('GET', '/assets/app-abc123.js', {})).status).toBe(200);
+    // Outside /assets: malformed paths get a 4xx (or the SPA), never a 5xx.
+    for (const path of ['/%E0%A4%A', '/a%00b', '/..%2f..%2fpackage.json', '/users/%C0%AF']) {
+      const res = await rawOnce('GET', path, { accept: 'text/html' });
+      expect(res.status, path).toBeLessThan(500);
+    }
     expect(logLines.join('')).not.toMatch(/unhandled error|"stack"/);
   });
 });
