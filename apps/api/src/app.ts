@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
+import { toAppError } from './http/error-map.js';
 import { spaRouter, resolveWebDist } from './http/static.js';
 import { AppError, errorBody } from './lib/errors.js';
 import type { Logger } from './lib/logger.js';
@@ -176,22 +177,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use((req, _res, next) => next(new AppError(404, 'not_found', `No route ${req.method} ${req.path}.`)));
 
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    let appErr: AppError;
-    if (err instanceof AppError) appErr = err;
-    else if (isBodyParserError(err)) {
-      appErr =
-        err.type === 'entity.too.large'
-          ? new AppError(413, 'payload_too_large', 'The request body is larger than allowed.')
-          : new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
-    } else if (isPrismaKnown(err) && err.code === 'P2002') {
-      appErr = AppError.conflict('A record with the same unique value already exists.', { fields: err.meta?.target });
-    } else if (isPrismaKnown(err) && err.code === 'P2003') {
-      appErr = AppError.conflict('A related record does not exist or is still in use.', { fields: err.meta?.field_name ?? err.meta?.target });
-    } else if (isPrismaKnown(err) && err.code === 'P2025') {
-      appErr = AppError.notFound('Record');
-    } else {
+    let appErr = toAppError(err);
+    if (!appErr) {
       logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
       appErr = new AppError(500, 'internal_error', 'Something went wrong on our side.');
+    } else if (appErr.status === 503) {
+      logger.warn({ err: String(err), method: req.method, path: req.path }, 'database unavailable');
     }
     // A streamed response (CSV export) that fails midway is cut, so the client cannot mistake it for a whole one.
     if (res.headersSent) return res.destroy();
@@ -253,12 +244,4 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await agent.close().catch(() => undefined);
     },
   };
-}
-
-function isBodyParserError(err: unknown): err is { type: string; status: number } {
-  return typeof err === 'object' && err !== null && 'type' in err && typeof (err as { type: unknown }).type === 'string' && 'status' in err;
-}
-
-function isPrismaKnown(err: unknown): err is { code: string; meta?: { target?: unknown; field_name?: unknown } } {
-  return typeof err === 'object' && err !== null && (err as { name?: string }).name === 'PrismaClientKnownRequestError';
 }

@@ -6,4 +6,5 @@ export * from './schemas/usage/index.js';
 export * from './schemas/routing/index.js';
 export * from './schemas/models/index.js';
 export * from './schemas/settings/index.js';
+export * from './schemas/safe/index.js';
 export * from './engine/index.js';

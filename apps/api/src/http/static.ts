@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
+import { AppError } from '../lib/errors.js';
 
 /** Where the built SPA lives: WEB_DIST_DIR, else apps/web/dist next to this package. */
 export function resolveWebDist(override?: string): string {
@@ -69,9 +70,11 @@ export function spaRouter(distDir: string): Router {
     res.setHeader('content-security-policy', page.csp);
     res.type('html').send(page.html);
   };
+  // A missing asset is a plain 404 (not an error with a stack trace in the log), and never the SPA's index.html.
   router.use(
     '/assets',
-    express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }),
+    express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y' }),
+    (_req, _res, next) => next(new AppError(404, 'not_found', 'No such asset.')),
   );
   // The page itself only with its policy (not as a plain static file).
   router.get('/index.html', sendIndex);

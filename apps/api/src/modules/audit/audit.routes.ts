@@ -1,3 +1,4 @@
+import { dateField, isDateInRange, isSafeText, safeString } from '@switchyard/core';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Prisma } from '@switchyard/prisma';
@@ -8,13 +9,13 @@ import { openapi } from '../../openapi/registry.js';
 import { requirePermission } from '../auth/auth.middleware.js';
 
 export const auditQuery = z.object({
-  entityType: z.string().max(100).optional(),
-  entityId: z.string().max(200).optional(),
-  actor: z.string().max(254).optional(),
-  action: z.string().max(100).optional(),
-  from: z.coerce.date({ message: 'must be a date' }).optional(),
-  to: z.coerce.date({ message: 'must be a date' }).optional(),
-  cursor: z.string().max(200).optional(),
+  entityType: safeString().max(100).optional(),
+  entityId: safeString().max(200).optional(),
+  actor: safeString().max(254).optional(),
+  action: safeString().max(100).optional(),
+  from: dateField().optional(),
+  to: dateField().optional(),
+  cursor: safeString().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -22,7 +23,7 @@ function decodeCursor(c: string): { t: Date; id: string } {
   try {
     const [t, id] = Buffer.from(c, 'base64url').toString('utf8').split('|');
     const d = new Date(Number(t));
-    if (!id || Number.isNaN(d.getTime())) throw new Error('bad');
+    if (!id || !isSafeText(id) || Number.isNaN(d.getTime()) || !isDateInRange(d)) throw new Error('bad');
     return { t: d, id };
   } catch {
     throw AppError.validation('cursor: is not a cursor this API returned');

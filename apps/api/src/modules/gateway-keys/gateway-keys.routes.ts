@@ -1,4 +1,4 @@
-import { createGatewayKeyBody, updateGatewayKeyBody } from '@switchyard/core';
+import { createGatewayKeyBody, safeString, updateGatewayKeyBody } from '@switchyard/core';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -9,7 +9,7 @@ import { GatewayKeysService } from './gateway-keys.service.js';
 
 const listQuery = z.object({
   ownerType: z.enum(['user', 'org', 'app']).optional(),
-  ownerId: z.string().optional(),
+  ownerId: safeString().max(128).optional(),
   status: z.enum(['active', 'revoked', 'expired']).optional(),
 });
 

@@ -2,6 +2,7 @@ import type { BulkModelsBody, CreateModelBody, ModelListQuery, RegistryModel, Up
 import type { Model, Prisma, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { likeLiteral } from '../../lib/like.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
 type WithProvider = Model & { provider: Pick<Provider, 'id' | 'slug' | 'name' | 'type' | 'status'> };
@@ -57,7 +58,7 @@ export class ModelsService {
     const scopes = await this.#visibleScopes(viewer);
     if (scopes) and.push({ scope: { in: scopes } });
     if (q.search) {
-      const s = { contains: q.search, mode: 'insensitive' as const };
+      const s = { contains: likeLiteral(q.search), mode: 'insensitive' as const };
       and.push({ OR: [{ modelId: s }, { displayName: s }, { description: s }] });
     }
     if (q.provider) and.push({ OR: [{ providerId: q.provider }, { provider: { slug: q.provider } }] });

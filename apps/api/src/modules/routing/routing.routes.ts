@@ -1,4 +1,4 @@
-import { createAliasBody, dryRunBody, fallbackChainBody, routingRulesBody, updateAliasBody, updatePowerLevelBody } from '@switchyard/core';
+import { createAliasBody, dryRunBody, safeString, fallbackChainBody, routingRulesBody, updateAliasBody, updatePowerLevelBody } from '@switchyard/core';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -36,7 +36,7 @@ export function routingRoutes(ctx: AppContext, routing: RoutingRuntime): Router 
   r.get('/routing/power-levels', requirePermission('routing:read'), route(async (_req, res) => void res.json({ data: await svc.powerLevels() })));
   r.put('/routing/power-levels/:slug', requirePermission('routing:write'), route(async (req, res) => void res.json(await svc.updatePowerLevel(actorOf(res, req.ip), String(req.params.slug), parseBody(updatePowerLevelBody, req.body)))));
 
-  const aliasQuery = z.object({ scope: z.string().regex(/^(global|org:.+)$/, 'must be "global" or "org:<id>"').optional() });
+  const aliasQuery = z.object({ scope: safeString().max(200).regex(/^(global|org:.+)$/, 'must be "global" or "org:<id>"').optional() });
   r.get('/routing/aliases', requirePermission('routing:read'), route(async (req, res) => void res.json({ data: await svc.aliases(parseBody(aliasQuery, req.query)) })));
   r.post('/routing/aliases', requirePermission('routing:write'), route(async (req, res) => void res.status(201).json(await svc.createAlias(actorOf(res, req.ip), parseBody(createAliasBody, req.body)))));
   r.put('/routing/aliases/:id', requirePermission('routing:write'), route(async (req, res) => void res.json(await svc.updateAlias(actorOf(res, req.ip), String(req.params.id), parseBody(updateAliasBody, req.body)))));

@@ -3,6 +3,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { parseBody, route } from '../../http/async.js';
+import { attachmentDisposition } from '../../http/content-disposition.js';
 import { AppError } from '../../lib/errors.js';
 import { openapi } from '../../openapi/registry.js';
 import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
@@ -37,7 +38,7 @@ export function usageRoutes(ctx: AppContext): Router {
       const day = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : 'all');
       res.status(200);
       res.setHeader('content-type', 'text/csv; charset=utf-8');
-      res.setHeader('content-disposition', `attachment; filename="switchyard-usage-${q.user ?? 'all'}-${day(q.from)}-${day(q.to)}.csv"`);
+      res.setHeader('content-disposition', attachmentDisposition(`switchyard-usage-${q.user ?? 'all'}-${day(q.from)}-${day(q.to)}.csv`));
       res.setHeader('cache-control', 'no-store');
       const abort = new AbortController();
       res.on('close', () => abort.abort());

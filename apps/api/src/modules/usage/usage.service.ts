@@ -1,4 +1,4 @@
-import { bucketForPeriod, csvField, percentChange, periodDays, type ErrorsQuery, type ExportQuery, type LogDetail, type LogRecord, type LogsPage, type LogsQuery, type UsagePeriod, type UserUsageQuery } from '@switchyard/core';
+import { bucketForPeriod, csvField, isDateInRange, isInt64Id, percentChange, periodDays, type ErrorsQuery, type ExportQuery, type LogDetail, type LogRecord, type LogsPage, type LogsQuery, type UsagePeriod, type UserUsageQuery } from '@switchyard/core';
 import { Prisma } from '@switchyard/prisma';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
@@ -300,7 +300,9 @@ export class UsageService {
 
   /** One record with its resolver trace and attempts timeline. */
   async log(id: string, scope: UsageScope = {}): Promise<LogDetail> {
-    if (!/^\d{1,19}$/.test(id)) throw AppError.notFound('Log record');
+    // Not a number: no such record. A number beyond BIGINT: bad input (PostgreSQL would refuse the query).
+    if (!/^\d+$/.test(id)) throw AppError.notFound('Log record');
+    if (!isInt64Id(id)) throw AppError.validation('id: must be a log id (a whole number up to 9223372036854775807)');
     const r = await this.ctx.prisma.usageRecord.findUnique({ where: { id: BigInt(id) } });
     if (!r || (scope.userId && r.userId !== scope.userId)) throw AppError.notFound('Log record');
     const [key, users] = await Promise.all([
@@ -324,7 +326,7 @@ export class UsageService {
     if (q.cursor) {
       const [at, id] = q.cursor.split('|');
       const when = new Date(at ?? '');
-      if (!id || Number.isNaN(when.getTime())) throw AppError.validation('cursor: must be a cursor from a previous page');
+      if (!id || Number.isNaN(when.getTime()) || !isDateInRange(when)) throw AppError.validation('cursor: must be a cursor from a previous page');
       w.push({ OR: [{ createdAt: { lt: when } }, { createdAt: when, id: { lt: id } }] });
     }
     const rows = await this.ctx.prisma.errorReport.findMany({ where: { AND: w }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
@@ -356,7 +358,6 @@ export class UsageService {
    */
   async exportCsv(q: ExportQuery, out: Writable, signal: AbortSignal): Promise<number> {
     const header = ['time', 'request_id', 'user_email', 'key_prefix', 'endpoint', 'requested_model', 'provider', 'actual_model', 'tokens_in', 'tokens_out', 'tokens_cached', 'cost_usd', 'saved_usd', 'latency_ms', 'status', 'error', 'byok', 'stream', 'attempts'];
-    out.write(`${header.join(',')}\r\n`);
     const where = this.#logsWhere({ user: q.user, from: q.from, to: q.to }, {});
     const emails = new Map<string, string>();
     const prefixes = new Map<string, string>();
@@ -370,6 +371,8 @@ export class UsageService {
         take: 2000,
         omit: { trace: true },
       });
+      // The header goes out with the first page, so a failing first query is still an error response, not a cut 200.
+      if (n === 0 && cursor === null) out.write(`${header.join(',')}\r\n`);
       if (rows.length === 0) break;
       const needUsers = [...new Set(rows.map((r) => r.userId).filter((x): x is string => x !== null && !emails.has(x)))];
       if (needUsers.length) for (const u of await this.ctx.prisma.user.findMany({ where: { id: { in: needUsers } }, select: { id: true, email: true } })) emails.set(u.id, u.email);

@@ -1,4 +1,4 @@
-import { createUserBody, updateUserBody } from '@switchyard/core';
+import { createUserBody, safeString, updateUserBody } from '@switchyard/core';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
@@ -8,7 +8,7 @@ import { actorOf, requirePermission } from '../auth/auth.middleware.js';
 import { UsersService } from './users.service.js';
 
 const listQuery = z.object({
-  search: z.string().trim().max(200).optional(),
+  search: safeString().trim().max(200).optional(),
   role: z.enum(['super_admin', 'admin', 'user', 'viewer']).optional(),
   status: z.enum(['active', 'suspended']).optional(),
 });

@@ -3,6 +3,7 @@ import type { CreateUserBody, UpdateUserBody } from '@switchyard/core';
 import { Prisma, type User } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { likeLiteral } from '../../lib/like.js';
 import { hashPassword } from '../../lib/password.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import type { Role } from '../auth/permissions.js';
@@ -29,7 +30,10 @@ export class UsersService {
     const where: Prisma.UserWhereInput = {};
     if (q.role) where.role = q.role;
     if (q.status) where.status = q.status;
-    if (q.search) where.OR = [{ email: { contains: q.search, mode: 'insensitive' } }, { name: { contains: q.search, mode: 'insensitive' } }];
+    if (q.search) {
+      const contains = likeLiteral(q.search);
+      where.OR = [{ email: { contains, mode: 'insensitive' } }, { name: { contains, mode: 'insensitive' } }];
+    }
     const rows = await this.ctx.prisma.user.findMany({ where, orderBy: { createdAt: 'asc' }, take: 500 });
     return rows.map(presentUser);
   }

@@ -1,21 +1,22 @@
 import { z } from 'zod';
 import { providerKeyField } from '../provider-key.js';
+import { jsonObjectField, safeString } from '../safe/index.js';
 
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY');
+const envName = safeString().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY');
 
 export const providerBucketSchema = z.object({
-  name: z.string().trim().min(1).max(60),
+  name: safeString().trim().min(1).max(60),
   unit: z.enum(['requests', 'tokens']).default('requests'),
-  limit: z.number().int().positive('must be a positive whole number'),
+  limit: z.number().int().positive('must be a positive whole number').max(1e12, 'must be at most 1000000000000'),
   window: z.object({ unit: z.enum(['second', 'minute', 'hour', 'day', 'week', 'month']), size: z.number().int().min(1).max(1000).default(1) }),
-  models: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
+  models: z.union([z.literal('all'), z.array(safeString().min(1)).min(1)]).default('all'),
 });
 
 const providerFields = {
-  type: z.string().trim().min(1, 'is required'),
-  name: z.string().trim().min(1, 'is required').max(120),
-  slug: z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
-  baseUrl: z.string().trim().url('must be a URL').nullable().optional(),
+  type: safeString().trim().min(1, 'is required'),
+  name: safeString().trim().min(1, 'is required').max(120),
+  slug: safeString().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
+  baseUrl: safeString().trim().url('must be a URL').nullable().optional(),
   /** Write-only: stored encrypted, never returned. */
   apiKey: providerKeyField.min(1, 'is required (or null to remove the key)').nullable().optional(),
   /** `_env` reference for the key, resolved from the environment at call time. */
@@ -24,7 +25,7 @@ const providerFields = {
   autoFallback: z.boolean().default(true),
   status: z.enum(['active', 'disabled']).default('active'),
   rateLimitBuckets: z.array(providerBucketSchema).max(20).default([]),
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: jsonObjectField().default({}),
 };
 
 export const createProviderBody = z.object(providerFields);
@@ -39,7 +40,7 @@ export const updateProviderBody = z.object({
   autoFallback: z.boolean(),
   status: z.enum(['active', 'disabled']),
   rateLimitBuckets: z.array(providerBucketSchema).max(20),
-  config: z.record(z.string(), z.unknown()),
+  config: jsonObjectField(),
 }).partial();
 export type UpdateProviderBody = z.infer<typeof updateProviderBody>;
 
@@ -48,6 +49,6 @@ export const testKeyBody = z.object({
   type: providerFields.type,
   baseUrl: providerFields.baseUrl,
   apiKey: providerKeyField.nullable().optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
+  config: jsonObjectField().optional(),
 });
 export type TestKeyBody = z.infer<typeof testKeyBody>;

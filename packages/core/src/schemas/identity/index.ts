@@ -1,29 +1,30 @@
 import { z } from 'zod';
 import { providerKeyField } from '../provider-key.js';
+import { MAX_INT32, dateField, safeString, usdAmount } from '../safe/index.js';
 
 /** Emails as people use them on private networks too (`admin@localhost` is valid). */
-export const emailField = z.string().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').max(254);
+export const emailField = safeString().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').max(254);
 
 export const ROLE_VALUES = ['super_admin', 'admin', 'user', 'viewer'] as const;
 export const POWER_LEVEL_VALUES = ['eco', 'balanced', 'precision'] as const;
 
 export const createUserBody = z.object({
   email: emailField,
-  name: z.string().trim().min(1, 'is required').max(120).optional(),
+  name: safeString().trim().min(1, 'is required').max(120).optional(),
   role: z.enum(ROLE_VALUES).default('user'),
   /** Omit to have a strong password generated and returned once. */
-  password: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
-  weeklyCapUsd: z.number().nonnegative('must be 0 or more').nullable().optional(),
+  password: safeString().min(12, 'must be at least 12 characters').max(1024).optional(),
+  weeklyCapUsd: usdAmount().nullable().optional(),
   powerLevel: z.enum(POWER_LEVEL_VALUES).default('balanced'),
 });
 export type CreateUserBody = z.infer<typeof createUserBody>;
 
 export const updateUserBody = z
   .object({
-    name: z.string().trim().min(1).max(120),
+    name: safeString().trim().min(1).max(120),
     role: z.enum(ROLE_VALUES),
     status: z.enum(['active', 'suspended']),
-    weeklyCapUsd: z.number().nonnegative('must be 0 or more').nullable(),
+    weeklyCapUsd: usdAmount().nullable(),
     powerLevel: z.enum(POWER_LEVEL_VALUES),
   })
   .partial();
@@ -39,13 +40,13 @@ export const ipRangeEntry = z
 export const ipAllowlistField = z.array(ipRangeEntry).max(100, 'at most 100 entries');
 
 const keyLimits = {
-  name: z.string().trim().min(1, 'is required').max(100),
-  expiresAt: z.coerce.date({ message: 'must be a date' }).nullable().optional(),
-  rpmLimit: z.number().int().positive('must be a positive whole number').nullable().optional(),
-  tpmLimit: z.number().int().positive('must be a positive whole number').nullable().optional(),
-  budgetUsd: z.number().nonnegative('must be 0 or more').nullable().optional(),
+  name: safeString().trim().min(1, 'is required').max(100),
+  expiresAt: dateField().nullable().optional(),
+  rpmLimit: z.number().int().positive('must be a positive whole number').max(MAX_INT32, `must be at most ${MAX_INT32}`).nullable().optional(),
+  tpmLimit: z.number().int().positive('must be a positive whole number').max(MAX_INT32, `must be at most ${MAX_INT32}`).nullable().optional(),
+  budgetUsd: usdAmount().nullable().optional(),
   budgetPeriod: z.enum(['day', 'week', 'month']).nullable().optional(),
-  allowedModels: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+  allowedModels: z.array(safeString().trim().min(1).max(200)).max(100).optional(),
   ipAllowlist: ipAllowlistField.optional(),
 };
 
@@ -53,7 +54,7 @@ const keyLimits = {
 export const createGatewayKeyBody = z.object({
   ...keyLimits,
   ownerType: z.enum(['user', 'org', 'app']).optional(),
-  ownerId: z.string().min(1).optional(),
+  ownerId: safeString().min(1).optional(),
 });
 export type CreateGatewayKeyBody = z.infer<typeof createGatewayKeyBody>;
 
@@ -62,17 +63,17 @@ export type UpdateGatewayKeyBody = z.infer<typeof updateGatewayKeyBody>;
 
 export const putByokBody = z.object({
   apiKey: providerKeyField.min(8, 'must be at least 8 characters'),
-  label: z.string().trim().max(100).nullable().optional(),
+  label: safeString().trim().max(100).nullable().optional(),
 });
 export type PutByokBody = z.infer<typeof putByokBody>;
 
-const slugField = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
+const slugField = safeString().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
 
 export const createOrgBody = z.object({
-  name: z.string().trim().min(1, 'is required').max(120),
+  name: safeString().trim().min(1, 'is required').max(120),
   slug: slugField,
-  ownerId: z.string().min(1).nullable().optional(),
-  spendCapUsd: z.number().nonnegative('must be 0 or more').nullable().optional(),
+  ownerId: safeString().min(1).nullable().optional(),
+  spendCapUsd: usdAmount().nullable().optional(),
   rollover: z.boolean().optional(),
   piiProtection: z.boolean().optional(),
 });
@@ -80,17 +81,17 @@ export type CreateOrgBody = z.infer<typeof createOrgBody>;
 export const updateOrgBody = createOrgBody.partial().extend({ status: z.enum(['active', 'suspended']).optional() });
 export type UpdateOrgBody = z.infer<typeof updateOrgBody>;
 
-export const orgMemberBody = z.object({ userId: z.string().min(1, 'is required'), role: z.enum(['owner', 'admin', 'member']).default('member') });
+export const orgMemberBody = z.object({ userId: safeString().min(1, 'is required'), role: z.enum(['owner', 'admin', 'member']).default('member') });
 export type OrgMemberBody = z.infer<typeof orgMemberBody>;
 
 export const createAppBody = z.object({
-  name: z.string().trim().min(1, 'is required').max(120),
+  name: safeString().trim().min(1, 'is required').max(120),
   slug: slugField,
-  description: z.string().max(500).nullable().optional(),
+  description: safeString().max(500).nullable().optional(),
   contactEmail: emailField.nullable().optional(),
   active: z.boolean().optional(),
   piiProtection: z.boolean().optional(),
-  orgId: z.string().min(1).nullable().optional(),
+  orgId: safeString().min(1).nullable().optional(),
 });
 export type CreateAppBody = z.infer<typeof createAppBody>;
 export const updateAppBody = createAppBody.partial();

@@ -3,24 +3,24 @@
  * Prices are USD per 1M tokens; the database also checks them (non-negative) and keeps one default per scope.
  */
 import { z } from 'zod';
+import { jsonObjectField, safeString } from '../safe/index.js';
 import { CAPABILITY_VALUES } from '../routing/index.js';
 
 export const QUALITY_TIER_VALUES = ['eco', 'balanced', 'precision'] as const;
 export const MODEL_SORT_VALUES = ['priority', 'name', 'price'] as const;
 
 /** 'global', 'org:<id>' or 'user:<id>'. */
-export const modelScopeField = z
-  .string()
+export const modelScopeField = safeString()
   .trim()
   .regex(/^(global|(org|user):[A-Za-z0-9_-]+)$/, 'must be "global", "org:<id>" or "user:<id>"');
 
 const price = z.number().min(0, 'cannot be negative').max(100_000, 'is not a price per 1M tokens');
 
 const modelFields = {
-  providerId: z.string().trim().min(1, 'is required'),
-  modelId: z.string().trim().min(1, 'is required').max(200).regex(/^\S+$/, 'cannot contain spaces'),
-  displayName: z.string().trim().min(1, 'is required').max(200),
-  description: z.string().trim().max(2000).nullable().optional(),
+  providerId: safeString().trim().min(1, 'is required'),
+  modelId: safeString().trim().min(1, 'is required').max(200).regex(/^\S+$/, 'cannot contain spaces'),
+  displayName: safeString().trim().min(1, 'is required').max(200),
+  description: safeString().trim().max(2000).nullable().optional(),
   priceInputPer1M: price.default(0),
   priceOutputPer1M: price.default(0),
   priceCachedInputPer1M: price.nullable().optional(),
@@ -33,7 +33,7 @@ const modelFields = {
     .max(CAPABILITY_VALUES.length)
     .refine((cs) => new Set(cs).size === cs.length, 'lists a capability twice')
     .default(['chat']),
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: jsonObjectField().default({}),
   enabled: z.boolean().default(true),
   isDefault: z.boolean().default(false),
   priority: z.number().int().min(0, 'must be between 0 and 10000').max(10_000, 'must be between 0 and 10000').default(100),
@@ -56,7 +56,7 @@ export const updateModelBody = z
     qualityTier: z.enum(QUALITY_TIER_VALUES),
     qualityScore: z.number().int().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100'),
     capabilities: z.array(z.enum(CAPABILITY_VALUES)).max(CAPABILITY_VALUES.length).refine((cs) => new Set(cs).size === cs.length, 'lists a capability twice'),
-    config: z.record(z.string(), z.unknown()),
+    config: jsonObjectField(),
     enabled: z.boolean(),
     isDefault: z.boolean(),
     priority: z.number().int().min(0, 'must be between 0 and 10000').max(10_000, 'must be between 0 and 10000'),
@@ -69,8 +69,8 @@ const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 /** GET /llm/models query: search, filters, sort and offset pagination. */
 export const modelListQuery = z.object({
-  search: z.string().trim().max(200).optional(),
-  provider: z.string().trim().min(1).optional(),
+  search: safeString().trim().max(200).optional(),
+  provider: safeString().trim().min(1).optional(),
   enabled: boolParam.optional(),
   scope: modelScopeField.optional(),
   capability: z.enum(CAPABILITY_VALUES).optional(),
@@ -85,7 +85,7 @@ export type ModelListQuery = z.infer<typeof modelListQuery>;
 export const bulkModelsBody = z.object({
   action: z.enum(['enable', 'disable', 'delete']),
   ids: z
-    .array(z.string().min(1))
+    .array(safeString().min(1))
     .min(1, 'select at least one model')
     .max(1000)
     .refine((ids) => new Set(ids).size === ids.length, 'lists a model twice'),

@@ -4,11 +4,11 @@
  * BucketConfig).
  */
 import { z } from 'zod';
+import { safeString } from '../safe/index.js';
 import type { BucketConfig } from '../../engine/types.js';
 
 /** '<provider-slug>/<model-id>' (model ids may contain '/', ':' and '.') or a bare model id. */
-export const modelRefField = z
-  .string()
+export const modelRefField = safeString()
   .trim()
   .min(1, 'is required')
   .max(300)
@@ -17,8 +17,7 @@ export const modelRefField = z
 const POWER_LEVEL_NAMES = new Set(['auto', 'eco', 'balanced', 'precision']);
 
 /** Alias names: letters, digits, '.', '-', '_', ':'; never a power level name (those resolve first otherwise). */
-export const aliasNameField = z
-  .string()
+export const aliasNameField = safeString()
   .trim()
   .min(1, 'is required')
   .max(100)
@@ -38,7 +37,7 @@ export const aliasTargetSchema = z.object({
 const aliasFields = {
   name: aliasNameField,
   /** 'global' or an organization id (the API turns it into 'org:<id>'). */
-  orgId: z.string().min(1).nullable().default(null),
+  orgId: safeString().min(1).nullable().default(null),
   /** `quota-aware` is the recommended default ("auto"). */
   strategy: z.enum(ALIAS_STRATEGY_VALUES).default('quota-aware'),
   targets: z
@@ -48,7 +47,7 @@ const aliasFields = {
     .refine((ts) => new Set(ts.map((t) => t.ref)).size === ts.length, 'lists a target twice')
     .refine((ts) => ts.some((t) => t.weight > 0), 'needs at least one target with a weight above 0'),
   fallbacks: z.array(modelRefField).max(20).default([]),
-  description: z.string().trim().max(500).nullable().optional(),
+  description: safeString().trim().max(500).nullable().optional(),
   enabled: z.boolean().default(true),
 };
 
@@ -72,7 +71,7 @@ export const fallbackChainBody = z
   .object({
     modelRef: modelRefField,
     targets: z.array(modelRefField).min(1, 'needs at least one fallback').max(20),
-    description: z.string().trim().max(500).nullable().optional(),
+    description: safeString().trim().max(500).nullable().optional(),
     enabled: z.boolean().default(true),
   })
   .refine((c) => !c.targets.includes(c.modelRef), { message: 'a model cannot fall back to itself', path: ['targets'] })
@@ -97,8 +96,8 @@ export type RoutingRulesBody = z.infer<typeof routingRulesBody>;
 /** Change a power level: the tier it draws from and/or its explicit, ordered model refs. */
 export const updatePowerLevelBody = z
   .object({
-    name: z.string().trim().min(1).max(60),
-    description: z.string().trim().max(500).nullable(),
+    name: safeString().trim().min(1).max(60),
+    description: safeString().trim().max(500).nullable(),
     tier: z.enum(['eco', 'balanced', 'precision']),
     modelRefs: z.array(modelRefField).max(20).refine((rs) => new Set(rs).size === rs.length, 'lists a model twice'),
     enabled: z.boolean(),
@@ -114,10 +113,10 @@ export type UpdatePowerLevelBody = z.infer<typeof updatePowerLevelBody>;
  */
 export const rateLimitBucketBody = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(60),
+    name: safeString().trim().min(1, 'is required').max(60),
     models: z.union([z.literal('all'), z.array(modelRefField).min(1).max(100)]).default('all'),
-    requests: z.number().int().positive('must be a positive whole number').optional(),
-    tokens: z.number().int().positive('must be a positive whole number').optional(),
+    requests: z.number().int().positive('must be a positive whole number').max(1e12, 'must be at most 1000000000000').optional(),
+    tokens: z.number().int().positive('must be a positive whole number').max(1e12, 'must be at most 1000000000000').optional(),
     window: z.object({ unit: z.enum(WINDOW_UNIT_VALUES), size: z.number().int().min(1).max(1000).default(1) }),
   })
   .refine((b) => b.requests !== undefined || b.tokens !== undefined, 'set requests, tokens or both');
@@ -134,14 +133,14 @@ export function bucketConfigsFrom(b: RateLimitBucketBody): BucketConfig[] {
 
 /** A dry run ("trace this request") from the dashboard. */
 export const dryRunBody = z.object({
-  model: z.string().trim().min(1, 'is required').max(300),
+  model: safeString().trim().min(1, 'is required').max(300),
   endpoint: z.enum(['chat', 'messages', 'responses', 'embeddings']).default('chat'),
   promptTokens: z.number().int().min(0).max(10_000_000).default(100),
   maxTokens: z.number().int().min(1).max(1_000_000).nullable().default(null),
   stream: z.boolean().default(false),
   needs: z.array(z.enum(CAPABILITY_VALUES)).max(6).default([]),
   /** Plan as this user / gateway key would be planned (defaults to the admin's own view). */
-  userId: z.string().min(1).optional(),
-  keyId: z.string().min(1).optional(),
+  userId: safeString().min(1).optional(),
+  keyId: safeString().min(1).optional(),
 });
 export type DryRunBody = z.infer<typeof dryRunBody>;

@@ -1,8 +1,8 @@
 /** Gateway settings (admin API `/api/v1/llm/settings`). */
 import { z } from 'zod';
+import { safeString } from '../safe/index.js';
 
-const httpUrl = z
-  .string()
+const httpUrl = safeString()
   .trim()
   .url('must be a URL')
   .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://');

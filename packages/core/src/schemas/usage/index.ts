@@ -1,5 +1,6 @@
 /** Queries of the read side (admin API `/api/v1/llm/usage|stats|logs|errors|export`). */
 import { z } from 'zod';
+import { isInt64Id, isoDateString, safeString } from '../safe/index.js';
 import type { Trace } from '../../engine/plan.js';
 
 export const USAGE_PERIODS = ['7d', '30d', '90d', 'all'] as const;
@@ -7,11 +8,7 @@ export type UsagePeriod = (typeof USAGE_PERIODS)[number];
 
 export const usagePeriodQuery = z.object({ period: z.enum(USAGE_PERIODS).default('30d') });
 
-const isoDate = z
-  .string()
-  .trim()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date (ISO 8601)')
-  .transform((s) => new Date(s));
+const isoDate = isoDateString();
 
 /** Chart bucket that fits a period: hours for a week, days up to 90 days, weeks for everything. */
 export function bucketForPeriod(period: UsagePeriod): 'hour' | 'day' | 'week' {
@@ -31,15 +28,15 @@ export function percentChange(current: number, previous: number): number | null 
 
 export const logsQuery = z
   .object({
-    cursor: z.string().regex(/^\d+$/, 'must be a cursor from a previous page').optional(),
+    cursor: safeString().refine(isInt64Id, 'must be a cursor from a previous page').optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    user: z.string().min(1).optional(),
-    key: z.string().min(1).optional(),
-    org: z.string().min(1).optional(),
-    app: z.string().min(1).optional(),
-    provider: z.string().min(1).optional(),
-    model: z.string().min(1).max(300).optional(),
-    endpoint: z.string().min(1).max(60).optional(),
+    user: safeString().min(1).optional(),
+    key: safeString().min(1).optional(),
+    org: safeString().min(1).optional(),
+    app: safeString().min(1).optional(),
+    provider: safeString().min(1).optional(),
+    model: safeString().min(1).max(300).optional(),
+    endpoint: safeString().min(1).max(60).optional(),
     status: z.enum(['ok', 'error', '4xx', '5xx']).optional(),
     byok: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     from: isoDate.optional(),
@@ -50,12 +47,12 @@ export type LogsQuery = z.infer<typeof logsQuery>;
 
 export const errorsQuery = z
   .object({
-    cursor: z.string().min(1).optional(),
+    cursor: safeString().min(1).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    source: z.string().min(1).max(60).optional(),
-    type: z.string().min(1).max(120).optional(),
-    model: z.string().min(1).max(300).optional(),
-    user: z.string().min(1).optional(),
+    source: safeString().min(1).max(60).optional(),
+    type: safeString().min(1).max(120).optional(),
+    model: safeString().min(1).max(300).optional(),
+    user: safeString().min(1).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
   })
@@ -72,7 +69,7 @@ export type UserUsageQuery = z.infer<typeof userUsageQuery>;
 
 export const exportQuery = z
   .object({
-    user: z.string().min(1).optional(),
+    user: safeString().min(1).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
   })
