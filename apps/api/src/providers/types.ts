@@ -115,6 +115,13 @@ export interface CallContext {
   stream: boolean;
   /** Clock for ids / timestamps (seconds are derived from it). Defaults to Date.now(). */
   now?: number;
+  /** The routed model's max output tokens from the registry (the default max_tokens where a target needs one). */
+  maxOutputTokens?: number | null;
+  /**
+   * Client headers an upstream of the same protocol needs to see the request as the client meant it: Anthropic's
+   * `anthropic-version` and `anthropic-beta` (beta-gated body fields are rejected without the beta).
+   */
+  clientHeaders?: { anthropicVersion?: string; anthropicBeta?: string };
 }
 
 export interface DecodedResponse {
@@ -160,6 +167,11 @@ export interface StreamTranslator {
 
 export interface PreparedCall {
   transport: Transport;
+  /**
+   * What the translation could not carry to this target (set only when something was left out): built-in
+   * Responses tools dropped for a chat upstream. Said in the answer's `x-switchyard-dropped-tools` and the log.
+   */
+  dropped?: { tools: string[] };
   /** True when request and response bytes are forwarded as-is (only `model` rewritten). */
   passthrough: boolean;
   /** Content type of the (success) client response. */

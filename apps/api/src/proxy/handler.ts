@@ -8,13 +8,14 @@ import { getAdapter } from '../providers/index.js';
 import { AdapterError, type PreparedCall, type UpstreamError, type Usage } from '../providers/types.js';
 import type { LoadedConfig } from '../routing/load-config.js';
 import { presentedKey, resolveCaller, type ProxyCaller } from './caller.js';
+import { anthropicClientHeaders } from './client-headers.js';
 import { sendClientError, type ClientError, type ClientFormat } from './client-errors.js';
 import { formatForPath, matchEndpoint, type EndpointMatch, type ProxyEndpoint } from './endpoints.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { RequestShapeError, requestFacts, type RequestFacts } from './request-facts.js';
 import type { PlannedAttempt, PlanInput, Router } from './types.js';
 import { openUpstream, readAll, toNetworkError, WholeAnswer, type Abortable, type Fetched, type UpstreamTimeouts } from './upstream.js';
-import { listModelsForCaller } from './models-list.js';
+import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
 import { BodyCapture, bodiesForLog } from './body-log.js';
 import { drained } from '../lib/drained.js';
 
@@ -100,7 +101,14 @@ export function createProxyHandler(deps: ProxyDeps) {
 
     if (match.endpoint === 'models') {
       req.resume();
-      const body = JSON.stringify(listModelsForCaller(config, caller, format, deps.now()));
+      // Plain /v1/models: an Anthropic client (Claude Code's model discovery) says so with anthropic-version.
+      const listFormat: ClientFormat = match.neutral && req.headers['anthropic-version'] !== undefined ? 'anthropic' : format;
+      const found = match.modelId === undefined ? listModelsForCaller(config, caller, listFormat, deps.now()) : retrieveModelForCaller(config, caller, listFormat, deps.now(), match.modelId);
+      if (found === null) {
+        sendClientError(res, listFormat, { status: 404, code: 'model_not_found', message: `No model "${(match.modelId ?? '').slice(0, 200)}" is available to this key.`, param: 'model' });
+        return;
+      }
+      const body = JSON.stringify(found);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
       return;
@@ -321,7 +329,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
   async function runAttempt(
     d: ProxyDeps,
-    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
+    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
     attempt: PlannedAttempt,
     client: ClientState,
     debugSkipped: { ref: string; reason: string }[] | null,
@@ -348,7 +356,10 @@ export function createProxyHandler(deps: ProxyDeps) {
         body: x.body,
         stream: facts.stream,
         now: d.now(),
+        maxOutputTokens: attempt.model.maxOutputTokens,
+        clientHeaders: x.match.format === 'anthropic' ? anthropicClientHeaders(x.req) : undefined,
       });
+      if (call.dropped) d.logger.info({ provider: attempt.provider.slug, model: attempt.model.modelId, droppedTools: call.dropped.tools }, 'built-in tools dropped: the target has no equivalent');
     } catch (err) {
       if (err instanceof AdapterError) {
         const error: UpstreamError = { status: err.status, kind: 'bad_request', code: err.code, message: err.message, retryAfterMs: null, retryable: false };
@@ -417,7 +428,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     }
     const out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
     const res = x.res;
-    res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'content-length': out.length }));
+    res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'content-length': out.length }));
     res.end(out);
     x.capture?.add(out);
     entry.outcome = 'ok';
@@ -428,7 +439,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
   async function runOpened(
     d: ProxyDeps,
-    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
+    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
     attempt: PlannedAttempt,
     call: PreparedCall,
     signal: AbortSignal,
@@ -501,7 +512,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         if (!started) {
           started = true;
           ttft = Math.round(performance.now() - t0);
-          res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }));
+          res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }));
         }
         x.capture?.add(piece);
         if (!res.write(piece)) await drained(res);
@@ -534,7 +545,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
       started = true;
       ttft = Math.round(performance.now() - t0);
-      res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'cache-control': 'no-cache' }));
+      res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'cache-control': 'no-cache' }));
     }
     if (!res.destroyed) res.end(tail);
     x.capture?.add(tail);
@@ -551,8 +562,10 @@ function answerHeaders(
   attempt: PlannedAttempt,
   attemptNo: number,
   debugSkipped: { ref: string; reason: string }[] | null,
+  call: PreparedCall,
   headers: Record<string, string | number>,
 ): Record<string, string | number> {
+  if (call.dropped) headers['x-switchyard-dropped-tools'] = call.dropped.tools.join(', ');
   headers['x-switchyard-provider'] = attempt.provider.slug;
   headers['x-switchyard-model'] = attempt.model.modelId;
   headers['x-switchyard-attempts'] = attemptNo;

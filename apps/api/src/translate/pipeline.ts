@@ -175,7 +175,7 @@ export class PipelineStreamTranslator implements StreamTranslator {
       this.bedrockIn = new BedrockStreamToOpenaiChunks(opts.model, created);
     }
     if (!this.passthrough) {
-      if (opts.client === 'messages') this.anOut = new OpenaiChunksToAnthropic(opts.model, `msg_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`);
+      if (opts.client === 'messages') this.anOut = new OpenaiChunksToAnthropic(opts.model, `msg_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`, opts.estimateInputTokens?.() ?? 0);
       else if (opts.client === 'responses') this.respOut = new ChatChunksToResponses(opts.model, `resp_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`, created, opts.clientRequest);
     }
   }
