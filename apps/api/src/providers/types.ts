@@ -172,6 +172,12 @@ export interface PreparedCall {
    * Responses tools dropped for a chat upstream. Said in the answer's `x-switchyard-dropped-tools` and the log.
    */
   dropped?: { tools: string[] };
+  /**
+   * An upstream error status this call answers locally instead (the body to decode as if the upstream had sent
+   * it), or null: count_tokens on an Anthropic-format upstream that has no such route falls back to the local
+   * estimate rather than failing (and rather than cooling the model down as "not found").
+   */
+  recover?(status: number): Buffer | null;
   /** True when request and response bytes are forwarded as-is (only `model` rewritten). */
   passthrough: boolean;
   /** Content type of the (success) client response. */

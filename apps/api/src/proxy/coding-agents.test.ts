@@ -102,6 +102,33 @@ describe('Claude Code (Anthropic Messages)', () => {
     expect(usage.input_tokens).toBeGreaterThan(0);
   });
 
+  it('does not bill count_tokens nor hold it against a budget, and counts locally when the upstream lacks the route', async () => {
+    const { prisma } = env.t.app.ctx;
+    const { generateGatewayKey } = await import('../modules/keys/key-format.js');
+    const k = generateGatewayKey();
+    await prisma.gatewayKey.create({ data: { keyHash: k.hash, prefix: k.prefix, name: 'tiny budget', ownerType: 'user', userId: env.ids.user, budgetUsd: 0.000001, budgetPeriod: 'month' } });
+    await env.t.app.routing.reload();
+    const body = { model: 'up-anthropic/claude-test', messages: [{ role: 'user', content: 'count me, please' }] };
+    for (let i = 0; i < 5; i++) {
+      const r = await post('/v1/messages/count_tokens', body, { 'x-api-key': k.key });
+      expect(r.res.status).toBe(200);
+      expect(r.json().input_tokens).toBe(12);
+    }
+    await env.flushUsage();
+    const rows = await prisma.usageRecord.findMany({ where: { gatewayKeyId: { not: null }, endpoint: 'count_tokens' }, orderBy: { id: 'desc' }, take: 5 });
+    expect(rows).toHaveLength(5);
+    for (const row of rows) expect(Number(row.costUsd)).toBe(0);
+
+    // An Anthropic-compatible upstream without count_tokens: the local estimate, and the model stays usable.
+    env.up.script({ path: 'count_tokens', status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'Not found' } } });
+    const local = await post('/v1/messages/count_tokens', body, { 'x-api-key': env.userKey });
+    expect(local.res.status).toBe(200);
+    expect(local.json().input_tokens).toBeGreaterThan(0);
+    const after = await post('/v1/messages', { ...body, max_tokens: 5 });
+    expect(after.res.status).toBe(200);
+    expect(after.res.headers.get('x-switchyard-model')).toBe('claude-test');
+  });
+
   it('answers GET /v1/models in Anthropic\'s shape when the client sends anthropic-version (gateway model discovery)', async () => {
     const res = await fetch(`${env.url}/v1/models`, { headers: { 'x-api-key': env.userKey, 'anthropic-version': '2023-06-01' } });
     const j = (await res.json()) as { data: Obj[]; has_more: boolean; first_id: string };

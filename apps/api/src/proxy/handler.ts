@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { AttemptLog, UsageOutcome } from '@switchyard/core';
+import { isBilled, type AttemptLog, type UsageOutcome } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { getAdapter } from '../providers/index.js';
@@ -399,7 +399,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
   /** A whole upstream answer (non-stream): an error becomes a failed attempt; a success is decoded and sent. */
   function answerWhole(
-    x: { res: ServerResponse; capture: BodyCapture | null },
+    x: { res: ServerResponse; capture: BodyCapture | null; match: EndpointMatch },
     attempt: PlannedAttempt,
     call: PreparedCall,
     got: Extract<Fetched, { ok: true }>,
@@ -410,6 +410,8 @@ export function createProxyHandler(deps: ProxyDeps) {
     attemptNo: number,
   ): AttemptResult {
     entry.status = got.status;
+    const recovered = got.status >= 400 ? (call.recover?.(got.status) ?? null) : null;
+    if (recovered) got = { ...got, status: 200, body: recovered };
     if (got.status >= 400) {
       const error = call.error(got.status, got.headers, got.body);
       entry.outcome = error.kind;
@@ -433,7 +435,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     x.capture?.add(out);
     entry.outcome = 'ok';
     report(true, undefined, ttft);
-    const costUsd = router.costOf(attempt.model, decoded.usage);
+    const costUsd = (x.match.endpoint === 'models' || isBilled(x.match.endpoint)) ? router.costOf(attempt.model, decoded.usage) : 0;
     return { kind: 'done', status: 200, usage: decoded.usage, costUsd, ttftMs: ttft, errorCode: null };
   }
 

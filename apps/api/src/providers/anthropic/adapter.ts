@@ -1,5 +1,5 @@
 /** Anthropic Messages API (native). OpenAI-format clients are translated both ways. */
-import { baseUrlOf, makeCall, pivotChatRequest, postJson, withExtraHeaders } from '../common.js';
+import { baseUrlOf, inputEstimator, makeCall, pivotChatRequest, postJson, withExtraHeaders } from '../common.js';
 import { AdapterError } from '../types.js';
 import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
@@ -52,6 +52,8 @@ export const anthropicAdapter: ProviderAdapter = {
             const j = JSON.parse(b.toString('utf8')) as { input_tokens?: number };
             return { body: b, usage: { inputTokens: Number(j.input_tokens ?? 0), outputTokens: 0, cachedTokens: 0 } };
           },
+          // Anthropic-compatible upstreams (proxies, other vendors) often lack count_tokens: count locally.
+          recover: (status) => (status === 404 || status === 405 || status === 501 ? Buffer.from(JSON.stringify({ input_tokens: inputEstimator(ctx)() })) : null),
         };
       }
       case 'chat':
