@@ -15,6 +15,7 @@ import { DEFAULT_THROTTLE, LoginThrottle } from './modules/auth/login-throttle.j
 import { systemRoutes } from './modules/system/system.routes.js';
 import { isProxyPath } from './proxy/placeholder.js';
 import { createProxyHandler } from './proxy/handler.js';
+import { BodyMemory } from './proxy/read-body.js';
 import { createUpstreamAgent } from './proxy/upstream.js';
 import { RoutingRuntime } from './routing/runtime.js';
 import type { StateStore } from './routing/state-store.js';
@@ -184,6 +185,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       totalMs: env.UPSTREAM_TOTAL_TIMEOUT_MS,
     },
     bodyLimit: env.BODY_LIMIT,
+    bodyMemory: new BodyMemory(env.BODY_MEMORY_LIMIT),
     masterKey: env.GATEWAY_MASTER_KEY,
     record: (u) => {
       usage.push(usageRow(u));

@@ -36,6 +36,8 @@ const bytes = (max: number) =>
     })
     .refine((n) => n >= 1024 && n <= max, `must be between 1 KiB and ${max / 1024 / 1024} MiB`);
 
+const MIB = 1024 * 1024;
+
 const ms = z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1).max(3_600_000);
 
 export const envSchema = z.object({
@@ -63,7 +65,10 @@ export const envSchema = z.object({
   GATEWAY_MASTER_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
-  BODY_LIMIT: bytes(20 * 1024 * 1024).default(1024 * 1024),
+  // Anthropic's Messages API takes 32 MB; a long coding-agent session's turns are tens of KB to several MB.
+  BODY_LIMIT: bytes(100 * MIB).default(32 * MIB),
+  // Request bodies held in memory at once, over all requests: past it a request gets 503 + Retry-After.
+  BODY_MEMORY_LIMIT: bytes(16 * 1024 * MIB).default(512 * MIB),
   UPSTREAM_CONNECT_TIMEOUT_MS: ms.default(10_000),
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: ms.default(60_000),
   UPSTREAM_IDLE_TIMEOUT_MS: ms.default(60_000),

@@ -11,7 +11,7 @@ import { presentedKey, resolveCaller, type ProxyCaller } from './caller.js';
 import { anthropicClientHeaders } from './client-headers.js';
 import { sendClientError, type ClientError, type ClientFormat } from './client-errors.js';
 import { formatForPath, matchEndpoint, type EndpointMatch, type ProxyEndpoint } from './endpoints.js';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import { BodyMemory, BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js';
 import { RequestShapeError, requestFacts, type RequestFacts } from './request-facts.js';
 import type { PlannedAttempt, PlanInput, Router } from './types.js';
 import { openUpstream, readAll, toNetworkError, WholeAnswer, type Abortable, type Fetched, type UpstreamTimeouts } from './upstream.js';
@@ -41,6 +41,8 @@ export interface ProxyDeps {
   dispatcher: Dispatcher;
   timeouts: UpstreamTimeouts;
   bodyLimit: number;
+  /** Bound on the request bodies held in memory at once (BODY_MEMORY_LIMIT); none = unbounded. */
+  bodyMemory?: BodyMemory;
   masterKey: string | undefined;
   record: (u: ProxyUsage) => void;
   metrics: Metrics;
@@ -116,35 +118,41 @@ export function createProxyHandler(deps: ProxyDeps) {
 
     let raw: Buffer;
     try {
-      raw = await readBody(req, deps.bodyLimit);
+      raw = await readBody(req, deps.bodyLimit, deps.bodyMemory);
     } catch (err) {
       const e: ClientError =
         err instanceof BodyTooLargeError
-          ? { status: 413, code: 'request_too_large', message: `The request body is larger than the ${Math.round(deps.bodyLimit / 1024)} KiB limit.` }
-          : { status: 400, code: 'bad_request', message: 'The request body could not be read.' };
+          ? { status: 413, code: 'request_too_large', message: `The request body is larger than the ${formatBytes(deps.bodyLimit)} limit (BODY_LIMIT).` }
+          : err instanceof BodyMemoryFullError
+            ? { status: 503, code: 'overloaded', message: 'The gateway is holding as many request bodies as its memory allows; retry shortly.', headers: { 'retry-after': '1' } }
+            : { status: 400, code: 'bad_request', message: 'The request body could not be read.' };
       sendClientError(res, format, e, { connection: 'close' });
       return;
     }
-    let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      sendClientError(res, format, { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' });
-      return;
-    }
-    let facts: RequestFacts;
-    try {
-      facts = requestFacts(match.endpoint, body, raw.length);
-    } catch (err) {
-      if (err instanceof RequestShapeError) {
-        sendClientError(res, format, { status: 400, code: 'invalid_request', message: err.message, param: err.param });
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        sendClientError(res, format, { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' });
         return;
       }
-      throw err;
-    }
+      let facts: RequestFacts;
+      try {
+        facts = requestFacts(match.endpoint, body, raw.length);
+      } catch (err) {
+        if (err instanceof RequestShapeError) {
+          sendClientError(res, format, { status: 400, code: 'invalid_request', message: err.message, param: err.param });
+          return;
+        }
+        throw err;
+      }
 
-    const input: PlanInput = { endpoint: match.endpoint, facts, caller };
-    await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, caller, capture: null });
+      const input: PlanInput = { endpoint: match.endpoint, facts, caller };
+      await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, caller, capture: null });
+    } finally {
+      deps.bodyMemory?.give(raw.length);
+    }
   };
 
   async function execute(
@@ -557,6 +565,10 @@ export function createProxyHandler(deps: ProxyDeps) {
     const costUsd = router.costOf(attempt.model, t.usage);
     return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: faulted ? 'stream_interrupted' : null };
   }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 && n % (1024 * 1024) === 0 ? `${n / 1024 / 1024} MiB` : `${Math.round(n / 1024)} KiB`;
 }
 
 /** A successful answer's head: the given headers plus which provider and model answered, after how many attempts. */
