@@ -11,7 +11,7 @@ import { presentedKey, resolveCaller, type ProxyCaller } from './caller.js';
 import { anthropicClientHeaders } from './client-headers.js';
 import { sendClientError, type ClientError, type ClientFormat } from './client-errors.js';
 import { formatForPath, matchEndpoint, type EndpointMatch, type ProxyEndpoint } from './endpoints.js';
-import { BodyMemory, BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js';
+import { BodyMemoryFullError, BodyTooLargeError, readBody, type BodyMemory } from './read-body.js';
 import { RequestShapeError, requestFacts, type RequestFacts } from './request-facts.js';
 import type { PlannedAttempt, PlanInput, Router } from './types.js';
 import { openUpstream, readAll, toNetworkError, WholeAnswer, type Abortable, type Fetched, type UpstreamTimeouts } from './upstream.js';
