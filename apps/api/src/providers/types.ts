@@ -163,6 +163,8 @@ export interface StreamTranslator {
   readonly fault: StreamFault | null;
   /** Client-format stop reason once known. */
   readonly finishReason: string | null;
+  /** The client-format error event that ends a stream which cannot finish after its first byte was sent. */
+  errorEvent(code: string, message: string): string;
 }
 
 export interface PreparedCall {

@@ -518,15 +518,22 @@ export function createProxyHandler(deps: ProxyDeps) {
           report(false, error, null);
           return { kind: 'failed', error };
         }
-        if (piece.length === 0) continue;
-        if (!started) {
-          started = true;
-          ttft = Math.round(performance.now() - t0);
-          res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }));
+        if (piece.length > 0) {
+          if (!started) {
+            started = true;
+            ttft = Math.round(performance.now() - t0);
+            res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }));
+          }
+          x.capture?.add(piece);
+          if (!res.write(piece)) await drained(res);
+          if (res.destroyed) break;
         }
-        x.capture?.add(piece);
-        if (!res.write(piece)) await drained(res);
-        if (res.destroyed) break;
+        // A fault after the first byte (malformed event, error event): what came before it was relayed; the
+        // stream ends below with an error event, and the rest of the upstream body is not read.
+        if (t.fault) {
+          opened.abortBody();
+          break;
+        }
       }
     } catch (err) {
       const error = toNetworkError(err, signal);
@@ -535,13 +542,13 @@ export function createProxyHandler(deps: ProxyDeps) {
         report(false, error, null);
         return { kind: 'failed', error };
       }
-      // Cut after the first byte: no fallback possible; end the client stream with what arrived.
+      // Cut or stalled after the first byte: no fallback possible; the client gets what arrived, then an error
+      // in its format (never a clean end that would pass truncated text off as a whole answer).
       entry.outcome = 'stream_cut';
       report(false, error, ttft);
-      const tail = t.end();
-      if (tail && !res.destroyed) res.write(tail);
+      const tail = t.end() + t.errorEvent(error.kind === 'timeout' ? 'upstream_timeout' : 'stream_interrupted', `The upstream stream was interrupted: ${error.message}`);
+      if (!res.destroyed) res.end(tail);
       x.capture?.add(tail);
-      res.end();
       const costUsd = router.costOf(attempt.model, t.usage);
       return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: 'stream_interrupted' };
     }
@@ -557,9 +564,11 @@ export function createProxyHandler(deps: ProxyDeps) {
       ttft = Math.round(performance.now() - t0);
       res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'cache-control': 'no-cache' }));
     }
-    if (!res.destroyed) res.end(tail);
-    x.capture?.add(tail);
     const faulted = t.fault !== null || !t.finished;
+    // An upstream that ended without finishing (or sent a fault) after the first byte: an error event ends it.
+    const closing = faulted ? tail + t.errorEvent('stream_interrupted', `The upstream stream ended before it finished: ${t.fault?.message ?? 'truncated'}`) : tail;
+    if (!res.destroyed) res.end(closing);
+    x.capture?.add(closing);
     entry.outcome = faulted ? `stream_${t.fault?.kind ?? 'truncated'}` : 'ok';
     report(!faulted, faulted ? { status: 502, kind: 'server', code: 'stream_fault', message: t.fault?.message ?? 'truncated', retryAfterMs: null, retryable: false } : undefined, ttft);
     const costUsd = router.costOf(attempt.model, t.usage);
