@@ -184,6 +184,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       idleMs: env.UPSTREAM_IDLE_TIMEOUT_MS,
       totalMs: env.UPSTREAM_TOTAL_TIMEOUT_MS,
     },
+    deadlineMs: env.REQUEST_DEADLINE_MS,
     bodyLimit: env.BODY_LIMIT,
     bodyMemory: new BodyMemory(env.BODY_MEMORY_LIMIT),
     masterKey: env.GATEWAY_MASTER_KEY,

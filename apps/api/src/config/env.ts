@@ -73,6 +73,8 @@ export const envSchema = z.object({
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: ms.default(60_000),
   UPSTREAM_IDLE_TIMEOUT_MS: ms.default(60_000),
   UPSTREAM_TOTAL_TIMEOUT_MS: ms.default(600_000),
+  // Until the client's first byte, over every attempt, retry and fallback of one request.
+  REQUEST_DEADLINE_MS: ms.default(75_000),
   USAGE_FLUSH_INTERVAL_MS: ms.default(1000),
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   TRUST_PROXY: bool.default(false),

@@ -60,6 +60,8 @@ export interface ProviderConfig {
   streamUsage?: boolean;
   /** The upstream serves `/responses` itself (default from the catalogue). */
   responsesApi?: boolean;
+  /** This provider's own time limits (ms), instead of the server's UPSTREAM_* defaults. */
+  timeouts?: { firstByteMs?: number; idleMs?: number; totalMs?: number };
 }
 
 /** What the executor knows about the provider it is calling. The key is resolved by the caller. */

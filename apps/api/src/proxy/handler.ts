@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { getAdapter } from '../providers/index.js';
 import { AdapterError, type PreparedCall, type UpstreamError, type Usage } from '../providers/types.js';
-import type { LoadedConfig } from '../routing/load-config.js';
+import type { LoadedConfig, LoadedProvider } from '../routing/load-config.js';
 import { presentedKey, resolveCaller, type ProxyCaller } from './caller.js';
 import { anthropicClientHeaders } from './client-headers.js';
 import { sendClientError, type ClientError, type ClientFormat } from './client-errors.js';
@@ -40,6 +40,8 @@ export interface ProxyDeps {
   router: Router;
   dispatcher: Dispatcher;
   timeouts: UpstreamTimeouts;
+  /** Until the client's first byte, over every attempt of a request (REQUEST_DEADLINE_MS). */
+  deadlineMs: number;
   bodyLimit: number;
   /** Bound on the request bodies held in memory at once (BODY_MEMORY_LIMIT); none = unbounded. */
   bodyMemory?: BodyMemory;
@@ -149,7 +151,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
 
       const input: PlanInput = { endpoint: match.endpoint, facts, caller };
-      await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, caller, capture: null });
+      await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, deadlineAt: started + deps.deadlineMs, caller, capture: null });
     } finally {
       deps.bodyMemory?.give(raw.length);
     }
@@ -166,6 +168,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       body: Record<string, unknown>;
       requestId: string;
       started: number;
+      /** performance.now() by which the client must have its first byte (over all attempts). */
+      deadlineAt: number;
       caller: ProxyCaller;
       /** Set here when body logging is on (created with the request so the object keeps one shape). */
       capture: BodyCapture | null;
@@ -250,6 +254,10 @@ export function createProxyHandler(deps: ProxyDeps) {
     let queue = plan.attempts;
 
     while (queue.length > 0 && tried < maxAttempts && !client.gone) {
+      if (performance.now() >= x.deadlineAt) {
+        lastError = deadlineError(d.deadlineMs, attemptsLog.length);
+        break;
+      }
       const attempt = queue[0]!;
       queue = queue.slice(1);
       const admission = await router.admit(attempt, input);
@@ -288,7 +296,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         const decision = router.decide(result.error, { attempt, retriesOnThisTarget: retries, afterFirstByte: false });
         attemptsLog[attemptsLog.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
         lastError = clientErrorFromUpstream(result.error, attempt);
-        if (decision.action === 'retry' && !client.gone) {
+        if (decision.action === 'retry' && !client.gone && performance.now() + decision.delayMs < x.deadlineAt) {
           retries++;
           metrics.retries.inc({ provider: attempt.provider.slug });
           if (decision.delayMs > 0) await sleep(decision.delayMs);
@@ -337,7 +345,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
   async function runAttempt(
     d: ProxyDeps,
-    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
+    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; deadlineAt: number; capture: BodyCapture | null },
     attempt: PlannedAttempt,
     client: ClientState,
     debugSkipped: { ref: string; reason: string }[] | null,
@@ -387,10 +395,11 @@ export function createProxyHandler(deps: ProxyDeps) {
     const attemptAbort: Abortable = whole ?? controller!;
     if (client.gone) attemptAbort.abort(new Error('client disconnected'));
     else client.attempt = attemptAbort;
-    const totalTimer = setTimeout(() => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), d.timeouts.totalMs);
+    const timeouts = attemptTimeouts(d.timeouts, attempt.provider.timeouts, x.deadlineAt);
+    const totalTimer = setTimeout(() => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), timeouts.totalMs);
     try {
       if (whole && call.transport.kind === 'http') {
-        const got = await whole.send(call.transport.request, d.dispatcher, d.timeouts);
+        const got = await whole.send(call.transport.request, d.dispatcher, timeouts);
         if (!got.ok) {
           entry.outcome = got.error.kind;
           report(false, got.error, null);
@@ -398,7 +407,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         }
         return answerWhole(x, attempt, call, got, debugSkipped, entry, report, t0, attemptNo);
       }
-      return await runOpened(d, x, attempt, call, controller!.signal, debugSkipped, entry, report, t0, attemptNo);
+      return await runOpened(d, x, attempt, call, controller!.signal, timeouts, debugSkipped, entry, report, t0, attemptNo);
     } finally {
       clearTimeout(totalTimer);
       if (client.attempt === attemptAbort) client.attempt = null;
@@ -449,10 +458,11 @@ export function createProxyHandler(deps: ProxyDeps) {
 
   async function runOpened(
     d: ProxyDeps,
-    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
+    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; deadlineAt: number; capture: BodyCapture | null },
     attempt: PlannedAttempt,
     call: PreparedCall,
     signal: AbortSignal,
+    timeouts: UpstreamTimeouts,
     debugSkipped: { ref: string; reason: string }[] | null,
     entry: AttemptLog,
     report: (ok: boolean, error: UpstreamError | undefined, ttft: number | null) => void,
@@ -460,7 +470,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     attemptNo: number,
   ): Promise<AttemptResult> {
     const facts = x.input.facts;
-    const opened = await openUpstream(call, d.dispatcher, signal, d.timeouts);
+    const opened = await openUpstream(call, d.dispatcher, signal, timeouts);
     if (!opened.ok) {
       entry.outcome = opened.error.kind;
       report(false, opened.error, null);
@@ -574,6 +584,28 @@ export function createProxyHandler(deps: ProxyDeps) {
     const costUsd = router.costOf(attempt.model, t.usage);
     return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: faulted ? 'stream_interrupted' : null };
   }
+}
+
+/**
+ * One attempt's time limits: the provider's own (config.timeouts) or the server's, with the first-byte limit cut
+ * to what is left of the request's deadline (so retries and fallbacks together never hold a client longer).
+ */
+function attemptTimeouts(server: UpstreamTimeouts, own: LoadedProvider['timeouts'], deadlineAt: number): UpstreamTimeouts {
+  const left = Math.max(1, Math.floor(deadlineAt - performance.now()));
+  return {
+    connectMs: server.connectMs,
+    firstByteMs: Math.min(own?.firstByteMs ?? server.firstByteMs, left),
+    idleMs: own?.idleMs ?? server.idleMs,
+    totalMs: own?.totalMs ?? server.totalMs,
+  };
+}
+
+function deadlineError(deadlineMs: number, attempts: number): ClientError {
+  return {
+    status: 504,
+    code: 'deadline_exceeded',
+    message: `No provider answered within the request deadline (${Math.round(deadlineMs / 1000)} s, REQUEST_DEADLINE_MS) over ${attempts} attempt${attempts === 1 ? '' : 's'}.`,
+  };
 }
 
 function formatBytes(n: number): string {

@@ -10,6 +10,24 @@ export const providerBucketSchema = z.object({
   models: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]).default('all'),
 });
 
+/** Per-provider upstream time limits (ms), stored in the provider's config as `timeouts`; unset = the server's. */
+export const providerTimeoutsSchema = z
+  .object({
+    firstByteMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 1 hour'),
+    idleMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 1 hour'),
+    totalMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 1 hour'),
+  })
+  .partial()
+  .strict();
+export type ProviderTimeouts = z.infer<typeof providerTimeoutsSchema>;
+
+/** A provider's config JSON: free-form per type, with the keys the gateway itself reads checked. */
+const providerConfigSchema = z.record(z.string(), z.unknown()).superRefine((c, ctx) => {
+  if (c.timeouts === undefined) return;
+  const r = providerTimeoutsSchema.safeParse(c.timeouts);
+  if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: ['timeouts', ...i.path], message: i.message });
+});
+
 const providerFields = {
   type: z.string().trim().min(1, 'is required'),
   name: z.string().trim().min(1, 'is required').max(120),
@@ -23,7 +41,7 @@ const providerFields = {
   autoFallback: z.boolean().default(true),
   status: z.enum(['active', 'disabled']).default('active'),
   rateLimitBuckets: z.array(providerBucketSchema).max(20).default([]),
-  config: z.record(z.string(), z.unknown()).default({}),
+  config: providerConfigSchema.default({}),
 };
 
 export const createProviderBody = z.object(providerFields);
@@ -38,7 +56,7 @@ export const updateProviderBody = z.object({
   autoFallback: z.boolean(),
   status: z.enum(['active', 'disabled']),
   rateLimitBuckets: z.array(providerBucketSchema).max(20),
-  config: z.record(z.string(), z.unknown()),
+  config: providerConfigSchema,
 }).partial();
 export type UpdateProviderBody = z.infer<typeof updateProviderBody>;
 
@@ -47,6 +65,6 @@ export const testKeyBody = z.object({
   type: providerFields.type,
   baseUrl: providerFields.baseUrl,
   apiKey: z.string().trim().max(4096).nullable().optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
+  config: providerConfigSchema.optional(),
 });
 export type TestKeyBody = z.infer<typeof testKeyBody>;
