@@ -18,6 +18,7 @@ import { isProxyPath } from './proxy/placeholder.js';
 import { createProxyHandler } from './proxy/handler.js';
 import { CorsPolicy } from './proxy/client-access.js';
 import { IpAllowList } from './lib/ip-allowlist.js';
+import { BodyMemory } from './proxy/read-body.js';
 import { createUpstreamAgent } from './proxy/upstream.js';
 import { OutboundPolicy, type LookupFn } from './lib/outbound-policy.js';
 import { RoutingRuntime } from './routing/runtime.js';
@@ -201,7 +202,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       idleMs: env.UPSTREAM_IDLE_TIMEOUT_MS,
       totalMs: env.UPSTREAM_TOTAL_TIMEOUT_MS,
     },
+    deadlineMs: env.REQUEST_DEADLINE_MS,
     bodyLimit: env.BODY_LIMIT,
+    bodyMemory: new BodyMemory(env.BODY_MEMORY_LIMIT),
     masterKey: env.GATEWAY_MASTER_KEY,
     record: (u) => {
       usage.push(usageRow(u));

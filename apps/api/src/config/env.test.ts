@@ -7,7 +7,8 @@ describe('loadEnv', () => {
     expect(env.PORT).toBe(8787);
     expect(env.HOST).toBe('127.0.0.1');
     expect(env.DATABASE_URL).toBeUndefined();
-    expect(env.BODY_LIMIT).toBe(1024 * 1024);
+    expect(env.BODY_LIMIT).toBe(32 * 1024 * 1024);
+    expect(env.BODY_MEMORY_LIMIT).toBe(512 * 1024 * 1024);
     expect(env.ADMIN_EMAIL).toBe('admin@localhost');
   });
 
@@ -17,7 +18,7 @@ describe('loadEnv', () => {
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL: must be a postgresql:\/\/ URL/],
     ['REDIS_URL', 'localhost:6379', /REDIS_URL: must be a redis:\/\/ URL/],
     ['SECRETS_KEY', 'c2hvcnQ=', /SECRETS_KEY: must be 32 bytes/],
-    ['BODY_LIMIT', '50mb', /BODY_LIMIT: must be between 1 KiB and 20 MiB/],
+    ['BODY_LIMIT', '150mb', /BODY_LIMIT: must be between 1 KiB and 100 MiB/],
     ['ADMIN_EMAIL', 'nope', /ADMIN_EMAIL: must be an email address/],
     ['METRICS_TOKEN', 'short', /METRICS_TOKEN: must be at least 16 characters/],
     ['CORS_ORIGINS', 'https://ok.example, app.example.com', /CORS_ORIGINS: "app.example.com" is not an origin/],

@@ -38,6 +38,8 @@ const bytes = (max: number) =>
     })
     .refine((n) => n >= 1024 && n <= max, `must be between 1 KiB and ${max / 1024 / 1024} MiB`);
 
+const MIB = 1024 * 1024;
+
 const ms = z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1).max(3_600_000);
 
 /** A comma-separated list; blanks between commas are ignored. */
@@ -108,11 +110,16 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
-  BODY_LIMIT: bytes(20 * 1024 * 1024).default(1024 * 1024),
+  // Anthropic's Messages API takes 32 MB; a long coding-agent session's turns are tens of KB to several MB.
+  BODY_LIMIT: bytes(100 * MIB).default(32 * MIB),
+  // Request bodies held in memory at once, over all requests: past it a request gets 503 + Retry-After.
+  BODY_MEMORY_LIMIT: bytes(16 * 1024 * MIB).default(512 * MIB),
   UPSTREAM_CONNECT_TIMEOUT_MS: ms.default(10_000),
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: ms.default(60_000),
   UPSTREAM_IDLE_TIMEOUT_MS: ms.default(60_000),
   UPSTREAM_TOTAL_TIMEOUT_MS: ms.default(600_000),
+  // Until the client's first byte, over every attempt, retry and fallback of one request.
+  REQUEST_DEADLINE_MS: ms.default(75_000),
   USAGE_FLUSH_INTERVAL_MS: ms.default(1000),
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   TRUST_PROXY: bool.default(false),

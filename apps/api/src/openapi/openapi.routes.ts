@@ -30,6 +30,7 @@ function registerShared(): void {
       tags: [r.format === 'anthropic' ? 'Proxy (Anthropic format)' : 'Proxy (OpenAI format)'],
       summary: `${r.endpoint} in ${r.format === 'anthropic' ? 'Anthropic' : 'OpenAI'} format, routed across providers (gateway key as Bearer or x-api-key)`,
       ...(r.method === 'POST' ? { request: json(z.object({ model: z.string() }).passthrough()) } : {}),
+      ...(r.path.endsWith('/{id}') ? { request: { params: z.object({ id: z.string().describe('A model name this key may use (URL-encoded; it may contain /)') }) } } : {}),
       responses: { 200: { description: 'The provider\'s answer in the client\'s format (SSE when stream: true)' }, 401: { description: 'Missing or invalid gateway key' }, 402: { description: 'Budget exhausted' }, 403: { description: 'ip_not_allowed: the client IP is not on PROXY_IP_ALLOWLIST or the key\'s IP allow-list (also a suspended owner)' }, 429: { description: 'Rate limited' } },
     });
   }

@@ -6,7 +6,7 @@ import type { CallContext, LocalResponse, PreparedCall, ProviderRuntime, Transpo
 import { anthropicToOpenaiChatRequest } from '../translate/openai-anthropic.js';
 import { PipelineStreamTranslator, decodeResponse } from '../translate/pipeline.js';
 import type { ClientShape, PipelineOptions, UpstreamShape } from '../translate/pipeline.js';
-import { responsesToChatRequest } from '../translate/responses.js';
+import { responsesToChatRequest, responsesToolPlan } from '../translate/responses.js';
 import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens } from '../translate/tokens.js';
 import type { AnRequest, OaChatRequest } from '../translate/wire-types.js';
 
@@ -83,8 +83,10 @@ export function makeCall(ctx: CallContext, transport: Transport, upstream: Upstr
     (client === 'messages' && upstream === 'anthropic') ||
     (client === 'responses' && upstream === 'openai-responses') ||
     (client === 'embeddings' && upstream === 'openai-embeddings');
+  const dropped = client === 'responses' && upstream !== 'openai-responses' && Array.isArray(ctx.body.tools) ? responsesToolPlan(ctx.body).dropped : [];
   return {
     transport,
+    ...(dropped.length ? { dropped: { tools: dropped } } : {}),
     passthrough,
     contentType: ctx.stream ? SSE_CT : JSON_CT,
     decode: (body) => decodeResponse(opts, body),

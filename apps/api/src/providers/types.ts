@@ -60,6 +60,8 @@ export interface ProviderConfig {
   streamUsage?: boolean;
   /** The upstream serves `/responses` itself (default from the catalogue). */
   responsesApi?: boolean;
+  /** This provider's own time limits (ms), instead of the server's UPSTREAM_* defaults. */
+  timeouts?: { firstByteMs?: number; idleMs?: number; totalMs?: number };
 }
 
 /** What the executor knows about the provider it is calling. The key is resolved by the caller. */
@@ -115,6 +117,13 @@ export interface CallContext {
   stream: boolean;
   /** Clock for ids / timestamps (seconds are derived from it). Defaults to Date.now(). */
   now?: number;
+  /** The routed model's max output tokens from the registry (the default max_tokens where a target needs one). */
+  maxOutputTokens?: number | null;
+  /**
+   * Client headers an upstream of the same protocol needs to see the request as the client meant it: Anthropic's
+   * `anthropic-version` and `anthropic-beta` (beta-gated body fields are rejected without the beta).
+   */
+  clientHeaders?: { anthropicVersion?: string; anthropicBeta?: string };
 }
 
 export interface DecodedResponse {
@@ -156,10 +165,23 @@ export interface StreamTranslator {
   readonly fault: StreamFault | null;
   /** Client-format stop reason once known. */
   readonly finishReason: string | null;
+  /** The client-format error event that ends a stream which cannot finish after its first byte was sent. */
+  errorEvent(code: string, message: string): string;
 }
 
 export interface PreparedCall {
   transport: Transport;
+  /**
+   * What the translation could not carry to this target (set only when something was left out): built-in
+   * Responses tools dropped for a chat upstream. Said in the answer's `x-switchyard-dropped-tools` and the log.
+   */
+  dropped?: { tools: string[] };
+  /**
+   * An upstream error status this call answers locally instead (the body to decode as if the upstream had sent
+   * it), or null: count_tokens on an Anthropic-format upstream that has no such route falls back to the local
+   * estimate rather than failing (and rather than cooling the model down as "not found").
+   */
+  recover?(status: number): Buffer | null;
   /** True when request and response bytes are forwarded as-is (only `model` rewritten). */
   passthrough: boolean;
   /** Content type of the (success) client response. */

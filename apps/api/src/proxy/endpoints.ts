@@ -6,6 +6,10 @@ export interface EndpointMatch {
   endpoint: ProxyEndpoint;
   format: ClientFormat;
   method: 'GET' | 'POST';
+  /** `GET …/models/{id}`: the one model asked for (decoded; it may contain `/`). */
+  modelId?: string;
+  /** Plain `/v1/…` (no `/openai` or `/anthropic` prefix): the client's headers say which format it speaks. */
+  neutral?: boolean;
 }
 
 const TABLE: Record<string, EndpointMatch> = {
@@ -18,6 +22,7 @@ const TABLE: Record<string, EndpointMatch> = {
 };
 
 const PREFIXES = ['/v1', '/openai/v1', '/anthropic/v1'];
+const NEUTRAL_MODELS: EndpointMatch = { endpoint: 'models', format: 'openai', method: 'GET', neutral: true };
 
 /** `/v1/chat/completions`, `/openai/v1/...`, `/anthropic/v1/...`; query strings ignored. */
 export function matchEndpoint(method: string, url: string): EndpointMatch | 'method-not-allowed' | null {
@@ -30,7 +35,18 @@ export function matchEndpoint(method: string, url: string): EndpointMatch | 'met
     if (hit) {
       // GET /anthropic/v1/models answers in Anthropic's list shape.
       if (hit.endpoint === 'models' && p === '/anthropic/v1') return { ...hit, format: 'anthropic' };
+      if (hit.endpoint === 'models' && p === '/v1') return NEUTRAL_MODELS;
       return hit;
+    }
+    if (rest.startsWith('/models/') && rest.length > 8) {
+      if (method !== 'GET') return 'method-not-allowed';
+      let modelId: string;
+      try {
+        modelId = decodeURIComponent(rest.slice(8));
+      } catch {
+        return null;
+      }
+      return { endpoint: 'models', method: 'GET', format: p === '/anthropic/v1' ? 'anthropic' : 'openai', modelId, ...(p === '/v1' ? { neutral: true } : {}) };
     }
     if (TABLE[`POST ${rest}`] || TABLE[`GET ${rest}`]) return 'method-not-allowed';
     return null;
@@ -43,6 +59,7 @@ export function formatForPath(url: string): ClientFormat {
 }
 
 /** Every proxy route (prefix × method path), for the OpenAPI document. */
-export const PROXY_ROUTES: readonly { method: 'GET' | 'POST'; path: string; endpoint: ProxyEndpoint; format: ClientFormat }[] = PREFIXES.flatMap((p) =>
-  Object.entries(TABLE).map(([k, v]) => ({ method: v.method, path: p + k.slice(k.indexOf(' ') + 1), endpoint: v.endpoint, format: p === '/anthropic/v1' && v.endpoint === 'models' ? 'anthropic' : v.format })),
-);
+export const PROXY_ROUTES: readonly { method: 'GET' | 'POST'; path: string; endpoint: ProxyEndpoint; format: ClientFormat }[] = PREFIXES.flatMap((p) => [
+  ...Object.entries(TABLE).map(([k, v]) => ({ method: v.method, path: p + k.slice(k.indexOf(' ') + 1), endpoint: v.endpoint, format: p === '/anthropic/v1' && v.endpoint === 'models' ? 'anthropic' : v.format })),
+  { method: 'GET' as const, path: `${p}/models/{id}`, endpoint: 'models' as const, format: p === '/anthropic/v1' ? ('anthropic' as const) : ('openai' as const) },
+]);

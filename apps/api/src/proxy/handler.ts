@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { AttemptLog, UsageOutcome } from '@switchyard/core';
+import { isBilled, type AttemptLog, type UsageOutcome } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { getAdapter, scrubSecrets } from '../providers/index.js';
 import { AdapterError, type PreparedCall, type UpstreamError, type Usage } from '../providers/types.js';
-import type { LoadedConfig } from '../routing/load-config.js';
+import type { LoadedConfig, LoadedProvider } from '../routing/load-config.js';
 import { presentedKey, resolveCaller, type ProxyCaller } from './caller.js';
+import { anthropicClientHeaders } from './client-headers.js';
 import { sendClientError, type ClientError, type ClientFormat } from './client-errors.js';
 import { formatForPath, matchEndpoint, type EndpointMatch, type ProxyEndpoint } from './endpoints.js';
-import { BodyTooLargeError, readBody } from './read-body.js';
+import { BodyMemoryFullError, BodyTooLargeError, readBody, type BodyMemory } from './read-body.js';
 import { RequestShapeError, requestFacts, type RequestFacts } from './request-facts.js';
 import type { PlannedAttempt, PlanInput, Router } from './types.js';
 import { openUpstream, readAll, toNetworkError, WholeAnswer, type Abortable, type Fetched, type UpstreamTimeouts } from './upstream.js';
-import { listModelsForCaller } from './models-list.js';
+import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
 import { BodyCapture, bodiesForLog } from './body-log.js';
 import { drained } from '../lib/drained.js';
 import type { IpAllowList } from '../lib/ip-allowlist.js';
@@ -41,7 +42,11 @@ export interface ProxyDeps {
   router: Router;
   dispatcher: Dispatcher;
   timeouts: UpstreamTimeouts;
+  /** Until the client's first byte, over every attempt of a request (REQUEST_DEADLINE_MS). */
+  deadlineMs: number;
   bodyLimit: number;
+  /** Bound on the request bodies held in memory at once (BODY_MEMORY_LIMIT); none = unbounded. */
+  bodyMemory?: BodyMemory;
   masterKey: string | undefined;
   record: (u: ProxyUsage) => void;
   metrics: Metrics;
@@ -152,7 +157,14 @@ export function createProxyHandler(deps: ProxyDeps) {
 
     if (match.endpoint === 'models') {
       req.resume();
-      const body = JSON.stringify(listModelsForCaller(config, caller, format, deps.now()));
+      // Plain /v1/models: an Anthropic client (Claude Code's model discovery) says so with anthropic-version.
+      const listFormat: ClientFormat = match.neutral && req.headers['anthropic-version'] !== undefined ? 'anthropic' : format;
+      const found = match.modelId === undefined ? listModelsForCaller(config, caller, listFormat, deps.now()) : retrieveModelForCaller(config, caller, listFormat, deps.now(), match.modelId);
+      if (found === null) {
+        sendClientError(res, listFormat, { status: 404, code: 'model_not_found', message: `No model "${(match.modelId ?? '').slice(0, 200)}" is available to this key.`, param: 'model' });
+        return;
+      }
+      const body = JSON.stringify(found);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
       return;
@@ -160,35 +172,41 @@ export function createProxyHandler(deps: ProxyDeps) {
 
     let raw: Buffer;
     try {
-      raw = await readBody(req, deps.bodyLimit);
+      raw = await readBody(req, deps.bodyLimit, deps.bodyMemory);
     } catch (err) {
       const e: ClientError =
         err instanceof BodyTooLargeError
-          ? { status: 413, code: 'request_too_large', message: `The request body is larger than the ${Math.round(deps.bodyLimit / 1024)} KiB limit.` }
-          : { status: 400, code: 'bad_request', message: 'The request body could not be read.' };
+          ? { status: 413, code: 'request_too_large', message: `The request body is larger than the ${formatBytes(deps.bodyLimit)} limit (BODY_LIMIT).` }
+          : err instanceof BodyMemoryFullError
+            ? { status: 503, code: 'overloaded', message: 'The gateway is holding as many request bodies as its memory allows; retry shortly.', headers: { 'retry-after': '1' } }
+            : { status: 400, code: 'bad_request', message: 'The request body could not be read.' };
       sendClientError(res, format, e, { connection: 'close' });
       return;
     }
-    let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      sendClientError(res, format, { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' });
-      return;
-    }
-    let facts: RequestFacts;
-    try {
-      facts = requestFacts(match.endpoint, body, raw.length);
-    } catch (err) {
-      if (err instanceof RequestShapeError) {
-        sendClientError(res, format, { status: 400, code: 'invalid_request', message: err.message, param: err.param });
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        sendClientError(res, format, { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' });
         return;
       }
-      throw err;
-    }
+      let facts: RequestFacts;
+      try {
+        facts = requestFacts(match.endpoint, body, raw.length);
+      } catch (err) {
+        if (err instanceof RequestShapeError) {
+          sendClientError(res, format, { status: 400, code: 'invalid_request', message: err.message, param: err.param });
+          return;
+        }
+        throw err;
+      }
 
-    const input: PlanInput = { endpoint: match.endpoint, facts, caller };
-    await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, caller, capture: null });
+      const input: PlanInput = { endpoint: match.endpoint, facts, caller };
+      await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, deadlineAt: started + deps.deadlineMs, caller, capture: null });
+    } finally {
+      deps.bodyMemory?.give(raw.length);
+    }
   };
 
   async function execute(
@@ -202,6 +220,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       body: Record<string, unknown>;
       requestId: string;
       started: number;
+      /** performance.now() by which the client must have its first byte (over all attempts). */
+      deadlineAt: number;
       caller: ProxyCaller;
       /** Set here when body logging is on (created with the request so the object keeps one shape). */
       capture: BodyCapture | null;
@@ -287,6 +307,10 @@ export function createProxyHandler(deps: ProxyDeps) {
     let queue = plan.attempts;
 
     while (queue.length > 0 && tried < maxAttempts && !client.gone) {
+      if (performance.now() >= x.deadlineAt) {
+        lastError = deadlineError(d.deadlineMs, attemptsLog.length);
+        break;
+      }
       const attempt = queue[0]!;
       queue = queue.slice(1);
       const admission = await router.admit(attempt, input);
@@ -325,7 +349,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         const decision = router.decide(result.error, { attempt, retriesOnThisTarget: retries, afterFirstByte: false });
         attemptsLog[attemptsLog.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
         lastError = clientErrorFromUpstream(result.error, attempt);
-        if (decision.action === 'retry' && !client.gone) {
+        if (decision.action === 'retry' && !client.gone && performance.now() + decision.delayMs < x.deadlineAt) {
           retries++;
           metrics.retries.inc({ provider: attempt.provider.slug });
           if (decision.delayMs > 0) await sleep(decision.delayMs);
@@ -375,7 +399,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
   async function runAttempt(
     d: ProxyDeps,
-    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
+    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; deadlineAt: number; capture: BodyCapture | null },
     attempt: PlannedAttempt,
     client: ClientState,
     debugSkipped: { ref: string; reason: string }[] | null,
@@ -402,7 +426,10 @@ export function createProxyHandler(deps: ProxyDeps) {
         body: x.body,
         stream: facts.stream,
         now: d.now(),
+        maxOutputTokens: attempt.model.maxOutputTokens,
+        clientHeaders: x.match.format === 'anthropic' ? anthropicClientHeaders(x.req) : undefined,
       });
+      if (call.dropped) d.logger.info({ provider: attempt.provider.slug, model: attempt.model.modelId, droppedTools: call.dropped.tools }, 'built-in tools dropped: the target has no equivalent');
     } catch (err) {
       if (err instanceof AdapterError) {
         const error: UpstreamError = { status: err.status, kind: 'bad_request', code: err.code, message: err.message, retryAfterMs: null, retryable: false };
@@ -422,10 +449,11 @@ export function createProxyHandler(deps: ProxyDeps) {
     const attemptAbort: Abortable = whole ?? controller!;
     if (client.gone) attemptAbort.abort(new Error('client disconnected'));
     else client.attempt = attemptAbort;
-    const totalTimer = setTimeout(() => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), d.timeouts.totalMs);
+    const timeouts = attemptTimeouts(d.timeouts, attempt.provider.timeouts, x.deadlineAt);
+    const totalTimer = setTimeout(() => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), timeouts.totalMs);
     try {
       if (whole && call.transport.kind === 'http') {
-        const got = await whole.send(call.transport.request, d.dispatcher, d.timeouts);
+        const got = await whole.send(call.transport.request, d.dispatcher, timeouts);
         if (!got.ok) {
           entry.outcome = got.error.kind;
           report(false, got.error, null);
@@ -433,7 +461,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         }
         return answerWhole(x, attempt, call, got, debugSkipped, entry, report, t0, attemptNo);
       }
-      return await runOpened(d, x, attempt, call, controller!.signal, debugSkipped, entry, report, t0, attemptNo);
+      return await runOpened(d, x, attempt, call, controller!.signal, timeouts, debugSkipped, entry, report, t0, attemptNo);
     } finally {
       clearTimeout(totalTimer);
       if (client.attempt === attemptAbort) client.attempt = null;
@@ -442,7 +470,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
   /** A whole upstream answer (non-stream): an error becomes a failed attempt; a success is decoded and sent. */
   function answerWhole(
-    x: { res: ServerResponse; capture: BodyCapture | null },
+    x: { res: ServerResponse; capture: BodyCapture | null; match: EndpointMatch },
     attempt: PlannedAttempt,
     call: PreparedCall,
     got: Extract<Fetched, { ok: true }>,
@@ -453,6 +481,8 @@ export function createProxyHandler(deps: ProxyDeps) {
     attemptNo: number,
   ): AttemptResult {
     entry.status = got.status;
+    const recovered = got.status >= 400 ? (call.recover?.(got.status) ?? null) : null;
+    if (recovered) got = { ...got, status: 200, body: recovered };
     if (got.status >= 400) {
       const error = call.error(got.status, got.headers, got.body);
       entry.outcome = error.kind;
@@ -472,21 +502,22 @@ export function createProxyHandler(deps: ProxyDeps) {
     }
     const out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
     const res = x.res;
-    res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'content-length': out.length }));
+    res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'content-length': out.length }));
     res.end(out);
     x.capture?.add(out);
     entry.outcome = 'ok';
     report(true, undefined, ttft);
-    const costUsd = router.costOf(attempt.model, decoded.usage);
+    const costUsd = (x.match.endpoint === 'models' || isBilled(x.match.endpoint)) ? router.costOf(attempt.model, decoded.usage) : 0;
     return { kind: 'done', status: 200, usage: decoded.usage, costUsd, ttftMs: ttft, errorCode: null };
   }
 
   async function runOpened(
     d: ProxyDeps,
-    x: { res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; capture: BodyCapture | null },
+    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; deadlineAt: number; capture: BodyCapture | null },
     attempt: PlannedAttempt,
     call: PreparedCall,
     signal: AbortSignal,
+    timeouts: UpstreamTimeouts,
     debugSkipped: { ref: string; reason: string }[] | null,
     entry: AttemptLog,
     report: (ok: boolean, error: UpstreamError | undefined, ttft: number | null) => void,
@@ -494,7 +525,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     attemptNo: number,
   ): Promise<AttemptResult> {
     const facts = x.input.facts;
-    const opened = await openUpstream(call, d.dispatcher, signal, d.timeouts);
+    const opened = await openUpstream(call, d.dispatcher, signal, timeouts);
     if (!opened.ok) {
       entry.outcome = opened.error.kind;
       report(false, opened.error, null);
@@ -543,7 +574,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       for (;;) {
         const { value, done } = await iterator.next();
         if (done) break;
-        let piece = t.push(value);
+        const piece = t.push(value);
         if (t.fault && !started) {
           // Malformed or error-in-stream before anything reached the client: fall back.
           opened.abortBody();
@@ -552,17 +583,22 @@ export function createProxyHandler(deps: ProxyDeps) {
           report(false, error, null);
           return { kind: 'failed', error };
         }
-        if (piece.length === 0) continue;
-        // An upstream error event after the first byte is relayed as it came (passthrough): scrubbed first.
-        if (t.fault?.error) piece = scrubSecrets(piece.toString(), attempt.apiKey);
-        if (!started) {
-          started = true;
-          ttft = Math.round(performance.now() - t0);
-          res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }));
+        if (piece.length > 0) {
+          if (!started) {
+            started = true;
+            ttft = Math.round(performance.now() - t0);
+            res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }));
+          }
+          x.capture?.add(piece);
+          if (!res.write(piece)) await drained(res);
+          if (res.destroyed) break;
         }
-        x.capture?.add(piece);
-        if (!res.write(piece)) await drained(res);
-        if (res.destroyed) break;
+        // A fault after the first byte (malformed event, error event): what came before it was relayed; the
+        // stream ends below with an error event, and the rest of the upstream body is not read.
+        if (t.fault) {
+          opened.abortBody();
+          break;
+        }
       }
     } catch (err) {
       const error = toNetworkError(err, signal);
@@ -571,13 +607,13 @@ export function createProxyHandler(deps: ProxyDeps) {
         report(false, error, null);
         return { kind: 'failed', error };
       }
-      // Cut after the first byte: no fallback possible; end the client stream with what arrived.
+      // Cut or stalled after the first byte: no fallback possible; the client gets what arrived, then an error
+      // in its format (never a clean end that would pass truncated text off as a whole answer).
       entry.outcome = 'stream_cut';
       report(false, error, ttft);
-      const tail = t.end();
-      if (tail && !res.destroyed) res.write(tail);
+      const tail = t.end() + t.errorEvent(error.kind === 'timeout' ? 'upstream_timeout' : 'stream_interrupted', `The upstream stream was interrupted: ${error.message}`);
+      if (!res.destroyed) res.end(tail);
       x.capture?.add(tail);
-      res.end();
       const costUsd = router.costOf(attempt.model, t.usage);
       return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: 'stream_interrupted' };
     }
@@ -591,11 +627,15 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
       started = true;
       ttft = Math.round(performance.now() - t0);
-      res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, { 'content-type': call.contentType, 'cache-control': 'no-cache' }));
+      res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'cache-control': 'no-cache' }));
     }
-    if (!res.destroyed) res.end(tail);
-    x.capture?.add(tail);
     const faulted = t.fault !== null || !t.finished;
+    // An upstream that ended without finishing (or sent a fault) after the first byte: an error event ends it.
+    // The upstream's own error text (scrubbed of credentials where it was parsed) says why, when it sent one.
+    const why = t.fault?.error?.message ?? t.fault?.message ?? 'truncated';
+    const closing = faulted ? tail + t.errorEvent('stream_interrupted', `The upstream stream ended before it finished: ${why}`) : tail;
+    if (!res.destroyed) res.end(closing);
+    x.capture?.add(closing);
     entry.outcome = faulted ? `stream_${t.fault?.kind ?? 'truncated'}` : 'ok';
     report(!faulted, faulted ? { status: 502, kind: 'server', code: 'stream_fault', message: t.fault?.message ?? 'truncated', retryAfterMs: null, retryable: false } : undefined, ttft);
     const costUsd = router.costOf(attempt.model, t.usage);
@@ -603,13 +643,41 @@ export function createProxyHandler(deps: ProxyDeps) {
   }
 }
 
+/**
+ * One attempt's time limits: the provider's own (config.timeouts) or the server's, with the first-byte limit cut
+ * to what is left of the request's deadline (so retries and fallbacks together never hold a client longer).
+ */
+function attemptTimeouts(server: UpstreamTimeouts, own: LoadedProvider['timeouts'], deadlineAt: number): UpstreamTimeouts {
+  const left = Math.max(1, Math.floor(deadlineAt - performance.now()));
+  return {
+    connectMs: server.connectMs,
+    firstByteMs: Math.min(own?.firstByteMs ?? server.firstByteMs, left),
+    idleMs: own?.idleMs ?? server.idleMs,
+    totalMs: own?.totalMs ?? server.totalMs,
+  };
+}
+
+function deadlineError(deadlineMs: number, attempts: number): ClientError {
+  return {
+    status: 504,
+    code: 'deadline_exceeded',
+    message: `No provider answered within the request deadline (${Math.round(deadlineMs / 1000)} s, REQUEST_DEADLINE_MS) over ${attempts} attempt${attempts === 1 ? '' : 's'}.`,
+  };
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 && n % (1024 * 1024) === 0 ? `${n / 1024 / 1024} MiB` : `${Math.round(n / 1024)} KiB`;
+}
+
 /** A successful answer's head: the given headers plus which provider and model answered, after how many attempts. */
 function answerHeaders(
   attempt: PlannedAttempt,
   attemptNo: number,
   debugSkipped: { ref: string; reason: string }[] | null,
+  call: PreparedCall,
   headers: Record<string, string | number>,
 ): Record<string, string | number> {
+  if (call.dropped) headers['x-switchyard-dropped-tools'] = call.dropped.tools.join(', ');
   headers['x-switchyard-provider'] = attempt.provider.slug;
   headers['x-switchyard-model'] = attempt.model.modelId;
   headers['x-switchyard-attempts'] = attemptNo;

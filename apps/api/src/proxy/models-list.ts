@@ -13,11 +13,7 @@ function allowed(caller: ProxyCaller, id: string): boolean {
   return caller.allowedModels.length === 0 || caller.allowedModels.includes(id);
 }
 
-/**
- * What this caller may send as "model": aliases visible to it (global + its org's), the power levels, and
- * `<provider-slug>/<model-id>` for every enabled model of an active provider it has a usable key for.
- */
-export function listModelsForCaller(config: LoadedConfig, caller: ProxyCaller, format: ClientFormat, now: number) {
+function modelsForCaller(config: LoadedConfig, caller: ProxyCaller): ListedModel[] {
   const out: ListedModel[] = [];
   const seen = new Set<string>();
   const push = (m: ListedModel) => {
@@ -43,14 +39,29 @@ export function listModelsForCaller(config: LoadedConfig, caller: ProxyCaller, f
     if (!usable) continue;
     push({ id: `${p.slug}/${m.modelId}`, kind: 'model', owned_by: p.slug, description: m.displayName });
   }
-  const created = Math.floor(now / 1000);
+  return out;
+}
+
+function modelObject(m: ListedModel, format: ClientFormat, now: number) {
+  if (format === 'anthropic') return { type: 'model', id: m.id, display_name: m.description ?? m.id, created_at: new Date(now).toISOString() };
+  return { id: m.id, object: 'model', created: Math.floor(now / 1000), owned_by: m.owned_by, switchyard_kind: m.kind };
+}
+
+/**
+ * What this caller may send as "model": aliases visible to it (global + its org's), the power levels, and
+ * `<provider-slug>/<model-id>` for every enabled model of an active provider it has a usable key for; in the
+ * list shape of the client's format.
+ */
+export function listModelsForCaller(config: LoadedConfig, caller: ProxyCaller, format: ClientFormat, now: number) {
+  const out = modelsForCaller(config, caller);
   if (format === 'anthropic') {
-    return {
-      data: out.map((m) => ({ type: 'model', id: m.id, display_name: m.description ?? m.id, created_at: new Date(now).toISOString() })),
-      has_more: false,
-      first_id: out[0]?.id ?? null,
-      last_id: out.at(-1)?.id ?? null,
-    };
+    return { data: out.map((m) => modelObject(m, format, now)), has_more: false, first_id: out[0]?.id ?? null, last_id: out.at(-1)?.id ?? null };
   }
-  return { object: 'list', data: out.map((m) => ({ id: m.id, object: 'model', created, owned_by: m.owned_by, switchyard_kind: m.kind })) };
+  return { object: 'list', data: out.map((m) => modelObject(m, format, now)) };
+}
+
+/** `GET /v1/models/{id}`: one model this caller may use, or null (404). */
+export function retrieveModelForCaller(config: LoadedConfig, caller: ProxyCaller, format: ClientFormat, now: number, id: string) {
+  const m = modelsForCaller(config, caller).find((x) => x.id === id);
+  return m ? modelObject(m, format, now) : null;
 }

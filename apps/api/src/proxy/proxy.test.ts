@@ -168,8 +168,8 @@ describe('auth and bad input', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('an oversize body → 413', async () => {
-    const res = await post('/v1/chat/completions', { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x'.repeat(1_100_000) }] });
+  it('an oversize body (past the 32 MiB default) → 413', async () => {
+    const res = await post('/v1/chat/completions', { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
   });

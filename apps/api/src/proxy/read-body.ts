@@ -6,38 +6,95 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Collects the request body up to `limit` bytes; rejects early (by Content-Length or as bytes arrive) past it. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
-    return Promise.reject(new BodyTooLargeError(limit));
+/** Every request body being held at once would pass the server's memory bound (→ 503, retry shortly). */
+export class BodyMemoryFullError extends Error {
+  constructor() {
+    super('The gateway is holding as many request bodies as its memory bound allows.');
   }
+}
+
+/**
+ * The bytes of request bodies held in memory at once (read, or waiting for their request to finish), against
+ * one bound: many large agent requests at the same time wait for room (503 with Retry-After) instead of
+ * growing the process without limit.
+ */
+export class BodyMemory {
+  used = 0;
+  constructor(readonly max: number) {}
+  take(n: number): boolean {
+    if (this.used + n > this.max) return false;
+    this.used += n;
+    return true;
+  }
+  give(n: number): void {
+    this.used = Math.max(0, this.used - n);
+  }
+}
+
+/**
+ * After a body is refused, the rest of it is read and dropped (up to these bounds) before the answer goes out:
+ * a client still sending when the socket closes sees EPIPE/ECONNRESET instead of the 413 or 503.
+ */
+export const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+export const DRAIN_MAX_MS = 10_000;
+
+/**
+ * Collects the request body up to `limit` bytes, counting it against `memory` when given. Past the limit (by
+ * Content-Length or as bytes arrive), or when memory is full, the rest is drained within the bounds above and
+ * the promise rejects (BodyTooLargeError / BodyMemoryFullError) once the client has finished sending or a bound
+ * was reached. A body that resolves stays counted in `memory` until the caller gives it back.
+ */
+export function readBody(req: IncomingMessage, limit: number, memory?: BodyMemory): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        chunks.length = 0;
+    let refused: Error | null = null;
+    let drained = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (err: Error | null, body?: Buffer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(body!);
+    };
+    const refuse = (err: Error) => {
+      refused = err;
+      chunks.length = 0;
+      if (memory) memory.give(size);
+      timer = setTimeout(() => settle(err), DRAIN_MAX_MS);
+      timer.unref();
+    };
+    if (Number.isFinite(declared) && declared > limit) {
+      // Larger than the drain bound: answer at once (the client will see the socket close while sending).
+      if (declared - limit > DRAIN_MAX_BYTES) {
         req.resume();
-        reject(new BodyTooLargeError(limit));
+        settle(new BodyTooLargeError(limit));
         return;
       }
+      refuse(new BodyTooLargeError(limit));
+    }
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      if (refused) {
+        drained += chunk.length;
+        if (drained > DRAIN_MAX_BYTES) settle(refused);
+        return;
+      }
+      if (size + chunk.length > limit) return refuse(new BodyTooLargeError(limit));
+      if (memory && !memory.take(chunk.length)) return refuse(new BodyMemoryFullError());
+      size += chunk.length;
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      if (refused) return settle(refused);
+      settle(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
     req.on('error', (err) => {
-      if (done) return;
-      done = true;
-      reject(err);
+      if (!settled && !refused && memory) memory.give(size);
+      settle(refused ?? err);
     });
   });
 }

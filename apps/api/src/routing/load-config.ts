@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@switchyard/prisma';
+import type { ProviderTimeouts } from '@switchyard/core';
 import { IpAllowList } from '../lib/ip-allowlist.js';
 import { modelMetricLabel } from '../lib/metrics.js';
 import type { SecretBox } from '../lib/secrets.js';
@@ -46,6 +47,17 @@ export interface LoadedKey {
   secret: ResolvedSecret;
 }
 
+/** A provider's config.timeouts as the executor uses it: positive whole milliseconds only (rows may predate checks). */
+function timeoutsOf(raw: unknown): ProviderTimeouts | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const out: ProviderTimeouts = {};
+  for (const k of ['firstByteMs', 'idleMs', 'totalMs'] as const) {
+    const v = (raw as Record<string, unknown>)[k];
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0) out[k] = v;
+  }
+  return Object.keys(out).length ? out : null;
+}
+
 export interface LoadedProvider {
   id: string;
   slug: string;
@@ -57,6 +69,8 @@ export interface LoadedProvider {
   autoFallback: boolean;
   keyless: boolean;
   config: Record<string, unknown>;
+  /** The provider's own time limits (config.timeouts, checked when saved); absent fields use the server's. */
+  timeouts: ProviderTimeouts | null;
   auth: Record<string, unknown>;
   rateLimitBuckets: unknown[];
   key: LoadedKey;
@@ -193,6 +207,7 @@ export async function loadConfig(
         autoFallback: p.autoFallback,
         keyless,
         config,
+        timeouts: timeoutsOf(config.timeouts),
         auth: (p.auth ?? {}) as Record<string, unknown>,
         rateLimitBuckets: Array.isArray(p.rateLimitBuckets) ? (p.rateLimitBuckets as unknown[]) : [],
         key: {

@@ -92,7 +92,7 @@ describe('Anthropic messages request -> OpenAI chat request', () => {
       tool_choice: { type: 'function', function: { name: 'f' } },
       parallel_tool_calls: false,
       messages: [
-        { role: 'system', content: 'Sys A B' },
+        { role: 'system', content: 'Sys A\n\n B' },
         { role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AAA' } }] },
         { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
         { role: 'tool', tool_call_id: 'toolu_1', content: 'Error: boom' },

@@ -1,6 +1,7 @@
 /**
  * OpenAI chat completions <-> Anthropic messages: requests and (non-stream) responses.
  */
+import { createHash } from 'node:crypto';
 import { parseDataUrl, parseToolArguments } from './shared.js';
 import type {
   AnBlock,
@@ -24,8 +25,13 @@ import type {
   OaUsage,
 } from './wire-types.js';
 
-/** Anthropic requires max_tokens; used when the OpenAI request sets none. */
+/** Anthropic requires max_tokens; used when the OpenAI request sets none and the registry knows no max output. */
 export const DEFAULT_MAX_TOKENS = 4096;
+
+/** The max_tokens to send when the client set none: the model's max output from the registry, else the default. */
+export function defaultMaxTokensFor(maxOutputTokens: number | null | undefined): number {
+  return typeof maxOutputTokens === 'number' && Number.isInteger(maxOutputTokens) && maxOutputTokens > 0 ? maxOutputTokens : DEFAULT_MAX_TOKENS;
+}
 
 // ---------- stop reasons ----------
 
@@ -120,8 +126,13 @@ function pushMessage(out: AnMessage[], role: 'user' | 'assistant', blocks: AnBlo
   const last = out[out.length - 1];
   if (last && last.role === role) {
     const prev = typeof last.content === 'string' ? [{ type: 'text', text: last.content } as AnTextBlock] : last.content;
-    // tool_result blocks must come first in a user turn
-    last.content = role === 'user' && blocks[0]?.type === 'tool_result' ? [...blocks, ...prev] : [...prev, ...blocks];
+    if (role === 'user' && blocks[0]?.type === 'tool_result') {
+      // tool_result blocks come first in a user turn, in the order the tool messages came (parallel results
+      // answer the assistant's tool_use blocks in order)
+      let i = 0;
+      while (i < prev.length && prev[i]!.type === 'tool_result') i++;
+      last.content = [...prev.slice(0, i), ...blocks, ...prev.slice(i)];
+    } else last.content = [...prev, ...blocks];
     return;
   }
   out.push({ role, content: blocks });
@@ -150,7 +161,7 @@ export function toolChoiceAnthropicToOpenai(tc: AnToolChoice | undefined): { too
 }
 
 /** OpenAI chat request -> Anthropic messages request. */
-export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string = req.model): AnRequest {
+export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string = req.model, defaultMaxTokens: number = DEFAULT_MAX_TOKENS): AnRequest {
   const system: string[] = [];
   const messages: AnMessage[] = [];
   for (const m of req.messages ?? []) {
@@ -186,7 +197,7 @@ export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string =
   const out: AnRequest = {
     model,
     messages,
-    max_tokens: req.max_completion_tokens ?? req.max_tokens ?? DEFAULT_MAX_TOKENS,
+    max_tokens: req.max_completion_tokens ?? req.max_tokens ?? defaultMaxTokens,
   };
   if (system.length) out.system = system.join('\n\n');
   if (req.stream) out.stream = true;
@@ -210,10 +221,27 @@ export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string =
 
 // ---------- Anthropic request -> OpenAI request ----------
 
-function anTextOf(content: string | AnBlock[] | undefined): string {
+function anTextOf(content: string | AnBlock[] | undefined, separator = ''): string {
   if (content == null) return '';
   if (typeof content === 'string') return content;
-  return content.map((b) => (b.type === 'text' ? (b as AnTextBlock).text : '')).join('');
+  const texts: string[] = [];
+  for (const b of content) if (b.type === 'text' && (b as AnTextBlock).text) texts.push((b as AnTextBlock).text);
+  return texts.join(separator);
+}
+
+/** How system text blocks are joined into one OpenAI system message (blocks are paragraphs, not fragments). */
+export const SYSTEM_BLOCK_SEPARATOR = '\n\n';
+
+/** OpenAI caps `user` at 64 characters. */
+export const OPENAI_USER_MAX = 64;
+
+/**
+ * Anthropic `metadata.user_id` as an OpenAI `user`: kept when it fits, else a stable digest of it (Claude Code
+ * sends ~150 characters), so one end user still maps to one id upstream.
+ */
+export function openaiUserOf(userId: string): string {
+  if (userId.length <= OPENAI_USER_MAX) return userId;
+  return `u-${createHash('sha256').update(userId).digest('hex').slice(0, OPENAI_USER_MAX - 2)}`;
 }
 
 function anBlocksToOaParts(blocks: AnBlock[]): OaContentPart[] {
@@ -234,10 +262,16 @@ function simplify(parts: OaContentPart[]): string | OaContentPart[] {
 export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req.model): OaChatRequest {
   const messages: OaMessage[] = [];
   if (req.system) {
-    const s = anTextOf(req.system);
+    const s = anTextOf(req.system, SYSTEM_BLOCK_SEPARATOR);
     if (s) messages.push({ role: 'system', content: s });
   }
   for (const m of req.messages ?? []) {
+    // A system-role message inside messages[] (sent by agents with a beta) stays a system message.
+    if ((m.role as string) === 'system') {
+      const s = anTextOf(m.content, SYSTEM_BLOCK_SEPARATOR);
+      if (s) messages.push({ role: 'system', content: s });
+      continue;
+    }
     if (typeof m.content === 'string') {
       messages.push({ role: m.role, content: m.content });
       continue;
@@ -283,7 +317,7 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
       }));
     Object.assign(out, toolChoiceAnthropicToOpenai(req.tool_choice));
   }
-  if (req.metadata?.user_id) out.user = req.metadata.user_id;
+  if (typeof req.metadata?.user_id === 'string' && req.metadata.user_id) out.user = openaiUserOf(req.metadata.user_id);
   return out;
 }
 

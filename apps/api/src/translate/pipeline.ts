@@ -177,7 +177,7 @@ export class PipelineStreamTranslator implements StreamTranslator {
       this.bedrockIn = new BedrockStreamToOpenaiChunks(opts.model, created);
     }
     if (!this.passthrough) {
-      if (opts.client === 'messages') this.anOut = new OpenaiChunksToAnthropic(opts.model, `msg_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`);
+      if (opts.client === 'messages') this.anOut = new OpenaiChunksToAnthropic(opts.model, `msg_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`, opts.estimateInputTokens?.() ?? 0);
       else if (opts.client === 'responses') this.respOut = new ChatChunksToResponses(opts.model, `resp_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`, created, opts.clientRequest);
     }
   }
@@ -204,9 +204,17 @@ export class PipelineStreamTranslator implements StreamTranslator {
     const events = this.parser.push(chunk);
     if (this.passthrough) {
       let rebuilt = this.stripUsage ? '' : null;
-      for (const ev of events) {
+      for (let i = 0; i < events.length; i++) {
+        const ev = events[i]!;
+        const hadFault = this.fault !== null;
         const keep = this.scanPassthrough(ev.event, ev.data);
-        if (rebuilt !== null && keep) rebuilt += ev.event ? `event: ${ev.event}\ndata: ${ev.data}\n\n` : `data: ${ev.data}\n\n`;
+        if (!hadFault && this.fault) {
+          // A malformed or error event never reaches the client as is: what came before it does, then the
+          // executor ends the stream with an error in the client's format (or falls back before the first byte).
+          if (rebuilt === null) rebuilt = events.slice(0, i).reduce((acc, e) => acc + sseText(e.event, e.data), '');
+          return rebuilt;
+        }
+        if (rebuilt !== null && keep) rebuilt += sseText(ev.event, ev.data);
       }
       return rebuilt ?? chunk;
     }
@@ -262,7 +270,8 @@ export class PipelineStreamTranslator implements StreamTranslator {
       this.finished = true;
       return true;
     }
-    if (data.charCodeAt(0) !== 123) {
+    // Cheap shape check on the relayed path (no parse per chunk): a JSON object starts with { and ends with }.
+    if (data.charCodeAt(0) !== 123 || (data.charCodeAt(data.length - 1) !== 125 && data.trimEnd().charCodeAt(data.trimEnd().length - 1) !== 125)) {
       this.setFault('malformed', 'The upstream sent a malformed event.');
       return true;
     }
@@ -366,6 +375,18 @@ export class PipelineStreamTranslator implements StreamTranslator {
     return SSE_DONE;
   }
 
+  /**
+   * The client's stream-error event, for a stream that cannot finish after its first byte reached the client
+   * (no status code is left to fail with): OpenAI chat = a data chunk with an `error` object and no `[DONE]`;
+   * Anthropic = `event: error`; Responses = `event: error`. The official SDKs raise these as errors instead of
+   * ending quietly with truncated text.
+   */
+  errorEvent(code: string, message: string): string {
+    if (this.opts.client === 'messages') return sseJson({ type: 'error', error: { type: code === 'upstream_timeout' ? 'timeout_error' : 'api_error', message } }, 'error');
+    if (this.opts.client === 'responses') return sseJson({ type: 'error', code, message, param: null }, 'error');
+    return sseJson({ error: { message, type: 'server_error', param: null, code } });
+  }
+
   end(): string {
     if (this.closed) return '';
     this.closed = true;
@@ -375,8 +396,10 @@ export class PipelineStreamTranslator implements StreamTranslator {
     const tail = this.parser.end();
     if (this.passthrough) {
       for (const ev of tail) {
+        const hadFault = this.fault !== null;
         const keep = this.scanPassthrough(ev.event, ev.data);
-        if (keep) out += ev.event ? `event: ${ev.event}\ndata: ${ev.data}\n\n` : `data: ${ev.data}\n\n`;
+        if (!hadFault && this.fault) break;
+        if (keep) out += sseText(ev.event, ev.data);
       }
       if (!this.finished && !this.fault) this.setFault('truncated', 'The upstream stream ended before it finished.');
       return out;
@@ -426,6 +449,10 @@ export class PipelineStreamTranslator implements StreamTranslator {
     }
     return '';
   }
+}
+
+function sseText(event: string | undefined, data: string): string {
+  return event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
 }
 
 /** Split a complete chat completion into the chunk sequence a streaming upstream would send. */

@@ -24,6 +24,121 @@ function contentToParts(content: unknown): string | OaContentPart[] {
   return parts;
 }
 
+// ---------- tools ----------
+
+/** Chat function names: OpenAI allows [A-Za-z0-9_-]{1,64} (Anthropic 128); the stricter rule serves both. */
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}
+
+/**
+ * The chat function name of a Responses tool: a namespace's function becomes `<namespace>__<name>`; a name that
+ * does not fit the function-name rule is shortened and cleaned deterministically (a hash keeps it unique), so the
+ * same tool always gets the same name across turns.
+ */
+export function flatToolName(name: string, namespace?: string): string {
+  const full = namespace ? `${namespace}__${name}` : name;
+  if (FUNCTION_NAME.test(full)) return full;
+  const tag = `_${fnv1a(full)}`;
+  return full.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64 - tag.length) + tag;
+}
+
+/** What a flattened function name stands for in the client's Responses vocabulary. */
+export interface ResponsesToolIdentity {
+  name: string;
+  namespace?: string;
+  /** A freeform (`custom`) tool: its call carries one string, `input`. */
+  custom?: boolean;
+}
+
+export interface ResponsesToolPlan {
+  functions: OaTool[];
+  /** Built-in tools that have no equivalent on a chat upstream (their `type`s, deduplicated). */
+  dropped: string[];
+  /** Flattened function name -> the client's tool. */
+  identities: Map<string, ResponsesToolIdentity>;
+}
+
+function functionTool(t: Obj, namespace?: string): OaTool {
+  return {
+    type: 'function',
+    function: {
+      name: flatToolName(String(t.name), namespace),
+      ...(t.description ? { description: String(t.description) } : {}),
+      ...(t.parameters ? { parameters: t.parameters as Obj } : {}),
+      ...(typeof t.strict === 'boolean' ? { strict: t.strict } : {}),
+    },
+  };
+}
+
+function customTool(t: Obj, namespace?: string): OaTool {
+  const fmt = t.format as Obj | undefined;
+  const grammar = fmt?.type === 'grammar' && typeof fmt.definition === 'string' ? `\nThe input must follow this ${String(fmt.syntax ?? '')} grammar:\n${fmt.definition}` : '';
+  return {
+    type: 'function',
+    function: {
+      name: flatToolName(String(t.name), namespace),
+      description: `${t.description ? String(t.description) : ''}${grammar}`.trim() || String(t.name),
+      parameters: { type: 'object', properties: { input: { type: 'string', description: 'The raw input for this tool.' } }, required: ['input'], additionalProperties: false },
+    },
+  };
+}
+
+/**
+ * A Responses request's tools as chat functions: functions as they are, namespaces (Codex sends its MCP and
+ * collaboration tools as `namespace`) flattened into `<namespace>__<name>` functions, freeform `custom` tools as a
+ * function taking one string, and built-in tools dropped (named in `dropped`, so the gateway can say so).
+ */
+export function responsesToolPlan(req: Obj): ResponsesToolPlan {
+  const plan: ResponsesToolPlan = { functions: [], dropped: [], identities: new Map() };
+  if (!Array.isArray(req.tools)) return plan;
+  const add = (t: Obj, namespace?: string) => {
+    if (typeof t !== 'object' || t === null || typeof t.name !== 'string') return;
+    const fn = t.type === 'custom' ? customTool(t, namespace) : functionTool(t, namespace);
+    if (plan.identities.has(fn.function.name)) return;
+    plan.functions.push(fn);
+    plan.identities.set(fn.function.name, { name: t.name, ...(namespace ? { namespace } : {}), ...(t.type === 'custom' ? { custom: true } : {}) });
+  };
+  for (const t of req.tools as Obj[]) {
+    if (typeof t !== 'object' || t === null) continue;
+    if (t.type === 'function' || t.type === 'custom') add(t);
+    else if (t.type === 'namespace' && typeof t.name === 'string' && Array.isArray(t.tools)) {
+      for (const sub of t.tools as Obj[]) if (sub && (sub.type === undefined || sub.type === 'function' || sub.type === 'custom')) add(sub, t.name);
+    } else {
+      // A built-in tool (web_search, file_search, code_interpreter, local_shell, mcp…): only OpenAI's own
+      // /responses runs those; a chat upstream has no equivalent to call.
+      const type = String(t.type).slice(0, 40).replace(/[^\x21-\x7e]/g, '?');
+      if (!plan.dropped.includes(type)) plan.dropped.push(type);
+    }
+  }
+  return plan;
+}
+
+/** A custom tool's input from the function arguments the model produced (`{"input": "…"}`, or the raw text). */
+function customInput(args: string): string {
+  try {
+    const parsed = JSON.parse(args) as unknown;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as Obj).input === 'string') return (parsed as Obj).input as string;
+  } catch {
+    // not JSON: the model sent the raw input
+  }
+  return args;
+}
+
+/** The output item of a chat tool call, in the client's vocabulary (function_call with its namespace, or custom_tool_call). */
+function toolCallItem(callId: string, flatName: string, args: string, identities: Map<string, ResponsesToolIdentity>, status: string): Obj {
+  const id = identities.get(flatName);
+  if (id?.custom) return { type: 'custom_tool_call', id: `ctc_${callId}`, call_id: callId, name: id.name, input: customInput(args), status };
+  return { type: 'function_call', id: `fc_${callId}`, call_id: callId, name: id?.name ?? flatName, ...(id?.namespace ? { namespace: id.namespace } : {}), arguments: args, status };
+}
+
 /** Responses API request -> chat completions request. Throws AdapterError for stateful features. */
 export function responsesToChatRequest(req: Obj, model: string = String(req.model ?? '')): OaChatRequest {
   if (req.previous_response_id) throw new AdapterError(400, 'unsupported_parameter', 'previous_response_id is not supported for this provider (the gateway does not store responses).');
@@ -38,12 +153,14 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
         const role = String(item.role ?? 'user');
         const r = role === 'developer' ? 'system' : (role as OaMessage['role']);
         messages.push({ role: r, content: contentToParts(item.content) });
-      } else if (type === 'function_call') {
-        const call: OaToolCall = { id: String(item.call_id ?? item.id), type: 'function', function: { name: String(item.name), arguments: String(item.arguments ?? '{}') } };
+      } else if (type === 'function_call' || type === 'custom_tool_call') {
+        const name = flatToolName(String(item.name), typeof item.namespace === 'string' ? item.namespace : undefined);
+        const args = type === 'custom_tool_call' ? JSON.stringify({ input: typeof item.input === 'string' ? item.input : '' }) : String(item.arguments ?? '{}');
+        const call: OaToolCall = { id: String(item.call_id ?? item.id), type: 'function', function: { name, arguments: args } };
         const last = messages[messages.length - 1];
         if (last && last.role === 'assistant' && (last.content == null || last.content === '' || last.tool_calls)) (last.tool_calls ??= []).push(call);
         else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
-      } else if (type === 'function_call_output') {
+      } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
         const output = typeof item.output === 'string' ? item.output : JSON.stringify(item.output);
         messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: output });
       } else if (type === 'reasoning') {
@@ -60,25 +177,15 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
   if (typeof req.top_p === 'number') out.top_p = req.top_p;
   if (typeof req.user === 'string') out.user = req.user;
   if (typeof req.parallel_tool_calls === 'boolean') out.parallel_tool_calls = req.parallel_tool_calls;
-  if (Array.isArray(req.tools)) {
-    const tools: OaTool[] = [];
-    for (const t of req.tools as Obj[]) {
-      if (t.type !== 'function') throw new AdapterError(400, 'unsupported_parameter', `Built-in tool "${String(t.type)}" is not supported for this provider.`);
-      tools.push({
-        type: 'function',
-        function: {
-          name: String(t.name),
-          ...(t.description ? { description: String(t.description) } : {}),
-          ...(t.parameters ? { parameters: t.parameters as Obj } : {}),
-          ...(typeof t.strict === 'boolean' ? { strict: t.strict } : {}),
-        },
-      });
-    }
-    if (tools.length) out.tools = tools;
-  }
+  const plan = responsesToolPlan(req);
+  if (plan.functions.length) out.tools = plan.functions;
   const tc = req.tool_choice;
   if (tc === 'auto' || tc === 'none' || tc === 'required') out.tool_choice = tc;
-  else if (tc && typeof tc === 'object' && (tc as Obj).type === 'function') out.tool_choice = { type: 'function', function: { name: String((tc as Obj).name) } } as OaToolChoice;
+  else if (tc && typeof tc === 'object' && ((tc as Obj).type === 'function' || (tc as Obj).type === 'custom')) {
+    const t = tc as Obj;
+    const name = flatToolName(String(t.name), typeof t.namespace === 'string' ? t.namespace : undefined);
+    out.tool_choice = { type: 'function', function: { name } } as OaToolChoice;
+  }
   const fmt = (req.text as Obj | undefined)?.format as Obj | undefined;
   if (fmt?.type === 'json_schema') out.response_format = { type: 'json_schema', json_schema: { name: String(fmt.name ?? 'response'), schema: fmt.schema as Obj, ...(typeof fmt.strict === 'boolean' ? { strict: fmt.strict } : {}) } };
   else if (fmt?.type === 'json_object') out.response_format = { type: 'json_object' };
@@ -131,9 +238,8 @@ export function chatToResponsesResponse(res: OaChatResponse, req?: Obj, created:
   if (text) {
     output.push({ type: 'message', id: `msg_${id.slice(5)}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] });
   }
-  for (const tc of choice?.message?.tool_calls ?? []) {
-    output.push({ type: 'function_call', id: `fc_${tc.id}`, call_id: tc.id, name: tc.function.name, arguments: tc.function.arguments, status: 'completed' });
-  }
+  const identities = req ? responsesToolPlan(req).identities : new Map<string, ResponsesToolIdentity>();
+  for (const tc of choice?.message?.tool_calls ?? []) output.push(toolCallItem(tc.id, tc.function.name, tc.function.arguments, identities, 'completed'));
   out.output = output;
   out.usage = chatUsageToResponses(res.usage);
   if (choice?.finish_reason === 'length') {
@@ -154,7 +260,8 @@ export class ChatChunksToResponses {
   private msgOpen = false;
   private msgIndex = -1;
   private outputs: Obj[] = [];
-  private tools = new Map<number, { outIndex: number; item: Obj }>();
+  private tools = new Map<number, { outIndex: number; item: Obj; custom: boolean; args: string }>();
+  private identities: Map<string, ResponsesToolIdentity>;
   private usage: OaUsage | null = null;
   private finish: string | null = null;
   private response: Obj;
@@ -167,6 +274,7 @@ export class ChatChunksToResponses {
     req?: Obj,
   ) {
     this.response = baseResponse(id, model, created, req);
+    this.identities = req ? responsesToolPlan(req).identities : new Map();
   }
 
   private ev(type: string, payload: Obj): string {
@@ -228,16 +336,22 @@ export class ChatChunksToResponses {
       if (!t) {
         out += this.closeMessage();
         const callId = tc.id ?? `call_${tc.index}`;
-        const item: Obj = { type: 'function_call', id: `fc_${callId}`, call_id: callId, name: tc.function?.name ?? '', arguments: '', status: 'in_progress' };
-        t = { outIndex: this.outputs.length, item };
+        const flat = tc.function?.name ?? '';
+        const custom = this.identities.get(flat)?.custom === true;
+        const item = toolCallItem(callId, flat, '', this.identities, 'in_progress');
+        t = { outIndex: this.outputs.length, item, custom, args: '' };
         this.outputs.push(item);
         this.tools.set(tc.index, t);
         out += this.ev('response.output_item.added', { output_index: t.outIndex, item: { ...item } });
       }
       const args = tc.function?.arguments;
       if (args) {
-        t.item.arguments = String(t.item.arguments) + args;
-        out += this.ev('response.function_call_arguments.delta', { item_id: t.item.id, output_index: t.outIndex, delta: args });
+        t.args += args;
+        // A custom tool's input is inside the JSON arguments: it is sent whole when the call is complete.
+        if (!t.custom) {
+          t.item.arguments = t.args;
+          out += this.ev('response.function_call_arguments.delta', { item_id: t.item.id, output_index: t.outIndex, delta: args });
+        }
       }
     }
     if (choice.finish_reason) this.finish = choice.finish_reason;
@@ -250,7 +364,12 @@ export class ChatChunksToResponses {
     let out = this.start() + this.closeMessage();
     for (const t of this.tools.values()) {
       t.item.status = 'completed';
-      out += this.ev('response.function_call_arguments.done', { item_id: t.item.id, output_index: t.outIndex, arguments: t.item.arguments });
+      if (t.custom) {
+        const input = customInput(t.args);
+        t.item.input = input;
+        out += this.ev('response.custom_tool_call_input.delta', { item_id: t.item.id, output_index: t.outIndex, delta: input });
+        out += this.ev('response.custom_tool_call_input.done', { item_id: t.item.id, output_index: t.outIndex, input });
+      } else out += this.ev('response.function_call_arguments.done', { item_id: t.item.id, output_index: t.outIndex, arguments: t.item.arguments });
       out += this.ev('response.output_item.done', { output_index: t.outIndex, item: t.item });
     }
     const r = this.response;

@@ -23,7 +23,7 @@ describe('classification table', () => {
     ['500: retry', o({ status: 500, kind: 'server' }), 'retry', null],
     ['503 overloaded: retry', o({ status: 503, kind: 'overloaded' }), 'retry', null],
     ['network: retry', o({ status: 0, kind: 'network' }), 'retry', null],
-    ['timeout: retry', o({ status: 0, kind: 'timeout' }), 'retry', null],
+    ['our first-byte timeout: fall back, never the same target again', o({ status: 0, kind: 'timeout' }), 'fallback', null],
     ['stream cut after the first byte: stop', o({ status: 0, kind: 'network', afterFirstByte: true }), 'stop', null],
     ['stream cut before the first byte: fall back', o({ status: 200, kind: 'network', streamCut: true }), 'fallback', null],
     ['404 without a model message: fall back', o({ status: 404, kind: 'not_found' }), 'fallback', null],

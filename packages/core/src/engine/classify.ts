@@ -12,7 +12,8 @@
  * | other 404 (resource missing upstream)     | fall back (the route, not the client, is wrong) | none          | no      |
  * | 400/413/422 context window                | fall back to a larger window            | none                  | no      |
  * | other 400/413/422 client errors           | stop                                    | none                  | no      |
- * | 408 / 409 / 5xx / overloaded / network / timeout | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
+ * | 408 / 409 / 5xx / overloaded / network    | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
+ * | our timeout before the first byte (status 0) | fall back (a target that hung is not asked again) | none   | yes     |
  * | stream cut before the first byte          | fall back (nothing reached the client)  | none                  | yes     |
  * | stream cut after the first byte           | stop (bytes already reached the client) | none                  | yes     |
  *
@@ -150,9 +151,13 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
     case 'bad_request':
       if (o.status === 408 || o.status === 409) return transient();
       return { ...none, action: 'stop', reason: `client error ${o.status}: no fallback` };
+    case 'timeout':
+      // Our own limit ran out (no answer at all, status 0): waiting the same limit again on a target that just
+      // hung would hold the client for minutes. An upstream's own 504 is a server error like any other.
+      if (o.status === 0) return { ...none, action: 'fallback', circuitFailure: true, reason: 'timed out before the first byte: fall back, no retry' };
+      return transient();
     case 'overloaded':
     case 'server':
-    case 'timeout':
     case 'network':
       return transient();
     case 'unknown':

@@ -1,4 +1,12 @@
-import type { ModelConfig } from './types.js';
+import type { Endpoint, ModelConfig } from './types.js';
+
+/**
+ * Whether a provider charges for a call on this endpoint. Token counting (`count_tokens`) is free at every
+ * provider that offers it: it is neither billed nor reserved against budgets.
+ */
+export function isBilled(endpoint: Endpoint): boolean {
+  return endpoint !== 'count_tokens';
+}
 
 export interface TokenUsage {
   /** Whole prompt, cached part included. */

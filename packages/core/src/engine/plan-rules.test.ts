@@ -224,6 +224,20 @@ describe('budgets', () => {
   });
 });
 
+describe('count_tokens is free', () => {
+  const cfg = config({ providers: [A], models: [model({ id: 'm', providerId: 'a', priceIn: 10, priceOut: 10 })] });
+  const cap = { scope: 'key' as const, id: 'k1', limitUsd: 1, period: 'lifetime' as const };
+  it.each([
+    ['count_tokens', 0, true],
+    ['messages', (1000 * 10 + 1000 * 10) / 1e6, false],
+  ] as const)('%s reserves $%s and passes an exhausted budget: %s', (endpoint, estimate, passes) => {
+    const ok = run({ config: cfg, request: request({ endpoint, promptTokens: 1000, maxTokens: 1000 }) });
+    expect(ok.ok && ok.attempts[0]!.estimatedCostUsd).toBeCloseTo(estimate, 12);
+    const spent = run({ config: cfg, caller: caller({ budgets: [cap] }), state: stateWith({ spend: () => 1 }), request: request({ endpoint, promptTokens: 1000, maxTokens: 1000 }) });
+    expect(spent.ok).toBe(passes);
+  });
+});
+
 describe('fallbacks', () => {
   it('chains are cycle-safe and each ref is planned once', () => {
     const cfg = config({

@@ -1,5 +1,5 @@
 import { circuitAdmits } from './circuit.js';
-import { estimateCost, expectedOutputTokens } from './cost.js';
+import { estimateCost, expectedOutputTokens, isBilled } from './cost.js';
 import { budgetKey, bucketKey, modelTarget, type StateEvent, type StateView } from './state.js';
 import { orderAlias, orderGlobal, type Scored } from './strategies.js';
 import {
@@ -452,7 +452,7 @@ export function plan(input: PlanInput): PlanResult {
         return skipAs(ref, via, 'rate-limited', `${scope} bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
       }
     }
-    const estimatedCostUsd = estimateCost(model, req.promptTokens, req.maxTokens);
+    const estimatedCostUsd = isBilled(req.endpoint) ? estimateCost(model, req.promptTokens, req.maxTokens) : 0;
     if (key.source !== 'byok') {
       for (const { b, spent, cap } of budgets) {
         if (spent + estimatedCostUsd > cap) {

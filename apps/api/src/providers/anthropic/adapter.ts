@@ -1,9 +1,9 @@
 /** Anthropic Messages API (native). OpenAI-format clients are translated both ways. */
-import { baseUrlOf, makeCall, pivotChatRequest, postJson, withExtraHeaders } from '../common.js';
+import { baseUrlOf, inputEstimator, makeCall, pivotChatRequest, postJson, withExtraHeaders } from '../common.js';
 import { AdapterError } from '../types.js';
 import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
-import { DEFAULT_MAX_TOKENS, openaiChatToAnthropicRequest } from '../../translate/openai-anthropic.js';
+import { defaultMaxTokensFor, openaiChatToAnthropicRequest } from '../../translate/openai-anthropic.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -11,8 +11,15 @@ function root(provider: ProviderRuntime): string {
   return baseUrlOf(provider).replace(/\/v1$/, '');
 }
 
-function headersFor(provider: ProviderRuntime, apiKey: string | null): Record<string, string> {
-  const h: Record<string, string> = { 'anthropic-version': provider.config?.anthropicVersion ?? ANTHROPIC_VERSION };
+/**
+ * Headers for an Anthropic upstream. On the native paths (an Anthropic-format client) the client's
+ * `anthropic-version` and `anthropic-beta` are forwarded: Claude Code sends beta-gated body fields
+ * (`context_management`, `output_config`, `defer_loading`, system-role messages) that Anthropic rejects without
+ * the beta that enables them.
+ */
+function headersFor(provider: ProviderRuntime, apiKey: string | null, client?: CallContext['clientHeaders']): Record<string, string> {
+  const h: Record<string, string> = { 'anthropic-version': client?.anthropicVersion ?? provider.config?.anthropicVersion ?? ANTHROPIC_VERSION };
+  if (client?.anthropicBeta) h['anthropic-beta'] = client.anthropicBeta;
   if (apiKey) h['x-api-key'] = apiKey;
   return withExtraHeaders(provider, h);
 }
@@ -27,11 +34,12 @@ export const anthropicAdapter: ProviderAdapter = {
 
   async prepare(ctx: CallContext): Promise<PreparedCall> {
     const base = root(ctx.provider);
-    const headers = headersFor(ctx.provider, ctx.apiKey);
+    const native = ctx.endpoint === 'messages' || ctx.endpoint === 'count_tokens';
+    const headers = headersFor(ctx.provider, ctx.apiKey, native ? ctx.clientHeaders : undefined);
     switch (ctx.endpoint) {
       case 'messages': {
         let body: Buffer | string = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
-        if (ctx.body.max_tokens == null) body = JSON.stringify({ ...ctx.body, model: ctx.upstreamModel, max_tokens: DEFAULT_MAX_TOKENS });
+        if (ctx.body.max_tokens == null) body = JSON.stringify({ ...ctx.body, model: ctx.upstreamModel, max_tokens: defaultMaxTokensFor(ctx.maxOutputTokens) });
         return makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) }, 'anthropic');
       }
       case 'count_tokens': {
@@ -44,11 +52,13 @@ export const anthropicAdapter: ProviderAdapter = {
             const j = JSON.parse(b.toString('utf8')) as { input_tokens?: number };
             return { body: b, usage: { inputTokens: Number(j.input_tokens ?? 0), outputTokens: 0, cachedTokens: 0 } };
           },
+          // Anthropic-compatible upstreams (proxies, other vendors) often lack count_tokens: count locally.
+          recover: (status) => (status === 404 || status === 405 || status === 501 ? Buffer.from(JSON.stringify({ input_tokens: inputEstimator(ctx)() })) : null),
         };
       }
       case 'chat':
       case 'responses': {
-        const an = openaiChatToAnthropicRequest(pivotChatRequest(ctx), ctx.upstreamModel);
+        const an = openaiChatToAnthropicRequest(pivotChatRequest(ctx), ctx.upstreamModel, defaultMaxTokensFor(ctx.maxOutputTokens));
         if (ctx.stream) an.stream = true;
         else delete an.stream;
         return makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, JSON.stringify(an), ctx.stream) }, 'anthropic');

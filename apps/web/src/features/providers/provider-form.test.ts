@@ -34,6 +34,17 @@ describe('provider form', () => {
     expect(keyed.ok && 'config' in keyed.data).toBe(false);
   });
 
+  it('time limits are config.timeouts in ms, kept with the rest of the config; out of range is named; unchanged sends nothing', () => {
+    const set = readUpdateProviderForm(r({ name: 'OpenAI', timeoutFirstByte: '20', timeoutIdle: '', timeoutTotal: '120.5' }), { type: openai, canSetKey: true, buckets: [], storedConfig: { organization: 'o' } });
+    expect(set.ok && set.data.config).toEqual({ organization: 'o', timeouts: { firstByteMs: 20_000, totalMs: 120_500 } });
+    const same = readUpdateProviderForm(r({ name: 'OpenAI', timeoutFirstByte: '20' }), { type: openai, canSetKey: true, buckets: [], storedConfig: { timeouts: { firstByteMs: 20_000 } } });
+    expect(same.ok && 'config' in same.data).toBe(false);
+    const cleared = readUpdateProviderForm(r({ name: 'OpenAI' }), { type: openai, canSetKey: true, buckets: [], storedConfig: { organization: 'o', timeouts: { firstByteMs: 20_000 } } });
+    expect(cleared.ok && cleared.data.config).toEqual({ organization: 'o' });
+    const bad = readCreateProviderForm(r({ type: 'openai', name: 'X', slug: 'x', timeoutIdle: '0', timeoutTotal: 'soon' }), { type: openai, canSetKey: true, buckets: [] });
+    expect(bad.ok ? null : bad.errors).toMatchObject({ timeoutIdle: 'must be between 0.1 and 3600 seconds', timeoutTotal: 'must be a number' });
+  });
+
   it('a bad URL and a fractional priority are named', () => {
     const p = readCreateProviderForm(r({ type: 'custom', name: 'X', slug: 'x', baseUrl: 'not a url', priority: '2.5' }), { type: custom, canSetKey: true, buckets: [] });
     expect(p.ok ? null : p.errors).toMatchObject({ baseUrl: 'must be a URL', priority: 'must be a whole number' });

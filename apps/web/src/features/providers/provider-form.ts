@@ -105,14 +105,51 @@ interface ReadContext {
   storedConfig?: Record<string, unknown>;
 }
 
+/** The dialog's time-limit fields (seconds; blank = the server's default) and the config.timeouts key each fills. */
+export const TIMEOUT_FIELDS = [
+  { name: 'timeoutFirstByte', key: 'firstByteMs', label: 'First byte' },
+  { name: 'timeoutIdle', key: 'idleMs', label: 'Idle between chunks' },
+  { name: 'timeoutTotal', key: 'totalMs', label: 'Whole request' },
+] as const;
+
+/** Seconds as typed → `config.timeouts` in milliseconds (0.1 s – 1 h each); errors under the field's name. */
+function readTimeouts(r: FormReader): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of TIMEOUT_FIELDS) {
+    const s = r.number(f.name, undefined);
+    if (s === undefined) continue;
+    if (s < 0.1 || s > 3600) r.errors[f.name] = 'must be between 0.1 and 3600 seconds';
+    else out[f.key] = Math.round(s * 1000);
+  }
+  return out;
+}
+
+/** A stored config.timeouts as the dialog shows it: seconds per field, blank when unset. */
+export function timeoutSeconds(config: Record<string, unknown> | undefined, key: (typeof TIMEOUT_FIELDS)[number]['key']): string {
+  const v = (config?.timeouts as Record<string, unknown> | undefined)?.[key];
+  return typeof v === 'number' ? String(v / 1000) : '';
+}
+
+function sameTimeouts(stored: unknown, typed: Record<string, number>): boolean {
+  const a = (stored && typeof stored === 'object' ? stored : {}) as Record<string, unknown>;
+  return TIMEOUT_FIELDS.every((f) => (a[f.key] ?? undefined) === typed[f.key]);
+}
+
 /**
- * `config.keyless`: the router sends no key to this provider (a local or private endpoint). Only types whose key is
- * optional offer it; for the others the stored config is left alone.
+ * The provider's config from the dialog. `config.keyless`: the router sends no key to this provider (a local or
+ * private endpoint); only types whose key is optional offer it. `config.timeouts`: this provider's own time
+ * limits. The rest of a stored config is kept as it is; when nothing the dialog edits changed, no config is sent.
  */
 function readConfig(r: FormReader, ctx: ReadContext): Record<string, unknown> | undefined {
-  if (!ctx.type?.keyOptional || ctx.type.type === 'mock') return undefined;
-  const { keyless: _drop, ...rest } = ctx.storedConfig ?? {};
-  return r.bool('keyless') ? { ...rest, keyless: true } : rest;
+  const timeouts = readTimeouts(r);
+  const stored = ctx.storedConfig ?? {};
+  const keylessType = !!ctx.type?.keyOptional && ctx.type.type !== 'mock';
+  if (!keylessType && sameTimeouts(stored.timeouts, timeouts)) return undefined;
+  const { keyless: storedKeyless, timeouts: _old, ...rest } = stored;
+  const out: Record<string, unknown> = { ...rest };
+  if (keylessType ? r.bool('keyless') : storedKeyless !== undefined) out.keyless = keylessType ? true : storedKeyless;
+  if (Object.keys(timeouts).length) out.timeouts = timeouts;
+  return out;
 }
 
 function common(r: FormReader, ctx: ReadContext) {

@@ -12,6 +12,24 @@ export const providerBucketSchema = z.object({
   models: z.union([z.literal('all'), z.array(safeString().min(1)).min(1)]).default('all'),
 });
 
+/** Per-provider upstream time limits (ms), stored in the provider's config as `timeouts`; unset = the server's. */
+export const providerTimeoutsSchema = z
+  .object({
+    firstByteMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 1 hour'),
+    idleMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 1 hour'),
+    totalMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 1 hour'),
+  })
+  .partial()
+  .strict();
+export type ProviderTimeouts = z.infer<typeof providerTimeoutsSchema>;
+
+/** A provider's config JSON: free-form per type, with the keys the gateway itself reads checked. */
+const providerConfigSchema = jsonObjectField().superRefine((c, ctx) => {
+  if (c.timeouts === undefined) return;
+  const r = providerTimeoutsSchema.safeParse(c.timeouts);
+  if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: ['timeouts', ...i.path], message: i.message });
+});
+
 const providerFields = {
   type: safeString().trim().min(1, 'is required'),
   name: safeString().trim().min(1, 'is required').max(120),
@@ -25,7 +43,7 @@ const providerFields = {
   autoFallback: z.boolean().default(true),
   status: z.enum(['active', 'disabled']).default('active'),
   rateLimitBuckets: z.array(providerBucketSchema).max(20).default([]),
-  config: jsonObjectField().default({}),
+  config: providerConfigSchema.default({}),
 };
 
 export const createProviderBody = z.object(providerFields);
@@ -40,7 +58,7 @@ export const updateProviderBody = z.object({
   autoFallback: z.boolean(),
   status: z.enum(['active', 'disabled']),
   rateLimitBuckets: z.array(providerBucketSchema).max(20),
-  config: jsonObjectField(),
+  config: providerConfigSchema,
 }).partial();
 export type UpdateProviderBody = z.infer<typeof updateProviderBody>;
 
@@ -49,6 +67,6 @@ export const testKeyBody = z.object({
   type: providerFields.type,
   baseUrl: providerFields.baseUrl,
   apiKey: providerKeyField.nullable().optional(),
-  config: jsonObjectField().optional(),
+  config: providerConfigSchema.optional(),
 });
 export type TestKeyBody = z.infer<typeof testKeyBody>;

@@ -11,7 +11,7 @@ import { useProviderTypes } from '../api/get-provider-types';
 import { useTestKey } from '../api/test-key';
 import { useTestProvider } from '../api/test-provider';
 import type { ConnectionTest, Provider } from '../api/types';
-import { bucketRowsFrom, canTestConnection, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors, type BucketRow } from '../provider-form';
+import { bucketRowsFrom, canTestConnection, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors, timeoutSeconds, TIMEOUT_FIELDS, type BucketRow } from '../provider-form';
 import { BucketEditor } from './bucket-editor';
 import { ConnectionResult } from './connection-result';
 
@@ -246,6 +246,12 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
             <div />
           )}
           <CheckboxField label="Auto-fallback" name="autoFallback" defaultChecked={stored?.autoFallback ?? true} hint="When another provider fails, requests may fall back to this one." className="sm:col-span-2" />
+          <fieldset className="grid min-w-0 grid-cols-1 gap-3 rounded-xl border border-border p-3 sm:col-span-2 sm:grid-cols-3">
+            <legend className="px-1 text-sm font-medium">Time limits (seconds; blank = the server's)</legend>
+            {TIMEOUT_FIELDS.map((f) => (
+              <TextField key={f.name} label={f.label} name={f.name} type="number" min={0.1} max={3600} step="any" inputMode="decimal" defaultValue={timeoutSeconds(stored?.config, f.key)} error={err(f.name)} />
+            ))}
+          </fieldset>
           <div className="sm:col-span-2">
             <BucketEditor rows={buckets} onChange={setBuckets} errors={(n) => errors[n]} />
             {err('rateLimitBuckets') && !Object.keys(errors).some((k) => k.startsWith('rateLimitBuckets.')) ? <p className="mt-1 text-xs text-danger">{err('rateLimitBuckets')}</p> : null}

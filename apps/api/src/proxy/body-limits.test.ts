@@ -1,0 +1,76 @@
+// Request bodies: an oversize body gets a 413 the client can read (not a socket closed while it is still
+// sending), and the bodies held at once are bounded (503 + Retry-After past the bound, room given back after).
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+
+let env: ProxyEnv;
+beforeAll(async () => {
+  env = await createProxyEnv({ env: { BODY_LIMIT: '64kb', BODY_MEMORY_LIMIT: '1mb' } });
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+const chat = (bytes: number) => JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x'.repeat(bytes) }] });
+
+/**
+ * A plain Node client that writes the body in 16 KiB pieces, like an SDK uploading a large prompt; with `gapMs`
+ * it pauses between pieces like a client on a real network (still sending when the gateway has decided).
+ */
+function send(body: string, chunked: boolean, gapMs = 0): Promise<{ status: number; json: Record<string, unknown> } | { error: string }> {
+  return new Promise((resolve) => {
+    const buf = Buffer.from(body);
+    const req = request(
+      `${env.url}/v1/chat/completions`,
+      { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}`, ...(chunked ? {} : { 'content-length': buf.length }) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> }));
+        res.on('error', (e) => resolve({ error: e.message }));
+      },
+    );
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+    let off = 0;
+    const pump = () => {
+      while (off < buf.length) {
+        const piece = buf.subarray(off, off + 16 * 1024);
+        off += piece.length;
+        if (gapMs > 0) {
+          req.write(piece);
+          return void setTimeout(pump, gapMs);
+        }
+        if (!req.write(piece)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+describe('request bodies', () => {
+  it('ten clients still sending 2 MB past a 64 KiB limit all read a 413 in their format (no EPIPE, no reset)', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => send(chat(2 * 1024 * 1024), i % 2 === 0, 2)));
+    for (const r of results) {
+      expect(r).toMatchObject({ status: 413, json: { error: { code: 'request_too_large' } } });
+      expect(JSON.stringify(r)).toContain('64 KiB');
+    }
+  });
+
+  it('holds at most BODY_MEMORY_LIMIT of bodies at once: 503 with Retry-After past it, room back when a request ends', async () => {
+    env.up.script(Array.from({ length: 20 }, () => ({ path: 'chat/completions', delayMs: 600 })));
+    const slow = send(chat(60 * 1024), false);
+    await new Promise((r) => setTimeout(r, 150));
+    // 60 KiB held; 17 more 60 KiB bodies need ~1 MiB: at least one is refused.
+    const burst = await Promise.all(Array.from({ length: 17 }, () => send(chat(60 * 1024), false)));
+    const refused = burst.filter((r) => 'status' in r && r.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]).toMatchObject({ json: { error: { code: 'overloaded' } } });
+    expect(await slow).toMatchObject({ status: 200 });
+    env.up.reset();
+    const after = await send(chat(60 * 1024), false);
+    expect(after).toMatchObject({ status: 200 });
+  });
+});

@@ -1,0 +1,96 @@
+// After the first byte a stream can no longer fail with a status code: an upstream that is cut, stalls, or sends
+// invalid SSE must end the client's stream with an error in the client's format (which the official SDKs raise),
+// never with a clean end that passes truncated text off as a whole answer.
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+
+let env: ProxyEnv;
+beforeAll(async () => {
+  env = await createProxyEnv({ env: { UPSTREAM_IDLE_TIMEOUT_MS: '400' } });
+});
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(() => env.up.reset());
+
+async function raw(path: string, body: unknown) {
+  const res = await fetch(`${env.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` }, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+const lastRecord = async () => {
+  await env.flushUsage();
+  return env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+};
+const chat = { model: 'up-openai/gpt-test', stream: true, messages: [{ role: 'user', content: 'hi' }] };
+
+describe('a stream that cannot finish after its first byte', () => {
+  it('OpenAI chat, upstream cut: an error chunk and no [DONE]; the OpenAI SDK raises instead of returning truncated text', async () => {
+    env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
+    const r = await raw('/v1/chat/completions', chat);
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('Hello');
+    expect(r.text).not.toContain('[DONE]');
+    const last = r.text.trim().split('\n\n').at(-1)!;
+    expect(JSON.parse(last.slice(5))).toMatchObject({ error: { code: 'stream_interrupted', type: 'server_error' } });
+    expect(await lastRecord()).toMatchObject({ errorCode: 'stream_interrupted' });
+
+    env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
+    const openai = new OpenAI({ apiKey: env.userKey, baseURL: `${env.url}/v1`, maxRetries: 0 });
+    const stream = await openai.chat.completions.create({ ...chat, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming);
+    let text = '';
+    await expect(
+      (async () => {
+        for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+      })(),
+    ).rejects.toThrow(/interrupted/);
+    expect(text).toContain('Hello');
+  });
+
+  it('OpenAI chat, upstream stalls past the idle limit: an error chunk naming the timeout', async () => {
+    env.up.script({ path: '/chat/completions', chunkDelayMs: 1500 });
+    const r = await raw('/v1/chat/completions', chat);
+    expect(r.status).toBe(200);
+    expect(r.text).not.toContain('[DONE]');
+    expect(r.text).toContain('"code":"upstream_timeout"');
+  });
+
+  it('OpenAI-format upstream sends invalid SSE: the client never receives it (fallback before the first byte, an error after)', async () => {
+    env.up.script({ path: '/chat/completions', malformed: true });
+    const r = await raw('/v1/chat/completions', chat);
+    expect(r.status).toBe(200);
+    expect(r.text).not.toContain('this is not json');
+    if (r.text.includes('[DONE]')) expect(env.up.requests.length).toBeGreaterThanOrEqual(2);
+    else expect(r.text).toContain('"code":"stream_interrupted"');
+  });
+
+  it('Anthropic client on an OpenAI upstream, cut: event: error, and the Anthropic SDK raises', async () => {
+    env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
+    const r = await raw('/v1/messages', { model: 'up-openai/gpt-test', max_tokens: 20, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    expect(r.text).toContain('event: error');
+    expect(r.text).not.toContain('message_stop');
+
+    env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
+    const anthropic = new Anthropic({ apiKey: env.userKey, baseURL: env.url, maxRetries: 0 });
+    const s = anthropic.messages.stream({ model: 'up-openai/gpt-test', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+    await expect(s.finalMessage()).rejects.toThrow();
+  });
+
+  it('Anthropic passthrough cut, and a Responses client cut: each ends with its format\'s error event', async () => {
+    env.up.script({ path: '/messages', cutAfterChunks: 3 });
+    const a = await raw('/v1/messages', { model: 'up-anthropic/claude-test', max_tokens: 20, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    expect(a.text).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
+
+    env.up.script({ path: '/messages', cutAfterChunks: 3 });
+    const r = await raw('/v1/responses', { model: 'up-anthropic/claude-test', stream: true, input: 'hi' });
+    expect(r.text).toContain('event: error');
+    expect(r.text).not.toContain('response.completed');
+  });
+
+  it('a stream that finishes properly still ends cleanly', async () => {
+    const r = await raw('/v1/chat/completions', chat);
+    expect(r.text.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(r.text).not.toContain('"error"');
+  });
+});
