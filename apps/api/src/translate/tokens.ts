@@ -57,7 +57,8 @@ export function estimateChatTokens(req: Pick<OaChatRequest, 'messages' | 'tools'
   let t = 3;
   for (const m of req.messages ?? []) {
     t += PER_MESSAGE + partsTokens(m.content);
-    if (m.tool_calls) for (const c of m.tool_calls) t += countText(c.function.name) + countText(c.function.arguments);
+    // A custom tool call has no `function` (its input is counted with the message's text, if any).
+    if (m.tool_calls) for (const c of m.tool_calls) if (c.function) t += countText(c.function.name) + countText(c.function.arguments);
   }
   return t + toolsTokens(req.tools);
 }
