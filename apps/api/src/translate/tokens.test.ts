@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
+import type * as GptTokenizer from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { countText } from './tokens.js';
 
-const { countTokens } = createRequire(import.meta.url)('gpt-tokenizer') as typeof import('gpt-tokenizer');
+const { countTokens } = createRequire(import.meta.url)('gpt-tokenizer') as typeof GptTokenizer;
 
 describe('countText', () => {
   it('counts ordinary text exactly as the tokenizer does', () => {
