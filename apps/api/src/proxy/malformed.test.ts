@@ -243,6 +243,36 @@ describe('what real SDKs and agents send passes through untouched', () => {
     expect(env.up.requests[0]!.body).toEqual({ ...body, model: 'gpt-test' });
   });
 
+  it('custom tools, custom tool calls and an allowed_tools choice are answered through every translator (Anthropic, Gemini, the mock)', async () => {
+    const { prisma, secrets } = env.t.app.ctx;
+    const caps = ['chat', 'tools', 'streaming'];
+    for (const [slug, type, modelId, baseUrl] of [
+      ['gem', 'google', 'gemini-test', env.up.url],
+      ['mocky2', 'mock', 'mock-small', null],
+    ] as const) {
+      if (await prisma.provider.findFirst({ where: { slug } })) continue;
+      const p = await prisma.provider.create({
+        data: { slug, name: slug, type, priority: 60, status: 'active', autoFallback: false, ...(baseUrl ? { baseUrl, encryptedApiKey: secrets.encrypt('AIza-test-key'), apiKeyLast4: 'test' } : {}) },
+      });
+      await prisma.model.create({ data: { providerId: p.id, modelId, displayName: modelId, priceInputPer1M: 1, priceOutputPer1M: 1, contextWindow: 100_000, capabilities: caps } });
+    }
+    await env.t.app.routing.reload();
+    const body = {
+      messages: [
+        { role: 'user', content: 'run it' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'custom', custom: { name: 'grammar', input: 'x' } }, { id: 'c2', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'c2', content: 'ok' },
+        { role: 'user', content: 'and the weather?' },
+      ],
+      tools: [{ type: 'custom', custom: { name: 'grammar' } }, { type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }],
+      tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [{ type: 'function', function: { name: 'f' } }] } },
+    };
+    for (const model of [CLAUDE, 'gem/gemini-test', 'mocky2/mock-small']) {
+      const res = await post('/v1/chat/completions', { model, ...body });
+      expect(res.status, `${model}: ${await res.clone().text()}`).toBe(200);
+    }
+  });
+
   it('embeddings take strings, token arrays and arrays of token arrays', async () => {
     for (const input of ['a', ['a', 'b'], [1, 2, 3], [[1, 2], [3]]]) {
       expect((await post('/v1/embeddings', { model: 'up-openai/embed-test', input })).status).toBe(200);

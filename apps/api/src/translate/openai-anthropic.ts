@@ -165,6 +165,7 @@ export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string =
       case 'assistant': {
         const blocks = oaPartsToAnthropic(m.content);
         for (const tc of m.tool_calls ?? []) {
+          if (!tc.function) continue; // a custom tool call: Anthropic has no equivalent
           blocks.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } as AnToolUseBlock);
         }
         pushMessage(messages, 'assistant', blocks);
