@@ -278,8 +278,8 @@ function embeddingsBody(b: Obj): void {
 // ---------- nesting ----------
 
 /**
- * The path of the first value nested deeper than `left` more levels, or null. Recursion is bounded by the limit;
- * the path is built only on the way back from a failure.
+ * The path of the first array or object beyond `left` levels of nesting (`v` itself being the first level), or
+ * null. Recursion is bounded by the limit; the path is built only on the way back from a failure.
  */
 function tooDeep(v: unknown, left: number): string | null {
   if (typeof v !== 'object' || v === null) return null;
@@ -308,7 +308,7 @@ function tooDeep(v: unknown, left: number): string | null {
  */
 export function checkBodyShape(endpoint: ProxyEndpoint, body: Obj): void {
   // Depth first: the shape checks below recurse into nested tool results.
-  const deep = tooDeep(body, MAX_BODY_DEPTH - 1);
+  const deep = tooDeep(body, MAX_BODY_DEPTH);
   if (deep !== null) {
     const path = deep.replace(/^\./, '');
     const param = path.length > 200 ? `${path.slice(0, 200)}…` : path;

@@ -133,7 +133,7 @@ export function toolChoiceOpenaiToAnthropic(tc: OaToolChoice | undefined, parall
   else if (tc === 'auto') out = { type: 'auto' };
   else if (tc === 'required') out = { type: 'any' };
   else if (tc === 'none') out = { type: 'none' };
-  else if (typeof tc === 'object' && tc.function?.name) out = { type: 'tool', name: tc.function.name };
+  else if (tc !== null && typeof tc === 'object' && tc.function?.name) out = { type: 'tool', name: tc.function.name };
   if (out && parallel === false && out.type !== 'none') out.disable_parallel_tool_use = true;
   return out;
 }
