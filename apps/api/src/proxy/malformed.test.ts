@@ -359,6 +359,17 @@ describe('every reservation is released on every exit path', () => {
     expect((await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key)).status).toBe(200);
   });
 
+  it('an upstream that never answers: after the time limits the client gets a 504 and the reservation is refunded', async () => {
+    const { key, id } = await budgetKeyFor(0.02);
+    env.up.script(Array.from({ length: 3 }, () => ({ path: '/messages', hang: true })));
+    const res = await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, stream: true, messages: hi }, key);
+    expect(res.status).toBe(504);
+    await res.arrayBuffer();
+    expect(await inFlightEverywhere()).toBe(0);
+    expect(await spend(id)).toBe(0);
+    expect((await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key)).status).toBe(200);
+  }, 30_000);
+
   it('a client that leaves mid-stream: in-flight back to zero and the reservation settled to what was streamed', async () => {
     const { key, id } = await budgetKeyFor(0.02);
     env.up.script({ path: '/messages', chunkDelayMs: 300 });
