@@ -201,7 +201,9 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
     });
 
+    let recorded = false;
     const finish = (u: Partial<ProxyUsage> & { status: number }) => {
+      recorded = true;
       const latencyMs = Math.round(performance.now() - x.started);
       const record: ProxyUsage = {
         createdAt: new Date(d.now()),
@@ -330,7 +332,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       const sent = sendClientError(res, format, internalError(requestId));
       capture?.add(sent);
       const last = attemptsLog.at(-1);
-      finish({ status: 500, errorCode: 'internal_error', providerSlug: last?.provider ?? null, modelId: last?.model ?? null });
+      if (!recorded) finish({ status: 500, errorCode: 'internal_error', providerSlug: last?.provider ?? null, modelId: last?.model ?? null });
       return;
     }
     if (client.gone) {
