@@ -43,10 +43,9 @@ export function invalidModelName(model: string): boolean {
   return BAD_NAME.test(model);
 }
 
-/** Optional field (absent or null) of the given primitive type. */
-function optType(o: Obj, key: string, type: 'string' | 'number' | 'boolean', param: () => string): void {
-  const v = o[key];
-  if (v !== undefined && v !== null && typeof v !== type) fail(param(), `must be a ${type}`);
+/** An optional value (absent or null) or one of the given primitive type. */
+function opt(v: unknown, type: 'string' | 'number' | 'boolean'): boolean {
+  return v === undefined || v === null || typeof v === type;
 }
 
 // ---------- OpenAI chat completions ----------
@@ -74,12 +73,12 @@ function oaToolCalls(calls: unknown, i: number): void {
   for (let j = 0; j < calls.length; j++) {
     const c: unknown = calls[j];
     if (!isObj(c)) fail(`messages[${i}].tool_calls[${j}]`, MUST_OBJECT);
-    optType(c, 'id', 'string', () => `messages[${i}].tool_calls[${j}].id`);
+    if (!opt(c.id, 'string')) fail(`messages[${i}].tool_calls[${j}].id`, 'must be a string');
     if (c.type === 'custom') continue;
     const f = c.function;
     if (!isObj(f)) fail(`messages[${i}].tool_calls[${j}].function`, MUST_OBJECT);
     if (typeof f.name !== 'string') fail(`messages[${i}].tool_calls[${j}].function.name`, MUST_STRING);
-    optType(f, 'arguments', 'string', () => `messages[${i}].tool_calls[${j}].function.arguments`);
+    if (!opt(f.arguments, 'string')) fail(`messages[${i}].tool_calls[${j}].function.arguments`, 'must be a string');
   }
 }
 
@@ -90,8 +89,8 @@ function chatMessages(messages: unknown[]): void {
     if (typeof m.role !== 'string') fail(`messages[${i}].role`, MUST_STRING);
     oaContent(m.content, i, 'content');
     oaToolCalls(m.tool_calls, i);
-    optType(m, 'name', 'string', () => `messages[${i}].name`);
-    optType(m, 'tool_call_id', 'string', () => `messages[${i}].tool_call_id`);
+    if (!opt(m.name, 'string')) fail(`messages[${i}].name`, 'must be a string');
+    if (!opt(m.tool_call_id, 'string')) fail(`messages[${i}].tool_call_id`, 'must be a string');
   }
 }
 
@@ -102,7 +101,7 @@ function oaTools(tools: unknown): void {
   for (let i = 0; i < tools.length; i++) {
     const t: unknown = tools[i];
     if (!isObj(t)) fail(`tools[${i}]`, MUST_OBJECT);
-    optType(t, 'type', 'string', () => `tools[${i}].type`);
+    if (!opt(t.type, 'string')) fail(`tools[${i}].type`, 'must be a string');
     if (t.type !== 'function' && t.type !== undefined) continue;
     const f = t.function;
     if (!isObj(f)) fail(`tools[${i}].function`, MUST_OBJECT);
@@ -133,36 +132,43 @@ function chatBody(b: Obj): void {
   oaTools(b.tools);
   oaToolChoice(b.tool_choice);
   oaStop(b.stop, 'stop');
-  optType(b, 'temperature', 'number', () => 'temperature');
-  optType(b, 'top_p', 'number', () => 'top_p');
-  optType(b, 'n', 'number', () => 'n');
-  optType(b, 'user', 'string', () => 'user');
+  if (!opt(b.temperature, 'number')) fail('temperature', 'must be a number');
+  if (!opt(b.top_p, 'number')) fail('top_p', 'must be a number');
+  if (!opt(b.n, 'number')) fail('n', 'must be a number');
+  if (!opt(b.user, 'string')) fail('user', 'must be a string');
   optObject(b, 'response_format');
   optObject(b, 'stream_options');
 }
 
 // ---------- Anthropic messages ----------
 
+/** Where a block array sits: a message's content (`i`), the system prompt (`i` = -1), or a tool result's content in either (`j`). */
+function anPath(i: number, j: number): string {
+  const base = i < 0 ? 'system' : `messages[${i}].content`;
+  return j < 0 ? base : `${base}[${j}].content`;
+}
+
 /** Anthropic content blocks: objects with a string type; the fields translation reads are typed. */
-function anBlocks(blocks: unknown[], at: () => string): void {
+function anBlocks(blocks: unknown[], i: number, parent: number): void {
   for (let j = 0; j < blocks.length; j++) {
     const b: unknown = blocks[j];
-    if (!isObj(b)) fail(`${at()}[${j}]`, MUST_OBJECT);
+    if (!isObj(b)) fail(`${anPath(i, parent)}[${j}]`, MUST_OBJECT);
     const type = b.type;
-    if (typeof type !== 'string') fail(`${at()}[${j}].type`, MUST_STRING);
+    if (typeof type !== 'string') fail(`${anPath(i, parent)}[${j}].type`, MUST_STRING);
     if (type === 'text') {
-      if (typeof b.text !== 'string') fail(`${at()}[${j}].text`, MUST_STRING);
+      if (typeof b.text !== 'string') fail(`${anPath(i, parent)}[${j}].text`, MUST_STRING);
     } else if (type === 'image' || type === 'document') {
-      if (!isObj(b.source)) fail(`${at()}[${j}].source`, MUST_OBJECT);
+      if (!isObj(b.source)) fail(`${anPath(i, parent)}[${j}].source`, MUST_OBJECT);
     } else if (type === 'tool_use') {
-      if (typeof b.id !== 'string') fail(`${at()}[${j}].id`, MUST_STRING);
-      if (typeof b.name !== 'string') fail(`${at()}[${j}].name`, MUST_STRING);
+      if (typeof b.id !== 'string') fail(`${anPath(i, parent)}[${j}].id`, MUST_STRING);
+      if (typeof b.name !== 'string') fail(`${anPath(i, parent)}[${j}].name`, MUST_STRING);
     } else if (type === 'tool_result') {
-      if (typeof b.tool_use_id !== 'string') fail(`${at()}[${j}].tool_use_id`, MUST_STRING);
+      if (typeof b.tool_use_id !== 'string') fail(`${anPath(i, parent)}[${j}].tool_use_id`, MUST_STRING);
       const c = b.content;
       if (c === undefined || c === null || typeof c === 'string') continue;
-      if (!Array.isArray(c)) fail(`${at()}[${j}].content`, 'must be a string or an array of content blocks');
-      anBlocks(c, () => `${at()}[${j}].content`);
+      if (!Array.isArray(c)) fail(`${anPath(i, parent)}[${j}].content`, 'must be a string or an array of content blocks');
+      // One level: translation reads a tool result's blocks, not results nested in those.
+      if (parent < 0) anBlocks(c, i, j);
     }
   }
 }
@@ -175,7 +181,7 @@ function anMessages(messages: unknown[]): void {
     const c = m.content;
     if (typeof c === 'string') continue;
     if (!Array.isArray(c)) fail(`messages[${i}].content`, 'must be a string or an array of content blocks');
-    anBlocks(c, () => `messages[${i}].content`);
+    anBlocks(c, i, -1);
   }
 }
 
@@ -186,8 +192,8 @@ function anTools(tools: unknown): void {
     const t: unknown = tools[i];
     if (!isObj(t)) fail(`tools[${i}]`, MUST_OBJECT);
     if (typeof t.name !== 'string') fail(`tools[${i}].name`, MUST_STRING);
-    optType(t, 'type', 'string', () => `tools[${i}].type`);
-    optType(t, 'description', 'string', () => `tools[${i}].description`);
+    if (!opt(t.type, 'string')) fail(`tools[${i}].type`, 'must be a string');
+    if (!opt(t.description, 'string')) fail(`tools[${i}].description`, 'must be a string');
     if (t.input_schema !== undefined && t.input_schema !== null && !isObj(t.input_schema)) fail(`tools[${i}].input_schema`, MUST_OBJECT);
   }
 }
@@ -197,7 +203,7 @@ function anthropicBody(b: Obj, countOnly: boolean): void {
   const s = b.system;
   if (s !== undefined && s !== null && typeof s !== 'string') {
     if (!Array.isArray(s)) fail('system', 'must be a string or an array of text blocks');
-    anBlocks(s, () => 'system');
+    anBlocks(s, -1, -1);
   }
   anTools(b.tools);
   const tc = b.tool_choice;
@@ -209,8 +215,8 @@ function anthropicBody(b: Obj, countOnly: boolean): void {
   optObject(b, 'metadata');
   optObject(b, 'thinking');
   if (countOnly) return;
-  optType(b, 'temperature', 'number', () => 'temperature');
-  optType(b, 'top_p', 'number', () => 'top_p');
+  if (!opt(b.temperature, 'number')) fail('temperature', 'must be a number');
+  if (!opt(b.top_p, 'number')) fail('top_p', 'must be a number');
 }
 
 // ---------- OpenAI Responses ----------
@@ -221,10 +227,10 @@ function responsesBody(b: Obj): void {
     for (let i = 0; i < input.length; i++) {
       const it: unknown = input[i];
       if (!isObj(it)) fail(`input[${i}]`, MUST_OBJECT);
-      optType(it, 'type', 'string', () => `input[${i}].type`);
+      if (!opt(it.type, 'string')) fail(`input[${i}].type`, 'must be a string');
       const type = it.type ?? 'message';
       if (type !== 'message') continue;
-      optType(it, 'role', 'string', () => `input[${i}].role`);
+      if (!opt(it.role, 'string')) fail(`input[${i}].role`, 'must be a string');
       const c = it.content;
       if (c === undefined || c === null || typeof c === 'string') continue;
       if (!Array.isArray(c)) fail(`input[${i}].content`, 'must be a string or an array of content parts');
@@ -235,7 +241,7 @@ function responsesBody(b: Obj): void {
       }
     }
   }
-  optType(b, 'instructions', 'string', () => 'instructions');
+  if (!opt(b.instructions, 'string')) fail('instructions', 'must be a string');
   const tools = b.tools;
   if (tools !== undefined && tools !== null) {
     if (!Array.isArray(tools)) fail('tools', MUST_ARRAY);
@@ -255,9 +261,9 @@ function responsesBody(b: Obj): void {
     const f = b.text.format;
     if (f !== undefined && f !== null && !isObj(f)) fail('text.format', MUST_OBJECT);
   }
-  optType(b, 'temperature', 'number', () => 'temperature');
-  optType(b, 'top_p', 'number', () => 'top_p');
-  optType(b, 'user', 'string', () => 'user');
+  if (!opt(b.temperature, 'number')) fail('temperature', 'must be a number');
+  if (!opt(b.top_p, 'number')) fail('top_p', 'must be a number');
+  if (!opt(b.user, 'string')) fail('user', 'must be a string');
 }
 
 // ---------- embeddings ----------
@@ -271,8 +277,8 @@ function embeddingsBody(b: Obj): void {
     if (!Array.isArray(x)) fail(`input[${i}]`, 'must be a string, a token or an array of tokens');
     for (let j = 0; j < x.length; j++) if (typeof x[j] !== 'number') fail(`input[${i}][${j}]`, 'must be a number');
   }
-  optType(b, 'encoding_format', 'string', () => 'encoding_format');
-  optType(b, 'dimensions', 'number', () => 'dimensions');
+  if (!opt(b.encoding_format, 'string')) fail('encoding_format', 'must be a string');
+  if (!opt(b.dimensions, 'number')) fail('dimensions', 'must be a number');
 }
 
 // ---------- nesting ----------
