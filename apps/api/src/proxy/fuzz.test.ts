@@ -205,7 +205,7 @@ async function send(r: { path: string; text: string; contentType: string }): Pro
   return res.status;
 }
 
-const RUNS = 1_500;
+const RUNS = 2_500;
 
 describe.each(['memory', 'redis'] as const)('fuzz: malformed bodies on every proxy endpoint (counters in %s)', (store) => {
   beforeAll(() => start(store));
