@@ -13,6 +13,7 @@ import { sendClientError, type ClientError, type ClientFormat } from './client-e
 import { formatForPath, matchEndpoint, type EndpointMatch, type ProxyEndpoint } from './endpoints.js';
 import { BodyMemoryFullError, BodyTooLargeError, readBody, type BodyMemory } from './read-body.js';
 import { RequestShapeError, requestFacts, type RequestFacts } from './request-facts.js';
+import { MAX_BODY_DEPTH, rawDepthExceeds } from './body-shape.js';
 import type { PlannedAttempt, PlanInput, Router } from './types.js';
 import { openUpstream, readAll, toNetworkError, WholeAnswer, type Abortable, type Fetched, type UpstreamTimeouts } from './upstream.js';
 import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
@@ -81,6 +82,14 @@ const ENDPOINT_LABEL: Record<ProxyEndpoint, string> = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Bodies above this size have their nesting depth checked on the raw bytes before they are parsed. */
+const DEPTH_SCAN_ABOVE_BYTES = 64 * 1024;
+
+/** What a client sees when the gateway itself failed: no exception text, the request id to quote. */
+function internalError(requestId: string): ClientError {
+  return { status: 500, code: 'internal_error', message: `The gateway failed to handle this request (request id ${requestId}).` };
+}
+
 /** Whether the client left, and the running attempt's controller (aborted when it does). */
 interface ClientState {
   gone: boolean;
@@ -103,6 +112,18 @@ export function createProxyHandler(deps: ProxyDeps) {
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     res.setHeader('x-request-id', requestId);
     const url = req.url ?? '/';
+    try {
+      await serve(req, res, url, requestId, started);
+    } catch (err) {
+      // A bug of ours (a translator, the mock provider, the handler itself): the detail goes to the log, the
+      // client gets a generic answer in its format with the request id to quote.
+      deps.logger.error({ err, requestId, path: url.split('?')[0] }, 'proxy request failed inside the gateway');
+      if (!res.headersSent) req.resume();
+      sendClientError(res, formatForPath(url), internalError(requestId));
+    }
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse, url: string, requestId: string, started: number): Promise<void> {
     if (cors !== null) {
       const preflight = cors.apply(req, res);
       if (preflight !== 'continue') {
@@ -184,6 +205,13 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
     try {
+      // A deeply nested document costs JSON.parse time quadratic in its depth: large bodies are scanned first.
+      const deepAt = raw.length > DEPTH_SCAN_ABOVE_BYTES ? rawDepthExceeds(raw, MAX_BODY_DEPTH) : null;
+      if (deepAt !== null) {
+        const message = deepAt ? `"${deepAt}" is nested deeper than ${MAX_BODY_DEPTH} levels.` : `The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`;
+        sendClientError(res, format, { status: 400, code: 'invalid_request', message, ...(deepAt ? { param: deepAt } : {}) });
+        return;
+      }
       let body: unknown;
       try {
         body = JSON.parse(raw.toString('utf8'));
@@ -207,7 +235,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     } finally {
       deps.bodyMemory?.give(raw.length);
     }
-  };
+  }
 
   async function execute(
     d: ProxyDeps,
@@ -246,7 +274,9 @@ export function createProxyHandler(deps: ProxyDeps) {
     });
 
     /** `modelLabel`: the answering (or last tried) model's label in /metrics (never an org model's name). */
+    let recorded = false;
     const finish = (u: Partial<ProxyUsage> & { status: number }, modelLabel = 'none') => {
+      recorded = true;
       const latencyMs = Math.round(performance.now() - x.started);
       const record: ProxyUsage = {
         createdAt: new Date(d.now()),
@@ -306,64 +336,81 @@ export function createProxyHandler(deps: ProxyDeps) {
     let used = 0;
     let queue = plan.attempts;
 
-    while (queue.length > 0 && tried < maxAttempts && !client.gone) {
-      if (performance.now() >= x.deadlineAt) {
-        lastError = deadlineError(d.deadlineMs, attemptsLog.length);
-        break;
-      }
-      const attempt = queue[0]!;
-      queue = queue.slice(1);
-      const admission = await router.admit(attempt, input);
-      if (!admission.ok) {
-        attemptsLog.push({ provider: attempt.provider.slug, model: attempt.model.modelId, key: attempt.keySource, status: admission.status, outcome: `skipped:${admission.code}`, ms: 0 });
-        lastError = admission;
-        continue;
-      }
-      tried++;
-      let retries = 0;
-      let fellBack = false;
-      // Same-target retries (bounded by the classification table), then the next attempt.
-      while (!fellBack) {
-        used++;
-        const result = await runAttempt(d, x, attempt, client, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
-        if (result.kind === 'done') {
-          admission.release({ costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens });
-          finish({
-            status: result.status,
-            providerId: attempt.provider.id,
-            providerSlug: attempt.provider.slug,
-            modelId: attempt.model.modelId,
-            tokensIn: result.usage.inputTokens,
-            tokensOut: result.usage.outputTokens,
-            tokensCached: result.usage.cachedTokens,
-            costUsd: attempt.keySource === 'byok' ? 0 : result.costUsd,
-            savedUsd: attempt.keySource === 'byok' ? result.costUsd : 0,
-            isByok: attempt.keySource === 'byok',
-            ttftMs: result.ttftMs,
-            errorCode: result.errorCode,
-            attempts: used,
-          }, attempt.model.metricLabel);
-          return;
+    try {
+      while (queue.length > 0 && tried < maxAttempts && !client.gone) {
+        if (performance.now() >= x.deadlineAt) {
+          lastError = deadlineError(d.deadlineMs, attemptsLog.length);
+          break;
         }
-        // Failed before anything reached the client.
-        const decision = router.decide(result.error, { attempt, retriesOnThisTarget: retries, afterFirstByte: false });
-        attemptsLog[attemptsLog.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
-        lastError = clientErrorFromUpstream(result.error, attempt);
-        if (decision.action === 'retry' && !client.gone && performance.now() + decision.delayMs < x.deadlineAt) {
-          retries++;
-          metrics.retries.inc({ provider: attempt.provider.slug });
-          if (decision.delayMs > 0) await sleep(decision.delayMs);
+        const attempt = queue[0]!;
+        queue = queue.slice(1);
+        const admission = await router.admit(attempt, input);
+        if (!admission.ok) {
+          attemptsLog.push({ provider: attempt.provider.slug, model: attempt.model.modelId, key: attempt.keySource, status: admission.status, outcome: `skipped:${admission.code}`, ms: 0 });
+          lastError = admission;
           continue;
         }
-        admission.release(null);
-        if (decision.action === 'stop') return failRequest(lastError);
-        if (decision.needLargerContext) {
-          const window = attempt.model.contextWindow;
-          if (window !== null) queue = queue.filter((a) => a.model.contextWindow === null || a.model.contextWindow > window);
+        tried++;
+        let retries = 0;
+        let fellBack = false;
+        // What the reservation settles to: the real tokens and cost once answered, nothing (a refund) otherwise.
+        // Released in `finally`, so no exit (an answer, a failure, a fallback, an exception, the client leaving)
+        // keeps it.
+        let settled: { costUsd: number; tokens: number } | null = null;
+        try {
+          // Same-target retries (bounded by the classification table), then the next attempt.
+          while (!fellBack) {
+            used++;
+            const result = await runAttempt(d, x, attempt, client, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
+            if (result.kind === 'done') {
+              settled = { costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens };
+              finish({
+                status: result.status,
+                providerId: attempt.provider.id,
+                providerSlug: attempt.provider.slug,
+                modelId: attempt.model.modelId,
+                tokensIn: result.usage.inputTokens,
+                tokensOut: result.usage.outputTokens,
+                tokensCached: result.usage.cachedTokens,
+                costUsd: attempt.keySource === 'byok' ? 0 : result.costUsd,
+                savedUsd: attempt.keySource === 'byok' ? result.costUsd : 0,
+                isByok: attempt.keySource === 'byok',
+                ttftMs: result.ttftMs,
+                errorCode: result.errorCode,
+                attempts: used,
+              }, attempt.model.metricLabel);
+              return;
+            }
+            // Failed before anything reached the client.
+            const decision = router.decide(result.error, { attempt, retriesOnThisTarget: retries, afterFirstByte: false });
+            attemptsLog[attemptsLog.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
+            lastError = clientErrorFromUpstream(result.error, attempt);
+            if (decision.action === 'retry' && !client.gone && performance.now() + decision.delayMs < x.deadlineAt) {
+              retries++;
+              metrics.retries.inc({ provider: attempt.provider.slug });
+              if (decision.delayMs > 0) await sleep(decision.delayMs);
+              continue;
+            }
+            if (decision.action === 'stop') return failRequest(lastError);
+            if (decision.needLargerContext) {
+              const window = attempt.model.contextWindow;
+              if (window !== null) queue = queue.filter((a) => a.model.contextWindow === null || a.model.contextWindow > window);
+            }
+            metrics.fallbacks.inc({ from_provider: attempt.provider.slug, reason: result.error.kind });
+            fellBack = true;
+          }
+        } finally {
+          admission.release(settled);
         }
-        metrics.fallbacks.inc({ from_provider: attempt.provider.slug, reason: result.error.kind });
-        fellBack = true;
       }
+    } catch (err) {
+      // An exception of ours after planning: logged with the request id, a generic answer, and the call recorded.
+      d.logger.error({ err, requestId, endpoint: endpointLabel }, 'proxy request failed inside the gateway');
+      const sent = sendClientError(res, format, internalError(requestId));
+      capture?.add(sent);
+      const last = attemptsLog.at(-1);
+      if (!recorded) finish({ status: 500, errorCode: 'internal_error', providerSlug: last?.provider ?? null, modelId: last?.model ?? null });
+      return;
     }
     if (client.gone) {
       finish({ status: 499, errorCode: 'client_closed' });
@@ -494,8 +541,9 @@ export function createProxyHandler(deps: ProxyDeps) {
     try {
       decoded = call.decode(got.body);
     } catch (err) {
-      // The parser's message may quote the body: scrubbed like any upstream text.
-      const error: UpstreamError = { status: 502, kind: 'server', code: 'bad_upstream_body', message: scrubSecrets(`The upstream answer could not be read: ${(err as Error).message}`, attempt.apiKey), retryAfterMs: null, retryable: true };
+      // The parser's message may quote the body: it goes to the log, never to the client.
+      deps.logger.warn({ err: scrubSecrets(String((err as Error).message), attempt.apiKey), provider: attempt.provider.slug, model: attempt.model.modelId }, 'upstream answer could not be decoded');
+      const error: UpstreamError = { status: 502, kind: 'server', code: 'bad_upstream_body', message: 'The upstream answer could not be read.', retryAfterMs: null, retryable: true };
       entry.outcome = 'bad_body';
       report(false, error, ttft);
       return { kind: 'failed', error };
@@ -570,11 +618,15 @@ export function createProxyHandler(deps: ProxyDeps) {
     let started = false;
     let ttft: number | null = null;
     const iterator = opened.body[Symbol.asyncIterator]();
+    // Set while our translator runs: its exceptions are the gateway's, not a cut upstream.
+    let translating = false;
     try {
       for (;;) {
         const { value, done } = await iterator.next();
         if (done) break;
+        translating = true;
         const piece = t.push(value);
+        translating = false;
         if (t.fault && !started) {
           // Malformed or error-in-stream before anything reached the client: fall back.
           opened.abortBody();
@@ -601,6 +653,10 @@ export function createProxyHandler(deps: ProxyDeps) {
         }
       }
     } catch (err) {
+      if (translating) {
+        opened.abortBody();
+        throw err;
+      }
       const error = toNetworkError(err, signal);
       if (!started) {
         entry.outcome = `stream_cut_before_first_byte`;

@@ -1,4 +1,5 @@
 import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens, roughTokens } from '../translate/tokens.js';
+import { checkBodyShape, invalidModelName, RequestShapeError } from './body-shape.js';
 import type { ProxyEndpoint } from './endpoints.js';
 
 export type Capability = 'chat' | 'tools' | 'vision' | 'json' | 'embeddings' | 'streaming';
@@ -12,14 +13,7 @@ export interface RequestFacts {
   needs: Capability[];
 }
 
-export class RequestShapeError extends Error {
-  constructor(
-    message: string,
-    readonly param?: string,
-  ) {
-    super(message);
-  }
-}
+export { RequestShapeError };
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -40,6 +34,9 @@ function requireModel(body: Record<string, unknown>): string {
   if (typeof body.model !== 'string' || body.model.trim() === '') {
     throw new RequestShapeError('"model" is required and must be a string.', 'model');
   }
+  if (invalidModelName(body.model)) {
+    throw new RequestShapeError('"model" must not contain control characters or invalid UTF-16.', 'model');
+  }
   return body.model.trim();
 }
 
@@ -59,7 +56,7 @@ function optionalInt(body: Record<string, unknown>, field: string): number | nul
 export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: number): RequestFacts {
   if (!isObj(body)) throw new RequestShapeError('The request body must be a JSON object.');
   const model = requireModel(body);
-  if (body.stream !== undefined && typeof body.stream !== 'boolean') {
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     throw new RequestShapeError('"stream" must be a boolean.', 'stream');
   }
   const stream = body.stream === true;
@@ -73,6 +70,7 @@ export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: 
       if (!Array.isArray(body.messages) || body.messages.length === 0) {
         throw new RequestShapeError('"messages" must be a non-empty array.', 'messages');
       }
+      checkBodyShape(endpoint, body);
       maxTokens = optionalInt(body, 'max_completion_tokens') ?? optionalInt(body, 'max_tokens');
       needs.push('chat');
       if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
@@ -87,6 +85,7 @@ export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: 
       if (!Array.isArray(body.messages) || body.messages.length === 0) {
         throw new RequestShapeError('"messages" must be a non-empty array.', 'messages');
       }
+      checkBodyShape(endpoint, body);
       if (endpoint === 'messages') maxTokens = optionalInt(body, 'max_tokens');
       needs.push('chat');
       if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
@@ -98,6 +97,7 @@ export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: 
       if (body.input === undefined || (typeof body.input !== 'string' && !Array.isArray(body.input))) {
         throw new RequestShapeError('"input" must be a string or an array.', 'input');
       }
+      checkBodyShape(endpoint, body);
       maxTokens = optionalInt(body, 'max_output_tokens');
       needs.push('chat');
       if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
@@ -107,6 +107,7 @@ export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: 
       const input = body.input;
       const ok = typeof input === 'string' || (Array.isArray(input) && input.length > 0);
       if (!ok) throw new RequestShapeError('"input" must be a string or a non-empty array.', 'input');
+      checkBodyShape(endpoint, body);
       needs.push('embeddings');
       promptTokens = big ? estimateEmbeddingTokens(input) : promptTokens;
       break;

@@ -126,6 +126,9 @@ export async function openUpstream(
       abortBody: () => {},
     };
   } catch (err) {
+    // An in-process transport (the built-in mock) failing on its own is a gateway bug, not a network failure:
+    // it propagates (a generic 500, the detail logged) instead of becoming an error message for the client.
+    if (call.transport.kind === 'local' && !signal.aborted) throw err;
     return { ok: false, error: toNetworkError(err, signal) };
   }
 }

@@ -40,7 +40,7 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
     else if (m.role === 'user') push('user', blocksOf(m.content));
     else if (m.role === 'assistant') {
       const blocks = blocksOf(m.content);
-      for (const tc of m.tool_calls ?? []) blocks.push({ toolUse: { toolUseId: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } });
+      for (const tc of m.tool_calls ?? []) if (tc.function) blocks.push({ toolUse: { toolUseId: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } });
       push('assistant', blocks);
     } else if (m.role === 'tool' || m.role === 'function') {
       const text = typeof m.content === 'string' ? m.content : blocksOf(m.content).map((b) => String(b.text ?? '')).join('');
@@ -58,7 +58,7 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
   if (Object.keys(inf).length) out.inferenceConfig = inf;
   if (req.tools?.length && req.tool_choice !== 'none') {
     const toolConfig: Obj = {
-      tools: req.tools.map((t) => ({
+      tools: req.tools.filter((t) => t.function).map((t) => ({
         toolSpec: {
           name: t.function.name,
           ...(t.function.description ? { description: t.function.description } : {}),
@@ -69,7 +69,7 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
     const tc = req.tool_choice;
     if (tc === 'auto') toolConfig.toolChoice = { auto: {} };
     else if (tc === 'required') toolConfig.toolChoice = { any: {} };
-    else if (tc && typeof tc === 'object') toolConfig.toolChoice = { tool: { name: tc.function.name } };
+    else if (tc && typeof tc === 'object' && tc.function) toolConfig.toolChoice = { tool: { name: tc.function.name } };
     out.toolConfig = toolConfig;
   }
   return out;

@@ -66,6 +66,7 @@ export function openaiChatToGeminiRequest(req: OaChatRequest): Obj {
     else if (m.role === 'assistant') {
       const parts = partsOf(m.content);
       for (const tc of m.tool_calls ?? []) {
+        if (!tc.function) continue; // a custom tool call: Gemini has no equivalent
         callNames.set(tc.id, tc.function.name);
         parts.push({ functionCall: { name: tc.function.name, args: parseToolArguments(tc.function.arguments) } });
       }
@@ -101,7 +102,7 @@ export function openaiChatToGeminiRequest(req: OaChatRequest): Obj {
   if (req.tools?.length) {
     out.tools = [
       {
-        functionDeclarations: req.tools.map((t) => ({
+        functionDeclarations: req.tools.filter((t) => t.function).map((t) => ({
           name: t.function.name,
           ...(t.function.description ? { description: t.function.description } : {}),
           ...(t.function.parameters ? { parameters: cleanSchema(t.function.parameters) } : {}),
@@ -112,7 +113,7 @@ export function openaiChatToGeminiRequest(req: OaChatRequest): Obj {
     if (tc === 'auto') out.toolConfig = { functionCallingConfig: { mode: 'AUTO' } };
     else if (tc === 'none') out.toolConfig = { functionCallingConfig: { mode: 'NONE' } };
     else if (tc === 'required') out.toolConfig = { functionCallingConfig: { mode: 'ANY' } };
-    else if (tc && typeof tc === 'object') out.toolConfig = { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [tc.function.name] } };
+    else if (tc && typeof tc === 'object' && tc.function) out.toolConfig = { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [tc.function.name] } };
   }
   return out;
 }

@@ -144,7 +144,7 @@ export function toolChoiceOpenaiToAnthropic(tc: OaToolChoice | undefined, parall
   else if (tc === 'auto') out = { type: 'auto' };
   else if (tc === 'required') out = { type: 'any' };
   else if (tc === 'none') out = { type: 'none' };
-  else if (typeof tc === 'object' && tc.function?.name) out = { type: 'tool', name: tc.function.name };
+  else if (tc !== null && typeof tc === 'object' && tc.function?.name) out = { type: 'tool', name: tc.function.name };
   if (out && parallel === false && out.type !== 'none') out.disable_parallel_tool_use = true;
   return out;
 }
@@ -176,6 +176,7 @@ export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string =
       case 'assistant': {
         const blocks = oaPartsToAnthropic(m.content);
         for (const tc of m.tool_calls ?? []) {
+          if (!tc.function) continue; // a custom tool call: Anthropic has no equivalent
           blocks.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } as AnToolUseBlock);
         }
         pushMessage(messages, 'assistant', blocks);

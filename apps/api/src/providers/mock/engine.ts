@@ -101,13 +101,14 @@ export function mockChatCompletion(req: OaChatRequest, created: number): OaChatR
   const id = `chatcmpl-mock${hashHex(model + JSON.stringify(msgs)).slice(0, 20)}`;
   let content: string | null = null;
   let toolCalls: OaToolCall[] | undefined;
-  const tools = req.tools ?? [];
+  // Function tools only (a custom tool has no \`function\`; the mock does not call those).
+  const tools = (req.tools ?? []).filter((t) => t.function);
   const tc = req.tool_choice;
   const forced = tc === 'required' || (typeof tc === 'object' && tc !== null);
   if (last?.role === 'tool') {
     content = `Mock answer from ${model} using tool result: ${textOf(last).slice(0, 40)}`;
   } else if (tools.length && tc !== 'none' && (forced || /weather|forecast|temperature/i.test(userText) || tools.some((t) => userText.includes(t.function.name)))) {
-    const named = typeof tc === 'object' && tc ? tc.function.name : undefined;
+    const named = typeof tc === 'object' && tc ? tc.function?.name : undefined;
     const tool = tools.find((t) => t.function.name === named) ?? tools.find((t) => userText.includes(t.function.name)) ?? tools[0]!;
     const loc = /\bin ([A-Z][\w-]*(?: [A-Z][\w-]*)*)/.exec(userText)?.[1] ?? 'Paris';
     const props = Object.keys(((tool.function.parameters ?? {}) as { properties?: Record<string, unknown> }).properties ?? {});

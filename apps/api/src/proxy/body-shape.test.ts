@@ -1,0 +1,165 @@
+/**
+ * The door check's contract, as properties: it throws nothing but RequestShapeError, and whatever it admits every
+ * request translator, token estimator and the mock provider can handle without throwing (AdapterError, the
+ * translators' own "not supported" answer, aside).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AdapterError } from '../providers/types.js';
+import { mockChatCompletion, mockChunks, runMockEmbeddings } from '../providers/mock/engine.js';
+import { openaiChatToConverseRequest } from '../translate/bedrock.js';
+import { openaiChatToGeminiRequest } from '../translate/gemini.js';
+import { anthropicToOpenaiChatRequest, openaiChatToAnthropicRequest } from '../translate/openai-anthropic.js';
+import { responsesToChatRequest } from '../translate/responses.js';
+import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens } from '../translate/tokens.js';
+import type { AnRequest, OaChatRequest } from '../translate/wire-types.js';
+import { checkBodyShape, MAX_BODY_DEPTH, rawDepthExceeds, RequestShapeError } from './body-shape.js';
+import { requestFacts } from './request-facts.js';
+
+type Endpoint = 'chat' | 'messages' | 'count_tokens' | 'responses' | 'embeddings';
+
+const BASE: Record<Endpoint, Record<string, unknown>> = {
+  chat: {
+    model: 'm',
+    messages: [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: [{ type: 'text', text: 'weather?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } }] },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+      { role: 'user', content: 'and now?' },
+    ],
+    tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } } }],
+    tool_choice: { type: 'function', function: { name: 'f' } },
+    stop: ['x'],
+    response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'object' } } },
+  },
+  messages: {
+    model: 'm',
+    max_tokens: 10,
+    system: [{ type: 'text', text: 'be brief' }],
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'calling' }, { type: 'tool_use', id: 't1', name: 'f', input: { a: 1 } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'ok' }] }] },
+    ],
+    tools: [{ name: 'f', input_schema: { type: 'object', properties: {} } }],
+    tool_choice: { type: 'tool', name: 'f' },
+    stop_sequences: ['x'],
+    metadata: { user_id: 'u' },
+  },
+  count_tokens: { model: 'm', system: 'x', messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 'f', input_schema: { type: 'object' } }] },
+  responses: {
+    model: 'm',
+    instructions: 'be brief',
+    input: [
+      { role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_image', image_url: 'https://x/y.png' }] },
+      { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'c1', output: { ok: true } },
+    ],
+    tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }],
+    tool_choice: { type: 'function', name: 'f' },
+    text: { format: { type: 'json_schema', name: 'r', schema: { type: 'object' } } },
+  },
+  embeddings: { model: 'm', input: ['a', [1, 2]] },
+};
+
+function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  out.push(at);
+  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
+  return out;
+}
+
+function setAt(root: unknown, path: (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy: unknown = structuredClone(root);
+  let cur = copy as Record<string | number, unknown>;
+  for (const p of path.slice(0, -1)) cur = cur[p] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  if (value === undefined) delete cur[last];
+  else cur[last] = value;
+  return copy;
+}
+
+const weird: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 5, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  { weight: 2, arbitrary: fc.constantFrom(null, 0, 1.5, true, '', 'x', [], {}, [null], [[]], [{}], { type: 'text' }, { type: 'function' }, { type: 'custom' }, { type: 'tool_result' }, { type: 'image' }, { type: 'image_url' }, { type: 'function_call' }) },
+  { weight: 1, arbitrary: fc.constant(undefined) },
+);
+
+const mutated = (ep: Endpoint) =>
+  fc.array(fc.tuple(fc.nat(), weird), { minLength: 1, maxLength: 4 }).map((edits) => {
+    let body: unknown = BASE[ep];
+    for (const [n, value] of edits) {
+      const all = paths(body);
+      body = setAt(body, all[n % all.length]!, value);
+    }
+    return body;
+  });
+
+/** Everything downstream of the door that reads the body, for one endpoint. */
+async function downstream(ep: Endpoint, body: Record<string, unknown>): Promise<void> {
+  const chats: OaChatRequest[] = [];
+  if (ep === 'chat') {
+    chats.push(body as OaChatRequest);
+    estimateChatTokens(body as OaChatRequest);
+  } else if (ep === 'messages' || ep === 'count_tokens') {
+    estimateAnthropicTokens(body as AnRequest);
+    chats.push(anthropicToOpenaiChatRequest(body as AnRequest));
+  } else if (ep === 'responses') {
+    try {
+      chats.push(responsesToChatRequest(body));
+    } catch (err) {
+      if (!(err instanceof AdapterError)) throw err;
+    }
+  } else {
+    estimateEmbeddingTokens(body.input);
+    runMockEmbeddings(body, 'mock-embed');
+  }
+  for (const chat of chats) {
+    openaiChatToAnthropicRequest(chat);
+    openaiChatToGeminiRequest(chat);
+    openaiChatToConverseRequest(chat);
+    estimateChatTokens(chat);
+    mockChunks(mockChatCompletion(chat, 0));
+    JSON.stringify(chat);
+  }
+}
+
+describe('checkBodyShape', () => {
+  it.each(Object.keys(BASE) as Endpoint[])('admits the valid %s body', (ep) => {
+    expect(() => requestFacts(ep, BASE[ep], 1000)).not.toThrow();
+  });
+
+  it.each(Object.keys(BASE) as Endpoint[])('%s: throws only RequestShapeError, and what it admits no translator, estimator or the mock throws on', async (ep) => {
+    await fc.assert(
+      fc.asyncProperty(mutated(ep), async (body) => {
+        try {
+          requestFacts(ep, body, 1000);
+        } catch (err) {
+          if (err instanceof RequestShapeError) return;
+          throw err;
+        }
+        await downstream(ep, body as Record<string, unknown>);
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+
+  it('names the nesting limit and the path where it is passed', () => {
+    let v: unknown = 1;
+    for (let i = 0; i < MAX_BODY_DEPTH; i++) v = [v];
+    expect(() => checkBodyShape('chat', { model: 'm', messages: [{ role: 'user', content: 'x' }], x: v })).toThrow(/^"x(\[0\])+" is nested deeper than 64 levels\.$/);
+    // 63 levels below the body (64 with it) pass.
+    let ok: unknown = 1;
+    for (let i = 0; i < MAX_BODY_DEPTH - 2; i++) ok = [ok];
+    expect(() => checkBodyShape('chat', { model: 'm', messages: [{ role: 'user', content: 'x' }], x: [ok] })).not.toThrow();
+  });
+
+  it('rawDepthExceeds counts brackets outside strings only and names the top-level field', () => {
+    const deep = '['.repeat(70) + ']'.repeat(70);
+    expect(rawDepthExceeds(Buffer.from(`{"a":"${'['.repeat(100)}","b":1}`), 64)).toBeNull();
+    expect(rawDepthExceeds(Buffer.from(`{"a":"q\\"[[","tools":${deep}}`), 64)).toBe('tools');
+    expect(rawDepthExceeds(Buffer.from(deep), 64)).toBe('');
+  });
+});
