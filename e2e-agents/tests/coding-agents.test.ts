@@ -1,0 +1,328 @@
+/**
+ * The real Claude Code and Codex CLIs (pinned in package.json, vendor traffic disabled, offline) driven through the
+ * built gateway to an in-repo fake upstream that plays a two-call tool loop, in both wire formats:
+ *
+ *   Claude Code -> /v1/messages  -> (a) an Anthropic upstream, (b) an OpenAI chat upstream (translated)
+ *   Codex       -> /v1/responses -> (a) an OpenAI chat upstream without /responses (translated), (b) an Anthropic upstream
+ *
+ * Each run checks the CLI's final answer holds the marker derived from the file the tool read, the roles and tool
+ * results the upstream saw, the forwarded anthropic-beta (Claude Code to Anthropic), that the gateway key never
+ * reached the upstream, that the usage rows were written, and that the CLI tried no traffic off this machine.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_RE, markerFor, startFakeUpstream, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
+import { BIN, baseEnv, proxyEnv, runCli, startGateway, startTrap, tempDir, type CliRun, type Gateway, type Trap } from './harness.js';
+
+type Obj = Record<string, unknown>;
+
+const CLI_TIMEOUT_MS = 90_000;
+const UPSTREAM_ANTHROPIC_KEY = 'sk-ant-fake-upstream-key-0001';
+const UPSTREAM_OPENAI_KEY = 'sk-fake-upstream-openai-key-0002';
+
+let gw: Gateway;
+let up: FakeUpstream;
+let trap: Trap;
+let work: string;
+let secret: string;
+let gatewayKey: string;
+let keyId: string;
+
+beforeAll(async () => {
+  work = tempDir('switchyard-agents-work-');
+  secret = `SECRET-${randomBytes(6).toString('hex')}`;
+  const file = join(work, 'project', 'secret.txt');
+  mkdirSync(join(work, 'project'), { recursive: true });
+  writeFileSync(file, `The secret value is ${secret}\n`);
+  [gw, up, trap] = await Promise.all([startGateway(), startFakeUpstream(file), startTrap()]);
+
+  const caps = ['chat', 'tools', 'streaming'];
+  const anthropic = await gw.admin<{ id: string }>('POST', '/llm/providers', { type: 'anthropic', name: 'Fake Anthropic', slug: 'fake-anthropic', baseUrl: up.url, apiKey: UPSTREAM_ANTHROPIC_KEY });
+  await gw.admin('POST', '/llm/models', { providerId: anthropic.id, modelId: 'claude-fake', displayName: 'Claude fake', priceInputPer1M: 3, priceOutputPer1M: 15, capabilities: caps, contextWindow: 200_000, maxOutputTokens: 32_000 });
+  // An OpenAI chat upstream without a native /responses: Codex's requests are translated to chat completions.
+  const openai = await gw.admin<{ id: string }>('POST', '/llm/providers', { type: 'openai', name: 'Fake OpenAI', slug: 'fake-openai', baseUrl: `${up.url}/v1`, apiKey: UPSTREAM_OPENAI_KEY, config: { responsesApi: false } });
+  await gw.admin('POST', '/llm/models', { providerId: openai.id, modelId: 'gpt-fake', displayName: 'GPT fake', priceInputPer1M: 2, priceOutputPer1M: 8, capabilities: caps, contextWindow: 200_000, maxOutputTokens: 32_000 });
+  const key = await gw.admin<{ key: string; id: string }>('POST', '/me/keys', { name: 'coding agents e2e' });
+  gatewayKey = key.key;
+  keyId = key.id;
+}, 150_000);
+
+afterAll(async () => {
+  await Promise.allSettled([gw?.stop(), up?.close(), trap?.close()]);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function describeRun(run: CliRun, requests: RecordedRequest[]): string {
+  const reqs = requests.map((r) => `  ${r.method} ${r.url} -> ${r.answer}`).join('\n');
+  return `exit ${run.code} signal ${run.signal} timedOut ${run.timedOut} in ${run.ms} ms\n--- stdout\n${run.stdout.slice(-4000)}\n--- stderr\n${run.stderr.slice(-4000)}\n--- upstream requests\n${reqs}\n--- trap\n${trap.hits.join('\n')}\n--- gateway\n${gw.logs().slice(-3000)}`;
+}
+
+/** The gateway key appears nowhere in what the upstream received (headers or body). */
+function expectNoGatewayKey(requests: RecordedRequest[]) {
+  for (const r of requests) {
+    expect(JSON.stringify(r.headers)).not.toContain(gatewayKey);
+    expect(r.raw).not.toContain(gatewayKey);
+  }
+}
+
+/** The loop's requests: the tool call, then the one carrying the tool result (answered with the final text). */
+function loopRequests(requests: RecordedRequest[]) {
+  const toolCall = requests.filter((r) => r.answer === 'tool-call');
+  const final = requests.filter((r) => r.answer === 'final');
+  return { toolCall, final };
+}
+
+async function usageRows(provider: string, endpoint: string, since: number) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const logs = await gw.admin<{ data: { provider: string | null; endpoint: string; status: number; costUsd: number; key: { id: string } | null; createdAt: string; tokensIn: number; tokensOut: number }[] }>('GET', `/llm/logs?provider=${provider}&limit=200`);
+    const rows = logs.data.filter((r) => r.endpoint === endpoint && Date.parse(r.createdAt) >= since - 1000);
+    if (rows.length >= 2 || Date.now() > deadline) {
+      // One more look after a flush interval, so a straggler is counted too.
+      await new Promise((r) => setTimeout(r, 300));
+      const again = await gw.admin<typeof logs>('GET', `/llm/logs?provider=${provider}&limit=200`);
+      return again.data.filter((r) => r.endpoint === endpoint && Date.parse(r.createdAt) >= since - 1000);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** An Anthropic conversation's content blocks, in order, each with the role of its message. */
+function blocksOf(msgs: { role: string; content: unknown }[]): Obj[] {
+  return msgs.flatMap((m) => (Array.isArray(m.content) ? (m.content as Obj[]) : []).map((b): Obj => ({ role: m.role, ...b })));
+}
+
+/** One usage row per model call the upstream answered, on the CLI's gateway key, with the upstream's tokens and a cost. */
+function expectRows(rows: Awaited<ReturnType<typeof usageRows>>, requests: RecordedRequest[]) {
+  const calls = requests.filter((r) => r.path === '/v1/messages' || r.path === '/v1/chat/completions');
+  const why = JSON.stringify(rows);
+  expect(rows.length, why).toBe(calls.length);
+  for (const r of rows) {
+    expect(r, why).toMatchObject({ status: 200, key: { id: keyId }, tokensIn: 42, tokensOut: 7 });
+    expect(r.costUsd, why).toBeGreaterThan(0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const CLAUDE_BETA_RE = /claude-code-\d{8}/;
+
+async function runClaude(model: string, auth: 'api-key' | 'auth-token'): Promise<CliRun> {
+  const home = tempDir('switchyard-claude-home-');
+  try {
+    const env = baseEnv({
+      HOME: home,
+      ANTHROPIC_BASE_URL: gw.url,
+      ...(auth === 'api-key' ? { ANTHROPIC_API_KEY: gatewayKey } : { ANTHROPIC_AUTH_TOKEN: gatewayKey }),
+      ANTHROPIC_MODEL: model,
+      ANTHROPIC_DEFAULT_OPUS_MODEL: model,
+      ANTHROPIC_DEFAULT_SONNET_MODEL: model,
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: model,
+      ANTHROPIC_SMALL_FAST_MODEL: model,
+      DISABLE_TELEMETRY: '1',
+      DISABLE_AUTOUPDATER: '1',
+      DISABLE_ERROR_REPORTING: '1',
+      DISABLE_BUG_COMMAND: '1',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      ...proxyEnv(trap),
+    });
+    return await runCli(join(BIN, 'claude'), ['-p', 'Read the file secret.txt in the current directory with the Read tool and tell me the secret value it holds.', '--output-format', 'json', '--max-turns', '4'], { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS });
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+describe('Claude Code through /v1/messages', () => {
+  it('to an Anthropic upstream: the tool loop runs, anthropic-beta is forwarded, roles stay Anthropic, the gateway key stays home', async () => {
+    up.reset();
+    trap.hits.splice(0);
+    const since = Date.now();
+    const run = await runClaude('fake-anthropic/claude-fake', 'api-key');
+    const why = describeRun(run, up.requests);
+    expect(run.timedOut, why).toBe(false);
+    expect(run.code, why).toBe(0);
+    const result = JSON.parse(run.stdout) as { result: string; is_error: boolean };
+    expect(result.is_error, why).toBe(false);
+    expect(result.result, why).toContain(markerFor(secret));
+
+    const { toolCall, final } = loopRequests(up.requests);
+    expect(toolCall.length, why).toBeGreaterThanOrEqual(1);
+    expect(final.length, why).toBeGreaterThanOrEqual(1);
+    const last = final.at(-1)!;
+    expect(last.path).toBe('/v1/messages');
+    expect(String(last.headers['anthropic-beta'] ?? ''), why).toMatch(CLAUDE_BETA_RE);
+    expect(last.headers['anthropic-version']).toBe('2023-06-01');
+    expect(last.headers['x-api-key']).toBe(UPSTREAM_ANTHROPIC_KEY);
+    const body = last.body!;
+    // The system prompt stays Anthropic's top-level system; messages alternate user/assistant, the tool_use answered
+    // by a tool_result with its id.
+    expect(body.system, why).toBeTruthy();
+    const msgs = body.messages as { role: string; content: unknown }[];
+    // Claude Code sends its environment notes as a system-role message inside messages: it stays one, in place.
+    const roles = msgs.map((m) => m.role);
+    expect(roles[0], why).toBe('user');
+    expect(roles.filter((r) => !['user', 'assistant', 'system'].includes(r))).toEqual([]);
+    const envNote = msgs.find((m) => JSON.stringify(m.content).includes('# Environment'));
+    expect(envNote?.role, JSON.stringify(roles)).toBe('system');
+    const blocks = blocksOf(msgs);
+    const use = blocks.find((b) => b.type === 'tool_use')!;
+    const res = blocks.find((b) => b.type === 'tool_result')!;
+    expect(use, why).toMatchObject({ role: 'assistant', name: 'Read' });
+    expect(res, why).toMatchObject({ role: 'user', tool_use_id: use.id });
+    expect(JSON.stringify(res.content)).toMatch(SECRET_RE);
+    expect(blocks.indexOf(use)).toBeLessThan(blocks.indexOf(res));
+
+    expectNoGatewayKey(up.requests);
+    const rows = await usageRows('fake-anthropic', 'messages', since);
+    expect(rows.length, why).toBeGreaterThanOrEqual(2);
+    expectRows(rows, up.requests);
+    expect(trap.hits, why).toEqual([]);
+  });
+
+  it('to an OpenAI chat upstream (translated): the tool loop runs, system stays system, the tool result follows its call', async () => {
+    up.reset();
+    trap.hits.splice(0);
+    const since = Date.now();
+    const run = await runClaude('fake-openai/gpt-fake', 'auth-token');
+    const why = describeRun(run, up.requests);
+    expect(run.timedOut, why).toBe(false);
+    expect(run.code, why).toBe(0);
+    const result = JSON.parse(run.stdout) as { result: string; is_error: boolean };
+    expect(result.is_error, why).toBe(false);
+    expect(result.result, why).toContain(markerFor(secret));
+
+    const { toolCall, final } = loopRequests(up.requests);
+    expect(toolCall.length, why).toBeGreaterThanOrEqual(1);
+    const last = final.at(-1)!;
+    expect(last.path).toBe('/v1/chat/completions');
+    expect(last.headers.authorization).toBe(`Bearer ${UPSTREAM_OPENAI_KEY}`);
+    expect(last.headers['anthropic-beta']).toBeUndefined();
+    const msgs = (last.body!.messages as { role: string; content: unknown; tool_calls?: { id: string; function: { name: string } }[]; tool_call_id?: string }[]);
+    // The top-level system prompt first; Claude Code's system-role environment note stays a system message.
+    expect(msgs[0]!.role, why).toBe('system');
+    expect(msgs.slice(1).map((m) => m.role).filter((r) => r !== 'system').slice(0, 1)).toEqual(['user']);
+    const envNote = msgs.find((m) => JSON.stringify(m.content).includes('# Environment'));
+    expect(envNote?.role, JSON.stringify(msgs.map((m) => m.role))).toBe('system');
+    const callIdx = msgs.findIndex((m) => m.role === 'assistant' && m.tool_calls?.length);
+    expect(callIdx, why).toBeGreaterThan(0);
+    const call = msgs[callIdx]!.tool_calls![0]!;
+    expect(call.function.name).toBe('Read');
+    expect(msgs[callIdx + 1]).toMatchObject({ role: 'tool', tool_call_id: call.id });
+    expect(JSON.stringify(msgs[callIdx + 1]!.content)).toMatch(SECRET_RE);
+
+    expectNoGatewayKey(up.requests);
+    const rows = await usageRows('fake-openai', 'messages', since);
+    expect(rows.length, why).toBeGreaterThanOrEqual(2);
+    expectRows(rows, up.requests);
+    expect(trap.hits, why).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function runCodex(model: string): Promise<CliRun> {
+  const home = tempDir('switchyard-codex-home-');
+  const codexHome = join(home, '.codex');
+  mkdirSync(codexHome);
+  writeFileSync(
+    join(codexHome, 'config.toml'),
+    [
+      `model = "${model}"`,
+      'model_provider = "switchyard"',
+      'approval_policy = "never"',
+      'sandbox_mode = "read-only"',
+      'check_for_update_on_startup = false',
+      '',
+      '[model_providers.switchyard]',
+      'name = "Switchyard"',
+      `base_url = "${gw.url}/v1"`,
+      'env_key = "SWITCHYARD_API_KEY"',
+      'wire_api = "responses"',
+      'request_max_retries = 0',
+      'stream_max_retries = 0',
+      '',
+      '[analytics]',
+      'enabled = false',
+      '',
+      // On by default: a curated-plugin sync from github.com (git and its API) and chatgpt.com at every start.
+      '[features]',
+      'plugins = false',
+      'remote_plugin = false',
+      'apps = false',
+      '',
+    ].join('\n'),
+  );
+  try {
+    const env = baseEnv({ HOME: home, CODEX_HOME: codexHome, SWITCHYARD_API_KEY: gatewayKey, ...proxyEnv(trap) });
+    return await runCli(join(BIN, 'codex'), ['exec', '--skip-git-repo-check', 'Print the secret value held in the file secret.txt in the current directory.'], { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS });
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+describe('Codex through /v1/responses', () => {
+  it('to an OpenAI chat upstream without /responses (translated): the shell loop runs, roles and tool results are right', async () => {
+    up.reset();
+    trap.hits.splice(0);
+    const since = Date.now();
+    const run = await runCodex('fake-openai/gpt-fake');
+    const why = describeRun(run, up.requests);
+    expect(run.timedOut, why).toBe(false);
+    expect(run.code, why).toBe(0);
+    expect(run.stdout, why).toContain(markerFor(secret));
+
+    const { toolCall, final } = loopRequests(up.requests);
+    expect(toolCall.length, why).toBeGreaterThanOrEqual(1);
+    const last = final.at(-1)!;
+    expect(last.path).toBe('/v1/chat/completions');
+    expect(last.headers.authorization).toBe(`Bearer ${UPSTREAM_OPENAI_KEY}`);
+    const msgs = last.body!.messages as { role: string; content: unknown; tool_calls?: { id: string; function: { name: string } }[]; tool_call_id?: string }[];
+    expect(msgs[0]!.role, why).toBe('system');
+    expect(new Set(msgs.map((m) => m.role))).toEqual(new Set(['system', 'user', 'assistant', 'tool']));
+    const callIdx = msgs.findIndex((m) => m.role === 'assistant' && m.tool_calls?.length);
+    const call = msgs[callIdx]!.tool_calls![0]!;
+    expect(msgs[callIdx + 1], why).toMatchObject({ role: 'tool', tool_call_id: call.id });
+    expect(JSON.stringify(msgs[callIdx + 1]!.content)).toMatch(SECRET_RE);
+
+    expectNoGatewayKey(up.requests);
+    const rows = await usageRows('fake-openai', 'responses', since);
+    expect(rows.length, why).toBeGreaterThanOrEqual(2);
+    expectRows(rows, up.requests);
+    expect(trap.hits, why).toEqual([]);
+  });
+
+  it('to an Anthropic upstream: the shell loop runs, instructions become system, tool_result answers its tool_use', async () => {
+    up.reset();
+    trap.hits.splice(0);
+    const since = Date.now();
+    const run = await runCodex('fake-anthropic/claude-fake');
+    const why = describeRun(run, up.requests);
+    expect(run.timedOut, why).toBe(false);
+    expect(run.code, why).toBe(0);
+    expect(run.stdout, why).toContain(markerFor(secret));
+
+    const { toolCall, final } = loopRequests(up.requests);
+    expect(toolCall.length, why).toBeGreaterThanOrEqual(1);
+    const last = final.at(-1)!;
+    expect(last.path).toBe('/v1/messages');
+    expect(last.headers['x-api-key']).toBe(UPSTREAM_ANTHROPIC_KEY);
+    const body = last.body!;
+    expect(body.system, why).toBeTruthy();
+    const msgs = body.messages as { role: string; content: unknown }[];
+    expect(msgs.every((m) => m.role === 'user' || m.role === 'assistant'), why).toBe(true);
+    const blocks = blocksOf(msgs);
+    const use = blocks.find((b) => b.type === 'tool_use')!;
+    const res = blocks.find((b) => b.type === 'tool_result')!;
+    expect(use, why).toMatchObject({ role: 'assistant' });
+    expect(res, why).toMatchObject({ role: 'user', tool_use_id: use.id });
+    expect(JSON.stringify(res.content)).toMatch(SECRET_RE);
+
+    expectNoGatewayKey(up.requests);
+    const rows = await usageRows('fake-anthropic', 'responses', since);
+    expect(rows.length, why).toBeGreaterThanOrEqual(2);
+    expectRows(rows, up.requests);
+    expect(trap.hits, why).toEqual([]);
+  });
+});
