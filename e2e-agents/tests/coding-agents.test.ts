@@ -14,7 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_RE, markerFor, startFakeUpstream, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
-import { BIN, baseEnv, proxyEnv, runCli, startGateway, startTrap, tempDir, type CliRun, type Gateway, type Trap } from './harness.js';
+import { BIN, baseEnv, proxyEnv, runCli, startGateway, startTap, startTrap, tempDir, type CliRun, type Gateway, type Tap, type Trap } from './harness.js';
 
 type Obj = Record<string, unknown>;
 
@@ -25,6 +25,7 @@ const UPSTREAM_OPENAI_KEY = 'sk-fake-upstream-openai-key-0002';
 let gw: Gateway;
 let up: FakeUpstream;
 let trap: Trap;
+let tap: Tap;
 let work: string;
 let secret: string;
 let gatewayKey: string;
@@ -37,6 +38,7 @@ beforeAll(async () => {
   mkdirSync(join(work, 'project'), { recursive: true });
   writeFileSync(file, `The secret value is ${secret}\n`);
   [gw, up, trap] = await Promise.all([startGateway(), startFakeUpstream(file), startTrap()]);
+  tap = await startTap(gw.url);
 
   const caps = ['chat', 'tools', 'streaming'];
   const anthropic = await gw.admin<{ id: string }>('POST', '/llm/providers', { type: 'anthropic', name: 'Fake Anthropic', slug: 'fake-anthropic', baseUrl: up.url, apiKey: UPSTREAM_ANTHROPIC_KEY });
@@ -50,13 +52,21 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
-  await Promise.allSettled([gw?.stop(), up?.close(), trap?.close()]);
+  await Promise.allSettled([tap?.close(), gw?.stop(), up?.close(), trap?.close()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 function describeRun(run: CliRun, requests: RecordedRequest[]): string {
+  // E2E_AGENTS_DUMP=<dir> keeps what each run saw (CLI output, its calls to the gateway, the upstream requests).
+  const dump = process.env.E2E_AGENTS_DUMP;
+  if (dump) {
+    mkdirSync(dump, { recursive: true });
+    const name = (expect.getState().currentTestName ?? 'run').replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80);
+    writeFileSync(join(dump, `${name}.json`), JSON.stringify({ run, gatewayCalls: tap.seen.map(({ body, ...c }) => ({ ...c, body: body ? JSON.parse(body) : null })), upstream: requests.map(({ raw: _raw, ...r }) => r), trap: trap.hits }, null, 1));
+  }
   const reqs = requests.map((r) => `  ${r.method} ${r.url} -> ${r.answer}`).join('\n');
-  return `exit ${run.code} signal ${run.signal} timedOut ${run.timedOut} in ${run.ms} ms\n--- stdout\n${run.stdout.slice(-4000)}\n--- stderr\n${run.stderr.slice(-4000)}\n--- upstream requests\n${reqs}\n--- trap\n${trap.hits.join('\n')}\n--- gateway\n${gw.logs().slice(-3000)}`;
+  const calls = tap.seen.map((c) => `  ${c.method} ${c.url} -> ${c.status}`).join('\n');
+  return `exit ${run.code} signal ${run.signal} timedOut ${run.timedOut} in ${run.ms} ms\n--- stdout\n${run.stdout.slice(-4000)}\n--- stderr\n${run.stderr.slice(-4000)}\n--- CLI to gateway\n${calls}\n--- upstream requests\n${reqs}\n--- trap\n${trap.hits.join('\n')}\n--- gateway\n${gw.logs().slice(-3000)}`;
 }
 
 /** The gateway key appears nowhere in what the upstream received (headers or body). */
@@ -89,6 +99,12 @@ async function usageRows(provider: string, endpoint: string, since: number) {
   }
 }
 
+/** Every call the CLI made to the gateway got a 2xx. */
+function expectNoGatewayErrors(why: string) {
+  expect(tap.seen.length, why).toBeGreaterThan(0);
+  expect(tap.seen.filter((c) => c.status < 200 || c.status >= 300), why).toEqual([]);
+}
+
 /** An Anthropic conversation's content blocks, in order, each with the role of its message. */
 function blocksOf(msgs: { role: string; content: unknown }[]): Obj[] {
   return msgs.flatMap((m) => (Array.isArray(m.content) ? (m.content as Obj[]) : []).map((b): Obj => ({ role: m.role, ...b })));
@@ -114,7 +130,7 @@ async function runClaude(model: string, auth: 'api-key' | 'auth-token'): Promise
   try {
     const env = baseEnv({
       HOME: home,
-      ANTHROPIC_BASE_URL: gw.url,
+      ANTHROPIC_BASE_URL: tap.url,
       ...(auth === 'api-key' ? { ANTHROPIC_API_KEY: gatewayKey } : { ANTHROPIC_AUTH_TOKEN: gatewayKey }),
       ANTHROPIC_MODEL: model,
       ANTHROPIC_DEFAULT_OPUS_MODEL: model,
@@ -138,6 +154,7 @@ describe('Claude Code through /v1/messages', () => {
   it('to an Anthropic upstream: the tool loop runs, anthropic-beta is forwarded, roles stay Anthropic, the gateway key stays home', async () => {
     up.reset();
     trap.hits.splice(0);
+    tap.seen.splice(0);
     const since = Date.now();
     const run = await runClaude('fake-anthropic/claude-fake', 'api-key');
     const why = describeRun(run, up.requests);
@@ -179,11 +196,13 @@ describe('Claude Code through /v1/messages', () => {
     expect(rows.length, why).toBeGreaterThanOrEqual(2);
     expectRows(rows, up.requests);
     expect(trap.hits, why).toEqual([]);
+    expectNoGatewayErrors(why);
   });
 
   it('to an OpenAI chat upstream (translated): the tool loop runs, system stays system, the tool result follows its call', async () => {
     up.reset();
     trap.hits.splice(0);
+    tap.seen.splice(0);
     const since = Date.now();
     const run = await runClaude('fake-openai/gpt-fake', 'auth-token');
     const why = describeRun(run, up.requests);
@@ -217,6 +236,7 @@ describe('Claude Code through /v1/messages', () => {
     expect(rows.length, why).toBeGreaterThanOrEqual(2);
     expectRows(rows, up.requests);
     expect(trap.hits, why).toEqual([]);
+    expectNoGatewayErrors(why);
   });
 });
 
@@ -237,7 +257,7 @@ async function runCodex(model: string): Promise<CliRun> {
       '',
       '[model_providers.switchyard]',
       'name = "Switchyard"',
-      `base_url = "${gw.url}/v1"`,
+      `base_url = "${tap.url}/v1"`,
       'env_key = "SWITCHYARD_API_KEY"',
       'wire_api = "responses"',
       'request_max_retries = 0',
@@ -262,10 +282,30 @@ async function runCodex(model: string): Promise<CliRun> {
   }
 }
 
+/**
+ * What Codex sent the gateway (its last /v1/responses body) against what the upstream got: its `namespace` tool
+ * flattened into `<namespace>__<tool>` functions, the built-in `web_search` dropped and named in a response header.
+ */
+function expectCodexTools(upstreamToolNames: string[], why: string) {
+  const calls = tap.seen.filter((c) => c.url.startsWith('/v1/responses'));
+  const sent = JSON.parse(calls.at(-1)!.body) as { tools: { type: string; name?: string; tools?: { name: string }[] }[] };
+  const ns = sent.tools.find((t) => t.type === 'namespace');
+  expect(ns, why).toBeDefined();
+  for (const inner of ns!.tools ?? []) expect(upstreamToolNames, why).toContain(`${ns!.name}__${inner.name}`);
+  const builtIns = sent.tools.filter((t) => t.type !== 'function' && t.type !== 'namespace' && t.type !== 'custom').map((t) => t.type);
+  expect(upstreamToolNames.some((n) => builtIns.includes(n)), why).toBe(false);
+  if (builtIns.length) expect(String(calls.at(-1)!.responseHeaders['x-switchyard-dropped-tools'] ?? ''), why).toContain(builtIns[0]);
+  for (const t of sent.tools.filter((x) => x.type === 'function')) expect(upstreamToolNames, why).toContain(t.name);
+}
+
+/** Codex sends its instructions as developer messages: they reach the upstream as system text, not user text. */
+const CODEX_DEVELOPER_MARK = 'You are a coding agent running in the Codex CLI';
+
 describe('Codex through /v1/responses', () => {
   it('to an OpenAI chat upstream without /responses (translated): the shell loop runs, roles and tool results are right', async () => {
     up.reset();
     trap.hits.splice(0);
+    tap.seen.splice(0);
     const since = Date.now();
     const run = await runCodex('fake-openai/gpt-fake');
     const why = describeRun(run, up.requests);
@@ -280,7 +320,10 @@ describe('Codex through /v1/responses', () => {
     expect(last.headers.authorization).toBe(`Bearer ${UPSTREAM_OPENAI_KEY}`);
     const msgs = last.body!.messages as { role: string; content: unknown; tool_calls?: { id: string; function: { name: string } }[]; tool_call_id?: string }[];
     expect(msgs[0]!.role, why).toBe('system');
+    expect(JSON.stringify(msgs[0]!.content)).toContain(CODEX_DEVELOPER_MARK);
     expect(new Set(msgs.map((m) => m.role))).toEqual(new Set(['system', 'user', 'assistant', 'tool']));
+    expect(msgs.filter((m) => m.role !== 'system').every((m) => !JSON.stringify(m.content).includes(CODEX_DEVELOPER_MARK))).toBe(true);
+    expectCodexTools((last.body!.tools as { function: { name: string } }[]).map((t) => t.function.name), why);
     const callIdx = msgs.findIndex((m) => m.role === 'assistant' && m.tool_calls?.length);
     const call = msgs[callIdx]!.tool_calls![0]!;
     expect(msgs[callIdx + 1], why).toMatchObject({ role: 'tool', tool_call_id: call.id });
@@ -291,11 +334,13 @@ describe('Codex through /v1/responses', () => {
     expect(rows.length, why).toBeGreaterThanOrEqual(2);
     expectRows(rows, up.requests);
     expect(trap.hits, why).toEqual([]);
+    expectNoGatewayErrors(why);
   });
 
   it('to an Anthropic upstream: the shell loop runs, instructions become system, tool_result answers its tool_use', async () => {
     up.reset();
     trap.hits.splice(0);
+    tap.seen.splice(0);
     const since = Date.now();
     const run = await runCodex('fake-anthropic/claude-fake');
     const why = describeRun(run, up.requests);
@@ -309,9 +354,11 @@ describe('Codex through /v1/responses', () => {
     expect(last.path).toBe('/v1/messages');
     expect(last.headers['x-api-key']).toBe(UPSTREAM_ANTHROPIC_KEY);
     const body = last.body!;
-    expect(body.system, why).toBeTruthy();
+    expect(JSON.stringify(body.system), why).toContain(CODEX_DEVELOPER_MARK);
     const msgs = body.messages as { role: string; content: unknown }[];
     expect(msgs.every((m) => m.role === 'user' || m.role === 'assistant'), why).toBe(true);
+    expect(msgs.every((m) => !JSON.stringify(m.content).includes(CODEX_DEVELOPER_MARK))).toBe(true);
+    expectCodexTools((body.tools as { name: string }[]).map((t) => t.name), why);
     const blocks = blocksOf(msgs);
     const use = blocks.find((b) => b.type === 'tool_use')!;
     const res = blocks.find((b) => b.type === 'tool_result')!;
@@ -324,5 +371,6 @@ describe('Codex through /v1/responses', () => {
     expect(rows.length, why).toBeGreaterThanOrEqual(2);
     expectRows(rows, up.requests);
     expect(trap.hits, why).toEqual([]);
+    expectNoGatewayErrors(why);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -146,6 +146,52 @@ export async function startTrap(): Promise<Trap> {
 export function proxyEnv(trap: Trap): Record<string, string> {
   const noProxy = '127.0.0.1,localhost,::1';
   return { HTTP_PROXY: trap.url, HTTPS_PROXY: trap.url, ALL_PROXY: trap.url, http_proxy: trap.url, https_proxy: trap.url, all_proxy: trap.url, NO_PROXY: noProxy, no_proxy: noProxy };
+}
+
+/**
+ * A pass-through in front of the gateway that notes every request a CLI makes and the status it got, so a test sees
+ * the calls that never reach the upstream (model lists, probes) and any error the gateway answered.
+ */
+export interface Tap {
+  url: string;
+  seen: { method: string; url: string; status: number; headers: Record<string, string | string[] | undefined>; body: string; responseHeaders: Record<string, string | string[] | undefined> }[];
+  close(): Promise<void>;
+}
+
+export async function startTap(target: string): Promise<Tap> {
+  const seen: Tap['seen'] = [];
+  const t = new URL(target);
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const entry: Tap['seen'][number] = { method: req.method ?? 'GET', url: req.url ?? '/', status: 0, headers: req.headers, body: '', responseHeaders: {} };
+    seen.push(entry);
+    req.on('data', (c: Buffer) => (entry.body += c.toString()));
+    const out = httpRequest({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (up) => {
+      entry.status = up.statusCode ?? 0;
+      entry.responseHeaders = up.headers;
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    out.on('error', () => {
+      entry.status = 502;
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(out);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
 
 export interface CliRun {
