@@ -5,7 +5,8 @@
  *   Claude Code -> /v1/messages  -> (a) an Anthropic upstream, (b) an OpenAI chat upstream (translated)
  *   Codex       -> /v1/responses -> (a) an OpenAI chat upstream without /responses (translated), (b) an Anthropic upstream
  *
- * Each run checks the CLI's final answer holds the marker derived from the file the tool read, the roles and tool
+ * The fake's first answer is two parallel tool calls reading two files; its second, once both results are back, a
+ * marker derived from both in order. Each run checks the CLI's final answer holds that marker, the roles and tool
  * results the upstream saw, the forwarded anthropic-beta (Claude Code to Anthropic), that the gateway key never
  * reached the upstream, that the usage rows were written, and that the CLI tried no traffic off this machine.
  */
@@ -13,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET_RE, markerFor, startFakeUpstream, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
+import { markerFor, startFakeUpstream, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
 import { BIN, baseEnv, proxyEnv, runCli, startGateway, startTap, startTrap, tempDir, type CliRun, type Gateway, type Tap, type Trap } from './harness.js';
 
 type Obj = Record<string, unknown>;
@@ -27,17 +28,17 @@ let up: FakeUpstream;
 let trap: Trap;
 let tap: Tap;
 let work: string;
-let secret: string;
+let secrets: string[];
 let gatewayKey: string;
 let keyId: string;
 
 beforeAll(async () => {
   work = tempDir('switchyard-agents-work-');
-  secret = `SECRET-${randomBytes(6).toString('hex')}`;
-  const file = join(work, 'project', 'secret.txt');
+  secrets = [0, 1].map(() => `SECRET-${randomBytes(6).toString('hex')}`);
+  const files = ['secret.txt', 'second.txt'].map((f) => join(work, 'project', f));
   mkdirSync(join(work, 'project'), { recursive: true });
-  writeFileSync(file, `The secret value is ${secret}\n`);
-  [gw, up, trap] = await Promise.all([startGateway(), startFakeUpstream(file), startTrap()]);
+  files.forEach((f, i) => writeFileSync(f, `The secret value is ${secrets[i]}\n`));
+  [gw, up, trap] = await Promise.all([startGateway(), startFakeUpstream(files), startTrap()]);
   tap = await startTap(gw.url);
 
   const caps = ['chat', 'tools', 'streaming'];
@@ -110,6 +111,44 @@ function blocksOf(msgs: { role: string; content: unknown }[]): Obj[] {
   return msgs.flatMap((m) => (Array.isArray(m.content) ? (m.content as Obj[]) : []).map((b): Obj => ({ role: m.role, ...b })));
 }
 
+/**
+ * Anthropic wire: the assistant's two tool_use blocks (in the order the fake made them: first file, second file),
+ * then the user's two tool_result blocks after them, each under the id of the call that read its file. Anthropic
+ * pairs results by id, so their order is the client's (Claude Code sends them as its tools finish).
+ */
+function expectAnthropicToolLoop(msgs: { role: string; content: unknown }[], why: string, toolName?: string) {
+  const blocks = blocksOf(msgs);
+  const uses = blocks.filter((b) => b.type === 'tool_use');
+  const results = blocks.filter((b) => b.type === 'tool_result');
+  expect(uses.length, why).toBe(2);
+  expect(results.map((r) => r.tool_use_id).sort(), why).toEqual(uses.map((u) => u.id).sort());
+  uses.forEach((u, i) => {
+    expect(u, why).toMatchObject({ role: 'assistant', ...(toolName ? { name: toolName } : {}) });
+    const r = results.find((x) => x.tool_use_id === u.id)!;
+    expect(r, why).toMatchObject({ role: 'user' });
+    expect(blocks.indexOf(u)).toBeLessThan(blocks.indexOf(r));
+    expect(JSON.stringify(r.content), why).toContain(secrets[i]!);
+  });
+}
+
+type ChatMessage = { role: string; content: unknown; tool_calls?: { id: string; function: { name: string } }[]; tool_call_id?: string };
+
+/**
+ * OpenAI chat wire: one assistant message with two tool_calls, then two tool messages answering them in the calls'
+ * order (chat templates behind OpenAI-compatible servers often pair them by position), each with its file's secret.
+ */
+function expectChatToolLoop(msgs: ChatMessage[], why: string, toolName?: string) {
+  const callIdx = msgs.findIndex((m) => m.role === 'assistant' && m.tool_calls?.length);
+  expect(callIdx, why).toBeGreaterThan(0);
+  const calls = msgs[callIdx]!.tool_calls!;
+  expect(calls.length, why).toBe(2);
+  calls.forEach((call, i) => {
+    if (toolName) expect(call.function.name).toBe(toolName);
+    expect(msgs[callIdx + 1 + i], why).toMatchObject({ role: 'tool', tool_call_id: call.id });
+    expect(JSON.stringify(msgs[callIdx + 1 + i]!.content), why).toContain(secrets[i]!);
+  });
+}
+
 /** One usage row per model call the upstream answered, on the CLI's gateway key, with the upstream's tokens and a cost. */
 function expectRows(rows: Awaited<ReturnType<typeof usageRows>>, requests: RecordedRequest[]) {
   const calls = requests.filter((r) => r.path === '/v1/messages' || r.path === '/v1/chat/completions');
@@ -144,7 +183,7 @@ async function runClaude(model: string, auth: 'api-key' | 'auth-token'): Promise
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       ...proxyEnv(trap),
     });
-    return await runCli(join(BIN, 'claude'), ['-p', 'Read the file secret.txt in the current directory with the Read tool and tell me the secret value it holds.', '--output-format', 'json', '--max-turns', '4'], { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS });
+    return await runCli(join(BIN, 'claude'), ['-p', 'Read the files secret.txt and second.txt in the current directory with the Read tool and tell me the secret values they hold.', '--output-format', 'json', '--max-turns', '4'], { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS });
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -162,7 +201,7 @@ describe('Claude Code through /v1/messages', () => {
     expect(run.code, why).toBe(0);
     const result = JSON.parse(run.stdout) as { result: string; is_error: boolean };
     expect(result.is_error, why).toBe(false);
-    expect(result.result, why).toContain(markerFor(secret));
+    expect(result.result, why).toContain(markerFor(secrets));
 
     const { toolCall, final } = loopRequests(up.requests);
     expect(toolCall.length, why).toBeGreaterThanOrEqual(1);
@@ -183,13 +222,7 @@ describe('Claude Code through /v1/messages', () => {
     expect(roles.filter((r) => !['user', 'assistant', 'system'].includes(r))).toEqual([]);
     const envNote = msgs.find((m) => JSON.stringify(m.content).includes('# Environment'));
     expect(envNote?.role, JSON.stringify(roles)).toBe('system');
-    const blocks = blocksOf(msgs);
-    const use = blocks.find((b) => b.type === 'tool_use')!;
-    const res = blocks.find((b) => b.type === 'tool_result')!;
-    expect(use, why).toMatchObject({ role: 'assistant', name: 'Read' });
-    expect(res, why).toMatchObject({ role: 'user', tool_use_id: use.id });
-    expect(JSON.stringify(res.content)).toMatch(SECRET_RE);
-    expect(blocks.indexOf(use)).toBeLessThan(blocks.indexOf(res));
+    expectAnthropicToolLoop(msgs, why, 'Read');
 
     expectNoGatewayKey(up.requests);
     const rows = await usageRows('fake-anthropic', 'messages', since);
@@ -210,7 +243,7 @@ describe('Claude Code through /v1/messages', () => {
     expect(run.code, why).toBe(0);
     const result = JSON.parse(run.stdout) as { result: string; is_error: boolean };
     expect(result.is_error, why).toBe(false);
-    expect(result.result, why).toContain(markerFor(secret));
+    expect(result.result, why).toContain(markerFor(secrets));
 
     const { toolCall, final } = loopRequests(up.requests);
     expect(toolCall.length, why).toBeGreaterThanOrEqual(1);
@@ -218,18 +251,13 @@ describe('Claude Code through /v1/messages', () => {
     expect(last.path).toBe('/v1/chat/completions');
     expect(last.headers.authorization).toBe(`Bearer ${UPSTREAM_OPENAI_KEY}`);
     expect(last.headers['anthropic-beta']).toBeUndefined();
-    const msgs = (last.body!.messages as { role: string; content: unknown; tool_calls?: { id: string; function: { name: string } }[]; tool_call_id?: string }[]);
+    const msgs = last.body!.messages as ChatMessage[];
     // The top-level system prompt first; Claude Code's system-role environment note stays a system message.
     expect(msgs[0]!.role, why).toBe('system');
     expect(msgs.slice(1).map((m) => m.role).filter((r) => r !== 'system').slice(0, 1)).toEqual(['user']);
     const envNote = msgs.find((m) => JSON.stringify(m.content).includes('# Environment'));
     expect(envNote?.role, JSON.stringify(msgs.map((m) => m.role))).toBe('system');
-    const callIdx = msgs.findIndex((m) => m.role === 'assistant' && m.tool_calls?.length);
-    expect(callIdx, why).toBeGreaterThan(0);
-    const call = msgs[callIdx]!.tool_calls![0]!;
-    expect(call.function.name).toBe('Read');
-    expect(msgs[callIdx + 1]).toMatchObject({ role: 'tool', tool_call_id: call.id });
-    expect(JSON.stringify(msgs[callIdx + 1]!.content)).toMatch(SECRET_RE);
+    expectChatToolLoop(msgs, why, 'Read');
 
     expectNoGatewayKey(up.requests);
     const rows = await usageRows('fake-openai', 'messages', since);
@@ -276,7 +304,7 @@ async function runCodex(model: string): Promise<CliRun> {
   );
   try {
     const env = baseEnv({ HOME: home, CODEX_HOME: codexHome, SWITCHYARD_API_KEY: gatewayKey, ...proxyEnv(trap) });
-    return await runCli(join(BIN, 'codex'), ['exec', '--skip-git-repo-check', 'Print the secret value held in the file secret.txt in the current directory.'], { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS });
+    return await runCli(join(BIN, 'codex'), ['exec', '--skip-git-repo-check', 'Print the secret values held in the files secret.txt and second.txt in the current directory.'], { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS });
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -311,23 +339,20 @@ describe('Codex through /v1/responses', () => {
     const why = describeRun(run, up.requests);
     expect(run.timedOut, why).toBe(false);
     expect(run.code, why).toBe(0);
-    expect(run.stdout, why).toContain(markerFor(secret));
+    expect(run.stdout, why).toContain(markerFor(secrets));
 
     const { toolCall, final } = loopRequests(up.requests);
     expect(toolCall.length, why).toBeGreaterThanOrEqual(1);
     const last = final.at(-1)!;
     expect(last.path).toBe('/v1/chat/completions');
     expect(last.headers.authorization).toBe(`Bearer ${UPSTREAM_OPENAI_KEY}`);
-    const msgs = last.body!.messages as { role: string; content: unknown; tool_calls?: { id: string; function: { name: string } }[]; tool_call_id?: string }[];
+    const msgs = last.body!.messages as ChatMessage[];
     expect(msgs[0]!.role, why).toBe('system');
     expect(JSON.stringify(msgs[0]!.content)).toContain(CODEX_DEVELOPER_MARK);
     expect(new Set(msgs.map((m) => m.role))).toEqual(new Set(['system', 'user', 'assistant', 'tool']));
     expect(msgs.filter((m) => m.role !== 'system').every((m) => !JSON.stringify(m.content).includes(CODEX_DEVELOPER_MARK))).toBe(true);
     expectCodexTools((last.body!.tools as { function: { name: string } }[]).map((t) => t.function.name), why);
-    const callIdx = msgs.findIndex((m) => m.role === 'assistant' && m.tool_calls?.length);
-    const call = msgs[callIdx]!.tool_calls![0]!;
-    expect(msgs[callIdx + 1], why).toMatchObject({ role: 'tool', tool_call_id: call.id });
-    expect(JSON.stringify(msgs[callIdx + 1]!.content)).toMatch(SECRET_RE);
+    expectChatToolLoop(msgs, why);
 
     expectNoGatewayKey(up.requests);
     const rows = await usageRows('fake-openai', 'responses', since);
@@ -346,7 +371,7 @@ describe('Codex through /v1/responses', () => {
     const why = describeRun(run, up.requests);
     expect(run.timedOut, why).toBe(false);
     expect(run.code, why).toBe(0);
-    expect(run.stdout, why).toContain(markerFor(secret));
+    expect(run.stdout, why).toContain(markerFor(secrets));
 
     const { toolCall, final } = loopRequests(up.requests);
     expect(toolCall.length, why).toBeGreaterThanOrEqual(1);
@@ -359,12 +384,7 @@ describe('Codex through /v1/responses', () => {
     expect(msgs.every((m) => m.role === 'user' || m.role === 'assistant'), why).toBe(true);
     expect(msgs.every((m) => !JSON.stringify(m.content).includes(CODEX_DEVELOPER_MARK))).toBe(true);
     expectCodexTools((body.tools as { name: string }[]).map((t) => t.name), why);
-    const blocks = blocksOf(msgs);
-    const use = blocks.find((b) => b.type === 'tool_use')!;
-    const res = blocks.find((b) => b.type === 'tool_result')!;
-    expect(use, why).toMatchObject({ role: 'assistant' });
-    expect(res, why).toMatchObject({ role: 'user', tool_use_id: use.id });
-    expect(JSON.stringify(res.content)).toMatch(SECRET_RE);
+    expectAnthropicToolLoop(msgs, why);
 
     expectNoGatewayKey(up.requests);
     const rows = await usageRows('fake-anthropic', 'responses', since);

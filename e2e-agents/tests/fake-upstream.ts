@@ -6,9 +6,10 @@
  * and plays a two-call tool loop:
  *
  * 1. a request that offers a tool this fake knows how to drive (Claude Code's `Read`, Codex's shell tool) and
- *    carries no tool result yet is answered with a call to that tool, reading the file `secretFile`;
- * 2. a request that carries the tool result is answered with a final text holding `markerFor(secret)`, a value
- *    only known to whoever read the file, so a marker in the CLI's output proves the loop really ran.
+ *    carries no tool result yet is answered with two parallel calls to that tool, reading `files[0]` and `files[1]`;
+ * 2. a request that carries the tool results is answered with a final text holding `markerFor(secrets)`: each
+ *    result is paired with its call by id, and the secrets are put in the order of the files the calls read — so
+ *    a marker in the CLI's output proves the loop really ran and every result came back under its own call's id.
  *
  * Anything else (titles, quota probes, requests without tools) gets a short plain answer. Every request is
  * recorded (method, path, headers, raw and parsed body) before it is answered.
@@ -32,16 +33,19 @@ export interface RecordedRequest {
 export interface FakeUpstream {
   url: string;
   requests: RecordedRequest[];
-  /** The absolute path the tool call reads (Claude Code's Read takes an absolute path; the shell runs `cat`). */
-  secretFile: string;
+  /** The absolute paths the tool calls read (Claude Code's Read takes an absolute path; the shell runs `cat`). */
+  files: string[];
   reset(): void;
   close(): Promise<void>;
 }
 
-/** The secret the test writes into the file: `SECRET-` and letters/digits. */
+/** The secrets the test writes into the files: `SECRET-` and letters/digits. */
 export const SECRET_RE = /SECRET-[A-Za-z0-9]+/;
-/** The marker of the final answer: derived from the secret (reversed), so it cannot be guessed without the file. */
-export const markerFor = (secret: string) => `MARKER-${secret.slice('SECRET-'.length).split('').reverse().join('')}`;
+/**
+ * The marker of the final answer: each file's secret reversed, joined in the order of the files, so it cannot be
+ * guessed without reading the files and comes out wrong if a result is filed under another call's id.
+ */
+export const markerFor = (secrets: string[]) => `MARKER-${secrets.map((s) => s.slice('SECRET-'.length).split('').reverse().join('')).join('-')}`;
 
 const USAGE = { input: 42, output: 7 };
 
@@ -57,11 +61,17 @@ function textOf(content: unknown): string {
   return '';
 }
 
-/** Tool results present in the conversation, in order (both wire formats). */
-function toolResults(body: Obj, format: 'anthropic' | 'openai'): string[] {
+/** Tool results in the conversation, each with the arguments of the call it answers (paired by id), both formats. */
+function toolResults(body: Obj, format: 'anthropic' | 'openai'): { text: string; callArgs: string | null }[] {
   const msgs = (body.messages ?? []) as Obj[];
-  if (format === 'openai') return msgs.filter((m) => m.role === 'tool').map((m) => textOf(m.content));
-  return msgs.flatMap((m) => (Array.isArray(m.content) ? (m.content as Obj[]) : [])).filter((b) => b.type === 'tool_result').map((b) => textOf(b.content));
+  const args = new Map<string, string>();
+  if (format === 'openai') {
+    for (const m of msgs) for (const c of (m.tool_calls ?? []) as Obj[]) args.set(String(c.id), String((c.function as Obj | undefined)?.arguments ?? ''));
+    return msgs.filter((m) => m.role === 'tool').map((m) => ({ text: textOf(m.content), callArgs: args.get(String(m.tool_call_id)) ?? null }));
+  }
+  const blocks = msgs.flatMap((m) => (Array.isArray(m.content) ? (m.content as Obj[]) : []));
+  for (const b of blocks) if (b.type === 'tool_use') args.set(String(b.id), JSON.stringify(b.input ?? {}));
+  return blocks.filter((b) => b.type === 'tool_result').map((b) => ({ text: textOf(b.content), callArgs: args.get(String(b.tool_use_id)) ?? null }));
 }
 
 interface ToolSpec {
@@ -94,17 +104,22 @@ function chooseCall(tools: ToolSpec[], file: string): ToolCall | null {
   return null;
 }
 
-type Plan = { kind: 'tool-call'; call: ToolCall } | { kind: 'final' | 'plain'; text: string };
+type Plan = { kind: 'tool-call'; calls: ToolCall[] } | { kind: 'final' | 'plain'; text: string };
 
-function plan(body: Obj, format: 'anthropic' | 'openai', file: string): Plan {
+function plan(body: Obj, format: 'anthropic' | 'openai', files: string[]): Plan {
   const results = toolResults(body, format);
   if (results.length > 0) {
-    const m = SECRET_RE.exec(results.join('\n'));
-    if (m) return { kind: 'final', text: `I read the file and ran the loop. ${markerFor(m[0])}` };
-    return { kind: 'final', text: `LOOP-FAILED: the tool result holds no secret: ${results.join(' | ').slice(0, 400)}` };
+    // The secret of each file, from the result whose call read that file.
+    const secrets = files.map((f) => {
+      const r = results.find((x) => x.callArgs?.includes(f));
+      return r ? SECRET_RE.exec(r.text)?.[0] : undefined;
+    });
+    if (results.length === files.length && secrets.every(Boolean)) return { kind: 'final', text: `I read both files and ran the loop. ${markerFor(secrets as string[])}` };
+    return { kind: 'final', text: `LOOP-FAILED: expected ${files.length} tool results, each under its call's id: ${JSON.stringify(results).slice(0, 800)}` };
   }
-  const call = chooseCall(toolsOf(body, format), file);
-  if (call) return { kind: 'tool-call', call };
+  const tools = toolsOf(body, format);
+  const calls = files.map((f) => chooseCall(tools, f));
+  if (calls.every(Boolean)) return { kind: 'tool-call', calls: calls as ToolCall[] };
   return { kind: 'plain', text: 'ok' };
 }
 
@@ -120,24 +135,32 @@ function sse(res: ServerResponse, events: { event?: string; data: unknown }[]) {
 function anthropicAnswer(res: ServerResponse, body: Obj, p: Plan) {
   const id = nextId('msg_fake_');
   const model = String(body.model ?? 'fake');
-  const block = p.kind === 'tool-call' ? { type: 'tool_use', id: nextId('toolu_fake_'), name: p.call.name, input: p.call.input } : { type: 'text', text: p.text };
+  const blocks: Obj[] = p.kind === 'tool-call' ? p.calls.map((c) => ({ type: 'tool_use', id: nextId('toolu_fake_'), name: c.name, input: c.input })) : [{ type: 'text', text: p.text }];
   const stop = p.kind === 'tool-call' ? 'tool_use' : 'end_turn';
   if (!body.stream) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content: [block], stop_reason: stop, stop_sequence: null, usage: { input_tokens: USAGE.input, output_tokens: USAGE.output } }));
+    res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content: blocks, stop_reason: stop, stop_sequence: null, usage: { input_tokens: USAGE.input, output_tokens: USAGE.output } }));
     return;
   }
   const ev = (type: string, data: Obj) => ({ event: type, data: { type, ...data } });
-  const startBlock = block.type === 'tool_use' ? { ...block, input: {} } : { type: 'text', text: '' };
-  const delta = block.type === 'tool_use' ? { type: 'input_json_delta', partial_json: JSON.stringify(p.kind === 'tool-call' ? p.call.input : {}) } : { type: 'text_delta', text: (block as { text: string }).text };
-  sse(res, [
-    ev('message_start', { message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: USAGE.input, output_tokens: 1 } } }),
-    ev('content_block_start', { index: 0, content_block: startBlock }),
-    ev('content_block_delta', { index: 0, delta }),
-    ev('content_block_stop', { index: 0 }),
-    ev('message_delta', { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: USAGE.output } }),
-    ev('message_stop', {}),
-  ]);
+  const events = [ev('message_start', { message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: USAGE.input, output_tokens: 1 } } })];
+  blocks.forEach((block, index) => {
+    if (block.type === 'tool_use') {
+      events.push(ev('content_block_start', { index, content_block: { ...block, input: {} } }));
+      // The arguments in two pieces, as a real stream splits them.
+      const json = JSON.stringify(block.input);
+      const cut = Math.floor(json.length / 2);
+      events.push(ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: json.slice(0, cut) } }));
+      events.push(ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: json.slice(cut) } }));
+    } else {
+      events.push(ev('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+      events.push(ev('content_block_delta', { index, delta: { type: 'text_delta', text: String(block.text) } }));
+    }
+    events.push(ev('content_block_stop', { index }));
+  });
+  events.push(ev('message_delta', { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: USAGE.output } }));
+  events.push(ev('message_stop', {}));
+  sse(res, events);
 }
 
 function openaiAnswer(res: ServerResponse, body: Obj, p: Plan) {
@@ -145,22 +168,26 @@ function openaiAnswer(res: ServerResponse, body: Obj, p: Plan) {
   const model = String(body.model ?? 'fake');
   const created = Math.floor(Date.now() / 1000);
   const usage = { prompt_tokens: USAGE.input, completion_tokens: USAGE.output, total_tokens: USAGE.input + USAGE.output };
-  const call = p.kind === 'tool-call' ? { id: nextId('call_fake_'), type: 'function', function: { name: p.call.name, arguments: JSON.stringify(p.call.input) } } : null;
-  const finish = call ? 'tool_calls' : 'stop';
+  const calls = p.kind === 'tool-call' ? p.calls.map((c) => ({ id: nextId('call_fake_'), type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input) } })) : [];
+  const finish = calls.length ? 'tool_calls' : 'stop';
+  const text = p.kind === 'tool-call' ? '' : p.text;
   if (!body.stream) {
-    const message = call ? { role: 'assistant', content: null, tool_calls: [call] } : { role: 'assistant', content: (p as { text: string }).text };
+    const message = calls.length ? { role: 'assistant', content: null, tool_calls: calls } : { role: 'assistant', content: text };
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id, object: 'chat.completion', created, model, choices: [{ index: 0, message, finish_reason: finish }], usage }));
     return;
   }
   const chunk = (delta: Obj, finishReason: string | null = null) => ({ data: { id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }] } });
   const events = [chunk({ role: 'assistant', content: '' })];
-  if (call) {
-    events.push(chunk({ tool_calls: [{ index: 0, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
-    events.push(chunk({ tool_calls: [{ index: 0, function: { arguments: call.function.arguments } }] }));
-  } else {
-    events.push(chunk({ content: (p as { text: string }).text }));
-  }
+  calls.forEach((call, index) => {
+    // The name first, then the arguments in two pieces, as a real stream splits them.
+    const args = call.function.arguments;
+    const cut = Math.floor(args.length / 2);
+    events.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }));
+    events.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(0, cut) } }] }));
+    events.push(chunk({ tool_calls: [{ index, function: { arguments: args.slice(cut) } }] }));
+  });
+  if (!calls.length) events.push(chunk({ content: text }));
   events.push(chunk({}, finish));
   const tail: { data: unknown }[] = [];
   if ((body.stream_options as Obj | undefined)?.include_usage) tail.push({ data: { id, object: 'chat.completion.chunk', created, model, choices: [], usage } });
@@ -168,7 +195,7 @@ function openaiAnswer(res: ServerResponse, body: Obj, p: Plan) {
   sse(res, [...events, ...tail]);
 }
 
-export async function startFakeUpstream(secretFile: string): Promise<FakeUpstream> {
+export async function startFakeUpstream(files: string[]): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -206,12 +233,12 @@ export async function startFakeUpstream(secretFile: string): Promise<FakeUpstrea
       return json(200, { input_tokens: Math.max(1, Math.ceil(raw.length / 4)) });
     }
     if (req.method === 'POST' && u.pathname === '/v1/messages') {
-      const p = plan(b, 'anthropic', secretFile);
+      const p = plan(b, 'anthropic', files);
       rec.answer = p.kind;
       return anthropicAnswer(res, b, p);
     }
     if (req.method === 'POST' && u.pathname === '/v1/chat/completions') {
-      const p = plan(b, 'openai', secretFile);
+      const p = plan(b, 'openai', files);
       rec.answer = p.kind;
       return openaiAnswer(res, b, p);
     }
@@ -223,7 +250,7 @@ export async function startFakeUpstream(secretFile: string): Promise<FakeUpstrea
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    secretFile,
+    files,
     reset: () => void requests.splice(0),
     close: async () => {
       for (const s of sockets) s.destroy();
