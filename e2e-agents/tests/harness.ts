@@ -4,7 +4,7 @@
  * timeout that kills the whole process tree.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,10 +40,13 @@ export interface Gateway {
 
 /** `apps/api/dist/main.js` on a free port with a fresh PGlite data dir; resolves once /ready answers 200. */
 export async function startGateway(): Promise<Gateway> {
+  const main = join(REPO, 'apps', 'api', 'dist', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: build first (pnpm build, or pnpm test:agents).`);
+  for (const cli of ['claude', 'codex']) if (!existsSync(join(BIN, cli))) throw new Error(`${cli} is not installed in e2e-agents: run pnpm install.`);
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-agents-'));
   let out = '';
-  const child = spawn(process.execPath, [join(REPO, 'apps', 'api', 'dist', 'main.js')], {
+  const child = spawn(process.execPath, [main], {
     cwd: dataDir,
     env: baseEnv({
       HOME: dataDir,
