@@ -8,10 +8,13 @@
  * The fake's first answer is two parallel tool calls reading two files; its second, once both results are back, a
  * marker derived from both in order. Each run checks the CLI's final answer holds that marker, the roles and tool
  * results the upstream saw, the forwarded anthropic-beta (Claude Code to Anthropic), that the gateway key never
- * reached the upstream, that the usage rows were written, and that the CLI tried no traffic off this machine.
+ * reached the upstream, that the usage rows were written, that every call the CLI made to the gateway got a 2xx,
+ * and that the CLI tried no traffic off this machine (an HTTP(S) proxy trap catches it). A last block plays the same
+ * loop without a CLI, non-streamed, and count_tokens. E2E_AGENTS_DUMP=<dir> keeps what each CLI run saw.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markerFor, startFakeUpstream, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
@@ -232,7 +235,7 @@ describe('Claude Code through /v1/messages', () => {
     expectNoGatewayErrors(why);
   });
 
-  it('to an OpenAI chat upstream (translated): the tool loop runs, system stays system, the tool result follows its call', async () => {
+  it('to an OpenAI chat upstream (translated): the tool loop runs, system stays system, tool results follow their calls in order', async () => {
     up.reset();
     trap.hits.splice(0);
     tap.seen.splice(0);
@@ -362,7 +365,7 @@ describe('Codex through /v1/responses', () => {
     expectNoGatewayErrors(why);
   });
 
-  it('to an Anthropic upstream: the shell loop runs, instructions become system, tool_result answers its tool_use', async () => {
+  it('to an Anthropic upstream: the shell loop runs, instructions become system, each tool_result answers its tool_use', async () => {
     up.reset();
     trap.hits.splice(0);
     tap.seen.splice(0);
@@ -392,5 +395,53 @@ describe('Codex through /v1/responses', () => {
     expectRows(rows, up.requests);
     expect(trap.hits, why).toEqual([]);
     expectNoGatewayErrors(why);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('the same loop without a CLI: non-streamed answers and count_tokens', () => {
+  // The CLIs always stream; this plays the fake's non-stream answers through the gateway, both upstream formats.
+  const readTool = { name: 'Read', description: 'Read a file', input_schema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'] } };
+
+  async function messages(body: Obj): Promise<Obj> {
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': gatewayKey, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    return JSON.parse(text) as Obj;
+  }
+
+  it.each(['fake-anthropic/claude-fake', 'fake-openai/gpt-fake'])('%s: two tool calls, then the marker', async (model) => {
+    up.reset();
+    const first = await messages({ model, max_tokens: 100, tools: [readTool], messages: [{ role: 'user', content: 'read both' }] });
+    expect(first.stop_reason).toBe('tool_use');
+    const uses = (first.content as Obj[]).filter((b) => b.type === 'tool_use');
+    expect(uses.map((u) => u.name)).toEqual(['Read', 'Read']);
+    const contents = await Promise.all(uses.map((u) => readFile(String((u.input as Obj).file_path), 'utf8')));
+    const results = uses.map((u, i) => ({ type: 'tool_result', tool_use_id: u.id, content: contents[i] })).reverse();
+    const second = await messages({ model, max_tokens: 100, tools: [readTool], messages: [{ role: 'user', content: 'read both' }, { role: 'assistant', content: first.content }, { role: 'user', content: results }] });
+    expect(second.stop_reason).toBe('end_turn');
+    expect(JSON.stringify(second.content)).toContain(markerFor(secrets));
+    expect(up.requests.map((r) => r.body?.stream ?? false)).toEqual([false, false]);
+    expectNoGatewayKey(up.requests);
+  });
+
+  it('count_tokens reaches the Anthropic upstream with the beta header, never the gateway key', async () => {
+    up.reset();
+    const res = await fetch(`${gw.url}/v1/messages/count_tokens?beta=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': gatewayKey, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219' },
+      body: JSON.stringify({ model: 'fake-anthropic/claude-fake', tools: [readTool], messages: [{ role: 'user', content: 'how long is this?' }] }),
+    });
+    const body = (await res.json()) as { input_tokens: number };
+    expect(res.status).toBe(200);
+    expect(body.input_tokens).toBeGreaterThan(0);
+    expect(up.requests.map((r) => [r.path, r.answer])).toEqual([['/v1/messages/count_tokens', 'count_tokens']]);
+    expect(up.requests[0]!.headers['anthropic-beta']).toBe('claude-code-20250219');
+    expectNoGatewayKey(up.requests);
   });
 });
