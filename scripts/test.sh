@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, typecheck, build, unit tests, the API suite on embedded PGlite AND on the real
-# PostgreSQL, and the browser tests in Debian's Chromium. Ends with one "N passed, N failed" line.
+# PostgreSQL, the real Claude Code and Codex CLIs through the gateway, and the browser tests in Debian's Chromium.
+# Ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,9 @@ if ! node -e "const pg=require('./prisma/node_modules/pg');const c=new pg.Client
   exit 1
 fi
 SWITCHYARD_TEST_DB=postgres pnpm --filter @switchyard/api exec vitest run $(vitest_json api-postgres)
+
+step "coding-agent CLIs (Claude Code, Codex) through the built gateway, offline"
+pnpm --filter @switchyard/e2e-agents exec vitest run $(vitest_json agents)
 
 step "browser tests (Playwright, Debian Chromium)"
 if [ ! -x /usr/bin/chromium ]; then

@@ -101,6 +101,42 @@ describe('Anthropic messages request -> OpenAI chat request', () => {
     });
   });
 
+  it('puts parallel tool results in the order of their calls (Claude Code sends them as they finish)', () => {
+    const req: AnRequest = {
+      model: 'm',
+      max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'read three files' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool_use', id: 'a', name: 'Read', input: { file_path: '/a' } },
+            { type: 'tool_use', id: 'b', name: 'Read', input: { file_path: '/b' } },
+            { type: 'tool_use', id: 'c', name: 'Read', input: { file_path: '/c' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'c', content: 'C' },
+            { type: 'tool_result', tool_use_id: 'zz', content: 'stray' },
+            { type: 'tool_result', tool_use_id: 'a', content: 'A' },
+            { type: 'text', text: 'go on' },
+            { type: 'tool_result', tool_use_id: 'b', content: 'B' },
+          ],
+        },
+      ],
+    };
+    const msgs = anthropicToOpenaiChatRequest(req).messages;
+    expect(msgs.slice(2).map((m) => [m.role, m.role === 'tool' ? m.tool_call_id : m.content])).toEqual([
+      ['tool', 'a'],
+      ['tool', 'b'],
+      ['tool', 'c'],
+      ['tool', 'zz'],
+      ['user', 'go on'],
+    ]);
+  });
+
   it('round-trips a tool conversation OpenAI -> Anthropic -> OpenAI', () => {
     const req: OaChatRequest = {
       model: 'm',

@@ -266,6 +266,8 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
     const s = anTextOf(req.system, SYSTEM_BLOCK_SEPARATOR);
     if (s) messages.push({ role: 'system', content: s });
   }
+  // Where each tool call of the last assistant turn stands, to put its results back in that order (below).
+  let callOrder = new Map<string, number>();
   for (const m of req.messages ?? []) {
     // A system-role message inside messages[] (sent by agents with a beta) stays a system message.
     if ((m.role as string) === 'system') {
@@ -279,13 +281,20 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
     }
     if (m.role === 'user') {
       const rest: AnBlock[] = [];
+      const results: AnToolResultBlock[] = [];
       for (const b of m.content) {
-        if (b.type === 'tool_result') {
-          const tr = b as AnToolResultBlock;
-          let content: string | OaContentPart[] = typeof tr.content === 'string' ? tr.content : simplify(anBlocksToOaParts(tr.content ?? []));
-          if (tr.is_error && typeof content === 'string') content = `Error: ${content}`;
-          messages.push({ role: 'tool', tool_call_id: tr.tool_use_id, content });
-        } else rest.push(b);
+        if (b.type === 'tool_result') results.push(b as AnToolResultBlock);
+        else rest.push(b);
+      }
+      // An agent running parallel tools may send their results in the order they finished (Claude Code does);
+      // Anthropic pairs them by id, but chat templates behind OpenAI-compatible upstreams often pair tool messages
+      // with the calls by position. So the tool messages follow the calls' order (unknown ids last, as they came).
+      const rank = (tr: AnToolResultBlock) => callOrder.get(tr.tool_use_id) ?? Number.MAX_SAFE_INTEGER;
+      if (results.length > 1) results.sort((a, b) => rank(a) - rank(b));
+      for (const tr of results) {
+        let content: string | OaContentPart[] = typeof tr.content === 'string' ? tr.content : simplify(anBlocksToOaParts(tr.content ?? []));
+        if (tr.is_error && typeof content === 'string') content = `Error: ${content}`;
+        messages.push({ role: 'tool', tool_call_id: tr.tool_use_id, content });
       }
       const parts = anBlocksToOaParts(rest);
       if (parts.length) messages.push({ role: 'user', content: simplify(parts) });
@@ -300,6 +309,7 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
       }
       const msg: OaMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
       if (calls.length) msg.tool_calls = calls;
+      callOrder = new Map(calls.map((c, i) => [c.id, i]));
       messages.push(msg);
     }
   }

@@ -44,6 +44,24 @@ describe('Responses tools on a chat upstream', () => {
     expect(chat.tool_choice).toEqual({ type: 'function', function: { name: 'ns__a' } });
   });
 
+  it('puts parallel tool outputs in the order of their calls', () => {
+    const chat = responsesToChatRequest({
+      model: 'm',
+      input: [
+        { type: 'message', role: 'user', content: 'run three' },
+        { type: 'function_call', call_id: 'a', name: 'shell', arguments: '{}' },
+        { type: 'function_call', call_id: 'b', name: 'shell', arguments: '{}' },
+        { type: 'function_call', call_id: 'c', name: 'shell', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'c', output: 'C' },
+        { type: 'function_call_output', call_id: 'zz', output: 'stray' },
+        { type: 'function_call_output', call_id: 'a', output: 'A' },
+        { type: 'function_call_output', call_id: 'b', output: 'B' },
+        { type: 'message', role: 'user', content: 'next' },
+      ],
+    });
+    expect(chat.messages.map((m) => (m.role === 'tool' ? `tool:${m.tool_call_id}` : m.role))).toEqual(['user', 'assistant', 'tool:a', 'tool:b', 'tool:c', 'tool:zz', 'user']);
+  });
+
   const req = { model: 'm', input: 'x', tools: [{ type: 'custom', name: 'apply_patch' }, { type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'a' }] }] };
   const chatAnswer: OaChatResponse = {
     id: 'chatcmpl-1',

@@ -139,6 +139,25 @@ function toolCallItem(callId: string, flatName: string, args: string, identities
   return { type: 'function_call', id: `fc_${callId}`, call_id: callId, name: id?.name ?? flatName, ...(id?.namespace ? { namespace: id.namespace } : {}), arguments: args, status };
 }
 
+/**
+ * The tool messages right after an assistant turn put in the order of its tool_calls (unknown ids last, as they
+ * came): a client may list parallel outputs as they finished, and chat templates pair them with calls by position.
+ */
+function orderToolResults(messages: OaMessage[]): void {
+  for (let i = 0; i < messages.length; i++) {
+    const calls = messages[i]!.role === 'assistant' ? messages[i]!.tool_calls : undefined;
+    if (!calls || calls.length < 2) continue;
+    let end = i + 1;
+    while (end < messages.length && messages[end]!.role === 'tool') end++;
+    if (end - i - 1 < 2) continue;
+    const order = new Map(calls.map((c, k) => [c.id, k]));
+    const rank = (m: OaMessage) => order.get(m.tool_call_id ?? '') ?? Number.MAX_SAFE_INTEGER;
+    const run = messages.slice(i + 1, end).sort((a, b) => rank(a) - rank(b));
+    messages.splice(i + 1, run.length, ...run);
+    i = end - 1;
+  }
+}
+
 /** Responses API request -> chat completions request. Throws AdapterError for stateful features. */
 export function responsesToChatRequest(req: Obj, model: string = String(req.model ?? '')): OaChatRequest {
   if (req.previous_response_id) throw new AdapterError(400, 'unsupported_parameter', 'previous_response_id is not supported for this provider (the gateway does not store responses).');
@@ -170,6 +189,7 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
       }
     }
   }
+  orderToolResults(messages);
   const out: OaChatRequest = { model, messages };
   if (req.stream) out.stream = true;
   if (typeof req.max_output_tokens === 'number') out.max_tokens = req.max_output_tokens;
