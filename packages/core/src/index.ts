@@ -6,3 +6,4 @@ export * from './schemas/routing/index.js';
 export * from './schemas/models/index.js';
 export * from './schemas/settings/index.js';
 export * from './engine/index.js';
+export * from './client-tool/index.js';
