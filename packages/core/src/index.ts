@@ -7,3 +7,4 @@ export * from './schemas/models/index.js';
 export * from './schemas/settings/index.js';
 export * from './engine/index.js';
 export * from './client-tool/index.js';
+export * from './guide/index.js';
