@@ -78,8 +78,8 @@ describe('GET /api/v1/me/keys/:id/models', () => {
     expect(created.status).toBe(201);
     const viaAdmin = await e.t.http.get(`/api/v1/me/keys/${created.body.id}/models`).set(as(user));
     expect(viaAdmin.status).toBe(200);
-    const viaProxy = await (await fetch(`${e.url}/v1/models`, { headers: { authorization: `Bearer ${created.body.key}` } })).json();
-    expect(viaAdmin.body.data.map((m: { id: string }) => m.id)).toEqual(viaProxy.data.map((m: { id: string }) => m.id));
+    const viaProxy = (await (await fetch(`${e.url}/v1/models`, { headers: { authorization: `Bearer ${created.body.key}` } })).json()) as { data: { id: string }[] };
+    expect(viaAdmin.body.data.map((m: { id: string }) => m.id)).toEqual(viaProxy.data.map((m) => m.id));
     expect(viaAdmin.body.data.map((m: { id: string }) => m.id).sort()).toEqual(['chat.default', 'up-openai/gpt-test']);
   });
 
