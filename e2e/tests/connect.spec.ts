@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createUser, navigate, noHorizontalScroll, signIn, unique } from './helpers';
+import { apiCall, apiToken, createUser, navigate, noHorizontalScroll, signIn, unique } from './helpers';
 
 test('a user opens Connect a tool, creates a key inline, copies the Claude Code snippet, probes through the gateway and sees the trace', async ({ page, context, request, isMobile, baseURL }, testInfo) => {
   const id = unique(testInfo);
@@ -58,4 +58,35 @@ test('a user opens Connect a tool, creates a key inline, copies the Claude Code 
   const text = await md.text();
   expect(text).toContain(`export ANTHROPIC_BASE_URL='${baseURL}'`);
   expect(text).not.toContain(key);
+});
+
+test('an operator sees which tool made each call and filters the logs by tool and session', async ({ page, request, isMobile }, testInfo) => {
+  const id = unique(testInfo);
+  const user = await createUser(request, { email: `tools-${id}@example.com`, role: 'user' });
+  const token = await apiToken(request, user.email, user.password);
+  const { key } = await apiCall<{ key: string }>(request, token, 'POST', '/me/keys', { name: `cli ${id}` });
+  const session = `e2e-${id}`;
+  // What Claude Code sends: its user-agent, x-app and the session in metadata.user_id.
+  const res = await request.post('/v1/messages?beta=true', {
+    headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219', 'user-agent': 'claude-cli/2.1.33 (external, cli)', 'x-app': 'cli' },
+    data: { model: 'chat.default', max_tokens: 32, metadata: { user_id: JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: session }) }, messages: [{ role: 'user', content: 'hi' }] },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+
+  await signIn(page);
+  await page.goto('/logs?tool=claude-code');
+  const row = page.getByTestId('log-row').filter({ hasText: user.email });
+  await expect(row).toHaveCount(1, { timeout: 10_000 });
+  await expect(row.getByTestId('log-tool')).toHaveText('Claude Code 2.1.33');
+  await row.getByRole('button', { name: /^Open request/ }).click();
+  const drawer = page.getByRole('dialog', { name: 'Request details' });
+  await expect(drawer).toContainText('claude-cli/2.1.33 (external, cli)');
+  await drawer.getByRole('link', { name: session }).click();
+  await expect(page).toHaveURL(new RegExp(`session=${session}`));
+  await expect(page.getByTestId('log-row')).toHaveCount(1);
+  await noHorizontalScroll(page);
+  if (isMobile) return;
+  // The Tool filter in the form: another tool shows none of these.
+  await page.goto(`/logs?session=${session}&tool=codex`);
+  await expect(page.getByText('No requests match these filters.')).toBeVisible();
 });
