@@ -94,6 +94,9 @@ describe('clientFacts', () => {
   it('a session id that is not an id is not recorded', () => {
     expect(clientFacts({ 'x-session-id': 'drop table; --' }, undefined).sessionId).toBeNull();
     expect(clientFacts({ 'x-session-id': 'x'.repeat(101) }, undefined).sessionId).toBeNull();
+    // A key sent in a session header by mistake is not stored.
+    expect(clientFacts({ session_id: `sy-${'a'.repeat(43)}` }, undefined).sessionId).toBeNull();
+    expect(clientFacts({ 'x-session-id': 'sk-proj-abc123' }, undefined).sessionId).toBeNull();
   });
 
   it('key-shaped tokens never reach the stored user-agent', () => {

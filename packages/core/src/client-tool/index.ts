@@ -133,7 +133,9 @@ function appName(h: HeaderBag): string | null {
 
 /** Session ids: ids, not text (UUIDs, ULIDs, `sess_…`); anything else is not recorded. */
 const SESSION = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
-const session = (v: string | undefined): string | null => (v !== undefined && SESSION.test(v) ? v : null);
+/** Key-shaped values are never a session: a gateway key (`sy-…`) or a provider key (`sk-…`) sent by mistake is not stored. */
+const KEYLIKE = /^(?:sy|sk|pk|rk)[-_]/i;
+const session = (v: string | undefined): string | null => (v !== undefined && SESSION.test(v) && !KEYLIKE.test(v) ? v : null);
 
 /** Claude Code before 2.1: `user_<device>_account_<uuid>_session_<uuid>`. */
 const LEGACY_USER_ID_SESSION = /_session_([A-Za-z0-9-]{1,100})$/;
