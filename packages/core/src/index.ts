@@ -8,3 +8,5 @@ export * from './schemas/models/index.js';
 export * from './schemas/settings/index.js';
 export * from './schemas/safe/index.js';
 export * from './engine/index.js';
+export * from './client-tool/index.js';
+export * from './guide/index.js';

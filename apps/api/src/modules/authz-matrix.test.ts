@@ -31,6 +31,7 @@ const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: strin
   { method: 'post', path: '/api/v1/me/keys', perm: 'keys:own', body: {} },
   { method: 'post', path: '/api/v1/me/keys/none/revoke', perm: 'keys:own' },
   { method: 'patch', path: '/api/v1/me/keys/none', perm: 'keys:own', body: {} },
+  { method: 'get', path: '/api/v1/me/keys/none/models', perm: 'keys:own' },
   { method: 'get', path: '/api/v1/me/byok', perm: 'byok:own' },
   { method: 'get', path: '/api/v1/me/byok/providers', perm: 'byok:own' },
   { method: 'put', path: '/api/v1/me/byok/none', perm: 'byok:own', body: {} },
@@ -99,8 +100,8 @@ const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: strin
   { method: 'post', path: '/api/v1/auth/password', perm: 'self:write', body: {} },
 ];
 
-/** Routes anyone may call: sign-in, sign-out and the OpenAPI document. */
-const PUBLIC = ['post /api/v1/auth/login', 'post /api/v1/auth/logout', 'get /api/v1/openapi.json'];
+/** Routes anyone may call: sign-in, sign-out, the OpenAPI document and the connect-a-tool guide (no secrets). */
+const PUBLIC = ['post /api/v1/auth/login', 'post /api/v1/auth/logout', 'get /api/v1/openapi.json', 'get /api/v1/guide'];
 
 describe('authorization matrix', () => {
   it('has a row for every mounted /api/v1 route', () => {

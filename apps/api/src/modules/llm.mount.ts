@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
 import type { RoutingRuntime } from '../routing/runtime.js';
+import { connectRoutes } from './connect/connect.routes.js';
 import { modelsRoutes } from './models/models.routes.js';
 import { providersRoutes } from './providers/providers.routes.js';
 import { routingRoutes } from './routing/routing.routes.js';
@@ -14,4 +15,6 @@ export function mountLlmModules(api: Router, ctx: AppContext, routing: RoutingRu
   api.use('/llm', modelsRoutes(ctx));
   api.use('/llm', routingRoutes(ctx, routing));
   api.use('/llm', settingsRoutes(ctx));
+  // Connect a tool: /guide (public Markdown) and /me/keys/:id/models.
+  api.use(connectRoutes(ctx, routing));
 }

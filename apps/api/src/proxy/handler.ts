@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { isBilled, type AttemptLog, type UsageOutcome } from '@switchyard/core';
+import { isBilled, type AttemptLog, type ClientFacts, type UsageOutcome } from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { getAdapter, scrubSecrets } from '../providers/index.js';
@@ -21,6 +21,7 @@ import { BodyCapture, bodiesForLog } from './body-log.js';
 import { drained } from '../lib/drained.js';
 import type { IpAllowList } from '../lib/ip-allowlist.js';
 import { clientIp, describeIp, type CorsPolicy } from './client-access.js';
+import { clientOf } from './client-tool.js';
 
 /** One usage record per proxy request (the batch writer stores it off the hot path). */
 export interface ProxyUsage extends UsageOutcome {
@@ -36,6 +37,8 @@ export interface ProxyUsage extends UsageOutcome {
   providerSlug: string | null;
   modelId: string | null;
   trace: unknown;
+  /** Which tool made the call (user-agent, app, originator, session); absent on rows not made by the proxy. */
+  client?: ClientFacts | null;
 }
 
 export interface ProxyDeps {
@@ -231,7 +234,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
 
       const input: PlanInput = { endpoint: match.endpoint, facts, caller };
-      await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, deadlineAt: started + deps.deadlineMs, caller, capture: null });
+      const client = clientOf(req, body);
+      await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, deadlineAt: started + deps.deadlineMs, caller, capture: null, client });
     } finally {
       deps.bodyMemory?.give(raw.length);
     }
@@ -253,6 +257,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       caller: ProxyCaller;
       /** Set here when body logging is on (created with the request so the object keeps one shape). */
       capture: BodyCapture | null;
+      client: ClientFacts;
     },
   ): Promise<void> {
     const { res, match, input, requestId, caller } = x;
@@ -302,6 +307,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         stream: facts.stream,
         attempts: attemptsLog.length,
         trace: capture ? { plan: plan.trace, attempts: attemptsLog, bodies: bodiesForLog(x.raw, capture) } : { plan: plan.trace, attempts: attemptsLog },
+        client: x.client,
         ...u,
       };
       d.record(record);

@@ -1,3 +1,4 @@
+import type { ClientFacts } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
 import type { Database } from '../db/client.js';
 import type { ProxyUsage } from '../proxy/handler.js';
@@ -6,11 +7,12 @@ import { PartialWriteError } from './batch-queue.js';
 const COLUMNS = `"createdAt" timestamptz, "requestId" text, "gatewayKeyId" text, "userId" text, "orgId" text, "appId" text,
   "endpoint" text, "requestedModel" text, "providerId" text, "providerSlug" text, "modelId" text,
   "tokensIn" int, "tokensOut" int, "tokensCached" int, "costUsd" numeric, "savedUsd" numeric,
-  "latencyMs" int, "ttftMs" int, "status" int, "errorCode" text, "isByok" boolean, "stream" boolean, "attempts" int, "trace" json`;
+  "latencyMs" int, "ttftMs" int, "status" int, "errorCode" text, "isByok" boolean, "stream" boolean, "attempts" int, "trace" json,
+  "clientTool" text, "clientVersion" text, "userAgent" text, "clientApp" text, "originator" text, "sessionId" text`;
 
 const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","endpoint","requestedModel","providerId",
   "providerSlug","modelId","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencyMs","ttftMs","status",
-  "errorCode","isByok","stream","attempts","trace"`;
+  "errorCode","isByok","stream","attempts","trace","clientTool","clientVersion","userAgent","clientApp","originator","sessionId"`;
 
 /**
  * One statement per batch: the raw rows, an error report per failed request, and the hourly and daily rollups together (so the rollup is always complete for
@@ -25,7 +27,8 @@ ins AS (INSERT INTO "UsageRecord" (${NAMES}) SELECT ${NAMES} FROM batch),
 errs AS (INSERT INTO "ErrorReport" ("id","createdAt","source","type","model","provider","message","userId","appId","requestId","details")
   SELECT gen_random_uuid()::text, "createdAt", 'proxy', coalesce("errorCode", 'http_' || "status"), "requestedModel", "providerSlug",
     coalesce("trace"->'attempts'->-1->>'outcome', "errorCode", 'HTTP ' || "status"), "userId", "appId", "requestId",
-    jsonb_build_object('status', "status", 'endpoint', "endpoint", 'attempts', coalesce(("trace"->'attempts')::jsonb, '[]'::jsonb))
+    jsonb_build_object('status', "status", 'endpoint', "endpoint", 'attempts', coalesce(("trace"->'attempts')::jsonb, '[]'::jsonb),
+      'client', jsonb_build_object('tool', "clientTool", 'version', "clientVersion", 'app', "clientApp", 'sessionId', "sessionId"))
   FROM batch WHERE "status" >= 400),
 daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statusClass","isByok",
   "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount")
@@ -150,7 +153,21 @@ function rowText(r: ProxyUsage): string {
     ',"stream":' + r.stream +
     ',"attempts":' + n(r.attempts) +
     ',"trace":' + traceJson(r.trace) +
+    (r.client ? clientText(r.client) : '') +
     '}'
+  );
+}
+
+/** The caller's tool (see @switchyard/core clientFacts: every text already cut and cleaned). */
+function clientText(c: ClientFacts): string {
+  // prettier-ignore
+  return (
+    ',"clientTool":' + q(c.tool) +
+    ',"clientVersion":' + q(c.version) +
+    ',"userAgent":' + q(c.userAgent) +
+    ',"clientApp":' + q(c.app) +
+    ',"originator":' + q(c.originator) +
+    ',"sessionId":' + q(c.sessionId)
   );
 }
 

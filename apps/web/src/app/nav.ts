@@ -1,5 +1,5 @@
 import { Route } from 'lucide-react';
-import { AppWindow, BarChart3, Boxes, Building2, Gauge, Key, KeyRound, KeySquare, ListTree, OctagonAlert, Plug, ScrollText, Settings, UserRoundCheck, Users, type LucideIcon } from 'lucide-react';
+import { AppWindow, BarChart3, Boxes, Building2, Cable, Gauge, Key, KeyRound, KeySquare, ListTree, OctagonAlert, Plug, ScrollText, Settings, UserRoundCheck, Users, type LucideIcon } from 'lucide-react';
 import type { Role } from '../features/auth/api/me';
 
 export interface NavItem {
@@ -19,6 +19,7 @@ export const NAV: readonly NavItem[] = [
   { to: '/', label: 'Overview', icon: Gauge, roles: ALL, keywords: 'home dashboard status' },
   { to: '/my-usage', label: 'My usage', icon: UserRoundCheck, roles: ALL, keywords: 'my requests cost byok saved export csv' },
   { to: '/my-keys', label: 'My keys', icon: KeySquare, roles: ALL, keywords: 'api token gateway key create copy revoke' },
+  { to: '/connect', label: 'Connect a tool', icon: Cable, roles: ALL, keywords: 'claude code codex opencode cursor continue sdk curl setup configure base url environment probe guide agent' },
   { to: '/my-provider-keys', label: 'My provider keys', icon: Plug, roles: ALL, keywords: 'byok bring your own key provider openai anthropic rotate' },
   { to: '/providers', label: 'Providers & Routing', icon: Route, roles: OPS, keywords: 'llm providers routing strategy aliases fallback chains power levels byok trace cost usage' },
   { to: '/models', label: 'Models', icon: Boxes, roles: OPS, keywords: 'model registry llm enable disable default priority price bulk' },

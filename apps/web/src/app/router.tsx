@@ -21,6 +21,7 @@ const UsagePage = lazy(() => import('../features/usage/components/usage-page').t
 const MyUsagePage = lazy(() => import('../features/usage/components/my-usage-page').then((m) => ({ default: m.MyUsagePage })));
 const ErrorsPage = lazy(() => import('../features/errors/components/errors-page').then((m) => ({ default: m.ErrorsPage })));
 const SettingsPage = lazy(() => import('../features/settings/components/settings-page').then((m) => ({ default: m.SettingsPage })));
+const ConnectPage = lazy(() => import('../features/connect/components/connect-page').then((m) => ({ default: m.ConnectPage })));
 const AccountPage = lazy(() => import('../features/account/components/account-page').then((m) => ({ default: m.AccountPage })));
 
 /** Signed-out visitors go to /login?next=<where they were>. */
@@ -47,6 +48,7 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <OverviewPage /> },
       { path: 'my-keys', element: <MyKeysPage /> },
+      { path: 'connect', element: <ConnectPage /> },
       { path: 'my-provider-keys', element: <MyByokPage /> },
       { path: 'keys', element: <GatewayKeysPage /> },
       { path: 'users', element: <UsersPage /> },

@@ -47,11 +47,11 @@ describe('audit log', () => {
 });
 
 describe('every admin route requires sign-in', () => {
-  it('answers 401 to an anonymous request on every mounted /api/v1 route but sign-in, sign-out and the OpenAPI document', async () => {
+  it('answers 401 to an anonymous request on every mounted /api/v1 route but sign-in, sign-out, the OpenAPI document and the guide', async () => {
     const routes = mountedRoutes(t.app);
     const api = routes.filter((r) => r.path.startsWith('/api/v1/'));
     expect(api.length).toBeGreaterThan(15);
-    const open = ['post /api/v1/auth/login', 'post /api/v1/auth/logout', 'get /api/v1/openapi.json'];
+    const open = ['post /api/v1/auth/login', 'post /api/v1/auth/logout', 'get /api/v1/openapi.json', 'get /api/v1/guide'];
     for (const r of api) {
       const path = r.path.replace(/:(\w+)/g, 'x');
       const res = await (t.http as unknown as Record<string, (p: string) => Promise<{ status: number }>>)[r.method]!(path);

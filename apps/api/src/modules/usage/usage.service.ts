@@ -21,6 +21,16 @@ function truncate(t: number, bucket: 'hour' | 'day' | 'week' | 'minute'): number
 }
 const STEP = { minute: 60_000, hour: HOUR, day: DAY, week: 7 * DAY } as const;
 
+/** The calling tool and version an error report's details carry (written with the usage row; older reports have none). */
+function clientOfDetails(details: unknown): { tool: string | null; version: string | null } | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const c = (details as { client?: unknown }).client;
+  if (typeof c !== 'object' || c === null) return null;
+  const { tool, version } = c as { tool?: unknown; version?: unknown };
+  if (typeof tool !== 'string') return null;
+  return { tool, version: typeof version === 'string' ? version : null };
+}
+
 /** Whose usage a query covers: everything (operators) or one user's own. */
 export interface UsageScope {
   userId?: string;
@@ -240,6 +250,8 @@ export class UsageService {
     if (q.status === '4xx') w.push({ status: { gte: 400, lt: 500 } });
     if (q.status === '5xx') w.push({ status: { gte: 500 } });
     if (q.byok !== undefined) w.push({ isByok: q.byok });
+    if (q.tool) w.push({ clientTool: q.tool });
+    if (q.session) w.push({ sessionId: q.session });
     if (q.from) w.push({ createdAt: { gte: q.from } });
     if (q.to) w.push({ createdAt: { lte: q.to } });
     return { AND: w };
@@ -283,6 +295,10 @@ export class UsageService {
       requestedModel: r.requestedModel,
       provider: r.providerSlug,
       actualModel: r.modelId,
+      client:
+        r.clientTool === null && r.userAgent === null && r.clientApp === null && r.originator === null && r.sessionId === null
+          ? null
+          : { tool: r.clientTool, version: r.clientVersion, userAgent: r.userAgent, app: r.clientApp, originator: r.originator, sessionId: r.sessionId },
       tokensIn: r.tokensIn,
       tokensOut: r.tokensOut,
       tokensCached: r.tokensCached,
@@ -346,6 +362,7 @@ export class UsageService {
         user: r.userId ? { id: r.userId, email: users.get(r.userId)?.email ?? null } : null,
         app: r.appId ? { id: r.appId, name: apps.get(r.appId) ?? null } : null,
         requestId: r.requestId,
+        client: clientOfDetails(r.details),
         details: r.details,
       })),
       nextCursor: rows.length > q.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
@@ -357,7 +374,7 @@ export class UsageService {
    * large export never sits in memory.
    */
   async exportCsv(q: ExportQuery, out: Writable, signal: AbortSignal): Promise<number> {
-    const header = ['time', 'request_id', 'user_email', 'key_prefix', 'endpoint', 'requested_model', 'provider', 'actual_model', 'tokens_in', 'tokens_out', 'tokens_cached', 'cost_usd', 'saved_usd', 'latency_ms', 'status', 'error', 'byok', 'stream', 'attempts'];
+    const header = ['time', 'request_id', 'user_email', 'key_prefix', 'endpoint', 'requested_model', 'provider', 'actual_model', 'tokens_in', 'tokens_out', 'tokens_cached', 'cost_usd', 'saved_usd', 'latency_ms', 'status', 'error', 'byok', 'stream', 'attempts', 'client_tool', 'client_version', 'session_id'];
     const where = this.#logsWhere({ user: q.user, from: q.from, to: q.to }, {});
     const emails = new Map<string, string>();
     const prefixes = new Map<string, string>();
@@ -383,7 +400,7 @@ export class UsageService {
         chunk += `${[
           r.createdAt.toISOString(), r.requestId, r.userId ? (emails.get(r.userId) ?? r.userId) : '', r.gatewayKeyId ? (prefixes.get(r.gatewayKeyId) ?? '') : '',
           r.endpoint, r.requestedModel, r.providerSlug, r.modelId, r.tokensIn, r.tokensOut, r.tokensCached, money(r.costUsd), money(r.savedUsd),
-          r.latencyMs, r.status, r.errorCode, r.isByok, r.stream, r.attempts,
+          r.latencyMs, r.status, r.errorCode, r.isByok, r.stream, r.attempts, r.clientTool, r.clientVersion, r.sessionId,
         ].map(csvField).join(',')}\r\n`;
       }
       n += rows.length;

@@ -1,8 +1,9 @@
+import { CLIENT_TOOL_PATTERN } from '@switchyard/core';
 import { dayRangeToIso } from '../../lib/date-range';
 import type { LogFilters } from './api/types';
 
 /** The logs page's filters as they sit in the query string (`log` is the open drawer, not a filter). */
-export const LOG_PARAMS = ['status', 'model', 'provider', 'user', 'key', 'byok', 'from', 'to'] as const;
+export const LOG_PARAMS = ['status', 'model', 'provider', 'user', 'key', 'byok', 'tool', 'session', 'from', 'to'] as const;
 export type LogParam = (typeof LOG_PARAMS)[number];
 
 export const LOG_STATUSES = [
@@ -28,6 +29,11 @@ export function logFiltersFromParams(get: (k: LogParam) => string): LogFilters {
   }
   const byok = get('byok');
   if (byok === 'true' || byok === 'false') f.byok = byok;
+  // The API accepts tool names of this shape only (any case); anything else would be a 400, so it is not sent.
+  const tool = get('tool').trim().toLowerCase();
+  if (CLIENT_TOOL_PATTERN.test(tool)) f.tool = tool;
+  const session = get('session').trim();
+  if (session && session.length <= 100) f.session = session;
   Object.assign(f, dayRangeToIso(get('from'), get('to')));
   return f;
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isInt64Id, isoDateString, safeString } from '../safe/index.js';
 import type { Trace } from '../../engine/plan.js';
+import { CLIENT_TOOL_PATTERN } from '../../client-tool/index.js';
 
 export const USAGE_PERIODS = ['7d', '30d', '90d', 'all'] as const;
 export type UsagePeriod = (typeof USAGE_PERIODS)[number];
@@ -39,6 +40,10 @@ export const logsQuery = z
     endpoint: safeString().min(1).max(60).optional(),
     status: z.enum(['ok', 'error', '4xx', '5xx']).optional(),
     byok: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    /** The calling tool as the logs name it (`claude-code`, `codex`, `openai-js`, …). */
+    tool: z.string().trim().toLowerCase().regex(CLIENT_TOOL_PATTERN, 'must be a tool name such as claude-code or codex').optional(),
+    /** A coding agent's session id. */
+    session: z.string().trim().min(1).max(100).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
   })
@@ -125,6 +130,18 @@ export interface LogRecord extends UsageOutcome {
   requestedModel: string;
   provider: string | null;
   actualModel: string | null;
+  /** Which tool made the call (null on records from before it was recorded, or when the client sent nothing). */
+  client: LogClient | null;
+}
+
+/** The calling tool of a log record (see `clientFacts`). */
+export interface LogClient {
+  tool: string | null;
+  version: string | null;
+  userAgent: string | null;
+  app: string | null;
+  originator: string | null;
+  sessionId: string | null;
 }
 
 /** `GET /llm/logs/:id`: the record with its resolver trace, attempts timeline and (when body logging was on) bodies. */

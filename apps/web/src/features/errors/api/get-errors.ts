@@ -13,6 +13,8 @@ export interface ErrorReport {
   user: { id: string; email: string | null } | null;
   app: { id: string; name: string | null } | null;
   requestId: string | null;
+  /** The client tool that sent the failed request and its version, from its user-agent (null on older reports). */
+  client: { tool: string; version: string | null } | null;
   details: unknown;
 }
 

@@ -13,6 +13,7 @@ import { useToggleSet } from '../../../lib/use-toggle-set';
 import { useCan } from '../../auth/use-can';
 import { useUsers } from '../../users/api/get-users';
 import { UserFilterSelect } from '../../users/components/user-filter-select';
+import { toolLabel } from '../../logs/components/logs-table';
 import { useErrors } from '../api/get-errors';
 import { ERROR_PARAMS, errorFiltersFromParams } from '../error-filters';
 
@@ -66,6 +67,8 @@ export function ErrorsPage() {
                 <Th>Error</Th>
                 <Th>User</Th>
                 <Th>App</Th>
+                <Th>Agent</Th>
+                <Th>Version</Th>
               </tr>
             </thead>
             <tbody>
@@ -80,10 +83,12 @@ export function ErrorsPage() {
                     <Td className="max-w-md whitespace-normal break-words">{r.message}</Td>
                     <Td>{r.user ? <Link className="text-accent hover:underline" to={`/logs?user=${encodeURIComponent(r.user.id)}`}>{r.user.email ?? r.user.id}</Link> : '—'}</Td>
                     <Td>{r.app?.name ?? '—'}</Td>
+                    <Td>{r.client ? toolLabel(r.client.tool) : '—'}</Td>
+                    <Td>{r.client?.version ? <code className="text-xs">{r.client.version}</code> : '—'}</Td>
                   </tr>
                   {expanded.has(r.id) ? (
                     <tr>
-                      <Td colSpan={8} className="max-w-[80vw] bg-surface-2/40 whitespace-normal">
+                      <Td colSpan={10} className="max-w-[80vw] bg-surface-2/40 whitespace-normal">
                         {r.requestId ? <p className="mb-1 text-xs">Request <code>{r.requestId}</code></p> : null}
                         <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all text-xs">{JSON.stringify(r.details, null, 2)}</pre>
                       </Td>

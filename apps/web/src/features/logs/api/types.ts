@@ -12,6 +12,9 @@ export interface LogFilters {
   key?: string;
   endpoint?: string;
   byok?: 'true' | 'false';
+  /** The calling tool (`claude-code`, `codex`, …) and a coding agent's session id. */
+  tool?: string;
+  session?: string;
   from?: string;
   to?: string;
 }

@@ -1,5 +1,6 @@
 import { ArrowRight, CheckCircle2, CircleSlash, KeyRound } from 'lucide-react';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
 import { Drawer } from '../../../components/ui/drawer';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
@@ -8,6 +9,7 @@ import { useLog } from '../api/get-log';
 import { useMyLog } from '../api/get-my-log';
 import type { AttemptLog, LogDetail, Trace } from '../api/types';
 import { splitOutcome } from '../log-filters';
+import { toolLabel } from './logs-table';
 import { HttpStatusBadge } from './status-badge';
 
 const KEY_SOURCE: Record<string, string> = { byok: 'user key (BYOK)', org: 'organization key', provider: 'provider key' };
@@ -39,7 +41,8 @@ function lookupText(plan: Trace): string {
   return 'not found';
 }
 
-function TraceView({ plan }: { plan: Trace }) {
+/** The resolver's decision for one request (also shown after a probe on the Connect a tool page). */
+export function TraceView({ plan }: { plan: Trace }) {
   const orderIndex = new Map(plan.order.map((r, i) => [r, i + 1]));
   return (
     <div data-testid="resolver-trace">
@@ -122,7 +125,7 @@ function Body({ label, text }: { label: string; text: string }) {
   );
 }
 
-function Detail({ log }: { log: LogDetail }) {
+function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
   const plan = log.trace?.plan ?? null;
   const attempts = log.trace?.attempts ?? [];
   const bodies = log.trace?.bodies;
@@ -140,6 +143,17 @@ function Detail({ log }: { log: LogDetail }) {
         <Row label="Cost">{formatUsd(log.costUsd)}{log.savedUsd > 0 ? ` (BYOK saved ${formatUsd(log.savedUsd)})` : ''}</Row>
         <Row label="Latency">{formatNumber(log.latencyMs)} ms{log.ttftMs !== null ? ` · first token ${formatNumber(log.ttftMs)} ms` : ''}</Row>
         <Row label="Request ID"><code className="break-all text-xs">{log.requestId}</code></Row>
+        {log.client ? (
+          <>
+            <Row label="Tool">{log.client.tool ? `${toolLabel(log.client.tool)}${log.client.version ? ` ${log.client.version}` : ''}` : '—'}{log.client.app ? <> · app <code>{log.client.app}</code></> : null}{log.client.originator ? <> · originator <code>{log.client.originator}</code></> : null}</Row>
+            {log.client.sessionId ? (
+              <Row label="Session">
+                {scope === 'any' ? <Link className="break-all text-xs text-accent hover:underline" to={`/logs?session=${encodeURIComponent(log.client.sessionId)}`}>{log.client.sessionId}</Link> : <code className="break-all text-xs">{log.client.sessionId}</code>}
+              </Row>
+            ) : null}
+            {log.client.userAgent ? <Row label="User-agent"><code className="break-all text-xs">{log.client.userAgent}</code></Row> : null}
+          </>
+        ) : null}
       </dl>
       <Section title="Resolver trace">{plan ? <TraceView plan={plan} /> : <p className="text-sm text-muted">No trace was recorded for this request.</p>}</Section>
       <Section title="Attempts">
@@ -160,17 +174,17 @@ function Detail({ log }: { log: LogDetail }) {
   );
 }
 
-function Loaded({ q }: { q: { isPending: boolean; isError: boolean; error: unknown; data?: LogDetail; refetch: () => unknown } }) {
+function Loaded({ q, scope }: { q: { isPending: boolean; isError: boolean; error: unknown; data?: LogDetail; refetch: () => unknown }; scope: 'any' | 'self' }) {
   if (q.isPending) return <div className="flex flex-col gap-2"><Skeleton className="h-6 w-2/3" /><Skeleton className="h-40 w-full" /></div>;
   if (q.isError || !q.data) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
-  return <Detail log={q.data} />;
+  return <Detail log={q.data} scope={scope} />;
 }
 
 function AnyLog({ id }: { id: string }) {
-  return <Loaded q={useLog(id)} />;
+  return <Loaded q={useLog(id)} scope="any" />;
 }
 function MyLog({ id }: { id: string }) {
-  return <Loaded q={useMyLog(id)} />;
+  return <Loaded q={useMyLog(id)} scope="self" />;
 }
 
 /** One request: what was asked, who served it, the resolver's trace, the attempts, and the bodies when logged. */

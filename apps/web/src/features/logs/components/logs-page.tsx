@@ -1,3 +1,4 @@
+import { CLIENT_TOOLS } from '@switchyard/core';
 import { useState, type FormEvent } from 'react';
 import { FilterActions, filtersClass, FiltersToggle } from '../../../components/ui/filters-toggle';
 import { SelectField, TextField } from '../../../components/ui/field';
@@ -28,6 +29,7 @@ export function LogsPage() {
   const count = activeFilters((k) => qs.get(k));
   const userId = qs.get('user');
   const providerSlug = qs.get('provider');
+  const tool = qs.get('tool').trim().toLowerCase();
 
   // The form re-mounts when the user and provider lists arrive, so a filter from the URL selects its option.
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
@@ -38,7 +40,7 @@ export function LogsPage() {
 
   return (
     <div>
-      <PageHeader title="Gateway logs" description="Every request through the OpenAI- and Anthropic-format endpoints: who sent it, what was asked, what served it, and what it cost. Open one for its resolver trace." />
+      <PageHeader title="Gateway logs" description="Every request through the OpenAI- and Anthropic-format endpoints: who sent it and with which tool, what was asked, what served it, and what it cost. Open one for its resolver trace." />
       <FiltersToggle open={showFilters} onToggle={() => setShowFilters((o) => !o)} active={count} controls="log-filters" />
       <form key={`${qs.params.toString()}|${users.isSuccess}|${providers.isSuccess}`} onSubmit={onSubmit} role="search" aria-label="Log filters" id="log-filters" className={`mb-4 ${filtersClass(showFilters)} grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4`}>
         <SelectField label="Status" name="status" defaultValue={qs.get('status')}>
@@ -61,6 +63,14 @@ export function LogsPage() {
           <option value="true">BYOK (user's own key)</option>
           <option value="false">Gateway or organization key</option>
         </SelectField>
+        <SelectField label="Tool" name="tool" defaultValue={tool}>
+          <option value="">Any</option>
+          {tool && !CLIENT_TOOLS.some((t) => t.id === tool) ? <option value={tool}>{tool}</option> : null}
+          {CLIENT_TOOLS.map((t) => (
+            <option key={t.id} value={t.id}>{t.label}</option>
+          ))}
+        </SelectField>
+        <TextField label="Session" name="session" defaultValue={qs.get('session')} placeholder="A coding agent's session id" />
         <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
         <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
         <input type="hidden" name="key" value={qs.get('key')} />
@@ -74,7 +84,7 @@ export function LogsPage() {
         <EmptyState title={count ? 'No requests match these filters.' : 'No requests yet.'} hint={count ? 'Widen the date range or clear the filters.' : 'Requests to /v1 with a gateway key show up here.'} />
       ) : (
         <>
-          <LogsTable rows={rows} onOpen={(id) => qs.set({ log: id }, { push: true })} />
+          <LogsTable rows={rows} onOpen={(id) => qs.set({ log: id }, { push: true })} onTool={(t) => qs.set({ tool: t }, { push: true })} />
           <LoadMore auto shown={rows.length} noun={['request', 'requests']} hasMore={!!logs.hasNextPage} loading={logs.isFetchingNextPage} onMore={() => void logs.fetchNextPage()} />
           {logs.isFetchNextPageError ? <ErrorState error={logs.error} onRetry={() => void logs.fetchNextPage()} /> : null}
         </>

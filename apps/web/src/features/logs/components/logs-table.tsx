@@ -1,3 +1,4 @@
+import { CLIENT_TOOLS } from '@switchyard/core';
 import { KeyRound } from 'lucide-react';
 import { Badge } from '../../../components/ui/badge';
 import { Table, Td, Th } from '../../../components/ui/table';
@@ -5,8 +6,40 @@ import { formatDateTime, formatNumber, formatUsd } from '../../../lib/format';
 import type { LogRecord } from '../api/types';
 import { HttpStatusBadge } from './status-badge';
 
+/** The calling tool and version; the raw user-agent on hover. */
+function ToolCell({ client, onTool }: { client: LogRecord['client']; onTool?: (tool: string) => void }) {
+  if (!client?.tool) return <span className="text-muted" title={client?.userAgent ?? undefined}>—</span>;
+  const tool = client.tool;
+  const text = `${toolLabel(tool)}${client.version ? ` ${client.version}` : ''}`;
+  return onTool ? (
+    <button type="button" data-testid="log-tool" title={client.userAgent ?? undefined} onClick={() => onTool(tool)} className="whitespace-nowrap text-left text-xs hover:underline" aria-label={`Show only ${toolLabel(tool)} requests`}>
+      {text}
+    </button>
+  ) : (
+    <span data-testid="log-tool" className="whitespace-nowrap text-xs" title={client.userAgent ?? undefined}>{text}</span>
+  );
+}
+
+/** A tool's display name (`claude-code` → Claude Code); unknown tools as recorded. */
+export function toolLabel(tool: string): string {
+  return CLIENT_TOOLS.find((t) => t.id === tool)?.label ?? tool;
+}
+
 /** Gateway requests; the time opens the record's drawer. `showUser` is off on the caller's own usage. */
-export function LogsTable({ rows, onOpen, showUser = true, label = 'Gateway logs' }: { rows: LogRecord[]; onOpen: (id: string) => void; showUser?: boolean; label?: string }) {
+export function LogsTable({
+  rows,
+  onOpen,
+  onTool,
+  showUser = true,
+  label = 'Gateway logs',
+}: {
+  rows: LogRecord[];
+  onOpen: (id: string) => void;
+  /** Filter on a row's tool (the operators' logs page); without it the tool is plain text. */
+  onTool?: (tool: string) => void;
+  showUser?: boolean;
+  label?: string;
+}) {
   return (
     <Table label={label}>
       <thead>
@@ -14,6 +47,7 @@ export function LogsTable({ rows, onOpen, showUser = true, label = 'Gateway logs
           <Th>Time</Th>
           <Th>Key</Th>
           {showUser ? <Th>User</Th> : null}
+          <Th>Tool</Th>
           <Th>Endpoint</Th>
           <Th>Requested</Th>
           <Th>Actual</Th>
@@ -33,6 +67,7 @@ export function LogsTable({ rows, onOpen, showUser = true, label = 'Gateway logs
             </Td>
             <Td>{r.key ? <span title={r.key.prefix ?? undefined}>{r.key.name ?? r.key.prefix ?? r.key.id}</span> : <span className="text-muted">—</span>}</Td>
             {showUser ? <Td>{r.user ? (r.user.email ?? r.user.id) : <span className="text-muted">—</span>}</Td> : null}
+            <Td><ToolCell client={r.client} onTool={onTool} /></Td>
             <Td><code className="text-xs">{r.endpoint}</code></Td>
             <Td><code className="text-xs">{r.requestedModel}</code></Td>
             <Td>
