@@ -361,10 +361,12 @@ describe('every reservation is released on every exit path', () => {
 
   it('an upstream that never answers: after the time limits the client gets a 504 and the reservation is refunded', async () => {
     const { key, id } = await budgetKeyFor(0.02);
-    env.up.script(Array.from({ length: 3 }, () => ({ path: '/messages', hang: true })));
+    // One hang: a target that timed out before its first byte is not asked again (no same-target retry).
+    env.up.script({ path: '/messages', hang: true });
     const res = await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, stream: true, messages: hi }, key);
     expect(res.status).toBe(504);
     await res.arrayBuffer();
+    expect(env.up.requests.filter((r) => r.path.endsWith('/messages'))).toHaveLength(1);
     expect(await inFlightEverywhere()).toBe(0);
     expect(await spend(id)).toBe(0);
     expect((await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key)).status).toBe(200);

@@ -36,6 +36,7 @@ describe('toolSnippets', () => {
     expect(toml).toContain('wire_api = "responses"');
     expect(toml).toContain('check_for_update_on_startup = false');
     expect(toml).toMatch(/\[analytics\]\nenabled = false/);
+    expect(toml).toMatch(/\[features\]\nplugins = false\nremote_plugin = false\napps = false/);
   });
 
   it('OpenCode: an @ai-sdk/openai-compatible provider with both models', () => {
