@@ -9,7 +9,7 @@ import { DISABLED_MISSING_ENV } from '../../seed/seed.js';
 import { testProviderConnection } from './provider-test.js';
 
 /** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
-const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set(['apiVersion', 'deployments', 'anthropicVersion', 'streamUsage', 'responsesApi']);
+const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set(['apiVersion', 'deployments', 'anthropicVersion', 'streamUsage', 'responsesApi', 'timeouts']);
 /** Provider settings that are credentials themselves (Bedrock). */
 export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 
@@ -43,6 +43,44 @@ export async function providerHoldsCredentials(prisma: Pick<PrismaClient, 'orgPr
 type WithModels = Provider & { models: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; enabled: boolean }[] };
 
 /** A provider as the API shows it: never the key; whether one is set, its last four, the `_env` name and whether it resolves. */
+/** Config values that are secrets: AWS secret keys, and extra headers whose name says they carry a credential. */
+const SECRET_CONFIG_KEYS = ['secretAccessKey', 'sessionToken'] as const;
+const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
+
+/** How a secret config value is shown: never the value, at most its last four characters (as for keys). */
+export function maskSecret(v: string): string {
+  return v.length >= 12 ? `••••${v.slice(-4)}` : '••••';
+}
+
+function mapSecrets(config: Record<string, unknown>, f: (value: string, path: string) => string): Record<string, unknown> {
+  const c: Record<string, unknown> = { ...config };
+  for (const k of SECRET_CONFIG_KEYS) if (typeof c[k] === 'string') c[k] = f(c[k] as string, k);
+  if (c.headers && typeof c.headers === 'object' && !Array.isArray(c.headers)) {
+    const h: Record<string, unknown> = { ...(c.headers as Record<string, unknown>) };
+    for (const [name, v] of Object.entries(h)) if (SECRET_HEADER.test(name) && typeof v === 'string') h[name] = f(v, `headers.${name}`);
+    c.headers = h;
+  }
+  return c;
+}
+
+/** A provider's config as the API shows it: secret values masked. */
+export function presentConfig(config: unknown): Record<string, unknown> {
+  return mapSecrets((config ?? {}) as Record<string, unknown>, maskSecret);
+}
+
+/**
+ * A config sent back with masked secrets (the dashboard edits what the API showed): each masked value that
+ * matches the stored secret keeps the stored secret, so saving a form never overwrites a credential with its mask.
+ */
+export function restoreMaskedSecrets(incoming: Record<string, unknown>, stored: unknown): Record<string, unknown> {
+  const old = (stored ?? {}) as Record<string, unknown>;
+  const storedAt = (path: string): unknown => (path.startsWith('headers.') ? (old.headers as Record<string, unknown> | undefined)?.[path.slice(8)] : old[path]);
+  return mapSecrets(incoming, (v, path) => {
+    const was = storedAt(path);
+    return typeof was === 'string' && v === maskSecret(was) ? was : v;
+  });
+}
+
 export function presentProvider(p: WithModels, env: Record<string, string | undefined>) {
   const auth = (p.auth ?? {}) as Record<string, unknown>;
   const envName = envRefName(auth.apiKey);
@@ -66,7 +104,7 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     apiKeyEnv: envName,
     envResolved: envName ? Boolean(env[envName]) : null,
     rateLimitBuckets: p.rateLimitBuckets,
-    config: p.config,
+    config: presentConfig(p.config),
     modelCount: p.models.length,
     avgCostPer1M: avg === null ? null : Math.round(avg * 1e6) / 1e6,
     color: providerDefaults(p.type).color,
@@ -141,8 +179,9 @@ export class ProvidersService {
     return presentProvider(p, this.ctx.processEnv);
   }
 
-  async update(actor: Actor & { role?: string }, id: string, b: UpdateProviderBody) {
+  async update(actor: Actor & { role?: string }, id: string, body: UpdateProviderBody) {
     const before = await this.#get(id);
+    const b = body.config !== undefined ? { ...body, config: restoreMaskedSecrets(body.config, before.config) } : body;
     // Credentials follow their URL: pointing a provider that holds any credential somewhere else (or changing how
     // it authenticates) would hand those keys to the new destination, so it is a credentials change.
     const moved = actor.role === 'super_admin' ? null : connectionChange(before, b);

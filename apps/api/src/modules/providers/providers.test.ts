@@ -40,6 +40,34 @@ describe('providers API', () => {
     expect(list.body.data.find((p: { id: string }) => p.id === id)).toMatchObject({ hasApiKey: true });
   });
 
+  it('secrets in a provider config (AWS secret keys, credential headers) never come back; saving the shown config keeps them', async () => {
+    const AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
+    const HEADER_KEY = 'hdr-secret-value-7788';
+    const created = await t.http
+      .post('/api/v1/llm/providers')
+      .set(as(superAdmin))
+      .send({ type: 'bedrock', name: 'AWS', slug: 'aws-secrets', config: { region: 'us-east-1', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: AWS_SECRET, headers: { 'x-api-key': HEADER_KEY, 'x-team': 'blue' } } });
+    expect(created.status).toBe(201);
+    const list = await t.http.get('/api/v1/llm/providers').set(as(admin));
+    const shown = list.body.data.find((p: { id: string }) => p.id === created.body.id) as { config: Record<string, unknown> };
+    for (const text of [created.text, list.text]) {
+      expect(text).not.toContain(AWS_SECRET);
+      expect(text).not.toContain(HEADER_KEY);
+    }
+    expect(shown.config).toMatchObject({ region: 'us-east-1', secretAccessKey: '••••TKEY', headers: { 'x-api-key': '••••7788', 'x-team': 'blue' } });
+    // The dashboard sends back what it was shown, plus a change (time limits are not a connection change).
+    const saved = await t.http
+      .put(`/api/v1/llm/providers/${created.body.id}`)
+      .set(as(admin))
+      .send({ config: { ...shown.config, timeouts: { firstByteMs: 20_000 } } });
+    expect(saved.status).toBe(200);
+    const row = await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(row.config).toMatchObject({ secretAccessKey: AWS_SECRET, headers: { 'x-api-key': HEADER_KEY }, timeouts: { firstByteMs: 20_000 } });
+    const audit = await t.app.ctx.prisma.auditLog.findMany({ where: { entityId: created.body.id } });
+    expect(JSON.stringify(audit)).not.toContain(AWS_SECRET);
+    await t.http.delete(`/api/v1/llm/providers/${created.body.id}`).set(as(superAdmin));
+  });
+
   it('lists model count and the average cost per 1M tokens computed from the models', async () => {
     const { prisma } = t.app.ctx;
     await prisma.model.create({ data: { providerId: id, modelId: 'a', displayName: 'A', priceInputPer1M: 1, priceOutputPer1M: 3 } });
