@@ -192,16 +192,32 @@ async function runClaude(model: string, auth: 'api-key' | 'auth-token'): Promise
   }
 }
 
+/** Clears the recorders, runs one CLI and checks it finished in time and cleanly: the run, the text that explains a failure, and when it started. */
+async function cliRun(start: () => Promise<CliRun>): Promise<{ run: CliRun; why: string; since: number }> {
+  up.reset();
+  trap.hits.splice(0);
+  tap.seen.splice(0);
+  const since = Date.now();
+  const run = await start();
+  const why = describeRun(run, up.requests);
+  expect(run.timedOut, why).toBe(false);
+  expect(run.code, why).toBe(0);
+  return { run, why, since };
+}
+
+/** What every CLI run must leave behind: no gateway key upstream, a usage row per model call, nothing sent off the machine, no gateway error. */
+async function expectCleanRun(provider: string, endpoint: string, since: number, why: string): Promise<void> {
+  expectNoGatewayKey(up.requests);
+  const rows = await usageRows(provider, endpoint, since);
+  expect(rows.length, why).toBeGreaterThanOrEqual(2);
+  expectRows(rows, up.requests);
+  expect(trap.hits, why).toEqual([]);
+  expectNoGatewayErrors(why);
+}
+
 describe('Claude Code through /v1/messages', () => {
   it('to an Anthropic upstream: the tool loop runs, anthropic-beta is forwarded, roles stay Anthropic, the gateway key stays home', async () => {
-    up.reset();
-    trap.hits.splice(0);
-    tap.seen.splice(0);
-    const since = Date.now();
-    const run = await runClaude('fake-anthropic/claude-fake', 'api-key');
-    const why = describeRun(run, up.requests);
-    expect(run.timedOut, why).toBe(false);
-    expect(run.code, why).toBe(0);
+    const { run, why, since } = await cliRun(() => runClaude('fake-anthropic/claude-fake', 'api-key'));
     const result = JSON.parse(run.stdout) as { result: string; is_error: boolean };
     expect(result.is_error, why).toBe(false);
     expect(result.result, why).toContain(markerFor(secrets));
@@ -227,23 +243,11 @@ describe('Claude Code through /v1/messages', () => {
     expect(envNote?.role, JSON.stringify(roles)).toBe('system');
     expectAnthropicToolLoop(msgs, why, 'Read');
 
-    expectNoGatewayKey(up.requests);
-    const rows = await usageRows('fake-anthropic', 'messages', since);
-    expect(rows.length, why).toBeGreaterThanOrEqual(2);
-    expectRows(rows, up.requests);
-    expect(trap.hits, why).toEqual([]);
-    expectNoGatewayErrors(why);
+    await expectCleanRun('fake-anthropic', 'messages', since, why);
   });
 
   it('to an OpenAI chat upstream (translated): the tool loop runs, system stays system, tool results follow their calls in order', async () => {
-    up.reset();
-    trap.hits.splice(0);
-    tap.seen.splice(0);
-    const since = Date.now();
-    const run = await runClaude('fake-openai/gpt-fake', 'auth-token');
-    const why = describeRun(run, up.requests);
-    expect(run.timedOut, why).toBe(false);
-    expect(run.code, why).toBe(0);
+    const { run, why, since } = await cliRun(() => runClaude('fake-openai/gpt-fake', 'auth-token'));
     const result = JSON.parse(run.stdout) as { result: string; is_error: boolean };
     expect(result.is_error, why).toBe(false);
     expect(result.result, why).toContain(markerFor(secrets));
@@ -262,12 +266,7 @@ describe('Claude Code through /v1/messages', () => {
     expect(envNote?.role, JSON.stringify(msgs.map((m) => m.role))).toBe('system');
     expectChatToolLoop(msgs, why, 'Read');
 
-    expectNoGatewayKey(up.requests);
-    const rows = await usageRows('fake-openai', 'messages', since);
-    expect(rows.length, why).toBeGreaterThanOrEqual(2);
-    expectRows(rows, up.requests);
-    expect(trap.hits, why).toEqual([]);
-    expectNoGatewayErrors(why);
+    await expectCleanRun('fake-openai', 'messages', since, why);
   });
 });
 
@@ -334,14 +333,7 @@ const CODEX_DEVELOPER_MARK = 'You are a coding agent running in the Codex CLI';
 
 describe('Codex through /v1/responses', () => {
   it('to an OpenAI chat upstream without /responses (translated): the shell loop runs, roles and tool results are right', async () => {
-    up.reset();
-    trap.hits.splice(0);
-    tap.seen.splice(0);
-    const since = Date.now();
-    const run = await runCodex('fake-openai/gpt-fake');
-    const why = describeRun(run, up.requests);
-    expect(run.timedOut, why).toBe(false);
-    expect(run.code, why).toBe(0);
+    const { run, why, since } = await cliRun(() => runCodex('fake-openai/gpt-fake'));
     expect(run.stdout, why).toContain(markerFor(secrets));
 
     const { toolCall, final } = loopRequests(up.requests);
@@ -357,23 +349,11 @@ describe('Codex through /v1/responses', () => {
     expectCodexTools((last.body!.tools as { function: { name: string } }[]).map((t) => t.function.name), why);
     expectChatToolLoop(msgs, why);
 
-    expectNoGatewayKey(up.requests);
-    const rows = await usageRows('fake-openai', 'responses', since);
-    expect(rows.length, why).toBeGreaterThanOrEqual(2);
-    expectRows(rows, up.requests);
-    expect(trap.hits, why).toEqual([]);
-    expectNoGatewayErrors(why);
+    await expectCleanRun('fake-openai', 'responses', since, why);
   });
 
   it('to an Anthropic upstream: the shell loop runs, instructions become system, each tool_result answers its tool_use', async () => {
-    up.reset();
-    trap.hits.splice(0);
-    tap.seen.splice(0);
-    const since = Date.now();
-    const run = await runCodex('fake-anthropic/claude-fake');
-    const why = describeRun(run, up.requests);
-    expect(run.timedOut, why).toBe(false);
-    expect(run.code, why).toBe(0);
+    const { run, why, since } = await cliRun(() => runCodex('fake-anthropic/claude-fake'));
     expect(run.stdout, why).toContain(markerFor(secrets));
 
     const { toolCall, final } = loopRequests(up.requests);
@@ -389,12 +369,7 @@ describe('Codex through /v1/responses', () => {
     expectCodexTools((body.tools as { name: string }[]).map((t) => t.name), why);
     expectAnthropicToolLoop(msgs, why);
 
-    expectNoGatewayKey(up.requests);
-    const rows = await usageRows('fake-anthropic', 'responses', since);
-    expect(rows.length, why).toBeGreaterThanOrEqual(2);
-    expectRows(rows, up.requests);
-    expect(trap.hits, why).toEqual([]);
-    expectNoGatewayErrors(why);
+    await expectCleanRun('fake-anthropic', 'responses', since, why);
   });
 });
 
