@@ -335,3 +335,50 @@ describe('alias state', () => {
     expect(firsts).toEqual(['g:a/m', 'g:b/m', 'o1:a/m', 'g:a/m', 'o1:b/m']);
   });
 });
+
+describe('request parameters a target must honour', () => {
+  const O = provider({ id: 'o', priority: 10, params: ['n', 'n_stream', 'logprobs', 'json_schema', 'json_object', 'json_with_tools'] });
+  const N = provider({ id: 'an', priority: 5, params: ['json_schema', 'json_object'] });
+  const cfg = config({
+    providers: [O, N],
+    models: [model({ id: 'm', providerId: 'an' }), model({ id: 'm', providerId: 'o' }), model({ id: 'c', providerId: 'an' })],
+    aliases: [alias({ name: 'chat', targets: [{ ref: 'an/m', weight: 1 }, { ref: 'o/m', weight: 1 }] })],
+  });
+  it.each([
+    { name: 'no parameter: both, in priority order', params: undefined, model: 'm', order: ['an/m', 'o/m'], skip: undefined },
+    { name: 'n through an alias: the provider without it is skipped', params: ['n'] as const, model: 'chat', order: ['o/m'], skip: 'n' },
+    { name: 'logprobs on a bare id', params: ['logprobs'] as const, model: 'm', order: ['o/m'], skip: 'logprobs' },
+    { name: 'json_schema served by both (one emulates)', params: ['json_schema'] as const, model: 'chat', order: ['an/m', 'o/m'], skip: undefined },
+    { name: 'json_schema with tools', params: ['json_schema', 'json_with_tools'] as const, model: 'chat', order: ['o/m'], skip: 'response_format (with tools)' },
+    { name: 'n on a bare id', params: ['n'] as const, model: 'm', order: ['o/m'], skip: 'n' },
+  ])('$name', ({ params, model: name, order, skip }) => {
+    const r = run({ config: cfg, request: request({ model: name, ...(params ? { params } : {}) }) });
+    expect(refs(r)).toEqual(order);
+    const skipped = r.trace.candidates.filter((c) => !c.kept);
+    if (skip) expect(skipped).toEqual([expect.objectContaining({ ref: 'an/m', reason: 'parameter-unsupported', detail: skip })]);
+    else expect(skipped).toEqual([]);
+  });
+  it('an undeclared provider is not filtered', () => {
+    const open = config({ providers: [provider({ id: 'x' })], models: [model({ id: 'm', providerId: 'x' })] });
+    expect(refs(run({ config: open, request: request({ params: ['n', 'logprobs'] }) }))).toEqual(['x/m']);
+  });
+  it('when every candidate is skipped for a parameter: 400 naming it (not 404/503)', () => {
+    const r = run({ config: cfg, request: request({ model: 'an/c', params: ['n'] }) });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toMatchObject({ code: 'parameter_unsupported', httpStatus: 400 });
+    expect(r.error.message).toContain('"an/c"');
+    expect(r.error.message).toContain('can honour n');
+    const both = run({ config: cfg, request: request({ model: 'c', params: ['n_stream', 'logprobs'] }) });
+    expect(!both.ok && both.error.message).toContain('n (with stream)');
+  });
+  it('a parameter skip mixed with a capability skip is still a 400 about the parameter', () => {
+    const mixed = config({ providers: [O, N], models: [model({ id: 'm', providerId: 'an' }), model({ id: 'm', providerId: 'o', capabilities: ['chat'] })] });
+    const r = run({ config: mixed, request: request({ needs: ['chat', 'vision'], params: ['n'] }) });
+    expect(!r.ok && r.error).toMatchObject({ code: 'parameter_unsupported', httpStatus: 400 });
+  });
+  it('mixed with a transient skip (cooldown) the answer stays a 503: another provider could serve it later', () => {
+    const r = run({ config: cfg, request: request({ model: 'chat', params: ['n'] }), state: stateWith({ cooldownUntil: (t) => (t === 'o' ? NOW + 1000 : 0) }) });
+    expect(!r.ok && r.error.httpStatus).toBe(503);
+  });
+});

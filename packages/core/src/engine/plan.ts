@@ -12,6 +12,7 @@ import {
   type ModelConfig,
   type ProviderConfig,
   type RequestInfo,
+  PARAM_LABEL,
   type RoutingConfig,
   type Tier,
 } from './types.js';
@@ -23,6 +24,7 @@ export type SkipReason =
   | 'model-disabled'
   | 'model-not-allowed'
   | 'capability-missing'
+  | 'parameter-unsupported'
   | 'context-window'
   | 'no-usable-key'
   | 'cooldown'
@@ -89,7 +91,7 @@ export interface Trace {
   attempts: number;
 }
 
-export type NoRouteCode = 'unknown_model' | 'model_not_allowed' | 'no_candidates' | 'rate_limited' | 'budget_exhausted' | 'capability_missing' | 'context_too_large';
+export type NoRouteCode = 'unknown_model' | 'model_not_allowed' | 'no_candidates' | 'rate_limited' | 'budget_exhausted' | 'capability_missing' | 'parameter_unsupported' | 'context_too_large';
 
 export interface NoRoute {
   code: NoRouteCode;
@@ -359,6 +361,7 @@ export function plan(input: PlanInput): PlanResult {
     ...(found.tier ? { tier: found.tier } : {}),
   };
   const requestAllowed = caller.allowedModels.length === 0 || caller.allowedModels.includes(req.model);
+  const params = req.params !== undefined && req.params.length > 0 ? req.params : undefined;
 
   // Caller-wide limits (key RPM/TPM, user buckets) and budgets: their counters are read once per plan; the
   // check stays per candidate because what a candidate needs (tokens, cost) differs.
@@ -399,6 +402,9 @@ export function plan(input: PlanInput): PlanResult {
     for (const need of req.needs) {
       if (need === 'chat' && model.capabilities.includes('embeddings') && !model.capabilities.includes('chat')) return skipAs(ref, via, 'capability-missing', 'chat');
       if (need !== 'chat' && !model.capabilities.includes(need)) return skipAs(ref, via, 'capability-missing', need);
+    }
+    if (params !== undefined && provider.params !== undefined) {
+      for (const p of params) if (!provider.params.includes(p)) return skipAs(ref, via, 'parameter-unsupported', PARAM_LABEL[p]);
     }
     if (model.contextWindow !== null && req.endpoint !== 'embeddings') {
       const needTokens = req.promptTokens + (req.maxTokens ?? 0);
@@ -610,6 +616,10 @@ function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRou
   }
   if (only('capability-missing')) {
     return { code: 'capability_missing', httpStatus: 400, message: `No model for "${req.model}" supports ${[...new Set(skipped.map((s) => s.detail))].join(', ')}.` };
+  }
+  if (reasons.has('parameter-unsupported') && only('parameter-unsupported', 'capability-missing')) {
+    const names = [...new Set(skipped.filter((s) => s.reason === 'parameter-unsupported').map((s) => s.detail))].join(', ');
+    return { code: 'parameter_unsupported', httpStatus: 400, message: `No provider for "${req.model}" can honour ${names}: remove it or choose a model whose provider supports it.` };
   }
   if (only('context-window')) {
     return { code: 'context_too_large', httpStatus: 400, message: `The request needs more context than any model for "${req.model}" has (${skipped[0]?.detail}).` };

@@ -9,6 +9,24 @@ export type Tier = 'eco' | 'balanced' | 'precision';
 export type Capability = 'chat' | 'tools' | 'vision' | 'json' | 'embeddings' | 'streaming';
 export type Endpoint = 'chat' | 'messages' | 'responses' | 'embeddings' | 'count_tokens';
 
+/**
+ * Request parameters a target must honour (natively or by an exact emulation), beyond model capabilities:
+ * `n` (more than one choice), `n_stream` (more than one choice, streamed), `logprobs` (logprobs / top_logprobs),
+ * `json_schema` / `json_object` (response_format or Responses `text.format`), `json_with_tools` (a JSON
+ * response format together with the client's own tools).
+ */
+export type RequestParam = 'n' | 'n_stream' | 'logprobs' | 'json_schema' | 'json_object' | 'json_with_tools';
+
+/** How each parameter is named to a client (in the trace detail and the 400 message). */
+export const PARAM_LABEL: Readonly<Record<RequestParam, string>> = {
+  n: 'n',
+  n_stream: 'n (with stream)',
+  logprobs: 'logprobs',
+  json_schema: 'response_format (json_schema)',
+  json_object: 'response_format (json_object)',
+  json_with_tools: 'response_format (with tools)',
+};
+
 export const TIERS: readonly Tier[] = ['eco', 'balanced', 'precision'];
 export const TIER_RANK: Readonly<Record<Tier, number>> = { eco: 1, balanced: 2, precision: 3 };
 
@@ -49,6 +67,11 @@ export interface ProviderConfig {
   keyless: boolean;
   key: KeyRef;
   buckets: BucketConfig[];
+  /**
+   * The request parameters this provider's protocol serves (declared by its adapter). Absent = not declared:
+   * every parameter is passed on as sent.
+   */
+  params?: readonly RequestParam[];
 }
 
 export interface ModelConfig {
@@ -155,4 +178,6 @@ export interface RequestInfo {
   promptTokens: number;
   maxTokens: number | null;
   needs: readonly Capability[];
+  /** Parameters the target must honour; absent or empty for most requests. */
+  params?: readonly RequestParam[];
 }
