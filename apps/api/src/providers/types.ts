@@ -1,4 +1,4 @@
-import type { ErrorKind } from '@switchyard/core';
+import type { ErrorKind, RequestParam } from '@switchyard/core';
 /**
  * Provider adapter contract used by the proxy executor.
  *
@@ -231,6 +231,11 @@ export interface ProviderAdapter {
   nativeFormat: NativeFormat;
   /** Endpoints this adapter can serve (after translation). */
   supports(endpoint: ClientEndpoint, provider: ProviderRuntime): boolean;
+  /**
+   * The request parameters this protocol honours, natively or by an exact emulation (routing skips the provider
+   * for a request that needs one it lacks; see RequestParam). Declared once here, read when the routing config loads.
+   */
+  params: readonly RequestParam[];
   /**
    * Build one attempt. Async only because Bedrock signs with SigV4 (WebCrypto);
    * every other adapter resolves synchronously. Rejects with AdapterError

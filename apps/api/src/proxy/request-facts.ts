@@ -1,3 +1,4 @@
+import type { RequestParam } from '@switchyard/core';
 import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens, roughTokens } from '../translate/tokens.js';
 import { checkBodyShape, invalidModelName, RequestShapeError } from './body-shape.js';
 import type { ProxyEndpoint } from './endpoints.js';
@@ -11,6 +12,11 @@ export interface RequestFacts {
   maxTokens: number | null;
   promptTokens: number;
   needs: Capability[];
+  /**
+   * Parameters the target must honour (`n` > 1, logprobs, a JSON response format): routing skips providers whose
+   * protocol cannot. Undefined when the request uses none (the common case allocates nothing).
+   */
+  params?: RequestParam[] | undefined;
 }
 
 export { RequestShapeError };
@@ -49,6 +55,12 @@ function optionalInt(body: Record<string, unknown>, field: string): number | nul
   return v;
 }
 
+/** The JSON response format asked for (chat `response_format`, Responses `text.format`), as a parameter. */
+function jsonFormat(fmt: unknown): RequestParam | null {
+  if (!isObj(fmt)) return null;
+  return fmt.type === 'json_schema' ? 'json_schema' : fmt.type === 'json_object' ? 'json_object' : null;
+}
+
 /**
  * Validates the fields the gateway itself depends on (model, messages/input, stream, max tokens) and leaves the
  * rest for the provider to judge. Throws RequestShapeError (→ 400 in the client's format).
@@ -64,6 +76,7 @@ export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: 
   const big = rawLength > TOKENIZE_ABOVE_BYTES;
   let promptTokens = roughTokens(rawLength);
   let maxTokens: number | null = null;
+  let params: RequestParam[] | undefined;
 
   switch (endpoint) {
     case 'chat': {
@@ -73,10 +86,17 @@ export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: 
       checkBodyShape(endpoint, body);
       maxTokens = optionalInt(body, 'max_completion_tokens') ?? optionalInt(body, 'max_tokens');
       needs.push('chat');
-      if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
+      const tools = Array.isArray(body.tools) && body.tools.length > 0;
+      if (tools) needs.push('tools');
       if (hasImage(body.messages)) needs.push('vision');
-      const rf = body.response_format;
-      if (isObj(rf) && (rf.type === 'json_object' || rf.type === 'json_schema')) needs.push('json');
+      if (typeof body.n === 'number' && body.n > 1) params = stream ? ['n', 'n_stream'] : ['n'];
+      if (body.logprobs === true || typeof body.top_logprobs === 'number') (params ??= []).push('logprobs');
+      const json = body.response_format === undefined ? null : jsonFormat(body.response_format);
+      if (json) {
+        needs.push('json');
+        (params ??= []).push(json);
+        if (tools) params.push('json_with_tools');
+      }
       if (big) promptTokens = estimateChatTokens(body as never);
       break;
     }
@@ -100,7 +120,13 @@ export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: 
       checkBodyShape(endpoint, body);
       maxTokens = optionalInt(body, 'max_output_tokens');
       needs.push('chat');
-      if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
+      const tools = Array.isArray(body.tools) && body.tools.length > 0;
+      if (tools) needs.push('tools');
+      const json = isObj(body.text) ? jsonFormat(body.text.format) : null;
+      if (json) {
+        needs.push('json');
+        params = tools ? [json, 'json_with_tools'] : [json];
+      }
       break;
     }
     case 'embeddings': {
@@ -116,5 +142,5 @@ export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: 
       break;
   }
   if (stream) needs.push('streaming');
-  return { model, stream, maxTokens, promptTokens, needs };
+  return { model, stream, maxTokens, promptTokens, needs, params };
 }

@@ -22,6 +22,7 @@ import {
 import type { PrismaClient } from '@switchyard/prisma';
 import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secrets.js';
+import { getAdapter } from '../providers/index.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { ProxyCaller } from '../proxy/caller.js';
 import type { Admission, AttemptReport, Decision, PlanInput, PlanResult, PlannedAttempt, Router } from '../proxy/types.js';
@@ -70,6 +71,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       keyless: p.keyless,
       key: keyRef(p.key),
       buckets: p.rateLimitBuckets.map(toBucket).filter((b): b is BucketConfig => b !== null),
+      params: getAdapter(p.type).params,
     })),
     models: c.models.map((m) => ({
       id: m.id,
@@ -245,7 +247,7 @@ export class RoutingRuntime implements Router {
   #enginePlan(input: PlanInput) {
     const endpoint = input.endpoint === 'models' ? 'chat' : input.endpoint;
     return plan({
-      request: { model: input.facts.model, endpoint, promptTokens: input.facts.promptTokens, maxTokens: input.facts.maxTokens, needs: input.facts.needs },
+      request: { model: input.facts.model, endpoint, promptTokens: input.facts.promptTokens, maxTokens: input.facts.maxTokens, needs: input.facts.needs, ...(input.facts.params ? { params: input.facts.params } : {}) },
       caller: this.#engineCaller(input),
       config: this.#core,
       state: this.deps.store.view(),

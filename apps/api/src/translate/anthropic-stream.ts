@@ -20,8 +20,17 @@ export class AnthropicToOpenaiChunks {
   finishReason: OaFinishReason | null = null;
   stopped = false;
   sawUsage = false;
+  /** Content block index of the forced JSON tool (see jsonResponseTool), once it started. */
+  private jsonBlock = -1;
 
-  constructor(private created: number = Math.floor(Date.now() / 1000)) {}
+  /**
+   * @param jsonTool The forced tool that carries a JSON response format: its input_json_delta pieces become
+   * content deltas, its tool_use stop a `stop`, and no tool call is shown (other text is not part of the answer).
+   */
+  constructor(
+    private created: number = Math.floor(Date.now() / 1000),
+    private jsonTool?: string,
+  ) {}
 
   private chunk(delta: OaChunk['choices'][number]['delta'], finish: OaFinishReason | null = null): OaChunk {
     return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] };
@@ -46,6 +55,10 @@ export class AnthropicToOpenaiChunks {
       }
       case 'content_block_start': {
         const b = (ev.content_block ?? {}) as Obj;
+        if (this.jsonTool !== undefined) {
+          if (b.type === 'tool_use' && b.name === this.jsonTool) this.jsonBlock = Number(ev.index);
+          return [];
+        }
         if (b.type === 'tool_use') {
           const ti = this.nextTool++;
           this.toolIndex.set(Number(ev.index), ti);
@@ -56,6 +69,10 @@ export class AnthropicToOpenaiChunks {
       }
       case 'content_block_delta': {
         const d = (ev.delta ?? {}) as Obj;
+        if (this.jsonTool !== undefined) {
+          if (d.type !== 'input_json_delta' || Number(ev.index) !== this.jsonBlock || !d.partial_json) return [];
+          return [this.chunk({ content: String(d.partial_json) })];
+        }
         if (d.type === 'text_delta') return [this.chunk({ content: String(d.text ?? '') })];
         if (d.type === 'input_json_delta') {
           const ti = this.toolIndex.get(Number(ev.index));
@@ -75,7 +92,7 @@ export class AnthropicToOpenaiChunks {
           this.sawUsage = true;
         }
         if (d.stop_reason !== undefined && d.stop_reason !== null) {
-          this.finishReason = anthropicStopToOpenai(String(d.stop_reason));
+          this.finishReason = this.jsonBlock >= 0 && d.stop_reason === 'tool_use' ? 'stop' : anthropicStopToOpenai(String(d.stop_reason));
           return [this.chunk({}, this.finishReason)];
         }
         return [];

@@ -11,6 +11,7 @@ import type {
   AnResponse,
   AnStopReason,
   AnTextBlock,
+  AnTool,
   AnToolChoice,
   AnToolResultBlock,
   AnToolUseBlock,
@@ -160,6 +161,33 @@ export function toolChoiceAnthropicToOpenai(tc: AnToolChoice | undefined): { too
   return out;
 }
 
+// ---------- JSON response formats through a forced tool ----------
+
+/** The forced tool's name when the json_schema has no usable name, and for json_object. */
+export const JSON_TOOL_DEFAULT = 'json_response';
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/**
+ * The tool that carries a JSON response format to Anthropic, which has no response_format: a `json_schema`
+ * becomes a tool named after the schema with the schema as its input_schema, `json_object` a tool that takes any
+ * object; the request forces it (`tool_choice: {type:"tool"}`), so the model's answer is that tool's input, which
+ * the response translation turns back into the message content. Null when the request asks for no JSON format,
+ * or sends its own tools too (a forced tool would keep the model from calling them: routing never sends such a
+ * request to a provider that needs this emulation).
+ */
+export function jsonResponseTool(req: Pick<OaChatRequest, 'response_format' | 'tools'>): AnTool | null {
+  const rf = req.response_format;
+  if (!rf || (rf.type !== 'json_schema' && rf.type !== 'json_object') || req.tools?.length) return null;
+  if (rf.type === 'json_object') {
+    return { name: JSON_TOOL_DEFAULT, description: 'Give your answer as this tool\'s input: a JSON object.', input_schema: { type: 'object', additionalProperties: true } };
+  }
+  const js = rf.json_schema;
+  const name = typeof js?.name === 'string' && TOOL_NAME.test(js.name) ? js.name : JSON_TOOL_DEFAULT;
+  const description = typeof js?.description === 'string' && js.description ? js.description : 'Give your answer as this tool\'s input: JSON that follows its schema.';
+  const schema = js?.schema && typeof js.schema === 'object' && !Array.isArray(js.schema) ? js.schema : { type: 'object', additionalProperties: true };
+  return { name, description, input_schema: schema };
+}
+
 /** OpenAI chat request -> Anthropic messages request. */
 export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string = req.model, defaultMaxTokens: number = DEFAULT_MAX_TOKENS): AnRequest {
   const system: string[] = [];
@@ -215,6 +243,11 @@ export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string =
       }));
     const tc = toolChoiceOpenaiToAnthropic(req.tool_choice, req.parallel_tool_calls);
     if (tc) out.tool_choice = tc;
+  }
+  const jsonTool = req.response_format ? jsonResponseTool(req) : null;
+  if (jsonTool) {
+    out.tools = [jsonTool];
+    out.tool_choice = { type: 'tool', name: jsonTool.name };
   }
   if (req.user) out.metadata = { user_id: req.user };
   return out;
@@ -334,14 +367,24 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
 
 // ---------- responses ----------
 
-/** Anthropic message response -> OpenAI chat completion. */
-export function anthropicToOpenaiChatResponse(res: AnResponse, created: number = Math.floor(Date.now() / 1000)): OaChatResponse {
+/**
+ * Anthropic message response -> OpenAI chat completion. With `jsonTool` (the request carried a JSON response
+ * format as that forced tool) the tool's input is the message content, as JSON text, and the turn ends with `stop`.
+ */
+export function anthropicToOpenaiChatResponse(res: AnResponse, created: number = Math.floor(Date.now() / 1000), jsonTool?: string): OaChatResponse {
   let text = '';
+  let json = false;
   const calls: OaToolCall[] = [];
   for (const b of res.content ?? []) {
     if (b.type === 'text') text += (b as AnTextBlock).text;
     else if (b.type === 'tool_use') {
       const tu = b as AnToolUseBlock;
+      if (jsonTool !== undefined && tu.name === jsonTool) {
+        // The answer is the tool input alone: text the model wrote before it is not part of the JSON.
+        text = JSON.stringify(tu.input ?? {});
+        json = true;
+        continue;
+      }
       calls.push({ id: tu.id, type: 'function', function: { name: tu.name, arguments: JSON.stringify(tu.input ?? {}) } });
     }
   }
@@ -353,7 +396,7 @@ export function anthropicToOpenaiChatResponse(res: AnResponse, created: number =
     object: 'chat.completion',
     created,
     model: res.model,
-    choices: [{ index: 0, message, finish_reason: anthropicStopToOpenai(res.stop_reason) ?? 'stop', logprobs: null }],
+    choices: [{ index: 0, message, finish_reason: json && res.stop_reason === 'tool_use' ? 'stop' : (anthropicStopToOpenai(res.stop_reason) ?? 'stop'), logprobs: null }],
     usage: anthropicUsageToOpenai(res.usage),
   };
 }

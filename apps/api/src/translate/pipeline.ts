@@ -38,6 +38,8 @@ export interface PipelineOptions {
   created?: number;
   /** The key used for the call: removed from error text the upstream sends in the stream. */
   secret?: string | null;
+  /** Anthropic upstream: the forced tool that carries the client's JSON response format (its input is the answer). */
+  jsonTool?: string;
 }
 
 // ---------- usage ----------
@@ -80,13 +82,13 @@ function isPassthrough(client: ClientShape, upstream: UpstreamShape): boolean {
 
 // ---------- non-stream ----------
 
-function toPivot(upstream: UpstreamShape, body: Buffer, model: string, created: number): OaChatResponse {
+function toPivot(upstream: UpstreamShape, body: Buffer, model: string, created: number, jsonTool?: string): OaChatResponse {
   const j = JSON.parse(body.toString('utf8')) as Obj;
   switch (upstream) {
     case 'openai':
       return j as unknown as OaChatResponse;
     case 'anthropic':
-      return anthropicToOpenaiChatResponse(j as unknown as AnResponse, created);
+      return anthropicToOpenaiChatResponse(j as unknown as AnResponse, created, jsonTool);
     case 'gemini':
       return geminiToOpenaiChatResponse(j, model, created);
     case 'bedrock':
@@ -115,7 +117,7 @@ export function decodeResponse(opts: PipelineOptions, body: Buffer): DecodedResp
     if (m) finishReason = m[1]!;
     return { body, usage, finishReason };
   }
-  const pivot = toPivot(opts.upstream, body, opts.model, created);
+  const pivot = toPivot(opts.upstream, body, opts.model, created, opts.jsonTool);
   let usage = usageFromOpenai(pivot.usage);
   if (!pivot.usage) {
     const out = pivot.choices?.[0]?.message;
@@ -170,7 +172,7 @@ export class PipelineStreamTranslator implements StreamTranslator {
     this.passthrough = isPassthrough(opts.client, opts.upstream);
     this.stripUsage = this.passthrough && opts.client === 'chat' && !opts.clientWantsUsage;
     const created = opts.created ?? Math.floor(Date.now() / 1000);
-    if (opts.upstream === 'anthropic' && !this.passthrough) this.anIn = new AnthropicToOpenaiChunks(created);
+    if (opts.upstream === 'anthropic' && !this.passthrough) this.anIn = new AnthropicToOpenaiChunks(created, opts.jsonTool);
     if (opts.upstream === 'gemini') this.gemIn = new GeminiToOpenaiChunks(opts.model, created);
     if (opts.upstream === 'bedrock') {
       this.bedrockFrames = new EventStreamSplitter();

@@ -45,7 +45,7 @@ export interface OaChatRequest {
   tool_choice?: OaToolChoice;
   parallel_tool_calls?: boolean;
   user?: string;
-  response_format?: { type: string; json_schema?: { name?: string; schema?: Record<string, unknown>; strict?: boolean } };
+  response_format?: { type: string; json_schema?: { name?: string; description?: string; schema?: Record<string, unknown>; strict?: boolean } };
   n?: number;
   seed?: number;
   [k: string]: unknown;

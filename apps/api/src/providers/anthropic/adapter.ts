@@ -3,7 +3,7 @@ import { baseUrlOf, inputEstimator, makeCall, pivotChatRequest, postJson, withEx
 import { AdapterError } from '../types.js';
 import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
-import { defaultMaxTokensFor, openaiChatToAnthropicRequest } from '../../translate/openai-anthropic.js';
+import { defaultMaxTokensFor, jsonResponseTool, openaiChatToAnthropicRequest } from '../../translate/openai-anthropic.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -27,6 +27,12 @@ function headersFor(provider: ProviderRuntime, apiKey: string | null, client?: C
 export const anthropicAdapter: ProviderAdapter = {
   id: 'anthropic',
   nativeFormat: 'anthropic',
+  /**
+   * No n, no logprobs. A JSON response format is emulated exactly with a forced tool (the schema as its input_schema,
+   * its input returned as the message content); not together with the client's own tools (the forced tool would
+   * keep the model from calling them).
+   */
+  params: ['json_schema', 'json_object'],
 
   supports(endpoint) {
     return endpoint !== 'embeddings';
@@ -58,10 +64,13 @@ export const anthropicAdapter: ProviderAdapter = {
       }
       case 'chat':
       case 'responses': {
-        const an = openaiChatToAnthropicRequest(pivotChatRequest(ctx), ctx.upstreamModel, defaultMaxTokensFor(ctx.maxOutputTokens));
+        const pivot = pivotChatRequest(ctx);
+        const an = openaiChatToAnthropicRequest(pivot, ctx.upstreamModel, defaultMaxTokensFor(ctx.maxOutputTokens));
         if (ctx.stream) an.stream = true;
         else delete an.stream;
-        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, JSON.stringify(an), ctx.stream) }, 'anthropic');
+        // A JSON response format travels as a forced tool whose input is the answer (see jsonResponseTool).
+        const jsonTool = pivot.response_format ? jsonResponseTool(pivot)?.name : undefined;
+        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, JSON.stringify(an), ctx.stream) }, 'anthropic', jsonTool ? { jsonTool } : {});
       }
       default:
         throw new AdapterError(400, 'unsupported_endpoint', `Anthropic does not serve ${ctx.endpoint}.`);

@@ -31,6 +31,8 @@ function headersFor(provider: ProviderRuntime, apiKey: string | null): Record<st
 export const azureOpenaiAdapter: ProviderAdapter = {
   id: 'azure-openai',
   nativeFormat: 'openai',
+  /** Native (the OpenAI wire format): n, logprobs and both JSON response formats (with or without tools). */
+  params: ['n', 'n_stream', 'logprobs', 'json_schema', 'json_object', 'json_with_tools'],
 
   supports() {
     return true;

@@ -69,6 +69,8 @@ export async function signAws(
 export const bedrockAdapter: ProviderAdapter = {
   id: 'bedrock',
   nativeFormat: 'bedrock',
+  /** Converse has no n, no logprobs and no JSON response format (not emulated). */
+  params: [],
 
   supports(endpoint) {
     return endpoint !== 'embeddings';

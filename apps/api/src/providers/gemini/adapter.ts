@@ -21,6 +21,11 @@ function modelPath(model: string): string {
 export const geminiAdapter: ProviderAdapter = {
   id: 'gemini',
   nativeFormat: 'gemini',
+  /**
+   * n = candidateCount (non-stream: the stream translation carries the first candidate only); JSON formats =
+   * responseMimeType / responseSchema, which Gemini refuses together with function calling. No logprobs.
+   */
+  params: ['n', 'json_schema', 'json_object'],
 
   supports(endpoint) {
     return endpoint !== 'embeddings';

@@ -7,6 +7,8 @@ import { MOCK_MODELS, runMockChat, runMockEmbeddings } from './engine.js';
 export const mockAdapter: ProviderAdapter = {
   id: 'mock',
   nativeFormat: 'mock',
+  /** The mock answers one free-text choice: it honours none of them. */
+  params: [],
 
   supports() {
     return true;

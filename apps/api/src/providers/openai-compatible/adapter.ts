@@ -39,6 +39,8 @@ function translatedChat(ctx: CallContext, base: string, headers: Record<string, 
 export const openaiCompatibleAdapter: ProviderAdapter = {
   id: 'openai-compatible',
   nativeFormat: 'openai',
+  /** Native: n, logprobs and both JSON response formats (with or without tools). */
+  params: ['n', 'n_stream', 'logprobs', 'json_schema', 'json_object', 'json_with_tools'],
 
   supports(endpoint, provider) {
     if (endpoint === 'embeddings') return providerDefaults(provider.type).supportsEmbeddings;
