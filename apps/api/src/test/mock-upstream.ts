@@ -14,8 +14,8 @@
  * - Ollama: `GET /api/tags`
  *
  * The answer text is `Hello from upstream` (three stream deltas); when the request offers tools and
- * the last user message mentions "weather", the answer is a `get_weather`-style tool call to the
- * first tool with `{"location":"Paris"}`. Usage is fixed: 12 prompt tokens (2 cached), 5 completion.
+ * the last user message mentions "weather" (or an Anthropic request forces a tool), the answer is a
+ * `get_weather`-style tool call to the first (or the forced) tool with `{"location":"Paris"}`. Usage is fixed: 12 prompt tokens (2 cached), 5 completion.
  *
  * Every request is recorded (`requests`) before any fault applies. `script()` queues faults consumed
  * one per request (FIFO; a fault with `path` only applies to requests whose path contains it).
@@ -110,6 +110,9 @@ function lastUserText(body: Obj): string {
 function toolName(body: Obj): string | null {
   const tools = (body.tools ?? (body.toolConfig as Obj | undefined)?.tools) as Obj[] | undefined;
   if (!tools?.length || body.tool_choice === 'none') return null;
+  // Anthropic's forced tool (`tool_choice: {type:"tool", name}`) is always called, whatever the question.
+  const forced = body.tool_choice as Obj | undefined;
+  if (forced?.type === 'tool' && typeof forced.name === 'string') return forced.name;
   if (!/weather/i.test(lastUserText(body))) return null;
   const t = tools[0]!;
   const fn = t.function as Obj | undefined;
