@@ -1,0 +1,53 @@
+/** The parameters a target must honour, read from any body: exactly the ones used, nothing when none is. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RequestShapeError, requestFacts } from './request-facts.js';
+
+const messages = [{ role: 'user', content: 'hi' }];
+const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }];
+const format = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom({ type: 'json_schema', json_schema: { name: 'r', schema: { type: 'object' } } }, { type: 'json_object' }, { type: 'text' }, { type: 7 }, null, 'json_object', []),
+  fc.jsonValue(),
+);
+
+describe('request facts: parameters', () => {
+  it('chat: n > 1, logprobs and JSON formats, exactly; a body without them allocates no list', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ n: fc.oneof(fc.constant(undefined), fc.integer({ min: -2, max: 5 }), fc.double(), fc.jsonValue()), logprobs: fc.oneof(fc.constant(undefined), fc.boolean(), fc.jsonValue()), top_logprobs: fc.oneof(fc.constant(undefined), fc.nat(20)), response_format: format, withTools: fc.boolean(), stream: fc.boolean() }),
+        ({ withTools, ...f }) => {
+          const body: Record<string, unknown> = { model: 'm', messages, stream: f.stream };
+          for (const [k, v] of Object.entries(f)) if (v !== undefined && k !== 'stream') body[k] = v;
+          if (withTools) body.tools = tools;
+          const raw = JSON.stringify(body);
+          let facts;
+          try {
+            facts = requestFacts('chat', JSON.parse(raw), raw.length);
+          } catch (e) {
+            expect(e).toBeInstanceOf(RequestShapeError); // a malformed field is a 400, never a crash
+            return;
+          }
+          const want: string[] = [];
+          if (typeof f.n === 'number' && f.n > 1) want.push('n', ...(f.stream ? ['n_stream'] : []));
+          if (f.logprobs === true || typeof f.top_logprobs === 'number') want.push('logprobs');
+          const rf = f.response_format as { type?: unknown } | undefined;
+          const json = rf && typeof rf === 'object' && !Array.isArray(rf) && (rf.type === 'json_schema' || rf.type === 'json_object') ? rf.type : null;
+          if (json) want.push(json, ...(withTools ? ['json_with_tools'] : []));
+          if (want.length === 0) expect(facts.params).toBeUndefined();
+          else expect(facts.params).toEqual(want);
+          expect(facts.needs.includes('json')).toBe(json !== null);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('Responses: text.format json_schema / json_object, with tools noted', () => {
+    const r = (text: unknown, t?: unknown[]) => requestFacts('responses', { model: 'm', input: 'hi', text, ...(t ? { tools: t } : {}) }, 50).params;
+    expect(r({ format: { type: 'json_schema', name: 'x', schema: {} } })).toEqual(['json_schema']);
+    expect(r({ format: { type: 'json_object' } }, [{ type: 'function', name: 'f', parameters: { type: 'object' } }])).toEqual(['json_object', 'json_with_tools']);
+    expect(r({ format: { type: 'text' } })).toBeUndefined();
+    expect(r(undefined)).toBeUndefined();
+  });
+});
