@@ -330,7 +330,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (plan.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(plan.retryAfterMs / 1000)));
       if (settings.debugHeaders) headers['x-switchyard-skipped'] = skippedHeader(plan.skipped);
       // Not `capture?.add(sendClientError(...))`: with no capture that would skip sending the answer.
-      const sent = sendClientError(res, format, { status: plan.status, code: plan.code, message: plan.message, headers });
+      const sent = sendClientError(res, format, { status: plan.status, code: plan.code, message: plan.message, headers, ...(plan.param ? { param: plan.param } : {}) });
       capture?.add(sent);
       finish({ status: plan.status, errorCode: plan.code });
       return;

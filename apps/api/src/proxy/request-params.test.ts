@@ -67,8 +67,8 @@ describe('n and logprobs are routing requirements', () => {
   it('n: 2 directly to the Anthropic model: 400 naming n in the OpenAI format, nothing sent upstream', async () => {
     const res = await post('/v1/chat/completions', ask({ model: 'up-anthropic/claude-test', n: 2 }));
     expect(res.status).toBe(400);
-    const body = JSON.parse(res.text) as { error: { message: string; type: string; code: string } };
-    expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'parameter_unsupported' });
+    const body = JSON.parse(res.text) as { error: { message: string; type: string; code: string; param: string } };
+    expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'parameter_unsupported', param: 'n' });
     expect(body.error.message).toMatch(/\bn\b/);
     expect(env.up.requests).toHaveLength(0);
   });
@@ -76,7 +76,7 @@ describe('n and logprobs are routing requirements', () => {
   it('logprobs to the Anthropic model: 400 naming logprobs', async () => {
     const res = await post('/v1/chat/completions', ask({ model: 'up-anthropic/claude-test', logprobs: true, top_logprobs: 2 }));
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.text).error.message).toContain('logprobs');
+    expect(JSON.parse(res.text).error).toMatchObject({ param: 'logprobs', message: expect.stringContaining('logprobs') });
     expect(env.up.requests).toHaveLength(0);
   });
 
@@ -84,7 +84,14 @@ describe('n and logprobs are routing requirements', () => {
     const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
     const res = await post('/v1/chat/completions', ask({ model: 'up-anthropic/claude-test', tools, response_format: JSON_SCHEMA }));
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.text).error.message).toContain('response_format');
+    expect(JSON.parse(res.text).error).toMatchObject({ param: 'response_format', message: expect.stringContaining('response_format') });
+    expect(env.up.requests).toHaveLength(0);
+  });
+
+  it('Responses: text.format with tools on Anthropic is a 400 naming text.format', async () => {
+    const res = await post('/v1/responses', { model: 'up-anthropic/claude-test', input: 'Weather?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }], text: { format: { type: 'json_object' } } });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error).toMatchObject({ code: 'parameter_unsupported', param: 'text.format' });
     expect(env.up.requests).toHaveLength(0);
   });
 });

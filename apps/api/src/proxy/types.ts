@@ -27,6 +27,8 @@ export type PlanResult =
       code: string;
       message: string;
       retryAfterMs?: number;
+      /** The request field the answer is about (OpenAI-format errors carry it as `param`). */
+      param?: string;
       trace: unknown;
       skipped: { ref: string; reason: string }[];
     };

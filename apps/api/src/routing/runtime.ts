@@ -16,6 +16,7 @@ import {
   type Caller,
   type KeyRef,
   type LimitItem,
+  type RequestParam,
   type RoutingConfig,
   type Tier,
 } from '@switchyard/core';
@@ -56,6 +57,13 @@ function toBucket(raw: unknown, i: number): BucketConfig | null {
   }
   const models = Array.isArray(b.models) && b.models.length > 0 ? (b.models as string[]) : 'all';
   return { name: String(b.name ?? `bucket${i}`), unit, limit, window, models };
+}
+
+/** The request field a routing parameter comes from, as the client sent it. */
+function paramField(p: RequestParam, endpoint: string): string {
+  if (p === 'n' || p === 'n_stream') return 'n';
+  if (p === 'logprobs') return 'logprobs';
+  return endpoint === 'responses' ? 'text.format' : 'response_format';
 }
 
 /** Translates the loaded database configuration into the engine's RoutingConfig. */
@@ -260,7 +268,16 @@ export class RoutingRuntime implements Router {
     const r = this.#enginePlan(input);
     const skipped = r.skipped.map((s) => ({ ref: s.ref, reason: s.reason }));
     if (!r.ok) {
-      return { ok: false, status: r.error.httpStatus, code: r.error.code, message: r.error.message, ...(r.error.retryAfterMs !== undefined ? { retryAfterMs: r.error.retryAfterMs } : {}), trace: r.trace, skipped };
+      return {
+        ok: false,
+        status: r.error.httpStatus,
+        code: r.error.code,
+        message: r.error.message,
+        ...(r.error.retryAfterMs !== undefined ? { retryAfterMs: r.error.retryAfterMs } : {}),
+        ...(r.error.param ? { param: paramField(r.error.param, input.endpoint) } : {}),
+        trace: r.trace,
+        skipped,
+      };
     }
     this.deps.store.apply(r.events);
     const providers = this.#providers;

@@ -366,7 +366,7 @@ describe('request parameters a target must honour', () => {
     const r = run({ config: cfg, request: request({ model: 'an/c', params: ['n'] }) });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error).toMatchObject({ code: 'parameter_unsupported', httpStatus: 400 });
+    expect(r.error).toMatchObject({ code: 'parameter_unsupported', httpStatus: 400, param: 'n' });
     expect(r.error.message).toContain('"an/c"');
     expect(r.error.message).toContain('can honour n');
     const both = run({ config: cfg, request: request({ model: 'c', params: ['n_stream', 'logprobs'] }) });

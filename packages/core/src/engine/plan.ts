@@ -12,6 +12,7 @@ import {
   type ModelConfig,
   type ProviderConfig,
   type RequestInfo,
+  type RequestParam,
   PARAM_LABEL,
   type RoutingConfig,
   type Tier,
@@ -97,6 +98,8 @@ export interface NoRoute {
   code: NoRouteCode;
   message: string;
   httpStatus: number;
+  /** parameter_unsupported: the (first) parameter no candidate could honour. */
+  param?: RequestParam;
   retryAfterMs?: number;
   resetsAt?: number;
 }
@@ -618,8 +621,14 @@ function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRou
     return { code: 'capability_missing', httpStatus: 400, message: `No model for "${req.model}" supports ${[...new Set(skipped.map((s) => s.detail))].join(', ')}.` };
   }
   if (reasons.has('parameter-unsupported') && only('parameter-unsupported', 'capability-missing')) {
-    const names = [...new Set(skipped.filter((s) => s.reason === 'parameter-unsupported').map((s) => s.detail))].join(', ');
-    return { code: 'parameter_unsupported', httpStatus: 400, message: `No provider for "${req.model}" can honour ${names}: remove it or choose a model whose provider supports it.` };
+    const names = [...new Set(skipped.filter((s) => s.reason === 'parameter-unsupported').map((s) => s.detail))];
+    const param = req.params?.find((p) => names.includes(PARAM_LABEL[p]));
+    return {
+      code: 'parameter_unsupported',
+      httpStatus: 400,
+      message: `No provider for "${req.model}" can honour ${names.join(', ')}: remove it or choose a model whose provider supports it.`,
+      ...(param ? { param } : {}),
+    };
   }
   if (only('context-window')) {
     return { code: 'context_too_large', httpStatus: 400, message: `The request needs more context than any model for "${req.model}" has (${skipped[0]?.detail}).` };
