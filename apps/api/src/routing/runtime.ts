@@ -255,7 +255,7 @@ export class RoutingRuntime implements Router {
   #enginePlan(input: PlanInput) {
     const endpoint = input.endpoint === 'models' ? 'chat' : input.endpoint;
     return plan({
-      request: { model: input.facts.model, endpoint, promptTokens: input.facts.promptTokens, maxTokens: input.facts.maxTokens, needs: input.facts.needs, ...(input.facts.params ? { params: input.facts.params } : {}) },
+      request: { model: input.facts.model, endpoint, promptTokens: input.facts.promptTokens, maxTokens: input.facts.maxTokens, needs: input.facts.needs, params: input.facts.params },
       caller: this.#engineCaller(input),
       config: this.#core,
       state: this.deps.store.view(),

@@ -71,7 +71,7 @@ export interface ProviderConfig {
    * The request parameters this provider's protocol serves (declared by its adapter). Absent = not declared:
    * every parameter is passed on as sent.
    */
-  params?: readonly RequestParam[];
+  params?: readonly RequestParam[] | undefined;
 }
 
 export interface ModelConfig {
@@ -179,5 +179,5 @@ export interface RequestInfo {
   maxTokens: number | null;
   needs: readonly Capability[];
   /** Parameters the target must honour; absent or empty for most requests. */
-  params?: readonly RequestParam[];
+  params?: readonly RequestParam[] | undefined;
 }
