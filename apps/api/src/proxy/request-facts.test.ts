@@ -21,6 +21,8 @@ describe('request facts: parameters', () => {
           for (const [k, v] of Object.entries(f)) if (v !== undefined && k !== 'stream') body[k] = v;
           if (withTools) body.tools = tools;
           const raw = JSON.stringify(body);
+          // The oracle reads what the gateway receives: JSON turns Infinity and NaN into null.
+          const sent = JSON.parse(raw) as Record<string, unknown>;
           let facts;
           try {
             facts = requestFacts('chat', JSON.parse(raw), raw.length);
@@ -29,9 +31,9 @@ describe('request facts: parameters', () => {
             return;
           }
           const want: string[] = [];
-          if (typeof f.n === 'number' && f.n > 1) want.push('n', ...(f.stream ? ['n_stream'] : []));
-          if (f.logprobs === true || typeof f.top_logprobs === 'number') want.push('logprobs');
-          const rf = f.response_format as { type?: unknown } | undefined;
+          if (typeof sent.n === 'number' && sent.n > 1) want.push('n', ...(f.stream ? ['n_stream'] : []));
+          if (sent.logprobs === true || typeof sent.top_logprobs === 'number') want.push('logprobs');
+          const rf = sent.response_format as { type?: unknown } | undefined;
           const json = rf && typeof rf === 'object' && !Array.isArray(rf) && (rf.type === 'json_schema' || rf.type === 'json_object') ? rf.type : null;
           if (json) want.push(json, ...(withTools ? ['json_with_tools'] : []));
           if (want.length === 0) expect(facts.params).toBeUndefined();
