@@ -60,6 +60,11 @@ export interface ProviderConfig {
   streamUsage?: boolean;
   /** The upstream serves `/responses` itself (default from the catalogue). */
   responsesApi?: boolean;
+  /**
+   * Anthropic: the organization has web search enabled, so a Responses client's `web_search` tool is run by
+   * Anthropic's server-side web search (billed by Anthropic per search) instead of being dropped.
+   */
+  webSearch?: boolean;
   /** This provider's own time limits (ms), instead of the server's UPSTREAM_* defaults. */
   timeouts?: { firstByteMs?: number; idleMs?: number; totalMs?: number };
 }

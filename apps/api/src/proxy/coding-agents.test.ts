@@ -245,6 +245,27 @@ describe('Codex (OpenAI Responses) on a provider without a native /responses', (
     expect(done!.item).toMatchObject({ name: 'get_weather', namespace: 'collab' });
   });
 
+  it('runs web_search through Anthropic\'s own web search when the provider says its organization has it enabled', async () => {
+    const tools = [{ type: 'web_search', filters: { allowed_domains: ['docs.example.com'] }, user_location: { type: 'approximate', country: 'NO' } }, { type: 'function', name: 'shell', parameters: { type: 'object' } }];
+    const off = await post('/v1/responses', { model: 'up-anthropic/claude-test', input: 'find the docs', tools }, { authorization: `Bearer ${env.userKey}` });
+    expect(off.res.headers.get('x-switchyard-dropped-tools')).toBe('web_search');
+    expect((upstreamBody().tools as { type?: string }[]).some((t) => t.type === 'web_search_20250305')).toBe(false);
+
+    await env.t.app.ctx.prisma.provider.update({ where: { id: env.ids.anthropic }, data: { config: { webSearch: true } } });
+    await env.t.app.routing.reload();
+    try {
+      const on = await post('/v1/responses', { model: 'up-anthropic/claude-test', input: 'find the docs', tools }, { authorization: `Bearer ${env.userKey}` });
+      expect(on.res.status).toBe(200);
+      expect(on.res.headers.get('x-switchyard-dropped-tools')).toBeNull();
+      const sent = upstreamBody().tools as Record<string, unknown>[];
+      expect(sent.map((t) => t.name)).toEqual(['shell', 'web_search']);
+      expect(sent[1]).toEqual({ type: 'web_search_20250305', name: 'web_search', allowed_domains: ['docs.example.com'], user_location: { type: 'approximate', country: 'NO' } });
+    } finally {
+      await env.t.app.ctx.prisma.provider.update({ where: { id: env.ids.anthropic }, data: { config: {} } });
+      await env.t.app.routing.reload();
+    }
+  });
+
   it("uses the model's max output from the registry when the client sets no max_output_tokens", async () => {
     await env.t.app.ctx.prisma.model.updateMany({ where: { modelId: 'claude-test' }, data: { maxOutputTokens: 64000 } });
     await env.t.app.routing.reload();

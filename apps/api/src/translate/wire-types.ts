@@ -118,6 +118,15 @@ export interface AnMessage { role: 'user' | 'assistant'; content: string | AnBlo
 
 export interface AnTool { name: string; description?: string; input_schema: Record<string, unknown>; type?: string }
 
+/** Anthropic's server-side web search tool (run and billed by Anthropic; the organization must have it enabled). */
+export interface AnWebSearchTool {
+  type: 'web_search_20250305';
+  name: 'web_search';
+  max_uses?: number;
+  allowed_domains?: string[];
+  user_location?: { type: 'approximate'; city?: string; region?: string; country?: string; timezone?: string };
+}
+
 export type AnToolChoice =
   | { type: 'auto'; disable_parallel_tool_use?: boolean }
   | { type: 'any'; disable_parallel_tool_use?: boolean }

@@ -9,7 +9,7 @@ import { DISABLED_MISSING_ENV } from '../../seed/seed.js';
 import { testProviderConnection } from './provider-test.js';
 
 /** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
-const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set(['apiVersion', 'deployments', 'anthropicVersion', 'streamUsage', 'responsesApi', 'timeouts']);
+const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set(['apiVersion', 'deployments', 'anthropicVersion', 'streamUsage', 'responsesApi', 'timeouts', 'webSearch']);
 /** Provider settings that are credentials themselves (Bedrock). */
 export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 

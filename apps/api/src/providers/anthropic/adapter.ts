@@ -3,6 +3,7 @@ import { baseUrlOf, inputEstimator, makeCall, pivotChatRequest, postJson, withEx
 import { AdapterError } from '../types.js';
 import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
+import { anthropicWebSearchFor } from '../../translate/responses.js';
 import { defaultMaxTokensFor, jsonResponseTool, openaiChatToAnthropicRequest } from '../../translate/openai-anthropic.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -70,7 +71,17 @@ export const anthropicAdapter: ProviderAdapter = {
         else delete an.stream;
         // A JSON response format travels as a forced tool whose input is the answer (see jsonResponseTool).
         const jsonTool = pivot.response_format ? jsonResponseTool(pivot)?.name : undefined;
-        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, JSON.stringify(an), ctx.stream) }, 'anthropic', jsonTool ? { jsonTool } : {});
+        // Web search has an equivalent here when the organization enabled it: Anthropic runs the searches.
+        const webSearch = ctx.endpoint === 'responses' && ctx.provider.config?.webSearch === true ? anthropicWebSearchFor(ctx.body) : null;
+        const tools: unknown[] | undefined = webSearch ? [...(an.tools ?? []), webSearch] : undefined;
+        const body = tools ? JSON.stringify({ ...an, tools }) : JSON.stringify(an);
+        const call = makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) }, 'anthropic', jsonTool ? { jsonTool } : {});
+        if (webSearch && call.dropped) {
+          const rest = call.dropped.tools.filter((t) => !t.startsWith('web_search'));
+          if (rest.length) call.dropped = { tools: rest };
+          else delete call.dropped;
+        }
+        return call;
       }
       default:
         throw new AdapterError(400, 'unsupported_endpoint', `Anthropic does not serve ${ctx.endpoint}.`);

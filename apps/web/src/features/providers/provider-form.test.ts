@@ -45,6 +45,16 @@ describe('provider form', () => {
     expect(bad.ok ? null : bad.errors).toMatchObject({ timeoutIdle: 'must be between 0.1 and 3600 seconds', timeoutTotal: 'must be a number' });
   });
 
+  it("Anthropic's web search switch is config.webSearch; unchanged sends nothing; other types keep what is stored", () => {
+    const anthropic = { ...openai, type: 'anthropic' } as typeof openai;
+    const on = readUpdateProviderForm(r({ name: 'Claude', webSearch: 'on' }), { type: anthropic, canSetKey: true, buckets: [], storedConfig: { anthropicVersion: '2023-06-01' } });
+    expect(on.ok && on.data.config).toEqual({ anthropicVersion: '2023-06-01', webSearch: true });
+    const same = readUpdateProviderForm(r({ name: 'Claude', webSearch: 'on' }), { type: anthropic, canSetKey: true, buckets: [], storedConfig: { webSearch: true } });
+    expect(same.ok && 'config' in same.data).toBe(false);
+    const off = readUpdateProviderForm(r({ name: 'Claude' }), { type: anthropic, canSetKey: true, buckets: [], storedConfig: { webSearch: true } });
+    expect(off.ok && off.data.config).toEqual({});
+  });
+
   it('a bad URL and a fractional priority are named', () => {
     const p = readCreateProviderForm(r({ type: 'custom', name: 'X', slug: 'x', baseUrl: 'not a url', priority: '2.5' }), { type: custom, canSetKey: true, buckets: [] });
     expect(p.ok ? null : p.errors).toMatchObject({ baseUrl: 'must be a URL', priority: 'must be a whole number' });

@@ -137,17 +137,21 @@ function sameTimeouts(stored: unknown, typed: Record<string, number>): boolean {
 
 /**
  * The provider's config from the dialog. `config.keyless`: the router sends no key to this provider (a local or
- * private endpoint); only types whose key is optional offer it. `config.timeouts`: this provider's own time
+ * private endpoint); only types whose key is optional offer it. `config.webSearch` (Anthropic): the organization has
+ * web search enabled, so Responses clients' web_search runs there. `config.timeouts`: this provider's own time
  * limits. The rest of a stored config is kept as it is; when nothing the dialog edits changed, no config is sent.
  */
 function readConfig(r: FormReader, ctx: ReadContext): Record<string, unknown> | undefined {
   const timeouts = readTimeouts(r);
   const stored = ctx.storedConfig ?? {};
   const keylessType = !!ctx.type?.keyOptional && ctx.type.type !== 'mock';
-  if (!keylessType && sameTimeouts(stored.timeouts, timeouts)) return undefined;
-  const { keyless: storedKeyless, timeouts: _old, ...rest } = stored;
+  const webSearchType = ctx.type?.type === 'anthropic';
+  const webSearch = webSearchType && r.bool('webSearch');
+  if (!keylessType && sameTimeouts(stored.timeouts, timeouts) && (!webSearchType || webSearch === (stored.webSearch === true))) return undefined;
+  const { keyless: storedKeyless, timeouts: _old, webSearch: storedWebSearch, ...rest } = stored;
   const out: Record<string, unknown> = { ...rest };
   if (keylessType ? r.bool('keyless') : storedKeyless !== undefined) out.keyless = keylessType ? true : storedKeyless;
+  if (webSearchType ? webSearch : storedWebSearch !== undefined) out.webSearch = webSearchType ? true : storedWebSearch;
   if (Object.keys(timeouts).length) out.timeouts = timeouts;
   return out;
 }

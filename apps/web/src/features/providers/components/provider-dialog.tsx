@@ -210,6 +210,15 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
               className="sm:col-span-2"
             />
           ) : null}
+          {currentType?.type === 'anthropic' ? (
+            <CheckboxField
+              label="Web search enabled at Anthropic"
+              name="webSearch"
+              defaultChecked={stored?.config.webSearch === true}
+              hint="Codex and other Responses clients' web_search then runs as Anthropic's web search (billed by Anthropic per search). Unchecked, it is dropped and the answer says so."
+              className="sm:col-span-2"
+            />
+          ) : null}
           <div className="flex flex-col gap-2 sm:col-span-2">
             <div className="flex flex-wrap items-center gap-2">
               <Button type="button" variant="subtle" onClick={() => void runTest()} disabled={!testable || testing}>
