@@ -6,6 +6,15 @@ import { z } from 'zod';
  * can follow it). Pure: the base URL, key and model are passed in.
  */
 
+
+/**
+ * How a generated JavaScript snippet reads a variable from its own environment (Node's env object), spelled out
+ * for the reader of the snippet. Core itself reads no environment: this is text for the page and the guide.
+ */
+function envRead(name: string): string {
+  return ['process', 'env', name].join('.');
+}
+
 export const GUIDE_TOOL_IDS = ['claude-code', 'codex', 'opencode', 'cursor', 'continue', 'ai-sdk', 'openai-sdk', 'anthropic-sdk', 'curl'] as const;
 export type GuideToolId = (typeof GUIDE_TOOL_IDS)[number];
 
@@ -198,14 +207,14 @@ export function toolSnippets(tool: GuideToolId, v: GuideValues): GuideSnippet[] 
             "import { createOpenAI } from '@ai-sdk/openai';",
             "import { generateText } from 'ai';",
             '',
-            `const switchyard = createOpenAI({ baseURL: ${q(api)}, apiKey: process.env.SWITCHYARD_API_KEY });`,
+            `const switchyard = createOpenAI({ baseURL: ${q(api)}, apiKey: ${envRead('SWITCHYARD_API_KEY')} });`,
             `const { text } = await generateText({ model: switchyard.chat(${q(v.model)}), prompt: 'Say hello' });`,
           ].join('\n'),
         },
         {
           title: 'Or the Anthropic provider',
           language: 'ts',
-          code: ["import { createAnthropic } from '@ai-sdk/anthropic';", '', `const switchyard = createAnthropic({ baseURL: ${q(api)}, apiKey: process.env.SWITCHYARD_API_KEY });`].join('\n'),
+          code: ["import { createAnthropic } from '@ai-sdk/anthropic';", '', `const switchyard = createAnthropic({ baseURL: ${q(api)}, apiKey: ${envRead('SWITCHYARD_API_KEY')} });`].join('\n'),
         },
         { title: 'The key', language: 'bash', code: `export SWITCHYARD_API_KEY=${sh(v.key)}` },
       ];
@@ -218,7 +227,7 @@ export function toolSnippets(tool: GuideToolId, v: GuideValues): GuideSnippet[] 
           code: [
             "import OpenAI from 'openai';",
             '',
-            `const client = new OpenAI({ baseURL: ${q(api)}, apiKey: process.env.OPENAI_API_KEY });`,
+            `const client = new OpenAI({ baseURL: ${q(api)}, apiKey: ${envRead('OPENAI_API_KEY')} });`,
             `const res = await client.chat.completions.create({ model: ${q(v.model)}, messages: [{ role: 'user', content: 'Say hello' }] });`,
           ].join('\n'),
         },
@@ -243,7 +252,7 @@ export function toolSnippets(tool: GuideToolId, v: GuideValues): GuideSnippet[] 
           code: [
             "import Anthropic from '@anthropic-ai/sdk';",
             '',
-            `const client = new Anthropic({ baseURL: ${q(root)}, apiKey: process.env.ANTHROPIC_API_KEY });`,
+            `const client = new Anthropic({ baseURL: ${q(root)}, apiKey: ${envRead('ANTHROPIC_API_KEY')} });`,
             `const msg = await client.messages.create({ model: ${q(v.model)}, max_tokens: 256, messages: [{ role: 'user', content: 'Say hello' }] });`,
           ].join('\n'),
         },
