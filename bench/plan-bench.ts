@@ -34,26 +34,80 @@ function configWith(n: number): RoutingConfig {
   const models: ModelConfig[] = [];
   for (let i = 0; i < n; i++) {
     providers.push({
-      id: `p${i}`, slug: `p${i}`, type: 'openai', status: 'active', priority: 1 + (i % 100), autoFallback: true, keyless: false,
+      id: `p${i}`,
+      slug: `p${i}`,
+      type: 'openai',
+      status: 'active',
+      priority: 1 + (i % 100),
+      autoFallback: true,
+      keyless: false,
       key: { id: `k${i}`, source: 'provider', usable: true },
-      buckets: [{ name: 'rpm', unit: 'requests', limit: 1000, window: { unit: 'minute', size: 1 }, models: 'all' }],
+      buckets: [
+        { name: 'rpm', unit: 'requests', limit: 1000, window: { unit: 'minute', size: 1 }, models: 'all' },
+      ],
     });
     models.push({
-      id: `m${i}`, providerId: `p${i}`, modelId: 'shared-model', enabled: true, priceIn: 1 + (i % 7), priceOut: 2 + (i % 5), priceCachedIn: null,
-      contextWindow: 128_000, maxOutputTokens: 4096, tier: (['eco', 'balanced', 'precision'] as const)[i % 3]!, qualityScore: (i * 13) % 100,
-      capabilities: ['chat', 'tools', 'streaming'], priority: 100, scope: 'global',
+      id: `m${i}`,
+      providerId: `p${i}`,
+      modelId: 'shared-model',
+      enabled: true,
+      priceIn: 1 + (i % 7),
+      priceOut: 2 + (i % 5),
+      priceCachedIn: null,
+      contextWindow: 128_000,
+      maxOutputTokens: 4096,
+      tier: (['eco', 'balanced', 'precision'] as const)[i % 3]!,
+      qualityScore: (i * 13) % 100,
+      capabilities: ['chat', 'tools', 'streaming'],
+      priority: 100,
+      scope: 'global',
     });
   }
   return {
-    providers, models, chains: {}, strategy: 'balanced', maxAttempts: 5, maxRetries: 2, circuit: { failureThreshold: 5, openMs: 30_000 }, policyFallback: false,
-    aliases: [{ name: 'bench', scope: 'global', strategy: 'quota-aware', targets: models.map((m) => ({ ref: `${m.providerId}/${m.modelId}`, weight: 1 })), fallbacks: [], enabled: true }],
+    providers,
+    models,
+    chains: {},
+    strategy: 'balanced',
+    maxAttempts: 5,
+    maxRetries: 2,
+    circuit: { failureThreshold: 5, openMs: 30_000 },
+    policyFallback: false,
+    aliases: [
+      {
+        name: 'bench',
+        scope: 'global',
+        strategy: 'quota-aware',
+        targets: models.map((m) => ({ ref: `${m.providerId}/${m.modelId}`, weight: 1 })),
+        fallbacks: [],
+        enabled: true,
+      },
+    ],
     powerLevels: [],
   };
 }
 
 const caller: Caller = {
-  keyId: 'key', userId: 'user', orgId: null, appId: null, powerLevel: 'balanced', allowedModels: [], byok: {}, orgKeys: {},
-  buckets: [{ scope: 'key', id: 'key', bucket: { name: 'rpm', unit: 'requests', limit: 600, window: { unit: 'minute', size: 1 }, models: 'all' } }],
+  keyId: 'key',
+  userId: 'user',
+  orgId: null,
+  appId: null,
+  powerLevel: 'balanced',
+  allowedModels: [],
+  byok: {},
+  orgKeys: {},
+  buckets: [
+    {
+      scope: 'key',
+      id: 'key',
+      bucket: {
+        name: 'rpm',
+        unit: 'requests',
+        limit: 600,
+        window: { unit: 'minute', size: 1 },
+        models: 'all',
+      },
+    },
+  ],
   budgets: [{ scope: 'user', id: 'user', limitUsd: 100, period: 'week' }],
 };
 
@@ -85,10 +139,15 @@ function bench(label: string, n: number, model: string): number {
   const config = configWith(n);
   const input: PlanInput = {
     request: { model, endpoint: 'chat', promptTokens: 500, maxTokens: 256, needs: ['chat'] },
-    caller, config, state: stateFor(config), now: NOW, rng: mulberry32(42),
+    caller,
+    config,
+    state: stateFor(config),
+    now: NOW,
+    rng: mulberry32(42),
   };
   const check = plan(input);
-  if (!check.ok || check.trace.candidates.length !== n) throw new Error(`bench scenario is wrong: ${JSON.stringify(check.ok ? check.trace.order : check.error)}`);
+  if (!check.ok || check.trace.candidates.length !== n)
+    throw new Error(`bench scenario is wrong: ${JSON.stringify(check.ok ? check.trace.order : check.error)}`);
   for (let i = 0; i < 20_000; i++) plan(input); // warm-up (JIT, index cache)
   const samples = new Float64Array(20_000);
   for (let i = 0; i < samples.length; i++) {
@@ -99,7 +158,9 @@ function bench(label: string, n: number, model: string): number {
   samples.sort();
   const median = samples[Math.floor(samples.length / 2)]!;
   const p99 = samples[Math.floor(samples.length * 0.99)]!;
-  console.log(`${label.padEnd(34)} ${String(n).padStart(3)} candidates   median ${median.toFixed(2).padStart(7)} µs   p99 ${p99.toFixed(2).padStart(7)} µs`);
+  console.log(
+    `${label.padEnd(34)} ${String(n).padStart(3)} candidates   median ${median.toFixed(2).padStart(7)} µs   p99 ${p99.toFixed(2).padStart(7)} µs`,
+  );
   return median;
 }
 
@@ -109,8 +170,20 @@ function warnIfStale(): void {
   try {
     const built = statSync(join(core, 'dist', 'index.js')).mtimeMs;
     const newest = (dir: string): number =>
-      Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : e.name.endsWith('.test.ts') ? 0 : statSync(join(dir, e.name)).mtimeMs)));
-    if (newest(join(core, 'src')) > built) console.warn('warning: packages/core/dist is older than its sources; run `pnpm --filter @switchyard/core build` first');
+      Math.max(
+        0,
+        ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+          e.isDirectory()
+            ? newest(join(dir, e.name))
+            : e.name.endsWith('.test.ts')
+              ? 0
+              : statSync(join(dir, e.name)).mtimeMs,
+        ),
+      );
+    if (newest(join(core, 'src')) > built)
+      console.warn(
+        'warning: packages/core/dist is older than its sources; run `pnpm --filter @switchyard/core build` first',
+      );
   } catch {
     console.warn('warning: packages/core/dist not found; run `pnpm --filter @switchyard/core build` first');
   }
@@ -123,4 +196,6 @@ const bare50 = bench('bare model id, balanced strategy', 50, 'shared-model');
 bench('alias, quota-aware strategy', 5, 'bench');
 const alias50 = bench('alias, quota-aware strategy', 50, 'bench');
 const worst = Math.max(bare50, alias50);
-console.log(`target: median under 20 µs for 50 candidates → ${worst < 20 ? 'met' : 'MISSED'} (slowest median ${worst.toFixed(2)} µs)`);
+console.log(
+  `target: median under 20 µs for 50 candidates → ${worst < 20 ? 'met' : 'MISSED'} (slowest median ${worst.toFixed(2)} µs)`,
+);

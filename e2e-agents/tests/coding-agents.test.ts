@@ -18,7 +18,20 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markerFor, startFakeUpstream, type FakeUpstream, type RecordedRequest } from './fake-upstream.js';
-import { BIN, baseEnv, proxyEnv, runCli, startGateway, startTap, startTrap, tempDir, type CliRun, type Gateway, type Tap, type Trap } from './harness.js';
+import {
+  BIN,
+  baseEnv,
+  proxyEnv,
+  runCli,
+  startGateway,
+  startTap,
+  startTrap,
+  tempDir,
+  type CliRun,
+  type Gateway,
+  type Tap,
+  type Trap,
+} from './harness.js';
 
 type Obj = Record<string, unknown>;
 
@@ -45,11 +58,42 @@ beforeAll(async () => {
   tap = await startTap(gw.url);
 
   const caps = ['chat', 'tools', 'streaming'];
-  const anthropic = await gw.admin<{ id: string }>('POST', '/llm/providers', { type: 'anthropic', name: 'Fake Anthropic', slug: 'fake-anthropic', baseUrl: up.url, apiKey: UPSTREAM_ANTHROPIC_KEY });
-  await gw.admin('POST', '/llm/models', { providerId: anthropic.id, modelId: 'claude-fake', displayName: 'Claude fake', priceInputPer1M: 3, priceOutputPer1M: 15, capabilities: caps, contextWindow: 200_000, maxOutputTokens: 32_000 });
+  const anthropic = await gw.admin<{ id: string }>('POST', '/llm/providers', {
+    type: 'anthropic',
+    name: 'Fake Anthropic',
+    slug: 'fake-anthropic',
+    baseUrl: up.url,
+    apiKey: UPSTREAM_ANTHROPIC_KEY,
+  });
+  await gw.admin('POST', '/llm/models', {
+    providerId: anthropic.id,
+    modelId: 'claude-fake',
+    displayName: 'Claude fake',
+    priceInputPer1M: 3,
+    priceOutputPer1M: 15,
+    capabilities: caps,
+    contextWindow: 200_000,
+    maxOutputTokens: 32_000,
+  });
   // An OpenAI chat upstream without a native /responses: Codex's requests are translated to chat completions.
-  const openai = await gw.admin<{ id: string }>('POST', '/llm/providers', { type: 'openai', name: 'Fake OpenAI', slug: 'fake-openai', baseUrl: `${up.url}/v1`, apiKey: UPSTREAM_OPENAI_KEY, config: { responsesApi: false } });
-  await gw.admin('POST', '/llm/models', { providerId: openai.id, modelId: 'gpt-fake', displayName: 'GPT fake', priceInputPer1M: 2, priceOutputPer1M: 8, capabilities: caps, contextWindow: 200_000, maxOutputTokens: 32_000 });
+  const openai = await gw.admin<{ id: string }>('POST', '/llm/providers', {
+    type: 'openai',
+    name: 'Fake OpenAI',
+    slug: 'fake-openai',
+    baseUrl: `${up.url}/v1`,
+    apiKey: UPSTREAM_OPENAI_KEY,
+    config: { responsesApi: false },
+  });
+  await gw.admin('POST', '/llm/models', {
+    providerId: openai.id,
+    modelId: 'gpt-fake',
+    displayName: 'GPT fake',
+    priceInputPer1M: 2,
+    priceOutputPer1M: 8,
+    capabilities: caps,
+    contextWindow: 200_000,
+    maxOutputTokens: 32_000,
+  });
   const key = await gw.admin<{ key: string; id: string }>('POST', '/me/keys', { name: 'coding agents e2e' });
   gatewayKey = key.key;
   keyId = key.id;
@@ -66,7 +110,19 @@ function describeRun(run: CliRun, requests: RecordedRequest[]): string {
   if (dump) {
     mkdirSync(dump, { recursive: true });
     const name = (expect.getState().currentTestName ?? 'run').replace(/[^A-Za-z0-9]+/g, '-').slice(0, 80);
-    writeFileSync(join(dump, `${name}.json`), JSON.stringify({ run, gatewayCalls: tap.seen.map(({ body, ...c }) => ({ ...c, body: body ? JSON.parse(body) : null })), upstream: requests.map(({ raw: _raw, ...r }) => r), trap: trap.hits }, null, 1));
+    writeFileSync(
+      join(dump, `${name}.json`),
+      JSON.stringify(
+        {
+          run,
+          gatewayCalls: tap.seen.map(({ body, ...c }) => ({ ...c, body: body ? JSON.parse(body) : null })),
+          upstream: requests.map(({ raw: _raw, ...r }) => r),
+          trap: trap.hits,
+        },
+        null,
+        1,
+      ),
+    );
   }
   const reqs = requests.map((r) => `  ${r.method} ${r.url} -> ${r.answer}`).join('\n');
   const calls = tap.seen.map((c) => `  ${c.method} ${c.url} -> ${c.status}`).join('\n');
@@ -91,7 +147,18 @@ function loopRequests(requests: RecordedRequest[]) {
 async function usageRows(provider: string, endpoint: string, since: number) {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const logs = await gw.admin<{ data: { provider: string | null; endpoint: string; status: number; costUsd: number; key: { id: string } | null; createdAt: string; tokensIn: number; tokensOut: number }[] }>('GET', `/llm/logs?provider=${provider}&limit=200`);
+    const logs = await gw.admin<{
+      data: {
+        provider: string | null;
+        endpoint: string;
+        status: number;
+        costUsd: number;
+        key: { id: string } | null;
+        createdAt: string;
+        tokensIn: number;
+        tokensOut: number;
+      }[];
+    }>('GET', `/llm/logs?provider=${provider}&limit=200`);
     const rows = logs.data.filter((r) => r.endpoint === endpoint && Date.parse(r.createdAt) >= since - 1000);
     if (rows.length >= 2 || Date.now() > deadline) {
       // One more look after a flush interval, so a straggler is counted too.
@@ -106,12 +173,17 @@ async function usageRows(provider: string, endpoint: string, since: number) {
 /** Every call the CLI made to the gateway got a 2xx. */
 function expectNoGatewayErrors(why: string) {
   expect(tap.seen.length, why).toBeGreaterThan(0);
-  expect(tap.seen.filter((c) => c.status < 200 || c.status >= 300), why).toEqual([]);
+  expect(
+    tap.seen.filter((c) => c.status < 200 || c.status >= 300),
+    why,
+  ).toEqual([]);
 }
 
 /** An Anthropic conversation's content blocks, in order, each with the role of its message. */
 function blocksOf(msgs: { role: string; content: unknown }[]): Obj[] {
-  return msgs.flatMap((m) => (Array.isArray(m.content) ? (m.content as Obj[]) : []).map((b): Obj => ({ role: m.role, ...b })));
+  return msgs.flatMap((m) =>
+    (Array.isArray(m.content) ? (m.content as Obj[]) : []).map((b): Obj => ({ role: m.role, ...b })),
+  );
 }
 
 /**
@@ -134,7 +206,12 @@ function expectAnthropicToolLoop(msgs: { role: string; content: unknown }[], why
   });
 }
 
-type ChatMessage = { role: string; content: unknown; tool_calls?: { id: string; function: { name: string } }[]; tool_call_id?: string };
+type ChatMessage = {
+  role: string;
+  content: unknown;
+  tool_calls?: { id: string; function: { name: string } }[];
+  tool_call_id?: string;
+};
 
 /**
  * OpenAI chat wire: one assistant message with two tool_calls, then two tool messages answering them in the calls'
@@ -186,7 +263,18 @@ async function runClaude(model: string, auth: 'api-key' | 'auth-token'): Promise
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
       ...proxyEnv(trap),
     });
-    return await runCli(join(BIN, 'claude'), ['-p', 'Read the files secret.txt and second.txt in the current directory with the Read tool and tell me the secret values they hold.', '--output-format', 'json', '--max-turns', '4'], { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS });
+    return await runCli(
+      join(BIN, 'claude'),
+      [
+        '-p',
+        'Read the files secret.txt and second.txt in the current directory with the Read tool and tell me the secret values they hold.',
+        '--output-format',
+        'json',
+        '--max-turns',
+        '4',
+      ],
+      { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS },
+    );
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -261,7 +349,13 @@ describe('Claude Code through /v1/messages', () => {
     const msgs = last.body!.messages as ChatMessage[];
     // The top-level system prompt first; Claude Code's system-role environment note stays a system message.
     expect(msgs[0]!.role, why).toBe('system');
-    expect(msgs.slice(1).map((m) => m.role).filter((r) => r !== 'system').slice(0, 1)).toEqual(['user']);
+    expect(
+      msgs
+        .slice(1)
+        .map((m) => m.role)
+        .filter((r) => r !== 'system')
+        .slice(0, 1),
+    ).toEqual(['user']);
     const envNote = msgs.find((m) => JSON.stringify(m.content).includes('# Environment'));
     expect(envNote?.role, JSON.stringify(msgs.map((m) => m.role))).toBe('system');
     expectChatToolLoop(msgs, why, 'Read');
@@ -305,8 +399,21 @@ async function runCodex(model: string): Promise<CliRun> {
     ].join('\n'),
   );
   try {
-    const env = baseEnv({ HOME: home, CODEX_HOME: codexHome, SWITCHYARD_API_KEY: gatewayKey, ...proxyEnv(trap) });
-    return await runCli(join(BIN, 'codex'), ['exec', '--skip-git-repo-check', 'Print the secret values held in the files secret.txt and second.txt in the current directory.'], { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS });
+    const env = baseEnv({
+      HOME: home,
+      CODEX_HOME: codexHome,
+      SWITCHYARD_API_KEY: gatewayKey,
+      ...proxyEnv(trap),
+    });
+    return await runCli(
+      join(BIN, 'codex'),
+      [
+        'exec',
+        '--skip-git-repo-check',
+        'Print the secret values held in the files secret.txt and second.txt in the current directory.',
+      ],
+      { cwd: join(work, 'project'), env, timeoutMs: CLI_TIMEOUT_MS },
+    );
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -318,14 +425,25 @@ async function runCodex(model: string): Promise<CliRun> {
  */
 function expectCodexTools(upstreamToolNames: string[], why: string) {
   const calls = tap.seen.filter((c) => c.url.startsWith('/v1/responses'));
-  const sent = JSON.parse(calls.at(-1)!.body) as { tools: { type: string; name?: string; tools?: { name: string }[] }[] };
+  const sent = JSON.parse(calls.at(-1)!.body) as {
+    tools: { type: string; name?: string; tools?: { name: string }[] }[];
+  };
   const ns = sent.tools.find((t) => t.type === 'namespace');
   expect(ns, why).toBeDefined();
   for (const inner of ns!.tools ?? []) expect(upstreamToolNames, why).toContain(`${ns!.name}__${inner.name}`);
-  const builtIns = sent.tools.filter((t) => t.type !== 'function' && t.type !== 'namespace' && t.type !== 'custom').map((t) => t.type);
-  expect(upstreamToolNames.some((n) => builtIns.includes(n)), why).toBe(false);
-  if (builtIns.length) expect(String(calls.at(-1)!.responseHeaders['x-switchyard-dropped-tools'] ?? ''), why).toContain(builtIns[0]);
-  for (const t of sent.tools.filter((x) => x.type === 'function')) expect(upstreamToolNames, why).toContain(t.name);
+  const builtIns = sent.tools
+    .filter((t) => t.type !== 'function' && t.type !== 'namespace' && t.type !== 'custom')
+    .map((t) => t.type);
+  expect(
+    upstreamToolNames.some((n) => builtIns.includes(n)),
+    why,
+  ).toBe(false);
+  if (builtIns.length)
+    expect(String(calls.at(-1)!.responseHeaders['x-switchyard-dropped-tools'] ?? ''), why).toContain(
+      builtIns[0],
+    );
+  for (const t of sent.tools.filter((x) => x.type === 'function'))
+    expect(upstreamToolNames, why).toContain(t.name);
 }
 
 /** Codex sends its instructions as developer messages: they reach the upstream as system text, not user text. */
@@ -345,8 +463,15 @@ describe('Codex through /v1/responses', () => {
     expect(msgs[0]!.role, why).toBe('system');
     expect(JSON.stringify(msgs[0]!.content)).toContain(CODEX_DEVELOPER_MARK);
     expect(new Set(msgs.map((m) => m.role))).toEqual(new Set(['system', 'user', 'assistant', 'tool']));
-    expect(msgs.filter((m) => m.role !== 'system').every((m) => !JSON.stringify(m.content).includes(CODEX_DEVELOPER_MARK))).toBe(true);
-    expectCodexTools((last.body!.tools as { function: { name: string } }[]).map((t) => t.function.name), why);
+    expect(
+      msgs
+        .filter((m) => m.role !== 'system')
+        .every((m) => !JSON.stringify(m.content).includes(CODEX_DEVELOPER_MARK)),
+    ).toBe(true);
+    expectCodexTools(
+      (last.body!.tools as { function: { name: string } }[]).map((t) => t.function.name),
+      why,
+    );
     expectChatToolLoop(msgs, why);
 
     await expectCleanRun('fake-openai', 'responses', since, why);
@@ -364,9 +489,15 @@ describe('Codex through /v1/responses', () => {
     const body = last.body!;
     expect(JSON.stringify(body.system), why).toContain(CODEX_DEVELOPER_MARK);
     const msgs = body.messages as { role: string; content: unknown }[];
-    expect(msgs.every((m) => m.role === 'user' || m.role === 'assistant'), why).toBe(true);
+    expect(
+      msgs.every((m) => m.role === 'user' || m.role === 'assistant'),
+      why,
+    ).toBe(true);
     expect(msgs.every((m) => !JSON.stringify(m.content).includes(CODEX_DEVELOPER_MARK))).toBe(true);
-    expectCodexTools((body.tools as { name: string }[]).map((t) => t.name), why);
+    expectCodexTools(
+      (body.tools as { name: string }[]).map((t) => t.name),
+      why,
+    );
     expectAnthropicToolLoop(msgs, why);
 
     await expectCleanRun('fake-anthropic', 'responses', since, why);
@@ -377,12 +508,21 @@ describe('Codex through /v1/responses', () => {
 
 describe('the same loop without a CLI: non-streamed answers and count_tokens', () => {
   // The CLIs always stream; this plays the fake's non-stream answers through the gateway, both upstream formats.
-  const readTool = { name: 'Read', description: 'Read a file', input_schema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'] } };
+  const readTool = {
+    name: 'Read',
+    description: 'Read a file',
+    input_schema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'] },
+  };
 
   async function messages(body: Obj): Promise<Obj> {
     const res = await fetch(`${gw.url}/v1/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': gatewayKey, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219' },
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': gatewayKey,
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'claude-code-20250219',
+      },
       body: JSON.stringify(body),
     });
     const text = await res.text();
@@ -390,32 +530,64 @@ describe('the same loop without a CLI: non-streamed answers and count_tokens', (
     return JSON.parse(text) as Obj;
   }
 
-  it.each(['fake-anthropic/claude-fake', 'fake-openai/gpt-fake'])('%s: two tool calls, then the marker', async (model) => {
-    up.reset();
-    const first = await messages({ model, max_tokens: 100, tools: [readTool], messages: [{ role: 'user', content: 'read both' }] });
-    expect(first.stop_reason).toBe('tool_use');
-    const uses = (first.content as Obj[]).filter((b) => b.type === 'tool_use');
-    expect(uses.map((u) => u.name)).toEqual(['Read', 'Read']);
-    const contents = await Promise.all(uses.map((u) => readFile(String((u.input as Obj).file_path), 'utf8')));
-    const results = uses.map((u, i) => ({ type: 'tool_result', tool_use_id: u.id, content: contents[i] })).reverse();
-    const second = await messages({ model, max_tokens: 100, tools: [readTool], messages: [{ role: 'user', content: 'read both' }, { role: 'assistant', content: first.content }, { role: 'user', content: results }] });
-    expect(second.stop_reason).toBe('end_turn');
-    expect(JSON.stringify(second.content)).toContain(markerFor(secrets));
-    expect(up.requests.map((r) => r.body?.stream ?? false)).toEqual([false, false]);
-    expectNoGatewayKey(up.requests);
-  });
+  it.each(['fake-anthropic/claude-fake', 'fake-openai/gpt-fake'])(
+    '%s: two tool calls, then the marker',
+    async (model) => {
+      up.reset();
+      const first = await messages({
+        model,
+        max_tokens: 100,
+        tools: [readTool],
+        messages: [{ role: 'user', content: 'read both' }],
+      });
+      expect(first.stop_reason).toBe('tool_use');
+      const uses = (first.content as Obj[]).filter((b) => b.type === 'tool_use');
+      expect(uses.map((u) => u.name)).toEqual(['Read', 'Read']);
+      const contents = await Promise.all(
+        uses.map((u) => readFile(String((u.input as Obj).file_path), 'utf8')),
+      );
+      const results = uses
+        .map((u, i) => ({ type: 'tool_result', tool_use_id: u.id, content: contents[i] }))
+        .reverse();
+      const second = await messages({
+        model,
+        max_tokens: 100,
+        tools: [readTool],
+        messages: [
+          { role: 'user', content: 'read both' },
+          { role: 'assistant', content: first.content },
+          { role: 'user', content: results },
+        ],
+      });
+      expect(second.stop_reason).toBe('end_turn');
+      expect(JSON.stringify(second.content)).toContain(markerFor(secrets));
+      expect(up.requests.map((r) => r.body?.stream ?? false)).toEqual([false, false]);
+      expectNoGatewayKey(up.requests);
+    },
+  );
 
   it('count_tokens reaches the Anthropic upstream with the beta header, never the gateway key', async () => {
     up.reset();
     const res = await fetch(`${gw.url}/v1/messages/count_tokens?beta=true`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': gatewayKey, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219' },
-      body: JSON.stringify({ model: 'fake-anthropic/claude-fake', tools: [readTool], messages: [{ role: 'user', content: 'how long is this?' }] }),
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': gatewayKey,
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'claude-code-20250219',
+      },
+      body: JSON.stringify({
+        model: 'fake-anthropic/claude-fake',
+        tools: [readTool],
+        messages: [{ role: 'user', content: 'how long is this?' }],
+      }),
     });
     const body = (await res.json()) as { input_tokens: number };
     expect(res.status).toBe(200);
     expect(body.input_tokens).toBeGreaterThan(0);
-    expect(up.requests.map((r) => [r.path, r.answer])).toEqual([['/v1/messages/count_tokens', 'count_tokens']]);
+    expect(up.requests.map((r) => [r.path, r.answer])).toEqual([
+      ['/v1/messages/count_tokens', 'count_tokens'],
+    ]);
     expect(up.requests[0]!.headers['anthropic-beta']).toBe('claude-code-20250219');
     expectNoGatewayKey(up.requests);
   });

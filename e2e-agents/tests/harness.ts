@@ -27,7 +27,13 @@ async function freePort(): Promise<number> {
 
 /** The environment every child gets: nothing inherited but PATH and the locale, so no proxy or key leaks in. */
 export function baseEnv(extra: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'dumb', NO_COLOR: '1', ...extra };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    TERM: 'dumb',
+    NO_COLOR: '1',
+    ...extra,
+  };
 }
 
 export interface Gateway {
@@ -41,8 +47,11 @@ export interface Gateway {
 /** `apps/api/dist/main.js` on a free port with a fresh PGlite data dir; resolves once /ready answers 200. */
 export async function startGateway(): Promise<Gateway> {
   const main = join(REPO, 'apps', 'api', 'dist', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: build first (pnpm build, or pnpm test:agents).`);
-  for (const cli of ['claude', 'codex']) if (!existsSync(join(BIN, cli))) throw new Error(`${cli} is not installed in e2e-agents: run pnpm install.`);
+  if (!existsSync(main))
+    throw new Error(`${main} is missing: build first (pnpm build, or pnpm test:agents).`);
+  for (const cli of ['claude', 'codex'])
+    if (!existsSync(join(BIN, cli)))
+      throw new Error(`${cli} is not installed in e2e-agents: run pnpm install.`);
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-agents-'));
   let out = '';
@@ -75,7 +84,11 @@ export async function startGateway(): Promise<Gateway> {
     if (Date.now() > deadline) throw new Error(`the gateway was not ready in 120 s:\n${out}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   if (login.status !== 200) throw new Error(`admin login: ${login.status} ${await login.text()}`);
   const token = ((await login.json()) as { token: string }).token;
   return {
@@ -85,7 +98,10 @@ export async function startGateway(): Promise<Gateway> {
     async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
       const res = await fetch(`${url}/api/v1${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.text();
@@ -148,7 +164,16 @@ export async function startTrap(): Promise<Trap> {
 
 export function proxyEnv(trap: Trap): Record<string, string> {
   const noProxy = '127.0.0.1,localhost,::1';
-  return { HTTP_PROXY: trap.url, HTTPS_PROXY: trap.url, ALL_PROXY: trap.url, http_proxy: trap.url, https_proxy: trap.url, all_proxy: trap.url, NO_PROXY: noProxy, no_proxy: noProxy };
+  return {
+    HTTP_PROXY: trap.url,
+    HTTPS_PROXY: trap.url,
+    ALL_PROXY: trap.url,
+    http_proxy: trap.url,
+    https_proxy: trap.url,
+    all_proxy: trap.url,
+    NO_PROXY: noProxy,
+    no_proxy: noProxy,
+  };
 }
 
 /**
@@ -157,7 +182,14 @@ export function proxyEnv(trap: Trap): Record<string, string> {
  */
 export interface Tap {
   url: string;
-  seen: { method: string; url: string; status: number; headers: Record<string, string | string[] | undefined>; body: string; responseHeaders: Record<string, string | string[] | undefined> }[];
+  seen: {
+    method: string;
+    url: string;
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+    responseHeaders: Record<string, string | string[] | undefined>;
+  }[];
   close(): Promise<void>;
 }
 
@@ -166,15 +198,31 @@ export async function startTap(target: string): Promise<Tap> {
   const t = new URL(target);
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
-    const entry: Tap['seen'][number] = { method: req.method ?? 'GET', url: req.url ?? '/', status: 0, headers: req.headers, body: '', responseHeaders: {} };
+    const entry: Tap['seen'][number] = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      status: 0,
+      headers: req.headers,
+      body: '',
+      responseHeaders: {},
+    };
     seen.push(entry);
     req.on('data', (c: Buffer) => (entry.body += c.toString()));
-    const out = httpRequest({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (up) => {
-      entry.status = up.statusCode ?? 0;
-      entry.responseHeaders = up.headers;
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const out = httpRequest(
+      {
+        host: t.hostname,
+        port: t.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: t.host },
+      },
+      (up) => {
+        entry.status = up.statusCode ?? 0;
+        entry.responseHeaders = up.headers;
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     out.on('error', () => {
       entry.status = 502;
       if (!res.headersSent) res.writeHead(502);
@@ -207,10 +255,19 @@ export interface CliRun {
 }
 
 /** Runs a CLI in its own process group with stdin closed; past `timeoutMs` the whole group is killed. */
-export function runCli(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<CliRun> {
+export function runCli(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; timeoutMs: number },
+): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolvePromise) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -1,7 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { apiCall, apiToken, createUser, navigate, noHorizontalScroll, signIn, unique } from './helpers';
 
-test('a user opens Connect a tool, creates a key inline, copies the Claude Code snippet, probes through the gateway and sees the trace', async ({ page, context, request, isMobile, baseURL }, testInfo) => {
+test('a user opens Connect a tool, creates a key inline, copies the Claude Code snippet, probes through the gateway and sees the trace', async ({
+  page,
+  context,
+  request,
+  isMobile,
+  baseURL,
+}, testInfo) => {
   const id = unique(testInfo);
   const user = await createUser(request, { email: `connect-${id}@example.com`, role: 'user' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -60,7 +66,11 @@ test('a user opens Connect a tool, creates a key inline, copies the Claude Code 
   expect(text).not.toContain(key);
 });
 
-test('an operator sees which tool made each call and filters the logs by tool and session', async ({ page, request, isMobile }, testInfo) => {
+test('an operator sees which tool made each call and filters the logs by tool and session', async ({
+  page,
+  request,
+  isMobile,
+}, testInfo) => {
   const id = unique(testInfo);
   const user = await createUser(request, { email: `tools-${id}@example.com`, role: 'user' });
   const token = await apiToken(request, user.email, user.password);
@@ -68,8 +78,21 @@ test('an operator sees which tool made each call and filters the logs by tool an
   const session = `e2e-${id}`;
   // What Claude Code sends: its user-agent, x-app and the session in metadata.user_id.
   const res = await request.post('/v1/messages?beta=true', {
-    headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219', 'user-agent': 'claude-cli/2.1.33 (external, cli)', 'x-app': 'cli' },
-    data: { model: 'chat.default', max_tokens: 32, metadata: { user_id: JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: session }) }, messages: [{ role: 'user', content: 'hi' }] },
+    headers: {
+      'x-api-key': key,
+      'anthropic-version': '2023-06-01',
+      'anthropic-beta': 'claude-code-20250219',
+      'user-agent': 'claude-cli/2.1.33 (external, cli)',
+      'x-app': 'cli',
+    },
+    data: {
+      model: 'chat.default',
+      max_tokens: 32,
+      metadata: {
+        user_id: JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: session }),
+      },
+      messages: [{ role: 'user', content: 'hi' }],
+    },
   });
   expect(res.status(), await res.text()).toBe(200);
 

@@ -11,7 +11,9 @@ async function signIn(page: Page) {
 }
 
 async function noHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
@@ -28,7 +30,9 @@ test('the seeded admin signs in and sees the dashboard shell', async ({ page, is
   await expect(page.getByTestId('db-status')).toHaveText('Reachable');
   await noHorizontalScroll(page);
   if (isMobile) await page.getByRole('button', { name: 'Open navigation' }).click();
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' })).toBeVisible();
+  await expect(
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }),
+  ).toBeVisible();
   if (isMobile) await page.getByRole('button', { name: 'Close navigation' }).click();
   await page.getByRole('button', { name: 'Account menu' }).click();
   await expect(page.getByTestId('user-email')).toHaveText(ADMIN.email);
@@ -71,7 +75,16 @@ test('every page runs under the content-security policy without a violation', as
   page.on('pageerror', (e) => violations.push(String(e)));
   await signIn(page);
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toMatch(/^(dark|light|unicorn)$/);
-  for (const path of ['/providers', '/models', '/usage', '/keys', '/logs', '/users', '/settings', '/my-usage']) {
+  for (const path of [
+    '/providers',
+    '/models',
+    '/usage',
+    '/keys',
+    '/logs',
+    '/users',
+    '/settings',
+    '/my-usage',
+  ]) {
     await page.goto(path);
     await expect(page.getByRole('main')).toBeVisible();
     await page.waitForLoadState('networkidle');

@@ -71,13 +71,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const instanceId = randomUUID();
   const store = deps.store ?? (await createStateStore({ env, now, logger, metrics, instanceId }));
   // Sign-in throttling counts in the state store too, so with Redis the limit holds across instances.
-  const auth = new AuthService(db.prisma, { sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000, now: deps.now, throttle: new LoginThrottle(DEFAULT_THROTTLE, now, store) });
+  const auth = new AuthService(db.prisma, {
+    sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
+    now: deps.now,
+    throttle: new LoginThrottle(DEFAULT_THROTTLE, now, store),
+  });
   const usage = new BatchQueue<string>({
     // A row the database refuses is isolated and set aside (never retried forever, never holding back the rest).
     write: (rows) =>
       writeUsageRowsIsolating(db, rows, (letter) => {
         metrics.usageDeadLetter.inc();
-        logger.error({ requestId: letter.requestId, error: letter.error }, 'usage record refused by the database: moved to UsageDeadLetter');
+        logger.error(
+          { requestId: letter.requestId, error: letter.error },
+          'usage record refused by the database: moved to UsageDeadLetter',
+        );
       }),
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
     maxBuffered: env.USAGE_BUFFER_MAX,
@@ -97,26 +104,48 @@ export async function createApp(deps: AppDeps): Promise<App> {
       store,
       logger,
       now,
-      onCircuit: (provider, model, open) => metrics.circuitChanged(provider, model.metricLabel, model.id, open),
+      onCircuit: (provider, model, open) =>
+        metrics.circuitChanged(provider, model.metricLabel, model.id, open),
       // Before a budget is rebuilt from the recorded spend: this instance's queued records go in first (twice:
       // a flush already running leaves what arrived during its write for the next one). Bounded: a database
       // that does not answer fails the rebuild's own query instead.
-      flushUsage: () => Promise.race([usage.flush().then(() => usage.flush()), new Promise<void>((r) => setTimeout(r, 2_000).unref())]),
+      flushUsage: () =>
+        Promise.race([
+          usage.flush().then(() => usage.flush()),
+          new Promise<void>((r) => setTimeout(r, 2_000).unref()),
+        ]),
     },
     { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS },
   );
-  configListeners.push((what) => routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')));
+  configListeners.push((what) =>
+    routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')),
+  );
   // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
-  const bus = await createConfigBus({ env, db, logger, instanceId, onChange: (what) => void Promise.all(configListeners.map((l) => l(what))) });
-  const lastUsed = new LastUsedTracker(db.prisma, 15_000, (err) => logger.warn({ err: String(err) }, 'updating key last-used failed'));
+  const bus = await createConfigBus({
+    env,
+    db,
+    logger,
+    instanceId,
+    onChange: (what) => void Promise.all(configListeners.map((l) => l(what))),
+  });
+  const lastUsed = new LastUsedTracker(db.prisma, 15_000, (err) =>
+    logger.warn({ err: String(err) }, 'updating key last-used failed'),
+  );
   // Provider and Ollama URLs: checked when saved and on every new connection (see lib/outbound-policy.ts).
-  const outbound = new OutboundPolicy({ allowlist: env.OUTBOUND_ALLOWLIST ?? [], allowPrivate: env.OUTBOUND_ALLOW_PRIVATE, ...(deps.outboundLookup ? { lookup: deps.outboundLookup } : {}) });
-  const agent = createUpstreamAgent({
-    connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
-    firstByteMs: env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-    idleMs: env.UPSTREAM_IDLE_TIMEOUT_MS,
-    totalMs: env.UPSTREAM_TOTAL_TIMEOUT_MS,
-  }, outbound);
+  const outbound = new OutboundPolicy({
+    allowlist: env.OUTBOUND_ALLOWLIST ?? [],
+    allowPrivate: env.OUTBOUND_ALLOW_PRIVATE,
+    ...(deps.outboundLookup ? { lookup: deps.outboundLookup } : {}),
+  });
+  const agent = createUpstreamAgent(
+    {
+      connectMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+      firstByteMs: env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      idleMs: env.UPSTREAM_IDLE_TIMEOUT_MS,
+      totalMs: env.UPSTREAM_TOTAL_TIMEOUT_MS,
+    },
+    outbound,
+  );
   const ctx: AppContext = {
     env,
     db,
@@ -152,7 +181,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : req.path.startsWith('/api/') ? 'unmatched' : 'static';
+      const route = req.route?.path
+        ? `${req.baseUrl}${String(req.route.path)}`
+        : req.path.startsWith('/api/')
+          ? 'unmatched'
+          : 'static';
       metrics.httpAdmin.observe(
         { method: req.method, route, status: String(res.statusCode) },
         Number(process.hrtime.bigint() - started) / 1e9,
@@ -171,7 +204,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   mountIdentityModules(api, ctx);
   mountLlmModules(api, ctx, routing);
   mountUsageModules(api, ctx);
-  api.use((req, _res, next) => next(new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`)));
+  api.use((req, _res, next) =>
+    next(new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`)),
+  );
   app.use('/api/v1', api);
 
   if (env.SERVE_WEB) app.use(spaRouter(resolveWebDist(env.WEB_DIST_DIR)));
@@ -221,7 +256,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (isProxyPath(req.url ?? '/')) {
       proxy(req, res).catch((err: unknown) => {
         logger.error({ err }, 'proxy handler failed');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Internal gateway error.', type: 'server_error', code: 'internal_error' } }));
+        if (!res.headersSent)
+          res.writeHead(500, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              error: { message: 'Internal gateway error.', type: 'server_error', code: 'internal_error' },
+            }),
+          );
         else res.destroy();
       });
       return;

@@ -1,4 +1,4 @@
-export const CORE_VERSION = "0.1.0";
+export const CORE_VERSION = '0.1.0';
 export * from './schemas/provider-key.js';
 export * from './schemas/identity/index.js';
 export * from './schemas/admin/index.js';

@@ -21,11 +21,27 @@ describe('loadEnv', () => {
     ['BODY_LIMIT', '150mb', /BODY_LIMIT: must be between 1 KiB and 100 MiB/],
     ['ADMIN_EMAIL', 'nope', /ADMIN_EMAIL: must be an email address/],
     ['METRICS_TOKEN', 'short', /METRICS_TOKEN: must be at least 16 characters/],
-    ['CORS_ORIGINS', 'https://ok.example, app.example.com', /CORS_ORIGINS: "app.example.com" is not an origin/],
-    ['CORS_ORIGINS', 'https://app.example.com/path', /CORS_ORIGINS: "https:\/\/app.example.com\/path" is not an origin/],
+    [
+      'CORS_ORIGINS',
+      'https://ok.example, app.example.com',
+      /CORS_ORIGINS: "app.example.com" is not an origin/,
+    ],
+    [
+      'CORS_ORIGINS',
+      'https://app.example.com/path',
+      /CORS_ORIGINS: "https:\/\/app.example.com\/path" is not an origin/,
+    ],
     ['CORS_ORIGINS', 'ftp://files.example', /CORS_ORIGINS: "ftp:\/\/files.example" is not an origin/],
-    ['PROXY_IP_ALLOWLIST', '10.0.0.0/8, office', /PROXY_IP_ALLOWLIST: "office" is not an IP address or CIDR range/],
-    ['PROXY_IP_ALLOWLIST', '10.0.0.0/33', /PROXY_IP_ALLOWLIST: "10.0.0.0\/33" is not an IP address or CIDR range/],
+    [
+      'PROXY_IP_ALLOWLIST',
+      '10.0.0.0/8, office',
+      /PROXY_IP_ALLOWLIST: "office" is not an IP address or CIDR range/,
+    ],
+    [
+      'PROXY_IP_ALLOWLIST',
+      '10.0.0.0/33',
+      /PROXY_IP_ALLOWLIST: "10.0.0.0\/33" is not an IP address or CIDR range/,
+    ],
     ['METRICS_TOKEN', 'has a space in it, 0123', /METRICS_TOKEN: must be printable ASCII without spaces/],
     ['SWITCHYARD_HEAP_GROWING_PERCENT', 'lots', /SWITCHYARD_HEAP_GROWING_PERCENT: must be a number/],
     ['SWITCHYARD_HEAP_GROWING_PERCENT', '900', /SWITCHYARD_HEAP_GROWING_PERCENT: must be between 0 and 400/],
@@ -45,7 +61,10 @@ describe('loadEnv', () => {
   });
 
   it('reads CORS_ORIGINS and PROXY_IP_ALLOWLIST as trimmed comma lists; unset means none', () => {
-    const env = loadEnv({ CORS_ORIGINS: ' https://App.Example.com , http://localhost:5173/,', PROXY_IP_ALLOWLIST: '10.0.0.0/8, 2001:db8::/32 ,203.0.113.7' });
+    const env = loadEnv({
+      CORS_ORIGINS: ' https://App.Example.com , http://localhost:5173/,',
+      PROXY_IP_ALLOWLIST: '10.0.0.0/8, 2001:db8::/32 ,203.0.113.7',
+    });
     expect(env.CORS_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:5173']);
     expect(env.PROXY_IP_ALLOWLIST).toEqual(['10.0.0.0/8', '2001:db8::/32', '203.0.113.7']);
     expect(loadEnv({}).CORS_ORIGINS).toBeUndefined();

@@ -16,11 +16,9 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' })
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
-    message: 'must be a postgresql:// URL, e.g. postgresql://postgres@127.0.0.1:5432/switchyard',
-  });
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+  message: 'must be a postgresql:// URL, e.g. postgresql://postgres@127.0.0.1:5432/switchyard',
+});
 
 const redisUrl = z
   .string()
@@ -107,9 +105,18 @@ export const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   GATEWAY_MASTER_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
   // Anthropic's Messages API takes 32 MB; a long coding-agent session's turns are tens of KB to several MB.
   BODY_LIMIT: bytes(100 * MIB).default(32 * MIB),
   // Request bodies held in memory at once, over all requests: past it a request gets 503 + Retry-After.
@@ -124,7 +131,10 @@ export const envSchema = z.object({
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   TRUST_PROXY: bool.default(false),
   /** Browser origins allowed to call the proxy routes (CORS); none by default. */
-  CORS_ORIGINS: commaList(browserOrigin, (bad) => `"${bad}" is not an origin such as https://app.example.com`).optional(),
+  CORS_ORIGINS: commaList(
+    browserOrigin,
+    (bad) => `"${bad}" is not an origin such as https://app.example.com`,
+  ).optional(),
   /** Client IPs / CIDRs allowed to call the proxy routes at all; unset = any. */
   PROXY_IP_ALLOWLIST: commaList(
     (v) => {
@@ -136,15 +146,28 @@ export const envSchema = z.object({
   SERVE_WEB: bool.default(true),
   WEB_DIST_DIR: z.string().optional(),
   // Read before this schema by runtime-flags.ts (V8 settings must precede module loading); validated here.
-  SWITCHYARD_HEAP_GROWING_PERCENT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(400, 'must be between 0 and 400').default(25),
+  SWITCHYARD_HEAP_GROWING_PERCENT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(400, 'must be between 0 and 400')
+    .default(25),
   SWITCHYARD_WASM_TIERUP: bool.default(false),
-  SWITCHYARD_NEW_SPACE_MB: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(1024, 'must be between 0 and 1024').default(16),
+  SWITCHYARD_NEW_SPACE_MB: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(1024, 'must be between 0 and 1024')
+    .default(16),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {
-  constructor(readonly variable: string, readonly reason: string) {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
     super(`Invalid environment variable ${variable}: ${reason}`);
   }
 }
@@ -172,15 +195,25 @@ export function processEnvironment(): Record<string, string | undefined> {
 
 /** `pnpm demo`'s settings: where the running gateway is and how to sign in as an admin. */
 export const demoEnvSchema = z.object({
-  SWITCHYARD_URL: z.string().url('must be a URL such as http://127.0.0.1:8787').default('http://127.0.0.1:8787'),
-  ADMIN_EMAIL: z.string().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').default('admin@localhost'),
-  ADMIN_PASSWORD: z.string({ message: 'is required: the first admin password printed at the first start' }).min(1, 'is required'),
+  SWITCHYARD_URL: z
+    .string()
+    .url('must be a URL such as http://127.0.0.1:8787')
+    .default('http://127.0.0.1:8787'),
+  ADMIN_EMAIL: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+    .default('admin@localhost'),
+  ADMIN_PASSWORD: z
+    .string({ message: 'is required: the first admin password printed at the first start' })
+    .min(1, 'is required'),
   DEMO_REQUESTS: z.coerce.number().int().min(1).max(100_000).default(300),
   DEMO_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
 });
 
 export function loadDemoEnv(source: Record<string, string | undefined> = process.env) {
-  const parsed = demoEnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')));
+  const parsed = demoEnvSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')),
+  );
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new EnvError(String(issue.path[0] ?? 'environment'), issue.message);

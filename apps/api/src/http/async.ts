@@ -16,7 +16,9 @@ export function checkParams(params: Request['params']): void {
 }
 
 /** Express 5 forwards rejected promises already; this keeps handler types tidy and checks route parameters. */
-export function route(fn: (req: Request, res: Response, next: NextFunction) => Promise<unknown> | unknown): RequestHandler {
+export function route(
+  fn: (req: Request, res: Response, next: NextFunction) => Promise<unknown> | unknown,
+): RequestHandler {
   return (req, res, next) => {
     try {
       checkParams(req.params);
@@ -32,7 +34,10 @@ export function route(fn: (req: Request, res: Response, next: NextFunction) => P
 export function parseBody<T>(schema: ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+  const issues = result.error.issues.map((i) => ({
+    field: i.path.join('.') || '(body)',
+    message: i.message,
+  }));
   const first = issues[0]!;
   throw AppError.validation(`${first.field}: ${first.message}`, { issues });
 }

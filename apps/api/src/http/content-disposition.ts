@@ -7,7 +7,10 @@ export function attachmentDisposition(filename: string): string {
   const ascii = filename.replace(/[^A-Za-z0-9._-]/g, '_');
   let exact: string;
   try {
-    exact = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    exact = encodeURIComponent(filename).replace(
+      /['()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
   } catch {
     exact = ascii; // unpaired surrogates: the schemas refuse them, but never let a header throw
   }

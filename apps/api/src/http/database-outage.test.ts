@@ -63,7 +63,11 @@ afterAll(async () => {
   for (const c of cleanup) await c();
 });
 
-function expectUnavailable(res: { status: number; body: { error?: { code?: string; message?: string } }; headers: Record<string, unknown> }) {
+function expectUnavailable(res: {
+  status: number;
+  body: { error?: { code?: string; message?: string } };
+  headers: Record<string, unknown>;
+}) {
   expect(res.status).toBe(503);
   expect(res.body.error?.code).toBe('database_unavailable');
   expect(res.body.error?.message).toEqual(expect.any(String));
@@ -78,7 +82,12 @@ describe('database outage', () => {
   it('answers the admin API (session lookup, reads and writes) with 503 and Retry-After', async () => {
     expectUnavailable(await t.http.get('/api/v1/users').set('authorization', `Bearer ${token}`));
     expectUnavailable(await t.http.get('/api/v1/auth/me').set('authorization', `Bearer ${token}`));
-    expectUnavailable(await t.http.post('/api/v1/orgs').set('authorization', `Bearer ${token}`).send({ name: 'Down', slug: 'down' }));
+    expectUnavailable(
+      await t.http
+        .post('/api/v1/orgs')
+        .set('authorization', `Bearer ${token}`)
+        .send({ name: 'Down', slug: 'down' }),
+    );
   }, 30_000);
 
   it('reports not-ready on /ready', async () => {

@@ -31,7 +31,13 @@ afterAll(async () => {
   rmSync(dist, { recursive: true, force: true });
 });
 
-const directives = (csp: string) => Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+const directives = (csp: string) =>
+  Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
 
 describe('dashboard headers', () => {
   it('the SPA page carries a CSP that allows its own inline script by hash, no framing, nosniff and a referrer policy', async () => {
@@ -56,7 +62,9 @@ describe('dashboard headers', () => {
     writeFileSync(join(dist, 'index.html'), INDEX.replace(INLINE, other));
     try {
       const res = await direct.http.get('/').set('accept', 'text/html');
-      expect(res.headers['content-security-policy']).toContain(`'sha256-${createHash('sha256').update(other).digest('base64')}'`);
+      expect(res.headers['content-security-policy']).toContain(
+        `'sha256-${createHash('sha256').update(other).digest('base64')}'`,
+      );
       expect(res.headers['content-security-policy']).not.toContain(inlineHash);
     } finally {
       writeFileSync(join(dist, 'index.html'), INDEX);
@@ -98,7 +106,11 @@ describe('session cookie', () => {
 
   it('logout clears it with the same attributes', async () => {
     const { pair, res } = await login(proxied, 'https');
-    const out = await proxied.http.post('/api/v1/auth/logout').set('x-forwarded-proto', 'https').set('cookie', pair).set('x-csrf-token', res.body.csrfToken);
+    const out = await proxied.http
+      .post('/api/v1/auth/logout')
+      .set('x-forwarded-proto', 'https')
+      .set('cookie', pair)
+      .set('x-csrf-token', res.body.csrfToken);
     expect(out.status).toBe(204);
     expect(String(out.headers['set-cookie'])).toMatch(/Max-Age=0.*Secure|Secure.*Max-Age=0/i);
   });
@@ -112,17 +124,27 @@ describe('logout needs the CSRF token with a cookie session', () => {
     expect(forged.body.error.code).toBe('csrf_failed');
     expect(forged.headers['set-cookie']).toBeUndefined();
     expect((await direct.http.get('/api/v1/auth/me').set('cookie', pair)).status).toBe(200);
-    const wrong = await direct.http.post('/api/v1/auth/logout').set('cookie', pair).set('x-csrf-token', 'nope');
+    const wrong = await direct.http
+      .post('/api/v1/auth/logout')
+      .set('cookie', pair)
+      .set('x-csrf-token', 'nope');
     expect(wrong.status).toBe(403);
-    const ok = await direct.http.post('/api/v1/auth/logout').set('cookie', pair).set('x-csrf-token', res.body.csrfToken);
+    const ok = await direct.http
+      .post('/api/v1/auth/logout')
+      .set('cookie', pair)
+      .set('x-csrf-token', res.body.csrfToken);
     expect(ok.status).toBe(204);
     expect((await direct.http.get('/api/v1/auth/me').set('cookie', pair)).status).toBe(401);
   });
 
   it('a bearer logout needs no CSRF token; a stale cookie is just cleared', async () => {
     const { res } = await login(direct);
-    expect((await direct.http.post('/api/v1/auth/logout').set('authorization', `Bearer ${res.body.token}`)).status).toBe(204);
-    expect((await direct.http.get('/api/v1/auth/me').set('authorization', `Bearer ${res.body.token}`)).status).toBe(401);
+    expect(
+      (await direct.http.post('/api/v1/auth/logout').set('authorization', `Bearer ${res.body.token}`)).status,
+    ).toBe(204);
+    expect(
+      (await direct.http.get('/api/v1/auth/me').set('authorization', `Bearer ${res.body.token}`)).status,
+    ).toBe(401);
     const stale = await direct.http.post('/api/v1/auth/logout').set('cookie', 'sy_session=not-a-session');
     expect(stale.status).toBe(204);
     expect(String(stale.headers['set-cookie'])).toMatch(/Max-Age=0/);

@@ -19,7 +19,13 @@ describe('unmapIPv4', () => {
 });
 
 describe('IpAllowList', () => {
-  const list = new IpAllowList(['203.0.113.7', '10.0.0.0/8', '2001:db8::/32', '::ffff:192.0.2.0/120', '::ffff:198.51.100.9']);
+  const list = new IpAllowList([
+    '203.0.113.7',
+    '10.0.0.0/8',
+    '2001:db8::/32',
+    '::ffff:192.0.2.0/120',
+    '::ffff:198.51.100.9',
+  ]);
 
   it.each([
     ['203.0.113.7', true],

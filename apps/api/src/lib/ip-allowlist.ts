@@ -29,7 +29,8 @@ export class IpAllowList {
     for (const raw of entries) {
       const slash = raw.indexOf('/');
       const addr = slash === -1 ? raw : raw.slice(0, slash);
-      let prefix = slash === -1 ? -1 : /^\d{1,3}$/.test(raw.slice(slash + 1)) ? Number(raw.slice(slash + 1)) : NaN;
+      let prefix =
+        slash === -1 ? -1 : /^\d{1,3}$/.test(raw.slice(slash + 1)) ? Number(raw.slice(slash + 1)) : NaN;
       let ip = addr;
       if (isIPv6(addr) && (prefix === -1 || prefix >= 96)) {
         ip = unmapIPv4(addr);

@@ -97,15 +97,22 @@ describe('model labels and the circuit gauge', () => {
 
   it('counts the open circuits behind a shared label; a global model is 1 or 0', async () => {
     const m = createMetrics();
-    const gauge = async () => (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('switchyard_circuit_open{'));
+    const gauge = async () =>
+      (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('switchyard_circuit_open{'));
     m.circuitChanged('p', 'org-model', 'm1', true);
     m.circuitChanged('p', 'org-model', 'm2', true);
     m.circuitChanged('p', 'org-model', 'm2', true);
     m.circuitChanged('p', 'gpt-4o', 'm3', true);
-    expect(await gauge()).toEqual(['switchyard_circuit_open{provider="p",model="org-model"} 2', 'switchyard_circuit_open{provider="p",model="gpt-4o"} 1']);
+    expect(await gauge()).toEqual([
+      'switchyard_circuit_open{provider="p",model="org-model"} 2',
+      'switchyard_circuit_open{provider="p",model="gpt-4o"} 1',
+    ]);
     m.circuitChanged('p', 'org-model', 'm1', false);
     m.circuitChanged('p', 'org-model', 'm1', false);
     m.circuitChanged('p', 'gpt-4o', 'm3', false);
-    expect(await gauge()).toEqual(['switchyard_circuit_open{provider="p",model="org-model"} 1', 'switchyard_circuit_open{provider="p",model="gpt-4o"} 0']);
+    expect(await gauge()).toEqual([
+      'switchyard_circuit_open{provider="p",model="org-model"} 1',
+      'switchyard_circuit_open{provider="p",model="gpt-4o"} 0',
+    ]);
   });
 });

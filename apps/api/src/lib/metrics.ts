@@ -1,4 +1,11 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type CounterConfiguration,
+} from 'prom-client';
 
 /** Past this many distinct label sets a BufferedCounter stops buffering new ones and increments directly. */
 const MAX_BUFFERED_SERIES = 10_000;
@@ -97,10 +104,30 @@ export function createMetrics() {
     labelNames: ['provider', 'model'] as const,
     registers: [registry],
   });
-  const retries = new Counter({ name: 'switchyard_retries_total', help: 'Same-target retries', labelNames: ['provider'] as const, registers: [registry] });
-  const fallbacks = new Counter({ name: 'switchyard_fallbacks_total', help: 'Fallbacks to the next attempt', labelNames: ['from_provider', 'reason'] as const, registers: [registry] });
-  const skips = new Counter({ name: 'switchyard_route_skips_total', help: 'Candidates skipped by reason', labelNames: ['reason'] as const, registers: [registry] });
-  const circuitOpen = new Gauge({ name: 'switchyard_circuit_open', help: 'Open provider x model circuits (1 or 0 per global model; a count under org-model / user-model)', labelNames: ['provider', 'model'] as const, registers: [registry] });
+  const retries = new Counter({
+    name: 'switchyard_retries_total',
+    help: 'Same-target retries',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+  const fallbacks = new Counter({
+    name: 'switchyard_fallbacks_total',
+    help: 'Fallbacks to the next attempt',
+    labelNames: ['from_provider', 'reason'] as const,
+    registers: [registry],
+  });
+  const skips = new Counter({
+    name: 'switchyard_route_skips_total',
+    help: 'Candidates skipped by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const circuitOpen = new Gauge({
+    name: 'switchyard_circuit_open',
+    help: 'Open provider x model circuits (1 or 0 per global model; a count under org-model / user-model)',
+    labelNames: ['provider', 'model'] as const,
+    registers: [registry],
+  });
   // Open circuits per series: several scoped models share one neutral label, so the gauge is their count.
   const openCircuits = new Map<string, Set<string>>();
   /** A provider x model circuit opened or closed; `target` tells apart models that share a label. */
@@ -125,14 +152,52 @@ export function createMetrics() {
   const usageQueueDepthFrom = (read: () => number) => {
     usageDepth = read;
   };
-  const usageDropped = new Counter({ name: 'switchyard_usage_dropped_total', help: 'Usage records dropped because the buffer bound was hit', registers: [registry] });
-  const usageWritten = new Counter({ name: 'switchyard_usage_written_total', help: 'Usage records written to the database', registers: [registry] });
-  const usageDeadLetter = new Counter({ name: 'switchyard_usage_dead_letter_total', help: 'Usage records the database refused, moved to UsageDeadLetter', registers: [registry] });
-  const stateStoreFailOpen = new Counter({ name: 'switchyard_state_store_fail_open_total', help: 'Shared state store unavailable: decisions taken on local state', labelNames: ['op'] as const, registers: [registry] });
-  const stateStoreUp = new Gauge({ name: 'switchyard_state_store_shared', help: '1 while limits are counted in the shared store (Redis), 0 while failing open onto local limits', registers: [registry] });
+  const usageDropped = new Counter({
+    name: 'switchyard_usage_dropped_total',
+    help: 'Usage records dropped because the buffer bound was hit',
+    registers: [registry],
+  });
+  const usageWritten = new Counter({
+    name: 'switchyard_usage_written_total',
+    help: 'Usage records written to the database',
+    registers: [registry],
+  });
+  const usageDeadLetter = new Counter({
+    name: 'switchyard_usage_dead_letter_total',
+    help: 'Usage records the database refused, moved to UsageDeadLetter',
+    registers: [registry],
+  });
+  const stateStoreFailOpen = new Counter({
+    name: 'switchyard_state_store_fail_open_total',
+    help: 'Shared state store unavailable: decisions taken on local state',
+    labelNames: ['op'] as const,
+    registers: [registry],
+  });
+  const stateStoreUp = new Gauge({
+    name: 'switchyard_state_store_shared',
+    help: '1 while limits are counted in the shared store (Redis), 0 while failing open onto local limits',
+    registers: [registry],
+  });
   return {
-    registry, httpAdmin, proxyRequests, proxyLatency, proxyTtft, tokens, cost, retries, fallbacks, skips,
-    circuitOpen, circuitChanged, usageQueueDepth, usageQueueDepthFrom, usageDropped, usageWritten, usageDeadLetter, stateStoreFailOpen, stateStoreUp,
+    registry,
+    httpAdmin,
+    proxyRequests,
+    proxyLatency,
+    proxyTtft,
+    tokens,
+    cost,
+    retries,
+    fallbacks,
+    skips,
+    circuitOpen,
+    circuitChanged,
+    usageQueueDepth,
+    usageQueueDepthFrom,
+    usageDropped,
+    usageWritten,
+    usageDeadLetter,
+    stateStoreFailOpen,
+    stateStoreUp,
   };
 }
 

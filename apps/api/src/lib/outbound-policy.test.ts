@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvError, loadEnv } from '../config/env.js';
-import { OutboundPolicy, OutboundRefusedError, allowlistEntryProblem, type LookupFn } from './outbound-policy.js';
+import {
+  OutboundPolicy,
+  OutboundRefusedError,
+  allowlistEntryProblem,
+  type LookupFn,
+} from './outbound-policy.js';
 
 /** A resolver for made-up names; `flip` answers a harmless address once, then the metadata address (DNS rebinding). */
 function fakeLookup(): LookupFn {
@@ -14,7 +19,11 @@ function fakeLookup(): LookupFn {
     seen.set(hostname, n);
     if (hostname === 'meta.test') return [{ address: '169.254.169.254', family: 4 }];
     if (hostname === 'v6meta.test') return [{ address: 'fd00:ec2::254', family: 6 }];
-    if (hostname === 'mixed.test') return [{ address: '127.0.0.1', family: 4 }, { address: '169.254.10.1', family: 4 }];
+    if (hostname === 'mixed.test')
+      return [
+        { address: '127.0.0.1', family: 4 },
+        { address: '169.254.10.1', family: 4 },
+      ];
     if (hostname === 'flip.test') return [{ address: n === 1 ? '127.0.0.1' : '169.254.169.254', family: 4 }];
     if (hostname.endsWith('.test')) return [{ address: '127.0.0.1', family: 4 }];
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
@@ -24,7 +33,10 @@ function fakeLookup(): LookupFn {
 describe('OutboundPolicy addresses', () => {
   const open = new OutboundPolicy();
   const closed = new OutboundPolicy({ allowPrivate: false });
-  const listed = new OutboundPolicy({ allowPrivate: false, allowlist: ['127.0.0.0/8', 'api.openai.com', '*.openai.azure.com'] });
+  const listed = new OutboundPolicy({
+    allowPrivate: false,
+    allowlist: ['127.0.0.0/8', 'api.openai.com', '*.openai.azure.com'],
+  });
   const table: Array<[string, boolean, boolean, boolean]> = [
     // address, refused by default, refused with private closed, refused with the allow-list above
     ['169.254.169.254', true, true, true],
@@ -61,12 +73,18 @@ describe('OutboundPolicy addresses', () => {
 
   it('property: no allow-list or setting ever opens link-local or metadata addresses', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.boolean(), fc.constantFrom([], ['0.0.0.0/0'], ['169.254.0.0/16'], ['::/0', '0.0.0.0/0']), (a, b, allowPrivate, allowlist) => {
-        const p = new OutboundPolicy({ allowPrivate, allowlist });
-        expect(p.addressProblem(`169.254.${a}.${b}`)).not.toBeNull();
-        expect(p.addressProblem(`::ffff:169.254.${a}.${b}`)).not.toBeNull();
-        expect(p.addressProblem(`fe80::${a.toString(16)}:${b.toString(16)}`)).not.toBeNull();
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.boolean(),
+        fc.constantFrom([], ['0.0.0.0/0'], ['169.254.0.0/16'], ['::/0', '0.0.0.0/0']),
+        (a, b, allowPrivate, allowlist) => {
+          const p = new OutboundPolicy({ allowPrivate, allowlist });
+          expect(p.addressProblem(`169.254.${a}.${b}`)).not.toBeNull();
+          expect(p.addressProblem(`::ffff:169.254.${a}.${b}`)).not.toBeNull();
+          expect(p.addressProblem(`fe80::${a.toString(16)}:${b.toString(16)}`)).not.toBeNull();
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -87,14 +105,31 @@ describe('OutboundPolicy.checkUrl (save time)', () => {
   ])('%s is refused', async (url, reason) => {
     expect(await p.checkUrl(url)).toMatch(reason);
   });
-  it.each(['http://127.0.0.1:11434', 'http://ollama.test:11434', 'https://unresolvable.invalid/v1'])('%s is allowed by default', async (url) => {
-    expect(await p.checkUrl(url)).toBeNull();
-  });
+  it.each(['http://127.0.0.1:11434', 'http://ollama.test:11434', 'https://unresolvable.invalid/v1'])(
+    '%s is allowed by default',
+    async (url) => {
+      expect(await p.checkUrl(url)).toBeNull();
+    },
+  );
   it('private closed: loopback refused unless an allow-list CIDR names it; an allow-list refuses other names', async () => {
-    expect(await new OutboundPolicy({ lookup, allowPrivate: false }).checkUrl('http://ollama.test:11434')).toMatch(/private/);
-    expect(await new OutboundPolicy({ lookup, allowPrivate: false, allowlist: ['127.0.0.1'] }).checkUrl('http://ollama.test:11434')).toBeNull();
-    expect(await new OutboundPolicy({ lookup, allowlist: ['api.example.com'] }).checkUrl('http://ollama.test:11434')).toMatch(/OUTBOUND_ALLOWLIST/);
-    expect(await new OutboundPolicy({ lookup, allowlist: ['api.example.com'] }).checkUrl('https://unresolvable.invalid/')).toMatch(/OUTBOUND_ALLOWLIST/);
+    expect(
+      await new OutboundPolicy({ lookup, allowPrivate: false }).checkUrl('http://ollama.test:11434'),
+    ).toMatch(/private/);
+    expect(
+      await new OutboundPolicy({ lookup, allowPrivate: false, allowlist: ['127.0.0.1'] }).checkUrl(
+        'http://ollama.test:11434',
+      ),
+    ).toBeNull();
+    expect(
+      await new OutboundPolicy({ lookup, allowlist: ['api.example.com'] }).checkUrl(
+        'http://ollama.test:11434',
+      ),
+    ).toMatch(/OUTBOUND_ALLOWLIST/);
+    expect(
+      await new OutboundPolicy({ lookup, allowlist: ['api.example.com'] }).checkUrl(
+        'https://unresolvable.invalid/',
+      ),
+    ).toMatch(/OUTBOUND_ALLOWLIST/);
   });
 });
 
@@ -120,25 +155,39 @@ describe('OutboundPolicy on the connection (DNS rebinding)', () => {
     const agent = new Agent({ connect: policy.connector({ timeout: 2000 }) });
     try {
       expect(await policy.checkUrl(`http://flip.test:${port}/v1`)).toBeNull(); // saved: resolved to 127.0.0.1
-      await expect(request(`http://flip.test:${port}/v1/models`, { dispatcher: agent })).rejects.toBeInstanceOf(OutboundRefusedError);
+      await expect(
+        request(`http://flip.test:${port}/v1/models`, { dispatcher: agent }),
+      ).rejects.toBeInstanceOf(OutboundRefusedError);
       expect(received.filter((r) => r.startsWith('flip.test'))).toEqual([]);
       // Ordinary names and loopback literals still connect (to the checked address).
-      expect((await request(`http://ollama.test:${port}/api/tags`, { dispatcher: agent })).statusCode).toBe(200);
+      expect((await request(`http://ollama.test:${port}/api/tags`, { dispatcher: agent })).statusCode).toBe(
+        200,
+      );
       expect((await request(`http://127.0.0.1:${port}/x`, { dispatcher: agent })).statusCode).toBe(200);
       expect(received).toContain(`ollama.test:${port}/api/tags`);
       // Literal metadata addresses never get a socket.
-      await expect(request('http://169.254.169.254/latest/meta-data/', { dispatcher: agent })).rejects.toMatchObject({ code: 'outbound_refused' });
-      await expect(request('http://[fd00:ec2::254]/', { dispatcher: agent })).rejects.toMatchObject({ code: 'outbound_refused' });
+      await expect(
+        request('http://169.254.169.254/latest/meta-data/', { dispatcher: agent }),
+      ).rejects.toMatchObject({ code: 'outbound_refused' });
+      await expect(request('http://[fd00:ec2::254]/', { dispatcher: agent })).rejects.toMatchObject({
+        code: 'outbound_refused',
+      });
     } finally {
       await agent.close();
     }
   });
 
   it('with private ranges closed, loopback is refused on the connection too', async () => {
-    const agent = new Agent({ connect: new OutboundPolicy({ lookup: fakeLookup(), allowPrivate: false }).connector() });
+    const agent = new Agent({
+      connect: new OutboundPolicy({ lookup: fakeLookup(), allowPrivate: false }).connector(),
+    });
     try {
-      await expect(request(`http://127.0.0.1:${port}/closed`, { dispatcher: agent })).rejects.toMatchObject({ code: 'outbound_refused' });
-      await expect(request(`http://ollama.test:${port}/closed`, { dispatcher: agent })).rejects.toMatchObject({ code: 'outbound_refused' });
+      await expect(request(`http://127.0.0.1:${port}/closed`, { dispatcher: agent })).rejects.toMatchObject({
+        code: 'outbound_refused',
+      });
+      await expect(request(`http://ollama.test:${port}/closed`, { dispatcher: agent })).rejects.toMatchObject(
+        { code: 'outbound_refused' },
+      );
       expect(received.filter((r) => r.endsWith('/closed'))).toEqual([]);
     } finally {
       await agent.close();
@@ -148,8 +197,16 @@ describe('OutboundPolicy on the connection (DNS rebinding)', () => {
 
 describe('OUTBOUND_* environment', () => {
   it('parses the allow-list and the private switch, and names a bad entry', () => {
-    const env = loadEnv({ OUTBOUND_ALLOWLIST: 'api.openai.com, *.openai.azure.com 10.0.0.0/8,fd00::/8', OUTBOUND_ALLOW_PRIVATE: 'false' });
-    expect(env.OUTBOUND_ALLOWLIST).toEqual(['api.openai.com', '*.openai.azure.com', '10.0.0.0/8', 'fd00::/8']);
+    const env = loadEnv({
+      OUTBOUND_ALLOWLIST: 'api.openai.com, *.openai.azure.com 10.0.0.0/8,fd00::/8',
+      OUTBOUND_ALLOW_PRIVATE: 'false',
+    });
+    expect(env.OUTBOUND_ALLOWLIST).toEqual([
+      'api.openai.com',
+      '*.openai.azure.com',
+      '10.0.0.0/8',
+      'fd00::/8',
+    ]);
     expect(env.OUTBOUND_ALLOW_PRIVATE).toBe(false);
     expect(loadEnv({}).OUTBOUND_ALLOW_PRIVATE).toBe(true);
     for (const bad of ['10.0.0.0/33', 'http://x.example', '10.0.0.0/8/1', 'bad!host']) {

@@ -12,17 +12,31 @@
  * connector below checks the addresses the connection is really made to), so DNS rebinding cannot pass: the
  * check sits in the socket's own lookup, once per new connection, never per request.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
+import {
+  lookup as dnsLookup,
+  type LookupAddress,
+  type LookupAllOptions,
+  type LookupOneOptions,
+} from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { buildConnector } from 'undici';
 
 export type LookupFn = (hostname: string, options: LookupAllOptions) => Promise<LookupAddress[]>;
 
 const defaultLookup: LookupFn = (hostname, options) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, options, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, options, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
 
 /** Host names that reach a cloud metadata service. */
-const METADATA_HOSTS: ReadonlySet<string> = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.internal']);
+const METADATA_HOSTS: ReadonlySet<string> = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.azure.internal',
+]);
 
 function subnets(list: BlockList, entries: Array<[string, number]>) {
   for (const [net, prefix] of entries) {
@@ -98,7 +112,11 @@ export function splitAllowlist(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
-const normalHost = (h: string) => h.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+const normalHost = (h: string) =>
+  h
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 const family = (ip: string): 'ipv4' | 'ipv6' => (isIP(ip) === 6 ? 'ipv6' : 'ipv4');
 
 export class OutboundPolicy {
@@ -141,8 +159,10 @@ export class OutboundPolicy {
     const fam = family(ip);
     if (ALWAYS_REFUSED.check(ip, fam)) return `${ip} is a link-local or cloud metadata address`;
     const listed = this.#hasCidrs && this.#cidrs.check(ip, fam);
-    if (!this.#allowPrivate && PRIVATE.check(ip, fam) && !listed) return `${ip} is a loopback or private address (OUTBOUND_ALLOW_PRIVATE=false)`;
-    if (this.#restricted && !listed && !this.#nameAllowed(normalHost(host))) return `${normalHost(host)} is not in OUTBOUND_ALLOWLIST`;
+    if (!this.#allowPrivate && PRIVATE.check(ip, fam) && !listed)
+      return `${ip} is a loopback or private address (OUTBOUND_ALLOW_PRIVATE=false)`;
+    if (this.#restricted && !listed && !this.#nameAllowed(normalHost(host)))
+      return `${normalHost(host)} is not in OUTBOUND_ALLOWLIST`;
     return null;
   }
 
@@ -171,7 +191,9 @@ export class OutboundPolicy {
       addresses = await this.#lookup(host, { all: true });
     } catch {
       // Not resolvable now: the connection-time check decides; an allow-list still needs the name.
-      return this.#restricted && !this.#nameAllowed(host) && !this.#hasCidrs ? `${host} is not in OUTBOUND_ALLOWLIST` : null;
+      return this.#restricted && !this.#nameAllowed(host) && !this.#hasCidrs
+        ? `${host} is not in OUTBOUND_ALLOWLIST`
+        : null;
     }
     for (const a of addresses) {
       const problem = this.addressProblem(a.address, host);
@@ -184,19 +206,35 @@ export class OutboundPolicy {
    * The socket lookup used on every new connection: resolves, refuses the host if any address is refused, and
    * hands the checked addresses to the socket (which connects to exactly those).
    */
-  readonly socketLookup = (hostname: string, options: LookupOneOptions | LookupAllOptions, callback: (...args: unknown[]) => void): void => {
+  readonly socketLookup = (
+    hostname: string,
+    options: LookupOneOptions | LookupAllOptions,
+    callback: (...args: unknown[]) => void,
+  ): void => {
     const host = normalHost(hostname);
     const early = METADATA_HOSTS.has(host) ? `${host} is a cloud metadata host` : null;
-    if (early) return void process.nextTick(callback, new OutboundRefusedError(`Outbound connection refused: ${early}.`));
+    if (early)
+      return void process.nextTick(
+        callback,
+        new OutboundRefusedError(`Outbound connection refused: ${early}.`),
+      );
     this.#lookup(hostname, { ...(options as object), all: true } as LookupAllOptions).then(
       (addresses) => {
         for (const a of addresses) {
           const problem = this.addressProblem(a.address, host);
-          if (problem) return callback(new OutboundRefusedError(`Outbound connection refused: ${host} resolves to ${a.address}: ${problem}.`));
+          if (problem)
+            return callback(
+              new OutboundRefusedError(
+                `Outbound connection refused: ${host} resolves to ${a.address}: ${problem}.`,
+              ),
+            );
         }
         if ((options as LookupAllOptions).all) return callback(null, addresses);
         const first = addresses[0];
-        if (!first) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
+        if (!first)
+          return callback(
+            Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }),
+          );
         callback(null, first.address, first.family);
       },
       (err: unknown) => callback(err),

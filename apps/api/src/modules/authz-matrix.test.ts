@@ -17,7 +17,12 @@ afterAll(async () => {
  * Every admin route with the permission it needs. A role without the permission must get 403; a role with it
  * must get past authorization (any status but 401/403). Add a row with every new route.
  */
-const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: string; perm: Permission; body?: object }[] = [
+const MATRIX: {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  path: string;
+  perm: Permission;
+  body?: object;
+}[] = [
   { method: 'get', path: '/api/v1/auth/me', perm: 'self:read' },
   { method: 'get', path: '/api/v1/users', perm: 'users:read' },
   { method: 'post', path: '/api/v1/users', perm: 'users:write', body: {} },
@@ -101,7 +106,12 @@ const MATRIX: { method: 'get' | 'post' | 'patch' | 'put' | 'delete'; path: strin
 ];
 
 /** Routes anyone may call: sign-in, sign-out, the OpenAPI document and the connect-a-tool guide (no secrets). */
-const PUBLIC = ['post /api/v1/auth/login', 'post /api/v1/auth/logout', 'get /api/v1/openapi.json', 'get /api/v1/guide'];
+const PUBLIC = [
+  'post /api/v1/auth/login',
+  'post /api/v1/auth/logout',
+  'get /api/v1/openapi.json',
+  'get /api/v1/guide',
+];
 
 describe('authorization matrix', () => {
   it('has a row for every mounted /api/v1 route', () => {
@@ -147,56 +157,156 @@ describe('admin versus super admin targets', () => {
   beforeAll(async () => {
     target = await t.createUser('super_admin');
     plain = await t.createUser('user');
-    orgId = (await t.http.post('/api/v1/orgs').set(as('super_admin')).send({ name: 'Matrix org', slug: 'matrix-org' })).body.id;
-    await t.http.post(`/api/v1/orgs/${orgId}/members`).set(as('super_admin')).send({ userId: target.id }).expect(200);
-    superKeyId = (await t.http.post('/api/v1/keys').set(as('super_admin')).send({ ownerType: 'user', ownerId: target.id, name: 'super key' })).body.id;
+    orgId = (
+      await t.http
+        .post('/api/v1/orgs')
+        .set(as('super_admin'))
+        .send({ name: 'Matrix org', slug: 'matrix-org' })
+    ).body.id;
+    await t.http
+      .post(`/api/v1/orgs/${orgId}/members`)
+      .set(as('super_admin'))
+      .send({ userId: target.id })
+      .expect(200);
+    superKeyId = (
+      await t.http
+        .post('/api/v1/keys')
+        .set(as('super_admin'))
+        .send({ ownerType: 'user', ownerId: target.id, name: 'super key' })
+    ).body.id;
   });
 
   const refusedForAdmin = (): { name: string; call: (role: Role) => ReturnType<typeof t.http.get> }[] => [
-    { name: 'suspend', call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ status: 'suspended' }) },
-    { name: 'rename', call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ name: 'Renamed' }) },
-    { name: 'change the weekly cap', call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ weeklyCapUsd: 1 }) },
-    { name: 'change the power level', call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ powerLevel: 'eco' }) },
-    { name: 'demote', call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ role: 'user' }) },
-    { name: 'mint a gateway key for', call: (r) => t.http.post('/api/v1/keys').set(as(r)).send({ ownerType: 'user', ownerId: target.id, name: 'impersonate' }) },
-    { name: "change a gateway key's limits of", call: (r) => t.http.patch(`/api/v1/keys/${superKeyId}`).set(as(r)).send({ rpmLimit: 1 }) },
-    { name: 'revoke a gateway key of', call: (r) => t.http.post(`/api/v1/keys/${superKeyId}/revoke`).set(as(r)) },
-    { name: 'change the org membership of', call: (r) => t.http.post(`/api/v1/orgs/${orgId}/members`).set(as(r)).send({ userId: target.id, role: 'member' }) },
-    { name: 'remove from an org', call: (r) => t.http.delete(`/api/v1/orgs/${orgId}/members/${target.id}`).set(as(r)) },
-    { name: 'make org owner', call: (r) => t.http.patch(`/api/v1/orgs/${orgId}`).set(as(r)).send({ ownerId: target.id }) },
+    {
+      name: 'suspend',
+      call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ status: 'suspended' }),
+    },
+    {
+      name: 'rename',
+      call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ name: 'Renamed' }),
+    },
+    {
+      name: 'change the weekly cap',
+      call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ weeklyCapUsd: 1 }),
+    },
+    {
+      name: 'change the power level',
+      call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ powerLevel: 'eco' }),
+    },
+    {
+      name: 'demote',
+      call: (r) => t.http.patch(`/api/v1/users/${target.id}`).set(as(r)).send({ role: 'user' }),
+    },
+    {
+      name: 'mint a gateway key for',
+      call: (r) =>
+        t.http
+          .post('/api/v1/keys')
+          .set(as(r))
+          .send({ ownerType: 'user', ownerId: target.id, name: 'impersonate' }),
+    },
+    {
+      name: "change a gateway key's limits of",
+      call: (r) => t.http.patch(`/api/v1/keys/${superKeyId}`).set(as(r)).send({ rpmLimit: 1 }),
+    },
+    {
+      name: 'revoke a gateway key of',
+      call: (r) => t.http.post(`/api/v1/keys/${superKeyId}/revoke`).set(as(r)),
+    },
+    {
+      name: 'change the org membership of',
+      call: (r) =>
+        t.http.post(`/api/v1/orgs/${orgId}/members`).set(as(r)).send({ userId: target.id, role: 'member' }),
+    },
+    {
+      name: 'remove from an org',
+      call: (r) => t.http.delete(`/api/v1/orgs/${orgId}/members/${target.id}`).set(as(r)),
+    },
+    {
+      name: 'make org owner',
+      call: (r) => t.http.patch(`/api/v1/orgs/${orgId}`).set(as(r)).send({ ownerId: target.id }),
+    },
   ];
 
-  it.each(refusedForAdmin().map((c) => c.name))('an admin cannot %s a super admin (403, nothing changes)', async (name) => {
-    const c = refusedForAdmin().find((x) => x.name === name)!;
-    const before = await t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: target.id }, include: { memberships: true, gatewayKeys: true, ownedOrgs: true } });
-    const res = await c.call('admin');
-    expect(res.status).toBe(403);
-    expect(res.body.error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/super admin/i) });
-    const after = await t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: target.id }, include: { memberships: true, gatewayKeys: true, ownedOrgs: true } });
-    expect(after).toEqual(before);
-  });
+  it.each(refusedForAdmin().map((c) => c.name))(
+    'an admin cannot %s a super admin (403, nothing changes)',
+    async (name) => {
+      const c = refusedForAdmin().find((x) => x.name === name)!;
+      const before = await t.app.ctx.prisma.user.findUniqueOrThrow({
+        where: { id: target.id },
+        include: { memberships: true, gatewayKeys: true, ownedOrgs: true },
+      });
+      const res = await c.call('admin');
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({
+        code: 'forbidden',
+        message: expect.stringMatching(/super admin/i),
+      });
+      const after = await t.app.ctx.prisma.user.findUniqueOrThrow({
+        where: { id: target.id },
+        include: { memberships: true, gatewayKeys: true, ownedOrgs: true },
+      });
+      expect(after).toEqual(before);
+    },
+  );
 
-  it('an admin\'s refused suspension leaves the super admin signed in', async () => {
-    const session = (await t.http.post('/api/v1/auth/login').send({ email: target.email, password: target.password })).body.token as string;
-    expect((await t.http.patch(`/api/v1/users/${target.id}`).set(as('admin')).send({ status: 'suspended' })).status).toBe(403);
+  it("an admin's refused suspension leaves the super admin signed in", async () => {
+    const session = (
+      await t.http.post('/api/v1/auth/login').send({ email: target.email, password: target.password })
+    ).body.token as string;
+    expect(
+      (await t.http.patch(`/api/v1/users/${target.id}`).set(as('admin')).send({ status: 'suspended' }))
+        .status,
+    ).toBe(403);
     expect((await t.http.get('/api/v1/auth/me').set('authorization', `Bearer ${session}`)).status).toBe(200);
   });
 
-  it('the same changes on an ordinary user are an admin\'s, and on a super admin a super admin\'s', async () => {
-    expect((await t.http.patch(`/api/v1/users/${plain.id}`).set(as('admin')).send({ name: 'Plain', weeklyCapUsd: 5 })).status).toBe(200);
-    expect((await t.http.post(`/api/v1/orgs/${orgId}/members`).set(as('admin')).send({ userId: plain.id })).status).toBe(200);
-    expect((await t.http.patch(`/api/v1/users/${target.id}`).set(as('super_admin')).send({ name: 'Renamed by a peer', weeklyCapUsd: 7 })).body).toMatchObject({ name: 'Renamed by a peer', weeklyCapUsd: 7 });
-    expect((await t.http.patch(`/api/v1/keys/${superKeyId}`).set(as('super_admin')).send({ rpmLimit: 5 })).status).toBe(200);
+  it("the same changes on an ordinary user are an admin's, and on a super admin a super admin's", async () => {
+    expect(
+      (
+        await t.http
+          .patch(`/api/v1/users/${plain.id}`)
+          .set(as('admin'))
+          .send({ name: 'Plain', weeklyCapUsd: 5 })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.http.post(`/api/v1/orgs/${orgId}/members`).set(as('admin')).send({ userId: plain.id })).status,
+    ).toBe(200);
+    expect(
+      (
+        await t.http
+          .patch(`/api/v1/users/${target.id}`)
+          .set(as('super_admin'))
+          .send({ name: 'Renamed by a peer', weeklyCapUsd: 7 })
+      ).body,
+    ).toMatchObject({ name: 'Renamed by a peer', weeklyCapUsd: 7 });
+    expect(
+      (await t.http.patch(`/api/v1/keys/${superKeyId}`).set(as('super_admin')).send({ rpmLimit: 5 })).status,
+    ).toBe(200);
   });
 
-  it('changing where a provider with stored credentials connects is a super admin\'s (the URL-change path)', async () => {
-    const pid = (await t.http.post('/api/v1/llm/providers').set(as('super_admin')).send({ type: 'custom', name: 'Keyed', slug: 'matrix-keyed', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-matrix-keyed-0001' })).body.id as string;
+  it("changing where a provider with stored credentials connects is a super admin's (the URL-change path)", async () => {
+    const pid = (
+      await t.http.post('/api/v1/llm/providers').set(as('super_admin')).send({
+        type: 'custom',
+        name: 'Keyed',
+        slug: 'matrix-keyed',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        apiKey: 'sk-matrix-keyed-0001',
+      })
+    ).body.id as string;
     for (const role of ROLES) {
-      const res = await t.http.put(`/api/v1/llm/providers/${pid}`).set(as(role)).send({ baseUrl: `http://127.0.0.1:9/${role}/v1` });
+      const res = await t.http
+        .put(`/api/v1/llm/providers/${pid}`)
+        .set(as(role))
+        .send({ baseUrl: `http://127.0.0.1:9/${role}/v1` });
       expect(res.status, role).toBe(role === 'super_admin' ? 200 : 403);
       if (role !== 'super_admin') expect(res.body.error.code).toBe('forbidden');
     }
     // The same admin may still change what does not move the credentials.
-    expect((await t.http.put(`/api/v1/llm/providers/${pid}`).set(as('admin')).send({ priority: 3 })).status).toBe(200);
+    expect(
+      (await t.http.put(`/api/v1/llm/providers/${pid}`).set(as('admin')).send({ priority: 3 })).status,
+    ).toBe(200);
   });
 });

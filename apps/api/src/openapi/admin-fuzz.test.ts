@@ -60,7 +60,7 @@ const BAD_STRINGS = [
   '%25',
   '\\',
   '../../etc/passwd',
-  "'; DROP TABLE \"User\"; --",
+  '\'; DROP TABLE "User"; --',
   'a\r\nX-Injected: 1',
   '中文',
   '😀',
@@ -85,9 +85,26 @@ const BAD_STRINGS = [
   'org:',
   'user:\u0000',
 ];
-const BAD_NUMBERS = [1e20, 2 ** 64, 2 ** 63, 2 ** 31, -1, -1e20, 0.5, 1e308, -0, Number.MAX_SAFE_INTEGER, 0, 1];
+const BAD_NUMBERS = [
+  1e20,
+  2 ** 64,
+  2 ** 63,
+  2 ** 31,
+  -1,
+  -1e20,
+  0.5,
+  1e308,
+  -0,
+  Number.MAX_SAFE_INTEGER,
+  0,
+  1,
+];
 /** Sentinels replaced in the JSON text by number literals JSON.stringify cannot write. */
-const RAW_NUMBERS: Record<string, string> = { '@@1e400@@': '1e400', '@@-1e400@@': '-1e400', '@@2^64@@': '18446744073709551616' };
+const RAW_NUMBERS: Record<string, string> = {
+  '@@1e400@@': '1e400',
+  '@@-1e400@@': '-1e400',
+  '@@2^64@@': '18446744073709551616',
+};
 const BAD_VALUES: unknown[] = [
   ...BAD_STRINGS,
   ...BAD_NUMBERS,
@@ -105,14 +122,29 @@ const BAD_VALUES: unknown[] = [
   [deep(500)],
 ];
 /** Path parameter values as sent on the wire (already percent-encoded, some of it malformed). */
-const RAW_PATH_VALUES = ['%E0%A4%A', '%', '%zz', '%00', '%ED%A0%80', '%C0%AF', '%FF', 'a%2Fb', '..', '.', '%2e%2e', 'a'.repeat(3_000)];
+const RAW_PATH_VALUES = [
+  '%E0%A4%A',
+  '%',
+  '%zz',
+  '%00',
+  '%ED%A0%80',
+  '%C0%AF',
+  '%FF',
+  'a%2Fb',
+  '..',
+  '.',
+  '%2e%2e',
+  'a'.repeat(3_000),
+];
 
 function encodeValue(s: string): string {
   try {
     return encodeURIComponent(s);
   } catch {
     // Lone surrogates: the bytes a careless client would send.
-    return [...Buffer.from(s, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+    return [...Buffer.from(s, 'utf8')]
+      .map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`)
+      .join('');
   }
 }
 
@@ -142,7 +174,8 @@ function sample(s: JsonSchema | undefined, name = ''): unknown {
       return Array.from({ length: s.minItems ?? 0 }, () => sample(s.items));
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(s.properties ?? {})) if (s.required?.includes(k)) out[k] = sample(v, k);
+      for (const [k, v] of Object.entries(s.properties ?? {}))
+        if (s.required?.includes(k)) out[k] = sample(v, k);
       return out;
     }
     default:
@@ -151,7 +184,11 @@ function sample(s: JsonSchema | undefined, name = ''): unknown {
 }
 
 /** Every field path of a body schema with its schema, nested objects and array items included (`a`, `a.b`, `a.0`). */
-function fieldPaths(s: JsonSchema | undefined, prefix: string[] = [], depth = 0): Array<[string[], JsonSchema]> {
+function fieldPaths(
+  s: JsonSchema | undefined,
+  prefix: string[] = [],
+  depth = 0,
+): Array<[string[], JsonSchema]> {
   if (!s || depth > 3) return [];
   const alt = s.anyOf ?? s.oneOf;
   if (alt) return alt.flatMap((a) => fieldPaths(a, prefix, depth + 1));
@@ -180,12 +217,24 @@ function badFor(s: JsonSchema): fc.Arbitrary<unknown> {
     string: BAD_STRINGS,
     number: [...BAD_NUMBERS, ...Object.keys(RAW_NUMBERS), '1'],
     integer: [...BAD_NUMBERS, ...Object.keys(RAW_NUMBERS), 1.5, '1'],
-    object: [deep(3_000), { nested: deep(3_000) }, { a: deep(40) }, { ['k\u0000']: 1 }, { a: 'x\u0000' }, { a: '\udfff' }, [], 'x', null],
+    object: [
+      deep(3_000),
+      { nested: deep(3_000) },
+      { a: deep(40) },
+      { ['k\u0000']: 1 },
+      { a: 'x\u0000' },
+      { a: '\udfff' },
+      [],
+      'x',
+      null,
+    ],
     array: [[null], ['\u0000'], [deep(200)], Array.from({ length: 2_000 }, (_, i) => `x${i}`), {}, 'x'],
     boolean: ['true', 1, 0, null],
   };
   const aimed = typed[typeOf(s)];
-  return aimed ? fc.oneof({ arbitrary: fc.constantFrom(...aimed), weight: 3 }, { arbitrary: any, weight: 1 }) : any;
+  return aimed
+    ? fc.oneof({ arbitrary: fc.constantFrom(...aimed), weight: 3 }, { arbitrary: any, weight: 1 })
+    : any;
 }
 
 function setPath(base: unknown, path: string[], value: unknown): unknown {
@@ -196,12 +245,24 @@ function setPath(base: unknown, path: string[], value: unknown): unknown {
     arr[Number(head)] = setPath(arr[Number(head)], rest, value);
     return arr;
   }
-  const obj = base && typeof base === 'object' && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : {};
+  const obj =
+    base && typeof base === 'object' && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : {};
   obj[head] = setPath(obj[head], rest, value);
   return obj;
 }
 
-function operationsOf(doc: { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>> }): Operation[] {
+function operationsOf(doc: {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { in: string; name: string }[];
+        requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+      }
+    >
+  >;
+}): Operation[] {
   const ops: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     if (!path.startsWith('/api/v1/')) continue;
@@ -225,7 +286,11 @@ let token: string;
 /** Real ids per path parameter name, so bodies also reach the code behind the lookup. */
 const realIds: Record<string, string[]> = {};
 
-async function send(method: string, path: string, opts: { body?: string | Buffer; headers?: Record<string, string>; auth?: boolean } = {}): Promise<Reply> {
+async function send(
+  method: string,
+  path: string,
+  opts: { body?: string | Buffer; headers?: Record<string, string>; auth?: boolean } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.auth !== false) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
@@ -277,11 +342,27 @@ beforeAll(async () => {
   const p = await t.db.prisma.provider.findFirstOrThrow({ where: { type: 'mock' } });
   const m = await t.db.prisma.model.findFirstOrThrow({ where: { providerId: p.id } });
   const u = await t.createUser('user');
-  const org = (await send('POST', '/api/v1/orgs', { body: JSON.stringify({ name: 'Fuzz org', slug: 'fuzz-org' }) })).body as { id: string };
-  const app = (await send('POST', '/api/v1/apps', { body: JSON.stringify({ name: 'Fuzz app', slug: 'fuzz-app' }) })).body as { id: string };
-  const key = (await send('POST', '/api/v1/keys', { body: JSON.stringify({ name: 'fuzz', ownerType: 'user', ownerId: u.id }) })).body as { id: string };
-  const alias = (await send('POST', '/api/v1/llm/routing/aliases', { body: JSON.stringify({ name: 'fuzz-alias', targets: [{ ref: `${p.slug}/${m.modelId}` }] }) })).body as { id: string };
-  const chain = (await send('POST', '/api/v1/llm/routing/chains', { body: JSON.stringify({ modelRef: 'fuzz-model', targets: [`${p.slug}/${m.modelId}`] }) })).body as { id: string };
+  const org = (
+    await send('POST', '/api/v1/orgs', { body: JSON.stringify({ name: 'Fuzz org', slug: 'fuzz-org' }) })
+  ).body as { id: string };
+  const app = (
+    await send('POST', '/api/v1/apps', { body: JSON.stringify({ name: 'Fuzz app', slug: 'fuzz-app' }) })
+  ).body as { id: string };
+  const key = (
+    await send('POST', '/api/v1/keys', {
+      body: JSON.stringify({ name: 'fuzz', ownerType: 'user', ownerId: u.id }),
+    })
+  ).body as { id: string };
+  const alias = (
+    await send('POST', '/api/v1/llm/routing/aliases', {
+      body: JSON.stringify({ name: 'fuzz-alias', targets: [{ ref: `${p.slug}/${m.modelId}` }] }),
+    })
+  ).body as { id: string };
+  const chain = (
+    await send('POST', '/api/v1/llm/routing/chains', {
+      body: JSON.stringify({ modelRef: 'fuzz-model', targets: [`${p.slug}/${m.modelId}`] }),
+    })
+  ).body as { id: string };
   realIds.id = [u.id, org.id, app.id, key.id, alias.id, chain.id, p.id, m.id];
   realIds.userId = [u.id];
   realIds.providerId = [p.id];
@@ -312,12 +393,23 @@ describe('admin API fuzz (every OpenAPI operation, generated bad input)', () => 
           fc.constantFrom(...RAW_PATH_VALUES),
           fc.string({ unit: 'binary', maxLength: 40 }).map(encodeValue),
         );
-      const queryValue = fc.oneof(fc.constantFrom(...BAD_STRINGS), fc.string({ unit: 'binary', maxLength: 30 }));
+      const queryValue = fc.oneof(
+        fc.constantFrom(...BAD_STRINGS),
+        fc.string({ unit: 'binary', maxLength: 30 }),
+      );
       const arbCase = fc.record({
         params: fc.tuple(...op.pathParams.map(pathValue)),
-        query: fc.array(fc.tuple(fc.constantFrom(...(op.queryParams.length ? op.queryParams : ['x'])), queryValue), { maxLength: 3 }),
+        query: fc.array(
+          fc.tuple(fc.constantFrom(...(op.queryParams.length ? op.queryParams : ['x'])), queryValue),
+          { maxLength: 3 },
+        ),
         rawQuery: fc.constantFrom('', '', '', '&%', '&search=%E0%A4%A', '&limit=%ZZ'),
-        mutations: fc.array(fields.length ? fc.oneof(...fields.map(([p, fs]) => fc.tuple(fc.constant(p), badFor(fs)))) : fc.tuple(fc.constant<string[]>([]), badValue), { minLength: 1, maxLength: 2 }),
+        mutations: fc.array(
+          fields.length
+            ? fc.oneof(...fields.map(([p, fs]) => fc.tuple(fc.constant(p), badFor(fs))))
+            : fc.tuple(fc.constant<string[]>([]), badValue),
+          { minLength: 1, maxLength: 2 },
+        ),
         wholeBody: fc.option(badValue, { freq: 6 }),
       });
 
@@ -331,9 +423,11 @@ describe('admin API fuzz (every OpenAPI operation, generated bad input)', () => 
           let body = c.wholeBody ?? sample(op.body);
           if (c.wholeBody === null) for (const [p, v] of c.mutations) body = setPath(body, p, v);
           bodyText = JSON.stringify(body) ?? 'null';
-          for (const [sentinel, literal] of Object.entries(RAW_NUMBERS)) bodyText = bodyText.split(`"${sentinel}"`).join(literal);
+          for (const [sentinel, literal] of Object.entries(RAW_NUMBERS))
+            bodyText = bodyText.split(`"${sentinel}"`).join(literal);
         }
-        if (op.method === 'GET' || op.method === 'DELETE') bodyText = op.method === 'DELETE' ? bodyText : undefined;
+        if (op.method === 'GET' || op.method === 'DELETE')
+          bodyText = op.method === 'DELETE' ? bodyText : undefined;
         // Signing out would end the fuzzer's own session: that one runs without it.
         const auth = op.path !== '/api/v1/auth/logout';
         const r = await send(op.method, path, { body: bodyText, auth });
@@ -352,32 +446,52 @@ describe('admin API fuzz (every OpenAPI operation, generated bad input)', () => 
       { name: 'br garbage', headers: { 'content-encoding': 'br' }, body: 'not brotli' },
       { name: 'unknown encoding', headers: { 'content-encoding': 'x-unknown' }, body: '{}' },
       { name: 'two encodings', headers: { 'content-encoding': 'gzip, x-unknown' }, body: '{}' },
-      { name: 'unknown charset', headers: { 'content-type': 'application/json; charset=x-klingon' }, body: '{}' },
+      {
+        name: 'unknown charset',
+        headers: { 'content-type': 'application/json; charset=x-klingon' },
+        body: '{}',
+      },
       { name: 'truncated JSON', headers: {}, body: '{"name": "a' },
-      { name: 'invalid UTF-8', headers: {}, body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) },
+      {
+        name: 'invalid UTF-8',
+        headers: {},
+        body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+      },
       { name: 'too large', headers: {}, body: `{"a":"${'x'.repeat(2_200_000)}"}` },
     ];
     for (const op of ops.filter((o) => o.body)) {
       for (const rc of rawCases) {
         const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => realIds[name]?.[0] ?? 'fuzz-id');
-        const r = await send(op.method, path, { headers: { 'content-type': 'application/json', ...rc.headers }, body: rc.body });
+        const r = await send(op.method, path, {
+          headers: { 'content-type': 'application/json', ...rc.headers },
+          body: rc.body,
+        });
         record(`${op.method} ${path} [${rc.name}]`, r);
       }
     }
 
     // Static assets without signing in, and export file names.
-    for (const path of ['/assets/missing.js', '/assets/', '/assets/%E0%A4%A', '/assets/..%2f..%2fpackage.json', '/assets/a%00b.js']) {
+    for (const path of [
+      '/assets/missing.js',
+      '/assets/',
+      '/assets/%E0%A4%A',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/a%00b.js',
+    ]) {
       record(`GET ${path} (no session)`, await send('GET', path, { auth: false }));
     }
     for (const user of ['a\r\nSet-Cookie: x=1', 'ü中文😀', '"quoted"', 'a;b=c', '%E0%A4%A']) {
       for (const p of ['/api/v1/llm/export', '/api/v1/me/export']) {
         const r = await send('GET', `${p}?user=${encodeValue(user)}`);
-        if (r.status === 200 && !/^time,request_id,/.test(r.text)) failures.push(`export ${user}: 200 without the CSV header`);
+        if (r.status === 200 && !/^time,request_id,/.test(r.text))
+          failures.push(`export ${user}: 200 without the CSV header`);
         record(`GET ${p}?user=${user}`, r);
       }
     }
     // The figures for the closing note.
-    console.log(`admin fuzz (seed ${seed}): ${ops.length} operations, ${figures.inputs} inputs: ${figures.s2xx} 2xx, ${figures.s3xx} 3xx, ${figures.s4xx} 4xx, ${figures.s5xx} 5xx, ${figures.badShape} error bodies without the admin shape`);
+    console.log(
+      `admin fuzz (seed ${seed}): ${ops.length} operations, ${figures.inputs} inputs: ${figures.s2xx} 2xx, ${figures.s3xx} 3xx, ${figures.s4xx} 4xx, ${figures.s5xx} 5xx, ${figures.badShape} error bodies without the admin shape`,
+    );
     expect(failures, `replay with FUZZ_SEED=${seed}`).toEqual([]);
   }, 180_000);
 });

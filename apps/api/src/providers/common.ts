@@ -2,7 +2,14 @@
 import { normalizeUpstreamError } from './errors.js';
 import { providerDefaults } from './catalogue.js';
 import { AdapterError } from './types.js';
-import type { CallContext, LocalResponse, PreparedCall, ProviderRuntime, Transport, UpstreamRequest } from './types.js';
+import type {
+  CallContext,
+  LocalResponse,
+  PreparedCall,
+  ProviderRuntime,
+  Transport,
+  UpstreamRequest,
+} from './types.js';
 import { anthropicToOpenaiChatRequest } from '../translate/openai-anthropic.js';
 import { PipelineStreamTranslator, decodeResponse } from '../translate/pipeline.js';
 import type { ClientShape, PipelineOptions, UpstreamShape } from '../translate/pipeline.js';
@@ -15,7 +22,8 @@ export const SSE_CT = 'text/event-stream; charset=utf-8';
 
 export function baseUrlOf(provider: ProviderRuntime): string {
   const url = provider.baseUrl?.trim() || providerDefaults(provider.type).defaultBaseUrl;
-  if (!url) throw new AdapterError(400, 'provider_misconfigured', `Provider "${provider.slug}" has no base URL.`);
+  if (!url)
+    throw new AdapterError(400, 'provider_misconfigured', `Provider "${provider.slug}" has no base URL.`);
   return url.replace(/\/+$/, '');
 }
 
@@ -33,7 +41,11 @@ export function pivotChatRequest(ctx: CallContext): OaChatRequest {
     case 'responses':
       return responsesToChatRequest(ctx.body, ctx.upstreamModel);
     default:
-      throw new AdapterError(400, 'unsupported_endpoint', `The ${ctx.endpoint} endpoint cannot be translated to chat.`);
+      throw new AdapterError(
+        400,
+        'unsupported_endpoint',
+        `The ${ctx.endpoint} endpoint cannot be translated to chat.`,
+      );
   }
 }
 
@@ -43,7 +55,8 @@ export function inputEstimator(ctx: CallContext): () => number {
   return () => {
     if (v !== undefined) return v;
     try {
-      if (ctx.endpoint === 'messages' || ctx.endpoint === 'count_tokens') v = estimateAnthropicTokens(ctx.body as unknown as AnRequest);
+      if (ctx.endpoint === 'messages' || ctx.endpoint === 'count_tokens')
+        v = estimateAnthropicTokens(ctx.body as unknown as AnRequest);
       else if (ctx.endpoint === 'embeddings') v = estimateEmbeddingTokens(ctx.body.input);
       else if (ctx.endpoint === 'responses') v = estimateChatTokens(responsesToChatRequest(ctx.body));
       else v = estimateChatTokens(ctx.body as unknown as OaChatRequest);
@@ -55,7 +68,8 @@ export function inputEstimator(ctx: CallContext): () => number {
 }
 
 export function clientShape(ctx: CallContext): ClientShape {
-  if (ctx.endpoint === 'count_tokens') throw new AdapterError(400, 'unsupported_endpoint', 'count_tokens has no response pipeline.');
+  if (ctx.endpoint === 'count_tokens')
+    throw new AdapterError(400, 'unsupported_endpoint', 'count_tokens has no response pipeline.');
   return ctx.endpoint;
 }
 
@@ -65,7 +79,12 @@ function clientWantsUsage(ctx: CallContext): boolean {
 }
 
 /** Assemble a PreparedCall from a transport and the translation pair. */
-export function makeCall(ctx: CallContext, transport: Transport, upstream: UpstreamShape, extra: Partial<PipelineOptions> = {}): PreparedCall {
+export function makeCall(
+  ctx: CallContext,
+  transport: Transport,
+  upstream: UpstreamShape,
+  extra: Partial<PipelineOptions> = {},
+): PreparedCall {
   const client = clientShape(ctx);
   const opts: PipelineOptions = {
     client,
@@ -83,7 +102,10 @@ export function makeCall(ctx: CallContext, transport: Transport, upstream: Upstr
     (client === 'messages' && upstream === 'anthropic') ||
     (client === 'responses' && upstream === 'openai-responses') ||
     (client === 'embeddings' && upstream === 'openai-embeddings');
-  const dropped = client === 'responses' && upstream !== 'openai-responses' && Array.isArray(ctx.body.tools) ? responsesToolPlan(ctx.body).dropped : [];
+  const dropped =
+    client === 'responses' && upstream !== 'openai-responses' && Array.isArray(ctx.body.tools)
+      ? responsesToolPlan(ctx.body).dropped
+      : [];
   return {
     transport,
     ...(dropped.length ? { dropped: { tools: dropped } } : {}),
@@ -104,7 +126,10 @@ export function localCountTokens(ctx: CallContext): PreparedCall {
     transport: { kind: 'local', run: async () => local },
     passthrough: true,
     contentType: JSON_CT,
-    decode: (b) => ({ body: b, usage: { inputTokens: n, outputTokens: 0, cachedTokens: 0, estimated: true } }),
+    decode: (b) => ({
+      body: b,
+      usage: { inputTokens: n, outputTokens: 0, cachedTokens: 0, estimated: true },
+    }),
     streamTranslator: () => {
       throw new AdapterError(400, 'unsupported_stream', 'count_tokens does not stream.');
     },
@@ -112,7 +137,12 @@ export function localCountTokens(ctx: CallContext): PreparedCall {
   };
 }
 
-export function postJson(url: string, headers: Record<string, string>, body: string | Buffer, stream: boolean): UpstreamRequest {
+export function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: string | Buffer,
+  stream: boolean,
+): UpstreamRequest {
   return {
     url,
     method: 'POST',
@@ -121,7 +151,10 @@ export function postJson(url: string, headers: Record<string, string>, body: str
   };
 }
 
-export function withExtraHeaders(provider: ProviderRuntime, headers: Record<string, string>): Record<string, string> {
+export function withExtraHeaders(
+  provider: ProviderRuntime,
+  headers: Record<string, string>,
+): Record<string, string> {
   return provider.config?.headers ? { ...provider.config.headers, ...headers } : headers;
 }
 

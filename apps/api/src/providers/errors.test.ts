@@ -2,28 +2,164 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeUpstreamError, parseRetryAfter, scrubSecrets } from './errors.js';
 
-const oa = (message: string, type = 'invalid_request_error', code: string | null = null) => JSON.stringify({ error: { message, type, code, param: null } });
+const oa = (message: string, type = 'invalid_request_error', code: string | null = null) =>
+  JSON.stringify({ error: { message, type, code, param: null } });
 const an = (type: string, message: string) => JSON.stringify({ type: 'error', error: { type, message } });
 
 describe('normalizeUpstreamError', () => {
   const table: Array<[string, number, Record<string, string>, string, string, boolean]> = [
     // name, status, headers, body, expected kind, retryable
-    ['OpenAI context length', 400, {}, oa("This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.", 'invalid_request_error', 'context_length_exceeded'), 'context_window', false],
-    ['Anthropic prompt too long', 400, {}, an('invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum'), 'context_window', false],
-    ['Gemini token limit', 400, {}, JSON.stringify({ error: { code: 400, message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).', status: 'INVALID_ARGUMENT' } }), 'context_window', false],
-    ['Bedrock too long', 400, { 'x-amzn-errortype': 'ValidationException:http://internal' }, JSON.stringify({ message: 'Input is too long for requested model.' }), 'context_window', false],
-    ['OpenAI insufficient quota on 429', 429, {}, oa('You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'), 'billing', false],
-    ['Anthropic credit balance', 400, {}, an('invalid_request_error', 'Your credit balance is too low to access the Anthropic API.'), 'billing', false],
-    ['OpenRouter 402', 402, {}, JSON.stringify({ error: { message: 'Insufficient credits', code: 402 } }), 'billing', false],
-    ['Azure content filter', 400, {}, JSON.stringify({ error: { message: "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.", code: 'content_filter', innererror: { code: 'ResponsibleAIPolicyViolation' } } }), 'policy', false],
-    ['OpenAI model not found', 404, {}, oa('The model `gpt-9` does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found'), 'model_not_found', false],
-    ['Anthropic model not found', 404, {}, an('not_found_error', 'model: claude-nope'), 'model_not_found', false],
-    ['Azure deployment not found', 404, {}, JSON.stringify({ error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist.' } }), 'model_not_found', false],
-    ['Ollama model not found (string error)', 404, {}, JSON.stringify({ error: "model 'llama9' not found" }), 'model_not_found', false],
-    ['Rate limit with Retry-After', 429, { 'retry-after': '7' }, oa('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'), 'rate_limit', true],
+    [
+      'OpenAI context length',
+      400,
+      {},
+      oa(
+        "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+        'invalid_request_error',
+        'context_length_exceeded',
+      ),
+      'context_window',
+      false,
+    ],
+    [
+      'Anthropic prompt too long',
+      400,
+      {},
+      an('invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum'),
+      'context_window',
+      false,
+    ],
+    [
+      'Gemini token limit',
+      400,
+      {},
+      JSON.stringify({
+        error: {
+          code: 400,
+          message: 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+          status: 'INVALID_ARGUMENT',
+        },
+      }),
+      'context_window',
+      false,
+    ],
+    [
+      'Bedrock too long',
+      400,
+      { 'x-amzn-errortype': 'ValidationException:http://internal' },
+      JSON.stringify({ message: 'Input is too long for requested model.' }),
+      'context_window',
+      false,
+    ],
+    [
+      'OpenAI insufficient quota on 429',
+      429,
+      {},
+      oa(
+        'You exceeded your current quota, please check your plan and billing details.',
+        'insufficient_quota',
+        'insufficient_quota',
+      ),
+      'billing',
+      false,
+    ],
+    [
+      'Anthropic credit balance',
+      400,
+      {},
+      an('invalid_request_error', 'Your credit balance is too low to access the Anthropic API.'),
+      'billing',
+      false,
+    ],
+    [
+      'OpenRouter 402',
+      402,
+      {},
+      JSON.stringify({ error: { message: 'Insufficient credits', code: 402 } }),
+      'billing',
+      false,
+    ],
+    [
+      'Azure content filter',
+      400,
+      {},
+      JSON.stringify({
+        error: {
+          message:
+            "The response was filtered due to the prompt triggering Azure OpenAI's content management policy.",
+          code: 'content_filter',
+          innererror: { code: 'ResponsibleAIPolicyViolation' },
+        },
+      }),
+      'policy',
+      false,
+    ],
+    [
+      'OpenAI model not found',
+      404,
+      {},
+      oa(
+        'The model `gpt-9` does not exist or you do not have access to it.',
+        'invalid_request_error',
+        'model_not_found',
+      ),
+      'model_not_found',
+      false,
+    ],
+    [
+      'Anthropic model not found',
+      404,
+      {},
+      an('not_found_error', 'model: claude-nope'),
+      'model_not_found',
+      false,
+    ],
+    [
+      'Azure deployment not found',
+      404,
+      {},
+      JSON.stringify({
+        error: {
+          code: 'DeploymentNotFound',
+          message: 'The API deployment for this resource does not exist.',
+        },
+      }),
+      'model_not_found',
+      false,
+    ],
+    [
+      'Ollama model not found (string error)',
+      404,
+      {},
+      JSON.stringify({ error: "model 'llama9' not found" }),
+      'model_not_found',
+      false,
+    ],
+    [
+      'Rate limit with Retry-After',
+      429,
+      { 'retry-after': '7' },
+      oa('Rate limit reached for requests', 'requests', 'rate_limit_exceeded'),
+      'rate_limit',
+      true,
+    ],
     ['Anthropic overloaded 529', 529, {}, an('overloaded_error', 'Overloaded'), 'overloaded', true],
-    ['Bedrock throttling', 400, { 'x-amzn-errortype': 'ThrottlingException' }, JSON.stringify({ message: 'Too many requests, please wait before trying again.' }), 'rate_limit', true],
-    ['Bad key', 401, {}, oa('Incorrect API key provided: sk-abc***', 'invalid_request_error', 'invalid_api_key'), 'auth', false],
+    [
+      'Bedrock throttling',
+      400,
+      { 'x-amzn-errortype': 'ThrottlingException' },
+      JSON.stringify({ message: 'Too many requests, please wait before trying again.' }),
+      'rate_limit',
+      true,
+    ],
+    [
+      'Bad key',
+      401,
+      {},
+      oa('Incorrect API key provided: sk-abc***', 'invalid_request_error', 'invalid_api_key'),
+      'auth',
+      false,
+    ],
     ['Plain text 502', 502, {}, '<html>Bad Gateway</html>', 'server', true],
     ['Gateway timeout', 504, {}, '', 'timeout', true],
     ['Plain bad request', 400, {}, oa('temperature must be <= 2'), 'bad_request', false],
@@ -43,8 +179,16 @@ describe('normalizeUpstreamError', () => {
   }
 
   it('keeps the upstream code and message', () => {
-    const e = normalizeUpstreamError(429, { 'retry-after': '7' }, oa('Rate limit reached', 'requests', 'rate_limit_exceeded'));
-    expect(e).toMatchObject({ code: 'rate_limit_exceeded', message: 'Rate limit reached', retryAfterMs: 7000 });
+    const e = normalizeUpstreamError(
+      429,
+      { 'retry-after': '7' },
+      oa('Rate limit reached', 'requests', 'rate_limit_exceeded'),
+    );
+    expect(e).toMatchObject({
+      code: 'rate_limit_exceeded',
+      message: 'Rate limit reached',
+      retryAfterMs: 7000,
+    });
   });
 });
 
@@ -62,19 +206,74 @@ describe('scrubSecrets', () => {
   const table: Array<[string, string, string | null, string]> = [
     // name, text, key used for the call, expected
     ['the key itself', `Incorrect API key provided: ${KEY}.`, KEY, 'Incorrect API key provided: [redacted].'],
-    ['URL-encoded key', `bad key ${encodeURIComponent('k3y/with+odd=chars&1')}`, 'k3y/with+odd=chars&1', 'bad key [redacted]'],
-    ['a key that is not key-shaped', 'rejected: local-secret-12345678 (invalid)', 'local-secret-12345678', 'rejected: [redacted] (invalid)'],
-    ['AWS id:secret parts', 'The security token AKIDEXAMPLE123 / wJalrXUtnFEMIbPxRfiCYEXAMPLEKEY is invalid', 'AKIDEXAMPLE123:wJalrXUtnFEMIbPxRfiCYEXAMPLEKEY', 'The security token [redacted] / [redacted] is invalid'],
-    ['bearer token', 'got Authorization: Bearer abc.def-ghi_jkl~mno', null, 'got Authorization: Bearer [redacted]'],
+    [
+      'URL-encoded key',
+      `bad key ${encodeURIComponent('k3y/with+odd=chars&1')}`,
+      'k3y/with+odd=chars&1',
+      'bad key [redacted]',
+    ],
+    [
+      'a key that is not key-shaped',
+      'rejected: local-secret-12345678 (invalid)',
+      'local-secret-12345678',
+      'rejected: [redacted] (invalid)',
+    ],
+    [
+      'AWS id:secret parts',
+      'The security token AKIDEXAMPLE123 / wJalrXUtnFEMIbPxRfiCYEXAMPLEKEY is invalid',
+      'AKIDEXAMPLE123:wJalrXUtnFEMIbPxRfiCYEXAMPLEKEY',
+      'The security token [redacted] / [redacted] is invalid',
+    ],
+    [
+      'bearer token',
+      'got Authorization: Bearer abc.def-ghi_jkl~mno',
+      null,
+      'got Authorization: Bearer [redacted]',
+    ],
     ['OpenAI project key', 'key sk-proj-AAAAbbbbCCCC1111 is disabled', null, 'key [redacted] is disabled'],
     ['Anthropic key', 'invalid x-api-key: sk-ant-api03-abcdEFGH1234', null, 'invalid x-api-key: [redacted]'],
-    ['AWS access key id', 'The key AKIAIOSFODNN7EXAMPLE does not exist', null, 'The key [redacted] does not exist'],
-    ['Google key', 'API key not valid: AIzaSyA1234567890abcdefghijklmnopqrstu', null, 'API key not valid: [redacted]'],
-    ['GitHub token', 'token ghp_abcdefghijklmnopqrstuvwxyz0123456789 revoked', null, 'token [redacted] revoked'],
-    ['hex after key=', 'request ?key=0123456789abcdef0123456789abcdef failed', null, 'request ?key=[redacted] failed'],
-    ['base64 after "token":', '{"token": "dGhpcyBpcyBhIHNlY3JldCB0b2tlbg1=="}', null, '{"token": "[redacted]"}'],
-    ['prose stays', "This model's maximum context length is 8192 tokens. Please reduce the length of the messages.", KEY, "This model's maximum context length is 8192 tokens. Please reduce the length of the messages."],
-    ['rate limit prose stays', 'Rate limit reached for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Used 29000.', KEY, 'Rate limit reached for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Used 29000.'],
+    [
+      'AWS access key id',
+      'The key AKIAIOSFODNN7EXAMPLE does not exist',
+      null,
+      'The key [redacted] does not exist',
+    ],
+    [
+      'Google key',
+      'API key not valid: AIzaSyA1234567890abcdefghijklmnopqrstu',
+      null,
+      'API key not valid: [redacted]',
+    ],
+    [
+      'GitHub token',
+      'token ghp_abcdefghijklmnopqrstuvwxyz0123456789 revoked',
+      null,
+      'token [redacted] revoked',
+    ],
+    [
+      'hex after key=',
+      'request ?key=0123456789abcdef0123456789abcdef failed',
+      null,
+      'request ?key=[redacted] failed',
+    ],
+    [
+      'base64 after "token":',
+      '{"token": "dGhpcyBpcyBhIHNlY3JldCB0b2tlbg1=="}',
+      null,
+      '{"token": "[redacted]"}',
+    ],
+    [
+      'prose stays',
+      "This model's maximum context length is 8192 tokens. Please reduce the length of the messages.",
+      KEY,
+      "This model's maximum context length is 8192 tokens. Please reduce the length of the messages.",
+    ],
+    [
+      'rate limit prose stays',
+      'Rate limit reached for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Used 29000.',
+      KEY,
+      'Rate limit reached for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Used 29000.',
+    ],
     ['a short key is not scrubbed letter by letter', 'abc def', 'abc', 'abc def'],
   ];
   it.each(table)('%s', (_name, text, key, expected) => {
@@ -82,17 +281,31 @@ describe('scrubSecrets', () => {
   });
 
   it('normalizeUpstreamError scrubs the message and code it returns', () => {
-    const e = normalizeUpstreamError(400, {}, oa(`Bad key ${KEY}`, 'invalid_request_error', KEY), undefined, KEY);
+    const e = normalizeUpstreamError(
+      400,
+      {},
+      oa(`Bad key ${KEY}`, 'invalid_request_error', KEY),
+      undefined,
+      KEY,
+    );
     expect(JSON.stringify(e)).not.toContain(KEY);
   });
 
   it('property: the key used for the call never survives, whatever surrounds it', () => {
-    const keyChar = fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+=:'.split(''));
+    const keyChar = fc.constantFrom(
+      ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+=:'.split(''),
+    );
     fc.assert(
-      fc.property(fc.string({ unit: keyChar, minLength: 8, maxLength: 80 }), fc.string({ maxLength: 60 }), fc.string({ maxLength: 60 }), fc.boolean(), (key, before, after, encoded) => {
-        const out = scrubSecrets(`${before}${encoded ? encodeURIComponent(key) : key}${after}`, key);
-        expect(out).not.toContain(encoded ? encodeURIComponent(key) : key);
-      }),
+      fc.property(
+        fc.string({ unit: keyChar, minLength: 8, maxLength: 80 }),
+        fc.string({ maxLength: 60 }),
+        fc.string({ maxLength: 60 }),
+        fc.boolean(),
+        (key, before, after, encoded) => {
+          const out = scrubSecrets(`${before}${encoded ? encodeURIComponent(key) : key}${after}`, key);
+          expect(out).not.toContain(encoded ? encodeURIComponent(key) : key);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -10,7 +10,8 @@ function header(h: Headers, name: string): string | undefined {
 /** Retry-After (seconds or HTTP date), retry-after-ms, in ms; null when absent. */
 export function parseRetryAfter(h: Headers, now: number = Date.now()): number | null {
   const ms = header(h, 'retry-after-ms');
-  if (ms !== undefined && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Math.round(Number(ms)));
+  if (ms !== undefined && ms.trim() !== '' && Number.isFinite(Number(ms)))
+    return Math.max(0, Math.round(Number(ms)));
   const ra = header(h, 'retry-after');
   if (ra !== undefined && ra.trim() !== '') {
     const secs = Number(ra);
@@ -92,10 +93,20 @@ function kindFromStatus(status: number): UpstreamErrorKind {
   return 'unknown';
 }
 
-const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set(['rate_limit', 'overloaded', 'timeout', 'server', 'network', 'unknown']);
+const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set([
+  'rate_limit',
+  'overloaded',
+  'timeout',
+  'server',
+  'network',
+  'unknown',
+]);
 
 /** Pull message + code out of the upstream body (OpenAI, Anthropic, Gemini, Bedrock, Ollama, plain text). */
-export function parseErrorBody(body: Buffer | string, headers: Headers = {}): { message: string; code: string | null } {
+export function parseErrorBody(
+  body: Buffer | string,
+  headers: Headers = {},
+): { message: string; code: string | null } {
   const text = typeof body === 'string' ? body : body.toString('utf8');
   let message = '';
   let code: string | null = null;
@@ -107,7 +118,11 @@ export function parseErrorBody(body: Buffer | string, headers: Headers = {}): { 
       const o = err as Record<string, unknown>;
       message = typeof o.message === 'string' ? o.message : JSON.stringify(o);
       // Gemini: {code: 400, status: 'INVALID_ARGUMENT'}; OpenAI: {type, code}; Anthropic: {type}
-      const c = (typeof o.code === 'string' && o.code) || (typeof o.status === 'string' && o.status) || (typeof o.type === 'string' && o.type) || null;
+      const c =
+        (typeof o.code === 'string' && o.code) ||
+        (typeof o.status === 'string' && o.status) ||
+        (typeof o.type === 'string' && o.type) ||
+        null;
       code = c || null;
       const inner = o.innererror as Record<string, unknown> | undefined;
       if (inner && typeof inner.code === 'string' && /content/i.test(inner.code)) code = inner.code;
@@ -143,14 +158,18 @@ const SECRET_SHAPES: Array<[RegExp, string]> = [
   [/\bgsk_[A-Za-z0-9]{20,}/g, REDACTED], // Groq keys
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}/g, REDACTED], // Slack tokens
   // `key=…`, `"token": "…"`, `api_key …`: a long hex/base64-ish value with at least one digit.
-  [/\b((?:api[_-]?)?key|token|secret|password|credential|signature|access[_-]?token)(\\?["']?\s*[:=]\s*\\?["']?|\s+)(?=[A-Za-z0-9+/_.=-]*\d)[A-Za-z0-9+/_.=-]{16,}/gi, `$1$2${REDACTED}`],
+  [
+    /\b((?:api[_-]?)?key|token|secret|password|credential|signature|access[_-]?token)(\\?["']?\s*[:=]\s*\\?["']?|\s+)(?=[A-Za-z0-9+/_.=-]*\d)[A-Za-z0-9+/_.=-]{16,}/gi,
+    `$1$2${REDACTED}`,
+  ],
 ];
 
 /** The literal forms of a key to remove: the key, its URL-encoded form, and (AWS `id:secret:token`) each long part. */
 function literalForms(secret: string | null | undefined): string[] {
   if (!secret || secret.length < 8) return [];
   const forms = new Set([secret, encodeURIComponent(secret)]);
-  if (secret.includes(':')) for (const part of secret.split(':')) if (part.length >= 8) forms.add(part).add(encodeURIComponent(part));
+  if (secret.includes(':'))
+    for (const part of secret.split(':')) if (part.length >= 8) forms.add(part).add(encodeURIComponent(part));
   // Longest first, so a part never leaves the rest of a longer form behind.
   return [...forms].sort((a, b) => b.length - a.length);
 }
@@ -170,7 +189,13 @@ export function scrubSecrets(text: string, secret?: string | null): string {
  * Map an upstream error response to the normalized error the routing classifier consumes. The message (and code)
  * are scrubbed of `secret` (the key used for the call) and anything key-shaped.
  */
-export function normalizeUpstreamError(status: number, headers: Headers, body: Buffer | string, now?: number, secret?: string | null): UpstreamError {
+export function normalizeUpstreamError(
+  status: number,
+  headers: Headers,
+  body: Buffer | string,
+  now?: number,
+  secret?: string | null,
+): UpstreamError {
   const parsed = parseErrorBody(body, headers);
   const message = scrubSecrets(parsed.message, secret);
   const code = parsed.code === null ? null : scrubSecrets(parsed.code, secret);
@@ -184,7 +209,8 @@ export function normalizeUpstreamError(status: number, headers: Headers, body: B
   }
   // A 429 that talks about quota but is really a rate limit ("Rate limit reached ... quota") stays rate_limit
   // unless the code says insufficient_quota.
-  if (kind === 'billing' && status === 429 && code !== 'insufficient_quota' && /rate limit/i.test(message)) kind = 'rate_limit';
+  if (kind === 'billing' && status === 429 && code !== 'insufficient_quota' && /rate limit/i.test(message))
+    kind = 'rate_limit';
   // A model-not-found pattern on a 5xx is a server error talking about a model.
   if (kind === 'model_not_found' && status >= 500) kind = null;
   if (!kind && code) {
@@ -192,7 +218,8 @@ export function normalizeUpstreamError(status: number, headers: Headers, body: B
     const fromCode = CODE_KINDS[code.toLowerCase()] ?? null;
     const fromStatus = kindFromStatus(status);
     const generic = fromCode === 'bad_request' || fromCode === 'not_found' || fromCode === 'server';
-    kind = fromCode && !(generic && fromStatus !== 'bad_request' && fromStatus !== fromCode) ? fromCode : null;
+    kind =
+      fromCode && !(generic && fromStatus !== 'bad_request' && fromStatus !== fromCode) ? fromCode : null;
   }
   if (!kind || (kind === 'bad_request' && status >= 500)) kind = kindFromStatus(status);
   if (kind === 'not_found' && /model|deployment/i.test(message)) kind = 'model_not_found';
@@ -211,8 +238,25 @@ export function networkError(err: unknown, timeout = false): UpstreamError {
   const message = err instanceof Error ? err.message : String(err);
   // The request could not be built (undici refuses a header value, e.g. a stored key with a line break in it;
   // fetch says "invalid header value"): nothing reached the upstream, and the key — not the provider — is at fault.
-  if ((err as { code?: string } | null)?.code === 'UND_ERR_INVALID_ARG' || (err instanceof TypeError && /invalid header/i.test(message))) {
-    return { status: 0, kind: 'invalid_header', code: 'invalid_header', message: 'The request could not be sent: the provider key is not a valid HTTP header value.', retryAfterMs: null, retryable: false };
+  if (
+    (err as { code?: string } | null)?.code === 'UND_ERR_INVALID_ARG' ||
+    (err instanceof TypeError && /invalid header/i.test(message))
+  ) {
+    return {
+      status: 0,
+      kind: 'invalid_header',
+      code: 'invalid_header',
+      message: 'The request could not be sent: the provider key is not a valid HTTP header value.',
+      retryAfterMs: null,
+      retryable: false,
+    };
   }
-  return { status: 0, kind: timeout ? 'timeout' : 'network', code: (err as { code?: string } | null)?.code ?? null, message, retryAfterMs: null, retryable: true };
+  return {
+    status: 0,
+    kind: timeout ? 'timeout' : 'network',
+    code: (err as { code?: string } | null)?.code ?? null,
+    message,
+    retryAfterMs: null,
+    retryable: true,
+  };
 }

@@ -39,7 +39,11 @@ export function getAdapter(providerType: string): ProviderAdapter {
  */
 export async function listModels(
   ctx: ListModelsContext,
-  send: (req: { url: string; method: 'GET'; headers: Record<string, string> }) => Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>,
+  send: (req: {
+    url: string;
+    method: 'GET';
+    headers: Record<string, string>;
+  }) => Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>,
 ): Promise<ModelInfo[]> {
   const adapter = getAdapter(ctx.provider.type);
   const req = await adapter.listModelsRequest(ctx);

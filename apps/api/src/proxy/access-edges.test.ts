@@ -10,12 +10,21 @@ interface Answer {
 }
 
 /** One HTTP call with full control over the headers (Origin, X-Forwarded-For) and the address dialled. */
-function call(url: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: unknown }): Promise<Answer> {
+function call(
+  url: string,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: unknown },
+): Promise<Answer> {
   const u = new URL(url);
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, method: opts.method ?? 'POST', path: opts.path, headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...opts.headers } },
+      {
+        host: u.hostname.replace(/^\[|\]$/g, ''),
+        port: u.port,
+        method: opts.method ?? 'POST',
+        path: opts.path,
+        headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -37,10 +46,23 @@ function call(url: string, opts: { method?: string; path: string; headers?: Reco
 }
 
 const CHAT = { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] };
-const MESSAGES = { model: 'up-anthropic/claude-test', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
-const chat = (url: string, key: string, headers: Record<string, string> = {}) => call(url, { path: '/v1/chat/completions', headers: { authorization: `Bearer ${key}`, ...headers }, body: CHAT });
+const MESSAGES = {
+  model: 'up-anthropic/claude-test',
+  max_tokens: 10,
+  messages: [{ role: 'user', content: 'hi' }],
+};
+const chat = (url: string, key: string, headers: Record<string, string> = {}) =>
+  call(url, {
+    path: '/v1/chat/completions',
+    headers: { authorization: `Bearer ${key}`, ...headers },
+    body: CHAT,
+  });
 const messages = (url: string, key: string, headers: Record<string, string> = {}) =>
-  call(url, { path: '/v1/messages', headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', ...headers }, body: MESSAGES });
+  call(url, {
+    path: '/v1/messages',
+    headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', ...headers },
+    body: MESSAGES,
+  });
 
 type OpenAIError = { error: { message: string; type: string; code: string } };
 type AnthropicError = { type: string; error: { type: string; message: string } };
@@ -66,12 +88,19 @@ describe('per gateway key IP allow-list (TRUST_PROXY on: the client is the left-
   let admin: string;
   let key: { id: string; key: string };
   beforeAll(async () => {
-    env = await createProxyEnv({ env: { TRUST_PROXY: 'true', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' } });
+    env = await createProxyEnv({
+      env: { TRUST_PROXY: 'true', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' },
+    });
     admin = await env.t.tokenFor('seed_admin');
     const res = await env.t.http
       .post('/api/v1/keys')
       .set('authorization', `Bearer ${admin}`)
-      .send({ name: 'office only', ownerType: 'user', ownerId: env.ids.user, ipAllowlist: ['203.0.113.0/24', ' 2001:db8:1::/48'] });
+      .send({
+        name: 'office only',
+        ownerType: 'user',
+        ownerId: env.ids.user,
+        ipAllowlist: ['203.0.113.0/24', ' 2001:db8:1::/48'],
+      });
     expect(res.status).toBe(201);
     expect(res.body.ipAllowlist).toEqual(['203.0.113.0/24', '2001:db8:1::/48']);
     key = { id: res.body.id, key: res.body.key };
@@ -90,9 +119,18 @@ describe('per gateway key IP allow-list (TRUST_PROXY on: the client is the left-
 
   it('refuses other clients with a 403 in the client format that names the client IP', async () => {
     expectOpenAIIpError(await chat(env.url, key.key, { 'x-forwarded-for': '198.51.100.1' }), '198.51.100.1');
-    expectOpenAIIpError(await chat(env.url, key.key, { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' }), '198.51.100.1');
-    expectAnthropicIpError(await messages(env.url, key.key, { 'x-forwarded-for': '2001:db8:2::5' }), '2001:db8:2::5');
-    expectAnthropicIpError(await messages(env.url, key.key, { 'x-forwarded-for': '::ffff:198.51.100.1' }), '198.51.100.1');
+    expectOpenAIIpError(
+      await chat(env.url, key.key, { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' }),
+      '198.51.100.1',
+    );
+    expectAnthropicIpError(
+      await messages(env.url, key.key, { 'x-forwarded-for': '2001:db8:2::5' }),
+      '2001:db8:2::5',
+    );
+    expectAnthropicIpError(
+      await messages(env.url, key.key, { 'x-forwarded-for': '::ffff:198.51.100.1' }),
+      '198.51.100.1',
+    );
     // No X-Forwarded-For: the socket address.
     expectOpenAIIpError(await chat(env.url, key.key), '127.0.0.1');
     // A forwarded-for value that is no address is refused, not waved through as the proxy's own address.
@@ -108,16 +146,25 @@ describe('per gateway key IP allow-list (TRUST_PROXY on: the client is the left-
   });
 
   it('an admin changes the list through the keys API and it applies at once; a bad entry is a 400 naming it', async () => {
-    const patched = await env.t.http.patch(`/api/v1/keys/${key.id}`).set('authorization', `Bearer ${admin}`).send({ ipAllowlist: ['198.51.100.0/24'] });
+    const patched = await env.t.http
+      .patch(`/api/v1/keys/${key.id}`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ ipAllowlist: ['198.51.100.0/24'] });
     expect(patched.status).toBe(200);
     expect(patched.body.ipAllowlist).toEqual(['198.51.100.0/24']);
     expect((await chat(env.url, key.key, { 'x-forwarded-for': '198.51.100.1' })).status).toBe(200);
     expectOpenAIIpError(await chat(env.url, key.key, { 'x-forwarded-for': '203.0.113.9' }), '203.0.113.9');
-    const bad = await env.t.http.patch(`/api/v1/keys/${key.id}`).set('authorization', `Bearer ${admin}`).send({ ipAllowlist: ['10.0.0.0/8', 'office'] });
+    const bad = await env.t.http
+      .patch(`/api/v1/keys/${key.id}`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ ipAllowlist: ['10.0.0.0/8', 'office'] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('validation_error');
     expect(JSON.stringify(bad.body.error)).toContain('ipAllowlist.1');
-    const cleared = await env.t.http.patch(`/api/v1/keys/${key.id}`).set('authorization', `Bearer ${admin}`).send({ ipAllowlist: [] });
+    const cleared = await env.t.http
+      .patch(`/api/v1/keys/${key.id}`)
+      .set('authorization', `Bearer ${admin}`)
+      .send({ ipAllowlist: [] });
     expect(cleared.body.ipAllowlist).toEqual([]);
     expect((await chat(env.url, key.key, { 'x-forwarded-for': '203.0.113.9' })).status).toBe(200);
     const listed = await env.t.http.get('/api/v1/keys').set('authorization', `Bearer ${admin}`);
@@ -126,7 +173,15 @@ describe('per gateway key IP allow-list (TRUST_PROXY on: the client is the left-
 
   describe('CORS for browser clients (CORS_ORIGINS)', () => {
     const preflight = (origin: string, requestHeaders = 'authorization, content-type') =>
-      call(env.url, { method: 'OPTIONS', path: '/v1/chat/completions', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': requestHeaders } });
+      call(env.url, {
+        method: 'OPTIONS',
+        path: '/v1/chat/completions',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': requestHeaders,
+        },
+      });
 
     it('answers a preflight from a listed origin with 204, the methods and the headers SDKs send', async () => {
       const res = await preflight('https://app.example.com', 'authorization, content-type, x-stainless-os');
@@ -135,11 +190,23 @@ describe('per gateway key IP allow-list (TRUST_PROXY on: the client is the left-
       expect(res.headers['access-control-allow-methods']).toMatch(/POST/);
       expect(res.headers['access-control-allow-methods']).toMatch(/GET/);
       const allowed = String(res.headers['access-control-allow-headers']).split(/,\s*/);
-      for (const h of ['authorization', 'x-api-key', 'anthropic-version', 'anthropic-beta', 'content-type', 'x-stainless-os']) expect(allowed).toContain(h);
+      for (const h of [
+        'authorization',
+        'x-api-key',
+        'anthropic-version',
+        'anthropic-beta',
+        'content-type',
+        'x-stainless-os',
+      ])
+        expect(allowed).toContain(h);
       expect(String(res.headers.vary)).toMatch(/origin/i);
       expect(Number(res.headers['access-control-max-age'])).toBeGreaterThan(0);
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
-      const anthropic = await call(env.url, { method: 'OPTIONS', path: '/anthropic/v1/messages', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+      const anthropic = await call(env.url, {
+        method: 'OPTIONS',
+        path: '/anthropic/v1/messages',
+        headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+      });
       expect(anthropic.status).toBe(204);
       expect(anthropic.headers['access-control-allow-origin']).toBe('http://localhost:5173');
     });
@@ -152,8 +219,12 @@ describe('per gateway key IP allow-list (TRUST_PROXY on: the client is the left-
       const actual = await chat(env.url, env.userKey, { origin: 'https://evil.example' });
       expect(actual.headers['access-control-allow-origin']).toBeUndefined();
       // An origin differing only in scheme or port is another origin.
-      expect((await preflight('http://app.example.com')).headers['access-control-allow-origin']).toBeUndefined();
-      expect((await preflight('https://app.example.com:8443')).headers['access-control-allow-origin']).toBeUndefined();
+      expect(
+        (await preflight('http://app.example.com')).headers['access-control-allow-origin'],
+      ).toBeUndefined();
+      expect(
+        (await preflight('https://app.example.com:8443')).headers['access-control-allow-origin'],
+      ).toBeUndefined();
     });
 
     it('answers, errors included, carry the origin and expose the request id and x-switchyard-* headers', async () => {
@@ -161,12 +232,23 @@ describe('per gateway key IP allow-list (TRUST_PROXY on: the client is the left-
       expect(ok.status).toBe(200);
       expect(ok.headers['access-control-allow-origin']).toBe('https://app.example.com');
       const exposed = String(ok.headers['access-control-expose-headers']).split(/,\s*/);
-      for (const h of ['x-request-id', 'x-switchyard-provider', 'x-switchyard-model', 'x-switchyard-attempts', 'retry-after']) expect(exposed).toContain(h);
+      for (const h of [
+        'x-request-id',
+        'x-switchyard-provider',
+        'x-switchyard-model',
+        'x-switchyard-attempts',
+        'retry-after',
+      ])
+        expect(exposed).toContain(h);
       expect(String(ok.headers.vary)).toMatch(/origin/i);
       const denied = await messages(env.url, 'sk-not-a-key', { origin: 'https://app.example.com' });
       expect(denied.status).toBe(401);
       expect(denied.headers['access-control-allow-origin']).toBe('https://app.example.com');
-      const models = await call(env.url, { method: 'GET', path: '/v1/models', headers: { authorization: `Bearer ${env.userKey}`, origin: 'https://app.example.com' } });
+      const models = await call(env.url, {
+        method: 'GET',
+        path: '/v1/models',
+        headers: { authorization: `Bearer ${env.userKey}`, origin: 'https://app.example.com' },
+      });
       expect(models.status).toBe(200);
       expect(models.headers['access-control-allow-origin']).toBe('https://app.example.com');
     });
@@ -219,7 +301,11 @@ describe('global IP allow-list (PROXY_IP_ALLOWLIST, TRUST_PROXY off: the socket 
     const ok = await chat(env.url, env.userKey, { origin: 'https://app.example.com' });
     expect(ok.status).toBe(200);
     expect(ok.headers['access-control-allow-origin']).toBeUndefined();
-    const pre = await call(env.url, { method: 'OPTIONS', path: '/v1/chat/completions', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+    const pre = await call(env.url, {
+      method: 'OPTIONS',
+      path: '/v1/chat/completions',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+    });
     expect(pre.status).toBe(405);
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();
   });

@@ -12,23 +12,37 @@ afterAll(async () => {
   await env?.close();
 });
 
-const chat = (bytes: number) => JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x'.repeat(bytes) }] });
+const chat = (bytes: number) =>
+  JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x'.repeat(bytes) }] });
 
 /**
  * A plain Node client that writes the body in 16 KiB pieces, like an SDK uploading a large prompt; with `gapMs`
  * it pauses between pieces like a client on a real network (still sending when the gateway has decided).
  */
-function send(body: string, chunked: boolean, gapMs = 0): Promise<{ status: number; json: Record<string, unknown> } | { error: string }> {
+function send(
+  body: string,
+  chunked: boolean,
+  gapMs = 0,
+): Promise<{ status: number; json: Record<string, unknown> } | { error: string }> {
   return new Promise((resolve) => {
     const buf = Buffer.from(body);
     const req = request(
       `${env.url}/v1/chat/completions`,
-      { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}`, ...(chunked ? {} : { 'content-length': buf.length }) } },
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${env.userKey}`,
+          ...(chunked ? {} : { 'content-length': buf.length }),
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> }),
+        );
         res.on('error', (e) => resolve({ error: e.message }));
       },
     );
@@ -52,7 +66,9 @@ function send(body: string, chunked: boolean, gapMs = 0): Promise<{ status: numb
 
 describe('request bodies', () => {
   it('ten clients still sending 2 MB past a 64 KiB limit all read a 413 in their format (no EPIPE, no reset)', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => send(chat(2 * 1024 * 1024), i % 2 === 0, 2)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => send(chat(2 * 1024 * 1024), i % 2 === 0, 2)),
+    );
     for (const r of results) {
       expect(r).toMatchObject({ status: 413, json: { error: { code: 'request_too_large' } } });
       expect(JSON.stringify(r)).toContain('64 KiB');

@@ -23,12 +23,27 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
     model: 'm',
     messages: [
       { role: 'system', content: 'be brief' },
-      { role: 'user', content: [{ type: 'text', text: 'weather?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } }] },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'weather?' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
       { role: 'tool', tool_call_id: 'c1', content: 'ok' },
       { role: 'user', content: 'and now?' },
     ],
-    tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } } }],
+    tools: [
+      {
+        type: 'function',
+        function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } },
+      },
+    ],
     tool_choice: { type: 'function', function: { name: 'f' } },
     stop: ['x'],
     response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'object' } } },
@@ -38,21 +53,47 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
     max_tokens: 10,
     system: [{ type: 'text', text: 'be brief' }],
     messages: [
-      { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'calling' }, { type: 'tool_use', id: 't1', name: 'f', input: { a: 1 } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'ok' }] }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'hi' },
+          { type: 'image', source: { type: 'url', url: 'https://x/y.png' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'calling' },
+          { type: 'tool_use', id: 't1', name: 'f', input: { a: 1 } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'ok' }] }],
+      },
     ],
     tools: [{ name: 'f', input_schema: { type: 'object', properties: {} } }],
     tool_choice: { type: 'tool', name: 'f' },
     stop_sequences: ['x'],
     metadata: { user_id: 'u' },
   },
-  count_tokens: { model: 'm', system: 'x', messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 'f', input_schema: { type: 'object' } }] },
+  count_tokens: {
+    model: 'm',
+    system: 'x',
+    messages: [{ role: 'user', content: 'hi' }],
+    tools: [{ name: 'f', input_schema: { type: 'object' } }],
+  },
   responses: {
     model: 'm',
     instructions: 'be brief',
     input: [
-      { role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_image', image_url: 'https://x/y.png' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'input_text', text: 'hi' },
+          { type: 'input_image', image_url: 'https://x/y.png' },
+        ],
+      },
       { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
       { type: 'function_call_output', call_id: 'c1', output: { ok: true } },
     ],
@@ -63,7 +104,11 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
   embeddings: { model: 'm', input: ['a', [1, 2]] },
 };
 
-function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function paths(
+  v: unknown,
+  at: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(at);
   if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
@@ -83,7 +128,29 @@ function setAt(root: unknown, path: (string | number)[], value: unknown): unknow
 
 const weird: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 5, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 2, arbitrary: fc.constantFrom(null, 0, 1.5, true, '', 'x', [], {}, [null], [[]], [{}], { type: 'text' }, { type: 'function' }, { type: 'custom' }, { type: 'tool_result' }, { type: 'image' }, { type: 'image_url' }, { type: 'function_call' }) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      null,
+      0,
+      1.5,
+      true,
+      '',
+      'x',
+      [],
+      {},
+      [null],
+      [[]],
+      [{}],
+      { type: 'text' },
+      { type: 'function' },
+      { type: 'custom' },
+      { type: 'tool_result' },
+      { type: 'image' },
+      { type: 'image_url' },
+      { type: 'function_call' },
+    ),
+  },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
@@ -131,29 +198,36 @@ describe('checkBodyShape', () => {
     expect(() => requestFacts(ep, BASE[ep], 1000)).not.toThrow();
   });
 
-  it.each(Object.keys(BASE) as Endpoint[])('%s: throws only RequestShapeError, and what it admits no translator, estimator or the mock throws on', async (ep) => {
-    await fc.assert(
-      fc.asyncProperty(mutated(ep), async (body) => {
-        try {
-          requestFacts(ep, body, 1000);
-        } catch (err) {
-          if (err instanceof RequestShapeError) return;
-          throw err;
-        }
-        await downstream(ep, body as Record<string, unknown>);
-      }),
-      { numRuns: 1_500 },
-    );
-  });
+  it.each(Object.keys(BASE) as Endpoint[])(
+    '%s: throws only RequestShapeError, and what it admits no translator, estimator or the mock throws on',
+    async (ep) => {
+      await fc.assert(
+        fc.asyncProperty(mutated(ep), async (body) => {
+          try {
+            requestFacts(ep, body, 1000);
+          } catch (err) {
+            if (err instanceof RequestShapeError) return;
+            throw err;
+          }
+          await downstream(ep, body as Record<string, unknown>);
+        }),
+        { numRuns: 1_500 },
+      );
+    },
+  );
 
   it('names the nesting limit and the path where it is passed', () => {
     let v: unknown = 1;
     for (let i = 0; i < MAX_BODY_DEPTH; i++) v = [v];
-    expect(() => checkBodyShape('chat', { model: 'm', messages: [{ role: 'user', content: 'x' }], x: v })).toThrow(/^"x(\[0\])+" is nested deeper than 64 levels\.$/);
+    expect(() =>
+      checkBodyShape('chat', { model: 'm', messages: [{ role: 'user', content: 'x' }], x: v }),
+    ).toThrow(/^"x(\[0\])+" is nested deeper than 64 levels\.$/);
     // 63 levels below the body (64 with it) pass.
     let ok: unknown = 1;
     for (let i = 0; i < MAX_BODY_DEPTH - 2; i++) ok = [ok];
-    expect(() => checkBodyShape('chat', { model: 'm', messages: [{ role: 'user', content: 'x' }], x: [ok] })).not.toThrow();
+    expect(() =>
+      checkBodyShape('chat', { model: 'm', messages: [{ role: 'user', content: 'x' }], x: [ok] }),
+    ).not.toThrow();
   });
 
   it('rawDepthExceeds counts brackets outside strings only and names the top-level field', () => {

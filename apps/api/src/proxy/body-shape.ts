@@ -35,8 +35,9 @@ const MUST_OBJECT = 'must be an object';
 const MUST_ARRAY = 'must be an array';
 
 /** C0 and C1 control characters, DEL, and UTF-16 code units that are not part of a surrogate pair. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const BAD_NAME = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const BAD_NAME =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A model name with control characters (NUL included) or invalid UTF-16 (a lone surrogate). */
 export function invalidModelName(model: string): boolean {
@@ -53,7 +54,8 @@ function opt(v: unknown, type: 'string' | 'number' | 'boolean'): boolean {
 /** An OpenAI message's content: absent, null, a string, or an array of typed parts (text, image_url, others). */
 function oaContent(content: unknown, i: number, field: string): void {
   if (content === undefined || content === null || typeof content === 'string') return;
-  if (!Array.isArray(content)) fail(`messages[${i}].${field}`, 'must be a string or an array of content parts');
+  if (!Array.isArray(content))
+    fail(`messages[${i}].${field}`, 'must be a string or an array of content parts');
   for (let j = 0; j < content.length; j++) {
     const p: unknown = content[j];
     if (!isObj(p)) fail(`messages[${i}].${field}[${j}]`, MUST_OBJECT);
@@ -62,7 +64,8 @@ function oaContent(content: unknown, i: number, field: string): void {
       if (typeof p.text !== 'string') fail(`messages[${i}].${field}[${j}].text`, MUST_STRING);
     } else if (p.type === 'image_url') {
       const iu = p.image_url;
-      if (typeof iu !== 'string' && !(isObj(iu) && typeof iu.url === 'string')) fail(`messages[${i}].${field}[${j}].image_url`, 'must be an object with a string "url"');
+      if (typeof iu !== 'string' && !(isObj(iu) && typeof iu.url === 'string'))
+        fail(`messages[${i}].${field}[${j}].image_url`, 'must be an object with a string "url"');
     }
   }
 }
@@ -78,7 +81,8 @@ function oaToolCalls(calls: unknown, i: number): void {
     const f = c.function;
     if (!isObj(f)) fail(`messages[${i}].tool_calls[${j}].function`, MUST_OBJECT);
     if (typeof f.name !== 'string') fail(`messages[${i}].tool_calls[${j}].function.name`, MUST_STRING);
-    if (!opt(f.arguments, 'string')) fail(`messages[${i}].tool_calls[${j}].function.arguments`, 'must be a string');
+    if (!opt(f.arguments, 'string'))
+      fail(`messages[${i}].tool_calls[${j}].function.arguments`, 'must be a string');
   }
 }
 
@@ -106,14 +110,16 @@ function oaTools(tools: unknown): void {
     const f = t.function;
     if (!isObj(f)) fail(`tools[${i}].function`, MUST_OBJECT);
     if (typeof f.name !== 'string') fail(`tools[${i}].function.name`, MUST_STRING);
-    if (f.parameters !== undefined && f.parameters !== null && !isObj(f.parameters)) fail(`tools[${i}].function.parameters`, MUST_OBJECT);
+    if (f.parameters !== undefined && f.parameters !== null && !isObj(f.parameters))
+      fail(`tools[${i}].function.parameters`, MUST_OBJECT);
   }
 }
 
 function oaToolChoice(tc: unknown): void {
   if (tc === undefined || tc === null || typeof tc === 'string') return;
   if (!isObj(tc)) fail('tool_choice', 'must be a string or an object');
-  if (tc.type === 'function' && !(isObj(tc.function) && typeof tc.function.name === 'string')) fail('tool_choice.function.name', MUST_STRING);
+  if (tc.type === 'function' && !(isObj(tc.function) && typeof tc.function.name === 'string'))
+    fail('tool_choice.function.name', MUST_STRING);
 }
 
 function oaStop(stop: unknown, param: string): void {
@@ -166,7 +172,8 @@ function anBlocks(blocks: unknown[], i: number, parent: number): void {
       if (typeof b.tool_use_id !== 'string') fail(`${anPath(i, parent)}[${j}].tool_use_id`, MUST_STRING);
       const c = b.content;
       if (c === undefined || c === null || typeof c === 'string') continue;
-      if (!Array.isArray(c)) fail(`${anPath(i, parent)}[${j}].content`, 'must be a string or an array of content blocks');
+      if (!Array.isArray(c))
+        fail(`${anPath(i, parent)}[${j}].content`, 'must be a string or an array of content blocks');
       // One level: translation reads a tool result's blocks, not results nested in those.
       if (parent < 0) anBlocks(c, i, j);
     }
@@ -194,7 +201,8 @@ function anTools(tools: unknown): void {
     if (typeof t.name !== 'string') fail(`tools[${i}].name`, MUST_STRING);
     if (!opt(t.type, 'string')) fail(`tools[${i}].type`, 'must be a string');
     if (!opt(t.description, 'string')) fail(`tools[${i}].description`, 'must be a string');
-    if (t.input_schema !== undefined && t.input_schema !== null && !isObj(t.input_schema)) fail(`tools[${i}].input_schema`, MUST_OBJECT);
+    if (t.input_schema !== undefined && t.input_schema !== null && !isObj(t.input_schema))
+      fail(`tools[${i}].input_schema`, MUST_OBJECT);
   }
 }
 
@@ -207,7 +215,8 @@ function anthropicBody(b: Obj, countOnly: boolean): void {
   }
   anTools(b.tools);
   const tc = b.tool_choice;
-  if (tc !== undefined && tc !== null && !(isObj(tc) && typeof tc.type === 'string')) fail('tool_choice', 'must be an object with a string "type"');
+  if (tc !== undefined && tc !== null && !(isObj(tc) && typeof tc.type === 'string'))
+    fail('tool_choice', 'must be an object with a string "type"');
   if (b.stop_sequences !== undefined && b.stop_sequences !== null) {
     if (!Array.isArray(b.stop_sequences)) fail('stop_sequences', 'must be an array of strings');
     oaStop(b.stop_sequences, 'stop_sequences');
@@ -251,11 +260,13 @@ function responsesBody(b: Obj): void {
       if (typeof t.type !== 'string') fail(`tools[${i}].type`, MUST_STRING);
       if (t.type !== 'function') continue;
       if (typeof t.name !== 'string') fail(`tools[${i}].name`, MUST_STRING);
-      if (t.parameters !== undefined && t.parameters !== null && !isObj(t.parameters)) fail(`tools[${i}].parameters`, MUST_OBJECT);
+      if (t.parameters !== undefined && t.parameters !== null && !isObj(t.parameters))
+        fail(`tools[${i}].parameters`, MUST_OBJECT);
     }
   }
   const tc = b.tool_choice;
-  if (tc !== undefined && tc !== null && typeof tc !== 'string' && !isObj(tc)) fail('tool_choice', 'must be a string or an object');
+  if (tc !== undefined && tc !== null && typeof tc !== 'string' && !isObj(tc))
+    fail('tool_choice', 'must be a string or an object');
   optObject(b, 'text');
   if (isObj(b.text)) {
     const f = b.text.format;
@@ -275,7 +286,8 @@ function embeddingsBody(b: Obj): void {
     const x: unknown = input[i];
     if (typeof x === 'string' || typeof x === 'number') continue;
     if (!Array.isArray(x)) fail(`input[${i}]`, 'must be a string, a token or an array of tokens');
-    for (let j = 0; j < x.length; j++) if (typeof x[j] !== 'number') fail(`input[${i}][${j}]`, 'must be a number');
+    for (let j = 0; j < x.length; j++)
+      if (typeof x[j] !== 'number') fail(`input[${i}][${j}]`, 'must be a number');
   }
   if (!opt(b.encoding_format, 'string')) fail('encoding_format', 'must be a string');
   if (!opt(b.dimensions, 'number')) fail('dimensions', 'must be a number');

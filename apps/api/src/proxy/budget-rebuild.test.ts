@@ -12,7 +12,11 @@ import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { ANTHROPIC_UPSTREAM_KEY, createProxyEnv, UPSTREAM_KEY, type ProxyEnv } from '../test/proxy-env.js';
 import { dropPrefix, REDIS_TEST_URL, testPrefix } from '../test/redis.js';
 
-const BASE_ENV = { USAGE_FLUSH_INTERVAL_MS: '50', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '1500' };
+const BASE_ENV = {
+  USAGE_FLUSH_INTERVAL_MS: '50',
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500',
+  UPSTREAM_IDLE_TIMEOUT_MS: '1500',
+};
 
 interface Gateway {
   url: string;
@@ -34,7 +38,11 @@ async function startGateway(db: TestDatabase, env: Record<string, string>): Prom
   // A test app encrypts with a key of its own: store the providers' keys again under this instance's key (a real
   // restart reads the same SECRETS_KEY).
   const { prisma, secrets } = t.app.ctx;
-  for (const [slug, key] of [['up-openai', UPSTREAM_KEY], ['up-backup', UPSTREAM_KEY], ['up-anthropic', ANTHROPIC_UPSTREAM_KEY]] as const) {
+  for (const [slug, key] of [
+    ['up-openai', UPSTREAM_KEY],
+    ['up-backup', UPSTREAM_KEY],
+    ['up-anthropic', ANTHROPIC_UPSTREAM_KEY],
+  ] as const) {
     await prisma.provider.update({ where: { slug }, data: { encryptedApiKey: secrets.encrypt(key) } });
   }
   await t.app.routing.reload();
@@ -56,7 +64,11 @@ const chat = (url: string, key: string) =>
   fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ model: 'up-openai/gpt-test', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    body: JSON.stringify({
+      model: 'up-openai/gpt-test',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
   });
 
 /**
@@ -81,11 +93,27 @@ async function spendAll(url: string, key: string): Promise<number> {
   throw new Error('the budget never ran out');
 }
 
-async function newKey(env: ProxyEnv, data: { budgetUsd?: number; budgetPeriod?: string | null; userId?: string; orgId?: string }): Promise<string> {
+async function newKey(
+  env: ProxyEnv,
+  data: { budgetUsd?: number; budgetPeriod?: string | null; userId?: string; orgId?: string },
+): Promise<string> {
   const k = generateGatewayKey();
-  const owner = data.orgId ? { ownerType: 'org', orgId: data.orgId } : { ownerType: 'user', userId: data.userId ?? env.ids.user };
+  const owner = data.orgId
+    ? { ownerType: 'org', orgId: data.orgId }
+    : { ownerType: 'user', userId: data.userId ?? env.ids.user };
   await env.t.app.ctx.prisma.gatewayKey.create({
-    data: { keyHash: k.hash, prefix: k.prefix, name: 'budget', ...owner, ...(data.budgetUsd !== undefined ? { budgetUsd: data.budgetUsd, budgetPeriod: data.budgetPeriod === undefined ? 'month' : data.budgetPeriod } : {}) },
+    data: {
+      keyHash: k.hash,
+      prefix: k.prefix,
+      name: 'budget',
+      ...owner,
+      ...(data.budgetUsd !== undefined
+        ? {
+            budgetUsd: data.budgetUsd,
+            budgetPeriod: data.budgetPeriod === undefined ? 'month' : data.budgetPeriod,
+          }
+        : {}),
+    },
   });
   return k.key;
 }
@@ -95,7 +123,15 @@ async function scopes(env: ProxyEnv): Promise<{ name: string; key: string }[]> {
   const { prisma } = env.t.app.ctx;
   const capped = await env.t.createUser('user');
   await prisma.user.update({ where: { id: capped.id }, data: { weeklyCapUsd: 0.0003 } });
-  const org = await prisma.organization.create({ data: { name: 'capped', slug: `capped-${Math.random().toString(36).slice(2, 8)}`, spendCapUsd: 0.0002, rollover: true, rolloverBalanceUsd: 0.0001 } });
+  const org = await prisma.organization.create({
+    data: {
+      name: 'capped',
+      slug: `capped-${Math.random().toString(36).slice(2, 8)}`,
+      spendCapUsd: 0.0002,
+      rollover: true,
+      rolloverBalanceUsd: 0.0001,
+    },
+  });
   const out = [
     { name: 'key monthly budget', key: await newKey(env, { budgetUsd: 0.0003, budgetPeriod: 'month' }) },
     { name: 'key lifetime budget', key: await newKey(env, { budgetUsd: 0.0003, budgetPeriod: null }) },
@@ -212,7 +248,9 @@ describe.each([
   it('concurrent first uses of a budget read the database once on an instance', async () => {
     const fresh = await newKey(env, { budgetUsd: 0.0003, budgetPeriod: 'day' });
     await restart({ flushRedis: redis });
-    const rebuilt = () => gw.logs.filter((l) => l.includes('budget rebuilt from recorded spend') && l.includes('"scope":"key"')).length;
+    const rebuilt = () =>
+      gw.logs.filter((l) => l.includes('budget rebuilt from recorded spend') && l.includes('"scope":"key"'))
+        .length;
     const answers = await Promise.all(Array.from({ length: 6 }, () => chat(gw.url, fresh)));
     for (const a of answers) expect([200, 402]).toContain(a.status);
     expect(answers.some((a) => a.status === 200)).toBe(true);

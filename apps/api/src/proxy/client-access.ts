@@ -32,8 +32,16 @@ export function describeIp(ip: string): string {
   return isIPv4(ip) || isIPv6(ip) ? ip : 'an address that is not an IP (X-Forwarded-For)';
 }
 
-const BASE_ALLOWED_HEADERS = ['authorization', 'x-api-key', 'anthropic-version', 'anthropic-beta', 'content-type', 'x-request-id'];
-const EXPOSED_HEADERS = 'x-request-id, x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-skipped, retry-after';
+const BASE_ALLOWED_HEADERS = [
+  'authorization',
+  'x-api-key',
+  'anthropic-version',
+  'anthropic-beta',
+  'content-type',
+  'x-request-id',
+];
+const EXPOSED_HEADERS =
+  'x-request-id, x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-skipped, retry-after';
 const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
 
 /**
@@ -71,7 +79,10 @@ export class CorsPolicy {
     const asked = req.headers['access-control-request-headers'];
     let headers = BASE_ALLOWED_HEADERS;
     if (asked && asked.length <= 2000 && HEADER_LIST.test(asked)) {
-      const extra = asked.toLowerCase().split(/\s*,\s*/).filter((h) => !BASE_ALLOWED_HEADERS.includes(h));
+      const extra = asked
+        .toLowerCase()
+        .split(/\s*,\s*/)
+        .filter((h) => !BASE_ALLOWED_HEADERS.includes(h));
       if (extra.length) headers = [...BASE_ALLOWED_HEADERS, ...extra];
     }
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');

@@ -37,10 +37,16 @@ describe('deadlines', () => {
 
   it('per-provider first-byte limit from the admin API: a hung provider gives up early and the request falls back', async () => {
     const token = await env.t.tokenFor('seed_admin');
-    const bad = await env.t.http.put(`/api/v1/llm/providers/${env.ids.openai}`).set('authorization', `Bearer ${token}`).send({ config: { timeouts: { firstByteMs: 5 } } });
+    const bad = await env.t.http
+      .put(`/api/v1/llm/providers/${env.ids.openai}`)
+      .set('authorization', `Bearer ${token}`)
+      .send({ config: { timeouts: { firstByteMs: 5 } } });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('config.timeouts.firstByteMs');
-    const ok = await env.t.http.put(`/api/v1/llm/providers/${env.ids.openai}`).set('authorization', `Bearer ${token}`).send({ config: { timeouts: { firstByteMs: 150 } } });
+    const ok = await env.t.http
+      .put(`/api/v1/llm/providers/${env.ids.openai}`)
+      .set('authorization', `Bearer ${token}`)
+      .send({ config: { timeouts: { firstByteMs: 150 } } });
     expect(ok.status).toBe(200);
     await env.t.app.routing.reload();
     try {
@@ -50,7 +56,10 @@ describe('deadlines', () => {
       expect(res.headers.get('x-switchyard-provider')).toBe('up-backup');
       expect(res.headers.get('x-switchyard-attempts')).toBe('2');
     } finally {
-      await env.t.http.put(`/api/v1/llm/providers/${env.ids.openai}`).set('authorization', `Bearer ${token}`).send({ config: {} });
+      await env.t.http
+        .put(`/api/v1/llm/providers/${env.ids.openai}`)
+        .set('authorization', `Bearer ${token}`)
+        .send({ config: {} });
       await env.t.app.routing.reload();
     }
   });

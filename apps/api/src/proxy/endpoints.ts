@@ -46,7 +46,13 @@ export function matchEndpoint(method: string, url: string): EndpointMatch | 'met
       } catch {
         return null;
       }
-      return { endpoint: 'models', method: 'GET', format: p === '/anthropic/v1' ? 'anthropic' : 'openai', modelId, ...(p === '/v1' ? { neutral: true } : {}) };
+      return {
+        endpoint: 'models',
+        method: 'GET',
+        format: p === '/anthropic/v1' ? 'anthropic' : 'openai',
+        modelId,
+        ...(p === '/v1' ? { neutral: true } : {}),
+      };
     }
     if (TABLE[`POST ${rest}`] || TABLE[`GET ${rest}`]) return 'method-not-allowed';
     return null;
@@ -59,7 +65,22 @@ export function formatForPath(url: string): ClientFormat {
 }
 
 /** Every proxy route (prefix × method path), for the OpenAPI document. */
-export const PROXY_ROUTES: readonly { method: 'GET' | 'POST'; path: string; endpoint: ProxyEndpoint; format: ClientFormat }[] = PREFIXES.flatMap((p) => [
-  ...Object.entries(TABLE).map(([k, v]) => ({ method: v.method, path: p + k.slice(k.indexOf(' ') + 1), endpoint: v.endpoint, format: p === '/anthropic/v1' && v.endpoint === 'models' ? 'anthropic' : v.format })),
-  { method: 'GET' as const, path: `${p}/models/{id}`, endpoint: 'models' as const, format: p === '/anthropic/v1' ? ('anthropic' as const) : ('openai' as const) },
+export const PROXY_ROUTES: readonly {
+  method: 'GET' | 'POST';
+  path: string;
+  endpoint: ProxyEndpoint;
+  format: ClientFormat;
+}[] = PREFIXES.flatMap((p) => [
+  ...Object.entries(TABLE).map(([k, v]) => ({
+    method: v.method,
+    path: p + k.slice(k.indexOf(' ') + 1),
+    endpoint: v.endpoint,
+    format: p === '/anthropic/v1' && v.endpoint === 'models' ? 'anthropic' : v.format,
+  })),
+  {
+    method: 'GET' as const,
+    path: `${p}/models/{id}`,
+    endpoint: 'models' as const,
+    format: p === '/anthropic/v1' ? ('anthropic' as const) : ('openai' as const),
+  },
 ]);

@@ -19,15 +19,28 @@ beforeAll(async () => {
   env = await createProxyEnv({ logDestination: new Sink() });
   // Request logging on: what the client was sent is stored with the usage row too.
   const admin = await env.t.tokenFor('seed_admin');
-  await env.t.http.put('/api/v1/llm/settings').set('authorization', `Bearer ${admin}`).send({ bodyLogging: true }).expect(200);
+  await env.t.http
+    .put('/api/v1/llm/settings')
+    .set('authorization', `Bearer ${admin}`)
+    .send({ bodyLogging: true })
+    .expect(200);
 });
 afterAll(async () => {
   await env?.close();
 });
 
-const OTHER_SECRETS = ['sk-proj-AbCdEf0123456789AbCdEf0123', 'AKIAIOSFODNN7EXAMPLE', 'AIzaSyA1234567890abcdefghijklmnopqrstu', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'];
+const OTHER_SECRETS = [
+  'sk-proj-AbCdEf0123456789AbCdEf0123',
+  'AKIAIOSFODNN7EXAMPLE',
+  'AIzaSyA1234567890abcdefghijklmnopqrstu',
+  'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+];
 
-async function chat(body: Record<string, unknown>, path = '/v1/chat/completions', headers: Record<string, string> = {}) {
+async function chat(
+  body: Record<string, unknown>,
+  path = '/v1/chat/completions',
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${env.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${env.userKey}`, 'content-type': 'application/json', ...headers },
@@ -43,7 +56,13 @@ describe('upstream error text is scrubbed', () => {
     env.up.reset();
     env.up.script({
       status: 400,
-      body: { error: { message: `Invalid request for key ${UPSTREAM_KEY} (sent as Authorization: Bearer ${UPSTREAM_KEY}; url ?key=${encodeURIComponent(UPSTREAM_KEY)})`, type: 'invalid_request_error', code: 'bad_param' } },
+      body: {
+        error: {
+          message: `Invalid request for key ${UPSTREAM_KEY} (sent as Authorization: Bearer ${UPSTREAM_KEY}; url ?key=${encodeURIComponent(UPSTREAM_KEY)})`,
+          type: 'invalid_request_error',
+          code: 'bad_param',
+        },
+      },
     });
     const res = await chat({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] });
     expect(res.status).toBe(400);
@@ -64,17 +83,35 @@ describe('upstream error text is scrubbed', () => {
 
   it('an Anthropic upstream echoing its key to an Anthropic client', async () => {
     env.up.reset();
-    env.up.script({ status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: `x-api-key ${ANTHROPIC_UPSTREAM_KEY} is not allowed to use this model` } } });
-    const res = await chat({ model: 'up-anthropic/claude-test', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, '/v1/messages');
+    env.up.script({
+      status: 400,
+      body: {
+        type: 'error',
+        error: {
+          type: 'invalid_request_error',
+          message: `x-api-key ${ANTHROPIC_UPSTREAM_KEY} is not allowed to use this model`,
+        },
+      },
+    });
+    const res = await chat(
+      { model: 'up-anthropic/claude-test', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+      '/v1/messages',
+    );
     expect(res.status).toBe(400);
     expect(res.text).not.toContain(ANTHROPIC_UPSTREAM_KEY);
-    expect(JSON.parse(res.text)).toMatchObject({ type: 'error', error: { message: expect.stringContaining('[redacted]') } });
+    expect(JSON.parse(res.text)).toMatchObject({
+      type: 'error',
+      error: { message: expect.stringContaining('[redacted]') },
+    });
   });
 
   it('no key in any log line, usage row or error report either', async () => {
     await env.flushUsage();
     const { prisma } = env.t.app.ctx;
-    const stored = JSON.stringify([await prisma.usageRecord.findMany(), await prisma.errorReport.findMany()], (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    const stored = JSON.stringify(
+      [await prisma.usageRecord.findMany(), await prisma.errorReport.findMany()],
+      (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
+    );
     expect(stored).toContain('upstream crashed');
     for (const hay of [stored, logs.join(''), client.join('')]) {
       for (const s of [UPSTREAM_KEY, ANTHROPIC_UPSTREAM_KEY, ...OTHER_SECRETS]) expect(hay).not.toContain(s);

@@ -34,37 +34,127 @@ async function freshEnv() {
 
 describe('fault matrix (bare model "gpt-test" served by up-openai, then up-backup)', () => {
   it.each<[string, Fault[], { status: number; hits: number; provider?: string; errorCode?: string }]>([
-    ['500 twice then ok: retried on the same target', [{ status: 500 }, { status: 500 }], { status: 200, hits: 3, provider: 'up-openai' }],
-    ['503 three times: retries exhausted, falls back', [{ status: 503 }, { status: 503 }, { status: 503 }], { status: 200, hits: 4, provider: 'up-backup' }],
-    ['429 with a long Retry-After: falls back at once', [{ status: 429, headers: { 'retry-after': '30' } }], { status: 200, hits: 2, provider: 'up-backup' }],
-    ['401 upstream auth: falls back', [{ status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } }], { status: 200, hits: 2, provider: 'up-backup' }],
-    ['402 billing: falls back', [{ status: 402, body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota' } } }], { status: 200, hits: 2, provider: 'up-backup' }],
-    ['404 model not found: falls back', [{ status: 404, body: { error: { message: 'The model `gpt-test` does not exist', code: 'model_not_found' } } }], { status: 200, hits: 2, provider: 'up-backup' }],
-    ['policy 400: stops, no fallback', [{ status: 400, body: { error: { message: 'Your request was rejected by our content policy', code: 'content_policy_violation' } } }], { status: 400, hits: 1, errorCode: 'content_policy' }],
-    ['other 400: stops, no fallback', [{ status: 400, body: { error: { message: "Invalid value for 'temperature'", type: 'invalid_request_error' } } }], { status: 400, hits: 1 }],
+    [
+      '500 twice then ok: retried on the same target',
+      [{ status: 500 }, { status: 500 }],
+      { status: 200, hits: 3, provider: 'up-openai' },
+    ],
+    [
+      '503 three times: retries exhausted, falls back',
+      [{ status: 503 }, { status: 503 }, { status: 503 }],
+      { status: 200, hits: 4, provider: 'up-backup' },
+    ],
+    [
+      '429 with a long Retry-After: falls back at once',
+      [{ status: 429, headers: { 'retry-after': '30' } }],
+      { status: 200, hits: 2, provider: 'up-backup' },
+    ],
+    [
+      '401 upstream auth: falls back',
+      [
+        {
+          status: 401,
+          body: {
+            error: {
+              message: 'Incorrect API key provided',
+              type: 'invalid_request_error',
+              code: 'invalid_api_key',
+            },
+          },
+        },
+      ],
+      { status: 200, hits: 2, provider: 'up-backup' },
+    ],
+    [
+      '402 billing: falls back',
+      [
+        {
+          status: 402,
+          body: { error: { message: 'You exceeded your current quota', type: 'insufficient_quota' } },
+        },
+      ],
+      { status: 200, hits: 2, provider: 'up-backup' },
+    ],
+    [
+      '404 model not found: falls back',
+      [
+        {
+          status: 404,
+          body: { error: { message: 'The model `gpt-test` does not exist', code: 'model_not_found' } },
+        },
+      ],
+      { status: 200, hits: 2, provider: 'up-backup' },
+    ],
+    [
+      'policy 400: stops, no fallback',
+      [
+        {
+          status: 400,
+          body: {
+            error: {
+              message: 'Your request was rejected by our content policy',
+              code: 'content_policy_violation',
+            },
+          },
+        },
+      ],
+      { status: 400, hits: 1, errorCode: 'content_policy' },
+    ],
+    [
+      'other 400: stops, no fallback',
+      [
+        {
+          status: 400,
+          body: { error: { message: "Invalid value for 'temperature'", type: 'invalid_request_error' } },
+        },
+      ],
+      { status: 400, hits: 1 },
+    ],
     ['connection reset: retried', [{ reset: true }], { status: 200, hits: 2, provider: 'up-openai' }],
-    ['timeout (no answer): not asked again, falls back at once', [{ hang: true }], { status: 200, hits: 2, provider: 'up-backup' }],
-  ])('%s', async (_name, faults, expected) => {
-    await freshEnv();
-    env.up.script(faults.map((f) => ({ path: '/chat/completions', ...f })));
-    const res = await chat();
-    const body = (await res.json()) as { error?: { code: string }; choices?: unknown[] };
-    expect(res.status).toBe(expected.status);
-    expect(hits().filter((p) => p.endsWith('/chat/completions'))).toHaveLength(expected.hits);
-    if (expected.provider) expect(res.headers.get('x-switchyard-provider')).toBe(expected.provider);
-    if (expected.errorCode) expect(body.error?.code).toBe(expected.errorCode);
-    await env.flushUsage();
-    const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
-    expect(rec!.status).toBe(expected.status);
-    expect(rec!.attempts).toBe(expected.hits);
-  }, 20_000);
+    [
+      'timeout (no answer): not asked again, falls back at once',
+      [{ hang: true }],
+      { status: 200, hits: 2, provider: 'up-backup' },
+    ],
+  ])(
+    '%s',
+    async (_name, faults, expected) => {
+      await freshEnv();
+      env.up.script(faults.map((f) => ({ path: '/chat/completions', ...f })));
+      const res = await chat();
+      const body = (await res.json()) as { error?: { code: string }; choices?: unknown[] };
+      expect(res.status).toBe(expected.status);
+      expect(hits().filter((p) => p.endsWith('/chat/completions'))).toHaveLength(expected.hits);
+      if (expected.provider) expect(res.headers.get('x-switchyard-provider')).toBe(expected.provider);
+      if (expected.errorCode) expect(body.error?.code).toBe(expected.errorCode);
+      await env.flushUsage();
+      const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+      expect(rec!.status).toBe(expected.status);
+      expect(rec!.attempts).toBe(expected.hits);
+    },
+    20_000,
+  );
 
   it('context-window 400 falls back to a model with a larger window', async () => {
     await freshEnv();
-    await env.t.app.ctx.prisma.fallbackChain.create({ data: { modelRef: 'up-openai/gpt-test', targets: ['up-openai/big-test'] } });
-    await env.t.app.ctx.prisma.provider.update({ where: { id: env.ids.backup }, data: { autoFallback: false } });
+    await env.t.app.ctx.prisma.fallbackChain.create({
+      data: { modelRef: 'up-openai/gpt-test', targets: ['up-openai/big-test'] },
+    });
+    await env.t.app.ctx.prisma.provider.update({
+      where: { id: env.ids.backup },
+      data: { autoFallback: false },
+    });
     await env.t.app.routing.reload();
-    env.up.script({ path: '/chat/completions', status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens", code: 'context_length_exceeded' } } });
+    env.up.script({
+      path: '/chat/completions',
+      status: 400,
+      body: {
+        error: {
+          message: "This model's maximum context length is 8192 tokens",
+          code: 'context_length_exceeded',
+        },
+      },
+    });
     const res = await chat('up-openai/gpt-test');
     expect(res.status).toBe(200);
     expect(res.headers.get('x-switchyard-model')).toBe('big-test');
@@ -132,9 +222,18 @@ describe('streams', () => {
     const bytes = 16_000; // 64 MB in all: several times what the sockets' buffers on both hops can hold
     env.up.script({ path: '/chat/completions', flood: { events, bytes } });
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest(`${env.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` } }, resolve);
+      const req = httpRequest(
+        `${env.url}/v1/chat/completions`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+        },
+        resolve,
+      );
       req.on('error', reject);
-      req.end(JSON.stringify({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
+      req.end(
+        JSON.stringify({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      );
     });
     res.pause();
     await new Promise((r) => setTimeout(r, 600));
@@ -167,7 +266,11 @@ describe('streams', () => {
     const res = await fetch(`${env.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
-      body: JSON.stringify({ model: 'up-openai/gpt-test', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({
+        model: 'up-openai/gpt-test',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
       signal: ac.signal,
     });
     const reader = res.body!.getReader();

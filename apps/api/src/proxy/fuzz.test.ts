@@ -19,11 +19,25 @@ let redisPrefix: string | null = null;
 /** The gateway on the real database and HTTP mock upstream, its counters in process or in Redis. */
 async function start(store: 'memory' | 'redis'): Promise<void> {
   if (store === 'redis') redisPrefix = testPrefix();
-  env = await createProxyEnv(redisPrefix ? { env: { REDIS_URL: REDIS_TEST_URL, REDIS_KEY_PREFIX: redisPrefix, REDIS_COMMAND_TIMEOUT_MS: '5000' } } : {});
+  env = await createProxyEnv(
+    redisPrefix
+      ? {
+          env: { REDIS_URL: REDIS_TEST_URL, REDIS_KEY_PREFIX: redisPrefix, REDIS_COMMAND_TIMEOUT_MS: '5000' },
+        }
+      : {},
+  );
   // A key with a budget, so admissions reserve money the fuzz must give back.
   const k = generateGatewayKey();
   const row = await env.t.app.ctx.prisma.gatewayKey.create({
-    data: { keyHash: k.hash, prefix: k.prefix, name: 'fuzz', ownerType: 'user', userId: env.ids.user, budgetUsd: 1000, budgetPeriod: 'month' },
+    data: {
+      keyHash: k.hash,
+      prefix: k.prefix,
+      name: 'fuzz',
+      ownerType: 'user',
+      userId: env.ids.user,
+      budgetUsd: 1000,
+      budgetPeriod: 'month',
+    },
   });
   await env.t.app.routing.reload();
   key = k.key;
@@ -37,7 +51,13 @@ async function stop(): Promise<void> {
 }
 
 const PREFIXES = ['/v1', '/openai/v1', '/anthropic/v1'] as const;
-const ENDPOINTS = ['/chat/completions', '/embeddings', '/responses', '/messages', '/messages/count_tokens'] as const;
+const ENDPOINTS = [
+  '/chat/completions',
+  '/embeddings',
+  '/responses',
+  '/messages',
+  '/messages/count_tokens',
+] as const;
 type Endpoint = (typeof ENDPOINTS)[number];
 
 /** A valid body per endpoint: the fuzz breaks one or more of its fields. */
@@ -47,8 +67,18 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
     max_tokens: 50,
     messages: [
       { role: 'system', content: 'be brief' },
-      { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } }] },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'hi' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
       { role: 'tool', tool_call_id: 'c1', content: 'ok' },
     ],
     tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }],
@@ -74,9 +104,18 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
     max_tokens: 50,
     system: [{ type: 'text', text: 'be brief' }],
     messages: [
-      { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'hi' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } },
+        ],
+      },
       { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'ok' }] }] },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'ok' }] }],
+      },
     ],
     tools: [{ name: 'f', input_schema: { type: 'object', properties: {} } }],
     tool_choice: { type: 'auto' },
@@ -91,7 +130,11 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
 };
 
 /** Every path to a value inside a JSON value (`[]` is the root). */
-function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function paths(
+  v: unknown,
+  at: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(at);
   if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
@@ -135,9 +178,21 @@ const weird: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 2, arbitrary: oddStrings },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.constantFrom(null, 0, -1, 1.5, 1e308, true, false, [], {}, [null], [[]], [{}], 'x', [1, 'a', null]) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(null, 0, -1, 1.5, 1e308, true, false, [], {}, [null], [[]], [{}], 'x', [
+      1,
+      'a',
+      null,
+    ]),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 10_000, max: 200_000 }).map((n) => 'y'.repeat(n)) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 60, max: 300 }), fc.jsonValue({ maxDepth: 1 }), fc.boolean()).map(([d, leaf, arr]) => nest(d, leaf, arr)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 60, max: 300 }), fc.jsonValue({ maxDepth: 1 }), fc.boolean())
+      .map(([d, leaf, arr]) => nest(d, leaf, arr)),
+  },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
@@ -163,18 +218,36 @@ const rawBody = (ep: Endpoint) =>
       const t = JSON.stringify(BASE[ep]);
       return { text: t.slice(0, n % t.length), contentType: 'application/json' };
     }),
-    fc.constantFrom('{"model":"x","model":"up-openai/gpt-test"', '{"mod\\u0065l":"up-anthropic/claude-test","model":"x"}', '{"model":"up-openai/gpt-test","model":"up-anthropic/claude-test","messages":[{"role":"user","content":"hi"}],"input":"x","max_tokens":5}').map((t) => ({
-      text: t.endsWith('}') ? t : `${t},${JSON.stringify(BASE[ep]).slice(1)}`,
-      contentType: 'application/json',
-    })),
-    fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '').map((contentType) => ({ text: JSON.stringify(BASE[ep]), contentType })),
-    fc.constantFrom('', 'null', '[]', '"str"', '1', 'true', '{}', '['.repeat(5000)).map((text) => ({ text, contentType: 'application/json' })),
+    fc
+      .constantFrom(
+        '{"model":"x","model":"up-openai/gpt-test"',
+        '{"mod\\u0065l":"up-anthropic/claude-test","model":"x"}',
+        '{"model":"up-openai/gpt-test","model":"up-anthropic/claude-test","messages":[{"role":"user","content":"hi"}],"input":"x","max_tokens":5}',
+      )
+      .map((t) => ({
+        text: t.endsWith('}') ? t : `${t},${JSON.stringify(BASE[ep]).slice(1)}`,
+        contentType: 'application/json',
+      })),
+    fc
+      .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '')
+      .map((contentType) => ({ text: JSON.stringify(BASE[ep]), contentType })),
+    fc
+      .constantFrom('', 'null', '[]', '"str"', '1', 'true', '{}', '['.repeat(5000))
+      .map((text) => ({ text, contentType: 'application/json' })),
     // Deep nesting written as text (the generator's own objects stay shallow enough to clone): a tool schema
     // 100 to 20,000 levels deep in the field each format reads.
     fc.integer({ min: 100, max: 20_000 }).map((d) => {
       const schema = `${'{"type":"object","properties":{"a":'.repeat(d)}{}${'}}'.repeat(d)}`;
-      const tools = ep === '/responses' ? `[{"type":"function","name":"f","parameters":${schema}}]` : ep.startsWith('/messages') ? `[{"name":"f","input_schema":${schema}}]` : `[{"type":"function","function":{"name":"f","parameters":${schema}}}]`;
-      return { text: `{"tools":${tools},${JSON.stringify(BASE[ep]).slice(1)}`, contentType: 'application/json' };
+      const tools =
+        ep === '/responses'
+          ? `[{"type":"function","name":"f","parameters":${schema}}]`
+          : ep.startsWith('/messages')
+            ? `[{"name":"f","input_schema":${schema}}]`
+            : `[{"type":"function","function":{"name":"f","parameters":${schema}}}]`;
+      return {
+        text: `{"tools":${tools},${JSON.stringify(BASE[ep]).slice(1)}`,
+        contentType: 'application/json',
+      };
     }),
   );
 
@@ -184,7 +257,10 @@ const request = fc
     (pick < 7 ? mutatedBody(ep) : rawBody(ep)).map((b) => ({
       path: `${prefix}${ep}`,
       // Half the structured bodies ask for a stream, so the stream path's exits are fuzzed too.
-      text: stream && pick < 7 && b.text.startsWith('{') && b.text.length > 2 ? `{"stream":true,${b.text.slice(1)}` : b.text,
+      text:
+        stream && pick < 7 && b.text.startsWith('{') && b.text.length > 2
+          ? `{"stream":true,${b.text.slice(1)}`
+          : b.text,
       contentType: b.contentType,
     })),
   );
@@ -196,10 +272,17 @@ async function send(r: { path: string; text: string; contentType: string }): Pro
   if (r.contentType) headers['content-type'] = r.contentType;
   let res: Response;
   try {
-    res = await fetch(`${env.url}${r.path}`, { method: 'POST', headers, body: r.text, signal: AbortSignal.timeout(10_000) });
+    res = await fetch(`${env.url}${r.path}`, {
+      method: 'POST',
+      headers,
+      body: r.text,
+      signal: AbortSignal.timeout(10_000),
+    });
     await res.arrayBuffer();
   } catch (err) {
-    throw new Error(`${r.path} (${r.contentType}) did not answer within 10 s: ${String(err)}; body ${r.text.slice(0, 2000)}`);
+    throw new Error(
+      `${r.path} (${r.contentType}) did not answer within 10 s: ${String(err)}; body ${r.text.slice(0, 2000)}`,
+    );
   }
   statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
   return res.status;
@@ -207,34 +290,44 @@ async function send(r: { path: string; text: string; contentType: string }): Pro
 
 const RUNS = 2_500;
 
-describe.each(['memory', 'redis'] as const)('fuzz: malformed bodies on every proxy endpoint (counters in %s)', (store) => {
-  beforeAll(() => start(store));
-  afterAll(stop);
+describe.each(['memory', 'redis'] as const)(
+  'fuzz: malformed bodies on every proxy endpoint (counters in %s)',
+  (store) => {
+    beforeAll(() => start(store));
+    afterAll(stop);
 
-  it('never answer 5xx, never hang; /health stays 200; no reservation or in-flight count is left behind', async () => {
-    const t0 = Date.now();
-    statuses.clear();
-    let n = 0;
-    await fc.assert(
-      fc.asyncProperty(request, async (r) => {
-        const status = await send(r);
-        if (status >= 500) throw new Error(`${r.path} answered ${status} to ${r.text.slice(0, 2000)}`);
-        if (++n % 250 === 0) expect((await fetch(`${env.url}/health`)).status).toBe(200);
-      }),
-      { numRuns: RUNS, endOnFailure: true },
-    );
-    expect((await fetch(`${env.url}/health`)).status).toBe(200);
+    it('never answer 5xx, never hang; /health stays 200; no reservation or in-flight count is left behind', async () => {
+      const t0 = Date.now();
+      statuses.clear();
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(request, async (r) => {
+          const status = await send(r);
+          if (status >= 500) throw new Error(`${r.path} answered ${status} to ${r.text.slice(0, 2000)}`);
+          if (++n % 250 === 0) expect((await fetch(`${env.url}/health`)).status).toBe(200);
+        }),
+        { numRuns: RUNS, endOnFailure: true },
+      );
+      expect((await fetch(`${env.url}/health`)).status).toBe(200);
 
-    const models = await env.t.app.ctx.prisma.model.findMany({ select: { id: true, providerId: true } });
-    const view = env.t.app.routing.store.view();
-    for (const m of models) expect(view.inFlight(modelTarget(m.providerId, m.id))).toBe(0);
-    await env.flushUsage();
-    const agg = await env.t.app.ctx.prisma.usageRecord.aggregate({ _sum: { costUsd: true }, where: { gatewayKeyId: keyId } });
-    const [reserved] = await env.t.app.routing.store.read([budgetKey({ scope: 'key', id: keyId, period: 'month' }, Date.now())]);
-    // What the key's budget holds is exactly what was spent: every estimate reserved on the way was settled.
-    expect(reserved ?? 0).toBeCloseTo(Number(agg._sum.costUsd ?? 0), 9);
-    console.log(`fuzz (${store}): ${RUNS} requests in ${Date.now() - t0} ms; statuses ${JSON.stringify([...statuses].sort((a, b) => a[0] - b[0]))}`);
-    // The fuzz reached the upstream too (not only the door).
-    expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
-  }, 120_000);
-});
+      const models = await env.t.app.ctx.prisma.model.findMany({ select: { id: true, providerId: true } });
+      const view = env.t.app.routing.store.view();
+      for (const m of models) expect(view.inFlight(modelTarget(m.providerId, m.id))).toBe(0);
+      await env.flushUsage();
+      const agg = await env.t.app.ctx.prisma.usageRecord.aggregate({
+        _sum: { costUsd: true },
+        where: { gatewayKeyId: keyId },
+      });
+      const [reserved] = await env.t.app.routing.store.read([
+        budgetKey({ scope: 'key', id: keyId, period: 'month' }, Date.now()),
+      ]);
+      // What the key's budget holds is exactly what was spent: every estimate reserved on the way was settled.
+      expect(reserved ?? 0).toBeCloseTo(Number(agg._sum.costUsd ?? 0), 9);
+      console.log(
+        `fuzz (${store}): ${RUNS} requests in ${Date.now() - t0} ms; statuses ${JSON.stringify([...statuses].sort((a, b) => a[0] - b[0]))}`,
+      );
+      // The fuzz reached the upstream too (not only the door).
+      expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+    }, 120_000);
+  },
+);

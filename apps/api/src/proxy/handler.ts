@@ -15,7 +15,15 @@ import { BodyMemoryFullError, BodyTooLargeError, readBody, type BodyMemory } fro
 import { RequestShapeError, requestFacts, type RequestFacts } from './request-facts.js';
 import { MAX_BODY_DEPTH, rawDepthExceeds } from './body-shape.js';
 import type { PlannedAttempt, PlanInput, Router } from './types.js';
-import { openUpstream, readAll, toNetworkError, WholeAnswer, type Abortable, type Fetched, type UpstreamTimeouts } from './upstream.js';
+import {
+  openUpstream,
+  readAll,
+  toNetworkError,
+  WholeAnswer,
+  type Abortable,
+  type Fetched,
+  type UpstreamTimeouts,
+} from './upstream.js';
 import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
 import { BodyCapture, bodiesForLog } from './body-log.js';
 import { drained } from '../lib/drained.js';
@@ -90,7 +98,11 @@ const DEPTH_SCAN_ABOVE_BYTES = 64 * 1024;
 
 /** What a client sees when the gateway itself failed: no exception text, the request id to quote. */
 function internalError(requestId: string): ClientError {
-  return { status: 500, code: 'internal_error', message: `The gateway failed to handle this request (request id ${requestId}).` };
+  return {
+    status: 500,
+    code: 'internal_error',
+    message: `The gateway failed to handle this request (request id ${requestId}).`,
+  };
 }
 
 /** Whether the client left, and the running attempt's controller (aborted when it does). */
@@ -98,7 +110,6 @@ interface ClientState {
   gone: boolean;
   attempt: Abortable | null;
 }
-
 
 /**
  * The data plane: a lean node:http handler (no Express on this path). Auth and routing come from memory; the
@@ -120,13 +131,22 @@ export function createProxyHandler(deps: ProxyDeps) {
     } catch (err) {
       // A bug of ours (a translator, the mock provider, the handler itself): the detail goes to the log, the
       // client gets a generic answer in its format with the request id to quote.
-      deps.logger.error({ err, requestId, path: url.split('?')[0] }, 'proxy request failed inside the gateway');
+      deps.logger.error(
+        { err, requestId, path: url.split('?')[0] },
+        'proxy request failed inside the gateway',
+      );
       if (!res.headersSent) req.resume();
       sendClientError(res, formatForPath(url), internalError(requestId));
     }
   };
 
-  async function serve(req: IncomingMessage, res: ServerResponse, url: string, requestId: string, started: number): Promise<void> {
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: string,
+    requestId: string,
+    started: number,
+  ): Promise<void> {
     if (cors !== null) {
       const preflight = cors.apply(req, res);
       if (preflight !== 'continue') {
@@ -134,7 +154,11 @@ export function createProxyHandler(deps: ProxyDeps) {
         if (preflight === 'preflight-ok') res.writeHead(204, { 'content-length': 0 }).end();
         else {
           const origin = String(req.headers.origin ?? '(none)').slice(0, 200);
-          sendClientError(res, formatForPath(url), { status: 403, code: 'cors_origin_not_allowed', message: `The origin ${origin} may not call this gateway from a browser (it is not in CORS_ORIGINS).` });
+          sendClientError(res, formatForPath(url), {
+            status: 403,
+            code: 'cors_origin_not_allowed',
+            message: `The origin ${origin} may not call this gateway from a browser (it is not in CORS_ORIGINS).`,
+          });
         }
         return;
       }
@@ -146,7 +170,10 @@ export function createProxyHandler(deps: ProxyDeps) {
       sendClientError(res, formatForPath(url), {
         status,
         code: status === 404 ? 'unknown_endpoint' : 'method_not_allowed',
-        message: status === 404 ? `No proxy endpoint ${req.method} ${url.split('?')[0]}.` : `${req.method} is not allowed on ${url.split('?')[0]}.`,
+        message:
+          status === 404
+            ? `No proxy endpoint ${req.method} ${url.split('?')[0]}.`
+            : `${req.method} is not allowed on ${url.split('?')[0]}.`,
       });
       return;
     }
@@ -182,10 +209,19 @@ export function createProxyHandler(deps: ProxyDeps) {
     if (match.endpoint === 'models') {
       req.resume();
       // Plain /v1/models: an Anthropic client (Claude Code's model discovery) says so with anthropic-version.
-      const listFormat: ClientFormat = match.neutral && req.headers['anthropic-version'] !== undefined ? 'anthropic' : format;
-      const found = match.modelId === undefined ? listModelsForCaller(config, caller, listFormat, deps.now()) : retrieveModelForCaller(config, caller, listFormat, deps.now(), match.modelId);
+      const listFormat: ClientFormat =
+        match.neutral && req.headers['anthropic-version'] !== undefined ? 'anthropic' : format;
+      const found =
+        match.modelId === undefined
+          ? listModelsForCaller(config, caller, listFormat, deps.now())
+          : retrieveModelForCaller(config, caller, listFormat, deps.now(), match.modelId);
       if (found === null) {
-        sendClientError(res, listFormat, { status: 404, code: 'model_not_found', message: `No model "${(match.modelId ?? '').slice(0, 200)}" is available to this key.`, param: 'model' });
+        sendClientError(res, listFormat, {
+          status: 404,
+          code: 'model_not_found',
+          message: `No model "${(match.modelId ?? '').slice(0, 200)}" is available to this key.`,
+          param: 'model',
+        });
         return;
       }
       const body = JSON.stringify(found);
@@ -200,9 +236,18 @@ export function createProxyHandler(deps: ProxyDeps) {
     } catch (err) {
       const e: ClientError =
         err instanceof BodyTooLargeError
-          ? { status: 413, code: 'request_too_large', message: `The request body is larger than the ${formatBytes(deps.bodyLimit)} limit (BODY_LIMIT).` }
+          ? {
+              status: 413,
+              code: 'request_too_large',
+              message: `The request body is larger than the ${formatBytes(deps.bodyLimit)} limit (BODY_LIMIT).`,
+            }
           : err instanceof BodyMemoryFullError
-            ? { status: 503, code: 'overloaded', message: 'The gateway is holding as many request bodies as its memory allows; retry shortly.', headers: { 'retry-after': '1' } }
+            ? {
+                status: 503,
+                code: 'overloaded',
+                message: 'The gateway is holding as many request bodies as its memory allows; retry shortly.',
+                headers: { 'retry-after': '1' },
+              }
             : { status: 400, code: 'bad_request', message: 'The request body could not be read.' };
       sendClientError(res, format, e, { connection: 'close' });
       return;
@@ -211,15 +256,26 @@ export function createProxyHandler(deps: ProxyDeps) {
       // A deeply nested document costs JSON.parse time quadratic in its depth: large bodies are scanned first.
       const deepAt = raw.length > DEPTH_SCAN_ABOVE_BYTES ? rawDepthExceeds(raw, MAX_BODY_DEPTH) : null;
       if (deepAt !== null) {
-        const message = deepAt ? `"${deepAt}" is nested deeper than ${MAX_BODY_DEPTH} levels.` : `The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`;
-        sendClientError(res, format, { status: 400, code: 'invalid_request', message, ...(deepAt ? { param: deepAt } : {}) });
+        const message = deepAt
+          ? `"${deepAt}" is nested deeper than ${MAX_BODY_DEPTH} levels.`
+          : `The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`;
+        sendClientError(res, format, {
+          status: 400,
+          code: 'invalid_request',
+          message,
+          ...(deepAt ? { param: deepAt } : {}),
+        });
         return;
       }
       let body: unknown;
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        sendClientError(res, format, { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON.' });
+        sendClientError(res, format, {
+          status: 400,
+          code: 'invalid_json',
+          message: 'The request body is not valid JSON.',
+        });
         return;
       }
       let facts: RequestFacts;
@@ -227,7 +283,12 @@ export function createProxyHandler(deps: ProxyDeps) {
         facts = requestFacts(match.endpoint, body, raw.length);
       } catch (err) {
         if (err instanceof RequestShapeError) {
-          sendClientError(res, format, { status: 400, code: 'invalid_request', message: err.message, param: err.param });
+          sendClientError(res, format, {
+            status: 400,
+            code: 'invalid_request',
+            message: err.message,
+            param: err.param,
+          });
           return;
         }
         throw err;
@@ -235,7 +296,20 @@ export function createProxyHandler(deps: ProxyDeps) {
 
       const input: PlanInput = { endpoint: match.endpoint, facts, caller };
       const client = clientOf(req, body);
-      await execute(deps, { req, res, match, input, raw, body: body as Record<string, unknown>, requestId, started, deadlineAt: started + deps.deadlineMs, caller, capture: null, client });
+      await execute(deps, {
+        req,
+        res,
+        match,
+        input,
+        raw,
+        body: body as Record<string, unknown>,
+        requestId,
+        started,
+        deadlineAt: started + deps.deadlineMs,
+        caller,
+        capture: null,
+        client,
+      });
     } finally {
       deps.bodyMemory?.give(raw.length);
     }
@@ -306,7 +380,9 @@ export function createProxyHandler(deps: ProxyDeps) {
         isByok: false,
         stream: facts.stream,
         attempts: attemptsLog.length,
-        trace: capture ? { plan: plan.trace, attempts: attemptsLog, bodies: bodiesForLog(x.raw, capture) } : { plan: plan.trace, attempts: attemptsLog },
+        trace: capture
+          ? { plan: plan.trace, attempts: attemptsLog, bodies: bodiesForLog(x.raw, capture) }
+          : { plan: plan.trace, attempts: attemptsLog },
         client: x.client,
         ...u,
       };
@@ -315,7 +391,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       const model = modelLabel;
       metrics.proxyRequests.add(1, endpointLabel, provider, model, String(record.status));
       metrics.proxyLatency.observe({ endpoint: endpointLabel, provider }, latencyMs / 1000);
-      if (record.ttftMs !== null) metrics.proxyTtft.observe({ endpoint: endpointLabel, provider }, record.ttftMs / 1000);
+      if (record.ttftMs !== null)
+        metrics.proxyTtft.observe({ endpoint: endpointLabel, provider }, record.ttftMs / 1000);
       if (record.tokensIn || record.tokensOut) {
         metrics.tokens.add(record.tokensIn, provider, model, 'in');
         metrics.tokens.add(record.tokensOut, provider, model, 'out');
@@ -327,10 +404,17 @@ export function createProxyHandler(deps: ProxyDeps) {
 
     if (!plan.ok) {
       const headers: Record<string, string> = {};
-      if (plan.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(plan.retryAfterMs / 1000)));
+      if (plan.retryAfterMs !== undefined)
+        headers['retry-after'] = String(Math.max(1, Math.ceil(plan.retryAfterMs / 1000)));
       if (settings.debugHeaders) headers['x-switchyard-skipped'] = skippedHeader(plan.skipped);
       // Not `capture?.add(sendClientError(...))`: with no capture that would skip sending the answer.
-      const sent = sendClientError(res, format, { status: plan.status, code: plan.code, message: plan.message, headers, ...(plan.param ? { param: plan.param } : {}) });
+      const sent = sendClientError(res, format, {
+        status: plan.status,
+        code: plan.code,
+        message: plan.message,
+        headers,
+        ...(plan.param ? { param: plan.param } : {}),
+      });
       capture?.add(sent);
       finish({ status: plan.status, errorCode: plan.code });
       return;
@@ -352,7 +436,14 @@ export function createProxyHandler(deps: ProxyDeps) {
         queue = queue.slice(1);
         const admission = await router.admit(attempt, input);
         if (!admission.ok) {
-          attemptsLog.push({ provider: attempt.provider.slug, model: attempt.model.modelId, key: attempt.keySource, status: admission.status, outcome: `skipped:${admission.code}`, ms: 0 });
+          attemptsLog.push({
+            provider: attempt.provider.slug,
+            model: attempt.model.modelId,
+            key: attempt.keySource,
+            status: admission.status,
+            outcome: `skipped:${admission.code}`,
+            ms: 0,
+          });
           lastError = admission;
           continue;
         }
@@ -367,31 +458,53 @@ export function createProxyHandler(deps: ProxyDeps) {
           // Same-target retries (bounded by the classification table), then the next attempt.
           while (!fellBack) {
             used++;
-            const result = await runAttempt(d, x, attempt, client, settings.debugHeaders ? plan.skipped : null, attemptsLog, used);
+            const result = await runAttempt(
+              d,
+              x,
+              attempt,
+              client,
+              settings.debugHeaders ? plan.skipped : null,
+              attemptsLog,
+              used,
+            );
             if (result.kind === 'done') {
-              settled = { costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens };
-              finish({
-                status: result.status,
-                providerId: attempt.provider.id,
-                providerSlug: attempt.provider.slug,
-                modelId: attempt.model.modelId,
-                tokensIn: result.usage.inputTokens,
-                tokensOut: result.usage.outputTokens,
-                tokensCached: result.usage.cachedTokens,
-                costUsd: attempt.keySource === 'byok' ? 0 : result.costUsd,
-                savedUsd: attempt.keySource === 'byok' ? result.costUsd : 0,
-                isByok: attempt.keySource === 'byok',
-                ttftMs: result.ttftMs,
-                errorCode: result.errorCode,
-                attempts: used,
-              }, attempt.model.metricLabel);
+              settled = {
+                costUsd: result.costUsd,
+                tokens: result.usage.inputTokens + result.usage.outputTokens,
+              };
+              finish(
+                {
+                  status: result.status,
+                  providerId: attempt.provider.id,
+                  providerSlug: attempt.provider.slug,
+                  modelId: attempt.model.modelId,
+                  tokensIn: result.usage.inputTokens,
+                  tokensOut: result.usage.outputTokens,
+                  tokensCached: result.usage.cachedTokens,
+                  costUsd: attempt.keySource === 'byok' ? 0 : result.costUsd,
+                  savedUsd: attempt.keySource === 'byok' ? result.costUsd : 0,
+                  isByok: attempt.keySource === 'byok',
+                  ttftMs: result.ttftMs,
+                  errorCode: result.errorCode,
+                  attempts: used,
+                },
+                attempt.model.metricLabel,
+              );
               return;
             }
             // Failed before anything reached the client.
-            const decision = router.decide(result.error, { attempt, retriesOnThisTarget: retries, afterFirstByte: false });
+            const decision = router.decide(result.error, {
+              attempt,
+              retriesOnThisTarget: retries,
+              afterFirstByte: false,
+            });
             attemptsLog[attemptsLog.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
             lastError = clientErrorFromUpstream(result.error, attempt);
-            if (decision.action === 'retry' && !client.gone && performance.now() + decision.delayMs < x.deadlineAt) {
+            if (
+              decision.action === 'retry' &&
+              !client.gone &&
+              performance.now() + decision.delayMs < x.deadlineAt
+            ) {
               retries++;
               metrics.retries.inc({ provider: attempt.provider.slug });
               if (decision.delayMs > 0) await sleep(decision.delayMs);
@@ -400,7 +513,8 @@ export function createProxyHandler(deps: ProxyDeps) {
             if (decision.action === 'stop') return failRequest(lastError);
             if (decision.needLargerContext) {
               const window = attempt.model.contextWindow;
-              if (window !== null) queue = queue.filter((a) => a.model.contextWindow === null || a.model.contextWindow > window);
+              if (window !== null)
+                queue = queue.filter((a) => a.model.contextWindow === null || a.model.contextWindow > window);
             }
             metrics.fallbacks.inc({ from_provider: attempt.provider.slug, reason: result.error.kind });
             fellBack = true;
@@ -415,7 +529,13 @@ export function createProxyHandler(deps: ProxyDeps) {
       const sent = sendClientError(res, format, internalError(requestId));
       capture?.add(sent);
       const last = attemptsLog.at(-1);
-      if (!recorded) finish({ status: 500, errorCode: 'internal_error', providerSlug: last?.provider ?? null, modelId: last?.model ?? null });
+      if (!recorded)
+        finish({
+          status: 500,
+          errorCode: 'internal_error',
+          providerSlug: last?.provider ?? null,
+          modelId: last?.model ?? null,
+        });
       return;
     }
     if (client.gone) {
@@ -423,36 +543,73 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
     return failRequest(
-      lastError ?? { status: 503, code: 'no_attempt', message: `No provider could be tried for "${facts.model}".` },
+      lastError ?? {
+        status: 503,
+        code: 'no_attempt',
+        message: `No provider could be tried for "${facts.model}".`,
+      },
       true,
     );
 
-    function failRequest(err: { status: number; code: string; message: string; retryAfterMs?: number }, exhausted = false) {
-      const status = exhausted && err.status < 500 && err.status !== 429 && err.status !== 402 ? 502 : err.status;
+    function failRequest(
+      err: { status: number; code: string; message: string; retryAfterMs?: number },
+      exhausted = false,
+    ) {
+      const status =
+        exhausted && err.status < 500 && err.status !== 429 && err.status !== 402 ? 502 : err.status;
       const headers: Record<string, string> = { 'x-switchyard-attempts': String(attemptsLog.length) };
-      if (err.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
-      const message = exhausted && attemptsLog.length > 1 ? `All ${attemptsLog.length} attempts failed. Last: ${err.message}` : err.message;
+      if (err.retryAfterMs !== undefined)
+        headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
+      const message =
+        exhausted && attemptsLog.length > 1
+          ? `All ${attemptsLog.length} attempts failed. Last: ${err.message}`
+          : err.message;
       const sent = sendClientError(res, format, { status, code: err.code, message, headers });
       capture?.add(sent);
       const last = attemptsLog.at(-1);
-      const lastAttempt = plan.ok && last ? plan.attempts.find((a) => a.provider.slug === last.provider && a.model.modelId === last.model) : undefined;
-      finish({
-        status,
-        errorCode: err.code,
-        providerSlug: last?.provider ?? null,
-        providerId: plan.ok ? (plan.attempts.find((a) => a.provider.slug === last?.provider)?.provider.id ?? null) : null,
-        modelId: last?.model ?? null,
-      }, lastAttempt?.model.metricLabel ?? 'none');
+      const lastAttempt =
+        plan.ok && last
+          ? plan.attempts.find((a) => a.provider.slug === last.provider && a.model.modelId === last.model)
+          : undefined;
+      finish(
+        {
+          status,
+          errorCode: err.code,
+          providerSlug: last?.provider ?? null,
+          providerId: plan.ok
+            ? (plan.attempts.find((a) => a.provider.slug === last?.provider)?.provider.id ?? null)
+            : null,
+          modelId: last?.model ?? null,
+        },
+        lastAttempt?.model.metricLabel ?? 'none',
+      );
     }
   }
 
   type AttemptResult =
-    | { kind: 'done'; status: number; usage: Usage; costUsd: number; ttftMs: number | null; errorCode: string | null }
+    | {
+        kind: 'done';
+        status: number;
+        usage: Usage;
+        costUsd: number;
+        ttftMs: number | null;
+        errorCode: string | null;
+      }
     | { kind: 'failed'; error: UpstreamError };
 
   async function runAttempt(
     d: ProxyDeps,
-    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; deadlineAt: number; capture: BodyCapture | null },
+    x: {
+      req: IncomingMessage;
+      res: ServerResponse;
+      match: EndpointMatch;
+      input: PlanInput;
+      raw: Buffer;
+      body: Record<string, unknown>;
+      started: number;
+      deadlineAt: number;
+      capture: BodyCapture | null;
+    },
     attempt: PlannedAttempt,
     client: ClientState,
     debugSkipped: { ref: string; reason: string }[] | null,
@@ -460,7 +617,14 @@ export function createProxyHandler(deps: ProxyDeps) {
     attemptNo: number,
   ): Promise<AttemptResult> {
     const t0 = performance.now();
-    const entry: AttemptLog = { provider: attempt.provider.slug, model: attempt.model.modelId, key: attempt.keySource, status: 0, outcome: 'pending', ms: 0 };
+    const entry: AttemptLog = {
+      provider: attempt.provider.slug,
+      model: attempt.model.modelId,
+      key: attempt.keySource,
+      status: 0,
+      outcome: 'pending',
+      ms: 0,
+    };
     log.push(entry);
     const facts = x.input.facts;
     const report = (ok: boolean, error: UpstreamError | undefined, ttft: number | null) => {
@@ -472,7 +636,13 @@ export function createProxyHandler(deps: ProxyDeps) {
     try {
       call = await getAdapter(attempt.provider.type).prepare({
         endpoint: x.match.endpoint as Exclude<ProxyEndpoint, 'models'>,
-        provider: { id: attempt.provider.id, slug: attempt.provider.slug, type: attempt.provider.type, baseUrl: attempt.provider.baseUrl, config: attempt.provider.config },
+        provider: {
+          id: attempt.provider.id,
+          slug: attempt.provider.slug,
+          type: attempt.provider.type,
+          baseUrl: attempt.provider.baseUrl,
+          config: attempt.provider.config,
+        },
         upstreamModel: attempt.model.modelId,
         apiKey: attempt.apiKey,
         rawBody: x.raw,
@@ -482,14 +652,28 @@ export function createProxyHandler(deps: ProxyDeps) {
         maxOutputTokens: attempt.model.maxOutputTokens,
         clientHeaders: x.match.format === 'anthropic' ? anthropicClientHeaders(x.req) : undefined,
       });
-      if (call.dropped) d.logger.info({ provider: attempt.provider.slug, model: attempt.model.modelId, droppedTools: call.dropped.tools }, 'built-in tools dropped: the target has no equivalent');
+      if (call.dropped)
+        d.logger.info(
+          { provider: attempt.provider.slug, model: attempt.model.modelId, droppedTools: call.dropped.tools },
+          'built-in tools dropped: the target has no equivalent',
+        );
     } catch (err) {
       if (err instanceof AdapterError) {
-        const error: UpstreamError = { status: err.status, kind: 'bad_request', code: err.code, message: err.message, retryAfterMs: null, retryable: false };
+        const error: UpstreamError = {
+          status: err.status,
+          kind: 'bad_request',
+          code: err.code,
+          message: err.message,
+          retryAfterMs: null,
+          retryable: false,
+        };
         entry.status = err.status;
         entry.outcome = 'unsupported';
         entry.ms = Math.round(performance.now() - t0);
-        return { kind: 'failed', error: { ...error, kind: err.status === 501 ? 'not_found' : 'bad_request' } };
+        return {
+          kind: 'failed',
+          error: { ...error, kind: err.status === 501 ? 'not_found' : 'bad_request' },
+        };
       }
       throw err;
     }
@@ -503,7 +687,10 @@ export function createProxyHandler(deps: ProxyDeps) {
     if (client.gone) attemptAbort.abort(new Error('client disconnected'));
     else client.attempt = attemptAbort;
     const timeouts = attemptTimeouts(d.timeouts, attempt.provider.timeouts, x.deadlineAt);
-    const totalTimer = setTimeout(() => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })), timeouts.totalMs);
+    const totalTimer = setTimeout(
+      () => attemptAbort.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })),
+      timeouts.totalMs,
+    );
     try {
       if (whole && call.transport.kind === 'http') {
         const got = await whole.send(call.transport.request, d.dispatcher, timeouts);
@@ -514,7 +701,19 @@ export function createProxyHandler(deps: ProxyDeps) {
         }
         return answerWhole(x, attempt, call, got, debugSkipped, entry, report, t0, attemptNo);
       }
-      return await runOpened(d, x, attempt, call, controller!.signal, timeouts, debugSkipped, entry, report, t0, attemptNo);
+      return await runOpened(
+        d,
+        x,
+        attempt,
+        call,
+        controller!.signal,
+        timeouts,
+        debugSkipped,
+        entry,
+        report,
+        t0,
+        attemptNo,
+      );
     } finally {
       clearTimeout(totalTimer);
       if (client.attempt === attemptAbort) client.attempt = null;
@@ -548,26 +747,59 @@ export function createProxyHandler(deps: ProxyDeps) {
       decoded = call.decode(got.body);
     } catch (err) {
       // The parser's message may quote the body: it goes to the log, never to the client.
-      deps.logger.warn({ err: scrubSecrets(String((err as Error).message), attempt.apiKey), provider: attempt.provider.slug, model: attempt.model.modelId }, 'upstream answer could not be decoded');
-      const error: UpstreamError = { status: 502, kind: 'server', code: 'bad_upstream_body', message: 'The upstream answer could not be read.', retryAfterMs: null, retryable: true };
+      deps.logger.warn(
+        {
+          err: scrubSecrets(String((err as Error).message), attempt.apiKey),
+          provider: attempt.provider.slug,
+          model: attempt.model.modelId,
+        },
+        'upstream answer could not be decoded',
+      );
+      const error: UpstreamError = {
+        status: 502,
+        kind: 'server',
+        code: 'bad_upstream_body',
+        message: 'The upstream answer could not be read.',
+        retryAfterMs: null,
+        retryable: true,
+      };
       entry.outcome = 'bad_body';
       report(false, error, ttft);
       return { kind: 'failed', error };
     }
     const out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
     const res = x.res;
-    res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'content-length': out.length }));
+    res.writeHead(
+      200,
+      answerHeaders(attempt, attemptNo, debugSkipped, call, {
+        'content-type': call.contentType,
+        'content-length': out.length,
+      }),
+    );
     res.end(out);
     x.capture?.add(out);
     entry.outcome = 'ok';
     report(true, undefined, ttft);
-    const costUsd = (x.match.endpoint === 'models' || isBilled(x.match.endpoint)) ? router.costOf(attempt.model, decoded.usage) : 0;
+    const costUsd =
+      x.match.endpoint === 'models' || isBilled(x.match.endpoint)
+        ? router.costOf(attempt.model, decoded.usage)
+        : 0;
     return { kind: 'done', status: 200, usage: decoded.usage, costUsd, ttftMs: ttft, errorCode: null };
   }
 
   async function runOpened(
     d: ProxyDeps,
-    x: { req: IncomingMessage; res: ServerResponse; match: EndpointMatch; input: PlanInput; raw: Buffer; body: Record<string, unknown>; started: number; deadlineAt: number; capture: BodyCapture | null },
+    x: {
+      req: IncomingMessage;
+      res: ServerResponse;
+      match: EndpointMatch;
+      input: PlanInput;
+      raw: Buffer;
+      body: Record<string, unknown>;
+      started: number;
+      deadlineAt: number;
+      capture: BodyCapture | null;
+    },
     attempt: PlannedAttempt,
     call: PreparedCall,
     signal: AbortSignal,
@@ -600,7 +832,17 @@ export function createProxyHandler(deps: ProxyDeps) {
           return { kind: 'failed', error };
         }
       }
-      return answerWhole(x, attempt, call, { ok: true, status: opened.status, headers: opened.headers, body }, debugSkipped, entry, report, t0, attemptNo);
+      return answerWhole(
+        x,
+        attempt,
+        call,
+        { ok: true, status: opened.status, headers: opened.headers, body },
+        debugSkipped,
+        entry,
+        report,
+        t0,
+        attemptNo,
+      );
     }
     entry.status = opened.status;
     if (opened.status >= 400) {
@@ -636,7 +878,14 @@ export function createProxyHandler(deps: ProxyDeps) {
         if (t.fault && !started) {
           // Malformed or error-in-stream before anything reached the client: fall back.
           opened.abortBody();
-          const error: UpstreamError = t.fault.error ?? { status: 502, kind: 'server', code: `stream_${t.fault.kind}`, message: t.fault.message, retryAfterMs: null, retryable: true };
+          const error: UpstreamError = t.fault.error ?? {
+            status: 502,
+            kind: 'server',
+            code: `stream_${t.fault.kind}`,
+            message: t.fault.message,
+            retryAfterMs: null,
+            retryable: true,
+          };
           entry.outcome = `stream_${t.fault.kind}`;
           report(false, error, null);
           return { kind: 'failed', error };
@@ -645,7 +894,14 @@ export function createProxyHandler(deps: ProxyDeps) {
           if (!started) {
             started = true;
             ttft = Math.round(performance.now() - t0);
-            res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }));
+            res.writeHead(
+              200,
+              answerHeaders(attempt, attemptNo, debugSkipped, call, {
+                'content-type': call.contentType,
+                'cache-control': 'no-cache',
+                'x-accel-buffering': 'no',
+              }),
+            );
           }
           x.capture?.add(piece);
           if (!res.write(piece)) await drained(res);
@@ -673,35 +929,82 @@ export function createProxyHandler(deps: ProxyDeps) {
       // in its format (never a clean end that would pass truncated text off as a whole answer).
       entry.outcome = 'stream_cut';
       report(false, error, ttft);
-      const tail = t.end() + t.errorEvent(error.kind === 'timeout' ? 'upstream_timeout' : 'stream_interrupted', `The upstream stream was interrupted: ${error.message}`);
+      const tail =
+        t.end() +
+        t.errorEvent(
+          error.kind === 'timeout' ? 'upstream_timeout' : 'stream_interrupted',
+          `The upstream stream was interrupted: ${error.message}`,
+        );
       if (!res.destroyed) res.end(tail);
       x.capture?.add(tail);
       const costUsd = router.costOf(attempt.model, t.usage);
-      return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: 'stream_interrupted' };
+      return {
+        kind: 'done',
+        status: 200,
+        usage: t.usage,
+        costUsd,
+        ttftMs: ttft,
+        errorCode: 'stream_interrupted',
+      };
     }
     const tail = t.end();
     if (!started) {
       if (!t.contentEmitted && !tail) {
-        const error: UpstreamError = t.fault?.error ?? { status: 502, kind: 'server', code: 'empty_stream', message: 'The upstream closed the stream before sending anything.', retryAfterMs: null, retryable: true };
+        const error: UpstreamError = t.fault?.error ?? {
+          status: 502,
+          kind: 'server',
+          code: 'empty_stream',
+          message: 'The upstream closed the stream before sending anything.',
+          retryAfterMs: null,
+          retryable: true,
+        };
         entry.outcome = 'stream_empty';
         report(false, error, null);
         return { kind: 'failed', error };
       }
       started = true;
       ttft = Math.round(performance.now() - t0);
-      res.writeHead(200, answerHeaders(attempt, attemptNo, debugSkipped, call, { 'content-type': call.contentType, 'cache-control': 'no-cache' }));
+      res.writeHead(
+        200,
+        answerHeaders(attempt, attemptNo, debugSkipped, call, {
+          'content-type': call.contentType,
+          'cache-control': 'no-cache',
+        }),
+      );
     }
     const faulted = t.fault !== null || !t.finished;
     // An upstream that ended without finishing (or sent a fault) after the first byte: an error event ends it.
     // The upstream's own error text (scrubbed of credentials where it was parsed) says why, when it sent one.
     const why = t.fault?.error?.message ?? t.fault?.message ?? 'truncated';
-    const closing = faulted ? tail + t.errorEvent('stream_interrupted', `The upstream stream ended before it finished: ${why}`) : tail;
+    const closing = faulted
+      ? tail + t.errorEvent('stream_interrupted', `The upstream stream ended before it finished: ${why}`)
+      : tail;
     if (!res.destroyed) res.end(closing);
     x.capture?.add(closing);
     entry.outcome = faulted ? `stream_${t.fault?.kind ?? 'truncated'}` : 'ok';
-    report(!faulted, faulted ? { status: 502, kind: 'server', code: 'stream_fault', message: t.fault?.message ?? 'truncated', retryAfterMs: null, retryable: false } : undefined, ttft);
+    report(
+      !faulted,
+      faulted
+        ? {
+            status: 502,
+            kind: 'server',
+            code: 'stream_fault',
+            message: t.fault?.message ?? 'truncated',
+            retryAfterMs: null,
+            retryable: false,
+          }
+        : undefined,
+      ttft,
+    );
     const costUsd = router.costOf(attempt.model, t.usage);
-    return { kind: 'done', status: 200, usage: t.usage, costUsd, ttftMs: ttft, errorCode: faulted ? 'stream_interrupted' : null };
+    return {
+      kind: 'done',
+      status: 200,
+      usage: t.usage,
+      costUsd,
+      ttftMs: ttft,
+      errorCode: faulted ? 'stream_interrupted' : null,
+    };
   }
 }
 
@@ -709,7 +1012,11 @@ export function createProxyHandler(deps: ProxyDeps) {
  * One attempt's time limits: the provider's own (config.timeouts) or the server's, with the first-byte limit cut
  * to what is left of the request's deadline (so retries and fallbacks together never hold a client longer).
  */
-function attemptTimeouts(server: UpstreamTimeouts, own: LoadedProvider['timeouts'], deadlineAt: number): UpstreamTimeouts {
+function attemptTimeouts(
+  server: UpstreamTimeouts,
+  own: LoadedProvider['timeouts'],
+  deadlineAt: number,
+): UpstreamTimeouts {
   const left = Math.max(1, Math.floor(deadlineAt - performance.now()));
   return {
     connectMs: server.connectMs,
@@ -728,7 +1035,9 @@ function deadlineError(deadlineMs: number, attempts: number): ClientError {
 }
 
 function formatBytes(n: number): string {
-  return n >= 1024 * 1024 && n % (1024 * 1024) === 0 ? `${n / 1024 / 1024} MiB` : `${Math.round(n / 1024)} KiB`;
+  return n >= 1024 * 1024 && n % (1024 * 1024) === 0
+    ? `${n / 1024 / 1024} MiB`
+    : `${Math.round(n / 1024)} KiB`;
 }
 
 /** A successful answer's head: the given headers plus which provider and model answered, after how many attempts. */
@@ -755,30 +1064,59 @@ function skippedHeader(skipped: { ref: string; reason: string }[]): string {
     .replace(/[^\x20-\x7e]/g, '?');
 }
 
-function clientErrorFromUpstream(e: UpstreamError, attempt: PlannedAttempt): { status: number; code: string; message: string; retryAfterMs?: number } {
+function clientErrorFromUpstream(
+  e: UpstreamError,
+  attempt: PlannedAttempt,
+): { status: number; code: string; message: string; retryAfterMs?: number } {
   const where = `${attempt.provider.slug}/${attempt.model.modelId}`;
   switch (e.kind) {
     case 'timeout':
       return { status: 504, code: 'upstream_timeout', message: `${where}: ${e.message}` };
     case 'network':
-      if (e.code === 'outbound_refused') return { status: 502, code: 'provider_misconfigured', message: `${where}: ${e.message}` };
+      if (e.code === 'outbound_refused')
+        return { status: 502, code: 'provider_misconfigured', message: `${where}: ${e.message}` };
       return { status: 502, code: 'upstream_unreachable', message: `${where}: ${e.message}` };
     case 'rate_limit':
-      return { status: 429, code: 'upstream_rate_limited', message: `${where} is rate limited: ${e.message}`, ...(e.retryAfterMs !== null ? { retryAfterMs: e.retryAfterMs } : {}) };
+      return {
+        status: 429,
+        code: 'upstream_rate_limited',
+        message: `${where} is rate limited: ${e.message}`,
+        ...(e.retryAfterMs !== null ? { retryAfterMs: e.retryAfterMs } : {}),
+      };
     case 'context_window':
       return { status: 400, code: 'context_length_exceeded', message: `${where}: ${e.message}` };
     case 'policy':
       return { status: 400, code: 'content_policy', message: `${where}: ${e.message}` };
     case 'bad_request':
-      return { status: e.status >= 400 && e.status < 500 ? e.status : 400, code: e.code ?? 'invalid_request', message: `${where}: ${e.message}` };
+      return {
+        status: e.status >= 400 && e.status < 500 ? e.status : 400,
+        code: e.code ?? 'invalid_request',
+        message: `${where}: ${e.message}`,
+      };
     case 'auth':
-      return { status: 502, code: 'upstream_auth_failed', message: `${where} rejected the provider credentials.` };
+      return {
+        status: 502,
+        code: 'upstream_auth_failed',
+        message: `${where} rejected the provider credentials.`,
+      };
     case 'invalid_header':
-      return { status: 502, code: 'provider_key_invalid', message: `${where}: ${attempt.keySource === 'byok' ? 'your own (BYOK) key' : `the ${attempt.keySource} key`} for this provider cannot be sent (it is not a valid HTTP header value); replace it.` };
+      return {
+        status: 502,
+        code: 'provider_key_invalid',
+        message: `${where}: ${attempt.keySource === 'byok' ? 'your own (BYOK) key' : `the ${attempt.keySource} key`} for this provider cannot be sent (it is not a valid HTTP header value); replace it.`,
+      };
     case 'billing':
-      return { status: 502, code: 'upstream_billing', message: `${where}: the provider account is out of credit or quota.` };
+      return {
+        status: 502,
+        code: 'upstream_billing',
+        message: `${where}: the provider account is out of credit or quota.`,
+      };
     case 'model_not_found':
-      return { status: 502, code: 'upstream_model_not_found', message: `${where}: the provider does not know this model.` };
+      return {
+        status: 502,
+        code: 'upstream_model_not_found',
+        message: `${where}: the provider does not know this model.`,
+      };
     default:
       return { status: 502, code: 'upstream_error', message: `${where}: ${e.message}` };
   }

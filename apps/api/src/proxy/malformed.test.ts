@@ -40,9 +40,21 @@ const MALFORMED: [string, Body, string][] = [
   ['/v1/messages', { messages: hi, tools: 'x' }, 'tools'],
   ['/v1/messages', { messages: [null] }, 'messages[0]'],
   ['/v1/messages', { messages: [{ role: 'user', content: [null] }] }, 'messages[0].content[0]'],
-  ['/v1/messages', { messages: [{ role: 'user', content: [{ type: 'text', text: 5 }] }] }, 'messages[0].content[0].text'],
-  ['/v1/messages', { messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 7 }] }] }, 'messages[0].content[0].content'],
-  ['/v1/messages', { messages: [{ role: 'user', content: [{ type: 'image', source: null }] }] }, 'messages[0].content[0].source'],
+  [
+    '/v1/messages',
+    { messages: [{ role: 'user', content: [{ type: 'text', text: 5 }] }] },
+    'messages[0].content[0].text',
+  ],
+  [
+    '/v1/messages',
+    { messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 7 }] }] },
+    'messages[0].content[0].content',
+  ],
+  [
+    '/v1/messages',
+    { messages: [{ role: 'user', content: [{ type: 'image', source: null }] }] },
+    'messages[0].content[0].source',
+  ],
   ['/v1/messages', { messages: hi, system: [null] }, 'system[0]'],
   ['/v1/messages/count_tokens', { messages: [{ role: 'user', content: 123 }] }, 'messages[0].content'],
   ['/v1/messages/count_tokens', { messages: [null] }, 'messages[0]'],
@@ -54,23 +66,39 @@ const MALFORMED: [string, Body, string][] = [
   ['/v1/chat/completions', { messages: [null] }, 'messages[0]'],
   ['/v1/chat/completions', { messages: [{ role: 'user', content: [null] }] }, 'messages[0].content[0]'],
   ['/v1/chat/completions', { messages: hi, tools: [null] }, 'tools[0]'],
-  ['/v1/chat/completions', { messages: [{ role: 'assistant', tool_calls: [null] }] }, 'messages[0].tool_calls[0]'],
-  ['/v1/chat/completions', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: null }] }] }, 'messages[0].content[0].image_url'],
+  [
+    '/v1/chat/completions',
+    { messages: [{ role: 'assistant', tool_calls: [null] }] },
+    'messages[0].tool_calls[0]',
+  ],
+  [
+    '/v1/chat/completions',
+    { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: null }] }] },
+    'messages[0].content[0].image_url',
+  ],
   ['/v1/embeddings', { input: [null] }, 'input[0]'],
 ];
 
 const isAnthropicPath = (p: string) => p.includes('/messages');
 
 /** The error message and type, from either client format. */
-async function errorOf(res: Response, anthropic: boolean): Promise<{ message: string; type: string; param?: string | null }> {
-  const j = (await res.json()) as { type?: string; error: { message: string; type: string; param?: string | null } };
+async function errorOf(
+  res: Response,
+  anthropic: boolean,
+): Promise<{ message: string; type: string; param?: string | null }> {
+  const j = (await res.json()) as {
+    type?: string;
+    error: { message: string; type: string; param?: string | null };
+  };
   if (anthropic) expect(j.type).toBe('error');
   return j.error;
 }
 
 describe('door validation: wrong-typed bodies are a 400 in the client format naming the field', () => {
   const cases = MALFORMED.flatMap(([path, body, field]) =>
-    [GPT, CLAUDE].flatMap((model) => ['', '/openai', '/anthropic'].map((prefix) => [`${prefix}${path}`, model, body, field] as const)),
+    [GPT, CLAUDE].flatMap((model) =>
+      ['', '/openai', '/anthropic'].map((prefix) => [`${prefix}${path}`, model, body, field] as const),
+    ),
   );
   it.each(cases)('%s (%s) %j → 400 naming %s', async (path, model, body, field) => {
     const res = await post(path, { model, max_tokens: 100, ...body });
@@ -94,7 +122,9 @@ describe('door validation: wrong-typed bodies are a 400 in the client format nam
     expect((await errorOf(a, false)).param).toBe('model');
     const b = await post('/anthropic/v1/messages', { model, max_tokens: 10, messages: hi });
     expect(b.status).toBe(400);
-    expect((await errorOf(b, true)).message).toMatch(/"model" must not contain control characters or invalid UTF-16/);
+    expect((await errorOf(b, true)).message).toMatch(
+      /"model" must not contain control characters or invalid UTF-16/,
+    );
     expect(env.up.requests).toHaveLength(0);
   });
 
@@ -107,15 +137,28 @@ describe('door validation: wrong-typed bodies are a 400 in the client format nam
   it('a 10,000-deep tool schema is a 400 naming the tool, on both formats; so is a 60,000-deep 130 KB body', async () => {
     // Written as text: JSON.stringify itself overflows the stack on such an object.
     const schema = `${'{"type":"object","properties":{"a":'.repeat(10_000)}{"type":"string"}${'}}'.repeat(10_000)}`;
-    const oa = await post('/v1/chat/completions', `{"model":"${GPT}","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${schema}}}]}`);
+    const oa = await post(
+      '/v1/chat/completions',
+      `{"model":"${GPT}","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${schema}}}]}`,
+    );
     expect(oa.status).toBe(400);
-    expect((await errorOf(oa, false)).message).toMatch(/^"tools(\[0\]\.function\.parameters\.properties\.a\.[^"]*)?" is nested deeper than 64 levels\.$/);
-    const an = await post('/v1/messages', `{"model":"${CLAUDE}","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${schema}}]}`);
+    expect((await errorOf(oa, false)).message).toMatch(
+      /^"tools(\[0\]\.function\.parameters\.properties\.a\.[^"]*)?" is nested deeper than 64 levels\.$/,
+    );
+    const an = await post(
+      '/v1/messages',
+      `{"model":"${CLAUDE}","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":${schema}}]}`,
+    );
     expect(an.status).toBe(400);
-    expect((await errorOf(an, true)).message).toMatch(/^"tools(\[0\]\.input_schema\.[^"]*)?" is nested deeper than 64 levels\.$/);
+    expect((await errorOf(an, true)).message).toMatch(
+      /^"tools(\[0\]\.input_schema\.[^"]*)?" is nested deeper than 64 levels\.$/,
+    );
     // Under the raw-scan size the parsed walker names the whole path.
     const small = `${'{"type":"object","properties":{"a":'.repeat(200)}{"type":"string"}${'}}'.repeat(200)}`;
-    const named = await post('/v1/chat/completions', `{"model":"${GPT}","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${small}}}]}`);
+    const named = await post(
+      '/v1/chat/completions',
+      `{"model":"${GPT}","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${small}}}]}`,
+    );
     expect(named.status).toBe(400);
     const namedErr = await errorOf(named, false);
     expect(namedErr.param).toMatch(/^tools\[0\]\.function\.parameters\.properties\.a\.properties\.a\./);
@@ -130,8 +173,27 @@ describe('door validation: wrong-typed bodies are a 400 in the client format nam
   it('the built-in mock provider answers "messages":[null] with a 400, not a 502 carrying a TypeError', async () => {
     const { prisma } = env.t.app.ctx;
     if (!(await prisma.provider.findFirst({ where: { slug: 'mocky' } }))) {
-      const p = await prisma.provider.create({ data: { slug: 'mocky', name: 'mocky', type: 'mock', priority: 50, status: 'active', autoFallback: false } });
-      await prisma.model.create({ data: { providerId: p.id, modelId: 'mock-small', displayName: 'Mock small', priceInputPer1M: 1, priceOutputPer1M: 1, contextWindow: 16_384, capabilities: ['chat', 'tools', 'streaming'] } });
+      const p = await prisma.provider.create({
+        data: {
+          slug: 'mocky',
+          name: 'mocky',
+          type: 'mock',
+          priority: 50,
+          status: 'active',
+          autoFallback: false,
+        },
+      });
+      await prisma.model.create({
+        data: {
+          providerId: p.id,
+          modelId: 'mock-small',
+          displayName: 'Mock small',
+          priceInputPer1M: 1,
+          priceOutputPer1M: 1,
+          contextWindow: 16_384,
+          capabilities: ['chat', 'tools', 'streaming'],
+        },
+      });
       await env.t.app.routing.reload();
     }
     for (const [path, body] of [
@@ -145,7 +207,9 @@ describe('door validation: wrong-typed bodies are a 400 in the client format nam
       expect(text).not.toMatch(/TypeError|Cannot read|undefined/);
     }
     // And the mock still answers a well-formed call.
-    expect((await post('/v1/chat/completions', { model: 'mocky/mock-small', messages: hi })).status).toBe(200);
+    expect((await post('/v1/chat/completions', { model: 'mocky/mock-small', messages: hi })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -159,7 +223,12 @@ describe('what real SDKs and agents send passes through untouched', () => {
       metadata: { user_id: 'u-1' },
       tool_choice: { type: 'auto' },
       tools: [
-        { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, cache_control: { type: 'ephemeral' } },
+        {
+          name: 'get_weather',
+          description: 'Weather',
+          input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          cache_control: { type: 'ephemeral' },
+        },
         { type: 'web_search_20250305', name: 'web_search', max_uses: 2 },
       ],
       messages: [
@@ -169,7 +238,12 @@ describe('what real SDKs and agents send passes through untouched', () => {
             { type: 'text', text: 'What is in these?' },
             { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
             { type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } },
-            { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'doc' }, title: 'd', citations: { enabled: true } },
+            {
+              type: 'document',
+              source: { type: 'text', media_type: 'text/plain', data: 'doc' },
+              title: 'd',
+              citations: { enabled: true },
+            },
           ],
         },
         {
@@ -183,7 +257,12 @@ describe('what real SDKs and agents send passes through untouched', () => {
         {
           role: 'user',
           content: [
-            { type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'sunny' }], is_error: false },
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'text', text: 'sunny' }],
+              is_error: false,
+            },
             { type: 'text', text: 'thanks', cache_control: { type: 'ephemeral', ttl: '1h' } },
           ],
         },
@@ -201,12 +280,26 @@ describe('what real SDKs and agents send passes through untouched', () => {
       model: GPT,
       messages: [
         { role: 'developer', content: [{ type: 'text', text: 'be brief' }] },
-        { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } }, { type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'look' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } },
+            { type: 'input_audio', input_audio: { data: 'AA==', format: 'wav' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: 'done' },
       ],
       tools: [
-        { type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} }, strict: true } },
+        {
+          type: 'function',
+          function: { name: 'f', parameters: { type: 'object', properties: {} }, strict: true },
+        },
         { type: 'custom', custom: { name: 'grammar_tool' } },
       ],
       tool_choice: { type: 'function', function: { name: 'f' } },
@@ -228,7 +321,13 @@ describe('what real SDKs and agents send passes through untouched', () => {
       model: GPT,
       instructions: 'be brief',
       input: [
-        { role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_image', image_url: 'https://example.com/x.png' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'hi' },
+            { type: 'input_image', image_url: 'https://example.com/x.png' },
+          ],
+        },
         { type: 'reasoning', id: 'rs_1', summary: [] },
         { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
         { type: 'function_call_output', call_id: 'c1', output: 'ok' },
@@ -252,20 +351,53 @@ describe('what real SDKs and agents send passes through untouched', () => {
     ] as const) {
       if (await prisma.provider.findFirst({ where: { slug } })) continue;
       const p = await prisma.provider.create({
-        data: { slug, name: slug, type, priority: 60, status: 'active', autoFallback: false, ...(baseUrl ? { baseUrl, encryptedApiKey: secrets.encrypt('AIza-test-key'), apiKeyLast4: 'test' } : {}) },
+        data: {
+          slug,
+          name: slug,
+          type,
+          priority: 60,
+          status: 'active',
+          autoFallback: false,
+          ...(baseUrl
+            ? { baseUrl, encryptedApiKey: secrets.encrypt('AIza-test-key'), apiKeyLast4: 'test' }
+            : {}),
+        },
       });
-      await prisma.model.create({ data: { providerId: p.id, modelId, displayName: modelId, priceInputPer1M: 1, priceOutputPer1M: 1, contextWindow: 100_000, capabilities: caps } });
+      await prisma.model.create({
+        data: {
+          providerId: p.id,
+          modelId,
+          displayName: modelId,
+          priceInputPer1M: 1,
+          priceOutputPer1M: 1,
+          contextWindow: 100_000,
+          capabilities: caps,
+        },
+      });
     }
     await env.t.app.routing.reload();
     const body = {
       messages: [
         { role: 'user', content: 'run it' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'custom', custom: { name: 'grammar', input: 'x' } }, { id: 'c2', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'c1', type: 'custom', custom: { name: 'grammar', input: 'x' } },
+            { id: 'c2', type: 'function', function: { name: 'f', arguments: '{}' } },
+          ],
+        },
         { role: 'tool', tool_call_id: 'c2', content: 'ok' },
         { role: 'user', content: 'and the weather?' },
       ],
-      tools: [{ type: 'custom', custom: { name: 'grammar' } }, { type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }],
-      tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [{ type: 'function', function: { name: 'f' } }] } },
+      tools: [
+        { type: 'custom', custom: { name: 'grammar' } },
+        { type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } },
+      ],
+      tool_choice: {
+        type: 'allowed_tools',
+        allowed_tools: { mode: 'auto', tools: [{ type: 'function', function: { name: 'f' } }] },
+      },
     };
     for (const model of [CLAUDE, 'gem/gemini-test', 'mocky2/mock-small']) {
       const res = await post('/v1/chat/completions', { model, ...body });
@@ -284,13 +416,26 @@ describe('every reservation is released on every exit path', () => {
   async function budgetKeyFor(budgetUsd: number) {
     const k = generateGatewayKey();
     const row = await env.t.app.ctx.prisma.gatewayKey.create({
-      data: { keyHash: k.hash, prefix: k.prefix, name: 'one call', ownerType: 'user', userId: env.ids.user, budgetUsd, budgetPeriod: 'month' },
+      data: {
+        keyHash: k.hash,
+        prefix: k.prefix,
+        name: 'one call',
+        ownerType: 'user',
+        userId: env.ids.user,
+        budgetUsd,
+        budgetPeriod: 'month',
+      },
     });
     await env.t.app.routing.reload();
     return { key: k.key, id: row.id };
   }
 
-  const spend = async (keyId: string) => (await env.t.app.routing.store.read([budgetKey({ scope: 'key', id: keyId, period: 'month' }, Date.now())]))[0] ?? 0;
+  const spend = async (keyId: string) =>
+    (
+      await env.t.app.routing.store.read([
+        budgetKey({ scope: 'key', id: keyId, period: 'month' }, Date.now()),
+      ])
+    )[0] ?? 0;
 
   async function inFlightEverywhere(): Promise<number> {
     const models = await env.t.app.ctx.prisma.model.findMany({ select: { id: true, providerId: true } });
@@ -300,14 +445,19 @@ describe('every reservation is released on every exit path', () => {
 
   async function recordedCost(keyId: string): Promise<number> {
     await env.flushUsage();
-    const agg = await env.t.app.ctx.prisma.usageRecord.aggregate({ _sum: { costUsd: true }, where: { gatewayKeyId: keyId } });
+    const agg = await env.t.app.ctx.prisma.usageRecord.aggregate({
+      _sum: { costUsd: true },
+      where: { gatewayKeyId: keyId },
+    });
     return Number(agg._sum.costUsd ?? 0);
   }
 
   it('1,000 malformed requests on a key whose budget fits one call; then that call succeeds and nothing stays reserved', async () => {
     // One call to claude-test with max_tokens 1000 reserves ~$0.0151 ($15 per 1M output tokens): $0.02 fits one.
     const { key, id } = await budgetKeyFor(0.02);
-    const bodies = MALFORMED.flatMap(([path, body]) => [GPT, CLAUDE].map((model) => [path, { model, max_tokens: 1000, ...body }] as const));
+    const bodies = MALFORMED.flatMap(([path, body]) =>
+      [GPT, CLAUDE].map((model) => [path, { model, max_tokens: 1000, ...body }] as const),
+    );
     const statuses = new Map<number, number>();
     for (let i = 0; i < 1000; i += 20) {
       const batch = await Promise.all(
@@ -318,7 +468,10 @@ describe('every reservation is released on every exit path', () => {
       );
       for (const s of batch) statuses.set(s, (statuses.get(s) ?? 0) + 1);
     }
-    expect([...statuses.keys()].every((s) => s >= 400 && s < 500), JSON.stringify([...statuses])).toBe(true);
+    expect(
+      [...statuses.keys()].every((s) => s >= 400 && s < 500),
+      JSON.stringify([...statuses]),
+    ).toBe(true);
     expect(await spend(id)).toBe(0);
 
     const ok = await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key);
@@ -339,7 +492,9 @@ describe('every reservation is released on every exit path', () => {
     };
     try {
       env.up.script({ path: '/messages', status: 500 });
-      const res = await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key, { 'x-request-id': 'req-boom-1' });
+      const res = await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key, {
+        'x-request-id': 'req-boom-1',
+      });
       expect(res.status).toBe(500);
       const text = await res.text();
       expect(text).not.toMatch(/secret-internal-detail|TypeError|Cannot read/);
@@ -352,24 +507,35 @@ describe('every reservation is released on every exit path', () => {
     expect(await inFlightEverywhere()).toBe(0);
     expect(await spend(id)).toBe(0);
     await env.flushUsage();
-    const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { gatewayKeyId: id }, orderBy: { createdAt: 'desc' } });
+    const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({
+      where: { gatewayKeyId: id },
+      orderBy: { createdAt: 'desc' },
+    });
     expect(rec?.status).toBe(500);
     expect(rec?.errorCode).toBe('internal_error');
     // The one call the budget fits still goes through.
-    expect((await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key)).status).toBe(200);
+    expect((await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key)).status).toBe(
+      200,
+    );
   });
 
   it('an upstream that never answers: after the time limits the client gets a 504 and the reservation is refunded', async () => {
     const { key, id } = await budgetKeyFor(0.02);
     // One hang: a target that timed out before its first byte is not asked again (no same-target retry).
     env.up.script({ path: '/messages', hang: true });
-    const res = await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, stream: true, messages: hi }, key);
+    const res = await post(
+      '/v1/messages',
+      { model: CLAUDE, max_tokens: 1000, stream: true, messages: hi },
+      key,
+    );
     expect(res.status).toBe(504);
     await res.arrayBuffer();
     expect(env.up.requests.filter((r) => r.path.endsWith('/messages'))).toHaveLength(1);
     expect(await inFlightEverywhere()).toBe(0);
     expect(await spend(id)).toBe(0);
-    expect((await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key)).status).toBe(200);
+    expect((await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key)).status).toBe(
+      200,
+    );
   }, 30_000);
 
   it('a client that leaves mid-stream: in-flight back to zero and the reservation settled to what was streamed', async () => {
@@ -387,11 +553,14 @@ describe('every reservation is released on every exit path', () => {
     await reader.read();
     ac.abort();
     await expect(reader.read()).rejects.toThrow();
-    for (let i = 0; i < 50 && (await inFlightEverywhere()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && (await inFlightEverywhere()) > 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await inFlightEverywhere()).toBe(0);
     // The settled spend is what was recorded (a stream cut short costs what it streamed), never the estimate.
     for (let i = 0; i < 50 && (await spend(id)) > 0.01; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await spend(id)).toBeCloseTo(await recordedCost(id), 9);
-    expect((await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key)).status).toBe(200);
+    expect((await post('/v1/messages', { model: CLAUDE, max_tokens: 1000, messages: hi }, key)).status).toBe(
+      200,
+    );
   });
 });

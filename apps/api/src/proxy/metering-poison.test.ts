@@ -37,7 +37,7 @@ describe('no model name can stop metering', () => {
     expect(env.t.app.usage.depth).toBe(0);
   });
 
-  it('a model name holding a NUL is refused or recorded, and never holds back the next request\'s record', async () => {
+  it("a model name holding a NUL is refused or recorded, and never holds back the next request's record", async () => {
     const res = await chat('evil\u0000model');
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);

@@ -15,10 +15,21 @@ beforeAll(async () => {
   const member = await env.t.createUser('user');
   await prisma.organizationMember.create({ data: { orgId: org.id, userId: member.id } });
   await prisma.model.create({
-    data: { providerId: env.ids.openai, modelId: SECRET_MODEL, displayName: 'Acme FT', priceInputPer1M: 2, priceOutputPer1M: 8, contextWindow: 8000, capabilities: ['chat', 'streaming'], scope: `org:${org.id}` },
+    data: {
+      providerId: env.ids.openai,
+      modelId: SECRET_MODEL,
+      displayName: 'Acme FT',
+      priceInputPer1M: 2,
+      priceOutputPer1M: 8,
+      contextWindow: 8000,
+      capabilities: ['chat', 'streaming'],
+      scope: `org:${org.id}`,
+    },
   });
   const k = generateGatewayKey();
-  await prisma.gatewayKey.create({ data: { keyHash: k.hash, prefix: k.prefix, name: 'acme', ownerType: 'user', userId: member.id } });
+  await prisma.gatewayKey.create({
+    data: { keyHash: k.hash, prefix: k.prefix, name: 'acme', ownerType: 'user', userId: member.id },
+  });
   orgKey = k.key;
   await env.t.app.routing.reload();
 });
@@ -33,7 +44,8 @@ const chat = (key: string, model: string) =>
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
   });
 
-const scrape = (authorization?: string) => fetch(`${env.url}/metrics`, authorization ? { headers: { authorization } } : {});
+const scrape = (authorization?: string) =>
+  fetch(`${env.url}/metrics`, authorization ? { headers: { authorization } } : {});
 
 describe('/metrics with METRICS_TOKEN', () => {
   it('answers 401 without the token or with a wrong one, 200 with it', async () => {
@@ -59,10 +71,16 @@ describe('metric labels never carry org-scoped model names', () => {
     expect((await chat(env.userKey, 'up-openai/gpt-test')).status).toBe(200);
     const text = await (await scrape(`Bearer ${METRICS_TOKEN}`)).text();
     expect(text).not.toContain('acme-secret');
-    expect(text).toMatch(/switchyard_proxy_requests_total\{endpoint="chat.completions",provider="up-openai",model="org-model",status="200"\} 1/);
-    expect(text).toMatch(/switchyard_tokens_total\{provider="up-openai",model="org-model",direction="out"\} [1-9]/);
+    expect(text).toMatch(
+      /switchyard_proxy_requests_total\{endpoint="chat.completions",provider="up-openai",model="org-model",status="200"\} 1/,
+    );
+    expect(text).toMatch(
+      /switchyard_tokens_total\{provider="up-openai",model="org-model",direction="out"\} [1-9]/,
+    );
     expect(text).toMatch(/switchyard_cost_usd_total\{provider="up-openai",model="org-model"\} \d/);
-    expect(text).toMatch(/switchyard_proxy_requests_total\{endpoint="chat.completions",provider="up-openai",model="gpt-test",status="200"\} 1/);
+    expect(text).toMatch(
+      /switchyard_proxy_requests_total\{endpoint="chat.completions",provider="up-openai",model="gpt-test",status="200"\} 1/,
+    );
   });
 
   it('a failed request on an org model is counted under the neutral label too', async () => {
@@ -71,12 +89,17 @@ describe('metric labels never carry org-scoped model names', () => {
     expect(res.status).toBe(400);
     const text = await (await scrape(`Bearer ${METRICS_TOKEN}`)).text();
     expect(text).not.toContain('acme-secret');
-    expect(text).toMatch(/switchyard_proxy_requests_total\{endpoint="chat.completions",provider="up-openai",model="org-model",status="400"\} 1/);
+    expect(text).toMatch(
+      /switchyard_proxy_requests_total\{endpoint="chat.completions",provider="up-openai",model="org-model",status="400"\} 1/,
+    );
   });
 
   it("an org model's circuit opening shows as a count under the neutral label", async () => {
     const { prisma } = env.t.app.ctx;
-    await prisma.provider.update({ where: { id: env.ids.openai }, data: { baseUrl: `${env.up.url}/primary/v1` } });
+    await prisma.provider.update({
+      where: { id: env.ids.openai },
+      data: { baseUrl: `${env.up.url}/primary/v1` },
+    });
     await env.t.app.routing.reload();
     env.up.reset();
     // Five requests that fail for good on the org model (three tries each; no fallback target serves it).

@@ -23,11 +23,17 @@ function modelsForCaller(config: LoadedConfig, caller: ProxyCaller): ListedModel
   };
   for (const a of config.aliases) {
     if (!a.enabled) continue;
-    if (a.scope !== 'global' && !(caller.orgId && a.scope === `org:${caller.orgId}`) && caller.kind !== 'master') continue;
+    if (
+      a.scope !== 'global' &&
+      !(caller.orgId && a.scope === `org:${caller.orgId}`) &&
+      caller.kind !== 'master'
+    )
+      continue;
     push({ id: a.name, kind: 'alias', owned_by: 'switchyard' });
   }
   push({ id: 'auto', kind: 'power-level', owned_by: 'switchyard', description: 'your power level' });
-  for (const p of config.powerLevels) if (p.enabled) push({ id: p.slug, kind: 'power-level', owned_by: 'switchyard', description: p.name });
+  for (const p of config.powerLevels)
+    if (p.enabled) push({ id: p.slug, kind: 'power-level', owned_by: 'switchyard', description: p.name });
   const providers = new Map(config.providers.map((p) => [p.id, p]));
   for (const m of config.models) {
     const p = providers.get(m.providerId);
@@ -43,8 +49,20 @@ function modelsForCaller(config: LoadedConfig, caller: ProxyCaller): ListedModel
 }
 
 function modelObject(m: ListedModel, format: ClientFormat, now: number) {
-  if (format === 'anthropic') return { type: 'model', id: m.id, display_name: m.description ?? m.id, created_at: new Date(now).toISOString() };
-  return { id: m.id, object: 'model', created: Math.floor(now / 1000), owned_by: m.owned_by, switchyard_kind: m.kind };
+  if (format === 'anthropic')
+    return {
+      type: 'model',
+      id: m.id,
+      display_name: m.description ?? m.id,
+      created_at: new Date(now).toISOString(),
+    };
+  return {
+    id: m.id,
+    object: 'model',
+    created: Math.floor(now / 1000),
+    owned_by: m.owned_by,
+    switchyard_kind: m.kind,
+  };
 }
 
 /**
@@ -52,16 +70,32 @@ function modelObject(m: ListedModel, format: ClientFormat, now: number) {
  * `<provider-slug>/<model-id>` for every enabled model of an active provider it has a usable key for; in the
  * list shape of the client's format.
  */
-export function listModelsForCaller(config: LoadedConfig, caller: ProxyCaller, format: ClientFormat, now: number) {
+export function listModelsForCaller(
+  config: LoadedConfig,
+  caller: ProxyCaller,
+  format: ClientFormat,
+  now: number,
+) {
   const out = modelsForCaller(config, caller);
   if (format === 'anthropic') {
-    return { data: out.map((m) => modelObject(m, format, now)), has_more: false, first_id: out[0]?.id ?? null, last_id: out.at(-1)?.id ?? null };
+    return {
+      data: out.map((m) => modelObject(m, format, now)),
+      has_more: false,
+      first_id: out[0]?.id ?? null,
+      last_id: out.at(-1)?.id ?? null,
+    };
   }
   return { object: 'list', data: out.map((m) => modelObject(m, format, now)) };
 }
 
 /** `GET /v1/models/{id}`: one model this caller may use, or null (404). */
-export function retrieveModelForCaller(config: LoadedConfig, caller: ProxyCaller, format: ClientFormat, now: number, id: string) {
+export function retrieveModelForCaller(
+  config: LoadedConfig,
+  caller: ProxyCaller,
+  format: ClientFormat,
+  now: number,
+  id: string,
+) {
   const m = modelsForCaller(config, caller).find((x) => x.id === id);
   return m ? modelObject(m, format, now) : null;
 }

@@ -4,7 +4,13 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ANTHROPIC_UPSTREAM_KEY, MASTER_KEY, UPSTREAM_KEY, createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import {
+  ANTHROPIC_UPSTREAM_KEY,
+  MASTER_KEY,
+  UPSTREAM_KEY,
+  createProxyEnv,
+  type ProxyEnv,
+} from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 let openai: OpenAI;
@@ -39,13 +45,28 @@ describe('OpenAI format', () => {
     expect(env.up.requests[0]!.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
     expect(JSON.stringify(env.up.requests[0]!.headers)).not.toContain(env.userKey);
     const rec = await lastUsage();
-    expect(rec).toMatchObject({ status: 200, providerSlug: 'up-openai', modelId: 'gpt-test', tokensIn: 12, tokensOut: 5, tokensCached: 2, userId: env.ids.user, endpoint: 'chat.completions', isByok: false });
+    expect(rec).toMatchObject({
+      status: 200,
+      providerSlug: 'up-openai',
+      modelId: 'gpt-test',
+      tokensIn: 12,
+      tokensOut: 5,
+      tokensCached: 2,
+      userId: env.ids.user,
+      endpoint: 'chat.completions',
+      isByok: false,
+    });
     // 10 fresh input × $2 + 2 cached × $2 (no cached price) + 5 output × $8, per 1M tokens.
     expect(Number(rec!.costUsd)).toBeCloseTo((12 * 2 + 5 * 8) / 1e6, 10);
   });
 
   it('streams the same text as the non-stream answer, with usage', async () => {
-    const stream = await openai.chat.completions.create({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await openai.chat.completions.create({
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     for await (const chunk of stream) {
@@ -63,7 +84,15 @@ describe('OpenAI format', () => {
     const res = await openai.chat.completions.create({
       model: 'up-openai/gpt-test',
       messages: [{ role: 'user', content: "what's the weather in Paris?" }],
-      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { location: { type: 'string' } } },
+          },
+        },
+      ],
     });
     const call = res.choices[0]!.message.tool_calls?.[0];
     expect(call?.type === 'function' && call.function.name).toBe('get_weather');
@@ -79,7 +108,17 @@ describe('OpenAI format', () => {
   it('lists aliases, power levels and models the caller may use', async () => {
     const list = await openai.models.list();
     const ids = list.data.map((m) => m.id);
-    expect(ids).toEqual(expect.arrayContaining(['chat.default', 'auto', 'eco', 'balanced', 'precision', 'up-openai/gpt-test', 'mock/mock-small']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'chat.default',
+        'auto',
+        'eco',
+        'balanced',
+        'precision',
+        'up-openai/gpt-test',
+        'mock/mock-small',
+      ]),
+    );
   });
 
   it('serves /v1/responses for a provider without it by translating to chat', async () => {
@@ -89,16 +128,27 @@ describe('OpenAI format', () => {
   });
 
   it('routes the seeded alias and power levels to the built-in mock provider', async () => {
-    const a = await openai.chat.completions.create({ model: 'chat.default', messages: [{ role: 'user', content: 'hello there' }] });
+    const a = await openai.chat.completions.create({
+      model: 'chat.default',
+      messages: [{ role: 'user', content: 'hello there' }],
+    });
     expect(a.choices[0]!.message.content).toContain('mock-small');
-    const p = await openai.chat.completions.create({ model: 'precision', messages: [{ role: 'user', content: 'hello there' }] });
+    const p = await openai.chat.completions.create({
+      model: 'precision',
+      messages: [{ role: 'user', content: 'hello there' }],
+    });
     expect(p.model).toContain('mock-large');
   });
 });
 
 describe('translation between formats', () => {
   it('an Anthropic client reaches an OpenAI-format provider', async () => {
-    const msg = await anthropic.messages.create({ model: 'up-openai/gpt-test', max_tokens: 100, system: 'be brief', messages: [{ role: 'user', content: 'hi' }] });
+    const msg = await anthropic.messages.create({
+      model: 'up-openai/gpt-test',
+      max_tokens: 100,
+      system: 'be brief',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(msg.content[0]).toMatchObject({ type: 'text', text: 'Hello from upstream' });
     expect(msg.usage.output_tokens).toBe(5);
     const sent = env.up.requests[0]!;
@@ -107,13 +157,23 @@ describe('translation between formats', () => {
   });
 
   it('an Anthropic client streams from an OpenAI-format provider', async () => {
-    const stream = anthropic.messages.stream({ model: 'up-openai/gpt-test', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = anthropic.messages.stream({
+      model: 'up-openai/gpt-test',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     const final = await stream.finalMessage();
     expect(final.content[0]).toMatchObject({ type: 'text', text: 'Hello from upstream' });
   });
 
   it('an OpenAI client reaches an Anthropic-format provider, with x-api-key upstream', async () => {
-    const res = await openai.chat.completions.create({ model: 'up-anthropic/claude-test', messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'hi' }] });
+    const res = await openai.chat.completions.create({
+      model: 'up-anthropic/claude-test',
+      messages: [
+        { role: 'system', content: 's' },
+        { role: 'user', content: 'hi' },
+      ],
+    });
     expect(res.choices[0]!.message.content).toBe('Hello from upstream');
     const sent = env.up.requests[0]!;
     expect(sent.path).toBe('/v1/messages');
@@ -122,7 +182,11 @@ describe('translation between formats', () => {
   });
 
   it('an Anthropic client to an Anthropic provider is passed through', async () => {
-    const msg = await anthropic.messages.create({ model: 'up-anthropic/claude-test', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    const msg = await anthropic.messages.create({
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(msg.content[0]).toMatchObject({ text: 'Hello from upstream' });
     const rec = await lastUsage();
     expect(rec).toMatchObject({ endpoint: 'messages', providerSlug: 'up-anthropic' });
@@ -151,31 +215,67 @@ describe('auth and bad input', () => {
 
   it.each([
     ['no key', '/v1/chat/completions', { model: 'x', messages: [] }, { authorization: '' }, 401, 'openai'],
-    ['a wrong key', '/v1/chat/completions', { model: 'x' }, { authorization: 'Bearer sy-nope' }, 401, 'openai'],
+    [
+      'a wrong key',
+      '/v1/chat/completions',
+      { model: 'x' },
+      { authorization: 'Bearer sy-nope' },
+      401,
+      'openai',
+    ],
     ['malformed JSON', '/v1/chat/completions', '{"model": ', {}, 400, 'openai'],
     ['wrong types', '/v1/chat/completions', { model: 42, messages: 'hi' }, {}, 400, 'openai'],
-    ['an unknown model', '/v1/chat/completions', { model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }, {}, 404, 'openai'],
-    ['an Anthropic client without a key', '/v1/messages', { model: 'x' }, { authorization: '' }, 401, 'anthropic'],
+    [
+      'an unknown model',
+      '/v1/chat/completions',
+      { model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] },
+      {},
+      404,
+      'openai',
+    ],
+    [
+      'an Anthropic client without a key',
+      '/v1/messages',
+      { model: 'x' },
+      { authorization: '' },
+      401,
+      'anthropic',
+    ],
     ['an Anthropic client with bad JSON', '/anthropic/v1/messages', 'nope', {}, 400, 'anthropic'],
   ] as const)('%s → %i in the client format', async (_n, path, body, headers, status, format) => {
     const res = await post(path, body, headers);
     expect(res.status).toBe(status);
     const json = (await res.json()) as Record<string, unknown>;
-    if (format === 'openai') expect(json.error).toMatchObject({ message: expect.any(String), type: expect.any(String) });
-    else expect(json).toMatchObject({ type: 'error', error: { type: expect.any(String), message: expect.any(String) } });
+    if (format === 'openai')
+      expect(json.error).toMatchObject({ message: expect.any(String), type: expect.any(String) });
+    else
+      expect(json).toMatchObject({
+        type: 'error',
+        error: { type: expect.any(String), message: expect.any(String) },
+      });
     // The server stays healthy.
-    const ok = await post('/v1/chat/completions', { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x' }] });
+    const ok = await post('/v1/chat/completions', {
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(ok.status).toBe(200);
   });
 
   it('an oversize body (past the 32 MiB default) → 413', async () => {
-    const res = await post('/v1/chat/completions', { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] });
+    const res = await post('/v1/chat/completions', {
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }],
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
   });
 
   it('the master key works for operators', async () => {
-    const res = await post('/openai/v1/chat/completions', { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x' }] }, { authorization: `Bearer ${MASTER_KEY}` });
+    const res = await post(
+      '/openai/v1/chat/completions',
+      { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'x' }] },
+      { authorization: `Bearer ${MASTER_KEY}` },
+    );
     expect(res.status).toBe(200);
   });
 
@@ -190,7 +290,10 @@ describe('auth and bad input', () => {
   });
 
   it('records failed requests too', async () => {
-    await post('/v1/chat/completions', { model: 'no-such-model-2', messages: [{ role: 'user', content: 'x' }] });
+    await post('/v1/chat/completions', {
+      model: 'no-such-model-2',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     const rec = await lastUsage();
     expect(rec).toMatchObject({ status: 404, requestedModel: 'no-such-model-2', errorCode: 'unknown_model' });
   });

@@ -7,7 +7,15 @@ const messages = [{ role: 'user', content: 'hi' }];
 const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }];
 const format = fc.oneof(
   fc.constant(undefined),
-  fc.constantFrom({ type: 'json_schema', json_schema: { name: 'r', schema: { type: 'object' } } }, { type: 'json_object' }, { type: 'text' }, { type: 7 }, null, 'json_object', []),
+  fc.constantFrom(
+    { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'object' } } },
+    { type: 'json_object' },
+    { type: 'text' },
+    { type: 7 },
+    null,
+    'json_object',
+    [],
+  ),
   fc.jsonValue(),
 );
 
@@ -15,7 +23,14 @@ describe('request facts: parameters', () => {
   it('chat: n > 1, logprobs and JSON formats, exactly; a body without them allocates no list', () => {
     fc.assert(
       fc.property(
-        fc.record({ n: fc.oneof(fc.constant(undefined), fc.integer({ min: -2, max: 5 }), fc.double(), fc.jsonValue()), logprobs: fc.oneof(fc.constant(undefined), fc.boolean(), fc.jsonValue()), top_logprobs: fc.oneof(fc.constant(undefined), fc.nat(20)), response_format: format, withTools: fc.boolean(), stream: fc.boolean() }),
+        fc.record({
+          n: fc.oneof(fc.constant(undefined), fc.integer({ min: -2, max: 5 }), fc.double(), fc.jsonValue()),
+          logprobs: fc.oneof(fc.constant(undefined), fc.boolean(), fc.jsonValue()),
+          top_logprobs: fc.oneof(fc.constant(undefined), fc.nat(20)),
+          response_format: format,
+          withTools: fc.boolean(),
+          stream: fc.boolean(),
+        }),
         ({ withTools, ...f }) => {
           const body: Record<string, unknown> = { model: 'm', messages, stream: f.stream };
           for (const [k, v] of Object.entries(f)) if (v !== undefined && k !== 'stream') body[k] = v;
@@ -34,7 +49,13 @@ describe('request facts: parameters', () => {
           if (typeof sent.n === 'number' && sent.n > 1) want.push('n', ...(f.stream ? ['n_stream'] : []));
           if (sent.logprobs === true || typeof sent.top_logprobs === 'number') want.push('logprobs');
           const rf = sent.response_format as { type?: unknown } | undefined;
-          const json = rf && typeof rf === 'object' && !Array.isArray(rf) && (rf.type === 'json_schema' || rf.type === 'json_object') ? rf.type : null;
+          const json =
+            rf &&
+            typeof rf === 'object' &&
+            !Array.isArray(rf) &&
+            (rf.type === 'json_schema' || rf.type === 'json_object')
+              ? rf.type
+              : null;
           if (json) want.push(json, ...(withTools ? ['json_with_tools'] : []));
           if (want.length === 0) expect(facts.params).toBeUndefined();
           else expect(facts.params).toEqual(want);
@@ -46,9 +67,14 @@ describe('request facts: parameters', () => {
   });
 
   it('Responses: text.format json_schema / json_object, with tools noted', () => {
-    const r = (text: unknown, t?: unknown[]) => requestFacts('responses', { model: 'm', input: 'hi', text, ...(t ? { tools: t } : {}) }, 50).params;
+    const r = (text: unknown, t?: unknown[]) =>
+      requestFacts('responses', { model: 'm', input: 'hi', text, ...(t ? { tools: t } : {}) }, 50).params;
     expect(r({ format: { type: 'json_schema', name: 'x', schema: {} } })).toEqual(['json_schema']);
-    expect(r({ format: { type: 'json_object' } }, [{ type: 'function', name: 'f', parameters: { type: 'object' } }])).toEqual(['json_object', 'json_with_tools']);
+    expect(
+      r({ format: { type: 'json_object' } }, [
+        { type: 'function', name: 'f', parameters: { type: 'object' } },
+      ]),
+    ).toEqual(['json_object', 'json_with_tools']);
     expect(r({ format: { type: 'text' } })).toBeUndefined();
     expect(r(undefined)).toBeUndefined();
   });

@@ -1,5 +1,10 @@
 import type { RequestParam } from '@switchyard/core';
-import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens, roughTokens } from '../translate/tokens.js';
+import {
+  estimateAnthropicTokens,
+  estimateChatTokens,
+  estimateEmbeddingTokens,
+  roughTokens,
+} from '../translate/tokens.js';
 import { checkBodyShape, invalidModelName, RequestShapeError } from './body-shape.js';
 import type { ProxyEndpoint } from './endpoints.js';
 
@@ -21,7 +26,8 @@ export interface RequestFacts {
 
 export { RequestShapeError };
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Below this size a character estimate is exact enough for context-window checks; above it we tokenize. */
 const TOKENIZE_ABOVE_BYTES = 32 * 1024;

@@ -11,7 +11,15 @@ beforeAll(async () => {
   env = await createProxyEnv();
   const { prisma } = env.t.app.ctx;
   // An alias served by both formats, the Anthropic one first.
-  await prisma.alias.create({ data: { name: 'both-formats', targets: [{ ref: 'up-anthropic/claude-test', weight: 1 }, { ref: 'up-openai/gpt-test', weight: 1 }] } });
+  await prisma.alias.create({
+    data: {
+      name: 'both-formats',
+      targets: [
+        { ref: 'up-anthropic/claude-test', weight: 1 },
+        { ref: 'up-openai/gpt-test', weight: 1 },
+      ],
+    },
+  });
   await prisma.routingSettings.update({ where: { id: 1 }, data: { debugHeaders: true } });
   await env.t.app.routing.reload();
 });
@@ -24,19 +32,39 @@ beforeEach(() => {
 
 type Body = Record<string, unknown>;
 async function post(path: '/v1/chat/completions' | '/v1/responses', body: Body) {
-  const res = await fetch(`${env.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${env.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
-const ask = (over: Body): Body => ({ messages: [{ role: 'user', content: 'What is the weather in Paris?' }], ...over });
-const SCHEMA = { type: 'object', properties: { location: { type: 'string' } }, required: ['location'], additionalProperties: false };
-const JSON_SCHEMA = { type: 'json_schema', json_schema: { name: 'weather_report', schema: SCHEMA, strict: true } };
+const ask = (over: Body): Body => ({
+  messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
+  ...over,
+});
+const SCHEMA = {
+  type: 'object',
+  properties: { location: { type: 'string' } },
+  required: ['location'],
+  additionalProperties: false,
+};
+const JSON_SCHEMA = {
+  type: 'json_schema',
+  json_schema: { name: 'weather_report', schema: SCHEMA, strict: true },
+};
 
 /** Content of an OpenAI-format SSE answer, and its finish reasons. */
 function streamed(text: string) {
   const chunks = text
     .split('\n')
     .filter((l) => l.startsWith('data: ') && l !== 'data: [DONE]')
-    .map((l) => JSON.parse(l.slice(6)) as { choices: { delta?: { content?: string; tool_calls?: unknown }; finish_reason?: string | null }[] });
+    .map(
+      (l) =>
+        JSON.parse(l.slice(6)) as {
+          choices: { delta?: { content?: string; tool_calls?: unknown }; finish_reason?: string | null }[];
+        },
+    );
   return {
     content: chunks.map((c) => c.choices[0]?.delta?.content ?? '').join(''),
     toolCalls: chunks.some((c) => c.choices[0]?.delta?.tool_calls),
@@ -49,16 +77,27 @@ describe('n and logprobs are routing requirements', () => {
     const res = await post('/v1/chat/completions', ask({ model: 'both-formats', n: 2 }));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-switchyard-provider')).toBe('up-openai');
-    expect(res.headers.get('x-switchyard-skipped')).toContain('up-anthropic/claude-test=parameter-unsupported');
+    expect(res.headers.get('x-switchyard-skipped')).toContain(
+      'up-anthropic/claude-test=parameter-unsupported',
+    );
     expect(env.up.requests).toHaveLength(1);
     expect(env.up.requests[0]!.body).toMatchObject({ model: 'gpt-test', n: 2 });
     await env.flushUsage();
-    const row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { requestedModel: 'both-formats' }, orderBy: { createdAt: 'desc' } });
+    const row = await env.t.app.ctx.prisma.usageRecord.findFirst({
+      where: { requestedModel: 'both-formats' },
+      orderBy: { createdAt: 'desc' },
+    });
     const trace = row?.trace as { plan: { candidates: { ref: string; reason?: string; detail?: string }[] } };
-    expect(trace.plan.candidates).toContainEqual(expect.objectContaining({ ref: 'up-anthropic/claude-test', reason: 'parameter-unsupported', detail: 'n' }));
+    expect(trace.plan.candidates).toContainEqual(
+      expect.objectContaining({
+        ref: 'up-anthropic/claude-test',
+        reason: 'parameter-unsupported',
+        detail: 'n',
+      }),
+    );
   });
 
-  it('without such a parameter the same alias is served by the Anthropic provider (the skip is the parameter\'s doing)', async () => {
+  it("without such a parameter the same alias is served by the Anthropic provider (the skip is the parameter's doing)", async () => {
     const res = await post('/v1/chat/completions', ask({ model: 'both-formats', n: 1 }));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-switchyard-provider')).toBe('up-anthropic');
@@ -67,29 +106,60 @@ describe('n and logprobs are routing requirements', () => {
   it('n: 2 directly to the Anthropic model: 400 naming n in the OpenAI format, nothing sent upstream', async () => {
     const res = await post('/v1/chat/completions', ask({ model: 'up-anthropic/claude-test', n: 2 }));
     expect(res.status).toBe(400);
-    const body = JSON.parse(res.text) as { error: { message: string; type: string; code: string; param: string } };
-    expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'parameter_unsupported', param: 'n' });
+    const body = JSON.parse(res.text) as {
+      error: { message: string; type: string; code: string; param: string };
+    };
+    expect(body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'parameter_unsupported',
+      param: 'n',
+    });
     expect(body.error.message).toMatch(/\bn\b/);
     expect(env.up.requests).toHaveLength(0);
   });
 
   it('logprobs to the Anthropic model: 400 naming logprobs', async () => {
-    const res = await post('/v1/chat/completions', ask({ model: 'up-anthropic/claude-test', logprobs: true, top_logprobs: 2 }));
+    const res = await post(
+      '/v1/chat/completions',
+      ask({ model: 'up-anthropic/claude-test', logprobs: true, top_logprobs: 2 }),
+    );
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.text).error).toMatchObject({ param: 'logprobs', message: expect.stringContaining('logprobs') });
+    expect(JSON.parse(res.text).error).toMatchObject({
+      param: 'logprobs',
+      message: expect.stringContaining('logprobs'),
+    });
     expect(env.up.requests).toHaveLength(0);
   });
 
-  it('a JSON format with the client\'s own tools on Anthropic: 400 naming response_format (the forced tool would hide the tools)', async () => {
-    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
-    const res = await post('/v1/chat/completions', ask({ model: 'up-anthropic/claude-test', tools, response_format: JSON_SCHEMA }));
+  it("a JSON format with the client's own tools on Anthropic: 400 naming response_format (the forced tool would hide the tools)", async () => {
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { location: { type: 'string' } } },
+        },
+      },
+    ];
+    const res = await post(
+      '/v1/chat/completions',
+      ask({ model: 'up-anthropic/claude-test', tools, response_format: JSON_SCHEMA }),
+    );
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.text).error).toMatchObject({ param: 'response_format', message: expect.stringContaining('response_format') });
+    expect(JSON.parse(res.text).error).toMatchObject({
+      param: 'response_format',
+      message: expect.stringContaining('response_format'),
+    });
     expect(env.up.requests).toHaveLength(0);
   });
 
   it('Responses: text.format with tools on Anthropic is a 400 naming text.format', async () => {
-    const res = await post('/v1/responses', { model: 'up-anthropic/claude-test', input: 'Weather?', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }], text: { format: { type: 'json_object' } } });
+    const res = await post('/v1/responses', {
+      model: 'up-anthropic/claude-test',
+      input: 'Weather?',
+      tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object' } }],
+      text: { format: { type: 'json_object' } },
+    });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.text).error).toMatchObject({ code: 'parameter_unsupported', param: 'text.format' });
     expect(env.up.requests).toHaveLength(0);
@@ -98,13 +168,18 @@ describe('n and logprobs are routing requirements', () => {
 
 describe('a JSON response format on Anthropic: a forced tool, the answer as content', () => {
   it('non-stream: the upstream gets the forced tool; the client gets the JSON as message content', async () => {
-    const res = await post('/v1/chat/completions', ask({ model: 'up-anthropic/claude-test', response_format: JSON_SCHEMA }));
+    const res = await post(
+      '/v1/chat/completions',
+      ask({ model: 'up-anthropic/claude-test', response_format: JSON_SCHEMA }),
+    );
     expect(res.status).toBe(200);
     const sent = env.up.requests[0]!.body as Body;
     expect(sent.tools).toEqual([expect.objectContaining({ name: 'weather_report', input_schema: SCHEMA })]);
     expect(sent.tool_choice).toEqual({ type: 'tool', name: 'weather_report' });
     expect(sent.response_format).toBeUndefined();
-    const body = JSON.parse(res.text) as { choices: { message: { content: string; tool_calls?: unknown }; finish_reason: string }[] };
+    const body = JSON.parse(res.text) as {
+      choices: { message: { content: string; tool_calls?: unknown }; finish_reason: string }[];
+    };
     expect(body.choices).toHaveLength(1);
     expect(body.choices[0]!.finish_reason).toBe('stop');
     expect(body.choices[0]!.message.tool_calls).toBeUndefined();
@@ -112,7 +187,10 @@ describe('a JSON response format on Anthropic: a forced tool, the answer as cont
   });
 
   it('stream: the input_json_delta pieces arrive as content deltas, ending with stop', async () => {
-    const res = await post('/v1/chat/completions', ask({ model: 'up-anthropic/claude-test', response_format: { type: 'json_object' }, stream: true }));
+    const res = await post(
+      '/v1/chat/completions',
+      ask({ model: 'up-anthropic/claude-test', response_format: { type: 'json_object' }, stream: true }),
+    );
     expect(res.status).toBe(200);
     expect((env.up.requests[0]!.body as Body).tool_choice).toEqual({ type: 'tool', name: 'json_response' });
     const s = streamed(res.text);
@@ -122,16 +200,25 @@ describe('a JSON response format on Anthropic: a forced tool, the answer as cont
   });
 
   it('Responses text.format through the chat pivot: the JSON is the output text', async () => {
-    const res = await post('/v1/responses', { model: 'up-anthropic/claude-test', input: 'Weather in Paris?', text: { format: { type: 'json_schema', name: 'weather_report', schema: SCHEMA } } });
+    const res = await post('/v1/responses', {
+      model: 'up-anthropic/claude-test',
+      input: 'Weather in Paris?',
+      text: { format: { type: 'json_schema', name: 'weather_report', schema: SCHEMA } },
+    });
     expect(res.status).toBe(200);
     expect((env.up.requests[0]!.body as Body).tool_choice).toEqual({ type: 'tool', name: 'weather_report' });
-    const body = JSON.parse(res.text) as { output: { type: string; content?: { type: string; text: string }[] }[] };
+    const body = JSON.parse(res.text) as {
+      output: { type: string; content?: { type: string; text: string }[] }[];
+    };
     expect(body.output.map((o) => o.type)).toEqual(['message']);
     expect(JSON.parse(body.output[0]!.content![0]!.text)).toEqual({ location: 'Paris' });
   });
 
   it('the OpenAI-format provider gets response_format as sent', async () => {
-    const res = await post('/v1/chat/completions', ask({ model: 'up-openai/gpt-test', response_format: JSON_SCHEMA }));
+    const res = await post(
+      '/v1/chat/completions',
+      ask({ model: 'up-openai/gpt-test', response_format: JSON_SCHEMA }),
+    );
     expect(res.status).toBe(200);
     expect((env.up.requests[0]!.body as Body).response_format).toEqual(JSON_SCHEMA);
   });

@@ -68,13 +68,48 @@ const MSG = '"messages":[{"role":"user","content":"hi"}]';
 
 describe('the upstream receives the model that was routed and billed', () => {
   it.each<[string, Path, string, string]>([
-    ['chat: escaped duplicate "model"', '/v1/chat/completions', `{"model":"gpt-test","mod\\u0065l":"up-openai/big-test",${MSG}}`, 'big-test'],
-    ['chat: repeated "model"', '/v1/chat/completions', `{"model":"up-openai/big-test","model":"up-openai/gpt-test",${MSG}}`, 'gpt-test'],
-    ['chat: "model" only escaped', '/v1/chat/completions', `{"\\u006dodel":"up-openai/big-test",${MSG}}`, 'big-test'],
-    ['responses: escaped duplicate "model"', '/v1/responses', '{"model":"gpt-test","mod\\u0065l":"up-openai/big-test","input":"hi"}', 'big-test'],
-    ['embeddings: escaped duplicate "model"', '/v1/embeddings', '{"model":"embed-test","mod\\u0065l":"up-openai/embed-test","input":"hi"}', 'embed-test'],
-    ['messages: escaped duplicate "model"', '/v1/messages', `{"model":"claude-test","mod\\u0065l":"up-anthropic/claude-test","max_tokens":20,${MSG}}`, 'claude-test'],
-    ['messages: repeated "model"', '/v1/messages', `{"model":"up-anthropic/claude-test","max_tokens":20,"model":"claude-test",${MSG}}`, 'claude-test'],
+    [
+      'chat: escaped duplicate "model"',
+      '/v1/chat/completions',
+      `{"model":"gpt-test","mod\\u0065l":"up-openai/big-test",${MSG}}`,
+      'big-test',
+    ],
+    [
+      'chat: repeated "model"',
+      '/v1/chat/completions',
+      `{"model":"up-openai/big-test","model":"up-openai/gpt-test",${MSG}}`,
+      'gpt-test',
+    ],
+    [
+      'chat: "model" only escaped',
+      '/v1/chat/completions',
+      `{"\\u006dodel":"up-openai/big-test",${MSG}}`,
+      'big-test',
+    ],
+    [
+      'responses: escaped duplicate "model"',
+      '/v1/responses',
+      '{"model":"gpt-test","mod\\u0065l":"up-openai/big-test","input":"hi"}',
+      'big-test',
+    ],
+    [
+      'embeddings: escaped duplicate "model"',
+      '/v1/embeddings',
+      '{"model":"embed-test","mod\\u0065l":"up-openai/embed-test","input":"hi"}',
+      'embed-test',
+    ],
+    [
+      'messages: escaped duplicate "model"',
+      '/v1/messages',
+      `{"model":"claude-test","mod\\u0065l":"up-anthropic/claude-test","max_tokens":20,${MSG}}`,
+      'claude-test',
+    ],
+    [
+      'messages: repeated "model"',
+      '/v1/messages',
+      `{"model":"up-anthropic/claude-test","max_tokens":20,"model":"claude-test",${MSG}}`,
+      'claude-test',
+    ],
   ])('%s', async (_name, path, raw, routed) => {
     const res = await send(path, raw);
     expect(res.status, res.text).toBe(200);
@@ -84,7 +119,10 @@ describe('the upstream receives the model that was routed and billed', () => {
   });
 
   it('messages: the max_tokens the upstream honours is the one admission read', async () => {
-    const res = await send('/v1/messages', `{"model":"claude-test","max_tokens":100000,"max_t\\u006fkens":20,${MSG}}`);
+    const res = await send(
+      '/v1/messages',
+      `{"model":"claude-test","max_tokens":100000,"max_t\\u006fkens":20,${MSG}}`,
+    );
     expect(res.status, res.text).toBe(200);
     expect(received().max_tokens).toBe(20);
   });
@@ -100,7 +138,10 @@ describe('the upstream receives the model that was routed and billed', () => {
   });
 
   it('chat: stream_options whose include_usage is repeated cannot switch usage off', async () => {
-    const res = await send('/v1/chat/completions', `{"model":"gpt-test","stream":true,"stream_options":{"include_usage":true,"include_usage":false},${MSG}}`);
+    const res = await send(
+      '/v1/chat/completions',
+      `{"model":"gpt-test","stream":true,"stream_options":{"include_usage":true,"include_usage":false},${MSG}}`,
+    );
     expect(res.status).toBe(200);
     expect(received().stream_options).toEqual({ include_usage: true });
     const row = await usageRow(res.requestId);
@@ -111,7 +152,13 @@ describe('the upstream receives the model that was routed and billed', () => {
   it('property: for generated bodies with repeated and escaped keys, the upstream runs the model the usage row records (or the request is refused with 400)', async () => {
     const spellings = ['"model"', '"mod\\u0065l"', '"\\u006dodel"', '"m\\u006f\\u0064el"'];
     const values: Record<Path, string[]> = {
-      '/v1/chat/completions': ['gpt-test', 'big-test', 'up-openai/gpt-test', 'up-openai/big-test', 'up-backup/gpt-test'],
+      '/v1/chat/completions': [
+        'gpt-test',
+        'big-test',
+        'up-openai/gpt-test',
+        'up-openai/big-test',
+        'up-backup/gpt-test',
+      ],
       '/v1/responses': ['gpt-test', 'big-test', 'up-openai/big-test', 'up-backup/gpt-test'],
       '/v1/embeddings': ['embed-test', 'up-openai/embed-test'],
       '/v1/messages': ['claude-test', 'up-anthropic/claude-test'],
@@ -122,11 +169,19 @@ describe('the upstream receives the model that was routed and billed', () => {
       '/v1/embeddings': ['"input":"hi"', '"input":["a","b"]'],
       '/v1/messages': [MSG, '"max_tokens":20', '"max_t\\u006fkens":30'],
     };
-    const path = fc.constantFrom<Path>('/v1/chat/completions', '/v1/responses', '/v1/embeddings', '/v1/messages');
+    const path = fc.constantFrom<Path>(
+      '/v1/chat/completions',
+      '/v1/responses',
+      '/v1/embeddings',
+      '/v1/messages',
+    );
     const body = path.chain((p) =>
       fc.record({
         path: fc.constant(p),
-        models: fc.array(fc.tuple(fc.constantFrom(...spellings), fc.constantFrom(...values[p]!)), { minLength: 1, maxLength: 4 }),
+        models: fc.array(fc.tuple(fc.constantFrom(...spellings), fc.constantFrom(...values[p]!)), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         others: fc.shuffledSubarray(rest[p]!),
         seed: fc.nat(),
       }),
@@ -136,7 +191,12 @@ describe('the upstream receives the model that was routed and billed', () => {
       fc.asyncProperty(body, async ({ path: p, models, others, seed }) => {
         env.up.reset();
         // Required fields go last, so each body is valid apart from its keys.
-        const required = p === '/v1/messages' ? [MSG, '"max_tokens":20'] : p === '/v1/chat/completions' ? [MSG] : ['"input":"hi"'];
+        const required =
+          p === '/v1/messages'
+            ? [MSG, '"max_tokens":20']
+            : p === '/v1/chat/completions'
+              ? [MSG]
+              : ['"input":"hi"'];
         const members = [...models.map(([k, v]) => `${k}:${JSON.stringify(v)}`), ...others];
         const rotated = members.slice(seed % members.length).concat(members.slice(0, seed % members.length));
         const raw = `{${[...rotated, ...required].join(',')}}`;

@@ -16,7 +16,11 @@ afterAll(async () => {
 beforeEach(() => env.up.reset());
 
 async function raw(path: string, body: unknown) {
-  const res = await fetch(`${env.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${env.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, text: await res.text() };
 }
 const lastRecord = async () => {
@@ -33,12 +37,17 @@ describe('a stream that cannot finish after its first byte', () => {
     expect(r.text).toContain('Hello');
     expect(r.text).not.toContain('[DONE]');
     const last = r.text.trim().split('\n\n').at(-1)!;
-    expect(JSON.parse(last.slice(5))).toMatchObject({ error: { code: 'stream_interrupted', type: 'server_error' } });
+    expect(JSON.parse(last.slice(5))).toMatchObject({
+      error: { code: 'stream_interrupted', type: 'server_error' },
+    });
     expect(await lastRecord()).toMatchObject({ errorCode: 'stream_interrupted' });
 
     env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
     const openai = new OpenAI({ apiKey: env.userKey, baseURL: `${env.url}/v1`, maxRetries: 0 });
-    const stream = await openai.chat.completions.create({ ...chat, stream: true } as OpenAI.ChatCompletionCreateParamsStreaming);
+    const stream = await openai.chat.completions.create({
+      ...chat,
+      stream: true,
+    } as OpenAI.ChatCompletionCreateParamsStreaming);
     let text = '';
     await expect(
       (async () => {
@@ -67,19 +76,33 @@ describe('a stream that cannot finish after its first byte', () => {
 
   it('Anthropic client on an OpenAI upstream, cut: event: error, and the Anthropic SDK raises', async () => {
     env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
-    const r = await raw('/v1/messages', { model: 'up-openai/gpt-test', max_tokens: 20, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const r = await raw('/v1/messages', {
+      model: 'up-openai/gpt-test',
+      max_tokens: 20,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(r.text).toContain('event: error');
     expect(r.text).not.toContain('message_stop');
 
     env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
     const anthropic = new Anthropic({ apiKey: env.userKey, baseURL: env.url, maxRetries: 0 });
-    const s = anthropic.messages.stream({ model: 'up-openai/gpt-test', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+    const s = anthropic.messages.stream({
+      model: 'up-openai/gpt-test',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     await expect(s.finalMessage()).rejects.toThrow();
   });
 
-  it('Anthropic passthrough cut, and a Responses client cut: each ends with its format\'s error event', async () => {
+  it("Anthropic passthrough cut, and a Responses client cut: each ends with its format's error event", async () => {
     env.up.script({ path: '/messages', cutAfterChunks: 3 });
-    const a = await raw('/v1/messages', { model: 'up-anthropic/claude-test', max_tokens: 20, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const a = await raw('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 20,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(a.text).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"api_error"/);
 
     env.up.script({ path: '/messages', cutAfterChunks: 3 });

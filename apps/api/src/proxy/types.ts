@@ -73,7 +73,10 @@ export interface AttemptReport {
 export interface Router {
   plan(input: PlanInput): PlanResult;
   admit(attempt: PlannedAttempt, input: PlanInput): Promise<Admission>;
-  decide(error: UpstreamError, ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean }): Decision;
+  decide(
+    error: UpstreamError,
+    ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean },
+  ): Decision;
   report(r: AttemptReport): void;
   costOf(model: LoadedModel, usage: Usage): number;
   settings(): { maxAttempts: number; debugHeaders: boolean; bodyLogging: boolean };

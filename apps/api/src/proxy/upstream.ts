@@ -49,7 +49,15 @@ function isTimeout(err: unknown): boolean {
  */
 export function toNetworkError(err: unknown, abortReason?: unknown): UpstreamError {
   // The outbound policy refused the destination: a configuration error of this provider, not a transient one.
-  if (err instanceof OutboundRefusedError) return { status: 0, kind: 'network', code: err.code, message: err.message, retryAfterMs: null, retryable: false };
+  if (err instanceof OutboundRefusedError)
+    return {
+      status: 0,
+      kind: 'network',
+      code: err.code,
+      message: err.message,
+      retryAfterMs: null,
+      retryable: false,
+    };
   const reason =
     abortReason instanceof AbortSignal ? (abortReason.aborted ? abortReason.reason : undefined) : abortReason;
   if ((reason as { name?: string } | undefined)?.name === 'TimeoutError') {

@@ -144,7 +144,8 @@ export interface LoadedOrg {
   rolloverBalanceUsd: number;
 }
 
-const num = (d: { toString(): string } | null | undefined): number | null => (d == null ? null : Number(d.toString()));
+const num = (d: { toString(): string } | null | undefined): number | null =>
+  d == null ? null : Number(d.toString());
 
 export async function loadConfig(
   prisma: PrismaClient,
@@ -163,11 +164,17 @@ export async function loadConfig(
       prisma.gatewayKey.findMany({ where: { revokedAt: null } }),
       prisma.user.findMany({
         select: {
-          id: true, email: true, status: true, powerLevel: true, weeklyCapUsd: true,
+          id: true,
+          email: true,
+          status: true,
+          powerLevel: true,
+          weeklyCapUsd: true,
           memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 },
         },
       }),
-      prisma.organization.findMany({ select: { id: true, status: true, spendCapUsd: true, rollover: true, rolloverBalanceUsd: true } }),
+      prisma.organization.findMany({
+        select: { id: true, status: true, spendCapUsd: true, rollover: true, rolloverBalanceUsd: true },
+      }),
       prisma.app.findMany({ select: { id: true, active: true, orgId: true } }),
       prisma.byokKey.findMany({ where: { status: { not: 'disabled' } } }),
       prisma.orgProviderKey.findMany({ where: { status: { not: 'disabled' } } }),
@@ -195,7 +202,8 @@ export async function loadConfig(
       // user's BYOK key or the org's key for it still comes first.
       const resolved = resolveProviderKey(p, secrets, env);
       const keyOptional = isProviderType(p.type) && providerDefaults(p.type).keyOptional;
-      const own: ResolvedSecret = keyOptional && !resolved.ok && resolved.problem === 'missing' ? { ok: true, value: '' } : resolved;
+      const own: ResolvedSecret =
+        keyOptional && !resolved.ok && resolved.problem === 'missing' ? { ok: true, value: '' } : resolved;
       return {
         id: p.id,
         slug: p.slug,
@@ -242,7 +250,12 @@ export async function loadConfig(
       scope: a.scope,
       orgId: a.orgId,
       strategy: a.strategy,
-      targets: Array.isArray(a.targets) ? (a.targets as { ref: string; weight?: number }[]).map((t) => ({ ref: t.ref, weight: t.weight ?? 1 })) : [],
+      targets: Array.isArray(a.targets)
+        ? (a.targets as { ref: string; weight?: number }[]).map((t) => ({
+            ref: t.ref,
+            weight: t.weight ?? 1,
+          }))
+        : [],
       fallbacks: Array.isArray(a.fallbacks) ? (a.fallbacks as string[]) : [],
       enabled: a.enabled,
     })),
@@ -259,7 +272,13 @@ export async function loadConfig(
       timeouts: (settings?.timeouts ?? {}) as LoadedConfig['settings']['timeouts'],
       ollamaBaseUrl: settings?.ollamaBaseUrl ?? null,
     },
-    powerLevels: powerLevels.map((p) => ({ slug: p.slug, name: p.name, qualityTier: p.qualityTier, modelRefs: p.modelRefs, enabled: p.enabled })),
+    powerLevels: powerLevels.map((p) => ({
+      slug: p.slug,
+      name: p.name,
+      qualityTier: p.qualityTier,
+      modelRefs: p.modelRefs,
+      enabled: p.enabled,
+    })),
     keysByHash: new Map(
       keys.map((k) => [
         k.keyHash,
@@ -285,11 +304,27 @@ export async function loadConfig(
     users: new Map(
       users.map((u) => [
         u.id,
-        { id: u.id, email: u.email, status: u.status, powerLevel: u.powerLevel, weeklyCapUsd: num(u.weeklyCapUsd), orgId: u.memberships[0]?.orgId ?? null },
+        {
+          id: u.id,
+          email: u.email,
+          status: u.status,
+          powerLevel: u.powerLevel,
+          weeklyCapUsd: num(u.weeklyCapUsd),
+          orgId: u.memberships[0]?.orgId ?? null,
+        },
       ]),
     ),
     orgs: new Map(
-      orgs.map((o) => [o.id, { id: o.id, status: o.status, spendCapUsd: num(o.spendCapUsd), rollover: o.rollover, rolloverBalanceUsd: num(o.rolloverBalanceUsd) ?? 0 }]),
+      orgs.map((o) => [
+        o.id,
+        {
+          id: o.id,
+          status: o.status,
+          spendCapUsd: num(o.spendCapUsd),
+          rollover: o.rollover,
+          rolloverBalanceUsd: num(o.rolloverBalanceUsd) ?? 0,
+        },
+      ]),
     ),
     apps: new Map(apps.map((a) => [a.id, a])),
     byok: byokMap,

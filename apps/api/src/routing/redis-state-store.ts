@@ -1,9 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { LIMIT_EPSILON, checkItems, type CircuitState, type SettlementDelta, type StateEvent, type StateView } from '@switchyard/core';
+import {
+  LIMIT_EPSILON,
+  checkItems,
+  type CircuitState,
+  type SettlementDelta,
+  type StateEvent,
+  type StateView,
+} from '@switchyard/core';
 import type { Logger } from '../lib/logger.js';
 import { redactUrl } from '../lib/redact-url.js';
-import { applyStateEvent, type ConsumeItem, type ConsumeResult, type SeedItem, type StateStore } from './state-store.js';
+import {
+  applyStateEvent,
+  type ConsumeItem,
+  type ConsumeResult,
+  type SeedItem,
+  type StateStore,
+} from './state-store.js';
 
 /**
  * The shared store for several Switchyard instances on one Redis.
@@ -166,7 +179,10 @@ return {live, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), re
 `;
 
 class Script {
-  constructor(readonly source: string, private sha: string | null = null) {}
+  constructor(
+    readonly source: string,
+    private sha: string | null = null,
+  ) {}
 
   async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<RedisReply> {
     if (this.sha) {
@@ -209,7 +225,13 @@ export class RedisStateStore implements StateStore {
   readonly #log: Logger;
   readonly #syncMs: number;
   readonly #opts: RedisStateStoreOptions;
-  readonly #scripts = { consume: new Script(CONSUME), adjust: new Script(ADJUST), seed: new Script(SEED), apply: new Script(APPLY), sync: new Script(SYNC) };
+  readonly #scripts = {
+    consume: new Script(CONSUME),
+    adjust: new Script(ADJUST),
+    seed: new Script(SEED),
+    apply: new Script(APPLY),
+    sync: new Script(SYNC),
+  };
 
   // The mirror.
   readonly #counters = new Map<string, Counter>();
@@ -285,7 +307,11 @@ export class RedisStateStore implements StateStore {
       if (this.redis.status === 'ready') await this.#recover();
       if (!this.#healthy) await new Promise((r) => setTimeout(r, 25));
     }
-    if (!this.#healthy) this.#log.warn({ redis: redactUrl(this.#opts.url) }, 'Redis not reachable at start: failing open onto local limits until it is');
+    if (!this.#healthy)
+      this.#log.warn(
+        { redis: redactUrl(this.#opts.url) },
+        'Redis not reachable at start: failing open onto local limits until it is',
+      );
     return this.#healthy;
   }
 
@@ -334,7 +360,10 @@ export class RedisStateStore implements StateStore {
     if (!this.#healthy) return;
     this.#healthy = false;
     if (this.#closed) return;
-    this.#log.warn({ err: err.message, redis: redactUrl(this.#opts.url) }, 'Redis unavailable: failing open onto local limits');
+    this.#log.warn(
+      { err: err.message, redis: redactUrl(this.#opts.url) },
+      'Redis unavailable: failing open onto local limits',
+    );
     this.#opts.onAvailability?.(false);
   }
 
@@ -354,7 +383,8 @@ export class RedisStateStore implements StateStore {
         const wasDown = this.#everUp;
         this.#healthy = true;
         this.#everUp = true;
-        if (wasDown) this.#log.info({ flushedCounters: flushed }, 'Redis reachable again: shared counting resumed');
+        if (wasDown)
+          this.#log.info({ flushedCounters: flushed }, 'Redis reachable again: shared counting resumed');
         this.#opts.onAvailability?.(true);
       } catch (err) {
         this.#log.debug({ err: String(err) }, 'Redis recovery attempt failed');
@@ -372,7 +402,11 @@ export class RedisStateStore implements StateStore {
     // the database on its next use (which includes what was spent meanwhile) instead of restarting from them.
     const items: SettlementDelta[] = [...this.#pendingDeltas]
       .filter(([, v]) => v.expiresAt > now && v.delta !== 0)
-      .map(([key, v]) => (v.ifPresent ? { key, delta: v.delta, ttlMs: v.expiresAt - now, ifPresent: true } : { key, delta: v.delta, ttlMs: v.expiresAt - now }));
+      .map(([key, v]) =>
+        v.ifPresent
+          ? { key, delta: v.delta, ttlMs: v.expiresAt - now, ifPresent: true }
+          : { key, delta: v.delta, ttlMs: v.expiresAt - now },
+      );
     this.#pendingDeltas.clear();
     if (items.length === 0) return;
     try {
@@ -385,8 +419,15 @@ export class RedisStateStore implements StateStore {
 
   async #adjustRemote(items: SettlementDelta[]): Promise<void> {
     const args: (string | number)[] = [];
-    for (const it of items) args.push(String(it.delta), Math.max(1, Math.ceil(it.ttlMs)), it.ifPresent ? 1 : 0);
-    const r = arr(await this.#scripts.adjust.run(this.redis, items.map((it) => this.#key(it.key)), args));
+    for (const it of items)
+      args.push(String(it.delta), Math.max(1, Math.ceil(it.ttlMs)), it.ifPresent ? 1 : 0);
+    const r = arr(
+      await this.#scripts.adjust.run(
+        this.redis,
+        items.map((it) => this.#key(it.key)),
+        args,
+      ),
+    );
     items.forEach((it, i) => this.#mirror(it.key, r[2 * i] ?? null, Number(r[2 * i + 1])));
   }
 
@@ -404,9 +445,16 @@ export class RedisStateStore implements StateStore {
     if (items.length === 0) return { ok: true };
     if (this.#healthy) {
       const args: (string | number)[] = [];
-      for (const it of items) args.push(String(it.amount), String(it.limit), Math.max(1, Math.ceil(it.ttlMs)), it.budget ? 1 : 0);
+      for (const it of items)
+        args.push(String(it.amount), String(it.limit), Math.max(1, Math.ceil(it.ttlMs)), it.budget ? 1 : 0);
       try {
-        const r = arr(await this.#scripts.consume.run(this.redis, items.map((it) => this.#key(it.key)), args));
+        const r = arr(
+          await this.#scripts.consume.run(
+            this.redis,
+            items.map((it) => this.#key(it.key)),
+            args,
+          ),
+        );
         if (Number(r[0]) === 2) {
           const missing = r.slice(1).map(Number);
           for (const i of missing) this.#counters.delete(items[i]!.key);
@@ -433,7 +481,8 @@ export class RedisStateStore implements StateStore {
     this.#opts.onFailOpen?.('consume');
     // A budget the mirror does not hold is rebuilt from the database (seed) before counting locally on it.
     let missing: number[] | undefined;
-    for (let i = 0; i < items.length; i++) if (items[i]!.budget && !this.#hasLocal(items[i]!.key)) (missing ??= []).push(i);
+    for (let i = 0; i < items.length; i++)
+      if (items[i]!.budget && !this.#hasLocal(items[i]!.key)) (missing ??= []).push(i);
     if (missing) return { ok: false, missing };
     const check = checkItems(items, (i) => this.#counter(items[i]!.key));
     if (!check.ok) return check;
@@ -474,7 +523,13 @@ export class RedisStateStore implements StateStore {
       const args: (string | number)[] = [];
       for (const it of items) args.push(String(it.value), Math.max(1, Math.ceil(it.ttlMs)));
       try {
-        const r = arr(await this.#scripts.seed.run(this.redis, items.map((it) => this.#key(it.key)), args));
+        const r = arr(
+          await this.#scripts.seed.run(
+            this.redis,
+            items.map((it) => this.#key(it.key)),
+            args,
+          ),
+        );
         items.forEach((it, i) => this.#mirror(it.key, r[2 * i] ?? null, Number(r[2 * i + 1])));
         return;
       } catch (err) {
@@ -505,11 +560,15 @@ export class RedisStateStore implements StateStore {
 
   apply(events: StateEvent[]): void {
     for (const e of events) {
-      const id = e.type === 'cursor' || e.type === 'weights' ? `${e.type}\u0000${e.alias}` : `${e.type}\u0000${e.target}`;
+      const id =
+        e.type === 'cursor' || e.type === 'weights'
+          ? `${e.type}\u0000${e.alias}`
+          : `${e.type}\u0000${e.target}`;
       this.#applyLocal(e);
       this.#touched.set(id, ++this.#seq);
       const q = this.#queued.get(id);
-      if (q && q.type === 'cooldown' && e.type === 'cooldown') this.#queued.set(id, { ...e, until: Math.max(q.until, e.until) });
+      if (q && q.type === 'cooldown' && e.type === 'cooldown')
+        this.#queued.set(id, { ...e, until: Math.max(q.until, e.until) });
       else if (this.#queued.size < MAX_PENDING_EVENTS || q) this.#queued.set(id, e);
     }
     if (!this.#flushScheduled && this.#queued.size > 0) {
@@ -522,7 +581,16 @@ export class RedisStateStore implements StateStore {
   }
 
   #applyLocal(e: StateEvent) {
-    applyStateEvent({ cursors: this.#cursors, weights: this.#weights, cooldowns: this.#cooldowns, circuits: this.#circuits, latency: this.#latency }, e);
+    applyStateEvent(
+      {
+        cursors: this.#cursors,
+        weights: this.#weights,
+        cooldowns: this.#cooldowns,
+        circuits: this.#circuits,
+        latency: this.#latency,
+      },
+      e,
+    );
   }
 
   /** Write queued events; while Redis is down they stay queued (coalesced) for the recovery. */
@@ -555,7 +623,10 @@ export class RedisStateStore implements StateStore {
     } catch (err) {
       // Put them back unless something newer was queued meanwhile.
       for (const e of batch) {
-        const id = e.type === 'cursor' || e.type === 'weights' ? `${e.type}\u0000${e.alias}` : `${e.type}\u0000${e.target}`;
+        const id =
+          e.type === 'cursor' || e.type === 'weights'
+            ? `${e.type}\u0000${e.alias}`
+            : `${e.type}\u0000${e.target}`;
         if (!this.#queued.has(id)) this.#queued.set(id, e);
       }
       if (!duringRecovery) this.#down(err as Error);
@@ -585,25 +656,44 @@ export class RedisStateStore implements StateStore {
   async #sync(): Promise<void> {
     const now = this.#now();
     for (const [k, at] of this.#watched) if (now - at > WATCH_MS) this.#watched.delete(k);
-    for (const [k, c] of this.#counters) if (c.expiresAt <= now && !this.#pendingDeltas.has(k)) this.#counters.delete(k);
+    for (const [k, c] of this.#counters)
+      if (c.expiresAt <= now && !this.#pendingDeltas.has(k)) this.#counters.delete(k);
     const watched = [...this.#watched.keys()].slice(0, MAX_WATCHED);
     const instanceTtl = Math.max(2000, this.#syncMs * 8);
     const seqAtSend = this.#seq;
     const r = arr(
       await this.#scripts.sync.run(
         this.redis,
-        [...this.#stateKeys(), `${this.#p}inst`, `${this.#p}if:${this.instanceId}`, ...watched.map((k) => this.#key(k))],
-        [now, this.instanceId, instanceTtl, JSON.stringify(Object.fromEntries(this.#inflightLocal)), `${this.#p}if:`, STATE_TTL_MS],
+        [
+          ...this.#stateKeys(),
+          `${this.#p}inst`,
+          `${this.#p}if:${this.instanceId}`,
+          ...watched.map((k) => this.#key(k)),
+        ],
+        [
+          now,
+          this.instanceId,
+          instanceTtl,
+          JSON.stringify(Object.fromEntries(this.#inflightLocal)),
+          `${this.#p}if:`,
+          STATE_TTL_MS,
+        ],
       ),
     );
     const fresh = (type: string, id: string) => (this.#touched.get(`${type}\u0000${id}`) ?? 0) > seqAtSend;
-    const merge = <V>(type: string, current: Map<string, V>, remote: [string, string][], parse: (s: string) => V | undefined): Map<string, V> => {
+    const merge = <V>(
+      type: string,
+      current: Map<string, V>,
+      remote: [string, string][],
+      parse: (s: string) => V | undefined,
+    ): Map<string, V> => {
       const next = new Map<string, V>();
       for (const [id, raw] of remote) {
         const v = parse(raw);
         if (v !== undefined) next.set(id, v);
       }
-      for (const [id, v] of current) if (fresh(type, id) || this.#queued.has(`${type}\u0000${id}`)) next.set(id, v);
+      for (const [id, v] of current)
+        if (fresh(type, id) || this.#queued.has(`${type}\u0000${id}`)) next.set(id, v);
       return next;
     };
     const num = (s: string) => {
@@ -611,16 +701,20 @@ export class RedisStateStore implements StateStore {
       return Number.isFinite(n) ? n : undefined;
     };
     const cooldowns = merge('cooldown', this.#cooldowns, pairs(r[0] ?? null), num);
-    for (const [t, until] of this.#cooldowns) if (until > now && until > (cooldowns.get(t) ?? 0)) cooldowns.set(t, until);
+    for (const [t, until] of this.#cooldowns)
+      if (until > now && until > (cooldowns.get(t) ?? 0)) cooldowns.set(t, until);
     this.#cooldowns = cooldowns;
     this.#circuits = merge('circuit', this.#circuits, pairs(r[1] ?? null), (s) => safeJson<CircuitState>(s));
     this.#latency = merge('latency', this.#latency, pairs(r[2] ?? null), num);
     this.#cursors = merge('cursor', this.#cursors, pairs(r[3] ?? null), num);
-    this.#weights = merge('weights', this.#weights, pairs(r[4] ?? null), (s) => safeJson<Record<string, number>>(s));
+    this.#weights = merge('weights', this.#weights, pairs(r[4] ?? null), (s) =>
+      safeJson<Record<string, number>>(s),
+    );
     const remote = new Map<string, number>();
     for (const raw of arr(r[5] ?? null)) {
       const m = safeJson<Record<string, number>>(String(raw)) ?? {};
-      for (const [t, n] of Object.entries(m)) if (typeof n === 'number') remote.set(t, (remote.get(t) ?? 0) + n);
+      for (const [t, n] of Object.entries(m))
+        if (typeof n === 'number') remote.set(t, (remote.get(t) ?? 0) + n);
     }
     this.#inflightRemote = remote;
     const counters = arr(r[6] ?? null);
@@ -666,4 +760,3 @@ export class RedisStateStore implements StateStore {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
-

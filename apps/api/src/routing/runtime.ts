@@ -26,20 +26,43 @@ import type { SecretBox } from '../lib/secrets.js';
 import { getAdapter } from '../providers/index.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { ProxyCaller } from '../proxy/caller.js';
-import type { Admission, AttemptReport, Decision, PlanInput, PlanResult, PlannedAttempt, Router } from '../proxy/types.js';
+import type {
+  Admission,
+  AttemptReport,
+  Decision,
+  PlanInput,
+  PlanResult,
+  PlannedAttempt,
+  Router,
+} from '../proxy/types.js';
 import { recordedSpend } from '../usage/spend.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
 import type { StateStore } from './state-store.js';
 
-const ALIAS_STRATEGIES = new Set(['ordered', 'round-robin', 'weighted', 'quota-aware', 'least-busy', 'latency']);
-const LEGACY_ALIAS: Record<string, string> = { round_robin: 'round-robin', auto: 'quota-aware', lowest_latency: 'latency', least_busy: 'least-busy', quota_aware: 'quota-aware' };
+const ALIAS_STRATEGIES = new Set([
+  'ordered',
+  'round-robin',
+  'weighted',
+  'quota-aware',
+  'least-busy',
+  'latency',
+]);
+const LEGACY_ALIAS: Record<string, string> = {
+  round_robin: 'round-robin',
+  auto: 'quota-aware',
+  lowest_latency: 'latency',
+  least_busy: 'least-busy',
+  quota_aware: 'quota-aware',
+};
 
 function tierOf(v: string): Tier {
   return (TIERS as readonly string[]).includes(v) ? (v as Tier) : 'balanced';
 }
 
 function keyRef(k: LoadedKey): KeyRef {
-  return k.secret.ok ? { id: k.id, source: k.source, usable: true } : { id: k.id, source: k.source, usable: false, problem: k.secret.problem };
+  return k.secret.ok
+    ? { id: k.id, source: k.source, usable: true }
+    : { id: k.id, source: k.source, usable: false, problem: k.secret.problem };
 }
 
 function toBucket(raw: unknown, i: number): BucketConfig | null {
@@ -47,13 +70,22 @@ function toBucket(raw: unknown, i: number): BucketConfig | null {
   const b = raw as Record<string, unknown>;
   const limit = Number(b.limit ?? b.requests ?? b.tokens);
   if (!Number.isFinite(limit) || limit <= 0) return null;
-  const unit = b.unit === 'tokens' || (b.tokens !== undefined && b.requests === undefined) ? 'tokens' : 'requests';
+  const unit =
+    b.unit === 'tokens' || (b.tokens !== undefined && b.requests === undefined) ? 'tokens' : 'requests';
   let window: BucketConfig['window'] = { unit: 'minute', size: 1 };
   const w = b.window as Record<string, unknown> | undefined;
-  if (w && typeof w === 'object' && typeof w.unit === 'string') window = { unit: w.unit as BucketConfig['window']['unit'], size: Number(w.size ?? 1) || 1 };
+  if (w && typeof w === 'object' && typeof w.unit === 'string')
+    window = { unit: w.unit as BucketConfig['window']['unit'], size: Number(w.size ?? 1) || 1 };
   else if (typeof b.windowMs === 'number') {
     const ms = b.windowMs;
-    window = ms % 86_400_000 === 0 ? { unit: 'day', size: ms / 86_400_000 } : ms % 3_600_000 === 0 ? { unit: 'hour', size: ms / 3_600_000 } : ms % 60_000 === 0 ? { unit: 'minute', size: ms / 60_000 } : { unit: 'second', size: Math.max(1, Math.round(ms / 1000)) };
+    window =
+      ms % 86_400_000 === 0
+        ? { unit: 'day', size: ms / 86_400_000 }
+        : ms % 3_600_000 === 0
+          ? { unit: 'hour', size: ms / 3_600_000 }
+          : ms % 60_000 === 0
+            ? { unit: 'minute', size: ms / 60_000 }
+            : { unit: 'second', size: Math.max(1, Math.round(ms / 1000)) };
   }
   const models = Array.isArray(b.models) && b.models.length > 0 ? (b.models as string[]) : 'all';
   return { name: String(b.name ?? `bucket${i}`), unit, limit, window, models };
@@ -100,13 +132,20 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
     aliases: c.aliases.map((a) => ({
       name: a.name,
       scope: a.scope,
-      strategy: (ALIAS_STRATEGIES.has(a.strategy) ? a.strategy : (LEGACY_ALIAS[a.strategy] ?? 'ordered')) as RoutingConfig['aliases'][number]['strategy'],
+      strategy: (ALIAS_STRATEGIES.has(a.strategy)
+        ? a.strategy
+        : (LEGACY_ALIAS[a.strategy] ?? 'ordered')) as RoutingConfig['aliases'][number]['strategy'],
       targets: a.targets,
       fallbacks: a.fallbacks,
       enabled: a.enabled,
     })),
     chains: Object.fromEntries(c.chains.map((ch) => [ch.modelRef, ch.targets])),
-    powerLevels: c.powerLevels.map((p) => ({ slug: tierOf(p.slug), tier: tierOf(p.qualityTier), modelRefs: p.modelRefs, enabled: p.enabled })),
+    powerLevels: c.powerLevels.map((p) => ({
+      slug: tierOf(p.slug),
+      tier: tierOf(p.qualityTier),
+      modelRefs: p.modelRefs,
+      enabled: p.enabled,
+    })),
     strategy: c.settings.strategy,
     maxAttempts: c.settings.maxAttempts,
     maxRetries: c.settings.maxRetries,
@@ -114,7 +153,6 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
     policyFallback: c.settings.policyFallback,
   };
 }
-
 
 /**
  * The routing side of the data plane: the in-memory snapshot (reloaded on admin changes and every 30 s), the
@@ -162,10 +200,16 @@ export class RoutingRuntime implements Router {
     this.#coreProviders = new Map(this.#core.providers.map((p) => [p.id, p]));
   }
 
-  static async create(deps: RoutingRuntime['deps'], opts: { reloadEveryMs?: number } = {}): Promise<RoutingRuntime> {
+  static async create(
+    deps: RoutingRuntime['deps'],
+    opts: { reloadEveryMs?: number } = {},
+  ): Promise<RoutingRuntime> {
     const rt = new RoutingRuntime(deps, await loadConfig(deps.prisma, deps.secrets, deps.env, deps.now()));
     if (opts.reloadEveryMs) {
-      rt.#timer = setInterval(() => void rt.reload().catch((err) => deps.logger.warn({ err }, 'periodic routing reload failed')), opts.reloadEveryMs);
+      rt.#timer = setInterval(
+        () => void rt.reload().catch((err) => deps.logger.warn({ err }, 'periodic routing reload failed')),
+        opts.reloadEveryMs,
+      );
       rt.#timer.unref();
     }
     return rt;
@@ -223,15 +267,45 @@ export class RoutingRuntime implements Router {
     const budgets: BudgetConfig[] = [];
     const k = c.key;
     if (k) {
-      if (k.rpmLimit) buckets.push({ scope: 'key', id: k.id, bucket: { name: 'rpm', unit: 'requests', limit: k.rpmLimit, window: { unit: 'minute', size: 1 }, models: 'all' } });
-      if (k.tpmLimit) buckets.push({ scope: 'key', id: k.id, bucket: { name: 'tpm', unit: 'tokens', limit: k.tpmLimit, window: { unit: 'minute', size: 1 }, models: 'all' } });
-      if (k.budgetUsd !== null) budgets.push({ scope: 'key', id: k.id, limitUsd: k.budgetUsd, period: k.budgetPeriod ?? 'lifetime' });
+      if (k.rpmLimit)
+        buckets.push({
+          scope: 'key',
+          id: k.id,
+          bucket: {
+            name: 'rpm',
+            unit: 'requests',
+            limit: k.rpmLimit,
+            window: { unit: 'minute', size: 1 },
+            models: 'all',
+          },
+        });
+      if (k.tpmLimit)
+        buckets.push({
+          scope: 'key',
+          id: k.id,
+          bucket: {
+            name: 'tpm',
+            unit: 'tokens',
+            limit: k.tpmLimit,
+            window: { unit: 'minute', size: 1 },
+            models: 'all',
+          },
+        });
+      if (k.budgetUsd !== null)
+        budgets.push({ scope: 'key', id: k.id, limitUsd: k.budgetUsd, period: k.budgetPeriod ?? 'lifetime' });
     }
     const user = c.userId ? cfg.users.get(c.userId) : undefined;
-    if (user?.weeklyCapUsd != null) budgets.push({ scope: 'user', id: user.id, limitUsd: user.weeklyCapUsd, period: 'week' });
+    if (user?.weeklyCapUsd != null)
+      budgets.push({ scope: 'user', id: user.id, limitUsd: user.weeklyCapUsd, period: 'week' });
     const org = c.orgId ? cfg.orgs.get(c.orgId) : undefined;
     if (org?.spendCapUsd != null) {
-      budgets.push({ scope: 'org', id: org.id, limitUsd: org.spendCapUsd, period: 'month', carryOverUsd: org.rollover ? org.rolloverBalanceUsd : 0 });
+      budgets.push({
+        scope: 'org',
+        id: org.id,
+        limitUsd: org.spendCapUsd,
+        period: 'month',
+        carryOverUsd: org.rollover ? org.rolloverBalanceUsd : 0,
+      });
     }
     return {
       keyId: c.keyId,
@@ -255,7 +329,14 @@ export class RoutingRuntime implements Router {
   #enginePlan(input: PlanInput) {
     const endpoint = input.endpoint === 'models' ? 'chat' : input.endpoint;
     return plan({
-      request: { model: input.facts.model, endpoint, promptTokens: input.facts.promptTokens, maxTokens: input.facts.maxTokens, needs: input.facts.needs, params: input.facts.params },
+      request: {
+        model: input.facts.model,
+        endpoint,
+        promptTokens: input.facts.promptTokens,
+        maxTokens: input.facts.maxTokens,
+        needs: input.facts.needs,
+        params: input.facts.params,
+      },
       caller: this.#engineCaller(input),
       config: this.#core,
       state: this.deps.store.view(),
@@ -366,13 +447,32 @@ export class RoutingRuntime implements Router {
     }
     if (!res.ok) {
       if ('missing' in res) {
-        return { ok: false, status: 503, code: 'budget_unavailable', message: 'The spend of a budget that applies to this request cannot be read right now; try again shortly.', retryAfterMs: 5_000 };
+        return {
+          ok: false,
+          status: 503,
+          code: 'budget_unavailable',
+          message:
+            'The spend of a budget that applies to this request cannot be read right now; try again shortly.',
+          retryAfterMs: 5_000,
+        };
       }
       const it = items[res.index]!;
       const retryAfterMs = it.resetsAt !== null ? Math.max(0, it.resetsAt - now) : undefined;
       return it.unit === 'usd'
-        ? { ok: false, status: 402, code: 'budget_exhausted', message: `Budget exhausted: ${it.label} is at $${res.used.toFixed(4)} of $${it.limit.toFixed(2)}${it.resetsAt ? `; it resets at ${new Date(it.resetsAt).toISOString()}` : ''}.`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }
-        : { ok: false, status: 429, code: 'rate_limited', message: `Rate limit reached: ${it.label} allows ${it.limit} ${it.unit} per window.`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+        ? {
+            ok: false,
+            status: 402,
+            code: 'budget_exhausted',
+            message: `Budget exhausted: ${it.label} is at $${res.used.toFixed(4)} of $${it.limit.toFixed(2)}${it.resetsAt ? `; it resets at ${new Date(it.resetsAt).toISOString()}` : ''}.`,
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+          }
+        : {
+            ok: false,
+            status: 429,
+            code: 'rate_limited',
+            message: `Rate limit reached: ${it.label} allows ${it.limit} ${it.unit} per window.`,
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+          };
     }
     input.callerCharged = true;
     const reserved = this.#reserved;
@@ -393,7 +493,10 @@ export class RoutingRuntime implements Router {
           else reserved.delete(it.key);
         }
         const adj = settlementDeltas(items, actual);
-        if (adj.length > 0) void this.deps.store.adjust(adj).catch((err) => this.deps.logger.warn({ err }, 'settling limits failed'));
+        if (adj.length > 0)
+          void this.deps.store
+            .adjust(adj)
+            .catch((err) => this.deps.logger.warn({ err }, 'settling limits failed'));
       },
     };
   }
@@ -422,22 +525,44 @@ export class RoutingRuntime implements Router {
     try {
       await this.deps.flushUsage?.();
       const spent = await recordedSpend(this.deps.prisma, w);
-      await this.deps.store.seed([{ key: it.key, value: spent + (this.#reserved.get(it.key) ?? 0), ttlMs: it.ttlMs }]);
-      this.deps.logger.info({ scope: w.scope, id: w.id, since: new Date(w.since).toISOString(), spentUsd: spent }, 'budget rebuilt from recorded spend');
+      await this.deps.store.seed([
+        { key: it.key, value: spent + (this.#reserved.get(it.key) ?? 0), ttlMs: it.ttlMs },
+      ]);
+      this.deps.logger.info(
+        { scope: w.scope, id: w.id, since: new Date(w.since).toISOString(), spentUsd: spent },
+        'budget rebuilt from recorded spend',
+      );
       return true;
     } catch (err) {
-      this.deps.logger.error({ err: String(err), scope: w.scope, id: w.id }, 'rebuilding a budget from recorded spend failed: requests it covers are refused until it can be read');
+      this.deps.logger.error(
+        { err: String(err), scope: w.scope, id: w.id },
+        'rebuilding a budget from recorded spend failed: requests it covers are refused until it can be read',
+      );
       return false;
     }
   }
 
   /** Core's classification of a failed attempt, and the state events core derives from it (cooldown, circuit). */
-  decide(error: UpstreamError, ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean }): Decision {
+  decide(
+    error: UpstreamError,
+    ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean },
+  ): Decision {
     const cfg = this.#core;
     const a = ctx.attempt.engine;
     const c = classify(
-      { status: error.status, kind: error.kind, retryAfterMs: error.retryAfterMs, afterFirstByte: ctx.afterFirstByte },
-      { retries: ctx.retriesOnThisTarget, maxRetries: cfg.maxRetries, policyFallback: cfg.policyFallback, rng: this.#rng, keySource: a.key.source },
+      {
+        status: error.status,
+        kind: error.kind,
+        retryAfterMs: error.retryAfterMs,
+        afterFirstByte: ctx.afterFirstByte,
+      },
+      {
+        retries: ctx.retriesOnThisTarget,
+        maxRetries: cfg.maxRetries,
+        policyFallback: cfg.policyFallback,
+        rng: this.#rng,
+        keySource: a.key.source,
+      },
     );
     const view = this.deps.store.view();
     const events = eventsAfterFailure(a, c, view, this.deps.now(), cfg.circuit);
@@ -461,14 +586,26 @@ export class RoutingRuntime implements Router {
 
   /** Tells `onCircuit` when a circuit leaves or returns to closed (a half-open probe still counts as not closed). */
   #circuitChanged(attempt: PlannedAttempt, before: string): void {
-    const after = this.deps.store.view().circuit(modelTarget(attempt.provider.id, attempt.model.id))?.phase ?? 'closed';
+    const after =
+      this.deps.store.view().circuit(modelTarget(attempt.provider.id, attempt.model.id))?.phase ?? 'closed';
     if ((before === 'closed') !== (after === 'closed')) {
       this.deps.onCircuit?.(attempt.provider.slug, attempt.model, after !== 'closed');
-      if (after !== 'closed') this.deps.logger.warn({ provider: attempt.provider.slug, model: attempt.model.modelId }, 'circuit opened');
+      if (after !== 'closed')
+        this.deps.logger.warn(
+          { provider: attempt.provider.slug, model: attempt.model.modelId },
+          'circuit opened',
+        );
     }
   }
 
   costOf(model: LoadedModel, usage: Usage): number {
-    return costOf({ priceIn: model.priceInputPer1M, priceOut: model.priceOutputPer1M, priceCachedIn: model.priceCachedInputPer1M }, usage);
+    return costOf(
+      {
+        priceIn: model.priceInputPer1M,
+        priceOut: model.priceOutputPer1M,
+        priceCachedIn: model.priceCachedInputPer1M,
+      },
+      usage,
+    );
   }
 }

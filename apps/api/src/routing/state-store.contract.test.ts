@@ -15,7 +15,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function redisStore(prefix: string, opts: Partial<RedisStateStoreOptions> = {}): Promise<RedisStateStore> {
+async function redisStore(
+  prefix: string,
+  opts: Partial<RedisStateStoreOptions> = {},
+): Promise<RedisStateStore> {
   const store = new RedisStateStore({ url: REDIS_TEST_URL, prefix, logger, syncIntervalMs: 50, ...opts });
   cleanups.push(() => store.close());
   expect(await store.start()).toBe(true);
@@ -94,7 +97,12 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
     expect((await s.read(['budget:key:k1']))[0]).toBeCloseTo(0.25, 12);
     expect(await s.consume([item('bucket:b', 1, 10), budget])).toMatchObject({ ok: false, index: 1 });
     await s.seed([{ key: 'budget:key:k2', value: 0, ttlMs: 60_000 }]);
-    expect(await s.consume([item('bucket:b', 1, 10), { ...item('budget:key:k2', 0.1, 0.3), budget: { ...w, id: 'k2' } }])).toEqual({ ok: true });
+    expect(
+      await s.consume([
+        item('bucket:b', 1, 10),
+        { ...item('budget:key:k2', 0.1, 0.3), budget: { ...w, id: 'k2' } },
+      ]),
+    ).toEqual({ ok: true });
     await s.adjust([{ key: 'budget:key:k2', delta: 0.05, ttlMs: 60_000, ifPresent: true }]);
     expect((await s.read(['bucket:b', 'budget:key:k2']))[1]).toBeCloseTo(0.15, 12);
   });
@@ -144,7 +152,9 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
 
   it('concurrent admissions never exceed the limit', async () => {
     const s = await make();
-    const results = await Promise.all(Array.from({ length: 250 }, () => s.consume([item('rpm', 1, 100), item('tpm', 10, 100_000)])));
+    const results = await Promise.all(
+      Array.from({ length: 250 }, () => s.consume([item('rpm', 1, 100), item('tpm', 10, 100_000)])),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(100);
     expect(await s.read(['rpm', 'tpm'])).toEqual([100, 1000]);
   });
@@ -161,7 +171,11 @@ describe('RedisStateStore: several instances on one Redis', () => {
 
   it('admits exactly up to the limit between instances under concurrency', async () => {
     const stores = await shared(3);
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => stores[i % 3]!.consume([item('rpm', 1, 100), item('usd', 0.01, 10)])));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        stores[i % 3]!.consume([item('rpm', 1, 100), item('usd', 0.01, 10)]),
+      ),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(100);
     for (const s of stores) {
       const [rpm, usd] = await s.read(['rpm', 'usd']);
@@ -289,7 +303,13 @@ describe('RedisStateStore: several instances on one Redis', () => {
     await proxy.cut();
     const prefix = testPrefix();
     cleanups.push(() => dropPrefix(prefix));
-    const s = new RedisStateStore({ url: proxy.url, prefix, logger, syncIntervalMs: 50, maxReconnectDelayMs: 100 });
+    const s = new RedisStateStore({
+      url: proxy.url,
+      prefix,
+      logger,
+      syncIntervalMs: 50,
+      maxReconnectDelayMs: 100,
+    });
     cleanups.push(() => s.close());
     expect(await s.start(300)).toBe(false);
     expect((await s.consume([item('rpm', 1, 5)])).ok).toBe(true);

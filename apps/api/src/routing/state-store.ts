@@ -1,4 +1,11 @@
-import { checkItems, type BudgetWindow, type CircuitState, type SettlementDelta, type StateEvent, type StateView } from '@switchyard/core';
+import {
+  checkItems,
+  type BudgetWindow,
+  type CircuitState,
+  type SettlementDelta,
+  type StateEvent,
+  type StateView,
+} from '@switchyard/core';
 
 /** One limit to check and consume atomically: `used + amount ≤ limit` for every item, or none is consumed. */
 export interface ConsumeItem {
@@ -15,7 +22,8 @@ export interface ConsumeItem {
   budget?: BudgetWindow;
 }
 
-export type ConsumeResult = { ok: true } | { ok: false; index: number; used: number } | { ok: false; missing: number[] };
+export type ConsumeResult =
+  { ok: true } | { ok: false; index: number; used: number } | { ok: false; missing: number[] };
 
 /** A counter to create with a value rebuilt from the database, unless it exists (SET NX). */
 export interface SeedItem {
@@ -144,7 +152,8 @@ export class MemoryStateStore implements StateStore {
   /** Synchronous, hence atomic within this process. */
   consumeSync(items: ConsumeItem[]): ConsumeResult {
     let missing: number[] | undefined;
-    for (let i = 0; i < items.length; i++) if (items[i]!.budget && !this.#has(items[i]!.key)) (missing ??= []).push(i);
+    for (let i = 0; i < items.length; i++)
+      if (items[i]!.budget && !this.#has(items[i]!.key)) (missing ??= []).push(i);
     if (missing) return { ok: false, missing };
     const check = checkItems(items, (i) => this.#get(items[i]!.key));
     if (!check.ok) return check;
@@ -153,11 +162,14 @@ export class MemoryStateStore implements StateStore {
   }
 
   async adjust(items: SettlementDelta[]): Promise<void> {
-    for (const it of items) if (it.delta !== 0 && (!it.ifPresent || this.#has(it.key))) this.#add(it.key, it.delta, it.ttlMs);
+    for (const it of items)
+      if (it.delta !== 0 && (!it.ifPresent || this.#has(it.key))) this.#add(it.key, it.delta, it.ttlMs);
   }
 
   async seed(items: SeedItem[]): Promise<void> {
-    for (const it of items) if (!this.#has(it.key)) this.#counters.set(it.key, { value: it.value, expiresAt: this.now() + it.ttlMs });
+    for (const it of items)
+      if (!this.#has(it.key))
+        this.#counters.set(it.key, { value: it.value, expiresAt: this.now() + it.ttlMs });
   }
 
   async read(keys: string[]): Promise<number[]> {
@@ -165,7 +177,13 @@ export class MemoryStateStore implements StateStore {
   }
 
   apply(events: StateEvent[]): void {
-    const maps = { cursors: this.#cursors, weights: this.#weights, cooldowns: this.#cooldowns, circuits: this.#circuits, latency: this.#latency };
+    const maps = {
+      cursors: this.#cursors,
+      weights: this.#weights,
+      cooldowns: this.#cooldowns,
+      circuits: this.#circuits,
+      latency: this.#latency,
+    };
     for (const e of events) applyStateEvent(maps, e);
   }
 

@@ -39,7 +39,11 @@ export async function createTestApp(
   } = {},
 ): Promise<TestApp> {
   const db = opts.db ?? (await createTestDatabase());
-  await seedDatabase(db.prisma, { adminEmail: TEST_ADMIN.email, adminPassword: TEST_ADMIN.password, env: opts.processEnv ?? {} });
+  await seedDatabase(db.prisma, {
+    adminEmail: TEST_ADMIN.email,
+    adminPassword: TEST_ADMIN.password,
+    env: opts.processEnv ?? {},
+  });
   const env = loadEnv({ LOG_LEVEL: 'silent', SERVE_WEB: 'false', ...opts.env });
   const app = await createApp({
     env,

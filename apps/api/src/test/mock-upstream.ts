@@ -101,7 +101,8 @@ function lastUserText(body: Obj): string {
     if (m.role !== 'user') continue;
     const c = m.content ?? m.parts;
     if (typeof c === 'string') return c;
-    if (Array.isArray(c)) return (c as Obj[]).map((p) => (typeof p.text === 'string' ? p.text : '')).join(' ');
+    if (Array.isArray(c))
+      return (c as Obj[]).map((p) => (typeof p.text === 'string' ? p.text : '')).join(' ');
   }
   if (typeof body.input === 'string') return body.input;
   return '';
@@ -163,7 +164,15 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       }
     }
     const path = u.pathname;
-    requests.push({ method: req.method ?? 'GET', path, url: req.url ?? '/', query: Object.fromEntries(u.searchParams), headers: req.headers, body, raw });
+    requests.push({
+      method: req.method ?? 'GET',
+      path,
+      url: req.url ?? '/',
+      query: Object.fromEntries(u.searchParams),
+      headers: req.headers,
+      body,
+      raw,
+    });
     const fault = takeFault(path);
     if (fault?.hang) return;
     if (fault?.delayMs) await sleep(fault.delayMs);
@@ -172,7 +181,13 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       return;
     }
     if (fault?.status) {
-      const b = fault.body ?? { error: { message: `Scripted upstream error ${fault.status}.`, type: fault.status >= 500 ? 'server_error' : 'invalid_request_error', code: null } };
+      const b = fault.body ?? {
+        error: {
+          message: `Scripted upstream error ${fault.status}.`,
+          type: fault.status >= 500 ? 'server_error' : 'invalid_request_error',
+          code: null,
+        },
+      };
       const text = typeof b === 'string' ? b : JSON.stringify(b);
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
       res.end(text);
@@ -188,33 +203,102 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     };
 
     if (req.method === 'GET') {
-      if (path === '/api/tags') return json(200, { models: [{ name: 'llama3.2:latest', model: 'llama3.2:latest', size: 1 }, { name: 'qwen2.5:7b', model: 'qwen2.5:7b', size: 2 }] });
+      if (path === '/api/tags')
+        return json(200, {
+          models: [
+            { name: 'llama3.2:latest', model: 'llama3.2:latest', size: 1 },
+            { name: 'qwen2.5:7b', model: 'qwen2.5:7b', size: 2 },
+          ],
+        });
       if (path === '/foundation-models') {
-        if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return json(403, { message: 'Missing Authentication Token' });
-        return json(200, { modelSummaries: [{ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', modelName: 'Claude 3 Haiku', providerName: 'Anthropic', outputModalities: ['TEXT'] }] });
+        if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 '))
+          return json(403, { message: 'Missing Authentication Token' });
+        return json(200, {
+          modelSummaries: [
+            {
+              modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+              modelName: 'Claude 3 Haiku',
+              providerName: 'Anthropic',
+              outputModalities: ['TEXT'],
+            },
+          ],
+        });
       }
-      if (path.startsWith('/v1beta/models')) return json(200, { models: [{ name: 'models/gemini-2.0-flash', displayName: 'Gemini 2.0 Flash', inputTokenLimit: 1048576, outputTokenLimit: 8192, supportedGenerationMethods: ['generateContent'] }, { name: 'models/text-embedding-004', supportedGenerationMethods: ['embedContent'] }] });
+      if (path.startsWith('/v1beta/models'))
+        return json(200, {
+          models: [
+            {
+              name: 'models/gemini-2.0-flash',
+              displayName: 'Gemini 2.0 Flash',
+              inputTokenLimit: 1048576,
+              outputTokenLimit: 8192,
+              supportedGenerationMethods: ['generateContent'],
+            },
+            { name: 'models/text-embedding-004', supportedGenerationMethods: ['embedContent'] },
+          ],
+        });
       if (path.endsWith('/models')) {
-        if (req.headers['anthropic-version']) return json(200, { data: [{ type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' }], has_more: false });
-        return json(200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', owned_by: 'openai' }, { id: 'text-embedding-3-small', object: 'model', owned_by: 'openai' }] });
+        if (req.headers['anthropic-version'])
+          return json(200, {
+            data: [
+              {
+                type: 'model',
+                id: 'claude-sonnet-4-5',
+                display_name: 'Claude Sonnet 4.5',
+                created_at: '2025-09-29T00:00:00Z',
+              },
+            ],
+            has_more: false,
+          });
+        return json(200, {
+          object: 'list',
+          data: [
+            { id: 'gpt-4o-mini', object: 'model', owned_by: 'openai' },
+            { id: 'text-embedding-3-small', object: 'model', owned_by: 'openai' },
+          ],
+        });
       }
       return json(404, { error: { message: `No route ${path}`, type: 'not_found' } });
     }
 
-    if (path.startsWith('/openai/deployments/') && !u.searchParams.get('api-version')) return json(400, { error: { code: 'BadRequest', message: 'api-version query parameter is required' } });
+    if (path.startsWith('/openai/deployments/') && !u.searchParams.get('api-version'))
+      return json(400, { error: { code: 'BadRequest', message: 'api-version query parameter is required' } });
     if (path.startsWith('/model/') && path.endsWith('/converse-stream')) {
-      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return json(403, { message: 'Missing Authentication Token' });
+      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 '))
+        return json(403, { message: 'Missing Authentication Token' });
       const tool = toolName(b);
       const frames: Uint8Array[] = [encodeBedrockEvent('messageStart', { role: 'assistant' })];
       if (tool) {
-        frames.push(encodeBedrockEvent('contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_1', name: tool } } }));
-        frames.push(encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input: '{"location":"Paris"}' } } }));
+        frames.push(
+          encodeBedrockEvent('contentBlockStart', {
+            contentBlockIndex: 0,
+            start: { toolUse: { toolUseId: 'tooluse_1', name: tool } },
+          }),
+        );
+        frames.push(
+          encodeBedrockEvent('contentBlockDelta', {
+            contentBlockIndex: 0,
+            delta: { toolUse: { input: '{"location":"Paris"}' } },
+          }),
+        );
       } else {
-        for (const piece of fault?.text ? [fault.text] : MOCK_TEXT_PIECES) frames.push(encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } }));
+        for (const piece of fault?.text ? [fault.text] : MOCK_TEXT_PIECES)
+          frames.push(
+            encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } }),
+          );
       }
       frames.push(encodeBedrockEvent('contentBlockStop', { contentBlockIndex: 0 }));
       frames.push(encodeBedrockEvent('messageStop', { stopReason: tool ? 'tool_use' : 'end_turn' }));
-      frames.push(encodeBedrockEvent('metadata', { usage: { inputTokens: MOCK_USAGE.prompt, outputTokens: MOCK_USAGE.completion, totalTokens: MOCK_USAGE.prompt + MOCK_USAGE.completion }, metrics: { latencyMs: 5 } }));
+      frames.push(
+        encodeBedrockEvent('metadata', {
+          usage: {
+            inputTokens: MOCK_USAGE.prompt,
+            outputTokens: MOCK_USAGE.completion,
+            totalTokens: MOCK_USAGE.prompt + MOCK_USAGE.completion,
+          },
+          metrics: { latencyMs: 5 },
+        }),
+      );
       res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
       const cut = fault?.cutAfterChunks;
       for (let i = 0; i < frames.length; i++) {
@@ -233,22 +317,34 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       return;
     }
     if (path.startsWith('/model/') && path.endsWith('/converse')) {
-      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return json(403, { message: 'Missing Authentication Token' });
+      if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 '))
+        return json(403, { message: 'Missing Authentication Token' });
       return json(200, converse(ctx));
     }
     if (path.includes(':streamGenerateContent')) return stream(ctx, geminiEvents(ctx));
     if (path.includes(':generateContent')) return json(200, geminiResponse(ctx));
     if (path.endsWith('/messages/count_tokens')) return json(200, { input_tokens: MOCK_USAGE.prompt });
-    if (path.endsWith('/messages')) return b.stream ? stream(ctx, anthropicEvents(ctx)) : json(200, anthropicResponse(ctx));
-    if (path.endsWith('/chat/completions')) return b.stream ? stream(ctx, openaiEvents(ctx)) : json(200, openaiResponse(ctx));
-    if (path.endsWith('/responses')) return b.stream ? stream(ctx, responsesEvents(ctx)) : json(200, responsesResponse(ctx));
+    if (path.endsWith('/messages'))
+      return b.stream ? stream(ctx, anthropicEvents(ctx)) : json(200, anthropicResponse(ctx));
+    if (path.endsWith('/chat/completions'))
+      return b.stream ? stream(ctx, openaiEvents(ctx)) : json(200, openaiResponse(ctx));
+    if (path.endsWith('/responses'))
+      return b.stream ? stream(ctx, responsesEvents(ctx)) : json(200, responsesResponse(ctx));
     if (path.endsWith('/embeddings')) {
       const input = b.input;
       const n = Array.isArray(input) ? input.length : 1;
       const vector = [0.1, 0.2, 0.3];
       // Like OpenAI: base64 of little-endian float32 when asked (the official SDK asks by default).
-      const embedding = b.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
-      return json(200, { object: 'list', data: Array.from({ length: n }, (_, index) => ({ object: 'embedding', index, embedding })), model: b.model, usage: { prompt_tokens: 4, total_tokens: 4 } });
+      const embedding =
+        b.encoding_format === 'base64'
+          ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+          : vector;
+      return json(200, {
+        object: 'list',
+        data: Array.from({ length: n }, (_, index) => ({ object: 'embedding', index, embedding })),
+        model: b.model,
+        usage: { prompt_tokens: 4, total_tokens: 4 },
+      });
     }
     return json(404, { error: { message: `No route ${path}`, type: 'not_found' } });
   }
@@ -314,26 +410,53 @@ interface Ctx {
 }
 
 const CREATED = 1_700_000_000;
-const sse = (obj: unknown, event?: string) => (event ? `event: ${event}\n` : '') + `data: ${JSON.stringify(obj)}\n\n`;
+const sse = (obj: unknown, event?: string) =>
+  (event ? `event: ${event}\n` : '') + `data: ${JSON.stringify(obj)}\n\n`;
 const model = (ctx: Ctx) => String(ctx.body.model ?? 'mock-model');
 
 function openaiUsage() {
-  return { prompt_tokens: MOCK_USAGE.prompt, completion_tokens: MOCK_USAGE.completion, total_tokens: MOCK_USAGE.prompt + MOCK_USAGE.completion, prompt_tokens_details: { cached_tokens: MOCK_USAGE.cached } };
+  return {
+    prompt_tokens: MOCK_USAGE.prompt,
+    completion_tokens: MOCK_USAGE.completion,
+    total_tokens: MOCK_USAGE.prompt + MOCK_USAGE.completion,
+    prompt_tokens_details: { cached_tokens: MOCK_USAGE.cached },
+  };
 }
 
 function openaiResponse(ctx: Ctx) {
   const message: Obj = { role: 'assistant', content: ctx.tool ? null : ctx.pieces.join('') };
-  if (ctx.tool) message.tool_calls = [{ id: 'call_up1', type: 'function', function: { name: ctx.tool, arguments: '{"location":"Paris"}' } }];
-  return { id: 'chatcmpl-up1', object: 'chat.completion', created: CREATED, model: model(ctx), choices: [{ index: 0, message, finish_reason: ctx.tool ? 'tool_calls' : 'stop', logprobs: null }], usage: openaiUsage() };
+  if (ctx.tool)
+    message.tool_calls = [
+      { id: 'call_up1', type: 'function', function: { name: ctx.tool, arguments: '{"location":"Paris"}' } },
+    ];
+  return {
+    id: 'chatcmpl-up1',
+    object: 'chat.completion',
+    created: CREATED,
+    model: model(ctx),
+    choices: [{ index: 0, message, finish_reason: ctx.tool ? 'tool_calls' : 'stop', logprobs: null }],
+    usage: openaiUsage(),
+  };
 }
 
 function openaiEvents(ctx: Ctx): string[] {
   const base = { id: 'chatcmpl-up1', object: 'chat.completion.chunk', created: CREATED, model: model(ctx) };
   const wantsUsage = !!(ctx.body.stream_options as Obj | undefined)?.include_usage;
-  const ch = (delta: Obj, finish: string | null = null) => sse({ ...base, choices: [{ index: 0, delta, finish_reason: finish }], ...(wantsUsage ? { usage: null } : {}) });
+  const ch = (delta: Obj, finish: string | null = null) =>
+    sse({
+      ...base,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...(wantsUsage ? { usage: null } : {}),
+    });
   const out = [ch({ role: 'assistant', content: '' })];
   if (ctx.tool) {
-    out.push(ch({ tool_calls: [{ index: 0, id: 'call_up1', type: 'function', function: { name: ctx.tool, arguments: '' } }] }));
+    out.push(
+      ch({
+        tool_calls: [
+          { index: 0, id: 'call_up1', type: 'function', function: { name: ctx.tool, arguments: '' } },
+        ],
+      }),
+    );
     out.push(ch({ tool_calls: [{ index: 0, function: { arguments: '{"location":' } }] }));
     out.push(ch({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }));
   } else for (const p of ctx.pieces) out.push(ch({ content: p }));
@@ -344,40 +467,131 @@ function openaiEvents(ctx: Ctx): string[] {
 }
 
 function anthropicResponse(ctx: Ctx) {
-  const content: Obj[] = ctx.tool ? [{ type: 'tool_use', id: 'toolu_up1', name: ctx.tool, input: { location: 'Paris' } }] : [{ type: 'text', text: ctx.pieces.join('') }];
+  const content: Obj[] = ctx.tool
+    ? [{ type: 'tool_use', id: 'toolu_up1', name: ctx.tool, input: { location: 'Paris' } }]
+    : [{ type: 'text', text: ctx.pieces.join('') }];
   return {
-    id: 'msg_up1', type: 'message', role: 'assistant', model: model(ctx), content,
-    stop_reason: ctx.tool ? 'tool_use' : 'end_turn', stop_sequence: null,
-    usage: { input_tokens: MOCK_USAGE.prompt - MOCK_USAGE.cached, cache_read_input_tokens: MOCK_USAGE.cached, cache_creation_input_tokens: 0, output_tokens: MOCK_USAGE.completion },
+    id: 'msg_up1',
+    type: 'message',
+    role: 'assistant',
+    model: model(ctx),
+    content,
+    stop_reason: ctx.tool ? 'tool_use' : 'end_turn',
+    stop_sequence: null,
+    usage: {
+      input_tokens: MOCK_USAGE.prompt - MOCK_USAGE.cached,
+      cache_read_input_tokens: MOCK_USAGE.cached,
+      cache_creation_input_tokens: 0,
+      output_tokens: MOCK_USAGE.completion,
+    },
   };
 }
 
 function anthropicEvents(ctx: Ctx): string[] {
   const out = [
-    sse({ type: 'message_start', message: { id: 'msg_up1', type: 'message', role: 'assistant', model: model(ctx), content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: MOCK_USAGE.prompt - MOCK_USAGE.cached, cache_read_input_tokens: MOCK_USAGE.cached, cache_creation_input_tokens: 0, output_tokens: 1 } } }, 'message_start'),
+    sse(
+      {
+        type: 'message_start',
+        message: {
+          id: 'msg_up1',
+          type: 'message',
+          role: 'assistant',
+          model: model(ctx),
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: {
+            input_tokens: MOCK_USAGE.prompt - MOCK_USAGE.cached,
+            cache_read_input_tokens: MOCK_USAGE.cached,
+            cache_creation_input_tokens: 0,
+            output_tokens: 1,
+          },
+        },
+      },
+      'message_start',
+    ),
     sse({ type: 'ping' }, 'ping'),
   ];
   if (ctx.tool) {
-    out.push(sse({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_up1', name: ctx.tool, input: {} } }, 'content_block_start'));
-    out.push(sse({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"location":' } }, 'content_block_delta'));
-    out.push(sse({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } }, 'content_block_delta'));
+    out.push(
+      sse(
+        {
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'tool_use', id: 'toolu_up1', name: ctx.tool, input: {} },
+        },
+        'content_block_start',
+      ),
+    );
+    out.push(
+      sse(
+        {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'input_json_delta', partial_json: '{"location":' },
+        },
+        'content_block_delta',
+      ),
+    );
+    out.push(
+      sse(
+        {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'input_json_delta', partial_json: '"Paris"}' },
+        },
+        'content_block_delta',
+      ),
+    );
   } else {
-    out.push(sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'));
-    for (const p of ctx.pieces) out.push(sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } }, 'content_block_delta'));
+    out.push(
+      sse(
+        { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+        'content_block_start',
+      ),
+    );
+    for (const p of ctx.pieces)
+      out.push(
+        sse(
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } },
+          'content_block_delta',
+        ),
+      );
   }
   out.push(sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'));
-  out.push(sse({ type: 'message_delta', delta: { stop_reason: ctx.tool ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: MOCK_USAGE.completion } }, 'message_delta'));
+  out.push(
+    sse(
+      {
+        type: 'message_delta',
+        delta: { stop_reason: ctx.tool ? 'tool_use' : 'end_turn', stop_sequence: null },
+        usage: { output_tokens: MOCK_USAGE.completion },
+      },
+      'message_delta',
+    ),
+  );
   out.push(sse({ type: 'message_stop' }, 'message_stop'));
   return out;
 }
 
 function geminiUsage() {
-  return { promptTokenCount: MOCK_USAGE.prompt, candidatesTokenCount: MOCK_USAGE.completion, totalTokenCount: MOCK_USAGE.prompt + MOCK_USAGE.completion, cachedContentTokenCount: MOCK_USAGE.cached };
+  return {
+    promptTokenCount: MOCK_USAGE.prompt,
+    candidatesTokenCount: MOCK_USAGE.completion,
+    totalTokenCount: MOCK_USAGE.prompt + MOCK_USAGE.completion,
+    cachedContentTokenCount: MOCK_USAGE.cached,
+  };
 }
 
 function geminiResponse(ctx: Ctx) {
-  const parts = ctx.tool ? [{ functionCall: { name: ctx.tool, args: { location: 'Paris' } } }] : [{ text: ctx.pieces.join('') }];
-  return { candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }], usageMetadata: geminiUsage(), modelVersion: 'gemini-2.0-flash', responseId: 'gem1' };
+  const parts = ctx.tool
+    ? [{ functionCall: { name: ctx.tool, args: { location: 'Paris' } } }]
+    : [{ text: ctx.pieces.join('') }];
+  return {
+    candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: geminiUsage(),
+    modelVersion: 'gemini-2.0-flash',
+    responseId: 'gem1',
+  };
 }
 
 function geminiEvents(ctx: Ctx): string[] {
@@ -385,7 +599,13 @@ function geminiEvents(ctx: Ctx): string[] {
   return ctx.pieces.map((p, i) => {
     const last = i === ctx.pieces.length - 1;
     return sse({
-      candidates: [{ content: { role: 'model', parts: [{ text: p }] }, index: 0, ...(last ? { finishReason: 'STOP' } : {}) }],
+      candidates: [
+        {
+          content: { role: 'model', parts: [{ text: p }] },
+          index: 0,
+          ...(last ? { finishReason: 'STOP' } : {}),
+        },
+      ],
       usageMetadata: last ? geminiUsage() : { promptTokenCount: MOCK_USAGE.prompt },
       modelVersion: 'gemini-2.0-flash',
       responseId: 'gem1',
@@ -394,18 +614,49 @@ function geminiEvents(ctx: Ctx): string[] {
 }
 
 function converse(ctx: Ctx) {
-  const content = ctx.tool ? [{ toolUse: { toolUseId: 'tooluse_up1', name: ctx.tool, input: { location: 'Paris' } } }] : [{ text: ctx.pieces.join('') }];
-  return { output: { message: { role: 'assistant', content } }, stopReason: ctx.tool ? 'tool_use' : 'end_turn', usage: { inputTokens: MOCK_USAGE.prompt, outputTokens: MOCK_USAGE.completion, totalTokens: MOCK_USAGE.prompt + MOCK_USAGE.completion }, metrics: { latencyMs: 1 } };
+  const content = ctx.tool
+    ? [{ toolUse: { toolUseId: 'tooluse_up1', name: ctx.tool, input: { location: 'Paris' } } }]
+    : [{ text: ctx.pieces.join('') }];
+  return {
+    output: { message: { role: 'assistant', content } },
+    stopReason: ctx.tool ? 'tool_use' : 'end_turn',
+    usage: {
+      inputTokens: MOCK_USAGE.prompt,
+      outputTokens: MOCK_USAGE.completion,
+      totalTokens: MOCK_USAGE.prompt + MOCK_USAGE.completion,
+    },
+    metrics: { latencyMs: 1 },
+  };
 }
 
 function responsesUsage() {
-  return { input_tokens: MOCK_USAGE.prompt, input_tokens_details: { cached_tokens: MOCK_USAGE.cached }, output_tokens: MOCK_USAGE.completion, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: MOCK_USAGE.prompt + MOCK_USAGE.completion };
+  return {
+    input_tokens: MOCK_USAGE.prompt,
+    input_tokens_details: { cached_tokens: MOCK_USAGE.cached },
+    output_tokens: MOCK_USAGE.completion,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: MOCK_USAGE.prompt + MOCK_USAGE.completion,
+  };
 }
 
 function responsesResponse(ctx: Ctx) {
   return {
-    id: 'resp_up1', object: 'response', created_at: CREATED, status: 'completed', model: model(ctx), error: null, incomplete_details: null,
-    output: [{ type: 'message', id: 'msg_up1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: ctx.pieces.join(''), annotations: [] }] }],
+    id: 'resp_up1',
+    object: 'response',
+    created_at: CREATED,
+    status: 'completed',
+    model: model(ctx),
+    error: null,
+    incomplete_details: null,
+    output: [
+      {
+        type: 'message',
+        id: 'msg_up1',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: ctx.pieces.join(''), annotations: [] }],
+      },
+    ],
     usage: responsesUsage(),
   };
 }
@@ -414,8 +665,13 @@ function responsesEvents(ctx: Ctx): string[] {
   const r = responsesResponse(ctx);
   let seq = 0;
   const ev = (type: string, o: Obj) => sse({ type, sequence_number: seq++, ...o }, type);
-  const out = [ev('response.created', { response: { ...r, status: 'in_progress', output: [], usage: null } })];
-  for (const p of ctx.pieces) out.push(ev('response.output_text.delta', { item_id: 'msg_up1', output_index: 0, content_index: 0, delta: p }));
+  const out = [
+    ev('response.created', { response: { ...r, status: 'in_progress', output: [], usage: null } }),
+  ];
+  for (const p of ctx.pieces)
+    out.push(
+      ev('response.output_text.delta', { item_id: 'msg_up1', output_index: 0, content_index: 0, delta: p }),
+    );
   out.push(ev('response.completed', { response: r }));
   return out;
 }

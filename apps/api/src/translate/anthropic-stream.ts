@@ -3,7 +3,12 @@
  * Both are incremental state machines working on parsed events/chunks; wire
  * bytes are handled by SseParser upstream and sseJson downstream.
  */
-import { anthropicStopToOpenai, anthropicUsageToOpenai, openaiStopToAnthropic, openaiUsageToAnthropic } from './openai-anthropic.js';
+import {
+  anthropicStopToOpenai,
+  anthropicUsageToOpenai,
+  openaiStopToAnthropic,
+  openaiUsageToAnthropic,
+} from './openai-anthropic.js';
 import { sseJson } from './sse.js';
 import type { AnUsage, OaChunk, OaFinishReason, OaUsage } from './wire-types.js';
 
@@ -33,7 +38,13 @@ export class AnthropicToOpenaiChunks {
   ) {}
 
   private chunk(delta: OaChunk['choices'][number]['delta'], finish: OaFinishReason | null = null): OaChunk {
-    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    };
   }
 
   /** Usage so far in OpenAI shape. */
@@ -62,22 +73,37 @@ export class AnthropicToOpenaiChunks {
         if (b.type === 'tool_use') {
           const ti = this.nextTool++;
           this.toolIndex.set(Number(ev.index), ti);
-          return [this.chunk({ tool_calls: [{ index: ti, id: String(b.id), type: 'function', function: { name: String(b.name), arguments: '' } }] })];
+          return [
+            this.chunk({
+              tool_calls: [
+                {
+                  index: ti,
+                  id: String(b.id),
+                  type: 'function',
+                  function: { name: String(b.name), arguments: '' },
+                },
+              ],
+            }),
+          ];
         }
-        if (b.type === 'text' && typeof b.text === 'string' && b.text) return [this.chunk({ content: b.text })];
+        if (b.type === 'text' && typeof b.text === 'string' && b.text)
+          return [this.chunk({ content: b.text })];
         return [];
       }
       case 'content_block_delta': {
         const d = (ev.delta ?? {}) as Obj;
         if (this.jsonTool !== undefined) {
-          if (d.type !== 'input_json_delta' || Number(ev.index) !== this.jsonBlock || !d.partial_json) return [];
+          if (d.type !== 'input_json_delta' || Number(ev.index) !== this.jsonBlock || !d.partial_json)
+            return [];
           return [this.chunk({ content: String(d.partial_json) })];
         }
         if (d.type === 'text_delta') return [this.chunk({ content: String(d.text ?? '') })];
         if (d.type === 'input_json_delta') {
           const ti = this.toolIndex.get(Number(ev.index));
           if (ti === undefined || !d.partial_json) return [];
-          return [this.chunk({ tool_calls: [{ index: ti, function: { arguments: String(d.partial_json) } }] })];
+          return [
+            this.chunk({ tool_calls: [{ index: ti, function: { arguments: String(d.partial_json) } }] }),
+          ];
         }
         return []; // thinking / signature deltas are not representable in chat chunks
       }
@@ -86,13 +112,21 @@ export class AnthropicToOpenaiChunks {
         if (ev.usage) {
           const u = ev.usage as Partial<AnUsage>;
           // message_delta usage is cumulative; input_tokens appears there in newer API versions
-          for (const k of ['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens'] as const) {
+          for (const k of [
+            'input_tokens',
+            'output_tokens',
+            'cache_read_input_tokens',
+            'cache_creation_input_tokens',
+          ] as const) {
             if (typeof u[k] === 'number') this.usage[k] = u[k];
           }
           this.sawUsage = true;
         }
         if (d.stop_reason !== undefined && d.stop_reason !== null) {
-          this.finishReason = this.jsonBlock >= 0 && d.stop_reason === 'tool_use' ? 'stop' : anthropicStopToOpenai(String(d.stop_reason));
+          this.finishReason =
+            this.jsonBlock >= 0 && d.stop_reason === 'tool_use'
+              ? 'stop'
+              : anthropicStopToOpenai(String(d.stop_reason));
           return [this.chunk({}, this.finishReason)];
         }
         return [];
@@ -176,9 +210,15 @@ export class OpenaiChunksToAnthropic {
         out += this.closeBlock();
         this.blockIndex++;
         this.blockKind = 'text';
-        out += sseJson({ type: 'content_block_start', index: this.blockIndex, content_block: { type: 'text', text: '' } }, 'content_block_start');
+        out += sseJson(
+          { type: 'content_block_start', index: this.blockIndex, content_block: { type: 'text', text: '' } },
+          'content_block_start',
+        );
       }
-      out += sseJson({ type: 'content_block_delta', index: this.blockIndex, delta: { type: 'text_delta', text } }, 'content_block_delta');
+      out += sseJson(
+        { type: 'content_block_delta', index: this.blockIndex, delta: { type: 'text_delta', text } },
+        'content_block_delta',
+      );
     }
     for (const tc of d.tool_calls ?? []) {
       const ti = tc.index ?? 0;
@@ -193,7 +233,12 @@ export class OpenaiChunksToAnthropic {
             {
               type: 'content_block_start',
               index: this.blockIndex,
-              content_block: { type: 'tool_use', id: tc.id ?? `toolu_${ti}`, name: tc.function?.name ?? '', input: {} },
+              content_block: {
+                type: 'tool_use',
+                id: tc.id ?? `toolu_${ti}`,
+                name: tc.function?.name ?? '',
+                input: {},
+              },
             },
             'content_block_start',
           );
@@ -202,7 +247,10 @@ export class OpenaiChunksToAnthropic {
       const args = tc.function?.arguments;
       if (args) {
         const bi = this.toolBlocks.get(ti)!;
-        out += sseJson({ type: 'content_block_delta', index: bi, delta: { type: 'input_json_delta', partial_json: args } }, 'content_block_delta');
+        out += sseJson(
+          { type: 'content_block_delta', index: bi, delta: { type: 'input_json_delta', partial_json: args } },
+          'content_block_delta',
+        );
       }
     }
     if (choice.finish_reason) this.stopReason = openaiStopToAnthropic(choice.finish_reason);
@@ -219,7 +267,11 @@ export class OpenaiChunksToAnthropic {
       {
         type: 'message_delta',
         delta: { stop_reason: this.stopReason ?? 'end_turn', stop_sequence: null },
-        usage: { input_tokens: this.usage ? u.input_tokens : this.inputTokensHint, output_tokens: u.output_tokens, cache_read_input_tokens: u.cache_read_input_tokens },
+        usage: {
+          input_tokens: this.usage ? u.input_tokens : this.inputTokensHint,
+          output_tokens: u.output_tokens,
+          cache_read_input_tokens: u.cache_read_input_tokens,
+        },
       },
       'message_delta',
     );

@@ -15,15 +15,23 @@ export const BEDROCK_STOP: Record<string, OaFinishReason> = {
   content_filtered: 'content_filter',
 };
 
-const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
+const IMAGE_FORMATS: Record<string, string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/jpg': 'jpeg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
 
 function blocksOf(content: OaMessage['content']): Obj[] {
   return mapContentParts<Obj>(content as never, {
     text: (text) => ({ text }),
-    image: (url, img) => (img ? { image: { format: IMAGE_FORMATS[img.mime.toLowerCase()] ?? 'png', source: { bytes: img.data } } } : { text: `[image: ${url}]` }),
+    image: (url, img) =>
+      img
+        ? { image: { format: IMAGE_FORMATS[img.mime.toLowerCase()] ?? 'png', source: { bytes: img.data } } }
+        : { text: `[image: ${url}]` },
   });
 }
-
 
 /** OpenAI chat request -> Converse request body (model goes in the URL). */
 export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
@@ -36,14 +44,28 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
     else messages.push({ role, content });
   };
   for (const m of req.messages ?? []) {
-    if (m.role === 'system' || m.role === 'developer') system.push(...blocksOf(m.content).filter((b) => 'text' in b));
+    if (m.role === 'system' || m.role === 'developer')
+      system.push(...blocksOf(m.content).filter((b) => 'text' in b));
     else if (m.role === 'user') push('user', blocksOf(m.content));
     else if (m.role === 'assistant') {
       const blocks = blocksOf(m.content);
-      for (const tc of m.tool_calls ?? []) if (tc.function) blocks.push({ toolUse: { toolUseId: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } });
+      for (const tc of m.tool_calls ?? [])
+        if (tc.function)
+          blocks.push({
+            toolUse: {
+              toolUseId: tc.id,
+              name: tc.function.name,
+              input: parseToolArguments(tc.function.arguments),
+            },
+          });
       push('assistant', blocks);
     } else if (m.role === 'tool' || m.role === 'function') {
-      const text = typeof m.content === 'string' ? m.content : blocksOf(m.content).map((b) => String(b.text ?? '')).join('');
+      const text =
+        typeof m.content === 'string'
+          ? m.content
+          : blocksOf(m.content)
+              .map((b) => String(b.text ?? ''))
+              .join('');
       push('user', [{ toolResult: { toolUseId: m.tool_call_id ?? '', content: [{ text }] } }]);
     }
   }
@@ -58,25 +80,33 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
   if (Object.keys(inf).length) out.inferenceConfig = inf;
   if (req.tools?.length && req.tool_choice !== 'none') {
     const toolConfig: Obj = {
-      tools: req.tools.filter((t) => t.function).map((t) => ({
-        toolSpec: {
-          name: t.function.name,
-          ...(t.function.description ? { description: t.function.description } : {}),
-          inputSchema: { json: t.function.parameters ?? { type: 'object', properties: {} } },
-        },
-      })),
+      tools: req.tools
+        .filter((t) => t.function)
+        .map((t) => ({
+          toolSpec: {
+            name: t.function.name,
+            ...(t.function.description ? { description: t.function.description } : {}),
+            inputSchema: { json: t.function.parameters ?? { type: 'object', properties: {} } },
+          },
+        })),
     };
     const tc = req.tool_choice;
     if (tc === 'auto') toolConfig.toolChoice = { auto: {} };
     else if (tc === 'required') toolConfig.toolChoice = { any: {} };
-    else if (tc && typeof tc === 'object' && tc.function) toolConfig.toolChoice = { tool: { name: tc.function.name } };
+    else if (tc && typeof tc === 'object' && tc.function)
+      toolConfig.toolChoice = { tool: { name: tc.function.name } };
     out.toolConfig = toolConfig;
   }
   return out;
 }
 
 /** Converse response -> OpenAI chat completion. */
-export function converseToOpenaiChatResponse(res: Obj, model: string, created: number = Math.floor(Date.now() / 1000), id = `chatcmpl-${created.toString(36)}`): OaChatResponse {
+export function converseToOpenaiChatResponse(
+  res: Obj,
+  model: string,
+  created: number = Math.floor(Date.now() / 1000),
+  id = `chatcmpl-${created.toString(36)}`,
+): OaChatResponse {
   const msg = ((res.output as Obj | undefined)?.message ?? {}) as Obj;
   let text = '';
   const calls: OaToolCall[] = [];
@@ -84,22 +114,36 @@ export function converseToOpenaiChatResponse(res: Obj, model: string, created: n
     if (typeof b.text === 'string') text += b.text;
     else if (b.toolUse) {
       const tu = b.toolUse as Obj;
-      calls.push({ id: String(tu.toolUseId), type: 'function', function: { name: String(tu.name), arguments: JSON.stringify(tu.input ?? {}) } });
+      calls.push({
+        id: String(tu.toolUseId),
+        type: 'function',
+        function: { name: String(tu.name), arguments: JSON.stringify(tu.input ?? {}) },
+      });
     }
   }
   const u = (res.usage ?? {}) as Obj;
   const cached = Number(u.cacheReadInputTokens ?? 0);
   const prompt = Number(u.inputTokens ?? 0) + cached + Number(u.cacheWriteInputTokens ?? 0);
   const completion = Number(u.outputTokens ?? 0);
-  const message: OaChatResponse['choices'][number]['message'] = { role: 'assistant', content: text || (calls.length ? null : '') };
+  const message: OaChatResponse['choices'][number]['message'] = {
+    role: 'assistant',
+    content: text || (calls.length ? null : ''),
+  };
   if (calls.length) message.tool_calls = calls;
   const out: OaChatResponse = {
     id,
     object: 'chat.completion',
     created,
     model,
-    choices: [{ index: 0, message, finish_reason: BEDROCK_STOP[String(res.stopReason)] ?? 'stop', logprobs: null }],
-    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}) },
+    choices: [
+      { index: 0, message, finish_reason: BEDROCK_STOP[String(res.stopReason)] ?? 'stop', logprobs: null },
+    ],
+    usage: {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+    },
   };
   return out;
 }

@@ -168,7 +168,8 @@ export interface RewriteResult {
   stream: boolean;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function memberCount(o: Record<string, unknown>): number {
   let count = 0;
@@ -183,7 +184,8 @@ function fromParsed(obj: Record<string, unknown>, opts: RewriteOptions): Rewrite
   const clientAskedUsage = isObj(so) && so.include_usage === true;
   const out: Record<string, unknown> = { ...obj };
   if (opts.model !== undefined) out.model = opts.model;
-  if (opts.includeUsage && stream && !clientAskedUsage) out.stream_options = { ...(isObj(so) ? so : {}), include_usage: true };
+  if (opts.includeUsage && stream && !clientAskedUsage)
+    out.stream_options = { ...(isObj(so) ? so : {}), include_usage: true };
   return { body: Buffer.from(JSON.stringify(out)), clientAskedUsage, stream };
 }
 
@@ -212,7 +214,8 @@ export function rewriteBody(raw: Buffer, opts: RewriteOptions): RewriteResult {
     throw new SyntaxError('The request body is not a JSON object.');
   }
   // A repeated key anywhere at the top level shows as more members in the bytes than in the parsed object.
-  if (scanned.unsure || (opts.parsed !== undefined && scanned.members !== memberCount(opts.parsed))) return fromParsed(parsedBody(raw, opts), opts);
+  if (scanned.unsure || (opts.parsed !== undefined && scanned.members !== memberCount(opts.parsed)))
+    return fromParsed(parsedBody(raw, opts), opts);
   const fields = scanned.fields;
   const streamF = fields.get('stream');
   const stream = !!streamF && raw.subarray(streamF.start, streamF.end).toString('latin1') === 'true';
@@ -222,7 +225,8 @@ export function rewriteBody(raw: Buffer, opts: RewriteOptions): RewriteResult {
     const text = raw.toString('utf8', so.start, so.end);
     // Nested keys can be escaped or repeated too: only a plain, single include_usage is read from the bytes.
     const at = text.indexOf('"include_usage"');
-    if (text.includes('\\') || (at !== -1 && text.indexOf('"include_usage"', at + 1) !== -1)) return fromParsed(parsedBody(raw, opts), opts);
+    if (text.includes('\\') || (at !== -1 && text.indexOf('"include_usage"', at + 1) !== -1))
+      return fromParsed(parsedBody(raw, opts), opts);
     if (opts.parsed) {
       const sop = opts.parsed.stream_options;
       clientAskedUsage = isObj(sop) && sop.include_usage === true;
@@ -261,7 +265,11 @@ export function extractUsageObject(text: string): Record<string, unknown> | null
   let idx = text.lastIndexOf('"usage"');
   while (idx !== -1) {
     let i = idx + 7;
-    while (i < text.length && (text[i] === ' ' || text[i] === ':' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+    while (
+      i < text.length &&
+      (text[i] === ' ' || text[i] === ':' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')
+    )
+      i++;
     if (text[i] === '{') {
       const b = Buffer.from(text.slice(i, i + 4096));
       const end = skipValue(b, 0);

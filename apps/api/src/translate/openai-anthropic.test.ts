@@ -18,12 +18,38 @@ describe('OpenAI chat request -> Anthropic messages request', () => {
       messages: [
         { role: 'system', content: 'Be brief.' },
         { role: 'developer', content: [{ type: 'text', text: 'Use metric.' }] },
-        { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } }, { type: 'image_url', image_url: { url: 'https://x/y.jpg' } }] },
-        { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } },
+            { type: 'image_url', image_url: { url: 'https://x/y.jpg' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: 'Checking.',
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
+            },
+          ],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: '{"temp":3}' },
         { role: 'user', content: 'Thanks' },
       ],
-      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            description: 'Weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        },
+      ],
       tool_choice: 'required',
       parallel_tool_calls: false,
       stop: 'END',
@@ -40,7 +66,13 @@ describe('OpenAI chat request -> Anthropic messages request', () => {
       temperature: 1,
       stop_sequences: ['END'],
       metadata: { user_id: 'u1' },
-      tools: [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+      tools: [
+        {
+          name: 'get_weather',
+          description: 'Weather',
+          input_schema: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      ],
       tool_choice: { type: 'any', disable_parallel_tool_use: true },
       messages: [
         {
@@ -51,19 +83,46 @@ describe('OpenAI chat request -> Anthropic messages request', () => {
             { type: 'image', source: { type: 'url', url: 'https://x/y.jpg' } },
           ],
         },
-        { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Oslo' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '{"temp":3}' }, { type: 'text', text: 'Thanks' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Oslo' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: '{"temp":3}' },
+            { type: 'text', text: 'Thanks' },
+          ],
+        },
       ],
     });
   });
 
   it('maps every tool_choice form and max_completion_tokens', () => {
-    const base: OaChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f' } }], max_completion_tokens: 99 };
-    expect(openaiChatToAnthropicRequest({ ...base, tool_choice: 'auto' }).tool_choice).toEqual({ type: 'auto' });
-    expect(openaiChatToAnthropicRequest({ ...base, tool_choice: 'none' }).tool_choice).toEqual({ type: 'none' });
-    expect(openaiChatToAnthropicRequest({ ...base, tool_choice: { type: 'function', function: { name: 'f' } } }).tool_choice).toEqual({ type: 'tool', name: 'f' });
+    const base: OaChatRequest = {
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [{ type: 'function', function: { name: 'f' } }],
+      max_completion_tokens: 99,
+    };
+    expect(openaiChatToAnthropicRequest({ ...base, tool_choice: 'auto' }).tool_choice).toEqual({
+      type: 'auto',
+    });
+    expect(openaiChatToAnthropicRequest({ ...base, tool_choice: 'none' }).tool_choice).toEqual({
+      type: 'none',
+    });
+    expect(
+      openaiChatToAnthropicRequest({ ...base, tool_choice: { type: 'function', function: { name: 'f' } } })
+        .tool_choice,
+    ).toEqual({ type: 'tool', name: 'f' });
     expect(openaiChatToAnthropicRequest(base).max_tokens).toBe(99);
-    expect(openaiChatToAnthropicRequest(base).tools?.[0]?.input_schema).toEqual({ type: 'object', properties: {} });
+    expect(openaiChatToAnthropicRequest(base).tools?.[0]?.input_schema).toEqual({
+      type: 'object',
+      properties: {},
+    });
   });
 });
 
@@ -72,11 +131,37 @@ describe('Anthropic messages request -> OpenAI chat request', () => {
     const req: AnRequest = {
       model: 'alias',
       max_tokens: 300,
-      system: [{ type: 'text', text: 'Sys A' }, { type: 'text', text: ' B' }],
+      system: [
+        { type: 'text', text: 'Sys A' },
+        { type: 'text', text: ' B' },
+      ],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: 'AAA' } }] },
-        { role: 'assistant', content: [{ type: 'thinking', thinking: 'hmm' }, { type: 'tool_use', id: 'toolu_1', name: 'f', input: { a: 1 } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'boom' }], is_error: true }, { type: 'text', text: 'and?' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Look' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: 'AAA' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'hmm' },
+            { type: 'tool_use', id: 'toolu_1', name: 'f', input: { a: 1 } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'text', text: 'boom' }],
+              is_error: true,
+            },
+            { type: 'text', text: 'and?' },
+          ],
+        },
       ],
       tools: [{ name: 'f', input_schema: { type: 'object' } }],
       tool_choice: { type: 'tool', name: 'f', disable_parallel_tool_use: true },
@@ -93,8 +178,18 @@ describe('Anthropic messages request -> OpenAI chat request', () => {
       parallel_tool_calls: false,
       messages: [
         { role: 'system', content: 'Sys A\n\n B' },
-        { role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AAA' } }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Look' },
+            { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AAA' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+        },
         { role: 'tool', tool_call_id: 'toolu_1', content: 'Error: boom' },
         { role: 'user', content: 'and?' },
       ],
@@ -144,7 +239,11 @@ describe('Anthropic messages request -> OpenAI chat request', () => {
       messages: [
         { role: 'system', content: 'S' },
         { role: 'user', content: 'weather?' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{"x":1}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{"x":1}' } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
       ],
     };
@@ -154,36 +253,101 @@ describe('Anthropic messages request -> OpenAI chat request', () => {
 
 describe('responses and stop reasons', () => {
   it('has a stop reason table both ways', () => {
-    expect(ANTHROPIC_TO_OPENAI_STOP).toEqual({ end_turn: 'stop', stop_sequence: 'stop', pause_turn: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' });
-    expect(OPENAI_TO_ANTHROPIC_STOP).toEqual({ stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', function_call: 'tool_use', content_filter: 'refusal' });
+    expect(ANTHROPIC_TO_OPENAI_STOP).toEqual({
+      end_turn: 'stop',
+      stop_sequence: 'stop',
+      pause_turn: 'stop',
+      max_tokens: 'length',
+      tool_use: 'tool_calls',
+      refusal: 'content_filter',
+    });
+    expect(OPENAI_TO_ANTHROPIC_STOP).toEqual({
+      stop: 'end_turn',
+      length: 'max_tokens',
+      tool_calls: 'tool_use',
+      function_call: 'tool_use',
+      content_filter: 'refusal',
+    });
   });
 
   it('converts an Anthropic response with text + tool_use and cache usage to OpenAI', () => {
     const oa = anthropicToOpenaiChatResponse(
       {
-        id: 'msg_abc', type: 'message', role: 'assistant', model: 'claude', stop_reason: 'tool_use', stop_sequence: null,
-        content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: 'toolu_9', name: 'w', input: { c: 'Oslo' } }],
-        usage: { input_tokens: 10, output_tokens: 7, cache_read_input_tokens: 90, cache_creation_input_tokens: 0 },
+        id: 'msg_abc',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude',
+        stop_reason: 'tool_use',
+        stop_sequence: null,
+        content: [
+          { type: 'text', text: 'Let me check.' },
+          { type: 'tool_use', id: 'toolu_9', name: 'w', input: { c: 'Oslo' } },
+        ],
+        usage: {
+          input_tokens: 10,
+          output_tokens: 7,
+          cache_read_input_tokens: 90,
+          cache_creation_input_tokens: 0,
+        },
       },
       1000,
     );
     expect(oa).toEqual({
-      id: 'chatcmpl-abc', object: 'chat.completion', created: 1000, model: 'claude',
-      choices: [{ index: 0, finish_reason: 'tool_calls', logprobs: null, message: { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'toolu_9', type: 'function', function: { name: 'w', arguments: '{"c":"Oslo"}' } }] } }],
-      usage: { prompt_tokens: 100, completion_tokens: 7, total_tokens: 107, prompt_tokens_details: { cached_tokens: 90 } },
+      id: 'chatcmpl-abc',
+      object: 'chat.completion',
+      created: 1000,
+      model: 'claude',
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          logprobs: null,
+          message: {
+            role: 'assistant',
+            content: 'Let me check.',
+            tool_calls: [
+              { id: 'toolu_9', type: 'function', function: { name: 'w', arguments: '{"c":"Oslo"}' } },
+            ],
+          },
+        },
+      ],
+      usage: {
+        prompt_tokens: 100,
+        completion_tokens: 7,
+        total_tokens: 107,
+        prompt_tokens_details: { cached_tokens: 90 },
+      },
     });
   });
 
   it('converts an OpenAI response to Anthropic (length -> max_tokens, cached tokens split out)', () => {
     const res: OaChatResponse = {
-      id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'gpt',
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt',
       choices: [{ index: 0, message: { role: 'assistant', content: 'cut' }, finish_reason: 'length' }],
-      usage: { prompt_tokens: 50, completion_tokens: 5, total_tokens: 55, prompt_tokens_details: { cached_tokens: 20 } },
+      usage: {
+        prompt_tokens: 50,
+        completion_tokens: 5,
+        total_tokens: 55,
+        prompt_tokens_details: { cached_tokens: 20 },
+      },
     };
     expect(openaiToAnthropicResponse(res)).toEqual({
-      id: 'msg_1', type: 'message', role: 'assistant', model: 'gpt', content: [{ type: 'text', text: 'cut' }],
-      stop_reason: 'max_tokens', stop_sequence: null,
-      usage: { input_tokens: 30, output_tokens: 5, cache_read_input_tokens: 20, cache_creation_input_tokens: 0 },
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'gpt',
+      content: [{ type: 'text', text: 'cut' }],
+      stop_reason: 'max_tokens',
+      stop_sequence: null,
+      usage: {
+        input_tokens: 30,
+        output_tokens: 5,
+        cache_read_input_tokens: 20,
+        cache_creation_input_tokens: 0,
+      },
     });
   });
 });

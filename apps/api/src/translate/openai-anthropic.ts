@@ -31,7 +31,9 @@ export const DEFAULT_MAX_TOKENS = 4096;
 
 /** The max_tokens to send when the client set none: the model's max output from the registry, else the default. */
 export function defaultMaxTokensFor(maxOutputTokens: number | null | undefined): number {
-  return typeof maxOutputTokens === 'number' && Number.isInteger(maxOutputTokens) && maxOutputTokens > 0 ? maxOutputTokens : DEFAULT_MAX_TOKENS;
+  return typeof maxOutputTokens === 'number' && Number.isInteger(maxOutputTokens) && maxOutputTokens > 0
+    ? maxOutputTokens
+    : DEFAULT_MAX_TOKENS;
 }
 
 // ---------- stop reasons ----------
@@ -70,7 +72,11 @@ export function anthropicUsageToOpenai(u: Partial<AnUsage> | undefined | null): 
   const created = u?.cache_creation_input_tokens ?? 0;
   const prompt = (u?.input_tokens ?? 0) + cached + created;
   const completion = u?.output_tokens ?? 0;
-  const out: OaUsage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const out: OaUsage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
   if (cached) out.prompt_tokens_details = { cached_tokens: cached };
   return out;
 }
@@ -103,7 +109,11 @@ function textOf(content: OaMessage['content']): string {
   if (content == null) return '';
   if (typeof content === 'string') return content;
   return content
-    .map((p) => (p.type === 'text' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+    .map((p) =>
+      p.type === 'text' && typeof (p as { text?: unknown }).text === 'string'
+        ? (p as { text: string }).text
+        : '',
+    )
     .join('');
 }
 
@@ -121,12 +131,12 @@ function oaPartsToAnthropic(content: OaMessage['content']): AnBlock[] {
   return out;
 }
 
-
 function pushMessage(out: AnMessage[], role: 'user' | 'assistant', blocks: AnBlock[]): void {
   if (blocks.length === 0) return;
   const last = out[out.length - 1];
   if (last && last.role === role) {
-    const prev = typeof last.content === 'string' ? [{ type: 'text', text: last.content } as AnTextBlock] : last.content;
+    const prev =
+      typeof last.content === 'string' ? [{ type: 'text', text: last.content } as AnTextBlock] : last.content;
     if (role === 'user' && blocks[0]?.type === 'tool_result') {
       // tool_result blocks come first in a user turn, in the order the tool messages came (parallel results
       // answer the assistant's tool_use blocks in order)
@@ -139,18 +149,25 @@ function pushMessage(out: AnMessage[], role: 'user' | 'assistant', blocks: AnBlo
   out.push({ role, content: blocks });
 }
 
-export function toolChoiceOpenaiToAnthropic(tc: OaToolChoice | undefined, parallel?: boolean): AnToolChoice | undefined {
+export function toolChoiceOpenaiToAnthropic(
+  tc: OaToolChoice | undefined,
+  parallel?: boolean,
+): AnToolChoice | undefined {
   let out: AnToolChoice | undefined;
   if (tc === undefined) out = parallel === false ? { type: 'auto' } : undefined;
   else if (tc === 'auto') out = { type: 'auto' };
   else if (tc === 'required') out = { type: 'any' };
   else if (tc === 'none') out = { type: 'none' };
-  else if (tc !== null && typeof tc === 'object' && tc.function?.name) out = { type: 'tool', name: tc.function.name };
+  else if (tc !== null && typeof tc === 'object' && tc.function?.name)
+    out = { type: 'tool', name: tc.function.name };
   if (out && parallel === false && out.type !== 'none') out.disable_parallel_tool_use = true;
   return out;
 }
 
-export function toolChoiceAnthropicToOpenai(tc: AnToolChoice | undefined): { tool_choice?: OaToolChoice; parallel_tool_calls?: boolean } {
+export function toolChoiceAnthropicToOpenai(tc: AnToolChoice | undefined): {
+  tool_choice?: OaToolChoice;
+  parallel_tool_calls?: boolean;
+} {
   if (!tc) return {};
   const out: { tool_choice?: OaToolChoice; parallel_tool_calls?: boolean } = {};
   if (tc.type === 'auto') out.tool_choice = 'auto';
@@ -179,17 +196,31 @@ export function jsonResponseTool(req: Pick<OaChatRequest, 'response_format' | 't
   const rf = req.response_format;
   if (!rf || (rf.type !== 'json_schema' && rf.type !== 'json_object') || req.tools?.length) return null;
   if (rf.type === 'json_object') {
-    return { name: JSON_TOOL_DEFAULT, description: 'Give your answer as this tool\'s input: a JSON object.', input_schema: { type: 'object', additionalProperties: true } };
+    return {
+      name: JSON_TOOL_DEFAULT,
+      description: "Give your answer as this tool's input: a JSON object.",
+      input_schema: { type: 'object', additionalProperties: true },
+    };
   }
   const js = rf.json_schema;
   const name = typeof js?.name === 'string' && TOOL_NAME.test(js.name) ? js.name : JSON_TOOL_DEFAULT;
-  const description = typeof js?.description === 'string' && js.description ? js.description : 'Give your answer as this tool\'s input: JSON that follows its schema.';
-  const schema = js?.schema && typeof js.schema === 'object' && !Array.isArray(js.schema) ? js.schema : { type: 'object', additionalProperties: true };
+  const description =
+    typeof js?.description === 'string' && js.description
+      ? js.description
+      : "Give your answer as this tool's input: JSON that follows its schema.";
+  const schema =
+    js?.schema && typeof js.schema === 'object' && !Array.isArray(js.schema)
+      ? js.schema
+      : { type: 'object', additionalProperties: true };
   return { name, description, input_schema: schema };
 }
 
 /** OpenAI chat request -> Anthropic messages request. */
-export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string = req.model, defaultMaxTokens: number = DEFAULT_MAX_TOKENS): AnRequest {
+export function openaiChatToAnthropicRequest(
+  req: OaChatRequest,
+  model: string = req.model,
+  defaultMaxTokens: number = DEFAULT_MAX_TOKENS,
+): AnRequest {
   const system: string[] = [];
   const messages: AnMessage[] = [];
   for (const m of req.messages ?? []) {
@@ -205,7 +236,12 @@ export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string =
         const blocks = oaPartsToAnthropic(m.content);
         for (const tc of m.tool_calls ?? []) {
           if (!tc.function) continue; // a custom tool call: Anthropic has no equivalent
-          blocks.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } as AnToolUseBlock);
+          blocks.push({
+            type: 'tool_use',
+            id: tc.id,
+            name: tc.function.name,
+            input: parseToolArguments(tc.function.arguments),
+          } as AnToolUseBlock);
         }
         pushMessage(messages, 'assistant', blocks);
         break;
@@ -216,7 +252,10 @@ export function openaiChatToAnthropicRequest(req: OaChatRequest, model: string =
         const block: AnToolResultBlock = {
           type: 'tool_result',
           tool_use_id: m.tool_call_id ?? m.name ?? '',
-          content: parts.length === 1 && parts[0]!.type === 'text' ? (parts[0] as AnTextBlock).text : (parts as Array<AnTextBlock | AnImageBlock>),
+          content:
+            parts.length === 1 && parts[0]!.type === 'text'
+              ? (parts[0] as AnTextBlock).text
+              : (parts as Array<AnTextBlock | AnImageBlock>),
         };
         pushMessage(messages, 'user', [block]);
         break;
@@ -259,7 +298,8 @@ function anTextOf(content: string | AnBlock[] | undefined, separator = ''): stri
   if (content == null) return '';
   if (typeof content === 'string') return content;
   const texts: string[] = [];
-  for (const b of content) if (b.type === 'text' && (b as AnTextBlock).text) texts.push((b as AnTextBlock).text);
+  for (const b of content)
+    if (b.type === 'text' && (b as AnTextBlock).text) texts.push((b as AnTextBlock).text);
   return texts.join(separator);
 }
 
@@ -275,14 +315,18 @@ export const OPENAI_USER_MAX = 64;
  */
 export function openaiUserOf(userId: string): string {
   if (userId.length <= OPENAI_USER_MAX) return userId;
-  return `u-${createHash('sha256').update(userId).digest('hex').slice(0, OPENAI_USER_MAX - 2)}`;
+  return `u-${createHash('sha256')
+    .update(userId)
+    .digest('hex')
+    .slice(0, OPENAI_USER_MAX - 2)}`;
 }
 
 function anBlocksToOaParts(blocks: AnBlock[]): OaContentPart[] {
   const out: OaContentPart[] = [];
   for (const b of blocks) {
     if (b.type === 'text') out.push({ type: 'text', text: (b as AnTextBlock).text });
-    else if (b.type === 'image') out.push({ type: 'image_url', image_url: { url: anthropicImageToUrl(b as AnImageBlock) } });
+    else if (b.type === 'image')
+      out.push({ type: 'image_url', image_url: { url: anthropicImageToUrl(b as AnImageBlock) } });
   }
   return out;
 }
@@ -325,7 +369,8 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
       const rank = (tr: AnToolResultBlock) => callOrder.get(tr.tool_use_id) ?? Number.MAX_SAFE_INTEGER;
       if (results.length > 1) results.sort((a, b) => rank(a) - rank(b));
       for (const tr of results) {
-        let content: string | OaContentPart[] = typeof tr.content === 'string' ? tr.content : simplify(anBlocksToOaParts(tr.content ?? []));
+        let content: string | OaContentPart[] =
+          typeof tr.content === 'string' ? tr.content : simplify(anBlocksToOaParts(tr.content ?? []));
         if (tr.is_error && typeof content === 'string') content = `Error: ${content}`;
         messages.push({ role: 'tool', tool_call_id: tr.tool_use_id, content });
       }
@@ -337,7 +382,11 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
       for (const b of m.content) {
         if (b.type === 'tool_use') {
           const tu = b as AnToolUseBlock;
-          calls.push({ id: tu.id, type: 'function', function: { name: tu.name, arguments: JSON.stringify(tu.input ?? {}) } });
+          calls.push({
+            id: tu.id,
+            type: 'function',
+            function: { name: tu.name, arguments: JSON.stringify(tu.input ?? {}) },
+          });
         }
       }
       const msg: OaMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
@@ -357,11 +406,16 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
       .filter((t) => !t.type || t.type === 'custom' || t.input_schema)
       .map((t) => ({
         type: 'function' as const,
-        function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.input_schema ?? { type: 'object', properties: {} } },
+        function: {
+          name: t.name,
+          ...(t.description ? { description: t.description } : {}),
+          parameters: t.input_schema ?? { type: 'object', properties: {} },
+        },
       }));
     Object.assign(out, toolChoiceAnthropicToOpenai(req.tool_choice));
   }
-  if (typeof req.metadata?.user_id === 'string' && req.metadata.user_id) out.user = openaiUserOf(req.metadata.user_id);
+  if (typeof req.metadata?.user_id === 'string' && req.metadata.user_id)
+    out.user = openaiUserOf(req.metadata.user_id);
   return out;
 }
 
@@ -371,7 +425,11 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
  * Anthropic message response -> OpenAI chat completion. With `jsonTool` (the request carried a JSON response
  * format as that forced tool) the tool's input is the message content, as JSON text, and the turn ends with `stop`.
  */
-export function anthropicToOpenaiChatResponse(res: AnResponse, created: number = Math.floor(Date.now() / 1000), jsonTool?: string): OaChatResponse {
+export function anthropicToOpenaiChatResponse(
+  res: AnResponse,
+  created: number = Math.floor(Date.now() / 1000),
+  jsonTool?: string,
+): OaChatResponse {
   let text = '';
   let json = false;
   const calls: OaToolCall[] = [];
@@ -385,10 +443,17 @@ export function anthropicToOpenaiChatResponse(res: AnResponse, created: number =
         json = true;
         continue;
       }
-      calls.push({ id: tu.id, type: 'function', function: { name: tu.name, arguments: JSON.stringify(tu.input ?? {}) } });
+      calls.push({
+        id: tu.id,
+        type: 'function',
+        function: { name: tu.name, arguments: JSON.stringify(tu.input ?? {}) },
+      });
     }
   }
-  const message: OaChatResponse['choices'][number]['message'] = { role: 'assistant', content: text || (calls.length ? null : '') };
+  const message: OaChatResponse['choices'][number]['message'] = {
+    role: 'assistant',
+    content: text || (calls.length ? null : ''),
+  };
   if (calls.length) message.tool_calls = calls;
   if (res.stop_reason === 'refusal') message.refusal = text || 'refused';
   return {
@@ -396,7 +461,17 @@ export function anthropicToOpenaiChatResponse(res: AnResponse, created: number =
     object: 'chat.completion',
     created,
     model: res.model,
-    choices: [{ index: 0, message, finish_reason: json && res.stop_reason === 'tool_use' ? 'stop' : (anthropicStopToOpenai(res.stop_reason) ?? 'stop'), logprobs: null }],
+    choices: [
+      {
+        index: 0,
+        message,
+        finish_reason:
+          json && res.stop_reason === 'tool_use'
+            ? 'stop'
+            : (anthropicStopToOpenai(res.stop_reason) ?? 'stop'),
+        logprobs: null,
+      },
+    ],
     usage: anthropicUsageToOpenai(res.usage),
   };
 }
@@ -406,10 +481,15 @@ export function openaiToAnthropicResponse(res: OaChatResponse, model: string = r
   const choice = res.choices?.[0];
   const content: AnBlock[] = [];
   const msg = choice?.message;
-  const text = typeof msg?.content === 'string' ? msg.content : msg?.refusal ?? '';
+  const text = typeof msg?.content === 'string' ? msg.content : (msg?.refusal ?? '');
   if (text) content.push({ type: 'text', text });
   for (const tc of msg?.tool_calls ?? []) {
-    content.push({ type: 'tool_use', id: tc.id, name: tc.function.name, input: parseToolArguments(tc.function.arguments) } as AnToolUseBlock);
+    content.push({
+      type: 'tool_use',
+      id: tc.id,
+      name: tc.function.name,
+      input: parseToolArguments(tc.function.arguments),
+    } as AnToolUseBlock);
   }
   const id = res.id ?? 'x';
   return {

@@ -10,7 +10,12 @@ import { converseToOpenaiChatResponse } from './bedrock.js';
 import { BedrockStreamToOpenaiChunks, EventStreamSplitter } from './bedrock-stream.js';
 import { GeminiToOpenaiChunks, geminiToOpenaiChatResponse } from './gemini.js';
 import { extractUsageObject } from './json-fast.js';
-import { anthropicStopToOpenai, anthropicToOpenaiChatResponse, openaiStopToAnthropic, openaiToAnthropicResponse } from './openai-anthropic.js';
+import {
+  anthropicStopToOpenai,
+  anthropicToOpenaiChatResponse,
+  openaiStopToAnthropic,
+  openaiToAnthropicResponse,
+} from './openai-anthropic.js';
 import { ChatChunksToResponses, chatToResponsesResponse } from './responses.js';
 import { SSE_DONE, SseParser, sseJson } from './sse.js';
 import { roughTokens } from './tokens.js';
@@ -21,7 +26,8 @@ type Obj = Record<string, unknown>;
 /** What the client speaks on this request. */
 export type ClientShape = 'chat' | 'messages' | 'responses' | 'embeddings';
 /** What the upstream body is. `openai-responses` = OpenAI's own /responses; `openai-embeddings` = /embeddings. */
-export type UpstreamShape = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'openai-responses' | 'openai-embeddings';
+export type UpstreamShape =
+  'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'openai-responses' | 'openai-embeddings';
 
 export interface PipelineOptions {
   client: ClientShape;
@@ -82,7 +88,13 @@ function isPassthrough(client: ClientShape, upstream: UpstreamShape): boolean {
 
 // ---------- non-stream ----------
 
-function toPivot(upstream: UpstreamShape, body: Buffer, model: string, created: number, jsonTool?: string): OaChatResponse {
+function toPivot(
+  upstream: UpstreamShape,
+  body: Buffer,
+  model: string,
+  created: number,
+  jsonTool?: string,
+): OaChatResponse {
   const j = JSON.parse(body.toString('utf8')) as Obj;
   switch (upstream) {
     case 'openai':
@@ -137,7 +149,12 @@ export function decodeResponse(opts: PipelineOptions, body: Buffer): DecodedResp
       return { body: JSON.stringify(an), usage, model: an.model, finishReason: an.stop_reason };
     }
     case 'responses':
-      return { body: JSON.stringify(chatToResponsesResponse(pivot, opts.clientRequest, created)), usage, model: pivot.model, finishReason: finish };
+      return {
+        body: JSON.stringify(chatToResponsesResponse(pivot, opts.clientRequest, created)),
+        usage,
+        model: pivot.model,
+        finishReason: finish,
+      };
     default:
       throw new Error(`Cannot serve ${opts.client} from ${opts.upstream}.`);
   }
@@ -172,15 +189,27 @@ export class PipelineStreamTranslator implements StreamTranslator {
     this.passthrough = isPassthrough(opts.client, opts.upstream);
     this.stripUsage = this.passthrough && opts.client === 'chat' && !opts.clientWantsUsage;
     const created = opts.created ?? Math.floor(Date.now() / 1000);
-    if (opts.upstream === 'anthropic' && !this.passthrough) this.anIn = new AnthropicToOpenaiChunks(created, opts.jsonTool);
+    if (opts.upstream === 'anthropic' && !this.passthrough)
+      this.anIn = new AnthropicToOpenaiChunks(created, opts.jsonTool);
     if (opts.upstream === 'gemini') this.gemIn = new GeminiToOpenaiChunks(opts.model, created);
     if (opts.upstream === 'bedrock') {
       this.bedrockFrames = new EventStreamSplitter();
       this.bedrockIn = new BedrockStreamToOpenaiChunks(opts.model, created);
     }
     if (!this.passthrough) {
-      if (opts.client === 'messages') this.anOut = new OpenaiChunksToAnthropic(opts.model, `msg_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`, opts.estimateInputTokens?.() ?? 0);
-      else if (opts.client === 'responses') this.respOut = new ChatChunksToResponses(opts.model, `resp_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`, created, opts.clientRequest);
+      if (opts.client === 'messages')
+        this.anOut = new OpenaiChunksToAnthropic(
+          opts.model,
+          `msg_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+          opts.estimateInputTokens?.() ?? 0,
+        );
+      else if (opts.client === 'responses')
+        this.respOut = new ChatChunksToResponses(
+          opts.model,
+          `resp_${created.toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+          created,
+          opts.clientRequest,
+        );
     }
   }
 
@@ -197,7 +226,8 @@ export class PipelineStreamTranslator implements StreamTranslator {
   private setFault(kind: StreamFault['kind'], message: string, errBody?: string): void {
     if (this.fault) return;
     this.fault = { kind, message };
-    if (errBody !== undefined) this.fault.error = normalizeUpstreamError(500, {}, errBody, undefined, this.opts.secret);
+    if (errBody !== undefined)
+      this.fault.error = normalizeUpstreamError(500, {}, errBody, undefined, this.opts.secret);
   }
 
   push(chunk: Buffer): Buffer | string {
@@ -213,7 +243,8 @@ export class PipelineStreamTranslator implements StreamTranslator {
         if (!hadFault && this.fault) {
           // A malformed or error event never reaches the client as is: what came before it does, then the
           // executor ends the stream with an error in the client's format (or falls back before the first byte).
-          if (rebuilt === null) rebuilt = events.slice(0, i).reduce((acc, e) => acc + sseText(e.event, e.data), '');
+          if (rebuilt === null)
+            rebuilt = events.slice(0, i).reduce((acc, e) => acc + sseText(e.event, e.data), '');
           return rebuilt;
         }
         if (rebuilt !== null && keep) rebuilt += sseText(ev.event, ev.data);
@@ -238,10 +269,14 @@ export class PipelineStreamTranslator implements StreamTranslator {
       } else if (event === 'message_start' || event === 'message_delta') {
         const j = this.parseJson(data);
         if (!j) return true;
-        const u = (event === 'message_start' ? (j.message as Obj | undefined)?.usage : j.usage) as Obj | undefined;
+        const u = (event === 'message_start' ? (j.message as Obj | undefined)?.usage : j.usage) as
+          Obj | undefined;
         if (u) {
           const prev = this.upUsage;
-          const merged = usageFromAnthropic({ ...(prev ? { input_tokens: prev.inputTokens - prev.cachedTokens } : {}), ...u });
+          const merged = usageFromAnthropic({
+            ...(prev ? { input_tokens: prev.inputTokens - prev.cachedTokens } : {}),
+            ...u,
+          });
           if (prev && !('input_tokens' in u)) merged.inputTokens = prev.inputTokens;
           if (prev && !('cache_read_input_tokens' in u)) merged.cachedTokens = prev.cachedTokens;
           this.upUsage = merged;
@@ -250,21 +285,32 @@ export class PipelineStreamTranslator implements StreamTranslator {
         if (typeof sr === 'string') this.finishReason = sr;
       } else if (event === 'message_stop') this.finished = true;
       else if (event === 'error') this.setFault('upstream_error', 'The upstream sent an error event.', data);
-      else if (data && data.charCodeAt(0) !== 123) this.setFault('malformed', 'The upstream sent a malformed event.');
+      else if (data && data.charCodeAt(0) !== 123)
+        this.setFault('malformed', 'The upstream sent a malformed event.');
       return true;
     }
     if (up === 'openai-responses') {
       if (event === 'response.output_text.delta' || event === 'response.function_call_arguments.delta') {
         this.contentEmitted = true;
         this.outChars += Math.max(0, data.length - 100);
-      } else if (event === 'response.completed' || event === 'response.incomplete' || event === 'response.failed') {
+      } else if (
+        event === 'response.completed' ||
+        event === 'response.incomplete' ||
+        event === 'response.failed'
+      ) {
         this.finished = true;
         const j = this.parseJson(data);
         const r = j?.response as Obj | undefined;
         if (r?.usage) this.upUsage = usageFromResponses(r.usage as Obj);
         this.finishReason = event.slice(9);
-        if (event === 'response.failed') this.setFault('upstream_error', 'The upstream response failed.', JSON.stringify({ error: r?.error ?? {} }));
-      } else if (event === 'error') this.setFault('upstream_error', 'The upstream sent an error event.', data);
+        if (event === 'response.failed')
+          this.setFault(
+            'upstream_error',
+            'The upstream response failed.',
+            JSON.stringify({ error: r?.error ?? {} }),
+          );
+      } else if (event === 'error')
+        this.setFault('upstream_error', 'The upstream sent an error event.', data);
       return true;
     }
     // OpenAI chat chunks
@@ -273,7 +319,11 @@ export class PipelineStreamTranslator implements StreamTranslator {
       return true;
     }
     // Cheap shape check on the relayed path (no parse per chunk): a JSON object starts with { and ends with }.
-    if (data.charCodeAt(0) !== 123 || (data.charCodeAt(data.length - 1) !== 125 && data.trimEnd().charCodeAt(data.trimEnd().length - 1) !== 125)) {
+    if (
+      data.charCodeAt(0) !== 123 ||
+      (data.charCodeAt(data.length - 1) !== 125 &&
+        data.trimEnd().charCodeAt(data.trimEnd().length - 1) !== 125)
+    ) {
       this.setFault('malformed', 'The upstream sent a malformed event.');
       return true;
     }
@@ -281,7 +331,8 @@ export class PipelineStreamTranslator implements StreamTranslator {
       this.setFault('upstream_error', 'The upstream sent an error in the stream.', data);
       return true;
     }
-    if (!this.contentEmitted && (/"content"\s*:\s*"[^"]/.test(data) || data.includes('"tool_calls"'))) this.contentEmitted = true;
+    if (!this.contentEmitted && (/"content"\s*:\s*"[^"]/.test(data) || data.includes('"tool_calls"')))
+      this.contentEmitted = true;
     this.outChars += Math.max(0, data.length - 150);
     if (FINISH_RE.test(data)) {
       const m = /"finish_reason"\s*:\s*"(\w+)"/.exec(data);
@@ -357,9 +408,12 @@ export class PipelineStreamTranslator implements StreamTranslator {
       }
       if (d?.tool_calls?.length) {
         this.contentEmitted = true;
-        for (const t of d.tool_calls) this.outChars += (t.function?.arguments?.length ?? 0) + (t.function?.name?.length ?? 0);
+        for (const t of d.tool_calls)
+          this.outChars += (t.function?.arguments?.length ?? 0) + (t.function?.name?.length ?? 0);
       }
-      if (ch.finish_reason) this.finishReason = this.opts.client === 'messages' ? openaiStopToAnthropic(ch.finish_reason) : ch.finish_reason;
+      if (ch.finish_reason)
+        this.finishReason =
+          this.opts.client === 'messages' ? openaiStopToAnthropic(ch.finish_reason) : ch.finish_reason;
     }
     if (this.anOut) return this.anOut.push(c);
     if (this.respOut) return this.respOut.push(c);
@@ -384,8 +438,16 @@ export class PipelineStreamTranslator implements StreamTranslator {
    * ending quietly with truncated text.
    */
   errorEvent(code: string, message: string): string {
-    if (this.opts.client === 'messages') return sseJson({ type: 'error', error: { type: code === 'upstream_timeout' ? 'timeout_error' : 'api_error', message } }, 'error');
-    if (this.opts.client === 'responses') return sseJson({ type: 'error', code, message, param: null }, 'error');
+    if (this.opts.client === 'messages')
+      return sseJson(
+        {
+          type: 'error',
+          error: { type: code === 'upstream_timeout' ? 'timeout_error' : 'api_error', message },
+        },
+        'error',
+      );
+    if (this.opts.client === 'responses')
+      return sseJson({ type: 'error', code, message, param: null }, 'error');
     return sseJson({ error: { message, type: 'server_error', param: null, code } });
   }
 
@@ -403,7 +465,8 @@ export class PipelineStreamTranslator implements StreamTranslator {
         if (!hadFault && this.fault) break;
         if (keep) out += sseText(ev.event, ev.data);
       }
-      if (!this.finished && !this.fault) this.setFault('truncated', 'The upstream stream ended before it finished.');
+      if (!this.finished && !this.fault)
+        this.setFault('truncated', 'The upstream stream ended before it finished.');
       return out;
     }
     for (const ev of tail) out += this.translateEvent(ev.event, ev.data);
@@ -424,13 +487,20 @@ export class PipelineStreamTranslator implements StreamTranslator {
     try {
       events = this.bedrockFrames!.push(chunk);
     } catch (err) {
-      this.setFault('malformed', `The upstream sent a malformed event-stream frame: ${(err as Error).message}`);
+      this.setFault(
+        'malformed',
+        `The upstream sent a malformed event-stream frame: ${(err as Error).message}`,
+      );
       return '';
     }
     let out = '';
     for (const ev of events) {
       if (ev.exception) {
-        this.setFault('upstream_error', `The upstream sent ${ev.type}.`, JSON.stringify({ error: { message: String(ev.payload.message ?? ev.type), code: ev.type } }));
+        this.setFault(
+          'upstream_error',
+          `The upstream sent ${ev.type}.`,
+          JSON.stringify({ error: { message: String(ev.payload.message ?? ev.type), code: ev.type } }),
+        );
         break;
       }
       for (const c of this.bedrockIn!.push(ev)) out += this.emit(c);
@@ -444,7 +514,8 @@ export class PipelineStreamTranslator implements StreamTranslator {
       // A stream that ended after messageStop but without metadata still finished; otherwise it was cut.
       if (this.bedrockIn!.finishReason) {
         let out = '';
-        for (const c of this.bedrockIn!.push({ type: 'metadata', exception: false, payload: {} })) out += this.emit(c);
+        for (const c of this.bedrockIn!.push({ type: 'metadata', exception: false, payload: {} }))
+          out += this.emit(c);
         return out + this.finishOut();
       }
       this.setFault('truncated', 'The upstream stream ended before it finished.');
@@ -459,18 +530,51 @@ function sseText(event: string | undefined, data: string): string {
 
 /** Split a complete chat completion into the chunk sequence a streaming upstream would send. */
 export function chatResponseToChunks(res: OaChatResponse, pieceSize = 0): OaChunk[] {
-  const base = { id: res.id, object: 'chat.completion.chunk' as const, created: res.created, model: res.model };
+  const base = {
+    id: res.id,
+    object: 'chat.completion.chunk' as const,
+    created: res.created,
+    model: res.model,
+  };
   const choice = res.choices?.[0];
-  const out: OaChunk[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
+  const out: OaChunk[] = [
+    { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+  ];
   const text = choice?.message?.content ?? '';
   if (text) {
     if (pieceSize > 0) {
-      for (let i = 0; i < text.length; i += pieceSize) out.push({ ...base, choices: [{ index: 0, delta: { content: text.slice(i, i + pieceSize) }, finish_reason: null }] });
+      for (let i = 0; i < text.length; i += pieceSize)
+        out.push({
+          ...base,
+          choices: [{ index: 0, delta: { content: text.slice(i, i + pieceSize) }, finish_reason: null }],
+        });
     } else out.push({ ...base, choices: [{ index: 0, delta: { content: text }, finish_reason: null }] });
   }
   (choice?.message?.tool_calls ?? []).forEach((tc, i) => {
-    out.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: i, id: tc.id, type: 'function', function: { name: tc.function.name, arguments: '' } }] }, finish_reason: null }] });
-    out.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: tc.function.arguments } }] }, finish_reason: null }] });
+    out.push({
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [
+              { index: i, id: tc.id, type: 'function', function: { name: tc.function.name, arguments: '' } },
+            ],
+          },
+          finish_reason: null,
+        },
+      ],
+    });
+    out.push({
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: i, function: { arguments: tc.function.arguments } }] },
+          finish_reason: null,
+        },
+      ],
+    });
   });
   out.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: choice?.finish_reason ?? 'stop' }] });
   if (res.usage) out.push({ ...base, choices: [], usage: res.usage });

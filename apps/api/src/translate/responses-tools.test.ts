@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineStreamTranslator } from './pipeline.js';
-import { ChatChunksToResponses, anthropicWebSearchFor, chatToResponsesResponse, flatToolName, responsesToChatRequest, responsesToolPlan } from './responses.js';
+import {
+  ChatChunksToResponses,
+  anthropicWebSearchFor,
+  chatToResponsesResponse,
+  flatToolName,
+  responsesToChatRequest,
+  responsesToolPlan,
+} from './responses.js';
 import type { OaChatResponse } from './wire-types.js';
 
 describe('Responses tools on a chat upstream', () => {
@@ -24,11 +31,23 @@ describe('Responses tools on a chat upstream', () => {
   it('flattens namespaces, turns custom tools into one-string functions, drops built-ins once each', () => {
     const plan = responsesToolPlan({
       tools: [
-        { type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'a', parameters: { type: 'object' } }, { type: 'custom', name: 'b' }, { type: 'web_search' }] },
+        {
+          type: 'namespace',
+          name: 'ns',
+          tools: [
+            { type: 'function', name: 'a', parameters: { type: 'object' } },
+            { type: 'custom', name: 'b' },
+            { type: 'web_search' },
+          ],
+        },
         { type: 'web_search' },
         { type: 'web_search' },
         { type: 'file_search' },
-        { type: 'custom', name: 'apply_patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: X' } },
+        {
+          type: 'custom',
+          name: 'apply_patch',
+          format: { type: 'grammar', syntax: 'lark', definition: 'start: X' },
+        },
         null,
         'junk',
       ],
@@ -41,7 +60,12 @@ describe('Responses tools on a chat upstream', () => {
   });
 
   it('maps tool_choice on a namespaced tool to its flattened function', () => {
-    const chat = responsesToChatRequest({ model: 'm', input: 'x', tools: [{ type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'a' }] }], tool_choice: { type: 'function', name: 'a', namespace: 'ns' } });
+    const chat = responsesToChatRequest({
+      model: 'm',
+      input: 'x',
+      tools: [{ type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'a' }] }],
+      tool_choice: { type: 'function', name: 'a', namespace: 'ns' },
+    });
     expect(chat.tool_choice).toEqual({ type: 'function', function: { name: 'ns__a' } });
   });
 
@@ -60,10 +84,25 @@ describe('Responses tools on a chat upstream', () => {
         { type: 'message', role: 'user', content: 'next' },
       ],
     });
-    expect(chat.messages.map((m) => (m.role === 'tool' ? `tool:${m.tool_call_id}` : m.role))).toEqual(['user', 'assistant', 'tool:a', 'tool:b', 'tool:c', 'tool:zz', 'user']);
+    expect(chat.messages.map((m) => (m.role === 'tool' ? `tool:${m.tool_call_id}` : m.role))).toEqual([
+      'user',
+      'assistant',
+      'tool:a',
+      'tool:b',
+      'tool:c',
+      'tool:zz',
+      'user',
+    ]);
   });
 
-  const req = { model: 'm', input: 'x', tools: [{ type: 'custom', name: 'apply_patch' }, { type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'a' }] }] };
+  const req = {
+    model: 'm',
+    input: 'x',
+    tools: [
+      { type: 'custom', name: 'apply_patch' },
+      { type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'a' }] },
+    ],
+  };
   const chatAnswer: OaChatResponse = {
     id: 'chatcmpl-1',
     object: 'chat.completion',
@@ -78,7 +117,11 @@ describe('Responses tools on a chat upstream', () => {
           role: 'assistant',
           content: null,
           tool_calls: [
-            { id: 'c1', type: 'function', function: { name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' } },
+            {
+              id: 'c1',
+              type: 'function',
+              function: { name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' },
+            },
             { id: 'c2', type: 'function', function: { name: 'ns__a', arguments: '{}' } },
           ],
         },
@@ -88,30 +131,89 @@ describe('Responses tools on a chat upstream', () => {
 
   it('answers custom tool calls as custom_tool_call and namespaced calls with their namespace', () => {
     const out = chatToResponsesResponse(chatAnswer, req).output as Record<string, unknown>[];
-    expect(out[0]).toMatchObject({ type: 'custom_tool_call', call_id: 'c1', name: 'apply_patch', input: '*** Begin Patch' });
-    expect(out[1]).toMatchObject({ type: 'function_call', call_id: 'c2', name: 'a', namespace: 'ns', arguments: '{}' });
+    expect(out[0]).toMatchObject({
+      type: 'custom_tool_call',
+      call_id: 'c1',
+      name: 'apply_patch',
+      input: '*** Begin Patch',
+    });
+    expect(out[1]).toMatchObject({
+      type: 'function_call',
+      call_id: 'c2',
+      name: 'a',
+      namespace: 'ns',
+      arguments: '{}',
+    });
   });
 
   it('streams a custom tool call whole at the end, with the input events', () => {
     const t = new ChatChunksToResponses('m', 'resp_x', 1, req);
-    let text = t.push({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'apply_patch', arguments: '{"inp' } }] }, finish_reason: null }] });
-    text += t.push({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: 'ut":"P"}' } }] }, finish_reason: 'tool_calls' }] });
+    let text = t.push({
+      id: 'x',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'm',
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [
+              { index: 0, id: 'c1', type: 'function', function: { name: 'apply_patch', arguments: '{"inp' } },
+            ],
+          },
+          finish_reason: null,
+        },
+      ],
+    });
+    text += t.push({
+      id: 'x',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'm',
+      choices: [
+        {
+          index: 0,
+          delta: { tool_calls: [{ index: 0, function: { arguments: 'ut":"P"}' } }] },
+          finish_reason: 'tool_calls',
+        },
+      ],
+    });
     text += t.finishStream();
     const events = text
       .split('\n')
       .filter((l) => l.startsWith('data:'))
       .map((l) => JSON.parse(l.slice(5)) as Record<string, unknown>);
     expect(events.some((e) => e.type === 'response.function_call_arguments.delta')).toBe(false);
-    expect(events.find((e) => e.type === 'response.custom_tool_call_input.done')).toMatchObject({ input: 'P' });
-    expect(events.find((e) => e.type === 'response.output_item.done')!.item).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: 'P', status: 'completed' });
+    expect(events.find((e) => e.type === 'response.custom_tool_call_input.done')).toMatchObject({
+      input: 'P',
+    });
+    expect(events.find((e) => e.type === 'response.output_item.done')!.item).toMatchObject({
+      type: 'custom_tool_call',
+      name: 'apply_patch',
+      input: 'P',
+      status: 'completed',
+    });
   });
 });
 
 describe("Anthropic's web search as the equivalent of a Responses web_search tool", () => {
   it('maps the tool with its allowed domains and approximate location; none when the request has no web search', () => {
     expect(anthropicWebSearchFor({ tools: [{ type: 'function', name: 'f' }] })).toBeNull();
-    expect(anthropicWebSearchFor({ tools: [{ type: 'web_search_preview' }] })).toEqual({ type: 'web_search_20250305', name: 'web_search' });
-    expect(anthropicWebSearchFor({ tools: [{ type: 'web_search', filters: { allowed_domains: ['a.example', 7] }, user_location: { type: 'approximate', city: 'Oslo', country: 'NO', extra: 1 } }] })).toEqual({
+    expect(anthropicWebSearchFor({ tools: [{ type: 'web_search_preview' }] })).toEqual({
+      type: 'web_search_20250305',
+      name: 'web_search',
+    });
+    expect(
+      anthropicWebSearchFor({
+        tools: [
+          {
+            type: 'web_search',
+            filters: { allowed_domains: ['a.example', 7] },
+            user_location: { type: 'approximate', city: 'Oslo', country: 'NO', extra: 1 },
+          },
+        ],
+      }),
+    ).toEqual({
       type: 'web_search_20250305',
       name: 'web_search',
       allowed_domains: ['a.example'],
@@ -120,18 +222,52 @@ describe("Anthropic's web search as the equivalent of a Responses web_search too
   });
 
   it("a streamed answer with Anthropic's server tool blocks reaches a Responses client as its text, with no tool call", () => {
-    const t = new PipelineStreamTranslator({ client: 'responses', upstream: 'anthropic', model: 'm', clientRequest: { model: 'm', input: 'x', tools: [{ type: 'web_search' }] } });
-    const ev = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    const t = new PipelineStreamTranslator({
+      client: 'responses',
+      upstream: 'anthropic',
+      model: 'm',
+      clientRequest: { model: 'm', input: 'x', tools: [{ type: 'web_search' }] },
+    });
+    const ev = (type: string, data: Record<string, unknown>) =>
+      `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
     const sse =
-      ev('message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [], usage: { input_tokens: 5, output_tokens: 0 } } }) +
-      ev('content_block_start', { index: 0, content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} } }) +
-      ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: '{"query":"docs"}' } }) +
+      ev('message_start', {
+        message: {
+          id: 'msg_1',
+          type: 'message',
+          role: 'assistant',
+          model: 'm',
+          content: [],
+          usage: { input_tokens: 5, output_tokens: 0 },
+        },
+      }) +
+      ev('content_block_start', {
+        index: 0,
+        content_block: { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} },
+      }) +
+      ev('content_block_delta', {
+        index: 0,
+        delta: { type: 'input_json_delta', partial_json: '{"query":"docs"}' },
+      }) +
       ev('content_block_stop', { index: 0 }) +
-      ev('content_block_start', { index: 1, content_block: { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [{ type: 'web_search_result', url: 'https://a.example', title: 'A' }] } }) +
+      ev('content_block_start', {
+        index: 1,
+        content_block: {
+          type: 'web_search_tool_result',
+          tool_use_id: 'srvtoolu_1',
+          content: [{ type: 'web_search_result', url: 'https://a.example', title: 'A' }],
+        },
+      }) +
       ev('content_block_stop', { index: 1 }) +
       ev('content_block_start', { index: 2, content_block: { type: 'text', text: '' } }) +
       ev('content_block_delta', { index: 2, delta: { type: 'text_delta', text: 'Found it.' } }) +
-      ev('content_block_delta', { index: 2, delta: { type: 'citations_delta', citation: { type: 'web_search_result_location', url: 'https://a.example' } } }) +
+      ev('content_block_delta', {
+        index: 2,
+        delta: {
+          type: 'citations_delta',
+          citation: { type: 'web_search_result_location', url: 'https://a.example' },
+        },
+      }) +
       ev('content_block_stop', { index: 2 }) +
       ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 9 } }) +
       ev('message_stop', {});

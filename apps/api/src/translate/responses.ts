@@ -4,7 +4,18 @@
  */
 import { AdapterError } from '../providers/types.js';
 import { sseJson } from './sse.js';
-import type { AnWebSearchTool, OaChatRequest, OaChatResponse, OaChunk, OaContentPart, OaMessage, OaTool, OaToolCall, OaToolChoice, OaUsage } from './wire-types.js';
+import type {
+  AnWebSearchTool,
+  OaChatRequest,
+  OaChatResponse,
+  OaChunk,
+  OaContentPart,
+  OaMessage,
+  OaTool,
+  OaToolCall,
+  OaToolChoice,
+  OaUsage,
+} from './wire-types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -14,10 +25,15 @@ function contentToParts(content: unknown): string | OaContentPart[] {
   const parts: OaContentPart[] = [];
   for (const p of content as Obj[]) {
     const t = p.type;
-    if (t === 'input_text' || t === 'output_text' || t === 'text') parts.push({ type: 'text', text: String(p.text ?? '') });
+    if (t === 'input_text' || t === 'output_text' || t === 'text')
+      parts.push({ type: 'text', text: String(p.text ?? '') });
     else if (t === 'input_image') {
       const url = typeof p.image_url === 'string' ? p.image_url : (p.image_url as Obj | undefined)?.url;
-      if (typeof url === 'string') parts.push({ type: 'image_url', image_url: { url, ...(p.detail ? { detail: String(p.detail) } : {}) } });
+      if (typeof url === 'string')
+        parts.push({
+          type: 'image_url',
+          image_url: { url, ...(p.detail ? { detail: String(p.detail) } : {}) },
+        });
     } else if (t === 'refusal') parts.push({ type: 'text', text: String(p.refusal ?? '') });
   }
   if (parts.every((p) => p.type === 'text')) return parts.map((p) => (p as { text: string }).text).join('');
@@ -80,13 +96,21 @@ function functionTool(t: Obj, namespace?: string): OaTool {
 
 function customTool(t: Obj, namespace?: string): OaTool {
   const fmt = t.format as Obj | undefined;
-  const grammar = fmt?.type === 'grammar' && typeof fmt.definition === 'string' ? `\nThe input must follow this ${String(fmt.syntax ?? '')} grammar:\n${fmt.definition}` : '';
+  const grammar =
+    fmt?.type === 'grammar' && typeof fmt.definition === 'string'
+      ? `\nThe input must follow this ${String(fmt.syntax ?? '')} grammar:\n${fmt.definition}`
+      : '';
   return {
     type: 'function',
     function: {
       name: flatToolName(String(t.name), namespace),
       description: `${t.description ? String(t.description) : ''}${grammar}`.trim() || String(t.name),
-      parameters: { type: 'object', properties: { input: { type: 'string', description: 'The raw input for this tool.' } }, required: ['input'], additionalProperties: false },
+      parameters: {
+        type: 'object',
+        properties: { input: { type: 'string', description: 'The raw input for this tool.' } },
+        required: ['input'],
+        additionalProperties: false,
+      },
     },
   };
 }
@@ -104,17 +128,25 @@ export function responsesToolPlan(req: Obj): ResponsesToolPlan {
     const fn = t.type === 'custom' ? customTool(t, namespace) : functionTool(t, namespace);
     if (plan.identities.has(fn.function.name)) return;
     plan.functions.push(fn);
-    plan.identities.set(fn.function.name, { name: t.name, ...(namespace ? { namespace } : {}), ...(t.type === 'custom' ? { custom: true } : {}) });
+    plan.identities.set(fn.function.name, {
+      name: t.name,
+      ...(namespace ? { namespace } : {}),
+      ...(t.type === 'custom' ? { custom: true } : {}),
+    });
   };
   for (const t of req.tools as Obj[]) {
     if (typeof t !== 'object' || t === null) continue;
     if (t.type === 'function' || t.type === 'custom') add(t);
     else if (t.type === 'namespace' && typeof t.name === 'string' && Array.isArray(t.tools)) {
-      for (const sub of t.tools as Obj[]) if (sub && (sub.type === undefined || sub.type === 'function' || sub.type === 'custom')) add(sub, t.name);
+      for (const sub of t.tools as Obj[])
+        if (sub && (sub.type === undefined || sub.type === 'function' || sub.type === 'custom'))
+          add(sub, t.name);
     } else {
       // A built-in tool (web_search, file_search, code_interpreter, local_shell, mcp…): only OpenAI's own
       // /responses runs those; a chat upstream has no equivalent to call.
-      const type = String(t.type).slice(0, 40).replace(/[^\x21-\x7e]/g, '?');
+      const type = String(t.type)
+        .slice(0, 40)
+        .replace(/[^\x21-\x7e]/g, '?');
       if (!plan.dropped.includes(type)) plan.dropped.push(type);
     }
   }
@@ -125,7 +157,8 @@ export function responsesToolPlan(req: Obj): ResponsesToolPlan {
 function customInput(args: string): string {
   try {
     const parsed = JSON.parse(args) as unknown;
-    if (parsed && typeof parsed === 'object' && typeof (parsed as Obj).input === 'string') return (parsed as Obj).input as string;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as Obj).input === 'string')
+      return (parsed as Obj).input as string;
   } catch {
     // not JSON: the model sent the raw input
   }
@@ -133,7 +166,12 @@ function customInput(args: string): string {
 }
 
 /** Built-in Responses web search tools (the types OpenAI has used for it). */
-const WEB_SEARCH_TYPES: ReadonlySet<string> = new Set(['web_search', 'web_search_preview', 'web_search_preview_2025_03_11', 'web_search_2025_08_26']);
+const WEB_SEARCH_TYPES: ReadonlySet<string> = new Set([
+  'web_search',
+  'web_search_preview',
+  'web_search_preview_2025_03_11',
+  'web_search_2025_08_26',
+]);
 
 /**
  * The Responses request's web search tool as Anthropic's server-side equivalent (allowed domains and the
@@ -142,25 +180,51 @@ const WEB_SEARCH_TYPES: ReadonlySet<string> = new Set(['web_search', 'web_search
  */
 export function anthropicWebSearchFor(req: Obj): AnWebSearchTool | null {
   if (!Array.isArray(req.tools)) return null;
-  const t = (req.tools as unknown[]).find((x): x is Obj => typeof x === 'object' && x !== null && WEB_SEARCH_TYPES.has(String((x as Obj).type)));
+  const t = (req.tools as unknown[]).find(
+    (x): x is Obj => typeof x === 'object' && x !== null && WEB_SEARCH_TYPES.has(String((x as Obj).type)),
+  );
   if (!t) return null;
   const out: AnWebSearchTool = { type: 'web_search_20250305', name: 'web_search' };
   const domains = (t.filters as Obj | undefined)?.allowed_domains;
-  if (Array.isArray(domains) && domains.length) out.allowed_domains = domains.filter((d): d is string => typeof d === 'string').slice(0, 100);
+  if (Array.isArray(domains) && domains.length)
+    out.allowed_domains = domains.filter((d): d is string => typeof d === 'string').slice(0, 100);
   const loc = t.user_location as Obj | undefined;
   if (loc && typeof loc === 'object') {
     const l: NonNullable<AnWebSearchTool['user_location']> = { type: 'approximate' };
-    for (const k of ['city', 'region', 'country', 'timezone'] as const) if (typeof loc[k] === 'string') l[k] = loc[k] as string;
+    for (const k of ['city', 'region', 'country', 'timezone'] as const)
+      if (typeof loc[k] === 'string') l[k] = loc[k] as string;
     out.user_location = l;
   }
   return out;
 }
 
 /** The output item of a chat tool call, in the client's vocabulary (function_call with its namespace, or custom_tool_call). */
-function toolCallItem(callId: string, flatName: string, args: string, identities: Map<string, ResponsesToolIdentity>, status: string): Obj {
+function toolCallItem(
+  callId: string,
+  flatName: string,
+  args: string,
+  identities: Map<string, ResponsesToolIdentity>,
+  status: string,
+): Obj {
   const id = identities.get(flatName);
-  if (id?.custom) return { type: 'custom_tool_call', id: `ctc_${callId}`, call_id: callId, name: id.name, input: customInput(args), status };
-  return { type: 'function_call', id: `fc_${callId}`, call_id: callId, name: id?.name ?? flatName, ...(id?.namespace ? { namespace: id.namespace } : {}), arguments: args, status };
+  if (id?.custom)
+    return {
+      type: 'custom_tool_call',
+      id: `ctc_${callId}`,
+      call_id: callId,
+      name: id.name,
+      input: customInput(args),
+      status,
+    };
+  return {
+    type: 'function_call',
+    id: `fc_${callId}`,
+    call_id: callId,
+    name: id?.name ?? flatName,
+    ...(id?.namespace ? { namespace: id.namespace } : {}),
+    arguments: args,
+    status,
+  };
 }
 
 /**
@@ -184,9 +248,15 @@ function orderToolResults(messages: OaMessage[]): void {
 
 /** Responses API request -> chat completions request. Throws AdapterError for stateful features. */
 export function responsesToChatRequest(req: Obj, model: string = String(req.model ?? '')): OaChatRequest {
-  if (req.previous_response_id) throw new AdapterError(400, 'unsupported_parameter', 'previous_response_id is not supported for this provider (the gateway does not store responses).');
+  if (req.previous_response_id)
+    throw new AdapterError(
+      400,
+      'unsupported_parameter',
+      'previous_response_id is not supported for this provider (the gateway does not store responses).',
+    );
   const messages: OaMessage[] = [];
-  if (typeof req.instructions === 'string' && req.instructions) messages.push({ role: 'system', content: req.instructions });
+  if (typeof req.instructions === 'string' && req.instructions)
+    messages.push({ role: 'system', content: req.instructions });
   const input = req.input;
   if (typeof input === 'string') messages.push({ role: 'user', content: input });
   else if (Array.isArray(input)) {
@@ -197,11 +267,26 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
         const r = role === 'developer' ? 'system' : (role as OaMessage['role']);
         messages.push({ role: r, content: contentToParts(item.content) });
       } else if (type === 'function_call' || type === 'custom_tool_call') {
-        const name = flatToolName(String(item.name), typeof item.namespace === 'string' ? item.namespace : undefined);
-        const args = type === 'custom_tool_call' ? JSON.stringify({ input: typeof item.input === 'string' ? item.input : '' }) : String(item.arguments ?? '{}');
-        const call: OaToolCall = { id: String(item.call_id ?? item.id), type: 'function', function: { name, arguments: args } };
+        const name = flatToolName(
+          String(item.name),
+          typeof item.namespace === 'string' ? item.namespace : undefined,
+        );
+        const args =
+          type === 'custom_tool_call'
+            ? JSON.stringify({ input: typeof item.input === 'string' ? item.input : '' })
+            : String(item.arguments ?? '{}');
+        const call: OaToolCall = {
+          id: String(item.call_id ?? item.id),
+          type: 'function',
+          function: { name, arguments: args },
+        };
         const last = messages[messages.length - 1];
-        if (last && last.role === 'assistant' && (last.content == null || last.content === '' || last.tool_calls)) (last.tool_calls ??= []).push(call);
+        if (
+          last &&
+          last.role === 'assistant' &&
+          (last.content == null || last.content === '' || last.tool_calls)
+        )
+          (last.tool_calls ??= []).push(call);
         else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
       } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
         const output = typeof item.output === 'string' ? item.output : JSON.stringify(item.output);
@@ -209,7 +294,11 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
       } else if (type === 'reasoning') {
         continue;
       } else {
-        throw new AdapterError(400, 'unsupported_parameter', `Input item type "${String(type)}" is not supported for this provider.`);
+        throw new AdapterError(
+          400,
+          'unsupported_parameter',
+          `Input item type "${String(type)}" is not supported for this provider.`,
+        );
       }
     }
   }
@@ -225,13 +314,25 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
   if (plan.functions.length) out.tools = plan.functions;
   const tc = req.tool_choice;
   if (tc === 'auto' || tc === 'none' || tc === 'required') out.tool_choice = tc;
-  else if (tc && typeof tc === 'object' && ((tc as Obj).type === 'function' || (tc as Obj).type === 'custom')) {
+  else if (
+    tc &&
+    typeof tc === 'object' &&
+    ((tc as Obj).type === 'function' || (tc as Obj).type === 'custom')
+  ) {
     const t = tc as Obj;
     const name = flatToolName(String(t.name), typeof t.namespace === 'string' ? t.namespace : undefined);
     out.tool_choice = { type: 'function', function: { name } } as OaToolChoice;
   }
   const fmt = (req.text as Obj | undefined)?.format as Obj | undefined;
-  if (fmt?.type === 'json_schema') out.response_format = { type: 'json_schema', json_schema: { name: String(fmt.name ?? 'response'), schema: fmt.schema as Obj, ...(typeof fmt.strict === 'boolean' ? { strict: fmt.strict } : {}) } };
+  if (fmt?.type === 'json_schema')
+    out.response_format = {
+      type: 'json_schema',
+      json_schema: {
+        name: String(fmt.name ?? 'response'),
+        schema: fmt.schema as Obj,
+        ...(typeof fmt.strict === 'boolean' ? { strict: fmt.strict } : {}),
+      },
+    };
   else if (fmt?.type === 'json_object') out.response_format = { type: 'json_object' };
   return out;
 }
@@ -280,10 +381,17 @@ export function chatToResponsesResponse(res: OaChatResponse, req?: Obj, created:
   const output: Obj[] = [];
   const text = choice?.message?.content;
   if (text) {
-    output.push({ type: 'message', id: `msg_${id.slice(5)}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] });
+    output.push({
+      type: 'message',
+      id: `msg_${id.slice(5)}`,
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text, annotations: [] }],
+    });
   }
   const identities = req ? responsesToolPlan(req).identities : new Map<string, ResponsesToolIdentity>();
-  for (const tc of choice?.message?.tool_calls ?? []) output.push(toolCallItem(tc.id, tc.function.name, tc.function.arguments, identities, 'completed'));
+  for (const tc of choice?.message?.tool_calls ?? [])
+    output.push(toolCallItem(tc.id, tc.function.name, tc.function.arguments, identities, 'completed'));
   out.output = output;
   out.usage = chatUsageToResponses(res.usage);
   if (choice?.finish_reason === 'length') {
@@ -328,7 +436,10 @@ export class ChatChunksToResponses {
   private start(): string {
     if (this.started) return '';
     this.started = true;
-    return this.ev('response.created', { response: this.response }) + this.ev('response.in_progress', { response: this.response });
+    return (
+      this.ev('response.created', { response: this.response }) +
+      this.ev('response.in_progress', { response: this.response })
+    );
   }
 
   private msgId(): string {
@@ -339,11 +450,27 @@ export class ChatChunksToResponses {
     if (!this.msgOpen) return '';
     this.msgOpen = false;
     const part = { type: 'output_text', text: this.text, annotations: [] };
-    const item = { type: 'message', id: this.msgId(), status: 'completed', role: 'assistant', content: [part] };
+    const item = {
+      type: 'message',
+      id: this.msgId(),
+      status: 'completed',
+      role: 'assistant',
+      content: [part],
+    };
     this.outputs[this.msgIndex] = item;
     return (
-      this.ev('response.output_text.done', { item_id: this.msgId(), output_index: this.msgIndex, content_index: 0, text: this.text }) +
-      this.ev('response.content_part.done', { item_id: this.msgId(), output_index: this.msgIndex, content_index: 0, part }) +
+      this.ev('response.output_text.done', {
+        item_id: this.msgId(),
+        output_index: this.msgIndex,
+        content_index: 0,
+        text: this.text,
+      }) +
+      this.ev('response.content_part.done', {
+        item_id: this.msgId(),
+        output_index: this.msgIndex,
+        content_index: 0,
+        part,
+      }) +
       this.ev('response.output_item.done', { output_index: this.msgIndex, item })
     );
   }
@@ -372,7 +499,12 @@ export class ChatChunksToResponses {
       }
       if (this.msgOpen) {
         this.text += d.content;
-        out += this.ev('response.output_text.delta', { item_id: this.msgId(), output_index: this.msgIndex, content_index: 0, delta: d.content });
+        out += this.ev('response.output_text.delta', {
+          item_id: this.msgId(),
+          output_index: this.msgIndex,
+          content_index: 0,
+          delta: d.content,
+        });
       }
     }
     for (const tc of d.tool_calls ?? []) {
@@ -394,7 +526,11 @@ export class ChatChunksToResponses {
         // A custom tool's input is inside the JSON arguments: it is sent whole when the call is complete.
         if (!t.custom) {
           t.item.arguments = t.args;
-          out += this.ev('response.function_call_arguments.delta', { item_id: t.item.id, output_index: t.outIndex, delta: args });
+          out += this.ev('response.function_call_arguments.delta', {
+            item_id: t.item.id,
+            output_index: t.outIndex,
+            delta: args,
+          });
         }
       }
     }
@@ -411,9 +547,22 @@ export class ChatChunksToResponses {
       if (t.custom) {
         const input = customInput(t.args);
         t.item.input = input;
-        out += this.ev('response.custom_tool_call_input.delta', { item_id: t.item.id, output_index: t.outIndex, delta: input });
-        out += this.ev('response.custom_tool_call_input.done', { item_id: t.item.id, output_index: t.outIndex, input });
-      } else out += this.ev('response.function_call_arguments.done', { item_id: t.item.id, output_index: t.outIndex, arguments: t.item.arguments });
+        out += this.ev('response.custom_tool_call_input.delta', {
+          item_id: t.item.id,
+          output_index: t.outIndex,
+          delta: input,
+        });
+        out += this.ev('response.custom_tool_call_input.done', {
+          item_id: t.item.id,
+          output_index: t.outIndex,
+          input,
+        });
+      } else
+        out += this.ev('response.function_call_arguments.done', {
+          item_id: t.item.id,
+          output_index: t.outIndex,
+          arguments: t.item.arguments,
+        });
       out += this.ev('response.output_item.done', { output_index: t.outIndex, item: t.item });
     }
     const r = this.response;

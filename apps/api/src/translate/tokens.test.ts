@@ -7,7 +7,12 @@ const { countTokens } = createRequire(import.meta.url)('gpt-tokenizer') as typeo
 
 describe('countText', () => {
   it('counts ordinary text exactly as the tokenizer does', () => {
-    for (const t of ['hello', 'The quick brown fox jumps over the lazy dog. '.repeat(50), 'naïve café — 東京 🚀 '.repeat(20), 'a'.repeat(64)]) {
+    for (const t of [
+      'hello',
+      'The quick brown fox jumps over the lazy dog. '.repeat(50),
+      'naïve café — 東京 🚀 '.repeat(20),
+      'a'.repeat(64),
+    ]) {
       expect(countText(t)).toBe(countTokens(t));
     }
   });

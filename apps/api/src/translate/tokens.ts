@@ -61,7 +61,8 @@ function partsTokens(content: unknown): number {
     if (!p || typeof p !== 'object') continue;
     if (typeof p.text === 'string') t += countText(p.text);
     else if (p.type === 'image_url' || p.type === 'image' || p.type === 'input_image') t += IMAGE_TOKENS;
-    else if (p.type === 'tool_use') t += countText(JSON.stringify(p.input ?? {})) + countText(String(p.name ?? ''));
+    else if (p.type === 'tool_use')
+      t += countText(JSON.stringify(p.input ?? {})) + countText(String(p.name ?? ''));
     else if (p.type === 'tool_result') t += partsTokens(p.content);
   }
   return t;
@@ -78,7 +79,9 @@ export function estimateChatTokens(req: Pick<OaChatRequest, 'messages' | 'tools'
   for (const m of req.messages ?? []) {
     t += PER_MESSAGE + partsTokens(m.content);
     // A custom tool call has no `function` (its input is counted with the message's text, if any).
-    if (m.tool_calls) for (const c of m.tool_calls) if (c.function) t += countText(c.function.name) + countText(c.function.arguments);
+    if (m.tool_calls)
+      for (const c of m.tool_calls)
+        if (c.function) t += countText(c.function.name) + countText(c.function.arguments);
   }
   return t + toolsTokens(req.tools);
 }

@@ -5,8 +5,14 @@
 
 // ---------- OpenAI chat completions ----------
 
-export interface OaTextPart { type: 'text'; text: string }
-export interface OaImagePart { type: 'image_url'; image_url: { url: string; detail?: string } }
+export interface OaTextPart {
+  type: 'text';
+  text: string;
+}
+export interface OaImagePart {
+  type: 'image_url';
+  image_url: { url: string; detail?: string };
+}
 export type OaContentPart = OaTextPart | OaImagePart | { type: string; [k: string]: unknown };
 
 export interface OaToolCall {
@@ -45,7 +51,10 @@ export interface OaChatRequest {
   tool_choice?: OaToolChoice;
   parallel_tool_calls?: boolean;
   user?: string;
-  response_format?: { type: string; json_schema?: { name?: string; description?: string; schema?: Record<string, unknown>; strict?: boolean } };
+  response_format?: {
+    type: string;
+    json_schema?: { name?: string; description?: string; schema?: Record<string, unknown>; strict?: boolean };
+  };
   n?: number;
   seed?: number;
   [k: string]: unknown;
@@ -68,7 +77,12 @@ export interface OaChatResponse {
   model: string;
   choices: Array<{
     index: number;
-    message: { role: 'assistant'; content: string | null; tool_calls?: OaToolCall[]; refusal?: string | null };
+    message: {
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: OaToolCall[];
+      refusal?: string | null;
+    };
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;
   }>;
@@ -90,7 +104,12 @@ export interface OaChunk {
   model: string;
   choices: Array<{
     index: number;
-    delta: { role?: 'assistant'; content?: string | null; tool_calls?: OaToolCallDelta[]; refusal?: string | null };
+    delta: {
+      role?: 'assistant';
+      content?: string | null;
+      tool_calls?: OaToolCallDelta[];
+      refusal?: string | null;
+    };
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;
   }>;
@@ -99,24 +118,51 @@ export interface OaChunk {
 
 // ---------- Anthropic messages ----------
 
-export interface AnTextBlock { type: 'text'; text: string; cache_control?: unknown }
+export interface AnTextBlock {
+  type: 'text';
+  text: string;
+  cache_control?: unknown;
+}
 export interface AnImageBlock {
   type: 'image';
   source: { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
 }
-export interface AnToolUseBlock { type: 'tool_use'; id: string; name: string; input: unknown }
+export interface AnToolUseBlock {
+  type: 'tool_use';
+  id: string;
+  name: string;
+  input: unknown;
+}
 export interface AnToolResultBlock {
   type: 'tool_result';
   tool_use_id: string;
   content?: string | Array<AnTextBlock | AnImageBlock>;
   is_error?: boolean;
 }
-export interface AnThinkingBlock { type: 'thinking'; thinking: string; signature?: string }
-export type AnBlock = AnTextBlock | AnImageBlock | AnToolUseBlock | AnToolResultBlock | AnThinkingBlock | { type: string; [k: string]: unknown };
+export interface AnThinkingBlock {
+  type: 'thinking';
+  thinking: string;
+  signature?: string;
+}
+export type AnBlock =
+  | AnTextBlock
+  | AnImageBlock
+  | AnToolUseBlock
+  | AnToolResultBlock
+  | AnThinkingBlock
+  | { type: string; [k: string]: unknown };
 
-export interface AnMessage { role: 'user' | 'assistant'; content: string | AnBlock[] }
+export interface AnMessage {
+  role: 'user' | 'assistant';
+  content: string | AnBlock[];
+}
 
-export interface AnTool { name: string; description?: string; input_schema: Record<string, unknown>; type?: string }
+export interface AnTool {
+  name: string;
+  description?: string;
+  input_schema: Record<string, unknown>;
+  type?: string;
+}
 
 /** Anthropic's server-side web search tool (run and billed by Anthropic; the organization must have it enabled). */
 export interface AnWebSearchTool {
@@ -124,7 +170,13 @@ export interface AnWebSearchTool {
   name: 'web_search';
   max_uses?: number;
   allowed_domains?: string[];
-  user_location?: { type: 'approximate'; city?: string; region?: string; country?: string; timezone?: string };
+  user_location?: {
+    type: 'approximate';
+    city?: string;
+    region?: string;
+    country?: string;
+    timezone?: string;
+  };
 }
 
 export type AnToolChoice =
@@ -149,7 +201,8 @@ export interface AnRequest {
   [k: string]: unknown;
 }
 
-export type AnStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal';
+export type AnStopReason =
+  'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal';
 
 export interface AnUsage {
   input_tokens: number;

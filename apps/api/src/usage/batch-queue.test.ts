@@ -94,7 +94,11 @@ describe('BatchQueue', () => {
     await new Promise((r) => setImmediate(r));
     release();
     await second;
-    expect(writes).toEqual([[0, 1], [2, 3], [4, 5, 6, 7, 8]]); // written by the same flush, not left for a tick
+    expect(writes).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5, 6, 7, 8],
+    ]); // written by the same flush, not left for a tick
     expect(q.depth).toBe(0);
     await q.close();
   });
@@ -130,7 +134,11 @@ describe('BatchQueue', () => {
 
   it('flushes everything on close', async () => {
     const written: string[] = [];
-    const q = new BatchQueue<string>({ write: async (b) => void written.push(...b), intervalMs: 60_000, maxBuffered: 10 });
+    const q = new BatchQueue<string>({
+      write: async (b) => void written.push(...b),
+      intervalMs: 60_000,
+      maxBuffered: 10,
+    });
     q.push('a');
     q.push('b');
     expect(written).toEqual([]);

@@ -87,7 +87,10 @@ export class BatchQueue<T> {
         this.#items.unshift(...back);
         this.#trim();
         this.#failures++;
-        const backoff = Math.min(this.opts.maxBackoffMs ?? 30_000, this.opts.intervalMs * 2 ** Math.min(this.#failures, 10));
+        const backoff = Math.min(
+          this.opts.maxBackoffMs ?? 30_000,
+          this.opts.intervalMs * 2 ** Math.min(this.#failures, 10),
+        );
         this.#nextAttemptAt = Date.now() + backoff;
         this.opts.onError?.(partial ? err.cause : err, this.#items.length);
         return;
@@ -123,7 +126,8 @@ export class BatchQueue<T> {
     const deadline = Date.now() + closeTimeoutMs;
     while ((this.#items.length > 0 || this.#flushing) && Date.now() < deadline) {
       await this.flush();
-      if (this.#items.length > 0) await new Promise((r) => setTimeout(r, Math.min(250, this.opts.intervalMs)));
+      if (this.#items.length > 0)
+        await new Promise((r) => setTimeout(r, Math.min(250, this.opts.intervalMs)));
     }
     return { unwritten: this.#items.length + this.#inFlight };
   }

@@ -37,11 +37,38 @@ const good = (i: number, over: Partial<ProxyUsage> = {}): string =>
   });
 
 const POISON: Array<[string, string]> = [
-  ['escaped NUL in the model', good(0, { requestId: 'poison-nul' }).replace('"requestedModel":"chat.default"', '"requestedModel":"evil\\u0000model"')],
-  ['escaped lone surrogate', good(0, { requestId: 'poison-surrogate' }).replace('"requestedModel":"chat.default"', '"requestedModel":"m\\ud800"')],
-  ['raw NUL byte', good(0, { requestId: 'poison-raw-nul' }).replace('"requestedModel":"chat.default"', '"requestedModel":"a\u0000b"')],
-  ['NUL in the trace of a failed request (jsonb)', good(0, { requestId: 'poison-trace', status: 502 }).replace('"attempts":[]}', '"attempts":[{"outcome":"x\\u0000"}]}')],
-  ['integer out of range', good(0, { requestId: 'poison-range' }).replace('"tokensIn":10', '"tokensIn":99999999999')],
+  [
+    'escaped NUL in the model',
+    good(0, { requestId: 'poison-nul' }).replace(
+      '"requestedModel":"chat.default"',
+      '"requestedModel":"evil\\u0000model"',
+    ),
+  ],
+  [
+    'escaped lone surrogate',
+    good(0, { requestId: 'poison-surrogate' }).replace(
+      '"requestedModel":"chat.default"',
+      '"requestedModel":"m\\ud800"',
+    ),
+  ],
+  [
+    'raw NUL byte',
+    good(0, { requestId: 'poison-raw-nul' }).replace(
+      '"requestedModel":"chat.default"',
+      '"requestedModel":"a\u0000b"',
+    ),
+  ],
+  [
+    'NUL in the trace of a failed request (jsonb)',
+    good(0, { requestId: 'poison-trace', status: 502 }).replace(
+      '"attempts":[]}',
+      '"attempts":[{"outcome":"x\\u0000"}]}',
+    ),
+  ],
+  [
+    'integer out of range',
+    good(0, { requestId: 'poison-range' }).replace('"tokensIn":10', '"tokensIn":99999999999'),
+  ],
   ['not JSON at all', '{"requestId":"poison-broken","createdAt":'],
 ];
 
@@ -85,11 +112,21 @@ describe('a row the database refuses never stops metering', () => {
     expect(t.app.usage.depth).toBe(0);
 
     const dead = await prisma.usageDeadLetter.findMany({ orderBy: { id: 'asc' } });
-    expect(dead.map((d) => d.requestId)).toEqual(['poison-nul', 'poison-surrogate', 'poison-raw-nul', 'poison-trace', 'poison-range', 'poison-broken']);
+    expect(dead.map((d) => d.requestId)).toEqual([
+      'poison-nul',
+      'poison-surrogate',
+      'poison-raw-nul',
+      'poison-trace',
+      'poison-range',
+      'poison-broken',
+    ]);
     for (const d of dead) expect(d.error).toMatch(/^(22|23|54)[0-9A-Z]{3} /);
     // The payload is the row as sent, stored as ASCII (the raw NUL became an escape).
     expect(dead[2]!.payload).toContain('"requestedModel":"a\\u0000b"');
-    expect(JSON.parse(dead[0]!.payload)).toMatchObject({ requestId: 'poison-nul', requestedModel: 'evil\u0000model' });
+    expect(JSON.parse(dead[0]!.payload)).toMatchObject({
+      requestId: 'poison-nul',
+      requestedModel: 'evil\u0000model',
+    });
     expect(await prisma.usageRecord.count({ where: { requestId: { startsWith: 'poison-' } } })).toBe(0);
     expect(await deadLetterMetric()).toBe(POISON.length);
     const lines = logs.filter((l) => l.includes('UsageDeadLetter'));
@@ -126,9 +163,17 @@ describe('a row the database refuses never stops metering', () => {
     expect((err as PartialWriteError<string>).unwritten).toEqual(rows.slice(2));
     // Retried once the database is back: the rest lands, the poison row is set aside, nothing twice.
     const letters: string[] = [];
-    expect(await writeUsageRowsIsolating(db, (err as PartialWriteError<string>).unwritten, (l) => letters.push(l.requestId ?? ''))).toBe(1);
+    expect(
+      await writeUsageRowsIsolating(db, (err as PartialWriteError<string>).unwritten, (l) =>
+        letters.push(l.requestId ?? ''),
+      ),
+    ).toBe(1);
     expect(letters).toEqual(['poison-2003']);
-    const ids = (await t.app.ctx.prisma.usageRecord.findMany({ where: { requestId: { in: ['good-2001', 'good-2002', 'good-2004', 'poison-2003'] } } })).map((r) => r.requestId);
+    const ids = (
+      await t.app.ctx.prisma.usageRecord.findMany({
+        where: { requestId: { in: ['good-2001', 'good-2002', 'good-2004', 'poison-2003'] } },
+      })
+    ).map((r) => r.requestId);
     expect(ids.sort()).toEqual(['good-2001', 'good-2002', 'good-2004']);
   });
 

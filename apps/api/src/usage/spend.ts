@@ -7,7 +7,8 @@ import type { PrismaClient } from '@switchyard/prisma';
  * is exact (every budget period starts on a UTC hour). BYOK-paid calls never count against a budget.
  */
 export async function recordedSpend(prisma: PrismaClient, w: BudgetWindow): Promise<number> {
-  const dims = w.scope === 'key' ? { gatewayKeyId: w.id } : w.scope === 'user' ? { userId: w.id } : { orgId: w.id };
+  const dims =
+    w.scope === 'key' ? { gatewayKeyId: w.id } : w.scope === 'user' ? { userId: w.id } : { orgId: w.id };
   const r = await prisma.usageHourly.aggregate({
     _sum: { costUsd: true },
     where: { ...dims, isByok: false, ...(w.since > 0 ? { hour: { gte: new Date(w.since) } } : {}) },

@@ -202,7 +202,11 @@ function isDataError(err: unknown): boolean {
 
 function sqlState(err: unknown): string | null {
   if (typeof err !== 'object' || err === null) return null;
-  const e = err as { code?: unknown; meta?: { code?: unknown }; cause?: { originalCode?: unknown; code?: unknown } };
+  const e = err as {
+    code?: unknown;
+    meta?: { code?: unknown };
+    cause?: { originalCode?: unknown; code?: unknown };
+  };
   for (const c of [e.code, e.meta?.code, e.cause?.originalCode, e.cause?.code]) {
     if (typeof c === 'string' && /^[0-9A-Z]{5}$/.test(c)) return c;
   }
@@ -225,9 +229,16 @@ async function deadLetterRow(target: UsageTarget, row: string, err: unknown): Pr
   const id = REQUEST_ID.exec(row)?.[1];
   const letter: DeadLetter = {
     requestId: id === undefined ? null : storable(id).slice(0, 200),
-    error: storable(`${sqlState(err) ?? '?????'} ${err instanceof Error ? err.message : String(err)}`).slice(0, 1000),
+    error: storable(`${sqlState(err) ?? '?????'} ${err instanceof Error ? err.message : String(err)}`).slice(
+      0,
+      1000,
+    ),
   };
-  await execute(target, 'INSERT INTO "UsageDeadLetter" ("requestId", "error", "payload") VALUES ($1, $2, $3)', [letter.requestId, letter.error, storable(row)]);
+  await execute(
+    target,
+    'INSERT INTO "UsageDeadLetter" ("requestId", "error", "payload") VALUES ($1, $2, $3)',
+    [letter.requestId, letter.error, storable(row)],
+  );
   return letter;
 }
 
@@ -237,7 +248,11 @@ async function deadLetterRow(target: UsageTarget, row: string, err: unknown): Pr
  * written. An outage (any other error) is thrown: as is when nothing was written yet, else as a PartialWriteError
  * carrying the rows not yet handled, so the queue retries exactly those. Resolves to the number of rows written.
  */
-export async function writeUsageRowsIsolating(target: UsageTarget, rows: string[], onDeadLetter?: (letter: DeadLetter) => void): Promise<number> {
+export async function writeUsageRowsIsolating(
+  target: UsageTarget,
+  rows: string[],
+  onDeadLetter?: (letter: DeadLetter) => void,
+): Promise<number> {
   let written = 0;
   // Rows before `handled` are written or dead-lettered (halves are done left to right).
   let handled = 0;

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_TEXT_MAX, CLIENT_TOOL_PATTERN, clientFacts, parseUserAgent, sessionFromUserId, storedUserAgent } from './index.js';
+import {
+  CLIENT_TEXT_MAX,
+  CLIENT_TOOL_PATTERN,
+  clientFacts,
+  parseUserAgent,
+  sessionFromUserId,
+  storedUserAgent,
+} from './index.js';
 
 describe('parseUserAgent', () => {
   it.each([
@@ -16,9 +23,17 @@ describe('parseUserAgent', () => {
     ['Anthropic/JS 0.65.0', 'anthropic-js', '0.65.0'],
     ['Anthropic/Python 0.68.0', 'anthropic-python', '0.68.0'],
     ['curl/8.5.0', 'curl', '8.5.0'],
-    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Cursor/1.6.45 Chrome/132.0 Electron/34.5.8 Safari/537.36', 'cursor', '1.6.45'],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Cursor/1.6.45 Chrome/132.0 Electron/34.5.8 Safari/537.36',
+      'cursor',
+      '1.6.45',
+    ],
     ['Continue/1.2.3', 'continue', '1.2.3'],
-    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36', 'browser', null],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36',
+      'browser',
+      null,
+    ],
     ['python-requests/2.32.3', 'python-requests', '2.32.3'],
     ['Go-http-client/1.1', 'go-http-client', '1.1'],
     ['MyAgent', 'myagent', null],
@@ -69,25 +84,57 @@ describe('sessionFromUserId', () => {
 describe('clientFacts', () => {
   it('Claude Code: tool, version, x-app, session header before the metadata', () => {
     const f = clientFacts(
-      { 'user-agent': 'claude-cli/2.1.33 (external, cli)', 'x-app': 'cli', 'x-claude-code-session-id': 'sess-1' },
+      {
+        'user-agent': 'claude-cli/2.1.33 (external, cli)',
+        'x-app': 'cli',
+        'x-claude-code-session-id': 'sess-1',
+      },
       JSON.stringify({ device_id: 'd', account_uuid: '', session_id: 'from-metadata' }),
     );
-    expect(f).toEqual({ tool: 'claude-code', version: '2.1.33', userAgent: 'claude-cli/2.1.33 (external, cli)', app: 'cli', originator: null, sessionId: 'sess-1' });
+    expect(f).toEqual({
+      tool: 'claude-code',
+      version: '2.1.33',
+      userAgent: 'claude-cli/2.1.33 (external, cli)',
+      app: 'cli',
+      originator: null,
+      sessionId: 'sess-1',
+    });
   });
 
   it('Claude Code without the header: the session part of metadata.user_id', () => {
-    expect(clientFacts({ 'user-agent': 'claude-cli/2.1.33 (external, cli)' }, '{"device_id":"d","account_uuid":"","session_id":"abc-123"}').sessionId).toBe('abc-123');
+    expect(
+      clientFacts(
+        { 'user-agent': 'claude-cli/2.1.33 (external, cli)' },
+        '{"device_id":"d","account_uuid":"","session_id":"abc-123"}',
+      ).sessionId,
+    ).toBe('abc-123');
   });
 
   it('Codex: originator and session_id headers; originator names Codex even behind a rewritten user-agent', () => {
-    const f = clientFacts({ 'user-agent': 'codex_exec/0.17.3 (Debian 12; x86_64)', originator: 'codex_exec', session_id: '0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000' }, undefined);
-    expect(f).toMatchObject({ tool: 'codex', version: '0.17.3', originator: 'codex_exec', sessionId: '0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000' });
-    expect(clientFacts({ 'user-agent': 'reqwest/0.12', originator: 'codex_cli_rs' }, undefined)).toMatchObject({ tool: 'codex', version: null });
+    const f = clientFacts(
+      {
+        'user-agent': 'codex_exec/0.17.3 (Debian 12; x86_64)',
+        originator: 'codex_exec',
+        session_id: '0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000',
+      },
+      undefined,
+    );
+    expect(f).toMatchObject({
+      tool: 'codex',
+      version: '0.17.3',
+      originator: 'codex_exec',
+      sessionId: '0199aaaa-bbbb-7ccc-8ddd-eeeeffff0000',
+    });
+    expect(
+      clientFacts({ 'user-agent': 'reqwest/0.12', originator: 'codex_cli_rs' }, undefined),
+    ).toMatchObject({ tool: 'codex', version: null });
   });
 
   it('app: x-title, then x-app, then only the host of the referer', () => {
     expect(clientFacts({ 'x-title': 'My App', 'x-app': 'cli' }, undefined).app).toBe('My App');
-    expect(clientFacts({ 'http-referer': 'https://user:pw@app.example.com/path?token=sk-secret' }, undefined).app).toBe('app.example.com');
+    expect(
+      clientFacts({ 'http-referer': 'https://user:pw@app.example.com/path?token=sk-secret' }, undefined).app,
+    ).toBe('app.example.com');
     expect(clientFacts({ referer: 'not a url' }, undefined).app).toBeNull();
   });
 
@@ -108,17 +155,22 @@ describe('clientFacts', () => {
 
   it('every stored text is cut to its bound and holds no control character, whatever the headers', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 600 }), fc.string({ maxLength: 300 }), fc.string({ maxLength: 300 }), (ua, app, originator) => {
-        const f = clientFacts({ 'user-agent': ua, 'x-app': app, originator, session_id: ua }, app);
-        for (const [k, max] of Object.entries(CLIENT_TEXT_MAX)) {
-          const v = f[k as keyof typeof CLIENT_TEXT_MAX];
-          if (v !== null) {
-            expect(v.length).toBeLessThanOrEqual(max);
-            // eslint-disable-next-line no-control-regex
-            expect(v).not.toMatch(/[\u0000-\u001f\u007f]/);
+      fc.property(
+        fc.string({ maxLength: 600 }),
+        fc.string({ maxLength: 300 }),
+        fc.string({ maxLength: 300 }),
+        (ua, app, originator) => {
+          const f = clientFacts({ 'user-agent': ua, 'x-app': app, originator, session_id: ua }, app);
+          for (const [k, max] of Object.entries(CLIENT_TEXT_MAX)) {
+            const v = f[k as keyof typeof CLIENT_TEXT_MAX];
+            if (v !== null) {
+              expect(v.length).toBeLessThanOrEqual(max);
+              // eslint-disable-next-line no-control-regex
+              expect(v).not.toMatch(/[\u0000-\u001f\u007f]/);
+            }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 });

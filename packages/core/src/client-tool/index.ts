@@ -114,7 +114,8 @@ export function storedUserAgent(ua: string): string {
 function label(v: string | undefined, max: number): string | null {
   if (!v) return null;
   // The common case (a short clean name such as Claude Code's `x-app: cli`) is returned as it came, without a copy.
-  if (v.length <= max && !CONTROL.test(v) && v.charCodeAt(0) > 32 && v.charCodeAt(v.length - 1) > 32) return v;
+  if (v.length <= max && !CONTROL.test(v) && v.charCodeAt(0) > 32 && v.charCodeAt(v.length - 1) > 32)
+    return v;
   const s = cut(v.replace(CONTROLS, '').trim(), max).trim();
   return s === '' ? null : s;
 }
@@ -135,7 +136,8 @@ function appName(h: HeaderBag): string | null {
 const SESSION = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 /** Key-shaped values are never a session: a gateway key (`sy-…`) or a provider key (`sk-…`) sent by mistake is not stored. */
 const KEYLIKE = /^(?:sy|sk|pk|rk)[-_]/i;
-const session = (v: string | undefined): string | null => (v !== undefined && SESSION.test(v) && !KEYLIKE.test(v) ? v : null);
+const session = (v: string | undefined): string | null =>
+  v !== undefined && SESSION.test(v) && !KEYLIKE.test(v) ? v : null;
 
 /** Claude Code before 2.1: `user_<device>_account_<uuid>_session_<uuid>`. */
 const LEGACY_USER_ID_SESSION = /_session_([A-Za-z0-9-]{1,100})$/;
@@ -179,7 +181,11 @@ export function userAgentFacts(ua: string | undefined): UserAgentFacts {
  * The caller's tool from its headers: `byUserAgent` is `userAgentFacts` (the proxy passes a cached one). The session id
  * comes from `x-claude-code-session-id`, `session_id` (Codex), `x-session-id`, then Anthropic `metadata.user_id`.
  */
-export function clientFacts(h: HeaderBag, metadataUserId: unknown, byUserAgent: (ua: string | undefined) => UserAgentFacts = userAgentFacts): ClientFacts {
+export function clientFacts(
+  h: HeaderBag,
+  metadataUserId: unknown,
+  byUserAgent: (ua: string | undefined) => UserAgentFacts = userAgentFacts,
+): ClientFacts {
   const ua = one(h['user-agent']);
   const originator = label(one(h['originator']), CLIENT_TEXT_MAX.originator);
   const fromUa = byUserAgent(ua);
@@ -196,6 +202,9 @@ export function clientFacts(h: HeaderBag, metadataUserId: unknown, byUserAgent: 
     app: appName(h),
     originator,
     sessionId:
-      session(one(h['x-claude-code-session-id'])) ?? session(one(h['session_id'])) ?? session(one(h['x-session-id'])) ?? sessionFromUserId(metadataUserId),
+      session(one(h['x-claude-code-session-id'])) ??
+      session(one(h['session_id'])) ??
+      session(one(h['x-session-id'])) ??
+      sessionFromUserId(metadataUserId),
   };
 }

@@ -2,18 +2,55 @@ import { describe, expect, it } from 'vitest';
 import { backoffMs, classify, type AttemptOutcome, type ClassifyOptions } from './classify.js';
 import { mulberry32 } from './rng.js';
 
-const opts = (over: Partial<ClassifyOptions> = {}): ClassifyOptions => ({ retries: 0, maxRetries: 2, policyFallback: false, rng: mulberry32(3), ...over });
-const o = (over: Partial<AttemptOutcome>): AttemptOutcome => ({ status: 500, kind: 'server', retryAfterMs: null, afterFirstByte: false, ...over });
+const opts = (over: Partial<ClassifyOptions> = {}): ClassifyOptions => ({
+  retries: 0,
+  maxRetries: 2,
+  policyFallback: false,
+  rng: mulberry32(3),
+  ...over,
+});
+const o = (over: Partial<AttemptOutcome>): AttemptOutcome => ({
+  status: 500,
+  kind: 'server',
+  retryAfterMs: null,
+  afterFirstByte: false,
+  ...over,
+});
 
 describe('classification table', () => {
   it.each([
-    ['429 with a long Retry-After: cool down for it and fall back', o({ status: 429, kind: 'rate_limit', retryAfterMs: 20_000 }), 'fallback', { scope: 'model', ms: 20_000 }],
-    ['429 without Retry-After: 30 s cooldown', o({ status: 429, kind: 'rate_limit' }), 'fallback', { scope: 'model', ms: 30_000 }],
-    ['402 billing: provider cooldown 1 h', o({ status: 402, kind: 'billing' }), 'fallback', { scope: 'provider', ms: 3_600_000 }],
-    ['401 auth: key cooldown 5 min', o({ status: 401, kind: 'auth' }), 'fallback', { scope: 'key', ms: 300_000 }],
+    [
+      '429 with a long Retry-After: cool down for it and fall back',
+      o({ status: 429, kind: 'rate_limit', retryAfterMs: 20_000 }),
+      'fallback',
+      { scope: 'model', ms: 20_000 },
+    ],
+    [
+      '429 without Retry-After: 30 s cooldown',
+      o({ status: 429, kind: 'rate_limit' }),
+      'fallback',
+      { scope: 'model', ms: 30_000 },
+    ],
+    [
+      '402 billing: provider cooldown 1 h',
+      o({ status: 402, kind: 'billing' }),
+      'fallback',
+      { scope: 'provider', ms: 3_600_000 },
+    ],
+    [
+      '401 auth: key cooldown 5 min',
+      o({ status: 401, kind: 'auth' }),
+      'fallback',
+      { scope: 'key', ms: 300_000 },
+    ],
     ['403 auth', o({ status: 403, kind: 'auth' }), 'fallback', { scope: 'key', ms: 300_000 }],
     ['policy block: stop', o({ status: 400, kind: 'policy' }), 'stop', null],
-    ['404 model not found: model cooldown 1 h', o({ status: 404, kind: 'model_not_found' }), 'fallback', { scope: 'model', ms: 3_600_000 }],
+    [
+      '404 model not found: model cooldown 1 h',
+      o({ status: 404, kind: 'model_not_found' }),
+      'fallback',
+      { scope: 'model', ms: 3_600_000 },
+    ],
     ['400 context window: fall back', o({ status: 400, kind: 'context_window' }), 'fallback', null],
     ['413 context window', o({ status: 413, kind: 'context_window' }), 'fallback', null],
     ['422 other client error: stop', o({ status: 422, kind: 'bad_request' }), 'stop', null],
@@ -23,9 +60,24 @@ describe('classification table', () => {
     ['500: retry', o({ status: 500, kind: 'server' }), 'retry', null],
     ['503 overloaded: retry', o({ status: 503, kind: 'overloaded' }), 'retry', null],
     ['network: retry', o({ status: 0, kind: 'network' }), 'retry', null],
-    ['our first-byte timeout: fall back, never the same target again', o({ status: 0, kind: 'timeout' }), 'fallback', null],
-    ['stream cut after the first byte: stop', o({ status: 0, kind: 'network', afterFirstByte: true }), 'stop', null],
-    ['stream cut before the first byte: fall back', o({ status: 200, kind: 'network', streamCut: true }), 'fallback', null],
+    [
+      'our first-byte timeout: fall back, never the same target again',
+      o({ status: 0, kind: 'timeout' }),
+      'fallback',
+      null,
+    ],
+    [
+      'stream cut after the first byte: stop',
+      o({ status: 0, kind: 'network', afterFirstByte: true }),
+      'stop',
+      null,
+    ],
+    [
+      'stream cut before the first byte: fall back',
+      o({ status: 200, kind: 'network', streamCut: true }),
+      'fallback',
+      null,
+    ],
     ['404 without a model message: fall back', o({ status: 404, kind: 'not_found' }), 'fallback', null],
     ['unknown 404: fall back', o({ status: 404, kind: 'unknown' }), 'fallback', null],
     ['unknown 418: stop', o({ status: 418, kind: 'unknown' }), 'stop', null],
@@ -40,7 +92,9 @@ describe('classification table', () => {
   it('a short Retry-After on 429 waits that long and retries once, then falls back', () => {
     const first = classify(o({ status: 429, kind: 'rate_limit', retryAfterMs: 800 }), opts());
     expect(first).toMatchObject({ action: 'retry', delayMs: 800 });
-    expect(classify(o({ status: 429, kind: 'rate_limit', retryAfterMs: 800 }), opts({ retries: 1 })).action).toBe('fallback');
+    expect(
+      classify(o({ status: 429, kind: 'rate_limit', retryAfterMs: 800 }), opts({ retries: 1 })).action,
+    ).toBe('fallback');
   });
 
   it('transient failures retry up to maxRetries, then fall back; they count toward the circuit', () => {
@@ -52,7 +106,9 @@ describe('classification table', () => {
   });
 
   it('policy blocks fall back only when enabled', () => {
-    expect(classify(o({ status: 400, kind: 'policy' }), opts({ policyFallback: true })).action).toBe('fallback');
+    expect(classify(o({ status: 400, kind: 'policy' }), opts({ policyFallback: true })).action).toBe(
+      'fallback',
+    );
   });
 
   it('context-window failures ask for a larger window', () => {
@@ -76,17 +132,31 @@ describe('classification table', () => {
     const rng = mulberry32(11);
     for (let retries = 0; retries < 8; retries++) {
       for (let i = 0; i < 50; i++) {
-        const d = classify(o({}), opts({ retries: 0, maxRetries: 10, rng, baseBackoffMs: 100, maxBackoffMs: 1000 })).delayMs;
+        const d = classify(
+          o({}),
+          opts({ retries: 0, maxRetries: 10, rng, baseBackoffMs: 100, maxBackoffMs: 1000 }),
+        ).delayMs;
         expect(d).toBeGreaterThanOrEqual(0);
         expect(d).toBeLessThan(100);
-        const later = classify(o({}), opts({ retries, maxRetries: 10, rng, baseBackoffMs: 100, maxBackoffMs: 1000 })).delayMs;
+        const later = classify(
+          o({}),
+          opts({ retries, maxRetries: 10, rng, baseBackoffMs: 100, maxBackoffMs: 1000 }),
+        ).delayMs;
         expect(later).toBeLessThan(Math.min(1000, 100 * 2 ** retries));
       }
     }
   });
 
   it('rate limits, billing, auth and context errors do not count toward the circuit', () => {
-    for (const kind of ['rate_limit', 'billing', 'auth', 'context_window', 'policy', 'model_not_found', 'bad_request'] as const) {
+    for (const kind of [
+      'rate_limit',
+      'billing',
+      'auth',
+      'context_window',
+      'policy',
+      'model_not_found',
+      'bad_request',
+    ] as const) {
       expect(classify(o({ status: 400, kind }), opts()).circuitFailure).toBe(false);
     }
   });

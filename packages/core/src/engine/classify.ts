@@ -100,7 +100,12 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
     return { ...none, action: 'stop', circuitFailure: true, reason: 'stream cut after the first byte' };
   }
   if (o.streamCut) {
-    return { ...none, action: 'fallback', circuitFailure: true, reason: 'stream cut before the first byte: fall back' };
+    return {
+      ...none,
+      action: 'fallback',
+      circuitFailure: true,
+      reason: 'stream cut before the first byte: fall back',
+    };
   }
   const transient = () => {
     if (opt.retries < opt.maxRetries) {
@@ -112,38 +117,80 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
         reason: `transient ${o.kind} (${o.status || 'network'}): retry`,
       };
     }
-    return { ...none, action: 'fallback' as const, circuitFailure: true, reason: `transient ${o.kind}: retries exhausted` };
+    return {
+      ...none,
+      action: 'fallback' as const,
+      circuitFailure: true,
+      reason: `transient ${o.kind}: retries exhausted`,
+    };
   };
 
   switch (o.kind) {
     case 'rate_limit': {
       if (o.retryAfterMs !== null && o.retryAfterMs <= RETRY_AFTER_INLINE_MAX && opt.retries < 1) {
-        return { ...none, action: 'retry', delayMs: o.retryAfterMs, reason: 'rate limited briefly: wait Retry-After' };
+        return {
+          ...none,
+          action: 'retry',
+          delayMs: o.retryAfterMs,
+          reason: 'rate limited briefly: wait Retry-After',
+        };
       }
       // A caller's own account (BYOK, org key) being rate limited says nothing about the provider's own key.
       return {
         ...none,
         action: 'fallback',
         cooldown: { scope: callerKey ? 'key' : 'model', ms: o.retryAfterMs ?? RATE_LIMIT_DEFAULT_COOLDOWN },
-        reason: callerKey ? `rate limited on the ${opt.keySource} key: cool it down and fall back` : 'rate limited: cool down and fall back',
+        reason: callerKey
+          ? `rate limited on the ${opt.keySource} key: cool it down and fall back`
+          : 'rate limited: cool down and fall back',
       };
     }
     case 'billing':
       return callerKey
-        ? { ...none, action: 'fallback', cooldown: { scope: 'key', ms: 3_600_000 }, reason: `billing or quota on the ${opt.keySource} key: fall back` }
-        : { ...none, action: 'fallback', cooldown: { scope: 'provider', ms: 3_600_000 }, reason: 'billing or quota: fall back' };
+        ? {
+            ...none,
+            action: 'fallback',
+            cooldown: { scope: 'key', ms: 3_600_000 },
+            reason: `billing or quota on the ${opt.keySource} key: fall back`,
+          }
+        : {
+            ...none,
+            action: 'fallback',
+            cooldown: { scope: 'provider', ms: 3_600_000 },
+            reason: 'billing or quota: fall back',
+          };
     case 'auth':
-      return { ...none, action: 'fallback', cooldown: { scope: 'key', ms: 300_000 }, reason: 'credentials rejected: fall back' };
+      return {
+        ...none,
+        action: 'fallback',
+        cooldown: { scope: 'key', ms: 300_000 },
+        reason: 'credentials rejected: fall back',
+      };
     case 'invalid_header':
-      return { ...none, action: 'fallback', cooldown: { scope: 'key', ms: 300_000 }, reason: 'the key cannot be sent in a header: fall back' };
+      return {
+        ...none,
+        action: 'fallback',
+        cooldown: { scope: 'key', ms: 300_000 },
+        reason: 'the key cannot be sent in a header: fall back',
+      };
     case 'policy':
       return opt.policyFallback
         ? { ...none, action: 'fallback', reason: 'policy block: fall back (enabled)' }
         : { ...none, action: 'stop', reason: 'policy block: no cross-provider fallback' };
     case 'model_not_found':
-      return { ...none, action: 'fallback', cooldown: { scope: 'model', ms: 3_600_000 }, reason: 'model not found: fall back' };
+      return {
+        ...none,
+        action: 'fallback',
+        cooldown: { scope: 'model', ms: 3_600_000 },
+        reason: 'model not found: fall back',
+      };
     case 'context_window':
-      return { ...none, action: 'fallback', needLargerContext: true, reason: 'context window exceeded: larger window' };
+      return {
+        ...none,
+        action: 'fallback',
+        needLargerContext: true,
+        reason: 'context window exceeded: larger window',
+      };
     case 'not_found':
       if (o.status === 404) return { ...none, action: 'fallback', reason: 'not found upstream: fall back' };
       if (o.status === 408 || o.status === 409) return transient();
@@ -154,7 +201,13 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
     case 'timeout':
       // Our own limit ran out (no answer at all, status 0): waiting the same limit again on a target that just
       // hung would hold the client for minutes. An upstream's own 504 is a server error like any other.
-      if (o.status === 0) return { ...none, action: 'fallback', circuitFailure: true, reason: 'timed out before the first byte: fall back, no retry' };
+      if (o.status === 0)
+        return {
+          ...none,
+          action: 'fallback',
+          circuitFailure: true,
+          reason: 'timed out before the first byte: fall back, no retry',
+        };
       return transient();
     case 'overloaded':
     case 'server':
@@ -164,7 +217,8 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
     default:
       if (o.status === 408 || o.status === 409 || o.status >= 500 || o.status === 0) return transient();
       if (o.status === 404) return { ...none, action: 'fallback', reason: 'not found upstream: fall back' };
-      if (o.status >= 400 && o.status < 500) return { ...none, action: 'stop', reason: `client error ${o.status}: no fallback` };
+      if (o.status >= 400 && o.status < 500)
+        return { ...none, action: 'stop', reason: `client error ${o.status}: no fallback` };
       return transient();
   }
 }

@@ -26,7 +26,10 @@ export function costOf(prices: Prices, usage: TokenUsage): number {
   const cached = Math.min(Math.max(0, usage.cachedTokens), Math.max(0, usage.inputTokens));
   const fresh = Math.max(0, usage.inputTokens) - cached;
   const cachedPrice = prices.priceCachedIn ?? prices.priceIn;
-  return (fresh * prices.priceIn + cached * cachedPrice + Math.max(0, usage.outputTokens) * prices.priceOut) / 1_000_000;
+  return (
+    (fresh * prices.priceIn + cached * cachedPrice + Math.max(0, usage.outputTokens) * prices.priceOut) /
+    1_000_000
+  );
 }
 
 /** What the platform did not pay because the caller's own key paid: the full price of the request. */
@@ -35,13 +38,23 @@ export function byokSaved(prices: Prices, usage: TokenUsage, keySource: 'byok' |
 }
 
 /** Output tokens assumed when estimating a request before it runs: max_tokens, else min(512, the model's max). */
-export function expectedOutputTokens(model: Pick<ModelConfig, 'maxOutputTokens'>, maxTokens: number | null): number {
+export function expectedOutputTokens(
+  model: Pick<ModelConfig, 'maxOutputTokens'>,
+  maxTokens: number | null,
+): number {
   if (maxTokens !== null) return maxTokens;
   return Math.min(512, model.maxOutputTokens ?? 512);
 }
 
 /** The cost a request is expected to have on a model (used by the cost strategy and budget reservations). */
-export function estimateCost(model: Prices & Pick<ModelConfig, 'maxOutputTokens'>, promptTokens: number, maxTokens: number | null): number {
+export function estimateCost(
+  model: Prices & Pick<ModelConfig, 'maxOutputTokens'>,
+  promptTokens: number,
+  maxTokens: number | null,
+): number {
   // Same as costOf with no cached tokens, without allocating a usage object (this runs per candidate per request).
-  return (Math.max(0, promptTokens) * model.priceIn + expectedOutputTokens(model, maxTokens) * model.priceOut) / 1_000_000;
+  return (
+    (Math.max(0, promptTokens) * model.priceIn + expectedOutputTokens(model, maxTokens) * model.priceOut) /
+    1_000_000
+  );
 }

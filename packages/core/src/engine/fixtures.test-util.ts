@@ -1,5 +1,12 @@
 import { EMPTY_STATE, type CircuitState, type StateEvent, type StateView } from './state.js';
-import type { AliasConfig, Caller, ModelConfig, ProviderConfig, RequestInfo, RoutingConfig } from './types.js';
+import type {
+  AliasConfig,
+  Caller,
+  ModelConfig,
+  ProviderConfig,
+  RequestInfo,
+  RoutingConfig,
+} from './types.js';
 
 export function provider(over: Partial<ProviderConfig> & { id: string }): ProviderConfig {
   return {
@@ -58,7 +65,19 @@ export function alias(over: Partial<AliasConfig> & { name: string }): AliasConfi
 }
 
 export function caller(over: Partial<Caller> = {}): Caller {
-  return { keyId: 'k1', userId: 'u1', orgId: null, appId: null, powerLevel: 'balanced', allowedModels: [], byok: {}, orgKeys: {}, buckets: [], budgets: [], ...over };
+  return {
+    keyId: 'k1',
+    userId: 'u1',
+    orgId: null,
+    appId: null,
+    powerLevel: 'balanced',
+    allowedModels: [],
+    byok: {},
+    orgKeys: {},
+    buckets: [],
+    budgets: [],
+    ...over,
+  };
 }
 
 export function request(over: Partial<RequestInfo> = {}): RequestInfo {
@@ -96,7 +115,8 @@ export function memoryState() {
       for (const e of events) {
         if (e.type === 'cursor') cursors.set(e.alias, e.value);
         else if (e.type === 'weights') weights.set(e.alias, e.value);
-        else if (e.type === 'cooldown') cooldowns.set(e.target, Math.max(cooldowns.get(e.target) ?? 0, e.until));
+        else if (e.type === 'cooldown')
+          cooldowns.set(e.target, Math.max(cooldowns.get(e.target) ?? 0, e.until));
         else if (e.type === 'circuit') circuits.set(e.target, e.state);
         else latency.set(e.target, e.value);
       }

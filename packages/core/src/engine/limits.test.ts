@@ -1,18 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { admissionItems, budgetStatus, checkItems, rolloverCarry, settlementDeltas, type AdmissionInput } from './limits.js';
+import {
+  admissionItems,
+  budgetStatus,
+  checkItems,
+  rolloverCarry,
+  settlementDeltas,
+  type AdmissionInput,
+} from './limits.js';
 import { budgetKey, bucketKey } from './state.js';
 import type { BucketConfig, BudgetConfig } from './types.js';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 30, 15);
-const rpm: BucketConfig = { name: 'rpm', unit: 'requests', limit: 60, window: { unit: 'minute', size: 1 }, models: 'all' };
-const tpm: BucketConfig = { name: 'tpm', unit: 'tokens', limit: 10_000, window: { unit: 'minute', size: 1 }, models: ['gpt-x'] };
-const other: BucketConfig = { name: 'other', unit: 'requests', limit: 1, window: { unit: 'hour', size: 1 }, models: ['p/else'] };
+const rpm: BucketConfig = {
+  name: 'rpm',
+  unit: 'requests',
+  limit: 60,
+  window: { unit: 'minute', size: 1 },
+  models: 'all',
+};
+const tpm: BucketConfig = {
+  name: 'tpm',
+  unit: 'tokens',
+  limit: 10_000,
+  window: { unit: 'minute', size: 1 },
+  models: ['gpt-x'],
+};
+const other: BucketConfig = {
+  name: 'other',
+  unit: 'requests',
+  limit: 1,
+  window: { unit: 'hour', size: 1 },
+  models: ['p/else'],
+};
 const week: BudgetConfig = { scope: 'user', id: 'u1', limitUsd: 10, period: 'week' };
 const month: BudgetConfig = { scope: 'org', id: 'o1', limitUsd: 100, period: 'month', carryOverUsd: 20 };
 
 function input(over: Partial<AdmissionInput> = {}): AdmissionInput {
   return {
-    attempt: { ref: 'p/gpt-x', providerId: 'p1', modelId: 'gpt-x', estimatedCostUsd: 0.25, key: { source: 'provider' } },
+    attempt: {
+      ref: 'p/gpt-x',
+      providerId: 'p1',
+      modelId: 'gpt-x',
+      estimatedCostUsd: 0.25,
+      key: { source: 'provider' },
+    },
     provider: { buckets: [rpm, tpm, other] },
     model: { maxOutputTokens: 4096 },
     caller: { buckets: [{ scope: 'key', id: 'k1', bucket: rpm }], budgets: [week, month] },
@@ -41,14 +72,25 @@ describe('admission items', () => {
     ['user weekly cap', week, Date.UTC(2026, 10, 16)],
     ['org monthly cap with rollover', month, Date.UTC(2026, 10, 1)],
     ['key lifetime budget', { scope: 'key', id: 'k1', limitUsd: 1, period: 'lifetime' } as BudgetConfig, 0],
-    ['key daily budget', { scope: 'key', id: 'k1', limitUsd: 1, period: 'day' } as BudgetConfig, Date.UTC(2026, 10, 22)],
-  ])('a %s names the recorded spend it mirrors (scope, id, period start) so a lost counter can be rebuilt', (_n, b, since) => {
-    const items = admissionItems(input({ caller: { buckets: [], budgets: [b] } }));
-    expect(items.filter((i) => i.unit === 'usd').map((i) => i.budget)).toEqual([{ scope: b.scope, id: b.id, since }]);
-    expect(items.filter((i) => i.unit !== 'usd').every((i) => i.budget === undefined)).toBe(true);
-  });
+    [
+      'key daily budget',
+      { scope: 'key', id: 'k1', limitUsd: 1, period: 'day' } as BudgetConfig,
+      Date.UTC(2026, 10, 22),
+    ],
+  ])(
+    'a %s names the recorded spend it mirrors (scope, id, period start) so a lost counter can be rebuilt',
+    (_n, b, since) => {
+      const items = admissionItems(input({ caller: { buckets: [], budgets: [b] } }));
+      expect(items.filter((i) => i.unit === 'usd').map((i) => i.budget)).toEqual([
+        { scope: b.scope, id: b.id, since },
+      ]);
+      expect(items.filter((i) => i.unit !== 'usd').every((i) => i.budget === undefined)).toBe(true);
+    },
+  );
   it('a fallback attempt does not charge the caller buckets again', () => {
-    expect(admissionItems(input({ callerCharged: true })).some((i) => i.key.startsWith('bucket:key:'))).toBe(false);
+    expect(admissionItems(input({ callerCharged: true })).some((i) => i.key.startsWith('bucket:key:'))).toBe(
+      false,
+    );
   });
   it('a BYOK attempt reserves no budget', () => {
     const items = admissionItems(input({ attempt: { ...input().attempt, key: { source: 'byok' } } }));
@@ -92,8 +134,18 @@ describe('check and settle', () => {
 
 describe('budgets and rollover', () => {
   it('status: cap includes the carried-over rollover', () => {
-    expect(budgetStatus(month, 110, NOW)).toEqual({ capUsd: 120, spentUsd: 110, remainingUsd: 10, exhausted: false, resetsAt: Date.UTC(2026, 11, 1) });
-    expect(budgetStatus(week, 10, NOW)).toMatchObject({ remainingUsd: 0, exhausted: true, resetsAt: Date.UTC(2026, 10, 23) });
+    expect(budgetStatus(month, 110, NOW)).toEqual({
+      capUsd: 120,
+      spentUsd: 110,
+      remainingUsd: 10,
+      exhausted: false,
+      resetsAt: Date.UTC(2026, 11, 1),
+    });
+    expect(budgetStatus(week, 10, NOW)).toMatchObject({
+      remainingUsd: 0,
+      exhausted: true,
+      resetsAt: Date.UTC(2026, 10, 23),
+    });
   });
   it('carries what was left unspent into the next period, at most one period cap, never a debt', () => {
     expect(rolloverCarry(100, 0, 70)).toBe(30);

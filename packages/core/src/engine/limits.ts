@@ -7,7 +7,15 @@
 import { expectedOutputTokens } from './cost.js';
 import { bucketApplies } from './plan.js';
 import { budgetKey, bucketKey } from './state.js';
-import type { BucketConfig, BudgetConfig, Caller, KeySource, ModelConfig, ProviderConfig, RequestInfo } from './types.js';
+import type {
+  BucketConfig,
+  BudgetConfig,
+  Caller,
+  KeySource,
+  ModelConfig,
+  ProviderConfig,
+  RequestInfo,
+} from './types.js';
 import { periodEnd, periodStart, windowEnd } from './windows.js';
 
 /** One counter an attempt reserves: a bucket window (requests or tokens) or a budget period (USD). */
@@ -45,7 +53,13 @@ export interface BudgetWindow {
 const LIFETIME_TTL_MS = 10 * 365 * 86_400_000;
 
 export interface AdmissionInput {
-  attempt: { ref: string; providerId: string; modelId: string; estimatedCostUsd: number; key: { source: KeySource } };
+  attempt: {
+    ref: string;
+    providerId: string;
+    modelId: string;
+    estimatedCostUsd: number;
+    key: { source: KeySource };
+  };
   /** The attempt's provider (its buckets). */
   provider: Pick<ProviderConfig, 'buckets'> | undefined;
   model: Pick<ModelConfig, 'maxOutputTokens'>;
@@ -117,7 +131,10 @@ export function fits(used: number, amount: number, limit: number): boolean {
  * would go over its limit, or ok. A store checks and then consumes under its own atomicity (a synchronous
  * section in process; Redis runs the same rule in one Lua script).
  */
-export function checkItems(items: readonly Pick<LimitItem, 'amount' | 'limit'>[], used: readonly number[] | ((index: number) => number)): { ok: true } | { ok: false; index: number; used: number } {
+export function checkItems(
+  items: readonly Pick<LimitItem, 'amount' | 'limit'>[],
+  used: readonly number[] | ((index: number) => number),
+): { ok: true } | { ok: false; index: number; used: number } {
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
     const u = typeof used === 'function' ? used(i) : (used[i] ?? 0);
@@ -140,13 +157,21 @@ export interface SettlementDelta {
  * ran counts, whatever its outcome. A budget delta applies only to a counter that still exists: one lost
  * meanwhile is rebuilt from the recorded spend, and a lone delta must not recreate it as if nothing were spent.
  */
-export function settlementDeltas(items: readonly LimitItem[], actual: { tokens: number; costUsd: number } | null): SettlementDelta[] {
+export function settlementDeltas(
+  items: readonly LimitItem[],
+  actual: { tokens: number; costUsd: number } | null,
+): SettlementDelta[] {
   const out: SettlementDelta[] = [];
   for (const it of items) {
     if (it.unit === 'requests') continue;
     const real = it.unit === 'usd' ? (actual?.costUsd ?? 0) : (actual?.tokens ?? 0);
     const delta = real - it.amount;
-    if (delta !== 0) out.push(it.budget ? { key: it.key, delta, ttlMs: it.ttlMs, ifPresent: true } : { key: it.key, delta, ttlMs: it.ttlMs });
+    if (delta !== 0)
+      out.push(
+        it.budget
+          ? { key: it.key, delta, ttlMs: it.ttlMs, ifPresent: true }
+          : { key: it.key, delta, ttlMs: it.ttlMs },
+      );
   }
   return out;
 }
@@ -157,7 +182,11 @@ export function budgetCap(b: Pick<BudgetConfig, 'limitUsd' | 'carryOverUsd'>): n
 }
 
 /** Where a budget stands: cap, spent (incl. reservations), remaining and when the period resets. */
-export function budgetStatus(b: BudgetConfig, spentUsd: number, now: number): { capUsd: number; spentUsd: number; remainingUsd: number; exhausted: boolean; resetsAt: number | null } {
+export function budgetStatus(
+  b: BudgetConfig,
+  spentUsd: number,
+  now: number,
+): { capUsd: number; spentUsd: number; remainingUsd: number; exhausted: boolean; resetsAt: number | null } {
   const capUsd = budgetCap(b);
   const remainingUsd = Math.max(0, capUsd - spentUsd);
   return { capUsd, spentUsd, remainingUsd, exhausted: remainingUsd <= 0, resetsAt: periodEnd(now, b.period) };

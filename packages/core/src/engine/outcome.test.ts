@@ -12,41 +12,89 @@ const opts = { retries: 0, maxRetries: 2, policyFallback: false, rng: mulberry32
 
 describe('events after an attempt', () => {
   it.each([
-    ['429 → the provider × model cools down for Retry-After', { status: 429, kind: 'rate_limit' as const, retryAfterMs: 10_000 }, modelTarget('a', 'm'), 1000 + 10_000],
-    ['402 → the provider cools down', { status: 402, kind: 'billing' as const, retryAfterMs: null }, 'a', 1000 + 3_600_000],
-    ['401 → the key cools down', { status: 401, kind: 'auth' as const, retryAfterMs: null }, 'k-a', 1000 + 300_000],
+    [
+      '429 → the provider × model cools down for Retry-After',
+      { status: 429, kind: 'rate_limit' as const, retryAfterMs: 10_000 },
+      modelTarget('a', 'm'),
+      1000 + 10_000,
+    ],
+    [
+      '402 → the provider cools down',
+      { status: 402, kind: 'billing' as const, retryAfterMs: null },
+      'a',
+      1000 + 3_600_000,
+    ],
+    [
+      '401 → the key cools down',
+      { status: 401, kind: 'auth' as const, retryAfterMs: null },
+      'k-a',
+      1000 + 300_000,
+    ],
   ])('%s', (_n, o, target, until) => {
     const c = classify({ ...o, afterFirstByte: false }, opts);
-    expect(eventsAfterFailure(attempt, c, memoryState().view, 1000, circuit)).toEqual([{ type: 'cooldown', target, until }]);
+    expect(eventsAfterFailure(attempt, c, memoryState().view, 1000, circuit)).toEqual([
+      { type: 'cooldown', target, until },
+    ]);
   });
 
   it('a retry does not touch the circuit; the final failure does', () => {
     const store = memoryState();
     const retry = classify({ status: 500, kind: 'server', retryAfterMs: null, afterFirstByte: false }, opts);
     expect(eventsAfterFailure(attempt, retry, store.view, 0, circuit)).toEqual([]);
-    const final = classify({ status: 500, kind: 'server', retryAfterMs: null, afterFirstByte: false }, { ...opts, retries: 2 });
+    const final = classify(
+      { status: 500, kind: 'server', retryAfterMs: null, afterFirstByte: false },
+      { ...opts, retries: 2 },
+    );
     expect(eventsAfterFailure(attempt, final, store.view, 0, circuit)).toEqual([
-      { type: 'circuit', target: modelTarget('a', 'm'), state: { phase: 'closed', failures: 1, openedAt: 0 } },
+      {
+        type: 'circuit',
+        target: modelTarget('a', 'm'),
+        state: { phase: 'closed', failures: 1, openedAt: 0 },
+      },
     ]);
   });
 
   it('success moves the latency EWMA (TTFT first) and closes a failing circuit', () => {
     const store = memoryState();
-    store.apply([{ type: 'latency', target: modelTarget('a', 'm'), value: 100 }, { type: 'circuit', target: modelTarget('a', 'm'), state: { phase: 'half-open', failures: 3, openedAt: 5 } }]);
+    store.apply([
+      { type: 'latency', target: modelTarget('a', 'm'), value: 100 },
+      {
+        type: 'circuit',
+        target: modelTarget('a', 'm'),
+        state: { phase: 'half-open', failures: 3, openedAt: 5 },
+      },
+    ]);
     expect(eventsAfterSuccess(attempt, { latencyMs: 900, ttftMs: 200 }, store.view, 10, circuit)).toEqual([
       { type: 'latency', target: modelTarget('a', 'm'), value: 120 },
-      { type: 'circuit', target: modelTarget('a', 'm'), state: { phase: 'closed', failures: 0, openedAt: 0 } },
+      {
+        type: 'circuit',
+        target: modelTarget('a', 'm'),
+        state: { phase: 'closed', failures: 0, openedAt: 0 },
+      },
     ]);
-    expect(eventsAfterSuccess(attempt, { latencyMs: 900 }, memoryState().view, 10, circuit)).toEqual([{ type: 'latency', target: modelTarget('a', 'm'), value: 900 }]);
+    expect(eventsAfterSuccess(attempt, { latencyMs: 900 }, memoryState().view, 10, circuit)).toEqual([
+      { type: 'latency', target: modelTarget('a', 'm'), value: 900 },
+    ]);
   });
 });
 
 describe('circuit breaker through plan(): closed → open after N failures → half-open probe → closed', () => {
   it('follows the whole cycle', () => {
-    const cfg = config({ circuit, providers: [provider({ id: 'a' }), provider({ id: 'b' })], models: [model({ id: 'm', providerId: 'a' }), model({ id: 'm', providerId: 'b' })] });
+    const cfg = config({
+      circuit,
+      providers: [provider({ id: 'a' }), provider({ id: 'b' })],
+      models: [model({ id: 'm', providerId: 'a' }), model({ id: 'm', providerId: 'b' })],
+    });
     const store = memoryState();
     const first = (now: number) => {
-      const r = plan({ request: request({ model: 'm' }), caller: caller(), config: cfg, state: store.view, now, rng: mulberry32(1) });
+      const r = plan({
+        request: request({ model: 'm' }),
+        caller: caller(),
+        config: cfg,
+        state: store.view,
+        now,
+        rng: mulberry32(1),
+      });
       if (!r.ok) throw new Error('no route');
       return r.attempts[0]!;
     };
@@ -77,25 +125,82 @@ describe("isolation: a caller's own key or request never touches shared state", 
   const own = { providerId: 'a', modelRegistryId: 'm', key: { id: 'provider:a' } };
   const shared = new Set(['a', modelTarget('a', 'm')]);
   it.each([
-    ['BYOK 401', byok, 'byok', { status: 401, kind: 'auth' as const }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 300_000 }]],
-    ['BYOK 403', byok, 'byok', { status: 403, kind: 'auth' as const }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 300_000 }]],
-    ['org key 401', org, 'org', { status: 401, kind: 'auth' as const }, [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 300_000 }]],
-    ['BYOK 402 billing: that key, not the provider', byok, 'byok', { status: 402, kind: 'billing' as const }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 3_600_000 }]],
-    ['org key out of quota: that key', org, 'org', { status: 429, kind: 'billing' as const }, [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 3_600_000 }]],
-    ['BYOK 429: that key, not the provider × model', byok, 'byok', { status: 429, kind: 'rate_limit' as const, retryAfterMs: 60_000 }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 60_000 }]],
-    ['BYOK key that cannot be sent in a header', byok, 'byok', { status: 0, kind: 'invalid_header' as const }, [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 300_000 }]],
-    ['org key that cannot be sent in a header', org, 'org', { status: 0, kind: 'invalid_header' as const }, [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 300_000 }]],
+    [
+      'BYOK 401',
+      byok,
+      'byok',
+      { status: 401, kind: 'auth' as const },
+      [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 300_000 }],
+    ],
+    [
+      'BYOK 403',
+      byok,
+      'byok',
+      { status: 403, kind: 'auth' as const },
+      [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 300_000 }],
+    ],
+    [
+      'org key 401',
+      org,
+      'org',
+      { status: 401, kind: 'auth' as const },
+      [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 300_000 }],
+    ],
+    [
+      'BYOK 402 billing: that key, not the provider',
+      byok,
+      'byok',
+      { status: 402, kind: 'billing' as const },
+      [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 3_600_000 }],
+    ],
+    [
+      'org key out of quota: that key',
+      org,
+      'org',
+      { status: 429, kind: 'billing' as const },
+      [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 3_600_000 }],
+    ],
+    [
+      'BYOK 429: that key, not the provider × model',
+      byok,
+      'byok',
+      { status: 429, kind: 'rate_limit' as const, retryAfterMs: 60_000 },
+      [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 60_000 }],
+    ],
+    [
+      'BYOK key that cannot be sent in a header',
+      byok,
+      'byok',
+      { status: 0, kind: 'invalid_header' as const },
+      [{ type: 'cooldown', target: 'byok-u1', until: 1000 + 300_000 }],
+    ],
+    [
+      'org key that cannot be sent in a header',
+      org,
+      'org',
+      { status: 0, kind: 'invalid_header' as const },
+      [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 300_000 }],
+    ],
     ['BYOK 400 shape error: nothing', byok, 'byok', { status: 400, kind: 'bad_request' as const }, []],
     ['BYOK 422: nothing', byok, 'byok', { status: 422, kind: 'bad_request' as const }, []],
     ['BYOK policy block: nothing', byok, 'byok', { status: 400, kind: 'policy' as const }, []],
     ['provider key policy block: nothing', own, 'provider', { status: 400, kind: 'policy' as const }, []],
     ['provider key 400: nothing', own, 'provider', { status: 400, kind: 'bad_request' as const }, []],
-    ['provider key that cannot be sent: that key only', own, 'provider', { status: 0, kind: 'invalid_header' as const }, [{ type: 'cooldown', target: 'provider:a', until: 1000 + 300_000 }]],
+    [
+      'provider key that cannot be sent: that key only',
+      own,
+      'provider',
+      { status: 0, kind: 'invalid_header' as const },
+      [{ type: 'cooldown', target: 'provider:a', until: 1000 + 300_000 }],
+    ],
   ] as const)('%s', (_n, a, keySource, out, events) => {
     const store = memoryState();
     // Five in a row (the default threshold): the circuit must stay closed and nothing shared may cool down.
     for (let i = 0; i < 5; i++) {
-      const c = classify({ retryAfterMs: null, ...out, afterFirstByte: false }, { ...opts, retries: 2, keySource });
+      const c = classify(
+        { retryAfterMs: null, ...out, afterFirstByte: false },
+        { ...opts, retries: 2, keySource },
+      );
       const ev = eventsAfterFailure(a, c, store.view, 1000, { failureThreshold: 5, openMs: 30_000 });
       expect(ev).toEqual(events);
       expect(c.circuitFailure).toBe(false);
@@ -109,9 +214,27 @@ describe("isolation: a caller's own key or request never touches shared state", 
 
   it("the provider's own key: billing still cools the provider, a 429 the provider × model, network failures count toward the circuit", () => {
     const o = { afterFirstByte: false, retryAfterMs: null };
-    expect(eventsAfterFailure(own, classify({ ...o, status: 402, kind: 'billing' }, { ...opts, keySource: 'provider' }), memoryState().view, 0, circuit)).toEqual([{ type: 'cooldown', target: 'a', until: 3_600_000 }]);
-    expect(eventsAfterFailure(own, classify({ ...o, status: 429, kind: 'rate_limit' }, { ...opts, keySource: 'provider' }), memoryState().view, 0, circuit)).toEqual([{ type: 'cooldown', target: modelTarget('a', 'm'), until: 30_000 }]);
-    expect(classify({ ...o, status: 0, kind: 'network' }, { ...opts, retries: 2, keySource: 'byok' }).circuitFailure).toBe(true);
+    expect(
+      eventsAfterFailure(
+        own,
+        classify({ ...o, status: 402, kind: 'billing' }, { ...opts, keySource: 'provider' }),
+        memoryState().view,
+        0,
+        circuit,
+      ),
+    ).toEqual([{ type: 'cooldown', target: 'a', until: 3_600_000 }]);
+    expect(
+      eventsAfterFailure(
+        own,
+        classify({ ...o, status: 429, kind: 'rate_limit' }, { ...opts, keySource: 'provider' }),
+        memoryState().view,
+        0,
+        circuit,
+      ),
+    ).toEqual([{ type: 'cooldown', target: modelTarget('a', 'm'), until: 30_000 }]);
+    expect(
+      classify({ ...o, status: 0, kind: 'network' }, { ...opts, retries: 2, keySource: 'byok' })
+        .circuitFailure,
+    ).toBe(true);
   });
 });
-

@@ -85,14 +85,29 @@ export interface TraceCandidate {
  */
 export interface Trace {
   requested: string;
-  lookup: { kind: LookupKind | 'unknown'; alias?: string; scope?: string; level?: Tier; tier?: Tier; aliasStrategy?: AliasStrategy };
+  lookup: {
+    kind: LookupKind | 'unknown';
+    alias?: string;
+    scope?: string;
+    level?: Tier;
+    tier?: Tier;
+    aliasStrategy?: AliasStrategy;
+  };
   strategy: string;
   candidates: TraceCandidate[];
   order: string[];
   attempts: number;
 }
 
-export type NoRouteCode = 'unknown_model' | 'model_not_allowed' | 'no_candidates' | 'rate_limited' | 'budget_exhausted' | 'capability_missing' | 'parameter_unsupported' | 'context_too_large';
+export type NoRouteCode =
+  | 'unknown_model'
+  | 'model_not_allowed'
+  | 'no_candidates'
+  | 'rate_limited'
+  | 'budget_exhausted'
+  | 'capability_missing'
+  | 'parameter_unsupported'
+  | 'context_too_large';
 
 export interface NoRoute {
   code: NoRouteCode;
@@ -191,8 +206,26 @@ export function indexConfig(config: RoutingConfig): Index {
     const chain = chainOf(config.chains, ref) ?? chainOf(config.chains, m.modelId);
     if (chain && chain.length > 0) chainByModel.set(m, chain);
   }
-  const bucketKeys = new Map(config.providers.map((p) => [p, p.buckets.map((b) => ({ prefix: `bucket:provider:${p.id}:${b.name}:`, start: -1, key: '' }))]));
-  const index: Index = { refs, targets, providerById, providerBySlug, modelByRef, modelsById, aliases, byTier, scoped, views: new Map(), chainByModel, bucketKeys };
+  const bucketKeys = new Map(
+    config.providers.map((p) => [
+      p,
+      p.buckets.map((b) => ({ prefix: `bucket:provider:${p.id}:${b.name}:`, start: -1, key: '' })),
+    ]),
+  );
+  const index: Index = {
+    refs,
+    targets,
+    providerById,
+    providerBySlug,
+    modelByRef,
+    modelsById,
+    aliases,
+    byTier,
+    scoped,
+    views: new Map(),
+    chainByModel,
+    bucketKeys,
+  };
   indexCache.set(config, index);
   return index;
 }
@@ -245,7 +278,12 @@ export function modelsForRef(view: ModelView, ref: string): ModelConfig[] {
  * for balanced precision before eco.
  */
 export function effectiveTier(view: ModelView, tier: Tier): Tier {
-  const order: readonly Tier[] = tier === 'eco' ? ['eco', 'balanced', 'precision'] : tier === 'precision' ? ['precision', 'balanced', 'eco'] : ['balanced', 'precision', 'eco'];
+  const order: readonly Tier[] =
+    tier === 'eco'
+      ? ['eco', 'balanced', 'precision']
+      : tier === 'precision'
+        ? ['precision', 'balanced', 'eco']
+        : ['balanced', 'precision', 'eco'];
   for (const t of order) if ((view.byTier.get(t) ?? []).some((m) => m.enabled)) return t;
   return tier;
 }
@@ -271,15 +309,30 @@ export function aliasStateKey(alias: Pick<AliasConfig, 'name' | 'scope'>): strin
  * a power level (`auto` = the caller's level, else balanced; `eco`/`balanced`/`precision` explicitly); a direct
  * `<provider-slug>/<model-id>`; a bare model id served by one or more providers. `null` = unknown.
  */
-function lookup(index: Index, view: ModelView, config: RoutingConfig, req: RequestInfo, caller: Caller): Lookup | null {
+function lookup(
+  index: Index,
+  view: ModelView,
+  config: RoutingConfig,
+  req: RequestInfo,
+  caller: Caller,
+): Lookup | null {
   const name = req.model;
-  const alias = (caller.orgId ? index.aliases.get(`org:${caller.orgId}|${name}`) : undefined) ?? index.aliases.get(`global|${name}`);
+  const alias =
+    (caller.orgId ? index.aliases.get(`org:${caller.orgId}|${name}`) : undefined) ??
+    index.aliases.get(`global|${name}`);
   if (alias) {
     const primary = [];
-    for (const t of alias.targets) for (const m of modelsForRef(view, t.ref)) primary.push({ ref: refOf(index, m), model: m, weight: t.weight });
+    for (const t of alias.targets)
+      for (const m of modelsForRef(view, t.ref))
+        primary.push({ ref: refOf(index, m), model: m, weight: t.weight });
     return { kind: 'alias', primary, orderPrimary: false, fallbacks: [...alias.fallbacks], alias };
   }
-  const level: Tier | null = name === 'auto' ? (caller.powerLevel ?? 'balanced') : (TIERS as readonly string[]).includes(name) ? (name as Tier) : null;
+  const level: Tier | null =
+    name === 'auto'
+      ? (caller.powerLevel ?? 'balanced')
+      : (TIERS as readonly string[]).includes(name)
+        ? (name as Tier)
+        : null;
   if (level) {
     const pl = config.powerLevels.find((p) => p.slug === level && p.enabled);
     const tier = effectiveTier(view, pl?.tier ?? level);
@@ -289,7 +342,14 @@ function lookup(index: Index, view: ModelView, config: RoutingConfig, req: Reque
     // Explicit refs are tried first, as configured, and the rest of the tier follows as fallbacks; without
     // explicit refs the tier itself is the primary set, ordered by the global strategy.
     if (explicit.length === 0) {
-      return { kind: 'power-level', level, tier, primary: rest.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })), orderPrimary: true, fallbacks: [] };
+      return {
+        kind: 'power-level',
+        level,
+        tier,
+        primary: rest.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })),
+        orderPrimary: true,
+        fallbacks: [],
+      };
     }
     return {
       kind: 'power-level',
@@ -301,9 +361,21 @@ function lookup(index: Index, view: ModelView, config: RoutingConfig, req: Reque
     };
   }
   const direct = view.modelByRef.get(name);
-  if (direct) return { kind: 'direct', primary: [{ ref: name, model: direct, weight: 1 }], orderPrimary: false, fallbacks: [] };
+  if (direct)
+    return {
+      kind: 'direct',
+      primary: [{ ref: name, model: direct, weight: 1 }],
+      orderPrimary: false,
+      fallbacks: [],
+    };
   const bare = view.modelsById.get(name);
-  if (bare && bare.length > 0) return { kind: 'bare', primary: bare.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })), orderPrimary: true, fallbacks: [] };
+  if (bare && bare.length > 0)
+    return {
+      kind: 'bare',
+      primary: bare.map((m) => ({ ref: refOf(index, m), model: m, weight: 1 })),
+      orderPrimary: true,
+      fallbacks: [],
+    };
   return null;
 }
 
@@ -347,7 +419,14 @@ interface Candidate extends Scored {
 export function plan(input: PlanInput): PlanResult {
   const { request: req, caller, config, state, now, rng } = input;
   const index = indexConfig(config);
-  const trace: Trace = { requested: req.model, lookup: { kind: 'unknown' }, strategy: config.strategy, candidates: [], order: [], attempts: 0 };
+  const trace: Trace = {
+    requested: req.model,
+    lookup: { kind: 'unknown' },
+    strategy: config.strategy,
+    candidates: [],
+    order: [],
+    attempts: 0,
+  };
   const skipped: Skip[] = [];
   const events: StateEvent[] = [];
   const fail = (error: NoRoute): PlanResult => ({ ok: false, error, skipped, trace, events: [] });
@@ -355,11 +434,17 @@ export function plan(input: PlanInput): PlanResult {
   const view = viewFor(index, caller);
   const found = lookup(index, view, config, req, caller);
   if (!found) {
-    return fail({ code: 'unknown_model', httpStatus: 404, message: `The model "${req.model}" is not an alias, a power level or a model any enabled provider serves.` });
+    return fail({
+      code: 'unknown_model',
+      httpStatus: 404,
+      message: `The model "${req.model}" is not an alias, a power level or a model any enabled provider serves.`,
+    });
   }
   trace.lookup = {
     kind: found.kind,
-    ...(found.alias ? { alias: found.alias.name, scope: found.alias.scope, aliasStrategy: found.alias.strategy } : {}),
+    ...(found.alias
+      ? { alias: found.alias.name, scope: found.alias.scope, aliasStrategy: found.alias.strategy }
+      : {}),
     ...(found.level ? { level: found.level } : {}),
     ...(found.tier ? { tier: found.tier } : {}),
   };
@@ -368,8 +453,17 @@ export function plan(input: PlanInput): PlanResult {
 
   // Caller-wide limits (key RPM/TPM, user buckets) and budgets: their counters are read once per plan; the
   // check stays per candidate because what a candidate needs (tokens, cost) differs.
-  const callerBuckets = caller.buckets.map(({ scope, id, bucket }) => ({ scope, id, bucket, used: state.counter(bucketKey(scope, id, bucket, now)) }));
-  const budgets = caller.budgets.map((b) => ({ b, spent: state.spend(budgetKey(b, now)), cap: b.limitUsd + (b.carryOverUsd ?? 0) }));
+  const callerBuckets = caller.buckets.map(({ scope, id, bucket }) => ({
+    scope,
+    id,
+    bucket,
+    used: state.counter(bucketKey(scope, id, bucket, now)),
+  }));
+  const budgets = caller.budgets.map((b) => ({
+    b,
+    spent: state.spend(budgetKey(b, now)),
+    cap: b.limitUsd + (b.carryOverUsd ?? 0),
+  }));
   const seen = new Set<string>();
   const kept: Candidate[] = [];
   // Every model considered, kept or skipped, in order: their fallback chains and auto-fallbacks apply either way
@@ -389,11 +483,22 @@ export function plan(input: PlanInput): PlanResult {
   };
 
   const skipAs = (ref: string, via: string, reason: SkipReason, detail?: string, resetsAt?: number): null => {
-    skipped.push({ ref, reason, ...(detail ? { detail } : {}), ...(resetsAt !== undefined ? { resetsAt } : {}) });
+    skipped.push({
+      ref,
+      reason,
+      ...(detail ? { detail } : {}),
+      ...(resetsAt !== undefined ? { resetsAt } : {}),
+    });
     trace.candidates.push({ ref, via, kept: false, reason, ...(detail ? { detail } : {}) });
     return null;
   };
-  const consider = (ref: string, model: ModelConfig, weight: number, via: string, isFallback: boolean): Candidate | null => {
+  const consider = (
+    ref: string,
+    model: ModelConfig,
+    weight: number,
+    via: string,
+    isFallback: boolean,
+  ): Candidate | null => {
     const provider = index.providerById.get(model.providerId);
     if (!provider || seen.has(ref)) return null;
     seen.add(ref);
@@ -401,17 +506,30 @@ export function plan(input: PlanInput): PlanResult {
     if (provider.status === 'disabled') return skipAs(ref, via, 'provider-disabled');
     if (provider.status === 'error') return skipAs(ref, via, 'provider-error');
     if (!model.enabled) return skipAs(ref, via, 'model-disabled');
-    if (!requestAllowed && !caller.allowedModels.includes(ref) && !caller.allowedModels.includes(model.modelId)) return skipAs(ref, via, 'model-not-allowed');
+    if (
+      !requestAllowed &&
+      !caller.allowedModels.includes(ref) &&
+      !caller.allowedModels.includes(model.modelId)
+    )
+      return skipAs(ref, via, 'model-not-allowed');
     for (const need of req.needs) {
-      if (need === 'chat' && model.capabilities.includes('embeddings') && !model.capabilities.includes('chat')) return skipAs(ref, via, 'capability-missing', 'chat');
-      if (need !== 'chat' && !model.capabilities.includes(need)) return skipAs(ref, via, 'capability-missing', need);
+      if (
+        need === 'chat' &&
+        model.capabilities.includes('embeddings') &&
+        !model.capabilities.includes('chat')
+      )
+        return skipAs(ref, via, 'capability-missing', 'chat');
+      if (need !== 'chat' && !model.capabilities.includes(need))
+        return skipAs(ref, via, 'capability-missing', need);
     }
     if (params !== undefined && provider.params !== undefined) {
-      for (const p of params) if (!provider.params.includes(p)) return skipAs(ref, via, 'parameter-unsupported', PARAM_LABEL[p]);
+      for (const p of params)
+        if (!provider.params.includes(p)) return skipAs(ref, via, 'parameter-unsupported', PARAM_LABEL[p]);
     }
     if (model.contextWindow !== null && req.endpoint !== 'embeddings') {
       const needTokens = req.promptTokens + (req.maxTokens ?? 0);
-      if (needTokens > model.contextWindow) return skipAs(ref, via, 'context-window', `${needTokens} > ${model.contextWindow}`);
+      if (needTokens > model.contextWindow)
+        return skipAs(ref, via, 'context-window', `${needTokens} > ${model.contextWindow}`);
     }
     // Key order: the caller's BYOK key, the org's key, the provider's own (keyless providers: their own only).
     let key: (KeyRef & { usable: true }) | null = null;
@@ -423,16 +541,32 @@ export function plan(input: PlanInput): PlanResult {
     }
     if (!key && provider.key.usable) key = provider.key;
     if (!key) {
-      const tried = provider.keyless ? [provider.key] : [caller.byok[provider.id], caller.orgKeys[provider.id], provider.key];
-      const why = tried.map((k) => (!k || k.usable ? '' : `${k.source}:${k.problem}`)).filter(Boolean).join(', ');
+      const tried = provider.keyless
+        ? [provider.key]
+        : [caller.byok[provider.id], caller.orgKeys[provider.id], provider.key];
+      const why = tried
+        .map((k) => (!k || k.usable ? '' : `${k.source}:${k.problem}`))
+        .filter(Boolean)
+        .join(', ');
       return skipAs(ref, via, 'no-usable-key', why || 'no key');
     }
     const target = index.targets.get(model) ?? modelTarget(provider.id, model.id);
-    const cd = Math.max(state.cooldownUntil(provider.id), state.cooldownUntil(target), state.cooldownUntil(key.id));
+    const cd = Math.max(
+      state.cooldownUntil(provider.id),
+      state.cooldownUntil(target),
+      state.cooldownUntil(key.id),
+    );
     if (cd > now) return skipAs(ref, via, 'cooldown', undefined, cd);
     const circuitState = state.circuit(target);
     const circuit = circuitState ? circuitAdmits(circuitState, now, config.circuit) : ADMIT;
-    if (!circuit.admit) return skipAs(ref, via, 'circuit-open', undefined, (circuitState?.openedAt ?? now) + config.circuit.openMs);
+    if (!circuit.admit)
+      return skipAs(
+        ref,
+        via,
+        'circuit-open',
+        undefined,
+        (circuitState?.openedAt ?? now) + config.circuit.openMs,
+      );
 
     let headroom = 1;
     const keys = provider.buckets.length > 0 ? index.bucketKeys.get(provider) : undefined;
@@ -451,22 +585,42 @@ export function plan(input: PlanInput): PlanResult {
       } else counterKey = `bucket:provider:${provider.id}:${bucket.name}:${start}`;
       const used = state.counter(counterKey);
       if (used + bucketNeed(bucket, req, model) > bucket.limit) {
-        return skipAs(ref, via, 'rate-limited', `provider bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
+        return skipAs(
+          ref,
+          via,
+          'rate-limited',
+          `provider bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`,
+          windowEnd(now, bucket.window.unit, bucket.window.size),
+        );
       }
       headroom = Math.min(headroom, (bucket.limit - used) / bucket.limit);
     }
     for (const { scope, bucket, used } of callerBuckets) {
       if (!bucketApplies(bucket, ref, model.modelId)) continue;
       if (used + bucketNeed(bucket, req, model) > bucket.limit) {
-        return skipAs(ref, via, 'rate-limited', `${scope} bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`, windowEnd(now, bucket.window.unit, bucket.window.size));
+        return skipAs(
+          ref,
+          via,
+          'rate-limited',
+          `${scope} bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`,
+          windowEnd(now, bucket.window.unit, bucket.window.size),
+        );
       }
     }
-    const estimatedCostUsd = isBilled(req.endpoint) ? estimateCost(model, req.promptTokens, req.maxTokens) : 0;
+    const estimatedCostUsd = isBilled(req.endpoint)
+      ? estimateCost(model, req.promptTokens, req.maxTokens)
+      : 0;
     if (key.source !== 'byok') {
       for (const { b, spent, cap } of budgets) {
         if (spent + estimatedCostUsd > cap) {
           const resets = periodEnd(now, b.period);
-          return skipAs(ref, via, 'budget-exhausted', `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period})`, resets ?? undefined);
+          return skipAs(
+            ref,
+            via,
+            'budget-exhausted',
+            `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period})`,
+            resets ?? undefined,
+          );
         }
       }
     }
@@ -515,10 +669,11 @@ export function plan(input: PlanInput): PlanResult {
   const tail = (refs: readonly string[], via: string) => {
     if (refs.length === 0) return;
     const group: Candidate[] = [];
-    for (const r of refs) for (const m of modelsForRef(view, r)) {
-      const c = consider(refOf(index, m), m, 1, via, true);
-      if (c) group.push(c);
-    }
+    for (const r of refs)
+      for (const m of modelsForRef(view, r)) {
+        const c = consider(refOf(index, m), m, 1, via, true);
+        if (c) group.push(c);
+      }
     const o = orderGlobal(group, config.strategy, req.promptTokens, req.maxTokens);
     annotate(o.order, o.scores);
     kept.push(...o.order);
@@ -534,7 +689,9 @@ export function plan(input: PlanInput): PlanResult {
   const autoRefs: string[] = [];
   const autoIds = new Set<string>();
   // A bare model id already lists every provider serving it.
-  if (found.kind !== 'bare') for (const m of considered) if (index.providerById.get(m.providerId)?.autoFallback) autoIds.add(m.modelId);
+  if (found.kind !== 'bare')
+    for (const m of considered)
+      if (index.providerById.get(m.providerId)?.autoFallback) autoIds.add(m.modelId);
   for (const id of autoIds) {
     for (const m of view.modelsById.get(id) ?? []) {
       const p = index.providerById.get(m.providerId);
@@ -607,7 +764,10 @@ function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRou
       ...(at !== undefined ? { resetsAt: at, retryAfterMs: Math.max(0, at - now) } : {}),
     };
   }
-  if (reasons.has('budget-exhausted') && only('budget-exhausted', 'rate-limited', 'cooldown', 'circuit-open')) {
+  if (
+    reasons.has('budget-exhausted') &&
+    only('budget-exhausted', 'rate-limited', 'cooldown', 'circuit-open')
+  ) {
     const at = soonest('budget-exhausted');
     const detail = skipped.find((s) => s.reason === 'budget-exhausted')?.detail ?? '';
     return {
@@ -618,10 +778,16 @@ function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRou
     };
   }
   if (only('capability-missing')) {
-    return { code: 'capability_missing', httpStatus: 400, message: `No model for "${req.model}" supports ${[...new Set(skipped.map((s) => s.detail))].join(', ')}.` };
+    return {
+      code: 'capability_missing',
+      httpStatus: 400,
+      message: `No model for "${req.model}" supports ${[...new Set(skipped.map((s) => s.detail))].join(', ')}.`,
+    };
   }
   if (reasons.has('parameter-unsupported') && only('parameter-unsupported', 'capability-missing')) {
-    const names = [...new Set(skipped.filter((s) => s.reason === 'parameter-unsupported').map((s) => s.detail))];
+    const names = [
+      ...new Set(skipped.filter((s) => s.reason === 'parameter-unsupported').map((s) => s.detail)),
+    ];
     const param = req.params?.find((p) => names.includes(PARAM_LABEL[p]));
     return {
       code: 'parameter_unsupported',
@@ -631,18 +797,38 @@ function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRou
     };
   }
   if (only('context-window')) {
-    return { code: 'context_too_large', httpStatus: 400, message: `The request needs more context than any model for "${req.model}" has (${skipped[0]?.detail}).` };
+    return {
+      code: 'context_too_large',
+      httpStatus: 400,
+      message: `The request needs more context than any model for "${req.model}" has (${skipped[0]?.detail}).`,
+    };
   }
   if (only('cooldown', 'circuit-open')) {
     const at = Math.min(...skipped.map((s) => s.resetsAt ?? now + 30_000));
-    return { code: 'no_candidates', httpStatus: 503, message: `Every provider for "${req.model}" is cooling down after failures.`, retryAfterMs: Math.max(0, at - now), resetsAt: at };
+    return {
+      code: 'no_candidates',
+      httpStatus: 503,
+      message: `Every provider for "${req.model}" is cooling down after failures.`,
+      retryAfterMs: Math.max(0, at - now),
+      resetsAt: at,
+    };
   }
-  const summary = skipped.slice(0, 6).map((s) => `${s.ref}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`).join('; ');
-  return { code: 'no_candidates', httpStatus: 503, message: `No provider can serve "${req.model}" now: ${summary || 'no candidates'}.` };
+  const summary = skipped
+    .slice(0, 6)
+    .map((s) => `${s.ref}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`)
+    .join('; ');
+  return {
+    code: 'no_candidates',
+    httpStatus: 503,
+    message: `No provider can serve "${req.model}" now: ${summary || 'no candidates'}.`,
+  };
 }
 
 /** After a context-window failure: only attempts with a larger window than the one that failed may follow. */
-export function largerContextOnly<T extends Pick<Attempt, 'contextWindow'>>(rest: readonly T[], failedWindow: number | null): T[] {
+export function largerContextOnly<T extends Pick<Attempt, 'contextWindow'>>(
+  rest: readonly T[],
+  failedWindow: number | null,
+): T[] {
   if (failedWindow === null) return [...rest];
   return rest.filter((a) => a.contextWindow === null || a.contextWindow > failedWindow);
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { GUIDE_TOOL_IDS, GUIDE_TOOLS, gatewayRoot, guideMarkdown, toolSnippets } from './index.js';
 
-const v = { baseUrl: 'https://llm.example.com/', key: 'sy-TESTKEY', model: 'chat.default', smallModel: 'eco' };
+const v = {
+  baseUrl: 'https://llm.example.com/',
+  key: 'sy-TESTKEY',
+  model: 'chat.default',
+  smallModel: 'eco',
+};
 const all = (id: (typeof GUIDE_TOOL_IDS)[number]) =>
   toolSnippets(id, v)
     .map((s) => s.code)
@@ -21,7 +26,8 @@ describe('toolSnippets', () => {
     const code = all('claude-code');
     expect(code).toContain("export ANTHROPIC_BASE_URL='https://llm.example.com'\n");
     expect(code).toContain("export ANTHROPIC_AUTH_TOKEN='sy-TESTKEY'");
-    for (const slot of ['ANTHROPIC_MODEL', 'ANTHROPIC_DEFAULT_OPUS_MODEL', 'ANTHROPIC_DEFAULT_SONNET_MODEL']) expect(code).toContain(`export ${slot}='chat.default'`);
+    for (const slot of ['ANTHROPIC_MODEL', 'ANTHROPIC_DEFAULT_OPUS_MODEL', 'ANTHROPIC_DEFAULT_SONNET_MODEL'])
+      expect(code).toContain(`export ${slot}='chat.default'`);
     expect(code).toContain("export ANTHROPIC_DEFAULT_HAIKU_MODEL='eco'");
     expect(code).toContain('CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1');
     const settings = JSON.parse(toolSnippets('claude-code', v)[1]!.code) as { env: Record<string, string> };
@@ -41,7 +47,10 @@ describe('toolSnippets', () => {
 
   it('OpenCode: an @ai-sdk/openai-compatible provider with both models', () => {
     const cfg = JSON.parse(toolSnippets('opencode', v)[0]!.code);
-    expect(cfg.provider.switchyard).toMatchObject({ npm: '@ai-sdk/openai-compatible', options: { baseURL: 'https://llm.example.com/v1' } });
+    expect(cfg.provider.switchyard).toMatchObject({
+      npm: '@ai-sdk/openai-compatible',
+      options: { baseURL: 'https://llm.example.com/v1' },
+    });
     expect(Object.keys(cfg.provider.switchyard.models)).toEqual(['chat.default', 'eco']);
     expect(cfg.model).toBe('switchyard/chat.default');
   });

@@ -6,7 +6,6 @@ import { z } from 'zod';
  * can follow it). Pure: the base URL, key and model are passed in.
  */
 
-
 /**
  * How a generated JavaScript snippet reads a variable from its own environment (Node's env object), spelled out
  * for the reader of the snippet. Core itself reads no environment: this is text for the page and the guide.
@@ -15,7 +14,17 @@ function envRead(name: string): string {
   return ['process', 'env', name].join('.');
 }
 
-export const GUIDE_TOOL_IDS = ['claude-code', 'codex', 'opencode', 'cursor', 'continue', 'ai-sdk', 'openai-sdk', 'anthropic-sdk', 'curl'] as const;
+export const GUIDE_TOOL_IDS = [
+  'claude-code',
+  'codex',
+  'opencode',
+  'cursor',
+  'continue',
+  'ai-sdk',
+  'openai-sdk',
+  'anthropic-sdk',
+  'curl',
+] as const;
 export type GuideToolId = (typeof GUIDE_TOOL_IDS)[number];
 
 export interface GuideTool {
@@ -29,15 +38,74 @@ export interface GuideTool {
 }
 
 export const GUIDE_TOOLS: readonly GuideTool[] = [
-  { id: 'claude-code', label: 'Claude Code', format: 'anthropic', logsTool: 'claude-code', summary: 'Anthropic Messages (`/v1/messages`), configured by environment variables or `~/.claude/settings.json`.' },
-  { id: 'codex', label: 'Codex', format: 'openai-responses', logsTool: 'codex', summary: 'OpenAI Responses (`/v1/responses`), configured in `$CODEX_HOME/config.toml` (default `~/.codex/config.toml`). Codex 0.17x refuses `wire_api = "chat"`.' },
-  { id: 'opencode', label: 'OpenCode', format: 'openai-chat or anthropic', logsTool: 'opencode', summary: 'A provider in `opencode.json` through the AI SDK (`@ai-sdk/openai-compatible`, or `@ai-sdk/anthropic`).' },
-  { id: 'cursor', label: 'Cursor', format: 'openai-chat', logsTool: 'cursor', summary: 'Settings → Models: override the OpenAI base URL and key. Cursor sends these requests from its own servers, so the gateway must be reachable from the internet.' },
-  { id: 'continue', label: 'Continue', format: 'openai-chat', logsTool: 'continue', summary: 'A model in `~/.continue/config.yaml` with `provider: openai` and `apiBase`.' },
-  { id: 'ai-sdk', label: 'Vercel AI SDK', format: 'openai-chat or anthropic', logsTool: 'ai-sdk', summary: '`@ai-sdk/openai` (chat) or `@ai-sdk/anthropic` with this gateway as `baseURL`.' },
-  { id: 'openai-sdk', label: 'OpenAI SDK', format: 'openai-chat', logsTool: 'openai-js', summary: 'The official OpenAI SDKs (JS, Python): `baseURL` / `base_url` is the gateway with `/v1`.' },
-  { id: 'anthropic-sdk', label: 'Anthropic SDK', format: 'anthropic', logsTool: 'anthropic-js', summary: 'The official Anthropic SDKs (JS, Python): `baseURL` / `base_url` is the gateway root (no `/v1`).' },
-  { id: 'curl', label: 'curl', format: 'openai-chat or anthropic', logsTool: 'curl', summary: 'Plain HTTP: either format, `Authorization: Bearer` or `x-api-key`.' },
+  {
+    id: 'claude-code',
+    label: 'Claude Code',
+    format: 'anthropic',
+    logsTool: 'claude-code',
+    summary:
+      'Anthropic Messages (`/v1/messages`), configured by environment variables or `~/.claude/settings.json`.',
+  },
+  {
+    id: 'codex',
+    label: 'Codex',
+    format: 'openai-responses',
+    logsTool: 'codex',
+    summary:
+      'OpenAI Responses (`/v1/responses`), configured in `$CODEX_HOME/config.toml` (default `~/.codex/config.toml`). Codex 0.17x refuses `wire_api = "chat"`.',
+  },
+  {
+    id: 'opencode',
+    label: 'OpenCode',
+    format: 'openai-chat or anthropic',
+    logsTool: 'opencode',
+    summary:
+      'A provider in `opencode.json` through the AI SDK (`@ai-sdk/openai-compatible`, or `@ai-sdk/anthropic`).',
+  },
+  {
+    id: 'cursor',
+    label: 'Cursor',
+    format: 'openai-chat',
+    logsTool: 'cursor',
+    summary:
+      'Settings → Models: override the OpenAI base URL and key. Cursor sends these requests from its own servers, so the gateway must be reachable from the internet.',
+  },
+  {
+    id: 'continue',
+    label: 'Continue',
+    format: 'openai-chat',
+    logsTool: 'continue',
+    summary: 'A model in `~/.continue/config.yaml` with `provider: openai` and `apiBase`.',
+  },
+  {
+    id: 'ai-sdk',
+    label: 'Vercel AI SDK',
+    format: 'openai-chat or anthropic',
+    logsTool: 'ai-sdk',
+    summary: '`@ai-sdk/openai` (chat) or `@ai-sdk/anthropic` with this gateway as `baseURL`.',
+  },
+  {
+    id: 'openai-sdk',
+    label: 'OpenAI SDK',
+    format: 'openai-chat',
+    logsTool: 'openai-js',
+    summary: 'The official OpenAI SDKs (JS, Python): `baseURL` / `base_url` is the gateway with `/v1`.',
+  },
+  {
+    id: 'anthropic-sdk',
+    label: 'Anthropic SDK',
+    format: 'anthropic',
+    logsTool: 'anthropic-js',
+    summary:
+      'The official Anthropic SDKs (JS, Python): `baseURL` / `base_url` is the gateway root (no `/v1`).',
+  },
+  {
+    id: 'curl',
+    label: 'curl',
+    format: 'openai-chat or anthropic',
+    logsTool: 'curl',
+    summary: 'Plain HTTP: either format, `Authorization: Bearer` or `x-api-key`.',
+  },
 ];
 
 export interface GuideSnippet {
@@ -141,7 +209,11 @@ export function toolSnippets(tool: GuideToolId, v: GuideValues): GuideSnippet[] 
             'apps = false',
           ].join('\n'),
         },
-        { title: 'The key, then run Codex', language: 'bash', code: `export SWITCHYARD_API_KEY=${sh(v.key)}\ncodex` },
+        {
+          title: 'The key, then run Codex',
+          language: 'bash',
+          code: `export SWITCHYARD_API_KEY=${sh(v.key)}\ncodex`,
+        },
       ];
     case 'opencode':
       return [
@@ -157,7 +229,10 @@ export function toolSnippets(tool: GuideToolId, v: GuideValues): GuideSnippet[] 
                   npm: '@ai-sdk/openai-compatible',
                   name: 'Switchyard',
                   options: { baseURL: api, apiKey: '{env:SWITCHYARD_API_KEY}' },
-                  models: { [v.model]: { name: v.model }, ...(small !== v.model ? { [small]: { name: small } } : {}) },
+                  models: {
+                    [v.model]: { name: v.model },
+                    ...(small !== v.model ? { [small]: { name: small } } : {}),
+                  },
                 },
               },
               model: `switchyard/${v.model}`,
@@ -167,15 +242,36 @@ export function toolSnippets(tool: GuideToolId, v: GuideValues): GuideSnippet[] 
             2,
           ),
         },
-        { title: 'The key, then run OpenCode', language: 'bash', code: `export SWITCHYARD_API_KEY=${sh(v.key)}\nopencode` },
-        { title: 'Anthropic format instead: the provider block', language: 'json', code: JSON.stringify({ npm: '@ai-sdk/anthropic', name: 'Switchyard', options: { baseURL: api, apiKey: '{env:SWITCHYARD_API_KEY}' }, models: { [v.model]: { name: v.model } } }, null, 2) },
+        {
+          title: 'The key, then run OpenCode',
+          language: 'bash',
+          code: `export SWITCHYARD_API_KEY=${sh(v.key)}\nopencode`,
+        },
+        {
+          title: 'Anthropic format instead: the provider block',
+          language: 'json',
+          code: JSON.stringify(
+            {
+              npm: '@ai-sdk/anthropic',
+              name: 'Switchyard',
+              options: { baseURL: api, apiKey: '{env:SWITCHYARD_API_KEY}' },
+              models: { [v.model]: { name: v.model } },
+            },
+            null,
+            2,
+          ),
+        },
       ];
     case 'cursor':
       return [
         {
           title: 'Cursor → Settings → Models',
           language: 'text',
-          code: [`OpenAI API Key:           ${v.key}`, `Override OpenAI Base URL: ${api}`, `Add model:                ${v.model}`].join('\n'),
+          code: [
+            `OpenAI API Key:           ${v.key}`,
+            `Override OpenAI Base URL: ${api}`,
+            `Add model:                ${v.model}`,
+          ].join('\n'),
         },
       ];
     case 'continue':
@@ -214,13 +310,21 @@ export function toolSnippets(tool: GuideToolId, v: GuideValues): GuideSnippet[] 
         {
           title: 'Or the Anthropic provider',
           language: 'ts',
-          code: ["import { createAnthropic } from '@ai-sdk/anthropic';", '', `const switchyard = createAnthropic({ baseURL: ${q(api)}, apiKey: ${envRead('SWITCHYARD_API_KEY')} });`].join('\n'),
+          code: [
+            "import { createAnthropic } from '@ai-sdk/anthropic';",
+            '',
+            `const switchyard = createAnthropic({ baseURL: ${q(api)}, apiKey: ${envRead('SWITCHYARD_API_KEY')} });`,
+          ].join('\n'),
         },
         { title: 'The key', language: 'bash', code: `export SWITCHYARD_API_KEY=${sh(v.key)}` },
       ];
     case 'openai-sdk':
       return [
-        { title: 'Environment (both SDKs read it)', language: 'bash', code: `export OPENAI_BASE_URL=${sh(api)}\nexport OPENAI_API_KEY=${sh(v.key)}` },
+        {
+          title: 'Environment (both SDKs read it)',
+          language: 'bash',
+          code: `export OPENAI_BASE_URL=${sh(api)}\nexport OPENAI_API_KEY=${sh(v.key)}`,
+        },
         {
           title: 'JavaScript / TypeScript',
           language: 'ts',
@@ -245,7 +349,11 @@ export function toolSnippets(tool: GuideToolId, v: GuideValues): GuideSnippet[] 
       ];
     case 'anthropic-sdk':
       return [
-        { title: 'Environment (both SDKs read it)', language: 'bash', code: `export ANTHROPIC_BASE_URL=${sh(root)}\nexport ANTHROPIC_API_KEY=${sh(v.key)}` },
+        {
+          title: 'Environment (both SDKs read it)',
+          language: 'bash',
+          code: `export ANTHROPIC_BASE_URL=${sh(root)}\nexport ANTHROPIC_API_KEY=${sh(v.key)}`,
+        },
         {
           title: 'JavaScript / TypeScript',
           language: 'ts',
@@ -289,7 +397,11 @@ export function toolSnippets(tool: GuideToolId, v: GuideValues): GuideSnippet[] 
             `  -d ${sh(JSON.stringify({ model: v.model, max_tokens: 16, messages: [{ role: 'user', content: 'Say hello' }] }))}`,
           ].join('\n'),
         },
-        { title: 'The models this key may use', language: 'bash', code: `curl -sS ${api}/models -H "Authorization: Bearer $SWITCHYARD_API_KEY"` },
+        {
+          title: 'The models this key may use',
+          language: 'bash',
+          code: `curl -sS ${api}/models -H "Authorization: Bearer $SWITCHYARD_API_KEY"`,
+        },
       ];
   }
 }
@@ -320,12 +432,12 @@ export function guideMarkdown(opts: { baseUrl: string; tool?: GuideToolId }): st
     '',
     '## Steps for an AI agent (admin API)',
     '',
-    'Replace `<SWITCHYARD_API_KEY>` and `<MODEL>` in the snippets below with what these steps give you. Do not edit a tool\'s configuration',
+    "Replace `<SWITCHYARD_API_KEY>` and `<MODEL>` in the snippets below with what these steps give you. Do not edit a tool's configuration",
     'until step 4 passes.',
     '',
     `1. Sign in: \`POST ${root}/api/v1/auth/login\` with \`{"email": "…", "password": "…"}\` → \`{"token": "…"}\`. Send \`Authorization: Bearer <token>\` to the admin API from then on.`,
     `2. Get a gateway key: \`POST ${root}/api/v1/me/keys\` with \`{"name": "claude-code"}\` (optional: \`allowedModels\`, \`rpmLimit\`, \`budgetUsd\`, \`budgetPeriod\`, \`expiresAt\`).`,
-    '   The answer holds the full key once (`key`); store it in the tool\'s environment, never in a file under version control.',
+    "   The answer holds the full key once (`key`); store it in the tool's environment, never in a file under version control.",
     `   Existing keys: \`GET ${root}/api/v1/me/keys\` (prefixes only; a lost key cannot be shown again — create another).`,
     `3. Pick a model: \`GET ${api}/models\` with the gateway key lists exactly what this key may send (also \`GET ${root}/api/v1/me/keys/{id}/models\` with the session token).`,
     '   Prefer an alias (e.g. `chat.default`): the gateway then balances and falls back behind it.',
@@ -333,7 +445,7 @@ export function guideMarkdown(opts: { baseUrl: string; tool?: GuideToolId }): st
     '   A 200 answer names what served it in the `x-switchyard-provider` and `x-switchyard-model` headers; note its `x-request-id`.',
     `   For Codex also probe \`POST ${api}/responses\` with \`{"model": "<MODEL>", "input": "Say OK"}\`; for Claude Code \`POST ${api}/messages\` (header \`anthropic-version: 2023-06-01\`).`,
     `5. See the routing decision: \`GET ${root}/api/v1/me/logs?limit=20\` → the record with that \`requestId\` → \`GET ${root}/api/v1/me/logs/{id}\` returns its resolver trace (candidates, skipped ones and why, attempts).`,
-    '6. Write the tool\'s configuration from the section below, run the tool once, and check the call arrived with the tool named:',
+    "6. Write the tool's configuration from the section below, run the tool once, and check the call arrived with the tool named:",
     `   \`GET ${root}/api/v1/me/logs?tool=<tool>\` (operators: \`/api/v1/llm/logs?tool=…&session=…\`).`,
     '',
     'Operators (admin role) can also set up routing through the admin API — see the OpenAPI document for every body:',
@@ -345,14 +457,28 @@ export function guideMarkdown(opts: { baseUrl: string; tool?: GuideToolId }): st
     '',
   ];
   for (const t of tools) {
-    out.push(`### ${t.label}`, '', `${t.summary} Speaks: ${t.format}.${t.logsTool ? ` Shown in the logs as \`${t.logsTool}\`.` : ''}`, '');
+    out.push(
+      `### ${t.label}`,
+      '',
+      `${t.summary} Speaks: ${t.format}.${t.logsTool ? ` Shown in the logs as \`${t.logsTool}\`.` : ''}`,
+      '',
+    );
     for (const s of toolSnippets(t.id, values)) {
-      out.push(`${s.title}${s.path ? ` — \`${s.path}\`` : ''}:`, '', `\`\`\`${s.language === 'text' ? '' : s.language}`, s.code, '```', '');
+      out.push(
+        `${s.title}${s.path ? ` — \`${s.path}\`` : ''}:`,
+        '',
+        `\`\`\`${s.language === 'text' ? '' : s.language}`,
+        s.code,
+        '```',
+        '',
+      );
     }
   }
   return out.join('\n');
 }
 
 /** `GET /api/v1/guide` query. */
-export const guideQuery = z.object({ tool: z.enum(GUIDE_TOOL_IDS, { message: `must be one of ${GUIDE_TOOL_IDS.join(', ')}` }).optional() });
+export const guideQuery = z.object({
+  tool: z.enum(GUIDE_TOOL_IDS, { message: `must be one of ${GUIDE_TOOL_IDS.join(', ')}` }).optional(),
+});
 export type GuideQuery = z.infer<typeof guideQuery>;

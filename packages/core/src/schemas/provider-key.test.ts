@@ -5,7 +5,8 @@ import { createProviderBody, testKeyBody, updateProviderBody } from './admin/ind
 import { providerKeyField } from './provider-key.js';
 
 /** The runtime's fetch Headers (core is typed without DOM or Node globals; the test runs on Node). */
-const RuntimeHeaders = (globalThis as unknown as { Headers: new (init: Record<string, string>) => unknown }).Headers;
+const RuntimeHeaders = (globalThis as unknown as { Headers: new (init: Record<string, string>) => unknown })
+  .Headers;
 
 /** Whether the key can be sent the way adapters send it (Node's Headers applies the fetch/undici header rules). */
 function sendable(key: string): boolean {

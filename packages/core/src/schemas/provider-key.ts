@@ -14,4 +14,7 @@ export const providerKeyField = z
   .string()
   .trim()
   .max(PROVIDER_KEY_MAX, `must be at most ${PROVIDER_KEY_MAX} characters`)
-  .regex(HEADER_SAFE_KEY, 'must be printable characters without spaces or line breaks (it is sent in an HTTP header)');
+  .regex(
+    HEADER_SAFE_KEY,
+    'must be printable characters without spaces or line breaks (it is sent in an HTTP header)',
+  );

@@ -33,26 +33,45 @@ function decodeCursor(c: string): { t: Date; id: string } {
 /** The audit log, newest first, with filters and keyset pagination (stable under concurrent writes). */
 export function auditRoutes(ctx: AppContext): Router {
   const r = Router();
-  r.get('/', requirePermission('audit:read'), route(async (req, res) => {
-    const q = parseBody(auditQuery, req.query);
-    const where: Prisma.AuditLogWhereInput = {};
-    if (q.entityType) where.entityType = q.entityType;
-    if (q.entityId) where.entityId = q.entityId;
-    if (q.action) where.action = q.action;
-    if (q.actor) where.OR = [{ actorEmail: q.actor.toLowerCase() }, { actorUserId: q.actor }];
-    if (q.from || q.to) where.createdAt = { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) };
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      where.AND = [{ OR: [{ createdAt: { lt: c.t } }, { createdAt: c.t, id: { lt: c.id } }] }];
-    }
-    const rows = await ctx.prisma.auditLog.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    res.json({
-      data: page.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
-      nextCursor: rows.length > q.limit && last ? Buffer.from(`${last.createdAt.getTime()}|${last.id}`).toString('base64url') : null,
-    });
-  }));
-  openapi.registerPath({ method: 'get', path: '/api/v1/audit', tags: ['Audit'], summary: 'Audit log: who changed what, when, before/after with secrets masked', request: { query: auditQuery }, responses: { 200: { description: '{data, nextCursor}' } } });
+  r.get(
+    '/',
+    requirePermission('audit:read'),
+    route(async (req, res) => {
+      const q = parseBody(auditQuery, req.query);
+      const where: Prisma.AuditLogWhereInput = {};
+      if (q.entityType) where.entityType = q.entityType;
+      if (q.entityId) where.entityId = q.entityId;
+      if (q.action) where.action = q.action;
+      if (q.actor) where.OR = [{ actorEmail: q.actor.toLowerCase() }, { actorUserId: q.actor }];
+      if (q.from || q.to)
+        where.createdAt = { ...(q.from ? { gte: q.from } : {}), ...(q.to ? { lt: q.to } : {}) };
+      if (q.cursor) {
+        const c = decodeCursor(q.cursor);
+        where.AND = [{ OR: [{ createdAt: { lt: c.t } }, { createdAt: c.t, id: { lt: c.id } }] }];
+      }
+      const rows = await ctx.prisma.auditLog.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      res.json({
+        data: page.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+        nextCursor:
+          rows.length > q.limit && last
+            ? Buffer.from(`${last.createdAt.getTime()}|${last.id}`).toString('base64url')
+            : null,
+      });
+    }),
+  );
+  openapi.registerPath({
+    method: 'get',
+    path: '/api/v1/audit',
+    tags: ['Audit'],
+    summary: 'Audit log: who changed what, when, before/after with secrets masked',
+    request: { query: auditQuery },
+    responses: { 200: { description: '{data, nextCursor}' } },
+  });
   return r;
 }

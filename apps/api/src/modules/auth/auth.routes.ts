@@ -59,11 +59,27 @@ export function authRoutes(auth: AuthService): Router {
       const creds = readCredentials(req);
       // A live cookie session is ended only with its CSRF token (another site must not sign users out). A bearer
       // token cannot be sent by another site; a cookie that is no session any more is just cleared.
-      if (creds && res.locals.auth && res.locals.authVia === 'cookie' && !csrfMatches(creds.token, req.get('x-csrf-token'))) {
+      if (
+        creds &&
+        res.locals.auth &&
+        res.locals.authVia === 'cookie' &&
+        !csrfMatches(creds.token, req.get('x-csrf-token'))
+      ) {
         throw new AppError(403, 'csrf_failed', 'Missing or wrong x-csrf-token header.');
       }
       if (creds) await auth.logout(creds.token);
-      res.setHeader('set-cookie', stringifySetCookie({ name: SESSION_COOKIE, value: '', httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: 0 }));
+      res.setHeader(
+        'set-cookie',
+        stringifySetCookie({
+          name: SESSION_COOKIE,
+          value: '',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: req.secure,
+          path: '/',
+          maxAge: 0,
+        }),
+      );
       res.status(204).end();
     }),
   );

@@ -49,7 +49,11 @@ export class AuthService {
   async login(email: string, password: string, meta: { ip: string; userAgent?: string }) {
     // Counted before the password is checked: concurrent attempts cannot all be evaluated under the limit.
     const slot = await this.throttle.reserve(email, meta.ip);
-    if (!slot.ok) throw AppError.tooMany(`Too many failed sign-ins. Try again in ${slot.retryAfterSeconds} s.`, slot.retryAfterSeconds);
+    if (!slot.ok)
+      throw AppError.tooMany(
+        `Too many failed sign-ins. Try again in ${slot.retryAfterSeconds} s.`,
+        slot.retryAfterSeconds,
+      );
 
     let user;
     let ok: boolean;
@@ -87,14 +91,23 @@ export class AuthService {
       },
     });
     await this.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(now) } });
-    return { token, csrfToken: csrfFor(token), user: toAuthUser({ ...user, orgId: user.memberships[0]?.orgId ?? null }), expiresAt: new Date(now + this.opts.sessionTtlMs) };
+    return {
+      token,
+      csrfToken: csrfFor(token),
+      user: toAuthUser({ ...user, orgId: user.memberships[0]?.orgId ?? null }),
+      expiresAt: new Date(now + this.opts.sessionTtlMs),
+    };
   }
 
   /** The session behind a token, or null when unknown, expired, or the user is no longer active. */
   async authenticate(token: string): Promise<AuthSession | null> {
     const session = await this.prisma.session.findUnique({
       where: { tokenHash: sha256(token) },
-      include: { user: { include: { memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 } } } },
+      include: {
+        user: {
+          include: { memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 } },
+        },
+      },
     });
     if (!session) return null;
     const now = this.#now();
@@ -124,13 +137,18 @@ export class AuthService {
         issues: [{ field: 'currentPassword', message: 'does not match' }],
       });
     }
-    await this.prisma.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword) } });
+    await this.prisma.user.update({
+      where: { id: userId },
+      data: { passwordHash: await hashPassword(newPassword) },
+    });
     // Every other session of this user ends: a changed password must lock out whoever else had it.
     await this.prisma.session.deleteMany({ where: { userId, id: { not: keepSessionId } } });
   }
 
   async purgeExpired(): Promise<number> {
-    const { count } = await this.prisma.session.deleteMany({ where: { expiresAt: { lte: new Date(this.#now()) } } });
+    const { count } = await this.prisma.session.deleteMany({
+      where: { expiresAt: { lte: new Date(this.#now()) } },
+    });
     return count;
   }
 }

@@ -33,23 +33,33 @@ async function burst(svc: AuthService, email: string, passwords: string[]): Prom
 }
 
 function service(counters: ThrottleCounters): AuthService {
-  return new AuthService(t.app.ctx.prisma, { sessionTtlMs: 60_000, throttle: new LoginThrottle(DEFAULT_THROTTLE, Date.now, counters) });
+  return new AuthService(t.app.ctx.prisma, {
+    sessionTtlMs: 60_000,
+    throttle: new LoginThrottle(DEFAULT_THROTTLE, Date.now, counters),
+  });
 }
 
 async function expectAtomic(svcA: AuthService, svcB: AuthService) {
   const victim = await t.createUser('user');
   const wrong = Array.from({ length: 45 }, (_, i) => `wrong-${i}`);
   // 45 wrong passwords at once, split over two services that share one counter store, then the right one last.
-  const [a, b] = await Promise.all([burst(svcA, victim.email, [...wrong.slice(0, 23)]), burst(svcB, victim.email, [...wrong.slice(23), victim.password])]);
+  const [a, b] = await Promise.all([
+    burst(svcA, victim.email, [...wrong.slice(0, 23)]),
+    burst(svcB, victim.email, [...wrong.slice(23), victim.password]),
+  ]);
   const all = [...a, ...b];
   const evaluated = all.filter((o) => o === 'invalid_credentials').length;
   expect(evaluated).toBeLessThanOrEqual(DEFAULT_THROTTLE.perAccount);
-  expect(all.filter((o) => o === 'rate_limited').length).toBe(46 - evaluated - all.filter((o) => o === 'ok').length);
+  expect(all.filter((o) => o === 'rate_limited').length).toBe(
+    46 - evaluated - all.filter((o) => o === 'ok').length,
+  );
   // The right password came last: the limit was taken, so it did not slip through.
   expect(b.at(-1)).toBe('rate_limited');
   expect(all).not.toContain('ok');
   // And while the account is locked, the right password stays refused.
-  await expect(svcA.login(victim.email, victim.password, { ip: '198.51.100.1' })).rejects.toMatchObject({ status: 429 });
+  await expect(svcA.login(victim.email, victim.password, { ip: '198.51.100.1' })).rejects.toMatchObject({
+    status: 429,
+  });
 }
 
 describe('sign-in throttling is atomic', () => {
@@ -60,22 +70,34 @@ describe('sign-in throttling is atomic', () => {
 
   it('over HTTP: 45 concurrent wrong passwords get at most 10 401s, the rest 429 with Retry-After', async () => {
     const victim = await t.createUser('user');
-    const res = await Promise.all(Array.from({ length: 45 }, (_, i) => t.http.post('/api/v1/auth/login').send({ email: victim.email, password: `wrong-${i}` })));
+    const res = await Promise.all(
+      Array.from({ length: 45 }, (_, i) =>
+        t.http.post('/api/v1/auth/login').send({ email: victim.email, password: `wrong-${i}` }),
+      ),
+    );
     expect(res.filter((r) => r.status === 401).length).toBeLessThanOrEqual(10);
     const limited = res.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(35);
     expect(Number(limited[0]!.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await t.http.post('/api/v1/auth/login').send({ email: victim.email, password: victim.password })).status).toBe(429);
+    expect(
+      (await t.http.post('/api/v1/auth/login').send({ email: victim.email, password: victim.password }))
+        .status,
+    ).toBe(429);
   });
 
   it("a right password clears the account's failures: the next burst gets the full allowance again", async () => {
     const store = new MemoryStateStore();
     const svc = service(store);
     const u = await t.createUser('user');
-    for (let i = 0; i < 9; i++) await expect(svc.login(u.email, 'wrong', { ip: '192.0.2.9' })).rejects.toMatchObject({ status: 401 });
+    for (let i = 0; i < 9; i++)
+      await expect(svc.login(u.email, 'wrong', { ip: '192.0.2.9' })).rejects.toMatchObject({ status: 401 });
     await svc.login(u.email, u.password, { ip: '192.0.2.9' });
     // After the success the account has its full allowance again.
-    const outcomes = await burst(svc, u.email, Array.from({ length: 12 }, (_, i) => `again-${i}`));
+    const outcomes = await burst(
+      svc,
+      u.email,
+      Array.from({ length: 12 }, (_, i) => `again-${i}`),
+    );
     expect(outcomes.filter((o) => o === 'invalid_credentials').length).toBe(10);
   });
 

@@ -56,7 +56,10 @@ export class LoginThrottle {
    * Count one attempt for the account and the IP if both are under their limits. Returns the seconds until the
    * caller may try again when either limit is taken (nothing counted), or the reservation to settle.
    */
-  async reserve(email: string, ip: string): Promise<{ ok: true; reservation: ThrottleReservation } | { ok: false; retryAfterSeconds: number }> {
+  async reserve(
+    email: string,
+    ip: string,
+  ): Promise<{ ok: true; reservation: ThrottleReservation } | { ok: false; retryAfterSeconds: number }> {
     const t = this.now();
     const w = this.#window(t);
     const k = this.#keys(email, ip, w.start);
@@ -64,7 +67,11 @@ export class LoginThrottle {
       { key: k.account, amount: 1, limit: this.limits.perAccount, ttlMs: w.ttlMs },
       { key: k.ip, amount: 1, limit: this.limits.perIp, ttlMs: w.ttlMs },
     ]);
-    if (!got.ok) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((w.start + this.limits.windowMs - t) / 1000)) };
+    if (!got.ok)
+      return {
+        ok: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((w.start + this.limits.windowMs - t) / 1000)),
+      };
     return {
       ok: true,
       reservation: {

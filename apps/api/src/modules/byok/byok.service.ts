@@ -12,7 +12,11 @@ export class ByokService {
   /** Providers a user may bring a key for: active ones that charge for calls (not local/free ones such as Ollama or the mock). */
   async providerOptions(userId: string) {
     const [providers, mine] = await Promise.all([
-      this.ctx.prisma.provider.findMany({ where: { status: 'active' }, select: { id: true, name: true, slug: true, type: true }, orderBy: [{ priority: 'asc' }, { name: 'asc' }] }),
+      this.ctx.prisma.provider.findMany({
+        where: { status: 'active' },
+        select: { id: true, name: true, slug: true, type: true },
+        orderBy: [{ priority: 'asc' }, { name: 'asc' }],
+      }),
       this.ctx.prisma.byokKey.findMany({ where: { userId }, select: { providerId: true } }),
     ]);
     const has = new Set(mine.map((k) => k.providerId));
@@ -22,7 +26,11 @@ export class ByokService {
   }
 
   async list(userId: string) {
-    const rows = await this.ctx.prisma.byokKey.findMany({ where: { userId }, include: { provider: { select: { slug: true, name: true, type: true } } }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.ctx.prisma.byokKey.findMany({
+      where: { userId },
+      include: { provider: { select: { slug: true, name: true, type: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
     return rows.map((k) => ({
       providerId: k.providerId,
       provider: k.provider,
@@ -39,13 +47,34 @@ export class ByokService {
   async put(actor: Actor, providerId: string, apiKey: string, label: string | null) {
     const provider = await this.ctx.prisma.provider.findUnique({ where: { id: providerId } });
     if (!provider) throw AppError.notFound('Provider');
-    if (provider.type === 'mock') throw AppError.validation('providerId: the built-in mock provider takes no key');
-    const existing = await this.ctx.prisma.byokKey.findUnique({ where: { userId_providerId: { userId: actor.id, providerId } } });
-    const data = { encryptedKey: this.ctx.secrets.encrypt(apiKey), last4: apiKey.slice(-4), label, status: 'active', lastError: null };
+    if (provider.type === 'mock')
+      throw AppError.validation('providerId: the built-in mock provider takes no key');
+    const existing = await this.ctx.prisma.byokKey.findUnique({
+      where: { userId_providerId: { userId: actor.id, providerId } },
+    });
+    const data = {
+      encryptedKey: this.ctx.secrets.encrypt(apiKey),
+      last4: apiKey.slice(-4),
+      label,
+      status: 'active',
+      lastError: null,
+    };
     await this.ctx.prisma.$transaction(async (tx) => {
-      await tx.byokKey.upsert({ where: { userId_providerId: { userId: actor.id, providerId } }, create: { userId: actor.id, providerId, ...data }, update: data });
+      await tx.byokKey.upsert({
+        where: { userId_providerId: { userId: actor.id, providerId } },
+        create: { userId: actor.id, providerId, ...data },
+        update: data,
+      });
       await this.ctx.audit.record(
-        { actor, action: existing ? 'byok.rotate' : 'byok.create', entityType: 'ByokKey', entityId: `${actor.id}:${providerId}`, before: existing ? { last4: existing.last4, label: existing.label } : undefined, after: { last4: data.last4, label }, ip: actor.ip },
+        {
+          actor,
+          action: existing ? 'byok.rotate' : 'byok.create',
+          entityType: 'ByokKey',
+          entityId: `${actor.id}:${providerId}`,
+          before: existing ? { last4: existing.last4, label: existing.label } : undefined,
+          after: { last4: data.last4, label },
+          ip: actor.ip,
+        },
         tx,
       );
     });
@@ -54,25 +83,62 @@ export class ByokService {
   }
 
   async remove(actor: Actor, providerId: string) {
-    const existing = await this.ctx.prisma.byokKey.findUnique({ where: { userId_providerId: { userId: actor.id, providerId } } });
+    const existing = await this.ctx.prisma.byokKey.findUnique({
+      where: { userId_providerId: { userId: actor.id, providerId } },
+    });
     if (!existing) throw AppError.notFound('BYOK key');
     await this.ctx.prisma.$transaction(async (tx) => {
       await tx.byokKey.delete({ where: { id: existing.id } });
-      await this.ctx.audit.record({ actor, action: 'byok.delete', entityType: 'ByokKey', entityId: `${actor.id}:${providerId}`, before: { last4: existing.last4, label: existing.label }, ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'byok.delete',
+          entityType: 'ByokKey',
+          entityId: `${actor.id}:${providerId}`,
+          before: { last4: existing.last4, label: existing.label },
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('byok');
   }
 
   async test(actor: Actor, providerId: string) {
-    const key = await this.ctx.prisma.byokKey.findUnique({ where: { userId_providerId: { userId: actor.id, providerId } }, include: { provider: true } });
+    const key = await this.ctx.prisma.byokKey.findUnique({
+      where: { userId_providerId: { userId: actor.id, providerId } },
+      include: { provider: true },
+    });
     if (!key) throw AppError.notFound('BYOK key');
     const secret = this.ctx.secrets.decrypt(key.encryptedKey);
-    const result = secret === null
-      ? ({ success: false, latencyMs: 0, error: { code: 'misconfigured', message: 'The stored key cannot be decrypted with the current SECRETS_KEY.' } } as const)
-      : await testProviderConnection({ id: key.provider.id, slug: key.provider.slug, type: key.provider.type, baseUrl: key.provider.baseUrl, apiKey: secret, config: (key.provider.config ?? {}) as Record<string, unknown> }, { dispatcher: this.ctx.outbound.dispatcher });
+    const result =
+      secret === null
+        ? ({
+            success: false,
+            latencyMs: 0,
+            error: {
+              code: 'misconfigured',
+              message: 'The stored key cannot be decrypted with the current SECRETS_KEY.',
+            },
+          } as const)
+        : await testProviderConnection(
+            {
+              id: key.provider.id,
+              slug: key.provider.slug,
+              type: key.provider.type,
+              baseUrl: key.provider.baseUrl,
+              apiKey: secret,
+              config: (key.provider.config ?? {}) as Record<string, unknown>,
+            },
+            { dispatcher: this.ctx.outbound.dispatcher },
+          );
     await this.ctx.prisma.byokKey.update({
       where: { id: key.id },
-      data: { lastTestedAt: new Date(this.ctx.now()), status: result.success ? 'active' : result.error.code === 'invalid_key' ? 'invalid' : key.status, lastError: result.success ? null : result.error.message },
+      data: {
+        lastTestedAt: new Date(this.ctx.now()),
+        status: result.success ? 'active' : result.error.code === 'invalid_key' ? 'invalid' : key.status,
+        lastError: result.success ? null : result.error.message,
+      },
     });
     if (!result.success && result.error.code === 'invalid_key') await this.ctx.configChanged('byok');
     return result;
@@ -80,13 +146,44 @@ export class ByokService {
 
   /** Admin view: users with BYOK keys, their providers, and what their keys saved the platform. */
   async overview() {
-    const keys = await this.ctx.prisma.byokKey.findMany({ include: { user: { select: { id: true, email: true, name: true } }, provider: { select: { slug: true } } } });
+    const keys = await this.ctx.prisma.byokKey.findMany({
+      include: {
+        user: { select: { id: true, email: true, name: true } },
+        provider: { select: { slug: true } },
+      },
+    });
     // From the daily rollup (complete by construction), so it stays fast however many raw rows there are.
-    const saved = await this.ctx.prisma.usageDaily.groupBy({ by: ['userId'], where: { isByok: true }, _sum: { savedUsd: true, requests: true } });
-    const savedBy = new Map(saved.map((s) => [s.userId, { usd: Number(s._sum.savedUsd ?? new Prisma.Decimal(0)), requests: s._sum.requests ?? 0 }]));
-    const users = new Map<string, { userId: string; email: string; name: string | null; providers: string[]; savedUsd: number; byokRequests: number }>();
+    const saved = await this.ctx.prisma.usageDaily.groupBy({
+      by: ['userId'],
+      where: { isByok: true },
+      _sum: { savedUsd: true, requests: true },
+    });
+    const savedBy = new Map(
+      saved.map((s) => [
+        s.userId,
+        { usd: Number(s._sum.savedUsd ?? new Prisma.Decimal(0)), requests: s._sum.requests ?? 0 },
+      ]),
+    );
+    const users = new Map<
+      string,
+      {
+        userId: string;
+        email: string;
+        name: string | null;
+        providers: string[];
+        savedUsd: number;
+        byokRequests: number;
+      }
+    >();
     for (const k of keys) {
-      const u = users.get(k.userId) ?? { userId: k.userId, email: k.user.email, name: k.user.name, providers: [], savedUsd: savedBy.get(k.userId)?.usd ?? 0, byokRequests: savedBy.get(k.userId)?.requests ?? 0 };
+      const u = users.get(k.userId) ?? {
+        userId: k.userId,
+        email: k.user.email,
+        name: k.user.name,
+        providers: [],
+        savedUsd: savedBy.get(k.userId)?.usd ?? 0,
+        byokRequests: savedBy.get(k.userId)?.requests ?? 0,
+      };
       u.providers.push(k.provider.slug);
       users.set(k.userId, u);
     }

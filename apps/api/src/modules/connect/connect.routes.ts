@@ -23,48 +23,63 @@ function baseUrlOf(req: Request): string {
 export function connectRoutes(ctx: AppContext, routing: RoutingRuntime): Router {
   const r = Router();
 
-  r.get('/guide', route(async (req, res) => {
-    const q = parseBody(guideQuery, req.query);
-    res.status(200);
-    res.setHeader('content-type', 'text/markdown; charset=utf-8');
-    res.setHeader('cache-control', 'no-store');
-    res.send(guideMarkdown({ baseUrl: baseUrlOf(req), ...(q.tool ? { tool: q.tool } : {}) }));
-  }));
+  r.get(
+    '/guide',
+    route(async (req, res) => {
+      const q = parseBody(guideQuery, req.query);
+      res.status(200);
+      res.setHeader('content-type', 'text/markdown; charset=utf-8');
+      res.setHeader('cache-control', 'no-store');
+      res.send(guideMarkdown({ baseUrl: baseUrlOf(req), ...(q.tool ? { tool: q.tool } : {}) }));
+    }),
+  );
 
-  r.get('/me/keys/:id/models', requirePermission('keys:own'), route(async (req, res) => {
-    const me = currentAuth(res).user.id;
-    const config = routing.config;
-    const id = String(req.params.id);
-    let key = null;
-    for (const k of config.keysByHash.values()) {
-      if (k.id === id) {
-        key = k;
-        break;
+  r.get(
+    '/me/keys/:id/models',
+    requirePermission('keys:own'),
+    route(async (req, res) => {
+      const me = currentAuth(res).user.id;
+      const config = routing.config;
+      const id = String(req.params.id);
+      let key = null;
+      for (const k of config.keysByHash.values()) {
+        if (k.id === id) {
+          key = k;
+          break;
+        }
       }
-    }
-    if (!key || key.userId !== me) throw AppError.notFound('Gateway key');
-    if (key.revoked) throw AppError.validation('This key is revoked: it may not call any model.');
-    if (key.expiresAt !== null && key.expiresAt <= ctx.now()) throw AppError.validation('This key has expired: it may not call any model.');
-    const caller = callerForKey(key, config);
-    if (!caller.ok) throw new AppError(caller.status, caller.code, caller.message);
-    res.json(listModelsForCaller(config, caller.caller, 'openai', ctx.now()));
-  }));
+      if (!key || key.userId !== me) throw AppError.notFound('Gateway key');
+      if (key.revoked) throw AppError.validation('This key is revoked: it may not call any model.');
+      if (key.expiresAt !== null && key.expiresAt <= ctx.now())
+        throw AppError.validation('This key has expired: it may not call any model.');
+      const caller = callerForKey(key, config);
+      if (!caller.ok) throw new AppError(caller.status, caller.code, caller.message);
+      res.json(listModelsForCaller(config, caller.caller, 'openai', ctx.now()));
+    }),
+  );
 
   openapi.registerPath({
     method: 'get',
     path: '/api/v1/guide',
     tags: ['Connect a tool'],
-    summary: 'How to connect Claude Code, Codex, OpenCode, Cursor, Continue, the AI SDK, the OpenAI and Anthropic SDKs and curl to this server, as Markdown an AI agent can follow (no sign-in, no secrets)',
+    summary:
+      'How to connect Claude Code, Codex, OpenCode, Cursor, Continue, the AI SDK, the OpenAI and Anthropic SDKs and curl to this server, as Markdown an AI agent can follow (no sign-in, no secrets)',
     request: { query: guideQuery },
-    responses: { 200: { description: 'The guide', content: { 'text/markdown': { schema: { type: 'string' } } } }, 400: { description: 'Unknown tool' } },
+    responses: {
+      200: { description: 'The guide', content: { 'text/markdown': { schema: { type: 'string' } } } },
+      400: { description: 'Unknown tool' },
+    },
   });
   openapi.registerPath({
     method: 'get',
     path: '/api/v1/me/keys/{id}/models',
     tags: ['My gateway keys'],
-    summary: 'The models one of my keys may use: what the proxy\'s GET /v1/models answers for that key',
+    summary: "The models one of my keys may use: what the proxy's GET /v1/models answers for that key",
     request: { params: z.object({ id: z.string() }) },
-    responses: { 200: { description: 'OpenAI-format model list' }, 404: { description: 'Not one of my keys' } },
+    responses: {
+      200: { description: 'OpenAI-format model list' },
+      404: { description: 'Not one of my keys' },
+    },
   });
   return r;
 }

@@ -9,7 +9,8 @@ const as = (token: string) => ({ authorization: `Bearer ${token}` });
 beforeAll(async () => {
   e = await createProxyEnv();
   const u = await e.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: e.ids.user } });
-  user = (await e.t.http.post('/api/v1/auth/login').send({ email: u.email, password: e.userPassword })).body.token;
+  user = (await e.t.http.post('/api/v1/auth/login').send({ email: u.email, password: e.userPassword })).body
+    .token;
   other = await e.t.tokenFor('user');
 });
 afterAll(async () => {
@@ -24,7 +25,18 @@ describe('GET /api/v1/guide', () => {
     const md = await res.text();
     expect(md).toContain(`\`${e.url}/v1\``);
     expect(md).toContain(`export ANTHROPIC_BASE_URL='${e.url}'`);
-    for (const label of ['Claude Code', 'Codex', 'OpenCode', 'Cursor', 'Continue', 'Vercel AI SDK', 'OpenAI SDK', 'Anthropic SDK', 'curl']) expect(md).toContain(`### ${label}`);
+    for (const label of [
+      'Claude Code',
+      'Codex',
+      'OpenCode',
+      'Cursor',
+      'Continue',
+      'Vercel AI SDK',
+      'OpenAI SDK',
+      'Anthropic SDK',
+      'curl',
+    ])
+      expect(md).toContain(`### ${label}`);
     expect(md).not.toContain(e.userKey);
     expect(md).not.toMatch(/sy-[A-Za-z0-9_-]{20,}/);
   });
@@ -44,7 +56,9 @@ describe('GET /api/v1/guide', () => {
   });
 
   it('is in the OpenAPI document', async () => {
-    const doc = (await e.t.http.get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await e.t.http.get('/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.paths['/api/v1/guide']?.get).toBeTruthy();
     expect(doc.paths['/api/v1/me/keys/{id}/models']?.get).toBeTruthy();
   });
@@ -53,19 +67,27 @@ describe('GET /api/v1/guide', () => {
     const created = await e.t.http.post('/api/v1/me/keys').set(as(user)).send({ name: 'claude-code' });
     expect(created.status).toBe(201);
     const key = created.body.key as string;
-    const models = (await (await fetch(`${e.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { id: string }[] };
+    const models = (await (
+      await fetch(`${e.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as { data: { id: string }[] };
     expect(models.data.map((m) => m.id)).toContain('up-openai/gpt-test');
     const probe = await fetch(`${e.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'up-openai/gpt-test', max_tokens: 16, messages: [{ role: 'user', content: 'Say OK' }] }),
+      body: JSON.stringify({
+        model: 'up-openai/gpt-test',
+        max_tokens: 16,
+        messages: [{ role: 'user', content: 'Say OK' }],
+      }),
     });
     expect(probe.status).toBe(200);
     expect(probe.headers.get('x-switchyard-provider')).toBe('up-openai');
     const requestId = probe.headers.get('x-request-id');
     await e.flushUsage();
     const logs = await e.t.http.get('/api/v1/me/logs?limit=20').set(as(user));
-    const row = (logs.body.data as { id: string; requestId: string }[]).find((r) => r.requestId === requestId);
+    const row = (logs.body.data as { id: string; requestId: string }[]).find(
+      (r) => r.requestId === requestId,
+    );
     expect(row).toBeTruthy();
     const detail = await e.t.http.get(`/api/v1/me/logs/${row!.id}`).set(as(user));
     expect(detail.body.trace.plan).toBeTruthy();
@@ -73,17 +95,25 @@ describe('GET /api/v1/guide', () => {
 });
 
 describe('GET /api/v1/me/keys/:id/models', () => {
-  it('lists what the proxy\'s /v1/models answers for that key (allowed models respected)', async () => {
-    const created = await e.t.http.post('/api/v1/me/keys').set(as(user)).send({ name: 'narrow', allowedModels: ['chat.default', 'up-openai/gpt-test'] });
+  it("lists what the proxy's /v1/models answers for that key (allowed models respected)", async () => {
+    const created = await e.t.http
+      .post('/api/v1/me/keys')
+      .set(as(user))
+      .send({ name: 'narrow', allowedModels: ['chat.default', 'up-openai/gpt-test'] });
     expect(created.status).toBe(201);
     const viaAdmin = await e.t.http.get(`/api/v1/me/keys/${created.body.id}/models`).set(as(user));
     expect(viaAdmin.status).toBe(200);
-    const viaProxy = (await (await fetch(`${e.url}/v1/models`, { headers: { authorization: `Bearer ${created.body.key}` } })).json()) as { data: { id: string }[] };
+    const viaProxy = (await (
+      await fetch(`${e.url}/v1/models`, { headers: { authorization: `Bearer ${created.body.key}` } })
+    ).json()) as { data: { id: string }[] };
     expect(viaAdmin.body.data.map((m: { id: string }) => m.id)).toEqual(viaProxy.data.map((m) => m.id));
-    expect(viaAdmin.body.data.map((m: { id: string }) => m.id).sort()).toEqual(['chat.default', 'up-openai/gpt-test']);
+    expect(viaAdmin.body.data.map((m: { id: string }) => m.id).sort()).toEqual([
+      'chat.default',
+      'up-openai/gpt-test',
+    ]);
   });
 
-  it('another user\'s key and a revoked key are 404s', async () => {
+  it("another user's key and a revoked key are 404s", async () => {
     const created = await e.t.http.post('/api/v1/me/keys').set(as(user)).send({ name: 'mine' });
     expect((await e.t.http.get(`/api/v1/me/keys/${created.body.id}/models`).set(as(other))).status).toBe(404);
     expect((await e.t.http.post(`/api/v1/me/keys/${created.body.id}/revoke`).set(as(user))).status).toBe(200);

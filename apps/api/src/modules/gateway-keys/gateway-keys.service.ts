@@ -37,7 +37,8 @@ export function presentKey(k: GatewayKey, now: number) {
   };
 }
 
-const dec = (n: number | null | undefined) => (n === undefined ? undefined : n === null ? null : new Prisma.Decimal(n));
+const dec = (n: number | null | undefined) =>
+  n === undefined ? undefined : n === null ? null : new Prisma.Decimal(n);
 
 /** Gateway keys: created for a user, an org or an app; the full key is returned once and stored as a hash. */
 export class GatewayKeysService {
@@ -53,13 +54,22 @@ export class GatewayKeysService {
   async create(actor: Actor, body: CreateGatewayKeyBody, self: boolean) {
     const ownerType = self ? 'user' : body.ownerType;
     const ownerId = self ? actor.id : body.ownerId;
-    if (!ownerType) throw AppError.validation('ownerType: is required (user, org or app)', { issues: [{ field: 'ownerType', message: 'is required' }] });
-    if (!ownerId) throw AppError.validation('ownerId: is required', { issues: [{ field: 'ownerId', message: 'is required' }] });
+    if (!ownerType)
+      throw AppError.validation('ownerType: is required (user, org or app)', {
+        issues: [{ field: 'ownerType', message: 'is required' }],
+      });
+    if (!ownerId)
+      throw AppError.validation('ownerId: is required', {
+        issues: [{ field: 'ownerId', message: 'is required' }],
+      });
     if (!(await this.#ownerExists(ownerType, ownerId))) {
-      throw AppError.validation(`ownerId: no ${ownerType} with this id`, { issues: [{ field: 'ownerId', message: `no ${ownerType} with this id` }] });
+      throw AppError.validation(`ownerId: no ${ownerType} with this id`, {
+        issues: [{ field: 'ownerId', message: `no ${ownerType} with this id` }],
+      });
     }
     // A key for someone else acts as them: minting one for a super admin is a super admin's.
-    if (!self && ownerType === 'user') await assertMayActOnUser(this.ctx.prisma, actor, ownerId, 'create a gateway key for');
+    if (!self && ownerType === 'user')
+      await assertMayActOnUser(this.ctx.prisma, actor, ownerId, 'create a gateway key for');
     const generated = generateGatewayKey();
     const row = await this.ctx.prisma.$transaction(async (tx) => {
       const created = await tx.gatewayKey.create({
@@ -81,7 +91,17 @@ export class GatewayKeysService {
           ipAllowlist: body.ipAllowlist ?? [],
         },
       });
-      await this.ctx.audit.record({ actor, action: 'gateway_key.create', entityType: 'GatewayKey', entityId: created.id, after: presentKey(created, this.ctx.now()), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'gateway_key.create',
+          entityType: 'GatewayKey',
+          entityId: created.id,
+          after: presentKey(created, this.ctx.now()),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return created;
     });
     await this.ctx.configChanged('keys');
@@ -94,11 +114,17 @@ export class GatewayKeysService {
     const and: Prisma.GatewayKeyWhereInput[] = [];
     if (filter.userId) and.push({ userId: filter.userId });
     if (filter.ownerType) and.push({ ownerType: filter.ownerType });
-    if (filter.ownerId) and.push({ OR: [{ userId: filter.ownerId }, { orgId: filter.ownerId }, { appId: filter.ownerId }] });
+    if (filter.ownerId)
+      and.push({ OR: [{ userId: filter.ownerId }, { orgId: filter.ownerId }, { appId: filter.ownerId }] });
     if (filter.status === 'revoked') and.push({ revokedAt: { not: null } });
     else if (filter.status === 'expired') and.push({ revokedAt: null, expiresAt: { lte: now } });
-    else if (filter.status === 'active') and.push({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
-    const rows = await this.ctx.prisma.gatewayKey.findMany({ where: { AND: and }, orderBy: { createdAt: 'desc' }, take: 500 });
+    else if (filter.status === 'active')
+      and.push({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+    const rows = await this.ctx.prisma.gatewayKey.findMany({
+      where: { AND: and },
+      orderBy: { createdAt: 'desc' },
+      take: 500,
+    });
     return rows.map((k) => presentKey(k, this.ctx.now()));
   }
 
@@ -111,7 +137,8 @@ export class GatewayKeysService {
 
   async update(actor: Actor, id: string, body: UpdateGatewayKeyBody, onlyUserId?: string) {
     const before = await this.#find(id, onlyUserId);
-    if (!onlyUserId) await assertMayActOnUser(this.ctx.prisma, actor, before.userId, "change the gateway key of");
+    if (!onlyUserId)
+      await assertMayActOnUser(this.ctx.prisma, actor, before.userId, 'change the gateway key of');
     const row = await this.ctx.prisma.$transaction(async (tx) => {
       const updated = await tx.gatewayKey.update({
         where: { id },
@@ -126,7 +153,18 @@ export class GatewayKeysService {
           ...(body.ipAllowlist !== undefined ? { ipAllowlist: body.ipAllowlist } : {}),
         },
       });
-      await this.ctx.audit.record({ actor, action: 'gateway_key.update', entityType: 'GatewayKey', entityId: id, before: presentKey(before, this.ctx.now()), after: presentKey(updated, this.ctx.now()), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'gateway_key.update',
+          entityType: 'GatewayKey',
+          entityId: id,
+          before: presentKey(before, this.ctx.now()),
+          after: presentKey(updated, this.ctx.now()),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return updated;
     });
     await this.ctx.configChanged('keys');
@@ -135,11 +173,26 @@ export class GatewayKeysService {
 
   async revoke(actor: Actor, id: string, onlyUserId?: string) {
     const before = await this.#find(id, onlyUserId);
-    if (!onlyUserId) await assertMayActOnUser(this.ctx.prisma, actor, before.userId, 'revoke the gateway key of');
+    if (!onlyUserId)
+      await assertMayActOnUser(this.ctx.prisma, actor, before.userId, 'revoke the gateway key of');
     if (before.revokedAt) return presentKey(before, this.ctx.now());
     const row = await this.ctx.prisma.$transaction(async (tx) => {
-      const updated = await tx.gatewayKey.update({ where: { id }, data: { revokedAt: new Date(this.ctx.now()) } });
-      await this.ctx.audit.record({ actor, action: 'gateway_key.revoke', entityType: 'GatewayKey', entityId: id, before: presentKey(before, this.ctx.now()), after: presentKey(updated, this.ctx.now()), ip: actor.ip }, tx);
+      const updated = await tx.gatewayKey.update({
+        where: { id },
+        data: { revokedAt: new Date(this.ctx.now()) },
+      });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'gateway_key.revoke',
+          entityType: 'GatewayKey',
+          entityId: id,
+          before: presentKey(before, this.ctx.now()),
+          after: presentKey(updated, this.ctx.now()),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return updated;
     });
     await this.ctx.configChanged('keys');

@@ -1,4 +1,10 @@
-import type { BulkModelsBody, CreateModelBody, ModelListQuery, RegistryModel, UpdateModelBody } from '@switchyard/core';
+import type {
+  BulkModelsBody,
+  CreateModelBody,
+  ModelListQuery,
+  RegistryModel,
+  UpdateModelBody,
+} from '@switchyard/core';
 import type { Model, Prisma, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
@@ -49,7 +55,10 @@ export class ModelsService {
 
   async #visibleScopes(v: ModelViewer): Promise<string[] | null> {
     if (v.seesAll) return null;
-    const orgs = await this.ctx.prisma.organizationMember.findMany({ where: { userId: v.userId }, select: { orgId: true } });
+    const orgs = await this.ctx.prisma.organizationMember.findMany({
+      where: { userId: v.userId },
+      select: { orgId: true },
+    });
     return ['global', `user:${v.userId}`, ...orgs.map((o) => `org:${o.orgId}`)];
   }
 
@@ -75,14 +84,23 @@ export class ModelsService {
           ? [{ priceInputPer1M: dir }, { priceOutputPer1M: dir }, { displayName: 'asc' }, { id: 'asc' }]
           : [{ isDefault: 'desc' }, { priority: dir }, { displayName: 'asc' }, { id: 'asc' }];
     const [rows, total] = await Promise.all([
-      this.ctx.prisma.model.findMany({ where, orderBy, include: { provider: providerSelect }, take: q.limit, skip: q.offset }),
+      this.ctx.prisma.model.findMany({
+        where,
+        orderBy,
+        include: { provider: providerSelect },
+        take: q.limit,
+        skip: q.offset,
+      }),
       this.ctx.prisma.model.count({ where }),
     ]);
     return { data: rows.map(presentModel), total, limit: q.limit, offset: q.offset };
   }
 
   async get(id: string, viewer: ModelViewer) {
-    const m = await this.ctx.prisma.model.findUnique({ where: { id }, include: { provider: providerSelect } });
+    const m = await this.ctx.prisma.model.findUnique({
+      where: { id },
+      include: { provider: providerSelect },
+    });
     const scopes = await this.#visibleScopes(viewer);
     if (!m || (scopes && !scopes.includes(m.scope))) throw AppError.notFound('Model');
     return presentModel(m);
@@ -91,23 +109,29 @@ export class ModelsService {
   async #ownerFor(scope: string): Promise<string | null> {
     if (scope.startsWith('user:')) {
       const id = scope.slice(5);
-      if (!(await this.ctx.prisma.user.findUnique({ where: { id }, select: { id: true } }))) throw AppError.validation('scope: no user with that id');
+      if (!(await this.ctx.prisma.user.findUnique({ where: { id }, select: { id: true } })))
+        throw AppError.validation('scope: no user with that id');
       return id;
     }
     if (scope.startsWith('org:')) {
       const id = scope.slice(4);
-      if (!(await this.ctx.prisma.organization.findUnique({ where: { id }, select: { id: true } }))) throw AppError.validation('scope: no organization with that id');
+      if (!(await this.ctx.prisma.organization.findUnique({ where: { id }, select: { id: true } })))
+        throw AppError.validation('scope: no organization with that id');
     }
     return null;
   }
 
   async create(actor: Actor, b: CreateModelBody) {
-    const provider = await this.ctx.prisma.provider.findUnique({ where: { id: b.providerId }, select: { id: true } });
+    const provider = await this.ctx.prisma.provider.findUnique({
+      where: { id: b.providerId },
+      select: { id: true },
+    });
     if (!provider) throw AppError.validation('providerId: no provider with that id');
     const ownerUserId = await this.#ownerFor(b.scope);
     const m = await this.ctx.prisma.$transaction(async (tx) => {
       // One default per scope: the database enforces it; we move the marker rather than fail.
-      if (b.isDefault) await tx.model.updateMany({ where: { scope: b.scope, isDefault: true }, data: { isDefault: false } });
+      if (b.isDefault)
+        await tx.model.updateMany({ where: { scope: b.scope, isDefault: true }, data: { isDefault: false } });
       const created = await tx.model.create({
         data: {
           providerId: b.providerId,
@@ -131,7 +155,17 @@ export class ModelsService {
         },
         include: { provider: providerSelect },
       });
-      await this.ctx.audit.record({ actor, action: 'model.create', entityType: 'Model', entityId: created.id, after: presentModel(created), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'model.create',
+          entityType: 'Model',
+          entityId: created.id,
+          after: presentModel(created),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return created;
     });
     await this.ctx.configChanged('models');
@@ -142,14 +176,29 @@ export class ModelsService {
     const m = await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.model.findUnique({ where: { id }, include: { provider: providerSelect } });
       if (!before) throw AppError.notFound('Model');
-      if (b.isDefault) await tx.model.updateMany({ where: { scope: before.scope, isDefault: true, NOT: { id } }, data: { isDefault: false } });
+      if (b.isDefault)
+        await tx.model.updateMany({
+          where: { scope: before.scope, isDefault: true, NOT: { id } },
+          data: { isDefault: false },
+        });
       const { config, ...rest } = b;
       const updated = await tx.model.update({
         where: { id },
         data: { ...rest, ...(config === undefined ? {} : { config: config as Prisma.InputJsonValue }) },
         include: { provider: providerSelect },
       });
-      await this.ctx.audit.record({ actor, action: 'model.update', entityType: 'Model', entityId: id, before: presentModel(before), after: presentModel(updated), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'model.update',
+          entityType: 'Model',
+          entityId: id,
+          before: presentModel(before),
+          after: presentModel(updated),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return updated;
     });
     await this.ctx.configChanged('models');
@@ -165,7 +214,17 @@ export class ModelsService {
       const before = await tx.model.findUnique({ where: { id }, include: { provider: providerSelect } });
       if (!before) throw AppError.notFound('Model');
       await tx.model.delete({ where: { id } });
-      await this.ctx.audit.record({ actor, action: 'model.delete', entityType: 'Model', entityId: id, before: presentModel(before), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'model.delete',
+          entityType: 'Model',
+          entityId: id,
+          before: presentModel(before),
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('models');
   }
@@ -173,14 +232,26 @@ export class ModelsService {
   /** Enable, disable or delete many models in one transaction; ids that do not exist are reported, not fatal. */
   async bulk(actor: Actor, b: BulkModelsBody) {
     const result = await this.ctx.prisma.$transaction(async (tx) => {
-      const found = await tx.model.findMany({ where: { id: { in: b.ids } }, select: { id: true, modelId: true, enabled: true } });
+      const found = await tx.model.findMany({
+        where: { id: { in: b.ids } },
+        select: { id: true, modelId: true, enabled: true },
+      });
       const foundIds = new Set(found.map((m) => m.id));
       const ids = b.ids.filter((id) => foundIds.has(id));
       const missing = b.ids.filter((id) => !foundIds.has(id));
       if (b.action === 'delete') await tx.model.deleteMany({ where: { id: { in: ids } } });
-      else await tx.model.updateMany({ where: { id: { in: ids } }, data: { enabled: b.action === 'enable' } });
+      else
+        await tx.model.updateMany({ where: { id: { in: ids } }, data: { enabled: b.action === 'enable' } });
       await this.ctx.audit.record(
-        { actor, action: `model.bulk_${b.action}`, entityType: 'Model', entityId: null, before: found, after: { action: b.action, ids }, ip: actor.ip },
+        {
+          actor,
+          action: `model.bulk_${b.action}`,
+          entityType: 'Model',
+          entityId: null,
+          before: found,
+          after: { action: b.action, ids },
+          ip: actor.ip,
+        },
         tx,
       );
       return { action: b.action, affected: ids.length, missing };

@@ -21,29 +21,69 @@ export function presentOrg(o: Organization & { _count?: { members: number } }) {
   };
 }
 
-const dec = (n: number | null | undefined) => (n === undefined ? undefined : n === null ? null : new Prisma.Decimal(n));
+const dec = (n: number | null | undefined) =>
+  n === undefined ? undefined : n === null ? null : new Prisma.Decimal(n);
 
 /** Organizations: spend cap (monthly, with rollover), PII flag, members, and their own provider keys. */
 export class OrgsService {
   constructor(private readonly ctx: AppContext) {}
 
   async list() {
-    const rows = await this.ctx.prisma.organization.findMany({ include: { _count: { select: { members: true } } }, orderBy: { name: 'asc' } });
+    const rows = await this.ctx.prisma.organization.findMany({
+      include: { _count: { select: { members: true } } },
+      orderBy: { name: 'asc' },
+    });
     return rows.map(presentOrg);
   }
 
   async get(id: string) {
-    const o = await this.ctx.prisma.organization.findUnique({ where: { id }, include: { _count: { select: { members: true } }, members: { include: { user: { select: { id: true, email: true, name: true } } } }, providerKeys: { select: { providerId: true, last4: true, label: true, status: true } } } });
+    const o = await this.ctx.prisma.organization.findUnique({
+      where: { id },
+      include: {
+        _count: { select: { members: true } },
+        members: { include: { user: { select: { id: true, email: true, name: true } } } },
+        providerKeys: { select: { providerId: true, last4: true, label: true, status: true } },
+      },
+    });
     if (!o) throw AppError.notFound('Organization');
-    return { ...presentOrg(o), memberList: o.members.map((m) => ({ userId: m.userId, email: m.user.email, name: m.user.name, role: m.role })), providerKeys: o.providerKeys };
+    return {
+      ...presentOrg(o),
+      memberList: o.members.map((m) => ({
+        userId: m.userId,
+        email: m.user.email,
+        name: m.user.name,
+        role: m.role,
+      })),
+      providerKeys: o.providerKeys,
+    };
   }
 
   async create(actor: Actor, b: CreateOrgBody) {
     await assertMayActOnUser(this.ctx.prisma, actor, b.ownerId, 'make an org owner of');
     const o = await this.ctx.prisma.$transaction(async (tx) => {
-      const created = await tx.organization.create({ data: { name: b.name, slug: b.slug, ownerId: b.ownerId ?? null, spendCapUsd: dec(b.spendCapUsd) ?? null, rollover: b.rollover ?? false, piiProtection: b.piiProtection ?? false } });
-      if (b.ownerId) await tx.organizationMember.create({ data: { orgId: created.id, userId: b.ownerId, role: 'owner' } });
-      await this.ctx.audit.record({ actor, action: 'org.create', entityType: 'Organization', entityId: created.id, after: presentOrg(created), ip: actor.ip }, tx);
+      const created = await tx.organization.create({
+        data: {
+          name: b.name,
+          slug: b.slug,
+          ownerId: b.ownerId ?? null,
+          spendCapUsd: dec(b.spendCapUsd) ?? null,
+          rollover: b.rollover ?? false,
+          piiProtection: b.piiProtection ?? false,
+        },
+      });
+      if (b.ownerId)
+        await tx.organizationMember.create({ data: { orgId: created.id, userId: b.ownerId, role: 'owner' } });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'org.create',
+          entityType: 'Organization',
+          entityId: created.id,
+          after: presentOrg(created),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return created;
     });
     await this.ctx.configChanged('orgs');
@@ -70,7 +110,18 @@ export class OrgsService {
           ...(b.status !== undefined ? { status: b.status } : {}),
         },
       });
-      await this.ctx.audit.record({ actor, action: 'org.update', entityType: 'Organization', entityId: id, before: presentOrg(before), after: presentOrg(updated), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'org.update',
+          entityType: 'Organization',
+          entityId: id,
+          before: presentOrg(before),
+          after: presentOrg(updated),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return updated;
     });
     await this.ctx.configChanged('orgs');
@@ -82,53 +133,130 @@ export class OrgsService {
     if (!before) throw AppError.notFound('Organization');
     await this.ctx.prisma.$transaction(async (tx) => {
       await tx.organization.delete({ where: { id } });
-      await this.ctx.audit.record({ actor, action: 'org.delete', entityType: 'Organization', entityId: id, before: presentOrg(before), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'org.delete',
+          entityType: 'Organization',
+          entityId: id,
+          before: presentOrg(before),
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('orgs');
   }
 
   async addMember(actor: Actor, orgId: string, b: OrgMemberBody) {
-    if (!(await this.ctx.prisma.organization.count({ where: { id: orgId } }))) throw AppError.notFound('Organization');
-    if (!(await this.ctx.prisma.user.count({ where: { id: b.userId } }))) throw AppError.validation('userId: no user with this id');
+    if (!(await this.ctx.prisma.organization.count({ where: { id: orgId } })))
+      throw AppError.notFound('Organization');
+    if (!(await this.ctx.prisma.user.count({ where: { id: b.userId } })))
+      throw AppError.validation('userId: no user with this id');
     await assertMayActOnUser(this.ctx.prisma, actor, b.userId, 'change the org membership of');
     await this.ctx.prisma.$transaction(async (tx) => {
-      await tx.organizationMember.upsert({ where: { orgId_userId: { orgId, userId: b.userId } }, create: { orgId, userId: b.userId, role: b.role }, update: { role: b.role } });
-      await this.ctx.audit.record({ actor, action: 'org.member.add', entityType: 'Organization', entityId: orgId, after: { userId: b.userId, role: b.role }, ip: actor.ip }, tx);
+      await tx.organizationMember.upsert({
+        where: { orgId_userId: { orgId, userId: b.userId } },
+        create: { orgId, userId: b.userId, role: b.role },
+        update: { role: b.role },
+      });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'org.member.add',
+          entityType: 'Organization',
+          entityId: orgId,
+          after: { userId: b.userId, role: b.role },
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('orgs');
     return this.get(orgId);
   }
 
   async removeMember(actor: Actor, orgId: string, userId: string) {
-    const m = await this.ctx.prisma.organizationMember.findUnique({ where: { orgId_userId: { orgId, userId } } });
+    const m = await this.ctx.prisma.organizationMember.findUnique({
+      where: { orgId_userId: { orgId, userId } },
+    });
     if (!m) throw AppError.notFound('Member');
     await assertMayActOnUser(this.ctx.prisma, actor, userId, 'take an org membership away from');
     await this.ctx.prisma.$transaction(async (tx) => {
       await tx.organizationMember.delete({ where: { id: m.id } });
-      await this.ctx.audit.record({ actor, action: 'org.member.remove', entityType: 'Organization', entityId: orgId, before: { userId, role: m.role }, ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'org.member.remove',
+          entityType: 'Organization',
+          entityId: orgId,
+          before: { userId, role: m.role },
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('orgs');
   }
 
   /** The org's own key for a provider: used for its members' requests before the provider's key. */
-  async putProviderKey(actor: Actor, orgId: string, providerId: string, apiKey: string, label: string | null) {
-    if (!(await this.ctx.prisma.organization.count({ where: { id: orgId } }))) throw AppError.notFound('Organization');
-    if (!(await this.ctx.prisma.provider.count({ where: { id: providerId } }))) throw AppError.notFound('Provider');
-    const data = { encryptedKey: this.ctx.secrets.encrypt(apiKey), last4: apiKey.slice(-4), label, status: 'active' };
+  async putProviderKey(
+    actor: Actor,
+    orgId: string,
+    providerId: string,
+    apiKey: string,
+    label: string | null,
+  ) {
+    if (!(await this.ctx.prisma.organization.count({ where: { id: orgId } })))
+      throw AppError.notFound('Organization');
+    if (!(await this.ctx.prisma.provider.count({ where: { id: providerId } })))
+      throw AppError.notFound('Provider');
+    const data = {
+      encryptedKey: this.ctx.secrets.encrypt(apiKey),
+      last4: apiKey.slice(-4),
+      label,
+      status: 'active',
+    };
     await this.ctx.prisma.$transaction(async (tx) => {
-      await tx.orgProviderKey.upsert({ where: { orgId_providerId: { orgId, providerId } }, create: { orgId, providerId, ...data }, update: data });
-      await this.ctx.audit.record({ actor, action: 'org.provider_key.put', entityType: 'Organization', entityId: orgId, after: { providerId, last4: data.last4, label }, ip: actor.ip }, tx);
+      await tx.orgProviderKey.upsert({
+        where: { orgId_providerId: { orgId, providerId } },
+        create: { orgId, providerId, ...data },
+        update: data,
+      });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'org.provider_key.put',
+          entityType: 'Organization',
+          entityId: orgId,
+          after: { providerId, last4: data.last4, label },
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('org-keys');
     return { providerId, last4: data.last4, label, status: 'active' };
   }
 
   async deleteProviderKey(actor: Actor, orgId: string, providerId: string) {
-    const k = await this.ctx.prisma.orgProviderKey.findUnique({ where: { orgId_providerId: { orgId, providerId } } });
+    const k = await this.ctx.prisma.orgProviderKey.findUnique({
+      where: { orgId_providerId: { orgId, providerId } },
+    });
     if (!k) throw AppError.notFound('Organization key');
     await this.ctx.prisma.$transaction(async (tx) => {
       await tx.orgProviderKey.delete({ where: { id: k.id } });
-      await this.ctx.audit.record({ actor, action: 'org.provider_key.delete', entityType: 'Organization', entityId: orgId, before: { providerId, last4: k.last4 }, ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'org.provider_key.delete',
+          entityType: 'Organization',
+          entityId: orgId,
+          before: { providerId, last4: k.last4 },
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('org-keys');
   }

@@ -9,38 +9,59 @@ import { DISABLED_MISSING_ENV } from '../../seed/seed.js';
 import { testProviderConnection } from './provider-test.js';
 
 /** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
-const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set(['apiVersion', 'deployments', 'anthropicVersion', 'streamUsage', 'responsesApi', 'timeouts', 'webSearch']);
+const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set([
+  'apiVersion',
+  'deployments',
+  'anthropicVersion',
+  'streamUsage',
+  'responsesApi',
+  'timeouts',
+  'webSearch',
+]);
 /** Provider settings that are credentials themselves (Bedrock). */
 export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 
-const sameUrl = (a: string | null | undefined, b: string | null | undefined) => (a?.trim().replace(/\/+$/, '') || null) === (b?.trim().replace(/\/+$/, '') || null);
+const sameUrl = (a: string | null | undefined, b: string | null | undefined) =>
+  (a?.trim().replace(/\/+$/, '') || null) === (b?.trim().replace(/\/+$/, '') || null);
 
 /**
  * The first field of an update that changes where or how a provider's credentials are sent (its URL, its
  * extra headers, its AWS region or credentials, any setting not known to be neutral), or null.
  */
-export function connectionChange(before: { baseUrl: string | null; config: unknown }, b: UpdateProviderBody): string | null {
+export function connectionChange(
+  before: { baseUrl: string | null; config: unknown },
+  b: UpdateProviderBody,
+): string | null {
   if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) return 'baseUrl';
   if (b.config !== undefined) {
     const old = (before.config ?? {}) as Record<string, unknown>;
     for (const k of new Set([...Object.keys(old), ...Object.keys(b.config)])) {
-      if (!CONNECTION_NEUTRAL_CONFIG.has(k) && JSON.stringify(old[k]) !== JSON.stringify(b.config[k])) return `config.${k}`;
+      if (!CONNECTION_NEUTRAL_CONFIG.has(k) && JSON.stringify(old[k]) !== JSON.stringify(b.config[k]))
+        return `config.${k}`;
     }
   }
   return null;
 }
 
 /** Whether any credential would go wherever this provider points: its own key or `_env` reference, AWS settings, org keys, users' BYOK keys. */
-export async function providerHoldsCredentials(prisma: Pick<PrismaClient, 'orgProviderKey' | 'byokKey'>, p: Pick<Provider, 'id' | 'encryptedApiKey' | 'auth' | 'config'>): Promise<boolean> {
+export async function providerHoldsCredentials(
+  prisma: Pick<PrismaClient, 'orgProviderKey' | 'byokKey'>,
+  p: Pick<Provider, 'id' | 'encryptedApiKey' | 'auth' | 'config'>,
+): Promise<boolean> {
   if (p.encryptedApiKey) return true;
   if (Object.keys((p.auth ?? {}) as object).length > 0) return true;
   const config = (p.config ?? {}) as Record<string, unknown>;
   if (CREDENTIAL_CONFIG_KEYS.some((k) => config[k] !== undefined)) return true;
-  const [org, byok] = await Promise.all([prisma.orgProviderKey.count({ where: { providerId: p.id } }), prisma.byokKey.count({ where: { providerId: p.id } })]);
+  const [org, byok] = await Promise.all([
+    prisma.orgProviderKey.count({ where: { providerId: p.id } }),
+    prisma.byokKey.count({ where: { providerId: p.id } }),
+  ]);
   return org + byok > 0;
 }
 
-type WithModels = Provider & { models: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; enabled: boolean }[] };
+type WithModels = Provider & {
+  models: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; enabled: boolean }[];
+};
 
 /** A provider as the API shows it: never the key; whether one is set, its last four, the `_env` name and whether it resolves. */
 /** Config values that are secrets: AWS secret keys, and extra headers whose name says they carry a credential. */
@@ -52,12 +73,16 @@ export function maskSecret(v: string): string {
   return v.length >= 12 ? `••••${v.slice(-4)}` : '••••';
 }
 
-function mapSecrets(config: Record<string, unknown>, f: (value: string, path: string) => string): Record<string, unknown> {
+function mapSecrets(
+  config: Record<string, unknown>,
+  f: (value: string, path: string) => string,
+): Record<string, unknown> {
   const c: Record<string, unknown> = { ...config };
   for (const k of SECRET_CONFIG_KEYS) if (typeof c[k] === 'string') c[k] = f(c[k] as string, k);
   if (c.headers && typeof c.headers === 'object' && !Array.isArray(c.headers)) {
     const h: Record<string, unknown> = { ...(c.headers as Record<string, unknown>) };
-    for (const [name, v] of Object.entries(h)) if (SECRET_HEADER.test(name) && typeof v === 'string') h[name] = f(v, `headers.${name}`);
+    for (const [name, v] of Object.entries(h))
+      if (SECRET_HEADER.test(name) && typeof v === 'string') h[name] = f(v, `headers.${name}`);
     c.headers = h;
   }
   return c;
@@ -72,9 +97,15 @@ export function presentConfig(config: unknown): Record<string, unknown> {
  * A config sent back with masked secrets (the dashboard edits what the API showed): each masked value that
  * matches the stored secret keeps the stored secret, so saving a form never overwrites a credential with its mask.
  */
-export function restoreMaskedSecrets(incoming: Record<string, unknown>, stored: unknown): Record<string, unknown> {
+export function restoreMaskedSecrets(
+  incoming: Record<string, unknown>,
+  stored: unknown,
+): Record<string, unknown> {
   const old = (stored ?? {}) as Record<string, unknown>;
-  const storedAt = (path: string): unknown => (path.startsWith('headers.') ? (old.headers as Record<string, unknown> | undefined)?.[path.slice(8)] : old[path]);
+  const storedAt = (path: string): unknown =>
+    path.startsWith('headers.')
+      ? (old.headers as Record<string, unknown> | undefined)?.[path.slice(8)]
+      : old[path];
   return mapSecrets(incoming, (v, path) => {
     const was = storedAt(path);
     return typeof was === 'string' && v === maskSecret(was) ? was : v;
@@ -86,7 +117,10 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
   const envName = envRefName(auth.apiKey);
   const priced = p.models.filter((m) => m.enabled);
   // Average of (input + output) / 2 per 1M tokens over the provider's enabled models.
-  const avg = priced.length ? priced.reduce((s, m) => s + (Number(m.priceInputPer1M) + Number(m.priceOutputPer1M)) / 2, 0) / priced.length : null;
+  const avg = priced.length
+    ? priced.reduce((s, m) => s + (Number(m.priceInputPer1M) + Number(m.priceOutputPer1M)) / 2, 0) /
+      priced.length
+    : null;
   return {
     id: p.id,
     type: p.type,
@@ -94,7 +128,10 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     slug: p.slug,
     baseUrl: p.baseUrl,
     status: p.status,
-    disabledReason: p.disabledReason === DISABLED_MISSING_ENV ? `${isProviderType(p.type) ? (providerDefaults(p.type).envKey ?? 'its environment variables') : 'its environment variables'} is not set on the server` : p.disabledReason,
+    disabledReason:
+      p.disabledReason === DISABLED_MISSING_ENV
+        ? `${isProviderType(p.type) ? (providerDefaults(p.type).envKey ?? 'its environment variables') : 'its environment variables'} is not set on the server`
+        : p.disabledReason,
     lastError: p.lastError,
     lastTestedAt: p.lastTestedAt?.toISOString() ?? null,
     priority: p.priority,
@@ -115,10 +152,15 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
 export class ProvidersService {
   constructor(private readonly ctx: AppContext) {}
 
-  #include = { models: { select: { priceInputPer1M: true, priceOutputPer1M: true, enabled: true } } } as const;
+  #include = {
+    models: { select: { priceInputPer1M: true, priceOutputPer1M: true, enabled: true } },
+  } as const;
 
   async list() {
-    const rows = await this.ctx.prisma.provider.findMany({ include: this.#include, orderBy: [{ priority: 'asc' }, { name: 'asc' }] });
+    const rows = await this.ctx.prisma.provider.findMany({
+      include: this.#include,
+      orderBy: [{ priority: 'asc' }, { name: 'asc' }],
+    });
     return rows.map((p) => presentProvider(p, this.ctx.processEnv));
   }
 
@@ -128,8 +170,16 @@ export class ProvidersService {
     return p;
   }
 
-  #authData(apiKey: string | null | undefined, apiKeyEnv: string | null | undefined, current: Record<string, unknown>) {
-    const data: { encryptedApiKey?: string | null; apiKeyLast4?: string | null; auth?: Prisma.InputJsonValue } = {};
+  #authData(
+    apiKey: string | null | undefined,
+    apiKeyEnv: string | null | undefined,
+    current: Record<string, unknown>,
+  ) {
+    const data: {
+      encryptedApiKey?: string | null;
+      apiKeyLast4?: string | null;
+      auth?: Prisma.InputJsonValue;
+    } = {};
     if (apiKey !== undefined) {
       data.encryptedApiKey = apiKey ? this.ctx.secrets.encrypt(apiKey) : null;
       data.apiKeyLast4 = apiKey ? apiKey.slice(-4) : null;
@@ -147,7 +197,8 @@ export class ProvidersService {
   async #checkBaseUrl(baseUrl: string | null | undefined) {
     if (!baseUrl) return;
     const problem = await this.ctx.outbound.policy.checkUrl(baseUrl);
-    if (problem) throw AppError.validation(`baseUrl: ${problem}`, { issues: [{ field: 'baseUrl', message: problem }] });
+    if (problem)
+      throw AppError.validation(`baseUrl: ${problem}`, { issues: [{ field: 'baseUrl', message: problem }] });
   }
 
   async create(actor: Actor, b: CreateProviderBody) {
@@ -172,7 +223,17 @@ export class ProvidersService {
         },
         include: this.#include,
       });
-      await this.ctx.audit.record({ actor, action: 'provider.create', entityType: 'Provider', entityId: created.id, after: presentProvider(created, {}), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'provider.create',
+          entityType: 'Provider',
+          entityId: created.id,
+          after: presentProvider(created, {}),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return created;
     });
     await this.ctx.configChanged('providers');
@@ -181,13 +242,22 @@ export class ProvidersService {
 
   async update(actor: Actor & { role?: string }, id: string, body: UpdateProviderBody) {
     const before = await this.#get(id);
-    const b = body.config !== undefined ? { ...body, config: restoreMaskedSecrets(body.config, before.config) } : body;
+    const b =
+      body.config !== undefined
+        ? { ...body, config: restoreMaskedSecrets(body.config, before.config) }
+        : body;
     // Credentials follow their URL: pointing a provider that holds any credential somewhere else (or changing how
     // it authenticates) would hand those keys to the new destination, so it is a credentials change.
     const moved = actor.role === 'super_admin' ? null : connectionChange(before, b);
-    const setsAwsCredentials = moved !== null && (CREDENTIAL_CONFIG_KEYS as readonly string[]).includes(moved.slice('config.'.length));
+    const setsAwsCredentials =
+      moved !== null && (CREDENTIAL_CONFIG_KEYS as readonly string[]).includes(moved.slice('config.'.length));
     if (moved && (setsAwsCredentials || (await providerHoldsCredentials(this.ctx.prisma, before)))) {
-      throw new AppError(403, 'forbidden', `${moved}: only a super admin may change where or how a provider with stored credentials connects (its own key, org keys or users' keys would follow).`, { field: moved });
+      throw new AppError(
+        403,
+        'forbidden',
+        `${moved}: only a super admin may change where or how a provider with stored credentials connects (its own key, org keys or users' keys would follow).`,
+        { field: moved },
+      );
     }
     if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) await this.#checkBaseUrl(b.baseUrl);
     const p = await this.ctx.prisma.$transaction(async (tx) => {
@@ -200,13 +270,26 @@ export class ProvidersService {
           ...(b.autoFallback !== undefined ? { autoFallback: b.autoFallback } : {}),
           // An admin's own status choice wins over the seed's "missing env" marker.
           ...(b.status !== undefined ? { status: b.status, disabledReason: null } : {}),
-          ...(b.rateLimitBuckets !== undefined ? { rateLimitBuckets: b.rateLimitBuckets as Prisma.InputJsonValue } : {}),
+          ...(b.rateLimitBuckets !== undefined
+            ? { rateLimitBuckets: b.rateLimitBuckets as Prisma.InputJsonValue }
+            : {}),
           ...(b.config !== undefined ? { config: b.config as Prisma.InputJsonValue } : {}),
           ...this.#authData(b.apiKey, b.apiKeyEnv, (before.auth ?? {}) as Record<string, unknown>),
         },
         include: this.#include,
       });
-      await this.ctx.audit.record({ actor, action: 'provider.update', entityType: 'Provider', entityId: id, before: presentProvider(before, {}), after: presentProvider(updated, {}), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'provider.update',
+          entityType: 'Provider',
+          entityId: id,
+          before: presentProvider(before, {}),
+          after: presentProvider(updated, {}),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return updated;
     });
     await this.ctx.configChanged('providers');
@@ -217,7 +300,17 @@ export class ProvidersService {
     const before = await this.#get(id);
     await this.ctx.prisma.$transaction(async (tx) => {
       await tx.provider.delete({ where: { id } });
-      await this.ctx.audit.record({ actor, action: 'provider.delete', entityType: 'Provider', entityId: id, before: presentProvider(before, {}), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'provider.delete',
+          entityType: 'Provider',
+          entityId: id,
+          before: presentProvider(before, {}),
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('providers');
   }
@@ -227,12 +320,31 @@ export class ProvidersService {
     const p = await this.#get(id);
     const resolved = resolveProviderKey(p, this.ctx.secrets, this.ctx.processEnv);
     const current = resolved.ok ? resolved.value : null;
-    const result = await testProviderConnection({ id: p.id, slug: p.slug, type: p.type, baseUrl: p.baseUrl, apiKey: current, config: (p.config ?? {}) as Record<string, unknown> }, { dispatcher: this.ctx.outbound.dispatcher });
+    const result = await testProviderConnection(
+      {
+        id: p.id,
+        slug: p.slug,
+        type: p.type,
+        baseUrl: p.baseUrl,
+        apiKey: current,
+        config: (p.config ?? {}) as Record<string, unknown>,
+      },
+      { dispatcher: this.ctx.outbound.dispatcher },
+    );
     // A failed test puts an active provider in "error" (routing skips it); a passing one brings it back.
-    const status = !result.success && p.status === 'active' ? 'error' : result.success && p.status === 'error' ? 'active' : p.status;
+    const status =
+      !result.success && p.status === 'active'
+        ? 'error'
+        : result.success && p.status === 'error'
+          ? 'active'
+          : p.status;
     await this.ctx.prisma.provider.update({
       where: { id },
-      data: { lastTestedAt: new Date(this.ctx.now()), lastError: result.success ? null : result.error.message, status },
+      data: {
+        lastTestedAt: new Date(this.ctx.now()),
+        lastError: result.success ? null : result.error.message,
+        status,
+      },
     });
     if (status !== p.status) await this.ctx.configChanged('providers');
     return result;

@@ -1,4 +1,11 @@
-import type { CreateAliasBody, DryRunBody, FallbackChainBody, RoutingRulesBody, UpdateAliasBody, UpdatePowerLevelBody } from '@switchyard/core';
+import type {
+  CreateAliasBody,
+  DryRunBody,
+  FallbackChainBody,
+  RoutingRulesBody,
+  UpdateAliasBody,
+  UpdatePowerLevelBody,
+} from '@switchyard/core';
 import type { Alias, FallbackChain, PowerLevel, Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
@@ -30,11 +37,27 @@ export function presentAlias(a: Alias) {
 }
 
 export function presentChain(c: FallbackChain) {
-  return { id: c.id, modelRef: c.modelRef, targets: c.targets, description: c.description, enabled: c.enabled, updatedAt: c.updatedAt.toISOString() };
+  return {
+    id: c.id,
+    modelRef: c.modelRef,
+    targets: c.targets,
+    description: c.description,
+    enabled: c.enabled,
+    updatedAt: c.updatedAt.toISOString(),
+  };
 }
 
 function presentLevel(l: PowerLevel) {
-  return { id: l.id, slug: l.slug, name: l.name, description: l.description, tier: l.qualityTier, modelRefs: l.modelRefs, enabled: l.enabled, sortOrder: l.sortOrder };
+  return {
+    id: l.id,
+    slug: l.slug,
+    name: l.name,
+    description: l.description,
+    tier: l.qualityTier,
+    modelRefs: l.modelRefs,
+    enabled: l.enabled,
+    sortOrder: l.sortOrder,
+  };
 }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -48,14 +71,20 @@ export class RoutingService {
   /** Refs that name no model in the registry ('<provider-slug>/<model-id>' or a bare model id). */
   async #checkRefs(refs: { field: string; ref: string }[]) {
     if (refs.length === 0) return;
-    const models = await this.ctx.prisma.model.findMany({ select: { modelId: true, provider: { select: { slug: true } } } });
+    const models = await this.ctx.prisma.model.findMany({
+      select: { modelId: true, provider: { select: { slug: true } } },
+    });
     const known = new Set<string>();
     for (const m of models) {
       known.add(m.modelId);
       known.add(`${m.provider.slug}/${m.modelId}`);
     }
     const bad = refs.find((r) => !known.has(r.ref));
-    if (bad) throw AppError.validation(`${bad.field}: no model "${bad.ref}" in the registry`, { field: bad.field, ref: bad.ref });
+    if (bad)
+      throw AppError.validation(`${bad.field}: no model "${bad.ref}" in the registry`, {
+        field: bad.field,
+        ref: bad.ref,
+      });
   }
 
   // ---- rules ----------------------------------------------------------------------------------------------
@@ -75,14 +104,40 @@ export class RoutingService {
   }
 
   async setRules(actor: Actor, b: RoutingRulesBody) {
-    const RULES = ['maxAttempts', 'policyFallback', 'maxRetries', 'circuitFailureThreshold', 'circuitOpenMs'] as const;
-    const pick = (r: { strategy: string } & Record<(typeof RULES)[number], unknown>) => ({ strategy: r.strategy, ...Object.fromEntries(RULES.map((k) => [k, r[k]])) });
+    const RULES = [
+      'maxAttempts',
+      'policyFallback',
+      'maxRetries',
+      'circuitFailureThreshold',
+      'circuitOpenMs',
+    ] as const;
+    const pick = (r: { strategy: string } & Record<(typeof RULES)[number], unknown>) => ({
+      strategy: r.strategy,
+      ...Object.fromEntries(RULES.map((k) => [k, r[k]])),
+    });
     await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.routingSettings.findUnique({ where: { id: 1 } });
-      const data: Partial<RoutingRulesBody> & { strategy: RoutingRulesBody['strategy'] } = { strategy: b.strategy };
+      const data: Partial<RoutingRulesBody> & { strategy: RoutingRulesBody['strategy'] } = {
+        strategy: b.strategy,
+      };
       for (const k of RULES) if (b[k] !== undefined) Object.assign(data, { [k]: b[k] });
-      const after = await tx.routingSettings.upsert({ where: { id: 1 }, create: { id: 1, ...data }, update: data });
-      await this.ctx.audit.record({ actor, action: 'routing.rules', entityType: 'RoutingSettings', entityId: '1', before: before ? pick(before) : null, after: pick(after), ip: actor.ip }, tx);
+      const after = await tx.routingSettings.upsert({
+        where: { id: 1 },
+        create: { id: 1, ...data },
+        update: data,
+      });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'routing.rules',
+          entityType: 'RoutingSettings',
+          entityId: '1',
+          before: before ? pick(before) : null,
+          after: pick(after),
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('routing');
     return this.rules();
@@ -92,13 +147,28 @@ export class RoutingService {
 
   /** Each level with the models it routes to right now (the engine's own order, from a dry run) and their real prices. */
   async powerLevels() {
-    const levels = await this.ctx.prisma.powerLevel.findMany({ orderBy: [{ sortOrder: 'asc' }, { slug: 'asc' }] });
+    const levels = await this.ctx.prisma.powerLevel.findMany({
+      orderBy: [{ sortOrder: 'asc' }, { slug: 'asc' }],
+    });
     const bySlug = new Map(this.routing.config.models.map((m) => [m.id, m]));
     return levels.map((l) => {
-      const run = l.enabled ? this.routing.dryRun({ endpoint: 'chat', facts: { model: l.slug, stream: false, maxTokens: null, promptTokens: 1000, needs: [] }, caller: MASTER_CALLER }) : null;
+      const run = l.enabled
+        ? this.routing.dryRun({
+            endpoint: 'chat',
+            facts: { model: l.slug, stream: false, maxTokens: null, promptTokens: 1000, needs: [] },
+            caller: MASTER_CALLER,
+          })
+        : null;
       const models = (run?.attempts ?? []).map((a) => {
         const m = bySlug.get(a.modelRegistryId);
-        return { ref: a.ref, provider: a.providerName, modelId: a.modelId, priceInputPer1M: m?.priceInputPer1M ?? 0, priceOutputPer1M: m?.priceOutputPer1M ?? 0, isFallback: a.isFallback };
+        return {
+          ref: a.ref,
+          provider: a.providerName,
+          modelId: a.modelId,
+          priceInputPer1M: m?.priceInputPer1M ?? 0,
+          priceOutputPer1M: m?.priceOutputPer1M ?? 0,
+          isFallback: a.isFallback,
+        };
       });
       const primary = models.filter((m) => !m.isFallback);
       const priced = primary.length ? primary : models;
@@ -107,12 +177,20 @@ export class RoutingService {
         models,
         price: priced.length
           ? {
-              inputPer1M: { min: Math.min(...priced.map((m) => m.priceInputPer1M)), max: Math.max(...priced.map((m) => m.priceInputPer1M)) },
-              outputPer1M: { min: Math.min(...priced.map((m) => m.priceOutputPer1M)), max: Math.max(...priced.map((m) => m.priceOutputPer1M)) },
-              avgPer1M: round6(priced.reduce((s, m) => s + (m.priceInputPer1M + m.priceOutputPer1M) / 2, 0) / priced.length),
+              inputPer1M: {
+                min: Math.min(...priced.map((m) => m.priceInputPer1M)),
+                max: Math.max(...priced.map((m) => m.priceInputPer1M)),
+              },
+              outputPer1M: {
+                min: Math.min(...priced.map((m) => m.priceOutputPer1M)),
+                max: Math.max(...priced.map((m) => m.priceOutputPer1M)),
+              },
+              avgPer1M: round6(
+                priced.reduce((s, m) => s + (m.priceInputPer1M + m.priceOutputPer1M) / 2, 0) / priced.length,
+              ),
             }
           : null,
-        unavailable: run && !run.ok ? run.error?.message ?? 'no route' : null,
+        unavailable: run && !run.ok ? (run.error?.message ?? 'no route') : null,
       };
     });
   }
@@ -123,8 +201,22 @@ export class RoutingService {
       const before = await tx.powerLevel.findUnique({ where: { slug } });
       if (!before) throw AppError.notFound('Power level');
       const { tier, ...rest } = b;
-      const after = await tx.powerLevel.update({ where: { slug }, data: { ...rest, ...(tier ? { qualityTier: tier } : {}) } });
-      await this.ctx.audit.record({ actor, action: 'power_level.update', entityType: 'PowerLevel', entityId: after.id, before: presentLevel(before), after: presentLevel(after), ip: actor.ip }, tx);
+      const after = await tx.powerLevel.update({
+        where: { slug },
+        data: { ...rest, ...(tier ? { qualityTier: tier } : {}) },
+      });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'power_level.update',
+          entityType: 'PowerLevel',
+          entityId: after.id,
+          before: presentLevel(before),
+          after: presentLevel(after),
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('power-levels');
     return (await this.powerLevels()).find((l) => l.slug === slug)!;
@@ -133,9 +225,19 @@ export class RoutingService {
   // ---- aliases --------------------------------------------------------------------------------------------
 
   async aliases(q: { scope?: string }) {
-    const rows = await this.ctx.prisma.alias.findMany({ where: q.scope ? { scope: q.scope } : {}, orderBy: [{ scope: 'asc' }, { name: 'asc' }] });
+    const rows = await this.ctx.prisma.alias.findMany({
+      where: q.scope ? { scope: q.scope } : {},
+      orderBy: [{ scope: 'asc' }, { name: 'asc' }],
+    });
     const orgIds = [...new Set(rows.map((a) => a.orgId).filter((x): x is string => x !== null))];
-    const orgs = new Map((await this.ctx.prisma.organization.findMany({ where: { id: { in: orgIds } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]));
+    const orgs = new Map(
+      (
+        await this.ctx.prisma.organization.findMany({
+          where: { id: { in: orgIds } },
+          select: { id: true, name: true },
+        })
+      ).map((o) => [o.id, o.name]),
+    );
     return rows.map((a) => ({ ...presentAlias(a), orgName: a.orgId ? (orgs.get(a.orgId) ?? null) : null }));
   }
 
@@ -148,7 +250,10 @@ export class RoutingService {
 
   async createAlias(actor: Actor, b: CreateAliasBody) {
     await this.#aliasRefs(b);
-    if (b.orgId && !(await this.ctx.prisma.organization.findUnique({ where: { id: b.orgId }, select: { id: true } }))) {
+    if (
+      b.orgId &&
+      !(await this.ctx.prisma.organization.findUnique({ where: { id: b.orgId }, select: { id: true } }))
+    ) {
       throw AppError.validation('orgId: no organization with that id');
     }
     const a = await this.ctx.prisma.$transaction(async (tx) => {
@@ -164,7 +269,17 @@ export class RoutingService {
           enabled: b.enabled,
         },
       });
-      await this.ctx.audit.record({ actor, action: 'alias.create', entityType: 'Alias', entityId: created.id, after: presentAlias(created), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'alias.create',
+          entityType: 'Alias',
+          entityId: created.id,
+          after: presentAlias(created),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return created;
     });
     await this.ctx.configChanged('aliases');
@@ -179,9 +294,24 @@ export class RoutingService {
       const { targets, fallbacks, ...rest } = b;
       const after = await tx.alias.update({
         where: { id },
-        data: { ...rest, ...(targets ? { targets: targets as Prisma.InputJsonValue } : {}), ...(fallbacks ? { fallbacks } : {}) },
+        data: {
+          ...rest,
+          ...(targets ? { targets: targets as Prisma.InputJsonValue } : {}),
+          ...(fallbacks ? { fallbacks } : {}),
+        },
       });
-      await this.ctx.audit.record({ actor, action: 'alias.update', entityType: 'Alias', entityId: id, before: presentAlias(before), after: presentAlias(after), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'alias.update',
+          entityType: 'Alias',
+          entityId: id,
+          before: presentAlias(before),
+          after: presentAlias(after),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return after;
     });
     await this.ctx.configChanged('aliases');
@@ -193,7 +323,17 @@ export class RoutingService {
       const before = await tx.alias.findUnique({ where: { id } });
       if (!before) throw AppError.notFound('Alias');
       await tx.alias.delete({ where: { id } });
-      await this.ctx.audit.record({ actor, action: 'alias.delete', entityType: 'Alias', entityId: id, before: presentAlias(before), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'alias.delete',
+          entityType: 'Alias',
+          entityId: id,
+          before: presentAlias(before),
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('aliases');
   }
@@ -205,14 +345,34 @@ export class RoutingService {
   }
 
   async #chainRefs(b: { modelRef?: string; targets?: string[] }) {
-    await this.#checkRefs([...(b.modelRef ? [{ field: 'modelRef', ref: b.modelRef }] : []), ...(b.targets ?? []).map((ref, i) => ({ field: `targets.${i}`, ref }))]);
+    await this.#checkRefs([
+      ...(b.modelRef ? [{ field: 'modelRef', ref: b.modelRef }] : []),
+      ...(b.targets ?? []).map((ref, i) => ({ field: `targets.${i}`, ref })),
+    ]);
   }
 
   async createChain(actor: Actor, b: FallbackChainBody) {
     await this.#chainRefs(b);
     const c = await this.ctx.prisma.$transaction(async (tx) => {
-      const created = await tx.fallbackChain.create({ data: { modelRef: b.modelRef, targets: b.targets, description: b.description ?? null, enabled: b.enabled } });
-      await this.ctx.audit.record({ actor, action: 'chain.create', entityType: 'FallbackChain', entityId: created.id, after: presentChain(created), ip: actor.ip }, tx);
+      const created = await tx.fallbackChain.create({
+        data: {
+          modelRef: b.modelRef,
+          targets: b.targets,
+          description: b.description ?? null,
+          enabled: b.enabled,
+        },
+      });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'chain.create',
+          entityType: 'FallbackChain',
+          entityId: created.id,
+          after: presentChain(created),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return created;
     });
     await this.ctx.configChanged('chains');
@@ -224,8 +384,27 @@ export class RoutingService {
     const c = await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.fallbackChain.findUnique({ where: { id } });
       if (!before) throw AppError.notFound('Fallback chain');
-      const after = await tx.fallbackChain.update({ where: { id }, data: { modelRef: b.modelRef, targets: b.targets, description: b.description ?? null, enabled: b.enabled } });
-      await this.ctx.audit.record({ actor, action: 'chain.update', entityType: 'FallbackChain', entityId: id, before: presentChain(before), after: presentChain(after), ip: actor.ip }, tx);
+      const after = await tx.fallbackChain.update({
+        where: { id },
+        data: {
+          modelRef: b.modelRef,
+          targets: b.targets,
+          description: b.description ?? null,
+          enabled: b.enabled,
+        },
+      });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'chain.update',
+          entityType: 'FallbackChain',
+          entityId: id,
+          before: presentChain(before),
+          after: presentChain(after),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return after;
     });
     await this.ctx.configChanged('chains');
@@ -237,7 +416,17 @@ export class RoutingService {
       const before = await tx.fallbackChain.findUnique({ where: { id } });
       if (!before) throw AppError.notFound('Fallback chain');
       await tx.fallbackChain.delete({ where: { id } });
-      await this.ctx.audit.record({ actor, action: 'chain.delete', entityType: 'FallbackChain', entityId: id, before: presentChain(before), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'chain.delete',
+          entityType: 'FallbackChain',
+          entityId: id,
+          before: presentChain(before),
+          ip: actor.ip,
+        },
+        tx,
+      );
     });
     await this.ctx.configChanged('chains');
   }
@@ -258,7 +447,18 @@ export class RoutingService {
     if (b.userId) {
       const user = cfg.users.get(b.userId);
       if (!user) throw AppError.validation('userId: no user with that id');
-      return { kind: 'key', keyId: null, keyName: null, keyPrefix: null, userId: user.id, orgId: user.orgId, appId: null, powerLevel: user.powerLevel, allowedModels: [], key: null };
+      return {
+        kind: 'key',
+        keyId: null,
+        keyName: null,
+        keyPrefix: null,
+        userId: user.id,
+        orgId: user.orgId,
+        appId: null,
+        powerLevel: user.powerLevel,
+        allowedModels: [],
+        key: null,
+      };
     }
     return MASTER_CALLER;
   }
@@ -267,10 +467,30 @@ export class RoutingService {
     const caller = this.#callerFor(b);
     const result = this.routing.dryRun({
       endpoint: b.endpoint,
-      facts: { model: b.model, stream: b.stream, maxTokens: b.maxTokens, promptTokens: b.promptTokens, needs: b.needs },
+      facts: {
+        model: b.model,
+        stream: b.stream,
+        maxTokens: b.maxTokens,
+        promptTokens: b.promptTokens,
+        needs: b.needs,
+      },
       caller,
     });
-    return { request: { model: b.model, endpoint: b.endpoint, promptTokens: b.promptTokens, maxTokens: b.maxTokens, stream: b.stream }, caller: { keyId: caller.keyId, userId: caller.userId, orgId: caller.orgId, powerLevel: caller.powerLevel }, ...result };
+    return {
+      request: {
+        model: b.model,
+        endpoint: b.endpoint,
+        promptTokens: b.promptTokens,
+        maxTokens: b.maxTokens,
+        stream: b.stream,
+      },
+      caller: {
+        keyId: caller.keyId,
+        userId: caller.userId,
+        orgId: caller.orgId,
+        powerLevel: caller.powerLevel,
+      },
+      ...result,
+    };
   }
 }
-

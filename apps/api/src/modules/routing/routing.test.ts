@@ -9,7 +9,11 @@ let viewer: string;
 let user: string;
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 const chat = (model: string, key = e.userKey) =>
-  fetch(`${e.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) });
+  fetch(`${e.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+  });
 
 beforeAll(async () => {
   e = await createProxyEnv();
@@ -27,34 +31,80 @@ describe('routing rules', () => {
     const rules = await e.t.http.get('/api/v1/llm/routing/rules').set(as(viewer));
     expect(rules.status).toBe(200);
     expect(Object.keys(rules.body.strategies)).toEqual(['cost', 'balanced', 'quality']);
-    const denied = await e.t.http.put('/api/v1/llm/routing/rules').set(as(admin)).send({ strategy: rules.body.strategy === 'cost' ? 'quality' : 'cost' });
+    const denied = await e.t.http
+      .put('/api/v1/llm/routing/rules')
+      .set(as(admin))
+      .send({ strategy: rules.body.strategy === 'cost' ? 'quality' : 'cost' });
     expect(denied.status).toBe(403);
-    const ok = await e.t.http.put('/api/v1/llm/routing/rules').set(as(superAdmin)).send({ strategy: 'cost', maxAttempts: 4, policyFallback: true });
+    const ok = await e.t.http
+      .put('/api/v1/llm/routing/rules')
+      .set(as(superAdmin))
+      .send({ strategy: 'cost', maxAttempts: 4, policyFallback: true });
     expect(ok.body).toMatchObject({ strategy: 'cost', maxAttempts: 4, policyFallback: true });
-    expect(e.t.app.routing.routingConfig).toMatchObject({ strategy: 'cost', maxAttempts: 4, policyFallback: true });
+    expect(e.t.app.routing.routingConfig).toMatchObject({
+      strategy: 'cost',
+      maxAttempts: 4,
+      policyFallback: true,
+    });
     // An admin may change the attempt cap without touching the strategy.
-    expect((await e.t.http.put('/api/v1/llm/routing/rules').set(as(admin)).send({ strategy: 'cost', maxAttempts: 3 })).status).toBe(200);
-    expect((await e.t.http.put('/api/v1/llm/routing/rules').set(as(superAdmin)).send({ strategy: 'fastest' })).body.error.message).toMatch(/^strategy:/);
-    expect((await e.t.http.put('/api/v1/llm/routing/rules').set(as(viewer)).send({ strategy: 'cost' })).status).toBe(403);
+    expect(
+      (
+        await e.t.http
+          .put('/api/v1/llm/routing/rules')
+          .set(as(admin))
+          .send({ strategy: 'cost', maxAttempts: 3 })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await e.t.http.put('/api/v1/llm/routing/rules').set(as(superAdmin)).send({ strategy: 'fastest' })).body
+        .error.message,
+    ).toMatch(/^strategy:/);
+    expect(
+      (await e.t.http.put('/api/v1/llm/routing/rules').set(as(viewer)).send({ strategy: 'cost' })).status,
+    ).toBe(403);
   });
 
   it('retries and the circuit breaker are settings: defaults 2 / 5 / 30 s, validated ranges, and the proxy uses them', async () => {
-    const put = (b: Record<string, unknown>) => e.t.http.put('/api/v1/llm/routing/rules').set(as(admin)).send({ strategy: 'cost', ...b });
-    expect((await e.t.http.get('/api/v1/llm/routing/rules').set(as(viewer))).body).toMatchObject({ maxRetries: 2, circuitFailureThreshold: 5, circuitOpenMs: 30_000 });
-    for (const [field, bad] of [['maxRetries', 6], ['maxRetries', -1], ['maxRetries', 1.5], ['circuitFailureThreshold', 0], ['circuitOpenMs', 10], ['circuitOpenMs', 'x']] as const) {
+    const put = (b: Record<string, unknown>) =>
+      e.t.http
+        .put('/api/v1/llm/routing/rules')
+        .set(as(admin))
+        .send({ strategy: 'cost', ...b });
+    expect((await e.t.http.get('/api/v1/llm/routing/rules').set(as(viewer))).body).toMatchObject({
+      maxRetries: 2,
+      circuitFailureThreshold: 5,
+      circuitOpenMs: 30_000,
+    });
+    for (const [field, bad] of [
+      ['maxRetries', 6],
+      ['maxRetries', -1],
+      ['maxRetries', 1.5],
+      ['circuitFailureThreshold', 0],
+      ['circuitOpenMs', 10],
+      ['circuitOpenMs', 'x'],
+    ] as const) {
       const r = await put({ [field]: bad });
       expect(r.status).toBe(400);
       expect(r.body.error.message).toMatch(new RegExp(`^${field}:`));
     }
     const ok = await put({ maxRetries: 0, circuitFailureThreshold: 1, circuitOpenMs: 60_000 });
     expect(ok.body).toMatchObject({ maxRetries: 0, circuitFailureThreshold: 1, circuitOpenMs: 60_000 });
-    expect(e.t.app.routing.routingConfig).toMatchObject({ maxRetries: 0, circuit: { failureThreshold: 1, openMs: 60_000 } });
+    expect(e.t.app.routing.routingConfig).toMatchObject({
+      maxRetries: 0,
+      circuit: { failureThreshold: 1, openMs: 60_000 },
+    });
     // No retry on a 500, and one final failure opens the circuit: the next request goes straight to the backup.
     const { prisma } = e.t.app.ctx;
-    await prisma.provider.update({ where: { id: e.ids.openai }, data: { baseUrl: `${e.up.url}/primary/v1` } });
+    await prisma.provider.update({
+      where: { id: e.ids.openai },
+      data: { baseUrl: `${e.up.url}/primary/v1` },
+    });
     await e.t.app.routing.reload();
     e.up.reset();
-    e.up.script([{ path: '/primary/', status: 500 }, { path: '/primary/', status: 500 }]);
+    e.up.script([
+      { path: '/primary/', status: 500 },
+      { path: '/primary/', status: 500 },
+    ]);
     const first = await chat('gpt-test');
     expect(first.status).toBe(200);
     expect(first.headers.get('x-switchyard-provider')).toBe('up-backup');
@@ -64,8 +114,16 @@ describe('routing rules', () => {
     expect(e.up.requests).toHaveLength(1);
     await put({ maxRetries: 2, circuitFailureThreshold: 5, circuitOpenMs: 30_000 });
     // Close the circuit again for the tests that follow.
-    const m = await prisma.model.findFirstOrThrow({ where: { providerId: e.ids.openai, modelId: 'gpt-test' } });
-    e.t.app.routing.store.apply([{ type: 'circuit', target: modelTarget(e.ids.openai, m.id), state: { phase: 'closed', failures: 0, openedAt: 0 } }]);
+    const m = await prisma.model.findFirstOrThrow({
+      where: { providerId: e.ids.openai, modelId: 'gpt-test' },
+    });
+    e.t.app.routing.store.apply([
+      {
+        type: 'circuit',
+        target: modelTarget(e.ids.openai, m.id),
+        state: { phase: 'closed', failures: 0, openedAt: 0 },
+      },
+    ]);
     await prisma.provider.update({ where: { id: e.ids.openai }, data: { baseUrl: `${e.up.url}/v1` } });
     await e.t.app.routing.reload();
   });
@@ -77,74 +135,186 @@ describe('power levels', () => {
     expect(res.status).toBe(200);
     const slugs = res.body.data.map((l: { slug: string }) => l.slug);
     expect(slugs).toEqual(expect.arrayContaining(['eco', 'balanced', 'precision']));
-    const upd = await e.t.http.put('/api/v1/llm/routing/power-levels/precision').set(as(admin)).send({ modelRefs: ['up-anthropic/claude-test', 'up-openai/big-test'] });
+    const upd = await e.t.http
+      .put('/api/v1/llm/routing/power-levels/precision')
+      .set(as(admin))
+      .send({ modelRefs: ['up-anthropic/claude-test', 'up-openai/big-test'] });
     expect(upd.status).toBe(200);
-    expect(upd.body.models.slice(0, 2).map((m: { ref: string }) => m.ref)).toEqual(['up-anthropic/claude-test', 'up-openai/big-test']);
+    expect(upd.body.models.slice(0, 2).map((m: { ref: string }) => m.ref)).toEqual([
+      'up-anthropic/claude-test',
+      'up-openai/big-test',
+    ]);
     expect(upd.body.models[0]).toMatchObject({ priceInputPer1M: 3, priceOutputPer1M: 15 });
     expect(upd.body.price.inputPer1M).toEqual({ min: 3, max: 5 });
-    const bad = await e.t.http.put('/api/v1/llm/routing/power-levels/precision').set(as(admin)).send({ modelRefs: ['nowhere/nothing'] });
-    expect([bad.status, bad.body.error.message]).toEqual([400, 'modelRefs.0: no model "nowhere/nothing" in the registry']);
-    expect((await e.t.http.put('/api/v1/llm/routing/power-levels/ultra').set(as(admin)).send({ enabled: false })).status).toBe(404);
+    const bad = await e.t.http
+      .put('/api/v1/llm/routing/power-levels/precision')
+      .set(as(admin))
+      .send({ modelRefs: ['nowhere/nothing'] });
+    expect([bad.status, bad.body.error.message]).toEqual([
+      400,
+      'modelRefs.0: no model "nowhere/nothing" in the registry',
+    ]);
+    expect(
+      (await e.t.http.put('/api/v1/llm/routing/power-levels/ultra').set(as(admin)).send({ enabled: false }))
+        .status,
+    ).toBe(404);
   });
 });
 
 describe('aliases', () => {
   let id: string;
   it('creates an alias that the proxy routes at once; a duplicate name is a 409; unknown targets are a 400 naming the field', async () => {
-    const res = await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'team-chat', strategy: 'ordered', targets: [{ ref: 'up-backup/gpt-test' }, { ref: 'up-openai/gpt-test' }], fallbacks: ['up-anthropic/claude-test'] });
+    const res = await e.t.http
+      .post('/api/v1/llm/routing/aliases')
+      .set(as(admin))
+      .send({
+        name: 'team-chat',
+        strategy: 'ordered',
+        targets: [{ ref: 'up-backup/gpt-test' }, { ref: 'up-openai/gpt-test' }],
+        fallbacks: ['up-anthropic/claude-test'],
+      });
     expect(res.status).toBe(201);
     id = res.body.id;
-    expect(res.body).toMatchObject({ scope: 'global', orgId: null, targets: [{ ref: 'up-backup/gpt-test', weight: 1 }, { ref: 'up-openai/gpt-test', weight: 1 }] });
+    expect(res.body).toMatchObject({
+      scope: 'global',
+      orgId: null,
+      targets: [
+        { ref: 'up-backup/gpt-test', weight: 1 },
+        { ref: 'up-openai/gpt-test', weight: 1 },
+      ],
+    });
     const r = await chat('team-chat');
     expect(r.status).toBe(200);
     expect(r.headers.get('x-switchyard-provider')).toBe('up-backup');
-    expect((await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'team-chat', targets: [{ ref: 'up-openai/gpt-test' }] })).status).toBe(409);
-    const bad = await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'x2', targets: [{ ref: 'up-openai/gpt-test' }, { ref: 'ghost/model' }] });
-    expect([bad.status, bad.body.error.message]).toEqual([400, 'targets.1.ref: no model "ghost/model" in the registry']);
-    expect((await e.t.http.get('/api/v1/llm/routing/aliases').set(as(viewer))).body.data.map((a: { name: string }) => a.name)).toContain('team-chat');
+    expect(
+      (
+        await e.t.http
+          .post('/api/v1/llm/routing/aliases')
+          .set(as(admin))
+          .send({ name: 'team-chat', targets: [{ ref: 'up-openai/gpt-test' }] })
+      ).status,
+    ).toBe(409);
+    const bad = await e.t.http
+      .post('/api/v1/llm/routing/aliases')
+      .set(as(admin))
+      .send({ name: 'x2', targets: [{ ref: 'up-openai/gpt-test' }, { ref: 'ghost/model' }] });
+    expect([bad.status, bad.body.error.message]).toEqual([
+      400,
+      'targets.1.ref: no model "ghost/model" in the registry',
+    ]);
+    expect(
+      (await e.t.http.get('/api/v1/llm/routing/aliases').set(as(viewer))).body.data.map(
+        (a: { name: string }) => a.name,
+      ),
+    ).toContain('team-chat');
   });
 
   it('edits and deletes an alias; an org alias needs a real org and is listed with its scope', async () => {
-    const upd = await e.t.http.put(`/api/v1/llm/routing/aliases/${id}`).set(as(admin)).send({ targets: [{ ref: 'up-openai/gpt-test' }] });
+    const upd = await e.t.http
+      .put(`/api/v1/llm/routing/aliases/${id}`)
+      .set(as(admin))
+      .send({ targets: [{ ref: 'up-openai/gpt-test' }] });
     expect(upd.body.targets).toEqual([{ ref: 'up-openai/gpt-test', weight: 1 }]);
     expect((await chat('team-chat')).headers.get('x-switchyard-provider')).toBe('up-openai');
-    expect((await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'org-only', orgId: 'ghost', targets: [{ ref: 'up-openai/gpt-test' }] })).body.error.message).toBe('orgId: no organization with that id');
-    const org = await e.t.app.ctx.prisma.organization.create({ data: { name: 'Acme', slug: 'acme-routing' } });
-    const orgAlias = await e.t.http.post('/api/v1/llm/routing/aliases').set(as(admin)).send({ name: 'team-chat', orgId: org.id, targets: [{ ref: 'up-anthropic/claude-test' }] });
+    expect(
+      (
+        await e.t.http
+          .post('/api/v1/llm/routing/aliases')
+          .set(as(admin))
+          .send({ name: 'org-only', orgId: 'ghost', targets: [{ ref: 'up-openai/gpt-test' }] })
+      ).body.error.message,
+    ).toBe('orgId: no organization with that id');
+    const org = await e.t.app.ctx.prisma.organization.create({
+      data: { name: 'Acme', slug: 'acme-routing' },
+    });
+    const orgAlias = await e.t.http
+      .post('/api/v1/llm/routing/aliases')
+      .set(as(admin))
+      .send({ name: 'team-chat', orgId: org.id, targets: [{ ref: 'up-anthropic/claude-test' }] });
     expect(orgAlias.body).toMatchObject({ scope: `org:${org.id}`, orgId: org.id });
-    const scoped = await e.t.http.get('/api/v1/llm/routing/aliases').query({ scope: `org:${org.id}` }).set(as(viewer));
+    const scoped = await e.t.http
+      .get('/api/v1/llm/routing/aliases')
+      .query({ scope: `org:${org.id}` })
+      .set(as(viewer));
     expect(scoped.body.data).toEqual([expect.objectContaining({ name: 'team-chat', orgName: 'Acme' })]);
     expect((await e.t.http.delete(`/api/v1/llm/routing/aliases/${id}`).set(as(admin))).status).toBe(204);
     expect((await e.t.http.delete(`/api/v1/llm/routing/aliases/${id}`).set(as(admin))).status).toBe(404);
     expect((await chat('team-chat')).status).toBe(404);
-    expect((await e.t.http.post('/api/v1/llm/routing/aliases').set(as(user)).send({ name: 'mine', targets: [{ ref: 'up-openai/gpt-test' }] })).status).toBe(403);
+    expect(
+      (
+        await e.t.http
+          .post('/api/v1/llm/routing/aliases')
+          .set(as(user))
+          .send({ name: 'mine', targets: [{ ref: 'up-openai/gpt-test' }] })
+      ).status,
+    ).toBe(403);
   });
 });
 
 describe('fallback chains', () => {
   it('an ordered chain is used when the model fails; reordering changes the next hop; one chain per model', async () => {
-    const c = await e.t.http.post('/api/v1/llm/routing/chains').set(as(admin)).send({ modelRef: 'up-openai/big-test', targets: ['up-backup/gpt-test', 'up-anthropic/claude-test'] });
+    const c = await e.t.http
+      .post('/api/v1/llm/routing/chains')
+      .set(as(admin))
+      .send({ modelRef: 'up-openai/big-test', targets: ['up-backup/gpt-test', 'up-anthropic/claude-test'] });
     expect(c.status).toBe(201);
-    expect((await e.t.http.post('/api/v1/llm/routing/chains').set(as(admin)).send({ modelRef: 'up-openai/big-test', targets: ['up-backup/gpt-test'] })).status).toBe(409);
-    e.up.script({ path: '/v1/chat/completions', status: 404, body: { error: { message: 'The model big-test does not exist', code: 'model_not_found' } } });
+    expect(
+      (
+        await e.t.http
+          .post('/api/v1/llm/routing/chains')
+          .set(as(admin))
+          .send({ modelRef: 'up-openai/big-test', targets: ['up-backup/gpt-test'] })
+      ).status,
+    ).toBe(409);
+    e.up.script({
+      path: '/v1/chat/completions',
+      status: 404,
+      body: { error: { message: 'The model big-test does not exist', code: 'model_not_found' } },
+    });
     const r1 = await chat('up-openai/big-test');
     expect([r1.status, r1.headers.get('x-switchyard-provider')]).toEqual([200, 'up-backup']);
-    const re = await e.t.http.put(`/api/v1/llm/routing/chains/${c.body.id}`).set(as(admin)).send({ modelRef: 'up-openai/big-test', targets: ['up-anthropic/claude-test', 'up-backup/gpt-test'] });
+    const re = await e.t.http
+      .put(`/api/v1/llm/routing/chains/${c.body.id}`)
+      .set(as(admin))
+      .send({ modelRef: 'up-openai/big-test', targets: ['up-anthropic/claude-test', 'up-backup/gpt-test'] });
     expect(re.body.targets).toEqual(['up-anthropic/claude-test', 'up-backup/gpt-test']);
-    e.up.script({ path: '/v1/chat/completions', status: 404, body: { error: { message: 'The model big-test does not exist', code: 'model_not_found' } } });
+    e.up.script({
+      path: '/v1/chat/completions',
+      status: 404,
+      body: { error: { message: 'The model big-test does not exist', code: 'model_not_found' } },
+    });
     const r2 = await chat('up-openai/big-test');
     expect([r2.status, r2.headers.get('x-switchyard-provider')]).toEqual([200, 'up-anthropic']);
-    expect((await e.t.http.post('/api/v1/llm/routing/chains').set(as(admin)).send({ modelRef: 'up-openai/gpt-test', targets: ['up-openai/gpt-test'] })).body.error.message).toMatch(/^targets:/);
+    expect(
+      (
+        await e.t.http
+          .post('/api/v1/llm/routing/chains')
+          .set(as(admin))
+          .send({ modelRef: 'up-openai/gpt-test', targets: ['up-openai/gpt-test'] })
+      ).body.error.message,
+    ).toMatch(/^targets:/);
     expect((await e.t.http.get('/api/v1/llm/routing/chains').set(as(viewer))).body.data).toHaveLength(1);
-    expect((await e.t.http.delete(`/api/v1/llm/routing/chains/${c.body.id}`).set(as(admin))).status).toBe(204);
-    expect((await e.t.http.put(`/api/v1/llm/routing/chains/${c.body.id}`).set(as(admin)).send({ modelRef: 'up-openai/big-test', targets: ['up-backup/gpt-test'] })).status).toBe(404);
+    expect((await e.t.http.delete(`/api/v1/llm/routing/chains/${c.body.id}`).set(as(admin))).status).toBe(
+      204,
+    );
+    expect(
+      (
+        await e.t.http
+          .put(`/api/v1/llm/routing/chains/${c.body.id}`)
+          .set(as(admin))
+          .send({ modelRef: 'up-openai/big-test', targets: ['up-backup/gpt-test'] })
+      ).status,
+    ).toBe(404);
   });
 });
 
 describe('trace (dry run)', () => {
   it('returns the full resolver trace and the chosen model without calling a provider or moving any counter', async () => {
     const before = e.up.requests.length;
-    const res = await e.t.http.post('/api/v1/llm/routing/trace').set(as(viewer)).send({ model: 'gpt-test', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 50 });
+    const res = await e.t.http
+      .post('/api/v1/llm/routing/trace')
+      .set(as(viewer))
+      .send({ model: 'gpt-test', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 50 });
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(true);
     expect(res.body.chosen).toMatchObject({ modelId: 'gpt-test' });
@@ -163,21 +333,52 @@ describe('trace (dry run)', () => {
     expect(res.body.chosen.ref).toBe('up-openai/gpt-test');
     await e.t.http.put(`/api/v1/llm/providers/${e.ids.backup}`).set(as(admin)).send({ status: 'active' });
     const key = await e.t.app.ctx.prisma.gatewayKey.findFirstOrThrow({ where: { userId: e.ids.user } });
-    await e.t.app.ctx.prisma.gatewayKey.update({ where: { id: key.id }, data: { allowedModels: ['claude-test'] } });
+    await e.t.app.ctx.prisma.gatewayKey.update({
+      where: { id: key.id },
+      data: { allowedModels: ['claude-test'] },
+    });
     await e.t.app.routing.reload();
-    const denied = await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'gpt-test', keyId: key.id });
-    expect(denied.body).toMatchObject({ ok: false, chosen: null, caller: { keyId: key.id, userId: e.ids.user } });
+    const denied = await e.t.http
+      .post('/api/v1/llm/routing/trace')
+      .set(as(admin))
+      .send({ model: 'gpt-test', keyId: key.id });
+    expect(denied.body).toMatchObject({
+      ok: false,
+      chosen: null,
+      caller: { keyId: key.id, userId: e.ids.user },
+    });
     expect(denied.body.error.code).toBe('model_not_allowed');
     await e.t.app.ctx.prisma.gatewayKey.update({ where: { id: key.id }, data: { allowedModels: [] } });
     await e.t.app.routing.reload();
   });
 
   it('an unknown model, key or user is explained; a user may not trace', async () => {
-    const unknown = await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'no-such-model' });
+    const unknown = await e.t.http
+      .post('/api/v1/llm/routing/trace')
+      .set(as(admin))
+      .send({ model: 'no-such-model' });
     expect(unknown.body).toMatchObject({ ok: false, error: { code: 'unknown_model' } });
-    expect((await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'gpt-test', keyId: 'ghost' })).body.error.message).toBe('keyId: no gateway key with that id');
-    expect((await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'gpt-test', userId: 'ghost' })).body.error.message).toBe('userId: no user with that id');
-    expect((await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({})).body.error.message).toMatch(/^model:/);
-    expect((await e.t.http.post('/api/v1/llm/routing/trace').set(as(user)).send({ model: 'gpt-test' })).status).toBe(403);
+    expect(
+      (
+        await e.t.http
+          .post('/api/v1/llm/routing/trace')
+          .set(as(admin))
+          .send({ model: 'gpt-test', keyId: 'ghost' })
+      ).body.error.message,
+    ).toBe('keyId: no gateway key with that id');
+    expect(
+      (
+        await e.t.http
+          .post('/api/v1/llm/routing/trace')
+          .set(as(admin))
+          .send({ model: 'gpt-test', userId: 'ghost' })
+      ).body.error.message,
+    ).toBe('userId: no user with that id');
+    expect(
+      (await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({})).body.error.message,
+    ).toMatch(/^model:/);
+    expect(
+      (await e.t.http.post('/api/v1/llm/routing/trace').set(as(user)).send({ model: 'gpt-test' })).status,
+    ).toBe(403);
   });
 });

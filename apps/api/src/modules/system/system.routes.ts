@@ -16,7 +16,11 @@ export function bearerMatches(header: string | undefined, expected: Buffer): boo
 }
 
 /** /health (the process is alive), /ready (the database answers), /metrics (Prometheus text; bearer token when METRICS_TOKEN is set). */
-export function systemRoutes(deps: { db: Database; metrics: Metrics; metricsToken?: string | undefined }): Router {
+export function systemRoutes(deps: {
+  db: Database;
+  metrics: Metrics;
+  metricsToken?: string | undefined;
+}): Router {
   const r = Router();
   const tokenDigest = deps.metricsToken ? digest(deps.metricsToken) : null;
   r.get('/health', (_req, res) => {
@@ -24,11 +28,19 @@ export function systemRoutes(deps: { db: Database; metrics: Metrics; metricsToke
   });
   r.get('/ready', async (_req, res) => {
     const dbOk = await deps.db.ping().catch(() => false);
-    res.status(dbOk ? 200 : 503).json({ status: dbOk ? 'ready' : 'unavailable', database: dbOk ? 'ok' : 'unreachable' });
+    res
+      .status(dbOk ? 200 : 503)
+      .json({ status: dbOk ? 'ready' : 'unavailable', database: dbOk ? 'ok' : 'unreachable' });
   });
   r.get('/metrics', async (req, res) => {
     if (tokenDigest && !bearerMatches(req.headers.authorization, tokenDigest)) {
-      throw new AppError(401, 'unauthorized', 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>".', undefined, { 'www-authenticate': 'Bearer' });
+      throw new AppError(
+        401,
+        'unauthorized',
+        'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>".',
+        undefined,
+        { 'www-authenticate': 'Bearer' },
+      );
     }
     res.setHeader('content-type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());

@@ -15,7 +15,11 @@ const as = (token: string) => ({ authorization: `Bearer ${token}` });
 const CLAUDE_SESSION = '8c4e4a36-5a1b-4bb1-9c3c-1f6f5b0c2d11';
 const CODEX_SESSION = '0199c0de-7a11-7b22-8c33-d44e55f66a77';
 // What Claude Code 2.1 puts in metadata.user_id: 150 characters of JSON, the session at the end.
-const CLAUDE_USER_ID = JSON.stringify({ device_id: 'f'.repeat(64), account_uuid: '', session_id: CLAUDE_SESSION });
+const CLAUDE_USER_ID = JSON.stringify({
+  device_id: 'f'.repeat(64),
+  account_uuid: '',
+  session_id: CLAUDE_SESSION,
+});
 
 const claudeCode = (model: string) =>
   fetch(`${e.url}/v1/messages?beta=true`, {
@@ -28,7 +32,12 @@ const claudeCode = (model: string) =>
       'user-agent': 'claude-cli/2.1.33 (external, cli)',
       'x-app': 'cli',
     },
-    body: JSON.stringify({ model, max_tokens: 100, metadata: { user_id: CLAUDE_USER_ID }, messages: [{ role: 'user', content: 'hi' }] }),
+    body: JSON.stringify({
+      model,
+      max_tokens: 100,
+      metadata: { user_id: CLAUDE_USER_ID },
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
   });
 
 const codex = () =>
@@ -54,18 +63,26 @@ beforeAll(async () => {
   e = await createProxyEnv();
   viewer = await e.t.tokenFor('viewer');
   const u = await e.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: e.ids.user } });
-  user = (await e.t.http.post('/api/v1/auth/login').send({ email: u.email, password: e.userPassword })).body.token;
+  user = (await e.t.http.post('/api/v1/auth/login').send({ email: u.email, password: e.userPassword })).body
+    .token;
 
   expect((await claudeCode('up-anthropic/claude-test')).status).toBe(200);
   expect((await codex()).status).toBe(200);
   const openai = new OpenAI({ apiKey: e.userKey, baseURL: `${e.url}/v1`, maxRetries: 0 });
-  await openai.chat.completions.create({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] });
+  await openai.chat.completions.create({
+    model: 'up-openai/gpt-test',
+    messages: [{ role: 'user', content: 'hi' }],
+  });
   // A failed Claude Code call (unknown model) becomes an error report naming the agent and its version.
   expect((await claudeCode('no-such-model')).status).toBe(404);
   // No user-agent at all, and one that carries a key-shaped token.
   const bare = await fetch(`${e.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${e.userKey}`, 'user-agent': `MyScript/0.1 (token ${e.userKey})` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${e.userKey}`,
+      'user-agent': `MyScript/0.1 (token ${e.userKey})`,
+    },
     body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
   });
   expect(bare.status).toBe(200);
@@ -81,7 +98,14 @@ describe('the logs name the tool of every call', () => {
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.client?.tool === 'claude-code')).toBe(true);
     const ok = rows.find((r) => r.status === 200)!;
-    expect(ok.client).toEqual({ tool: 'claude-code', version: '2.1.33', userAgent: 'claude-cli/2.1.33 (external, cli)', app: 'cli', originator: null, sessionId: CLAUDE_SESSION });
+    expect(ok.client).toEqual({
+      tool: 'claude-code',
+      version: '2.1.33',
+      userAgent: 'claude-cli/2.1.33 (external, cli)',
+      app: 'cli',
+      originator: null,
+      sessionId: CLAUDE_SESSION,
+    });
     expect(JSON.stringify(rows)).not.toContain('f'.repeat(64));
   });
 
@@ -89,7 +113,12 @@ describe('the logs name the tool of every call', () => {
     const [row, ...rest] = await logs('?tool=codex');
     expect(rest).toEqual([]);
     expect(row!.endpoint).toBe('responses');
-    expect(row!.client).toMatchObject({ tool: 'codex', version: '0.17.3', originator: 'codex_exec', sessionId: CODEX_SESSION });
+    expect(row!.client).toMatchObject({
+      tool: 'codex',
+      version: '0.17.3',
+      originator: 'codex_exec',
+      sessionId: CODEX_SESSION,
+    });
   });
 
   it('the OpenAI SDK is named from its user-agent', async () => {
@@ -100,7 +129,10 @@ describe('the logs name the tool of every call', () => {
   });
 
   it('filters by session (and by tool and session together); the tool filter is case-blind', async () => {
-    expect((await logs(`?session=${CLAUDE_SESSION}`)).map((r) => r.client?.tool)).toEqual(['claude-code', 'claude-code']);
+    expect((await logs(`?session=${CLAUDE_SESSION}`)).map((r) => r.client?.tool)).toEqual([
+      'claude-code',
+      'claude-code',
+    ]);
     expect(await logs(`?session=${CODEX_SESSION}&tool=claude-code`)).toEqual([]);
     expect(await logs('?tool=Claude-Code')).toHaveLength(2);
     expect(await logs('?tool=cursor')).toEqual([]);
@@ -128,7 +160,9 @@ describe('the logs name the tool of every call', () => {
   it('error reports carry the agent and its version', async () => {
     const res = await e.t.http.get('/api/v1/llm/errors').set(as(viewer));
     expect(res.status).toBe(200);
-    const report = (res.body.data as { model: string; client: unknown }[]).find((r) => r.model === 'no-such-model');
+    const report = (res.body.data as { model: string; client: unknown }[]).find(
+      (r) => r.model === 'no-such-model',
+    );
     expect(report?.client).toEqual({ tool: 'claude-code', version: '2.1.33' });
   });
 });

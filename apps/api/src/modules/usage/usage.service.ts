@@ -1,4 +1,19 @@
-import { bucketForPeriod, csvField, isDateInRange, isInt64Id, percentChange, periodDays, type ErrorsQuery, type ExportQuery, type LogDetail, type LogRecord, type LogsPage, type LogsQuery, type UsagePeriod, type UserUsageQuery } from '@switchyard/core';
+import {
+  bucketForPeriod,
+  csvField,
+  isDateInRange,
+  isInt64Id,
+  percentChange,
+  periodDays,
+  type ErrorsQuery,
+  type ExportQuery,
+  type LogDetail,
+  type LogRecord,
+  type LogsPage,
+  type LogsQuery,
+  type UsagePeriod,
+  type UserUsageQuery,
+} from '@switchyard/core';
 import { Prisma } from '@switchyard/prisma';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
@@ -59,7 +74,9 @@ export class UsageService {
 
   /** The rollup a bucket reads: hourly for the 7-day view, daily (much smaller) for everything longer. */
   #rollup(bucket: 'hour' | 'day' | 'week') {
-    return bucket === 'hour' ? { table: Prisma.raw('"UsageHourly"'), time: Prisma.raw('"hour"') } : { table: Prisma.raw('"UsageDaily"'), time: Prisma.raw('"day"') };
+    return bucket === 'hour'
+      ? { table: Prisma.raw('"UsageHourly"'), time: Prisma.raw('"hour"') }
+      : { table: Prisma.raw('"UsageDaily"'), time: Prisma.raw('"day"') };
   }
 
   async #since(period: UsagePeriod, scope: UsageScope): Promise<number> {
@@ -67,7 +84,9 @@ export class UsageService {
     const days = periodDays(period);
     const bucket = bucketForPeriod(period);
     if (days !== null) return truncate(now - days * DAY + STEP[bucket], bucket);
-    const [row] = await this.ctx.prisma.$queryRaw<{ first: Date | null }[]>`SELECT min("day") AS first FROM "UsageDaily" WHERE true${this.#userFilter(scope)}`;
+    const [row] = await this.ctx.prisma.$queryRaw<
+      { first: Date | null }[]
+    >`SELECT min("day") AS first FROM "UsageDaily" WHERE true${this.#userFilter(scope)}`;
     return truncate(row?.first ? row.first.getTime() : now, bucket);
   }
 
@@ -84,11 +103,24 @@ export class UsageService {
         SELECT date_trunc(${trunc}, ${time} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS t, sum("requests") AS requests, sum("errors") AS errors,
           sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens, sum("savedUsd") AS saved
         FROM ${table} WHERE ${time} >= ${sinceDate}${uf} GROUP BY 1 ORDER BY 1`,
-      this.ctx.prisma.$queryRaw<{ providerId: string; requests: unknown; errors: unknown; cost: unknown; latencySum: unknown; latencyCount: unknown; ttftSum: unknown; ttftCount: unknown }[]>`
+      this.ctx.prisma.$queryRaw<
+        {
+          providerId: string;
+          requests: unknown;
+          errors: unknown;
+          cost: unknown;
+          latencySum: unknown;
+          latencyCount: unknown;
+          ttftSum: unknown;
+          ttftCount: unknown;
+        }[]
+      >`
         SELECT "providerId", sum("requests") AS requests, sum("errors") AS errors, sum("costUsd") AS cost,
           sum("latencySumMs") AS "latencySum", sum("latencyCount") AS "latencyCount", sum("ttftSumMs") AS "ttftSum", sum("ttftCount") AS "ttftCount"
         FROM ${table} WHERE ${time} >= ${sinceDate}${uf} GROUP BY 1 ORDER BY cost DESC, requests DESC`,
-      this.ctx.prisma.$queryRaw<{ providerId: string; modelId: string; requests: unknown; cost: unknown; tokens: unknown }[]>`
+      this.ctx.prisma.$queryRaw<
+        { providerId: string; modelId: string; requests: unknown; cost: unknown; tokens: unknown }[]
+      >`
         SELECT "providerId", "modelId", sum("requests") AS requests, sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens
         FROM ${table} WHERE ${time} >= ${sinceDate} AND "modelId" <> ''${uf} GROUP BY 1, 2 ORDER BY requests DESC, cost DESC LIMIT 10`,
       scope.userId
@@ -96,19 +128,37 @@ export class UsageService {
         : this.ctx.prisma.$queryRaw<{ userId: string; requests: unknown; cost: unknown }[]>`
         SELECT "userId", sum("requests") AS requests, sum("costUsd") AS cost
         FROM ${table} WHERE ${time} >= ${sinceDate} AND "userId" <> '' GROUP BY 1 ORDER BY cost DESC, requests DESC LIMIT 10`,
-      this.ctx.prisma.$queryRaw<{ requests: unknown; errors: unknown; cost: unknown; tokens: unknown; saved: unknown; byok: unknown }[]>`
+      this.ctx.prisma.$queryRaw<
+        {
+          requests: unknown;
+          errors: unknown;
+          cost: unknown;
+          tokens: unknown;
+          saved: unknown;
+          byok: unknown;
+        }[]
+      >`
         SELECT sum("requests") AS requests, sum("errors") AS errors, sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens,
           sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok
         FROM ${table} WHERE ${time} >= ${sinceDate}${uf}`,
     ]);
-    const names = await this.#providerNames(providers.map((p) => p.providerId).concat(models.map((m) => m.providerId)));
+    const names = await this.#providerNames(
+      providers.map((p) => p.providerId).concat(models.map((m) => m.providerId)),
+    );
     const emails = await this.#userNames(users.map((u) => u.userId));
     const byT = new Map(series.map((r) => [r.t.getTime(), r]));
     const points = [];
     const end = truncate(this.ctx.now(), bucket);
     for (let t = since; t <= end; t += STEP[bucket]) {
       const r = byT.get(t);
-      points.push({ t: new Date(t).toISOString(), requests: num(r?.requests), errors: num(r?.errors), costUsd: money(r?.cost), tokens: num(r?.tokens), savedUsd: money(r?.saved) });
+      points.push({
+        t: new Date(t).toISOString(),
+        requests: num(r?.requests),
+        errors: num(r?.errors),
+        costUsd: money(r?.cost),
+        tokens: num(r?.tokens),
+        savedUsd: money(r?.saved),
+      });
     }
     const t0 = totals[0];
     return {
@@ -116,13 +166,22 @@ export class UsageService {
       bucket,
       from: new Date(since).toISOString(),
       to: new Date(this.ctx.now()).toISOString(),
-      totals: { requests: num(t0?.requests), errors: num(t0?.errors), costUsd: money(t0?.cost), tokens: num(t0?.tokens), savedUsd: money(t0?.saved), byokRequests: num(t0?.byok) },
+      totals: {
+        requests: num(t0?.requests),
+        errors: num(t0?.errors),
+        costUsd: money(t0?.cost),
+        tokens: num(t0?.tokens),
+        savedUsd: money(t0?.saved),
+        byokRequests: num(t0?.byok),
+      },
       series: points,
       byProvider: providers.map((p) => {
         const requests = num(p.requests);
         return {
           providerId: p.providerId || null,
-          provider: p.providerId ? (names.get(p.providerId)?.name ?? 'deleted provider') : 'no provider (rejected before routing)',
+          provider: p.providerId
+            ? (names.get(p.providerId)?.name ?? 'deleted provider')
+            : 'no provider (rejected before routing)',
           slug: p.providerId ? (names.get(p.providerId)?.slug ?? null) : null,
           requests,
           errors: num(p.errors),
@@ -132,18 +191,37 @@ export class UsageService {
           avgTtftMs: num(p.ttftCount) ? Math.round(num(p.ttftSum) / num(p.ttftCount)) : null,
         };
       }),
-      byModel: models.map((m) => ({ ref: `${names.get(m.providerId)?.slug ?? '?'}/${m.modelId}`, providerId: m.providerId, modelId: m.modelId, requests: num(m.requests), costUsd: money(m.cost), tokens: num(m.tokens) })),
-      topUsers: users.map((u) => ({ userId: u.userId, email: emails.get(u.userId)?.email ?? null, name: emails.get(u.userId)?.name ?? null, requests: num(u.requests), costUsd: money(u.cost) })),
+      byModel: models.map((m) => ({
+        ref: `${names.get(m.providerId)?.slug ?? '?'}/${m.modelId}`,
+        providerId: m.providerId,
+        modelId: m.modelId,
+        requests: num(m.requests),
+        costUsd: money(m.cost),
+        tokens: num(m.tokens),
+      })),
+      topUsers: users.map((u) => ({
+        userId: u.userId,
+        email: emails.get(u.userId)?.email ?? null,
+        name: emails.get(u.userId)?.name ?? null,
+        requests: num(u.requests),
+        costUsd: money(u.cost),
+      })),
     };
   }
 
   async #providerNames(ids: string[]) {
-    const rows = await this.ctx.prisma.provider.findMany({ where: { id: { in: [...new Set(ids.filter(Boolean))] } }, select: { id: true, name: true, slug: true } });
+    const rows = await this.ctx.prisma.provider.findMany({
+      where: { id: { in: [...new Set(ids.filter(Boolean))] } },
+      select: { id: true, name: true, slug: true },
+    });
     return new Map(rows.map((p) => [p.id, p]));
   }
 
   async #userNames(ids: string[]) {
-    const rows = await this.ctx.prisma.user.findMany({ where: { id: { in: [...new Set(ids.filter(Boolean))] } }, select: { id: true, email: true, name: true } });
+    const rows = await this.ctx.prisma.user.findMany({
+      where: { id: { in: [...new Set(ids.filter(Boolean))] } },
+      select: { id: true, email: true, name: true },
+    });
     return new Map(rows.map((u) => [u.id, u]));
   }
 
@@ -157,11 +235,24 @@ export class UsageService {
       this.ctx.prisma.provider.count(),
       this.ctx.prisma.provider.count({ where: { status: 'active' } }),
       this.ctx.prisma.model.count({ where: { enabled: true, provider: { status: 'active' } } }),
-      this.ctx.prisma.$queryRaw<{ current: boolean; requests: unknown; cost: unknown; saved: unknown; tokens: unknown; errors: unknown }[]>`
+      this.ctx.prisma.$queryRaw<
+        {
+          current: boolean;
+          requests: unknown;
+          cost: unknown;
+          saved: unknown;
+          tokens: unknown;
+          errors: unknown;
+        }[]
+      >`
         SELECT "day" >= ${cur} AS current, sum("requests") AS requests, sum("costUsd") AS cost, sum("savedUsd") AS saved,
           sum("tokensIn" + "tokensOut") AS tokens, sum("errors") AS errors
         FROM "UsageDaily" WHERE "day" >= ${prev} GROUP BY 1`,
-      this.ctx.prisma.byokKey.findMany({ where: { status: 'active', user: { status: 'active' } }, distinct: ['userId'], select: { userId: true } }),
+      this.ctx.prisma.byokKey.findMany({
+        where: { status: 'active', user: { status: 'active' } },
+        distinct: ['userId'],
+        select: { userId: true },
+      }),
     ]);
     const c = windows.find((w) => w.current);
     const p = windows.find((w) => !w.current);
@@ -186,7 +277,9 @@ export class UsageService {
   async live(scope: UsageScope = {}) {
     const now = this.ctx.now();
     const since = truncate(now, 'minute') - 59 * 60_000;
-    const rows = await this.ctx.prisma.$queryRaw<{ t: Date; requests: unknown; errors: unknown; avg: unknown; p95: unknown; cost: unknown }[]>`
+    const rows = await this.ctx.prisma.$queryRaw<
+      { t: Date; requests: unknown; errors: unknown; avg: unknown; p95: unknown; cost: unknown }[]
+    >`
       SELECT date_trunc('minute', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS t, count(*) AS requests,
         count(*) FILTER (WHERE "status" >= 400) AS errors, avg("latencyMs") AS avg,
         percentile_cont(0.95) WITHIN GROUP (ORDER BY "latencyMs") AS p95, sum("costUsd") AS cost
@@ -195,22 +288,47 @@ export class UsageService {
     const points = [];
     for (let t = since; t <= now; t += 60_000) {
       const r = byT.get(t);
-      points.push({ t: new Date(t).toISOString(), requests: num(r?.requests), errors: num(r?.errors), avgLatencyMs: r ? Math.round(num(r.avg)) : null, p95LatencyMs: r ? Math.round(num(r.p95)) : null, costUsd: money(r?.cost) });
+      points.push({
+        t: new Date(t).toISOString(),
+        requests: num(r?.requests),
+        errors: num(r?.errors),
+        avgLatencyMs: r ? Math.round(num(r.avg)) : null,
+        p95LatencyMs: r ? Math.round(num(r.p95)) : null,
+        costUsd: money(r?.cost),
+      });
     }
     const total = points.reduce((s, p) => s + p.requests, 0);
     const errors = points.reduce((s, p) => s + p.errors, 0);
-    return { from: new Date(since).toISOString(), minutes: points, totals: { requests: total, errors, requestsPerMinute: Math.round((total / 60) * 100) / 100 } };
+    return {
+      from: new Date(since).toISOString(),
+      minutes: points,
+      totals: { requests: total, errors, requestsPerMinute: Math.round((total / 60) * 100) / 100 },
+    };
   }
 
   /** Per-user usage over a period (every user with traffic, plus their name and status). */
   async users(q: UserUsageQuery) {
     const days = periodDays(q.period);
     const since = days === null ? new Date(0) : new Date(truncate(this.ctx.now(), 'day') - (days - 1) * DAY);
-    const rows = await this.ctx.prisma.$queryRaw<{ userId: string; requests: unknown; errors: unknown; tokens: unknown; cost: unknown; saved: unknown; byok: unknown; last: Date }[]>`
+    const rows = await this.ctx.prisma.$queryRaw<
+      {
+        userId: string;
+        requests: unknown;
+        errors: unknown;
+        tokens: unknown;
+        cost: unknown;
+        saved: unknown;
+        byok: unknown;
+        last: Date;
+      }[]
+    >`
       SELECT "userId", sum("requests") AS requests, sum("errors") AS errors, sum("tokensIn" + "tokensOut") AS tokens,
         sum("costUsd") AS cost, sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok, max("day") AS last
       FROM "UsageDaily" WHERE "day" >= ${since} AND "userId" <> '' GROUP BY 1`;
-    const users = await this.ctx.prisma.user.findMany({ where: { id: { in: rows.map((r) => r.userId) } }, select: { id: true, email: true, name: true, status: true, role: true, weeklyCapUsd: true } });
+    const users = await this.ctx.prisma.user.findMany({
+      where: { id: { in: rows.map((r) => r.userId) } },
+      select: { id: true, email: true, name: true, status: true, role: true, weeklyCapUsd: true },
+    });
     const byId = new Map(users.map((u) => [u.id, u]));
     const data = rows.map((r) => {
       const u = byId.get(r.userId);
@@ -231,7 +349,11 @@ export class UsageService {
     });
     const key = { cost: 'costUsd', requests: 'requests', tokens: 'tokens', saved: 'savedUsd' } as const;
     const dir = q.order === 'asc' ? 1 : -1;
-    data.sort((a, b) => (q.sort === 'name' ? dir * (a.email ?? '').localeCompare(b.email ?? '') : dir * (a[key[q.sort]] - b[key[q.sort]]) || (a.email ?? '').localeCompare(b.email ?? '')));
+    data.sort((a, b) =>
+      q.sort === 'name'
+        ? dir * (a.email ?? '').localeCompare(b.email ?? '')
+        : dir * (a[key[q.sort]] - b[key[q.sort]]) || (a.email ?? '').localeCompare(b.email ?? ''),
+    );
     return { period: q.period, data: data.slice(0, q.limit), total: data.length };
   }
 
@@ -268,7 +390,12 @@ export class UsageService {
     });
     const page = rows.slice(0, q.limit);
     const [keys, users] = await Promise.all([
-      this.ctx.prisma.gatewayKey.findMany({ where: { id: { in: [...new Set(page.map((r) => r.gatewayKeyId).filter((x): x is string => x !== null))] } }, select: { id: true, name: true, prefix: true } }),
+      this.ctx.prisma.gatewayKey.findMany({
+        where: {
+          id: { in: [...new Set(page.map((r) => r.gatewayKeyId).filter((x): x is string => x !== null))] },
+        },
+        select: { id: true, name: true, prefix: true },
+      }),
       this.#userNames(page.map((r) => r.userId ?? '')),
     ]);
     const k = new Map(keys.map((x) => [x.id, x]));
@@ -287,7 +414,9 @@ export class UsageService {
       id: String(r.id),
       createdAt: r.createdAt.toISOString(),
       requestId: r.requestId,
-      key: r.gatewayKeyId ? { id: r.gatewayKeyId, name: key?.name ?? null, prefix: key?.prefix ?? null } : null,
+      key: r.gatewayKeyId
+        ? { id: r.gatewayKeyId, name: key?.name ?? null, prefix: key?.prefix ?? null }
+        : null,
       user: r.userId ? { id: r.userId, email: user?.email ?? null, name: user?.name ?? null } : null,
       orgId: r.orgId,
       appId: r.appId,
@@ -296,9 +425,20 @@ export class UsageService {
       provider: r.providerSlug,
       actualModel: r.modelId,
       client:
-        r.clientTool === null && r.userAgent === null && r.clientApp === null && r.originator === null && r.sessionId === null
+        r.clientTool === null &&
+        r.userAgent === null &&
+        r.clientApp === null &&
+        r.originator === null &&
+        r.sessionId === null
           ? null
-          : { tool: r.clientTool, version: r.clientVersion, userAgent: r.userAgent, app: r.clientApp, originator: r.originator, sessionId: r.sessionId },
+          : {
+              tool: r.clientTool,
+              version: r.clientVersion,
+              userAgent: r.userAgent,
+              app: r.clientApp,
+              originator: r.originator,
+              sessionId: r.sessionId,
+            },
       tokensIn: r.tokensIn,
       tokensOut: r.tokensOut,
       tokensCached: r.tokensCached,
@@ -318,16 +458,25 @@ export class UsageService {
   async log(id: string, scope: UsageScope = {}): Promise<LogDetail> {
     // Not a number: no such record. A number beyond BIGINT: bad input (PostgreSQL would refuse the query).
     if (!/^\d+$/.test(id)) throw AppError.notFound('Log record');
-    if (!isInt64Id(id)) throw AppError.validation('id: must be a log id (a whole number up to 9223372036854775807)');
+    if (!isInt64Id(id))
+      throw AppError.validation('id: must be a log id (a whole number up to 9223372036854775807)');
     const r = await this.ctx.prisma.usageRecord.findUnique({ where: { id: BigInt(id) } });
     if (!r || (scope.userId && r.userId !== scope.userId)) throw AppError.notFound('Log record');
     const [key, users] = await Promise.all([
-      r.gatewayKeyId ? this.ctx.prisma.gatewayKey.findUnique({ where: { id: r.gatewayKeyId }, select: { id: true, name: true, prefix: true } }) : null,
+      r.gatewayKeyId
+        ? this.ctx.prisma.gatewayKey.findUnique({
+            where: { id: r.gatewayKeyId },
+            select: { id: true, name: true, prefix: true },
+          })
+        : null,
       this.#userNames([r.userId ?? '']),
     ]);
     const { trace, ...rest } = r;
     // The trace column holds what the proxy wrote: { plan, attempts, bodies? } (see proxy/handler.ts).
-    return { ...this.#presentLog(rest, key ?? undefined, users.get(r.userId ?? '')), trace: trace as LogDetail['trace'] };
+    return {
+      ...this.#presentLog(rest, key ?? undefined, users.get(r.userId ?? '')),
+      trace: trace as LogDetail['trace'],
+    };
   }
 
   /** Error reports, newest first; the cursor is "<createdAt ISO>|<id>" of the last row. */
@@ -342,13 +491,25 @@ export class UsageService {
     if (q.cursor) {
       const [at, id] = q.cursor.split('|');
       const when = new Date(at ?? '');
-      if (!id || Number.isNaN(when.getTime()) || !isDateInRange(when)) throw AppError.validation('cursor: must be a cursor from a previous page');
+      if (!id || Number.isNaN(when.getTime()) || !isDateInRange(when))
+        throw AppError.validation('cursor: must be a cursor from a previous page');
       w.push({ OR: [{ createdAt: { lt: when } }, { createdAt: when, id: { lt: id } }] });
     }
-    const rows = await this.ctx.prisma.errorReport.findMany({ where: { AND: w }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
+    const rows = await this.ctx.prisma.errorReport.findMany({
+      where: { AND: w },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: q.limit + 1,
+    });
     const page = rows.slice(0, q.limit);
     const users = await this.#userNames(page.map((r) => r.userId ?? ''));
-    const apps = new Map((await this.ctx.prisma.app.findMany({ where: { id: { in: page.map((r) => r.appId).filter((x): x is string => x !== null) } }, select: { id: true, name: true } })).map((a) => [a.id, a.name]));
+    const apps = new Map(
+      (
+        await this.ctx.prisma.app.findMany({
+          where: { id: { in: page.map((r) => r.appId).filter((x): x is string => x !== null) } },
+          select: { id: true, name: true },
+        })
+      ).map((a) => [a.id, a.name]),
+    );
     const last = page.at(-1);
     return {
       data: page.map((r) => ({
@@ -374,7 +535,30 @@ export class UsageService {
    * large export never sits in memory.
    */
   async exportCsv(q: ExportQuery, out: Writable, signal: AbortSignal): Promise<number> {
-    const header = ['time', 'request_id', 'user_email', 'key_prefix', 'endpoint', 'requested_model', 'provider', 'actual_model', 'tokens_in', 'tokens_out', 'tokens_cached', 'cost_usd', 'saved_usd', 'latency_ms', 'status', 'error', 'byok', 'stream', 'attempts', 'client_tool', 'client_version', 'session_id'];
+    const header = [
+      'time',
+      'request_id',
+      'user_email',
+      'key_prefix',
+      'endpoint',
+      'requested_model',
+      'provider',
+      'actual_model',
+      'tokens_in',
+      'tokens_out',
+      'tokens_cached',
+      'cost_usd',
+      'saved_usd',
+      'latency_ms',
+      'status',
+      'error',
+      'byok',
+      'stream',
+      'attempts',
+      'client_tool',
+      'client_version',
+      'session_id',
+    ];
     const where = this.#logsWhere({ user: q.user, from: q.from, to: q.to }, {});
     const emails = new Map<string, string>();
     const prefixes = new Map<string, string>();
@@ -382,26 +566,64 @@ export class UsageService {
     let n = 0;
     for (;;) {
       if (signal.aborted) break;
-      const rows: Prisma.UsageRecordGetPayload<{ omit: { trace: true } }>[] = await this.ctx.prisma.usageRecord.findMany({
-        where: cursor === null ? where : { AND: [where, { id: { gt: cursor } }] },
-        orderBy: { id: 'asc' },
-        take: 2000,
-        omit: { trace: true },
-      });
+      const rows: Prisma.UsageRecordGetPayload<{ omit: { trace: true } }>[] =
+        await this.ctx.prisma.usageRecord.findMany({
+          where: cursor === null ? where : { AND: [where, { id: { gt: cursor } }] },
+          orderBy: { id: 'asc' },
+          take: 2000,
+          omit: { trace: true },
+        });
       // The header goes out with the first page, so a failing first query is still an error response, not a cut 200.
       if (n === 0 && cursor === null) out.write(`${header.join(',')}\r\n`);
       if (rows.length === 0) break;
-      const needUsers = [...new Set(rows.map((r) => r.userId).filter((x): x is string => x !== null && !emails.has(x)))];
-      if (needUsers.length) for (const u of await this.ctx.prisma.user.findMany({ where: { id: { in: needUsers } }, select: { id: true, email: true } })) emails.set(u.id, u.email);
-      const needKeys = [...new Set(rows.map((r) => r.gatewayKeyId).filter((x): x is string => x !== null && !prefixes.has(x)))];
-      if (needKeys.length) for (const k of await this.ctx.prisma.gatewayKey.findMany({ where: { id: { in: needKeys } }, select: { id: true, prefix: true } })) prefixes.set(k.id, k.prefix);
+      const needUsers = [
+        ...new Set(rows.map((r) => r.userId).filter((x): x is string => x !== null && !emails.has(x))),
+      ];
+      if (needUsers.length)
+        for (const u of await this.ctx.prisma.user.findMany({
+          where: { id: { in: needUsers } },
+          select: { id: true, email: true },
+        }))
+          emails.set(u.id, u.email);
+      const needKeys = [
+        ...new Set(
+          rows.map((r) => r.gatewayKeyId).filter((x): x is string => x !== null && !prefixes.has(x)),
+        ),
+      ];
+      if (needKeys.length)
+        for (const k of await this.ctx.prisma.gatewayKey.findMany({
+          where: { id: { in: needKeys } },
+          select: { id: true, prefix: true },
+        }))
+          prefixes.set(k.id, k.prefix);
       let chunk = '';
       for (const r of rows) {
         chunk += `${[
-          r.createdAt.toISOString(), r.requestId, r.userId ? (emails.get(r.userId) ?? r.userId) : '', r.gatewayKeyId ? (prefixes.get(r.gatewayKeyId) ?? '') : '',
-          r.endpoint, r.requestedModel, r.providerSlug, r.modelId, r.tokensIn, r.tokensOut, r.tokensCached, money(r.costUsd), money(r.savedUsd),
-          r.latencyMs, r.status, r.errorCode, r.isByok, r.stream, r.attempts, r.clientTool, r.clientVersion, r.sessionId,
-        ].map(csvField).join(',')}\r\n`;
+          r.createdAt.toISOString(),
+          r.requestId,
+          r.userId ? (emails.get(r.userId) ?? r.userId) : '',
+          r.gatewayKeyId ? (prefixes.get(r.gatewayKeyId) ?? '') : '',
+          r.endpoint,
+          r.requestedModel,
+          r.providerSlug,
+          r.modelId,
+          r.tokensIn,
+          r.tokensOut,
+          r.tokensCached,
+          money(r.costUsd),
+          money(r.savedUsd),
+          r.latencyMs,
+          r.status,
+          r.errorCode,
+          r.isByok,
+          r.stream,
+          r.attempts,
+          r.clientTool,
+          r.clientVersion,
+          r.sessionId,
+        ]
+          .map(csvField)
+          .join(',')}\r\n`;
       }
       n += rows.length;
       cursor = rows.at(-1)!.id;

@@ -45,7 +45,8 @@ export class UsersService {
   }
 
   async create(actor: Actor & { role: Role }, body: CreateUserBody) {
-    if (body.role === 'super_admin' && actor.role !== 'super_admin') throw AppError.forbidden('Only a super admin may create a super admin.');
+    if (body.role === 'super_admin' && actor.role !== 'super_admin')
+      throw AppError.forbidden('Only a super admin may create a super admin.');
     const password = body.password ?? randomBytes(18).toString('base64url');
     const user = await this.ctx.prisma.$transaction(async (tx) => {
       const u = await tx.user.create({
@@ -58,7 +59,17 @@ export class UsersService {
           powerLevel: body.powerLevel,
         },
       });
-      await this.ctx.audit.record({ actor, action: 'user.create', entityType: 'User', entityId: u.id, after: presentUser(u), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'user.create',
+          entityType: 'User',
+          entityId: u.id,
+          after: presentUser(u),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return u;
     });
     await this.ctx.configChanged('users');
@@ -73,10 +84,16 @@ export class UsersService {
     if (body.role === 'super_admin' && body.role !== before.role && actor.role !== 'super_admin') {
       throw AppError.forbidden('Only a super admin may grant or revoke the super admin role.');
     }
-    const demotes = before.role === 'super_admin' && before.status === 'active' && ((body.role !== undefined && body.role !== 'super_admin') || body.status === 'suspended');
+    const demotes =
+      before.role === 'super_admin' &&
+      before.status === 'active' &&
+      ((body.role !== undefined && body.role !== 'super_admin') || body.status === 'suspended');
     if (demotes) {
-      const others = await this.ctx.prisma.user.count({ where: { role: 'super_admin', status: 'active', id: { not: id } } });
-      if (others === 0) throw AppError.conflict('This is the last active super admin: promote another one first.');
+      const others = await this.ctx.prisma.user.count({
+        where: { role: 'super_admin', status: 'active', id: { not: id } },
+      });
+      if (others === 0)
+        throw AppError.conflict('This is the last active super admin: promote another one first.');
     }
     const user = await this.ctx.prisma.$transaction(async (tx) => {
       const u = await tx.user.update({
@@ -86,12 +103,25 @@ export class UsersService {
           ...(body.role !== undefined ? { role: body.role } : {}),
           ...(body.status !== undefined ? { status: body.status } : {}),
           ...(body.powerLevel !== undefined ? { powerLevel: body.powerLevel } : {}),
-          ...(body.weeklyCapUsd !== undefined ? { weeklyCapUsd: body.weeklyCapUsd === null ? null : new Prisma.Decimal(body.weeklyCapUsd) } : {}),
+          ...(body.weeklyCapUsd !== undefined
+            ? { weeklyCapUsd: body.weeklyCapUsd === null ? null : new Prisma.Decimal(body.weeklyCapUsd) }
+            : {}),
         },
       });
       // A suspended account is signed out everywhere; its gateway keys stop working with the config reload.
       if (body.status === 'suspended') await tx.session.deleteMany({ where: { userId: id } });
-      await this.ctx.audit.record({ actor, action: body.status === 'suspended' ? 'user.suspend' : 'user.update', entityType: 'User', entityId: id, before: presentUser(before), after: presentUser(u), ip: actor.ip }, tx);
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: body.status === 'suspended' ? 'user.suspend' : 'user.update',
+          entityType: 'User',
+          entityId: id,
+          before: presentUser(before),
+          after: presentUser(u),
+          ip: actor.ip,
+        },
+        tx,
+      );
       return u;
     });
     await this.ctx.configChanged('users');

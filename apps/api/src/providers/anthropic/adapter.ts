@@ -1,10 +1,29 @@
 /** Anthropic Messages API (native). OpenAI-format clients are translated both ways. */
-import { baseUrlOf, inputEstimator, makeCall, pivotChatRequest, postJson, withExtraHeaders } from '../common.js';
+import {
+  baseUrlOf,
+  inputEstimator,
+  makeCall,
+  pivotChatRequest,
+  postJson,
+  withExtraHeaders,
+} from '../common.js';
 import { AdapterError } from '../types.js';
-import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
+import type {
+  CallContext,
+  ListModelsContext,
+  ModelInfo,
+  PreparedCall,
+  ProviderAdapter,
+  ProviderRuntime,
+  UpstreamRequest,
+} from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
 import { anthropicWebSearchFor } from '../../translate/responses.js';
-import { defaultMaxTokensFor, jsonResponseTool, openaiChatToAnthropicRequest } from '../../translate/openai-anthropic.js';
+import {
+  defaultMaxTokensFor,
+  jsonResponseTool,
+  openaiChatToAnthropicRequest,
+} from '../../translate/openai-anthropic.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -18,8 +37,14 @@ function root(provider: ProviderRuntime): string {
  * (`context_management`, `output_config`, `defer_loading`, system-role messages) that Anthropic rejects without
  * the beta that enables them.
  */
-function headersFor(provider: ProviderRuntime, apiKey: string | null, client?: CallContext['clientHeaders']): Record<string, string> {
-  const h: Record<string, string> = { 'anthropic-version': client?.anthropicVersion ?? provider.config?.anthropicVersion ?? ANTHROPIC_VERSION };
+function headersFor(
+  provider: ProviderRuntime,
+  apiKey: string | null,
+  client?: CallContext['clientHeaders'],
+): Record<string, string> {
+  const h: Record<string, string> = {
+    'anthropic-version': client?.anthropicVersion ?? provider.config?.anthropicVersion ?? ANTHROPIC_VERSION,
+  };
   if (client?.anthropicBeta) h['anthropic-beta'] = client.anthropicBeta;
   if (apiKey) h['x-api-key'] = apiKey;
   return withExtraHeaders(provider, h);
@@ -45,9 +70,21 @@ export const anthropicAdapter: ProviderAdapter = {
     const headers = headersFor(ctx.provider, ctx.apiKey, native ? ctx.clientHeaders : undefined);
     switch (ctx.endpoint) {
       case 'messages': {
-        let body: Buffer | string = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
-        if (ctx.body.max_tokens == null) body = JSON.stringify({ ...ctx.body, model: ctx.upstreamModel, max_tokens: defaultMaxTokensFor(ctx.maxOutputTokens) });
-        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) }, 'anthropic');
+        let body: Buffer | string = rewriteBody(ctx.rawBody, {
+          parsed: ctx.body,
+          model: ctx.upstreamModel,
+        }).body;
+        if (ctx.body.max_tokens == null)
+          body = JSON.stringify({
+            ...ctx.body,
+            model: ctx.upstreamModel,
+            max_tokens: defaultMaxTokensFor(ctx.maxOutputTokens),
+          });
+        return makeCall(
+          ctx,
+          { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) },
+          'anthropic',
+        );
       }
       case 'count_tokens': {
         const body = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
@@ -57,25 +94,43 @@ export const anthropicAdapter: ProviderAdapter = {
           ...call,
           decode: (b) => {
             const j = JSON.parse(b.toString('utf8')) as { input_tokens?: number };
-            return { body: b, usage: { inputTokens: Number(j.input_tokens ?? 0), outputTokens: 0, cachedTokens: 0 } };
+            return {
+              body: b,
+              usage: { inputTokens: Number(j.input_tokens ?? 0), outputTokens: 0, cachedTokens: 0 },
+            };
           },
           // Anthropic-compatible upstreams (proxies, other vendors) often lack count_tokens: count locally.
-          recover: (status) => (status === 404 || status === 405 || status === 501 ? Buffer.from(JSON.stringify({ input_tokens: inputEstimator(ctx)() })) : null),
+          recover: (status) =>
+            status === 404 || status === 405 || status === 501
+              ? Buffer.from(JSON.stringify({ input_tokens: inputEstimator(ctx)() }))
+              : null,
         };
       }
       case 'chat':
       case 'responses': {
         const pivot = pivotChatRequest(ctx);
-        const an = openaiChatToAnthropicRequest(pivot, ctx.upstreamModel, defaultMaxTokensFor(ctx.maxOutputTokens));
+        const an = openaiChatToAnthropicRequest(
+          pivot,
+          ctx.upstreamModel,
+          defaultMaxTokensFor(ctx.maxOutputTokens),
+        );
         if (ctx.stream) an.stream = true;
         else delete an.stream;
         // A JSON response format travels as a forced tool whose input is the answer (see jsonResponseTool).
         const jsonTool = pivot.response_format ? jsonResponseTool(pivot)?.name : undefined;
         // Web search has an equivalent here when the organization enabled it: Anthropic runs the searches.
-        const webSearch = ctx.endpoint === 'responses' && ctx.provider.config?.webSearch === true ? anthropicWebSearchFor(ctx.body) : null;
+        const webSearch =
+          ctx.endpoint === 'responses' && ctx.provider.config?.webSearch === true
+            ? anthropicWebSearchFor(ctx.body)
+            : null;
         const tools: unknown[] | undefined = webSearch ? [...(an.tools ?? []), webSearch] : undefined;
         const body = tools ? JSON.stringify({ ...an, tools }) : JSON.stringify(an);
-        const call = makeCall(ctx, { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) }, 'anthropic', jsonTool ? { jsonTool } : {});
+        const call = makeCall(
+          ctx,
+          { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) },
+          'anthropic',
+          jsonTool ? { jsonTool } : {},
+        );
         if (webSearch && call.dropped) {
           const rest = call.dropped.tools.filter((t) => !t.startsWith('web_search'));
           if (rest.length) call.dropped = { tools: rest };
@@ -89,12 +144,21 @@ export const anthropicAdapter: ProviderAdapter = {
   },
 
   async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {
-    return { url: `${root(ctx.provider)}/v1/models?limit=1000`, method: 'GET', headers: { accept: 'application/json', ...headersFor(ctx.provider, ctx.apiKey) }, body: null };
+    return {
+      url: `${root(ctx.provider)}/v1/models?limit=1000`,
+      method: 'GET',
+      headers: { accept: 'application/json', ...headersFor(ctx.provider, ctx.apiKey) },
+      body: null,
+    };
   },
 
   parseModels(body: Buffer | null): ModelInfo[] {
     if (!body) return [];
     const j = JSON.parse(body.toString('utf8')) as { data?: Array<Record<string, unknown>> };
-    return (j.data ?? []).map((m) => ({ id: String(m.id), displayName: String(m.display_name ?? m.id), ownedBy: 'anthropic' }));
+    return (j.data ?? []).map((m) => ({
+      id: String(m.id),
+      displayName: String(m.display_name ?? m.id),
+      ownedBy: 'anthropic',
+    }));
   },
 };

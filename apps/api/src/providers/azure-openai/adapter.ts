@@ -4,9 +4,25 @@
  * Config: baseUrl `https://<resource>.openai.azure.com`, config.apiVersion,
  * config.deployments { modelId: deploymentName }.
  */
-import { baseUrlOf, localCountTokens, makeCall, pivotChatRequest, postJson, serialiseChat, withExtraHeaders } from '../common.js';
+import {
+  baseUrlOf,
+  localCountTokens,
+  makeCall,
+  pivotChatRequest,
+  postJson,
+  serialiseChat,
+  withExtraHeaders,
+} from '../common.js';
 import { AdapterError } from '../types.js';
-import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
+import type {
+  CallContext,
+  ListModelsContext,
+  ModelInfo,
+  PreparedCall,
+  ProviderAdapter,
+  ProviderRuntime,
+  UpstreamRequest,
+} from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
@@ -44,17 +60,52 @@ export const azureOpenaiAdapter: ProviderAdapter = {
     const streamUsage = provider.config?.streamUsage ?? true;
     switch (ctx.endpoint) {
       case 'chat': {
-        const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel, includeUsage: streamUsage && ctx.stream });
-        return makeCall(ctx, { kind: 'http', request: postJson(url(provider, ctx.upstreamModel, 'chat/completions'), headers, body, ctx.stream) }, 'openai');
+        const { body } = rewriteBody(ctx.rawBody, {
+          parsed: ctx.body,
+          model: ctx.upstreamModel,
+          includeUsage: streamUsage && ctx.stream,
+        });
+        return makeCall(
+          ctx,
+          {
+            kind: 'http',
+            request: postJson(
+              url(provider, ctx.upstreamModel, 'chat/completions'),
+              headers,
+              body,
+              ctx.stream,
+            ),
+          },
+          'openai',
+        );
       }
       case 'embeddings': {
         const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel });
-        return makeCall(ctx, { kind: 'http', request: postJson(url(provider, ctx.upstreamModel, 'embeddings'), headers, body, false) }, 'openai-embeddings');
+        return makeCall(
+          ctx,
+          {
+            kind: 'http',
+            request: postJson(url(provider, ctx.upstreamModel, 'embeddings'), headers, body, false),
+          },
+          'openai-embeddings',
+        );
       }
       case 'messages':
       case 'responses': {
         const body = serialiseChat(pivotChatRequest(ctx), ctx.stream, streamUsage);
-        return makeCall(ctx, { kind: 'http', request: postJson(url(provider, ctx.upstreamModel, 'chat/completions'), headers, body, ctx.stream) }, 'openai');
+        return makeCall(
+          ctx,
+          {
+            kind: 'http',
+            request: postJson(
+              url(provider, ctx.upstreamModel, 'chat/completions'),
+              headers,
+              body,
+              ctx.stream,
+            ),
+          },
+          'openai',
+        );
       }
       case 'count_tokens':
         return localCountTokens(ctx);
@@ -66,11 +117,21 @@ export const azureOpenaiAdapter: ProviderAdapter = {
   async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {
     if (ctx.provider.config?.deployments && Object.keys(ctx.provider.config.deployments).length) return null;
     const v = encodeURIComponent(ctx.provider.config?.apiVersion ?? AZURE_DEFAULT_API_VERSION);
-    return { url: `${root(ctx.provider)}/openai/models?api-version=${v}`, method: 'GET', headers: { accept: 'application/json', ...headersFor(ctx.provider, ctx.apiKey) }, body: null };
+    return {
+      url: `${root(ctx.provider)}/openai/models?api-version=${v}`,
+      method: 'GET',
+      headers: { accept: 'application/json', ...headersFor(ctx.provider, ctx.apiKey) },
+      body: null,
+    };
   },
 
   parseModels(body: Buffer | null, ctx: ListModelsContext): ModelInfo[] {
-    if (!body) return Object.entries(ctx.provider.config?.deployments ?? {}).map(([id, dep]) => ({ id, displayName: `${id} (${dep})`, ownedBy: 'azure' }));
+    if (!body)
+      return Object.entries(ctx.provider.config?.deployments ?? {}).map(([id, dep]) => ({
+        id,
+        displayName: `${id} (${dep})`,
+        ownedBy: 'azure',
+      }));
     const j = JSON.parse(body.toString('utf8')) as { data?: Array<Record<string, unknown>> };
     return (j.data ?? []).map((m) => ({ id: String(m.id), ownedBy: 'azure' }));
   },

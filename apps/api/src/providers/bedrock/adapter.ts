@@ -9,7 +9,15 @@
  */
 import { localCountTokens, makeCall, pivotChatRequest } from '../common.js';
 import { AdapterError } from '../types.js';
-import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
+import type {
+  CallContext,
+  ListModelsContext,
+  ModelInfo,
+  PreparedCall,
+  ProviderAdapter,
+  ProviderRuntime,
+  UpstreamRequest,
+} from '../types.js';
 import { openaiChatToConverseRequest } from '../../translate/bedrock.js';
 
 export interface AwsCredentials {
@@ -21,11 +29,21 @@ export interface AwsCredentials {
 export function bedrockCredentials(provider: ProviderRuntime, apiKey: string | null): AwsCredentials {
   if (apiKey) {
     const [accessKeyId, secretAccessKey, ...rest] = apiKey.split(':');
-    if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, ...(rest.length ? { sessionToken: rest.join(':') } : {}) };
+    if (accessKeyId && secretAccessKey)
+      return { accessKeyId, secretAccessKey, ...(rest.length ? { sessionToken: rest.join(':') } : {}) };
   }
   const c = provider.config ?? {};
-  if (c.accessKeyId && c.secretAccessKey) return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) };
-  throw new AdapterError(400, 'provider_misconfigured', `Provider "${provider.slug}" has no AWS credentials (expected accessKeyId:secretAccessKey[:sessionToken]).`);
+  if (c.accessKeyId && c.secretAccessKey)
+    return {
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+    };
+  throw new AdapterError(
+    400,
+    'provider_misconfigured',
+    `Provider "${provider.slug}" has no AWS credentials (expected accessKeyId:secretAccessKey[:sessionToken]).`,
+  );
 }
 
 export function bedrockRegion(provider: ProviderRuntime): string {
@@ -33,7 +51,9 @@ export function bedrockRegion(provider: ProviderRuntime): string {
 }
 
 function runtimeBase(provider: ProviderRuntime): string {
-  return (provider.baseUrl?.trim() || `https://bedrock-runtime.${bedrockRegion(provider)}.amazonaws.com`).replace(/\/+$/, '');
+  return (
+    provider.baseUrl?.trim() || `https://bedrock-runtime.${bedrockRegion(provider)}.amazonaws.com`
+  ).replace(/\/+$/, '');
 }
 
 /** Sign a request with SigV4; returns the headers to send (incl. authorization, x-amz-date, host). */
@@ -48,7 +68,10 @@ export async function signAws(
   const query: Record<string, string> = {};
   u.searchParams.forEach((v, k) => (query[k] = v));
   // The signer is loaded on the first Bedrock call: a server without Bedrock never needs it.
-  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]);
+  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([
+    import('@smithy/signature-v4'),
+    import('@aws-crypto/sha256-js'),
+  ]);
   const signer = new SignatureV4({ credentials: creds, region, service, sha256: Sha256 });
   const signed = await signer.sign(
     {
@@ -78,22 +101,40 @@ export const bedrockAdapter: ProviderAdapter = {
 
   async prepare(ctx: CallContext): Promise<PreparedCall> {
     if (ctx.endpoint === 'count_tokens') return localCountTokens(ctx);
-    if (ctx.endpoint === 'embeddings') throw new AdapterError(400, 'unsupported_endpoint', 'Embeddings are not supported for Bedrock providers.');
+    if (ctx.endpoint === 'embeddings')
+      throw new AdapterError(
+        400,
+        'unsupported_endpoint',
+        'Embeddings are not supported for Bedrock providers.',
+      );
     const creds = bedrockCredentials(ctx.provider, ctx.apiKey);
     const body = JSON.stringify(openaiChatToConverseRequest(pivotChatRequest(ctx)));
     const url = `${runtimeBase(ctx.provider)}/model/${encodeURIComponent(ctx.upstreamModel)}/${ctx.stream ? 'converse-stream' : 'converse'}`;
     const accept = ctx.stream ? 'application/vnd.amazon.eventstream' : 'application/json';
     const base = { 'content-type': 'application/json', accept, ...(ctx.provider.config?.headers ?? {}) };
-    const headers = await signAws({ url, method: 'POST', headers: base, body }, creds, bedrockRegion(ctx.provider), 'bedrock', ctx.now);
+    const headers = await signAws(
+      { url, method: 'POST', headers: base, body },
+      creds,
+      bedrockRegion(ctx.provider),
+      'bedrock',
+      ctx.now,
+    );
     return makeCall(ctx, { kind: 'http', request: { url, method: 'POST', headers, body } }, 'bedrock');
   },
 
   async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {
     const creds = bedrockCredentials(ctx.provider, ctx.apiKey);
     const region = bedrockRegion(ctx.provider);
-    const control = ctx.provider.baseUrl?.trim() ? runtimeBase(ctx.provider) : `https://bedrock.${region}.amazonaws.com`;
+    const control = ctx.provider.baseUrl?.trim()
+      ? runtimeBase(ctx.provider)
+      : `https://bedrock.${region}.amazonaws.com`;
     const url = `${control}/foundation-models`;
-    const headers = await signAws({ url, method: 'GET', headers: { accept: 'application/json' }, body: null }, creds, region, 'bedrock');
+    const headers = await signAws(
+      { url, method: 'GET', headers: { accept: 'application/json' }, body: null },
+      creds,
+      region,
+      'bedrock',
+    );
     return { url, method: 'GET', headers, body: null };
   },
 
@@ -102,6 +143,10 @@ export const bedrockAdapter: ProviderAdapter = {
     const j = JSON.parse(body.toString('utf8')) as { modelSummaries?: Array<Record<string, unknown>> };
     return (j.modelSummaries ?? [])
       .filter((m) => !Array.isArray(m.outputModalities) || (m.outputModalities as string[]).includes('TEXT'))
-      .map((m) => ({ id: String(m.modelId), displayName: String(m.modelName ?? m.modelId), ownedBy: String(m.providerName ?? 'aws') }));
+      .map((m) => ({
+        id: String(m.modelId),
+        displayName: String(m.modelName ?? m.modelId),
+        ownedBy: String(m.providerName ?? 'aws'),
+      }));
   },
 };

@@ -1,7 +1,22 @@
 /** Google Gemini generateContent / streamGenerateContent?alt=sse (native), from the OpenAI chat pivot. */
-import { baseUrlOf, localCountTokens, makeCall, pivotChatRequest, postJson, withExtraHeaders } from '../common.js';
+import {
+  baseUrlOf,
+  localCountTokens,
+  makeCall,
+  pivotChatRequest,
+  postJson,
+  withExtraHeaders,
+} from '../common.js';
 import { AdapterError } from '../types.js';
-import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
+import type {
+  CallContext,
+  ListModelsContext,
+  ModelInfo,
+  PreparedCall,
+  ProviderAdapter,
+  ProviderRuntime,
+  UpstreamRequest,
+} from '../types.js';
 import { openaiChatToGeminiRequest } from '../../translate/gemini.js';
 
 function root(provider: ProviderRuntime): string {
@@ -33,24 +48,46 @@ export const geminiAdapter: ProviderAdapter = {
 
   async prepare(ctx: CallContext): Promise<PreparedCall> {
     if (ctx.endpoint === 'count_tokens') return localCountTokens(ctx);
-    if (ctx.endpoint === 'embeddings') throw new AdapterError(400, 'unsupported_endpoint', 'Embeddings are not supported for Gemini providers.');
+    if (ctx.endpoint === 'embeddings')
+      throw new AdapterError(
+        400,
+        'unsupported_endpoint',
+        'Embeddings are not supported for Gemini providers.',
+      );
     const body = JSON.stringify(openaiChatToGeminiRequest(pivotChatRequest(ctx)));
     const base = `${root(ctx.provider)}/v1beta/models/${modelPath(ctx.upstreamModel)}`;
     const url = ctx.stream ? `${base}:streamGenerateContent?alt=sse` : `${base}:generateContent`;
-    return makeCall(ctx, { kind: 'http', request: postJson(url, headersFor(ctx.provider, ctx.apiKey), body, ctx.stream) }, 'gemini');
+    return makeCall(
+      ctx,
+      { kind: 'http', request: postJson(url, headersFor(ctx.provider, ctx.apiKey), body, ctx.stream) },
+      'gemini',
+    );
   },
 
   async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {
-    return { url: `${root(ctx.provider)}/v1beta/models?pageSize=1000`, method: 'GET', headers: { accept: 'application/json', ...headersFor(ctx.provider, ctx.apiKey) }, body: null };
+    return {
+      url: `${root(ctx.provider)}/v1beta/models?pageSize=1000`,
+      method: 'GET',
+      headers: { accept: 'application/json', ...headersFor(ctx.provider, ctx.apiKey) },
+      body: null,
+    };
   },
 
   parseModels(body: Buffer | null): ModelInfo[] {
     if (!body) return [];
     const j = JSON.parse(body.toString('utf8')) as { models?: Array<Record<string, unknown>> };
     return (j.models ?? [])
-      .filter((m) => !Array.isArray(m.supportedGenerationMethods) || (m.supportedGenerationMethods as string[]).includes('generateContent'))
+      .filter(
+        (m) =>
+          !Array.isArray(m.supportedGenerationMethods) ||
+          (m.supportedGenerationMethods as string[]).includes('generateContent'),
+      )
       .map((m) => {
-        const info: ModelInfo = { id: String(m.name).replace(/^models\//, ''), displayName: String(m.displayName ?? m.name), ownedBy: 'google' };
+        const info: ModelInfo = {
+          id: String(m.name).replace(/^models\//, ''),
+          displayName: String(m.displayName ?? m.name),
+          ownedBy: 'google',
+        };
         if (typeof m.inputTokenLimit === 'number') info.contextWindow = m.inputTokenLimit;
         if (typeof m.outputTokenLimit === 'number') info.maxOutputTokens = m.outputTokenLimit;
         return info;

@@ -20,12 +20,26 @@ export const mockAdapter: ProviderAdapter = {
       case 'count_tokens':
         return localCountTokens(ctx);
       case 'embeddings':
-        return makeCall(ctx, { kind: 'local', run: async () => runMockEmbeddings(ctx.body, ctx.upstreamModel) }, 'openai-embeddings');
+        return makeCall(
+          ctx,
+          { kind: 'local', run: async () => runMockEmbeddings(ctx.body, ctx.upstreamModel) },
+          'openai-embeddings',
+        );
       case 'chat':
       case 'messages':
       case 'responses': {
         const chat = pivotChatRequest(ctx);
-        return makeCall(ctx, { kind: 'local', run: (signal) => runMockChat(chat, ctx.stream, created, signal) }, 'openai', { clientWantsUsage: ctx.endpoint === 'chat' ? !!(ctx.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage : false });
+        return makeCall(
+          ctx,
+          { kind: 'local', run: (signal) => runMockChat(chat, ctx.stream, created, signal) },
+          'openai',
+          {
+            clientWantsUsage:
+              ctx.endpoint === 'chat'
+                ? !!(ctx.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage
+                : false,
+          },
+        );
       }
       default:
         throw new AdapterError(400, 'unsupported_endpoint', `Unsupported endpoint ${String(ctx.endpoint)}.`);

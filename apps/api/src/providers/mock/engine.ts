@@ -20,7 +20,13 @@ import { createHash } from 'node:crypto';
 import type { LocalResponse } from '../types.js';
 import { sseJson, SSE_DONE } from '../../translate/sse.js';
 import { countText, estimateChatTokens, estimateEmbeddingTokens } from '../../translate/tokens.js';
-import type { OaChatRequest, OaChatResponse, OaChunk, OaMessage, OaToolCall } from '../../translate/wire-types.js';
+import type {
+  OaChatRequest,
+  OaChatResponse,
+  OaChunk,
+  OaMessage,
+  OaToolCall,
+} from '../../translate/wire-types.js';
 
 export const MOCK_MODELS = [
   { id: 'mock-small', displayName: 'Mock Small', contextWindow: 16_384, maxOutputTokens: 4096 },
@@ -31,7 +37,9 @@ export const MOCK_MODELS = [
 function textOf(m: OaMessage | undefined): string {
   if (!m || m.content == null) return '';
   if (typeof m.content === 'string') return m.content;
-  return m.content.map((p) => (p.type === 'text' ? String((p as { text: unknown }).text ?? '') : '')).join(' ');
+  return m.content
+    .map((p) => (p.type === 'text' ? String((p as { text: unknown }).text ?? '') : ''))
+    .join(' ');
 }
 
 function hashHex(s: string): string {
@@ -39,7 +47,11 @@ function hashHex(s: string): string {
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): LocalResponse {
-  return { status, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(JSON.stringify(body)) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: Buffer.from(JSON.stringify(body)),
+  };
 }
 
 function errorBody(message: string, type: string, code: string | null) {
@@ -54,19 +66,52 @@ export function mockFault(text: string, model?: string): LocalResponse | null {
   const what = m[1]!;
   switch (what) {
     case 'context':
-      return json(400, errorBody("This model's maximum context length is 16384 tokens. Please reduce the length of the messages.", 'invalid_request_error', 'context_length_exceeded'));
+      return json(
+        400,
+        errorBody(
+          "This model's maximum context length is 16384 tokens. Please reduce the length of the messages.",
+          'invalid_request_error',
+          'context_length_exceeded',
+        ),
+      );
     case 'billing':
-      return json(429, errorBody('You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'));
+      return json(
+        429,
+        errorBody(
+          'You exceeded your current quota, please check your plan and billing details.',
+          'insufficient_quota',
+          'insufficient_quota',
+        ),
+      );
     case 'policy':
-      return json(400, errorBody('The response was filtered due to the prompt triggering content management policy.', 'invalid_request_error', 'content_filter'));
+      return json(
+        400,
+        errorBody(
+          'The response was filtered due to the prompt triggering content management policy.',
+          'invalid_request_error',
+          'content_filter',
+        ),
+      );
     case 'model':
-      return json(404, errorBody('The model does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found'));
+      return json(
+        404,
+        errorBody(
+          'The model does not exist or you do not have access to it.',
+          'invalid_request_error',
+          'model_not_found',
+        ),
+      );
     default: {
       const status = Number(what);
       if (!Number.isInteger(status) || status < 400 || status > 599) return null;
       const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
-      const type = status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
-      return json(status, errorBody(`Mock upstream error ${status}.`, type, status === 429 ? 'rate_limit_exceeded' : null), headers);
+      const type =
+        status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+      return json(
+        status,
+        errorBody(`Mock upstream error ${status}.`, type, status === 429 ? 'rate_limit_exceeded' : null),
+        headers,
+      );
     }
   }
 }
@@ -107,15 +152,32 @@ export function mockChatCompletion(req: OaChatRequest, created: number): OaChatR
   const forced = tc === 'required' || (typeof tc === 'object' && tc !== null);
   if (last?.role === 'tool') {
     content = `Mock answer from ${model} using tool result: ${textOf(last).slice(0, 40)}`;
-  } else if (tools.length && tc !== 'none' && (forced || /weather|forecast|temperature/i.test(userText) || tools.some((t) => userText.includes(t.function.name)))) {
+  } else if (
+    tools.length &&
+    tc !== 'none' &&
+    (forced ||
+      /weather|forecast|temperature/i.test(userText) ||
+      tools.some((t) => userText.includes(t.function.name)))
+  ) {
     const named = typeof tc === 'object' && tc ? tc.function?.name : undefined;
-    const tool = tools.find((t) => t.function.name === named) ?? tools.find((t) => userText.includes(t.function.name)) ?? tools[0]!;
+    const tool =
+      tools.find((t) => t.function.name === named) ??
+      tools.find((t) => userText.includes(t.function.name)) ??
+      tools[0]!;
     const loc = /\bin ([A-Z][\w-]*(?: [A-Z][\w-]*)*)/.exec(userText)?.[1] ?? 'Paris';
-    const props = Object.keys(((tool.function.parameters ?? {}) as { properties?: Record<string, unknown> }).properties ?? {});
+    const props = Object.keys(
+      ((tool.function.parameters ?? {}) as { properties?: Record<string, unknown> }).properties ?? {},
+    );
     const args: Record<string, string> = {};
     if (props.length === 0) args.location = loc;
     for (const p of props) args[p] = /loc|city|place/i.test(p) ? loc : /unit/i.test(p) ? 'celsius' : 'mock';
-    toolCalls = [{ id: `call_mock${hashHex(id + tool.function.name).slice(0, 16)}`, type: 'function', function: { name: tool.function.name, arguments: JSON.stringify(args) } }];
+    toolCalls = [
+      {
+        id: `call_mock${hashHex(id + tool.function.name).slice(0, 16)}`,
+        type: 'function',
+        function: { name: tool.function.name, arguments: JSON.stringify(args) },
+      },
+    ];
   } else {
     const clean = userText.replace(/\[\[\w+:\w+\]\]/g, '').trim();
     content = `Mock answer from ${model} to: ${clean.slice(0, 40)}`;
@@ -137,25 +199,61 @@ export function mockChatCompletion(req: OaChatRequest, created: number): OaChatR
     created,
     model,
     choices: [{ index: 0, message, finish_reason: finish, logprobs: null }],
-    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: 0 } },
+    usage: {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      prompt_tokens_details: { cached_tokens: 0 },
+    },
     system_fingerprint: 'fp_mock',
   };
 }
 
 /** Chunks a streaming upstream would send for the completion (words as deltas, usage last). */
 export function mockChunks(res: OaChatResponse): OaChunk[] {
-  const base = { id: res.id, object: 'chat.completion.chunk' as const, created: res.created, model: res.model };
+  const base = {
+    id: res.id,
+    object: 'chat.completion.chunk' as const,
+    created: res.created,
+    model: res.model,
+  };
   const choice = res.choices[0]!;
-  const out: OaChunk[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }];
+  const out: OaChunk[] = [
+    { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+  ];
   const text = choice.message.content ?? '';
   const words = text.match(/\S+\s*/g) ?? [];
-  for (const w of words) out.push({ ...base, choices: [{ index: 0, delta: { content: w }, finish_reason: null }] });
+  for (const w of words)
+    out.push({ ...base, choices: [{ index: 0, delta: { content: w }, finish_reason: null }] });
   (choice.message.tool_calls ?? []).forEach((tc, i) => {
-    out.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: i, id: tc.id, type: 'function', function: { name: tc.function.name, arguments: '' } }] }, finish_reason: null }] });
+    out.push({
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [
+              { index: i, id: tc.id, type: 'function', function: { name: tc.function.name, arguments: '' } },
+            ],
+          },
+          finish_reason: null,
+        },
+      ],
+    });
     const a = tc.function.arguments;
     const mid = Math.ceil(a.length / 2);
     for (const piece of [a.slice(0, mid), a.slice(mid)]) {
-      if (piece) out.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: i, function: { arguments: piece } }] }, finish_reason: null }] });
+      if (piece)
+        out.push({
+          ...base,
+          choices: [
+            {
+              index: 0,
+              delta: { tool_calls: [{ index: i, function: { arguments: piece } }] },
+              finish_reason: null,
+            },
+          ],
+        });
     }
   });
   out.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }] });
@@ -173,7 +271,12 @@ async function* sseBytes(chunks: OaChunk[], signal?: AbortSignal): AsyncIterable
 }
 
 /** Run a chat request through the mock; returns an OpenAI-format HTTP-like response. */
-export async function runMockChat(req: OaChatRequest, stream: boolean, created: number, signal?: AbortSignal): Promise<LocalResponse> {
+export async function runMockChat(
+  req: OaChatRequest,
+  stream: boolean,
+  created: number,
+  signal?: AbortSignal,
+): Promise<LocalResponse> {
   const msgs = req.messages ?? [];
   const lastUser = textOf([...msgs].reverse().find((m) => m.role === 'user'));
   const delay = delayOf(lastUser);
@@ -182,7 +285,11 @@ export async function runMockChat(req: OaChatRequest, stream: boolean, created: 
   if (fault) return fault;
   const res = mockChatCompletion(req, created);
   if (!stream) return json(200, res);
-  return { status: 200, headers: { 'content-type': 'text/event-stream' }, body: sseBytes(mockChunks(res), signal) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream' },
+    body: sseBytes(mockChunks(res), signal),
+  };
 }
 
 /** Deterministic unit-length embedding derived from SHA-256 of the input. */
@@ -190,7 +297,8 @@ export function mockEmbedding(text: string, dims = 16): number[] {
   const v: number[] = [];
   let h = hashHex(text);
   while (v.length < dims) {
-    for (let i = 0; i + 4 <= h.length && v.length < dims; i += 4) v.push(parseInt(h.slice(i, i + 4), 16) / 0xffff - 0.5);
+    for (let i = 0; i + 4 <= h.length && v.length < dims; i += 4)
+      v.push(parseInt(h.slice(i, i + 4), 16) / 0xffff - 0.5);
     h = hashHex(h);
   }
   const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0)) || 1;
@@ -199,10 +307,18 @@ export function mockEmbedding(text: string, dims = 16): number[] {
 
 export function runMockEmbeddings(body: Record<string, unknown>, model: string): LocalResponse {
   const input = body.input;
-  const texts = typeof input === 'string' ? [input] : Array.isArray(input) ? input.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : [];
+  const texts =
+    typeof input === 'string'
+      ? [input]
+      : Array.isArray(input)
+        ? input.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)))
+        : [];
   const fault = mockFault(texts.join(' '), model);
   if (fault) return fault;
-  const dims = typeof body.dimensions === 'number' && body.dimensions > 0 && body.dimensions <= 4096 ? body.dimensions : 16;
+  const dims =
+    typeof body.dimensions === 'number' && body.dimensions > 0 && body.dimensions <= 4096
+      ? body.dimensions
+      : 16;
   const tokens = estimateEmbeddingTokens(input);
   return json(200, {
     object: 'list',

@@ -4,9 +4,25 @@
  * Ollama, custom base URLs). Per-provider differences live in the catalogue.
  */
 import { providerDefaults } from '../catalogue.js';
-import { baseUrlOf, localCountTokens, makeCall, pivotChatRequest, postJson, serialiseChat, withExtraHeaders } from '../common.js';
+import {
+  baseUrlOf,
+  localCountTokens,
+  makeCall,
+  pivotChatRequest,
+  postJson,
+  serialiseChat,
+  withExtraHeaders,
+} from '../common.js';
 import { AdapterError } from '../types.js';
-import type { CallContext, ListModelsContext, ModelInfo, PreparedCall, ProviderAdapter, ProviderRuntime, UpstreamRequest } from '../types.js';
+import type {
+  CallContext,
+  ListModelsContext,
+  ModelInfo,
+  PreparedCall,
+  ProviderAdapter,
+  ProviderRuntime,
+  UpstreamRequest,
+} from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
 
 function authHeaders(provider: ProviderRuntime, apiKey: string | null): Record<string, string> {
@@ -31,9 +47,18 @@ export function ollamaRoot(base: string): string {
   return base.replace(/\/v1$/, '');
 }
 
-function translatedChat(ctx: CallContext, base: string, headers: Record<string, string>, usage: boolean): PreparedCall {
+function translatedChat(
+  ctx: CallContext,
+  base: string,
+  headers: Record<string, string>,
+  usage: boolean,
+): PreparedCall {
   const body = serialiseChat(pivotChatRequest(ctx), ctx.stream, usage);
-  return makeCall(ctx, { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) }, 'openai');
+  return makeCall(
+    ctx,
+    { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) },
+    'openai',
+  );
 }
 
 export const openaiCompatibleAdapter: ProviderAdapter = {
@@ -54,17 +79,33 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
     const usage = streamUsageFor(provider);
     switch (ctx.endpoint) {
       case 'chat': {
-        const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel, includeUsage: usage && ctx.stream });
-        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) }, 'openai');
+        const { body } = rewriteBody(ctx.rawBody, {
+          parsed: ctx.body,
+          model: ctx.upstreamModel,
+          includeUsage: usage && ctx.stream,
+        });
+        return makeCall(
+          ctx,
+          { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) },
+          'openai',
+        );
       }
       case 'embeddings': {
         const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel });
-        return makeCall(ctx, { kind: 'http', request: postJson(`${base}/embeddings`, headers, body, false) }, 'openai-embeddings');
+        return makeCall(
+          ctx,
+          { kind: 'http', request: postJson(`${base}/embeddings`, headers, body, false) },
+          'openai-embeddings',
+        );
       }
       case 'responses':
         if (responsesApiFor(provider)) {
           const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel });
-          return makeCall(ctx, { kind: 'http', request: postJson(`${base}/responses`, headers, body, ctx.stream) }, 'openai-responses');
+          return makeCall(
+            ctx,
+            { kind: 'http', request: postJson(`${base}/responses`, headers, body, ctx.stream) },
+            'openai-responses',
+          );
         }
         return translatedChat(ctx, base, headers, usage);
       case 'messages':
@@ -79,15 +120,24 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
   async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {
     const base = baseUrlOf(ctx.provider);
     const headers = { accept: 'application/json', ...authHeaders(ctx.provider, ctx.apiKey) };
-    if (ctx.provider.type === 'ollama') return { url: `${ollamaRoot(base)}/api/tags`, method: 'GET', headers, body: null };
+    if (ctx.provider.type === 'ollama')
+      return { url: `${ollamaRoot(base)}/api/tags`, method: 'GET', headers, body: null };
     return { url: `${base}/models`, method: 'GET', headers, body: null };
   },
 
   parseModels(body: Buffer | null, ctx: ListModelsContext): ModelInfo[] {
     if (!body) return [];
-    const j = JSON.parse(body.toString('utf8')) as { data?: Array<Record<string, unknown>>; models?: Array<Record<string, unknown>> };
+    const j = JSON.parse(body.toString('utf8')) as {
+      data?: Array<Record<string, unknown>>;
+      models?: Array<Record<string, unknown>>;
+    };
     if (ctx.provider.type === 'ollama' || (!j.data && j.models)) {
-      return (j.models ?? []).map((m) => ({ id: String(m.model ?? m.name), displayName: String(m.name ?? m.model), ownedBy: 'ollama', free: true }));
+      return (j.models ?? []).map((m) => ({
+        id: String(m.model ?? m.name),
+        displayName: String(m.name ?? m.model),
+        ownedBy: 'ollama',
+        free: true,
+      }));
     }
     return (j.data ?? []).map((m) => {
       const info: ModelInfo = { id: String(m.id) };

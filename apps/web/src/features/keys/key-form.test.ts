@@ -3,24 +3,55 @@ import { FormReader } from '../../lib/forms';
 import { readKeyForm } from './key-form';
 
 const NOW = new Date(2030, 5, 15, 12).getTime();
-const read = (v: Record<string, unknown>, withOwner = false) => readKeyForm(FormReader.ofRecord(v), { withOwner, now: NOW });
+const read = (v: Record<string, unknown>, withOwner = false) =>
+  readKeyForm(FormReader.ofRecord(v), { withOwner, now: NOW });
 
 describe('create-key form', () => {
   it('a name alone is a valid key of one’s own: blank limits are left out', () => {
-    const r = read({ name: ' laptop ', rpmLimit: '', tpmLimit: '', budgetUsd: '', budgetPeriod: '', expiresAt: '', allowedModels: '' });
+    const r = read({
+      name: ' laptop ',
+      rpmLimit: '',
+      tpmLimit: '',
+      budgetUsd: '',
+      budgetPeriod: '',
+      expiresAt: '',
+      allowedModels: '',
+    });
     expect(r).toEqual({ ok: true, data: { name: 'laptop' } });
   });
 
   it('reads limits, a budget with its period, an expiry at the end of the day and a model list', () => {
-    const r = read({ name: 'ci', rpmLimit: '60', tpmLimit: '100,000', budgetUsd: '25.50', budgetPeriod: 'month', expiresAt: '2030-12-31', allowedModels: 'chat.default, mock/mock-small' });
+    const r = read({
+      name: 'ci',
+      rpmLimit: '60',
+      tpmLimit: '100,000',
+      budgetUsd: '25.50',
+      budgetPeriod: 'month',
+      expiresAt: '2030-12-31',
+      allowedModels: 'chat.default, mock/mock-small',
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.data).toMatchObject({ name: 'ci', rpmLimit: 60, tpmLimit: 100000, budgetUsd: 25.5, budgetPeriod: 'month', allowedModels: ['chat.default', 'mock/mock-small'] });
+    expect(r.data).toMatchObject({
+      name: 'ci',
+      rpmLimit: 60,
+      tpmLimit: 100000,
+      budgetUsd: 25.5,
+      budgetPeriod: 'month',
+      allowedModels: ['chat.default', 'mock/mock-small'],
+    });
     expect(r.data.expiresAt).toEqual(new Date(2030, 11, 31, 23, 59, 59, 999));
   });
 
   it('names every wrong field with the shared schema’s rules and the form’s own', () => {
-    const r = read({ name: '', rpmLimit: '1.5', tpmLimit: 'abc', budgetUsd: '-1', budgetPeriod: '', expiresAt: '2030-01-01' });
+    const r = read({
+      name: '',
+      rpmLimit: '1.5',
+      tpmLimit: 'abc',
+      budgetUsd: '-1',
+      budgetPeriod: '',
+      expiresAt: '2030-01-01',
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toMatchObject({
@@ -40,7 +71,9 @@ describe('create-key form', () => {
 
   it('a period without an amount is an error on the amount', () => {
     const r = read({ name: 'x', budgetPeriod: 'day' });
-    expect(r.ok ? null : r.errors).toEqual({ budgetUsd: 'Set an amount for this period, or clear the period' });
+    expect(r.ok ? null : r.errors).toEqual({
+      budgetUsd: 'Set an amount for this period, or clear the period',
+    });
   });
 
   it('an admin key needs an owner type and an owner', () => {
@@ -52,9 +85,14 @@ describe('create-key form', () => {
 
   it('reads the IP allow-list as a comma or line list and names an entry that is no address', () => {
     const r = read({ name: 'ci', ipAllowlist: '203.0.113.7,\n10.0.0.0/8, 2001:db8::/32' });
-    expect(r).toEqual({ ok: true, data: { name: 'ci', ipAllowlist: ['203.0.113.7', '10.0.0.0/8', '2001:db8::/32'] } });
+    expect(r).toEqual({
+      ok: true,
+      data: { name: 'ci', ipAllowlist: ['203.0.113.7', '10.0.0.0/8', '2001:db8::/32'] },
+    });
     const bad = read({ name: 'ci', ipAllowlist: '10.0.0.0/8, office' });
-    expect(bad.ok ? null : bad.errors.ipAllowlist).toBe('"office" is not an IP address or CIDR range (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32)');
+    expect(bad.ok ? null : bad.errors.ipAllowlist).toBe(
+      '"office" is not an IP address or CIDR range (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32)',
+    );
   });
 
   it('one’s own key ignores owner fields', () => {

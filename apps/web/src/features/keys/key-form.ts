@@ -8,7 +8,10 @@ const selfKeyBody = createGatewayKeyBody.omit({ ownerType: true, ownerId: true }
  * allowed models are a comma list. Checks the schema's rules plus what the form can know: an owner for admin keys,
  * an expiry in the future, and a budget and its period set together.
  */
-export function readKeyForm(r: FormReader, opts: { withOwner: boolean; now?: number }): Parsed<CreateGatewayKeyBody> {
+export function readKeyForm(
+  r: FormReader,
+  opts: { withOwner: boolean; now?: number },
+): Parsed<CreateGatewayKeyBody> {
   const now = opts.now ?? Date.now();
   const budgetUsd = r.number('budgetUsd', undefined);
   const budgetPeriod = r.optText('budgetPeriod', undefined);
@@ -33,14 +36,21 @@ export function readKeyForm(r: FormReader, opts: { withOwner: boolean; now?: num
     if (!body.ownerId && !pre.ownerId) pre.ownerId = 'Choose the owner';
   }
   if (expiresAt && expiresAt.getTime() <= now && !pre.expiresAt) pre.expiresAt = 'Must be in the future';
-  if (budgetUsd !== undefined && !budgetPeriod && !pre.budgetPeriod) pre.budgetPeriod = 'Choose the period the budget covers';
-  if (budgetUsd === undefined && budgetPeriod && !pre.budgetUsd) pre.budgetUsd = 'Set an amount for this period, or clear the period';
-  const parsed = validate(opts.withOwner ? createGatewayKeyBody : selfKeyBody, body, pre) as Parsed<CreateGatewayKeyBody>;
+  if (budgetUsd !== undefined && !budgetPeriod && !pre.budgetPeriod)
+    pre.budgetPeriod = 'Choose the period the budget covers';
+  if (budgetUsd === undefined && budgetPeriod && !pre.budgetUsd)
+    pre.budgetUsd = 'Set an amount for this period, or clear the period';
+  const parsed = validate(
+    opts.withOwner ? createGatewayKeyBody : selfKeyBody,
+    body,
+    pre,
+  ) as Parsed<CreateGatewayKeyBody>;
   // "must be an IP address…" alone does not say which entry: name the first wrong one.
   if (!parsed.ok && parsed.errors.ipAllowlist) {
     const at = Object.keys(parsed.errors).find((k) => /^ipAllowlist\.\d+$/.test(k));
     const entry = at ? ipAllowlist[Number(at.split('.')[1])] : undefined;
-    if (entry !== undefined) parsed.errors.ipAllowlist = `"${entry}" ${parsed.errors[at!]!.replace(/^must be /, 'is not ')}`;
+    if (entry !== undefined)
+      parsed.errors.ipAllowlist = `"${entry}" ${parsed.errors[at!]!.replace(/^must be /, 'is not ')}`;
   }
   return parsed;
 }

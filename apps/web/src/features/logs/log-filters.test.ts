@@ -5,7 +5,18 @@ const from = (q: Record<string, string>) => (k: string) => q[k] ?? '';
 
 describe('logs filters ↔ query string', () => {
   it('sends only known values, trimmed', () => {
-    expect(logFiltersFromParams(from({ status: '5xx', model: ' mock/mock-small ', provider: 'mock', user: 'u1', byok: 'true', key: '' }))).toEqual({
+    expect(
+      logFiltersFromParams(
+        from({
+          status: '5xx',
+          model: ' mock/mock-small ',
+          provider: 'mock',
+          user: 'u1',
+          byok: 'true',
+          key: '',
+        }),
+      ),
+    ).toEqual({
       status: '5xx',
       model: 'mock/mock-small',
       provider: 'mock',
@@ -24,17 +35,38 @@ describe('logs filters ↔ query string', () => {
   });
   it('a submitted form sets every filter key, clearing blanks', () => {
     const out = logParamsFromForm(from({ status: 'ok', model: '  ', provider: 'mock' }));
-    expect(out).toEqual({ status: 'ok', model: null, provider: 'mock', user: null, key: null, byok: null, tool: null, session: null, from: null, to: null });
+    expect(out).toEqual({
+      status: 'ok',
+      model: null,
+      provider: 'mock',
+      user: null,
+      key: null,
+      byok: null,
+      tool: null,
+      session: null,
+      from: null,
+      to: null,
+    });
   });
   it('round-trips: form → query string → API filters', () => {
     const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(logParamsFromForm(from({ status: 'error', byok: 'false', user: 'abc' })))) if (v) qs.set(k, v);
+    for (const [k, v] of Object.entries(
+      logParamsFromForm(from({ status: 'error', byok: 'false', user: 'abc' })),
+    ))
+      if (v) qs.set(k, v);
     expect(qs.toString()).toBe('status=error&user=abc&byok=false');
-    expect(logFiltersFromParams((k) => qs.get(k) ?? '')).toEqual({ status: 'error', user: 'abc', byok: 'false' });
+    expect(logFiltersFromParams((k) => qs.get(k) ?? '')).toEqual({
+      status: 'error',
+      user: 'abc',
+      byok: 'false',
+    });
     expect(activeFilters((k) => qs.get(k) ?? '')).toBe(3);
   });
   it('tool and session: a tool name the API accepts (lower-cased), a session id as typed', () => {
-    expect(logFiltersFromParams(from({ tool: ' Claude-Code ', session: ' 8c4e4a36-5a1b ' }))).toEqual({ tool: 'claude-code', session: '8c4e4a36-5a1b' });
+    expect(logFiltersFromParams(from({ tool: ' Claude-Code ', session: ' 8c4e4a36-5a1b ' }))).toEqual({
+      tool: 'claude-code',
+      session: '8c4e4a36-5a1b',
+    });
     expect(logFiltersFromParams(from({ tool: 'no spaces allowed', session: 'x'.repeat(101) }))).toEqual({});
   });
   it('splits an attempt outcome', () => {

@@ -3,7 +3,18 @@ import { dayRangeToIso } from '../../lib/date-range';
 import type { LogFilters } from './api/types';
 
 /** The logs page's filters as they sit in the query string (`log` is the open drawer, not a filter). */
-export const LOG_PARAMS = ['status', 'model', 'provider', 'user', 'key', 'byok', 'tool', 'session', 'from', 'to'] as const;
+export const LOG_PARAMS = [
+  'status',
+  'model',
+  'provider',
+  'user',
+  'key',
+  'byok',
+  'tool',
+  'session',
+  'from',
+  'to',
+] as const;
 export type LogParam = (typeof LOG_PARAMS)[number];
 
 export const LOG_STATUSES = [

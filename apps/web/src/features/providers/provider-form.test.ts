@@ -3,85 +3,239 @@ import { ApiError } from '../../lib/api-client';
 import { FormReader } from '../../lib/forms';
 import { slugify } from '../../lib/slug';
 import type { ProviderType } from './api/types';
-import { bucketRowsFrom, canTestConnection, newBucketRow, readBucketRows, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors } from './provider-form';
+import {
+  bucketRowsFrom,
+  canTestConnection,
+  newBucketRow,
+  readBucketRows,
+  readCreateProviderForm,
+  readUpdateProviderForm,
+  serverFieldErrors,
+} from './provider-form';
 
 const r = (v: Record<string, unknown>) => FormReader.ofRecord(v);
-const custom: ProviderType = { type: 'custom', displayName: 'Custom', defaultBaseUrl: null, baseUrlRequired: true, envKey: null, keyOptional: true, color: '#64748b', docsUrl: null, keyHint: null };
-const openai: ProviderType = { type: 'openai', displayName: 'OpenAI', defaultBaseUrl: 'https://api.openai.com/v1', baseUrlRequired: false, envKey: 'OPENAI_API_KEY', keyOptional: false, color: '#10a37f', docsUrl: null, keyHint: 'sk-...' };
+const custom: ProviderType = {
+  type: 'custom',
+  displayName: 'Custom',
+  defaultBaseUrl: null,
+  baseUrlRequired: true,
+  envKey: null,
+  keyOptional: true,
+  color: '#64748b',
+  docsUrl: null,
+  keyHint: null,
+};
+const openai: ProviderType = {
+  type: 'openai',
+  displayName: 'OpenAI',
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  baseUrlRequired: false,
+  envKey: 'OPENAI_API_KEY',
+  keyOptional: false,
+  color: '#10a37f',
+  docsUrl: null,
+  keyHint: 'sk-...',
+};
 
 describe('provider form', () => {
   it('a new custom provider needs a base URL; the slug and priority are checked by the shared schema', () => {
-    const p = readCreateProviderForm(r({ type: 'custom', name: 'Local', slug: 'Not A Slug', priority: '150', autoFallback: 'on' }), { type: custom, canSetKey: true, buckets: [] });
-    expect(p.ok ? null : p.errors).toMatchObject({ baseUrl: 'is required for this provider type', slug: 'must be lowercase letters, digits and dashes', priority: 'must be between 1 and 100' });
+    const p = readCreateProviderForm(
+      r({ type: 'custom', name: 'Local', slug: 'Not A Slug', priority: '150', autoFallback: 'on' }),
+      { type: custom, canSetKey: true, buckets: [] },
+    );
+    expect(p.ok ? null : p.errors).toMatchObject({
+      baseUrl: 'is required for this provider type',
+      slug: 'must be lowercase letters, digits and dashes',
+      priority: 'must be between 1 and 100',
+    });
   });
 
   it('a valid provider: numbers as numbers, the key only for a super admin', () => {
-    const values = { type: 'openai', name: 'OpenAI', slug: 'openai-2', baseUrl: '', apiKey: 'sk-test-1234', priority: '40', autoFallback: 'on' };
+    const values = {
+      type: 'openai',
+      name: 'OpenAI',
+      slug: 'openai-2',
+      baseUrl: '',
+      apiKey: 'sk-test-1234',
+      priority: '40',
+      autoFallback: 'on',
+    };
     expect(readCreateProviderForm(r(values), { type: openai, canSetKey: true, buckets: [] })).toEqual({
       ok: true,
-      data: { type: 'openai', name: 'OpenAI', slug: 'openai-2', apiKey: 'sk-test-1234', priority: 40, autoFallback: true, status: 'active', rateLimitBuckets: [], config: {} },
+      data: {
+        type: 'openai',
+        name: 'OpenAI',
+        slug: 'openai-2',
+        apiKey: 'sk-test-1234',
+        priority: 40,
+        autoFallback: true,
+        status: 'active',
+        rateLimitBuckets: [],
+        config: {},
+      },
     });
     const admin = readCreateProviderForm(r(values), { type: openai, canSetKey: false, buckets: [] });
     expect(admin.ok && 'apiKey' in admin.data).toBe(false);
   });
 
   it('a keyless endpoint is config.keyless; configuring keeps the rest of the config', () => {
-    const created = readCreateProviderForm(r({ type: 'custom', name: 'Local', slug: 'local', baseUrl: 'http://127.0.0.1:8000/v1', keyless: 'on' }), { type: custom, canSetKey: true, buckets: [] });
+    const created = readCreateProviderForm(
+      r({ type: 'custom', name: 'Local', slug: 'local', baseUrl: 'http://127.0.0.1:8000/v1', keyless: 'on' }),
+      { type: custom, canSetKey: true, buckets: [] },
+    );
     expect(created.ok && created.data.config).toEqual({ keyless: true });
-    const off = readUpdateProviderForm(r({ name: 'Local', baseUrl: 'http://127.0.0.1:8000/v1' }), { type: custom, canSetKey: true, buckets: [], storedConfig: { keyless: true, headers: { x: '1' } } });
+    const off = readUpdateProviderForm(r({ name: 'Local', baseUrl: 'http://127.0.0.1:8000/v1' }), {
+      type: custom,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { keyless: true, headers: { x: '1' } },
+    });
     expect(off.ok && off.data.config).toEqual({ headers: { x: '1' } });
-    const keyed = readUpdateProviderForm(r({ name: 'OpenAI', keyless: 'on' }), { type: openai, canSetKey: true, buckets: [], storedConfig: { organization: 'o' } });
+    const keyed = readUpdateProviderForm(r({ name: 'OpenAI', keyless: 'on' }), {
+      type: openai,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { organization: 'o' },
+    });
     expect(keyed.ok && 'config' in keyed.data).toBe(false);
   });
 
   it('time limits are config.timeouts in ms, kept with the rest of the config; out of range is named; unchanged sends nothing', () => {
-    const set = readUpdateProviderForm(r({ name: 'OpenAI', timeoutFirstByte: '20', timeoutIdle: '', timeoutTotal: '120.5' }), { type: openai, canSetKey: true, buckets: [], storedConfig: { organization: 'o' } });
-    expect(set.ok && set.data.config).toEqual({ organization: 'o', timeouts: { firstByteMs: 20_000, totalMs: 120_500 } });
-    const same = readUpdateProviderForm(r({ name: 'OpenAI', timeoutFirstByte: '20' }), { type: openai, canSetKey: true, buckets: [], storedConfig: { timeouts: { firstByteMs: 20_000 } } });
+    const set = readUpdateProviderForm(
+      r({ name: 'OpenAI', timeoutFirstByte: '20', timeoutIdle: '', timeoutTotal: '120.5' }),
+      { type: openai, canSetKey: true, buckets: [], storedConfig: { organization: 'o' } },
+    );
+    expect(set.ok && set.data.config).toEqual({
+      organization: 'o',
+      timeouts: { firstByteMs: 20_000, totalMs: 120_500 },
+    });
+    const same = readUpdateProviderForm(r({ name: 'OpenAI', timeoutFirstByte: '20' }), {
+      type: openai,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { timeouts: { firstByteMs: 20_000 } },
+    });
     expect(same.ok && 'config' in same.data).toBe(false);
-    const cleared = readUpdateProviderForm(r({ name: 'OpenAI' }), { type: openai, canSetKey: true, buckets: [], storedConfig: { organization: 'o', timeouts: { firstByteMs: 20_000 } } });
+    const cleared = readUpdateProviderForm(r({ name: 'OpenAI' }), {
+      type: openai,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { organization: 'o', timeouts: { firstByteMs: 20_000 } },
+    });
     expect(cleared.ok && cleared.data.config).toEqual({ organization: 'o' });
-    const bad = readCreateProviderForm(r({ type: 'openai', name: 'X', slug: 'x', timeoutIdle: '0', timeoutTotal: 'soon' }), { type: openai, canSetKey: true, buckets: [] });
-    expect(bad.ok ? null : bad.errors).toMatchObject({ timeoutIdle: 'must be between 0.1 and 3600 seconds', timeoutTotal: 'must be a number' });
+    const bad = readCreateProviderForm(
+      r({ type: 'openai', name: 'X', slug: 'x', timeoutIdle: '0', timeoutTotal: 'soon' }),
+      { type: openai, canSetKey: true, buckets: [] },
+    );
+    expect(bad.ok ? null : bad.errors).toMatchObject({
+      timeoutIdle: 'must be between 0.1 and 3600 seconds',
+      timeoutTotal: 'must be a number',
+    });
   });
 
   it("Anthropic's web search switch is config.webSearch; unchanged sends nothing; other types keep what is stored", () => {
     const anthropic = { ...openai, type: 'anthropic' } as typeof openai;
-    const on = readUpdateProviderForm(r({ name: 'Claude', webSearch: 'on' }), { type: anthropic, canSetKey: true, buckets: [], storedConfig: { anthropicVersion: '2023-06-01' } });
+    const on = readUpdateProviderForm(r({ name: 'Claude', webSearch: 'on' }), {
+      type: anthropic,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { anthropicVersion: '2023-06-01' },
+    });
     expect(on.ok && on.data.config).toEqual({ anthropicVersion: '2023-06-01', webSearch: true });
-    const same = readUpdateProviderForm(r({ name: 'Claude', webSearch: 'on' }), { type: anthropic, canSetKey: true, buckets: [], storedConfig: { webSearch: true } });
+    const same = readUpdateProviderForm(r({ name: 'Claude', webSearch: 'on' }), {
+      type: anthropic,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { webSearch: true },
+    });
     expect(same.ok && 'config' in same.data).toBe(false);
-    const off = readUpdateProviderForm(r({ name: 'Claude' }), { type: anthropic, canSetKey: true, buckets: [], storedConfig: { webSearch: true } });
+    const off = readUpdateProviderForm(r({ name: 'Claude' }), {
+      type: anthropic,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { webSearch: true },
+    });
     expect(off.ok && off.data.config).toEqual({});
   });
 
   it('a bad URL and a fractional priority are named', () => {
-    const p = readCreateProviderForm(r({ type: 'custom', name: 'X', slug: 'x', baseUrl: 'not a url', priority: '2.5' }), { type: custom, canSetKey: true, buckets: [] });
-    expect(p.ok ? null : p.errors).toMatchObject({ baseUrl: 'must be a URL', priority: 'must be a whole number' });
+    const p = readCreateProviderForm(
+      r({ type: 'custom', name: 'X', slug: 'x', baseUrl: 'not a url', priority: '2.5' }),
+      { type: custom, canSetKey: true, buckets: [] },
+    );
+    expect(p.ok ? null : p.errors).toMatchObject({
+      baseUrl: 'must be a URL',
+      priority: 'must be a whole number',
+    });
   });
 
   it('configuring: a blank key keeps the stored one, a cleared base URL is null, auto-fallback off', () => {
-    const p = readUpdateProviderForm(r({ name: 'OpenAI', baseUrl: '', apiKey: '', priority: '10', status: 'disabled' }), { type: openai, canSetKey: true, buckets: [] });
-    expect(p).toEqual({ ok: true, data: { name: 'OpenAI', baseUrl: null, priority: 10, autoFallback: false, status: 'disabled', rateLimitBuckets: [] } });
+    const p = readUpdateProviderForm(
+      r({ name: 'OpenAI', baseUrl: '', apiKey: '', priority: '10', status: 'disabled' }),
+      { type: openai, canSetKey: true, buckets: [] },
+    );
+    expect(p).toEqual({
+      ok: true,
+      data: {
+        name: 'OpenAI',
+        baseUrl: null,
+        priority: 10,
+        autoFallback: false,
+        status: 'disabled',
+        rateLimitBuckets: [],
+      },
+    });
   });
 
   it('rate-limit rows become the API buckets; a row with requests and tokens is split and joined back', () => {
-    const rows = [newBucketRow({ name: 'rpm', requests: '60', tokens: '100000', windowSize: '1', windowUnit: 'minute', models: 'm1, m2' })];
+    const rows = [
+      newBucketRow({
+        name: 'rpm',
+        requests: '60',
+        tokens: '100000',
+        windowSize: '1',
+        windowUnit: 'minute',
+        models: 'm1, m2',
+      }),
+    ];
     const parsed = readBucketRows(rows);
     expect(parsed).toEqual({
       ok: true,
       data: [
-        { name: 'rpm', unit: 'requests', limit: 60, window: { unit: 'minute', size: 1 }, models: ['m1', 'm2'] },
-        { name: 'rpm:tokens', unit: 'tokens', limit: 100000, window: { unit: 'minute', size: 1 }, models: ['m1', 'm2'] },
+        {
+          name: 'rpm',
+          unit: 'requests',
+          limit: 60,
+          window: { unit: 'minute', size: 1 },
+          models: ['m1', 'm2'],
+        },
+        {
+          name: 'rpm:tokens',
+          unit: 'tokens',
+          limit: 100000,
+          window: { unit: 'minute', size: 1 },
+          models: ['m1', 'm2'],
+        },
       ],
     });
     const back = bucketRowsFrom(parsed.ok ? parsed.data : []);
     expect(back).toHaveLength(1);
-    expect(back[0]).toMatchObject({ name: 'rpm', requests: '60', tokens: '100000', models: 'm1, m2', windowUnit: 'minute', windowSize: '1' });
+    expect(back[0]).toMatchObject({
+      name: 'rpm',
+      requests: '60',
+      tokens: '100000',
+      models: 'm1, m2',
+      windowUnit: 'minute',
+      windowSize: '1',
+    });
   });
 
   it('rate-limit rows: errors per row and field, the whole list flagged', () => {
-    const p = readBucketRows([newBucketRow({ name: '', requests: '' }), newBucketRow({ name: 'day', requests: '-3', windowUnit: 'day' }), newBucketRow({ name: 'day', requests: 'x' })]);
+    const p = readBucketRows([
+      newBucketRow({ name: '', requests: '' }),
+      newBucketRow({ name: 'day', requests: '-3', windowUnit: 'day' }),
+      newBucketRow({ name: 'day', requests: 'x' }),
+    ]);
     expect(p.ok ? null : p.errors).toMatchObject({
       rateLimitBuckets: 'Check the rate limits',
       'rateLimitBuckets.0.name': 'is required',
@@ -101,10 +255,34 @@ describe('provider form', () => {
   });
 
   it('server errors land next to their fields: 409 on the slug, issues, "field: message"', () => {
-    expect(serverFieldErrors(new ApiError(409, 'conflict', 'A record with the same unique value already exists.'), 'slug', 'This slug is already taken')).toEqual({ slug: 'This slug is already taken' });
-    expect(serverFieldErrors(new ApiError(400, 'validation_error', 'x', { issues: [{ field: 'name', message: 'is required' }] }), 'slug', '')).toEqual({ name: 'is required' });
-    expect(serverFieldErrors(new ApiError(400, 'validation_error', 'baseUrl: is required for this provider type'), 'slug', '')).toEqual({ baseUrl: 'is required for this provider type' });
-    expect(serverFieldErrors(new ApiError(403, 'forbidden', 'Only a super admin may set provider credentials.'), 'slug', '')).toEqual({});
+    expect(
+      serverFieldErrors(
+        new ApiError(409, 'conflict', 'A record with the same unique value already exists.'),
+        'slug',
+        'This slug is already taken',
+      ),
+    ).toEqual({ slug: 'This slug is already taken' });
+    expect(
+      serverFieldErrors(
+        new ApiError(400, 'validation_error', 'x', { issues: [{ field: 'name', message: 'is required' }] }),
+        'slug',
+        '',
+      ),
+    ).toEqual({ name: 'is required' });
+    expect(
+      serverFieldErrors(
+        new ApiError(400, 'validation_error', 'baseUrl: is required for this provider type'),
+        'slug',
+        '',
+      ),
+    ).toEqual({ baseUrl: 'is required for this provider type' });
+    expect(
+      serverFieldErrors(
+        new ApiError(403, 'forbidden', 'Only a super admin may set provider credentials.'),
+        'slug',
+        '',
+      ),
+    ).toEqual({});
     expect(slugify('My Custom LLM!')).toBe('my-custom-llm');
   });
 });

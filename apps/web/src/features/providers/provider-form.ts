@@ -30,7 +30,16 @@ export interface BucketRow {
 let rowSeq = 0;
 export function newBucketRow(partial: Partial<BucketRow> = {}): BucketRow {
   rowSeq += 1;
-  return { key: `b${rowSeq}`, name: '', models: '', requests: '', tokens: '', windowSize: '1', windowUnit: 'minute', ...partial };
+  return {
+    key: `b${rowSeq}`,
+    name: '',
+    models: '',
+    requests: '',
+    tokens: '',
+    windowSize: '1',
+    windowUnit: 'minute',
+    ...partial,
+  };
 }
 
 /**
@@ -43,12 +52,20 @@ export function bucketRowsFrom(buckets: readonly ProviderBucket[] | null | undef
   for (const b of buckets ?? []) {
     const models = b.models === 'all' ? '' : b.models.join(', ');
     const window = { windowSize: String(b.window?.size ?? 1), windowUnit: b.window?.unit ?? 'minute' };
-    const twin = b.unit === 'tokens' && b.name.endsWith(':tokens') ? byName.get(b.name.slice(0, -':tokens'.length)) : undefined;
+    const twin =
+      b.unit === 'tokens' && b.name.endsWith(':tokens')
+        ? byName.get(b.name.slice(0, -':tokens'.length))
+        : undefined;
     if (twin && twin.tokens === '') {
       twin.tokens = String(b.limit);
       continue;
     }
-    const row = newBucketRow({ name: b.name, models, ...window, ...(b.unit === 'tokens' ? { tokens: String(b.limit) } : { requests: String(b.limit) }) });
+    const row = newBucketRow({
+      name: b.name,
+      models,
+      ...window,
+      ...(b.unit === 'tokens' ? { tokens: String(b.limit) } : { requests: String(b.limit) }),
+    });
     byName.set(b.name, row);
     rows.push(row);
   }
@@ -69,7 +86,14 @@ export function readBucketRows(rows: readonly BucketRow[]): Parsed<ProviderBucke
       else if (!Number.isInteger(n)) pre[field] = 'must be a whole number';
       return Number.isFinite(n) ? n : undefined;
     };
-    const models = [...new Set(row.models.split(/[\n,]/).map((s) => s.trim()).filter(Boolean))];
+    const models = [
+      ...new Set(
+        row.models
+          .split(/[\n,]/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ];
     const body = {
       name: row.name.trim(),
       models: models.length ? models : 'all',
@@ -85,14 +109,17 @@ export function readBucketRows(rows: readonly BucketRow[]): Parsed<ProviderBucke
       delete rowErrors.form;
     }
     if (rowErrors['window.size']) rowErrors.windowSize ??= rowErrors['window.size'];
-    for (const [k, v] of Object.entries(rowErrors)) errors[`rateLimitBuckets.${i}.${k === 'window' ? 'windowSize' : k}`] = v;
-    if (r.success && Object.keys(pre).length === 0) out.push(...(bucketConfigsFrom(r.data) as ProviderBucket[]));
+    for (const [k, v] of Object.entries(rowErrors))
+      errors[`rateLimitBuckets.${i}.${k === 'window' ? 'windowSize' : k}`] = v;
+    if (r.success && Object.keys(pre).length === 0)
+      out.push(...(bucketConfigsFrom(r.data) as ProviderBucket[]));
   });
   const names = rows.map((r) => r.name.trim());
   names.forEach((n, i) => {
     if (n && names.indexOf(n) !== i) errors[`rateLimitBuckets.${i}.name`] ??= 'is used by another bucket';
   });
-  if (Object.keys(errors).length) return { ok: false, errors: { ...errors, rateLimitBuckets: 'Check the rate limits' } };
+  if (Object.keys(errors).length)
+    return { ok: false, errors: { ...errors, rateLimitBuckets: 'Check the rate limits' } };
   return { ok: true, data: out };
 }
 
@@ -125,7 +152,10 @@ function readTimeouts(r: FormReader): Record<string, number> {
 }
 
 /** A stored config.timeouts as the dialog shows it: seconds per field, blank when unset. */
-export function timeoutSeconds(config: Record<string, unknown> | undefined, key: (typeof TIMEOUT_FIELDS)[number]['key']): string {
+export function timeoutSeconds(
+  config: Record<string, unknown> | undefined,
+  key: (typeof TIMEOUT_FIELDS)[number]['key'],
+): string {
   const v = (config?.timeouts as Record<string, unknown> | undefined)?.[key];
   return typeof v === 'number' ? String(v / 1000) : '';
 }
@@ -147,11 +177,18 @@ function readConfig(r: FormReader, ctx: ReadContext): Record<string, unknown> | 
   const keylessType = !!ctx.type?.keyOptional && ctx.type.type !== 'mock';
   const webSearchType = ctx.type?.type === 'anthropic';
   const webSearch = webSearchType && r.bool('webSearch');
-  if (!keylessType && sameTimeouts(stored.timeouts, timeouts) && (!webSearchType || webSearch === (stored.webSearch === true))) return undefined;
+  if (
+    !keylessType &&
+    sameTimeouts(stored.timeouts, timeouts) &&
+    (!webSearchType || webSearch === (stored.webSearch === true))
+  )
+    return undefined;
   const { keyless: storedKeyless, timeouts: _old, webSearch: storedWebSearch, ...rest } = stored;
   const out: Record<string, unknown> = { ...rest };
-  if (keylessType ? r.bool('keyless') : storedKeyless !== undefined) out.keyless = keylessType ? true : storedKeyless;
-  if (webSearchType ? webSearch : storedWebSearch !== undefined) out.webSearch = webSearchType ? true : storedWebSearch;
+  if (keylessType ? r.bool('keyless') : storedKeyless !== undefined)
+    out.keyless = keylessType ? true : storedKeyless;
+  if (webSearchType ? webSearch : storedWebSearch !== undefined)
+    out.webSearch = webSearchType ? true : storedWebSearch;
   if (Object.keys(timeouts).length) out.timeouts = timeouts;
   return out;
 }
@@ -202,10 +239,17 @@ export function readUpdateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
 }
 
 /** Whether Test Connection can run: a key was typed, or the type needs none, or the saved provider has one. */
-export function canTestConnection(opts: { type: ProviderType | undefined; apiKey: string; baseUrl: string; stored?: Provider | null }): boolean {
+export function canTestConnection(opts: {
+  type: ProviderType | undefined;
+  apiKey: string;
+  baseUrl: string;
+  stored?: Provider | null;
+}): boolean {
   if (!opts.type) return false;
   if (opts.type.baseUrlRequired && !opts.baseUrl.trim() && !opts.stored?.baseUrl) return false;
-  return opts.apiKey.trim() !== '' || opts.type.keyOptional || !!opts.stored?.hasApiKey || !!opts.stored?.apiKeyEnv;
+  return (
+    opts.apiKey.trim() !== '' || opts.type.keyOptional || !!opts.stored?.hasApiKey || !!opts.stored?.apiKeyEnv
+  );
 }
 
 /**

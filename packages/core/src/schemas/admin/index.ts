@@ -2,20 +2,34 @@ import { z } from 'zod';
 import { providerKeyField } from '../provider-key.js';
 import { jsonObjectField, safeString } from '../safe/index.js';
 
-const envName = safeString().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as OPENAI_API_KEY');
+const envName = safeString().regex(
+  /^[A-Z_][A-Z0-9_]*$/,
+  'must be an environment variable name such as OPENAI_API_KEY',
+);
 
 export const providerBucketSchema = z.object({
   name: safeString().trim().min(1).max(60),
   unit: z.enum(['requests', 'tokens']).default('requests'),
-  limit: z.number().int().positive('must be a positive whole number').max(1e12, 'must be at most 1000000000000'),
-  window: z.object({ unit: z.enum(['second', 'minute', 'hour', 'day', 'week', 'month']), size: z.number().int().min(1).max(1000).default(1) }),
+  limit: z
+    .number()
+    .int()
+    .positive('must be a positive whole number')
+    .max(1e12, 'must be at most 1000000000000'),
+  window: z.object({
+    unit: z.enum(['second', 'minute', 'hour', 'day', 'week', 'month']),
+    size: z.number().int().min(1).max(1000).default(1),
+  }),
   models: z.union([z.literal('all'), z.array(safeString().min(1)).min(1)]).default('all'),
 });
 
 /** Per-provider upstream time limits (ms), stored in the provider's config as `timeouts`; unset = the server's. */
 export const providerTimeoutsSchema = z
   .object({
-    firstByteMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 1 hour'),
+    firstByteMs: z
+      .number()
+      .int()
+      .min(100, 'must be at least 100 ms')
+      .max(3_600_000, 'must be at most 1 hour'),
     idleMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 1 hour'),
     totalMs: z.number().int().min(100, 'must be at least 100 ms').max(3_600_000, 'must be at most 1 hour'),
   })
@@ -27,19 +41,29 @@ export type ProviderTimeouts = z.infer<typeof providerTimeoutsSchema>;
 const providerConfigSchema = jsonObjectField().superRefine((c, ctx) => {
   if (c.timeouts === undefined) return;
   const r = providerTimeoutsSchema.safeParse(c.timeouts);
-  if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: ['timeouts', ...i.path], message: i.message });
+  if (!r.success)
+    for (const i of r.error.issues)
+      ctx.addIssue({ code: 'custom', path: ['timeouts', ...i.path], message: i.message });
 });
 
 const providerFields = {
   type: safeString().trim().min(1, 'is required'),
   name: safeString().trim().min(1, 'is required').max(120),
-  slug: safeString().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
+  slug: safeString()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
   baseUrl: safeString().trim().url('must be a URL').nullable().optional(),
   /** Write-only: stored encrypted, never returned. */
   apiKey: providerKeyField.min(1, 'is required (or null to remove the key)').nullable().optional(),
   /** `_env` reference for the key, resolved from the environment at call time. */
   apiKeyEnv: envName.nullable().optional(),
-  priority: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(50),
+  priority: z
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 100')
+    .max(100, 'must be between 1 and 100')
+    .default(50),
   autoFallback: z.boolean().default(true),
   status: z.enum(['active', 'disabled']).default('active'),
   rateLimitBuckets: z.array(providerBucketSchema).max(20).default([]),
@@ -49,17 +73,19 @@ const providerFields = {
 export const createProviderBody = z.object(providerFields);
 export type CreateProviderBody = z.infer<typeof createProviderBody>;
 
-export const updateProviderBody = z.object({
-  name: providerFields.name,
-  baseUrl: providerFields.baseUrl,
-  apiKey: providerFields.apiKey,
-  apiKeyEnv: providerFields.apiKeyEnv,
-  priority: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100'),
-  autoFallback: z.boolean(),
-  status: z.enum(['active', 'disabled']),
-  rateLimitBuckets: z.array(providerBucketSchema).max(20),
-  config: providerConfigSchema,
-}).partial();
+export const updateProviderBody = z
+  .object({
+    name: providerFields.name,
+    baseUrl: providerFields.baseUrl,
+    apiKey: providerFields.apiKey,
+    apiKeyEnv: providerFields.apiKeyEnv,
+    priority: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100'),
+    autoFallback: z.boolean(),
+    status: z.enum(['active', 'disabled']),
+    rateLimitBuckets: z.array(providerBucketSchema).max(20),
+    config: providerConfigSchema,
+  })
+  .partial();
 export type UpdateProviderBody = z.infer<typeof updateProviderBody>;
 
 /** Test a key before saving it. */

@@ -4,8 +4,17 @@ import { createGatewayKeyBody, ipAllowlistField, updateGatewayKeyBody } from './
 
 describe('gateway key IP allow-list', () => {
   it('takes IPv4 and IPv6 addresses and CIDR ranges, trimmed', () => {
-    const body = createGatewayKeyBody.parse({ name: 'ci', ipAllowlist: [' 203.0.113.7', '10.0.0.0/8', '2001:db8::/32', '::1', '::ffff:192.0.2.1'] });
-    expect(body.ipAllowlist).toEqual(['203.0.113.7', '10.0.0.0/8', '2001:db8::/32', '::1', '::ffff:192.0.2.1']);
+    const body = createGatewayKeyBody.parse({
+      name: 'ci',
+      ipAllowlist: [' 203.0.113.7', '10.0.0.0/8', '2001:db8::/32', '::1', '::ffff:192.0.2.1'],
+    });
+    expect(body.ipAllowlist).toEqual([
+      '203.0.113.7',
+      '10.0.0.0/8',
+      '2001:db8::/32',
+      '::1',
+      '::ffff:192.0.2.1',
+    ]);
     expect(updateGatewayKeyBody.parse({ ipAllowlist: [] }).ipAllowlist).toEqual([]);
     expect(createGatewayKeyBody.parse({ name: 'x' }).ipAllowlist).toBeUndefined();
   });
@@ -26,14 +35,23 @@ describe('gateway key IP allow-list', () => {
   });
 
   it('caps the list at 100 entries', () => {
-    expect(ipAllowlistField.safeParse(Array.from({ length: 101 }, (_, i) => `10.0.0.${i}`)).success).toBe(false);
+    expect(ipAllowlistField.safeParse(Array.from({ length: 101 }, (_, i) => `10.0.0.${i}`)).success).toBe(
+      false,
+    );
   });
 
   it('accepts every generated IPv4/IPv6 address and CIDR, and never throws on arbitrary strings', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.ipV4(), fc.ipV6(), fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([a, p]) => `${a}/${p}`)), (entry) => {
-        expect(ipAllowlistField.safeParse([entry]).success).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.ipV4(),
+          fc.ipV6(),
+          fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([a, p]) => `${a}/${p}`),
+        ),
+        (entry) => {
+          expect(ipAllowlistField.safeParse([entry]).success).toBe(true);
+        },
+      ),
     );
     fc.assert(
       fc.property(fc.string(), (entry) => {

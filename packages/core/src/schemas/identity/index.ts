@@ -3,7 +3,11 @@ import { providerKeyField } from '../provider-key.js';
 import { MAX_INT32, dateField, safeString, usdAmount } from '../safe/index.js';
 
 /** Emails as people use them on private networks too (`admin@localhost` is valid). */
-export const emailField = safeString().trim().toLowerCase().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').max(254);
+export const emailField = safeString()
+  .trim()
+  .toLowerCase()
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+  .max(254);
 
 export const ROLE_VALUES = ['super_admin', 'admin', 'user', 'viewer'] as const;
 export const POWER_LEVEL_VALUES = ['eco', 'balanced', 'precision'] as const;
@@ -34,7 +38,11 @@ export type UpdateUserBody = z.infer<typeof updateUserBody>;
 export const ipRangeEntry = z
   .string()
   .trim()
-  .pipe(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { message: 'must be an IP address or CIDR range (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32)' }));
+  .pipe(
+    z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+      message: 'must be an IP address or CIDR range (e.g. 203.0.113.7, 10.0.0.0/8, 2001:db8::/32)',
+    }),
+  );
 
 /** Where a gateway key may be used from; empty = anywhere. */
 export const ipAllowlistField = z.array(ipRangeEntry).max(100, 'at most 100 entries');
@@ -42,8 +50,20 @@ export const ipAllowlistField = z.array(ipRangeEntry).max(100, 'at most 100 entr
 const keyLimits = {
   name: safeString().trim().min(1, 'is required').max(100),
   expiresAt: dateField().nullable().optional(),
-  rpmLimit: z.number().int().positive('must be a positive whole number').max(MAX_INT32, `must be at most ${MAX_INT32}`).nullable().optional(),
-  tpmLimit: z.number().int().positive('must be a positive whole number').max(MAX_INT32, `must be at most ${MAX_INT32}`).nullable().optional(),
+  rpmLimit: z
+    .number()
+    .int()
+    .positive('must be a positive whole number')
+    .max(MAX_INT32, `must be at most ${MAX_INT32}`)
+    .nullable()
+    .optional(),
+  tpmLimit: z
+    .number()
+    .int()
+    .positive('must be a positive whole number')
+    .max(MAX_INT32, `must be at most ${MAX_INT32}`)
+    .nullable()
+    .optional(),
   budgetUsd: usdAmount().nullable().optional(),
   budgetPeriod: z.enum(['day', 'week', 'month']).nullable().optional(),
   allowedModels: z.array(safeString().trim().min(1).max(200)).max(100).optional(),
@@ -67,7 +87,10 @@ export const putByokBody = z.object({
 });
 export type PutByokBody = z.infer<typeof putByokBody>;
 
-const slugField = safeString().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
+const slugField = safeString()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
 
 export const createOrgBody = z.object({
   name: safeString().trim().min(1, 'is required').max(120),
@@ -78,10 +101,15 @@ export const createOrgBody = z.object({
   piiProtection: z.boolean().optional(),
 });
 export type CreateOrgBody = z.infer<typeof createOrgBody>;
-export const updateOrgBody = createOrgBody.partial().extend({ status: z.enum(['active', 'suspended']).optional() });
+export const updateOrgBody = createOrgBody
+  .partial()
+  .extend({ status: z.enum(['active', 'suspended']).optional() });
 export type UpdateOrgBody = z.infer<typeof updateOrgBody>;
 
-export const orgMemberBody = z.object({ userId: safeString().min(1, 'is required'), role: z.enum(['owner', 'admin', 'member']).default('member') });
+export const orgMemberBody = z.object({
+  userId: safeString().min(1, 'is required'),
+  role: z.enum(['owner', 'admin', 'member']).default('member'),
+});
 export type OrgMemberBody = z.infer<typeof orgMemberBody>;
 
 export const createAppBody = z.object({

@@ -27,7 +27,12 @@ const modelFields = {
   contextWindow: z.number().int().min(1).max(100_000_000).nullable().optional(),
   maxOutputTokens: z.number().int().min(1).max(10_000_000).nullable().optional(),
   qualityTier: z.enum(QUALITY_TIER_VALUES).default('balanced'),
-  qualityScore: z.number().int().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100').default(50),
+  qualityScore: z
+    .number()
+    .int()
+    .min(0, 'must be between 0 and 100')
+    .max(100, 'must be between 0 and 100')
+    .default(50),
   capabilities: z
     .array(z.enum(CAPABILITY_VALUES))
     .max(CAPABILITY_VALUES.length)
@@ -36,7 +41,12 @@ const modelFields = {
   config: jsonObjectField().default({}),
   enabled: z.boolean().default(true),
   isDefault: z.boolean().default(false),
-  priority: z.number().int().min(0, 'must be between 0 and 10000').max(10_000, 'must be between 0 and 10000').default(100),
+  priority: z
+    .number()
+    .int()
+    .min(0, 'must be between 0 and 10000')
+    .max(10_000, 'must be between 0 and 10000')
+    .default(100),
   scope: modelScopeField.default('global'),
 };
 
@@ -55,11 +65,18 @@ export const updateModelBody = z
     maxOutputTokens: modelFields.maxOutputTokens,
     qualityTier: z.enum(QUALITY_TIER_VALUES),
     qualityScore: z.number().int().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100'),
-    capabilities: z.array(z.enum(CAPABILITY_VALUES)).max(CAPABILITY_VALUES.length).refine((cs) => new Set(cs).size === cs.length, 'lists a capability twice'),
+    capabilities: z
+      .array(z.enum(CAPABILITY_VALUES))
+      .max(CAPABILITY_VALUES.length)
+      .refine((cs) => new Set(cs).size === cs.length, 'lists a capability twice'),
     config: jsonObjectField(),
     enabled: z.boolean(),
     isDefault: z.boolean(),
-    priority: z.number().int().min(0, 'must be between 0 and 10000').max(10_000, 'must be between 0 and 10000'),
+    priority: z
+      .number()
+      .int()
+      .min(0, 'must be between 0 and 10000')
+      .max(10_000, 'must be between 0 and 10000'),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');

@@ -24,7 +24,14 @@ export const aliasNameField = safeString()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may contain letters, digits, ".", "-", "_" and ":"')
   .refine((n) => !POWER_LEVEL_NAMES.has(n), 'is reserved for a power level');
 
-export const ALIAS_STRATEGY_VALUES = ['ordered', 'round-robin', 'weighted', 'quota-aware', 'least-busy', 'latency'] as const;
+export const ALIAS_STRATEGY_VALUES = [
+  'ordered',
+  'round-robin',
+  'weighted',
+  'quota-aware',
+  'least-busy',
+  'latency',
+] as const;
 export const GLOBAL_STRATEGY_VALUES = ['cost', 'balanced', 'quality'] as const;
 export const WINDOW_UNIT_VALUES = ['second', 'minute', 'hour', 'day', 'week', 'month'] as const;
 export const CAPABILITY_VALUES = ['chat', 'tools', 'vision', 'json', 'embeddings', 'streaming'] as const;
@@ -74,22 +81,43 @@ export const fallbackChainBody = z
     description: safeString().trim().max(500).nullable().optional(),
     enabled: z.boolean().default(true),
   })
-  .refine((c) => !c.targets.includes(c.modelRef), { message: 'a model cannot fall back to itself', path: ['targets'] })
-  .refine((c) => new Set(c.targets).size === c.targets.length, { message: 'lists a fallback twice', path: ['targets'] });
+  .refine((c) => !c.targets.includes(c.modelRef), {
+    message: 'a model cannot fall back to itself',
+    path: ['targets'],
+  })
+  .refine((c) => new Set(c.targets).size === c.targets.length, {
+    message: 'lists a fallback twice',
+    path: ['targets'],
+  });
 export type FallbackChainBody = z.infer<typeof fallbackChainBody>;
 
 /** The global routing rules: the strategy that orders everything outside an alias, and the attempt cap. */
 export const routingRulesBody = z.object({
   strategy: z.enum(GLOBAL_STRATEGY_VALUES),
-  maxAttempts: z.number().int().min(1, 'must be between 1 and 10').max(10, 'must be between 1 and 10').optional(),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 10')
+    .max(10, 'must be between 1 and 10')
+    .optional(),
   /** Fall back across providers after a policy/moderation block (off by default). */
   policyFallback: z.boolean().optional(),
   /** Same-target retries of a transient failure (5xx, network, timeout) before falling back (default 2). */
   maxRetries: z.number().int().min(0, 'must be between 0 and 5').max(5, 'must be between 0 and 5').optional(),
   /** Consecutive final failures of a provider × model that open its circuit (default 5). */
-  circuitFailureThreshold: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').optional(),
+  circuitFailureThreshold: z
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 100')
+    .max(100, 'must be between 1 and 100')
+    .optional(),
   /** How long an open circuit stays open before one probe is let through, in ms (default 30000). */
-  circuitOpenMs: z.number().int().min(1_000, 'must be between 1000 and 3600000 ms').max(3_600_000, 'must be between 1000 and 3600000 ms').optional(),
+  circuitOpenMs: z
+    .number()
+    .int()
+    .min(1_000, 'must be between 1000 and 3600000 ms')
+    .max(3_600_000, 'must be between 1000 and 3600000 ms')
+    .optional(),
 });
 export type RoutingRulesBody = z.infer<typeof routingRulesBody>;
 
@@ -99,7 +127,10 @@ export const updatePowerLevelBody = z
     name: safeString().trim().min(1).max(60),
     description: safeString().trim().max(500).nullable(),
     tier: z.enum(['eco', 'balanced', 'precision']),
-    modelRefs: z.array(modelRefField).max(20).refine((rs) => new Set(rs).size === rs.length, 'lists a model twice'),
+    modelRefs: z
+      .array(modelRefField)
+      .max(20)
+      .refine((rs) => new Set(rs).size === rs.length, 'lists a model twice'),
     enabled: z.boolean(),
   })
   .partial()
@@ -115,9 +146,22 @@ export const rateLimitBucketBody = z
   .object({
     name: safeString().trim().min(1, 'is required').max(60),
     models: z.union([z.literal('all'), z.array(modelRefField).min(1).max(100)]).default('all'),
-    requests: z.number().int().positive('must be a positive whole number').max(1e12, 'must be at most 1000000000000').optional(),
-    tokens: z.number().int().positive('must be a positive whole number').max(1e12, 'must be at most 1000000000000').optional(),
-    window: z.object({ unit: z.enum(WINDOW_UNIT_VALUES), size: z.number().int().min(1).max(1000).default(1) }),
+    requests: z
+      .number()
+      .int()
+      .positive('must be a positive whole number')
+      .max(1e12, 'must be at most 1000000000000')
+      .optional(),
+    tokens: z
+      .number()
+      .int()
+      .positive('must be a positive whole number')
+      .max(1e12, 'must be at most 1000000000000')
+      .optional(),
+    window: z.object({
+      unit: z.enum(WINDOW_UNIT_VALUES),
+      size: z.number().int().min(1).max(1000).default(1),
+    }),
   })
   .refine((b) => b.requests !== undefined || b.tokens !== undefined, 'set requests, tokens or both');
 export type RateLimitBucketBody = z.infer<typeof rateLimitBucketBody>;
@@ -126,8 +170,16 @@ export type RateLimitBucketBody = z.infer<typeof rateLimitBucketBody>;
 export function bucketConfigsFrom(b: RateLimitBucketBody): BucketConfig[] {
   const out: BucketConfig[] = [];
   const models = b.models === 'all' ? 'all' : [...b.models];
-  if (b.requests !== undefined) out.push({ name: b.name, unit: 'requests', limit: b.requests, window: { ...b.window }, models });
-  if (b.tokens !== undefined) out.push({ name: b.requests !== undefined ? `${b.name}:tokens` : b.name, unit: 'tokens', limit: b.tokens, window: { ...b.window }, models });
+  if (b.requests !== undefined)
+    out.push({ name: b.name, unit: 'requests', limit: b.requests, window: { ...b.window }, models });
+  if (b.tokens !== undefined)
+    out.push({
+      name: b.requests !== undefined ? `${b.name}:tokens` : b.name,
+      unit: 'tokens',
+      limit: b.tokens,
+      window: { ...b.window },
+      models,
+    });
   return out;
 }
 

@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { createUserBody, updateGatewayKeyBody } from '../identity/index.js';
 import { createModelBody } from '../models/index.js';
 import { logsQuery } from '../usage/index.js';
-import { dateField, isInt64Id, isSafeText, isoDateString, jsonObjectField, jsonProblem, safeString, usdAmount } from './index.js';
+import {
+  dateField,
+  isInt64Id,
+  isSafeText,
+  isoDateString,
+  jsonObjectField,
+  jsonProblem,
+  safeString,
+  usdAmount,
+} from './index.js';
 
 describe('safe text', () => {
   it.each([
@@ -23,7 +32,12 @@ describe('safe text', () => {
   });
 
   it('accepts every well-formed string without NUL and refuses any string with NUL', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => isSafeText(s.replaceAll('\u0000', '')) && !isSafeText(`${s}\u0000`)));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme' }),
+        (s) => isSafeText(s.replaceAll('\u0000', '')) && !isSafeText(`${s}\u0000`),
+      ),
+    );
   });
 
   it('agrees with an independent oracle (encodeURIComponent throws on unpaired surrogates) on arbitrary UTF-16', () => {
@@ -35,11 +49,19 @@ describe('safe text', () => {
         return false;
       }
     };
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (s) => isSafeText(s) === (wellFormed(s) && !s.includes('\u0000'))));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 20 }),
+        (s) => isSafeText(s) === (wellFormed(s) && !s.includes('\u0000')),
+      ),
+    );
   });
 
   it('keeps chained string rules working after the refinement', () => {
-    expect(createUserBody.safeParse({ email: '  A@B.C ', name: ' x ' }).data).toMatchObject({ email: 'a@b.c', name: 'x' });
+    expect(createUserBody.safeParse({ email: '  A@B.C ', name: ' x ' }).data).toMatchObject({
+      email: 'a@b.c',
+      name: 'x',
+    });
     expect(createUserBody.safeParse({ email: 'a@b.c', name: 'x\u0000' }).success).toBe(false);
   });
 });
@@ -67,7 +89,8 @@ describe('bounded numbers and dates', () => {
     expect(dateField().safeParse(v).success).toBe(ok);
   });
 
-  it('refuses NUL in a date given as query text', () => expect(isoDateString().safeParse('2030-01-01\u0000').success).toBe(false));
+  it('refuses NUL in a date given as query text', () =>
+    expect(isoDateString().safeParse('2030-01-01\u0000').success).toBe(false));
 
   it('refuses epoch milliseconds beyond year 9999 for key expiry', () => {
     expect(updateGatewayKeyBody.safeParse({ expiresAt: 8.64e15 }).success).toBe(false);
@@ -110,7 +133,12 @@ describe('free-form JSON', () => {
   });
 
   it('names the config field in a model body', () => {
-    const r = createModelBody.safeParse({ providerId: 'p', modelId: 'm', displayName: 'M', config: { a: nest(40) } });
+    const r = createModelBody.safeParse({
+      providerId: 'p',
+      modelId: 'm',
+      displayName: 'M',
+      config: { a: nest(40) },
+    });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0]?.path).toEqual(['config']);
   });

@@ -39,9 +39,17 @@ export const logsQuery = z
     model: safeString().min(1).max(300).optional(),
     endpoint: safeString().min(1).max(60).optional(),
     status: z.enum(['ok', 'error', '4xx', '5xx']).optional(),
-    byok: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    byok: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
     /** The calling tool as the logs name it (`claude-code`, `codex`, `openai-js`, …). */
-    tool: z.string().trim().toLowerCase().regex(CLIENT_TOOL_PATTERN, 'must be a tool name such as claude-code or codex').optional(),
+    tool: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(CLIENT_TOOL_PATTERN, 'must be a tool name such as claude-code or codex')
+      .optional(),
     /** A coding agent's session id. */
     session: z.string().trim().min(1).max(100).optional(),
     from: isoDate.optional(),
@@ -149,7 +157,13 @@ export interface LogDetail extends LogRecord {
   trace: {
     plan?: Trace | null;
     attempts?: AttemptLog[];
-    bodies?: { request: string; response: string; truncated: boolean; requestBytes?: number; responseBytes?: number };
+    bodies?: {
+      request: string;
+      response: string;
+      truncated: boolean;
+      requestBytes?: number;
+      responseBytes?: number;
+    };
   } | null;
 }
 

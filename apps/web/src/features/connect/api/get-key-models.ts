@@ -9,8 +9,14 @@ export interface KeyModel {
 }
 
 /** GET /me/keys/:id/models: exactly what the proxy's /v1/models answers for that key (aliases, power levels, models). */
-export const getKeyModels = (keyId: string, signal?: AbortSignal) => api<{ data: KeyModel[] }>(`/me/keys/${encodeURIComponent(keyId)}/models`, { signal }).then((r) => r.data);
+export const getKeyModels = (keyId: string, signal?: AbortSignal) =>
+  api<{ data: KeyModel[] }>(`/me/keys/${encodeURIComponent(keyId)}/models`, { signal }).then((r) => r.data);
 
-export const keyModelsQueryOptions = (keyId: string) => queryOptions({ queryKey: ['keys', 'mine', keyId, 'models'] as const, queryFn: ({ signal }) => getKeyModels(keyId, signal) });
+export const keyModelsQueryOptions = (keyId: string) =>
+  queryOptions({
+    queryKey: ['keys', 'mine', keyId, 'models'] as const,
+    queryFn: ({ signal }) => getKeyModels(keyId, signal),
+  });
 
-export const useKeyModels = (keyId: string | null) => useQuery({ ...keyModelsQueryOptions(keyId ?? ''), enabled: !!keyId });
+export const useKeyModels = (keyId: string | null) =>
+  useQuery({ ...keyModelsQueryOptions(keyId ?? ''), enabled: !!keyId });

@@ -49,9 +49,15 @@ export async function probe(p: ProbeInput): Promise<ProbeResult> {
     headers: {
       'content-type': 'application/json',
       'x-request-id': requestId,
-      ...(anthropic ? { 'x-api-key': p.key, 'anthropic-version': '2023-06-01' } : { authorization: `Bearer ${p.key}` }),
+      ...(anthropic
+        ? { 'x-api-key': p.key, 'anthropic-version': '2023-06-01' }
+        : { authorization: `Bearer ${p.key}` }),
     },
-    body: JSON.stringify({ model: p.model, max_tokens: 16, messages: [{ role: 'user', content: 'Say OK.' }] }),
+    body: JSON.stringify({
+      model: p.model,
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'Say OK.' }],
+    }),
   });
   let body: unknown = null;
   try {
@@ -59,8 +65,16 @@ export async function probe(p: ProbeInput): Promise<ProbeResult> {
   } catch {
     // not JSON
   }
-  const b = body as { choices?: { message?: { content?: string } }[]; content?: { text?: string }[]; error?: { message?: string } } | null;
-  const text = res.ok ? (anthropic ? (b?.content?.map((c) => c.text ?? '').join('') ?? '') : (b?.choices?.[0]?.message?.content ?? '')) : (b?.error?.message ?? `HTTP ${res.status}`);
+  const b = body as {
+    choices?: { message?: { content?: string } }[];
+    content?: { text?: string }[];
+    error?: { message?: string };
+  } | null;
+  const text = res.ok
+    ? anthropic
+      ? (b?.content?.map((c) => c.text ?? '').join('') ?? '')
+      : (b?.choices?.[0]?.message?.content ?? '')
+    : (b?.error?.message ?? `HTTP ${res.status}`);
   const id = res.headers.get('x-request-id') ?? requestId;
   return {
     ok: res.ok,

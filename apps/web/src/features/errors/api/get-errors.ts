@@ -31,7 +31,10 @@ export const ERRORS_PAGE_SIZE = 50;
 
 /** GET /llm/errors: error reports, newest first; "Load more" follows `nextCursor`. */
 export const getErrors = (f: ErrorFilters, cursor: string | null, signal?: AbortSignal) =>
-  api<{ data: ErrorReport[]; nextCursor: string | null }>(withQuery('/llm/errors', { ...f, cursor, limit: ERRORS_PAGE_SIZE }), { signal });
+  api<{ data: ErrorReport[]; nextCursor: string | null }>(
+    withQuery('/llm/errors', { ...f, cursor, limit: ERRORS_PAGE_SIZE }),
+    { signal },
+  );
 
 export const errorsQueryOptions = (f: ErrorFilters) =>
   infiniteQueryOptions({

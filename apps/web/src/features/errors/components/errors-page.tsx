@@ -37,23 +37,44 @@ export function ErrorsPage() {
 
   return (
     <div>
-      <PageHeader title="Error reports" description="Every failed proxy request becomes a report: when, where it came from, the error type, the model and who sent it." />
-      <FiltersToggle open={showFilters} onToggle={() => setShowFilters((o) => !o)} active={ERROR_PARAMS.filter((k) => qs.get(k)).length} controls="error-filters" />
-      <form key={`${qs.params.toString()}|${users.isSuccess}`} onSubmit={onSubmit} role="search" aria-label="Error filters" id="error-filters" className={`mb-4 ${filtersClass(showFilters)} grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4`}>
+      <PageHeader
+        title="Error reports"
+        description="Every failed proxy request becomes a report: when, where it came from, the error type, the model and who sent it."
+      />
+      <FiltersToggle
+        open={showFilters}
+        onToggle={() => setShowFilters((o) => !o)}
+        active={ERROR_PARAMS.filter((k) => qs.get(k)).length}
+        controls="error-filters"
+      />
+      <form
+        key={`${qs.params.toString()}|${users.isSuccess}`}
+        onSubmit={onSubmit}
+        role="search"
+        aria-label="Error filters"
+        id="error-filters"
+        className={`mb-4 ${filtersClass(showFilters)} grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4`}
+      >
         <TextField label="Type" name="type" defaultValue={qs.get('type')} placeholder="e.g. rate_limited" />
         <TextField label="Source" name="source" defaultValue={qs.get('source')} placeholder="e.g. proxy" />
         <TextField label="Model" name="model" defaultValue={qs.get('model')} />
         <UserFilterSelect userId={userId} users={users.data} />
         <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
         <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
-        <FilterActions active={filtered} onClear={() => qs.set(Object.fromEntries(ERROR_PARAMS.map((k) => [k, null])), { push: true })} />
+        <FilterActions
+          active={filtered}
+          onClear={() => qs.set(Object.fromEntries(ERROR_PARAMS.map((k) => [k, null])), { push: true })}
+        />
       </form>
       {errors.isPending ? (
         <TableSkeleton rows={6} />
       ) : !errors.data ? (
         <ErrorState error={errors.error} onRetry={() => void errors.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState title={filtered ? 'No error reports match these filters.' : 'No errors reported.'} hint={filtered ? 'Widen the date range or clear the filters.' : undefined} />
+        <EmptyState
+          title={filtered ? 'No error reports match these filters.' : 'No errors reported.'}
+          hint={filtered ? 'Widen the date range or clear the filters.' : undefined}
+        />
       ) : (
         <>
           <Table label="Error reports">
@@ -75,13 +96,39 @@ export function ErrorsPage() {
               {rows.map((r) => (
                 <Fragment key={r.id}>
                   <tr data-testid="error-row">
-                    <ExpandTd open={expanded.has(r.id)} onToggle={() => expanded.toggle(r.id)} label={`Details of ${r.type} at ${formatDateTime(r.createdAt)}`} />
+                    <ExpandTd
+                      open={expanded.has(r.id)}
+                      onToggle={() => expanded.toggle(r.id)}
+                      label={`Details of ${r.type} at ${formatDateTime(r.createdAt)}`}
+                    />
                     <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>
                     <Td>{r.source}</Td>
-                    <Td><Badge tone="danger">{r.type}</Badge></Td>
-                    <Td>{r.model ? <code className="text-xs">{r.provider ? `${r.provider}/` : ''}{r.model}</code> : '—'}</Td>
+                    <Td>
+                      <Badge tone="danger">{r.type}</Badge>
+                    </Td>
+                    <Td>
+                      {r.model ? (
+                        <code className="text-xs">
+                          {r.provider ? `${r.provider}/` : ''}
+                          {r.model}
+                        </code>
+                      ) : (
+                        '—'
+                      )}
+                    </Td>
                     <Td className="max-w-md whitespace-normal break-words">{r.message}</Td>
-                    <Td>{r.user ? <Link className="text-accent hover:underline" to={`/logs?user=${encodeURIComponent(r.user.id)}`}>{r.user.email ?? r.user.id}</Link> : '—'}</Td>
+                    <Td>
+                      {r.user ? (
+                        <Link
+                          className="text-accent hover:underline"
+                          to={`/logs?user=${encodeURIComponent(r.user.id)}`}
+                        >
+                          {r.user.email ?? r.user.id}
+                        </Link>
+                      ) : (
+                        '—'
+                      )}
+                    </Td>
                     <Td>{r.app?.name ?? '—'}</Td>
                     <Td>{r.client ? toolLabel(r.client.tool) : '—'}</Td>
                     <Td>{r.client?.version ? <code className="text-xs">{r.client.version}</code> : '—'}</Td>
@@ -89,8 +136,14 @@ export function ErrorsPage() {
                   {expanded.has(r.id) ? (
                     <tr>
                       <Td colSpan={10} className="max-w-[80vw] bg-surface-2/40 whitespace-normal">
-                        {r.requestId ? <p className="mb-1 text-xs">Request <code>{r.requestId}</code></p> : null}
-                        <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all text-xs">{JSON.stringify(r.details, null, 2)}</pre>
+                        {r.requestId ? (
+                          <p className="mb-1 text-xs">
+                            Request <code>{r.requestId}</code>
+                          </p>
+                        ) : null}
+                        <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all text-xs">
+                          {JSON.stringify(r.details, null, 2)}
+                        </pre>
                       </Td>
                     </tr>
                   ) : null}
@@ -98,8 +151,16 @@ export function ErrorsPage() {
               ))}
             </tbody>
           </Table>
-          <LoadMore shown={rows.length} noun={['report', 'reports']} hasMore={!!errors.hasNextPage} loading={errors.isFetchingNextPage} onMore={() => void errors.fetchNextPage()} />
-          {errors.isFetchNextPageError ? <ErrorState error={errors.error} onRetry={() => void errors.fetchNextPage()} /> : null}
+          <LoadMore
+            shown={rows.length}
+            noun={['report', 'reports']}
+            hasMore={!!errors.hasNextPage}
+            loading={errors.isFetchingNextPage}
+            onMore={() => void errors.fetchNextPage()}
+          />
+          {errors.isFetchNextPageError ? (
+            <ErrorState error={errors.error} onRetry={() => void errors.fetchNextPage()} />
+          ) : null}
         </>
       )}
     </div>

@@ -4,7 +4,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../lib/api-client';
 import { CreateKeyDialog } from './create-key-dialog';
 
-const owners = { user: [{ id: 'u1', label: 'ada@example.com' }], org: [{ id: 'o1', label: 'Acme (acme)' }], app: [] };
+const owners = {
+  user: [{ id: 'u1', label: 'ada@example.com' }],
+  org: [{ id: 'o1', label: 'Acme (acme)' }],
+  app: [],
+};
 
 describe('create-key dialog', () => {
   it('shows each error next to its field and does not submit', async () => {
@@ -14,7 +18,9 @@ describe('create-key dialog', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
     expect(submit).not.toHaveBeenCalled();
     expect(screen.getByLabelText('Name')).toHaveAccessibleDescription('Is required');
-    expect(screen.getByLabelText('Requests per minute (RPM)')).toHaveAccessibleDescription('Must be a number');
+    expect(screen.getByLabelText('Requests per minute (RPM)')).toHaveAccessibleDescription(
+      'Must be a number',
+    );
     expect(screen.getByLabelText('Owner')).toHaveAccessibleDescription('Choose the owner');
     expect(screen.getByLabelText('Name')).toHaveAttribute('aria-invalid', 'true');
   });
@@ -29,13 +35,23 @@ describe('create-key dialog', () => {
     await userEvent.type(screen.getByLabelText('Tokens per minute (TPM)'), '50000');
     await userEvent.type(screen.getByLabelText('Allowed models'), 'chat.default');
     await userEvent.click(screen.getByRole('button', { name: 'Create key' }));
-    expect(submit).toHaveBeenCalledWith({ name: 'acme-ci', ownerType: 'org', ownerId: 'o1', tpmLimit: 50000, allowedModels: ['chat.default'] });
+    expect(submit).toHaveBeenCalledWith({
+      name: 'acme-ci',
+      ownerType: 'org',
+      ownerId: 'o1',
+      tpmLimit: 50000,
+      allowedModels: ['chat.default'],
+    });
   });
 
   it('puts the API’s field errors next to the fields, other errors under the form', async () => {
     const submit = vi
       .fn()
-      .mockRejectedValueOnce(new ApiError(400, 'validation_error', 'ownerId: no user with this id', { issues: [{ field: 'ownerId', message: 'no user with this id' }] }))
+      .mockRejectedValueOnce(
+        new ApiError(400, 'validation_error', 'ownerId: no user with this id', {
+          issues: [{ field: 'ownerId', message: 'no user with this id' }],
+        }),
+      )
       .mockRejectedValueOnce(new ApiError(500, 'internal', 'The database is down.'));
     render(<CreateKeyDialog open onClose={vi.fn()} owners={owners} submit={submit} pending={false} />);
     await userEvent.type(screen.getByLabelText('Name'), 'k');

@@ -6,8 +6,23 @@ import { GatewayKeysPage } from './gateway-keys-page';
 import { MyKeysPage } from './my-keys-page';
 
 const key = (over: Record<string, unknown> = {}) => ({
-  id: 'k1', name: 'laptop', prefix: 'sy-abcdefg', ownerType: 'user', ownerId: 'u_me', status: 'active', createdAt: '2030-01-01T00:00:00Z',
-  expiresAt: null, revokedAt: null, lastUsedAt: null, rpmLimit: 60, tpmLimit: null, budgetUsd: 5, budgetPeriod: 'day', allowedModels: [], ipAllowlist: [], ...over,
+  id: 'k1',
+  name: 'laptop',
+  prefix: 'sy-abcdefg',
+  ownerType: 'user',
+  ownerId: 'u_me',
+  status: 'active',
+  createdAt: '2030-01-01T00:00:00Z',
+  expiresAt: null,
+  revokedAt: null,
+  lastUsedAt: null,
+  rpmLimit: 60,
+  tpmLimit: null,
+  budgetUsd: 5,
+  budgetPeriod: 'day',
+  allowedModels: [],
+  ipAllowlist: [],
+  ...over,
 });
 
 afterEach(() => vi.unstubAllGlobals());
@@ -15,9 +30,12 @@ afterEach(() => vi.unstubAllGlobals());
 describe('gateway keys pages', () => {
   it('a viewer sees the keys with their owners and limits, and no create or revoke button', async () => {
     stubApi((m, p) => {
-      if (p === '/auth/me') return { body: me('viewer', ['keys:read-any', 'users:read', 'orgs:read', 'apps:read']) };
-      if (p.startsWith('/keys')) return { body: { data: [key({ ipAllowlist: ['203.0.113.0/24', '2001:db8::/32'] })] } };
-      if (p.startsWith('/users')) return { body: { data: [{ id: 'u_me', email: 'ada@example.com', name: 'Ada', status: 'active' }] } };
+      if (p === '/auth/me')
+        return { body: me('viewer', ['keys:read-any', 'users:read', 'orgs:read', 'apps:read']) };
+      if (p.startsWith('/keys'))
+        return { body: { data: [key({ ipAllowlist: ['203.0.113.0/24', '2001:db8::/32'] })] } };
+      if (p.startsWith('/users'))
+        return { body: { data: [{ id: 'u_me', email: 'ada@example.com', name: 'Ada', status: 'active' }] } };
       if (p === '/orgs' || p === '/apps') return { body: { data: [] } };
       return undefined;
     });
@@ -49,7 +67,14 @@ describe('gateway keys pages', () => {
     const calls = stubApi((m, p, body) => {
       if (p === '/auth/me') return { body: me('user', ['keys:own']) };
       if (m === 'GET' && p === '/me/keys') return { body: { data: keys } };
-      if (m === 'POST' && p === '/me/keys') return { status: 201, body: { ...key({ id: 'k2', name: (body as { name: string }).name }), key: 'sy-THE-FULL-SECRET-KEY' } };
+      if (m === 'POST' && p === '/me/keys')
+        return {
+          status: 201,
+          body: {
+            ...key({ id: 'k2', name: (body as { name: string }).name }),
+            key: 'sy-THE-FULL-SECRET-KEY',
+          },
+        };
       if (m === 'POST' && p === '/me/keys/k1/revoke') {
         keys = [key({ status: 'revoked' })];
         return { body: keys[0] };
@@ -71,7 +96,10 @@ describe('gateway keys pages', () => {
     const confirm = screen.getByRole('alertdialog', { name: 'Revoke this key?' });
     await userEvent.click(within(confirm).getByRole('button', { name: 'Revoke key' }));
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
-    expect(calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(['/me/keys', '/me/keys/k1/revoke']);
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual([
+      '/me/keys',
+      '/me/keys/k1/revoke',
+    ]);
     expect(await screen.findByText('No active keys.')).toBeInTheDocument();
   });
 });

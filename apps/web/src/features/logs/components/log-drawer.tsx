@@ -12,7 +12,11 @@ import { splitOutcome } from '../log-filters';
 import { toolLabel } from './logs-table';
 import { HttpStatusBadge } from './status-badge';
 
-const KEY_SOURCE: Record<string, string> = { byok: 'user key (BYOK)', org: 'organization key', provider: 'provider key' };
+const KEY_SOURCE: Record<string, string> = {
+  byok: 'user key (BYOK)',
+  org: 'organization key',
+  provider: 'provider key',
+};
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -34,7 +38,8 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 
 function lookupText(plan: Trace): string {
   const l = plan.lookup;
-  if (l.kind === 'alias') return `alias ${l.alias ?? plan.requested}${l.scope ? ` (${l.scope})` : ''}${l.aliasStrategy ? `, ${l.aliasStrategy}` : ''}`;
+  if (l.kind === 'alias')
+    return `alias ${l.alias ?? plan.requested}${l.scope ? ` (${l.scope})` : ''}${l.aliasStrategy ? `, ${l.aliasStrategy}` : ''}`;
   if (l.kind === 'power-level') return `power level ${l.level ?? ''}${l.tier ? ` → tier ${l.tier}` : ''}`;
   if (l.kind === 'direct') return 'a provider/model ref';
   if (l.kind === 'bare') return 'a bare model id (every provider that has it)';
@@ -47,38 +52,61 @@ export function TraceView({ plan }: { plan: Trace }) {
   return (
     <div data-testid="resolver-trace">
       <p className="text-sm">
-        <code>{plan.requested}</code> resolved as {lookupText(plan)}; strategy <Badge tone="accent">{plan.strategy}</Badge>; {plan.attempts} {plan.attempts === 1 ? 'attempt' : 'attempts'} planned.
+        <code>{plan.requested}</code> resolved as {lookupText(plan)}; strategy{' '}
+        <Badge tone="accent">{plan.strategy}</Badge>; {plan.attempts}{' '}
+        {plan.attempts === 1 ? 'attempt' : 'attempts'} planned.
       </p>
       {plan.order.length ? (
         <ol aria-label="Planned order" className="mt-2 flex flex-wrap items-center gap-1 text-xs">
           {plan.order.map((r, i) => (
             <li key={r} className="inline-flex items-center gap-1">
               {i > 0 ? <ArrowRight aria-hidden className="h-3 w-3 text-muted" /> : null}
-              <code className="rounded bg-surface-2 px-1.5 py-0.5">{i + 1}. {r}</code>
+              <code className="rounded bg-surface-2 px-1.5 py-0.5">
+                {i + 1}. {r}
+              </code>
             </li>
           ))}
         </ol>
       ) : null}
       <ul aria-label="Candidates" className="mt-3 divide-y divide-border rounded-xl border border-border">
         {plan.candidates.map((c, i) => (
-          <li key={`${c.ref}-${i}`} data-testid="trace-candidate" className="flex flex-wrap items-start gap-2 px-3 py-2 text-sm">
-            {c.kept ? <CheckCircle2 aria-hidden className="mt-0.5 h-4 w-4 text-ok" /> : <CircleSlash aria-hidden className="mt-0.5 h-4 w-4 text-danger" />}
+          <li
+            key={`${c.ref}-${i}`}
+            data-testid="trace-candidate"
+            className="flex flex-wrap items-start gap-2 px-3 py-2 text-sm"
+          >
+            {c.kept ? (
+              <CheckCircle2 aria-hidden className="mt-0.5 h-4 w-4 text-ok" />
+            ) : (
+              <CircleSlash aria-hidden className="mt-0.5 h-4 w-4 text-danger" />
+            )}
             <div className="min-w-0 flex-1">
               <div className="flex flex-wrap items-center gap-2">
                 <code className="break-all">{c.ref}</code>
-                <Badge tone={c.kept ? 'ok' : 'danger'}>{c.kept ? `kept${orderIndex.has(c.ref) ? ` · #${orderIndex.get(c.ref)}` : ''}` : 'skipped'}</Badge>
+                <Badge tone={c.kept ? 'ok' : 'danger'}>
+                  {c.kept ? `kept${orderIndex.has(c.ref) ? ` · #${orderIndex.get(c.ref)}` : ''}` : 'skipped'}
+                </Badge>
                 {c.key ? <Badge>{KEY_SOURCE[c.key] ?? c.key}</Badge> : null}
-                {typeof c.score === 'number' ? <span className="text-xs text-muted">score {c.score}</span> : null}
+                {typeof c.score === 'number' ? (
+                  <span className="text-xs text-muted">score {c.score}</span>
+                ) : null}
               </div>
               <p className="text-xs text-muted">
                 via {c.via}
-                {c.reason ? <> · <span className="text-danger">{c.reason.replace(/_/g, ' ')}</span></> : null}
+                {c.reason ? (
+                  <>
+                    {' '}
+                    · <span className="text-danger">{c.reason.replace(/_/g, ' ')}</span>
+                  </>
+                ) : null}
                 {c.detail ? <> · {c.detail}</> : null}
               </p>
             </div>
           </li>
         ))}
-        {plan.candidates.length === 0 ? <li className="px-3 py-2 text-sm text-muted">No candidates.</li> : null}
+        {plan.candidates.length === 0 ? (
+          <li className="px-3 py-2 text-sm text-muted">No candidates.</li>
+        ) : null}
       </ul>
     </div>
   );
@@ -93,11 +121,19 @@ function Attempts({ attempts }: { attempts: AttemptLog[] }) {
         const ok = o.kind === 'ok';
         return (
           <li key={i} data-testid="attempt" className="mb-3 last:mb-0">
-            <span aria-hidden className={`absolute -left-[5px] mt-1.5 h-2.5 w-2.5 rounded-full ${ok ? 'bg-ok' : 'bg-danger'}`} />
+            <span
+              aria-hidden
+              className={`absolute -left-[5px] mt-1.5 h-2.5 w-2.5 rounded-full ${ok ? 'bg-ok' : 'bg-danger'}`}
+            />
             <div className="flex flex-wrap items-center gap-2 text-sm">
               <span className="font-medium">#{i + 1}</span>
-              <code className="break-all">{a.provider}/{a.model}</code>
-              <Badge tone={ok ? 'ok' : o.kind === 'skipped' ? 'warn' : 'danger'}>{o.kind.replace(/_/g, ' ')}{o.detail ? `: ${o.detail.replace(/_/g, ' ')}` : ''}</Badge>
+              <code className="break-all">
+                {a.provider}/{a.model}
+              </code>
+              <Badge tone={ok ? 'ok' : o.kind === 'skipped' ? 'warn' : 'danger'}>
+                {o.kind.replace(/_/g, ' ')}
+                {o.detail ? `: ${o.detail.replace(/_/g, ' ')}` : ''}
+              </Badge>
             </div>
             <p className="text-xs text-muted">
               <KeyRound aria-hidden className="mr-1 inline h-3 w-3" />
@@ -120,7 +156,9 @@ function Body({ label, text }: { label: string; text: string }) {
   return (
     <details className="mb-2 rounded-xl border border-border" open={false}>
       <summary className="cursor-pointer px-3 py-2 text-sm font-medium">{label}</summary>
-      <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-all border-t border-border p-3 text-xs">{shown || '(empty)'}</pre>
+      <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-all border-t border-border p-3 text-xs">
+        {shown || '(empty)'}
+      </pre>
     </details>
   );
 }
@@ -133,29 +171,98 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
     <div>
       <dl className="grid grid-cols-[minmax(7rem,auto)_1fr] gap-x-4 gap-y-1 text-sm">
         <Row label="Time">{formatDateTime(log.createdAt)}</Row>
-        <Row label="Status"><HttpStatusBadge status={log.status} code={log.errorCode} /></Row>
-        <Row label="Endpoint"><code>{log.endpoint}</code>{log.stream ? ' (stream)' : ''}</Row>
-        <Row label="Requested"><code>{log.requestedModel}</code></Row>
-        <Row label="Served by">{log.actualModel ? <code>{log.provider}/{log.actualModel}</code> : '—'}{log.isByok ? <> <Badge tone="accent">BYOK</Badge></> : null}</Row>
+        <Row label="Status">
+          <HttpStatusBadge status={log.status} code={log.errorCode} />
+        </Row>
+        <Row label="Endpoint">
+          <code>{log.endpoint}</code>
+          {log.stream ? ' (stream)' : ''}
+        </Row>
+        <Row label="Requested">
+          <code>{log.requestedModel}</code>
+        </Row>
+        <Row label="Served by">
+          {log.actualModel ? (
+            <code>
+              {log.provider}/{log.actualModel}
+            </code>
+          ) : (
+            '—'
+          )}
+          {log.isByok ? (
+            <>
+              {' '}
+              <Badge tone="accent">BYOK</Badge>
+            </>
+          ) : null}
+        </Row>
         {log.user ? <Row label="User">{log.user.email ?? log.user.id}</Row> : null}
-        <Row label="Key">{log.key ? `${log.key.name ?? ''} ${log.key.prefix ? `(${log.key.prefix}…)` : ''}` : '—'}</Row>
-        <Row label="Tokens">in {formatNumber(log.tokensIn)} · out {formatNumber(log.tokensOut)}{log.tokensCached ? ` · cached ${formatNumber(log.tokensCached)}` : ''}</Row>
-        <Row label="Cost">{formatUsd(log.costUsd)}{log.savedUsd > 0 ? ` (BYOK saved ${formatUsd(log.savedUsd)})` : ''}</Row>
-        <Row label="Latency">{formatNumber(log.latencyMs)} ms{log.ttftMs !== null ? ` · first token ${formatNumber(log.ttftMs)} ms` : ''}</Row>
-        <Row label="Request ID"><code className="break-all text-xs">{log.requestId}</code></Row>
+        <Row label="Key">
+          {log.key ? `${log.key.name ?? ''} ${log.key.prefix ? `(${log.key.prefix}…)` : ''}` : '—'}
+        </Row>
+        <Row label="Tokens">
+          in {formatNumber(log.tokensIn)} · out {formatNumber(log.tokensOut)}
+          {log.tokensCached ? ` · cached ${formatNumber(log.tokensCached)}` : ''}
+        </Row>
+        <Row label="Cost">
+          {formatUsd(log.costUsd)}
+          {log.savedUsd > 0 ? ` (BYOK saved ${formatUsd(log.savedUsd)})` : ''}
+        </Row>
+        <Row label="Latency">
+          {formatNumber(log.latencyMs)} ms
+          {log.ttftMs !== null ? ` · first token ${formatNumber(log.ttftMs)} ms` : ''}
+        </Row>
+        <Row label="Request ID">
+          <code className="break-all text-xs">{log.requestId}</code>
+        </Row>
         {log.client ? (
           <>
-            <Row label="Tool">{log.client.tool ? `${toolLabel(log.client.tool)}${log.client.version ? ` ${log.client.version}` : ''}` : '—'}{log.client.app ? <> · app <code>{log.client.app}</code></> : null}{log.client.originator ? <> · originator <code>{log.client.originator}</code></> : null}</Row>
+            <Row label="Tool">
+              {log.client.tool
+                ? `${toolLabel(log.client.tool)}${log.client.version ? ` ${log.client.version}` : ''}`
+                : '—'}
+              {log.client.app ? (
+                <>
+                  {' '}
+                  · app <code>{log.client.app}</code>
+                </>
+              ) : null}
+              {log.client.originator ? (
+                <>
+                  {' '}
+                  · originator <code>{log.client.originator}</code>
+                </>
+              ) : null}
+            </Row>
             {log.client.sessionId ? (
               <Row label="Session">
-                {scope === 'any' ? <Link className="break-all text-xs text-accent hover:underline" to={`/logs?session=${encodeURIComponent(log.client.sessionId)}`}>{log.client.sessionId}</Link> : <code className="break-all text-xs">{log.client.sessionId}</code>}
+                {scope === 'any' ? (
+                  <Link
+                    className="break-all text-xs text-accent hover:underline"
+                    to={`/logs?session=${encodeURIComponent(log.client.sessionId)}`}
+                  >
+                    {log.client.sessionId}
+                  </Link>
+                ) : (
+                  <code className="break-all text-xs">{log.client.sessionId}</code>
+                )}
               </Row>
             ) : null}
-            {log.client.userAgent ? <Row label="User-agent"><code className="break-all text-xs">{log.client.userAgent}</code></Row> : null}
+            {log.client.userAgent ? (
+              <Row label="User-agent">
+                <code className="break-all text-xs">{log.client.userAgent}</code>
+              </Row>
+            ) : null}
           </>
         ) : null}
       </dl>
-      <Section title="Resolver trace">{plan ? <TraceView plan={plan} /> : <p className="text-sm text-muted">No trace was recorded for this request.</p>}</Section>
+      <Section title="Resolver trace">
+        {plan ? (
+          <TraceView plan={plan} />
+        ) : (
+          <p className="text-sm text-muted">No trace was recorded for this request.</p>
+        )}
+      </Section>
       <Section title="Attempts">
         <Attempts attempts={attempts} />
       </Section>
@@ -163,19 +270,39 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
         {bodies ? (
           <>
             {bodies.truncated ? <p className="mb-2 text-xs text-muted">Cut at 64 KiB.</p> : null}
-            <Body label={`Request${bodies.requestBytes !== undefined ? ` (${formatNumber(bodies.requestBytes)} bytes)` : ''}`} text={bodies.request} />
-            <Body label={`Response${bodies.responseBytes !== undefined ? ` (${formatNumber(bodies.responseBytes)} bytes)` : ''}`} text={bodies.response} />
+            <Body
+              label={`Request${bodies.requestBytes !== undefined ? ` (${formatNumber(bodies.requestBytes)} bytes)` : ''}`}
+              text={bodies.request}
+            />
+            <Body
+              label={`Response${bodies.responseBytes !== undefined ? ` (${formatNumber(bodies.responseBytes)} bytes)` : ''}`}
+              text={bodies.response}
+            />
           </>
         ) : (
-          <p className="text-sm text-muted">Bodies were not logged for this request (Settings → Request body logging).</p>
+          <p className="text-sm text-muted">
+            Bodies were not logged for this request (Settings → Request body logging).
+          </p>
         )}
       </Section>
     </div>
   );
 }
 
-function Loaded({ q, scope }: { q: { isPending: boolean; isError: boolean; error: unknown; data?: LogDetail; refetch: () => unknown }; scope: 'any' | 'self' }) {
-  if (q.isPending) return <div className="flex flex-col gap-2"><Skeleton className="h-6 w-2/3" /><Skeleton className="h-40 w-full" /></div>;
+function Loaded({
+  q,
+  scope,
+}: {
+  q: { isPending: boolean; isError: boolean; error: unknown; data?: LogDetail; refetch: () => unknown };
+  scope: 'any' | 'self';
+}) {
+  if (q.isPending)
+    return (
+      <div className="flex flex-col gap-2">
+        <Skeleton className="h-6 w-2/3" />
+        <Skeleton className="h-40 w-full" />
+      </div>
+    );
   if (q.isError || !q.data) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
   return <Detail log={q.data} scope={scope} />;
 }
@@ -188,9 +315,22 @@ function MyLog({ id }: { id: string }) {
 }
 
 /** One request: what was asked, who served it, the resolver's trace, the attempts, and the bodies when logged. */
-export function LogDrawer({ id, scope, onClose }: { id: string | null; scope: 'any' | 'self'; onClose: () => void }) {
+export function LogDrawer({
+  id,
+  scope,
+  onClose,
+}: {
+  id: string | null;
+  scope: 'any' | 'self';
+  onClose: () => void;
+}) {
   return (
-    <Drawer open={!!id} onClose={onClose} title="Request details" description="Resolver trace, attempts and bodies for one request.">
+    <Drawer
+      open={!!id}
+      onClose={onClose}
+      title="Request details"
+      description="Resolver trace, attempts and bodies for one request."
+    >
       {id ? scope === 'any' ? <AnyLog id={id} /> : <MyLog id={id} /> : null}
     </Drawer>
   );

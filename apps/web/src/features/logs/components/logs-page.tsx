@@ -12,7 +12,13 @@ import { useProviderChoices } from '../../models/api/get-provider-choices';
 import { useUsers } from '../../users/api/get-users';
 import { UserFilterSelect } from '../../users/components/user-filter-select';
 import { useLogs } from '../api/get-logs';
-import { activeFilters, LOG_PARAMS, LOG_STATUSES, logFiltersFromParams, logParamsFromForm } from '../log-filters';
+import {
+  activeFilters,
+  LOG_PARAMS,
+  LOG_STATUSES,
+  logFiltersFromParams,
+  logParamsFromForm,
+} from '../log-filters';
 import { LogDrawer } from './log-drawer';
 import { LogsTable } from './logs-table';
 
@@ -35,26 +41,55 @@ export function LogsPage() {
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const fd = new FormData(e.currentTarget);
-    qs.set(logParamsFromForm((k) => String(fd.get(k) ?? '')), { push: true });
+    qs.set(
+      logParamsFromForm((k) => String(fd.get(k) ?? '')),
+      { push: true },
+    );
   };
 
   return (
     <div>
-      <PageHeader title="Gateway logs" description="Every request through the OpenAI- and Anthropic-format endpoints: who sent it and with which tool, what was asked, what served it, and what it cost. Open one for its resolver trace." />
-      <FiltersToggle open={showFilters} onToggle={() => setShowFilters((o) => !o)} active={count} controls="log-filters" />
-      <form key={`${qs.params.toString()}|${users.isSuccess}|${providers.isSuccess}`} onSubmit={onSubmit} role="search" aria-label="Log filters" id="log-filters" className={`mb-4 ${filtersClass(showFilters)} grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4`}>
+      <PageHeader
+        title="Gateway logs"
+        description="Every request through the OpenAI- and Anthropic-format endpoints: who sent it and with which tool, what was asked, what served it, and what it cost. Open one for its resolver trace."
+      />
+      <FiltersToggle
+        open={showFilters}
+        onToggle={() => setShowFilters((o) => !o)}
+        active={count}
+        controls="log-filters"
+      />
+      <form
+        key={`${qs.params.toString()}|${users.isSuccess}|${providers.isSuccess}`}
+        onSubmit={onSubmit}
+        role="search"
+        aria-label="Log filters"
+        id="log-filters"
+        className={`mb-4 ${filtersClass(showFilters)} grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4`}
+      >
         <SelectField label="Status" name="status" defaultValue={qs.get('status')}>
           <option value="">Any</option>
           {LOG_STATUSES.map((s) => (
-            <option key={s.value} value={s.value}>{s.label}</option>
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
           ))}
         </SelectField>
-        <TextField label="Model" name="model" defaultValue={qs.get('model')} placeholder="Requested or served, e.g. chat.default" />
+        <TextField
+          label="Model"
+          name="model"
+          defaultValue={qs.get('model')}
+          placeholder="Requested or served, e.g. chat.default"
+        />
         <SelectField label="Provider" name="provider" defaultValue={providerSlug}>
           <option value="">Any</option>
-          {providerSlug && !providers.data?.some((p) => p.slug === providerSlug || p.id === providerSlug) ? <option value={providerSlug}>{providerSlug}</option> : null}
+          {providerSlug && !providers.data?.some((p) => p.slug === providerSlug || p.id === providerSlug) ? (
+            <option value={providerSlug}>{providerSlug}</option>
+          ) : null}
           {(providers.data ?? []).map((p) => (
-            <option key={p.id} value={p.slug}>{p.name}</option>
+            <option key={p.id} value={p.slug}>
+              {p.name}
+            </option>
           ))}
         </SelectField>
         <UserFilterSelect userId={userId} users={users.data} />
@@ -67,26 +102,56 @@ export function LogsPage() {
           <option value="">Any</option>
           {tool && !CLIENT_TOOLS.some((t) => t.id === tool) ? <option value={tool}>{tool}</option> : null}
           {CLIENT_TOOLS.map((t) => (
-            <option key={t.id} value={t.id}>{t.label}</option>
+            <option key={t.id} value={t.id}>
+              {t.label}
+            </option>
           ))}
         </SelectField>
-        <TextField label="Session" name="session" defaultValue={qs.get('session')} placeholder="A coding agent's session id" />
+        <TextField
+          label="Session"
+          name="session"
+          defaultValue={qs.get('session')}
+          placeholder="A coding agent's session id"
+        />
         <TextField label="From" name="from" type="date" defaultValue={qs.get('from')} />
         <TextField label="To" name="to" type="date" defaultValue={qs.get('to')} />
         <input type="hidden" name="key" value={qs.get('key')} />
-        <FilterActions active={count > 0} onClear={() => qs.set(Object.fromEntries(LOG_PARAMS.map((k) => [k, null])), { push: true })} />
+        <FilterActions
+          active={count > 0}
+          onClear={() => qs.set(Object.fromEntries(LOG_PARAMS.map((k) => [k, null])), { push: true })}
+        />
       </form>
       {logs.isPending ? (
         <TableSkeleton rows={8} />
       ) : !logs.data ? (
         <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState title={count ? 'No requests match these filters.' : 'No requests yet.'} hint={count ? 'Widen the date range or clear the filters.' : 'Requests to /v1 with a gateway key show up here.'} />
+        <EmptyState
+          title={count ? 'No requests match these filters.' : 'No requests yet.'}
+          hint={
+            count
+              ? 'Widen the date range or clear the filters.'
+              : 'Requests to /v1 with a gateway key show up here.'
+          }
+        />
       ) : (
         <>
-          <LogsTable rows={rows} onOpen={(id) => qs.set({ log: id }, { push: true })} onTool={(t) => qs.set({ tool: t }, { push: true })} />
-          <LoadMore auto shown={rows.length} noun={['request', 'requests']} hasMore={!!logs.hasNextPage} loading={logs.isFetchingNextPage} onMore={() => void logs.fetchNextPage()} />
-          {logs.isFetchNextPageError ? <ErrorState error={logs.error} onRetry={() => void logs.fetchNextPage()} /> : null}
+          <LogsTable
+            rows={rows}
+            onOpen={(id) => qs.set({ log: id }, { push: true })}
+            onTool={(t) => qs.set({ tool: t }, { push: true })}
+          />
+          <LoadMore
+            auto
+            shown={rows.length}
+            noun={['request', 'requests']}
+            hasMore={!!logs.hasNextPage}
+            loading={logs.isFetchingNextPage}
+            onMore={() => void logs.fetchNextPage()}
+          />
+          {logs.isFetchNextPageError ? (
+            <ErrorState error={logs.error} onRetry={() => void logs.fetchNextPage()} />
+          ) : null}
         </>
       )}
       <LogDrawer id={qs.get('log') || null} scope="any" onClose={() => qs.set({ log: null })} />

@@ -8,15 +8,29 @@ import { HttpStatusBadge } from './status-badge';
 
 /** The calling tool and version; the raw user-agent on hover. */
 function ToolCell({ client, onTool }: { client: LogRecord['client']; onTool?: (tool: string) => void }) {
-  if (!client?.tool) return <span className="text-muted" title={client?.userAgent ?? undefined}>—</span>;
+  if (!client?.tool)
+    return (
+      <span className="text-muted" title={client?.userAgent ?? undefined}>
+        —
+      </span>
+    );
   const tool = client.tool;
   const text = `${toolLabel(tool)}${client.version ? ` ${client.version}` : ''}`;
   return onTool ? (
-    <button type="button" data-testid="log-tool" title={client.userAgent ?? undefined} onClick={() => onTool(tool)} className="whitespace-nowrap text-left text-xs hover:underline" aria-label={`Show only ${toolLabel(tool)} requests`}>
+    <button
+      type="button"
+      data-testid="log-tool"
+      title={client.userAgent ?? undefined}
+      onClick={() => onTool(tool)}
+      className="whitespace-nowrap text-left text-xs hover:underline"
+      aria-label={`Show only ${toolLabel(tool)} requests`}
+    >
       {text}
     </button>
   ) : (
-    <span data-testid="log-tool" className="whitespace-nowrap text-xs" title={client.userAgent ?? undefined}>{text}</span>
+    <span data-testid="log-tool" className="whitespace-nowrap text-xs" title={client.userAgent ?? undefined}>
+      {text}
+    </span>
   );
 }
 
@@ -61,29 +75,66 @@ export function LogsTable({
         {rows.map((r) => (
           <tr key={r.id} data-testid="log-row" className="hover:bg-surface-2/40">
             <Td className="whitespace-nowrap">
-              <button type="button" onClick={() => onOpen(r.id)} className="text-left font-medium text-accent underline-offset-2 hover:underline" aria-label={`Open request ${r.requestId} at ${formatDateTime(r.createdAt)}`}>
+              <button
+                type="button"
+                onClick={() => onOpen(r.id)}
+                className="text-left font-medium text-accent underline-offset-2 hover:underline"
+                aria-label={`Open request ${r.requestId} at ${formatDateTime(r.createdAt)}`}
+              >
                 {formatDateTime(r.createdAt)}
               </button>
             </Td>
-            <Td>{r.key ? <span title={r.key.prefix ?? undefined}>{r.key.name ?? r.key.prefix ?? r.key.id}</span> : <span className="text-muted">—</span>}</Td>
-            {showUser ? <Td>{r.user ? (r.user.email ?? r.user.id) : <span className="text-muted">—</span>}</Td> : null}
-            <Td><ToolCell client={r.client} onTool={onTool} /></Td>
-            <Td><code className="text-xs">{r.endpoint}</code></Td>
-            <Td><code className="text-xs">{r.requestedModel}</code></Td>
+            <Td>
+              {r.key ? (
+                <span title={r.key.prefix ?? undefined}>{r.key.name ?? r.key.prefix ?? r.key.id}</span>
+              ) : (
+                <span className="text-muted">—</span>
+              )}
+            </Td>
+            {showUser ? (
+              <Td>{r.user ? (r.user.email ?? r.user.id) : <span className="text-muted">—</span>}</Td>
+            ) : null}
+            <Td>
+              <ToolCell client={r.client} onTool={onTool} />
+            </Td>
+            <Td>
+              <code className="text-xs">{r.endpoint}</code>
+            </Td>
+            <Td>
+              <code className="text-xs">{r.requestedModel}</code>
+            </Td>
             <Td>
               {r.actualModel ? (
                 <span className="inline-flex items-center gap-1">
-                  <code className="text-xs">{r.provider ? `${r.provider}/` : ''}{r.actualModel}</code>
-                  {r.isByok ? <Badge tone="accent"><KeyRound aria-hidden className="mr-1 h-3 w-3" />BYOK</Badge> : null}
+                  <code className="text-xs">
+                    {r.provider ? `${r.provider}/` : ''}
+                    {r.actualModel}
+                  </code>
+                  {r.isByok ? (
+                    <Badge tone="accent">
+                      <KeyRound aria-hidden className="mr-1 h-3 w-3" />
+                      BYOK
+                    </Badge>
+                  ) : null}
                 </span>
               ) : (
                 <span className="text-muted">—</span>
               )}
             </Td>
-            <Td className="text-right tabular-nums" title={`in ${r.tokensIn} · out ${r.tokensOut}${r.tokensCached ? ` · cached ${r.tokensCached}` : ''}`}>{formatNumber(r.tokensIn + r.tokensOut)}</Td>
-            <Td className="text-right tabular-nums">{formatUsd(r.costUsd)}{r.savedUsd > 0 ? <div className="text-xs text-ok">saved {formatUsd(r.savedUsd)}</div> : null}</Td>
+            <Td
+              className="text-right tabular-nums"
+              title={`in ${r.tokensIn} · out ${r.tokensOut}${r.tokensCached ? ` · cached ${r.tokensCached}` : ''}`}
+            >
+              {formatNumber(r.tokensIn + r.tokensOut)}
+            </Td>
+            <Td className="text-right tabular-nums">
+              {formatUsd(r.costUsd)}
+              {r.savedUsd > 0 ? <div className="text-xs text-ok">saved {formatUsd(r.savedUsd)}</div> : null}
+            </Td>
             <Td className="text-right tabular-nums">{formatNumber(r.latencyMs)} ms</Td>
-            <Td><HttpStatusBadge status={r.status} code={r.errorCode} /></Td>
+            <Td>
+              <HttpStatusBadge status={r.status} code={r.errorCode} />
+            </Td>
           </tr>
         ))}
       </tbody>

@@ -11,7 +11,16 @@ import { useProviderTypes } from '../api/get-provider-types';
 import { useTestKey } from '../api/test-key';
 import { useTestProvider } from '../api/test-provider';
 import type { ConnectionTest, Provider } from '../api/types';
-import { bucketRowsFrom, canTestConnection, readCreateProviderForm, readUpdateProviderForm, serverFieldErrors, timeoutSeconds, TIMEOUT_FIELDS, type BucketRow } from '../provider-form';
+import {
+  bucketRowsFrom,
+  canTestConnection,
+  readCreateProviderForm,
+  readUpdateProviderForm,
+  serverFieldErrors,
+  timeoutSeconds,
+  TIMEOUT_FIELDS,
+  type BucketRow,
+} from '../provider-form';
 import { BucketEditor } from './bucket-editor';
 import { ConnectionResult } from './connection-result';
 
@@ -22,14 +31,28 @@ export interface ProviderSaved {
 }
 
 type Submit =
-  | { mode: 'create'; provider?: undefined; submit: (b: CreateProviderBody, models: string[]) => Promise<unknown> }
-  | { mode: 'edit'; provider: Provider; submit: (b: UpdateProviderBody, models: string[]) => Promise<unknown> };
+  | {
+      mode: 'create';
+      provider?: undefined;
+      submit: (b: CreateProviderBody, models: string[]) => Promise<unknown>;
+    }
+  | {
+      mode: 'edit';
+      provider: Provider;
+      submit: (b: UpdateProviderBody, models: string[]) => Promise<unknown>;
+    };
 
 /**
  * Add or configure a provider: type from the catalogue, name, slug, base URL, API key (super admin only), Test
  * Connection, priority, auto-fallback, the discovered models to add to the registry, and rate-limit buckets.
  */
-export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [], ...p }: Submit & { onClose: () => void; canSetKey: boolean; pending: boolean; existingModels?: string[] }) {
+export function ProviderDialog({
+  onClose,
+  canSetKey,
+  pending,
+  existingModels = [],
+  ...p
+}: Submit & { onClose: () => void; canSetKey: boolean; pending: boolean; existingModels?: string[] }) {
   const types = useProviderTypes();
   const stored = p.provider ?? null;
   const [type, setType] = useState(stored?.type ?? '');
@@ -67,7 +90,12 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
       const r =
         stored && !apiKey.trim() && baseUrl.trim() === (stored.baseUrl ?? '')
           ? await testStored.mutateAsync(stored.id)
-          : await testKey.mutateAsync({ type: currentType.type, baseUrl: baseUrl.trim() || null, apiKey: apiKey.trim() || null, ...(stored ? { config: stored.config } : {}) });
+          : await testKey.mutateAsync({
+              type: currentType.type,
+              baseUrl: baseUrl.trim() || null,
+              apiKey: apiKey.trim() || null,
+              ...(stored ? { config: stored.config } : {}),
+            });
       setResult(r);
       if (r.success) {
         const fresh = r.modelsAvailable.filter((m) => !existing.has(m));
@@ -82,7 +110,8 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
     e.preventDefault();
     const reader = FormReader.of(e.currentTarget);
     const ctx = { type: currentType, canSetKey, buckets, storedConfig: stored?.config };
-    const parsed = p.mode === 'create' ? readCreateProviderForm(reader, ctx) : readUpdateProviderForm(reader, ctx);
+    const parsed =
+      p.mode === 'create' ? readCreateProviderForm(reader, ctx) : readUpdateProviderForm(reader, ctx);
     setFormError(null);
     if (!parsed.ok) {
       setErrors(parsed.errors);
@@ -109,11 +138,26 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
     });
 
   return (
-    <Dialog open onClose={onClose} title={stored ? `Configure ${stored.name}` : 'Add a provider'} description={stored ? `${stored.slug} · ${def?.displayName ?? stored.type}` : 'Connect an LLM provider. Requests are routed to it by priority, strategy and health.'} wide>
+    <Dialog
+      open
+      onClose={onClose}
+      title={stored ? `Configure ${stored.name}` : 'Add a provider'}
+      description={
+        stored
+          ? `${stored.slug} · ${def?.displayName ?? stored.type}`
+          : 'Connect an LLM provider. Requests are routed to it by priority, strategy and health.'
+      }
+      wide
+    >
       {types.isPending ? (
         <Skeleton className="h-64" />
       ) : (
-        <form onSubmit={(e) => void onSubmit(e)} noValidate aria-label={stored ? 'Configure provider' : 'New provider'} className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+        <form
+          onSubmit={(e) => void onSubmit(e)}
+          noValidate
+          aria-label={stored ? 'Configure provider' : 'New provider'}
+          className="grid grid-cols-1 gap-3 sm:grid-cols-2"
+        >
           {stored ? (
             <input type="hidden" name="type" value={stored.type} />
           ) : (
@@ -131,12 +175,20 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
                 }
               }}
               error={err('type')}
-              hint={effectiveType?.docsUrl ? <a className="underline" href={effectiveType.docsUrl} target="_blank" rel="noreferrer">{effectiveType.displayName} docs</a> : undefined}
+              hint={
+                effectiveType?.docsUrl ? (
+                  <a className="underline" href={effectiveType.docsUrl} target="_blank" rel="noreferrer">
+                    {effectiveType.displayName} docs
+                  </a>
+                ) : undefined
+              }
               className="sm:col-span-2"
               data-autofocus
             >
               {catalogue.map((t) => (
-                <option key={t.type} value={t.type}>{t.displayName}</option>
+                <option key={t.type} value={t.type}>
+                  {t.displayName}
+                </option>
               ))}
             </SelectField>
           )}
@@ -161,7 +213,9 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
               setSlug(e.target.value);
             }}
             error={err('slug')}
-            hint={stored ? 'Model refs start with it; it cannot change.' : 'Model refs are "<slug>/<model-id>".'}
+            hint={
+              stored ? 'Model refs start with it; it cannot change.' : 'Model refs are "<slug>/<model-id>".'
+            }
           />
           <TextField
             label="Base URL"
@@ -174,7 +228,13 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
             }}
             placeholder={currentType?.defaultBaseUrl ?? 'https://llm.example.com/v1'}
             error={err('baseUrl')}
-            hint={currentType?.baseUrlRequired ? 'Required for this type.' : currentType?.defaultBaseUrl ? `Blank: ${currentType.defaultBaseUrl}` : undefined}
+            hint={
+              currentType?.baseUrlRequired
+                ? 'Required for this type.'
+                : currentType?.defaultBaseUrl
+                  ? `Blank: ${currentType.defaultBaseUrl}`
+                  : undefined
+            }
             className="sm:col-span-2"
           />
           <div className="flex min-w-0 flex-col gap-1 sm:col-span-2">
@@ -191,13 +251,36 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
                   setResult(null);
                 }}
                 disabled={!canSetKey}
-                placeholder={stored?.hasApiKey ? `••••${stored.apiKeyLast4 ?? ''} stored: blank keeps it` : stored?.apiKeyEnv ? `from $${stored.apiKeyEnv}` : (currentType?.keyHint ?? (currentType?.keyOptional ? 'optional' : 'sk-...'))}
+                placeholder={
+                  stored?.hasApiKey
+                    ? `••••${stored.apiKeyLast4 ?? ''} stored: blank keeps it`
+                    : stored?.apiKeyEnv
+                      ? `from $${stored.apiKeyEnv}`
+                      : (currentType?.keyHint ?? (currentType?.keyOptional ? 'optional' : 'sk-...'))
+                }
                 error={err('apiKey')}
-                hint={keyReason ?? (currentType?.envKey ? `Or set ${currentType.envKey} in the gateway's environment.` : undefined)}
+                hint={
+                  keyReason ??
+                  (currentType?.envKey
+                    ? `Or set ${currentType.envKey} in the gateway's environment.`
+                    : undefined)
+                }
                 className="flex-1"
               />
-              <Button type="button" variant="subtle" className={`px-3 ${err('apiKey') || keyReason || currentType?.envKey ? 'mb-5' : ''}`} onClick={() => setShowKey((s) => !s)} aria-label={showKey ? 'Hide API key' : 'Show API key'} aria-pressed={showKey} disabled={!canSetKey}>
-                {showKey ? <EyeOff aria-hidden className="h-4 w-4" /> : <Eye aria-hidden className="h-4 w-4" />}
+              <Button
+                type="button"
+                variant="subtle"
+                className={`px-3 ${err('apiKey') || keyReason || currentType?.envKey ? 'mb-5' : ''}`}
+                onClick={() => setShowKey((s) => !s)}
+                aria-label={showKey ? 'Hide API key' : 'Show API key'}
+                aria-pressed={showKey}
+                disabled={!canSetKey}
+              >
+                {showKey ? (
+                  <EyeOff aria-hidden className="h-4 w-4" />
+                ) : (
+                  <Eye aria-hidden className="h-4 w-4" />
+                )}
               </Button>
             </div>
           </div>
@@ -221,10 +304,21 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
           ) : null}
           <div className="flex flex-col gap-2 sm:col-span-2">
             <div className="flex flex-wrap items-center gap-2">
-              <Button type="button" variant="subtle" onClick={() => void runTest()} disabled={!testable || testing}>
+              <Button
+                type="button"
+                variant="subtle"
+                onClick={() => void runTest()}
+                disabled={!testable || testing}
+              >
                 <PlugZap aria-hidden className="h-4 w-4" /> {testing ? 'Testing…' : 'Test connection'}
               </Button>
-              {!testable ? <span className="text-xs text-muted">{currentType?.baseUrlRequired && !baseUrl.trim() ? 'Enter the base URL first.' : 'Enter an API key first.'}</span> : null}
+              {!testable ? (
+                <span className="text-xs text-muted">
+                  {currentType?.baseUrlRequired && !baseUrl.trim()
+                    ? 'Enter the base URL first.'
+                    : 'Enter an API key first.'}
+                </span>
+              ) : null}
             </div>
             {result ? <ConnectionResult result={result} /> : null}
           </div>
@@ -232,40 +326,100 @@ export function ProviderDialog({ onClose, canSetKey, pending, existingModels = [
             <fieldset className="min-w-0 rounded-xl border border-border p-3 sm:col-span-2">
               <legend className="px-1 text-sm font-medium">Models to add to the registry</legend>
               <div className="mb-2 flex flex-wrap gap-2 text-xs">
-                <button type="button" className="underline" onClick={() => setChecked(new Set(discovered.filter((m) => !existing.has(m))))}>Select all</button>
-                <button type="button" className="underline" onClick={() => setChecked(new Set())}>Select none</button>
-                <span className="text-muted">{checked.size} selected; added after saving, priced at $0 until you edit them.</span>
+                <button
+                  type="button"
+                  className="underline"
+                  onClick={() => setChecked(new Set(discovered.filter((m) => !existing.has(m))))}
+                >
+                  Select all
+                </button>
+                <button type="button" className="underline" onClick={() => setChecked(new Set())}>
+                  Select none
+                </button>
+                <span className="text-muted">
+                  {checked.size} selected; added after saving, priced at $0 until you edit them.
+                </span>
               </div>
-              <ul className="grid max-h-48 grid-cols-1 gap-1 overflow-y-auto sm:grid-cols-2" aria-label="Discovered models">
+              <ul
+                className="grid max-h-48 grid-cols-1 gap-1 overflow-y-auto sm:grid-cols-2"
+                aria-label="Discovered models"
+              >
                 {discovered.map((m) => (
                   <li key={m} className="min-w-0">
-                    <CheckboxField label={m} checked={existing.has(m) || checked.has(m)} disabled={existing.has(m)} hint={existing.has(m) ? 'already in the registry' : undefined} onChange={() => toggle(m)} className="break-all" />
+                    <CheckboxField
+                      label={m}
+                      checked={existing.has(m) || checked.has(m)}
+                      disabled={existing.has(m)}
+                      hint={existing.has(m) ? 'already in the registry' : undefined}
+                      onChange={() => toggle(m)}
+                      className="break-all"
+                    />
                   </li>
                 ))}
               </ul>
             </fieldset>
           ) : null}
-          <TextField label="Priority" name="priority" type="number" min={1} max={100} inputMode="numeric" defaultValue={stored?.priority ?? 50} error={err('priority')} hint="1–100: lower is tried first among equals." />
+          <TextField
+            label="Priority"
+            name="priority"
+            type="number"
+            min={1}
+            max={100}
+            inputMode="numeric"
+            defaultValue={stored?.priority ?? 50}
+            error={err('priority')}
+            hint="1–100: lower is tried first among equals."
+          />
           {stored ? (
-            <SelectField label="Status" name="status" defaultValue={stored.status === 'disabled' ? 'disabled' : 'active'} error={err('status')}>
+            <SelectField
+              label="Status"
+              name="status"
+              defaultValue={stored.status === 'disabled' ? 'disabled' : 'active'}
+              error={err('status')}
+            >
               <option value="active">active</option>
               <option value="disabled">disabled</option>
             </SelectField>
           ) : (
             <div />
           )}
-          <CheckboxField label="Auto-fallback" name="autoFallback" defaultChecked={stored?.autoFallback ?? true} hint="When another provider fails, requests may fall back to this one." className="sm:col-span-2" />
+          <CheckboxField
+            label="Auto-fallback"
+            name="autoFallback"
+            defaultChecked={stored?.autoFallback ?? true}
+            hint="When another provider fails, requests may fall back to this one."
+            className="sm:col-span-2"
+          />
           <fieldset className="grid min-w-0 grid-cols-1 gap-3 rounded-xl border border-border p-3 sm:col-span-2 sm:grid-cols-3">
             <legend className="px-1 text-sm font-medium">Time limits (seconds; blank = the server's)</legend>
             {TIMEOUT_FIELDS.map((f) => (
-              <TextField key={f.name} label={f.label} name={f.name} type="number" min={0.1} max={3600} step="any" inputMode="decimal" defaultValue={timeoutSeconds(stored?.config, f.key)} error={err(f.name)} />
+              <TextField
+                key={f.name}
+                label={f.label}
+                name={f.name}
+                type="number"
+                min={0.1}
+                max={3600}
+                step="any"
+                inputMode="decimal"
+                defaultValue={timeoutSeconds(stored?.config, f.key)}
+                error={err(f.name)}
+              />
             ))}
           </fieldset>
           <div className="sm:col-span-2">
             <BucketEditor rows={buckets} onChange={setBuckets} errors={(n) => errors[n]} />
-            {err('rateLimitBuckets') && !Object.keys(errors).some((k) => k.startsWith('rateLimitBuckets.')) ? <p className="mt-1 text-xs text-danger">{err('rateLimitBuckets')}</p> : null}
+            {err('rateLimitBuckets') &&
+            !Object.keys(errors).some((k) => k.startsWith('rateLimitBuckets.')) ? (
+              <p className="mt-1 text-xs text-danger">{err('rateLimitBuckets')}</p>
+            ) : null}
           </div>
-          <FormFooter error={formError} onCancel={onClose} pending={pending} submitLabel={stored ? 'Save changes' : 'Add provider'} />
+          <FormFooter
+            error={formError}
+            onCancel={onClose}
+            pending={pending}
+            submitLabel={stored ? 'Save changes' : 'Add provider'}
+          />
         </form>
       )}
     </Dialog>
