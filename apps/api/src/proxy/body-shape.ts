@@ -8,6 +8,7 @@
  * A lean hand-written walker rather than a schema library: it allocates nothing on a valid body (paths are built
  * only when a check fails) and visits only the fields it checks, then one bounded depth walk.
  */
+import { isSafeText } from '@switchyard/core';
 import type { ProxyEndpoint } from './endpoints.js';
 
 export class RequestShapeError extends Error {
@@ -34,14 +35,16 @@ const MUST_STRING = 'must be a string';
 const MUST_OBJECT = 'must be an object';
 const MUST_ARRAY = 'must be an array';
 
-/** C0 and C1 control characters, DEL, and UTF-16 code units that are not part of a surrogate pair. */
-const BAD_NAME =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** C0 and C1 control characters and DEL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-/** A model name with control characters (NUL included) or invalid UTF-16 (a lone surrogate). */
+/**
+ * A model name with control characters (NUL included) or invalid UTF-16 (a lone surrogate: core's safe-text
+ * rule, the one every admin schema uses).
+ */
 export function invalidModelName(model: string): boolean {
-  return BAD_NAME.test(model);
+  return CONTROL.test(model) || !isSafeText(model);
 }
 
 /** An optional value (absent or null) or one of the given primitive type. */

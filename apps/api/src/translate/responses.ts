@@ -120,7 +120,7 @@ function customTool(t: Obj, namespace?: string): OaTool {
  * collaboration tools as `namespace`) flattened into `<namespace>__<name>` functions, freeform `custom` tools as a
  * function taking one string, and built-in tools dropped (named in `dropped`, so the gateway can say so).
  */
-export function responsesToolPlan(req: Obj): ResponsesToolPlan {
+function buildToolPlan(req: Obj): ResponsesToolPlan {
   const plan: ResponsesToolPlan = { functions: [], dropped: [], identities: new Map() };
   if (!Array.isArray(req.tools)) return plan;
   const add = (t: Obj, namespace?: string) => {
@@ -149,6 +149,18 @@ export function responsesToolPlan(req: Obj): ResponsesToolPlan {
         .replace(/[^\x21-\x7e]/g, '?');
       if (!plan.dropped.includes(type)) plan.dropped.push(type);
     }
+  }
+  return plan;
+}
+
+/** One plan per request body: the request translation, the answer's translation and the header all read it. */
+const toolPlans = new WeakMap<Obj, ResponsesToolPlan>();
+
+export function responsesToolPlan(req: Obj): ResponsesToolPlan {
+  let plan = toolPlans.get(req);
+  if (!plan) {
+    plan = buildToolPlan(req);
+    toolPlans.set(req, plan);
   }
   return plan;
 }
@@ -311,7 +323,8 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
   if (typeof req.user === 'string') out.user = req.user;
   if (typeof req.parallel_tool_calls === 'boolean') out.parallel_tool_calls = req.parallel_tool_calls;
   const plan = responsesToolPlan(req);
-  if (plan.functions.length) out.tools = plan.functions;
+  // A copy: the plan is shared by everything that reads this request, the chat request is the adapter's to change.
+  if (plan.functions.length) out.tools = [...plan.functions];
   const tc = req.tool_choice;
   if (tc === 'auto' || tc === 'none' || tc === 'required') out.tool_choice = tc;
   else if (
