@@ -105,7 +105,7 @@ const isDomain = (c: number): boolean => isAlnum(c) || c === 45;
 
 const RE = {
   nanp: /(?:\+?1[ .-]?)?(?:\([2-9]\d\d\) ?|[2-9]\d\d([ .-]))[2-9]\d\d([ .-])\d{4}(?![\w]|[.-]\d)/y,
-  national: /0\d{1,4}([ .-])\d{2,4}(?:\1\d{2,4}){0,3}(?![\w]|[.-]\d)/y,
+  national: /0(?!0)\d{0,3}\d([ .-])\d{2,8}(?:\1\d{2,8}){0,3}(?!\w|\1\d|[.-]\d)/y,
   nationalParen: /\(0\d{1,4}\) ?\d{3,4}[ -]?\d{3,4}(?![\w]|[.-]\d)/y,
   bareDigits: /\d{9,13}(?![\w])/y,
   ssn: /(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|-\d)/y,
@@ -208,7 +208,10 @@ class Scan {
       }
       if (s < at && t.charCodeAt(at - 1) !== 46 && end !== -1 && e === end) {
         const tld = t.slice(lastLabelStart, end);
-        if (tldOk(tld) && !(end < n && t.charCodeAt(end) === 64)) this.add('email', s, end);
+        const after = end < n ? t.charCodeAt(end) : -1;
+        // `git@github.com:org/repo.git` is an scp-style address, not an email.
+        const scp = after === 58 && end + 1 < n && !/\s/.test(t[end + 1]!);
+        if (tldOk(tld) && after !== 64 && !scp) this.add('email', s, end);
       }
       at = t.indexOf('@', at + 1);
     }
@@ -280,9 +283,10 @@ class Scan {
   atNumber(i: number): number {
     const t = this.text;
     const p = i > 0 ? t.charCodeAt(i - 1) : -1;
-    // Continues a number (`1.2.3.4.5`, `2024-01-15`, `1,234`): not a start.
-    if ((p === 46 || p === 45 || p === 58 || p === 44 || p === 47) && i > 1 && isDigit(t.charCodeAt(i - 2)))
-      return -1;
+    // Continues a number (`1.2.3.4.5`, `2024-01-15`, `1,234,567`): not a start. After a comma only a thousands
+    // group continues (`536-22-1234,415-555-2671` in a CSV row is two values).
+    if ((p === 46 || p === 45 || p === 58 || p === 47) && i > 1 && isDigit(t.charCodeAt(i - 2))) return -1;
+    if (p === 44 && i > 1 && isDigit(t.charCodeAt(i - 2)) && thousandsGroup(t, i)) return -1;
     const a = this.p.actions;
     let best: Candidate | null = null;
     const offer = (kind: DlpKind, start: number, end: number): void => {
@@ -330,7 +334,9 @@ class Scan {
           if (m) {
             const nd = countDigits(m[0]);
             // `000-12-3456` is an invalid SSN, not a phone: the 3-2-4 dash shape is the SSN's.
-            if (nd >= 9 && nd <= 12 && !/^\d{3}-\d{2}-\d{4}$/.test(m[0])) offer('phone', i, i + m[0].length);
+            // Nor is a dotted quad with leading zeros (`010.001.001.001`).
+            if (nd >= 9 && nd <= 12 && !/^\d{3}-\d{2}-\d{4}$|^\d{1,3}(?:\.\d{1,3}){3}$/.test(m[0]))
+              offer('phone', i, i + m[0].length);
           }
         }
         const eb = stickyEnd(RE.bareDigits, t, i);
@@ -399,7 +405,9 @@ class Scan {
     if (s.endsWith(':') && !s.endsWith('::')) s = s.slice(0, -1);
     const end = i + s.length;
     if (end < t.length && isWord(t.charCodeAt(end))) return -1;
-    if (!/\d/.test(s) || !ipv6Valid(s)) return -1;
+    // A digit, and a 3–4 character group or three groups: `1::3` (a Python slice) and `a::b` are not addresses.
+    if (!/\d/.test(s) || !(/[0-9A-Fa-f]{3}/.test(s) || s.split(':').filter(Boolean).length >= 3)) return -1;
+    if (!ipv6Valid(s)) return -1;
     return end;
   }
 
@@ -410,10 +418,12 @@ class Scan {
     // IBAN: two letters, two digits.
     if (a.iban !== undefined && isAlpha(c1) && isDigit(c0(t, i + 2)) && isDigit(c0(t, i + 3))) {
       const e = this.ibanAt(i);
-      if (e !== -1) {
+      if (e > 0) {
         this.add('iban', i, e);
         return e;
       }
+      // An IBAN-shaped run that fails its checksum is skipped whole: its groups are not phone numbers.
+      if (e < -1) return -e;
     }
     if (a.secret !== undefined) {
       const e = this.secretAt(i, c);
@@ -429,6 +439,7 @@ class Scan {
     return -1;
   }
 
+  /** The end of a valid IBAN at i; -end of an IBAN-shaped run (12+ characters) that is not one; else -1. */
   ibanAt(i: number): number {
     const t = this.text;
     const want = IBAN_LENGTHS[t.slice(i, i + 2).toUpperCase()];
@@ -441,11 +452,11 @@ class Scan {
       if (isAlnum(c)) {
         compact += t[j];
         j++;
-      } else if (c === 32 && compact.length >= 4 && j + 1 < n && isAlnum(t.charCodeAt(j + 1))) j++;
+      } else if (c === 32 && compact.length % 4 === 0 && j + 1 < n && isAlnum(t.charCodeAt(j + 1))) j++;
       else break;
     }
-    if (compact.length !== want || (j < n && isWord(t.charCodeAt(j)))) return -1;
-    return ibanValid(compact) ? j : -1;
+    if (compact.length !== want || (j < n && isWord(t.charCodeAt(j)))) return compact.length >= 12 ? -j : -1;
+    return ibanValid(compact) ? j : -j;
   }
 
   secretAt(i: number, c: number): number {
@@ -530,9 +541,13 @@ class Scan {
         kept.push(c);
         continue;
       }
+      // A secret beats whatever it overlaps (`https://<token>@github.com` is a token, not an email); otherwise
+      // the longest wins, then the most specific.
+      const cs = c.kind === 'secret';
+      const ps = prev.kind === 'secret';
       const lc = c.end - c.start;
       const lp = prev.end - prev.start;
-      if (lc > lp || (lc === lp && c.prio < prev.prio)) kept[kept.length - 1] = c;
+      if (cs !== ps ? cs : lc > lp || (lc === lp && c.prio < prev.prio)) kept[kept.length - 1] = c;
     }
     return kept.map((c) => {
       const m: DlpMatch = {
@@ -548,6 +563,13 @@ class Scan {
       return m;
     });
   }
+}
+
+/** Three digits at i, then no digit, dash or space: the rest of `1,234,567`. */
+function thousandsGroup(t: string, i: number): boolean {
+  if (!(isDigit(c0(t, i)) && isDigit(c0(t, i + 1)) && isDigit(c0(t, i + 2)))) return false;
+  const n = c0(t, i + 3);
+  return !isDigit(n) && n !== 45 && n !== 32;
 }
 
 function c0(t: string, i: number): number {
