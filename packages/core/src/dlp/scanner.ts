@@ -323,25 +323,27 @@ class Scan {
       if (e6 !== -1) offer('ip', i, e6);
     }
     if (a.phone !== undefined) {
-      const start = p === 43 || p === 40 ? i - 1 : i; // `+1 …`, `(415) …`
-      if (start === i || start === 0 || !isWord(t.charCodeAt(start - 1))) {
-        if (p === 43) offer('phone', start, this.international(start + 1));
-        else if (c0(t, i) === 48 && c0(t, i + 1) === 48) offer('phone', i, this.international(i + 2));
-        offer('phone', start, stickyEnd(RE.nanp, t, start));
-        if (p === 40) offer('phone', start, stickyEnd(RE.nationalParen, t, start));
-        else if (c0(t, i) === 48) {
-          const m = stickyExec(RE.national, t, i);
-          if (m) {
-            const nd = countDigits(m[0]);
-            // `000-12-3456` is an invalid SSN, not a phone: the 3-2-4 dash shape is the SSN's.
-            // Nor is a dotted quad with leading zeros (`010.001.001.001`).
-            if (nd >= 9 && nd <= 12 && !/^\d{3}-\d{2}-\d{4}$|^\d{1,3}(?:\.\d{1,3}){3}$/.test(m[0]))
-              offer('phone', i, i + m[0].length);
-          }
-        }
-        const eb = stickyEnd(RE.bareDigits, t, i);
-        if (eb - i >= 10 && PHONE_WORDS.test(before(t, start, 40))) offer('phone', i, eb);
+      // `+1 …` and `(415) …` start one character before the digit, if that character starts a token.
+      const lead = (p === 43 || p === 40) && (i === 1 || !isWord(t.charCodeAt(i - 2)));
+      if (lead) {
+        if (p === 43) offer('phone', i - 1, this.international(i));
+        offer('phone', i - 1, stickyEnd(RE.nanp, t, i - 1));
+        if (p === 40) offer('phone', i - 1, stickyEnd(RE.nationalParen, t, i - 1));
       }
+      if (c0(t, i) === 48 && c0(t, i + 1) === 48) offer('phone', i, this.international(i + 2));
+      offer('phone', i, stickyEnd(RE.nanp, t, i));
+      if (c0(t, i) === 48) {
+        const m = stickyExec(RE.national, t, i);
+        if (m) {
+          const nd = countDigits(m[0]);
+          // `000-12-3456` is an invalid SSN, not a phone: the 3-2-4 dash shape is the SSN's.
+          // Nor is a dotted quad with leading zeros (`010.001.001.001`).
+          if (nd >= 9 && nd <= 12 && !/^\d{3}-\d{2}-\d{4}$|^\d{1,3}(?:\.\d{1,3}){3}$/.test(m[0]))
+            offer('phone', i, i + m[0].length);
+        }
+      }
+      const eb = stickyEnd(RE.bareDigits, t, i);
+      if (eb - i >= 10 && PHONE_WORDS.test(before(t, i, 40))) offer('phone', i, eb);
     }
     const b = best as Candidate | null;
     if (b === null) return -1;
