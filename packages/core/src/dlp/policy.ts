@@ -121,8 +121,13 @@ export const dlpCustomRuleSchema = z
     enabled: z.boolean().default(true),
   })
   .superRefine((r, ctx) => {
-    const problem = customPatternProblem(r.pattern, r.flags ?? '');
-    if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
+    const flags = r.flags ?? '';
+    if (!CUSTOM_FLAGS.test(flags))
+      ctx.addIssue({ code: 'custom', path: ['flags'], message: 'may only be i, m, s and u, each once' });
+    else {
+      const problem = customPatternProblem(r.pattern, flags);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
+    }
     if (RESERVED_LABELS.has(customRuleLabel(r.name)))
       ctx.addIssue({ code: 'custom', path: ['name'], message: 'is the name of a built-in detector' });
   });
