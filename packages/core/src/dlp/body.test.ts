@@ -18,7 +18,7 @@ function deepFreeze<T>(o: T): T {
 
 function run(endpoint: Parameters<typeof protectBody>[0], body: Record<string, unknown>) {
   const ctx = createDlpContext(ALL);
-  const frozen = deepFreeze(structuredClone(body));
+  const frozen = deepFreeze(JSON.parse(JSON.stringify(body)) as typeof body);
   const out = protectBody(endpoint, frozen, ctx);
   // The input is never mutated (frozen: a write would throw) and equals what was passed.
   expect(frozen).toEqual(body);

@@ -245,6 +245,13 @@ describe('properties', () => {
 
 // ---------- streaming ----------
 
+/** The runtime's WHATWG encoders (core's type library is ES-only, without DOM or Node types). */
+interface Utf8Codecs {
+  TextEncoder: new () => { encode(s: string): Uint8Array };
+  TextDecoder: new (label: string) => { decode(b: Uint8Array, opts?: { stream?: boolean }): string };
+}
+const { TextEncoder, TextDecoder } = globalThis as unknown as Utf8Codecs;
+
 function streamAll(chunks: string[], restore: ReturnType<typeof createStreamRestorer>): string {
   let out = '';
   for (const c of chunks) out += restore.push(c);
