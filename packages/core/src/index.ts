@@ -10,3 +10,4 @@ export * from './schemas/safe/index.js';
 export * from './engine/index.js';
 export * from './client-tool/index.js';
 export * from './guide/index.js';
+export * from './dlp/index.js';

@@ -1,0 +1,364 @@
+import { describe, expect, it } from 'vitest';
+import { protectBody, restoreAnswer } from './body.js';
+import { DEFAULT_DLP_POLICY, compilePolicy, dlpPolicySchema } from './policy.js';
+import { createDlpContext, type DlpContext } from './protect.js';
+
+const ALL = compilePolicy(DEFAULT_DLP_POLICY);
+const E = 'ann@example.com';
+const IP = '10.0.0.1';
+const IMG = 'data:image/png;base64,iVBORw0KGgo=ann@example.com';
+
+function deepFreeze<T>(o: T): T {
+  if (typeof o === 'object' && o !== null) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+function run(endpoint: Parameters<typeof protectBody>[0], body: Record<string, unknown>) {
+  const ctx = createDlpContext(ALL);
+  const frozen = deepFreeze(JSON.parse(JSON.stringify(body)) as typeof body);
+  const out = protectBody(endpoint, frozen, ctx);
+  // The input is never mutated (frozen: a write would throw) and equals what was passed.
+  expect(frozen).toEqual(body);
+  return { out, ctx };
+}
+
+describe('protectBody: OpenAI chat completions', () => {
+  const body = {
+    model: 'gpt-4o',
+    messages: [
+      { role: 'system', content: `Operator: ${E}` },
+      { role: 'developer', content: [{ type: 'text', text: `dev ${IP}` }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: `my mail ${E}` },
+          { type: 'image_url', image_url: { url: IMG } },
+          { type: 'input_audio', input_audio: { data: 'ann@example.com', format: 'wav' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'c1', type: 'function', function: { name: 'send', arguments: JSON.stringify({ to: E }) } },
+          { id: 'c2', type: 'custom', custom: { name: 'sh', input: `ping ${IP}` } },
+        ],
+        function_call: { name: 'legacy', arguments: `{"ip":"${IP}"}` },
+      },
+      { role: 'tool', tool_call_id: 'c1', content: `sent to ${E}` },
+      { role: 'function', name: 'legacy', content: `ok ${IP}` },
+    ],
+    tools: [
+      {
+        type: 'function',
+        function: { name: 'send', description: `mail ${E}`, parameters: { type: 'object' } },
+      },
+    ],
+    user: E,
+  };
+
+  it('protects every text, leaves images, audio, tools and fields alone', () => {
+    const { out, ctx } = run('chat', body);
+    const m = out.messages as Record<string, unknown>[];
+    expect(m[0]!.content).toBe('Operator: [EMAIL_1]');
+    expect(m[1]!.content).toEqual([{ type: 'text', text: 'dev [IP_1]' }]);
+    expect(m[2]!.content).toEqual([
+      { type: 'text', text: 'my mail [EMAIL_1]' },
+      { type: 'image_url', image_url: { url: IMG } },
+      { type: 'input_audio', input_audio: { data: 'ann@example.com', format: 'wav' } },
+    ]);
+    expect(m[3]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        { id: 'c1', type: 'function', function: { name: 'send', arguments: '{"to":"[EMAIL_1]"}' } },
+        { id: 'c2', type: 'custom', custom: { name: 'sh', input: 'ping [IP_1]' } },
+      ],
+      function_call: { name: 'legacy', arguments: '{"ip":"[IP_1]"}' },
+    });
+    expect(m[4]!.content).toBe('sent to [EMAIL_1]');
+    expect(m[5]!.content).toBe('ok [IP_1]');
+    expect(out.tools).toEqual(body.tools);
+    expect(out.user).toBe(E);
+    expect(ctx.findings.map((f) => [f.kind, f.count])).toEqual([
+      ['email', 4],
+      ['ip', 4],
+    ]);
+  });
+
+  it('nothing found: the very same object', () => {
+    const b = { model: 'm', messages: [{ role: 'user', content: 'hello' }] };
+    expect(protectBody('chat', b, createDlpContext(ALL))).toBe(b);
+  });
+
+  it('the answer: content, tool call arguments (JSON-escaped values), legacy function_call', () => {
+    const ctx = createDlpContext(ALL);
+    const key = ['-----BEGIN ', 'PRIVATE KEY-----\nAB"C\n-----END ', 'PRIVATE KEY-----'].join('');
+    protectBody('chat', { messages: [{ role: 'user', content: `${E} ${key}` }] }, ctx);
+    const answer = deepFreeze({
+      id: 'x',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'Mailing [EMAIL_1] now',
+            tool_calls: [
+              { id: 't', type: 'function', function: { name: 'f', arguments: '{"k":"[SECRET_1]"}' } },
+            ],
+            function_call: { name: 'g', arguments: '{"to":"[EMAIL_1]"}' },
+          },
+        },
+      ],
+    });
+    const out = restoreAnswer('chat', answer, ctx) as typeof answer;
+    const msg = out.choices[0]!.message;
+    expect(msg.content).toBe(`Mailing ${E} now`);
+    expect(JSON.parse(msg.tool_calls[0]!.function.arguments)).toEqual({ k: key });
+    expect(JSON.parse(msg.function_call.arguments)).toEqual({ to: E });
+  });
+});
+
+describe('protectBody: Anthropic messages and count_tokens', () => {
+  const body = {
+    model: 'claude',
+    system: [{ type: 'text', text: `sys ${E}` }],
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: `hi ${E}` },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'ann@example.com' } },
+          { type: 'document', source: { type: 'text', media_type: 'text/plain', data: `doc ${IP}` } },
+          {
+            type: 'document',
+            source: { type: 'base64', media_type: 'application/pdf', data: 'ann@example.com' },
+          },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: `think ${E}`, signature: 'sig' },
+          { type: 'redacted_thinking', data: 'ann@example.com' },
+          { type: 'tool_use', id: 'tu', name: 'lookup', input: { who: E, n: 3, list: [IP, { deep: E }] } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: 'tu',
+            content: [
+              { type: 'text', text: `found ${IP}` },
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'ann@example.com' } },
+            ],
+          },
+          { type: 'tool_result', tool_use_id: 'tv', content: `plain ${E}` },
+        ],
+      },
+    ],
+    tools: [{ name: 'lookup', description: E, input_schema: { type: 'object' } }],
+  };
+
+  it.each(['messages', 'count_tokens'] as const)('%s: texts, tool_use input leaves, tool results', (ep) => {
+    const { out } = run(ep, body);
+    const m = out.messages as { content: Record<string, unknown>[] }[];
+    expect(out.system).toEqual([{ type: 'text', text: 'sys [EMAIL_1]' }]);
+    expect(m[0]!.content[0]).toEqual({ type: 'text', text: 'hi [EMAIL_1]' });
+    expect(m[0]!.content[1]).toEqual(body.messages[0]!.content[1]);
+    expect(m[0]!.content[2]).toEqual({
+      type: 'document',
+      source: { type: 'text', media_type: 'text/plain', data: 'doc [IP_1]' },
+    });
+    expect(m[0]!.content[3]).toEqual(body.messages[0]!.content[3]);
+    // Signed thinking goes back exactly as the provider sent it.
+    expect(m[1]!.content[0]).toEqual(body.messages[1]!.content[0]);
+    expect(m[1]!.content[1]).toEqual(body.messages[1]!.content[1]);
+    expect(m[1]!.content[2]).toEqual({
+      type: 'tool_use',
+      id: 'tu',
+      name: 'lookup',
+      input: { who: '[EMAIL_1]', n: 3, list: ['[IP_1]', { deep: '[EMAIL_1]' }] },
+    });
+    expect(m[2]!.content[0]).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'tu',
+      content: [
+        { type: 'text', text: 'found [IP_1]' },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'ann@example.com' } },
+      ],
+    });
+    expect(m[2]!.content[1]).toEqual({ type: 'tool_result', tool_use_id: 'tv', content: 'plain [EMAIL_1]' });
+    expect(out.tools).toEqual(body.tools);
+  });
+
+  it('system as a string', () => {
+    const { out } = run('messages', { system: `s ${E}`, messages: [{ role: 'user', content: `u ${E}` }] });
+    expect(out).toEqual({ system: 's [EMAIL_1]', messages: [{ role: 'user', content: 'u [EMAIL_1]' }] });
+  });
+
+  it('the answer: text blocks and tool_use input leaves; thinking untouched', () => {
+    const ctx = createDlpContext(ALL);
+    protectBody('messages', { messages: [{ role: 'user', content: `${E} "${IP}"` }] }, ctx);
+    const answer = {
+      type: 'message',
+      content: [
+        { type: 'thinking', thinking: 'user is [EMAIL_1]', signature: 's' },
+        { type: 'text', text: 'Hello [EMAIL_1] at [IP_1]' },
+        { type: 'tool_use', id: 'x', name: 'f', input: { to: '[EMAIL_1]', n: [1, '[IP_1]'] } },
+      ],
+    };
+    expect(restoreAnswer('messages', answer, ctx)).toEqual({
+      type: 'message',
+      content: [
+        { type: 'thinking', thinking: 'user is [EMAIL_1]', signature: 's' },
+        { type: 'text', text: `Hello ${E} at ${IP}` },
+        { type: 'tool_use', id: 'x', name: 'f', input: { to: E, n: [1, IP] } },
+      ],
+    });
+  });
+});
+
+describe('protectBody: OpenAI Responses', () => {
+  it('instructions and a string input', () => {
+    const { out } = run('responses', { instructions: `be nice to ${E}`, input: `ip ${IP}` });
+    expect(out).toEqual({ instructions: 'be nice to [EMAIL_1]', input: 'ip [IP_1]' });
+  });
+
+  it('input items: messages, function calls and outputs, custom tools; reasoning and images untouched', () => {
+    const body = {
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: `me ${E}` },
+            { type: 'input_image', image_url: IMG },
+            { type: 'input_file', file_data: 'ann@example.com' },
+          ],
+        },
+        {
+          type: 'message',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: `you ${E}`, annotations: [] }],
+        },
+        { type: 'reasoning', id: 'r', summary: [{ type: 'summary_text', text: E }], encrypted_content: E },
+        { type: 'function_call', call_id: 'f1', name: 'send', arguments: `{"to":"${E}"}` },
+        { type: 'function_call_output', call_id: 'f1', output: `sent ${IP}` },
+        { type: 'function_call_output', call_id: 'f2', output: [{ type: 'input_text', text: `list ${IP}` }] },
+        { type: 'custom_tool_call', call_id: 'c1', name: 'sh', input: `ping ${IP}` },
+        { type: 'custom_tool_call_output', call_id: 'c1', output: `pong ${IP}` },
+      ],
+      tools: [{ type: 'function', name: 'send', description: E, parameters: {} }],
+    };
+    const { out } = run('responses', body);
+    const items = out.input as Record<string, unknown>[];
+    expect(items[0]!.content).toEqual([
+      { type: 'input_text', text: 'me [EMAIL_1]' },
+      { type: 'input_image', image_url: IMG },
+      { type: 'input_file', file_data: 'ann@example.com' },
+    ]);
+    expect(items[1]!.content).toEqual([{ type: 'output_text', text: 'you [EMAIL_1]', annotations: [] }]);
+    expect(items[2]).toEqual(body.input[2]);
+    expect(items[3]!.arguments).toBe('{"to":"[EMAIL_1]"}');
+    expect(items[4]!.output).toBe('sent [IP_1]');
+    expect(items[5]!.output).toEqual([{ type: 'input_text', text: 'list [IP_1]' }]);
+    expect(items[6]!.input).toBe('ping [IP_1]');
+    expect(items[7]!.output).toBe('pong [IP_1]');
+    expect(out.tools).toEqual(body.tools);
+  });
+
+  it('the answer: output messages, function call arguments, custom tool input, output_text', () => {
+    const ctx = createDlpContext(ALL);
+    protectBody('responses', { input: `${E} ${IP}` }, ctx);
+    const answer = {
+      output: [
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: '[EMAIL_1]' }] },
+        { type: 'message', content: [{ type: 'output_text', text: 'to [EMAIL_1]', annotations: [] }] },
+        { type: 'function_call', name: 'f', arguments: '{"ip":"[IP_1]"}' },
+        { type: 'custom_tool_call', name: 'c', input: 'ping [IP_1]' },
+      ],
+      output_text: 'to [EMAIL_1]',
+    };
+    expect(restoreAnswer('responses', answer, ctx)).toEqual({
+      output: [
+        { type: 'reasoning', summary: [{ type: 'summary_text', text: '[EMAIL_1]' }] },
+        { type: 'message', content: [{ type: 'output_text', text: `to ${E}`, annotations: [] }] },
+        { type: 'function_call', name: 'f', arguments: `{"ip":"${IP}"}` },
+        { type: 'custom_tool_call', name: 'c', input: `ping ${IP}` },
+      ],
+      output_text: `to ${E}`,
+    });
+  });
+});
+
+describe('protectBody: embeddings', () => {
+  it('a string, an array of strings; token arrays untouched', () => {
+    expect(run('embeddings', { input: `x ${E}` }).out).toEqual({ input: 'x [EMAIL_1]' });
+    const b = { input: [`a ${E}`, 'plain', [1, 2, 3], 42] };
+    expect(run('embeddings', b).out).toEqual({ input: ['a [EMAIL_1]', 'plain', [1, 2, 3], 42] });
+    const tokens = { input: [[10, 20], [30]] };
+    const ctx = createDlpContext(ALL);
+    expect(protectBody('embeddings', tokens, ctx)).toBe(tokens);
+  });
+});
+
+describe('request-wide behaviour', () => {
+  it('the same value gets the same placeholder across system, messages and tool results', () => {
+    const { out } = run('messages', {
+      system: `a ${E}`,
+      messages: [
+        { role: 'user', content: `b bob@example.org ${E}` },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: `c bob@example.org` }] },
+      ],
+    });
+    expect(JSON.stringify(out)).toBe(
+      JSON.stringify({
+        system: 'a [EMAIL_1]',
+        messages: [
+          { role: 'user', content: 'b [EMAIL_2] [EMAIL_1]' },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'c [EMAIL_2]' }] },
+        ],
+      }),
+    );
+  });
+
+  it('a placeholder-shaped text in a later message is reserved before numbering starts', () => {
+    const { out, ctx } = run('chat', {
+      messages: [
+        { role: 'user', content: E },
+        { role: 'user', content: 'what is [EMAIL_1]?' },
+      ],
+    });
+    expect((out.messages as { content: string }[]).map((m) => m.content)).toEqual([
+      '[EMAIL_2]',
+      'what is [EMAIL_1]?',
+    ]);
+    expect(
+      restoreAnswer('chat', { choices: [{ message: { content: '[EMAIL_1] vs [EMAIL_2]' } }] }, ctx),
+    ).toEqual({
+      choices: [{ message: { content: `[EMAIL_1] vs ${E}` } }],
+    });
+  });
+
+  it('a block rule anywhere in the body marks the request', () => {
+    const ctx: DlpContext = createDlpContext(
+      compilePolicy(dlpPolicySchema.parse({ detectors: { card: { enabled: true, action: 'block' } } })),
+    );
+    protectBody(
+      'responses',
+      { input: [{ type: 'function_call_output', output: 'card 4111111111111111' }] },
+      ctx,
+    );
+    expect(ctx.blocked).toEqual({ kind: 'card', rule: 'card' });
+  });
+
+  it('an answer is returned as is when nothing was masked', () => {
+    const a = { choices: [{ message: { content: '[EMAIL_1]' } }] };
+    expect(restoreAnswer('chat', a, createDlpContext(ALL))).toBe(a);
+  });
+});

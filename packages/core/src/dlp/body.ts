@@ -1,0 +1,306 @@
+/**
+ * Where a prompt's text sits in each endpoint's body, and where the answer's text sits in each answer format.
+ * `protectBody` returns a new body (the input is never mutated; unchanged branches are shared) with every text
+ * the policy covers protected; `restoreAnswer` does the reverse on a whole (non-streamed) answer.
+ *
+ * Never touched: images, audio, files, tool definitions (names, descriptions, schemas), ids, roles, and
+ * Anthropic `thinking` / `redacted_thinking` blocks and Responses `reasoning` items — those carry a signature or
+ * encrypted content the provider verifies, so they go back exactly as the provider sent them (a thinking text
+ * therefore shows placeholders to the client, and is not restored in answers either).
+ */
+import {
+  mapStringLeaves,
+  protectJsonText,
+  protectText,
+  restoreJsonStringFragment,
+  restoreText,
+  type DlpContext,
+} from './protect.js';
+
+/** The proxy endpoints that carry prompt text (the gateway has no legacy `completions` endpoint). */
+export type DlpEndpoint = 'chat' | 'messages' | 'count_tokens' | 'responses' | 'embeddings';
+/** Answer formats with text to restore: OpenAI chat completion, Anthropic message, OpenAI response. */
+export type DlpAnswerFormat = 'chat' | 'messages' | 'responses';
+
+type Obj = Record<string, unknown>;
+type Str = (s: string) => string;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `o` with `o[k] = v`, copied only if `v` differs. */
+function withKey(o: Obj, k: string, v: unknown): Obj {
+  return o[k] === v ? o : { ...o, [k]: v };
+}
+
+/** `arr` with every item mapped, copied only if an item changed. */
+function mapArr(arr: readonly unknown[], f: (x: unknown) => unknown): unknown[] {
+  let out: unknown[] | null = null;
+  for (let i = 0; i < arr.length; i++) {
+    const x = arr[i];
+    const y = f(x);
+    if (y !== x) {
+      out ??= arr.slice();
+      out[i] = y;
+    }
+  }
+  return out ?? (arr as unknown[]);
+}
+
+/** A string field of an object through `f`. */
+function strField(o: Obj, k: string, f: Str): Obj {
+  const v = o[k];
+  return typeof v === 'string' ? withKey(o, k, f(v)) : o;
+}
+
+/** A field that is a string or an array of typed parts; text parts' `textKey` go through `f`. */
+function textOrParts(o: Obj, k: string, f: Str, textTypes: ReadonlySet<string>): Obj {
+  const v = o[k];
+  if (typeof v === 'string') return withKey(o, k, f(v));
+  if (!Array.isArray(v)) return o;
+  return withKey(
+    o,
+    k,
+    mapArr(v, (p) => {
+      if (!isObj(p)) return p;
+      if (typeof p.type === 'string' && textTypes.has(p.type)) return strField(p, 'text', f);
+      if (p.type === 'refusal') return strField(p, 'refusal', f);
+      return p;
+    }),
+  );
+}
+
+interface Fns {
+  text: Str;
+  /** JSON text (tool call arguments). */
+  json: Str;
+  /** A parsed JSON value's string leaves (Anthropic tool_use input). */
+  leaves: (v: unknown) => unknown;
+}
+
+// ---------- OpenAI chat completions (request messages and answer messages share the shape) ----------
+
+const OA_TEXT = new Set(['text']);
+
+function oaToolCall(tc: unknown, fx: Fns): unknown {
+  if (!isObj(tc)) return tc;
+  if (isObj(tc.function)) return withKey(tc, 'function', strField(tc.function, 'arguments', fx.json));
+  if (isObj(tc.custom)) return withKey(tc, 'custom', strField(tc.custom, 'input', fx.text));
+  return tc;
+}
+
+function oaMessage(m: unknown, fx: Fns): unknown {
+  if (!isObj(m)) return m;
+  let r = textOrParts(m, 'content', fx.text, OA_TEXT);
+  r = strField(r, 'refusal', fx.text);
+  if (Array.isArray(r.tool_calls))
+    r = withKey(
+      r,
+      'tool_calls',
+      mapArr(r.tool_calls, (tc) => oaToolCall(tc, fx)),
+    );
+  if (isObj(r.function_call))
+    r = withKey(r, 'function_call', strField(r.function_call, 'arguments', fx.json));
+  return r;
+}
+
+function chatBody(b: Obj, fx: Fns): Obj {
+  return Array.isArray(b.messages)
+    ? withKey(
+        b,
+        'messages',
+        mapArr(b.messages, (m) => oaMessage(m, fx)),
+      )
+    : b;
+}
+
+function chatAnswer(a: Obj, fx: Fns): Obj {
+  if (!Array.isArray(a.choices)) return a;
+  return withKey(
+    a,
+    'choices',
+    mapArr(a.choices, (c) =>
+      isObj(c) && isObj(c.message) ? withKey(c, 'message', oaMessage(c.message, fx)) : c,
+    ),
+  );
+}
+
+// ---------- Anthropic messages / count_tokens ----------
+
+function anBlock(b: unknown, fx: Fns, nested: boolean): unknown {
+  if (!isObj(b)) return b;
+  switch (b.type) {
+    case 'text':
+      return strField(b, 'text', fx.text);
+    case 'tool_use':
+      return 'input' in b ? withKey(b, 'input', fx.leaves(b.input)) : b;
+    case 'tool_result': {
+      const c = b.content;
+      if (typeof c === 'string') return withKey(b, 'content', fx.text(c));
+      if (Array.isArray(c) && !nested)
+        return withKey(
+          b,
+          'content',
+          mapArr(c, (x) => anBlock(x, fx, true)),
+        );
+      return b;
+    }
+    case 'document': {
+      // A plain-text document's body is prompt text; PDFs, images and URLs are not touched.
+      const s = b.source;
+      if (isObj(s) && s.type === 'text') return withKey(b, 'source', strField(s, 'data', fx.text));
+      return b;
+    }
+    default:
+      return b;
+  }
+}
+
+function anContent(o: Obj, k: string, fx: Fns): Obj {
+  const v = o[k];
+  if (typeof v === 'string') return withKey(o, k, fx.text(v));
+  if (!Array.isArray(v)) return o;
+  return withKey(
+    o,
+    k,
+    mapArr(v, (b) => anBlock(b, fx, false)),
+  );
+}
+
+function anthropicBody(b: Obj, fx: Fns): Obj {
+  let r = anContent(b, 'system', fx);
+  if (Array.isArray(r.messages))
+    r = withKey(
+      r,
+      'messages',
+      mapArr(r.messages, (m) => (isObj(m) ? anContent(m, 'content', fx) : m)),
+    );
+  return r;
+}
+
+// ---------- OpenAI Responses ----------
+
+const RESP_TEXT = new Set(['input_text', 'output_text', 'text']);
+
+function respItem(it: unknown, fx: Fns): unknown {
+  if (!isObj(it)) return it;
+  switch (it.type ?? 'message') {
+    case 'message':
+      return textOrParts(it, 'content', fx.text, RESP_TEXT);
+    case 'function_call':
+    case 'mcp_call': {
+      const r = strField(it, 'arguments', fx.json);
+      return it.type === 'mcp_call' ? strField(r, 'output', fx.text) : r;
+    }
+    case 'custom_tool_call':
+      return strField(it, 'input', fx.text);
+    case 'function_call_output':
+    case 'custom_tool_call_output':
+    case 'local_shell_call_output':
+      return textOrParts(it, 'output', fx.text, RESP_TEXT);
+    default:
+      return it;
+  }
+}
+
+function responsesBody(b: Obj, fx: Fns): Obj {
+  let r = strField(b, 'instructions', fx.text);
+  const input = r.input;
+  if (typeof input === 'string') r = withKey(r, 'input', fx.text(input));
+  else if (Array.isArray(input))
+    r = withKey(
+      r,
+      'input',
+      mapArr(input, (it) => respItem(it, fx)),
+    );
+  return r;
+}
+
+function responsesAnswer(a: Obj, fx: Fns): Obj {
+  let r = a;
+  if (Array.isArray(r.output))
+    r = withKey(
+      r,
+      'output',
+      mapArr(r.output, (it) => respItem(it, fx)),
+    );
+  return strField(r, 'output_text', fx.text);
+}
+
+// ---------- embeddings ----------
+
+function embeddingsBody(b: Obj, fx: Fns): Obj {
+  const input = b.input;
+  if (typeof input === 'string') return withKey(b, 'input', fx.text(input));
+  if (!Array.isArray(input)) return b;
+  // Strings are texts; numbers and number arrays are token ids, left alone.
+  return withKey(
+    b,
+    'input',
+    mapArr(input, (x) => (typeof x === 'string' ? fx.text(x) : x)),
+  );
+}
+
+// ---------- entry points ----------
+
+function walkBody(endpoint: DlpEndpoint, body: Obj, fx: Fns): Obj {
+  switch (endpoint) {
+    case 'chat':
+      return chatBody(body, fx);
+    case 'messages':
+    case 'count_tokens':
+      return anthropicBody(body, fx);
+    case 'responses':
+      return responsesBody(body, fx);
+    case 'embeddings':
+      return embeddingsBody(body, fx);
+  }
+}
+
+const collect = (into: string[]): Fns => {
+  const text = (s: string): string => {
+    into.push(s);
+    return s;
+  };
+  return { text, json: text, leaves: (v) => mapStringLeaves(v, text) };
+};
+
+/**
+ * The body with the policy applied to every prompt text of the endpoint. Returns the same object when the policy
+ * is off or nothing matched. After it, `ctx.blocked` says whether the request must be refused.
+ */
+export function protectBody(endpoint: DlpEndpoint, body: Obj, ctx: DlpContext): Obj {
+  if (!ctx.policy.active) return body;
+  // First pass: placeholder-shaped text the client sent anywhere is never issued as a placeholder.
+  const texts: string[] = [];
+  walkBody(endpoint, body, collect(texts));
+  for (const t of texts) ctx.reserve(t);
+  const text = (s: string): string => protectText(s, ctx);
+  return walkBody(endpoint, body, {
+    text,
+    json: (s) => protectJsonText(s, ctx),
+    leaves: (v) => mapStringLeaves(v, text),
+  });
+}
+
+/**
+ * A whole answer with this request's placeholders restored: message text, tool call arguments (JSON-escaped
+ * values), Anthropic tool_use input string leaves, Responses output text and function call arguments. The same
+ * object when nothing was masked.
+ */
+export function restoreAnswer(format: DlpAnswerFormat, answer: Obj, ctx: DlpContext): Obj {
+  if (!ctx.masked) return answer;
+  const text = (s: string): string => restoreText(s, ctx);
+  const fx: Fns = {
+    text,
+    json: (s) => restoreJsonStringFragment(s, ctx),
+    leaves: (v) => mapStringLeaves(v, text),
+  };
+  switch (format) {
+    case 'chat':
+      return chatAnswer(answer, fx);
+    case 'messages':
+      return anContent(answer, 'content', fx);
+    case 'responses':
+      return responsesAnswer(answer, fx);
+  }
+}

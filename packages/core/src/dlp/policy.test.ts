@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_DLP_POLICY,
+  MAX_CUSTOM_PATTERN_LENGTH,
+  compilePolicy,
+  customPatternProblem,
+  customRuleLabel,
+  dlpPolicySchema,
+} from './policy.js';
+
+function issues(input: unknown): string[] {
+  const r = dlpPolicySchema.safeParse(input);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+describe('dlpPolicySchema', () => {
+  it('an empty object is every detector on, masking', () => {
+    expect(DEFAULT_DLP_POLICY.detectors.email).toEqual({ enabled: true, action: 'mask' });
+    expect(DEFAULT_DLP_POLICY.customRules).toEqual([]);
+    const c = compilePolicy(DEFAULT_DLP_POLICY);
+    expect(c.active).toBe(true);
+    expect(Object.keys(c.actions).sort()).toEqual(['card', 'email', 'iban', 'ip', 'phone', 'secret', 'ssn']);
+  });
+
+  it('rejects unknown actions and secret subtypes', () => {
+    expect(issues({ detectors: { email: { enabled: true, action: 'hide' } } })[0]).toMatch(
+      /^detectors\.email\.action/,
+    );
+    expect(
+      issues({ detectors: { secret: { enabled: true, action: 'mask', subtypes: ['ftp'] } } })[0],
+    ).toMatch(/^detectors\.secret\.subtypes\.0/);
+  });
+
+  it.each([
+    [{ name: 'x', pattern: '(', action: 'mask' }, 'customRules.0.pattern: is not a valid regular expression'],
+    [{ name: 'x', pattern: 'a*', action: 'mask' }, 'customRules.0.pattern: must not match the empty string'],
+    [{ name: 'x', pattern: '\\b', action: 'mask' }, 'customRules.0.pattern: must not match the empty string'],
+    [
+      { name: 'x', pattern: '(a+)+$', action: 'mask' },
+      'customRules.0.pattern: has nested or too many quantifiers',
+    ],
+    [
+      { name: 'x', pattern: '(\\w)\\1', action: 'mask' },
+      'customRules.0.pattern: must not use backreferences',
+    ],
+    [
+      { name: 'x', pattern: 'a'.repeat(MAX_CUSTOM_PATTERN_LENGTH + 1), action: 'mask' },
+      'customRules.0.pattern: must be at most',
+    ],
+    [{ name: 'x', pattern: 'abc', flags: 'g', action: 'mask' }, 'customRules.0.flags'],
+    [{ name: 'x', pattern: 'abc', flags: 'ii', action: 'mask' }, 'customRules.0.flags'],
+    [
+      { name: 'Email', pattern: 'abc', action: 'mask' },
+      'customRules.0.name: is the name of a built-in detector',
+    ],
+    [
+      { name: 'redacted', pattern: 'abc', action: 'mask' },
+      'customRules.0.name: is the name of a built-in detector',
+    ],
+    [{ name: '1abc', pattern: 'abc', action: 'mask' }, 'customRules.0.name: must start with a letter'],
+  ])('custom rule %j is refused', (rule, want) => {
+    const got = issues({ customRules: [rule] });
+    expect(got.some((g) => g.startsWith(want))).toBe(true);
+  });
+
+  it('two rules with the same placeholder name are refused', () => {
+    expect(
+      issues({
+        customRules: [
+          { name: 'Employee ID', pattern: 'E\\d+', action: 'mask' },
+          { name: 'employee-id', pattern: 'X\\d+', action: 'redact' },
+        ],
+      }),
+    ).toEqual(['customRules.1.name: gives the same placeholder name (EMPLOYEE_ID) as custom rule 1']);
+  });
+
+  it('accepts a sane rule with flags; a disabled rule is not compiled', () => {
+    const p = dlpPolicySchema.parse({
+      customRules: [
+        { name: 'ticket', pattern: 'TCK-\\d{4,8}', flags: 'i', action: 'detect' },
+        { name: 'off', pattern: 'zzz', action: 'mask', enabled: false },
+      ],
+    });
+    const c = compilePolicy(p);
+    expect(c.custom.map((r) => [r.name, r.label, r.re.flags])).toEqual([['ticket', 'TICKET', 'gi']]);
+  });
+
+  it('labels and pattern checks', () => {
+    expect(customRuleLabel(' Employee id-2 ')).toBe('EMPLOYEE_ID_2');
+    expect(customPatternProblem('ACME-\\d{6}')).toBeNull();
+    expect(customPatternProblem('')).toBe('must not be empty');
+  });
+
+  it('compilePolicy refuses a bad pattern built in code (not through the schema)', () => {
+    const bad = {
+      ...DEFAULT_DLP_POLICY,
+      customRules: [{ name: 'x', pattern: '(a+)+', action: 'mask' as const, enabled: true }],
+    };
+    expect(() => compilePolicy(bad)).toThrow(/Custom rule "x"/);
+  });
+});

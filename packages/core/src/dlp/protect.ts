@@ -1,0 +1,225 @@
+/**
+ * Applying a compiled policy to the texts of one request, and undoing the masks in the answer.
+ *
+ * One `DlpContext` per request: it holds the placeholder map, so the same value gets the same placeholder in
+ * every part of the request (system prompt, messages, tool results), and the answer's placeholders map back to
+ * the values. It also counts findings per rule (never values) and records whether a block rule fired.
+ */
+import type { CompiledDlpPolicy, DlpAction, SecretSubtype } from './policy.js';
+import { scan, type DlpMatchKind } from './scanner.js';
+
+/** What a request's protection found, for the usage record and the activity log: counts only, never values. */
+export interface DlpFinding {
+  kind: DlpMatchKind;
+  /** The built-in kind, or the custom rule's name. */
+  rule: string;
+  action: DlpAction;
+  count: number;
+}
+
+export interface DlpBlock {
+  kind: DlpMatchKind;
+  rule: string;
+  subtype?: SecretSubtype;
+}
+
+/** A placeholder as the masker writes it: `[EMAIL_1]`, `[EMPLOYEE_ID_12]`. */
+const PLACEHOLDER = /\[[A-Z][A-Z0-9_]*_[1-9]\d*\]/g;
+/** The start of one, up to (not including) its `]`. */
+const PARTIAL = /^\[(?:[A-Z][A-Z0-9_]*)?$/;
+
+export class DlpContext {
+  /** `label \0 value` → placeholder */
+  private readonly byValue = new Map<string, string>();
+  /** placeholder → value */
+  readonly restores = new Map<string, string>();
+  private readonly counters = new Map<string, number>();
+  /** Placeholder-shaped text the client itself sent: never issued, so never "restored". */
+  private readonly reserved = new Set<string>();
+  private readonly found = new Map<string, DlpFinding>();
+  /** The first block rule that fired (the request must be refused), or null. */
+  blocked: DlpBlock | null = null;
+  /** Length of the longest placeholder issued: what a stream restorer may hold back. */
+  maxPlaceholderLength = 0;
+
+  constructor(readonly policy: CompiledDlpPolicy) {}
+
+  /** Remembers placeholder-shaped text already present in a client's text, so numbering skips it. */
+  reserve(text: string): void {
+    if (text.indexOf('[') === -1) return;
+    for (const m of text.matchAll(PLACEHOLDER)) this.reserved.add(m[0]);
+  }
+
+  placeholderFor(label: string, value: string): string {
+    const key = label + '\0' + value;
+    const known = this.byValue.get(key);
+    if (known !== undefined) return known;
+    let n = this.counters.get(label) ?? 0;
+    let ph: string;
+    do ph = `[${label}_${++n}]`;
+    while (this.reserved.has(ph));
+    this.counters.set(label, n);
+    this.byValue.set(key, ph);
+    this.restores.set(ph, value);
+    if (ph.length > this.maxPlaceholderLength) this.maxPlaceholderLength = ph.length;
+    return ph;
+  }
+
+  record(kind: DlpMatchKind, rule: string, action: DlpAction, subtype?: SecretSubtype): void {
+    const key = kind === 'custom' ? `custom:${rule}` : kind;
+    const f = this.found.get(key);
+    if (f) f.count++;
+    else this.found.set(key, { kind, rule, action, count: 1 });
+    if (action === 'block' && this.blocked === null)
+      this.blocked = subtype ? { kind, rule, subtype } : { kind, rule };
+  }
+
+  /** Counts per rule, in the order rules first fired. */
+  get findings(): DlpFinding[] {
+    return [...this.found.values()].map((f) => ({ ...f }));
+  }
+
+  /** Whether anything was masked (the answer needs restoring). */
+  get masked(): boolean {
+    return this.restores.size > 0;
+  }
+}
+
+export function createDlpContext(policy: CompiledDlpPolicy): DlpContext {
+  return new DlpContext(policy);
+}
+
+/**
+ * The text with the policy applied: mask → `[EMAIL_1]` (same value, same placeholder, for the whole request);
+ * redact → `[REDACTED_EMAIL]`; block → unchanged, `ctx.blocked` set; detect → unchanged, counted.
+ */
+export function protectText(text: string, ctx: DlpContext): string {
+  if (!ctx.policy.active || text.length === 0) return text;
+  const matches = scan(text, ctx.policy);
+  if (matches.length === 0) return text;
+  ctx.reserve(text);
+  let out = '';
+  let last = 0;
+  let changed = false;
+  for (const m of matches) {
+    ctx.record(m.kind, m.rule, m.action, m.subtype);
+    if (m.action === 'mask' || m.action === 'redact') {
+      out +=
+        text.slice(last, m.start) +
+        (m.action === 'mask' ? ctx.placeholderFor(m.label, m.value) : `[REDACTED_${m.label}]`);
+      last = m.end;
+      changed = true;
+    }
+  }
+  return changed ? out + text.slice(last) : text;
+}
+
+/** The answer's text with every placeholder this request issued replaced by its value; others untouched. */
+export function restoreText(text: string, ctx: DlpContext): string {
+  if (ctx.restores.size === 0 || text.indexOf('[') === -1) return text;
+  return text.replace(PLACEHOLDER, (ph) => ctx.restores.get(ph) ?? ph);
+}
+
+/** A value as it is written inside a JSON string (without the quotes). */
+function jsonEscape(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+/**
+ * Restores placeholders in JSON text (a tool call's `arguments`, whole or a streamed fragment): a placeholder
+ * needs no escaping, but its value may hold `"`, `\` or control characters, so the value is written escaped.
+ */
+export function restoreJsonStringFragment(text: string, ctx: DlpContext): string {
+  if (ctx.restores.size === 0 || text.indexOf('[') === -1) return text;
+  return text.replace(PLACEHOLDER, (ph) => {
+    const v = ctx.restores.get(ph);
+    return v === undefined ? ph : jsonEscape(v);
+  });
+}
+
+export interface StreamRestorer {
+  /** The restored text that can be sent now (a possible partial placeholder at the end is held back). */
+  push(chunk: string): string;
+  /** What was held back, restored: call at the end of the channel. */
+  flush(): string;
+}
+
+/**
+ * A restorer for one stream channel (one content block, one choice's content, one tool call's arguments). It
+ * holds back at most the longest issued placeholder's length minus one: only a `[` near the end of what it has
+ * seen, followed by placeholder characters, waits for the next chunk. `json: true` for JSON text channels (tool
+ * call arguments): values are written JSON-escaped.
+ */
+export function createStreamRestorer(ctx: DlpContext, opts: { json?: boolean } = {}): StreamRestorer {
+  const restore = opts.json ? restoreJsonStringFragment : restoreText;
+  let pending = '';
+  return {
+    push(chunk: string): string {
+      if (ctx.restores.size === 0 && pending === '') return chunk;
+      const s = pending + chunk;
+      const k = s.lastIndexOf('[');
+      if (k !== -1 && s.length - k < ctx.maxPlaceholderLength && PARTIAL.test(s.slice(k))) {
+        pending = s.slice(k);
+        return restore(s.slice(0, k), ctx);
+      }
+      pending = '';
+      return restore(s, ctx);
+    },
+    flush(): string {
+      const s = pending;
+      pending = '';
+      return restore(s, ctx);
+    },
+  };
+}
+
+/** A parsed JSON value. */
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+/** Applies `f` to every string leaf of a JSON value (object values and array items; keys are left alone). Returns
+ * the same reference when nothing changed. */
+export function mapStringLeaves(v: unknown, f: (s: string) => string): unknown {
+  if (typeof v === 'string') return f(v);
+  if (Array.isArray(v)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const y = mapStringLeaves(x, f);
+      if (y !== x) {
+        out ??= v.slice();
+        out[i] = y;
+      }
+    }
+    return out ?? v;
+  }
+  if (typeof v === 'object' && v !== null) {
+    let out: Record<string, unknown> | null = null;
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const x = o[k];
+      const y = mapStringLeaves(x, f);
+      if (y !== x) {
+        out ??= { ...o };
+        out[k] = y;
+      }
+    }
+    return out ?? v;
+  }
+  return v;
+}
+
+/**
+ * Protects JSON text (a tool call's `arguments`): parsed, every string leaf protected, written back only if
+ * something changed (so untouched arguments keep their exact bytes). Text that is not JSON is protected as text.
+ */
+export function protectJsonText(text: string, ctx: DlpContext): string {
+  if (!ctx.policy.active || text.length === 0) return text;
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text) as Json;
+  } catch {
+    return protectText(text, ctx);
+  }
+  const out = mapStringLeaves(parsed, (s) => protectText(s, ctx));
+  return out === parsed ? text : JSON.stringify(out);
+}
