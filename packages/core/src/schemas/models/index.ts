@@ -108,31 +108,3 @@ export const bulkModelsBody = z.object({
     .refine((ids) => new Set(ids).size === ids.length, 'lists a model twice'),
 });
 export type BulkModelsBody = z.infer<typeof bulkModelsBody>;
-
-/** A registry entry as `GET /llm/models` returns it (prices in USD per 1M tokens). */
-export interface RegistryModel {
-  id: string;
-  /** The routable ref: `<provider-slug>/<model-id>`. */
-  ref: string;
-  providerId: string;
-  provider: { id: string; slug: string; name: string; type: string; status: string };
-  modelId: string;
-  displayName: string;
-  description: string | null;
-  priceInputPer1M: number;
-  priceOutputPer1M: number;
-  priceCachedInputPer1M: number | null;
-  contextWindow: number | null;
-  maxOutputTokens: number | null;
-  qualityTier: (typeof QUALITY_TIER_VALUES)[number];
-  qualityScore: number;
-  capabilities: (typeof CAPABILITY_VALUES)[number][];
-  config: Record<string, unknown>;
-  enabled: boolean;
-  isDefault: boolean;
-  priority: number;
-  scope: string;
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-}
