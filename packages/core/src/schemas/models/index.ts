@@ -8,6 +8,8 @@ import { CAPABILITY_VALUES } from '../routing/index.js';
 
 export const QUALITY_TIER_VALUES = ['eco', 'balanced', 'precision'] as const;
 export const MODEL_SORT_VALUES = ['priority', 'name', 'price'] as const;
+/** What a registry entry may list: the routable capabilities, plus `reasoning` (curated on catalogue models, informative). */
+export const REGISTRY_CAPABILITY_VALUES = [...CAPABILITY_VALUES, 'reasoning'] as const;
 
 /** 'global', 'org:<id>' or 'user:<id>'. */
 export const modelScopeField = safeString()

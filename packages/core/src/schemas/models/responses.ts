@@ -1,7 +1,6 @@
 /** What the model registry endpoints answer. */
 import { z } from 'zod';
-import { CAPABILITY_VALUES } from '../routing/index.js';
-import { QUALITY_TIER_VALUES } from './index.js';
+import { QUALITY_TIER_VALUES, REGISTRY_CAPABILITY_VALUES } from './index.js';
 
 /** A registry entry as `GET /llm/models` returns it (prices in USD per 1M tokens). */
 export const registryModelSchema = z.strictObject({
@@ -26,7 +25,7 @@ export const registryModelSchema = z.strictObject({
   maxOutputTokens: z.number().int().nullable(),
   qualityTier: z.enum(QUALITY_TIER_VALUES),
   qualityScore: z.number().int(),
-  capabilities: z.array(z.enum(CAPABILITY_VALUES)),
+  capabilities: z.array(z.enum(REGISTRY_CAPABILITY_VALUES)),
   config: z.record(z.string(), z.unknown()),
   enabled: z.boolean(),
   isDefault: z.boolean(),
