@@ -63,6 +63,24 @@ export default tseslint.config(
     },
   },
   {
+    // Imports point one way: admin modules never import the OpenAPI document (it is generated from the contracts)
+    // or the seed (values both need sit in leaf files).
+    files: ['apps/api/src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/openapi/*', '**/seed/*'],
+              message: 'modules must not import openapi/ or seed/: move the shared value to a leaf file.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/core/src/**/*.test.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },

@@ -32,6 +32,7 @@ import { AuditService } from './modules/audit/audit.service.js';
 import { mountIdentityModules } from './modules/identity.mount.js';
 import { mountLlmModules } from './modules/llm.mount.js';
 import { mountUsageModules } from './modules/usage.mount.js';
+import { CHECK_RESPONSES } from './modules/mount-contract.js';
 import { openapiRoutes } from './openapi/openapi.routes.js';
 import { CORE_VERSION } from '@switchyard/core';
 
@@ -47,6 +48,8 @@ export interface AppDeps {
   store?: StateStore;
   /** Name resolution for outbound connections and URL checks (tests inject one); default `dns.lookup`. */
   outboundLookup?: LookupFn;
+  /** Check every admin API JSON answer against its contract (a mismatch is a 500 `contract_violation`); tests. */
+  checkResponses?: boolean;
 }
 
 export interface App {
@@ -165,6 +168,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const app = express();
   app.disable('x-powered-by');
+  // Tests check every JSON answer against its contract's response schema (see modules/mount-contract.ts).
+  app.locals[CHECK_RESPONSES] = deps.checkResponses ?? false;
   app.set('trust proxy', env.TRUST_PROXY);
   app.set('etag', false);
 
@@ -199,7 +204,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const api = express.Router();
   api.use(express.json({ limit: '2mb' }));
   api.use(sessionMiddleware(auth));
-  api.use('/auth', authRoutes(auth));
+  api.use(authRoutes(auth));
   api.use(openapiRoutes(CORE_VERSION));
   mountIdentityModules(api, ctx);
   mountLlmModules(api, ctx, routing);

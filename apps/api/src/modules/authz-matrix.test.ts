@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { mountedRoutes } from '../test/routes.js';
-import { can, ROLES, type Permission, type Role } from './auth/permissions.js';
+import { ALL_CONTRACTS, expressPath } from '@switchyard/core';
+import { can, ROLES, type Role } from './auth/permissions.js';
 
 let t: TestApp;
 const tokens = {} as Record<Role, string>;
@@ -14,115 +15,44 @@ afterAll(async () => {
 });
 
 /**
- * Every admin route with the permission it needs. A role without the permission must get 403; a role with it
- * must get past authorization (any status but 401/403). Add a row with every new route.
+ * Every admin route with the permission it needs, generated from the contracts (a new endpoint is a contract, so it
+ * is in the matrix). A role without the permission must get 403; a role with it must get past authorization (any
+ * status but 401/403). Path parameters are an id that does not exist; a contract with a body sends `{}`.
  */
-const MATRIX: {
-  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
-  path: string;
-  perm: Permission;
-  body?: object;
-}[] = [
-  { method: 'get', path: '/api/v1/auth/me', perm: 'self:read' },
-  { method: 'get', path: '/api/v1/users', perm: 'users:read' },
-  { method: 'post', path: '/api/v1/users', perm: 'users:write', body: {} },
-  { method: 'get', path: '/api/v1/users/none', perm: 'users:read' },
-  { method: 'patch', path: '/api/v1/users/none', perm: 'users:write', body: {} },
-  { method: 'get', path: '/api/v1/keys', perm: 'keys:read-any' },
-  { method: 'post', path: '/api/v1/keys', perm: 'keys:write-any', body: {} },
-  { method: 'patch', path: '/api/v1/keys/none', perm: 'keys:write-any', body: {} },
-  { method: 'post', path: '/api/v1/keys/none/revoke', perm: 'keys:write-any' },
-  { method: 'get', path: '/api/v1/me/keys', perm: 'keys:own' },
-  { method: 'post', path: '/api/v1/me/keys', perm: 'keys:own', body: {} },
-  { method: 'post', path: '/api/v1/me/keys/none/revoke', perm: 'keys:own' },
-  { method: 'patch', path: '/api/v1/me/keys/none', perm: 'keys:own', body: {} },
-  { method: 'get', path: '/api/v1/me/keys/none/models', perm: 'keys:own' },
-  { method: 'get', path: '/api/v1/me/byok', perm: 'byok:own' },
-  { method: 'get', path: '/api/v1/me/byok/providers', perm: 'byok:own' },
-  { method: 'put', path: '/api/v1/me/byok/none', perm: 'byok:own', body: {} },
-  { method: 'delete', path: '/api/v1/me/byok/none', perm: 'byok:own' },
-  { method: 'post', path: '/api/v1/me/byok/none/test', perm: 'byok:own' },
-  { method: 'get', path: '/api/v1/byok', perm: 'usage:read-any' },
-  { method: 'get', path: '/api/v1/audit', perm: 'audit:read' },
-  { method: 'get', path: '/api/v1/orgs', perm: 'orgs:read' },
-  { method: 'post', path: '/api/v1/orgs', perm: 'orgs:write', body: {} },
-  { method: 'get', path: '/api/v1/orgs/none', perm: 'orgs:read' },
-  { method: 'patch', path: '/api/v1/orgs/none', perm: 'orgs:write', body: {} },
-  { method: 'delete', path: '/api/v1/orgs/none', perm: 'orgs:write' },
-  { method: 'post', path: '/api/v1/orgs/none/members', perm: 'orgs:write', body: {} },
-  { method: 'delete', path: '/api/v1/orgs/none/members/none', perm: 'orgs:write' },
-  { method: 'put', path: '/api/v1/orgs/none/provider-keys/none', perm: 'providers:credentials', body: {} },
-  { method: 'delete', path: '/api/v1/orgs/none/provider-keys/none', perm: 'providers:credentials' },
-  { method: 'get', path: '/api/v1/apps', perm: 'apps:read' },
-  { method: 'post', path: '/api/v1/apps', perm: 'apps:write', body: {} },
-  { method: 'get', path: '/api/v1/apps/none', perm: 'apps:read' },
-  { method: 'patch', path: '/api/v1/apps/none', perm: 'apps:write', body: {} },
-  { method: 'delete', path: '/api/v1/apps/none', perm: 'apps:write' },
-  { method: 'get', path: '/api/v1/llm/provider-types', perm: 'providers:read' },
-  { method: 'get', path: '/api/v1/llm/providers', perm: 'providers:read' },
-  { method: 'post', path: '/api/v1/llm/providers', perm: 'providers:write', body: {} },
-  { method: 'put', path: '/api/v1/llm/providers/none', perm: 'providers:write', body: {} },
-  { method: 'delete', path: '/api/v1/llm/providers/none', perm: 'providers:write' },
-  { method: 'post', path: '/api/v1/llm/providers/none/test', perm: 'providers:write' },
-  { method: 'post', path: '/api/v1/llm/test', perm: 'providers:write', body: {} },
-  { method: 'get', path: '/api/v1/llm/models', perm: 'models:read' },
-  { method: 'post', path: '/api/v1/llm/models', perm: 'models:write', body: {} },
-  { method: 'post', path: '/api/v1/llm/models/bulk', perm: 'models:write', body: {} },
-  { method: 'get', path: '/api/v1/llm/models/none', perm: 'models:read' },
-  { method: 'put', path: '/api/v1/llm/models/none', perm: 'models:write', body: {} },
-  { method: 'post', path: '/api/v1/llm/models/none/default', perm: 'models:write' },
-  { method: 'delete', path: '/api/v1/llm/models/none', perm: 'models:write' },
-  { method: 'get', path: '/api/v1/llm/routing/rules', perm: 'routing:read' },
-  { method: 'put', path: '/api/v1/llm/routing/rules', perm: 'routing:write', body: {} },
-  { method: 'get', path: '/api/v1/llm/routing/power-levels', perm: 'routing:read' },
-  { method: 'put', path: '/api/v1/llm/routing/power-levels/none', perm: 'routing:write', body: {} },
-  { method: 'get', path: '/api/v1/llm/routing/aliases', perm: 'routing:read' },
-  { method: 'post', path: '/api/v1/llm/routing/aliases', perm: 'routing:write', body: {} },
-  { method: 'put', path: '/api/v1/llm/routing/aliases/none', perm: 'routing:write', body: {} },
-  { method: 'delete', path: '/api/v1/llm/routing/aliases/none', perm: 'routing:write' },
-  { method: 'get', path: '/api/v1/llm/routing/chains', perm: 'routing:read' },
-  { method: 'post', path: '/api/v1/llm/routing/chains', perm: 'routing:write', body: {} },
-  { method: 'put', path: '/api/v1/llm/routing/chains/none', perm: 'routing:write', body: {} },
-  { method: 'delete', path: '/api/v1/llm/routing/chains/none', perm: 'routing:write' },
-  { method: 'post', path: '/api/v1/llm/routing/trace', perm: 'routing:trace', body: {} },
-  { method: 'get', path: '/api/v1/llm/settings', perm: 'settings:read' },
-  { method: 'put', path: '/api/v1/llm/settings', perm: 'settings:write', body: {} },
-  { method: 'post', path: '/api/v1/llm/settings/ollama/test', perm: 'settings:write', body: {} },
-  { method: 'post', path: '/api/v1/llm/settings/ollama/sync', perm: 'settings:write' },
-  { method: 'get', path: '/api/v1/llm/usage', perm: 'usage:read-any' },
-  { method: 'get', path: '/api/v1/llm/stats', perm: 'usage:read-any' },
-  { method: 'get', path: '/api/v1/llm/live', perm: 'usage:read-any' },
-  { method: 'get', path: '/api/v1/llm/usage/users', perm: 'usage:read-any' },
-  { method: 'get', path: '/api/v1/llm/logs', perm: 'logs:read' },
-  { method: 'get', path: '/api/v1/llm/logs/none', perm: 'logs:read' },
-  { method: 'get', path: '/api/v1/llm/errors', perm: 'errors:read' },
-  { method: 'get', path: '/api/v1/llm/export', perm: 'usage:own' },
-  { method: 'get', path: '/api/v1/me/usage', perm: 'usage:own' },
-  { method: 'get', path: '/api/v1/me/live', perm: 'usage:own' },
-  { method: 'get', path: '/api/v1/me/logs', perm: 'usage:own' },
-  { method: 'get', path: '/api/v1/me/logs/none', perm: 'usage:own' },
-  { method: 'get', path: '/api/v1/me/export', perm: 'usage:own' },
-  { method: 'post', path: '/api/v1/auth/password', perm: 'self:write', body: {} },
-];
+const MATRIX = ALL_CONTRACTS.filter((c) => c.path.startsWith('/api/v1/') && c.permission !== null).map(
+  (c) => ({
+    method: c.method,
+    path: c.path.replace(/\{\w+\}/g, 'none'),
+    perm: c.permission!,
+    ...(c.body ? { body: {} } : {}),
+  }),
+);
 
-/** Routes anyone may call: sign-in, sign-out, the OpenAPI document and the connect-a-tool guide (no secrets). */
-const PUBLIC = [
-  'post /api/v1/auth/login',
-  'post /api/v1/auth/logout',
-  'get /api/v1/openapi.json',
-  'get /api/v1/guide',
-];
+/** Routes anyone may call (sign-in, sign-out, the OpenAPI document, the connect-a-tool guide, health checks). */
+const PUBLIC = ALL_CONTRACTS.filter((c) => c.permission === null).map((c) => `${c.method} ${c.path}`);
 
 describe('authorization matrix', () => {
-  it('has a row for every mounted /api/v1 route', () => {
-    const missing = mountedRoutes(t.app)
-      .filter((r) => r.path.startsWith('/api/v1/') && !PUBLIC.includes(`${r.method} ${r.path}`))
-      .filter((r) => {
-        const re = new RegExp(`^${r.path.replace(/:\w+/g, '[^/]+')}$`);
-        return !MATRIX.some((m) => m.method === r.method && re.test(m.path));
-      })
-      .map((r) => `${r.method} ${r.path}`);
-    expect(missing).toEqual([]);
+  it('covers every admin route: every mounted route is a contract and every contract is mounted', () => {
+    const mounted = mountedRoutes(t.app).map((r) => `${r.method} ${r.path}`);
+    const declared = ALL_CONTRACTS.map((c) => `${c.method} ${expressPath(c.path)}`);
+    expect(mounted.filter((r) => !declared.includes(r))).toEqual([]);
+    expect(declared.filter((r) => !mounted.includes(r))).toEqual([]);
+    expect(new Set(declared).size).toBe(declared.length);
+    expect(MATRIX.length).toBeGreaterThan(75);
+  });
+
+  it('leaves only sign-in, sign-out, the guide, the OpenAPI document and the system routes public', () => {
+    expect(PUBLIC.sort()).toEqual(
+      [
+        'post /api/v1/auth/login',
+        'post /api/v1/auth/logout',
+        'get /api/v1/openapi.json',
+        'get /api/v1/guide',
+        'get /health',
+        'get /ready',
+        'get /metrics',
+      ].sort(),
+    );
   });
 
   const cases = MATRIX.flatMap((row) => ROLES.map((role) => ({ ...row, role })));

@@ -9,17 +9,14 @@ import { orgsRoutes } from './orgs/orgs.routes.js';
 
 /**
  * Mount point for identity modules: users, organizations, apps, gateway keys, BYOK keys, audit log.
- * Each module exports a Router factory taking the AppContext; mount them on `api` (/api/v1) here.
+ * Each module exports a Router factory taking the AppContext, with its routes mounted from its contracts (full
+ * `/api/v1/...` paths); they are mounted on `api` (/api/v1) here.
  */
 export function mountIdentityModules(api: Router, ctx: AppContext): void {
-  const keys = gatewayKeysRoutes(ctx);
-  api.use('/keys', keys.admin);
-  api.use('/me/keys', keys.self);
-  api.use('/users', usersRoutes(ctx));
-  const byok = byokRoutes(ctx);
-  api.use('/me/byok', byok.self);
-  api.use('/byok', byok.admin);
-  api.use('/audit', auditRoutes(ctx));
-  api.use('/orgs', orgsRoutes(ctx));
-  api.use('/apps', appsRoutes(ctx));
+  api.use(gatewayKeysRoutes(ctx));
+  api.use(usersRoutes(ctx));
+  api.use(byokRoutes(ctx));
+  api.use(auditRoutes(ctx));
+  api.use(orgsRoutes(ctx));
+  api.use(appsRoutes(ctx));
 }

@@ -11,10 +11,10 @@ import { settingsRoutes } from './settings/settings.routes.js';
  * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, settings.
  */
 export function mountLlmModules(api: Router, ctx: AppContext, routing: RoutingRuntime): void {
-  api.use('/llm', providersRoutes(ctx));
-  api.use('/llm', modelsRoutes(ctx));
-  api.use('/llm', routingRoutes(ctx, routing));
-  api.use('/llm', settingsRoutes(ctx));
+  api.use(providersRoutes(ctx));
+  api.use(modelsRoutes(ctx));
+  api.use(routingRoutes(ctx, routing));
+  api.use(settingsRoutes(ctx));
   // Connect a tool: /guide (public Markdown) and /me/keys/:id/models.
   api.use(connectRoutes(ctx, routing));
 }

@@ -1,134 +1,109 @@
-import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import {
+  ALL_CONTRACTS,
+  SESSION_COOKIE,
+  paramsSchema,
+  pathParamNames,
+  systemContracts,
+  type Contract,
+} from '@switchyard/core';
 import { Router } from 'express';
 import { z } from 'zod';
-import { SESSION_COOKIE } from '../modules/auth/auth.middleware.js';
-import { changePasswordBody, loginBody } from '../modules/auth/auth.schemas.js';
+import { mountContract } from '../modules/mount-contract.js';
 import { PROXY_ROUTES } from '../proxy/endpoints.js';
-import { openapi } from './registry.js';
 
-let registered = false;
+/** One operation of the document from a contract: its schemas, its permission, its answers. */
+function operationOf(c: Contract): RouteConfig {
+  const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+  const r = c.response;
+  const ok =
+    'schema' in r
+      ? { description: r.description, ...json(r.schema) }
+      : 'contentType' in r
+        ? { description: r.description, content: { [r.contentType]: { schema: z.string() } } }
+        : { description: r.description };
+  return {
+    method: c.method,
+    path: c.path,
+    tags: [c.tag],
+    summary: c.summary,
+    ...(c.permission === null
+      ? { security: [] }
+      : { description: `Needs the \`${c.permission}\` permission.` }),
+    request: {
+      ...(pathParamNames(c.path).length ? { params: paramsSchema(c) } : {}),
+      ...(c.query ? { query: c.query as z.ZodObject } : {}),
+      ...(c.body ? { body: json(c.body) } : {}),
+    },
+    responses: {
+      [r.status]: ok,
+      ...(c.permission === null
+        ? {}
+        : { 401: { description: 'Not signed in' }, 403: { description: 'Role not allowed' } }),
+      ...(c.query || c.body || pathParamNames(c.path).length ? { 400: { description: 'Bad input' } } : {}),
+      ...Object.fromEntries(Object.entries(c.errors ?? {}).map(([s, d]) => [s, { description: d }])),
+    },
+  };
+}
 
-/** Routes that live outside the module route files: sign-in, the proxy (node:http, not Express), system and this document. */
-function registerShared(): void {
-  if (registered) return;
-  registered = true;
-  openapi.registerComponent('securitySchemes', 'bearer', {
+/** The proxy's routes (served by the lean node:http handler, not Express), from the proxy's own route table. */
+function proxyOperations(): RouteConfig[] {
+  return PROXY_ROUTES.map((r) => ({
+    method: r.method === 'GET' ? 'get' : 'post',
+    path: r.path,
+    tags: [r.format === 'anthropic' ? 'Proxy (Anthropic format)' : 'Proxy (OpenAI format)'],
+    summary: `${r.endpoint} in ${r.format === 'anthropic' ? 'Anthropic' : 'OpenAI'} format, routed across providers (gateway key as Bearer or x-api-key)`,
+    ...(r.method === 'POST'
+      ? {
+          request: {
+            body: {
+              content: { 'application/json': { schema: z.object({ model: z.string() }).passthrough() } },
+            },
+          },
+        }
+      : {}),
+    ...(r.path.endsWith('/{id}')
+      ? {
+          request: {
+            params: z.object({
+              id: z.string().describe('A model name this key may use (URL-encoded; it may contain /)'),
+            }),
+          },
+        }
+      : {}),
+    responses: {
+      200: { description: "The provider's answer in the client's format (SSE when stream: true)" },
+      401: { description: 'Missing or invalid gateway key' },
+      402: { description: 'Budget exhausted' },
+      403: {
+        description:
+          "ip_not_allowed: the client IP is not on PROXY_IP_ALLOWLIST or the key's IP allow-list (also a suspended owner)",
+      },
+      429: { description: 'Rate limited' },
+    },
+  }));
+}
+
+let cached: unknown;
+
+/** The OpenAPI 3.1 document, generated once from the contracts (admin API, system) and the proxy's route table. */
+export function openapiDocument(version: string): unknown {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
     description: 'A session token from POST /api/v1/auth/login (admin API) or a gateway key (proxy).',
   });
-  openapi.registerComponent('securitySchemes', 'session', {
+  registry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
     in: 'cookie',
     name: SESSION_COOKIE,
     description: "The dashboard's httpOnly session cookie; mutations also need the x-csrf-token header.",
   });
-  const json = <T extends z.ZodType>(schema: T) => ({
-    body: { content: { 'application/json': { schema } } },
-  });
-  openapi.registerPath({
-    method: 'post',
-    path: '/api/v1/auth/login',
-    tags: ['Auth'],
-    summary: 'Sign in: a session token (and cookie), CSRF token, user and permissions',
-    security: [],
-    request: json(loginBody),
-    responses: {
-      200: { description: 'Session' },
-      401: { description: 'Wrong email or password' },
-      429: { description: 'Too many attempts' },
-    },
-  });
-  openapi.registerPath({
-    method: 'get',
-    path: '/api/v1/auth/me',
-    tags: ['Auth'],
-    summary: 'The signed-in user, CSRF token and permissions',
-    responses: { 200: { description: 'Session' } },
-  });
-  openapi.registerPath({
-    method: 'post',
-    path: '/api/v1/auth/logout',
-    tags: ['Auth'],
-    summary: 'End the session (a cookie session needs its x-csrf-token)',
-    security: [],
-    responses: {
-      204: { description: 'Signed out' },
-      403: { description: 'Cookie session without its CSRF token' },
-    },
-  });
-  openapi.registerPath({
-    method: 'post',
-    path: '/api/v1/auth/password',
-    tags: ['Auth'],
-    summary: 'Change my password (ends my other sessions)',
-    request: json(changePasswordBody),
-    responses: { 204: { description: 'Changed' } },
-  });
-  openapi.registerPath({
-    method: 'get',
-    path: '/api/v1/openapi.json',
-    tags: ['System'],
-    summary: 'This document',
-    security: [],
-    responses: { 200: { description: 'OpenAPI 3.1' } },
-  });
-  for (const p of ['/health', '/ready', '/metrics']) {
-    openapi.registerPath({
-      method: 'get',
-      path: p,
-      tags: ['System'],
-      summary: {
-        '/health': 'Liveness',
-        '/ready': 'Readiness (database reachable, migrations applied)',
-        '/metrics': 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN> when that is set)',
-      }[p]!,
-      security: [],
-      responses: {
-        200: { description: 'OK' },
-        ...(p === '/metrics'
-          ? { 401: { description: 'METRICS_TOKEN is set and the bearer token is missing or wrong' } }
-          : {}),
-      },
-    });
-  }
-  for (const r of PROXY_ROUTES) {
-    openapi.registerPath({
-      method: r.method === 'GET' ? 'get' : 'post',
-      path: r.path,
-      tags: [r.format === 'anthropic' ? 'Proxy (Anthropic format)' : 'Proxy (OpenAI format)'],
-      summary: `${r.endpoint} in ${r.format === 'anthropic' ? 'Anthropic' : 'OpenAI'} format, routed across providers (gateway key as Bearer or x-api-key)`,
-      ...(r.method === 'POST' ? { request: json(z.object({ model: z.string() }).passthrough()) } : {}),
-      ...(r.path.endsWith('/{id}')
-        ? {
-            request: {
-              params: z.object({
-                id: z.string().describe('A model name this key may use (URL-encoded; it may contain /)'),
-              }),
-            },
-          }
-        : {}),
-      responses: {
-        200: { description: "The provider's answer in the client's format (SSE when stream: true)" },
-        401: { description: 'Missing or invalid gateway key' },
-        402: { description: 'Budget exhausted' },
-        403: {
-          description:
-            "ip_not_allowed: the client IP is not on PROXY_IP_ALLOWLIST or the key's IP allow-list (also a suspended owner)",
-        },
-        429: { description: 'Rate limited' },
-      },
-    });
-  }
-}
-
-let cached: unknown;
-
-/** The OpenAPI 3.1 document, generated once from every module's registered zod schemas. */
-export function openapiDocument(version: string): unknown {
-  if (cached) return cached;
-  registerShared();
-  cached = new OpenApiGeneratorV31(openapi.definitions).generateDocument({
+  for (const c of ALL_CONTRACTS) registry.registerPath(operationOf(c));
+  for (const op of proxyOperations()) registry.registerPath(op);
+  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Switchyard API',
@@ -144,6 +119,6 @@ export function openapiDocument(version: string): unknown {
 
 export function openapiRoutes(version: string): Router {
   const r = Router();
-  r.get('/openapi.json', (_req, res) => void res.json(openapiDocument(version)));
+  mountContract(r, systemContracts.openapi, () => openapiDocument(version) as Record<string, unknown>);
   return r;
 }

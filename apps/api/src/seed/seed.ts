@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Prisma, type PrismaClient } from '@switchyard/prisma';
 import { hashPassword } from '../lib/password.js';
+import { DISABLED_MISSING_ENV } from '../lib/provider-status.js';
 import {
   MOCK_MODELS,
   MOCK_PROVIDER,
@@ -44,7 +45,6 @@ export interface SeedResult {
   providersActivated: number;
 }
 
-export const DISABLED_MISSING_ENV = 'missing_env';
 const SEED_LOCK_KEY = 72707370;
 
 type Tx = Prisma.TransactionClient;

@@ -36,6 +36,8 @@ export async function createTestApp(
     db?: TestDatabase;
     /** Name resolution for outbound connections and URL checks (default: the system resolver). */
     outboundLookup?: LookupFn;
+    /** Check every JSON answer against its contract (default on: a mismatch answers 500 contract_violation). */
+    checkResponses?: boolean;
   } = {},
 ): Promise<TestApp> {
   const db = opts.db ?? (await createTestDatabase());
@@ -52,6 +54,7 @@ export async function createTestApp(
     secrets: new SecretBox(randomBytes(32)),
     processEnv: opts.processEnv ?? {},
     now: opts.now,
+    checkResponses: opts.checkResponses ?? true,
     ...(opts.outboundLookup ? { outboundLookup: opts.outboundLookup } : {}),
   });
   const http = request(app.handle);

@@ -1,10 +1,11 @@
+import { SESSION_COOKIE } from '@switchyard/core';
 import { parseCookie } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../../lib/errors.js';
 import { csrfMatches, type AuthService, type AuthSession } from './auth.service.js';
 import { can, type Permission } from './permissions.js';
 
-export const SESSION_COOKIE = 'sy_session';
+export { SESSION_COOKIE };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 interface Credentials {

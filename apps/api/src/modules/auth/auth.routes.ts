@@ -1,9 +1,9 @@
+import { authContracts, SESSION_COOKIE } from '@switchyard/core';
 import { stringifySetCookie } from 'cookie';
 import { Router } from 'express';
-import { parseBody, route } from '../../http/async.js';
 import { AppError } from '../../lib/errors.js';
-import { changePasswordBody, loginBody } from './auth.schemas.js';
-import { SESSION_COOKIE, currentAuth, readCredentials, requirePermission } from './auth.middleware.js';
+import { mountContracts } from '../mount-contract.js';
+import { currentAuth, readCredentials } from './auth.middleware.js';
 import { csrfMatches, type AuthService } from './auth.service.js';
 import { permissionsOf } from './permissions.js';
 
@@ -12,12 +12,8 @@ import { permissionsOf } from './permissions.js';
  * that says `x-forwarded-proto: https` — Express's `req.secure`.
  */
 export function authRoutes(auth: AuthService): Router {
-  const r = Router();
-
-  r.post(
-    '/login',
-    route(async (req, res) => {
-      const body = parseBody(loginBody, req.body);
+  return mountContracts(Router(), authContracts, {
+    login: async ({ body, req, res }) => {
       const result = await auth.login(body.email, body.password, {
         ip: req.ip ?? 'unknown',
         userAgent: req.get('user-agent'),
@@ -34,28 +30,21 @@ export function authRoutes(auth: AuthService): Router {
           expires: result.expiresAt,
         }),
       );
-      res.json({
+      return {
         token: result.token,
         csrfToken: result.csrfToken,
         expiresAt: result.expiresAt.toISOString(),
         user: result.user,
         permissions: permissionsOf(result.user.role),
-      });
-    }),
-  );
+      };
+    },
 
-  r.get(
-    '/me',
-    requirePermission('self:read'),
-    route(async (_req, res) => {
+    me: ({ res }) => {
       const s = currentAuth(res);
-      res.json({ user: s.user, csrfToken: s.csrfToken, permissions: permissionsOf(s.user.role) });
-    }),
-  );
+      return { user: s.user, csrfToken: s.csrfToken, permissions: permissionsOf(s.user.role) };
+    },
 
-  r.post(
-    '/logout',
-    route(async (req, res) => {
+    logout: async ({ req, res }) => {
       const creds = readCredentials(req);
       // A live cookie session is ended only with its CSRF token (another site must not sign users out). A bearer
       // token cannot be sent by another site; a cookie that is no session any more is just cleared.
@@ -80,23 +69,14 @@ export function authRoutes(auth: AuthService): Router {
           maxAge: 0,
         }),
       );
-      res.status(204).end();
-    }),
-  );
+    },
 
-  r.post(
-    '/password',
-    requirePermission('self:write'),
-    route(async (req, res) => {
+    changePassword: async ({ body, res }) => {
       const s = currentAuth(res);
-      const body = parseBody(changePasswordBody, req.body);
       if (body.newPassword === body.currentPassword) {
         throw AppError.validation('newPassword: must differ from the current password');
       }
       await auth.changePassword(s.user.id, body.currentPassword, body.newPassword, s.sessionId);
-      res.status(204).end();
-    }),
-  );
-
-  return r;
+    },
+  });
 }

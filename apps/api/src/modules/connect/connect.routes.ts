@@ -1,14 +1,12 @@
-import { guideMarkdown, guideQuery } from '@switchyard/core';
+import { connectContracts, guideMarkdown, type KeyModels } from '@switchyard/core';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { parseBody, route } from '../../http/async.js';
 import { AppError } from '../../lib/errors.js';
-import { openapi } from '../../openapi/registry.js';
 import { callerForKey } from '../../proxy/caller.js';
 import { listModelsForCaller } from '../../proxy/models-list.js';
 import type { RoutingRuntime } from '../../routing/runtime.js';
-import { currentAuth, requirePermission } from '../auth/auth.middleware.js';
+import { currentAuth } from '../auth/auth.middleware.js';
+import { mountContracts } from '../mount-contract.js';
 
 /** The gateway as this request reached it (scheme and host; behind a proxy per TRUST_PROXY). */
 function baseUrlOf(req: Request): string {
@@ -21,29 +19,20 @@ function baseUrlOf(req: Request): string {
  * the proxy's own `GET /v1/models` answer for that key, read without the key itself).
  */
 export function connectRoutes(ctx: AppContext, routing: RoutingRuntime): Router {
-  const r = Router();
-
-  r.get(
-    '/guide',
-    route(async (req, res) => {
-      const q = parseBody(guideQuery, req.query);
+  return mountContracts(Router(), connectContracts, {
+    guide: ({ query, req, res }) => {
       res.status(200);
       res.setHeader('content-type', 'text/markdown; charset=utf-8');
       res.setHeader('cache-control', 'no-store');
-      res.send(guideMarkdown({ baseUrl: baseUrlOf(req), ...(q.tool ? { tool: q.tool } : {}) }));
-    }),
-  );
+      res.send(guideMarkdown({ baseUrl: baseUrlOf(req), ...(query.tool ? { tool: query.tool } : {}) }));
+    },
 
-  r.get(
-    '/me/keys/:id/models',
-    requirePermission('keys:own'),
-    route(async (req, res) => {
+    keyModels: ({ params, res }) => {
       const me = currentAuth(res).user.id;
       const config = routing.config;
-      const id = String(req.params.id);
       let key = null;
       for (const k of config.keysByHash.values()) {
-        if (k.id === id) {
+        if (k.id === params.id) {
           key = k;
           break;
         }
@@ -54,32 +43,8 @@ export function connectRoutes(ctx: AppContext, routing: RoutingRuntime): Router 
         throw AppError.validation('This key has expired: it may not call any model.');
       const caller = callerForKey(key, config);
       if (!caller.ok) throw new AppError(caller.status, caller.code, caller.message);
-      res.json(listModelsForCaller(config, caller.caller, 'openai', ctx.now()));
-    }),
-  );
-
-  openapi.registerPath({
-    method: 'get',
-    path: '/api/v1/guide',
-    tags: ['Connect a tool'],
-    summary:
-      'How to connect Claude Code, Codex, OpenCode, Cursor, Continue, the AI SDK, the OpenAI and Anthropic SDKs and curl to this server, as Markdown an AI agent can follow (no sign-in, no secrets)',
-    request: { query: guideQuery },
-    responses: {
-      200: { description: 'The guide', content: { 'text/markdown': { schema: { type: 'string' } } } },
-      400: { description: 'Unknown tool' },
+      // The OpenAI format's list: `{object: 'list', data: [...]}`.
+      return listModelsForCaller(config, caller.caller, 'openai', ctx.now()) as KeyModels;
     },
   });
-  openapi.registerPath({
-    method: 'get',
-    path: '/api/v1/me/keys/{id}/models',
-    tags: ['My gateway keys'],
-    summary: "The models one of my keys may use: what the proxy's GET /v1/models answers for that key",
-    request: { params: z.object({ id: z.string() }) },
-    responses: {
-      200: { description: 'OpenAI-format model list' },
-      404: { description: 'Not one of my keys' },
-    },
-  });
-  return r;
 }

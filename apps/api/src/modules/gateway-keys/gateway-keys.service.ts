@@ -1,9 +1,15 @@
-import type { CreateGatewayKeyBody, UpdateGatewayKeyBody } from '@switchyard/core';
+import type {
+  CreateGatewayKeyBody,
+  KEY_OWNER_TYPE_VALUES,
+  KEY_STATUS_VALUES,
+  UpdateGatewayKeyBody,
+} from '@switchyard/core';
 import { Prisma, type GatewayKey } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { assertMayActOnUser } from '../auth/targets.js';
 import { generateGatewayKey } from '../keys/key-format.js';
+import { auditedUpdate, definedFields } from '../audited-update.js';
 
 export interface Actor {
   id: string;
@@ -21,9 +27,9 @@ export function presentKey(k: GatewayKey, now: number) {
     id: k.id,
     name: k.name,
     prefix: k.prefix,
-    ownerType: k.ownerType,
+    ownerType: k.ownerType as (typeof KEY_OWNER_TYPE_VALUES)[number],
     ownerId,
-    status,
+    status: status as (typeof KEY_STATUS_VALUES)[number],
     createdAt: k.createdAt.toISOString(),
     expiresAt: k.expiresAt?.toISOString() ?? null,
     revokedAt: k.revokedAt?.toISOString() ?? null,
@@ -31,7 +37,7 @@ export function presentKey(k: GatewayKey, now: number) {
     rpmLimit: k.rpmLimit,
     tpmLimit: k.tpmLimit,
     budgetUsd: k.budgetUsd === null ? null : Number(k.budgetUsd),
-    budgetPeriod: k.budgetPeriod,
+    budgetPeriod: k.budgetPeriod as 'day' | 'week' | 'month' | null,
     allowedModels: k.allowedModels,
     ipAllowlist: k.ipAllowlist,
   };
@@ -139,35 +145,17 @@ export class GatewayKeysService {
     const before = await this.#find(id, onlyUserId);
     if (!onlyUserId)
       await assertMayActOnUser(this.ctx.prisma, actor, before.userId, 'change the gateway key of');
-    const row = await this.ctx.prisma.$transaction(async (tx) => {
-      const updated = await tx.gatewayKey.update({
-        where: { id },
-        data: {
-          ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
-          ...(body.rpmLimit !== undefined ? { rpmLimit: body.rpmLimit } : {}),
-          ...(body.tpmLimit !== undefined ? { tpmLimit: body.tpmLimit } : {}),
-          ...(body.budgetUsd !== undefined ? { budgetUsd: dec(body.budgetUsd) } : {}),
-          ...(body.budgetPeriod !== undefined ? { budgetPeriod: body.budgetPeriod } : {}),
-          ...(body.allowedModels !== undefined ? { allowedModels: body.allowedModels } : {}),
-          ...(body.ipAllowlist !== undefined ? { ipAllowlist: body.ipAllowlist } : {}),
-        },
-      });
-      await this.ctx.audit.record(
-        {
-          actor,
-          action: 'gateway_key.update',
-          entityType: 'GatewayKey',
-          entityId: id,
-          before: presentKey(before, this.ctx.now()),
-          after: presentKey(updated, this.ctx.now()),
-          ip: actor.ip,
-        },
-        tx,
-      );
-      return updated;
+    const present = (k: GatewayKey) => presentKey(k, this.ctx.now());
+    const row = await auditedUpdate(this.ctx, {
+      actor,
+      action: 'gateway_key.update',
+      entityType: 'GatewayKey',
+      entityId: id,
+      before: present(before),
+      present,
+      changed: 'keys',
+      write: (tx) => tx.gatewayKey.update({ where: { id }, data: definedFields(body, { budgetUsd: dec }) }),
     });
-    await this.ctx.configChanged('keys');
     return presentKey(row, this.ctx.now());
   }
 

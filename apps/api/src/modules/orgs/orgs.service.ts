@@ -1,9 +1,16 @@
-import type { CreateOrgBody, OrgMemberBody, UpdateOrgBody } from '@switchyard/core';
+import type {
+  CreateOrgBody,
+  ORG_MEMBER_ROLE_VALUES,
+  ORG_STATUS_VALUES,
+  OrgMemberBody,
+  UpdateOrgBody,
+} from '@switchyard/core';
 import { Prisma, type Organization } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { assertMayActOnUser } from '../auth/targets.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { auditedUpdate, definedFields } from '../audited-update.js';
 
 export function presentOrg(o: Organization & { _count?: { members: number } }) {
   return {
@@ -11,7 +18,7 @@ export function presentOrg(o: Organization & { _count?: { members: number } }) {
     name: o.name,
     slug: o.slug,
     ownerId: o.ownerId,
-    status: o.status,
+    status: o.status as (typeof ORG_STATUS_VALUES)[number],
     spendCapUsd: o.spendCapUsd === null ? null : Number(o.spendCapUsd),
     rollover: o.rollover,
     rolloverBalanceUsd: Number(o.rolloverBalanceUsd),
@@ -52,7 +59,7 @@ export class OrgsService {
         userId: m.userId,
         email: m.user.email,
         name: m.user.name,
-        role: m.role,
+        role: m.role as (typeof ORG_MEMBER_ROLE_VALUES)[number],
       })),
       providerKeys: o.providerKeys,
     };
@@ -97,34 +104,16 @@ export class OrgsService {
       await assertMayActOnUser(this.ctx.prisma, actor, b.ownerId, 'make an org owner of');
       await assertMayActOnUser(this.ctx.prisma, actor, before.ownerId, 'take an org away from');
     }
-    const o = await this.ctx.prisma.$transaction(async (tx) => {
-      const updated = await tx.organization.update({
-        where: { id },
-        data: {
-          ...(b.name !== undefined ? { name: b.name } : {}),
-          ...(b.slug !== undefined ? { slug: b.slug } : {}),
-          ...(b.ownerId !== undefined ? { ownerId: b.ownerId } : {}),
-          ...(b.spendCapUsd !== undefined ? { spendCapUsd: dec(b.spendCapUsd) } : {}),
-          ...(b.rollover !== undefined ? { rollover: b.rollover } : {}),
-          ...(b.piiProtection !== undefined ? { piiProtection: b.piiProtection } : {}),
-          ...(b.status !== undefined ? { status: b.status } : {}),
-        },
-      });
-      await this.ctx.audit.record(
-        {
-          actor,
-          action: 'org.update',
-          entityType: 'Organization',
-          entityId: id,
-          before: presentOrg(before),
-          after: presentOrg(updated),
-          ip: actor.ip,
-        },
-        tx,
-      );
-      return updated;
+    const o = await auditedUpdate(this.ctx, {
+      actor,
+      action: 'org.update',
+      entityType: 'Organization',
+      entityId: id,
+      before: presentOrg(before),
+      present: presentOrg,
+      changed: 'orgs',
+      write: (tx) => tx.organization.update({ where: { id }, data: definedFields(b, { spendCapUsd: dec }) }),
     });
-    await this.ctx.configChanged('orgs');
     return presentOrg(o);
   }
 

@@ -1,11 +1,12 @@
-import type { CreateProviderBody, UpdateProviderBody } from '@switchyard/core';
+import type { CreateProviderBody, ProviderBucket, UpdateProviderBody } from '@switchyard/core';
 import type { Prisma, PrismaClient, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { isProviderType, providerDefaults } from '../../providers/index.js';
 import { envRefName, resolveProviderKey } from '../../routing/secrets-resolver.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
-import { DISABLED_MISSING_ENV } from '../../seed/seed.js';
+import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
+import { auditedUpdate, definedFields } from '../audited-update.js';
 import { testProviderConnection } from './provider-test.js';
 
 /** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
@@ -140,7 +141,7 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     apiKeyLast4: p.apiKeyLast4,
     apiKeyEnv: envName,
     envResolved: envName ? Boolean(env[envName]) : null,
-    rateLimitBuckets: p.rateLimitBuckets,
+    rateLimitBuckets: p.rateLimitBuckets as ProviderBucket[],
     config: presentConfig(p.config),
     modelCount: p.models.length,
     avgCostPer1M: avg === null ? null : Math.round(avg * 1e6) / 1e6,
@@ -260,39 +261,30 @@ export class ProvidersService {
       );
     }
     if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) await this.#checkBaseUrl(b.baseUrl);
-    const p = await this.ctx.prisma.$transaction(async (tx) => {
-      const updated = await tx.provider.update({
-        where: { id },
-        data: {
-          ...(b.name !== undefined ? { name: b.name } : {}),
-          ...(b.baseUrl !== undefined ? { baseUrl: b.baseUrl } : {}),
-          ...(b.priority !== undefined ? { priority: b.priority } : {}),
-          ...(b.autoFallback !== undefined ? { autoFallback: b.autoFallback } : {}),
-          // An admin's own status choice wins over the seed's "missing env" marker.
-          ...(b.status !== undefined ? { status: b.status, disabledReason: null } : {}),
-          ...(b.rateLimitBuckets !== undefined
-            ? { rateLimitBuckets: b.rateLimitBuckets as Prisma.InputJsonValue }
-            : {}),
-          ...(b.config !== undefined ? { config: b.config as Prisma.InputJsonValue } : {}),
-          ...this.#authData(b.apiKey, b.apiKeyEnv, (before.auth ?? {}) as Record<string, unknown>),
-        },
-        include: this.#include,
-      });
-      await this.ctx.audit.record(
-        {
-          actor,
-          action: 'provider.update',
-          entityType: 'Provider',
-          entityId: id,
-          before: presentProvider(before, {}),
-          after: presentProvider(updated, {}),
-          ip: actor.ip,
-        },
-        tx,
-      );
-      return updated;
+    const { apiKey, apiKeyEnv, ...fields } = b;
+    const p = await auditedUpdate(this.ctx, {
+      actor,
+      action: 'provider.update',
+      entityType: 'Provider',
+      entityId: id,
+      before: presentProvider(before, {}),
+      changed: 'providers',
+      write: (tx) =>
+        tx.provider.update({
+          where: { id },
+          data: {
+            ...definedFields(fields, {
+              rateLimitBuckets: (v) => v as Prisma.InputJsonValue,
+              config: (v) => v as Prisma.InputJsonValue,
+            }),
+            // An admin's own status choice wins over the seed's "missing env" marker.
+            ...(b.status !== undefined ? { disabledReason: null } : {}),
+            ...this.#authData(apiKey, apiKeyEnv, (before.auth ?? {}) as Record<string, unknown>),
+          },
+          include: this.#include,
+        }),
+      present: (row) => presentProvider(row, {}),
     });
-    await this.ctx.configChanged('providers');
     return presentProvider(p, this.ctx.processEnv);
   }
 

@@ -1,8 +1,11 @@
 import type {
+  ALIAS_STRATEGY_VALUES,
+  GLOBAL_STRATEGY_VALUES,
   CreateAliasBody,
   DryRunBody,
   FallbackChainBody,
   RoutingRulesBody,
+  TraceBody,
   UpdateAliasBody,
   UpdatePowerLevelBody,
 } from '@switchyard/core';
@@ -10,6 +13,7 @@ import type { Alias, FallbackChain, PowerLevel, Prisma } from '@switchyard/prism
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { MASTER_CALLER, callerForKey, type ProxyCaller } from '../../proxy/caller.js';
+import { RequestShapeError, requestFacts } from '../../proxy/request-facts.js';
 import type { RoutingRuntime } from '../../routing/runtime.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
@@ -26,7 +30,7 @@ export function presentAlias(a: Alias) {
     name: a.name,
     scope: a.scope,
     orgId: a.orgId,
-    strategy: a.strategy,
+    strategy: a.strategy as (typeof ALIAS_STRATEGY_VALUES)[number],
     targets: a.targets as { ref: string; weight: number }[],
     fallbacks: a.fallbacks as string[],
     description: a.description,
@@ -92,7 +96,7 @@ export class RoutingService {
   async rules() {
     const s = await this.ctx.prisma.routingSettings.findUnique({ where: { id: 1 } });
     return {
-      strategy: s?.strategy ?? 'balanced',
+      strategy: (s?.strategy ?? 'balanced') as (typeof GLOBAL_STRATEGY_VALUES)[number],
       maxAttempts: s?.maxAttempts ?? 3,
       policyFallback: s?.policyFallback ?? false,
       maxRetries: s?.maxRetries ?? 2,
@@ -461,6 +465,37 @@ export class RoutingService {
       };
     }
     return MASTER_CALLER;
+  }
+
+  /**
+   * A dry run as the trace form or an OpenAI client sends it: with `messages` (and `tools`, `max_tokens`) the prompt
+   * size and needs come from the proxy's own estimator.
+   */
+  traceRequest(raw: TraceBody) {
+    const { messages, max_tokens, tools, ...b } = raw;
+    if (max_tokens !== undefined && b.maxTokens === null) b.maxTokens = max_tokens;
+    if (messages) {
+      try {
+        const facts = requestFacts(
+          'chat',
+          {
+            model: b.model,
+            messages,
+            ...(tools ? { tools } : {}),
+            ...(b.maxTokens ? { max_tokens: b.maxTokens } : {}),
+            stream: b.stream,
+          },
+          JSON.stringify(messages).length,
+        );
+        b.promptTokens = facts.promptTokens;
+        b.needs = [...new Set([...b.needs, ...facts.needs])];
+      } catch (err) {
+        if (err instanceof RequestShapeError)
+          throw AppError.validation(`${err.param ?? 'messages'}: ${err.message}`);
+        throw err;
+      }
+    }
+    return this.trace(b);
   }
 
   trace(b: DryRunBody) {

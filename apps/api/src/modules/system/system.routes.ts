@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { systemContracts } from '@switchyard/core';
 import { Router } from 'express';
 import type { Database } from '../../db/client.js';
 import { AppError } from '../../lib/errors.js';
 import type { Metrics } from '../../lib/metrics.js';
+import { mountContract } from '../mount-contract.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -23,27 +25,36 @@ export function systemRoutes(deps: {
 }): Router {
   const r = Router();
   const tokenDigest = deps.metricsToken ? digest(deps.metricsToken) : null;
-  r.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  r.get('/ready', async (_req, res) => {
-    const dbOk = await deps.db.ping().catch(() => false);
-    res
-      .status(dbOk ? 200 : 503)
-      .json({ status: dbOk ? 'ready' : 'unavailable', database: dbOk ? 'ok' : 'unreachable' });
-  });
-  r.get('/metrics', async (req, res) => {
-    if (tokenDigest && !bearerMatches(req.headers.authorization, tokenDigest)) {
-      throw new AppError(
-        401,
-        'unauthorized',
-        'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>".',
-        undefined,
-        { 'www-authenticate': 'Bearer' },
-      );
-    }
-    res.setHeader('content-type', deps.metrics.registry.contentType);
-    res.send(await deps.metrics.registry.metrics());
-  });
+  mountContract(r, systemContracts.health, () => ({ status: 'ok' as const }), '');
+  mountContract(
+    r,
+    systemContracts.ready,
+    async ({ res }) => {
+      const dbOk = await deps.db.ping().catch(() => false);
+      res.status(dbOk ? 200 : 503);
+      return dbOk
+        ? { status: 'ready' as const, database: 'ok' as const }
+        : { status: 'unavailable' as const, database: 'unreachable' as const };
+    },
+    '',
+  );
+  mountContract(
+    r,
+    systemContracts.metrics,
+    async ({ req, res }) => {
+      if (tokenDigest && !bearerMatches(req.headers.authorization, tokenDigest)) {
+        throw new AppError(
+          401,
+          'unauthorized',
+          'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>".',
+          undefined,
+          { 'www-authenticate': 'Bearer' },
+        );
+      }
+      res.setHeader('content-type', deps.metrics.registry.contentType);
+      res.send(await deps.metrics.registry.metrics());
+    },
+    '',
+  );
   return r;
 }

@@ -37,7 +37,7 @@ function truncate(t: number, bucket: 'hour' | 'day' | 'week' | 'minute'): number
 const STEP = { minute: 60_000, hour: HOUR, day: DAY, week: 7 * DAY } as const;
 
 /** The calling tool and version an error report's details carry (written with the usage row; older reports have none). */
-function clientOfDetails(details: unknown): { tool: string | null; version: string | null } | null {
+function clientOfDetails(details: unknown): { tool: string; version: string | null } | null {
   if (typeof details !== 'object' || details === null) return null;
   const c = (details as { client?: unknown }).client;
   if (typeof c !== 'object' || c === null) return null;

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { CreateUserBody, UpdateUserBody } from '@switchyard/core';
+import type {
+  CreateUserBody,
+  POWER_LEVEL_VALUES,
+  UpdateUserBody,
+  USER_STATUS_VALUES,
+} from '@switchyard/core';
 import { Prisma, type User } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
@@ -8,16 +13,17 @@ import { hashPassword } from '../../lib/password.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import type { Role } from '../auth/permissions.js';
 import { assertMayActOn } from '../auth/targets.js';
+import { auditedUpdate, definedFields } from '../audited-update.js';
 
 export function presentUser(u: User) {
   return {
     id: u.id,
     email: u.email,
     name: u.name ?? u.email,
-    role: u.role,
-    status: u.status,
+    role: u.role as Role,
+    status: u.status as (typeof USER_STATUS_VALUES)[number],
     weeklyCapUsd: u.weeklyCapUsd === null ? null : Number(u.weeklyCapUsd),
-    powerLevel: u.powerLevel,
+    powerLevel: u.powerLevel as (typeof POWER_LEVEL_VALUES)[number],
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
     createdAt: u.createdAt.toISOString(),
   };
@@ -95,36 +101,24 @@ export class UsersService {
       if (others === 0)
         throw AppError.conflict('This is the last active super admin: promote another one first.');
     }
-    const user = await this.ctx.prisma.$transaction(async (tx) => {
-      const u = await tx.user.update({
-        where: { id },
-        data: {
-          ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(body.role !== undefined ? { role: body.role } : {}),
-          ...(body.status !== undefined ? { status: body.status } : {}),
-          ...(body.powerLevel !== undefined ? { powerLevel: body.powerLevel } : {}),
-          ...(body.weeklyCapUsd !== undefined
-            ? { weeklyCapUsd: body.weeklyCapUsd === null ? null : new Prisma.Decimal(body.weeklyCapUsd) }
-            : {}),
-        },
-      });
-      // A suspended account is signed out everywhere; its gateway keys stop working with the config reload.
-      if (body.status === 'suspended') await tx.session.deleteMany({ where: { userId: id } });
-      await this.ctx.audit.record(
-        {
-          actor,
-          action: body.status === 'suspended' ? 'user.suspend' : 'user.update',
-          entityType: 'User',
-          entityId: id,
-          before: presentUser(before),
-          after: presentUser(u),
-          ip: actor.ip,
-        },
-        tx,
-      );
-      return u;
+    const user = await auditedUpdate(this.ctx, {
+      actor,
+      action: body.status === 'suspended' ? 'user.suspend' : 'user.update',
+      entityType: 'User',
+      entityId: id,
+      before: presentUser(before),
+      present: presentUser,
+      changed: 'users',
+      write: async (tx) => {
+        const u = await tx.user.update({
+          where: { id },
+          data: definedFields(body, { weeklyCapUsd: (v) => (v === null ? null : new Prisma.Decimal(v)) }),
+        });
+        // A suspended account is signed out everywhere; its gateway keys stop working with the config reload.
+        if (body.status === 'suspended') await tx.session.deleteMany({ where: { userId: id } });
+        return u;
+      },
     });
-    await this.ctx.configChanged('users');
     return presentUser(user);
   }
 }

@@ -127,12 +127,52 @@ export type UpdateAppBody = z.infer<typeof updateAppBody>;
 
 export type RoleValue = (typeof ROLE_VALUES)[number];
 
-/** The signed-in user as the API returns it (`/auth/login`, `/auth/me`) and the dashboard uses it. */
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: RoleValue;
-  orgId: string | null;
-  powerLevel: string | null;
-}
+/** Sign in (`POST /auth/login`). */
+export const loginBody = z.object({
+  email: safeString()
+    .trim()
+    .toLowerCase()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address'),
+  password: safeString().min(1, 'is required').max(1024),
+});
+export type LoginBody = z.infer<typeof loginBody>;
+
+/** Change my password (`POST /auth/password`). */
+export const changePasswordBody = z.object({
+  currentPassword: safeString().min(1, 'is required').max(1024),
+  newPassword: safeString().min(12, 'must be at least 12 characters').max(1024),
+});
+export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
+
+/** `GET /users` filters. */
+export const userListQuery = z.object({
+  search: safeString().trim().max(200).optional(),
+  role: z.enum(ROLE_VALUES).optional(),
+  status: z.enum(['active', 'suspended']).optional(),
+});
+export type UserListQuery = z.infer<typeof userListQuery>;
+
+/** `GET /keys` filters. */
+export const gatewayKeyListQuery = z.object({
+  ownerType: z.enum(['user', 'org', 'app']).optional(),
+  ownerId: safeString().max(128).optional(),
+  status: z.enum(['active', 'revoked', 'expired']).optional(),
+});
+export type GatewayKeyListQuery = z.infer<typeof gatewayKeyListQuery>;
+
+/** `POST /me/keys`: a key for oneself (the owner is the caller). */
+export const createOwnGatewayKeyBody = createGatewayKeyBody.omit({ ownerType: true, ownerId: true });
+export type CreateOwnGatewayKeyBody = z.infer<typeof createOwnGatewayKeyBody>;
+
+/** `GET /audit` filters and keyset cursor. */
+export const auditQuery = z.object({
+  entityType: safeString().max(100).optional(),
+  entityId: safeString().max(200).optional(),
+  actor: safeString().max(254).optional(),
+  action: safeString().max(100).optional(),
+  from: dateField().optional(),
+  to: dateField().optional(),
+  cursor: safeString().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditQuery = z.infer<typeof auditQuery>;

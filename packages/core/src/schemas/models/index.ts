@@ -8,6 +8,8 @@ import { CAPABILITY_VALUES } from '../routing/index.js';
 
 export const QUALITY_TIER_VALUES = ['eco', 'balanced', 'precision'] as const;
 export const MODEL_SORT_VALUES = ['priority', 'name', 'price'] as const;
+/** What a registry entry may list: the routable capabilities, plus `reasoning` (curated on catalogue models, informative). */
+export const REGISTRY_CAPABILITY_VALUES = [...CAPABILITY_VALUES, 'reasoning'] as const;
 
 /** 'global', 'org:<id>' or 'user:<id>'. */
 export const modelScopeField = safeString()
@@ -108,31 +110,3 @@ export const bulkModelsBody = z.object({
     .refine((ids) => new Set(ids).size === ids.length, 'lists a model twice'),
 });
 export type BulkModelsBody = z.infer<typeof bulkModelsBody>;
-
-/** A registry entry as `GET /llm/models` returns it (prices in USD per 1M tokens). */
-export interface RegistryModel {
-  id: string;
-  /** The routable ref: `<provider-slug>/<model-id>`. */
-  ref: string;
-  providerId: string;
-  provider: { id: string; slug: string; name: string; type: string; status: string };
-  modelId: string;
-  displayName: string;
-  description: string | null;
-  priceInputPer1M: number;
-  priceOutputPer1M: number;
-  priceCachedInputPer1M: number | null;
-  contextWindow: number | null;
-  maxOutputTokens: number | null;
-  qualityTier: (typeof QUALITY_TIER_VALUES)[number];
-  qualityScore: number;
-  capabilities: (typeof CAPABILITY_VALUES)[number][];
-  config: Record<string, unknown>;
-  enabled: boolean;
-  isDefault: boolean;
-  priority: number;
-  scope: string;
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-}

@@ -4,7 +4,17 @@ import { bulkModelsBody, createModelBody, modelListQuery, updateModelBody } from
 describe('model registry bodies', () => {
   it('fills defaults for a minimal model', () => {
     const m = createModelBody.parse({ providerId: 'p1', modelId: 'gpt-4o-mini', displayName: 'GPT-4o mini' });
-    expect(m).toMatchObject({ priceInputPer1M: 0, priceOutputPer1M: 0, qualityTier: 'balanced', capabilities: ['chat'], enabled: true, isDefault: false, priority: 100, scope: 'global', config: {} });
+    expect(m).toMatchObject({
+      priceInputPer1M: 0,
+      priceOutputPer1M: 0,
+      qualityTier: 'balanced',
+      capabilities: ['chat'],
+      enabled: true,
+      isDefault: false,
+      priority: 100,
+      scope: 'global',
+      config: {},
+    });
   });
   it.each([
     ['a negative price', { priceInputPer1M: -1 }, 'priceInputPer1M'],
@@ -21,15 +31,21 @@ describe('model registry bodies', () => {
     expect(r.error?.issues[0]?.path.join('.')).toBe(field);
   });
   it('accepts org and user scopes', () => {
-    expect(createModelBody.parse({ providerId: 'p', modelId: 'm', displayName: 'M', scope: 'org:abc' }).scope).toBe('org:abc');
-    expect(createModelBody.parse({ providerId: 'p', modelId: 'm', displayName: 'M', scope: 'user:u_1' }).scope).toBe('user:u_1');
+    expect(
+      createModelBody.parse({ providerId: 'p', modelId: 'm', displayName: 'M', scope: 'org:abc' }).scope,
+    ).toBe('org:abc');
+    expect(
+      createModelBody.parse({ providerId: 'p', modelId: 'm', displayName: 'M', scope: 'user:u_1' }).scope,
+    ).toBe('user:u_1');
   });
   it('an update must change something', () => {
     expect(updateModelBody.safeParse({}).success).toBe(false);
     expect(updateModelBody.parse({ enabled: false })).toEqual({ enabled: false });
   });
   it('the list query parses strings from the URL', () => {
-    expect(modelListQuery.parse({ enabled: 'false', limit: '20', sort: 'price', order: 'desc' })).toMatchObject({ enabled: false, limit: 20, offset: 0, sort: 'price', order: 'desc' });
+    expect(
+      modelListQuery.parse({ enabled: 'false', limit: '20', sort: 'price', order: 'desc' }),
+    ).toMatchObject({ enabled: false, limit: 20, offset: 0, sort: 'price', order: 'desc' });
     expect(modelListQuery.safeParse({ sort: 'random' }).success).toBe(false);
     expect(modelListQuery.safeParse({ limit: '0' }).success).toBe(false);
   });

@@ -196,3 +196,23 @@ export const dryRunBody = z.object({
   keyId: safeString().min(1).optional(),
 });
 export type DryRunBody = z.infer<typeof dryRunBody>;
+
+/** `GET /llm/routing/aliases` filter. */
+export const aliasListQuery = z.object({
+  scope: safeString()
+    .max(200)
+    .regex(/^(global|org:.+)$/, 'must be "global" or "org:<id>"')
+    .optional(),
+});
+export type AliasListQuery = z.infer<typeof aliasListQuery>;
+
+/**
+ * The dry run as the dashboard's trace form sends it, plus `messages` / `max_tokens` / `tools` as an OpenAI client
+ * sends them: the prompt size and needs then come from the proxy's own estimator.
+ */
+export const traceBody = dryRunBody.extend({
+  messages: z.array(z.unknown()).max(10_000).optional(),
+  max_tokens: z.number().int().min(1).max(1_000_000).optional(),
+  tools: z.array(z.unknown()).optional(),
+});
+export type TraceBody = z.infer<typeof traceBody>;

@@ -1,7 +1,6 @@
 /** Queries of the read side (admin API `/api/v1/llm/usage|stats|logs|errors|export`). */
 import { z } from 'zod';
 import { isInt64Id, isoDateString, safeString } from '../safe/index.js';
-import type { Trace } from '../../engine/plan.js';
 import { CLIENT_TOOL_PATTERN } from '../../client-tool/index.js';
 
 export const USAGE_PERIODS = ['7d', '30d', '90d', 'all'] as const;
@@ -95,79 +94,4 @@ export function csvField(v: string | number | boolean | null | undefined): strin
   let s = String(v);
   if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** One attempt in a request's timeline (stored with the usage record, shown in the log drawer). */
-export interface AttemptLog {
-  provider: string;
-  model: string;
-  /** Whose key paid: byok, org or provider. */
-  key: string;
-  status: number;
-  /** 'ok', an error kind, 'skipped:<code>', 'stream_…'. */
-  outcome: string;
-  ms: number;
-}
-
-/** What one proxied request cost and how it ended: written by the proxy, read back in the logs. */
-export interface UsageOutcome {
-  tokensIn: number;
-  tokensOut: number;
-  tokensCached: number;
-  costUsd: number;
-  savedUsd: number;
-  latencyMs: number;
-  ttftMs: number | null;
-  status: number;
-  errorCode: string | null;
-  isByok: boolean;
-  stream: boolean;
-  attempts: number;
-}
-
-/** One gateway request as `GET /llm/logs` (and `/me/logs`) lists it. */
-export interface LogRecord extends UsageOutcome {
-  id: string;
-  createdAt: string;
-  requestId: string;
-  key: { id: string; name: string | null; prefix: string | null } | null;
-  user: { id: string; email: string | null; name: string | null } | null;
-  orgId: string | null;
-  appId: string | null;
-  endpoint: string;
-  requestedModel: string;
-  provider: string | null;
-  actualModel: string | null;
-  /** Which tool made the call (null on records from before it was recorded, or when the client sent nothing). */
-  client: LogClient | null;
-}
-
-/** The calling tool of a log record (see `clientFacts`). */
-export interface LogClient {
-  tool: string | null;
-  version: string | null;
-  userAgent: string | null;
-  app: string | null;
-  originator: string | null;
-  sessionId: string | null;
-}
-
-/** `GET /llm/logs/:id`: the record with its resolver trace, attempts timeline and (when body logging was on) bodies. */
-export interface LogDetail extends LogRecord {
-  trace: {
-    plan?: Trace | null;
-    attempts?: AttemptLog[];
-    bodies?: {
-      request: string;
-      response: string;
-      truncated: boolean;
-      requestBytes?: number;
-      responseBytes?: number;
-    };
-  } | null;
-}
-
-export interface LogsPage {
-  data: LogRecord[];
-  nextCursor: string | null;
 }

@@ -1,15 +1,8 @@
-export interface App {
-  id: string;
-  name: string;
-  slug: string;
-  description: string | null;
-  contactEmail: string | null;
-  active: boolean;
-  piiProtection: boolean;
-  orgId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { appSchema } from '@switchyard/core';
+import type { z } from 'zod';
+
+/** A client app as the API answers it (the contract's response schema). */
+export type App = z.infer<typeof appSchema>;
 
 export const appsKeys = {
   all: ['apps'] as const,

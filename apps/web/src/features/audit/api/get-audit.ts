@@ -1,24 +1,12 @@
+import type { auditEntrySchema, auditPageSchema } from '@switchyard/core';
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
 import { api } from '../../../lib/api-client';
 import { withQuery } from '../../../lib/search-params';
 
-export interface AuditEntry {
-  id: string;
-  actorUserId: string | null;
-  actorEmail: string | null;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  createdAt: string;
-}
-
-export interface AuditPage {
-  data: AuditEntry[];
-  nextCursor: string | null;
-}
+/** An audit entry and a page of them, as the API answers (the contract's response schemas). */
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type AuditPage = z.infer<typeof auditPageSchema>;
 
 /** What the API filters on; `from` is inclusive, `to` exclusive (ISO instants). */
 export interface AuditFilters {

@@ -1,15 +1,12 @@
-import type { RoleValue, SessionUser } from '@switchyard/core';
+import type { meResponse, RoleValue, sessionUserSchema } from '@switchyard/core';
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
 import { api, ApiError, setCsrfToken } from '../../../lib/api-client';
 
 export type Role = RoleValue;
-export type { SessionUser };
-
-export interface MeResponse {
-  user: SessionUser;
-  csrfToken: string;
-  permissions: string[];
-}
+/** The signed-in user, and `/auth/me`'s answer (the contract's response schemas). */
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+export type MeResponse = z.infer<typeof meResponse>;
 
 /** The signed-in user, or null when signed out (a 401 is an answer here, not an error). */
 export async function getMe(): Promise<MeResponse | null> {
@@ -23,6 +20,7 @@ export async function getMe(): Promise<MeResponse | null> {
   }
 }
 
-export const meQueryOptions = () => queryOptions({ queryKey: ['auth', 'me'], queryFn: getMe, staleTime: 60_000 });
+export const meQueryOptions = () =>
+  queryOptions({ queryKey: ['auth', 'me'], queryFn: getMe, staleTime: 60_000 });
 
 export const useMe = () => useQuery(meQueryOptions());

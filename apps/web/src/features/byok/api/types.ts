@@ -1,27 +1,14 @@
-export interface ByokKey {
-  providerId: string;
-  provider: { slug: string; name: string; type: string };
-  label: string | null;
-  /** Only the last four characters of the key ever come back. */
-  last4: string;
-  status: 'active' | 'invalid' | string;
-  lastError: string | null;
-  lastTestedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { byokKeySchema, connectionTestSchema, providerSchema } from '@switchyard/core';
+import type { z } from 'zod';
 
-export type ConnectionTest =
-  | { success: true; latencyMs: number; modelsAvailable: string[] }
-  | { success: false; latencyMs: number; error: { code: string; message: string } };
+/** One of my provider keys: only the last four characters ever come back (the contract's response schema). */
+export type ByokKey = z.infer<typeof byokKeySchema>;
 
-export interface ProviderOption {
-  id: string;
-  name: string;
-  slug: string;
-  type: string;
-  status: string;
-}
+/** A real minimal call with a key: it worked, or why not. */
+export type ConnectionTest = z.infer<typeof connectionTestSchema>;
+
+/** What the BYOK form needs of a provider (picked from `GET /llm/providers`). */
+export type ProviderOption = Pick<z.infer<typeof providerSchema>, 'id' | 'name' | 'slug' | 'type' | 'status'>;
 
 export const byokKeys = {
   all: ['byok'] as const,

@@ -1,22 +1,12 @@
+import type { errorReportSchema, errorsPageSchema } from '@switchyard/core';
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
 import { api } from '../../../lib/api-client';
 import { withQuery } from '../../../lib/search-params';
 
-export interface ErrorReport {
-  id: string;
-  createdAt: string;
-  source: string;
-  type: string;
-  model: string | null;
-  provider: string | null;
-  message: string;
-  user: { id: string; email: string | null } | null;
-  app: { id: string; name: string | null } | null;
-  requestId: string | null;
-  /** The client tool that sent the failed request and its version, from its user-agent (null on older reports). */
-  client: { tool: string; version: string | null } | null;
-  details: unknown;
-}
+/** An error report and a page of them, as the API answers (the contract's response schemas). */
+export type ErrorReport = z.infer<typeof errorReportSchema>;
+export type ErrorsPage = z.infer<typeof errorsPageSchema>;
 
 export interface ErrorFilters {
   type?: string;
@@ -31,10 +21,7 @@ export const ERRORS_PAGE_SIZE = 50;
 
 /** GET /llm/errors: error reports, newest first; "Load more" follows `nextCursor`. */
 export const getErrors = (f: ErrorFilters, cursor: string | null, signal?: AbortSignal) =>
-  api<{ data: ErrorReport[]; nextCursor: string | null }>(
-    withQuery('/llm/errors', { ...f, cursor, limit: ERRORS_PAGE_SIZE }),
-    { signal },
-  );
+  api<ErrorsPage>(withQuery('/llm/errors', { ...f, cursor, limit: ERRORS_PAGE_SIZE }), { signal });
 
 export const errorsQueryOptions = (f: ErrorFilters) =>
   infiniteQueryOptions({

@@ -1,31 +1,19 @@
-export type KeyOwnerType = 'user' | 'org' | 'app';
-export type KeyStatus = 'active' | 'revoked' | 'expired';
+import type {
+  createdGatewayKeySchema,
+  gatewayKeySchema,
+  KEY_OWNER_TYPE_VALUES,
+  KEY_STATUS_VALUES,
+} from '@switchyard/core';
+import type { z } from 'zod';
 
-/** A gateway key as the API lists it: prefix and limits, never the key. */
-export interface GatewayKey {
-  id: string;
-  name: string;
-  prefix: string;
-  ownerType: KeyOwnerType;
-  ownerId: string | null;
-  status: KeyStatus;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  rpmLimit: number | null;
-  tpmLimit: number | null;
-  budgetUsd: number | null;
-  budgetPeriod: 'day' | 'week' | 'month' | null;
-  allowedModels: string[];
-  /** Addresses / CIDR ranges the key may be used from; empty = anywhere. */
-  ipAllowlist: string[];
-}
+export type KeyOwnerType = (typeof KEY_OWNER_TYPE_VALUES)[number];
+export type KeyStatus = (typeof KEY_STATUS_VALUES)[number];
+
+/** A gateway key as the API lists it: prefix and limits, never the key (the contract's response schema). */
+export type GatewayKey = z.infer<typeof gatewayKeySchema>;
 
 /** The create response: the only time the full key is seen. */
-export interface CreatedGatewayKey extends GatewayKey {
-  key: string;
-}
+export type CreatedGatewayKey = z.infer<typeof createdGatewayKeySchema>;
 
 export const keysKeys = {
   all: ['keys'] as const,

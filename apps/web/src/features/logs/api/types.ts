@@ -1,7 +1,19 @@
-import type { AttemptLog, LogDetail, LogRecord, LogsPage, Trace } from '@switchyard/core';
+import type {
+  attemptLogSchema,
+  engineTraceSchema,
+  logDetailSchema,
+  logRecordSchema,
+  logsPageSchema,
+} from '@switchyard/core';
+import type { z } from 'zod';
 
-/** The shapes are the API's own, defined once in @switchyard/core. */
-export type { AttemptLog, LogDetail, LogRecord, LogsPage, Trace };
+/** The shapes are the API's own: inferred from the contracts' response schemas in @switchyard/core. */
+export type AttemptLog = z.infer<typeof attemptLogSchema>;
+export type LogRecord = z.infer<typeof logRecordSchema>;
+export type LogDetail = z.infer<typeof logDetailSchema>;
+export type LogsPage = z.infer<typeof logsPageSchema>;
+/** The resolver trace of a logged request. */
+export type Trace = z.infer<typeof engineTraceSchema>;
 
 /** What the logs API filters on (`from`/`to` ISO instants, both inclusive). */
 export interface LogFilters {

@@ -1,14 +1,19 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { withQuery } from '../../../lib/search-params';
-import { modelsKeys, type ModelListFilters, type RegistryModel } from './types';
+import { modelsKeys, type ModelListFilters, type ModelPage } from './types';
 
 export const MODELS_LIMIT = 500;
 
 /** GET /llm/models: the registry, searched, filtered and sorted by the API. */
 export const getModels = (f: ModelListFilters, signal?: AbortSignal) =>
-  api<{ data: RegistryModel[]; total: number; limit: number; offset: number }>(withQuery('/llm/models', { ...f, limit: MODELS_LIMIT }), { signal });
+  api<ModelPage>(withQuery('/llm/models', { ...f, limit: MODELS_LIMIT }), { signal });
 
-export const modelsQueryOptions = (f: ModelListFilters) => queryOptions({ queryKey: modelsKeys.list(f), queryFn: ({ signal }) => getModels(f, signal), placeholderData: keepPreviousData });
+export const modelsQueryOptions = (f: ModelListFilters) =>
+  queryOptions({
+    queryKey: modelsKeys.list(f),
+    queryFn: ({ signal }) => getModels(f, signal),
+    placeholderData: keepPreviousData,
+  });
 
 export const useModels = (f: ModelListFilters) => useQuery(modelsQueryOptions(f));

@@ -1,10 +1,22 @@
-import type { CAPABILITY_VALUES, QUALITY_TIER_VALUES } from '@switchyard/core';
+import type {
+  bulkModelsResultSchema,
+  CAPABILITY_VALUES,
+  modelPageSchema,
+  providerSchema,
+  QUALITY_TIER_VALUES,
+  registryModelSchema,
+} from '@switchyard/core';
+import type { z } from 'zod';
 
 export type Capability = (typeof CAPABILITY_VALUES)[number];
 export type QualityTier = (typeof QUALITY_TIER_VALUES)[number];
 
-/** A registry entry as GET /llm/models lists it (defined once in @switchyard/core). */
-export type { RegistryModel } from '@switchyard/core';
+/** A registry entry as GET /llm/models lists it (the contract's response schema). */
+export type RegistryModel = z.infer<typeof registryModelSchema>;
+/** One page of `GET /llm/models`. */
+export type ModelPage = z.infer<typeof modelPageSchema>;
+/** `POST /llm/models/bulk`. */
+export type BulkModelsResult = z.infer<typeof bulkModelsResultSchema>;
 
 export interface ModelListFilters {
   search?: string;
@@ -14,13 +26,8 @@ export interface ModelListFilters {
   order?: 'asc' | 'desc';
 }
 
-export interface ProviderChoice {
-  id: string;
-  name: string;
-  slug: string;
-  type: string;
-  status: string;
-}
+/** What the model form and the provider filter need of a provider (picked from `GET /llm/providers`). */
+export type ProviderChoice = Pick<z.infer<typeof providerSchema>, 'id' | 'name' | 'slug' | 'type' | 'status'>;
 
 export const modelsKeys = {
   all: ['models'] as const,

@@ -1,31 +1,19 @@
-export type OrgStatus = 'active' | 'suspended';
-export type MemberRole = 'owner' | 'admin' | 'member';
+import type {
+  ORG_MEMBER_ROLE_VALUES,
+  ORG_STATUS_VALUES,
+  orgDetailSchema,
+  orgMemberSchema,
+  orgSchema,
+} from '@switchyard/core';
+import type { z } from 'zod';
 
-export interface Org {
-  id: string;
-  name: string;
-  slug: string;
-  ownerId: string | null;
-  status: OrgStatus;
-  spendCapUsd: number | null;
-  rollover: boolean;
-  rolloverBalanceUsd: number;
-  piiProtection: boolean;
-  members?: number;
-  createdAt: string;
-}
+export type OrgStatus = (typeof ORG_STATUS_VALUES)[number];
+export type MemberRole = (typeof ORG_MEMBER_ROLE_VALUES)[number];
 
-export interface OrgMember {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: MemberRole;
-}
-
-export interface OrgDetail extends Org {
-  memberList: OrgMember[];
-  providerKeys: { providerId: string; last4: string; label: string | null; status: string }[];
-}
+/** An organization as the API answers it (the contracts' response schemas). */
+export type Org = z.infer<typeof orgSchema>;
+export type OrgMember = z.infer<typeof orgMemberSchema>;
+export type OrgDetail = z.infer<typeof orgDetailSchema>;
 
 export const orgsKeys = {
   all: ['orgs'] as const,

@@ -1,11 +1,9 @@
-export interface GatewaySettings {
-  ollamaBaseUrl: string | null;
-  ollamaProvider: { id: string; slug: string; status: string; modelCount: number } | null;
-  bodyLogging: boolean;
-  debugHeaders: boolean;
-  updatedAt: string | null;
-}
+import type { gatewaySettingsSchema, ollamaSyncResultSchema, ollamaTestResultSchema } from '@switchyard/core';
+import type { z } from 'zod';
 
-export type OllamaTestResult = { success: true; latencyMs: number; baseUrl: string; models: string[] } | { success: false; latencyMs?: number; error: { code: string; message: string } };
+/** The gateway settings as the API answers them (the contracts' response schemas). */
+export type GatewaySettings = z.infer<typeof gatewaySettingsSchema>;
+export type OllamaTestResult = z.infer<typeof ollamaTestResultSchema>;
+export type OllamaSyncResult = z.infer<typeof ollamaSyncResultSchema>;
 
 export const settingsKeys = { all: ['settings'] as const };

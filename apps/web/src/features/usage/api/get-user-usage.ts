@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { withQuery } from '../../../lib/search-params';
-import { usageKeys, type UsagePeriod, type UserUsageRow, type UserUsageSort } from './types';
+import { usageKeys, type UsagePeriod, type UserUsagePage, type UserUsageSort } from './types';
 
 export interface UserUsageQuery {
   period: UsagePeriod;
@@ -11,8 +11,13 @@ export interface UserUsageQuery {
 
 /** GET /llm/usage/users: every user with traffic in the period, sorted by the API. */
 export const getUserUsage = (q: UserUsageQuery, signal?: AbortSignal) =>
-  api<{ period: UsagePeriod; data: UserUsageRow[]; total: number }>(withQuery('/llm/usage/users', { ...q, limit: 1000 }), { signal });
+  api<UserUsagePage>(withQuery('/llm/usage/users', { ...q, limit: 1000 }), { signal });
 
-export const userUsageQueryOptions = (q: UserUsageQuery) => queryOptions({ queryKey: usageKeys.users(q), queryFn: ({ signal }) => getUserUsage(q, signal), placeholderData: keepPreviousData });
+export const userUsageQueryOptions = (q: UserUsageQuery) =>
+  queryOptions({
+    queryKey: usageKeys.users(q),
+    queryFn: ({ signal }) => getUserUsage(q, signal),
+    placeholderData: keepPreviousData,
+  });
 
 export const useUserUsage = (q: UserUsageQuery) => useQuery(userUsageQueryOptions(q));

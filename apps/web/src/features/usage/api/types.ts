@@ -1,90 +1,39 @@
-import type { UsagePeriod } from '@switchyard/core';
+import type {
+  liveMinuteSchema,
+  liveResponseSchema,
+  modelUsageSchema,
+  providerUsageSchema,
+  topUserSchema,
+  UsagePeriod,
+  usagePointSchema,
+  usageResponseSchema,
+  userUsagePageSchema,
+  userUsageQuery,
+  userUsageRowSchema,
+} from '@switchyard/core';
+import type { z } from 'zod';
 
 export type { UsagePeriod };
 
-export interface UsagePoint {
-  t: string;
-  requests: number;
-  errors: number;
-  costUsd: number;
-  tokens: number;
-  savedUsd: number;
-}
-
-export interface ProviderUsage {
-  providerId: string | null;
-  provider: string;
-  slug: string | null;
-  requests: number;
-  errors: number;
-  costUsd: number;
-  successRate: number | null;
-  avgLatencyMs: number | null;
-  avgTtftMs: number | null;
-}
-
-export interface ModelUsage {
-  ref: string;
-  providerId: string | null;
-  modelId: string;
-  requests: number;
-  costUsd: number;
-  tokens: number;
-}
-
-export interface TopUser {
-  userId: string;
-  email: string | null;
-  name: string | null;
-  requests: number;
-  costUsd: number;
-}
+/** The read side's answers, inferred from the contracts' response schemas. */
+export type UsagePoint = z.infer<typeof usagePointSchema>;
+export type ProviderUsage = z.infer<typeof providerUsageSchema>;
+export type ModelUsage = z.infer<typeof modelUsageSchema>;
+export type TopUser = z.infer<typeof topUserSchema>;
 
 /** GET /llm/usage and /me/usage. */
-export interface UsageResponse {
-  period: UsagePeriod;
-  bucket: 'hour' | 'day' | 'week';
-  from: string;
-  to: string;
-  totals: { requests: number; errors: number; costUsd: number; tokens: number; savedUsd: number; byokRequests: number };
-  series: UsagePoint[];
-  byProvider: ProviderUsage[];
-  byModel: ModelUsage[];
-  topUsers: TopUser[];
-}
+export type UsageResponse = z.infer<typeof usageResponseSchema>;
 
-export interface LiveMinute {
-  t: string;
-  requests: number;
-  errors: number;
-  avgLatencyMs: number | null;
-  p95LatencyMs: number | null;
-  costUsd: number;
-}
+export type LiveMinute = z.infer<typeof liveMinuteSchema>;
 
 /** GET /llm/live: the last 60 minutes, one point a minute. */
-export interface LiveResponse {
-  from: string;
-  minutes: LiveMinute[];
-  totals: { requests: number; errors: number; requestsPerMinute: number };
-}
+export type LiveResponse = z.infer<typeof liveResponseSchema>;
 
-export interface UserUsageRow {
-  userId: string;
-  email: string | null;
-  name: string | null;
-  status: string;
-  weeklyCapUsd: number | null;
-  requests: number;
-  errors: number;
-  tokens: number;
-  costUsd: number;
-  savedUsd: number;
-  byokRequests: number;
-  lastActiveDay: string;
-}
+export type UserUsageRow = z.infer<typeof userUsageRowSchema>;
+/** GET /llm/usage/users. */
+export type UserUsagePage = z.infer<typeof userUsagePageSchema>;
 
-export type UserUsageSort = 'cost' | 'requests' | 'tokens' | 'saved' | 'name';
+export type UserUsageSort = z.infer<typeof userUsageQuery>['sort'];
 
 export const usageKeys = {
   all: ['usage'] as const,

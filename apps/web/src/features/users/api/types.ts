@@ -1,24 +1,20 @@
-import type { RoleValue } from '@switchyard/core';
+import type {
+  createdUserSchema,
+  POWER_LEVEL_VALUES,
+  RoleValue,
+  USER_STATUS_VALUES,
+  userSchema,
+} from '@switchyard/core';
+import type { z } from 'zod';
 
-export type UserStatus = 'active' | 'suspended';
-export type PowerLevel = 'eco' | 'balanced' | 'precision';
+export type UserStatus = (typeof USER_STATUS_VALUES)[number];
+export type PowerLevel = (typeof POWER_LEVEL_VALUES)[number];
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: RoleValue;
-  status: UserStatus;
-  weeklyCapUsd: number | null;
-  powerLevel: PowerLevel | null;
-  lastLoginAt: string | null;
-  createdAt: string;
-}
+/** A user as the API answers it (the contract's response schema). */
+export type User = z.infer<typeof userSchema>;
 
-export interface CreatedUser extends User {
-  /** Present when no password was given: shown once. */
-  generatedPassword?: string;
-}
+/** The create answer: with the generated password (shown once) when none was given. */
+export type CreatedUser = z.infer<typeof createdUserSchema>;
 
 export interface UserFilters {
   search?: string;

@@ -1,0 +1,45 @@
+import type { Contract } from './contract.js';
+import { authContracts, systemContracts } from './auth.js';
+import {
+  appsContracts,
+  auditContracts,
+  byokContracts,
+  keysContracts,
+  myKeysContracts,
+  orgsContracts,
+  usersContracts,
+} from './identity.js';
+import { modelsContracts, providersContracts, routingContracts, settingsContracts } from './llm.js';
+import { connectContracts, myUsageContracts, usageContracts } from './usage.js';
+
+export * from './contract.js';
+export * from './permissions.js';
+export * from './auth.js';
+export * from './identity.js';
+export * from './llm.js';
+export * from './usage.js';
+
+/** Every endpoint of the admin API and the system routes, by area. */
+export const CONTRACTS = {
+  auth: authContracts,
+  system: systemContracts,
+  users: usersContracts,
+  keys: keysContracts,
+  myKeys: myKeysContracts,
+  byok: byokContracts,
+  orgs: orgsContracts,
+  apps: appsContracts,
+  audit: auditContracts,
+  providers: providersContracts,
+  models: modelsContracts,
+  routing: routingContracts,
+  settings: settingsContracts,
+  usage: usageContracts,
+  myUsage: myUsageContracts,
+  connect: connectContracts,
+} as const;
+
+/** All contracts in one list (OpenAPI, the role matrix, the contract tests). */
+export const ALL_CONTRACTS: readonly Contract[] = Object.values(CONTRACTS).flatMap((area) =>
+  Object.values(area as Record<string, Contract>),
+);

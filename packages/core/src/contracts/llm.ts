@@ -1,0 +1,326 @@
+/** The `/api/v1/llm/*` configuration: providers, the model registry, routing, gateway settings. */
+import { createProviderBody, testKeyBody, updateProviderBody } from '../schemas/admin/index.js';
+import { connectionTestSchema, providerSchema, providerTypeSchema } from '../schemas/admin/responses.js';
+import { listOf } from '../schemas/identity/responses.js';
+import { bulkModelsBody, createModelBody, modelListQuery, updateModelBody } from '../schemas/models/index.js';
+import { bulkModelsResultSchema, modelPageSchema, registryModelSchema } from '../schemas/models/responses.js';
+import {
+  aliasListQuery,
+  createAliasBody,
+  fallbackChainBody,
+  routingRulesBody,
+  traceBody,
+  updateAliasBody,
+  updatePowerLevelBody,
+} from '../schemas/routing/index.js';
+import {
+  aliasListItemSchema,
+  aliasSchema,
+  fallbackChainSchema,
+  powerLevelSchema,
+  routingRulesSchema,
+  traceResultSchema,
+} from '../schemas/routing/responses.js';
+import { ollamaTestBody, updateSettingsBody } from '../schemas/settings/index.js';
+import {
+  gatewaySettingsSchema,
+  ollamaSyncResultSchema,
+  ollamaTestResultSchema,
+} from '../schemas/settings/responses.js';
+import { defineContract } from './contract.js';
+
+const testResult = {
+  status: 200,
+  description: '{success, latencyMs, modelsAvailable} or {success:false, error}',
+  schema: connectionTestSchema,
+} as const;
+
+export const providersContracts = {
+  types: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/provider-types',
+    permission: 'providers:read',
+    tag: 'Providers',
+    summary: 'The provider catalogue for the add-provider form',
+    response: { status: 200, description: 'Types', schema: listOf(providerTypeSchema) },
+  }),
+  list: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/providers',
+    permission: 'providers:read',
+    tag: 'Providers',
+    summary: 'Providers with model count and average cost per 1M tokens (keys never shown)',
+    response: { status: 200, description: 'Providers', schema: listOf(providerSchema) },
+  }),
+  create: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/providers',
+    permission: 'providers:write',
+    tag: 'Providers',
+    summary: 'Add a provider (credentials: super admin)',
+    body: createProviderBody,
+    response: { status: 201, description: 'Provider', schema: providerSchema },
+    errors: { 409: 'Slug taken' },
+  }),
+  update: defineContract({
+    method: 'put',
+    path: '/api/v1/llm/providers/{id}',
+    permission: 'providers:write',
+    tag: 'Providers',
+    summary:
+      'Change a provider (credentials, and where a provider holding credentials connects: super admin)',
+    body: updateProviderBody,
+    response: { status: 200, description: 'Provider', schema: providerSchema },
+  }),
+  remove: defineContract({
+    method: 'delete',
+    path: '/api/v1/llm/providers/{id}',
+    permission: 'providers:write',
+    tag: 'Providers',
+    summary: 'Delete a provider and its models',
+    response: { status: 204, description: 'Deleted' },
+  }),
+  test: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/providers/{id}/test',
+    permission: 'providers:write',
+    tag: 'Providers',
+    summary: 'Test the stored key with a real minimal call',
+    response: testResult,
+  }),
+  testKey: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/test',
+    permission: 'providers:write',
+    tag: 'Providers',
+    summary: 'Test a key before saving it',
+    body: testKeyBody,
+    response: testResult,
+  }),
+} as const;
+
+export const modelsContracts = {
+  list: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/models',
+    permission: 'models:read',
+    tag: 'Models',
+    summary: 'Search, filter and sort the registry (users see global, their org and their own models)',
+    query: modelListQuery,
+    response: { status: 200, description: '{data, total, limit, offset}', schema: modelPageSchema },
+  }),
+  create: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/models',
+    permission: 'models:write',
+    tag: 'Models',
+    summary: 'Add a model (isDefault moves the default marker of its scope)',
+    body: createModelBody,
+    response: { status: 201, description: 'Model', schema: registryModelSchema },
+    errors: { 409: 'Same provider, model id and scope exists' },
+  }),
+  bulk: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/models/bulk',
+    permission: 'models:write',
+    tag: 'Models',
+    summary: 'Enable, disable or delete many models',
+    body: bulkModelsBody,
+    response: { status: 200, description: '{action, affected, missing}', schema: bulkModelsResultSchema },
+  }),
+  get: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/models/{id}',
+    permission: 'models:read',
+    tag: 'Models',
+    summary: 'One model',
+    response: { status: 200, description: 'Model', schema: registryModelSchema },
+    errors: { 404: 'Not found' },
+  }),
+  update: defineContract({
+    method: 'put',
+    path: '/api/v1/llm/models/{id}',
+    permission: 'models:write',
+    tag: 'Models',
+    summary: 'Change a model (toggle enabled, prices, tier, capabilities, config)',
+    body: updateModelBody,
+    response: { status: 200, description: 'Model', schema: registryModelSchema },
+  }),
+  setDefault: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/models/{id}/default',
+    permission: 'models:write',
+    tag: 'Models',
+    summary: 'Make this the default model of its scope',
+    response: { status: 200, description: 'Model', schema: registryModelSchema },
+  }),
+  remove: defineContract({
+    method: 'delete',
+    path: '/api/v1/llm/models/{id}',
+    permission: 'models:write',
+    tag: 'Models',
+    summary: 'Delete a model',
+    response: { status: 204, description: 'Deleted' },
+  }),
+} as const;
+
+export const routingContracts = {
+  rules: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/routing/rules',
+    permission: 'routing:read',
+    tag: 'Routing',
+    summary:
+      'The global strategy (cost, balanced, quality), attempt cap, same-target retries, circuit breaker (failure threshold, open time) and what each strategy does',
+    response: { status: 200, description: 'OK', schema: routingRulesSchema },
+  }),
+  setRules: defineContract({
+    method: 'put',
+    path: '/api/v1/llm/routing/rules',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Change the rules; takes effect immediately (the strategy: super admin)',
+    body: routingRulesBody,
+    response: { status: 200, description: 'OK', schema: routingRulesSchema },
+  }),
+  powerLevels: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/routing/power-levels',
+    permission: 'routing:read',
+    tag: 'Routing',
+    summary: 'Power levels with the models they route to now and their price range',
+    response: { status: 200, description: 'OK', schema: listOf(powerLevelSchema) },
+  }),
+  updatePowerLevel: defineContract({
+    method: 'put',
+    path: '/api/v1/llm/routing/power-levels/{slug}',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Change a power level: tier, explicit models, enabled',
+    body: updatePowerLevelBody,
+    response: { status: 200, description: 'OK', schema: powerLevelSchema },
+  }),
+  aliases: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/routing/aliases',
+    permission: 'routing:read',
+    tag: 'Routing',
+    summary: 'Aliases (requested model → weighted targets, strategy, fallbacks, scope)',
+    query: aliasListQuery,
+    response: { status: 200, description: 'OK', schema: listOf(aliasListItemSchema) },
+  }),
+  createAlias: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/routing/aliases',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Create an alias (global, or for one organization)',
+    body: createAliasBody,
+    response: { status: 201, description: 'Alias', schema: aliasSchema },
+    errors: { 409: 'Name taken in that scope' },
+  }),
+  updateAlias: defineContract({
+    method: 'put',
+    path: '/api/v1/llm/routing/aliases/{id}',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Change an alias',
+    body: updateAliasBody,
+    response: { status: 200, description: 'OK', schema: aliasSchema },
+  }),
+  deleteAlias: defineContract({
+    method: 'delete',
+    path: '/api/v1/llm/routing/aliases/{id}',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Delete an alias',
+    response: { status: 204, description: 'Deleted' },
+  }),
+  chains: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/routing/chains',
+    permission: 'routing:read',
+    tag: 'Routing',
+    summary: 'Model fallback chains (ordered)',
+    response: { status: 200, description: 'OK', schema: listOf(fallbackChainSchema) },
+  }),
+  createChain: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/routing/chains',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Create a fallback chain',
+    body: fallbackChainBody,
+    response: { status: 201, description: 'Chain', schema: fallbackChainSchema },
+    errors: { 409: 'That model already has a chain' },
+  }),
+  updateChain: defineContract({
+    method: 'put',
+    path: '/api/v1/llm/routing/chains/{id}',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Replace a fallback chain (order matters)',
+    body: fallbackChainBody,
+    response: { status: 200, description: 'OK', schema: fallbackChainSchema },
+  }),
+  deleteChain: defineContract({
+    method: 'delete',
+    path: '/api/v1/llm/routing/chains/{id}',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Delete a fallback chain',
+    response: { status: 204, description: 'Deleted' },
+  }),
+  trace: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/routing/trace',
+    permission: 'routing:trace',
+    tag: 'Routing',
+    summary:
+      'Dry run: the resolver trace for a request as a key, a user or the operator would send it (no provider is called)',
+    body: traceBody,
+    response: { status: 200, description: 'OK', schema: traceResultSchema },
+  }),
+} as const;
+
+export const settingsContracts = {
+  get: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/settings',
+    permission: 'settings:read',
+    tag: 'Settings',
+    summary: 'Ollama URL, body logging, debug headers',
+    response: { status: 200, description: 'Settings', schema: gatewaySettingsSchema },
+  }),
+  update: defineContract({
+    method: 'put',
+    path: '/api/v1/llm/settings',
+    permission: 'settings:write',
+    tag: 'Settings',
+    summary: 'Change settings (an Ollama URL also points the Ollama provider there)',
+    body: updateSettingsBody,
+    response: { status: 200, description: 'Settings', schema: gatewaySettingsSchema },
+  }),
+  testOllama: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/settings/ollama/test',
+    permission: 'settings:write',
+    tag: 'Settings',
+    summary: 'Test an Ollama server and list its models',
+    body: ollamaTestBody,
+    response: {
+      status: 200,
+      description: '{success, latencyMs, models} or {success:false, error}',
+      schema: ollamaTestResultSchema,
+    },
+  }),
+  syncOllama: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/settings/ollama/sync',
+    permission: 'settings:write',
+    tag: 'Settings',
+    summary: 'Add the discovered Ollama models to the registry',
+    response: { status: 200, description: '{discovered, added}', schema: ollamaSyncResultSchema },
+    errors: { 502: 'Ollama unreachable' },
+  }),
+} as const;

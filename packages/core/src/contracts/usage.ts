@@ -1,0 +1,171 @@
+/**
+ * The read side: `/api/v1/llm/{usage,stats,live,usage/users,logs,errors,export}` for operators and
+ * `/api/v1/me/{usage,live,logs,export}` for everyone's own traffic; and the connect-a-tool guide.
+ */
+import { guideQuery } from '../guide/index.js';
+import {
+  errorsQuery,
+  exportQuery,
+  logsQuery,
+  usagePeriodQuery,
+  userUsageQuery,
+} from '../schemas/usage/index.js';
+import {
+  errorsPageSchema,
+  liveResponseSchema,
+  llmStatsSchema,
+  logDetailSchema,
+  logsPageSchema,
+  usageResponseSchema,
+  userUsagePageSchema,
+} from '../schemas/usage/responses.js';
+import { keyModelsSchema } from '../schemas/identity/responses.js';
+import { defineContract } from './contract.js';
+
+const csv = { status: 200, description: 'CSV (text/csv), streamed', contentType: 'text/csv' } as const;
+
+export const usageContracts = {
+  usage: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/usage',
+    permission: 'usage:read-any',
+    tag: 'Usage',
+    summary:
+      'Calls and cost over time (bucket fits the period), by provider (cost, latency, success rate), popular models, top users',
+    query: usagePeriodQuery,
+    response: { status: 200, description: 'OK', schema: usageResponseSchema },
+  }),
+  stats: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/stats',
+    permission: 'usage:read-any',
+    tag: 'Usage',
+    summary:
+      'Stat cards: providers, active models, API calls and cost over 30 days with the change versus the 30 before, BYOK',
+    response: { status: 200, description: 'OK', schema: llmStatsSchema },
+  }),
+  live: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/live',
+    permission: 'usage:read-any',
+    tag: 'Usage',
+    summary: 'The last 60 minutes, per minute: requests, errors, average and p95 latency',
+    response: { status: 200, description: 'OK', schema: liveResponseSchema },
+  }),
+  users: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/usage/users',
+    permission: 'usage:read-any',
+    tag: 'Usage',
+    summary: 'Per-user usage over a period, sortable',
+    query: userUsageQuery,
+    response: { status: 200, description: 'OK', schema: userUsagePageSchema },
+  }),
+  logs: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/logs',
+    permission: 'logs:read',
+    tag: 'Logs',
+    summary: 'Gateway logs, newest first, with filters and a cursor',
+    query: logsQuery,
+    response: { status: 200, description: 'OK', schema: logsPageSchema },
+  }),
+  log: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/logs/{id}',
+    permission: 'logs:read',
+    tag: 'Logs',
+    summary: 'One log record with its resolver trace and attempts',
+    response: { status: 200, description: 'OK', schema: logDetailSchema },
+    errors: { 404: 'Not found' },
+  }),
+  errors: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/errors',
+    permission: 'errors:read',
+    tag: 'Logs',
+    summary: 'Error reports with filters and a cursor',
+    query: errorsQuery,
+    response: { status: 200, description: 'OK', schema: errorsPageSchema },
+  }),
+  export: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/export',
+    permission: 'usage:own',
+    tag: 'Logs',
+    summary: 'Stream usage rows as CSV (operators: any user; others: their own)',
+    query: exportQuery,
+    response: csv,
+  }),
+} as const;
+
+export const myUsageContracts = {
+  usage: defineContract({
+    method: 'get',
+    path: '/api/v1/me/usage',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: 'My own usage over a period, with what BYOK saved',
+    query: usagePeriodQuery,
+    response: { status: 200, description: 'OK', schema: usageResponseSchema },
+  }),
+  live: defineContract({
+    method: 'get',
+    path: '/api/v1/me/live',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: 'My last 60 minutes',
+    response: { status: 200, description: 'OK', schema: liveResponseSchema },
+  }),
+  logs: defineContract({
+    method: 'get',
+    path: '/api/v1/me/logs',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: 'My own requests',
+    query: logsQuery,
+    response: { status: 200, description: 'OK', schema: logsPageSchema },
+  }),
+  log: defineContract({
+    method: 'get',
+    path: '/api/v1/me/logs/{id}',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: 'One of my requests with its trace',
+    response: { status: 200, description: 'OK', schema: logDetailSchema },
+    errors: { 404: 'Not found' },
+  }),
+  export: defineContract({
+    method: 'get',
+    path: '/api/v1/me/export',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: 'My usage as CSV',
+    query: exportQuery,
+    response: csv,
+  }),
+} as const;
+
+/** "Connect a tool": the guide (no sign-in: it holds no secret) and the models one of my keys may use. */
+export const connectContracts = {
+  guide: defineContract({
+    method: 'get',
+    path: '/api/v1/guide',
+    permission: null,
+    tag: 'Connect a tool',
+    summary:
+      'How to connect Claude Code, Codex, OpenCode, Cursor, Continue, the AI SDK, the OpenAI and Anthropic SDKs and curl to this server, as Markdown an AI agent can follow (no sign-in, no secrets)',
+    query: guideQuery,
+    response: { status: 200, description: 'The guide', contentType: 'text/markdown' },
+    errors: { 400: 'Unknown tool' },
+  }),
+  keyModels: defineContract({
+    method: 'get',
+    path: '/api/v1/me/keys/{id}/models',
+    permission: 'keys:own',
+    tag: 'My gateway keys',
+    summary: "The models one of my keys may use: what the proxy's GET /v1/models answers for that key",
+    response: { status: 200, description: 'OpenAI-format model list', schema: keyModelsSchema },
+    errors: { 404: 'Not one of my keys' },
+  }),
+} as const;

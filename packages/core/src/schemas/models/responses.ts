@@ -1,0 +1,57 @@
+/** What the model registry endpoints answer. */
+import { z } from 'zod';
+import { QUALITY_TIER_VALUES, REGISTRY_CAPABILITY_VALUES } from './index.js';
+
+/** A registry entry as `GET /llm/models` returns it (prices in USD per 1M tokens). */
+export const registryModelSchema = z.strictObject({
+  id: z.string(),
+  /** The routable ref: `<provider-slug>/<model-id>`. */
+  ref: z.string(),
+  providerId: z.string(),
+  provider: z.strictObject({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    type: z.string(),
+    status: z.string(),
+  }),
+  modelId: z.string(),
+  displayName: z.string(),
+  description: z.string().nullable(),
+  priceInputPer1M: z.number(),
+  priceOutputPer1M: z.number(),
+  priceCachedInputPer1M: z.number().nullable(),
+  contextWindow: z.number().int().nullable(),
+  maxOutputTokens: z.number().int().nullable(),
+  qualityTier: z.enum(QUALITY_TIER_VALUES),
+  qualityScore: z.number().int(),
+  capabilities: z.array(z.enum(REGISTRY_CAPABILITY_VALUES)),
+  config: z.record(z.string(), z.unknown()),
+  enabled: z.boolean(),
+  isDefault: z.boolean(),
+  priority: z.number().int(),
+  /** 'global', 'org:<id>' or 'user:<id>'. */
+  scope: z.string(),
+  /** Where the entry came from: `catalogue`, `admin`, `discovered`. */
+  source: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type RegistryModel = z.infer<typeof registryModelSchema>;
+
+/** `GET /llm/models`: one page of the registry and how many match in all. */
+export const modelPageSchema = z.strictObject({
+  data: z.array(registryModelSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+export type ModelPage = z.infer<typeof modelPageSchema>;
+
+/** `POST /llm/models/bulk`: how many were changed, and the ids that did not exist. */
+export const bulkModelsResultSchema = z.strictObject({
+  action: z.enum(['enable', 'disable', 'delete']),
+  affected: z.number().int(),
+  missing: z.array(z.string()),
+});
+export type BulkModelsResult = z.infer<typeof bulkModelsResultSchema>;

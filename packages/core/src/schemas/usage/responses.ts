@@ -1,0 +1,255 @@
+/** What the read side answers: usage charts, stat cards, the live view, per-user usage, logs, error reports. */
+import { z } from 'zod';
+import { engineTraceSchema } from '../routing/responses.js';
+import { USAGE_PERIODS } from './index.js';
+
+const iso = z.string().describe('ISO 8601 time');
+
+/** One attempt in a request's timeline (stored with the usage record, shown in the log drawer). */
+export const attemptLogSchema = z.strictObject({
+  provider: z.string(),
+  model: z.string(),
+  /** Whose key paid: byok, org or provider. */
+  key: z.string(),
+  status: z.number().int(),
+  /** 'ok', an error kind, 'skipped:<code>', 'stream_…'. */
+  outcome: z.string(),
+  ms: z.number(),
+});
+export type AttemptLog = z.infer<typeof attemptLogSchema>;
+
+/** What one proxied request cost and how it ended: written by the proxy, read back in the logs. */
+export const usageOutcomeSchema = z.strictObject({
+  tokensIn: z.number().int(),
+  tokensOut: z.number().int(),
+  tokensCached: z.number().int(),
+  costUsd: z.number(),
+  savedUsd: z.number(),
+  latencyMs: z.number().int(),
+  ttftMs: z.number().int().nullable(),
+  status: z.number().int(),
+  errorCode: z.string().nullable(),
+  isByok: z.boolean(),
+  stream: z.boolean(),
+  attempts: z.number().int(),
+});
+export type UsageOutcome = z.infer<typeof usageOutcomeSchema>;
+
+/** The calling tool of a log record (see `clientFacts`). */
+export const logClientSchema = z.strictObject({
+  tool: z.string().nullable(),
+  version: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  app: z.string().nullable(),
+  originator: z.string().nullable(),
+  sessionId: z.string().nullable(),
+});
+export type LogClient = z.infer<typeof logClientSchema>;
+
+/** One gateway request as `GET /llm/logs` (and `/me/logs`) lists it. */
+export const logRecordSchema = usageOutcomeSchema.extend({
+  id: z.string(),
+  createdAt: iso,
+  requestId: z.string(),
+  key: z
+    .strictObject({ id: z.string(), name: z.string().nullable(), prefix: z.string().nullable() })
+    .nullable(),
+  user: z
+    .strictObject({ id: z.string(), email: z.string().nullable(), name: z.string().nullable() })
+    .nullable(),
+  orgId: z.string().nullable(),
+  appId: z.string().nullable(),
+  endpoint: z.string(),
+  requestedModel: z.string(),
+  provider: z.string().nullable(),
+  actualModel: z.string().nullable(),
+  /** Which tool made the call (null on records from before it was recorded, or when the client sent nothing). */
+  client: logClientSchema.nullable(),
+});
+export type LogRecord = z.infer<typeof logRecordSchema>;
+
+/** The stored trace of a request: the resolver's plan, the attempts, and (when body logging was on) the bodies. */
+export const storedTraceSchema = z.object({
+  plan: engineTraceSchema.nullable().optional(),
+  attempts: z.array(attemptLogSchema).optional(),
+  bodies: z
+    .object({
+      request: z.string(),
+      response: z.string(),
+      truncated: z.boolean(),
+      requestBytes: z.number().optional(),
+      responseBytes: z.number().optional(),
+    })
+    .optional(),
+});
+export type StoredTrace = z.infer<typeof storedTraceSchema>;
+
+/** `GET /llm/logs/:id`: the record with its resolver trace, attempts timeline and (when body logging was on) bodies. */
+export const logDetailSchema = logRecordSchema.extend({ trace: storedTraceSchema.nullable() });
+export type LogDetail = z.infer<typeof logDetailSchema>;
+
+export const logsPageSchema = z.strictObject({
+  data: z.array(logRecordSchema),
+  /** The last id of this page: pass it as `cursor` for the next one; null at the end. */
+  nextCursor: z.string().nullable(),
+});
+export type LogsPage = z.infer<typeof logsPageSchema>;
+
+export const usagePointSchema = z.strictObject({
+  t: iso,
+  requests: z.number(),
+  errors: z.number(),
+  costUsd: z.number(),
+  tokens: z.number(),
+  savedUsd: z.number(),
+});
+export type UsagePoint = z.infer<typeof usagePointSchema>;
+
+export const providerUsageSchema = z.strictObject({
+  /** Null for requests rejected before routing. */
+  providerId: z.string().nullable(),
+  provider: z.string(),
+  slug: z.string().nullable(),
+  requests: z.number(),
+  errors: z.number(),
+  costUsd: z.number(),
+  successRate: z.number().nullable(),
+  avgLatencyMs: z.number().nullable(),
+  avgTtftMs: z.number().nullable(),
+});
+export type ProviderUsage = z.infer<typeof providerUsageSchema>;
+
+export const modelUsageSchema = z.strictObject({
+  ref: z.string(),
+  providerId: z.string().nullable(),
+  modelId: z.string(),
+  requests: z.number(),
+  costUsd: z.number(),
+  tokens: z.number(),
+});
+export type ModelUsage = z.infer<typeof modelUsageSchema>;
+
+export const topUserSchema = z.strictObject({
+  userId: z.string(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  requests: z.number(),
+  costUsd: z.number(),
+});
+export type TopUser = z.infer<typeof topUserSchema>;
+
+/** `GET /llm/usage` and `/me/usage`: calls and cost over time, by provider, popular models, top users. */
+export const usageResponseSchema = z.strictObject({
+  period: z.enum(USAGE_PERIODS),
+  bucket: z.enum(['hour', 'day', 'week']),
+  from: iso,
+  to: iso,
+  totals: z.strictObject({
+    requests: z.number(),
+    errors: z.number(),
+    costUsd: z.number(),
+    tokens: z.number(),
+    savedUsd: z.number(),
+    byokRequests: z.number(),
+  }),
+  series: z.array(usagePointSchema),
+  byProvider: z.array(providerUsageSchema),
+  byModel: z.array(modelUsageSchema),
+  /** Empty for `/me/usage`. */
+  topUsers: z.array(topUserSchema),
+});
+export type UsageResponse = z.infer<typeof usageResponseSchema>;
+
+export const trendSchema = z.strictObject({
+  value: z.number(),
+  previous: z.number(),
+  changePct: z.number().nullable(),
+});
+export type Trend = z.infer<typeof trendSchema>;
+
+/** `GET /llm/stats`: the stat cards (30 days versus the 30 before) plus BYOK figures. */
+export const llmStatsSchema = z.strictObject({
+  totalProviders: z.number().int(),
+  activeProviders: z.number().int(),
+  activeModels: z.number().int(),
+  apiCalls30d: trendSchema,
+  cost30d: z.strictObject({
+    valueUsd: z.number(),
+    previousUsd: z.number(),
+    changePct: z.number().nullable(),
+  }),
+  tokens30d: z.number(),
+  /** Null when there were no calls. */
+  errorRate30d: z.number().nullable(),
+  byok: z.strictObject({ users: z.number().int(), savedUsd30d: z.number() }),
+  generatedAt: iso,
+});
+export type LlmStats = z.infer<typeof llmStatsSchema>;
+
+export const liveMinuteSchema = z.strictObject({
+  t: iso,
+  requests: z.number(),
+  errors: z.number(),
+  avgLatencyMs: z.number().nullable(),
+  p95LatencyMs: z.number().nullable(),
+  costUsd: z.number(),
+});
+export type LiveMinute = z.infer<typeof liveMinuteSchema>;
+
+/** `GET /llm/live` and `/me/live`: the last 60 minutes, one point a minute. */
+export const liveResponseSchema = z.strictObject({
+  from: iso,
+  minutes: z.array(liveMinuteSchema),
+  totals: z.strictObject({ requests: z.number(), errors: z.number(), requestsPerMinute: z.number() }),
+});
+export type LiveResponse = z.infer<typeof liveResponseSchema>;
+
+export const userUsageRowSchema = z.strictObject({
+  userId: z.string(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  /** The user's status, or `deleted`. */
+  status: z.string(),
+  weeklyCapUsd: z.number().nullable(),
+  requests: z.number(),
+  errors: z.number(),
+  tokens: z.number(),
+  costUsd: z.number(),
+  savedUsd: z.number(),
+  byokRequests: z.number(),
+  /** `YYYY-MM-DD`. */
+  lastActiveDay: z.string(),
+});
+export type UserUsageRow = z.infer<typeof userUsageRowSchema>;
+
+/** `GET /llm/usage/users`. */
+export const userUsagePageSchema = z.strictObject({
+  period: z.enum(USAGE_PERIODS),
+  data: z.array(userUsageRowSchema),
+  /** Users with traffic in the period (before `limit`). */
+  total: z.number().int(),
+});
+export type UserUsagePage = z.infer<typeof userUsagePageSchema>;
+
+export const errorReportSchema = z.strictObject({
+  id: z.string(),
+  createdAt: iso,
+  source: z.string(),
+  type: z.string(),
+  model: z.string().nullable(),
+  provider: z.string().nullable(),
+  message: z.string(),
+  user: z.strictObject({ id: z.string(), email: z.string().nullable() }).nullable(),
+  app: z.strictObject({ id: z.string(), name: z.string().nullable() }).nullable(),
+  requestId: z.string().nullable(),
+  /** The client tool that sent the failed request and its version (null on older reports). */
+  client: z.strictObject({ tool: z.string(), version: z.string().nullable() }).nullable(),
+  details: z.unknown(),
+});
+export type ErrorReport = z.infer<typeof errorReportSchema>;
+
+export const errorsPageSchema = z.strictObject({
+  data: z.array(errorReportSchema),
+  nextCursor: z.string().nullable(),
+});
+export type ErrorsPage = z.infer<typeof errorsPageSchema>;
