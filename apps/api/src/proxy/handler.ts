@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { isBilled, type AttemptLog, type ClientFacts, type UsageOutcome } from '@switchyard/core';
+import { isBilled, type AttemptLog, type ClientFacts } from '@switchyard/core';
+import type { ProxyUsage } from '../usage/types.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import { getAdapter, scrubSecrets } from '../providers/index.js';
@@ -10,11 +11,17 @@ import type { LoadedConfig, LoadedProvider } from '../routing/load-config.js';
 import { presentedKey, resolveCaller, type ProxyCaller } from './caller.js';
 import { anthropicClientHeaders } from './client-headers.js';
 import { sendClientError, type ClientError, type ClientFormat } from './client-errors.js';
-import { formatForPath, matchEndpoint, type EndpointMatch, type ProxyEndpoint } from './endpoints.js';
+import { formatForPath, matchEndpoint, type EndpointMatch } from './endpoints.js';
 import { BodyMemoryFullError, BodyTooLargeError, readBody, type BodyMemory } from './read-body.js';
-import { RequestShapeError, requestFacts, type RequestFacts } from './request-facts.js';
+import { RequestShapeError, requestFacts } from './request-facts.js';
 import { MAX_BODY_DEPTH, rawDepthExceeds } from './body-shape.js';
-import type { PlannedAttempt, PlanInput, Router } from './types.js';
+import type {
+  PlannedAttempt,
+  PlanInput,
+  ProxyEndpoint,
+  RequestFacts,
+  Router,
+} from '../routing/types.js';
 import {
   openUpstream,
   readAll,
@@ -30,24 +37,6 @@ import { drained } from '../lib/drained.js';
 import type { IpAllowList } from '../lib/ip-allowlist.js';
 import { clientIp, describeIp, type CorsPolicy } from './client-access.js';
 import { clientOf } from './client-tool.js';
-
-/** One usage record per proxy request (the batch writer stores it off the hot path). */
-export interface ProxyUsage extends UsageOutcome {
-  createdAt: Date;
-  requestId: string;
-  gatewayKeyId: string | null;
-  userId: string | null;
-  orgId: string | null;
-  appId: string | null;
-  endpoint: string;
-  requestedModel: string;
-  providerId: string | null;
-  providerSlug: string | null;
-  modelId: string | null;
-  trace: unknown;
-  /** Which tool made the call (user-agent, app, originator, session); absent on rows not made by the proxy. */
-  client?: ClientFacts | null;
-}
 
 export interface ProxyDeps {
   config: () => LoadedConfig;

@@ -25,7 +25,7 @@ import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secrets.js';
 import { getAdapter } from '../providers/index.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
-import type { ProxyCaller } from '../proxy/caller.js';
+import type { ProxyCaller } from './types.js';
 import type {
   Admission,
   AttemptReport,
@@ -34,7 +34,7 @@ import type {
   PlanResult,
   PlannedAttempt,
   Router,
-} from '../proxy/types.js';
+} from './types.js';
 import { recordedSpend } from '../usage/spend.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
 import type { StateStore } from './state-store.js';

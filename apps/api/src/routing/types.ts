@@ -1,9 +1,43 @@
-import type { Attempt as EngineAttempt } from '@switchyard/core';
+/**
+ * What routing sees of a proxy request and what it hands back: the request's facts and caller, the plan, admission
+ * and the decision after a failure. A leaf file: the proxy imports it (proxy -> routing), routing imports no proxy file.
+ */
+import type { Attempt as EngineAttempt, RequestParam } from '@switchyard/core';
 import type { UpstreamError, Usage } from '../providers/types.js';
-import type { LoadedModel, LoadedProvider } from '../routing/load-config.js';
-import type { ProxyCaller } from './caller.js';
-import type { ProxyEndpoint } from './endpoints.js';
-import type { RequestFacts } from './request-facts.js';
+import type { LoadedGatewayKey, LoadedModel, LoadedProvider } from './load-config.js';
+
+/** The endpoints the proxy serves. */
+export type ProxyEndpoint = 'chat' | 'embeddings' | 'responses' | 'models' | 'messages' | 'count_tokens';
+
+/** Who is calling the proxy, resolved from the gateway key (or the operator master key) in memory. */
+export interface ProxyCaller {
+  kind: 'key' | 'master';
+  keyId: string | null;
+  keyName: string | null;
+  keyPrefix: string | null;
+  userId: string | null;
+  orgId: string | null;
+  appId: string | null;
+  powerLevel: string | null;
+  allowedModels: string[];
+  key: LoadedGatewayKey | null;
+}
+
+export type Capability = 'chat' | 'tools' | 'vision' | 'json' | 'embeddings' | 'streaming';
+
+/** What routing needs to know about a request, taken from the parsed body once. */
+export interface RequestFacts {
+  model: string;
+  stream: boolean;
+  maxTokens: number | null;
+  promptTokens: number;
+  needs: Capability[];
+  /**
+   * Parameters the target must honour (`n` > 1, logprobs, a JSON response format): routing skips providers whose
+   * protocol cannot. Undefined when the request uses none (the common case allocates nothing).
+   */
+  params?: RequestParam[] | undefined;
+}
 
 /** One step of a route plan, ready to execute: who to call, with which model and whose key. */
 export interface PlannedAttempt {
