@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { hashGatewayKey } from '../lib/key-format.js';
+import type { GatewayError } from '../lib/errors.js';
 import type { LoadedConfig, LoadedGatewayKey } from '../routing/load-config.js';
 import type { ProxyCaller } from '../routing/types.js';
 
@@ -21,7 +22,7 @@ export const MASTER_CALLER: ProxyCaller = Object.freeze({
 });
 
 export type CallerResult =
-  { ok: true; caller: ProxyCaller } | { ok: false; status: 401 | 403; code: string; message: string };
+  { ok: true; caller: ProxyCaller } | ({ ok: false; status: 401 | 403 } & GatewayError);
 
 /** `Authorization: Bearer <key>` or `x-api-key: <key>` (Anthropic clients). */
 export function presentedKey(req: IncomingMessage): string | null {
@@ -52,6 +53,7 @@ export function resolveCaller(
   if (!presented) {
     return {
       ok: false,
+      kind: 'client',
       status: 401,
       code: 'missing_api_key',
       message: 'Send a gateway key as "Authorization: Bearer <key>" or "x-api-key".',
@@ -64,12 +66,19 @@ export function resolveCaller(
   if (!key || key.revoked)
     return {
       ok: false,
+      kind: 'client',
       status: 401,
       code: 'invalid_api_key',
       message: 'The gateway key is not valid or was revoked.',
     };
   if (key.expiresAt !== null && key.expiresAt <= now) {
-    return { ok: false, status: 401, code: 'expired_api_key', message: 'The gateway key has expired.' };
+    return {
+      ok: false,
+      kind: 'client',
+      status: 401,
+      code: 'expired_api_key',
+      message: 'The gateway key has expired.',
+    };
   }
   return callerForKey(key, config);
 }
@@ -83,6 +92,7 @@ export function callerForKey(key: LoadedGatewayKey, config: LoadedConfig): Calle
     if (!user || user.status !== 'active') {
       return {
         ok: false,
+        kind: 'client',
         status: 403,
         code: 'account_suspended',
         message: 'The account that owns this key is suspended.',
@@ -96,6 +106,7 @@ export function callerForKey(key: LoadedGatewayKey, config: LoadedConfig): Calle
     if (!app || !app.active)
       return {
         ok: false,
+        kind: 'client',
         status: 403,
         code: 'app_inactive',
         message: 'The app that owns this key is inactive.',
@@ -107,6 +118,7 @@ export function callerForKey(key: LoadedGatewayKey, config: LoadedConfig): Calle
     if (org && org.status !== 'active') {
       return {
         ok: false,
+        kind: 'client',
         status: 403,
         code: 'org_suspended',
         message: 'The organization that owns this key is suspended.',

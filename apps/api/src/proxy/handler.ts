@@ -10,18 +10,19 @@ import { AdapterError, type PreparedCall, type UpstreamError, type Usage } from 
 import type { LoadedConfig, LoadedProvider } from '../routing/load-config.js';
 import { presentedKey, resolveCaller, type ProxyCaller } from './caller.js';
 import { anthropicClientHeaders } from './client-headers.js';
-import { sendClientError, type ClientError, type ClientFormat } from './client-errors.js';
+import {
+  deadlineError,
+  internalError,
+  sendClientError,
+  upstreamFailure,
+  type ClientFormat,
+} from './client-errors.js';
+import type { GatewayError } from '../lib/errors.js';
 import { formatForPath, matchEndpoint, type EndpointMatch } from './endpoints.js';
 import { BodyMemoryFullError, BodyTooLargeError, readBody, type BodyMemory } from './read-body.js';
 import { RequestShapeError, requestFacts } from './request-facts.js';
 import { MAX_BODY_DEPTH, rawDepthExceeds } from './body-shape.js';
-import type {
-  PlannedAttempt,
-  PlanInput,
-  ProxyEndpoint,
-  RequestFacts,
-  Router,
-} from '../routing/types.js';
+import type { PlannedAttempt, PlanInput, ProxyEndpoint, RequestFacts, Router } from '../routing/types.js';
 import {
   openUpstream,
   readAll,
@@ -61,8 +62,9 @@ export interface ProxyDeps {
   cors?: CorsPolicy | null;
 }
 
-function ipDenied(ip: string, byKey: boolean): ClientError {
+function ipDenied(ip: string, byKey: boolean): GatewayError {
   return {
+    kind: 'client',
     status: 403,
     code: 'ip_not_allowed',
     message: byKey
@@ -84,15 +86,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Bodies above this size have their nesting depth checked on the raw bytes before they are parsed. */
 const DEPTH_SCAN_ABOVE_BYTES = 64 * 1024;
-
-/** What a client sees when the gateway itself failed: no exception text, the request id to quote. */
-function internalError(requestId: string): ClientError {
-  return {
-    status: 500,
-    code: 'internal_error',
-    message: `The gateway failed to handle this request (request id ${requestId}).`,
-  };
-}
 
 /** Whether the client left, and the running attempt's controller (aborted when it does). */
 interface ClientState {
@@ -144,6 +137,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         else {
           const origin = String(req.headers.origin ?? '(none)').slice(0, 200);
           sendClientError(res, formatForPath(url), {
+            kind: 'client',
             status: 403,
             code: 'cors_origin_not_allowed',
             message: `The origin ${origin} may not call this gateway from a browser (it is not in CORS_ORIGINS).`,
@@ -157,6 +151,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       req.resume();
       const status = match === null ? 404 : 405;
       sendClientError(res, formatForPath(url), {
+        kind: 'client',
         status,
         code: status === 404 ? 'unknown_endpoint' : 'method_not_allowed',
         message:
@@ -181,7 +176,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     const auth = resolveCaller(presentedKey(req), config, deps.masterKey, deps.now());
     if (!auth.ok) {
       req.resume();
-      sendClientError(res, format, { status: auth.status, code: auth.code, message: auth.message });
+      sendClientError(res, format, auth);
       return;
     }
     const caller = auth.caller;
@@ -206,6 +201,7 @@ export function createProxyHandler(deps: ProxyDeps) {
           : retrieveModelForCaller(config, caller, listFormat, deps.now(), match.modelId);
       if (found === null) {
         sendClientError(res, listFormat, {
+          kind: 'client',
           status: 404,
           code: 'model_not_found',
           message: `No model "${(match.modelId ?? '').slice(0, 200)}" is available to this key.`,
@@ -223,21 +219,28 @@ export function createProxyHandler(deps: ProxyDeps) {
     try {
       raw = await readBody(req, deps.bodyLimit, deps.bodyMemory);
     } catch (err) {
-      const e: ClientError =
+      const e: GatewayError =
         err instanceof BodyTooLargeError
           ? {
+              kind: 'client',
               status: 413,
               code: 'request_too_large',
               message: `The request body is larger than the ${formatBytes(deps.bodyLimit)} limit (BODY_LIMIT).`,
             }
           : err instanceof BodyMemoryFullError
             ? {
+                kind: 'gateway',
                 status: 503,
                 code: 'overloaded',
                 message: 'The gateway is holding as many request bodies as its memory allows; retry shortly.',
-                headers: { 'retry-after': '1' },
+                retryAfterMs: 1000,
               }
-            : { status: 400, code: 'bad_request', message: 'The request body could not be read.' };
+            : {
+                kind: 'client',
+                status: 400,
+                code: 'bad_request',
+                message: 'The request body could not be read.',
+              };
       sendClientError(res, format, e, { connection: 'close' });
       return;
     }
@@ -249,6 +252,7 @@ export function createProxyHandler(deps: ProxyDeps) {
           ? `"${deepAt}" is nested deeper than ${MAX_BODY_DEPTH} levels.`
           : `The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`;
         sendClientError(res, format, {
+          kind: 'client',
           status: 400,
           code: 'invalid_request',
           message,
@@ -261,6 +265,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
         sendClientError(res, format, {
+          kind: 'client',
           status: 400,
           code: 'invalid_json',
           message: 'The request body is not valid JSON.',
@@ -273,6 +278,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       } catch (err) {
         if (err instanceof RequestShapeError) {
           sendClientError(res, format, {
+            kind: 'client',
             status: 400,
             code: 'invalid_request',
             message: err.message,
@@ -393,15 +399,15 @@ export function createProxyHandler(deps: ProxyDeps) {
 
     if (!plan.ok) {
       const headers: Record<string, string> = {};
-      if (plan.retryAfterMs !== undefined)
-        headers['retry-after'] = String(Math.max(1, Math.ceil(plan.retryAfterMs / 1000)));
       if (settings.debugHeaders) headers['x-switchyard-skipped'] = skippedHeader(plan.skipped);
       // Not `capture?.add(sendClientError(...))`: with no capture that would skip sending the answer.
       const sent = sendClientError(res, format, {
+        kind: plan.kind,
         status: plan.status,
         code: plan.code,
         message: plan.message,
         headers,
+        ...(plan.retryAfterMs !== undefined ? { retryAfterMs: plan.retryAfterMs } : {}),
         ...(plan.param ? { param: plan.param } : {}),
       });
       capture?.add(sent);
@@ -409,7 +415,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       return;
     }
 
-    let lastError: { status: number; code: string; message: string; retryAfterMs?: number } | null = null;
+    let lastError: GatewayError | null = null;
     const maxAttempts = Math.max(1, settings.maxAttempts);
     let tried = 0;
     let used = 0;
@@ -488,7 +494,7 @@ export function createProxyHandler(deps: ProxyDeps) {
               afterFirstByte: false,
             });
             attemptsLog[attemptsLog.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
-            lastError = clientErrorFromUpstream(result.error, attempt);
+            lastError = upstreamFailure(result.error, attempt);
             if (
               decision.action === 'retry' &&
               !client.gone &&
@@ -533,6 +539,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     }
     return failRequest(
       lastError ?? {
+        kind: 'gateway',
         status: 503,
         code: 'no_attempt',
         message: `No provider could be tried for "${facts.model}".`,
@@ -540,20 +547,22 @@ export function createProxyHandler(deps: ProxyDeps) {
       true,
     );
 
-    function failRequest(
-      err: { status: number; code: string; message: string; retryAfterMs?: number },
-      exhausted = false,
-    ) {
+    function failRequest(err: GatewayError, exhausted = false) {
       const status =
         exhausted && err.status < 500 && err.status !== 429 && err.status !== 402 ? 502 : err.status;
       const headers: Record<string, string> = { 'x-switchyard-attempts': String(attemptsLog.length) };
-      if (err.retryAfterMs !== undefined)
-        headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
       const message =
         exhausted && attemptsLog.length > 1
           ? `All ${attemptsLog.length} attempts failed. Last: ${err.message}`
           : err.message;
-      const sent = sendClientError(res, format, { status, code: err.code, message, headers });
+      const sent = sendClientError(res, format, {
+        kind: err.kind,
+        status,
+        code: err.code,
+        message,
+        headers,
+        ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+      });
       capture?.add(sent);
       const last = attemptsLog.at(-1);
       const lastAttempt =
@@ -1015,14 +1024,6 @@ function attemptTimeouts(
   };
 }
 
-function deadlineError(deadlineMs: number, attempts: number): ClientError {
-  return {
-    status: 504,
-    code: 'deadline_exceeded',
-    message: `No provider answered within the request deadline (${Math.round(deadlineMs / 1000)} s, REQUEST_DEADLINE_MS) over ${attempts} attempt${attempts === 1 ? '' : 's'}.`,
-  };
-}
-
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 && n % (1024 * 1024) === 0
     ? `${n / 1024 / 1024} MiB`
@@ -1051,64 +1052,6 @@ function skippedHeader(skipped: { ref: string; reason: string }[]): string {
     .map((s) => `${s.ref}=${s.reason}`)
     .join(', ')
     .replace(/[^\x20-\x7e]/g, '?');
-}
-
-function clientErrorFromUpstream(
-  e: UpstreamError,
-  attempt: PlannedAttempt,
-): { status: number; code: string; message: string; retryAfterMs?: number } {
-  const where = `${attempt.provider.slug}/${attempt.model.modelId}`;
-  switch (e.kind) {
-    case 'timeout':
-      return { status: 504, code: 'upstream_timeout', message: `${where}: ${e.message}` };
-    case 'network':
-      if (e.code === 'outbound_refused')
-        return { status: 502, code: 'provider_misconfigured', message: `${where}: ${e.message}` };
-      return { status: 502, code: 'upstream_unreachable', message: `${where}: ${e.message}` };
-    case 'rate_limit':
-      return {
-        status: 429,
-        code: 'upstream_rate_limited',
-        message: `${where} is rate limited: ${e.message}`,
-        ...(e.retryAfterMs !== null ? { retryAfterMs: e.retryAfterMs } : {}),
-      };
-    case 'context_window':
-      return { status: 400, code: 'context_length_exceeded', message: `${where}: ${e.message}` };
-    case 'policy':
-      return { status: 400, code: 'content_policy', message: `${where}: ${e.message}` };
-    case 'bad_request':
-      return {
-        status: e.status >= 400 && e.status < 500 ? e.status : 400,
-        code: e.code ?? 'invalid_request',
-        message: `${where}: ${e.message}`,
-      };
-    case 'auth':
-      return {
-        status: 502,
-        code: 'upstream_auth_failed',
-        message: `${where} rejected the provider credentials.`,
-      };
-    case 'invalid_header':
-      return {
-        status: 502,
-        code: 'provider_key_invalid',
-        message: `${where}: ${attempt.keySource === 'byok' ? 'your own (BYOK) key' : `the ${attempt.keySource} key`} for this provider cannot be sent (it is not a valid HTTP header value); replace it.`,
-      };
-    case 'billing':
-      return {
-        status: 502,
-        code: 'upstream_billing',
-        message: `${where}: the provider account is out of credit or quota.`,
-      };
-    case 'model_not_found':
-      return {
-        status: 502,
-        code: 'upstream_model_not_found',
-        message: `${where}: the provider does not know this model.`,
-      };
-    default:
-      return { status: 502, code: 'upstream_error', message: `${where}: ${e.message}` };
-  }
 }
 
 export type { ClientFormat };

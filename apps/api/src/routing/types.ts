@@ -3,6 +3,7 @@
  * and the decision after a failure. A leaf file: the proxy imports it (proxy -> routing), routing imports no proxy file.
  */
 import type { Attempt as EngineAttempt, RequestParam } from '@switchyard/core';
+import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { LoadedGatewayKey, LoadedModel, LoadedProvider } from './load-config.js';
 
@@ -55,17 +56,7 @@ export interface PlannedAttempt {
 
 export type PlanResult =
   | { ok: true; attempts: PlannedAttempt[]; trace: unknown; skipped: { ref: string; reason: string }[] }
-  | {
-      ok: false;
-      status: number;
-      code: string;
-      message: string;
-      retryAfterMs?: number;
-      /** The request field the answer is about (OpenAI-format errors carry it as `param`). */
-      param?: string;
-      trace: unknown;
-      skipped: { ref: string; reason: string }[];
-    };
+  | ({ ok: false; trace: unknown; skipped: { ref: string; reason: string }[] } & GatewayError);
 
 export interface PlanInput {
   endpoint: ProxyEndpoint;
@@ -90,7 +81,7 @@ export interface Decision {
 /** Admission of one attempt against buckets and budgets (atomic in the state store). */
 export type Admission =
   | { ok: true; release: (actual: { costUsd: number; tokens: number } | null) => void }
-  | { ok: false; status: number; code: string; message: string; retryAfterMs?: number };
+  | ({ ok: false } & GatewayError);
 
 export interface AttemptReport {
   attempt: PlannedAttempt;
