@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGatewayKey } from '../modules/keys/key-format.js';
+import { generateGatewayKey } from '../lib/key-format.js';
 import type { RedisStateStore } from '../routing/redis-state-store.js';
 import { createTestApp } from '../test/app.js';
 import { createTestDatabase, type TestDatabase } from '../test/db.js';

@@ -3,7 +3,7 @@
 // existed) only cools down itself: the provider × model circuit and the provider stay open to everyone else.
 import { modelTarget } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGatewayKey } from '../modules/keys/key-format.js';
+import { generateGatewayKey } from '../lib/key-format.js';
 import { createProxyEnv, UPSTREAM_KEY, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;

@@ -1,21 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { hashGatewayKey } from '../modules/keys/key-format.js';
+import { hashGatewayKey } from '../lib/key-format.js';
+import type { GatewayError } from '../lib/errors.js';
 import type { LoadedConfig, LoadedGatewayKey } from '../routing/load-config.js';
+import type { ProxyCaller } from '../routing/types.js';
 
-/** Who is calling the proxy, resolved from the gateway key (or the operator master key) in memory. */
-export interface ProxyCaller {
-  kind: 'key' | 'master';
-  keyId: string | null;
-  keyName: string | null;
-  keyPrefix: string | null;
-  userId: string | null;
-  orgId: string | null;
-  appId: string | null;
-  powerLevel: string | null;
-  allowedModels: string[];
-  key: LoadedGatewayKey | null;
-}
+export type { ProxyCaller };
 
 /** The operator (GATEWAY_MASTER_KEY): no key limits, no BYOK, global scope. */
 export const MASTER_CALLER: ProxyCaller = Object.freeze({
@@ -32,8 +22,7 @@ export const MASTER_CALLER: ProxyCaller = Object.freeze({
 });
 
 export type CallerResult =
-  | { ok: true; caller: ProxyCaller }
-  | { ok: false; status: 401 | 403; code: string; message: string };
+  { ok: true; caller: ProxyCaller } | ({ ok: false; status: 401 | 403 } & GatewayError);
 
 /** `Authorization: Bearer <key>` or `x-api-key: <key>` (Anthropic clients). */
 export function presentedKey(req: IncomingMessage): string | null {
@@ -62,15 +51,34 @@ export function resolveCaller(
   now: number,
 ): CallerResult {
   if (!presented) {
-    return { ok: false, status: 401, code: 'missing_api_key', message: 'Send a gateway key as "Authorization: Bearer <key>" or "x-api-key".' };
+    return {
+      ok: false,
+      kind: 'client',
+      status: 401,
+      code: 'missing_api_key',
+      message: 'Send a gateway key as "Authorization: Bearer <key>" or "x-api-key".',
+    };
   }
   if (masterKey && sameSecret(presented, masterKey)) {
     return { ok: true, caller: MASTER_CALLER };
   }
   const key = config.keysByHash.get(hashGatewayKey(presented));
-  if (!key || key.revoked) return { ok: false, status: 401, code: 'invalid_api_key', message: 'The gateway key is not valid or was revoked.' };
+  if (!key || key.revoked)
+    return {
+      ok: false,
+      kind: 'client',
+      status: 401,
+      code: 'invalid_api_key',
+      message: 'The gateway key is not valid or was revoked.',
+    };
   if (key.expiresAt !== null && key.expiresAt <= now) {
-    return { ok: false, status: 401, code: 'expired_api_key', message: 'The gateway key has expired.' };
+    return {
+      ok: false,
+      kind: 'client',
+      status: 401,
+      code: 'expired_api_key',
+      message: 'The gateway key has expired.',
+    };
   }
   return callerForKey(key, config);
 }
@@ -82,20 +90,39 @@ export function callerForKey(key: LoadedGatewayKey, config: LoadedConfig): Calle
   if (key.userId) {
     const user = config.users.get(key.userId);
     if (!user || user.status !== 'active') {
-      return { ok: false, status: 403, code: 'account_suspended', message: 'The account that owns this key is suspended.' };
+      return {
+        ok: false,
+        kind: 'client',
+        status: 403,
+        code: 'account_suspended',
+        message: 'The account that owns this key is suspended.',
+      };
     }
     orgId ??= user.orgId;
     powerLevel = user.powerLevel;
   }
   if (key.appId) {
     const app = config.apps.get(key.appId);
-    if (!app || !app.active) return { ok: false, status: 403, code: 'app_inactive', message: 'The app that owns this key is inactive.' };
+    if (!app || !app.active)
+      return {
+        ok: false,
+        kind: 'client',
+        status: 403,
+        code: 'app_inactive',
+        message: 'The app that owns this key is inactive.',
+      };
     orgId ??= app.orgId;
   }
   if (orgId) {
     const org = config.orgs.get(orgId);
     if (org && org.status !== 'active') {
-      return { ok: false, status: 403, code: 'org_suspended', message: 'The organization that owns this key is suspended.' };
+      return {
+        ok: false,
+        kind: 'client',
+        status: 403,
+        code: 'org_suspended',
+        message: 'The organization that owns this key is suspended.',
+      };
     }
   }
   return {

@@ -1,4 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import type { GatewayError } from '../lib/errors.js';
+import type { UpstreamError } from '../providers/types.js';
+import type { PlannedAttempt } from '../routing/types.js';
 
 /** The client's wire format decides the error body shape. */
 export type ClientFormat = 'openai' | 'anthropic';
@@ -34,19 +37,17 @@ const ANTHROPIC_TYPES: Record<number, string> = {
   504: 'timeout_error',
 };
 
-export interface ClientError {
-  status: number;
-  code: string;
-  message: string;
-  headers?: Record<string, string>;
-  param?: string;
-}
-
-export function errorPayload(format: ClientFormat, err: ClientError): string {
+export function errorPayload(
+  format: ClientFormat,
+  err: Pick<GatewayError, 'status' | 'code' | 'message' | 'param'>,
+): string {
   if (format === 'anthropic') {
     return JSON.stringify({
       type: 'error',
-      error: { type: ANTHROPIC_TYPES[err.status] ?? (err.status >= 500 ? 'api_error' : 'invalid_request_error'), message: err.message },
+      error: {
+        type: ANTHROPIC_TYPES[err.status] ?? (err.status >= 500 ? 'api_error' : 'invalid_request_error'),
+        message: err.message,
+      },
     });
   }
   return JSON.stringify({
@@ -59,11 +60,14 @@ export function errorPayload(format: ClientFormat, err: ClientError): string {
   });
 }
 
-/** Answers with the error in the client's format; returns the body sent ('' when the response had already started). */
+/**
+ * Answers with the error in the client's format (its `retryAfterMs` as Retry-After); returns the body sent ('' when
+ * the response had already started).
+ */
 export function sendClientError(
   res: ServerResponse,
   format: ClientFormat,
-  err: ClientError,
+  err: GatewayError,
   extraHeaders: Record<string, string> = {},
 ): string {
   if (res.headersSent) {
@@ -75,8 +79,85 @@ export function sendClientError(
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     ...extraHeaders,
+    ...(err.retryAfterMs !== undefined ? { 'retry-after': retryAfterSeconds(err.retryAfterMs) } : {}),
     ...err.headers,
   });
   res.end(body);
   return body;
+}
+
+/** Retry-After in whole seconds, at least 1. */
+function retryAfterSeconds(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms / 1000)));
+}
+
+/** What a client sees when the gateway itself failed: no exception text, the request id to quote. */
+export function internalError(requestId: string): GatewayError {
+  return {
+    kind: 'gateway',
+    status: 500,
+    code: 'internal_error',
+    message: `The gateway failed to handle this request (request id ${requestId}).`,
+  };
+}
+
+/** No provider answered before the request's deadline ran out. */
+export function deadlineError(deadlineMs: number, attempts: number): GatewayError {
+  return {
+    kind: 'upstream',
+    status: 504,
+    code: 'deadline_exceeded',
+    message: `No provider answered within the request deadline (${Math.round(deadlineMs / 1000)} s, REQUEST_DEADLINE_MS) over ${attempts} attempt${attempts === 1 ? '' : 's'}.`,
+  };
+}
+
+/** A failed attempt as the client sees it: which target failed and why, in terms of the gateway's own codes. */
+export function upstreamFailure(e: UpstreamError, attempt: PlannedAttempt): GatewayError {
+  const where = `${attempt.provider.slug}/${attempt.model.modelId}`;
+  const upstream = (status: number, code: string, message: string): GatewayError => ({
+    kind: 'upstream',
+    status,
+    code,
+    message,
+  });
+  switch (e.kind) {
+    case 'timeout':
+      return upstream(504, 'upstream_timeout', `${where}: ${e.message}`);
+    case 'network':
+      if (e.code === 'outbound_refused')
+        return { ...upstream(502, 'provider_misconfigured', `${where}: ${e.message}`), kind: 'gateway' };
+      return upstream(502, 'upstream_unreachable', `${where}: ${e.message}`);
+    case 'rate_limit':
+      return {
+        ...upstream(429, 'upstream_rate_limited', `${where} is rate limited: ${e.message}`),
+        ...(e.retryAfterMs !== null ? { retryAfterMs: e.retryAfterMs } : {}),
+      };
+    case 'context_window':
+      return upstream(400, 'context_length_exceeded', `${where}: ${e.message}`);
+    case 'policy':
+      return upstream(400, 'content_policy', `${where}: ${e.message}`);
+    case 'bad_request':
+      return upstream(
+        e.status >= 400 && e.status < 500 ? e.status : 400,
+        e.code ?? 'invalid_request',
+        `${where}: ${e.message}`,
+      );
+    case 'auth':
+      return upstream(502, 'upstream_auth_failed', `${where} rejected the provider credentials.`);
+    case 'invalid_header':
+      return {
+        ...upstream(
+          502,
+          'provider_key_invalid',
+          `${where}: ${attempt.keySource === 'byok' ? 'your own (BYOK) key' : `the ${attempt.keySource} key`} for this provider cannot be sent (it is not a valid HTTP header value); replace it.`,
+        ),
+        kind: attempt.keySource === 'byok' ? 'client' : 'gateway',
+      };
+    case 'billing':
+      return upstream(502, 'upstream_billing', `${where}: the provider account is out of credit or quota.`);
+    case 'model_not_found':
+      return upstream(502, 'upstream_model_not_found', `${where}: the provider does not know this model.`);
+    default:
+      return upstream(502, 'upstream_error', `${where}: ${e.message}`);
+  }
 }

@@ -140,7 +140,7 @@ describe('Claude Code (Anthropic Messages)', () => {
 
   it('does not bill count_tokens nor hold it against a budget, and counts locally when the upstream lacks the route', async () => {
     const { prisma } = env.t.app.ctx;
-    const { generateGatewayKey } = await import('../modules/keys/key-format.js');
+    const { generateGatewayKey } = await import('../lib/key-format.js');
     const k = generateGatewayKey();
     await prisma.gatewayKey.create({
       data: {

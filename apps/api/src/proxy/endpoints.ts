@@ -1,6 +1,5 @@
+import type { ProxyEndpoint } from '../routing/types.js';
 import type { ClientFormat } from './client-errors.js';
-
-export type ProxyEndpoint = 'chat' | 'embeddings' | 'responses' | 'models' | 'messages' | 'count_tokens';
 
 export interface EndpointMatch {
   endpoint: ProxyEndpoint;

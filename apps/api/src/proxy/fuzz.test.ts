@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetKey, modelTarget } from '@switchyard/core';
-import { generateGatewayKey } from '../modules/keys/key-format.js';
+import { generateGatewayKey } from '../lib/key-format.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 import { REDIS_TEST_URL, dropPrefix, testPrefix } from '../test/redis.js';
 

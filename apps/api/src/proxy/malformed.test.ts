@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { budgetKey, modelTarget } from '@switchyard/core';
-import { generateGatewayKey } from '../modules/keys/key-format.js';
+import { generateGatewayKey } from '../lib/key-format.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGatewayKey } from '../modules/keys/key-format.js';
+import { generateGatewayKey } from '../lib/key-format.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';

@@ -6,23 +6,7 @@ import {
   roughTokens,
 } from '../translate/tokens.js';
 import { checkBodyShape, invalidModelName, RequestShapeError } from './body-shape.js';
-import type { ProxyEndpoint } from './endpoints.js';
-
-export type Capability = 'chat' | 'tools' | 'vision' | 'json' | 'embeddings' | 'streaming';
-
-/** What routing needs to know about a request, taken from the parsed body once. */
-export interface RequestFacts {
-  model: string;
-  stream: boolean;
-  maxTokens: number | null;
-  promptTokens: number;
-  needs: Capability[];
-  /**
-   * Parameters the target must honour (`n` > 1, logprobs, a JSON response format): routing skips providers whose
-   * protocol cannot. Undefined when the request uses none (the common case allocates nothing).
-   */
-  params?: RequestParam[] | undefined;
-}
+import type { Capability, ProxyEndpoint, RequestFacts } from '../routing/types.js';
 
 export { RequestShapeError };
 

@@ -21,11 +21,12 @@ import {
   type Tier,
 } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
+import { faultOf } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { SecretBox } from '../lib/secrets.js';
 import { getAdapter } from '../providers/index.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
-import type { ProxyCaller } from '../proxy/caller.js';
+import type { ProxyCaller } from './types.js';
 import type {
   Admission,
   AttemptReport,
@@ -34,7 +35,7 @@ import type {
   PlanResult,
   PlannedAttempt,
   Router,
-} from '../proxy/types.js';
+} from './types.js';
 import { recordedSpend } from '../usage/spend.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
 import type { StateStore } from './state-store.js';
@@ -351,6 +352,7 @@ export class RoutingRuntime implements Router {
     if (!r.ok) {
       return {
         ok: false,
+        kind: faultOf(r.error.httpStatus),
         status: r.error.httpStatus,
         code: r.error.code,
         message: r.error.message,
@@ -449,6 +451,7 @@ export class RoutingRuntime implements Router {
       if ('missing' in res) {
         return {
           ok: false,
+          kind: 'gateway',
           status: 503,
           code: 'budget_unavailable',
           message:
@@ -461,6 +464,7 @@ export class RoutingRuntime implements Router {
       return it.unit === 'usd'
         ? {
             ok: false,
+            kind: 'client',
             status: 402,
             code: 'budget_exhausted',
             message: `Budget exhausted: ${it.label} is at $${res.used.toFixed(4)} of $${it.limit.toFixed(2)}${it.resetsAt ? `; it resets at ${new Date(it.resetsAt).toISOString()}` : ''}.`,
@@ -468,6 +472,8 @@ export class RoutingRuntime implements Router {
           }
         : {
             ok: false,
+            // A provider's bucket is the gateway's capacity; the caller's own buckets are its limits.
+            kind: it.label.startsWith('provider ') ? 'gateway' : 'client',
             status: 429,
             code: 'rate_limited',
             message: `Rate limit reached: ${it.label} allows ${it.limit} ${it.unit} per window.`,

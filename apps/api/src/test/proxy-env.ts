@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateGatewayKey } from '../modules/keys/key-format.js';
+import { generateGatewayKey } from '../lib/key-format.js';
 import { createTestApp, type TestApp } from './app.js';
 import type { TestDatabase } from './db.js';
 import { startMockUpstream, type MockUpstream } from './mock-upstream.js';

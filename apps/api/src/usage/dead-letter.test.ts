@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxyUsage } from '../proxy/handler.js';
+import type { ProxyUsage } from './types.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { PartialWriteError } from './batch-queue.js';
 import { usageRow, writeUsageRowsIsolating, type UsageTarget } from './writer.js';

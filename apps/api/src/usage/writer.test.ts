@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.js';
-import type { ProxyUsage } from '../proxy/handler.js';
+import type { ProxyUsage } from './types.js';
 import { createTestDatabase } from '../test/db.js';
 import { usageRow, writeUsageBatch } from './writer.js';
 

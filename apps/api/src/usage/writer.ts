@@ -1,7 +1,7 @@
 import type { ClientFacts } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
 import type { Database } from '../db/client.js';
-import type { ProxyUsage } from '../proxy/handler.js';
+import type { ProxyUsage } from './types.js';
 import { PartialWriteError } from './batch-queue.js';
 
 const COLUMNS = `"createdAt" timestamptz, "requestId" text, "gatewayKeyId" text, "userId" text, "orgId" text, "appId" text,

@@ -8,7 +8,7 @@ import { Prisma, type GatewayKey } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { assertMayActOnUser } from '../auth/targets.js';
-import { generateGatewayKey } from '../keys/key-format.js';
+import { generateGatewayKey } from '../../lib/key-format.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
 
 export interface Actor {

@@ -1,9 +1,44 @@
-import type { Attempt as EngineAttempt } from '@switchyard/core';
+/**
+ * What routing sees of a proxy request and what it hands back: the request's facts and caller, the plan, admission
+ * and the decision after a failure. A leaf file: the proxy imports it (proxy -> routing), routing imports no proxy file.
+ */
+import type { Attempt as EngineAttempt, RequestParam } from '@switchyard/core';
+import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
-import type { LoadedModel, LoadedProvider } from '../routing/load-config.js';
-import type { ProxyCaller } from './caller.js';
-import type { ProxyEndpoint } from './endpoints.js';
-import type { RequestFacts } from './request-facts.js';
+import type { LoadedGatewayKey, LoadedModel, LoadedProvider } from './load-config.js';
+
+/** The endpoints the proxy serves. */
+export type ProxyEndpoint = 'chat' | 'embeddings' | 'responses' | 'models' | 'messages' | 'count_tokens';
+
+/** Who is calling the proxy, resolved from the gateway key (or the operator master key) in memory. */
+export interface ProxyCaller {
+  kind: 'key' | 'master';
+  keyId: string | null;
+  keyName: string | null;
+  keyPrefix: string | null;
+  userId: string | null;
+  orgId: string | null;
+  appId: string | null;
+  powerLevel: string | null;
+  allowedModels: string[];
+  key: LoadedGatewayKey | null;
+}
+
+export type Capability = 'chat' | 'tools' | 'vision' | 'json' | 'embeddings' | 'streaming';
+
+/** What routing needs to know about a request, taken from the parsed body once. */
+export interface RequestFacts {
+  model: string;
+  stream: boolean;
+  maxTokens: number | null;
+  promptTokens: number;
+  needs: Capability[];
+  /**
+   * Parameters the target must honour (`n` > 1, logprobs, a JSON response format): routing skips providers whose
+   * protocol cannot. Undefined when the request uses none (the common case allocates nothing).
+   */
+  params?: RequestParam[] | undefined;
+}
 
 /** One step of a route plan, ready to execute: who to call, with which model and whose key. */
 export interface PlannedAttempt {
@@ -21,17 +56,7 @@ export interface PlannedAttempt {
 
 export type PlanResult =
   | { ok: true; attempts: PlannedAttempt[]; trace: unknown; skipped: { ref: string; reason: string }[] }
-  | {
-      ok: false;
-      status: number;
-      code: string;
-      message: string;
-      retryAfterMs?: number;
-      /** The request field the answer is about (OpenAI-format errors carry it as `param`). */
-      param?: string;
-      trace: unknown;
-      skipped: { ref: string; reason: string }[];
-    };
+  | ({ ok: false; trace: unknown; skipped: { ref: string; reason: string }[] } & GatewayError);
 
 export interface PlanInput {
   endpoint: ProxyEndpoint;
@@ -56,7 +81,7 @@ export interface Decision {
 /** Admission of one attempt against buckets and budgets (atomic in the state store). */
 export type Admission =
   | { ok: true; release: (actual: { costUsd: number; tokens: number } | null) => void }
-  | { ok: false; status: number; code: string; message: string; retryAfterMs?: number };
+  | ({ ok: false } & GatewayError);
 
 export interface AttemptReport {
   attempt: PlannedAttempt;

@@ -1,0 +1,221 @@
+import { isBilled } from '@switchyard/core';
+import { getAdapter, scrubSecrets } from '../providers/index.js';
+import { AdapterError, type PreparedCall, type UpstreamError } from '../providers/types.js';
+import type { LoadedProvider } from '../routing/load-config.js';
+import type { PlannedAttempt, ProxyEndpoint } from '../routing/types.js';
+import { answerHeaders } from './answer-headers.js';
+import { anthropicClientHeaders } from './client-headers.js';
+import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
+import { attemptFailed, reportAttempt, startAttempt } from './record.js';
+import { relayStream } from './relay.js';
+import {
+  openUpstream,
+  readAll,
+  toNetworkError,
+  WholeAnswer,
+  type Abortable,
+  type Fetched,
+  type UpstreamTimeouts,
+} from './upstream.js';
+
+type Prepared = { ok: true; call: PreparedCall } | { ok: false; result: AttemptResult };
+
+/**
+ * One call to one target: prepare the upstream request, then either a whole answer (non-stream) or an opened
+ * stream relayed to the client. Fails (for the executor to retry or fall back) only before anything reached the
+ * client.
+ */
+export async function runAttempt(
+  d: ProxyDeps,
+  x: RequestContext,
+  attempt: PlannedAttempt,
+  attemptNo: number,
+): Promise<AttemptResult> {
+  const run = startAttempt(x, attempt, attemptNo);
+  const prepared = await prepareCall(d, x, run);
+  if (!prepared.ok) return prepared.result;
+  const call = prepared.call;
+
+  // One abortable per attempt, aborted by the client leaving or by the total time limit. A non-stream HTTP
+  // call is read whole by a dispatch handler (no response stream or AbortSignal); streams and in-process
+  // transports take the request API with an AbortController.
+  const whole = !x.input.facts.stream && call.transport.kind === 'http' ? new WholeAnswer() : null;
+  const controller = whole ? null : new AbortController();
+  const abortable: Abortable = whole ?? controller!;
+  const connection = x.connection;
+  if (connection.gone) abortable.abort(new Error('client disconnected'));
+  else connection.attempt = abortable;
+  const timeouts = attemptTimeouts(d.timeouts, attempt.provider.timeouts, x.deadlineAt);
+  const totalTimer = setTimeout(
+    () => abortable.abort(Object.assign(new Error('total time limit'), { name: 'TimeoutError' })),
+    timeouts.totalMs,
+  );
+  try {
+    if (whole && call.transport.kind === 'http') {
+      const got = await whole.send(call.transport.request, d.dispatcher, timeouts);
+      if (!got.ok) return attemptFailed(d, run, got.error.kind, got.error);
+      return answerWhole(d, x, run, call, got);
+    }
+    return await runOpened(d, x, run, call, controller!.signal, timeouts);
+  } finally {
+    clearTimeout(totalTimer);
+    if (connection.attempt === abortable) connection.attempt = null;
+  }
+}
+
+/** The adapter builds the upstream request; a request it cannot express for this target fails the attempt. */
+async function prepareCall(d: ProxyDeps, x: RequestContext, run: AttemptRun): Promise<Prepared> {
+  const attempt = run.attempt;
+  try {
+    const call = await getAdapter(attempt.provider.type).prepare({
+      endpoint: x.match.endpoint as Exclude<ProxyEndpoint, 'models'>,
+      provider: {
+        id: attempt.provider.id,
+        slug: attempt.provider.slug,
+        type: attempt.provider.type,
+        baseUrl: attempt.provider.baseUrl,
+        config: attempt.provider.config,
+      },
+      upstreamModel: attempt.model.modelId,
+      apiKey: attempt.apiKey,
+      rawBody: x.raw,
+      body: x.body,
+      stream: x.input.facts.stream,
+      now: d.now(),
+      maxOutputTokens: attempt.model.maxOutputTokens,
+      clientHeaders: x.match.format === 'anthropic' ? anthropicClientHeaders(x.req) : undefined,
+    });
+    if (call.dropped)
+      d.logger.info(
+        { provider: attempt.provider.slug, model: attempt.model.modelId, droppedTools: call.dropped.tools },
+        'built-in tools dropped: the target has no equivalent',
+      );
+    return { ok: true, call };
+  } catch (err) {
+    if (!(err instanceof AdapterError)) throw err;
+    run.entry.status = err.status;
+    run.entry.outcome = 'unsupported';
+    run.entry.ms = Math.round(performance.now() - run.t0);
+    const error: UpstreamError = {
+      status: err.status,
+      kind: err.status === 501 ? 'not_found' : 'bad_request',
+      code: err.code,
+      message: err.message,
+      retryAfterMs: null,
+      retryable: false,
+    };
+    return { ok: false, result: { kind: 'failed', error } };
+  }
+}
+
+/** A stream, or an in-process transport: the upstream is opened as a body to read. */
+async function runOpened(
+  d: ProxyDeps,
+  x: RequestContext,
+  run: AttemptRun,
+  call: PreparedCall,
+  signal: AbortSignal,
+  timeouts: UpstreamTimeouts,
+): Promise<AttemptResult> {
+  const opened = await openUpstream(call, d.dispatcher, signal, timeouts);
+  if (!opened.ok) return attemptFailed(d, run, opened.error.kind, opened.error);
+  if (!x.input.facts.stream) {
+    // In-process transports (non-stream): read the body, then the same path as an HTTP answer.
+    let body: Buffer;
+    try {
+      body = await readAll(opened.body);
+    } catch (err) {
+      if (opened.status >= 400) body = Buffer.alloc(0);
+      else {
+        const error = toNetworkError(err, signal);
+        run.entry.status = opened.status;
+        return attemptFailed(d, run, error.kind, error);
+      }
+    }
+    return answerWhole(d, x, run, call, { ok: true, status: opened.status, headers: opened.headers, body });
+  }
+  run.entry.status = opened.status;
+  if (opened.status >= 400) {
+    let errBody: Buffer;
+    try {
+      errBody = await readAll(opened.body);
+    } catch {
+      errBody = Buffer.alloc(0);
+    }
+    const error = call.error(opened.status, opened.headers, errBody);
+    return attemptFailed(d, run, error.kind, error);
+  }
+  return relayStream(d, x, run, call, opened, signal);
+}
+
+/** A whole upstream answer (non-stream): an error becomes a failed attempt; a success is decoded and sent. */
+function answerWhole(
+  d: ProxyDeps,
+  x: RequestContext,
+  run: AttemptRun,
+  call: PreparedCall,
+  got: Extract<Fetched, { ok: true }>,
+): AttemptResult {
+  run.entry.status = got.status;
+  const recovered = got.status >= 400 ? (call.recover?.(got.status) ?? null) : null;
+  if (recovered) got = { ...got, status: 200, body: recovered };
+  if (got.status >= 400) {
+    const error = call.error(got.status, got.headers, got.body);
+    return attemptFailed(d, run, error.kind, error);
+  }
+  const ttft = Math.round(performance.now() - run.t0);
+  let decoded;
+  try {
+    decoded = call.decode(got.body);
+  } catch (err) {
+    // The parser's message may quote the body: it goes to the log, never to the client.
+    d.logger.warn(
+      {
+        err: scrubSecrets(String((err as Error).message), run.attempt.apiKey),
+        provider: run.attempt.provider.slug,
+        model: run.attempt.model.modelId,
+      },
+      'upstream answer could not be decoded',
+    );
+    const error: UpstreamError = {
+      status: 502,
+      kind: 'server',
+      code: 'bad_upstream_body',
+      message: 'The upstream answer could not be read.',
+      retryAfterMs: null,
+      retryable: true,
+    };
+    return attemptFailed(d, run, 'bad_body', error, ttft);
+  }
+  const out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
+  x.res.writeHead(
+    200,
+    answerHeaders(x, run, call, { 'content-type': call.contentType, 'content-length': out.length }),
+  );
+  x.res.end(out);
+  x.capture?.add(out);
+  run.entry.outcome = 'ok';
+  reportAttempt(d, run, true, undefined, ttft);
+  const endpoint = x.match.endpoint;
+  const costUsd =
+    endpoint === 'models' || isBilled(endpoint) ? d.router.costOf(run.attempt.model, decoded.usage) : 0;
+  return { kind: 'done', status: 200, usage: decoded.usage, costUsd, ttftMs: ttft, errorCode: null };
+}
+
+/**
+ * One attempt's time limits: the provider's own (config.timeouts) or the server's, with the first-byte limit cut
+ * to what is left of the request's deadline (so retries and fallbacks together never hold a client longer).
+ */
+function attemptTimeouts(
+  server: UpstreamTimeouts,
+  own: LoadedProvider['timeouts'],
+  deadlineAt: number,
+): UpstreamTimeouts {
+  const left = Math.max(1, Math.floor(deadlineAt - performance.now()));
+  return {
+    connectMs: server.connectMs,
+    firstByteMs: Math.min(own?.firstByteMs ?? server.firstByteMs, left),
+    idleMs: own?.idleMs ?? server.idleMs,
+    totalMs: own?.totalMs ?? server.totalMs,
+  };
+}

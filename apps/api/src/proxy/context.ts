@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { AttemptLog, ClientFacts } from '@switchyard/core';
+import type { IpAllowList } from '../lib/ip-allowlist.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+import type { UpstreamError, Usage } from '../providers/types.js';
+import type { LoadedConfig } from '../routing/load-config.js';
+import type { PlannedAttempt, PlanInput, PlanResult, ProxyCaller, Router } from '../routing/types.js';
+import type { ProxyUsage } from '../usage/types.js';
+import type { BodyCapture } from './body-log.js';
+import type { CorsPolicy } from './client-access.js';
+import type { EndpointMatch } from './endpoints.js';
+import type { BodyMemory } from './read-body.js';
+import type { Abortable, UpstreamTimeouts } from './upstream.js';
+
+/** What the data plane runs on: the routing snapshot and router, the upstream pool, limits, sinks and the clock. */
+export interface ProxyDeps {
+  config: () => LoadedConfig;
+  router: Router;
+  dispatcher: Dispatcher;
+  timeouts: UpstreamTimeouts;
+  /** Until the client's first byte, over every attempt of a request (REQUEST_DEADLINE_MS). */
+  deadlineMs: number;
+  bodyLimit: number;
+  /** Bound on the request bodies held in memory at once (BODY_MEMORY_LIMIT); none = unbounded. */
+  bodyMemory?: BodyMemory;
+  masterKey: string | undefined;
+  record: (u: ProxyUsage) => void;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => number;
+  /** TRUST_PROXY: the client IP is the left-most X-Forwarded-For hop, else the socket address. */
+  trustProxy?: boolean;
+  /** PROXY_IP_ALLOWLIST: who may call at all; null = anyone (no per-request work). */
+  ipAllow?: IpAllowList | null;
+  /** CORS_ORIGINS: browser origins allowed to call; null = no CORS headers (no per-request work). */
+  cors?: CorsPolicy | null;
+}
+
+/** Whether the client left, and the running attempt's controller (aborted when it does). */
+export interface Connection {
+  gone: boolean;
+  attempt: Abortable | null;
+}
+
+/** A candidate routing passed over, as the debug header lists it. */
+export interface SkippedRef {
+  ref: string;
+  reason: string;
+}
+
+/**
+ * One proxy request as it moves through the steps (handler -> execute -> attempt -> relay -> record). Created
+ * once, with every field, when the body is parsed (so the object keeps one shape); the steps fill in the rest.
+ */
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly match: EndpointMatch;
+  readonly input: PlanInput;
+  readonly raw: Buffer;
+  readonly body: Record<string, unknown>;
+  readonly requestId: string;
+  /** performance.now() when the request arrived. */
+  readonly started: number;
+  /** performance.now() by which the client must have its first byte (over all attempts). */
+  readonly deadlineAt: number;
+  readonly caller: ProxyCaller;
+  /** Which tool made the call (for the usage record). */
+  readonly client: ClientFacts;
+  /** The client's connection: set when it leaves before the answer is complete. */
+  readonly connection: Connection;
+  /** One entry per attempt made (or skipped at admission), in order; it goes into the usage record's trace. */
+  readonly attempts: AttemptLog[];
+  /** Set by execute when body logging is on. */
+  capture: BodyCapture | null;
+  /** The route plan (set by execute). */
+  plan: PlanResult | null;
+  /** The skipped candidates, when routing debug headers are on. */
+  debugSkipped: SkippedRef[] | null;
+  /** The usage record was written (exactly one per request). */
+  recorded: boolean;
+}
+
+/** One attempt in progress: its target, its log entry and when it started. */
+export interface AttemptRun {
+  readonly attempt: PlannedAttempt;
+  /** 1-based, over every attempt and retry of the request (the x-switchyard-attempts header). */
+  readonly attemptNo: number;
+  readonly entry: AttemptLog;
+  /** performance.now() when the attempt started. */
+  readonly t0: number;
+}
+
+/** How one attempt ended: answered (the client has its bytes), or failed before anything reached the client. */
+export type AttemptResult =
+  | {
+      kind: 'done';
+      status: number;
+      usage: Usage;
+      costUsd: number;
+      ttftMs: number | null;
+      errorCode: string | null;
+    }
+  | { kind: 'failed'; error: UpstreamError };

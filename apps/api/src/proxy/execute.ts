@@ -1,0 +1,238 @@
+import type { GatewayError } from '../lib/errors.js';
+import type { Admission, PlannedAttempt, PlanResult } from '../routing/types.js';
+import { skippedHeader } from './answer-headers.js';
+import { runAttempt } from './attempt.js';
+import { BodyCapture } from './body-log.js';
+import { deadlineError, internalError, sendClientError, upstreamFailure } from './client-errors.js';
+import type { ProxyDeps, RequestContext } from './context.js';
+import { ENDPOINT_LABEL, logRefused, recordAnswer, recordRequest } from './record.js';
+
+type Admitted = Extract<Admission, { ok: true }>;
+
+/** Where the walk over a plan's attempts stands. */
+interface Walk {
+  queue: PlannedAttempt[];
+  /** Targets admitted and called (bounded by the max-attempts setting). */
+  tried: number;
+  /** Calls made, retries included (the x-switchyard-attempts header of an answer). */
+  used: number;
+  lastError: GatewayError | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One parsed, authenticated request: plan the route, then for each planned target admit it (buckets, budgets),
+ * attempt it, and on a failure let the router decide: retry the same target, fall back to the next, or stop. Exactly
+ * one usage record is written, whatever the exit.
+ */
+export async function execute(d: ProxyDeps, x: RequestContext): Promise<void> {
+  const settings = d.router.settings();
+  const plan = d.router.plan(x.input);
+  x.plan = plan;
+  x.capture = settings.bodyLogging ? new BodyCapture() : null;
+  x.debugSkipped = settings.debugHeaders ? plan.skipped : null;
+  watchConnection(x);
+  for (const s of plan.skipped) d.metrics.skips.inc({ reason: s.reason });
+  if (!plan.ok) return answerNoRoute(d, x, plan);
+
+  let walk: Walk | null;
+  try {
+    walk = await walkAttempts(d, x, plan.attempts, Math.max(1, settings.maxAttempts));
+  } catch (err) {
+    return answerInternalError(d, x, err);
+  }
+  if (walk === null) return;
+  if (x.connection.gone) return recordRequest(d, x, { status: 499, errorCode: 'client_closed' });
+  failRequest(
+    d,
+    x,
+    walk.lastError ?? {
+      kind: 'gateway',
+      status: 503,
+      code: 'no_attempt',
+      message: `No provider could be tried for "${x.input.facts.model}".`,
+    },
+    true,
+  );
+}
+
+/** The client leaving aborts the running attempt (one abortable per attempt, none per request). */
+function watchConnection(x: RequestContext): void {
+  const res = x.res;
+  res.once('close', () => {
+    if (!res.writableFinished) {
+      x.connection.gone = true;
+      x.connection.attempt?.abort(new Error('client disconnected'));
+    }
+  });
+}
+
+/** Routing found nothing to try (unknown model, limits, nothing healthy): the plan's answer, recorded. */
+function answerNoRoute(d: ProxyDeps, x: RequestContext, plan: Extract<PlanResult, { ok: false }>): void {
+  const headers: Record<string, string> = {};
+  if (x.debugSkipped) headers['x-switchyard-skipped'] = skippedHeader(x.debugSkipped);
+  const error: GatewayError = {
+    kind: plan.kind,
+    status: plan.status,
+    code: plan.code,
+    message: plan.message,
+    headers,
+    ...(plan.retryAfterMs !== undefined ? { retryAfterMs: plan.retryAfterMs } : {}),
+    ...(plan.param ? { param: plan.param } : {}),
+  };
+  // Not `capture?.add(sendClientError(...))`: with no capture that would skip sending the answer.
+  const sent = sendClientError(x.res, x.match.format, error);
+  x.capture?.add(sent);
+  recordRequest(d, x, { status: plan.status, errorCode: plan.code });
+}
+
+/**
+ * The planned targets in order, each admitted, then tried (with retries) until one answers, the request is stopped,
+ * the attempts or the deadline run out, or the client leaves. Null when the request was answered (and recorded);
+ * else where the walk ended, for the failure answer.
+ */
+async function walkAttempts(
+  d: ProxyDeps,
+  x: RequestContext,
+  attempts: PlannedAttempt[],
+  maxAttempts: number,
+): Promise<Walk | null> {
+  const walk: Walk = { queue: attempts, tried: 0, used: 0, lastError: null };
+  while (walk.queue.length > 0 && walk.tried < maxAttempts && !x.connection.gone) {
+    if (performance.now() >= x.deadlineAt) {
+      walk.lastError = deadlineError(d.deadlineMs, x.attempts.length);
+      break;
+    }
+    const attempt = walk.queue[0]!;
+    walk.queue = walk.queue.slice(1);
+    const admission = await d.router.admit(attempt, x.input);
+    if (!admission.ok) {
+      logRefused(x, attempt, admission);
+      walk.lastError = admission;
+      continue;
+    }
+    walk.tried++;
+    if ((await tryTarget(d, x, attempt, admission, walk)) === 'finished') return null;
+  }
+  return walk;
+}
+
+/**
+ * One admitted target: same-target retries (bounded by the classification table), then 'next' to fall back, or
+ * 'finished' once the client has its answer (a success, or the router said stop). The admission's reservation
+ * settles to the real tokens and cost once answered, to nothing (a refund) otherwise; it is released in `finally`,
+ * so no exit (an answer, a failure, a fallback, an exception, the client leaving) keeps it.
+ */
+async function tryTarget(
+  d: ProxyDeps,
+  x: RequestContext,
+  attempt: PlannedAttempt,
+  admission: Admitted,
+  walk: Walk,
+): Promise<'finished' | 'next'> {
+  let retries = 0;
+  let settled: { costUsd: number; tokens: number } | null = null;
+  try {
+    for (;;) {
+      walk.used++;
+      const result = await runAttempt(d, x, attempt, walk.used);
+      if (result.kind === 'done') {
+        settled = { costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens };
+        recordAnswer(d, x, attempt, result, walk.used);
+        return 'finished';
+      }
+      // Failed before anything reached the client.
+      const decision = d.router.decide(result.error, {
+        attempt,
+        retriesOnThisTarget: retries,
+        afterFirstByte: false,
+      });
+      x.attempts[x.attempts.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
+      walk.lastError = upstreamFailure(result.error, attempt);
+      if (
+        decision.action === 'retry' &&
+        !x.connection.gone &&
+        performance.now() + decision.delayMs < x.deadlineAt
+      ) {
+        retries++;
+        d.metrics.retries.inc({ provider: attempt.provider.slug });
+        if (decision.delayMs > 0) await sleep(decision.delayMs);
+        continue;
+      }
+      if (decision.action === 'stop') {
+        failRequest(d, x, walk.lastError);
+        return 'finished';
+      }
+      if (decision.needLargerContext) {
+        const window = attempt.model.contextWindow;
+        if (window !== null)
+          walk.queue = walk.queue.filter(
+            (a) => a.model.contextWindow === null || a.model.contextWindow > window,
+          );
+      }
+      d.metrics.fallbacks.inc({ from_provider: attempt.provider.slug, reason: result.error.kind });
+      return 'next';
+    }
+  } finally {
+    admission.release(settled);
+  }
+}
+
+/** An exception of ours after planning: logged with the request id, a generic answer, and the call recorded. */
+function answerInternalError(d: ProxyDeps, x: RequestContext, err: unknown): void {
+  d.logger.error(
+    { err, requestId: x.requestId, endpoint: ENDPOINT_LABEL[x.match.endpoint] },
+    'proxy request failed inside the gateway',
+  );
+  const sent = sendClientError(x.res, x.match.format, internalError(x.requestId));
+  x.capture?.add(sent);
+  const last = x.attempts.at(-1);
+  if (!x.recorded)
+    recordRequest(d, x, {
+      status: 500,
+      errorCode: 'internal_error',
+      providerSlug: last?.provider ?? null,
+      modelId: last?.model ?? null,
+    });
+}
+
+/**
+ * The request failed: the last error in the client's format, recorded against the last target tried. When every
+ * attempt was used up (`exhausted`), a 4xx becomes 502 (no target could serve a request routing accepted), except
+ * a rate limit (429) or an exhausted budget (402), which the client can wait out.
+ */
+function failRequest(d: ProxyDeps, x: RequestContext, err: GatewayError, exhausted = false): void {
+  const status = exhausted && err.status < 500 && err.status !== 429 && err.status !== 402 ? 502 : err.status;
+  const tries = x.attempts.length;
+  const message = exhausted && tries > 1 ? `All ${tries} attempts failed. Last: ${err.message}` : err.message;
+  const sent = sendClientError(x.res, x.match.format, {
+    kind: err.kind,
+    status,
+    code: err.code,
+    message,
+    headers: { 'x-switchyard-attempts': String(tries) },
+    ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+  });
+  x.capture?.add(sent);
+  const last = x.attempts.at(-1);
+  const plan = x.plan;
+  const planned = plan?.ok ? plan.attempts : [];
+  const lastAttempt = last
+    ? planned.find((a) => a.provider.slug === last.provider && a.model.modelId === last.model)
+    : undefined;
+  recordRequest(
+    d,
+    x,
+    {
+      status,
+      errorCode: err.code,
+      providerSlug: last?.provider ?? null,
+      providerId: plan?.ok
+        ? (planned.find((a) => a.provider.slug === last?.provider)?.provider.id ?? null)
+        : null,
+      modelId: last?.model ?? null,
+    },
+    lastAttempt?.model.metricLabel ?? 'none',
+  );
+}

@@ -1,0 +1,167 @@
+import type { AttemptLog } from '@switchyard/core';
+import type { GatewayError } from '../lib/errors.js';
+import type { UpstreamError } from '../providers/types.js';
+import type { PlannedAttempt } from '../routing/types.js';
+import type { ProxyUsage } from '../usage/types.js';
+import { bodiesForLog } from './body-log.js';
+import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
+import type { ProxyEndpoint } from '../routing/types.js';
+
+/** The endpoint's label in usage records and /metrics. */
+export const ENDPOINT_LABEL: Record<ProxyEndpoint, string> = {
+  chat: 'chat.completions',
+  embeddings: 'embeddings',
+  responses: 'responses',
+  models: 'models',
+  messages: 'messages',
+  count_tokens: 'count_tokens',
+};
+
+/**
+ * The request's one usage record (queued, never awaited) and its metrics. `modelLabel`: the answering (or last
+ * tried) model's label in /metrics (never an org model's name).
+ */
+export function recordRequest(
+  d: ProxyDeps,
+  x: RequestContext,
+  u: Partial<ProxyUsage> & { status: number },
+  modelLabel = 'none',
+): void {
+  x.recorded = true;
+  const latencyMs = Math.round(performance.now() - x.started);
+  const endpoint = ENDPOINT_LABEL[x.match.endpoint];
+  const facts = x.input.facts;
+  const trace = x.plan?.trace;
+  const record: ProxyUsage = {
+    createdAt: new Date(d.now()),
+    requestId: x.requestId,
+    gatewayKeyId: x.caller.keyId,
+    userId: x.caller.userId,
+    orgId: x.caller.orgId,
+    appId: x.caller.appId,
+    endpoint,
+    requestedModel: facts.model,
+    providerId: null,
+    providerSlug: null,
+    modelId: null,
+    tokensIn: 0,
+    tokensOut: 0,
+    tokensCached: 0,
+    costUsd: 0,
+    savedUsd: 0,
+    latencyMs,
+    ttftMs: null,
+    errorCode: null,
+    isByok: false,
+    stream: facts.stream,
+    attempts: x.attempts.length,
+    trace: x.capture
+      ? { plan: trace, attempts: x.attempts, bodies: bodiesForLog(x.raw, x.capture) }
+      : { plan: trace, attempts: x.attempts },
+    client: x.client,
+    ...u,
+  };
+  d.record(record);
+  countRequest(d, endpoint, record, modelLabel, latencyMs);
+}
+
+function countRequest(
+  d: ProxyDeps,
+  endpoint: string,
+  record: ProxyUsage,
+  model: string,
+  latencyMs: number,
+): void {
+  const metrics = d.metrics;
+  const provider = record.providerSlug ?? 'none';
+  metrics.proxyRequests.add(1, endpoint, provider, model, String(record.status));
+  metrics.proxyLatency.observe({ endpoint, provider }, latencyMs / 1000);
+  if (record.ttftMs !== null) metrics.proxyTtft.observe({ endpoint, provider }, record.ttftMs / 1000);
+  if (record.tokensIn || record.tokensOut) {
+    metrics.tokens.add(record.tokensIn, provider, model, 'in');
+    metrics.tokens.add(record.tokensOut, provider, model, 'out');
+  }
+  if (record.costUsd > 0) metrics.cost.add(record.costUsd, provider, model);
+}
+
+/** The record of an answered request: who answered, the tokens, and the cost (a BYOK key's cost is saved, not spent). */
+export function recordAnswer(
+  d: ProxyDeps,
+  x: RequestContext,
+  attempt: PlannedAttempt,
+  result: Extract<AttemptResult, { kind: 'done' }>,
+  attemptsUsed: number,
+): void {
+  const byok = attempt.keySource === 'byok';
+  recordRequest(
+    d,
+    x,
+    {
+      status: result.status,
+      providerId: attempt.provider.id,
+      providerSlug: attempt.provider.slug,
+      modelId: attempt.model.modelId,
+      tokensIn: result.usage.inputTokens,
+      tokensOut: result.usage.outputTokens,
+      tokensCached: result.usage.cachedTokens,
+      costUsd: byok ? 0 : result.costUsd,
+      savedUsd: byok ? result.costUsd : 0,
+      isByok: byok,
+      ttftMs: result.ttftMs,
+      errorCode: result.errorCode,
+      attempts: attemptsUsed,
+    },
+    attempt.model.metricLabel,
+  );
+}
+
+/** A new attempt's log entry (pending until it ends), appended to the request's attempt log. */
+export function startAttempt(x: RequestContext, attempt: PlannedAttempt, attemptNo: number): AttemptRun {
+  const entry: AttemptLog = {
+    provider: attempt.provider.slug,
+    model: attempt.model.modelId,
+    key: attempt.keySource,
+    status: 0,
+    outcome: 'pending',
+    ms: 0,
+  };
+  x.attempts.push(entry);
+  return { attempt, attemptNo, entry, t0: performance.now() };
+}
+
+/** A planned attempt that admission refused (a bucket or budget is full): logged, never called. */
+export function logRefused(x: RequestContext, attempt: PlannedAttempt, refusal: GatewayError): void {
+  x.attempts.push({
+    provider: attempt.provider.slug,
+    model: attempt.model.modelId,
+    key: attempt.keySource,
+    status: refusal.status,
+    outcome: `skipped:${refusal.code}`,
+    ms: 0,
+  });
+}
+
+/** An attempt ended: its duration is logged and the router learns the outcome (latency, circuit). */
+export function reportAttempt(
+  d: ProxyDeps,
+  run: AttemptRun,
+  ok: boolean,
+  error: UpstreamError | undefined,
+  ttft: number | null,
+): void {
+  run.entry.ms = Math.round(performance.now() - run.t0);
+  d.router.report({ attempt: run.attempt, ok, error, latencyMs: run.entry.ms, ttftMs: ttft });
+}
+
+/** An attempt that failed before anything reached the client: its outcome logged and reported. */
+export function attemptFailed(
+  d: ProxyDeps,
+  run: AttemptRun,
+  outcome: string,
+  error: UpstreamError,
+  ttft: number | null = null,
+): AttemptResult {
+  run.entry.outcome = outcome;
+  reportAttempt(d, run, false, error, ttft);
+  return { kind: 'failed', error };
+}

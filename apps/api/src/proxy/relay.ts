@@ -1,0 +1,177 @@
+import { drained } from '../lib/drained.js';
+import type { PreparedCall, StreamTranslator, UpstreamError } from '../providers/types.js';
+import { answerHeaders } from './answer-headers.js';
+import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
+import { attemptFailed, reportAttempt } from './record.js';
+import { toNetworkError, type Opened } from './upstream.js';
+
+type OpenStream = Extract<Opened, { ok: true }>;
+
+/** A stream being relayed: the translator, whether the client's head went out, and when. */
+interface Relay {
+  readonly t: StreamTranslator;
+  /** The client's status line and headers were sent: from here on no fallback is possible. */
+  started: boolean;
+  ttft: number | null;
+  /** Set while our translator runs: its exceptions are the gateway's, not a cut upstream. */
+  translating: boolean;
+}
+
+/**
+ * Relays an upstream stream (status < 400) to the client. The client's headers are held until the first client
+ * bytes exist, so a stream that fails before its first byte can still fall back; after that, bytes flow through as
+ * they arrive (backpressure: the upstream is not read while the client socket is full).
+ */
+export async function relayStream(
+  d: ProxyDeps,
+  x: RequestContext,
+  run: AttemptRun,
+  call: PreparedCall,
+  opened: OpenStream,
+  signal: AbortSignal,
+): Promise<AttemptResult> {
+  const s: Relay = { t: call.streamTranslator(), started: false, ttft: null, translating: false };
+  try {
+    const early = await pump(d, x, run, call, opened, s);
+    if (early !== null) return early;
+  } catch (err) {
+    if (s.translating) {
+      opened.abortBody();
+      throw err;
+    }
+    return streamCut(d, x, run, s, toNetworkError(err, signal));
+  }
+  return streamEnd(d, x, run, call, s);
+}
+
+/**
+ * Reads the upstream until it ends, the client leaves, or a fault arrives. A fault before the first byte is a
+ * failed attempt (returned, so the request can fall back); anything else ends in `streamEnd` (null here).
+ */
+async function pump(
+  d: ProxyDeps,
+  x: RequestContext,
+  run: AttemptRun,
+  call: PreparedCall,
+  opened: OpenStream,
+  s: Relay,
+): Promise<AttemptResult | null> {
+  const { t } = s;
+  const res = x.res;
+  const iterator = opened.body[Symbol.asyncIterator]();
+  for (;;) {
+    const { value, done } = await iterator.next();
+    if (done) return null;
+    s.translating = true;
+    const piece = t.push(value);
+    s.translating = false;
+    if (t.fault && !s.started) {
+      // Malformed or error-in-stream before anything reached the client: fall back.
+      opened.abortBody();
+      const error = t.fault.error ?? streamError(`stream_${t.fault.kind}`, t.fault.message, true);
+      return attemptFailed(d, run, `stream_${t.fault.kind}`, error);
+    }
+    if (piece.length > 0) {
+      if (!s.started) startAnswer(x, run, call, s, true);
+      x.capture?.add(piece);
+      if (!res.write(piece)) await drained(res);
+      if (res.destroyed) return null;
+    }
+    // A fault after the first byte (malformed event, error event): what came before it was relayed; the stream
+    // ends with an error event, and the rest of the upstream body is not read.
+    if (t.fault) {
+      opened.abortBody();
+      return null;
+    }
+  }
+}
+
+/** The client's head: the answer starts here (time to first token is measured to this point). */
+function startAnswer(x: RequestContext, run: AttemptRun, call: PreparedCall, s: Relay, unbuffered: boolean) {
+  s.started = true;
+  s.ttft = Math.round(performance.now() - run.t0);
+  const headers: Record<string, string> = { 'content-type': call.contentType, 'cache-control': 'no-cache' };
+  if (unbuffered) headers['x-accel-buffering'] = 'no';
+  x.res.writeHead(200, answerHeaders(x, run, call, headers));
+}
+
+/**
+ * The upstream was cut or stalled. Before the first byte: a failed attempt (fall back). After it: no fallback is
+ * possible; the client gets what arrived, then an error in its format (never a clean end that would pass truncated
+ * text off as a whole answer).
+ */
+function streamCut(
+  d: ProxyDeps,
+  x: RequestContext,
+  run: AttemptRun,
+  s: Relay,
+  error: UpstreamError,
+): AttemptResult {
+  if (!s.started) return attemptFailed(d, run, 'stream_cut_before_first_byte', error);
+  run.entry.outcome = 'stream_cut';
+  reportAttempt(d, run, false, error, s.ttft);
+  const tail =
+    s.t.end() +
+    s.t.errorEvent(
+      error.kind === 'timeout' ? 'upstream_timeout' : 'stream_interrupted',
+      `The upstream stream was interrupted: ${error.message}`,
+    );
+  if (!x.res.destroyed) x.res.end(tail);
+  x.capture?.add(tail);
+  return {
+    kind: 'done',
+    status: 200,
+    usage: s.t.usage,
+    costUsd: d.router.costOf(run.attempt.model, s.t.usage),
+    ttftMs: s.ttft,
+    errorCode: 'stream_interrupted',
+  };
+}
+
+/**
+ * The upstream stream ended (or the relay stopped). An upstream that ended without finishing (or sent a fault)
+ * after the first byte gets an error event at the end, saying why in the upstream's own (scrubbed) words when it
+ * sent any. A stream that produced nothing at all is a failed attempt.
+ */
+function streamEnd(
+  d: ProxyDeps,
+  x: RequestContext,
+  run: AttemptRun,
+  call: PreparedCall,
+  s: Relay,
+): AttemptResult {
+  const t = s.t;
+  const tail = t.end();
+  if (!s.started) {
+    if (!t.contentEmitted && !tail) {
+      const error =
+        t.fault?.error ??
+        streamError('empty_stream', 'The upstream closed the stream before sending anything.', true);
+      return attemptFailed(d, run, 'stream_empty', error);
+    }
+    startAnswer(x, run, call, s, false);
+  }
+  const faulted = t.fault !== null || !t.finished;
+  const why = t.fault?.error?.message ?? t.fault?.message ?? 'truncated';
+  const closing = faulted
+    ? tail + t.errorEvent('stream_interrupted', `The upstream stream ended before it finished: ${why}`)
+    : tail;
+  if (!x.res.destroyed) x.res.end(closing);
+  x.capture?.add(closing);
+  run.entry.outcome = faulted ? `stream_${t.fault?.kind ?? 'truncated'}` : 'ok';
+  const fault = faulted ? streamError('stream_fault', t.fault?.message ?? 'truncated', false) : undefined;
+  reportAttempt(d, run, !faulted, fault, s.ttft);
+  return {
+    kind: 'done',
+    status: 200,
+    usage: t.usage,
+    costUsd: d.router.costOf(run.attempt.model, t.usage),
+    ttftMs: s.ttft,
+    errorCode: faulted ? 'stream_interrupted' : null,
+  };
+}
+
+/** A stream fault as the router's input (a server-side failure of this target). */
+function streamError(code: string, message: string, retryable: boolean): UpstreamError {
+  return { status: 502, kind: 'server', code, message, retryAfterMs: null, retryable };
+}
