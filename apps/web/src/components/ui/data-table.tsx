@@ -22,11 +22,12 @@ export interface ListColumn<T> {
   priority?: ColumnPriority;
   align?: 'left' | 'right';
   /**
-   * A one-line cell: the content is cut with an ellipsis at `maxWidth` and the full text shows on hover (`title`).
+   * A one-line cell that gives way: the column takes its `width` share of the list and no more, the content is cut
+   * with an ellipsis and the full text shows on hover (`title`).
    */
   truncate?: (row: T) => string;
-  /** Tailwind max-width class for a truncated cell (default `max-w-56`). */
-  maxWidth?: string;
+  /** A truncated column's share of the list's width, a Tailwind width class (default `w-[15%]`). */
+  width?: string;
   /** Extra classes for the cells (not the header). */
   className?: string;
   /** `aria-sort` of the header (a sortable column). */
@@ -214,7 +215,7 @@ export function DataTable<T extends RowData>({
                             key={cell.id}
                             className="sticky right-0 border-b border-border bg-surface px-2 py-1.5 align-top shadow-[-8px_0_8px_-8px_rgba(0,0,0,0.25)] max-sm:static max-sm:block max-sm:border-0 max-sm:px-0 max-sm:pt-2 max-sm:shadow-none"
                           >
-                            <div className="flex flex-wrap justify-end gap-0.5 max-sm:justify-start">
+                            <div className="flex justify-end gap-0.5 max-sm:flex-wrap max-sm:justify-start">
                               {actions!(row)}
                             </div>
                           </td>
@@ -229,11 +230,11 @@ export function DataTable<T extends RowData>({
                         <td
                           key={cell.id}
                           data-label={col.cardLabel ?? (typeof col.header === 'string' ? col.header : '')}
-                          className={`${TD} ${col.align === 'right' ? 'text-right tabular-nums' : ''} ${shown} ${col.className ?? ''}`}
+                          className={`${TD} ${col.align === 'right' ? 'text-right tabular-nums' : ''} ${text !== undefined ? `max-w-0 max-sm:w-auto max-sm:max-w-none ${col.width ?? 'w-[15%]'}` : ''} ${shown} ${col.className ?? ''}`}
                         >
                           {text !== undefined ? (
                             <div
-                              className={`min-w-0 truncate max-sm:max-w-none max-sm:flex-1 max-sm:whitespace-normal max-sm:break-words ${col.maxWidth ?? 'max-w-56'}`}
+                              className="min-w-0 truncate max-sm:flex-1 max-sm:whitespace-normal max-sm:break-words"
                               title={text}
                             >
                               {content}

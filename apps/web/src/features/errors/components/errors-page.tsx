@@ -27,7 +27,7 @@ const COLUMNS: ListColumn<ErrorReport>[] = [
     id: 'model',
     header: 'Model',
     truncate: (r) => (r.model ? `${r.provider ? `${r.provider}/` : ''}${r.model}` : ''),
-    maxWidth: 'max-w-48',
+    width: 'w-[14%]',
     cell: (r) =>
       r.model ? (
         <code className="text-xs">
@@ -48,7 +48,7 @@ const COLUMNS: ListColumn<ErrorReport>[] = [
     id: 'user',
     header: 'User',
     truncate: (r) => (r.user ? (r.user.email ?? r.user.id) : ''),
-    maxWidth: 'max-w-48',
+    width: 'w-[14%]',
     cell: (r) =>
       r.user ? (
         <Link className="text-accent hover:underline" to={`/logs?user=${encodeURIComponent(r.user.id)}`}>

@@ -47,7 +47,7 @@ export function KeysTable({
             id: 'owner',
             header: 'Owner',
             truncate: (k: GatewayKey) => ownerName(k),
-            maxWidth: 'max-w-60',
+            width: 'w-[16%]',
             cell: (k: GatewayKey) => (
               <>
                 <Badge tone="accent">{OWNER_LABEL[k.ownerType]}</Badge>{' '}
@@ -88,7 +88,7 @@ export function KeysTable({
       header: 'Models',
       priority: 'md',
       truncate: (k) => (k.allowedModels.length === 0 ? 'all' : k.allowedModels.join(', ')),
-      maxWidth: 'max-w-48',
+      width: 'w-[16%]',
       cell: (k) =>
         k.allowedModels.length === 0 ? (
           <span className="text-muted">all</span>

@@ -85,9 +85,9 @@ export function LogsTable({
     {
       id: 'key',
       header: 'Key',
-      priority: 'lg',
+      priority: 'xl',
       truncate: (r) => (r.key ? (r.key.name ?? r.key.prefix ?? r.key.id) : ''),
-      maxWidth: 'max-w-40',
+      width: 'w-[12%]',
       cell: (r) =>
         r.key ? <span>{r.key.name ?? r.key.prefix ?? r.key.id}</span> : <span className="text-muted">—</span>,
     },
@@ -97,7 +97,7 @@ export function LogsTable({
             id: 'user',
             header: 'User',
             truncate: (r: LogRecord) => (r.user ? (r.user.email ?? r.user.id) : ''),
-            maxWidth: 'max-w-48',
+            width: 'w-[16%]',
             cell: (r: LogRecord) =>
               r.user ? (r.user.email ?? r.user.id) : <span className="text-muted">—</span>,
           },
@@ -119,16 +119,18 @@ export function LogsTable({
       id: 'requested',
       header: 'Requested',
       truncate: (r) => r.requestedModel,
-      maxWidth: 'max-w-44',
+      width: 'w-[14%]',
       cell: (r) => <code className="text-xs">{r.requestedModel}</code>,
     },
     {
       id: 'actual',
       header: 'Actual',
+      truncate: actual,
+      width: 'w-[18%]',
       cell: (r) =>
         r.actualModel ? (
-          <span className="inline-flex max-w-56 items-center gap-1 max-sm:max-w-none max-sm:flex-wrap">
-            <code className="truncate text-xs max-sm:whitespace-normal max-sm:break-all" title={actual(r)}>
+          <span className="flex min-w-0 items-center gap-1 max-sm:flex-wrap">
+            <code className="min-w-0 truncate text-xs max-sm:whitespace-normal max-sm:break-all">
               {actual(r)}
             </code>
             {r.isByok ? (
@@ -146,7 +148,7 @@ export function LogsTable({
       id: 'tokens',
       header: 'Tokens',
       align: 'right',
-      priority: 'md',
+      priority: 'lg',
       cell: (r) => (
         <span
           title={`in ${r.tokensIn} · out ${r.tokensOut}${r.tokensCached ? ` · cached ${r.tokensCached}` : ''}`}

@@ -143,8 +143,11 @@ export function ModelsPage() {
     {
       id: 'model',
       ...sortHeader('Model', 'name'),
+      // The widest column gives way first: each line is cut, the full text on hover.
+      truncate: (m) => `${m.displayName} (${m.ref})`,
+      width: 'w-[26%]',
       cell: (m) => (
-        <div className="max-w-64 min-w-0 max-sm:max-w-none">
+        <div className="min-w-0">
           <div className="truncate font-medium max-sm:whitespace-normal" title={m.displayName}>
             {m.displayName}
           </div>
@@ -171,7 +174,6 @@ export function ModelsPage() {
           <div className="truncate" title={m.provider.name}>
             {m.provider.name}
           </div>
-          {providerOff(m) ? <Badge tone="muted">provider disabled</Badge> : null}
         </div>
       ),
     },

@@ -1,4 +1,4 @@
-import { AlertCircle, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
+import { AlertCircle, ChevronRight, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
 import { useState, type CSSProperties } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -193,24 +193,52 @@ export function ProviderCards({
       />
     );
   }
+  const card = (p: Provider, i: number) => (
+    <ProviderCard
+      key={p.id}
+      index={i}
+      p={p}
+      typeName={typeNames.get(p.type) ?? p.type}
+      canWrite={canWrite}
+      onConfigure={() => onConfigure(p)}
+      onDelete={() => setDeleting(p)}
+      onTest={() => runTest(p)}
+      testing={testingId === p.id}
+      result={results[p.id]}
+    />
+  );
+  // What can route comes first; disabled providers wait folded under a disclosure.
+  const active = providers.data.filter((p) => p.status !== 'disabled');
+  const disabled = providers.data.filter((p) => p.status === 'disabled');
   return (
     <>
-      <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label="Providers">
-        {providers.data.map((p, i) => (
-          <ProviderCard
-            key={p.id}
-            index={i}
-            p={p}
-            typeName={typeNames.get(p.type) ?? p.type}
-            canWrite={canWrite}
-            onConfigure={() => onConfigure(p)}
-            onDelete={() => setDeleting(p)}
-            onTest={() => runTest(p)}
-            testing={testingId === p.id}
-            result={results[p.id]}
-          />
-        ))}
-      </ul>
+      {active.length ? (
+        <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label="Providers">
+          {active.map(card)}
+        </ul>
+      ) : (
+        <EmptyState
+          title="No provider is enabled."
+          hint="Requests cannot route until one is: configure a provider below."
+        />
+      )}
+      {disabled.length ? (
+        <details
+          className="group mt-3 rounded-2xl border border-border bg-surface/50"
+          data-testid="disabled-providers"
+        >
+          <summary className="flex cursor-pointer list-none items-center gap-2 rounded-2xl px-4 py-3 text-sm font-medium text-muted hover:text-fg [&::-webkit-details-marker]:hidden">
+            <ChevronRight aria-hidden className="h-4 w-4 transition group-open:rotate-90" />
+            Disabled ({disabled.length})<span className="font-normal">· their models cannot route</span>
+          </summary>
+          <ul
+            className="grid grid-cols-1 gap-3 px-3 pb-3 sm:grid-cols-2 lg:grid-cols-3"
+            aria-label="Disabled providers"
+          >
+            {disabled.map(card)}
+          </ul>
+        </details>
+      ) : null}
       <ConfirmActionDialog
         target={deleting}
         onClose={() => setDeleting(null)}

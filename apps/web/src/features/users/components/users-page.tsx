@@ -53,7 +53,7 @@ export function UsersPage() {
       id: 'user',
       header: 'User',
       truncate: (u) => `${u.name} <${u.email}>`,
-      maxWidth: 'max-w-72',
+      width: 'w-[28%]',
       cell: (u) => (
         <>
           <div className="truncate font-medium">{u.name}</div>
