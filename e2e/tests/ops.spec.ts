@@ -104,7 +104,7 @@ test('a user calls the proxy with their key and sees the request in My usage; an
 
   // A user lands on their own usage.
   await signIn(page, user.email, user.password);
-  await expect(page.getByRole('heading', { name: 'My usage' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'My usage' })).toBeVisible();
   await expect(page.getByTestId('my-requests')).toHaveText('1');
   const row = page.getByTestId('log-row').filter({ hasText: 'chat.default' });
   await expect(row).toHaveCount(1);
@@ -230,7 +230,7 @@ test('a viewer sees no mutate buttons on models and settings', async ({ page, re
   await noHorizontalScroll(page);
 
   await page.goto('/settings');
-  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
   await expect(page.getByRole('note')).toContainText('Read-only');
   for (const name of ['Save', 'Test', 'Add discovered models']) await expect(page.getByRole('button', { name })).toHaveCount(0);
   const switches = page.getByRole('switch');
@@ -292,7 +292,7 @@ test('every ops page loads for an admin without sideways scrolling; Overview lin
 
   for (const [label, heading] of [['Usage', 'Usage by user'], ['Error reports', 'Error reports'], ['Settings', 'Settings'], ['Logs', 'Gateway logs'], ['Models', 'Model registry']] as const) {
     await navigate(page, isMobile, label);
-    await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 2, name: heading, exact: true })).toBeVisible();
     await noHorizontalScroll(page);
   }
 });

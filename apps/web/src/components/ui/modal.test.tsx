@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
@@ -30,17 +30,40 @@ describe('Modal', () => {
     expect(b).toHaveValue('hello');
   });
 
-  it('traps Tab inside the dialog and closes on Escape', () => {
+  it('traps Tab inside the dialog and closes on Escape', async () => {
     const onClose = vi.fn();
     render(<Form onClose={onClose} />);
     const last = screen.getByRole('button', { name: 'Last' });
     last.focus();
-    fireEvent.keyDown(document, { key: 'Tab' });
+    await userEvent.tab();
     expect(screen.getByLabelText('A')).toHaveFocus();
-    fireEvent.keyDown(document, { key: 'Tab', shiftKey: true });
+    await userEvent.tab({ shift: true });
     expect(last).toHaveFocus();
-    fireEvent.keyDown(document, { key: 'Escape' });
+    await userEvent.keyboard('{Escape}');
     expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives focus back to what had it when it closes', async () => {
+    function Opener() {
+      const [open, setOpen] = useState(false);
+      return (
+        <>
+          <button type="button" onClick={() => setOpen(true)}>
+            Open
+          </button>
+          <Modal open={open} onClose={() => setOpen(false)} label="Form">
+            <input aria-label="Inside" />
+          </Modal>
+        </>
+      );
+    }
+    render(<Opener />);
+    const opener = screen.getByRole('button', { name: 'Open' });
+    await userEvent.click(opener);
+    expect(screen.getByLabelText('Inside')).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(opener).toHaveFocus();
   });
 
   it('is a labelled modal dialog', () => {

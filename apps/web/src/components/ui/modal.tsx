@@ -1,39 +1,96 @@
-import { AnimatePresence, motion } from 'framer-motion';
-import type { ReactNode } from 'react';
-import { useFocusTrap } from './use-focus-trap';
+import * as DialogPrimitive from '@radix-ui/react-dialog';
+import { useRef, type ReactNode } from 'react';
+import './motion.css';
+
+/** What takes focus when the panel opens: an element marked `data-autofocus`, else the first one (`first`) or the panel. */
+function focusOnOpen(initialFocus: 'panel' | 'first') {
+  return (e: Event) => {
+    const panel = e.currentTarget as HTMLElement;
+    const marked = panel.querySelector<HTMLElement>('[data-autofocus]');
+    if (marked) {
+      e.preventDefault();
+      marked.focus();
+    } else if (initialFocus === 'panel') {
+      e.preventDefault();
+      panel.focus();
+    }
+  };
+}
 
 /**
- * A dialog that traps focus, closes on Escape and on the backdrop, and gives focus back when it closes.
+ * A modal dialog on Radix's primitive: it traps focus, closes on Escape and on the backdrop, and gives focus back
+ * when it closes. `label` names it (a visually hidden title) unless `titled`: then a `DialogHeader` inside names it.
  * `onClose` may be a new function on every render: focus moves only when the dialog opens.
  */
-export function Modal({ open, onClose, label, children, role = 'dialog', wide = false, placement = 'center' }: { open: boolean; onClose: () => void; label: string; children: ReactNode; role?: 'dialog' | 'alertdialog'; wide?: boolean; /** 'right': a full-height drawer from the right edge. */ placement?: 'center' | 'right' }) {
+export function Modal({
+  open,
+  onClose,
+  label,
+  children,
+  role = 'dialog',
+  wide = false,
+  placement = 'center',
+  titled = false,
+  described = false,
+  initialFocus = 'first',
+}: {
+  open: boolean;
+  onClose: () => void;
+  label: string;
+  children: ReactNode;
+  role?: 'dialog' | 'alertdialog';
+  wide?: boolean;
+  /** 'right': a full-height drawer from the right edge. */
+  placement?: 'center' | 'right';
+  /** A `DialogHeader` inside renders the title. */
+  titled?: boolean;
+  /** A `DialogHeader` inside renders a description. */
+  described?: boolean;
+  initialFocus?: 'panel' | 'first';
+}) {
   const drawer = placement === 'right';
-  const { panel, onBackdropMouseDown } = useFocusTrap<HTMLDivElement>(open, onClose);
+  // Where focus was when the dialog opened (read while rendering the opening: an `autoFocus` control inside takes
+  // focus before any effect runs); it goes back there on closing.
+  const returnTo = useRef<HTMLElement | null>(null);
+  const wasOpen = useRef(false);
+  if (open && !wasOpen.current && typeof document !== 'undefined')
+    returnTo.current = document.activeElement as HTMLElement | null;
+  wasOpen.current = open;
+  const width = wide ? 'max-w-2xl' : 'max-w-lg';
   return (
-    <AnimatePresence>
-      {open ? (
-        <motion.div
-          className={drawer ? 'fixed inset-0 z-50 flex justify-end bg-black/50' : 'fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/50 p-3 pt-[8vh] sm:p-4 sm:pt-[12vh]'}
-          initial={{ opacity: 0 }}
-          animate={{ opacity: 1 }}
-          exit={{ opacity: 0 }}
-          onMouseDown={onBackdropMouseDown}
+    <DialogPrimitive.Root open={open} onOpenChange={(o) => (o ? undefined : onClose())}>
+      <DialogPrimitive.Portal>
+        {/* The content sits inside the overlay, which scrolls a dialog taller than the screen; a press on it closes. */}
+        <DialogPrimitive.Overlay
+          className={
+            drawer
+              ? 'sy-fade-in fixed inset-0 z-50 flex justify-end bg-black/50'
+              : 'sy-fade-in fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/50 p-3 pt-[8vh] sm:p-4 sm:pt-[12vh]'
+          }
         >
-          <motion.div
-            ref={panel}
+          <DialogPrimitive.Content
             role={role}
+            {...(described ? {} : { 'aria-describedby': undefined })}
             aria-modal="true"
-            aria-label={label}
-            tabIndex={-1}
-            className={drawer ? `h-full w-full ${wide ? 'max-w-2xl' : 'max-w-lg'} min-w-0 overflow-y-auto border-l border-border bg-surface shadow-2xl` : `mb-8 w-full ${wide ? 'max-w-2xl' : 'max-w-lg'} min-w-0 rounded-2xl border border-border bg-surface shadow-2xl`}
-            initial={drawer ? { x: 40 } : { y: 12, scale: 0.98 }}
-            animate={drawer ? { x: 0 } : { y: 0, scale: 1 }}
-            exit={drawer ? { x: 40 } : { y: 12, scale: 0.98 }}
+            onOpenAutoFocus={focusOnOpen(initialFocus)}
+            onCloseAutoFocus={() => {
+              const el = returnTo.current;
+              if (el?.isConnected) el.focus();
+            }}
+            className={
+              drawer
+                ? `sy-slide-in flex h-full w-full ${width} min-w-0 flex-col overflow-y-auto border-l border-border bg-surface shadow-2xl outline-none`
+                : `sy-rise-in mb-8 w-full ${width} min-w-0 rounded-2xl border border-border bg-surface shadow-2xl outline-none`
+            }
           >
+            {titled ? null : <DialogPrimitive.Title className="sr-only">{label}</DialogPrimitive.Title>}
             {children}
-          </motion.div>
-        </motion.div>
-      ) : null}
-    </AnimatePresence>
+          </DialogPrimitive.Content>
+        </DialogPrimitive.Overlay>
+      </DialogPrimitive.Portal>
+    </DialogPrimitive.Root>
   );
 }
+
+export const ModalTitle = DialogPrimitive.Title;
+export const ModalDescription = DialogPrimitive.Description;

@@ -1,22 +1,54 @@
-import { createAppBody, updateAppBody, type CreateAppBody, type UpdateAppBody } from '@switchyard/core';
-import { validate, type FormReader, type Parsed } from '../../lib/forms';
+import { createAppBody, updateAppBody } from '@switchyard/core';
+import { z } from 'zod';
+import { orNull } from '../../lib/zod-form';
+import type { App } from './api/types';
 
-function fields(r: FormReader) {
-  return {
-    name: r.text('name'),
-    slug: r.text('slug'),
-    description: r.optText('description', null),
-    contactEmail: r.optText('contactEmail', null),
-    orgId: r.optText('orgId', null),
-    active: r.bool('active'),
-    piiProtection: r.bool('piiProtection'),
-  };
+/** What the app dialog's controls hold. */
+export interface AppFormValues {
+  name: string;
+  slug: string;
+  description: string;
+  contactEmail: string;
+  orgId: string;
+  active: boolean;
+  piiProtection: boolean;
 }
 
-export function readCreateAppForm(r: FormReader): Parsed<CreateAppBody> {
-  return validate(createAppBody, fields(r), { ...r.errors });
-}
+const values = z.object({
+  name: z.string(),
+  slug: z.string(),
+  description: z.string(),
+  contactEmail: z.string(),
+  orgId: z.string(),
+  active: z.boolean(),
+  piiProtection: z.boolean(),
+});
 
-export function readUpdateAppForm(r: FormReader): Parsed<UpdateAppBody> {
-  return validate(updateAppBody, fields(r), { ...r.errors });
-}
+/** Blank optional texts are null (cleared); the rest as typed, trimmed. */
+const toBody = (v: AppFormValues) => ({
+  name: v.name.trim(),
+  slug: v.slug.trim(),
+  description: orNull(v.description),
+  contactEmail: orNull(v.contactEmail),
+  orgId: orNull(v.orgId),
+  active: v.active,
+  piiProtection: v.piiProtection,
+});
+
+/** The form's values checked by the API's own schemas. */
+export const createAppForm = values
+  .transform((v): z.input<typeof createAppBody> => toBody(v))
+  .pipe(createAppBody);
+export const updateAppForm = values
+  .transform((v): z.input<typeof updateAppBody> => toBody(v))
+  .pipe(updateAppBody);
+
+export const appFormDefaults = (app?: App): AppFormValues => ({
+  name: app?.name ?? '',
+  slug: app?.slug ?? '',
+  description: app?.description ?? '',
+  contactEmail: app?.contactEmail ?? '',
+  orgId: app?.orgId ?? '',
+  active: app?.active ?? true,
+  piiProtection: app?.piiProtection ?? false,
+});

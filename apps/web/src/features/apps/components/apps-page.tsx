@@ -5,8 +5,8 @@ import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { DataTable, type ListColumn } from '../../../components/ui/data-table';
+import { RowAction } from '../../../components/ui/table';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
 import { useOrgs } from '../../orgs/api/get-orgs';
@@ -42,67 +42,136 @@ export function AppsPage() {
   const orgName = new Map((orgs.data ?? []).map((o) => [o.id, o.name]));
   const orgChoices = (orgs.data ?? []).map((o) => ({ id: o.id, label: `${o.name} (${o.slug})` }));
   const q = search.trim().toLowerCase();
-  const shown = (apps.data ?? []).filter((a) => (tab === 'all' || (tab === 'active') === a.active) && (!q || a.name.toLowerCase().includes(q) || a.slug.includes(q) || (a.contactEmail ?? '').includes(q)));
+  const shown = (apps.data ?? []).filter(
+    (a) =>
+      (tab === 'all' || (tab === 'active') === a.active) &&
+      (!q || a.name.toLowerCase().includes(q) || a.slug.includes(q) || (a.contactEmail ?? '').includes(q)),
+  );
   const filtered = !!q || tab !== 'all';
+  const columns: ListColumn<App>[] = [
+    {
+      id: 'app',
+      header: 'App',
+      cell: (a) => (
+        <div className="max-w-72">
+          <div className="font-medium">{a.name}</div>
+          <div className="text-xs text-muted">{a.slug}</div>
+          {a.description ? (
+            <div className="mt-1 whitespace-normal break-words text-xs text-muted">{a.description}</div>
+          ) : null}
+        </div>
+      ),
+    },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (a) => (a.active ? <Badge tone="ok">active</Badge> : <Badge tone="danger">inactive</Badge>),
+    },
+    {
+      id: 'org',
+      header: 'Organization',
+      cell: (a) => (a.orgId ? (orgName.get(a.orgId) ?? a.orgId) : <span className="text-muted">—</span>),
+    },
+    {
+      id: 'contact',
+      header: 'Contact',
+      priority: 'md',
+      truncate: (a) => a.contactEmail ?? '',
+      cell: (a) => a.contactEmail ?? <span className="text-muted">—</span>,
+    },
+    {
+      id: 'pii',
+      header: 'PII protection',
+      cell: (a) => (a.piiProtection ? <Badge tone="ok">on</Badge> : <span className="text-muted">off</span>),
+    },
+  ];
 
   return (
     <div>
       <PageHeader
         title="Apps"
         description="Services that call the gateway with their own keys. Deactivating an app stops its keys at once."
-        actions={canWrite ? <Button onClick={() => setCreating(true)}><AppWindow aria-hidden className="h-4 w-4" /> Create app</Button> : null}
+        actions={
+          canWrite ? (
+            <Button onClick={() => setCreating(true)}>
+              <AppWindow aria-hidden className="h-4 w-4" /> Create app
+            </Button>
+          ) : null
+        }
       />
       {!canWrite ? <ReadOnlyNote>Read-only: your role can see apps but not change them.</ReadOnlyNote> : null}
       <FilterBar label="App filters">
-        <TextField label="Search" type="search" value={search} onChange={(e) => qs.set({ q: e.target.value })} placeholder="Name, slug or contact" className="w-full sm:w-64" />
-        <SegmentedTabs label="Status" value={tab} options={TABS} onChange={(v) => qs.set({ status: v === 'all' ? null : v })} />
+        <TextField
+          label="Search"
+          type="search"
+          value={search}
+          onChange={(e) => qs.set({ q: e.target.value })}
+          placeholder="Name, slug or contact"
+          className="w-full sm:w-64"
+        />
+        <SegmentedTabs
+          label="Status"
+          value={tab}
+          options={TABS}
+          onChange={(v) => qs.set({ status: v === 'all' ? null : v })}
+        />
       </FilterBar>
-      {apps.isPending ? (
-        <TableSkeleton />
-      ) : apps.isError ? (
-        <ErrorState error={apps.error} onRetry={() => void apps.refetch()} />
-      ) : shown.length === 0 ? (
-        <EmptyState title={filtered ? 'No apps match these filters.' : 'No apps yet.'} hint={filtered ? 'Change or clear the filters.' : canWrite ? 'Create an app to give a service its own keys.' : undefined} />
-      ) : (
-        <Table label="Apps">
-          <thead>
-            <tr>
-              <Th>App</Th>
-              <Th>Status</Th>
-              <Th>Organization</Th>
-              <Th>Contact</Th>
-              <Th>PII protection</Th>
-              {canWrite ? <ActionsTh /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((a) => (
-              <tr key={a.id} data-testid="app-row">
-                <Td className="max-w-72">
-                  <div className="font-medium">{a.name}</div>
-                  <div className="text-xs text-muted">{a.slug}</div>
-                  {a.description ? <div className="mt-1 whitespace-normal break-words text-xs text-muted">{a.description}</div> : null}
-                </Td>
-                <Td>{a.active ? <Badge tone="ok">active</Badge> : <Badge tone="danger">inactive</Badge>}</Td>
-                <Td>{a.orgId ? (orgName.get(a.orgId) ?? a.orgId) : <span className="text-muted">—</span>}</Td>
-                <Td>{a.contactEmail ?? <span className="text-muted">—</span>}</Td>
-                <Td>{a.piiProtection ? <Badge tone="ok">on</Badge> : <span className="text-muted">off</span>}</Td>
-                {canWrite ? (
-                  <ActionsTd>
-                      <RowAction icon={Pencil} text="Edit" label={`Edit ${a.name}`} onClick={() => setEditing(a)} />
-                      {a.active ? (
-                        <RowAction icon={Pause} text="Deactivate" label={`Deactivate ${a.name}`} onClick={() => setDeactivating(a)} danger />
-                      ) : (
-                        <RowAction icon={Play} text="Activate" label={`Activate ${a.name}`} disabled={update.isPending} onClick={() => update.mutate({ id: a.id, body: { active: true } })} />
-                      )}
-                      <RowAction icon={Trash2} text="Delete" label={`Delete ${a.name}`} onClick={() => setDeleting(a)} danger />
-                    </ActionsTd>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <DataTable
+        label="Apps"
+        columns={columns}
+        rows={shown}
+        rowKey={(a) => a.id}
+        rowTestId="app-row"
+        loading={apps.isPending}
+        error={apps.isError ? apps.error : null}
+        onRetry={() => void apps.refetch()}
+        empty={{
+          title: filtered ? 'No apps match these filters.' : 'No apps yet.',
+          hint: filtered
+            ? 'Change or clear the filters.'
+            : canWrite
+              ? 'Create an app to give a service its own keys.'
+              : undefined,
+        }}
+        actions={
+          canWrite
+            ? (a) => (
+                <>
+                  <RowAction
+                    icon={Pencil}
+                    text="Edit"
+                    label={`Edit ${a.name}`}
+                    onClick={() => setEditing(a)}
+                  />
+                  {a.active ? (
+                    <RowAction
+                      icon={Pause}
+                      text="Deactivate"
+                      label={`Deactivate ${a.name}`}
+                      onClick={() => setDeactivating(a)}
+                      danger
+                    />
+                  ) : (
+                    <RowAction
+                      icon={Play}
+                      text="Activate"
+                      label={`Activate ${a.name}`}
+                      disabled={update.isPending}
+                      onClick={() => update.mutate({ id: a.id, body: { active: true } })}
+                    />
+                  )}
+                  <RowAction
+                    icon={Trash2}
+                    text="Delete"
+                    label={`Delete ${a.name}`}
+                    onClick={() => setDeleting(a)}
+                    danger
+                  />
+                </>
+              )
+            : undefined
+        }
+      />
       {canWrite ? (
         <>
           <AppDialog
@@ -134,7 +203,13 @@ export function AppsPage() {
             mutation={update}
             variables={(t) => ({ id: t.id, body: { active: false } })}
             title="Deactivate this app?"
-            body={deactivating ? <p><strong>{deactivating.name}</strong>'s gateway keys are refused until you activate it again.</p> : null}
+            body={
+              deactivating ? (
+                <p>
+                  <strong>{deactivating.name}</strong>'s gateway keys are refused until you activate it again.
+                </p>
+              ) : null
+            }
             confirmLabel="Deactivate app"
             pendingLabel="Deactivating…"
           />
@@ -144,7 +219,14 @@ export function AppsPage() {
             mutation={remove}
             variables={(t) => t.id}
             title="Delete this app?"
-            body={deleting ? <p><strong>{deleting.name}</strong> and its gateway keys are deleted. This cannot be undone; deactivate it instead to keep its keys.</p> : null}
+            body={
+              deleting ? (
+                <p>
+                  <strong>{deleting.name}</strong> and its gateway keys are deleted. This cannot be undone;
+                  deactivate it instead to keep its keys.
+                </p>
+              ) : null
+            }
             confirmLabel="Delete app"
             pendingLabel="Deleting…"
           />

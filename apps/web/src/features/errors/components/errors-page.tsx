@@ -1,12 +1,12 @@
-import { Fragment, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
 import { FilterActions, filtersClass, FiltersToggle } from '../../../components/ui/filters-toggle';
 import { TextField } from '../../../components/ui/field';
 import { LoadMore } from '../../../components/ui/load-more';
 import { PageHeader } from '../../../components/ui/page';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { ExpandTd, ExpandTh, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { DataTable, type ListColumn } from '../../../components/ui/data-table';
+import { ErrorState } from '../../../components/ui/states';
 import { formatDateTime } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { useToggleSet } from '../../../lib/use-toggle-set';
@@ -16,6 +16,57 @@ import { UserFilterSelect } from '../../users/components/user-filter-select';
 import { toolLabel } from '../../logs/components/logs-table';
 import { useErrors } from '../api/get-errors';
 import { ERROR_PARAMS, errorFiltersFromParams } from '../error-filters';
+
+type ErrorReport = NonNullable<ReturnType<typeof useErrors>['data']>['pages'][number]['data'][number];
+
+const COLUMNS: ListColumn<ErrorReport>[] = [
+  { id: 'time', header: 'Time', className: 'whitespace-nowrap', cell: (r) => formatDateTime(r.createdAt) },
+  { id: 'source', header: 'Source', priority: 'md', cell: (r) => r.source },
+  { id: 'type', header: 'Type', cell: (r) => <Badge tone="danger">{r.type}</Badge> },
+  {
+    id: 'model',
+    header: 'Model',
+    truncate: (r) => (r.model ? `${r.provider ? `${r.provider}/` : ''}${r.model}` : ''),
+    width: 'w-[14%]',
+    cell: (r) =>
+      r.model ? (
+        <code className="text-xs">
+          {r.provider ? `${r.provider}/` : ''}
+          {r.model}
+        </code>
+      ) : (
+        '—'
+      ),
+  },
+  {
+    id: 'error',
+    header: 'Error',
+    className: 'min-w-48',
+    cell: (r) => <div className="max-w-md whitespace-normal break-words">{r.message}</div>,
+  },
+  {
+    id: 'user',
+    header: 'User',
+    truncate: (r) => (r.user ? (r.user.email ?? r.user.id) : ''),
+    width: 'w-[14%]',
+    cell: (r) =>
+      r.user ? (
+        <Link className="text-accent hover:underline" to={`/logs?user=${encodeURIComponent(r.user.id)}`}>
+          {r.user.email ?? r.user.id}
+        </Link>
+      ) : (
+        '—'
+      ),
+  },
+  { id: 'app', header: 'App', priority: 'lg', cell: (r) => r.app?.name ?? '—' },
+  { id: 'agent', header: 'Agent', priority: 'lg', cell: (r) => (r.client ? toolLabel(r.client.tool) : '—') },
+  {
+    id: 'version',
+    header: 'Version',
+    priority: 'xl',
+    cell: (r) => (r.client?.version ? <code className="text-xs">{r.client.version}</code> : '—'),
+  },
+];
 
 /** Operators: failed requests and other reported errors, filtered in the query string, paged with "Load more". */
 export function ErrorsPage() {
@@ -66,103 +117,52 @@ export function ErrorsPage() {
           onClear={() => qs.set(Object.fromEntries(ERROR_PARAMS.map((k) => [k, null])), { push: true })}
         />
       </form>
-      {errors.isPending ? (
-        <TableSkeleton rows={6} />
-      ) : !errors.data ? (
-        <ErrorState error={errors.error} onRetry={() => void errors.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState
-          title={filtered ? 'No error reports match these filters.' : 'No errors reported.'}
-          hint={filtered ? 'Widen the date range or clear the filters.' : undefined}
-        />
-      ) : (
-        <>
-          <Table label="Error reports">
-            <thead>
-              <tr>
-                <ExpandTh />
-                <Th>Time</Th>
-                <Th>Source</Th>
-                <Th>Type</Th>
-                <Th>Model</Th>
-                <Th>Error</Th>
-                <Th>User</Th>
-                <Th>App</Th>
-                <Th>Agent</Th>
-                <Th>Version</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <Fragment key={r.id}>
-                  <tr data-testid="error-row">
-                    <ExpandTd
-                      open={expanded.has(r.id)}
-                      onToggle={() => expanded.toggle(r.id)}
-                      label={`Details of ${r.type} at ${formatDateTime(r.createdAt)}`}
-                    />
-                    <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>
-                    <Td>{r.source}</Td>
-                    <Td>
-                      <Badge tone="danger">{r.type}</Badge>
-                    </Td>
-                    <Td>
-                      {r.model ? (
-                        <code className="text-xs">
-                          {r.provider ? `${r.provider}/` : ''}
-                          {r.model}
-                        </code>
-                      ) : (
-                        '—'
-                      )}
-                    </Td>
-                    <Td className="max-w-md whitespace-normal break-words">{r.message}</Td>
-                    <Td>
-                      {r.user ? (
-                        <Link
-                          className="text-accent hover:underline"
-                          to={`/logs?user=${encodeURIComponent(r.user.id)}`}
-                        >
-                          {r.user.email ?? r.user.id}
-                        </Link>
-                      ) : (
-                        '—'
-                      )}
-                    </Td>
-                    <Td>{r.app?.name ?? '—'}</Td>
-                    <Td>{r.client ? toolLabel(r.client.tool) : '—'}</Td>
-                    <Td>{r.client?.version ? <code className="text-xs">{r.client.version}</code> : '—'}</Td>
-                  </tr>
-                  {expanded.has(r.id) ? (
-                    <tr>
-                      <Td colSpan={10} className="max-w-[80vw] bg-surface-2/40 whitespace-normal">
-                        {r.requestId ? (
-                          <p className="mb-1 text-xs">
-                            Request <code>{r.requestId}</code>
-                          </p>
-                        ) : null}
-                        <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all text-xs">
-                          {JSON.stringify(r.details, null, 2)}
-                        </pre>
-                      </Td>
-                    </tr>
-                  ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </Table>
-          <LoadMore
-            shown={rows.length}
-            noun={['report', 'reports']}
-            hasMore={!!errors.hasNextPage}
-            loading={errors.isFetchingNextPage}
-            onMore={() => void errors.fetchNextPage()}
-          />
-          {errors.isFetchNextPageError ? (
-            <ErrorState error={errors.error} onRetry={() => void errors.fetchNextPage()} />
-          ) : null}
-        </>
-      )}
+      <DataTable
+        label="Error reports"
+        columns={COLUMNS}
+        rows={rows}
+        rowKey={(r) => r.id}
+        rowTestId="error-row"
+        loading={errors.isPending}
+        error={!errors.data ? errors.error : null}
+        onRetry={() => void errors.refetch()}
+        skeletonRows={6}
+        empty={{
+          title: filtered ? 'No error reports match these filters.' : 'No errors reported.',
+          hint: filtered ? 'Widen the date range or clear the filters.' : undefined,
+        }}
+        details={{
+          isOpen: (r) => expanded.has(r.id),
+          toggle: (r) => expanded.toggle(r.id),
+          label: (r) => `Details of ${r.type} at ${formatDateTime(r.createdAt)}`,
+          render: (r) => (
+            <>
+              {r.requestId ? (
+                <p className="mb-1 text-xs">
+                  Request <code>{r.requestId}</code>
+                </p>
+              ) : null}
+              <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all text-xs">
+                {JSON.stringify(r.details, null, 2)}
+              </pre>
+            </>
+          ),
+        }}
+        footer={
+          <>
+            <LoadMore
+              shown={rows.length}
+              noun={['report', 'reports']}
+              hasMore={!!errors.hasNextPage}
+              loading={errors.isFetchingNextPage}
+              onMore={() => void errors.fetchNextPage()}
+            />
+            {errors.isFetchNextPageError ? (
+              <ErrorState error={errors.error} onRetry={() => void errors.fetchNextPage()} />
+            ) : null}
+          </>
+        }
+      />
     </div>
   );
 }

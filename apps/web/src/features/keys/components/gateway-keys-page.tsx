@@ -3,8 +3,6 @@ import { useMemo, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { SelectField, TextField } from '../../../components/ui/field';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { TableSkeleton } from '../../../components/ui/table';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useApps } from '../../apps/api/get-apps';
 import { useCan } from '../../auth/use-can';
@@ -32,10 +30,17 @@ export function GatewayKeysPage() {
   const can = useCan();
   const canWrite = can('keys:write-any');
   const qs = useQueryState();
-  const status = oneOf<StatusTab>(qs.get('status'), STATUS_TABS.map((t) => t.value), 'all');
+  const status = oneOf<StatusTab>(
+    qs.get('status'),
+    STATUS_TABS.map((t) => t.value),
+    'all',
+  );
   const ownerType = oneOf<KeyOwnerType | ''>(qs.get('owner'), ['user', 'org', 'app'], '');
   const search = qs.get('q');
-  const keys = useKeys({ status: status === 'all' ? undefined : (status as KeyStatus), ownerType: ownerType || undefined });
+  const keys = useKeys({
+    status: status === 'all' ? undefined : (status as KeyStatus),
+    ownerType: ownerType || undefined,
+  });
   const users = useUsers({}, { enabled: can('users:read') });
   const orgs = useOrgs({ enabled: can('orgs:read') });
   const apps = useApps({ enabled: can('apps:read') });
@@ -52,15 +57,23 @@ export function GatewayKeysPage() {
     for (const a of apps.data ?? []) m.set(`app:${a.id}`, a.name);
     return m;
   }, [users.data, orgs.data, apps.data]);
-  const ownerName = (k: GatewayKey) => (k.ownerId ? (names.get(`${k.ownerType}:${k.ownerId}`) ?? k.ownerId) : '—');
+  const ownerName = (k: GatewayKey) =>
+    k.ownerId ? (names.get(`${k.ownerType}:${k.ownerId}`) ?? k.ownerId) : '—';
   const owners: OwnerChoices = {
-    user: (users.data ?? []).filter((u) => u.status === 'active').map((u) => ({ id: u.id, label: u.name && u.name !== u.email ? `${u.name} (${u.email})` : u.email })),
+    user: (users.data ?? [])
+      .filter((u) => u.status === 'active')
+      .map((u) => ({ id: u.id, label: u.name && u.name !== u.email ? `${u.name} (${u.email})` : u.email })),
     org: (orgs.data ?? []).map((o) => ({ id: o.id, label: `${o.name} (${o.slug})` })),
     app: (apps.data ?? []).map((a) => ({ id: a.id, label: `${a.name} (${a.slug})` })),
   };
   const shown = (keys.data ?? []).filter((k) => {
     const q = search.trim().toLowerCase();
-    return !q || k.name.toLowerCase().includes(q) || k.prefix.toLowerCase().includes(q) || ownerName(k).toLowerCase().includes(q);
+    return (
+      !q ||
+      k.name.toLowerCase().includes(q) ||
+      k.prefix.toLowerCase().includes(q) ||
+      ownerName(k).toLowerCase().includes(q)
+    );
   });
   const filtered = status !== 'all' || !!ownerType || !!search;
 
@@ -69,28 +82,61 @@ export function GatewayKeysPage() {
       <PageHeader
         title="Gateway keys"
         description="Keys for users, organizations and apps to call /v1. The full key is shown once, at creation."
-        actions={canWrite ? <Button onClick={() => setCreating(true)}><Plus aria-hidden className="h-4 w-4" /> Create key</Button> : null}
+        actions={
+          canWrite ? (
+            <Button onClick={() => setCreating(true)}>
+              <Plus aria-hidden className="h-4 w-4" /> Create key
+            </Button>
+          ) : null
+        }
       />
-      {!canWrite ? <ReadOnlyNote>Read-only: your role can see keys but not create or revoke them.</ReadOnlyNote> : null}
+      {!canWrite ? (
+        <ReadOnlyNote>Read-only: your role can see keys but not create or revoke them.</ReadOnlyNote>
+      ) : null}
       <FilterBar label="Key filters">
-        <SegmentedTabs label="Status" value={status} options={STATUS_TABS} onChange={(v) => qs.set({ status: v === 'all' ? null : v })} />
-        <SelectField label="Owner type" value={ownerType} onChange={(e) => qs.set({ owner: e.target.value })} className="w-40">
+        <SegmentedTabs
+          label="Status"
+          value={status}
+          options={STATUS_TABS}
+          onChange={(v) => qs.set({ status: v === 'all' ? null : v })}
+        />
+        <SelectField
+          label="Owner type"
+          value={ownerType}
+          onChange={(e) => qs.set({ owner: e.target.value })}
+          className="w-40"
+        >
           <option value="">Any</option>
           <option value="user">User</option>
           <option value="org">Organization</option>
           <option value="app">App</option>
         </SelectField>
-        <TextField label="Search" type="search" value={search} onChange={(e) => qs.set({ q: e.target.value })} placeholder="Name, prefix or owner" className="w-full sm:w-64" />
+        <TextField
+          label="Search"
+          type="search"
+          value={search}
+          onChange={(e) => qs.set({ q: e.target.value })}
+          placeholder="Name, prefix or owner"
+          className="w-full sm:w-64"
+        />
       </FilterBar>
-      {keys.isPending ? (
-        <TableSkeleton />
-      ) : keys.isError ? (
-        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : shown.length === 0 ? (
-        <EmptyState title={filtered ? 'No keys match these filters.' : 'No gateway keys yet.'} hint={filtered ? 'Change or clear the filters.' : canWrite ? 'Create one for a user, an organization or an app.' : undefined} />
-      ) : (
-        <KeysTable label="Gateway keys" keys={shown} ownerName={ownerName} onRevoke={canWrite ? setRevoking : undefined} />
-      )}
+      <KeysTable
+        label="Gateway keys"
+        keys={shown}
+        ownerName={ownerName}
+        onRevoke={canWrite ? setRevoking : undefined}
+        loading={keys.isPending}
+        error={keys.isError ? keys.error : null}
+        onRetry={() => void keys.refetch()}
+        empty={{
+          title: filtered ? 'No keys match these filters.' : 'No gateway keys yet.',
+          hint: filtered
+            ? 'Change or clear the filters.'
+            : canWrite
+              ? 'Create one for a user, an organization or an app.'
+              : undefined,
+        }}
+      />
       {canWrite ? (
         <>
           <CreateKeyDialog

@@ -2,8 +2,6 @@ import { Plus } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { FilterBar, PageHeader, SegmentedTabs } from '../../../components/ui/page';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { TableSkeleton } from '../../../components/ui/table';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
 import { useCreateMyKey } from '../api/create-my-key';
@@ -40,21 +38,41 @@ export function MyKeysPage() {
     <div>
       <PageHeader
         title="My keys"
-        description={<>Your gateway keys. Send them as <code>Authorization: Bearer …</code> to <code className="break-all">{origin}/v1</code>.</>}
-        actions={canWrite ? <Button onClick={() => setCreating(true)}><Plus aria-hidden className="h-4 w-4" /> Create key</Button> : null}
+        description={
+          <>
+            Your gateway keys. Send them as <code>Authorization: Bearer …</code> to{' '}
+            <code className="break-all">{origin}/v1</code>.
+          </>
+        }
+        actions={
+          canWrite ? (
+            <Button onClick={() => setCreating(true)}>
+              <Plus aria-hidden className="h-4 w-4" /> Create key
+            </Button>
+          ) : null
+        }
       />
       <FilterBar label="Key filters">
-        <SegmentedTabs label="Show" value={tab} options={TABS} onChange={(v) => qs.set({ show: v === 'active' ? null : v })} />
+        <SegmentedTabs
+          label="Show"
+          value={tab}
+          options={TABS}
+          onChange={(v) => qs.set({ show: v === 'active' ? null : v })}
+        />
       </FilterBar>
-      {keys.isPending ? (
-        <TableSkeleton />
-      ) : keys.isError ? (
-        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : shown.length === 0 ? (
-        <EmptyState title={tab === 'active' && (keys.data?.length ?? 0) > 0 ? 'No active keys.' : 'You have no keys yet.'} hint={canWrite ? 'Create a key to call the gateway from your code.' : undefined} />
-      ) : (
-        <KeysTable label="My keys" keys={shown} onRevoke={canWrite ? setRevoking : undefined} />
-      )}
+      <KeysTable
+        label="My keys"
+        keys={shown}
+        onRevoke={canWrite ? setRevoking : undefined}
+        loading={keys.isPending}
+        error={keys.isError ? keys.error : null}
+        onRetry={() => void keys.refetch()}
+        empty={{
+          title:
+            tab === 'active' && (keys.data?.length ?? 0) > 0 ? 'No active keys.' : 'You have no keys yet.',
+          hint: canWrite ? 'Create a key to call the gateway from your code.' : undefined,
+        }}
+      />
       {canWrite ? (
         <>
           <CreateKeyDialog

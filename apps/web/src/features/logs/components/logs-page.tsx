@@ -4,8 +4,7 @@ import { FilterActions, filtersClass, FiltersToggle } from '../../../components/
 import { SelectField, TextField } from '../../../components/ui/field';
 import { LoadMore } from '../../../components/ui/load-more';
 import { PageHeader } from '../../../components/ui/page';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { TableSkeleton } from '../../../components/ui/table';
+import { ErrorState } from '../../../components/ui/states';
 import { useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
 import { useProviderChoices } from '../../models/api/get-provider-choices';
@@ -121,39 +120,36 @@ export function LogsPage() {
           onClear={() => qs.set(Object.fromEntries(LOG_PARAMS.map((k) => [k, null])), { push: true })}
         />
       </form>
-      {logs.isPending ? (
-        <TableSkeleton rows={8} />
-      ) : !logs.data ? (
-        <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState
-          title={count ? 'No requests match these filters.' : 'No requests yet.'}
-          hint={
-            count
-              ? 'Widen the date range or clear the filters.'
-              : 'Requests to /v1 with a gateway key show up here.'
-          }
-        />
-      ) : (
-        <>
-          <LogsTable
-            rows={rows}
-            onOpen={(id) => qs.set({ log: id }, { push: true })}
-            onTool={(t) => qs.set({ tool: t }, { push: true })}
-          />
-          <LoadMore
-            auto
-            shown={rows.length}
-            noun={['request', 'requests']}
-            hasMore={!!logs.hasNextPage}
-            loading={logs.isFetchingNextPage}
-            onMore={() => void logs.fetchNextPage()}
-          />
-          {logs.isFetchNextPageError ? (
-            <ErrorState error={logs.error} onRetry={() => void logs.fetchNextPage()} />
-          ) : null}
-        </>
-      )}
+      <LogsTable
+        rows={rows}
+        onOpen={(id) => qs.set({ log: id }, { push: true })}
+        onTool={(t) => qs.set({ tool: t }, { push: true })}
+        loading={logs.isPending}
+        error={!logs.data ? logs.error : null}
+        onRetry={() => void logs.refetch()}
+        skeletonRows={8}
+        empty={{
+          title: count ? 'No requests match these filters.' : 'No requests yet.',
+          hint: count
+            ? 'Widen the date range or clear the filters.'
+            : 'Requests to /v1 with a gateway key show up here.',
+        }}
+        footer={
+          <>
+            <LoadMore
+              auto
+              shown={rows.length}
+              noun={['request', 'requests']}
+              hasMore={!!logs.hasNextPage}
+              loading={logs.isFetchingNextPage}
+              onMore={() => void logs.fetchNextPage()}
+            />
+            {logs.isFetchNextPageError ? (
+              <ErrorState error={logs.error} onRetry={() => void logs.fetchNextPage()} />
+            ) : null}
+          </>
+        }
+      />
       <LogDrawer id={qs.get('log') || null} scope="any" onClose={() => qs.set({ log: null })} />
     </div>
   );

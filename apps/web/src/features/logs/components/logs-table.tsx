@@ -1,7 +1,7 @@
 import { CLIENT_TOOLS } from '@switchyard/core';
 import { KeyRound } from 'lucide-react';
 import { Badge } from '../../../components/ui/badge';
-import { Table, Td, Th } from '../../../components/ui/table';
+import { DataTable, type DataTableProps, type ListColumn } from '../../../components/ui/data-table';
 import { formatDateTime, formatNumber, formatUsd } from '../../../lib/format';
 import type { LogRecord } from '../api/types';
 import { HttpStatusBadge } from './status-badge';
@@ -39,13 +39,25 @@ export function toolLabel(tool: string): string {
   return CLIENT_TOOLS.find((t) => t.id === tool)?.label ?? tool;
 }
 
-/** Gateway requests; the time opens the record's drawer. `showUser` is off on the caller's own usage. */
+type State = Pick<
+  DataTableProps<LogRecord>,
+  'loading' | 'error' | 'onRetry' | 'empty' | 'footer' | 'skeletonRows'
+>;
+
+const actual = (r: LogRecord) =>
+  r.actualModel ? `${r.provider ? `${r.provider}/` : ''}${r.actualModel}` : '';
+
+/**
+ * Gateway requests (with loading, error and empty states); the time opens the record's drawer. `showUser` is off
+ * on the caller's own usage.
+ */
 export function LogsTable({
   rows,
   onOpen,
   onTool,
   showUser = true,
   label = 'Gateway logs',
+  ...state
 }: {
   rows: LogRecord[];
   onOpen: (id: string) => void;
@@ -53,91 +65,128 @@ export function LogsTable({
   onTool?: (tool: string) => void;
   showUser?: boolean;
   label?: string;
-}) {
-  return (
-    <Table label={label}>
-      <thead>
-        <tr>
-          <Th>Time</Th>
-          <Th>Key</Th>
-          {showUser ? <Th>User</Th> : null}
-          <Th>Tool</Th>
-          <Th>Endpoint</Th>
-          <Th>Requested</Th>
-          <Th>Actual</Th>
-          <Th className="text-right">Tokens</Th>
-          <Th className="text-right">Cost</Th>
-          <Th className="text-right">Latency</Th>
-          <Th>Status</Th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.id} data-testid="log-row" className="hover:bg-surface-2/40">
-            <Td className="whitespace-nowrap">
-              <button
-                type="button"
-                onClick={() => onOpen(r.id)}
-                className="text-left font-medium text-accent underline-offset-2 hover:underline"
-                aria-label={`Open request ${r.requestId} at ${formatDateTime(r.createdAt)}`}
-              >
-                {formatDateTime(r.createdAt)}
-              </button>
-            </Td>
-            <Td>
-              {r.key ? (
-                <span title={r.key.prefix ?? undefined}>{r.key.name ?? r.key.prefix ?? r.key.id}</span>
-              ) : (
-                <span className="text-muted">—</span>
-              )}
-            </Td>
-            {showUser ? (
-              <Td>{r.user ? (r.user.email ?? r.user.id) : <span className="text-muted">—</span>}</Td>
+} & State) {
+  const columns: ListColumn<LogRecord>[] = [
+    {
+      id: 'time',
+      header: 'Time',
+      className: 'whitespace-nowrap',
+      cell: (r) => (
+        <button
+          type="button"
+          onClick={() => onOpen(r.id)}
+          className="text-left font-medium text-accent underline-offset-2 hover:underline"
+          aria-label={`Open request ${r.requestId} at ${formatDateTime(r.createdAt)}`}
+        >
+          {formatDateTime(r.createdAt)}
+        </button>
+      ),
+    },
+    {
+      id: 'key',
+      header: 'Key',
+      priority: 'xl',
+      truncate: (r) => (r.key ? (r.key.name ?? r.key.prefix ?? r.key.id) : ''),
+      width: 'w-[12%]',
+      cell: (r) =>
+        r.key ? <span>{r.key.name ?? r.key.prefix ?? r.key.id}</span> : <span className="text-muted">—</span>,
+    },
+    ...(showUser
+      ? [
+          {
+            id: 'user',
+            header: 'User',
+            truncate: (r: LogRecord) => (r.user ? (r.user.email ?? r.user.id) : ''),
+            width: 'w-[16%]',
+            cell: (r: LogRecord) =>
+              r.user ? (r.user.email ?? r.user.id) : <span className="text-muted">—</span>,
+          },
+        ]
+      : []),
+    {
+      id: 'tool',
+      header: 'Tool',
+      priority: 'lg',
+      cell: (r) => <ToolCell client={r.client} onTool={onTool} />,
+    },
+    {
+      id: 'endpoint',
+      header: 'Endpoint',
+      priority: 'xl',
+      cell: (r) => <code className="text-xs">{r.endpoint}</code>,
+    },
+    {
+      id: 'requested',
+      header: 'Requested',
+      truncate: (r) => r.requestedModel,
+      width: 'w-[14%]',
+      cell: (r) => <code className="text-xs">{r.requestedModel}</code>,
+    },
+    {
+      id: 'actual',
+      header: 'Actual',
+      truncate: actual,
+      width: 'w-[18%]',
+      cell: (r) =>
+        r.actualModel ? (
+          <span className="flex min-w-0 items-center gap-1 max-sm:flex-wrap">
+            <code className="min-w-0 truncate text-xs max-sm:whitespace-normal max-sm:break-all">
+              {actual(r)}
+            </code>
+            {r.isByok ? (
+              <Badge tone="accent">
+                <KeyRound aria-hidden className="mr-1 h-3 w-3" />
+                BYOK
+              </Badge>
             ) : null}
-            <Td>
-              <ToolCell client={r.client} onTool={onTool} />
-            </Td>
-            <Td>
-              <code className="text-xs">{r.endpoint}</code>
-            </Td>
-            <Td>
-              <code className="text-xs">{r.requestedModel}</code>
-            </Td>
-            <Td>
-              {r.actualModel ? (
-                <span className="inline-flex items-center gap-1">
-                  <code className="text-xs">
-                    {r.provider ? `${r.provider}/` : ''}
-                    {r.actualModel}
-                  </code>
-                  {r.isByok ? (
-                    <Badge tone="accent">
-                      <KeyRound aria-hidden className="mr-1 h-3 w-3" />
-                      BYOK
-                    </Badge>
-                  ) : null}
-                </span>
-              ) : (
-                <span className="text-muted">—</span>
-              )}
-            </Td>
-            <Td
-              className="text-right tabular-nums"
-              title={`in ${r.tokensIn} · out ${r.tokensOut}${r.tokensCached ? ` · cached ${r.tokensCached}` : ''}`}
-            >
-              {formatNumber(r.tokensIn + r.tokensOut)}
-            </Td>
-            <Td className="text-right tabular-nums">
-              {formatUsd(r.costUsd)}
-              {r.savedUsd > 0 ? <div className="text-xs text-ok">saved {formatUsd(r.savedUsd)}</div> : null}
-            </Td>
-            <Td className="text-right tabular-nums">{formatNumber(r.latencyMs)} ms</Td>
-            <Td>
-              <HttpStatusBadge status={r.status} code={r.errorCode} />
-            </Td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+          </span>
+        ) : (
+          <span className="text-muted">—</span>
+        ),
+    },
+    {
+      id: 'tokens',
+      header: 'Tokens',
+      align: 'right',
+      priority: 'lg',
+      cell: (r) => (
+        <span
+          title={`in ${r.tokensIn} · out ${r.tokensOut}${r.tokensCached ? ` · cached ${r.tokensCached}` : ''}`}
+        >
+          {formatNumber(r.tokensIn + r.tokensOut)}
+        </span>
+      ),
+    },
+    {
+      id: 'cost',
+      header: 'Cost',
+      align: 'right',
+      cell: (r) => (
+        <>
+          {formatUsd(r.costUsd)}
+          {r.savedUsd > 0 ? <div className="text-xs text-ok">saved {formatUsd(r.savedUsd)}</div> : null}
+        </>
+      ),
+    },
+    {
+      id: 'latency',
+      header: 'Latency',
+      align: 'right',
+      priority: 'md',
+      className: 'whitespace-nowrap',
+      cell: (r) => `${formatNumber(r.latencyMs)} ms`,
+    },
+    { id: 'status', header: 'Status', cell: (r) => <HttpStatusBadge status={r.status} code={r.errorCode} /> },
+  ];
+  return (
+    <DataTable
+      {...state}
+      label={label}
+      columns={columns}
+      rows={rows}
+      rowKey={(r) => r.id}
+      rowTestId="log-row"
+      rowClassName={() => 'hover:bg-surface-2/40'}
+    />
   );
 }

@@ -5,8 +5,8 @@ import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog, ConfirmDialog, FormError } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { DataTable, type ListColumn } from '../../../components/ui/data-table';
+import { RowAction } from '../../../components/ui/table';
 import { formatNumber } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { useDebounced } from '../../../lib/use-debounced';
@@ -32,17 +32,44 @@ const STATUS_TABS = [
 type BulkAction = 'enable' | 'disable' | 'delete';
 
 /** A column header that sorts the registry; clicking the current sort flips its order. */
-function SortTh({ label, sort, current, order, onSort, className = '' }: { label: string; sort: ModelSort; current: string | undefined; order: string | undefined; onSort: (s: ModelSort) => void; className?: string }) {
+function SortButton({
+  label,
+  sort,
+  current,
+  order,
+  onSort,
+}: {
+  label: string;
+  sort: ModelSort;
+  current: string | undefined;
+  order: string | undefined;
+  onSort: (s: ModelSort) => void;
+}) {
   const active = current === sort;
   return (
-    <Th className={className} aria-sort={active ? (order === 'desc' ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" onClick={() => onSort(sort)} className={`inline-flex items-center gap-1 uppercase ${active ? 'text-fg' : ''}`}>
-        {label}
-        {active ? order === 'desc' ? <ArrowDown aria-hidden className="h-3 w-3" /> : <ArrowUp aria-hidden className="h-3 w-3" /> : null}
-      </button>
-    </Th>
+    <button
+      type="button"
+      onClick={() => onSort(sort)}
+      className={`inline-flex items-center gap-1 uppercase ${active ? 'text-fg' : ''}`}
+    >
+      {label}
+      {active ? (
+        order === 'desc' ? (
+          <ArrowDown aria-hidden className="h-3 w-3" />
+        ) : (
+          <ArrowUp aria-hidden className="h-3 w-3" />
+        )
+      ) : null}
+    </button>
   );
 }
+
+/** Whether a column is the current sort, for `aria-sort`. */
+const ariaSort = (sort: ModelSort, current: string | undefined, order: string | undefined) =>
+  current === sort ? (order === 'desc' ? 'descending' : 'ascending') : 'none';
+
+/** A model whose provider is disabled cannot route, whatever its own switch says. */
+export const providerOff = (m: RegistryModel) => m.provider.status === 'disabled';
 
 /** The model registry: every model the router may use, its price, priority and default; admins change it. */
 export function ModelsPage() {
@@ -73,6 +100,11 @@ export function ModelsPage() {
   const status = raw.enabled === 'true' ? 'enabled' : raw.enabled === 'false' ? 'disabled' : 'all';
 
   const onSort = (sort: ModelSort) => qs.set(nextSort(raw, sort));
+  const sortHeader = (label: string, sort: ModelSort) => ({
+    header: <SortButton label={label} sort={sort} current={raw.sort} order={raw.order} onSort={onSort} />,
+    cardLabel: label,
+    sort: ariaSort(sort, raw.sort, raw.order) as 'ascending' | 'descending' | 'none',
+  });
   const toggleOne = (id: string) =>
     setSelected((s) => {
       const n = new Set(s);
@@ -80,6 +112,165 @@ export function ModelsPage() {
       else n.add(id);
       return n;
     });
+  const columns: ListColumn<RegistryModel>[] = [
+    ...(canWrite
+      ? [
+          {
+            id: 'select',
+            header: (
+              <input
+                type="checkbox"
+                aria-label="Select all shown models"
+                checked={allChosen}
+                onChange={() => setSelected(allChosen ? new Set() : new Set(visibleIds))}
+                className="h-4 w-4 accent-[var(--sy-accent)]"
+              />
+            ),
+            cardLabel: 'Select',
+            className: 'w-8',
+            cell: (m: RegistryModel) => (
+              <input
+                type="checkbox"
+                aria-label={`Select ${m.displayName}`}
+                checked={selected.has(m.id)}
+                onChange={() => toggleOne(m.id)}
+                className="h-4 w-4 accent-[var(--sy-accent)]"
+              />
+            ),
+          },
+        ]
+      : []),
+    {
+      id: 'model',
+      ...sortHeader('Model', 'name'),
+      // The widest column gives way first: each line is cut, the full text on hover.
+      truncate: (m) => `${m.displayName} (${m.ref})`,
+      width: 'w-[26%]',
+      cell: (m) => (
+        <div className="min-w-0">
+          <div className="truncate font-medium max-sm:whitespace-normal" title={m.displayName}>
+            {m.displayName}
+          </div>
+          <code
+            className="block truncate text-xs text-muted max-sm:whitespace-normal max-sm:break-all"
+            title={m.ref}
+          >
+            {m.ref}
+          </code>
+          {m.description ? (
+            <p className="truncate text-xs text-muted" title={m.description}>
+              {m.description}
+            </p>
+          ) : null}
+          {m.scope !== 'global' ? <Badge>{m.scope}</Badge> : null}
+        </div>
+      ),
+    },
+    {
+      id: 'provider',
+      header: 'Provider',
+      cell: (m) => (
+        <div className="max-w-36 max-sm:max-w-none">
+          <div className="truncate" title={m.provider.name}>
+            {m.provider.name}
+          </div>
+        </div>
+      ),
+    },
+    {
+      id: 'quality',
+      header: 'Quality',
+      priority: 'lg',
+      cell: (m) => (
+        <>
+          <Badge tone={m.qualityTier === 'precision' ? 'accent' : m.qualityTier === 'eco' ? 'ok' : 'muted'}>
+            {m.qualityTier}
+          </Badge>
+          <span className="ml-1 text-xs text-muted">{m.qualityScore}</span>
+          <div className="mt-1 flex max-w-[10rem] flex-wrap gap-x-1 max-sm:max-w-none">
+            {m.capabilities.map((c) => (
+              <span key={c} className="text-[11px] text-muted">
+                {c}
+              </span>
+            ))}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'price',
+      ...sortHeader('Price in / out per 1M', 'price'),
+      align: 'right',
+      className: 'whitespace-nowrap',
+      cell: (m) => priceLabel(m),
+    },
+    {
+      id: 'context',
+      header: 'Context',
+      align: 'right',
+      priority: 'xl',
+      cell: (m) => (m.contextWindow ? formatNumber(m.contextWindow) : '—'),
+    },
+    { id: 'priority', ...sortHeader('Priority', 'priority'), align: 'right', cell: (m) => m.priority },
+    {
+      id: 'enabled',
+      header: 'Enabled',
+      cell: (m) => {
+        const off = providerOff(m);
+        const why = off
+          ? `${m.provider.name} is disabled: this model cannot route until the provider is enabled.`
+          : undefined;
+        return canWrite ? (
+          <div className="flex flex-col items-start gap-1">
+            <button
+              type="button"
+              role="switch"
+              aria-checked={m.enabled}
+              aria-label={`Enabled: ${m.displayName}`}
+              aria-description={why}
+              title={why}
+              data-provider-disabled={off || undefined}
+              disabled={update.isPending && update.variables?.id === m.id}
+              onClick={() => update.mutate({ id: m.id, body: { enabled: !m.enabled } })}
+              className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition ${m.enabled ? (off ? 'bg-muted/50' : 'bg-ok') : 'border border-border bg-surface-2'}`}
+            >
+              <span
+                aria-hidden
+                className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${m.enabled ? 'translate-x-5' : 'translate-x-0.5'}`}
+              />
+            </button>
+            {off ? <span className="whitespace-nowrap text-[11px] text-muted">provider disabled</span> : null}
+          </div>
+        ) : off ? (
+          <Badge tone="muted">provider disabled</Badge>
+        ) : (
+          <Badge tone={m.enabled ? 'ok' : 'muted'}>{m.enabled ? 'enabled' : 'disabled'}</Badge>
+        );
+      },
+    },
+    {
+      id: 'default',
+      header: 'Default',
+      cell: (m) =>
+        m.isDefault ? (
+          <Badge tone="warn">
+            <Star aria-hidden className="mr-1 h-3 w-3 fill-current" />
+            Default
+          </Badge>
+        ) : canWrite ? (
+          <Button
+            variant="ghost"
+            className="whitespace-nowrap px-2 py-1 text-xs"
+            disabled={setDefault.isPending || !m.enabled}
+            title={m.enabled ? undefined : 'Enable the model first'}
+            onClick={() => setDefault.mutate(m.id)}
+            aria-label={`Set ${m.displayName} as default`}
+          >
+            Set default
+          </Button>
+        ) : null,
+    },
+  ];
   const runBulk = (action: BulkAction) =>
     bulk.mutate(
       { action, ids: chosen },
@@ -87,7 +278,9 @@ export function ModelsPage() {
         onSuccess: (r) => {
           setSelected(new Set());
           setBulkConfirm(false);
-          setNotice(`${r.affected} ${r.affected === 1 ? 'model' : 'models'} ${action === 'enable' ? 'enabled' : action === 'disable' ? 'disabled' : 'deleted'}.${r.missing.length ? ` ${r.missing.length} no longer existed.` : ''}`);
+          setNotice(
+            `${r.affected} ${r.affected === 1 ? 'model' : 'models'} ${action === 'enable' ? 'enabled' : action === 'disable' ? 'disabled' : 'deleted'}.${r.missing.length ? ` ${r.missing.length} no longer existed.` : ''}`,
+          );
         },
       },
     );
@@ -97,129 +290,145 @@ export function ModelsPage() {
       <PageHeader
         title="Model registry"
         description="Every model the router can use: price per 1M tokens, quality, capabilities and priority (lower is tried first). One default per scope."
-        actions={canWrite ? <Button onClick={() => setEditing('new')}><Plus aria-hidden className="h-4 w-4" /> Add model</Button> : null}
+        actions={
+          canWrite ? (
+            <Button onClick={() => setEditing('new')}>
+              <Plus aria-hidden className="h-4 w-4" /> Add model
+            </Button>
+          ) : null
+        }
       />
-      {!canWrite ? <ReadOnlyNote>Read-only: your role can see the registry but not change it.</ReadOnlyNote> : null}
+      {!canWrite ? (
+        <ReadOnlyNote>Read-only: your role can see the registry but not change it.</ReadOnlyNote>
+      ) : null}
       <FilterBar label="Model filters">
-        <TextField label="Search" type="search" value={qs.get('q')} onChange={(e) => qs.set({ q: e.target.value })} placeholder="Name, model ID or description" className="w-full sm:w-64" />
-        <SelectField label="Provider" value={qs.get('provider')} onChange={(e) => qs.set({ provider: e.target.value })} className="w-full sm:w-48">
+        <TextField
+          label="Search"
+          type="search"
+          value={qs.get('q')}
+          onChange={(e) => qs.set({ q: e.target.value })}
+          placeholder="Name, model ID or description"
+          className="w-full sm:w-64"
+        />
+        <SelectField
+          label="Provider"
+          value={qs.get('provider')}
+          onChange={(e) => qs.set({ provider: e.target.value })}
+          className="w-full sm:w-48"
+        >
           <option value="">Any</option>
-          {raw.provider && !providers.data?.some((p) => p.slug === raw.provider || p.id === raw.provider) ? <option value={raw.provider}>{raw.provider}</option> : null}
+          {raw.provider && !providers.data?.some((p) => p.slug === raw.provider || p.id === raw.provider) ? (
+            <option value={raw.provider}>{raw.provider}</option>
+          ) : null}
           {(providers.data ?? []).map((p) => (
-            <option key={p.id} value={p.slug}>{p.name}</option>
+            <option key={p.id} value={p.slug}>
+              {p.name}
+            </option>
           ))}
         </SelectField>
-        <SegmentedTabs label="Status" value={status} options={STATUS_TABS} onChange={(v) => qs.set({ status: v === 'all' ? null : v })} />
-        <SelectField label="Sort by" value={raw.sort} onChange={(e) => qs.set({ sort: e.target.value === 'priority' ? null : e.target.value })} className="w-36">
+        <SegmentedTabs
+          label="Status"
+          value={status}
+          options={STATUS_TABS}
+          onChange={(v) => qs.set({ status: v === 'all' ? null : v })}
+        />
+        <SelectField
+          label="Sort by"
+          value={raw.sort}
+          onChange={(e) => qs.set({ sort: e.target.value === 'priority' ? null : e.target.value })}
+          className="w-36"
+        >
           {MODEL_SORTS.map((s) => (
-            <option key={s.value} value={s.value}>{s.label}</option>
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
           ))}
         </SelectField>
-        <SelectField label="Order" value={raw.order} onChange={(e) => qs.set({ order: e.target.value === 'asc' ? null : e.target.value })} className="w-36">
+        <SelectField
+          label="Order"
+          value={raw.order}
+          onChange={(e) => qs.set({ order: e.target.value === 'asc' ? null : e.target.value })}
+          className="w-36"
+        >
           <option value="asc">Ascending</option>
           <option value="desc">Descending</option>
         </SelectField>
       </FilterBar>
-      {notice ? <p role="status" className="mb-3 text-sm text-ok">{notice}</p> : null}
+      {notice ? (
+        <p role="status" className="mb-3 text-sm text-ok">
+          {notice}
+        </p>
+      ) : null}
       {canWrite && chosen.length > 0 ? (
-        <div role="toolbar" aria-label="Bulk actions" className="mb-3 flex flex-wrap items-center gap-2 rounded-xl border border-accent/40 bg-accent/10 px-3 py-2 text-sm">
+        <div
+          role="toolbar"
+          aria-label="Bulk actions"
+          className="mb-3 flex flex-wrap items-center gap-2 rounded-xl border border-accent/40 bg-accent/10 px-3 py-2 text-sm"
+        >
           <span className="mr-auto font-medium">{chosen.length} selected</span>
-          <Button variant="subtle" disabled={bulk.isPending} onClick={() => runBulk('enable')}>Enable</Button>
-          <Button variant="subtle" disabled={bulk.isPending} onClick={() => runBulk('disable')}>Disable</Button>
-          <Button variant="danger" disabled={bulk.isPending} onClick={() => setBulkConfirm(true)}>Delete</Button>
-          <Button variant="ghost" onClick={() => setSelected(new Set())}>Clear selection</Button>
+          <Button variant="subtle" disabled={bulk.isPending} onClick={() => runBulk('enable')}>
+            Enable
+          </Button>
+          <Button variant="subtle" disabled={bulk.isPending} onClick={() => runBulk('disable')}>
+            Disable
+          </Button>
+          <Button variant="danger" disabled={bulk.isPending} onClick={() => setBulkConfirm(true)}>
+            Delete
+          </Button>
+          <Button variant="ghost" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </Button>
         </div>
       ) : null}
       {bulk.error && !bulkConfirm ? <FormError error={bulk.error} /> : null}
       {update.error && !editing ? <FormError error={update.error} /> : null}
       {setDefault.error ? <FormError error={setDefault.error} /> : null}
-      {models.isPending ? (
-        <TableSkeleton rows={6} />
-      ) : models.isError ? (
-        <ErrorState error={models.error} onRetry={() => void models.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title={filtered ? 'No models match these filters.' : 'The registry is empty.'} hint={filtered ? 'Change or clear the filters.' : canWrite ? 'Add a model, or connect a provider and sync its models.' : undefined} />
-      ) : (
-        <Table label="Models">
-          <thead>
-            <tr>
-              {canWrite ? (
-                <Th className="w-8">
-                  <input type="checkbox" aria-label="Select all shown models" checked={allChosen} onChange={() => setSelected(allChosen ? new Set() : new Set(visibleIds))} className="h-4 w-4 accent-[var(--sy-accent)]" />
-                </Th>
-              ) : null}
-              <SortTh label="Model" sort="name" current={raw.sort} order={raw.order} onSort={onSort} />
-              <Th>Provider</Th>
-              <Th>Quality</Th>
-              <SortTh label="Price in / out per 1M" sort="price" current={raw.sort} order={raw.order} onSort={onSort} className="text-right" />
-              <Th className="text-right">Context</Th>
-              <SortTh label="Priority" sort="priority" current={raw.sort} order={raw.order} onSort={onSort} className="text-right" />
-              <Th>Enabled</Th>
-              <Th>Default</Th>
-              {canWrite ? <ActionsTh /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((m) => (
-              <tr key={m.id} data-testid="model-row" className={m.enabled ? '' : 'opacity-70'}>
-                {canWrite ? (
-                  <Td>
-                    <input type="checkbox" aria-label={`Select ${m.displayName}`} checked={selected.has(m.id)} onChange={() => toggleOne(m.id)} className="h-4 w-4 accent-[var(--sy-accent)]" />
-                  </Td>
-                ) : null}
-                <Td>
-                  <div className="font-medium">{m.displayName}</div>
-                  <code className="text-xs text-muted">{m.ref}</code>
-                  {m.description ? <p className="max-w-xs truncate text-xs text-muted" title={m.description}>{m.description}</p> : null}
-                  {m.scope !== 'global' ? <Badge>{m.scope}</Badge> : null}
-                </Td>
-                <Td>{m.provider.name}</Td>
-                <Td>
-                  <Badge tone={m.qualityTier === 'precision' ? 'accent' : m.qualityTier === 'eco' ? 'ok' : 'muted'}>{m.qualityTier}</Badge>
-                  <span className="ml-1 text-xs text-muted">{m.qualityScore}</span>
-                  <div className="mt-1 flex max-w-[14rem] flex-wrap gap-1">{m.capabilities.map((c) => <span key={c} className="text-[11px] text-muted">{c}</span>)}</div>
-                </Td>
-                <Td className="text-right tabular-nums">{priceLabel(m)}</Td>
-                <Td className="text-right tabular-nums">{m.contextWindow ? formatNumber(m.contextWindow) : '—'}</Td>
-                <Td className="text-right tabular-nums">{m.priority}</Td>
-                <Td>
-                  {canWrite ? (
-                    <button
-                      type="button"
-                      role="switch"
-                      aria-checked={m.enabled}
-                      aria-label={`Enabled: ${m.displayName}`}
-                      disabled={update.isPending && update.variables?.id === m.id}
-                      onClick={() => update.mutate({ id: m.id, body: { enabled: !m.enabled } })}
-                      className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition ${m.enabled ? 'bg-ok' : 'bg-surface-2 border border-border'}`}
-                    >
-                      <span aria-hidden className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${m.enabled ? 'translate-x-5' : 'translate-x-0.5'}`} />
-                    </button>
-                  ) : (
-                    <Badge tone={m.enabled ? 'ok' : 'muted'}>{m.enabled ? 'enabled' : 'disabled'}</Badge>
-                  )}
-                </Td>
-                <Td>
-                  {m.isDefault ? (
-                    <Badge tone="warn"><Star aria-hidden className="mr-1 h-3 w-3 fill-current" />Default</Badge>
-                  ) : canWrite ? (
-                    <Button variant="ghost" className="px-2 py-1 text-xs" disabled={setDefault.isPending || !m.enabled} title={m.enabled ? undefined : 'Enable the model first'} onClick={() => setDefault.mutate(m.id)} aria-label={`Set ${m.displayName} as default`}>
-                      Set default
-                    </Button>
-                  ) : null}
-                </Td>
-                {canWrite ? (
-                  <ActionsTd>
-                    <RowAction icon={Pencil} text="Edit" label={`Edit ${m.displayName}`} onClick={() => setEditing(m)} />
-                    <RowAction icon={Trash2} text="Delete" danger label={`Delete ${m.displayName}`} onClick={() => setDeleting(m)} />
-                  </ActionsTd>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
-      {models.data && models.data.total > rows.length ? <p className="mt-2 text-sm text-muted">Showing {rows.length} of {models.data.total}; narrow the search to see the rest.</p> : null}
+      <DataTable
+        label="Models"
+        columns={columns}
+        rows={rows}
+        rowKey={(m) => m.id}
+        rowTestId="model-row"
+        rowClassName={(m) => (m.enabled && !providerOff(m) ? '' : 'opacity-70')}
+        loading={models.isPending}
+        error={models.isError ? models.error : null}
+        onRetry={() => void models.refetch()}
+        skeletonRows={6}
+        empty={{
+          title: filtered ? 'No models match these filters.' : 'The registry is empty.',
+          hint: filtered
+            ? 'Change or clear the filters.'
+            : canWrite
+              ? 'Add a model, or connect a provider and sync its models.'
+              : undefined,
+        }}
+        actions={
+          canWrite
+            ? (m) => (
+                <>
+                  <RowAction
+                    icon={Pencil}
+                    text="Edit"
+                    label={`Edit ${m.displayName}`}
+                    onClick={() => setEditing(m)}
+                  />
+                  <RowAction
+                    icon={Trash2}
+                    text="Delete"
+                    danger
+                    label={`Delete ${m.displayName}`}
+                    onClick={() => setDeleting(m)}
+                  />
+                </>
+              )
+            : undefined
+        }
+      />
+      {models.data && models.data.total > rows.length ? (
+        <p className="mt-2 text-sm text-muted">
+          Showing {rows.length} of {models.data.total}; narrow the search to see the rest.
+        </p>
+      ) : null}
       {canWrite ? (
         <>
           <ModelDialog
@@ -244,7 +453,14 @@ export function ModelsPage() {
             mutation={remove}
             variables={(t) => t.id}
             title="Delete this model?"
-            body={deleting ? <>Remove <strong>{deleting.displayName}</strong> (<code>{deleting.ref}</code>) from the registry. Aliases and chains that name it will need another target.</> : null}
+            body={
+              deleting ? (
+                <>
+                  Remove <strong>{deleting.displayName}</strong> (<code>{deleting.ref}</code>) from the
+                  registry. Aliases and chains that name it will need another target.
+                </>
+              ) : null
+            }
             confirmLabel="Delete model"
             pendingLabel="Deleting…"
           />
@@ -259,9 +475,13 @@ export function ModelsPage() {
               <>
                 <p>These models leave the registry:</p>
                 <ul className="mt-2 list-disc pl-5">
-                  {rows.filter((m) => selected.has(m.id)).map((m) => (
-                    <li key={m.id}><code>{m.ref}</code></li>
-                  ))}
+                  {rows
+                    .filter((m) => selected.has(m.id))
+                    .map((m) => (
+                      <li key={m.id}>
+                        <code>{m.ref}</code>
+                      </li>
+                    ))}
                 </ul>
               </>
             }

@@ -5,8 +5,8 @@ import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { DataTable, type ListColumn } from '../../../components/ui/data-table';
+import { RowAction } from '../../../components/ui/table';
 import { formatUsd } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
@@ -42,74 +42,143 @@ export function OrgsPage() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Org | null>(null);
   const [suspending, setSuspending] = useState<Org | null>(null);
-  const userChoices = (users.data ?? []).map((u) => ({ id: u.id, label: u.name && u.name !== u.email ? `${u.name} (${u.email})` : u.email }));
+  const userChoices = (users.data ?? []).map((u) => ({
+    id: u.id,
+    label: u.name && u.name !== u.email ? `${u.name} (${u.email})` : u.email,
+  }));
   const q = search.trim().toLowerCase();
-  const shown = (orgs.data ?? []).filter((o) => (status === 'all' || o.status === status) && (!q || o.name.toLowerCase().includes(q) || o.slug.includes(q)));
+  const shown = (orgs.data ?? []).filter(
+    (o) =>
+      (status === 'all' || o.status === status) &&
+      (!q || o.name.toLowerCase().includes(q) || o.slug.includes(q)),
+  );
   const filtered = !!q || status !== 'all';
+  const columns: ListColumn<Org>[] = [
+    {
+      id: 'org',
+      header: 'Organization',
+      cell: (o) => (
+        <>
+          <div className="font-medium">{o.name}</div>
+          <div className="text-xs text-muted">{o.slug}</div>
+        </>
+      ),
+    },
+    { id: 'status', header: 'Status', cell: (o) => <StatusBadge status={o.status} /> },
+    { id: 'members', header: 'Members', align: 'right', cell: (o) => o.members ?? 0 },
+    { id: 'cap', header: 'Monthly cap', cell: (o) => formatUsd(o.spendCapUsd, 'none') },
+    {
+      id: 'rollover',
+      header: 'Rollover',
+      cell: (o) =>
+        o.rollover ? (
+          <span>on · {formatUsd(o.rolloverBalanceUsd)} carried</span>
+        ) : (
+          <span className="text-muted">off</span>
+        ),
+    },
+    {
+      id: 'pii',
+      header: 'PII protection',
+      cell: (o) => (o.piiProtection ? <Badge tone="ok">on</Badge> : <span className="text-muted">off</span>),
+    },
+  ];
 
   return (
     <div>
       <PageHeader
         title="Organizations"
         description="Teams that share a monthly spend cap, provider keys and PII protection. Suspending one stops its members' requests through it."
-        actions={canWrite ? <Button onClick={() => setCreating(true)}><Building2 aria-hidden className="h-4 w-4" /> Create organization</Button> : null}
+        actions={
+          canWrite ? (
+            <Button onClick={() => setCreating(true)}>
+              <Building2 aria-hidden className="h-4 w-4" /> Create organization
+            </Button>
+          ) : null
+        }
       />
-      {!canWrite ? <ReadOnlyNote>Read-only: your role can see organizations but not change them.</ReadOnlyNote> : null}
+      {!canWrite ? (
+        <ReadOnlyNote>Read-only: your role can see organizations but not change them.</ReadOnlyNote>
+      ) : null}
       <FilterBar label="Organization filters">
-        <TextField label="Search" type="search" value={search} onChange={(e) => qs.set({ q: e.target.value })} placeholder="Name or slug" className="w-full sm:w-64" />
-        <SegmentedTabs label="Status" value={status} options={STATUS_TABS} onChange={(v) => qs.set({ status: v === 'all' ? null : v })} />
+        <TextField
+          label="Search"
+          type="search"
+          value={search}
+          onChange={(e) => qs.set({ q: e.target.value })}
+          placeholder="Name or slug"
+          className="w-full sm:w-64"
+        />
+        <SegmentedTabs
+          label="Status"
+          value={status}
+          options={STATUS_TABS}
+          onChange={(v) => qs.set({ status: v === 'all' ? null : v })}
+        />
       </FilterBar>
-      {orgs.isPending ? (
-        <TableSkeleton />
-      ) : orgs.isError ? (
-        <ErrorState error={orgs.error} onRetry={() => void orgs.refetch()} />
-      ) : shown.length === 0 ? (
-        <EmptyState title={filtered ? 'No organizations match these filters.' : 'No organizations yet.'} hint={filtered ? 'Change or clear the filters.' : canWrite ? 'Create one to group users under a shared cap.' : undefined} />
-      ) : (
-        <Table label="Organizations">
-          <thead>
-            <tr>
-              <Th>Organization</Th>
-              <Th>Status</Th>
-              <Th>Members</Th>
-              <Th>Monthly cap</Th>
-              <Th>Rollover</Th>
-              <Th>PII protection</Th>
-              <ActionsTh />
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((o) => (
-              <tr key={o.id} data-testid="org-row">
-                <Td>
-                  <div className="font-medium">{o.name}</div>
-                  <div className="text-xs text-muted">{o.slug}</div>
-                </Td>
-                <Td><StatusBadge status={o.status} /></Td>
-                <Td>{o.members ?? 0}</Td>
-                <Td>{formatUsd(o.spendCapUsd, 'none')}</Td>
-                <Td>{o.rollover ? <span>on · {formatUsd(o.rolloverBalanceUsd)} carried</span> : <span className="text-muted">off</span>}</Td>
-                <Td>{o.piiProtection ? <Badge tone="ok">on</Badge> : <span className="text-muted">off</span>}</Td>
-                <ActionsTd>
-                    <RowAction icon={Users} text="Members" label={`Members of ${o.name}`} onClick={() => qs.set({ members: o.id })} />
-                    {canWrite ? (
-                      <>
-                        <RowAction icon={Pencil} text="Edit" label={`Edit ${o.name}`} onClick={() => setEditing(o)} />
-                        {o.status === 'active' ? (
-                          <RowAction icon={ShieldOff} text="Suspend" label={`Suspend ${o.name}`} onClick={() => setSuspending(o)} danger />
-                        ) : (
-                          <RowAction icon={ShieldCheck} text="Reactivate" label={`Reactivate ${o.name}`} disabled={update.isPending} onClick={() => update.mutate({ id: o.id, body: { status: 'active' } })} />
-                        )}
-                        <RowAction icon={Trash2} text="Delete" label={`Delete ${o.name}`} onClick={() => setDeleting(o)} danger />
-                      </>
-                    ) : null}
-                  </ActionsTd>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
-      <MembersDialog orgId={membersOf} onClose={() => qs.set({ members: null })} canWrite={canWrite} users={userChoices} />
+      <DataTable
+        label="Organizations"
+        columns={columns}
+        rows={shown}
+        rowKey={(o) => o.id}
+        rowTestId="org-row"
+        loading={orgs.isPending}
+        error={orgs.isError ? orgs.error : null}
+        onRetry={() => void orgs.refetch()}
+        empty={{
+          title: filtered ? 'No organizations match these filters.' : 'No organizations yet.',
+          hint: filtered
+            ? 'Change or clear the filters.'
+            : canWrite
+              ? 'Create one to group users under a shared cap.'
+              : undefined,
+        }}
+        actions={(o) => (
+          <>
+            <RowAction
+              icon={Users}
+              text="Members"
+              label={`Members of ${o.name}`}
+              onClick={() => qs.set({ members: o.id })}
+            />
+            {canWrite ? (
+              <>
+                <RowAction icon={Pencil} text="Edit" label={`Edit ${o.name}`} onClick={() => setEditing(o)} />
+                {o.status === 'active' ? (
+                  <RowAction
+                    icon={ShieldOff}
+                    text="Suspend"
+                    label={`Suspend ${o.name}`}
+                    onClick={() => setSuspending(o)}
+                    danger
+                  />
+                ) : (
+                  <RowAction
+                    icon={ShieldCheck}
+                    text="Reactivate"
+                    label={`Reactivate ${o.name}`}
+                    disabled={update.isPending}
+                    onClick={() => update.mutate({ id: o.id, body: { status: 'active' } })}
+                  />
+                )}
+                <RowAction
+                  icon={Trash2}
+                  text="Delete"
+                  label={`Delete ${o.name}`}
+                  onClick={() => setDeleting(o)}
+                  danger
+                />
+              </>
+            ) : null}
+          </>
+        )}
+      />
+      <MembersDialog
+        orgId={membersOf}
+        onClose={() => qs.set({ members: null })}
+        canWrite={canWrite}
+        users={userChoices}
+      />
       {canWrite ? (
         <>
           <OrgDialog
@@ -143,7 +212,14 @@ export function OrgsPage() {
             mutation={update}
             variables={(t) => ({ id: t.id, body: { status: 'suspended' as const } })}
             title="Suspend this organization?"
-            body={suspending ? <p><strong>{suspending.name}</strong> is suspended: gateway keys of the organization, its members and its apps are refused until you reactivate it.</p> : null}
+            body={
+              suspending ? (
+                <p>
+                  <strong>{suspending.name}</strong> is suspended: gateway keys of the organization, its
+                  members and its apps are refused until you reactivate it.
+                </p>
+              ) : null
+            }
             confirmLabel="Suspend organization"
             pendingLabel="Suspending…"
           />
@@ -153,7 +229,15 @@ export function OrgsPage() {
             mutation={remove}
             variables={(t) => t.id}
             title="Delete this organization?"
-            body={deleting ? <p><strong>{deleting.name}</strong> is deleted with its memberships, its gateway keys, its provider keys and its own aliases; its apps are kept without an organization. This cannot be undone: suspend it instead to keep everything.</p> : null}
+            body={
+              deleting ? (
+                <p>
+                  <strong>{deleting.name}</strong> is deleted with its memberships, its gateway keys, its
+                  provider keys and its own aliases; its apps are kept without an organization. This cannot be
+                  undone: suspend it instead to keep everything.
+                </p>
+              ) : null
+            }
             confirmLabel="Delete organization"
             pendingLabel="Deleting…"
           />

@@ -1,6 +1,5 @@
-import { motion } from 'framer-motion';
-import { AlertCircle, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
-import { useState } from 'react';
+import { AlertCircle, ChevronRight, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
+import { useState, type CSSProperties } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
@@ -26,7 +25,17 @@ function keyLine(p: Provider): string {
   return 'no key';
 }
 
-function ProviderCard({ p, typeName, canWrite, onConfigure, onDelete, onTest, testing, result, index }: {
+function ProviderCard({
+  p,
+  typeName,
+  canWrite,
+  onConfigure,
+  onDelete,
+  onTest,
+  testing,
+  result,
+  index,
+}: {
   p: Provider;
   typeName: string;
   canWrite: boolean;
@@ -39,27 +48,33 @@ function ProviderCard({ p, typeName, canWrite, onConfigure, onDelete, onTest, te
 }) {
   const status = providerStatus(p);
   return (
-    <motion.li
-      initial={{ opacity: 0, y: 8 }}
-      animate={{ opacity: 1, y: 0 }}
-      transition={{ delay: Math.min(index, 8) * 0.04 }}
-      whileHover={{ scale: 1.01 }}
-      className="flex min-w-0 flex-col gap-3 rounded-2xl border border-border bg-surface p-4 shadow-sm transition hover:border-accent/40"
+    <li
+      style={{ '--sy-delay': `${Math.min(index, 8) * 40}ms` } as CSSProperties}
+      className="sy-rise-in flex min-w-0 flex-col gap-3 rounded-2xl border border-border bg-surface p-4 shadow-sm transition hover:border-accent/40 motion-safe:hover:scale-[1.01]"
       data-testid="provider-card"
       aria-label={p.name}
     >
       <div className="flex items-start gap-3">
-        <div className="grid h-11 w-11 shrink-0 place-items-center rounded-xl text-lg font-bold text-white" style={{ backgroundColor: p.color }} aria-hidden>
+        <div
+          className="grid h-11 w-11 shrink-0 place-items-center rounded-xl text-lg font-bold text-white"
+          style={{ backgroundColor: p.color }}
+          aria-hidden
+        >
           {p.name.trim().charAt(0).toUpperCase() || '?'}
         </div>
         <div className="min-w-0 flex-1">
           <h3 className="truncate font-semibold">{p.name}</h3>
-          <p className="truncate text-xs text-muted">{typeName} · {p.slug}</p>
+          <p className="truncate text-xs text-muted">
+            {typeName} · {p.slug}
+          </p>
         </div>
         <Badge tone={status === 'active' ? 'ok' : status === 'error' ? 'danger' : 'muted'}>{status}</Badge>
       </div>
       {p.lastError ? (
-        <p className="flex items-start gap-1.5 break-words text-xs text-danger" data-testid="provider-last-error">
+        <p
+          className="flex items-start gap-1.5 break-words text-xs text-danger"
+          data-testid="provider-last-error"
+        >
           <AlertCircle aria-hidden className="mt-0.5 h-3.5 w-3.5 shrink-0" />
           <span className="min-w-0">{p.lastError}</span>
         </p>
@@ -67,42 +82,76 @@ function ProviderCard({ p, typeName, canWrite, onConfigure, onDelete, onTest, te
       <dl className="grid grid-cols-2 gap-2 text-sm">
         <div>
           <dt className="text-xs text-muted">Models</dt>
-          <dd className="font-medium tabular-nums" data-testid="provider-models">{p.modelCount}</dd>
+          <dd className="font-medium tabular-nums" data-testid="provider-models">
+            {p.modelCount}
+          </dd>
         </div>
         <div>
           <dt className="text-xs text-muted">Avg cost / 1M tokens</dt>
-          <dd className="font-medium tabular-nums">{p.avgCostPer1M === null ? '—' : formatUsd(p.avgCostPer1M)}</dd>
+          <dd className="font-medium tabular-nums">
+            {p.avgCostPer1M === null ? '—' : formatUsd(p.avgCostPer1M)}
+          </dd>
         </div>
         <div>
           <dt className="text-xs text-muted">Priority</dt>
-          <dd className="tabular-nums">{p.priority}{p.autoFallback ? ' · auto-fallback' : ''}</dd>
+          <dd className="tabular-nums">
+            {p.priority}
+            {p.autoFallback ? ' · auto-fallback' : ''}
+          </dd>
         </div>
         <div className="min-w-0">
           <dt className="text-xs text-muted">Credentials</dt>
-          <dd className="flex items-center gap-1 truncate"><KeyRound aria-hidden className="h-3.5 w-3.5 shrink-0 text-muted" /><span className="truncate">{keyLine(p)}</span></dd>
+          <dd className="flex items-center gap-1 truncate">
+            <KeyRound aria-hidden className="h-3.5 w-3.5 shrink-0 text-muted" />
+            <span className="truncate">{keyLine(p)}</span>
+          </dd>
         </div>
       </dl>
-      {p.lastTestedAt ? <p className="text-xs text-muted">Last tested {formatRelative(p.lastTestedAt)}</p> : null}
+      {p.lastTestedAt ? (
+        <p className="text-xs text-muted">Last tested {formatRelative(p.lastTestedAt)}</p>
+      ) : null}
       {result ? <ConnectionResult result={result} compact /> : null}
       {canWrite ? (
         <div className="mt-auto grid grid-cols-3 gap-1 border-t border-border pt-3">
-          <Button variant="ghost" className="px-1! py-1 text-blue-500" onClick={onConfigure} aria-label={`Configure ${p.name}`}>
+          <Button
+            variant="ghost"
+            className="px-1! py-1 text-blue-500"
+            onClick={onConfigure}
+            aria-label={`Configure ${p.name}`}
+          >
             <Settings aria-hidden className="h-4 w-4" /> Configure
           </Button>
-          <Button variant="ghost" className="px-1! py-1 text-green-500" onClick={onTest} disabled={testing} aria-label={`Test ${p.name}`}>
+          <Button
+            variant="ghost"
+            className="px-1! py-1 text-green-500"
+            onClick={onTest}
+            disabled={testing}
+            aria-label={`Test ${p.name}`}
+          >
             <Zap aria-hidden className="h-4 w-4" /> {testing ? 'Testing…' : 'Test'}
           </Button>
-          <Button variant="ghost" className="px-1! py-1 text-danger" onClick={onDelete} aria-label={`Delete ${p.name}`}>
+          <Button
+            variant="ghost"
+            className="px-1! py-1 text-danger"
+            onClick={onDelete}
+            aria-label={`Delete ${p.name}`}
+          >
             <Trash2 aria-hidden className="h-4 w-4" /> Delete
           </Button>
         </div>
       ) : null}
-    </motion.li>
+    </li>
   );
 }
 
 /** The provider cards: one column on phones, two on tablets, three on desktops. */
-export function ProviderCards({ canWrite, onConfigure }: { canWrite: boolean; onConfigure: (p: Provider) => void }) {
+export function ProviderCards({
+  canWrite,
+  onConfigure,
+}: {
+  canWrite: boolean;
+  onConfigure: (p: Provider) => void;
+}) {
   const providers = useProviders();
   const types = useProviderTypes();
   const test = useTestProvider();
@@ -123,40 +172,88 @@ export function ProviderCards({ canWrite, onConfigure }: { canWrite: boolean; on
 
   if (providers.isPending) {
     return (
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-busy="true" aria-label="Loading providers">
-        {[0, 1, 2].map((i) => <Skeleton key={i} className="h-52" />)}
+      <div
+        className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3"
+        aria-busy="true"
+        aria-label="Loading providers"
+      >
+        {[0, 1, 2].map((i) => (
+          <Skeleton key={i} className="h-52" />
+        ))}
       </div>
     );
   }
-  if (providers.isError) return <ErrorState error={providers.error} onRetry={() => void providers.refetch()} />;
+  if (providers.isError)
+    return <ErrorState error={providers.error} onRetry={() => void providers.refetch()} />;
   if (providers.data.length === 0) {
-    return <EmptyState title="No providers configured yet." hint={canWrite ? "Click 'Add provider' to get started." : 'An admin can add one.'} />;
+    return (
+      <EmptyState
+        title="No providers configured yet."
+        hint={canWrite ? "Click 'Add provider' to get started." : 'An admin can add one.'}
+      />
+    );
   }
+  const card = (p: Provider, i: number) => (
+    <ProviderCard
+      key={p.id}
+      index={i}
+      p={p}
+      typeName={typeNames.get(p.type) ?? p.type}
+      canWrite={canWrite}
+      onConfigure={() => onConfigure(p)}
+      onDelete={() => setDeleting(p)}
+      onTest={() => runTest(p)}
+      testing={testingId === p.id}
+      result={results[p.id]}
+    />
+  );
+  // What can route comes first; disabled providers wait folded under a disclosure.
+  const active = providers.data.filter((p) => p.status !== 'disabled');
+  const disabled = providers.data.filter((p) => p.status === 'disabled');
   return (
     <>
-      <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label="Providers">
-        {providers.data.map((p, i) => (
-          <ProviderCard
-            key={p.id}
-            index={i}
-            p={p}
-            typeName={typeNames.get(p.type) ?? p.type}
-            canWrite={canWrite}
-            onConfigure={() => onConfigure(p)}
-            onDelete={() => setDeleting(p)}
-            onTest={() => runTest(p)}
-            testing={testingId === p.id}
-            result={results[p.id]}
-          />
-        ))}
-      </ul>
+      {active.length ? (
+        <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label="Providers">
+          {active.map(card)}
+        </ul>
+      ) : (
+        <EmptyState
+          title="No provider is enabled."
+          hint="Requests cannot route until one is: configure a provider below."
+        />
+      )}
+      {disabled.length ? (
+        <details
+          className="group mt-3 rounded-2xl border border-border bg-surface/50"
+          data-testid="disabled-providers"
+        >
+          <summary className="flex cursor-pointer list-none items-center gap-2 rounded-2xl px-4 py-3 text-sm font-medium text-muted hover:text-fg [&::-webkit-details-marker]:hidden">
+            <ChevronRight aria-hidden className="h-4 w-4 transition group-open:rotate-90" />
+            Disabled ({disabled.length})<span className="font-normal">· their models cannot route</span>
+          </summary>
+          <ul
+            className="grid grid-cols-1 gap-3 px-3 pb-3 sm:grid-cols-2 lg:grid-cols-3"
+            aria-label="Disabled providers"
+          >
+            {disabled.map(card)}
+          </ul>
+        </details>
+      ) : null}
       <ConfirmActionDialog
         target={deleting}
         onClose={() => setDeleting(null)}
         mutation={remove}
         variables={(t) => t.id}
         title="Delete this provider?"
-        body={deleting ? <p><strong>{deleting.name}</strong> ({deleting.slug}) and its {deleting.modelCount} model{deleting.modelCount === 1 ? '' : 's'} are deleted. Aliases and chains that name them stop resolving to them; past usage stays in the logs.</p> : null}
+        body={
+          deleting ? (
+            <p>
+              <strong>{deleting.name}</strong> ({deleting.slug}) and its {deleting.modelCount} model
+              {deleting.modelCount === 1 ? '' : 's'} are deleted. Aliases and chains that name them stop
+              resolving to them; past usage stays in the logs.
+            </p>
+          ) : null
+        }
         confirmLabel="Delete provider"
         pendingLabel="Deleting…"
       />

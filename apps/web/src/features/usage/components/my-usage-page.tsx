@@ -6,8 +6,7 @@ import { Card } from '../../../components/ui/card';
 import { LoadMore } from '../../../components/ui/load-more';
 import { FilterBar, PageHeader } from '../../../components/ui/page';
 import { Stat } from '../../../components/ui/stat';
-import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
-import { TableSkeleton } from '../../../components/ui/table';
+import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import type { MeResponse } from '../../auth/api/me';
@@ -36,30 +35,54 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
         <section className="hero-gradient rounded-2xl p-5 text-white shadow-lg">
           <h2 className="text-xl font-semibold">Welcome, {me.user.name}</h2>
           <p className="mt-1 max-w-2xl break-words text-sm opacity-90">
-            Your usage of the gateway. Send OpenAI- or Anthropic-format requests to <code className="rounded bg-white/20 px-1">{window.location.origin}/v1</code> with one of your keys.
+            Your usage of the gateway. Send OpenAI- or Anthropic-format requests to{' '}
+            <code className="rounded bg-white/20 px-1">{window.location.origin}/v1</code> with one of your
+            keys.
           </p>
         </section>
       ) : null}
       <PageHeader
         title="My usage"
         description="Your own requests through the gateway: what they cost, what your provider keys saved, and each request's route."
-        actions={<Button variant="subtle" onClick={() => qs.set({ export: '1' }, { push: true })}><Download aria-hidden className="h-4 w-4" /> Export my usage</Button>}
+        actions={
+          <Button variant="subtle" onClick={() => qs.set({ export: '1' }, { push: true })}>
+            <Download aria-hidden className="h-4 w-4" /> Export my usage
+          </Button>
+        }
       />
       <FilterBar label="Usage period">
         <PeriodTabs value={period} onChange={setPeriod} />
       </FilterBar>
       {usage.isPending ? (
-        <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">{Array.from({ length: 5 }, (_, i) => <Skeleton key={i} className="h-20" />)}</div>
+        <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
+          {Array.from({ length: 5 }, (_, i) => (
+            <Skeleton key={i} className="h-20" />
+          ))}
+        </div>
       ) : usage.isError ? (
         <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />
       ) : (
         <>
           <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
-            <Stat label="Requests" value={formatNumber(t!.requests)} hint={`in the last ${periodLabel}`} testId="my-requests" />
-            <Stat label="Errors" value={formatNumber(t!.errors)} hint={t!.requests ? `${((t!.errors / t!.requests) * 100).toFixed(1)}% of requests` : undefined} />
+            <Stat
+              label="Requests"
+              value={formatNumber(t!.requests)}
+              hint={`in the last ${periodLabel}`}
+              testId="my-requests"
+            />
+            <Stat
+              label="Errors"
+              value={formatNumber(t!.errors)}
+              hint={t!.requests ? `${((t!.errors / t!.requests) * 100).toFixed(1)}% of requests` : undefined}
+            />
             <Stat label="Tokens" value={formatNumber(t!.tokens)} />
             <Stat label="Cost" value={formatUsd(t!.costUsd)} hint="billed to the gateway" />
-            <Stat label="Saved by BYOK" value={formatUsd(t!.savedUsd)} hint={`${formatNumber(t!.byokRequests)} calls on your own keys`} testId="my-byok-calls" />
+            <Stat
+              label="Saved by BYOK"
+              value={formatUsd(t!.savedUsd)}
+              hint={`${formatNumber(t!.byokRequests)} calls on your own keys`}
+              testId="my-byok-calls"
+            />
           </div>
           <Card className="hover:border-border">
             <h3 className="mb-2 font-medium">Calls over time</h3>
@@ -72,17 +95,41 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
                   labels: usage.data.series.map((p) => bucketLabel(p.t, usage.data.bucket)),
                   datasets: [
                     // Stacked: errors are part of the requests, so the bar's height is all calls.
-                    { label: 'Succeeded', data: usage.data.series.map((p) => p.requests - p.errors), backgroundColor: '#3b82f6' },
-                    { label: 'Errors', data: usage.data.series.map((p) => p.errors), backgroundColor: '#ef4444' },
+                    {
+                      label: 'Succeeded',
+                      data: usage.data.series.map((p) => p.requests - p.errors),
+                      backgroundColor: '#3b82f6',
+                    },
+                    {
+                      label: 'Errors',
+                      data: usage.data.series.map((p) => p.errors),
+                      backgroundColor: '#ef4444',
+                    },
                   ],
                 }}
-                options={{ scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 }, grid: { display: false } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0, maxTicksLimit: 6 }, grid: { color: themeColor('border') } } } }}
+                options={{
+                  scales: {
+                    x: {
+                      stacked: true,
+                      ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 },
+                      grid: { display: false },
+                    },
+                    y: {
+                      stacked: true,
+                      beginAtZero: true,
+                      ticks: { precision: 0, maxTicksLimit: 6 },
+                      grid: { color: themeColor('border') },
+                    },
+                  },
+                }}
               />
             )}
             {usage.data.byModel.length ? (
               <ul aria-label="By model" className="mt-3 flex flex-wrap gap-2 text-xs">
                 {usage.data.byModel.map((m) => (
-                  <li key={m.ref} className="rounded-lg bg-surface-2 px-2 py-1"><code>{m.ref}</code> · {formatNumber(m.requests)} calls · {formatUsd(m.costUsd)}</li>
+                  <li key={m.ref} className="rounded-lg bg-surface-2 px-2 py-1">
+                    <code>{m.ref}</code> · {formatNumber(m.requests)} calls · {formatUsd(m.costUsd)}
+                  </li>
                 ))}
               </ul>
             ) : null}
@@ -91,18 +138,28 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
       )}
       <section aria-label="My recent requests">
         <h3 className="mb-2 font-medium">My recent requests</h3>
-        {logs.isPending ? (
-          <TableSkeleton rows={4} />
-        ) : !logs.data ? (
-          <ErrorState error={logs.error} onRetry={() => void logs.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState title="No requests yet." hint="Create a key under My keys and call /v1/chat/completions with it." />
-        ) : (
-          <>
-            <LogsTable rows={rows} showUser={false} label="My recent requests" onOpen={(id) => qs.set({ log: id }, { push: true })} />
-            <LoadMore shown={rows.length} noun={['request', 'requests']} hasMore={!!logs.hasNextPage} loading={logs.isFetchingNextPage} onMore={() => void logs.fetchNextPage()} />
-          </>
-        )}
+        <LogsTable
+          rows={rows}
+          showUser={false}
+          label="My recent requests"
+          onOpen={(id) => qs.set({ log: id }, { push: true })}
+          loading={logs.isPending}
+          error={!logs.data ? logs.error : null}
+          onRetry={() => void logs.refetch()}
+          empty={{
+            title: 'No requests yet.',
+            hint: 'Create a key under My keys and call /v1/chat/completions with it.',
+          }}
+          footer={
+            <LoadMore
+              shown={rows.length}
+              noun={['request', 'requests']}
+              hasMore={!!logs.hasNextPage}
+              loading={logs.isFetchingNextPage}
+              onMore={() => void logs.fetchNextPage()}
+            />
+          }
+        />
       </section>
       <LogDrawer id={qs.get('log') || null} scope="self" onClose={() => qs.set({ log: null })} />
       <ExportDialog open={qs.get('export') === '1'} onClose={() => qs.set({ export: null })} scope="self" />

@@ -6,8 +6,8 @@ import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { DataTable, type ListColumn } from '../../../components/ui/data-table';
+import { RowAction } from '../../../components/ui/table';
 import { formatRelative, formatUsd } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useDebounced } from '../../../lib/use-debounced';
@@ -36,7 +36,11 @@ export function UsersPage() {
   const role = oneOf<RoleValue | ''>(qs.get('role'), ROLE_VALUES, '');
   const status = oneOf(qs.get('status'), ['all', 'active', 'suspended'] as const, 'all');
   const debounced = useDebounced(search.trim());
-  const users = useUsers({ search: debounced || undefined, role: role || undefined, status: status === 'all' ? undefined : (status as UserStatus) });
+  const users = useUsers({
+    search: debounced || undefined,
+    role: role || undefined,
+    status: status === 'all' ? undefined : (status as UserStatus),
+  });
   const create = useCreateUser();
   const update = useUpdateUser();
   const [creating, setCreating] = useState(false);
@@ -44,71 +48,132 @@ export function UsersPage() {
   const [editing, setEditing] = useState<User | null>(null);
   const [suspending, setSuspending] = useState<User | null>(null);
   const filtered = !!search || !!role || status !== 'all';
+  const columns: ListColumn<User>[] = [
+    {
+      id: 'user',
+      header: 'User',
+      truncate: (u) => `${u.name} <${u.email}>`,
+      width: 'w-[28%]',
+      cell: (u) => (
+        <>
+          <div className="truncate font-medium">{u.name}</div>
+          <div className="truncate text-xs text-muted">{u.email}</div>
+        </>
+      ),
+    },
+    {
+      id: 'role',
+      header: 'Role',
+      cell: (u) => (
+        <Badge tone={u.role === 'super_admin' || u.role === 'admin' ? 'accent' : 'muted'}>
+          {ROLE_LABEL[u.role] ?? u.role}
+        </Badge>
+      ),
+    },
+    { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
+    { id: 'cap', header: 'Weekly cap', cell: (u) => formatUsd(u.weeklyCapUsd, 'none') },
+    { id: 'power', header: 'Power level', priority: 'md', cell: (u) => u.powerLevel ?? '—' },
+    {
+      id: 'login',
+      header: 'Last sign-in',
+      priority: 'md',
+      cell: (u) => <span title={u.lastLoginAt ?? undefined}>{formatRelative(u.lastLoginAt)}</span>,
+    },
+  ];
 
   return (
     <div>
       <PageHeader
         title="Users"
         description="People who sign in to the dashboard and own gateway keys. Suspending a user signs them out and stops their keys."
-        actions={canWrite ? <Button onClick={() => setCreating(true)}><UserPlus aria-hidden className="h-4 w-4" /> Add user</Button> : null}
+        actions={
+          canWrite ? (
+            <Button onClick={() => setCreating(true)}>
+              <UserPlus aria-hidden className="h-4 w-4" /> Add user
+            </Button>
+          ) : null
+        }
       />
-      {!canWrite ? <ReadOnlyNote>Read-only: your role can see users but not change them.</ReadOnlyNote> : null}
+      {!canWrite ? (
+        <ReadOnlyNote>Read-only: your role can see users but not change them.</ReadOnlyNote>
+      ) : null}
       <FilterBar label="User filters">
-        <TextField label="Search" type="search" value={search} onChange={(e) => qs.set({ q: e.target.value })} placeholder="Email or name" className="w-full sm:w-64" />
-        <SelectField label="Role" value={role} onChange={(e) => qs.set({ role: e.target.value })} className="w-40">
+        <TextField
+          label="Search"
+          type="search"
+          value={search}
+          onChange={(e) => qs.set({ q: e.target.value })}
+          placeholder="Email or name"
+          className="w-full sm:w-64"
+        />
+        <SelectField
+          label="Role"
+          value={role}
+          onChange={(e) => qs.set({ role: e.target.value })}
+          className="w-40"
+        >
           <option value="">Any</option>
           {ROLE_VALUES.map((r) => (
-            <option key={r} value={r}>{ROLE_LABEL[r]}</option>
+            <option key={r} value={r}>
+              {ROLE_LABEL[r]}
+            </option>
           ))}
         </SelectField>
-        <SegmentedTabs label="Status" value={status} options={STATUS_TABS} onChange={(v) => qs.set({ status: v === 'all' ? null : v })} />
+        <SegmentedTabs
+          label="Status"
+          value={status}
+          options={STATUS_TABS}
+          onChange={(v) => qs.set({ status: v === 'all' ? null : v })}
+        />
       </FilterBar>
-      {users.isPending ? (
-        <TableSkeleton />
-      ) : users.isError ? (
-        <ErrorState error={users.error} onRetry={() => void users.refetch()} />
-      ) : users.data.length === 0 ? (
-        <EmptyState title={filtered ? 'No users match these filters.' : 'No users yet.'} hint={filtered ? 'Change or clear the filters.' : undefined} />
-      ) : (
-        <Table label="Users">
-          <thead>
-            <tr>
-              <Th>User</Th>
-              <Th>Role</Th>
-              <Th>Status</Th>
-              <Th>Weekly cap</Th>
-              <Th>Power level</Th>
-              <Th>Last sign-in</Th>
-              {canWrite ? <ActionsTh /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.map((u) => (
-              <tr key={u.id} data-testid="user-row">
-                <Td>
-                  <div className="font-medium">{u.name}</div>
-                  <div className="text-xs text-muted">{u.email}</div>
-                </Td>
-                <Td><Badge tone={u.role === 'super_admin' || u.role === 'admin' ? 'accent' : 'muted'}>{ROLE_LABEL[u.role] ?? u.role}</Badge></Td>
-                <Td><StatusBadge status={u.status} /></Td>
-                <Td>{formatUsd(u.weeklyCapUsd, 'none')}</Td>
-                <Td>{u.powerLevel ?? '—'}</Td>
-                <Td title={u.lastLoginAt ?? undefined}>{formatRelative(u.lastLoginAt)}</Td>
-                {canWrite ? (
-                  <ActionsTd>
-                      <RowAction icon={Pencil} text="Edit" label={`Edit ${u.email}`} onClick={() => setEditing(u)} showText />
-                      {u.id === me?.user.id ? null : u.status === 'active' ? (
-                        <RowAction icon={ShieldOff} text="Suspend" label={`Suspend ${u.email}`} onClick={() => setSuspending(u)} danger showText />
-                      ) : (
-                        <RowAction icon={ShieldCheck} text="Reactivate" label={`Reactivate ${u.email}`} disabled={update.isPending} onClick={() => update.mutate({ id: u.id, body: { status: 'active' } })} showText />
-                      )}
-                    </ActionsTd>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <DataTable
+        label="Users"
+        columns={columns}
+        rows={users.data ?? []}
+        rowKey={(u) => u.id}
+        rowTestId="user-row"
+        loading={users.isPending}
+        error={users.isError ? users.error : null}
+        onRetry={() => void users.refetch()}
+        empty={{
+          title: filtered ? 'No users match these filters.' : 'No users yet.',
+          hint: filtered ? 'Change or clear the filters.' : undefined,
+        }}
+        actions={
+          canWrite
+            ? (u) => (
+                <>
+                  <RowAction
+                    icon={Pencil}
+                    text="Edit"
+                    label={`Edit ${u.email}`}
+                    onClick={() => setEditing(u)}
+                    showText
+                  />
+                  {u.id === me?.user.id ? null : u.status === 'active' ? (
+                    <RowAction
+                      icon={ShieldOff}
+                      text="Suspend"
+                      label={`Suspend ${u.email}`}
+                      onClick={() => setSuspending(u)}
+                      danger
+                      showText
+                    />
+                  ) : (
+                    <RowAction
+                      icon={ShieldCheck}
+                      text="Reactivate"
+                      label={`Reactivate ${u.email}`}
+                      disabled={update.isPending}
+                      onClick={() => update.mutate({ id: u.id, body: { status: 'active' } })}
+                      showText
+                    />
+                  )}
+                </>
+              )
+            : undefined
+        }
+      />
       {canWrite ? (
         <>
           <CreateUserDialog
@@ -138,14 +203,25 @@ export function UsersPage() {
             mutation={update}
             variables={(t) => ({ id: t.id, body: { status: 'suspended' as const } })}
             title="Suspend this user?"
-            body={suspending ? <p><strong>{suspending.email}</strong> is signed out everywhere and their gateway keys stop working until you reactivate them.</p> : null}
+            body={
+              suspending ? (
+                <p>
+                  <strong>{suspending.email}</strong> is signed out everywhere and their gateway keys stop
+                  working until you reactivate them.
+                </p>
+              ) : null
+            }
             confirmLabel="Suspend user"
             pendingLabel="Suspending…"
           />
           <CreatedUserDialog created={created} onClose={() => setCreated(null)} />
         </>
       ) : null}
-      {update.isError && !suspending && !editing ? <p role="alert" className="mt-3 text-sm text-danger">{update.error.message}</p> : null}
+      {update.isError && !suspending && !editing ? (
+        <p role="alert" className="mt-3 text-sm text-danger">
+          {update.error.message}
+        </p>
+      ) : null}
     </div>
   );
 }
