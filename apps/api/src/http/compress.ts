@@ -1,6 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import compression from 'compression';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { isProxyPath } from '../proxy/placeholder.js';
 
 /** Bodies under this many bytes go out as they are: compressing them costs more than it saves. */
@@ -12,7 +11,7 @@ export const COMPRESS_THRESHOLD_BYTES = 1024;
  * is the second fence), never a server-sent event stream (compressing it would hold events back in the
  * compressor's buffer), never a body that already has an encoding (the precompressed assets).
  */
-export function shouldCompress(req: IncomingMessage, res: ServerResponse): boolean {
+export function shouldCompress(req: Request, res: Response): boolean {
   if (isProxyPath(req.url ?? '/')) return false;
   const type = String(res.getHeader('content-type') ?? '');
   if (/text\/event-stream/i.test(type)) return false;

@@ -1,16 +1,33 @@
-import { motion } from 'framer-motion';
 import { ChevronDown, Command, LogOut, Menu, Palette, X } from 'lucide-react';
-import { Suspense, useEffect, useMemo, useState } from 'react';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { navFor } from '../../app/nav';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate, useNavigation } from 'react-router';
+import { NAV, navFor, type NavItem } from '../../app/nav';
 import { useLogout } from '../../features/auth/api/logout';
 import type { MeResponse } from '../../features/auth/api/me';
 import { THEME_LABELS, THEMES, nextTheme } from '../../features/theme/theme';
 import { useTheme } from '../../features/theme/use-theme';
-import { CommandPalette, type PaletteAction } from '../command-palette';
+import { useDocumentTitle } from '../../lib/use-document-title';
+import type { PaletteAction } from '../command-palette';
 import { Skeleton } from '../ui/states';
+import { NotAllowed } from './not-allowed';
 
-const ROLE_LABEL: Record<string, string> = { super_admin: 'Super admin', admin: 'Admin', user: 'User', viewer: 'Viewer' };
+// The palette (and its dialog) load the first time it opens, not with the shell.
+const loadPalette = () => import('../command-palette');
+const CommandPalette = lazy(() => loadPalette().then((m) => ({ default: m.CommandPalette })));
+
+/** The page a path belongs to (its sidebar entry), whoever may open it. */
+export function pageFor(pathname: string): NavItem | undefined {
+  return NAV.find((n) =>
+    n.to === '/' ? pathname === '/' : pathname === n.to || pathname.startsWith(`${n.to}/`),
+  );
+}
+
+const ROLE_LABEL: Record<string, string> = {
+  super_admin: 'Super admin',
+  admin: 'Admin',
+  user: 'User',
+  viewer: 'Viewer',
+};
 
 export function AppShell({ me }: { me: MeResponse }) {
   const nav = navFor(me.user.role);
@@ -21,11 +38,14 @@ export function AppShell({ me }: { me: MeResponse }) {
   const [paletteOpen, setPaletteOpen] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [paletteLoaded, setPaletteLoaded] = useState(false);
+  const navigation = useNavigation();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
+        setPaletteLoaded(true);
         setPaletteOpen((o) => !o);
       }
     };
@@ -37,13 +57,33 @@ export function AppShell({ me }: { me: MeResponse }) {
   const signOut = () => logout.mutate(undefined, { onSettled: () => navigate('/login') });
   const actions: PaletteAction[] = useMemo(
     () => [
-      ...nav.map((n) => ({ id: `go:${n.to}`, label: `Go to ${n.label}`, hint: 'page', keywords: n.keywords, run: () => navigate(n.to) })),
-      ...THEMES.map((t) => ({ id: `theme:${t}`, label: `Theme: ${THEME_LABELS[t]}`, hint: 'action', keywords: 'theme color appearance', run: () => setTheme(t) })),
+      ...nav.map((n) => ({
+        id: `go:${n.to}`,
+        label: `Go to ${n.label}`,
+        hint: 'page',
+        keywords: n.keywords,
+        run: () => navigate(n.to),
+      })),
+      ...THEMES.map((t) => ({
+        id: `theme:${t}`,
+        label: `Theme: ${THEME_LABELS[t]}`,
+        hint: 'action',
+        keywords: 'theme color appearance',
+        run: () => setTheme(t),
+      })),
       { id: 'logout', label: 'Sign out', hint: 'action', keywords: 'logout exit', run: signOut },
     ],
     [nav, navigate, setTheme],
   );
-  const current = nav.find((n) => (n.to === '/' ? location.pathname === '/' : location.pathname.startsWith(n.to)));
+  // A page the role may not open gets one "not allowed" page, not a wall of failed panels; an unknown path, "not found".
+  const page = pageFor(location.pathname);
+  const allowed = !page || page.roles.includes(me.user.role);
+  const title = !allowed ? 'Not allowed' : (page?.label ?? 'Page not found');
+  useDocumentTitle(title);
+  const openPalette = () => {
+    setPaletteLoaded(true);
+    setPaletteOpen(true);
+  };
 
   const sidebar = (
     <nav aria-label="Main" className="flex h-full flex-col gap-1 p-3">
@@ -56,7 +96,9 @@ export function AppShell({ me }: { me: MeResponse }) {
           key={n.to}
           to={n.to}
           end={n.to === '/'}
-          className={({ isActive }) => `flex items-center gap-3 rounded-lg px-3 py-2 text-sm transition ${isActive ? 'bg-accent/15 font-medium text-fg' : 'text-muted hover:bg-surface-2 hover:text-fg'}`}
+          className={({ isActive }) =>
+            `flex items-center gap-3 rounded-lg px-3 py-2 text-sm transition ${isActive ? 'bg-accent/15 font-medium text-fg' : 'text-muted hover:bg-surface-2 hover:text-fg'}`
+          }
         >
           <n.icon aria-hidden className="h-4 w-4" />
           {n.label}
@@ -67,12 +109,23 @@ export function AppShell({ me }: { me: MeResponse }) {
 
   return (
     <div className="flex min-h-full">
+      <a href="#main" className="skip-link">
+        Skip to main content
+      </a>
+      {navigation.state === 'loading' ? (
+        <div role="progressbar" aria-label="Loading page" className="page-progress" />
+      ) : null}
       <aside className="hidden w-60 shrink-0 border-r border-border bg-surface md:block">{sidebar}</aside>
       {drawerOpen ? (
         <div className="fixed inset-0 z-40 md:hidden">
           <div className="absolute inset-0 bg-black/50" onClick={() => setDrawerOpen(false)} />
           <aside className="absolute inset-y-0 left-0 w-64 border-r border-border bg-surface">
-            <button type="button" aria-label="Close navigation" className="absolute right-2 top-3 rounded p-2" onClick={() => setDrawerOpen(false)}>
+            <button
+              type="button"
+              aria-label="Close navigation"
+              className="absolute right-2 top-3 rounded p-2"
+              onClick={() => setDrawerOpen(false)}
+            >
               <X className="h-4 w-4" />
             </button>
             {sidebar}
@@ -81,12 +134,24 @@ export function AppShell({ me }: { me: MeResponse }) {
       ) : null}
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-30 flex items-center gap-2 border-b border-border bg-bg/85 px-4 py-3 backdrop-blur">
-          <button type="button" aria-label="Open navigation" className="rounded-lg p-2 hover:bg-surface-2 md:hidden" onClick={() => setDrawerOpen(true)}>
+          <button
+            type="button"
+            aria-label="Open navigation"
+            className="rounded-lg p-2 hover:bg-surface-2 md:hidden"
+            onClick={() => setDrawerOpen(true)}
+          >
             <Menu className="h-5 w-5" />
           </button>
-          <h1 className="truncate text-lg font-semibold">{current?.label ?? 'Switchyard'}</h1>
+          <h1 className="truncate text-lg font-semibold">{title}</h1>
           <div className="ml-auto flex items-center gap-1">
-            <button type="button" aria-label="Open command palette (Ctrl+K)" onClick={() => setPaletteOpen(true)} className="flex items-center gap-2 rounded-lg border border-border px-3 py-1.5 text-xs text-muted hover:text-fg">
+            <button
+              type="button"
+              aria-label="Open command palette (Ctrl+K)"
+              onClick={openPalette}
+              onMouseEnter={() => void loadPalette()}
+              onFocus={() => void loadPalette()}
+              className="flex items-center gap-2 rounded-lg border border-border px-3 py-1.5 text-xs text-muted hover:text-fg"
+            >
               <Command aria-hidden className="h-3.5 w-3.5" />
               <span className="hidden sm:inline">Ctrl K</span>
             </button>
@@ -100,17 +165,38 @@ export function AppShell({ me }: { me: MeResponse }) {
               <Palette className="h-5 w-5" />
             </button>
             <div className="relative">
-              <button type="button" aria-haspopup="menu" aria-expanded={menuOpen} aria-label="Account menu" onClick={() => setMenuOpen((o) => !o)} className="flex items-center gap-2 rounded-lg px-2 py-1.5 hover:bg-surface-2">
-                <span className="hero-gradient grid h-7 w-7 place-items-center rounded-full text-xs font-semibold text-white">{me.user.name.slice(0, 1).toUpperCase()}</span>
+              <button
+                type="button"
+                aria-haspopup="menu"
+                aria-expanded={menuOpen}
+                aria-label="Account menu"
+                onClick={() => setMenuOpen((o) => !o)}
+                className="flex items-center gap-2 rounded-lg px-2 py-1.5 hover:bg-surface-2"
+              >
+                <span className="hero-gradient grid h-7 w-7 place-items-center rounded-full text-xs font-semibold text-white">
+                  {me.user.name.slice(0, 1).toUpperCase()}
+                </span>
                 <ChevronDown aria-hidden className="h-4 w-4 text-muted" />
               </button>
               {menuOpen ? (
-                <div role="menu" className="absolute right-0 mt-2 w-64 rounded-xl border border-border bg-surface p-2 shadow-xl">
+                <div
+                  role="menu"
+                  className="absolute right-0 mt-2 w-64 rounded-xl border border-border bg-surface p-2 shadow-xl"
+                >
                   <div className="px-3 py-2">
-                    <p className="truncate text-sm font-medium" data-testid="user-email">{me.user.email}</p>
-                    <p className="text-xs text-muted" data-testid="user-role">{ROLE_LABEL[me.user.role] ?? me.user.role}</p>
+                    <p className="truncate text-sm font-medium" data-testid="user-email">
+                      {me.user.email}
+                    </p>
+                    <p className="text-xs text-muted" data-testid="user-role">
+                      {ROLE_LABEL[me.user.role] ?? me.user.role}
+                    </p>
                   </div>
-                  <button type="button" role="menuitem" onClick={signOut} className="flex w-full items-center gap-2 rounded-lg px-3 py-2 text-sm hover:bg-surface-2">
+                  <button
+                    type="button"
+                    role="menuitem"
+                    onClick={signOut}
+                    className="flex w-full items-center gap-2 rounded-lg px-3 py-2 text-sm hover:bg-surface-2"
+                  >
                     <LogOut aria-hidden className="h-4 w-4" /> Sign out
                   </button>
                 </div>
@@ -118,15 +204,29 @@ export function AppShell({ me }: { me: MeResponse }) {
             </div>
           </div>
         </header>
-        <main className="min-w-0 flex-1 p-4 md:p-6">
-          <motion.div key={location.pathname} initial={{ opacity: 0, y: 6 }} animate={{ opacity: 1, y: 0 }} transition={{ duration: 0.18 }}>
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 p-4 outline-none md:p-6">
+          {/* A short fade-in per page (CSS, off under prefers-reduced-motion). */}
+          <div key={location.pathname} className="page-enter">
             <Suspense fallback={<Skeleton className="h-40 w-full" />}>
-              <Outlet context={me} />
+              {allowed ? (
+                <Outlet context={me} />
+              ) : (
+                <NotAllowed roleLabel={ROLE_LABEL[me.user.role] ?? me.user.role} />
+              )}
             </Suspense>
-          </motion.div>
+          </div>
         </main>
       </div>
-      <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} actions={actions} />
+      {paletteLoaded ? (
+        <Suspense fallback={null}>
+          <CommandPalette
+            open={paletteOpen}
+            onClose={() => setPaletteOpen(false)}
+            actions={actions}
+            me={me}
+          />
+        </Suspense>
+      ) : null}
     </div>
   );
 }
