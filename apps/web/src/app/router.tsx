@@ -48,8 +48,8 @@ type Home =
   { kind: 'overview'; Page: ComponentType } | { kind: 'my-usage'; Page: ComponentType<{ home?: boolean }> };
 
 /**
- * Home: the page's chunk (with its charts) and its data start together, as soon as the session is known, instead of
- * one after the other (chunk, then render, then queries, then the charts chunk).
+ * Home: the page's chunk, its charts' chunk and its data start together, as soon as the session is known, instead
+ * of one after the other (chunk, then render, then queries, then the charts chunk).
  */
 async function homeLoader(): Promise<Home | null> {
   const me = await queryClient.ensureQueryData(meQueryOptions());
@@ -58,6 +58,8 @@ async function homeLoader(): Promise<Home | null> {
     void queryClient.prefetchQuery(liveQueryOptions());
     void queryClient.prefetchQuery(usageQueryOptions('7d'));
     void queryClient.prefetchQuery(readinessQueryOptions());
+    // The charts' chunk downloads meanwhile; the page's figures do not wait for it.
+    void import('../components/charts/impl');
     const m = await import('../features/overview/components/overview-page');
     return { kind: 'overview', Page: m.OverviewPage };
   }

@@ -146,13 +146,15 @@ export function AppShell({ me }: { me: MeResponse }) {
           <div className="ml-auto flex items-center gap-1">
             <button
               type="button"
-              aria-label="Open command palette (Ctrl+K)"
+              aria-keyshortcuts="Control+K Meta+K"
               onClick={openPalette}
               onMouseEnter={() => void loadPalette()}
               onFocus={() => void loadPalette()}
               className="flex items-center gap-2 rounded-lg border border-border px-3 py-1.5 text-xs text-muted hover:text-fg"
             >
               <Command aria-hidden className="h-3.5 w-3.5" />
+              {/* The name is the visible text plus what it does: "Open command palette Ctrl K". */}
+              <span className="sr-only">Open command palette</span>
               <span className="hidden sm:inline">Ctrl K</span>
             </button>
             <button
