@@ -15,7 +15,7 @@ test('a user opens Connect a tool, creates a key inline, copies the Claude Code 
 
   await navigate(page, isMobile, 'Connect a tool');
   await expect(page).toHaveURL(/\/connect$/);
-  await expect(page.getByRole('heading', { name: 'Connect a tool' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Connect a tool', level: 2 })).toBeVisible();
   await expect(page.getByText('You have no active key yet.')).toBeVisible();
   // Without a key the probe cannot run.
   await expect(page.getByRole('button', { name: 'Probe' })).toBeDisabled();

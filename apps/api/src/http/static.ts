@@ -80,6 +80,15 @@ export function spaRouter(distDir: string): Router {
   // client's Accept-Encoding allows (brotli first), cached for a year and never revalidated.
   router.use(
     '/assets',
+    // A path that does not decode is no file of ours: the plain 404 below (the library would answer 400 itself).
+    (req, _res, next) => {
+      try {
+        decodeURIComponent(req.path);
+      } catch {
+        return next(new AppError(404, 'not_found', 'No such asset.'));
+      }
+      next();
+    },
     expressStaticGzip(join(distDir, 'assets'), {
       enableBrotli: true,
       orderPreference: ['br', 'gzip'],

@@ -58,9 +58,9 @@ async function homeLoader(): Promise<Home | null> {
     void queryClient.prefetchQuery(liveQueryOptions());
     void queryClient.prefetchQuery(usageQueryOptions('7d'));
     void queryClient.prefetchQuery(readinessQueryOptions());
-    // The charts' chunk downloads meanwhile; the page's figures do not wait for it.
-    void import('../components/charts/impl');
     const m = await import('../features/overview/components/overview-page');
+    // The charts' chunk loads while the data is on its way; the page's figures never wait for it.
+    void import('../components/charts/impl');
     return { kind: 'overview', Page: m.OverviewPage };
   }
   const m = await import('../features/usage/components/my-usage-page');
