@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
+import { compressResponses } from './http/compress.js';
 import { toAppError } from './http/error-map.js';
 import { spaRouter, resolveWebDist } from './http/static.js';
 import { AppError, errorBody } from './lib/errors.js';
@@ -198,6 +199,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
     next();
   });
+
+  // JSON, CSV and the dashboard page compressed on the fly above a threshold (the proxy never comes this way).
+  app.use(compressResponses());
 
   app.use(systemRoutes({ db, metrics, metricsToken: env.METRICS_TOKEN }));
 

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Router } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import { AppError } from '../lib/errors.js';
 
 /** Where the built SPA lives: WEB_DIST_DIR, else apps/web/dist next to this package. */
@@ -42,7 +43,7 @@ export function dashboardCsp(html: string): string {
   ].join('; ');
 }
 
-/** Static files with long caching for hashed assets, and the history fallback to index.html for client routes. */
+/** Static files with long caching for hashed assets (precompressed), and the history fallback to index.html for client routes. */
 export function spaRouter(distDir: string): Router {
   const router = express.Router();
   const index = join(distDir, 'index.html');
@@ -75,9 +76,25 @@ export function spaRouter(distDir: string): Router {
     res.type('html').send(page.html);
   };
   // A missing asset is a plain 404 (not an error with a stack trace in the log), and never the SPA's index.html.
+  // Hashed assets: the brotli or gzip file the build wrote beside each one (apps/web/vite.config.ts), as the
+  // client's Accept-Encoding allows (brotli first), cached for a year and never revalidated.
   router.use(
     '/assets',
-    express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y' }),
+    // A path that does not decode is no file of ours: the plain 404 below (the library would answer 400 itself).
+    (req, _res, next) => {
+      try {
+        decodeURIComponent(req.path);
+      } catch {
+        return next(new AppError(404, 'not_found', 'No such asset.'));
+      }
+      next();
+    },
+    expressStaticGzip(join(distDir, 'assets'), {
+      enableBrotli: true,
+      orderPreference: ['br', 'gzip'],
+      index: false,
+      serveStatic: { immutable: true, maxAge: '1y' },
+    }),
     (_req, _res, next) => next(new AppError(404, 'not_found', 'No such asset.')),
   );
   // The page itself only with its policy (not as a plain static file).

@@ -1,8 +1,4 @@
-import { z } from 'zod';
+/** Build-time configuration: where the API lives (same origin unless VITE_API_BASE says otherwise). */
+const base: unknown = import.meta.env.VITE_API_BASE;
 
-/** Build-time configuration, validated once. */
-const schema = z.object({
-  VITE_API_BASE: z.string().default(''),
-});
-
-export const env = schema.parse({ VITE_API_BASE: import.meta.env.VITE_API_BASE });
+export const env = { VITE_API_BASE: typeof base === 'string' ? base.replace(/\/+$/, '') : '' } as const;

@@ -8,8 +8,12 @@ export function createQueryClient() {
         refetchOnWindowFocus: false,
         staleTime: 10_000,
         // Retry once, except for client errors (4xx): they will not get better.
-        retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 1,
+        retry: (count, err) =>
+          !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 1,
       },
     },
   });
 }
+
+/** The app's one client: the provider renders with it and route loaders prefetch into it (app/router.tsx). */
+export const queryClient = createQueryClient();

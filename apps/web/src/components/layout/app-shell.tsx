@@ -1,14 +1,27 @@
 import { ChevronDown, Command, LogOut, Menu, Palette, X } from 'lucide-react';
-import { Suspense, useEffect, useMemo, useState } from 'react';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { navFor } from '../../app/nav';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate, useNavigation } from 'react-router';
+import { NAV, navFor, type NavItem } from '../../app/nav';
 import { useLogout } from '../../features/auth/api/logout';
 import type { MeResponse } from '../../features/auth/api/me';
 import { THEME_LABELS, THEMES, nextTheme } from '../../features/theme/theme';
 import { useTheme } from '../../features/theme/use-theme';
-import { CommandPalette, type PaletteAction } from '../command-palette';
+import { useDocumentTitle } from '../../lib/use-document-title';
+import type { PaletteAction } from '../command-palette';
 import { Skeleton } from '../ui/states';
 import '../ui/motion.css';
+import { NotAllowed } from './not-allowed';
+
+// The palette (and its dialog) load the first time it opens, not with the shell.
+const loadPalette = () => import('../command-palette');
+const CommandPalette = lazy(() => loadPalette().then((m) => ({ default: m.CommandPalette })));
+
+/** The page a path belongs to (its sidebar entry), whoever may open it. */
+export function pageFor(pathname: string): NavItem | undefined {
+  return NAV.find((n) =>
+    n.to === '/' ? pathname === '/' : pathname === n.to || pathname.startsWith(`${n.to}/`),
+  );
+}
 
 const ROLE_LABEL: Record<string, string> = {
   super_admin: 'Super admin',
@@ -26,11 +39,14 @@ export function AppShell({ me }: { me: MeResponse }) {
   const [paletteOpen, setPaletteOpen] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [paletteLoaded, setPaletteLoaded] = useState(false);
+  const navigation = useNavigation();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
+        setPaletteLoaded(true);
         setPaletteOpen((o) => !o);
       }
     };
@@ -60,9 +76,15 @@ export function AppShell({ me }: { me: MeResponse }) {
     ],
     [nav, navigate, setTheme],
   );
-  const current = nav.find((n) =>
-    n.to === '/' ? location.pathname === '/' : location.pathname.startsWith(n.to),
-  );
+  // A page the role may not open gets one "not allowed" page, not a wall of failed panels; an unknown path, "not found".
+  const page = pageFor(location.pathname);
+  const allowed = !page || page.roles.includes(me.user.role);
+  const title = !allowed ? 'Not allowed' : (page?.label ?? 'Page not found');
+  useDocumentTitle(title);
+  const openPalette = () => {
+    setPaletteLoaded(true);
+    setPaletteOpen(true);
+  };
 
   const sidebar = (
     <nav aria-label="Main" className="flex h-full flex-col gap-1 p-3">
@@ -88,6 +110,12 @@ export function AppShell({ me }: { me: MeResponse }) {
 
   return (
     <div className="flex min-h-full">
+      <a href="#main" className="skip-link">
+        Skip to main content
+      </a>
+      {navigation.state === 'loading' ? (
+        <div role="progressbar" aria-label="Loading page" className="page-progress" />
+      ) : null}
       <aside className="hidden w-60 shrink-0 border-r border-border bg-surface md:block">{sidebar}</aside>
       {drawerOpen ? (
         <div className="fixed inset-0 z-40 md:hidden">
@@ -115,15 +143,20 @@ export function AppShell({ me }: { me: MeResponse }) {
           >
             <Menu className="h-5 w-5" />
           </button>
-          <h1 className="truncate text-lg font-semibold">{current?.label ?? 'Switchyard'}</h1>
+          <h1 className="truncate text-lg font-semibold">{title}</h1>
           <div className="ml-auto flex items-center gap-1">
             <button
               type="button"
               aria-label="Open command palette (Ctrl+K)"
-              onClick={() => setPaletteOpen(true)}
+              aria-keyshortcuts="Control+K Meta+K"
+              onClick={openPalette}
+              onMouseEnter={() => void loadPalette()}
+              onFocus={() => void loadPalette()}
               className="flex items-center gap-2 rounded-lg border border-border px-3 py-1.5 text-xs text-muted hover:text-fg"
             >
               <Command aria-hidden className="h-3.5 w-3.5" />
+              {/* The name is the visible text plus what it does: "Open command palette Ctrl K". */}
+              <span className="sr-only">Open command palette</span>
               <span className="hidden sm:inline">Ctrl K</span>
             </button>
             <button
@@ -175,15 +208,29 @@ export function AppShell({ me }: { me: MeResponse }) {
             </div>
           </div>
         </header>
-        <main className="min-w-0 flex-1 p-4 md:p-6">
+        <main id="main" tabIndex={-1} className="min-w-0 flex-1 p-4 outline-none md:p-6">
+          {/* A short fade-in per page (CSS, off under prefers-reduced-motion). */}
           <div key={location.pathname} className="sy-rise-in">
             <Suspense fallback={<Skeleton className="h-40 w-full" />}>
-              <Outlet context={me} />
+              {allowed ? (
+                <Outlet context={me} />
+              ) : (
+                <NotAllowed roleLabel={ROLE_LABEL[me.user.role] ?? me.user.role} />
+              )}
             </Suspense>
           </div>
         </main>
       </div>
-      <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} actions={actions} />
+      {paletteLoaded ? (
+        <Suspense fallback={null}>
+          <CommandPalette
+            open={paletteOpen}
+            onClose={() => setPaletteOpen(false)}
+            actions={actions}
+            me={me}
+          />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

@@ -23,7 +23,7 @@ function ToolCell({ client, onTool }: { client: LogRecord['client']; onTool?: (t
       title={client.userAgent ?? undefined}
       onClick={() => onTool(tool)}
       className="whitespace-nowrap text-left text-xs hover:underline"
-      aria-label={`Show only ${toolLabel(tool)} requests`}
+      aria-label={`${text}: show only ${toolLabel(tool)} requests`}
     >
       {text}
     </button>

@@ -7,11 +7,9 @@ import { Stat } from '../../../components/ui/stat';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd } from '../../../lib/format';
 import type { MeResponse } from '../../auth/api/me';
-import { useCan } from '../../auth/use-can';
 import { useLive } from '../../usage/api/get-live';
 import { useUsage } from '../../usage/api/get-usage';
 import { bucketLabel, routingShares, weightedMean } from '../../usage/chart-data';
-import { MyUsagePage } from '../../usage/components/my-usage-page';
 import { useReadiness } from '../api/get-readiness';
 
 const ROLE_LABEL: Record<string, string> = { super_admin: 'Super admin', admin: 'Admin', user: 'User', viewer: 'Viewer' };
@@ -182,12 +180,10 @@ function Week() {
   );
 }
 
-/** Operators' home: the last hour live, the week's cost, provider load and top spenders. Users land on their own usage. */
+/** Operators' home: the last hour live, the week's cost, provider load and top spenders. Users land on their own usage (app/router.tsx). */
 export function OverviewPage() {
   const me = useOutletContext<MeResponse>();
-  const can = useCan();
   const ready = useReadiness();
-  if (me.user.role === 'user' || !can('usage:read-any')) return <MyUsagePage home />;
   return (
     <div className="flex flex-col gap-4">
       <section className="hero-gradient flex flex-wrap items-center gap-x-6 gap-y-2 rounded-2xl p-5 text-white shadow-lg">
