@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen } from '@testing-library/react';
+import type { Permission } from '@switchyard/core';
 import type { ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -21,7 +22,7 @@ function wrap(ui: ReactNode) {
   );
 }
 
-const ADMIN_PERMS = ['models:read', 'users:read', 'providers:read', 'usage:read-any'];
+const ADMIN_PERMS: Permission[] = ['models:read', 'users:read', 'providers:read', 'usage:read-any'];
 
 afterEach(() => vi.unstubAllGlobals());
 

@@ -1,4 +1,4 @@
-import type { RegistryModel } from '@switchyard/core';
+import type { Permission, RegistryModel } from '@switchyard/core';
 import { useQuery } from '@tanstack/react-query';
 import { Search } from 'lucide-react';
 import { useMemo, useState } from 'react';
@@ -45,7 +45,7 @@ const PER_KIND = 5;
 /** Which records this user may search: the permission the API checks, and a page of theirs to open the record on. */
 export function searchableKinds(me: MeResponse): { models: boolean; users: boolean; providers: boolean } {
   const opens = (path: string) => NAV.some((n) => n.to === path && n.roles.includes(me.user.role));
-  const has = (p: string) => me.permissions.includes(p);
+  const has = (p: Permission) => me.permissions.includes(p);
   return {
     models: has('models:read') && opens('/models'),
     users: has('users:read') && opens('/users'),
