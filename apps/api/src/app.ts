@@ -28,6 +28,7 @@ import { createConfigBus, createStateStore } from './routing/shared-state.js';
 import { LastUsedTracker } from './routing/last-used.js';
 import { BatchQueue } from './usage/batch-queue.js';
 import { usageRow, writeUsageRowsIsolating } from './usage/writer.js';
+import { postgresAdvisoryLock, processLock, UsageRetention } from './usage/retention.js';
 import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { mountIdentityModules } from './modules/identity.mount.js';
@@ -63,6 +64,8 @@ export interface App {
   routing: RoutingRuntime;
   /** Usage rows waiting to be written, already serialised (see `usageRow`). */
   usage: BatchQueue<string>;
+  /** Deletes raw usage records past USAGE_RETENTION_DAYS in batches (null when unset: kept forever). */
+  retention: UsageRetention | null;
   /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
   close: () => Promise<void>;
 }
@@ -100,6 +103,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
+  const retention =
+    env.USAGE_RETENTION_DAYS === undefined
+      ? null
+      : new UsageRetention({
+          prisma: db.prisma,
+          days: env.USAGE_RETENTION_DAYS,
+          batchSize: env.USAGE_RETENTION_BATCH_SIZE,
+          // Across instances on one PostgreSQL, one runs it; an embedded PGlite belongs to one process.
+          lock:
+            db.kind === 'postgres' && env.DATABASE_URL
+              ? postgresAdvisoryLock(env.DATABASE_URL)
+              : processLock(),
+          now,
+          logger,
+          registry: metrics.registry,
+        });
+  retention?.start();
   const routing = await RoutingRuntime.create(
     {
       prisma: db.prisma,
@@ -286,7 +306,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     auth,
     routing,
     usage,
+    retention,
     close: async () => {
+      await retention?.close();
       routing.close();
       await bus.close();
       const { unwritten } = await usage.close();

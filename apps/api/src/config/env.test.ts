@@ -47,6 +47,10 @@ describe('loadEnv', () => {
     ['SWITCHYARD_HEAP_GROWING_PERCENT', '900', /SWITCHYARD_HEAP_GROWING_PERCENT: must be between 0 and 400/],
     ['SWITCHYARD_NEW_SPACE_MB', 'big', /SWITCHYARD_NEW_SPACE_MB: must be a number/],
     ['SWITCHYARD_NEW_SPACE_MB', '4096', /SWITCHYARD_NEW_SPACE_MB: must be between 0 and 1024/],
+    ['USAGE_RETENTION_DAYS', '0', /USAGE_RETENTION_DAYS: must be between 1 and 36500 days/],
+    ['USAGE_RETENTION_DAYS', '30.5', /USAGE_RETENTION_DAYS: must be a whole number of days/],
+    ['USAGE_RETENTION_DAYS', 'a month', /USAGE_RETENTION_DAYS: must be a number of days/],
+    ['USAGE_RETENTION_BATCH_SIZE', '10', /USAGE_RETENTION_BATCH_SIZE: must be between 100 and 1000000/],
   ])('rejects %s=%s with a one-line reason naming the variable', (name, value, message) => {
     let err: unknown;
     try {
@@ -69,6 +73,13 @@ describe('loadEnv', () => {
     expect(env.PROXY_IP_ALLOWLIST).toEqual(['10.0.0.0/8', '2001:db8::/32', '203.0.113.7']);
     expect(loadEnv({}).CORS_ORIGINS).toBeUndefined();
     expect(loadEnv({}).PROXY_IP_ALLOWLIST).toBeUndefined();
+  });
+
+  it('keeps usage forever unless USAGE_RETENTION_DAYS is set', () => {
+    expect(loadEnv({}).USAGE_RETENTION_DAYS).toBeUndefined();
+    expect(loadEnv({ USAGE_RETENTION_DAYS: '' }).USAGE_RETENTION_DAYS).toBeUndefined();
+    expect(loadEnv({ USAGE_RETENTION_DAYS: '90' }).USAGE_RETENTION_DAYS).toBe(90);
+    expect(loadEnv({}).USAGE_RETENTION_BATCH_SIZE).toBe(10_000);
   });
 
   it('parses sizes and treats empty strings as unset', () => {

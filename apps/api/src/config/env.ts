@@ -129,6 +129,20 @@ export const envSchema = z.object({
   REQUEST_DEADLINE_MS: ms.default(75_000),
   USAGE_FLUSH_INTERVAL_MS: ms.default(1000),
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  /** Raw usage records older than this many days are deleted (in batches, hourly); rollups are kept. Unset = forever. */
+  USAGE_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be between 1 and 36500 days')
+    .max(36_500, 'must be between 1 and 36500 days')
+    .optional(),
+  /** Rows per retention DELETE statement. */
+  USAGE_RETENTION_BATCH_SIZE: z.coerce
+    .number({ message: 'must be a number of rows' })
+    .int('must be a whole number of rows')
+    .min(100, 'must be between 100 and 1000000')
+    .max(1_000_000, 'must be between 100 and 1000000')
+    .default(10_000),
   TRUST_PROXY: bool.default(false),
   /** Browser origins allowed to call the proxy routes (CORS); none by default. */
   CORS_ORIGINS: commaList(

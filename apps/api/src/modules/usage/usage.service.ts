@@ -382,13 +382,25 @@ export class UsageService {
   /** Gateway logs, newest first, keyset-paginated on the record id (the cursor is the last id of the page). */
   async logs(q: LogsQuery, scope: UsageScope = {}): Promise<LogsPage> {
     const where = this.#logsWhere(q, scope);
-    const rows = await this.ctx.prisma.usageRecord.findMany({
+    // The page's ids first, then its rows: filtered by user, key, tool or session the ids come from an index-only scan
+    // of (filter, id), newest first, whatever the planner guesses about how common the value is. Asked for whole rows
+    // at once, PostgreSQL walks the primary key backwards when it thinks the value common, which reads millions of
+    // rows for a user with much older traffic and little recent.
+    const ids = await this.ctx.prisma.usageRecord.findMany({
       where: q.cursor ? { AND: [where, { id: { lt: BigInt(q.cursor) } }] } : where,
       orderBy: { id: 'desc' },
       take: q.limit + 1,
-      omit: { trace: true },
+      select: { id: true },
     });
-    const page = rows.slice(0, q.limit);
+    const pageIds = ids.slice(0, q.limit).map((r) => r.id);
+    const page =
+      pageIds.length === 0
+        ? []
+        : await this.ctx.prisma.usageRecord.findMany({
+            where: { id: { in: pageIds } },
+            orderBy: { id: 'desc' },
+            omit: { trace: true },
+          });
     const [keys, users] = await Promise.all([
       this.ctx.prisma.gatewayKey.findMany({
         where: {
@@ -401,7 +413,7 @@ export class UsageService {
     const k = new Map(keys.map((x) => [x.id, x]));
     return {
       data: page.map((r) => this.#presentLog(r, k.get(r.gatewayKeyId ?? ''), users.get(r.userId ?? ''))),
-      nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null,
+      nextCursor: ids.length > q.limit ? String(pageIds.at(-1)!) : null,
     };
   }
 
