@@ -26,6 +26,16 @@ export default tseslint.config(
     },
   },
   {
+    // translate/ is the client side (pivot types, client-format encoders, SSE): the providers build on it, never back.
+    files: ['apps/api/src/translate/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/providers/**'], message: 'translate/ does not import from providers/.' }] },
+      ],
+    },
+  },
+  {
     files: ['apps/web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -1,4 +1,5 @@
-import type { AdapterId, ProviderType } from './types.js';
+import type { AdapterId } from './registry.js';
+import type { ProviderType } from './types.js';
 
 export type AuthStyle = 'bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key' | 'sigv4' | 'none';
 

@@ -1,6 +1,12 @@
 /** Helpers shared by adapters: base URLs, pivot requests, PreparedCall assembly. */
-import { normalizeUpstreamError } from './errors.js';
+import { encoderFor, type ClientShape } from '../translate/encoders.js';
+import { anthropicToOpenaiChatRequest } from '../translate/messages.js';
+import { responsesToChatRequest, responsesToolPlan } from '../translate/responses.js';
+import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens } from '../translate/tokens.js';
+import type { AnRequest, OaChatRequest } from '../translate/wire-types.js';
 import { providerDefaults } from './catalogue.js';
+import { decodeWhole, isRelayed, streamFor, type TranslateOptions } from './compose.js';
+import { normalizeUpstreamError } from './errors.js';
 import { AdapterError } from './types.js';
 import type {
   CallContext,
@@ -9,13 +15,8 @@ import type {
   ProviderRuntime,
   Transport,
   UpstreamRequest,
+  UpstreamWire,
 } from './types.js';
-import { anthropicToOpenaiChatRequest } from '../translate/openai-anthropic.js';
-import { PipelineStreamTranslator, decodeResponse } from '../translate/pipeline.js';
-import type { ClientShape, PipelineOptions, UpstreamShape } from '../translate/pipeline.js';
-import { responsesToChatRequest, responsesToolPlan } from '../translate/responses.js';
-import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens } from '../translate/tokens.js';
-import type { AnRequest, OaChatRequest } from '../translate/wire-types.js';
 
 export const JSON_CT = 'application/json';
 export const SSE_CT = 'text/event-stream; charset=utf-8';
@@ -78,17 +79,18 @@ function clientWantsUsage(ctx: CallContext): boolean {
   return !!so?.include_usage;
 }
 
-/** Assemble a PreparedCall from a transport and the translation pair. */
+/**
+ * Assemble a PreparedCall from a transport and the wire the upstream answers in: the client's format is the
+ * endpoint's; the same wire is relayed, any other is decoded to the pivot and encoded for the client.
+ */
 export function makeCall(
   ctx: CallContext,
   transport: Transport,
-  upstream: UpstreamShape,
-  extra: Partial<PipelineOptions> = {},
+  wire: UpstreamWire,
+  extra: Partial<TranslateOptions> = {},
 ): PreparedCall {
   const client = clientShape(ctx);
-  const opts: PipelineOptions = {
-    client,
-    upstream,
+  const o: TranslateOptions = {
     model: ctx.upstreamModel,
     clientRequest: ctx.body,
     clientWantsUsage: clientWantsUsage(ctx),
@@ -97,13 +99,9 @@ export function makeCall(
     secret: ctx.apiKey,
     ...extra,
   };
-  const passthrough =
-    (client === 'chat' && upstream === 'openai') ||
-    (client === 'messages' && upstream === 'anthropic') ||
-    (client === 'responses' && upstream === 'openai-responses') ||
-    (client === 'embeddings' && upstream === 'openai-embeddings');
+  const passthrough = isRelayed(wire, client);
   const dropped =
-    client === 'responses' && upstream !== 'openai-responses' && Array.isArray(ctx.body.tools)
+    client === 'responses' && !passthrough && Array.isArray(ctx.body.tools)
       ? responsesToolPlan(ctx.body).dropped
       : [];
   return {
@@ -111,8 +109,8 @@ export function makeCall(
     ...(dropped.length ? { dropped: { tools: dropped } } : {}),
     passthrough,
     contentType: ctx.stream ? SSE_CT : JSON_CT,
-    decode: (body) => decodeResponse(opts, body),
-    streamTranslator: () => new PipelineStreamTranslator(opts),
+    decode: (body) => decodeWhole(wire, encoderFor(client, o), o, body),
+    streamTranslator: () => streamFor(wire, client, o),
     error: (status, headers, body) => normalizeUpstreamError(status, headers, body, undefined, ctx.apiKey),
   };
 }

@@ -1,31 +1,19 @@
 /**
- * Provider registry: provider type -> adapter, plus the catalogue of per-provider defaults.
+ * Providers: provider type -> adapter (the catalogue names each type's adapter, the registry holds them).
  *
  *   const adapter = getAdapter(provider.type);
  *   const call = await adapter.prepare({ endpoint, provider, upstreamModel, apiKey, rawBody, body, stream });
  */
-import { anthropicAdapter } from './anthropic/adapter.js';
-import { azureOpenaiAdapter } from './azure-openai/adapter.js';
-import { bedrockAdapter } from './bedrock/adapter.js';
 import { providerDefaults } from './catalogue.js';
-import { geminiAdapter } from './gemini/adapter.js';
-import { mockAdapter } from './mock/adapter.js';
-import { openaiCompatibleAdapter } from './openai-compatible/adapter.js';
-import type { AdapterId, ListModelsContext, ModelInfo, ProviderAdapter } from './types.js';
+import { ADAPTERS } from './registry.js';
+import type { ListModelsContext, ModelInfo, ProviderAdapter } from './types.js';
 
 export * from './types.js';
 export { PROVIDER_CATALOGUE, PROVIDER_TYPES, isProviderType, providerDefaults } from './catalogue.js';
 export type { AuthStyle, ProviderDefaults } from './catalogue.js';
 export { normalizeUpstreamError, networkError, parseRetryAfter, scrubSecrets } from './errors.js';
-
-export const ADAPTERS: Readonly<Record<AdapterId, ProviderAdapter>> = {
-  'openai-compatible': openaiCompatibleAdapter,
-  anthropic: anthropicAdapter,
-  gemini: geminiAdapter,
-  'azure-openai': azureOpenaiAdapter,
-  bedrock: bedrockAdapter,
-  mock: mockAdapter,
-};
+export { ADAPTERS, wireById } from './registry.js';
+export type { AdapterId } from './registry.js';
 
 /** Adapter for a provider type; unknown types use the OpenAI-compatible adapter (like `custom`). */
 export function getAdapter(providerType: string): ProviderAdapter {

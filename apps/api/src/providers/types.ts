@@ -1,4 +1,8 @@
 import type { ErrorKind, RequestParam } from '@switchyard/core';
+import type { OaChatResponse, OaChunk } from '../translate/wire-types.js';
+
+export { AdapterError } from '../translate/errors.js';
+
 /**
  * Provider adapter contract used by the proxy executor.
  *
@@ -9,6 +13,10 @@ import type { ErrorKind, RequestParam } from '@switchyard/core';
  *   status >= 400  -> call.error(status, headers, body)      => UpstreamError for the classifier
  *   !ctx.stream    -> call.decode(body)                       => client body + usage
  *   ctx.stream     -> t = call.streamTranslator(); for each upstream chunk write t.push(chunk); write t.end()
+ *
+ * Translation: the adapter's wire (UpstreamWire) decodes the upstream's answer into the OpenAI chat pivot, the
+ * client's encoder (translate/encoders.ts) writes the pivot in the client's format; a client of the same wire gets
+ * the upstream's bytes relayed (compose.ts).
  */
 
 /** Client-facing wire formats. */
@@ -16,11 +24,6 @@ export type WireFormat = 'openai' | 'anthropic';
 
 /** Client endpoints the proxy serves. */
 export type ClientEndpoint = 'chat' | 'messages' | 'responses' | 'embeddings' | 'count_tokens';
-
-/** The protocol an adapter speaks upstream. */
-export type NativeFormat = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'mock';
-
-export type AdapterId = 'openai-compatible' | 'anthropic' | 'gemini' | 'azure-openai' | 'bedrock' | 'mock';
 
 export type ProviderType =
   | 'openai'
@@ -231,9 +234,84 @@ export interface ListModelsContext {
   apiKey: string | null;
 }
 
+// ---------- wire protocols ----------
+
+/** What a wire's decoders know about the call. */
+export interface WireOptions {
+  /** Model id sent upstream (used when the upstream does not echo one). */
+  model: string;
+  /** Seconds since epoch for synthesized ids / created fields. */
+  created: number;
+  /** Anthropic upstream: the forced tool that carries the client's JSON response format (its input is the answer). */
+  jsonTool?: string;
+  /** A chat client relayed from an OpenAI chat upstream keeps the usage-only chunk (it set include_usage). */
+  clientWantsUsage?: boolean;
+}
+
+/** The translated stream as a wire's decoder sees it. */
+export interface StreamSink {
+  /** One pivot chunk for the client. */
+  chunk(c: OaChunk): void;
+  /** The upstream's terminal marker: the client's closing events follow (once). */
+  done(): void;
+  /** Records the first fault; `errorBody` is the upstream's error JSON, normalized for the classifier. */
+  fail(kind: StreamFaultKind, message: string, errorBody?: string): void;
+  /** One event's JSON; a parse failure records a fault (truncated in the stream's tail, else malformed). */
+  json(data: string): Record<string, unknown> | null;
+  readonly faulted: boolean;
+  readonly finished: boolean;
+}
+
+/** Upstream bytes -> pivot chunks, incrementally (never the whole stream in memory). */
+export interface StreamDecoder {
+  push(chunk: Buffer, sink: StreamSink): void;
+  /** The upstream ended: decode what is left, and finish a stream that ended properly without its marker. */
+  end(sink: StreamSink): void;
+}
+
+/** A relayed stream as a wire's scanner sees it: it records what it reads directly. */
+export interface RelaySink {
+  fail(kind: StreamFaultKind, message: string, errorBody?: string): void;
+  json(data: string): Record<string, unknown> | null;
+  /** Usage the upstream reported so far (null: none yet). */
+  upstreamUsage: Usage | null;
+  /** Output characters seen (the estimate when the upstream reports no usage). */
+  outChars: number;
+  contentEmitted: boolean;
+  finished: boolean;
+  finishReason: string | null;
+}
+
+/** Reads each event of a stream relayed byte for byte to a client of the same wire. */
+export interface RelayScanner {
+  /** True when `scan` may drop events (the relay then rebuilds the bytes it forwards). */
+  readonly drops: boolean;
+  /** Inspect one event; false: leave it out (a usage chunk the client did not ask for). */
+  scan(event: string | undefined, data: string, sink: RelaySink): boolean;
+}
+
+/**
+ * One upstream wire format: how its answers become the OpenAI chat pivot, whole or streamed. Lives in the
+ * protocol's folder (`providers/<protocol>/`), next to the request encoding its adapter uses.
+ */
+export interface UpstreamWire {
+  /** The wire's name; a client whose format is the same wire (translate/encoders.ts clientWire) is relayed. */
+  readonly id: string;
+  /** The usage object of a relayed whole body (null when it has none) as Usage. */
+  usage(u: Record<string, unknown> | null): Usage;
+  /** A whole answer (parsed JSON) as the pivot; absent when the wire is only ever relayed. */
+  response?(body: Record<string, unknown>, o: WireOptions): OaChatResponse;
+  /** A fresh stream decoder to the pivot; absent when the wire is only ever relayed. */
+  decoder?(o: WireOptions): StreamDecoder;
+  /** A fresh scanner for a stream relayed to a client of this wire; absent when it is never relayed. */
+  relay?(o: WireOptions): RelayScanner;
+}
+
 export interface ProviderAdapter {
-  id: AdapterId;
-  nativeFormat: NativeFormat;
+  /** Its key in the registry (providers/registry.ts). */
+  id: string;
+  /** The upstream wires this adapter's calls decode (the first is its native one). */
+  wires: readonly UpstreamWire[];
   /** Endpoints this adapter can serve (after translation). */
   supports(endpoint: ClientEndpoint, provider: ProviderRuntime): boolean;
   /**
@@ -251,16 +329,4 @@ export interface ProviderAdapter {
   listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null>;
   /** Parse the discovery response (or produce the local list when listModelsRequest returned null). */
   parseModels(body: Buffer | null, ctx: ListModelsContext): ModelInfo[];
-}
-
-/** A request that cannot be served by this adapter (client error, not an upstream failure). */
-export class AdapterError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AdapterError';
-  }
 }

@@ -32,7 +32,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { drained } from '../lib/drained.js';
-import { encodeBedrockEvent } from '../translate/bedrock-stream.js';
+import { encodeBedrockEvent } from '../providers/bedrock/stream.js';
 
 export interface Fault {
   /** Only requests whose path contains this string consume the fault. */

@@ -2,10 +2,9 @@
  * OpenAI Responses API served on top of chat completions: request -> chat
  * request, chat response -> Response object, chat chunks -> Responses stream events.
  */
-import { AdapterError } from '../providers/types.js';
+import { AdapterError } from './errors.js';
 import { sseJson } from './sse.js';
 import type {
-  AnWebSearchTool,
   OaChatRequest,
   OaChatResponse,
   OaChunk,
@@ -175,39 +174,6 @@ function customInput(args: string): string {
     // not JSON: the model sent the raw input
   }
   return args;
-}
-
-/** Built-in Responses web search tools (the types OpenAI has used for it). */
-const WEB_SEARCH_TYPES: ReadonlySet<string> = new Set([
-  'web_search',
-  'web_search_preview',
-  'web_search_preview_2025_03_11',
-  'web_search_2025_08_26',
-]);
-
-/**
- * The Responses request's web search tool as Anthropic's server-side equivalent (allowed domains and the
- * approximate user location carried over), or null when the request has none. Used only for an Anthropic
- * provider whose organization has web search enabled (provider config `webSearch: true`).
- */
-export function anthropicWebSearchFor(req: Obj): AnWebSearchTool | null {
-  if (!Array.isArray(req.tools)) return null;
-  const t = (req.tools as unknown[]).find(
-    (x): x is Obj => typeof x === 'object' && x !== null && WEB_SEARCH_TYPES.has(String((x as Obj).type)),
-  );
-  if (!t) return null;
-  const out: AnWebSearchTool = { type: 'web_search_20250305', name: 'web_search' };
-  const domains = (t.filters as Obj | undefined)?.allowed_domains;
-  if (Array.isArray(domains) && domains.length)
-    out.allowed_domains = domains.filter((d): d is string => typeof d === 'string').slice(0, 100);
-  const loc = t.user_location as Obj | undefined;
-  if (loc && typeof loc === 'object') {
-    const l: NonNullable<AnWebSearchTool['user_location']> = { type: 'approximate' };
-    for (const k of ['city', 'region', 'country', 'timezone'] as const)
-      if (typeof loc[k] === 'string') l[k] = loc[k] as string;
-    out.user_location = l;
-  }
-  return out;
 }
 
 /** The output item of a chat tool call, in the client's vocabulary (function_call with its namespace, or custom_tool_call). */

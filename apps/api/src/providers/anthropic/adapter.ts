@@ -16,14 +16,18 @@ import type {
   ProviderAdapter,
   ProviderRuntime,
   UpstreamRequest,
+  UpstreamWire,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
-import { anthropicWebSearchFor } from '../../translate/responses.js';
+import type { AnResponse } from '../../translate/wire-types.js';
 import {
+  anthropicWebSearchFor,
   defaultMaxTokensFor,
   jsonResponseTool,
   openaiChatToAnthropicRequest,
-} from '../../translate/openai-anthropic.js';
+} from './request.js';
+import { anthropicToOpenaiChatResponse, usageFromAnthropic } from './response.js';
+import { AnthropicRelay, AnthropicStreamDecoder } from './stream.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -50,9 +54,18 @@ function headersFor(
   return withExtraHeaders(provider, h);
 }
 
+/** Anthropic Messages answers: relayed to Anthropic-format clients, decoded to the pivot for the others. */
+export const anthropicWire: UpstreamWire = {
+  id: 'anthropic',
+  usage: usageFromAnthropic,
+  response: (body, o) => anthropicToOpenaiChatResponse(body as unknown as AnResponse, o.created, o.jsonTool),
+  decoder: (o) => new AnthropicStreamDecoder(o),
+  relay: () => new AnthropicRelay(),
+};
+
 export const anthropicAdapter: ProviderAdapter = {
   id: 'anthropic',
-  nativeFormat: 'anthropic',
+  wires: [anthropicWire],
   /**
    * No n, no logprobs. A JSON response format is emulated exactly with a forced tool (the schema as its input_schema,
    * its input returned as the message content); not together with the client's own tools (the forced tool would
@@ -83,13 +96,13 @@ export const anthropicAdapter: ProviderAdapter = {
         return makeCall(
           ctx,
           { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) },
-          'anthropic',
+          anthropicWire,
         );
       }
       case 'count_tokens': {
         const body = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
         const request = postJson(`${base}/v1/messages/count_tokens`, headers, body, false);
-        const call = makeCall({ ...ctx, endpoint: 'messages' }, { kind: 'http', request }, 'anthropic');
+        const call = makeCall({ ...ctx, endpoint: 'messages' }, { kind: 'http', request }, anthropicWire);
         return {
           ...call,
           decode: (b) => {
@@ -128,7 +141,7 @@ export const anthropicAdapter: ProviderAdapter = {
         const call = makeCall(
           ctx,
           { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) },
-          'anthropic',
+          anthropicWire,
           jsonTool ? { jsonTool } : {},
         );
         if (webSearch && call.dropped) {

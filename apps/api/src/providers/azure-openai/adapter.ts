@@ -24,6 +24,7 @@ import type {
   UpstreamRequest,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
+import { openaiChatWire, openaiEmbeddingsWire } from '../openai-compatible/adapter.js';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
@@ -46,7 +47,7 @@ function headersFor(provider: ProviderRuntime, apiKey: string | null): Record<st
 
 export const azureOpenaiAdapter: ProviderAdapter = {
   id: 'azure-openai',
-  nativeFormat: 'openai',
+  wires: [openaiChatWire, openaiEmbeddingsWire],
   /** Native (the OpenAI wire format): n, logprobs and both JSON response formats (with or without tools). */
   params: ['n', 'n_stream', 'logprobs', 'json_schema', 'json_object', 'json_with_tools'],
 
@@ -76,7 +77,7 @@ export const azureOpenaiAdapter: ProviderAdapter = {
               ctx.stream,
             ),
           },
-          'openai',
+          openaiChatWire,
         );
       }
       case 'embeddings': {
@@ -87,7 +88,7 @@ export const azureOpenaiAdapter: ProviderAdapter = {
             kind: 'http',
             request: postJson(url(provider, ctx.upstreamModel, 'embeddings'), headers, body, false),
           },
-          'openai-embeddings',
+          openaiEmbeddingsWire,
         );
       }
       case 'messages':
@@ -104,7 +105,7 @@ export const azureOpenaiAdapter: ProviderAdapter = {
               ctx.stream,
             ),
           },
-          'openai',
+          openaiChatWire,
         );
       }
       case 'count_tokens':

@@ -4,7 +4,7 @@
  * config.accessKeyId / secretAccessKey / sessionToken. Region: config.region.
  *
  * Streaming: ConverseStream (`/converse-stream`), whose AWS event-stream binary
- * frames are decoded as they arrive (translate/bedrock-stream.ts) and written to
+ * frames are decoded as they arrive (./stream.ts) and written to
  * the client in its own format.
  */
 import { localCountTokens, makeCall, pivotChatRequest } from '../common.js';
@@ -17,8 +17,12 @@ import type {
   ProviderAdapter,
   ProviderRuntime,
   UpstreamRequest,
+  UpstreamWire,
 } from '../types.js';
-import { openaiChatToConverseRequest } from '../../translate/bedrock.js';
+import { usageFromOpenai } from '../compose.js';
+import { openaiChatToConverseRequest } from './request.js';
+import { converseToOpenaiChatResponse } from './response.js';
+import { BedrockStreamDecoder } from './stream.js';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -89,9 +93,17 @@ export async function signAws(
   return signed.headers as Record<string, string>;
 }
 
+/** Bedrock Converse answers, always decoded to the pivot (no client speaks Converse). */
+export const bedrockWire: UpstreamWire = {
+  id: 'bedrock',
+  usage: usageFromOpenai,
+  response: (body, o) => converseToOpenaiChatResponse(body, o.model, o.created),
+  decoder: (o) => new BedrockStreamDecoder(o),
+};
+
 export const bedrockAdapter: ProviderAdapter = {
   id: 'bedrock',
-  nativeFormat: 'bedrock',
+  wires: [bedrockWire],
   /** Converse has no n, no logprobs and no JSON response format (not emulated). */
   params: [],
 
@@ -119,7 +131,7 @@ export const bedrockAdapter: ProviderAdapter = {
       'bedrock',
       ctx.now,
     );
-    return makeCall(ctx, { kind: 'http', request: { url, method: 'POST', headers, body } }, 'bedrock');
+    return makeCall(ctx, { kind: 'http', request: { url, method: 'POST', headers, body } }, bedrockWire);
   },
 
   async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {

@@ -16,8 +16,12 @@ import type {
   ProviderAdapter,
   ProviderRuntime,
   UpstreamRequest,
+  UpstreamWire,
 } from '../types.js';
-import { openaiChatToGeminiRequest } from '../../translate/gemini.js';
+import { usageFromOpenai } from '../compose.js';
+import { openaiChatToGeminiRequest } from './request.js';
+import { geminiToOpenaiChatResponse } from './response.js';
+import { GeminiStreamDecoder } from './stream.js';
 
 function root(provider: ProviderRuntime): string {
   return baseUrlOf(provider).replace(/\/v1(beta)?$/, '');
@@ -33,9 +37,17 @@ function modelPath(model: string): string {
   return encodeURIComponent(m);
 }
 
+/** Gemini answers, always decoded to the pivot (no client speaks Gemini). */
+export const geminiWire: UpstreamWire = {
+  id: 'gemini',
+  usage: usageFromOpenai,
+  response: (body, o) => geminiToOpenaiChatResponse(body, o.model, o.created),
+  decoder: (o) => new GeminiStreamDecoder(o),
+};
+
 export const geminiAdapter: ProviderAdapter = {
   id: 'gemini',
-  nativeFormat: 'gemini',
+  wires: [geminiWire],
   /**
    * n = candidateCount (non-stream: the stream translation carries the first candidate only); JSON formats =
    * responseMimeType / responseSchema, which Gemini refuses together with function calling. No logprobs.
@@ -60,7 +72,7 @@ export const geminiAdapter: ProviderAdapter = {
     return makeCall(
       ctx,
       { kind: 'http', request: postJson(url, headersFor(ctx.provider, ctx.apiKey), body, ctx.stream) },
-      'gemini',
+      geminiWire,
     );
   },
 

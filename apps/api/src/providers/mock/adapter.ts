@@ -2,11 +2,13 @@
 import { localCountTokens, makeCall, pivotChatRequest, secondsOf } from '../common.js';
 import { AdapterError } from '../types.js';
 import type { CallContext, ModelInfo, PreparedCall, ProviderAdapter, UpstreamRequest } from '../types.js';
+import { openaiChatWire, openaiEmbeddingsWire } from '../openai-compatible/adapter.js';
 import { MOCK_MODELS, runMockChat, runMockEmbeddings } from './engine.js';
 
 export const mockAdapter: ProviderAdapter = {
   id: 'mock',
-  nativeFormat: 'mock',
+  /** The mock answers in the OpenAI wire format. */
+  wires: [openaiChatWire, openaiEmbeddingsWire],
   /** The mock answers one free-text choice: it honours none of them. */
   params: [],
 
@@ -23,7 +25,7 @@ export const mockAdapter: ProviderAdapter = {
         return makeCall(
           ctx,
           { kind: 'local', run: async () => runMockEmbeddings(ctx.body, ctx.upstreamModel) },
-          'openai-embeddings',
+          openaiEmbeddingsWire,
         );
       case 'chat':
       case 'messages':
@@ -32,7 +34,7 @@ export const mockAdapter: ProviderAdapter = {
         return makeCall(
           ctx,
           { kind: 'local', run: (signal) => runMockChat(chat, ctx.stream, created, signal) },
-          'openai',
+          openaiChatWire,
           {
             clientWantsUsage:
               ctx.endpoint === 'chat'

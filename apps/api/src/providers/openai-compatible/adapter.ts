@@ -22,8 +22,36 @@ import type {
   ProviderAdapter,
   ProviderRuntime,
   UpstreamRequest,
+  UpstreamWire,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
+import type { OaChatResponse } from '../../translate/wire-types.js';
+import { usageFromOpenai } from '../compose.js';
+import { usageFromResponses } from './response.js';
+import { OpenaiChatDecoder, OpenaiChatRelay, ResponsesRelay } from './stream.js';
+
+/** OpenAI chat completions: the pivot itself; relayed to chat clients, checked and re-encoded for the others. */
+export const openaiChatWire: UpstreamWire = {
+  id: 'openai',
+  usage: usageFromOpenai,
+  response: (body) => body as unknown as OaChatResponse,
+  decoder: () => new OpenaiChatDecoder(),
+  relay: (o) => new OpenaiChatRelay(!o.clientWantsUsage),
+};
+
+/** OpenAI's own /responses, only ever relayed to a Responses client. */
+export const openaiResponsesWire: UpstreamWire = {
+  id: 'openai-responses',
+  usage: usageFromResponses,
+  relay: () => new ResponsesRelay(),
+};
+
+/** /embeddings, only ever relayed to an embeddings client. */
+export const openaiEmbeddingsWire: UpstreamWire = {
+  id: 'openai-embeddings',
+  usage: usageFromOpenai,
+  relay: () => new OpenaiChatRelay(false),
+};
 
 function authHeaders(provider: ProviderRuntime, apiKey: string | null): Record<string, string> {
   const h: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
@@ -57,13 +85,13 @@ function translatedChat(
   return makeCall(
     ctx,
     { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) },
-    'openai',
+    openaiChatWire,
   );
 }
 
 export const openaiCompatibleAdapter: ProviderAdapter = {
   id: 'openai-compatible',
-  nativeFormat: 'openai',
+  wires: [openaiChatWire, openaiResponsesWire, openaiEmbeddingsWire],
   /** Native: n, logprobs and both JSON response formats (with or without tools). */
   params: ['n', 'n_stream', 'logprobs', 'json_schema', 'json_object', 'json_with_tools'],
 
@@ -87,7 +115,7 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
         return makeCall(
           ctx,
           { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) },
-          'openai',
+          openaiChatWire,
         );
       }
       case 'embeddings': {
@@ -95,7 +123,7 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
         return makeCall(
           ctx,
           { kind: 'http', request: postJson(`${base}/embeddings`, headers, body, false) },
-          'openai-embeddings',
+          openaiEmbeddingsWire,
         );
       }
       case 'responses':
@@ -104,7 +132,7 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
           return makeCall(
             ctx,
             { kind: 'http', request: postJson(`${base}/responses`, headers, body, ctx.stream) },
-            'openai-responses',
+            openaiResponsesWire,
           );
         }
         return translatedChat(ctx, base, headers, usage);

@@ -1,10 +1,10 @@
 /** A JSON response format sent to Anthropic travels as a forced tool whose input comes back as the message content. */
 import { describe, expect, it } from 'vitest';
-import { jsonResponseTool, openaiChatToAnthropicRequest } from './openai-anthropic.js';
-import { PipelineStreamTranslator, decodeResponse, type PipelineOptions } from './pipeline.js';
-import { responsesToChatRequest } from './responses.js';
-import { SseParser, sseJson } from './sse.js';
-import type { OaChatRequest } from './wire-types.js';
+import { jsonResponseTool, openaiChatToAnthropicRequest } from './request.js';
+import { PipelineStreamTranslator, decodeResponse, type PipelineOptions } from '../pipeline.js';
+import { responsesToChatRequest } from '../../translate/responses.js';
+import { SseParser, sseJson } from '../../translate/sse.js';
+import type { OaChatRequest } from '../../translate/wire-types.js';
 
 const SCHEMA = {
   type: 'object',

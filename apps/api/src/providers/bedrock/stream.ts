@@ -1,12 +1,13 @@
 /**
  * Bedrock ConverseStream: AWS event-stream binary frames (decoded with @smithy/eventstream-codec) carrying
  * messageStart, contentBlockStart/Delta/Stop, messageStop and metadata events, turned into OpenAI chat chunks
- * as they arrive (the pipeline then writes them in the client's format).
+ * (the pivot) as they arrive; the client's encoder then writes them in the client's format.
  */
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import { BEDROCK_STOP } from './bedrock.js';
-import type { OaChunk, OaFinishReason, OaUsage } from './wire-types.js';
+import type { OaChunk, OaFinishReason, OaUsage } from '../../translate/wire-types.js';
+import type { StreamDecoder, StreamSink, WireOptions } from '../types.js';
+import { BEDROCK_STOP } from './response.js';
 
 type Obj = Record<string, unknown>;
 
@@ -28,7 +29,8 @@ export class EventStreamSplitter {
     const out: BedrockEvent[] = [];
     while (this.#buf.length >= 4) {
       const total = this.#buf.readUInt32BE(0);
-      if (total < 16 || total > 16 * 1024 * 1024) throw new Error(`invalid event-stream frame length ${total}`);
+      if (total < 16 || total > 16 * 1024 * 1024)
+        throw new Error(`invalid event-stream frame length ${total}`);
       if (this.#buf.length < total) break;
       const frame = this.#buf.subarray(0, total);
       this.#buf = this.#buf.subarray(total);
@@ -80,7 +82,13 @@ export class BedrockStreamToOpenaiChunks {
   ) {}
 
   private chunk(delta: OaChunk['choices'][number]['delta'], finish: OaFinishReason | null = null): OaChunk {
-    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    };
   }
 
   push(ev: BedrockEvent): OaChunk[] {
@@ -93,7 +101,18 @@ export class BedrockStreamToOpenaiChunks {
         if (!start) return [];
         const idx = this.tools++;
         this.toolIndex.set(Number(p.contentBlockIndex ?? 0), idx);
-        return [this.chunk({ tool_calls: [{ index: idx, id: String(start.toolUseId ?? `call_${idx}`), type: 'function', function: { name: String(start.name ?? ''), arguments: '' } }] })];
+        return [
+          this.chunk({
+            tool_calls: [
+              {
+                index: idx,
+                id: String(start.toolUseId ?? `call_${idx}`),
+                type: 'function',
+                function: { name: String(start.name ?? ''), arguments: '' },
+              },
+            ],
+          }),
+        ];
       }
       case 'contentBlockDelta': {
         const d = (p.delta ?? {}) as Obj;
@@ -114,12 +133,65 @@ export class BedrockStreamToOpenaiChunks {
         const u = (p.usage ?? {}) as Obj;
         const input = Number(u.inputTokens ?? 0);
         const output = Number(u.outputTokens ?? 0);
-        this.usage = { prompt_tokens: input, completion_tokens: output, total_tokens: Number(u.totalTokens ?? input + output) };
+        this.usage = {
+          prompt_tokens: input,
+          completion_tokens: output,
+          total_tokens: Number(u.totalTokens ?? input + output),
+        };
         this.stopped = true;
-        return [this.chunk({}, this.finishReason ?? 'stop'), { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: this.usage }];
+        return [
+          this.chunk({}, this.finishReason ?? 'stop'),
+          {
+            id: this.id,
+            object: 'chat.completion.chunk',
+            created: this.created,
+            model: this.model,
+            choices: [],
+            usage: this.usage,
+          },
+        ];
       }
       default:
         return [];
     }
+  }
+}
+
+/** A ConverseStream as pivot chunks, frame by frame. */
+export class BedrockStreamDecoder implements StreamDecoder {
+  private frames = new EventStreamSplitter();
+  private chunks: BedrockStreamToOpenaiChunks;
+
+  constructor(o: WireOptions) {
+    this.chunks = new BedrockStreamToOpenaiChunks(o.model, o.created);
+  }
+
+  push(chunk: Buffer, sink: StreamSink): void {
+    let events;
+    try {
+      events = this.frames.push(chunk);
+    } catch (err) {
+      sink.fail('malformed', `The upstream sent a malformed event-stream frame: ${(err as Error).message}`);
+      return;
+    }
+    for (const ev of events) {
+      if (ev.exception) {
+        sink.fail(
+          'upstream_error',
+          `The upstream sent ${ev.type}.`,
+          JSON.stringify({ error: { message: String(ev.payload.message ?? ev.type), code: ev.type } }),
+        );
+        break;
+      }
+      for (const c of this.chunks.push(ev)) sink.chunk(c);
+      if (this.chunks.stopped) sink.done();
+    }
+  }
+
+  /** A stream that ended after messageStop but without metadata still finished; otherwise it was cut. */
+  end(sink: StreamSink): void {
+    if (sink.finished || sink.faulted || !this.chunks.finishReason) return;
+    for (const c of this.chunks.push({ type: 'metadata', exception: false, payload: {} })) sink.chunk(c);
+    sink.done();
   }
 }

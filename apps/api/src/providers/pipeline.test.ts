@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineStreamTranslator, decodeResponse } from './pipeline.js';
 import type { PipelineOptions } from './pipeline.js';
-import { SseParser, sseJson } from './sse.js';
+import { SseParser, sseJson } from '../translate/sse.js';
 
 const sse = (o: unknown, ev?: string) => sseJson(o, ev);
 

@@ -3,11 +3,11 @@ import {
   ANTHROPIC_TO_OPENAI_STOP,
   OPENAI_TO_ANTHROPIC_STOP,
   anthropicToOpenaiChatRequest,
-  anthropicToOpenaiChatResponse,
-  openaiChatToAnthropicRequest,
   openaiToAnthropicResponse,
-} from './openai-anthropic.js';
-import type { AnRequest, OaChatRequest, OaChatResponse } from './wire-types.js';
+} from '../../translate/messages.js';
+import type { AnRequest, OaChatRequest, OaChatResponse } from '../../translate/wire-types.js';
+import { openaiChatToAnthropicRequest } from './request.js';
+import { anthropicToOpenaiChatResponse } from './response.js';
 
 const PNG = 'iVBORw0KGgo=';
 

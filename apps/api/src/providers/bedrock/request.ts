@@ -1,19 +1,8 @@
-/**
- * OpenAI chat <-> AWS Bedrock Converse API.
- */
-import type { OaChatRequest, OaChatResponse, OaFinishReason, OaMessage, OaToolCall } from './wire-types.js';
-import { mapContentParts, parseToolArguments } from './shared.js';
+/** Bedrock request encoding: the OpenAI chat pivot as a Converse request body (the model goes in the URL). */
+import { mapContentParts, parseToolArguments } from '../../translate/shared.js';
+import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
 
 type Obj = Record<string, unknown>;
-
-export const BEDROCK_STOP: Record<string, OaFinishReason> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  max_tokens: 'length',
-  tool_use: 'tool_calls',
-  guardrail_intervened: 'content_filter',
-  content_filtered: 'content_filter',
-};
 
 const IMAGE_FORMATS: Record<string, string> = {
   'image/png': 'png',
@@ -97,53 +86,5 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
       toolConfig.toolChoice = { tool: { name: tc.function.name } };
     out.toolConfig = toolConfig;
   }
-  return out;
-}
-
-/** Converse response -> OpenAI chat completion. */
-export function converseToOpenaiChatResponse(
-  res: Obj,
-  model: string,
-  created: number = Math.floor(Date.now() / 1000),
-  id = `chatcmpl-${created.toString(36)}`,
-): OaChatResponse {
-  const msg = ((res.output as Obj | undefined)?.message ?? {}) as Obj;
-  let text = '';
-  const calls: OaToolCall[] = [];
-  for (const b of (msg.content ?? []) as Obj[]) {
-    if (typeof b.text === 'string') text += b.text;
-    else if (b.toolUse) {
-      const tu = b.toolUse as Obj;
-      calls.push({
-        id: String(tu.toolUseId),
-        type: 'function',
-        function: { name: String(tu.name), arguments: JSON.stringify(tu.input ?? {}) },
-      });
-    }
-  }
-  const u = (res.usage ?? {}) as Obj;
-  const cached = Number(u.cacheReadInputTokens ?? 0);
-  const prompt = Number(u.inputTokens ?? 0) + cached + Number(u.cacheWriteInputTokens ?? 0);
-  const completion = Number(u.outputTokens ?? 0);
-  const message: OaChatResponse['choices'][number]['message'] = {
-    role: 'assistant',
-    content: text || (calls.length ? null : ''),
-  };
-  if (calls.length) message.tool_calls = calls;
-  const out: OaChatResponse = {
-    id,
-    object: 'chat.completion',
-    created,
-    model,
-    choices: [
-      { index: 0, message, finish_reason: BEDROCK_STOP[String(res.stopReason)] ?? 'stop', logprobs: null },
-    ],
-    usage: {
-      prompt_tokens: prompt,
-      completion_tokens: completion,
-      total_tokens: prompt + completion,
-      ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
-    },
-  };
   return out;
 }

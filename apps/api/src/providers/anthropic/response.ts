@@ -1,0 +1,77 @@
+/** Anthropic response decoding: a whole Messages answer as the OpenAI chat pivot, and its usage. */
+import { anthropicStopToOpenai, anthropicUsageToOpenai } from '../../translate/messages.js';
+import type {
+  AnResponse,
+  AnTextBlock,
+  AnToolUseBlock,
+  OaChatResponse,
+  OaToolCall,
+} from '../../translate/wire-types.js';
+import type { Usage } from '../types.js';
+
+type Obj = Record<string, unknown>;
+
+/** Anthropic usage: input_tokens excludes cache reads/writes; our inputTokens is the whole prompt. */
+export function usageFromAnthropic(u: Obj | null | undefined): Usage {
+  const cached = Number(u?.cache_read_input_tokens ?? 0);
+  return {
+    inputTokens: Number(u?.input_tokens ?? 0) + cached + Number(u?.cache_creation_input_tokens ?? 0),
+    outputTokens: Number(u?.output_tokens ?? 0),
+    cachedTokens: cached,
+  };
+}
+
+/**
+ * Anthropic message response -> OpenAI chat completion. With `jsonTool` (the request carried a JSON response
+ * format as that forced tool) the tool's input is the message content, as JSON text, and the turn ends with `stop`.
+ */
+export function anthropicToOpenaiChatResponse(
+  res: AnResponse,
+  created: number = Math.floor(Date.now() / 1000),
+  jsonTool?: string,
+): OaChatResponse {
+  let text = '';
+  let json = false;
+  const calls: OaToolCall[] = [];
+  for (const b of res.content ?? []) {
+    if (b.type === 'text') text += (b as AnTextBlock).text;
+    else if (b.type === 'tool_use') {
+      const tu = b as AnToolUseBlock;
+      if (jsonTool !== undefined && tu.name === jsonTool) {
+        // The answer is the tool input alone: text the model wrote before it is not part of the JSON.
+        text = JSON.stringify(tu.input ?? {});
+        json = true;
+        continue;
+      }
+      calls.push({
+        id: tu.id,
+        type: 'function',
+        function: { name: tu.name, arguments: JSON.stringify(tu.input ?? {}) },
+      });
+    }
+  }
+  const message: OaChatResponse['choices'][number]['message'] = {
+    role: 'assistant',
+    content: text || (calls.length ? null : ''),
+  };
+  if (calls.length) message.tool_calls = calls;
+  if (res.stop_reason === 'refusal') message.refusal = text || 'refused';
+  return {
+    id: res.id?.startsWith('msg_') ? `chatcmpl-${res.id.slice(4)}` : `chatcmpl-${res.id ?? 'x'}`,
+    object: 'chat.completion',
+    created,
+    model: res.model,
+    choices: [
+      {
+        index: 0,
+        message,
+        finish_reason:
+          json && res.stop_reason === 'tool_use'
+            ? 'stop'
+            : (anthropicStopToOpenai(res.stop_reason) ?? 'stop'),
+        logprobs: null,
+      },
+    ],
+    usage: anthropicUsageToOpenai(res.usage),
+  };
+}

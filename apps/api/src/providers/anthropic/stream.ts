@@ -1,0 +1,196 @@
+/**
+ * Anthropic stream decoding: message events (SSE) as OpenAI chat chunks (the pivot), and the scanner for an
+ * Anthropic stream relayed byte for byte to an Anthropic-format client.
+ */
+import { anthropicStopToOpenai, anthropicUsageToOpenai } from '../../translate/messages.js';
+import type { AnUsage, OaChunk, OaFinishReason, OaUsage } from '../../translate/wire-types.js';
+import { SseDecoder } from '../compose.js';
+import type { RelayScanner, RelaySink, StreamSink, WireOptions } from '../types.js';
+import { usageFromAnthropic } from './response.js';
+
+type Obj = Record<string, unknown>;
+
+/** Anthropic SSE events (parsed JSON data) -> OpenAI chat.completion.chunk objects. */
+export class AnthropicToOpenaiChunks {
+  private id = 'chatcmpl-x';
+  private model = '';
+  private usage: AnUsage = { input_tokens: 0, output_tokens: 0 };
+  /** Anthropic content block index -> OpenAI tool_calls index. */
+  private toolIndex = new Map<number, number>();
+  private nextTool = 0;
+  finishReason: OaFinishReason | null = null;
+  stopped = false;
+  sawUsage = false;
+  /** Content block index of the forced JSON tool (see jsonResponseTool), once it started. */
+  private jsonBlock = -1;
+
+  /**
+   * @param jsonTool The forced tool that carries a JSON response format: its input_json_delta pieces become
+   * content deltas, its tool_use stop a `stop`, and no tool call is shown (other text is not part of the answer).
+   */
+  constructor(
+    private created: number = Math.floor(Date.now() / 1000),
+    private jsonTool?: string,
+  ) {}
+
+  private chunk(delta: OaChunk['choices'][number]['delta'], finish: OaFinishReason | null = null): OaChunk {
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    };
+  }
+
+  /** Usage so far in OpenAI shape. */
+  get openaiUsage(): OaUsage {
+    return anthropicUsageToOpenai(this.usage);
+  }
+
+  push(ev: Obj): OaChunk[] {
+    switch (ev.type) {
+      case 'message_start': {
+        const m = (ev.message ?? {}) as Obj;
+        if (typeof m.id === 'string') this.id = m.id.startsWith('msg_') ? `chatcmpl-${m.id.slice(4)}` : m.id;
+        if (typeof m.model === 'string') this.model = m.model;
+        if (m.usage) {
+          Object.assign(this.usage, m.usage);
+          this.sawUsage = true;
+        }
+        return [this.chunk({ role: 'assistant', content: '' })];
+      }
+      case 'content_block_start': {
+        const b = (ev.content_block ?? {}) as Obj;
+        if (this.jsonTool !== undefined) {
+          if (b.type === 'tool_use' && b.name === this.jsonTool) this.jsonBlock = Number(ev.index);
+          return [];
+        }
+        if (b.type === 'tool_use') {
+          const ti = this.nextTool++;
+          this.toolIndex.set(Number(ev.index), ti);
+          return [
+            this.chunk({
+              tool_calls: [
+                {
+                  index: ti,
+                  id: String(b.id),
+                  type: 'function',
+                  function: { name: String(b.name), arguments: '' },
+                },
+              ],
+            }),
+          ];
+        }
+        if (b.type === 'text' && typeof b.text === 'string' && b.text)
+          return [this.chunk({ content: b.text })];
+        return [];
+      }
+      case 'content_block_delta': {
+        const d = (ev.delta ?? {}) as Obj;
+        if (this.jsonTool !== undefined) {
+          if (d.type !== 'input_json_delta' || Number(ev.index) !== this.jsonBlock || !d.partial_json)
+            return [];
+          return [this.chunk({ content: String(d.partial_json) })];
+        }
+        if (d.type === 'text_delta') return [this.chunk({ content: String(d.text ?? '') })];
+        if (d.type === 'input_json_delta') {
+          const ti = this.toolIndex.get(Number(ev.index));
+          if (ti === undefined || !d.partial_json) return [];
+          return [
+            this.chunk({ tool_calls: [{ index: ti, function: { arguments: String(d.partial_json) } }] }),
+          ];
+        }
+        return []; // thinking / signature deltas are not representable in chat chunks
+      }
+      case 'message_delta': {
+        const d = (ev.delta ?? {}) as Obj;
+        if (ev.usage) {
+          const u = ev.usage as Partial<AnUsage>;
+          // message_delta usage is cumulative; input_tokens appears there in newer API versions
+          for (const k of [
+            'input_tokens',
+            'output_tokens',
+            'cache_read_input_tokens',
+            'cache_creation_input_tokens',
+          ] as const) {
+            if (typeof u[k] === 'number') this.usage[k] = u[k];
+          }
+          this.sawUsage = true;
+        }
+        if (d.stop_reason !== undefined && d.stop_reason !== null) {
+          this.finishReason =
+            this.jsonBlock >= 0 && d.stop_reason === 'tool_use'
+              ? 'stop'
+              : anthropicStopToOpenai(String(d.stop_reason));
+          return [this.chunk({}, this.finishReason)];
+        }
+        return [];
+      }
+      case 'message_stop': {
+        this.stopped = true;
+        const c = this.chunk({});
+        c.choices = [];
+        c.usage = this.openaiUsage;
+        return [c];
+      }
+      default:
+        return []; // ping, content_block_stop
+    }
+  }
+}
+
+/** An Anthropic SSE stream as pivot chunks. */
+export class AnthropicStreamDecoder extends SseDecoder {
+  private chunks: AnthropicToOpenaiChunks;
+
+  constructor(o: WireOptions) {
+    super();
+    this.chunks = new AnthropicToOpenaiChunks(o.created, o.jsonTool);
+  }
+
+  protected event(event: string | undefined, data: string, sink: StreamSink): void {
+    if (event === 'ping') return;
+    const j = sink.json(data);
+    if (!j) return;
+    if (j.type === 'error' || event === 'error') {
+      sink.fail('upstream_error', 'The upstream sent an error event.', data);
+      return;
+    }
+    for (const c of this.chunks.push(j)) sink.chunk(c);
+    if (this.chunks.stopped) sink.done();
+  }
+}
+
+/** Reads an Anthropic stream relayed to an Anthropic-format client: usage, content, stop reason, the end, faults. */
+export class AnthropicRelay implements RelayScanner {
+  readonly drops = false;
+
+  scan(event: string | undefined, data: string, sink: RelaySink): boolean {
+    if (event === 'content_block_delta') {
+      sink.contentEmitted = true;
+      sink.outChars += Math.max(0, data.length - 80);
+    } else if (event === 'message_start' || event === 'message_delta') {
+      const j = sink.json(data);
+      if (!j) return true;
+      const u = (event === 'message_start' ? (j.message as Obj | undefined)?.usage : j.usage) as
+        Obj | undefined;
+      if (u) {
+        const prev = sink.upstreamUsage;
+        const merged = usageFromAnthropic({
+          ...(prev ? { input_tokens: prev.inputTokens - prev.cachedTokens } : {}),
+          ...u,
+        });
+        if (prev && !('input_tokens' in u)) merged.inputTokens = prev.inputTokens;
+        if (prev && !('cache_read_input_tokens' in u)) merged.cachedTokens = prev.cachedTokens;
+        sink.upstreamUsage = merged;
+      }
+      const sr = (j.delta as Obj | undefined)?.stop_reason;
+      if (typeof sr === 'string') sink.finishReason = sr;
+    } else if (event === 'message_stop') sink.finished = true;
+    else if (event === 'error') sink.fail('upstream_error', 'The upstream sent an error event.', data);
+    else if (data && data.charCodeAt(0) !== 123)
+      sink.fail('malformed', 'The upstream sent a malformed event.');
+    return true;
+  }
+}

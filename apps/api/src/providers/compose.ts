@@ -1,0 +1,334 @@
+/**
+ * One upstream wire and one client format make a call's translation:
+ *
+ *   stream (translated):   compose(wire.decoder(o), encoderFor(client, o), o)
+ *   stream (same format):  relay(wire.relay(o), encoderFor(client, o), o)      bytes forwarded, only scanned
+ *   whole body:            decodeWhole(wire, encoderFor(client, o), o, body)
+ *
+ * A wire's decoder turns upstream bytes into OpenAI chat chunks (the pivot) and reports its stream's end and
+ * faults; the client's encoder (translate/encoders.ts) turns pivot chunks into the client's bytes. What sits in
+ * between is the same for every pair: usage, content and finish tracking, the first fault, the truncation rule.
+ */
+import {
+  clientWire,
+  encoderFor,
+  type ClientEncoder,
+  type ClientShape,
+  type EncoderOptions,
+} from '../translate/encoders.js';
+import { extractUsageObject } from '../translate/json-fast.js';
+import { SseParser } from '../translate/sse.js';
+import { roughTokens } from '../translate/tokens.js';
+import type { OaChunk, OaUsage } from '../translate/wire-types.js';
+import { normalizeUpstreamError } from './errors.js';
+import type {
+  DecodedResponse,
+  RelayScanner,
+  RelaySink,
+  StreamDecoder,
+  StreamFault,
+  StreamSink,
+  StreamTranslator,
+  UpstreamWire,
+  Usage,
+  WireOptions,
+} from './types.js';
+
+type Obj = Record<string, unknown>;
+
+/** Everything one call's translation needs: what the wire decoders and the client encoder read, plus the key. */
+export interface TranslateOptions extends WireOptions, EncoderOptions {
+  /** Lazily estimate prompt tokens when the upstream reports no usage. */
+  estimateInputTokens?: () => number;
+  /** The key used for the call: removed from error text the upstream sends in the stream. */
+  secret?: string | null;
+}
+
+/** The pivot's usage (OpenAI chat) as the gateway's Usage. */
+export function usageFromOpenai(u: Partial<OaUsage> | null | undefined): Usage {
+  return {
+    inputTokens: Number(u?.prompt_tokens ?? 0),
+    outputTokens: Number(u?.completion_tokens ?? 0),
+    cachedTokens: Number(u?.prompt_tokens_details?.cached_tokens ?? 0),
+  };
+}
+
+/** A client speaking this wire gets the upstream's bytes as they are (only `model` rewritten in the request). */
+export function isRelayed(wire: UpstreamWire, client: ClientShape): boolean {
+  return wire.id === clientWire(client);
+}
+
+// ---------- whole bodies ----------
+
+/** Non-stream upstream body -> client body + usage. Throws SyntaxError on a body that is not JSON. */
+export function decodeWhole(
+  wire: UpstreamWire,
+  encoder: ClientEncoder,
+  o: TranslateOptions,
+  body: Buffer,
+): DecodedResponse {
+  if (wire.id === encoder.wire) {
+    const text = body.toString('utf8');
+    const u = extractUsageObject(text);
+    let usage = wire.usage(u);
+    if (!u) {
+      if (encoder.client !== 'embeddings') JSON.parse(text); // a relayed body must still be JSON
+      usage = { ...usage, inputTokens: o.estimateInputTokens?.() ?? 0, estimated: true };
+    }
+    let finishReason: string | null = null;
+    const m = /"(?:finish_reason|stop_reason)"\s*:\s*"(\w+)"/.exec(text);
+    if (m) finishReason = m[1]!;
+    return { body, usage, finishReason };
+  }
+  const j = JSON.parse(body.toString('utf8')) as Obj;
+  if (!wire.response) throw new Error(`Cannot translate a ${wire.id} response.`);
+  const pivot = wire.response(j, o);
+  let usage = usageFromOpenai(pivot.usage);
+  if (!pivot.usage) {
+    const out = pivot.choices?.[0]?.message;
+    usage = {
+      inputTokens: o.estimateInputTokens?.() ?? 0,
+      outputTokens: roughTokens((out?.content ?? '').length + JSON.stringify(out?.tool_calls ?? '').length),
+      cachedTokens: 0,
+      estimated: true,
+    };
+  }
+  const r = encoder.response(pivot);
+  return { body: r.body, usage, model: r.model, finishReason: r.finishReason };
+}
+
+// ---------- streams ----------
+
+/** What a translated and a relayed stream share: usage, the first fault, the tail rule for JSON. */
+abstract class StreamState {
+  /** Usage the upstream reported so far (null: none yet). */
+  upstreamUsage: Usage | null = null;
+  outChars = 0;
+  contentEmitted = false;
+  finished = false;
+  fault: StreamFault | null = null;
+  finishReason: string | null = null;
+  protected closed = false;
+  /** The upstream ended: what is parsed now is its unterminated last event. */
+  protected inTail = false;
+
+  constructor(
+    protected encoder: ClientEncoder,
+    protected o: TranslateOptions,
+  ) {}
+
+  get usage(): Usage {
+    const up = this.upstreamUsage;
+    if (up && (up.inputTokens || up.outputTokens)) return up;
+    return {
+      inputTokens: this.o.estimateInputTokens?.() ?? 0,
+      outputTokens: roughTokens(this.outChars),
+      cachedTokens: 0,
+      estimated: true,
+    };
+  }
+
+  get faulted(): boolean {
+    return this.fault !== null;
+  }
+
+  fail(kind: StreamFault['kind'], message: string, errorBody?: string): void {
+    if (this.fault) return;
+    this.fault = { kind, message };
+    if (errorBody !== undefined)
+      this.fault.error = normalizeUpstreamError(500, {}, errorBody, undefined, this.o.secret);
+  }
+
+  json(data: string): Obj | null {
+    try {
+      return JSON.parse(data) as Obj;
+    } catch {
+      // An unterminated last event is a cut stream, not a malformed one.
+      if (this.inTail) this.fail('truncated', 'The upstream stream ended in the middle of an event.');
+      else this.fail('malformed', 'The upstream sent malformed JSON in the stream.');
+      return null;
+    }
+  }
+
+  /**
+   * The client's stream-error event, for a stream that cannot finish after its first byte reached the client
+   * (no status code is left to fail with).
+   */
+  errorEvent(code: string, message: string): string {
+    return this.encoder.errorEvent(code, message);
+  }
+
+  abstract push(chunk: Buffer): Buffer | string;
+  abstract end(): string;
+}
+
+/** A translated stream: upstream bytes -> the wire's decoder -> pivot chunks -> the client's encoder -> bytes. */
+class ComposedStream extends StreamState implements StreamTranslator, StreamSink {
+  /** Client bytes produced by the current push / end. */
+  private out = '';
+
+  constructor(
+    private decoder: StreamDecoder,
+    encoder: ClientEncoder,
+    o: TranslateOptions,
+  ) {
+    super(encoder, o);
+  }
+
+  push(chunk: Buffer): string {
+    if (this.closed) return '';
+    this.out = '';
+    this.decoder.push(chunk, this);
+    const out = this.out;
+    this.out = '';
+    return out;
+  }
+
+  end(): string {
+    if (this.closed) return '';
+    this.closed = true;
+    this.inTail = true;
+    this.out = '';
+    this.decoder.end(this);
+    if (!this.finished && !this.fault)
+      this.fail('truncated', 'The upstream stream ended before it finished.');
+    const out = this.out;
+    this.out = '';
+    return out;
+  }
+
+  /** Pivot chunk -> client bytes. */
+  chunk(c: OaChunk): void {
+    if (c.usage) this.upstreamUsage = usageFromOpenai(c.usage);
+    const ch = c.choices?.[0];
+    if (ch) {
+      const d = ch.delta;
+      if (d?.content) {
+        this.contentEmitted = true;
+        this.outChars += d.content.length;
+      }
+      if (d?.tool_calls?.length) {
+        this.contentEmitted = true;
+        for (const t of d.tool_calls)
+          this.outChars += (t.function?.arguments?.length ?? 0) + (t.function?.name?.length ?? 0);
+      }
+      if (ch.finish_reason) this.finishReason = this.encoder.stopReason(ch.finish_reason);
+    }
+    this.out += this.encoder.chunk(c);
+  }
+
+  /** Upstream's terminal marker seen: emit the client's closing events. */
+  done(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.out += this.encoder.finish();
+  }
+}
+
+function sseText(event: string | undefined, data: string): string {
+  return event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
+}
+
+/**
+ * A relayed stream (the client speaks the upstream's wire): the bytes go out as they came, the wire's scanner
+ * reads usage, content, the finish and faults on the way. Only when an event must go (a usage chunk the client did
+ * not ask for, or a bad event and what follows it) are the forwarded bytes rebuilt.
+ */
+class RelayedStream extends StreamState implements StreamTranslator, RelaySink {
+  private parser = new SseParser();
+
+  constructor(
+    private scanner: RelayScanner,
+    encoder: ClientEncoder,
+    o: TranslateOptions,
+  ) {
+    super(encoder, o);
+  }
+
+  push(chunk: Buffer): Buffer | string {
+    if (this.closed) return '';
+    const events = this.parser.push(chunk);
+    let rebuilt = this.scanner.drops ? '' : null;
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      const hadFault = this.fault !== null;
+      const keep = this.scanner.scan(ev.event, ev.data, this);
+      if (!hadFault && this.fault) {
+        // A malformed or error event never reaches the client as is: what came before it does, then the
+        // executor ends the stream with an error in the client's format (or falls back before the first byte).
+        if (rebuilt === null)
+          rebuilt = events.slice(0, i).reduce((acc, e) => acc + sseText(e.event, e.data), '');
+        return rebuilt;
+      }
+      if (rebuilt !== null && keep) rebuilt += sseText(ev.event, ev.data);
+    }
+    return rebuilt ?? chunk;
+  }
+
+  end(): string {
+    if (this.closed) return '';
+    this.closed = true;
+    let out = '';
+    this.inTail = true;
+    for (const ev of this.parser.end()) {
+      const hadFault = this.fault !== null;
+      const keep = this.scanner.scan(ev.event, ev.data, this);
+      if (!hadFault && this.fault) break;
+      if (keep) out += sseText(ev.event, ev.data);
+    }
+    if (!this.finished && !this.fault)
+      this.fail('truncated', 'The upstream stream ended before it finished.');
+    return out;
+  }
+}
+
+/** A translated stream: the wire's decoder feeding the client's encoder. */
+export function compose(
+  decoder: StreamDecoder,
+  encoder: ClientEncoder,
+  o: TranslateOptions,
+): StreamTranslator {
+  return new ComposedStream(decoder, encoder, o);
+}
+
+/** A stream relayed to a client of the same wire, read by the wire's scanner. */
+export function relay(scanner: RelayScanner, encoder: ClientEncoder, o: TranslateOptions): StreamTranslator {
+  return new RelayedStream(scanner, encoder, o);
+}
+
+/** The stream translator for this wire and client: relayed when they speak the same format, else composed. */
+export function streamFor(wire: UpstreamWire, client: ClientShape, o: TranslateOptions): StreamTranslator {
+  const encoder = encoderFor(client, o);
+  if (wire.id === encoder.wire) {
+    if (!wire.relay) throw new Error(`A ${wire.id} stream cannot be relayed.`);
+    return relay(wire.relay(o), encoder, o);
+  }
+  if (!wire.decoder) throw new Error(`Cannot translate a ${wire.id} stream.`);
+  return compose(wire.decoder(o), encoder, o);
+}
+
+/**
+ * Base of the SSE decoders: splits the upstream bytes into events (stopping at the first fault) and hands each to
+ * `event`; at the end, the unterminated last event, then `ended` for a stream that finished without its marker.
+ */
+export abstract class SseDecoder implements StreamDecoder {
+  private parser = new SseParser();
+
+  push(chunk: Buffer, sink: StreamSink): void {
+    for (const ev of this.parser.push(chunk)) {
+      if (sink.faulted) break;
+      this.event(ev.event, ev.data, sink);
+    }
+  }
+
+  end(sink: StreamSink): void {
+    for (const ev of this.parser.end()) this.event(ev.event, ev.data, sink);
+    if (!sink.faulted) this.ended(sink);
+  }
+
+  /** One upstream event: pivot chunks, the terminal marker or a fault to the sink. */
+  protected abstract event(event: string | undefined, data: string, sink: StreamSink): void;
+
+  /** The upstream ended without a fault: call `sink.done()` when it finished properly without its marker. */
+  protected ended(_sink: StreamSink): void {}
+}

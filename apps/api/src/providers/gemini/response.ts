@@ -1,0 +1,107 @@
+/** Gemini response decoding: a whole GenerateContentResponse as the OpenAI chat pivot. */
+import type { OaChatResponse, OaFinishReason, OaToolCall, OaUsage } from '../../translate/wire-types.js';
+
+type Obj = Record<string, unknown>;
+
+export const GEMINI_FINISH: Record<string, OaFinishReason> = {
+  STOP: 'stop',
+  MAX_TOKENS: 'length',
+  SAFETY: 'content_filter',
+  RECITATION: 'content_filter',
+  BLOCKLIST: 'content_filter',
+  PROHIBITED_CONTENT: 'content_filter',
+  SPII: 'content_filter',
+  IMAGE_SAFETY: 'content_filter',
+  LANGUAGE: 'stop',
+  OTHER: 'stop',
+  MALFORMED_FUNCTION_CALL: 'stop',
+};
+
+export function geminiUsageToOpenai(u: Obj | undefined): OaUsage | undefined {
+  if (!u) return undefined;
+  const prompt = Number(u.promptTokenCount ?? 0);
+  const completion = Number(u.candidatesTokenCount ?? 0) + Number(u.thoughtsTokenCount ?? 0);
+  const out: OaUsage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
+  if (u.cachedContentTokenCount)
+    out.prompt_tokens_details = { cached_tokens: Number(u.cachedContentTokenCount) };
+  if (u.thoughtsTokenCount)
+    out.completion_tokens_details = { reasoning_tokens: Number(u.thoughtsTokenCount) };
+  return out;
+}
+
+export function extract(
+  cand: Obj | undefined,
+  callBase: string,
+  callOffset: number,
+): { text: string; calls: OaToolCall[] } {
+  let text = '';
+  const calls: OaToolCall[] = [];
+  const parts = ((cand?.content as Obj | undefined)?.parts ?? []) as Obj[];
+  for (const p of parts) {
+    if (p.thought) continue;
+    if (typeof p.text === 'string') text += p.text;
+    else if (p.functionCall) {
+      const fc = p.functionCall as Obj;
+      calls.push({
+        id: `call_${callBase}_${callOffset + calls.length}`,
+        type: 'function',
+        function: { name: String(fc.name), arguments: JSON.stringify(fc.args ?? {}) },
+      });
+    }
+  }
+  return { text, calls };
+}
+
+export function finishOf(cand: Obj | undefined, hasCalls: boolean): OaFinishReason | null {
+  const f = cand?.finishReason;
+  if (typeof f !== 'string' || f === 'FINISH_REASON_UNSPECIFIED') return null;
+  if (hasCalls && f === 'STOP') return 'tool_calls';
+  return GEMINI_FINISH[f] ?? 'stop';
+}
+
+/** Gemini GenerateContentResponse -> OpenAI chat completion. */
+export function geminiToOpenaiChatResponse(
+  res: Obj,
+  model: string,
+  created: number = Math.floor(Date.now() / 1000),
+): OaChatResponse {
+  const id = String(res.responseId ?? created.toString(36));
+  const candidates = (res.candidates ?? []) as Obj[];
+  const choices: OaChatResponse['choices'] = candidates.map((c, i) => {
+    const { text, calls } = extract(c, id, 0);
+    const message: OaChatResponse['choices'][number]['message'] = {
+      role: 'assistant',
+      content: text || (calls.length ? null : ''),
+    };
+    if (calls.length) message.tool_calls = calls;
+    return {
+      index: Number(c.index ?? i),
+      message,
+      finish_reason: finishOf(c, calls.length > 0) ?? 'stop',
+      logprobs: null,
+    };
+  });
+  if (!choices.length) {
+    // Prompt blocked: no candidates, promptFeedback.blockReason set.
+    choices.push({
+      index: 0,
+      message: { role: 'assistant', content: '' },
+      finish_reason: 'content_filter',
+      logprobs: null,
+    });
+  }
+  const out: OaChatResponse = {
+    id: `chatcmpl-${id}`,
+    object: 'chat.completion',
+    created,
+    model: String(res.modelVersion ?? model),
+    choices,
+  };
+  const u = geminiUsageToOpenai(res.usageMetadata as Obj | undefined);
+  if (u) out.usage = u;
+  return out;
+}

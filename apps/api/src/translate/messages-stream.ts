@@ -1,0 +1,143 @@
+/**
+ * The Anthropic Messages client format, streamed: OpenAI chat chunks (the pivot) as Anthropic message events.
+ * An incremental state machine on parsed chunks; the bytes it writes are SSE text (sseJson).
+ */
+import { openaiStopToAnthropic, openaiUsageToAnthropic } from './messages.js';
+import { sseJson } from './sse.js';
+import type { OaChunk, OaUsage } from './wire-types.js';
+
+/**
+ * OpenAI chat chunks -> Anthropic SSE text. Call `push` per chunk and `finish`
+ * once the upstream is done (after `[DONE]` or the final usage chunk), so the
+ * usage that OpenAI sends after finish_reason ends up in message_delta.
+ */
+export class OpenaiChunksToAnthropic {
+  private started = false;
+  private blockIndex = -1;
+  private blockKind: 'text' | 'tool' | null = null;
+  /** OpenAI tool_calls index -> open state. */
+  private toolBlocks = new Map<number, number>();
+  private currentTool = -1;
+  private stopReason: string | null = null;
+  private usage: OaUsage | null = null;
+  finished = false;
+
+  constructor(
+    private model: string,
+    private id: string = `msg_${Date.now().toString(36)}`,
+    /** Estimated input tokens for message_start when the upstream reports usage only at the end. */
+    private inputTokensHint = 0,
+  ) {}
+
+  get anthropicStopReason(): string | null {
+    return this.stopReason;
+  }
+
+  private start(): string {
+    if (this.started) return '';
+    this.started = true;
+    return sseJson(
+      {
+        type: 'message_start',
+        message: {
+          id: this.id,
+          type: 'message',
+          role: 'assistant',
+          model: this.model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: this.inputTokensHint, output_tokens: 0 },
+        },
+      },
+      'message_start',
+    );
+  }
+
+  private closeBlock(): string {
+    if (this.blockKind === null) return '';
+    this.blockKind = null;
+    return sseJson({ type: 'content_block_stop', index: this.blockIndex }, 'content_block_stop');
+  }
+
+  push(chunk: OaChunk): string {
+    let out = this.start();
+    if (chunk.usage) this.usage = chunk.usage;
+    const choice = chunk.choices?.[0];
+    if (!choice) return out;
+    const d = choice.delta ?? {};
+    const text = d.content ?? d.refusal;
+    if (text) {
+      if (this.blockKind !== 'text') {
+        out += this.closeBlock();
+        this.blockIndex++;
+        this.blockKind = 'text';
+        out += sseJson(
+          { type: 'content_block_start', index: this.blockIndex, content_block: { type: 'text', text: '' } },
+          'content_block_start',
+        );
+      }
+      out += sseJson(
+        { type: 'content_block_delta', index: this.blockIndex, delta: { type: 'text_delta', text } },
+        'content_block_delta',
+      );
+    }
+    for (const tc of d.tool_calls ?? []) {
+      const ti = tc.index ?? 0;
+      if (!this.toolBlocks.has(ti) || (tc.id && this.currentTool !== ti)) {
+        if (!this.toolBlocks.has(ti)) {
+          out += this.closeBlock();
+          this.blockIndex++;
+          this.blockKind = 'tool';
+          this.toolBlocks.set(ti, this.blockIndex);
+          this.currentTool = ti;
+          out += sseJson(
+            {
+              type: 'content_block_start',
+              index: this.blockIndex,
+              content_block: {
+                type: 'tool_use',
+                id: tc.id ?? `toolu_${ti}`,
+                name: tc.function?.name ?? '',
+                input: {},
+              },
+            },
+            'content_block_start',
+          );
+        }
+      }
+      const args = tc.function?.arguments;
+      if (args) {
+        const bi = this.toolBlocks.get(ti)!;
+        out += sseJson(
+          { type: 'content_block_delta', index: bi, delta: { type: 'input_json_delta', partial_json: args } },
+          'content_block_delta',
+        );
+      }
+    }
+    if (choice.finish_reason) this.stopReason = openaiStopToAnthropic(choice.finish_reason);
+    return out;
+  }
+
+  /** Emit the closing events. `complete` false (upstream cut) still closes the message for well-formedness only if asked. */
+  finish(): string {
+    if (this.finished) return '';
+    this.finished = true;
+    let out = this.start() + this.closeBlock();
+    const u = openaiUsageToAnthropic(this.usage);
+    out += sseJson(
+      {
+        type: 'message_delta',
+        delta: { stop_reason: this.stopReason ?? 'end_turn', stop_sequence: null },
+        usage: {
+          input_tokens: this.usage ? u.input_tokens : this.inputTokensHint,
+          output_tokens: u.output_tokens,
+          cache_read_input_tokens: u.cache_read_input_tokens,
+        },
+      },
+      'message_delta',
+    );
+    out += sseJson({ type: 'message_stop' }, 'message_stop');
+    return out;
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * The Anthropic Messages client format: its request as the OpenAI chat pivot, the pivot's answer as a Messages
+ * response, and the stop-reason and usage vocabulary both directions share (the Anthropic upstream protocol,
+ * `providers/anthropic/`, reuses the tables). The streamed answer is `messages-stream.ts`.
+ */
+import { createHash } from 'node:crypto';
+import { parseToolArguments } from './shared.js';
+import type {
+  AnBlock,
+  AnImageBlock,
+  AnRequest,
+  AnResponse,
+  AnStopReason,
+  AnTextBlock,
+  AnToolChoice,
+  AnToolResultBlock,
+  AnToolUseBlock,
+  AnUsage,
+  OaChatRequest,
+  OaChatResponse,
+  OaContentPart,
+  OaFinishReason,
+  OaMessage,
+  OaToolCall,
+  OaToolChoice,
+  OaUsage,
+} from './wire-types.js';
+
+// ---------- stop reasons ----------
+
+export const ANTHROPIC_TO_OPENAI_STOP: Record<AnStopReason, OaFinishReason> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
+export const OPENAI_TO_ANTHROPIC_STOP: Record<OaFinishReason, AnStopReason> = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  function_call: 'tool_use',
+  content_filter: 'refusal',
+};
+
+export function anthropicStopToOpenai(r: string | null | undefined): OaFinishReason | null {
+  if (!r) return null;
+  return ANTHROPIC_TO_OPENAI_STOP[r as AnStopReason] ?? 'stop';
+}
+
+export function openaiStopToAnthropic(r: string | null | undefined): AnStopReason | null {
+  if (!r) return null;
+  return OPENAI_TO_ANTHROPIC_STOP[r as OaFinishReason] ?? 'end_turn';
+}
+
+// ---------- usage ----------
+
+export function anthropicUsageToOpenai(u: Partial<AnUsage> | undefined | null): OaUsage {
+  const cached = u?.cache_read_input_tokens ?? 0;
+  const created = u?.cache_creation_input_tokens ?? 0;
+  const prompt = (u?.input_tokens ?? 0) + cached + created;
+  const completion = u?.output_tokens ?? 0;
+  const out: OaUsage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
+  if (cached) out.prompt_tokens_details = { cached_tokens: cached };
+  return out;
+}
+
+export function openaiUsageToAnthropic(u: Partial<OaUsage> | undefined | null): AnUsage {
+  const cached = u?.prompt_tokens_details?.cached_tokens ?? 0;
+  return {
+    input_tokens: Math.max(0, (u?.prompt_tokens ?? 0) - cached),
+    output_tokens: u?.completion_tokens ?? 0,
+    cache_read_input_tokens: cached,
+    cache_creation_input_tokens: 0,
+  };
+}
+
+// ---------- images ----------
+
+export function anthropicImageToUrl(b: AnImageBlock): string {
+  return b.source.type === 'base64' ? `data:${b.source.media_type};base64,${b.source.data}` : b.source.url;
+}
+
+// ---------- tool choice ----------
+
+export function toolChoiceAnthropicToOpenai(tc: AnToolChoice | undefined): {
+  tool_choice?: OaToolChoice;
+  parallel_tool_calls?: boolean;
+} {
+  if (!tc) return {};
+  const out: { tool_choice?: OaToolChoice; parallel_tool_calls?: boolean } = {};
+  if (tc.type === 'auto') out.tool_choice = 'auto';
+  else if (tc.type === 'any') out.tool_choice = 'required';
+  else if (tc.type === 'none') out.tool_choice = 'none';
+  else if (tc.type === 'tool') out.tool_choice = { type: 'function', function: { name: tc.name } };
+  if ('disable_parallel_tool_use' in tc && tc.disable_parallel_tool_use) out.parallel_tool_calls = false;
+  return out;
+}
+
+// ---------- Anthropic request -> OpenAI request ----------
+
+function anTextOf(content: string | AnBlock[] | undefined, separator = ''): string {
+  if (content == null) return '';
+  if (typeof content === 'string') return content;
+  const texts: string[] = [];
+  for (const b of content)
+    if (b.type === 'text' && (b as AnTextBlock).text) texts.push((b as AnTextBlock).text);
+  return texts.join(separator);
+}
+
+/** How system text blocks are joined into one OpenAI system message (blocks are paragraphs, not fragments). */
+export const SYSTEM_BLOCK_SEPARATOR = '\n\n';
+
+/** OpenAI caps `user` at 64 characters. */
+export const OPENAI_USER_MAX = 64;
+
+/**
+ * Anthropic `metadata.user_id` as an OpenAI `user`: kept when it fits, else a stable digest of it (Claude Code
+ * sends ~150 characters), so one end user still maps to one id upstream.
+ */
+export function openaiUserOf(userId: string): string {
+  if (userId.length <= OPENAI_USER_MAX) return userId;
+  return `u-${createHash('sha256')
+    .update(userId)
+    .digest('hex')
+    .slice(0, OPENAI_USER_MAX - 2)}`;
+}
+
+function anBlocksToOaParts(blocks: AnBlock[]): OaContentPart[] {
+  const out: OaContentPart[] = [];
+  for (const b of blocks) {
+    if (b.type === 'text') out.push({ type: 'text', text: (b as AnTextBlock).text });
+    else if (b.type === 'image')
+      out.push({ type: 'image_url', image_url: { url: anthropicImageToUrl(b as AnImageBlock) } });
+  }
+  return out;
+}
+
+function simplify(parts: OaContentPart[]): string | OaContentPart[] {
+  if (parts.every((p) => p.type === 'text')) return parts.map((p) => (p as { text: string }).text).join('');
+  return parts;
+}
+
+/** Anthropic messages request -> OpenAI chat request. */
+export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req.model): OaChatRequest {
+  const messages: OaMessage[] = [];
+  if (req.system) {
+    const s = anTextOf(req.system, SYSTEM_BLOCK_SEPARATOR);
+    if (s) messages.push({ role: 'system', content: s });
+  }
+  // Where each tool call of the last assistant turn stands, to put its results back in that order (below).
+  let callOrder = new Map<string, number>();
+  for (const m of req.messages ?? []) {
+    // A system-role message inside messages[] (sent by agents with a beta) stays a system message.
+    if ((m.role as string) === 'system') {
+      const s = anTextOf(m.content, SYSTEM_BLOCK_SEPARATOR);
+      if (s) messages.push({ role: 'system', content: s });
+      continue;
+    }
+    if (typeof m.content === 'string') {
+      messages.push({ role: m.role, content: m.content });
+      continue;
+    }
+    if (m.role === 'user') {
+      const rest: AnBlock[] = [];
+      const results: AnToolResultBlock[] = [];
+      for (const b of m.content) {
+        if (b.type === 'tool_result') results.push(b as AnToolResultBlock);
+        else rest.push(b);
+      }
+      // An agent running parallel tools may send their results in the order they finished (Claude Code does);
+      // Anthropic pairs them by id, but chat templates behind OpenAI-compatible upstreams often pair tool messages
+      // with the calls by position. So the tool messages follow the calls' order (unknown ids last, as they came).
+      const rank = (tr: AnToolResultBlock) => callOrder.get(tr.tool_use_id) ?? Number.MAX_SAFE_INTEGER;
+      if (results.length > 1) results.sort((a, b) => rank(a) - rank(b));
+      for (const tr of results) {
+        let content: string | OaContentPart[] =
+          typeof tr.content === 'string' ? tr.content : simplify(anBlocksToOaParts(tr.content ?? []));
+        if (tr.is_error && typeof content === 'string') content = `Error: ${content}`;
+        messages.push({ role: 'tool', tool_call_id: tr.tool_use_id, content });
+      }
+      const parts = anBlocksToOaParts(rest);
+      if (parts.length) messages.push({ role: 'user', content: simplify(parts) });
+    } else {
+      const text = anTextOf(m.content);
+      const calls: OaToolCall[] = [];
+      for (const b of m.content) {
+        if (b.type === 'tool_use') {
+          const tu = b as AnToolUseBlock;
+          calls.push({
+            id: tu.id,
+            type: 'function',
+            function: { name: tu.name, arguments: JSON.stringify(tu.input ?? {}) },
+          });
+        }
+      }
+      const msg: OaMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
+      if (calls.length) msg.tool_calls = calls;
+      callOrder = new Map(calls.map((c, i) => [c.id, i]));
+      messages.push(msg);
+    }
+  }
+  const out: OaChatRequest = { model, messages };
+  if (req.max_tokens != null) out.max_tokens = req.max_tokens;
+  if (req.stream) out.stream = true;
+  if (typeof req.temperature === 'number') out.temperature = req.temperature;
+  if (typeof req.top_p === 'number') out.top_p = req.top_p;
+  if (req.stop_sequences?.length) out.stop = req.stop_sequences;
+  if (req.tools?.length) {
+    out.tools = req.tools
+      .filter((t) => !t.type || t.type === 'custom' || t.input_schema)
+      .map((t) => ({
+        type: 'function' as const,
+        function: {
+          name: t.name,
+          ...(t.description ? { description: t.description } : {}),
+          parameters: t.input_schema ?? { type: 'object', properties: {} },
+        },
+      }));
+    Object.assign(out, toolChoiceAnthropicToOpenai(req.tool_choice));
+  }
+  if (typeof req.metadata?.user_id === 'string' && req.metadata.user_id)
+    out.user = openaiUserOf(req.metadata.user_id);
+  return out;
+}
+
+/** OpenAI chat completion -> Anthropic message response. */
+export function openaiToAnthropicResponse(res: OaChatResponse, model: string = res.model): AnResponse {
+  const choice = res.choices?.[0];
+  const content: AnBlock[] = [];
+  const msg = choice?.message;
+  const text = typeof msg?.content === 'string' ? msg.content : (msg?.refusal ?? '');
+  if (text) content.push({ type: 'text', text });
+  for (const tc of msg?.tool_calls ?? []) {
+    content.push({
+      type: 'tool_use',
+      id: tc.id,
+      name: tc.function.name,
+      input: parseToolArguments(tc.function.arguments),
+    } as AnToolUseBlock);
+  }
+  const id = res.id ?? 'x';
+  return {
+    id: id.startsWith('msg_') ? id : `msg_${id.replace(/^chatcmpl-/, '')}`,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: openaiStopToAnthropic(choice?.finish_reason ?? 'stop'),
+    stop_sequence: null,
+    usage: openaiUsageToAnthropic(res.usage),
+  };
+}
