@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxyUsage } from '../proxy/handler.js';
+import type { ProxyUsage } from './types.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { createLogger } from '../lib/logger.js';
