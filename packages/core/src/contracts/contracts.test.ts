@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { Trace } from '../engine/plan.js';
-import { engineTraceSchema } from '../schemas/routing/responses.js';
+import type { engineTraceSchema } from '../schemas/routing/responses.js';
 import {
   ALL_CONTRACTS,
   CONTRACTS,
@@ -39,7 +39,10 @@ describe('endpoint contracts', () => {
     expect(s.safeParse({ id: 'org_1', userId: 'u-2' }).success).toBe(true);
     const bad = s.safeParse({ id: 'a/b', userId: 'x' });
     expect(bad.success).toBe(false);
-    expect(bad.error?.issues[0]).toMatchObject({ path: ['id'], message: expect.stringMatching(/must be an id/) });
+    expect(bad.error?.issues[0]).toMatchObject({
+      path: ['id'],
+      message: expect.stringMatching(/must be an id/),
+    });
   });
 
   it('type what a handler gets and answers', () => {
