@@ -36,10 +36,11 @@ import type {
 
 type Obj = Record<string, unknown>;
 
-/** Everything one call's translation needs: what the wire decoders and the client encoder read, plus the key. */
+/**
+ * Everything one call's translation needs: what the wire decoders and the client encoder read (the encoder's
+ * `estimateInputTokens` also fills in usage when the upstream reports none), plus the key.
+ */
 export interface TranslateOptions extends WireOptions, EncoderOptions {
-  /** Lazily estimate prompt tokens when the upstream reports no usage. */
-  estimateInputTokens?: () => number;
   /** The key used for the call: removed from error text the upstream sends in the stream. */
   secret?: string | null;
 }
