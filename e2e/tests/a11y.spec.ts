@@ -18,8 +18,6 @@ const PAGES = [
   { name: 'Logs', path: '/logs', ready: (p: Page) => p.getByTestId('log-row').first() },
 ] as const;
 
-test.skip(({ isMobile }) => isMobile, 'checked on the desktop project');
-
 test.beforeAll(async ({ request }) => {
   // Traffic, so the pages show their charts, tables and status badges.
   const token = await apiToken(request);

@@ -19,7 +19,6 @@ const READY_SCRIPT = `
 `;
 
 test.describe.configure({ mode: 'serial' });
-test.skip(({ isMobile }) => isMobile, 'measured once, on the desktop project');
 
 test.beforeAll(async ({ request }) => {
   // Some traffic through the built-in mock provider, so Overview has figures and charts to draw.

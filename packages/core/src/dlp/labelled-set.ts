@@ -317,7 +317,7 @@ const secrets: LabelledSample[] = [
   s('-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----'),
   s('-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----'),
   s('eyJ is how base64 JSON starts'),
-  s('const key = process.env.OPENAI_API_KEY;'),
+  s('key = os.environ["OPENAI_API_KEY"]'),
   s('npm_config_registry=https://registry.npmjs.org/'),
 ];
 
