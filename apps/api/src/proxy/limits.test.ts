@@ -10,10 +10,22 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function keyWith(data: { rpmLimit?: number; budgetUsd?: number; budgetPeriod?: string; allowedModels?: string[] }) {
+async function keyWith(data: {
+  rpmLimit?: number;
+  budgetUsd?: number;
+  budgetPeriod?: string;
+  allowedModels?: string[];
+}) {
   const k = generateGatewayKey();
   await env.t.app.ctx.prisma.gatewayKey.create({
-    data: { keyHash: k.hash, prefix: k.prefix, name: 'limited', ownerType: 'user', userId: env.ids.user, ...data },
+    data: {
+      keyHash: k.hash,
+      prefix: k.prefix,
+      name: 'limited',
+      ownerType: 'user',
+      userId: env.ids.user,
+      ...data,
+    },
   });
   await env.t.app.routing.reload();
   return k.key;
@@ -23,7 +35,12 @@ const call = (key: string, body: Record<string, unknown> = {}) =>
   fetch(`${env.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ model: 'up-openai/gpt-test', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }], ...body }),
+    body: JSON.stringify({
+      model: 'up-openai/gpt-test',
+      max_tokens: 1000,
+      messages: [{ role: 'user', content: 'hi' }],
+      ...body,
+    }),
   });
 
 describe('limits and budgets enforced by the proxy', () => {
@@ -44,7 +61,12 @@ describe('limits and budgets enforced by the proxy', () => {
     const actual = (12 * 2 + 5 * 8) / 1e6;
     const cap = actual * 10;
     const key = await keyWith({ budgetUsd: cap, budgetPeriod: 'month' });
-    const keyId = (await env.t.app.ctx.prisma.gatewayKey.findFirstOrThrow({ where: { budgetUsd: { not: null } }, orderBy: { createdAt: 'desc' } })).id;
+    const keyId = (
+      await env.t.app.ctx.prisma.gatewayKey.findFirstOrThrow({
+        where: { budgetUsd: { not: null } },
+        orderBy: { createdAt: 'desc' },
+      })
+    ).id;
     const results = await Promise.all(Array.from({ length: 50 }, () => call(key, { max_tokens: 5 })));
     const ok = results.filter((r) => r.status === 200).length;
     const refused = results.filter((r) => r.status === 402);
@@ -55,7 +77,10 @@ describe('limits and budgets enforced by the proxy', () => {
     expect(body.error.code).toBe('budget_exhausted');
     expect(body.error.message).toMatch(/key budget/);
     await env.flushUsage();
-    const spent = await env.t.app.ctx.prisma.usageRecord.aggregate({ _sum: { costUsd: true }, where: { gatewayKeyId: keyId } });
+    const spent = await env.t.app.ctx.prisma.usageRecord.aggregate({
+      _sum: { costUsd: true },
+      where: { gatewayKeyId: keyId },
+    });
     expect(Number(spent._sum.costUsd)).toBeCloseTo(ok * actual, 9);
     expect(Number(spent._sum.costUsd)).toBeLessThanOrEqual(cap + 1e-9);
   });

@@ -59,7 +59,11 @@ function dec(n: number | null): Prisma.Decimal | null {
   return n === null ? null : new Prisma.Decimal(n);
 }
 
-function pricingOf(m: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; priceCachedInputPer1M: Prisma.Decimal | null }): SeededPricing {
+function pricingOf(m: {
+  priceInputPer1M: Prisma.Decimal;
+  priceOutputPer1M: Prisma.Decimal;
+  priceCachedInputPer1M: Prisma.Decimal | null;
+}): SeededPricing {
   return {
     input: m.priceInputPer1M.toString(),
     output: m.priceOutputPer1M.toString(),
@@ -82,7 +86,12 @@ function samePricing(a: SeededPricing, b: SeededPricing): boolean {
 }
 
 function isSeededPricing(v: unknown): v is SeededPricing {
-  return typeof v === 'object' && v !== null && typeof (v as SeededPricing).input === 'string' && typeof (v as SeededPricing).output === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as SeededPricing).input === 'string' &&
+    typeof (v as SeededPricing).output === 'string'
+  );
 }
 
 function hasEnv(env: Record<string, string | undefined>, names: string[]): boolean {
@@ -109,7 +118,8 @@ async function seedModels(
     });
     if (!existing) {
       const wantDefault =
-        m.modelId === defaultModelId && (await tx.model.count({ where: { scope: 'global', isDefault: true } })) === 0;
+        m.modelId === defaultModelId &&
+        (await tx.model.count({ where: { scope: 'global', isDefault: true } })) === 0;
       await tx.model.create({
         data: {
           providerId,
@@ -137,7 +147,11 @@ async function seedModels(
     }
     // Refresh prices only while they are still the ones the seed wrote last time.
     const seeded = existing.seededPricing;
-    if (isSeededPricing(seeded) && samePricing(seeded, pricingOf(existing)) && !samePricing(seeded, pricing)) {
+    if (
+      isSeededPricing(seeded) &&
+      samePricing(seeded, pricingOf(existing)) &&
+      !samePricing(seeded, pricing)
+    ) {
       await tx.model.update({
         where: { id: existing.id },
         data: {
@@ -160,13 +174,21 @@ async function seedModels(
 export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions): Promise<SeedResult> {
   const env = opts.env ?? {};
   const now = opts.now ?? new Date();
-  const password = opts.adminPassword && opts.adminPassword.length > 0 ? opts.adminPassword : generatePassword();
+  const password =
+    opts.adminPassword && opts.adminPassword.length > 0 ? opts.adminPassword : generatePassword();
   const adminEmail = opts.adminEmail.trim().toLowerCase();
 
   return prisma.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
-      const created: SeedCounts = { providers: 0, models: 0, aliases: 0, powerLevels: 0, routingSettings: 0, users: 0 };
+      const created: SeedCounts = {
+        providers: 0,
+        models: 0,
+        aliases: 0,
+        powerLevels: 0,
+        routingSettings: 0,
+        users: 0,
+      };
       let pricesUpdated = 0;
       let providersActivated = 0;
 
@@ -215,7 +237,11 @@ export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions): Pro
             },
           });
           created.providers++;
-        } else if (envReady && provider.status === 'disabled' && provider.disabledReason === DISABLED_MISSING_ENV) {
+        } else if (
+          envReady &&
+          provider.status === 'disabled' &&
+          provider.disabledReason === DISABLED_MISSING_ENV
+        ) {
           provider = await tx.provider.update({
             where: { id: provider.id },
             data: { status: 'active', disabledReason: null },
@@ -228,7 +254,9 @@ export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions): Pro
       }
 
       // --- the default alias
-      if (!(await tx.alias.findUnique({ where: { name_scope: { name: 'chat.default', scope: 'global' } } }))) {
+      if (
+        !(await tx.alias.findUnique({ where: { name_scope: { name: 'chat.default', scope: 'global' } } }))
+      ) {
         await tx.alias.create({
           data: {
             name: 'chat.default',
@@ -236,7 +264,8 @@ export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions): Pro
             strategy: 'ordered',
             targets: [{ ref: 'mock/mock-small', weight: 1 }],
             fallbacks: ['mock/mock-large'],
-            description: 'Default chat alias. Points at the built-in mock until you route it to a real provider.',
+            description:
+              'Default chat alias. Points at the built-in mock until you route it to a real provider.',
           },
         });
         created.aliases++;
@@ -244,9 +273,30 @@ export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions): Pro
 
       // --- power levels
       const levels = [
-        { slug: 'eco', name: 'Eco', description: 'Cheapest models: high-volume, simple tasks.', qualityTier: 'eco', modelRefs: ['mock/mock-small'], sortOrder: 1 },
-        { slug: 'balanced', name: 'Balanced', description: 'Balance of cost and quality for general use.', qualityTier: 'balanced', modelRefs: ['mock/mock-small', 'mock/mock-large'], sortOrder: 2 },
-        { slug: 'precision', name: 'Precision', description: 'Best available models for complex reasoning.', qualityTier: 'precision', modelRefs: ['mock/mock-large'], sortOrder: 3 },
+        {
+          slug: 'eco',
+          name: 'Eco',
+          description: 'Cheapest models: high-volume, simple tasks.',
+          qualityTier: 'eco',
+          modelRefs: ['mock/mock-small'],
+          sortOrder: 1,
+        },
+        {
+          slug: 'balanced',
+          name: 'Balanced',
+          description: 'Balance of cost and quality for general use.',
+          qualityTier: 'balanced',
+          modelRefs: ['mock/mock-small', 'mock/mock-large'],
+          sortOrder: 2,
+        },
+        {
+          slug: 'precision',
+          name: 'Precision',
+          description: 'Best available models for complex reasoning.',
+          qualityTier: 'precision',
+          modelRefs: ['mock/mock-large'],
+          sortOrder: 3,
+        },
       ];
       for (const level of levels) {
         if (!(await tx.powerLevel.findUnique({ where: { slug: level.slug } }))) {
@@ -276,7 +326,13 @@ export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions): Pro
       const superAdmins = await tx.user.count({ where: { role: 'super_admin' } });
       if (superAdmins === 0 && !(await tx.user.findUnique({ where: { email: adminEmail } }))) {
         await tx.user.create({
-          data: { email: adminEmail, name: 'Administrator', role: 'super_admin', status: 'active', passwordHash: await hashPassword(password) },
+          data: {
+            email: adminEmail,
+            name: 'Administrator',
+            role: 'super_admin',
+            status: 'active',
+            passwordHash: await hashPassword(password),
+          },
         });
         adminCreated = true;
         created.users++;

@@ -30,34 +30,100 @@ export interface ProxyEnv {
  * `up-anthropic` (Anthropic format), plus a user with a gateway key.
  */
 export async function createProxyEnv(
-  opts: { env?: Record<string, string>; logDestination?: NodeJS.WritableStream; now?: () => number; db?: TestDatabase } = {},
+  opts: {
+    env?: Record<string, string>;
+    logDestination?: NodeJS.WritableStream;
+    now?: () => number;
+    db?: TestDatabase;
+  } = {},
 ): Promise<ProxyEnv> {
   const up = await startMockUpstream();
   const t = await createTestApp({
     ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.db ? { db: opts.db } : {}),
-    env: { GATEWAY_MASTER_KEY: MASTER_KEY, USAGE_FLUSH_INTERVAL_MS: '50', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '1500', ...opts.env },
+    env: {
+      GATEWAY_MASTER_KEY: MASTER_KEY,
+      USAGE_FLUSH_INTERVAL_MS: '50',
+      UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500',
+      UPSTREAM_IDLE_TIMEOUT_MS: '1500',
+      ...opts.env,
+    },
   });
   const { prisma, secrets } = t.app.ctx;
   const mk = async (slug: string, type: string, priority: number, baseUrl: string, key: string) =>
     prisma.provider.create({
-      data: { slug, name: slug, type, priority, baseUrl, status: 'active', encryptedApiKey: secrets.encrypt(key), apiKeyLast4: key.slice(-4), autoFallback: true },
+      data: {
+        slug,
+        name: slug,
+        type,
+        priority,
+        baseUrl,
+        status: 'active',
+        encryptedApiKey: secrets.encrypt(key),
+        apiKeyLast4: key.slice(-4),
+        autoFallback: true,
+      },
     });
   const openai = await mk('up-openai', 'openai', 10, `${up.url}/v1`, UPSTREAM_KEY);
   const backup = await mk('up-backup', 'openai', 20, `${up.url}/v1`, UPSTREAM_KEY);
   const anthropic = await mk('up-anthropic', 'anthropic', 30, up.url, ANTHROPIC_UPSTREAM_KEY);
   const caps = ['chat', 'tools', 'streaming', 'json', 'vision'];
   for (const p of [openai, backup]) {
-    await prisma.model.create({ data: { providerId: p.id, modelId: 'gpt-test', displayName: 'GPT test', priceInputPer1M: 2, priceOutputPer1M: 8, contextWindow: 8000, capabilities: caps, qualityTier: 'balanced' } });
+    await prisma.model.create({
+      data: {
+        providerId: p.id,
+        modelId: 'gpt-test',
+        displayName: 'GPT test',
+        priceInputPer1M: 2,
+        priceOutputPer1M: 8,
+        contextWindow: 8000,
+        capabilities: caps,
+        qualityTier: 'balanced',
+      },
+    });
   }
-  await prisma.model.create({ data: { providerId: openai.id, modelId: 'embed-test', displayName: 'Embed test', priceInputPer1M: 0.1, priceOutputPer1M: 0, capabilities: ['embeddings'] } });
-  await prisma.model.create({ data: { providerId: openai.id, modelId: 'big-test', displayName: 'Big window', priceInputPer1M: 5, priceOutputPer1M: 15, contextWindow: 1_000_000, capabilities: caps, qualityTier: 'precision' } });
-  await prisma.model.create({ data: { providerId: anthropic.id, modelId: 'claude-test', displayName: 'Claude test', priceInputPer1M: 3, priceOutputPer1M: 15, priceCachedInputPer1M: 0.3, contextWindow: 200_000, capabilities: caps, qualityTier: 'precision' } });
+  await prisma.model.create({
+    data: {
+      providerId: openai.id,
+      modelId: 'embed-test',
+      displayName: 'Embed test',
+      priceInputPer1M: 0.1,
+      priceOutputPer1M: 0,
+      capabilities: ['embeddings'],
+    },
+  });
+  await prisma.model.create({
+    data: {
+      providerId: openai.id,
+      modelId: 'big-test',
+      displayName: 'Big window',
+      priceInputPer1M: 5,
+      priceOutputPer1M: 15,
+      contextWindow: 1_000_000,
+      capabilities: caps,
+      qualityTier: 'precision',
+    },
+  });
+  await prisma.model.create({
+    data: {
+      providerId: anthropic.id,
+      modelId: 'claude-test',
+      displayName: 'Claude test',
+      priceInputPer1M: 3,
+      priceOutputPer1M: 15,
+      priceCachedInputPer1M: 0.3,
+      contextWindow: 200_000,
+      capabilities: caps,
+      qualityTier: 'precision',
+    },
+  });
 
   const user = await t.createUser('user');
   const key = generateGatewayKey();
-  await prisma.gatewayKey.create({ data: { keyHash: key.hash, prefix: key.prefix, name: 'test key', ownerType: 'user', userId: user.id } });
+  await prisma.gatewayKey.create({
+    data: { keyHash: key.hash, prefix: key.prefix, name: 'test key', ownerType: 'user', userId: user.id },
+  });
   await t.app.routing.reload();
 
   const server = createServer(t.app.handle);

@@ -13,7 +13,9 @@ beforeAll(async () => {
   admin = await env.t.tokenFor('seed_admin');
   const outsider = await env.t.createUser('user');
   const k = generateGatewayKey();
-  await env.t.app.ctx.prisma.gatewayKey.create({ data: { keyHash: k.hash, prefix: k.prefix, name: 'outsider', ownerType: 'user', userId: outsider.id } });
+  await env.t.app.ctx.prisma.gatewayKey.create({
+    data: { keyHash: k.hash, prefix: k.prefix, name: 'outsider', ownerType: 'user', userId: outsider.id },
+  });
   outsiderKey = k.key;
   await env.t.app.routing.reload();
 });
@@ -31,22 +33,41 @@ const chat = (key: string, model: string) =>
 
 describe('organizations', () => {
   it('creates an org and adds a member; bad input names the field; a taken slug is 409', async () => {
-    const res = await env.t.http.post('/api/v1/orgs').set(auth()).send({ name: 'Team A', slug: 'team-a', spendCapUsd: 100, rollover: true });
+    const res = await env.t.http
+      .post('/api/v1/orgs')
+      .set(auth())
+      .send({ name: 'Team A', slug: 'team-a', spendCapUsd: 100, rollover: true });
     expect(res.status).toBe(201);
     orgId = res.body.id;
     expect(res.body).toMatchObject({ slug: 'team-a', spendCapUsd: 100, rollover: true, status: 'active' });
-    expect((await env.t.http.post('/api/v1/orgs').set(auth()).send({ name: 'x', slug: 'team-a' })).status).toBe(409);
+    expect(
+      (await env.t.http.post('/api/v1/orgs').set(auth()).send({ name: 'x', slug: 'team-a' })).status,
+    ).toBe(409);
     const bad = await env.t.http.post('/api/v1/orgs').set(auth()).send({ name: 'x', slug: 'Not A Slug' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^slug:/);
-    const added = await env.t.http.post(`/api/v1/orgs/${orgId}/members`).set(auth()).send({ userId: env.ids.user });
-    expect(added.body.memberList).toEqual([expect.objectContaining({ userId: env.ids.user, role: 'member' })]);
+    const added = await env.t.http
+      .post(`/api/v1/orgs/${orgId}/members`)
+      .set(auth())
+      .send({ userId: env.ids.user });
+    expect(added.body.memberList).toEqual([
+      expect.objectContaining({ userId: env.ids.user, role: 'member' }),
+    ]);
   });
 
   it("an org's alias applies to its members only; a global alias of the same name serves everyone else", async () => {
     const { prisma } = env.t.app.ctx;
-    await prisma.alias.create({ data: { name: 'team-chat', scope: 'global', targets: [{ ref: 'up-openai/gpt-test', weight: 1 }] } });
-    await prisma.alias.create({ data: { name: 'team-chat', scope: `org:${orgId}`, orgId, targets: [{ ref: 'up-anthropic/claude-test', weight: 1 }] } });
+    await prisma.alias.create({
+      data: { name: 'team-chat', scope: 'global', targets: [{ ref: 'up-openai/gpt-test', weight: 1 }] },
+    });
+    await prisma.alias.create({
+      data: {
+        name: 'team-chat',
+        scope: `org:${orgId}`,
+        orgId,
+        targets: [{ ref: 'up-anthropic/claude-test', weight: 1 }],
+      },
+    });
     await env.t.app.routing.reload();
     expect((await chat(env.userKey, 'team-chat')).headers.get('x-switchyard-provider')).toBe('up-anthropic');
     expect((await chat(outsiderKey, 'team-chat')).headers.get('x-switchyard-provider')).toBe('up-openai');
@@ -54,20 +75,36 @@ describe('organizations', () => {
 
   it("the org's provider key pays for members before the provider's key (super admin sets it; admin may not)", async () => {
     const plainAdmin = await env.t.tokenFor('admin');
-    expect((await env.t.http.put(`/api/v1/orgs/${orgId}/provider-keys/${env.ids.openai}`).set({ authorization: `Bearer ${plainAdmin}` }).send({ apiKey: ORG_KEY })).status).toBe(403);
-    const put = await env.t.http.put(`/api/v1/orgs/${orgId}/provider-keys/${env.ids.openai}`).set(auth()).send({ apiKey: ORG_KEY });
+    expect(
+      (
+        await env.t.http
+          .put(`/api/v1/orgs/${orgId}/provider-keys/${env.ids.openai}`)
+          .set({ authorization: `Bearer ${plainAdmin}` })
+          .send({ apiKey: ORG_KEY })
+      ).status,
+    ).toBe(403);
+    const put = await env.t.http
+      .put(`/api/v1/orgs/${orgId}/provider-keys/${env.ids.openai}`)
+      .set(auth())
+      .send({ apiKey: ORG_KEY });
     expect(put.body).toEqual({ providerId: env.ids.openai, last4: '4m2p', label: null, status: 'active' });
     expect(put.text).not.toContain(ORG_KEY);
     env.up.reset();
     await chat(env.userKey, 'up-openai/gpt-test');
     await chat(outsiderKey, 'up-openai/gpt-test');
-    expect(env.up.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${ORG_KEY}`, `Bearer ${UPSTREAM_KEY}`]);
+    expect(env.up.requests.map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${ORG_KEY}`,
+      `Bearer ${UPSTREAM_KEY}`,
+    ]);
     const detail = await env.t.http.get(`/api/v1/orgs/${orgId}`).set(auth());
     expect(detail.text).not.toContain(ORG_KEY);
   });
 
   it("the org's spend cap stops its members with a budget error and says which limit", async () => {
-    await env.t.http.patch(`/api/v1/orgs/${orgId}`).set(auth()).send({ spendCapUsd: 0.0000001, rollover: false });
+    await env.t.http
+      .patch(`/api/v1/orgs/${orgId}`)
+      .set(auth())
+      .send({ spendCapUsd: 0.0000001, rollover: false });
     const res = await chat(env.userKey, 'up-openai/gpt-test');
     expect(res.status).toBe(402);
     const body = (await res.json()) as { error: { code: string; message: string } };
@@ -77,7 +114,10 @@ describe('organizations', () => {
   });
 
   it('suspending the org stops its members’ keys', async () => {
-    await env.t.http.patch(`/api/v1/orgs/${orgId}`).set(auth()).send({ status: 'suspended', spendCapUsd: null });
+    await env.t.http
+      .patch(`/api/v1/orgs/${orgId}`)
+      .set(auth())
+      .send({ status: 'suspended', spendCapUsd: null });
     expect((await chat(env.userKey, 'up-openai/gpt-test')).status).toBe(403);
     await env.t.http.patch(`/api/v1/orgs/${orgId}`).set(auth()).send({ status: 'active' });
     expect((await chat(env.userKey, 'up-openai/gpt-test')).status).toBe(200);
@@ -86,14 +126,29 @@ describe('organizations', () => {
 
 describe('apps', () => {
   it('an app gets its own key; deactivating the app stops it', async () => {
-    const app = await env.t.http.post('/api/v1/apps').set(auth()).send({ name: 'Support bot', slug: 'support-bot', contactEmail: 'ops@example.com' });
+    const app = await env.t.http
+      .post('/api/v1/apps')
+      .set(auth())
+      .send({ name: 'Support bot', slug: 'support-bot', contactEmail: 'ops@example.com' });
     expect(app.status).toBe(201);
-    const key = await env.t.http.post('/api/v1/keys').set(auth()).send({ name: 'bot', ownerType: 'app', ownerId: app.body.id });
+    const key = await env.t.http
+      .post('/api/v1/keys')
+      .set(auth())
+      .send({ name: 'bot', ownerType: 'app', ownerId: app.body.id });
     expect((await chat(key.body.key, 'chat.default')).status).toBe(200);
     await env.t.http.patch(`/api/v1/apps/${app.body.id}`).set(auth()).send({ active: false });
     expect((await chat(key.body.key, 'chat.default')).status).toBe(403);
     const viewer = await env.t.tokenFor('viewer');
-    expect((await env.t.http.get('/api/v1/apps').set({ authorization: `Bearer ${viewer}` })).body.data).toHaveLength(1);
-    expect((await env.t.http.post('/api/v1/apps').set({ authorization: `Bearer ${viewer}` }).send({ name: 'x', slug: 'x' })).status).toBe(403);
+    expect(
+      (await env.t.http.get('/api/v1/apps').set({ authorization: `Bearer ${viewer}` })).body.data,
+    ).toHaveLength(1);
+    expect(
+      (
+        await env.t.http
+          .post('/api/v1/apps')
+          .set({ authorization: `Bearer ${viewer}` })
+          .send({ name: 'x', slug: 'x' })
+      ).status,
+    ).toBe(403);
   });
 });
