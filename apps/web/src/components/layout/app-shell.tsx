@@ -147,7 +147,6 @@ export function AppShell({ me }: { me: MeResponse }) {
           <div className="ml-auto flex items-center gap-1">
             <button
               type="button"
-              aria-label="Open command palette (Ctrl+K)"
               aria-keyshortcuts="Control+K Meta+K"
               onClick={openPalette}
               onMouseEnter={() => void loadPalette()}

@@ -34,6 +34,11 @@ export interface ListColumn<T> {
   sort?: 'ascending' | 'descending' | 'none';
   /** Not shown in the phone cards (say, a checkbox the card has elsewhere). */
   hideInCard?: boolean;
+  /**
+   * The header stays in view above the phone cards, followed by this text (say, a "select all" checkbox); other
+   * headers are hidden there, since each card labels its own cells.
+   */
+  headerInCard?: string;
 }
 
 export interface ListDetails<T> {
@@ -130,6 +135,7 @@ export function DataTable<T extends RowData>({
   if (rows.length === 0) return <EmptyState title={empty.title} hint={empty.hint} />;
 
   const leafColumns = table.getAllLeafColumns();
+  const hasCardHeader = columns.some((c) => c.headerInCard !== undefined);
   const metaOf = (c: (typeof leafColumns)[number]) => c.columnDef.meta as unknown as Meta<T>;
 
   return (
@@ -142,13 +148,13 @@ export function DataTable<T extends RowData>({
         data-testid="data-table"
       >
         <table className="w-full border-collapse text-left text-sm max-sm:block">
-          <thead className="max-sm:hidden">
-            <tr>
+          <thead className={hasCardHeader ? 'max-sm:mb-2 max-sm:block' : 'max-sm:hidden'}>
+            <tr className="max-sm:flex max-sm:items-center max-sm:gap-3">
               {leafColumns.map((c) => {
                 const m = metaOf(c);
                 if (m.kind === 'details')
                   return (
-                    <th key={c.id} scope="col" className={`${TH} w-8`}>
+                    <th key={c.id} scope="col" className={`${TH} w-8 max-sm:hidden`}>
                       <span className="sr-only">Details</span>
                     </th>
                   );
@@ -157,7 +163,7 @@ export function DataTable<T extends RowData>({
                     <th
                       key={c.id}
                       scope="col"
-                      className="sticky right-0 border-b border-border bg-surface px-3 py-2"
+                      className="sticky right-0 border-b border-border bg-surface px-3 py-2 max-sm:hidden"
                     >
                       <span className="sr-only">Actions</span>
                     </th>
@@ -168,9 +174,14 @@ export function DataTable<T extends RowData>({
                     key={c.id}
                     scope="col"
                     aria-sort={col.sort}
-                    className={`${TH} whitespace-nowrap ${col.align === 'right' ? 'text-right' : ''} ${PRIORITY_CLASS[col.priority ?? 'always'].replace('max-sm:flex ', '')}`}
+                    className={`${TH} whitespace-nowrap ${col.align === 'right' ? 'text-right' : ''} ${PRIORITY_CLASS[col.priority ?? 'always'].replace('max-sm:flex ', '')} ${col.headerInCard ? 'max-sm:flex max-sm:items-center max-sm:gap-2 max-sm:border-0 max-sm:px-3' : 'max-sm:hidden'}`}
                   >
                     {col.header}
+                    {col.headerInCard ? (
+                      <span aria-hidden className="text-xs font-normal normal-case sm:hidden">
+                        {col.headerInCard}
+                      </span>
+                    ) : null}
                   </th>
                 );
               })}

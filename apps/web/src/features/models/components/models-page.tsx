@@ -127,6 +127,7 @@ export function ModelsPage() {
               />
             ),
             cardLabel: 'Select',
+            headerInCard: 'Select all',
             className: 'w-8',
             cell: (m: RegistryModel) => (
               <input
