@@ -28,6 +28,7 @@ import { createConfigBus, createStateStore } from './routing/shared-state.js';
 import { LastUsedTracker } from './routing/last-used.js';
 import { BatchQueue } from './usage/batch-queue.js';
 import { usageRow, writeUsageRowsIsolating } from './usage/writer.js';
+import { createDlpActivityWriter, type DlpActivityWriter } from './dlp/activity.js';
 import { postgresAdvisoryLock, processLock, UsageRetention } from './usage/retention.js';
 import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
@@ -64,6 +65,8 @@ export interface App {
   routing: RoutingRuntime;
   /** Usage rows waiting to be written, already serialised (see `usageRow`). */
   usage: BatchQueue<string>;
+  /** Data-protection activity rows (DlpEvent), written in batches like the usage records. */
+  dlpActivity: DlpActivityWriter;
   /** Deletes raw usage records past USAGE_RETENTION_DAYS in batches (null when unset: kept forever). */
   retention: UsageRetention | null;
   /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
@@ -103,6 +106,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
+  // What data protection did per request (the proxy pushes rows; counts only, never a matched value).
+  const dlpActivity = createDlpActivityWriter({
+    db,
+    logger,
+    metrics,
+    intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+    maxBuffered: env.USAGE_BUFFER_MAX,
+  });
   const retention =
     env.USAGE_RETENTION_DAYS === undefined
       ? null
@@ -306,6 +317,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     auth,
     routing,
     usage,
+    dlpActivity,
     retention,
     close: async () => {
       await retention?.close();
@@ -313,6 +325,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await bus.close();
       const { unwritten } = await usage.close();
       if (unwritten > 0) logger.error({ unwritten }, 'usage records could not be written before shutdown');
+      await dlpActivity.close();
       await lastUsed.close().catch(() => undefined);
       await store.close();
       await agent.close().catch(() => undefined);

@@ -18,3 +18,4 @@ export * from './engine/index.js';
 export * from './client-tool/index.js';
 export * from './guide/index.js';
 export * from './dlp/index.js';
+export * from './schemas/dlp/index.js';

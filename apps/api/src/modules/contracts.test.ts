@@ -86,6 +86,23 @@ beforeAll(async () => {
   ids['/api/v1/llm/logs/{id}'] = { id: logId };
   ids['/api/v1/me/logs/{id}'] = { id: logId };
   ids['/api/v1/me/keys/{id}/models'] = { id: key.id };
+  ids['/api/v1/llm/data-protection/policies/{scope}'] = { scope: `org:${org.id}` };
+  const dlpEvent = await t.db.prisma.dlpEvent.create({
+    data: {
+      createdAt: log.createdAt,
+      requestId: log.requestId,
+      scope: 'org',
+      scopeId: org.id,
+      orgId: org.id,
+      action: 'mask',
+      kind: 'email',
+      rule: 'email',
+      matches: 1,
+      sizeBytes: 100,
+      detail: '1 email masked',
+    },
+  });
+  ids['/api/v1/llm/data-protection/activity/{id}/log'] = { id: String(dlpEvent.id) };
 }, 60_000);
 
 afterAll(async () => {
@@ -119,6 +136,7 @@ describe('contracts: what the server answers is what the contracts say', () => {
       '/api/v1/me/byok',
       '/api/v1/audit',
       '/api/v1/apps',
+      '/api/v1/llm/data-protection/activity',
     ]) {
       const res = await t.http.get(path).set(as());
       expect((res.body as { data: unknown[] }).data.length, path).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { AppContext } from '../context.js';
 import type { RoutingRuntime } from '../routing/runtime.js';
 import { connectRoutes } from './connect/connect.routes.js';
+import { dlpRoutes } from './dlp/dlp.routes.js';
 import { modelsRoutes } from './models/models.routes.js';
 import { providersRoutes } from './providers/providers.routes.js';
 import { routingRoutes } from './routing/routing.routes.js';
@@ -15,6 +16,7 @@ export function mountLlmModules(api: Router, ctx: AppContext, routing: RoutingRu
   api.use(modelsRoutes(ctx));
   api.use(routingRoutes(ctx, routing));
   api.use(settingsRoutes(ctx));
+  api.use(dlpRoutes(ctx));
   // Connect a tool: /guide (public Markdown) and /me/keys/:id/models.
   api.use(connectRoutes(ctx, routing));
 }

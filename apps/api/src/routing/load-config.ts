@@ -4,7 +4,10 @@ import { IpAllowList } from '../lib/ip-allowlist.js';
 import { modelMetricLabel } from '../lib/metrics.js';
 import type { SecretBox } from '../lib/secrets.js';
 import { isProviderType, providerDefaults } from '../providers/index.js';
+import { buildDlpSnapshot, type DlpSnapshot } from './dlp-snapshot.js';
 import { decryptStored, resolveProviderKey, type ResolvedSecret } from './secrets-resolver.js';
+
+export { dlpPolicyFor, type DlpResolution, type DlpScope, type DlpSnapshot } from './dlp-snapshot.js';
 
 /**
  * Everything the data plane needs, read from the database in one go and kept in memory. Reloaded after admin
@@ -39,6 +42,8 @@ export interface LoadedConfig {
   byok: Map<string, Map<string, LoadedKey>>;
   /** orgId → providerId → org key. */
   orgKeys: Map<string, Map<string, LoadedKey>>;
+  /** Data protection: the compiled policies of the scopes whose protection is on (resolve with dlpPolicyFor). */
+  dlp: DlpSnapshot;
 }
 
 export interface LoadedKey {
@@ -153,8 +158,21 @@ export async function loadConfig(
   env: Record<string, string | undefined>,
   now: number,
 ): Promise<LoadedConfig> {
-  const [providers, models, aliases, chains, settings, powerLevels, keys, users, orgs, apps, byok, orgKeys] =
-    await Promise.all([
+  const [
+    providers,
+    models,
+    aliases,
+    chains,
+    settings,
+    powerLevels,
+    keys,
+    users,
+    orgs,
+    apps,
+    byok,
+    orgKeys,
+    dlpPolicies,
+  ] = await Promise.all([
       prisma.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
       prisma.model.findMany({ orderBy: [{ priority: 'asc' }, { modelId: 'asc' }] }),
       prisma.alias.findMany(),
@@ -173,11 +191,22 @@ export async function loadConfig(
         },
       }),
       prisma.organization.findMany({
-        select: { id: true, status: true, spendCapUsd: true, rollover: true, rolloverBalanceUsd: true },
+        select: {
+          id: true,
+          name: true,
+          status: true,
+          spendCapUsd: true,
+          rollover: true,
+          rolloverBalanceUsd: true,
+          piiProtection: true,
+        },
       }),
-      prisma.app.findMany({ select: { id: true, active: true, orgId: true } }),
+      prisma.app.findMany({ select: { id: true, name: true, active: true, orgId: true, piiProtection: true } }),
       prisma.byokKey.findMany({ where: { status: { not: 'disabled' } } }),
       prisma.orgProviderKey.findMany({ where: { status: { not: 'disabled' } } }),
+      prisma.dlpPolicy.findMany({
+        select: { id: true, scope: true, scopeId: true, enabled: true, rules: true, updatedAt: true },
+      }),
     ]);
 
   const byokMap = new Map<string, Map<string, LoadedKey>>();
@@ -326,8 +355,9 @@ export async function loadConfig(
         },
       ]),
     ),
-    apps: new Map(apps.map((a) => [a.id, a])),
+    apps: new Map(apps.map((a) => [a.id, { id: a.id, active: a.active, orgId: a.orgId }])),
     byok: byokMap,
     orgKeys: orgKeyMap,
+    dlp: buildDlpSnapshot({ policies: dlpPolicies, orgs, apps }),
   };
 }

@@ -1,4 +1,4 @@
-import type { ClientFacts, UsageOutcome } from '@switchyard/core';
+import type { ClientFacts, DlpFinding, UsageOutcome } from '@switchyard/core';
 
 /** One usage record per proxy request (the batch writer stores it off the hot path). */
 export interface ProxyUsage extends UsageOutcome {
@@ -16,4 +16,6 @@ export interface ProxyUsage extends UsageOutcome {
   trace: unknown;
   /** Which tool made the call (user-agent, app, originator, session); absent on rows not made by the proxy. */
   client?: ClientFacts | null;
+  /** What data protection found on the request (counts per rule, never a value); absent or empty = nothing. */
+  dlp?: readonly DlpFinding[] | null;
 }

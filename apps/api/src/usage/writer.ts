@@ -1,4 +1,4 @@
-import type { ClientFacts } from '@switchyard/core';
+import type { ClientFacts, DlpFinding } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
 import type { Database } from '../db/client.js';
 import type { ProxyUsage } from './types.js';
@@ -8,11 +8,11 @@ const COLUMNS = `"createdAt" timestamptz, "requestId" text, "gatewayKeyId" text,
   "endpoint" text, "requestedModel" text, "providerId" text, "providerSlug" text, "modelId" text,
   "tokensIn" int, "tokensOut" int, "tokensCached" int, "costUsd" numeric, "savedUsd" numeric,
   "latencyMs" int, "ttftMs" int, "status" int, "errorCode" text, "isByok" boolean, "stream" boolean, "attempts" int, "trace" json,
-  "clientTool" text, "clientVersion" text, "userAgent" text, "clientApp" text, "originator" text, "sessionId" text`;
+  "clientTool" text, "clientVersion" text, "userAgent" text, "clientApp" text, "originator" text, "sessionId" text, "dlp" json`;
 
 const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","endpoint","requestedModel","providerId",
   "providerSlug","modelId","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencyMs","ttftMs","status",
-  "errorCode","isByok","stream","attempts","trace","clientTool","clientVersion","userAgent","clientApp","originator","sessionId"`;
+  "errorCode","isByok","stream","attempts","trace","clientTool","clientVersion","userAgent","clientApp","originator","sessionId","dlp"`;
 
 /**
  * One statement per batch: the raw rows, an error report per failed request, and the hourly and daily rollups together (so the rollup is always complete for
@@ -124,6 +124,14 @@ export function usageRow(r: ProxyUsage): string {
   return SUSPECT.test(row) ? cleanRow(row) : row;
 }
 
+function dlpText(findings: readonly DlpFinding[]): string {
+  // Kinds and actions are the engine's own words; a rule name is a validated custom rule name.
+  return (
+    ',"dlp":' +
+    JSON.stringify(findings.map((f) => ({ kind: f.kind, rule: f.rule, action: f.action, count: f.count })))
+  );
+}
+
 function rowText(r: ProxyUsage): string {
   // Plain `+` rather than one template literal: V8 builds this ~30% faster (measured in a loop of real records).
   // One field per line (prettier would put each operand on its own line).
@@ -154,6 +162,7 @@ function rowText(r: ProxyUsage): string {
     ',"attempts":' + n(r.attempts) +
     ',"trace":' + traceJson(r.trace) +
     (r.client ? clientText(r.client) : '') +
+    (r.dlp && r.dlp.length > 0 ? dlpText(r.dlp) : '') +
     '}'
   );
 }

@@ -14,6 +14,7 @@ import {
   Plug,
   ScrollText,
   Settings,
+  ShieldCheck,
   UserRoundCheck,
   Users,
   type LucideIcon,
@@ -26,6 +27,8 @@ export interface NavItem {
   icon: LucideIcon;
   roles: readonly Role[];
   keywords?: string;
+  /** Also for a user who is an owner or admin of an organization (data protection: their own orgs and apps). */
+  orgAdmins?: boolean;
 }
 
 const ALL: readonly Role[] = ['super_admin', 'admin', 'user', 'viewer'];
@@ -122,6 +125,14 @@ export const NAV: readonly NavItem[] = [
   },
   { to: '/apps', label: 'Apps', icon: AppWindow, roles: OPS, keywords: 'client applications services' },
   {
+    to: '/data-protection',
+    label: 'Data protection',
+    icon: ShieldCheck,
+    roles: OPS,
+    orgAdmins: true,
+    keywords: 'dlp pii privacy mask redact block email phone card iban ssn secret regex rules',
+  },
+  {
     to: '/audit',
     label: 'Audit log',
     icon: ScrollText,
@@ -138,6 +149,6 @@ export const NAV: readonly NavItem[] = [
   { to: '/account', label: 'Account', icon: KeyRound, roles: ALL, keywords: 'password profile security' },
 ];
 
-export function navFor(role: Role): NavItem[] {
-  return NAV.filter((n) => n.roles.includes(role));
+export function navFor(role: Role, opts: { orgAdmin?: boolean } = {}): NavItem[] {
+  return NAV.filter((n) => n.roles.includes(role) || (n.orgAdmins && role === 'user' && opts.orgAdmin));
 }

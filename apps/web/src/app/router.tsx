@@ -167,6 +167,13 @@ export const routes: RouteObject[] = [
         ),
       },
       {
+        path: 'data-protection',
+        lazy: page(
+          () => import('../features/data-protection/components/data-protection-page'),
+          (m) => m.DataProtectionPage,
+        ),
+      },
+      {
         path: 'audit',
         lazy: page(
           () => import('../features/audit/components/audit-page'),

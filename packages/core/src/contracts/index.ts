@@ -11,6 +11,7 @@ import {
 } from './identity.js';
 import { modelsContracts, providersContracts, routingContracts, settingsContracts } from './llm.js';
 import { connectContracts, myUsageContracts, usageContracts } from './usage.js';
+import { dlpContracts } from './dlp.js';
 
 export * from './contract.js';
 export * from './permissions.js';
@@ -18,6 +19,7 @@ export * from './auth.js';
 export * from './identity.js';
 export * from './llm.js';
 export * from './usage.js';
+export * from './dlp.js';
 
 /** Every endpoint of the admin API and the system routes, by area. */
 export const CONTRACTS = {
@@ -37,6 +39,7 @@ export const CONTRACTS = {
   usage: usageContracts,
   myUsage: myUsageContracts,
   connect: connectContracts,
+  dataProtection: dlpContracts,
 } as const;
 
 /** All contracts in one list (OpenAPI, the role matrix, the contract tests). */

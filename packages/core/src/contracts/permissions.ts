@@ -3,7 +3,7 @@
  * here (the API enforces it, the dashboard reads the granted list from `/auth/me`).
  * super_admin: everything, including the routing strategy and provider credentials.
  * admin: operations, but cannot set/reveal credentials or change the global routing strategy.
- * user: own gateway keys, own BYOK keys, own usage, own power level.
+ * user: own gateway keys, own BYOK keys, own usage, own power level; data protection of the orgs they administer.
  * viewer: read-only operations.
  */
 import { ROLE_VALUES } from '../schemas/identity/index.js';
@@ -46,6 +46,10 @@ export const PERMISSIONS = {
   'settings:read': OPS_READ,
   'settings:write': OPS_WRITE,
   'export:any': OPS_READ,
+  // Data protection: operators and viewers see every scope; a user sees (and, like admins, changes) only the orgs
+  // they are an owner or admin of and those orgs' apps (checked by the service); viewers never change anything.
+  'dlp:read': ALL,
+  'dlp:write': ['super_admin', 'admin', 'user'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

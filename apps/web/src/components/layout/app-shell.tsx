@@ -3,6 +3,7 @@ import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate, useNavigation } from 'react-router';
 import { NAV, navFor, type NavItem } from '../../app/nav';
 import { useLogout } from '../../features/auth/api/logout';
+import { useIsOrgAdmin } from '../../features/data-protection/api/get-status';
 import type { MeResponse } from '../../features/auth/api/me';
 import { THEME_LABELS, THEMES, nextTheme } from '../../features/theme/theme';
 import { useTheme } from '../../features/theme/use-theme';
@@ -31,7 +32,7 @@ const ROLE_LABEL: Record<string, string> = {
 };
 
 export function AppShell({ me }: { me: MeResponse }) {
-  const nav = navFor(me.user.role);
+  const nav = navFor(me.user.role, { orgAdmin: useIsOrgAdmin(me.user.role) });
   const navigate = useNavigate();
   const location = useLocation();
   const logout = useLogout();
@@ -78,7 +79,8 @@ export function AppShell({ me }: { me: MeResponse }) {
   );
   // A page the role may not open gets one "not allowed" page, not a wall of failed panels; an unknown path, "not found".
   const page = pageFor(location.pathname);
-  const allowed = !page || page.roles.includes(me.user.role);
+  // An org-admin page (data protection) tells a user who administers no org so itself.
+  const allowed = !page || page.roles.includes(me.user.role) || (!!page.orgAdmins && me.user.role === 'user');
   const title = !allowed ? 'Not allowed' : (page?.label ?? 'Page not found');
   useDocumentTitle(title);
   const openPalette = () => {

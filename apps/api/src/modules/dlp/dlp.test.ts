@@ -1,0 +1,478 @@
+import { Writable } from 'node:stream';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DlpActivityRow } from '../../dlp/activity.js';
+import { dlpPolicyFor } from '../../routing/load-config.js';
+import { createTestApp, type TestApp } from '../../test/app.js';
+
+const BASE = '/api/v1/llm/data-protection';
+const EMAIL = 'jane.doe@example.com';
+
+let t: TestApp;
+const logLines: string[] = [];
+let admin: string;
+let viewer: string;
+let orgAdmin: string;
+let plainUser: string;
+let orgA: { id: string };
+let orgB: { id: string };
+let appA: { id: string };
+let appB: { id: string };
+
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  t = await createTestApp({
+    logDestination: new Writable({
+      write(chunk, _enc, cb) {
+        logLines.push(String(chunk));
+        cb();
+      },
+    }),
+  });
+  admin = await t.tokenFor('admin');
+  viewer = await t.tokenFor('viewer');
+  const p = t.app.ctx.prisma;
+  orgA = await p.organization.create({ data: { name: 'Acme', slug: 'acme' } });
+  orgB = await p.organization.create({ data: { name: 'Globex', slug: 'globex' } });
+  appA = await p.app.create({ data: { name: 'Acme bot', slug: 'acme-bot', orgId: orgA.id } });
+  appB = await p.app.create({ data: { name: 'Globex bot', slug: 'globex-bot', orgId: orgB.id } });
+  const oa = await t.createUser('user');
+  await p.organizationMember.create({ data: { orgId: orgA.id, userId: oa.id, role: 'admin' } });
+  orgAdmin = (await t.http.post('/api/v1/auth/login').send({ email: oa.email, password: oa.password })).body
+    .token as string;
+  const pu = await t.createUser('user');
+  await p.organizationMember.create({ data: { orgId: orgA.id, userId: pu.id, role: 'member' } });
+  plainUser = (await t.http.post('/api/v1/auth/login').send({ email: pu.email, password: pu.password })).body
+    .token as string;
+  // The orgs and apps above were created behind the API's back: load them into the snapshot.
+  await t.app.routing.reload();
+}, 180_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+const employeeRule = {
+  name: 'Employee ID',
+  pattern: 'EMP-\\d{6}',
+  action: 'mask',
+};
+
+describe('data protection admin API', () => {
+  it('lists the global scope, every org and every app with status, rule count and last activity', async () => {
+    const res = await t.http.get(`${BASE}/status`).set(as(admin)).expect(200);
+    expect(res.body.canEdit).toBe(true);
+    expect(res.body.limited).toBe(false);
+    const keys = res.body.data.map((r: { key: string }) => r.key);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'global',
+        `org:${orgA.id}`,
+        `org:${orgB.id}`,
+        `app:${appA.id}`,
+        `app:${appB.id}`,
+      ]),
+    );
+    const acme = res.body.data.find((r: { key: string }) => r.key === `org:${orgA.id}`);
+    expect(acme).toMatchObject({
+      name: 'Acme',
+      scope: 'org',
+      enabled: false,
+      rulesEnabled: 7,
+      isDefault: true,
+      lastActivityAt: null,
+    });
+  });
+
+  it('saves a policy with a custom rule, audits it, and the snapshot compiles it once protection is on', async () => {
+    const put = await t.http
+      .put(`${BASE}/policies/org:${orgA.id}`)
+      .set(as(admin))
+      .send({ detectors: { ip: { enabled: false, action: 'mask' } }, customRules: [employeeRule] })
+      .expect(200);
+    expect(put.body).toMatchObject({ scope: 'org', id: orgA.id, isDefault: false, enabled: false });
+    expect(put.body.policy.customRules[0]).toMatchObject({ name: 'Employee ID', enabled: true });
+    expect(put.body.policy.detectors.ip.enabled).toBe(false);
+
+    const audit = await t.app.ctx.prisma.auditLog.findFirst({
+      where: { action: 'dlp.policy.update', entityId: `org:${orgA.id}` },
+    });
+    expect(audit?.after).toMatchObject({ policy: { customRules: [{ name: 'Employee ID' }] } });
+
+    // Off: not in the snapshot, a user key of the org is not protected.
+    expect(t.app.routing.config.dlp.byOrg.has(orgA.id)).toBe(false);
+    await t.http.patch(`${BASE}/status/org:${orgA.id}`).set(as(admin)).send({ enabled: true }).expect(200);
+    expect((await t.app.ctx.prisma.organization.findUnique({ where: { id: orgA.id } }))?.piiProtection).toBe(
+      true,
+    );
+    const r = dlpPolicyFor(t.app.routing.config.dlp, { appId: null, orgId: orgA.id, master: false });
+    expect(r).toMatchObject({ scope: 'org', scopeId: orgA.id, scopeName: 'Acme' });
+    expect(r!.policy.custom.map((c) => c.name)).toEqual(['Employee ID']);
+    expect(r!.policy.actions.ip).toBeUndefined();
+
+    const status = await t.http.get(`${BASE}/status`).set(as(admin)).expect(200);
+    expect(status.body.data.find((x: { key: string }) => x.key === `org:${orgA.id}`)).toMatchObject({
+      enabled: true,
+      rulesEnabled: 7,
+      isDefault: false,
+    });
+    expect(
+      await t.app.ctx.prisma.auditLog.count({ where: { action: 'dlp.enable', entityId: orgA.id } }),
+    ).toBe(1);
+  });
+
+  it('resolves app keys to their app, user keys to their org, the master key to the global policy', async () => {
+    const dlp = () => t.app.routing.config.dlp;
+    // The app's protection is off: its key is not protected, even though its org's is on.
+    expect(dlpPolicyFor(dlp(), { appId: appA.id, orgId: orgA.id, master: false })).toBeNull();
+    await t.http.patch(`${BASE}/status/app:${appA.id}`).set(as(admin)).send({ enabled: true }).expect(200);
+    expect(dlpPolicyFor(dlp(), { appId: appA.id, orgId: orgA.id, master: false })).toMatchObject({
+      scope: 'app',
+      scopeId: appA.id,
+      scopeName: 'Acme bot',
+    });
+    // No policy saved for the app: the default (every detector masking).
+    expect(dlpPolicyFor(dlp(), { appId: appA.id, orgId: orgA.id, master: false })!.policy.custom).toEqual([]);
+
+    expect(dlpPolicyFor(dlp(), { appId: null, orgId: null, master: true })).toBeNull();
+    await t.http.patch(`${BASE}/status/global`).set(as(admin)).send({ enabled: true }).expect(200);
+    expect(dlpPolicyFor(dlp(), { appId: null, orgId: null, master: true })).toMatchObject({
+      scope: 'global',
+      scopeId: null,
+    });
+    // A user key without an org has nothing to apply.
+    expect(dlpPolicyFor(dlp(), { appId: null, orgId: null, master: false })).toBeNull();
+
+    await t.http.patch(`${BASE}/status/global`).set(as(admin)).send({ enabled: false }).expect(200);
+    await t.http.patch(`${BASE}/status/app:${appA.id}`).set(as(admin)).send({ enabled: false }).expect(200);
+    expect(dlpPolicyFor(dlp(), { appId: null, orgId: null, master: true })).toBeNull();
+    expect(dlpPolicyFor(dlp(), { appId: appA.id, orgId: orgA.id, master: false })).toBeNull();
+  });
+
+  it('refuses a bad policy with a 400 naming the field', async () => {
+    const bad = async (customRules: unknown[], field: string) => {
+      const res = await t.http
+        .put(`${BASE}/policies/org:${orgB.id}`)
+        .set(as(admin))
+        .send({ customRules })
+        .expect(400);
+      expect(res.body.error.code).toBe('validation_error');
+      expect(res.body.error.details.issues.map((i: { field: string }) => i.field)).toContain(field);
+    };
+    await bad([{ ...employeeRule, pattern: '(unclosed' }], 'customRules.0.pattern');
+    await bad([{ ...employeeRule, pattern: '(a+)+$' }], 'customRules.0.pattern');
+    await bad([{ ...employeeRule, pattern: 'a*' }], 'customRules.0.pattern');
+    await bad([{ ...employeeRule, pattern: 'x\u0000y' }], 'customRules.0.pattern');
+    await bad([{ ...employeeRule, name: 'email' }], 'customRules.0.name');
+    await bad([employeeRule, { ...employeeRule, name: 'employee-id' }], 'customRules.1.name');
+    await bad([{ ...employeeRule, action: 'shred' }], 'customRules.0.action');
+    const bad400 = await t.http.put(`${BASE}/policies/nonsense`).set(as(admin)).send({}).expect(400);
+    expect(bad400.body.error.message).toMatch(/scope/);
+    await t.http.put(`${BASE}/policies/org:nope`).set(as(admin)).send({}).expect(404);
+    expect(await t.app.ctx.prisma.dlpPolicy.count({ where: { scopeId: orgB.id } })).toBe(0);
+  });
+
+  it('lets viewers read and never change', async () => {
+    await t.http.get(`${BASE}/status`).set(as(viewer)).expect(200);
+    const pol = await t.http.get(`${BASE}/policies/org:${orgA.id}`).set(as(viewer)).expect(200);
+    expect(pol.body.policy.customRules).toHaveLength(1);
+    await t.http.put(`${BASE}/policies/org:${orgA.id}`).set(as(viewer)).send({}).expect(403);
+    await t.http.patch(`${BASE}/status/org:${orgA.id}`).set(as(viewer)).send({ enabled: false }).expect(403);
+    const st = await t.http.get(`${BASE}/status`).set(as(viewer)).expect(200);
+    expect(st.body.canEdit).toBe(false);
+  });
+
+  it('shows an org admin their own org and its apps only, and lets them change those', async () => {
+    const st = await t.http.get(`${BASE}/status`).set(as(orgAdmin)).expect(200);
+    expect(st.body).toMatchObject({ canEdit: true, limited: true });
+    expect(st.body.data.map((r: { key: string }) => r.key).sort()).toEqual(
+      [`org:${orgA.id}`, `app:${appA.id}`].sort(),
+    );
+    await t.http.get(`${BASE}/policies/org:${orgB.id}`).set(as(orgAdmin)).expect(404);
+    await t.http.get(`${BASE}/policies/app:${appB.id}`).set(as(orgAdmin)).expect(404);
+    await t.http.put(`${BASE}/policies/org:${orgB.id}`).set(as(orgAdmin)).send({}).expect(404);
+    await t.http.patch(`${BASE}/status/app:${appB.id}`).set(as(orgAdmin)).send({ enabled: true }).expect(404);
+    await t.http.get(`${BASE}/policies/global`).set(as(orgAdmin)).expect(403);
+    await t.http.patch(`${BASE}/status/global`).set(as(orgAdmin)).send({ enabled: true }).expect(403);
+
+    await t.http
+      .put(`${BASE}/policies/app:${appA.id}`)
+      .set(as(orgAdmin))
+      .send({ detectors: { phone: { enabled: true, action: 'redact' } } })
+      .expect(200);
+    await t.http.patch(`${BASE}/status/app:${appA.id}`).set(as(orgAdmin)).send({ enabled: true }).expect(200);
+    expect(t.app.routing.config.dlp.byApp.get(appA.id)?.actions.phone).toBe('redact');
+    await t.http
+      .patch(`${BASE}/status/app:${appA.id}`)
+      .set(as(orgAdmin))
+      .send({ enabled: false })
+      .expect(200);
+  });
+
+  it('shows a user who administers no org nothing, and lets them change nothing', async () => {
+    const st = await t.http.get(`${BASE}/status`).set(as(plainUser)).expect(200);
+    expect(st.body).toEqual({ data: [], canEdit: false, limited: true });
+    await t.http.get(`${BASE}/policies/org:${orgA.id}`).set(as(plainUser)).expect(404);
+    await t.http.put(`${BASE}/policies/org:${orgA.id}`).set(as(plainUser)).send({}).expect(404);
+    await t.http
+      .patch(`${BASE}/status/org:${orgA.id}`)
+      .set(as(plainUser))
+      .send({ enabled: false })
+      .expect(404);
+    const act = await t.http.get(`${BASE}/activity`).set(as(plainUser)).expect(200);
+    expect(act.body.data).toEqual([]);
+  });
+
+  it('tests a text against a policy: findings, spans and the text as sent; nothing stored or logged', async () => {
+    const counts = async () => ({
+      audit: await t.app.ctx.prisma.auditLog.count(),
+      policies: await t.app.ctx.prisma.dlpPolicy.count(),
+      events: await t.app.ctx.prisma.dlpEvent.count(),
+    });
+    const before = await counts();
+    const text = `Mail ${EMAIL} or ${EMAIL}, badge EMP-123456.`;
+    const res = await t.http
+      .post(`${BASE}/test`)
+      .set(as(viewer))
+      .send({ text, policy: { customRules: [employeeRule] } })
+      .expect(200);
+    expect(res.body.text).toBe('Mail [EMAIL_1] or [EMAIL_1], badge [EMPLOYEE_ID_1].');
+    expect(res.body.findings).toEqual([
+      { kind: 'email', rule: 'email', action: 'mask', count: 2 },
+      { kind: 'custom', rule: 'Employee ID', action: 'mask', count: 1 },
+    ]);
+    expect(res.body.spans.map((s: { start: number; end: number }) => text.slice(s.start, s.end))).toEqual([
+      EMAIL,
+      EMAIL,
+      'EMP-123456',
+    ]);
+    expect(res.body.blocked).toBeNull();
+
+    const blocked = await t.http
+      .post(`${BASE}/test`)
+      .set(as(admin))
+      .send({
+        text: `key for ${EMAIL}`,
+        policy: { detectors: { email: { enabled: true, action: 'block' } } },
+      })
+      .expect(200);
+    expect(blocked.body.blocked).toEqual({ kind: 'email', rule: 'email' });
+    expect(blocked.body.text).toBe(`key for ${EMAIL}`);
+
+    // Without a policy: the default one.
+    const def = await t.http.post(`${BASE}/test`).set(as(admin)).send({ text: EMAIL }).expect(200);
+    expect(def.body.text).toBe('[EMAIL_1]');
+
+    const invalid = await t.http
+      .post(`${BASE}/test`)
+      .set(as(admin))
+      .send({ text: 'x', policy: { customRules: [{ ...employeeRule, pattern: '(a+)+' }] } })
+      .expect(400);
+    expect(invalid.body.error.details.issues[0].field).toBe('policy.customRules.0.pattern');
+
+    expect(await counts()).toEqual(before);
+    expect(logLines.join('')).not.toContain(EMAIL);
+    expect(logLines.join('')).not.toContain('EMP-123456');
+  });
+
+  it('lists activity newest first with filters and keyset paging; org admins see their own', async () => {
+    const base = Date.now() - 60_000;
+    const row = (i: number, over: Partial<DlpActivityRow>): DlpActivityRow => ({
+      createdAt: new Date(base + i * 1000),
+      requestId: `req-${i}`,
+      scope: 'org',
+      scopeId: orgA.id,
+      orgId: orgA.id,
+      appId: null,
+      userId: null,
+      gatewayKeyId: null,
+      action: 'mask',
+      kind: 'email',
+      rule: 'email',
+      matches: 2,
+      sizeBytes: 512,
+      detail: '2 emails masked',
+      ...over,
+    });
+    t.app.dlpActivity.push([
+      row(1, {}),
+      row(2, {
+        scope: 'app',
+        scopeId: appB.id,
+        orgId: orgB.id,
+        appId: appB.id,
+        action: 'block',
+        kind: 'card',
+        rule: 'card',
+      }),
+      row(3, { scope: 'global', scopeId: null, orgId: null }),
+      row(4, { kind: 'custom', rule: 'Employee ID', detail: '1 match of Employee ID masked', matches: 1 }),
+    ]);
+    await t.app.dlpActivity.flush();
+
+    const all = await t.http.get(`${BASE}/activity?limit=2`).set(as(viewer)).expect(200);
+    expect(all.body.data.map((r: { requestId: string }) => r.requestId)).toEqual(['req-4', 'req-3']);
+    expect(all.body.data[0]).toMatchObject({
+      scopeName: 'Acme',
+      kind: 'custom',
+      rule: 'Employee ID',
+      matches: 1,
+    });
+    expect(all.body.data[1].scopeName).toBe('Global (master key)');
+    const next = await t.http
+      .get(`${BASE}/activity?limit=2&cursor=${encodeURIComponent(all.body.nextCursor)}`)
+      .set(as(viewer))
+      .expect(200);
+    expect(next.body.data.map((r: { requestId: string }) => r.requestId)).toEqual(['req-2', 'req-1']);
+    expect(next.body.nextCursor).toBeNull();
+
+    const blocks = await t.http.get(`${BASE}/activity?action=block`).set(as(admin)).expect(200);
+    expect(blocks.body.data.map((r: { requestId: string }) => r.requestId)).toEqual(['req-2']);
+    const app = await t.http.get(`${BASE}/activity?app=${appB.id}&kind=card`).set(as(admin)).expect(200);
+    expect(app.body.data).toHaveLength(1);
+    expect(app.body.data[0].scopeName).toBe('Globex bot');
+    await t.http.get(`${BASE}/activity?action=shred`).set(as(admin)).expect(400);
+    await t.http.get(`${BASE}/activity?cursor=nope`).set(as(admin)).expect(400);
+
+    const mine = await t.http.get(`${BASE}/activity`).set(as(orgAdmin)).expect(200);
+    expect(mine.body.data.map((r: { requestId: string }) => r.requestId)).toEqual(['req-4', 'req-1']);
+
+    const st = await t.http.get(`${BASE}/status`).set(as(admin)).expect(200);
+    const acme = st.body.data.find((r: { key: string }) => r.key === `org:${orgA.id}`);
+    expect(acme.lastActivityAt).toBe(new Date(base + 4000).toISOString());
+    const globex = st.body.data.find((r: { key: string }) => r.key === `app:${appB.id}`);
+    expect(globex.lastActivityAt).toBe(new Date(base + 2000).toISOString());
+    expect(st.body.data.find((r: { key: string }) => r.key === 'global').lastActivityAt).toBe(
+      new Date(base + 3000).toISOString(),
+    );
+  });
+
+  it("finds an activity row's log entry by its request", async () => {
+    const at = new Date();
+    const u = await t.app.ctx.prisma.usageRecord.create({
+      data: {
+        createdAt: at,
+        requestId: 'req-log',
+        endpoint: 'chat.completions',
+        requestedModel: 'm',
+        status: 200,
+      },
+    });
+    t.app.dlpActivity.push([
+      {
+        createdAt: at,
+        requestId: 'req-log',
+        scope: 'org',
+        scopeId: orgA.id,
+        orgId: orgA.id,
+        appId: null,
+        userId: null,
+        gatewayKeyId: null,
+        action: 'detect',
+        kind: 'ip',
+        rule: 'ip',
+        matches: 1,
+        sizeBytes: 10,
+        detail: '1 IP address detected',
+      },
+    ]);
+    await t.app.dlpActivity.flush();
+    const ev = await t.app.ctx.prisma.dlpEvent.findFirst({ where: { requestId: 'req-log' } });
+    const res = await t.http.get(`${BASE}/activity/${ev!.id}/log`).set(as(admin)).expect(200);
+    expect(res.body).toEqual({ logId: u.id.toString() });
+    await t.http.get(`${BASE}/activity/999999999/log`).set(as(admin)).expect(404);
+    await t.http.get(`${BASE}/activity/abc/log`).set(as(admin)).expect(404);
+  });
+
+  it('cascades: deleting an org deletes its policy', async () => {
+    const org = await t.app.ctx.prisma.organization.create({ data: { name: 'Tmp', slug: 'tmp-dlp' } });
+    await t.http.put(`${BASE}/policies/org:${org.id}`).set(as(admin)).send({}).expect(200);
+    expect(await t.app.ctx.prisma.dlpPolicy.count({ where: { orgId: org.id } })).toBe(1);
+    await t.http.delete(`/api/v1/orgs/${org.id}`).set(as(admin)).expect(204);
+    expect(await t.app.ctx.prisma.dlpPolicy.count({ where: { scopeId: org.id } })).toBe(0);
+  });
+});
+
+describe('data protection API fuzz', () => {
+  const anyJson = fc.jsonValue({ maxDepth: 4 });
+  const ruleLike = fc.record(
+    {
+      name: fc.oneof(fc.string({ maxLength: 50 }), fc.constantFrom('Employee ID', 'email', 'A', '')),
+      pattern: fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom('(a+)+', '\\d{3}', '[', '(?<x>a)\\k<x>', '.*', '\\bfoo\\b', 'a{1,100000}'),
+      ),
+      flags: fc.oneof(fc.constantFrom('i', 'g', 'ii', 'msu', ''), fc.string({ maxLength: 4 })),
+      action: fc.oneof(fc.constantFrom('mask', 'redact', 'block', 'detect'), fc.string({ maxLength: 6 })),
+      enabled: fc.oneof(fc.boolean(), anyJson),
+    },
+    { requiredKeys: [] },
+  );
+  const policyLike = fc.oneof(
+    anyJson,
+    fc.record(
+      {
+        detectors: fc.oneof(
+          anyJson,
+          fc.dictionary(
+            fc.constantFrom('email', 'phone', 'card', 'iban', 'ssn', 'ip', 'secret', 'other'),
+            fc.record(
+              {
+                enabled: fc.oneof(fc.boolean(), anyJson),
+                action: fc.oneof(fc.constantFrom('mask', 'block'), anyJson),
+              },
+              { requiredKeys: [] },
+            ),
+          ),
+        ),
+        customRules: fc.oneof(anyJson, fc.array(ruleLike, { maxLength: 4 })),
+      },
+      { requiredKeys: [] },
+    ),
+  );
+
+  it('never answers a policy or tester body with a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(policyLike, fc.oneof(fc.string({ maxLength: 300 }), anyJson), async (policy, text) => {
+        const put = await t.http
+          .put(`${BASE}/policies/org:${orgB.id}`)
+          .set(as(admin))
+          .send({ policy } as object);
+        expect(put.status).toBeLessThan(500);
+        const put2 = await t.http
+          .put(`${BASE}/policies/org:${orgB.id}`)
+          .set(as(admin))
+          .send(policy === null || typeof policy !== 'object' ? [policy] : (policy as object));
+        expect(put2.status).toBeLessThan(500);
+        const test = await t.http
+          .post(`${BASE}/test`)
+          .set(as(admin))
+          .send({ text, policy } as object);
+        expect(test.status).toBeLessThan(500);
+        if (test.status === 200) expect(typeof test.body.text).toBe('string');
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('tests a large text with many custom rules in bounded time', async () => {
+    const rules = Array.from({ length: 50 }, (_, i) => ({
+      name: `Rule ${i}`,
+      pattern: `[a-z]{2,8}\\d{${(i % 5) + 1}}x`,
+      action: 'mask',
+    }));
+    const text = 'aaaaaaaa1'.repeat(11_000);
+    const started = Date.now();
+    const res = await t.http
+      .post(`${BASE}/test`)
+      .set(as(admin))
+      .send({ text, policy: { customRules: rules } });
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const tooLong = await t.http
+      .post(`${BASE}/test`)
+      .set(as(admin))
+      .send({ text: 'x'.repeat(100_001) });
+    expect(tooLong.status).toBe(400);
+  }, 30_000);
+});

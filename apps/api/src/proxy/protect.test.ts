@@ -1,0 +1,301 @@
+import { compilePolicy, DEFAULT_DLP_POLICY, dlpPolicySchema, type DlpContext } from '@switchyard/core';
+import { describe, expect, it } from 'vitest';
+import type { StreamTranslator } from '../providers/types.js';
+import {
+  blockedError,
+  describeFindings,
+  protectRequest,
+  restoreWhole,
+  restoringTranslator,
+} from './protect.js';
+
+const TICKET = 'TCK"\\1234';
+const policy = compilePolicy(DEFAULT_DLP_POLICY);
+
+/** A request that masks one email and one phone number, and the context that restores them. */
+function masked(): DlpContext {
+  const p = protectRequest(
+    'chat',
+    {
+      model: 'm',
+      messages: [{ role: 'user', content: `Write to alice@example.com or call +44 20 7946 0958.` }],
+    },
+    policy,
+  );
+  expect(p.changed).toBe(true);
+  expect(JSON.stringify(p.body)).not.toContain('alice@example.com');
+  return p.ctx;
+}
+
+/** A translator whose client-format output is the upstream bytes as they came (a same-format stream). */
+function passthrough(): StreamTranslator {
+  return {
+    push: (chunk: Buffer) => chunk,
+    end: () => '',
+    usage: { inputTokens: 0, outputTokens: 0 } as StreamTranslator['usage'],
+    contentEmitted: true,
+    finished: true,
+    fault: null,
+    finishReason: null,
+    errorEvent: (code: string) => `data: {"error":"${code}"}\n\n`,
+  };
+}
+
+function sse(events: { event?: string; data: unknown }[]): string {
+  return events
+    .map(
+      (e) =>
+        (e.event ? `event: ${e.event}\n` : '') +
+        `data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`,
+    )
+    .join('');
+}
+
+/** Runs `stream` through the restoring translator in pieces cut at `cuts` (byte offsets). */
+function run(stream: string, ctx: DlpContext, format: 'chat' | 'messages' | 'responses', cuts: number[]) {
+  const captured: string[] = [];
+  const t = restoringTranslator(passthrough(), format, ctx, (p) => captured.push(p.toString()));
+  const bytes = Buffer.from(stream);
+  let out = '';
+  let at = 0;
+  for (const c of [...cuts, bytes.length]) {
+    out += t.push(bytes.subarray(at, c));
+    at = c;
+  }
+  out += t.end();
+  return { out, captured: captured.join('') };
+}
+
+function events(out: string): Record<string, unknown>[] {
+  return out
+    .split('\n\n')
+    .filter((b) => b.includes('data: {'))
+    .map((b) => JSON.parse(b.slice(b.indexOf('data: ') + 6)) as Record<string, unknown>);
+}
+
+const chatText = (out: string) =>
+  events(out)
+    .flatMap((e) => (e.choices as { delta?: { content?: string } }[]) ?? [])
+    .map((c) => c.delta?.content ?? '')
+    .join('');
+
+describe('restoring a streamed answer', () => {
+  it('OpenAI chat: a placeholder split at every byte boundary comes back as the value, in order', () => {
+    const ctx = masked();
+    const said = 'I wrote to [EMAIL_1] and called [PHONE_1]; literal [EMA stays.';
+    const parts = [said.slice(0, 14), said.slice(14, 33), said.slice(33)];
+    const stream =
+      sse([
+        ...parts.map((p) => ({
+          data: {
+            id: 'x',
+            object: 'chat.completion.chunk',
+            choices: [{ index: 0, delta: { content: p }, finish_reason: null }],
+          },
+        })),
+        {
+          data: {
+            id: 'x',
+            object: 'chat.completion.chunk',
+            choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+          },
+        },
+      ]) + 'data: [DONE]\n\n';
+    const want = 'I wrote to alice@example.com and called +44 20 7946 0958; literal [EMA stays.';
+    const len = Buffer.byteLength(stream);
+    for (let cut = 1; cut < len; cut++) {
+      const { out, captured } = run(stream, ctx, 'chat', [cut]);
+      expect(chatText(out)).toBe(want);
+      expect(out.endsWith('data: [DONE]\n\n')).toBe(true);
+      // The body log keeps the protected form.
+      expect(captured).toBe(stream);
+    }
+    // And in one-byte pieces.
+    const { out } = run(
+      stream,
+      ctx,
+      'chat',
+      Array.from({ length: len - 1 }, (_, i) => i + 1),
+    );
+    expect(chatText(out)).toBe(want);
+  });
+
+  it('OpenAI chat: tool-call arguments get JSON-escaped values', () => {
+    // A custom rule whose values hold a quote and a backslash: restored inside JSON text, they must be escaped.
+    const custom = compilePolicy(
+      dlpPolicySchema.parse({ customRules: [{ name: 'ticket', pattern: 'TCK"\\\\\\d{4}', action: 'mask' }] }),
+    );
+    const p = protectRequest(
+      'chat',
+      { model: 'm', messages: [{ role: 'user', content: `file ${TICKET}` }] },
+      custom,
+    );
+    expect(JSON.stringify(p.body)).not.toContain('1234');
+    const args = JSON.stringify({ to: '[TICKET_1]' });
+    const stream = sse([
+      {
+        data: {
+          choices: [
+            {
+              index: 0,
+              delta: {
+                tool_calls: [{ index: 0, id: 'c', function: { name: 'send', arguments: args.slice(0, 12) } }],
+              },
+              finish_reason: null,
+            },
+          ],
+        },
+      },
+      {
+        data: {
+          choices: [
+            {
+              index: 0,
+              delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(12) } }] },
+              finish_reason: null,
+            },
+          ],
+        },
+      },
+      { data: { choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] } },
+    ]);
+    const { out } = run(stream, p.ctx, 'chat', []);
+    const joined = events(out)
+      .flatMap(
+        (e) => (e.choices as { delta?: { tool_calls?: { function?: { arguments?: string } }[] } }[]) ?? [],
+      )
+      .map((c) => c.delta?.tool_calls?.[0]?.function?.arguments ?? '')
+      .join('');
+    expect(JSON.parse(joined)).toEqual({ to: TICKET });
+  });
+
+  it('Anthropic: text deltas restored, held-back text released before content_block_stop', () => {
+    const ctx = masked();
+    const stream = sse([
+      { event: 'message_start', data: { type: 'message_start', message: { content: [] } } },
+      {
+        event: 'content_block_start',
+        data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      },
+      {
+        event: 'content_block_delta',
+        data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Sent to [EMA' } },
+      },
+      {
+        event: 'content_block_delta',
+        data: {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'text_delta', text: 'IL_1] and [PHO' },
+        },
+      },
+      { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
+      { event: 'message_stop', data: { type: 'message_stop' } },
+    ]);
+    const { out } = run(stream, ctx, 'messages', []);
+    const evs = events(out);
+    const text = evs
+      .filter((e) => e.type === 'content_block_delta')
+      .map((e) => (e.delta as { text: string }).text)
+      .join('');
+    expect(text).toBe('Sent to alice@example.com and [PHO');
+    // The released "[PHO" comes before the block closes, and event names stay on their events.
+    const types = evs.map((e) => e.type);
+    expect(types.indexOf('content_block_stop')).toBeGreaterThan(types.lastIndexOf('content_block_delta'));
+    expect(out).toContain(
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"[PHO"}}',
+    );
+  });
+
+  it('Responses: deltas, the done text and the completed response are restored', () => {
+    const ctx = masked();
+    const stream = sse([
+      {
+        data: {
+          type: 'response.output_text.delta',
+          output_index: 0,
+          content_index: 0,
+          item_id: 'm',
+          delta: 'to [EMAIL',
+        },
+      },
+      {
+        data: {
+          type: 'response.output_text.delta',
+          output_index: 0,
+          content_index: 0,
+          item_id: 'm',
+          delta: '_1]',
+        },
+      },
+      {
+        data: {
+          type: 'response.output_text.done',
+          output_index: 0,
+          content_index: 0,
+          item_id: 'm',
+          text: 'to [EMAIL_1]',
+        },
+      },
+      {
+        data: {
+          type: 'response.completed',
+          response: {
+            output: [{ type: 'message', content: [{ type: 'output_text', text: 'to [EMAIL_1]' }] }],
+          },
+        },
+      },
+    ]);
+    const { out } = run(stream, ctx, 'responses', []);
+    expect(out).not.toContain('[EMAIL_1]');
+    const evs = events(out);
+    expect(
+      evs
+        .filter((e) => e.type === 'response.output_text.delta')
+        .map((e) => e.delta)
+        .join(''),
+    ).toBe('to alice@example.com');
+    expect(evs.find((e) => e.type === 'response.output_text.done')?.text).toBe('to alice@example.com');
+  });
+});
+
+describe('restoring a whole answer', () => {
+  it('chat completion content comes back; an answer without placeholders keeps its bytes', () => {
+    const ctx = masked();
+    const body = Buffer.from(
+      JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'Hi [EMAIL_1]' } }] }),
+    );
+    const out = JSON.parse(restoreWhole('chat', body, ctx).toString()) as {
+      choices: { message: { content: string } }[];
+    };
+    expect(out.choices[0]!.message.content).toBe('Hi alice@example.com');
+    const plain = Buffer.from('{"choices":[{"message":{"content":"no values"}}]}');
+    expect(restoreWhole('chat', plain, ctx)).toBe(plain);
+  });
+});
+
+describe('what the gateway says about findings', () => {
+  it('counts per kind and action, never the value', () => {
+    const ctx = masked();
+    const s = describeFindings(ctx.findings);
+    expect(s).toBe('1 email masked, 1 phone number masked');
+    expect(s).not.toContain('alice');
+  });
+
+  it('a block rule refuses with a policy error naming the kind, not the value', () => {
+    const blocking = compilePolicy(
+      dlpPolicySchema.parse({ detectors: { ssn: { enabled: true, action: 'block' } } }),
+    );
+    const p = protectRequest(
+      'messages',
+      { model: 'm', messages: [{ role: 'user', content: 'my SSN is 123-45-6789' }] },
+      blocking,
+    );
+    expect(p.ctx.blocked).not.toBeNull();
+    const e = blockedError(p.ctx);
+    expect(e.status).toBe(400);
+    expect(e.code).toBe('data_protection_blocked');
+    expect(e.message).toContain('SSN');
+    expect(e.message).not.toContain('6789');
+  });
+});

@@ -1,0 +1,437 @@
+/**
+ * Data protection on the proxy path: the request's prompt texts are protected before anything is sent upstream,
+ * and the answer's placeholders are restored before the client sees it (whole answers and streams).
+ *
+ * The engine (`@switchyard/core` dlp) does the scanning and the placeholder map; this module applies it to the
+ * proxy's bodies and client-format SSE, and says what was caught (counts only, never values).
+ */
+import { StringDecoder } from 'node:string_decoder';
+import {
+  createDlpContext,
+  createStreamRestorer,
+  protectBody,
+  restoreAnswer,
+  restoreJsonStringFragment,
+  restoreText,
+  type CompiledDlpPolicy,
+  type DlpAnswerFormat,
+  type DlpContext,
+  type DlpEndpoint,
+  type DlpFinding,
+  type DlpKind,
+  type StreamRestorer,
+} from '@switchyard/core';
+import type { StreamTranslator } from '../providers/types.js';
+import type { GatewayError } from '../lib/errors.js';
+import type { ProxyEndpoint } from '../routing/types.js';
+
+/** The policy that applies to one request, and where it comes from (for the activity log and the trace). */
+export interface AppliedPolicy {
+  policy: CompiledDlpPolicy;
+  scope: 'global' | 'org' | 'app';
+  scopeId: string | null;
+  scopeName: string;
+}
+
+export interface Protected {
+  /** The body to send (the same object when nothing changed). */
+  body: Record<string, unknown>;
+  /** True when some text was replaced: the raw bytes must be re-serialised from `body`. */
+  changed: boolean;
+  ctx: DlpContext;
+}
+
+/** Applies the policy to the prompt texts of a request body. `ctx.blocked` says whether it must be refused. */
+export function protectRequest(
+  endpoint: Exclude<ProxyEndpoint, 'models'>,
+  body: Record<string, unknown>,
+  policy: CompiledDlpPolicy,
+): Protected {
+  const ctx = createDlpContext(policy);
+  const out = protectBody(endpoint satisfies DlpEndpoint, body, ctx);
+  return { body: out, changed: out !== body, ctx };
+}
+
+/** How a finding's kind reads in a sentence. */
+const KIND_WORDS: Record<DlpKind, [one: string, many: string]> = {
+  email: ['email', 'emails'],
+  phone: ['phone number', 'phone numbers'],
+  card: ['card number', 'card numbers'],
+  iban: ['IBAN', 'IBANs'],
+  ssn: ['SSN', 'SSNs'],
+  ip: ['IP address', 'IP addresses'],
+  secret: ['secret', 'secrets'],
+};
+
+const ACTION_WORDS = { mask: 'masked', redact: 'redacted', block: 'blocked', detect: 'detected' } as const;
+
+/** "2 emails masked, 1 phone number redacted": what a request's findings say, without a value. */
+export function describeFindings(findings: readonly DlpFinding[]): string {
+  return findings
+    .map((f) => {
+      const noun =
+        f.kind === 'custom'
+          ? `"${f.rule}" match${f.count === 1 ? '' : 'es'}`
+          : KIND_WORDS[f.kind][f.count === 1 ? 0 : 1];
+      return `${f.count} ${noun} ${ACTION_WORDS[f.action]}`;
+    })
+    .join(', ');
+}
+
+/** The client's policy error for a blocked request: no upstream call, the kind and rule named, never the value. */
+export function blockedError(ctx: DlpContext): GatewayError {
+  const b = ctx.blocked!;
+  const what =
+    b.kind === 'custom'
+      ? `text matching the rule "${b.rule}"`
+      : `a value of the kind ${KIND_WORDS[b.kind][0]}`;
+  return {
+    kind: 'client',
+    status: 400,
+    code: 'data_protection_blocked',
+    message: `The request contains ${what}, which this gateway's data-protection policy does not let reach a provider. Remove it and retry.`,
+  };
+}
+
+/** The client format's answer shape, for restoring (embeddings and count_tokens answers carry no prompt text). */
+export function answerFormatOf(endpoint: ProxyEndpoint): DlpAnswerFormat | null {
+  return endpoint === 'chat' || endpoint === 'messages' || endpoint === 'responses' ? endpoint : null;
+}
+
+/** A whole client-format answer with this request's placeholders restored (the same bytes when none appear). */
+export function restoreWhole(format: DlpAnswerFormat, out: Buffer, ctx: DlpContext): Buffer {
+  if (!ctx.masked || out.indexOf('[') === -1) return out;
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(out.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return out;
+  }
+  const restored = restoreAnswer(format, json, ctx);
+  return restored === json ? out : Buffer.from(JSON.stringify(restored));
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Wraps a stream translator: the client-format SSE it produces is re-framed into events, and the text and
+ * tool-argument deltas of each channel (choice, content block, output item) go through a stream restorer that
+ * holds back at most a partial placeholder. Held-back text is released in a delta of its own before the event
+ * that closes its channel. `capture` receives the protected form (what the provider said) for the body log.
+ */
+export function restoringTranslator(
+  inner: StreamTranslator,
+  format: DlpAnswerFormat,
+  ctx: DlpContext,
+  capture: ((piece: Buffer | string) => void) | null,
+): StreamTranslator {
+  return new RestoringTranslator(inner, format, ctx, capture);
+}
+
+interface Channel {
+  restorer: StreamRestorer;
+  /** The last delta event of this channel: the template for the event that releases held-back text. */
+  template: { eventLine: string | null; data: Json };
+  /** Where in `template.data` the delta text goes. */
+  set: (data: Json, text: string) => void;
+}
+
+class RestoringTranslator implements StreamTranslator {
+  private readonly decoder = new StringDecoder('utf8');
+  private buffer = '';
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(
+    private readonly inner: StreamTranslator,
+    private readonly format: DlpAnswerFormat,
+    private readonly ctx: DlpContext,
+    private readonly capture: ((piece: Buffer | string) => void) | null,
+  ) {}
+
+  get usage() {
+    return this.inner.usage;
+  }
+  get contentEmitted() {
+    return this.inner.contentEmitted;
+  }
+  get finished() {
+    return this.inner.finished;
+  }
+  get fault() {
+    return this.inner.fault;
+  }
+  get finishReason() {
+    return this.inner.finishReason;
+  }
+
+  push(chunk: Buffer): string {
+    const piece = this.inner.push(chunk);
+    return this.take(piece);
+  }
+
+  end(): string {
+    const tail = this.take(this.inner.end());
+    // A stream that stopped mid-event (truncated upstream): what is left goes out as it came, after the held-back
+    // text of every channel.
+    const rest = this.buffer + this.decoder.end();
+    this.buffer = '';
+    return tail + this.releaseAll() + (rest.length > 0 ? restoreText(rest, this.ctx) : '');
+  }
+
+  errorEvent(code: string, message: string): string {
+    const held = this.releaseAll();
+    const ev = this.inner.errorEvent(code, message);
+    this.capture?.(ev);
+    return held + ev;
+  }
+
+  private take(piece: Buffer | string): string {
+    if (piece.length === 0) return '';
+    this.capture?.(piece);
+    this.buffer += typeof piece === 'string' ? piece : this.decoder.write(piece);
+    let out = '';
+    for (;;) {
+      const m = /\r?\n\r?\n/.exec(this.buffer);
+      if (m === null) break;
+      const block = this.buffer.slice(0, m.index);
+      const sep = m[0];
+      this.buffer = this.buffer.slice(m.index + sep.length);
+      out += this.event(block, sep);
+    }
+    return out;
+  }
+
+  /** One SSE event block (without its blank-line terminator): rewritten when it carries restorable text. */
+  private event(block: string, sep: string): string {
+    const lines = block.split(/\r?\n/);
+    let eventLine: string | null = null;
+    const data: string[] = [];
+    const other: string[] = [];
+    for (const l of lines) {
+      if (l.startsWith('data:')) data.push(l.slice(l.startsWith('data: ') ? 6 : 5));
+      else if (l.startsWith('event:')) eventLine = l;
+      else other.push(l);
+    }
+    const raw = data.join('\n');
+    if (data.length === 0 || raw === '[DONE]' || raw.indexOf('{') === -1) {
+      // `[DONE]` ends an OpenAI chat stream: whatever is held back goes before it.
+      return (raw === '[DONE]' ? this.releaseAll() : '') + block + sep;
+    }
+    let json: Json;
+    try {
+      json = JSON.parse(raw) as Json;
+    } catch {
+      return block + sep;
+    }
+    const before = this.visit(json, eventLine);
+    const rebuilt = [
+      ...other,
+      ...(eventLine !== null ? [eventLine] : []),
+      `data: ${JSON.stringify(json)}`,
+    ].join('\n');
+    return before + rebuilt + '\n\n';
+  }
+
+  /** Restores `json` in place; returns events to send before it (released text of channels it closes). */
+  private visit(json: Json, eventLine: string | null): string {
+    switch (this.format) {
+      case 'chat':
+        return this.chatChunk(json, eventLine);
+      case 'messages':
+        return this.anthropicEvent(json, eventLine);
+      case 'responses':
+        return this.responsesEvent(json, eventLine);
+    }
+  }
+
+  private channel(
+    key: string,
+    json: boolean,
+    eventLine: string | null,
+    data: Json,
+    set: Channel['set'],
+  ): Channel {
+    let c = this.channels.get(key);
+    if (c === undefined) {
+      c = { restorer: createStreamRestorer(this.ctx, { json }), template: { eventLine, data }, set };
+      this.channels.set(key, c);
+    } else c.template = { eventLine, data };
+    return c;
+  }
+
+  /** The held-back text of one channel as an event of its own (empty when nothing is held). */
+  private release(key: string): string {
+    const c = this.channels.get(key);
+    if (c === undefined) return '';
+    this.channels.delete(key);
+    const text = c.restorer.flush();
+    if (text.length === 0) return '';
+    const data = structuredClone(c.template.data);
+    c.set(data, text);
+    return (
+      (c.template.eventLine !== null ? c.template.eventLine + '\n' : '') + `data: ${JSON.stringify(data)}\n\n`
+    );
+  }
+
+  private releaseAll(): string {
+    let out = '';
+    for (const key of [...this.channels.keys()]) out += this.release(key);
+    return out;
+  }
+
+  // OpenAI chat: choices[i].delta.content and choices[i].delta.tool_calls[j].function.arguments.
+  private chatChunk(json: Json, eventLine: string | null): string {
+    const choices = json.choices;
+    if (!Array.isArray(choices)) return '';
+    let before = '';
+    for (const ch of choices as Json[]) {
+      const i = typeof ch.index === 'number' ? ch.index : 0;
+      const delta = ch.delta as Json | undefined;
+      if (delta && typeof delta.content === 'string') {
+        const text = delta.content;
+        const c = this.channel(
+          `c${i}`,
+          false,
+          eventLine,
+          this.chatTemplate(json, i, { content: '' }),
+          (d, t) => {
+            ((d.choices as Json[])[0]!.delta as Json).content = t;
+          },
+        );
+        delta.content = c.restorer.push(text);
+      }
+      if (delta && Array.isArray(delta.tool_calls)) {
+        for (const tc of delta.tool_calls as Json[]) {
+          const fn = tc.function as Json | undefined;
+          if (!fn || typeof fn.arguments !== 'string') continue;
+          const j = typeof tc.index === 'number' ? tc.index : 0;
+          const c = this.channel(
+            `t${i}:${j}`,
+            true,
+            eventLine,
+            this.chatTemplate(json, i, { tool_calls: [{ index: j, function: { arguments: '' } }] }),
+            (d, t) => {
+              const calls = ((d.choices as Json[])[0]!.delta as Json).tool_calls as Json[];
+              (calls[0]!.function as Json).arguments = t;
+            },
+          );
+          fn.arguments = c.restorer.push(fn.arguments);
+        }
+      }
+      if (ch.finish_reason !== null && ch.finish_reason !== undefined) {
+        for (const key of [...this.channels.keys()])
+          if (key === `c${i}` || key.startsWith(`t${i}:`)) before += this.release(key);
+      }
+    }
+    return before;
+  }
+
+  private chatTemplate(json: Json, index: number, delta: Json): Json {
+    const { choices: _choices, usage: _usage, ...rest } = json;
+    return { ...rest, choices: [{ index, delta, finish_reason: null }] };
+  }
+
+  // Anthropic messages: content_block_delta text_delta / input_json_delta, closed by content_block_stop.
+  private anthropicEvent(json: Json, eventLine: string | null): string {
+    const index = typeof json.index === 'number' ? json.index : 0;
+    if (json.type === 'content_block_delta') {
+      const delta = json.delta as Json | undefined;
+      if (delta?.type === 'text_delta' && typeof delta.text === 'string') {
+        const c = this.channel(
+          `b${index}`,
+          false,
+          eventLine,
+          { type: 'content_block_delta', index, delta: { type: 'text_delta', text: '' } },
+          (d, t) => {
+            (d.delta as Json).text = t;
+          },
+        );
+        delta.text = c.restorer.push(delta.text);
+      } else if (delta?.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
+        const c = this.channel(
+          `b${index}`,
+          true,
+          eventLine,
+          { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '' } },
+          (d, t) => {
+            (d.delta as Json).partial_json = t;
+          },
+        );
+        delta.partial_json = c.restorer.push(delta.partial_json);
+      }
+      return '';
+    }
+    if (json.type === 'content_block_stop') return this.release(`b${index}`);
+    if (json.type === 'content_block_start' && json.content_block && typeof json.content_block === 'object') {
+      const restored = restoreAnswer('messages', { content: [json.content_block] }, this.ctx);
+      json.content_block = (restored.content as unknown[])[0];
+      return '';
+    }
+    if (json.type === 'message_stop') return this.releaseAll();
+    return '';
+  }
+
+  // OpenAI Responses: output_text / function_call_arguments deltas, closed by their `.done` events.
+  private responsesEvent(json: Json, eventLine: string | null): string {
+    const type = json.type;
+    const out = typeof json.output_index === 'number' ? json.output_index : 0;
+    const part = typeof json.content_index === 'number' ? json.content_index : 0;
+    switch (type) {
+      case 'response.output_text.delta':
+      case 'response.function_call_arguments.delta':
+      case 'response.custom_tool_call_input.delta': {
+        if (typeof json.delta !== 'string') return '';
+        const isText = type === 'response.output_text.delta';
+        const key = isText ? `o${out}:${part}` : `f${out}`;
+        const { delta: _d, logprobs: _l, obfuscation: _o, ...rest } = json;
+        const c = this.channel(
+          key,
+          type === 'response.function_call_arguments.delta',
+          eventLine,
+          { ...rest, delta: '' },
+          (d, t) => {
+            d.delta = t;
+          },
+        );
+        json.delta = c.restorer.push(json.delta);
+        return '';
+      }
+      case 'response.output_text.done': {
+        const before = this.release(`o${out}:${part}`);
+        if (typeof json.text === 'string') json.text = restoreText(json.text, this.ctx);
+        return before;
+      }
+      case 'response.function_call_arguments.done':
+      case 'response.custom_tool_call_input.done': {
+        const before = this.release(`f${out}`);
+        if (typeof json.arguments === 'string')
+          json.arguments = restoreJsonStringFragment(json.arguments, this.ctx);
+        if (typeof json.input === 'string') json.input = restoreText(json.input, this.ctx);
+        return before;
+      }
+      case 'response.content_part.done': {
+        const p = json.part as Json | undefined;
+        if (p && typeof p.text === 'string') p.text = restoreText(p.text, this.ctx);
+        return '';
+      }
+      case 'response.output_item.done':
+      case 'response.output_item.added': {
+        if (json.item && typeof json.item === 'object') {
+          const r = restoreAnswer('responses', { output: [json.item] }, this.ctx);
+          json.item = (r.output as unknown[])[0];
+        }
+        return '';
+      }
+      case 'response.completed':
+      case 'response.incomplete':
+      case 'response.failed': {
+        const before = this.releaseAll();
+        if (json.response && typeof json.response === 'object')
+          json.response = restoreAnswer('responses', json.response as Json, this.ctx);
+        return before;
+      }
+      default:
+        return '';
+    }
+  }
+}
