@@ -285,6 +285,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       usage.push(usageRow(u));
       if (u.gatewayKeyId) lastUsed.touch(u.gatewayKeyId, u.createdAt.getTime());
     },
+    dlpActivity,
     metrics,
     logger,
     now,
