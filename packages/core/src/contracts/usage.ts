@@ -52,6 +52,16 @@ export const usageContracts = {
     summary: 'The last 60 minutes, per minute: requests, errors, average and p95 latency',
     response: { status: 200, description: 'OK', schema: liveResponseSchema },
   }),
+  costReport: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/usage/cost-report',
+    permission: 'usage:read-any',
+    tag: 'Usage',
+    summary:
+      'Cost report as CSV: per day, provider, model and user over a period, with requests, errors, tokens, cost and BYOK savings',
+    query: usagePeriodQuery,
+    response: csv,
+  }),
   users: defineContract({
     method: 'get',
     path: '/api/v1/llm/usage/users',
@@ -100,6 +110,15 @@ export const usageContracts = {
 } as const;
 
 export const myUsageContracts = {
+  costReport: defineContract({
+    method: 'get',
+    path: '/api/v1/me/usage/cost-report',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: 'My own cost report as CSV: per day, provider and model over a period',
+    query: usagePeriodQuery,
+    response: csv,
+  }),
   usage: defineContract({
     method: 'get',
     path: '/api/v1/me/usage',

@@ -1,3 +1,4 @@
+import { hasProviderLogo, ProviderLogo } from '../../../components/ui/provider-logo';
 import { AlertCircle, ChevronRight, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
 import { useState, type CSSProperties } from 'react';
 import { Badge } from '../../../components/ui/badge';
@@ -55,13 +56,20 @@ function ProviderCard({
       aria-label={p.name}
     >
       <div className="flex items-start gap-3">
-        <div
-          className="grid h-11 w-11 shrink-0 place-items-center rounded-xl text-lg font-bold text-white"
-          style={{ backgroundColor: p.color }}
-          aria-hidden
-        >
-          {p.name.trim().charAt(0).toUpperCase() || '?'}
-        </div>
+        {hasProviderLogo(p.type) ? (
+          <div className="grid h-11 w-11 shrink-0 place-items-center rounded-xl border border-border bg-surface-2">
+            <ProviderLogo type={p.type} className="h-6 w-6" />
+          </div>
+        ) : (
+          // A custom endpoint has no brand: its initial on the colour chosen for it.
+          <div
+            className="grid h-11 w-11 shrink-0 place-items-center rounded-xl text-lg font-bold text-white"
+            style={{ backgroundColor: p.color }}
+            aria-hidden
+          >
+            {p.name.trim().charAt(0).toUpperCase() || '?'}
+          </div>
+        )}
         <div className="min-w-0 flex-1">
           <h3 className="truncate font-semibold">{p.name}</h3>
           <p className="truncate text-xs text-muted">
