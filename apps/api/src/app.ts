@@ -27,7 +27,9 @@ import type { StateStore } from './routing/state-store.js';
 import { createConfigBus, createStateStore } from './routing/shared-state.js';
 import { LastUsedTracker } from './routing/last-used.js';
 import { BatchQueue } from './usage/batch-queue.js';
-import { usageRow, writeUsageRowsIsolating } from './usage/writer.js';
+import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './usage/writer.js';
+import { createEventBus, type LiveEventBus } from './events/bus.js';
+import type { CallEvent } from '@switchyard/core';
 import { createDlpActivityWriter, type DlpActivityWriter } from './dlp/activity.js';
 import { postgresAdvisoryLock, processLock, UsageRetention } from './usage/retention.js';
 import type { AppContext } from './context.js';
@@ -67,6 +69,8 @@ export interface App {
   usage: BatchQueue<string>;
   /** Data-protection activity rows (DlpEvent), written in batches like the usage records. */
   dlpActivity: DlpActivityWriter;
+  /** Live events (calls, provider, model and circuit changes) for GET /api/v1/llm/events. */
+  events: LiveEventBus;
   /** Deletes raw usage records past USAGE_RETENTION_DAYS in batches (null when unset: kept forever). */
   retention: UsageRetention | null;
   /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
@@ -86,16 +90,27 @@ export async function createApp(deps: AppDeps): Promise<App> {
     now: deps.now,
     throttle: new LoginThrottle(DEFAULT_THROTTLE, now, store),
   });
+  // Live events for the dashboard (GET /api/v1/llm/events), across instances through Redis when it is configured.
+  const events = await createEventBus({
+    redisUrl: env.REDIS_URL,
+    prefix: env.REDIS_KEY_PREFIX,
+    instanceId,
+    logger,
+  });
   const usage = new BatchQueue<string>({
     // A row the database refuses is isolated and set aside (never retried forever, never holding back the rest).
-    write: (rows) =>
-      writeUsageRowsIsolating(db, rows, (letter) => {
+    // Once a batch is in, its calls go out as live `call` events: a dashboard that refetches on one sees the row.
+    write: async (rows) => {
+      const written = await writeUsageRowsIsolating(db, rows, (letter) => {
         metrics.usageDeadLetter.inc();
         logger.error(
           { requestId: letter.requestId, error: letter.error },
           'usage record refused by the database: moved to UsageDeadLetter',
         );
-      }),
+      });
+      if (events.wanted) publishCalls(events, rows);
+      return written;
+    },
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
     maxBuffered: env.USAGE_BUFFER_MAX,
     onDrop: (n) => {
@@ -139,8 +154,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       store,
       logger,
       now,
-      onCircuit: (provider, model, open) =>
-        metrics.circuitChanged(provider, model.metricLabel, model.id, open),
+      onCircuit: (provider, model, open) => {
+        metrics.circuitChanged(provider, model.metricLabel, model.id, open);
+        events.publish([{ type: 'circuit', provider, model: model.modelId, open }]);
+      },
       // Before a budget is rebuilt from the recorded spend: this instance's queued records go in first (twice:
       // a flush already running leaves what arrived during its write for the next one). Bounded: a database
       // that does not answer fails the rebuild's own query instead.
@@ -192,6 +209,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     now,
     processEnv: deps.processEnv ?? {},
     outbound: { policy: outbound, dispatcher: agent },
+    events,
     configChanged: async (what) => {
       await Promise.all(configListeners.map((l) => l(what)));
       await bus.publish(what);
@@ -318,6 +336,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     routing,
     usage,
     dlpActivity,
+    events,
     retention,
     close: async () => {
       await retention?.close();
@@ -328,7 +347,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await dlpActivity.close();
       await lastUsed.close().catch(() => undefined);
       await store.close();
+      await events.close();
       await agent.close().catch(() => undefined);
     },
   };
+}
+
+/** The written rows' `call` events, in one publish (one Redis message per batch). */
+function publishCalls(events: LiveEventBus, rows: readonly string[]): void {
+  const calls: CallEvent[] = [];
+  for (const row of rows) {
+    const e = callEventOfRow(row);
+    if (e) calls.push(e);
+  }
+  events.publish(calls);
 }

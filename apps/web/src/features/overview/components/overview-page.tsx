@@ -1,5 +1,6 @@
 import { Activity, Coins, Database, Network, Trophy } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, type ReactNode } from 'react';
 import { Link, useOutletContext } from 'react-router';
 import { DoughnutChart, LineChart, SERIES_COLORS, themeColor } from '../../../components/charts';
 import { Card } from '../../../components/ui/card';
@@ -7,7 +8,9 @@ import { Stat } from '../../../components/ui/stat';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd } from '../../../lib/format';
 import type { MeResponse } from '../../auth/api/me';
+import { throttle, useLiveEvents } from '../../live/use-live-events';
 import { useLive } from '../../usage/api/get-live';
+import { usageKeys } from '../../usage/api/types';
 import { useUsage } from '../../usage/api/get-usage';
 import { bucketLabel, routingShares, weightedMean } from '../../usage/chart-data';
 import { useReadiness } from '../api/get-readiness';
@@ -27,8 +30,8 @@ function Panel({ title, icon, action, children, className = '' }: { title: strin
   );
 }
 
-function Live() {
-  const live = useLive();
+function Live({ streaming }: { streaming: boolean }) {
+  const live = useLive({ polling: !streaming });
   if (live.isPending) return <Skeleton className="h-56 w-full" />;
   if (live.isError) return <ErrorState error={live.error} onRetry={() => void live.refetch()} />;
   const m = live.data.minutes;
@@ -184,6 +187,10 @@ function Week() {
 export function OverviewPage() {
   const me = useOutletContext<MeResponse>();
   const ready = useReadiness();
+  const qc = useQueryClient();
+  // A finished call refetches the live tiles (at most once a second); while the stream is down they poll instead.
+  const refreshLive = useMemo(() => throttle(() => void qc.invalidateQueries({ queryKey: usageKeys.live }), 1000), [qc]);
+  const stream = useLiveEvents({ call: refreshLive });
   return (
     <div className="flex flex-col gap-4">
       <section className="hero-gradient flex flex-wrap items-center gap-x-6 gap-y-2 rounded-2xl p-5 text-white shadow-lg">
@@ -198,8 +205,8 @@ export function OverviewPage() {
           </span>
         </p>
       </section>
-      <Panel title="Live · last 60 minutes" icon={<Activity aria-hidden className="h-5 w-5 text-ok" />} action={<span className="text-muted">refreshes every 15 s</span>}>
-        <Live />
+      <Panel title="Live · last 60 minutes" icon={<Activity aria-hidden className="h-5 w-5 text-ok" />} action={<span className="text-muted" data-testid="live-status">{stream === 'open' ? 'live' : 'refreshes every 15 s'}</span>}>
+        <Live streaming={stream === 'open'} />
       </Panel>
       <Week />
     </div>

@@ -7,4 +7,5 @@ export const getProviders = (signal?: AbortSignal) => api<{ data: Provider[] }>(
 
 export const providersQueryOptions = () => queryOptions({ queryKey: providersKeys.list, queryFn: ({ signal }) => getProviders(signal) });
 
-export const useProviders = () => useQuery(providersQueryOptions());
+/** `pollMs`: refetch this often (false: never; the live event stream refreshes the list instead). */
+export const useProviders = (pollMs: number | false = false) => useQuery({ ...providersQueryOptions(), refetchInterval: pollMs });

@@ -9,4 +9,6 @@ export const getLive = (signal?: AbortSignal) => api<LiveResponse>('/llm/live', 
 
 export const liveQueryOptions = () => queryOptions({ queryKey: usageKeys.live, queryFn: ({ signal }) => getLive(signal), refetchInterval: LIVE_REFRESH_MS, staleTime: 5_000 });
 
-export const useLive = (opts: { enabled?: boolean } = {}) => useQuery({ ...liveQueryOptions(), ...opts });
+/** `polling: false` while the live event stream is open (its `call` events refetch instead). */
+export const useLive = (opts: { enabled?: boolean; polling?: boolean } = {}) =>
+  useQuery({ ...liveQueryOptions(), enabled: opts.enabled, refetchInterval: opts.polling === false ? false : LIVE_REFRESH_MS });
