@@ -36,6 +36,7 @@ import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { mountIdentityModules } from './modules/identity.mount.js';
 import { mountLlmModules } from './modules/llm.mount.js';
+import { eventsRoutes } from './modules/events/events.routes.js';
 import { mountUsageModules } from './modules/usage.mount.js';
 import { CHECK_RESPONSES } from './modules/mount-contract.js';
 import { openapiRoutes } from './openapi/openapi.routes.js';
@@ -261,6 +262,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(openapiRoutes(CORE_VERSION));
   mountIdentityModules(api, ctx);
   mountLlmModules(api, ctx, routing);
+  // The live event stream (server-sent events): its session is checked again with every heartbeat.
+  api.use(eventsRoutes(ctx, auth));
   mountUsageModules(api, ctx);
   api.use((req, _res, next) =>
     next(new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`)),

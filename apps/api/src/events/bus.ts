@@ -105,13 +105,20 @@ export class RedisEventBus implements LiveEventBus {
     this.#sub.on('message', (_channel: string, raw: string) => this.#received(raw));
   }
 
-  static async create(url: string, prefix: string, instanceId: string, logger: Logger): Promise<RedisEventBus> {
+  static async create(
+    url: string,
+    prefix: string,
+    instanceId: string,
+    logger: Logger,
+  ): Promise<RedisEventBus> {
     const { Redis: RedisClient } = await import('ioredis');
     const bus = new RedisEventBus(RedisClient, url, prefix, instanceId, logger);
     try {
       await Promise.race([
         bus.#sub.subscribe(bus.#channel),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after 2000 ms')), 2000).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('timed out after 2000 ms')), 2000).unref(),
+        ),
       ]);
     } catch (err) {
       logger.warn(

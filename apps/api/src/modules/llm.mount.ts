@@ -3,7 +3,6 @@ import type { AppContext } from '../context.js';
 import type { RoutingRuntime } from '../routing/runtime.js';
 import { connectRoutes } from './connect/connect.routes.js';
 import { dlpRoutes } from './dlp/dlp.routes.js';
-import { eventsRoutes } from './events/events.routes.js';
 import { modelsRoutes } from './models/models.routes.js';
 import { providersRoutes } from './providers/providers.routes.js';
 import { routingRoutes } from './routing/routing.routes.js';
@@ -18,8 +17,6 @@ export function mountLlmModules(api: Router, ctx: AppContext, routing: RoutingRu
   api.use(routingRoutes(ctx, routing));
   api.use(settingsRoutes(ctx));
   api.use(dlpRoutes(ctx));
-  // The live event stream (server-sent events) for the dashboard.
-  api.use(eventsRoutes(ctx));
   // Connect a tool: /guide (public Markdown) and /me/keys/:id/models.
   api.use(connectRoutes(ctx, routing));
 }

@@ -12,6 +12,8 @@ export interface SseClient {
   raw: () => string;
   /** Resolves with the first frame (already received or arriving) that matches, or rejects after `timeoutMs`. */
   waitFor: (match: (f: SseFrame) => boolean, timeoutMs?: number) => Promise<SseFrame>;
+  /** Resolves when the server ended the stream (or it was closed). */
+  ended: Promise<void>;
   close: () => void;
 }
 
@@ -22,9 +24,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const waiters = new Set<() => void>();
   let text = '';
   let pending = '';
+  let ended: Promise<void> = Promise.resolve();
   if (res.body) {
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
+    ended = (async () => {
       try {
         for (;;) {
           const { value, done } = await reader.read();
@@ -55,6 +58,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     contentType: res.headers.get('content-type'),
     frames,
     raw: () => text,
+    ended,
     waitFor: (match, timeoutMs = 5000) =>
       new Promise((resolve, reject) => {
         const check = () => {

@@ -179,6 +179,10 @@ export const eventsContracts = {
     tag: 'Live events',
     summary:
       'Server-sent events: `call` (a request finished and was recorded; no bodies, no keys), `provider`, `model` and `circuit` changes. Operators and viewers get every event; other users only `call` events of their own requests. A comment every 15 s keeps the connection open.',
-    response: { status: 200, description: 'An event stream (text/event-stream) that stays open', contentType: 'text/event-stream' },
+    response: {
+      status: 200,
+      description: 'An event stream (text/event-stream) that stays open',
+      contentType: 'text/event-stream',
+    },
   }),
 } as const;

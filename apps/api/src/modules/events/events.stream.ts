@@ -3,8 +3,6 @@ import { visibleTo, type LiveEvent } from '@switchyard/core';
 import type { LiveEventBus } from '../../events/bus.js';
 import { can, type Role } from '../auth/permissions.js';
 
-/** A comment line this often keeps proxies and load balancers from closing a quiet stream. */
-export const HEARTBEAT_MS = 15_000;
 /** How long a browser waits before reconnecting after the stream dropped (the SSE `retry:` field). */
 export const RETRY_MS = 3_000;
 /** A client that stops reading is cut off once this much is waiting for it (never unbounded memory). */
@@ -12,16 +10,25 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 
 /**
  * Serve one event stream until the client leaves: `retry:` first, then every event the viewer may see as
- * `event: <type>` + `data: <json>`, and a heartbeat comment every 15 s. Operators and viewers (`usage:read-any`) get
- * everything; other users only their own `call` events. The listener and the timer go when the connection closes.
+ * `event: <type>` + `data: <json>`, and a heartbeat comment every `heartbeatMs` (15 s by default). Operators and viewers (`usage:read-any`) get
+ * everything; other users only their own `call` events. With every heartbeat the session is checked again: signed
+ * out, expired or suspended ends the stream, a changed role changes what it shows. The listener and the timer go
+ * when the connection closes.
  */
 export function openEventStream(
   bus: LiveEventBus,
   user: { id: string; role: Role },
   req: IncomingMessage,
   res: ServerResponse,
+  session: {
+    /** The session's user now (null: signed out, expired or suspended), asked with every heartbeat. */
+    recheck: () => Promise<{ id: string; role: Role } | null>;
+    onError: (err: unknown) => void;
+  },
+  /** A comment line this often keeps proxies and load balancers from closing a quiet stream (LIVE_EVENTS_HEARTBEAT_MS). */
+  heartbeatMs: number,
 ): void {
-  const viewer = { all: can(user.role, 'usage:read-any'), userId: user.id };
+  let viewer = { all: can(user.role, 'usage:read-any'), userId: user.id };
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store, no-transform',
@@ -43,7 +50,24 @@ export function openEventStream(
   const unsubscribe = bus.subscribe((event: LiveEvent) => {
     if (visibleTo(event, viewer)) send(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
   });
-  const heartbeat = setInterval(() => send(': ping\n\n'), HEARTBEAT_MS);
+  let checking = false;
+  const heartbeat = setInterval(() => {
+    send(': ping\n\n');
+    if (checking || closed) return;
+    checking = true;
+    session
+      .recheck()
+      .then((now) => {
+        if (closed) return;
+        if (!now) {
+          close();
+          res.end();
+        } else viewer = { all: can(now.role, 'usage:read-any'), userId: now.id };
+      })
+      // The database is away: keep the stream (its events carry nothing the session could not see a moment ago).
+      .catch(session.onError)
+      .finally(() => (checking = false));
+  }, heartbeatMs);
   heartbeat.unref();
   const close = () => {
     if (closed) return;

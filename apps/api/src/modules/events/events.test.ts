@@ -86,13 +86,11 @@ describe('live events: GET /api/v1/llm/events across two instances', () => {
   beforeAll(async () => {
     prefix = testPrefix();
     const env = { REDIS_URL: REDIS_TEST_URL, REDIS_KEY_PREFIX: prefix };
-    a = await createProxyEnv({ env });
+    a = await createProxyEnv({ env: { ...env, LIVE_EVENTS_HEARTBEAT_MS: '200' } });
     b = await startInstance(a, { GATEWAY_MASTER_KEY: MASTER_KEY, USAGE_FLUSH_INTERVAL_MS: '50', ...env });
     adminToken = await a.t.tokenFor('seed_admin');
     const emailA = (await a.t.db.prisma.user.findUniqueOrThrow({ where: { id: a.ids.user } })).email;
-    const login = await a.t.http
-      .post('/api/v1/auth/login')
-      .send({ email: emailA, password: a.userPassword });
+    const login = await a.t.http.post('/api/v1/auth/login').send({ email: emailA, password: a.userPassword });
     userAToken = login.body.token as string;
     const ub = await a.t.createUser('user');
     const key = generateGatewayKey();
@@ -184,6 +182,18 @@ describe('live events: GET /api/v1/llm/events across two instances', () => {
     expect(calls(ownA).map((c) => c.requestId)).toEqual([idA]);
     expect(calls(ownB).map((c) => c.requestId)).toEqual([idB]);
     for (const s of [ownA, ownB]) expect(s.frames.filter((f) => f.event !== 'call')).toEqual([]);
+  });
+
+  it('sends heartbeats and ends the stream once its session is signed out', async () => {
+    const ub = await a.t.createUser('user');
+    const token = (await a.t.http.post('/api/v1/auth/login').send({ email: ub.email, password: ub.password }))
+      .body.token as string;
+    const s = await open(a.url, token);
+    await eventually(() => expect(s.raw()).toContain(': ping\n\n'), 2000);
+    await a.t.http.post('/api/v1/auth/logout').set('authorization', `Bearer ${token}`).expect(204);
+    let done = false;
+    void s.ended.then(() => (done = true));
+    await eventually(() => expect(done).toBe(true), 2000);
   });
 
   it('leaves no listener behind after many connects and disconnects', async () => {

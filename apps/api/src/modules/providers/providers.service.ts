@@ -243,7 +243,10 @@ export class ProvidersService {
   }
 
   /** The live `provider` event of a change (see GET /api/v1/llm/events). */
-  #published(action: 'created' | 'updated' | 'deleted' | 'status', p: { id: string; slug: string; status: string }) {
+  #published(
+    action: 'created' | 'updated' | 'deleted' | 'status',
+    p: { id: string; slug: string; status: string },
+  ) {
     this.ctx.events.publish([{ type: 'provider', action, id: p.id, slug: p.slug, status: p.status }]);
   }
 

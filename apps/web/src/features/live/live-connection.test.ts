@@ -75,6 +75,16 @@ describe('LiveConnection', () => {
     sources[3]!.emit('open');
     sources[3]!.emit('error');
     expect(timers.at(-1)!.ms).toBe(1000);
-    expect(statuses).toEqual(['connecting', 'down', 'connecting', 'down', 'connecting', 'down', 'connecting', 'open', 'down']);
+    expect(statuses).toEqual([
+      'connecting',
+      'down',
+      'connecting',
+      'down',
+      'connecting',
+      'down',
+      'connecting',
+      'open',
+      'down',
+    ]);
   });
 });

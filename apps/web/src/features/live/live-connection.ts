@@ -1,4 +1,10 @@
-import { LIVE_EVENT_TYPES, type LiveEvent } from '@switchyard/core';
+import type { LiveEvent, LiveEventType } from '@switchyard/core';
+
+/** The stream's event names (types only from core: its values would pull its whole index into the first load). */
+const EVENT_TYPES = ['call', 'provider', 'model', 'circuit'] as const satisfies readonly LiveEventType[];
+// Every type of the stream is listened to (a new one in core fails to compile here until it is added).
+const _all: Exclude<LiveEventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true;
+void _all;
 
 /** Where the stream is: `open` (events arrive; polling can rest), `connecting`, or `down` (poll instead). */
 export type LiveStatus = 'connecting' | 'open' | 'down';
@@ -80,7 +86,7 @@ export class LiveConnection {
       const delay = (this.opts.backoffMs ?? defaultBackoff)(this.#failures++);
       this.#retry = (this.opts.setTimer ?? setTimeout)(() => this.#connect(), delay);
     });
-    for (const type of LIVE_EVENT_TYPES) {
+    for (const type of EVENT_TYPES) {
       source.addEventListener(type, (ev) => {
         let event: unknown;
         try {
@@ -88,14 +94,16 @@ export class LiveConnection {
         } catch {
           return;
         }
-        if (typeof event !== 'object' || event === null || (event as { type?: unknown }).type !== type) return;
+        if (typeof event !== 'object' || event === null || (event as { type?: unknown }).type !== type)
+          return;
         for (const l of this.#listeners) l(event as LiveEvent);
       });
     }
   }
 
   #disconnect() {
-    if (this.#retry !== null) (this.opts.clearTimer ?? clearTimeout)(this.#retry as ReturnType<typeof setTimeout>);
+    if (this.#retry !== null)
+      (this.opts.clearTimer ?? clearTimeout)(this.#retry as ReturnType<typeof setTimeout>);
     this.#retry = null;
     this.#source?.close();
     this.#source = null;

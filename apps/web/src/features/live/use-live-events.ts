@@ -47,11 +47,14 @@ export function throttle(fn: () => void, ms: number): () => void {
       last = Date.now();
       fn();
     } else if (timer === null) {
-      timer = setTimeout(() => {
-        timer = null;
-        last = Date.now();
-        fn();
-      }, Math.max(0, wait));
+      timer = setTimeout(
+        () => {
+          timer = null;
+          last = Date.now();
+          fn();
+        },
+        Math.max(0, wait),
+      );
     }
   };
 }

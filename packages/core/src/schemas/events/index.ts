@@ -67,9 +67,6 @@ export const liveEventSchema = z.discriminatedUnion('type', [
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];
 
-/** The SSE event names, in the order the stream documents them. */
-export const LIVE_EVENT_TYPES = ['call', 'provider', 'model', 'circuit'] as const satisfies readonly LiveEventType[];
-
 /**
  * What a signed-in caller may see: operators and viewers (`all`) every event; anyone else only `call` events of
  * their own requests (user id match) and nothing about providers, models or circuits.

@@ -1,4 +1,9 @@
-import { infiniteQueryOptions, useInfiniteQuery, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  useInfiniteQuery,
+  type InfiniteData,
+  type QueryClient,
+} from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { withQuery } from '../../../lib/search-params';
 import { logsKeys, type LogFilters, type LogsPage } from './types';
@@ -6,7 +11,8 @@ import { logsKeys, type LogFilters, type LogsPage } from './types';
 export const LOGS_PAGE_SIZE = 50;
 
 /** GET /llm/logs: every gateway request, newest first, keyset-paginated through `nextCursor` (operators). */
-export const getLogs = (f: LogFilters, cursor: string | null, signal?: AbortSignal) => api<LogsPage>(withQuery('/llm/logs', { ...f, cursor, limit: LOGS_PAGE_SIZE }), { signal });
+export const getLogs = (f: LogFilters, cursor: string | null, signal?: AbortSignal) =>
+  api<LogsPage>(withQuery('/llm/logs', { ...f, cursor, limit: LOGS_PAGE_SIZE }), { signal });
 
 export const logsQueryOptions = (f: LogFilters) =>
   infiniteQueryOptions({

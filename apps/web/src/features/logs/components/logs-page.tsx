@@ -45,7 +45,11 @@ export function LogsPage() {
   // stream is down, the same pull runs every 5 s instead.
   const filtersKey = JSON.stringify(filters);
   const pullNewest = useMemo(
-    () => throttle(() => void prependNewestLogs(qc, JSON.parse(filtersKey) as typeof filters).catch(() => undefined), 1000),
+    () =>
+      throttle(
+        () => void prependNewestLogs(qc, JSON.parse(filtersKey) as typeof filters).catch(() => undefined),
+        1000,
+      ),
     [qc, filtersKey],
   );
   const stream = useLiveEvents({ call: pullNewest }, tail);
@@ -71,9 +75,18 @@ export function LogsPage() {
         title="Gateway logs"
         description="Every request through the OpenAI- and Anthropic-format endpoints: who sent it and with which tool, what was asked, what served it, and what it cost. Open one for its resolver trace."
         actions={
-          <Button type="button" variant={tail ? 'primary' : 'subtle'} aria-pressed={tail} onClick={() => setTail((t) => !t)}>
+          <Button
+            type="button"
+            variant={tail ? 'primary' : 'subtle'}
+            aria-pressed={tail}
+            onClick={() => setTail((t) => !t)}
+          >
             <Radio aria-hidden className="h-4 w-4" /> Live tail
-            {tail ? <span className="text-xs opacity-80" data-testid="live-tail-status">{stream === 'open' ? '· live' : '· every 5 s'}</span> : null}
+            {tail ? (
+              <span className="text-xs opacity-80" data-testid="live-tail-status">
+                {stream === 'open' ? '· live' : '· every 5 s'}
+              </span>
+            ) : null}
           </Button>
         }
       />
