@@ -122,6 +122,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
+  metrics.liveStreamsFrom(() => events.listeners);
   // What data protection did per request (the proxy pushes rows; counts only, never a matched value).
   const dlpActivity = createDlpActivityWriter({
     db,

@@ -125,6 +125,9 @@ describe('live events: GET /api/v1/llm/events across two instances', () => {
     const onA = await open(a.url, adminToken);
     const onB = await open(b.url, adminToken);
     const ownA = await open(a.url, userAToken);
+    expect(await a.t.app.metrics.registry.getSingleMetricAsString('switchyard_live_event_streams')).toMatch(
+      /switchyard_live_event_streams 3$/m,
+    );
     const requestId = await chat(a.url, userB.key);
     const mine = (f: { event: string; data: string }) => f.event === 'call' && f.data.includes(requestId);
     const [fa, fb] = await Promise.all([onA.waitFor(mine), onB.waitFor(mine)]);
@@ -156,7 +159,7 @@ describe('live events: GET /api/v1/llm/events across two instances', () => {
     expect(calls(ownA)).toEqual([]);
   });
 
-  it("shows a user their own calls (from either instance) and never another user's or a provider change", async () => {
+  it("shows a user their own calls (from either instance) and never another user's, a provider or a model change", async () => {
     const ownA = await open(b.url, userAToken);
     const ownB = await open(a.url, userBToken);
     const admin = await open(a.url, adminToken);
@@ -177,6 +180,14 @@ describe('live events: GET /api/v1/llm/events across two instances', () => {
       slug: 'up-backup',
       status: 'disabled',
     });
+    const embed = await a.t.db.prisma.model.findFirstOrThrow({ where: { modelId: 'embed-test' } });
+    const bulk = await a.t.http
+      .post('/api/v1/llm/models/bulk')
+      .set('authorization', `Bearer ${adminToken}`)
+      .send({ action: 'disable', ids: [embed.id] });
+    expect(bulk.status).toBe(200);
+    const model = await admin.waitFor((f) => f.event === 'model');
+    expect(JSON.parse(model.data)).toEqual({ type: 'model', action: 'disabled', ids: [embed.id] });
     await admin.waitFor((f) => f.data.includes(idA));
     await admin.waitFor((f) => f.data.includes(idB));
     expect(calls(ownA).map((c) => c.requestId)).toEqual([idA]);
@@ -205,5 +216,8 @@ describe('live events: GET /api/v1/llm/events across two instances', () => {
       s.close();
     }
     await eventually(() => expect(a.t.app.events.listeners).toBe(0), 3000);
+    expect(await a.t.app.metrics.registry.getSingleMetricAsString('switchyard_live_event_streams')).toMatch(
+      /switchyard_live_event_streams 0$/m,
+    );
   });
 });
