@@ -10,10 +10,10 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 
 /**
  * Serve one event stream until the client leaves: `retry:` first, then every event the viewer may see as
- * `event: <type>` + `data: <json>`, and a heartbeat comment every `heartbeatMs` (15 s by default). Operators and viewers (`usage:read-any`) get
- * everything; other users only their own `call` events. With every heartbeat the session is checked again: signed
- * out, expired or suspended ends the stream, a changed role changes what it shows. The listener and the timer go
- * when the connection closes.
+ * `event: <type>` + `data: <json>`, and a heartbeat comment every `heartbeatMs` (15 s by default). Operators and
+ * viewers (`usage:read-any`) get everything; other users only their own `call` events. With every heartbeat the
+ * session is checked again: signed out, expired or suspended ends the stream, a changed role changes what it shows.
+ * The listener and the timer go when the connection closes.
  */
 export function openEventStream(
   bus: LiveEventBus,
@@ -25,7 +25,7 @@ export function openEventStream(
     recheck: () => Promise<{ id: string; role: Role } | null>;
     onError: (err: unknown) => void;
   },
-  /** A comment line this often keeps proxies and load balancers from closing a quiet stream (LIVE_EVENTS_HEARTBEAT_MS). */
+  /** A comment this often keeps proxies from closing a quiet stream (LIVE_EVENTS_HEARTBEAT_MS). */
   heartbeatMs: number,
 ): void {
   let viewer = { all: can(user.role, 'usage:read-any'), userId: user.id };
