@@ -27,13 +27,16 @@ import type { StateStore } from './routing/state-store.js';
 import { createConfigBus, createStateStore } from './routing/shared-state.js';
 import { LastUsedTracker } from './routing/last-used.js';
 import { BatchQueue } from './usage/batch-queue.js';
-import { usageRow, writeUsageRowsIsolating } from './usage/writer.js';
+import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './usage/writer.js';
+import { createEventBus, type LiveEventBus } from './events/bus.js';
+import type { CallEvent } from '@switchyard/core';
 import { createDlpActivityWriter, type DlpActivityWriter } from './dlp/activity.js';
 import { postgresAdvisoryLock, processLock, UsageRetention } from './usage/retention.js';
 import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { mountIdentityModules } from './modules/identity.mount.js';
 import { mountLlmModules } from './modules/llm.mount.js';
+import { eventsRoutes } from './modules/events/events.routes.js';
 import { mountUsageModules } from './modules/usage.mount.js';
 import { CHECK_RESPONSES } from './modules/mount-contract.js';
 import { openapiRoutes } from './openapi/openapi.routes.js';
@@ -67,6 +70,8 @@ export interface App {
   usage: BatchQueue<string>;
   /** Data-protection activity rows (DlpEvent), written in batches like the usage records. */
   dlpActivity: DlpActivityWriter;
+  /** Live events (calls, provider, model and circuit changes) for GET /api/v1/llm/events. */
+  events: LiveEventBus;
   /** Deletes raw usage records past USAGE_RETENTION_DAYS in batches (null when unset: kept forever). */
   retention: UsageRetention | null;
   /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
@@ -86,16 +91,27 @@ export async function createApp(deps: AppDeps): Promise<App> {
     now: deps.now,
     throttle: new LoginThrottle(DEFAULT_THROTTLE, now, store),
   });
+  // Live events for the dashboard (GET /api/v1/llm/events), across instances through Redis when it is configured.
+  const events = await createEventBus({
+    redisUrl: env.REDIS_URL,
+    prefix: env.REDIS_KEY_PREFIX,
+    instanceId,
+    logger,
+  });
   const usage = new BatchQueue<string>({
     // A row the database refuses is isolated and set aside (never retried forever, never holding back the rest).
-    write: (rows) =>
-      writeUsageRowsIsolating(db, rows, (letter) => {
+    // Once a batch is in, its calls go out as live `call` events: a dashboard that refetches on one sees the row.
+    write: async (rows) => {
+      const written = await writeUsageRowsIsolating(db, rows, (letter) => {
         metrics.usageDeadLetter.inc();
         logger.error(
           { requestId: letter.requestId, error: letter.error },
           'usage record refused by the database: moved to UsageDeadLetter',
         );
-      }),
+      });
+      if (events.wanted) publishCalls(events, rows);
+      return written;
+    },
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
     maxBuffered: env.USAGE_BUFFER_MAX,
     onDrop: (n) => {
@@ -106,6 +122,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
+  metrics.liveStreamsFrom(() => events.listeners);
   // What data protection did per request (the proxy pushes rows; counts only, never a matched value).
   const dlpActivity = createDlpActivityWriter({
     db,
@@ -139,8 +156,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       store,
       logger,
       now,
-      onCircuit: (provider, model, open) =>
-        metrics.circuitChanged(provider, model.metricLabel, model.id, open),
+      onCircuit: (provider, model, open) => {
+        metrics.circuitChanged(provider, model.metricLabel, model.id, open);
+        events.publish([{ type: 'circuit', provider, model: model.modelId, open }]);
+      },
       // Before a budget is rebuilt from the recorded spend: this instance's queued records go in first (twice:
       // a flush already running leaves what arrived during its write for the next one). Bounded: a database
       // that does not answer fails the rebuild's own query instead.
@@ -192,6 +211,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     now,
     processEnv: deps.processEnv ?? {},
     outbound: { policy: outbound, dispatcher: agent },
+    events,
     configChanged: async (what) => {
       await Promise.all(configListeners.map((l) => l(what)));
       await bus.publish(what);
@@ -243,6 +263,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(openapiRoutes(CORE_VERSION));
   mountIdentityModules(api, ctx);
   mountLlmModules(api, ctx, routing);
+  // The live event stream (server-sent events): its session is checked again with every heartbeat.
+  api.use(eventsRoutes(ctx, auth));
   mountUsageModules(api, ctx);
   api.use((req, _res, next) =>
     next(new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`)),
@@ -319,6 +341,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     routing,
     usage,
     dlpActivity,
+    events,
     retention,
     close: async () => {
       await retention?.close();
@@ -329,7 +352,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await dlpActivity.close();
       await lastUsed.close().catch(() => undefined);
       await store.close();
+      await events.close();
       await agent.close().catch(() => undefined);
     },
   };
+}
+
+/** The written rows' `call` events, in one publish (one Redis message per batch). */
+function publishCalls(events: LiveEventBus, rows: readonly string[]): void {
+  const calls: CallEvent[] = [];
+  for (const row of rows) {
+    const e = callEventOfRow(row);
+    if (e) calls.push(e);
+  }
+  events.publish(calls);
 }

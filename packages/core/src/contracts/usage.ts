@@ -188,3 +188,20 @@ export const connectContracts = {
     errors: { 404: 'Not one of my keys' },
   }),
 } as const;
+
+/** The live event stream for the dashboard (server-sent events; see schemas/events). */
+export const eventsContracts = {
+  stream: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/events',
+    permission: 'usage:own',
+    tag: 'Live events',
+    summary:
+      'Server-sent events: `call` (a request finished and was recorded; no bodies, no keys), `provider`, `model` and `circuit` changes. Operators and viewers get every event; other users only `call` events of their own requests. A comment every 15 s keeps the connection open.',
+    response: {
+      status: 200,
+      description: 'An event stream (text/event-stream) that stays open',
+      contentType: 'text/event-stream',
+    },
+  }),
+} as const;

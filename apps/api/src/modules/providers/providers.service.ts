@@ -238,7 +238,16 @@ export class ProvidersService {
       return created;
     });
     await this.ctx.configChanged('providers');
+    this.#published('created', p);
     return presentProvider(p, this.ctx.processEnv);
+  }
+
+  /** The live `provider` event of a change (see GET /api/v1/llm/events). */
+  #published(
+    action: 'created' | 'updated' | 'deleted' | 'status',
+    p: { id: string; slug: string; status: string },
+  ) {
+    this.ctx.events.publish([{ type: 'provider', action, id: p.id, slug: p.slug, status: p.status }]);
   }
 
   async update(actor: Actor & { role?: string }, id: string, body: UpdateProviderBody) {
@@ -285,6 +294,7 @@ export class ProvidersService {
         }),
       present: (row) => presentProvider(row, {}),
     });
+    this.#published('updated', p);
     return presentProvider(p, this.ctx.processEnv);
   }
 
@@ -305,6 +315,7 @@ export class ProvidersService {
       );
     });
     await this.ctx.configChanged('providers');
+    this.#published('deleted', before);
   }
 
   /** A real minimal call with the provider's stored key (or its `_env` reference); records the outcome. */
@@ -338,7 +349,10 @@ export class ProvidersService {
         status,
       },
     });
-    if (status !== p.status) await this.ctx.configChanged('providers');
+    if (status !== p.status) {
+      await this.ctx.configChanged('providers');
+      this.#published('status', { ...p, status });
+    }
     return result;
   }
 }
