@@ -83,6 +83,15 @@ test('a provider whose upstream refuses its key shows the cooldown and why; rese
   await expect(dialog).toBeHidden();
   await expect(card.getByTestId('provider-status')).toHaveText('active');
   await expect(card.getByTestId('provider-cooldowns')).toHaveCount(0);
+  // Check now: the model list answers, so the check passes; its latency joins the history.
+  await card.getByRole('button', { name: `Check now: ${name}` }).click();
+  await expect(card.getByTestId('provider-check')).toContainText(/last .*: ok in \d+ ms/);
+  await card.getByRole('button', { name: 'Health history and headroom' }).click();
+  await expect(
+    card
+      .getByTestId('provider-health-detail')
+      .getByRole('img', { name: /Latency of the last \d+ checks?: .*\d+ ms/ }),
+  ).toBeVisible();
   // The reset is in the audit log.
   const audit = await apiCall<{ data: { action: string }[] }>(
     request,

@@ -95,7 +95,7 @@ function LatencyBars({ history }: { history: ProviderHealthDetail['history'] }) 
     <div
       className="flex h-10 items-end gap-px"
       role="img"
-      aria-label={`Latency of the last ${points.length} checks: ${points
+      aria-label={`Latency of the last ${points.length} check${points.length === 1 ? '' : 's'}: ${points
         .slice(-5)
         .map((x) => (x.ok ? `${x.latencyMs} ms` : 'failed'))
         .join(', ')}`}
@@ -172,7 +172,7 @@ export function ProviderHealthActions({
         type="button"
         className="flex cursor-pointer items-center gap-1 self-start text-muted hover:text-fg"
         aria-expanded={open}
-        aria-controls={panelId}
+        aria-controls={open ? panelId : undefined}
         onClick={() => setOpen((o) => !o)}
       >
         <ChevronRight aria-hidden className={`h-3.5 w-3.5 transition ${open ? 'rotate-90' : ''}`} />
