@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp } from '../../test/app.js';
 import { createProxyEnv, UPSTREAM_KEY, type ProxyEnv } from '../../test/proxy-env.js';
+import { eventually } from '../../test/redis.js';
 
 let env: ProxyEnv;
 let admin: string;
@@ -312,4 +314,20 @@ describe('provider health', () => {
       { numRuns: 40 },
     );
   }, 60_000);
+});
+
+describe('background health checks', () => {
+  it('the timer checks due providers on its own (the mock, on by default) and stops when the app closes', async () => {
+    const t = await createTestApp({ env: { HEALTH_CHECK_TICK_MS: '50' } });
+    const mock = await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { slug: 'mock' } });
+    const count = () => t.app.ctx.prisma.providerProbe.count({ where: { providerId: mock.id } });
+    await eventually(async () => expect(await count()).toBe(1), 5000);
+    const row = await t.app.ctx.prisma.providerHealth.findUniqueOrThrow({ where: { providerId: mock.id } });
+    expect(row.lastCheckOk).toBe(true);
+    // Due again only after its interval (60 s): further ticks do not check it again.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count()).toBe(1);
+    await t.app.healthChecks.close();
+    await t.close();
+  });
 });
