@@ -26,6 +26,9 @@ import { RoutingRuntime } from './routing/runtime.js';
 import type { StateStore } from './routing/state-store.js';
 import { createConfigBus, createStateStore } from './routing/shared-state.js';
 import { LastUsedTracker } from './routing/last-used.js';
+import { HealthNotes } from './routing/health-notes.js';
+import { ProviderHealthService, parseStateReset } from './modules/providers/provider-health.service.js';
+import { HealthScheduler } from './modules/providers/health-scheduler.js';
 import { BatchQueue } from './usage/batch-queue.js';
 import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './usage/writer.js';
 import { createEventBus, type LiveEventBus } from './events/bus.js';
@@ -74,6 +77,12 @@ export interface App {
   events: LiveEventBus;
   /** Deletes raw usage records past USAGE_RETENTION_DAYS in batches (null when unset: kept forever). */
   retention: UsageRetention | null;
+  /** Providers' live state, health checks and reset. */
+  health: ProviderHealthService;
+  /** Background health checks (HEALTH_CHECK_TICK_MS; 0: off). */
+  healthChecks: HealthScheduler;
+  /** Provider failures and cooldown reasons recorded off the request path. */
+  healthNotes: HealthNotes;
   /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
   close: () => Promise<void>;
 }
@@ -148,6 +157,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
           registry: metrics.registry,
         });
   retention?.start();
+  const healthNotes = new HealthNotes(db.prisma, logger);
   const routing = await RoutingRuntime.create(
     {
       prisma: db.prisma,
@@ -168,12 +178,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
           usage.flush().then(() => usage.flush()),
           new Promise<void>((r) => setTimeout(r, 2_000).unref()),
         ]),
+      notes: healthNotes,
     },
     { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS },
   );
   configListeners.push((what) =>
     routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')),
   );
+  // An admin's reset of a provider's cooldowns, circuits and rate-limit windows (made here or on another instance).
+  configListeners.push(async (what) => {
+    const reset = parseStateReset(what);
+    if (reset)
+      await routing
+        .resetState(reset.providerId, reset.modelId)
+        .catch((err) => logger.error({ err, what }, 'clearing provider state failed'));
+  });
   // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
   const bus = await createConfigBus({
     env,
@@ -217,6 +236,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await bus.publish(what);
     },
   };
+
+  const health = new ProviderHealthService(ctx, routing, healthNotes);
+  const healthChecks = new HealthScheduler({
+    health,
+    routing,
+    tickMs: env.HEALTH_CHECK_TICK_MS,
+    now,
+    logger,
+  });
+  healthChecks.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -262,7 +291,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(authRoutes(auth));
   api.use(openapiRoutes(CORE_VERSION));
   mountIdentityModules(api, ctx);
-  mountLlmModules(api, ctx, routing);
+  mountLlmModules(api, ctx, routing, health);
   // The live event stream (server-sent events): its session is checked again with every heartbeat.
   api.use(eventsRoutes(ctx, auth));
   mountUsageModules(api, ctx);
@@ -343,8 +372,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     dlpActivity,
     events,
     retention,
+    health,
+    healthChecks,
+    healthNotes,
     close: async () => {
       await retention?.close();
+      await healthChecks.close();
+      await healthNotes.close();
       routing.close();
       await bus.close();
       const { unwritten } = await usage.close();

@@ -18,6 +18,15 @@ export type ConnectionTest =
  * Used before saving a key, to test a saved provider, and for BYOK keys. Never echoes the key.
  */
 export async function testProviderConnection(
+  input: Parameters<typeof connectionTestDetailed>[0],
+  opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
+): Promise<ConnectionTest> {
+  const { upstream: _upstream, ...result } = await connectionTestDetailed(input, opts);
+  return result as ConnectionTest;
+}
+
+/** The connection test, plus the upstream's status and classified kind when it answered an error. */
+export async function connectionTestDetailed(
   input: {
     id?: string;
     slug?: string;
@@ -27,7 +36,7 @@ export async function testProviderConnection(
     config?: ProviderConfig;
   },
   opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
-): Promise<ConnectionTest> {
+): Promise<ConnectionTest & { upstream?: Pick<UpstreamError, 'status' | 'kind'> }> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = opts.timeoutMs ?? 8000;
@@ -71,7 +80,12 @@ export async function testProviderConnection(
         code === 'invalid_key'
           ? 'The provider rejected the key.'
           : `The provider answered ${upstream.status}: ${upstream.message}`;
-      return { success: false, latencyMs: elapsed(), error: { code, message } };
+      return {
+        success: false,
+        latencyMs: elapsed(),
+        error: { code, message },
+        upstream: { status: upstream.status, kind: upstream.kind },
+      };
     }
     if (
       e.name === 'TimeoutError' ||

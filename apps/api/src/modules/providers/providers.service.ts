@@ -8,6 +8,7 @@ import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
 import { testProviderConnection } from './provider-test.js';
+import type { ProviderForHealth, ProviderHealthService } from './provider-health.service.js';
 
 /** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
 const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set([
@@ -18,6 +19,7 @@ const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set([
   'responsesApi',
   'timeouts',
   'webSearch',
+  'healthCheck',
 ]);
 /** Provider settings that are credentials themselves (Bedrock). */
 export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
@@ -151,18 +153,35 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
 }
 
 export class ProvidersService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly health: ProviderHealthService,
+  ) {}
 
   #include = {
-    models: { select: { priceInputPer1M: true, priceOutputPer1M: true, enabled: true } },
-  } as const;
+    models: {
+      select: { id: true, modelId: true, priceInputPer1M: true, priceOutputPer1M: true, enabled: true },
+      orderBy: [{ priority: 'asc' as const }, { modelId: 'asc' as const }],
+    },
+  } satisfies Prisma.ProviderInclude;
+
+  /** Providers as the API shows them, each with its live state (cooldowns, circuits, last error, checks). */
+  async #present(rows: (WithModels & ProviderForHealth)[]) {
+    const live = await this.health.liveOf(rows);
+    return rows.map((p) => {
+      const health = live.get(p.id)!;
+      const shown = presentProvider(p, this.ctx.processEnv);
+      // The last failure the gateway saw, when no connection test left a message of its own.
+      return { ...shown, lastError: shown.lastError ?? health.lastError?.message ?? null, health };
+    });
+  }
 
   async list() {
     const rows = await this.ctx.prisma.provider.findMany({
       include: this.#include,
       orderBy: [{ priority: 'asc' }, { name: 'asc' }],
     });
-    return rows.map((p) => presentProvider(p, this.ctx.processEnv));
+    return this.#present(rows);
   }
 
   async #get(id: string) {
@@ -239,7 +258,7 @@ export class ProvidersService {
     });
     await this.ctx.configChanged('providers');
     this.#published('created', p);
-    return presentProvider(p, this.ctx.processEnv);
+    return (await this.#present([p]))[0]!;
   }
 
   /** The live `provider` event of a change (see GET /api/v1/llm/events). */
@@ -295,7 +314,7 @@ export class ProvidersService {
       present: (row) => presentProvider(row, {}),
     });
     this.#published('updated', p);
-    return presentProvider(p, this.ctx.processEnv);
+    return (await this.#present([p]))[0]!;
   }
 
   async remove(actor: Actor, id: string) {
