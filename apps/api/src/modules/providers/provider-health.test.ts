@@ -173,8 +173,10 @@ describe('provider health', () => {
     const put = await env.t.http
       .put(`/api/v1/llm/providers/${env.ids.backup}`)
       .set(as(admin))
-      .send({ rateLimitBuckets: [{ name: 'rpm', unit: 'requests', limit: 5, window: { unit: 'minute' } }] });
+      .send({ rateLimitBuckets: [{ name: 'rpm', unit: 'requests', limit: 5, window: { unit: 'hour' } }] });
     expect(put.status).toBe(200);
+    // The change reaches the router through the config bus; wait for it (and an hour window: no boundary in between).
+    await env.t.app.routing.reload();
     expect((await chat('up-backup/gpt-test')).status).toBe(200);
     expect((await chat('up-backup/gpt-test')).status).toBe(200);
     const detail = await env.t.http.get(`/api/v1/llm/providers/${env.ids.backup}/health`).set(as(viewer));
