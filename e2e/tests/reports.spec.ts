@@ -93,3 +93,26 @@ test('a user downloads their own cost report, without other users in it', async 
   // The rollup is written with the usage rows (queued, flushed in batches): both calls, and only this user's.
   expect(lines.slice(1).reduce((n, l) => n + Number(l.split(',')[3]), 0)).toBe(2);
 });
+
+test('Overview draws the per-minute series as bars', async ({ page, request }, testInfo) => {
+  // A call in the last hour, so the live panel has minutes to draw.
+  const admin = await apiToken(request);
+  const key = await apiCall<{ key: string }>(request, admin, 'POST', '/me/keys', {
+    name: `bars ${unique(testInfo)}`,
+  });
+  const res = await request.post('/v1/chat/completions', {
+    headers: { authorization: `Bearer ${key.key}` },
+    data: { model: 'mock/mock-small', messages: [{ role: 'user', content: 'bars' }] },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  await signIn(page);
+  await page.goto('/');
+  for (const name of [/^Requests and errors per minute/, /^Average and p95 latency per minute/]) {
+    const chart = page.getByRole('img', { name });
+    await expect(chart).toBeVisible({ timeout: 15_000 });
+    await expect(page.locator('[data-chart-kind]').filter({ has: chart })).toHaveAttribute(
+      'data-chart-kind',
+      'bar',
+    );
+  }
+});

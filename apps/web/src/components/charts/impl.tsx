@@ -101,18 +101,20 @@ function downloadChart(chart: Chart | null | undefined, label: string): void {
 
 /** The chart's box with a "download as PNG" button in its corner. */
 function Frame({
+  kind,
   height,
   label,
   chart,
   children,
 }: {
+  kind: 'line' | 'bar' | 'doughnut';
   height: number;
   label: string;
   chart: RefObject<Chart | null>;
   children: ReactNode;
 }) {
   return (
-    <div style={{ height }} className="group relative w-full min-w-0">
+    <div style={{ height }} className="group relative w-full min-w-0" data-chart-kind={kind}>
       {children}
       <button
         type="button"
@@ -130,7 +132,7 @@ function Frame({
 export function LineChartImpl({ data, options, label, height = 220 }: ChartProps<'line'>) {
   const chart = useRef<Chart<'line'> | null>(null);
   return (
-    <Frame height={height} label={label} chart={chart as RefObject<Chart | null>}>
+    <Frame kind="line" height={height} label={label} chart={chart as RefObject<Chart | null>}>
       <Line ref={chart} data={data} options={baseOptions('line', options)} aria-label={label} role="img" />
     </Frame>
   );
@@ -139,7 +141,7 @@ export function LineChartImpl({ data, options, label, height = 220 }: ChartProps
 export function BarChartImpl({ data, options, label, height = 220 }: ChartProps<'bar'>) {
   const chart = useRef<Chart<'bar'> | null>(null);
   return (
-    <Frame height={height} label={label} chart={chart as RefObject<Chart | null>}>
+    <Frame kind="bar" height={height} label={label} chart={chart as RefObject<Chart | null>}>
       <Bar ref={chart} data={data} options={baseOptions('bar', options)} aria-label={label} role="img" />
     </Frame>
   );
@@ -148,7 +150,7 @@ export function BarChartImpl({ data, options, label, height = 220 }: ChartProps<
 export function DoughnutChartImpl({ data, options, label, height = 220 }: ChartProps<'doughnut'>) {
   const chart = useRef<Chart<'doughnut'> | null>(null);
   return (
-    <Frame height={height} label={label} chart={chart as RefObject<Chart | null>}>
+    <Frame kind="doughnut" height={height} label={label} chart={chart as RefObject<Chart | null>}>
       <Doughnut
         ref={chart}
         data={data}

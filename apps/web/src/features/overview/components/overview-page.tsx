@@ -2,7 +2,7 @@ import { Activity, Coins, Database, Network, Trophy } from 'lucide-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, type ReactNode } from 'react';
 import { Link, useOutletContext } from 'react-router';
-import { DoughnutChart, LineChart, SERIES_COLORS, themeColor } from '../../../components/charts';
+import { BarChart, DoughnutChart, LineChart, SERIES_COLORS, themeColor } from '../../../components/charts';
 import { Card } from '../../../components/ui/card';
 import { Stat } from '../../../components/ui/stat';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
@@ -91,56 +91,32 @@ function Live({ streaming }: { streaming: boolean }) {
         <p className="text-sm text-muted">No requests in the last hour.</p>
       ) : (
         <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-          <LineChart
+          <BarChart
             label="Requests and errors per minute over the last 60 minutes"
             height={180}
             data={{
               labels: m.map((p) => bucketLabel(p.t, 'minute')),
+              // Bars: each minute is a count of its own, not a point on a curve.
               datasets: [
-                {
-                  label: 'Requests',
-                  data: m.map((p) => p.requests),
-                  borderColor: SERIES_COLORS[0],
-                  backgroundColor: 'rgba(59,130,246,0.15)',
-                  fill: true,
-                  pointRadius: 0,
-                  tension: 0.3,
-                },
-                {
-                  label: 'Errors',
-                  data: m.map((p) => p.errors),
-                  borderColor: SERIES_COLORS[4],
-                  pointRadius: 0,
-                  tension: 0.3,
-                },
+                { label: 'Requests', data: m.map((p) => p.requests), backgroundColor: SERIES_COLORS[0] },
+                { label: 'Errors', data: m.map((p) => p.errors), backgroundColor: SERIES_COLORS[4] },
               ],
             }}
+            options={{
+              scales: {
+                x: { stacked: false, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 } },
+                y: { beginAtZero: true, ticks: { precision: 0, maxTicksLimit: 6 }, grid: { color: themeColor('border') } },
+              },
+            }}
           />
-          <LineChart
+          <BarChart
             label="Average and p95 latency per minute over the last 60 minutes, in milliseconds"
             height={180}
             data={{
               labels: m.map((p) => bucketLabel(p.t, 'minute')),
               datasets: [
-                // Points, not just lines: a quiet hour has a few isolated minutes with traffic.
-                {
-                  label: 'Avg ms',
-                  data: m.map((p) => p.avgLatencyMs),
-                  borderColor: SERIES_COLORS[2],
-                  backgroundColor: SERIES_COLORS[2],
-                  pointRadius: 2,
-                  spanGaps: true,
-                  tension: 0.3,
-                },
-                {
-                  label: 'p95 ms',
-                  data: m.map((p) => p.p95LatencyMs),
-                  borderColor: SERIES_COLORS[3],
-                  backgroundColor: SERIES_COLORS[3],
-                  pointRadius: 2,
-                  spanGaps: true,
-                  tension: 0.3,
-                },
+                { label: 'Avg ms', data: m.map((p) => p.avgLatencyMs), backgroundColor: SERIES_COLORS[2] },
+                { label: 'p95 ms', data: m.map((p) => p.p95LatencyMs), backgroundColor: SERIES_COLORS[3] },
               ],
             }}
           />
