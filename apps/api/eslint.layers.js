@@ -21,6 +21,7 @@ export const API_LAYERS = [
   { name: 'the data-protection activity log', paths: ['dlp'] },
   { name: 'routing state and snapshots', paths: ['routing'] },
   { name: 'usage records', paths: ['usage'] },
+  { name: 'the live event bus', paths: ['events'] },
   { name: 'provider adapters', paths: ['providers'] },
   { name: 'client-format translation', paths: ['translate'] },
   { name: 'HTTP helpers', paths: ['http'] },

@@ -1,6 +1,9 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- a plain ES module of the lint config, without type declarations
+import { API_LAYERS } from '../eslint.layers.js';
 
 // The layering rules of apps/api/eslint.layers.js, run through ESLint's Node API on in-memory sources placed at
 // real paths (the imported files are read from disk, as in `pnpm lint`).
@@ -15,6 +18,14 @@ async function importErrors(file: string, code: string) {
 }
 
 describe('api import layers (lint)', () => {
+  it('every top-level folder and file of src is in exactly one layer (a new one must be placed)', () => {
+    const entries = readdirSync(fileURLToPath(new URL('.', import.meta.url)))
+      .filter((name) => !name.endsWith('.test.ts'))
+      .sort();
+    const placed = (API_LAYERS as { paths: string[] }[]).flatMap((l) => l.paths).sort();
+    expect(placed).toEqual(entries);
+  });
+
   it('the proxy may not import the admin modules', async () => {
     const errors = await importErrors(
       'proxy/handler.ts',
