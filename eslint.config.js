@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { apiLayerConfigs } from './apps/api/eslint.layers.js';
 
 export default tseslint.config(
   {
@@ -25,15 +26,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // apps/api/src: imports point down one ordered list of layers (translate/ below providers/, the proxy below the
+  // admin modules, ...), and no import cycles. See apps/api/eslint.layers.js.
+  ...apiLayerConfigs,
   {
-    // translate/ is the client side (pivot types, client-format encoders, SSE): the providers build on it, never back.
-    files: ['apps/api/src/translate/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/providers/**'], message: 'translate/ does not import from providers/.' }] },
-      ],
-    },
+    // The data plane stays readable: no function of the proxy longer than this (split it into named steps).
+    files: ['apps/api/src/proxy/**/*.ts'],
+    ignores: ['apps/api/src/proxy/**/*.test.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 120 }] },
   },
   {
     files: ['apps/web/**/*.{ts,tsx}'],
@@ -69,24 +69,6 @@ export default tseslint.config(
         'error',
         { name: 'fetch', message: '@switchyard/core does no I/O.' },
         { name: 'process', message: '@switchyard/core does not touch the process.' },
-      ],
-    },
-  },
-  {
-    // Imports point one way: admin modules never import the OpenAPI document (it is generated from the contracts)
-    // or the seed (values both need sit in leaf files).
-    files: ['apps/api/src/modules/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/openapi/*', '**/seed/*'],
-              message: 'modules must not import openapi/ or seed/: move the shared value to a leaf file.',
-            },
-          ],
-        },
       ],
     },
   },

@@ -200,7 +200,7 @@ test.describe('BYOK', () => {
     await expect(row).toContainText('BYOK');
     await expect(row).toContainText('saved');
     await expect(page.getByTestId('my-byok-calls')).not.toHaveText('$0.00');
-    await expect(page.getByText('1 calls on your own keys')).toBeVisible();
+    await expect(page.getByText('1 call on your own keys')).toBeVisible();
     const drawer = await openDrawer(page, row);
     await expect(drawer.getByRole('list', { name: 'Attempts' })).toContainText('user key (BYOK)');
 

@@ -15,7 +15,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { DEFAULT_THROTTLE, LoginThrottle } from './modules/auth/login-throttle.js';
 import { systemRoutes } from './modules/system/system.routes.js';
-import { isProxyPath } from './proxy/placeholder.js';
+import { isProxyPath } from './lib/proxy-paths.js';
 import { createProxyHandler } from './proxy/handler.js';
 import { CorsPolicy } from './proxy/client-access.js';
 import { IpAllowList } from './lib/ip-allowlist.js';

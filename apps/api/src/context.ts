@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@switchyard/prisma';
+import type { Prisma, PrismaClient } from '@switchyard/prisma';
 import type { Dispatcher } from 'undici';
 import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
@@ -6,8 +6,23 @@ import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';
 import type { OutboundPolicy } from './lib/outbound-policy.js';
 import type { SecretBox } from './lib/secrets.js';
-import type { AuditService } from './modules/audit/audit.service.js';
 import type { LiveEventBus } from './events/bus.js';
+
+/** One admin write for the audit log: who, what, on which entity, before/after (secrets masked when stored). */
+export interface AuditEntry {
+  actor: { id: string; email: string } | null;
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  ip?: string | null;
+}
+
+/** Where admin writes are recorded (modules/audit/audit.service.ts); `tx` records inside the caller's transaction. */
+export interface AuditRecorder {
+  record(entry: AuditEntry, tx?: Prisma.TransactionClient): Promise<void>;
+}
 
 /**
  * What every module of the server receives. Built once in createApp(); modules take what they need from it
@@ -20,7 +35,7 @@ export interface AppContext {
   logger: Logger;
   secrets: SecretBox;
   metrics: Metrics;
-  audit: AuditService;
+  audit: AuditRecorder;
   /** Live events for the dashboard (GET /api/v1/llm/events): services publish provider and model changes here. */
   events: LiveEventBus;
   /** Wall clock, injectable for tests. */

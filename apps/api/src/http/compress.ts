@@ -1,6 +1,6 @@
 import compression from 'compression';
 import type { Request, RequestHandler, Response } from 'express';
-import { isProxyPath } from '../proxy/placeholder.js';
+import { isProxyPath } from '../lib/proxy-paths.js';
 
 /** Bodies under this many bytes go out as they are: compressing them costs more than it saves. */
 export const COMPRESS_THRESHOLD_BYTES = 1024;

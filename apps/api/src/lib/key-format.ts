@@ -15,7 +15,3 @@ export function generateGatewayKey(): { key: string; hash: string; prefix: strin
 export function hashGatewayKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
-
-export function looksLikeGatewayKey(key: string): boolean {
-  return key.startsWith(GATEWAY_KEY_PREFIX) && key.length === GATEWAY_KEY_PREFIX.length + 43;
-}

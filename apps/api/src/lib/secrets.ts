@@ -26,15 +26,11 @@ export class SecretBox {
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(parts[1]!, 'base64'));
       decipher.setAuthTag(Buffer.from(parts[2]!, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(parts[3]!, 'base64')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(parts[3]!, 'base64')), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       return null;
     }
   }
-}
-
-/** What an API response may show of a secret: its last four characters at most. */
-export function maskSecret(secret: string | null | undefined): string | null {
-  if (!secret) return null;
-  return secret.length <= 8 ? '••••' : `••••${secret.slice(-4)}`;
 }

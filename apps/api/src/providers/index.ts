@@ -5,15 +5,13 @@
  *   const call = await adapter.prepare({ endpoint, provider, upstreamModel, apiKey, rawBody, body, stream });
  */
 import { providerDefaults } from './catalogue.js';
+import { normalizeUpstreamError } from './errors.js';
 import { ADAPTERS } from './registry.js';
 import type { ListModelsContext, ModelInfo, ProviderAdapter } from './types.js';
 
 export * from './types.js';
-export { PROVIDER_CATALOGUE, PROVIDER_TYPES, isProviderType, providerDefaults } from './catalogue.js';
-export type { AuthStyle, ProviderDefaults } from './catalogue.js';
-export { normalizeUpstreamError, networkError, parseRetryAfter, scrubSecrets } from './errors.js';
-export { ADAPTERS, wireById } from './registry.js';
-export type { AdapterId } from './registry.js';
+export { PROVIDER_CATALOGUE, isProviderType, providerDefaults } from './catalogue.js';
+export { scrubSecrets } from './errors.js';
 
 /** Adapter for a provider type; unknown types use the OpenAI-compatible adapter (like `custom`). */
 export function getAdapter(providerType: string): ProviderAdapter {
@@ -38,7 +36,6 @@ export async function listModels(
   if (!req) return adapter.parseModels(null, ctx);
   const res = await send({ url: req.url, method: 'GET', headers: req.headers });
   if (res.status >= 400) {
-    const { normalizeUpstreamError } = await import('./errors.js');
     const e = normalizeUpstreamError(res.status, res.headers, res.body, undefined, ctx.apiKey);
     throw Object.assign(new Error(`Model listing failed (${res.status}): ${e.message}`), { upstream: e });
   }

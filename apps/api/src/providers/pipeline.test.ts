@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PipelineStreamTranslator, decodeResponse } from './pipeline.js';
-import type { PipelineOptions } from './pipeline.js';
+import { PipelineStreamTranslator, decodeResponse } from '../test/pipeline.js';
+import type { PipelineOptions } from '../test/pipeline.js';
 import { SseParser, sseJson } from '../translate/sse.js';
 
 const sse = (o: unknown, ev?: string) => sseJson(o, ev);
@@ -21,46 +21,149 @@ function run(opts: PipelineOptions, input: string, step: number) {
 }
 
 const ANTHROPIC_STREAM = [
-  sse({ type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-x', content: [], stop_reason: null, usage: { input_tokens: 20, cache_read_input_tokens: 5, output_tokens: 1 } } }, 'message_start'),
+  sse(
+    {
+      type: 'message_start',
+      message: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-x',
+        content: [],
+        stop_reason: null,
+        usage: { input_tokens: 20, cache_read_input_tokens: 5, output_tokens: 1 },
+      },
+    },
+    'message_start',
+  ),
   sse({ type: 'ping' }, 'ping'),
-  sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
-  sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Héllo ' } }, 'content_block_delta'),
-  sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'wörld' } }, 'content_block_delta'),
+  sse(
+    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+    'content_block_start',
+  ),
+  sse(
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Héllo ' } },
+    'content_block_delta',
+  ),
+  sse(
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'wörld' } },
+    'content_block_delta',
+  ),
   sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
-  sse({ type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} } }, 'content_block_start'),
-  sse({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city":' } }, 'content_block_delta'),
-  sse({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '"Oslo"}' } }, 'content_block_delta'),
+  sse(
+    {
+      type: 'content_block_start',
+      index: 1,
+      content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} },
+    },
+    'content_block_start',
+  ),
+  sse(
+    { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"city":' } },
+    'content_block_delta',
+  ),
+  sse(
+    { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '"Oslo"}' } },
+    'content_block_delta',
+  ),
   sse({ type: 'content_block_stop', index: 1 }, 'content_block_stop'),
-  sse({ type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 15 } }, 'message_delta'),
+  sse(
+    {
+      type: 'message_delta',
+      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      usage: { output_tokens: 15 },
+    },
+    'message_delta',
+  ),
   sse({ type: 'message_stop' }, 'message_stop'),
 ].join('');
 
 const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-x' };
 const OPENAI_STREAM = [
-  sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], usage: null }),
+  sse({
+    ...base,
+    choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+    usage: null,
+  }),
   sse({ ...base, choices: [{ index: 0, delta: { content: 'Hi ' }, finish_reason: null }], usage: null }),
   sse({ ...base, choices: [{ index: 0, delta: { content: 'there' }, finish_reason: null }], usage: null }),
-  sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }] }, finish_reason: null }], usage: null }),
-  sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"a":' } }] }, finish_reason: null }], usage: null }),
-  sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '1}' } }] }, finish_reason: null }], usage: null }),
+  sse({
+    ...base,
+    choices: [
+      {
+        index: 0,
+        delta: {
+          tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }],
+        },
+        finish_reason: null,
+      },
+    ],
+    usage: null,
+  }),
+  sse({
+    ...base,
+    choices: [
+      {
+        index: 0,
+        delta: { tool_calls: [{ index: 0, function: { arguments: '{"a":' } }] },
+        finish_reason: null,
+      },
+    ],
+    usage: null,
+  }),
+  sse({
+    ...base,
+    choices: [
+      { index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '1}' } }] }, finish_reason: null },
+    ],
+    usage: null,
+  }),
   sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }], usage: null }),
-  sse({ ...base, choices: [], usage: { prompt_tokens: 30, completion_tokens: 9, total_tokens: 39, prompt_tokens_details: { cached_tokens: 10 } } }),
+  sse({
+    ...base,
+    choices: [],
+    usage: {
+      prompt_tokens: 30,
+      completion_tokens: 9,
+      total_tokens: 39,
+      prompt_tokens_details: { cached_tokens: 10 },
+    },
+  }),
   'data: [DONE]\n\n',
 ].join('');
 
 describe('Anthropic stream -> OpenAI chat chunks', () => {
   for (const step of [1, 7, 64, 100000]) {
     it(`emits text, tool_call deltas, finish_reason and a final usage chunk (split every ${step} bytes)`, () => {
-      const { t, events } = run({ client: 'chat', upstream: 'anthropic', model: 'claude-x', clientWantsUsage: true, created: 1 }, ANTHROPIC_STREAM, step);
+      const { t, events } = run(
+        { client: 'chat', upstream: 'anthropic', model: 'claude-x', clientWantsUsage: true, created: 1 },
+        ANTHROPIC_STREAM,
+        step,
+      );
       const chunks = events.filter((e) => e.data !== '[DONE]').map((e) => JSON.parse(e.data));
       expect(events.at(-1)!.data).toBe('[DONE]');
       const text = chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');
       expect(text).toBe('Héllo wörld');
       const tc = chunks.flatMap((c) => c.choices[0]?.delta?.tool_calls ?? []);
-      expect(tc[0]).toEqual({ index: 0, id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '' } });
-      expect(tc.map((x: { function: { arguments: string } }) => x.function.arguments).join('')).toBe('{"city":"Oslo"}');
+      expect(tc[0]).toEqual({
+        index: 0,
+        id: 'toolu_1',
+        type: 'function',
+        function: { name: 'get_weather', arguments: '' },
+      });
+      expect(tc.map((x: { function: { arguments: string } }) => x.function.arguments).join('')).toBe(
+        '{"city":"Oslo"}',
+      );
       expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe('tool_calls');
-      expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 25, completion_tokens: 15, total_tokens: 40, prompt_tokens_details: { cached_tokens: 5 } } });
+      expect(chunks.at(-1)).toMatchObject({
+        choices: [],
+        usage: {
+          prompt_tokens: 25,
+          completion_tokens: 15,
+          total_tokens: 40,
+          prompt_tokens_details: { cached_tokens: 5 },
+        },
+      });
       expect(chunks[0]).toMatchObject({ id: 'chatcmpl-1', model: 'claude-x' });
       expect(t.usage).toEqual({ inputTokens: 25, outputTokens: 15, cachedTokens: 5 });
       expect(t.finished).toBe(true);
@@ -77,7 +180,12 @@ describe('Anthropic stream -> OpenAI chat chunks', () => {
   });
 
   it('reports an error event inside the stream as an upstream_error fault', () => {
-    const { t } = run({ client: 'chat', upstream: 'anthropic', model: 'm' }, ANTHROPIC_STREAM.split('event: content_block_start')[0] + sse({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'error'), 13);
+    const { t } = run(
+      { client: 'chat', upstream: 'anthropic', model: 'm' },
+      ANTHROPIC_STREAM.split('event: content_block_start')[0] +
+        sse({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'error'),
+      13,
+    );
     expect(t.fault?.kind).toBe('upstream_error');
     expect(t.fault?.error?.kind).toBe('overloaded');
     expect(t.contentEmitted).toBe(false);
@@ -87,20 +195,42 @@ describe('Anthropic stream -> OpenAI chat chunks', () => {
 describe('OpenAI chunks -> Anthropic events', () => {
   for (const step of [1, 9, 100000]) {
     it(`produces the Anthropic event grammar with usage in message_delta (split every ${step} bytes)`, () => {
-      const { t, events } = run({ client: 'messages', upstream: 'openai', model: 'gpt-x', created: 1 }, OPENAI_STREAM, step);
+      const { t, events } = run(
+        { client: 'messages', upstream: 'openai', model: 'gpt-x', created: 1 },
+        OPENAI_STREAM,
+        step,
+      );
       expect(events.map((e) => e.event)).toEqual([
         'message_start',
-        'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop',
-        'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop',
-        'message_delta', 'message_stop',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_delta',
+        'content_block_stop',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_delta',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
       ]);
       const data = events.map((e) => JSON.parse(e.data));
       expect(data.every((d, i) => d.type === events[i]!.event)).toBe(true);
-      expect(data[1]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+      expect(data[1]).toEqual({
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'text', text: '' },
+      });
       expect(data[2].delta).toEqual({ type: 'text_delta', text: 'Hi ' });
-      expect(data[5]).toEqual({ type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'call_1', name: 'f', input: {} } });
+      expect(data[5]).toEqual({
+        type: 'content_block_start',
+        index: 1,
+        content_block: { type: 'tool_use', id: 'call_1', name: 'f', input: {} },
+      });
       expect(data[6].delta.partial_json + data[7].delta.partial_json).toBe('{"a":1}');
-      expect(data[9]).toMatchObject({ delta: { stop_reason: 'tool_use' }, usage: { input_tokens: 20, output_tokens: 9, cache_read_input_tokens: 10 } });
+      expect(data[9]).toMatchObject({
+        delta: { stop_reason: 'tool_use' },
+        usage: { input_tokens: 20, output_tokens: 9, cache_read_input_tokens: 10 },
+      });
       expect(t.usage).toEqual({ inputTokens: 30, outputTokens: 9, cachedTokens: 10 });
       expect(t.finishReason).toBe('tool_use');
     });
@@ -122,7 +252,12 @@ describe('OpenAI chunks -> Anthropic events', () => {
 
 describe('OpenAI passthrough', () => {
   it('forwards bytes untouched (same Buffer) and captures usage, finish and content', () => {
-    const t = new PipelineStreamTranslator({ client: 'chat', upstream: 'openai', model: 'm', clientWantsUsage: true });
+    const t = new PipelineStreamTranslator({
+      client: 'chat',
+      upstream: 'openai',
+      model: 'm',
+      clientWantsUsage: true,
+    });
     const buf = Buffer.from(OPENAI_STREAM);
     const out = t.push(buf);
     expect(out).toBe(buf);
@@ -134,19 +269,41 @@ describe('OpenAI passthrough', () => {
   });
 
   it('strips the usage-only chunk the gateway added when the client did not ask', () => {
-    const { events, t } = run({ client: 'chat', upstream: 'openai', model: 'm', clientWantsUsage: false }, OPENAI_STREAM, 11);
-    expect(events.filter((e) => e.data !== '[DONE]').every((e) => JSON.parse(e.data).choices.length === 1)).toBe(true);
+    const { events, t } = run(
+      { client: 'chat', upstream: 'openai', model: 'm', clientWantsUsage: false },
+      OPENAI_STREAM,
+      11,
+    );
+    expect(
+      events.filter((e) => e.data !== '[DONE]').every((e) => JSON.parse(e.data).choices.length === 1),
+    ).toBe(true);
     expect(events.at(-1)!.data).toBe('[DONE]');
     expect(t.usage.inputTokens).toBe(30);
   });
 
   it('detects a stream that ends without [DONE], an error chunk, and estimates usage when none came', () => {
-    const noDone = OPENAI_STREAM.split('data: [DONE]')[0]!.split('data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-x","choices":[]')[0]!;
-    const a = run({ client: 'chat', upstream: 'openai', model: 'm', clientWantsUsage: true, estimateInputTokens: () => 42 }, noDone, 100000);
+    const noDone = OPENAI_STREAM.split('data: [DONE]')[0]!.split(
+      'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-x","choices":[]',
+    )[0]!;
+    const a = run(
+      {
+        client: 'chat',
+        upstream: 'openai',
+        model: 'm',
+        clientWantsUsage: true,
+        estimateInputTokens: () => 42,
+      },
+      noDone,
+      100000,
+    );
     expect(a.t.finished).toBe(false);
     expect(a.t.fault?.kind).toBe('truncated');
     expect(a.t.usage).toMatchObject({ inputTokens: 42, estimated: true });
-    const b = run({ client: 'chat', upstream: 'openai', model: 'm' }, 'data: {"error":{"message":"Rate limit reached","type":"rate_limit_error"}}\n\n', 100000);
+    const b = run(
+      { client: 'chat', upstream: 'openai', model: 'm' },
+      'data: {"error":{"message":"Rate limit reached","type":"rate_limit_error"}}\n\n',
+      100000,
+    );
     expect(b.t.fault).toMatchObject({ kind: 'upstream_error', error: { kind: 'rate_limit' } });
   });
 
@@ -163,32 +320,69 @@ describe('OpenAI passthrough', () => {
 
 describe('chat chunks -> Responses API events', () => {
   it('emits created, output item, text deltas, function call and completed with usage', () => {
-    const { events, t } = run({ client: 'responses', upstream: 'openai', model: 'gpt-x', created: 1 }, OPENAI_STREAM, 17);
+    const { events, t } = run(
+      { client: 'responses', upstream: 'openai', model: 'gpt-x', created: 1 },
+      OPENAI_STREAM,
+      17,
+    );
     const types = events.map((e) => e.event);
     expect(types).toEqual([
-      'response.created', 'response.in_progress',
-      'response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'response.output_text.delta',
-      'response.output_text.done', 'response.content_part.done', 'response.output_item.done',
-      'response.output_item.added', 'response.function_call_arguments.delta', 'response.function_call_arguments.delta',
-      'response.function_call_arguments.done', 'response.output_item.done',
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.function_call_arguments.delta',
+      'response.function_call_arguments.delta',
+      'response.function_call_arguments.done',
+      'response.output_item.done',
       'response.completed',
     ]);
     const data = events.map((e) => JSON.parse(e.data));
     expect(data.map((d) => d.sequence_number)).toEqual(data.map((_, i) => i));
     const done = data.at(-1).response;
     expect(done.status).toBe('completed');
-    expect(done.usage).toEqual({ input_tokens: 30, input_tokens_details: { cached_tokens: 10 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 39 });
+    expect(done.usage).toEqual({
+      input_tokens: 30,
+      input_tokens_details: { cached_tokens: 10 },
+      output_tokens: 9,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 39,
+    });
     expect(done.output[0].content[0].text).toBe('Hi there');
-    expect(done.output[1]).toMatchObject({ type: 'function_call', call_id: 'call_1', name: 'f', arguments: '{"a":1}' });
+    expect(done.output[1]).toMatchObject({
+      type: 'function_call',
+      call_id: 'call_1',
+      name: 'f',
+      arguments: '{"a":1}',
+    });
     expect(t.finished).toBe(true);
   });
 });
 
 describe('Gemini stream -> OpenAI chunks', () => {
   it('maps text parts, finish and usage', () => {
-    const g = (text: string, extra: object = {}) => sse({ candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0, ...extra }], responseId: 'r1' });
-    const input = g('Hel') + g('lo', { finishReason: 'STOP' }).replace('"responseId"', '"usageMetadata":{"promptTokenCount":7,"candidatesTokenCount":2},"responseId"');
-    const { events, t } = run({ client: 'chat', upstream: 'gemini', model: 'gemini-x', clientWantsUsage: true, created: 1 }, input, 6);
+    const g = (text: string, extra: object = {}) =>
+      sse({
+        candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0, ...extra }],
+        responseId: 'r1',
+      });
+    const input =
+      g('Hel') +
+      g('lo', { finishReason: 'STOP' }).replace(
+        '"responseId"',
+        '"usageMetadata":{"promptTokenCount":7,"candidatesTokenCount":2},"responseId"',
+      );
+    const { events, t } = run(
+      { client: 'chat', upstream: 'gemini', model: 'gemini-x', clientWantsUsage: true, created: 1 },
+      input,
+      6,
+    );
     const chunks = events.filter((e) => e.data !== '[DONE]').map((e) => JSON.parse(e.data));
     expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('Hello');
     expect(chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe('stop');
@@ -200,7 +394,13 @@ describe('Gemini stream -> OpenAI chunks', () => {
 
 describe('decodeResponse', () => {
   it('passes a same-format body through as the same Buffer and reads its usage', () => {
-    const body = Buffer.from(JSON.stringify({ id: 'x', choices: [{ finish_reason: 'stop', message: { content: 'hi' } }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }));
+    const body = Buffer.from(
+      JSON.stringify({
+        id: 'x',
+        choices: [{ finish_reason: 'stop', message: { content: 'hi' } }],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+      }),
+    );
     const d = decodeResponse({ client: 'chat', upstream: 'openai', model: 'm' }, body);
     expect(d.body).toBe(body);
     expect(d.usage).toEqual({ inputTokens: 3, outputTokens: 1, cachedTokens: 0 });
@@ -208,10 +408,25 @@ describe('decodeResponse', () => {
   });
 
   it('serves a Responses client from a Bedrock Converse answer', () => {
-    const body = Buffer.from(JSON.stringify({ output: { message: { role: 'assistant', content: [{ text: 'Yo' }] } }, stopReason: 'max_tokens', usage: { inputTokens: 4, outputTokens: 2 } }));
-    const d = decodeResponse({ client: 'responses', upstream: 'bedrock', model: 'anthropic.claude', created: 5 }, body);
+    const body = Buffer.from(
+      JSON.stringify({
+        output: { message: { role: 'assistant', content: [{ text: 'Yo' }] } },
+        stopReason: 'max_tokens',
+        usage: { inputTokens: 4, outputTokens: 2 },
+      }),
+    );
+    const d = decodeResponse(
+      { client: 'responses', upstream: 'bedrock', model: 'anthropic.claude', created: 5 },
+      body,
+    );
     const r = JSON.parse(String(d.body));
-    expect(r).toMatchObject({ object: 'response', status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output: [{ type: 'message', content: [{ type: 'output_text', text: 'Yo' }] }], usage: { input_tokens: 4, output_tokens: 2 } });
+    expect(r).toMatchObject({
+      object: 'response',
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+      output: [{ type: 'message', content: [{ type: 'output_text', text: 'Yo' }] }],
+      usage: { input_tokens: 4, output_tokens: 2 },
+    });
     expect(d.usage).toEqual({ inputTokens: 4, outputTokens: 2, cachedTokens: 0 });
   });
 });

@@ -12,7 +12,7 @@ import { startMockUpstream } from '../test/mock-upstream.js';
 import type { MockUpstream } from '../test/mock-upstream.js';
 import { getAdapter } from './index.js';
 import type { ClientEndpoint } from './index.js';
-import { runCall } from './run-call.js';
+import { runCall } from '../test/run-call.js';
 
 let up: MockUpstream;
 let server: Server;
@@ -27,12 +27,30 @@ beforeAll(async () => {
       const raw = Buffer.concat(parts);
       const body = JSON.parse(raw.toString()) as Record<string, unknown>;
       const path = req.url ?? '';
-      const endpoint: ClientEndpoint = path.endsWith('/messages') ? 'messages' : path.endsWith('/responses') ? 'responses' : 'chat';
+      const endpoint: ClientEndpoint = path.endsWith('/messages')
+        ? 'messages'
+        : path.endsWith('/responses')
+          ? 'responses'
+          : 'chat';
       // OpenAI-format clients are served by Anthropic upstream; Anthropic clients by an OpenAI upstream.
       const type = endpoint === 'messages' ? 'openai' : 'anthropic';
-      const provider = { id: 'p', slug: type, type, baseUrl: type === 'openai' ? `${up.url}/v1` : up.url, config: {} };
+      const provider = {
+        id: 'p',
+        slug: type,
+        type,
+        baseUrl: type === 'openai' ? `${up.url}/v1` : up.url,
+        config: {},
+      };
       const stream = body.stream === true;
-      const call = await getAdapter(type).prepare({ endpoint, provider, upstreamModel: 'upstream-model', apiKey: 'k', rawBody: raw, body, stream });
+      const call = await getAdapter(type).prepare({
+        endpoint,
+        provider,
+        upstreamModel: 'upstream-model',
+        apiKey: 'k',
+        rawBody: raw,
+        body,
+        stream,
+      });
       res.writeHead(200, { 'content-type': call.contentType });
       const r = await runCall(call, { stream, onData: (p) => res.write(p) });
       res.end(stream ? undefined : r.body);
@@ -54,13 +72,24 @@ describe('official SDKs parse translated output', () => {
       model: 'alias',
       stream_options: { include_usage: true },
       messages: [{ role: 'user', content: 'weather please' }],
-      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_weather', parameters: { type: 'object', properties: {} } },
+        },
+      ],
     });
     const final = await stream.finalChatCompletion();
     expect(final.choices[0]!.finish_reason).toBe('tool_calls');
-    expect(final.choices[0]!.message.tool_calls?.[0]).toMatchObject({ id: 'toolu_up1', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } });
+    expect(final.choices[0]!.message.tool_calls?.[0]).toMatchObject({
+      id: 'toolu_up1',
+      function: { name: 'get_weather', arguments: '{"location":"Paris"}' },
+    });
     expect(final.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 5 });
-    const text = await client.chat.completions.create({ model: 'alias', messages: [{ role: 'user', content: 'hi' }] });
+    const text = await client.chat.completions.create({
+      model: 'alias',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(text.choices[0]!.message.content).toBe('Hello from upstream');
   });
 
@@ -74,7 +103,11 @@ describe('official SDKs parse translated output', () => {
 
   it('@anthropic-ai/sdk: streamed message (from an OpenAI upstream)', async () => {
     const client = new Anthropic({ apiKey: 'x', baseURL: base, maxRetries: 0 });
-    const stream = client.messages.stream({ model: 'alias', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = client.messages.stream({
+      model: 'alias',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     const deltas: string[] = [];
     stream.on('text', (t) => deltas.push(t));
     const final = await stream.finalMessage();
@@ -89,6 +122,10 @@ describe('official SDKs parse translated output', () => {
       tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: {} } }],
     });
     expect(tool.stop_reason).toBe('tool_use');
-    expect(tool.content[0]).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { location: 'Paris' } });
+    expect(tool.content[0]).toMatchObject({
+      type: 'tool_use',
+      name: 'get_weather',
+      input: { location: 'Paris' },
+    });
   });
 });

@@ -19,9 +19,6 @@ export { AdapterError } from '../translate/errors.js';
  * the upstream's bytes relayed (compose.ts).
  */
 
-/** Client-facing wire formats. */
-export type WireFormat = 'openai' | 'anthropic';
-
 /** Client endpoints the proxy serves. */
 export type ClientEndpoint = 'chat' | 'messages' | 'responses' | 'embeddings' | 'count_tokens';
 

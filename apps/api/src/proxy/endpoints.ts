@@ -1,3 +1,4 @@
+import { PROXY_PREFIXES as PREFIXES } from '../lib/proxy-paths.js';
 import type { ProxyEndpoint } from '../routing/types.js';
 import type { ClientFormat } from './client-errors.js';
 
@@ -20,7 +21,6 @@ const TABLE: Record<string, EndpointMatch> = {
   'POST /messages/count_tokens': { endpoint: 'count_tokens', format: 'anthropic', method: 'POST' },
 };
 
-const PREFIXES = ['/v1', '/openai/v1', '/anthropic/v1'];
 const NEUTRAL_MODELS: EndpointMatch = { endpoint: 'models', format: 'openai', method: 'GET', neutral: true };
 
 /** `/v1/chat/completions`, `/openai/v1/...`, `/anthropic/v1/...`; query strings ignored. */

@@ -221,6 +221,3 @@ export interface AnResponse {
   stop_sequence: string | null;
   usage: AnUsage;
 }
-
-/** Any JSON object we only inspect loosely. */
-export type JsonObject = Record<string, unknown>;

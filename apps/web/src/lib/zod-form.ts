@@ -1,15 +1,36 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm, type DefaultValues, type FieldValues, type Path } from 'react-hook-form';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ApiError } from './api-client';
-import { sentence } from './forms';
+import { FormReader, sentence, type Parsed } from './forms';
 
 /** A trimmed text, or null when blank: how an optional field is cleared in the shared schemas. */
 export const orNull = (s: string | undefined): string | null => {
   const t = (s ?? '').trim();
   return t === '' ? null : t;
 };
+
+/**
+ * A form schema from a reader of the raw form values (`FormReader` plus a shared schema through `validate`): what
+ * the reader finds wrong becomes an issue on that field, what it reads is the schema's output. For forms whose
+ * fields are read with cross-field rules (a budget needs its period, a date in the future, a list of entries).
+ */
+export function readerSchema<TValues extends FieldValues, TOut>(
+  read: (r: FormReader) => Parsed<TOut>,
+): z.ZodType<TOut, TValues> {
+  return z
+    .custom<TValues>((v) => typeof v === 'object' && v !== null)
+    .transform((values, ctx) => {
+      const parsed = read(FormReader.ofRecord(values));
+      if (parsed.ok) return parsed.data;
+      // `list.0`-style keys repeat under their field (`list`), which is what the form shows.
+      for (const [name, message] of Object.entries(parsed.errors)) {
+        if (!name.includes('.')) ctx.addIssue({ code: 'custom', path: [name], message });
+      }
+      return z.NEVER;
+    });
+}
 
 /**
  * A form on react-hook-form, checked in the browser by `schema` (the raw form values transformed and piped into a

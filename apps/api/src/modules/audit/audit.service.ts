@@ -1,5 +1,6 @@
 import { isDateInRange, isSafeText, type AuditQuery } from '@switchyard/core';
 import type { Prisma, PrismaClient } from '@switchyard/prisma';
+import type { AuditEntry, AuditRecorder } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 
 const SECRET_FIELD = /(key|secret|token|password|hash|credential)/i;
@@ -45,18 +46,8 @@ export function maskSecrets(value: unknown, depth = 0): unknown {
   return value;
 }
 
-export interface AuditEntry {
-  actor: { id: string; email: string } | null;
-  action: string;
-  entityType: string;
-  entityId?: string | null;
-  before?: unknown;
-  after?: unknown;
-  ip?: string | null;
-}
-
 /** Every mutation through the admin API is recorded here: who, when, what, before/after with secrets masked. */
-export class AuditService {
+export class AuditService implements AuditRecorder {
   constructor(private readonly prisma: PrismaClient) {}
 
   async record(entry: AuditEntry, tx?: Prisma.TransactionClient): Promise<void> {

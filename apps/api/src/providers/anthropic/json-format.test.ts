@@ -1,7 +1,7 @@
 /** A JSON response format sent to Anthropic travels as a forced tool whose input comes back as the message content. */
 import { describe, expect, it } from 'vitest';
 import { jsonResponseTool, openaiChatToAnthropicRequest } from './request.js';
-import { PipelineStreamTranslator, decodeResponse, type PipelineOptions } from '../pipeline.js';
+import { PipelineStreamTranslator, decodeResponse, type PipelineOptions } from '../../test/pipeline.js';
 import { responsesToChatRequest } from '../../translate/responses.js';
 import { SseParser, sseJson } from '../../translate/sse.js';
 import type { OaChatRequest } from '../../translate/wire-types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PipelineStreamTranslator } from '../pipeline.js';
+import { PipelineStreamTranslator } from '../../test/pipeline.js';
 import { anthropicWebSearchFor } from './request.js';
 
 describe("Anthropic's web search as the equivalent of a Responses web_search tool", () => {

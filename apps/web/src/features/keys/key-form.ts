@@ -1,5 +1,6 @@
 import { createGatewayKeyBody, type CreateGatewayKeyBody } from '@switchyard/core';
 import { validate, type FormReader, type Parsed } from '../../lib/forms';
+import { readerSchema } from '../../lib/zod-form';
 
 const selfKeyBody = createGatewayKeyBody.omit({ ownerType: true, ownerId: true });
 
@@ -54,3 +55,33 @@ export function readKeyForm(
   }
   return parsed;
 }
+
+/** What the create-key dialog's controls hold (the owner fields only matter with `withOwner`). */
+export interface KeyFormValues {
+  name: string;
+  ownerType: 'user' | 'org' | 'app';
+  ownerId: string;
+  expiresAt: string;
+  rpmLimit: string;
+  tpmLimit: string;
+  budgetUsd: string;
+  budgetPeriod: string;
+  allowedModels: string;
+  ipAllowlist: string;
+}
+
+export const keyFormDefaults: KeyFormValues = {
+  name: '',
+  ownerType: 'user',
+  ownerId: '',
+  expiresAt: '',
+  rpmLimit: '',
+  tpmLimit: '',
+  budgetUsd: '',
+  budgetPeriod: '',
+  allowedModels: '',
+  ipAllowlist: '',
+};
+
+export const keyForm = (opts: { withOwner: boolean }) =>
+  readerSchema<KeyFormValues, CreateGatewayKeyBody>((r) => readKeyForm(r, opts));

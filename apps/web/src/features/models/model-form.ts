@@ -1,5 +1,12 @@
-import { CAPABILITY_VALUES, createModelBody, updateModelBody, type CreateModelBody, type UpdateModelBody } from '@switchyard/core';
+import {
+  CAPABILITY_VALUES,
+  createModelBody,
+  updateModelBody,
+  type CreateModelBody,
+  type UpdateModelBody,
+} from '@switchyard/core';
 import { validate, type FormReader, type Parsed } from '../../lib/forms';
+import { readerSchema } from '../../lib/zod-form';
 import type { RegistryModel } from './api/types';
 
 /** Shown under the config editor and offered as "Insert example". */
@@ -34,7 +41,8 @@ export function parseConfigJson(text: string): ConfigCheck {
     }
     return { ok: false, error: 'Not valid JSON' };
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: false, error: 'Must be a JSON object, like {"temperature": 0}' };
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    return { ok: false, error: 'Must be a JSON object, like {"temperature": 0}' };
   return { ok: true, value: v as Record<string, unknown> };
 }
 
@@ -83,8 +91,65 @@ export function readUpdateModelForm(r: FormReader): Parsed<UpdateModelBody> {
   return validate(updateModelBody, body, pre) as Parsed<UpdateModelBody>;
 }
 
+type Capability = (typeof CAPABILITY_VALUES)[number];
+
+/** What the model dialog's controls hold: texts as typed, one checkbox per capability (`cap_chat`, ...). */
+export type ModelFormValues = {
+  providerId: string;
+  modelId: string;
+  displayName: string;
+  description: string;
+  priceInputPer1M: string;
+  priceOutputPer1M: string;
+  priceCachedInputPer1M: string;
+  contextWindow: string;
+  maxOutputTokens: string;
+  qualityTier: string;
+  qualityScore: string;
+  priority: string;
+  config: string;
+  enabled: boolean;
+  isDefault: boolean;
+  /** Not a control: where "choose at least one capability" (the checkboxes as a group) is reported. */
+  capabilities?: never;
+} & Record<`cap_${Capability}`, boolean>;
+
+export const createModelForm = readerSchema<ModelFormValues, CreateModelBody>(readCreateModelForm);
+export const updateModelForm = readerSchema<ModelFormValues, UpdateModelBody>(readUpdateModelForm);
+
+const numText = (n: number | null | undefined, blank = '') => (n == null ? blank : String(n));
+
+/** A new model's defaults, or the values of the one being edited. */
+export function modelFormDefaults(m: RegistryModel | null): ModelFormValues {
+  const caps = Object.fromEntries(
+    CAPABILITY_VALUES.map((c) => [
+      `cap_${c}`,
+      m ? (m.capabilities as readonly string[]).includes(c) : c === 'chat',
+    ]),
+  ) as Record<`cap_${Capability}`, boolean>;
+  return {
+    providerId: '',
+    modelId: m?.modelId ?? '',
+    displayName: m?.displayName ?? '',
+    description: m?.description ?? '',
+    priceInputPer1M: numText(m?.priceInputPer1M, '0'),
+    priceOutputPer1M: numText(m?.priceOutputPer1M, '0'),
+    priceCachedInputPer1M: numText(m?.priceCachedInputPer1M),
+    contextWindow: numText(m?.contextWindow),
+    maxOutputTokens: numText(m?.maxOutputTokens),
+    qualityTier: m?.qualityTier ?? 'balanced',
+    qualityScore: numText(m?.qualityScore ?? 50),
+    priority: numText(m?.priority ?? 100),
+    config: configText(m?.config),
+    enabled: m?.enabled ?? true,
+    isDefault: m?.isDefault ?? false,
+    ...caps,
+  };
+}
+
 /** "$0.15 / $0.60" input/output per 1M. */
 export function priceLabel(m: Pick<RegistryModel, 'priceInputPer1M' | 'priceOutputPer1M'>): string {
-  const f = (n: number) => (n === 0 ? '$0' : `$${n < 0.01 ? n.toPrecision(2) : n.toFixed(2).replace(/\.?0+$/, '')}`);
+  const f = (n: number) =>
+    n === 0 ? '$0' : `$${n < 0.01 ? n.toPrecision(2) : n.toFixed(2).replace(/\.?0+$/, '')}`;
   return `${f(m.priceInputPer1M)} / ${f(m.priceOutputPer1M)}`;
 }

@@ -1,5 +1,7 @@
 import { createUserBody, updateUserBody, type CreateUserBody, type UpdateUserBody } from '@switchyard/core';
 import { validate, type FormReader, type Parsed } from '../../lib/forms';
+import { readerSchema } from '../../lib/zod-form';
+import type { User } from './api/types';
 
 /** New user: a blank password means "generate one" (shown once), a blank weekly cap means none. */
 export function readCreateUserForm(r: FormReader): Parsed<CreateUserBody> {
@@ -26,3 +28,40 @@ export function readUpdateUserForm(r: FormReader): Parsed<UpdateUserBody> {
   if (!body.name) pre.name = 'Is required';
   return validate(updateUserBody, body, pre);
 }
+
+/** What the add-user dialog's controls hold. */
+export interface CreateUserValues {
+  email: string;
+  name: string;
+  role: string;
+  powerLevel: string;
+  weeklyCapUsd: string;
+  password: string;
+}
+
+/** What the edit-user dialog's controls hold. */
+export interface UpdateUserValues {
+  name: string;
+  role: string;
+  powerLevel: string;
+  weeklyCapUsd: string;
+}
+
+export const createUserForm = readerSchema<CreateUserValues, CreateUserBody>(readCreateUserForm);
+export const updateUserForm = readerSchema<UpdateUserValues, UpdateUserBody>(readUpdateUserForm);
+
+export const createUserDefaults: CreateUserValues = {
+  email: '',
+  name: '',
+  role: 'user',
+  powerLevel: 'balanced',
+  weeklyCapUsd: '',
+  password: '',
+};
+
+export const updateUserDefaults = (user: User): UpdateUserValues => ({
+  name: user.name,
+  role: user.role,
+  powerLevel: user.powerLevel ?? 'balanced',
+  weeklyCapUsd: user.weeklyCapUsd == null ? '' : String(user.weeklyCapUsd),
+});

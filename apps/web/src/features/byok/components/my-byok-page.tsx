@@ -4,8 +4,8 @@ import { StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { PageHeader } from '../../../components/ui/page';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { DataTable, type ListColumn } from '../../../components/ui/data-table';
+import { RowAction } from '../../../components/ui/table';
 import { formatRelative, plural } from '../../../lib/format';
 import { useCan } from '../../auth/use-can';
 import { useDeleteByok } from '../api/delete-byok';
@@ -19,7 +19,12 @@ import { ByokKeyDialog } from './byok-key-dialog';
 
 function TestResult({ result }: { result: ConnectionTest | Error }) {
   if (result instanceof Error) return <span className="text-danger">Test failed: {result.message}</span>;
-  if (result.success) return <span className="text-ok">Works · {result.latencyMs} ms · {plural(result.modelsAvailable.length, 'model')}</span>;
+  if (result.success)
+    return (
+      <span className="text-ok">
+        Works · {result.latencyMs} ms · {plural(result.modelsAvailable.length, 'model')}
+      </span>
+    );
   return <span className="text-danger">{result.error.message}</span>;
 }
 
@@ -48,65 +53,113 @@ export function MyByokPage() {
     });
   };
 
+  const columns: ListColumn<ByokKey>[] = [
+    {
+      id: 'provider',
+      header: 'Provider',
+      cell: (k) => (
+        <>
+          <div className="font-medium">{k.provider.name}</div>
+          <div className="text-xs text-muted">{k.provider.slug}</div>
+        </>
+      ),
+    },
+    {
+      id: 'key',
+      header: 'Key',
+      cell: (k) => <code aria-label={`Key ending in ${k.last4}`}>{maskKey(k.last4)}</code>,
+    },
+    {
+      id: 'label',
+      header: 'Label',
+      priority: 'md',
+      cell: (k) => k.label ?? <span className="text-muted">—</span>,
+    },
+    { id: 'status', header: 'Status', cell: (k) => <StatusBadge status={k.status} /> },
+    {
+      id: 'lastTest',
+      header: 'Last test',
+      className: 'max-w-72 text-xs',
+      cell: (k) => (
+        <span aria-live="polite">
+          {results[k.providerId] ? (
+            <TestResult result={results[k.providerId]!} />
+          ) : k.lastTestedAt ? (
+            <span className={k.lastError ? 'text-danger' : 'text-muted'}>
+              {formatRelative(k.lastTestedAt)}
+              {k.lastError ? `: ${k.lastError}` : ': OK'}
+            </span>
+          ) : (
+            <span className="text-muted">not tested</span>
+          )}
+        </span>
+      ),
+    },
+  ];
+
   return (
     <div>
       <PageHeader
         title="My provider keys"
         description="Bring your own key: your requests to a provider use your key first, then your organization's, then the gateway's. Keys are stored encrypted and only their last four characters are ever shown."
-        actions={canWrite ? <Button onClick={() => setDialog({ rotating: null })}><Plus aria-hidden className="h-4 w-4" /> Add key</Button> : null}
+        actions={
+          canWrite ? (
+            <Button onClick={() => setDialog({ rotating: null })}>
+              <Plus aria-hidden className="h-4 w-4" /> Add key
+            </Button>
+          ) : null
+        }
       />
-      {keys.isPending ? (
-        <TableSkeleton rows={2} />
-      ) : keys.isError ? (
-        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : keys.data.length === 0 ? (
-        <EmptyState title="You have no provider keys." hint="Add your own OpenAI, Anthropic or other provider key to pay for your requests with it." />
-      ) : (
-        <Table label="My provider keys">
-          <thead>
-            <tr>
-              <Th>Provider</Th>
-              <Th>Key</Th>
-              <Th>Label</Th>
-              <Th>Status</Th>
-              <Th>Last test</Th>
-              {canWrite ? <ActionsTh /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data.map((k) => (
-              <tr key={k.providerId} data-testid="byok-row">
-                <Td>
-                  <div className="font-medium">{k.provider.name}</div>
-                  <div className="text-xs text-muted">{k.provider.slug}</div>
-                </Td>
-                <Td><code aria-label={`Key ending in ${k.last4}`}>{maskKey(k.last4)}</code></Td>
-                <Td>{k.label ?? <span className="text-muted">—</span>}</Td>
-                <Td><StatusBadge status={k.status} /></Td>
-                <Td className="max-w-72 text-xs" aria-live="polite">
-                  {results[k.providerId] ? (
-                    <TestResult result={results[k.providerId]!} />
-                  ) : k.lastTestedAt ? (
-                    <span className={k.lastError ? 'text-danger' : 'text-muted'}>{formatRelative(k.lastTestedAt)}{k.lastError ? `: ${k.lastError}` : ': OK'}</span>
-                  ) : (
-                    <span className="text-muted">not tested</span>
-                  )}
-                </Td>
-                {canWrite ? (
-                  <ActionsTd>
-                      <RowAction icon={FlaskConical} text={testing === k.providerId ? 'Testing…' : 'Test'} label={`Test ${k.provider.name} key`} disabled={testing === k.providerId} onClick={() => runTest(k)} showText />
-                      <RowAction icon={RefreshCw} text="Rotate" label={`Rotate ${k.provider.name} key`} onClick={() => setDialog({ rotating: k })} showText />
-                      <RowAction icon={Trash2} text="Delete" label={`Delete ${k.provider.name} key`} onClick={() => setDeleting(k)} danger showText />
-                    </ActionsTd>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <DataTable
+        label="My provider keys"
+        columns={columns}
+        rows={keys.data ?? []}
+        rowKey={(k) => k.providerId}
+        rowTestId="byok-row"
+        loading={keys.isPending}
+        error={keys.isError ? keys.error : null}
+        onRetry={() => void keys.refetch()}
+        skeletonRows={2}
+        empty={{
+          title: 'You have no provider keys.',
+          hint: 'Add your own OpenAI, Anthropic or other provider key to pay for your requests with it.',
+        }}
+        actions={
+          canWrite
+            ? (k) => (
+                <>
+                  <RowAction
+                    icon={FlaskConical}
+                    text={testing === k.providerId ? 'Testing…' : 'Test'}
+                    label={`Test ${k.provider.name} key`}
+                    disabled={testing === k.providerId}
+                    onClick={() => runTest(k)}
+                    showText
+                  />
+                  <RowAction
+                    icon={RefreshCw}
+                    text="Rotate"
+                    label={`Rotate ${k.provider.name} key`}
+                    onClick={() => setDialog({ rotating: k })}
+                    showText
+                  />
+                  <RowAction
+                    icon={Trash2}
+                    text="Delete"
+                    label={`Delete ${k.provider.name} key`}
+                    onClick={() => setDeleting(k)}
+                    danger
+                    showText
+                  />
+                </>
+              )
+            : undefined
+        }
+      />
       {canWrite ? (
         <>
           <ByokKeyDialog
+            key={dialog?.rotating?.providerId ?? 'new'}
             open={!!dialog}
             onClose={() => setDialog(null)}
             rotating={dialog?.rotating ?? null}
@@ -124,7 +177,14 @@ export function MyByokPage() {
             mutation={del}
             variables={(t) => t.providerId}
             title="Delete this provider key?"
-            body={deleting ? <p>Your {deleting.provider.name} key {maskKey(deleting.last4)} is removed. Your requests to {deleting.provider.name} go back to your organization's or the gateway's key.</p> : null}
+            body={
+              deleting ? (
+                <p>
+                  Your {deleting.provider.name} key {maskKey(deleting.last4)} is removed. Your requests to{' '}
+                  {deleting.provider.name} go back to your organization's or the gateway's key.
+                </p>
+              ) : null
+            }
             confirmLabel="Delete key"
             pendingLabel="Deleting…"
           />

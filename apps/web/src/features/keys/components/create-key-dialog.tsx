@@ -1,10 +1,8 @@
 import type { CreateGatewayKeyBody } from '@switchyard/core';
-import { useState } from 'react';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { SelectField, TextAreaField, TextField } from '../../../components/ui/field';
-import { useFormSubmit } from '../../../lib/use-form-submit';
-import type { KeyOwnerType } from '../api/types';
-import { readKeyForm } from '../key-form';
+import { useZodForm } from '../../../lib/zod-form';
+import { keyForm, keyFormDefaults } from '../key-form';
 
 export interface OwnerChoices {
   user: { id: string; label: string }[];
@@ -29,10 +27,11 @@ export function CreateKeyDialog({
   submit: (body: CreateGatewayKeyBody) => Promise<unknown>;
   pending: boolean;
 }) {
-  const [ownerType, setOwnerType] = useState<KeyOwnerType>('user');
-  const f = useFormSubmit((r) => readKeyForm(r, { withOwner: !!owners }), submit);
+  const f = useZodForm(keyForm({ withOwner: !!owners }), keyFormDefaults, submit);
+  const { register } = f;
+  const ownerType = f.form.watch('ownerType');
   const close = () => {
-    f.reset();
+    f.reset(keyFormDefaults);
     onClose();
   };
   const err = f.err;
@@ -46,14 +45,14 @@ export function CreateKeyDialog({
       wide
     >
       <form
-        onSubmit={f.onSubmit}
+        onSubmit={(e) => void f.onSubmit(e)}
         noValidate
         className="grid grid-cols-1 gap-3 sm:grid-cols-2"
         aria-label="New key"
       >
         <TextField
           label="Name"
-          name="name"
+          {...register('name')}
           required
           maxLength={100}
           placeholder="e.g. laptop, CI, staging"
@@ -65,9 +64,10 @@ export function CreateKeyDialog({
           <>
             <SelectField
               label="Owner type"
-              name="ownerType"
-              value={ownerType}
-              onChange={(e) => setOwnerType(e.target.value as KeyOwnerType)}
+              {...register('ownerType', {
+                // Another owner type: the owner is chosen again from its list.
+                onChange: () => f.form.setValue('ownerId', ''),
+              })}
               error={err('ownerType')}
             >
               <option value="user">User</option>
@@ -75,10 +75,8 @@ export function CreateKeyDialog({
               <option value="app">App</option>
             </SelectField>
             <SelectField
-              key={ownerType}
               label="Owner"
-              name="ownerId"
-              defaultValue=""
+              {...register('ownerId')}
               error={err('ownerId')}
               hint={
                 choices.length === 0
@@ -99,25 +97,30 @@ export function CreateKeyDialog({
         ) : null}
         <TextField
           label="Expires on"
-          name="expiresAt"
+          {...register('expiresAt')}
           type="date"
           error={err('expiresAt')}
           hint="Blank: never expires."
         />
         <TextField
           label="Requests per minute (RPM)"
-          name="rpmLimit"
+          {...register('rpmLimit')}
           inputMode="numeric"
           error={err('rpmLimit')}
         />
         <TextField
           label="Tokens per minute (TPM)"
-          name="tpmLimit"
+          {...register('tpmLimit')}
           inputMode="numeric"
           error={err('tpmLimit')}
         />
-        <TextField label="Budget (USD)" name="budgetUsd" inputMode="decimal" error={err('budgetUsd')} />
-        <SelectField label="Budget period" name="budgetPeriod" defaultValue="" error={err('budgetPeriod')}>
+        <TextField
+          label="Budget (USD)"
+          {...register('budgetUsd')}
+          inputMode="decimal"
+          error={err('budgetUsd')}
+        />
+        <SelectField label="Budget period" {...register('budgetPeriod')} error={err('budgetPeriod')}>
           <option value="">—</option>
           <option value="day">per day</option>
           <option value="week">per week</option>
@@ -125,7 +128,7 @@ export function CreateKeyDialog({
         </SelectField>
         <TextAreaField
           label="Allowed models"
-          name="allowedModels"
+          {...register('allowedModels')}
           placeholder="chat.default, mock/mock-small"
           hint="Comma-separated aliases or provider/model refs. Blank: every model."
           error={err('allowedModels')}
@@ -133,7 +136,7 @@ export function CreateKeyDialog({
         />
         <TextAreaField
           label="Allowed IPs"
-          name="ipAllowlist"
+          {...register('ipAllowlist')}
           placeholder="203.0.113.7, 10.0.0.0/8, 2001:db8::/32"
           hint="Comma-separated addresses or CIDR ranges the key may be used from. Blank: anywhere."
           error={err('ipAllowlist')}

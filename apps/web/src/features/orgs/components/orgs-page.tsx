@@ -194,6 +194,7 @@ export function OrgsPage() {
           />
           {editing ? (
             <OrgDialog
+              key={editing.id}
               mode="edit"
               org={editing}
               open

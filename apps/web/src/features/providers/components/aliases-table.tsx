@@ -2,9 +2,9 @@ import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
+import { DataTable, type ListColumn } from '../../../components/ui/data-table';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { RowAction } from '../../../components/ui/table';
 import { useCan } from '../../auth/use-can';
 import { useOrgs } from '../../orgs/api/get-orgs';
 import { useCreateAlias } from '../api/create-alias';
@@ -13,6 +13,52 @@ import { useAliases } from '../api/get-aliases';
 import type { Alias } from '../api/types';
 import { useUpdateAlias } from '../api/update-alias';
 import { AliasDialog } from './alias-dialog';
+
+const ALIAS_COLUMNS: ListColumn<Alias>[] = [
+  {
+    id: 'name',
+    header: 'Requested name',
+    cell: (a) => (
+      <>
+        <div className="font-medium">{a.name}</div>
+        {!a.enabled ? <Badge>disabled</Badge> : null}
+        {a.description ? (
+          <div className="max-w-64 whitespace-normal text-xs text-muted">{a.description}</div>
+        ) : null}
+      </>
+    ),
+  },
+  {
+    id: 'targets',
+    header: 'Targets (weight)',
+    cell: (a) => (
+      <ul className="flex flex-col gap-0.5">
+        {a.targets.map((t) => (
+          <li key={t.ref} className="whitespace-nowrap">
+            {t.ref} <span className="text-xs text-muted">× {t.weight}</span>
+          </li>
+        ))}
+      </ul>
+    ),
+  },
+  {
+    id: 'strategy',
+    header: 'Strategy',
+    priority: 'md',
+    cell: (a) => (a.strategy === 'quota-aware' ? 'auto (quota-aware)' : a.strategy),
+  },
+  {
+    id: 'fallbacks',
+    header: 'Fallbacks',
+    priority: 'lg',
+    cell: (a) => (a.fallbacks.length ? a.fallbacks.join(' → ') : <span className="text-muted">—</span>),
+  },
+  {
+    id: 'scope',
+    header: 'Scope',
+    cell: (a) => (a.orgId ? <Badge tone="accent">{a.orgName ?? a.orgId}</Badge> : <Badge>global</Badge>),
+  },
+];
 
 /** Aliases: requested name → weighted targets, strategy, scope; create, edit and delete for admins. */
 export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: string[] }) {
@@ -31,8 +77,13 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
     <section aria-labelledby="aliases-heading" className="min-w-0">
       <div className="mb-3 flex flex-wrap items-end justify-between gap-2">
         <div className="min-w-0">
-          <h3 id="aliases-heading" className="font-semibold">Aliases</h3>
-          <p className="text-sm text-muted">A name clients ask for, resolved to one of its targets by its strategy. An organization's alias wins over a global one.</p>
+          <h3 id="aliases-heading" className="font-semibold">
+            Aliases
+          </h3>
+          <p className="text-sm text-muted">
+            A name clients ask for, resolved to one of its targets by its strategy. An organization's alias
+            wins over a global one.
+          </p>
         </div>
         {canWrite ? (
           <Button onClick={() => setCreating(true)}>
@@ -40,59 +91,44 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
           </Button>
         ) : null}
       </div>
-      {aliases.isPending ? (
-        <TableSkeleton rows={3} />
-      ) : aliases.isError ? (
-        <ErrorState error={aliases.error} onRetry={() => void aliases.refetch()} />
-      ) : aliases.data.length === 0 ? (
-        <EmptyState title="No aliases yet." hint={canWrite ? 'Create one to give clients a stable model name.' : undefined} />
-      ) : (
-        <Table label="Aliases">
-          <thead>
-            <tr>
-              <Th>Requested name</Th>
-              <Th>Targets (weight)</Th>
-              <Th>Strategy</Th>
-              <Th>Fallbacks</Th>
-              <Th>Scope</Th>
-              <Th><span className="sr-only">Actions</span></Th>
-            </tr>
-          </thead>
-          <tbody>
-            {aliases.data.map((a) => (
-              <tr key={a.id} data-testid="alias-row">
-                <Td>
-                  <div className="font-medium">{a.name}</div>
-                  {!a.enabled ? <Badge>disabled</Badge> : null}
-                  {a.description ? <div className="max-w-64 whitespace-normal text-xs text-muted">{a.description}</div> : null}
-                </Td>
-                <Td>
-                  <ul className="flex flex-col gap-0.5">
-                    {a.targets.map((t) => (
-                      <li key={t.ref} className="whitespace-nowrap">{t.ref} <span className="text-xs text-muted">× {t.weight}</span></li>
-                    ))}
-                  </ul>
-                </Td>
-                <Td>{a.strategy === 'quota-aware' ? 'auto (quota-aware)' : a.strategy}</Td>
-                <Td>{a.fallbacks.length ? a.fallbacks.join(' → ') : <span className="text-muted">—</span>}</Td>
-                <Td>{a.orgId ? <Badge tone="accent">{a.orgName ?? a.orgId}</Badge> : <Badge>global</Badge>}</Td>
-                <Td>
-                  {canWrite ? (
-                    <div className="flex justify-end gap-1">
-                      <Button variant="ghost" className="px-2 py-1" onClick={() => setEditing(a)} aria-label={`Edit alias ${a.name}`}>
-                        <Pencil aria-hidden className="h-4 w-4" /> Edit
-                      </Button>
-                      <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setDeleting(a)} aria-label={`Delete alias ${a.name}`}>
-                        <Trash2 aria-hidden className="h-4 w-4" /> Delete
-                      </Button>
-                    </div>
-                  ) : null}
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <DataTable
+        label="Aliases"
+        columns={ALIAS_COLUMNS}
+        rows={aliases.data ?? []}
+        rowKey={(a) => a.id}
+        rowTestId="alias-row"
+        loading={aliases.isPending}
+        error={aliases.isError ? aliases.error : null}
+        onRetry={() => void aliases.refetch()}
+        skeletonRows={3}
+        empty={{
+          title: 'No aliases yet.',
+          hint: canWrite ? 'Create one to give clients a stable model name.' : undefined,
+        }}
+        actions={
+          canWrite
+            ? (a) => (
+                <>
+                  <RowAction
+                    icon={Pencil}
+                    text="Edit"
+                    label={`Edit alias ${a.name}`}
+                    onClick={() => setEditing(a)}
+                    showText
+                  />
+                  <RowAction
+                    icon={Trash2}
+                    text="Delete"
+                    label={`Delete alias ${a.name}`}
+                    onClick={() => setDeleting(a)}
+                    danger
+                    showText
+                  />
+                </>
+              )
+            : undefined
+        }
+      />
       {canWrite && creating ? (
         <AliasDialog
           mode="create"
@@ -126,7 +162,14 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
         mutation={remove}
         variables={(t) => t.id}
         title="Delete this alias?"
-        body={deleting ? <p>Clients asking for <strong>{deleting.name}</strong> get "model not found" (or a global alias of that name) from now on.</p> : null}
+        body={
+          deleting ? (
+            <p>
+              Clients asking for <strong>{deleting.name}</strong> get "model not found" (or a global alias of
+              that name) from now on.
+            </p>
+          ) : null
+        }
         confirmLabel="Delete alias"
         pendingLabel="Deleting…"
       />

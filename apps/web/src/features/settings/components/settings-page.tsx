@@ -1,6 +1,7 @@
 import { updateSettingsBody } from '@switchyard/core';
 import { CheckCircle2, PlugZap, RefreshCw, XCircle } from 'lucide-react';
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
+import { z } from 'zod';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -9,9 +10,8 @@ import { FormError } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/field';
 import { PageHeader, ReadOnlyNote } from '../../../components/ui/page';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
-import { ApiError } from '../../../lib/api-client';
 import { formatDateTime, formatNumber, plural } from '../../../lib/format';
-import { issuesToErrors, sentence } from '../../../lib/forms';
+import { orNull, useZodForm } from '../../../lib/zod-form';
 import { useCan } from '../../auth/use-can';
 import { useSettings } from '../api/get-settings';
 import { useSyncOllama } from '../api/sync-ollama';
@@ -19,12 +19,28 @@ import { useTestOllama } from '../api/test-ollama';
 import type { GatewaySettings } from '../api/types';
 import { useUpdateSettings } from '../api/update-settings';
 
-function Toggle({ label, hint, checked, disabled, reason, onChange }: { label: string; hint: string; checked: boolean; disabled: boolean; reason?: string; onChange: (v: boolean) => void }) {
+function Toggle({
+  label,
+  hint,
+  checked,
+  disabled,
+  reason,
+  onChange,
+}: {
+  label: string;
+  hint: string;
+  checked: boolean;
+  disabled: boolean;
+  reason?: string;
+  onChange: (v: boolean) => void;
+}) {
   const id = useId();
   return (
     <div className="flex items-start justify-between gap-4 py-3">
       <div className="min-w-0">
-        <p className="text-sm font-medium" id={id}>{label}</p>
+        <p className="text-sm font-medium" id={id}>
+          {label}
+        </p>
         <p className="text-xs text-muted">{hint}</p>
       </div>
       <button
@@ -37,61 +53,90 @@ function Toggle({ label, hint, checked, disabled, reason, onChange }: { label: s
         onClick={() => onChange(!checked)}
         className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition disabled:cursor-not-allowed disabled:opacity-60 ${checked ? 'bg-ok' : 'border border-border bg-surface-2'}`}
       >
-        <span aria-hidden className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${checked ? 'translate-x-5' : 'translate-x-0.5'}`} />
+        <span
+          aria-hidden
+          className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${checked ? 'translate-x-5' : 'translate-x-0.5'}`}
+        />
       </button>
     </div>
   );
 }
 
+/** The Base URL as typed, checked by the API's own schema: blank is null (the integration off). */
+const ollamaForm = z
+  .object({ ollamaBaseUrl: z.string() })
+  .transform((v): z.input<typeof updateSettingsBody> => ({ ollamaBaseUrl: orNull(v.ollamaBaseUrl) }))
+  .pipe(updateSettingsBody);
+
 function Ollama({ settings, canWrite }: { settings: GatewaySettings; canWrite: boolean }) {
-  const [url, setUrl] = useState(settings.ollamaBaseUrl ?? '');
-  const [urlError, setUrlError] = useState<string | undefined>();
   const test = useTestOllama();
   const save = useUpdateSettings();
   const sync = useSyncOllama();
+  const f = useZodForm(ollamaForm, { ollamaBaseUrl: settings.ollamaBaseUrl ?? '' }, (body) =>
+    save.mutateAsync(body),
+  );
+  const url = f.form.watch('ollamaBaseUrl');
   const saved = (settings.ollamaBaseUrl ?? '') === url.trim();
-
-  const check = (): string | null | false => {
-    const v = url.trim();
-    const r = updateSettingsBody.safeParse({ ollamaBaseUrl: v === '' ? null : v });
-    if (!r.success) {
-      setUrlError(sentence(issuesToErrors(r.error.issues).ollamaBaseUrl ?? 'Not a URL'));
-      return false;
-    }
-    setUrlError(undefined);
-    return v === '' ? null : v;
-  };
-  const onSave = (e: FormEvent) => {
-    e.preventDefault();
-    const v = check();
-    if (v === false) return;
-    save.mutate({ ollamaBaseUrl: v }, { onError: (err) => err instanceof ApiError && setUrlError(sentence(err.fieldErrors().ollamaBaseUrl)) });
-  };
-  const onTest = () => {
-    const v = check();
-    if (v === false) return;
-    test.mutate(v ? { baseUrl: v } : {});
-  };
+  // Test checks the URL the same way, then tries it without saving.
+  const onTest = f.form.handleSubmit((v) => test.mutate(v.ollamaBaseUrl ? { baseUrl: v.ollamaBaseUrl } : {}));
   const result = test.data;
   return (
     <Card className="hover:border-border">
       <div className="flex flex-wrap items-center gap-2">
         <PlugZap aria-hidden className="h-5 w-5 text-accent" />
         <h3 className="font-medium">Ollama (self-hosted models)</h3>
-        {settings.ollamaProvider ? <Badge tone={settings.ollamaProvider.status === 'active' ? 'ok' : 'muted'}>{settings.ollamaProvider.status} · {plural(settings.ollamaProvider.modelCount, 'model')}</Badge> : <Badge>not connected</Badge>}
+        {settings.ollamaProvider ? (
+          <Badge tone={settings.ollamaProvider.status === 'active' ? 'ok' : 'muted'}>
+            {settings.ollamaProvider.status} · {plural(settings.ollamaProvider.modelCount, 'model')}
+          </Badge>
+        ) : (
+          <Badge>not connected</Badge>
+        )}
       </div>
-      <p className="mt-1 text-sm text-muted">Route requests to a local or remote Ollama at zero cost. Models are referenced as <code>ollama/model-name</code>.</p>
-      <form onSubmit={onSave} aria-label="Ollama connection" className="mt-3 flex flex-col gap-3">
-        <TextField label="Base URL" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="http://localhost:11434" readOnly={!canWrite} error={urlError} hint="Blank turns the integration off." inputMode="url" />
+      <p className="mt-1 text-sm text-muted">
+        Route requests to a local or remote Ollama at zero cost. Models are referenced as{' '}
+        <code>ollama/model-name</code>.
+      </p>
+      <form
+        onSubmit={(e) => void f.onSubmit(e)}
+        noValidate
+        aria-label="Ollama connection"
+        className="mt-3 flex flex-col gap-3"
+      >
+        <TextField
+          label="Base URL"
+          {...f.register('ollamaBaseUrl')}
+          placeholder="http://localhost:11434"
+          readOnly={!canWrite}
+          error={f.err('ollamaBaseUrl')}
+          hint="Blank turns the integration off."
+          inputMode="url"
+        />
         <div className="flex flex-wrap gap-2">
           {canWrite ? (
             <>
-              <Button type="button" variant="subtle" onClick={onTest} disabled={test.isPending || (!url.trim() && !settings.ollamaBaseUrl)}>
+              <Button
+                type="button"
+                variant="subtle"
+                onClick={() => void onTest()}
+                disabled={test.isPending || (!url.trim() && !settings.ollamaBaseUrl)}
+              >
                 {test.isPending ? 'Testing…' : 'Test'}
               </Button>
-              <Button type="submit" disabled={save.isPending || saved}>{save.isPending ? 'Saving…' : 'Save'}</Button>
-              <Button type="button" variant="subtle" disabled={sync.isPending || !settings.ollamaBaseUrl || !saved} title={!settings.ollamaBaseUrl ? 'Save a URL first' : !saved ? 'Save the URL first' : undefined} onClick={() => sync.mutate()}>
-                <RefreshCw aria-hidden className="h-4 w-4" /> {sync.isPending ? 'Adding…' : 'Add discovered models'}
+              <Button type="submit" disabled={save.isPending || saved}>
+                {save.isPending ? 'Saving…' : 'Save'}
+              </Button>
+              <Button
+                type="button"
+                variant="subtle"
+                disabled={sync.isPending || !settings.ollamaBaseUrl || !saved}
+                title={
+                  !settings.ollamaBaseUrl ? 'Save a URL first' : !saved ? 'Save the URL first' : undefined
+                }
+                onClick={() => sync.mutate()}
+              >
+                <RefreshCw aria-hidden className="h-4 w-4" />{' '}
+                {sync.isPending ? 'Adding…' : 'Add discovered models'}
               </Button>
             </>
           ) : null}
@@ -100,23 +145,43 @@ function Ollama({ settings, canWrite }: { settings: GatewaySettings; canWrite: b
       {result ? (
         result.success ? (
           <div role="status" className="mt-3 rounded-lg bg-ok/10 px-3 py-2 text-sm">
-            <p className="flex items-center gap-1 font-medium text-ok"><CheckCircle2 aria-hidden className="h-4 w-4" /> Reached {result.baseUrl} in {formatNumber(result.latencyMs)} ms</p>
-            <p className="mt-1 text-muted">{result.models.length} {result.models.length === 1 ? 'model' : 'models'}{result.models.length ? ': ' : '.'}{result.models.join(', ')}</p>
+            <p className="flex items-center gap-1 font-medium text-ok">
+              <CheckCircle2 aria-hidden className="h-4 w-4" /> Reached {result.baseUrl} in{' '}
+              {formatNumber(result.latencyMs)} ms
+            </p>
+            <p className="mt-1 text-muted">
+              {result.models.length} {result.models.length === 1 ? 'model' : 'models'}
+              {result.models.length ? ': ' : '.'}
+              {result.models.join(', ')}
+            </p>
           </div>
         ) : (
-          <p role="alert" className="mt-3 flex items-center gap-1 rounded-lg bg-danger/10 px-3 py-2 text-sm text-danger"><XCircle aria-hidden className="h-4 w-4" /> {result.error.message}</p>
+          <p
+            role="alert"
+            className="mt-3 flex items-center gap-1 rounded-lg bg-danger/10 px-3 py-2 text-sm text-danger"
+          >
+            <XCircle aria-hidden className="h-4 w-4" /> {result.error.message}
+          </p>
         )
       ) : null}
       {test.error ? <FormError error={test.error} /> : null}
-      {save.isSuccess && saved ? <p role="status" className="mt-2 text-sm text-ok">Saved.</p> : null}
+      {save.isSuccess && saved ? (
+        <p role="status" className="mt-2 text-sm text-ok">
+          Saved.
+        </p>
+      ) : null}
       {sync.data ? (
         <p role="status" className="mt-2 text-sm text-ok">
-          {sync.data.added.length ? `Added ${sync.data.added.length} of ${sync.data.discovered.length} discovered models: ${sync.data.added.join(', ')}.` : `All ${sync.data.discovered.length} discovered models are already in the registry.`}{' '}
-          <Link className="underline" to={`/models?provider=${encodeURIComponent(sync.data.provider)}`}>See them</Link>
+          {sync.data.added.length
+            ? `Added ${sync.data.added.length} of ${sync.data.discovered.length} discovered models: ${sync.data.added.join(', ')}.`
+            : `All ${sync.data.discovered.length} discovered models are already in the registry.`}{' '}
+          <Link className="underline" to={`/models?provider=${encodeURIComponent(sync.data.provider)}`}>
+            See them
+          </Link>
         </p>
       ) : null}
       {sync.error ? <FormError error={sync.error} /> : null}
-      {save.error && !urlError ? <FormError error={save.error} /> : null}
+      {f.formError ? <FormError error={f.formError} /> : null}
     </Card>
   );
 }
@@ -130,8 +195,13 @@ export function SettingsPage() {
   const reason = canWrite ? undefined : 'Your role can read settings but not change them';
   return (
     <div className="flex flex-col gap-4">
-      <PageHeader title="Settings" description="Gateway-wide switches. Changes apply at once, on every instance." />
-      {!canWrite ? <ReadOnlyNote>Read-only: your role can see the settings but not change them.</ReadOnlyNote> : null}
+      <PageHeader
+        title="Settings"
+        description="Gateway-wide switches. Changes apply at once, on every instance."
+      />
+      {!canWrite ? (
+        <ReadOnlyNote>Read-only: your role can see the settings but not change them.</ReadOnlyNote>
+      ) : null}
       {settings.isPending ? (
         <Skeleton className="h-48 w-full" />
       ) : settings.isError ? (
@@ -159,7 +229,11 @@ export function SettingsPage() {
               />
             </div>
             {update.error ? <FormError error={update.error} /> : null}
-            {settings.data.updatedAt ? <p className="mt-2 text-xs text-muted">Last changed {formatDateTime(settings.data.updatedAt)}.</p> : null}
+            {settings.data.updatedAt ? (
+              <p className="mt-2 text-xs text-muted">
+                Last changed {formatDateTime(settings.data.updatedAt)}.
+              </p>
+            ) : null}
           </Card>
           <Ollama key={settings.data.ollamaBaseUrl ?? ''} settings={settings.data} canWrite={canWrite} />
         </>

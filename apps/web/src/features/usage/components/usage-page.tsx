@@ -2,26 +2,47 @@ import { ArrowDown, ArrowUp, Download } from 'lucide-react';
 import { Link } from 'react-router';
 import { StatusBadge } from '../../../components/ui/badge';
 import { FilterBar, PageHeader } from '../../../components/ui/page';
-import { EmptyState, ErrorState } from '../../../components/ui/states';
-import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
+import { DataTable, type ListColumn } from '../../../components/ui/data-table';
+import { RowAction } from '../../../components/ui/table';
 import { formatNumber, formatUsd } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useUserUsage } from '../api/get-user-usage';
-import type { UserUsageSort } from '../api/types';
+import type { UserUsageRow, UserUsageSort } from '../api/types';
 import { ExportDialog } from './export-dialog';
 import { PeriodTabs, usePeriod } from './period-tabs';
 
 const SORTS: readonly UserUsageSort[] = ['cost', 'requests', 'tokens', 'saved', 'name'];
 
-function SortTh({ label, sort, current, order, onSort, right }: { label: string; sort: UserUsageSort; current: UserUsageSort; order: 'asc' | 'desc'; onSort: (s: UserUsageSort) => void; right?: boolean }) {
+/** A column header that sorts the list; clicking the current sort flips its order. */
+function SortButton({
+  label,
+  sort,
+  current,
+  order,
+  onSort,
+}: {
+  label: string;
+  sort: UserUsageSort;
+  current: UserUsageSort;
+  order: 'asc' | 'desc';
+  onSort: (s: UserUsageSort) => void;
+}) {
   const active = current === sort;
   return (
-    <Th className={right ? 'text-right' : ''} aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <button type="button" onClick={() => onSort(sort)} className={`inline-flex items-center gap-1 uppercase ${active ? 'text-fg' : ''}`}>
-        {label}
-        {active ? order === 'asc' ? <ArrowUp aria-hidden className="h-3 w-3" /> : <ArrowDown aria-hidden className="h-3 w-3" /> : null}
-      </button>
-    </Th>
+    <button
+      type="button"
+      onClick={() => onSort(sort)}
+      className={`inline-flex items-center gap-1 uppercase ${active ? 'text-fg' : ''}`}
+    >
+      {label}
+      {active ? (
+        order === 'asc' ? (
+          <ArrowUp aria-hidden className="h-3 w-3" />
+        ) : (
+          <ArrowDown aria-hidden className="h-3 w-3" />
+        )
+      ) : null}
+    </button>
   );
 }
 
@@ -40,58 +61,129 @@ export function UsagePage() {
     const nextOrder = s === sort ? (order === 'asc' ? 'desc' : 'asc') : natural;
     qs.set({ sort: s === 'cost' ? null : s, order: nextOrder === natural ? null : nextOrder });
   };
+  const sortHeader = (label: string, by: UserUsageSort) => ({
+    header: <SortButton label={label} sort={by} current={sort} order={order} onSort={onSort} />,
+    cardLabel: label,
+    sort: (sort === by ? (order === 'asc' ? 'ascending' : 'descending') : 'none') as
+      'ascending' | 'descending' | 'none',
+  });
+  const columns: ListColumn<UserUsageRow>[] = [
+    {
+      id: 'user',
+      ...sortHeader('User', 'name'),
+      cell: (r) => (
+        <>
+          <Link
+            to={`/logs?user=${encodeURIComponent(r.userId)}`}
+            className="font-medium text-accent hover:underline"
+            title="Their requests in the logs"
+          >
+            {r.email ?? r.userId}
+          </Link>
+          {r.name && r.name !== r.email ? <div className="text-xs text-muted">{r.name}</div> : null}
+        </>
+      ),
+    },
+    { id: 'status', header: 'Status', priority: 'lg', cell: (r) => <StatusBadge status={r.status} /> },
+    {
+      id: 'requests',
+      ...sortHeader('Requests', 'requests'),
+      align: 'right',
+      className: 'tabular-nums',
+      cell: (r) => formatNumber(r.requests),
+    },
+    {
+      id: 'errors',
+      header: 'Errors',
+      align: 'right',
+      priority: 'md',
+      className: 'tabular-nums',
+      cell: (r) => (r.errors ? <span className="text-danger">{formatNumber(r.errors)}</span> : 0),
+    },
+    {
+      id: 'tokens',
+      ...sortHeader('Tokens', 'tokens'),
+      align: 'right',
+      className: 'tabular-nums',
+      cell: (r) => formatNumber(r.tokens),
+    },
+    {
+      id: 'cost',
+      ...sortHeader('Cost', 'cost'),
+      align: 'right',
+      className: 'tabular-nums',
+      cell: (r) => formatUsd(r.costUsd),
+    },
+    {
+      id: 'saved',
+      ...sortHeader('BYOK saved', 'saved'),
+      align: 'right',
+      priority: 'md',
+      className: 'tabular-nums',
+      cell: (r) => (
+        <>
+          {r.savedUsd ? <span className="text-ok">{formatUsd(r.savedUsd)}</span> : '—'}
+          {r.byokRequests ? (
+            <div className="text-xs text-muted">{formatNumber(r.byokRequests)} BYOK calls</div>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      id: 'cap',
+      header: 'Weekly cap',
+      align: 'right',
+      priority: 'xl',
+      className: 'tabular-nums',
+      cell: (r) => formatUsd(r.weeklyCapUsd, 'none'),
+    },
+    {
+      id: 'lastActive',
+      header: 'Last active',
+      priority: 'lg',
+      className: 'whitespace-nowrap',
+      cell: (r) => r.lastActiveDay,
+    },
+  ];
   return (
     <div>
-      <PageHeader title="Usage by user" description="Requests, tokens, cost and what users' own provider keys (BYOK) saved. Export a user's activity as CSV for auditing." />
+      <PageHeader
+        title="Usage by user"
+        description="Requests, tokens, cost and what users' own provider keys (BYOK) saved. Export a user's activity as CSV for auditing."
+      />
       <FilterBar label="Usage period">
         <PeriodTabs value={period} onChange={setPeriod} />
       </FilterBar>
-      {usage.isPending ? (
-        <TableSkeleton rows={6} />
-      ) : usage.isError ? (
-        <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />
-      ) : rows.length === 0 ? (
-        <EmptyState title="No usage in this period." hint="Pick a longer period, or wait for traffic through /v1." />
-      ) : (
-        <Table label="Usage by user">
-          <thead>
-            <tr>
-              <SortTh label="User" sort="name" current={sort} order={order} onSort={onSort} />
-              <Th>Status</Th>
-              <SortTh label="Requests" sort="requests" current={sort} order={order} onSort={onSort} right />
-              <Th className="text-right">Errors</Th>
-              <SortTh label="Tokens" sort="tokens" current={sort} order={order} onSort={onSort} right />
-              <SortTh label="Cost" sort="cost" current={sort} order={order} onSort={onSort} right />
-              <SortTh label="BYOK saved" sort="saved" current={sort} order={order} onSort={onSort} right />
-              <Th className="text-right">Weekly cap</Th>
-              <Th>Last active</Th>
-              <ActionsTh />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.userId} data-testid="usage-row">
-                <Td>
-                  <Link to={`/logs?user=${encodeURIComponent(r.userId)}`} className="font-medium text-accent hover:underline" title="Their requests in the logs">{r.email ?? r.userId}</Link>
-                  {r.name && r.name !== r.email ? <div className="text-xs text-muted">{r.name}</div> : null}
-                </Td>
-                <Td><StatusBadge status={r.status} /></Td>
-                <Td className="text-right tabular-nums">{formatNumber(r.requests)}</Td>
-                <Td className="text-right tabular-nums">{r.errors ? <span className="text-danger">{formatNumber(r.errors)}</span> : 0}</Td>
-                <Td className="text-right tabular-nums">{formatNumber(r.tokens)}</Td>
-                <Td className="text-right tabular-nums">{formatUsd(r.costUsd)}</Td>
-                <Td className="text-right tabular-nums">{r.savedUsd ? <span className="text-ok">{formatUsd(r.savedUsd)}</span> : '—'}{r.byokRequests ? <div className="text-xs text-muted">{formatNumber(r.byokRequests)} BYOK calls</div> : null}</Td>
-                <Td className="text-right tabular-nums">{formatUsd(r.weeklyCapUsd, 'none')}</Td>
-                <Td className="whitespace-nowrap">{r.lastActiveDay}</Td>
-                <ActionsTd>
-                  <RowAction icon={Download} text="CSV" showText label={`Export ${r.email ?? r.userId} as CSV`} onClick={() => qs.set({ export: r.userId }, { push: true })} />
-                </ActionsTd>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
-      <ExportDialog open={!!exporting} onClose={() => qs.set({ export: null })} scope="any" user={exporting ? { id: exporting, label: exportUser?.email ?? exporting } : null} />
+      <DataTable
+        label="Usage by user"
+        columns={columns}
+        rows={rows}
+        rowKey={(r) => r.userId}
+        rowTestId="usage-row"
+        loading={usage.isPending}
+        error={usage.isError ? usage.error : null}
+        onRetry={() => void usage.refetch()}
+        empty={{
+          title: 'No usage in this period.',
+          hint: 'Pick a longer period, or wait for traffic through /v1.',
+        }}
+        skeletonRows={6}
+        actions={(r) => (
+          <RowAction
+            icon={Download}
+            text="CSV"
+            showText
+            label={`Export ${r.email ?? r.userId} as CSV`}
+            onClick={() => qs.set({ export: r.userId }, { push: true })}
+          />
+        )}
+      />
+      <ExportDialog
+        open={!!exporting}
+        onClose={() => qs.set({ export: null })}
+        scope="any"
+        user={exporting ? { id: exporting, label: exportUser?.email ?? exporting } : null}
+      />
     </div>
   );
 }

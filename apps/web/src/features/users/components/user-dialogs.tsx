@@ -1,21 +1,38 @@
-import { ROLE_VALUES, POWER_LEVEL_VALUES, type CreateUserBody, type RoleValue, type UpdateUserBody } from '@switchyard/core';
+import {
+  ROLE_VALUES,
+  POWER_LEVEL_VALUES,
+  type CreateUserBody,
+  type RoleValue,
+  type UpdateUserBody,
+} from '@switchyard/core';
 import { AlertTriangle } from 'lucide-react';
 import { Button } from '../../../components/ui/button';
 import { CopyButton } from '../../../components/ui/copy-button';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
-import { useFormSubmit } from '../../../lib/use-form-submit';
+import { useZodForm } from '../../../lib/zod-form';
 import type { CreatedUser, User } from '../api/types';
-import { readCreateUserForm, readUpdateUserForm } from '../user-form';
+import { createUserDefaults, createUserForm, updateUserDefaults, updateUserForm } from '../user-form';
 
-export const ROLE_LABEL: Record<RoleValue, string> = { super_admin: 'Super admin', admin: 'Admin', user: 'User', viewer: 'Viewer' };
-const POWER_LABEL: Record<(typeof POWER_LEVEL_VALUES)[number], string> = { eco: 'Eco', balanced: 'Balanced', precision: 'Precision' };
+export const ROLE_LABEL: Record<RoleValue, string> = {
+  super_admin: 'Super admin',
+  admin: 'Admin',
+  user: 'User',
+  viewer: 'Viewer',
+};
+const POWER_LABEL: Record<(typeof POWER_LEVEL_VALUES)[number], string> = {
+  eco: 'Eco',
+  balanced: 'Balanced',
+  precision: 'Precision',
+};
 
 function RoleOptions({ roles }: { roles: readonly RoleValue[] }) {
   return (
     <>
       {roles.map((r) => (
-        <option key={r} value={r}>{ROLE_LABEL[r]}</option>
+        <option key={r} value={r}>
+          {ROLE_LABEL[r]}
+        </option>
       ))}
     </>
   );
@@ -25,7 +42,9 @@ function PowerOptions() {
   return (
     <>
       {POWER_LEVEL_VALUES.map((p) => (
-        <option key={p} value={p}>{POWER_LABEL[p]}</option>
+        <option key={p} value={p}>
+          {POWER_LABEL[p]}
+        </option>
       ))}
     </>
   );
@@ -36,70 +55,189 @@ export function grantableRoles(actor: RoleValue): RoleValue[] {
   return ROLE_VALUES.filter((r) => r !== 'super_admin' || actor === 'super_admin');
 }
 
-export function CreateUserDialog({ open, onClose, actorRole, submit, pending }: { open: boolean; onClose: () => void; actorRole: RoleValue; submit: (b: CreateUserBody) => Promise<unknown>; pending: boolean }) {
-  const f = useFormSubmit(readCreateUserForm, submit);
+export function CreateUserDialog({
+  open,
+  onClose,
+  actorRole,
+  submit,
+  pending,
+}: {
+  open: boolean;
+  onClose: () => void;
+  actorRole: RoleValue;
+  submit: (b: CreateUserBody) => Promise<unknown>;
+  pending: boolean;
+}) {
+  const f = useZodForm(createUserForm, createUserDefaults, submit);
+  const { register } = f;
   const close = () => {
-    f.reset();
+    f.reset(createUserDefaults);
     onClose();
   };
   return (
     <Dialog open={open} onClose={close} title="Add a user" wide>
-      <form onSubmit={f.onSubmit} noValidate aria-label="New user" className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-        <TextField label="Email" name="email" type="email" autoComplete="off" error={f.err('email')} data-autofocus />
-        <TextField label="Name" name="name" autoComplete="off" error={f.err('name')} />
-        <SelectField label="Role" name="role" defaultValue="user" error={f.err('role')}>
+      <form
+        onSubmit={(e) => void f.onSubmit(e)}
+        noValidate
+        aria-label="New user"
+        className="grid grid-cols-1 gap-3 sm:grid-cols-2"
+      >
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="off"
+          {...register('email')}
+          error={f.err('email')}
+          data-autofocus
+        />
+        <TextField label="Name" autoComplete="off" {...register('name')} error={f.err('name')} />
+        <SelectField label="Role" {...register('role')} error={f.err('role')}>
           <RoleOptions roles={grantableRoles(actorRole)} />
         </SelectField>
-        <SelectField label="Power level" name="powerLevel" defaultValue="balanced" error={f.err('powerLevel')}>
+        <SelectField label="Power level" {...register('powerLevel')} error={f.err('powerLevel')}>
           <PowerOptions />
         </SelectField>
-        <TextField label="Weekly cap (USD)" name="weeklyCapUsd" inputMode="decimal" error={f.err('weeklyCapUsd')} hint="Blank: no cap." />
-        <TextField label="Password" name="password" type="password" autoComplete="new-password" error={f.err('password')} hint="Blank: a strong one is generated and shown once." />
-        <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel="Add user" pendingLabel="Adding…" />
+        <TextField
+          label="Weekly cap (USD)"
+          inputMode="decimal"
+          {...register('weeklyCapUsd')}
+          error={f.err('weeklyCapUsd')}
+          hint="Blank: no cap."
+        />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          {...register('password')}
+          error={f.err('password')}
+          hint="Blank: a strong one is generated and shown once."
+        />
+        <FormFooter
+          error={f.formError}
+          onCancel={close}
+          pending={pending}
+          submitLabel="Add user"
+          pendingLabel="Adding…"
+        />
       </form>
     </Dialog>
   );
 }
 
-export function EditUserDialog({ user, onClose, actorRole, submit, pending }: { user: User | null; onClose: () => void; actorRole: RoleValue; submit: (b: UpdateUserBody) => Promise<unknown>; pending: boolean }) {
-  const f = useFormSubmit(readUpdateUserForm, submit);
-  const close = () => {
-    f.reset();
-    onClose();
-  };
-  // A super admin's role is shown but only a super admin may change it.
-  const roles = user && user.role === 'super_admin' && actorRole !== 'super_admin' ? (['super_admin'] as RoleValue[]) : grantableRoles(actorRole);
+export function EditUserDialog({
+  user,
+  onClose,
+  actorRole,
+  submit,
+  pending,
+}: {
+  user: User | null;
+  onClose: () => void;
+  actorRole: RoleValue;
+  submit: (b: UpdateUserBody) => Promise<unknown>;
+  pending: boolean;
+}) {
   return (
-    <Dialog open={!!user} onClose={close} title={user ? `Edit ${user.email}` : 'Edit user'} wide>
+    <Dialog open={!!user} onClose={onClose} title={user ? `Edit ${user.email}` : 'Edit user'} wide>
       {user ? (
-        <form key={user.id} onSubmit={f.onSubmit} noValidate aria-label="Edit user" className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-          <TextField label="Name" name="name" defaultValue={user.name} error={f.err('name')} data-autofocus />
-          <SelectField label="Role" name="role" defaultValue={user.role} error={f.err('role')}>
-            <RoleOptions roles={roles} />
-          </SelectField>
-          <SelectField label="Power level" name="powerLevel" defaultValue={user.powerLevel ?? 'balanced'} error={f.err('powerLevel')}>
-            <PowerOptions />
-          </SelectField>
-          <TextField label="Weekly cap (USD)" name="weeklyCapUsd" inputMode="decimal" defaultValue={user.weeklyCapUsd ?? ''} error={f.err('weeklyCapUsd')} hint="Blank: no cap." />
-          <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel="Save changes" />
-        </form>
+        <EditUserForm
+          key={user.id}
+          user={user}
+          onClose={onClose}
+          actorRole={actorRole}
+          submit={submit}
+          pending={pending}
+        />
       ) : null}
     </Dialog>
   );
 }
 
-/** The generated password, shown once. */
-export function CreatedUserDialog({ created, onClose }: { created: CreatedUser | null; onClose: () => void }) {
+/** The edit form of one user (keyed by the user, so its values are that user's). */
+function EditUserForm({
+  user,
+  onClose,
+  actorRole,
+  submit,
+  pending,
+}: {
+  user: User;
+  onClose: () => void;
+  actorRole: RoleValue;
+  submit: (b: UpdateUserBody) => Promise<unknown>;
+  pending: boolean;
+}) {
+  const f = useZodForm(updateUserForm, updateUserDefaults(user), submit);
+  const { register } = f;
+  // A super admin's role is shown but only a super admin may change it.
+  const roles =
+    user.role === 'super_admin' && actorRole !== 'super_admin'
+      ? (['super_admin'] as RoleValue[])
+      : grantableRoles(actorRole);
   return (
-    <Dialog open={!!created?.generatedPassword} onClose={onClose} title="User added" description={created ? `${created.email} can sign in with this password.` : undefined} footer={<Button onClick={onClose}>Done</Button>}>
+    <form
+      onSubmit={(e) => void f.onSubmit(e)}
+      noValidate
+      aria-label="Edit user"
+      className="grid grid-cols-1 gap-3 sm:grid-cols-2"
+    >
+      <TextField label="Name" {...register('name')} error={f.err('name')} data-autofocus />
+      <SelectField label="Role" {...register('role')} error={f.err('role')}>
+        <RoleOptions roles={roles} />
+      </SelectField>
+      <SelectField label="Power level" {...register('powerLevel')} error={f.err('powerLevel')}>
+        <PowerOptions />
+      </SelectField>
+      <TextField
+        label="Weekly cap (USD)"
+        inputMode="decimal"
+        {...register('weeklyCapUsd')}
+        error={f.err('weeklyCapUsd')}
+        hint="Blank: no cap."
+      />
+      <FormFooter error={f.formError} onCancel={onClose} pending={pending} submitLabel="Save changes" />
+    </form>
+  );
+}
+
+/** The generated password, shown once. */
+export function CreatedUserDialog({
+  created,
+  onClose,
+}: {
+  created: CreatedUser | null;
+  onClose: () => void;
+}) {
+  return (
+    <Dialog
+      open={!!created?.generatedPassword}
+      onClose={onClose}
+      title="User added"
+      description={created ? `${created.email} can sign in with this password.` : undefined}
+      footer={<Button onClick={onClose}>Done</Button>}
+    >
       {created?.generatedPassword ? (
         <div className="flex flex-col gap-3">
-          <p role="alert" className="flex items-start gap-2 rounded-lg border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm">
-            <AlertTriangle aria-hidden className="mt-0.5 h-4 w-4 shrink-0 text-amber-500" /> This password is shown only once. Pass it on safely; they can change it under Account.
+          <p
+            role="alert"
+            className="flex items-start gap-2 rounded-lg border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm"
+          >
+            <AlertTriangle aria-hidden className="mt-0.5 h-4 w-4 shrink-0 text-amber-500" /> This password is
+            shown only once. Pass it on safely; they can change it under Account.
           </p>
-          <label htmlFor="generated-password" className="text-sm font-medium">Password</label>
-          <input id="generated-password" readOnly value={created.generatedPassword} onFocus={(e) => e.currentTarget.select()} className="w-full min-w-0 rounded-lg border border-border bg-surface-2 px-3 py-2 font-mono text-xs" />
-          <div><CopyButton value={created.generatedPassword} label="Copy password" /></div>
+          <label htmlFor="generated-password" className="text-sm font-medium">
+            Password
+          </label>
+          <input
+            id="generated-password"
+            readOnly
+            value={created.generatedPassword}
+            onFocus={(e) => e.currentTarget.select()}
+            className="w-full min-w-0 rounded-lg border border-border bg-surface-2 px-3 py-2 font-mono text-xs"
+          />
+          <div>
+            <CopyButton value={created.generatedPassword} label="Copy password" />
+          </div>
         </div>
       ) : null}
     </Dialog>

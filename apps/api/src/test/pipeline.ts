@@ -1,16 +1,11 @@
 /**
  * A translation pair named by strings: the client's format and the upstream wire's id. Adapters compose the
- * pair from objects (common.ts makeCall); this names it for tests and tools that hold a recorded answer.
+ * pair from objects (common.ts makeCall); this names it for tests that hold a recorded answer.
  */
 import { encoderFor, type ClientShape } from '../translate/encoders.js';
-import { decodeWhole, streamFor, type TranslateOptions } from './compose.js';
-import { wireById } from './registry.js';
-import type { DecodedResponse, StreamTranslator, UpstreamWire } from './types.js';
-
-export type { ClientShape } from '../translate/encoders.js';
-export { usageFromOpenai } from './compose.js';
-export { usageFromAnthropic } from './anthropic/response.js';
-export { usageFromResponses } from './openai-compatible/response.js';
+import { decodeWhole, streamFor, type TranslateOptions } from '../providers/compose.js';
+import { wireById } from '../providers/registry.js';
+import type { DecodedResponse, StreamTranslator, UpstreamWire } from '../providers/types.js';
 
 /**
  * What the upstream body is: a wire id (`openai` chat, `anthropic`, `gemini`, `bedrock`, `openai-responses` = OpenAI's

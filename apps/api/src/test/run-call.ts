@@ -1,12 +1,12 @@
 /**
- * Minimal reference executor for one PreparedCall (used by tests and the
- * provider "test connection" path). The proxy's executor does the same with
+ * Minimal reference executor for one PreparedCall (the adapter tests drive
+ * adapters with it). The proxy's executor does the same with
  * pooled dispatchers, timeouts, backpressure to the client socket and fallback.
  */
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
-import { networkError } from './errors.js';
-import type { PreparedCall, StreamTranslator, Usage, UpstreamError } from './types.js';
+import { networkError } from '../providers/errors.js';
+import type { PreparedCall, StreamTranslator, Usage, UpstreamError } from '../providers/types.js';
 
 export interface RunResult {
   status: number;
@@ -64,7 +64,13 @@ export async function runCall(call: PreparedCall, opts: RunOptions): Promise<Run
     const parts: Buffer[] = [];
     for await (const c of chunks) parts.push(c);
     const body = Buffer.concat(parts);
-    return { status, headers, error: call.error(status, headers, body), body: body.toString('utf8'), usage: null };
+    return {
+      status,
+      headers,
+      error: call.error(status, headers, body),
+      body: body.toString('utf8'),
+      usage: null,
+    };
   }
   if (!opts.stream) {
     const parts: Buffer[] = [];
