@@ -15,7 +15,7 @@ import {
   type RuleDraft,
   type RuleErrors,
 } from '../policy-form';
-import { Switch } from './switch';
+import { Switch } from '../../../components/ui/switch';
 
 function ActionSelect({
   label,

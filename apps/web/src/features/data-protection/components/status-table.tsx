@@ -4,7 +4,7 @@ import { DataTable, type ListColumn } from '../../../components/ui/data-table';
 import { RowAction } from '../../../components/ui/table';
 import { formatDateTime, formatRelative } from '../../../lib/format';
 import type { DlpStatusRow } from '../api/types';
-import { Switch } from './switch';
+import { Switch } from '../../../components/ui/switch';
 
 const SCOPE_LABEL: Record<DlpStatusRow['scope'], string> = {
   global: 'master key',

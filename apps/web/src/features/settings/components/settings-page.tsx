@@ -1,3 +1,4 @@
+import { Switch } from '../../../components/ui/switch';
 import { updateSettingsBody } from '@switchyard/core';
 import { CheckCircle2, PlugZap, RefreshCw, XCircle } from 'lucide-react';
 import { useId } from 'react';
@@ -43,21 +44,13 @@ function Toggle({
         </p>
         <p className="text-xs text-muted">{hint}</p>
       </div>
-      <button
-        type="button"
-        role="switch"
-        aria-checked={checked}
+      <Switch
+        checked={checked}
         aria-labelledby={id}
         disabled={disabled}
         title={reason}
-        onClick={() => onChange(!checked)}
-        className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition disabled:cursor-not-allowed disabled:opacity-60 ${checked ? 'bg-ok' : 'border border-border bg-surface-2'}`}
-      >
-        <span
-          aria-hidden
-          className={`inline-block h-5 w-5 rounded-full bg-white shadow transition ${checked ? 'translate-x-5' : 'translate-x-0.5'}`}
-        />
-      </button>
+        onChange={onChange}
+      />
     </div>
   );
 }
