@@ -2,8 +2,20 @@
 import { createProviderBody, testKeyBody, updateProviderBody } from '../schemas/admin/index.js';
 import { connectionTestSchema, providerSchema, providerTypeSchema } from '../schemas/admin/responses.js';
 import { listOf } from '../schemas/identity/responses.js';
-import { bulkModelsBody, createModelBody, modelListQuery, updateModelBody } from '../schemas/models/index.js';
-import { bulkModelsResultSchema, modelPageSchema, registryModelSchema } from '../schemas/models/responses.js';
+import {
+  bulkModelsBody,
+  createModelBody,
+  importModelsBody,
+  modelListQuery,
+  updateModelBody,
+} from '../schemas/models/index.js';
+import {
+  bulkModelsResultSchema,
+  discoverModelsResultSchema,
+  importModelsResultSchema,
+  modelPageSchema,
+  registryModelSchema,
+} from '../schemas/models/responses.js';
 import {
   aliasListQuery,
   createAliasBody,
@@ -96,6 +108,31 @@ export const providersContracts = {
     summary: 'Test a key before saving it',
     body: testKeyBody,
     response: testResult,
+  }),
+  discoverModels: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/providers/{id}/models/discover',
+    permission: 'providers:write',
+    tag: 'Providers',
+    summary:
+      "The models the provider lists (a real call with the stored key), with the catalogue's prices and whether each is registered",
+    response: {
+      status: 200,
+      description: '{success, latencyMs, models} or {success:false, error}',
+      schema: discoverModelsResultSchema,
+    },
+    errors: { 404: 'Not found' },
+  }),
+  importModels: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/providers/{id}/models/import',
+    permission: 'models:write',
+    tag: 'Providers',
+    summary:
+      'Add discovered models to the registry in one step (catalogue prices where known, else unpriced; idempotent, audited once)',
+    body: importModelsBody,
+    response: { status: 200, description: '{added, alreadyPresent}', schema: importModelsResultSchema },
+    errors: { 404: 'Not found' },
   }),
 } as const;
 
