@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { listModels } from '../../providers/index.js';
-import type { ProviderConfig, UpstreamError } from '../../providers/types.js';
+import type { ModelInfo, ProviderConfig, UpstreamError } from '../../providers/types.js';
 
 export type ConnectionTest =
   | { success: true; latencyMs: number; modelsAvailable: string[] }
@@ -13,11 +13,24 @@ export type ConnectionTest =
       };
     };
 
+type Failure = Extract<ConnectionTest, { success: false }>;
+
 /**
  * A real, minimal call with a key: the provider's model listing (a GET that costs nothing), bounded by a timeout.
  * Used before saving a key, to test a saved provider, and for BYOK keys. Never echoes the key.
  */
 export async function testProviderConnection(
+  input: Parameters<typeof discoverProviderModels>[0],
+  opts: Parameters<typeof discoverProviderModels>[1] = {},
+): Promise<ConnectionTest> {
+  const r = await discoverProviderModels(input, opts);
+  return r.success
+    ? { success: true, latencyMs: r.latencyMs, modelsAvailable: r.models.map((m) => m.id) }
+    : r;
+}
+
+/** The same call as {@link testProviderConnection}, answering what the listing says about each model. */
+export async function discoverProviderModels(
   input: {
     id?: string;
     slug?: string;
@@ -27,7 +40,7 @@ export async function testProviderConnection(
     config?: ProviderConfig;
   },
   opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
-): Promise<ConnectionTest> {
+): Promise<{ success: true; latencyMs: number; models: ModelInfo[] } | Failure> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = opts.timeoutMs ?? 8000;
@@ -56,7 +69,7 @@ export async function testProviderConnection(
         return { status: res.statusCode, headers: res.headers, body };
       },
     );
-    return { success: true, latencyMs: elapsed(), modelsAvailable: models.map((m) => m.id) };
+    return { success: true, latencyMs: elapsed(), models };
   } catch (err) {
     const upstream = (err as { upstream?: UpstreamError }).upstream;
     const e = err as { name?: string; code?: string; message?: string; status?: number };

@@ -53,6 +53,8 @@ export function providersRoutes(ctx: AppContext): Router {
     },
     remove: ({ params, req, res }) => svc.remove(actorOf(res, req.ip), params.id),
     test: ({ params }) => svc.test(params.id),
+    discoverModels: ({ params }) => svc.discoverModels(params.id),
+    importModels: ({ params, body, req, res }) => svc.importModels(actorOf(res, req.ip), params.id, body),
     testKey: ({ body: b }) => {
       if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
       return testProviderConnection(
