@@ -103,6 +103,22 @@ describe('discover and import the models a provider lists', () => {
     expect(byId['brand-new-x']!.capabilities).toEqual(['chat', 'streaming', 'tools', 'json']);
   });
 
+  it('a key tested before saving comes back with the catalogue prices of what it lists (the dialog checklist)', async () => {
+    const res = await env.t.http
+      .post('/api/v1/llm/test')
+      .set(as(superAdmin))
+      .send({ type: 'openai', baseUrl: `${env.up.url}/v1`, apiKey: 'sk-fresh-key-0001' });
+    expect(res.status, res.text).toBe(200);
+    const prices = Object.fromEntries(
+      (res.body.catalogue as { modelId: string; priceInputPer1M: number | null }[]).map((c) => [
+        c.modelId,
+        c.priceInputPer1M,
+      ]),
+    );
+    expect(prices['gpt-4o-mini']).toBeGreaterThan(0);
+    expect(res.body.modelsAvailable).toEqual(['gpt-4o-mini', 'text-embedding-3-small']);
+  });
+
   it('a provider that refuses the key: discover says why, no 5xx', async () => {
     env.up.script([{ path: '/models', status: 401 }]);
     const res = await env.t.http.post(`/api/v1/llm/providers/${providerId}/models/discover`).set(as(admin));

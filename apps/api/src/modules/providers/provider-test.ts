@@ -3,7 +3,12 @@ import { listModels } from '../../providers/index.js';
 import type { ModelInfo, ProviderConfig, UpstreamError } from '../../providers/types.js';
 
 export type ConnectionTest =
-  | { success: true; latencyMs: number; modelsAvailable: string[] }
+  | {
+      success: true;
+      latencyMs: number;
+      modelsAvailable: string[];
+      catalogue?: { modelId: string; priceInputPer1M: number | null; priceOutputPer1M: number | null }[];
+    }
   | {
       success: false;
       latencyMs: number;

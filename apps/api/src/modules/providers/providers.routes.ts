@@ -55,12 +55,13 @@ export function providersRoutes(ctx: AppContext): Router {
     test: ({ params }) => svc.test(params.id),
     discoverModels: ({ params }) => svc.discoverModels(params.id),
     importModels: ({ params, body, req, res }) => svc.importModels(actorOf(res, req.ip), params.id, body),
-    testKey: ({ body: b }) => {
+    testKey: async ({ body: b }) => {
       if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
-      return testProviderConnection(
+      const r = await testProviderConnection(
         { type: b.type, baseUrl: b.baseUrl ?? null, apiKey: b.apiKey ?? null, config: b.config ?? {} },
         { dispatcher: ctx.outbound.dispatcher },
       );
+      return svc.withCatalogue(b.type, r);
     },
   });
 }

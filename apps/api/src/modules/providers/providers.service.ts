@@ -16,7 +16,7 @@ import { envRefName, resolveProviderKey } from '../../routing/secrets-resolver.j
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
-import { discoverProviderModels, testProviderConnection } from './provider-test.js';
+import { discoverProviderModels, testProviderConnection, type ConnectionTest } from './provider-test.js';
 
 /** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
 const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set([
@@ -348,7 +348,7 @@ export class ProvidersService {
       },
     });
     if (status !== p.status) await this.ctx.configChanged('providers');
-    return result;
+    return this.withCatalogue(p.type, result);
   }
 
   /** What the catalogue makes of a model of this provider: its prices (null = unknown) and usual capabilities. */
@@ -359,6 +359,22 @@ export class ProvidersService {
       cat,
       capabilities: (cat?.capabilities ??
         defaultCapabilities(type, modelId)) as RegistryModel['capabilities'],
+    };
+  }
+
+  /** A passing connection test with the catalogue's prices of the models it listed. */
+  withCatalogue(type: string, r: ConnectionTest): ConnectionTest {
+    if (!r.success) return r;
+    return {
+      ...r,
+      catalogue: r.modelsAvailable.map((modelId) => {
+        const { cat } = this.#catalogue(type, modelId);
+        return {
+          modelId,
+          priceInputPer1M: cat?.priceInputPer1M ?? null,
+          priceOutputPer1M: cat?.priceOutputPer1M ?? null,
+        };
+      }),
     };
   }
 

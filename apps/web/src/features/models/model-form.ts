@@ -1,4 +1,10 @@
-import { CAPABILITY_VALUES, createModelBody, updateModelBody, type CreateModelBody, type UpdateModelBody } from '@switchyard/core';
+import {
+  CAPABILITY_VALUES,
+  createModelBody,
+  updateModelBody,
+  type CreateModelBody,
+  type UpdateModelBody,
+} from '@switchyard/core';
 import { validate, type FormReader, type Parsed } from '../../lib/forms';
 import type { RegistryModel } from './api/types';
 
@@ -34,7 +40,8 @@ export function parseConfigJson(text: string): ConfigCheck {
     }
     return { ok: false, error: 'Not valid JSON' };
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ok: false, error: 'Must be a JSON object, like {"temperature": 0}' };
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    return { ok: false, error: 'Must be a JSON object, like {"temperature": 0}' };
   return { ok: true, value: v as Record<string, unknown> };
 }
 
@@ -80,11 +87,20 @@ export function readCreateModelForm(r: FormReader): Parsed<CreateModelBody> {
 /** The edit form as PUT /llm/models/:id's body (every field, so a cleared one is cleared). */
 export function readUpdateModelForm(r: FormReader): Parsed<UpdateModelBody> {
   const { body, pre } = readCommon(r);
-  return validate(updateModelBody, body, pre) as Parsed<UpdateModelBody>;
+  // Checked on an unpriced model: its prices are now known (a changed price marks them known on the server too).
+  return validate(
+    updateModelBody,
+    { ...body, ...(r.bool('priced') ? { priced: true } : {}) },
+    pre,
+  ) as Parsed<UpdateModelBody>;
 }
+
+/** Shown beside an unpriced model: why power levels do not route to it. */
+export const UNPRICED_NOTE = 'not in power-level routing until priced';
 
 /** "$0.15 / $0.60" input/output per 1M. */
 export function priceLabel(m: Pick<RegistryModel, 'priceInputPer1M' | 'priceOutputPer1M'>): string {
-  const f = (n: number) => (n === 0 ? '$0' : `$${n < 0.01 ? n.toPrecision(2) : n.toFixed(2).replace(/\.?0+$/, '')}`);
+  const f = (n: number) =>
+    n === 0 ? '$0' : `$${n < 0.01 ? n.toPrecision(2) : n.toFixed(2).replace(/\.?0+$/, '')}`;
   return `${f(m.priceInputPer1M)} / ${f(m.priceOutputPer1M)}`;
 }

@@ -6,8 +6,9 @@ import type { ByokKey, ProviderOption } from '../api/types';
 import { maskKey, readByokForm } from '../byok-form';
 
 /**
- * Add a key for a provider (`rotating` null) or replace the key of one (`rotating` set). Providers come from
- * `providers` when the role may list them; otherwise the form asks for the provider's id.
+ * Add a key for a provider (`rotating` null) or replace the key of one (`rotating` set). The provider is picked
+ * from `providers` (`GET /me/byok/providers`); only if that list could not be loaded does the form ask for the
+ * provider's name (its slug, e.g. "openai"), which the server resolves when it names one provider.
  */
 export function ByokKeyDialog({
   open,
@@ -28,10 +29,15 @@ export function ByokKeyDialog({
     (r) => readByokForm(r, { needsProvider: !rotating }),
     async (v) => {
       try {
-        await submit({ providerId: rotating?.providerId ?? v.providerId, apiKey: v.apiKey, label: v.label ?? null });
+        await submit({
+          providerId: rotating?.providerId ?? v.providerId,
+          apiKey: v.apiKey,
+          label: v.label ?? null,
+        });
       } catch (err) {
         // PUT /me/byok/:providerId answers 404 for an id that is no provider.
-        if (err instanceof ApiError && err.status === 404 && !rotating) f.setErrors({ providerId: 'No provider with this id' });
+        if (err instanceof ApiError && err.status === 404 && !rotating)
+          f.setErrors({ providerId: 'No provider with this name' });
         else throw err;
       }
     },
@@ -46,22 +52,70 @@ export function ByokKeyDialog({
       open={open}
       onClose={close}
       title={rotating ? `Rotate your ${rotating.provider.name} key` : 'Add a provider key'}
-      description={rotating ? <>The new key replaces {maskKey(rotating.last4)} at once.</> : 'Your requests to this provider are paid with your own key. It is stored encrypted; only its last four characters are shown again.'}
+      description={
+        rotating ? (
+          <>The new key replaces {maskKey(rotating.last4)} at once.</>
+        ) : (
+          'Your requests to this provider are paid with your own key. It is stored encrypted; only its last four characters are shown again.'
+        )
+      }
     >
-      <form onSubmit={f.onSubmit} noValidate className="flex flex-col gap-3" aria-label={rotating ? 'Rotate key' : 'New provider key'}>
+      <form
+        onSubmit={f.onSubmit}
+        noValidate
+        className="flex flex-col gap-3"
+        aria-label={rotating ? 'Rotate key' : 'New provider key'}
+      >
         {rotating ? null : providers ? (
-          <SelectField label="Provider" name="providerId" defaultValue="" error={err('providerId')} hint={providers.length === 0 ? 'There is no provider to add a key for.' : undefined}>
-            <option value="" disabled>Choose…</option>
+          <SelectField
+            label="Provider"
+            name="providerId"
+            defaultValue=""
+            error={err('providerId')}
+            hint={providers.length === 0 ? 'There is no provider to add a key for.' : undefined}
+          >
+            <option value="" disabled>
+              Choose…
+            </option>
             {providers.map((p) => (
-              <option key={p.id} value={p.id}>{p.name} ({p.slug})</option>
+              <option key={p.id} value={p.id}>
+                {p.name} ({p.slug})
+              </option>
             ))}
           </SelectField>
         ) : (
-          <TextField label="Provider ID" name="providerId" autoComplete="off" spellCheck={false} error={err('providerId')} hint="Your role cannot list providers: ask an admin for the provider's id." />
+          <TextField
+            label="Provider"
+            name="providerId"
+            autoComplete="off"
+            spellCheck={false}
+            error={err('providerId')}
+            hint="The provider list could not be loaded: type the provider's name, e.g. openai."
+          />
         )}
-        <TextField label={rotating ? 'New API key' : 'API key'} name="apiKey" type="password" autoComplete="off" spellCheck={false} error={err('apiKey')} data-autofocus={rotating ? true : undefined} />
-        <TextField label="Label" name="label" maxLength={100} defaultValue={rotating?.label ?? ''} placeholder="optional, e.g. personal" error={err('label')} />
-        <FormFooter error={f.formError} onCancel={close} pending={pending} submitLabel={rotating ? 'Replace key' : 'Save key'} />
+        <TextField
+          label={rotating ? 'New API key' : 'API key'}
+          name="apiKey"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          error={err('apiKey')}
+          data-autofocus={rotating ? true : undefined}
+        />
+        <TextField
+          label="Label"
+          name="label"
+          maxLength={100}
+          defaultValue={rotating?.label ?? ''}
+          placeholder="optional, e.g. personal"
+          error={err('label')}
+        />
+        <FormFooter
+          error={f.formError}
+          onCancel={close}
+          pending={pending}
+          submitLabel={rotating ? 'Replace key' : 'Save key'}
+        />
       </form>
     </Dialog>
   );

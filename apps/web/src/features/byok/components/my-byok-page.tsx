@@ -19,7 +19,12 @@ import { ByokKeyDialog } from './byok-key-dialog';
 
 function TestResult({ result }: { result: ConnectionTest | Error }) {
   if (result instanceof Error) return <span className="text-danger">Test failed: {result.message}</span>;
-  if (result.success) return <span className="text-ok">Works · {result.latencyMs} ms · {result.modelsAvailable.length} models</span>;
+  if (result.success)
+    return (
+      <span className="text-ok">
+        Works · {result.latencyMs} ms · {result.modelsAvailable.length} models
+      </span>
+    );
   return <span className="text-danger">{result.error.message}</span>;
 }
 
@@ -28,7 +33,7 @@ export function MyByokPage() {
   const can = useCan();
   const canWrite = can('byok:own');
   const keys = useMyByok();
-  const providers = useProviderOptions(can('providers:read'));
+  const providers = useProviderOptions(canWrite);
   const put = usePutByok();
   const del = useDeleteByok();
   const test = useTestByok();
@@ -38,7 +43,7 @@ export function MyByokPage() {
   const [testing, setTesting] = useState<string | null>(null);
 
   const have = new Set((keys.data ?? []).map((k) => k.providerId));
-  const choices = can('providers:read') ? (providers.data ?? []).filter((p) => !have.has(p.id)) : null;
+  const choices = providers.isError ? null : (providers.data ?? []).filter((p) => !have.has(p.id));
   const runTest = (k: ByokKey) => {
     setTesting(k.providerId);
     test.mutate(k.providerId, {
@@ -53,14 +58,23 @@ export function MyByokPage() {
       <PageHeader
         title="My provider keys"
         description="Bring your own key: your requests to a provider use your key first, then your organization's, then the gateway's. Keys are stored encrypted and only their last four characters are ever shown."
-        actions={canWrite ? <Button onClick={() => setDialog({ rotating: null })}><Plus aria-hidden className="h-4 w-4" /> Add key</Button> : null}
+        actions={
+          canWrite ? (
+            <Button onClick={() => setDialog({ rotating: null })}>
+              <Plus aria-hidden className="h-4 w-4" /> Add key
+            </Button>
+          ) : null
+        }
       />
       {keys.isPending ? (
         <TableSkeleton rows={2} />
       ) : keys.isError ? (
         <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
       ) : keys.data.length === 0 ? (
-        <EmptyState title="You have no provider keys." hint="Add your own OpenAI, Anthropic or other provider key to pay for your requests with it." />
+        <EmptyState
+          title="You have no provider keys."
+          hint="Add your own OpenAI, Anthropic or other provider key to pay for your requests with it."
+        />
       ) : (
         <Table label="My provider keys">
           <thead>
@@ -80,24 +94,51 @@ export function MyByokPage() {
                   <div className="font-medium">{k.provider.name}</div>
                   <div className="text-xs text-muted">{k.provider.slug}</div>
                 </Td>
-                <Td><code aria-label={`Key ending in ${k.last4}`}>{maskKey(k.last4)}</code></Td>
+                <Td>
+                  <code aria-label={`Key ending in ${k.last4}`}>{maskKey(k.last4)}</code>
+                </Td>
                 <Td>{k.label ?? <span className="text-muted">—</span>}</Td>
-                <Td><StatusBadge status={k.status} /></Td>
+                <Td>
+                  <StatusBadge status={k.status} />
+                </Td>
                 <Td className="max-w-72 text-xs" aria-live="polite">
                   {results[k.providerId] ? (
                     <TestResult result={results[k.providerId]!} />
                   ) : k.lastTestedAt ? (
-                    <span className={k.lastError ? 'text-danger' : 'text-muted'}>{formatRelative(k.lastTestedAt)}{k.lastError ? `: ${k.lastError}` : ': OK'}</span>
+                    <span className={k.lastError ? 'text-danger' : 'text-muted'}>
+                      {formatRelative(k.lastTestedAt)}
+                      {k.lastError ? `: ${k.lastError}` : ': OK'}
+                    </span>
                   ) : (
                     <span className="text-muted">not tested</span>
                   )}
                 </Td>
                 {canWrite ? (
                   <ActionsTd>
-                      <RowAction icon={FlaskConical} text={testing === k.providerId ? 'Testing…' : 'Test'} label={`Test ${k.provider.name} key`} disabled={testing === k.providerId} onClick={() => runTest(k)} showText />
-                      <RowAction icon={RefreshCw} text="Rotate" label={`Rotate ${k.provider.name} key`} onClick={() => setDialog({ rotating: k })} showText />
-                      <RowAction icon={Trash2} text="Delete" label={`Delete ${k.provider.name} key`} onClick={() => setDeleting(k)} danger showText />
-                    </ActionsTd>
+                    <RowAction
+                      icon={FlaskConical}
+                      text={testing === k.providerId ? 'Testing…' : 'Test'}
+                      label={`Test ${k.provider.name} key`}
+                      disabled={testing === k.providerId}
+                      onClick={() => runTest(k)}
+                      showText
+                    />
+                    <RowAction
+                      icon={RefreshCw}
+                      text="Rotate"
+                      label={`Rotate ${k.provider.name} key`}
+                      onClick={() => setDialog({ rotating: k })}
+                      showText
+                    />
+                    <RowAction
+                      icon={Trash2}
+                      text="Delete"
+                      label={`Delete ${k.provider.name} key`}
+                      onClick={() => setDeleting(k)}
+                      danger
+                      showText
+                    />
+                  </ActionsTd>
                 ) : null}
               </tr>
             ))}
@@ -124,7 +165,14 @@ export function MyByokPage() {
             mutation={del}
             variables={(t) => t.providerId}
             title="Delete this provider key?"
-            body={deleting ? <p>Your {deleting.provider.name} key {maskKey(deleting.last4)} is removed. Your requests to {deleting.provider.name} go back to your organization's or the gateway's key.</p> : null}
+            body={
+              deleting ? (
+                <p>
+                  Your {deleting.provider.name} key {maskKey(deleting.last4)} is removed. Your requests to{' '}
+                  {deleting.provider.name} go back to your organization's or the gateway's key.
+                </p>
+              ) : null
+            }
             confirmLabel="Delete key"
             pendingLabel="Deleting…"
           />
