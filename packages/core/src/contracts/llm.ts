@@ -18,6 +18,7 @@ import {
 } from '../schemas/models/responses.js';
 import {
   aliasListQuery,
+  bulkAliasesBody,
   createAliasBody,
   fallbackChainBody,
   routingRulesBody,
@@ -272,6 +273,15 @@ export const routingContracts = {
     tag: 'Routing',
     summary: 'Delete an alias',
     response: { status: 204, description: 'Deleted' },
+  }),
+  bulkAliases: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/routing/aliases/bulk',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Enable, disable or delete several aliases in one step (audited once; unknown ids reported)',
+    body: bulkAliasesBody,
+    response: { status: 200, description: '{action, affected, missing}', schema: bulkModelsResultSchema },
   }),
   chains: defineContract({
     method: 'get',

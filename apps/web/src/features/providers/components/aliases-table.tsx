@@ -2,11 +2,12 @@ import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ConfirmActionDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog, ConfirmDialog } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
 import { Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
 import { useCan } from '../../auth/use-can';
 import { useOrgs } from '../../orgs/api/get-orgs';
+import { useBulkAliases } from '../api/bulk-aliases';
 import { useCreateAlias } from '../api/create-alias';
 import { useDeleteAlias } from '../api/delete-alias';
 import { useAliases } from '../api/get-aliases';
@@ -26,13 +27,33 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
   const [editing, setEditing] = useState<Alias | null>(null);
   const [deleting, setDeleting] = useState<Alias | null>(null);
   const orgChoices = orgs.data ? orgs.data.map((o) => ({ id: o.id, name: o.name })) : null;
+  const bulk = useBulkAliases();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [confirming, setConfirming] = useState<'enable' | 'disable' | 'delete' | null>(null);
+  // Only ids still listed count (a deleted or filtered-out alias drops out of the selection).
+  const listed = new Set((aliases.data ?? []).map((a) => a.id));
+  const chosen = [...selected].filter((id) => listed.has(id));
+  const chosenNames = (aliases.data ?? []).filter((a) => selected.has(a.id)).map((a) => a.name);
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const allChecked = chosen.length > 0 && chosen.length === listed.size;
 
   return (
     <section aria-labelledby="aliases-heading" className="min-w-0">
       <div className="mb-3 flex flex-wrap items-end justify-between gap-2">
         <div className="min-w-0">
-          <h3 id="aliases-heading" className="font-semibold">Aliases</h3>
-          <p className="text-sm text-muted">A name clients ask for, resolved to one of its targets by its strategy. An organization's alias wins over a global one.</p>
+          <h3 id="aliases-heading" className="font-semibold">
+            Aliases
+          </h3>
+          <p className="text-sm text-muted">
+            A name clients ask for, resolved to one of its targets by its strategy. An organization's alias
+            wins over a global one.
+          </p>
         </div>
         {canWrite ? (
           <Button onClick={() => setCreating(true)}>
@@ -40,49 +61,113 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
           </Button>
         ) : null}
       </div>
+      {canWrite && chosen.length ? (
+        <div
+          role="toolbar"
+          aria-label="Selected aliases"
+          className="mb-2 flex flex-wrap items-center gap-2 rounded-xl bg-surface-2/60 px-3 py-2 text-sm"
+        >
+          <span className="font-medium">{chosen.length} selected</span>
+          <Button variant="subtle" className="px-3 py-1" onClick={() => setConfirming('enable')}>
+            Enable
+          </Button>
+          <Button variant="subtle" className="px-3 py-1" onClick={() => setConfirming('disable')}>
+            Disable
+          </Button>
+          <Button variant="subtle" className="px-3 py-1 text-danger" onClick={() => setConfirming('delete')}>
+            Delete
+          </Button>
+          <Button variant="ghost" className="px-3 py-1" onClick={() => setSelected(new Set())}>
+            Clear
+          </Button>
+        </div>
+      ) : null}
       {aliases.isPending ? (
         <TableSkeleton rows={3} />
       ) : aliases.isError ? (
         <ErrorState error={aliases.error} onRetry={() => void aliases.refetch()} />
       ) : aliases.data.length === 0 ? (
-        <EmptyState title="No aliases yet." hint={canWrite ? 'Create one to give clients a stable model name.' : undefined} />
+        <EmptyState
+          title="No aliases yet."
+          hint={canWrite ? 'Create one to give clients a stable model name.' : undefined}
+        />
       ) : (
         <Table label="Aliases">
           <thead>
             <tr>
+              {canWrite ? (
+                <Th>
+                  <input
+                    type="checkbox"
+                    aria-label="Select all aliases"
+                    checked={allChecked}
+                    onChange={() => setSelected(allChecked ? new Set() : new Set(listed))}
+                  />
+                </Th>
+              ) : null}
               <Th>Requested name</Th>
               <Th>Targets (weight)</Th>
               <Th>Strategy</Th>
               <Th>Fallbacks</Th>
               <Th>Scope</Th>
-              <Th><span className="sr-only">Actions</span></Th>
+              <Th>
+                <span className="sr-only">Actions</span>
+              </Th>
             </tr>
           </thead>
           <tbody>
             {aliases.data.map((a) => (
               <tr key={a.id} data-testid="alias-row">
+                {canWrite ? (
+                  <Td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Select alias ${a.name}`}
+                      checked={selected.has(a.id)}
+                      onChange={() => toggle(a.id)}
+                    />
+                  </Td>
+                ) : null}
                 <Td>
                   <div className="font-medium">{a.name}</div>
                   {!a.enabled ? <Badge>disabled</Badge> : null}
-                  {a.description ? <div className="max-w-64 whitespace-normal text-xs text-muted">{a.description}</div> : null}
+                  {a.description ? (
+                    <div className="max-w-64 whitespace-normal text-xs text-muted">{a.description}</div>
+                  ) : null}
                 </Td>
                 <Td>
                   <ul className="flex flex-col gap-0.5">
                     {a.targets.map((t) => (
-                      <li key={t.ref} className="whitespace-nowrap">{t.ref} <span className="text-xs text-muted">× {t.weight}</span></li>
+                      <li key={t.ref} className="whitespace-nowrap">
+                        {t.ref} <span className="text-xs text-muted">× {t.weight}</span>
+                      </li>
                     ))}
                   </ul>
                 </Td>
                 <Td>{a.strategy === 'quota-aware' ? 'auto (quota-aware)' : a.strategy}</Td>
-                <Td>{a.fallbacks.length ? a.fallbacks.join(' → ') : <span className="text-muted">—</span>}</Td>
-                <Td>{a.orgId ? <Badge tone="accent">{a.orgName ?? a.orgId}</Badge> : <Badge>global</Badge>}</Td>
+                <Td>
+                  {a.fallbacks.length ? a.fallbacks.join(' → ') : <span className="text-muted">—</span>}
+                </Td>
+                <Td>
+                  {a.orgId ? <Badge tone="accent">{a.orgName ?? a.orgId}</Badge> : <Badge>global</Badge>}
+                </Td>
                 <Td>
                   {canWrite ? (
                     <div className="flex justify-end gap-1">
-                      <Button variant="ghost" className="px-2 py-1" onClick={() => setEditing(a)} aria-label={`Edit alias ${a.name}`}>
+                      <Button
+                        variant="ghost"
+                        className="px-2 py-1"
+                        onClick={() => setEditing(a)}
+                        aria-label={`Edit alias ${a.name}`}
+                      >
                         <Pencil aria-hidden className="h-4 w-4" /> Edit
                       </Button>
-                      <Button variant="ghost" className="px-2 py-1 text-danger" onClick={() => setDeleting(a)} aria-label={`Delete alias ${a.name}`}>
+                      <Button
+                        variant="ghost"
+                        className="px-2 py-1 text-danger"
+                        onClick={() => setDeleting(a)}
+                        aria-label={`Delete alias ${a.name}`}
+                      >
                         <Trash2 aria-hidden className="h-4 w-4" /> Delete
                       </Button>
                     </div>
@@ -120,13 +205,67 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
           }}
         />
       ) : null}
+      <ConfirmDialog
+        open={confirming !== null}
+        onClose={() => {
+          setConfirming(null);
+          bulk.reset();
+        }}
+        title={
+          confirming === 'delete'
+            ? `Delete ${chosen.length} aliases?`
+            : `${confirming === 'enable' ? 'Enable' : 'Disable'} ${chosen.length} aliases?`
+        }
+        body={
+          <>
+            <p className="break-words">{chosenNames.join(', ')}</p>
+            <p className="mt-2 text-sm text-muted">
+              {confirming === 'delete'
+                ? 'Clients asking for these names get "model not found" (or a global alias of that name) from now on.'
+                : confirming === 'disable'
+                  ? 'Clients asking for these names get "model not found" until they are enabled again.'
+                  : 'Clients can ask for these names again at once.'}
+            </p>
+          </>
+        }
+        confirmLabel={
+          confirming === 'delete'
+            ? 'Delete aliases'
+            : confirming === 'enable'
+              ? 'Enable aliases'
+              : 'Disable aliases'
+        }
+        pendingLabel="Saving…"
+        danger={confirming !== 'enable'}
+        pending={bulk.isPending}
+        error={bulk.error}
+        onConfirm={() => {
+          if (!confirming) return;
+          bulk.mutate(
+            { action: confirming, ids: chosen },
+            {
+              onSuccess: () => {
+                setConfirming(null);
+                setSelected(new Set());
+              },
+            },
+          );
+        }}
+      />
       <ConfirmActionDialog
         target={deleting}
         onClose={() => setDeleting(null)}
         mutation={remove}
         variables={(t) => t.id}
         title="Delete this alias?"
-        body={deleting ? <p>Clients asking for <strong>{deleting.name}</strong> get "model not found" (or a global alias of that name) from now on.</p> : null}
+        body={
+          deleting ? (
+            <p>
+              Clients asking for <strong>{deleting.name}</strong> get "model not found" (or a global alias of
+              that name) from now on.
+            </p>
+          ) : null
+        }
         confirmLabel="Delete alias"
         pendingLabel="Deleting…"
       />

@@ -8,6 +8,7 @@ import { useCreateProvider } from '../api/create-provider';
 import { useAliases } from '../api/get-aliases';
 import { useModelRefs } from '../api/get-model-refs';
 import { useImportModels } from '../api/import-models';
+import type { TraceStart } from '../routing-form';
 import { importNotice } from '../import-notice';
 import type { Provider } from '../api/types';
 import { useUpdateProvider } from '../api/update-provider';
@@ -40,6 +41,23 @@ export function ProvidersPage() {
   );
   const [notice, setNotice] = useState<string | null>(null);
   const [tracing, setTracing] = useState(false);
+  // A log entry's "Re-trace" opens the drawer here with that request's model and caller (and runs it).
+  const traceModel = qs.get('trace');
+  const traceEndpoint = qs.get('traceEndpoint');
+  const traceStream = qs.get('traceStream') === '1';
+  const traceAs = qs.get('traceAs');
+  const traceStart = useMemo<TraceStart | null>(
+    () =>
+      traceModel
+        ? {
+            model: traceModel,
+            endpoint: traceEndpoint || undefined,
+            stream: traceStream,
+            runAs: traceAs || undefined,
+          }
+        : null,
+    [traceModel, traceEndpoint, traceStream, traceAs],
+  );
   const importer = useImportModels();
   const create = useCreateProvider();
   const update = useUpdateProvider();
@@ -118,7 +136,7 @@ export function ProvidersPage() {
             </div>
             <ByokPanel />
           </div>
-          <PowerLevels />
+          <PowerLevels canEdit={canRouting} refs={refs} />
           <UsageAnalytics />
         </>
       ) : (
@@ -126,7 +144,15 @@ export function ProvidersPage() {
           <ResolverExplainer canTrace={can('routing:trace')} onTrace={() => setTracing(true)} />
           <AliasesTable canWrite={canRouting} refs={refs} />
           <FallbackChains canWrite={canRouting} refs={refs} />
-          <TraceDrawer open={tracing} onClose={() => setTracing(false)} suggestions={suggestions} />
+          <TraceDrawer
+            open={tracing || !!traceStart}
+            onClose={() => {
+              setTracing(false);
+              if (traceStart) qs.set({ trace: null, traceEndpoint: null, traceStream: null, traceAs: null });
+            }}
+            suggestions={suggestions}
+            start={traceStart}
+          />
         </>
       )}
       {dialog?.mode === 'create' ? (
