@@ -5,7 +5,9 @@
  * (wrk) and the mock upstream to CPU 1. Writes bench/results/latest.json and latest.md. A peer that cannot be
  * installed or started, or that dies mid-run, is reported in the table with the reason; the run goes on.
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5 per wrk run), BENCH_ARMS (comma list to run a subset of
- * direct,minimal,switchyard-pg,switchyard-pglite,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR.
+ * direct,minimal,switchyard-pg,switchyard-pglite,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR.
+ * dlp-off / dlp-on: Switchyard (PGlite) sent a realistic 4 KB prompt holding a few sensitive values, with data
+ * protection off and on (the global policy, every detector masking): the cost of protection per KB of prompt.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import { prepareLlmRouter, preparePortkey, type PeerLaunch } from './lib/peers.t
 import { cpuSeconds, median, peakRssMb, resetPeakRss } from './lib/proc.ts';
 import { runStreams, type StreamStats } from './lib/stream-client.ts';
 import { runWrk, type WrkResult } from './lib/wrk.ts';
+import { MIXED_4K } from './lib/prompts.ts';
 import { EXPECTED_STREAM_FRAMES, startMockUpstream } from './mock-upstream.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -25,7 +28,7 @@ const MASTER = 'bench-master-key-0123456789abcdef';
 const UPSTREAM_PORT = 19100;
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const CONCURRENCY = [1, 16, 64] as const;
-const ALL_ARMS = 'direct,minimal,switchyard-pg,switchyard-pglite,portkey,llm-router';
+const ALL_ARMS = 'direct,minimal,switchyard-pg,switchyard-pglite,dlp-off,dlp-on,portkey,llm-router';
 const UPSTREAM_ORIGIN = `http://127.0.0.1:${UPSTREAM_PORT}`;
 
 interface Arm {
@@ -37,6 +40,8 @@ interface Arm {
   note?: string;
   /** Started in its own process group (peers): stopped as a group. */
   group?: boolean;
+  /** The user message sent (default: a short greeting). */
+  prompt?: string;
   cleanup?: () => Promise<void>;
 }
 
@@ -51,14 +56,23 @@ function ensureWrk() {
 }
 
 /** Polls until `url` answers 2xx (GET, or POST with `post.body`); the last status or error is in the failure. */
-async function waitReady(url: string, ms = 60_000, post?: { body: string; headers: Record<string, string> }, proc?: ChildProcess) {
+async function waitReady(
+  url: string,
+  ms = 60_000,
+  post?: { body: string; headers: Record<string, string> },
+  proc?: ChildProcess,
+) {
   const until = Date.now() + ms;
   let last = 'no answer';
   while (Date.now() < until) {
     if (proc && proc.exitCode !== null) throw new Error(`exited with code ${proc.exitCode} before answering`);
     try {
       const res = post
-        ? await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...post.headers }, body: post.body })
+        ? await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...post.headers },
+            body: post.body,
+          })
         : await fetch(url);
       const text = await res.text();
       if (res.ok) return;
@@ -71,7 +85,11 @@ async function waitReady(url: string, ms = 60_000, post?: { body: string; header
   throw new Error(`${url} did not answer 2xx within ${ms / 1000} s (last: ${last})`);
 }
 
-function startPinned(args: string[], env: Record<string, string>, opts: { cwd?: string; logFile?: string; group?: boolean } = {}): ChildProcess {
+function startPinned(
+  args: string[],
+  env: Record<string, string>,
+  opts: { cwd?: string; logFile?: string; group?: boolean } = {},
+): ChildProcess {
   const err = opts.logFile ? openSync(opts.logFile, 'w') : 'inherit';
   const child = spawn('taskset', ['-c', '0', process.execPath, ...args], {
     cwd: opts.cwd ?? ROOT,
@@ -95,7 +113,10 @@ function stopArm(a: Arm, signal: NodeJS.Signals = 'SIGTERM') {
 
 function logTail(file: string): string {
   if (!existsSync(file)) return '';
-  const lines = readFileSync(file, 'utf8').trim().split('\n').filter((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim());
   return lines.length ? ` — stderr: ${lines.slice(-2).join(' ').slice(0, 200)}` : '';
 }
 
@@ -110,10 +131,30 @@ const PROBE_BODY = JSON.stringify({ model: '', messages: [{ role: 'user', conten
 /** Starts a prepared peer pinned like the other gateways and waits for a real completion through it. */
 async function peerArm(name: string, prepare: () => Promise<PeerLaunch>): Promise<Arm> {
   const launch = await prepare();
-  const proc = startPinned(launch.args, launch.env, { cwd: launch.cwd, logFile: launch.logFile, group: true });
-  const arm: Arm = { name, url: launch.url, model: launch.model, headers: launch.headers, proc, note: launch.note, group: true };
+  const proc = startPinned(launch.args, launch.env, {
+    cwd: launch.cwd,
+    logFile: launch.logFile,
+    group: true,
+  });
+  const arm: Arm = {
+    name,
+    url: launch.url,
+    model: launch.model,
+    headers: launch.headers,
+    proc,
+    note: launch.note,
+    group: true,
+  };
   try {
-    await waitReady(launch.url, 60_000, { body: PROBE_BODY.replace('"model":""', `"model":${JSON.stringify(launch.model)}`), headers: launch.headers }, proc);
+    await waitReady(
+      launch.url,
+      60_000,
+      {
+        body: PROBE_BODY.replace('"model":""', `"model":${JSON.stringify(launch.model)}`),
+        headers: launch.headers,
+      },
+      proc,
+    );
   } catch (err) {
     stopArm(arm, 'SIGKILL');
     throw new Error(`${(err as Error).message}${logTail(launch.logFile)}`);
@@ -122,19 +163,49 @@ async function peerArm(name: string, prepare: () => Promise<PeerLaunch>): Promis
 }
 
 /** Provision a database with the seed plus a `bench` provider pointing at the mock upstream. */
-async function provision(databaseUrl: string | undefined, dataDir: string) {
+async function provision(databaseUrl: string | undefined, dataDir: string, protect = false) {
   const { createDatabase } = await import(join(ROOT, 'apps/api/dist/db/client.js'));
   const { seedDatabase } = await import(join(ROOT, 'apps/api/dist/seed/seed.js'));
   const db = await createDatabase({ databaseUrl, dataDir });
-  await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', adminPassword: 'bench-admin-password', env: {} });
-  const p = await db.prisma.provider.create({
-    data: { type: 'custom', slug: 'bench', name: 'Bench mock', baseUrl: `http://127.0.0.1:${UPSTREAM_PORT}/v1`, status: 'active', config: { keyless: true }, priority: 1 },
+  await seedDatabase(db.prisma, {
+    adminEmail: 'admin@localhost',
+    adminPassword: 'bench-admin-password',
+    env: {},
   });
-  await db.prisma.model.create({ data: { providerId: p.id, modelId: 'bench-model', displayName: 'Bench', priceInputPer1M: 1, priceOutputPer1M: 2, capabilities: ['chat', 'streaming'], contextWindow: 128_000 } });
+  const p = await db.prisma.provider.create({
+    data: {
+      type: 'custom',
+      slug: 'bench',
+      name: 'Bench mock',
+      baseUrl: `http://127.0.0.1:${UPSTREAM_PORT}/v1`,
+      status: 'active',
+      config: { keyless: true },
+      priority: 1,
+    },
+  });
+  await db.prisma.model.create({
+    data: {
+      providerId: p.id,
+      modelId: 'bench-model',
+      displayName: 'Bench',
+      priceInputPer1M: 1,
+      priceOutputPer1M: 2,
+      capabilities: ['chat', 'streaming'],
+      contextWindow: 128_000,
+    },
+  });
+  // The global policy protects the master key's calls: every built-in detector on, masking (the default rules).
+  if (protect)
+    await db.prisma.dlpPolicy.create({ data: { scope: 'global', scopeId: null, enabled: true, rules: {} } });
   await db.close();
 }
 
-async function switchyardArm(name: string, port: number, postgres: boolean): Promise<Arm> {
+async function switchyardArm(
+  name: string,
+  port: number,
+  postgres: boolean,
+  dlp?: { protect: boolean; prompt: string },
+): Promise<Arm> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-bench-'));
   let databaseUrl: string | undefined;
   let dbName = '';
@@ -150,7 +221,7 @@ async function switchyardArm(name: string, port: number, postgres: boolean): Pro
     u.pathname = `/${dbName}`;
     databaseUrl = u.toString();
   }
-  await provision(databaseUrl, dataDir);
+  await provision(databaseUrl, dataDir, dlp?.protect ?? false);
   const proc = startPinned(['apps/api/dist/main.js'], {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -167,7 +238,12 @@ async function switchyardArm(name: string, port: number, postgres: boolean): Pro
     model: 'bench/bench-model',
     headers: { authorization: `Bearer ${MASTER}` },
     proc,
-    note: postgres ? 'PostgreSQL' : 'embedded PGlite (its memory is in the RSS)',
+    ...(dlp ? { prompt: dlp.prompt } : {}),
+    note: dlp
+      ? `embedded PGlite, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking)' : 'off'}`
+      : postgres
+        ? 'PostgreSQL'
+        : 'embedded PGlite (its memory is in the RSS)',
     cleanup: async () => {
       if (!postgres) return;
       const { pg } = await import(join(ROOT, 'prisma/index.js'));
@@ -188,23 +264,49 @@ interface ArmResult {
   startPeakRssMb: number | null;
 }
 
-const STREAM_RUNS = [[1, 100], [16, 400]] as const;
+const STREAM_RUNS = [
+  [1, 100],
+  [16, 400],
+] as const;
 
 async function measure(arm: Arm, r: ArmResult) {
-  const body = JSON.stringify({ model: arm.model, messages: [{ role: 'user', content: 'Hello, benchmark' }] });
+  const prompt = arm.prompt ?? 'Hello, benchmark';
+  const body = JSON.stringify({ model: arm.model, messages: [{ role: 'user', content: prompt }] });
   // Peak RSS under load: from here (warm-up, wrk runs, streams), not the arm's start-up; the largest round counts.
   if (arm.proc?.pid && r.startPeakRssMb === null) r.startPeakRssMb = peakRssMb(arm.proc.pid);
   const peakFromLoad = arm.proc?.pid ? resetPeakRss(arm.proc.pid) : false;
   await runWrk({ url: arm.url, body, headers: arm.headers, connections: 16, seconds: 2, cpu: '1' }); // warm-up
   for (const c of CONCURRENCY) {
     const before = arm.proc?.pid ? cpuSeconds(arm.proc.pid) : 0;
-    const res = await runWrk({ url: arm.url, body, headers: arm.headers, connections: c, seconds: SECONDS, cpu: '1' });
+    const res = await runWrk({
+      url: arm.url,
+      body,
+      headers: arm.headers,
+      connections: c,
+      seconds: SECONDS,
+      cpu: '1',
+    });
     (r.wrk[c] ??= []).push(res);
-    if (c === 64 && arm.proc?.pid && res.requests > 0) r.cpuMsPerReq.push(((cpuSeconds(arm.proc.pid) - before) * 1000) / res.requests);
+    if (c === 64 && arm.proc?.pid && res.requests > 0)
+      r.cpuMsPerReq.push(((cpuSeconds(arm.proc.pid) - before) * 1000) / res.requests);
   }
-  const streamBody = JSON.stringify({ model: arm.model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Hello, benchmark' }] });
+  const streamBody = JSON.stringify({
+    model: arm.model,
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: prompt }],
+  });
   for (const [c, n] of STREAM_RUNS) {
-    (r.streams[c] ??= []).push(await runStreams({ url: arm.url, body: streamBody, headers: arm.headers, n, concurrency: c, expectedFrames: EXPECTED_STREAM_FRAMES }));
+    (r.streams[c] ??= []).push(
+      await runStreams({
+        url: arm.url,
+        body: streamBody,
+        headers: arm.headers,
+        n,
+        concurrency: c,
+        expectedFrames: EXPECTED_STREAM_FRAMES,
+      }),
+    );
   }
   if (arm.proc?.pid) {
     const peak = peakRssMb(arm.proc.pid);
@@ -225,16 +327,42 @@ async function main() {
   const wanted = (process.env.BENCH_ARMS ?? ALL_ARMS).split(',').map((x) => x.trim());
   const arms: Arm[] = [];
   const failed: Record<string, string> = {};
-  if (wanted.includes('direct')) arms.push({ name: 'direct', url: `http://127.0.0.1:${UPSTREAM_PORT}/v1/chat/completions`, model: 'bench-model', headers: {} });
+  if (wanted.includes('direct'))
+    arms.push({
+      name: 'direct',
+      url: `http://127.0.0.1:${UPSTREAM_PORT}/v1/chat/completions`,
+      model: 'bench-model',
+      headers: {},
+    });
   if (wanted.includes('minimal')) {
     const proc = startPinned(['bench/minimal-proxy.mjs', '19101', `http://127.0.0.1:${UPSTREAM_PORT}`], {});
     await sleep(1500);
-    arms.push({ name: 'minimal proxy', url: 'http://127.0.0.1:19101/v1/chat/completions', model: 'bench-model', headers: {}, proc });
+    arms.push({
+      name: 'minimal proxy',
+      url: 'http://127.0.0.1:19101/v1/chat/completions',
+      model: 'bench-model',
+      headers: {},
+      proc,
+    });
   }
-  for (const [key, name, port, pg] of [['switchyard-pg', 'Switchyard (PostgreSQL)', 19102, true], ['switchyard-pglite', 'Switchyard (PGlite)', 19103, false]] as const) {
+  for (const [key, name, port, pg] of [
+    ['switchyard-pg', 'Switchyard (PostgreSQL)', 19102, true],
+    ['switchyard-pglite', 'Switchyard (PGlite)', 19103, false],
+  ] as const) {
     if (!wanted.includes(key)) continue;
     try {
       arms.push(await switchyardArm(name, port, pg));
+    } catch (err) {
+      failed[name] = (err as Error).message;
+    }
+  }
+  for (const [key, name, port, protect] of [
+    ['dlp-off', 'Switchyard 4 KB prompt, protection off', 19105, false],
+    ['dlp-on', 'Switchyard 4 KB prompt, protection on', 19106, true],
+  ] as const) {
+    if (!wanted.includes(key)) continue;
+    try {
+      arms.push(await switchyardArm(name, port, false, { protect, prompt: MIXED_4K }));
     } catch (err) {
       failed[name] = (err as Error).message;
     }
@@ -253,7 +381,12 @@ async function main() {
     }
   }
   startedArms.push(...arms);
-  const results = new Map<string, ArmResult>(arms.map((a) => [a.name, { wrk: {}, streams: {}, cpuMsPerReq: [], peakRssMb: null, startPeakRssMb: null }]));
+  const results = new Map<string, ArmResult>(
+    arms.map((a) => [
+      a.name,
+      { wrk: {}, streams: {}, cpuMsPerReq: [], peakRssMb: null, startPeakRssMb: null },
+    ]),
+  );
   let live = arms.slice();
   for (let round = 0; round < ROUNDS; round++) {
     const order = live.map((_, i) => live[(i + round) % live.length]!);
@@ -307,7 +440,8 @@ async function main() {
   });
   const minimal = rows.find((r) => r.arm === 'minimal proxy');
   const ratios = rows
-    .filter((r) => minimal && r.arm !== 'direct' && r !== minimal)
+    // The 4 KB-prompt arms are compared with each other (below), not with the minimal proxy's short prompt.
+    .filter((r) => minimal && r.arm !== 'direct' && r !== minimal && !r.arm.includes('4 KB prompt'))
     .map((r) => ({
       arm: r.arm,
       addedP50VsMinimal: r.addedP50msC1 / minimal!.addedP50msC1,
@@ -316,7 +450,8 @@ async function main() {
       rssVsMinimal: r.peakRssMb! / minimal!.peakRssMb!,
       addedTtfcVsMinimal: r.stream.addedTtfcMsC1 / minimal!.stream.addedTtfcMsC1,
     }));
-  const f = (n: number | null | undefined, d = 2) => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(d));
+  const f = (n: number | null | undefined, d = 2) =>
+    n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(d);
   const dash = (r: { arm: string }, v: string) => (r.arm === 'direct' ? '—' : v);
   const sy = ratios.filter((q) => q.arm.startsWith('Switchyard'));
   const syPg = rows.find((r) => r.arm === 'Switchyard (PostgreSQL)');
@@ -333,7 +468,10 @@ async function main() {
       (r) =>
         `| ${r.arm} | ${f(r.rps[1], 0)} | ${f(r.rps[16], 0)} | ${f(r.rps[64], 0)} | ${f(r.p50ms[1], 3)} / ${f(r.p99ms[1], 2)} | ${f(r.p50ms[16], 2)} / ${f(r.p99ms[16], 2)} | ${f(r.p50ms[64], 2)} / ${f(r.p99ms[64], 2)} | ${dash(r, f(r.addedP50msC1, 3))} | ${r.errors} |`,
     ),
-    ...Object.entries(failed).map(([name, why]) => `| ${name} | not measured: ${why.replace(/\|/g, '/').replace(/\n/g, ' ')} | | | | | | | |`),
+    ...Object.entries(failed).map(
+      ([name, why]) =>
+        `| ${name} | not measured: ${why.replace(/\|/g, '/').replace(/\n/g, ' ')} | | | | | | | |`,
+    ),
     '',
     '## Streams and resources',
     '',
@@ -348,21 +486,45 @@ async function main() {
     '',
     '| arm | added p50 c=1 | RPS c=64 | CPU per request | peak RSS under load | added TTFC c=1 |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...ratios.map((q) => `| ${q.arm} | ${f(q.addedP50VsMinimal)}× | ${f(q.rps64VsMinimal)}× | ${f(q.cpuVsMinimal)}× | ${f(q.rssVsMinimal)}× | ${f(q.addedTtfcVsMinimal)}× |`),
+    ...ratios.map(
+      (q) =>
+        `| ${q.arm} | ${f(q.addedP50VsMinimal)}× | ${f(q.rps64VsMinimal)}× | ${f(q.cpuVsMinimal)}× | ${f(q.rssVsMinimal)}× | ${f(q.addedTtfcVsMinimal)}× |`,
+    ),
     '',
     ...sy.map((q) => {
       const r = rows.find((x) => x.arm === q.arm)!;
       const ok = (b: boolean) => (b ? 'met' : 'missed');
       return `- ${q.arm}: added p50 at c=1 ${f(q.addedP50VsMinimal)}× (target ≤ 1.2: ${ok(q.addedP50VsMinimal <= 1.2)}); RPS at c=64 ${f(q.rps64VsMinimal)}× (≥ 0.85: ${ok(q.rps64VsMinimal >= 0.85)}); CPU per request ${f(q.cpuVsMinimal)}× (≤ 1.3: ${ok(q.cpuVsMinimal <= 1.3)}); lost frames ${r.stream.lostFrames} (0: ${ok(r.stream.lostFrames === 0 && r.stream.emptyStreams === 0)}); added TTFC ${f(r.stream.addedTtfcMsC1, 3)} ms (< 1 ms: ${ok(r.stream.addedTtfcMsC1 < 1)}).`;
     }),
-    ...(syPg ? [`- Switchyard (PostgreSQL) peak RSS under load ${f(syPg.peakRssMb, 0)} MB (target < 150 MB: ${syPg.peakRssMb !== null && syPg.peakRssMb < 150 ? 'met' : 'missed'}); the PGlite arm's RSS includes the embedded database.`] : []),
+    ...dlpLines(rows, f),
+    ...(syPg
+      ? [
+          `- Switchyard (PostgreSQL) peak RSS under load ${f(syPg.peakRssMb, 0)} MB (target < 150 MB: ${syPg.peakRssMb !== null && syPg.peakRssMb < 150 ? 'met' : 'missed'}); the PGlite arm's RSS includes the embedded database.`,
+        ]
+      : []),
     ...measured.filter((a) => a.note).map((a) => `- ${a.name}: ${a.note}.`),
     `- Whole run: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
   ];
   const md = lines.join('\n') + '\n';
   process.stdout.write('\n' + md);
   writeFileSync(join(ROOT, 'bench/results/latest.md'), md);
-  writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, rounds: ROUNDS, seconds: SECONDS, rows, ratios, failed }, null, 2) + '\n');
+  writeFileSync(
+    join(ROOT, 'bench/results/latest.json'),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: cpus().length,
+        rounds: ROUNDS,
+        seconds: SECONDS,
+        rows,
+        ratios,
+        failed,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 
   for (const a of arms) stopArm(a);
   await sleep(1500);
@@ -370,6 +532,35 @@ async function main() {
   for (const a of arms) await a.cleanup?.().catch(() => undefined);
   upstream.close();
   process.exit(0);
+}
+
+/** Data protection's cost: the protected arm against the same arm with protection off, per KB of prompt. */
+function dlpLines(
+  rows: {
+    arm: string;
+    p50ms: Record<number, number>;
+    rps: Record<number, number>;
+    stream: { ttfcMsC1: number };
+  }[],
+  f: (n: number | null | undefined, d?: number) => string,
+): string[] {
+  const off = rows.find((r) => r.arm.endsWith('protection off'));
+  const on = rows.find((r) => r.arm.endsWith('protection on'));
+  if (!off || !on) return [];
+  const kb = MIXED_4K.length / 1024;
+  const addedUsPerKb = ((on.p50ms[1]! - off.p50ms[1]!) * 1000) / kb;
+  return [
+    '',
+    '## Data protection (4 KB prompt, same run)',
+    '',
+    '| | p50 c=1 ms | RPS c=64 | TTFC c=1 ms |',
+    '| --- | ---: | ---: | ---: |',
+    `| protection off | ${f(off.p50ms[1], 3)} | ${f(off.rps[64], 0)} | ${f(off.stream.ttfcMsC1, 3)} |`,
+    `| protection on | ${f(on.p50ms[1], 3)} | ${f(on.rps[64], 0)} | ${f(on.stream.ttfcMsC1, 3)} |`,
+    `| on / off | ${f(on.p50ms[1]! / off.p50ms[1]!)}× | ${f(on.rps[64]! / off.rps[64]!)}× | ${f(on.stream.ttfcMsC1 / off.stream.ttfcMsC1)}× |`,
+    '',
+    `- Added p50 at c=1: ${f(addedUsPerKb, 0)} µs per KB of prompt (target ≤ 50: ${addedUsPerKb <= 50 ? 'met' : 'missed'}).`,
+  ];
 }
 
 main().catch((err) => {

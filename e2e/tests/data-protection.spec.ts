@@ -129,8 +129,8 @@ test('a viewer reads the rules without switches or save', async ({ page, request
 });
 
 /**
- * Through the gateway (needs the proxy's data-protection wiring): a user of a protected org sends a prompt with an
- * email; the activity shows it masked and its Request cell opens the log entry.
+ * Through the gateway: a user of a protected org sends a prompt with an email; the activity shows it masked, its
+ * Request cell opens the log entry, and the entry shows the masked body and the trace's "dlp:" line.
  */
 test.describe('through the gateway', () => {
   test('a protected request shows up in the activity and opens its log entry', async ({
@@ -143,6 +143,8 @@ test.describe('through the gateway', () => {
     const user = await createUser(request, { email: `dlp-user-${id}@example.com`, role: 'user' });
     await apiCall(request, admin, 'POST', `/orgs/${org.id}/members`, { userId: user.id, role: 'member' });
     await apiCall(request, admin, 'PATCH', `/llm/data-protection/status/org:${org.id}`, { enabled: true });
+    // Bodies logged for this test (restored at its end): the log must show the protected form.
+    await apiCall(request, admin, 'PUT', '/llm/settings', { bodyLogging: true });
     const userToken = await apiToken(request, user.email, user.password);
     const key = await apiCall<{ key: string }>(request, userToken, 'POST', '/me/keys', { name: `dlp ${id}` });
 
@@ -182,6 +184,13 @@ test.describe('through the gateway', () => {
       .getByRole('button', { name: `Open the log entry of request ${requestId}` })
       .click();
     await expect(page).toHaveURL(/\/logs\?log=\d+/);
-    await expect(page.getByRole('dialog', { name: 'Request details' })).toContainText(requestId);
+    const drawer = page.getByRole('dialog', { name: 'Request details' });
+    await expect(drawer).toContainText(requestId);
+    // The resolver trace says what protection did; the logged request holds the placeholder, never the value.
+    await expect(drawer.getByTestId('log-dlp')).toContainText('dlp: 1 email masked');
+    await drawer.getByText(/^Request \(/).click();
+    await expect(drawer).toContainText('Write to [EMAIL_1] please');
+    await expect(drawer).not.toContainText('jane.doe@example.com');
+    await apiCall(request, admin, 'PUT', '/llm/settings', { bodyLogging: false });
   });
 });

@@ -31,7 +31,7 @@ async function rowsAreCards(page: Page, testId: string, what: string) {
     return {
       display: getComputedStyle(el).display,
       // Column headers give way to the cards' own labels; only a "select all" box may stay above them.
-      headersShown: [...table.querySelectorAll('thead th')].filter(
+      headersShown: Array.from(table.querySelectorAll('thead th')).filter(
         (th) => getComputedStyle(th).display !== 'none' && !th.querySelector('input[type="checkbox"]'),
       ).length,
       rowWidth: el.getBoundingClientRect().width,

@@ -26,14 +26,20 @@ import { RoutingRuntime } from './routing/runtime.js';
 import type { StateStore } from './routing/state-store.js';
 import { createConfigBus, createStateStore } from './routing/shared-state.js';
 import { LastUsedTracker } from './routing/last-used.js';
+import { HealthNotes } from './routing/health-notes.js';
+import { ProviderHealthService, parseStateReset } from './modules/providers/provider-health.service.js';
+import { HealthScheduler } from './modules/providers/health-scheduler.js';
 import { BatchQueue } from './usage/batch-queue.js';
-import { usageRow, writeUsageRowsIsolating } from './usage/writer.js';
+import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './usage/writer.js';
+import { createEventBus, type LiveEventBus } from './events/bus.js';
+import type { CallEvent } from '@switchyard/core';
 import { createDlpActivityWriter, type DlpActivityWriter } from './dlp/activity.js';
 import { postgresAdvisoryLock, processLock, UsageRetention } from './usage/retention.js';
 import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { mountIdentityModules } from './modules/identity.mount.js';
 import { mountLlmModules } from './modules/llm.mount.js';
+import { eventsRoutes } from './modules/events/events.routes.js';
 import { mountUsageModules } from './modules/usage.mount.js';
 import { CHECK_RESPONSES } from './modules/mount-contract.js';
 import { openapiRoutes } from './openapi/openapi.routes.js';
@@ -67,8 +73,16 @@ export interface App {
   usage: BatchQueue<string>;
   /** Data-protection activity rows (DlpEvent), written in batches like the usage records. */
   dlpActivity: DlpActivityWriter;
+  /** Live events (calls, provider, model and circuit changes) for GET /api/v1/llm/events. */
+  events: LiveEventBus;
   /** Deletes raw usage records past USAGE_RETENTION_DAYS in batches (null when unset: kept forever). */
   retention: UsageRetention | null;
+  /** Providers' live state, health checks and reset. */
+  health: ProviderHealthService;
+  /** Background health checks (HEALTH_CHECK_TICK_MS; 0: off). */
+  healthChecks: HealthScheduler;
+  /** Provider failures and cooldown reasons recorded off the request path. */
+  healthNotes: HealthNotes;
   /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
   close: () => Promise<void>;
 }
@@ -86,16 +100,27 @@ export async function createApp(deps: AppDeps): Promise<App> {
     now: deps.now,
     throttle: new LoginThrottle(DEFAULT_THROTTLE, now, store),
   });
+  // Live events for the dashboard (GET /api/v1/llm/events), across instances through Redis when it is configured.
+  const events = await createEventBus({
+    redisUrl: env.REDIS_URL,
+    prefix: env.REDIS_KEY_PREFIX,
+    instanceId,
+    logger,
+  });
   const usage = new BatchQueue<string>({
     // A row the database refuses is isolated and set aside (never retried forever, never holding back the rest).
-    write: (rows) =>
-      writeUsageRowsIsolating(db, rows, (letter) => {
+    // Once a batch is in, its calls go out as live `call` events: a dashboard that refetches on one sees the row.
+    write: async (rows) => {
+      const written = await writeUsageRowsIsolating(db, rows, (letter) => {
         metrics.usageDeadLetter.inc();
         logger.error(
           { requestId: letter.requestId, error: letter.error },
           'usage record refused by the database: moved to UsageDeadLetter',
         );
-      }),
+      });
+      if (events.wanted) publishCalls(events, rows);
+      return written;
+    },
     intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
     maxBuffered: env.USAGE_BUFFER_MAX,
     onDrop: (n) => {
@@ -106,6 +131,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
+  metrics.liveStreamsFrom(() => events.listeners);
   // What data protection did per request (the proxy pushes rows; counts only, never a matched value).
   const dlpActivity = createDlpActivityWriter({
     db,
@@ -131,6 +157,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
           registry: metrics.registry,
         });
   retention?.start();
+  const healthNotes = new HealthNotes(db.prisma, logger);
   const routing = await RoutingRuntime.create(
     {
       prisma: db.prisma,
@@ -139,8 +166,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
       store,
       logger,
       now,
-      onCircuit: (provider, model, open) =>
-        metrics.circuitChanged(provider, model.metricLabel, model.id, open),
+      onCircuit: (provider, model, open) => {
+        metrics.circuitChanged(provider, model.metricLabel, model.id, open);
+        events.publish([{ type: 'circuit', provider, model: model.modelId, open }]);
+      },
       // Before a budget is rebuilt from the recorded spend: this instance's queued records go in first (twice:
       // a flush already running leaves what arrived during its write for the next one). Bounded: a database
       // that does not answer fails the rebuild's own query instead.
@@ -149,12 +178,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
           usage.flush().then(() => usage.flush()),
           new Promise<void>((r) => setTimeout(r, 2_000).unref()),
         ]),
+      notes: healthNotes,
     },
     { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS },
   );
   configListeners.push((what) =>
     routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')),
   );
+  // An admin's reset of a provider's cooldowns, circuits and rate-limit windows (made here or on another instance).
+  configListeners.push(async (what) => {
+    const reset = parseStateReset(what);
+    if (reset)
+      await routing
+        .resetState(reset.providerId, reset.modelId)
+        .catch((err) => logger.error({ err, what }, 'clearing provider state failed'));
+  });
   // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
   const bus = await createConfigBus({
     env,
@@ -192,11 +230,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
     now,
     processEnv: deps.processEnv ?? {},
     outbound: { policy: outbound, dispatcher: agent },
+    events,
     configChanged: async (what) => {
       await Promise.all(configListeners.map((l) => l(what)));
       await bus.publish(what);
     },
   };
+
+  const health = new ProviderHealthService(ctx, routing, healthNotes);
+  const healthChecks = new HealthScheduler({
+    health,
+    routing,
+    tickMs: env.HEALTH_CHECK_TICK_MS,
+    now,
+    logger,
+  });
+  healthChecks.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -242,7 +291,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(authRoutes(auth));
   api.use(openapiRoutes(CORE_VERSION));
   mountIdentityModules(api, ctx);
-  mountLlmModules(api, ctx, routing);
+  mountLlmModules(api, ctx, routing, health);
+  // The live event stream (server-sent events): its session is checked again with every heartbeat.
+  api.use(eventsRoutes(ctx, auth));
   mountUsageModules(api, ctx);
   api.use((req, _res, next) =>
     next(new AppError(404, 'not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`)),
@@ -285,6 +336,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       usage.push(usageRow(u));
       if (u.gatewayKeyId) lastUsed.touch(u.gatewayKeyId, u.createdAt.getTime());
     },
+    dlpActivity,
     metrics,
     logger,
     now,
@@ -318,9 +370,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     routing,
     usage,
     dlpActivity,
+    events,
     retention,
+    health,
+    healthChecks,
+    healthNotes,
     close: async () => {
       await retention?.close();
+      await healthChecks.close();
+      await healthNotes.close();
       routing.close();
       await bus.close();
       const { unwritten } = await usage.close();
@@ -328,7 +386,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await dlpActivity.close();
       await lastUsed.close().catch(() => undefined);
       await store.close();
+      await events.close();
       await agent.close().catch(() => undefined);
     },
   };
+}
+
+/** The written rows' `call` events, in one publish (one Redis message per batch). */
+function publishCalls(events: LiveEventBus, rows: readonly string[]): void {
+  const calls: CallEvent[] = [];
+  for (const row of rows) {
+    const e = callEventOfRow(row);
+    if (e) calls.push(e);
+  }
+  events.publish(calls);
 }

@@ -7,6 +7,7 @@ import type { Metrics } from './lib/metrics.js';
 import type { OutboundPolicy } from './lib/outbound-policy.js';
 import type { SecretBox } from './lib/secrets.js';
 import type { AuditService } from './modules/audit/audit.service.js';
+import type { LiveEventBus } from './events/bus.js';
 
 /**
  * What every module of the server receives. Built once in createApp(); modules take what they need from it
@@ -20,6 +21,8 @@ export interface AppContext {
   secrets: SecretBox;
   metrics: Metrics;
   audit: AuditService;
+  /** Live events for the dashboard (GET /api/v1/llm/events): services publish provider and model changes here. */
+  events: LiveEventBus;
   /** Wall clock, injectable for tests. */
   now: () => number;
   /** The process environment used to resolve `_env` references in provider auth settings at call time. */

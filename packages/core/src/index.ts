@@ -19,3 +19,4 @@ export * from './client-tool/index.js';
 export * from './guide/index.js';
 export * from './dlp/index.js';
 export * from './schemas/dlp/index.js';
+export * from './schemas/events/index.js';

@@ -76,6 +76,18 @@ export const envSchema = z.object({
   /** A Redis command slower than this counts as Redis being down (the gateway fails open onto local limits). */
   REDIS_COMMAND_TIMEOUT_MS: ms.default(500),
   CONFIG_RELOAD_INTERVAL_MS: ms.default(30_000),
+  /** The live event stream's heartbeat comment (keeps proxies from closing it; the session is checked again then). */
+  LIVE_EVENTS_HEARTBEAT_MS: ms.default(15_000),
+  /**
+   * How often the provider health-check scheduler looks for due checks (jittered ±20 %); 0 turns background
+   * checks off ("Check now" still works). Each provider's own interval is in its config (`healthCheck`).
+   */
+  HEALTH_CHECK_TICK_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(5_000),
   /**
    * Where provider and Ollama URLs may point: host names, `*.suffix` wildcards, IPs and CIDRs, comma-separated.
    * Unset: anywhere except cloud metadata and link-local addresses (always refused).

@@ -41,19 +41,13 @@ export interface DlpActivityWriter {
   close(): Promise<void>;
 }
 
+/** What one request's rows share: when, which policy, who called, how large the body was. */
+export type DlpRequestFacts = Omit<DlpActivityRow, 'action' | 'kind' | 'rule' | 'matches' | 'detail'>;
+
 /** The activity rows of one request: one per finding. */
-export function dlpActivityRows(input: {
-  createdAt: Date;
-  requestId: string;
-  scope: DlpScope;
-  scopeId: string | null;
-  orgId: string | null;
-  appId: string | null;
-  userId: string | null;
-  gatewayKeyId: string | null;
-  sizeBytes: number;
-  findings: readonly DlpFinding[];
-}): DlpActivityRow[] {
+export function dlpActivityRows(
+  input: DlpRequestFacts & { findings: readonly DlpFinding[] },
+): DlpActivityRow[] {
   const { findings, ...common } = input;
   return findings.map((f) => ({
     ...common,

@@ -152,6 +152,19 @@ export function createMetrics() {
   const usageQueueDepthFrom = (read: () => number) => {
     usageDepth = read;
   };
+  // Open live event streams (GET /api/v1/llm/events) on this instance, read when scraped.
+  let liveStreams: () => number = () => 0;
+  new Gauge({
+    name: 'switchyard_live_event_streams',
+    help: 'Live event streams (GET /api/v1/llm/events) open on this instance',
+    registers: [registry],
+    collect() {
+      this.set(liveStreams());
+    },
+  });
+  const liveStreamsFrom = (read: () => number) => {
+    liveStreams = read;
+  };
   const usageDropped = new Counter({
     name: 'switchyard_usage_dropped_total',
     help: 'Usage records dropped because the buffer bound was hit',
@@ -199,6 +212,7 @@ export function createMetrics() {
     circuitChanged,
     usageQueueDepth,
     usageQueueDepthFrom,
+    liveStreamsFrom,
     usageDropped,
     usageWritten,
     usageDeadLetter,

@@ -1,18 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createTestApp, type TestApp } from '../test/app.js';
+import { openSse } from '../test/sse.js';
 import { mountedRoutes } from '../test/routes.js';
 import { ALL_CONTRACTS, expressPath } from '@switchyard/core';
 import { can, ROLES, type Role } from './auth/permissions.js';
 
 let t: TestApp;
+let server: Server;
+let base: string;
 const tokens = {} as Record<Role, string>;
 beforeAll(async () => {
   t = await createTestApp();
   for (const r of ROLES) tokens[r] = await t.tokenFor(r);
+  // An event stream stays open: its status is read over a real connection that is then closed.
+  server = createServer(t.app.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
   await t?.close();
 });
+
+/** The status of an event stream's answer (the stream is closed once the headers arrived). */
+async function streamStatus(path: string, token?: string): Promise<{ status: number; code?: string }> {
+  const s = await openSse(`${base}${path}`, token ? { authorization: `Bearer ${token}` } : {});
+  let code: string | undefined;
+  if (s.status >= 400) {
+    await new Promise((r) => setTimeout(r, 50));
+    code = (JSON.parse(s.raw() || '{}') as { error?: { code?: string } }).error?.code;
+  }
+  s.close();
+  return { status: s.status, code };
+}
 
 /**
  * Every admin route with the permission it needs, generated from the contracts (a new endpoint is a contract, so it
@@ -24,6 +47,7 @@ const MATRIX = ALL_CONTRACTS.filter((c) => c.path.startsWith('/api/v1/') && c.pe
     method: c.method,
     path: c.path.replace(/\{\w+\}/g, 'none'),
     perm: c.permission!,
+    sse: 'contentType' in c.response && c.response.contentType === 'text/event-stream',
     ...(c.body ? { body: {} } : {}),
   }),
 );
@@ -56,7 +80,13 @@ describe('authorization matrix', () => {
   });
 
   const cases = MATRIX.flatMap((row) => ROLES.map((role) => ({ ...row, role })));
-  it.each(cases)('$method $path as $role', async ({ method, path, perm, body, role }) => {
+  it.each(cases)('$method $path as $role', async ({ method, path, perm, body, role, sse }) => {
+    if (sse) {
+      const r = await streamStatus(path, tokens[role]);
+      if (can(role, perm)) expect([401, 403]).not.toContain(r.status);
+      else expect(r).toEqual({ status: 403, code: 'forbidden' });
+      return;
+    }
     let req = t.http[method](path).set('authorization', `Bearer ${tokens[role]}`);
     if (body) req = req.send(body);
     const res = await req;
@@ -67,7 +97,8 @@ describe('authorization matrix', () => {
     }
   });
 
-  it.each(MATRIX)('$method $path anonymously → 401', async ({ method, path, body }) => {
+  it.each(MATRIX)('$method $path anonymously → 401', async ({ method, path, body, sse }) => {
+    if (sse) return expect((await streamStatus(path)).status).toBe(401);
     const res = await (body ? t.http[method](path).send(body) : t.http[method](path));
     expect(res.status).toBe(401);
   });

@@ -83,6 +83,9 @@ beforeAll(async () => {
   ids['/api/v1/orgs/{id}'] = { id: org.id };
   ids['/api/v1/apps/{id}'] = { id: app.id };
   ids['/api/v1/llm/models/{id}'] = { id: model.id };
+  // A provider with a health check behind it (the mock: in process), so its history is not empty.
+  await t.app.health.check(model.providerId);
+  ids['/api/v1/llm/providers/{id}/health'] = { id: model.providerId };
   ids['/api/v1/llm/logs/{id}'] = { id: logId };
   ids['/api/v1/me/logs/{id}'] = { id: logId };
   ids['/api/v1/me/keys/{id}/models'] = { id: key.id };

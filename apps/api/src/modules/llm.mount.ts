@@ -4,6 +4,7 @@ import type { RoutingRuntime } from '../routing/runtime.js';
 import { connectRoutes } from './connect/connect.routes.js';
 import { dlpRoutes } from './dlp/dlp.routes.js';
 import { modelsRoutes } from './models/models.routes.js';
+import type { ProviderHealthService } from './providers/provider-health.service.js';
 import { providersRoutes } from './providers/providers.routes.js';
 import { routingRoutes } from './routing/routing.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
@@ -11,8 +12,13 @@ import { settingsRoutes } from './settings/settings.routes.js';
 /**
  * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, settings.
  */
-export function mountLlmModules(api: Router, ctx: AppContext, routing: RoutingRuntime): void {
-  api.use(providersRoutes(ctx));
+export function mountLlmModules(
+  api: Router,
+  ctx: AppContext,
+  routing: RoutingRuntime,
+  health: ProviderHealthService,
+): void {
+  api.use(providersRoutes(ctx, health));
   api.use(modelsRoutes(ctx));
   api.use(routingRoutes(ctx, routing));
   api.use(settingsRoutes(ctx));

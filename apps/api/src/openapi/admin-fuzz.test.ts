@@ -295,6 +295,11 @@ async function send(
   if (opts.auth !== false) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   const res = await undiciRequest(`${base}${path}`, { method, headers, body: opts.body });
+  // An event stream stays open: its status and headers are the answer.
+  if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+    res.body.destroy();
+    return { status: res.statusCode, body: undefined, text: '' };
+  }
   const text = await res.body.text();
   let body: unknown = undefined;
   try {

@@ -7,6 +7,7 @@ import { answerHeaders } from './answer-headers.js';
 import { anthropicClientHeaders } from './client-headers.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
 import { attemptFailed, reportAttempt, startAttempt } from './record.js';
+import { restoreWhole } from './protect.js';
 import { relayStream } from './relay.js';
 import {
   openUpstream,
@@ -187,13 +188,15 @@ function answerWhole(
     };
     return attemptFailed(d, run, 'bad_body', error, ttft);
   }
-  const out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
+  let out = typeof decoded.body === 'string' ? Buffer.from(decoded.body) : decoded.body;
+  // The log keeps what the provider saw (placeholders); the client gets its values back.
+  x.capture?.add(out);
+  if (x.dlp?.answer) out = restoreWhole(x.dlp.answer, out, x.dlp.ctx);
   x.res.writeHead(
     200,
     answerHeaders(x, run, call, { 'content-type': call.contentType, 'content-length': out.length }),
   );
   x.res.end(out);
-  x.capture?.add(out);
   run.entry.outcome = 'ok';
   reportAttempt(d, run, true, undefined, ttft);
   const endpoint = x.match.endpoint;

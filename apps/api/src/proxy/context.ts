@@ -7,11 +7,13 @@ import type { Metrics } from '../lib/metrics.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { LoadedConfig } from '../routing/load-config.js';
 import type { PlannedAttempt, PlanInput, PlanResult, ProxyCaller, Router } from '../routing/types.js';
+import type { DlpActivityRow } from '../dlp/activity.js';
 import type { ProxyUsage } from '../usage/types.js';
 import type { BodyCapture } from './body-log.js';
 import type { CorsPolicy } from './client-access.js';
 import type { EndpointMatch } from './endpoints.js';
 import type { BodyMemory } from './read-body.js';
+import type { RequestProtection } from './protect.js';
 import type { Abortable, UpstreamTimeouts } from './upstream.js';
 
 /** What the data plane runs on: the routing snapshot and router, the upstream pool, limits, sinks and the clock. */
@@ -27,6 +29,8 @@ export interface ProxyDeps {
   bodyMemory?: BodyMemory;
   masterKey: string | undefined;
   record: (u: ProxyUsage) => void;
+  /** Data protection's activity log: one row per rule that fired on a request (queued, never awaited). */
+  dlpActivity?: { push(rows: readonly DlpActivityRow[]): void };
   metrics: Metrics;
   logger: Logger;
   now: () => number;
@@ -59,8 +63,11 @@ export interface RequestContext {
   readonly res: ServerResponse;
   readonly match: EndpointMatch;
   readonly input: PlanInput;
+  /** The body as it goes upstream and into the log: the protected form when data protection applies. */
   readonly raw: Buffer;
   readonly body: Record<string, unknown>;
+  /** Data protection of this request (null when no policy covers the caller). */
+  readonly dlp: RequestProtection | null;
   readonly requestId: string;
   /** performance.now() when the request arrived. */
   readonly started: number;

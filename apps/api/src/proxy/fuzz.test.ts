@@ -2,7 +2,9 @@
  * Property-based fuzz of every proxy endpoint (both client formats, all three path prefixes) through the real
  * server to the real HTTP mock upstream: generated malformed bodies (wrong types in every field the gateway reads,
  * deep nesting, huge strings, odd unicode, invalid JSON, wrong content types, duplicated keys) never get a 5xx,
- * never hang, leave /health at 200, and leave no budget reservation or in-flight count behind.
+ * never hang, leave /health at 200, and leave no budget reservation or in-flight count behind. In the first run
+ * the caller's organization has data protection on (every detector masking), so its body walkers, masking and
+ * answer restoring are fuzzed on the same generated bodies; the second runs with protection off.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +19,7 @@ let keyId: string;
 let redisPrefix: string | null = null;
 
 /** The gateway on the real database and HTTP mock upstream, its counters in process or in Redis. */
-async function start(store: 'memory' | 'redis'): Promise<void> {
+async function start(store: 'memory' | 'redis', protect: boolean): Promise<void> {
   if (store === 'redis') redisPrefix = testPrefix();
   env = await createProxyEnv(
     redisPrefix
@@ -39,6 +41,12 @@ async function start(store: 'memory' | 'redis'): Promise<void> {
       budgetPeriod: 'month',
     },
   });
+  if (protect) {
+    const org = await env.t.app.ctx.prisma.organization.create({
+      data: { name: 'Fuzz', slug: 'fuzz', piiProtection: true },
+    });
+    await env.t.app.ctx.prisma.organizationMember.create({ data: { orgId: org.id, userId: env.ids.user } });
+  }
   await env.t.app.routing.reload();
   key = k.key;
   keyId = row.id;
@@ -70,7 +78,7 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
       {
         role: 'user',
         content: [
-          { type: 'text', text: 'hi' },
+          { type: 'text', text: 'hi, I am jane.doe@example.com' },
           { type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } },
         ],
       },
@@ -86,7 +94,7 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
     stop: ['\n'],
     temperature: 0.5,
   },
-  '/embeddings': { model: 'up-openai/embed-test', input: ['a', 'b'] },
+  '/embeddings': { model: 'up-openai/embed-test', input: ['a', 'mail jane.doe@example.com'] },
   '/responses': {
     model: 'up-openai/gpt-test',
     instructions: 'be brief',
@@ -107,7 +115,7 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
       {
         role: 'user',
         content: [
-          { type: 'text', text: 'hi' },
+          { type: 'text', text: 'call +44 20 7946 0958' },
           { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } },
         ],
       },
@@ -290,10 +298,13 @@ async function send(r: { path: string; text: string; contentType: string }): Pro
 
 const RUNS = 2_500;
 
-describe.each(['memory', 'redis'] as const)(
-  'fuzz: malformed bodies on every proxy endpoint (counters in %s)',
-  (store) => {
-    beforeAll(() => start(store));
+describe.each([
+  ['memory', 'on'],
+  ['redis', 'off'],
+] as const)(
+  'fuzz: malformed bodies on every proxy endpoint (counters in %s, data protection %s)',
+  (store, protection) => {
+    beforeAll(() => start(store, protection === 'on'));
     afterAll(stop);
 
     it('never answer 5xx, never hang; /health stays 200; no reservation or in-flight count is left behind', async () => {
@@ -328,6 +339,13 @@ describe.each(['memory', 'redis'] as const)(
       );
       // The fuzz reached the upstream too (not only the door).
       expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+      // With protection on, whatever shape the body took, the provider never received the values in it.
+      const sent = env.up.requests.map((q) => q.raw.toString('utf8'));
+      const leaked = sent.filter((t) => t.includes('jane.doe@example.com') || t.includes('7946 0958'));
+      if (protection === 'on') {
+        expect(leaked.slice(0, 3)).toEqual([]);
+        expect(sent.some((t) => t.includes('[EMAIL_1]'))).toBe(true);
+      } else expect(leaked.length).toBeGreaterThan(0);
     }, 120_000);
   },
 );

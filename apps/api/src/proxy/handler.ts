@@ -11,6 +11,8 @@ import { clientOf } from './client-tool.js';
 import type { ProxyDeps, RequestContext } from './context.js';
 import { formatForPath, matchEndpoint, type EndpointMatch } from './endpoints.js';
 import { execute } from './execute.js';
+import { blockedError, protectionFor } from './protect.js';
+import { recordRequest } from './record.js';
 import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
 import { BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js';
 import { RequestShapeError, requestFacts } from './request-facts.js';
@@ -70,7 +72,9 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   try {
     const parsed = parseRequest(a, match, raw);
     if (parsed === null) return;
-    await execute(d, requestContext(d, a, match, caller, raw, parsed));
+    const x = requestContext(d, a, match, caller, raw, parsed, config);
+    if (x.dlp?.ctx.blocked) return answerBlocked(d, x);
+    await execute(d, x);
   } finally {
     d.bodyMemory?.give(raw.length);
   }
@@ -265,7 +269,10 @@ function invalid(a: Arrival, format: ClientFormat, code: string, message: string
   return null;
 }
 
-/** The request's context for the steps after parsing, created with every field (one object shape). */
+/**
+ * The request's context for the steps after parsing, created with every field (one object shape). Data
+ * protection runs here: from this point on the body is the protected form (what goes upstream and into the log).
+ */
 function requestContext(
   d: ProxyDeps,
   a: Arrival,
@@ -273,19 +280,24 @@ function requestContext(
   caller: ProxyCaller,
   raw: Buffer,
   parsed: { body: Record<string, unknown>; facts: RequestFacts },
+  config: LoadedConfig,
 ): RequestContext {
+  const endpoint = match.endpoint as Exclude<typeof match.endpoint, 'models'>;
+  const dlp = protectionFor(config.dlp, caller, endpoint, parsed.body, raw.length);
+  const body = dlp?.body ?? parsed.body;
   return {
     req: a.req,
     res: a.res,
     match,
     input: { endpoint: match.endpoint, facts: parsed.facts, caller },
-    raw,
-    body: parsed.body,
+    raw: dlp?.raw ?? raw,
+    body,
+    dlp,
     requestId: a.requestId,
     started: a.started,
     deadlineAt: a.started + d.deadlineMs,
     caller,
-    client: clientOf(a.req, parsed.body),
+    client: clientOf(a.req, body),
     connection: { gone: false, attempt: null },
     attempts: [],
     capture: null,
@@ -293,6 +305,12 @@ function requestContext(
     debugSkipped: null,
     recorded: false,
   };
+}
+
+/** A value the data-protection policy blocks: the policy error in the client's format, no upstream call. */
+function answerBlocked(d: ProxyDeps, x: RequestContext): void {
+  sendClientError(x.res, x.match.format, blockedError(x.dlp!.ctx));
+  recordRequest(d, x, { status: 400, errorCode: 'data_protection_blocked' });
 }
 
 function formatBytes(n: number): string {

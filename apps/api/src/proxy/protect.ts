@@ -9,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import {
   createDlpContext,
   createStreamRestorer,
+  dlpDetail,
   protectBody,
   restoreAnswer,
   restoreJsonStringFragment,
@@ -18,19 +19,53 @@ import {
   type DlpContext,
   type DlpEndpoint,
   type DlpFinding,
-  type DlpKind,
   type StreamRestorer,
 } from '@switchyard/core';
 import type { StreamTranslator } from '../providers/types.js';
 import type { GatewayError } from '../lib/errors.js';
-import type { ProxyEndpoint } from '../routing/types.js';
+import { dlpPolicyFor, type DlpResolution, type DlpSnapshot } from '../routing/dlp-snapshot.js';
+import type { ProxyCaller, ProxyEndpoint } from '../routing/types.js';
 
-/** The policy that applies to one request, and where it comes from (for the activity log and the trace). */
-export interface AppliedPolicy {
-  policy: CompiledDlpPolicy;
-  scope: 'global' | 'org' | 'app';
-  scopeId: string | null;
-  scopeName: string;
+/** A request's data protection: the policy that applied, what it found, and the body to send and to log. */
+export interface RequestProtection {
+  readonly applied: DlpResolution;
+  readonly ctx: DlpContext;
+  /** The protected body (the client's object when nothing in it changed). */
+  readonly body: Record<string, unknown>;
+  /** The protected body's bytes; null when nothing changed (the client's bytes go upstream as they came). */
+  readonly raw: Buffer | null;
+  /** How the answer's placeholders are restored; null when nothing was masked or the answer has no text. */
+  readonly answer: DlpAnswerFormat | null;
+  /** The size of the request body as the client sent it (the activity log's Size). */
+  readonly requestBytes: number;
+}
+
+/**
+ * The protection a request gets: null when no policy covers its caller (the common case costs one map lookup).
+ * The caller is refused when `ctx.blocked` is set.
+ */
+export function protectionFor(
+  snapshot: DlpSnapshot,
+  caller: ProxyCaller,
+  endpoint: Exclude<ProxyEndpoint, 'models'>,
+  body: Record<string, unknown>,
+  requestBytes: number,
+): RequestProtection | null {
+  const applied = dlpPolicyFor(snapshot, {
+    appId: caller.appId,
+    orgId: caller.orgId,
+    master: caller.kind === 'master',
+  });
+  if (applied === null) return null;
+  const p = protectRequest(endpoint, body, applied.policy);
+  return {
+    applied,
+    ctx: p.ctx,
+    body: p.body,
+    raw: p.changed ? Buffer.from(JSON.stringify(p.body)) : null,
+    answer: p.ctx.masked ? answerFormatOf(endpoint) : null,
+    requestBytes,
+  };
 }
 
 export interface Protected {
@@ -52,44 +87,20 @@ export function protectRequest(
   return { body: out, changed: out !== body, ctx };
 }
 
-/** How a finding's kind reads in a sentence. */
-const KIND_WORDS: Record<DlpKind, [one: string, many: string]> = {
-  email: ['email', 'emails'],
-  phone: ['phone number', 'phone numbers'],
-  card: ['card number', 'card numbers'],
-  iban: ['IBAN', 'IBANs'],
-  ssn: ['SSN', 'SSNs'],
-  ip: ['IP address', 'IP addresses'],
-  secret: ['secret', 'secrets'],
-};
-
-const ACTION_WORDS = { mask: 'masked', redact: 'redacted', block: 'blocked', detect: 'detected' } as const;
-
 /** "2 emails masked, 1 phone number redacted": what a request's findings say, without a value. */
 export function describeFindings(findings: readonly DlpFinding[]): string {
-  return findings
-    .map((f) => {
-      const noun =
-        f.kind === 'custom'
-          ? `"${f.rule}" match${f.count === 1 ? '' : 'es'}`
-          : KIND_WORDS[f.kind][f.count === 1 ? 0 : 1];
-      return `${f.count} ${noun} ${ACTION_WORDS[f.action]}`;
-    })
-    .join(', ');
+  return findings.map(dlpDetail).join(', ');
 }
 
 /** The client's policy error for a blocked request: no upstream call, the kind and rule named, never the value. */
 export function blockedError(ctx: DlpContext): GatewayError {
   const b = ctx.blocked!;
-  const what =
-    b.kind === 'custom'
-      ? `text matching the rule "${b.rule}"`
-      : `a value of the kind ${KIND_WORDS[b.kind][0]}`;
+  const what = dlpDetail({ kind: b.kind, rule: b.rule, action: 'block', count: 1 });
   return {
     kind: 'client',
     status: 400,
     code: 'data_protection_blocked',
-    message: `The request contains ${what}, which this gateway's data-protection policy does not let reach a provider. Remove it and retry.`,
+    message: `This gateway's data-protection policy does not let the request reach a provider (${what}). Remove the value and retry.`,
   };
 }
 

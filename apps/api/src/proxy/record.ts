@@ -3,7 +3,9 @@ import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError } from '../providers/types.js';
 import type { PlannedAttempt } from '../routing/types.js';
 import type { ProxyUsage } from '../usage/types.js';
+import { dlpActivityRows } from '../dlp/activity.js';
 import { bodiesForLog } from './body-log.js';
+import { describeFindings, type RequestProtection } from './protect.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
 import type { ProxyEndpoint } from '../routing/types.js';
 
@@ -32,6 +34,7 @@ export function recordRequest(
   const endpoint = ENDPOINT_LABEL[x.match.endpoint];
   const facts = x.input.facts;
   const trace = x.plan?.trace;
+  const dlp = x.dlp === null ? null : protectionRecord(d, x, x.dlp);
   const record: ProxyUsage = {
     createdAt: new Date(d.now()),
     requestId: x.requestId,
@@ -56,13 +59,43 @@ export function recordRequest(
     stream: facts.stream,
     attempts: x.attempts.length,
     trace: x.capture
-      ? { plan: trace, attempts: x.attempts, bodies: bodiesForLog(x.raw, x.capture) }
-      : { plan: trace, attempts: x.attempts },
+      ? { plan: trace, attempts: x.attempts, dlp: dlp?.trace, bodies: bodiesForLog(x.raw, x.capture) }
+      : { plan: trace, attempts: x.attempts, dlp: dlp?.trace },
     client: x.client,
+    dlp: dlp?.findings ?? null,
     ...u,
   };
   d.record(record);
   countRequest(d, endpoint, record, modelLabel, latencyMs);
+}
+
+/**
+ * What data protection did on this request, for its usage record (counts per rule, the trace's line) and the
+ * activity log (one row per rule that fired). Never a matched value.
+ */
+function protectionRecord(d: ProxyDeps, x: RequestContext, p: RequestProtection) {
+  const findings = p.ctx.findings;
+  const { scope, scopeId, scopeName } = p.applied;
+  const summary = findings.length > 0 ? describeFindings(findings) : 'nothing found';
+  if (findings.length > 0 && d.dlpActivity)
+    d.dlpActivity.push(
+      dlpActivityRows({
+        createdAt: new Date(d.now()),
+        requestId: x.requestId,
+        scope,
+        scopeId,
+        orgId: x.caller.orgId,
+        appId: x.caller.appId,
+        userId: x.caller.userId,
+        gatewayKeyId: x.caller.keyId,
+        sizeBytes: p.requestBytes,
+        findings,
+      }),
+    );
+  return {
+    findings: findings.length > 0 ? findings : null,
+    trace: { scope, scopeName, summary: `dlp: ${summary}`, findings },
+  };
 }
 
 function countRequest(

@@ -2,6 +2,8 @@ import { drained } from '../lib/drained.js';
 import type { PreparedCall, StreamTranslator, UpstreamError } from '../providers/types.js';
 import { answerHeaders } from './answer-headers.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
+import type { BodyCapture } from './body-log.js';
+import { restoringTranslator } from './protect.js';
 import { attemptFailed, reportAttempt } from './record.js';
 import { toNetworkError, type Opened } from './upstream.js';
 
@@ -10,6 +12,8 @@ type OpenStream = Extract<Opened, { ok: true }>;
 /** A stream being relayed: the translator, whether the client's head went out, and when. */
 interface Relay {
   readonly t: StreamTranslator;
+  /** Where the relayed bytes are logged (null when the restoring translator logs the protected form itself). */
+  readonly capture: BodyCapture | null;
   /** The client's status line and headers were sent: from here on no fallback is possible. */
   started: boolean;
   ttft: number | null;
@@ -30,7 +34,7 @@ export async function relayStream(
   opened: OpenStream,
   signal: AbortSignal,
 ): Promise<AttemptResult> {
-  const s: Relay = { t: call.streamTranslator(), started: false, ttft: null, translating: false };
+  const s = startRelay(x, call);
   try {
     const early = await pump(d, x, run, call, opened, s);
     if (early !== null) return early;
@@ -42,6 +46,20 @@ export async function relayStream(
     return streamCut(d, x, run, s, toNetworkError(err, signal));
   }
   return streamEnd(d, x, run, call, s);
+}
+
+/**
+ * The relay's translator: with masked values in the request, one that restores them in the client's events (and
+ * logs the protected form, what the provider said).
+ */
+function startRelay(x: RequestContext, call: PreparedCall): Relay {
+  const inner = call.streamTranslator();
+  const dlp = x.dlp;
+  const capture = x.capture;
+  if (!dlp?.answer) return { t: inner, capture, started: false, ttft: null, translating: false };
+  const log = capture ? (piece: Buffer | string) => capture.add(piece) : null;
+  const t = restoringTranslator(inner, dlp.answer, dlp.ctx, log);
+  return { t, capture: null, started: false, ttft: null, translating: false };
 }
 
 /**
@@ -73,7 +91,7 @@ async function pump(
     }
     if (piece.length > 0) {
       if (!s.started) startAnswer(x, run, call, s, true);
-      x.capture?.add(piece);
+      s.capture?.add(piece);
       if (!res.write(piece)) await drained(res);
       if (res.destroyed) return null;
     }
@@ -117,7 +135,7 @@ function streamCut(
       `The upstream stream was interrupted: ${error.message}`,
     );
   if (!x.res.destroyed) x.res.end(tail);
-  x.capture?.add(tail);
+  s.capture?.add(tail);
   return {
     kind: 'done',
     status: 200,
@@ -157,7 +175,7 @@ function streamEnd(
     ? tail + t.errorEvent('stream_interrupted', `The upstream stream ended before it finished: ${why}`)
     : tail;
   if (!x.res.destroyed) x.res.end(closing);
-  x.capture?.add(closing);
+  s.capture?.add(closing);
   run.entry.outcome = faulted ? `stream_${t.fault?.kind ?? 'truncated'}` : 'ok';
   const fault = faulted ? streamError('stream_fault', t.fault?.message ?? 'truncated', false) : undefined;
   reportAttempt(d, run, !faulted, fault, s.ttft);

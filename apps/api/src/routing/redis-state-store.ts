@@ -640,6 +640,49 @@ export class RedisStateStore implements StateStore {
     else this.#inflightLocal.set(target, v);
   }
 
+  async clear(targets: string[], counters: string[]): Promise<void> {
+    for (const t of targets) {
+      this.#cooldowns.delete(t);
+      this.#circuits.delete(t);
+      for (const type of ['cooldown', 'circuit']) {
+        this.#queued.delete(`${type}\u0000${t}`);
+        this.#touched.delete(`${type}\u0000${t}`);
+      }
+    }
+    for (const k of counters) {
+      this.#counters.delete(k);
+      this.#pendingDeltas.delete(k);
+    }
+    if (!this.#healthy) return;
+    const [cd, ci] = this.#stateKeys();
+    try {
+      const m = this.redis.multi();
+      if (targets.length > 0) m.hdel(cd!, ...targets).hdel(ci!, ...targets);
+      if (counters.length > 0) m.del(...counters.map((k) => this.#key(k)));
+      await m.exec();
+    } catch (err) {
+      this.#down(err as Error);
+    }
+  }
+
+  /** SET NX PX on Redis; while Redis is unreachable every instance may run the job (fails open). */
+  async tryLock(name: string, ttlMs: number): Promise<boolean> {
+    if (!this.#healthy) return true;
+    try {
+      const r = await this.redis.set(
+        `${this.#p}lock:${name}`,
+        this.instanceId,
+        'PX',
+        Math.max(1, Math.round(ttlMs)),
+        'NX',
+      );
+      return r === 'OK';
+    } catch (err) {
+      this.#down(err as Error);
+      return true;
+    }
+  }
+
   /** Refresh the mirror from Redis now (the sync loop does this every `syncIntervalMs`). */
   async sync(): Promise<void> {
     if (!this.#healthy) return;

@@ -2,6 +2,8 @@ import { randomInt } from 'node:crypto';
 import {
   TIERS,
   admissionItems,
+  bucketApplies,
+  bucketKey,
   classify,
   costOf,
   eventsAfterFailure,
@@ -17,7 +19,9 @@ import {
   type KeyRef,
   type LimitItem,
   type RequestParam,
+  type Classification,
   type RoutingConfig,
+  type StateEvent,
   type Tier,
 } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
@@ -39,6 +43,7 @@ import type {
 import { recordedSpend } from '../usage/spend.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
 import type { StateStore } from './state-store.js';
+import { noteMessage, type HealthNotes } from './health-notes.js';
 
 const ALIAS_STRATEGIES = new Set([
   'ordered',
@@ -187,6 +192,8 @@ export class RoutingRuntime implements Router {
       onCircuit?: (providerSlug: string, model: LoadedModel, open: boolean) => void;
       /** Write this instance's queued usage records now (before a budget is rebuilt from the recorded spend). */
       flushUsage?: () => Promise<void>;
+      /** Where provider-side failures and the reasons of provider cooldowns are recorded (the health read model). */
+      notes?: HealthNotes;
     },
     loaded: LoadedConfig,
   ) {
@@ -572,13 +579,103 @@ export class RoutingRuntime implements Router {
       },
     );
     const view = this.deps.store.view();
-    const events = eventsAfterFailure(a, c, view, this.deps.now(), cfg.circuit);
+    const now = this.deps.now();
+    const events = eventsAfterFailure(a, c, view, now, cfg.circuit);
     if (events.length > 0) {
       const before = view.circuit(modelTarget(a.providerId, a.modelRegistryId))?.phase ?? 'closed';
       this.deps.store.apply(events);
       this.#circuitChanged(ctx.attempt, before);
     }
+    this.#noteFailure(ctx.attempt, error, c, events, now);
     return { action: c.action, delayMs: c.delayMs, reason: c.reason, needLargerContext: c.needLargerContext };
+  }
+
+  /**
+   * What the provider's health shows of a failure: a provider-side one (a cooldown or a circuit failure) becomes
+   * its last error, and a cooldown of a target the provider owns (itself, its own key, one of its models) keeps
+   * its reason. A caller's own key (BYOK, org) failing is that caller's business: it is not the provider's error.
+   */
+  #noteFailure(
+    attempt: PlannedAttempt,
+    error: UpstreamError,
+    c: Classification,
+    events: StateEvent[],
+    now: number,
+  ): void {
+    const notes = this.deps.notes;
+    if (!notes || (!c.cooldown && !c.circuitFailure)) return;
+    const own = attempt.keySource === 'provider';
+    const scope = c.cooldown?.scope;
+    const cd = events.find((e) => e.type === 'cooldown');
+    const message = noteMessage(error.message || `upstream answered ${error.status}`, attempt.apiKey);
+    const providerId = attempt.provider.id;
+    notes.note(
+      own || c.circuitFailure
+        ? {
+            providerId,
+            at: now,
+            status: error.status,
+            kind: error.kind,
+            message,
+            source: 'traffic',
+            model: attempt.model.modelId,
+          }
+        : null,
+      cd && scope && (scope !== 'key' || own)
+        ? {
+            target: cd.target,
+            providerId,
+            scope,
+            modelRegistryId: scope === 'model' ? attempt.model.id : null,
+            until: cd.until,
+            reason: c.reason,
+            kind: error.kind,
+            status: error.status,
+            at: now,
+          }
+        : null,
+    );
+  }
+
+  /**
+   * The state-store targets and current rate-limit counters of a provider (or of one of its models): what an
+   * admin's reset clears. Computed from this instance's snapshot (every instance computes the same).
+   */
+  stateOf(providerId: string, modelRegistryId: string | null) {
+    const provider = this.#providers.get(providerId);
+    const core = this.#coreProviders.get(providerId);
+    const models = this.#loaded.models.filter(
+      (m) => m.providerId === providerId && (modelRegistryId === null || m.id === modelRegistryId),
+    );
+    const targets = modelRegistryId === null && provider ? [providerId, provider.key.id] : [];
+    for (const m of models) targets.push(modelTarget(providerId, m.id));
+    const now = this.deps.now();
+    const buckets = (core?.buckets ?? []).filter(
+      (b) =>
+        modelRegistryId === null ||
+        (b.models !== 'all' &&
+          models.some((m) => bucketApplies(b, `${provider?.slug ?? ''}/${m.modelId}`, m.modelId))),
+    );
+    return {
+      provider,
+      models,
+      targets,
+      buckets: buckets.map((b) => ({ bucket: b, key: bucketKey('provider', providerId, b, now) })),
+    };
+  }
+
+  /** Clear a provider's (or one model's) cooldowns, circuits and current rate-limit windows in the store. */
+  async resetState(providerId: string, modelRegistryId: string | null): Promise<void> {
+    const s = this.stateOf(providerId, modelRegistryId);
+    const view = this.deps.store.view();
+    const open = s.models.filter(
+      (m) => (view.circuit(modelTarget(providerId, m.id))?.phase ?? 'closed') !== 'closed',
+    );
+    await this.deps.store.clear(
+      s.targets,
+      s.buckets.map((b) => b.key),
+    );
+    if (s.provider) for (const m of open) this.deps.onCircuit?.(s.provider.slug, m, false);
   }
 
   /** After an attempt ran: a success moves the latency average and closes a failing circuit (core's events). */

@@ -40,6 +40,32 @@ const factories: { name: string; make: () => Promise<StateStore> }[] = [
 const item = (key: string, amount: number, limit: number, ttlMs = 60_000) => ({ key, amount, limit, ttlMs });
 
 describe.each(factories)('StateStore contract: $name', ({ make }) => {
+  it('clear forgets cooldowns, circuits and counters of the named targets only (an admin reset)', async () => {
+    const s = await make();
+    const open: CircuitState = { phase: 'open', failures: 5, openedAt: Date.now() };
+    const until = Date.now() + 60_000;
+    s.apply([
+      { type: 'cooldown', target: 'p1', until },
+      { type: 'cooldown', target: 'p2', until },
+      { type: 'circuit', target: 'p1|m', state: open },
+    ]);
+    await s.consume([item('bucket:p1', 3, 10), item('bucket:p2', 2, 10)]);
+    await s.clear(['p1', 'p1|m'], ['bucket:p1']);
+    expect(s.view().cooldownUntil('p1')).toBe(0);
+    expect(s.view().circuit('p1|m')).toBeUndefined();
+    expect(s.view().cooldownUntil('p2')).toBe(until);
+    expect(await s.read(['bucket:p1', 'bucket:p2'])).toEqual([0, 2]);
+  });
+
+  it('tryLock: one holder until the lock expires', async () => {
+    const s = await make();
+    expect(await s.tryLock('job', 150)).toBe(true);
+    expect(await s.tryLock('job', 150)).toBe(false);
+    expect(await s.tryLock('other', 150)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await s.tryLock('job', 150)).toBe(true);
+  });
+
   it('admits up to the limit and refuses beyond it, all or nothing', async () => {
     const s = await make();
     expect(await s.consume([item('a', 1, 2), item('b', 1, 1)])).toEqual({ ok: true });

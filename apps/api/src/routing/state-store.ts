@@ -49,6 +49,13 @@ export interface StateStore {
   read(keys: string[]): Promise<number[]>;
   apply(events: StateEvent[]): void;
   inFlight(target: string, delta: 1 | -1): void;
+  /**
+   * Forget these targets' cooldowns and circuits and delete these counters (an admin's reset). A shared store
+   * deletes them in the shared state too; other instances' mirrors are told over the config bus.
+   */
+  clear(targets: string[], counters: string[]): Promise<void>;
+  /** Take `name` for `ttlMs` if nobody holds it (SET NX PX): one instance runs a periodic job per period. */
+  tryLock(name: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -97,6 +104,7 @@ export class MemoryStateStore implements StateStore {
   readonly #latency = new Map<string, number>();
   readonly #cursors = new Map<string, number>();
   readonly #weights = new Map<string, Record<string, number>>();
+  readonly #locks = new Map<string, number>();
   #ops = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -191,6 +199,21 @@ export class MemoryStateStore implements StateStore {
     const v = (this.#inflight.get(target) ?? 0) + delta;
     if (v <= 0) this.#inflight.delete(target);
     else this.#inflight.set(target, v);
+  }
+
+  async clear(targets: string[], counters: string[]): Promise<void> {
+    for (const t of targets) {
+      this.#cooldowns.delete(t);
+      this.#circuits.delete(t);
+    }
+    for (const k of counters) this.#counters.delete(k);
+  }
+
+  async tryLock(name: string, ttlMs: number): Promise<boolean> {
+    const now = this.now();
+    if ((this.#locks.get(name) ?? 0) > now) return false;
+    this.#locks.set(name, now + ttlMs);
+    return true;
   }
 
   async close(): Promise<void> {}

@@ -46,7 +46,8 @@ export async function createTestApp(
     adminPassword: TEST_ADMIN.password,
     env: opts.processEnv ?? {},
   });
-  const env = loadEnv({ LOG_LEVEL: 'silent', SERVE_WEB: 'false', ...opts.env });
+  // Background health checks only where a test turns them on (they would call test upstreams on their own).
+  const env = loadEnv({ LOG_LEVEL: 'silent', SERVE_WEB: 'false', HEALTH_CHECK_TICK_MS: '0', ...opts.env });
   const app = await createApp({
     env,
     db,

@@ -55,6 +55,8 @@ export interface Fault {
   hang?: boolean;
   /** Replace the answer text. */
   text?: string;
+  /** Replace the answer text, streamed as these deltas (to split a value across chunks). */
+  pieces?: string[];
   /**
    * Streaming (OpenAI chat): after the first chunk, `events` more content deltas of `bytes` characters each,
    * written as fast as the socket takes them (waiting for 'drain' when it is full); `flooded` counts them.
@@ -194,7 +196,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       return;
     }
     const b = (body && typeof body === 'object' ? body : {}) as Obj;
-    const pieces = fault?.text ? [fault.text] : MOCK_TEXT_PIECES;
+    const pieces = fault?.pieces ?? (fault?.text ? [fault.text] : MOCK_TEXT_PIECES);
     const ctx: Ctx = { req, res, body: b, fault, pieces, tool: toolName(b), headers: fault?.headers ?? {} };
 
     const json = (status: number, obj: unknown) => {
@@ -282,7 +284,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
           }),
         );
       } else {
-        for (const piece of fault?.text ? [fault.text] : MOCK_TEXT_PIECES)
+        for (const piece of fault?.pieces ?? (fault?.text ? [fault.text] : MOCK_TEXT_PIECES))
           frames.push(
             encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } }),
           );

@@ -1,4 +1,4 @@
-import type { ClientFacts, DlpFinding } from '@switchyard/core';
+import type { CallEvent, ClientFacts, DlpFinding } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
 import type { Database } from '../db/client.js';
 import type { ProxyUsage } from './types.js';
@@ -165,6 +165,64 @@ function rowText(r: ProxyUsage): string {
     (r.dlp && r.dlp.length > 0 ? dlpText(r.dlp) : '') +
     '}'
   );
+}
+
+/** The fields of a row before its trace (see rowText), as JSON. */
+interface RowHead {
+  createdAt: string;
+  requestId: string;
+  gatewayKeyId: string | null;
+  userId: string | null;
+  orgId: string | null;
+  appId: string | null;
+  endpoint: string;
+  requestedModel: string;
+  providerSlug: string | null;
+  modelId: string | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  costUsd: string;
+  latencyMs: number | null;
+  status: number | null;
+  errorCode: string | null;
+  isByok: boolean;
+}
+
+/**
+ * The live `call` event of a row made by `usageRow`: only the fields before the trace are read (the trace may hold
+ * bodies when body logging is on; it is never parsed). Every string value of a row is JSON-escaped, so the first
+ * `,"trace":` is the trace field itself. Null for a row that is not one of ours.
+ */
+export function callEventOfRow(row: string): CallEvent | null {
+  const end = row.indexOf(',"trace":');
+  if (end < 0) return null;
+  let h: RowHead;
+  try {
+    h = JSON.parse(row.slice(0, end) + '}') as RowHead;
+  } catch {
+    return null;
+  }
+  if (typeof h.requestId !== 'string' || typeof h.createdAt !== 'string') return null;
+  return {
+    type: 'call',
+    requestId: h.requestId,
+    at: h.createdAt,
+    userId: h.userId ?? null,
+    orgId: h.orgId ?? null,
+    appId: h.appId ?? null,
+    keyId: h.gatewayKeyId ?? null,
+    endpoint: String(h.endpoint),
+    requestedModel: String(h.requestedModel),
+    provider: h.providerSlug ?? null,
+    model: h.modelId ?? null,
+    status: h.status ?? 0,
+    errorCode: h.errorCode ?? null,
+    latencyMs: h.latencyMs ?? 0,
+    tokensIn: h.tokensIn ?? 0,
+    tokensOut: h.tokensOut ?? 0,
+    costUsd: Number(h.costUsd) || 0,
+    byok: h.isByok === true,
+  };
 }
 
 /** The caller's tool (see @switchyard/core clientFacts: every text already cut and cleaned). */

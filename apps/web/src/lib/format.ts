@@ -40,3 +40,8 @@ export function formatRelative(iso: string | null | undefined, now = Date.now(),
   for (const [ms, unit] of units) if (abs >= ms) return rtf.format(Math.round(diff / ms), unit);
   return diff < 0 ? 'just now' : 'in a moment';
 }
+
+/** "1 request", "2,345 requests", "0 matches": a count with its noun in the right number. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
+}

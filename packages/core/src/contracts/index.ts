@@ -10,7 +10,7 @@ import {
   usersContracts,
 } from './identity.js';
 import { modelsContracts, providersContracts, routingContracts, settingsContracts } from './llm.js';
-import { connectContracts, myUsageContracts, usageContracts } from './usage.js';
+import { connectContracts, eventsContracts, myUsageContracts, usageContracts } from './usage.js';
 import { dlpContracts } from './dlp.js';
 
 export * from './contract.js';
@@ -40,6 +40,7 @@ export const CONTRACTS = {
   myUsage: myUsageContracts,
   connect: connectContracts,
   dataProtection: dlpContracts,
+  events: eventsContracts,
 } as const;
 
 /** All contracts in one list (OpenAPI, the role matrix, the contract tests). */

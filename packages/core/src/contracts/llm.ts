@@ -1,6 +1,16 @@
 /** The `/api/v1/llm/*` configuration: providers, the model registry, routing, gateway settings. */
-import { createProviderBody, testKeyBody, updateProviderBody } from '../schemas/admin/index.js';
-import { connectionTestSchema, providerSchema, providerTypeSchema } from '../schemas/admin/responses.js';
+import {
+  createProviderBody,
+  resetProviderBody,
+  testKeyBody,
+  updateProviderBody,
+} from '../schemas/admin/index.js';
+import {
+  connectionTestSchema,
+  providerHealthSchema,
+  providerSchema,
+  providerTypeSchema,
+} from '../schemas/admin/responses.js';
 import { listOf } from '../schemas/identity/responses.js';
 import {
   bulkModelsBody,
@@ -134,6 +144,34 @@ export const providersContracts = {
     body: importModelsBody,
     response: { status: 200, description: '{added, alreadyPresent}', schema: importModelsResultSchema },
     errors: { 404: 'Not found' },
+  }),
+  health: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/providers/{id}/health',
+    permission: 'providers:read',
+    tag: 'Providers',
+    summary:
+      'Live state: status, cooldowns (scope, until, why), circuits, the last error, the last 50 health checks and rate-limit headroom',
+    response: { status: 200, description: 'Health', schema: providerHealthSchema },
+  }),
+  checkNow: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/providers/{id}/health/check',
+    permission: 'providers:write',
+    tag: 'Providers',
+    summary: 'Run the health check now (the configured probe; a chat probe spends a few tokens)',
+    response: { status: 200, description: 'Health after the check', schema: providerHealthSchema },
+  }),
+  reset: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/providers/{id}/reset',
+    permission: 'providers:write',
+    tag: 'Providers',
+    summary:
+      "Clear the provider's (or one model's) cooldowns, circuits and rate-limit counters, on every instance (audited)",
+    body: resetProviderBody,
+    response: { status: 200, description: 'Health after the reset', schema: providerHealthSchema },
+    errors: { 404: 'No such provider, or the model is not one of its models' },
   }),
 } as const;
 

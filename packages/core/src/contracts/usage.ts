@@ -52,6 +52,16 @@ export const usageContracts = {
     summary: 'The last 60 minutes, per minute: requests, errors, average and p95 latency',
     response: { status: 200, description: 'OK', schema: liveResponseSchema },
   }),
+  costReport: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/usage/cost-report',
+    permission: 'usage:read-any',
+    tag: 'Usage',
+    summary:
+      'Cost report as CSV: per day, provider, model and user over a period, with requests, errors, tokens, cost and BYOK savings',
+    query: usagePeriodQuery,
+    response: csv,
+  }),
   users: defineContract({
     method: 'get',
     path: '/api/v1/llm/usage/users',
@@ -100,6 +110,15 @@ export const usageContracts = {
 } as const;
 
 export const myUsageContracts = {
+  costReport: defineContract({
+    method: 'get',
+    path: '/api/v1/me/usage/cost-report',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: 'My own cost report as CSV: per day, provider and model over a period',
+    query: usagePeriodQuery,
+    response: csv,
+  }),
   usage: defineContract({
     method: 'get',
     path: '/api/v1/me/usage',
@@ -167,5 +186,22 @@ export const connectContracts = {
     summary: "The models one of my keys may use: what the proxy's GET /v1/models answers for that key",
     response: { status: 200, description: 'OpenAI-format model list', schema: keyModelsSchema },
     errors: { 404: 'Not one of my keys' },
+  }),
+} as const;
+
+/** The live event stream for the dashboard (server-sent events; see schemas/events). */
+export const eventsContracts = {
+  stream: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/events',
+    permission: 'usage:own',
+    tag: 'Live events',
+    summary:
+      'Server-sent events: `call` (a request finished and was recorded; no bodies, no keys), `provider`, `model` and `circuit` changes. Operators and viewers get every event; other users only `call` events of their own requests. A comment every 15 s keeps the connection open.',
+    response: {
+      status: 200,
+      description: 'An event stream (text/event-stream) that stays open',
+      contentType: 'text/event-stream',
+    },
   }),
 } as const;

@@ -307,6 +307,80 @@ describe('protectBody: embeddings', () => {
   });
 });
 
+describe('protectBody fails closed on shapes it does not know', () => {
+  // Regression (found by the proxy fuzz): a content part of an unknown type carried its text to the provider.
+  it.each([
+    [
+      'chat: a part of an unknown type',
+      'chat' as const,
+      { messages: [{ role: 'user', content: [{ type: '%00%ff', text: `hi ${E}` }] }] },
+    ],
+    [
+      'chat: a part with no type, a message that is a bare string, content that is an object',
+      'chat' as const,
+      {
+        messages: [
+          { role: 'user', content: [{ text: `hi ${E}` }] },
+          `hi ${E}`,
+          { role: 'user', content: { text: E } },
+        ],
+      },
+    ],
+    [
+      'messages: a block of an unknown type, a server tool query, a nested tool_result',
+      'messages' as const,
+      {
+        messages: [
+          { role: 'user', content: [{ type: 'search_result', title: E, content: [{ type: 'x', text: E }] }] },
+          { role: 'assistant', content: [{ type: 'server_tool_use', id: 's', input: { query: E } }] },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 't',
+                content: [{ type: 'tool_result', tool_use_id: 'u', content: [{ text: E }] }],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      'responses: an item and a content part of unknown types',
+      'responses' as const,
+      {
+        input: [
+          { type: 'web_search_call', action: { query: E } },
+          { role: 'user', content: [{ type: 'input_weird', text: E }] },
+          `bare ${E}`,
+        ],
+      },
+    ],
+  ])('%s', (_name, endpoint, body) => {
+    const { out } = run(endpoint, body);
+    expect(JSON.stringify(out)).not.toContain(E);
+    expect(JSON.stringify(out)).toContain('[EMAIL_1]');
+  });
+
+  it('known parts without prompt text stay exactly as they were', () => {
+    const parts = [
+      { type: 'image_url', image_url: { url: IMG } },
+      { type: 'input_audio', input_audio: { data: IMG, format: 'wav' } },
+      { type: 'file', file: { file_data: IMG } },
+    ];
+    expect(run('chat', { messages: [{ role: 'user', content: parts }] }).out).toEqual({
+      messages: [{ role: 'user', content: parts }],
+    });
+    const items = [
+      { type: 'reasoning', encrypted_content: IMG, summary: [] },
+      { type: 'image_generation_call', result: IMG },
+      { role: 'user', content: [{ type: 'input_image', image_url: IMG }] },
+    ];
+    expect(run('responses', { input: items }).out).toEqual({ input: items });
+  });
+});
+
 describe('request-wide behaviour', () => {
   it('the same value gets the same placeholder across system, messages and tool results', () => {
     const { out } = run('messages', {

@@ -52,21 +52,39 @@ function strField(o: Obj, k: string, f: Str): Obj {
   return typeof v === 'string' ? withKey(o, k, f(v)) : o;
 }
 
-/** A field that is a string or an array of typed parts; text parts' `textKey` go through `f`. */
-function textOrParts(o: Obj, k: string, f: Str, textTypes: ReadonlySet<string>): Obj {
+/**
+ * A field that is a string or an array of typed parts: text parts' `text` go through `fx.text`; parts of a type
+ * in `opaque` (images, audio, files, signed reasoning) are left as they are; a part of any other type, or of no
+ * type, has every string leaf protected (fail closed: a shape the gateway does not know still never carries a
+ * value to the provider).
+ */
+function textOrParts(
+  o: Obj,
+  k: string,
+  fx: Fns,
+  textTypes: ReadonlySet<string>,
+  opaque: ReadonlySet<string>,
+): Obj {
   const v = o[k];
-  if (typeof v === 'string') return withKey(o, k, f(v));
-  if (!Array.isArray(v)) return o;
+  if (typeof v === 'string') return withKey(o, k, fx.text(v));
+  if (!Array.isArray(v)) return v === undefined || v === null ? o : withKey(o, k, fx.leaves(v));
   return withKey(
     o,
     k,
     mapArr(v, (p) => {
-      if (!isObj(p)) return p;
-      if (typeof p.type === 'string' && textTypes.has(p.type)) return strField(p, 'text', f);
-      if (p.type === 'refusal') return strField(p, 'refusal', f);
-      return p;
+      if (!isObj(p)) return typeof p === 'string' ? fx.text(p) : p;
+      if (typeof p.type === 'string' && textTypes.has(p.type))
+        return unknownRest(strField(p, 'text', fx.text), fx);
+      if (p.type === 'refusal') return strField(p, 'refusal', fx.text);
+      if (typeof p.type === 'string' && opaque.has(p.type)) return p;
+      return fx.leaves(p);
     }),
   );
+}
+
+/** A text part whose `text` is not a string (a malformed part): its string leaves, protected. */
+function unknownRest(p: Obj, fx: Fns): Obj {
+  return typeof p.text === 'string' || p.text === undefined ? p : (fx.leaves(p) as Obj);
 }
 
 interface Fns {
@@ -80,6 +98,8 @@ interface Fns {
 // ---------- OpenAI chat completions (request messages and answer messages share the shape) ----------
 
 const OA_TEXT = new Set(['text']);
+/** OpenAI chat parts that carry no prompt text: left untouched. */
+const OA_OPAQUE = new Set(['image_url', 'input_audio', 'file']);
 
 function oaToolCall(tc: unknown, fx: Fns): unknown {
   if (!isObj(tc)) return tc;
@@ -89,8 +109,8 @@ function oaToolCall(tc: unknown, fx: Fns): unknown {
 }
 
 function oaMessage(m: unknown, fx: Fns): unknown {
-  if (!isObj(m)) return m;
-  let r = textOrParts(m, 'content', fx.text, OA_TEXT);
+  if (!isObj(m)) return fx.leaves(m);
+  let r = textOrParts(m, 'content', fx, OA_TEXT, OA_OPAQUE);
   r = strField(r, 'refusal', fx.text);
   if (Array.isArray(r.tool_calls))
     r = withKey(
@@ -127,7 +147,7 @@ function chatAnswer(a: Obj, fx: Fns): Obj {
 // ---------- Anthropic messages / count_tokens ----------
 
 function anBlock(b: unknown, fx: Fns, nested: boolean): unknown {
-  if (!isObj(b)) return b;
+  if (!isObj(b)) return fx.leaves(b);
   switch (b.type) {
     case 'text':
       return strField(b, 'text', fx.text);
@@ -142,7 +162,7 @@ function anBlock(b: unknown, fx: Fns, nested: boolean): unknown {
           'content',
           mapArr(c, (x) => anBlock(x, fx, true)),
         );
-      return b;
+      return c === undefined || c === null ? b : withKey(b, 'content', fx.leaves(c));
     }
     case 'document': {
       // A plain-text document's body is prompt text; PDFs, images and URLs are not touched.
@@ -150,8 +170,14 @@ function anBlock(b: unknown, fx: Fns, nested: boolean): unknown {
       if (isObj(s) && s.type === 'text') return withKey(b, 'source', strField(s, 'data', fx.text));
       return b;
     }
-    default:
+    case 'image':
+    case 'thinking':
+    case 'redacted_thinking':
+    case 'container_upload':
       return b;
+    default:
+      // A block type the gateway does not know (or a malformed one): every string leaf, protected.
+      return fx.leaves(b);
   }
 }
 
@@ -172,7 +198,7 @@ function anthropicBody(b: Obj, fx: Fns): Obj {
     r = withKey(
       r,
       'messages',
-      mapArr(r.messages, (m) => (isObj(m) ? anContent(m, 'content', fx) : m)),
+      mapArr(r.messages, (m) => (isObj(m) ? anContent(m, 'content', fx) : fx.leaves(m))),
     );
   return r;
 }
@@ -180,12 +206,21 @@ function anthropicBody(b: Obj, fx: Fns): Obj {
 // ---------- OpenAI Responses ----------
 
 const RESP_TEXT = new Set(['input_text', 'output_text', 'text']);
+/** Responses content parts that carry no prompt text: left untouched. */
+const RESP_OPAQUE = new Set(['input_image', 'input_file', 'input_audio']);
+/** Responses items left untouched: signed reasoning, references by id, and base64 results and screenshots. */
+const RESP_OPAQUE_ITEMS = new Set([
+  'reasoning',
+  'item_reference',
+  'image_generation_call',
+  'computer_call_output',
+]);
 
 function respItem(it: unknown, fx: Fns): unknown {
-  if (!isObj(it)) return it;
+  if (!isObj(it)) return fx.leaves(it);
   switch (it.type ?? 'message') {
     case 'message':
-      return textOrParts(it, 'content', fx.text, RESP_TEXT);
+      return textOrParts(it, 'content', fx, RESP_TEXT, RESP_OPAQUE);
     case 'function_call':
     case 'mcp_call': {
       const r = strField(it, 'arguments', fx.json);
@@ -196,9 +231,10 @@ function respItem(it: unknown, fx: Fns): unknown {
     case 'function_call_output':
     case 'custom_tool_call_output':
     case 'local_shell_call_output':
-      return textOrParts(it, 'output', fx.text, RESP_TEXT);
+      return textOrParts(it, 'output', fx, RESP_TEXT, RESP_OPAQUE);
     default:
-      return it;
+      // An item type the gateway does not know (or a malformed one): every string leaf, protected.
+      return typeof it.type === 'string' && RESP_OPAQUE_ITEMS.has(it.type) ? it : fx.leaves(it);
   }
 }
 

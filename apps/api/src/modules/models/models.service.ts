@@ -173,6 +173,7 @@ export class ModelsService {
       return created;
     });
     await this.ctx.configChanged('models');
+    this.ctx.events.publish([{ type: 'model', action: 'created', ids: [m.id] }]);
     return presentModel(m);
   }
 
@@ -214,6 +215,7 @@ export class ModelsService {
       return updated;
     });
     await this.ctx.configChanged('models');
+    this.ctx.events.publish([{ type: 'model', action: 'updated', ids: [m.id] }]);
     return presentModel(m);
   }
 
@@ -239,6 +241,7 @@ export class ModelsService {
       );
     });
     await this.ctx.configChanged('models');
+    this.ctx.events.publish([{ type: 'model', action: 'deleted', ids: [id] }]);
   }
 
   /** Enable, disable or delete many models in one transaction; ids that do not exist are reported, not fatal. */
@@ -266,9 +269,13 @@ export class ModelsService {
         },
         tx,
       );
-      return { action: b.action, affected: ids.length, missing };
+      return { action: b.action, affected: ids.length, missing, ids };
     });
     await this.ctx.configChanged('models');
-    return result;
+    if (result.ids.length > 0) {
+      const action = b.action === 'delete' ? 'deleted' : b.action === 'enable' ? 'enabled' : 'disabled';
+      this.ctx.events.publish([{ type: 'model', action, ids: result.ids }]);
+    }
+    return { action: result.action, affected: result.affected, missing: result.missing };
   }
 }

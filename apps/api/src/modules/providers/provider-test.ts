@@ -28,6 +28,15 @@ export async function testProviderConnection(
   input: Parameters<typeof discoverProviderModels>[0],
   opts: Parameters<typeof discoverProviderModels>[1] = {},
 ): Promise<ConnectionTest> {
+  const { upstream: _upstream, ...result } = await connectionTestDetailed(input, opts);
+  return result as ConnectionTest;
+}
+
+/** The connection test, plus the upstream's status and classified kind when it answered an error. */
+export async function connectionTestDetailed(
+  input: Parameters<typeof discoverProviderModels>[0],
+  opts: Parameters<typeof discoverProviderModels>[1] = {},
+): Promise<ConnectionTest & { upstream?: Pick<UpstreamError, 'status' | 'kind'> }> {
   const r = await discoverProviderModels(input, opts);
   return r.success
     ? { success: true, latencyMs: r.latencyMs, modelsAvailable: r.models.map((m) => m.id) }
@@ -45,7 +54,10 @@ export async function discoverProviderModels(
     config?: ProviderConfig;
   },
   opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
-): Promise<{ success: true; latencyMs: number; models: ModelInfo[] } | Failure> {
+): Promise<
+  | { success: true; latencyMs: number; models: ModelInfo[] }
+  | (Failure & { upstream?: Pick<UpstreamError, 'status' | 'kind'> })
+> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = opts.timeoutMs ?? 8000;
@@ -89,7 +101,12 @@ export async function discoverProviderModels(
         code === 'invalid_key'
           ? 'The provider rejected the key.'
           : `The provider answered ${upstream.status}: ${upstream.message}`;
-      return { success: false, latencyMs: elapsed(), error: { code, message } };
+      return {
+        success: false,
+        latencyMs: elapsed(),
+        error: { code, message },
+        upstream: { status: upstream.status, kind: upstream.kind },
+      };
     }
     if (
       e.name === 'TimeoutError' ||

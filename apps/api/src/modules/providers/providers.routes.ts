@@ -8,10 +8,11 @@ import { can } from '../auth/permissions.js';
 import { mountContracts } from '../mount-contract.js';
 import { testProviderConnection } from './provider-test.js';
 import { CREDENTIAL_CONFIG_KEYS, ProvidersService } from './providers.service.js';
+import type { ProviderHealthService } from './provider-health.service.js';
 
-/** /api/v1/llm: providers, the provider-type catalogue, and key tests. */
-export function providersRoutes(ctx: AppContext): Router {
-  const svc = new ProvidersService(ctx);
+/** /api/v1/llm: providers, their live health, the provider-type catalogue, and key tests. */
+export function providersRoutes(ctx: AppContext, health: ProviderHealthService): Router {
+  const svc = new ProvidersService(ctx, health);
   /** Setting or replacing credentials is the super admin's; everything else an admin may change. */
   const guardCredentials = (
     res: Response,
@@ -63,5 +64,11 @@ export function providersRoutes(ctx: AppContext): Router {
       );
       return svc.withCatalogue(b.type, r);
     },
+    health: ({ params }) => health.detail(params.id),
+    checkNow: async ({ params }) => {
+      await health.check(params.id);
+      return health.detail(params.id);
+    },
+    reset: ({ params, body, req, res }) => health.reset(actorOf(res, req.ip), params.id, body.modelId),
   });
 }

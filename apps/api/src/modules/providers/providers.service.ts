@@ -17,6 +17,7 @@ import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
 import { discoverProviderModels, testProviderConnection, type ConnectionTest } from './provider-test.js';
+import type { ProviderForHealth, ProviderHealthService } from './provider-health.service.js';
 
 /** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
 const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set([
@@ -27,6 +28,7 @@ const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set([
   'responsesApi',
   'timeouts',
   'webSearch',
+  'healthCheck',
 ]);
 /** Provider settings that are credentials themselves (Bedrock). */
 export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
@@ -160,18 +162,35 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
 }
 
 export class ProvidersService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly health: ProviderHealthService,
+  ) {}
 
   #include = {
-    models: { select: { priceInputPer1M: true, priceOutputPer1M: true, enabled: true } },
-  } as const;
+    models: {
+      select: { id: true, modelId: true, priceInputPer1M: true, priceOutputPer1M: true, enabled: true },
+      orderBy: [{ priority: 'asc' as const }, { modelId: 'asc' as const }],
+    },
+  } satisfies Prisma.ProviderInclude;
+
+  /** Providers as the API shows them, each with its live state (cooldowns, circuits, last error, checks). */
+  async #present(rows: (WithModels & ProviderForHealth)[]) {
+    const live = await this.health.liveOf(rows);
+    return rows.map((p) => {
+      const health = live.get(p.id)!;
+      const shown = presentProvider(p, this.ctx.processEnv);
+      // The last failure the gateway saw, when no connection test left a message of its own.
+      return { ...shown, lastError: shown.lastError ?? health.lastError?.message ?? null, health };
+    });
+  }
 
   async list() {
     const rows = await this.ctx.prisma.provider.findMany({
       include: this.#include,
       orderBy: [{ priority: 'asc' }, { name: 'asc' }],
     });
-    return rows.map((p) => presentProvider(p, this.ctx.processEnv));
+    return this.#present(rows);
   }
 
   async #get(id: string) {
@@ -247,7 +266,16 @@ export class ProvidersService {
       return created;
     });
     await this.ctx.configChanged('providers');
-    return presentProvider(p, this.ctx.processEnv);
+    this.#published('created', p);
+    return (await this.#present([p]))[0]!;
+  }
+
+  /** The live `provider` event of a change (see GET /api/v1/llm/events). */
+  #published(
+    action: 'created' | 'updated' | 'deleted' | 'status',
+    p: { id: string; slug: string; status: string },
+  ) {
+    this.ctx.events.publish([{ type: 'provider', action, id: p.id, slug: p.slug, status: p.status }]);
   }
 
   async update(actor: Actor & { role?: string }, id: string, body: UpdateProviderBody) {
@@ -294,7 +322,8 @@ export class ProvidersService {
         }),
       present: (row) => presentProvider(row, {}),
     });
-    return presentProvider(p, this.ctx.processEnv);
+    this.#published('updated', p);
+    return (await this.#present([p]))[0]!;
   }
 
   async remove(actor: Actor, id: string) {
@@ -314,6 +343,7 @@ export class ProvidersService {
       );
     });
     await this.ctx.configChanged('providers');
+    this.#published('deleted', before);
   }
 
   /** A real minimal call with the provider's stored key (or its `_env` reference); records the outcome. */
@@ -347,7 +377,10 @@ export class ProvidersService {
         status,
       },
     });
-    if (status !== p.status) await this.ctx.configChanged('providers');
+    if (status !== p.status) {
+      await this.ctx.configChanged('providers');
+      this.#published('status', { ...p, status });
+    }
     return this.withCatalogue(p.type, result);
   }
 
@@ -396,7 +429,8 @@ export class ProvidersService {
       },
       { dispatcher: this.ctx.outbound.dispatcher },
     );
-    if (!r.success) return r;
+    // The failure as the contract shows it (the upstream's status and kind stay on the server).
+    if (!r.success) return { success: false, latencyMs: r.latencyMs, error: r.error };
     const registered = new Set(
       (
         await this.ctx.prisma.model.findMany({

@@ -1,4 +1,4 @@
-import { myUsageContracts, usageContracts, type ExportQuery } from '@switchyard/core';
+import { myUsageContracts, usageContracts, type ExportQuery, type UsagePeriod } from '@switchyard/core';
 import { Router, type Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { attachmentDisposition } from '../../http/content-disposition.js';
@@ -37,9 +37,24 @@ export function usageRoutes(ctx: AppContext): Router {
     res.end();
   };
 
+  /** The cost report of a period as a CSV download (a user's own, or everyone's for operators). */
+  const costReport = async (period: UsagePeriod, res: Response, own: boolean) => {
+    const scope = own ? self(res) : {};
+    res.status(200);
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'content-disposition',
+      attachmentDisposition(`switchyard-cost-report-${own ? 'mine' : 'all'}-${period}.csv`),
+    );
+    res.setHeader('cache-control', 'no-store');
+    await svc.costReportCsv(period, scope, res);
+    res.end();
+  };
+
   const r = Router();
   mountContracts(r, usageContracts, {
     usage: ({ query }) => svc.usage(query.period),
+    costReport: ({ query, res }) => costReport(query.period, res, false),
     stats: () => svc.stats(),
     live: () => svc.live(),
     users: ({ query }) => svc.users(query),
@@ -50,6 +65,7 @@ export function usageRoutes(ctx: AppContext): Router {
   });
   mountContracts(r, myUsageContracts, {
     usage: ({ query, res }) => svc.usage(query.period, self(res)),
+    costReport: ({ query, res }) => costReport(query.period, res, true),
     live: ({ res }) => svc.live(self(res)),
     logs: ({ query, res }) => svc.logs(query, self(res)),
     log: ({ params, res }) => svc.log(params.id, self(res)),

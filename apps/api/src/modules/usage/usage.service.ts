@@ -543,6 +543,72 @@ export class UsageService {
   }
 
   /**
+   * The cost report: spend per day (UTC), provider, model and user over a period, from the daily rollup (small at
+   * any traffic), as CSV. A user's own report (`scope.userId`) leaves the user column out.
+   */
+  async costReportCsv(period: UsagePeriod, scope: UsageScope, out: Writable): Promise<number> {
+    const days = periodDays(period);
+    const since = days === null ? new Date(0) : new Date(truncate(this.ctx.now(), 'day') - (days - 1) * DAY);
+    const rows = await this.ctx.prisma.$queryRaw<
+      {
+        day: Date;
+        provider: string;
+        model: string;
+        user: string;
+        requests: bigint;
+        errors: bigint;
+        tokensIn: string;
+        tokensOut: string;
+        costUsd: string;
+        savedUsd: string;
+      }[]
+    >`SELECT d."day", coalesce(p."slug", nullif(d."providerId", ''), '(none)') AS provider,
+        coalesce(nullif(d."modelId", ''), '(none)') AS model,
+        coalesce(u."email", nullif(d."userId", ''), '(no user)') AS "user",
+        sum(d."requests") AS requests, sum(d."errors") AS errors,
+        sum(d."tokensIn")::text AS "tokensIn", sum(d."tokensOut")::text AS "tokensOut",
+        sum(d."costUsd")::text AS "costUsd", sum(d."savedUsd")::text AS "savedUsd"
+      FROM "UsageDaily" d
+      LEFT JOIN "Provider" p ON p."id" = d."providerId"
+      LEFT JOIN "User" u ON u."id" = d."userId"
+      WHERE d."day" >= ${since}${scope.userId ? Prisma.sql` AND d."userId" = ${scope.userId}` : Prisma.empty}
+      GROUP BY 1, 2, 3, 4
+      ORDER BY 1, sum(d."costUsd") DESC, 2, 3, 4`;
+    const own = scope.userId !== undefined;
+    const header = [
+      'day',
+      'provider',
+      'model',
+      ...(own ? [] : ['user']),
+      'requests',
+      'errors',
+      'tokens_in',
+      'tokens_out',
+      'cost_usd',
+      'byok_saved_usd',
+    ];
+    out.write(header.join(',') + '\r\n');
+    for (const r of rows)
+      out.write(
+        [
+          r.day.toISOString().slice(0, 10),
+          r.provider,
+          r.model,
+          ...(own ? [] : [r.user]),
+          String(r.requests),
+          String(r.errors),
+          r.tokensIn,
+          r.tokensOut,
+          money(r.costUsd).toFixed(6),
+          money(r.savedUsd).toFixed(6),
+        ]
+          .map(csvField)
+          .join(',') + '\r\n',
+      );
+    return rows.length;
+  }
+
+  /**
    * Stream a CSV of raw usage rows (oldest first) in pages of 2,000 by id, waiting for the client to drain, so a
    * large export never sits in memory.
    */

@@ -285,4 +285,39 @@ describe('provider form', () => {
     ).toEqual({});
     expect(slugify('My Custom LLM!')).toBe('my-custom-llm');
   });
+
+  it('health checks: sent only when they change what is in effect; a bad interval is named', () => {
+    const stored = { enabled: false, intervalSec: 60, probe: 'models' as const, model: null };
+    const ctx = {
+      type: openai,
+      canSetKey: false,
+      buckets: [],
+      storedConfig: { apiVersion: 'x' },
+      storedCheck: stored,
+    };
+    const same = readUpdateProviderForm(
+      r({ name: 'OpenAI', healthCheckInterval: '60', healthCheckProbe: 'models' }),
+      ctx,
+    );
+    expect(same.ok && 'config' in same.data).toBe(false);
+    const on = readUpdateProviderForm(
+      r({
+        name: 'OpenAI',
+        healthCheck: 'on',
+        healthCheckInterval: '30',
+        healthCheckProbe: 'chat',
+        healthCheckModel: 'gpt-x',
+      }),
+      ctx,
+    );
+    expect(on.ok && on.data.config).toEqual({
+      apiVersion: 'x',
+      healthCheck: { enabled: true, intervalSec: 30, probe: 'chat', model: 'gpt-x' },
+    });
+    const bad = readUpdateProviderForm(
+      r({ name: 'OpenAI', healthCheck: 'on', healthCheckInterval: '5' }),
+      ctx,
+    );
+    expect(!bad.ok && bad.errors.healthCheckInterval).toBe('must be between 10 and 86400 seconds');
+  });
 });

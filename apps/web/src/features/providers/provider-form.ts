@@ -130,6 +130,40 @@ interface ReadContext {
   buckets: readonly BucketRow[];
   /** The saved provider's config, kept as it is apart from `keyless`. */
   storedConfig?: Record<string, unknown>;
+  /** The saved provider's effective health check (its own or the default); a new provider has none. */
+  storedCheck?: HealthCheckSettings;
+}
+
+/** A provider's health-check settings as the dialog edits them (`config.healthCheck`). */
+export interface HealthCheckSettings {
+  enabled: boolean;
+  intervalSec: number;
+  probe: 'models' | 'chat';
+  model: string | null;
+}
+
+/**
+ * The health-check fields → the settings, or undefined when they say what is already in effect (a new provider
+ * with the box unchecked keeps the default: on for free providers, off for paid ones).
+ */
+export function readHealthCheck(
+  r: FormReader,
+  stored: HealthCheckSettings | undefined,
+): HealthCheckSettings | undefined {
+  const enabled = r.bool('healthCheck');
+  const intervalSec = r.integer('healthCheckInterval', undefined) ?? stored?.intervalSec ?? 60;
+  if (intervalSec < 10 || intervalSec > 86_400)
+    r.errors.healthCheckInterval = 'must be between 10 and 86400 seconds';
+  const probe = r.text('healthCheckProbe') === 'chat' ? 'chat' : 'models';
+  const model = r.optText('healthCheckModel', null) ?? null;
+  const typed = { enabled, intervalSec, probe, model } as const;
+  if (!stored) return enabled ? typed : undefined;
+  const same =
+    stored.enabled === enabled &&
+    stored.intervalSec === intervalSec &&
+    stored.probe === probe &&
+    (stored.model ?? null) === model;
+  return same ? undefined : typed;
 }
 
 /** The dialog's time-limit fields (seconds; blank = the server's default) and the config.timeouts key each fills. */
@@ -173,12 +207,14 @@ function sameTimeouts(stored: unknown, typed: Record<string, number>): boolean {
  */
 function readConfig(r: FormReader, ctx: ReadContext): Record<string, unknown> | undefined {
   const timeouts = readTimeouts(r);
+  const healthCheck = readHealthCheck(r, ctx.storedCheck);
   const stored = ctx.storedConfig ?? {};
   const keylessType = !!ctx.type?.keyOptional && ctx.type.type !== 'mock';
   const webSearchType = ctx.type?.type === 'anthropic';
   const webSearch = webSearchType && r.bool('webSearch');
   if (
     !keylessType &&
+    healthCheck === undefined &&
     sameTimeouts(stored.timeouts, timeouts) &&
     (!webSearchType || webSearch === (stored.webSearch === true))
   )
@@ -190,6 +226,10 @@ function readConfig(r: FormReader, ctx: ReadContext): Record<string, unknown> | 
   if (webSearchType ? webSearch : storedWebSearch !== undefined)
     out.webSearch = webSearchType ? true : storedWebSearch;
   if (Object.keys(timeouts).length) out.timeouts = timeouts;
+  if (healthCheck) {
+    const { model, ...rest } = healthCheck;
+    out.healthCheck = model ? { ...rest, model } : rest;
+  }
   return out;
 }
 

@@ -37,13 +37,40 @@ export const providerTimeoutsSchema = z
   .strict();
 export type ProviderTimeouts = z.infer<typeof providerTimeoutsSchema>;
 
+export const HEALTH_PROBES = ['models', 'chat'] as const;
+export type HealthProbe = (typeof HEALTH_PROBES)[number];
+
+/**
+ * Background health checks of a provider, stored in its config as `healthCheck`. Unset: on (every 60 s, the
+ * model listing) for free providers (mock, local, no priced model), off for paid ones. `chat` sends a one-token
+ * chat call to `model` (default: the provider's first enabled model), `models` lists the models (no tokens).
+ */
+export const providerHealthCheckSchema = z
+  .object({
+    enabled: z.boolean(),
+    intervalSec: z
+      .number()
+      .int('must be a whole number of seconds')
+      .min(10, 'must be at least 10 seconds')
+      .max(86_400, 'must be at most 1 day')
+      .default(60),
+    probe: z.enum(HEALTH_PROBES).default('models'),
+    model: safeString().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export type ProviderHealthCheck = z.infer<typeof providerHealthCheckSchema>;
+
 /** A provider's config JSON: free-form per type, with the keys the gateway itself reads checked. */
 const providerConfigSchema = jsonObjectField().superRefine((c, ctx) => {
-  if (c.timeouts === undefined) return;
-  const r = providerTimeoutsSchema.safeParse(c.timeouts);
-  if (!r.success)
-    for (const i of r.error.issues)
-      ctx.addIssue({ code: 'custom', path: ['timeouts', ...i.path], message: i.message });
+  const check = (key: string, schema: z.ZodType) => {
+    if (c[key] === undefined) return;
+    const r = schema.safeParse(c[key]);
+    if (!r.success)
+      for (const i of r.error.issues)
+        ctx.addIssue({ code: 'custom', path: [key, ...i.path], message: i.message });
+  };
+  check('timeouts', providerTimeoutsSchema);
+  check('healthCheck', providerHealthCheckSchema);
 });
 
 const providerFields = {
@@ -96,3 +123,13 @@ export const testKeyBody = z.object({
   config: providerConfigSchema.optional(),
 });
 export type TestKeyBody = z.infer<typeof testKeyBody>;
+
+/** Clear a provider's cooldowns, circuits and rate-limit counters (or only one model's: its registry id). */
+export const resetProviderBody = z
+  .object({
+    modelId: safeString()
+      .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be a model registry id')
+      .optional(),
+  })
+  .strict();
+export type ResetProviderBody = z.infer<typeof resetProviderBody>;

@@ -30,6 +30,101 @@ export type ProviderBucket = z.infer<typeof providerBucketResponse>;
  * A provider as the API shows it: never the key; whether one is set, its last four, the `_env` name and whether
  * it resolves; secret config values masked.
  */
+export const PROVIDER_HEALTH_STATES = ['healthy', 'degraded', 'down', 'disabled'] as const;
+
+/** The last failure the gateway saw from a provider (its own key's traffic, or a health check). */
+export const providerLastErrorSchema = z.strictObject({
+  at: z.string(),
+  /** Upstream HTTP status; 0 for network failures and timeouts. */
+  status: z.number().int(),
+  /** The classified kind: auth, rate_limit, billing, server, network, timeout, model_not_found, ... */
+  kind: z.string(),
+  /** Scrubbed of keys. */
+  message: z.string(),
+  source: z.enum(['traffic', 'probe']),
+  /** The upstream model id of the failing call, when there was one. */
+  model: z.string().nullable(),
+});
+
+/** A routing target of this provider that is skipped until `until`, and why. */
+export const providerCooldownSchema = z.strictObject({
+  /** provider: every model; key: the provider's own key (every model it serves); model: one model. */
+  scope: z.enum(['provider', 'key', 'model']),
+  /** Registry id of the model (model scope). */
+  modelRegistryId: z.string().nullable(),
+  /** Upstream model id (model scope). */
+  modelId: z.string().nullable(),
+  until: z.string(),
+  /** Core's classification, e.g. "credentials rejected: fall back"; null when the note was lost. */
+  reason: z.string().nullable(),
+  kind: z.string().nullable(),
+  status: z.number().int().nullable(),
+});
+
+/** A provider × model circuit that is not closed (or counts failures). */
+export const providerCircuitSchema = z.strictObject({
+  modelRegistryId: z.string(),
+  modelId: z.string(),
+  phase: z.enum(['closed', 'open', 'half-open']),
+  failures: z.number().int(),
+  openedAt: z.string().nullable(),
+  /** When an open circuit lets a probe request through. */
+  retryAt: z.string().nullable(),
+});
+
+export const providerHealthCheckResponse = z.strictObject({
+  enabled: z.boolean(),
+  intervalSec: z.number().int(),
+  probe: z.enum(['models', 'chat']),
+  model: z.string().nullable(),
+  /** No `healthCheck` in the config: the default applies (on for free providers, off for paid ones). */
+  isDefault: z.boolean(),
+});
+
+/** A provider's live state: what routing does with it now and what it last saw. */
+export const providerLiveSchema = z.strictObject({
+  status: z.enum(PROVIDER_HEALTH_STATES),
+  /** One line: why it is not healthy; null when healthy. */
+  reason: z.string().nullable(),
+  check: providerHealthCheckResponse,
+  lastCheckAt: z.string().nullable(),
+  lastCheckOk: z.boolean().nullable(),
+  lastLatencyMs: z.number().int().nullable(),
+  lastError: providerLastErrorSchema.nullable(),
+  cooldowns: z.array(providerCooldownSchema),
+  circuits: z.array(providerCircuitSchema),
+});
+export type ProviderLive = z.infer<typeof providerLiveSchema>;
+
+/** One rate-limit bucket of a provider: its current window's use against the limit (the limiter's own counter). */
+export const providerHeadroomSchema = z.strictObject({
+  bucket: z.string(),
+  unit: z.enum(['requests', 'tokens']),
+  limit: z.number(),
+  used: z.number(),
+  remaining: z.number(),
+  /** Models the bucket applies to (`all`, or upstream model ids). */
+  models: z.union([z.literal('all'), z.array(z.string())]),
+  resetsAt: z.string(),
+});
+
+export const providerProbeSchema = z.strictObject({
+  at: z.string(),
+  ok: z.boolean(),
+  latencyMs: z.number().int(),
+  probe: z.string(),
+  status: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+
+/** The provider's health detail: live state, the last 50 health checks (newest first) and bucket headroom. */
+export const providerHealthSchema = providerLiveSchema.extend({
+  providerId: z.string(),
+  history: z.array(providerProbeSchema),
+  headroom: z.array(providerHeadroomSchema),
+});
+export type ProviderHealthDetail = z.infer<typeof providerHealthSchema>;
+
 export const providerSchema = z.strictObject({
   id: z.string(),
   type: z.string(),
@@ -54,6 +149,8 @@ export const providerSchema = z.strictObject({
   avgCostPer1M: z.number().nullable(),
   color: z.string(),
   createdAt: z.string(),
+  /** Live state: cooldowns, circuits, the last error and the last health check. */
+  health: providerLiveSchema,
 });
 export type Provider = z.infer<typeof providerSchema>;
 

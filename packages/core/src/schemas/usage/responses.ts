@@ -68,10 +68,25 @@ export const logRecordSchema = usageOutcomeSchema.extend({
 });
 export type LogRecord = z.infer<typeof logRecordSchema>;
 
-/** The stored trace of a request: the resolver's plan, the attempts, and (when body logging was on) the bodies. */
+/**
+ * The stored trace of a request: the resolver's plan, the attempts, what data protection did, and (when body
+ * logging was on) the bodies.
+ */
 export const storedTraceSchema = z.object({
   plan: engineTraceSchema.nullable().optional(),
   attempts: z.array(attemptLogSchema).optional(),
+  /** What data protection did (when a policy covered the caller): counts per rule, never a value. */
+  dlp: z
+    .object({
+      scope: z.enum(['global', 'org', 'app']),
+      scopeName: z.string(),
+      /** "dlp: 2 emails masked" (or "dlp: nothing found"). */
+      summary: z.string(),
+      findings: z.array(
+        z.object({ kind: z.string(), rule: z.string(), action: z.string(), count: z.number().int() }),
+      ),
+    })
+    .optional(),
   bodies: z
     .object({
       request: z.string(),

@@ -6,7 +6,7 @@ import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { PageHeader } from '../../../components/ui/page';
 import { EmptyState, ErrorState } from '../../../components/ui/states';
 import { ActionsTd, ActionsTh, RowAction, Table, TableSkeleton, Td, Th } from '../../../components/ui/table';
-import { formatRelative } from '../../../lib/format';
+import { formatRelative, plural } from '../../../lib/format';
 import { useCan } from '../../auth/use-can';
 import { useDeleteByok } from '../api/delete-byok';
 import { useMyByok } from '../api/get-my-byok';
@@ -22,7 +22,7 @@ function TestResult({ result }: { result: ConnectionTest | Error }) {
   if (result.success)
     return (
       <span className="text-ok">
-        Works · {result.latencyMs} ms · {result.modelsAvailable.length} models
+        Works · {result.latencyMs} ms · {plural(result.modelsAvailable.length, 'model')}
       </span>
     );
   return <span className="text-danger">{result.error.message}</span>;

@@ -1,3 +1,4 @@
+import { plural } from '../../../lib/format';
 import { useMemo, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
@@ -57,7 +58,7 @@ function Editor({
         <div>
           <h3 className="text-base font-semibold">Rules for {data.name}</h3>
           <p className="text-sm text-muted">
-            {enabledCount(draft)} rules enabled ·{' '}
+            {plural(enabledCount(draft), 'rule')} enabled ·{' '}
             {data.enabled ? 'protection is on' : 'protection is off: these rules apply once it is turned on'}
             {data.isDefault ? ' · the default policy (not saved yet)' : ''}
           </p>

@@ -276,6 +276,14 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
         </Link>
       ) : null}
       <Section title="Resolver trace">
+        {log.trace?.dlp ? (
+          <p className="mb-2 text-sm" data-testid="log-dlp">
+            <code>{log.trace.dlp.summary}</code>{' '}
+            <span className="text-muted">
+              ({log.trace.dlp.scope === 'global' ? 'global policy' : `policy of ${log.trace.dlp.scopeName}`})
+            </span>
+          </p>
+        ) : null}
         {plan ? (
           <TraceView plan={plan} />
         ) : (

@@ -1,5 +1,8 @@
 import { CLIENT_TOOLS } from '@switchyard/core';
-import { useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Radio } from 'lucide-react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { Button } from '../../../components/ui/button';
 import { FilterActions, filtersClass, FiltersToggle } from '../../../components/ui/filters-toggle';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { LoadMore } from '../../../components/ui/load-more';
@@ -10,7 +13,8 @@ import { useCan } from '../../auth/use-can';
 import { useProviderChoices } from '../../models/api/get-provider-choices';
 import { useUsers } from '../../users/api/get-users';
 import { UserFilterSelect } from '../../users/components/user-filter-select';
-import { useLogs } from '../api/get-logs';
+import { throttle, useLiveEvents } from '../../live/use-live-events';
+import { prependNewestLogs, useLogs } from '../api/get-logs';
 import {
   activeFilters,
   LOG_PARAMS,
@@ -35,6 +39,25 @@ export function LogsPage() {
   const userId = qs.get('user');
   const providerSlug = qs.get('provider');
   const tool = qs.get('tool').trim().toLowerCase();
+  const qc = useQueryClient();
+  const [tail, setTail] = useState(false);
+  // Live tail: each finished call (at most once a second) puts the newest matching rows on top; while the event
+  // stream is down, the same pull runs every 5 s instead.
+  const filtersKey = JSON.stringify(filters);
+  const pullNewest = useMemo(
+    () =>
+      throttle(
+        () => void prependNewestLogs(qc, JSON.parse(filtersKey) as typeof filters).catch(() => undefined),
+        1000,
+      ),
+    [qc, filtersKey],
+  );
+  const stream = useLiveEvents({ call: pullNewest }, tail);
+  useEffect(() => {
+    if (!tail || stream === 'open') return;
+    const timer = setInterval(pullNewest, 5000);
+    return () => clearInterval(timer);
+  }, [tail, stream, pullNewest]);
 
   // The form re-mounts when the user and provider lists arrive, so a filter from the URL selects its option.
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
@@ -51,6 +74,21 @@ export function LogsPage() {
       <PageHeader
         title="Gateway logs"
         description="Every request through the OpenAI- and Anthropic-format endpoints: who sent it and with which tool, what was asked, what served it, and what it cost. Open one for its resolver trace."
+        actions={
+          <Button
+            type="button"
+            variant={tail ? 'primary' : 'subtle'}
+            aria-pressed={tail}
+            onClick={() => setTail((t) => !t)}
+          >
+            <Radio aria-hidden className="h-4 w-4" /> Live tail
+            {tail ? (
+              <span className="text-xs opacity-80" data-testid="live-tail-status">
+                {stream === 'open' ? '· live' : '· every 5 s'}
+              </span>
+            ) : null}
+          </Button>
+        }
       />
       <FiltersToggle
         open={showFilters}

@@ -8,6 +8,7 @@ import {
   type llmStatsSchema,
   type powerLevelSchema,
   type providerBucketResponse,
+  type providerHealthSchema,
   type providerSchema,
   type providerTypeSchema,
   type routingRulesSchema,
@@ -37,6 +38,9 @@ export type ByokOverview = z.infer<typeof byokOverviewSchema>;
 export type ProviderType = z.infer<typeof providerTypeSchema>;
 export type ProviderBucket = z.infer<typeof providerBucketResponse>;
 export type Provider = z.infer<typeof providerSchema>;
+/** A provider's live state as the list shows it, and its health detail (checks history, bucket headroom). */
+export type ProviderLive = Provider['health'];
+export type ProviderHealthDetail = z.infer<typeof providerHealthSchema>;
 
 export type GlobalStrategy = (typeof GLOBAL_STRATEGY_VALUES)[number];
 export type RoutingRules = z.infer<typeof routingRulesSchema>;
@@ -56,6 +60,7 @@ export const providersKeys = {
   stats: ['providers', 'stats'] as const,
   usage: (period: UsagePeriod) => ['providers', 'usage', period] as const,
   byok: ['providers', 'byok'] as const,
+  health: (id: string) => ['providers', 'health', id] as const,
 };
 
 export const routingKeys = {

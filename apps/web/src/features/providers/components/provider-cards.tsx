@@ -1,23 +1,43 @@
-import { AlertCircle, ChevronRight, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
-import { useState, type CSSProperties } from 'react';
+import { hasProviderLogo, ProviderLogo } from '../../../components/ui/provider-logo';
+import { ChevronRight, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState, type CSSProperties } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatRelative, formatUsd } from '../../../lib/format';
 import { useDeleteProvider } from '../api/delete-provider';
+import { throttle, useLiveEvents } from '../../live/use-live-events';
 import { useProviders } from '../api/get-providers';
 import { useProviderTypes } from '../api/get-provider-types';
+import { useCheckProvider } from '../api/check-provider';
+import { useResetProvider } from '../api/reset-provider';
 import { useTestProvider } from '../api/test-provider';
-import type { ConnectionTest, Provider } from '../api/types';
+import { providersKeys, type ConnectionTest, type Provider } from '../api/types';
 import { ConnectionResult } from './connection-result';
+import { ProviderHealthActions, ProviderHealthSummary } from './provider-health';
 
-/** active, disabled, or error (active but its last test or call failed). */
-export function providerStatus(p: Pick<Provider, 'status' | 'lastError'>): 'active' | 'disabled' | 'error' {
+type CardStatus = 'active' | 'disabled' | 'error' | 'down' | 'degraded';
+
+/**
+ * What the card's badge says: disabled, error (its last connection test failed), down or degraded (live: a
+ * cooldown, an open circuit or a failed health check), else active.
+ */
+export function providerStatus(p: Pick<Provider, 'status' | 'health'>): CardStatus {
   if (p.status === 'disabled') return 'disabled';
-  if (p.status === 'error' || p.lastError) return 'error';
+  if (p.status === 'error') return 'error';
+  if (p.health.status === 'down' || p.health.status === 'degraded') return p.health.status;
   return 'active';
 }
+
+const TONE: Record<CardStatus, 'ok' | 'danger' | 'warn' | 'muted'> = {
+  active: 'ok',
+  error: 'danger',
+  down: 'danger',
+  degraded: 'warn',
+  disabled: 'muted',
+};
 
 function keyLine(p: Provider): string {
   if (p.hasApiKey) return `key ••••${p.apiKeyLast4 ?? ''}`;
@@ -33,6 +53,9 @@ function ProviderCard({
   onDelete,
   onTest,
   testing,
+  onCheck,
+  checking,
+  onReset,
   result,
   index,
 }: {
@@ -43,6 +66,9 @@ function ProviderCard({
   onDelete: () => void;
   onTest: () => void;
   testing: boolean;
+  onCheck: () => void;
+  checking: boolean;
+  onReset: () => void;
   result: ConnectionTest | { error: unknown } | undefined;
   index: number;
 }) {
@@ -55,30 +81,31 @@ function ProviderCard({
       aria-label={p.name}
     >
       <div className="flex items-start gap-3">
-        <div
-          className="grid h-11 w-11 shrink-0 place-items-center rounded-xl text-lg font-bold text-white"
-          style={{ backgroundColor: p.color }}
-          aria-hidden
-        >
-          {p.name.trim().charAt(0).toUpperCase() || '?'}
-        </div>
+        {hasProviderLogo(p.type) ? (
+          <div className="grid h-11 w-11 shrink-0 place-items-center rounded-xl border border-border bg-surface-2">
+            <ProviderLogo type={p.type} className="h-6 w-6" />
+          </div>
+        ) : (
+          // A custom endpoint has no brand: its initial on the colour chosen for it.
+          <div
+            className="grid h-11 w-11 shrink-0 place-items-center rounded-xl text-lg font-bold text-white"
+            style={{ backgroundColor: p.color }}
+            aria-hidden
+          >
+            {p.name.trim().charAt(0).toUpperCase() || '?'}
+          </div>
+        )}
         <div className="min-w-0 flex-1">
           <h3 className="truncate font-semibold">{p.name}</h3>
           <p className="truncate text-xs text-muted">
             {typeName} · {p.slug}
           </p>
         </div>
-        <Badge tone={status === 'active' ? 'ok' : status === 'error' ? 'danger' : 'muted'}>{status}</Badge>
+        <span data-testid="provider-status">
+          <Badge tone={TONE[status]}>{status}</Badge>
+        </span>
       </div>
-      {p.lastError ? (
-        <p
-          className="flex items-start gap-1.5 break-words text-xs text-danger"
-          data-testid="provider-last-error"
-        >
-          <AlertCircle aria-hidden className="mt-0.5 h-3.5 w-3.5 shrink-0" />
-          <span className="min-w-0">{p.lastError}</span>
-        </p>
-      ) : null}
+      <ProviderHealthSummary p={p} />
       <dl className="grid grid-cols-2 gap-2 text-sm">
         <div>
           <dt className="text-xs text-muted">Models</dt>
@@ -111,6 +138,13 @@ function ProviderCard({
         <p className="text-xs text-muted">Last tested {formatRelative(p.lastTestedAt)}</p>
       ) : null}
       {result ? <ConnectionResult result={result} compact /> : null}
+      <ProviderHealthActions
+        p={p}
+        canWrite={canWrite}
+        onCheck={onCheck}
+        checking={checking}
+        onReset={onReset}
+      />
       {canWrite ? (
         <div className="mt-auto grid grid-cols-3 gap-1 border-t border-border pt-3">
           <Button
@@ -152,10 +186,22 @@ export function ProviderCards({
   canWrite: boolean;
   onConfigure: (p: Provider) => void;
 }) {
-  const providers = useProviders();
+  const qc = useQueryClient();
+  // Provider and model changes (from any admin, any instance) and circuit changes refresh the cards; with the
+  // stream down the cards poll every 30 s instead.
+  const refresh = useMemo(
+    () => throttle(() => void qc.invalidateQueries({ queryKey: providersKeys.all }), 1000),
+    [qc],
+  );
+  const stream = useLiveEvents({ provider: refresh, model: refresh, circuit: refresh });
+  const providers = useProviders(stream === 'open' ? false : 30_000);
   const types = useProviderTypes();
   const test = useTestProvider();
   const remove = useDeleteProvider();
+  const check = useCheckProvider();
+  const reset = useResetProvider();
+  const [checkingId, setCheckingId] = useState<string | null>(null);
+  const [resetting, setResetting] = useState<Provider | null>(null);
   const [results, setResults] = useState<Record<string, ConnectionTest | { error: unknown }>>({});
   const [testingId, setTestingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Provider | null>(null);
@@ -204,6 +250,12 @@ export function ProviderCards({
       onDelete={() => setDeleting(p)}
       onTest={() => runTest(p)}
       testing={testingId === p.id}
+      onCheck={() => {
+        setCheckingId(p.id);
+        check.mutate(p.id, { onSettled: () => setCheckingId(null) });
+      }}
+      checking={checkingId === p.id}
+      onReset={() => setResetting(p)}
       result={results[p.id]}
     />
   );
@@ -239,6 +291,26 @@ export function ProviderCards({
           </ul>
         </details>
       ) : null}
+      <ConfirmActionDialog
+        target={resetting}
+        onClose={() => setResetting(null)}
+        mutation={reset}
+        variables={(t) => ({ id: t.id })}
+        title="Reset this provider's state?"
+        body={
+          resetting ? (
+            <p>
+              Routing tries <strong>{resetting.name}</strong> again at once: its cooldowns
+              {resetting.health.cooldowns.length ? ` (${resetting.health.cooldowns.length} now)` : ''}, open
+              circuits and the current rate-limit windows are cleared on every instance. If the cause remains,
+              the next failure cools it down again. The reset is recorded in the audit log.
+            </p>
+          ) : null
+        }
+        confirmLabel="Reset"
+        pendingLabel="Resetting…"
+        danger={false}
+      />
       <ConfirmActionDialog
         target={deleting}
         onClose={() => setDeleting(null)}

@@ -120,7 +120,13 @@ export function ProviderDialog({
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const reader = FormReader.of(e.currentTarget);
-    const ctx = { type: currentType, canSetKey, buckets, storedConfig: stored?.config };
+    const ctx = {
+      type: currentType,
+      canSetKey,
+      buckets,
+      storedConfig: stored?.config,
+      ...(stored ? { storedCheck: stored.health.check } : {}),
+    };
     const parsed =
       p.mode === 'create' ? readCreateProviderForm(reader, ctx) : readUpdateProviderForm(reader, ctx);
     setFormError(null);
@@ -418,6 +424,50 @@ export function ProviderDialog({
                 error={err(f.name)}
               />
             ))}
+          </fieldset>
+          <fieldset
+            className="grid min-w-0 grid-cols-1 gap-3 rounded-xl border border-border p-3 sm:col-span-2 sm:grid-cols-3"
+            data-testid="health-check-settings"
+          >
+            <legend className="px-1 text-sm font-medium">Health checks</legend>
+            <CheckboxField
+              label="Check this provider in the background"
+              name="healthCheck"
+              defaultChecked={stored?.health.check.enabled ?? false}
+              hint={
+                stored?.health.check.isDefault
+                  ? `Default for this provider: ${stored.health.check.enabled ? 'on (it is free)' : 'off (it is paid)'}.`
+                  : 'Unset, checks are on for free providers (mock, local) and off for paid ones.'
+              }
+              className="sm:col-span-3"
+            />
+            <TextField
+              label="Every (seconds)"
+              name="healthCheckInterval"
+              type="number"
+              min={10}
+              max={86_400}
+              step={1}
+              inputMode="numeric"
+              defaultValue={String(stored?.health.check.intervalSec ?? 60)}
+              error={err('healthCheckInterval')}
+            />
+            <SelectField
+              label="Probe"
+              name="healthCheckProbe"
+              defaultValue={stored?.health.check.probe ?? 'models'}
+              hint="Chat spends one output token per check."
+            >
+              <option value="models">List models (free)</option>
+              <option value="chat">Chat, one token</option>
+            </SelectField>
+            <TextField
+              label="Chat model"
+              name="healthCheckModel"
+              placeholder="first enabled model"
+              defaultValue={stored?.health.check.model ?? ''}
+              error={err('healthCheckModel')}
+            />
           </fieldset>
           <div className="sm:col-span-2">
             <BucketEditor rows={buckets} onChange={setBuckets} errors={(n) => errors[n]} />

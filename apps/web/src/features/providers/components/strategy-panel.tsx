@@ -2,7 +2,7 @@ import { Activity, Brain, DollarSign, type LucideIcon } from 'lucide-react';
 import { useState } from 'react';
 import { FormError } from '../../../components/ui/dialog';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
-import { formatRelative } from '../../../lib/format';
+import { formatRelative, plural } from '../../../lib/format';
 import { useRoutingRules } from '../api/get-routing-rules';
 import type { GlobalStrategy } from '../api/types';
 import { useUpdateRoutingRules } from '../api/update-routing-rules';
@@ -66,7 +66,7 @@ export function StrategyPanel({ canChange }: { canChange: boolean }) {
         })}
       </fieldset>
       {update.isError ? <FormError error={update.error} /> : null}
-      <p className="mt-3 text-xs text-muted">Up to {rules.data.maxAttempts} attempts per request{rules.data.policyFallback ? '; falls back after a policy block' : ''}.</p>
+      <p className="mt-3 text-xs text-muted">Up to {plural(rules.data.maxAttempts, 'attempt')} per request{rules.data.policyFallback ? '; falls back after a policy block' : ''}.</p>
     </section>
   );
 }

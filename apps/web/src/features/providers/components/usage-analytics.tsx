@@ -2,8 +2,9 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { BarChart, DoughnutChart, LineChart, themeColor } from '../../../components/charts';
 import { SegmentedTabs } from '../../../components/ui/page';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
-import { formatNumber, formatUsd } from '../../../lib/format';
+import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
+import { CostReportButton } from '../../usage/components/cost-report-button';
 import { useLlmUsage } from '../api/get-llm-usage';
 import { useProviders } from '../api/get-providers';
 import { USAGE_PERIODS, type UsagePeriod } from '../api/types';
@@ -57,11 +58,14 @@ export function UsageAnalytics() {
           <h3 id="usage-heading" className="font-semibold">Usage analytics</h3>
           {usage.data ? (
             <p className="text-sm text-muted" data-testid="usage-totals">
-              {formatNumber(usage.data.totals.requests)} calls · {formatNumber(usage.data.totals.errors)} errors · {formatUsd(usage.data.totals.costUsd)} · {formatNumber(usage.data.totals.tokens)} tokens
+              {plural(usage.data.totals.requests, 'call')} · {plural(usage.data.totals.errors, 'error')} · {formatUsd(usage.data.totals.costUsd)} · {plural(usage.data.totals.tokens, 'token')}
             </p>
           ) : null}
         </div>
-        <SegmentedTabs label="Time range" value={period} options={PERIOD_OPTIONS} onChange={(v) => qs.set({ period: v === '30d' ? null : v })} />
+        <div className="flex flex-wrap items-center gap-2">
+          <CostReportButton scope="any" period={period} />
+          <SegmentedTabs label="Time range" value={period} options={PERIOD_OPTIONS} onChange={(v) => qs.set({ period: v === '30d' ? null : v })} />
+        </div>
       </div>
       {usage.isPending ? (
         <div className="grid grid-cols-1 gap-3 lg:grid-cols-2" aria-busy="true" aria-label="Loading usage">

@@ -10,7 +10,7 @@ import { TextField } from '../../../components/ui/field';
 import { PageHeader, ReadOnlyNote } from '../../../components/ui/page';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { ApiError } from '../../../lib/api-client';
-import { formatDateTime, formatNumber } from '../../../lib/format';
+import { formatDateTime, formatNumber, plural } from '../../../lib/format';
 import { issuesToErrors, sentence } from '../../../lib/forms';
 import { useCan } from '../../auth/use-can';
 import { useSettings } from '../api/get-settings';
@@ -78,7 +78,7 @@ function Ollama({ settings, canWrite }: { settings: GatewaySettings; canWrite: b
       <div className="flex flex-wrap items-center gap-2">
         <PlugZap aria-hidden className="h-5 w-5 text-accent" />
         <h3 className="font-medium">Ollama (self-hosted models)</h3>
-        {settings.ollamaProvider ? <Badge tone={settings.ollamaProvider.status === 'active' ? 'ok' : 'muted'}>{settings.ollamaProvider.status} · {settings.ollamaProvider.modelCount} models</Badge> : <Badge>not connected</Badge>}
+        {settings.ollamaProvider ? <Badge tone={settings.ollamaProvider.status === 'active' ? 'ok' : 'muted'}>{settings.ollamaProvider.status} · {plural(settings.ollamaProvider.modelCount, 'model')}</Badge> : <Badge>not connected</Badge>}
       </div>
       <p className="mt-1 text-sm text-muted">Route requests to a local or remote Ollama at zero cost. Models are referenced as <code>ollama/model-name</code>.</p>
       <form onSubmit={onSave} aria-label="Ollama connection" className="mt-3 flex flex-col gap-3">

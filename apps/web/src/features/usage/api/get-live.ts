@@ -7,6 +7,18 @@ export const LIVE_REFRESH_MS = 15_000;
 /** GET /llm/live: requests, errors and latency per minute over the last hour. Polled while the page is open. */
 export const getLive = (signal?: AbortSignal) => api<LiveResponse>('/llm/live', { signal });
 
-export const liveQueryOptions = () => queryOptions({ queryKey: usageKeys.live, queryFn: ({ signal }) => getLive(signal), refetchInterval: LIVE_REFRESH_MS, staleTime: 5_000 });
+export const liveQueryOptions = () =>
+  queryOptions({
+    queryKey: usageKeys.live,
+    queryFn: ({ signal }) => getLive(signal),
+    refetchInterval: LIVE_REFRESH_MS,
+    staleTime: 5_000,
+  });
 
-export const useLive = (opts: { enabled?: boolean } = {}) => useQuery({ ...liveQueryOptions(), ...opts });
+/** `polling: false` while the live event stream is open (its `call` events refetch instead). */
+export const useLive = (opts: { enabled?: boolean; polling?: boolean } = {}) =>
+  useQuery({
+    ...liveQueryOptions(),
+    enabled: opts.enabled,
+    refetchInterval: opts.polling === false ? false : LIVE_REFRESH_MS,
+  });

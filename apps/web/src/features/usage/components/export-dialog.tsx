@@ -4,7 +4,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog, FormError } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/field';
 import { dayRangeToIso } from '../../../lib/date-range';
-import { formatNumber } from '../../../lib/format';
+import { formatNumber, plural } from '../../../lib/format';
 import { exportUsageCsv, saveBlob } from '../api/export-usage';
 import { formatBytes } from '../csv-progress';
 
@@ -56,7 +56,7 @@ export function ExportDialog({ open, onClose, scope, user }: { open: boolean; on
         <TextField label="From" name="from" type="date" disabled={running} />
         <TextField label="To" name="to" type="date" disabled={running} error={rangeError} />
         <div aria-live="polite" className="text-sm sm:col-span-2" data-testid="export-progress">
-          {state.kind === 'running' ? `Downloading… ${formatBytes(state.bytes)}, ${formatNumber(state.rows)} rows` : null}
+          {state.kind === 'running' ? `Downloading… ${formatBytes(state.bytes)}, ${plural(state.rows, 'row')}` : null}
           {state.kind === 'done' ? <span className="text-ok">Saved {state.filename}: {formatNumber(state.rows)} {state.rows === 1 ? 'row' : 'rows'}, {formatBytes(state.bytes)}.</span> : null}
         </div>
         {state.kind === 'error' ? <div className="sm:col-span-2"><FormError error={state.error} /></div> : null}

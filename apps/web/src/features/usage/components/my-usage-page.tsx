@@ -7,7 +7,7 @@ import { LoadMore } from '../../../components/ui/load-more';
 import { FilterBar, PageHeader } from '../../../components/ui/page';
 import { Stat } from '../../../components/ui/stat';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
-import { formatNumber, formatUsd } from '../../../lib/format';
+import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import type { MeResponse } from '../../auth/api/me';
 import { useMyLogs } from '../../logs/api/get-my-logs';
@@ -16,6 +16,7 @@ import { LogsTable } from '../../logs/components/logs-table';
 import { useMyUsage } from '../api/get-my-usage';
 import { bucketLabel } from '../chart-data';
 import { ExportDialog } from './export-dialog';
+import { CostReportButton } from './cost-report-button';
 import { PERIOD_OPTIONS, PeriodTabs, usePeriod } from './period-tabs';
 
 /** Everyone's own traffic: totals (with what BYOK saved), calls over time, recent requests with their trace, CSV export. */
@@ -52,6 +53,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
       />
       <FilterBar label="Usage period">
         <PeriodTabs value={period} onChange={setPeriod} />
+        <CostReportButton scope="self" period={period} />
       </FilterBar>
       {usage.isPending ? (
         <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
@@ -80,7 +82,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
             <Stat
               label="Saved by BYOK"
               value={formatUsd(t!.savedUsd)}
-              hint={`${formatNumber(t!.byokRequests)} calls on your own keys`}
+              hint={`${plural(t!.byokRequests, 'call')} on your own keys`}
               testId="my-byok-calls"
             />
           </div>
@@ -128,7 +130,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
               <ul aria-label="By model" className="mt-3 flex flex-wrap gap-2 text-xs">
                 {usage.data.byModel.map((m) => (
                   <li key={m.ref} className="rounded-lg bg-surface-2 px-2 py-1">
-                    <code>{m.ref}</code> · {formatNumber(m.requests)} calls · {formatUsd(m.costUsd)}
+                    <code>{m.ref}</code> · {plural(m.requests, 'call')} · {formatUsd(m.costUsd)}
                   </li>
                 ))}
               </ul>

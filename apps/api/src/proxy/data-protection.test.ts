@@ -1,0 +1,364 @@
+// Data protection on the proxy path, through a real HTTP mock upstream: the provider never receives a protected
+// value (both client formats, every endpoint, system prompts, tool calls and results), the client gets its values
+// back (whole answers and streams split inside a placeholder), block mode answers the policy error without an
+// upstream call, and nothing raw reaches the request log, the usage table, the activity log, the server log or a
+// dump of the database.
+import { execFile } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateGatewayKey } from '../lib/key-format.js';
+import { testDbKind } from '../test/db.js';
+import { createProxyEnv, MASTER_KEY, type ProxyEnv } from '../test/proxy-env.js';
+
+type Obj = Record<string, unknown>;
+
+const EMAIL = 'jane.doe@example.com';
+const PHONE = '+44 20 7946 0958';
+const SSN = '219-09-9999';
+const CARD = '4111 1111 1111 1111';
+const VALUES = [EMAIL, PHONE, SSN, CARD, 'jane.doe', '7946 0958', '4111111111111111', '1111 1111'];
+
+const DP = '/api/v1/llm/data-protection';
+
+let env: ProxyEnv;
+let admin: string;
+let orgId: string;
+/** A key of a second user, in no organization: nothing protects its calls. */
+let plainKey: string;
+const logLines: string[] = [];
+
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  env = await createProxyEnv({
+    logDestination: new Writable({
+      write(chunk, _enc, cb) {
+        logLines.push(String(chunk));
+        cb();
+      },
+    }),
+    env: { LOG_LEVEL: 'debug' },
+  });
+  const { t } = env;
+  const p = t.app.ctx.prisma;
+  admin = await t.tokenFor('admin');
+  const org = await p.organization.create({ data: { name: 'Acme', slug: 'acme-dlp' } });
+  orgId = org.id;
+  await p.organizationMember.create({ data: { orgId, userId: env.ids.user, role: 'member' } });
+  const other = await t.createUser('user');
+  const k = generateGatewayKey();
+  await p.gatewayKey.create({
+    data: { keyHash: k.hash, prefix: k.prefix, name: 'plain', ownerType: 'user', userId: other.id },
+  });
+  plainKey = k.key;
+  await t.app.routing.reload();
+  // Protection on for the user's org (the default policy: every detector masks), request bodies logged.
+  await t.http.patch(`${DP}/status/org:${orgId}`).set(as(admin)).send({ enabled: true }).expect(200);
+  await t.http.put('/api/v1/llm/settings').set(as(admin)).send({ bodyLogging: true }).expect(200);
+  await t.app.routing.reload();
+}, 180_000);
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(() => env.up.reset());
+
+async function call(path: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${env.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}`, ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { res, text, json: () => JSON.parse(text) as Obj };
+}
+
+/** What the provider received, as text (body and headers). */
+function upstreamSaw(): string {
+  expect(env.up.requests.length, 'the provider was called').toBeGreaterThan(0);
+  return env.up.requests.map((r) => r.raw.toString('utf8') + JSON.stringify(r.headers)).join('\n');
+}
+
+function expectNoValues(text: string, where: string) {
+  for (const v of VALUES) expect(text, `${where} holds "${v}"`).not.toContain(v);
+}
+
+/** The text of a client-format SSE stream (OpenAI chat deltas, Anthropic text deltas or Responses deltas). */
+function streamedText(sse: string): string {
+  let out = '';
+  for (const line of sse.split('\n')) {
+    if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
+    const ev = JSON.parse(line.slice(6)) as Obj;
+    const choice = (ev.choices as Obj[] | undefined)?.[0];
+    const delta = choice?.delta as Obj | undefined;
+    if (typeof delta?.content === 'string') out += delta.content;
+    if (ev.type === 'content_block_delta' && typeof (ev.delta as Obj).text === 'string')
+      out += (ev.delta as Obj).text as string;
+    if (ev.type === 'response.output_text.delta' && typeof ev.delta === 'string') out += ev.delta;
+  }
+  return out;
+}
+
+const chatBody = (model: string, extra: Obj = {}) => ({
+  model,
+  messages: [
+    { role: 'system', content: `You assist ${EMAIL}.` },
+    { role: 'user', content: `Call me on ${PHONE}; my SSN is ${SSN}.` },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        {
+          id: 'call_1',
+          type: 'function',
+          function: { name: 'lookup', arguments: JSON.stringify({ email: EMAIL }) },
+        },
+      ],
+    },
+    { role: 'tool', tool_call_id: 'call_1', content: `Card on file: ${CARD}` },
+    { role: 'user', content: `Write to ${EMAIL} please.` },
+  ],
+  tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }],
+  ...extra,
+});
+
+const messagesBody = (model: string, extra: Obj = {}) => ({
+  model,
+  max_tokens: 100,
+  system: [{ type: 'text', text: `You assist ${EMAIL}.` }],
+  messages: [
+    { role: 'user', content: [{ type: 'text', text: `Call me on ${PHONE}; my SSN is ${SSN}.` }] },
+    {
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: 'tu_1', name: 'lookup', input: { email: EMAIL } }],
+    },
+    {
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 'tu_1', content: `Card on file: ${CARD}` },
+        { type: 'text', text: `Write to ${EMAIL} please.` },
+      ],
+    },
+  ],
+  ...extra,
+});
+
+describe('the provider never receives a protected value', () => {
+  it('OpenAI chat, whole answer: system, user, tool call arguments and tool results are masked; the answer gets its values back', async () => {
+    env.up.script({ text: 'I will write to [EMAIL_1] and call [PHONE_1].' });
+    const r = await call('/v1/chat/completions', chatBody('up-openai/gpt-test'));
+    expect(r.res.status, r.text).toBe(200);
+    const saw = upstreamSaw();
+    expectNoValues(saw, 'the upstream request');
+    const sent = env.up.requests[0]!.body as { messages: { content: unknown }[] };
+    expect(sent.messages[0]!.content).toBe('You assist [EMAIL_1].');
+    expect(sent.messages[1]!.content).toBe('Call me on [PHONE_1]; my SSN is [SSN_1].');
+    expect(sent.messages[3]!.content).toBe('Card on file: [CARD_1]');
+    // The same value gets the same placeholder across the request.
+    expect(sent.messages[4]!.content).toBe('Write to [EMAIL_1] please.');
+    expect(saw).toContain('\\"email\\":\\"[EMAIL_1]\\"');
+    const answer = r.json() as { choices: { message: { content: string } }[] };
+    expect(answer.choices[0]!.message.content).toBe(`I will write to ${EMAIL} and call ${PHONE}.`);
+  });
+
+  it('OpenAI chat, stream split inside a placeholder: the client reads its values, never a placeholder', async () => {
+    env.up.script({ pieces: ['Writing to [EM', 'AIL_1', '] and [PH', 'ONE_1]', ' now.'] });
+    const r = await call('/v1/chat/completions', chatBody('up-openai/gpt-test', { stream: true }));
+    expect(r.res.status, r.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+    expect(streamedText(r.text)).toBe(`Writing to ${EMAIL} and ${PHONE} now.`);
+    expect(r.text).not.toContain('[EMAIL_1]');
+    expect(r.text.trim().endsWith('data: [DONE]')).toBe(true);
+  });
+
+  it('Anthropic messages to an Anthropic upstream, whole and streamed', async () => {
+    env.up.script({ text: 'Noted: [EMAIL_1].' });
+    const whole = await call('/v1/messages', messagesBody('up-anthropic/claude-test'));
+    expect(whole.res.status, whole.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+    const sent = env.up.requests[0]!.body as { system: { text: string }[]; messages: Obj[] };
+    expect(sent.system[0]!.text).toBe('You assist [EMAIL_1].');
+    expect(JSON.stringify(sent.messages[1])).toContain('[EMAIL_1]');
+    expect(JSON.stringify(sent.messages[2])).toContain('Card on file: [CARD_1]');
+    expect((whole.json().content as { text: string }[])[0]!.text).toBe(`Noted: ${EMAIL}.`);
+
+    env.up.reset();
+    env.up.script({ pieces: ['Noted: [', 'EMAIL_', '1].'] });
+    const streamed = await call('/v1/messages', messagesBody('up-anthropic/claude-test', { stream: true }));
+    expect(streamed.res.status, streamed.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+    expect(streamedText(streamed.text)).toBe(`Noted: ${EMAIL}.`);
+    expect(streamed.text).toContain('event: message_stop');
+  });
+
+  it('Anthropic messages translated to an OpenAI upstream, streamed', async () => {
+    env.up.script({ pieces: ['Call [PHO', 'NE_1] today.'] });
+    const r = await call('/v1/messages', messagesBody('up-openai/gpt-test', { stream: true }));
+    expect(r.res.status, r.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+    expect(streamedText(r.text)).toBe(`Call ${PHONE} today.`);
+  });
+
+  it('Responses, embeddings and count_tokens are protected too', async () => {
+    env.up.script({ text: 'Mail [EMAIL_1].' });
+    const resp = await call('/v1/responses', {
+      model: 'up-openai/gpt-test',
+      instructions: `You assist ${EMAIL}.`,
+      input: [{ role: 'user', content: [{ type: 'input_text', text: `My SSN is ${SSN}.` }] }],
+    });
+    expect(resp.res.status, resp.text).toBe(200);
+    expect(resp.text).toContain(`Mail ${EMAIL}.`);
+    expect(resp.text).not.toContain('[EMAIL_1]');
+
+    const emb = await call('/v1/embeddings', { model: 'up-openai/embed-test', input: [`Reach ${EMAIL}`] });
+    expect(emb.res.status, emb.text).toBe(200);
+
+    const ct = await call(
+      '/v1/messages/count_tokens',
+      { model: 'up-anthropic/claude-test', messages: [{ role: 'user', content: `SSN ${SSN}` }] },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(ct.res.status, ct.text).toBe(200);
+    expect(env.up.requests.map((q) => q.path)).toEqual([
+      '/v1/responses',
+      '/v1/embeddings',
+      '/v1/messages/count_tokens',
+    ]);
+    expectNoValues(upstreamSaw(), 'the upstream requests');
+  });
+
+  it('a caller no policy covers is passed through untouched (the control)', async () => {
+    const r = await call('/v1/chat/completions', chatBody('up-openai/gpt-test'), {
+      authorization: `Bearer ${plainKey}`,
+    });
+    expect(r.res.status, r.text).toBe(200);
+    expect(upstreamSaw()).toContain(EMAIL);
+  });
+});
+
+describe('block mode', () => {
+  beforeAll(async () => {
+    await env.t.http
+      .put(`${DP}/policies/org:${orgId}`)
+      .set(as(admin))
+      .send({ detectors: { ssn: { enabled: true, action: 'block' } } })
+      .expect(200);
+    await env.t.app.routing.reload();
+  });
+  afterAll(async () => {
+    await env.t.http.put(`${DP}/policies/org:${orgId}`).set(as(admin)).send({}).expect(200);
+    await env.t.app.routing.reload();
+  });
+
+  it('answers the policy error in the OpenAI format and calls no provider', async () => {
+    const r = await call('/v1/chat/completions', chatBody('up-openai/gpt-test'));
+    expect(r.res.status).toBe(400);
+    const err = r.json().error as Obj;
+    expect(err.code).toBe('data_protection_blocked');
+    expect(String(err.message)).toContain('SSN');
+    expectNoValues(r.text, 'the error');
+    expect(env.up.requests).toHaveLength(0);
+  });
+
+  it('answers the policy error in the Anthropic format, streamed request too', async () => {
+    const r = await call('/v1/messages', messagesBody('up-anthropic/claude-test', { stream: true }));
+    expect(r.res.status).toBe(400);
+    expect(r.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    expectNoValues(r.text, 'the error');
+    expect(env.up.requests).toHaveLength(0);
+  });
+});
+
+describe('what is stored is the protected form', () => {
+  let requestId = '';
+
+  beforeAll(async () => {
+    env.up.reset();
+    env.up.script({ text: 'Sure, [EMAIL_1].' });
+    const r = await call('/v1/chat/completions', chatBody('up-openai/gpt-test'));
+    expect(r.res.status, r.text).toBe(200);
+    requestId = r.res.headers.get('x-request-id')!;
+    await env.flushUsage();
+    await env.t.app.dlpActivity.flush();
+  });
+
+  it('the usage record holds counts per rule and the trace line; the logged bodies hold placeholders', async () => {
+    const rec = await env.t.app.ctx.prisma.usageRecord.findFirstOrThrow({ where: { requestId } });
+    expect(rec.dlp).toEqual(
+      expect.arrayContaining([
+        { kind: 'email', rule: 'email', action: 'mask', count: 3 },
+        { kind: 'phone', rule: 'phone', action: 'mask', count: 1 },
+        { kind: 'ssn', rule: 'ssn', action: 'mask', count: 1 },
+        { kind: 'card', rule: 'card', action: 'mask', count: 1 },
+      ]),
+    );
+    const res = await env.t.http.get(`/api/v1/llm/logs/${rec.id}`).set(as(admin)).expect(200);
+    const trace = res.body.trace as { dlp: Obj; bodies: { request: string; response: string } };
+    expect(trace.dlp).toMatchObject({ scope: 'org', scopeName: 'Acme' });
+    expect(String(trace.dlp.summary)).toMatch(/^dlp: 3 emails masked/);
+    expect(trace.bodies.request).toContain('[EMAIL_1]');
+    expect(trace.bodies.response).toContain('Sure, [EMAIL_1].');
+    expectNoValues(JSON.stringify(res.body), 'the log entry');
+  });
+
+  it('the activity log has one row per rule, with the request size and no value', async () => {
+    const res = await env.t.http.get(`${DP}/activity?org=${orgId}`).set(as(admin)).expect(200);
+    const rows = (res.body.data as { requestId: string; detail: string; sizeBytes?: number }[]).filter(
+      (r) => r.requestId === requestId,
+    );
+    expect(rows.map((r) => r.detail).sort()).toEqual(
+      ['1 SSN masked', '1 card number masked', '1 phone number masked', '3 emails masked'].sort(),
+    );
+    expectNoValues(JSON.stringify(res.body), 'the activity');
+  });
+
+  it('no table of the database, and no server log line, holds a protected value', async () => {
+    const prisma = env.t.app.ctx.prisma;
+    const tables = await prisma.$queryRawUnsafe<{ table_name: string }[]>(
+      `SELECT table_name::text AS table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
+    expect(tables.map((x) => x.table_name)).toEqual(expect.arrayContaining(['UsageRecord', 'DlpEvent']));
+    for (const { table_name } of tables) {
+      const rows = await prisma.$queryRawUnsafe<{ j: string }[]>(
+        `SELECT row_to_json(t)::text AS j FROM "${table_name}" t`,
+      );
+      // The control call (a caller no policy covers) was logged as it was sent: the usage rows checked are the
+      // protected user's (every one of them, blocked requests included).
+      const checked =
+        table_name === 'UsageRecord' ? rows.filter((r) => r.j.includes(`"userId":"${env.ids.user}"`)) : rows;
+      if (table_name === 'UsageRecord') expect(checked.length).toBeGreaterThanOrEqual(8);
+      expectNoValues(checked.map((r) => r.j).join('\n'), `table ${table_name}`);
+    }
+    expectNoValues(logLines.join(''), 'the server log');
+  });
+
+  // On the real PostgreSQL, the way an operator would look: pg_dump (PGlite is covered table by table above).
+  if (testDbKind() === 'postgres')
+    it('pg_dump of the PostgreSQL database holds no value of a protected request', async () => {
+      const url = env.t.db.url!;
+      const { stdout } = await promisify(execFile)('pg_dump', ['--data-only', url], {
+        maxBuffer: 256 * 1024 * 1024,
+      });
+      const lines = stdout.split('\n').filter((l) => l.includes(requestId));
+      expect(lines.length).toBeGreaterThan(0);
+      expectNoValues(lines.join('\n'), 'pg_dump');
+    });
+});
+
+describe('the master key', () => {
+  it('is protected by the global policy once it is switched on', async () => {
+    const before = await call('/v1/chat/completions', chatBody('up-openai/gpt-test'), {
+      authorization: `Bearer ${MASTER_KEY}`,
+    });
+    expect(before.res.status).toBe(200);
+    expect(upstreamSaw()).toContain(EMAIL);
+    await env.t.http.patch(`${DP}/status/global`).set(as(admin)).send({ enabled: true }).expect(200);
+    await env.t.app.routing.reload();
+    env.up.reset();
+    const after = await call('/v1/chat/completions', chatBody('up-openai/gpt-test'), {
+      authorization: `Bearer ${MASTER_KEY}`,
+    });
+    expect(after.res.status).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+  });
+});
