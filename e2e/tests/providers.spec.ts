@@ -128,6 +128,8 @@ test('add a custom provider: connection test, a refused key, discovered models, 
   const discovered = dialog.getByRole('list', { name: 'Discovered models' });
   await expect(discovered.getByLabel('m1')).toBeChecked();
   await expect(discovered.getByLabel('m2')).toBeChecked();
+  // The catalogue does not price a custom endpoint's models: the checklist says what that means.
+  await expect(discovered).toContainText('no known price: out of power-level routing until priced');
 
   await dialog.getByLabel('Priority').fill('150');
   await dialog.getByRole('button', { name: 'Add bucket' }).click();
@@ -143,6 +145,8 @@ test('add a custom provider: connection test, a refused key, discovered models, 
   const card = page.getByTestId('provider-card').filter({ hasText: name });
   await expect(card).toContainText('active');
   await expect(card.getByTestId('provider-models')).toHaveText('2');
+  // Both were imported in one step, and the page says they stay out of power levels until priced.
+  await expect(page.getByRole('alert')).toContainText('2 models added to the registry. No known price for m1, m2');
   await noHorizontalScroll(page);
 
   // The same slug again is refused next to the field.

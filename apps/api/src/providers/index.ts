@@ -4,6 +4,7 @@
  *   const adapter = getAdapter(provider.type);
  *   const call = await adapter.prepare({ endpoint, provider, upstreamModel, apiKey, rawBody, body, stream });
  */
+import type { Capability } from '@switchyard/core';
 import { providerDefaults } from './catalogue.js';
 import { normalizeUpstreamError } from './errors.js';
 import { ADAPTERS } from './registry.js';
@@ -40,4 +41,17 @@ export async function listModels(
     throw Object.assign(new Error(`Model listing failed (${res.status}): ${e.message}`), { upstream: e });
   }
   return adapter.parseModels(res.body, ctx);
+}
+
+const EMBEDDING_ID = /(^|[-_/.])(text-)?embed(ding)?s?([-_/.]|\d|$)/i;
+
+/**
+ * The capabilities a model registered without any gets: `embeddings` for an embedding model (by its id) on a
+ * protocol that serves embeddings, else what a chat model usually does on the provider type's protocol.
+ */
+export function defaultCapabilities(providerType: string, modelId: string): Capability[] {
+  const adapter = getAdapter(providerType);
+  const runtime = { id: '', slug: '', type: providerType, baseUrl: null, config: {} };
+  if (EMBEDDING_ID.test(modelId) && adapter.supports('embeddings', runtime)) return ['embeddings'];
+  return [...adapter.chatCapabilities];
 }

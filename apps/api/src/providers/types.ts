@@ -1,4 +1,4 @@
-import type { ErrorKind, RequestParam } from '@switchyard/core';
+import type { Capability, ErrorKind, RequestParam } from '@switchyard/core';
 import type { OaChatResponse, OaChunk } from '../translate/wire-types.js';
 
 export { AdapterError } from '../translate/errors.js';
@@ -316,6 +316,11 @@ export interface ProviderAdapter {
    * for a request that needs one it lacks; see RequestParam). Declared once here, read when the routing config loads.
    */
   params: readonly RequestParam[];
+  /**
+   * What a chat model served through this protocol usually does: the capabilities a model registered without
+   * any (an import, a bare `POST /llm/models`) is given. Embedding models get `embeddings` instead.
+   */
+  chatCapabilities: readonly Capability[];
   /**
    * Build one attempt. Async only because Bedrock signs with SigV4 (WebCrypto);
    * every other adapter resolves synchronously. Rejects with AdapterError

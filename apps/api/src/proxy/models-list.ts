@@ -35,6 +35,8 @@ function modelsForCaller(config: LoadedConfig, caller: ProxyCaller): ListedModel
   for (const p of config.powerLevels)
     if (p.enabled) push({ id: p.slug, kind: 'power-level', owned_by: 'switchyard', description: p.name });
   const providers = new Map(config.providers.map((p) => [p.id, p]));
+  // Bare model ids after the direct references: each id once, owned by its provider when one serves it.
+  const bare = new Map<string, { owners: Set<string>; description: string }>();
   for (const m of config.models) {
     const p = providers.get(m.providerId);
     if (!p || p.status !== 'active' || !m.enabled || m.scope !== 'global') continue;
@@ -43,7 +45,28 @@ function modelsForCaller(config: LoadedConfig, caller: ProxyCaller): ListedModel
       (caller.userId && config.byok.get(caller.userId)?.get(p.id)?.secret.ok) ||
       (caller.orgId && config.orgKeys.get(caller.orgId)?.get(p.id)?.secret.ok);
     if (!usable) continue;
-    push({ id: `${p.slug}/${m.modelId}`, kind: 'model', owned_by: p.slug, description: m.displayName });
+    const ref = `${p.slug}/${m.modelId}`;
+    // The router lets a key restricted to a bare id use that model on any provider, and a key restricted to a
+    // reference send the bare id (the other providers are then skipped): the list says the same.
+    const refAllowed = allowed(caller, ref) || caller.allowedModels.includes(m.modelId);
+    if (!refAllowed) continue;
+    if (!seen.has(ref)) {
+      seen.add(ref);
+      out.push({ id: ref, kind: 'model', owned_by: p.slug, description: m.displayName });
+    }
+    const b = bare.get(m.modelId) ?? { owners: new Set<string>(), description: m.displayName };
+    b.owners.add(p.slug);
+    bare.set(m.modelId, b);
+  }
+  for (const [id, b] of bare) {
+    if (seen.has(id)) continue; // an alias or power level of that name wins when it is sent
+    seen.add(id);
+    out.push({
+      id,
+      kind: 'model',
+      owned_by: b.owners.size === 1 ? [...b.owners][0]! : 'switchyard',
+      description: b.description,
+    });
   }
   return out;
 }
@@ -66,9 +89,10 @@ function modelObject(m: ListedModel, format: ClientFormat, now: number) {
 }
 
 /**
- * What this caller may send as "model": aliases visible to it (global + its org's), the power levels, and
- * `<provider-slug>/<model-id>` for every enabled model of an active provider it has a usable key for; in the
- * list shape of the client's format.
+ * What this caller may send as "model": aliases visible to it (global + its org's), the power levels,
+ * `<provider-slug>/<model-id>` for every enabled model of an active provider it has a usable key for, and each
+ * of those models' bare id once (a bare id several providers serve routes to all of them, in the global
+ * strategy's order); in the list shape of the client's format.
  */
 export function listModelsForCaller(
   config: LoadedConfig,

@@ -89,6 +89,8 @@ export interface LoadedModel {
   priceInputPer1M: number;
   priceOutputPer1M: number;
   priceCachedInputPer1M: number | null;
+  /** False while the prices are unknown (out of power-level tiers until priced). */
+  priced: boolean;
   contextWindow: number | null;
   maxOutputTokens: number | null;
   qualityTier: string;
@@ -173,41 +175,41 @@ export async function loadConfig(
     orgKeys,
     dlpPolicies,
   ] = await Promise.all([
-      prisma.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
-      prisma.model.findMany({ orderBy: [{ priority: 'asc' }, { modelId: 'asc' }] }),
-      prisma.alias.findMany(),
-      prisma.fallbackChain.findMany({ where: { enabled: true } }),
-      prisma.routingSettings.findUnique({ where: { id: 1 } }),
-      prisma.powerLevel.findMany({ orderBy: { sortOrder: 'asc' } }),
-      prisma.gatewayKey.findMany({ where: { revokedAt: null } }),
-      prisma.user.findMany({
-        select: {
-          id: true,
-          email: true,
-          status: true,
-          powerLevel: true,
-          weeklyCapUsd: true,
-          memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 },
-        },
-      }),
-      prisma.organization.findMany({
-        select: {
-          id: true,
-          name: true,
-          status: true,
-          spendCapUsd: true,
-          rollover: true,
-          rolloverBalanceUsd: true,
-          piiProtection: true,
-        },
-      }),
-      prisma.app.findMany({ select: { id: true, name: true, active: true, orgId: true, piiProtection: true } }),
-      prisma.byokKey.findMany({ where: { status: { not: 'disabled' } } }),
-      prisma.orgProviderKey.findMany({ where: { status: { not: 'disabled' } } }),
-      prisma.dlpPolicy.findMany({
-        select: { id: true, scope: true, scopeId: true, enabled: true, rules: true, updatedAt: true },
-      }),
-    ]);
+    prisma.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
+    prisma.model.findMany({ orderBy: [{ priority: 'asc' }, { modelId: 'asc' }] }),
+    prisma.alias.findMany(),
+    prisma.fallbackChain.findMany({ where: { enabled: true } }),
+    prisma.routingSettings.findUnique({ where: { id: 1 } }),
+    prisma.powerLevel.findMany({ orderBy: { sortOrder: 'asc' } }),
+    prisma.gatewayKey.findMany({ where: { revokedAt: null } }),
+    prisma.user.findMany({
+      select: {
+        id: true,
+        email: true,
+        status: true,
+        powerLevel: true,
+        weeklyCapUsd: true,
+        memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 },
+      },
+    }),
+    prisma.organization.findMany({
+      select: {
+        id: true,
+        name: true,
+        status: true,
+        spendCapUsd: true,
+        rollover: true,
+        rolloverBalanceUsd: true,
+        piiProtection: true,
+      },
+    }),
+    prisma.app.findMany({ select: { id: true, name: true, active: true, orgId: true, piiProtection: true } }),
+    prisma.byokKey.findMany({ where: { status: { not: 'disabled' } } }),
+    prisma.orgProviderKey.findMany({ where: { status: { not: 'disabled' } } }),
+    prisma.dlpPolicy.findMany({
+      select: { id: true, scope: true, scopeId: true, enabled: true, rules: true, updatedAt: true },
+    }),
+  ]);
 
   const byokMap = new Map<string, Map<string, LoadedKey>>();
   for (const k of byok) {
@@ -262,6 +264,7 @@ export async function loadConfig(
       priceInputPer1M: num(m.priceInputPer1M) ?? 0,
       priceOutputPer1M: num(m.priceOutputPer1M) ?? 0,
       priceCachedInputPer1M: num(m.priceCachedInputPer1M),
+      priced: m.priced,
       contextWindow: m.contextWindow,
       maxOutputTokens: m.maxOutputTokens,
       qualityTier: m.qualityTier,

@@ -130,6 +130,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       contextWindow: m.contextWindow,
       maxOutputTokens: m.maxOutputTokens,
       tier: tierOf(m.qualityTier),
+      ...(m.priced ? {} : { priced: false }),
       qualityScore: m.qualityScore,
       capabilities: m.capabilities,
       priority: m.priority,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../lib/password.js';
 import { createTestDatabase, testDbKind, type TestDatabase } from '../test/db.js';
-import { PROVIDER_CATALOGUE, resolveCatalogueModels, tierForPrice } from './catalogue.js';
+import { PROVIDER_CATALOGUE, resolveCatalogueModels, tierForPrice } from '../providers/model-catalogue.js';
 import { seedDatabase } from './seed.js';
 
 async function counts(db: TestDatabase) {

@@ -12,7 +12,7 @@ import {
   PROVIDER_CATALOGUE,
   resolveCatalogueModels,
   type ResolvedCatalogueModel,
-} from './catalogue.js';
+} from '../providers/model-catalogue.js';
 
 export interface SeedOptions {
   adminEmail: string;

@@ -12,10 +12,23 @@ import {
   providerTypeSchema,
 } from '../schemas/admin/responses.js';
 import { listOf } from '../schemas/identity/responses.js';
-import { bulkModelsBody, createModelBody, modelListQuery, updateModelBody } from '../schemas/models/index.js';
-import { bulkModelsResultSchema, modelPageSchema, registryModelSchema } from '../schemas/models/responses.js';
+import {
+  bulkModelsBody,
+  createModelBody,
+  importModelsBody,
+  modelListQuery,
+  updateModelBody,
+} from '../schemas/models/index.js';
+import {
+  bulkModelsResultSchema,
+  discoverModelsResultSchema,
+  importModelsResultSchema,
+  modelPageSchema,
+  registryModelSchema,
+} from '../schemas/models/responses.js';
 import {
   aliasListQuery,
+  bulkAliasesBody,
   createAliasBody,
   fallbackChainBody,
   routingRulesBody,
@@ -106,6 +119,31 @@ export const providersContracts = {
     summary: 'Test a key before saving it',
     body: testKeyBody,
     response: testResult,
+  }),
+  discoverModels: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/providers/{id}/models/discover',
+    permission: 'providers:write',
+    tag: 'Providers',
+    summary:
+      "The models the provider lists (a real call with the stored key), with the catalogue's prices and whether each is registered",
+    response: {
+      status: 200,
+      description: '{success, latencyMs, models} or {success:false, error}',
+      schema: discoverModelsResultSchema,
+    },
+    errors: { 404: 'Not found' },
+  }),
+  importModels: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/providers/{id}/models/import',
+    permission: 'models:write',
+    tag: 'Providers',
+    summary:
+      'Add discovered models to the registry in one step (catalogue prices where known, else unpriced; idempotent, audited once)',
+    body: importModelsBody,
+    response: { status: 200, description: '{added, alreadyPresent}', schema: importModelsResultSchema },
+    errors: { 404: 'Not found' },
   }),
   health: defineContract({
     method: 'get',
@@ -273,6 +311,15 @@ export const routingContracts = {
     tag: 'Routing',
     summary: 'Delete an alias',
     response: { status: 204, description: 'Deleted' },
+  }),
+  bulkAliases: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/routing/aliases/bulk',
+    permission: 'routing:write',
+    tag: 'Routing',
+    summary: 'Enable, disable or delete several aliases in one step (audited once; unknown ids reported)',
+    body: bulkAliasesBody,
+    response: { status: 200, description: '{action, affected, missing}', schema: bulkModelsResultSchema },
   }),
   chains: defineContract({
     method: 'get',

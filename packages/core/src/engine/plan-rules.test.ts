@@ -139,6 +139,61 @@ describe('power levels', () => {
   });
 });
 
+describe('unpriced models stay out of power-level tiers until priced', () => {
+  const cfg = (
+    over: { powerLevels?: RoutingConfig['powerLevels']; aliases?: RoutingConfig['aliases'] } = {},
+  ) =>
+    config({
+      providers: [A, B],
+      models: [
+        model({ id: 'priced', providerId: 'a', tier: 'balanced' }),
+        model({ id: 'new', providerId: 'b', tier: 'balanced', priced: false, priceIn: 0, priceOut: 0 }),
+        model({ id: 'lone', providerId: 'b', tier: 'precision', priced: false, priceIn: 0, priceOut: 0 }),
+      ],
+      ...over,
+    });
+  // [what is asked, the power levels, the refs it routes to]
+  it.each([
+    ['balanced leaves the unpriced model of its tier out', 'balanced', undefined, ['a/priced']],
+    ['auto (balanced) likewise', 'auto', undefined, ['a/priced']],
+    [
+      'precision, whose only model is unpriced, draws from the nearest priced tier',
+      'precision',
+      undefined,
+      ['a/priced'],
+    ],
+    [
+      'an explicit power-level ref still reaches an unpriced model (an admin chose it), the tier follows',
+      'balanced',
+      [{ slug: 'balanced' as const, tier: 'balanced' as const, modelRefs: ['b/new'], enabled: true }],
+      ['b/new', 'a/priced'],
+    ],
+    ['its direct reference reaches it', 'b/new', undefined, ['b/new']],
+    ['its bare id reaches it', 'new', undefined, ['b/new']],
+  ] as const)('%s', (_name, model, powerLevels, expected) => {
+    const c = powerLevels ? cfg({ powerLevels: [...powerLevels] }) : cfg();
+    expect(refs(run({ config: c, request: request({ model }) }))).toEqual(expected);
+  });
+  it('once priced it joins its tier', () => {
+    const c = config({
+      providers: [A, B],
+      models: [
+        model({ id: 'priced', providerId: 'a', tier: 'balanced', priceIn: 5 }),
+        model({ id: 'new', providerId: 'b', tier: 'balanced', priced: true, priceIn: 0.1, priceOut: 0.2 }),
+      ],
+      strategy: 'cost',
+    });
+    expect(refs(run({ config: c, request: request({ model: 'balanced' }) }))).toEqual(['b/new', 'a/priced']);
+  });
+  it('an unpriced model is no fallback of a power level either', () => {
+    const c = cfg({
+      powerLevels: [{ slug: 'balanced', tier: 'balanced', modelRefs: ['a/priced'], enabled: true }],
+    });
+    const r = run({ config: c, request: request({ model: 'balanced' }) });
+    expect(r.ok && r.attempts.map((a) => a.ref)).toEqual(['a/priced']);
+  });
+});
+
 describe('capabilities: each needed capability filters', () => {
   it.each(['tools', 'vision', 'json', 'embeddings', 'streaming'] as const)('%s', (need: Capability) => {
     const all: Capability[] = ['chat', 'tools', 'vision', 'json', 'embeddings', 'streaming'];

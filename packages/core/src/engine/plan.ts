@@ -197,7 +197,7 @@ export function indexConfig(config: RoutingConfig): Index {
     const list = modelsById.get(m.modelId) ?? [];
     list.push(m);
     modelsById.set(m.modelId, list);
-    byTier.get(m.tier)?.push(m);
+    if (m.priced !== false) byTier.get(m.tier)?.push(m);
   }
   const aliases = new Map<string, AliasConfig>();
   for (const a of config.aliases) if (a.enabled) aliases.set(`${a.scope}|${a.name}`, a);
@@ -258,7 +258,7 @@ export function viewFor(index: Index, caller: Pick<Caller, 'orgId' | 'userId'>):
     const list = modelsById.get(m.modelId) ?? [];
     list.push(m);
     modelsById.set(m.modelId, list);
-    byTier.get(m.tier)?.push(m);
+    if (m.priced !== false) byTier.get(m.tier)?.push(m);
   }
   const view = { modelByRef, modelsById, byTier };
   index.views.set(cacheKey, view);

@@ -87,6 +87,12 @@ export interface ModelConfig {
   contextWindow: number | null;
   maxOutputTokens: number | null;
   tier: Tier;
+  /**
+   * False while the model's prices are unknown: it is then no member of its tier (power levels and their
+   * fallbacks leave it out) until priced; names, aliases and explicit power-level refs still reach it.
+   * Absent = priced.
+   */
+  priced?: boolean;
   /** 0-100 within a tier. */
   qualityScore: number;
   capabilities: readonly string[];

@@ -44,9 +44,54 @@ export class ByokService {
     }));
   }
 
-  async put(actor: Actor, providerId: string, apiKey: string, label: string | null) {
-    const provider = await this.ctx.prisma.provider.findUnique({ where: { id: providerId } });
-    if (!provider) throw AppError.notFound('Provider');
+  /**
+   * The provider a user names: its id, or its public name when that names exactly one provider — its slug (also
+   * case-insensitively), else its type or display name (case-insensitive). Several matches is a 400 listing their slugs; none is a 404.
+   */
+  async #provider(ref: string) {
+    const byId = await this.ctx.prisma.provider.findUnique({ where: { id: ref } });
+    if (byId) return byId;
+    const bySlug = await this.ctx.prisma.provider.findUnique({ where: { slug: ref } });
+    if (bySlug) return bySlug;
+    const matches = await this.ctx.prisma.provider.findMany({
+      where: {
+        OR: [
+          { slug: { equals: ref, mode: 'insensitive' } },
+          { type: { equals: ref, mode: 'insensitive' } },
+          { name: { equals: ref, mode: 'insensitive' } },
+        ],
+      },
+      orderBy: [{ priority: 'asc' }, { slug: 'asc' }],
+    });
+    const slugHits = matches.filter((m) => m.slug.toLowerCase() === ref.toLowerCase());
+    if (slugHits.length === 1) return slugHits[0]!;
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length > 1)
+      throw AppError.validation(
+        `providerId: "${ref}" names ${matches.length} providers; use one of their slugs: ${matches.map((m) => m.slug).join(', ')}`,
+        { field: 'providerId', candidates: matches.map((m) => m.slug) },
+      );
+    throw AppError.notFound('Provider');
+  }
+
+  /** The provider id of a user's key named by provider id or public name (404 when none). */
+  async #keyProviderId(userId: string, ref: string): Promise<string> {
+    const direct = await this.ctx.prisma.byokKey.findUnique({
+      where: { userId_providerId: { userId, providerId: ref } },
+      select: { providerId: true },
+    });
+    if (direct) return direct.providerId;
+    try {
+      return (await this.#provider(ref)).id;
+    } catch (e) {
+      if (e instanceof AppError && e.status === 404) throw AppError.notFound('BYOK key');
+      throw e;
+    }
+  }
+
+  async put(actor: Actor, providerRef: string, apiKey: string, label: string | null) {
+    const provider = await this.#provider(providerRef);
+    const providerId = provider.id;
     if (provider.type === 'mock')
       throw AppError.validation('providerId: the built-in mock provider takes no key');
     const existing = await this.ctx.prisma.byokKey.findUnique({
@@ -82,7 +127,8 @@ export class ByokService {
     return (await this.list(actor.id)).find((k) => k.providerId === providerId)!;
   }
 
-  async remove(actor: Actor, providerId: string) {
+  async remove(actor: Actor, providerRef: string) {
+    const providerId = await this.#keyProviderId(actor.id, providerRef);
     const existing = await this.ctx.prisma.byokKey.findUnique({
       where: { userId_providerId: { userId: actor.id, providerId } },
     });
@@ -104,7 +150,8 @@ export class ByokService {
     await this.ctx.configChanged('byok');
   }
 
-  async test(actor: Actor, providerId: string) {
+  async test(actor: Actor, providerRef: string) {
+    const providerId = await this.#keyProviderId(actor.id, providerRef);
     const key = await this.ctx.prisma.byokKey.findUnique({
       where: { userId_providerId: { userId: actor.id, providerId } },
       include: { provider: true },

@@ -12,7 +12,8 @@ const BYOK = 'sk-byok-users-own-secret-7q9z';
 beforeAll(async () => {
   env = await createProxyEnv({ logDestination: logStream });
   const email = (await env.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } })).email;
-  userToken = (await env.t.http.post('/api/v1/auth/login').send({ email, password: env.userPassword })).body.token;
+  userToken = (await env.t.http.post('/api/v1/auth/login').send({ email, password: env.userPassword })).body
+    .token;
 });
 afterAll(async () => {
   await env?.close();
@@ -35,15 +36,26 @@ describe('BYOK', () => {
     const slugs = res.body.data.map((p: { slug: string }) => p.slug);
     expect(slugs).toEqual(expect.arrayContaining(['up-openai', 'up-backup', 'up-anthropic']));
     expect(slugs).not.toContain('mock');
-    expect(res.body.data.find((p: { slug: string }) => p.slug === 'up-openai')).toMatchObject({ hasKey: false, type: 'openai' });
+    expect(res.body.data.find((p: { slug: string }) => p.slug === 'up-openai')).toMatchObject({
+      hasKey: false,
+      type: 'openai',
+    });
     expect(JSON.stringify(res.body)).not.toMatch(/encrypted|apiKey/i);
   });
 
   it('a user adds a key (masked in every answer) and their next request is paid by it', async () => {
-    const put = await env.t.http.put(`/api/v1/me/byok/${env.ids.openai}`).set(auth()).send({ apiKey: BYOK, label: 'mine' });
+    const put = await env.t.http
+      .put(`/api/v1/me/byok/${env.ids.openai}`)
+      .set(auth())
+      .send({ apiKey: BYOK, label: 'mine' });
     bodies.push(put.text);
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ providerId: env.ids.openai, last4: '7q9z', label: 'mine', status: 'active' });
+    expect(put.body).toMatchObject({
+      providerId: env.ids.openai,
+      last4: '7q9z',
+      label: 'mine',
+      status: 'active',
+    });
     const list = await env.t.http.get('/api/v1/me/byok').set(auth());
     bodies.push(list.text);
     expect(list.body.data).toHaveLength(1);
@@ -61,13 +73,20 @@ describe('BYOK', () => {
   it('tests the key with a real call, and the admin sees the users with BYOK and what they saved', async () => {
     const test = await env.t.http.post(`/api/v1/me/byok/${env.ids.openai}/test`).set(auth());
     bodies.push(test.text);
-    expect(test.body).toMatchObject({ success: true, modelsAvailable: expect.arrayContaining(['gpt-4o-mini']) });
+    expect(test.body).toMatchObject({
+      success: true,
+      modelsAvailable: expect.arrayContaining(['gpt-4o-mini']),
+    });
     expect(env.up.requests.at(-1)!.headers.authorization).toBe(`Bearer ${BYOK}`);
     const admin = await env.t.tokenFor('seed_admin');
     const overview = await env.t.http.get('/api/v1/byok').set({ authorization: `Bearer ${admin}` });
     bodies.push(overview.text);
     expect(overview.body.totalUsers).toBe(1);
-    expect(overview.body.users[0]).toMatchObject({ userId: env.ids.user, providers: ['up-openai'], byokRequests: 1 });
+    expect(overview.body.users[0]).toMatchObject({
+      userId: env.ids.user,
+      providers: ['up-openai'],
+      byokRequests: 1,
+    });
     expect(overview.body.totalSavedUsd).toBeGreaterThan(0);
     expect((await env.t.http.get('/api/v1/byok').set(auth())).status).toBe(403);
   });
@@ -84,7 +103,10 @@ describe('BYOK', () => {
 
   it('removing the key sends the next request back to the provider key; others cannot touch it', async () => {
     const other = await env.t.tokenFor('user');
-    expect((await env.t.http.delete(`/api/v1/me/byok/${env.ids.openai}`).set({ authorization: `Bearer ${other}` })).status).toBe(404);
+    expect(
+      (await env.t.http.delete(`/api/v1/me/byok/${env.ids.openai}`).set({ authorization: `Bearer ${other}` }))
+        .status,
+    ).toBe(404);
     expect((await env.t.http.delete(`/api/v1/me/byok/${env.ids.openai}`).set(auth())).status).toBe(204);
     env.up.reset();
     expect((await chat()).status).toBe(200);
@@ -95,6 +117,41 @@ describe('BYOK', () => {
     const short = await env.t.http.put(`/api/v1/me/byok/${env.ids.openai}`).set(auth()).send({ apiKey: 'x' });
     expect(short.status).toBe(400);
     expect(short.body.error.message).toMatch(/^apiKey:/);
-    expect((await env.t.http.put('/api/v1/me/byok/nope').set(auth()).send({ apiKey: 'long-enough-key' })).status).toBe(404);
+    expect(
+      (await env.t.http.put('/api/v1/me/byok/nope').set(auth()).send({ apiKey: 'long-enough-key' })).status,
+    ).toBe(404);
+  });
+
+  it("a user names the provider by its public name (slug, type or name) when that is unambiguous; it was 'No provider with this id'", async () => {
+    const put = await env.t.http
+      .put('/api/v1/me/byok/up-anthropic')
+      .set(auth())
+      .send({ apiKey: 'sk-ant-mine-by-slug-1111' });
+    expect(put.status, put.text).toBe(200);
+    expect(put.body).toMatchObject({ providerId: env.ids.anthropic, last4: '1111' });
+    // By its slug, case aside; testing and removing take the same name.
+    expect((await env.t.http.post('/api/v1/me/byok/UP-ANTHROPIC/test').set(auth())).status).toBe(200);
+    expect((await env.t.http.delete('/api/v1/me/byok/up-anthropic').set(auth())).status).toBe(204);
+    // The seeded OpenAI provider, by the name a user would type.
+    const seeded = await env.t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { slug: 'openai' } });
+    const byName = await env.t.http
+      .put('/api/v1/me/byok/openai')
+      .set(auth())
+      .send({ apiKey: 'sk-openai-mine-2222' });
+    expect(byName.status, byName.text).toBe(200);
+    expect(byName.body.providerId).toBe(seeded.id);
+    expect((await env.t.http.delete('/api/v1/me/byok/openai').set(auth())).status).toBe(204);
+  });
+
+  it('a name that fits several providers is a 400 listing their slugs, and stores nothing', async () => {
+    const { prisma } = env.t.app.ctx;
+    for (const slug of ['team-a', 'team-b'])
+      await prisma.provider.create({
+        data: { slug, name: 'Team', type: 'custom', baseUrl: `${env.up.url}/v1`, status: 'active' },
+      });
+    const res = await env.t.http.put('/api/v1/me/byok/team').set(auth()).send({ apiKey: 'sk-team-key-3333' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/team-a, team-b/);
+    expect(await prisma.byokKey.count({ where: { userId: env.ids.user, last4: '3333' } })).toBe(0);
   });
 });

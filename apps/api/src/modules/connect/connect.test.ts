@@ -107,8 +107,10 @@ describe('GET /api/v1/me/keys/:id/models', () => {
       await fetch(`${e.url}/v1/models`, { headers: { authorization: `Bearer ${created.body.key}` } })
     ).json()) as { data: { id: string }[] };
     expect(viaAdmin.body.data.map((m: { id: string }) => m.id)).toEqual(viaProxy.data.map((m) => m.id));
+    // The reference allows its bare id too (routed to that provider only).
     expect(viaAdmin.body.data.map((m: { id: string }) => m.id).sort()).toEqual([
       'chat.default',
+      'gpt-test',
       'up-openai/gpt-test',
     ]);
   });

@@ -8,6 +8,7 @@ import type {
 import type { Model, Prisma, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { defaultCapabilities } from '../../providers/index.js';
 import { likeLiteral } from '../../lib/like.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
@@ -28,6 +29,7 @@ export function presentModel(m: WithProvider): RegistryModel {
     priceInputPer1M: Number(m.priceInputPer1M),
     priceOutputPer1M: Number(m.priceOutputPer1M),
     priceCachedInputPer1M: m.priceCachedInputPer1M === null ? null : Number(m.priceCachedInputPer1M),
+    priced: m.priced,
     contextWindow: m.contextWindow,
     maxOutputTokens: m.maxOutputTokens,
     qualityTier: m.qualityTier as RegistryModel['qualityTier'],
@@ -124,7 +126,7 @@ export class ModelsService {
   async create(actor: Actor, b: CreateModelBody) {
     const provider = await this.ctx.prisma.provider.findUnique({
       where: { id: b.providerId },
-      select: { id: true },
+      select: { id: true, type: true },
     });
     if (!provider) throw AppError.validation('providerId: no provider with that id');
     const ownerUserId = await this.#ownerFor(b.scope);
@@ -138,14 +140,16 @@ export class ModelsService {
           modelId: b.modelId,
           displayName: b.displayName,
           description: b.description ?? null,
-          priceInputPer1M: b.priceInputPer1M,
-          priceOutputPer1M: b.priceOutputPer1M,
+          // No price given = the price is unknown: stored at 0 and unpriced (out of power-level tiers).
+          priceInputPer1M: b.priceInputPer1M ?? 0,
+          priceOutputPer1M: b.priceOutputPer1M ?? 0,
+          priced: b.priceInputPer1M !== undefined || b.priceOutputPer1M !== undefined,
           priceCachedInputPer1M: b.priceCachedInputPer1M ?? null,
           contextWindow: b.contextWindow ?? null,
           maxOutputTokens: b.maxOutputTokens ?? null,
           qualityTier: b.qualityTier,
           qualityScore: b.qualityScore,
-          capabilities: b.capabilities,
+          capabilities: b.capabilities ?? defaultCapabilities(provider.type, b.modelId),
           config: b.config as Prisma.InputJsonValue,
           enabled: b.enabled,
           isDefault: b.isDefault,
@@ -183,9 +187,17 @@ export class ModelsService {
           data: { isDefault: false },
         });
       const { config, ...rest } = b;
+      // A price that changes makes the prices known, unless the body says otherwise.
+      const repriced =
+        (b.priceInputPer1M !== undefined && b.priceInputPer1M !== Number(before.priceInputPer1M)) ||
+        (b.priceOutputPer1M !== undefined && b.priceOutputPer1M !== Number(before.priceOutputPer1M));
       const updated = await tx.model.update({
         where: { id },
-        data: { ...rest, ...(config === undefined ? {} : { config: config as Prisma.InputJsonValue }) },
+        data: {
+          ...rest,
+          ...(b.priced === undefined && repriced ? { priced: true } : {}),
+          ...(config === undefined ? {} : { config: config as Prisma.InputJsonValue }),
+        },
         include: { provider: providerSelect },
       });
       await this.ctx.audit.record(

@@ -1,9 +1,14 @@
 import { request, type Dispatcher } from 'undici';
 import { listModels } from '../../providers/index.js';
-import type { ProviderConfig, UpstreamError } from '../../providers/types.js';
+import type { ModelInfo, ProviderConfig, UpstreamError } from '../../providers/types.js';
 
 export type ConnectionTest =
-  | { success: true; latencyMs: number; modelsAvailable: string[] }
+  | {
+      success: true;
+      latencyMs: number;
+      modelsAvailable: string[];
+      catalogue?: { modelId: string; priceInputPer1M: number | null; priceOutputPer1M: number | null }[];
+    }
   | {
       success: false;
       latencyMs: number;
@@ -13,13 +18,15 @@ export type ConnectionTest =
       };
     };
 
+type Failure = Extract<ConnectionTest, { success: false }>;
+
 /**
  * A real, minimal call with a key: the provider's model listing (a GET that costs nothing), bounded by a timeout.
  * Used before saving a key, to test a saved provider, and for BYOK keys. Never echoes the key.
  */
 export async function testProviderConnection(
-  input: Parameters<typeof connectionTestDetailed>[0],
-  opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
+  input: Parameters<typeof discoverProviderModels>[0],
+  opts: Parameters<typeof discoverProviderModels>[1] = {},
 ): Promise<ConnectionTest> {
   const { upstream: _upstream, ...result } = await connectionTestDetailed(input, opts);
   return result as ConnectionTest;
@@ -27,6 +34,17 @@ export async function testProviderConnection(
 
 /** The connection test, plus the upstream's status and classified kind when it answered an error. */
 export async function connectionTestDetailed(
+  input: Parameters<typeof discoverProviderModels>[0],
+  opts: Parameters<typeof discoverProviderModels>[1] = {},
+): Promise<ConnectionTest & { upstream?: Pick<UpstreamError, 'status' | 'kind'> }> {
+  const r = await discoverProviderModels(input, opts);
+  return r.success
+    ? { success: true, latencyMs: r.latencyMs, modelsAvailable: r.models.map((m) => m.id) }
+    : r;
+}
+
+/** The same call as {@link testProviderConnection}, answering what the listing says about each model. */
+export async function discoverProviderModels(
   input: {
     id?: string;
     slug?: string;
@@ -36,7 +54,10 @@ export async function connectionTestDetailed(
     config?: ProviderConfig;
   },
   opts: { timeoutMs?: number; dispatcher?: Dispatcher } = {},
-): Promise<ConnectionTest & { upstream?: Pick<UpstreamError, 'status' | 'kind'> }> {
+): Promise<
+  | { success: true; latencyMs: number; models: ModelInfo[] }
+  | (Failure & { upstream?: Pick<UpstreamError, 'status' | 'kind'> })
+> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = opts.timeoutMs ?? 8000;
@@ -65,7 +86,7 @@ export async function connectionTestDetailed(
         return { status: res.statusCode, headers: res.headers, body };
       },
     );
-    return { success: true, latencyMs: elapsed(), modelsAvailable: models.map((m) => m.id) };
+    return { success: true, latencyMs: elapsed(), models };
   } catch (err) {
     const upstream = (err as { upstream?: UpstreamError }).upstream;
     const e = err as { name?: string; code?: string; message?: string; status?: number };

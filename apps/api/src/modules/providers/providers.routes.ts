@@ -54,12 +54,15 @@ export function providersRoutes(ctx: AppContext, health: ProviderHealthService):
     },
     remove: ({ params, req, res }) => svc.remove(actorOf(res, req.ip), params.id),
     test: ({ params }) => svc.test(params.id),
-    testKey: ({ body: b }) => {
+    discoverModels: ({ params }) => svc.discoverModels(params.id),
+    importModels: ({ params, body, req, res }) => svc.importModels(actorOf(res, req.ip), params.id, body),
+    testKey: async ({ body: b }) => {
       if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
-      return testProviderConnection(
+      const r = await testProviderConnection(
         { type: b.type, baseUrl: b.baseUrl ?? null, apiKey: b.apiKey ?? null, config: b.config ?? {} },
         { dispatcher: ctx.outbound.dispatcher },
       );
+      return svc.withCatalogue(b.type, r);
     },
     health: ({ params }) => health.detail(params.id),
     checkNow: async ({ params }) => {

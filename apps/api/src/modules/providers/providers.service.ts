@@ -1,13 +1,22 @@
-import type { CreateProviderBody, ProviderBucket, UpdateProviderBody } from '@switchyard/core';
+import type {
+  CreateProviderBody,
+  DiscoverModelsResult,
+  ImportModelsBody,
+  ImportModelsResult,
+  ProviderBucket,
+  RegistryModel,
+  UpdateProviderBody,
+} from '@switchyard/core';
 import type { Prisma, PrismaClient, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import { isProviderType, providerDefaults } from '../../providers/index.js';
+import { defaultCapabilities, isProviderType, providerDefaults } from '../../providers/index.js';
+import { catalogueModel, scoreForPrice, tierForPrice } from '../../providers/model-catalogue.js';
 import { envRefName, resolveProviderKey } from '../../routing/secrets-resolver.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
-import { testProviderConnection } from './provider-test.js';
+import { discoverProviderModels, testProviderConnection, type ConnectionTest } from './provider-test.js';
 import type { ProviderForHealth, ProviderHealthService } from './provider-health.service.js';
 
 /** Provider settings that change nothing about where or how credentials are sent: an admin's to change. */
@@ -372,6 +381,168 @@ export class ProvidersService {
       await this.ctx.configChanged('providers');
       this.#published('status', { ...p, status });
     }
+    return this.withCatalogue(p.type, result);
+  }
+
+  /** What the catalogue makes of a model of this provider: its prices (null = unknown) and usual capabilities. */
+  #catalogue(type: string, modelId: string) {
+    const free = isProviderType(type) && providerDefaults(type).free;
+    const cat = catalogueModel(type, modelId, { free, at: new Date(this.ctx.now()) });
+    return {
+      cat,
+      capabilities: (cat?.capabilities ??
+        defaultCapabilities(type, modelId)) as RegistryModel['capabilities'],
+    };
+  }
+
+  /** A passing connection test with the catalogue's prices of the models it listed. */
+  withCatalogue(type: string, r: ConnectionTest): ConnectionTest {
+    if (!r.success) return r;
+    return {
+      ...r,
+      catalogue: r.modelsAvailable.map((modelId) => {
+        const { cat } = this.#catalogue(type, modelId);
+        return {
+          modelId,
+          priceInputPer1M: cat?.priceInputPer1M ?? null,
+          priceOutputPer1M: cat?.priceOutputPer1M ?? null,
+        };
+      }),
+    };
+  }
+
+  /**
+   * The models the provider lists (the same real call as a test, with the stored key), each with the catalogue's
+   * prices where it knows the model and whether the registry has it already: the add-provider checklist.
+   */
+  async discoverModels(id: string): Promise<DiscoverModelsResult> {
+    const p = await this.#get(id);
+    const resolved = resolveProviderKey(p, this.ctx.secrets, this.ctx.processEnv);
+    const r = await discoverProviderModels(
+      {
+        id: p.id,
+        slug: p.slug,
+        type: p.type,
+        baseUrl: p.baseUrl,
+        apiKey: resolved.ok ? resolved.value : null,
+        config: (p.config ?? {}) as Record<string, unknown>,
+      },
+      { dispatcher: this.ctx.outbound.dispatcher },
+    );
+    // The failure as the contract shows it (the upstream's status and kind stay on the server).
+    if (!r.success) return { success: false, latencyMs: r.latencyMs, error: r.error };
+    const registered = new Set(
+      (
+        await this.ctx.prisma.model.findMany({
+          where: { providerId: id, scope: 'global' },
+          select: { modelId: true },
+        })
+      ).map((m) => m.modelId),
+    );
+    const seen = new Set<string>();
+    const models = r.models.flatMap((info) => {
+      if (seen.has(info.id)) return [];
+      seen.add(info.id);
+      const { cat, capabilities } = this.#catalogue(p.type, info.id);
+      const free = info.free === true;
+      return [
+        {
+          modelId: info.id,
+          displayName: info.displayName ?? cat?.displayName ?? info.id,
+          inRegistry: registered.has(info.id),
+          priceInputPer1M: free ? 0 : (cat?.priceInputPer1M ?? null),
+          priceOutputPer1M: free ? 0 : (cat?.priceOutputPer1M ?? null),
+          contextWindow: info.contextWindow ?? cat?.contextWindow ?? null,
+          capabilities,
+        },
+      ];
+    });
+    return { success: true, latencyMs: r.latencyMs, models };
+  }
+
+  /**
+   * Add discovered models to the global registry in one transaction and one audit entry. Models the provider
+   * already has are left as they are (a second import adds nothing). Prices: the body's, else the catalogue's,
+   * else unknown (stored at 0, unpriced: out of power-level tiers until an admin prices it). Capabilities: the
+   * catalogue's, else the usual ones of the provider's protocol.
+   */
+  async importModels(actor: Actor, id: string, b: ImportModelsBody): Promise<ImportModelsResult> {
+    const p = await this.ctx.prisma.provider.findUnique({ where: { id }, select: { id: true, type: true } });
+    if (!p) throw AppError.notFound('Provider');
+    const result = await this.ctx.prisma.$transaction(async (tx) => {
+      const present = new Set(
+        (
+          await tx.model.findMany({
+            where: { providerId: id, scope: 'global', modelId: { in: b.models.map((m) => m.modelId) } },
+            select: { modelId: true },
+          })
+        ).map((m) => m.modelId),
+      );
+      const rows = b.models
+        .filter((m) => !present.has(m.modelId))
+        .map((m) => {
+          const { cat, capabilities } = this.#catalogue(p.type, m.modelId);
+          const given = m.priceInputPer1M !== undefined || m.priceOutputPer1M !== undefined;
+          const input = m.priceInputPer1M ?? cat?.priceInputPer1M ?? 0;
+          const output = m.priceOutputPer1M ?? cat?.priceOutputPer1M ?? 0;
+          const priced = given || cat !== null;
+          const embedding = capabilities.includes('embeddings');
+          const fromCatalogue = cat !== null && !given;
+          return {
+            providerId: id,
+            modelId: m.modelId,
+            displayName: m.displayName ?? cat?.displayName ?? m.modelId,
+            description: cat?.description ?? null,
+            priceInputPer1M: input,
+            priceOutputPer1M: output,
+            priceCachedInputPer1M: fromCatalogue ? (cat?.priceCachedInputPer1M ?? null) : null,
+            priced,
+            contextWindow: cat?.contextWindow ?? null,
+            maxOutputTokens: cat?.maxOutputTokens ?? null,
+            qualityTier: fromCatalogue
+              ? cat.qualityTier
+              : embedding
+                ? 'eco'
+                : priced
+                  ? tierForPrice(input, output)
+                  : 'balanced',
+            qualityScore: fromCatalogue ? cat.qualityScore : priced ? scoreForPrice(input, output) : 50,
+            capabilities,
+            scope: 'global',
+            source: 'discovered',
+          };
+        });
+      const created = rows.length
+        ? await tx.model.createManyAndReturn({ data: rows, skipDuplicates: true })
+        : [];
+      const added = created.map((m) => ({
+        id: m.id,
+        modelId: m.modelId,
+        priced: m.priced,
+        priceInputPer1M: Number(m.priceInputPer1M),
+        priceOutputPer1M: Number(m.priceOutputPer1M),
+        capabilities: m.capabilities as RegistryModel['capabilities'],
+      }));
+      const addedIds = new Set(added.map((m) => m.modelId));
+      const alreadyPresent = b.models.map((m) => m.modelId).filter((m) => !addedIds.has(m));
+      if (added.length)
+        await this.ctx.audit.record(
+          {
+            actor,
+            action: 'provider.models_import',
+            entityType: 'Provider',
+            entityId: id,
+            after: {
+              added: added.map((m) => ({ modelId: m.modelId, priced: m.priced })),
+              alreadyPresent,
+            },
+            ip: actor.ip,
+          },
+          tx,
+        );
+      return { added, alreadyPresent };
+    });
+    if (result.added.length) await this.ctx.configChanged('models');
     return result;
   }
 }

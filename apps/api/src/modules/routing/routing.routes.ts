@@ -27,6 +27,7 @@ export function routingRoutes(ctx: AppContext, routing: RoutingRuntime): Router 
     createAlias: ({ body, req, res }) => svc.createAlias(actorOf(res, req.ip), body),
     updateAlias: ({ params, body, req, res }) => svc.updateAlias(actorOf(res, req.ip), params.id, body),
     deleteAlias: ({ params, req, res }) => svc.deleteAlias(actorOf(res, req.ip), params.id),
+    bulkAliases: ({ body, req, res }) => svc.bulkAliases(actorOf(res, req.ip), body),
     chains: async () => ({ data: await svc.chains() }),
     createChain: ({ body, req, res }) => svc.createChain(actorOf(res, req.ip), body),
     updateChain: ({ params, body, req, res }) => svc.updateChain(actorOf(res, req.ip), params.id, body),

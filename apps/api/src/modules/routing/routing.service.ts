@@ -7,6 +7,7 @@ import type {
   RoutingRulesBody,
   TraceBody,
   UpdateAliasBody,
+  BulkAliasesBody,
   UpdatePowerLevelBody,
 } from '@switchyard/core';
 import type { Alias, FallbackChain, PowerLevel, Prisma } from '@switchyard/prisma';
@@ -320,6 +321,38 @@ export class RoutingService {
     });
     await this.ctx.configChanged('aliases');
     return presentAlias(a);
+  }
+
+  /** Enable, disable or delete several aliases in one transaction and one audit entry; unknown ids are reported. */
+  async bulkAliases(actor: Actor, b: BulkAliasesBody) {
+    const result = await this.ctx.prisma.$transaction(async (tx) => {
+      const found = await tx.alias.findMany({
+        where: { id: { in: b.ids } },
+        select: { id: true, name: true, scope: true, enabled: true },
+      });
+      const foundIds = new Set(found.map((a) => a.id));
+      const ids = b.ids.filter((id) => foundIds.has(id));
+      const missing = b.ids.filter((id) => !foundIds.has(id));
+      if (b.action === 'delete') await tx.alias.deleteMany({ where: { id: { in: ids } } });
+      else
+        await tx.alias.updateMany({ where: { id: { in: ids } }, data: { enabled: b.action === 'enable' } });
+      if (ids.length)
+        await this.ctx.audit.record(
+          {
+            actor,
+            action: `alias.bulk_${b.action}`,
+            entityType: 'Alias',
+            entityId: null,
+            before: found,
+            after: { action: b.action, ids },
+            ip: actor.ip,
+          },
+          tx,
+        );
+      return { action: b.action, affected: ids.length, missing };
+    });
+    if (result.affected) await this.ctx.configChanged('aliases');
+    return result;
   }
 
   async deleteAlias(actor: Actor, id: string) {

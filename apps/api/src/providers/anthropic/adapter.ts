@@ -72,6 +72,7 @@ export const anthropicAdapter: ProviderAdapter = {
    * keep the model from calling them).
    */
   params: ['json_schema', 'json_object'],
+  chatCapabilities: ['chat', 'streaming', 'tools', 'json', 'vision'],
 
   supports(endpoint) {
     return endpoint !== 'embeddings';

@@ -50,6 +50,7 @@ export const azureOpenaiAdapter: ProviderAdapter = {
   wires: [openaiChatWire, openaiEmbeddingsWire],
   /** Native (the OpenAI wire format): n, logprobs and both JSON response formats (with or without tools). */
   params: ['n', 'n_stream', 'logprobs', 'json_schema', 'json_object', 'json_with_tools'],
+  chatCapabilities: ['chat', 'streaming', 'tools', 'json'],
 
   supports() {
     return true;

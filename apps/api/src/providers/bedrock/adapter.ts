@@ -106,6 +106,7 @@ export const bedrockAdapter: ProviderAdapter = {
   wires: [bedrockWire],
   /** Converse has no n, no logprobs and no JSON response format (not emulated). */
   params: [],
+  chatCapabilities: ['chat', 'streaming', 'tools'],
 
   supports(endpoint) {
     return endpoint !== 'embeddings';

@@ -53,6 +53,7 @@ export const geminiAdapter: ProviderAdapter = {
    * responseMimeType / responseSchema, which Gemini refuses together with function calling. No logprobs.
    */
   params: ['n', 'json_schema', 'json_object'],
+  chatCapabilities: ['chat', 'streaming', 'tools', 'json', 'vision'],
 
   supports(endpoint) {
     return endpoint !== 'embeddings';

@@ -11,6 +11,7 @@ export const mockAdapter: ProviderAdapter = {
   wires: [openaiChatWire, openaiEmbeddingsWire],
   /** The mock answers one free-text choice: it honours none of them. */
   params: [],
+  chatCapabilities: ['chat', 'streaming', 'tools', 'json'],
 
   supports() {
     return true;

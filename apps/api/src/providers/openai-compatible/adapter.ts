@@ -94,6 +94,7 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
   wires: [openaiChatWire, openaiResponsesWire, openaiEmbeddingsWire],
   /** Native: n, logprobs and both JSON response formats (with or without tools). */
   params: ['n', 'n_stream', 'logprobs', 'json_schema', 'json_object', 'json_with_tools'],
+  chatCapabilities: ['chat', 'streaming', 'tools', 'json'],
 
   supports(endpoint, provider) {
     if (endpoint === 'embeddings') return providerDefaults(provider.type).supportsEmbeddings;

@@ -88,7 +88,12 @@ export function readCreateModelForm(r: FormReader): Parsed<CreateModelBody> {
 /** The edit form as PUT /llm/models/:id's body (every field, so a cleared one is cleared). */
 export function readUpdateModelForm(r: FormReader): Parsed<UpdateModelBody> {
   const { body, pre } = readCommon(r);
-  return validate(updateModelBody, body, pre) as Parsed<UpdateModelBody>;
+  // Checked on an unpriced model: its prices are now known (a changed price marks them known on the server too).
+  return validate(
+    updateModelBody,
+    { ...body, ...(r.bool('priced') ? { priced: true } : {}) },
+    pre,
+  ) as Parsed<UpdateModelBody>;
 }
 
 type Capability = (typeof CAPABILITY_VALUES)[number];
@@ -110,6 +115,8 @@ export type ModelFormValues = {
   config: string;
   enabled: boolean;
   isDefault: boolean;
+  /** An unpriced model's "Price known" box (edit only). */
+  priced: boolean;
   /** Not a control: where "choose at least one capability" (the checkboxes as a group) is reported. */
   capabilities?: never;
 } & Record<`cap_${Capability}`, boolean>;
@@ -143,9 +150,13 @@ export function modelFormDefaults(m: RegistryModel | null): ModelFormValues {
     config: configText(m?.config),
     enabled: m?.enabled ?? true,
     isDefault: m?.isDefault ?? false,
+    priced: false,
     ...caps,
   };
 }
+
+/** Shown beside an unpriced model: why power levels do not route to it. */
+export const UNPRICED_NOTE = 'not in power-level routing until priced';
 
 /** "$0.15 / $0.60" input/output per 1M. */
 export function priceLabel(m: Pick<RegistryModel, 'priceInputPer1M' | 'priceOutputPer1M'>): string {

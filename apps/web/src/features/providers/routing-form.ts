@@ -49,7 +49,14 @@ export interface AliasFormValues {
 }
 
 function list(s: string): string[] {
-  return [...new Set(s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      s
+        .split(/[\n,]/)
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 function aliasBody(v: AliasFormValues) {
@@ -63,7 +70,17 @@ function aliasBody(v: AliasFormValues) {
     });
   if (Object.keys(pre).length) pre.targets ??= 'Check the targets';
   const description = v.description.trim();
-  return { pre, body: { name: v.name.trim(), strategy: v.strategy, targets, fallbacks: list(v.fallbacks), description: description === '' ? null : description, enabled: v.enabled } };
+  return {
+    pre,
+    body: {
+      name: v.name.trim(),
+      strategy: v.strategy,
+      targets,
+      fallbacks: list(v.fallbacks),
+      description: description === '' ? null : description,
+      enabled: v.enabled,
+    },
+  };
 }
 
 /** A new alias: global (no org) or for one organization. */
@@ -79,9 +96,18 @@ export function readUpdateAliasForm(v: AliasFormValues): Parsed<UpdateAliasBody>
 }
 
 /** A fallback chain: the model, and the ordered models tried when it fails. */
-export function readChainForm(v: { modelRef: string; targets: readonly string[]; description?: string }): Parsed<FallbackChainBody> {
+export function readChainForm(v: {
+  modelRef: string;
+  targets: readonly string[];
+  description?: string;
+}): Parsed<FallbackChainBody> {
   const description = v.description?.trim() ?? '';
-  return validate(fallbackChainBody, { modelRef: v.modelRef.trim(), targets: v.targets.map((t) => t.trim()).filter(Boolean), description: description === '' ? null : description, enabled: true });
+  return validate(fallbackChainBody, {
+    modelRef: v.modelRef.trim(),
+    targets: v.targets.map((t) => t.trim()).filter(Boolean),
+    description: description === '' ? null : description,
+    enabled: true,
+  });
 }
 
 /** "Trace this request": model, endpoint, prompt size, max tokens, streaming. */
@@ -94,9 +120,35 @@ export function readTraceForm(r: FormReader): Parsed<DryRunBody> {
       promptTokens: r.integer('promptTokens', undefined),
       maxTokens: r.integer('maxTokens', null),
       stream: r.bool('stream'),
+      ...runAsFields(r.text('runAs')),
     },
     r.errors,
   );
+}
+
+/** The trace form's "Run as" choice ('' = me, 'user:<id>', 'key:<id>') as the dry run's userId / keyId. */
+export function runAsFields(runAs: string): { userId?: string; keyId?: string } {
+  if (runAs.startsWith('user:') && runAs.length > 5) return { userId: runAs.slice(5) };
+  if (runAs.startsWith('key:') && runAs.length > 4) return { keyId: runAs.slice(4) };
+  return {};
+}
+
+/** What a trace opened from elsewhere (a log entry's "Re-trace") starts from. */
+export interface TraceStart {
+  model: string;
+  endpoint?: string;
+  stream?: boolean;
+  /** 'user:<id>' or 'key:<id>'. */
+  runAs?: string;
+}
+
+/** The URL of the routing tab with the trace drawer opened on `t` (and run at once). */
+export function retraceHref(t: TraceStart): string {
+  const q = new URLSearchParams({ tab: 'routing', trace: t.model });
+  if (t.endpoint) q.set('traceEndpoint', t.endpoint);
+  if (t.stream) q.set('traceStream', '1');
+  if (t.runAs) q.set('traceAs', t.runAs);
+  return `/providers?${q.toString()}`;
 }
 
 /** Moves one item of a list (the keyboard and pointer drag's result). */

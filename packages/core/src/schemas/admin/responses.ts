@@ -170,7 +170,24 @@ export const connectionErrorSchema = z.strictObject({
 
 /** A real minimal call with a key (the provider's model listing): it worked, or why not. */
 export const connectionTestSchema = z.discriminatedUnion('success', [
-  z.strictObject({ success: z.literal(true), latencyMs: z.number(), modelsAvailable: z.array(z.string()) }),
+  z.strictObject({
+    success: z.literal(true),
+    latencyMs: z.number(),
+    modelsAvailable: z.array(z.string()),
+    /**
+     * Provider tests only: the catalogue's prices (USD per 1M tokens) for the listed models, null when it does not
+     * know a model (an import then adds it unpriced).
+     */
+    catalogue: z
+      .array(
+        z.strictObject({
+          modelId: z.string(),
+          priceInputPer1M: z.number().nullable(),
+          priceOutputPer1M: z.number().nullable(),
+        }),
+      )
+      .optional(),
+  }),
   z.strictObject({ success: z.literal(false), latencyMs: z.number(), error: connectionErrorSchema }),
 ]);
 export type ConnectionTest = z.infer<typeof connectionTestSchema>;

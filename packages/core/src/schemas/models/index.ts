@@ -23,8 +23,9 @@ const modelFields = {
   modelId: safeString().trim().min(1, 'is required').max(200).regex(/^\S+$/, 'cannot contain spaces'),
   displayName: safeString().trim().min(1, 'is required').max(200),
   description: safeString().trim().max(2000).nullable().optional(),
-  priceInputPer1M: price.default(0),
-  priceOutputPer1M: price.default(0),
+  /** Omitted (both) = the price is unknown: the model is stored at 0 and unpriced (out of power-level tiers). */
+  priceInputPer1M: price.optional(),
+  priceOutputPer1M: price.optional(),
   priceCachedInputPer1M: price.nullable().optional(),
   contextWindow: z.number().int().min(1).max(100_000_000).nullable().optional(),
   maxOutputTokens: z.number().int().min(1).max(10_000_000).nullable().optional(),
@@ -39,7 +40,8 @@ const modelFields = {
     .array(z.enum(CAPABILITY_VALUES))
     .max(CAPABILITY_VALUES.length)
     .refine((cs) => new Set(cs).size === cs.length, 'lists a capability twice')
-    .default(['chat']),
+    /** Omitted = the usual capabilities of the provider's protocol for a model of this id. */
+    .optional(),
   config: jsonObjectField().default({}),
   enabled: z.boolean().default(true),
   isDefault: z.boolean().default(false),
@@ -63,6 +65,8 @@ export const updateModelBody = z
     priceInputPer1M: price,
     priceOutputPer1M: price,
     priceCachedInputPer1M: price.nullable(),
+    /** Mark the prices as known (or not). Changing a price marks them known too. */
+    priced: z.boolean(),
     contextWindow: modelFields.contextWindow,
     maxOutputTokens: modelFields.maxOutputTokens,
     qualityTier: z.enum(QUALITY_TIER_VALUES),
@@ -110,3 +114,25 @@ export const bulkModelsBody = z.object({
     .refine((ids) => new Set(ids).size === ids.length, 'lists a model twice'),
 });
 export type BulkModelsBody = z.infer<typeof bulkModelsBody>;
+
+/** One model to import from what a provider's connection test discovered; prices when the admin gave them. */
+export const importedModelField = z.object({
+  modelId: modelFields.modelId,
+  displayName: modelFields.displayName.optional(),
+  priceInputPer1M: price.optional(),
+  priceOutputPer1M: price.optional(),
+});
+
+/**
+ * `POST /llm/providers/{id}/models/import`: the discovered model ids to add to the global registry. Models already
+ * registered for the provider are left as they are (idempotent). A model without prices takes the catalogue's
+ * when it knows the model, else it is added unpriced (kept out of power-level routing until priced).
+ */
+export const importModelsBody = z.object({
+  models: z
+    .array(importedModelField)
+    .min(1, 'select at least one model')
+    .max(1000)
+    .refine((ms) => new Set(ms.map((m) => m.modelId)).size === ms.length, 'lists a model twice'),
+});
+export type ImportModelsBody = z.infer<typeof importModelsBody>;

@@ -1,20 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { bulkModelsBody, createModelBody, modelListQuery, updateModelBody } from './index.js';
+import {
+  bulkModelsBody,
+  createModelBody,
+  importModelsBody,
+  modelListQuery,
+  updateModelBody,
+} from './index.js';
 
 describe('model registry bodies', () => {
   it('fills defaults for a minimal model', () => {
     const m = createModelBody.parse({ providerId: 'p1', modelId: 'gpt-4o-mini', displayName: 'GPT-4o mini' });
     expect(m).toMatchObject({
-      priceInputPer1M: 0,
-      priceOutputPer1M: 0,
       qualityTier: 'balanced',
-      capabilities: ['chat'],
       enabled: true,
       isDefault: false,
       priority: 100,
       scope: 'global',
       config: {},
     });
+    // Unknown prices and capabilities stay unknown here: the server prices them from nothing (unpriced) and
+    // gives the provider protocol's usual capabilities.
+    expect(m.priceInputPer1M).toBeUndefined();
+    expect(m.capabilities).toBeUndefined();
   });
   it.each([
     ['a negative price', { priceInputPer1M: -1 }, 'priceInputPer1M'],
@@ -48,6 +55,17 @@ describe('model registry bodies', () => {
     ).toMatchObject({ enabled: false, limit: 20, offset: 0, sort: 'price', order: 'desc' });
     expect(modelListQuery.safeParse({ sort: 'random' }).success).toBe(false);
     expect(modelListQuery.safeParse({ limit: '0' }).success).toBe(false);
+  });
+  it('an import lists distinct model ids, at least one', () => {
+    expect(
+      importModelsBody.safeParse({ models: [{ modelId: 'a' }, { modelId: 'b', priceInputPer1M: 1 }] })
+        .success,
+    ).toBe(true);
+    expect(importModelsBody.safeParse({ models: [] }).success).toBe(false);
+    expect(importModelsBody.safeParse({ models: [{ modelId: 'a' }, { modelId: 'a' }] }).success).toBe(false);
+    expect(
+      importModelsBody.safeParse({ models: [{ modelId: 'a b' }] }).error?.issues[0]?.path.join('.'),
+    ).toBe('models.0.modelId');
   });
   it('bulk actions need a known action and distinct ids', () => {
     expect(bulkModelsBody.safeParse({ action: 'disable', ids: ['a', 'b'] }).success).toBe(true);

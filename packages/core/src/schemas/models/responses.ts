@@ -21,6 +21,8 @@ export const registryModelSchema = z.strictObject({
   priceInputPer1M: z.number(),
   priceOutputPer1M: z.number(),
   priceCachedInputPer1M: z.number().nullable(),
+  /** False while the prices are unknown: the model stays out of power-level tiers until priced. */
+  priced: z.boolean(),
   contextWindow: z.number().int().nullable(),
   maxOutputTokens: z.number().int().nullable(),
   qualityTier: z.enum(QUALITY_TIER_VALUES),
@@ -55,3 +57,44 @@ export const bulkModelsResultSchema = z.strictObject({
   missing: z.array(z.string()),
 });
 export type BulkModelsResult = z.infer<typeof bulkModelsResultSchema>;
+
+/** One model a provider's listing offers, with what the registry would make of it. */
+export const discoveredModelSchema = z.strictObject({
+  modelId: z.string(),
+  displayName: z.string(),
+  /** Already registered for this provider (global scope): an import leaves it as it is. */
+  inRegistry: z.boolean(),
+  /** The catalogue's prices (USD per 1M tokens), null when it does not know the model. */
+  priceInputPer1M: z.number().nullable(),
+  priceOutputPer1M: z.number().nullable(),
+  contextWindow: z.number().int().nullable(),
+  capabilities: z.array(z.enum(REGISTRY_CAPABILITY_VALUES)),
+});
+export type DiscoveredModel = z.infer<typeof discoveredModelSchema>;
+
+/** `POST /llm/providers/{id}/models/discover`: a real listing call with the stored key, or why it failed. */
+export const discoverModelsResultSchema = z.discriminatedUnion('success', [
+  z.strictObject({ success: z.literal(true), latencyMs: z.number(), models: z.array(discoveredModelSchema) }),
+  z.strictObject({
+    success: z.literal(false),
+    latencyMs: z.number(),
+    error: z.strictObject({ code: z.string(), message: z.string() }),
+  }),
+]);
+export type DiscoverModelsResult = z.infer<typeof discoverModelsResultSchema>;
+
+/** `POST /llm/providers/{id}/models/import`: what was added (priced or not) and what was already there. */
+export const importModelsResultSchema = z.strictObject({
+  added: z.array(
+    z.strictObject({
+      id: z.string(),
+      modelId: z.string(),
+      priced: z.boolean(),
+      priceInputPer1M: z.number(),
+      priceOutputPer1M: z.number(),
+      capabilities: z.array(z.enum(REGISTRY_CAPABILITY_VALUES)),
+    }),
+  ),
+  alreadyPresent: z.array(z.string()),
+});
+export type ImportModelsResult = z.infer<typeof importModelsResultSchema>;

@@ -216,3 +216,14 @@ export const traceBody = dryRunBody.extend({
   tools: z.array(z.unknown()).optional(),
 });
 export type TraceBody = z.infer<typeof traceBody>;
+
+/** `POST /llm/routing/aliases/bulk`: enable, disable or delete several aliases at once. */
+export const bulkAliasesBody = z.object({
+  action: z.enum(['enable', 'disable', 'delete']),
+  ids: z
+    .array(safeString().min(1).max(200))
+    .min(1, 'select at least one alias')
+    .max(500)
+    .refine((ids) => new Set(ids).size === ids.length, 'lists an alias twice'),
+});
+export type BulkAliasesBody = z.infer<typeof bulkAliasesBody>;

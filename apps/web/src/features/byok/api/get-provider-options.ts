@@ -3,12 +3,18 @@ import { api } from '../../../lib/api-client';
 import { byokKeys, type ProviderOption } from './types';
 
 /**
- * GET /llm/providers, reduced to what the BYOK form needs. Only roles with `providers:read` may list providers;
- * for the others the form asks for the provider's id instead.
+ * GET /me/byok/providers: the providers any signed-in user may bring a key for (active ones that charge for calls),
+ * so the BYOK form offers a picker to every role instead of asking for an internal provider id.
  */
 export const getProviderOptions = (signal?: AbortSignal) =>
-  api<{ data: ProviderOption[] }>('/llm/providers', { signal }).then((r) => r.data.filter((p) => p.type !== 'mock').map(({ id, name, slug, type, status }) => ({ id, name, slug, type, status })));
+  api<{ data: ProviderOption[] }>('/me/byok/providers', { signal }).then((r) => r.data);
 
-export const providerOptionsQueryOptions = () => queryOptions({ queryKey: byokKeys.providers, queryFn: ({ signal }) => getProviderOptions(signal), staleTime: 60_000 });
+export const providerOptionsQueryOptions = () =>
+  queryOptions({
+    queryKey: byokKeys.providers,
+    queryFn: ({ signal }) => getProviderOptions(signal),
+    staleTime: 60_000,
+  });
 
-export const useProviderOptions = (enabled: boolean) => useQuery({ ...providerOptionsQueryOptions(), enabled });
+export const useProviderOptions = (enabled: boolean) =>
+  useQuery({ ...providerOptionsQueryOptions(), enabled });

@@ -1,4 +1,4 @@
-import type { byokKeySchema, connectionTestSchema, providerSchema } from '@switchyard/core';
+import type { byokKeySchema, byokProviderOptionSchema, connectionTestSchema } from '@switchyard/core';
 import type { z } from 'zod';
 
 /** One of my provider keys: only the last four characters ever come back (the contract's response schema). */
@@ -7,8 +7,8 @@ export type ByokKey = z.infer<typeof byokKeySchema>;
 /** A real minimal call with a key: it worked, or why not. */
 export type ConnectionTest = z.infer<typeof connectionTestSchema>;
 
-/** What the BYOK form needs of a provider (picked from `GET /llm/providers`). */
-export type ProviderOption = Pick<z.infer<typeof providerSchema>, 'id' | 'name' | 'slug' | 'type' | 'status'>;
+/** A provider a user may bring a key for (`GET /me/byok/providers`: active, paid providers, whether I have a key). */
+export type ProviderOption = z.infer<typeof byokProviderOptionSchema>;
 
 export const byokKeys = {
   all: ['byok'] as const,

@@ -6,8 +6,9 @@ import type { ByokKey, ProviderOption } from '../api/types';
 import { byokForm, maskKey } from '../byok-form';
 
 /**
- * Add a key for a provider (`rotating` null) or replace the key of one (`rotating` set). Providers come from
- * `providers` when the role may list them; otherwise the form asks for the provider's id.
+ * Add a key for a provider (`rotating` null) or replace the key of one (`rotating` set). The provider is picked
+ * from `providers` (`GET /me/byok/providers`); only if that list could not be loaded does the form ask for the
+ * provider's name (its slug, e.g. "openai"), which the server resolves when it names one provider.
  */
 export function ByokKeyDialog({
   open,
@@ -35,7 +36,7 @@ export function ByokKeyDialog({
     } catch (err) {
       // PUT /me/byok/:providerId answers 404 for an id that is no provider.
       if (err instanceof ApiError && err.status === 404 && !rotating)
-        f.form.setError('providerId', { message: 'No provider with this id' });
+        f.form.setError('providerId', { message: 'No provider with this name' });
       else throw err;
     }
   });
@@ -81,12 +82,12 @@ export function ByokKeyDialog({
           </SelectField>
         ) : (
           <TextField
-            label="Provider ID"
+            label="Provider"
             {...f.register('providerId')}
             autoComplete="off"
             spellCheck={false}
             error={err('providerId')}
-            hint="Your role cannot list providers: ask an admin for the provider's id."
+            hint="The provider list could not be loaded: type the provider's name, e.g. openai."
           />
         )}
         <TextField

@@ -33,7 +33,7 @@ export function MyByokPage() {
   const can = useCan();
   const canWrite = can('byok:own');
   const keys = useMyByok();
-  const providers = useProviderOptions(can('providers:read'));
+  const providers = useProviderOptions(canWrite);
   const put = usePutByok();
   const del = useDeleteByok();
   const test = useTestByok();
@@ -43,7 +43,7 @@ export function MyByokPage() {
   const [testing, setTesting] = useState<string | null>(null);
 
   const have = new Set((keys.data ?? []).map((k) => k.providerId));
-  const choices = can('providers:read') ? (providers.data ?? []).filter((p) => !have.has(p.id)) : null;
+  const choices = providers.isError ? null : (providers.data ?? []).filter((p) => !have.has(p.id));
   const runTest = (k: ByokKey) => {
     setTesting(k.providerId);
     test.mutate(k.providerId, {

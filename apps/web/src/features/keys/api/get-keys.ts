@@ -12,6 +12,8 @@ export interface KeyFilters {
 export const getKeys = (filters: KeyFilters, signal?: AbortSignal) =>
   api<{ data: GatewayKey[] }>(withQuery('/keys', { ...filters }), { signal }).then((r) => r.data);
 
-export const keysQueryOptions = (filters: KeyFilters) => queryOptions({ queryKey: keysKeys.list(filters), queryFn: ({ signal }) => getKeys(filters, signal) });
+export const keysQueryOptions = (filters: KeyFilters) =>
+  queryOptions({ queryKey: keysKeys.list(filters), queryFn: ({ signal }) => getKeys(filters, signal) });
 
-export const useKeys = (filters: KeyFilters) => useQuery(keysQueryOptions(filters));
+export const useKeys = (filters: KeyFilters, opts: { enabled?: boolean } = {}) =>
+  useQuery({ ...keysQueryOptions(filters), enabled: opts.enabled ?? true });

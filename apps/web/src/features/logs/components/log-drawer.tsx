@@ -1,10 +1,12 @@
-import { ArrowRight, CheckCircle2, CircleSlash, KeyRound } from 'lucide-react';
+import { ArrowRight, CheckCircle2, CircleSlash, KeyRound, Route } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
 import { Drawer } from '../../../components/ui/drawer';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatDateTime, formatNumber, formatUsd } from '../../../lib/format';
+import { useCan } from '../../auth/use-can';
+import { retraceHref } from '../../providers/routing-form';
 import { useLog } from '../api/get-log';
 import { useMyLog } from '../api/get-my-log';
 import type { AttemptLog, LogDetail, Trace } from '../api/types';
@@ -163,7 +165,11 @@ function Body({ label, text }: { label: string; text: string }) {
   );
 }
 
+/** Endpoints the resolver dry run takes (count_tokens is free and never routed). */
+const TRACEABLE = new Set(['chat', 'messages', 'responses', 'embeddings']);
+
 function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
+  const canTrace = useCan()('routing:trace');
   const plan = log.trace?.plan ?? null;
   const attempts = log.trace?.attempts ?? [];
   const bodies = log.trace?.bodies;
@@ -256,6 +262,19 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
           </>
         ) : null}
       </dl>
+      {scope === 'any' && canTrace ? (
+        <Link
+          to={retraceHref({
+            model: log.requestedModel,
+            endpoint: TRACEABLE.has(log.endpoint) ? log.endpoint : undefined,
+            stream: log.stream,
+            runAs: log.key ? `key:${log.key.id}` : log.user ? `user:${log.user.id}` : undefined,
+          })}
+          className="mt-3 inline-flex items-center gap-1 text-sm font-medium text-accent underline"
+        >
+          <Route aria-hidden className="h-4 w-4" /> Re-trace this request
+        </Link>
+      ) : null}
       <Section title="Resolver trace">
         {log.trace?.dlp ? (
           <p className="mb-2 text-sm" data-testid="log-dlp">

@@ -212,6 +212,13 @@ export function ModelDialog({
             Insert example
           </Button>
         </div>
+        {m && !m.priced ? (
+          <CheckboxField
+            label="Price known"
+            {...register('priced')}
+            hint="Not in power-level routing until priced: check this (or change a price) once the prices above are right, $0 included."
+          />
+        ) : null}
         <CheckboxField label="Enabled" {...register('enabled')} hint="Disabled models are never routed to." />
         <CheckboxField
           label="Default for its scope"

@@ -20,7 +20,7 @@ import { useSetDefaultModel } from '../api/set-default-model';
 import type { RegistryModel } from '../api/types';
 import { useUpdateModel } from '../api/update-model';
 import { MODEL_SORTS, modelFiltersFromParams, nextSort, type ModelSort } from '../model-filters';
-import { priceLabel } from '../model-form';
+import { priceLabel, UNPRICED_NOTE } from '../model-form';
 import { ModelDialog } from './model-dialog';
 
 const STATUS_TABS = [
@@ -203,7 +203,15 @@ export function ModelsPage() {
       ...sortHeader('Price in / out per 1M', 'price'),
       align: 'right',
       className: 'whitespace-nowrap',
-      cell: (m) => priceLabel(m),
+      cell: (m) =>
+        m.priced ? (
+          priceLabel(m)
+        ) : (
+          <div className="flex flex-col items-end gap-1" data-testid="unpriced">
+            <span className="text-muted">price unknown</span>
+            <Badge tone="warn">{UNPRICED_NOTE}</Badge>
+          </div>
+        ),
     },
     {
       id: 'context',

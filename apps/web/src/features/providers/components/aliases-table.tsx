@@ -3,10 +3,11 @@ import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { DataTable, type ListColumn } from '../../../components/ui/data-table';
-import { ConfirmActionDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog, ConfirmDialog } from '../../../components/ui/dialog';
 import { RowAction } from '../../../components/ui/table';
 import { useCan } from '../../auth/use-can';
 import { useOrgs } from '../../orgs/api/get-orgs';
+import { useBulkAliases } from '../api/bulk-aliases';
 import { useCreateAlias } from '../api/create-alias';
 import { useDeleteAlias } from '../api/delete-alias';
 import { useAliases } from '../api/get-aliases';
@@ -72,6 +73,48 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
   const [editing, setEditing] = useState<Alias | null>(null);
   const [deleting, setDeleting] = useState<Alias | null>(null);
   const orgChoices = orgs.data ? orgs.data.map((o) => ({ id: o.id, name: o.name })) : null;
+  const bulk = useBulkAliases();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [confirming, setConfirming] = useState<'enable' | 'disable' | 'delete' | null>(null);
+  // Only ids still listed count (a deleted or filtered-out alias drops out of the selection).
+  const listed = new Set((aliases.data ?? []).map((a) => a.id));
+  const chosen = [...selected].filter((id) => listed.has(id));
+  const chosenNames = (aliases.data ?? []).filter((a) => selected.has(a.id)).map((a) => a.name);
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const allChecked = chosen.length > 0 && chosen.length === listed.size;
+  const columns: ListColumn<Alias>[] = canWrite
+    ? [
+        {
+          id: 'select',
+          header: (
+            <input
+              type="checkbox"
+              aria-label="Select all aliases"
+              checked={allChecked}
+              onChange={() => setSelected(allChecked ? new Set() : new Set(listed))}
+            />
+          ),
+          cardLabel: 'Select',
+          headerInCard: 'Select all',
+          className: 'w-8',
+          cell: (a) => (
+            <input
+              type="checkbox"
+              aria-label={`Select alias ${a.name}`}
+              checked={selected.has(a.id)}
+              onChange={() => toggle(a.id)}
+            />
+          ),
+        },
+        ...ALIAS_COLUMNS,
+      ]
+    : ALIAS_COLUMNS;
 
   return (
     <section aria-labelledby="aliases-heading" className="min-w-0">
@@ -91,9 +134,30 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
           </Button>
         ) : null}
       </div>
+      {canWrite && chosen.length ? (
+        <div
+          role="toolbar"
+          aria-label="Selected aliases"
+          className="mb-2 flex flex-wrap items-center gap-2 rounded-xl bg-surface-2/60 px-3 py-2 text-sm"
+        >
+          <span className="font-medium">{chosen.length} selected</span>
+          <Button variant="subtle" className="px-3 py-1" onClick={() => setConfirming('enable')}>
+            Enable
+          </Button>
+          <Button variant="subtle" className="px-3 py-1" onClick={() => setConfirming('disable')}>
+            Disable
+          </Button>
+          <Button variant="subtle" className="px-3 py-1 text-danger" onClick={() => setConfirming('delete')}>
+            Delete
+          </Button>
+          <Button variant="ghost" className="px-3 py-1" onClick={() => setSelected(new Set())}>
+            Clear
+          </Button>
+        </div>
+      ) : null}
       <DataTable
         label="Aliases"
-        columns={ALIAS_COLUMNS}
+        columns={columns}
         rows={aliases.data ?? []}
         rowKey={(a) => a.id}
         rowTestId="alias-row"
@@ -156,6 +220,53 @@ export function AliasesTable({ canWrite, refs }: { canWrite: boolean; refs: stri
           }}
         />
       ) : null}
+      <ConfirmDialog
+        open={confirming !== null}
+        onClose={() => {
+          setConfirming(null);
+          bulk.reset();
+        }}
+        title={
+          confirming === 'delete'
+            ? `Delete ${chosen.length} aliases?`
+            : `${confirming === 'enable' ? 'Enable' : 'Disable'} ${chosen.length} aliases?`
+        }
+        body={
+          <>
+            <p className="break-words">{chosenNames.join(', ')}</p>
+            <p className="mt-2 text-sm text-muted">
+              {confirming === 'delete'
+                ? 'Clients asking for these names get "model not found" (or a global alias of that name) from now on.'
+                : confirming === 'disable'
+                  ? 'Clients asking for these names get "model not found" until they are enabled again.'
+                  : 'Clients can ask for these names again at once.'}
+            </p>
+          </>
+        }
+        confirmLabel={
+          confirming === 'delete'
+            ? 'Delete aliases'
+            : confirming === 'enable'
+              ? 'Enable aliases'
+              : 'Disable aliases'
+        }
+        pendingLabel="Saving…"
+        danger={confirming !== 'enable'}
+        pending={bulk.isPending}
+        error={bulk.error}
+        onConfirm={() => {
+          if (!confirming) return;
+          bulk.mutate(
+            { action: confirming, ids: chosen },
+            {
+              onSuccess: () => {
+                setConfirming(null);
+                setSelected(new Set());
+              },
+            },
+          );
+        }}
+      />
       <ConfirmActionDialog
         target={deleting}
         onClose={() => setDeleting(null)}

@@ -21,6 +21,7 @@ import {
   TIMEOUT_FIELDS,
   type BucketRow,
 } from '../provider-form';
+import { catalogueHint } from '../import-notice';
 import { BucketEditor } from './bucket-editor';
 import { ConnectionResult } from './connection-result';
 
@@ -78,6 +79,16 @@ export function ProviderDialog({
   const currentType = stored ? def : effectiveType;
   const existing = useMemo(() => new Set(existingModels), [existingModels]);
   const discovered = result && 'success' in result && result.success ? result.modelsAvailable : [];
+  const prices = useMemo(
+    () =>
+      new Map(
+        (result && 'success' in result && result.success ? (result.catalogue ?? []) : []).map((c) => [
+          c.modelId,
+          c,
+        ]),
+      ),
+    [result],
+  );
   const err = (n: string) => sentence(errors[n]);
   const keyReason = canSetKey ? null : 'Only a super admin may set provider keys.';
   const testable = canTestConnection({ type: currentType, apiKey, baseUrl, stored });
@@ -343,7 +354,8 @@ export function ProviderDialog({
                   Select none
                 </button>
                 <span className="text-muted">
-                  {checked.size} selected; added after saving, priced at $0 until you edit them.
+                  {checked.size} selected; added after saving in one step, with the catalogue&apos;s prices
+                  where it knows the model.
                 </span>
               </div>
               <ul
@@ -356,7 +368,7 @@ export function ProviderDialog({
                       label={m}
                       checked={existing.has(m) || checked.has(m)}
                       disabled={existing.has(m)}
-                      hint={existing.has(m) ? 'already in the registry' : undefined}
+                      hint={existing.has(m) ? 'already in the registry' : catalogueHint(prices.get(m))}
                       onChange={() => toggle(m)}
                       className="break-all"
                     />

@@ -1,16 +1,16 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { Plus } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
-import { invalidateAfterChange } from '../../../lib/invalidate';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
-import { createModel } from '../api/create-model';
 import { useCreateProvider } from '../api/create-provider';
 import { useAliases } from '../api/get-aliases';
 import { useModelRefs } from '../api/get-model-refs';
-import { modelsKeys, providersKeys, routingKeys, type Provider } from '../api/types';
+import { useImportModels } from '../api/import-models';
+import type { TraceStart } from '../routing-form';
+import { importNotice } from '../import-notice';
+import type { Provider } from '../api/types';
 import { useUpdateProvider } from '../api/update-provider';
 import { AliasesTable } from './aliases-table';
 import { ByokPanel } from './byok-panel';
@@ -29,13 +29,6 @@ const TABS = [
   { value: 'routing', label: 'Routing' },
 ] as const;
 
-/** After saving a provider: the checked discovered models become registry entries (each on its own). */
-async function addModels(providerId: string, models: string[]): Promise<string | null> {
-  const results = await Promise.allSettled(models.map((modelId) => createModel({ providerId, modelId, displayName: modelId, priceInputPer1M: 0, priceOutputPer1M: 0, qualityTier: 'balanced', qualityScore: 50, capabilities: ['chat'], config: {}, enabled: true, isDefault: false, priority: 100, scope: 'global' })));
-  const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${models[i]}: ${r.reason instanceof Error ? r.reason.message : 'failed'}`] : []));
-  return failed.length ? `The provider was saved, but ${failed.length} model${failed.length === 1 ? '' : 's'} could not be added (${failed.join('; ')}).` : null;
-}
-
 /** Providers & Routing: stat cards, providers, strategy, BYOK, power levels, usage; aliases, chains and the resolver trace. */
 export function ProvidersPage() {
   const can = useCan();
@@ -43,25 +36,58 @@ export function ProvidersPage() {
   const canRouting = can('routing:write');
   const qs = useQueryState();
   const tab = oneOf(qs.get('tab'), ['overview', 'routing'] as const, 'overview');
-  const [dialog, setDialog] = useState<{ mode: 'create' } | { mode: 'edit'; provider: Provider } | null>(null);
+  const [dialog, setDialog] = useState<{ mode: 'create' } | { mode: 'edit'; provider: Provider } | null>(
+    null,
+  );
   const [notice, setNotice] = useState<string | null>(null);
   const [tracing, setTracing] = useState(false);
-  const qc = useQueryClient();
+  // A log entry's "Re-trace" opens the drawer here with that request's model and caller (and runs it).
+  const traceModel = qs.get('trace');
+  const traceEndpoint = qs.get('traceEndpoint');
+  const traceStream = qs.get('traceStream') === '1';
+  const traceAs = qs.get('traceAs');
+  const traceStart = useMemo<TraceStart | null>(
+    () =>
+      traceModel
+        ? {
+            model: traceModel,
+            endpoint: traceEndpoint || undefined,
+            stream: traceStream,
+            runAs: traceAs || undefined,
+          }
+        : null,
+    [traceModel, traceEndpoint, traceStream, traceAs],
+  );
+  const importer = useImportModels();
   const create = useCreateProvider();
   const update = useUpdateProvider();
   const refsQuery = useModelRefs();
   const aliases = useAliases();
   const refs = useMemo(() => (refsQuery.data ?? []).map((m) => m.ref), [refsQuery.data]);
-  const suggestions = useMemo(() => [...new Set([...(aliases.data ?? []).map((a) => a.name), 'eco', 'balanced', 'precision', ...refs])], [aliases.data, refs]);
+  const suggestions = useMemo(
+    () => [...new Set([...(aliases.data ?? []).map((a) => a.name), 'eco', 'balanced', 'precision', ...refs])],
+    [aliases.data, refs],
+  );
   const editing = dialog?.mode === 'edit' ? dialog.provider : null;
-  const existingModels = useMemo(() => (editing ? (refsQuery.data ?? []).filter((m) => m.providerId === editing.id).map((m) => m.modelId) : []), [editing, refsQuery.data]);
+  const existingModels = useMemo(
+    () =>
+      editing ? (refsQuery.data ?? []).filter((m) => m.providerId === editing.id).map((m) => m.modelId) : [],
+    [editing, refsQuery.data],
+  );
 
   const afterSave = async (providerId: string, models: string[]) => {
     setDialog(null);
-    if (models.length) {
-      const problem = await addModels(providerId, models);
-      setNotice(problem);
-      await invalidateAfterChange(qc, modelsKeys.all, providersKeys.all, routingKeys.powerLevels);
+    if (!models.length) return;
+    try {
+      const r = await importer.mutateAsync({
+        providerId,
+        body: { models: models.map((modelId) => ({ modelId })) },
+      });
+      setNotice(importNotice(r));
+    } catch (e) {
+      setNotice(
+        `The provider was saved, but its models could not be added: ${e instanceof Error ? e.message : 'failed'}.`,
+      );
     }
   };
 
@@ -78,21 +104,39 @@ export function ProvidersPage() {
           ) : null
         }
       />
-      <SegmentedTabs label="Section" value={tab} options={TABS} onChange={(v) => qs.set({ tab: v === 'overview' ? null : v }, { push: true })} />
-      {!canWrite ? <ReadOnlyNote>Read-only: your role can see providers and routing but not change them.</ReadOnlyNote> : null}
-      {notice ? <p role="alert" className="rounded-lg bg-amber-500/10 px-3 py-2 text-sm text-amber-500">{notice}</p> : null}
+      <SegmentedTabs
+        label="Section"
+        value={tab}
+        options={TABS}
+        onChange={(v) => qs.set({ tab: v === 'overview' ? null : v }, { push: true })}
+      />
+      {!canWrite ? (
+        <ReadOnlyNote>Read-only: your role can see providers and routing but not change them.</ReadOnlyNote>
+      ) : null}
+      {notice ? (
+        <p role="alert" className="rounded-lg bg-amber-500/10 px-3 py-2 text-sm text-amber-500">
+          {notice}
+        </p>
+      ) : null}
       {tab === 'overview' ? (
         <>
           <StatCards />
           <section aria-labelledby="providers-heading" className="min-w-0">
-            <h3 id="providers-heading" className="mb-3 font-semibold">Providers</h3>
-            <ProviderCards canWrite={canWrite} onConfigure={(provider) => setDialog({ mode: 'edit', provider })} />
+            <h3 id="providers-heading" className="mb-3 font-semibold">
+              Providers
+            </h3>
+            <ProviderCards
+              canWrite={canWrite}
+              onConfigure={(provider) => setDialog({ mode: 'edit', provider })}
+            />
           </section>
           <div className="grid grid-cols-1 gap-3 xl:grid-cols-3">
-            <div className="min-w-0 xl:col-span-2"><StrategyPanel canChange={can('routing:strategy')} /></div>
+            <div className="min-w-0 xl:col-span-2">
+              <StrategyPanel canChange={can('routing:strategy')} />
+            </div>
             <ByokPanel />
           </div>
-          <PowerLevels />
+          <PowerLevels canEdit={canRouting} refs={refs} />
           <UsageAnalytics />
         </>
       ) : (
@@ -100,7 +144,15 @@ export function ProvidersPage() {
           <ResolverExplainer canTrace={can('routing:trace')} onTrace={() => setTracing(true)} />
           <AliasesTable canWrite={canRouting} refs={refs} />
           <FallbackChains canWrite={canRouting} refs={refs} />
-          <TraceDrawer open={tracing} onClose={() => setTracing(false)} suggestions={suggestions} />
+          <TraceDrawer
+            open={tracing || !!traceStart}
+            onClose={() => {
+              setTracing(false);
+              if (traceStart) qs.set({ trace: null, traceEndpoint: null, traceStream: null, traceAs: null });
+            }}
+            suggestions={suggestions}
+            start={traceStart}
+          />
         </>
       )}
       {dialog?.mode === 'create' ? (

@@ -1,4 +1,4 @@
-// The provider catalogue the first start seeds: every supported provider with its default
+// The model catalogue, read by the seed and by model imports: every supported provider with its default
 // base URL and `_env` auth references, and a short curated list of current models each.
 // Prices (per 1M tokens) and context windows come from @pydantic/genai-prices, whose data
 // ships inside the package (no network at run time); capabilities are curated here.
@@ -433,4 +433,43 @@ export function resolveCatalogueModels(spec: CatalogueProviderSpec, at: Date = n
     });
   }
   return out;
+}
+
+/**
+ * What the catalogue knows about one model of a provider type, for a model an admin imports from the provider's
+ * listing: the curated entry (display name, capabilities, limits) when there is one, else the price package's
+ * price and context window; local, free provider types price every model at 0. Null: the price is unknown.
+ */
+export function catalogueModel(
+  providerType: string,
+  modelId: string,
+  opts: { free: boolean; at?: Date },
+): (Omit<ResolvedCatalogueModel, 'capabilities' | 'displayName'> & { displayName: string | null; capabilities: string[] | null }) | null {
+  const at = opts.at ?? new Date();
+  if (providerType === 'mock') return MOCK_MODELS.find((m) => m.modelId === modelId) ?? null;
+  const spec = PROVIDER_CATALOGUE.find((s) => s.type === (providerType === 'azure-openai' ? 'azure' : providerType));
+  const curated = spec?.models.find((m) => m.modelId === modelId);
+  if (spec && curated) {
+    const [resolved] = resolveCatalogueModels({ ...spec, models: [curated] }, at);
+    if (resolved) return resolved;
+  }
+  const price: PriceLookup | null = opts.free
+    ? { input: 0, output: 0, cached: null, contextWindow: null, description: null }
+    : spec?.pricesFrom
+      ? lookupPrice(spec.pricesFrom, modelId, at)
+      : null;
+  if (!price) return null;
+  return {
+    modelId,
+    displayName: null,
+    description: price.description,
+    priceInputPer1M: price.input,
+    priceOutputPer1M: price.output,
+    priceCachedInputPer1M: price.cached,
+    contextWindow: price.contextWindow,
+    maxOutputTokens: null,
+    qualityTier: tierForPrice(price.input, price.output),
+    qualityScore: scoreForPrice(price.input, price.output),
+    capabilities: null,
+  };
 }
