@@ -195,7 +195,7 @@ async function main() {
   const { pg } = await import(join(ROOT, 'prisma/index.js'));
   const { createDatabase } = await import(join(ROOT, 'apps/api/dist/db/client.js'));
   const { seedDatabase } = await import(join(ROOT, 'apps/api/dist/seed/seed.js'));
-  const { usageRow, writeUsageRows } = await import(join(ROOT, 'apps/api/dist/usage/writer.js'));
+  const { usageRow, writeUsageRows } = await import(join(ROOT, 'apps/api/dist/metering/writer.js'));
   const dbName = `sy_dash_bench_${process.pid}`;
   const admin: PgClient = new pg.Client({ connectionString: PG_ADMIN });
   await admin.connect();

@@ -48,7 +48,7 @@ describe('api import layers (lint)', () => {
     expect(errors.map((e) => e.rule)).toEqual(['import-x/no-restricted-paths']);
   });
 
-  it('imports downwards pass (modules -> proxy -> routing -> lib)', async () => {
+  it('imports downwards pass (modules -> proxy -> router -> lib)', async () => {
     const errors = await importErrors(
       'modules/audit/audit.service.ts',
       [
@@ -62,9 +62,9 @@ describe('api import layers (lint)', () => {
   });
 
   it('an import cycle inside a layer is refused', async () => {
-    // usage/writer.ts imports ./batch-queue.js; batch-queue importing the writer back closes a cycle.
+    // metering/writer.ts imports ./batch-queue.js; batch-queue importing the writer back closes a cycle.
     const errors = await importErrors(
-      'usage/batch-queue.ts',
+      'metering/batch-queue.ts',
       "import { writeUsageBatch } from './writer.js';\nexport const w = writeUsageBatch;\n",
     );
     expect(errors.map((e) => e.rule)).toEqual(['import-x/no-cycle']);

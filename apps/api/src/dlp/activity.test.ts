@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { createTestDatabase, type TestDatabase } from '../test/db.js';
-import { usageRow, writeUsageRows } from '../usage/writer.js';
+import { usageRow, writeUsageRows } from '../metering/writer.js';
 import { createDlpActivityWriter, dlpActivityRows, dlpDetail, type DlpActivityRow } from './activity.js';
 
 let db: TestDatabase;

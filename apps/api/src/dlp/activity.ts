@@ -6,8 +6,8 @@ import { dlpDetail, type DlpAction, type DlpFinding, type DlpMatchKind } from '@
 import type { Database } from '../db/client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { DlpScope } from '../routing/dlp-snapshot.js';
-import { BatchQueue } from '../usage/batch-queue.js';
+import type { DlpScope } from '../router/dlp-snapshot.js';
+import { BatchQueue } from '../metering/batch-queue.js';
 
 export { dlpDetail };
 

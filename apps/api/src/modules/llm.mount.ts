@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
-import type { RoutingRuntime } from '../routing/runtime.js';
+import type { RoutingRuntime } from '../router/runtime.js';
 import { connectRoutes } from './connect/connect.routes.js';
 import { dlpRoutes } from './dlp/dlp.routes.js';
 import { modelsRoutes } from './models/models.routes.js';
 import type { ProviderHealthService } from './providers/provider-health.service.js';
 import { providersRoutes } from './providers/providers.routes.js';
-import { routingRoutes } from './routing/routing.routes.js';
+import { routingRoutes } from './routing-config/routing.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 
 /**

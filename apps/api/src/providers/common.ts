@@ -4,7 +4,7 @@ import { anthropicToOpenaiChatRequest } from '../translate/messages.js';
 import { responsesToChatRequest, responsesToolPlan } from '../translate/responses.js';
 import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens } from '../translate/tokens.js';
 import type { AnRequest, OaChatRequest } from '../translate/wire-types.js';
-import { providerDefaults } from './catalogue.js';
+import { providerDefaults } from './provider-types.js';
 import { decodeWhole, isRelayed, streamFor, type TranslateOptions } from './compose.js';
 import { normalizeUpstreamError } from './errors.js';
 import { AdapterError } from './types.js';

@@ -5,13 +5,13 @@
  *   const call = await adapter.prepare({ endpoint, provider, upstreamModel, apiKey, rawBody, body, stream });
  */
 import type { Capability } from '@switchyard/core';
-import { providerDefaults } from './catalogue.js';
+import { providerDefaults } from './provider-types.js';
 import { normalizeUpstreamError } from './errors.js';
 import { ADAPTERS } from './registry.js';
 import type { ListModelsContext, ModelInfo, ProviderAdapter } from './types.js';
 
 export * from './types.js';
-export { PROVIDER_CATALOGUE, isProviderType, providerDefaults } from './catalogue.js';
+export { PROVIDER_CATALOGUE, isProviderType, providerDefaults } from './provider-types.js';
 export { scrubSecrets } from './errors.js';
 
 /** Adapter for a provider type; unknown types use the OpenAI-compatible adapter (like `custom`). */

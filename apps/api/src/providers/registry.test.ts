@@ -4,7 +4,7 @@ import { encoderFor } from '../translate/encoders.js';
 import { SseParser } from '../translate/sse.js';
 import type { OaChunk } from '../translate/wire-types.js';
 import { compose } from './compose.js';
-import { PROVIDER_CATALOGUE } from './catalogue.js';
+import { PROVIDER_CATALOGUE } from './provider-types.js';
 import { ADAPTERS, wireById } from './registry.js';
 import type { StreamDecoder, StreamSink } from './types.js';
 

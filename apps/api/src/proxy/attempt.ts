@@ -1,8 +1,8 @@
 import { isBilled } from '@switchyard/core';
 import { getAdapter, scrubSecrets } from '../providers/index.js';
 import { AdapterError, type PreparedCall, type UpstreamError } from '../providers/types.js';
-import type { LoadedProvider } from '../routing/load-config.js';
-import type { PlannedAttempt, ProxyEndpoint } from '../routing/types.js';
+import type { LoadedProvider } from '../router/load-config.js';
+import type { PlannedAttempt, ProxyEndpoint } from '../router/types.js';
 import { answerHeaders } from './answer-headers.js';
 import { anthropicClientHeaders } from './client-headers.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';

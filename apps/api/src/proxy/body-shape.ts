@@ -9,7 +9,7 @@
  * only when a check fails) and visits only the fields it checks, then one bounded depth walk.
  */
 import { isSafeText } from '@switchyard/core';
-import type { ProxyEndpoint } from '../routing/types.js';
+import type { ProxyEndpoint } from '../router/types.js';
 
 export class RequestShapeError extends Error {
   constructor(

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateGatewayKey } from '../lib/key-format.js';
-import type { RedisStateStore } from '../routing/redis-state-store.js';
+import type { RedisStateStore } from '../router/redis-state-store.js';
 import { createTestApp } from '../test/app.js';
 import { createTestDatabase, type TestDatabase } from '../test/db.js';
 import { ANTHROPIC_UPSTREAM_KEY, createProxyEnv, UPSTREAM_KEY, type ProxyEnv } from '../test/proxy-env.js';

@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { hashGatewayKey } from '../lib/key-format.js';
 import type { GatewayError } from '../lib/errors.js';
-import type { LoadedConfig, LoadedGatewayKey } from '../routing/load-config.js';
-import type { ProxyCaller } from '../routing/types.js';
+import type { LoadedConfig, LoadedGatewayKey } from '../router/load-config.js';
+import type { ProxyCaller } from '../router/types.js';
 
 export type { ProxyCaller };
 

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError } from '../providers/types.js';
-import type { PlannedAttempt } from '../routing/types.js';
+import type { PlannedAttempt } from '../router/types.js';
 
 /** The client's wire format decides the error body shape. */
 export type ClientFormat = 'openai' | 'anthropic';

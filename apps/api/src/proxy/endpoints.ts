@@ -1,5 +1,5 @@
 import { PROXY_PREFIXES as PREFIXES } from '../lib/proxy-paths.js';
-import type { ProxyEndpoint } from '../routing/types.js';
+import type { ProxyEndpoint } from '../router/types.js';
 import type { ClientFormat } from './client-errors.js';
 
 export interface EndpointMatch {

@@ -1,5 +1,5 @@
 import type { GatewayError } from '../lib/errors.js';
-import type { Admission, PlannedAttempt, PlanResult } from '../routing/types.js';
+import type { Admission, PlannedAttempt, PlanResult } from '../router/types.js';
 import { skippedHeader } from './answer-headers.js';
 import { runAttempt } from './attempt.js';
 import { BodyCapture } from './body-log.js';

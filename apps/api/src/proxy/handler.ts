@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayError } from '../lib/errors.js';
-import type { LoadedConfig } from '../routing/load-config.js';
-import type { ProxyCaller, RequestFacts } from '../routing/types.js';
+import type { LoadedConfig } from '../router/load-config.js';
+import type { ProxyCaller, RequestFacts } from '../router/types.js';
 import { MAX_BODY_DEPTH, rawDepthExceeds } from './body-shape.js';
 import { presentedKey, resolveCaller } from './caller.js';
 import { clientIp, describeIp } from './client-access.js';

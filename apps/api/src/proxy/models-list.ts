@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../routing/load-config.js';
+import type { LoadedConfig } from '../router/load-config.js';
 import type { ProxyCaller } from './caller.js';
 import type { ClientFormat } from './client-errors.js';
 

@@ -23,8 +23,8 @@ import {
 } from '@switchyard/core';
 import type { StreamTranslator } from '../providers/types.js';
 import type { GatewayError } from '../lib/errors.js';
-import { dlpPolicyFor, type DlpResolution, type DlpSnapshot } from '../routing/dlp-snapshot.js';
-import type { ProxyCaller, ProxyEndpoint } from '../routing/types.js';
+import { dlpPolicyFor, type DlpResolution, type DlpSnapshot } from '../router/dlp-snapshot.js';
+import type { ProxyCaller, ProxyEndpoint } from '../router/types.js';
 
 /** A request's data protection: the policy that applied, what it found, and the body to send and to log. */
 export interface RequestProtection {

@@ -1,13 +1,13 @@
 import type { AttemptLog } from '@switchyard/core';
 import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError } from '../providers/types.js';
-import type { PlannedAttempt } from '../routing/types.js';
-import type { ProxyUsage } from '../usage/types.js';
+import type { PlannedAttempt } from '../router/types.js';
+import type { ProxyUsage } from '../metering/types.js';
 import { dlpActivityRows } from '../dlp/activity.js';
 import { bodiesForLog } from './body-log.js';
 import { describeFindings, type RequestProtection } from './protect.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
-import type { ProxyEndpoint } from '../routing/types.js';
+import type { ProxyEndpoint } from '../router/types.js';
 
 /** The endpoint's label in usage records and /metrics. */
 export const ENDPOINT_LABEL: Record<ProxyEndpoint, string> = {

@@ -6,7 +6,7 @@ import {
   roughTokens,
 } from '../translate/tokens.js';
 import { checkBodyShape, invalidModelName, RequestShapeError } from './body-shape.js';
-import type { Capability, ProxyEndpoint, RequestFacts } from '../routing/types.js';
+import type { Capability, ProxyEndpoint, RequestFacts } from '../router/types.js';
 
 export { RequestShapeError };
 

@@ -3,8 +3,8 @@
 // same burst, once the limit is taken, is refused too. In process and on a real Redis shared by two instances.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
-import { RedisStateStore } from '../../routing/redis-state-store.js';
-import { MemoryStateStore } from '../../routing/state-store.js';
+import { RedisStateStore } from '../../router/redis-state-store.js';
+import { MemoryStateStore } from '../../router/state-store.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { REDIS_TEST_URL, dropPrefix, testPrefix } from '../../test/redis.js';
 import { AuthService } from './auth.service.js';

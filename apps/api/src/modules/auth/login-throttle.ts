@@ -1,4 +1,4 @@
-import { MemoryStateStore } from '../../routing/state-store.js';
+import { MemoryStateStore } from '../../router/state-store.js';
 
 /**
  * Failed sign-in attempts, limited per account and per client IP in fixed windows. The counters live in the

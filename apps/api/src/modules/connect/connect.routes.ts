@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { callerForKey } from '../../proxy/caller.js';
 import { listModelsForCaller } from '../../proxy/models-list.js';
-import type { RoutingRuntime } from '../../routing/runtime.js';
+import type { RoutingRuntime } from '../../router/runtime.js';
 import { currentAuth } from '../auth/auth.middleware.js';
 import { mountContracts } from '../mount-contract.js';
 

@@ -20,7 +20,7 @@ import {
 import type { Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import { storedPolicy } from '../../routing/dlp-snapshot.js';
+import { storedPolicy } from '../../router/dlp-snapshot.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
 /**

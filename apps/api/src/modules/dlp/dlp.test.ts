@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DlpActivityRow } from '../../dlp/activity.js';
-import { dlpPolicyFor } from '../../routing/load-config.js';
+import { dlpPolicyFor } from '../../router/load-config.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 
 const BASE = '/api/v1/llm/data-protection';

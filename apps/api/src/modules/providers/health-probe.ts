@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { HealthProbe } from '@switchyard/core';
 import { getAdapter, type ProviderRuntime, type UpstreamError } from '../../providers/index.js';
-import { noteMessage } from '../../routing/health-notes.js';
+import { noteMessage } from '../../router/health-notes.js';
 import { connectionTestDetailed } from './provider-test.js';
 
 export interface ProbeResult {

@@ -1,5 +1,5 @@
 import type { Logger } from '../../lib/logger.js';
-import type { RoutingRuntime } from '../../routing/runtime.js';
+import type { RoutingRuntime } from '../../router/runtime.js';
 import { healthCheckOf, type ProviderHealthService } from './provider-health.service.js';
 
 /**

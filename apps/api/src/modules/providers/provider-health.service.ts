@@ -8,9 +8,9 @@ import {
 import type { Prisma, ProviderCooldownNote, ProviderHealth } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import type { HealthNotes } from '../../routing/health-notes.js';
-import type { RoutingRuntime } from '../../routing/runtime.js';
-import { resolveProviderKey } from '../../routing/secrets-resolver.js';
+import type { HealthNotes } from '../../router/health-notes.js';
+import type { RoutingRuntime } from '../../router/runtime.js';
+import { resolveProviderKey } from '../../router/secrets-resolver.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { runProbe, type ProbeResult } from './health-probe.js';
 

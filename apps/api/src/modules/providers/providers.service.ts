@@ -12,7 +12,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { defaultCapabilities, isProviderType, providerDefaults } from '../../providers/index.js';
 import { catalogueModel, scoreForPrice, tierForPrice } from '../../providers/model-catalogue.js';
-import { envRefName, resolveProviderKey } from '../../routing/secrets-resolver.js';
+import { envRefName, resolveProviderKey } from '../../router/secrets-resolver.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateGatewayKey } from '../../lib/key-format.js';
 import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
-import { writeUsageBatch } from '../../usage/writer.js';
-import type { ProxyUsage } from '../../usage/types.js';
+import { writeUsageBatch } from '../../metering/writer.js';
+import type { ProxyUsage } from '../../metering/types.js';
 
 let e: ProxyEnv;
 let viewer: string;

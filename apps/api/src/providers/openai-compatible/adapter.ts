@@ -3,7 +3,7 @@
  * Groq, Mistral, Fireworks, DeepSeek, Cohere compatibility, HuggingFace router,
  * Ollama, custom base URLs). Per-provider differences live in the catalogue.
  */
-import { providerDefaults } from '../catalogue.js';
+import { providerDefaults } from '../provider-types.js';
 import {
   baseUrlOf,
   localCountTokens,

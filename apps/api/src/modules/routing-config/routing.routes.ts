@@ -2,7 +2,7 @@ import { routingContracts } from '@switchyard/core';
 import { Router } from 'express';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import type { RoutingRuntime } from '../../routing/runtime.js';
+import type { RoutingRuntime } from '../../router/runtime.js';
 import { actorOf, currentAuth } from '../auth/auth.middleware.js';
 import { can } from '../auth/permissions.js';
 import { mountContracts } from '../mount-contract.js';

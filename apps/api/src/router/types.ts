@@ -93,7 +93,7 @@ export interface AttemptReport {
 
 /**
  * The routing side of the data plane, as the executor sees it. Implemented over @switchyard/core's engine and
- * the state store (src/routing/runtime.ts).
+ * the state store (src/router/runtime.ts).
  */
 export interface Router {
   plan(input: PlanInput): PlanResult;

@@ -40,7 +40,7 @@ import type {
   PlannedAttempt,
   Router,
 } from './types.js';
-import { recordedSpend } from '../usage/spend.js';
+import { recordedSpend } from '../metering/spend.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
 import type { StateStore } from './state-store.js';
 import { noteMessage, type HealthNotes } from './health-notes.js';

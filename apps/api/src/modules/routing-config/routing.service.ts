@@ -15,7 +15,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { MASTER_CALLER, callerForKey, type ProxyCaller } from '../../proxy/caller.js';
 import { RequestShapeError, requestFacts } from '../../proxy/request-facts.js';
-import type { RoutingRuntime } from '../../routing/runtime.js';
+import type { RoutingRuntime } from '../../router/runtime.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
 /** What each global strategy does, for the dashboard's selector. */
