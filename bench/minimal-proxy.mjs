@@ -13,13 +13,20 @@ const pool = new Pool(upstream, { connections: 128, keepAliveTimeout: 60_000 });
 
 createServer((req, res) => {
   pool.request(
-    { path: `/v1${req.url.replace(/^\/v1/, '')}`, method: req.method, headers: { 'content-type': 'application/json' }, body: req },
+    {
+      path: `/v1${req.url.replace(/^\/v1/, '')}`,
+      method: req.method,
+      headers: { 'content-type': 'application/json' },
+      body: req,
+    },
     (err, data) => {
       if (err) {
         res.writeHead(502).end();
         return;
       }
-      res.writeHead(data.statusCode, { 'content-type': String(data.headers['content-type'] ?? 'application/json') });
+      res.writeHead(data.statusCode, {
+        'content-type': String(data.headers['content-type'] ?? 'application/json'),
+      });
       pipeline(data.body, res, () => {});
     },
   );

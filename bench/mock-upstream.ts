@@ -13,15 +13,23 @@ const completion = JSON.stringify({
   object: 'chat.completion',
   created: 1_700_000_000,
   model: 'bench-model',
-  choices: [{ index: 0, message: { role: 'assistant', content: text.slice(0, 1100) }, finish_reason: 'stop', logprobs: null }],
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: text.slice(0, 1100) },
+      finish_reason: 'stop',
+      logprobs: null,
+    },
+  ],
   usage: { prompt_tokens: 24, completion_tokens: 220, total_tokens: 244 },
 });
 const words = text.split(' ');
 const deltas = Array.from({ length: 32 }, (_, i) => words.slice(i * 3, i * 3 + 3).join(' ') + ' ');
 const sse = Buffer.from(
   [
-    ...deltas.map((d, i) =>
-      `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'bench-model', choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: d } : { content: d }, finish_reason: null }] })}\n\n`,
+    ...deltas.map(
+      (d, i) =>
+        `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'bench-model', choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: d } : { content: d }, finish_reason: null }] })}\n\n`,
     ),
     `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'bench-model', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
     `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'bench-model', choices: [], usage: { prompt_tokens: 24, completion_tokens: 96, total_tokens: 120 } })}\n\n`,
@@ -29,8 +37,14 @@ const sse = Buffer.from(
   ].join(''),
 );
 const anthropic = JSON.stringify({
-  id: 'msg_bench', type: 'message', role: 'assistant', model: 'bench-model', content: [{ type: 'text', text: text.slice(0, 1100) }],
-  stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 24, output_tokens: 220 },
+  id: 'msg_bench',
+  type: 'message',
+  role: 'assistant',
+  model: 'bench-model',
+  content: [{ type: 'text', text: text.slice(0, 1100) }],
+  stop_reason: 'end_turn',
+  stop_sequence: null,
+  usage: { input_tokens: 24, output_tokens: 220 },
 });
 
 export const EXPECTED_STREAM_FRAMES = 32 + 2 + 1; // deltas + finish + usage + [DONE]
@@ -42,11 +56,21 @@ export function startMockUpstream(port: number) {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
       if (req.url?.endsWith('/messages')) {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(anthropic) }).end(anthropic);
+        res
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(anthropic),
+          })
+          .end(anthropic);
       } else if (body.includes('"stream":true')) {
         res.writeHead(200, { 'content-type': 'text/event-stream' }).end(sse);
       } else {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(completion) }).end(completion);
+        res
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(completion),
+          })
+          .end(completion);
       }
     });
   });

@@ -7,9 +7,13 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-  let p = 0, f = 0, s = 0;
+  let p = 0,
+    f = 0,
+    s = 0;
   if ('numPassedTests' in report) {
     p = report.numPassedTests;
     f = report.numFailedTests;
@@ -19,7 +23,9 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     f = report.stats.unexpected + (report.stats.flaky ?? 0);
     s = report.stats.skipped;
   }
-  rows.push(`  ${file.replace(/\.json$/, '').padEnd(14)} ${p} passed, ${f} failed${s ? `, ${s} skipped` : ''}`);
+  rows.push(
+    `  ${file.replace(/\.json$/, '').padEnd(14)} ${p} passed, ${f} failed${s ? `, ${s} skipped` : ''}`,
+  );
   passed += p;
   failed += f;
   skipped += s;

@@ -14,6 +14,9 @@ export REDIS_TEST_URL="${REDIS_TEST_URL:-redis://127.0.0.1:6379}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "formatting (prettier --check)"
+pnpm exec prettier --check . --log-level warn
+
 step "lint and typecheck"
 pnpm exec turbo run lint typecheck --output-logs=errors-only
 

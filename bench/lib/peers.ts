@@ -36,10 +36,25 @@ export interface PeerLaunch {
 
 function run(cmd: string, args: string[], cwd: string, timeoutMs = 300_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`));
-      else resolve(stdout);
-    });
+    execFile(
+      cmd,
+      args,
+      {
+        cwd,
+        timeout: timeoutMs,
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, npm_config_update_notifier: 'false' },
+      },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new Error(
+              `${cmd} ${args.join(' ')} failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`,
+            ),
+          );
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -55,7 +70,10 @@ const NPM_FLAGS = ['--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=er
 export async function preparePortkey(port: number, upstreamOrigin: string): Promise<PeerLaunch> {
   const dir = join(PEERS_DIR, `portkey-${PORTKEY_VERSION}`);
   mkdirSync(dir, { recursive: true });
-  if (installedVersion(dir, '@portkey-ai/gateway') !== PORTKEY_VERSION || installedVersion(dir, '@hono/node-server') !== HONO_NODE_SERVER_PIN) {
+  if (
+    installedVersion(dir, '@portkey-ai/gateway') !== PORTKEY_VERSION ||
+    installedVersion(dir, '@hono/node-server') !== HONO_NODE_SERVER_PIN
+  ) {
     writeFileSync(
       join(dir, 'package.json'),
       JSON.stringify(
@@ -72,16 +90,25 @@ export async function preparePortkey(port: number, upstreamOrigin: string): Prom
     console.log(`installing @portkey-ai/gateway@${PORTKEY_VERSION} into ${dir}…`);
     await run('npm', ['install', ...NPM_FLAGS], dir);
     const hono = installedVersion(dir, '@hono/node-server');
-    if (hono !== HONO_NODE_SERVER_PIN) throw new Error(`@hono/node-server is ${hono ?? 'missing'}, not the pinned ${HONO_NODE_SERVER_PIN}`);
+    if (hono !== HONO_NODE_SERVER_PIN)
+      throw new Error(`@hono/node-server is ${hono ?? 'missing'}, not the pinned ${HONO_NODE_SERVER_PIN}`);
   }
   return {
-    args: [join(dir, 'node_modules/@portkey-ai/gateway/build/start-server.js'), `--port=${port}`, '--headless'],
+    args: [
+      join(dir, 'node_modules/@portkey-ai/gateway/build/start-server.js'),
+      `--port=${port}`,
+      '--headless',
+    ],
     cwd: dir,
     env: { NODE_ENV: 'production' },
     url: `http://127.0.0.1:${port}/v1/chat/completions`,
     model: 'bench-model',
     // Portkey routes per request from headers: the OpenAI provider at a custom host (the mock upstream).
-    headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamOrigin}/v1`, authorization: 'Bearer bench-upstream-key' },
+    headers: {
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': `${upstreamOrigin}/v1`,
+      authorization: 'Bearer bench-upstream-key',
+    },
     note: `@portkey-ai/gateway ${PORTKEY_VERSION} (@hono/node-server ${HONO_NODE_SERVER_PIN}); no metering`,
     logFile: join(dir, 'stderr.log'),
   };
@@ -95,15 +122,22 @@ export async function prepareLlmRouter(upstreamOrigin: string): Promise<PeerLaun
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, '.ready'))) {
     console.log(`fetching @khanglvm/llm-router@${LLM_ROUTER_VERSION} into ${dir}…`);
-    await run('npm', ['pack', `@khanglvm/llm-router@${LLM_ROUTER_VERSION}`, '--pack-destination', dir, '--loglevel=error'], dir);
+    await run(
+      'npm',
+      ['pack', `@khanglvm/llm-router@${LLM_ROUTER_VERSION}`, '--pack-destination', dir, '--loglevel=error'],
+      dir,
+    );
     const tgz = readdirSync(dir).find((f) => f.endsWith(`-${LLM_ROUTER_VERSION}.tgz`));
     if (!tgz) throw new Error('npm pack produced no tarball');
     await run('tar', ['xzf', join(dir, tgz), '-C', dir], dir);
     if (!existsSync(entry)) throw new Error(`${entry} is not in the package`);
     // Its dependencies minus @levu/snap (missing from the registry; only the interactive CLI imports it).
-    const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     const deps = Object.entries(manifest.dependencies ?? {}).filter(([name]) => name !== '@levu/snap');
-    if (deps.length > 0) await run('npm', ['install', ...NPM_FLAGS, '--no-save', ...deps.map(([n, v]) => `${n}@${v}`)], pkgDir);
+    if (deps.length > 0)
+      await run('npm', ['install', ...NPM_FLAGS, '--no-save', ...deps.map(([n, v]) => `${n}@${v}`)], pkgDir);
     writeFileSync(join(dir, '.ready'), `${LLM_ROUTER_VERSION}\n`);
   }
   const home = join(dir, 'home');
@@ -114,14 +148,31 @@ export async function prepareLlmRouter(upstreamOrigin: string): Promise<PeerLaun
     JSON.stringify(
       {
         version: 2,
-        providers: [{ id: 'bench', name: 'Bench mock', baseUrl: `${upstreamOrigin}/v1`, format: 'openai', apiKey: 'bench-upstream-key', models: [{ id: 'bench-model' }] }],
+        providers: [
+          {
+            id: 'bench',
+            name: 'Bench mock',
+            baseUrl: `${upstreamOrigin}/v1`,
+            format: 'openai',
+            apiKey: 'bench-upstream-key',
+            models: [{ id: 'bench-model' }],
+          },
+        ],
       },
       null,
       2,
     ) + '\n',
   );
   return {
-    args: [entry, 'start-runtime', `--config=${configPath}`, `--port=${LLM_ROUTER_PORT}`, '--watch-config=false', '--watch-binary=false', '--require-auth=false'],
+    args: [
+      entry,
+      'start-runtime',
+      `--config=${configPath}`,
+      `--port=${LLM_ROUTER_PORT}`,
+      '--watch-config=false',
+      '--watch-binary=false',
+      '--require-auth=false',
+    ],
     cwd: pkgDir,
     // Its runtime state files go to $HOME: keep them in the throwaway folder.
     env: { HOME: home },

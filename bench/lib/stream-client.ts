@@ -10,7 +10,14 @@ export interface StreamStats {
 }
 
 /** Sends `n` streaming requests at `concurrency`, timing the first chunk and the whole stream, counting frames. */
-export async function runStreams(opts: { url: string; body: string; headers: Record<string, string>; n: number; concurrency: number; expectedFrames: number }): Promise<StreamStats> {
+export async function runStreams(opts: {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  n: number;
+  concurrency: number;
+  expectedFrames: number;
+}): Promise<StreamStats> {
   const agent = new Agent({ connections: opts.concurrency, keepAliveTimeout: 30_000 });
   const ttfc: number[] = [];
   const total: number[] = [];
@@ -22,7 +29,12 @@ export async function runStreams(opts: { url: string; body: string; headers: Rec
     while (next < opts.n) {
       next++;
       const t0 = performance.now();
-      const res = await request(opts.url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', ...opts.headers }, body: opts.body });
+      const res = await request(opts.url, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json', ...opts.headers },
+        body: opts.body,
+      });
       let first = -1;
       let text = '';
       for await (const chunk of res.body) {

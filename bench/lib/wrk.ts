@@ -25,11 +25,24 @@ export function parseWrk(out: string): WrkResult {
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const sockErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: pct('50'), p99: pct('99'), requests, errors: non2xx + sockErrors };
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    p50: pct('50'),
+    p99: pct('99'),
+    requests,
+    errors: non2xx + sockErrors,
+  };
 }
 
 /** Runs wrk pinned to `cpu` with a POST body; resolves with its parsed summary. */
-export function runWrk(opts: { url: string; body: string; headers: Record<string, string>; connections: number; seconds: number; cpu: string }): Promise<WrkResult> {
+export function runWrk(opts: {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  connections: number;
+  seconds: number;
+  cpu: string;
+}): Promise<WrkResult> {
   const script = join(tmpdir(), `sy-wrk-${process.pid}.lua`);
   const headers = Object.entries({ 'content-type': 'application/json', ...opts.headers })
     .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
@@ -39,7 +52,18 @@ export function runWrk(opts: { url: string; body: string; headers: Record<string
   return new Promise((resolve, reject) => {
     execFile(
       'taskset',
-      ['-c', opts.cpu, 'wrk', `-t${threads}`, `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', '-s', script, opts.url],
+      [
+        '-c',
+        opts.cpu,
+        'wrk',
+        `-t${threads}`,
+        `-c${opts.connections}`,
+        `-d${opts.seconds}s`,
+        '--latency',
+        '-s',
+        script,
+        opts.url,
+      ],
       { timeout: (opts.seconds + 30) * 1000 },
       (err, stdout) => (err ? reject(err) : resolve(parseWrk(stdout))),
     );

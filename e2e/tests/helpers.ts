@@ -19,38 +19,72 @@ export async function noHorizontalScroll(page: Page) {
   const found = await page.evaluate(() => {
     const w = document.documentElement.clientWidth;
     const overflow = document.documentElement.scrollWidth - w;
-    const culprits = overflow <= 0 ? [] : Array.from(document.querySelectorAll('body *'))
-      .filter((el) => el.getBoundingClientRect().right > w + 1)
-      .slice(0, 8)
-      .map((el) => `<${el.tagName.toLowerCase()} class="${String(el.getAttribute('class') ?? '').slice(0, 60)}"> right=${Math.round(el.getBoundingClientRect().right)}`);
+    const culprits =
+      overflow <= 0
+        ? []
+        : Array.from(document.querySelectorAll('body *'))
+            .filter((el) => el.getBoundingClientRect().right > w + 1)
+            .slice(0, 8)
+            .map(
+              (el) =>
+                `<${el.tagName.toLowerCase()} class="${String(el.getAttribute('class') ?? '').slice(0, 60)}"> right=${Math.round(el.getBoundingClientRect().right)}`,
+            );
     return { overflow, culprits };
   });
-  expect(found.overflow, `page scrolls sideways by ${found.overflow}px:\n${found.culprits.join('\n')}`).toBeLessThanOrEqual(0);
+  expect(
+    found.overflow,
+    `page scrolls sideways by ${found.overflow}px:\n${found.culprits.join('\n')}`,
+  ).toBeLessThanOrEqual(0);
 }
 
 /** A bearer token for the admin API. */
-export async function apiToken(request: APIRequestContext, email = ADMIN.email, password = ADMIN.password): Promise<string> {
+export async function apiToken(
+  request: APIRequestContext,
+  email = ADMIN.email,
+  password = ADMIN.password,
+): Promise<string> {
   const res = await request.post('/api/v1/auth/login', { data: { email, password } });
   expect(res.status(), await res.text()).toBe(200);
   return ((await res.json()) as { token: string }).token;
 }
 
-export async function apiCall<T = unknown>(request: APIRequestContext, token: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, data?: unknown): Promise<T> {
-  const res = await request.fetch(`/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}` }, data });
+export async function apiCall<T = unknown>(
+  request: APIRequestContext,
+  token: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  data?: unknown,
+): Promise<T> {
+  const res = await request.fetch(`/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}` },
+    data,
+  });
   expect(res.ok(), `${method} ${path}: ${res.status()} ${await res.text()}`).toBe(true);
   return (res.status() === 204 ? undefined : await res.json()) as T;
 }
 
 /** A user with a known password, created by the seeded admin through the API. */
-export async function createUser(request: APIRequestContext, opts: { email: string; role: 'admin' | 'user' | 'viewer'; name?: string }) {
+export async function createUser(
+  request: APIRequestContext,
+  opts: { email: string; role: 'admin' | 'user' | 'viewer'; name?: string },
+) {
   const token = await apiToken(request);
   const password = 'e2e-password-' + Math.random().toString(36).slice(2, 10);
-  const user = await apiCall<{ id: string; email: string }>(request, token, 'POST', '/users', { email: opts.email, name: opts.name ?? opts.email.split('@')[0], role: opts.role, password });
+  const user = await apiCall<{ id: string; email: string }>(request, token, 'POST', '/users', {
+    email: opts.email,
+    name: opts.name ?? opts.email.split('@')[0],
+    role: opts.role,
+    password,
+  });
   return { ...user, password };
 }
 
 /** Goes to a page through the sidebar (the drawer on phones). */
 export async function navigate(page: Page, isMobile: boolean, label: string) {
   if (isMobile) await page.getByRole('button', { name: 'Open navigation' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: label, exact: true })
+    .click();
 }

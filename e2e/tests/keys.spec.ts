@@ -3,7 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { apiCall, apiToken, createUser, navigate, noHorizontalScroll, signIn, unique } from './helpers';
 
-test('a user creates a gateway key, copies it, calls the proxy with it, and revokes it', async ({ page, context, request, isMobile }, testInfo) => {
+test('a user creates a gateway key, copies it, calls the proxy with it, and revokes it', async ({
+  page,
+  context,
+  request,
+  isMobile,
+}, testInfo) => {
   const id = unique(testInfo);
   const user = await createUser(request, { email: `keys-${id}@example.com`, role: 'user' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -61,7 +66,10 @@ test('a user creates a gateway key, copies it, calls the proxy with it, and revo
   await expect(page.getByTestId('key-row').filter({ hasText: 'e2e script' })).toContainText('revoked');
 });
 
-test('an admin creates a key for a user and revokes it on the Gateway keys page', async ({ page, request }, testInfo) => {
+test('an admin creates a key for a user and revokes it on the Gateway keys page', async ({
+  page,
+  request,
+}, testInfo) => {
   const id = unique(testInfo);
   const owner = await createUser(request, { email: `owner-${id}@example.com`, role: 'user' });
   await signIn(page);
@@ -70,7 +78,9 @@ test('an admin creates a key for a user and revokes it on the Gateway keys page'
   const form = page.getByRole('dialog', { name: 'Create a gateway key' });
   await form.getByLabel('Name').fill(`svc ${id}`);
   await form.getByLabel('Owner type').selectOption('user');
-  await form.getByLabel('Owner', { exact: true }).selectOption({ label: `${owner.email.split('@')[0]} (${owner.email})` });
+  await form
+    .getByLabel('Owner', { exact: true })
+    .selectOption({ label: `${owner.email.split('@')[0]} (${owner.email})` });
   await form.getByLabel('Budget (USD)').fill('12');
   await form.getByRole('button', { name: 'Create key' }).click();
   await expect(form.getByText('Choose the period the budget covers')).toBeVisible();
@@ -100,7 +110,12 @@ test('an admin creates a key for a user and revokes it on the Gateway keys page'
   await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke key' }).click();
   await expect(page.getByText('No keys match these filters.')).toBeVisible();
   const token = await apiToken(request);
-  const keys = await apiCall<{ data: { prefix: string; status: string }[] }>(request, token, 'GET', `/keys?ownerId=${owner.id}`);
+  const keys = await apiCall<{ data: { prefix: string; status: string }[] }>(
+    request,
+    token,
+    'GET',
+    `/keys?ownerId=${owner.id}`,
+  );
   expect(keys.data.find((k) => k.prefix === key.slice(0, 10))?.status).toBe('revoked');
 });
 
@@ -119,7 +134,15 @@ test.describe('BYOK', () => {
         res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-small' }, { id: 'fake-large' }] }));
       } else {
         res.statusCode = 401;
-        res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+        res.end(
+          JSON.stringify({
+            error: {
+              message: 'Incorrect API key provided',
+              type: 'invalid_request_error',
+              code: 'invalid_api_key',
+            },
+          }),
+        );
       }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -129,10 +152,19 @@ test.describe('BYOK', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  test('a user adds a provider key, tests it, rotates it, and deletes it; only the last four characters are shown', async ({ page, request, isMobile }, testInfo) => {
+  test('a user adds a provider key, tests it, rotates it, and deletes it; only the last four characters are shown', async ({
+    page,
+    request,
+    isMobile,
+  }, testInfo) => {
     const id = unique(testInfo);
     const admin = await apiToken(request);
-    await apiCall<{ id: string }>(request, admin, 'POST', '/llm/providers', { type: 'custom', name: `Fake ${id}`, slug: `fake-${id}`.toLowerCase().slice(0, 60), baseUrl });
+    await apiCall<{ id: string }>(request, admin, 'POST', '/llm/providers', {
+      type: 'custom',
+      name: `Fake ${id}`,
+      slug: `fake-${id}`.toLowerCase().slice(0, 60),
+      baseUrl,
+    });
     const user = await createUser(request, { email: `byok-${id}@example.com`, role: 'user' });
     await signIn(page, user.email, user.password);
     await navigate(page, isMobile, 'My provider keys');
@@ -143,7 +175,9 @@ test.describe('BYOK', () => {
     await add.getByRole('button', { name: 'Save key' }).click();
     await expect(add.getByText('Choose a provider')).toBeVisible();
     // A picker, not an internal id: a user role cannot list providers, yet picks from the BYOK options.
-    await add.getByLabel('Provider', { exact: true }).selectOption({ label: `Fake ${id} (${`fake-${id}`.toLowerCase().slice(0, 60)})` });
+    await add
+      .getByLabel('Provider', { exact: true })
+      .selectOption({ label: `Fake ${id} (${`fake-${id}`.toLowerCase().slice(0, 60)})` });
     await add.getByLabel('API key').fill(GOOD);
     await add.getByLabel('Label').fill('mine');
     await add.getByRole('button', { name: 'Save key' }).click();
@@ -177,10 +211,18 @@ test.describe('BYOK', () => {
     await expect(page.getByText('You have no provider keys.')).toBeVisible();
   });
 
-  test('an admin picks the provider from a list; the built-in mock is not offered', async ({ page, request }, testInfo) => {
+  test('an admin picks the provider from a list; the built-in mock is not offered', async ({
+    page,
+    request,
+  }, testInfo) => {
     const id = unique(testInfo);
     const admin = await apiToken(request);
-    await apiCall(request, admin, 'POST', '/llm/providers', { type: 'custom', name: `Listed ${id}`, slug: `listed-${id}`.toLowerCase().slice(0, 60), baseUrl });
+    await apiCall(request, admin, 'POST', '/llm/providers', {
+      type: 'custom',
+      name: `Listed ${id}`,
+      slug: `listed-${id}`.toLowerCase().slice(0, 60),
+      baseUrl,
+    });
     await signIn(page);
     await page.goto('/my-provider-keys');
     await page.getByRole('button', { name: 'Add key' }).click();

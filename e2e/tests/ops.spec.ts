@@ -29,7 +29,10 @@ async function userWithKey(request: APIRequestContext, id: string, role: 'user' 
 }
 
 async function chat(request: APIRequestContext, key: string, model: string, content = 'Hello from ops.spec') {
-  const res = await request.post('/v1/chat/completions', { headers: { authorization: `Bearer ${key}` }, data: { model, messages: [{ role: 'user', content }] } });
+  const res = await request.post('/v1/chat/completions', {
+    headers: { authorization: `Bearer ${key}` },
+    data: { model, messages: [{ role: 'user', content }] },
+  });
   expect(res.status(), await res.text()).toBe(200);
 }
 
@@ -37,10 +40,13 @@ async function chat(request: APIRequestContext, key: string, model: string, cont
 async function myLogs(request: APIRequestContext, token: string, n: number): Promise<LogRow[]> {
   let rows: LogRow[] = [];
   await expect
-    .poll(async () => {
-      rows = (await apiCall<{ data: LogRow[] }>(request, token, 'GET', '/me/logs?limit=200')).data;
-      return rows.length;
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        rows = (await apiCall<{ data: LogRow[] }>(request, token, 'GET', '/me/logs?limit=200')).data;
+        return rows.length;
+      },
+      { timeout: 15_000 },
+    )
     .toBeGreaterThanOrEqual(n);
   return rows;
 }
@@ -52,14 +58,31 @@ async function openDrawer(page: Page, row: ReturnType<Page['getByTestId']>) {
   return drawer;
 }
 
-test('an admin bulk-disables two models; they stay disabled after a reload', async ({ page, request }, testInfo) => {
+test('an admin bulk-disables two models; they stay disabled after a reload', async ({
+  page,
+  request,
+}, testInfo) => {
   const id = unique(testInfo);
   const admin = await apiToken(request);
-  const providers = await apiCall<{ data: { id: string; slug: string }[] }>(request, admin, 'GET', '/llm/providers');
+  const providers = await apiCall<{ data: { id: string; slug: string }[] }>(
+    request,
+    admin,
+    'GET',
+    '/llm/providers',
+  );
   const mock = providers.data.find((p) => p.slug === 'mock')!;
   const made: { id: string }[] = [];
   for (const suffix of ['a', 'b']) {
-    made.push(await apiCall<{ id: string }>(request, admin, 'POST', '/llm/models', { providerId: mock.id, modelId: `bulk-${id}-${suffix}`, displayName: `Bulk ${id} ${suffix}`, priceInputPer1M: 1, priceOutputPer1M: 2, priority: 500 }));
+    made.push(
+      await apiCall<{ id: string }>(request, admin, 'POST', '/llm/models', {
+        providerId: mock.id,
+        modelId: `bulk-${id}-${suffix}`,
+        displayName: `Bulk ${id} ${suffix}`,
+        priceInputPer1M: 1,
+        priceOutputPer1M: 2,
+        priority: 500,
+      }),
+    );
   }
 
   await signIn(page);
@@ -67,7 +90,10 @@ test('an admin bulk-disables two models; they stay disabled after a reload', asy
   await expect(page.getByRole('heading', { name: 'Model registry' })).toBeVisible();
   const rows = page.getByTestId('model-row');
   await expect(rows).toHaveCount(2);
-  await expect(page.getByRole('switch', { name: `Enabled: Bulk ${id} a` })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByRole('switch', { name: `Enabled: Bulk ${id} a` })).toHaveAttribute(
+    'aria-checked',
+    'true',
+  );
   await page.getByLabel(`Select Bulk ${id} a`).check();
   await page.getByLabel(`Select Bulk ${id} b`).check();
   const bar = page.getByRole('toolbar', { name: 'Bulk actions' });
@@ -78,12 +104,22 @@ test('an admin bulk-disables two models; they stay disabled after a reload', asy
 
   await page.reload();
   await expect(page.getByLabel('Search')).toHaveValue(`bulk-${id}`);
-  for (const s of ['a', 'b']) await expect(page.getByRole('switch', { name: `Enabled: Bulk ${id} ${s}` })).toHaveAttribute('aria-checked', 'false');
+  for (const s of ['a', 'b'])
+    await expect(page.getByRole('switch', { name: `Enabled: Bulk ${id} ${s}` })).toHaveAttribute(
+      'aria-checked',
+      'false',
+    );
   // The status filter is in the query string too.
-  await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'Enabled', exact: true }).click();
+  await page
+    .getByRole('group', { name: 'Status' })
+    .getByRole('button', { name: 'Enabled', exact: true })
+    .click();
   await expect(page).toHaveURL(/status=enabled/);
   await expect(page.getByText('No models match these filters.')).toBeVisible();
-  for (const m of made) expect((await apiCall<{ enabled: boolean }>(request, admin, 'GET', `/llm/models/${m.id}`)).enabled).toBe(false);
+  for (const m of made)
+    expect((await apiCall<{ enabled: boolean }>(request, admin, 'GET', `/llm/models/${m.id}`)).enabled).toBe(
+      false,
+    );
 
   // Bulk delete asks first.
   await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'All', exact: true }).click();
@@ -95,7 +131,12 @@ test('an admin bulk-disables two models; they stay disabled after a reload', asy
   await expect(page.getByText('No models match these filters.')).toBeVisible();
 });
 
-test('a user calls the proxy with their key and sees the request in My usage; an admin sees it in Logs with its trace', async ({ page, context, request, isMobile }, testInfo) => {
+test('a user calls the proxy with their key and sees the request in My usage; an admin sees it in Logs with its trace', async ({
+  page,
+  context,
+  request,
+  isMobile,
+}, testInfo) => {
   const id = unique(testInfo);
   const user = await userWithKey(request, id);
   await chat(request, user.key, 'chat.default');
@@ -113,7 +154,12 @@ test('a user calls the proxy with their key and sees the request in My usage; an
   let drawer = await openDrawer(page, row);
   await expect(page).toHaveURL(new RegExp(`log=${log!.id}`));
   await expect(drawer.getByTestId('resolver-trace')).toContainText('chat.default');
-  await expect(drawer.getByTestId('trace-candidate').filter({ hasText: `mock/${log!.actualModel}` }).first()).toContainText('kept');
+  await expect(
+    drawer
+      .getByTestId('trace-candidate')
+      .filter({ hasText: `mock/${log!.actualModel}` })
+      .first(),
+  ).toContainText('kept');
   await expect(drawer.getByTestId('attempt').first()).toContainText('ok');
   await page.keyboard.press('Escape');
   await expect(drawer).toBeHidden();
@@ -160,13 +206,21 @@ test.describe('BYOK', () => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.method === 'GET' && req.url?.endsWith('/models')) return send(200, { object: 'list', data: [{ id: 'byok-model' }] });
+      if (req.method === 'GET' && req.url?.endsWith('/models'))
+        return send(200, { object: 'list', data: [{ id: 'byok-model' }] });
       if (req.method === 'POST' && req.url?.endsWith('/chat/completions')) {
         let raw = '';
         req.on('data', (c: Buffer) => (raw += c.toString()));
         req.on('end', () => {
           const body = JSON.parse(raw || '{}') as { model?: string };
-          send(200, { id: 'chatcmpl-ops', object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model ?? 'byok-model', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 } });
+          send(200, {
+            id: 'chatcmpl-ops',
+            object: 'chat.completion',
+            created: Math.floor(Date.now() / 1000),
+            model: body.model ?? 'byok-model',
+            choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 },
+          });
         });
         return;
       }
@@ -179,13 +233,28 @@ test.describe('BYOK', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  test("a user's own provider key pays for the next request: it shows as BYOK in My usage and in the logs", async ({ page, context, request }, testInfo) => {
+  test("a user's own provider key pays for the next request: it shows as BYOK in My usage and in the logs", async ({
+    page,
+    context,
+    request,
+  }, testInfo) => {
     const id = unique(testInfo);
     const admin = await apiToken(request);
     // The built-in mock takes no key, so the BYOK provider is a Custom one pointing at the stand-in.
     const slug = `byok-${id}`.toLowerCase().slice(0, 60);
-    const provider = await apiCall<{ id: string }>(request, admin, 'POST', '/llm/providers', { type: 'custom', name: `BYOK ${id}`, slug, baseUrl });
-    await apiCall(request, admin, 'POST', '/llm/models', { providerId: provider.id, modelId: 'byok-model', displayName: `BYOK model ${id}`, priceInputPer1M: 3, priceOutputPer1M: 6 });
+    const provider = await apiCall<{ id: string }>(request, admin, 'POST', '/llm/providers', {
+      type: 'custom',
+      name: `BYOK ${id}`,
+      slug,
+      baseUrl,
+    });
+    await apiCall(request, admin, 'POST', '/llm/models', {
+      providerId: provider.id,
+      modelId: 'byok-model',
+      displayName: `BYOK model ${id}`,
+      priceInputPer1M: 3,
+      priceOutputPer1M: 6,
+    });
     const user = await userWithKey(request, id);
     const secret = `sk-ops-${id}-9Zq`;
     await apiCall(request, user.token, 'PUT', `/me/byok/${provider.id}`, { apiKey: secret, label: 'mine' });
@@ -214,7 +283,11 @@ test.describe('BYOK', () => {
   });
 });
 
-test('a viewer sees no mutate buttons on models and settings', async ({ page, request, isMobile }, testInfo) => {
+test('a viewer sees no mutate buttons on models and settings', async ({
+  page,
+  request,
+  isMobile,
+}, testInfo) => {
   const id = unique(testInfo);
   const viewer = await createUser(request, { email: `viewer-ops-${id}@example.com`, role: 'viewer' });
   await signIn(page, viewer.email, viewer.password);
@@ -232,7 +305,8 @@ test('a viewer sees no mutate buttons on models and settings', async ({ page, re
   await page.goto('/settings');
   await expect(page.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
   await expect(page.getByRole('note')).toContainText('Read-only');
-  for (const name of ['Save', 'Test', 'Add discovered models']) await expect(page.getByRole('button', { name })).toHaveCount(0);
+  for (const name of ['Save', 'Test', 'Add discovered models'])
+    await expect(page.getByRole('button', { name })).toHaveCount(0);
   const switches = page.getByRole('switch');
   await expect(switches).toHaveCount(2);
   for (const s of await switches.all()) await expect(s).toBeDisabled();
@@ -240,13 +314,18 @@ test('a viewer sees no mutate buttons on models and settings', async ({ page, re
   await noHorizontalScroll(page);
 });
 
-test("an admin exports a user's activity as CSV; its rows match the logs API", async ({ page, request }, testInfo) => {
+test("an admin exports a user's activity as CSV; its rows match the logs API", async ({
+  page,
+  request,
+}, testInfo) => {
   const id = unique(testInfo);
   const user = await userWithKey(request, id);
   for (let i = 0; i < 3; i++) await chat(request, user.key, 'chat.default', `export ${i}, "quoted"`);
   await myLogs(request, user.token, 3);
   const admin = await apiToken(request);
-  const api = (await apiCall<{ data: LogRow[] }>(request, admin, 'GET', `/llm/logs?user=${user.id}&limit=200`)).data;
+  const api = (
+    await apiCall<{ data: LogRow[] }>(request, admin, 'GET', `/llm/logs?user=${user.id}&limit=200`)
+  ).data;
   expect(api).toHaveLength(3);
 
   await signIn(page);
@@ -258,7 +337,10 @@ test("an admin exports a user's activity as CSV; its rows match the logs API", a
   await row.getByRole('button', { name: `Export ${user.email} as CSV` }).click();
   await expect(page).toHaveURL(new RegExp(`export=${user.id}`));
   const dialog = page.getByRole('dialog', { name: `Export ${user.email}` });
-  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download CSV' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    dialog.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(new RegExp(`^switchyard-usage-${user.id}-all-all\\.csv$`));
   await expect(dialog.getByTestId('export-progress')).toContainText('3 rows');
   const csv = readFileSync((await download.path())!, 'utf8');
@@ -275,7 +357,11 @@ test("an admin exports a user's activity as CSV; its rows match the logs API", a
   }
 });
 
-test('every ops page loads for an admin without sideways scrolling; Overview links to filtered logs', async ({ page, request, isMobile }, testInfo) => {
+test('every ops page loads for an admin without sideways scrolling; Overview links to filtered logs', async ({
+  page,
+  request,
+  isMobile,
+}, testInfo) => {
   const id = unique(testInfo);
   const user = await userWithKey(request, id);
   await chat(request, user.key, 'chat.default');
@@ -290,7 +376,13 @@ test('every ops page loads for an admin without sideways scrolling; Overview lin
   await expect(page).toHaveURL(/\/logs\?provider=mock$/);
   await expect(page.getByTestId('log-row').first()).toBeVisible();
 
-  for (const [label, heading] of [['Usage', 'Usage by user'], ['Error reports', 'Error reports'], ['Settings', 'Settings'], ['Logs', 'Gateway logs'], ['Models', 'Model registry']] as const) {
+  for (const [label, heading] of [
+    ['Usage', 'Usage by user'],
+    ['Error reports', 'Error reports'],
+    ['Settings', 'Settings'],
+    ['Logs', 'Gateway logs'],
+    ['Models', 'Model registry'],
+  ] as const) {
     await navigate(page, isMobile, label);
     await expect(page.getByRole('heading', { level: 2, name: heading, exact: true })).toBeVisible();
     await noHorizontalScroll(page);

@@ -18,14 +18,35 @@ test.beforeAll(async () => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (auth === `Bearer ${BAD_KEY}`) return send(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
-    if (req.method === 'GET' && req.url?.startsWith('/v1/models')) return send(200, { object: 'list', data: [{ id: 'm1', object: 'model' }, { id: 'm2', object: 'model' }] });
+    if (auth === `Bearer ${BAD_KEY}`)
+      return send(401, {
+        error: {
+          message: 'Incorrect API key provided',
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      });
+    if (req.method === 'GET' && req.url?.startsWith('/v1/models'))
+      return send(200, {
+        object: 'list',
+        data: [
+          { id: 'm1', object: 'model' },
+          { id: 'm2', object: 'model' },
+        ],
+      });
     if (req.method === 'POST' && req.url?.startsWith('/v1/chat/completions')) {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
         const body = JSON.parse(raw || '{}') as { model?: string };
-        send(200, { id: 'chatcmpl-1', object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: body.model ?? 'm1', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } });
+        send(200, {
+          id: 'chatcmpl-1',
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: body.model ?? 'm1',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+        });
       });
       return;
     }
@@ -40,7 +61,11 @@ test.afterAll(async () => {
 });
 
 const num = (n: number) => n.toLocaleString('en-US');
-const usd = (n: number) => (n !== 0 && Math.abs(n) < 0.01 ? new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 6 }) : new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 })).format(n);
+const usd = (n: number) =>
+  (n !== 0 && Math.abs(n) < 0.01
+    ? new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 6 })
+    : new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 })
+  ).format(n);
 
 async function openProviders(page: Page, isMobile: boolean) {
   await navigate(page, isMobile, 'Providers & Routing');
@@ -55,17 +80,36 @@ async function openProviders(page: Page, isMobile: boolean) {
 async function providerWithModels(request: APIRequestContext, name: string) {
   const token = await apiToken(request);
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  const p = await apiCall<{ id: string; slug: string }>(request, token, 'POST', '/llm/providers', { type: 'custom', name, slug, baseUrl: upstreamUrl, config: { keyless: true } });
-  for (const modelId of ['m1', 'm2']) await apiCall(request, token, 'POST', '/llm/models', { providerId: p.id, modelId, displayName: modelId });
+  const p = await apiCall<{ id: string; slug: string }>(request, token, 'POST', '/llm/providers', {
+    type: 'custom',
+    name,
+    slug,
+    baseUrl: upstreamUrl,
+    config: { keyless: true },
+  });
+  for (const modelId of ['m1', 'm2'])
+    await apiCall(request, token, 'POST', '/llm/models', { providerId: p.id, modelId, displayName: modelId });
   return { ...p, token };
 }
 
-test('the stat cards show what the API counts; traffic shows in the usage charts', async ({ page, request, isMobile }, testInfo) => {
+test('the stat cards show what the API counts; traffic shows in the usage charts', async ({
+  page,
+  request,
+  isMobile,
+}, testInfo) => {
   // A little traffic through the gateway (the built-in mock provider), so the charts have something to draw.
   const token = await apiToken(request);
-  const key = await apiCall<{ key: string }>(request, token, 'POST', '/me/keys', { name: `charts ${unique(testInfo)}` });
+  const key = await apiCall<{ key: string }>(request, token, 'POST', '/me/keys', {
+    name: `charts ${unique(testInfo)}`,
+  });
   for (let i = 0; i < 2; i++) {
-    const res = await request.post('/v1/chat/completions', { headers: { authorization: `Bearer ${key.key}` }, data: { model: 'mock/mock-small', messages: [{ role: 'user', content: 'Hello from the providers test' }] } });
+    const res = await request.post('/v1/chat/completions', {
+      headers: { authorization: `Bearer ${key.key}` },
+      data: {
+        model: 'mock/mock-small',
+        messages: [{ role: 'user', content: 'Hello from the providers test' }],
+      },
+    });
     expect(res.status(), await res.text()).toBe(200);
   }
   await signIn(page);
@@ -75,12 +119,32 @@ test('the stat cards show what the API counts; traffic shows in the usage charts
   // providers or traffic in between).
   test.setTimeout(75_000);
   await expect(async () => {
-    const stats = (await (await page.request.get('/api/v1/llm/stats')).json()) as { totalProviders: number; activeModels: number; apiCalls30d: { value: number; changePct: number | null }; cost30d: { valueUsd: number; changePct: number | null } };
-    await expect(page.getByTestId('stat-providers').getByTestId('stat-value')).toHaveText(num(stats.totalProviders), { timeout: 1000 });
-    await expect(page.getByTestId('stat-models').getByTestId('stat-value')).toHaveText(num(stats.activeModels), { timeout: 1000 });
-    await expect(page.getByTestId('stat-calls').getByTestId('stat-value')).toHaveText(num(stats.apiCalls30d.value), { timeout: 1000 });
-    await expect(page.getByTestId('stat-cost').getByTestId('stat-value')).toHaveText(usd(stats.cost30d.valueUsd), { timeout: 1000 });
-    if (stats.apiCalls30d.changePct === null) await expect(page.getByTestId('stat-calls').getByTestId('stat-trend')).toContainText('new', { timeout: 1000 });
+    const stats = (await (await page.request.get('/api/v1/llm/stats')).json()) as {
+      totalProviders: number;
+      activeModels: number;
+      apiCalls30d: { value: number; changePct: number | null };
+      cost30d: { valueUsd: number; changePct: number | null };
+    };
+    await expect(page.getByTestId('stat-providers').getByTestId('stat-value')).toHaveText(
+      num(stats.totalProviders),
+      { timeout: 1000 },
+    );
+    await expect(page.getByTestId('stat-models').getByTestId('stat-value')).toHaveText(
+      num(stats.activeModels),
+      { timeout: 1000 },
+    );
+    await expect(page.getByTestId('stat-calls').getByTestId('stat-value')).toHaveText(
+      num(stats.apiCalls30d.value),
+      { timeout: 1000 },
+    );
+    await expect(page.getByTestId('stat-cost').getByTestId('stat-value')).toHaveText(
+      usd(stats.cost30d.valueUsd),
+      { timeout: 1000 },
+    );
+    if (stats.apiCalls30d.changePct === null)
+      await expect(page.getByTestId('stat-calls').getByTestId('stat-trend')).toContainText('new', {
+        timeout: 1000,
+      });
   }).toPass({ timeout: 45_000 });
   // Power levels and the usage charts render with the API's data.
   await expect(page.getByTestId('power-level').first()).toBeVisible();
@@ -90,12 +154,17 @@ test('the stat cards show what the API counts; traffic shows in the usage charts
   // The charts (chart.js, loaded on demand) draw the traffic: calls over time, cost, latency, success, models.
   await expect(page.getByRole('img', { name: /^API calls per hour/ })).toBeVisible();
   await expect(page.getByRole('img', { name: /^Cost by provider: .*Mock \(built-in\)/ })).toBeVisible();
-  await expect(page.getByRole('img', { name: /^Success rate by provider: .*Mock \(built-in\) \d+/ })).toBeVisible();
+  await expect(
+    page.getByRole('img', { name: /^Success rate by provider: .*Mock \(built-in\) \d+/ }),
+  ).toBeVisible();
   await expect(page.getByRole('img', { name: /^Most requested models: .*mock\/mock-small/ })).toBeVisible();
   await noHorizontalScroll(page);
 });
 
-test('add a custom provider: connection test, a refused key, discovered models, then test and delete it', async ({ page, isMobile }, testInfo) => {
+test('add a custom provider: connection test, a refused key, discovered models, then test and delete it', async ({
+  page,
+  isMobile,
+}, testInfo) => {
   const id = unique(testInfo);
   const name = `Upstream ${id}`;
   await signIn(page);
@@ -146,7 +215,9 @@ test('add a custom provider: connection test, a refused key, discovered models, 
   await expect(card).toContainText('active');
   await expect(card.getByTestId('provider-models')).toHaveText('2');
   // Both were imported in one step, and the page says they stay out of power levels until priced.
-  await expect(page.getByRole('alert')).toContainText('2 models added to the registry. No known price for m1, m2');
+  await expect(page.getByRole('alert')).toContainText(
+    '2 models added to the registry. No known price for m1, m2',
+  );
   await noHorizontalScroll(page);
 
   // The same slug again is refused next to the field.
@@ -188,7 +259,9 @@ test('add a custom provider: connection test, a refused key, discovered models, 
 test('the routing strategy is saved at once and survives a reload', async ({ page, isMobile }) => {
   await signIn(page);
   await openProviders(page, isMobile);
-  const before = ((await (await page.request.get('/api/v1/llm/routing/rules')).json()) as { strategy: string }).strategy;
+  const before = (
+    (await (await page.request.get('/api/v1/llm/routing/rules')).json()) as { strategy: string }
+  ).strategy;
   const next = before === 'cost' ? 'quality' : 'cost';
   const label = next === 'cost' ? /Cost optimized/ : /Quality optimized/;
   const radio = page.getByRole('radio', { name: label });
@@ -196,12 +269,17 @@ test('the routing strategy is saved at once and survives a reload', async ({ pag
   await expect(page.getByText('Saved: takes effect now')).toBeVisible();
   await page.reload();
   await expect(page.getByRole('radio', { name: label })).toBeChecked();
-  const after = ((await (await page.request.get('/api/v1/llm/routing/rules')).json()) as { strategy: string }).strategy;
+  const after = ((await (await page.request.get('/api/v1/llm/routing/rules')).json()) as { strategy: string })
+    .strategy;
   expect(after).toBe(next);
   await noHorizontalScroll(page);
 });
 
-test('routing tab: an alias, a fallback chain ordered by drag and drop, and a traced request', async ({ page, request, isMobile }, testInfo) => {
+test('routing tab: an alias, a fallback chain ordered by drag and drop, and a traced request', async ({
+  page,
+  request,
+  isMobile,
+}, testInfo) => {
   const id = unique(testInfo);
   await signIn(page);
   const p = await providerWithModels(request, `Route ${id}`);
@@ -240,7 +318,11 @@ test('routing tab: an alias, a fallback chain ordered by drag and drop, and a tr
     await editor.getByLabel('Add a fallback').fill(ref);
     await editor.getByRole('button', { name: 'Add', exact: true }).click();
   }
-  await expect(editor.getByTestId('chain-target')).toHaveText([/mock\/mock-small/, /mock\/mock-large/, new RegExp(m2)]);
+  await expect(editor.getByTestId('chain-target')).toHaveText([
+    /mock\/mock-small/,
+    /mock\/mock-large/,
+    new RegExp(m2),
+  ]);
   const handle = editor.getByRole('button', { name: 'Reorder mock/mock-small' });
   await handle.focus();
   await page.keyboard.press('Space');
@@ -248,10 +330,18 @@ test('routing tab: an alias, a fallback chain ordered by drag and drop, and a tr
   await page.keyboard.press('ArrowDown');
   await page.waitForTimeout(300);
   await page.keyboard.press('Space');
-  await expect(editor.getByTestId('chain-target')).toHaveText([/mock\/mock-large/, /mock\/mock-small/, new RegExp(m2)]);
+  await expect(editor.getByTestId('chain-target')).toHaveText([
+    /mock\/mock-large/,
+    /mock\/mock-small/,
+    new RegExp(m2),
+  ]);
   await editor.getByRole('button', { name: 'Create chain' }).click();
   const chain = page.getByRole('listitem', { name: `Fallback chain for ${m1}` });
-  await expect(chain.getByTestId('chain-target')).toHaveText([/mock\/mock-large/, /mock\/mock-small/, new RegExp(m2)]);
+  await expect(chain.getByTestId('chain-target')).toHaveText([
+    /mock\/mock-large/,
+    /mock\/mock-small/,
+    new RegExp(m2),
+  ]);
 
   // Reorder the saved chain (m2 up to the top) and save: PUT keeps the order.
   const h2 = chain.getByRole('button', { name: `Reorder ${m2}` });
@@ -263,13 +353,28 @@ test('routing tab: an alias, a fallback chain ordered by drag and drop, and a tr
   await page.keyboard.press('ArrowUp');
   await page.waitForTimeout(300);
   await page.keyboard.press('Space');
-  await expect(chain.getByTestId('chain-target')).toHaveText([new RegExp(m2), /mock\/mock-large/, /mock\/mock-small/]);
+  await expect(chain.getByTestId('chain-target')).toHaveText([
+    new RegExp(m2),
+    /mock\/mock-large/,
+    /mock\/mock-small/,
+  ]);
   await chain.getByRole('button', { name: 'Save order' }).click();
   await expect(chain.getByRole('button', { name: 'Saved' })).toBeVisible();
-  const chains = await apiCall<{ data: { modelRef: string; targets: string[] }[] }>(request, p.token, 'GET', '/llm/routing/chains');
-  expect(chains.data.find((c) => c.modelRef === m1)?.targets).toEqual([m2, 'mock/mock-large', 'mock/mock-small']);
+  const chains = await apiCall<{ data: { modelRef: string; targets: string[] }[] }>(
+    request,
+    p.token,
+    'GET',
+    '/llm/routing/chains',
+  );
+  expect(chains.data.find((c) => c.modelRef === m1)?.targets).toEqual([
+    m2,
+    'mock/mock-large',
+    'mock/mock-small',
+  ]);
   await page.reload();
-  await expect(page.getByRole('listitem', { name: `Fallback chain for ${m1}` }).getByTestId('chain-target')).toHaveText([new RegExp(m2), /mock\/mock-large/, /mock\/mock-small/]);
+  await expect(
+    page.getByRole('listitem', { name: `Fallback chain for ${m1}` }).getByTestId('chain-target'),
+  ).toHaveText([new RegExp(m2), /mock\/mock-large/, /mock\/mock-small/]);
   await noHorizontalScroll(page);
 
   // Trace the alias: m1 is chosen (m2 has weight 0), every candidate is listed with why.
@@ -286,12 +391,25 @@ test('routing tab: an alias, a fallback chain ordered by drag and drop, and a tr
   await expect(drawer).toBeHidden();
 
   // Clean up this test's provider, alias and chain through the API.
-  const aliases = await apiCall<{ data: { id: string; name: string }[] }>(request, p.token, 'GET', '/llm/routing/aliases');
-  await apiCall(request, p.token, 'DELETE', `/llm/routing/aliases/${aliases.data.find((a) => a.name === aliasName)!.id}`);
+  const aliases = await apiCall<{ data: { id: string; name: string }[] }>(
+    request,
+    p.token,
+    'GET',
+    '/llm/routing/aliases',
+  );
+  await apiCall(
+    request,
+    p.token,
+    'DELETE',
+    `/llm/routing/aliases/${aliases.data.find((a) => a.name === aliasName)!.id}`,
+  );
   await apiCall(request, p.token, 'DELETE', `/llm/providers/${p.id}`);
 });
 
-test('theme switch: the page and its charts redraw in every theme without sideways scrolling', async ({ page, isMobile }) => {
+test('theme switch: the page and its charts redraw in every theme without sideways scrolling', async ({
+  page,
+  isMobile,
+}) => {
   await signIn(page);
   await openProviders(page, isMobile);
   await expect(page.getByTestId('provider-card').first()).toBeVisible();
@@ -308,7 +426,11 @@ test('theme switch: the page and its charts redraw in every theme without sidewa
   await noHorizontalScroll(page);
 });
 
-test('a viewer sees providers and routing without any button that changes them', async ({ page, request, isMobile }, testInfo) => {
+test('a viewer sees providers and routing without any button that changes them', async ({
+  page,
+  request,
+  isMobile,
+}, testInfo) => {
   const id = unique(testInfo);
   const viewer = await createUser(request, { email: `viewer-prov-${id}@example.com`, role: 'viewer' });
   await signIn(page, viewer.email, viewer.password);

@@ -28,7 +28,10 @@ async function main() {
 
   let secrets: SecretBox;
   try {
-    const { key, source } = loadSecretsKey({ secretsKey: env.SECRETS_KEY, keyFile: join(dataDir, 'secrets.key') });
+    const { key, source } = loadSecretsKey({
+      secretsKey: env.SECRETS_KEY,
+      keyFile: join(dataDir, 'secrets.key'),
+    });
     secrets = new SecretBox(key);
     logger.debug({ source }, 'secrets key loaded');
   } catch (err) {
@@ -37,9 +40,15 @@ async function main() {
 
   let db;
   try {
-    db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir, log: (msg: string) => logger.info(msg) });
+    db = await createDatabase({
+      databaseUrl: env.DATABASE_URL,
+      dataDir,
+      log: (msg: string) => logger.info(msg),
+    });
   } catch (err) {
-    fail(`cannot open the database (${env.DATABASE_URL ? 'DATABASE_URL' : join(dataDir, 'pg')}): ${oneLine(err)}`);
+    fail(
+      `cannot open the database (${env.DATABASE_URL ? 'DATABASE_URL' : join(dataDir, 'pg')}): ${oneLine(err)}`,
+    );
   }
 
   const seeded = await seedDatabase(db.prisma, {
@@ -99,7 +108,11 @@ async function main() {
 }
 
 function oneLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n').find((l) => l.trim()) ?? 'unknown error';
+  return (
+    String((err as Error)?.message ?? err)
+      .split('\n')
+      .find((l) => l.trim()) ?? 'unknown error'
+  );
 }
 
 main().catch((err) => fail(oneLine(err)));

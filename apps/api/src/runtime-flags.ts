@@ -21,12 +21,15 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 // Both variables are validated with the rest of the environment (config/env.ts), which runs after this; an
 // invalid value is not applied here and stops the start there with a clear message.
-if (!/^(1|true|yes|on)$/i.test(process.env.SWITCHYARD_WASM_TIERUP ?? '')) setFlagsFromString('--liftoff-only');
+if (!/^(1|true|yes|on)$/i.test(process.env.SWITCHYARD_WASM_TIERUP ?? ''))
+  setFlagsFromString('--liftoff-only');
 const growing = Number(process.env.SWITCHYARD_HEAP_GROWING_PERCENT || 25);
-if (Number.isInteger(growing) && growing > 0 && growing <= 400) setFlagsFromString(`--heap-growing-percent=${growing}`);
+if (Number.isInteger(growing) && growing > 0 && growing <= 400)
+  setFlagsFromString(`--heap-growing-percent=${growing}`);
 
 const newSpaceMb = Number(process.env.SWITCHYARD_NEW_SPACE_MB || 16);
-const capBytes = Number.isInteger(newSpaceMb) && newSpaceMb > 0 && newSpaceMb <= 1024 ? newSpaceMb * 1024 * 1024 : 0;
+const capBytes =
+  Number.isInteger(newSpaceMb) && newSpaceMb > 0 && newSpaceMb <= 1024 ? newSpaceMb * 1024 * 1024 : 0;
 // No young-generation growth during start-up: module loading and the seed run long synchronous stretches in
 // which V8 would double it several times before any growth check could run.
 if (capBytes > 0) setFlagsFromString('--semi-space-growth-factor=1');

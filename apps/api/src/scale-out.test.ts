@@ -18,7 +18,14 @@ import { RedisStateStore } from './router/redis-state-store.js';
 import type { StateStore } from './router/state-store.js';
 import { createTestDatabase, type TestDatabase } from './test/db.js';
 import { MASTER_KEY, createProxyEnv, type ProxyEnv } from './test/proxy-env.js';
-import { REDIS_TEST_URL, dropPrefix, eventually, startRedisProxy, testPrefix, type TcpProxy } from './test/redis.js';
+import {
+  REDIS_TEST_URL,
+  dropPrefix,
+  eventually,
+  startRedisProxy,
+  testPrefix,
+  type TcpProxy,
+} from './test/redis.js';
 
 interface Instance {
   app: App;
@@ -40,7 +47,9 @@ class LineSink extends Writable {
 /** A second instance of the gateway on the same database as `a` (its own pool on PostgreSQL). */
 async function startInstance(a: ProxyEnv, env: Record<string, string>, now: () => number): Promise<Instance> {
   const shared = a.t.db;
-  const db: Database = shared.url ? await createDatabase({ databaseUrl: shared.url, dataDir: IN_MEMORY, poolSize: 5 }) : shared;
+  const db: Database = shared.url
+    ? await createDatabase({ databaseUrl: shared.url, dataDir: IN_MEMORY, poolSize: 5 })
+    : shared;
   const logs: string[] = [];
   const app = await createApp({
     env: loadEnv({ LOG_LEVEL: 'info', SERVE_WEB: 'false', ...env }),
@@ -69,10 +78,20 @@ async function chat(base: string, key: string, model: string, extra: Record<stri
   const res = await fetch(`${base}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: 20, ...extra }),
+    body: JSON.stringify({
+      model,
+      messages: [{ role: 'user', content: 'Hello there' }],
+      max_tokens: 20,
+      ...extra,
+    }),
   });
   const body = (await res.json()) as Record<string, unknown>;
-  return { status: res.status, provider: res.headers.get('x-switchyard-provider'), attempts: res.headers.get('x-switchyard-attempts'), body };
+  return {
+    status: res.status,
+    provider: res.headers.get('x-switchyard-provider'),
+    attempts: res.headers.get('x-switchyard-attempts'),
+    body,
+  };
 }
 
 function redisOf(app: App): RedisStateStore {
@@ -84,7 +103,8 @@ function redisOf(app: App): RedisStateStore {
 async function metric(app: App, name: string): Promise<number> {
   const text = await app.metrics.registry.metrics();
   let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(name) && !line.startsWith('#')) sum += Number(line.split(' ').at(-1));
+  for (const line of text.split('\n'))
+    if (line.startsWith(name) && !line.startsWith('#')) sum += Number(line.split(' ').at(-1));
   return sum;
 }
 
@@ -103,10 +123,17 @@ describe('scale-out: two instances on one database and one Redis', () => {
     a.t.http[method](`/api/v1${path}`).set('authorization', `Bearer ${adminToken}`).send(body);
 
   /** Change a provider on A through the admin API, and wait until B's snapshot has it. */
-  const updateProvider = async (id: string, body: Record<string, unknown>, seen: (p: App['routing']['config']['providers'][number]) => boolean) => {
+  const updateProvider = async (
+    id: string,
+    body: Record<string, unknown>,
+    seen: (p: App['routing']['config']['providers'][number]) => boolean,
+  ) => {
     const res = await admin('put', `/llm/providers/${id}`, body);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return eventually(() => expect(seen(b.app.routing.config.providers.find((p) => p.id === id)!)).toBe(true), 1000);
+    return eventually(
+      () => expect(seen(b.app.routing.config.providers.find((p) => p.id === id)!)).toBe(true),
+      1000,
+    );
   };
 
   beforeAll(async () => {
@@ -116,7 +143,17 @@ describe('scale-out: two instances on one database and one Redis', () => {
     // outage test cuts the connection instead), or the exact-count checks would see fail-open admissions.
     const env = { REDIS_URL: proxy.url, REDIS_KEY_PREFIX: prefix, REDIS_COMMAND_TIMEOUT_MS: '5000' };
     a = await createProxyEnv({ env, now });
-    b = await startInstance(a, { GATEWAY_MASTER_KEY: MASTER_KEY, USAGE_FLUSH_INTERVAL_MS: '50', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500', UPSTREAM_IDLE_TIMEOUT_MS: '1500', ...env }, now);
+    b = await startInstance(
+      a,
+      {
+        GATEWAY_MASTER_KEY: MASTER_KEY,
+        USAGE_FLUSH_INTERVAL_MS: '50',
+        UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500',
+        UPSTREAM_IDLE_TIMEOUT_MS: '1500',
+        ...env,
+      },
+      now,
+    );
     direct = new RedisStateStore({ url: REDIS_TEST_URL, prefix, logger: createLogger('silent'), now });
     await direct.start();
     adminToken = await a.t.tokenFor('seed_admin');
@@ -133,16 +170,29 @@ describe('scale-out: two instances on one database and one Redis', () => {
   });
 
   it('a bucket of 100 requests/minute admits exactly 100 across both instances', async () => {
-    const bucket: BucketConfig = { name: 'shared-rpm', unit: 'requests', limit: 100, window: { unit: 'minute', size: 1 }, models: 'all' };
+    const bucket: BucketConfig = {
+      name: 'shared-rpm',
+      unit: 'requests',
+      limit: 100,
+      window: { unit: 'minute', size: 1 },
+      models: 'all',
+    };
     // big-test is served by up-openai only: nothing to fall back to.
-    await updateProvider(a.ids.openai, { rateLimitBuckets: [bucket] }, (p) => p.rateLimitBuckets.length === 1);
+    await updateProvider(
+      a.ids.openai,
+      { rateLimitBuckets: [bucket] },
+      (p) => p.rateLimitBuckets.length === 1,
+    );
     const before = a.up.requests.length;
 
-    const results = await Promise.all(Array.from({ length: 160 }, (_, i) => chat(i % 2 ? b.url : a.url, MASTER_KEY, 'up-openai/big-test')));
+    const results = await Promise.all(
+      Array.from({ length: 160 }, (_, i) => chat(i % 2 ? b.url : a.url, MASTER_KEY, 'up-openai/big-test')),
+    );
     const by = (s: number) => results.filter((r) => r.status === s).length;
     expect(by(200)).toBe(100);
     expect(by(429)).toBe(60);
-    for (const r of results.filter((x) => x.status === 429)) expect(JSON.stringify(r.body)).toContain('shared-rpm');
+    for (const r of results.filter((x) => x.status === 429))
+      expect(JSON.stringify(r.body)).toContain('shared-rpm');
     // Both instances admitted some of the hundred.
     expect(results.filter((r, i) => r.status === 200 && i % 2 === 0).length).toBeGreaterThan(0);
     expect(results.filter((r, i) => r.status === 200 && i % 2 === 1).length).toBeGreaterThan(0);
@@ -155,16 +205,29 @@ describe('scale-out: two instances on one database and one Redis', () => {
   it('a key budget is not overspent beyond what is reserved by in-flight requests', async () => {
     const limitUsd = 0.002;
     const key = await a.t.app.ctx.prisma.gatewayKey.findFirstOrThrow({ where: { userId: a.ids.user } });
-    await a.t.app.ctx.prisma.gatewayKey.update({ where: { id: key.id }, data: { budgetUsd: limitUsd, budgetPeriod: 'month' } });
+    await a.t.app.ctx.prisma.gatewayKey.update({
+      where: { id: key.id },
+      data: { budgetUsd: limitUsd, budgetPeriod: 'month' },
+    });
     await a.t.app.ctx.configChanged('keys');
-    await eventually(() => expect(b.app.routing.config.keysByHash.get(key.keyHash)?.budgetUsd).toBe(limitUsd), 1000);
+    await eventually(
+      () => expect(b.app.routing.config.keysByHash.get(key.keyHash)?.budgetUsd).toBe(limitUsd),
+      1000,
+    );
 
     const statuses: number[] = [];
     // Waves of 10 concurrent requests (5 per instance) until a whole wave is refused.
     for (let wave = 0; wave < 20; wave++) {
-      const r = await Promise.all(Array.from({ length: 10 }, (_, i) => chat(i % 2 ? b.url : a.url, a.userKey, 'up-anthropic/claude-test')));
+      const r = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          chat(i % 2 ? b.url : a.url, a.userKey, 'up-anthropic/claude-test'),
+        ),
+      );
       statuses.push(...r.map((x) => x.status));
-      expect(r.every((x) => x.status === 200 || x.status === 402), JSON.stringify(r.filter((x) => x.status !== 200 && x.status !== 402))).toBe(true);
+      expect(
+        r.every((x) => x.status === 200 || x.status === 402),
+        JSON.stringify(r.filter((x) => x.status !== 200 && x.status !== 402)),
+      ).toBe(true);
       if (r.every((x) => x.status === 402)) break;
     }
     const ok = statuses.filter((s) => s === 200).length;
@@ -175,7 +238,9 @@ describe('scale-out: two instances on one database and one Redis', () => {
     await eventually(async () => {
       await a.flushUsage();
       for (let i = 0; i < 50 && b.app.usage.depth > 0; i++) await b.app.usage.flush();
-      const rows = await a.t.app.ctx.prisma.usageRecord.findMany({ where: { gatewayKeyId: key.id, status: 200 } });
+      const rows = await a.t.app.ctx.prisma.usageRecord.findMany({
+        where: { gatewayKeyId: key.id, status: 200 },
+      });
       expect(rows).toHaveLength(ok);
       const recorded = rows.reduce((s, r) => s + Number(r.costUsd), 0);
       spent = (await direct.read([budgetKey({ scope: 'key', id: key.id, period: 'month' }, now())]))[0]!;
@@ -190,7 +255,9 @@ describe('scale-out: two instances on one database and one Redis', () => {
 
   it('a provider put in cooldown by instance A is skipped by instance B', async () => {
     const openai = a.t.app.routing.config.providers.find((p) => p.id === a.ids.openai)!;
-    const model = a.t.app.routing.config.models.find((m) => m.providerId === a.ids.openai && m.modelId === 'gpt-test')!;
+    const model = a.t.app.routing.config.models.find(
+      (m) => m.providerId === a.ids.openai && m.modelId === 'gpt-test',
+    )!;
     const targets = [openai.id, openai.key.id, modelTarget(openai.id, model.id)];
     const cooling = (s: StateStore) => targets.some((t) => s.view().cooldownUntil(t) > now());
     expect(cooling(b.app.routing.store)).toBe(false);
@@ -217,21 +284,33 @@ describe('scale-out: two instances on one database and one Redis', () => {
 
   it('an alias created on A through the admin API routes on B within a second', async () => {
     expect((await chat(b.url, MASTER_KEY, 'team-chat')).status).toBe(404);
-    const res = await admin('post', '/llm/routing/aliases', { name: 'team-chat', strategy: 'ordered', targets: [{ ref: 'up-anthropic/claude-test', weight: 1 }] });
+    const res = await admin('post', '/llm/routing/aliases', {
+      name: 'team-chat',
+      strategy: 'ordered',
+      targets: [{ ref: 'up-anthropic/claude-test', weight: 1 }],
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const created = Date.now();
     let last = { status: 0, provider: null as string | null };
-    await eventually(async () => {
-      last = await chat(b.url, MASTER_KEY, 'team-chat');
-      expect(last.status).toBe(200);
-    }, 1000, 10);
+    await eventually(
+      async () => {
+        last = await chat(b.url, MASTER_KEY, 'team-chat');
+        expect(last.status).toBe(200);
+      },
+      1000,
+      10,
+    );
     expect(Date.now() - created).toBeLessThan(1000);
     expect(last.provider).toBe('up-anthropic');
   });
 
   it('failed sign-ins are counted across instances: the account is locked on both after ten in total', async () => {
     const login = (base: string, password: string) =>
-      fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@localhost', password }) });
+      fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@localhost', password }),
+      });
     for (let i = 0; i < 10; i++) expect((await login(i % 2 ? a.url : b.url, `wrong-${i}`)).status).toBe(401);
     const locked = await login(a.url, 'wrong-again');
     expect(locked.status).toBe(429);
@@ -240,11 +319,26 @@ describe('scale-out: two instances on one database and one Redis', () => {
   });
 
   it('Redis down: requests keep succeeding on local limits (metric and log line), and shared counting resumes when it returns', async () => {
-    const bucket: BucketConfig = { name: 'outage-rpm', unit: 'requests', limit: 1000, window: { unit: 'minute', size: 1 }, models: 'all' };
-    await updateProvider(a.ids.anthropic, { rateLimitBuckets: [bucket] }, (p) => p.rateLimitBuckets.length === 1);
-    const counted = async () => (await direct.read([bucketKey('provider', a.ids.anthropic, bucket, now())]))[0];
+    const bucket: BucketConfig = {
+      name: 'outage-rpm',
+      unit: 'requests',
+      limit: 1000,
+      window: { unit: 'minute', size: 1 },
+      models: 'all',
+    };
+    await updateProvider(
+      a.ids.anthropic,
+      { rateLimitBuckets: [bucket] },
+      (p) => p.rateLimitBuckets.length === 1,
+    );
+    const counted = async () =>
+      (await direct.read([bucketKey('provider', a.ids.anthropic, bucket, now())]))[0];
     const send = async (n: number) => {
-      const r = await Promise.all(Array.from({ length: n }, (_, i) => chat(i % 2 ? b.url : a.url, MASTER_KEY, 'up-anthropic/claude-test')));
+      const r = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          chat(i % 2 ? b.url : a.url, MASTER_KEY, 'up-anthropic/claude-test'),
+        ),
+      );
       expect(r.map((x) => x.status)).toEqual(Array.from({ length: n }, () => 200));
     };
 
@@ -289,7 +383,11 @@ describe('config propagation over PostgreSQL LISTEN/NOTIFY (no Redis)', () => {
     a = await createProxyEnv({ db, env: { DATABASE_URL: db.url! } });
     b = await startInstance(a, { GATEWAY_MASTER_KEY: MASTER_KEY, DATABASE_URL: db.url! }, Date.now);
     // No bus at all (no REDIS_URL, no DATABASE_URL): only the periodic full reload brings changes in.
-    c = await startInstance(a, { GATEWAY_MASTER_KEY: MASTER_KEY, CONFIG_RELOAD_INTERVAL_MS: '300' }, Date.now);
+    c = await startInstance(
+      a,
+      { GATEWAY_MASTER_KEY: MASTER_KEY, CONFIG_RELOAD_INTERVAL_MS: '300' },
+      Date.now,
+    );
   });
 
   afterAll(async () => {
@@ -308,9 +406,17 @@ describe('config propagation over PostgreSQL LISTEN/NOTIFY (no Redis)', () => {
       .set('authorization', `Bearer ${token}`)
       .send({ name: 'pg-chat', strategy: 'ordered', targets: [{ ref: 'up-openai/gpt-test', weight: 1 }] });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const ms = await eventually(async () => expect((await chat(b.url, MASTER_KEY, 'pg-chat')).status).toBe(200), 1000, 10);
+    const ms = await eventually(
+      async () => expect((await chat(b.url, MASTER_KEY, 'pg-chat')).status).toBe(200),
+      1000,
+      10,
+    );
     expect(ms).toBeLessThan(1000);
     // The instance without a bus catches up on its next periodic reload.
-    await eventually(async () => expect((await chat(c.url, MASTER_KEY, 'pg-chat')).status).toBe(200), 1500, 50);
+    await eventually(
+      async () => expect((await chat(c.url, MASTER_KEY, 'pg-chat')).status).toBe(200),
+      1500,
+      50,
+    );
   });
 });

@@ -9,7 +9,11 @@ import { rotateSecrets } from './rotate-secrets.js';
 let db: Database;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', adminPassword: 'rotate-test-password', env: {} });
+  await seedDatabase(db.prisma, {
+    adminEmail: 'admin@localhost',
+    adminPassword: 'rotate-test-password',
+    env: {},
+  });
 });
 afterAll(async () => {
   await db?.close();
@@ -20,11 +24,24 @@ describe('secrets rotation', () => {
     const a = new SecretBox(randomBytes(32));
     const b = new SecretBox(randomBytes(32));
     const openai = await db.prisma.provider.findUniqueOrThrow({ where: { slug: 'openai' } });
-    await db.prisma.provider.update({ where: { id: openai.id }, data: { encryptedApiKey: a.encrypt('sk-provider-clear-1') } });
+    await db.prisma.provider.update({
+      where: { id: openai.id },
+      data: { encryptedApiKey: a.encrypt('sk-provider-clear-1') },
+    });
     const user = await db.prisma.user.findUniqueOrThrow({ where: { email: 'admin@localhost' } });
-    await db.prisma.byokKey.create({ data: { userId: user.id, providerId: openai.id, encryptedKey: a.encrypt('sk-byok-clear-2'), last4: 'ar-2' } });
+    await db.prisma.byokKey.create({
+      data: {
+        userId: user.id,
+        providerId: openai.id,
+        encryptedKey: a.encrypt('sk-byok-clear-2'),
+        last4: 'ar-2',
+      },
+    });
     const anthropic = await db.prisma.provider.findUniqueOrThrow({ where: { slug: 'anthropic' } });
-    await db.prisma.provider.update({ where: { id: anthropic.id }, data: { encryptedApiKey: new SecretBox(randomBytes(32)).encrypt('unknown-key') } });
+    await db.prisma.provider.update({
+      where: { id: anthropic.id },
+      data: { encryptedApiKey: new SecretBox(randomBytes(32)).encrypt('unknown-key') },
+    });
 
     const report = await rotateSecrets(db.prisma, a, b);
     expect(report.rotated).toEqual({ providers: 1, orgKeys: 0, byokKeys: 1 });

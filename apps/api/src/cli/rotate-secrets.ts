@@ -21,34 +21,49 @@ export interface RotationReport {
   undecryptable: string[];
 }
 
-export async function rotateSecrets(prisma: PrismaClient, oldBox: SecretBox, newBox: SecretBox): Promise<RotationReport> {
+export async function rotateSecrets(
+  prisma: PrismaClient,
+  oldBox: SecretBox,
+  newBox: SecretBox,
+): Promise<RotationReport> {
   const report: RotationReport = { rotated: { providers: 0, orgKeys: 0, byokKeys: 0 }, undecryptable: [] };
-  await prisma.$transaction(async (tx) => {
-    for (const p of await tx.provider.findMany({ where: { encryptedApiKey: { not: null } }, select: { id: true, slug: true, encryptedApiKey: true } })) {
-      const clear = oldBox.decrypt(p.encryptedApiKey!);
-      if (clear === null) report.undecryptable.push(`provider ${p.slug}`);
-      else {
-        await tx.provider.update({ where: { id: p.id }, data: { encryptedApiKey: newBox.encrypt(clear) } });
-        report.rotated.providers++;
+  await prisma.$transaction(
+    async (tx) => {
+      for (const p of await tx.provider.findMany({
+        where: { encryptedApiKey: { not: null } },
+        select: { id: true, slug: true, encryptedApiKey: true },
+      })) {
+        const clear = oldBox.decrypt(p.encryptedApiKey!);
+        if (clear === null) report.undecryptable.push(`provider ${p.slug}`);
+        else {
+          await tx.provider.update({ where: { id: p.id }, data: { encryptedApiKey: newBox.encrypt(clear) } });
+          report.rotated.providers++;
+        }
       }
-    }
-    for (const k of await tx.orgProviderKey.findMany({ select: { id: true, orgId: true, encryptedKey: true } })) {
-      const clear = oldBox.decrypt(k.encryptedKey);
-      if (clear === null) report.undecryptable.push(`org key ${k.id}`);
-      else {
-        await tx.orgProviderKey.update({ where: { id: k.id }, data: { encryptedKey: newBox.encrypt(clear) } });
-        report.rotated.orgKeys++;
+      for (const k of await tx.orgProviderKey.findMany({
+        select: { id: true, orgId: true, encryptedKey: true },
+      })) {
+        const clear = oldBox.decrypt(k.encryptedKey);
+        if (clear === null) report.undecryptable.push(`org key ${k.id}`);
+        else {
+          await tx.orgProviderKey.update({
+            where: { id: k.id },
+            data: { encryptedKey: newBox.encrypt(clear) },
+          });
+          report.rotated.orgKeys++;
+        }
       }
-    }
-    for (const k of await tx.byokKey.findMany({ select: { id: true, encryptedKey: true } })) {
-      const clear = oldBox.decrypt(k.encryptedKey);
-      if (clear === null) report.undecryptable.push(`BYOK key ${k.id}`);
-      else {
-        await tx.byokKey.update({ where: { id: k.id }, data: { encryptedKey: newBox.encrypt(clear) } });
-        report.rotated.byokKeys++;
+      for (const k of await tx.byokKey.findMany({ select: { id: true, encryptedKey: true } })) {
+        const clear = oldBox.decrypt(k.encryptedKey);
+        if (clear === null) report.undecryptable.push(`BYOK key ${k.id}`);
+        else {
+          await tx.byokKey.update({ where: { id: k.id }, data: { encryptedKey: newBox.encrypt(clear) } });
+          report.rotated.byokKeys++;
+        }
       }
-    }
-  }, { timeout: 120_000 });
+    },
+    { timeout: 120_000 },
+  );
   return report;
 }
 
@@ -77,10 +92,17 @@ async function main() {
   try {
     const report = await rotateSecrets(db.prisma, new SecretBox(old.key), new SecretBox(newKey));
     const { providers, orgKeys, byokKeys } = report.rotated;
-    process.stdout.write(`re-encrypted ${providers} provider keys, ${orgKeys} org keys, ${byokKeys} BYOK keys\n`);
-    if (report.undecryptable.length) process.stdout.write(`left untouched (did not decrypt with the old key): ${report.undecryptable.join(', ')}\n`);
+    process.stdout.write(
+      `re-encrypted ${providers} provider keys, ${orgKeys} org keys, ${byokKeys} BYOK keys\n`,
+    );
+    if (report.undecryptable.length)
+      process.stdout.write(
+        `left untouched (did not decrypt with the old key): ${report.undecryptable.join(', ')}\n`,
+      );
     if (env.SECRETS_KEY) {
-      process.stdout.write(`new SECRETS_KEY (set it before the next start; shown once):\n${newKey.toString('base64')}\n`);
+      process.stdout.write(
+        `new SECRETS_KEY (set it before the next start; shown once):\n${newKey.toString('base64')}\n`,
+      );
     } else {
       const tmp = `${keyFile}.${process.pid}.tmp`;
       writeFileSync(tmp, newKey.toString('base64') + '\n', { mode: 0o600 });

@@ -5,7 +5,12 @@ import path from 'node:path';
 import { migrationsDir, pg } from '@switchyard/prisma';
 import { PGlite } from '@switchyard/prisma/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmptyPostgresDatabase, createTestDatabase, testDbKind, type TestDatabase } from '../test/db.js';
+import {
+  createEmptyPostgresDatabase,
+  createTestDatabase,
+  testDbKind,
+  type TestDatabase,
+} from '../test/db.js';
 import { createDatabase, describePostgresUrl, type Database } from './client.js';
 import { listMigrations, migratePGlite, migratePostgres } from './migrate.js';
 
@@ -36,9 +41,14 @@ describe(`database (${testDbKind()})`, () => {
     await db?.close();
   });
 
-  it('applies every migration on open and records it in Prisma\'s _prisma_migrations format', async () => {
+  it("applies every migration on open and records it in Prisma's _prisma_migrations format", async () => {
     const files = await listMigrations();
-    expect(files.map((f) => f.name).slice(0, 4)).toEqual(['0001_init', '0002_constraints', '0003_policy_fallback', '0004_usage_daily']);
+    expect(files.map((f) => f.name).slice(0, 4)).toEqual([
+      '0001_init',
+      '0002_constraints',
+      '0003_policy_fallback',
+      '0004_usage_daily',
+    ]);
     expect(db.migrations.applied).toEqual(files.map((f) => f.name));
 
     const rows = await migrationRows(db);
@@ -68,15 +78,38 @@ describe(`database (${testDbKind()})`, () => {
 
   it('round-trips the column types the app relies on (Decimal, BigInt, Json, String[], timestamptz)', async () => {
     const provider = await db.prisma.provider.create({
-      data: { type: 'openai', name: 'T', slug: 'types-test', auth: { apiKey: { _env: 'OPENAI_API_KEY' } }, lastTestedAt: new Date('2025-01-02T03:04:05.678Z') },
+      data: {
+        type: 'openai',
+        name: 'T',
+        slug: 'types-test',
+        auth: { apiKey: { _env: 'OPENAI_API_KEY' } },
+        lastTestedAt: new Date('2025-01-02T03:04:05.678Z'),
+      },
     });
     const model = await db.prisma.model.create({
-      data: { providerId: provider.id, modelId: 'm', displayName: 'M', capabilities: ['chat', 'tools'], priceInputPer1M: '0.15', priceCachedInputPer1M: '0.075' },
+      data: {
+        providerId: provider.id,
+        modelId: 'm',
+        displayName: 'M',
+        capabilities: ['chat', 'tools'],
+        priceInputPer1M: '0.15',
+        priceCachedInputPer1M: '0.075',
+      },
     });
     const usage = await db.prisma.usageRecord.create({
-      data: { requestId: 'req-1', endpoint: 'chat.completions', requestedModel: 'm', status: 200, costUsd: '0.0000012345', trace: { attempts: [{ ref: 'x/m', ok: true }] } },
+      data: {
+        requestId: 'req-1',
+        endpoint: 'chat.completions',
+        requestedModel: 'm',
+        status: 200,
+        costUsd: '0.0000012345',
+        trace: { attempts: [{ ref: 'x/m', ok: true }] },
+      },
     });
-    const back = await db.prisma.provider.findUniqueOrThrow({ where: { id: provider.id }, include: { models: true } });
+    const back = await db.prisma.provider.findUniqueOrThrow({
+      where: { id: provider.id },
+      include: { models: true },
+    });
     expect(back.auth).toEqual({ apiKey: { _env: 'OPENAI_API_KEY' } });
     expect(back.lastTestedAt?.toISOString()).toBe('2025-01-02T03:04:05.678Z');
     expect(back.models[0]?.capabilities).toEqual(['chat', 'tools']);
@@ -84,12 +117,16 @@ describe(`database (${testDbKind()})`, () => {
     expect(typeof usage.id).toBe('bigint');
     expect(usage.costUsd.toString()).toBe('0.0000012345');
     expect(usage.trace).toEqual({ attempts: [{ ref: 'x/m', ok: true }] });
-    expect(await db.prisma.model.count({ where: { capabilities: { has: 'tools' }, providerId: provider.id } })).toBe(1);
+    expect(
+      await db.prisma.model.count({ where: { capabilities: { has: 'tools' }, providerId: provider.id } }),
+    ).toBe(1);
   });
 
   it('reports a unique violation as Prisma P2002 on this backend', async () => {
     await db.prisma.provider.create({ data: { type: 'custom', name: 'A', slug: 'dup-slug' } });
-    await expect(db.prisma.provider.create({ data: { type: 'custom', name: 'B', slug: 'dup-slug' } })).rejects.toMatchObject({
+    await expect(
+      db.prisma.provider.create({ data: { type: 'custom', name: 'B', slug: 'dup-slug' } }),
+    ).rejects.toMatchObject({
       code: 'P2002',
     });
   });
@@ -132,7 +169,10 @@ describe(`database (${testDbKind()})`, () => {
   it('concurrent migrations apply each migration exactly once', async () => {
     if (testDbKind() === 'postgres') {
       const { url, drop } = await createEmptyPostgresDatabase();
-      const pools = [new pg.Pool({ connectionString: url, max: 2 }), new pg.Pool({ connectionString: url, max: 2 })];
+      const pools = [
+        new pg.Pool({ connectionString: url, max: 2 }),
+        new pg.Pool({ connectionString: url, max: 2 }),
+      ];
       try {
         const results = await Promise.all(pools.map((pool) => migratePostgres(pool)));
         expect([...results[0]!.applied, ...results[1]!.applied].sort()).toEqual(ALL_MIGRATIONS);
@@ -156,6 +196,8 @@ describe(`database (${testDbKind()})`, () => {
   });
 
   it('rejects a DATABASE_URL that is not PostgreSQL', async () => {
-    await expect(createDatabase({ databaseUrl: 'mysql://localhost/x', dataDir: ':memory:' })).rejects.toThrow(/postgresql:\/\//);
+    await expect(createDatabase({ databaseUrl: 'mysql://localhost/x', dataDir: ':memory:' })).rejects.toThrow(
+      /postgresql:\/\//,
+    );
   });
 });

@@ -35,25 +35,33 @@ describe(`database rules (${testDbKind()})`, () => {
 
   it('rejects the same model twice in one scope and a malformed scope', async () => {
     await db.prisma.model.create({ data: { providerId, modelId: 'x', displayName: 'x' } });
-    await expect(db.prisma.model.create({ data: { providerId, modelId: 'x', displayName: 'x' } })).rejects.toMatchObject({
+    await expect(
+      db.prisma.model.create({ data: { providerId, modelId: 'x', displayName: 'x' } }),
+    ).rejects.toMatchObject({
       code: 'P2002',
     });
     await db.prisma.model.create({ data: { providerId, modelId: 'x', displayName: 'x', scope: 'org:o2' } });
-    await expect(db.prisma.model.create({ data: { providerId, modelId: 'y', displayName: 'y', scope: 'team' } })).rejects.toThrow(
-      /Model_scope_check/,
-    );
+    await expect(
+      db.prisma.model.create({ data: { providerId, modelId: 'y', displayName: 'y', scope: 'team' } }),
+    ).rejects.toThrow(/Model_scope_check/);
   });
 
   it('rejects a duplicate alias name in the same scope, allows it in another', async () => {
     const org = await db.prisma.organization.create({ data: { name: 'Acme', slug: 'acme' } });
     await db.prisma.alias.create({ data: { name: 'fast-chat', targets: [{ ref: 'p/a', weight: 1 }] } });
-    await expect(db.prisma.alias.create({ data: { name: 'fast-chat', scope: 'global' } })).rejects.toMatchObject({ code: 'P2002' });
+    await expect(
+      db.prisma.alias.create({ data: { name: 'fast-chat', scope: 'global' } }),
+    ).rejects.toMatchObject({ code: 'P2002' });
     await db.prisma.alias.create({ data: { name: 'fast-chat', scope: `org:${org.id}`, orgId: org.id } });
-    await expect(db.prisma.alias.create({ data: { name: 'fast-chat', scope: `org:${org.id}`, orgId: org.id } })).rejects.toMatchObject({
+    await expect(
+      db.prisma.alias.create({ data: { name: 'fast-chat', scope: `org:${org.id}`, orgId: org.id } }),
+    ).rejects.toMatchObject({
       code: 'P2002',
     });
     // the scope must name the alias's org
-    await expect(db.prisma.alias.create({ data: { name: 'other', scope: 'global', orgId: org.id } })).rejects.toThrow(/Alias_scope_check/);
+    await expect(
+      db.prisma.alias.create({ data: { name: 'other', scope: 'global', orgId: org.id } }),
+    ).rejects.toThrow(/Alias_scope_check/);
     // deleting the org deletes its aliases, not the global one
     await db.prisma.organization.delete({ where: { id: org.id } });
     expect(await db.prisma.alias.count({ where: { name: 'fast-chat' } })).toBe(1);
@@ -61,24 +69,34 @@ describe(`database rules (${testDbKind()})`, () => {
 
   it('keeps RoutingSettings a singleton and enumerated values valid', async () => {
     await db.prisma.routingSettings.create({ data: { id: 1 } });
-    await expect(db.prisma.routingSettings.create({ data: { id: 2 } })).rejects.toThrow(/RoutingSettings_singleton_check/);
-    await expect(db.prisma.routingSettings.update({ where: { id: 1 }, data: { strategy: 'random' } })).rejects.toThrow(
-      /RoutingSettings_strategy_check/,
+    await expect(db.prisma.routingSettings.create({ data: { id: 2 } })).rejects.toThrow(
+      /RoutingSettings_singleton_check/,
     );
-    await expect(db.prisma.user.create({ data: { email: 'r@example.com', role: 'root' } })).rejects.toThrow(/User_role_check/);
-    await expect(db.prisma.provider.create({ data: { type: 'x', name: 'x', slug: 'x', priority: 0 } })).rejects.toThrow(
-      /Provider_priority_check/,
+    await expect(
+      db.prisma.routingSettings.update({ where: { id: 1 }, data: { strategy: 'random' } }),
+    ).rejects.toThrow(/RoutingSettings_strategy_check/);
+    await expect(db.prisma.user.create({ data: { email: 'r@example.com', role: 'root' } })).rejects.toThrow(
+      /User_role_check/,
     );
+    await expect(
+      db.prisma.provider.create({ data: { type: 'x', name: 'x', slug: 'x', priority: 0 } }),
+    ).rejects.toThrow(/Provider_priority_check/);
   });
 
   it('requires a gateway key to belong to the owner its ownerType names', async () => {
     const user = await db.prisma.user.create({ data: { email: 'owner@example.com' } });
-    await db.prisma.gatewayKey.create({ data: { keyHash: 'h1', prefix: 'sy-1', name: 'k', ownerType: 'user', userId: user.id } });
+    await db.prisma.gatewayKey.create({
+      data: { keyHash: 'h1', prefix: 'sy-1', name: 'k', ownerType: 'user', userId: user.id },
+    });
     await expect(
-      db.prisma.gatewayKey.create({ data: { keyHash: 'h2', prefix: 'sy-2', name: 'k', ownerType: 'org', userId: user.id } }),
+      db.prisma.gatewayKey.create({
+        data: { keyHash: 'h2', prefix: 'sy-2', name: 'k', ownerType: 'org', userId: user.id },
+      }),
     ).rejects.toThrow(/GatewayKey_owner_check/);
     await expect(
-      db.prisma.gatewayKey.create({ data: { keyHash: 'h1', prefix: 'sy-3', name: 'k', ownerType: 'user', userId: user.id } }),
+      db.prisma.gatewayKey.create({
+        data: { keyHash: 'h1', prefix: 'sy-3', name: 'k', ownerType: 'user', userId: user.id },
+      }),
     ).rejects.toMatchObject({ code: 'P2002' });
   });
 

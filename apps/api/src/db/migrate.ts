@@ -84,7 +84,10 @@ interface AppliedRow extends Record<string, unknown> {
  * the table records a failed migration (finished_at and rolled_back_at both null),
  * like `prisma migrate deploy` does.
  */
-export async function applyMigrations(conn: MigrationConnection, opts: MigrateOptions = {}): Promise<MigrateResult> {
+export async function applyMigrations(
+  conn: MigrationConnection,
+  opts: MigrateOptions = {},
+): Promise<MigrateResult> {
   const log = opts.log ?? (() => {});
   const migrations = await listMigrations(opts.migrationsDir);
   await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -99,12 +102,17 @@ export async function applyMigrations(conn: MigrationConnection, opts: MigrateOp
         `Migration ${failed.migration_name} is recorded as failed in _prisma_migrations; resolve it (prisma migrate resolve) before starting`,
       );
     }
-    const done = new Map(rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => [r.migration_name, r]));
+    const done = new Map(
+      rows
+        .filter((r) => r.finished_at !== null && r.rolled_back_at === null)
+        .map((r) => [r.migration_name, r]),
+    );
     const applied: string[] = [];
     for (const m of migrations) {
       const prev = done.get(m.name);
       if (prev) {
-        if (prev.checksum !== m.checksum) log(`warning: migration ${m.name} was modified after it was applied`);
+        if (prev.checksum !== m.checksum)
+          log(`warning: migration ${m.name} was modified after it was applied`);
         continue;
       }
       await conn.exec('BEGIN');
@@ -118,7 +126,9 @@ export async function applyMigrations(conn: MigrationConnection, opts: MigrateOp
         await conn.exec('COMMIT');
       } catch (err) {
         await conn.exec('ROLLBACK').catch(() => {});
-        throw new Error(`Migration ${m.name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new Error(`Migration ${m.name} failed: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
       }
       applied.push(m.name);
       log(`applied migration ${m.name}`);

@@ -25,7 +25,11 @@ function mapCause(cause: PgErrorCause): Record<string, unknown> | undefined {
     case '23502':
       return { ...base, kind: 'NullConstraintViolation', constraint: fieldsFromDetail(cause.detail) };
     case '23503':
-      return { ...base, kind: 'ForeignKeyConstraintViolation', constraint: cause.column ? { fields: [cause.column] } : undefined };
+      return {
+        ...base,
+        kind: 'ForeignKeyConstraintViolation',
+        constraint: cause.column ? { fields: [cause.column] } : undefined,
+      };
     case '22001':
       return { ...base, kind: 'LengthMismatch', column: cause.column };
     case '22003':

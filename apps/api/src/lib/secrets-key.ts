@@ -6,7 +6,10 @@ import { dirname } from 'node:path';
  * The key that encrypts provider credentials and BYOK keys at rest: `SECRETS_KEY` (base64, 32 bytes) when set,
  * else generated once into `<dataDir>/secrets.key` with mode 0600 and reused on every start.
  */
-export function loadSecretsKey(opts: { secretsKey?: string; keyFile: string }): { key: Buffer; source: string } {
+export function loadSecretsKey(opts: { secretsKey?: string; keyFile: string }): {
+  key: Buffer;
+  source: string;
+} {
   if (opts.secretsKey) return { key: Buffer.from(opts.secretsKey, 'base64'), source: 'SECRETS_KEY' };
   if (existsSync(opts.keyFile)) {
     const key = Buffer.from(readFileSync(opts.keyFile, 'utf8').trim(), 'base64');

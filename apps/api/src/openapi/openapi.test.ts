@@ -23,8 +23,12 @@ describe('GET /api/v1/openapi.json', () => {
   });
 
   it('lists every route the server mounts (admin API, system, and the proxy), with its method', async () => {
-    const doc = (await t.http.get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const documented = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)));
+    const doc = (await t.http.get('/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)),
+    );
     const mounted = mountedRoutes(t.app).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     const proxy = PROXY_ROUTES.map((r) => `${r.method.toLowerCase()} ${r.path}`);
     expect(mounted.length).toBeGreaterThan(60);

@@ -66,9 +66,24 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'openai',
     priority: 10,
     models: [
-      { modelId: 'gpt-4.1-nano', displayName: 'GPT-4.1 nano', capabilities: CHAT_VISION, maxOutputTokens: 32768 },
-      { modelId: 'gpt-4o-mini', displayName: 'GPT-4o mini', capabilities: CHAT_VISION, maxOutputTokens: 16384 },
-      { modelId: 'gpt-4.1-mini', displayName: 'GPT-4.1 mini', capabilities: CHAT_VISION, maxOutputTokens: 32768 },
+      {
+        modelId: 'gpt-4.1-nano',
+        displayName: 'GPT-4.1 nano',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 32768,
+      },
+      {
+        modelId: 'gpt-4o-mini',
+        displayName: 'GPT-4o mini',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 16384,
+      },
+      {
+        modelId: 'gpt-4.1-mini',
+        displayName: 'GPT-4.1 mini',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 32768,
+      },
       { modelId: 'gpt-4o', displayName: 'GPT-4o', capabilities: CHAT_VISION, maxOutputTokens: 16384 },
       { modelId: 'gpt-4.1', displayName: 'GPT-4.1', capabilities: CHAT_VISION, maxOutputTokens: 32768 },
       { modelId: 'gpt-5-mini', displayName: 'GPT-5 mini', capabilities: REASONING, maxOutputTokens: 128000 },
@@ -88,10 +103,30 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'anthropic',
     priority: 15,
     models: [
-      { modelId: 'claude-3-5-haiku-latest', displayName: 'Claude 3.5 Haiku', capabilities: CHAT_VISION, maxOutputTokens: 8192 },
-      { modelId: 'claude-haiku-4-5', displayName: 'Claude Haiku 4.5', capabilities: REASONING, maxOutputTokens: 64000 },
-      { modelId: 'claude-sonnet-4-5', displayName: 'Claude Sonnet 4.5', capabilities: REASONING, maxOutputTokens: 64000 },
-      { modelId: 'claude-opus-4-1', displayName: 'Claude Opus 4.1', capabilities: REASONING, maxOutputTokens: 32000 },
+      {
+        modelId: 'claude-3-5-haiku-latest',
+        displayName: 'Claude 3.5 Haiku',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 8192,
+      },
+      {
+        modelId: 'claude-haiku-4-5',
+        displayName: 'Claude Haiku 4.5',
+        capabilities: REASONING,
+        maxOutputTokens: 64000,
+      },
+      {
+        modelId: 'claude-sonnet-4-5',
+        displayName: 'Claude Sonnet 4.5',
+        capabilities: REASONING,
+        maxOutputTokens: 64000,
+      },
+      {
+        modelId: 'claude-opus-4-1',
+        displayName: 'Claude Opus 4.1',
+        capabilities: REASONING,
+        maxOutputTokens: 32000,
+      },
     ],
   },
   {
@@ -104,11 +139,37 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'google',
     priority: 20,
     models: [
-      { modelId: 'gemini-2.5-flash-lite', displayName: 'Gemini 2.5 Flash-Lite', capabilities: CHAT_VISION, maxOutputTokens: 65536 },
-      { modelId: 'gemini-2.0-flash', displayName: 'Gemini 2.0 Flash', capabilities: CHAT_VISION, maxOutputTokens: 8192 },
-      { modelId: 'gemini-2.5-flash', displayName: 'Gemini 2.5 Flash', capabilities: REASONING, maxOutputTokens: 65536 },
-      { modelId: 'gemini-2.5-pro', displayName: 'Gemini 2.5 Pro', capabilities: REASONING, contextWindow: 1048576, maxOutputTokens: 65536 },
-      { modelId: 'gemini-embedding-001', displayName: 'Gemini Embedding', capabilities: EMBED, contextWindow: 2048 },
+      {
+        modelId: 'gemini-2.5-flash-lite',
+        displayName: 'Gemini 2.5 Flash-Lite',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 65536,
+      },
+      {
+        modelId: 'gemini-2.0-flash',
+        displayName: 'Gemini 2.0 Flash',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 8192,
+      },
+      {
+        modelId: 'gemini-2.5-flash',
+        displayName: 'Gemini 2.5 Flash',
+        capabilities: REASONING,
+        maxOutputTokens: 65536,
+      },
+      {
+        modelId: 'gemini-2.5-pro',
+        displayName: 'Gemini 2.5 Pro',
+        capabilities: REASONING,
+        contextWindow: 1048576,
+        maxOutputTokens: 65536,
+      },
+      {
+        modelId: 'gemini-embedding-001',
+        displayName: 'Gemini Embedding',
+        capabilities: EMBED,
+        contextWindow: 2048,
+      },
     ],
   },
   {
@@ -122,16 +183,36 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
       endpoint: { _env: 'AZURE_OPENAI_ENDPOINT' },
       apiVersion: '2024-10-21',
       // model id -> deployment name
-      deployments: { 'gpt-4o-mini': 'gpt-4o-mini', 'gpt-4o': 'gpt-4o', 'gpt-4.1-mini': 'gpt-4.1-mini', 'gpt-4.1': 'gpt-4.1' },
+      deployments: {
+        'gpt-4o-mini': 'gpt-4o-mini',
+        'gpt-4o': 'gpt-4o',
+        'gpt-4.1-mini': 'gpt-4.1-mini',
+        'gpt-4.1': 'gpt-4.1',
+      },
     },
     requiredEnv: ['AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_ENDPOINT'],
     pricesFrom: 'azure',
     priority: 25,
     models: [
-      { modelId: 'gpt-4o-mini', displayName: 'GPT-4o mini (Azure)', capabilities: CHAT_VISION, maxOutputTokens: 16384 },
-      { modelId: 'gpt-4.1-mini', displayName: 'GPT-4.1 mini (Azure)', capabilities: CHAT_VISION, maxOutputTokens: 32768 },
+      {
+        modelId: 'gpt-4o-mini',
+        displayName: 'GPT-4o mini (Azure)',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 16384,
+      },
+      {
+        modelId: 'gpt-4.1-mini',
+        displayName: 'GPT-4.1 mini (Azure)',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 32768,
+      },
       { modelId: 'gpt-4o', displayName: 'GPT-4o (Azure)', capabilities: CHAT_VISION, maxOutputTokens: 16384 },
-      { modelId: 'gpt-4.1', displayName: 'GPT-4.1 (Azure)', capabilities: CHAT_VISION, maxOutputTokens: 32768 },
+      {
+        modelId: 'gpt-4.1',
+        displayName: 'GPT-4.1 (Azure)',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 32768,
+      },
     ],
   },
   {
@@ -150,12 +231,42 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'aws',
     priority: 30,
     models: [
-      { modelId: 'amazon.nova-micro-v1:0', displayName: 'Amazon Nova Micro', capabilities: CHAT, maxOutputTokens: 5120 },
-      { modelId: 'amazon.nova-lite-v1:0', displayName: 'Amazon Nova Lite', capabilities: CHAT_VISION, maxOutputTokens: 5120 },
-      { modelId: 'amazon.nova-pro-v1:0', displayName: 'Amazon Nova Pro', capabilities: CHAT_VISION, maxOutputTokens: 5120 },
-      { modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0', displayName: 'Claude 3.5 Haiku (Bedrock)', capabilities: CHAT, maxOutputTokens: 8192 },
-      { modelId: 'anthropic.claude-sonnet-4-20250514-v1:0', displayName: 'Claude Sonnet 4 (Bedrock)', capabilities: REASONING, maxOutputTokens: 64000 },
-      { modelId: 'meta.llama3-3-70b-instruct-v1:0', displayName: 'Llama 3.3 70B (Bedrock)', capabilities: CHAT, maxOutputTokens: 8192 },
+      {
+        modelId: 'amazon.nova-micro-v1:0',
+        displayName: 'Amazon Nova Micro',
+        capabilities: CHAT,
+        maxOutputTokens: 5120,
+      },
+      {
+        modelId: 'amazon.nova-lite-v1:0',
+        displayName: 'Amazon Nova Lite',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 5120,
+      },
+      {
+        modelId: 'amazon.nova-pro-v1:0',
+        displayName: 'Amazon Nova Pro',
+        capabilities: CHAT_VISION,
+        maxOutputTokens: 5120,
+      },
+      {
+        modelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+        displayName: 'Claude 3.5 Haiku (Bedrock)',
+        capabilities: CHAT,
+        maxOutputTokens: 8192,
+      },
+      {
+        modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
+        displayName: 'Claude Sonnet 4 (Bedrock)',
+        capabilities: REASONING,
+        maxOutputTokens: 64000,
+      },
+      {
+        modelId: 'meta.llama3-3-70b-instruct-v1:0',
+        displayName: 'Llama 3.3 70B (Bedrock)',
+        capabilities: CHAT,
+        maxOutputTokens: 8192,
+      },
     ],
   },
   {
@@ -168,11 +279,30 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'openrouter',
     priority: 40,
     models: [
-      { modelId: 'meta-llama/llama-3.3-70b-instruct', displayName: 'Llama 3.3 70B (OpenRouter)', capabilities: CHAT, contextWindow: 131072 },
+      {
+        modelId: 'meta-llama/llama-3.3-70b-instruct',
+        displayName: 'Llama 3.3 70B (OpenRouter)',
+        capabilities: CHAT,
+        contextWindow: 131072,
+      },
       { modelId: 'openai/gpt-4o-mini', displayName: 'GPT-4o mini (OpenRouter)', capabilities: CHAT_VISION },
-      { modelId: 'google/gemini-2.5-flash', displayName: 'Gemini 2.5 Flash (OpenRouter)', capabilities: REASONING },
-      { modelId: 'deepseek/deepseek-chat', displayName: 'DeepSeek V3 (OpenRouter)', capabilities: CHAT, contextWindow: 163840 },
-      { modelId: 'anthropic/claude-sonnet-4', displayName: 'Claude Sonnet 4 (OpenRouter)', capabilities: REASONING, contextWindow: 200000 },
+      {
+        modelId: 'google/gemini-2.5-flash',
+        displayName: 'Gemini 2.5 Flash (OpenRouter)',
+        capabilities: REASONING,
+      },
+      {
+        modelId: 'deepseek/deepseek-chat',
+        displayName: 'DeepSeek V3 (OpenRouter)',
+        capabilities: CHAT,
+        contextWindow: 163840,
+      },
+      {
+        modelId: 'anthropic/claude-sonnet-4',
+        displayName: 'Claude Sonnet 4 (OpenRouter)',
+        capabilities: REASONING,
+        contextWindow: 200000,
+      },
     ],
   },
   {
@@ -185,9 +315,24 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'together',
     priority: 45,
     models: [
-      { modelId: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo', displayName: 'Llama 3.1 8B Turbo (Together)', capabilities: CHAT, contextWindow: 131072 },
-      { modelId: 'meta-llama/Llama-3.3-70B-Instruct-Turbo', displayName: 'Llama 3.3 70B Turbo (Together)', capabilities: CHAT, contextWindow: 131072 },
-      { modelId: 'meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8', displayName: 'Llama 4 Maverick (Together)', capabilities: CHAT_VISION, contextWindow: 1048576 },
+      {
+        modelId: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo',
+        displayName: 'Llama 3.1 8B Turbo (Together)',
+        capabilities: CHAT,
+        contextWindow: 131072,
+      },
+      {
+        modelId: 'meta-llama/Llama-3.3-70B-Instruct-Turbo',
+        displayName: 'Llama 3.3 70B Turbo (Together)',
+        capabilities: CHAT,
+        contextWindow: 131072,
+      },
+      {
+        modelId: 'meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8',
+        displayName: 'Llama 4 Maverick (Together)',
+        capabilities: CHAT_VISION,
+        contextWindow: 1048576,
+      },
     ],
   },
   {
@@ -200,10 +345,32 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'groq',
     priority: 45,
     models: [
-      { modelId: 'llama-3.1-8b-instant', displayName: 'Llama 3.1 8B Instant (Groq)', capabilities: CHAT, contextWindow: 131072, maxOutputTokens: 131072 },
-      { modelId: 'openai/gpt-oss-20b', displayName: 'gpt-oss-20b (Groq)', capabilities: [...CHAT, 'reasoning'], maxOutputTokens: 65536 },
-      { modelId: 'openai/gpt-oss-120b', displayName: 'gpt-oss-120b (Groq)', capabilities: [...CHAT, 'reasoning'], maxOutputTokens: 65536 },
-      { modelId: 'llama-3.3-70b-versatile', displayName: 'Llama 3.3 70B Versatile (Groq)', capabilities: CHAT, contextWindow: 131072, maxOutputTokens: 32768 },
+      {
+        modelId: 'llama-3.1-8b-instant',
+        displayName: 'Llama 3.1 8B Instant (Groq)',
+        capabilities: CHAT,
+        contextWindow: 131072,
+        maxOutputTokens: 131072,
+      },
+      {
+        modelId: 'openai/gpt-oss-20b',
+        displayName: 'gpt-oss-20b (Groq)',
+        capabilities: [...CHAT, 'reasoning'],
+        maxOutputTokens: 65536,
+      },
+      {
+        modelId: 'openai/gpt-oss-120b',
+        displayName: 'gpt-oss-120b (Groq)',
+        capabilities: [...CHAT, 'reasoning'],
+        maxOutputTokens: 65536,
+      },
+      {
+        modelId: 'llama-3.3-70b-versatile',
+        displayName: 'Llama 3.3 70B Versatile (Groq)',
+        capabilities: CHAT,
+        contextWindow: 131072,
+        maxOutputTokens: 32768,
+      },
     ],
   },
   {
@@ -216,10 +383,25 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'mistral',
     priority: 45,
     models: [
-      { modelId: 'mistral-small-latest', displayName: 'Mistral Small', capabilities: CHAT_VISION, contextWindow: 131072 },
+      {
+        modelId: 'mistral-small-latest',
+        displayName: 'Mistral Small',
+        capabilities: CHAT_VISION,
+        contextWindow: 131072,
+      },
       { modelId: 'codestral-latest', displayName: 'Codestral', capabilities: CHAT },
-      { modelId: 'mistral-medium-latest', displayName: 'Mistral Medium', capabilities: CHAT_VISION, contextWindow: 131072 },
-      { modelId: 'mistral-large-latest', displayName: 'Mistral Large', capabilities: CHAT, contextWindow: 131072 },
+      {
+        modelId: 'mistral-medium-latest',
+        displayName: 'Mistral Medium',
+        capabilities: CHAT_VISION,
+        contextWindow: 131072,
+      },
+      {
+        modelId: 'mistral-large-latest',
+        displayName: 'Mistral Large',
+        capabilities: CHAT,
+        contextWindow: 131072,
+      },
       { modelId: 'mistral-embed', displayName: 'Mistral Embed', capabilities: EMBED },
     ],
   },
@@ -233,9 +415,23 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'fireworks',
     priority: 50,
     models: [
-      { modelId: 'accounts/fireworks/models/llama-v3p1-8b-instruct', displayName: 'Llama 3.1 8B (Fireworks)', capabilities: CHAT },
-      { modelId: 'accounts/fireworks/models/gpt-oss-120b', displayName: 'gpt-oss-120b (Fireworks)', capabilities: [...CHAT, 'reasoning'], contextWindow: 131072 },
-      { modelId: 'accounts/fireworks/models/qwen3-235b-a22b', displayName: 'Qwen3 235B (Fireworks)', capabilities: [...CHAT, 'reasoning'], contextWindow: 131072 },
+      {
+        modelId: 'accounts/fireworks/models/llama-v3p1-8b-instruct',
+        displayName: 'Llama 3.1 8B (Fireworks)',
+        capabilities: CHAT,
+      },
+      {
+        modelId: 'accounts/fireworks/models/gpt-oss-120b',
+        displayName: 'gpt-oss-120b (Fireworks)',
+        capabilities: [...CHAT, 'reasoning'],
+        contextWindow: 131072,
+      },
+      {
+        modelId: 'accounts/fireworks/models/qwen3-235b-a22b',
+        displayName: 'Qwen3 235B (Fireworks)',
+        capabilities: [...CHAT, 'reasoning'],
+        contextWindow: 131072,
+      },
     ],
   },
   {
@@ -249,9 +445,28 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'cohere',
     priority: 50,
     models: [
-      { modelId: 'command-r7b-12-2024', displayName: 'Command R7B', capabilities: CHAT, contextWindow: 128000, maxOutputTokens: 4096 },
-      { modelId: 'command-r-08-2024', priceKey: 'command-r', displayName: 'Command R', capabilities: CHAT, contextWindow: 128000, maxOutputTokens: 4096 },
-      { modelId: 'command-a-03-2025', displayName: 'Command A', capabilities: CHAT, contextWindow: 256000, maxOutputTokens: 8192 },
+      {
+        modelId: 'command-r7b-12-2024',
+        displayName: 'Command R7B',
+        capabilities: CHAT,
+        contextWindow: 128000,
+        maxOutputTokens: 4096,
+      },
+      {
+        modelId: 'command-r-08-2024',
+        priceKey: 'command-r',
+        displayName: 'Command R',
+        capabilities: CHAT,
+        contextWindow: 128000,
+        maxOutputTokens: 4096,
+      },
+      {
+        modelId: 'command-a-03-2025',
+        displayName: 'Command A',
+        capabilities: CHAT,
+        contextWindow: 256000,
+        maxOutputTokens: 8192,
+      },
     ],
   },
   {
@@ -275,8 +490,18 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     pricesFrom: 'deepseek',
     priority: 50,
     models: [
-      { modelId: 'deepseek-chat', displayName: 'DeepSeek Chat (V3)', capabilities: CHAT, maxOutputTokens: 8192 },
-      { modelId: 'deepseek-reasoner', displayName: 'DeepSeek Reasoner (R1)', capabilities: [...CHAT, 'reasoning'], maxOutputTokens: 65536 },
+      {
+        modelId: 'deepseek-chat',
+        displayName: 'DeepSeek Chat (V3)',
+        capabilities: CHAT,
+        maxOutputTokens: 8192,
+      },
+      {
+        modelId: 'deepseek-reasoner',
+        displayName: 'DeepSeek Reasoner (R1)',
+        capabilities: [...CHAT, 'reasoning'],
+        maxOutputTokens: 65536,
+      },
     ],
   },
   {
@@ -290,8 +515,20 @@ export const PROVIDER_CATALOGUE: CatalogueProviderSpec[] = [
     priority: 70,
     config: { keyless: true },
     models: [
-      { modelId: 'llama3.2', displayName: 'Llama 3.2 (local)', capabilities: ['chat', 'streaming', 'tools', 'json'], contextWindow: 131072, fixedPrices: { input: 0, output: 0 } },
-      { modelId: 'nomic-embed-text', displayName: 'Nomic Embed (local)', capabilities: EMBED, contextWindow: 8192, fixedPrices: { input: 0, output: 0 } },
+      {
+        modelId: 'llama3.2',
+        displayName: 'Llama 3.2 (local)',
+        capabilities: ['chat', 'streaming', 'tools', 'json'],
+        contextWindow: 131072,
+        fixedPrices: { input: 0, output: 0 },
+      },
+      {
+        modelId: 'nomic-embed-text',
+        displayName: 'Nomic Embed (local)',
+        capabilities: EMBED,
+        contextWindow: 8192,
+        fixedPrices: { input: 0, output: 0 },
+      },
     ],
   },
   {
@@ -390,7 +627,11 @@ export interface PriceLookup {
 }
 
 /** Current price of a model from @pydantic/genai-prices, or null when the package has none. */
-export function lookupPrice(pricesProviderId: string, modelKey: string, at: Date = new Date()): PriceLookup | null {
+export function lookupPrice(
+  pricesProviderId: string,
+  modelKey: string,
+  at: Date = new Date(),
+): PriceLookup | null {
   const provider = findProvider({ providerId: pricesProviderId });
   if (!provider) return null;
   const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, modelKey, { provider, timestamp: at });
@@ -407,12 +648,21 @@ export function lookupPrice(pricesProviderId: string, modelKey: string, at: Date
 }
 
 /** The catalogue models of one provider with prices resolved; models without a price are left out. */
-export function resolveCatalogueModels(spec: CatalogueProviderSpec, at: Date = new Date()): ResolvedCatalogueModel[] {
+export function resolveCatalogueModels(
+  spec: CatalogueProviderSpec,
+  at: Date = new Date(),
+): ResolvedCatalogueModel[] {
   const out: ResolvedCatalogueModel[] = [];
   for (const m of spec.models) {
     let price: PriceLookup | null = null;
     if (m.fixedPrices) {
-      price = { input: m.fixedPrices.input, output: m.fixedPrices.output, cached: m.fixedPrices.cached ?? null, contextWindow: null, description: null };
+      price = {
+        input: m.fixedPrices.input,
+        output: m.fixedPrices.output,
+        cached: m.fixedPrices.cached ?? null,
+        contextWindow: null,
+        description: null,
+      };
     } else if (spec.pricesFrom) {
       price = lookupPrice(spec.pricesFrom, m.priceKey ?? m.modelId, at);
     }
@@ -444,10 +694,17 @@ export function catalogueModel(
   providerType: string,
   modelId: string,
   opts: { free: boolean; at?: Date },
-): (Omit<ResolvedCatalogueModel, 'capabilities' | 'displayName'> & { displayName: string | null; capabilities: string[] | null }) | null {
+):
+  | (Omit<ResolvedCatalogueModel, 'capabilities' | 'displayName'> & {
+      displayName: string | null;
+      capabilities: string[] | null;
+    })
+  | null {
   const at = opts.at ?? new Date();
   if (providerType === 'mock') return MOCK_MODELS.find((m) => m.modelId === modelId) ?? null;
-  const spec = PROVIDER_CATALOGUE.find((s) => s.type === (providerType === 'azure-openai' ? 'azure' : providerType));
+  const spec = PROVIDER_CATALOGUE.find(
+    (s) => s.type === (providerType === 'azure-openai' ? 'azure' : providerType),
+  );
   const curated = spec?.models.find((m) => m.modelId === modelId);
   if (spec && curated) {
     const [resolved] = resolveCatalogueModels({ ...spec, models: [curated] }, at);

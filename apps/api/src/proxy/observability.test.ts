@@ -20,8 +20,12 @@ describe('metrics, debug headers and the circuit breaker', () => {
   it('/metrics counts requests, tokens and cost by provider and model', async () => {
     expect((await chat('up-openai/gpt-test')).status).toBe(200);
     const text = await (await fetch(`${env.url}/metrics`)).text();
-    expect(text).toMatch(/switchyard_proxy_requests_total\{endpoint="chat.completions",provider="up-openai",model="gpt-test",status="200"\} [1-9]/);
-    expect(text).toMatch(/switchyard_tokens_total\{provider="up-openai",model="gpt-test",direction="out"\} [1-9]/);
+    expect(text).toMatch(
+      /switchyard_proxy_requests_total\{endpoint="chat.completions",provider="up-openai",model="gpt-test",status="200"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /switchyard_tokens_total\{provider="up-openai",model="gpt-test",direction="out"\} [1-9]/,
+    );
     expect(text).toMatch(/switchyard_cost_usd_total\{provider="up-openai",model="gpt-test"\} \d/);
     expect(text).toContain('switchyard_proxy_ttft_seconds_bucket');
   });
@@ -43,14 +47,19 @@ describe('metrics, debug headers and the circuit breaker', () => {
 
   it('five requests failing on one target open its provider × model circuit: the next request skips it', async () => {
     // Give up-openai its own path on the mock so faults hit it alone.
-    await env.t.app.ctx.prisma.provider.update({ where: { id: env.ids.openai }, data: { baseUrl: `${env.up.url}/primary/v1` } });
+    await env.t.app.ctx.prisma.provider.update({
+      where: { id: env.ids.openai },
+      data: { baseUrl: `${env.up.url}/primary/v1` },
+    });
     await env.t.app.routing.reload();
     env.up.reset();
     // Five requests fail for good on up-openai (three tries each, then a fallback to up-backup): five
     // consecutive failures of that target — retries within one request count once.
     env.up.script(Array.from({ length: 15 }, () => ({ path: '/primary/', status: 500 })));
     for (let i = 0; i < 4; i++) expect((await chat('gpt-test')).status).toBe(200);
-    expect(await (await fetch(`${env.url}/metrics`)).text()).not.toMatch(/switchyard_circuit_open\{provider="up-openai",model="gpt-test"\} 1/);
+    expect(await (await fetch(`${env.url}/metrics`)).text()).not.toMatch(
+      /switchyard_circuit_open\{provider="up-openai",model="gpt-test"\} 1/,
+    );
     expect((await chat('gpt-test')).status).toBe(200);
     env.up.reset();
     const res = await chat('gpt-test');

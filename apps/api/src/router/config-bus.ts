@@ -37,7 +37,11 @@ function parse(raw: string): Message | null {
   }
 }
 
-export const NO_BUS: ConfigBus = { kind: 'none', publish: async () => undefined, close: async () => undefined };
+export const NO_BUS: ConfigBus = {
+  kind: 'none',
+  publish: async () => undefined,
+  close: async () => undefined,
+};
 
 export class RedisConfigBus implements ConfigBus {
   readonly kind = 'redis' as const;
@@ -46,9 +50,20 @@ export class RedisConfigBus implements ConfigBus {
   readonly #channel: string;
   #subscribedOnce = false;
 
-  private constructor(RedisClient: typeof Redis, url: string, prefix: string, private readonly opts: ConfigBusOptions) {
+  private constructor(
+    RedisClient: typeof Redis,
+    url: string,
+    prefix: string,
+    private readonly opts: ConfigBusOptions,
+  ) {
     this.#channel = `${prefix}config`;
-    const common = { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 2000, commandTimeout: 1000, retryStrategy: (n: number) => Math.min(n * 100, 1000) };
+    const common = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+      commandTimeout: 1000,
+      retryStrategy: (n: number) => Math.min(n * 100, 1000),
+    };
     this.#pub = new RedisClient(url, common);
     // The subscriber resubscribes by itself after a reconnection (ioredis autoResubscribe), so it may queue.
     this.#sub = new RedisClient(url, { ...common, enableOfflineQueue: true, commandTimeout: undefined });
@@ -74,7 +89,10 @@ export class RedisConfigBus implements ConfigBus {
     try {
       await withTimeout(bus.#sub.subscribe(bus.#channel), 2000);
     } catch (err) {
-      opts.logger.warn({ err: String(err), redis: redactUrl(url) }, 'config bus: Redis not reachable yet; will subscribe when it is');
+      opts.logger.warn(
+        { err: String(err), redis: redactUrl(url) },
+        'config bus: Redis not reachable yet; will subscribe when it is',
+      );
     }
     bus.#subscribedOnce = true;
     return bus;
@@ -82,14 +100,23 @@ export class RedisConfigBus implements ConfigBus {
 
   async publish(what: string): Promise<void> {
     try {
-      await this.#pub.publish(this.#channel, JSON.stringify({ from: this.opts.instanceId, what } satisfies Message));
+      await this.#pub.publish(
+        this.#channel,
+        JSON.stringify({ from: this.opts.instanceId, what } satisfies Message),
+      );
     } catch (err) {
-      this.opts.logger.warn({ err: String(err), what }, 'config bus: publish failed; other instances pick the change up with their periodic reload');
+      this.opts.logger.warn(
+        { err: String(err), what },
+        'config bus: publish failed; other instances pick the change up with their periodic reload',
+      );
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#pub.quit().catch(() => this.#pub.disconnect()), this.#sub.quit().catch(() => this.#sub.disconnect())]);
+    await Promise.all([
+      this.#pub.quit().catch(() => this.#pub.disconnect()),
+      this.#sub.quit().catch(() => this.#sub.disconnect()),
+    ]);
   }
 }
 
@@ -102,11 +129,18 @@ export class PostgresConfigBus implements ConfigBus {
   #retry: NodeJS.Timeout | undefined;
   #failures = 0;
 
-  private constructor(private readonly url: string, channel: string, private readonly opts: ConfigBusOptions) {
+  private constructor(
+    private readonly url: string,
+    channel: string,
+    private readonly opts: ConfigBusOptions,
+  ) {
     this.#channel = channel;
   }
 
-  static async create(url: string, opts: ConfigBusOptions & { channel?: string }): Promise<PostgresConfigBus> {
+  static async create(
+    url: string,
+    opts: ConfigBusOptions & { channel?: string },
+  ): Promise<PostgresConfigBus> {
     const bus = new PostgresConfigBus(url, opts.channel ?? 'switchyard_config', opts);
     await bus.#connect(false);
     return bus;
@@ -164,13 +198,22 @@ export class PostgresConfigBus implements ConfigBus {
   async publish(what: string): Promise<void> {
     const client = this.#client;
     if (!client) {
-      this.opts.logger.warn({ what }, 'config bus: not connected; other instances pick the change up with their periodic reload');
+      this.opts.logger.warn(
+        { what },
+        'config bus: not connected; other instances pick the change up with their periodic reload',
+      );
       return;
     }
     try {
-      await client.query('SELECT pg_notify($1, $2)', [this.#channel, JSON.stringify({ from: this.opts.instanceId, what } satisfies Message)]);
+      await client.query('SELECT pg_notify($1, $2)', [
+        this.#channel,
+        JSON.stringify({ from: this.opts.instanceId, what } satisfies Message),
+      ]);
     } catch (err) {
-      this.opts.logger.warn({ err: String(err), what }, 'config bus: NOTIFY failed; other instances pick the change up with their periodic reload');
+      this.opts.logger.warn(
+        { err: String(err), what },
+        'config bus: NOTIFY failed; other instances pick the change up with their periodic reload',
+      );
     }
   }
 
@@ -186,7 +229,12 @@ export class PostgresConfigBus implements ConfigBus {
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      p,
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }

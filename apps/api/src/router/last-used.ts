@@ -35,7 +35,10 @@ export class LastUsedTracker {
     }
     try {
       for (const [t, ids] of byTime) {
-        await this.prisma.gatewayKey.updateMany({ where: { id: { in: ids } }, data: { lastUsedAt: new Date(t) } });
+        await this.prisma.gatewayKey.updateMany({
+          where: { id: { in: ids } },
+          data: { lastUsedAt: new Date(t) },
+        });
       }
     } catch (err) {
       for (const [id, at] of batch) if (!this.#pending.has(id)) this.#pending.set(id, at);

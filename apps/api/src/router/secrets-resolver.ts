@@ -25,14 +25,20 @@ export function resolveProviderKey(
   if (p.encryptedApiKey) {
     const value = secrets.decrypt(p.encryptedApiKey);
     return value === null
-      ? { ok: false, problem: 'decrypt-failed', detail: 'the stored key cannot be decrypted with the current SECRETS_KEY' }
+      ? {
+          ok: false,
+          problem: 'decrypt-failed',
+          detail: 'the stored key cannot be decrypted with the current SECRETS_KEY',
+        }
       : { ok: true, value };
   }
   const auth = (p.auth ?? {}) as Record<string, unknown>;
   const ref = envRefName(auth.apiKey);
   if (ref) {
     const value = env[ref];
-    return value ? { ok: true, value } : { ok: false, problem: 'env-unresolved', detail: `${ref} is not set` };
+    return value
+      ? { ok: true, value }
+      : { ok: false, problem: 'env-unresolved', detail: `${ref} is not set` };
   }
   // Bedrock: access key id and secret as two env references.
   const idRef = envRefName(auth.accessKeyId);
@@ -40,7 +46,8 @@ export function resolveProviderKey(
   if (idRef && secretRef) {
     const id = env[idRef];
     const secret = env[secretRef];
-    if (!id || !secret) return { ok: false, problem: 'env-unresolved', detail: `${!id ? idRef : secretRef} is not set` };
+    if (!id || !secret)
+      return { ok: false, problem: 'env-unresolved', detail: `${!id ? idRef : secretRef} is not set` };
     const token = envRefName(auth.sessionToken);
     return { ok: true, value: [id, secret, ...(token && env[token] ? [env[token]!] : [])].join(':') };
   }
@@ -50,6 +57,10 @@ export function resolveProviderKey(
 export function decryptStored(encrypted: string, secrets: SecretBox): ResolvedSecret {
   const value = secrets.decrypt(encrypted);
   return value === null
-    ? { ok: false, problem: 'decrypt-failed', detail: 'the stored key cannot be decrypted with the current SECRETS_KEY' }
+    ? {
+        ok: false,
+        problem: 'decrypt-failed',
+        detail: 'the stored key cannot be decrypted with the current SECRETS_KEY',
+      }
     : { ok: true, value };
 }

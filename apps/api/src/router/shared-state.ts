@@ -9,7 +9,13 @@ import { MemoryStateStore, type StateStore } from './state-store.js';
  * What several instances share: the state store (Redis with `REDIS_URL`, else in memory) and the config bus
  * (Redis pub/sub with `REDIS_URL`, else PostgreSQL LISTEN/NOTIFY on a real PostgreSQL, else none).
  */
-export async function createStateStore(o: { env: Env; now: () => number; logger: Logger; metrics: Metrics; instanceId: string }): Promise<StateStore> {
+export async function createStateStore(o: {
+  env: Env;
+  now: () => number;
+  logger: Logger;
+  metrics: Metrics;
+  instanceId: string;
+}): Promise<StateStore> {
   const { env, metrics } = o;
   if (!env.REDIS_URL) return new MemoryStateStore(o.now);
   // Loaded only with REDIS_URL (ioredis adds ~3 MB of resident memory to a running server; bench/README.md).
@@ -30,9 +36,16 @@ export async function createStateStore(o: { env: Env; now: () => number; logger:
   return store;
 }
 
-export async function createConfigBus(o: { env: Env; db: Database; logger: Logger; instanceId: string; onChange: (what: string) => void }): Promise<ConfigBus> {
+export async function createConfigBus(o: {
+  env: Env;
+  db: Database;
+  logger: Logger;
+  instanceId: string;
+  onChange: (what: string) => void;
+}): Promise<ConfigBus> {
   const opts = { instanceId: o.instanceId, logger: o.logger, onChange: o.onChange };
   if (o.env.REDIS_URL) return RedisConfigBus.create(o.env.REDIS_URL, o.env.REDIS_KEY_PREFIX, opts);
-  if (o.db.kind === 'postgres' && o.env.DATABASE_URL) return PostgresConfigBus.create(o.env.DATABASE_URL, opts);
+  if (o.db.kind === 'postgres' && o.env.DATABASE_URL)
+    return PostgresConfigBus.create(o.env.DATABASE_URL, opts);
   return NO_BUS;
 }

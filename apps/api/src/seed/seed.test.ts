@@ -45,7 +45,14 @@ describe(`seed (${testDbKind()})`, () => {
     const second = await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', env: {} });
     expect(second.adminCreated).toBe(false);
     expect(second.generatedPassword).toBeUndefined();
-    expect(second.created).toEqual({ providers: 0, models: 0, aliases: 0, powerLevels: 0, routingSettings: 0, users: 0 });
+    expect(second.created).toEqual({
+      providers: 0,
+      models: 0,
+      aliases: 0,
+      powerLevels: 0,
+      routingSettings: 0,
+      users: 0,
+    });
     expect(second.pricesUpdated).toBe(0);
     expect(await counts(db)).toEqual(after1);
     expect(await db.prisma.model.findMany({ orderBy: { id: 'asc' } })).toEqual(snapshot);
@@ -53,7 +60,11 @@ describe(`seed (${testDbKind()})`, () => {
 
   it('uses the given admin password and never creates a second super admin', async () => {
     db = await createTestDatabase();
-    const r = await seedDatabase(db.prisma, { adminEmail: 'ops@example.com', adminPassword: 'correct horse battery', env: {} });
+    const r = await seedDatabase(db.prisma, {
+      adminEmail: 'ops@example.com',
+      adminPassword: 'correct horse battery',
+      env: {},
+    });
     expect(r.adminCreated).toBe(true);
     expect(r.generatedPassword).toBeUndefined();
     const admin = await db.prisma.user.findUniqueOrThrow({ where: { email: 'ops@example.com' } });
@@ -67,18 +78,30 @@ describe(`seed (${testDbKind()})`, () => {
   it('seeds a routable mock setup: active keyless mock, default model, alias, power levels, routing settings', async () => {
     db = await createTestDatabase();
     await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', env: {} });
-    const mock = await db.prisma.provider.findUniqueOrThrow({ where: { slug: 'mock' }, include: { models: true } });
-    expect(mock).toMatchObject({ type: 'mock', status: 'active', source: 'builtin', config: { keyless: true } });
+    const mock = await db.prisma.provider.findUniqueOrThrow({
+      where: { slug: 'mock' },
+      include: { models: true },
+    });
+    expect(mock).toMatchObject({
+      type: 'mock',
+      status: 'active',
+      source: 'builtin',
+      config: { keyless: true },
+    });
     const models = Object.fromEntries(mock.models.map((m) => [m.modelId, m]));
     expect(Object.keys(models).sort()).toEqual(['mock-embed', 'mock-large', 'mock-small']);
     expect(models['mock-small']).toMatchObject({ qualityTier: 'eco', isDefault: true, enabled: true });
     expect(models['mock-large']).toMatchObject({ qualityTier: 'precision', isDefault: false });
-    expect(models['mock-small']!.capabilities).toEqual(expect.arrayContaining(['chat', 'tools', 'streaming', 'json']));
+    expect(models['mock-small']!.capabilities).toEqual(
+      expect.arrayContaining(['chat', 'tools', 'streaming', 'json']),
+    );
     expect(models['mock-embed']!.capabilities).toEqual(['embeddings']);
     for (const m of mock.models) expect(m.priceInputPer1M.greaterThan(0)).toBe(true);
     expect(await db.prisma.model.count({ where: { isDefault: true } })).toBe(1);
 
-    const alias = await db.prisma.alias.findUniqueOrThrow({ where: { name_scope: { name: 'chat.default', scope: 'global' } } });
+    const alias = await db.prisma.alias.findUniqueOrThrow({
+      where: { name_scope: { name: 'chat.default', scope: 'global' } },
+    });
     expect(alias.targets).toEqual([{ ref: 'mock/mock-small', weight: 1 }]);
     expect(alias.fallbacks).toEqual(['mock/mock-large']);
 
@@ -99,16 +122,49 @@ describe(`seed (${testDbKind()})`, () => {
     db = await createTestDatabase();
     await seedDatabase(db.prisma, {
       adminEmail: 'admin@localhost',
-      env: { OPENAI_API_KEY: 'sk-test', AWS_ACCESS_KEY_ID: 'AKIA', OLLAMA_BASE_URL: 'http://ollama.lan:11434/v1', AWS_REGION: 'eu-west-1' },
+      env: {
+        OPENAI_API_KEY: 'sk-test',
+        AWS_ACCESS_KEY_ID: 'AKIA',
+        OLLAMA_BASE_URL: 'http://ollama.lan:11434/v1',
+        AWS_REGION: 'eu-west-1',
+      },
     });
     const bySlug = Object.fromEntries((await db.prisma.provider.findMany()).map((p) => [p.slug, p]));
     expect(Object.keys(bySlug).sort()).toEqual(
-      ['anthropic', 'azure', 'bedrock', 'cohere', 'custom', 'deepseek', 'fireworks', 'google', 'groq', 'huggingface', 'mistral', 'mock', 'ollama', 'openai', 'openrouter', 'together'].sort(),
+      [
+        'anthropic',
+        'azure',
+        'bedrock',
+        'cohere',
+        'custom',
+        'deepseek',
+        'fireworks',
+        'google',
+        'groq',
+        'huggingface',
+        'mistral',
+        'mock',
+        'ollama',
+        'openai',
+        'openrouter',
+        'together',
+      ].sort(),
     );
-    expect(bySlug.openai).toMatchObject({ status: 'active', baseUrl: 'https://api.openai.com/v1', auth: { apiKey: { _env: 'OPENAI_API_KEY' } } });
-    expect(bySlug.anthropic).toMatchObject({ status: 'disabled', disabledReason: 'missing_env', auth: { apiKey: { _env: 'ANTHROPIC_API_KEY' } } });
+    expect(bySlug.openai).toMatchObject({
+      status: 'active',
+      baseUrl: 'https://api.openai.com/v1',
+      auth: { apiKey: { _env: 'OPENAI_API_KEY' } },
+    });
+    expect(bySlug.anthropic).toMatchObject({
+      status: 'disabled',
+      disabledReason: 'missing_env',
+      auth: { apiKey: { _env: 'ANTHROPIC_API_KEY' } },
+    });
     // Bedrock needs both AWS keys; the region comes from AWS_REGION
-    expect(bySlug.bedrock).toMatchObject({ status: 'disabled', auth: { region: 'eu-west-1', accessKeyId: { _env: 'AWS_ACCESS_KEY_ID' } } });
+    expect(bySlug.bedrock).toMatchObject({
+      status: 'disabled',
+      auth: { region: 'eu-west-1', accessKeyId: { _env: 'AWS_ACCESS_KEY_ID' } },
+    });
     expect(bySlug.ollama).toMatchObject({ status: 'active', baseUrl: 'http://ollama.lan:11434/v1' });
     expect(bySlug.custom!.status).toBe('disabled');
     expect(bySlug.huggingface).toMatchObject({ auth: { apiKey: { _env: 'HF_TOKEN' } } });
@@ -116,18 +172,30 @@ describe(`seed (${testDbKind()})`, () => {
     expect(JSON.stringify(Object.values(bySlug).map((p) => p.auth))).not.toContain('sk-test');
 
     // an admin disables OpenAI and the env var for Anthropic appears: restart
-    await db.prisma.provider.update({ where: { slug: 'openai' }, data: { status: 'disabled', disabledReason: null } });
-    const r = await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', env: { OPENAI_API_KEY: 'sk-test', ANTHROPIC_API_KEY: 'sk-ant' } });
+    await db.prisma.provider.update({
+      where: { slug: 'openai' },
+      data: { status: 'disabled', disabledReason: null },
+    });
+    const r = await seedDatabase(db.prisma, {
+      adminEmail: 'admin@localhost',
+      env: { OPENAI_API_KEY: 'sk-test', ANTHROPIC_API_KEY: 'sk-ant' },
+    });
     expect(r.providersActivated).toBe(1);
-    expect((await db.prisma.provider.findUniqueOrThrow({ where: { slug: 'anthropic' } })).status).toBe('active');
-    expect((await db.prisma.provider.findUniqueOrThrow({ where: { slug: 'openai' } })).status).toBe('disabled');
+    expect((await db.prisma.provider.findUniqueOrThrow({ where: { slug: 'anthropic' } })).status).toBe(
+      'active',
+    );
+    expect((await db.prisma.provider.findUniqueOrThrow({ where: { slug: 'openai' } })).status).toBe(
+      'disabled',
+    );
   });
 
   it('refreshes catalogue prices the admin did not edit and keeps the ones they did', async () => {
     db = await createTestDatabase();
     await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', env: {} });
     const openai = await db.prisma.provider.findUniqueOrThrow({ where: { slug: 'openai' } });
-    const key = (modelId: string) => ({ providerId_modelId_scope: { providerId: openai.id, modelId, scope: 'global' } });
+    const key = (modelId: string) => ({
+      providerId_modelId_scope: { providerId: openai.id, modelId, scope: 'global' },
+    });
     const current = await db.prisma.model.findUniqueOrThrow({ where: key('gpt-4o-mini') });
 
     // an older seed wrote other prices, nobody edited them since
@@ -137,7 +205,10 @@ describe(`seed (${testDbKind()})`, () => {
       data: { priceInputPer1M: '9', priceOutputPer1M: '9', priceCachedInputPer1M: null, seededPricing: old },
     });
     // the admin edited this one
-    await db.prisma.model.update({ where: key('gpt-4o'), data: { priceInputPer1M: '1.23', displayName: 'Our GPT-4o' } });
+    await db.prisma.model.update({
+      where: key('gpt-4o'),
+      data: { priceInputPer1M: '1.23', displayName: 'Our GPT-4o' },
+    });
 
     const r = await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', env: {} });
     expect(r.pricesUpdated).toBe(1);
@@ -160,9 +231,13 @@ describe(`seed (${testDbKind()})`, () => {
     await db.prisma.routingSettings.update({ where: { id: 1 }, data: { strategy: 'cost' } });
 
     await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', env: {} });
-    const alias = await db.prisma.alias.findUniqueOrThrow({ where: { name_scope: { name: 'chat.default', scope: 'global' } } });
+    const alias = await db.prisma.alias.findUniqueOrThrow({
+      where: { name_scope: { name: 'chat.default', scope: 'global' } },
+    });
     expect(alias.targets).toEqual([{ ref: 'mock/mock-large', weight: 3 }]);
-    expect((await db.prisma.powerLevel.findUniqueOrThrow({ where: { slug: 'eco' } })).modelRefs).toEqual(['mock/mock-large']);
+    expect((await db.prisma.powerLevel.findUniqueOrThrow({ where: { slug: 'eco' } })).modelRefs).toEqual([
+      'mock/mock-large',
+    ]);
     expect((await db.prisma.routingSettings.findUniqueOrThrow({ where: { id: 1 } })).strategy).toBe('cost');
   });
 
@@ -183,7 +258,10 @@ describe('catalogue', () => {
     for (const spec of PROVIDER_CATALOGUE) {
       const resolved = resolveCatalogueModels(spec);
       // every curated model has a price (a missing one would silently drop out of the seed)
-      expect(resolved.map((m) => m.modelId), spec.slug).toEqual(spec.models.map((m) => m.modelId));
+      expect(
+        resolved.map((m) => m.modelId),
+        spec.slug,
+      ).toEqual(spec.models.map((m) => m.modelId));
       for (const m of resolved) {
         if (spec.slug !== 'ollama') expect(m.priceInputPer1M, `${spec.slug}/${m.modelId}`).toBeGreaterThan(0);
         expect(m.contextWindow, `${spec.slug}/${m.modelId}`).toBeGreaterThan(0);

@@ -13,18 +13,41 @@ afterAll(async () => {
 beforeEach(() => up.reset());
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  request(`${up.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  request(`${up.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('mock upstream', () => {
   it('records requests and answers OpenAI chat', async () => {
-    const r = await post('/v1/chat/completions', { model: 'gpt', messages: [{ role: 'user', content: 'hi' }] }, { authorization: 'Bearer k' });
+    const r = await post(
+      '/v1/chat/completions',
+      { model: 'gpt', messages: [{ role: 'user', content: 'hi' }] },
+      { authorization: 'Bearer k' },
+    );
     expect(r.statusCode).toBe(200);
-    expect(((await r.body.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('Hello from upstream');
-    expect(up.requests[0]).toMatchObject({ method: 'POST', path: '/v1/chat/completions', body: { model: 'gpt' }, headers: { authorization: 'Bearer k' } });
+    expect(
+      ((await r.body.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message
+        .content,
+    ).toBe('Hello from upstream');
+    expect(up.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/chat/completions',
+      body: { model: 'gpt' },
+      headers: { authorization: 'Bearer k' },
+    });
   });
 
   it('plays scripted faults in order, honouring path filters', async () => {
-    up.script([{ path: '/messages', status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } }, { status: 429, headers: { 'retry-after': '2' } }]);
+    up.script([
+      {
+        path: '/messages',
+        status: 529,
+        body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+      },
+      { status: 429, headers: { 'retry-after': '2' } },
+    ]);
     const a = await post('/v1/chat/completions', { model: 'x', messages: [] });
     expect(a.statusCode).toBe(429);
     expect(a.headers['retry-after']).toBe('2');

@@ -77,7 +77,9 @@ export async function startRedisProxy(targetUrl = REDIS_TEST_URL): Promise<TcpPr
     restore: async () => {
       if (listening) return;
       server = make();
-      await new Promise<void>((r, reject) => server.once('error', reject).listen(proxyPort, '127.0.0.1', () => r()));
+      await new Promise<void>((r, reject) =>
+        server.once('error', reject).listen(proxyPort, '127.0.0.1', () => r()),
+      );
       listening = true;
     },
     close: cut,
@@ -85,7 +87,11 @@ export async function startRedisProxy(targetUrl = REDIS_TEST_URL): Promise<TcpPr
 }
 
 /** Poll until `check` passes or `timeoutMs` elapses; returns the elapsed milliseconds, throws the last failure. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 2000, everyMs = 20): Promise<number> {
+export async function eventually(
+  check: () => void | Promise<void>,
+  timeoutMs = 2000,
+  everyMs = 20,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
     try {

@@ -24,7 +24,9 @@ describe('SseParser', () => {
   });
 
   it('handles CRLF, lone CR (even split between chunks), comments and multi-line data', () => {
-    expect(feedAll([': keep-alive\r\ndata: a\r\ndata: b\r\n\r\n'])).toEqual([{ event: undefined, data: 'a\nb' }]);
+    expect(feedAll([': keep-alive\r\ndata: a\r\ndata: b\r\n\r\n'])).toEqual([
+      { event: undefined, data: 'a\nb' },
+    ]);
     expect(feedAll(['data: x\r', '\ndata: y\r', '\r', 'data: z\r\r'])).toEqual([
       { event: undefined, data: 'x\ny' },
       { event: undefined, data: 'z' },
@@ -32,7 +34,9 @@ describe('SseParser', () => {
   });
 
   it('keeps the value verbatim after "data:" without space, and tracks id and retry', () => {
-    expect(feedAll(['data:no-space\nid: 7\nretry: 300\n\n'])).toEqual([{ event: undefined, data: 'no-space', id: '7', retry: 300 }]);
+    expect(feedAll(['data:no-space\nid: 7\nretry: 300\n\n'])).toEqual([
+      { event: undefined, data: 'no-space', id: '7', retry: 300 },
+    ]);
   });
 
   it('emits nothing until the blank line arrives, and flushes a dangling event at end', () => {

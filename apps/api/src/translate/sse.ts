@@ -85,7 +85,10 @@ export class SseParser {
   private line(line: string, out: SseEvent[]): void {
     if (line.length === 0) {
       if (this.data.length > 0 || this.event !== undefined) {
-        const ev: SseEvent = { event: this.event, data: this.data.length === 1 ? this.data[0]! : this.data.join('\n') };
+        const ev: SseEvent = {
+          event: this.event,
+          data: this.data.length === 1 ? this.data[0]! : this.data.join('\n'),
+        };
         if (this.id !== undefined) ev.id = this.id;
         if (this.retry !== undefined) ev.retry = this.retry;
         out.push(ev);
@@ -129,7 +132,13 @@ export class SseParser {
 
 /** Encode one SSE event. `data` may contain newlines (split into several data lines). */
 export function sseEvent(data: string, event?: string): string {
-  const body = data.indexOf('\n') === -1 ? `data: ${data}\n` : data.split('\n').map((l) => `data: ${l}\n`).join('');
+  const body =
+    data.indexOf('\n') === -1
+      ? `data: ${data}\n`
+      : data
+          .split('\n')
+          .map((l) => `data: ${l}\n`)
+          .join('');
   return event ? `event: ${event}\n${body}\n` : `${body}\n`;
 }
 

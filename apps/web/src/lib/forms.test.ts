@@ -31,7 +31,9 @@ describe('FormReader', () => {
   it('turns a date input into the end of that local day; rejects impossible dates', () => {
     const r = reader({ d: '2030-02-28', bad: '2030-02-31' });
     const d = r.endOfDay('d', undefined)!;
-    expect([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()]).toEqual([2030, 1, 28, 23, 59]);
+    expect([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()]).toEqual([
+      2030, 1, 28, 23, 59,
+    ]);
     expect(r.endOfDay('bad', undefined)).toBeUndefined();
     expect(r.errors.bad).toBe('must be a date');
   });
@@ -50,7 +52,10 @@ describe('validation helpers', () => {
   });
   it('reports errors found while reading over the schema’s own', () => {
     const schema = z.object({ cap: z.number().nullable() });
-    expect(validate(schema, { cap: null }, { cap: 'must be a number' })).toEqual({ ok: false, errors: { cap: 'must be a number' } });
+    expect(validate(schema, { cap: null }, { cap: 'must be a number' })).toEqual({
+      ok: false,
+      errors: { cap: 'must be a number' },
+    });
     expect(validate(schema, { cap: 3 })).toEqual({ ok: true, data: { cap: 3 } });
   });
   it('formats dates for date inputs and messages as sentences', () => {

@@ -4,7 +4,9 @@ export type FieldErrors = Record<string, string>;
 export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
 /** First message per field; a nested path is joined with dots (`allowedModels.0`), a top-level issue goes to `form`. */
-export function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
+export function issuesToErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): FieldErrors {
   const out: FieldErrors = {};
   for (const i of issues) {
     const key = i.path.map(String).join('.') || 'form';
@@ -17,7 +19,11 @@ export function issuesToErrors(issues: readonly { path: readonly PropertyKey[]; 
 }
 
 /** Validates with a shared schema; `pre` are errors found while reading the form (such as "must be a number"), which win. */
-export function validate<S extends z.ZodType>(schema: S, input: unknown, pre: FieldErrors = {}): Parsed<z.output<S>> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  pre: FieldErrors = {},
+): Parsed<z.output<S>> {
   const r = schema.safeParse(input);
   const errors = { ...(r.success ? {} : issuesToErrors(r.error.issues)), ...pre };
   if (Object.keys(errors).length > 0 || !r.success) return { ok: false, errors };
@@ -56,7 +62,9 @@ export class FormReader {
 
   /** A number; blank is `empty`; anything unreadable records "must be a number". */
   number<E extends null | undefined>(name: string, empty: E): number | E {
-    const t = this.text(name).replace(/[\s,_]/g, '').replace(/^\$/, '');
+    const t = this.text(name)
+      .replace(/[\s,_]/g, '')
+      .replace(/^\$/, '');
     if (t === '') return empty;
     const n = Number(t);
     if (!Number.isFinite(n)) {
@@ -81,7 +89,14 @@ export class FormReader {
 
   /** Items separated by commas or new lines, trimmed, blanks and repeats dropped. */
   list(name: string): string[] {
-    return [...new Set(this.text(name).split(/[\n,]/).map((s) => s.trim()).filter(Boolean))];
+    return [
+      ...new Set(
+        this.text(name)
+          .split(/[\n,]/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ];
   }
 
   /** A `<input type="date">` value (YYYY-MM-DD) as the end of that day in local time; blank is `empty`. */

@@ -2,9 +2,13 @@ import { useCallback } from 'react';
 import { useSearchParams } from 'react-router';
 
 /** `/path?a=1&b=x` from a record; undefined, null and '' are left out. */
-export function withQuery(path: string, params: Record<string, string | number | boolean | null | undefined>): string {
+export function withQuery(
+  path: string,
+  params: Record<string, string | number | boolean | null | undefined>,
+): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }

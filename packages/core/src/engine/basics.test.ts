@@ -37,10 +37,15 @@ describe('cost', () => {
   const prices = { priceIn: 3, priceOut: 15, priceCachedIn: 0.3 };
   it('prices input, cached input and output per 1M tokens', () => {
     expect(costOf(prices, { inputTokens: 1_000_000, outputTokens: 0, cachedTokens: 0 })).toBe(3);
-    expect(costOf(prices, { inputTokens: 1000, outputTokens: 500, cachedTokens: 400 })).toBeCloseTo((600 * 3 + 400 * 0.3 + 500 * 15) / 1e6, 12);
+    expect(costOf(prices, { inputTokens: 1000, outputTokens: 500, cachedTokens: 400 })).toBeCloseTo(
+      (600 * 3 + 400 * 0.3 + 500 * 15) / 1e6,
+      12,
+    );
   });
   it('uses the input price for cached tokens when the model has no cached price', () => {
-    expect(costOf({ ...prices, priceCachedIn: null }, { inputTokens: 100, outputTokens: 0, cachedTokens: 100 })).toBeCloseTo(300 / 1e6, 12);
+    expect(
+      costOf({ ...prices, priceCachedIn: null }, { inputTokens: 100, outputTokens: 0, cachedTokens: 100 }),
+    ).toBeCloseTo(300 / 1e6, 12);
   });
   it('BYOK saves the full price; other keys save nothing', () => {
     const u = { inputTokens: 100, outputTokens: 100, cachedTokens: 0 };
@@ -48,7 +53,10 @@ describe('cost', () => {
     expect(byokSaved(prices, u, 'provider')).toBe(0);
   });
   it('estimates with max_tokens, else min(512, model max output)', () => {
-    expect(estimateCost({ ...prices, maxOutputTokens: 100 }, 1000, null)).toBeCloseTo((1000 * 3 + 100 * 15) / 1e6, 12);
+    expect(estimateCost({ ...prices, maxOutputTokens: 100 }, 1000, null)).toBeCloseTo(
+      (1000 * 3 + 100 * 15) / 1e6,
+      12,
+    );
     expect(estimateCost({ ...prices, maxOutputTokens: null }, 0, 10)).toBeCloseTo(150 / 1e6, 12);
   });
 });

@@ -17,16 +17,31 @@ export interface AttemptTargets {
 
 /** The cooldown target a classification names: the provider, the key, or the provider × model. */
 export function cooldownTarget(a: AttemptTargets, scope: 'model' | 'provider' | 'key'): string {
-  return scope === 'provider' ? a.providerId : scope === 'key' ? a.key.id : modelTarget(a.providerId, a.modelRegistryId);
+  return scope === 'provider'
+    ? a.providerId
+    : scope === 'key'
+      ? a.key.id
+      : modelTarget(a.providerId, a.modelRegistryId);
 }
 
 /**
  * Events after a failed attempt: the cooldown the classification asks for, and — when the failure counts
  * toward the circuit and the target is done with on this request (no retry) — the circuit's next state.
  */
-export function eventsAfterFailure(a: AttemptTargets, c: Classification, view: StateView, now: number, circuit: CircuitSettings): StateEvent[] {
+export function eventsAfterFailure(
+  a: AttemptTargets,
+  c: Classification,
+  view: StateView,
+  now: number,
+  circuit: CircuitSettings,
+): StateEvent[] {
   const events: StateEvent[] = [];
-  if (c.cooldown) events.push({ type: 'cooldown', target: cooldownTarget(a, c.cooldown.scope), until: now + c.cooldown.ms });
+  if (c.cooldown)
+    events.push({
+      type: 'cooldown',
+      target: cooldownTarget(a, c.cooldown.scope),
+      until: now + c.cooldown.ms,
+    });
   if (c.circuitFailure && c.action !== 'retry') {
     const target = modelTarget(a.providerId, a.modelRegistryId);
     events.push({ type: 'circuit', target, state: circuitAfter(view.circuit(target), false, now, circuit) });
@@ -38,16 +53,29 @@ export function eventsAfterFailure(a: AttemptTargets, c: Classification, view: S
  * Events after a successful attempt: the latency EWMA moves toward this sample (time to first token when known,
  * else total latency), and a circuit that was not closed closes.
  */
-export function eventsAfterSuccess(a: AttemptTargets, sample: { latencyMs: number; ttftMs?: number | null }, view: StateView, now: number, circuit: CircuitSettings): StateEvent[] {
+export function eventsAfterSuccess(
+  a: AttemptTargets,
+  sample: { latencyMs: number; ttftMs?: number | null },
+  view: StateView,
+  now: number,
+  circuit: CircuitSettings,
+): StateEvent[] {
   const target = modelTarget(a.providerId, a.modelRegistryId);
-  const events: StateEvent[] = [{ type: 'latency', target, value: ewma(view.latency(target), sample.ttftMs ?? sample.latencyMs) }];
+  const events: StateEvent[] = [
+    { type: 'latency', target, value: ewma(view.latency(target), sample.ttftMs ?? sample.latencyMs) },
+  ];
   const cur = view.circuit(target);
-  if (cur && (cur.phase !== 'closed' || cur.failures > 0)) events.push({ type: 'circuit', target, state: circuitAfter(cur, true, now, circuit) });
+  if (cur && (cur.phase !== 'closed' || cur.failures > 0))
+    events.push({ type: 'circuit', target, state: circuitAfter(cur, true, now, circuit) });
   return events;
 }
 
 /** The event that marks a planned half-open probe as in flight (so no second probe is let through). */
-export function probeEvents(a: AttemptTargets & { probe: boolean }, view: StateView, now: number): StateEvent[] {
+export function probeEvents(
+  a: AttemptTargets & { probe: boolean },
+  view: StateView,
+  now: number,
+): StateEvent[] {
   if (!a.probe) return [];
   const target = modelTarget(a.providerId, a.modelRegistryId);
   const cur = view.circuit(target);

@@ -8,14 +8,25 @@ import { alias, caller, config, model, provider, request, stateWith } from './fi
 const NOW = Date.UTC(2026, 10, 22, 12, 30, 15);
 
 function run(over: Partial<PlanInput> & { config: RoutingConfig }) {
-  return plan({ request: request(), caller: caller(), state: EMPTY_STATE, now: NOW, rng: mulberry32(1), ...over });
+  return plan({
+    request: request(),
+    caller: caller(),
+    state: EMPTY_STATE,
+    now: NOW,
+    rng: mulberry32(1),
+    ...over,
+  });
 }
 
 const A = provider({ id: 'a', priority: 10 });
 const B = provider({ id: 'b', priority: 20 });
 const base = config({
   providers: [A, B],
-  models: [model({ id: 'm', providerId: 'a' }), model({ id: 'm', providerId: 'b' }), model({ id: 'big', providerId: 'b', contextWindow: 1_000_000 })],
+  models: [
+    model({ id: 'm', providerId: 'a' }),
+    model({ id: 'm', providerId: 'b' }),
+    model({ id: 'big', providerId: 'b', contextWindow: 1_000_000 }),
+  ],
 });
 
 describe('model resolution', () => {
@@ -34,7 +45,10 @@ describe('model resolution', () => {
   it('prefers the caller org alias over the global alias of the same name', () => {
     const cfg = config({
       ...base,
-      aliases: [alias({ name: 'chat', targets: [{ ref: 'a/m', weight: 1 }] }), alias({ name: 'chat', scope: 'org:o1', targets: [{ ref: 'b/m', weight: 1 }] })],
+      aliases: [
+        alias({ name: 'chat', targets: [{ ref: 'a/m', weight: 1 }] }),
+        alias({ name: 'chat', scope: 'org:o1', targets: [{ ref: 'b/m', weight: 1 }] }),
+      ],
     });
     const inOrg = run({ config: cfg, request: request({ model: 'chat' }), caller: caller({ orgId: 'o1' }) });
     const other = run({ config: cfg, request: request({ model: 'chat' }), caller: caller({ orgId: 'o2' }) });
@@ -52,7 +66,11 @@ describe('model resolution', () => {
         model({ id: 'best', providerId: 'a', tier: 'precision', priceIn: 10, priceOut: 30 }),
       ],
     });
-    const auto = run({ config: cfg, request: request({ model: 'auto' }), caller: caller({ powerLevel: 'precision' }) });
+    const auto = run({
+      config: cfg,
+      request: request({ model: 'auto' }),
+      caller: caller({ powerLevel: 'precision' }),
+    });
     expect(auto.ok && auto.attempts.map((a) => a.modelId)).toEqual(['best']);
     expect(auto.trace.lookup).toMatchObject({ kind: 'power-level', level: 'precision' });
     const eco = run({ config: cfg, request: request({ model: 'eco' }) });
@@ -62,7 +80,10 @@ describe('model resolution', () => {
   it('tries a power level explicit model refs first, in their order', () => {
     const cfg = config({
       providers: [A, B],
-      models: [model({ id: 'x', providerId: 'a', tier: 'eco' }), model({ id: 'y', providerId: 'b', tier: 'eco', priceIn: 0.01, priceOut: 0.01 })],
+      models: [
+        model({ id: 'x', providerId: 'a', tier: 'eco' }),
+        model({ id: 'y', providerId: 'b', tier: 'eco', priceIn: 0.01, priceOut: 0.01 }),
+      ],
       powerLevels: [{ slug: 'eco', tier: 'eco', modelRefs: ['a/x'], enabled: true }],
     });
     const r = run({ config: cfg, request: request({ model: 'eco' }) });
@@ -77,26 +98,85 @@ describe('model resolution', () => {
 });
 
 describe('candidate filters: each skip reason', () => {
-  const bucket = (over: Partial<BucketConfig> = {}): BucketConfig => ({ name: 'rpm', unit: 'requests', limit: 10, window: { unit: 'minute', size: 1 }, models: 'all', ...over });
+  const bucket = (over: Partial<BucketConfig> = {}): BucketConfig => ({
+    name: 'rpm',
+    unit: 'requests',
+    limit: 10,
+    window: { unit: 'minute', size: 1 },
+    models: 'all',
+    ...over,
+  });
   const cases: { reason: SkipReason; cfg?: RoutingConfig; input?: Partial<PlanInput> }[] = [
     { reason: 'provider-disabled', cfg: config({ ...base, providers: [{ ...A, status: 'disabled' }, B] }) },
     { reason: 'provider-error', cfg: config({ ...base, providers: [{ ...A, status: 'error' }, B] }) },
-    { reason: 'model-disabled', cfg: config({ ...base, models: [model({ id: 'm', providerId: 'a', enabled: false }), ...base.models.slice(1)] }) },
+    {
+      reason: 'model-disabled',
+      cfg: config({
+        ...base,
+        models: [model({ id: 'm', providerId: 'a', enabled: false }), ...base.models.slice(1)],
+      }),
+    },
     { reason: 'model-not-allowed', input: { caller: caller({ allowedModels: ['b/m'] }) } },
-    { reason: 'capability-missing', cfg: config({ ...base, models: [model({ id: 'm', providerId: 'a', capabilities: ['chat'] }), ...base.models.slice(1)] }), input: { request: request({ needs: ['chat', 'tools'] }) } },
-    { reason: 'context-window', cfg: config({ ...base, models: [model({ id: 'm', providerId: 'a', contextWindow: 150 }), ...base.models.slice(1)] }) },
-    { reason: 'no-usable-key', cfg: config({ ...base, providers: [{ ...A, key: { id: 'pk', source: 'provider', usable: false, problem: 'env-unresolved' } }, B] }) },
-    { reason: 'cooldown', input: { state: stateWith({ cooldownUntil: (t) => (t === 'a' ? NOW + 5000 : 0) }) } },
-    { reason: 'circuit-open', input: { state: stateWith({ circuit: (t) => (t === modelTarget('a', 'm') ? { phase: 'open', failures: 3, openedAt: NOW - 1000 } : undefined) }) } },
+    {
+      reason: 'capability-missing',
+      cfg: config({
+        ...base,
+        models: [model({ id: 'm', providerId: 'a', capabilities: ['chat'] }), ...base.models.slice(1)],
+      }),
+      input: { request: request({ needs: ['chat', 'tools'] }) },
+    },
+    {
+      reason: 'context-window',
+      cfg: config({
+        ...base,
+        models: [model({ id: 'm', providerId: 'a', contextWindow: 150 }), ...base.models.slice(1)],
+      }),
+    },
+    {
+      reason: 'no-usable-key',
+      cfg: config({
+        ...base,
+        providers: [
+          { ...A, key: { id: 'pk', source: 'provider', usable: false, problem: 'env-unresolved' } },
+          B,
+        ],
+      }),
+    },
+    {
+      reason: 'cooldown',
+      input: { state: stateWith({ cooldownUntil: (t) => (t === 'a' ? NOW + 5000 : 0) }) },
+    },
+    {
+      reason: 'circuit-open',
+      input: {
+        state: stateWith({
+          circuit: (t) =>
+            t === modelTarget('a', 'm') ? { phase: 'open', failures: 3, openedAt: NOW - 1000 } : undefined,
+        }),
+      },
+    },
     {
       reason: 'rate-limited',
       cfg: config({ ...base, providers: [{ ...A, buckets: [bucket()] }, B] }),
-      input: { state: stateWith({ counter: (k) => (k === bucketKey('provider', 'a', bucket(), NOW) ? 10 : 0) }) },
+      input: {
+        state: stateWith({ counter: (k) => (k === bucketKey('provider', 'a', bucket(), NOW) ? 10 : 0) }),
+      },
     },
     {
       reason: 'budget-exhausted',
-      cfg: config({ ...base, models: [model({ id: 'm', providerId: 'a', priceIn: 1000, priceOut: 1000 }), model({ id: 'm', providerId: 'b', priceIn: 0, priceOut: 0 })] }),
-      input: { caller: caller({ budgets: [{ scope: 'user', id: 'u1', limitUsd: 1, period: 'week' }] }), state: stateWith({ spend: (k) => (k === budgetKey({ scope: 'user', id: 'u1', period: 'week' }, NOW) ? 0.9 : 0) }) },
+      cfg: config({
+        ...base,
+        models: [
+          model({ id: 'm', providerId: 'a', priceIn: 1000, priceOut: 1000 }),
+          model({ id: 'm', providerId: 'b', priceIn: 0, priceOut: 0 }),
+        ],
+      }),
+      input: {
+        caller: caller({ budgets: [{ scope: 'user', id: 'u1', limitUsd: 1, period: 'week' }] }),
+        state: stateWith({
+          spend: (k) => (k === budgetKey({ scope: 'user', id: 'u1', period: 'week' }, NOW) ? 0.9 : 0),
+        }),
+      },
     },
   ];
 
@@ -108,63 +188,125 @@ describe('candidate filters: each skip reason', () => {
   });
 
   it('uses the caller BYOK key first, then the org key, then the provider key; skips broken keys without failing', () => {
-    const broken = { id: 'bk', source: 'byok' as const, usable: false as const, problem: 'decrypt-failed' as const };
-    const byok = run({ config: base, request: request({ model: 'a/m' }), caller: caller({ byok: { a: { id: 'byok-1', source: 'byok', usable: true } }, orgKeys: { a: { id: 'org-1', source: 'org', usable: true } } }) });
+    const broken = {
+      id: 'bk',
+      source: 'byok' as const,
+      usable: false as const,
+      problem: 'decrypt-failed' as const,
+    };
+    const byok = run({
+      config: base,
+      request: request({ model: 'a/m' }),
+      caller: caller({
+        byok: { a: { id: 'byok-1', source: 'byok', usable: true } },
+        orgKeys: { a: { id: 'org-1', source: 'org', usable: true } },
+      }),
+    });
     expect(byok.ok && byok.attempts[0]!.key).toMatchObject({ id: 'byok-1', source: 'byok' });
-    const org = run({ config: base, request: request({ model: 'a/m' }), caller: caller({ byok: { a: broken }, orgKeys: { a: { id: 'org-1', source: 'org', usable: true } } }) });
+    const org = run({
+      config: base,
+      request: request({ model: 'a/m' }),
+      caller: caller({ byok: { a: broken }, orgKeys: { a: { id: 'org-1', source: 'org', usable: true } } }),
+    });
     expect(org.ok && org.attempts[0]!.key).toMatchObject({ id: 'org-1', source: 'org' });
-    const prov = run({ config: base, request: request({ model: 'a/m' }), caller: caller({ byok: { a: broken } }) });
+    const prov = run({
+      config: base,
+      request: request({ model: 'a/m' }),
+      caller: caller({ byok: { a: broken } }),
+    });
     expect(prov.ok && prov.attempts[0]!.key.source).toBe('provider');
   });
 
   it('a key bucket on the caller (RPM) exhausted → 429 rate_limited with the reset time', () => {
-    const rpm: BucketConfig = { name: 'rpm', unit: 'requests', limit: 5, window: { unit: 'minute', size: 1 }, models: 'all' };
+    const rpm: BucketConfig = {
+      name: 'rpm',
+      unit: 'requests',
+      limit: 5,
+      window: { unit: 'minute', size: 1 },
+      models: 'all',
+    };
     const r = run({
       config: base,
       caller: caller({ buckets: [{ scope: 'key', id: 'k1', bucket: rpm }] }),
       state: stateWith({ counter: (k) => (k === bucketKey('key', 'k1', rpm, NOW) ? 5 : 0) }),
     });
-    expect(!r.ok && r.error).toMatchObject({ code: 'rate_limited', httpStatus: 429, resetsAt: Date.UTC(2026, 10, 22, 12, 31, 0) });
+    expect(!r.ok && r.error).toMatchObject({
+      code: 'rate_limited',
+      httpStatus: 429,
+      resetsAt: Date.UTC(2026, 10, 22, 12, 31, 0),
+    });
     expect(!r.ok && r.error.retryAfterMs).toBe(45_000);
   });
 
   it('token buckets count the prompt plus expected output', () => {
-    const tpm: BucketConfig = { name: 'tpm', unit: 'tokens', limit: 1000, window: { unit: 'minute', size: 1 }, models: ['m'] };
+    const tpm: BucketConfig = {
+      name: 'tpm',
+      unit: 'tokens',
+      limit: 1000,
+      window: { unit: 'minute', size: 1 },
+      models: ['m'],
+    };
     const cfg = config({ ...base, providers: [{ ...A, buckets: [tpm] }, B] });
     const state = stateWith({ counter: (k) => (k === bucketKey('provider', 'a', tpm, NOW) ? 850 : 0) });
-    const small = run({ config: cfg, state, request: request({ model: 'a/m', promptTokens: 50, maxTokens: 50 }) });
+    const small = run({
+      config: cfg,
+      state,
+      request: request({ model: 'a/m', promptTokens: 50, maxTokens: 50 }),
+    });
     expect(small.ok).toBe(true);
-    const large = run({ config: cfg, state, request: request({ model: 'a/m', promptTokens: 100, maxTokens: 100 }) });
+    const large = run({
+      config: cfg,
+      state,
+      request: request({ model: 'a/m', promptTokens: 100, maxTokens: 100 }),
+    });
     expect(large.ok).toBe(false);
   });
 
   it('budget exhausted on every candidate → 402 budget_exhausted naming the limit and when it resets', () => {
     const b = { scope: 'org' as const, id: 'o1', limitUsd: 10, period: 'month' as const };
     const r = run({ config: base, caller: caller({ budgets: [b] }), state: stateWith({ spend: () => 10 }) });
-    expect(!r.ok && r.error).toMatchObject({ code: 'budget_exhausted', httpStatus: 402, resetsAt: Date.UTC(2026, 11, 1) });
+    expect(!r.ok && r.error).toMatchObject({
+      code: 'budget_exhausted',
+      httpStatus: 402,
+      resetsAt: Date.UTC(2026, 11, 1),
+    });
     expect(!r.ok && r.error.message).toMatch(/org budget/);
   });
 
   it('rollover carried over raises the cap; BYOK calls are not charged to budgets', () => {
     const b = { scope: 'org' as const, id: 'o1', limitUsd: 10, period: 'month' as const, carryOverUsd: 5 };
-    const withCarry = run({ config: base, caller: caller({ budgets: [b] }), state: stateWith({ spend: () => 12 }) });
+    const withCarry = run({
+      config: base,
+      caller: caller({ budgets: [b] }),
+      state: stateWith({ spend: () => 12 }),
+    });
     expect(withCarry.ok).toBe(true);
     const byok = run({
       config: base,
       request: request({ model: 'a/m' }),
-      caller: caller({ budgets: [{ ...b, carryOverUsd: 0 }], byok: { a: { id: 'bk', source: 'byok', usable: true } } }),
+      caller: caller({
+        budgets: [{ ...b, carryOverUsd: 0 }],
+        byok: { a: { id: 'bk', source: 'byok', usable: true } },
+      }),
       state: stateWith({ spend: () => 100 }),
     });
     expect(byok.ok && byok.attempts[0]!.key.source).toBe('byok');
   });
 
   it('a model allow-list blocks everything else with 403 model_not_allowed', () => {
-    const r = run({ config: base, request: request({ model: 'b/m' }), caller: caller({ allowedModels: ['a/m'] }) });
+    const r = run({
+      config: base,
+      request: request({ model: 'b/m' }),
+      caller: caller({ allowedModels: ['a/m'] }),
+    });
     expect(!r.ok && r.error).toMatchObject({ code: 'model_not_allowed', httpStatus: 403 });
   });
 
   it('a circuit open longer than openMs lets one probe through', () => {
-    const state = stateWith({ circuit: (t) => (t === modelTarget('a', 'm') ? { phase: 'open', failures: 3, openedAt: NOW - 31_000 } : undefined) });
+    const state = stateWith({
+      circuit: (t) =>
+        t === modelTarget('a', 'm') ? { phase: 'open', failures: 3, openedAt: NOW - 31_000 } : undefined,
+    });
     const r = run({ config: base, request: request({ model: 'a/m' }), state });
     expect(r.ok && r.attempts[0]).toMatchObject({ ref: 'a/m', probe: true });
   });
@@ -197,7 +339,12 @@ describe('fallbacks', () => {
   it('appends alias fallbacks, then model chains, then auto-fallback providers, cycle-safe and capped', () => {
     const cfg = config({
       providers: [A, { ...B, autoFallback: true }, provider({ id: 'c', autoFallback: true })],
-      models: [model({ id: 'm', providerId: 'a' }), model({ id: 'n', providerId: 'b' }), model({ id: 'o', providerId: 'c' }), model({ id: 'n', providerId: 'c' })],
+      models: [
+        model({ id: 'm', providerId: 'a' }),
+        model({ id: 'n', providerId: 'b' }),
+        model({ id: 'o', providerId: 'c' }),
+        model({ id: 'n', providerId: 'c' }),
+      ],
       aliases: [alias({ name: 'x', targets: [{ ref: 'a/m', weight: 1 }], fallbacks: ['b/n'] })],
       chains: { 'b/n': ['c/o', 'a/m'], 'c/o': ['b/n'] },
     });
@@ -213,7 +360,9 @@ describe('fallbacks', () => {
   });
 
   it('after a context-window failure only larger windows follow', () => {
-    expect(largerContextOnly([{ contextWindow: 8000 }, { contextWindow: 200_000 }, { contextWindow: null }], 8000)).toEqual([{ contextWindow: 200_000 }, { contextWindow: null }]);
+    expect(
+      largerContextOnly([{ contextWindow: 8000 }, { contextWindow: 200_000 }, { contextWindow: null }], 8000),
+    ).toEqual([{ contextWindow: 200_000 }, { contextWindow: null }]);
   });
 });
 

@@ -5,17 +5,38 @@ import { plan, type PlanInput } from './plan.js';
 import { mulberry32 } from './rng.js';
 import { bucketKey, type StateView } from './state.js';
 import type { AliasStrategy, BucketConfig, RoutingConfig } from './types.js';
-import { alias, caller, config, memoryState, model, provider, request, stateWith } from './fixtures.test-util.js';
+import {
+  alias,
+  caller,
+  config,
+  memoryState,
+  model,
+  provider,
+  request,
+  stateWith,
+} from './fixtures.test-util.js';
 
 const NOW = Date.UTC(2026, 0, 5, 10);
-const rpm: BucketConfig = { name: 'rpm', unit: 'requests', limit: 100, window: { unit: 'minute', size: 1 }, models: 'all' };
+const rpm: BucketConfig = {
+  name: 'rpm',
+  unit: 'requests',
+  limit: 100,
+  window: { unit: 'minute', size: 1 },
+  models: 'all',
+};
 
-function cfgWith(weights: readonly number[], strategy: AliasStrategy, extra: Partial<RoutingConfig> = {}): RoutingConfig {
+function cfgWith(
+  weights: readonly number[],
+  strategy: AliasStrategy,
+  extra: Partial<RoutingConfig> = {},
+): RoutingConfig {
   const ids = weights.map((_, i) => `p${i}`);
   return config({
     providers: ids.map((id) => provider({ id, buckets: [rpm] })),
     models: ids.map((id) => model({ id: 'm', providerId: id })),
-    aliases: [alias({ name: 'x', strategy, targets: ids.map((id, i) => ({ ref: `${id}/m`, weight: weights[i]! })) })],
+    aliases: [
+      alias({ name: 'x', strategy, targets: ids.map((id, i) => ({ ref: `${id}/m`, weight: weights[i]! })) }),
+    ],
     ...extra,
   });
 }
@@ -25,7 +46,14 @@ function firstPicks(cfg: RoutingConfig, n: number, seed: number, state?: StateVi
   const rng = mulberry32(seed);
   const counts = new Map<string, number>();
   for (let i = 0; i < n; i++) {
-    const r = plan({ request: request({ model: 'x' }), caller: caller(), config: cfg, state: state ?? store.view, now: NOW, rng });
+    const r = plan({
+      request: request({ model: 'x' }),
+      caller: caller(),
+      config: cfg,
+      state: state ?? store.view,
+      now: NOW,
+      rng,
+    });
     if (!r.ok) continue;
     store.apply(r.events);
     const p = r.attempts[0]!.providerId;
@@ -51,17 +79,25 @@ describe('quota-aware through plan()', () => {
   it('property: over many seeded picks the shares match weight × remaining capacity within 4 points', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ w: fc.integer({ min: 1, max: 5 }), used: fc.integer({ min: 0, max: 90 }) }), { minLength: 2, maxLength: 4 }),
+        fc.array(fc.record({ w: fc.integer({ min: 1, max: 5 }), used: fc.integer({ min: 0, max: 90 }) }), {
+          minLength: 2,
+          maxLength: 4,
+        }),
         fc.integer(),
         (targets, seed) => {
-          const cfg = cfgWith(targets.map((t) => t.w), 'quota-aware');
+          const cfg = cfgWith(
+            targets.map((t) => t.w),
+            'quota-aware',
+          );
           const used = new Map(targets.map((t, i) => [bucketKey('provider', `p${i}`, rpm, NOW), t.used]));
           const state = stateWith({ counter: (k) => used.get(k) ?? 0 });
           const n = 3000;
           const counts = firstPicks(cfg, n, seed, state);
           const eff = targets.map((t) => t.w * ((rpm.limit - t.used) / rpm.limit));
           const total = eff.reduce((s, e) => s + e, 0);
-          eff.forEach((e, i) => expect(Math.abs((counts.get(`p${i}`) ?? 0) / n - e / total)).toBeLessThan(0.04));
+          eff.forEach((e, i) =>
+            expect(Math.abs((counts.get(`p${i}`) ?? 0) / n - e / total)).toBeLessThan(0.04),
+          );
         },
       ),
       { numRuns: 15 },
@@ -70,7 +106,14 @@ describe('quota-aware through plan()', () => {
 });
 
 describe('every strategy', () => {
-  const strategies: AliasStrategy[] = ['ordered', 'round-robin', 'weighted', 'quota-aware', 'least-busy', 'latency'];
+  const strategies: AliasStrategy[] = [
+    'ordered',
+    'round-robin',
+    'weighted',
+    'quota-aware',
+    'least-busy',
+    'latency',
+  ];
   const skipKinds = ['cooldown', 'circuit', 'disabled', 'bucket', 'key'] as const;
 
   it('property: a skipped candidate is never in the plan, whatever the strategy, seed and skip reason', () => {
@@ -78,24 +121,47 @@ describe('every strategy', () => {
       fc.property(
         fc.constantFrom(...strategies),
         fc.integer(),
-        fc.array(fc.option(fc.constantFrom(...skipKinds), { nil: undefined }), { minLength: 4, maxLength: 4 }),
+        fc.array(fc.option(fc.constantFrom(...skipKinds), { nil: undefined }), {
+          minLength: 4,
+          maxLength: 4,
+        }),
         fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 4, maxLength: 4 }),
         (strategy, seed, skips, load) => {
           const base = cfgWith([1, 2, 3, 4], strategy);
           const cfg: RoutingConfig = {
             ...base,
             providers: base.providers.map((p, i) =>
-              skips[i] === 'disabled' ? { ...p, status: 'disabled' } : skips[i] === 'key' ? { ...p, key: { id: p.key.id, source: 'provider', usable: false, problem: 'decrypt-failed' } } : p,
+              skips[i] === 'disabled'
+                ? { ...p, status: 'disabled' }
+                : skips[i] === 'key'
+                  ? {
+                      ...p,
+                      key: { id: p.key.id, source: 'provider', usable: false, problem: 'decrypt-failed' },
+                    }
+                  : p,
             ),
           };
           const state = stateWith({
             cooldownUntil: (t) => (skips[Number(t.slice(1))] === 'cooldown' ? NOW + 1000 : 0),
-            circuit: (t) => (t.includes('|') && skips[Number(t.slice(1, t.indexOf('|')))] === 'circuit' ? { phase: 'open', failures: 9, openedAt: NOW } : undefined),
-            counter: (k) => (skips.some((s, i) => s === 'bucket' && k === bucketKey('provider', `p${i}`, rpm, NOW)) ? 100 : 0),
+            circuit: (t) =>
+              t.includes('|') && skips[Number(t.slice(1, t.indexOf('|')))] === 'circuit'
+                ? { phase: 'open', failures: 9, openedAt: NOW }
+                : undefined,
+            counter: (k) =>
+              skips.some((s, i) => s === 'bucket' && k === bucketKey('provider', `p${i}`, rpm, NOW))
+                ? 100
+                : 0,
             inFlight: (t) => load[Number(t.slice(1, t.indexOf('|')))] ?? 0,
             latency: (t) => (load[Number(t.slice(1, t.indexOf('|')))] ?? 0) * 10,
           });
-          const input: PlanInput = { request: request({ model: 'x' }), caller: caller(), config: cfg, state, now: NOW, rng: mulberry32(seed) };
+          const input: PlanInput = {
+            request: request({ model: 'x' }),
+            caller: caller(),
+            config: cfg,
+            state,
+            now: NOW,
+            rng: mulberry32(seed),
+          };
           const r = plan(input);
           const chosen = r.ok ? r.attempts.map((a) => a.providerId) : [];
           skips.forEach((s, i) => {
@@ -116,9 +182,19 @@ describe('every strategy', () => {
 
   it('least-busy and latency order by the state they read', () => {
     const inflight = [3, 0, 2, 1];
-    const state = stateWith({ inFlight: (t) => inflight[Number(t.slice(1, t.indexOf('|')))]!, latency: (t) => inflight[Number(t.slice(1, t.indexOf('|')))]! * 100 + 1 });
+    const state = stateWith({
+      inFlight: (t) => inflight[Number(t.slice(1, t.indexOf('|')))]!,
+      latency: (t) => inflight[Number(t.slice(1, t.indexOf('|')))]! * 100 + 1,
+    });
     for (const s of ['least-busy', 'latency'] as const) {
-      const r = plan({ request: request({ model: 'x' }), caller: caller(), config: cfgWith([1, 1, 1, 1], s), state, now: NOW, rng: mulberry32(1) });
+      const r = plan({
+        request: request({ model: 'x' }),
+        caller: caller(),
+        config: cfgWith([1, 1, 1, 1], s),
+        state,
+        now: NOW,
+        rng: mulberry32(1),
+      });
       expect(r.ok && r.attempts.map((a) => a.providerId)).toEqual(['p1', 'p3', 'p2', 'p0']);
     }
   });

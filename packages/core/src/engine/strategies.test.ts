@@ -7,7 +7,15 @@ import { orderAlias, pickWeighted, swrrPick, type Scored } from './strategies.js
 import { alias, caller, config, model, provider, request, stateWith } from './fixtures.test-util.js';
 
 function scored(ref: string, weight: number, over: Partial<Scored> = {}): Scored {
-  return { ref, target: ref, model: model({ id: ref, providerId: 'p' }), providerPriority: 50, weight, headroom: 1, ...over };
+  return {
+    ref,
+    target: ref,
+    model: model({ id: ref, providerId: 'p' }),
+    providerPriority: 50,
+    weight,
+    headroom: 1,
+    ...over,
+  };
 }
 
 describe('smooth weighted round-robin', () => {
@@ -46,14 +54,18 @@ describe('smooth weighted round-robin', () => {
 describe('weighted random pick (quota-aware)', () => {
   it('property: seeded picks match the weights within 3 percentage points', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 2, maxLength: 5 }), fc.integer(), (weights, seed) => {
-        const rng = mulberry32(seed);
-        const total = weights.reduce((s, w) => s + w, 0);
-        const counts = weights.map(() => 0);
-        const n = 6000;
-        for (let i = 0; i < n; i++) counts[pickWeighted(weights, rng())]!++;
-        weights.forEach((w, i) => expect(Math.abs(counts[i]! / n - w / total)).toBeLessThan(0.03));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 2, maxLength: 5 }),
+        fc.integer(),
+        (weights, seed) => {
+          const rng = mulberry32(seed);
+          const total = weights.reduce((s, w) => s + w, 0);
+          const counts = weights.map(() => 0);
+          const n = 6000;
+          for (let i = 0; i < n; i++) counts[pickWeighted(weights, rng())]!++;
+          weights.forEach((w, i) => expect(Math.abs(counts[i]! / n - w / total)).toBeLessThan(0.03));
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -61,14 +73,19 @@ describe('weighted random pick (quota-aware)', () => {
   it('scales weights by bucket headroom: a target with no headroom is never the pick', () => {
     const rng = mulberry32(7);
     const cands = [scored('full', 1, { headroom: 0 }), scored('free', 1, { headroom: 1 })];
-    for (let i = 0; i < 200; i++) expect(orderAlias('x', 'quota-aware', cands, EMPTY_STATE, rng).order[0]!.ref).toBe('free');
+    for (let i = 0; i < 200; i++)
+      expect(orderAlias('x', 'quota-aware', cands, EMPTY_STATE, rng).order[0]!.ref).toBe('free');
   });
 });
 
 describe('alias strategies', () => {
   const cands = [scored('a', 1), scored('b', 3), scored('c', 1)];
   it('ordered keeps the configured order', () => {
-    expect(orderAlias('x', 'ordered', cands, EMPTY_STATE, mulberry32(1)).order.map((c) => c.ref)).toEqual(['a', 'b', 'c']);
+    expect(orderAlias('x', 'ordered', cands, EMPTY_STATE, mulberry32(1)).order.map((c) => c.ref)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
   });
   it('round-robin rotates by the cursor and advances it', () => {
     const r = orderAlias('x', 'round-robin', cands, stateWith({ cursor: () => 4 }), mulberry32(1));
@@ -77,7 +94,13 @@ describe('alias strategies', () => {
   });
   it('least-busy puts the fewest in-flight first', () => {
     const inflight: Record<string, number> = { a: 5, b: 2, c: 0 };
-    const r = orderAlias('x', 'least-busy', cands, stateWith({ inFlight: (t) => inflight[t] ?? 0 }), mulberry32(1));
+    const r = orderAlias(
+      'x',
+      'least-busy',
+      cands,
+      stateWith({ inFlight: (t) => inflight[t] ?? 0 }),
+      mulberry32(1),
+    );
     expect(r.order.map((c) => c.ref)).toEqual(['c', 'b', 'a']);
   });
   it('latency puts the lowest EWMA first and unmeasured targets before measured ones', () => {
@@ -98,15 +121,34 @@ describe('plan properties', () => {
   const C = provider({ id: 'c' });
   const cfg = config({
     providers: [A, B, C],
-    models: [model({ id: 'm', providerId: 'a' }), model({ id: 'm', providerId: 'b' }), model({ id: 'm', providerId: 'c' })],
-    aliases: [alias({ name: 'q', strategy: 'quota-aware', targets: ['a/m', 'b/m', 'c/m'].map((ref, i) => ({ ref, weight: i + 1 })) })],
+    models: [
+      model({ id: 'm', providerId: 'a' }),
+      model({ id: 'm', providerId: 'b' }),
+      model({ id: 'm', providerId: 'c' }),
+    ],
+    aliases: [
+      alias({
+        name: 'q',
+        strategy: 'quota-aware',
+        targets: ['a/m', 'b/m', 'c/m'].map((ref, i) => ({ ref, weight: i + 1 })),
+      }),
+    ],
   });
 
   it('a skipped candidate is never chosen, whatever the seed and which ones are cooling down', () => {
     fc.assert(
       fc.property(fc.integer(), fc.subarray(['a', 'b', 'c']), (seed, cooling) => {
-        const state: StateView = stateWith({ cooldownUntil: (t) => (cooling.includes(t) ? Number.MAX_SAFE_INTEGER : 0) });
-        const r = plan({ request: request({ model: 'q' }), caller: caller(), config: cfg, state, now: 0, rng: mulberry32(seed) });
+        const state: StateView = stateWith({
+          cooldownUntil: (t) => (cooling.includes(t) ? Number.MAX_SAFE_INTEGER : 0),
+        });
+        const r = plan({
+          request: request({ model: 'q' }),
+          caller: caller(),
+          config: cfg,
+          state,
+          now: 0,
+          rng: mulberry32(seed),
+        });
         const chosen = r.ok ? r.attempts.map((a) => a.providerId) : [];
         for (const p of cooling) expect(chosen).not.toContain(p);
         if (cooling.length === 3) expect(r.ok).toBe(false);
@@ -117,8 +159,22 @@ describe('plan properties', () => {
   it('the same seed gives the same plan', () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {
-        const p1 = plan({ request: request({ model: 'q' }), caller: caller(), config: cfg, state: EMPTY_STATE, now: 0, rng: mulberry32(seed) });
-        const p2 = plan({ request: request({ model: 'q' }), caller: caller(), config: cfg, state: EMPTY_STATE, now: 0, rng: mulberry32(seed) });
+        const p1 = plan({
+          request: request({ model: 'q' }),
+          caller: caller(),
+          config: cfg,
+          state: EMPTY_STATE,
+          now: 0,
+          rng: mulberry32(seed),
+        });
+        const p2 = plan({
+          request: request({ model: 'q' }),
+          caller: caller(),
+          config: cfg,
+          state: EMPTY_STATE,
+          now: 0,
+          rng: mulberry32(seed),
+        });
         expect(p2).toEqual(p1);
       }),
     );

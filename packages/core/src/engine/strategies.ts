@@ -23,7 +23,9 @@ export interface OrderResult<T extends Scored> {
 }
 
 const byTie = (a: Scored, b: Scored) =>
-  a.providerPriority - b.providerPriority || a.model.priority - b.model.priority || (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
+  a.providerPriority - b.providerPriority ||
+  a.model.priority - b.model.priority ||
+  (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0);
 
 /**
  * The global strategy, for everything that is not an alias's own target list, and for fallback tails.
@@ -38,18 +40,28 @@ const byTie = (a: Scored, b: Scored) =>
  * Scores are rounded to 6 decimals (the trace shows them) before sorting.
  * Ties: provider priority, model priority, then ref (stable and deterministic).
  */
-export function orderGlobal<T extends Scored>(cands: readonly T[], strategy: GlobalStrategy, promptTokens: number, maxTokens: number | null): OrderResult<T> {
+export function orderGlobal<T extends Scored>(
+  cands: readonly T[],
+  strategy: GlobalStrategy,
+  promptTokens: number,
+  maxTokens: number | null,
+): OrderResult<T> {
   const n = cands.length;
   if (n === 0) return { order: [], scores: new Map(), events: [] };
   const score = new Float64Array(n);
   if (strategy === 'cost') {
-    for (let i = 0; i < n; i++) score[i] = cands[i]!.estimatedCostUsd ?? estimateCost(cands[i]!.model, promptTokens, maxTokens);
+    for (let i = 0; i < n; i++)
+      score[i] = cands[i]!.estimatedCostUsd ?? estimateCost(cands[i]!.model, promptTokens, maxTokens);
   } else if (strategy === 'quality') {
-    for (let i = 0; i < n; i++) score[i] = -(TIER_RANK[cands[i]!.model.tier] * 100 + cands[i]!.model.qualityScore);
+    for (let i = 0; i < n; i++)
+      score[i] = -(TIER_RANK[cands[i]!.model.tier] * 100 + cands[i]!.model.qualityScore);
   } else {
     const cost = new Float64Array(n);
     const quality = new Float64Array(n);
-    let cMin = Infinity, cMax = -Infinity, qMin = Infinity, qMax = -Infinity;
+    let cMin = Infinity,
+      cMax = -Infinity,
+      qMin = Infinity,
+      qMax = -Infinity;
     for (let i = 0; i < n; i++) {
       const m = cands[i]!.model;
       const c = (cost[i] = cands[i]!.estimatedCostUsd ?? estimateCost(m, promptTokens, maxTokens));
@@ -97,7 +109,11 @@ export function pickWeighted(weights: readonly number[], r: number): number {
  * Smooth weighted round-robin (nginx): each pick adds every weight to its current value, picks the largest and
  * subtracts the total from it. Over W picks each target is chosen exactly weight times, evenly spread.
  */
-export function swrrPick(refs: readonly string[], weights: readonly number[], current: Readonly<Record<string, number>> | undefined): { index: number; next: Record<string, number> } {
+export function swrrPick(
+  refs: readonly string[],
+  weights: readonly number[],
+  current: Readonly<Record<string, number>> | undefined,
+): { index: number; next: Record<string, number> } {
   const next: Record<string, number> = {};
   let total = 0;
   let best = -1;
@@ -128,7 +144,13 @@ export function swrrPick(refs: readonly string[], weights: readonly number[], cu
  * - `least-busy`: fewest in-flight requests first.
  * - `latency`: lowest EWMA latency first (unmeasured targets first, to measure them).
  */
-export function orderAlias<T extends Scored>(alias: string, strategy: AliasStrategy, cands: readonly T[], state: StateView, rng: () => number): OrderResult<T> {
+export function orderAlias<T extends Scored>(
+  alias: string,
+  strategy: AliasStrategy,
+  cands: readonly T[],
+  state: StateView,
+  rng: () => number,
+): OrderResult<T> {
   const scores = new Map<string, number>();
   if (cands.length <= 1) return { order: [...cands], scores, events: [] };
   switch (strategy) {
@@ -141,7 +163,11 @@ export function orderAlias<T extends Scored>(alias: string, strategy: AliasStrat
       return { order, scores, events: [{ type: 'cursor', alias, value: cursor + 1 }] };
     }
     case 'weighted': {
-      const { index, next } = swrrPick(cands.map((c) => c.ref), cands.map((c) => c.weight), state.weights(alias));
+      const { index, next } = swrrPick(
+        cands.map((c) => c.ref),
+        cands.map((c) => c.weight),
+        state.weights(alias),
+      );
       const rest = cands.filter((_, i) => i !== index).sort((a, b) => b.weight - a.weight);
       for (const c of cands) scores.set(c.ref, c.weight);
       return { order: [cands[index]!, ...rest], scores, events: [{ type: 'weights', alias, value: next }] };
@@ -150,11 +176,17 @@ export function orderAlias<T extends Scored>(alias: string, strategy: AliasStrat
       const eff = cands.map((c) => c.weight * Math.max(0, Math.min(1, c.headroom)));
       for (let i = 0; i < cands.length; i++) scores.set(cands[i]!.ref, round(eff[i]!));
       const first = eff.some((w) => w > 0) ? pickWeighted(eff, rng()) : 0;
-      const rest = cands.map((c, i) => ({ c, w: eff[i]! })).filter((_, i) => i !== first).sort((a, b) => b.w - a.w || byTie(a.c, b.c)).map((x) => x.c);
+      const rest = cands
+        .map((c, i) => ({ c, w: eff[i]! }))
+        .filter((_, i) => i !== first)
+        .sort((a, b) => b.w - a.w || byTie(a.c, b.c))
+        .map((x) => x.c);
       return { order: [cands[first]!, ...rest], scores, events: [] };
     }
     case 'least-busy': {
-      const order = [...cands].sort((a, b) => state.inFlight(a.target) - state.inFlight(b.target) || b.weight - a.weight);
+      const order = [...cands].sort(
+        (a, b) => state.inFlight(a.target) - state.inFlight(b.target) || b.weight - a.weight,
+      );
       for (const c of order) scores.set(c.ref, state.inFlight(c.target));
       return { order, scores, events: [] };
     }

@@ -8,7 +8,12 @@ const WEEK = 7 * DAY;
 /** 1970-01-01 was a Thursday; the first Monday 00:00 UTC is 4 days later. */
 const FIRST_MONDAY = 4 * DAY;
 
-const FIXED: Record<Exclude<WindowUnit, 'week' | 'month'>, number> = { second: SECOND, minute: MINUTE, hour: HOUR, day: DAY };
+const FIXED: Record<Exclude<WindowUnit, 'week' | 'month'>, number> = {
+  second: SECOND,
+  minute: MINUTE,
+  hour: HOUR,
+  day: DAY,
+};
 
 /**
  * Start of the fixed window containing `now`, aligned to UTC: seconds/minutes/hours/days on multiples of the

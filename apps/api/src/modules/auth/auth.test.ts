@@ -39,7 +39,10 @@ describe('sign-in', () => {
     const bad = await t.http.post('/api/v1/auth/login').send({ email: 'not-an-email', password: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^email:/);
-    const notJson = await t.http.post('/api/v1/auth/login').set('content-type', 'application/json').send('{oops');
+    const notJson = await t.http
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send('{oops');
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.code).toBe('invalid_json');
   });
@@ -53,7 +56,9 @@ describe('sign-in', () => {
     expect(last!.status).toBe(429);
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     // Even the right password is refused while blocked.
-    const right = await t.http.post('/api/v1/auth/login').send({ email: victim.email, password: victim.password });
+    const right = await t.http
+      .post('/api/v1/auth/login')
+      .send({ email: victim.email, password: victim.password });
     expect(right.status).toBe(429);
   });
 
@@ -72,14 +77,20 @@ describe('sign-in', () => {
       .send(body);
     expect(withCsrf.status).toBe(204);
     // The new password works, the old one does not.
-    expect((await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password })).status).toBe(401);
-    expect((await t.http.post('/api/v1/auth/login').send({ email: u.email, password: body.newPassword })).status).toBe(200);
+    expect(
+      (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password })).status,
+    ).toBe(401);
+    expect(
+      (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: body.newPassword })).status,
+    ).toBe(200);
   });
 
   it('ends the session on logout and ends other sessions on a password change', async () => {
     const u = await t.createUser('viewer');
-    const a = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password })).body.token;
-    const b = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password })).body.token;
+    const a = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password })).body
+      .token;
+    const b = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password })).body
+      .token;
     await t.http
       .post('/api/v1/auth/password')
       .set('authorization', `Bearer ${a}`)
@@ -93,8 +104,12 @@ describe('sign-in', () => {
 
   it('refuses suspended accounts and expired sessions', async () => {
     const u = await t.createUser('user');
-    const token = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password })).body.token;
-    await t.app.ctx.prisma.session.updateMany({ where: { userId: u.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const token = (await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }))
+      .body.token;
+    await t.app.ctx.prisma.session.updateMany({
+      where: { userId: u.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await t.http.get('/api/v1/auth/me').set('authorization', `Bearer ${token}`)).status).toBe(401);
     await t.app.ctx.prisma.user.update({ where: { id: u.id }, data: { status: 'suspended' } });
     const again = await t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password });

@@ -32,12 +32,10 @@ beforeAll(async () => {
   env = await createProxyEnv();
   const { t } = env;
   admin = await t.tokenFor('admin');
-  const me = await t.http
-    .post('/api/v1/auth/login')
-    .send({
-      email: (await t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } })).email,
-      password: env.userPassword,
-    });
+  const me = await t.http.post('/api/v1/auth/login').send({
+    email: (await t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } })).email,
+    password: env.userPassword,
+  });
   userToken = me.body.token as string;
   const other = await t.createUser('user');
   otherEmail = other.email;

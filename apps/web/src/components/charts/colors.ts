@@ -8,4 +8,15 @@ export function themeColor(name: string, fallback = '#888'): string {
 }
 
 /** Distinct series colours that read on dark and light themes. */
-export const SERIES_COLORS = ['#3b82f6', '#8b5cf6', '#22c55e', '#f59e0b', '#ef4444', '#06b6d4', '#ec4899', '#84cc16', '#f97316', '#64748b'];
+export const SERIES_COLORS = [
+  '#3b82f6',
+  '#8b5cf6',
+  '#22c55e',
+  '#f59e0b',
+  '#ef4444',
+  '#06b6d4',
+  '#ec4899',
+  '#84cc16',
+  '#f97316',
+  '#64748b',
+];

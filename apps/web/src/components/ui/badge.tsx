@@ -11,11 +11,24 @@ const TONES: Record<Tone, string> = {
 };
 
 export function Badge({ tone = 'muted', children }: { tone?: Tone; children: ReactNode }) {
-  return <span className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${TONES[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${TONES[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 /** active → green, suspended/revoked/invalid → red, anything else muted. */
 export function StatusBadge({ status }: { status: string }) {
-  const tone: Tone = status === 'active' ? 'ok' : status === 'suspended' || status === 'revoked' || status === 'invalid' ? 'danger' : status === 'expired' ? 'warn' : 'muted';
+  const tone: Tone =
+    status === 'active'
+      ? 'ok'
+      : status === 'suspended' || status === 'revoked' || status === 'invalid'
+        ? 'danger'
+        : status === 'expired'
+          ? 'warn'
+          : 'muted';
   return <Badge tone={tone}>{status}</Badge>;
 }

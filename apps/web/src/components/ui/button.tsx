@@ -9,7 +9,11 @@ const VARIANTS: Record<Variant, string> = {
   subtle: 'bg-surface-2 text-fg hover:brightness-110 border border-border',
 };
 
-export function Button({ variant = 'primary', className = '', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+export function Button({
+  variant = 'primary',
+  className = '',
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
   return (
     <button
       {...props}

@@ -1,7 +1,15 @@
 import type { ReactNode } from 'react';
 
 /** The page's heading row: title, a line of explanation and the page's main actions. */
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
       <div className="min-w-0">
@@ -32,9 +40,23 @@ export function FilterBar({ children, label = 'Filters' }: { children: ReactNode
 }
 
 /** Tabs that live in the query string: buttons with aria-pressed (one list, no panels to switch). */
-export function SegmentedTabs<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: readonly { value: T; label: string }[]; onChange: (v: T) => void }) {
+export function SegmentedTabs<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (v: T) => void;
+}) {
   return (
-    <div role="group" aria-label={label} className="flex max-w-full flex-wrap gap-1 rounded-xl border border-border bg-surface p-1">
+    <div
+      role="group"
+      aria-label={label}
+      className="flex max-w-full flex-wrap gap-1 rounded-xl border border-border bg-surface p-1"
+    >
       {options.map((o) => (
         <button
           key={o.value}

@@ -18,7 +18,10 @@ export function EmptyState({ title, hint }: { title: string; hint?: string }) {
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const message = error instanceof Error ? error.message : 'Something went wrong.';
   return (
-    <div role="alert" className="flex flex-col items-center gap-3 rounded-2xl border border-danger/40 bg-danger/10 p-8 text-center">
+    <div
+      role="alert"
+      className="flex flex-col items-center gap-3 rounded-2xl border border-danger/40 bg-danger/10 p-8 text-center"
+    >
       <AlertTriangle aria-hidden className="h-7 w-7 text-danger" />
       <p className="text-sm">{message}</p>
       {onRetry ? (

@@ -5,15 +5,41 @@ export const AUDIT_PARAMS = ['action', 'entityType', 'entityId', 'actor', 'from'
 export type AuditParam = (typeof AUDIT_PARAMS)[number];
 
 /** What the audit records, for the filter's suggestions (the API accepts any string). */
-export const ENTITY_TYPES = ['User', 'Organization', 'App', 'GatewayKey', 'ByokKey', 'Provider', 'Model'] as const;
+export const ENTITY_TYPES = [
+  'User',
+  'Organization',
+  'App',
+  'GatewayKey',
+  'ByokKey',
+  'Provider',
+  'Model',
+] as const;
 export const KNOWN_ACTIONS = [
-  'user.create', 'user.update', 'user.suspend',
-  'org.create', 'org.update', 'org.delete', 'org.member.add', 'org.member.remove', 'org.provider_key.put', 'org.provider_key.delete',
-  'app.create', 'app.update', 'app.delete',
-  'gateway_key.create', 'gateway_key.update', 'gateway_key.revoke',
-  'byok.create', 'byok.rotate', 'byok.delete',
-  'provider.create', 'provider.update', 'provider.delete',
-  'model.create', 'model.update', 'model.delete',
+  'user.create',
+  'user.update',
+  'user.suspend',
+  'org.create',
+  'org.update',
+  'org.delete',
+  'org.member.add',
+  'org.member.remove',
+  'org.provider_key.put',
+  'org.provider_key.delete',
+  'app.create',
+  'app.update',
+  'app.delete',
+  'gateway_key.create',
+  'gateway_key.update',
+  'gateway_key.revoke',
+  'byok.create',
+  'byok.rotate',
+  'byok.delete',
+  'provider.create',
+  'provider.update',
+  'provider.delete',
+  'model.create',
+  'model.update',
+  'model.delete',
 ] as const;
 
 /**
@@ -37,9 +63,16 @@ export function auditFiltersFromParams(get: (k: AuditParam) => string): AuditFil
 }
 
 /** "before → after" per changed top-level field, for the details row. */
-export function changedFields(before: unknown, after: unknown): { field: string; before: unknown; after: unknown }[] {
-  const b = before && typeof before === 'object' && !Array.isArray(before) ? (before as Record<string, unknown>) : {};
-  const a = after && typeof after === 'object' && !Array.isArray(after) ? (after as Record<string, unknown>) : {};
+export function changedFields(
+  before: unknown,
+  after: unknown,
+): { field: string; before: unknown; after: unknown }[] {
+  const b =
+    before && typeof before === 'object' && !Array.isArray(before) ? (before as Record<string, unknown>) : {};
+  const a =
+    after && typeof after === 'object' && !Array.isArray(after) ? (after as Record<string, unknown>) : {};
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
-  return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((k) => ({ field: k, before: b[k], after: a[k] }));
+  return keys
+    .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+    .map((k) => ({ field: k, before: b[k], after: a[k] }));
 }

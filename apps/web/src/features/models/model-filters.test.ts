@@ -8,7 +8,11 @@ describe('model registry filters ↔ query string', () => {
     expect(modelFiltersFromParams(from({}))).toEqual({ sort: 'priority', order: 'asc' });
   });
   it('maps search, provider, status and sort', () => {
-    expect(modelFiltersFromParams(from({ q: ' gpt ', provider: 'openai', status: 'disabled', sort: 'price', order: 'desc' }))).toEqual({
+    expect(
+      modelFiltersFromParams(
+        from({ q: ' gpt ', provider: 'openai', status: 'disabled', sort: 'price', order: 'desc' }),
+      ),
+    ).toEqual({
       search: 'gpt',
       provider: 'openai',
       enabled: 'false',
@@ -18,7 +22,10 @@ describe('model registry filters ↔ query string', () => {
     expect(modelFiltersFromParams(from({ status: 'enabled' })).enabled).toBe('true');
   });
   it('falls back on unknown sort and order values', () => {
-    expect(modelFiltersFromParams(from({ sort: 'random', order: 'sideways', status: 'maybe' }))).toEqual({ sort: 'priority', order: 'asc' });
+    expect(modelFiltersFromParams(from({ sort: 'random', order: 'sideways', status: 'maybe' }))).toEqual({
+      sort: 'priority',
+      order: 'asc',
+    });
   });
   it('clicking the current sort flips the order; another column starts ascending; defaults leave the URL', () => {
     expect(nextSort({ sort: 'name', order: 'asc' }, 'name')).toEqual({ sort: 'name', order: 'desc' });

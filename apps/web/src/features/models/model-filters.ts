@@ -22,13 +22,20 @@ export function modelFiltersFromParams(get: (k: ModelParam) => string): ModelLis
   const status = get('status');
   if (status === 'enabled') f.enabled = 'true';
   else if (status === 'disabled') f.enabled = 'false';
-  f.sort = oneOf<ModelSort>(get('sort'), MODEL_SORTS.map((s) => s.value), 'priority');
+  f.sort = oneOf<ModelSort>(
+    get('sort'),
+    MODEL_SORTS.map((s) => s.value),
+    'priority',
+  );
   f.order = oneOf<'asc' | 'desc'>(get('order'), ['asc', 'desc'], 'asc');
   return f;
 }
 
 /** The query-string changes for a new sort: clicking the current column flips the order. */
-export function nextSort(current: ModelListFilters, sort: ModelSort): { sort: string | null; order: string | null } {
+export function nextSort(
+  current: ModelListFilters,
+  sort: ModelSort,
+): { sort: string | null; order: string | null } {
   const order = current.sort === sort ? (current.order === 'asc' ? 'desc' : 'asc') : 'asc';
   return { sort: sort === 'priority' ? null : sort, order: order === 'asc' ? null : order };
 }

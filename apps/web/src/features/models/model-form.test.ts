@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FormReader } from '../../lib/forms';
-import { CONFIG_EXAMPLE, configText, parseConfigJson, priceLabel, readCreateModelForm, readUpdateModelForm } from './model-form';
+import {
+  CONFIG_EXAMPLE,
+  configText,
+  parseConfigJson,
+  priceLabel,
+  readCreateModelForm,
+  readUpdateModelForm,
+} from './model-form';
 
 describe('config JSON validation', () => {
   it('blank is an empty object', () => {
@@ -29,17 +36,52 @@ describe('config JSON validation', () => {
 });
 
 describe('model form', () => {
-  const base = { providerId: 'p1', modelId: 'gpt-x', displayName: 'GPT X', priceInputPer1M: '0.15', priceOutputPer1M: '0.6', qualityTier: 'balanced', qualityScore: '70', priority: '10', cap_chat: 'on', enabled: 'on' };
+  const base = {
+    providerId: 'p1',
+    modelId: 'gpt-x',
+    displayName: 'GPT X',
+    priceInputPer1M: '0.15',
+    priceOutputPer1M: '0.6',
+    qualityTier: 'balanced',
+    qualityScore: '70',
+    priority: '10',
+    cap_chat: 'on',
+    enabled: 'on',
+  };
 
   it('reads a complete add form into the create body', () => {
-    const r = readCreateModelForm(FormReader.ofRecord({ ...base, config: '{"temperature":0}', contextWindow: '128000', cap_tools: 'on' }));
+    const r = readCreateModelForm(
+      FormReader.ofRecord({ ...base, config: '{"temperature":0}', contextWindow: '128000', cap_tools: 'on' }),
+    );
     expect(r.ok).toBe(true);
     if (r.ok) {
-      expect(r.data).toMatchObject({ providerId: 'p1', modelId: 'gpt-x', priceInputPer1M: 0.15, priceOutputPer1M: 0.6, contextWindow: 128000, capabilities: ['chat', 'tools'], config: { temperature: 0 }, enabled: true, isDefault: false, priority: 10, qualityScore: 70 });
+      expect(r.data).toMatchObject({
+        providerId: 'p1',
+        modelId: 'gpt-x',
+        priceInputPer1M: 0.15,
+        priceOutputPer1M: 0.6,
+        contextWindow: 128000,
+        capabilities: ['chat', 'tools'],
+        config: { temperature: 0 },
+        enabled: true,
+        isDefault: false,
+        priority: 10,
+        qualityScore: 70,
+      });
     }
   });
   it('collects field errors: provider, config JSON, capabilities, numbers, schema rules', () => {
-    const r = readCreateModelForm(FormReader.ofRecord({ ...base, providerId: '', cap_chat: '', config: '[1]', priceInputPer1M: 'abc', qualityScore: '150', modelId: 'has space' }));
+    const r = readCreateModelForm(
+      FormReader.ofRecord({
+        ...base,
+        providerId: '',
+        cap_chat: '',
+        config: '[1]',
+        priceInputPer1M: 'abc',
+        qualityScore: '150',
+        modelId: 'has space',
+      }),
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.errors.providerId).toBe('Choose a provider');

@@ -10,17 +10,41 @@ describe('organization forms', () => {
     expect(slugify('  Acme Corp. — Ünïcode R&D ')).toBe('acme-corp-unicode-r-d');
   });
   it('a new org: cap, rollover and PII flags from the checkboxes; a blank owner is left out', () => {
-    expect(readCreateOrgForm(r({ name: 'Acme', slug: 'acme', ownerId: '', spendCapUsd: '500', rollover: 'on', piiProtection: 'on' }))).toEqual({
+    expect(
+      readCreateOrgForm(
+        r({
+          name: 'Acme',
+          slug: 'acme',
+          ownerId: '',
+          spendCapUsd: '500',
+          rollover: 'on',
+          piiProtection: 'on',
+        }),
+      ),
+    ).toEqual({
       ok: true,
       data: { name: 'Acme', slug: 'acme', spendCapUsd: 500, rollover: true, piiProtection: true },
     });
   });
   it('rollover without a cap is refused, and a bad slug named', () => {
     const p = readCreateOrgForm(r({ name: 'Acme', slug: 'Not A Slug!', rollover: 'on' }));
-    expect(p.ok ? null : p.errors).toEqual({ slug: 'must be lowercase letters, digits and dashes', rollover: 'Rollover carries unspent cap over: set a spend cap first' });
+    expect(p.ok ? null : p.errors).toEqual({
+      slug: 'must be lowercase letters, digits and dashes',
+      rollover: 'Rollover carries unspent cap over: set a spend cap first',
+    });
   });
   it('editing: a cleared cap and owner are null', () => {
     const p = readUpdateOrgForm(r({ name: 'Acme', slug: 'acme', ownerId: '', spendCapUsd: '' }));
-    expect(p).toEqual({ ok: true, data: { name: 'Acme', slug: 'acme', ownerId: null, spendCapUsd: null, rollover: false, piiProtection: false } });
+    expect(p).toEqual({
+      ok: true,
+      data: {
+        name: 'Acme',
+        slug: 'acme',
+        ownerId: null,
+        spendCapUsd: null,
+        rollover: false,
+        piiProtection: false,
+      },
+    });
   });
 });

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { LlmUsage } from './api/types';
-import { bucketLabel, callsOverTime, costByProvider, isEmptyChart, latencyByProvider, PALETTE, popularModels, successRateByProvider, trendLabel } from './charts';
+import {
+  bucketLabel,
+  callsOverTime,
+  costByProvider,
+  isEmptyChart,
+  latencyByProvider,
+  PALETTE,
+  popularModels,
+  successRateByProvider,
+  trendLabel,
+} from './charts';
 
 const usage: LlmUsage = {
   period: '7d',
@@ -14,13 +24,50 @@ const usage: LlmUsage = {
     { t: '2026-03-03T00:00:00.000Z', requests: 20, errors: 2, costUsd: 1, tokens: 6000, savedUsd: 0 },
   ],
   byProvider: [
-    { providerId: 'p1', provider: 'OpenAI', slug: 'openai', requests: 20, errors: 1, costUsd: 0.4, successRate: 0.95, avgLatencyMs: 420, avgTtftMs: 180 },
-    { providerId: 'p2', provider: 'Anthropic', slug: 'anthropic', requests: 8, errors: 0, costUsd: 1.1, successRate: 1, avgLatencyMs: 610, avgTtftMs: null },
-    { providerId: null, provider: 'no provider (rejected before routing)', slug: '', requests: 2, errors: 2, costUsd: 0, successRate: 0, avgLatencyMs: null, avgTtftMs: null },
+    {
+      providerId: 'p1',
+      provider: 'OpenAI',
+      slug: 'openai',
+      requests: 20,
+      errors: 1,
+      costUsd: 0.4,
+      successRate: 0.95,
+      avgLatencyMs: 420,
+      avgTtftMs: 180,
+    },
+    {
+      providerId: 'p2',
+      provider: 'Anthropic',
+      slug: 'anthropic',
+      requests: 8,
+      errors: 0,
+      costUsd: 1.1,
+      successRate: 1,
+      avgLatencyMs: 610,
+      avgTtftMs: null,
+    },
+    {
+      providerId: null,
+      provider: 'no provider (rejected before routing)',
+      slug: '',
+      requests: 2,
+      errors: 2,
+      costUsd: 0,
+      successRate: 0,
+      avgLatencyMs: null,
+      avgTtftMs: null,
+    },
   ],
   byModel: [
     { ref: 'anthropic/claude', providerId: 'p2', modelId: 'claude', requests: 8, costUsd: 1.1, tokens: 2000 },
-    { ref: 'openai/gpt-4o-mini', providerId: 'p1', modelId: 'gpt-4o-mini', requests: 20, costUsd: 0.4, tokens: 7000 },
+    {
+      ref: 'openai/gpt-4o-mini',
+      providerId: 'p1',
+      modelId: 'gpt-4o-mini',
+      requests: 20,
+      costUsd: 0.4,
+      tokens: 7000,
+    },
   ],
   topUsers: [],
 };
@@ -74,7 +121,12 @@ describe('usage chart data', () => {
   });
 
   it('an empty period draws nothing', () => {
-    const empty = { ...usage, series: usage.series.map((p) => ({ ...p, requests: 0, errors: 0 })), byProvider: [], byModel: [] };
+    const empty = {
+      ...usage,
+      series: usage.series.map((p) => ({ ...p, requests: 0, errors: 0 })),
+      byProvider: [],
+      byModel: [],
+    };
     expect(isEmptyChart(callsOverTime(empty))).toBe(true);
     expect(isEmptyChart(costByProvider(empty))).toBe(true);
     expect(isEmptyChart(popularModels(empty))).toBe(true);

@@ -12,6 +12,10 @@ describe('theme preference', () => {
     expect(resolveTheme('neon', true)).toBe('light');
   });
   it('cycles dark → light → unicorn → dark', () => {
-    expect([nextTheme('dark'), nextTheme('light'), nextTheme('unicorn')]).toEqual(['light', 'unicorn', 'dark']);
+    expect([nextTheme('dark'), nextTheme('light'), nextTheme('unicorn')]).toEqual([
+      'light',
+      'unicorn',
+      'dark',
+    ]);
   });
 });

@@ -5,7 +5,8 @@ export function bucketLabel(iso: string, bucket: 'minute' | 'hour' | 'day' | 'we
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   if (bucket === 'minute') return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-  if (bucket === 'hour') return `${d.toLocaleDateString(undefined, { weekday: 'short' })} ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+  if (bucket === 'hour')
+    return `${d.toLocaleDateString(undefined, { weekday: 'short' })} ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
   return d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
 

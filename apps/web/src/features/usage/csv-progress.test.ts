@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CsvProgress, filenameFromDisposition, formatBytes } from './csv-progress';
 
-const CSV = 'time,request_id,error\r\n2030-01-01T00:00:00Z,r1,\r\n2030-01-01T00:01:00Z,r2,"multi\r\nline, with ""quotes"""\r\n2030-01-01T00:02:00Z,r3,x\r\n';
+const CSV =
+  'time,request_id,error\r\n2030-01-01T00:00:00Z,r1,\r\n2030-01-01T00:01:00Z,r2,"multi\r\nline, with ""quotes"""\r\n2030-01-01T00:02:00Z,r3,x\r\n';
 
 describe('CSV progress', () => {
   it('counts data rows, not the header, and not line breaks inside quotes', () => {
@@ -14,7 +15,8 @@ describe('CSV progress', () => {
   it('gives the same count however the stream is split (inside quotes, between CR and LF)', () => {
     for (let size = 1; size <= 7; size++) {
       const p = new CsvProgress();
-      for (let i = 0; i < CSV.length; i += size) p.push(CSV.slice(i, i + size), Math.min(size, CSV.length - i));
+      for (let i = 0; i < CSV.length; i += size)
+        p.push(CSV.slice(i, i + size), Math.min(size, CSV.length - i));
       expect(p.rows(true)).toBe(3);
       expect(p.bytes).toBe(CSV.length);
     }
@@ -32,8 +34,12 @@ describe('CSV progress', () => {
     expect(p.rows(true)).toBe(0);
   });
   it('reads the filename from content-disposition', () => {
-    expect(filenameFromDisposition('attachment; filename="switchyard-usage-u1-all-all.csv"', 'x.csv')).toBe('switchyard-usage-u1-all-all.csv');
-    expect(filenameFromDisposition("attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.csv", 'x.csv')).toBe('résumé.csv');
+    expect(filenameFromDisposition('attachment; filename="switchyard-usage-u1-all-all.csv"', 'x.csv')).toBe(
+      'switchyard-usage-u1-all-all.csv',
+    );
+    expect(filenameFromDisposition("attachment; filename*=UTF-8''r%C3%A9sum%C3%A9.csv", 'x.csv')).toBe(
+      'résumé.csv',
+    );
     expect(filenameFromDisposition(null, 'x.csv')).toBe('x.csv');
   });
   it('formats sizes', () => {

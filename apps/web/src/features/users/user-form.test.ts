@@ -7,15 +7,38 @@ const r = (v: Record<string, unknown>) => FormReader.ofRecord(v);
 
 describe('user forms', () => {
   it('a new user with a blank password and cap: the API generates the password, no cap', () => {
-    const p = readCreateUserForm(r({ email: ' Ada@Example.com ', name: '', role: 'user', password: '', weeklyCapUsd: '', powerLevel: 'eco' }));
-    expect(p).toEqual({ ok: true, data: { email: 'ada@example.com', role: 'user', weeklyCapUsd: null, powerLevel: 'eco' } });
+    const p = readCreateUserForm(
+      r({
+        email: ' Ada@Example.com ',
+        name: '',
+        role: 'user',
+        password: '',
+        weeklyCapUsd: '',
+        powerLevel: 'eco',
+      }),
+    );
+    expect(p).toEqual({
+      ok: true,
+      data: { email: 'ada@example.com', role: 'user', weeklyCapUsd: null, powerLevel: 'eco' },
+    });
   });
   it('names the wrong fields of a new user', () => {
-    const p = readCreateUserForm(r({ email: 'nope', role: 'user', password: 'short', weeklyCapUsd: '-5', powerLevel: 'balanced' }));
-    expect(p.ok ? null : p.errors).toEqual({ email: 'must be an email address', password: 'must be at least 12 characters', weeklyCapUsd: 'must be 0 or more' });
+    const p = readCreateUserForm(
+      r({ email: 'nope', role: 'user', password: 'short', weeklyCapUsd: '-5', powerLevel: 'balanced' }),
+    );
+    expect(p.ok ? null : p.errors).toEqual({
+      email: 'must be an email address',
+      password: 'must be at least 12 characters',
+      weeklyCapUsd: 'must be 0 or more',
+    });
   });
   it('editing: a cleared cap is null (no cap), the name is required', () => {
-    expect(readUpdateUserForm(r({ name: 'Ada', role: 'admin', weeklyCapUsd: '', powerLevel: 'precision' }))).toEqual({ ok: true, data: { name: 'Ada', role: 'admin', weeklyCapUsd: null, powerLevel: 'precision' } });
+    expect(
+      readUpdateUserForm(r({ name: 'Ada', role: 'admin', weeklyCapUsd: '', powerLevel: 'precision' })),
+    ).toEqual({
+      ok: true,
+      data: { name: 'Ada', role: 'admin', weeklyCapUsd: null, powerLevel: 'precision' },
+    });
     const p = readUpdateUserForm(r({ name: ' ', role: 'user', weeklyCapUsd: '12' }));
     expect(p.ok ? null : p.errors.name).toBe('Is required');
   });

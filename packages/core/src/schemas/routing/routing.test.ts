@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { bucketConfigsFrom, createAliasBody, dryRunBody, fallbackChainBody, rateLimitBucketBody, routingRulesBody, updateAliasBody, updatePowerLevelBody } from './index.js';
+import {
+  bucketConfigsFrom,
+  createAliasBody,
+  dryRunBody,
+  fallbackChainBody,
+  rateLimitBucketBody,
+  routingRulesBody,
+  updateAliasBody,
+  updatePowerLevelBody,
+} from './index.js';
 
 describe('alias bodies', () => {
   it('accepts a weighted alias with defaults filled in', () => {
-    const b = createAliasBody.parse({ name: 'chat.default', targets: [{ ref: 'openai/gpt-4o-mini' }, { ref: 'groq/llama-3.1-8b', weight: 3 }] });
-    expect(b).toMatchObject({ strategy: 'quota-aware', orgId: null, fallbacks: [], enabled: true, targets: [{ weight: 1 }, { weight: 3 }] });
+    const b = createAliasBody.parse({
+      name: 'chat.default',
+      targets: [{ ref: 'openai/gpt-4o-mini' }, { ref: 'groq/llama-3.1-8b', weight: 3 }],
+    });
+    expect(b).toMatchObject({
+      strategy: 'quota-aware',
+      orgId: null,
+      fallbacks: [],
+      enabled: true,
+      targets: [{ weight: 1 }, { weight: 3 }],
+    });
   });
   it.each([
     ['no targets', { name: 'a', targets: [] }],
@@ -34,27 +52,53 @@ describe('fallback chains, rules, power levels', () => {
     expect(routingRulesBody.safeParse({ strategy: 'cost', maxAttempts: 0 }).success).toBe(false);
   });
   it('a power level update needs something to change', () => {
-    expect(updatePowerLevelBody.parse({ tier: 'eco', modelRefs: ['a/x'] })).toEqual({ tier: 'eco', modelRefs: ['a/x'] });
+    expect(updatePowerLevelBody.parse({ tier: 'eco', modelRefs: ['a/x'] })).toEqual({
+      tier: 'eco',
+      modelRefs: ['a/x'],
+    });
     expect(updatePowerLevelBody.safeParse({}).success).toBe(false);
   });
   it('a dry run defaults to a small chat request', () => {
-    expect(dryRunBody.parse({ model: 'auto' })).toMatchObject({ endpoint: 'chat', promptTokens: 100, maxTokens: null, needs: [] });
+    expect(dryRunBody.parse({ model: 'auto' })).toMatchObject({
+      endpoint: 'chat',
+      promptTokens: 100,
+      maxTokens: null,
+      needs: [],
+    });
   });
 });
 
 describe('rate-limit buckets', () => {
   it('needs requests or tokens and a known window unit', () => {
     expect(rateLimitBucketBody.safeParse({ name: 'rpm', window: { unit: 'minute' } }).success).toBe(false);
-    expect(rateLimitBucketBody.safeParse({ name: 'rpm', requests: 5, window: { unit: 'fortnight' } }).success).toBe(false);
-    expect(rateLimitBucketBody.safeParse({ name: 'rpm', requests: -1, window: { unit: 'minute' } }).success).toBe(false);
+    expect(
+      rateLimitBucketBody.safeParse({ name: 'rpm', requests: 5, window: { unit: 'fortnight' } }).success,
+    ).toBe(false);
+    expect(
+      rateLimitBucketBody.safeParse({ name: 'rpm', requests: -1, window: { unit: 'minute' } }).success,
+    ).toBe(false);
   });
   it('splits into one engine bucket per unit', () => {
-    const b = rateLimitBucketBody.parse({ name: 'daily', requests: 1000, tokens: 2_000_000, window: { unit: 'day', size: 1 }, models: ['gpt-4o'] });
+    const b = rateLimitBucketBody.parse({
+      name: 'daily',
+      requests: 1000,
+      tokens: 2_000_000,
+      window: { unit: 'day', size: 1 },
+      models: ['gpt-4o'],
+    });
     expect(bucketConfigsFrom(b)).toEqual([
       { name: 'daily', unit: 'requests', limit: 1000, window: { unit: 'day', size: 1 }, models: ['gpt-4o'] },
-      { name: 'daily:tokens', unit: 'tokens', limit: 2_000_000, window: { unit: 'day', size: 1 }, models: ['gpt-4o'] },
+      {
+        name: 'daily:tokens',
+        unit: 'tokens',
+        limit: 2_000_000,
+        window: { unit: 'day', size: 1 },
+        models: ['gpt-4o'],
+      },
     ]);
-    expect(bucketConfigsFrom(rateLimitBucketBody.parse({ name: 'tpm', tokens: 5, window: { unit: 'minute' } }))).toEqual([
+    expect(
+      bucketConfigsFrom(rateLimitBucketBody.parse({ name: 'tpm', tokens: 5, window: { unit: 'minute' } })),
+    ).toEqual([
       { name: 'tpm', unit: 'tokens', limit: 5, window: { unit: 'minute', size: 1 }, models: 'all' },
     ]);
   });

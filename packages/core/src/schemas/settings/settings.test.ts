@@ -5,7 +5,9 @@ describe('settings bodies', () => {
   it('accepts each setting alone and a null Ollama URL', () => {
     expect(updateSettingsBody.parse({ bodyLogging: true })).toEqual({ bodyLogging: true });
     expect(updateSettingsBody.parse({ ollamaBaseUrl: null })).toEqual({ ollamaBaseUrl: null });
-    expect(updateSettingsBody.parse({ ollamaBaseUrl: 'http://127.0.0.1:11434' }).ollamaBaseUrl).toBe('http://127.0.0.1:11434');
+    expect(updateSettingsBody.parse({ ollamaBaseUrl: 'http://127.0.0.1:11434' }).ollamaBaseUrl).toBe(
+      'http://127.0.0.1:11434',
+    );
   });
   it.each([
     ['nothing', {}],

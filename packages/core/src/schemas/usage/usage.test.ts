@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bucketForPeriod, csvField, exportQuery, logsQuery, percentChange, periodDays, userUsageQuery } from './index.js';
+import {
+  bucketForPeriod,
+  csvField,
+  exportQuery,
+  logsQuery,
+  percentChange,
+  periodDays,
+  userUsageQuery,
+} from './index.js';
 
 describe('periods and buckets', () => {
   it.each([
@@ -44,14 +52,22 @@ describe('csvField', () => {
 
 describe('read-side queries', () => {
   it('logs: cursor must be numeric, to not before from, status known', () => {
-    expect(logsQuery.parse({ limit: '10', status: 'error', byok: 'true' })).toMatchObject({ limit: 10, status: 'error', byok: true });
+    expect(logsQuery.parse({ limit: '10', status: 'error', byok: 'true' })).toMatchObject({
+      limit: 10,
+      status: 'error',
+      byok: true,
+    });
     expect(logsQuery.safeParse({ cursor: 'abc' }).success).toBe(false);
-    expect(logsQuery.safeParse({ from: '2026-02-01', to: '2026-01-01' }).error?.issues[0]?.path).toEqual(['to']);
+    expect(logsQuery.safeParse({ from: '2026-02-01', to: '2026-01-01' }).error?.issues[0]?.path).toEqual([
+      'to',
+    ]);
     expect(logsQuery.safeParse({ status: 'weird' }).success).toBe(false);
     expect(logsQuery.safeParse({ from: 'yesterday' }).success).toBe(false);
   });
   it('export parses dates; per-user usage has sort defaults', () => {
-    expect(exportQuery.parse({ from: '2026-01-01T00:00:00Z' }).from?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(exportQuery.parse({ from: '2026-01-01T00:00:00Z' }).from?.toISOString()).toBe(
+      '2026-01-01T00:00:00.000Z',
+    );
     expect(userUsageQuery.parse({})).toEqual({ period: '30d', sort: 'cost', order: 'desc', limit: 100 });
   });
 });

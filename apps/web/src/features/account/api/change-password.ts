@@ -13,6 +13,8 @@ export const changePasswordSchema = z
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 
 export const changePassword = (input: ChangePasswordInput) =>
-  api<void>('/auth/password', { body: { currentPassword: input.currentPassword, newPassword: input.newPassword } });
+  api<void>('/auth/password', {
+    body: { currentPassword: input.currentPassword, newPassword: input.newPassword },
+  });
 
 export const useChangePassword = () => useMutation({ mutationFn: changePassword });

@@ -8,5 +8,8 @@ export const deleteApp = (id: string) => api<void>(`/apps/${encodeURIComponent(i
 
 export function useDeleteApp() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: deleteApp, onSuccess: () => invalidateAfterChange(qc, appsKeys.all, ['keys']) });
+  return useMutation({
+    mutationFn: deleteApp,
+    onSuccess: () => invalidateAfterChange(qc, appsKeys.all, ['keys']),
+  });
 }

@@ -5,7 +5,8 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { appsKeys, type App } from './types';
 
 /** PATCH /apps/:id: deactivating an app stops its keys. */
-export const updateApp = ({ id, body }: { id: string; body: UpdateAppBody }) => api<App>(`/apps/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+export const updateApp = ({ id, body }: { id: string; body: UpdateAppBody }) =>
+  api<App>(`/apps/${encodeURIComponent(id)}`, { method: 'PATCH', body });
 
 export function useUpdateApp() {
   const qc = useQueryClient();

@@ -4,7 +4,8 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { byokKeys } from './types';
 
 /** DELETE /me/byok/:providerId: requests go back to the org's or the provider's key. */
-export const deleteByok = (providerId: string) => api<void>(`/me/byok/${encodeURIComponent(providerId)}`, { method: 'DELETE' });
+export const deleteByok = (providerId: string) =>
+  api<void>(`/me/byok/${encodeURIComponent(providerId)}`, { method: 'DELETE' });
 
 export function useDeleteByok() {
   const qc = useQueryClient();

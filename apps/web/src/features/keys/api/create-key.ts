@@ -5,7 +5,8 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { keysKeys, type CreatedGatewayKey } from './types';
 
 /** POST /keys: a key for a user, an org or an app; the response holds the full key, once. */
-export const createKey = (body: CreateGatewayKeyBody) => api<CreatedGatewayKey>('/keys', { body: body as Record<string, unknown> });
+export const createKey = (body: CreateGatewayKeyBody) =>
+  api<CreatedGatewayKey>('/keys', { body: body as Record<string, unknown> });
 
 export function useCreateKey() {
   const qc = useQueryClient();

@@ -7,7 +7,8 @@ import { keysKeys, type CreatedGatewayKey } from './types';
 export type CreateMyKeyBody = Omit<CreateGatewayKeyBody, 'ownerType' | 'ownerId'>;
 
 /** POST /me/keys: a key for oneself; the response holds the full key, once. */
-export const createMyKey = (body: CreateMyKeyBody) => api<CreatedGatewayKey>('/me/keys', { body: body as Record<string, unknown> });
+export const createMyKey = (body: CreateMyKeyBody) =>
+  api<CreatedGatewayKey>('/me/keys', { body: body as Record<string, unknown> });
 
 export function useCreateMyKey() {
   const qc = useQueryClient();

@@ -2,7 +2,15 @@ import { ConfirmActionDialog, type ConfirmableMutation } from '../../../componen
 import type { GatewayKey } from '../api/types';
 
 /** Confirms a revoke (`mutation` takes the key's id); the key stops working at once. */
-export function RevokeKeyDialog({ target, onClose, mutation }: { target: GatewayKey | null; onClose: () => void; mutation: ConfirmableMutation<string> }) {
+export function RevokeKeyDialog({
+  target,
+  onClose,
+  mutation,
+}: {
+  target: GatewayKey | null;
+  onClose: () => void;
+  mutation: ConfirmableMutation<string>;
+}) {
   return (
     <ConfirmActionDialog
       target={target}
@@ -13,7 +21,8 @@ export function RevokeKeyDialog({ target, onClose, mutation }: { target: Gateway
       body={
         target ? (
           <p>
-            <strong>{target.name}</strong> (<code>{target.prefix}…</code>) stops working at once. Requests that use it will be refused. This cannot be undone.
+            <strong>{target.name}</strong> (<code>{target.prefix}…</code>) stops working at once. Requests
+            that use it will be refused. This cannot be undone.
           </p>
         ) : null
       }

@@ -6,7 +6,8 @@ import { logsKeys, type LogFilters, type LogsPage } from './types';
 export const MY_LOGS_PAGE_SIZE = 25;
 
 /** GET /me/logs: the caller's own requests, newest first. */
-export const getMyLogs = (f: LogFilters, cursor: string | null, signal?: AbortSignal) => api<LogsPage>(withQuery('/me/logs', { ...f, cursor, limit: MY_LOGS_PAGE_SIZE }), { signal });
+export const getMyLogs = (f: LogFilters, cursor: string | null, signal?: AbortSignal) =>
+  api<LogsPage>(withQuery('/me/logs', { ...f, cursor, limit: MY_LOGS_PAGE_SIZE }), { signal });
 
 export const myLogsQueryOptions = (f: LogFilters) =>
   infiniteQueryOptions({

@@ -5,7 +5,8 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { modelsKeys, type RegistryModel } from './types';
 
 /** POST /llm/models: adds a model to the registry. */
-export const createModel = (body: CreateModelBody) => api<RegistryModel>('/llm/models', { body: body as unknown as Record<string, unknown> });
+export const createModel = (body: CreateModelBody) =>
+  api<RegistryModel>('/llm/models', { body: body as unknown as Record<string, unknown> });
 
 export function useCreateModel() {
   const qc = useQueryClient();

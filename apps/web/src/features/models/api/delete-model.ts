@@ -4,7 +4,8 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { modelsKeys } from './types';
 
 /** DELETE /llm/models/:id. */
-export const deleteModel = (id: string) => api<void>(`/llm/models/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const deleteModel = (id: string) =>
+  api<void>(`/llm/models/${encodeURIComponent(id)}`, { method: 'DELETE' });
 
 export function useDeleteModel() {
   const qc = useQueryClient();

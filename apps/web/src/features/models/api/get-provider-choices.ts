@@ -4,8 +4,15 @@ import { modelsKeys, type ProviderChoice } from './types';
 
 /** GET /llm/providers, reduced to what the model form and the provider filter need. */
 export const getProviderChoices = (signal?: AbortSignal) =>
-  api<{ data: ProviderChoice[] }>('/llm/providers', { signal }).then((r) => r.data.map(({ id, name, slug, type, status }) => ({ id, name, slug, type, status })));
+  api<{ data: ProviderChoice[] }>('/llm/providers', { signal }).then((r) =>
+    r.data.map(({ id, name, slug, type, status }) => ({ id, name, slug, type, status })),
+  );
 
-export const providerChoicesQueryOptions = () => queryOptions({ queryKey: modelsKeys.providers, queryFn: ({ signal }) => getProviderChoices(signal), staleTime: 60_000 });
+export const providerChoicesQueryOptions = () =>
+  queryOptions({
+    queryKey: modelsKeys.providers,
+    queryFn: ({ signal }) => getProviderChoices(signal),
+    staleTime: 60_000,
+  });
 
 export const useProviderChoices = (enabled = true) => useQuery({ ...providerChoicesQueryOptions(), enabled });

@@ -4,9 +4,13 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { modelsKeys, type RegistryModel } from './types';
 
 /** POST /llm/models/:id/default: the default for its scope (the previous default loses the mark). */
-export const setDefaultModel = (id: string) => api<RegistryModel>(`/llm/models/${encodeURIComponent(id)}/default`, { method: 'POST' });
+export const setDefaultModel = (id: string) =>
+  api<RegistryModel>(`/llm/models/${encodeURIComponent(id)}/default`, { method: 'POST' });
 
 export function useSetDefaultModel() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: setDefaultModel, onSuccess: () => invalidateAfterChange(qc, modelsKeys.all) });
+  return useMutation({
+    mutationFn: setDefaultModel,
+    onSuccess: () => invalidateAfterChange(qc, modelsKeys.all),
+  });
 }

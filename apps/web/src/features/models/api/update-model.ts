@@ -6,7 +6,10 @@ import { modelsKeys, type RegistryModel } from './types';
 
 /** PUT /llm/models/:id: changes some fields (the enabled toggle sends just `enabled`). */
 export const updateModel = ({ id, body }: { id: string; body: UpdateModelBody }) =>
-  api<RegistryModel>(`/llm/models/${encodeURIComponent(id)}`, { method: 'PUT', body: body as unknown as Record<string, unknown> });
+  api<RegistryModel>(`/llm/models/${encodeURIComponent(id)}`, {
+    method: 'PUT',
+    body: body as unknown as Record<string, unknown>,
+  });
 
 export function useUpdateModel() {
   const qc = useQueryClient();

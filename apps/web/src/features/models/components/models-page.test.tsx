@@ -5,9 +5,30 @@ import { me, renderWithApp, stubApi } from '../../../test/render';
 import { ModelsPage } from './models-page';
 
 const model = (over: Record<string, unknown> = {}) => ({
-  id: 'm1', ref: 'mock/mock-small', providerId: 'p1', provider: { id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }, modelId: 'mock-small', displayName: 'Mock Small',
-  description: null, priceInputPer1M: 0.15, priceOutputPer1M: 0.6, priceCachedInputPer1M: null, contextWindow: 128000, maxOutputTokens: null, qualityTier: 'eco', qualityScore: 30,
-  capabilities: ['chat'], config: {}, enabled: true, isDefault: true, priority: 10, scope: 'global', source: 'builtin', createdAt: '2030-01-01T00:00:00Z', updatedAt: '2030-01-01T00:00:00Z', ...over,
+  id: 'm1',
+  ref: 'mock/mock-small',
+  providerId: 'p1',
+  provider: { id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' },
+  modelId: 'mock-small',
+  displayName: 'Mock Small',
+  description: null,
+  priceInputPer1M: 0.15,
+  priceOutputPer1M: 0.6,
+  priceCachedInputPer1M: null,
+  contextWindow: 128000,
+  maxOutputTokens: null,
+  qualityTier: 'eco',
+  qualityScore: 30,
+  capabilities: ['chat'],
+  config: {},
+  enabled: true,
+  isDefault: true,
+  priority: 10,
+  scope: 'global',
+  source: 'builtin',
+  createdAt: '2030-01-01T00:00:00Z',
+  updatedAt: '2030-01-01T00:00:00Z',
+  ...over,
 });
 
 afterEach(() => vi.unstubAllGlobals());
@@ -16,8 +37,26 @@ describe('model registry page', () => {
   it('a viewer reads the registry: default marked, no toggles, checkboxes or actions', async () => {
     stubApi((_m, p) => {
       if (p === '/auth/me') return { body: me('viewer', ['models:read', 'providers:read']) };
-      if (p.startsWith('/llm/models')) return { body: { data: [model(), model({ id: 'm2', ref: 'mock/mock-large', displayName: 'Mock Large', isDefault: false, enabled: false })], total: 2, limit: 500, offset: 0 } };
-      if (p === '/llm/providers') return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
+      if (p.startsWith('/llm/models'))
+        return {
+          body: {
+            data: [
+              model(),
+              model({
+                id: 'm2',
+                ref: 'mock/mock-large',
+                displayName: 'Mock Large',
+                isDefault: false,
+                enabled: false,
+              }),
+            ],
+            total: 2,
+            limit: 500,
+            offset: 0,
+          },
+        };
+      if (p === '/llm/providers')
+        return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
       return undefined;
     });
     renderWithApp(<ModelsPage />, { path: '/models' });
@@ -34,7 +73,18 @@ describe('model registry page', () => {
     let enabled = true;
     const calls = stubApi((m, p, body) => {
       if (p === '/auth/me') return { body: me('admin', ['models:read', 'models:write', 'providers:read']) };
-      if (m === 'GET' && p.startsWith('/llm/models')) return { body: { data: [model({ enabled, isDefault: false }), model({ id: 'm2', ref: 'mock/b', displayName: 'B', enabled, isDefault: false })], total: 2, limit: 500, offset: 0 } };
+      if (m === 'GET' && p.startsWith('/llm/models'))
+        return {
+          body: {
+            data: [
+              model({ enabled, isDefault: false }),
+              model({ id: 'm2', ref: 'mock/b', displayName: 'B', enabled, isDefault: false }),
+            ],
+            total: 2,
+            limit: 500,
+            offset: 0,
+          },
+        };
       if (m === 'POST' && p === '/llm/models/bulk') {
         enabled = (body as { action: string }).action === 'enable';
         return { body: { action: (body as { action: string }).action, affected: 2, missing: [] } };
@@ -44,34 +94,59 @@ describe('model registry page', () => {
     });
     renderWithApp(<ModelsPage />, { path: '/models?provider=mock&status=enabled&sort=price&order=desc' });
     await screen.findAllByTestId('model-row');
-    expect(calls.some((c) => c.path === '/llm/models?provider=mock&enabled=true&sort=price&order=desc&limit=500')).toBe(true);
+    expect(
+      calls.some((c) => c.path === '/llm/models?provider=mock&enabled=true&sort=price&order=desc&limit=500'),
+    ).toBe(true);
     await userEvent.click(screen.getByLabelText('Select all shown models'));
     const bar = screen.getByRole('toolbar', { name: 'Bulk actions' });
     expect(bar).toHaveTextContent('2 selected');
     await userEvent.click(within(bar).getByRole('button', { name: 'Disable' }));
     await screen.findByText('2 models disabled.');
-    expect(calls.find((c) => c.path === '/llm/models/bulk')?.body).toEqual({ action: 'disable', ids: ['m1', 'm2'] });
-    await waitFor(() => expect(screen.getByRole('switch', { name: 'Enabled: Mock Small' })).toHaveAttribute('aria-checked', 'false'));
+    expect(calls.find((c) => c.path === '/llm/models/bulk')?.body).toEqual({
+      action: 'disable',
+      ids: ['m1', 'm2'],
+    });
+    await waitFor(() =>
+      expect(screen.getByRole('switch', { name: 'Enabled: Mock Small' })).toHaveAttribute(
+        'aria-checked',
+        'false',
+      ),
+    );
     // The sorted column's header flips the order; another header sorts by it, ascending.
-    expect(screen.getByRole('columnheader', { name: /Price in \/ out/ })).toHaveAttribute('aria-sort', 'descending');
+    expect(screen.getByRole('columnheader', { name: /Price in \/ out/ })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
     await userEvent.click(screen.getByRole('button', { name: /Price in \/ out/ }));
-    await waitFor(() => expect(calls.some((c) => c.path === '/llm/models?provider=mock&enabled=true&sort=price&order=asc&limit=500')).toBe(true));
+    await waitFor(() =>
+      expect(
+        calls.some((c) => c.path === '/llm/models?provider=mock&enabled=true&sort=price&order=asc&limit=500'),
+      ).toBe(true),
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Model' }));
-    await waitFor(() => expect(calls.some((c) => c.path === '/llm/models?provider=mock&enabled=true&sort=name&order=asc&limit=500')).toBe(true));
+    await waitFor(() =>
+      expect(
+        calls.some((c) => c.path === '/llm/models?provider=mock&enabled=true&sort=name&order=asc&limit=500'),
+      ).toBe(true),
+    );
   });
 
   it('the add form checks the config JSON before sending', async () => {
     const calls = stubApi((m, p) => {
       if (p === '/auth/me') return { body: me('admin', ['models:read', 'models:write', 'providers:read']) };
-      if (m === 'GET' && p.startsWith('/llm/models')) return { body: { data: [], total: 0, limit: 500, offset: 0 } };
-      if (p === '/llm/providers') return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
+      if (m === 'GET' && p.startsWith('/llm/models'))
+        return { body: { data: [], total: 0, limit: 500, offset: 0 } };
+      if (p === '/llm/providers')
+        return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
       if (m === 'POST' && p === '/llm/models') return { status: 201, body: model() };
       return undefined;
     });
     renderWithApp(<ModelsPage />, { path: '/models' });
     await userEvent.click(await screen.findByRole('button', { name: 'Add model' }));
     const dialog = screen.getByRole('dialog', { name: 'Add a model' });
-    await waitFor(() => expect(within(dialog).getByRole('option', { name: 'Mock (mock)' })).toBeInTheDocument());
+    await waitFor(() =>
+      expect(within(dialog).getByRole('option', { name: 'Mock (mock)' })).toBeInTheDocument(),
+    );
     await userEvent.selectOptions(within(dialog).getByLabelText('Provider'), 'p1');
     await userEvent.type(within(dialog).getByLabelText('Model ID'), 'mock-new');
     await userEvent.type(within(dialog).getByLabelText('Display name'), 'Mock New');
@@ -83,6 +158,15 @@ describe('model registry page', () => {
     await userEvent.clear(config);
     await userEvent.click(within(dialog).getByRole('button', { name: 'Insert example' }));
     await userEvent.click(within(dialog).getByRole('button', { name: 'Add model' }));
-    await waitFor(() => expect(calls.find((c) => c.method === 'POST' && c.path === '/llm/models')?.body).toMatchObject({ providerId: 'p1', modelId: 'mock-new', displayName: 'Mock New', config: { temperature: 0.2 }, capabilities: ['chat'], enabled: true }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST' && c.path === '/llm/models')?.body).toMatchObject({
+        providerId: 'p1',
+        modelId: 'mock-new',
+        displayName: 'Mock New',
+        config: { temperature: 0.2 },
+        capabilities: ['chat'],
+        enabled: true,
+      }),
+    );
   });
 });

@@ -5,7 +5,8 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { orgsKeys, type OrgDetail } from './types';
 
 /** POST /orgs/:id/members: add a member or change their role. */
-export const addMember = ({ orgId, body }: { orgId: string; body: OrgMemberBody }) => api<OrgDetail>(`/orgs/${encodeURIComponent(orgId)}/members`, { body });
+export const addMember = ({ orgId, body }: { orgId: string; body: OrgMemberBody }) =>
+  api<OrgDetail>(`/orgs/${encodeURIComponent(orgId)}/members`, { body });
 
 export function useAddMember() {
   const qc = useQueryClient();

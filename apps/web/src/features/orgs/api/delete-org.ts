@@ -8,5 +8,8 @@ export const deleteOrg = (id: string) => api<void>(`/orgs/${encodeURIComponent(i
 
 export function useDeleteOrg() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: deleteOrg, onSuccess: () => invalidateAfterChange(qc, orgsKeys.all, ['keys'], ['apps']) });
+  return useMutation({
+    mutationFn: deleteOrg,
+    onSuccess: () => invalidateAfterChange(qc, orgsKeys.all, ['keys'], ['apps']),
+  });
 }

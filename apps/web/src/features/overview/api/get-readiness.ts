@@ -11,6 +11,7 @@ export async function getReadiness(): Promise<Readiness> {
   return (await res.json()) as Readiness;
 }
 
-export const readinessQueryOptions = () => queryOptions({ queryKey: ['system', 'ready'], queryFn: getReadiness, refetchInterval: 30_000 });
+export const readinessQueryOptions = () =>
+  queryOptions({ queryKey: ['system', 'ready'], queryFn: getReadiness, refetchInterval: 30_000 });
 
 export const useReadiness = () => useQuery(readinessQueryOptions());

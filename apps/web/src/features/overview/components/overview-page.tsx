@@ -104,8 +104,16 @@ function Live({ streaming }: { streaming: boolean }) {
             }}
             options={{
               scales: {
-                x: { stacked: false, grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 } },
-                y: { beginAtZero: true, ticks: { precision: 0, maxTicksLimit: 6 }, grid: { color: themeColor('border') } },
+                x: {
+                  stacked: false,
+                  grid: { display: false },
+                  ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 },
+                },
+                y: {
+                  beginAtZero: true,
+                  ticks: { precision: 0, maxTicksLimit: 6 },
+                  grid: { color: themeColor('border') },
+                },
               },
             }}
           />

@@ -9,5 +9,8 @@ export const createAlias = (body: CreateAliasBody) => api<Alias>('/llm/routing/a
 
 export function useCreateAlias() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: createAlias, onSuccess: () => invalidateAfterChange(qc, routingKeys.aliases) });
+  return useMutation({
+    mutationFn: createAlias,
+    onSuccess: () => invalidateAfterChange(qc, routingKeys.aliases),
+  });
 }

@@ -9,5 +9,8 @@ export const createChain = (body: FallbackChainBody) => api<FallbackChain>('/llm
 
 export function useCreateChain() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: createChain, onSuccess: () => invalidateAfterChange(qc, routingKeys.chains) });
+  return useMutation({
+    mutationFn: createChain,
+    onSuccess: () => invalidateAfterChange(qc, routingKeys.chains),
+  });
 }

@@ -9,5 +9,8 @@ export const createProvider = (body: CreateProviderBody) => api<Provider>('/llm/
 
 export function useCreateProvider() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: createProvider, onSuccess: () => invalidateAfterChange(qc, providersKeys.all, routingKeys.powerLevels) });
+  return useMutation({
+    mutationFn: createProvider,
+    onSuccess: () => invalidateAfterChange(qc, providersKeys.all, routingKeys.powerLevels),
+  });
 }

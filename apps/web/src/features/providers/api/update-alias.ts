@@ -5,9 +5,13 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { routingKeys, type Alias } from './types';
 
 /** PUT /llm/routing/aliases/:id. */
-export const updateAlias = ({ id, body }: { id: string; body: UpdateAliasBody }) => api<Alias>(`/llm/routing/aliases/${encodeURIComponent(id)}`, { method: 'PUT', body });
+export const updateAlias = ({ id, body }: { id: string; body: UpdateAliasBody }) =>
+  api<Alias>(`/llm/routing/aliases/${encodeURIComponent(id)}`, { method: 'PUT', body });
 
 export function useUpdateAlias() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: updateAlias, onSuccess: () => invalidateAfterChange(qc, routingKeys.aliases) });
+  return useMutation({
+    mutationFn: updateAlias,
+    onSuccess: () => invalidateAfterChange(qc, routingKeys.aliases),
+  });
 }

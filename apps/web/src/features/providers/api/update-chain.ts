@@ -5,9 +5,13 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { routingKeys, type FallbackChain } from './types';
 
 /** PUT /llm/routing/chains/:id: replaces the chain (order matters). */
-export const updateChain = ({ id, body }: { id: string; body: FallbackChainBody }) => api<FallbackChain>(`/llm/routing/chains/${encodeURIComponent(id)}`, { method: 'PUT', body });
+export const updateChain = ({ id, body }: { id: string; body: FallbackChainBody }) =>
+  api<FallbackChain>(`/llm/routing/chains/${encodeURIComponent(id)}`, { method: 'PUT', body });
 
 export function useUpdateChain() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: updateChain, onSuccess: () => invalidateAfterChange(qc, routingKeys.chains) });
+  return useMutation({
+    mutationFn: updateChain,
+    onSuccess: () => invalidateAfterChange(qc, routingKeys.chains),
+  });
 }

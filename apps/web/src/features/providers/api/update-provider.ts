@@ -5,9 +5,13 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { providersKeys, routingKeys, type Provider } from './types';
 
 /** PUT /llm/providers/:id: name, base URL, key, priority, fallback, status, rate-limit buckets. */
-export const updateProvider = ({ id, body }: { id: string; body: UpdateProviderBody }) => api<Provider>(`/llm/providers/${encodeURIComponent(id)}`, { method: 'PUT', body });
+export const updateProvider = ({ id, body }: { id: string; body: UpdateProviderBody }) =>
+  api<Provider>(`/llm/providers/${encodeURIComponent(id)}`, { method: 'PUT', body });
 
 export function useUpdateProvider() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: updateProvider, onSuccess: () => invalidateAfterChange(qc, providersKeys.all, routingKeys.powerLevels) });
+  return useMutation({
+    mutationFn: updateProvider,
+    onSuccess: () => invalidateAfterChange(qc, providersKeys.all, routingKeys.powerLevels),
+  });
 }

@@ -5,7 +5,8 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { routingKeys, type RoutingRules } from './types';
 
 /** PUT /llm/routing/rules: takes effect at once (changing the strategy needs a super admin). */
-export const updateRoutingRules = (body: RoutingRulesBody) => api<RoutingRules>('/llm/routing/rules', { method: 'PUT', body });
+export const updateRoutingRules = (body: RoutingRulesBody) =>
+  api<RoutingRules>('/llm/routing/rules', { method: 'PUT', body });
 
 export function useUpdateRoutingRules() {
   const qc = useQueryClient();

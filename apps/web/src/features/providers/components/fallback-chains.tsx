@@ -1,5 +1,18 @@
-import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
-import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import {
+  closestCenter,
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+} from '@dnd-kit/core';
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { ArrowRight, GripVertical, Plus, Save, Trash2, X } from 'lucide-react';
 import { useId, useState } from 'react';
@@ -16,8 +29,19 @@ import { useUpdateChain } from '../api/update-chain';
 import { serverFieldErrors } from '../provider-form';
 import { moveItem, readChainForm } from '../routing-form';
 
-function SortableTarget({ id, index, canWrite, onRemove }: { id: string; index: number; canWrite: boolean; onRemove: () => void }) {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id, disabled: !canWrite });
+function SortableTarget({
+  id,
+  index,
+  canWrite,
+  onRemove,
+}: {
+  id: string;
+  index: number;
+  canWrite: boolean;
+  onRemove: () => void;
+}) {
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } =
+    useSortable({ id, disabled: !canWrite });
   return (
     <li
       ref={setNodeRef}
@@ -26,14 +50,28 @@ function SortableTarget({ id, index, canWrite, onRemove }: { id: string; index: 
       data-testid="chain-target"
     >
       {canWrite ? (
-        <button type="button" ref={setActivatorNodeRef} {...attributes} {...listeners} aria-label={`Reorder ${id}`} className="cursor-grab touch-none rounded p-1 text-muted hover:text-fg">
+        <button
+          type="button"
+          ref={setActivatorNodeRef}
+          {...attributes}
+          {...listeners}
+          aria-label={`Reorder ${id}`}
+          className="cursor-grab touch-none rounded p-1 text-muted hover:text-fg"
+        >
           <GripVertical aria-hidden className="h-4 w-4" />
         </button>
       ) : null}
       <span className="w-5 shrink-0 text-xs text-muted tabular-nums">{index + 1}.</span>
-      <span className="min-w-0 flex-1 truncate" title={id}>{id}</span>
+      <span className="min-w-0 flex-1 truncate" title={id}>
+        {id}
+      </span>
       {canWrite ? (
-        <button type="button" onClick={onRemove} aria-label={`Remove ${id}`} className="rounded p-1 text-muted hover:text-danger">
+        <button
+          type="button"
+          onClick={onRemove}
+          aria-label={`Remove ${id}`}
+          className="rounded p-1 text-muted hover:text-danger"
+        >
           <X aria-hidden className="h-4 w-4" />
         </button>
       ) : null}
@@ -45,7 +83,17 @@ function SortableTarget({ id, index, canWrite, onRemove }: { id: string; index: 
  * One fallback chain: the model, then its fallbacks in order, reordered by dragging (pointer or keyboard: focus a
  * handle, Space, arrow keys, Space). Saved with PUT (or POST for a new one).
  */
-export function ChainEditor({ chain, refs, canWrite, onDone }: { chain: FallbackChain | null; refs: string[]; canWrite: boolean; onDone?: () => void }) {
+export function ChainEditor({
+  chain,
+  refs,
+  canWrite,
+  onDone,
+}: {
+  chain: FallbackChain | null;
+  refs: string[];
+  canWrite: boolean;
+  onDone?: () => void;
+}) {
   const listId = useId();
   const [modelRef, setModelRef] = useState(chain?.modelRef ?? '');
   const [targets, setTargets] = useState<string[]>(chain?.targets ?? []);
@@ -56,7 +104,10 @@ export function ChainEditor({ chain, refs, canWrite, onDone }: { chain: Fallback
   const create = useCreateChain();
   const update = useUpdateChain();
   const remove = useDeleteChain();
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
   const dirty = !chain || chain.modelRef !== modelRef || chain.targets.join('\n') !== targets.join('\n');
   const err = (n: string) => sentence(errors[n]);
   const pending = create.isPending || update.isPending;
@@ -90,16 +141,37 @@ export function ChainEditor({ chain, refs, canWrite, onDone }: { chain: Fallback
   };
 
   return (
-    <li className="flex min-w-0 flex-col gap-3 rounded-2xl border border-border bg-surface p-4" data-testid="chain" aria-label={chain ? `Fallback chain for ${chain.modelRef}` : 'New fallback chain'}>
-      <datalist id={listId}>{refs.map((r) => <option key={r} value={r} />)}</datalist>
+    <li
+      className="flex min-w-0 flex-col gap-3 rounded-2xl border border-border bg-surface p-4"
+      data-testid="chain"
+      aria-label={chain ? `Fallback chain for ${chain.modelRef}` : 'New fallback chain'}
+    >
+      <datalist id={listId}>
+        {refs.map((r) => (
+          <option key={r} value={r} />
+        ))}
+      </datalist>
       {chain ? (
         <h4 className="flex min-w-0 items-center gap-2 font-medium">
-          <span className="truncate" title={chain.modelRef}>{chain.modelRef}</span>
+          <span className="truncate" title={chain.modelRef}>
+            {chain.modelRef}
+          </span>
           <ArrowRight aria-hidden className="h-4 w-4 shrink-0 text-muted" />
           <span className="text-xs font-normal text-muted">when it fails</span>
         </h4>
       ) : (
-        <TextField label="Model" list={listId} value={modelRef} onChange={(e) => setModelRef(e.target.value)} error={err('modelRef')} placeholder="provider/model" hint="When this model fails, the fallbacks below are tried in order." spellCheck={false} autoComplete="off" data-autofocus />
+        <TextField
+          label="Model"
+          list={listId}
+          value={modelRef}
+          onChange={(e) => setModelRef(e.target.value)}
+          error={err('modelRef')}
+          placeholder="provider/model"
+          hint="When this model fails, the fallbacks below are tried in order."
+          spellCheck={false}
+          autoComplete="off"
+          data-autofocus
+        />
       )}
       {targets.length === 0 ? (
         <p className="text-sm text-muted">No fallbacks yet.</p>
@@ -108,7 +180,13 @@ export function ChainEditor({ chain, refs, canWrite, onDone }: { chain: Fallback
           <SortableContext items={targets} strategy={verticalListSortingStrategy}>
             <ol className="flex flex-col gap-1.5" aria-label="Fallbacks in order">
               {targets.map((t, i) => (
-                <SortableTarget key={t} id={t} index={i} canWrite={canWrite} onRemove={() => setTargets((ts) => ts.filter((x) => x !== t))} />
+                <SortableTarget
+                  key={t}
+                  id={t}
+                  index={i}
+                  canWrite={canWrite}
+                  onRemove={() => setTargets((ts) => ts.filter((x) => x !== t))}
+                />
               ))}
             </ol>
           </SortableContext>
@@ -142,17 +220,35 @@ export function ChainEditor({ chain, refs, canWrite, onDone }: { chain: Fallback
           {formError ? <FormError error={formError} /> : null}
           <div className="flex flex-wrap justify-end gap-2">
             {chain ? (
-              <Button type="button" variant="ghost" className="mr-auto text-danger" onClick={() => setConfirmDelete(true)} aria-label={`Delete chain for ${chain.modelRef}`}>
+              <Button
+                type="button"
+                variant="ghost"
+                className="mr-auto text-danger"
+                onClick={() => setConfirmDelete(true)}
+                aria-label={`Delete chain for ${chain.modelRef}`}
+              >
                 <Trash2 aria-hidden className="h-4 w-4" /> Delete
               </Button>
             ) : (
-              <Button type="button" variant="ghost" onClick={onDone}>Cancel</Button>
+              <Button type="button" variant="ghost" onClick={onDone}>
+                Cancel
+              </Button>
             )}
             {chain && dirty ? (
-              <Button type="button" variant="ghost" onClick={() => { setTargets(chain.targets); setErrors({}); }}>Undo changes</Button>
+              <Button
+                type="button"
+                variant="ghost"
+                onClick={() => {
+                  setTargets(chain.targets);
+                  setErrors({});
+                }}
+              >
+                Undo changes
+              </Button>
             ) : null}
             <Button type="button" onClick={() => void save()} disabled={pending || !dirty}>
-              <Save aria-hidden className="h-4 w-4" /> {pending ? 'Saving…' : chain ? (dirty ? 'Save order' : 'Saved') : 'Create chain'}
+              <Save aria-hidden className="h-4 w-4" />{' '}
+              {pending ? 'Saving…' : chain ? (dirty ? 'Save order' : 'Saved') : 'Create chain'}
             </Button>
           </div>
         </>
@@ -165,7 +261,12 @@ export function ChainEditor({ chain, refs, canWrite, onDone }: { chain: Fallback
             remove.reset();
           }}
           title="Delete this fallback chain?"
-          body={<p>When <strong>{chain.modelRef}</strong> fails, the gateway no longer tries these fallbacks (provider auto-fallback still applies).</p>}
+          body={
+            <p>
+              When <strong>{chain.modelRef}</strong> fails, the gateway no longer tries these fallbacks
+              (provider auto-fallback still applies).
+            </p>
+          }
           confirmLabel="Delete chain"
           pendingLabel="Deleting…"
           pending={remove.isPending}
@@ -185,8 +286,13 @@ export function FallbackChains({ canWrite, refs }: { canWrite: boolean; refs: st
     <section aria-labelledby="chains-heading" className="min-w-0">
       <div className="mb-3 flex flex-wrap items-end justify-between gap-2">
         <div className="min-w-0">
-          <h3 id="chains-heading" className="font-semibold">Fallback chains</h3>
-          <p className="text-sm text-muted">When a model fails (error, rate limit, open circuit), the models tried next, in order. Drag a handle, or focus it and press Space, the arrow keys, then Space.</p>
+          <h3 id="chains-heading" className="font-semibold">
+            Fallback chains
+          </h3>
+          <p className="text-sm text-muted">
+            When a model fails (error, rate limit, open circuit), the models tried next, in order. Drag a
+            handle, or focus it and press Space, the arrow keys, then Space.
+          </p>
         </div>
         {canWrite && !adding ? (
           <Button onClick={() => setAdding(true)}>
@@ -200,12 +306,19 @@ export function FallbackChains({ canWrite, refs }: { canWrite: boolean; refs: st
         <ErrorState error={chains.error} onRetry={() => void chains.refetch()} />
       ) : (
         <ul className="grid grid-cols-1 gap-3 lg:grid-cols-2">
-          {adding ? <ChainEditor chain={null} refs={refs} canWrite={canWrite} onDone={() => setAdding(false)} /> : null}
+          {adding ? (
+            <ChainEditor chain={null} refs={refs} canWrite={canWrite} onDone={() => setAdding(false)} />
+          ) : null}
           {chains.data.map((c) => (
             <ChainEditor key={`${c.id}:${c.targets.join(',')}`} chain={c} refs={refs} canWrite={canWrite} />
           ))}
           {!adding && chains.data.length === 0 ? (
-            <li className="lg:col-span-2"><EmptyState title="No fallback chains yet." hint={canWrite ? 'Add one so a failing model hands over to the next.' : undefined} /></li>
+            <li className="lg:col-span-2">
+              <EmptyState
+                title="No fallback chains yet."
+                hint={canWrite ? 'Add one so a failing model hands over to the next.' : undefined}
+              />
+            </li>
           ) : null}
         </ul>
       )}

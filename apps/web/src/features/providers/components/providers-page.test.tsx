@@ -9,14 +9,42 @@ afterEach(() => vi.unstubAllGlobals());
 
 const TYPES = {
   data: [
-    { type: 'openai', displayName: 'OpenAI', defaultBaseUrl: 'https://api.openai.com/v1', baseUrlRequired: false, envKey: 'OPENAI_API_KEY', keyOptional: false, color: '#10a37f', docsUrl: null, keyHint: 'sk-...' },
-    { type: 'custom', displayName: 'Custom (OpenAI-compatible)', defaultBaseUrl: null, baseUrlRequired: true, envKey: null, keyOptional: true, color: '#64748b', docsUrl: null, keyHint: null },
+    {
+      type: 'openai',
+      displayName: 'OpenAI',
+      defaultBaseUrl: 'https://api.openai.com/v1',
+      baseUrlRequired: false,
+      envKey: 'OPENAI_API_KEY',
+      keyOptional: false,
+      color: '#10a37f',
+      docsUrl: null,
+      keyHint: 'sk-...',
+    },
+    {
+      type: 'custom',
+      displayName: 'Custom (OpenAI-compatible)',
+      defaultBaseUrl: null,
+      baseUrlRequired: true,
+      envKey: null,
+      keyOptional: true,
+      color: '#64748b',
+      docsUrl: null,
+      keyHint: null,
+    },
   ],
 };
 
 const stats = (over: Record<string, unknown> = {}) => ({
-  totalProviders: 4, activeProviders: 3, activeModels: 1234, apiCalls30d: { value: 12456, previous: 0, changePct: null }, cost30d: { valueUsd: 234.56, previousUsd: 250, changePct: -6.2 },
-  tokens30d: 0, errorRate30d: 0, byok: { users: 0, savedUsd30d: 0 }, generatedAt: '2030-01-01T00:00:00Z', ...over,
+  totalProviders: 4,
+  activeProviders: 3,
+  activeModels: 1234,
+  apiCalls30d: { value: 12456, previous: 0, changePct: null },
+  cost30d: { valueUsd: 234.56, previousUsd: 250, changePct: -6.2 },
+  tokens30d: 0,
+  errorRate30d: 0,
+  byok: { users: 0, savedUsd30d: 0 },
+  generatedAt: '2030-01-01T00:00:00Z',
+  ...over,
 });
 
 describe('providers page', () => {
@@ -36,7 +64,16 @@ describe('providers page', () => {
 
   it('stat cards: an API error offers a retry', async () => {
     let fail = true;
-    stubApi((_m, p) => (p === '/llm/stats' ? (fail ? { status: 500, body: { error: { code: 'internal_error', message: 'Something went wrong on our side.' } } } : { body: stats() }) : undefined));
+    stubApi((_m, p) =>
+      p === '/llm/stats'
+        ? fail
+          ? {
+              status: 500,
+              body: { error: { code: 'internal_error', message: 'Something went wrong on our side.' } },
+            }
+          : { body: stats() }
+        : undefined,
+    );
     renderWithApp(<StatCards />);
     expect(await screen.findByRole('alert')).toHaveTextContent('Something went wrong on our side.');
     fail = false;
@@ -51,7 +88,9 @@ describe('providers page', () => {
       return undefined;
     });
     const submit = vi.fn();
-    renderWithApp(<ProviderDialog mode="create" onClose={vi.fn()} canSetKey={false} pending={false} submit={submit} />);
+    renderWithApp(
+      <ProviderDialog mode="create" onClose={vi.fn()} canSetKey={false} pending={false} submit={submit} />,
+    );
     const dialog = await screen.findByRole('dialog', { name: 'Add a provider' });
     const key = await within(dialog).findByLabelText('API key');
     expect(key).toBeDisabled();
@@ -74,12 +113,19 @@ describe('providers page', () => {
   it('add provider: Test Connection lists the discovered models, and a taken slug is shown on the slug field', async () => {
     const calls = stubApi((m, p) => {
       if (p === '/llm/provider-types') return { body: TYPES };
-      if (m === 'POST' && p === '/llm/test') return { body: { success: true, latencyMs: 42, modelsAvailable: ['m1', 'm2'] } };
+      if (m === 'POST' && p === '/llm/test')
+        return { body: { success: true, latencyMs: 42, modelsAvailable: ['m1', 'm2'] } };
       return undefined;
     });
     const { ApiError } = await import('../../../lib/api-client');
-    const submit = vi.fn().mockRejectedValue(new ApiError(409, 'conflict', 'A record with the same unique value already exists.'));
-    renderWithApp(<ProviderDialog mode="create" onClose={vi.fn()} canSetKey pending={false} submit={submit} />);
+    const submit = vi
+      .fn()
+      .mockRejectedValue(
+        new ApiError(409, 'conflict', 'A record with the same unique value already exists.'),
+      );
+    renderWithApp(
+      <ProviderDialog mode="create" onClose={vi.fn()} canSetKey pending={false} submit={submit} />,
+    );
     const dialog = await screen.findByRole('dialog', { name: 'Add a provider' });
     await userEvent.selectOptions(await within(dialog).findByLabelText('Provider type'), 'custom');
     // Choosing a type suggests its name; replace it.
@@ -89,13 +135,26 @@ describe('providers page', () => {
     expect(within(dialog).getByLabelText('Slug')).toHaveValue('local-llm');
     await userEvent.type(within(dialog).getByLabelText('Base URL'), 'http://127.0.0.1:9000/v1');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Test connection' }));
-    expect(await within(dialog).findByTestId('test-result')).toHaveTextContent('Connected in 42 ms · 2 models available');
-    expect(calls.find((c) => c.path === '/llm/test')?.body).toEqual({ type: 'custom', baseUrl: 'http://127.0.0.1:9000/v1', apiKey: null });
+    expect(await within(dialog).findByTestId('test-result')).toHaveTextContent(
+      'Connected in 42 ms · 2 models available',
+    );
+    expect(calls.find((c) => c.path === '/llm/test')?.body).toEqual({
+      type: 'custom',
+      baseUrl: 'http://127.0.0.1:9000/v1',
+      apiKey: null,
+    });
     const models = within(dialog).getByRole('list', { name: 'Discovered models' });
     await userEvent.click(within(models).getByLabelText('m2'));
     await userEvent.click(within(dialog).getByRole('button', { name: 'Add provider' }));
     await waitFor(() => expect(submit).toHaveBeenCalledTimes(1));
-    expect(submit.mock.calls[0]![0]).toMatchObject({ type: 'custom', name: 'Local LLM', slug: 'local-llm', baseUrl: 'http://127.0.0.1:9000/v1', priority: 50, autoFallback: true });
+    expect(submit.mock.calls[0]![0]).toMatchObject({
+      type: 'custom',
+      name: 'Local LLM',
+      slug: 'local-llm',
+      baseUrl: 'http://127.0.0.1:9000/v1',
+      priority: 50,
+      autoFallback: true,
+    });
     expect(submit.mock.calls[0]![1]).toEqual(['m1']);
     expect(await within(dialog).findByText('This slug is already taken: choose another')).toBeInTheDocument();
   });

@@ -7,10 +7,34 @@ import { useRoutingRules } from '../api/get-routing-rules';
 import type { GlobalStrategy } from '../api/types';
 import { useUpdateRoutingRules } from '../api/update-routing-rules';
 
-const STRATEGIES: { value: GlobalStrategy; label: string; icon: LucideIcon; tone: string; bestFor: string }[] = [
-  { value: 'cost', label: 'Cost optimized', icon: DollarSign, tone: 'text-green-500 border-green-500/60 bg-green-500/10', bestFor: 'High-volume, cost-sensitive work' },
-  { value: 'balanced', label: 'Balanced', icon: Activity, tone: 'text-blue-500 border-blue-500/60 bg-blue-500/10', bestFor: 'General purpose' },
-  { value: 'quality', label: 'Quality optimized', icon: Brain, tone: 'text-purple-500 border-purple-500/60 bg-purple-500/10', bestFor: 'Complex reasoning, high accuracy' },
+const STRATEGIES: {
+  value: GlobalStrategy;
+  label: string;
+  icon: LucideIcon;
+  tone: string;
+  bestFor: string;
+}[] = [
+  {
+    value: 'cost',
+    label: 'Cost optimized',
+    icon: DollarSign,
+    tone: 'text-green-500 border-green-500/60 bg-green-500/10',
+    bestFor: 'High-volume, cost-sensitive work',
+  },
+  {
+    value: 'balanced',
+    label: 'Balanced',
+    icon: Activity,
+    tone: 'text-blue-500 border-blue-500/60 bg-blue-500/10',
+    bestFor: 'General purpose',
+  },
+  {
+    value: 'quality',
+    label: 'Quality optimized',
+    icon: Brain,
+    tone: 'text-purple-500 border-purple-500/60 bg-purple-500/10',
+    bestFor: 'Complex reasoning, high accuracy',
+  },
 ];
 
 /** The global routing strategy: saved as soon as it is picked (super admins only). */
@@ -25,14 +49,29 @@ export function StrategyPanel({ canChange }: { canChange: boolean }) {
   if (rules.isError) return <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />;
   const current = picked ?? rules.data.strategy;
   return (
-    <section aria-labelledby="strategy-heading" className="min-w-0 rounded-2xl border border-border bg-surface p-4">
+    <section
+      aria-labelledby="strategy-heading"
+      className="min-w-0 rounded-2xl border border-border bg-surface p-4"
+    >
       <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
-        <h3 id="strategy-heading" className="font-semibold">Routing strategy</h3>
+        <h3 id="strategy-heading" className="font-semibold">
+          Routing strategy
+        </h3>
         <p className="text-xs text-muted" role="status">
-          {update.isPending ? 'Saving…' : update.isSuccess ? 'Saved: takes effect now' : rules.data.updatedAt ? `Changed ${formatRelative(rules.data.updatedAt)}` : 'Default'}
+          {update.isPending
+            ? 'Saving…'
+            : update.isSuccess
+              ? 'Saved: takes effect now'
+              : rules.data.updatedAt
+                ? `Changed ${formatRelative(rules.data.updatedAt)}`
+                : 'Default'}
         </p>
       </div>
-      {!canChange ? <p className="mb-3 text-xs text-muted" role="note">Only a super admin can change the routing strategy.</p> : null}
+      {!canChange ? (
+        <p className="mb-3 text-xs text-muted" role="note">
+          Only a super admin can change the routing strategy.
+        </p>
+      ) : null}
       <fieldset disabled={!canChange || update.isPending} className="grid grid-cols-1 gap-2 md:grid-cols-3">
         <legend className="sr-only">Routing strategy</legend>
         {STRATEGIES.map((s) => {
@@ -66,7 +105,10 @@ export function StrategyPanel({ canChange }: { canChange: boolean }) {
         })}
       </fieldset>
       {update.isError ? <FormError error={update.error} /> : null}
-      <p className="mt-3 text-xs text-muted">Up to {plural(rules.data.maxAttempts, 'attempt')} per request{rules.data.policyFallback ? '; falls back after a policy block' : ''}.</p>
+      <p className="mt-3 text-xs text-muted">
+        Up to {plural(rules.data.maxAttempts, 'attempt')} per request
+        {rules.data.policyFallback ? '; falls back after a policy block' : ''}.
+      </p>
     </section>
   );
 }

@@ -5,7 +5,8 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { settingsKeys, type GatewaySettings } from './types';
 
 /** PUT /llm/settings: changes some settings; they apply at once. */
-export const updateSettings = (body: UpdateSettingsBody) => api<GatewaySettings>('/llm/settings', { method: 'PUT', body: body as Record<string, unknown> });
+export const updateSettings = (body: UpdateSettingsBody) =>
+  api<GatewaySettings>('/llm/settings', { method: 'PUT', body: body as Record<string, unknown> });
 
 export function useUpdateSettings() {
   const qc = useQueryClient();

@@ -44,13 +44,7 @@ function Toggle({
         </p>
         <p className="text-xs text-muted">{hint}</p>
       </div>
-      <Switch
-        checked={checked}
-        aria-labelledby={id}
-        disabled={disabled}
-        title={reason}
-        onChange={onChange}
-      />
+      <Switch checked={checked} aria-labelledby={id} disabled={disabled} title={reason} onChange={onChange} />
     </div>
   );
 }

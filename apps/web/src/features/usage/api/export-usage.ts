@@ -22,13 +22,21 @@ export interface ExportResult {
  * GET /llm/export (operators, any user) or /me/export (own usage): reads the streamed CSV chunk by chunk, reporting
  * bytes and rows as they arrive, and returns it as a Blob to save. Not a query: a download is an action.
  */
-export async function exportUsageCsv(scope: 'any' | 'self', params: ExportParams, onProgress: (p: { bytes: number; rows: number }) => void, signal?: AbortSignal): Promise<ExportResult> {
+export async function exportUsageCsv(
+  scope: 'any' | 'self',
+  params: ExportParams,
+  onProgress: (p: { bytes: number; rows: number }) => void,
+  signal?: AbortSignal,
+): Promise<ExportResult> {
   const path = scope === 'self' ? '/me/export' : '/llm/export';
-  const res = await fetch(`${env.VITE_API_BASE}/api/v1${withQuery(path, { user: scope === 'self' ? undefined : params.user, from: params.from, to: params.to })}`, {
-    headers: { accept: 'text/csv' },
-    credentials: 'same-origin',
-    signal,
-  });
+  const res = await fetch(
+    `${env.VITE_API_BASE}/api/v1${withQuery(path, { user: scope === 'self' ? undefined : params.user, from: params.from, to: params.to })}`,
+    {
+      headers: { accept: 'text/csv' },
+      credentials: 'same-origin',
+      signal,
+    },
+  );
   if (!res.ok) throw await parseError(res);
   const filename = filenameFromDisposition(res.headers.get('content-disposition'), 'switchyard-usage.csv');
   const progress = new CsvProgress();

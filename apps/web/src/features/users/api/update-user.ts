@@ -5,7 +5,8 @@ import { invalidateAfterChange } from '../../../lib/invalidate';
 import { usersKeys, type User } from './types';
 
 /** PATCH /users/:id: name, role, status (suspending signs the user out everywhere), weekly cap, power level. */
-export const updateUser = ({ id, body }: { id: string; body: UpdateUserBody }) => api<User>(`/users/${encodeURIComponent(id)}`, { method: 'PATCH', body });
+export const updateUser = ({ id, body }: { id: string; body: UpdateUserBody }) =>
+  api<User>(`/users/${encodeURIComponent(id)}`, { method: 'PATCH', body });
 
 export function useUpdateUser() {
   const qc = useQueryClient();
