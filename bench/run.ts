@@ -5,7 +5,8 @@
  * (wrk) and the mock upstream to CPU 1. Writes bench/results/latest.json and latest.md. A peer that cannot be
  * installed or started, or that dies mid-run, is reported in the table with the reason; the run goes on.
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5 per wrk run), BENCH_ARMS (comma list to run a subset of
- * direct,minimal,switchyard-pg,switchyard-pglite,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR.
+ * direct,minimal,switchyard-pg,switchyard-pglite,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR,
+ * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own).
  * dlp-off / dlp-on: Switchyard (PGlite) sent a realistic 4 KB prompt holding a few sensitive values, with data
  * protection off and on (the global policy, every detector masking): the cost of protection per KB of prompt.
  */
@@ -23,6 +24,7 @@ import { EXPECTED_STREAM_FRAMES, startMockUpstream } from './mock-upstream.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const OUT = (process.env.BENCH_OUT ?? 'latest').replace(/[^a-z0-9._-]/gi, '-');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const MASTER = 'bench-master-key-0123456789abcdef';
 const UPSTREAM_PORT = 19100;
@@ -507,9 +509,9 @@ async function main() {
   ];
   const md = lines.join('\n') + '\n';
   process.stdout.write('\n' + md);
-  writeFileSync(join(ROOT, 'bench/results/latest.md'), md);
+  writeFileSync(join(ROOT, `bench/results/${OUT}.md`), md);
   writeFileSync(
-    join(ROOT, 'bench/results/latest.json'),
+    join(ROOT, `bench/results/${OUT}.json`),
     JSON.stringify(
       {
         date: new Date().toISOString(),

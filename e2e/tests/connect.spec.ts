@@ -95,6 +95,23 @@ test('an operator sees which tool made each call and filters the logs by tool an
     },
   });
   expect(res.status(), await res.text()).toBe(200);
+  // Usage rows are written in batches, off the request path: wait until the log has it before opening the page
+  // (with the live stream up, the page does not poll, and the live tail is off).
+  const admin = await apiToken(request);
+  await expect
+    .poll(
+      async () =>
+        (
+          await apiCall<{ data: { user: { email: string | null } | null }[] }>(
+            request,
+            admin,
+            'GET',
+            '/llm/logs?tool=claude-code',
+          )
+        ).data.some((r) => r.user?.email === user.email),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
 
   await signIn(page);
   await page.goto('/logs?tool=claude-code');

@@ -35,7 +35,7 @@ const ALIAS_COLUMNS: ListColumn<Alias>[] = [
     cell: (a) => (
       <ul className="flex flex-col gap-0.5">
         {a.targets.map((t) => (
-          <li key={t.ref} className="whitespace-nowrap">
+          <li key={t.ref} className="whitespace-nowrap max-sm:whitespace-normal max-sm:break-all">
             {t.ref} <span className="text-xs text-muted">× {t.weight}</span>
           </li>
         ))}
