@@ -7,7 +7,7 @@
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5 per wrk run), BENCH_ARMS (comma list to run a subset of
  * direct,minimal,switchyard-pg,switchyard-pglite,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR,
  * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own).
- * dlp-off / dlp-on: Switchyard (PGlite) sent a realistic 4 KB prompt holding a few sensitive values, with data
+ * dlp-off / dlp-on: Switchyard (PostgreSQL) sent a realistic 4 KB prompt holding a few sensitive values, with data
  * protection off and on (the global policy, every detector masking): the cost of protection per KB of prompt.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -213,7 +213,7 @@ async function switchyardArm(
   let dbName = '';
   if (postgres) {
     const { pg } = await import(join(ROOT, 'prisma/index.js'));
-    dbName = `sy_bench_${process.pid}`;
+    dbName = `sy_bench_${process.pid}_${port}`;
     const c = new pg.Client({ connectionString: PG_ADMIN });
     await c.connect();
     await c.query(`DROP DATABASE IF EXISTS ${dbName}`);
@@ -242,7 +242,7 @@ async function switchyardArm(
     proc,
     ...(dlp ? { prompt: dlp.prompt } : {}),
     note: dlp
-      ? `embedded PGlite, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking)' : 'off'}`
+      ? `PostgreSQL, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking; one activity row per rule that fired)' : 'off'}`
       : postgres
         ? 'PostgreSQL'
         : 'embedded PGlite (its memory is in the RSS)',
@@ -364,7 +364,7 @@ async function main() {
   ] as const) {
     if (!wanted.includes(key)) continue;
     try {
-      arms.push(await switchyardArm(name, port, false, { protect, prompt: MIXED_4K }));
+      arms.push(await switchyardArm(name, port, true, { protect, prompt: MIXED_4K }));
     } catch (err) {
       failed[name] = (err as Error).message;
     }

@@ -111,7 +111,7 @@ export function answerFormatOf(endpoint: ProxyEndpoint): DlpAnswerFormat | null 
 
 /** A whole client-format answer with this request's placeholders restored (the same bytes when none appear). */
 export function restoreWhole(format: DlpAnswerFormat, out: Buffer, ctx: DlpContext): Buffer {
-  if (!ctx.masked || out.indexOf('[') === -1) return out;
+  if (!mentionsPlaceholder(out, ctx)) return out;
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(out.toString('utf8')) as Record<string, unknown>;
@@ -123,6 +123,15 @@ export function restoreWhole(format: DlpAnswerFormat, out: Buffer, ctx: DlpConte
 }
 
 type Json = Record<string, unknown>;
+
+/** Whether the answer holds one of this request's placeholders (a few substring searches; no parse otherwise). */
+function mentionsPlaceholder(out: Buffer, ctx: DlpContext): boolean {
+  for (const ph of ctx.restores.keys()) if (out.indexOf(ph) !== -1) return true;
+  return false;
+}
+
+/** A piece of SSE that ends where an event ends. */
+const endsAtEvent = (text: string): boolean => text.endsWith('\n\n') || text.endsWith('\r\n\r\n');
 
 /**
  * Wraps a stream translator: the client-format SSE it produces is re-framed into events, and the text and
@@ -199,7 +208,11 @@ class RestoringTranslator implements StreamTranslator {
   private take(piece: Buffer | string): string {
     if (piece.length === 0) return '';
     this.capture?.(piece);
-    this.buffer += typeof piece === 'string' ? piece : this.decoder.write(piece);
+    const text = typeof piece === 'string' ? piece : this.decoder.write(piece);
+    // Whole events with no `[` in them, and nothing held back: no placeholder can be in them or end in them, so
+    // they go out as they came (no parse, no re-framing).
+    if (this.buffer === '' && text.indexOf('[') === -1 && endsAtEvent(text) && !this.holding()) return text;
+    this.buffer += text;
     let out = '';
     for (;;) {
       const m = /\r?\n\r?\n/.exec(this.buffer);
@@ -282,6 +295,12 @@ class RestoringTranslator implements StreamTranslator {
     return (
       (c.template.eventLine !== null ? c.template.eventLine + '\n' : '') + `data: ${JSON.stringify(data)}\n\n`
     );
+  }
+
+  /** Whether some channel holds back a possible partial placeholder. */
+  private holding(): boolean {
+    for (const c of this.channels.values()) if (c.restorer.holding) return true;
+    return false;
   }
 
   private releaseAll(): string {

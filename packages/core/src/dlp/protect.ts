@@ -142,6 +142,8 @@ export interface StreamRestorer {
   push(chunk: string): string;
   /** What was held back, restored: call at the end of the channel. */
   flush(): string;
+  /** Whether a possible partial placeholder is held back. */
+  readonly holding: boolean;
 }
 
 /**
@@ -169,6 +171,9 @@ export function createStreamRestorer(ctx: DlpContext, opts: { json?: boolean } =
       const s = pending;
       pending = '';
       return restore(s, ctx);
+    },
+    get holding(): boolean {
+      return pending !== '';
     },
   };
 }
