@@ -1,9 +1,10 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm, type DefaultValues, type FieldValues, type Path } from 'react-hook-form';
+import { useForm, type DefaultValues, type FieldValues, type Path, type PathValue } from 'react-hook-form';
 import { z } from 'zod';
 import { ApiError } from './api-client';
 import { FormReader, sentence, type Parsed } from './forms';
+import { slugify } from './slug';
 
 /** A trimmed text, or null when blank: how an optional field is cleared in the shared schemas. */
 export const orNull = (s: string | undefined): string | null => {
@@ -67,4 +68,21 @@ export function useZodForm<TValues extends FieldValues, TOut>(
       setFormError(null);
     },
   };
+}
+
+/**
+ * The `name` field of a form that also has a `slug`: on a new record (`follow`), the slug follows the name until
+ * it is typed in itself.
+ */
+export function registerNameWithSlug<TValues extends FieldValues & { name: string; slug: string }, TOut>(
+  f: ReturnType<typeof useZodForm<TValues, TOut>>,
+  follow: boolean,
+) {
+  const slug = 'slug' as Path<TValues>;
+  return f.register('name' as Path<TValues>, {
+    onChange: (e: { target: { value: string } }) => {
+      if (follow && !f.form.getFieldState(slug).isDirty)
+        f.form.setValue(slug, slugify(e.target.value) as PathValue<TValues, Path<TValues>>);
+    },
+  });
 }

@@ -1,8 +1,7 @@
 import type { CreateAppBody, UpdateAppBody } from '@switchyard/core';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
-import { slugify } from '../../../lib/slug';
-import { useZodForm } from '../../../lib/zod-form';
+import { registerNameWithSlug, useZodForm } from '../../../lib/zod-form';
 import type { App } from '../api/types';
 import { appFormDefaults, createAppForm, updateAppForm } from '../app-form';
 
@@ -29,12 +28,8 @@ export function AppDialog({
     f.reset(appFormDefaults(app));
     onClose();
   };
-  const name = register('name', {
-    // Until the slug is typed in, it follows the name.
-    onChange: (e: { target: { value: string } }) => {
-      if (!app && !f.form.getFieldState('slug').isDirty) f.form.setValue('slug', slugify(e.target.value));
-    },
-  });
+  // Until the slug is typed in, it follows the name.
+  const name = registerNameWithSlug(f, !app);
   return (
     <Dialog open={open} onClose={close} title={app ? `Edit ${app.name}` : 'Create an app'} wide>
       <form

@@ -1,8 +1,7 @@
 import type { CreateOrgBody, UpdateOrgBody } from '@switchyard/core';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextField } from '../../../components/ui/field';
-import { slugify } from '../../../lib/slug';
-import { useZodForm } from '../../../lib/zod-form';
+import { registerNameWithSlug, useZodForm } from '../../../lib/zod-form';
 import type { Org } from '../api/types';
 import { createOrgForm, orgFormDefaults, updateOrgForm } from '../org-form';
 
@@ -29,12 +28,8 @@ export function OrgDialog({
     f.reset(orgFormDefaults(org));
     onClose();
   };
-  const name = register('name', {
-    // Until the slug is typed in, it follows the name.
-    onChange: (e: { target: { value: string } }) => {
-      if (!org && !f.form.getFieldState('slug').isDirty) f.form.setValue('slug', slugify(e.target.value));
-    },
-  });
+  // Until the slug is typed in, it follows the name.
+  const name = registerNameWithSlug(f, !org);
   return (
     <Dialog open={open} onClose={close} title={org ? `Edit ${org.name}` : 'Create an organization'} wide>
       <form
