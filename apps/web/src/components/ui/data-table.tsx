@@ -1,5 +1,5 @@
 import { tableFeatures, useTable, type ColumnDef, type RowData } from '@tanstack/react-table';
-import { ChevronDown, ChevronRight } from 'lucide-react';
+import { ArrowDown, ArrowUp, ChevronDown, ChevronRight } from 'lucide-react';
 import { Fragment, useMemo, type ReactNode } from 'react';
 import { EmptyState, ErrorState } from './states';
 import { TableSkeleton } from './table';
@@ -276,4 +276,33 @@ export function DataTable<T extends RowData>({
       {footer}
     </>
   );
+}
+
+/**
+ * A sortable column's header: a button that sorts by `by` (clicking the current sort flips its order in `onSort`),
+ * with its arrow, and the column's `aria-sort`.
+ */
+export function sortableHeader<S extends string>(
+  label: string,
+  by: S,
+  current: S | undefined,
+  order: 'asc' | 'desc',
+  onSort: (s: S) => void,
+): { header: ReactNode; cardLabel: string; sort: 'ascending' | 'descending' | 'none' } {
+  const active = current === by;
+  const Arrow = order === 'desc' ? ArrowDown : ArrowUp;
+  return {
+    header: (
+      <button
+        type="button"
+        onClick={() => onSort(by)}
+        className={`inline-flex items-center gap-1 uppercase ${active ? 'text-fg' : ''}`}
+      >
+        {label}
+        {active ? <Arrow aria-hidden className="h-3 w-3" /> : null}
+      </button>
+    ),
+    cardLabel: label,
+    sort: active ? (order === 'desc' ? 'descending' : 'ascending') : 'none',
+  };
 }

@@ -1,11 +1,11 @@
-import { ArrowDown, ArrowUp, Pencil, Plus, Star, Trash2 } from 'lucide-react';
+import { Pencil, Plus, Star, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog, ConfirmDialog, FormError } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
-import { DataTable, type ListColumn } from '../../../components/ui/data-table';
+import { DataTable, sortableHeader, type ListColumn } from '../../../components/ui/data-table';
 import { RowAction } from '../../../components/ui/table';
 import { formatNumber } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
@@ -30,43 +30,6 @@ const STATUS_TABS = [
 ] as const;
 
 type BulkAction = 'enable' | 'disable' | 'delete';
-
-/** A column header that sorts the registry; clicking the current sort flips its order. */
-function SortButton({
-  label,
-  sort,
-  current,
-  order,
-  onSort,
-}: {
-  label: string;
-  sort: ModelSort;
-  current: string | undefined;
-  order: string | undefined;
-  onSort: (s: ModelSort) => void;
-}) {
-  const active = current === sort;
-  return (
-    <button
-      type="button"
-      onClick={() => onSort(sort)}
-      className={`inline-flex items-center gap-1 uppercase ${active ? 'text-fg' : ''}`}
-    >
-      {label}
-      {active ? (
-        order === 'desc' ? (
-          <ArrowDown aria-hidden className="h-3 w-3" />
-        ) : (
-          <ArrowUp aria-hidden className="h-3 w-3" />
-        )
-      ) : null}
-    </button>
-  );
-}
-
-/** Whether a column is the current sort, for `aria-sort`. */
-const ariaSort = (sort: ModelSort, current: string | undefined, order: string | undefined) =>
-  current === sort ? (order === 'desc' ? 'descending' : 'ascending') : 'none';
 
 /** A model whose provider is disabled cannot route, whatever its own switch says. */
 export const providerOff = (m: RegistryModel) => m.provider.status === 'disabled';
@@ -100,11 +63,14 @@ export function ModelsPage() {
   const status = raw.enabled === 'true' ? 'enabled' : raw.enabled === 'false' ? 'disabled' : 'all';
 
   const onSort = (sort: ModelSort) => qs.set(nextSort(raw, sort));
-  const sortHeader = (label: string, sort: ModelSort) => ({
-    header: <SortButton label={label} sort={sort} current={raw.sort} order={raw.order} onSort={onSort} />,
-    cardLabel: label,
-    sort: ariaSort(sort, raw.sort, raw.order) as 'ascending' | 'descending' | 'none',
-  });
+  const sortHeader = (label: string, sort: ModelSort) =>
+    sortableHeader(
+      label,
+      sort,
+      raw.sort as ModelSort | undefined,
+      raw.order === 'desc' ? 'desc' : 'asc',
+      onSort,
+    );
   const toggleOne = (id: string) =>
     setSelected((s) => {
       const n = new Set(s);

@@ -1,8 +1,8 @@
-import { ArrowDown, ArrowUp, Download } from 'lucide-react';
+import { Download } from 'lucide-react';
 import { Link } from 'react-router';
 import { StatusBadge } from '../../../components/ui/badge';
 import { FilterBar, PageHeader } from '../../../components/ui/page';
-import { DataTable, type ListColumn } from '../../../components/ui/data-table';
+import { DataTable, sortableHeader, type ListColumn } from '../../../components/ui/data-table';
 import { RowAction } from '../../../components/ui/table';
 import { formatNumber, formatUsd } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
@@ -12,39 +12,6 @@ import { ExportDialog } from './export-dialog';
 import { PeriodTabs, usePeriod } from './period-tabs';
 
 const SORTS: readonly UserUsageSort[] = ['cost', 'requests', 'tokens', 'saved', 'name'];
-
-/** A column header that sorts the list; clicking the current sort flips its order. */
-function SortButton({
-  label,
-  sort,
-  current,
-  order,
-  onSort,
-}: {
-  label: string;
-  sort: UserUsageSort;
-  current: UserUsageSort;
-  order: 'asc' | 'desc';
-  onSort: (s: UserUsageSort) => void;
-}) {
-  const active = current === sort;
-  return (
-    <button
-      type="button"
-      onClick={() => onSort(sort)}
-      className={`inline-flex items-center gap-1 uppercase ${active ? 'text-fg' : ''}`}
-    >
-      {label}
-      {active ? (
-        order === 'asc' ? (
-          <ArrowUp aria-hidden className="h-3 w-3" />
-        ) : (
-          <ArrowDown aria-hidden className="h-3 w-3" />
-        )
-      ) : null}
-    </button>
-  );
-}
 
 /** Operators: requests, tokens, cost and BYOK savings per user over a period; export one user's activity as CSV. */
 export function UsagePage() {
@@ -61,12 +28,7 @@ export function UsagePage() {
     const nextOrder = s === sort ? (order === 'asc' ? 'desc' : 'asc') : natural;
     qs.set({ sort: s === 'cost' ? null : s, order: nextOrder === natural ? null : nextOrder });
   };
-  const sortHeader = (label: string, by: UserUsageSort) => ({
-    header: <SortButton label={label} sort={by} current={sort} order={order} onSort={onSort} />,
-    cardLabel: label,
-    sort: (sort === by ? (order === 'asc' ? 'ascending' : 'descending') : 'none') as
-      'ascending' | 'descending' | 'none',
-  });
+  const sortHeader = (label: string, by: UserUsageSort) => sortableHeader(label, by, sort, order, onSort);
   const columns: ListColumn<UserUsageRow>[] = [
     {
       id: 'user',
