@@ -23,40 +23,64 @@ export function definedFields<B extends object, C extends Converters<B> = Record
   return out as DefinedFields<B, C>;
 }
 
+/** What an audited write says about itself (see `auditedUpdate` and `auditedCreate`). */
+interface AuditedWrite<Row> {
+  actor: Actor;
+  action: string;
+  entityType: string;
+  write: (tx: Prisma.TransactionClient) => Promise<Row>;
+  present: (row: Row) => unknown;
+  /** What changed, for the routing snapshot reload (`configChanged`). */
+  changed: string;
+}
+
 /**
  * An admin update in one transaction with its audit entry (before and after as the API shows them), then the config
  * reload. `write` makes the change (and anything that belongs with it) and returns the updated row.
  */
-export async function auditedUpdate<Row>(
+export function auditedUpdate<Row>(
   ctx: AppContext,
-  o: {
-    actor: Actor;
-    action: string;
-    entityType: string;
+  o: AuditedWrite<Row> & {
     entityId: string;
     /** The row before, as presented. */
     before: unknown;
-    write: (tx: Prisma.TransactionClient) => Promise<Row>;
-    present: (row: Row) => unknown;
-    /** What changed, for the routing snapshot reload (`configChanged`). */
-    changed: string;
   },
 ): Promise<Row> {
+  return audited(ctx, o, () => o.entityId, o.before);
+}
+
+/**
+ * An admin create in one transaction with its audit entry (the new row as the API shows it), then the config
+ * reload. `write` creates the row (and anything that belongs with it) and returns it.
+ */
+export function auditedCreate<Row extends { id: string }>(
+  ctx: AppContext,
+  o: AuditedWrite<Row>,
+): Promise<Row> {
+  return audited(ctx, o, (row) => row.id, undefined);
+}
+
+async function audited<Row>(
+  ctx: AppContext,
+  o: AuditedWrite<Row>,
+  entityId: (row: Row) => string,
+  before: unknown,
+): Promise<Row> {
   const row = await ctx.prisma.$transaction(async (tx) => {
-    const updated = await o.write(tx);
+    const written = await o.write(tx);
     await ctx.audit.record(
       {
         actor: o.actor,
         action: o.action,
         entityType: o.entityType,
-        entityId: o.entityId,
-        before: o.before,
-        after: o.present(updated),
+        entityId: entityId(written),
+        ...(before !== undefined ? { before } : {}),
+        after: o.present(written),
         ip: o.actor.ip,
       },
       tx,
     );
-    return updated;
+    return written;
   });
   await ctx.configChanged(o.changed);
   return row;

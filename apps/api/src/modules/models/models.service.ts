@@ -10,6 +10,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { defaultCapabilities } from '../../providers/index.js';
 import { likeLiteral } from '../../lib/like.js';
+import { auditedCreate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
 type WithProvider = Model & { provider: Pick<Provider, 'id' | 'slug' | 'name' | 'type' | 'status'> };
@@ -130,49 +131,46 @@ export class ModelsService {
     });
     if (!provider) throw AppError.validation('providerId: no provider with that id');
     const ownerUserId = await this.#ownerFor(b.scope);
-    const m = await this.ctx.prisma.$transaction(async (tx) => {
-      // One default per scope: the database enforces it; we move the marker rather than fail.
-      if (b.isDefault)
-        await tx.model.updateMany({ where: { scope: b.scope, isDefault: true }, data: { isDefault: false } });
-      const created = await tx.model.create({
-        data: {
-          providerId: b.providerId,
-          modelId: b.modelId,
-          displayName: b.displayName,
-          description: b.description ?? null,
-          // No price given = the price is unknown: stored at 0 and unpriced (out of power-level tiers).
-          priceInputPer1M: b.priceInputPer1M ?? 0,
-          priceOutputPer1M: b.priceOutputPer1M ?? 0,
-          priced: b.priceInputPer1M !== undefined || b.priceOutputPer1M !== undefined,
-          priceCachedInputPer1M: b.priceCachedInputPer1M ?? null,
-          contextWindow: b.contextWindow ?? null,
-          maxOutputTokens: b.maxOutputTokens ?? null,
-          qualityTier: b.qualityTier,
-          qualityScore: b.qualityScore,
-          capabilities: b.capabilities ?? defaultCapabilities(provider.type, b.modelId),
-          config: b.config as Prisma.InputJsonValue,
-          enabled: b.enabled,
-          isDefault: b.isDefault,
-          priority: b.priority,
-          scope: b.scope,
-          ownerUserId,
-        },
-        include: { provider: providerSelect },
-      });
-      await this.ctx.audit.record(
-        {
-          actor,
-          action: 'model.create',
-          entityType: 'Model',
-          entityId: created.id,
-          after: presentModel(created),
-          ip: actor.ip,
-        },
-        tx,
-      );
-      return created;
+    const m = await auditedCreate(this.ctx, {
+      actor,
+      action: 'model.create',
+      entityType: 'Model',
+      write: async (tx) => {
+        // One default per scope: the database enforces it; we move the marker rather than fail.
+        if (b.isDefault)
+          await tx.model.updateMany({
+            where: { scope: b.scope, isDefault: true },
+            data: { isDefault: false },
+          });
+        return tx.model.create({
+          data: {
+            providerId: b.providerId,
+            modelId: b.modelId,
+            displayName: b.displayName,
+            description: b.description ?? null,
+            // No price given = the price is unknown: stored at 0 and unpriced (out of power-level tiers).
+            priceInputPer1M: b.priceInputPer1M ?? 0,
+            priceOutputPer1M: b.priceOutputPer1M ?? 0,
+            priced: b.priceInputPer1M !== undefined || b.priceOutputPer1M !== undefined,
+            priceCachedInputPer1M: b.priceCachedInputPer1M ?? null,
+            contextWindow: b.contextWindow ?? null,
+            maxOutputTokens: b.maxOutputTokens ?? null,
+            qualityTier: b.qualityTier,
+            qualityScore: b.qualityScore,
+            capabilities: b.capabilities ?? defaultCapabilities(provider.type, b.modelId),
+            config: b.config as Prisma.InputJsonValue,
+            enabled: b.enabled,
+            isDefault: b.isDefault,
+            priority: b.priority,
+            scope: b.scope,
+            ownerUserId,
+          },
+          include: { provider: providerSelect },
+        });
+      },
+      present: presentModel,
+      changed: 'models',
     });
-    await this.ctx.configChanged('models');
     this.ctx.events.publish([{ type: 'model', action: 'created', ids: [m.id] }]);
     return presentModel(m);
   }

@@ -16,6 +16,7 @@ import { AppError } from '../../lib/errors.js';
 import { MASTER_CALLER, callerForKey, type ProxyCaller } from '../../proxy/caller.js';
 import { RequestShapeError, requestFacts } from '../../proxy/request-facts.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
+import { auditedCreate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
 /** What each global strategy does, for the dashboard's selector. */
@@ -261,33 +262,26 @@ export class RoutingService {
     ) {
       throw AppError.validation('orgId: no organization with that id');
     }
-    const a = await this.ctx.prisma.$transaction(async (tx) => {
-      const created = await tx.alias.create({
-        data: {
-          name: b.name,
-          scope: b.orgId ? `org:${b.orgId}` : 'global',
-          orgId: b.orgId,
-          strategy: b.strategy,
-          targets: b.targets as Prisma.InputJsonValue,
-          fallbacks: b.fallbacks,
-          description: b.description ?? null,
-          enabled: b.enabled,
-        },
-      });
-      await this.ctx.audit.record(
-        {
-          actor,
-          action: 'alias.create',
-          entityType: 'Alias',
-          entityId: created.id,
-          after: presentAlias(created),
-          ip: actor.ip,
-        },
-        tx,
-      );
-      return created;
+    const a = await auditedCreate(this.ctx, {
+      actor,
+      action: 'alias.create',
+      entityType: 'Alias',
+      write: (tx) =>
+        tx.alias.create({
+          data: {
+            name: b.name,
+            scope: b.orgId ? `org:${b.orgId}` : 'global',
+            orgId: b.orgId,
+            strategy: b.strategy,
+            targets: b.targets as Prisma.InputJsonValue,
+            fallbacks: b.fallbacks,
+            description: b.description ?? null,
+            enabled: b.enabled,
+          },
+        }),
+      present: presentAlias,
+      changed: 'aliases',
     });
-    await this.ctx.configChanged('aliases');
     return presentAlias(a);
   }
 
@@ -390,29 +384,22 @@ export class RoutingService {
 
   async createChain(actor: Actor, b: FallbackChainBody) {
     await this.#chainRefs(b);
-    const c = await this.ctx.prisma.$transaction(async (tx) => {
-      const created = await tx.fallbackChain.create({
-        data: {
-          modelRef: b.modelRef,
-          targets: b.targets,
-          description: b.description ?? null,
-          enabled: b.enabled,
-        },
-      });
-      await this.ctx.audit.record(
-        {
-          actor,
-          action: 'chain.create',
-          entityType: 'FallbackChain',
-          entityId: created.id,
-          after: presentChain(created),
-          ip: actor.ip,
-        },
-        tx,
-      );
-      return created;
+    const c = await auditedCreate(this.ctx, {
+      actor,
+      action: 'chain.create',
+      entityType: 'FallbackChain',
+      write: (tx) =>
+        tx.fallbackChain.create({
+          data: {
+            modelRef: b.modelRef,
+            targets: b.targets,
+            description: b.description ?? null,
+            enabled: b.enabled,
+          },
+        }),
+      present: presentChain,
+      changed: 'chains',
     });
-    await this.ctx.configChanged('chains');
     return presentChain(c);
   }
 
