@@ -6,7 +6,8 @@
  * installed or started, or that dies mid-run, is reported in the table with the reason; the run goes on.
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5 per wrk run), BENCH_ARMS (comma list to run a subset of
  * direct,minimal,switchyard-pg,switchyard-pglite,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR,
- * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own).
+ * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own),
+ * BENCH_CPU_PROF (a directory: every Switchyard arm writes a CPU profile there; see lib/profile-top.ts).
  * dlp-off / dlp-on: Switchyard (PostgreSQL) sent a realistic 4 KB prompt holding a few sensitive values, with data
  * protection off and on (the global policy, every detector masking): the cost of protection per KB of prompt.
  */
@@ -224,7 +225,12 @@ async function switchyardArm(
     databaseUrl = u.toString();
   }
   await provision(databaseUrl, dataDir, dlp?.protect ?? false);
-  const proc = startPinned(['apps/api/dist/main.js'], {
+  // BENCH_CPU_PROF=<dir>: each Switchyard arm writes a V8 CPU profile there when it stops (summarise it with
+  // `tsx lib/profile-top.ts <file>`).
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const proc = startPinned([...prof, 'apps/api/dist/main.js'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     SWITCHYARD_DATA_DIR: dataDir,
@@ -242,7 +248,7 @@ async function switchyardArm(
     proc,
     ...(dlp ? { prompt: dlp.prompt } : {}),
     note: dlp
-      ? `PostgreSQL, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking; one activity row per rule that fired)' : 'off'}`
+      ? `PostgreSQL, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking; an activity row per rule that fired, written by the usage batch statement)' : 'off'}`
       : postgres
         ? 'PostgreSQL'
         : 'embedded PGlite (its memory is in the RSS)',

@@ -33,7 +33,6 @@ import { BatchQueue } from './metering/batch-queue.js';
 import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './metering/writer.js';
 import { createEventBus, type LiveEventBus } from './events/bus.js';
 import type { CallEvent } from '@switchyard/core';
-import { createDlpActivityWriter, type DlpActivityWriter } from './dlp/activity.js';
 import { postgresAdvisoryLock, processLock, UsageRetention } from './metering/retention.js';
 import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
@@ -71,8 +70,6 @@ export interface App {
   routing: RoutingRuntime;
   /** Usage rows waiting to be written, already serialised (see `usageRow`). */
   usage: BatchQueue<string>;
-  /** Data-protection activity rows (DlpEvent), written in batches like the usage records. */
-  dlpActivity: DlpActivityWriter;
   /** Live events (calls, provider, model and circuit changes) for GET /api/v1/llm/events. */
   events: LiveEventBus;
   /** Deletes raw usage records past USAGE_RETENTION_DAYS in batches (null when unset: kept forever). */
@@ -132,14 +129,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
   metrics.liveStreamsFrom(() => events.listeners);
-  // What data protection did per request (the proxy pushes rows; counts only, never a matched value).
-  const dlpActivity = createDlpActivityWriter({
-    db,
-    logger,
-    metrics,
-    intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
-    maxBuffered: env.USAGE_BUFFER_MAX,
-  });
   const retention =
     env.USAGE_RETENTION_DAYS === undefined
       ? null
@@ -336,7 +325,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
       usage.push(usageRow(u));
       if (u.gatewayKeyId) lastUsed.touch(u.gatewayKeyId, u.createdAt.getTime());
     },
-    dlpActivity,
     metrics,
     logger,
     now,
@@ -369,7 +357,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     auth,
     routing,
     usage,
-    dlpActivity,
     events,
     retention,
     health,
@@ -383,7 +370,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await bus.close();
       const { unwritten } = await usage.close();
       if (unwritten > 0) logger.error({ unwritten }, 'usage records could not be written before shutdown');
-      await dlpActivity.close();
       await lastUsed.close().catch(() => undefined);
       await store.close();
       await events.close();

@@ -7,7 +7,6 @@ import type { Metrics } from '../lib/metrics.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { LoadedConfig } from '../router/load-config.js';
 import type { PlannedAttempt, PlanInput, PlanResult, ProxyCaller, Router } from '../router/types.js';
-import type { DlpActivityRow } from '../dlp/activity.js';
 import type { ProxyUsage } from '../metering/types.js';
 import type { BodyCapture } from './body-log.js';
 import type { CorsPolicy } from './client-access.js';
@@ -29,8 +28,6 @@ export interface ProxyDeps {
   bodyMemory?: BodyMemory;
   masterKey: string | undefined;
   record: (u: ProxyUsage) => void;
-  /** Data protection's activity log: one row per rule that fired on a request (queued, never awaited). */
-  dlpActivity?: { push(rows: readonly DlpActivityRow[]): void };
   metrics: Metrics;
   logger: Logger;
   now: () => number;

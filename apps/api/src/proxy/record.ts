@@ -3,7 +3,6 @@ import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError } from '../providers/types.js';
 import type { PlannedAttempt } from '../router/types.js';
 import type { ProxyUsage } from '../metering/types.js';
-import { dlpActivityRows } from '../dlp/activity.js';
 import { bodiesForLog } from './body-log.js';
 import { describeFindings, type RequestProtection } from './protect.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
@@ -34,7 +33,7 @@ export function recordRequest(
   const endpoint = ENDPOINT_LABEL[x.match.endpoint];
   const facts = x.input.facts;
   const trace = x.plan?.trace;
-  const dlp = x.dlp === null ? null : protectionRecord(d, x, x.dlp);
+  const dlp = x.dlp === null ? null : protectionRecord(x.dlp);
   const record: ProxyUsage = {
     createdAt: new Date(d.now()),
     requestId: x.requestId,
@@ -63,6 +62,7 @@ export function recordRequest(
       : { plan: trace, attempts: x.attempts, dlp: dlp?.trace },
     client: x.client,
     dlp: dlp?.findings ?? null,
+    dlpPolicy: dlp?.policy ?? null,
     ...u,
   };
   d.record(record);
@@ -70,30 +70,16 @@ export function recordRequest(
 }
 
 /**
- * What data protection did on this request, for its usage record (counts per rule, the trace's line) and the
- * activity log (one row per rule that fired). Never a matched value.
+ * What data protection did on this request, for its usage record: counts per rule (the batch statement writes
+ * them as activity rows of the policy's scope) and the trace's line. Never a matched value.
  */
-function protectionRecord(d: ProxyDeps, x: RequestContext, p: RequestProtection) {
+function protectionRecord(p: RequestProtection) {
   const findings = p.ctx.findings;
   const { scope, scopeId, scopeName } = p.applied;
   const summary = findings.length > 0 ? describeFindings(findings) : 'nothing found';
-  if (findings.length > 0 && d.dlpActivity)
-    d.dlpActivity.push(
-      dlpActivityRows({
-        createdAt: new Date(d.now()),
-        requestId: x.requestId,
-        scope,
-        scopeId,
-        orgId: x.caller.orgId,
-        appId: x.caller.appId,
-        userId: x.caller.userId,
-        gatewayKeyId: x.caller.keyId,
-        sizeBytes: p.requestBytes,
-        findings,
-      }),
-    );
   return {
     findings: findings.length > 0 ? findings : null,
+    policy: { scope, scopeId, requestBytes: p.requestBytes },
     trace: { scope, scopeName, summary: `dlp: ${summary}`, findings },
   };
 }
