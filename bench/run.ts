@@ -114,6 +114,19 @@ function stopArm(a: Arm, signal: NodeJS.Signals = 'SIGTERM') {
   }
 }
 
+/** Resolves when the arm's process has exited, or after `ms`. */
+function exited(a: Arm, ms: number): Promise<void> {
+  const p = a.proc;
+  if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    p.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
 function logTail(file: string): string {
   if (!existsSync(file)) return '';
   const lines = readFileSync(file, 'utf8')
@@ -535,7 +548,8 @@ async function main() {
   );
 
   for (const a of arms) stopArm(a);
-  await sleep(1500);
+  // A gateway writing its CPU profile (BENCH_CPU_PROF) needs longer than a plain stop.
+  await Promise.all(arms.map((a) => exited(a, process.env.BENCH_CPU_PROF ? 15_000 : 1500)));
   for (const a of arms) stopArm(a, 'SIGKILL');
   for (const a of arms) await a.cleanup?.().catch(() => undefined);
   upstream.close();
