@@ -43,6 +43,7 @@ import { mountUsageModules } from './modules/usage.mount.js';
 import { CHECK_RESPONSES } from './modules/mount-contract.js';
 import { openapiRoutes } from './openapi/openapi.routes.js';
 import { CORE_VERSION } from '@switchyard/core';
+import { createTracing, type Tracing } from './telemetry/tracing.js';
 
 export interface AppDeps {
   env: Env;
@@ -74,6 +75,8 @@ export interface App {
   events: LiveEventBus;
   /** Deletes raw usage records past USAGE_RETENTION_DAYS in batches (null when unset: kept forever). */
   retention: UsageRetention | null;
+  /** OpenTelemetry traces of proxy requests (null when no OTLP endpoint is set). */
+  tracing: Tracing | null;
   /** Providers' live state, health checks and reset. */
   health: ProviderHealthService;
   /** Background health checks (HEALTH_CHECK_TICK_MS; 0: off). */
@@ -129,6 +132,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
   metrics.liveStreamsFrom(() => events.listeners);
+  // OpenTelemetry traces of proxy requests (OTEL_EXPORTER_OTLP_ENDPOINT); null: off, nothing created.
+  const tracing = createTracing(env);
   const retention =
     env.USAGE_RETENTION_DAYS === undefined
       ? null
@@ -331,6 +336,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     trustProxy: env.TRUST_PROXY,
     ipAllow: IpAllowList.of(env.PROXY_IP_ALLOWLIST),
     cors: CorsPolicy.of(env.CORS_ORIGINS),
+    tracing,
   });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (isProxyPath(req.url ?? '/')) {
@@ -359,10 +365,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     usage,
     events,
     retention,
+    tracing,
     health,
     healthChecks,
     healthNotes,
     close: async () => {
+      await tracing?.shutdown().catch(() => undefined);
       await retention?.close();
       await healthChecks.close();
       await healthNotes.close();

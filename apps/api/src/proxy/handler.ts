@@ -16,6 +16,7 @@ import { recordRequest } from './record.js';
 import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
 import { BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js';
 import { RequestShapeError, requestFacts } from './request-facts.js';
+import { GENAI_OPERATION } from '../telemetry/tracing.js';
 
 /** A request as it arrives, before its endpoint, caller and body are known. */
 interface Arrival {
@@ -285,6 +286,14 @@ function requestContext(
   const endpoint = match.endpoint as Exclude<typeof match.endpoint, 'models'>;
   const dlp = protectionFor(config.dlp, caller, endpoint, parsed.body, raw.length);
   const body = dlp?.body ?? parsed.body;
+  const span = d.tracing
+    ? d.tracing.startRequest(
+        a.req.headers,
+        GENAI_OPERATION[endpoint] ?? endpoint,
+        parsed.facts.model,
+        performance.timeOrigin + a.started,
+      )
+    : null;
   return {
     req: a.req,
     res: a.res,
@@ -304,6 +313,8 @@ function requestContext(
     plan: null,
     debugSkipped: null,
     recorded: false,
+    span,
+    attemptSpans: span ? [] : null,
   };
 }
 

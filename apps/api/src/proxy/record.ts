@@ -1,4 +1,4 @@
-import type { AttemptLog } from '@switchyard/core';
+import type { AttemptLog, Trace } from '@switchyard/core';
 import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError } from '../providers/types.js';
 import type { PlannedAttempt } from '../router/types.js';
@@ -7,6 +7,7 @@ import { bodiesForLog } from './body-log.js';
 import { describeFindings, type RequestProtection } from './protect.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
 import type { ProxyEndpoint } from '../router/types.js';
+import type { RequestSpan } from '../telemetry/tracing.js';
 
 /** The endpoint's label in usage records and /metrics. */
 export const ENDPOINT_LABEL: Record<ProxyEndpoint, string> = {
@@ -27,6 +28,7 @@ export function recordRequest(
   x: RequestContext,
   u: Partial<ProxyUsage> & { status: number },
   modelLabel = 'none',
+  finishReason: string | null = null,
 ): void {
   x.recorded = true;
   const latencyMs = Math.round(performance.now() - x.started);
@@ -67,6 +69,45 @@ export function recordRequest(
   };
   d.record(record);
   countRequest(d, endpoint, record, modelLabel, latencyMs);
+  if (x.span) endSpans(x, x.span, record, finishReason);
+}
+
+/** The request's and its attempts' OpenTelemetry spans end with its record. */
+function endSpans(x: RequestContext, span: RequestSpan, record: ProxyUsage, finishReason: string | null) {
+  const spans = x.attemptSpans ?? [];
+  // Attempts refused at admission have a log entry and no span: spans match the entries that were called.
+  const called = x.attempts.filter((a) => !a.outcome.startsWith('skipped:'));
+  for (let i = 0; i < spans.length; i++) {
+    const a = called[i];
+    spans[i]!.end(
+      a ? { status: a.status, outcome: a.outcome, ms: a.ms } : { status: 0, outcome: 'unknown', ms: 0 },
+    );
+  }
+  const plan = x.plan;
+  const answering = plan?.ok ? plan.attempts.find((a) => a.provider.slug === record.providerSlug) : undefined;
+  const t = plan?.trace as Trace | undefined;
+  span.end({
+    status: record.status,
+    errorCode: record.errorCode,
+    requestId: record.requestId,
+    responseModel: record.modelId,
+    providerType: answering?.provider.type ?? null,
+    providerSlug: record.providerSlug,
+    tokensIn: record.tokensIn ?? 0,
+    tokensOut: record.tokensOut ?? 0,
+    costUsd: record.costUsd + record.savedUsd,
+    finishReason,
+    stream: record.stream,
+    route: t
+      ? {
+          kind: t.lookup.kind,
+          ...(t.lookup.alias ? { alias: t.lookup.alias } : {}),
+          strategy: t.lookup.aliasStrategy ?? t.strategy,
+          candidates: t.candidates.length,
+          order: t.order,
+        }
+      : null,
+  });
 }
 
 /**
@@ -131,6 +172,7 @@ export function recordAnswer(
       attempts: attemptsUsed,
     },
     attempt.model.metricLabel,
+    result.finishReason ?? null,
   );
 }
 
@@ -145,7 +187,18 @@ export function startAttempt(x: RequestContext, attempt: PlannedAttempt, attempt
     ms: 0,
   };
   x.attempts.push(entry);
-  return { attempt, attemptNo, entry, t0: performance.now() };
+  const span = x.span
+    ? x.span.attempt({
+        providerType: attempt.provider.type,
+        providerSlug: attempt.provider.slug,
+        baseUrl: attempt.provider.baseUrl,
+        model: attempt.model.modelId,
+        attemptNo,
+        keySource: attempt.keySource,
+      })
+    : null;
+  if (span) x.attemptSpans!.push(span);
+  return { attempt, attemptNo, entry, t0: performance.now(), span };
 }
 
 /** A planned attempt that admission refused (a bucket or budget is full): logged, never called. */
