@@ -30,7 +30,8 @@ errs AS (INSERT INTO "ErrorReport" ("id","createdAt","source","type","model","pr
   SELECT gen_random_uuid()::text, "createdAt", 'proxy', coalesce("errorCode", 'http_' || "status"), "requestedModel", "providerSlug",
     coalesce("trace"->'attempts'->-1->>'outcome', "errorCode", 'HTTP ' || "status"), "userId", "appId", "requestId",
     jsonb_build_object('status', "status", 'endpoint', "endpoint", 'attempts', coalesce(("trace"->'attempts')::jsonb, '[]'::jsonb),
-      'client', jsonb_build_object('tool', "clientTool", 'version', "clientVersion", 'app', "clientApp", 'sessionId', "sessionId"))
+      'client', jsonb_build_object('tool', "clientTool", 'version', "clientVersion", 'app', "clientApp", 'sessionId', "sessionId"),
+      'agent', "trace"->'plan'->'agent'->>'id')
   FROM batch WHERE "status" >= 400),
 dlpev AS (INSERT INTO "DlpEvent" ("createdAt","requestId","scope","scopeId","orgId","appId","userId","gatewayKeyId",
     "action","kind","rule","matches","sizeBytes")

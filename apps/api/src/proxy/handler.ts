@@ -250,12 +250,26 @@ function parseRequest(
     return invalid(a, format, 'invalid_json', 'The request body is not valid JSON.');
   }
   try {
-    return { body: body as Record<string, unknown>, facts: requestFacts(match.endpoint, body, raw.length) };
+    const facts = requestFacts(match.endpoint, body, raw.length);
+    const agent = agentHeaders(a.req);
+    if (agent) facts.agent = agent;
+    return { body: body as Record<string, unknown>, facts };
   } catch (err) {
     if (err instanceof RequestShapeError)
       return invalid(a, format, 'invalid_request', err.message, err.param);
     throw err;
   }
+}
+
+/** The agent headers (x-switchyard-agent, x-switchyard-effort), cut to 100 characters; null when neither is sent. */
+function agentHeaders(req: IncomingMessage): { id: string | null; effort: string | null } | null {
+  const one = (v: string | string[] | undefined): string | null => {
+    const s = (Array.isArray(v) ? v[0] : v)?.trim();
+    return s ? s.slice(0, 100) : null;
+  };
+  const id = one(req.headers['x-switchyard-agent']);
+  const effort = one(req.headers['x-switchyard-effort']);
+  return id === null && effort === null ? null : { id, effort };
 }
 
 /** A 400 about the request body (read in full already, so nothing is left to discard). */

@@ -7,5 +7,6 @@ export * from './circuit.js';
 export * from './classify.js';
 export * from './strategies.js';
 export * from './plan.js';
+export * from './agents.js';
 export * from './limits.js';
 export * from './outcome.js';

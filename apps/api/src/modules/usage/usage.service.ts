@@ -36,6 +36,13 @@ function truncate(t: number, bucket: 'hour' | 'day' | 'week' | 'minute'): number
 }
 const STEP = { minute: 60_000, hour: HOUR, day: DAY, week: 7 * DAY } as const;
 
+/** The agent configuration an error report's details name (written with the usage row), or null. */
+function agentOfDetails(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const a = (details as { agent?: unknown }).agent;
+  return typeof a === 'string' && a !== '' ? a : null;
+}
+
 /** The calling tool and version an error report's details carry (written with the usage row; older reports have none). */
 function clientOfDetails(details: unknown): { tool: string; version: string | null } | null {
   if (typeof details !== 'object' || details === null) return null;
@@ -536,6 +543,7 @@ export class UsageService {
         app: r.appId ? { id: r.appId, name: apps.get(r.appId) ?? null } : null,
         requestId: r.requestId,
         client: clientOfDetails(r.details),
+        agent: agentOfDetails(r.details),
         details: r.details,
       })),
       nextCursor: rows.length > q.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,

@@ -1,6 +1,7 @@
 /** What the routing endpoints answer, and the resolver trace (a dry run's, or a logged request's). */
 import { z } from 'zod';
 import { ALIAS_STRATEGY_VALUES, GLOBAL_STRATEGY_VALUES } from './index.js';
+import { AGENT_EFFORTS } from '../../engine/types.js';
 
 const SKIP_REASON_VALUES = [
   'provider-disabled',
@@ -43,6 +44,15 @@ export const engineTraceSchema = z.strictObject({
   ),
   order: z.array(z.string()),
   attempts: z.number().int(),
+  agent: z
+    .strictObject({
+      id: z.string(),
+      name: z.string(),
+      effort: z.enum(AGENT_EFFORTS),
+      model: z.string(),
+      via: z.enum(['model', 'header']),
+    })
+    .optional(),
 });
 export type EngineTrace = z.infer<typeof engineTraceSchema>;
 

@@ -259,6 +259,8 @@ export const errorReportSchema = z.strictObject({
   requestId: z.string().nullable(),
   /** The client tool that sent the failed request and its version (null on older reports). */
   client: z.strictObject({ tool: z.string(), version: z.string().nullable() }).nullable(),
+  /** The agent configuration that chose the model (`agent:<id>` or x-switchyard-agent), if one did. */
+  agent: z.string().nullable(),
   details: z.unknown(),
 });
 export type ErrorReport = z.infer<typeof errorReportSchema>;
