@@ -184,7 +184,17 @@ describe('providers API', () => {
         (p: { id: string }) => p.id === id,
       ),
     ).toBeUndefined();
-    expect((await t.http.get('/api/v1/llm/provider-types').set(as(viewer))).body.data.length).toBe(16);
+    const types = (await t.http.get('/api/v1/llm/provider-types').set(as(viewer))).body.data as {
+      type: string;
+      catalogueModels: { modelId: string; priceInputPer1M: number | null }[];
+    }[];
+    expect(types.length).toBe(16);
+    // The catalogue's models of each type, for the checklist when the provider's listing is unavailable.
+    const anthropic = types.find((x) => x.type === 'anthropic')!.catalogueModels;
+    expect(anthropic.length).toBeGreaterThan(0);
+    expect(anthropic.every((m) => m.modelId.startsWith('claude'))).toBe(true);
+    expect(anthropic.some((m) => (m.priceInputPer1M ?? 0) > 0)).toBe(true);
+    expect(types.find((x) => x.type === 'custom')!.catalogueModels).toEqual([]);
   });
 
   it('a failed test puts the provider in "error" (routing skips it) until a test passes again; disabled providers say why', async () => {

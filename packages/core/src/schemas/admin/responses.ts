@@ -13,6 +13,15 @@ export const providerTypeSchema = z.strictObject({
   color: z.string(),
   docsUrl: z.string().nullable(),
   keyHint: z.string().nullable(),
+  /** The catalogue's curated models of this type: the checklist when the provider's own listing is unavailable. */
+  catalogueModels: z.array(
+    z.strictObject({
+      modelId: z.string(),
+      displayName: z.string(),
+      priceInputPer1M: z.number().nullable(),
+      priceOutputPer1M: z.number().nullable(),
+    }),
+  ),
 });
 export type ProviderType = z.infer<typeof providerTypeSchema>;
 
