@@ -145,6 +145,8 @@ export const providerSchema = z.strictObject({
   disabledReason: z.string().nullable(),
   lastError: z.string().nullable(),
   lastTestedAt: z.string().nullable(),
+  /** The last connection test of the stored key (its own result, apart from traffic errors); null: never tested. */
+  lastTest: z.strictObject({ at: z.string(), ok: z.boolean(), error: z.string().nullable() }).nullable(),
   priority: z.number().int(),
   autoFallback: z.boolean(),
   hasApiKey: z.boolean(),
