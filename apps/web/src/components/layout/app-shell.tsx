@@ -59,13 +59,22 @@ export function AppShell({ me }: { me: MeResponse }) {
   const signOut = () => logout.mutate(undefined, { onSettled: () => navigate('/login') });
   const actions: PaletteAction[] = useMemo(
     () => [
-      ...nav.map((n) => ({
-        id: `go:${n.to}`,
-        label: `Go to ${n.label}`,
-        hint: 'page',
-        keywords: n.keywords,
-        run: () => navigate(n.to),
-      })),
+      ...nav.flatMap((n) => [
+        {
+          id: `go:${n.to}`,
+          label: `Go to ${n.label}`,
+          hint: 'page',
+          keywords: n.keywords,
+          run: () => navigate(n.to),
+        },
+        ...(n.tabs ?? []).map((t) => ({
+          id: `go:${t.to}`,
+          label: `Go to ${n.label} › ${t.label}`,
+          hint: 'page',
+          keywords: t.keywords,
+          run: () => navigate(t.to),
+        })),
+      ]),
       ...THEMES.map((t) => ({
         id: `theme:${t}`,
         label: `Theme: ${THEME_LABELS[t]}`,

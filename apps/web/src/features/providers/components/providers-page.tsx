@@ -29,13 +29,16 @@ const TABS = [
   { value: 'routing', label: 'Routing' },
 ] as const;
 
-/** Providers & Routing: stat cards, providers, strategy, BYOK, power levels, usage; aliases, chains and the resolver trace. */
-export function ProvidersPage() {
+/**
+ * Providers & Routing: stat cards, providers, strategy, BYOK, power levels, usage; aliases, chains and the resolver
+ * trace. In the LLM area each half is its own tab (`section`), without the page's own tab switch.
+ */
+export function ProvidersPage({ section }: { section?: 'overview' | 'routing' } = {}) {
   const can = useCan();
   const canWrite = can('providers:write');
   const canRouting = can('routing:write');
   const qs = useQueryState();
-  const tab = oneOf(qs.get('tab'), ['overview', 'routing'] as const, 'overview');
+  const tab = section ?? oneOf(qs.get('tab'), ['overview', 'routing'] as const, 'overview');
   const [dialog, setDialog] = useState<{ mode: 'create' } | { mode: 'edit'; provider: Provider } | null>(
     null,
   );
@@ -94,7 +97,7 @@ export function ProvidersPage() {
   return (
     <div className="flex min-w-0 flex-col gap-5">
       <PageHeader
-        title="Providers & Routing"
+        title={section ? (section === 'overview' ? 'Providers' : 'Aliases & routing') : 'Providers & Routing'}
         description="Manage LLM providers, how requests are routed between them, what it costs, and who brings their own key."
         actions={
           tab === 'overview' && canWrite ? (
@@ -104,12 +107,14 @@ export function ProvidersPage() {
           ) : null
         }
       />
-      <SegmentedTabs
-        label="Section"
-        value={tab}
-        options={TABS}
-        onChange={(v) => qs.set({ tab: v === 'overview' ? null : v }, { push: true })}
-      />
+      {section ? null : (
+        <SegmentedTabs
+          label="Section"
+          value={tab}
+          options={TABS}
+          onChange={(v) => qs.set({ tab: v === 'overview' ? null : v }, { push: true })}
+        />
+      )}
       {!canWrite ? (
         <ReadOnlyNote>Read-only: your role can see providers and routing but not change them.</ReadOnlyNote>
       ) : null}
