@@ -74,6 +74,17 @@ test('old addresses open their tab with their query; the header links and menu l
   await navigate(page, isMobile, 'LLM gateway › Models');
   await expect(page).toHaveURL(/\/llm\/models$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Models');
+
+  // The active-models card counts what the Models page lists as enabled (read again if another test adds one).
+  await expect(async () => {
+    await page.goto('/llm/providers');
+    const card = page.getByTestId('stat-models');
+    const shown = (await card.getByTestId('stat-value').textContent())!.replace(/,/g, '');
+    await card.getByRole('link', { name: 'enabled in the registry' }).click();
+    await expect(page.getByTestId('models-total')).toHaveText(new RegExp(`^${shown} enabled models?\\.$`), {
+      timeout: 3000,
+    });
+  }).toPass({ timeout: 30_000 });
 });
 
 test('a super admin adds an LLM key with the wizard: tested, stored, its models imported, shown on the Keys tab', async ({

@@ -10,6 +10,7 @@ import {
   TrendingUp,
   type LucideIcon,
 } from 'lucide-react';
+import { Link } from 'react-router';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd } from '../../../lib/format';
 import { useLlmStats } from '../api/get-llm-stats';
@@ -122,7 +123,10 @@ export function StatCards() {
         value={formatNumber(s.activeModels)}
       >
         <p className="mt-1 text-xs text-muted">
-          enabled in the registry · {formatNumber(s.modelsUsed24h.value)} answered in the last 24 h
+          <Link to="/llm/models?status=enabled" className="underline hover:text-fg">
+            enabled in the registry
+          </Link>{' '}
+          · {formatNumber(s.modelsUsed24h.value)} answered in the last 24 h
         </p>
         <Trend changePct={s.modelsUsed24h.changePct} versus="models used vs the 24 h before" />
       </StatCard>
