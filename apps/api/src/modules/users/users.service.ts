@@ -50,7 +50,11 @@ export class UsersService {
     return rows.map(({ memberships, ...u }) => ({
       ...presentUser(u),
       orgs: memberships
-        .map((m) => ({ id: m.org.id, name: m.org.name, role: m.role as (typeof ORG_MEMBER_ROLE_VALUES)[number] }))
+        .map((m) => ({
+          id: m.org.id,
+          name: m.org.name,
+          role: m.role as (typeof ORG_MEMBER_ROLE_VALUES)[number],
+        }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     }));
   }

@@ -78,7 +78,13 @@ export function KebabMenu({ label, items }: { label: string; items: readonly Men
                 {item.label}
               </a>
             ) : (
-              <Link key={item.label} role="menuitem" to={item.to} className={ITEM} onClick={() => setOpen(false)}>
+              <Link
+                key={item.label}
+                role="menuitem"
+                to={item.to}
+                className={ITEM}
+                onClick={() => setOpen(false)}
+              >
                 {icon}
                 {item.label}
               </Link>

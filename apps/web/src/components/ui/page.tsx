@@ -28,7 +28,12 @@ export function PageHeader({
 }) {
   const helpLink = help ? (
     help.external ? (
-      <a href={help.href} target="_blank" rel="noreferrer" className="inline-flex items-center gap-1 text-accent hover:underline">
+      <a
+        href={help.href}
+        target="_blank"
+        rel="noreferrer"
+        className="inline-flex items-center gap-1 text-accent hover:underline"
+      >
         <BookOpen aria-hidden className="h-3.5 w-3.5" />
         {help.label}
       </a>

@@ -11,7 +11,10 @@ const type = {
 describe('modelChoices', () => {
   it.each([
     ['not tested yet', null],
-    ['a failed test', { success: false as const, latencyMs: 5, error: { code: 'invalid_key' as const, message: 'no' } }],
+    [
+      'a failed test',
+      { success: false as const, latencyMs: 5, error: { code: 'invalid_key' as const, message: 'no' } },
+    ],
     ['a request error', { error: new Error('offline') }],
     ['an empty listing', { success: true as const, latencyMs: 5, modelsAvailable: [] }],
   ])('%s: the catalogue of the type', (_, result) => {

@@ -142,7 +142,10 @@ export const orgSchema = z.strictObject({
   /** The member count (lists and details; absent right after a create or change). */
   members: z.number().int().optional(),
   /** The owner's email and name (lists only; null when the org has no owner). */
-  owner: z.strictObject({ id: z.string(), email: z.string(), name: z.string().nullable() }).nullable().optional(),
+  owner: z
+    .strictObject({ id: z.string(), email: z.string(), name: z.string().nullable() })
+    .nullable()
+    .optional(),
   createdAt: iso,
 });
 export type Org = z.infer<typeof orgSchema>;

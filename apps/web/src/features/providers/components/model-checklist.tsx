@@ -48,8 +48,8 @@ export function ModelChecklist({
           Select none
         </button>
         <span className="text-muted">
-          {checked.size} selected; added after saving in one step, with the catalogue&apos;s prices where it knows
-          the model.
+          {checked.size} selected; added after saving in one step, with the catalogue&apos;s prices where it
+          knows the model.
         </span>
       </div>
       <ul
