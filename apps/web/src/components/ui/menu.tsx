@@ -8,7 +8,10 @@ export type MenuItem =
 
 const ITEM = 'flex w-full items-center gap-2 rounded-lg px-3 py-2 text-left text-sm hover:bg-surface-2';
 
-/** A "more actions" (kebab) button and its menu: links and actions; closes on a choice, Escape or a click outside. */
+/**
+ * A "more actions" (kebab) button and its menu: links and actions. Opening focuses the first item, the arrow keys
+ * move between items; a choice, Escape (focus back on the button) or a click outside closes it.
+ */
 export function KebabMenu({ label, items }: { label: string; items: readonly MenuItem[] }) {
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
@@ -17,8 +20,20 @@ export function KebabMenu({ label, items }: { label: string; items: readonly Men
     const onDown = (e: MouseEvent) => {
       if (box.current && !box.current.contains(e.target as Node)) setOpen(false);
     };
+    const items = () => [...(box.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    items()[0]?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpen(false);
+      if (e.key === 'Escape') {
+        setOpen(false);
+        box.current?.querySelector<HTMLElement>('[aria-haspopup="menu"]')?.focus();
+      }
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const all = items();
+        const at = all.indexOf(document.activeElement as HTMLElement);
+        const next = (at + (e.key === 'ArrowDown' ? 1 : all.length - 1)) % all.length;
+        all[at < 0 ? 0 : next]?.focus();
+      }
     };
     document.addEventListener('mousedown', onDown);
     document.addEventListener('keydown', onKey);
