@@ -146,6 +146,9 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
         : p.disabledReason,
     lastError: p.lastError,
     lastTestedAt: p.lastTestedAt?.toISOString() ?? null,
+    lastTest: p.lastTestedAt
+      ? { at: p.lastTestedAt.toISOString(), ok: p.lastError === null, error: p.lastError }
+      : null,
     priority: p.priority,
     autoFallback: p.autoFallback,
     hasApiKey: p.encryptedApiKey !== null,

@@ -24,6 +24,7 @@ const custom: ProviderType = {
   color: '#64748b',
   docsUrl: null,
   keyHint: null,
+  catalogueModels: [],
 };
 const openai: ProviderType = {
   type: 'openai',
@@ -35,6 +36,7 @@ const openai: ProviderType = {
   color: '#10a37f',
   docsUrl: null,
   keyHint: 'sk-...',
+  catalogueModels: [],
 };
 
 describe('provider form', () => {

@@ -13,6 +13,15 @@ export const providerTypeSchema = z.strictObject({
   color: z.string(),
   docsUrl: z.string().nullable(),
   keyHint: z.string().nullable(),
+  /** The catalogue's curated models of this type: the checklist when the provider's own listing is unavailable. */
+  catalogueModels: z.array(
+    z.strictObject({
+      modelId: z.string(),
+      displayName: z.string(),
+      priceInputPer1M: z.number().nullable(),
+      priceOutputPer1M: z.number().nullable(),
+    }),
+  ),
 });
 export type ProviderType = z.infer<typeof providerTypeSchema>;
 
@@ -136,6 +145,8 @@ export const providerSchema = z.strictObject({
   disabledReason: z.string().nullable(),
   lastError: z.string().nullable(),
   lastTestedAt: z.string().nullable(),
+  /** The last connection test of the stored key (its own result, apart from traffic errors); null: never tested. */
+  lastTest: z.strictObject({ at: z.string(), ok: z.boolean(), error: z.string().nullable() }).nullable(),
   priority: z.number().int(),
   autoFallback: z.boolean(),
   hasApiKey: z.boolean(),

@@ -186,7 +186,10 @@ export type Trend = z.infer<typeof trendSchema>;
 export const llmStatsSchema = z.strictObject({
   totalProviders: z.number().int(),
   activeProviders: z.number().int(),
+  /** Enabled models in the registry: the Models page's "Enabled" count. */
   activeModels: z.number().int(),
+  /** Distinct models that answered a request in the last 24 hours, against the 24 hours before. */
+  modelsUsed24h: trendSchema,
   apiCalls30d: trendSchema,
   cost30d: z.strictObject({
     valueUsd: z.number(),
@@ -229,6 +232,9 @@ export const userUsageRowSchema = z.strictObject({
   requests: z.number(),
   errors: z.number(),
   tokens: z.number(),
+  /** Input (prompt) and output (completion) tokens apart; `tokens` is their sum. */
+  tokensIn: z.number(),
+  tokensOut: z.number(),
   costUsd: z.number(),
   savedUsd: z.number(),
   byokRequests: z.number(),

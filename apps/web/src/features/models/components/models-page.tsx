@@ -399,9 +399,11 @@ export function ModelsPage() {
             : undefined
         }
       />
-      {models.data && models.data.total > rows.length ? (
-        <p className="mt-2 text-sm text-muted">
-          Showing {rows.length} of {models.data.total}; narrow the search to see the rest.
+      {models.data ? (
+        <p className="mt-2 text-sm text-muted" data-testid="models-total">
+          {models.data.total > rows.length
+            ? `Showing ${rows.length} of ${models.data.total}; narrow the search to see the rest.`
+            : `${models.data.total} ${status === 'all' ? '' : `${status} `}model${models.data.total === 1 ? '' : 's'}.`}
         </p>
       ) : null}
       {canWrite ? (

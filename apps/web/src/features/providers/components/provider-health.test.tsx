@@ -28,6 +28,7 @@ const provider = (health: Provider['health']): Provider => ({
   status: 'active',
   disabledReason: null,
   lastError: health.lastError?.message ?? null,
+  lastTest: null,
   lastTestedAt: null,
   priority: 10,
   autoFallback: true,
