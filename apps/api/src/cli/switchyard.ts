@@ -108,6 +108,14 @@ async function main(): Promise<number> {
   const dataDir = resolve(env.SWITCHYARD_DATA_DIR);
   const { key } = loadSecretsKey({ secretsKey: env.SECRETS_KEY, keyFile: join(dataDir, 'secrets.key') });
   const db = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir });
+  // The server seeds a new database on its first start (the first admin's password is shown then): not this command.
+  if ((await db.prisma.user.count()) === 0) {
+    await db.close();
+    process.stderr.write(
+      'switchyard: this database has not been set up yet: start the server once first (or give it the file in CONFIG_FILE)\n',
+    );
+    return 1;
+  }
   // Logs go to stderr: stdout is the exported file.
   const logger = createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL, process.stderr);
   const app = await createApp({
