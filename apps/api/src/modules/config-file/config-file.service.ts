@@ -295,6 +295,10 @@ export class ConfigFileService {
 
   /** A YAML (or JSON) text as a config file; a ConfigFileError names each problem's path and line. */
   parse(text: string): ConfigFile {
+    return this.#parse(text).config;
+  }
+
+  #parse(text: string): { config: ConfigFile; located: (issues: ConfigFileIssue[]) => ConfigFileIssue[] } {
     if (Buffer.byteLength(text) > CONFIG_FILE_MAX_BYTES)
       throw new ConfigFileError([
         { path: '(the file)', segments: [], message: `is larger than ${CONFIG_FILE_MAX_BYTES} bytes` },
@@ -321,19 +325,19 @@ export class ConfigFileService {
         { path: '(the file)', segments: [], message: `not valid YAML: ${(err as Error).message}` },
       ]);
     }
-    const r = parseConfigFile(value);
-    if (r.ok) return r.config;
-    throw new ConfigFileError(
-      r.issues.map((i) => {
-        // The line of the deepest node the path reaches.
+    // Each problem with the line of the deepest node its path reaches.
+    const located = (issues: ConfigFileIssue[]) =>
+      issues.map((i) => {
         for (let n = i.segments.length; n > 0; n--) {
           const node = doc.getIn(i.segments.slice(0, n), true) as
             { range?: [number, number, number] } | undefined;
           if (node?.range) return { ...i, path: `${i.path} (line ${lines.linePos(node.range[0]).line})` };
         }
         return i;
-      }),
-    );
+      });
+    const r = parseConfigFile(value);
+    if (!r.ok) throw new ConfigFileError(located(r.issues));
+    return { config: r.config, located };
   }
 
   // ---- plan and apply -------------------------------------------------------------------------------------
@@ -358,7 +362,14 @@ export class ConfigFileService {
 
   /** Parse then apply a text: the CLI's and CONFIG_FILE's path. */
   async applyText(text: string, o: { prune?: boolean; dryRun?: boolean } = {}) {
-    return this.apply(this.parse(text), o);
+    const { config, located } = this.#parse(text);
+    try {
+      return await this.apply(config, o);
+    } catch (err) {
+      // The database checks' problems with their lines too.
+      if (err instanceof ConfigFileError) throw new ConfigFileError(located(err.issues));
+      throw err;
+    }
   }
 
   async #markManaged(file: ConfigFile) {

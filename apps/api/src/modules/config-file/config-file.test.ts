@@ -240,17 +240,17 @@ describe('config export and apply', () => {
       'a base URL the outbound policy refuses',
       (d: Doc) =>
         d.providers.push({ slug: 'meta', type: 'custom', name: 'Meta', baseUrl: 'http://meta.test/v1' }),
-      /providers\[\d+\]\.baseUrl: .*metadata/i,
+      /providers\[\d+\]\.baseUrl \(line \d+\): .*metadata/i,
     ],
     [
       'a model of an unknown provider',
       (d: Doc) => d.models.push({ provider: 'nobody', modelId: 'm', displayName: 'M' }),
-      /models\[\d+\]\.provider: no provider "nobody"/,
+      /models\[\d+\]\.provider \(line \d+\): no provider "nobody"/,
     ],
     [
       'an alias to an unknown model',
       (d: Doc) => d.aliases.push({ name: 'bad.alias', targets: [{ ref: 'mock/nope' }] }),
-      /aliases\[\d+\]\.targets\[0\]\.ref: no model "mock\/nope"/,
+      /aliases\[\d+\]\.targets\[0\]\.ref \(line \d+\): no model "mock\/nope"/,
     ],
     [
       'an unknown field',
@@ -269,12 +269,12 @@ describe('config export and apply', () => {
           d.providers.find((p) => p.slug === 'mock')!,
           { type: 'openai' },
         ),
-      /providers\[\d+\]\.type: is "mock" in the database and cannot change/,
+      /providers\[\d+\]\.type \(line \d+\): is "mock" in the database and cannot change/,
     ],
     [
       'an unknown power level',
       (d: Doc) => d.powerLevels.push({ slug: 'turbo', enabled: true }),
-      /powerLevels\[\d+\]\.slug: no power level "turbo"/,
+      /powerLevels\[\d+\]\.slug \(line \d+\): no power level "turbo"/,
     ],
   ])(
     'refuses %s with the path (exit 1, nothing changed, even the valid parts)',
@@ -348,19 +348,24 @@ describe('config apply fuzz', () => {
       fc.constant(null),
       fc.anything({ maxDepth: 2 }),
     );
-    const maybe = <T>(a: fc.Arbitrary<T>) => fc.oneof(a, junk);
+    // Mostly the right shape, so that runs reach the database checks and some apply; now and then junk.
+    const maybe = <T>(a: fc.Arbitrary<T>) =>
+      fc.oneof({ weight: 12, arbitrary: a }, { weight: 1, arbitrary: junk });
     const provider = fc.record(
       {
         slug: maybe(fc.constantFrom('fz-a', 'fz-b', 'mock', 'Bad Slug')),
         type: maybe(fc.constantFrom('mock', 'openai', 'custom', 'nope')),
-        name: maybe(fc.constantFrom('Fuzz', '')),
+        name: maybe(fc.constantFrom('Fuzz', 'Fuzz 2')),
         baseUrl: maybe(fc.constantFrom('https://fz.example/v1', 'http://meta.test/', 'not a url')),
         apiKeyEnv: maybe(fc.constantFrom('FZ_KEY', 'lower')),
         priority: maybe(fc.integer({ min: -5, max: 120 })),
-        apiKey: fc.constant('sk-nope'),
       },
-      { requiredKeys: [] },
+      { requiredKeys: ['slug', 'type', 'name'] },
     );
+    // Now and then a key in clear.
+    const providerOrKey = fc
+      .tuple(provider, fc.integer({ min: 0, max: 9 }))
+      .map(([p, n]) => (n === 0 ? { ...p, apiKey: 'sk-nope' } : p));
     const model = fc.record(
       {
         provider: maybe(fc.constantFrom('fz-a', 'mock', 'ghost')),
@@ -369,7 +374,7 @@ describe('config apply fuzz', () => {
         priceInputPer1M: maybe(fc.double({ min: -1, max: 10, noNaN: true })),
         isDefault: maybe(fc.boolean()),
       },
-      { requiredKeys: [] },
+      { requiredKeys: ['provider', 'modelId', 'displayName'] },
     );
     const alias = fc.record(
       {
@@ -380,29 +385,36 @@ describe('config apply fuzz', () => {
           }),
         ),
       },
-      { requiredKeys: [] },
+      { requiredKeys: ['name', 'targets'] },
     );
     const file = fc.record(
       {
         apiVersion: maybe(fc.constant('switchyard.dev/v1')),
         kind: maybe(fc.constant('GatewayConfig')),
-        providers: maybe(fc.array(provider, { maxLength: 2 })),
+        providers: maybe(fc.array(providerOrKey, { maxLength: 2 })),
         models: maybe(fc.array(model, { maxLength: 2 })),
         aliases: maybe(fc.array(alias, { maxLength: 2 })),
         fallbackChains: maybe(
-          fc.array(fc.record({ modelRef: junk, targets: junk }, { requiredKeys: [] }), { maxLength: 1 }),
-        ),
-        powerLevels: maybe(
           fc.array(
-            fc.record({ slug: maybe(fc.constantFrom('eco', 'ghost')), tier: junk }, { requiredKeys: [] }),
+            fc.record({
+              modelRef: maybe(fc.constantFrom('mock/mock-small', 'fz-a/fz-m')),
+              targets: maybe(fc.constantFrom(['mock/mock-large'], ['ghost/x'], [])),
+            }),
             { maxLength: 1 },
           ),
         ),
-        routing: maybe(
-          fc.record({ strategy: maybe(fc.constantFrom('cost', 'balanced')) }, { requiredKeys: [] }),
+        powerLevels: maybe(
+          fc.array(
+            fc.record({
+              slug: maybe(fc.constantFrom('eco', 'ghost')),
+              tier: maybe(fc.constantFrom('eco', 'balanced')),
+            }),
+            { maxLength: 1 },
+          ),
         ),
+        routing: maybe(fc.record({ strategy: maybe(fc.constantFrom('cost', 'balanced')) })),
       },
-      { requiredKeys: [] },
+      { requiredKeys: ['apiVersion', 'kind'] },
     );
     const text = fc.oneof(
       { weight: 4, arbitrary: file.map((f) => stringify(f)) },
@@ -422,7 +434,7 @@ describe('config apply fuzz', () => {
           expect(await auditCount()).toBe(before);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 });
