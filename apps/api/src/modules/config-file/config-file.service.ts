@@ -43,7 +43,8 @@ import {
   presentConfig,
   ProvidersService,
   sameUrl,
-  hasSecretConfig,
+  maskSecret,
+  secretConfigValues,
 } from '../providers/providers.service.js';
 import { RoutingService } from '../routing-config/routing.service.js';
 
@@ -279,7 +280,7 @@ export class ConfigFileService {
           `provider "${p.slug}": its key is stored in the database and was not exported (providers[${i}] has an apiKeyEnv placeholder comment)`,
         );
       }
-      if (hasSecretConfig(p.config)) {
+      if (secretConfigValues(p.config).length) {
         notes.push(' Secret config values are masked; applying keeps the stored ones.');
         warnings.push(`provider "${p.slug}": secret config values are masked in the file`);
       }
@@ -423,6 +424,16 @@ export class ConfigFileService {
     const prunedProviderIds = new Set(prunedProviders.map((p) => p.id));
     for (const [i, f] of file.providers.entries()) {
       const have = providerBySlug.get(f.slug);
+      // Secret config values only as the export masks them (applying keeps the stored value), never in clear.
+      const stored = new Map(secretConfigValues(have?.config).map((x) => [x.path, x.value]));
+      for (const { path, value } of secretConfigValues(f.config)) {
+        const was = stored.get(path);
+        if (was === undefined || value !== maskSecret(was))
+          issue(
+            ['providers', i, 'config', ...path.split('.')],
+            'a secret may not be written in the config file (a credential header or AWS secret): keep the masked value the export wrote, or set it in the dashboard',
+          );
+      }
       if (!have) {
         const problem = await newProviderProblem(this.ctx.outbound.policy, f);
         if (problem) issue(['providers', i, problem.field], problem.message);

@@ -237,6 +237,18 @@ describe('config export and apply', () => {
       /providers\[\d+\]\.apiKey \(line \d+\): a secret may not be written in the config file/,
     ],
     [
+      'a credential header in clear',
+      (d: Doc) =>
+        d.providers.push({
+          slug: 'hdr',
+          type: 'custom',
+          name: 'Hdr',
+          baseUrl: 'https://hdr.example/v1',
+          config: { headers: { authorization: 'Bearer sk-clear' } },
+        }),
+      /providers\[\d+\]\.config\.headers\.authorization \(line \d+\): a secret may not be written/,
+    ],
+    [
       'a base URL the outbound policy refuses',
       (d: Doc) =>
         d.providers.push({ slug: 'meta', type: 'custom', name: 'Meta', baseUrl: 'http://meta.test/v1' }),

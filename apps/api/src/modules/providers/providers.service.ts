@@ -102,12 +102,12 @@ function mapSecrets(
   return c;
 }
 
-/** Whether a provider's config holds secret values (AWS secret keys, credential headers). */
-export function hasSecretConfig(config: unknown): boolean {
-  let found = false;
-  mapSecrets((config ?? {}) as Record<string, unknown>, (v) => {
-    found = true;
-    return v;
+/** The secret values of a provider's config (AWS secret keys, credential headers), each with its path. */
+export function secretConfigValues(config: unknown): { path: string; value: string }[] {
+  const found: { path: string; value: string }[] = [];
+  mapSecrets((config ?? {}) as Record<string, unknown>, (value, path) => {
+    found.push({ path, value });
+    return value;
   });
   return found;
 }
