@@ -21,3 +21,4 @@ export * from './dlp/index.js';
 export * from './schemas/dlp/index.js';
 export * from './schemas/events/index.js';
 export * from './schemas/agents/index.js';
+export * from './schemas/config-file/index.js';

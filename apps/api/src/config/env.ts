@@ -118,6 +118,11 @@ export const envSchema = z.object({
   /** Loopback and private ranges as outbound destinations (self-hosted Ollama); false closes them. */
   OUTBOUND_ALLOW_PRIVATE: bool.default(true),
   SWITCHYARD_DATA_DIR: z.string().min(1).default('./.data'),
+  /**
+   * A configuration file (YAML, see README "GitOps") applied on every start, before the server listens: a
+   * Kubernetes ConfigMap. An invalid file stops the start with the path of the problem.
+   */
+  CONFIG_FILE: z.string().min(1).optional(),
   SECRETS_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes, base64-encoded' })

@@ -159,6 +159,8 @@ export const providerSchema = z.strictObject({
   /** Average of (input + output) / 2 per 1M tokens over the enabled models. */
   avgCostPer1M: z.number().nullable(),
   color: z.string(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   createdAt: z.string(),
   /** Live state: cooldowns, circuits, the last error and the last health check. */
   health: providerLiveSchema,

@@ -108,6 +108,8 @@ export const aliasSchema = z.strictObject({
   fallbacks: z.array(z.string()),
   description: z.string().nullable(),
   enabled: z.boolean(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -123,6 +125,8 @@ export const fallbackChainSchema = z.strictObject({
   targets: z.array(z.string()),
   description: z.string().nullable(),
   enabled: z.boolean(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   updatedAt: z.string(),
 });
 export type FallbackChain = z.infer<typeof fallbackChainSchema>;

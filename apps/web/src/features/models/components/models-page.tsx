@@ -1,6 +1,7 @@
 import { Pencil, Plus, Star, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
+import { ManagedBadge } from '../../../components/ui/managed-badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog, ConfirmDialog, FormError } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
@@ -130,6 +131,7 @@ export function ModelsPage() {
             </p>
           ) : null}
           {m.scope !== 'global' ? <Badge>{m.scope}</Badge> : null}
+          <ManagedBadge managed={m.managedByConfig} />
         </div>
       ),
     },

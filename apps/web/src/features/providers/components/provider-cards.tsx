@@ -3,6 +3,7 @@ import { ChevronRight, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type CSSProperties } from 'react';
 import { Badge } from '../../../components/ui/badge';
+import { ManagedBadge } from '../../../components/ui/managed-badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
@@ -101,6 +102,7 @@ function ProviderCard({
             {typeName} · {p.slug}
           </p>
         </div>
+        <ManagedBadge managed={p.managedByConfig} />
         <span data-testid="provider-status">
           <Badge tone={TONE[status]}>{status}</Badge>
         </span>

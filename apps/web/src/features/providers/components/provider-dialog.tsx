@@ -5,6 +5,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextField } from '../../../components/ui/field';
 import { Skeleton } from '../../../components/ui/states';
+import { ManagedNotice } from '../../../components/ui/managed-badge';
 import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
 import { slugify } from '../../../lib/slug';
 import { useProviderTypes } from '../api/get-provider-types';
@@ -157,6 +158,7 @@ export function ProviderDialog({
           aria-label={stored ? 'Configure provider' : 'New provider'}
           className="grid grid-cols-1 gap-3 sm:grid-cols-2"
         >
+          <ManagedNotice managed={stored?.managedByConfig} what="provider" />
           {stored ? (
             <input type="hidden" name="type" value={stored.type} />
           ) : (

@@ -41,6 +41,7 @@ const provider = (health: Provider['health']): Provider => ({
   modelCount: 1,
   avgCostPer1M: 2,
   color: '#10a37f',
+  managedByConfig: false,
   createdAt: '2030-01-01T00:00:00Z',
   health,
 });
