@@ -15,6 +15,7 @@ import {
   CONFIG_FILE_API_VERSION,
   CONFIG_FILE_KIND,
   configAliasSchema,
+  configAgentSchema,
   configChainSchema,
   configModelSchema,
   configPowerLevelSchema,
@@ -29,12 +30,20 @@ import {
   type UpdatePowerLevelBody,
   type UpdateProviderBody,
 } from '@switchyard/core';
-import type { Alias, FallbackChain, Model, PowerLevel, Provider } from '@switchyard/prisma';
+import type {
+  Agent as AgentRow,
+  Alias,
+  FallbackChain,
+  Model,
+  PowerLevel,
+  Provider,
+} from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import { envRefName } from '../../router/secrets-resolver.js';
 import { providerDefaults, isProviderType } from '../../providers/index.js';
+import { AgentsService } from '../agents/agents.service.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { ModelsService } from '../models/models.service.js';
 import type { ProviderHealthService } from '../providers/provider-health.service.js';
@@ -66,7 +75,8 @@ export class ConfigFileError extends Error {
   }
 }
 
-export type ConfigKind = 'routing' | 'provider' | 'model' | 'power level' | 'alias' | 'fallback chain';
+export type ConfigKind =
+  'routing' | 'provider' | 'model' | 'power level' | 'alias' | 'fallback chain' | 'agent';
 
 /** One change an apply makes (or a dry run would make). */
 export interface ConfigChange {
@@ -91,7 +101,15 @@ type ModelRow = Model & { provider: { slug: string } };
 type FileProvider = ConfigFile['providers'][number];
 type FileModel = ConfigFile['models'][number];
 
-const KIND_ORDER: ConfigKind[] = ['provider', 'model', 'power level', 'alias', 'fallback chain', 'routing'];
+const KIND_ORDER: ConfigKind[] = [
+  'provider',
+  'model',
+  'power level',
+  'alias',
+  'fallback chain',
+  'agent',
+  'routing',
+];
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 const ROUTABLE_CAPABILITIES: ReadonlySet<string> = new Set(CAPABILITY_VALUES);
 
@@ -156,6 +174,17 @@ function chainEntry(c: FallbackChain) {
   return { modelRef: c.modelRef, targets: c.targets, description: c.description, enabled: c.enabled };
 }
 
+function agentEntry(a: AgentRow) {
+  return {
+    agentId: a.agentId,
+    name: a.name,
+    role: a.role,
+    normalModel: a.normalModel,
+    heavyModel: a.heavyModel,
+    maxModel: a.maxModel,
+  };
+}
+
 function levelEntry(l: PowerLevel) {
   return {
     slug: l.slug,
@@ -211,6 +240,7 @@ export class ConfigFileService {
   readonly #providers: ProvidersService;
   readonly #models: ModelsService;
   readonly #routing: RoutingService;
+  readonly #agents: AgentsService;
 
   constructor(
     private readonly ctx: AppContext,
@@ -220,11 +250,12 @@ export class ConfigFileService {
     this.#providers = new ProvidersService(ctx, health);
     this.#models = new ModelsService(ctx);
     this.#routing = new RoutingService(ctx, routing);
+    this.#agents = new AgentsService(ctx);
   }
 
   async #current() {
     const p = this.ctx.prisma;
-    const [providers, models, aliases, chains, levels, rules] = await Promise.all([
+    const [providers, models, aliases, chains, levels, rules, agents] = await Promise.all([
       p.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
       p.model.findMany({
         where: { scope: 'global' },
@@ -235,8 +266,9 @@ export class ConfigFileService {
       p.fallbackChain.findMany({ orderBy: { modelRef: 'asc' } }),
       p.powerLevel.findMany({ orderBy: [{ sortOrder: 'asc' }, { slug: 'asc' }] }),
       this.#routing.rules(),
+      p.agent.findMany({ orderBy: { agentId: 'asc' } }),
     ]);
-    return { providers, models, aliases, chains, levels, rules };
+    return { providers, models, aliases, chains, levels, rules, agents };
   }
 
   // ---- export ---------------------------------------------------------------------------------------------
@@ -258,6 +290,7 @@ export class ConfigFileService {
       powerLevels: cur.levels.map(levelEntry),
       aliases: cur.aliases.map((a) => compact(aliasEntry(a), ['fallbacks'])),
       fallbackChains: cur.chains.map((c) => compact(chainEntry(c))),
+      agents: cur.agents.map(agentEntry),
     });
     doc.commentBefore = [
       ' Switchyard configuration (README "GitOps").',
@@ -631,6 +664,24 @@ export class ConfigFileService {
       );
     }
 
+    // ---- agents (their models are any name routing resolves: aliases, power levels, models; not checked here)
+    const agentById = new Map(cur.agents.map((a) => [a.agentId, a]));
+    const agentIds = new Set(file.agents.map((a) => a.agentId));
+    for (const f of file.agents) {
+      const have = agentById.get(f.agentId);
+      if (!have) {
+        step({ action: 'create', kind: 'agent', name: f.agentId, fields: [] }, () =>
+          this.#agents.create(actor, f),
+        );
+        continue;
+      }
+      const fields = diffFields(normalized(configAgentSchema, agentEntry(have)), f);
+      if (!fields.length) continue;
+      step({ action: 'update', kind: 'agent', name: f.agentId, fields }, () =>
+        this.#agents.update(actor, have.id, bodyOf(fields)),
+      );
+    }
+
     // ---- routing rules
     if (file.routing) {
       const rules = file.routing;
@@ -643,6 +694,10 @@ export class ConfigFileService {
 
     // ---- prune: what the file does not list (a pruned provider takes its models with it)
     if (prune) {
+      for (const a of cur.agents.filter((a) => !agentIds.has(a.agentId)))
+        step({ action: 'delete', kind: 'agent', name: a.agentId, fields: [] }, () =>
+          this.#agents.remove(actor, a.id),
+        );
       for (const c of cur.chains.filter((c) => !chainRefs.has(c.modelRef)))
         step({ action: 'delete', kind: 'fallback chain', name: c.modelRef, fields: [] }, () =>
           this.#routing.deleteChain(actor, c.id),

@@ -59,6 +59,7 @@ type Doc = Record<string, unknown> & {
   aliases: Record<string, unknown>[];
   fallbackChains: Record<string, unknown>[];
   powerLevels: Record<string, unknown>[];
+  agents?: Record<string, unknown>[];
   routing: Record<string, unknown>;
 };
 
@@ -197,6 +198,38 @@ describe('config export and apply', () => {
     expect((await cli(['config', 'apply', 'f.yaml', '--prune'], { 'f.yaml': text })).stdout).toBe(
       'no changes\n',
     );
+  });
+
+  it('agents: created, changed and pruned by the file, exported back', async () => {
+    const doc = await exported();
+    const agent = {
+      agentId: 'gitops-coder',
+      name: 'Coder',
+      role: 'Writes code',
+      normalModel: 'mock/mock-small',
+      heavyModel: 'balanced',
+      maxModel: 'precision',
+    };
+    doc.agents = [agent];
+    const dry = await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': stringify(doc) });
+    expect(dry.stdout).toContain('+ agent gitops-coder');
+    expect(await t.app.ctx.prisma.agent.count()).toBe(0);
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) })).code).toBe(0);
+    expect(await t.app.ctx.prisma.agent.findUnique({ where: { agentId: 'gitops-coder' } })).toMatchObject(
+      agent,
+    );
+    expect((await exported()).agents).toEqual([agent]);
+    doc.agents = [{ ...agent, maxModel: 'mock/mock-small' }];
+    const change = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) });
+    expect(change.stdout).toContain('~ agent gitops-coder: maxModel precision -> mock/mock-small');
+    const bad = await cli(['config', 'apply', 'f.yaml'], {
+      'f.yaml': stringify({ ...doc, agents: [{ ...agent, agentId: 'Not An Id' }] }),
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('agents[0].agentId');
+    doc.agents = [];
+    await cli(['config', 'apply', 'f.yaml', '--prune'], { 'f.yaml': stringify(doc) });
+    expect(await t.app.ctx.prisma.agent.count()).toBe(0);
   });
 
   it('secrets are never exported: a stored key becomes a commented apiKeyEnv placeholder, config secrets are masked', async () => {

@@ -3,12 +3,13 @@
  * start) reads. Every entry is validated by the admin API's own request bodies (no second schema): a provider is a
  * `createProviderBody` without its key, a model a `createModelBody` naming its provider by slug, and so on.
  *
- * Versioned: `apiVersion` + `kind`. New object kinds (agents, rules) join as new top-level lists; an unknown
+ * Versioned: `apiVersion` + `kind`. New object kinds (rules) join as new top-level lists, as agents did; an unknown
  * top-level key is an error, so an older server refuses a newer file instead of ignoring part of it.
  */
 import { z } from 'zod';
 import { createProviderBody } from '../admin/index.js';
 import { createModelBody } from '../models/index.js';
+import { createAgentBody } from '../agents/index.js';
 import {
   createAliasBody,
   fallbackChainBody,
@@ -31,6 +32,7 @@ export const configModelSchema = createModelBody
 /** A global alias. */
 export const configAliasSchema = createAliasBody.omit({ orgId: true }).strict();
 export const configChainSchema = fallbackChainBody.strict();
+export const configAgentSchema = createAgentBody.strict();
 /** A power level (they exist already: the file changes them). */
 export const configPowerLevelSchema = updatePowerLevelBody
   .extend({ slug: z.string().trim().min(1, 'is required').max(60) })
@@ -58,6 +60,7 @@ export const configFileSchema = z
     aliases: list(configAliasSchema),
     fallbackChains: list(configChainSchema),
     powerLevels: list(configPowerLevelSchema),
+    agents: list(configAgentSchema),
   })
   .strict()
   .superRefine((f, ctx) => {
@@ -75,6 +78,7 @@ export const configFileSchema = z
     unique(f.aliases, (a) => a.name, 'aliases', 'alias');
     unique(f.fallbackChains, (c) => c.modelRef, 'fallbackChains', 'fallback chain');
     unique(f.powerLevels, (l) => l.slug, 'powerLevels', 'power level');
+    unique(f.agents, (a) => a.agentId, 'agents', 'agent');
     const defaults = f.models.filter((m) => m.isDefault);
     if (defaults.length > 1)
       ctx.addIssue({
