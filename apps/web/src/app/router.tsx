@@ -210,6 +210,13 @@ export const routes: RouteObject[] = [
             ),
           },
           {
+            path: 'agents',
+            lazy: page(
+              () => import('../features/agents/components/agents-page'),
+              (m) => m.AgentsPage,
+            ),
+          },
+          {
             path: 'keys',
             lazy: page(
               () => import('../features/llm/components/llm-keys-tab'),

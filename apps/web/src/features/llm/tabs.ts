@@ -19,6 +19,11 @@ export const LLM_TABS = [
     keywords: 'aliases fallback chains resolver trace routing',
   },
   {
+    tab: 'agents',
+    label: 'Agents',
+    keywords: 'agent configurations model_config.yaml normal heavy max effort role',
+  },
+  {
     tab: 'keys',
     label: 'Keys',
     keywords: 'provider keys gateway keys api tokens rotate env limits revoke',
