@@ -13,6 +13,10 @@ import {
   type LogsQuery,
   type UsagePeriod,
   type UserUsageQuery,
+  forecastFrom,
+  forecastMonthEnd,
+  type CostForecast,
+  type DailyCost,
 } from '@switchyard/core';
 import { Prisma } from '@switchyard/prisma';
 import type { Writable } from 'node:stream';
@@ -328,6 +332,63 @@ export class UsageService {
   }
 
   /** Per-user usage over a period (every user with traffic, plus their name and status). */
+  /**
+   * Month-end cost forecast (core `forecastMonthEnd`) from the hourly rollup's daily costs since the month's start
+   * or a week back: in total, per organization (requests with none under "No organization") and per provider.
+   */
+  async forecast(): Promise<CostForecast> {
+    const now = this.ctx.now();
+    const from = new Date(forecastFrom(now));
+    const rows = await this.ctx.prisma.$queryRaw<
+      { day: Date; orgId: string; providerId: string; cost: unknown }[]
+    >`
+      SELECT date_trunc('day', "hour" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, "orgId", "providerId",
+        sum("costUsd") AS cost
+      FROM "UsageHourly" WHERE "hour" >= ${from} GROUP BY 1, 2, 3`;
+    const total: DailyCost[] = [];
+    const byOrg = new Map<string, DailyCost[]>();
+    const byProvider = new Map<string, DailyCost[]>();
+    for (const r of rows) {
+      const d = { day: new Date(r.day).toISOString().slice(0, 10), costUsd: Number(r.cost) || 0 };
+      total.push(d);
+      (byOrg.get(r.orgId) ?? byOrg.set(r.orgId, []).get(r.orgId)!).push(d);
+      if (r.providerId)
+        (byProvider.get(r.providerId) ?? byProvider.set(r.providerId, []).get(r.providerId)!).push(d);
+    }
+    const [orgs, providers] = await Promise.all([
+      this.ctx.prisma.organization.findMany({
+        where: { id: { in: [...byOrg.keys()].filter(Boolean) } },
+        select: { id: true, name: true },
+      }),
+      this.ctx.prisma.provider.findMany({
+        where: { id: { in: [...byProvider.keys()] } },
+        select: { id: true, slug: true, name: true },
+      }),
+    ]);
+    const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+    const provider = new Map(providers.map((p) => [p.id, p]));
+    const byProjected = (a: { projectedUsd: number }, b: { projectedUsd: number }) =>
+      b.projectedUsd - a.projectedUsd;
+    return {
+      total: forecastMonthEnd(total, now),
+      byOrg: [...byOrg]
+        .map(([orgId, daily]) => ({
+          orgId: orgId || null,
+          name: orgId ? (orgName.get(orgId) ?? 'Deleted organization') : 'No organization',
+          ...forecastMonthEnd(daily, now),
+        }))
+        .sort(byProjected),
+      byProvider: [...byProvider]
+        .map(([providerId, daily]) => ({
+          providerId,
+          slug: provider.get(providerId)?.slug ?? null,
+          name: provider.get(providerId)?.name ?? 'Deleted provider',
+          ...forecastMonthEnd(daily, now),
+        }))
+        .sort(byProjected),
+    };
+  }
+
   async users(q: UserUsageQuery) {
     const days = periodDays(q.period);
     const since = days === null ? new Date(0) : new Date(truncate(this.ctx.now(), 'day') - (days - 1) * DAY);

@@ -276,3 +276,28 @@ export const errorsPageSchema = z.strictObject({
   nextCursor: z.string().nullable(),
 });
 export type ErrorsPage = z.infer<typeof errorsPageSchema>;
+
+const monthForecastFields = {
+  month: z.string(),
+  monthToDateUsd: z.number(),
+  projectedUsd: z.number(),
+  dailyRateUsd: z.number(),
+  rateDays: z.number().int(),
+  daysLeft: z.number(),
+  daysInMonth: z.number().int(),
+};
+
+/** Month-end cost forecast: the whole gateway, per organization and per provider (from the hourly rollups). */
+export const costForecastSchema = z.strictObject({
+  total: z.strictObject(monthForecastFields),
+  byOrg: z.array(z.strictObject({ orgId: z.string().nullable(), name: z.string(), ...monthForecastFields })),
+  byProvider: z.array(
+    z.strictObject({
+      providerId: z.string(),
+      slug: z.string().nullable(),
+      name: z.string(),
+      ...monthForecastFields,
+    }),
+  ),
+});
+export type CostForecast = z.infer<typeof costForecastSchema>;
