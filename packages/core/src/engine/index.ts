@@ -9,3 +9,4 @@ export * from './strategies.js';
 export * from './plan.js';
 export * from './limits.js';
 export * from './outcome.js';
+export * from './endpoints.js';
