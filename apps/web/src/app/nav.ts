@@ -17,6 +17,7 @@ import {
   ShieldCheck,
   UserRoundCheck,
   Users,
+  Waypoints,
   type LucideIcon,
 } from 'lucide-react';
 import type { Role } from '../features/auth/api/me';
@@ -73,6 +74,13 @@ export const NAV: readonly NavItem[] = [
     icon: Route,
     roles: OPS,
     keywords: 'llm providers routing strategy aliases fallback chains power levels byok trace cost usage',
+  },
+  {
+    to: '/routing',
+    label: 'Routing summary',
+    icon: Waypoints,
+    roles: OPS,
+    keywords: 'routing overview strategy aliases chains power levels default model retries cooldown health',
   },
   {
     to: '/models',

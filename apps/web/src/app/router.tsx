@@ -188,6 +188,13 @@ export const routes: RouteObject[] = [
         ),
       },
       {
+        path: 'routing',
+        lazy: page(
+          () => import('../features/routing-summary/components/routing-summary-page'),
+          (m) => m.RoutingSummaryPage,
+        ),
+      },
+      {
         path: 'models',
         lazy: page(
           () => import('../features/models/components/models-page'),

@@ -1,4 +1,5 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
+import { useLocation } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { FormError } from '../../../components/ui/dialog';
 import { CheckboxField, TextField } from '../../../components/ui/field';
@@ -62,12 +63,15 @@ const FIELDS: {
 /** Retries, the circuit breaker, cooldowns, policy fallback and the default model: stored, used by the next request. */
 export function RoutingSettingsPanel({ canEdit, suggestions }: { canEdit: boolean; suggestions: string[] }) {
   const rules = useRoutingRules();
+  // Held here: a save changes `updatedAt`, which gives the form fresh defaults (a new instance) with the saved state.
+  const save = useUpdateRoutingRules();
   if (rules.isPending) return <Skeleton className="h-56" />;
   if (rules.isError) return <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />;
   return (
     <RoutingSettingsForm
       key={rules.data.updatedAt ?? 'default'}
       rules={rules.data}
+      save={save}
       canEdit={canEdit}
       suggestions={suggestions}
     />
@@ -76,19 +80,27 @@ export function RoutingSettingsPanel({ canEdit, suggestions }: { canEdit: boolea
 
 function RoutingSettingsForm({
   rules,
+  save,
   canEdit,
   suggestions,
 }: {
   rules: RoutingRules;
+  save: ReturnType<typeof useUpdateRoutingRules>;
   canEdit: boolean;
   suggestions: string[];
 }) {
   const listId = useId();
-  const save = useUpdateRoutingRules();
   const f = useZodForm(routingSettingsForm, routingSettingsDefaults(rules), (body) => save.mutateAsync(body));
   const watched = f.form.watch();
+  // The routing summary links here (`#routing-settings`): bring the form into view.
+  const { hash } = useLocation();
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (hash === '#routing-settings') ref.current?.scrollIntoView({ block: 'start' });
+  }, [hash]);
   return (
     <section
+      ref={ref}
       id="routing-settings"
       aria-labelledby="routing-settings-heading"
       className="min-w-0 rounded-2xl border border-border bg-surface p-4"
