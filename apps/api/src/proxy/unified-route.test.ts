@@ -106,7 +106,9 @@ describe('POST /v1/route', () => {
     expect(await forced.json()).toMatchObject({ object: 'chat.completion' });
     const bad = await route(OPENAI, { 'x-switchyard-format': 'gemini' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/x-switchyard-format/);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(
+      /x-switchyard-format/,
+    );
   });
 
   it('errors come in the detected format: an Anthropic body without max_tokens, a bad key', async () => {

@@ -183,7 +183,9 @@ describe('cooldown timings and the default model (routing settings)', () => {
       });
     const unset = await noModel();
     expect(unset.status).toBe(400);
-    expect((await unset.json()).error.message).toMatch(/"model" is required/);
+    expect(((await unset.json()) as { error: { message: string } }).error.message).toMatch(
+      /"model" is required/,
+    );
     expect((await put({ defaultModel: 'nope/missing' })).status).toBe(400);
     expect((await put({ defaultModel: 'default' })).status).toBe(400);
     expect((await put({ defaultModel: 'up-backup/gpt-test' })).body.defaultModel).toBe('up-backup/gpt-test');
