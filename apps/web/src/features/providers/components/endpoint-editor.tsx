@@ -29,11 +29,12 @@ export function EndpointEditor({
     <fieldset className="min-w-0 rounded-xl border border-border p-3">
       <legend className="px-1 text-sm font-medium">Endpoints</legend>
       <p className="mb-2 text-xs text-muted">
-        More base URLs of the same account. Each request starts at one drawn by weight (0 = standby); a
-        connection error, 5xx or 429 tries the next one in this order before another provider.
+        More base URLs of the same account. Each request starts at one drawn by weight (the primary is the
+        base URL above; 0 = standby); a connection error, 5xx or 429 tries the next one in this order before
+        another provider.
       </p>
       <TextField
-        label="Base URL weight"
+        label="Primary weight"
         name="baseUrlWeight"
         inputMode="numeric"
         defaultValue={String(baseUrlWeight)}

@@ -99,7 +99,7 @@ export function RoutingSummaryPage() {
             {(r) => (
               <div className="flex flex-col gap-3" data-testid="summary-rules">
                 <p className="text-sm">
-                  <Badge tone="accent">{r.strategy}</Badge>{' '}
+                  <Badge>{r.strategy}</Badge>{' '}
                   <span className="text-muted">{r.strategies[r.strategy]}</span>
                 </p>
                 <Facts
@@ -180,7 +180,7 @@ export function RoutingSummaryPage() {
                       <div className="flex flex-wrap items-center gap-2">
                         <code className="font-medium">{a.name}</code>
                         <Badge>{a.orgName ?? 'global'}</Badge>
-                        <Badge tone="accent">{a.strategy}</Badge>
+                        <Badge>{a.strategy}</Badge>
                         {!a.enabled ? <Badge tone="warn">disabled</Badge> : null}
                       </div>
                       <p className="mt-0.5 break-words text-xs text-muted">
