@@ -99,8 +99,7 @@ export function RoutingSummaryPage() {
             {(r) => (
               <div className="flex flex-col gap-3" data-testid="summary-rules">
                 <p className="text-sm">
-                  <Badge>{r.strategy}</Badge>{' '}
-                  <span className="text-muted">{r.strategies[r.strategy]}</span>
+                  <Badge>{r.strategy}</Badge> <span className="text-muted">{r.strategies[r.strategy]}</span>
                 </p>
                 <Facts
                   rows={[
