@@ -7,12 +7,12 @@ const PAGES = [
   { name: 'Overview', path: '/', ready: (p: Page) => p.getByTestId('week-cost') },
   {
     name: 'Providers',
-    path: '/providers',
+    path: '/llm/providers',
     ready: (p: Page) => p.getByTestId('stat-providers').getByTestId('stat-value'),
   },
   {
     name: 'Routing',
-    path: '/providers?tab=routing',
+    path: '/llm/routing',
     ready: (p: Page) => p.getByRole('heading', { name: /Aliases/i }).first(),
   },
   {

@@ -93,6 +93,9 @@ async function prepareCall(
       maxOutputTokens: attempt.model.maxOutputTokens,
       clientHeaders: x.match.format === 'anthropic' ? anthropicClientHeaders(x.req) : undefined,
     });
+    // Tracing: the provider sees this attempt's span as its parent.
+    if (run.span && call.transport.kind === 'http')
+      call.transport.request.headers.traceparent = run.span.traceparent;
     if (call.dropped)
       d.logger.info(
         { provider: attempt.provider.slug, model: attempt.model.modelId, droppedTools: call.dropped.tools },
@@ -209,7 +212,15 @@ function answerWhole(
   const endpoint = x.match.endpoint;
   const costUsd =
     endpoint === 'models' || isBilled(endpoint) ? d.router.costOf(run.attempt.model, decoded.usage) : 0;
-  return { kind: 'done', status: 200, usage: decoded.usage, costUsd, ttftMs: ttft, errorCode: null };
+  return {
+    kind: 'done',
+    status: 200,
+    usage: decoded.usage,
+    costUsd,
+    ttftMs: ttft,
+    errorCode: null,
+    finishReason: decoded.finishReason ?? null,
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
 import { BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js';
 import { FORMAT_HEADER, headerFormat, hintedFormat, unifiedMatch } from './unified.js';
 import { RequestShapeError, requestFacts } from './request-facts.js';
+import { GENAI_OPERATION } from '../telemetry/tracing.js';
 
 /** A request as it arrives, before its endpoint, caller and body are known. */
 interface Arrival {
@@ -259,16 +260,26 @@ function parseRequest(
     format = match.format;
   }
   try {
-    return {
-      body: body as Record<string, unknown>,
-      facts: requestFacts(match.endpoint, body, raw.length, { defaultModel }),
-      match,
-    };
+    const facts = requestFacts(match.endpoint, body, raw.length, { defaultModel });
+    const agent = agentHeaders(a.req);
+    if (agent) facts.agent = agent;
+    return { body: body as Record<string, unknown>, facts, match };
   } catch (err) {
     if (err instanceof RequestShapeError)
       return invalid(a, format, 'invalid_request', err.message, err.param);
     throw err;
   }
+}
+
+/** The agent headers (x-switchyard-agent, x-switchyard-effort), cut to 100 characters; null when neither is sent. */
+function agentHeaders(req: IncomingMessage): { id: string | null; effort: string | null } | null {
+  const one = (v: string | string[] | undefined): string | null => {
+    const s = (Array.isArray(v) ? v[0] : v)?.trim();
+    return s ? s.slice(0, 100) : null;
+  };
+  const id = one(req.headers['x-switchyard-agent']);
+  const effort = one(req.headers['x-switchyard-effort']);
+  return id === null && effort === null ? null : { id, effort };
 }
 
 /** A 400 about the request body (read in full already, so nothing is left to discard). */
@@ -299,6 +310,14 @@ function requestContext(
   const endpoint = match.endpoint as Exclude<typeof match.endpoint, 'models'>;
   const dlp = protectionFor(config.dlp, caller, endpoint, parsed.body, raw.length);
   const body = dlp?.body ?? parsed.body;
+  const span = d.tracing
+    ? d.tracing.startRequest(
+        a.req.headers,
+        GENAI_OPERATION[endpoint] ?? endpoint,
+        parsed.facts.model,
+        performance.timeOrigin + a.started,
+      )
+    : null;
   return {
     req: a.req,
     res: a.res,
@@ -318,6 +337,8 @@ function requestContext(
     plan: null,
     debugSkipped: null,
     recorded: false,
+    span,
+    attemptSpans: span ? [] : null,
   };
 }
 

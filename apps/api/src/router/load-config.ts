@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@switchyard/prisma';
-import { DEFAULT_COOLDOWNS, type ProviderTimeouts } from '@switchyard/core';
+import { DEFAULT_COOLDOWNS, type AgentConfig, type ProviderTimeouts } from '@switchyard/core';
 import { IpAllowList } from '../lib/ip-allowlist.js';
 import { modelMetricLabel } from '../lib/metrics.js';
 import type { SecretBox } from '../lib/secrets.js';
@@ -20,6 +20,8 @@ export interface LoadedConfig {
   models: LoadedModel[];
   aliases: LoadedAlias[];
   chains: { modelRef: string; targets: string[] }[];
+  /** Agent configurations (`agent:<id>`, x-switchyard-agent). */
+  agents: AgentConfig[];
   settings: {
     strategy: 'cost' | 'balanced' | 'quality';
     maxAttempts: number;
@@ -198,6 +200,7 @@ export async function loadConfig(
     models,
     aliases,
     chains,
+    agents,
     settings,
     powerLevels,
     keys,
@@ -212,6 +215,7 @@ export async function loadConfig(
     prisma.model.findMany({ orderBy: [{ priority: 'asc' }, { modelId: 'asc' }] }),
     prisma.alias.findMany(),
     prisma.fallbackChain.findMany({ where: { enabled: true } }),
+    prisma.agent.findMany({ orderBy: { agentId: 'asc' } }),
     prisma.routingSettings.findUnique({ where: { id: 1 } }),
     prisma.powerLevel.findMany({ orderBy: { sortOrder: 'asc' } }),
     prisma.gatewayKey.findMany({ where: { revokedAt: null } }),
@@ -326,6 +330,12 @@ export async function loadConfig(
       enabled: a.enabled,
     })),
     chains: chains.map((c) => ({ modelRef: c.modelRef, targets: c.targets })),
+    agents: agents.map((a) => ({
+      id: a.agentId,
+      name: a.name,
+      role: a.role,
+      models: { normal: a.normalModel, heavy: a.heavyModel, max: a.maxModel },
+    })),
     settings: {
       strategy: (settings?.strategy ?? 'balanced') as LoadedConfig['settings']['strategy'],
       maxAttempts: settings?.maxAttempts ?? 3,

@@ -147,6 +147,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       enabled: a.enabled,
     })),
     chains: Object.fromEntries(c.chains.map((ch) => [ch.modelRef, ch.targets])),
+    agents: c.agents,
     powerLevels: c.powerLevels.map((p) => ({
       slug: tierOf(p.slug),
       tier: tierOf(p.qualityTier),
@@ -352,6 +353,7 @@ export class RoutingRuntime implements Router {
         maxTokens: input.facts.maxTokens,
         needs: input.facts.needs,
         params: input.facts.params,
+        agent: input.facts.agent,
       },
       caller: this.#engineCaller(input),
       config: this.#core,

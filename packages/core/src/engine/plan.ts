@@ -2,9 +2,11 @@ import { circuitAdmits } from './circuit.js';
 import { estimateCost, expectedOutputTokens, isBilled } from './cost.js';
 import { budgetKey, bucketKey, modelTarget, type StateEvent, type StateView } from './state.js';
 import { orderAlias, orderGlobal, type Scored } from './strategies.js';
+import { selectAgent } from './agents.js';
 import {
   TIERS,
   type AliasConfig,
+  type AgentEffort,
   type AliasStrategy,
   type BucketConfig,
   type Caller,
@@ -99,6 +101,8 @@ export interface Trace {
   candidates: TraceCandidate[];
   order: string[];
   attempts: number;
+  /** The agent configuration that chose the model (`agent:<id>` or the x-switchyard-agent header). */
+  agent?: { id: string; name: string; effort: AgentEffort; model: string; via: 'model' | 'header' };
 }
 
 export type NoRouteCode =
@@ -109,7 +113,9 @@ export type NoRouteCode =
   | 'budget_exhausted'
   | 'capability_missing'
   | 'parameter_unsupported'
-  | 'context_too_large';
+  | 'context_too_large'
+  | 'unknown_agent'
+  | 'invalid_effort';
 
 export interface NoRoute {
   code: NoRouteCode;
@@ -425,10 +431,10 @@ interface Candidate extends Scored {
  */
 export function plan(input: PlanInput): PlanResult {
   const { caller, config, state, now, rng } = input;
-  let req = input.request;
+  const requested = input.request.model;
   const index = indexConfig(config);
   const trace: Trace = {
-    requested: req.model,
+    requested,
     lookup: { kind: 'unknown' },
     strategy: config.strategy,
     candidates: [],
@@ -438,6 +444,17 @@ export function plan(input: PlanInput): PlanResult {
   const skipped: Skip[] = [];
   const events: StateEvent[] = [];
   const fail = (error: NoRoute): PlanResult => ({ ok: false, error, skipped, trace, events: [] });
+
+  // An agent configuration names the model (then resolved like any other name).
+  let req = input.request;
+  const agentSel = selectAgent(req, config.agents);
+  if (agentSel.kind === 'error')
+    return fail({ code: agentSel.code, httpStatus: agentSel.httpStatus, message: agentSel.message });
+  if (agentSel.kind === 'agent') {
+    const { agent, effort, model, via } = agentSel;
+    trace.agent = { id: agent.id, name: agent.name, effort, model, via };
+    req = { ...req, model };
+  }
 
   const view = viewFor(index, caller);
   let found = lookup(index, view, config, req, caller);
@@ -451,7 +468,7 @@ export function plan(input: PlanInput): PlanResult {
     return fail({
       code: 'unknown_model',
       httpStatus: 404,
-      message: `The model "${req.model}" is not an alias, a power level or a model any enabled provider serves.`,
+      message: `The model "${req.model}"${trace.agent ? ` (the ${trace.agent.effort} model of agent "${trace.agent.id}")` : ''} is not an alias, a power level or a model any enabled provider serves.`,
     });
   }
   trace.lookup = {
@@ -462,7 +479,11 @@ export function plan(input: PlanInput): PlanResult {
     ...(found.level ? { level: found.level } : {}),
     ...(found.tier ? { tier: found.tier } : {}),
   };
-  const requestAllowed = caller.allowedModels.length === 0 || caller.allowedModels.includes(req.model);
+  // A key limited to some models may name them, or the agent that resolves to them.
+  const requestAllowed =
+    caller.allowedModels.length === 0 ||
+    caller.allowedModels.includes(req.model) ||
+    caller.allowedModels.includes(requested);
   const params = req.params !== undefined && req.params.length > 0 ? req.params : undefined;
 
   // Caller-wide limits (key RPM/TPM, user buckets) and budgets: their counters are read once per plan; the

@@ -172,6 +172,21 @@ export interface RoutingConfig {
    * level or a model reference. Absent or null = such a request is refused as before.
    */
   defaultModel?: string | null;
+  /** Named agent configurations (`agent:<id>`, or the x-switchyard-agent header); none when absent. */
+  agents?: readonly AgentConfig[];
+}
+
+/** How hard an agent works on a request: each effort names its own model. */
+export const AGENT_EFFORTS = ['normal', 'heavy', 'max'] as const;
+export type AgentEffort = (typeof AGENT_EFFORTS)[number];
+
+/** A named agent: a role and three models (each an alias, a power level or a model), by effort. */
+export interface AgentConfig {
+  /** The id clients name (`agent:<id>`, `x-switchyard-agent: <id>`). */
+  id: string;
+  name: string;
+  role: string;
+  models: Readonly<Record<AgentEffort, string>>;
 }
 
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'lifetime';
@@ -212,4 +227,6 @@ export interface RequestInfo {
   needs: readonly Capability[];
   /** Parameters the target must honour; absent or empty for most requests. */
   params?: readonly RequestParam[] | undefined;
+  /** The client's agent headers (x-switchyard-agent, x-switchyard-effort), when it sent either. */
+  agent?: { id: string | null; effort: string | null } | undefined;
 }

@@ -42,6 +42,7 @@ export function presentModel(m: WithProvider): RegistryModel {
     priority: m.priority,
     scope: m.scope,
     source: m.source,
+    managedByConfig: m.managedByConfig,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };

@@ -9,6 +9,7 @@ import type {
 } from '@switchyard/core';
 import type { Prisma, PrismaClient, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
+import type { OutboundPolicy } from '../../lib/outbound-policy.js';
 import { AppError } from '../../lib/errors.js';
 import { defaultCapabilities, isProviderType, providerDefaults } from '../../providers/index.js';
 import { catalogueModel, scoreForPrice, tierForPrice } from '../../providers/model-catalogue.js';
@@ -33,7 +34,8 @@ const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set([
 /** Provider settings that are credentials themselves (Bedrock). */
 export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 
-const sameUrl = (a: string | null | undefined, b: string | null | undefined) =>
+/** Two base URLs that point at the same place (trailing slashes and blanks aside). */
+export const sameUrl = (a: string | null | undefined, b: string | null | undefined) =>
   (a?.trim().replace(/\/+$/, '') || null) === (b?.trim().replace(/\/+$/, '') || null);
 
 /**
@@ -128,6 +130,16 @@ function mapSecrets(
   return c;
 }
 
+/** The secret values of a provider's config (AWS secret keys, credential headers), each with its path. */
+export function secretConfigValues(config: unknown): { path: string; value: string }[] {
+  const found: { path: string; value: string }[] = [];
+  mapSecrets((config ?? {}) as Record<string, unknown>, (value, path) => {
+    found.push({ path, value });
+    return value;
+  });
+  return found;
+}
+
 /** A provider's config as the API shows it: secret values masked. */
 export function presentConfig(config: unknown): Record<string, unknown> {
   return mapSecrets((config ?? {}) as Record<string, unknown>, maskSecret);
@@ -176,6 +188,9 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
         : p.disabledReason,
     lastError: p.lastError,
     lastTestedAt: p.lastTestedAt?.toISOString() ?? null,
+    lastTest: p.lastTestedAt
+      ? { at: p.lastTestedAt.toISOString(), ok: p.lastError === null, error: p.lastError }
+      : null,
     priority: p.priority,
     autoFallback: p.autoFallback,
     hasApiKey: p.encryptedApiKey !== null,
@@ -187,8 +202,24 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     modelCount: p.models.length,
     avgCostPer1M: avg === null ? null : Math.round(avg * 1e6) / 1e6,
     color: providerDefaults(p.type).color,
+    managedByConfig: p.managedByConfig,
     createdAt: p.createdAt.toISOString(),
   };
+}
+
+/**
+ * Why a new provider cannot be created as given (an unknown type, a missing base URL, a URL the outbound policy
+ * refuses), or null. The same check for the admin API and the configuration file.
+ */
+export async function newProviderProblem(
+  policy: Pick<OutboundPolicy, 'checkUrl'>,
+  b: { type: string; baseUrl?: string | null },
+): Promise<{ field: string; message: string } | null> {
+  if (!isProviderType(b.type)) return { field: 'type', message: `unknown provider type "${b.type}"` };
+  if (!b.baseUrl && !providerDefaults(b.type).defaultBaseUrl && b.type !== 'bedrock' && b.type !== 'mock')
+    return { field: 'baseUrl', message: 'is required for this provider type' };
+  const problem = b.baseUrl ? await policy.checkUrl(b.baseUrl) : null;
+  return problem ? { field: 'baseUrl', message: problem } : null;
 }
 
 export class ProvidersService {
@@ -265,11 +296,8 @@ export class ProvidersService {
   }
 
   async create(actor: Actor, b: CreateProviderBody) {
-    if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
-    if (!b.baseUrl && !providerDefaults(b.type).defaultBaseUrl && b.type !== 'bedrock' && b.type !== 'mock') {
-      throw AppError.validation('baseUrl: is required for this provider type');
-    }
-    await this.#checkBaseUrl(b.baseUrl);
+    const problem = await newProviderProblem(this.ctx.outbound.policy, b);
+    if (problem) throw AppError.validation(`${problem.field}: ${problem.message}`, { issues: [problem] });
     await this.#checkEndpoints(newEndpointUrls({ baseUrl: null }, b));
     const p = await this.ctx.prisma.$transaction(async (tx) => {
       const created = await tx.provider.create({

@@ -38,6 +38,7 @@ export function presentAlias(a: Alias) {
     fallbacks: a.fallbacks as string[],
     description: a.description,
     enabled: a.enabled,
+    managedByConfig: a.managedByConfig,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -50,6 +51,7 @@ export function presentChain(c: FallbackChain) {
     targets: c.targets,
     description: c.description,
     enabled: c.enabled,
+    managedByConfig: c.managedByConfig,
     updatedAt: c.updatedAt.toISOString(),
   };
 }

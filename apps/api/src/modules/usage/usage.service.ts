@@ -36,6 +36,13 @@ function truncate(t: number, bucket: 'hour' | 'day' | 'week' | 'minute'): number
 }
 const STEP = { minute: 60_000, hour: HOUR, day: DAY, week: 7 * DAY } as const;
 
+/** The agent configuration an error report's details name (written with the usage row), or null. */
+function agentOfDetails(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const a = (details as { agent?: unknown }).agent;
+  return typeof a === 'string' && a !== '' ? a : null;
+}
+
 /** The calling tool and version an error report's details carry (written with the usage row; older reports have none). */
 function clientOfDetails(details: unknown): { tool: string; version: string | null } | null {
   if (typeof details !== 'object' || details === null) return null;
@@ -231,10 +238,19 @@ export class UsageService {
     // Thirty whole UTC days including today, against the thirty before (the daily rollup's grain).
     const cur = new Date(truncate(now, 'day') - 29 * DAY);
     const prev = new Date(cur.getTime() - 30 * DAY);
-    const [providers, activeProviders, activeModels, windows, byokUsers] = await Promise.all([
+    const dayAgo = new Date(now - DAY);
+    const twoDaysAgo = new Date(now - 2 * DAY);
+    const [providers, activeProviders, activeModels, used, windows, byokUsers] = await Promise.all([
       this.ctx.prisma.provider.count(),
       this.ctx.prisma.provider.count({ where: { status: 'active' } }),
-      this.ctx.prisma.model.count({ where: { enabled: true, provider: { status: 'active' } } }),
+      // The Models page's "Enabled" count (the same definition, so the two figures agree).
+      this.ctx.prisma.model.count({ where: { enabled: true } }),
+      // Distinct provider × model pairs that answered, in the last 24 h and the 24 h before (raw rows, indexed on time).
+      this.ctx.prisma.$queryRaw<{ current: unknown; previous: unknown }[]>`
+        SELECT count(DISTINCT ("providerId", "modelId")) FILTER (WHERE "createdAt" >= ${dayAgo}) AS current,
+          count(DISTINCT ("providerId", "modelId")) FILTER (WHERE "createdAt" < ${dayAgo}) AS previous
+        FROM "UsageRecord"
+        WHERE "createdAt" >= ${twoDaysAgo} AND "createdAt" <= ${new Date(now)} AND "status" < 400 AND "modelId" IS NOT NULL`,
       this.ctx.prisma.$queryRaw<
         {
           current: boolean;
@@ -264,6 +280,11 @@ export class UsageService {
       totalProviders: providers,
       activeProviders,
       activeModels,
+      modelsUsed24h: {
+        value: num(used[0]?.current),
+        previous: num(used[0]?.previous),
+        changePct: percentChange(num(used[0]?.current), num(used[0]?.previous)),
+      },
       apiCalls30d: { value: calls, previous: callsPrev, changePct: percentChange(calls, callsPrev) },
       cost30d: { valueUsd: cost, previousUsd: costPrev, changePct: percentChange(cost, costPrev) },
       tokens30d: num(c?.tokens),
@@ -315,14 +336,15 @@ export class UsageService {
         userId: string;
         requests: unknown;
         errors: unknown;
-        tokens: unknown;
+        tokensIn: unknown;
+        tokensOut: unknown;
         cost: unknown;
         saved: unknown;
         byok: unknown;
         last: Date;
       }[]
     >`
-      SELECT "userId", sum("requests") AS requests, sum("errors") AS errors, sum("tokensIn" + "tokensOut") AS tokens,
+      SELECT "userId", sum("requests") AS requests, sum("errors") AS errors, sum("tokensIn") AS "tokensIn", sum("tokensOut") AS "tokensOut",
         sum("costUsd") AS cost, sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok, max("day") AS last
       FROM "UsageDaily" WHERE "day" >= ${since} AND "userId" <> '' GROUP BY 1`;
     const users = await this.ctx.prisma.user.findMany({
@@ -340,7 +362,9 @@ export class UsageService {
         weeklyCapUsd: u?.weeklyCapUsd == null ? null : Number(u.weeklyCapUsd),
         requests: num(r.requests),
         errors: num(r.errors),
-        tokens: num(r.tokens),
+        tokens: num(r.tokensIn) + num(r.tokensOut),
+        tokensIn: num(r.tokensIn),
+        tokensOut: num(r.tokensOut),
         costUsd: money(r.cost),
         savedUsd: money(r.saved),
         byokRequests: num(r.byok),
@@ -536,6 +560,7 @@ export class UsageService {
         app: r.appId ? { id: r.appId, name: apps.get(r.appId) ?? null } : null,
         requestId: r.requestId,
         client: clientOfDetails(r.details),
+        agent: agentOfDetails(r.details),
         details: r.details,
       })),
       nextCursor: rows.length > q.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,

@@ -27,6 +27,7 @@ const custom: ProviderType = {
   color: '#64748b',
   docsUrl: null,
   keyHint: null,
+  catalogueModels: [],
 };
 const openai: ProviderType = {
   type: 'openai',
@@ -38,6 +39,7 @@ const openai: ProviderType = {
   color: '#10a37f',
   docsUrl: null,
   keyHint: 'sk-...',
+  catalogueModels: [],
 };
 
 describe('provider form', () => {

@@ -13,6 +13,15 @@ export const providerTypeSchema = z.strictObject({
   color: z.string(),
   docsUrl: z.string().nullable(),
   keyHint: z.string().nullable(),
+  /** The catalogue's curated models of this type: the checklist when the provider's own listing is unavailable. */
+  catalogueModels: z.array(
+    z.strictObject({
+      modelId: z.string(),
+      displayName: z.string(),
+      priceInputPer1M: z.number().nullable(),
+      priceOutputPer1M: z.number().nullable(),
+    }),
+  ),
 });
 export type ProviderType = z.infer<typeof providerTypeSchema>;
 
@@ -140,6 +149,8 @@ export const providerSchema = z.strictObject({
   disabledReason: z.string().nullable(),
   lastError: z.string().nullable(),
   lastTestedAt: z.string().nullable(),
+  /** The last connection test of the stored key (its own result, apart from traffic errors); null: never tested. */
+  lastTest: z.strictObject({ at: z.string(), ok: z.boolean(), error: z.string().nullable() }).nullable(),
   priority: z.number().int(),
   autoFallback: z.boolean(),
   hasApiKey: z.boolean(),
@@ -152,6 +163,8 @@ export const providerSchema = z.strictObject({
   /** Average of (input + output) / 2 per 1M tokens over the enabled models. */
   avgCostPer1M: z.number().nullable(),
   color: z.string(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   createdAt: z.string(),
   /** Live state: cooldowns, circuits, the last error and the last health check. */
   health: providerLiveSchema,

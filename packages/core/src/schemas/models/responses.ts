@@ -36,6 +36,8 @@ export const registryModelSchema = z.strictObject({
   scope: z.string(),
   /** Where the entry came from: `catalogue`, `admin`, `discovered`. */
   source: z.string(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,6 +1,7 @@
 /** What the routing endpoints answer, and the resolver trace (a dry run's, or a logged request's). */
 import { z } from 'zod';
 import { ALIAS_STRATEGY_VALUES, GLOBAL_STRATEGY_VALUES } from './index.js';
+import { AGENT_EFFORTS } from '../../engine/types.js';
 
 const SKIP_REASON_VALUES = [
   'provider-disabled',
@@ -45,6 +46,15 @@ export const engineTraceSchema = z.strictObject({
   ),
   order: z.array(z.string()),
   attempts: z.number().int(),
+  agent: z
+    .strictObject({
+      id: z.string(),
+      name: z.string(),
+      effort: z.enum(AGENT_EFFORTS),
+      model: z.string(),
+      via: z.enum(['model', 'header']),
+    })
+    .optional(),
 });
 export type EngineTrace = z.infer<typeof engineTraceSchema>;
 
@@ -106,6 +116,8 @@ export const aliasSchema = z.strictObject({
   fallbacks: z.array(z.string()),
   description: z.string().nullable(),
   enabled: z.boolean(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -121,6 +133,8 @@ export const fallbackChainSchema = z.strictObject({
   targets: z.array(z.string()),
   description: z.string().nullable(),
   enabled: z.boolean(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   updatedAt: z.string(),
 });
 export type FallbackChain = z.infer<typeof fallbackChainSchema>;

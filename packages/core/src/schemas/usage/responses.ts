@@ -188,7 +188,10 @@ export type Trend = z.infer<typeof trendSchema>;
 export const llmStatsSchema = z.strictObject({
   totalProviders: z.number().int(),
   activeProviders: z.number().int(),
+  /** Enabled models in the registry: the Models page's "Enabled" count. */
   activeModels: z.number().int(),
+  /** Distinct models that answered a request in the last 24 hours, against the 24 hours before. */
+  modelsUsed24h: trendSchema,
   apiCalls30d: trendSchema,
   cost30d: z.strictObject({
     valueUsd: z.number(),
@@ -231,6 +234,9 @@ export const userUsageRowSchema = z.strictObject({
   requests: z.number(),
   errors: z.number(),
   tokens: z.number(),
+  /** Input (prompt) and output (completion) tokens apart; `tokens` is their sum. */
+  tokensIn: z.number(),
+  tokensOut: z.number(),
   costUsd: z.number(),
   savedUsd: z.number(),
   byokRequests: z.number(),
@@ -261,6 +267,8 @@ export const errorReportSchema = z.strictObject({
   requestId: z.string().nullable(),
   /** The client tool that sent the failed request and its version (null on older reports). */
   client: z.strictObject({ tool: z.string(), version: z.string().nullable() }).nullable(),
+  /** The agent configuration that chose the model (`agent:<id>` or x-switchyard-agent), if one did. */
+  agent: z.string().nullable(),
   details: z.unknown(),
 });
 export type ErrorReport = z.infer<typeof errorReportSchema>;

@@ -292,6 +292,17 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
             </span>
           </p>
         ) : null}
+        {plan?.agent ? (
+          <p className="mb-2 text-sm" data-testid="log-agent">
+            <code>
+              agent: {plan.agent.id} ({plan.agent.effort}) → {plan.agent.model}
+            </code>{' '}
+            <span className="text-muted">
+              ({plan.agent.name}, named by{' '}
+              {plan.agent.via === 'model' ? 'the model' : 'the x-switchyard-agent header'})
+            </span>
+          </p>
+        ) : null}
         {plan ? (
           <TraceView plan={plan} />
         ) : (

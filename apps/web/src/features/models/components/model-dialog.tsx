@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
+import { ManagedNotice } from '../../../components/ui/managed-badge';
 import { useZodForm } from '../../../lib/zod-form';
 import type { ProviderChoice, RegistryModel } from '../api/types';
 import type { ModelFormValues } from '../model-form';
@@ -77,6 +78,7 @@ export function ModelDialog({
         className="grid grid-cols-1 gap-3 sm:grid-cols-2"
         aria-label={editing ? 'Edit model' : 'New model'}
       >
+        <ManagedNotice managed={m?.managedByConfig} what="model" />
         {editing ? (
           <TextField
             label="Provider"

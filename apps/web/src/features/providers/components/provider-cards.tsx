@@ -2,6 +2,7 @@ import { hasProviderLogo, ProviderLogo } from '../../../components/ui/provider-l
 import { ChevronRight, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
 import { useState, type CSSProperties } from 'react';
 import { Badge } from '../../../components/ui/badge';
+import { ManagedBadge } from '../../../components/ui/managed-badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
@@ -99,6 +100,7 @@ function ProviderCard({
             {typeName} · {p.slug}
           </p>
         </div>
+        <ManagedBadge managed={p.managedByConfig} />
         <span data-testid="provider-status">
           <Badge tone={TONE[status]}>{status}</Badge>
         </span>

@@ -30,6 +30,7 @@ const provider = (health: Provider['health']): Provider => ({
   status: 'active',
   disabledReason: null,
   lastError: health.lastError?.message ?? null,
+  lastTest: null,
   lastTestedAt: null,
   priority: 10,
   autoFallback: true,
@@ -42,6 +43,7 @@ const provider = (health: Provider['health']): Provider => ({
   modelCount: 1,
   avgCostPer1M: 2,
   color: '#10a37f',
+  managedByConfig: false,
   createdAt: '2030-01-01T00:00:00Z',
   health,
 });

@@ -1,8 +1,8 @@
 import { Plus } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { Button } from '../../../components/ui/button';
-import { PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
-import { oneOf, useQueryState } from '../../../lib/search-params';
+import { PageHeader, ReadOnlyNote } from '../../../components/ui/page';
+import { useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
 import { useCreateProvider } from '../api/create-provider';
 import { useAliases } from '../api/get-aliases';
@@ -25,18 +25,16 @@ import { StrategyPanel } from './strategy-panel';
 import { TraceDrawer } from './trace-drawer';
 import { UsageAnalytics } from './usage-analytics';
 
-const TABS = [
-  { value: 'overview', label: 'Providers' },
-  { value: 'routing', label: 'Routing' },
-] as const;
-
-/** Providers & Routing: stat cards, providers, strategy, BYOK, power levels, usage; aliases, chains and the resolver trace. */
-export function ProvidersPage() {
+/**
+ * Providers & Routing, two tabs of the LLM area (`section`): stat cards, providers, strategy, BYOK, power levels,
+ * usage; aliases, chains and the resolver trace.
+ */
+export function ProvidersPage({ section }: { section: 'overview' | 'routing' }) {
   const can = useCan();
   const canWrite = can('providers:write');
   const canRouting = can('routing:write');
   const qs = useQueryState();
-  const tab = oneOf(qs.get('tab'), ['overview', 'routing'] as const, 'overview');
+  const tab = section;
   const [dialog, setDialog] = useState<{ mode: 'create' } | { mode: 'edit'; provider: Provider } | null>(
     null,
   );
@@ -95,7 +93,7 @@ export function ProvidersPage() {
   return (
     <div className="flex min-w-0 flex-col gap-5">
       <PageHeader
-        title="Providers & Routing"
+        title={section === 'overview' ? 'Providers' : 'Aliases & routing'}
         description="Manage LLM providers, how requests are routed between them, what it costs, and who brings their own key."
         actions={
           tab === 'overview' && canWrite ? (
@@ -104,12 +102,6 @@ export function ProvidersPage() {
             </Button>
           ) : null
         }
-      />
-      <SegmentedTabs
-        label="Section"
-        value={tab}
-        options={TABS}
-        onChange={(v) => qs.set({ tab: v === 'overview' ? null : v }, { push: true })}
       />
       {!canWrite ? (
         <ReadOnlyNote>Read-only: your role can see providers and routing but not change them.</ReadOnlyNote>

@@ -12,8 +12,10 @@ import { useRoutingRules } from '../../providers/api/get-routing-rules';
 import type { Provider } from '../../providers/api/types';
 import { useLiveProviders } from '../../providers/hooks/use-live-providers';
 import { humanMs } from '../../providers/routing-settings-form';
+import { llmPath } from '../../llm/tabs';
 
-const ROUTING_TAB = '/providers?tab=routing';
+const ROUTING_TAB = llmPath('routing');
+const PROVIDERS_TAB = llmPath('providers');
 
 /** A titled card with a link to where its settings are edited. */
 function Panel({
@@ -94,7 +96,12 @@ export function RoutingSummaryPage() {
         description="How a request is routed right now, in one read-only view. Each section links to where it is edited."
       />
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">
-        <Panel id="summary-strategy" title="Strategy and rules" edit="/providers" editLabel="Change strategy">
+        <Panel
+          id="summary-strategy"
+          title="Strategy and rules"
+          edit={PROVIDERS_TAB}
+          editLabel="Change strategy"
+        >
           <Loaded q={rules}>
             {(r) => (
               <div className="flex flex-col gap-3" data-testid="summary-rules">
@@ -141,7 +148,7 @@ export function RoutingSummaryPage() {
         <Panel
           id="summary-providers"
           title="Provider health (live)"
-          edit="/providers"
+          edit={PROVIDERS_TAB}
           editLabel="Manage providers"
         >
           <Loaded q={providers}>
@@ -217,7 +224,7 @@ export function RoutingSummaryPage() {
             }
           </Loaded>
         </Panel>
-        <Panel id="summary-levels" title="Power levels" edit="/providers" editLabel="Edit power levels">
+        <Panel id="summary-levels" title="Power levels" edit={PROVIDERS_TAB} editLabel="Edit power levels">
           <Loaded q={levels}>
             {(list) => (
               <ul className="flex flex-col gap-2" aria-label="Power levels">
