@@ -15,6 +15,7 @@ import { blockedError, protectionFor } from './protect.js';
 import { recordRequest } from './record.js';
 import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
 import { BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js';
+import { FORMAT_HEADER, headerFormat, hintedFormat, unifiedMatch } from './unified.js';
 import { RequestShapeError, requestFacts } from './request-facts.js';
 import { GENAI_OPERATION } from '../telemetry/tracing.js';
 
@@ -62,8 +63,10 @@ export function createProxyHandler(deps: ProxyDeps) {
 /** Each step answers the client itself when the request ends there (and returns null). */
 async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   if (!corsAllows(d, a)) return;
-  const match = endpointOf(a);
-  if (match === null) return;
+  const routed = endpointOf(a);
+  if (routed === null) return;
+  // POST /v1/route: until the body says which format it is, errors follow the header and the client's hints.
+  const match = routed.unified ? { ...routed, format: hintedFormat(a.req, routed) } : routed;
   const config = d.config();
   const caller = callerOf(d, a, match.format, config);
   if (caller === null) return;
@@ -71,9 +74,9 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   const raw = await readRequestBody(d, a, match.format);
   if (raw === null) return;
   try {
-    const parsed = parseRequest(a, match, raw);
+    const parsed = parseRequest(a, match, raw, config.settings.defaultModel !== null);
     if (parsed === null) return;
-    const x = requestContext(d, a, match, caller, raw, parsed, config);
+    const x = requestContext(d, a, parsed.match, caller, raw, parsed, config);
     if (x.dlp?.ctx.blocked) return answerBlocked(d, x);
     await execute(d, x);
   } finally {
@@ -233,8 +236,9 @@ function parseRequest(
   a: Arrival,
   match: EndpointMatch,
   raw: Buffer,
-): { body: Record<string, unknown>; facts: RequestFacts } | null {
-  const format = match.format;
+  defaultModel: boolean,
+): { body: Record<string, unknown>; facts: RequestFacts; match: EndpointMatch } | null {
+  let format = match.format;
   // A deeply nested document costs JSON.parse time quadratic in its depth: large bodies are scanned first.
   const deepAt = raw.length > DEPTH_SCAN_ABOVE_BYTES ? rawDepthExceeds(raw, MAX_BODY_DEPTH) : null;
   if (deepAt !== null) {
@@ -249,11 +253,17 @@ function parseRequest(
   } catch {
     return invalid(a, format, 'invalid_json', 'The request body is not valid JSON.');
   }
+  if (match.unified) {
+    if (headerFormat(a.req) === 'invalid')
+      return invalid(a, format, 'invalid_request', `${FORMAT_HEADER} must be "openai" or "anthropic".`);
+    match = unifiedMatch(a.req, match, body);
+    format = match.format;
+  }
   try {
-    const facts = requestFacts(match.endpoint, body, raw.length);
+    const facts = requestFacts(match.endpoint, body, raw.length, { defaultModel });
     const agent = agentHeaders(a.req);
     if (agent) facts.agent = agent;
-    return { body: body as Record<string, unknown>, facts };
+    return { body: body as Record<string, unknown>, facts, match };
   } catch (err) {
     if (err instanceof RequestShapeError)
       return invalid(a, format, 'invalid_request', err.message, err.param);

@@ -159,6 +159,13 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
     maxRetries: c.settings.maxRetries,
     circuit: { failureThreshold: c.settings.circuitFailureThreshold, openMs: c.settings.circuitOpenMs },
     policyFallback: c.settings.policyFallback,
+    cooldowns: {
+      rateLimitMs: c.settings.rateLimitCooldownMs,
+      billingMs: c.settings.billingCooldownMs,
+      authMs: c.settings.authCooldownMs,
+      modelNotFoundMs: c.settings.modelNotFoundCooldownMs,
+    },
+    defaultModel: c.settings.defaultModel,
   };
 }
 
@@ -576,6 +583,7 @@ export class RoutingRuntime implements Router {
         retries: ctx.retriesOnThisTarget,
         maxRetries: cfg.maxRetries,
         policyFallback: cfg.policyFallback,
+        ...(cfg.cooldowns ? { cooldowns: cfg.cooldowns } : {}),
         rng: this.#rng,
         keySource: a.key.source,
       },

@@ -14,6 +14,7 @@ import {
   ShieldCheck,
   UserRoundCheck,
   Users,
+  Waypoints,
   type LucideIcon,
 } from 'lucide-react';
 import type { Role } from '../features/auth/api/me';
@@ -74,6 +75,13 @@ export const NAV: readonly NavItem[] = [
     roles: OPS,
     keywords: 'llm providers routing strategy aliases fallback chains power levels byok trace cost',
     tabs: LLM_TABS.map((t) => ({ to: llmPath(t.tab), label: t.label, keywords: t.keywords })),
+  },
+  {
+    to: '/routing',
+    label: 'Routing summary',
+    icon: Waypoints,
+    roles: OPS,
+    keywords: 'routing overview strategy aliases chains power levels default model retries cooldown health',
   },
   {
     to: '/logs',

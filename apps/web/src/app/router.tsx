@@ -181,6 +181,13 @@ export const routes: RouteObject[] = [
         ),
       },
       {
+        path: 'routing',
+        lazy: page(
+          () => import('../features/routing-summary/components/routing-summary-page'),
+          (m) => m.RoutingSummaryPage,
+        ),
+      },
+      {
         path: 'llm',
         lazy: page(
           () => import('../features/llm/components/llm-layout'),

@@ -10,3 +10,4 @@ export * from './plan.js';
 export * from './agents.js';
 export * from './limits.js';
 export * from './outcome.js';
+export * from './endpoints.js';

@@ -96,6 +96,8 @@ export interface Trace {
     aliasStrategy?: AliasStrategy;
   };
   strategy: string;
+  /** The request named no model (or `default`): the routing settings' default model it resolved to. */
+  defaultModel?: string;
   candidates: TraceCandidate[];
   order: string[];
   attempts: number;
@@ -385,6 +387,11 @@ function lookup(
   return null;
 }
 
+/** A request that names no model: an empty name or `default`. */
+export function isDefaultModelName(name: string): boolean {
+  return name === '' || name === 'default';
+}
+
 /** Whether a bucket counts a model: `models` is 'all', or lists its upstream id or its `<provider-slug>/<model-id>`. */
 export function bucketApplies(b: Pick<BucketConfig, 'models'>, ref: string, modelId: string): boolean {
   return b.models === 'all' || b.models.includes(modelId) || b.models.includes(ref);
@@ -450,7 +457,13 @@ export function plan(input: PlanInput): PlanResult {
   }
 
   const view = viewFor(index, caller);
-  const found = lookup(index, view, config, req, caller);
+  let found = lookup(index, view, config, req, caller);
+  if (!found && isDefaultModelName(req.model) && config.defaultModel) {
+    // No model named (or `default` with no alias of that name): the configured default stands in for it.
+    trace.defaultModel = config.defaultModel;
+    req = { ...req, model: config.defaultModel };
+    found = lookup(index, view, config, req, caller);
+  }
   if (!found) {
     return fail({
       code: 'unknown_model',

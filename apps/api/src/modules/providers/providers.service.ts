@@ -43,10 +43,12 @@ export const sameUrl = (a: string | null | undefined, b: string | null | undefin
  * extra headers, its AWS region or credentials, any setting not known to be neutral), or null.
  */
 export function connectionChange(
-  before: { baseUrl: string | null; config: unknown },
+  before: { baseUrl: string | null; config: unknown; endpoints?: unknown },
   b: UpdateProviderBody,
 ): string | null {
   if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) return 'baseUrl';
+  const added = newEndpointUrls(before, b);
+  if (added.length > 0) return `endpoints.${added[0]!.index}.baseUrl`;
   if (b.config !== undefined) {
     const old = (before.config ?? {}) as Record<string, unknown>;
     for (const k of new Set([...Object.keys(old), ...Object.keys(b.config)])) {
@@ -55,6 +57,32 @@ export function connectionChange(
     }
   }
   return null;
+}
+
+/** The stored extra endpoints of a provider (rows that are not well-formed are left out). */
+export function storedEndpoints(raw: unknown): { baseUrl: string; weight: number; enabled: boolean }[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((e: unknown) => {
+    if (!e || typeof e !== 'object') return [];
+    const { baseUrl, weight, enabled } = e as Record<string, unknown>;
+    if (typeof baseUrl !== 'string') return [];
+    return [{ baseUrl, weight: typeof weight === 'number' ? weight : 1, enabled: enabled !== false }];
+  });
+}
+
+/**
+ * The endpoint URLs an update adds (not the provider's base URL or one of its endpoints before): each one is a
+ * new destination for the provider's credentials. Reordering, reweighting, disabling or removing adds none.
+ */
+export function newEndpointUrls(
+  before: { baseUrl: string | null; endpoints?: unknown },
+  b: Pick<UpdateProviderBody, 'endpoints'>,
+): { index: number; baseUrl: string }[] {
+  if (b.endpoints === undefined) return [];
+  const known = [before.baseUrl, ...storedEndpoints(before.endpoints).map((e) => e.baseUrl)];
+  return b.endpoints
+    .map((e, index) => ({ index, baseUrl: e.baseUrl }))
+    .filter((e) => !known.some((k) => sameUrl(k, e.baseUrl)));
 }
 
 /** Whether any credential would go wherever this provider points: its own key or `_env` reference, AWS settings, org keys, users' BYOK keys. */
@@ -151,6 +179,8 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     name: p.name,
     slug: p.slug,
     baseUrl: p.baseUrl,
+    baseUrlWeight: p.baseUrlWeight,
+    endpoints: storedEndpoints(p.endpoints),
     status: p.status,
     disabledReason:
       p.disabledReason === DISABLED_MISSING_ENV
@@ -254,16 +284,21 @@ export class ProvidersService {
   }
 
   /** The outbound URL policy at save time (the connection applies it again, so DNS rebinding cannot pass). */
-  async #checkBaseUrl(baseUrl: string | null | undefined) {
+  async #checkBaseUrl(baseUrl: string | null | undefined, field = 'baseUrl') {
     if (!baseUrl) return;
     const problem = await this.ctx.outbound.policy.checkUrl(baseUrl);
-    if (problem)
-      throw AppError.validation(`baseUrl: ${problem}`, { issues: [{ field: 'baseUrl', message: problem }] });
+    if (problem) throw AppError.validation(`${field}: ${problem}`, { issues: [{ field, message: problem }] });
+  }
+
+  /** Each new endpoint URL passes the same outbound policy as the base URL. */
+  async #checkEndpoints(added: { index: number; baseUrl: string }[]) {
+    for (const e of added) await this.#checkBaseUrl(e.baseUrl, `endpoints.${e.index}.baseUrl`);
   }
 
   async create(actor: Actor, b: CreateProviderBody) {
     const problem = await newProviderProblem(this.ctx.outbound.policy, b);
     if (problem) throw AppError.validation(`${problem.field}: ${problem.message}`, { issues: [problem] });
+    await this.#checkEndpoints(newEndpointUrls({ baseUrl: null }, b));
     const p = await this.ctx.prisma.$transaction(async (tx) => {
       const created = await tx.provider.create({
         data: {
@@ -276,6 +311,8 @@ export class ProvidersService {
           status: b.status,
           rateLimitBuckets: b.rateLimitBuckets as Prisma.InputJsonValue,
           config: b.config as Prisma.InputJsonValue,
+          baseUrlWeight: b.baseUrlWeight,
+          endpoints: b.endpoints as Prisma.InputJsonValue,
           ...this.#authData(b.apiKey, b.apiKeyEnv, {}),
         },
         include: this.#include,
@@ -326,6 +363,7 @@ export class ProvidersService {
       );
     }
     if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) await this.#checkBaseUrl(b.baseUrl);
+    await this.#checkEndpoints(newEndpointUrls(before, b));
     const { apiKey, apiKeyEnv, ...fields } = b;
     const p = await auditedUpdate(this.ctx, {
       actor,
@@ -341,6 +379,7 @@ export class ProvidersService {
             ...definedFields(fields, {
               rateLimitBuckets: (v) => v as Prisma.InputJsonValue,
               config: (v) => v as Prisma.InputJsonValue,
+              endpoints: (v) => v as Prisma.InputJsonValue,
             }),
             // An admin's own status choice wins over the seed's "missing env" marker.
             ...(b.status !== undefined ? { disabledReason: null } : {}),

@@ -140,6 +140,10 @@ export const providerSchema = z.strictObject({
   name: z.string(),
   slug: z.string(),
   baseUrl: z.string().nullable(),
+  /** The base URL's weight among the provider's endpoints. */
+  baseUrlWeight: z.number().int(),
+  /** Extra endpoints (regions, mirrors), in failover order. */
+  endpoints: z.array(z.strictObject({ baseUrl: z.string(), weight: z.number().int(), enabled: z.boolean() })),
   /** `active`, `disabled` or `error` (a failed test; routing skips it). */
   status: z.string(),
   disabledReason: z.string().nullable(),

@@ -31,6 +31,8 @@ export const engineTraceSchema = z.strictObject({
     aliasStrategy: z.enum(ALIAS_STRATEGY_VALUES).optional(),
   }),
   strategy: z.string(),
+  /** The request named no model (or `default`): the default model it resolved to. */
+  defaultModel: z.string().optional(),
   candidates: z.array(
     z.strictObject({
       ref: z.string(),
@@ -63,6 +65,12 @@ export const routingRulesSchema = z.strictObject({
   maxRetries: z.number().int(),
   circuitFailureThreshold: z.number().int(),
   circuitOpenMs: z.number().int(),
+  rateLimitCooldownMs: z.number().int(),
+  billingCooldownMs: z.number().int(),
+  authCooldownMs: z.number().int(),
+  modelNotFoundCooldownMs: z.number().int(),
+  /** What a request without a model (or with `default`) routes to; null = such a request is refused. */
+  defaultModel: z.string().nullable(),
   /** What each global strategy does, for the selector. */
   strategies: z.strictObject({ cost: z.string(), balanced: z.string(), quality: z.string() }),
   updatedAt: z.string().nullable(),

@@ -15,6 +15,8 @@ export const attemptLogSchema = z.strictObject({
   /** 'ok', an error kind, 'skipped:<code>', 'stream_…'. */
   outcome: z.string(),
   ms: z.number(),
+  /** The provider endpoint called (its host), when the provider has several. */
+  endpoint: z.string().optional(),
 });
 export type AttemptLog = z.infer<typeof attemptLogSchema>;
 

@@ -136,6 +136,8 @@ export function AddKeyWizard({ onClose, providerId }: { onClose: () => void; pro
               status: 'active',
               rateLimitBuckets: [],
               config: {},
+              baseUrlWeight: 1,
+              endpoints: [],
             });
       // The stored key, tested once more: the keys list shows when and how it went.
       const test = await testStored.mutateAsync(provider.id).catch(() => null);

@@ -14,6 +14,7 @@ import { useTestProvider } from '../api/test-provider';
 import type { ConnectionTest, Provider } from '../api/types';
 import {
   bucketRowsFrom,
+  endpointRowsFrom,
   canTestConnection,
   readCreateProviderForm,
   readUpdateProviderForm,
@@ -21,9 +22,11 @@ import {
   timeoutSeconds,
   TIMEOUT_FIELDS,
   type BucketRow,
+  type EndpointRow,
 } from '../provider-form';
 import { initialChecked, modelChoices } from '../model-choices';
 import { BucketEditor } from './bucket-editor';
+import { EndpointEditor } from './endpoint-editor';
 import { ConnectionResult } from './connection-result';
 import { ModelChecklist } from './model-checklist';
 
@@ -66,6 +69,7 @@ export function ProviderDialog({
   const [apiKey, setApiKey] = useState('');
   const [showKey, setShowKey] = useState(false);
   const [buckets, setBuckets] = useState<BucketRow[]>(() => bucketRowsFrom(stored?.rateLimitBuckets));
+  const [endpoints, setEndpoints] = useState<EndpointRow[]>(() => endpointRowsFrom(stored?.endpoints));
   const [result, setResult] = useState<ConnectionTest | { error: unknown } | null>(null);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -114,6 +118,7 @@ export function ProviderDialog({
       type: currentType,
       canSetKey,
       buckets,
+      endpoints,
       storedConfig: stored?.config,
       ...(stored ? { storedCheck: stored.health.check } : {}),
     };
@@ -423,6 +428,17 @@ export function ProviderDialog({
               error={err('healthCheckModel')}
             />
           </fieldset>
+          <div className="sm:col-span-2">
+            <EndpointEditor
+              rows={endpoints}
+              onChange={setEndpoints}
+              errors={(n) => errors[n]}
+              baseUrlWeight={stored?.baseUrlWeight ?? 1}
+            />
+            {err('endpoints') && !Object.keys(errors).some((k) => k.startsWith('endpoints.')) ? (
+              <p className="mt-1 text-xs text-danger">{err('endpoints')}</p>
+            ) : null}
+          </div>
           <div className="sm:col-span-2">
             <BucketEditor rows={buckets} onChange={setBuckets} errors={(n) => errors[n]} />
             {err('rateLimitBuckets') &&

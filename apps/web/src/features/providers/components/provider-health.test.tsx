@@ -25,6 +25,8 @@ const provider = (health: Provider['health']): Provider => ({
   name: 'Acme AI',
   slug: 'acme',
   baseUrl: null,
+  baseUrlWeight: 1,
+  endpoints: [],
   status: 'active',
   disabledReason: null,
   lastError: health.lastError?.message ?? null,

@@ -202,4 +202,33 @@ describe('providers page', () => {
     await userEvent.selectOptions(within(dialog).getByLabelText('Provider type'), 'custom');
     expect(within(dialog).queryByRole('list', { name: 'Catalogue models' })).toBeNull();
   });
+
+  it('add provider: extra endpoints with weights are sent; a bad endpoint URL is named on its row', async () => {
+    stubApi((_m, p) => (p === '/llm/provider-types' ? { body: TYPES } : undefined));
+    const submit = vi.fn().mockResolvedValue(undefined);
+    renderWithApp(
+      <ProviderDialog mode="create" onClose={vi.fn()} canSetKey pending={false} submit={submit} />,
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Add a provider' });
+    await userEvent.selectOptions(await within(dialog).findByLabelText('Provider type'), 'custom');
+    await userEvent.type(within(dialog).getByLabelText('Base URL'), 'http://127.0.0.1:9000/v1');
+    await userEvent.clear(within(dialog).getByLabelText('Primary weight'));
+    await userEvent.type(within(dialog).getByLabelText('Primary weight'), '0');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add endpoint' }));
+    await userEvent.type(within(dialog).getByLabelText('Endpoint 1 URL'), 'not a url');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add provider' }));
+    expect(within(dialog).getByLabelText('Endpoint 1 URL')).toHaveAttribute('aria-invalid', 'true');
+    expect(submit).not.toHaveBeenCalled();
+    await userEvent.clear(within(dialog).getByLabelText('Endpoint 1 URL'));
+    await userEvent.type(within(dialog).getByLabelText('Endpoint 1 URL'), 'http://127.0.0.1:9001/v1');
+    await userEvent.clear(within(dialog).getByLabelText('Weight'));
+    await userEvent.type(within(dialog).getByLabelText('Weight'), '3');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add provider' }));
+    await waitFor(() => expect(submit).toHaveBeenCalledTimes(1));
+    expect(submit.mock.calls[0]![0]).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9000/v1',
+      baseUrlWeight: 0,
+      endpoints: [{ baseUrl: 'http://127.0.0.1:9001/v1', weight: 3, enabled: true }],
+    });
+  });
 });

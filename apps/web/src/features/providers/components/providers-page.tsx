@@ -19,6 +19,7 @@ import { PowerLevels } from './power-levels';
 import { ProviderCards } from './provider-cards';
 import { ProviderDialog } from './provider-dialog';
 import { ResolverExplainer } from './resolver-explainer';
+import { RoutingSettingsPanel } from './routing-settings-panel';
 import { StatCards } from './stat-cards';
 import { StrategyPanel } from './strategy-panel';
 import { TraceDrawer } from './trace-drawer';
@@ -134,6 +135,7 @@ export function ProvidersPage({ section }: { section: 'overview' | 'routing' }) 
       ) : (
         <>
           <ResolverExplainer canTrace={can('routing:trace')} onTrace={() => setTracing(true)} />
+          <RoutingSettingsPanel canEdit={canRouting} suggestions={suggestions} />
           <AliasesTable canWrite={canRouting} refs={refs} />
           <FallbackChains canWrite={canRouting} refs={refs} />
           <TraceDrawer
