@@ -7,7 +7,7 @@ export function ManagedBadge({ managed }: { managed: boolean }) {
   if (!managed) return null;
   return (
     <span data-testid="managed-badge" title={`Listed in the configuration file: ${OVERWRITE}.`}>
-      <Badge tone="accent">managed by config file</Badge>
+      <Badge tone="muted">managed by config file</Badge>
     </span>
   );
 }
