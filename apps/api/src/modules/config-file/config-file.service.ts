@@ -129,6 +129,8 @@ function providerEntry(p: Provider) {
     status: (p.status === 'disabled' && p.disabledReason !== DISABLED_MISSING_ENV ? 'disabled' : 'active') as
       'active' | 'disabled',
     rateLimitBuckets: p.rateLimitBuckets as FileProvider['rateLimitBuckets'],
+    baseUrlWeight: p.baseUrlWeight,
+    endpoints: p.endpoints as FileProvider['endpoints'],
     config: presentConfig(p.config),
   };
 }
@@ -279,13 +281,15 @@ export class ConfigFileService {
    */
   async export(): Promise<{ yaml: string; warnings: string[] }> {
     const cur = await this.#current();
-    const { strategy, maxAttempts, policyFallback, maxRetries, circuitFailureThreshold, circuitOpenMs } =
-      cur.rules;
+    // Every rule the file can set (routingRulesBody), as stored; not the read-only strategy texts or the time.
+    const { strategies: _texts, updatedAt: _at, defaultModel, ...rules } = cur.rules;
     const doc = new Document({
       apiVersion: CONFIG_FILE_API_VERSION,
       kind: CONFIG_FILE_KIND,
-      routing: { strategy, maxAttempts, policyFallback, maxRetries, circuitFailureThreshold, circuitOpenMs },
-      providers: cur.providers.map((p) => compact(providerEntry(p), ['rateLimitBuckets', 'config'])),
+      routing: defaultModel === null ? rules : { ...rules, defaultModel },
+      providers: cur.providers.map((p) =>
+        compact(providerEntry(p), ['rateLimitBuckets', 'config', 'endpoints']),
+      ),
       models: cur.models.map((m) => compact(modelEntry(m), ['config'])),
       powerLevels: cur.levels.map(levelEntry),
       aliases: cur.aliases.map((a) => compact(aliasEntry(a), ['fallbacks'])),
@@ -470,6 +474,10 @@ export class ConfigFileService {
       if (!have) {
         const problem = await newProviderProblem(this.ctx.outbound.policy, f);
         if (problem) issue(['providers', i, problem.field], problem.message);
+        for (const [j, e] of f.endpoints.entries()) {
+          const bad = await this.ctx.outbound.policy.checkUrl(e.baseUrl);
+          if (bad) issue(['providers', i, 'endpoints', j, 'baseUrl'], bad);
+        }
         step({ action: 'create', kind: 'provider', name: f.slug, fields: [] }, () =>
           this.#providers.create(actor, f),
         );
@@ -491,6 +499,8 @@ export class ConfigFileService {
         status: f.status,
         rateLimitBuckets: f.rateLimitBuckets,
         config: f.config,
+        baseUrlWeight: f.baseUrlWeight,
+        endpoints: f.endpoints,
       };
       const fields = diffFields(normalized(configProviderSchema, providerEntry(have)), want, {
         baseUrl: (a, b) => sameUrl(a as string | null, b as string | null),
@@ -500,6 +510,11 @@ export class ConfigFileService {
         const problem = await this.ctx.outbound.policy.checkUrl(f.baseUrl);
         if (problem) issue(['providers', i, 'baseUrl'], problem);
       }
+      if (fields.some((x) => x.field === 'endpoints'))
+        for (const [j, e] of f.endpoints.entries()) {
+          const problem = await this.ctx.outbound.policy.checkUrl(e.baseUrl);
+          if (problem) issue(['providers', i, 'endpoints', j, 'baseUrl'], problem);
+        }
       step({ action: 'update', kind: 'provider', name: f.slug, fields }, () =>
         this.#providers.update(actor, have.id, bodyOf(fields) as UpdateProviderBody),
       );

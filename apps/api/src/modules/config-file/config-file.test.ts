@@ -200,6 +200,37 @@ describe('config export and apply', () => {
     );
   });
 
+  it('provider endpoints and every routing setting (cooldowns, default model) round-trip through the file', async () => {
+    const doc = await exported();
+    const p = doc.providers.find((x) => x.type === 'openai' || x.type === 'custom') ?? doc.providers[0]!;
+    p.endpoints = [{ baseUrl: 'https://mirror.example.com/v1', weight: 2, enabled: true }];
+    p.baseUrlWeight = 3;
+    doc.routing = { ...doc.routing, rateLimitCooldownMs: 45_000, defaultModel: 'balanced' };
+    const applied = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) });
+    expect(applied.code, applied.stderr).toBe(0);
+    const back = await exported();
+    const q = back.providers.find((x) => x.slug === p.slug)!;
+    expect(q).toMatchObject({
+      baseUrlWeight: 3,
+      endpoints: [{ baseUrl: 'https://mirror.example.com/v1', weight: 2 }],
+    });
+    expect(back.routing).toMatchObject({ rateLimitCooldownMs: 45_000, defaultModel: 'balanced' });
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(back) })).stdout).toBe(
+      'no changes\n',
+    );
+    const meta = stringify({
+      ...back,
+      providers: back.providers.map((x) =>
+        x.slug === p.slug
+          ? { ...x, endpoints: [{ baseUrl: 'http://meta.test/v1', weight: 1, enabled: true }] }
+          : x,
+      ),
+    });
+    const refused = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': meta });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/providers\[\d+\]\.endpoints\[0\]\.baseUrl/);
+  });
+
   it('agents: created, changed and pruned by the file, exported back', async () => {
     const doc = await exported();
     const agent = {
