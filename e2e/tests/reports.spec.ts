@@ -115,4 +115,20 @@ test('Overview draws the per-minute series as bars', async ({ page, request }, t
       'bar',
     );
   }
+  // The month-end forecast (from the API's rollups): on the Overview, and the same figure on the Spend tab.
+  const forecast = await apiCall<{ total: { month: string; projectedUsd: number } }>(
+    request,
+    admin,
+    'GET',
+    '/llm/usage/forecast',
+  );
+  const shown = page.getByTestId('month-forecast');
+  await expect(shown).toHaveText(/^\$[\d,]+\.\d+$/);
+  const figure = (await shown.textContent())!;
+  // As formatted: two decimals from a dollar up, more below one.
+  expect(Math.abs(Number(figure.replace(/[$,]/g, '')) - forecast.total.projectedUsd)).toBeLessThan(0.006);
+  await shown.click();
+  await expect(page).toHaveURL(/\/llm\/spend/);
+  await expect(page.getByTestId('forecast-total')).toHaveText(figure);
+  await expect(page.getByRole('table', { name: 'Provider' })).toContainText('Mock');
 });

@@ -12,6 +12,8 @@ import { throttle, useLiveEvents } from '../../live/use-live-events';
 import { useLive } from '../../usage/api/get-live';
 import { usageKeys } from '../../usage/api/types';
 import { useUsage } from '../../usage/api/get-usage';
+import { useForecast } from '../../usage/api/get-forecast';
+import { forecastBasis } from '../../usage/forecast';
 import { bucketLabel, routingShares, weightedMean } from '../../usage/chart-data';
 import { useReadiness } from '../api/get-readiness';
 
@@ -136,6 +138,7 @@ function Live({ streaming }: { streaming: boolean }) {
 
 function Week() {
   const usage = useUsage('7d');
+  const forecast = useForecast();
   if (usage.isPending) {
     return (
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
@@ -159,7 +162,7 @@ function Week() {
         }
         className="lg:col-span-2"
       >
-        <div className="mb-3 grid grid-cols-2 gap-3 sm:grid-cols-4">
+        <div className="mb-3 grid grid-cols-2 gap-3 sm:grid-cols-3 xl:grid-cols-5">
           <Stat label="Cost" value={formatUsd(u.totals.costUsd)} testId="week-cost" />
           <Stat label="Requests" value={formatNumber(u.totals.requests)} to="/logs" />
           <Stat label="Tokens" value={formatNumber(u.totals.tokens)} />
@@ -168,6 +171,13 @@ function Week() {
             value={formatUsd(u.totals.savedUsd)}
             hint={`${formatNumber(u.totals.byokRequests)} BYOK calls`}
             to="/logs?byok=true"
+          />
+          <Stat
+            label="Month-end forecast"
+            value={forecast.data ? formatUsd(forecast.data.total.projectedUsd) : '—'}
+            hint={forecast.data ? forecastBasis(forecast.data.total) : undefined}
+            to="/llm/spend"
+            testId="month-forecast"
           />
         </div>
         {u.totals.requests === 0 ? (

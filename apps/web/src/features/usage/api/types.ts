@@ -41,4 +41,5 @@ export const usageKeys = {
   live: ['usage', 'live'] as const,
   users: (q: object) => ['usage', 'users', q] as const,
   mine: (period: UsagePeriod) => ['usage', 'me', period] as const,
+  forecast: ['usage', 'forecast'] as const,
 };

@@ -9,6 +9,7 @@ import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useUserUsage } from '../api/get-user-usage';
 import type { UserUsageRow, UserUsageSort } from '../api/types';
 import { ExportDialog } from './export-dialog';
+import { ForecastCard } from './forecast-card';
 import { PeriodTabs, usePeriod } from './period-tabs';
 
 const SORTS: readonly UserUsageSort[] = ['cost', 'requests', 'tokens', 'saved', 'name'];
@@ -130,6 +131,7 @@ export function UsagePage() {
         title="Usage by user"
         description="Requests, tokens, cost and what users' own provider keys (BYOK) saved. Export a user's activity as CSV for auditing."
       />
+      <ForecastCard />
       <FilterBar label="Usage period">
         <PeriodTabs value={period} onChange={setPeriod} />
       </FilterBar>
