@@ -3,34 +3,19 @@ import { callEventSchema } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import type { ProxyUsage } from './types.js';
 import { callEventOfRow, usageRow } from './writer.js';
+import { usageRecord } from '../test/usage-record.js';
 
-const rec = (over: Partial<ProxyUsage>): ProxyUsage => ({
-  createdAt: new Date('2026-12-05T10:00:00.000Z'),
-  requestId: 'req-1',
-  gatewayKeyId: 'key-1',
-  userId: 'user-1',
-  orgId: null,
-  appId: null,
-  endpoint: 'chat.completions',
-  requestedModel: 'chat.default',
-  providerId: 'p1',
-  providerSlug: 'mock',
-  modelId: 'mock-small',
-  tokensIn: 12,
-  tokensOut: 34,
-  tokensCached: 0,
-  costUsd: 0.000123,
-  savedUsd: 0,
-  latencyMs: 56,
-  ttftMs: null,
-  status: 200,
-  errorCode: null,
-  isByok: false,
-  stream: false,
-  attempts: 1,
-  trace: { bodies: { request: 'PROMPT-TEXT', response: 'ANSWER-TEXT', truncated: false } },
-  ...over,
-});
+const rec = (over: Partial<ProxyUsage>): ProxyUsage =>
+  usageRecord({
+    gatewayKeyId: 'key-1',
+    userId: 'user-1',
+    tokensIn: 12,
+    tokensOut: 34,
+    costUsd: 0.000123,
+    latencyMs: 56,
+    trace: { bodies: { request: 'PROMPT-TEXT', response: 'ANSWER-TEXT', truncated: false } },
+    ...over,
+  });
 
 describe('the live call event of a usage row', () => {
   it('carries who, what, the outcome and the cost, and nothing of the trace or its bodies', () => {

@@ -4,37 +4,22 @@ import type { ProxyUsage } from './types.js';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { PartialWriteError } from './batch-queue.js';
 import { usageRow, writeUsageRowsIsolating, type UsageTarget } from './writer.js';
+import { usageRecord } from '../test/usage-record.js';
 
 // Rows that reach the database unsanitised (written here below `usageRow`'s sanitiser), as a future bug or a
 // field nobody thought of would: each is refused by PostgreSQL for its own data.
 const good = (i: number, over: Partial<ProxyUsage> = {}): string =>
-  usageRow({
-    createdAt: new Date(Date.UTC(2026, 10, 22, 10, 15)),
-    requestId: `good-${i}`,
-    gatewayKeyId: 'k1',
-    userId: 'u1',
-    orgId: null,
-    appId: null,
-    endpoint: 'chat.completions',
-    requestedModel: 'chat.default',
-    providerId: 'p1',
-    providerSlug: 'mock',
-    modelId: 'mock-small',
-    tokensIn: 10,
-    tokensOut: 5,
-    tokensCached: 0,
-    costUsd: 0.001,
-    savedUsd: 0,
-    latencyMs: 40,
-    ttftMs: 12,
-    status: 200,
-    errorCode: null,
-    isByok: false,
-    stream: false,
-    attempts: 1,
-    trace: { plan: {}, attempts: [] },
-    ...over,
-  });
+  usageRow(
+    usageRecord({
+      createdAt: new Date(Date.UTC(2026, 10, 22, 10, 15)),
+      requestId: `good-${i}`,
+      gatewayKeyId: 'k1',
+      userId: 'u1',
+      ttftMs: 12,
+      trace: { plan: {}, attempts: [] },
+      ...over,
+    }),
+  );
 
 const POISON: Array<[string, string]> = [
   [

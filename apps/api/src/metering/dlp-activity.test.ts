@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import type { ProxyUsage } from './types.js';
 import { createTestDatabase } from '../test/db.js';
 import { writeUsageBatch } from './writer.js';
+import { usageRecord } from '../test/usage-record.js';
 
 let db: Database;
 beforeAll(async () => {
@@ -14,33 +15,16 @@ afterAll(async () => {
 
 const at = new Date(Date.UTC(2026, 10, 22, 10, 15));
 
-const rec = (over: Partial<ProxyUsage>): ProxyUsage => ({
-  createdAt: at,
-  requestId: 'r',
-  gatewayKeyId: 'k-1',
-  userId: 'u-1',
-  orgId: 'org-1',
-  appId: null,
-  endpoint: 'chat.completions',
-  requestedModel: 'chat.default',
-  providerId: 'p1',
-  providerSlug: 'mock',
-  modelId: 'mock-small',
-  tokensIn: 10,
-  tokensOut: 5,
-  tokensCached: 0,
-  costUsd: 0.0001,
-  savedUsd: 0,
-  latencyMs: 40,
-  ttftMs: null,
-  status: 200,
-  errorCode: null,
-  isByok: false,
-  stream: false,
-  attempts: 1,
-  trace: null,
-  ...over,
-});
+const rec = (over: Partial<ProxyUsage>): ProxyUsage =>
+  usageRecord({
+    createdAt: at,
+    requestId: 'r',
+    gatewayKeyId: 'k-1',
+    userId: 'u-1',
+    orgId: 'org-1',
+    costUsd: 0.0001,
+    ...over,
+  });
 
 const events = (requestId: string) =>
   db.prisma.dlpEvent.findMany({ where: { requestId }, orderBy: { id: 'asc' } });

@@ -12,38 +12,25 @@ import {
   type RunLock,
 } from './retention.js';
 import { writeUsageBatch } from './writer.js';
+import { usageRecord } from '../test/usage-record.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 11, 5, 12, 0);
 
-const rec = (daysAgo: number, i: number, over: Partial<ProxyUsage> = {}): ProxyUsage => ({
-  // Spread over the day so the old rows fall in several hourly and daily buckets.
-  createdAt: new Date(NOW - daysAgo * DAY - i * 3_600_000),
-  requestId: `r-${daysAgo}-${i}`,
-  gatewayKeyId: null,
-  userId: null,
-  orgId: null,
-  appId: null,
-  endpoint: 'chat.completions',
-  requestedModel: 'gpt-test',
-  providerId: 'p1',
-  providerSlug: 'up',
-  modelId: 'gpt-test',
-  tokensIn: 100,
-  tokensOut: 50,
-  tokensCached: 0,
-  costUsd: 0.25,
-  savedUsd: 0,
-  latencyMs: 100,
-  ttftMs: null,
-  status: 200,
-  errorCode: null,
-  isByok: false,
-  stream: false,
-  attempts: 1,
-  trace: null,
-  ...over,
-});
+const rec = (daysAgo: number, i: number, over: Partial<ProxyUsage> = {}): ProxyUsage =>
+  usageRecord({
+    // Spread over the day so the old rows fall in several hourly and daily buckets.
+    createdAt: new Date(NOW - daysAgo * DAY - i * 3_600_000),
+    requestId: `r-${daysAgo}-${i}`,
+    requestedModel: 'gpt-test',
+    providerSlug: 'up',
+    modelId: 'gpt-test',
+    tokensIn: 100,
+    tokensOut: 50,
+    costUsd: 0.25,
+    latencyMs: 100,
+    ...over,
+  });
 
 const rollups = async (db: TestDatabase) => ({
   hourly: await db.prisma.usageHourly.findMany({ orderBy: { id: 'asc' } }),

@@ -3,6 +3,7 @@ import type { Database } from '../db/client.js';
 import type { ProxyUsage } from './types.js';
 import { createTestDatabase } from '../test/db.js';
 import { usageRow, writeUsageBatch } from './writer.js';
+import { usageRecord } from '../test/usage-record.js';
 
 let db: Database;
 beforeAll(async () => {
@@ -12,33 +13,18 @@ afterAll(async () => {
   await db?.close();
 });
 
-const rec = (over: Partial<ProxyUsage>): ProxyUsage => ({
-  createdAt: new Date(Date.UTC(2026, 10, 22, 10, 15)),
-  requestId: 'r',
-  gatewayKeyId: 'k1',
-  userId: 'u1',
-  orgId: null,
-  appId: null,
-  endpoint: 'chat.completions',
-  requestedModel: 'chat.default',
-  providerId: 'p1',
-  providerSlug: 'mock',
-  modelId: 'mock-small',
-  tokensIn: 10,
-  tokensOut: 5,
-  tokensCached: 2,
-  costUsd: 0.000123,
-  savedUsd: 0,
-  latencyMs: 40,
-  ttftMs: 12,
-  status: 200,
-  errorCode: null,
-  isByok: false,
-  stream: false,
-  attempts: 1,
-  trace: { plan: { order: ['mock/mock-small'] }, attempts: [] },
-  ...over,
-});
+const rec = (over: Partial<ProxyUsage>): ProxyUsage =>
+  usageRecord({
+    createdAt: new Date(Date.UTC(2026, 10, 22, 10, 15)),
+    requestId: 'r',
+    gatewayKeyId: 'k1',
+    userId: 'u1',
+    tokensCached: 2,
+    costUsd: 0.000123,
+    ttftMs: 12,
+    trace: { plan: { order: ['mock/mock-small'] }, attempts: [] },
+    ...over,
+  });
 
 describe('usage batch writer', () => {
   it('serialises a record to exactly the row the statement reads (nulls, quotes, long model names, exact costs)', () => {

@@ -43,7 +43,7 @@ import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import { envRefName } from '../../router/secrets-resolver.js';
 import { providerDefaults, isProviderType } from '../../providers/index.js';
-import { AgentsService } from '../agents/agents.service.js';
+import { AgentsService, presentAgent } from '../agents/agents.service.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { ModelsService } from '../models/models.service.js';
 import type { ProviderHealthService } from '../providers/provider-health.service.js';
@@ -176,15 +176,10 @@ function chainEntry(c: FallbackChain) {
   return { modelRef: c.modelRef, targets: c.targets, description: c.description, enabled: c.enabled };
 }
 
+/** An agent as the file writes it: as the API shows it, without its database id and times. */
 function agentEntry(a: AgentRow) {
-  return {
-    agentId: a.agentId,
-    name: a.name,
-    role: a.role,
-    normalModel: a.normalModel,
-    heavyModel: a.heavyModel,
-    maxModel: a.maxModel,
-  };
+  const { id: _id, createdAt: _c, updatedAt: _u, ...entry } = presentAgent(a);
+  return entry;
 }
 
 function levelEntry(l: PowerLevel) {

@@ -1,5 +1,6 @@
 import {
   DEFAULT_COOLDOWNS,
+  ROUTING_RULE_NUMBERS,
   type ALIAS_STRATEGY_VALUES,
   type GLOBAL_STRATEGY_VALUES,
   type CreateAliasBody,
@@ -133,18 +134,7 @@ export class RoutingService {
   }
 
   async setRules(actor: Actor, b: RoutingRulesBody) {
-    const RULES = [
-      'maxAttempts',
-      'policyFallback',
-      'maxRetries',
-      'circuitFailureThreshold',
-      'circuitOpenMs',
-      'rateLimitCooldownMs',
-      'billingCooldownMs',
-      'authCooldownMs',
-      'modelNotFoundCooldownMs',
-      'defaultModel',
-    ] as const;
+    const RULES = [...ROUTING_RULE_NUMBERS, 'policyFallback', 'defaultModel'] as const;
     if (b.defaultModel) await this.#checkDefaultModel(b.defaultModel);
     const pick = (r: { strategy: string } & Record<(typeof RULES)[number], unknown>) => ({
       strategy: r.strategy,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyUsage } from '../../metering/types.js';
 import { writeUsageBatch } from '../../metering/writer.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
+import { usageRecord } from '../../test/usage-record.js';
 
 const NOW = Date.parse('2026-12-15T12:00:00Z');
 let t: TestApp;
@@ -15,33 +16,20 @@ let p2: { id: string };
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
-const rec = (at: string, costUsd: number, over: Partial<ProxyUsage>): ProxyUsage => ({
-  createdAt: new Date(at),
-  requestId: `r-${at}-${costUsd}`,
-  gatewayKeyId: null,
-  userId: null,
-  orgId: null,
-  appId: null,
-  endpoint: 'chat.completions',
-  requestedModel: 'm',
-  providerId: null,
-  providerSlug: null,
-  modelId: 'm',
-  tokensIn: 1,
-  tokensOut: 1,
-  tokensCached: 0,
-  costUsd,
-  savedUsd: 0,
-  latencyMs: 10,
-  ttftMs: null,
-  status: 200,
-  errorCode: null,
-  isByok: false,
-  stream: false,
-  attempts: 1,
-  trace: null,
-  ...over,
-});
+const rec = (at: string, costUsd: number, over: Partial<ProxyUsage>): ProxyUsage =>
+  usageRecord({
+    createdAt: new Date(at),
+    requestId: `r-${at}-${costUsd}`,
+    requestedModel: 'm',
+    providerId: null,
+    providerSlug: null,
+    modelId: 'm',
+    tokensIn: 1,
+    tokensOut: 1,
+    costUsd,
+    latencyMs: 10,
+    ...over,
+  });
 
 beforeAll(async () => {
   t = await createTestApp({ now: () => NOW });

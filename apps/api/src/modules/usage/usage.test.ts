@@ -3,6 +3,7 @@ import { generateGatewayKey } from '../../lib/key-format.js';
 import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 import { writeUsageBatch } from '../../metering/writer.js';
 import type { ProxyUsage } from '../../metering/types.js';
+import { usageRecord } from '../../test/usage-record.js';
 
 let e: ProxyEnv;
 let viewer: string;
@@ -18,33 +19,22 @@ const chat = (key: string, model = 'up-openai/gpt-test') =>
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
   });
 
-const historic = (daysAgo: number, patch: Partial<ProxyUsage> = {}): ProxyUsage => ({
-  createdAt: new Date(Date.now() - daysAgo * DAY),
-  requestId: `hist-${daysAgo}-${Math.random()}`,
-  gatewayKeyId: null,
-  userId: e.ids.user,
-  orgId: null,
-  appId: null,
-  endpoint: 'chat',
-  requestedModel: 'gpt-test',
-  providerId: e.ids.openai,
-  providerSlug: 'up-openai',
-  modelId: 'gpt-test',
-  tokensIn: 100,
-  tokensOut: 50,
-  tokensCached: 0,
-  costUsd: 0.5,
-  savedUsd: 0,
-  latencyMs: 100,
-  ttftMs: null,
-  status: 200,
-  errorCode: null,
-  isByok: false,
-  stream: false,
-  attempts: 1,
-  trace: null,
-  ...patch,
-});
+const historic = (daysAgo: number, patch: Partial<ProxyUsage> = {}): ProxyUsage =>
+  usageRecord({
+    createdAt: new Date(Date.now() - daysAgo * DAY),
+    requestId: `hist-${daysAgo}-${Math.random()}`,
+    userId: e.ids.user,
+    endpoint: 'chat',
+    requestedModel: 'gpt-test',
+    providerId: e.ids.openai,
+    providerSlug: 'up-openai',
+    modelId: 'gpt-test',
+    tokensIn: 100,
+    tokensOut: 50,
+    costUsd: 0.5,
+    latencyMs: 100,
+    ...patch,
+  });
 
 beforeAll(async () => {
   e = await createProxyEnv();

@@ -1,19 +1,10 @@
-import { routingRulesBody } from '@switchyard/core';
+import { ROUTING_RULE_NUMBERS, routingRulesBody } from '@switchyard/core';
 import { z } from 'zod';
 import { orNull } from '../../lib/zod-form';
 import type { RoutingRules } from './api/types';
 
 /** The numbers of the routing settings form, named as the API names them (times in ms). */
-export const RULE_NUMBERS = [
-  'maxAttempts',
-  'maxRetries',
-  'circuitFailureThreshold',
-  'circuitOpenMs',
-  'rateLimitCooldownMs',
-  'billingCooldownMs',
-  'authCooldownMs',
-  'modelNotFoundCooldownMs',
-] as const;
+export const RULE_NUMBERS = ROUTING_RULE_NUMBERS;
 type RuleNumber = (typeof RULE_NUMBERS)[number];
 
 /** What the routing settings form's controls hold: numbers as typed, the default model ('' = none). */

@@ -101,6 +101,18 @@ const cooldownField = () =>
     .optional();
 
 /** The global routing rules: the strategy that orders everything outside an alias, and the attempt cap. */
+/** The numeric routing settings (times in ms), as the API and the settings form name them. */
+export const ROUTING_RULE_NUMBERS = [
+  'maxAttempts',
+  'maxRetries',
+  'circuitFailureThreshold',
+  'circuitOpenMs',
+  'rateLimitCooldownMs',
+  'billingCooldownMs',
+  'authCooldownMs',
+  'modelNotFoundCooldownMs',
+] as const;
+
 export const routingRulesBody = z.object({
   strategy: z.enum(GLOBAL_STRATEGY_VALUES),
   maxAttempts: z
