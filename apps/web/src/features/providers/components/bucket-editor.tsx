@@ -1,5 +1,4 @@
-import { Plus, Trash2 } from 'lucide-react';
-import { Button } from '../../../components/ui/button';
+import { AddRowButton, RemoveRowButton } from '../../../components/ui/row-list';
 import { SelectField, TextField } from '../../../components/ui/field';
 import { sentence } from '../../../lib/forms';
 import { newBucketRow, WINDOW_UNIT_VALUES, type BucketRow } from '../provider-form';
@@ -98,30 +97,20 @@ export function BucketEditor({
                 ))}
               </SelectField>
               <div className="col-span-2 flex justify-end sm:col-span-6">
-                <Button
-                  type="button"
-                  variant="ghost"
-                  className="px-2 py-1 text-danger"
+                <RemoveRowButton
+                  label={`Remove bucket ${row.name || i + 1}`}
+                  text="Remove"
                   onClick={() => onChange(rows.filter((_, j) => j !== i))}
-                  aria-label={`Remove bucket ${row.name || i + 1}`}
                   disabled={disabled}
-                >
-                  <Trash2 aria-hidden className="h-4 w-4" /> Remove
-                </Button>
+                />
               </div>
             </li>
           );
         })}
       </ul>
-      <Button
-        type="button"
-        variant="subtle"
-        className="mt-3"
-        onClick={() => onChange([...rows, newBucketRow()])}
-        disabled={disabled}
-      >
-        <Plus aria-hidden className="h-4 w-4" /> Add bucket
-      </Button>
+      <AddRowButton onClick={() => onChange([...rows, newBucketRow()])} disabled={disabled}>
+        Add bucket
+      </AddRowButton>
     </fieldset>
   );
 }

@@ -1,5 +1,4 @@
-import { Plus, Trash2 } from 'lucide-react';
-import { Button } from '../../../components/ui/button';
+import { AddRowButton, RemoveRowButton } from '../../../components/ui/row-list';
 import { CheckboxField, TextField } from '../../../components/ui/field';
 import { sentence } from '../../../lib/forms';
 import { newEndpointRow, type EndpointRow } from '../provider-form';
@@ -76,30 +75,22 @@ export function EndpointEditor({
                   onChange={(ev) => set(i, { enabled: ev.target.checked })}
                   disabled={disabled}
                 />
-                <Button
-                  type="button"
-                  variant="ghost"
-                  className="px-2 py-1 text-danger"
+                <RemoveRowButton
+                  label={`Remove endpoint ${i + 1}`}
                   onClick={() => onChange(rows.filter((_, j) => j !== i))}
-                  aria-label={`Remove endpoint ${i + 1}`}
                   disabled={disabled}
-                >
-                  <Trash2 aria-hidden className="h-4 w-4" />
-                </Button>
+                />
               </div>
             </li>
           );
         })}
       </ul>
-      <Button
-        type="button"
-        variant="subtle"
-        className="mt-3"
+      <AddRowButton
         onClick={() => onChange([...rows, newEndpointRow()])}
         disabled={disabled || rows.length >= 10}
       >
-        <Plus aria-hidden className="h-4 w-4" /> Add endpoint
-      </Button>
+        Add endpoint
+      </AddRowButton>
     </fieldset>
   );
 }
