@@ -1,6 +1,7 @@
 /** Agent configurations (seed 002's Agent Configurations, `model_config.yaml`): request and response bodies. */
 import { z } from 'zod';
 import { AGENT_EFFORTS } from '../../engine/types.js';
+import { safeString } from '../safe/index.js';
 
 /** The id clients name: `agent:<id>` or `x-switchyard-agent: <id>`. */
 export const agentIdSchema = z
@@ -11,12 +12,12 @@ export const agentIdSchema = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, "-" or "_" (e.g. code-reviewer)');
 
 /** An alias, a power level or a model (`<provider>/<model>` or a bare id). */
-const agentModel = z.string().trim().min(1, 'is required').max(300, 'must be at most 300 characters');
+const agentModel = safeString().trim().min(1, 'is required').max(300, 'must be at most 300 characters');
 
 export const createAgentBody = z.strictObject({
   agentId: agentIdSchema,
-  name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
-  role: z.string().trim().max(500, 'must be at most 500 characters').default(''),
+  name: safeString().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
+  role: safeString().trim().max(500, 'must be at most 500 characters').default(''),
   normalModel: agentModel,
   heavyModel: agentModel,
   maxModel: agentModel,
@@ -42,7 +43,7 @@ export type Agent = z.infer<typeof agentSchema>;
 
 /** `model_config.yaml` as text; `replace`: agents not in the file are deleted. */
 export const importAgentsBody = z.strictObject({
-  yaml: z.string().max(200_000, 'must be at most 200,000 characters'),
+  yaml: safeString().max(200_000, 'must be at most 200,000 characters'),
   replace: z.boolean().default(false),
   dryRun: z.boolean().default(false),
 });
