@@ -75,8 +75,9 @@ export interface AdmissionInput {
 
 /**
  * The counters one attempt reserves: the provider's buckets that count this model, the caller's buckets (first
- * attempt only), and — unless the caller's own BYOK key pays — every budget (key, user weekly cap, org monthly
- * cap with rollover) by the estimated cost.
+ * attempt only; `byok` ones only when a BYOK key pays), and by the estimated cost either every platform budget
+ * (key, user weekly cap, org monthly cap with rollover) or, when the caller's own BYOK key pays, only the user's
+ * monthly BYOK budget.
  */
 export function admissionItems(input: AdmissionInput): LimitItem[] {
   const { attempt, provider, model, caller, request, now } = input;
@@ -96,21 +97,24 @@ export function admissionItems(input: AdmissionInput): LimitItem[] {
     });
   };
   for (const b of provider?.buckets ?? []) pushBucket('provider', attempt.providerId, b);
-  if (!input.callerCharged) for (const cb of caller.buckets) pushBucket(cb.scope, cb.id, cb.bucket);
-  if (attempt.key.source !== 'byok') {
-    for (const b of caller.budgets) {
-      const end = periodEnd(now, b.period);
-      items.push({
-        key: budgetKey(b, now),
-        amount: attempt.estimatedCostUsd,
-        limit: budgetCap(b),
-        ttlMs: end === null ? LIFETIME_TTL_MS : end - now + 86_400_000,
-        label: `${b.scope} budget (${b.period})`,
-        unit: 'usd',
-        resetsAt: end,
-        budget: { scope: b.scope, id: b.id, since: periodStart(now, b.period) },
-      });
-    }
+  const byokPays = attempt.key.source === 'byok';
+  if (!input.callerCharged)
+    for (const cb of caller.buckets)
+      if (cb.scope !== 'byok' || byokPays) pushBucket(cb.scope, cb.id, cb.bucket);
+  for (const b of caller.budgets) {
+    // Platform budgets count what the platform pays; the user's BYOK budget only what their own key pays.
+    if ((b.scope === 'byok') !== byokPays) continue;
+    const end = periodEnd(now, b.period);
+    items.push({
+      key: budgetKey(b, now),
+      amount: attempt.estimatedCostUsd,
+      limit: budgetCap(b),
+      ttlMs: end === null ? LIFETIME_TTL_MS : end - now + 86_400_000,
+      label: `${b.scope} budget (${b.period})`,
+      unit: 'usd',
+      resetsAt: end,
+      budget: { scope: b.scope, id: b.id, since: periodStart(now, b.period) },
+    });
   }
   return items;
 }

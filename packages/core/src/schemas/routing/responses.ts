@@ -15,6 +15,7 @@ const SKIP_REASON_VALUES = [
   'circuit-open',
   'rate-limited',
   'budget-exhausted',
+  'byok-limit',
 ] as const;
 const TIER = z.enum(['eco', 'balanced', 'precision']);
 
@@ -28,6 +29,7 @@ export const engineTraceSchema = z.strictObject({
     level: TIER.optional(),
     tier: TIER.optional(),
     aliasStrategy: z.enum(ALIAS_STRATEGY_VALUES).optional(),
+    userDefault: z.string().optional(),
   }),
   strategy: z.string(),
   candidates: z.array(
