@@ -149,7 +149,7 @@ describe("a model's own key", () => {
 });
 
 describe('BYOK monthly limits', () => {
-  const byokCaller = (over: { buckets?: BucketConfig[]; budgets?: BudgetConfig[] }) =>
+  const byokCaller = (over: { buckets?: readonly BucketConfig[]; budgets?: readonly BudgetConfig[] }) =>
     caller({
       byok: { a: { id: 'byok-1', source: 'byok', usable: true } },
       buckets: (over.buckets ?? []).map((bucket) => ({ scope: 'byok' as const, id: 'u1', bucket })),
