@@ -24,7 +24,7 @@ const chromium = {
 };
 
 // Measured or audited once, on the desktop project (first-load timings, axe): the phone project leaves them out.
-const DESKTOP_ONLY = ['**/first-load.spec.ts', '**/a11y.spec.ts'];
+const DESKTOP_ONLY = ['**/first-load.spec.ts', '**/a11y.spec.ts', '**/byok-users.spec.ts'];
 
 export default defineConfig({
   testDir: './tests',

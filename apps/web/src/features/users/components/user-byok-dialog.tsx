@@ -75,7 +75,7 @@ export function UserByokDialog({
           </p>
           {canWrite ? (
             <ByokLimitsForm
-              key={JSON.stringify(d.limits)}
+              key={user.id}
               userId={user.id}
               initial={byokLimitDefaults(d.limits)}
               onDone={onClose}
