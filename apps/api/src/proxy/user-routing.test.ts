@@ -120,6 +120,31 @@ describe("a model's own auth", () => {
   });
 });
 
+describe("a provider's auth variables", () => {
+  it('take literal secrets and env references (masked), make the key calls carry, and are a super admin change', async () => {
+    const id = env.ids.backup;
+    const denied = await env.t.http
+      .put(`/api/v1/llm/providers/${id}`)
+      .set(bearer(admin))
+      .send({ auth: { apiKey: 'sk-provider-literal-8888' } });
+    expect(denied.status).toBe(403);
+    const res = await env.t.http
+      .put(`/api/v1/llm/providers/${id}`)
+      .set(bearer(superAdmin))
+      .send({ apiKey: null, auth: { apiKey: 'sk-provider-literal-8888', region: { _env: 'MODEL_REGION' } } });
+    expect(res.status).toBe(200);
+    expect(res.body.auth).toEqual([
+      { name: 'apiKey', kind: 'secret', env: null, last4: '8888', resolved: true },
+      { name: 'region', kind: 'env', env: 'MODEL_REGION', last4: null, resolved: true },
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('sk-provider-literal-8888');
+    expect((await chat('up-backup/gpt-test')).status).toBe(200);
+    expect(lastAuth()).toBe('Bearer sk-provider-literal-8888');
+    const listed = await env.t.http.get('/api/v1/llm/providers').set(bearer(admin));
+    expect(JSON.stringify(listed.body)).not.toContain('sk-provider-literal-8888');
+  });
+});
+
 describe('test model', () => {
   it('makes a real one-token call with the model key and records the result on the model', async () => {
     const before = env.up.requests.length;

@@ -9,7 +9,19 @@
  */
 import type { AuthEntry, AuthPatch } from '@switchyard/core';
 import type { SecretBox } from '../lib/secrets.js';
-import { envRefName, type ResolvedSecret } from './secrets-resolver.js';
+
+/** Why a key cannot be used; the engine skips such a candidate with this reason instead of failing. */
+export type KeyProblem = 'env-unresolved' | 'decrypt-failed' | 'missing';
+
+export type ResolvedSecret = { ok: true; value: string } | { ok: false; problem: KeyProblem; detail: string };
+
+/** `_env` references look like `{"_env": "OPENAI_API_KEY"}`. */
+export function envRefName(v: unknown): string | null {
+  if (v && typeof v === 'object' && '_env' in v && typeof (v as { _env: unknown })._env === 'string') {
+    return (v as { _env: string })._env;
+  }
+  return null;
+}
 
 type StoredValue = { _env: string } | { _secret: string; last4: string };
 export type StoredAuth = Record<string, StoredValue>;
@@ -34,7 +46,10 @@ function storedOf(raw: unknown): StoredAuth {
 
 /** The stored auth after a write: literals encrypted (only their last four kept in clear), nulls removed. */
 export function applyAuthPatch(before: unknown, patch: AuthPatch, secrets: SecretBox): StoredAuth {
-  const next = storedOf(before);
+  // Entries this module does not know (older provider settings) are kept as they are.
+  const next = {
+    ...(before && typeof before === 'object' && !Array.isArray(before) ? before : {}),
+  } as StoredAuth;
   for (const [name, v] of Object.entries(patch)) {
     if (v === null) delete next[name];
     else if (typeof v === 'string') next[name] = { _secret: secrets.encrypt(v), last4: v.slice(-4) };
@@ -125,12 +140,26 @@ function keyOf(values: Record<string, ResolvedSecret>): ResolvedSecret | null {
 export function withAuthSettings(
   config: Record<string, unknown>,
   settings: Record<string, string>,
-  modelId: string,
+  modelId: string | null,
 ): Record<string, unknown> {
   if (Object.keys(settings).length === 0) return config;
+  if (modelId === null) return { ...config, ...settings };
   const { deployment, ...rest } = settings;
   const next: Record<string, unknown> = { ...config, ...rest };
   if (deployment)
     next.deployments = { ...((config.deployments ?? {}) as Record<string, unknown>), [modelId]: deployment };
   return next;
+}
+
+/** A provider's config as calls see it: its auth settings (apiVersion, region, ...) laid over it. */
+export function providerCallConfig(
+  p: { config: unknown; auth: unknown },
+  secrets: SecretBox,
+  env: Record<string, string | undefined>,
+): Record<string, unknown> {
+  return withAuthSettings(
+    (p.config ?? {}) as Record<string, unknown>,
+    resolveAuth(p.auth, secrets, env)?.settings ?? {},
+    null,
+  );
 }

@@ -6,7 +6,7 @@ import type { SecretBox } from '../lib/secrets.js';
 import { isProviderType, providerDefaults } from '../providers/index.js';
 import { buildDlpSnapshot, type DlpSnapshot } from './dlp-snapshot.js';
 import { decryptStored, resolveProviderKey, type ResolvedSecret } from './secrets-resolver.js';
-import { resolveAuth, withAuthSettings } from './auth-json.js';
+import { providerCallConfig, resolveAuth, withAuthSettings } from './auth-json.js';
 
 export { dlpPolicyFor, type DlpResolution, type DlpScope, type DlpSnapshot } from './dlp-snapshot.js';
 
@@ -242,7 +242,8 @@ export async function loadConfig(
   }
 
   const loadedProviders = providers.map((p): LoadedProvider => {
-    const config = (p.config ?? {}) as Record<string, unknown>;
+    // The provider's auth settings (apiVersion, region, ...) are laid over its config for every call.
+    const config = providerCallConfig(p, secrets, env);
     const keyless = config.keyless === true || p.type === 'mock';
     // A type whose key is optional (custom, Ollama) with no key set is called without one, but stays keyed: a
     // user's BYOK key or the org's key for it still comes first.

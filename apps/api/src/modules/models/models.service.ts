@@ -10,7 +10,13 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { defaultCapabilities } from '../../providers/index.js';
 import { likeLiteral } from '../../lib/like.js';
-import { applyAuthPatch, presentAuth, resolveAuth, withAuthSettings } from '../../router/auth-json.js';
+import {
+  applyAuthPatch,
+  presentAuth,
+  providerCallConfig,
+  resolveAuth,
+  withAuthSettings,
+} from '../../router/auth-json.js';
 import { resolveProviderKey } from '../../router/secrets-resolver.js';
 import { runProbe } from '../providers/health-probe.js';
 import { auditedCreate } from '../audited-update.js';
@@ -287,7 +293,7 @@ export class ModelsService {
     const m = await this.ctx.prisma.model.findUnique({ where: { id }, include: { provider: true } });
     if (!m) throw AppError.notFound('Model');
     const p = m.provider;
-    const providerConfig = (p.config ?? {}) as Record<string, unknown>;
+    const providerConfig = providerCallConfig(p, this.ctx.secrets, this.ctx.processEnv);
     const own = resolveAuth(m.auth, this.ctx.secrets, this.ctx.processEnv);
     const key = own?.key ?? resolveProviderKey(p, this.ctx.secrets, this.ctx.processEnv);
     const keySource = own?.key ? 'model' : 'provider';
