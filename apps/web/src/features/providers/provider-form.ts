@@ -11,6 +11,7 @@ import { ApiError } from '../../lib/api-client';
 import type { FormReader } from '../../lib/forms';
 import { issuesToErrors, validate, type FieldErrors, type Parsed } from '../../lib/forms';
 import type { Provider, ProviderBucket, ProviderType } from './api/types';
+import { parseAuthJson } from '../models/model-form';
 
 export type WindowUnit = (typeof WINDOW_UNIT_VALUES)[number];
 export { WINDOW_UNIT_VALUES };
@@ -238,9 +239,18 @@ function common(r: FormReader, ctx: ReadContext) {
   const baseUrl = r.optText('baseUrl', null);
   if (ctx.type?.baseUrlRequired && baseUrl === null) pre.baseUrl = 'is required for this provider type';
   const apiKey = ctx.canSetKey ? r.optText('apiKey', undefined) : undefined;
+  // Auth variables (super admins): blank leaves them as they are.
+  const auth = ctx.canSetKey ? parseAuthJson(r.text('auth')) : { ok: true as const, value: undefined };
+  if (!auth.ok) pre.auth = auth.error;
   const buckets = readBucketRows(ctx.buckets);
   if (!buckets.ok) Object.assign(pre, buckets.errors);
-  return { pre, baseUrl, apiKey, buckets: buckets.ok ? buckets.data : [] };
+  return {
+    pre,
+    baseUrl,
+    apiKey,
+    auth: auth.ok ? auth.value : undefined,
+    buckets: buckets.ok ? buckets.data : [],
+  };
 }
 
 /** Add a provider: type, name, slug, base URL (required for custom types), key (super admin), priority, auto-fallback, buckets. */
@@ -252,6 +262,7 @@ export function readCreateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
     slug: r.text('slug'),
     baseUrl: c.baseUrl ?? undefined,
     ...(c.apiKey !== undefined ? { apiKey: c.apiKey } : {}),
+    ...(c.auth ? { auth: c.auth } : {}),
     priority: r.integer('priority', undefined),
     autoFallback: r.bool('autoFallback'),
     rateLimitBuckets: c.buckets,
@@ -268,6 +279,7 @@ export function readUpdateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
     name: r.text('name'),
     baseUrl: c.baseUrl,
     ...(c.apiKey !== undefined ? { apiKey: c.apiKey } : {}),
+    ...(c.auth ? { auth: c.auth } : {}),
     priority: r.integer('priority', undefined),
     autoFallback: r.bool('autoFallback'),
     ...(status ? { status } : {}),

@@ -5,7 +5,6 @@ import {
   type UpdateModelBody,
 } from '@switchyard/core';
 import { useState } from 'react';
-import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
@@ -14,6 +13,7 @@ import { useZodForm } from '../../../lib/zod-form';
 import { useOrgs } from '../../orgs/api/get-orgs';
 import { useUsers } from '../../users/api/get-users';
 import type { ProviderChoice, RegistryModel } from '../api/types';
+import { AuthVariables } from './auth-variables';
 import type { ModelFormValues } from '../model-form';
 import {
   AUTH_EXAMPLE,
@@ -292,27 +292,7 @@ export function ModelDialog({
         )}
         <div className="sm:col-span-2" data-testid="model-auth">
           <p className="mb-1 text-sm font-medium">Auth (over the provider&apos;s)</p>
-          {m && m.auth.length > 0 ? (
-            <ul className="mb-2 flex flex-wrap gap-2" aria-label="Auth variables">
-              {m.auth.map((a) => (
-                <li key={a.name} className="rounded-lg border border-border px-2 py-1 text-xs">
-                  <code>{a.name}</code>{' '}
-                  {a.kind === 'env' ? (
-                    <>
-                      from <code>{a.env}</code>{' '}
-                      <Badge tone={a.resolved ? 'ok' : 'warn'}>
-                        {a.resolved ? 'resolved' : 'unresolved'}
-                      </Badge>
-                    </>
-                  ) : (
-                    <span className="text-muted">secret ••••{a.last4 ?? ''}</span>
-                  )}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="mb-2 text-xs text-muted">None: calls use the provider&apos;s key and settings.</p>
-          )}
+          <AuthVariables entries={m?.auth ?? []} none="None: calls use the provider's key and settings." />
           {canSetAuth ? (
             <>
               <TextAreaField
