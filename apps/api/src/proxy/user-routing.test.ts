@@ -310,7 +310,12 @@ describe('BYOK user management', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('users may not read another user BYOK view', async () => {
+  it('users read their own BYOK usage and limits, and may not read the admin view', async () => {
+    const mine = await env.t.http.get('/api/v1/me/byok/usage').set(bearer(userToken));
+    expect(mine.status).toBe(200);
+    expect(mine.body.userId).toBe(env.ids.user);
+    expect(mine.body.limits).toEqual({ monthlyRequests: null, monthlySpendUsd: 0.00001 });
+    expect(mine.body.providers).toEqual([expect.objectContaining({ slug: 'up-anthropic', last4: '7777' })]);
     expect((await env.t.http.get(`/api/v1/users/${env.ids.user}/byok`).set(bearer(userToken))).status).toBe(
       403,
     );

@@ -86,6 +86,15 @@ export const usersContracts = {
     response: { status: 200, description: 'BYOK settings and usage', schema: userByokSchema },
     errors: { 404: 'Not found' },
   }),
+  myByok: defineContract({
+    method: 'get',
+    path: '/api/v1/me/byok/usage',
+    permission: 'byok:own',
+    tag: 'BYOK',
+    summary:
+      'My own provider keys with their calls, savings and last use, my monthly BYOK limits and this month against them',
+    response: { status: 200, description: 'BYOK settings and usage', schema: userByokSchema },
+  }),
   preferences: defineContract({
     method: 'get',
     path: '/api/v1/me/preferences',

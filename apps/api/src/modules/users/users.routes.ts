@@ -13,6 +13,7 @@ export function usersRoutes(ctx: AppContext): Router {
     get: ({ params }) => svc.get(params.id),
     update: ({ params, body, req, res }) => svc.update(actorOf(res, req.ip), params.id, body),
     byok: ({ params }) => svc.byok(params.id),
+    myByok: ({ res }) => svc.byok(currentAuth(res).user.id),
     preferences: ({ res }) => svc.preferences(currentAuth(res).user.id),
     setPreferences: ({ body, req, res }) => svc.setPreferences(actorOf(res, req.ip), body),
   });
