@@ -14,9 +14,8 @@ export function PreferencesCard() {
   return (
     <Card>
       <h2 className="font-medium">Routing preferences</h2>
-      {prefs.data ? (
-        <PreferencesForm key={JSON.stringify(prefs.data)} initial={preferenceDefaults(prefs.data)} />
-      ) : null}
+      {/* Mounted once with what was loaded: a save keeps the typed values and its "saved" note. */}
+      {prefs.data ? <PreferencesForm initial={preferenceDefaults(prefs.data)} /> : null}
       {prefs.isError ? <FormError error={prefs.error} /> : null}
     </Card>
   );
