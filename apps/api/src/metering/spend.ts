@@ -8,6 +8,14 @@ import type { PrismaClient } from '@switchyard/prisma';
  * they are what a user's BYOK budget counts.
  */
 export async function recordedSpend(prisma: PrismaClient, w: BudgetWindow): Promise<number> {
+  if (w.scope === 'byok-calls') {
+    // A user's monthly BYOK call count: the calls their own keys made (one usage record each).
+    const r = await prisma.usageHourly.aggregate({
+      _sum: { requests: true },
+      where: { userId: w.id, isByok: true, ...(w.since > 0 ? { hour: { gte: new Date(w.since) } } : {}) },
+    });
+    return r._sum.requests ?? 0;
+  }
   if (w.scope === 'byok') {
     // A user's BYOK budget: the list price of the calls their own keys paid (recorded as savings).
     const r = await prisma.usageHourly.aggregate({

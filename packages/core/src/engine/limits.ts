@@ -16,7 +16,7 @@ import type {
   ProviderConfig,
   RequestInfo,
 } from './types.js';
-import { periodEnd, periodStart, windowEnd } from './windows.js';
+import { periodEnd, periodStart, windowEnd, windowStart } from './windows.js';
 
 /** One counter an attempt reserves: a bucket window (requests or tokens) or a budget period (USD). */
 export interface LimitItem {
@@ -43,7 +43,8 @@ export interface LimitItem {
 
 /** The recorded spend a budget counter mirrors: one key, user or org, from the start of the current period. */
 export interface BudgetWindow {
-  scope: BudgetConfig['scope'];
+  /** `byok-calls`: a user's monthly count of calls their own keys made (the recorded BYOK requests). */
+  scope: BudgetConfig['scope'] | 'byok-calls';
   id: string;
   /** Period start (ms epoch, UTC), 0 for a lifetime budget. */
   since: number;
@@ -94,6 +95,16 @@ export function admissionItems(input: AdmissionInput): LimitItem[] {
       label: `${scope} bucket ${b.name}`,
       unit: b.unit,
       resetsAt: end,
+      // A user's BYOK call count mirrors recorded calls: a store that lost it rebuilds it before admitting.
+      ...(scope === 'byok' && b.unit === 'requests'
+        ? {
+            budget: {
+              scope: 'byok-calls' as const,
+              id,
+              since: windowStart(now, b.window.unit, b.window.size),
+            },
+          }
+        : {}),
     });
   };
   for (const b of provider?.buckets ?? []) pushBucket('provider', attempt.providerId, b);

@@ -216,6 +216,17 @@ describe('BYOK monthly limits', () => {
         now: NOW,
       }).map((i) => i.label);
     expect(items('byok')).toEqual(['byok bucket byok-month', 'byok budget (month)']);
+    // The BYOK call counter is rebuilt from the recorded calls of the month when a store lost it.
+    const byokItems = admissionItems({
+      attempt: attempt('byok'),
+      provider: A,
+      model: { maxOutputTokens: 100 },
+      caller: c,
+      request: { promptTokens: 10, maxTokens: 10 },
+      now: NOW,
+    });
+    expect(byokItems[0]!.budget).toEqual({ scope: 'byok-calls', id: 'u1', since: Date.UTC(2026, 10, 1) });
+    expect(byokItems[1]!.budget).toEqual({ scope: 'byok', id: 'u1', since: Date.UTC(2026, 10, 1) });
     expect(items('provider')).toEqual(['user budget (week)']);
   });
 });
