@@ -5,12 +5,15 @@
  * (wrk) and the mock upstream to CPU 1. Writes bench/results/latest.json and latest.md. A peer that cannot be
  * installed or started, or that dies mid-run, is reported in the table with the reason; the run goes on.
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5 per wrk run), BENCH_ARMS (comma list to run a subset of
- * direct,minimal,switchyard-pg,switchyard-pglite,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR,
- * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own).
+ * direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR,
+ * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own),
+ * BENCH_CPU_PROF (a directory: every Switchyard arm writes a CPU profile there; see lib/profile-top.ts).
  * dlp-off / dlp-on: Switchyard (PostgreSQL) sent a realistic 4 KB prompt holding a few sensitive values, with data
  * protection off and on (the global policy, every detector masking): the cost of protection per KB of prompt.
+ * otel-on: Switchyard (PostgreSQL) with OTEL_EXPORTER_OTLP_ENDPOINT set (a local sink): the cost of tracing.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +33,7 @@ const MASTER = 'bench-master-key-0123456789abcdef';
 const UPSTREAM_PORT = 19100;
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const CONCURRENCY = [1, 16, 64] as const;
-const ALL_ARMS = 'direct,minimal,switchyard-pg,switchyard-pglite,dlp-off,dlp-on,portkey,llm-router';
+const ALL_ARMS = 'direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-off,dlp-on,portkey,llm-router';
 const UPSTREAM_ORIGIN = `http://127.0.0.1:${UPSTREAM_PORT}`;
 
 interface Arm {
@@ -111,6 +114,32 @@ function stopArm(a: Arm, signal: NodeJS.Signals = 'SIGTERM') {
   } catch {
     // already gone
   }
+}
+
+/** An OTLP/HTTP collector that reads and discards what it is sent (the OpenTelemetry arm's endpoint). */
+async function startOtlpSink(port: number) {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+/** Resolves when the arm's process has exited, or after `ms`. */
+function exited(a: Arm, ms: number): Promise<void> {
+  const p = a.proc;
+  if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    p.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
 }
 
 function logTail(file: string): string {
@@ -207,6 +236,7 @@ async function switchyardArm(
   port: number,
   postgres: boolean,
   dlp?: { protect: boolean; prompt: string },
+  extraEnv: Record<string, string> = {},
 ): Promise<Arm> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-bench-'));
   let databaseUrl: string | undefined;
@@ -224,7 +254,12 @@ async function switchyardArm(
     databaseUrl = u.toString();
   }
   await provision(databaseUrl, dataDir, dlp?.protect ?? false);
-  const proc = startPinned(['apps/api/dist/main.js'], {
+  // BENCH_CPU_PROF=<dir>: each Switchyard arm writes a V8 CPU profile there when it stops (summarise it with
+  // `tsx lib/profile-top.ts <file>`).
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const proc = startPinned([...prof, 'apps/api/dist/main.js'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     SWITCHYARD_DATA_DIR: dataDir,
@@ -232,6 +267,7 @@ async function switchyardArm(
     LOG_LEVEL: 'warn',
     ADMIN_PASSWORD: 'bench-admin-password',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...extraEnv,
   });
   await waitReady(`http://127.0.0.1:${port}/ready`);
   return {
@@ -242,7 +278,7 @@ async function switchyardArm(
     proc,
     ...(dlp ? { prompt: dlp.prompt } : {}),
     note: dlp
-      ? `PostgreSQL, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking; one activity row per rule that fired)' : 'off'}`
+      ? `PostgreSQL, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking; an activity row per rule that fired, written by the usage batch statement)' : 'off'}`
       : postgres
         ? 'PostgreSQL'
         : 'embedded PGlite (its memory is in the RSS)',
@@ -354,6 +390,24 @@ async function main() {
     if (!wanted.includes(key)) continue;
     try {
       arms.push(await switchyardArm(name, port, pg));
+    } catch (err) {
+      failed[name] = (err as Error).message;
+    }
+  }
+  if (wanted.includes('otel-on')) {
+    const name = 'Switchyard (PostgreSQL), OpenTelemetry on';
+    try {
+      const sink = await startOtlpSink(19110);
+      const arm = await switchyardArm(name, 19107, true, undefined, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:19110',
+      });
+      arm.note = `${arm.note}, a trace per request exported over OTLP/HTTP to a local sink`;
+      const cleanup = arm.cleanup;
+      arm.cleanup = async () => {
+        sink.close();
+        await cleanup?.();
+      };
+      arms.push(arm);
     } catch (err) {
       failed[name] = (err as Error).message;
     }
@@ -529,7 +583,8 @@ async function main() {
   );
 
   for (const a of arms) stopArm(a);
-  await sleep(1500);
+  // A gateway writing its CPU profile (BENCH_CPU_PROF) needs longer than a plain stop.
+  await Promise.all(arms.map((a) => exited(a, process.env.BENCH_CPU_PROF ? 15_000 : 1500)));
   for (const a of arms) stopArm(a, 'SIGKILL');
   for (const a of arms) await a.cleanup?.().catch(() => undefined);
   upstream.close();

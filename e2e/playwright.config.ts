@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, devices } from '@playwright/test';
 
 export const ADMIN = { email: 'admin@localhost', password: 'e2e-admin-password-123' };
@@ -23,8 +24,15 @@ const chromium = {
   ],
 };
 
-// Measured or audited once, on the desktop project (first-load timings, axe): the phone project leaves them out.
-const DESKTOP_ONLY = ['**/first-load.spec.ts', '**/a11y.spec.ts', '**/byok-users.spec.ts'];
+// Measured or audited once, on the desktop project (first-load timings, axe), or where the phone layout adds nothing
+// (the config file's badge): the phone project leaves them out.
+const DESKTOP_ONLY = [
+  '**/first-load.spec.ts',
+  '**/a11y.spec.ts',
+  '**/gitops.spec.ts',
+  '**/agents.spec.ts',
+  '**/byok-users.spec.ts',
+];
 
 export default defineConfig({
   testDir: './tests',
@@ -67,6 +75,8 @@ export default defineConfig({
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
       DATABASE_URL: '',
+      // A configuration file applied at start (README "GitOps"); gitops.spec.ts checks what it manages.
+      CONFIG_FILE: fileURLToPath(new URL('./config/switchyard.yaml', import.meta.url)),
     },
   },
 });

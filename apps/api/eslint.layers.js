@@ -18,7 +18,7 @@ export const API_LAYERS = [
   { name: 'the admin modules', paths: ['modules'] },
   { name: 'the app context', paths: ['context.ts'] },
   { name: 'the proxy (data plane)', paths: ['proxy'] },
-  { name: 'the data-protection activity log', paths: ['dlp'] },
+  { name: 'OpenTelemetry traces', paths: ['telemetry'] },
   { name: 'the router: config snapshot, routing state and its stores', paths: ['router'] },
   { name: 'metering: usage records, spend, retention', paths: ['metering'] },
   { name: 'the live event bus', paths: ['events'] },

@@ -7,13 +7,18 @@ const PAGES = [
   { name: 'Overview', path: '/', ready: (p: Page) => p.getByTestId('week-cost') },
   {
     name: 'Providers',
-    path: '/providers',
+    path: '/llm/providers',
     ready: (p: Page) => p.getByTestId('stat-providers').getByTestId('stat-value'),
   },
   {
     name: 'Routing',
-    path: '/providers?tab=routing',
+    path: '/llm/routing',
     ready: (p: Page) => p.getByRole('heading', { name: /Aliases/i }).first(),
+  },
+  {
+    name: 'Routing summary',
+    path: '/routing',
+    ready: (p: Page) => p.getByTestId('summary-rules'),
   },
   { name: 'Logs', path: '/logs', ready: (p: Page) => p.getByTestId('log-row').first() },
 ] as const;
@@ -33,7 +38,7 @@ test.beforeAll(async ({ request }) => {
 });
 
 for (const theme of ['light', 'dark'] as const) {
-  test(`no serious or critical axe violations on Overview, Providers, Routing and Logs (${theme} theme)`, async ({
+  test(`no serious or critical axe violations on Overview, Providers, Routing, Routing summary and Logs (${theme} theme)`, async ({
     page,
   }) => {
     test.setTimeout(180_000);

@@ -82,9 +82,16 @@ export async function createUser(
 
 /** Goes to a page through the sidebar (the drawer on phones). */
 export async function navigate(page: Page, isMobile: boolean, label: string) {
+  // 'LLM gateway › Models': the sidebar entry, then its tab.
+  const [entry, tab] = label.split(' › ') as [string, string | undefined];
   if (isMobile) await page.getByRole('button', { name: 'Open navigation' }).click();
   await page
     .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: label, exact: true })
+    .getByRole('link', { name: entry, exact: true })
     .click();
+  if (tab)
+    await page
+      .getByRole('navigation', { name: 'LLM sections' })
+      .getByRole('link', { name: tab, exact: true })
+      .click();
 }

@@ -218,7 +218,7 @@ test('a viewer sees the operations pages without any button that changes somethi
   const viewer = await createUser(request, { email: `viewer-${id}@example.com`, role: 'viewer' });
   await signIn(page, viewer.email, viewer.password);
   const pages: [string, string, RegExp][] = [
-    ['Gateway keys', '/keys', /Create key|Revoke /],
+    ['LLM gateway › Keys', '/llm/keys', /Create key|Revoke |Rotate the key|Set a key for|Add LLM key/],
     ['Users', '/users', /Add user|Edit |Suspend |Reactivate /],
     ['Organizations', '/orgs', /Create organization|Edit |Suspend |Reactivate |Delete /],
     ['Apps', '/apps', /Create app|Edit |Deactivate |Activate |Delete /],
@@ -256,7 +256,7 @@ test('a user sees only their own pages in the navigation', async ({ page, reques
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'My keys' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'My provider keys' })).toBeVisible();
-  for (const hidden of ['Gateway keys', 'Users', 'Organizations', 'Apps', 'Audit log'])
+  for (const hidden of ['LLM gateway', 'Users', 'Organizations', 'Apps', 'Audit log'])
     await expect(nav.getByRole('link', { name: hidden, exact: true })).toHaveCount(0);
   // A deep link to an admin page explains the refusal once (no failing panels, nothing to retry).
   await page.goto('/users');

@@ -55,11 +55,11 @@ async function signIn(page: Page) {
 }
 
 const PAGES = [
-  { path: '/models', row: 'model-row', what: 'Models' },
-  { path: '/models?provider=mock', row: 'model-row', what: "A provider's models" },
+  { path: '/llm/models', row: 'model-row', what: 'Models' },
+  { path: '/llm/models?provider=mock', row: 'model-row', what: "A provider's models" },
   { path: '/logs', row: 'log-row', what: 'Logs' },
   { path: '/users', row: 'user-row', what: 'Users' },
-  { path: '/keys', row: 'key-row', what: 'Gateway keys' },
+  { path: '/llm/keys', row: 'key-row', what: 'Gateway keys' },
 ];
 
 test('the wide tables fit at 1440×900 and turn into cards on a 390 px phone', async ({
@@ -140,13 +140,13 @@ test('a disabled provider is folded away and its models are not shown as routabl
   });
   expect(await toggle.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(green);
   // A model of an active provider keeps its green switch.
-  await page.goto('/models?q=mock-small');
+  await page.goto('/llm/models?q=mock-small');
   const live = page.getByRole('switch', { name: 'Enabled: Mock Small' });
   await expect(live).toHaveAttribute('aria-checked', 'true');
   expect(await live.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(green);
 
   // Providers: the active ones first; the disabled ones folded under "Disabled (n)".
-  await page.goto('/providers');
+  await page.goto('/llm/providers');
   const active = page.getByRole('list', { name: 'Providers', exact: true });
   await expect(active.getByTestId('provider-card').filter({ hasText: 'Mock (built-in)' })).toBeVisible();
   await expect(active.getByTestId('provider-card').filter({ hasText: name })).toHaveCount(0);

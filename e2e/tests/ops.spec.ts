@@ -291,7 +291,7 @@ test('a viewer sees no mutate buttons on models and settings', async ({
   const id = unique(testInfo);
   const viewer = await createUser(request, { email: `viewer-ops-${id}@example.com`, role: 'viewer' });
   await signIn(page, viewer.email, viewer.password);
-  await navigate(page, isMobile, 'Models');
+  await navigate(page, isMobile, 'LLM gateway › Models');
   await expect(page.getByRole('heading', { name: 'Model registry' })).toBeVisible();
   await expect(page.getByRole('note')).toContainText('Read-only');
   await expect(page.getByTestId('model-row').first()).toBeVisible();
@@ -377,11 +377,11 @@ test('every ops page loads for an admin without sideways scrolling; Overview lin
   await expect(page.getByTestId('log-row').first()).toBeVisible();
 
   for (const [label, heading] of [
-    ['Usage', 'Usage by user'],
+    ['LLM gateway › Spend', 'Usage by user'],
     ['Error reports', 'Error reports'],
     ['Settings', 'Settings'],
     ['Logs', 'Gateway logs'],
-    ['Models', 'Model registry'],
+    ['LLM gateway › Models', 'Model registry'],
   ] as const) {
     await navigate(page, isMobile, label);
     await expect(page.getByRole('heading', { level: 2, name: heading, exact: true })).toBeVisible();

@@ -66,7 +66,7 @@ test('a provider whose upstream refuses its key shows the cooldown and why; rese
   expect(call.status()).toBeGreaterThanOrEqual(500);
 
   await signIn(page);
-  await navigate(page, isMobile, 'Providers & Routing');
+  await navigate(page, isMobile, 'LLM gateway');
   const card = page.getByTestId('provider-card').filter({ hasText: name });
   await expect(card.getByTestId('provider-status')).toHaveText('down');
   const cooldowns = card.getByTestId('provider-cooldowns');

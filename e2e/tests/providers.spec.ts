@@ -4,7 +4,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { apiCall, apiToken, createUser, navigate, noHorizontalScroll, signIn, unique } from './helpers';
 
 /**
- * Providers & Routing (/providers). A stand-in OpenAI-compatible upstream answers the connection tests: its model
+ * The LLM area's Providers and Aliases & routing tabs (/llm/providers, /llm/routing). A stand-in OpenAI-compatible upstream answers the connection tests: its model
  * list for any key but "bad-key", which it refuses with 401.
  */
 const BAD_KEY = 'bad-key';
@@ -68,9 +68,9 @@ const usd = (n: number) =>
   ).format(n);
 
 async function openProviders(page: Page, isMobile: boolean) {
-  await navigate(page, isMobile, 'Providers & Routing');
-  await expect(page).toHaveURL(/\/providers$/);
-  await expect(page.getByRole('heading', { level: 2, name: 'Providers & Routing' })).toBeVisible();
+  await navigate(page, isMobile, 'LLM gateway');
+  await expect(page).toHaveURL(/\/llm\/providers$/);
+  await expect(page.getByRole('heading', { level: 2, name: 'Providers', exact: true })).toBeVisible();
 }
 
 /**
@@ -286,8 +286,11 @@ test('routing tab: an alias, a fallback chain ordered by drag and drop, and a tr
   const m1 = `${p.slug}/m1`;
   const m2 = `${p.slug}/m2`;
   await openProviders(page, isMobile);
-  await page.getByRole('group', { name: 'Section' }).getByRole('button', { name: 'Routing' }).click();
-  await expect(page).toHaveURL(/tab=routing/);
+  await page
+    .getByRole('navigation', { name: 'LLM sections' })
+    .getByRole('link', { name: 'Aliases & routing' })
+    .click();
+  await expect(page).toHaveURL(/\/llm\/routing$/);
   await expect(page.getByRole('heading', { name: 'Resolver trace' })).toBeVisible();
 
   // An alias with a bad name first, then a good one.
@@ -422,7 +425,10 @@ test('theme switch: the page and its charts redraw in every theme without sidewa
     await noHorizontalScroll(page);
   }
   expect(seen.size).toBe(3);
-  await page.getByRole('group', { name: 'Section' }).getByRole('button', { name: 'Routing' }).click();
+  await page
+    .getByRole('navigation', { name: 'LLM sections' })
+    .getByRole('link', { name: 'Aliases & routing' })
+    .click();
   await noHorizontalScroll(page);
 });
 
@@ -441,7 +447,10 @@ test('a viewer sees providers and routing without any button that changes them',
   await expect(page.getByRole('button', { name: /^(Configure|Test|Delete) / })).toHaveCount(0);
   await expect(page.getByText('Only a super admin can change the routing strategy.')).toBeVisible();
   await expect(page.getByRole('radio', { name: /Balanced/ })).toBeDisabled();
-  await page.getByRole('group', { name: 'Section' }).getByRole('button', { name: 'Routing' }).click();
+  await page
+    .getByRole('navigation', { name: 'LLM sections' })
+    .getByRole('link', { name: 'Aliases & routing' })
+    .click();
   await expect(page.getByRole('button', { name: 'Create alias' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'New chain' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Trace this request' })).toBeVisible();

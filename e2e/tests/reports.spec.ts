@@ -31,8 +31,8 @@ test('an operator downloads the cost report and a chart; known providers show th
   });
 
   await signIn(page);
-  await navigate(page, isMobile, 'Providers & Routing');
-  await expect(page.getByRole('heading', { level: 2, name: 'Providers & Routing' })).toBeVisible();
+  await navigate(page, isMobile, 'LLM gateway');
+  await expect(page.getByRole('heading', { level: 2, name: 'Providers', exact: true })).toBeVisible();
 
   // The cost report of the shown period, as the API writes it.
   await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: 'Last 7d' }).click();

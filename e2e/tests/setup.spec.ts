@@ -76,7 +76,7 @@ test('power levels are edited in the dashboard; aliases are enabled, disabled an
     });
   try {
     await signIn(page);
-    await page.goto('/providers');
+    await page.goto('/llm/providers');
     await page.getByRole('button', { name: `Edit power level ${precision.name}` }).click();
     const dialog = page.getByRole('dialog', { name: `Edit power level ${precision.name}` });
     await dialog.getByLabel('Models tried first').fill('not-a-ref with spaces');
@@ -93,7 +93,7 @@ test('power levels are edited in the dashboard; aliases are enabled, disabled an
         .first(),
     ).toContainText('mock/mock-small');
 
-    await page.goto('/providers?tab=routing');
+    await page.goto('/llm/routing');
     for (const name of names) await page.getByRole('checkbox', { name: `Select alias ${name}` }).check();
     const toolbar = page.getByRole('toolbar', { name: 'Selected aliases' });
     await expect(toolbar).toContainText('2 selected');
@@ -155,7 +155,7 @@ test("a log entry is re-traced as its request's key; a changed input clears the 
     .getByRole('dialog', { name: 'Request details' })
     .getByRole('link', { name: 'Re-trace this request' })
     .click();
-  await expect(page).toHaveURL(/\/providers\?tab=routing&trace=mock%2Fmock-small/);
+  await expect(page).toHaveURL(/\/llm\/routing\?trace=mock%2Fmock-small/);
   const drawer = page.getByRole('dialog', { name: 'Trace a request' });
   await expect(drawer.getByTestId('trace-chosen')).toHaveText('mock/mock-small');
   await expect(drawer.getByTestId('trace-caller')).toContainText(`user ${user.id}`);

@@ -42,7 +42,7 @@ test('a viewer may open the operator pages (read-only): no "not allowed" page th
   });
   await signIn(page, viewer.email, viewer.password);
   await page.goto('/providers');
-  await expect(page.getByRole('heading', { name: 'Providers', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Providers', exact: true, level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: "You don't have access to this page" })).toHaveCount(0);
 });
 
@@ -54,7 +54,7 @@ test('when the API does not answer: "Can\'t reach Switchyard", never "Failed to 
   await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
   await page.route('**/ready', (route) => route.abort('connectionrefused'));
   await page.getByRole('button', { name: 'Open command palette' }).click();
-  await page.getByLabel('Search pages and actions').fill('Go to Gateway keys');
+  await page.getByLabel('Search pages and actions').fill('Go to LLM gateway › Keys');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('alert').first()).toContainText("Can't reach Switchyard", { timeout: 15_000 });
   await expect(page.locator('body')).not.toContainText('Failed to fetch');
@@ -70,7 +70,7 @@ test('when the API does not answer: "Can\'t reach Switchyard", never "Failed to 
   // The API is back: "Try again" brings the dashboard.
   await page.unrouteAll();
   await page.getByRole('button', { name: 'Try again' }).click();
-  await expect(page.getByRole('heading', { name: 'Gateway keys', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Keys', level: 1 })).toBeVisible();
 });
 
 test('every page has its own title; a skip link jumps past the navigation to the page', async ({
@@ -82,7 +82,8 @@ test('every page has its own title; a skip link jumps past the navigation to the
   await signIn(page);
   await expect(page).toHaveTitle('Overview · Switchyard');
   for (const [path, title] of [
-    ['/providers', 'Providers & Routing'],
+    ['/llm/providers', 'Providers'],
+    ['/llm/routing', 'Aliases & routing'],
     ['/logs', 'Logs'],
     ['/models', 'Models'],
     ['/account', 'Account'],

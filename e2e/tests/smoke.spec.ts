@@ -76,10 +76,11 @@ test('every page runs under the content-security policy without a violation', as
   await signIn(page);
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toMatch(/^(dark|light|unicorn)$/);
   for (const path of [
-    '/providers',
-    '/models',
-    '/usage',
-    '/keys',
+    '/llm/providers',
+    '/llm/models',
+    '/llm/routing',
+    '/llm/spend',
+    '/llm/keys',
     '/logs',
     '/users',
     '/settings',

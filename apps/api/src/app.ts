@@ -33,7 +33,6 @@ import { BatchQueue } from './metering/batch-queue.js';
 import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './metering/writer.js';
 import { createEventBus, type LiveEventBus } from './events/bus.js';
 import type { CallEvent } from '@switchyard/core';
-import { createDlpActivityWriter, type DlpActivityWriter } from './dlp/activity.js';
 import { postgresAdvisoryLock, processLock, UsageRetention } from './metering/retention.js';
 import type { AppContext } from './context.js';
 import { AuditService } from './modules/audit/audit.service.js';
@@ -44,6 +43,7 @@ import { mountUsageModules } from './modules/usage.mount.js';
 import { CHECK_RESPONSES } from './modules/mount-contract.js';
 import { openapiRoutes } from './openapi/openapi.routes.js';
 import { CORE_VERSION } from '@switchyard/core';
+import { createTracing, type Tracing } from './telemetry/tracing.js';
 
 export interface AppDeps {
   env: Env;
@@ -71,12 +71,12 @@ export interface App {
   routing: RoutingRuntime;
   /** Usage rows waiting to be written, already serialised (see `usageRow`). */
   usage: BatchQueue<string>;
-  /** Data-protection activity rows (DlpEvent), written in batches like the usage records. */
-  dlpActivity: DlpActivityWriter;
   /** Live events (calls, provider, model and circuit changes) for GET /api/v1/llm/events. */
   events: LiveEventBus;
   /** Deletes raw usage records past USAGE_RETENTION_DAYS in batches (null when unset: kept forever). */
   retention: UsageRetention | null;
+  /** OpenTelemetry traces of proxy requests (null when no OTLP endpoint is set). */
+  tracing: Tracing | null;
   /** Providers' live state, health checks and reset. */
   health: ProviderHealthService;
   /** Background health checks (HEALTH_CHECK_TICK_MS; 0: off). */
@@ -132,14 +132,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
   metrics.liveStreamsFrom(() => events.listeners);
-  // What data protection did per request (the proxy pushes rows; counts only, never a matched value).
-  const dlpActivity = createDlpActivityWriter({
-    db,
-    logger,
-    metrics,
-    intervalMs: env.USAGE_FLUSH_INTERVAL_MS,
-    maxBuffered: env.USAGE_BUFFER_MAX,
-  });
+  // OpenTelemetry traces of proxy requests (OTEL_EXPORTER_OTLP_ENDPOINT); null: off, nothing created.
+  const tracing = createTracing(env);
   const retention =
     env.USAGE_RETENTION_DAYS === undefined
       ? null
@@ -336,13 +330,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
       usage.push(usageRow(u));
       if (u.gatewayKeyId) lastUsed.touch(u.gatewayKeyId, u.createdAt.getTime());
     },
-    dlpActivity,
     metrics,
     logger,
     now,
     trustProxy: env.TRUST_PROXY,
     ipAllow: IpAllowList.of(env.PROXY_IP_ALLOWLIST),
     cors: CorsPolicy.of(env.CORS_ORIGINS),
+    tracing,
   });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (isProxyPath(req.url ?? '/')) {
@@ -369,13 +363,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     auth,
     routing,
     usage,
-    dlpActivity,
     events,
     retention,
+    tracing,
     health,
     healthChecks,
     healthNotes,
     close: async () => {
+      await tracing?.shutdown().catch(() => undefined);
       await retention?.close();
       await healthChecks.close();
       await healthNotes.close();
@@ -383,7 +378,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await bus.close();
       const { unwritten } = await usage.close();
       if (unwritten > 0) logger.error({ unwritten }, 'usage records could not be written before shutdown');
-      await dlpActivity.close();
       await lastUsed.close().catch(() => undefined);
       await store.close();
       await events.close();

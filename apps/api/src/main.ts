@@ -1,4 +1,5 @@
 import { capNewSpace } from './runtime-flags.js';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createApp } from './app.js';
@@ -9,6 +10,7 @@ import { SecretBox } from './lib/secrets.js';
 import { loadSecretsKey } from './lib/secrets-key.js';
 import { redactUrl } from './lib/redact-url.js';
 import { seedDatabase } from './seed/seed.js';
+import { applyConfigFileAtStart, ConfigFileService } from './modules/config-file/config-file.service.js';
 
 function fail(message: string): never {
   process.stderr.write(`switchyard: ${message}\n`);
@@ -58,6 +60,20 @@ async function main() {
   });
 
   const app = await createApp({ env, db, logger, secrets, processEnv: processEnvironment() });
+  let configFileLine: string | null = null;
+  if (env.CONFIG_FILE) {
+    try {
+      configFileLine = await applyConfigFileAtStart(
+        new ConfigFileService(app.ctx, app.routing, app.health),
+        env.CONFIG_FILE,
+        (p) => readFileSync(p, 'utf8'),
+      );
+    } catch (err) {
+      await app.close();
+      await db.close();
+      fail((err as Error).message);
+    }
+  }
   const server = createServer({ keepAliveTimeout: 65_000 }, app.handle);
 
   await new Promise<void>((resolveListen) => {
@@ -78,6 +94,7 @@ async function main() {
     `  database: ${db.describe}`,
     `  shared state: ${env.REDIS_URL ? `Redis at ${redactUrl(env.REDIS_URL)} (keys ${env.REDIS_KEY_PREFIX}*)` : 'in process (one instance)'}`,
   ];
+  if (configFileLine) lines.push(configFileLine);
   if (seeded.adminCreated && seeded.generatedPassword) {
     lines.push(
       `  first admin: ${env.ADMIN_EMAIL}  password: ${seeded.generatedPassword}`,

@@ -20,3 +20,6 @@ export * from './guide/index.js';
 export * from './dlp/index.js';
 export * from './schemas/dlp/index.js';
 export * from './schemas/events/index.js';
+export * from './schemas/agents/index.js';
+export * from './forecast/index.js';
+export * from './schemas/config-file/index.js';

@@ -65,6 +65,19 @@ const browserOrigin = (v: string): string | null => {
   return u.origin === v.toLowerCase().replace(/\/$/, '') ? u.origin : null;
 };
 
+/** An OTLP/HTTP endpoint: an http(s) URL. */
+const otlpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL such as http://127.0.0.1:4318');
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: port.default(8787),
@@ -105,6 +118,11 @@ export const envSchema = z.object({
   /** Loopback and private ranges as outbound destinations (self-hosted Ollama); false closes them. */
   OUTBOUND_ALLOW_PRIVATE: bool.default(true),
   SWITCHYARD_DATA_DIR: z.string().min(1).default('./.data'),
+  /**
+   * A configuration file (YAML, see README "GitOps") applied on every start, before the server listens: a
+   * Kubernetes ConfigMap. An invalid file stops the start with the path of the problem.
+   */
+  CONFIG_FILE: z.string().min(1).optional(),
   SECRETS_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes, base64-encoded' })
@@ -169,6 +187,11 @@ export const envSchema = z.object({
     },
     (bad) => `"${bad}" is not an IP address or CIDR range such as 203.0.113.7, 10.0.0.0/8 or 2001:db8::/32`,
   ).optional(),
+  /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); unset = no tracing, no cost. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
+  /** The traces URL itself, when it is not <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl.optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(200).optional(),
   SERVE_WEB: bool.default(true),
   WEB_DIST_DIR: z.string().optional(),
   // Read before this schema by runtime-flags.ts (V8 settings must precede module loading); validated here.

@@ -180,12 +180,6 @@ export function createMetrics() {
     help: 'Usage records the database refused, moved to UsageDeadLetter',
     registers: [registry],
   });
-  const dlpEvents = new Counter({
-    name: 'switchyard_dlp_events_total',
-    help: 'Data-protection activity rows: written, dropped (buffer bound hit) or refused by the database',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-  });
   const stateStoreFailOpen = new Counter({
     name: 'switchyard_state_store_fail_open_total',
     help: 'Shared state store unavailable: decisions taken on local state',
@@ -216,7 +210,6 @@ export function createMetrics() {
     usageDropped,
     usageWritten,
     usageDeadLetter,
-    dlpEvents,
     stateStoreFailOpen,
     stateStoreUp,
   };

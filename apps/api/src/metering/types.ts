@@ -1,4 +1,5 @@
 import type { ClientFacts, DlpFinding, UsageOutcome } from '@switchyard/core';
+import type { DlpScopeName } from '@switchyard/core';
 
 /** One usage record per proxy request (the batch writer stores it off the hot path). */
 export interface ProxyUsage extends UsageOutcome {
@@ -18,4 +19,9 @@ export interface ProxyUsage extends UsageOutcome {
   client?: ClientFacts | null;
   /** What data protection found on the request (counts per rule, never a value); absent or empty = nothing. */
   dlp?: readonly DlpFinding[] | null;
+  /**
+   * The data-protection policy that applied, when one did: the batch statement turns each finding into an activity
+   * row (DlpEvent) of that scope, in the same statement as the usage row.
+   */
+  dlpPolicy?: { scope: DlpScopeName; scopeId: string | null; requestBytes: number } | null;
 }

@@ -8,15 +8,17 @@ const COLUMNS = `"createdAt" timestamptz, "requestId" text, "gatewayKeyId" text,
   "endpoint" text, "requestedModel" text, "providerId" text, "providerSlug" text, "modelId" text,
   "tokensIn" int, "tokensOut" int, "tokensCached" int, "costUsd" numeric, "savedUsd" numeric,
   "latencyMs" int, "ttftMs" int, "status" int, "errorCode" text, "isByok" boolean, "stream" boolean, "attempts" int, "trace" json,
-  "clientTool" text, "clientVersion" text, "userAgent" text, "clientApp" text, "originator" text, "sessionId" text, "dlp" json`;
+  "clientTool" text, "clientVersion" text, "userAgent" text, "clientApp" text, "originator" text, "sessionId" text, "dlp" json,
+  "dlpScope" text, "dlpScopeId" text, "dlpBytes" int`;
 
 const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","endpoint","requestedModel","providerId",
   "providerSlug","modelId","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencyMs","ttftMs","status",
   "errorCode","isByok","stream","attempts","trace","clientTool","clientVersion","userAgent","clientApp","originator","sessionId","dlp"`;
 
 /**
- * One statement per batch: the raw rows, an error report per failed request, and the hourly and daily rollups together (so the rollup is always complete for
- * every written record), with the whole batch passed as a single JSON parameter. Node does one
+ * One statement per batch: the raw rows, an error report per failed request, a data-protection activity row
+ * (DlpEvent) per rule that fired on a protected request, and the hourly and daily rollups together (so the rollup
+ * is always complete for every written record), with the whole batch passed as a single JSON parameter. Node does one
  * JSON.stringify; PostgreSQL (or PGlite) does the rest — far cheaper than building the rows through the ORM.
  * It goes to the driver directly (Database.execute), not through Prisma: Prisma would run its query compiler
  * over the whole parameter on every batch and its debug log keeps the last 100 calls' arguments alive.
@@ -28,8 +30,15 @@ errs AS (INSERT INTO "ErrorReport" ("id","createdAt","source","type","model","pr
   SELECT gen_random_uuid()::text, "createdAt", 'proxy', coalesce("errorCode", 'http_' || "status"), "requestedModel", "providerSlug",
     coalesce("trace"->'attempts'->-1->>'outcome', "errorCode", 'HTTP ' || "status"), "userId", "appId", "requestId",
     jsonb_build_object('status', "status", 'endpoint', "endpoint", 'attempts', coalesce(("trace"->'attempts')::jsonb, '[]'::jsonb),
-      'client', jsonb_build_object('tool', "clientTool", 'version', "clientVersion", 'app', "clientApp", 'sessionId', "sessionId"))
+      'client', jsonb_build_object('tool', "clientTool", 'version', "clientVersion", 'app', "clientApp", 'sessionId', "sessionId"),
+      'agent', "trace"->'plan'->'agent'->>'id')
   FROM batch WHERE "status" >= 400),
+dlpev AS (INSERT INTO "DlpEvent" ("createdAt","requestId","scope","scopeId","orgId","appId","userId","gatewayKeyId",
+    "action","kind","rule","matches","sizeBytes")
+  SELECT b."createdAt", b."requestId", b."dlpScope", b."dlpScopeId", b."orgId", b."appId", b."userId", b."gatewayKeyId",
+    f."action", f."kind", left(f."rule", 100), greatest(coalesce(f."count", 0), 0), greatest(coalesce(b."dlpBytes", 0), 0)
+  FROM batch b CROSS JOIN LATERAL json_to_recordset(b."dlp") AS f("kind" text, "rule" text, "action" text, "count" int)
+  WHERE b."dlpScope" IS NOT NULL AND json_typeof(b."dlp") = 'array'),
 daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statusClass","isByok",
   "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount")
   SELECT date_trunc('day', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
@@ -78,6 +87,9 @@ export type UsageTarget = Pick<Database, 'execute'> | PrismaClient;
 const q = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
 const n = (v: number | null): string => (v === null || !Number.isFinite(v) ? 'null' : String(v));
 
+/** The largest value of an int column. */
+const INT_MAX = 2_147_483_647;
+
 /** The requested model is kept to this many UTF-16 units (cut on a code-point boundary). */
 export const REQUESTED_MODEL_MAX = 300;
 
@@ -124,11 +136,23 @@ export function usageRow(r: ProxyUsage): string {
   return SUSPECT.test(row) ? cleanRow(row) : row;
 }
 
-function dlpText(findings: readonly DlpFinding[]): string {
+function dlpText(findings: readonly DlpFinding[], policy: ProxyUsage['dlpPolicy']): string {
   // Kinds and actions are the engine's own words; a rule name is a validated custom rule name.
+  const counts = JSON.stringify(
+    findings.map((f) => ({
+      kind: f.kind,
+      rule: f.rule,
+      action: f.action,
+      count: Math.min(INT_MAX, f.count),
+    })),
+  );
+  if (!policy) return ',"dlp":' + counts;
+  // prettier-ignore
   return (
-    ',"dlp":' +
-    JSON.stringify(findings.map((f) => ({ kind: f.kind, rule: f.rule, action: f.action, count: f.count })))
+    ',"dlp":' + counts +
+    ',"dlpScope":' + q(policy.scope) +
+    ',"dlpScopeId":' + q(policy.scopeId) +
+    ',"dlpBytes":' + n(Math.min(INT_MAX, policy.requestBytes))
   );
 }
 
@@ -162,7 +186,7 @@ function rowText(r: ProxyUsage): string {
     ',"attempts":' + n(r.attempts) +
     ',"trace":' + traceJson(r.trace) +
     (r.client ? clientText(r.client) : '') +
-    (r.dlp && r.dlp.length > 0 ? dlpText(r.dlp) : '') +
+    (r.dlp && r.dlp.length > 0 ? dlpText(r.dlp, r.dlpPolicy) : '') +
     '}'
   );
 }

@@ -103,7 +103,6 @@ beforeAll(async () => {
       rule: 'email',
       matches: 1,
       sizeBytes: 100,
-      detail: '1 email masked',
     },
   });
   ids['/api/v1/llm/data-protection/activity/{id}/log'] = { id: String(dlpEvent.id) };

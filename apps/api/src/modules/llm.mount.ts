@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
 import type { RoutingRuntime } from '../router/runtime.js';
+import { agentsRoutes } from './agents/agents.routes.js';
 import { connectRoutes } from './connect/connect.routes.js';
 import { dlpRoutes } from './dlp/dlp.routes.js';
 import { modelsRoutes } from './models/models.routes.js';
@@ -10,7 +11,7 @@ import { routingRoutes } from './routing-config/routing.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 
 /**
- * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, settings.
+ * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, agents, settings.
  */
 export function mountLlmModules(
   api: Router,
@@ -23,6 +24,7 @@ export function mountLlmModules(
   api.use(routingRoutes(ctx, routing));
   api.use(settingsRoutes(ctx));
   api.use(dlpRoutes(ctx));
+  api.use(agentsRoutes(ctx));
   // Connect a tool: /guide (public Markdown) and /me/keys/:id/models.
   api.use(connectRoutes(ctx, routing));
 }

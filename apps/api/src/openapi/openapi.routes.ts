@@ -51,8 +51,16 @@ function proxyOperations(): RouteConfig[] {
   return PROXY_ROUTES.map((r) => ({
     method: r.method === 'GET' ? 'get' : 'post',
     path: r.path,
-    tags: [r.format === 'anthropic' ? 'Proxy (Anthropic format)' : 'Proxy (OpenAI format)'],
-    summary: `${r.endpoint} in ${r.format === 'anthropic' ? 'Anthropic' : 'OpenAI'} format, routed across providers (gateway key as Bearer or x-api-key)`,
+    tags: [
+      r.unified
+        ? 'Proxy (either format)'
+        : r.format === 'anthropic'
+          ? 'Proxy (Anthropic format)'
+          : 'Proxy (OpenAI format)',
+    ],
+    summary: r.unified
+      ? 'An OpenAI chat body or an Anthropic messages body (told apart by shape; the x-switchyard-format header overrides), answered in the same format, streamed too'
+      : `${r.endpoint} in ${r.format === 'anthropic' ? 'Anthropic' : 'OpenAI'} format, routed across providers (gateway key as Bearer or x-api-key)`,
     ...(r.method === 'POST'
       ? {
           request: {

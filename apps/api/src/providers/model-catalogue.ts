@@ -730,3 +730,37 @@ export function catalogueModel(
     capabilities: null,
   };
 }
+
+/** A curated model of a provider type, as the add-provider checklist offers it when discovery is not possible. */
+export interface CatalogueChoice {
+  modelId: string;
+  displayName: string;
+  /** USD per 1M tokens; null when the price package does not know the model. */
+  priceInputPer1M: number | null;
+  priceOutputPer1M: number | null;
+}
+
+/**
+ * The catalogue's curated models of a provider type (its listing stands in when the provider's own cannot be read:
+ * no key yet, a failed test, a protocol without a model listing), with prices where known.
+ */
+export function catalogueChoices(providerType: string, at: Date = new Date()): CatalogueChoice[] {
+  if (providerType === 'mock')
+    return MOCK_MODELS.map((m) => ({
+      modelId: m.modelId,
+      displayName: m.displayName,
+      priceInputPer1M: m.priceInputPer1M,
+      priceOutputPer1M: m.priceOutputPer1M,
+    }));
+  const spec = PROVIDER_CATALOGUE.find(
+    (s) => s.type === (providerType === 'azure-openai' ? 'azure' : providerType),
+  );
+  if (!spec) return [];
+  const priced = new Map(resolveCatalogueModels(spec, at).map((m) => [m.modelId, m]));
+  return spec.models.map((m) => ({
+    modelId: m.modelId,
+    displayName: m.displayName,
+    priceInputPer1M: priced.get(m.modelId)?.priceInputPer1M ?? null,
+    priceOutputPer1M: priced.get(m.modelId)?.priceOutputPer1M ?? null,
+  }));
+}

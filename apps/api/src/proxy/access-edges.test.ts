@@ -197,6 +197,7 @@ describe('per gateway key IP allow-list (TRUST_PROXY on: the client is the left-
         'anthropic-beta',
         'content-type',
         'x-stainless-os',
+        'x-switchyard-format',
       ])
         expect(allowed).toContain(h);
       expect(String(res.headers.vary)).toMatch(/origin/i);

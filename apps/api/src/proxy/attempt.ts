@@ -1,7 +1,7 @@
 import { isBilled } from '@switchyard/core';
 import { getAdapter, scrubSecrets } from '../providers/index.js';
 import { AdapterError, type PreparedCall, type UpstreamError } from '../providers/types.js';
-import type { LoadedProvider } from '../router/load-config.js';
+import type { LoadedEndpoint, LoadedProvider } from '../router/load-config.js';
 import type { PlannedAttempt, ProxyEndpoint } from '../router/types.js';
 import { answerHeaders } from './answer-headers.js';
 import { anthropicClientHeaders } from './client-headers.js';
@@ -31,9 +31,11 @@ export async function runAttempt(
   x: RequestContext,
   attempt: PlannedAttempt,
   attemptNo: number,
+  endpoint?: LoadedEndpoint,
 ): Promise<AttemptResult> {
   const run = startAttempt(x, attempt, attemptNo);
-  const prepared = await prepareCall(d, x, run);
+  if (endpoint) run.entry.endpoint = endpointLabel(endpoint.baseUrl);
+  const prepared = await prepareCall(d, x, run, endpoint?.baseUrl ?? attempt.provider.baseUrl);
   if (!prepared.ok) return prepared.result;
   const call = prepared.call;
 
@@ -65,7 +67,12 @@ export async function runAttempt(
 }
 
 /** The adapter builds the upstream request; a request it cannot express for this target fails the attempt. */
-async function prepareCall(d: ProxyDeps, x: RequestContext, run: AttemptRun): Promise<Prepared> {
+async function prepareCall(
+  d: ProxyDeps,
+  x: RequestContext,
+  run: AttemptRun,
+  baseUrl: string | null,
+): Promise<Prepared> {
   const attempt = run.attempt;
   try {
     const call = await getAdapter(attempt.provider.type).prepare({
@@ -74,7 +81,7 @@ async function prepareCall(d: ProxyDeps, x: RequestContext, run: AttemptRun): Pr
         id: attempt.provider.id,
         slug: attempt.provider.slug,
         type: attempt.provider.type,
-        baseUrl: attempt.provider.baseUrl,
+        baseUrl,
         config: attempt.provider.config,
       },
       upstreamModel: attempt.model.modelId,
@@ -86,6 +93,9 @@ async function prepareCall(d: ProxyDeps, x: RequestContext, run: AttemptRun): Pr
       maxOutputTokens: attempt.model.maxOutputTokens,
       clientHeaders: x.match.format === 'anthropic' ? anthropicClientHeaders(x.req) : undefined,
     });
+    // Tracing: the provider sees this attempt's span as its parent.
+    if (run.span && call.transport.kind === 'http')
+      call.transport.request.headers.traceparent = run.span.traceparent;
     if (call.dropped)
       d.logger.info(
         { provider: attempt.provider.slug, model: attempt.model.modelId, droppedTools: call.dropped.tools },
@@ -202,7 +212,15 @@ function answerWhole(
   const endpoint = x.match.endpoint;
   const costUsd =
     endpoint === 'models' || isBilled(endpoint) ? d.router.costOf(run.attempt.model, decoded.usage) : 0;
-  return { kind: 'done', status: 200, usage: decoded.usage, costUsd, ttftMs: ttft, errorCode: null };
+  return {
+    kind: 'done',
+    status: 200,
+    usage: decoded.usage,
+    costUsd,
+    ttftMs: ttft,
+    errorCode: null,
+    finishReason: decoded.finishReason ?? null,
+  };
 }
 
 /**
@@ -221,4 +239,15 @@ function attemptTimeouts(
     idleMs: own?.idleMs ?? server.idleMs,
     totalMs: own?.totalMs ?? server.totalMs,
   };
+}
+
+/** How an endpoint shows in the attempt list: its host and path (never a query string), or "default". */
+export function endpointLabel(baseUrl: string | null): string {
+  if (!baseUrl) return 'default';
+  try {
+    const u = new URL(baseUrl);
+    return `${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return 'invalid';
+  }
 }

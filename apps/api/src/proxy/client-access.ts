@@ -39,6 +39,8 @@ const BASE_ALLOWED_HEADERS = [
   'anthropic-beta',
   'content-type',
   'x-request-id',
+  // POST /v1/route: the client names its format.
+  'x-switchyard-format',
 ];
 const EXPOSED_HEADERS =
   'x-request-id, x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-skipped, retry-after';

@@ -7,7 +7,6 @@ import type { Metrics } from '../lib/metrics.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { LoadedConfig } from '../router/load-config.js';
 import type { PlannedAttempt, PlanInput, PlanResult, ProxyCaller, Router } from '../router/types.js';
-import type { DlpActivityRow } from '../dlp/activity.js';
 import type { ProxyUsage } from '../metering/types.js';
 import type { BodyCapture } from './body-log.js';
 import type { CorsPolicy } from './client-access.js';
@@ -15,6 +14,7 @@ import type { EndpointMatch } from './endpoints.js';
 import type { BodyMemory } from './read-body.js';
 import type { RequestProtection } from './protect.js';
 import type { Abortable, UpstreamTimeouts } from './upstream.js';
+import type { AttemptSpan, RequestSpan, Tracing } from '../telemetry/tracing.js';
 
 /** What the data plane runs on: the routing snapshot and router, the upstream pool, limits, sinks and the clock. */
 export interface ProxyDeps {
@@ -29,8 +29,6 @@ export interface ProxyDeps {
   bodyMemory?: BodyMemory;
   masterKey: string | undefined;
   record: (u: ProxyUsage) => void;
-  /** Data protection's activity log: one row per rule that fired on a request (queued, never awaited). */
-  dlpActivity?: { push(rows: readonly DlpActivityRow[]): void };
   metrics: Metrics;
   logger: Logger;
   now: () => number;
@@ -40,6 +38,8 @@ export interface ProxyDeps {
   ipAllow?: IpAllowList | null;
   /** CORS_ORIGINS: browser origins allowed to call; null = no CORS headers (no per-request work). */
   cors?: CorsPolicy | null;
+  /** OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT); null = none (no per-request work). */
+  tracing?: Tracing | null;
 }
 
 /** Whether the client left, and the running attempt's controller (aborted when it does). */
@@ -88,6 +88,10 @@ export interface RequestContext {
   debugSkipped: SkippedRef[] | null;
   /** The usage record was written (exactly one per request). */
   recorded: boolean;
+  /** The request's OpenTelemetry span (null when tracing is off). */
+  readonly span: RequestSpan | null;
+  /** The attempts' spans, ended with the request (null when tracing is off). */
+  readonly attemptSpans: AttemptSpan[] | null;
 }
 
 /** One attempt in progress: its target, its log entry and when it started. */
@@ -98,6 +102,8 @@ export interface AttemptRun {
   readonly entry: AttemptLog;
   /** performance.now() when the attempt started. */
   readonly t0: number;
+  /** The attempt's OpenTelemetry span (null when tracing is off). */
+  readonly span: AttemptSpan | null;
 }
 
 /** How one attempt ended: answered (the client has its bytes), or failed before anything reached the client. */
@@ -109,5 +115,7 @@ export type AttemptResult =
       costUsd: number;
       ttftMs: number | null;
       errorCode: string | null;
+      /** The client-format stop reason the answer carried, if any. */
+      finishReason?: string | null;
     }
   | { kind: 'failed'; error: UpstreamError };

@@ -279,7 +279,6 @@ describe('what is stored is the protected form', () => {
     expect(r.res.status, r.text).toBe(200);
     requestId = r.res.headers.get('x-request-id')!;
     await env.flushUsage();
-    await env.t.app.dlpActivity.flush();
   });
 
   it('the usage record holds counts per rule and the trace line; the logged bodies hold placeholders', async () => {

@@ -10,6 +10,8 @@ export interface EndpointMatch {
   modelId?: string;
   /** Plain `/v1/…` (no `/openai` or `/anthropic` prefix): the client's headers say which format it speaks. */
   neutral?: boolean;
+  /** `POST …/route`: an OpenAI chat or an Anthropic messages body, told apart once the body is read (unified.ts). */
+  unified?: boolean;
 }
 
 const TABLE: Record<string, EndpointMatch> = {
@@ -19,6 +21,7 @@ const TABLE: Record<string, EndpointMatch> = {
   'GET /models': { endpoint: 'models', format: 'openai', method: 'GET' },
   'POST /messages': { endpoint: 'messages', format: 'anthropic', method: 'POST' },
   'POST /messages/count_tokens': { endpoint: 'count_tokens', format: 'anthropic', method: 'POST' },
+  'POST /route': { endpoint: 'chat', format: 'openai', method: 'POST', unified: true },
 };
 
 const NEUTRAL_MODELS: EndpointMatch = { endpoint: 'models', format: 'openai', method: 'GET', neutral: true };
@@ -35,6 +38,7 @@ export function matchEndpoint(method: string, url: string): EndpointMatch | 'met
       // GET /anthropic/v1/models answers in Anthropic's list shape.
       if (hit.endpoint === 'models' && p === '/anthropic/v1') return { ...hit, format: 'anthropic' };
       if (hit.endpoint === 'models' && p === '/v1') return NEUTRAL_MODELS;
+      if (hit.unified && p === '/anthropic/v1') return { ...hit, format: 'anthropic' };
       return hit;
     }
     if (rest.startsWith('/models/') && rest.length > 8) {
@@ -69,12 +73,14 @@ export const PROXY_ROUTES: readonly {
   path: string;
   endpoint: ProxyEndpoint;
   format: ClientFormat;
+  unified?: boolean;
 }[] = PREFIXES.flatMap((p) => [
   ...Object.entries(TABLE).map(([k, v]) => ({
     method: v.method,
     path: p + k.slice(k.indexOf(' ') + 1),
     endpoint: v.endpoint,
-    format: p === '/anthropic/v1' && v.endpoint === 'models' ? 'anthropic' : v.format,
+    format: p === '/anthropic/v1' && (v.endpoint === 'models' || v.unified) ? 'anthropic' : v.format,
+    ...(v.unified ? { unified: true } : {}),
   })),
   {
     method: 'GET' as const,

@@ -1,3 +1,4 @@
+import { endpointOrder, failsOverEndpoint } from '@switchyard/core';
 import type { GatewayError } from '../lib/errors.js';
 import type { Admission, PlannedAttempt, PlanResult } from '../router/types.js';
 import { skippedHeader } from './answer-headers.js';
@@ -133,16 +134,39 @@ async function tryTarget(
 ): Promise<'finished' | 'next'> {
   let retries = 0;
   let settled: { costUsd: number; tokens: number } | null = null;
+  // Several endpoints (regions, mirrors): the first drawn by weight, the others in order on a retryable failure.
+  const endpoints = attempt.provider.endpoints;
+  const order =
+    endpoints.length > 1
+      ? endpointOrder(
+          endpoints.map((e) => e.weight),
+          Math.random(),
+        )
+      : null;
+  let endpointAt = 0;
   try {
     for (;;) {
       walk.used++;
-      const result = await runAttempt(d, x, attempt, walk.used);
+      const endpoint = order ? endpoints[order[endpointAt]!] : undefined;
+      const result = await runAttempt(d, x, attempt, walk.used, endpoint);
       if (result.kind === 'done') {
         settled = { costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens };
         recordAnswer(d, x, attempt, result, walk.used);
         return 'finished';
       }
-      // Failed before anything reached the client.
+      // Failed before anything reached the client: the provider's next endpoint first, when the failure says so.
+      if (
+        order &&
+        endpointAt + 1 < order.length &&
+        failsOverEndpoint({ status: result.error.status, kind: result.error.kind, afterFirstByte: false }) &&
+        !x.connection.gone &&
+        performance.now() < x.deadlineAt
+      ) {
+        endpointAt++;
+        x.attempts[x.attempts.length - 1]!.outcome = `${result.error.kind}:next-endpoint`;
+        walk.lastError = upstreamFailure(result.error, attempt);
+        continue;
+      }
       const decision = d.router.decide(result.error, {
         attempt,
         retriesOnThisTarget: retries,

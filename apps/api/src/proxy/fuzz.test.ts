@@ -65,6 +65,7 @@ const ENDPOINTS = [
   '/responses',
   '/messages',
   '/messages/count_tokens',
+  '/route',
 ] as const;
 type Endpoint = (typeof ENDPOINTS)[number];
 
@@ -128,6 +129,19 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
     tools: [{ name: 'f', input_schema: { type: 'object', properties: {} } }],
     tool_choice: { type: 'auto' },
     stop_sequences: ['\n'],
+  },
+  // Either format: a body with both shapes' fields, so each mutation can tip the detection one way or the other.
+  '/route': {
+    model: 'up-anthropic/claude-test',
+    max_tokens: 50,
+    system: 'be brief',
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'hi, I am jane.doe@example.com' }] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+    ],
+    tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }],
+    n: 1,
   },
   '/messages/count_tokens': {
     model: 'up-anthropic/claude-test',
@@ -249,7 +263,7 @@ const rawBody = (ep: Endpoint) =>
       const tools =
         ep === '/responses'
           ? `[{"type":"function","name":"f","parameters":${schema}}]`
-          : ep.startsWith('/messages')
+          : ep.startsWith('/messages') || ep === '/route'
             ? `[{"name":"f","input_schema":${schema}}]`
             : `[{"type":"function","function":{"name":"f","parameters":${schema}}}]`;
       return {

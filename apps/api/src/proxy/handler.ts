@@ -15,7 +15,9 @@ import { blockedError, protectionFor } from './protect.js';
 import { recordRequest } from './record.js';
 import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
 import { BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js';
+import { FORMAT_HEADER, headerFormat, hintedFormat, unifiedMatch } from './unified.js';
 import { RequestShapeError, requestFacts } from './request-facts.js';
+import { GENAI_OPERATION } from '../telemetry/tracing.js';
 
 /** A request as it arrives, before its endpoint, caller and body are known. */
 interface Arrival {
@@ -61,8 +63,10 @@ export function createProxyHandler(deps: ProxyDeps) {
 /** Each step answers the client itself when the request ends there (and returns null). */
 async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   if (!corsAllows(d, a)) return;
-  const match = endpointOf(a);
-  if (match === null) return;
+  const routed = endpointOf(a);
+  if (routed === null) return;
+  // POST /v1/route: until the body says which format it is, errors follow the header and the client's hints.
+  const match = routed.unified ? { ...routed, format: hintedFormat(a.req, routed) } : routed;
   const config = d.config();
   const caller = callerOf(d, a, match.format, config);
   if (caller === null) return;
@@ -70,9 +74,9 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   const raw = await readRequestBody(d, a, match.format);
   if (raw === null) return;
   try {
-    const parsed = parseRequest(a, match, raw);
+    const parsed = parseRequest(a, match, raw, config.settings.defaultModel !== null);
     if (parsed === null) return;
-    const x = requestContext(d, a, match, caller, raw, parsed, config);
+    const x = requestContext(d, a, parsed.match, caller, raw, parsed, config);
     if (x.dlp?.ctx.blocked) return answerBlocked(d, x);
     await execute(d, x);
   } finally {
@@ -232,8 +236,9 @@ function parseRequest(
   a: Arrival,
   match: EndpointMatch,
   raw: Buffer,
-): { body: Record<string, unknown>; facts: RequestFacts } | null {
-  const format = match.format;
+  defaultModel: boolean,
+): { body: Record<string, unknown>; facts: RequestFacts; match: EndpointMatch } | null {
+  let format = match.format;
   // A deeply nested document costs JSON.parse time quadratic in its depth: large bodies are scanned first.
   const deepAt = raw.length > DEPTH_SCAN_ABOVE_BYTES ? rawDepthExceeds(raw, MAX_BODY_DEPTH) : null;
   if (deepAt !== null) {
@@ -248,13 +253,33 @@ function parseRequest(
   } catch {
     return invalid(a, format, 'invalid_json', 'The request body is not valid JSON.');
   }
+  if (match.unified) {
+    if (headerFormat(a.req) === 'invalid')
+      return invalid(a, format, 'invalid_request', `${FORMAT_HEADER} must be "openai" or "anthropic".`);
+    match = unifiedMatch(a.req, match, body);
+    format = match.format;
+  }
   try {
-    return { body: body as Record<string, unknown>, facts: requestFacts(match.endpoint, body, raw.length) };
+    const facts = requestFacts(match.endpoint, body, raw.length, { defaultModel });
+    const agent = agentHeaders(a.req);
+    if (agent) facts.agent = agent;
+    return { body: body as Record<string, unknown>, facts, match };
   } catch (err) {
     if (err instanceof RequestShapeError)
       return invalid(a, format, 'invalid_request', err.message, err.param);
     throw err;
   }
+}
+
+/** The agent headers (x-switchyard-agent, x-switchyard-effort), cut to 100 characters; null when neither is sent. */
+function agentHeaders(req: IncomingMessage): { id: string | null; effort: string | null } | null {
+  const one = (v: string | string[] | undefined): string | null => {
+    const s = (Array.isArray(v) ? v[0] : v)?.trim();
+    return s ? s.slice(0, 100) : null;
+  };
+  const id = one(req.headers['x-switchyard-agent']);
+  const effort = one(req.headers['x-switchyard-effort']);
+  return id === null && effort === null ? null : { id, effort };
 }
 
 /** A 400 about the request body (read in full already, so nothing is left to discard). */
@@ -285,6 +310,14 @@ function requestContext(
   const endpoint = match.endpoint as Exclude<typeof match.endpoint, 'models'>;
   const dlp = protectionFor(config.dlp, caller, endpoint, parsed.body, raw.length);
   const body = dlp?.body ?? parsed.body;
+  const span = d.tracing
+    ? d.tracing.startRequest(
+        a.req.headers,
+        GENAI_OPERATION[endpoint] ?? endpoint,
+        parsed.facts.model,
+        performance.timeOrigin + a.started,
+      )
+    : null;
   return {
     req: a.req,
     res: a.res,
@@ -304,6 +337,8 @@ function requestContext(
     plan: null,
     debugSkipped: null,
     recorded: false,
+    span,
+    attemptSpans: span ? [] : null,
   };
 }
 

@@ -1,13 +1,13 @@
-import type { AttemptLog } from '@switchyard/core';
+import type { AttemptLog, Trace } from '@switchyard/core';
 import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError } from '../providers/types.js';
 import type { PlannedAttempt } from '../router/types.js';
 import type { ProxyUsage } from '../metering/types.js';
-import { dlpActivityRows } from '../dlp/activity.js';
 import { bodiesForLog } from './body-log.js';
 import { describeFindings, type RequestProtection } from './protect.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
 import type { ProxyEndpoint } from '../router/types.js';
+import type { RequestSpan } from '../telemetry/tracing.js';
 
 /** The endpoint's label in usage records and /metrics. */
 export const ENDPOINT_LABEL: Record<ProxyEndpoint, string> = {
@@ -28,13 +28,14 @@ export function recordRequest(
   x: RequestContext,
   u: Partial<ProxyUsage> & { status: number },
   modelLabel = 'none',
+  finishReason: string | null = null,
 ): void {
   x.recorded = true;
   const latencyMs = Math.round(performance.now() - x.started);
   const endpoint = ENDPOINT_LABEL[x.match.endpoint];
   const facts = x.input.facts;
   const trace = x.plan?.trace;
-  const dlp = x.dlp === null ? null : protectionRecord(d, x, x.dlp);
+  const dlp = x.dlp === null ? null : protectionRecord(x.dlp);
   const record: ProxyUsage = {
     createdAt: new Date(d.now()),
     requestId: x.requestId,
@@ -63,37 +64,63 @@ export function recordRequest(
       : { plan: trace, attempts: x.attempts, dlp: dlp?.trace },
     client: x.client,
     dlp: dlp?.findings ?? null,
+    dlpPolicy: dlp?.policy ?? null,
     ...u,
   };
   d.record(record);
   countRequest(d, endpoint, record, modelLabel, latencyMs);
+  if (x.span) endSpans(x, x.span, record, finishReason);
+}
+
+/** The request's and its attempts' OpenTelemetry spans end with its record. */
+function endSpans(x: RequestContext, span: RequestSpan, record: ProxyUsage, finishReason: string | null) {
+  const spans = x.attemptSpans ?? [];
+  // Attempts refused at admission have a log entry and no span: spans match the entries that were called.
+  const called = x.attempts.filter((a) => !a.outcome.startsWith('skipped:'));
+  for (let i = 0; i < spans.length; i++) {
+    const a = called[i];
+    spans[i]!.end(
+      a ? { status: a.status, outcome: a.outcome, ms: a.ms } : { status: 0, outcome: 'unknown', ms: 0 },
+    );
+  }
+  const plan = x.plan;
+  const answering = plan?.ok ? plan.attempts.find((a) => a.provider.slug === record.providerSlug) : undefined;
+  const t = plan?.trace as Trace | undefined;
+  span.end({
+    status: record.status,
+    errorCode: record.errorCode,
+    requestId: record.requestId,
+    responseModel: record.modelId,
+    providerType: answering?.provider.type ?? null,
+    providerSlug: record.providerSlug,
+    tokensIn: record.tokensIn ?? 0,
+    tokensOut: record.tokensOut ?? 0,
+    costUsd: record.costUsd + record.savedUsd,
+    finishReason,
+    stream: record.stream,
+    route: t
+      ? {
+          kind: t.lookup.kind,
+          ...(t.lookup.alias ? { alias: t.lookup.alias } : {}),
+          strategy: t.lookup.aliasStrategy ?? t.strategy,
+          candidates: t.candidates.length,
+          order: t.order,
+        }
+      : null,
+  });
 }
 
 /**
- * What data protection did on this request, for its usage record (counts per rule, the trace's line) and the
- * activity log (one row per rule that fired). Never a matched value.
+ * What data protection did on this request, for its usage record: counts per rule (the batch statement writes
+ * them as activity rows of the policy's scope) and the trace's line. Never a matched value.
  */
-function protectionRecord(d: ProxyDeps, x: RequestContext, p: RequestProtection) {
+function protectionRecord(p: RequestProtection) {
   const findings = p.ctx.findings;
   const { scope, scopeId, scopeName } = p.applied;
   const summary = findings.length > 0 ? describeFindings(findings) : 'nothing found';
-  if (findings.length > 0 && d.dlpActivity)
-    d.dlpActivity.push(
-      dlpActivityRows({
-        createdAt: new Date(d.now()),
-        requestId: x.requestId,
-        scope,
-        scopeId,
-        orgId: x.caller.orgId,
-        appId: x.caller.appId,
-        userId: x.caller.userId,
-        gatewayKeyId: x.caller.keyId,
-        sizeBytes: p.requestBytes,
-        findings,
-      }),
-    );
   return {
     findings: findings.length > 0 ? findings : null,
+    policy: { scope, scopeId, requestBytes: p.requestBytes },
     trace: { scope, scopeName, summary: `dlp: ${summary}`, findings },
   };
 }
@@ -145,6 +172,7 @@ export function recordAnswer(
       attempts: attemptsUsed,
     },
     attempt.model.metricLabel,
+    result.finishReason ?? null,
   );
 }
 
@@ -159,7 +187,18 @@ export function startAttempt(x: RequestContext, attempt: PlannedAttempt, attempt
     ms: 0,
   };
   x.attempts.push(entry);
-  return { attempt, attemptNo, entry, t0: performance.now() };
+  const span = x.span
+    ? x.span.attempt({
+        providerType: attempt.provider.type,
+        providerSlug: attempt.provider.slug,
+        baseUrl: attempt.provider.baseUrl,
+        model: attempt.model.modelId,
+        attemptNo,
+        keySource: attempt.keySource,
+      })
+    : null;
+  if (span) x.attemptSpans!.push(span);
+  return { attempt, attemptNo, entry, t0: performance.now(), span };
 }
 
 /** A planned attempt that admission refused (a bucket or budget is full): logged, never called. */

@@ -186,6 +186,7 @@ function streamEnd(
     costUsd: d.router.costOf(run.attempt.model, t.usage),
     ttftMs: s.ttft,
     errorCode: faulted ? 'stream_interrupted' : null,
+    finishReason: t.finishReason,
   };
 }
 

@@ -26,7 +26,9 @@ function hasImage(messages: unknown[]): boolean {
   return false;
 }
 
-function requireModel(body: Record<string, unknown>): string {
+function requireModel(body: Record<string, unknown>, allowNone: boolean): string {
+  // With a default model configured, a body without one (or with an empty one) is planned as "no model named".
+  if (allowNone && (body.model === undefined || body.model === null || body.model === '')) return '';
   if (typeof body.model !== 'string' || body.model.trim() === '') {
     throw new RequestShapeError('"model" is required and must be a string.', 'model');
   }
@@ -55,9 +57,14 @@ function jsonFormat(fmt: unknown): RequestParam | null {
  * Validates the fields the gateway itself depends on (model, messages/input, stream, max tokens) and leaves the
  * rest for the provider to judge. Throws RequestShapeError (→ 400 in the client's format).
  */
-export function requestFacts(endpoint: ProxyEndpoint, body: unknown, rawLength: number): RequestFacts {
+export function requestFacts(
+  endpoint: ProxyEndpoint,
+  body: unknown,
+  rawLength: number,
+  opts: { defaultModel?: boolean } = {},
+): RequestFacts {
   if (!isObj(body)) throw new RequestShapeError('The request body must be a JSON object.');
-  const model = requireModel(body);
+  const model = requireModel(body, opts.defaultModel === true);
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     throw new RequestShapeError('"stream" must be a boolean.', 'stream');
   }

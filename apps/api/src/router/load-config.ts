@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@switchyard/prisma';
-import type { ProviderTimeouts } from '@switchyard/core';
+import { DEFAULT_COOLDOWNS, type AgentConfig, type ProviderTimeouts } from '@switchyard/core';
 import { IpAllowList } from '../lib/ip-allowlist.js';
 import { modelMetricLabel } from '../lib/metrics.js';
 import type { SecretBox } from '../lib/secrets.js';
@@ -21,6 +21,8 @@ export interface LoadedConfig {
   models: LoadedModel[];
   aliases: LoadedAlias[];
   chains: { modelRef: string; targets: string[] }[];
+  /** Agent configurations (`agent:<id>`, x-switchyard-agent). */
+  agents: AgentConfig[];
   settings: {
     strategy: 'cost' | 'balanced' | 'quality';
     maxAttempts: number;
@@ -28,6 +30,11 @@ export interface LoadedConfig {
     circuitFailureThreshold: number;
     circuitOpenMs: number;
     policyFallback: boolean;
+    rateLimitCooldownMs: number;
+    billingCooldownMs: number;
+    authCooldownMs: number;
+    modelNotFoundCooldownMs: number;
+    defaultModel: string | null;
     debugHeaders: boolean;
     bodyLogging: boolean;
     timeouts: { connectMs?: number; firstByteMs?: number; idleMs?: number; totalMs?: number };
@@ -64,12 +71,40 @@ function timeoutsOf(raw: unknown): ProviderTimeouts | null {
   return Object.keys(out).length ? out : null;
 }
 
+/** One endpoint a provider is called at: its base URL (null = the protocol's default) and its weight. */
+export interface LoadedEndpoint {
+  baseUrl: string | null;
+  weight: number;
+}
+
+/**
+ * The enabled endpoints of a provider, the base URL first (with its weight), then the extra endpoints in their
+ * configured (failover) order. Rows that are not well-formed are left out (they were checked when saved).
+ */
+function endpointsOf(p: {
+  baseUrl: string | null;
+  baseUrlWeight: number;
+  endpoints: unknown;
+}): LoadedEndpoint[] {
+  const out: LoadedEndpoint[] = [{ baseUrl: p.baseUrl, weight: p.baseUrlWeight }];
+  if (!Array.isArray(p.endpoints)) return out;
+  for (const e of p.endpoints as unknown[]) {
+    if (!e || typeof e !== 'object') continue;
+    const { baseUrl, weight, enabled } = e as Record<string, unknown>;
+    if (enabled === false || typeof baseUrl !== 'string' || baseUrl === '') continue;
+    out.push({ baseUrl, weight: typeof weight === 'number' && weight >= 0 ? weight : 1 });
+  }
+  return out;
+}
+
 export interface LoadedProvider {
   id: string;
   slug: string;
   type: string;
   name: string;
   baseUrl: string | null;
+  /** Where it is called: the base URL first, then the enabled extra endpoints (weights and failover). */
+  endpoints: LoadedEndpoint[];
   status: 'active' | 'disabled' | 'error';
   priority: number;
   autoFallback: boolean;
@@ -178,6 +213,7 @@ export async function loadConfig(
     models,
     aliases,
     chains,
+    agents,
     settings,
     powerLevels,
     keys,
@@ -192,6 +228,7 @@ export async function loadConfig(
     prisma.model.findMany({ orderBy: [{ priority: 'asc' }, { modelId: 'asc' }] }),
     prisma.alias.findMany(),
     prisma.fallbackChain.findMany({ where: { enabled: true } }),
+    prisma.agent.findMany({ orderBy: { agentId: 'asc' } }),
     prisma.routingSettings.findUnique({ where: { id: 1 } }),
     prisma.powerLevel.findMany({ orderBy: { sortOrder: 'asc' } }),
     prisma.gatewayKey.findMany({ where: { revokedAt: null } }),
@@ -257,6 +294,7 @@ export async function loadConfig(
       type: p.type,
       name: p.name,
       baseUrl: p.baseUrl,
+      endpoints: endpointsOf(p),
       status: p.status as LoadedProvider['status'],
       priority: p.priority,
       autoFallback: p.autoFallback,
@@ -314,6 +352,12 @@ export async function loadConfig(
       enabled: a.enabled,
     })),
     chains: chains.map((c) => ({ modelRef: c.modelRef, targets: c.targets })),
+    agents: agents.map((a) => ({
+      id: a.agentId,
+      name: a.name,
+      role: a.role,
+      models: { normal: a.normalModel, heavy: a.heavyModel, max: a.maxModel },
+    })),
     settings: {
       strategy: (settings?.strategy ?? 'balanced') as LoadedConfig['settings']['strategy'],
       maxAttempts: settings?.maxAttempts ?? 3,
@@ -321,6 +365,11 @@ export async function loadConfig(
       circuitFailureThreshold: settings?.circuitFailureThreshold ?? 5,
       circuitOpenMs: settings?.circuitOpenMs ?? 30_000,
       policyFallback: settings?.policyFallback ?? false,
+      rateLimitCooldownMs: settings?.rateLimitCooldownMs ?? DEFAULT_COOLDOWNS.rateLimitMs,
+      billingCooldownMs: settings?.billingCooldownMs ?? DEFAULT_COOLDOWNS.billingMs,
+      authCooldownMs: settings?.authCooldownMs ?? DEFAULT_COOLDOWNS.authMs,
+      modelNotFoundCooldownMs: settings?.modelNotFoundCooldownMs ?? DEFAULT_COOLDOWNS.modelNotFoundMs,
+      defaultModel: settings?.defaultModel ?? null,
       debugHeaders: settings?.debugHeaders ?? false,
       bodyLogging: settings?.bodyLogging ?? false,
       timeouts: (settings?.timeouts ?? {}) as LoadedConfig['settings']['timeouts'],

@@ -148,6 +148,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       enabled: a.enabled,
     })),
     chains: Object.fromEntries(c.chains.map((ch) => [ch.modelRef, ch.targets])),
+    agents: c.agents,
     powerLevels: c.powerLevels.map((p) => ({
       slug: tierOf(p.slug),
       tier: tierOf(p.qualityTier),
@@ -159,6 +160,13 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
     maxRetries: c.settings.maxRetries,
     circuit: { failureThreshold: c.settings.circuitFailureThreshold, openMs: c.settings.circuitOpenMs },
     policyFallback: c.settings.policyFallback,
+    cooldowns: {
+      rateLimitMs: c.settings.rateLimitCooldownMs,
+      billingMs: c.settings.billingCooldownMs,
+      authMs: c.settings.authCooldownMs,
+      modelNotFoundMs: c.settings.modelNotFoundCooldownMs,
+    },
+    defaultModel: c.settings.defaultModel,
   };
 }
 
@@ -362,6 +370,7 @@ export class RoutingRuntime implements Router {
         maxTokens: input.facts.maxTokens,
         needs: input.facts.needs,
         params: input.facts.params,
+        agent: input.facts.agent,
       },
       caller: this.#engineCaller(input),
       config: this.#core,
@@ -602,6 +611,7 @@ export class RoutingRuntime implements Router {
         retries: ctx.retriesOnThisTarget,
         maxRetries: cfg.maxRetries,
         policyFallback: cfg.policyFallback,
+        ...(cfg.cooldowns ? { cooldowns: cfg.cooldowns } : {}),
         rng: this.#rng,
         keySource: a.key.source,
       },

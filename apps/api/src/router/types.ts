@@ -38,6 +38,8 @@ export interface RequestFacts {
    * protocol cannot. Undefined when the request uses none (the common case allocates nothing).
    */
   params?: RequestParam[] | undefined;
+  /** The x-switchyard-agent / x-switchyard-effort headers, when the client sent either. */
+  agent?: { id: string | null; effort: string | null } | undefined;
 }
 
 /** One step of a route plan, ready to execute: who to call, with which model and whose key. */

@@ -1,12 +1,9 @@
 import { Route } from 'lucide-react';
 import {
   AppWindow,
-  BarChart3,
-  Boxes,
   Building2,
   Cable,
   Gauge,
-  Key,
   KeyRound,
   KeySquare,
   ListTree,
@@ -17,9 +14,11 @@ import {
   ShieldCheck,
   UserRoundCheck,
   Users,
+  Waypoints,
   type LucideIcon,
 } from 'lucide-react';
 import type { Role } from '../features/auth/api/me';
+import { LLM_TABS, llmPath } from '../features/llm/tabs';
 
 export interface NavItem {
   to: string;
@@ -29,6 +28,8 @@ export interface NavItem {
   keywords?: string;
   /** Also for a user who is an owner or admin of an organization (data protection: their own orgs and apps). */
   orgAdmins?: boolean;
+  /** The page's tabs, each its own address: the command palette offers them too. */
+  tabs?: readonly { to: string; label: string; keywords?: string }[];
 }
 
 const ALL: readonly Role[] = ['super_admin', 'admin', 'user', 'viewer'];
@@ -68,18 +69,19 @@ export const NAV: readonly NavItem[] = [
     keywords: 'byok bring your own key provider openai anthropic rotate',
   },
   {
-    to: '/providers',
-    label: 'Providers & Routing',
+    to: '/llm',
+    label: 'LLM gateway',
     icon: Route,
     roles: OPS,
-    keywords: 'llm providers routing strategy aliases fallback chains power levels byok trace cost usage',
+    keywords: 'llm providers routing strategy aliases fallback chains power levels byok trace cost',
+    tabs: LLM_TABS.map((t) => ({ to: llmPath(t.tab), label: t.label, keywords: t.keywords })),
   },
   {
-    to: '/models',
-    label: 'Models',
-    icon: Boxes,
+    to: '/routing',
+    label: 'Routing summary',
+    icon: Waypoints,
     roles: OPS,
-    keywords: 'model registry llm enable disable default priority price bulk',
+    keywords: 'routing overview strategy aliases chains power levels default model retries cooldown health',
   },
   {
     to: '/logs',
@@ -89,25 +91,11 @@ export const NAV: readonly NavItem[] = [
     keywords: 'gateway logs requests trace attempts latency status',
   },
   {
-    to: '/usage',
-    label: 'Usage',
-    icon: BarChart3,
-    roles: OPS,
-    keywords: 'per user usage cost tokens export csv',
-  },
-  {
     to: '/errors',
     label: 'Error reports',
     icon: OctagonAlert,
     roles: OPS,
     keywords: 'errors failures reports',
-  },
-  {
-    to: '/keys',
-    label: 'Gateway keys',
-    icon: Key,
-    roles: OPS,
-    keywords: 'api tokens limits rpm tpm budget revoke',
   },
   {
     to: '/users',

@@ -13,6 +13,7 @@ import { ShellSkeleton } from '../components/layout/shell-skeleton';
 import { RouteError, Unreachable } from '../components/route-error';
 import { ErrorState } from '../components/ui/states';
 import { meQueryOptions, useMe, type MeResponse } from '../features/auth/api/me';
+import { legacyLlmTarget, llmPath } from '../features/llm/tabs';
 import { readinessQueryOptions } from '../features/overview/api/get-readiness';
 import { liveQueryOptions } from '../features/usage/api/get-live';
 import { usageQueryOptions } from '../features/usage/api/get-usage';
@@ -91,6 +92,12 @@ function Protected() {
   return <AppShell me={me.data} />;
 }
 
+/** An old LLM page's address: a redirect to its tab in the LLM area. */
+function legacyLlmLoader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  return redirect(legacyLlmTarget(url.pathname, url.search) ?? llmPath('providers'));
+}
+
 function NotFound() {
   return <div className="text-muted">This page does not exist.</div>;
 }
@@ -139,13 +146,6 @@ export const routes: RouteObject[] = [
         ),
       },
       {
-        path: 'keys',
-        lazy: page(
-          () => import('../features/keys/components/gateway-keys-page'),
-          (m) => m.GatewayKeysPage,
-        ),
-      },
-      {
         path: 'users',
         lazy: page(
           () => import('../features/users/components/users-page'),
@@ -181,31 +181,72 @@ export const routes: RouteObject[] = [
         ),
       },
       {
-        path: 'providers',
+        path: 'routing',
         lazy: page(
-          () => import('../features/providers/components/providers-page'),
-          (m) => m.ProvidersPage,
+          () => import('../features/routing-summary/components/routing-summary-page'),
+          (m) => m.RoutingSummaryPage,
         ),
       },
       {
-        path: 'models',
+        path: 'llm',
         lazy: page(
-          () => import('../features/models/components/models-page'),
-          (m) => m.ModelsPage,
+          () => import('../features/llm/components/llm-layout'),
+          (m) => m.LlmLayout,
         ),
+        children: [
+          { index: true, loader: () => redirect(llmPath('providers')) },
+          {
+            path: 'providers',
+            lazy: page(
+              () => import('../features/providers/components/providers-page'),
+              (m) => () => <m.ProvidersPage section="overview" />,
+            ),
+          },
+          {
+            path: 'models',
+            lazy: page(
+              () => import('../features/models/components/models-page'),
+              (m) => m.ModelsPage,
+            ),
+          },
+          {
+            path: 'routing',
+            lazy: page(
+              () => import('../features/providers/components/providers-page'),
+              (m) => () => <m.ProvidersPage section="routing" />,
+            ),
+          },
+          {
+            path: 'agents',
+            lazy: page(
+              () => import('../features/agents/components/agents-page'),
+              (m) => m.AgentsPage,
+            ),
+          },
+          {
+            path: 'keys',
+            lazy: page(
+              () => import('../features/llm/components/llm-keys-tab'),
+              (m) => m.LlmKeysTab,
+            ),
+          },
+          {
+            path: 'spend',
+            lazy: page(
+              () => import('../features/usage/components/usage-page'),
+              (m) => m.UsagePage,
+            ),
+          },
+          { path: '*', Component: NotFound },
+        ],
       },
+      // The pages the LLM area replaced: their tab, with the same query string.
+      ...['providers', 'models', 'keys', 'usage'].map((path) => ({ path, loader: legacyLlmLoader })),
       {
         path: 'logs',
         lazy: page(
           () => import('../features/logs/components/logs-page'),
           (m) => m.LogsPage,
-        ),
-      },
-      {
-        path: 'usage',
-        lazy: page(
-          () => import('../features/usage/components/usage-page'),
-          (m) => m.UsagePage,
         ),
       },
       {

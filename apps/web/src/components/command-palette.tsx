@@ -47,9 +47,9 @@ export function searchableKinds(me: MeResponse): { models: boolean; users: boole
   const opens = (path: string) => NAV.some((n) => n.to === path && n.roles.includes(me.user.role));
   const has = (p: Permission) => me.permissions.includes(p);
   return {
-    models: has('models:read') && opens('/models'),
+    models: has('models:read') && opens('/llm'),
     users: has('users:read') && opens('/users'),
-    providers: has('providers:read') && opens('/models'),
+    providers: has('providers:read') && opens('/llm'),
   };
 }
 
@@ -101,7 +101,7 @@ export async function searchRecords(
       id: `provider:${p.id}`,
       label: `${p.name} (${p.slug}): its models`,
       hint: 'provider',
-      to: withQuery('/models', { provider: p.slug }),
+      to: withQuery('/llm/models', { provider: p.slug }),
     });
   }
   for (const m of models.slice(0, PER_KIND)) {
@@ -109,7 +109,7 @@ export async function searchRecords(
       id: `model:${m.id}`,
       label: m.displayName && m.displayName !== m.modelId ? `${m.displayName} · ${m.ref}` : m.ref,
       hint: 'model',
-      to: withQuery('/models', { q: m.modelId }),
+      to: withQuery('/llm/models', { q: m.modelId }),
     });
   }
   for (const u of users.slice(0, PER_KIND)) {

@@ -19,6 +19,9 @@ describe('parseUserAgent', () => {
     ['ai-sdk/openai-compatible/1.0.19 ai-sdk/provider-utils/3.0.10 runtime/node.js/20', 'ai-sdk', '1.0.19'],
     ['ai-sdk/anthropic/2.0.17 ai-sdk/provider-utils/3.0.9 runtime/browser', 'ai-sdk', '2.0.17'],
     ['OpenAI/JS 5.23.1', 'openai-js', '5.23.1'],
+    // The error reports' Version column (seed 002): the versions as those clients send them.
+    ['claude-cli/1.0.3', 'claude-code', '1.0.3'],
+    ['OpenAI/JS 6.1.0', 'openai-js', '6.1.0'],
     ['OpenAI/Python 1.109.1', 'openai-python', '1.109.1'],
     ['Anthropic/JS 0.65.0', 'anthropic-js', '0.65.0'],
     ['Anthropic/Python 0.68.0', 'anthropic-python', '0.68.0'],

@@ -12,6 +12,7 @@ import {
 import { modelsContracts, providersContracts, routingContracts, settingsContracts } from './llm.js';
 import { connectContracts, eventsContracts, myUsageContracts, usageContracts } from './usage.js';
 import { dlpContracts } from './dlp.js';
+import { agentsContracts } from './agents.js';
 
 export * from './contract.js';
 export * from './permissions.js';
@@ -20,6 +21,7 @@ export * from './identity.js';
 export * from './llm.js';
 export * from './usage.js';
 export * from './dlp.js';
+export * from './agents.js';
 
 /** Every endpoint of the admin API and the system routes, by area. */
 export const CONTRACTS = {
@@ -41,6 +43,7 @@ export const CONTRACTS = {
   connect: connectContracts,
   dataProtection: dlpContracts,
   events: eventsContracts,
+  agents: agentsContracts,
 } as const;
 
 /** All contracts in one list (OpenAPI, the role matrix, the contract tests). */

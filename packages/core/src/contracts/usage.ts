@@ -11,6 +11,7 @@ import {
   userUsageQuery,
 } from '../schemas/usage/index.js';
 import {
+  costForecastSchema,
   errorsPageSchema,
   liveResponseSchema,
   llmStatsSchema,
@@ -61,6 +62,15 @@ export const usageContracts = {
       'Cost report as CSV: per day, provider, model and user over a period, with requests, errors, tokens, cost and BYOK savings',
     query: usagePeriodQuery,
     response: csv,
+  }),
+  forecast: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/usage/forecast',
+    permission: 'usage:read-any',
+    tag: 'Usage',
+    summary:
+      'Month-end cost forecast: month to date plus the last 7 days’ daily rate over the rest of the month, in total, per organization and per provider',
+    response: { status: 200, description: 'Forecast', schema: costForecastSchema },
   }),
   users: defineContract({
     method: 'get',

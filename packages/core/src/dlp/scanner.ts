@@ -164,6 +164,18 @@ function digitsOf(s: string): string {
 
 class Scan {
   readonly out: Candidate[] = [];
+  /** The longest finding offered so far at the number being looked at (see atNumber). */
+  best: Candidate | null = null;
+  /** Offers a finding at the current number: kept when longer than the best so far, or as long and more specific. */
+  readonly offer = (kind: DlpKind, start: number, end: number): void => {
+    const action = this.p.actions[kind];
+    if (end <= start || action === undefined) return;
+    const len = end - start;
+    const prio = PRIORITY[kind];
+    const best = this.best;
+    if (best === null || len > best.end - best.start || (len === best.end - best.start && prio < best.prio))
+      this.best = { kind, rule: kind, start, end, action, label: LABEL[kind], prio };
+  };
   constructor(
     readonly text: string,
     readonly p: CompiledDlpPolicy,
@@ -288,14 +300,8 @@ class Scan {
     if ((p === 46 || p === 45 || p === 58 || p === 47) && i > 1 && isDigit(t.charCodeAt(i - 2))) return -1;
     if (p === 44 && i > 1 && isDigit(t.charCodeAt(i - 2)) && thousandsGroup(t, i)) return -1;
     const a = this.p.actions;
-    let best: Candidate | null = null;
-    const offer = (kind: DlpKind, start: number, end: number): void => {
-      if (end <= start || a[kind] === undefined) return;
-      const len = end - start;
-      const prio = PRIORITY[kind];
-      if (best === null || len > best.end - best.start || (len === best.end - best.start && prio < best.prio))
-        best = { kind, rule: kind, start, end, action: a[kind], label: LABEL[kind], prio };
-    };
+    this.best = null;
+    const offer = this.offer;
 
     if (a.card !== undefined) {
       let e = stickyEnd(RE.cardRun, t, i);
@@ -345,7 +351,7 @@ class Scan {
       const eb = stickyEnd(RE.bareDigits, t, i);
       if (eb - i >= 10 && PHONE_WORDS.test(before(t, i, 40))) offer('phone', i, eb);
     }
-    const b = best as Candidate | null;
+    const b = this.best as Candidate | null;
     if (b === null) return -1;
     this.out.push(b);
     return b.end;
@@ -461,38 +467,46 @@ class Scan {
     return ibanValid(compact) ? j : -j;
   }
 
+  /** A secret of subtype `sub` matching `re` at i (and `check`, when given): its end, or -1. */
+  trySecret(re: RegExp, sub: SecretSubtype, i: number, check?: (s: string) => boolean): number {
+    if (!this.wantSecret(sub)) return -1;
+    const t = this.text;
+    const e = stickyEnd(re, t, i);
+    if (e === -1 || (check && !check(t.slice(i, e)))) return -1;
+    this.add('secret', i, e, sub);
+    return e;
+  }
+
+  /**
+   * A secret starting at the letter at i. Most words start with one of these letters, so the second character is
+   * checked before any pattern runs (`sk`, `rk`, `gh`/`gi`, `xo`/`xa`, `ey`, `np`, `hf`, `AK`/`AS`/`AB`/`AC`/`AI`).
+   */
   secretAt(i: number, c: number): number {
     const t = this.text;
-    const tryRe = (re: RegExp, sub: SecretSubtype, check?: (s: string) => boolean): number => {
-      if (!this.wantSecret(sub)) return -1;
-      const e = stickyEnd(re, t, i);
-      if (e === -1 || (check && !check(t.slice(i, e)))) return -1;
-      this.add('secret', i, e, sub);
-      return e;
-    };
+    const c1 = c0(t, i + 1);
     let e = -1;
     switch (c) {
       case 115: // s
-        if (c0(t, i + 1) !== 107) return -1;
-        e = tryRe(RE.anthropic, 'anthropic');
-        if (e === -1) e = tryRe(RE.openai, 'openai', keyLike);
-        if (e === -1) e = tryRe(RE.stripe, 'stripe');
+        if (c1 !== 107) return -1;
+        e = this.trySecret(RE.anthropic, 'anthropic', i);
+        if (e === -1) e = this.trySecret(RE.openai, 'openai', i, keyLike);
+        if (e === -1) e = this.trySecret(RE.stripe, 'stripe', i);
         return e;
       case 114: // r
-        return c0(t, i + 1) === 107 ? tryRe(RE.stripe, 'stripe') : -1;
+        return c1 === 107 ? this.trySecret(RE.stripe, 'stripe', i) : -1;
       case 65: // A
-        e = tryRe(RE.aws, 'aws');
-        return e === -1 ? tryRe(RE.google, 'google') : e;
+        if (c1 === 73) return this.trySecret(RE.google, 'google', i);
+        return c1 === 75 || c1 === 83 || c1 === 66 || c1 === 67 ? this.trySecret(RE.aws, 'aws', i) : -1;
       case 103: // g
-        return tryRe(RE.github, 'github');
+        return c1 === 104 || c1 === 105 ? this.trySecret(RE.github, 'github', i) : -1;
       case 120: // x
-        return tryRe(RE.slack, 'slack');
+        return c1 === 111 || c1 === 97 ? this.trySecret(RE.slack, 'slack', i) : -1;
       case 101: // e
-        return c0(t, i + 1) === 121 ? tryRe(RE.jwt, 'jwt') : -1;
+        return c1 === 121 ? this.trySecret(RE.jwt, 'jwt', i) : -1;
       case 110: // n
-        return tryRe(RE.npm, 'npm');
+        return c1 === 112 ? this.trySecret(RE.npm, 'npm', i) : -1;
       case 104: // h
-        return tryRe(RE.huggingface, 'huggingface');
+        return c1 === 102 ? this.trySecret(RE.huggingface, 'huggingface', i) : -1;
       default:
         return -1;
     }

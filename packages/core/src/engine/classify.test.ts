@@ -161,3 +161,28 @@ describe('classification table', () => {
     }
   });
 });
+
+describe('cooldown timings from the routing settings', () => {
+  const cooldowns = { rateLimitMs: 1_000, billingMs: 2_000, authMs: 3_000, modelNotFoundMs: 4_000 };
+  it.each([
+    ['429 without Retry-After', o({ status: 429, kind: 'rate_limit' }), { scope: 'model', ms: 1_000 }],
+    [
+      '429 with Retry-After keeps it',
+      o({ status: 429, kind: 'rate_limit', retryAfterMs: 9_000 }),
+      { scope: 'model', ms: 9_000 },
+    ],
+    ['402 billing', o({ status: 402, kind: 'billing' }), { scope: 'provider', ms: 2_000 }],
+    ['401 auth', o({ status: 401, kind: 'auth' }), { scope: 'key', ms: 3_000 }],
+    ['invalid header', o({ status: 0, kind: 'invalid_header' }), { scope: 'key', ms: 3_000 }],
+    ['404 model', o({ status: 404, kind: 'model_not_found' }), { scope: 'model', ms: 4_000 }],
+  ])('%s', (_label, outcome, cooldown) => {
+    expect(classify(outcome, opts({ cooldowns })).cooldown).toEqual(cooldown);
+  });
+  it('a cooldown of 0 still falls back', () => {
+    const c = classify(
+      o({ status: 402, kind: 'billing' }),
+      opts({ cooldowns: { ...cooldowns, billingMs: 0 } }),
+    );
+    expect(c).toMatchObject({ action: 'fallback', cooldown: { scope: 'provider', ms: 0 } });
+  });
+});

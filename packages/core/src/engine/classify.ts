@@ -3,12 +3,12 @@
  *
  * | outcome                                   | action                                  | cooldown              | circuit |
  * | ----------------------------------------- | --------------------------------------- | --------------------- | ------- |
- * | 429 rate limited                          | retry once if Retry-After ≤ 2 s, else fall back | Retry-After or 30 s (model; key if BYOK/org) | no |
- * | 402 / billing, quota, credit messages     | fall back                               | 1 h (provider; key if BYOK/org) | no |
- * | 401 / 403 auth                            | fall back                               | 5 min (key)           | no      |
- * | key cannot be sent (not a valid header)   | fall back                               | 5 min (key)           | no      |
+ * | 429 rate limited                          | retry once if Retry-After ≤ 2 s, else fall back | Retry-After or rateLimitMs (30 s) (model; key if BYOK/org) | no |
+ * | 402 / billing, quota, credit messages     | fall back                               | billingMs (1 h) (provider; key if BYOK/org) | no |
+ * | 401 / 403 auth                            | fall back                               | authMs (5 min) (key)  | no      |
+ * | key cannot be sent (not a valid header)   | fall back                               | authMs (5 min) (key)  | no      |
  * | policy / moderation block                 | stop (fall back only if policyFallback) | none                  | no      |
- * | 404 model not found                       | fall back                               | 1 h (model)           | no      |
+ * | 404 model not found                       | fall back                               | modelNotFoundMs (1 h) (model) | no |
  * | other 404 (resource missing upstream)     | fall back (the route, not the client, is wrong) | none          | no      |
  * | 400/413/422 context window                | fall back to a larger window            | none                  | no      |
  * | other 400/413/422 client errors           | stop                                    | none                  | no      |
@@ -28,7 +28,7 @@
  * cool nothing down; none of these counts toward the provider × model circuit.
  */
 
-import type { KeySource } from './types.js';
+import { DEFAULT_COOLDOWNS, type CooldownSettings, type KeySource } from './types.js';
 
 export type ErrorKind =
   | 'context_window'
@@ -83,9 +83,10 @@ export interface ClassifyOptions {
   keySource?: KeySource;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Cooldown timings (the routing settings); default {@link DEFAULT_COOLDOWNS}. */
+  cooldowns?: CooldownSettings;
 }
 
-const RATE_LIMIT_DEFAULT_COOLDOWN = 30_000;
 const RETRY_AFTER_INLINE_MAX = 2_000;
 
 /** Full-jitter exponential backoff: a random wait in [0, min(max, base·2^retries)). */
@@ -96,6 +97,7 @@ export function backoffMs(retries: number, rng: () => number, base = 250, max = 
 export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classification {
   const none = { delayMs: 0, cooldown: null, circuitFailure: false, needLargerContext: false } as const;
   const callerKey = opt.keySource === 'byok' || opt.keySource === 'org';
+  const cd = opt.cooldowns ?? DEFAULT_COOLDOWNS;
   if (o.afterFirstByte) {
     return { ...none, action: 'stop', circuitFailure: true, reason: 'stream cut after the first byte' };
   }
@@ -139,7 +141,7 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
       return {
         ...none,
         action: 'fallback',
-        cooldown: { scope: callerKey ? 'key' : 'model', ms: o.retryAfterMs ?? RATE_LIMIT_DEFAULT_COOLDOWN },
+        cooldown: { scope: callerKey ? 'key' : 'model', ms: o.retryAfterMs ?? cd.rateLimitMs },
         reason: callerKey
           ? `rate limited on the ${opt.keySource} key: cool it down and fall back`
           : 'rate limited: cool down and fall back',
@@ -150,27 +152,27 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
         ? {
             ...none,
             action: 'fallback',
-            cooldown: { scope: 'key', ms: 3_600_000 },
+            cooldown: { scope: 'key', ms: cd.billingMs },
             reason: `billing or quota on the ${opt.keySource} key: fall back`,
           }
         : {
             ...none,
             action: 'fallback',
-            cooldown: { scope: 'provider', ms: 3_600_000 },
+            cooldown: { scope: 'provider', ms: cd.billingMs },
             reason: 'billing or quota: fall back',
           };
     case 'auth':
       return {
         ...none,
         action: 'fallback',
-        cooldown: { scope: 'key', ms: 300_000 },
+        cooldown: { scope: 'key', ms: cd.authMs },
         reason: 'credentials rejected: fall back',
       };
     case 'invalid_header':
       return {
         ...none,
         action: 'fallback',
-        cooldown: { scope: 'key', ms: 300_000 },
+        cooldown: { scope: 'key', ms: cd.authMs },
         reason: 'the key cannot be sent in a header: fall back',
       };
     case 'policy':
@@ -181,7 +183,7 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
       return {
         ...none,
         action: 'fallback',
-        cooldown: { scope: 'model', ms: 3_600_000 },
+        cooldown: { scope: 'model', ms: cd.modelNotFoundMs },
         reason: 'model not found: fall back',
       };
     case 'context_window':

@@ -7,5 +7,7 @@ export * from './circuit.js';
 export * from './classify.js';
 export * from './strategies.js';
 export * from './plan.js';
+export * from './agents.js';
 export * from './limits.js';
 export * from './outcome.js';
+export * from './endpoints.js';

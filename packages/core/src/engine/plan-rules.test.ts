@@ -756,3 +756,49 @@ describe('request parameters a target must honour', () => {
     expect(!r.ok && r.error.httpStatus).toBe(503);
   });
 });
+
+describe('the default model (a request naming no model, or `default`)', () => {
+  const cfg = (defaultModel: string | null, extra: Partial<RoutingConfig> = {}) =>
+    config({ ...base, defaultModel, ...extra });
+  it.each([
+    ['empty name → a model ref', '', 'b/m', ['b/m']],
+    ['"default" → a model ref', 'default', 'a/m', ['a/m']],
+    ['"default" → an alias', 'default', 'fast', ['b/m']],
+    ['empty name → a power level', '', 'balanced', ['a/m', 'b/m']],
+  ])('%s', (_label, requested, defaultModel, order) => {
+    const r = run({
+      request: request({ model: requested }),
+      config: cfg(defaultModel, {
+        aliases: [alias({ name: 'fast', targets: [{ ref: 'b/m', weight: 1 }] })],
+      }),
+    });
+    expect(r.ok).toBe(true);
+    expect(refs(r)).toEqual(order);
+    expect(r.trace.requested).toBe(requested);
+    expect(r.trace.defaultModel).toBe(defaultModel);
+  });
+  it('unset: the request is refused as an unknown model, with no default in the trace', () => {
+    const r = run({ request: request({ model: 'default' }), config: cfg(null) });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('unknown_model');
+    expect(r.trace.defaultModel).toBeUndefined();
+  });
+  it('an alias named "default" wins over the setting', () => {
+    const r = run({
+      request: request({ model: 'default' }),
+      config: cfg('a/m', { aliases: [alias({ name: 'default', targets: [{ ref: 'b/m', weight: 1 }] })] }),
+    });
+    expect(refs(r)).toEqual(['b/m']);
+    expect(r.trace.defaultModel).toBeUndefined();
+  });
+  it('a named model never uses the default', () => {
+    const r = run({ request: request({ model: 'a/m' }), config: cfg('b/m') });
+    expect(refs(r)).toEqual(['a/m']);
+    expect(r.trace.defaultModel).toBeUndefined();
+  });
+  it('a default that names nothing routable: unknown model naming it', () => {
+    const r = run({ request: request({ model: '' }), config: cfg('nope/x') });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('nope/x');
+  });
+});

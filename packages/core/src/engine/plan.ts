@@ -2,9 +2,11 @@ import { circuitAdmits } from './circuit.js';
 import { estimateCost, expectedOutputTokens, isBilled } from './cost.js';
 import { budgetKey, bucketKey, modelTarget, type StateEvent, type StateView } from './state.js';
 import { orderAlias, orderGlobal, type Scored } from './strategies.js';
+import { selectAgent } from './agents.js';
 import {
   TIERS,
   type AliasConfig,
+  type AgentEffort,
   type AliasStrategy,
   type BucketConfig,
   type Caller,
@@ -97,9 +99,13 @@ export interface Trace {
     userDefault?: string;
   };
   strategy: string;
+  /** The request named no model (or `default`): the routing settings' default model it resolved to. */
+  defaultModel?: string;
   candidates: TraceCandidate[];
   order: string[];
   attempts: number;
+  /** The agent configuration that chose the model (`agent:<id>` or the x-switchyard-agent header). */
+  agent?: { id: string; name: string; effort: AgentEffort; model: string; via: 'model' | 'header' };
 }
 
 export type NoRouteCode =
@@ -111,7 +117,9 @@ export type NoRouteCode =
   | 'capability_missing'
   | 'parameter_unsupported'
   | 'context_too_large'
-  | 'byok_limit_reached';
+  | 'byok_limit_reached'
+  | 'unknown_agent'
+  | 'invalid_effort';
 
 export interface NoRoute {
   code: NoRouteCode;
@@ -383,6 +391,11 @@ function lookup(
   return null;
 }
 
+/** A request that names no model: an empty name or `default`. */
+export function isDefaultModelName(name: string): boolean {
+  return name === '' || name === 'default';
+}
+
 /** Whether a bucket counts a model: `models` is 'all', or lists its upstream id or its `<provider-slug>/<model-id>`. */
 export function bucketApplies(b: Pick<BucketConfig, 'models'>, ref: string, modelId: string): boolean {
   return b.models === 'all' || b.models.includes(modelId) || b.models.includes(ref);
@@ -421,10 +434,11 @@ interface Candidate extends Scored {
  * an unknown model or an empty candidate set is a typed NoRoute.
  */
 export function plan(input: PlanInput): PlanResult {
-  const { request: req, caller, config, state, now, rng } = input;
+  const { caller, config, state, now, rng } = input;
+  const requested = input.request.model;
   const index = indexConfig(config);
   const trace: Trace = {
-    requested: req.model,
+    requested,
     lookup: { kind: 'unknown' },
     strategy: config.strategy,
     candidates: [],
@@ -435,16 +449,36 @@ export function plan(input: PlanInput): PlanResult {
   const events: StateEvent[] = [];
   const fail = (error: NoRoute): PlanResult => ({ ok: false, error, skipped, trace, events: [] });
 
+  // An agent configuration names the model (then resolved like any other name).
+  let req = input.request;
+  const agentSel = selectAgent(req, config.agents);
+  if (agentSel.kind === 'error')
+    return fail({ code: agentSel.code, httpStatus: agentSel.httpStatus, message: agentSel.message });
+  if (agentSel.kind === 'agent') {
+    const { agent, effort, model, via } = agentSel;
+    trace.agent = { id: agent.id, name: agent.name, effort, model, via };
+    req = { ...req, model };
+  }
+
   const view = viewFor(index, caller);
+  // The user's own default model stands in for `default` (or no model) first; else the configured default does
+  // when `default` names nothing.
   const userDefault = userDefaultFor(req.model, caller);
-  const found = lookup(index, view, config, userDefault ? { ...req, model: userDefault } : req, caller);
+  if (userDefault) req = { ...req, model: userDefault };
+  let found = lookup(index, view, config, req, caller);
+  if (!found && !userDefault && isDefaultModelName(req.model) && config.defaultModel) {
+    // No model named (or `default` with no alias of that name): the configured default stands in for it.
+    trace.defaultModel = config.defaultModel;
+    req = { ...req, model: config.defaultModel };
+    found = lookup(index, view, config, req, caller);
+  }
   if (!found) {
     return fail({
       code: 'unknown_model',
       httpStatus: 404,
       message: userDefault
         ? `Your default model "${userDefault}" is not an alias, a power level or a model any enabled provider serves.`
-        : `The model "${req.model}" is not an alias, a power level or a model any enabled provider serves.`,
+        : `The model "${req.model}"${trace.agent ? ` (the ${trace.agent.effort} model of agent "${trace.agent.id}")` : ''} is not an alias, a power level or a model any enabled provider serves.`,
     });
   }
   trace.lookup = {
@@ -456,10 +490,11 @@ export function plan(input: PlanInput): PlanResult {
     ...(found.tier ? { tier: found.tier } : {}),
     ...(userDefault ? { userDefault } : {}),
   };
+  // A key limited to some models may name them, or the agent (or `default`) that resolves to them.
   const requestAllowed =
     caller.allowedModels.length === 0 ||
     caller.allowedModels.includes(req.model) ||
-    (userDefault !== null && caller.allowedModels.includes(userDefault));
+    caller.allowedModels.includes(requested);
   const rankOf = preferenceRanks(caller.preferredProviders);
   const params = req.params !== undefined && req.params.length > 0 ? req.params : undefined;
 
@@ -752,8 +787,8 @@ export function plan(input: PlanInput): PlanResult {
  */
 export function userDefaultFor(model: string, caller: Pick<Caller, 'userDefaultModel'>): string | null {
   const d = caller.userDefaultModel;
-  if (!d || d === 'default') return null;
-  return model === 'default' || model.trim() === '' ? d : null;
+  if (!d || isDefaultModelName(d)) return null;
+  return isDefaultModelName(model.trim()) ? d : null;
 }
 
 /** Rank (1-based) of each preferred provider slug; null when the caller prefers none. */

@@ -137,6 +137,25 @@ export interface CircuitSettings {
   openMs: number;
 }
 
+/** How long a target is skipped after each kind of failure (ms). */
+export interface CooldownSettings {
+  /** A 429 without Retry-After. */
+  rateLimitMs: number;
+  /** Billing, quota or credit failures. */
+  billingMs: number;
+  /** 401/403 and keys that cannot be sent (the key only). */
+  authMs: number;
+  /** The provider says the model does not exist. */
+  modelNotFoundMs: number;
+}
+
+export const DEFAULT_COOLDOWNS: Readonly<CooldownSettings> = {
+  rateLimitMs: 30_000,
+  billingMs: 3_600_000,
+  authMs: 300_000,
+  modelNotFoundMs: 3_600_000,
+};
+
 export interface RoutingConfig {
   providers: readonly ProviderConfig[];
   models: readonly ModelConfig[];
@@ -151,6 +170,28 @@ export interface RoutingConfig {
   circuit: CircuitSettings;
   /** Fall back to another provider after a policy/moderation block (off by default). */
   policyFallback: boolean;
+  /** Cooldown timings; absent = {@link DEFAULT_COOLDOWNS}. */
+  cooldowns?: CooldownSettings;
+  /**
+   * What a request naming no model (or `default`, when no alias has that name) routes to: an alias, a power
+   * level or a model reference. Absent or null = such a request is refused as before.
+   */
+  defaultModel?: string | null;
+  /** Named agent configurations (`agent:<id>`, or the x-switchyard-agent header); none when absent. */
+  agents?: readonly AgentConfig[];
+}
+
+/** How hard an agent works on a request: each effort names its own model. */
+export const AGENT_EFFORTS = ['normal', 'heavy', 'max'] as const;
+export type AgentEffort = (typeof AGENT_EFFORTS)[number];
+
+/** A named agent: a role and three models (each an alias, a power level or a model), by effort. */
+export interface AgentConfig {
+  /** The id clients name (`agent:<id>`, `x-switchyard-agent: <id>`). */
+  id: string;
+  name: string;
+  role: string;
+  models: Readonly<Record<AgentEffort, string>>;
 }
 
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'lifetime';
@@ -208,4 +249,6 @@ export interface RequestInfo {
   needs: readonly Capability[];
   /** Parameters the target must honour; absent or empty for most requests. */
   params?: readonly RequestParam[] | undefined;
+  /** The client's agent headers (x-switchyard-agent, x-switchyard-effort), when it sent either. */
+  agent?: { id: string | null; effort: string | null } | undefined;
 }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DlpActivityRow } from '../../dlp/activity.js';
+import type { Prisma } from '@switchyard/prisma';
 import { dlpPolicyFor } from '../../router/load-config.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 
@@ -277,7 +277,10 @@ describe('data protection admin API', () => {
 
   it('lists activity newest first with filters and keyset paging; org admins see their own', async () => {
     const base = Date.now() - 60_000;
-    const row = (i: number, over: Partial<DlpActivityRow>): DlpActivityRow => ({
+    const row = (
+      i: number,
+      over: Partial<Prisma.DlpEventCreateManyInput>,
+    ): Prisma.DlpEventCreateManyInput => ({
       createdAt: new Date(base + i * 1000),
       requestId: `req-${i}`,
       scope: 'org',
@@ -291,24 +294,24 @@ describe('data protection admin API', () => {
       rule: 'email',
       matches: 2,
       sizeBytes: 512,
-      detail: '2 emails masked',
       ...over,
     });
-    t.app.dlpActivity.push([
-      row(1, {}),
-      row(2, {
-        scope: 'app',
-        scopeId: appB.id,
-        orgId: orgB.id,
-        appId: appB.id,
-        action: 'block',
-        kind: 'card',
-        rule: 'card',
-      }),
-      row(3, { scope: 'global', scopeId: null, orgId: null }),
-      row(4, { kind: 'custom', rule: 'Employee ID', detail: '1 match of Employee ID masked', matches: 1 }),
-    ]);
-    await t.app.dlpActivity.flush();
+    await t.app.ctx.prisma.dlpEvent.createMany({
+      data: [
+        row(1, {}),
+        row(2, {
+          scope: 'app',
+          scopeId: appB.id,
+          orgId: orgB.id,
+          appId: appB.id,
+          action: 'block',
+          kind: 'card',
+          rule: 'card',
+        }),
+        row(3, { scope: 'global', scopeId: null, orgId: null }),
+        row(4, { kind: 'custom', rule: 'Employee ID', matches: 1 }),
+      ],
+    });
 
     const all = await t.http.get(`${BASE}/activity?limit=2`).set(as(viewer)).expect(200);
     expect(all.body.data.map((r: { requestId: string }) => r.requestId)).toEqual(['req-4', 'req-3']);
@@ -317,7 +320,9 @@ describe('data protection admin API', () => {
       kind: 'custom',
       rule: 'Employee ID',
       matches: 1,
+      detail: '1 match of Employee ID masked',
     });
+    expect(all.body.data[1]).toMatchObject({ detail: '2 emails masked' });
     expect(all.body.data[1].scopeName).toBe('Global (master key)');
     const next = await t.http
       .get(`${BASE}/activity?limit=2&cursor=${encodeURIComponent(all.body.nextCursor)}`)
@@ -358,8 +363,8 @@ describe('data protection admin API', () => {
         status: 200,
       },
     });
-    t.app.dlpActivity.push([
-      {
+    await t.app.ctx.prisma.dlpEvent.create({
+      data: {
         createdAt: at,
         requestId: 'req-log',
         scope: 'org',
@@ -373,10 +378,8 @@ describe('data protection admin API', () => {
         rule: 'ip',
         matches: 1,
         sizeBytes: 10,
-        detail: '1 IP address detected',
       },
-    ]);
-    await t.app.dlpActivity.flush();
+    });
     const ev = await t.app.ctx.prisma.dlpEvent.findFirst({ where: { requestId: 'req-log' } });
     const res = await t.http.get(`${BASE}/activity/${ev!.id}/log`).set(as(admin)).expect(200);
     expect(res.body).toEqual({ logId: u.id.toString() });

@@ -77,6 +77,7 @@ export function presentModel(m: WithProvider, env: Record<string, string | undef
     ownerUserId: m.ownerUserId,
     auth: presentAuth(m.auth, env),
     health: presentHealth(m.health),
+    managedByConfig: m.managedByConfig,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };

@@ -37,10 +37,13 @@ export class OrgsService {
 
   async list() {
     const rows = await this.ctx.prisma.organization.findMany({
-      include: { _count: { select: { members: true } } },
+      include: {
+        _count: { select: { members: true } },
+        owner: { select: { id: true, email: true, name: true } },
+      },
       orderBy: { name: 'asc' },
     });
-    return rows.map(presentOrg);
+    return rows.map(({ owner, ...o }) => ({ ...presentOrg(o), owner }));
   }
 
   async get(id: string) {

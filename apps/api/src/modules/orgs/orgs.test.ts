@@ -55,6 +55,31 @@ describe('organizations', () => {
     ]);
   });
 
+  it("the lists show an org's owner and creation date, and each user's organizations", async () => {
+    const owner = await env.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } });
+    const created = await env.t.http
+      .post('/api/v1/orgs')
+      .set(auth())
+      .send({ name: 'Owned', slug: 'owned', ownerId: owner.id });
+    expect(created.status).toBe(201);
+    const orgs = (await env.t.http.get('/api/v1/orgs').set(auth())).body.data as {
+      slug: string;
+      owner: unknown;
+      createdAt: string;
+    }[];
+    const owned = orgs.find((o) => o.slug === 'owned')!;
+    expect(owned.owner).toEqual({ id: owner.id, email: owner.email, name: owner.name });
+    expect(Date.parse(owned.createdAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(orgs.find((o) => o.slug === 'team-a')!.owner).toBeNull();
+    const users = (await env.t.http.get('/api/v1/users').set(auth())).body.data as {
+      id: string;
+      orgs: { name: string; role: string }[];
+    }[];
+    const member = users.find((u) => u.id === owner.id)!;
+    expect(member.orgs.map((o) => o.name)).toContain('Team A');
+    expect(users.find((u) => u.id !== owner.id)!.orgs).toEqual([]);
+  });
+
   it("an org's alias applies to its members only; a global alias of the same name serves everyone else", async () => {
     const { prisma } = env.t.app.ctx;
     await prisma.alias.create({

@@ -10,6 +10,7 @@ import type {
 } from '@switchyard/core';
 import type { Prisma, PrismaClient, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
+import type { OutboundPolicy } from '../../lib/outbound-policy.js';
 import { AppError } from '../../lib/errors.js';
 import { defaultCapabilities, isProviderType, providerDefaults } from '../../providers/index.js';
 import { catalogueModel, scoreForPrice, tierForPrice } from '../../providers/model-catalogue.js';
@@ -35,7 +36,8 @@ const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set([
 /** Provider settings that are credentials themselves (Bedrock). */
 export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 
-const sameUrl = (a: string | null | undefined, b: string | null | undefined) =>
+/** Two base URLs that point at the same place (trailing slashes and blanks aside). */
+export const sameUrl = (a: string | null | undefined, b: string | null | undefined) =>
   (a?.trim().replace(/\/+$/, '') || null) === (b?.trim().replace(/\/+$/, '') || null);
 
 /**
@@ -43,10 +45,12 @@ const sameUrl = (a: string | null | undefined, b: string | null | undefined) =>
  * extra headers, its AWS region or credentials, any setting not known to be neutral), or null.
  */
 export function connectionChange(
-  before: { baseUrl: string | null; config: unknown },
+  before: { baseUrl: string | null; config: unknown; endpoints?: unknown },
   b: UpdateProviderBody,
 ): string | null {
   if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) return 'baseUrl';
+  const added = newEndpointUrls(before, b);
+  if (added.length > 0) return `endpoints.${added[0]!.index}.baseUrl`;
   if (b.config !== undefined) {
     const old = (before.config ?? {}) as Record<string, unknown>;
     for (const k of new Set([...Object.keys(old), ...Object.keys(b.config)])) {
@@ -55,6 +59,32 @@ export function connectionChange(
     }
   }
   return null;
+}
+
+/** The stored extra endpoints of a provider (rows that are not well-formed are left out). */
+export function storedEndpoints(raw: unknown): { baseUrl: string; weight: number; enabled: boolean }[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((e: unknown) => {
+    if (!e || typeof e !== 'object') return [];
+    const { baseUrl, weight, enabled } = e as Record<string, unknown>;
+    if (typeof baseUrl !== 'string') return [];
+    return [{ baseUrl, weight: typeof weight === 'number' ? weight : 1, enabled: enabled !== false }];
+  });
+}
+
+/**
+ * The endpoint URLs an update adds (not the provider's base URL or one of its endpoints before): each one is a
+ * new destination for the provider's credentials. Reordering, reweighting, disabling or removing adds none.
+ */
+export function newEndpointUrls(
+  before: { baseUrl: string | null; endpoints?: unknown },
+  b: Pick<UpdateProviderBody, 'endpoints'>,
+): { index: number; baseUrl: string }[] {
+  if (b.endpoints === undefined) return [];
+  const known = [before.baseUrl, ...storedEndpoints(before.endpoints).map((e) => e.baseUrl)];
+  return b.endpoints
+    .map((e, index) => ({ index, baseUrl: e.baseUrl }))
+    .filter((e) => !known.some((k) => sameUrl(k, e.baseUrl)));
 }
 
 /** Whether any credential would go wherever this provider points: its own key or `_env` reference, AWS settings, org keys, users' BYOK keys. */
@@ -102,6 +132,16 @@ function mapSecrets(
   return c;
 }
 
+/** The secret values of a provider's config (AWS secret keys, credential headers), each with its path. */
+export function secretConfigValues(config: unknown): { path: string; value: string }[] {
+  const found: { path: string; value: string }[] = [];
+  mapSecrets((config ?? {}) as Record<string, unknown>, (value, path) => {
+    found.push({ path, value });
+    return value;
+  });
+  return found;
+}
+
 /** A provider's config as the API shows it: secret values masked. */
 export function presentConfig(config: unknown): Record<string, unknown> {
   return mapSecrets((config ?? {}) as Record<string, unknown>, maskSecret);
@@ -141,6 +181,8 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     name: p.name,
     slug: p.slug,
     baseUrl: p.baseUrl,
+    baseUrlWeight: p.baseUrlWeight,
+    endpoints: storedEndpoints(p.endpoints),
     status: p.status,
     disabledReason:
       p.disabledReason === DISABLED_MISSING_ENV
@@ -148,6 +190,9 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
         : p.disabledReason,
     lastError: p.lastError,
     lastTestedAt: p.lastTestedAt?.toISOString() ?? null,
+    lastTest: p.lastTestedAt
+      ? { at: p.lastTestedAt.toISOString(), ok: p.lastError === null, error: p.lastError }
+      : null,
     priority: p.priority,
     autoFallback: p.autoFallback,
     hasApiKey: p.encryptedApiKey !== null,
@@ -160,8 +205,24 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     modelCount: p.models.length,
     avgCostPer1M: avg === null ? null : Math.round(avg * 1e6) / 1e6,
     color: providerDefaults(p.type).color,
+    managedByConfig: p.managedByConfig,
     createdAt: p.createdAt.toISOString(),
   };
+}
+
+/**
+ * Why a new provider cannot be created as given (an unknown type, a missing base URL, a URL the outbound policy
+ * refuses), or null. The same check for the admin API and the configuration file.
+ */
+export async function newProviderProblem(
+  policy: Pick<OutboundPolicy, 'checkUrl'>,
+  b: { type: string; baseUrl?: string | null },
+): Promise<{ field: string; message: string } | null> {
+  if (!isProviderType(b.type)) return { field: 'type', message: `unknown provider type "${b.type}"` };
+  if (!b.baseUrl && !providerDefaults(b.type).defaultBaseUrl && b.type !== 'bedrock' && b.type !== 'mock')
+    return { field: 'baseUrl', message: 'is required for this provider type' };
+  const problem = b.baseUrl ? await policy.checkUrl(b.baseUrl) : null;
+  return problem ? { field: 'baseUrl', message: problem } : null;
 }
 
 export class ProvidersService {
@@ -229,19 +290,21 @@ export class ProvidersService {
   }
 
   /** The outbound URL policy at save time (the connection applies it again, so DNS rebinding cannot pass). */
-  async #checkBaseUrl(baseUrl: string | null | undefined) {
+  async #checkBaseUrl(baseUrl: string | null | undefined, field = 'baseUrl') {
     if (!baseUrl) return;
     const problem = await this.ctx.outbound.policy.checkUrl(baseUrl);
-    if (problem)
-      throw AppError.validation(`baseUrl: ${problem}`, { issues: [{ field: 'baseUrl', message: problem }] });
+    if (problem) throw AppError.validation(`${field}: ${problem}`, { issues: [{ field, message: problem }] });
+  }
+
+  /** Each new endpoint URL passes the same outbound policy as the base URL. */
+  async #checkEndpoints(added: { index: number; baseUrl: string }[]) {
+    for (const e of added) await this.#checkBaseUrl(e.baseUrl, `endpoints.${e.index}.baseUrl`);
   }
 
   async create(actor: Actor, b: CreateProviderBody) {
-    if (!isProviderType(b.type)) throw AppError.validation(`type: unknown provider type "${b.type}"`);
-    if (!b.baseUrl && !providerDefaults(b.type).defaultBaseUrl && b.type !== 'bedrock' && b.type !== 'mock') {
-      throw AppError.validation('baseUrl: is required for this provider type');
-    }
-    await this.#checkBaseUrl(b.baseUrl);
+    const problem = await newProviderProblem(this.ctx.outbound.policy, b);
+    if (problem) throw AppError.validation(`${problem.field}: ${problem.message}`, { issues: [problem] });
+    await this.#checkEndpoints(newEndpointUrls({ baseUrl: null }, b));
     const p = await this.ctx.prisma.$transaction(async (tx) => {
       const created = await tx.provider.create({
         data: {
@@ -254,6 +317,8 @@ export class ProvidersService {
           status: b.status,
           rateLimitBuckets: b.rateLimitBuckets as Prisma.InputJsonValue,
           config: b.config as Prisma.InputJsonValue,
+          baseUrlWeight: b.baseUrlWeight,
+          endpoints: b.endpoints as Prisma.InputJsonValue,
           ...this.#authData(b.apiKey, b.apiKeyEnv, {}, b.auth),
         },
         include: this.#include,
@@ -304,6 +369,7 @@ export class ProvidersService {
       );
     }
     if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) await this.#checkBaseUrl(b.baseUrl);
+    await this.#checkEndpoints(newEndpointUrls(before, b));
     const { apiKey, apiKeyEnv, auth, ...fields } = b;
     const p = await auditedUpdate(this.ctx, {
       actor,
@@ -319,6 +385,7 @@ export class ProvidersService {
             ...definedFields(fields, {
               rateLimitBuckets: (v) => v as Prisma.InputJsonValue,
               config: (v) => v as Prisma.InputJsonValue,
+              endpoints: (v) => v as Prisma.InputJsonValue,
             }),
             // An admin's own status choice wins over the seed's "missing env" marker.
             ...(b.status !== undefined ? { disabledReason: null } : {}),

@@ -184,7 +184,17 @@ describe('providers API', () => {
         (p: { id: string }) => p.id === id,
       ),
     ).toBeUndefined();
-    expect((await t.http.get('/api/v1/llm/provider-types').set(as(viewer))).body.data.length).toBe(16);
+    const types = (await t.http.get('/api/v1/llm/provider-types').set(as(viewer))).body.data as {
+      type: string;
+      catalogueModels: { modelId: string; priceInputPer1M: number | null }[];
+    }[];
+    expect(types.length).toBe(16);
+    // The catalogue's models of each type, for the checklist when the provider's listing is unavailable.
+    const anthropic = types.find((x) => x.type === 'anthropic')!.catalogueModels;
+    expect(anthropic.length).toBeGreaterThan(0);
+    expect(anthropic.every((m) => m.modelId.startsWith('claude'))).toBe(true);
+    expect(anthropic.some((m) => (m.priceInputPer1M ?? 0) > 0)).toBe(true);
+    expect(types.find((x) => x.type === 'custom')!.catalogueModels).toEqual([]);
   });
 
   it('a failed test puts the provider in "error" (routing skips it) until a test passes again; disabled providers say why', async () => {
@@ -210,10 +220,18 @@ describe('providers API', () => {
       (x: { id: string }) => x.id === p.body.id,
     );
     expect(listed).toMatchObject({ status: 'error', lastError: expect.stringContaining('') });
+    // The provider-keys list shows the last test and its result.
+    expect(p.body.lastTest).toBeNull();
+    expect(listed.lastTest).toMatchObject({ ok: false, error: expect.stringMatching(/.+/) });
+    expect(Date.parse(listed.lastTest.at)).toBeGreaterThan(Date.now() - 60_000);
     expect(t.app.routing.config.providers.find((x) => x.id === p.body.id)?.status).toBe('error');
     expect((await t.http.post(`/api/v1/llm/providers/${p.body.id}/test`).set(as(admin))).body.success).toBe(
       true,
     );
+    const passed = (await t.http.get('/api/v1/llm/providers').set(as(admin))).body.data.find(
+      (x: { id: string }) => x.id === p.body.id,
+    );
+    expect(passed.lastTest).toMatchObject({ ok: true, error: null });
     expect(t.app.routing.config.providers.find((x) => x.id === p.body.id)?.status).toBe('active');
     // Seeded catalogue providers whose env var is missing are disabled with the reason shown.
     const seeded = (await t.http.get('/api/v1/llm/providers').set(as(admin))).body.data.find(

@@ -1,14 +1,15 @@
-import type {
-  ALIAS_STRATEGY_VALUES,
-  GLOBAL_STRATEGY_VALUES,
-  CreateAliasBody,
-  DryRunBody,
-  FallbackChainBody,
-  RoutingRulesBody,
-  TraceBody,
-  UpdateAliasBody,
-  BulkAliasesBody,
-  UpdatePowerLevelBody,
+import {
+  DEFAULT_COOLDOWNS,
+  type ALIAS_STRATEGY_VALUES,
+  type GLOBAL_STRATEGY_VALUES,
+  type CreateAliasBody,
+  type DryRunBody,
+  type FallbackChainBody,
+  type RoutingRulesBody,
+  type TraceBody,
+  type UpdateAliasBody,
+  type BulkAliasesBody,
+  type UpdatePowerLevelBody,
 } from '@switchyard/core';
 import type { Alias, FallbackChain, PowerLevel, Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
@@ -37,6 +38,7 @@ export function presentAlias(a: Alias) {
     fallbacks: a.fallbacks as string[],
     description: a.description,
     enabled: a.enabled,
+    managedByConfig: a.managedByConfig,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -49,6 +51,7 @@ export function presentChain(c: FallbackChain) {
     targets: c.targets,
     description: c.description,
     enabled: c.enabled,
+    managedByConfig: c.managedByConfig,
     updatedAt: c.updatedAt.toISOString(),
   };
 }
@@ -93,6 +96,21 @@ export class RoutingService {
       });
   }
 
+  /** The default model must name something routable now: a global alias, a power level or a registered model. */
+  async #checkDefaultModel(name: string) {
+    if (name === 'default')
+      throw AppError.validation('defaultModel: "default" cannot be its own default', {
+        field: 'defaultModel',
+      });
+    if (['auto', 'eco', 'balanced', 'precision'].includes(name)) return;
+    const alias = await this.ctx.prisma.alias.findFirst({
+      where: { name, scope: 'global' },
+      select: { id: true },
+    });
+    if (alias) return;
+    await this.#checkRefs([{ field: 'defaultModel', ref: name }]);
+  }
+
   // ---- rules ----------------------------------------------------------------------------------------------
 
   async rules() {
@@ -104,6 +122,11 @@ export class RoutingService {
       maxRetries: s?.maxRetries ?? 2,
       circuitFailureThreshold: s?.circuitFailureThreshold ?? 5,
       circuitOpenMs: s?.circuitOpenMs ?? 30_000,
+      rateLimitCooldownMs: s?.rateLimitCooldownMs ?? DEFAULT_COOLDOWNS.rateLimitMs,
+      billingCooldownMs: s?.billingCooldownMs ?? DEFAULT_COOLDOWNS.billingMs,
+      authCooldownMs: s?.authCooldownMs ?? DEFAULT_COOLDOWNS.authMs,
+      modelNotFoundCooldownMs: s?.modelNotFoundCooldownMs ?? DEFAULT_COOLDOWNS.modelNotFoundMs,
+      defaultModel: s?.defaultModel ?? null,
       strategies: STRATEGIES,
       updatedAt: s?.updatedAt.toISOString() ?? null,
     };
@@ -116,7 +139,13 @@ export class RoutingService {
       'maxRetries',
       'circuitFailureThreshold',
       'circuitOpenMs',
+      'rateLimitCooldownMs',
+      'billingCooldownMs',
+      'authCooldownMs',
+      'modelNotFoundCooldownMs',
+      'defaultModel',
     ] as const;
+    if (b.defaultModel) await this.#checkDefaultModel(b.defaultModel);
     const pick = (r: { strategy: string } & Record<(typeof RULES)[number], unknown>) => ({
       strategy: r.strategy,
       ...Object.fromEntries(RULES.map((k) => [k, r[k]])),

@@ -129,6 +129,79 @@ describe('routing rules', () => {
   });
 });
 
+describe('cooldown timings and the default model (routing settings)', () => {
+  const put = (b: Record<string, unknown>) =>
+    e.t.http
+      .put('/api/v1/llm/routing/rules')
+      .set(as(admin))
+      .send({ strategy: 'cost', ...b });
+
+  it('cooldowns: defaults as before, validated, and a 429 cools down for the stored time', async () => {
+    expect((await e.t.http.get('/api/v1/llm/routing/rules').set(as(viewer))).body).toMatchObject({
+      rateLimitCooldownMs: 30_000,
+      billingCooldownMs: 3_600_000,
+      authCooldownMs: 300_000,
+      modelNotFoundCooldownMs: 3_600_000,
+      defaultModel: null,
+    });
+    for (const [field, bad] of [
+      ['rateLimitCooldownMs', -1],
+      ['billingCooldownMs', 86_400_001],
+      ['authCooldownMs', 2.5],
+    ] as const) {
+      const r = await put({ [field]: bad });
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(new RegExp(`^${field}:`));
+    }
+    expect((await put({ rateLimitCooldownMs: 120_000 })).body.rateLimitCooldownMs).toBe(120_000);
+    const { prisma } = e.t.app.ctx;
+    const m = await prisma.model.findFirstOrThrow({
+      where: { providerId: e.ids.openai, modelId: 'gpt-test' },
+    });
+    e.up.reset();
+    e.up.script([{ status: 429 }]);
+    const before = Date.now();
+    expect((await chat('gpt-test')).headers.get('x-switchyard-provider')).toBe('up-backup');
+    const until = e.t.app.routing.store.view().cooldownUntil(modelTarget(e.ids.openai, m.id));
+    expect(until - before).toBeGreaterThanOrEqual(119_000);
+    expect(until - before).toBeLessThan(125_000);
+    const audit = await prisma.auditLog.findFirstOrThrow({
+      where: { action: 'routing.rules' },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(audit.after).toMatchObject({ rateLimitCooldownMs: 120_000 });
+    await put({ rateLimitCooldownMs: 30_000 });
+    await e.t.app.routing.resetState(e.ids.openai, null);
+  });
+
+  it('default model: used for a request without a model or with "default", shown in the trace; unset = the old error', async () => {
+    const noModel = () =>
+      fetch(`${e.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${e.userKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+      });
+    const unset = await noModel();
+    expect(unset.status).toBe(400);
+    expect(((await unset.json()) as { error: { message: string } }).error.message).toMatch(
+      /"model" is required/,
+    );
+    expect((await put({ defaultModel: 'nope/missing' })).status).toBe(400);
+    expect((await put({ defaultModel: 'default' })).status).toBe(400);
+    expect((await put({ defaultModel: 'up-backup/gpt-test' })).body.defaultModel).toBe('up-backup/gpt-test');
+    const res = await noModel();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-provider')).toBe('up-backup');
+    expect((await chat('default')).headers.get('x-switchyard-provider')).toBe('up-backup');
+    const trace = await e.t.http.post('/api/v1/llm/routing/trace').set(as(admin)).send({ model: 'default' });
+    expect(trace.body.trace).toMatchObject({ requested: 'default', defaultModel: 'up-backup/gpt-test' });
+    // A power level is a valid default too; null clears it.
+    expect((await put({ defaultModel: 'eco' })).status).toBe(200);
+    expect((await put({ defaultModel: null })).body.defaultModel).toBeNull();
+    expect((await chat('default')).status).toBe(404);
+  });
+});
+
 describe('power levels', () => {
   it('lists each level with the models it routes to now and their real prices; an explicit model list changes that', async () => {
     const res = await e.t.http.get('/api/v1/llm/routing/power-levels').set(as(viewer));

@@ -56,6 +56,7 @@ export function usageRoutes(ctx: AppContext): Router {
     usage: ({ query }) => svc.usage(query.period),
     costReport: ({ query, res }) => costReport(query.period, res, false),
     stats: () => svc.stats(),
+    forecast: () => svc.forecast(),
     live: () => svc.live(),
     users: ({ query }) => svc.users(query),
     logs: ({ query }) => svc.logs(query),

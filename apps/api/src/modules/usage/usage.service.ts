@@ -13,6 +13,10 @@ import {
   type LogsQuery,
   type UsagePeriod,
   type UserUsageQuery,
+  forecastFrom,
+  forecastMonthEnd,
+  type CostForecast,
+  type DailyCost,
 } from '@switchyard/core';
 import { Prisma } from '@switchyard/prisma';
 import type { Writable } from 'node:stream';
@@ -35,6 +39,13 @@ function truncate(t: number, bucket: 'hour' | 'day' | 'week' | 'minute'): number
   return day - dow * DAY;
 }
 const STEP = { minute: 60_000, hour: HOUR, day: DAY, week: 7 * DAY } as const;
+
+/** The agent configuration an error report's details name (written with the usage row), or null. */
+function agentOfDetails(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const a = (details as { agent?: unknown }).agent;
+  return typeof a === 'string' && a !== '' ? a : null;
+}
 
 /** The calling tool and version an error report's details carry (written with the usage row; older reports have none). */
 function clientOfDetails(details: unknown): { tool: string; version: string | null } | null {
@@ -231,10 +242,19 @@ export class UsageService {
     // Thirty whole UTC days including today, against the thirty before (the daily rollup's grain).
     const cur = new Date(truncate(now, 'day') - 29 * DAY);
     const prev = new Date(cur.getTime() - 30 * DAY);
-    const [providers, activeProviders, activeModels, windows, byokUsers] = await Promise.all([
+    const dayAgo = new Date(now - DAY);
+    const twoDaysAgo = new Date(now - 2 * DAY);
+    const [providers, activeProviders, activeModels, used, windows, byokUsers] = await Promise.all([
       this.ctx.prisma.provider.count(),
       this.ctx.prisma.provider.count({ where: { status: 'active' } }),
-      this.ctx.prisma.model.count({ where: { enabled: true, provider: { status: 'active' } } }),
+      // The Models page's "Enabled" count (the same definition, so the two figures agree).
+      this.ctx.prisma.model.count({ where: { enabled: true } }),
+      // Distinct provider × model pairs that answered, in the last 24 h and the 24 h before (raw rows, indexed on time).
+      this.ctx.prisma.$queryRaw<{ current: unknown; previous: unknown }[]>`
+        SELECT count(DISTINCT ("providerId", "modelId")) FILTER (WHERE "createdAt" >= ${dayAgo}) AS current,
+          count(DISTINCT ("providerId", "modelId")) FILTER (WHERE "createdAt" < ${dayAgo}) AS previous
+        FROM "UsageRecord"
+        WHERE "createdAt" >= ${twoDaysAgo} AND "createdAt" <= ${new Date(now)} AND "status" < 400 AND "modelId" IS NOT NULL`,
       this.ctx.prisma.$queryRaw<
         {
           current: boolean;
@@ -264,6 +284,11 @@ export class UsageService {
       totalProviders: providers,
       activeProviders,
       activeModels,
+      modelsUsed24h: {
+        value: num(used[0]?.current),
+        previous: num(used[0]?.previous),
+        changePct: percentChange(num(used[0]?.current), num(used[0]?.previous)),
+      },
       apiCalls30d: { value: calls, previous: callsPrev, changePct: percentChange(calls, callsPrev) },
       cost30d: { valueUsd: cost, previousUsd: costPrev, changePct: percentChange(cost, costPrev) },
       tokens30d: num(c?.tokens),
@@ -307,6 +332,63 @@ export class UsageService {
   }
 
   /** Per-user usage over a period (every user with traffic, plus their name and status). */
+  /**
+   * Month-end cost forecast (core `forecastMonthEnd`) from the hourly rollup's daily costs since the month's start
+   * or a week back: in total, per organization (requests with none under "No organization") and per provider.
+   */
+  async forecast(): Promise<CostForecast> {
+    const now = this.ctx.now();
+    const from = new Date(forecastFrom(now));
+    const rows = await this.ctx.prisma.$queryRaw<
+      { day: Date; orgId: string; providerId: string; cost: unknown }[]
+    >`
+      SELECT date_trunc('day', "hour" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, "orgId", "providerId",
+        sum("costUsd") AS cost
+      FROM "UsageHourly" WHERE "hour" >= ${from} GROUP BY 1, 2, 3`;
+    const total: DailyCost[] = [];
+    const byOrg = new Map<string, DailyCost[]>();
+    const byProvider = new Map<string, DailyCost[]>();
+    for (const r of rows) {
+      const d = { day: new Date(r.day).toISOString().slice(0, 10), costUsd: Number(r.cost) || 0 };
+      total.push(d);
+      (byOrg.get(r.orgId) ?? byOrg.set(r.orgId, []).get(r.orgId)!).push(d);
+      if (r.providerId)
+        (byProvider.get(r.providerId) ?? byProvider.set(r.providerId, []).get(r.providerId)!).push(d);
+    }
+    const [orgs, providers] = await Promise.all([
+      this.ctx.prisma.organization.findMany({
+        where: { id: { in: [...byOrg.keys()].filter(Boolean) } },
+        select: { id: true, name: true },
+      }),
+      this.ctx.prisma.provider.findMany({
+        where: { id: { in: [...byProvider.keys()] } },
+        select: { id: true, slug: true, name: true },
+      }),
+    ]);
+    const orgName = new Map(orgs.map((o) => [o.id, o.name]));
+    const provider = new Map(providers.map((p) => [p.id, p]));
+    const byProjected = (a: { projectedUsd: number }, b: { projectedUsd: number }) =>
+      b.projectedUsd - a.projectedUsd;
+    return {
+      total: forecastMonthEnd(total, now),
+      byOrg: [...byOrg]
+        .map(([orgId, daily]) => ({
+          orgId: orgId || null,
+          name: orgId ? (orgName.get(orgId) ?? 'Deleted organization') : 'No organization',
+          ...forecastMonthEnd(daily, now),
+        }))
+        .sort(byProjected),
+      byProvider: [...byProvider]
+        .map(([providerId, daily]) => ({
+          providerId,
+          slug: provider.get(providerId)?.slug ?? null,
+          name: provider.get(providerId)?.name ?? 'Deleted provider',
+          ...forecastMonthEnd(daily, now),
+        }))
+        .sort(byProjected),
+    };
+  }
+
   async users(q: UserUsageQuery) {
     const days = periodDays(q.period);
     const since = days === null ? new Date(0) : new Date(truncate(this.ctx.now(), 'day') - (days - 1) * DAY);
@@ -315,14 +397,15 @@ export class UsageService {
         userId: string;
         requests: unknown;
         errors: unknown;
-        tokens: unknown;
+        tokensIn: unknown;
+        tokensOut: unknown;
         cost: unknown;
         saved: unknown;
         byok: unknown;
         last: Date;
       }[]
     >`
-      SELECT "userId", sum("requests") AS requests, sum("errors") AS errors, sum("tokensIn" + "tokensOut") AS tokens,
+      SELECT "userId", sum("requests") AS requests, sum("errors") AS errors, sum("tokensIn") AS "tokensIn", sum("tokensOut") AS "tokensOut",
         sum("costUsd") AS cost, sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok, max("day") AS last
       FROM "UsageDaily" WHERE "day" >= ${since} AND "userId" <> '' GROUP BY 1`;
     const users = await this.ctx.prisma.user.findMany({
@@ -340,7 +423,9 @@ export class UsageService {
         weeklyCapUsd: u?.weeklyCapUsd == null ? null : Number(u.weeklyCapUsd),
         requests: num(r.requests),
         errors: num(r.errors),
-        tokens: num(r.tokens),
+        tokens: num(r.tokensIn) + num(r.tokensOut),
+        tokensIn: num(r.tokensIn),
+        tokensOut: num(r.tokensOut),
         costUsd: money(r.cost),
         savedUsd: money(r.saved),
         byokRequests: num(r.byok),
@@ -536,6 +621,7 @@ export class UsageService {
         app: r.appId ? { id: r.appId, name: apps.get(r.appId) ?? null } : null,
         requestId: r.requestId,
         client: clientOfDetails(r.details),
+        agent: agentOfDetails(r.details),
         details: r.details,
       })),
       nextCursor: rows.length > q.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,

@@ -113,9 +113,12 @@ describe('stats', () => {
     const { prisma } = e.t.app.ctx;
     const cur = await sumDb({ createdAt: { gte: new Date(Date.now() - 30 * DAY) } });
     expect(res.body.totalProviders).toBe(await prisma.provider.count());
-    expect(res.body.activeModels).toBe(
-      await prisma.model.count({ where: { enabled: true, provider: { status: 'active' } } }),
-    );
+    // The Models page's "Enabled" count.
+    expect(res.body.activeModels).toBe(await prisma.model.count({ where: { enabled: true } }));
+    const models = await e.t.http.get('/api/v1/llm/models').query({ enabled: 'true' }).set(as(viewer));
+    expect(res.body.activeModels).toBe(models.body.total);
+    // Every answered call today went to one model; none in the 24 hours before (nothing to compare with).
+    expect(res.body.modelsUsed24h).toEqual({ value: 1, previous: 0, changePct: null });
     expect(res.body.apiCalls30d).toEqual({
       value: cur.n,
       previous: 10,
@@ -180,6 +183,15 @@ describe('usage charts', () => {
       [userB.id, 3],
     ]);
     expect(res.body.data[1]).toMatchObject({ email: userB.email, byokRequests: 1 });
+    // Input and output tokens apart, as recorded.
+    const rows = await e.t.app.ctx.prisma.usageRecord.findMany({
+      where: { userId: userB.id },
+      select: { tokensIn: true, tokensOut: true },
+    });
+    const tokensIn = rows.reduce((s, r) => s + r.tokensIn, 0);
+    const tokensOut = rows.reduce((s, r) => s + r.tokensOut, 0);
+    expect(tokensIn).toBeGreaterThan(0);
+    expect(res.body.data[1]).toMatchObject({ tokensIn, tokensOut, tokens: tokensIn + tokensOut });
     expect(res.body.data[1].savedUsd).toBeGreaterThan(0);
     const byName = await e.t.http
       .get('/api/v1/llm/usage/users')

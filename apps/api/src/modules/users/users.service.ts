@@ -3,6 +3,7 @@ import {
   periodEnd,
   periodStart,
   type CreateUserBody,
+  type ORG_MEMBER_ROLE_VALUES,
   type POWER_LEVEL_VALUES,
   type UpdatePreferencesBody,
   type UpdateUserBody,
@@ -47,8 +48,22 @@ export class UsersService {
       const contains = likeLiteral(q.search);
       where.OR = [{ email: { contains, mode: 'insensitive' } }, { name: { contains, mode: 'insensitive' } }];
     }
-    const rows = await this.ctx.prisma.user.findMany({ where, orderBy: { createdAt: 'asc' }, take: 500 });
-    return rows.map(presentUser);
+    const rows = await this.ctx.prisma.user.findMany({
+      where,
+      orderBy: { createdAt: 'asc' },
+      take: 500,
+      include: { memberships: { select: { role: true, org: { select: { id: true, name: true } } } } },
+    });
+    return rows.map(({ memberships, ...u }) => ({
+      ...presentUser(u),
+      orgs: memberships
+        .map((m) => ({
+          id: m.org.id,
+          name: m.org.name,
+          role: m.role as (typeof ORG_MEMBER_ROLE_VALUES)[number],
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    }));
   }
 
   async get(id: string) {

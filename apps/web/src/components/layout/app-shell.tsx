@@ -59,13 +59,22 @@ export function AppShell({ me }: { me: MeResponse }) {
   const signOut = () => logout.mutate(undefined, { onSettled: () => navigate('/login') });
   const actions: PaletteAction[] = useMemo(
     () => [
-      ...nav.map((n) => ({
-        id: `go:${n.to}`,
-        label: `Go to ${n.label}`,
-        hint: 'page',
-        keywords: n.keywords,
-        run: () => navigate(n.to),
-      })),
+      ...nav.flatMap((n) => [
+        {
+          id: `go:${n.to}`,
+          label: `Go to ${n.label}`,
+          hint: 'page',
+          keywords: n.keywords,
+          run: () => navigate(n.to),
+        },
+        ...(n.tabs ?? []).map((t) => ({
+          id: `go:${t.to}`,
+          label: `Go to ${n.label} › ${t.label}`,
+          hint: 'page',
+          keywords: t.keywords,
+          run: () => navigate(t.to),
+        })),
+      ]),
       ...THEMES.map((t) => ({
         id: `theme:${t}`,
         label: `Theme: ${THEME_LABELS[t]}`,
@@ -81,7 +90,9 @@ export function AppShell({ me }: { me: MeResponse }) {
   const page = pageFor(location.pathname);
   // An org-admin page (data protection) tells a user who administers no org so itself.
   const allowed = !page || page.roles.includes(me.user.role) || (!!page.orgAdmins && me.user.role === 'user');
-  const title = !allowed ? 'Not allowed' : (page?.label ?? 'Page not found');
+  // A page with tabs (the LLM area) is titled by its tab.
+  const tab = page?.tabs?.find((t) => location.pathname === t.to || location.pathname.startsWith(`${t.to}/`));
+  const title = !allowed ? 'Not allowed' : (tab?.label ?? page?.label ?? 'Page not found');
   useDocumentTitle(title);
   const openPalette = () => {
     setPaletteLoaded(true);

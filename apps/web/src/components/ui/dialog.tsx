@@ -14,6 +14,7 @@ export function Dialog({
   wide,
   role,
   placement,
+  contained = false,
 }: {
   open: boolean;
   onClose: () => void;
@@ -24,9 +25,12 @@ export function Dialog({
   wide?: boolean;
   role?: 'dialog' | 'alertdialog';
   placement?: 'center' | 'right';
+  /** At most 90% of the screen's height, the body scrolling between header and footer; a blurred backdrop. */
+  contained?: boolean;
 }) {
   return (
     <Modal
+      contained={contained}
       open={open}
       onClose={onClose}
       label={title}
@@ -37,7 +41,9 @@ export function Dialog({
       described={!!description}
     >
       <DialogHeader title={title} description={description} onClose={onClose} />
-      {children ? <div className="px-5 py-4">{children}</div> : null}
+      {children ? (
+        <div className={contained ? 'min-h-0 flex-1 overflow-y-auto px-5 py-4' : 'px-5 py-4'}>{children}</div>
+      ) : null}
       {footer ? (
         <div className="flex flex-wrap justify-end gap-2 border-t border-border px-5 py-3">{footer}</div>
       ) : null}

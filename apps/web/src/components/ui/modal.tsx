@@ -33,6 +33,7 @@ export function Modal({
   titled = false,
   described = false,
   initialFocus = 'first',
+  contained = false,
 }: {
   open: boolean;
   onClose: () => void;
@@ -47,6 +48,8 @@ export function Modal({
   /** A `DialogHeader` inside renders a description. */
   described?: boolean;
   initialFocus?: 'panel' | 'first';
+  /** A long form: the panel stays within 90% of the screen's height and scrolls inside; the page behind blurs. */
+  contained?: boolean;
 }) {
   const drawer = placement === 'right';
   // Where focus was when the dialog opened (read while rendering the opening: an `autoFocus` control inside takes
@@ -65,7 +68,9 @@ export function Modal({
           className={
             drawer
               ? 'sy-fade-in fixed inset-0 z-50 flex justify-end bg-black/50'
-              : 'sy-fade-in fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/50 p-3 pt-[8vh] sm:p-4 sm:pt-[12vh]'
+              : contained
+                ? 'sy-fade-in fixed inset-0 z-50 flex items-center justify-center bg-black/50 p-3 backdrop-blur-sm sm:p-4'
+                : 'sy-fade-in fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/50 p-3 pt-[8vh] sm:p-4 sm:pt-[12vh]'
           }
         >
           <DialogPrimitive.Content
@@ -80,7 +85,9 @@ export function Modal({
             className={
               drawer
                 ? `sy-slide-in flex h-full w-full ${width} min-w-0 flex-col overflow-y-auto border-l border-border bg-surface shadow-2xl outline-none`
-                : `sy-rise-in mb-8 w-full ${width} min-w-0 rounded-2xl border border-border bg-surface shadow-2xl outline-none`
+                : contained
+                  ? `sy-rise-in flex max-h-[90vh] w-full ${width} min-w-0 flex-col overflow-hidden rounded-2xl border border-border bg-surface shadow-2xl outline-none`
+                  : `sy-rise-in mb-8 w-full ${width} min-w-0 rounded-2xl border border-border bg-surface shadow-2xl outline-none`
             }
           >
             {titled ? null : <DialogPrimitive.Title className="sr-only">{label}</DialogPrimitive.Title>}

@@ -1,20 +1,65 @@
+import { BookOpen } from 'lucide-react';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 
-/** The page's heading row: title, a line of explanation and the page's main actions. */
+/** Where a page's help lives: an in-app page, or a document the server serves (opened in a new tab). */
+export interface HelpLink {
+  href: string;
+  label: string;
+  external?: boolean;
+}
+
+/**
+ * The page's heading row: an optional eyebrow (the area it belongs to), the title, a line of explanation with a
+ * help link, and the page's main actions.
+ */
 export function PageHeader({
   title,
   description,
   actions,
+  eyebrow,
+  help,
 }: {
   title: string;
   description?: ReactNode;
   actions?: ReactNode;
+  eyebrow?: string;
+  help?: HelpLink;
 }) {
+  const helpLink = help ? (
+    help.external ? (
+      <a
+        href={help.href}
+        target="_blank"
+        rel="noreferrer"
+        className="inline-flex items-center gap-1 text-accent hover:underline"
+      >
+        <BookOpen aria-hidden className="h-3.5 w-3.5" />
+        {help.label}
+      </a>
+    ) : (
+      <Link to={help.href} className="inline-flex items-center gap-1 text-accent hover:underline">
+        <BookOpen aria-hidden className="h-3.5 w-3.5" />
+        {help.label}
+      </Link>
+    )
+  ) : null;
   return (
     <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
       <div className="min-w-0">
+        {eyebrow ? (
+          <p className="text-xs font-semibold tracking-wide text-accent uppercase" data-testid="page-eyebrow">
+            {eyebrow}
+          </p>
+        ) : null}
         <h2 className="text-xl font-semibold">{title}</h2>
-        {description ? <p className="mt-1 max-w-3xl text-sm text-muted">{description}</p> : null}
+        {description || helpLink ? (
+          <p className="mt-1 max-w-3xl text-sm text-muted">
+            {description}
+            {description && helpLink ? ' ' : null}
+            {helpLink}
+          </p>
+        ) : null}
       </div>
       {actions ? <div className="flex flex-wrap gap-2">{actions}</div> : null}
     </div>

@@ -38,7 +38,7 @@ describe('trace start and run-as', () => {
   });
   it('builds the routing tab URL a log entry re-traces with', () => {
     expect(retraceHref({ model: 'mock/mock-small', endpoint: 'chat', stream: true, runAs: 'key:k1' })).toBe(
-      '/providers?tab=routing&trace=mock%2Fmock-small&traceEndpoint=chat&traceStream=1&traceAs=key%3Ak1',
+      '/llm/routing?trace=mock%2Fmock-small&traceEndpoint=chat&traceStream=1&traceAs=key%3Ak1',
     );
   });
 });

@@ -6,6 +6,9 @@ import type { ProviderType } from './api/types';
 import {
   bucketRowsFrom,
   canTestConnection,
+  endpointRowsFrom,
+  newEndpointRow,
+  readEndpointRows,
   newBucketRow,
   readBucketRows,
   readCreateProviderForm,
@@ -24,6 +27,7 @@ const custom: ProviderType = {
   color: '#64748b',
   docsUrl: null,
   keyHint: null,
+  catalogueModels: [],
 };
 const openai: ProviderType = {
   type: 'openai',
@@ -35,6 +39,7 @@ const openai: ProviderType = {
   color: '#10a37f',
   docsUrl: null,
   keyHint: 'sk-...',
+  catalogueModels: [],
 };
 
 describe('provider form', () => {
@@ -72,6 +77,8 @@ describe('provider form', () => {
         status: 'active',
         rateLimitBuckets: [],
         config: {},
+        baseUrlWeight: 1,
+        endpoints: [],
       },
     });
     const admin = readCreateProviderForm(r(values), { type: openai, canSetKey: false, buckets: [] });
@@ -347,5 +354,45 @@ describe('provider form', () => {
       ctx,
     );
     expect(!bad.ok && bad.errors.healthCheckInterval).toBe('must be between 10 and 86400 seconds');
+  });
+});
+
+describe('extra endpoints', () => {
+  it('reads the rows with their weights; a blank weight is 1', () => {
+    const r = readEndpointRows([
+      newEndpointRow({ baseUrl: ' https://eu.example.com/v1 ', weight: '3' }),
+      newEndpointRow({ baseUrl: 'https://us.example.com/v1', weight: '', enabled: false }),
+    ]);
+    expect(r).toEqual({
+      ok: true,
+      data: [
+        { baseUrl: 'https://eu.example.com/v1', weight: 3, enabled: true },
+        { baseUrl: 'https://us.example.com/v1', weight: 1, enabled: false },
+      ],
+    });
+  });
+  it('names the row and field of a bad URL, a bad weight and a duplicate', () => {
+    const r = readEndpointRows([
+      newEndpointRow({ baseUrl: 'not a url' }),
+      newEndpointRow({ baseUrl: 'https://b.example.com', weight: '-1' }),
+      newEndpointRow({ baseUrl: 'https://a.example.com', weight: '1' }),
+      newEndpointRow({ baseUrl: 'https://a.example.com', weight: '2' }),
+    ]);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(Object.keys(r.errors)).toEqual(
+      expect.arrayContaining([
+        'endpoints',
+        'endpoints.0.baseUrl',
+        'endpoints.1.weight',
+        'endpoints.3.baseUrl',
+      ]),
+    );
+  });
+  it('round-trips the stored endpoints', () => {
+    const rows = endpointRowsFrom([{ baseUrl: 'https://x.example.com/v1', weight: 0, enabled: true }]);
+    expect(rows.map(({ baseUrl, weight, enabled }) => ({ baseUrl, weight, enabled }))).toEqual([
+      { baseUrl: 'https://x.example.com/v1', weight: '0', enabled: true },
+    ]);
   });
 });

@@ -1,10 +1,12 @@
 import {
   bucketConfigsFrom,
   createProviderBody,
+  providerEndpointSchema,
   rateLimitBucketBody,
   updateProviderBody,
   WINDOW_UNIT_VALUES,
   type CreateProviderBody,
+  type ProviderEndpoint,
   type UpdateProviderBody,
 } from '@switchyard/core';
 import { ApiError } from '../../lib/api-client';
@@ -124,8 +126,53 @@ export function readBucketRows(rows: readonly BucketRow[]): Parsed<ProviderBucke
   return { ok: true, data: out };
 }
 
+/** One extra endpoint as typed (a region or mirror of the same account). */
+export interface EndpointRow {
+  key: string;
+  baseUrl: string;
+  weight: string;
+  enabled: boolean;
+}
+
+let endpointSeq = 0;
+export function newEndpointRow(partial: Partial<EndpointRow> = {}): EndpointRow {
+  endpointSeq += 1;
+  return { key: `e${endpointSeq}`, baseUrl: '', weight: '1', enabled: true, ...partial };
+}
+
+export function endpointRowsFrom(endpoints: Provider['endpoints'] | null | undefined): EndpointRow[] {
+  return (endpoints ?? []).map((e) =>
+    newEndpointRow({ baseUrl: e.baseUrl, weight: String(e.weight), enabled: e.enabled }),
+  );
+}
+
+/** Editor rows → the API's endpoints, each checked with the shared schema; errors as `endpoints.<i>.<field>`. */
+export function readEndpointRows(rows: readonly EndpointRow[]): Parsed<ProviderEndpoint[]> {
+  const errors: FieldErrors = {};
+  const out: ProviderEndpoint[] = [];
+  rows.forEach((row, i) => {
+    const w = row.weight.trim();
+    const r = providerEndpointSchema.safeParse({
+      baseUrl: row.baseUrl.trim(),
+      weight: w === '' ? 1 : /^-?\d+(\.\d+)?$/.test(w) ? Number(w) : w,
+      enabled: row.enabled,
+    });
+    if (!r.success) {
+      for (const [k, v] of Object.entries(issuesToErrors(r.error.issues))) errors[`endpoints.${i}.${k}`] = v;
+      return;
+    }
+    if (out.some((e) => e.baseUrl === r.data.baseUrl)) errors[`endpoints.${i}.baseUrl`] = 'is listed twice';
+    out.push(r.data);
+  });
+  if (Object.keys(errors).length)
+    return { ok: false, errors: { ...errors, endpoints: 'Check the endpoints' } };
+  return { ok: true, data: out };
+}
+
 interface ReadContext {
   type: ProviderType | undefined;
+  /** Extra endpoints as typed; absent = left as they are. */
+  endpoints?: readonly EndpointRow[];
   /** Only a super admin may set a key; for others the key field is ignored. */
   canSetKey: boolean;
   buckets: readonly BucketRow[];
@@ -244,12 +291,16 @@ function common(r: FormReader, ctx: ReadContext) {
   if (!auth.ok) pre.auth = auth.error;
   const buckets = readBucketRows(ctx.buckets);
   if (!buckets.ok) Object.assign(pre, buckets.errors);
+  const endpoints = ctx.endpoints ? readEndpointRows(ctx.endpoints) : null;
+  if (endpoints && !endpoints.ok) Object.assign(pre, endpoints.errors);
   return {
     pre,
     baseUrl,
     apiKey,
     auth: auth.ok ? auth.value : undefined,
     buckets: buckets.ok ? buckets.data : [],
+    endpoints: endpoints?.ok ? endpoints.data : undefined,
+    baseUrlWeight: r.integer('baseUrlWeight', undefined),
   };
 }
 
@@ -267,6 +318,8 @@ export function readCreateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
     autoFallback: r.bool('autoFallback'),
     rateLimitBuckets: c.buckets,
     config: readConfig(r, ctx),
+    ...(c.baseUrlWeight !== undefined ? { baseUrlWeight: c.baseUrlWeight } : {}),
+    ...(c.endpoints ? { endpoints: c.endpoints } : {}),
   };
   return validate(createProviderBody, body, { ...r.errors, ...c.pre });
 }
@@ -284,6 +337,8 @@ export function readUpdateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
     autoFallback: r.bool('autoFallback'),
     ...(status ? { status } : {}),
     rateLimitBuckets: c.buckets,
+    ...(c.baseUrlWeight !== undefined ? { baseUrlWeight: c.baseUrlWeight } : {}),
+    ...(c.endpoints ? { endpoints: c.endpoints } : {}),
   };
   const config = readConfig(r, ctx);
   if (config !== undefined) Object.assign(body, { config });

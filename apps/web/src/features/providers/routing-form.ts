@@ -11,6 +11,7 @@ import {
 } from '@switchyard/core';
 import type { FormReader } from '../../lib/forms';
 import { validate, type FieldErrors, type Parsed } from '../../lib/forms';
+import { llmPath } from '../llm/tabs';
 
 export { ALIAS_STRATEGY_VALUES };
 
@@ -144,11 +145,11 @@ export interface TraceStart {
 
 /** The URL of the routing tab with the trace drawer opened on `t` (and run at once). */
 export function retraceHref(t: TraceStart): string {
-  const q = new URLSearchParams({ tab: 'routing', trace: t.model });
+  const q = new URLSearchParams({ trace: t.model });
   if (t.endpoint) q.set('traceEndpoint', t.endpoint);
   if (t.stream) q.set('traceStream', '1');
   if (t.runAs) q.set('traceAs', t.runAs);
-  return `/providers?${q.toString()}`;
+  return `${llmPath('routing')}?${q.toString()}`;
 }
 
 /** Moves one item of a list (the keyboard and pointer drag's result). */

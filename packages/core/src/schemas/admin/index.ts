@@ -74,6 +74,33 @@ const providerConfigSchema = jsonObjectField().superRefine((c, ctx) => {
   check('healthCheck', providerHealthCheckSchema);
 });
 
+/** One extra endpoint of a provider (a region or mirror of the same account). */
+export const providerEndpointSchema = z
+  .object({
+    baseUrl: safeString().trim().url('must be a URL').max(2000),
+    /** Share of the first calls (0 = only reached by failover). */
+    weight: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be 0-1000')
+      .max(1000, 'must be 0-1000')
+      .default(1),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type ProviderEndpoint = z.infer<typeof providerEndpointSchema>;
+
+const providerEndpointsField = z
+  .array(providerEndpointSchema)
+  .max(10, 'at most 10 extra endpoints')
+  .refine((es) => new Set(es.map((e) => e.baseUrl)).size === es.length, 'lists an endpoint twice');
+
+const baseUrlWeightField = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must be 0-1000')
+  .max(1000, 'must be 0-1000');
+
 const providerFields = {
   type: safeString().trim().min(1, 'is required'),
   name: safeString().trim().min(1, 'is required').max(120),
@@ -102,6 +129,10 @@ const providerFields = {
   status: z.enum(['active', 'disabled']).default('active'),
   rateLimitBuckets: z.array(providerBucketSchema).max(20).default([]),
   config: providerConfigSchema.default({}),
+  /** The base URL's weight among the provider's endpoints (default 1; 0 = only reached by failover). */
+  baseUrlWeight: baseUrlWeightField.default(1),
+  /** Extra endpoints, tried after the first pick in this order (failover), each subject to the outbound policy. */
+  endpoints: providerEndpointsField.default([]),
 };
 
 export const createProviderBody = z.object(providerFields);
@@ -119,6 +150,8 @@ export const updateProviderBody = z
     status: z.enum(['active', 'disabled']),
     rateLimitBuckets: z.array(providerBucketSchema).max(20),
     config: providerConfigSchema,
+    baseUrlWeight: baseUrlWeightField,
+    endpoints: providerEndpointsField,
   })
   .partial();
 export type UpdateProviderBody = z.infer<typeof updateProviderBody>;

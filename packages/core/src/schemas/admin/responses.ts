@@ -14,6 +14,15 @@ export const providerTypeSchema = z.strictObject({
   color: z.string(),
   docsUrl: z.string().nullable(),
   keyHint: z.string().nullable(),
+  /** The catalogue's curated models of this type: the checklist when the provider's own listing is unavailable. */
+  catalogueModels: z.array(
+    z.strictObject({
+      modelId: z.string(),
+      displayName: z.string(),
+      priceInputPer1M: z.number().nullable(),
+      priceOutputPer1M: z.number().nullable(),
+    }),
+  ),
 });
 export type ProviderType = z.infer<typeof providerTypeSchema>;
 
@@ -132,11 +141,17 @@ export const providerSchema = z.strictObject({
   name: z.string(),
   slug: z.string(),
   baseUrl: z.string().nullable(),
+  /** The base URL's weight among the provider's endpoints. */
+  baseUrlWeight: z.number().int(),
+  /** Extra endpoints (regions, mirrors), in failover order. */
+  endpoints: z.array(z.strictObject({ baseUrl: z.string(), weight: z.number().int(), enabled: z.boolean() })),
   /** `active`, `disabled` or `error` (a failed test; routing skips it). */
   status: z.string(),
   disabledReason: z.string().nullable(),
   lastError: z.string().nullable(),
   lastTestedAt: z.string().nullable(),
+  /** The last connection test of the stored key (its own result, apart from traffic errors); null: never tested. */
+  lastTest: z.strictObject({ at: z.string(), ok: z.boolean(), error: z.string().nullable() }).nullable(),
   priority: z.number().int(),
   autoFallback: z.boolean(),
   hasApiKey: z.boolean(),
@@ -151,6 +166,8 @@ export const providerSchema = z.strictObject({
   /** Average of (input + output) / 2 per 1M tokens over the enabled models. */
   avgCostPer1M: z.number().nullable(),
   color: z.string(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   createdAt: z.string(),
   /** Live state: cooldowns, circuits, the last error and the last health check. */
   health: providerLiveSchema,

@@ -31,6 +31,8 @@ export type LoginResponse = z.infer<typeof loginResponse>;
 
 export const USER_STATUS_VALUES = ['active', 'suspended'] as const;
 
+export const ORG_MEMBER_ROLE_VALUES = ['owner', 'admin', 'member'] as const;
+
 export const userSchema = z.strictObject({
   id: z.string(),
   email: z.string(),
@@ -46,6 +48,10 @@ export const userSchema = z.strictObject({
   byokMonthlySpendLimitUsd: z.number().nullable(),
   lastLoginAt: isoOrNull,
   createdAt: iso,
+  /** The organizations the user belongs to, with their role (lists only). */
+  orgs: z
+    .array(z.strictObject({ id: z.string(), name: z.string(), role: z.enum(ORG_MEMBER_ROLE_VALUES) }))
+    .optional(),
 });
 export type User = z.infer<typeof userSchema>;
 
@@ -166,7 +172,6 @@ export const byokOverviewSchema = z.strictObject({
 export type ByokOverview = z.infer<typeof byokOverviewSchema>;
 
 export const ORG_STATUS_VALUES = ['active', 'suspended'] as const;
-export const ORG_MEMBER_ROLE_VALUES = ['owner', 'admin', 'member'] as const;
 
 export const orgSchema = z.strictObject({
   id: z.string(),
@@ -180,6 +185,11 @@ export const orgSchema = z.strictObject({
   piiProtection: z.boolean(),
   /** The member count (lists and details; absent right after a create or change). */
   members: z.number().int().optional(),
+  /** The owner's email and name (lists only; null when the org has no owner). */
+  owner: z
+    .strictObject({ id: z.string(), email: z.string(), name: z.string().nullable() })
+    .nullable()
+    .optional(),
   createdAt: iso,
 });
 export type Org = z.infer<typeof orgSchema>;

@@ -65,6 +65,8 @@ export const registryModelSchema = z.strictObject({
   auth: z.array(authEntrySchema),
   /** The last "test model" call, null when never tested. */
   health: modelHealthSchema.nullable(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

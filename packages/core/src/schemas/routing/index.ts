@@ -91,6 +91,15 @@ export const fallbackChainBody = z
   });
 export type FallbackChainBody = z.infer<typeof fallbackChainBody>;
 
+/** A cooldown timing: 0 (no cooldown) to 24 hours, in ms. */
+const cooldownField = () =>
+  z
+    .number()
+    .int('must be a whole number of ms')
+    .min(0, 'must be between 0 and 86400000 ms')
+    .max(86_400_000, 'must be between 0 and 86400000 ms')
+    .optional();
+
 /** The global routing rules: the strategy that orders everything outside an alias, and the attempt cap. */
 export const routingRulesBody = z.object({
   strategy: z.enum(GLOBAL_STRATEGY_VALUES),
@@ -118,6 +127,19 @@ export const routingRulesBody = z.object({
     .min(1_000, 'must be between 1000 and 3600000 ms')
     .max(3_600_000, 'must be between 1000 and 3600000 ms')
     .optional(),
+  /** Cooldown after a 429 without Retry-After, in ms (default 30000). */
+  rateLimitCooldownMs: cooldownField(),
+  /** Cooldown after a billing / quota failure, in ms (default 3600000). */
+  billingCooldownMs: cooldownField(),
+  /** Cooldown of a key after 401/403, in ms (default 300000). */
+  authCooldownMs: cooldownField(),
+  /** Cooldown of a model the provider says it does not have, in ms (default 3600000). */
+  modelNotFoundCooldownMs: cooldownField(),
+  /**
+   * What a request without a model (or with `default`) routes to: an alias, a power level (`auto`, `eco`,
+   * `balanced`, `precision`) or a model reference; null clears it (such requests are refused again).
+   */
+  defaultModel: modelRefField.nullable().optional(),
 });
 export type RoutingRulesBody = z.infer<typeof routingRulesBody>;
 

@@ -1,6 +1,7 @@
 /** What the routing endpoints answer, and the resolver trace (a dry run's, or a logged request's). */
 import { z } from 'zod';
 import { ALIAS_STRATEGY_VALUES, GLOBAL_STRATEGY_VALUES } from './index.js';
+import { AGENT_EFFORTS } from '../../engine/types.js';
 
 const SKIP_REASON_VALUES = [
   'provider-disabled',
@@ -32,6 +33,8 @@ export const engineTraceSchema = z.strictObject({
     userDefault: z.string().optional(),
   }),
   strategy: z.string(),
+  /** The request named no model (or `default`): the default model it resolved to. */
+  defaultModel: z.string().optional(),
   candidates: z.array(
     z.strictObject({
       ref: z.string(),
@@ -45,6 +48,15 @@ export const engineTraceSchema = z.strictObject({
   ),
   order: z.array(z.string()),
   attempts: z.number().int(),
+  agent: z
+    .strictObject({
+      id: z.string(),
+      name: z.string(),
+      effort: z.enum(AGENT_EFFORTS),
+      model: z.string(),
+      via: z.enum(['model', 'header']),
+    })
+    .optional(),
 });
 export type EngineTrace = z.infer<typeof engineTraceSchema>;
 
@@ -55,6 +67,12 @@ export const routingRulesSchema = z.strictObject({
   maxRetries: z.number().int(),
   circuitFailureThreshold: z.number().int(),
   circuitOpenMs: z.number().int(),
+  rateLimitCooldownMs: z.number().int(),
+  billingCooldownMs: z.number().int(),
+  authCooldownMs: z.number().int(),
+  modelNotFoundCooldownMs: z.number().int(),
+  /** What a request without a model (or with `default`) routes to; null = such a request is refused. */
+  defaultModel: z.string().nullable(),
   /** What each global strategy does, for the selector. */
   strategies: z.strictObject({ cost: z.string(), balanced: z.string(), quality: z.string() }),
   updatedAt: z.string().nullable(),
@@ -100,6 +118,8 @@ export const aliasSchema = z.strictObject({
   fallbacks: z.array(z.string()),
   description: z.string().nullable(),
   enabled: z.boolean(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -115,6 +135,8 @@ export const fallbackChainSchema = z.strictObject({
   targets: z.array(z.string()),
   description: z.string().nullable(),
   enabled: z.boolean(),
+  /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
+  managedByConfig: z.boolean(),
   updatedAt: z.string(),
 });
 export type FallbackChain = z.infer<typeof fallbackChainSchema>;

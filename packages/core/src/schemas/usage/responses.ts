@@ -15,6 +15,8 @@ export const attemptLogSchema = z.strictObject({
   /** 'ok', an error kind, 'skipped:<code>', 'stream_…'. */
   outcome: z.string(),
   ms: z.number(),
+  /** The provider endpoint called (its host), when the provider has several. */
+  endpoint: z.string().optional(),
 });
 export type AttemptLog = z.infer<typeof attemptLogSchema>;
 
@@ -186,7 +188,10 @@ export type Trend = z.infer<typeof trendSchema>;
 export const llmStatsSchema = z.strictObject({
   totalProviders: z.number().int(),
   activeProviders: z.number().int(),
+  /** Enabled models in the registry: the Models page's "Enabled" count. */
   activeModels: z.number().int(),
+  /** Distinct models that answered a request in the last 24 hours, against the 24 hours before. */
+  modelsUsed24h: trendSchema,
   apiCalls30d: trendSchema,
   cost30d: z.strictObject({
     valueUsd: z.number(),
@@ -229,6 +234,9 @@ export const userUsageRowSchema = z.strictObject({
   requests: z.number(),
   errors: z.number(),
   tokens: z.number(),
+  /** Input (prompt) and output (completion) tokens apart; `tokens` is their sum. */
+  tokensIn: z.number(),
+  tokensOut: z.number(),
   costUsd: z.number(),
   savedUsd: z.number(),
   byokRequests: z.number(),
@@ -259,6 +267,8 @@ export const errorReportSchema = z.strictObject({
   requestId: z.string().nullable(),
   /** The client tool that sent the failed request and its version (null on older reports). */
   client: z.strictObject({ tool: z.string(), version: z.string().nullable() }).nullable(),
+  /** The agent configuration that chose the model (`agent:<id>` or x-switchyard-agent), if one did. */
+  agent: z.string().nullable(),
   details: z.unknown(),
 });
 export type ErrorReport = z.infer<typeof errorReportSchema>;
@@ -268,3 +278,28 @@ export const errorsPageSchema = z.strictObject({
   nextCursor: z.string().nullable(),
 });
 export type ErrorsPage = z.infer<typeof errorsPageSchema>;
+
+const monthForecastFields = {
+  month: z.string(),
+  monthToDateUsd: z.number(),
+  projectedUsd: z.number(),
+  dailyRateUsd: z.number(),
+  rateDays: z.number().int(),
+  daysLeft: z.number(),
+  daysInMonth: z.number().int(),
+};
+
+/** Month-end cost forecast: the whole gateway, per organization and per provider (from the hourly rollups). */
+export const costForecastSchema = z.strictObject({
+  total: z.strictObject(monthForecastFields),
+  byOrg: z.array(z.strictObject({ orgId: z.string().nullable(), name: z.string(), ...monthForecastFields })),
+  byProvider: z.array(
+    z.strictObject({
+      providerId: z.string(),
+      slug: z.string().nullable(),
+      name: z.string(),
+      ...monthForecastFields,
+    }),
+  ),
+});
+export type CostForecast = z.infer<typeof costForecastSchema>;

@@ -59,7 +59,13 @@ const COLUMNS: ListColumn<ErrorReport>[] = [
       ),
   },
   { id: 'app', header: 'App', priority: 'lg', cell: (r) => r.app?.name ?? '—' },
-  { id: 'agent', header: 'Agent', priority: 'lg', cell: (r) => (r.client ? toolLabel(r.client.tool) : '—') },
+  {
+    id: 'agent',
+    header: 'Agent',
+    priority: 'lg',
+    // The agent configuration that chose the model, else the tool that called.
+    cell: (r) => r.agent ?? (r.client ? toolLabel(r.client.tool) : '—'),
+  },
   {
     id: 'version',
     header: 'Version',

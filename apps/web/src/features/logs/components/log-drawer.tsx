@@ -54,8 +54,15 @@ export function TraceView({ plan }: { plan: Trace }) {
   return (
     <div data-testid="resolver-trace">
       <p className="text-sm">
-        <code>{plan.requested}</code> resolved as {lookupText(plan)}; strategy{' '}
-        <Badge tone="accent">{plan.strategy}</Badge>; {plan.attempts}{' '}
+        {plan.defaultModel !== undefined ? (
+          <>
+            <code>{plan.requested || '(no model)'}</code> → default model <code>{plan.defaultModel}</code>
+            ,{' '}
+          </>
+        ) : (
+          <code>{plan.requested}</code>
+        )}{' '}
+        resolved as {lookupText(plan)}; strategy <Badge tone="accent">{plan.strategy}</Badge>; {plan.attempts}{' '}
         {plan.attempts === 1 ? 'attempt' : 'attempts'} planned.
       </p>
       {plan.order.length ? (
@@ -140,6 +147,7 @@ function Attempts({ attempts }: { attempts: AttemptLog[] }) {
             <p className="text-xs text-muted">
               <KeyRound aria-hidden className="mr-1 inline h-3 w-3" />
               {KEY_SOURCE[a.key] ?? a.key} · status {a.status ?? '—'} · {formatNumber(a.ms)} ms
+              {a.endpoint ? <> · endpoint {a.endpoint}</> : null}
             </p>
           </li>
         );
@@ -281,6 +289,17 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
             <code>{log.trace.dlp.summary}</code>{' '}
             <span className="text-muted">
               ({log.trace.dlp.scope === 'global' ? 'global policy' : `policy of ${log.trace.dlp.scopeName}`})
+            </span>
+          </p>
+        ) : null}
+        {plan?.agent ? (
+          <p className="mb-2 text-sm" data-testid="log-agent">
+            <code>
+              agent: {plan.agent.id} ({plan.agent.effort}) → {plan.agent.model}
+            </code>{' '}
+            <span className="text-muted">
+              ({plan.agent.name}, named by{' '}
+              {plan.agent.via === 'model' ? 'the model' : 'the x-switchyard-agent header'})
             </span>
           </p>
         ) : null}

@@ -9,6 +9,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
 import { formatRelative } from '../../../lib/format';
+import { ManagedNotice } from '../../../components/ui/managed-badge';
 import { useZodForm } from '../../../lib/zod-form';
 import { useOrgs } from '../../orgs/api/get-orgs';
 import { useUsers } from '../../users/api/get-users';
@@ -102,6 +103,7 @@ export function ModelDialog({
         className="grid grid-cols-1 gap-3 sm:grid-cols-2"
         aria-label={editing ? 'Edit model' : 'New model'}
       >
+        <ManagedNotice managed={m?.managedByConfig} what="model" />
         {editing ? (
           <TextField
             label="Provider"

@@ -29,6 +29,7 @@ const model = (over: Record<string, unknown> = {}) => ({
   ownerUserId: null,
   auth: [],
   health: null,
+  managedByConfig: false,
   createdAt: '2030-01-01T00:00:00Z',
   updatedAt: '2030-01-01T00:00:00Z',
   ...over,
@@ -70,6 +71,32 @@ describe('model registry page', () => {
     expect(screen.queryByRole('switch')).toBeNull();
     expect(screen.queryByRole('checkbox')).toBeNull();
     expect(screen.queryByRole('button', { name: /Add model|^Edit|^Delete|as default/ })).toBeNull();
+  });
+
+  it('a model the config file manages shows its badge, and editing it warns that the next apply overwrites', async () => {
+    stubApi((_m, p) => {
+      if (p === '/auth/me') return { body: me('admin', ['models:read', 'models:write', 'providers:read']) };
+      if (p.startsWith('/llm/models'))
+        return {
+          body: {
+            data: [model({ managedByConfig: true }), model({ id: 'm2', ref: 'mock/b', displayName: 'B' })],
+            total: 2,
+            limit: 500,
+            offset: 0,
+          },
+        };
+      if (p === '/llm/providers')
+        return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
+      return undefined;
+    });
+    renderWithApp(<ModelsPage />, { path: '/models' });
+    const rows = await screen.findAllByTestId('model-row');
+    expect(within(rows[0]!).getByTestId('managed-badge')).toHaveTextContent('managed by config file');
+    expect(within(rows[1]!).queryByTestId('managed-badge')).toBeNull();
+    await userEvent.click(within(rows[0]!).getByRole('button', { name: 'Edit Mock Small' }));
+    expect(await screen.findByTestId('managed-notice')).toHaveTextContent(
+      'the next `switchyard config apply` overwrites changes made here',
+    );
   });
 
   it('filters and sort come from the query string; an admin bulk-disables the selection', async () => {

@@ -1,6 +1,7 @@
 import { Activity, Pencil, Plus, Star, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
+import { ManagedBadge } from '../../../components/ui/managed-badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog, ConfirmDialog, FormError } from '../../../components/ui/dialog';
 import { SelectField, TextField } from '../../../components/ui/field';
@@ -133,6 +134,7 @@ export function ModelsPage() {
             </p>
           ) : null}
           {m.scope !== 'global' ? <Badge>{m.scope}</Badge> : null}
+          <ManagedBadge managed={m.managedByConfig} />
         </div>
       ),
     },
@@ -432,9 +434,11 @@ export function ModelsPage() {
             : undefined
         }
       />
-      {models.data && models.data.total > rows.length ? (
-        <p className="mt-2 text-sm text-muted">
-          Showing {rows.length} of {models.data.total}; narrow the search to see the rest.
+      {models.data ? (
+        <p className="mt-2 text-sm text-muted" data-testid="models-total">
+          {models.data.total > rows.length
+            ? `Showing ${rows.length} of ${models.data.total}; narrow the search to see the rest.`
+            : `${models.data.total} ${status === 'all' ? '' : `${status} `}model${models.data.total === 1 ? '' : 's'}.`}
         </p>
       ) : null}
       {canWrite ? (

@@ -7,7 +7,7 @@ import { TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { DataTable, type ListColumn } from '../../../components/ui/data-table';
 import { RowAction } from '../../../components/ui/table';
-import { formatUsd } from '../../../lib/format';
+import { formatDate, formatUsd } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
 import { useUsers } from '../../users/api/get-users';
@@ -64,6 +64,17 @@ export function OrgsPage() {
         </>
       ),
     },
+    {
+      id: 'owner',
+      header: 'Owner',
+      priority: 'md',
+      cell: (o) =>
+        o.owner ? (
+          <span title={o.owner.email}>{o.owner.name ?? o.owner.email}</span>
+        ) : (
+          <span className="text-muted">—</span>
+        ),
+    },
     { id: 'status', header: 'Status', cell: (o) => <StatusBadge status={o.status} /> },
     { id: 'members', header: 'Members', align: 'right', cell: (o) => o.members ?? 0 },
     { id: 'cap', header: 'Monthly cap', cell: (o) => formatUsd(o.spendCapUsd, 'none') },
@@ -81,6 +92,13 @@ export function OrgsPage() {
       id: 'pii',
       header: 'PII protection',
       cell: (o) => (o.piiProtection ? <Badge tone="ok">on</Badge> : <span className="text-muted">off</span>),
+    },
+    {
+      id: 'created',
+      header: 'Created',
+      priority: 'lg',
+      className: 'whitespace-nowrap',
+      cell: (o) => <span title={o.createdAt}>{formatDate(o.createdAt)}</span>,
     },
   ];
 

@@ -153,7 +153,7 @@ function Week() {
         title="Cost trends · last 7 days"
         icon={<Coins aria-hidden className="h-5 w-5 text-accent" />}
         action={
-          <Link className="text-accent hover:underline" to="/usage?period=7d">
+          <Link className="text-accent hover:underline" to="/llm/spend?period=7d">
             Usage by user
           </Link>
         }
@@ -273,7 +273,7 @@ function Week() {
         title="Top spending users"
         icon={<Trophy aria-hidden className="h-5 w-5 text-amber-500" />}
         action={
-          <Link className="text-accent hover:underline" to="/usage?period=7d">
+          <Link className="text-accent hover:underline" to="/llm/spend?period=7d">
             All users
           </Link>
         }

@@ -4,6 +4,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
+import { ManagedNotice } from '../../../components/ui/managed-badge';
 import { sentence, type FieldErrors } from '../../../lib/forms';
 import type { Alias } from '../api/types';
 import { serverFieldErrors } from '../provider-form';
@@ -81,6 +82,7 @@ export function AliasDialog({
         aria-label={a ? 'Edit alias' : 'New alias'}
         className="grid grid-cols-1 gap-3 sm:grid-cols-2"
       >
+        <ManagedNotice managed={a?.managedByConfig} what="alias" />
         <datalist id={listId}>
           {refs.map((r) => (
             <option key={r} value={r} />

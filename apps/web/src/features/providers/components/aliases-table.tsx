@@ -1,6 +1,7 @@
 import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
+import { ManagedBadge } from '../../../components/ui/managed-badge';
 import { Button } from '../../../components/ui/button';
 import { DataTable, type ListColumn } from '../../../components/ui/data-table';
 import { ConfirmActionDialog, ConfirmDialog } from '../../../components/ui/dialog';
@@ -23,6 +24,7 @@ const ALIAS_COLUMNS: ListColumn<Alias>[] = [
       <>
         <div className="font-medium">{a.name}</div>
         {!a.enabled ? <Badge>disabled</Badge> : null}
+        <ManagedBadge managed={a.managedByConfig} />
         {a.description ? (
           <div className="max-w-64 whitespace-normal text-xs text-muted">{a.description}</div>
         ) : null}

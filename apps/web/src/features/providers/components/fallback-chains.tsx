@@ -20,6 +20,7 @@ import { Button } from '../../../components/ui/button';
 import { ConfirmDialog, FormError } from '../../../components/ui/dialog';
 import { TextField } from '../../../components/ui/field';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
+import { ManagedBadge, ManagedNotice } from '../../../components/ui/managed-badge';
 import { sentence, type FieldErrors } from '../../../lib/forms';
 import { useCreateChain } from '../api/create-chain';
 import { useDeleteChain } from '../api/delete-chain';
@@ -158,6 +159,7 @@ export function ChainEditor({
           </span>
           <ArrowRight aria-hidden className="h-4 w-4 shrink-0 text-muted" />
           <span className="text-xs font-normal text-muted">when it fails</span>
+          <ManagedBadge managed={chain.managedByConfig} />
         </h4>
       ) : (
         <TextField
@@ -173,6 +175,7 @@ export function ChainEditor({
           data-autofocus
         />
       )}
+      {canWrite ? <ManagedNotice managed={chain?.managedByConfig} what="fallback chain" /> : null}
       {targets.length === 0 ? (
         <p className="text-sm text-muted">No fallbacks yet.</p>
       ) : (

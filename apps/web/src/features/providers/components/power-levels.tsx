@@ -1,4 +1,4 @@
-import { Brain, Gauge, Leaf, Pencil, Scale } from 'lucide-react';
+import { Brain, Check, Gauge, Leaf, Pencil, Scale } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -7,6 +7,7 @@ import { formatUsd } from '../../../lib/format';
 import { usePowerLevels } from '../api/get-power-levels';
 import type { PowerLevel } from '../api/types';
 import { useUpdatePowerLevel } from '../api/update-power-level';
+import { powerLevelFeatures } from '../power-level-features';
 import { PowerLevelDialog } from './power-level-dialog';
 
 const LOOK: Record<string, { icon: typeof Leaf; tone: string }> = {
@@ -50,6 +51,14 @@ function LevelCard({ level, onEdit }: { level: PowerLevel; onEdit: (() => void) 
         ) : null}
       </div>
       {level.description ? <p className="text-sm text-muted">{level.description}</p> : null}
+      <ul className="flex flex-col gap-1 text-sm" aria-label={`${level.name} features`}>
+        {powerLevelFeatures(level).map((f) => (
+          <li key={f} className="flex items-start gap-2">
+            <Check aria-hidden className="mt-0.5 h-4 w-4 shrink-0 text-ok" />
+            <span className="min-w-0">{f}</span>
+          </li>
+        ))}
+      </ul>
       {level.price ? (
         <div className="rounded-xl bg-surface-2/60 p-3">
           <p className="text-lg font-semibold tabular-nums">

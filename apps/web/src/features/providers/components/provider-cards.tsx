@@ -1,20 +1,19 @@
 import { hasProviderLogo, ProviderLogo } from '../../../components/ui/provider-logo';
 import { ChevronRight, KeyRound, Settings, Trash2, Zap } from 'lucide-react';
-import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type CSSProperties } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { Badge } from '../../../components/ui/badge';
+import { ManagedBadge } from '../../../components/ui/managed-badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatRelative, formatUsd } from '../../../lib/format';
 import { useDeleteProvider } from '../api/delete-provider';
-import { throttle, useLiveEvents } from '../../live/use-live-events';
-import { useProviders } from '../api/get-providers';
 import { useProviderTypes } from '../api/get-provider-types';
 import { useCheckProvider } from '../api/check-provider';
 import { useResetProvider } from '../api/reset-provider';
 import { useTestProvider } from '../api/test-provider';
-import { providersKeys, type ConnectionTest, type Provider } from '../api/types';
+import type { ConnectionTest, Provider } from '../api/types';
+import { useLiveProviders } from '../hooks/use-live-providers';
 import { ConnectionResult } from './connection-result';
 import { ProviderHealthActions, ProviderHealthSummary } from './provider-health';
 
@@ -103,6 +102,7 @@ function ProviderCard({
             {typeName} · {p.slug}
           </p>
         </div>
+        <ManagedBadge managed={p.managedByConfig} />
         <span data-testid="provider-status">
           <Badge tone={TONE[status]}>{status}</Badge>
         </span>
@@ -188,15 +188,7 @@ export function ProviderCards({
   canWrite: boolean;
   onConfigure: (p: Provider) => void;
 }) {
-  const qc = useQueryClient();
-  // Provider and model changes (from any admin, any instance) and circuit changes refresh the cards; with the
-  // stream down the cards poll every 30 s instead.
-  const refresh = useMemo(
-    () => throttle(() => void qc.invalidateQueries({ queryKey: providersKeys.all }), 1000),
-    [qc],
-  );
-  const stream = useLiveEvents({ provider: refresh, model: refresh, circuit: refresh });
-  const providers = useProviders(stream === 'open' ? false : 30_000);
+  const providers = useLiveProviders();
   const types = useProviderTypes();
   const test = useTestProvider();
   const remove = useDeleteProvider();

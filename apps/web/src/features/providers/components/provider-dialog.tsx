@@ -5,6 +5,7 @@ import { Button } from '../../../components/ui/button';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
 import { Skeleton } from '../../../components/ui/states';
+import { ManagedNotice } from '../../../components/ui/managed-badge';
 import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
 import { slugify } from '../../../lib/slug';
 import { useProviderTypes } from '../api/get-provider-types';
@@ -13,6 +14,7 @@ import { useTestProvider } from '../api/test-provider';
 import type { ConnectionTest, Provider } from '../api/types';
 import {
   bucketRowsFrom,
+  endpointRowsFrom,
   canTestConnection,
   readCreateProviderForm,
   readUpdateProviderForm,
@@ -20,12 +22,15 @@ import {
   timeoutSeconds,
   TIMEOUT_FIELDS,
   type BucketRow,
+  type EndpointRow,
 } from '../provider-form';
-import { catalogueHint } from '../import-notice';
 import { AuthVariables } from '../../models/components/auth-variables';
 import { AUTH_EXAMPLE } from '../../models/model-form';
+import { initialChecked, modelChoices } from '../model-choices';
 import { BucketEditor } from './bucket-editor';
+import { EndpointEditor } from './endpoint-editor';
 import { ConnectionResult } from './connection-result';
+import { ModelChecklist } from './model-checklist';
 
 export interface ProviderSaved {
   provider: Provider;
@@ -66,6 +71,7 @@ export function ProviderDialog({
   const [apiKey, setApiKey] = useState('');
   const [showKey, setShowKey] = useState(false);
   const [buckets, setBuckets] = useState<BucketRow[]>(() => bucketRowsFrom(stored?.rateLimitBuckets));
+  const [endpoints, setEndpoints] = useState<EndpointRow[]>(() => endpointRowsFrom(stored?.endpoints));
   const [result, setResult] = useState<ConnectionTest | { error: unknown } | null>(null);
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -80,17 +86,8 @@ export function ProviderDialog({
   const effectiveType = def ?? (stored ? undefined : catalogue.find((t) => t.type !== 'mock'));
   const currentType = stored ? def : effectiveType;
   const existing = useMemo(() => new Set(existingModels), [existingModels]);
-  const discovered = result && 'success' in result && result.success ? result.modelsAvailable : [];
-  const prices = useMemo(
-    () =>
-      new Map(
-        (result && 'success' in result && result.success ? (result.catalogue ?? []) : []).map((c) => [
-          c.modelId,
-          c,
-        ]),
-      ),
-    [result],
-  );
+  // The provider's own listing after a passing test, else the catalogue's models of the type.
+  const choices = useMemo(() => modelChoices(result, currentType), [result, currentType]);
   const err = (n: string) => sentence(errors[n]);
   const keyReason = canSetKey ? null : 'Only a super admin may set provider keys.';
   const testable = canTestConnection({ type: currentType, apiKey, baseUrl, stored });
@@ -110,10 +107,7 @@ export function ProviderDialog({
               ...(stored ? { config: stored.config } : {}),
             });
       setResult(r);
-      if (r.success) {
-        const fresh = r.modelsAvailable.filter((m) => !existing.has(m));
-        setChecked(new Set(fresh.length <= 25 ? fresh : []));
-      }
+      if (r.success) setChecked(initialChecked(modelChoices(r, currentType), existing));
     } catch (e) {
       setResult({ error: e });
     }
@@ -126,6 +120,7 @@ export function ProviderDialog({
       type: currentType,
       canSetKey,
       buckets,
+      endpoints,
       storedConfig: stored?.config,
       ...(stored ? { storedCheck: stored.health.check } : {}),
     };
@@ -137,7 +132,7 @@ export function ProviderDialog({
       return;
     }
     setErrors({});
-    const models = discovered.filter((m) => checked.has(m) && !existing.has(m));
+    const models = choices.models.filter((m) => checked.has(m) && !existing.has(m));
     try {
       if (p.mode === 'create') await p.submit(parsed.data as CreateProviderBody, models);
       else await p.submit(parsed.data as UpdateProviderBody, models);
@@ -147,14 +142,6 @@ export function ProviderDialog({
       else setFormError(error);
     }
   };
-
-  const toggle = (m: string) =>
-    setChecked((prev) => {
-      const next = new Set(prev);
-      if (next.has(m)) next.delete(m);
-      else next.add(m);
-      return next;
-    });
 
   return (
     <Dialog
@@ -167,6 +154,7 @@ export function ProviderDialog({
           : 'Connect an LLM provider. Requests are routed to it by priority, strategy and health.'
       }
       wide
+      contained
     >
       {types.isPending ? (
         <Skeleton className="h-64" />
@@ -177,6 +165,7 @@ export function ProviderDialog({
           aria-label={stored ? 'Configure provider' : 'New provider'}
           className="grid grid-cols-1 gap-3 sm:grid-cols-2"
         >
+          <ManagedNotice managed={stored?.managedByConfig} what="provider" />
           {stored ? (
             <input type="hidden" name="type" value={stored.type} />
           ) : (
@@ -187,6 +176,7 @@ export function ProviderDialog({
               onChange={(e) => {
                 setType(e.target.value);
                 setResult(null);
+                setChecked(new Set());
                 const t = catalogue.find((x) => x.type === e.target.value);
                 if (!name || catalogue.some((x) => x.displayName === name)) {
                   setName(t?.displayName ?? '');
@@ -367,44 +357,13 @@ export function ProviderDialog({
             </div>
             {result ? <ConnectionResult result={result} /> : null}
           </div>
-          {discovered.length ? (
-            <fieldset className="min-w-0 rounded-xl border border-border p-3 sm:col-span-2">
-              <legend className="px-1 text-sm font-medium">Models to add to the registry</legend>
-              <div className="mb-2 flex flex-wrap gap-2 text-xs">
-                <button
-                  type="button"
-                  className="underline"
-                  onClick={() => setChecked(new Set(discovered.filter((m) => !existing.has(m))))}
-                >
-                  Select all
-                </button>
-                <button type="button" className="underline" onClick={() => setChecked(new Set())}>
-                  Select none
-                </button>
-                <span className="text-muted">
-                  {checked.size} selected; added after saving in one step, with the catalogue&apos;s prices
-                  where it knows the model.
-                </span>
-              </div>
-              <ul
-                className="grid max-h-48 grid-cols-1 gap-1 overflow-y-auto sm:grid-cols-2"
-                aria-label="Discovered models"
-              >
-                {discovered.map((m) => (
-                  <li key={m} className="min-w-0">
-                    <CheckboxField
-                      label={m}
-                      checked={existing.has(m) || checked.has(m)}
-                      disabled={existing.has(m)}
-                      hint={existing.has(m) ? 'already in the registry' : catalogueHint(prices.get(m))}
-                      onChange={() => toggle(m)}
-                      className="break-all"
-                    />
-                  </li>
-                ))}
-              </ul>
-            </fieldset>
-          ) : null}
+          <ModelChecklist
+            choices={choices}
+            existing={existing}
+            checked={checked}
+            onChange={setChecked}
+            className="sm:col-span-2"
+          />
           <TextField
             label="Priority"
             name="priority"
@@ -497,6 +456,17 @@ export function ProviderDialog({
               error={err('healthCheckModel')}
             />
           </fieldset>
+          <div className="sm:col-span-2">
+            <EndpointEditor
+              rows={endpoints}
+              onChange={setEndpoints}
+              errors={(n) => errors[n]}
+              baseUrlWeight={stored?.baseUrlWeight ?? 1}
+            />
+            {err('endpoints') && !Object.keys(errors).some((k) => k.startsWith('endpoints.')) ? (
+              <p className="mt-1 text-xs text-danger">{err('endpoints')}</p>
+            ) : null}
+          </div>
           <div className="sm:col-span-2">
             <BucketEditor rows={buckets} onChange={setBuckets} errors={(n) => errors[n]} />
             {err('rateLimitBuckets') &&

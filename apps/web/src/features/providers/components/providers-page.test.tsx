@@ -19,6 +19,10 @@ const TYPES = {
       color: '#10a37f',
       docsUrl: null,
       keyHint: 'sk-...',
+      catalogueModels: [
+        { modelId: 'gpt-cat-1', displayName: 'Cat 1', priceInputPer1M: 1, priceOutputPer1M: 2 },
+        { modelId: 'gpt-cat-2', displayName: 'Cat 2', priceInputPer1M: null, priceOutputPer1M: null },
+      ],
     },
     {
       type: 'custom',
@@ -30,6 +34,7 @@ const TYPES = {
       color: '#64748b',
       docsUrl: null,
       keyHint: null,
+      catalogueModels: [],
     },
   ],
 };
@@ -38,6 +43,7 @@ const stats = (over: Record<string, unknown> = {}) => ({
   totalProviders: 4,
   activeProviders: 3,
   activeModels: 1234,
+  modelsUsed24h: { value: 6, previous: 4, changePct: 50 },
   apiCalls30d: { value: 12456, previous: 0, changePct: null },
   cost30d: { valueUsd: 234.56, previousUsd: 250, changePct: -6.2 },
   tokens30d: 0,
@@ -54,7 +60,10 @@ describe('providers page', () => {
     const calls = await screen.findByTestId('stat-calls');
     expect(within(calls).getByTestId('stat-value')).toHaveTextContent('12,456');
     expect(within(calls).getByTestId('stat-trend')).toHaveTextContent('new');
-    expect(within(screen.getByTestId('stat-models')).getByTestId('stat-value')).toHaveTextContent('1,234');
+    const models = screen.getByTestId('stat-models');
+    expect(within(models).getByTestId('stat-value')).toHaveTextContent('1,234');
+    expect(models).toHaveTextContent('6 answered in the last 24 h');
+    expect(within(models).getByTestId('stat-trend')).toHaveTextContent('+50% models used vs the 24 h before');
     const cost = screen.getByTestId('stat-cost');
     expect(within(cost).getByTestId('stat-value')).toHaveTextContent('$234.56');
     // Lower cost is good news.
@@ -157,5 +166,69 @@ describe('providers page', () => {
     });
     expect(submit.mock.calls[0]![1]).toEqual(['m1']);
     expect(await within(dialog).findByText('This slug is already taken: choose another')).toBeInTheDocument();
+  });
+
+  it('add provider: without a model listing the checklist offers the catalogue models of the type, in a contained dialog', async () => {
+    stubApi((m, p) => {
+      if (p === '/llm/provider-types') return { body: TYPES };
+      if (m === 'POST' && p === '/llm/test')
+        return {
+          body: { success: false, latencyMs: 9, error: { code: 'invalid_key', message: 'Key rejected' } },
+        };
+      return undefined;
+    });
+    const submit = vi.fn().mockResolvedValue(undefined);
+    renderWithApp(
+      <ProviderDialog mode="create" onClose={vi.fn()} canSetKey pending={false} submit={submit} />,
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Add a provider' });
+    // The seed's size: at most 90% of the screen, scrolling inside, over a blurred backdrop.
+    expect(dialog).toHaveClass('max-w-2xl', 'max-h-[90vh]');
+    expect(dialog.parentElement).toHaveClass('backdrop-blur-sm');
+    const list = await within(dialog).findByRole('list', { name: 'Catalogue models' });
+    expect(within(dialog).getByTestId('catalogue-models-note')).toBeInTheDocument();
+    expect(within(list).getByLabelText('gpt-cat-1')).not.toBeChecked();
+    expect(within(list).getByLabelText('gpt-cat-2')).toHaveAccessibleDescription(/no known price/);
+    await userEvent.type(within(dialog).getByLabelText('API key'), 'sk-bad');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Test connection' }));
+    expect(await within(dialog).findByTestId('test-result')).toHaveTextContent('Key rejected');
+    // A failed test still leaves the catalogue to choose from.
+    await userEvent.click(within(dialog).getByLabelText('gpt-cat-1'));
+    await userEvent.type(within(dialog).getByLabelText('Name'), 'Work OpenAI');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add provider' }));
+    await waitFor(() => expect(submit).toHaveBeenCalledTimes(1));
+    expect(submit.mock.calls[0]![1]).toEqual(['gpt-cat-1']);
+    // The custom type has no catalogue models: no checklist.
+    await userEvent.selectOptions(within(dialog).getByLabelText('Provider type'), 'custom');
+    expect(within(dialog).queryByRole('list', { name: 'Catalogue models' })).toBeNull();
+  });
+
+  it('add provider: extra endpoints with weights are sent; a bad endpoint URL is named on its row', async () => {
+    stubApi((_m, p) => (p === '/llm/provider-types' ? { body: TYPES } : undefined));
+    const submit = vi.fn().mockResolvedValue(undefined);
+    renderWithApp(
+      <ProviderDialog mode="create" onClose={vi.fn()} canSetKey pending={false} submit={submit} />,
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Add a provider' });
+    await userEvent.selectOptions(await within(dialog).findByLabelText('Provider type'), 'custom');
+    await userEvent.type(within(dialog).getByLabelText('Base URL'), 'http://127.0.0.1:9000/v1');
+    await userEvent.clear(within(dialog).getByLabelText('Primary weight'));
+    await userEvent.type(within(dialog).getByLabelText('Primary weight'), '0');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add endpoint' }));
+    await userEvent.type(within(dialog).getByLabelText('Endpoint 1 URL'), 'not a url');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add provider' }));
+    expect(within(dialog).getByLabelText('Endpoint 1 URL')).toHaveAttribute('aria-invalid', 'true');
+    expect(submit).not.toHaveBeenCalled();
+    await userEvent.clear(within(dialog).getByLabelText('Endpoint 1 URL'));
+    await userEvent.type(within(dialog).getByLabelText('Endpoint 1 URL'), 'http://127.0.0.1:9001/v1');
+    await userEvent.clear(within(dialog).getByLabelText('Weight'));
+    await userEvent.type(within(dialog).getByLabelText('Weight'), '3');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add provider' }));
+    await waitFor(() => expect(submit).toHaveBeenCalledTimes(1));
+    expect(submit.mock.calls[0]![0]).toMatchObject({
+      baseUrl: 'http://127.0.0.1:9000/v1',
+      baseUrlWeight: 0,
+      endpoints: [{ baseUrl: 'http://127.0.0.1:9001/v1', weight: 3, enabled: true }],
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { Plus } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { Button } from '../../../components/ui/button';
-import { PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
-import { oneOf, useQueryState } from '../../../lib/search-params';
+import { PageHeader, ReadOnlyNote } from '../../../components/ui/page';
+import { useQueryState } from '../../../lib/search-params';
 import { useCan } from '../../auth/use-can';
 import { useCreateProvider } from '../api/create-provider';
 import { useAliases } from '../api/get-aliases';
@@ -19,23 +19,22 @@ import { PowerLevels } from './power-levels';
 import { ProviderCards } from './provider-cards';
 import { ProviderDialog } from './provider-dialog';
 import { ResolverExplainer } from './resolver-explainer';
+import { RoutingSettingsPanel } from './routing-settings-panel';
 import { StatCards } from './stat-cards';
 import { StrategyPanel } from './strategy-panel';
 import { TraceDrawer } from './trace-drawer';
 import { UsageAnalytics } from './usage-analytics';
 
-const TABS = [
-  { value: 'overview', label: 'Providers' },
-  { value: 'routing', label: 'Routing' },
-] as const;
-
-/** Providers & Routing: stat cards, providers, strategy, BYOK, power levels, usage; aliases, chains and the resolver trace. */
-export function ProvidersPage() {
+/**
+ * Providers & Routing, two tabs of the LLM area (`section`): stat cards, providers, strategy, BYOK, power levels,
+ * usage; aliases, chains and the resolver trace.
+ */
+export function ProvidersPage({ section }: { section: 'overview' | 'routing' }) {
   const can = useCan();
   const canWrite = can('providers:write');
   const canRouting = can('routing:write');
   const qs = useQueryState();
-  const tab = oneOf(qs.get('tab'), ['overview', 'routing'] as const, 'overview');
+  const tab = section;
   const [dialog, setDialog] = useState<{ mode: 'create' } | { mode: 'edit'; provider: Provider } | null>(
     null,
   );
@@ -94,7 +93,7 @@ export function ProvidersPage() {
   return (
     <div className="flex min-w-0 flex-col gap-5">
       <PageHeader
-        title="Providers & Routing"
+        title={section === 'overview' ? 'Providers' : 'Aliases & routing'}
         description="Manage LLM providers, how requests are routed between them, what it costs, and who brings their own key."
         actions={
           tab === 'overview' && canWrite ? (
@@ -103,12 +102,6 @@ export function ProvidersPage() {
             </Button>
           ) : null
         }
-      />
-      <SegmentedTabs
-        label="Section"
-        value={tab}
-        options={TABS}
-        onChange={(v) => qs.set({ tab: v === 'overview' ? null : v }, { push: true })}
       />
       {!canWrite ? (
         <ReadOnlyNote>Read-only: your role can see providers and routing but not change them.</ReadOnlyNote>
@@ -142,6 +135,7 @@ export function ProvidersPage() {
       ) : (
         <>
           <ResolverExplainer canTrace={can('routing:trace')} onTrace={() => setTracing(true)} />
+          <RoutingSettingsPanel canEdit={canRouting} suggestions={suggestions} />
           <AliasesTable canWrite={canRouting} refs={refs} />
           <FallbackChains canWrite={canRouting} refs={refs} />
           <TraceDrawer

@@ -10,12 +10,21 @@ import {
   TrendingUp,
   type LucideIcon,
 } from 'lucide-react';
+import { Link } from 'react-router';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd } from '../../../lib/format';
 import { useLlmStats } from '../api/get-llm-stats';
 import { trendLabel } from '../charts';
 
-function Trend({ changePct, lowerIsBetter = false }: { changePct: number | null; lowerIsBetter?: boolean }) {
+function Trend({
+  changePct,
+  lowerIsBetter = false,
+  versus = 'vs previous 30 days',
+}: {
+  changePct: number | null;
+  lowerIsBetter?: boolean;
+  versus?: string;
+}) {
   const t = trendLabel(changePct);
   const good =
     t.direction === 'flat' || t.direction === 'new' ? null : (t.direction === 'up') !== lowerIsBetter;
@@ -31,7 +40,7 @@ function Trend({ changePct, lowerIsBetter = false }: { changePct: number | null;
   return (
     <p className={`mt-1 flex items-center gap-1 text-xs ${tone}`} data-testid="stat-trend">
       <Icon aria-hidden className="h-3.5 w-3.5" />
-      <span>{t.direction === 'new' ? 'new: nothing to compare with' : `${t.text} vs previous 30 days`}</span>
+      <span>{t.direction === 'new' ? 'new: nothing to compare with' : `${t.text} ${versus}`}</span>
     </p>
   );
 }
@@ -113,7 +122,13 @@ export function StatCards() {
         label="Active models"
         value={formatNumber(s.activeModels)}
       >
-        <p className="mt-1 text-xs text-muted">enabled in the registry</p>
+        <p className="mt-1 text-xs text-muted">
+          <Link to="/llm/models?status=enabled" className="underline hover:text-fg">
+            enabled in the registry
+          </Link>{' '}
+          · {formatNumber(s.modelsUsed24h.value)} answered in the last 24 h
+        </p>
+        <Trend changePct={s.modelsUsed24h.changePct} versus="models used vs the 24 h before" />
       </StatCard>
       <StatCard
         index={2}

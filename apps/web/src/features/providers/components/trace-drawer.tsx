@@ -63,7 +63,15 @@ function Result({ r }: { r: TraceResult }) {
       )}
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
         <dt className="text-muted">Requested</dt>
-        <dd className="break-all">{r.trace.requested}</dd>
+        <dd className="break-all">{r.trace.requested || '(no model)'}</dd>
+        {r.trace.defaultModel !== undefined ? (
+          <>
+            <dt className="text-muted">Default model</dt>
+            <dd className="break-all" data-testid="trace-default-model">
+              → {r.trace.defaultModel}
+            </dd>
+          </>
+        ) : null}
         <dt className="text-muted">Lookup</dt>
         <dd className="break-words">{lookupText(r.trace.lookup)}</dd>
         <dt className="text-muted">Strategy</dt>

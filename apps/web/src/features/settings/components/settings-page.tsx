@@ -162,7 +162,7 @@ function Ollama({ settings, canWrite }: { settings: GatewaySettings; canWrite: b
           {sync.data.added.length
             ? `Added ${sync.data.added.length} of ${sync.data.discovered.length} discovered models: ${sync.data.added.join(', ')}.`
             : `All ${sync.data.discovered.length} discovered models are already in the registry.`}{' '}
-          <Link className="underline" to={`/models?provider=${encodeURIComponent(sync.data.provider)}`}>
+          <Link className="underline" to={`/llm/models?provider=${encodeURIComponent(sync.data.provider)}`}>
             See them
           </Link>
         </p>

@@ -73,6 +73,23 @@ export function UsersPage() {
       ),
     },
     { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
+    {
+      id: 'org',
+      header: 'Organization',
+      priority: 'md',
+      truncate: (u) => (u.orgs ?? []).map((o) => o.name).join(', '),
+      cell: (u) =>
+        u.orgs?.length ? (
+          u.orgs.map((o) => (
+            <div key={o.id} className="truncate">
+              {o.name}
+              {o.role !== 'member' ? <span className="text-xs text-muted"> · {o.role}</span> : null}
+            </div>
+          ))
+        ) : (
+          <span className="text-muted">—</span>
+        ),
+    },
     { id: 'cap', header: 'Weekly cap', cell: (u) => formatUsd(u.weeklyCapUsd, 'none') },
     { id: 'power', header: 'Power level', priority: 'md', cell: (u) => u.powerLevel ?? '—' },
     {

@@ -1,0 +1,777 @@
+/**
+ * Configuration as code (README "GitOps"): export the routing configuration as YAML, and apply a file through the
+ * admin services themselves (the same validation, URL policy, audit entries and live reload as the admin API),
+ * by the actor "config file".
+ *
+ * Apply validates everything first (the file against the API's own schemas, then against the database: provider
+ * types, base URLs, the providers and model refs it names) and only then writes, so a bad file changes nothing.
+ * Objects in the file are created or updated; objects not in it are left alone unless `prune` deletes them.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { Document, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import {
+  CAPABILITY_VALUES,
+  CONFIG_FILE_API_VERSION,
+  CONFIG_FILE_KIND,
+  configAliasSchema,
+  configAgentSchema,
+  configChainSchema,
+  configModelSchema,
+  configPowerLevelSchema,
+  configProviderSchema,
+  configPath,
+  formatConfigIssues,
+  parseConfigFile,
+  type ConfigFile,
+  type ConfigFileIssue,
+  type UpdateAliasBody,
+  type UpdateModelBody,
+  type UpdatePowerLevelBody,
+  type UpdateProviderBody,
+} from '@switchyard/core';
+import type {
+  Agent as AgentRow,
+  Alias,
+  FallbackChain,
+  Model,
+  PowerLevel,
+  Provider,
+} from '@switchyard/prisma';
+import type { AppContext } from '../../context.js';
+import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
+import type { RoutingRuntime } from '../../router/runtime.js';
+import { envRefName } from '../../router/secrets-resolver.js';
+import { providerDefaults, isProviderType } from '../../providers/index.js';
+import { AgentsService } from '../agents/agents.service.js';
+import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { ModelsService } from '../models/models.service.js';
+import type { ProviderHealthService } from '../providers/provider-health.service.js';
+import {
+  newProviderProblem,
+  presentConfig,
+  ProvidersService,
+  sameUrl,
+  maskSecret,
+  secretConfigValues,
+} from '../providers/providers.service.js';
+import { RoutingService } from '../routing-config/routing.service.js';
+
+/** Who the audit log names for a change made by a configuration file (the operator's own authority). */
+export const CONFIG_FILE_ACTOR: Actor = {
+  id: 'config-file',
+  email: 'config file',
+  role: 'super_admin',
+  ip: null,
+};
+
+/** The largest file apply reads. */
+export const CONFIG_FILE_MAX_BYTES = 5 * 1024 * 1024;
+
+/** A file that cannot be applied: every problem, each with its path in the file (and line, when known). */
+export class ConfigFileError extends Error {
+  constructor(readonly issues: ConfigFileIssue[]) {
+    super(formatConfigIssues(issues));
+  }
+}
+
+export type ConfigKind =
+  'routing' | 'provider' | 'model' | 'power level' | 'alias' | 'fallback chain' | 'agent';
+
+/** One change an apply makes (or a dry run would make). */
+export interface ConfigChange {
+  action: 'create' | 'update' | 'delete';
+  kind: ConfigKind;
+  /** The object's key: a provider's slug, `<provider>/<model-id>`, an alias name, a chain's model ref... */
+  name: string;
+  /** What an update changes. */
+  fields: { field: string; before: unknown; after: unknown }[];
+}
+
+export interface ConfigPlan {
+  changes: ConfigChange[];
+}
+
+interface Step {
+  change: ConfigChange;
+  run: () => Promise<unknown>;
+}
+
+type ModelRow = Model & { provider: { slug: string } };
+type FileProvider = ConfigFile['providers'][number];
+type FileModel = ConfigFile['models'][number];
+
+const KIND_ORDER: ConfigKind[] = [
+  'provider',
+  'model',
+  'power level',
+  'alias',
+  'fallback chain',
+  'agent',
+  'routing',
+];
+const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
+const ROUTABLE_CAPABILITIES: ReadonlySet<string> = new Set(CAPABILITY_VALUES);
+
+/** A provider as the file writes it (the key never: only its `_env` reference). */
+function providerEntry(p: Provider) {
+  const auth = (p.auth ?? {}) as Record<string, unknown>;
+  return {
+    slug: p.slug,
+    type: p.type,
+    name: p.name,
+    baseUrl: p.baseUrl,
+    apiKeyEnv: envRefName(auth.apiKey),
+    priority: p.priority,
+    autoFallback: p.autoFallback,
+    // A provider the seed disabled for a missing env var is active as far as its configuration goes; a failed test
+    // ("error") is live state, not configuration.
+    status: (p.status === 'disabled' && p.disabledReason !== DISABLED_MISSING_ENV ? 'disabled' : 'active') as
+      'active' | 'disabled',
+    rateLimitBuckets: p.rateLimitBuckets as FileProvider['rateLimitBuckets'],
+    config: presentConfig(p.config),
+  };
+}
+
+/** A global model as the file writes it (prices only when known). */
+function modelEntry(m: ModelRow) {
+  return {
+    provider: m.provider.slug,
+    modelId: m.modelId,
+    displayName: m.displayName,
+    description: m.description,
+    ...(m.priced
+      ? { priceInputPer1M: Number(m.priceInputPer1M), priceOutputPer1M: Number(m.priceOutputPer1M) }
+      : {}),
+    priceCachedInputPer1M: m.priceCachedInputPer1M === null ? null : Number(m.priceCachedInputPer1M),
+    contextWindow: m.contextWindow,
+    maxOutputTokens: m.maxOutputTokens,
+    qualityTier: m.qualityTier as FileModel['qualityTier'],
+    qualityScore: m.qualityScore,
+    // `reasoning` is informative (curated on catalogue models): not something a file sets.
+    capabilities: (m.capabilities as string[]).filter((c) => ROUTABLE_CAPABILITIES.has(c)) as NonNullable<
+      FileModel['capabilities']
+    >,
+    config: (m.config ?? {}) as Record<string, unknown>,
+    enabled: m.enabled,
+    isDefault: m.isDefault,
+    priority: m.priority,
+  };
+}
+
+function aliasEntry(a: Alias) {
+  return {
+    name: a.name,
+    strategy: a.strategy as ConfigFile['aliases'][number]['strategy'],
+    targets: a.targets as { ref: string; weight: number }[],
+    fallbacks: a.fallbacks as string[],
+    description: a.description,
+    enabled: a.enabled,
+  };
+}
+
+function chainEntry(c: FallbackChain) {
+  return { modelRef: c.modelRef, targets: c.targets, description: c.description, enabled: c.enabled };
+}
+
+function agentEntry(a: AgentRow) {
+  return {
+    agentId: a.agentId,
+    name: a.name,
+    role: a.role,
+    normalModel: a.normalModel,
+    heavyModel: a.heavyModel,
+    maxModel: a.maxModel,
+  };
+}
+
+function levelEntry(l: PowerLevel) {
+  return {
+    slug: l.slug,
+    name: l.name,
+    description: l.description,
+    tier: l.qualityTier as 'eco' | 'balanced' | 'precision',
+    modelRefs: l.modelRefs,
+    enabled: l.enabled,
+  };
+}
+
+/**
+ * A stored object as the file schema reads it (strings trimmed, slugs lowercased...), so that a value the file
+ * cannot write differently (a trailing newline) is not a change forever; as it is when the schema refuses it.
+ */
+function normalized<T extends Record<string, unknown>>(schema: z.ZodType, entry: T): Record<string, unknown> {
+  const r = schema.safeParse(entry);
+  return r.success ? (r.data as Record<string, unknown>) : entry;
+}
+
+/** The fields of `want` that differ from `have` (only the keys `want` sets), with a comparison per field. */
+function diffFields<T extends Record<string, unknown>>(
+  have: Record<string, unknown>,
+  want: T,
+  same: Partial<Record<string, (a: unknown, b: unknown) => boolean>> = {},
+): ConfigChange['fields'] {
+  const out: ConfigChange['fields'] = [];
+  for (const [field, after] of Object.entries(want)) {
+    if (after === undefined) continue;
+    const before = have[field];
+    const eq = same[field] ?? isDeepStrictEqual;
+    if (!eq(before, after)) out.push({ field, before, after });
+  }
+  return out;
+}
+
+const bodyOf = (fields: ConfigChange['fields']) =>
+  Object.fromEntries(fields.map((f) => [f.field, f.after])) as Record<string, unknown>;
+
+/** Entries without their empty optional fields, so an export reads like a hand-written file. */
+function compact<T extends Record<string, unknown>>(o: T, emptyKeys: readonly string[] = []): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(o).filter(([k, v]) => {
+      if (v === null || v === undefined) return false;
+      if (!emptyKeys.includes(k)) return true;
+      if (Array.isArray(v)) return v.length > 0;
+      return typeof v !== 'object' || Object.keys(v).length > 0;
+    }),
+  ) as Partial<T>;
+}
+
+export class ConfigFileService {
+  readonly #providers: ProvidersService;
+  readonly #models: ModelsService;
+  readonly #routing: RoutingService;
+  readonly #agents: AgentsService;
+
+  constructor(
+    private readonly ctx: AppContext,
+    routing: RoutingRuntime,
+    health: ProviderHealthService,
+  ) {
+    this.#providers = new ProvidersService(ctx, health);
+    this.#models = new ModelsService(ctx);
+    this.#routing = new RoutingService(ctx, routing);
+    this.#agents = new AgentsService(ctx);
+  }
+
+  async #current() {
+    const p = this.ctx.prisma;
+    const [providers, models, aliases, chains, levels, rules, agents] = await Promise.all([
+      p.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
+      p.model.findMany({
+        where: { scope: 'global' },
+        include: { provider: { select: { slug: true } } },
+        orderBy: [{ provider: { slug: 'asc' } }, { priority: 'asc' }, { modelId: 'asc' }],
+      }),
+      p.alias.findMany({ where: { scope: 'global' }, orderBy: { name: 'asc' } }),
+      p.fallbackChain.findMany({ orderBy: { modelRef: 'asc' } }),
+      p.powerLevel.findMany({ orderBy: [{ sortOrder: 'asc' }, { slug: 'asc' }] }),
+      this.#routing.rules(),
+      p.agent.findMany({ orderBy: { agentId: 'asc' } }),
+    ]);
+    return { providers, models, aliases, chains, levels, rules, agents };
+  }
+
+  // ---- export ---------------------------------------------------------------------------------------------
+
+  /**
+   * The configuration as a YAML file, and warnings for what it cannot hold: keys stored in the database (each
+   * provider's entry carries a commented `apiKeyEnv` placeholder instead) and secret config values (masked).
+   */
+  async export(): Promise<{ yaml: string; warnings: string[] }> {
+    const cur = await this.#current();
+    const { strategy, maxAttempts, policyFallback, maxRetries, circuitFailureThreshold, circuitOpenMs } =
+      cur.rules;
+    const doc = new Document({
+      apiVersion: CONFIG_FILE_API_VERSION,
+      kind: CONFIG_FILE_KIND,
+      routing: { strategy, maxAttempts, policyFallback, maxRetries, circuitFailureThreshold, circuitOpenMs },
+      providers: cur.providers.map((p) => compact(providerEntry(p), ['rateLimitBuckets', 'config'])),
+      models: cur.models.map((m) => compact(modelEntry(m), ['config'])),
+      powerLevels: cur.levels.map(levelEntry),
+      aliases: cur.aliases.map((a) => compact(aliasEntry(a), ['fallbacks'])),
+      fallbackChains: cur.chains.map((c) => compact(chainEntry(c))),
+      agents: cur.agents.map(agentEntry),
+    });
+    doc.commentBefore = [
+      ' Switchyard configuration (README "GitOps").',
+      ' Check: pnpm switchyard config apply <file> --dry-run; apply: pnpm switchyard config apply <file>.',
+      " Keys are never written here: name an environment variable in a provider's apiKeyEnv.",
+    ].join('\n');
+    const warnings: string[] = [];
+    cur.providers.forEach((p, i) => {
+      const notes: string[] = [];
+      if (p.encryptedApiKey) {
+        const env =
+          (isProviderType(p.type) && providerDefaults(p.type).envKey) ||
+          `${p.slug.toUpperCase().replace(/-/g, '_')}_API_KEY`;
+        notes.push(
+          ' Its key is stored in the database and is not exported. To manage it in this file, put it in an',
+          ' environment variable of the server and name it here:',
+          ` apiKeyEnv: ${env}`,
+        );
+        warnings.push(
+          `provider "${p.slug}": its key is stored in the database and was not exported (providers[${i}] has an apiKeyEnv placeholder comment)`,
+        );
+      }
+      if (secretConfigValues(p.config).length) {
+        notes.push(' Secret config values are masked; applying keeps the stored ones.');
+        warnings.push(`provider "${p.slug}": secret config values are masked in the file`);
+      }
+      if (notes.length) {
+        const node = doc.getIn(['providers', i], true) as { commentBefore?: string | null } | undefined;
+        if (node) node.commentBefore = notes.join('\n');
+      }
+    });
+    return { yaml: doc.toString({ lineWidth: 0 }), warnings };
+  }
+
+  // ---- parse ----------------------------------------------------------------------------------------------
+
+  /** A YAML (or JSON) text as a config file; a ConfigFileError names each problem's path and line. */
+  parse(text: string): ConfigFile {
+    return this.#parse(text).config;
+  }
+
+  #parse(text: string): { config: ConfigFile; located: (issues: ConfigFileIssue[]) => ConfigFileIssue[] } {
+    if (Buffer.byteLength(text) > CONFIG_FILE_MAX_BYTES)
+      throw new ConfigFileError([
+        { path: '(the file)', segments: [], message: `is larger than ${CONFIG_FILE_MAX_BYTES} bytes` },
+      ]);
+    // `pnpm switchyard config export > file` leaves pnpm's banner ("> switchyard@ switchyard ...") on top: no config
+    // file starts with ">", so those lines are blanked (the line numbers stay right).
+    text = text.replace(/^\s*(?:> [^\n]*\n)+/, (m) => m.replace(/[^\n]/g, ''));
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    if (doc.errors.length) {
+      throw new ConfigFileError(
+        doc.errors.map((e) => ({
+          path: `line ${lines.linePos(e.pos[0]).line}`,
+          segments: [],
+          message: `not valid YAML: ${e.message.split('\n')[0]}`,
+        })),
+      );
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      throw new ConfigFileError([
+        { path: '(the file)', segments: [], message: `not valid YAML: ${(err as Error).message}` },
+      ]);
+    }
+    // Each problem with the line of the deepest node its path reaches.
+    const located = (issues: ConfigFileIssue[]) =>
+      issues.map((i) => {
+        for (let n = i.segments.length; n > 0; n--) {
+          const node = doc.getIn(i.segments.slice(0, n), true) as
+            { range?: [number, number, number] } | undefined;
+          if (node?.range) return { ...i, path: `${i.path} (line ${lines.linePos(node.range[0]).line})` };
+        }
+        return i;
+      });
+    const r = parseConfigFile(value);
+    if (!r.ok) throw new ConfigFileError(located(r.issues));
+    return { config: r.config, located };
+  }
+
+  // ---- plan and apply -------------------------------------------------------------------------------------
+
+  /** What applying `file` would change, checked against the database; a ConfigFileError when it cannot apply. */
+  async plan(file: ConfigFile, o: { prune?: boolean } = {}): Promise<ConfigPlan> {
+    const { changes } = await this.#steps(file, o.prune ?? false);
+    return { changes };
+  }
+
+  /**
+   * Apply `file` (nothing when `dryRun`): validated in full first, then each change through the admin services
+   * as the actor "config file"; finally the objects the file lists are marked as managed by it.
+   */
+  async apply(file: ConfigFile, o: { prune?: boolean; dryRun?: boolean } = {}): Promise<ConfigPlan> {
+    const { steps, changes } = await this.#steps(file, o.prune ?? false);
+    if (o.dryRun) return { changes };
+    for (const s of steps) await s.run();
+    await this.#markManaged(file);
+    return { changes };
+  }
+
+  /** Parse then apply a text: the CLI's and CONFIG_FILE's path. */
+  async applyText(text: string, o: { prune?: boolean; dryRun?: boolean } = {}) {
+    const { config, located } = this.#parse(text);
+    try {
+      return await this.apply(config, o);
+    } catch (err) {
+      // The database checks' problems with their lines too.
+      if (err instanceof ConfigFileError) throw new ConfigFileError(located(err.issues));
+      throw err;
+    }
+  }
+
+  async #markManaged(file: ConfigFile) {
+    const p = this.ctx.prisma;
+    const slugs = file.providers.map((x) => x.slug);
+    const models = await p.model.findMany({
+      where: { scope: 'global' },
+      select: { id: true, modelId: true, provider: { select: { slug: true } } },
+    });
+    const listed = new Set(file.models.map((m) => `${m.provider}/${m.modelId}`));
+    const modelIds = models.filter((m) => listed.has(`${m.provider.slug}/${m.modelId}`)).map((m) => m.id);
+    const names = file.aliases.map((a) => a.name);
+    const refs = file.fallbackChains.map((c) => c.modelRef);
+    const mark = <W>(where: W, data: { managedByConfig: boolean }) => ({ where, data });
+    await p.$transaction([
+      p.provider.updateMany(mark({ slug: { in: slugs }, managedByConfig: false }, { managedByConfig: true })),
+      p.provider.updateMany(
+        mark({ slug: { notIn: slugs }, managedByConfig: true }, { managedByConfig: false }),
+      ),
+      p.model.updateMany(mark({ id: { in: modelIds }, managedByConfig: false }, { managedByConfig: true })),
+      p.model.updateMany(
+        mark({ id: { notIn: modelIds }, managedByConfig: true }, { managedByConfig: false }),
+      ),
+      p.alias.updateMany(
+        mark({ scope: 'global', name: { in: names }, managedByConfig: false }, { managedByConfig: true }),
+      ),
+      p.alias.updateMany(mark({ name: { notIn: names }, managedByConfig: true }, { managedByConfig: false })),
+      p.fallbackChain.updateMany(
+        mark({ modelRef: { in: refs }, managedByConfig: false }, { managedByConfig: true }),
+      ),
+      p.fallbackChain.updateMany(
+        mark({ modelRef: { notIn: refs }, managedByConfig: true }, { managedByConfig: false }),
+      ),
+    ]);
+  }
+
+  /** Every change, in order, with the problems found first (a ConfigFileError when there is any). */
+  async #steps(file: ConfigFile, prune: boolean): Promise<{ steps: Step[]; changes: ConfigChange[] }> {
+    const cur = await this.#current();
+    const issues: ConfigFileIssue[] = [];
+    const issue = (segments: (string | number)[], message: string) =>
+      issues.push({ path: configPath(segments), segments, message });
+    const steps: Step[] = [];
+    const step = (change: ConfigChange, run: () => Promise<unknown>) => steps.push({ change, run });
+    const actor = CONFIG_FILE_ACTOR;
+
+    // ---- providers
+    const providerBySlug = new Map(cur.providers.map((p) => [p.slug, p]));
+    const fileSlugs = new Set(file.providers.map((p) => p.slug));
+    const prunedProviders = prune ? cur.providers.filter((p) => !fileSlugs.has(p.slug)) : [];
+    const prunedProviderIds = new Set(prunedProviders.map((p) => p.id));
+    for (const [i, f] of file.providers.entries()) {
+      const have = providerBySlug.get(f.slug);
+      // Secret config values only as the export masks them (applying keeps the stored value), never in clear.
+      const stored = new Map(secretConfigValues(have?.config).map((x) => [x.path, x.value]));
+      for (const { path, value } of secretConfigValues(f.config)) {
+        const was = stored.get(path);
+        if (was === undefined || value !== maskSecret(was))
+          issue(
+            ['providers', i, 'config', ...path.split('.')],
+            'a secret may not be written in the config file (a credential header or AWS secret): keep the masked value the export wrote, or set it in the dashboard',
+          );
+      }
+      if (!have) {
+        const problem = await newProviderProblem(this.ctx.outbound.policy, f);
+        if (problem) issue(['providers', i, problem.field], problem.message);
+        step({ action: 'create', kind: 'provider', name: f.slug, fields: [] }, () =>
+          this.#providers.create(actor, f),
+        );
+        continue;
+      }
+      if (have.type !== f.type) {
+        issue(
+          ['providers', i, 'type'],
+          `is "${have.type}" in the database and cannot change (use another slug for a provider of type "${f.type}")`,
+        );
+        continue;
+      }
+      const want: UpdateProviderBody = {
+        name: f.name,
+        baseUrl: f.baseUrl ?? null,
+        apiKeyEnv: f.apiKeyEnv ?? null,
+        priority: f.priority,
+        autoFallback: f.autoFallback,
+        status: f.status,
+        rateLimitBuckets: f.rateLimitBuckets,
+        config: f.config,
+      };
+      const fields = diffFields(normalized(configProviderSchema, providerEntry(have)), want, {
+        baseUrl: (a, b) => sameUrl(a as string | null, b as string | null),
+      });
+      if (!fields.length) continue;
+      if (fields.some((x) => x.field === 'baseUrl') && f.baseUrl) {
+        const problem = await this.ctx.outbound.policy.checkUrl(f.baseUrl);
+        if (problem) issue(['providers', i, 'baseUrl'], problem);
+      }
+      step({ action: 'update', kind: 'provider', name: f.slug, fields }, () =>
+        this.#providers.update(actor, have.id, bodyOf(fields) as UpdateProviderBody),
+      );
+    }
+
+    // ---- models (global)
+    const modelKey = (slug: string, modelId: string) => `${slug}/${modelId}`;
+    const modelByKey = new Map(cur.models.map((m) => [modelKey(m.provider.slug, m.modelId), m]));
+    const fileModelKeys = new Set(file.models.map((m) => modelKey(m.provider, m.modelId)));
+    const prunedModels = prune
+      ? cur.models.filter(
+          (m) =>
+            !fileModelKeys.has(modelKey(m.provider.slug, m.modelId)) && !prunedProviderIds.has(m.providerId),
+        )
+      : [];
+    for (const [i, f] of file.models.entries()) {
+      const key = modelKey(f.provider, f.modelId);
+      const provider = providerBySlug.get(f.provider);
+      const providerKnown = fileSlugs.has(f.provider) || (provider && !prunedProviderIds.has(provider.id));
+      if (!providerKnown) {
+        issue(['models', i, 'provider'], `no provider "${f.provider}" in the file or the database`);
+        continue;
+      }
+      const { provider: slug, ...fields } = f;
+      const have = modelByKey.get(key);
+      if (!have) {
+        step({ action: 'create', kind: 'model', name: key, fields: [] }, async () => {
+          const p = await this.ctx.prisma.provider.findUniqueOrThrow({
+            where: { slug },
+            select: { id: true },
+          });
+          return this.#models.create(actor, { ...fields, providerId: p.id, scope: 'global' });
+        });
+        continue;
+      }
+      const priced = f.priceInputPer1M !== undefined || f.priceOutputPer1M !== undefined;
+      const entry = modelEntry(have);
+      const want: Record<string, unknown> = {
+        displayName: f.displayName,
+        description: f.description ?? null,
+        priceCachedInputPer1M:
+          f.priceCachedInputPer1M === undefined || f.priceCachedInputPer1M === null
+            ? null
+            : round6(f.priceCachedInputPer1M),
+        contextWindow: f.contextWindow ?? null,
+        maxOutputTokens: f.maxOutputTokens ?? null,
+        qualityTier: f.qualityTier,
+        qualityScore: f.qualityScore,
+        capabilities: f.capabilities,
+        config: f.config,
+        enabled: f.enabled,
+        isDefault: f.isDefault,
+        priority: f.priority,
+      };
+      const diff = diffFields(normalized(configModelSchema, entry), want, {
+        capabilities: (a, b) => isDeepStrictEqual([...(a as string[])].sort(), [...(b as string[])].sort()),
+      });
+      const update: UpdateModelBody = bodyOf(diff) as UpdateModelBody;
+      const inOut = (m: { priceInputPer1M?: number; priceOutputPer1M?: number }) =>
+        `${m.priceInputPer1M ?? 0} / ${m.priceOutputPer1M ?? 0}`;
+      if (priced) {
+        const input = round6(f.priceInputPer1M ?? 0);
+        const output = round6(f.priceOutputPer1M ?? 0);
+        if (!have.priced || input !== entry.priceInputPer1M || output !== entry.priceOutputPer1M) {
+          Object.assign(update, { priceInputPer1M: input, priceOutputPer1M: output, priced: true });
+          diff.push({
+            field: 'prices',
+            before: have.priced ? inOut(entry) : 'unpriced',
+            after: inOut({ priceInputPer1M: input, priceOutputPer1M: output }),
+          });
+        }
+      } else if (have.priced) {
+        update.priced = false;
+        diff.push({ field: 'prices', before: inOut(entry), after: 'unpriced' });
+      }
+      if (!diff.length) continue;
+      step({ action: 'update', kind: 'model', name: key, fields: diff }, () =>
+        this.#models.update(actor, have.id, update),
+      );
+    }
+
+    // ---- model refs (aliases, chains, power levels): the registry as it will be after this apply
+    const prunedModelIds = new Set(prunedModels.map((m) => m.id));
+    const allModels = await this.ctx.prisma.model.findMany({
+      select: { id: true, modelId: true, providerId: true, provider: { select: { slug: true } } },
+    });
+    const known = new Set<string>();
+    for (const m of allModels) {
+      if (prunedModelIds.has(m.id) || prunedProviderIds.has(m.providerId)) continue;
+      known.add(m.modelId);
+      known.add(modelKey(m.provider.slug, m.modelId));
+    }
+    for (const m of file.models) {
+      known.add(m.modelId);
+      known.add(modelKey(m.provider, m.modelId));
+    }
+    const checkRef = (segments: (string | number)[], ref: string) => {
+      if (!known.has(ref)) issue(segments, `no model "${ref}" in the file or the registry`);
+    };
+
+    // ---- power levels (they exist: the file changes them)
+    const levelBySlug = new Map(cur.levels.map((l) => [l.slug, l]));
+    for (const [i, f] of file.powerLevels.entries()) {
+      const have = levelBySlug.get(f.slug);
+      if (!have) {
+        issue(
+          ['powerLevels', i, 'slug'],
+          `no power level "${f.slug}" (there are ${[...levelBySlug.keys()].join(', ') || 'none'})`,
+        );
+        continue;
+      }
+      f.modelRefs?.forEach((ref, j) => checkRef(['powerLevels', i, 'modelRefs', j], ref));
+      const { slug: _slug, ...want } = f;
+      const fields = diffFields(normalized(configPowerLevelSchema, levelEntry(have)), want);
+      if (!fields.length) continue;
+      step({ action: 'update', kind: 'power level', name: f.slug, fields }, () =>
+        this.#routing.updatePowerLevel(actor, f.slug, bodyOf(fields) as UpdatePowerLevelBody),
+      );
+    }
+
+    // ---- aliases (global)
+    const aliasByName = new Map(cur.aliases.map((a) => [a.name, a]));
+    const aliasNames = new Set(file.aliases.map((a) => a.name));
+    for (const [i, f] of file.aliases.entries()) {
+      f.targets.forEach((t, j) => checkRef(['aliases', i, 'targets', j, 'ref'], t.ref));
+      f.fallbacks.forEach((ref, j) => checkRef(['aliases', i, 'fallbacks', j], ref));
+      const have = aliasByName.get(f.name);
+      if (!have) {
+        step({ action: 'create', kind: 'alias', name: f.name, fields: [] }, () =>
+          this.#routing.createAlias(actor, { ...f, orgId: null }),
+        );
+        continue;
+      }
+      const fields = diffFields(normalized(configAliasSchema, aliasEntry(have)), {
+        ...f,
+        description: f.description ?? null,
+      });
+      if (!fields.length) continue;
+      step({ action: 'update', kind: 'alias', name: f.name, fields }, () =>
+        this.#routing.updateAlias(actor, have.id, bodyOf(fields) as UpdateAliasBody),
+      );
+    }
+
+    // ---- fallback chains
+    const chainByRef = new Map(cur.chains.map((c) => [c.modelRef, c]));
+    const chainRefs = new Set(file.fallbackChains.map((c) => c.modelRef));
+    for (const [i, f] of file.fallbackChains.entries()) {
+      checkRef(['fallbackChains', i, 'modelRef'], f.modelRef);
+      f.targets.forEach((ref, j) => checkRef(['fallbackChains', i, 'targets', j], ref));
+      const have = chainByRef.get(f.modelRef);
+      const body = { ...f, description: f.description ?? null };
+      if (!have) {
+        step({ action: 'create', kind: 'fallback chain', name: f.modelRef, fields: [] }, () =>
+          this.#routing.createChain(actor, body),
+        );
+        continue;
+      }
+      const fields = diffFields(normalized(configChainSchema, chainEntry(have)), body);
+      if (!fields.length) continue;
+      step({ action: 'update', kind: 'fallback chain', name: f.modelRef, fields }, () =>
+        this.#routing.updateChain(actor, have.id, body),
+      );
+    }
+
+    // ---- agents (their models are any name routing resolves: aliases, power levels, models; not checked here)
+    const agentById = new Map(cur.agents.map((a) => [a.agentId, a]));
+    const agentIds = new Set(file.agents.map((a) => a.agentId));
+    for (const f of file.agents) {
+      const have = agentById.get(f.agentId);
+      if (!have) {
+        step({ action: 'create', kind: 'agent', name: f.agentId, fields: [] }, () =>
+          this.#agents.create(actor, f),
+        );
+        continue;
+      }
+      const fields = diffFields(normalized(configAgentSchema, agentEntry(have)), f);
+      if (!fields.length) continue;
+      step({ action: 'update', kind: 'agent', name: f.agentId, fields }, () =>
+        this.#agents.update(actor, have.id, bodyOf(fields)),
+      );
+    }
+
+    // ---- routing rules
+    if (file.routing) {
+      const rules = file.routing;
+      const fields = diffFields(cur.rules, rules);
+      if (fields.length)
+        step({ action: 'update', kind: 'routing', name: 'rules', fields }, () =>
+          this.#routing.setRules(actor, rules),
+        );
+    }
+
+    // ---- prune: what the file does not list (a pruned provider takes its models with it)
+    if (prune) {
+      for (const a of cur.agents.filter((a) => !agentIds.has(a.agentId)))
+        step({ action: 'delete', kind: 'agent', name: a.agentId, fields: [] }, () =>
+          this.#agents.remove(actor, a.id),
+        );
+      for (const c of cur.chains.filter((c) => !chainRefs.has(c.modelRef)))
+        step({ action: 'delete', kind: 'fallback chain', name: c.modelRef, fields: [] }, () =>
+          this.#routing.deleteChain(actor, c.id),
+        );
+      for (const a of cur.aliases.filter((a) => !aliasNames.has(a.name)))
+        step({ action: 'delete', kind: 'alias', name: a.name, fields: [] }, () =>
+          this.#routing.deleteAlias(actor, a.id),
+        );
+      for (const m of prunedModels)
+        step(
+          { action: 'delete', kind: 'model', name: modelKey(m.provider.slug, m.modelId), fields: [] },
+          () => this.#models.remove(actor, m.id),
+        );
+      for (const p of prunedProviders)
+        step({ action: 'delete', kind: 'provider', name: p.slug, fields: [] }, () =>
+          this.#providers.remove(actor, p.id),
+        );
+    }
+
+    if (issues.length) throw new ConfigFileError(issues);
+    return { steps, changes: steps.map((s) => s.change) };
+  }
+}
+
+const show = (v: unknown) => {
+  const s = v === undefined ? '(unset)' : typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+};
+
+/** A plan as the CLI prints it: one line per change (`+` create, `~` update, `-` delete), or "no changes". */
+export function formatPlan(plan: ConfigPlan, o: { prune?: boolean } = {}): string {
+  if (!plan.changes.length) return 'no changes';
+  const sign = { create: '+', update: '~', delete: '-' } as const;
+  const sorted = [...plan.changes].sort(
+    (a, b) =>
+      (a.action === 'delete' ? 1 : 0) - (b.action === 'delete' ? 1 : 0) ||
+      KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind),
+  );
+  const lines = sorted.map((c) => {
+    const head = `${sign[c.action]} ${c.kind} ${c.name}`;
+    if (c.action === 'delete') return `${head} (not in the file${o.prune === false ? '' : '; --prune'})`;
+    if (c.action === 'create') return head;
+    return `${head}: ${c.fields.map((f) => `${f.field} ${show(f.before)} -> ${show(f.after)}`).join(', ')}`;
+  });
+  const count = (a: ConfigChange['action']) => plan.changes.filter((c) => c.action === a).length;
+  lines.push(
+    `${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'}: ${count('create')} to create, ${count('update')} to update, ${count('delete')} to delete`,
+  );
+  return lines.join('\n');
+}
+
+/**
+ * CONFIG_FILE at start (a Kubernetes ConfigMap): apply the file before the server listens; the summary line to
+ * print, or an Error whose message says what is wrong with the file (the start fails on it).
+ */
+export async function applyConfigFileAtStart(
+  svc: ConfigFileService,
+  path: string,
+  read: (path: string) => string,
+): Promise<string> {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (err) {
+    throw new Error(`CONFIG_FILE ${path} cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    const plan = await svc.applyText(text);
+    return `  config file: ${path} applied (${plan.changes.length ? `${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'}` : 'no changes'})`;
+  } catch (err) {
+    if (err instanceof ConfigFileError)
+      throw new Error(
+        `CONFIG_FILE ${path} cannot be applied (nothing was changed):\n${err.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      );
+    throw err;
+  }
+}

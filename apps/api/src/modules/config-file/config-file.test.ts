@@ -1,0 +1,485 @@
+/** Configuration as code: export, dry run, apply (idempotent, audited, managed marks), prune, CONFIG_FILE, the CLI. */
+import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConfigCommand, type CliIo } from '../../cli/switchyard.js';
+import type { LookupFn } from '../../lib/outbound-policy.js';
+import { createTestApp, type TestApp } from '../../test/app.js';
+import {
+  applyConfigFileAtStart,
+  ConfigFileError,
+  ConfigFileService,
+  formatPlan,
+} from './config-file.service.js';
+
+/** Every name resolves to a public address (no DNS in tests); `meta.test` to the cloud metadata address. */
+const lookup: LookupFn = async (hostname) =>
+  hostname === 'meta.test'
+    ? [{ address: '169.254.169.254', family: 4 }]
+    : [{ address: '93.184.216.34', family: 4 }];
+
+let t: TestApp;
+let svc: ConfigFileService;
+let superAdmin: string;
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  t = await createTestApp({ outboundLookup: lookup });
+  svc = new ConfigFileService(t.app.ctx, t.app.routing, t.app.health);
+  superAdmin = await t.tokenFor('super_admin');
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** A CLI run with captured output. */
+async function cli(args: string[], files: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (s) => out.push(s),
+    stderr: (s) => err.push(s),
+    readFile: (p) => {
+      if (!(p in files)) throw new Error('no such file');
+      return files[p]!;
+    },
+    writeFile: (p, text) => {
+      files[p] = text;
+    },
+  };
+  const code = await runConfigCommand(svc, args, io);
+  return { code, stdout: out.join(''), stderr: err.join(''), files };
+}
+
+const auditCount = () => t.app.ctx.prisma.auditLog.count();
+
+type Doc = Record<string, unknown> & {
+  providers: Record<string, unknown>[];
+  models: Record<string, unknown>[];
+  aliases: Record<string, unknown>[];
+  fallbackChains: Record<string, unknown>[];
+  powerLevels: Record<string, unknown>[];
+  agents?: Record<string, unknown>[];
+  routing: Record<string, unknown>;
+};
+
+async function exported(): Promise<Doc> {
+  return parse((await svc.export()).yaml) as Doc;
+}
+
+describe('config export and apply', () => {
+  it('an export applies to no changes (dry run and apply), and says where to set keys', async () => {
+    const { yaml } = await svc.export();
+    expect(yaml).toContain('apiVersion: switchyard.dev/v1');
+    expect(yaml).toContain('kind: GatewayConfig');
+    const before = await auditCount();
+    const dry = await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': yaml });
+    expect(dry).toMatchObject({ code: 0, stdout: 'no changes\n' });
+    const applied = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': yaml });
+    expect(applied).toMatchObject({ code: 0, stdout: 'no changes\n' });
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('the CLI export goes to stdout (warnings to stderr) or to -o; pnpm banner lines on top are ignored', async () => {
+    const r = await cli(['config', 'export', '-o', 'out.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.files['out.yaml']).toContain('kind: GatewayConfig');
+    const s = await cli(['config', 'export']);
+    expect(s.stdout).toBe(r.files['out.yaml']);
+    const banner = `\n> switchyard@ switchyard /work\n> node apps/api/dist/cli/switchyard.js config export\n\n${s.stdout}`;
+    expect((await cli(['config', 'apply', 'b.yaml', '--dry-run'], { 'b.yaml': banner })).stdout).toBe(
+      'no changes\n',
+    );
+    expect((await cli(['config', 'frobnicate'])).code).toBe(2);
+    expect((await cli(['config', 'apply', 'x.yaml', '--force'], { 'x.yaml': '' })).code).toBe(2);
+    expect((await cli(['config', 'apply', 'missing.yaml'])).code).toBe(1);
+  });
+
+  it('a dry run prints the diff and changes nothing; apply makes it, audited by "config file"; twice = no changes', async () => {
+    const doc = await exported();
+    doc.providers.push({
+      slug: 'gitops-openai',
+      type: 'openai',
+      name: 'GitOps OpenAI',
+      baseUrl: 'https://api.gitops.example/v1',
+      apiKeyEnv: 'GITOPS_OPENAI_KEY',
+      priority: 20,
+    });
+    doc.models.push({
+      provider: 'gitops-openai',
+      modelId: 'gpt-gitops',
+      displayName: 'GPT GitOps',
+      priceInputPer1M: 1.25,
+      priceOutputPer1M: 5,
+    });
+    doc.aliases.push({ name: 'gitops.chat', targets: [{ ref: 'gitops-openai/gpt-gitops' }] });
+    doc.fallbackChains.push({ modelRef: 'gitops-openai/gpt-gitops', targets: ['mock/mock-small'] });
+    const mock = doc.providers.find((p) => p.slug === 'mock')!;
+    const was = mock.priority;
+    mock.priority = 7;
+    doc.routing.strategy = 'quality';
+    const text = stringify(doc);
+
+    const before = await auditCount();
+    const dry = await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': text });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('+ provider gitops-openai');
+    expect(dry.stdout).toContain('+ model gitops-openai/gpt-gitops');
+    expect(dry.stdout).toContain('+ alias gitops.chat');
+    expect(dry.stdout).toContain('+ fallback chain gitops-openai/gpt-gitops');
+    expect(dry.stdout).toContain(`~ provider mock: priority ${String(was)} -> 7`);
+    expect(dry.stdout).toContain('~ routing rules: strategy balanced -> quality');
+    expect(dry.stdout).toContain('6 changes: 4 to create, 2 to update, 0 to delete');
+    expect(await auditCount()).toBe(before);
+    expect(await t.app.ctx.prisma.provider.count({ where: { slug: 'gitops-openai' } })).toBe(0);
+
+    const applied = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': text });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('applied');
+    const p = await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { slug: 'gitops-openai' } });
+    expect(p.auth).toEqual({ apiKey: { _env: 'GITOPS_OPENAI_KEY' } });
+    expect(p.encryptedApiKey).toBeNull();
+    const entries = await t.app.ctx.prisma.auditLog.findMany({
+      where: { createdAt: { gte: new Date(Date.now() - 60_000) }, actorEmail: 'config file' },
+    });
+    expect(entries.map((e) => e.action).sort()).toEqual(
+      [
+        'alias.create',
+        'chain.create',
+        'model.create',
+        'provider.create',
+        'provider.update',
+        'routing.rules',
+      ].sort(),
+    );
+    // Live: the new alias routes (the snapshot reloaded) and the trace shows the chosen model.
+    expect(t.app.routing.config.models.some((m) => m.modelId === 'gpt-gitops')).toBe(true);
+
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': text })).stdout).toBe('no changes\n');
+    expect((await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': text })).stdout).toBe(
+      'no changes\n',
+    );
+
+    // The API marks what the file manages (the dashboard's badge); an object not in the file is not marked.
+    const providers = await t.http.get('/api/v1/llm/providers').set(as(superAdmin));
+    const byslug = new Map(
+      (providers.body.data as { slug: string; managedByConfig: boolean }[]).map((x) => [x.slug, x]),
+    );
+    expect(byslug.get('gitops-openai')?.managedByConfig).toBe(true);
+    const aliases = await t.http.get('/api/v1/llm/routing/aliases').set(as(superAdmin));
+    expect(aliases.body.data.find((a: { name: string }) => a.name === 'gitops.chat').managedByConfig).toBe(
+      true,
+    );
+    const chains = await t.http.get('/api/v1/llm/routing/chains').set(as(superAdmin));
+    expect(chains.body.data[0].managedByConfig).toBe(true);
+  });
+
+  it('objects not in the file are left alone; --prune deletes them (the dry run lists them first)', async () => {
+    const extra = await t.http
+      .post('/api/v1/llm/routing/aliases')
+      .set(as(superAdmin))
+      .send({ name: 'ui.only', targets: [{ ref: 'mock/mock-small', weight: 1 }] });
+    expect(extra.status, extra.text).toBe(201);
+    const doc = await exported();
+    doc.aliases = doc.aliases.filter((a) => a.name !== 'ui.only');
+    doc.fallbackChains = [];
+    const text = stringify(doc);
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': text })).stdout).toBe('no changes\n');
+    expect(await t.app.ctx.prisma.alias.count({ where: { name: 'ui.only' } })).toBe(1);
+
+    const dry = await cli(['config', 'apply', 'f.yaml', '--dry-run', '--prune'], { 'f.yaml': text });
+    expect(dry.stdout).toContain('- alias ui.only (not in the file; --prune)');
+    expect(dry.stdout).toContain('- fallback chain gitops-openai/gpt-gitops');
+    expect(await t.app.ctx.prisma.alias.count({ where: { name: 'ui.only' } })).toBe(1);
+    const pruned = await cli(['config', 'apply', 'f.yaml', '--prune'], { 'f.yaml': text });
+    expect(pruned.code).toBe(0);
+    expect(await t.app.ctx.prisma.alias.count({ where: { name: 'ui.only' } })).toBe(0);
+    expect(await t.app.ctx.prisma.fallbackChain.count()).toBe(0);
+    expect((await cli(['config', 'apply', 'f.yaml', '--prune'], { 'f.yaml': text })).stdout).toBe(
+      'no changes\n',
+    );
+  });
+
+  it('agents: created, changed and pruned by the file, exported back', async () => {
+    const doc = await exported();
+    const agent = {
+      agentId: 'gitops-coder',
+      name: 'Coder',
+      role: 'Writes code',
+      normalModel: 'mock/mock-small',
+      heavyModel: 'balanced',
+      maxModel: 'precision',
+    };
+    doc.agents = [agent];
+    const dry = await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': stringify(doc) });
+    expect(dry.stdout).toContain('+ agent gitops-coder');
+    expect(await t.app.ctx.prisma.agent.count()).toBe(0);
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) })).code).toBe(0);
+    expect(await t.app.ctx.prisma.agent.findUnique({ where: { agentId: 'gitops-coder' } })).toMatchObject(
+      agent,
+    );
+    expect((await exported()).agents).toEqual([agent]);
+    doc.agents = [{ ...agent, maxModel: 'mock/mock-small' }];
+    const change = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) });
+    expect(change.stdout).toContain('~ agent gitops-coder: maxModel precision -> mock/mock-small');
+    const bad = await cli(['config', 'apply', 'f.yaml'], {
+      'f.yaml': stringify({ ...doc, agents: [{ ...agent, agentId: 'Not An Id' }] }),
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('agents[0].agentId');
+    doc.agents = [];
+    await cli(['config', 'apply', 'f.yaml', '--prune'], { 'f.yaml': stringify(doc) });
+    expect(await t.app.ctx.prisma.agent.count()).toBe(0);
+  });
+
+  it('secrets are never exported: a stored key becomes a commented apiKeyEnv placeholder, config secrets are masked', async () => {
+    const created = await t.http
+      .post('/api/v1/llm/providers')
+      .set(as(superAdmin))
+      .send({
+        type: 'openai',
+        name: 'Keyed',
+        slug: 'keyed',
+        baseUrl: 'https://api.keyed.example/v1',
+        apiKey: 'sk-live-very-secret-key-0000',
+        config: { headers: { 'x-api-key': 'header-secret-value-1111', 'x-team': 'blue' } },
+      });
+    expect(created.status, created.text).toBe(201);
+    const r = await cli(['config', 'export']);
+    expect(r.stdout).not.toContain('very-secret');
+    expect(r.stdout).not.toContain('header-secret-value');
+    expect(r.stdout).toContain('# apiKeyEnv: OPENAI_API_KEY');
+    expect(r.stderr).toContain('provider "keyed": its key is stored in the database and was not exported');
+    // Applying the export keeps the stored key and header secret.
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': r.stdout })).stdout).toBe('no changes\n');
+    const doc = parse(r.stdout) as Doc;
+    doc.providers.find((p) => p.slug === 'keyed')!.priority = 9;
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) })).code).toBe(0);
+    const p = await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { slug: 'keyed' } });
+    expect(t.app.ctx.secrets.decrypt(p.encryptedApiKey!)).toBe('sk-live-very-secret-key-0000');
+    expect((p.config as { headers: Record<string, string> }).headers['x-api-key']).toBe(
+      'header-secret-value-1111',
+    );
+    expect(p.priority).toBe(9);
+  });
+
+  it.each([
+    [
+      'a key in clear',
+      (d: Doc) => d.providers.push({ slug: 'clear', type: 'openai', name: 'Clear', apiKey: 'sk-123' }),
+      /providers\[\d+\]\.apiKey \(line \d+\): a secret may not be written in the config file/,
+    ],
+    [
+      'a credential header in clear',
+      (d: Doc) =>
+        d.providers.push({
+          slug: 'hdr',
+          type: 'custom',
+          name: 'Hdr',
+          baseUrl: 'https://hdr.example/v1',
+          config: { headers: { authorization: 'Bearer sk-clear' } },
+        }),
+      /providers\[\d+\]\.config\.headers\.authorization \(line \d+\): a secret may not be written/,
+    ],
+    [
+      'a base URL the outbound policy refuses',
+      (d: Doc) =>
+        d.providers.push({ slug: 'meta', type: 'custom', name: 'Meta', baseUrl: 'http://meta.test/v1' }),
+      /providers\[\d+\]\.baseUrl \(line \d+\): .*metadata/i,
+    ],
+    [
+      'a model of an unknown provider',
+      (d: Doc) => d.models.push({ provider: 'nobody', modelId: 'm', displayName: 'M' }),
+      /models\[\d+\]\.provider \(line \d+\): no provider "nobody"/,
+    ],
+    [
+      'an alias to an unknown model',
+      (d: Doc) => d.aliases.push({ name: 'bad.alias', targets: [{ ref: 'mock/nope' }] }),
+      /aliases\[\d+\]\.targets\[0\]\.ref \(line \d+\): no model "mock\/nope"/,
+    ],
+    [
+      'an unknown field',
+      (d: Doc) => Object.assign(d.routing, { strategyy: 'cost' }),
+      /routing\.strategyy \(line \d+\): is not a known field/,
+    ],
+    [
+      'a wrong version',
+      (d: Doc) => Object.assign(d, { apiVersion: 'v0' }),
+      /apiVersion \(line \d+\): must be "switchyard.dev\/v1"/,
+    ],
+    [
+      'a type change',
+      (d: Doc) =>
+        Object.assign(
+          d.providers.find((p) => p.slug === 'mock')!,
+          { type: 'openai' },
+        ),
+      /providers\[\d+\]\.type \(line \d+\): is "mock" in the database and cannot change/,
+    ],
+    [
+      'an unknown power level',
+      (d: Doc) => d.powerLevels.push({ slug: 'turbo', enabled: true }),
+      /powerLevels\[\d+\]\.slug \(line \d+\): no power level "turbo"/,
+    ],
+  ])(
+    'refuses %s with the path (exit 1, nothing changed, even the valid parts)',
+    async (_n, edit, message) => {
+      const doc = await exported();
+      doc.providers.find((p) => p.slug === 'mock')!.priority = 3; // a valid change that must not be applied
+      edit(doc);
+      const before = await auditCount();
+      const r = await cli(['config', 'apply', 'bad.yaml'], { 'bad.yaml': stringify(doc) });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('bad.yaml cannot be applied (nothing was changed)');
+      expect(r.stderr).toMatch(message);
+      expect(await auditCount()).toBe(before);
+      expect(
+        (await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { slug: 'mock' } })).priority,
+      ).not.toBe(3);
+    },
+  );
+
+  it('refuses a file that is not YAML with its line', async () => {
+    const r = await cli(['config', 'apply', 'bad.yaml'], { 'bad.yaml': 'apiVersion: a\nkind: [\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/line \d+: not valid YAML/);
+  });
+
+  it('CONFIG_FILE at start applies the file, or fails with the path of the problem', async () => {
+    const doc = await exported();
+    doc.aliases.push({ name: 'from.configmap', targets: [{ ref: 'mock/mock-small' }] });
+    const files: Record<string, string> = { 'cm.yaml': stringify(doc), 'bad.yaml': 'apiVersion: 1\n' };
+    const read = (p: string) => {
+      if (!(p in files)) throw new Error('ENOENT');
+      return files[p]!;
+    };
+    expect(await applyConfigFileAtStart(svc, 'cm.yaml', read)).toBe(
+      '  config file: cm.yaml applied (1 change)',
+    );
+    expect(await applyConfigFileAtStart(svc, 'cm.yaml', read)).toBe(
+      '  config file: cm.yaml applied (no changes)',
+    );
+    await expect(applyConfigFileAtStart(svc, 'bad.yaml', read)).rejects.toThrow(
+      /CONFIG_FILE bad.yaml cannot be applied \(nothing was changed\):\n {2}apiVersion \(line 1\): must be/,
+    );
+    await expect(applyConfigFileAtStart(svc, 'gone.yaml', read)).rejects.toThrow(
+      /CONFIG_FILE gone.yaml cannot be read/,
+    );
+  });
+
+  it('formats a plan with a count per action', () => {
+    expect(formatPlan({ changes: [] })).toBe('no changes');
+    expect(
+      formatPlan({
+        changes: [
+          {
+            action: 'update',
+            kind: 'model',
+            name: 'mock/m',
+            fields: [{ field: 'enabled', before: true, after: false }],
+          },
+        ],
+      }),
+    ).toBe('~ model mock/m: enabled true -> false\n1 change: 0 to create, 1 to update, 0 to delete');
+  });
+});
+
+describe('config apply fuzz', () => {
+  it('random files never crash apply: a clean ConfigFileError naming a path, and nothing partly applied', async () => {
+    const junk = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.anything({ maxDepth: 2 }),
+    );
+    // Mostly the right shape, so that runs reach the database checks and some apply; now and then junk.
+    const maybe = <T>(a: fc.Arbitrary<T>) =>
+      fc.oneof({ weight: 12, arbitrary: a }, { weight: 1, arbitrary: junk });
+    const provider = fc.record(
+      {
+        slug: maybe(fc.constantFrom('fz-a', 'fz-b', 'mock', 'Bad Slug')),
+        type: maybe(fc.constantFrom('mock', 'openai', 'custom', 'nope')),
+        name: maybe(fc.constantFrom('Fuzz', 'Fuzz 2')),
+        baseUrl: maybe(fc.constantFrom('https://fz.example/v1', 'http://meta.test/', 'not a url')),
+        apiKeyEnv: maybe(fc.constantFrom('FZ_KEY', 'lower')),
+        priority: maybe(fc.integer({ min: -5, max: 120 })),
+      },
+      { requiredKeys: ['slug', 'type', 'name'] },
+    );
+    // Now and then a key in clear.
+    const providerOrKey = fc
+      .tuple(provider, fc.integer({ min: 0, max: 9 }))
+      .map(([p, n]) => (n === 0 ? { ...p, apiKey: 'sk-nope' } : p));
+    const model = fc.record(
+      {
+        provider: maybe(fc.constantFrom('fz-a', 'mock', 'ghost')),
+        modelId: maybe(fc.constantFrom('fz-m', 'mock-small', 'bad id')),
+        displayName: maybe(fc.constant('FZ')),
+        priceInputPer1M: maybe(fc.double({ min: -1, max: 10, noNaN: true })),
+        isDefault: maybe(fc.boolean()),
+      },
+      { requiredKeys: ['provider', 'modelId', 'displayName'] },
+    );
+    const alias = fc.record(
+      {
+        name: maybe(fc.constantFrom('fz.alias', 'auto', 'x y')),
+        targets: maybe(
+          fc.array(fc.record({ ref: maybe(fc.constantFrom('mock/mock-small', 'fz-a/fz-m', 'ghost/x')) }), {
+            maxLength: 2,
+          }),
+        ),
+      },
+      { requiredKeys: ['name', 'targets'] },
+    );
+    const file = fc.record(
+      {
+        apiVersion: maybe(fc.constant('switchyard.dev/v1')),
+        kind: maybe(fc.constant('GatewayConfig')),
+        providers: maybe(fc.array(providerOrKey, { maxLength: 2 })),
+        models: maybe(fc.array(model, { maxLength: 2 })),
+        aliases: maybe(fc.array(alias, { maxLength: 2 })),
+        fallbackChains: maybe(
+          fc.array(
+            fc.record({
+              modelRef: maybe(fc.constantFrom('mock/mock-small', 'fz-a/fz-m')),
+              targets: maybe(fc.constantFrom(['mock/mock-large'], ['ghost/x'], [])),
+            }),
+            { maxLength: 1 },
+          ),
+        ),
+        powerLevels: maybe(
+          fc.array(
+            fc.record({
+              slug: maybe(fc.constantFrom('eco', 'ghost')),
+              tier: maybe(fc.constantFrom('eco', 'balanced')),
+            }),
+            { maxLength: 1 },
+          ),
+        ),
+        routing: maybe(fc.record({ strategy: maybe(fc.constantFrom('cost', 'balanced')) })),
+      },
+      { requiredKeys: ['apiVersion', 'kind'] },
+    );
+    const text = fc.oneof(
+      { weight: 4, arbitrary: file.map((f) => stringify(f)) },
+      { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
+      { weight: 1, arbitrary: fc.anything().map((v) => stringify(v ?? null)) },
+    );
+    await fc.assert(
+      fc.asyncProperty(text, async (src) => {
+        const before = await auditCount();
+        try {
+          await svc.applyText(src);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ConfigFileError);
+          const issues = (err as ConfigFileError).issues;
+          expect(issues.length).toBeGreaterThan(0);
+          for (const i of issues) expect(i.path.length).toBeGreaterThan(0);
+          expect(await auditCount()).toBe(before);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

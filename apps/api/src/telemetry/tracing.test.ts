@@ -1,0 +1,219 @@
+// OpenTelemetry traces through a real gateway, a real HTTP mock upstream and a local OTLP/HTTP receiver: one
+// server span per request (GenAI attributes, the routing decision), a client span per attempt, the client's
+// traceparent continued and each attempt's span passed upstream; with no endpoint set, nothing is traced.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+
+type Obj = Record<string, unknown>;
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  arrayValue?: { values?: OtlpValue[] };
+}
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: { key: string; value: OtlpValue }[];
+  status?: { code?: number };
+}
+
+/** A local OTLP/HTTP (JSON) receiver: every span it was sent. */
+async function startReceiver() {
+  const spans: OtlpSpan[] = [];
+  const resources: Obj[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          resourceSpans: { resource: Obj; scopeSpans: { spans: OtlpSpan[] }[] }[];
+        };
+        for (const rs of body.resourceSpans) {
+          resources.push(rs.resource);
+          for (const ss of rs.scopeSpans) spans.push(...ss.spans);
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { spans, resources, url, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+const attr = (s: OtlpSpan, key: string): unknown => {
+  const v = s.attributes.find((a) => a.key === key)?.value;
+  if (!v) return undefined;
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map((x) => x.stringValue);
+  if (v.intValue !== undefined) return Number(v.intValue);
+  return v.stringValue ?? v.doubleValue ?? v.boolValue;
+};
+
+const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CLIENT_SPAN = '00f067aa0ba902b7';
+const SERVER = 2;
+const CLIENT = 3;
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let env: ProxyEnv;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  env = await createProxyEnv({
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'switchyard-test' },
+  });
+}, 180_000);
+afterAll(async () => {
+  await env?.close();
+  await receiver?.close();
+});
+beforeEach(() => {
+  env.up.reset();
+  receiver.spans.length = 0;
+});
+
+async function call(body: Obj, headers: Record<string, string> = {}) {
+  const res = await fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}`, ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { res, text };
+}
+
+/** The spans of one trace, once exported. */
+async function spansOf(traceId: string | null, count: number): Promise<OtlpSpan[]> {
+  for (let i = 0; i < 50; i++) {
+    await env.t.app.tracing!.forceFlush();
+    const got = receiver.spans.filter((s) => traceId === null || s.traceId === traceId);
+    if (got.length >= count) return got;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`expected ${count} spans, got ${receiver.spans.length}`);
+}
+
+describe('OpenTelemetry traces (OTLP endpoint set)', () => {
+  it('continues the client traceparent: a server span for the request, a client span per attempt, passed upstream', async () => {
+    const r = await call(
+      { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'Hi' }] },
+      { traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01` },
+    );
+    expect(r.res.status, r.text).toBe(200);
+    const spans = await spansOf(CLIENT_TRACE, 2);
+    const server = spans.find((s) => s.kind === SERVER)!;
+    const client = spans.find((s) => s.kind === CLIENT)!;
+    expect(server.parentSpanId).toBe(CLIENT_SPAN);
+    expect(client.parentSpanId).toBe(server.spanId);
+    expect(server.name).toBe('chat up-openai/gpt-test');
+    expect(client.name).toBe('chat gpt-test');
+    expect(attr(server, 'gen_ai.operation.name')).toBe('chat');
+    expect(attr(server, 'gen_ai.request.model')).toBe('up-openai/gpt-test');
+    expect(attr(server, 'gen_ai.response.model')).toBe('gpt-test');
+    expect(attr(server, 'gen_ai.system')).toBe('openai');
+    expect(attr(server, 'gen_ai.usage.input_tokens')).toBeGreaterThan(0);
+    expect(attr(server, 'gen_ai.usage.output_tokens')).toBeGreaterThan(0);
+    expect(attr(server, 'gen_ai.response.finish_reasons')).toEqual(['stop']);
+    expect(attr(server, 'http.response.status_code')).toBe(200);
+    expect(attr(server, 'switchyard.request_id')).toBe(r.res.headers.get('x-request-id'));
+    expect(attr(server, 'switchyard.route.kind')).toBe('direct');
+    expect((attr(server, 'switchyard.route.order') as string[])[0]).toBe('up-openai/gpt-test');
+    expect(attr(client, 'switchyard.provider')).toBe('up-openai');
+    expect(attr(client, 'server.address')).toBe('127.0.0.1');
+    expect(attr(client, 'switchyard.attempt.outcome')).toBe('ok');
+    expect(BigInt(client.startTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(server.startTimeUnixNano));
+    expect(BigInt(client.endTimeUnixNano)).toBeLessThanOrEqual(BigInt(server.endTimeUnixNano));
+    // The provider saw the attempt's span as its parent, in the same trace.
+    expect(env.up.requests.at(-1)!.headers.traceparent).toBe(`00-${CLIENT_TRACE}-${client.spanId}-01`);
+    expect(receiver.resources.some((res) => JSON.stringify(res).includes('switchyard-test'))).toBe(true);
+  });
+
+  it('a failed attempt and its fallback: two client spans, the first an error; a stream carries its finish reason', async () => {
+    env.up.script({ status: 503 });
+    const r = await call({
+      model: 'gpt-test',
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(r.res.status, r.text).toBe(200);
+    const spans = await spansOf(null, 3);
+    const server = spans.find((s) => s.kind === SERVER)!;
+    const clients = spans.filter((s) => s.kind === CLIENT && s.traceId === server.traceId);
+    expect(server.parentSpanId ?? '').toBe('');
+    expect(clients).toHaveLength(2);
+    const [first, second] = clients.sort(
+      (a, b) => Number(attr(a, 'switchyard.attempt.number')) - Number(attr(b, 'switchyard.attempt.number')),
+    );
+    expect(attr(first!, 'http.response.status_code')).toBe(503);
+    expect(first!.status?.code).toBe(2);
+    expect(attr(first!, 'error.type')).toBe(attr(first!, 'switchyard.attempt.outcome'));
+    expect(String(attr(first!, 'error.type'))).toMatch(/^overloaded:/);
+    expect(attr(second!, 'switchyard.attempt.outcome')).toBe('ok');
+    expect(attr(server, 'switchyard.stream')).toBe(true);
+    expect(attr(server, 'gen_ai.response.finish_reasons')).toEqual(['stop']);
+    const ups = env.up.requests.map((q) => q.headers.traceparent);
+    expect(ups).toEqual([
+      `00-${server.traceId}-${first!.spanId}-01`,
+      `00-${server.traceId}-${second!.spanId}-01`,
+    ]);
+  });
+
+  it('an unroutable request is one error span with the reason', async () => {
+    const r = await call({ model: 'no-such-model', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(r.res.status).toBe(404);
+    const [server] = await spansOf(null, 1);
+    expect(server!.kind).toBe(SERVER);
+    expect(server!.status?.code).toBe(2);
+    expect(attr(server!, 'error.type')).toBe('unknown_model');
+    expect(attr(server!, 'http.response.status_code')).toBe(404);
+  });
+
+  it('ignores a malformed traceparent (a new trace) and never fails the request', async () => {
+    const r = await call(
+      { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'Hi' }] },
+      { traceparent: 'not-a-traceparent' },
+    );
+    expect(r.res.status).toBe(200);
+    const spans = await spansOf(null, 2);
+    const server = spans.find((s) => s.kind === SERVER)!;
+    expect(server.parentSpanId ?? '').toBe('');
+    expect(server.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('OpenTelemetry off (no endpoint)', () => {
+  let plain: ProxyEnv;
+  beforeAll(async () => {
+    plain = await createProxyEnv();
+  }, 180_000);
+  afterAll(async () => {
+    await plain?.close();
+  });
+
+  it('creates no tracer and sends no traceparent upstream', async () => {
+    expect(plain.t.app.tracing).toBeNull();
+    const res = await fetch(`${plain.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${plain.userKey}`,
+        traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`,
+      },
+      body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(plain.up.requests.at(-1)!.headers.traceparent).toBeUndefined();
+  });
+});

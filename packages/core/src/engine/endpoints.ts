@@ -1,0 +1,56 @@
+/**
+ * Several endpoints of one provider (regions or mirrors of one account): which one a call goes to first, and
+ * which failures move the same target to the provider's next endpoint before routing falls back to the next
+ * candidate.
+ */
+import type { AttemptOutcome } from './classify.js';
+
+/**
+ * The order in which a provider's endpoints are tried, as indexes into `weights` (the endpoints in their
+ * configured order). The first is drawn in proportion to the weights with `r` in [0, 1) (the caller passes its
+ * random number: the function is pure); the others follow in configured order. An endpoint of weight 0 is never
+ * drawn first, only reached by failover; when every weight is 0 the configured order is kept.
+ */
+export function endpointOrder(weights: readonly number[], r: number): number[] {
+  const all = weights.map((_, i) => i);
+  const total = weights.reduce((sum, w) => sum + (w > 0 ? w : 0), 0);
+  if (weights.length < 2 || total <= 0) return all;
+  const point = Math.min(Math.max(r, 0), 1 - Number.EPSILON) * total;
+  let acc = 0;
+  let first = all.length - 1;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]! > 0 ? weights[i]! : 0;
+    if (w === 0) continue;
+    acc += w;
+    if (point < acc) {
+      first = i;
+      break;
+    }
+  }
+  return [first, ...all.filter((i) => i !== first)];
+}
+
+/**
+ * Whether a failed call moves on to the provider's next endpoint (same model, same key) before the router's
+ * decision applies: a connection failure, a 5xx, a 429 or our own timeout, before anything reached the client.
+ * Everything else (auth, billing, client errors, a model the provider lacks) is the account's answer, the same on
+ * every endpoint.
+ */
+export function failsOverEndpoint(
+  o: Pick<AttemptOutcome, 'status' | 'kind' | 'afterFirstByte' | 'streamCut'>,
+): boolean {
+  if (o.afterFirstByte) return false;
+  if (o.streamCut) return true;
+  switch (o.kind) {
+    case 'network':
+    case 'server':
+    case 'overloaded':
+    case 'rate_limit':
+    case 'timeout':
+      return true;
+    case 'unknown':
+      return o.status === 0 || o.status >= 500;
+    default:
+      return o.status >= 500 && o.kind !== 'policy' && o.kind !== 'billing' && o.kind !== 'auth';
+  }
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { configPath, formatConfigIssues, parseConfigFile } from './index.js';
+
+const base = { apiVersion: 'switchyard.dev/v1', kind: 'GatewayConfig' };
+
+describe('config file', () => {
+  it("a minimal file is every list empty, with the API bodies' defaults on entries", () => {
+    const r = parseConfigFile({
+      ...base,
+      providers: [{ slug: 'OpenAI-Main', type: 'openai', name: 'OpenAI', apiKeyEnv: 'OPENAI_API_KEY' }],
+      aliases: [{ name: 'chat', targets: [{ ref: 'openai-main/gpt-4o' }] }],
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.models).toEqual([]);
+    expect(r.config.providers[0]).toMatchObject({
+      slug: 'openai-main',
+      priority: 50,
+      status: 'active',
+      config: {},
+    });
+    expect(r.config.aliases[0]).toMatchObject({
+      strategy: 'quota-aware',
+      targets: [{ weight: 1 }],
+      fallbacks: [],
+    });
+  });
+
+  it.each([
+    ['not a mapping', [1, 2], '(the file)', 'must be a mapping'],
+    ['a wrong version', { ...base, apiVersion: 'v2' }, 'apiVersion', 'must be "switchyard.dev/v1"'],
+    ['an unknown top-level key', { ...base, rules: [] }, 'rules', 'is not a known field'],
+    [
+      'a key in clear',
+      { ...base, providers: [{ slug: 'o', type: 'openai', name: 'O', apiKey: 'sk-1' }] },
+      'providers[0].apiKey',
+      'a secret may not be written',
+    ],
+    [
+      'a bad URL',
+      { ...base, providers: [{ slug: 'o', type: 'openai', name: 'O', baseUrl: 'nope' }] },
+      'providers[0].baseUrl',
+      'must be a URL',
+    ],
+    [
+      'a provider twice',
+      {
+        ...base,
+        providers: [
+          { slug: 'o', type: 'openai', name: 'O' },
+          { slug: 'o', type: 'openai', name: 'O2' },
+        ],
+      },
+      'providers[1]',
+      'provider "o" is listed twice',
+    ],
+    [
+      'two default models',
+      {
+        ...base,
+        models: [
+          { provider: 'p', modelId: 'a', displayName: 'A', isDefault: true },
+          { provider: 'p', modelId: 'b', displayName: 'B', isDefault: true },
+        ],
+      },
+      'models[1].isDefault',
+      'only one model may be the default',
+    ],
+    [
+      'a chain to itself',
+      { ...base, fallbackChains: [{ modelRef: 'a/b', targets: ['a/b'] }] },
+      'fallbackChains[0].targets',
+      'cannot fall back to itself',
+    ],
+    [
+      'an alias named like a power level',
+      { ...base, aliases: [{ name: 'auto', targets: [{ ref: 'a' }] }] },
+      'aliases[0].name',
+      'reserved',
+    ],
+    [
+      'a model with a scope',
+      { ...base, models: [{ provider: 'p', modelId: 'a', displayName: 'A', scope: 'org:1' }] },
+      'models[0].scope',
+      'is not a known field',
+    ],
+  ])('refuses %s, naming the path', (_n, doc, path, message) => {
+    const r = parseConfigFile(doc);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const hit = r.issues.find((i) => i.path === path);
+    expect(hit, formatConfigIssues(r.issues)).toBeDefined();
+    expect(hit!.message).toContain(message);
+  });
+
+  it.each([
+    [[], '(the file)'],
+    [['routing', 'strategy'], 'routing.strategy'],
+    [['aliases', 2, 'targets', 0, 'ref'], 'aliases[2].targets[0].ref'],
+  ])('writes the path %j as %s', (segments, path) => {
+    expect(configPath(segments)).toBe(path);
+  });
+});

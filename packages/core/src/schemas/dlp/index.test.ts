@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { dlpDetail } from './index.js';
+
+describe('dlpDetail: what an activity row says, in words', () => {
+  it.each([
+    [{ kind: 'email', rule: 'email', action: 'mask', count: 1 }, '1 email masked'],
+    [{ kind: 'email', rule: 'email', action: 'mask', count: 2 }, '2 emails masked'],
+    [{ kind: 'card', rule: 'card', action: 'block', count: 3 }, '3 card numbers blocked'],
+    [{ kind: 'ip', rule: 'ip', action: 'detect', count: 2 }, '2 IP addresses detected'],
+    [{ kind: 'custom', rule: 'Badge', action: 'redact', count: 2 }, '2 matches of Badge redacted'],
+    [{ kind: 'custom', rule: 'Employee ID', action: 'mask', count: 1 }, '1 match of Employee ID masked'],
+  ] as const)('%j → %s', (finding, words) => {
+    expect(dlpDetail(finding)).toBe(words);
+  });
+});
