@@ -60,6 +60,19 @@ describe("the user's default model", () => {
     expect(r.trace.requested).toBe('default');
     expect(r.trace.lookup).toMatchObject({ kind: 'direct', userDefault: 'b/x' });
   });
+  it("the user's default comes before the configured default model; without one the configured default stands", () => {
+    const noAlias = config({ ...cfg, aliases: [], defaultModel: 'c/m' });
+    const mine = run({
+      config: noAlias,
+      request: request({ model: 'default' }),
+      caller: caller({ userDefaultModel: 'b/x' }),
+    });
+    expect(refs(mine)).toEqual(['b/x']);
+    expect(mine.trace.defaultModel).toBeUndefined();
+    const theirs = run({ config: noAlias, request: request({ model: 'default' }) });
+    expect(refs(theirs)[0]).toBe('c/m');
+    expect(theirs.trace.defaultModel).toBe('c/m');
+  });
   it('without a user default, `default` resolves as sent (here: the global alias)', () => {
     const r = run({ config: cfg, request: request({ model: 'default' }) });
     expect(refs(r)[0]).toBe('c/m');
