@@ -26,7 +26,13 @@ const chromium = {
 
 // Measured or audited once, on the desktop project (first-load timings, axe), or where the phone layout adds nothing
 // (the config file's badge): the phone project leaves them out.
-const DESKTOP_ONLY = ['**/first-load.spec.ts', '**/a11y.spec.ts', '**/gitops.spec.ts', '**/agents.spec.ts'];
+const DESKTOP_ONLY = [
+  '**/first-load.spec.ts',
+  '**/a11y.spec.ts',
+  '**/gitops.spec.ts',
+  '**/agents.spec.ts',
+  '**/byok-users.spec.ts',
+];
 
 export default defineConfig({
   testDir: './tests',

@@ -4,9 +4,26 @@ import type { PrismaClient } from '@switchyard/prisma';
 /**
  * The spend recorded for a budget since its period start (USD): what a lost budget counter is rebuilt from.
  * Read from the hourly rollup, which the usage writer fills in the same statement as the usage records, so it
- * is exact (every budget period starts on a UTC hour). BYOK-paid calls never count against a budget.
+ * is exact (every budget period starts on a UTC hour). BYOK-paid calls never count against a platform budget;
+ * they are what a user's BYOK budget counts.
  */
 export async function recordedSpend(prisma: PrismaClient, w: BudgetWindow): Promise<number> {
+  if (w.scope === 'byok-calls') {
+    // A user's monthly BYOK call count: the calls their own keys made (one usage record each).
+    const r = await prisma.usageHourly.aggregate({
+      _sum: { requests: true },
+      where: { userId: w.id, isByok: true, ...(w.since > 0 ? { hour: { gte: new Date(w.since) } } : {}) },
+    });
+    return r._sum.requests ?? 0;
+  }
+  if (w.scope === 'byok') {
+    // A user's BYOK budget: the list price of the calls their own keys paid (recorded as savings).
+    const r = await prisma.usageHourly.aggregate({
+      _sum: { savedUsd: true },
+      where: { userId: w.id, isByok: true, ...(w.since > 0 ? { hour: { gte: new Date(w.since) } } : {}) },
+    });
+    return Number(r._sum.savedUsd ?? 0);
+  }
   const dims =
     w.scope === 'key' ? { gatewayKeyId: w.id } : w.scope === 'user' ? { userId: w.id } : { orgId: w.id };
   const r = await prisma.usageHourly.aggregate({

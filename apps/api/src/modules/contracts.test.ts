@@ -80,6 +80,7 @@ beforeAll(async () => {
   const log = await t.db.prisma.usageRecord.findFirstOrThrow({ where: { status: 200 } });
   const logId = String(log.id);
   ids['/api/v1/users/{id}'] = { id: user.id };
+  ids['/api/v1/users/{id}/byok'] = { id: user.id };
   ids['/api/v1/orgs/{id}'] = { id: org.id };
   ids['/api/v1/apps/{id}'] = { id: app.id };
   ids['/api/v1/llm/models/{id}'] = { id: model.id };

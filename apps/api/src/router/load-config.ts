@@ -6,6 +6,7 @@ import type { SecretBox } from '../lib/secrets.js';
 import { isProviderType, providerDefaults } from '../providers/index.js';
 import { buildDlpSnapshot, type DlpSnapshot } from './dlp-snapshot.js';
 import { decryptStored, resolveProviderKey, type ResolvedSecret } from './secrets-resolver.js';
+import { providerCallConfig, resolveAuth, withAuthSettings } from './auth-json.js';
 
 export { dlpPolicyFor, type DlpResolution, type DlpScope, type DlpSnapshot } from './dlp-snapshot.js';
 
@@ -137,6 +138,11 @@ export interface LoadedModel {
   scope: string;
   /** The `model` label in /metrics: the model id for global models, a neutral marker for org/user ones. */
   metricLabel: string;
+  /**
+   * The model's own auth, when it has any: its key (id `model:<id>`, in place of the provider's own key) and the
+   * provider as calls to this model see it (the auth settings laid over the provider's config).
+   */
+  ownAuth: { key: LoadedKey | null; provider: LoadedProvider } | null;
 }
 
 export interface LoadedAlias {
@@ -176,6 +182,13 @@ export interface LoadedUser {
   powerLevel: string;
   weeklyCapUsd: number | null;
   orgId: string | null;
+  /** The user's own default model (for `default`), null = none. */
+  defaultModel: string | null;
+  /** Provider slugs tried first, in this order. */
+  preferredProviders: string[];
+  /** Monthly limits on calls the user's own (BYOK) keys pay: calls, and their list-price spend. */
+  byokMonthlyRequestLimit: number | null;
+  byokMonthlySpendLimitUsd: number | null;
 }
 
 export interface LoadedOrg {
@@ -226,6 +239,10 @@ export async function loadConfig(
         status: true,
         powerLevel: true,
         weeklyCapUsd: true,
+        defaultModel: true,
+        preferredProviders: true,
+        byokMonthlyRequestLimit: true,
+        byokMonthlySpendLimitUsd: true,
         memberships: { select: { orgId: true }, orderBy: { createdAt: 'asc' }, take: 1 },
       },
     }),
@@ -261,39 +278,43 @@ export async function loadConfig(
     orgKeyMap.set(k.orgId, m);
   }
 
+  const loadedProviders = providers.map((p): LoadedProvider => {
+    // The provider's auth settings (apiVersion, region, ...) are laid over its config for every call.
+    const config = providerCallConfig(p, secrets, env);
+    const keyless = config.keyless === true || p.type === 'mock';
+    // A type whose key is optional (custom, Ollama) with no key set is called without one, but stays keyed: a
+    // user's BYOK key or the org's key for it still comes first.
+    const resolved = resolveProviderKey(p, secrets, env);
+    const keyOptional = isProviderType(p.type) && providerDefaults(p.type).keyOptional;
+    const own: ResolvedSecret =
+      keyOptional && !resolved.ok && resolved.problem === 'missing' ? { ok: true, value: '' } : resolved;
+    return {
+      id: p.id,
+      slug: p.slug,
+      type: p.type,
+      name: p.name,
+      baseUrl: p.baseUrl,
+      endpoints: endpointsOf(p),
+      status: p.status as LoadedProvider['status'],
+      priority: p.priority,
+      autoFallback: p.autoFallback,
+      keyless,
+      config,
+      timeouts: timeoutsOf(config.timeouts),
+      auth: (p.auth ?? {}) as Record<string, unknown>,
+      rateLimitBuckets: Array.isArray(p.rateLimitBuckets) ? (p.rateLimitBuckets as unknown[]) : [],
+      key: {
+        id: `provider:${p.id}`,
+        source: 'provider' as const,
+        secret: keyless ? { ok: true as const, value: '' } : own,
+      },
+    };
+  });
+  const providerById = new Map(loadedProviders.map((p) => [p.id, p]));
+
   return {
     loadedAt: now,
-    providers: providers.map((p) => {
-      const config = (p.config ?? {}) as Record<string, unknown>;
-      const keyless = config.keyless === true || p.type === 'mock';
-      // A type whose key is optional (custom, Ollama) with no key set is called without one, but stays keyed: a
-      // user's BYOK key or the org's key for it still comes first.
-      const resolved = resolveProviderKey(p, secrets, env);
-      const keyOptional = isProviderType(p.type) && providerDefaults(p.type).keyOptional;
-      const own: ResolvedSecret =
-        keyOptional && !resolved.ok && resolved.problem === 'missing' ? { ok: true, value: '' } : resolved;
-      return {
-        id: p.id,
-        slug: p.slug,
-        type: p.type,
-        name: p.name,
-        baseUrl: p.baseUrl,
-        endpoints: endpointsOf(p),
-        status: p.status as LoadedProvider['status'],
-        priority: p.priority,
-        autoFallback: p.autoFallback,
-        keyless,
-        config,
-        timeouts: timeoutsOf(config.timeouts),
-        auth: (p.auth ?? {}) as Record<string, unknown>,
-        rateLimitBuckets: Array.isArray(p.rateLimitBuckets) ? (p.rateLimitBuckets as unknown[]) : [],
-        key: {
-          id: `provider:${p.id}`,
-          source: 'provider' as const,
-          secret: keyless ? { ok: true as const, value: '' } : own,
-        },
-      };
-    }),
+    providers: loadedProviders,
     models: models.map((m) => ({
       id: m.id,
       providerId: m.providerId,
@@ -313,6 +334,7 @@ export async function loadConfig(
       priority: m.priority,
       scope: m.scope,
       metricLabel: modelMetricLabel(m.scope, m.modelId),
+      ownAuth: ownAuthOf(m, providerById.get(m.providerId), secrets, env),
     })),
     aliases: aliases.map((a) => ({
       id: a.id,
@@ -392,6 +414,10 @@ export async function loadConfig(
           powerLevel: u.powerLevel,
           weeklyCapUsd: num(u.weeklyCapUsd),
           orgId: u.memberships[0]?.orgId ?? null,
+          defaultModel: u.defaultModel,
+          preferredProviders: u.preferredProviders,
+          byokMonthlyRequestLimit: u.byokMonthlyRequestLimit,
+          byokMonthlySpendLimitUsd: num(u.byokMonthlySpendLimitUsd),
         },
       ]),
     ),
@@ -411,5 +437,28 @@ export async function loadConfig(
     byok: byokMap,
     orgKeys: orgKeyMap,
     dlp: buildDlpSnapshot({ policies: dlpPolicies, orgs, apps }),
+  };
+}
+
+/** A model's own auth resolved now: its key (when the auth names one) and its provider with the settings laid over. */
+function ownAuthOf(
+  m: { id: string; modelId: string; auth: unknown },
+  provider: LoadedProvider | undefined,
+  secrets: SecretBox,
+  env: Record<string, string | undefined>,
+): LoadedModel['ownAuth'] {
+  if (!provider) return null;
+  const auth = resolveAuth(m.auth, secrets, env);
+  if (!auth) return null;
+  const config = withAuthSettings(provider.config, auth.settings, m.modelId);
+  // A setting that does not resolve makes the model's auth unusable (routing skips it with the reason) rather
+  // than calling with the provider's setting in its place.
+  const secret: ResolvedSecret | null =
+    auth.unresolved.length > 0
+      ? { ok: false, problem: 'env-unresolved', detail: auth.unresolved.join('; ') }
+      : auth.key;
+  return {
+    key: secret ? { id: `model:${m.id}`, source: 'provider', secret } : null,
+    provider: config === provider.config ? provider : { ...provider, config, timeouts: provider.timeouts },
   };
 }

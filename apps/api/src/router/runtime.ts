@@ -135,6 +135,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       capabilities: m.capabilities,
       priority: m.priority,
       scope: m.scope,
+      ...(m.ownAuth?.key ? { key: keyRef(m.ownAuth.key) } : {}),
     })),
     aliases: c.aliases.map((a) => ({
       name: a.name,
@@ -314,6 +315,20 @@ export class RoutingRuntime implements Router {
     const user = c.userId ? cfg.users.get(c.userId) : undefined;
     if (user?.weeklyCapUsd != null)
       budgets.push({ scope: 'user', id: user.id, limitUsd: user.weeklyCapUsd, period: 'week' });
+    if (user?.byokMonthlyRequestLimit != null)
+      buckets.push({
+        scope: 'byok',
+        id: user.id,
+        bucket: {
+          name: 'monthly',
+          unit: 'requests',
+          limit: user.byokMonthlyRequestLimit,
+          window: { unit: 'month', size: 1 },
+          models: 'all',
+        },
+      });
+    if (user?.byokMonthlySpendLimitUsd != null)
+      budgets.push({ scope: 'byok', id: user.id, limitUsd: user.byokMonthlySpendLimitUsd, period: 'month' });
     const org = c.orgId ? cfg.orgs.get(c.orgId) : undefined;
     if (org?.spendCapUsd != null) {
       budgets.push({
@@ -335,6 +350,8 @@ export class RoutingRuntime implements Router {
       orgKeys,
       buckets,
       budgets,
+      userDefaultModel: user?.defaultModel ?? null,
+      preferredProviders: user?.preferredProviders ?? [],
     };
   }
 
@@ -384,14 +401,16 @@ export class RoutingRuntime implements Router {
     const models = this.#models;
     const attempts: PlannedAttempt[] = [];
     for (const a of r.attempts) {
-      const provider = providers.get(a.providerId)!;
       const model = models.get(a.modelRegistryId)!;
+      // The provider's own key pays: a model with its own auth uses its key and settings in their place.
+      const own = a.key.source === 'provider' ? model.ownAuth : null;
+      const provider = own?.provider ?? providers.get(a.providerId)!;
       const secret =
         a.key.source === 'byok'
           ? this.#loaded.byok.get(input.caller.userId ?? '')?.get(a.providerId)?.secret
           : a.key.source === 'org'
             ? this.#loaded.orgKeys.get(input.caller.orgId ?? '')?.get(a.providerId)?.secret
-            : provider.key.secret;
+            : (own?.key ?? provider.key).secret;
       attempts.push({
         provider,
         model,
@@ -478,6 +497,15 @@ export class RoutingRuntime implements Router {
       }
       const it = items[res.index]!;
       const retryAfterMs = it.resetsAt !== null ? Math.max(0, it.resetsAt - now) : undefined;
+      if (it.label.startsWith('byok '))
+        return {
+          ok: false,
+          kind: 'client',
+          status: 429,
+          code: 'byok_limit_reached',
+          message: `Your monthly limit on your own provider keys is reached (${it.unit === 'usd' ? `$${res.used.toFixed(4)} of $${it.limit.toFixed(2)}` : `${res.used} of ${it.limit} calls`})${it.resetsAt ? `; it resets at ${new Date(it.resetsAt).toISOString()}` : ''}.`,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        };
       return it.unit === 'usd'
         ? {
             ok: false,

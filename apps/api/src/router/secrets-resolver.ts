@@ -1,21 +1,12 @@
 import type { SecretBox } from '../lib/secrets.js';
+import { resolveAuth, type ResolvedSecret } from './auth-json.js';
 
-/** Why a key cannot be used; the engine skips such a candidate with this reason instead of failing. */
-export type KeyProblem = 'env-unresolved' | 'decrypt-failed' | 'missing';
-
-export type ResolvedSecret = { ok: true; value: string } | { ok: false; problem: KeyProblem; detail: string };
-
-/** `_env` references look like `{"_env": "OPENAI_API_KEY"}`. */
-export function envRefName(v: unknown): string | null {
-  if (v && typeof v === 'object' && '_env' in v && typeof (v as { _env: unknown })._env === 'string') {
-    return (v as { _env: string })._env;
-  }
-  return null;
-}
+export { envRefName, type KeyProblem, type ResolvedSecret } from './auth-json.js';
 
 /**
- * A provider's API key: a value stored in the database wins; else the `_env` reference in its auth settings,
- * resolved from the environment now (at snapshot build, which reloads on every config change).
+ * A provider's API key: a value stored in the database wins; else what its auth variables make (an apiKey, or
+ * Bedrock's access key id + secret [+ session token]; literal secrets or `_env` references, resolved now: at
+ * snapshot build, which reloads on every config change).
  */
 export function resolveProviderKey(
   p: { encryptedApiKey: string | null; auth: unknown },
@@ -32,25 +23,11 @@ export function resolveProviderKey(
         }
       : { ok: true, value };
   }
-  const auth = (p.auth ?? {}) as Record<string, unknown>;
-  const ref = envRefName(auth.apiKey);
-  if (ref) {
-    const value = env[ref];
-    return value
-      ? { ok: true, value }
-      : { ok: false, problem: 'env-unresolved', detail: `${ref} is not set` };
-  }
-  // Bedrock: access key id and secret as two env references.
-  const idRef = envRefName(auth.accessKeyId);
-  const secretRef = envRefName(auth.secretAccessKey);
-  if (idRef && secretRef) {
-    const id = env[idRef];
-    const secret = env[secretRef];
-    if (!id || !secret)
-      return { ok: false, problem: 'env-unresolved', detail: `${!id ? idRef : secretRef} is not set` };
-    const token = envRefName(auth.sessionToken);
-    return { ok: true, value: [id, secret, ...(token && env[token] ? [env[token]!] : [])].join(':') };
-  }
+  // Auth variables (literal secrets and `_env` references): the key they make, unless a setting does not resolve.
+  const vars = resolveAuth(p.auth, secrets, env);
+  if (vars?.unresolved.length)
+    return { ok: false, problem: 'env-unresolved', detail: vars.unresolved.join('; ') };
+  if (vars?.key) return vars.key;
   return { ok: false, problem: 'missing', detail: 'no API key configured' };
 }
 

@@ -35,6 +35,8 @@ export async function createProxyEnv(
     logDestination?: NodeJS.WritableStream;
     now?: () => number;
     db?: TestDatabase;
+    /** The environment `_env` references resolve from. */
+    processEnv?: Record<string, string | undefined>;
   } = {},
 ): Promise<ProxyEnv> {
   const up = await startMockUpstream();
@@ -42,6 +44,7 @@ export async function createProxyEnv(
     ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.db ? { db: opts.db } : {}),
+    ...(opts.processEnv ? { processEnv: opts.processEnv } : {}),
     env: {
       GATEWAY_MASTER_KEY: MASTER_KEY,
       USAGE_FLUSH_INTERVAL_MS: '50',

@@ -13,6 +13,7 @@ import {
   updateGatewayKeyBody,
   updateOrgBody,
   updateUserBody,
+  updatePreferencesBody,
   userListQuery,
 } from '../schemas/identity/index.js';
 import {
@@ -28,6 +29,8 @@ import {
   orgDetailSchema,
   orgProviderKeySchema,
   orgSchema,
+  preferencesSchema,
+  userByokSchema,
   userSchema,
 } from '../schemas/identity/responses.js';
 import { connectionTestSchema } from '../schemas/admin/responses.js';
@@ -67,10 +70,47 @@ export const usersContracts = {
     path: '/api/v1/users/{id}',
     permission: 'users:write',
     tag: 'Users',
-    summary: 'Change name, role, status (suspend), weekly cap, power level',
+    summary:
+      'Change name, role, status (suspend), weekly cap, power level, default model, preferred providers, monthly BYOK limits',
     body: updateUserBody,
     response: { status: 200, description: 'The user', schema: userSchema },
     errors: { 409: 'Last super admin' },
+  }),
+  byok: defineContract({
+    method: 'get',
+    path: '/api/v1/users/{id}/byok',
+    permission: 'users:read',
+    tag: 'Users',
+    summary:
+      "A user's own provider keys (last four), each one's calls, savings and last use, and the monthly BYOK limits with this month's use",
+    response: { status: 200, description: 'BYOK settings and usage', schema: userByokSchema },
+    errors: { 404: 'Not found' },
+  }),
+  myByok: defineContract({
+    method: 'get',
+    path: '/api/v1/me/byok/usage',
+    permission: 'byok:own',
+    tag: 'BYOK',
+    summary:
+      'My own provider keys with their calls, savings and last use, my monthly BYOK limits and this month against them',
+    response: { status: 200, description: 'BYOK settings and usage', schema: userByokSchema },
+  }),
+  preferences: defineContract({
+    method: 'get',
+    path: '/api/v1/me/preferences',
+    permission: 'self:read',
+    tag: 'Users',
+    summary: 'My default model and preferred providers',
+    response: { status: 200, description: 'Preferences', schema: preferencesSchema },
+  }),
+  setPreferences: defineContract({
+    method: 'put',
+    path: '/api/v1/me/preferences',
+    permission: 'self:write',
+    tag: 'Users',
+    summary: 'Change my default model and preferred providers (unknown provider slugs: 400)',
+    body: updatePreferencesBody,
+    response: { status: 200, description: 'Preferences', schema: preferencesSchema },
   }),
 } as const;
 

@@ -25,6 +25,7 @@ import {
   importModelsResultSchema,
   modelPageSchema,
   registryModelSchema,
+  modelHealthSchema,
 } from '../schemas/models/responses.js';
 import {
   aliasListQuery,
@@ -190,7 +191,7 @@ export const modelsContracts = {
     path: '/api/v1/llm/models',
     permission: 'models:write',
     tag: 'Models',
-    summary: 'Add a model (isDefault moves the default marker of its scope)',
+    summary: 'Add a model (isDefault moves the default marker of its scope; its own auth: super admin)',
     body: createModelBody,
     response: { status: 201, description: 'Model', schema: registryModelSchema },
     errors: { 409: 'Same provider, model id and scope exists' },
@@ -218,7 +219,8 @@ export const modelsContracts = {
     path: '/api/v1/llm/models/{id}',
     permission: 'models:write',
     tag: 'Models',
-    summary: 'Change a model (toggle enabled, prices, tier, capabilities, config)',
+    summary:
+      'Change a model (toggle enabled, prices, tier, capabilities, config, scope; its own auth: super admin)',
     body: updateModelBody,
     response: { status: 200, description: 'Model', schema: registryModelSchema },
   }),
@@ -229,6 +231,16 @@ export const modelsContracts = {
     tag: 'Models',
     summary: 'Make this the default model of its scope',
     response: { status: 200, description: 'Model', schema: registryModelSchema },
+  }),
+  test: defineContract({
+    method: 'post',
+    path: '/api/v1/llm/models/{id}/test',
+    permission: 'models:write',
+    tag: 'Models',
+    summary:
+      "Test the model: a real one-token chat call with the model's own auth, else its provider's key; recorded as its last check",
+    response: { status: 200, description: 'The check', schema: modelHealthSchema },
+    errors: { 404: 'Not found' },
   }),
   remove: defineContract({
     method: 'delete',

@@ -16,7 +16,7 @@ import type {
   ProviderConfig,
   RequestInfo,
 } from './types.js';
-import { periodEnd, periodStart, windowEnd } from './windows.js';
+import { periodEnd, periodStart, windowEnd, windowStart } from './windows.js';
 
 /** One counter an attempt reserves: a bucket window (requests or tokens) or a budget period (USD). */
 export interface LimitItem {
@@ -43,7 +43,8 @@ export interface LimitItem {
 
 /** The recorded spend a budget counter mirrors: one key, user or org, from the start of the current period. */
 export interface BudgetWindow {
-  scope: BudgetConfig['scope'];
+  /** `byok-calls`: a user's monthly count of calls their own keys made (the recorded BYOK requests). */
+  scope: BudgetConfig['scope'] | 'byok-calls';
   id: string;
   /** Period start (ms epoch, UTC), 0 for a lifetime budget. */
   since: number;
@@ -75,8 +76,9 @@ export interface AdmissionInput {
 
 /**
  * The counters one attempt reserves: the provider's buckets that count this model, the caller's buckets (first
- * attempt only), and — unless the caller's own BYOK key pays — every budget (key, user weekly cap, org monthly
- * cap with rollover) by the estimated cost.
+ * attempt only; `byok` ones only when a BYOK key pays), and by the estimated cost either every platform budget
+ * (key, user weekly cap, org monthly cap with rollover) or, when the caller's own BYOK key pays, only the user's
+ * monthly BYOK budget.
  */
 export function admissionItems(input: AdmissionInput): LimitItem[] {
   const { attempt, provider, model, caller, request, now } = input;
@@ -93,24 +95,37 @@ export function admissionItems(input: AdmissionInput): LimitItem[] {
       label: `${scope} bucket ${b.name}`,
       unit: b.unit,
       resetsAt: end,
+      // A user's BYOK call count mirrors recorded calls: a store that lost it rebuilds it before admitting.
+      ...(scope === 'byok' && b.unit === 'requests'
+        ? {
+            budget: {
+              scope: 'byok-calls' as const,
+              id,
+              since: windowStart(now, b.window.unit, b.window.size),
+            },
+          }
+        : {}),
     });
   };
   for (const b of provider?.buckets ?? []) pushBucket('provider', attempt.providerId, b);
-  if (!input.callerCharged) for (const cb of caller.buckets) pushBucket(cb.scope, cb.id, cb.bucket);
-  if (attempt.key.source !== 'byok') {
-    for (const b of caller.budgets) {
-      const end = periodEnd(now, b.period);
-      items.push({
-        key: budgetKey(b, now),
-        amount: attempt.estimatedCostUsd,
-        limit: budgetCap(b),
-        ttlMs: end === null ? LIFETIME_TTL_MS : end - now + 86_400_000,
-        label: `${b.scope} budget (${b.period})`,
-        unit: 'usd',
-        resetsAt: end,
-        budget: { scope: b.scope, id: b.id, since: periodStart(now, b.period) },
-      });
-    }
+  const byokPays = attempt.key.source === 'byok';
+  if (!input.callerCharged)
+    for (const cb of caller.buckets)
+      if (cb.scope !== 'byok' || byokPays) pushBucket(cb.scope, cb.id, cb.bucket);
+  for (const b of caller.budgets) {
+    // Platform budgets count what the platform pays; the user's BYOK budget only what their own key pays.
+    if ((b.scope === 'byok') !== byokPays) continue;
+    const end = periodEnd(now, b.period);
+    items.push({
+      key: budgetKey(b, now),
+      amount: attempt.estimatedCostUsd,
+      limit: budgetCap(b),
+      ttlMs: end === null ? LIFETIME_TTL_MS : end - now + 86_400_000,
+      label: `${b.scope} budget (${b.period})`,
+      unit: 'usd',
+      resetsAt: end,
+      budget: { scope: b.scope, id: b.id, since: periodStart(now, b.period) },
+    });
   }
   return items;
 }

@@ -33,7 +33,8 @@ export type SkipReason =
   | 'cooldown'
   | 'circuit-open'
   | 'rate-limited'
-  | 'budget-exhausted';
+  | 'budget-exhausted'
+  | 'byok-limit';
 
 export interface Skip {
   ref: string;
@@ -94,6 +95,8 @@ export interface Trace {
     level?: Tier;
     tier?: Tier;
     aliasStrategy?: AliasStrategy;
+    /** The request named `default` (or nothing) and the user's default model was used: what it resolved as. */
+    userDefault?: string;
   };
   strategy: string;
   /** The request named no model (or `default`): the routing settings' default model it resolved to. */
@@ -114,6 +117,7 @@ export type NoRouteCode =
   | 'capability_missing'
   | 'parameter_unsupported'
   | 'context_too_large'
+  | 'byok_limit_reached'
   | 'unknown_agent'
   | 'invalid_effort';
 
@@ -457,8 +461,12 @@ export function plan(input: PlanInput): PlanResult {
   }
 
   const view = viewFor(index, caller);
+  // The user's own default model stands in for `default` (or no model) first; else the configured default does
+  // when `default` names nothing.
+  const userDefault = userDefaultFor(req.model, caller);
+  if (userDefault) req = { ...req, model: userDefault };
   let found = lookup(index, view, config, req, caller);
-  if (!found && isDefaultModelName(req.model) && config.defaultModel) {
+  if (!found && !userDefault && isDefaultModelName(req.model) && config.defaultModel) {
     // No model named (or `default` with no alias of that name): the configured default stands in for it.
     trace.defaultModel = config.defaultModel;
     req = { ...req, model: config.defaultModel };
@@ -468,7 +476,9 @@ export function plan(input: PlanInput): PlanResult {
     return fail({
       code: 'unknown_model',
       httpStatus: 404,
-      message: `The model "${req.model}"${trace.agent ? ` (the ${trace.agent.effort} model of agent "${trace.agent.id}")` : ''} is not an alias, a power level or a model any enabled provider serves.`,
+      message: userDefault
+        ? `Your default model "${userDefault}" is not an alias, a power level or a model any enabled provider serves.`
+        : `The model "${req.model}"${trace.agent ? ` (the ${trace.agent.effort} model of agent "${trace.agent.id}")` : ''} is not an alias, a power level or a model any enabled provider serves.`,
     });
   }
   trace.lookup = {
@@ -478,12 +488,14 @@ export function plan(input: PlanInput): PlanResult {
       : {}),
     ...(found.level ? { level: found.level } : {}),
     ...(found.tier ? { tier: found.tier } : {}),
+    ...(userDefault ? { userDefault } : {}),
   };
-  // A key limited to some models may name them, or the agent that resolves to them.
+  // A key limited to some models may name them, or the agent (or `default`) that resolves to them.
   const requestAllowed =
     caller.allowedModels.length === 0 ||
     caller.allowedModels.includes(req.model) ||
     caller.allowedModels.includes(requested);
+  const rankOf = preferenceRanks(caller.preferredProviders);
   const params = req.params !== undefined && req.params.length > 0 ? req.params : undefined;
 
   // Caller-wide limits (key RPM/TPM, user buckets) and budgets: their counters are read once per plan; the
@@ -574,11 +586,11 @@ export function plan(input: PlanInput): PlanResult {
       if (byok?.usable) key = byok;
       else if (org?.usable) key = org;
     }
-    if (!key && provider.key.usable) key = provider.key;
+    // A model with its own auth pays with its own key in place of the provider's.
+    const own = model.key ?? provider.key;
+    if (!key && own.usable) key = own;
     if (!key) {
-      const tried = provider.keyless
-        ? [provider.key]
-        : [caller.byok[provider.id], caller.orgKeys[provider.id], provider.key];
+      const tried = provider.keyless ? [own] : [caller.byok[provider.id], caller.orgKeys[provider.id], own];
       const why = tried
         .map((k) => (!k || k.usable ? '' : `${k.source}:${k.problem}`))
         .filter(Boolean)
@@ -630,13 +642,15 @@ export function plan(input: PlanInput): PlanResult {
       }
       headroom = Math.min(headroom, (bucket.limit - used) / bucket.limit);
     }
+    const byokPays = key.source === 'byok';
     for (const { scope, bucket, used } of callerBuckets) {
       if (!bucketApplies(bucket, ref, model.modelId)) continue;
+      if (scope === 'byok' && !byokPays) continue;
       if (used + bucketNeed(bucket, req, model) > bucket.limit) {
         return skipAs(
           ref,
           via,
-          'rate-limited',
+          scope === 'byok' ? 'byok-limit' : 'rate-limited',
           `${scope} bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`,
           windowEnd(now, bucket.window.unit, bucket.window.size),
         );
@@ -645,18 +659,18 @@ export function plan(input: PlanInput): PlanResult {
     const estimatedCostUsd = isBilled(req.endpoint)
       ? estimateCost(model, req.promptTokens, req.maxTokens)
       : 0;
-    if (key.source !== 'byok') {
-      for (const { b, spent, cap } of budgets) {
-        if (spent + estimatedCostUsd > cap) {
-          const resets = periodEnd(now, b.period);
-          return skipAs(
-            ref,
-            via,
-            'budget-exhausted',
-            `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period})`,
-            resets ?? undefined,
-          );
-        }
+    // Platform budgets count what the platform pays; the user's BYOK budget what their own key pays.
+    for (const { b, spent, cap } of budgets) {
+      if ((b.scope === 'byok') !== byokPays) continue;
+      if (spent + estimatedCostUsd > cap) {
+        const resets = periodEnd(now, b.period);
+        return skipAs(
+          ref,
+          via,
+          b.scope === 'byok' ? 'byok-limit' : 'budget-exhausted',
+          `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period})`,
+          resets ?? undefined,
+        );
       }
     }
     const c: Candidate = {
@@ -697,7 +711,7 @@ export function plan(input: PlanInput): PlanResult {
     ordered = r.order;
     annotate(r.order, r.scores);
   }
-  kept.push(...ordered);
+  kept.push(...preferFirst(ordered, rankOf));
 
   // Fallback tail: alias fallbacks / power-level tier, model chains, auto-fallback providers — ordered by the
   // global strategy within each group, never revisiting a ref.
@@ -711,7 +725,7 @@ export function plan(input: PlanInput): PlanResult {
       }
     const o = orderGlobal(group, config.strategy, req.promptTokens, req.maxTokens);
     annotate(o.order, o.scores);
-    kept.push(...o.order);
+    kept.push(...preferFirst(o.order, rankOf));
   };
   tail(found.fallbacks, found.kind === 'power-level' ? 'power-level' : 'alias-fallback');
   // Chains of every model considered so far, kept or skipped (breadth-first, cycle-safe through `seen`).
@@ -767,6 +781,43 @@ export function plan(input: PlanInput): PlanResult {
   };
 }
 
+/**
+ * The name the user's default model replaces: a request for `default` (or with no model) from a caller with a
+ * default of their own resolves as that default. Null = resolve the name as sent.
+ */
+export function userDefaultFor(model: string, caller: Pick<Caller, 'userDefaultModel'>): string | null {
+  const d = caller.userDefaultModel;
+  if (!d || isDefaultModelName(d)) return null;
+  return isDefaultModelName(model.trim()) ? d : null;
+}
+
+/** Rank (1-based) of each preferred provider slug; null when the caller prefers none. */
+function preferenceRanks(preferred: readonly string[] | undefined): Map<string, number> | null {
+  if (!preferred || preferred.length === 0) return null;
+  const ranks = new Map<string, number>();
+  preferred.forEach((slug, i) => {
+    if (!ranks.has(slug)) ranks.set(slug, i + 1);
+  });
+  return ranks;
+}
+
+/**
+ * Candidates on the caller's preferred providers first, by preference rank; within a rank and for the rest the
+ * strategy's order stands (stable). Each preferred candidate's trace entry says so.
+ */
+function preferFirst(group: Candidate[], ranks: Map<string, number> | null): Candidate[] {
+  if (!ranks || group.length === 0) return group;
+  const rank = (c: Candidate) => ranks.get(c.provider.slug) ?? Number.POSITIVE_INFINITY;
+  for (const c of group) {
+    const r = rank(c);
+    if (r !== Number.POSITIVE_INFINITY) c.traceEntry.detail = `preferred provider #${r}`;
+  }
+  return group
+    .map((c, i) => ({ c, i, r: rank(c) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.c);
+}
+
 function chainOf(chains: RoutingConfig['chains'], key: string): readonly string[] | undefined {
   return Object.hasOwn(chains, key) ? chains[key] : undefined;
 }
@@ -789,6 +840,19 @@ function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRou
   const only = (...rs: SkipReason[]) => skipped.length > 0 && [...reasons].every((r) => rs.includes(r));
   if (only('model-not-allowed')) {
     return { code: 'model_not_allowed', httpStatus: 403, message: `This key may not use "${req.model}".` };
+  }
+  if (
+    reasons.has('byok-limit') &&
+    only('byok-limit', 'rate-limited', 'budget-exhausted', 'cooldown', 'circuit-open')
+  ) {
+    const at = soonest('byok-limit');
+    const detail = skipped.find((s) => s.reason === 'byok-limit')?.detail ?? '';
+    return {
+      code: 'byok_limit_reached',
+      httpStatus: 429,
+      message: `Your monthly limit on your own provider keys is reached (${detail})${at !== undefined ? `; it resets at ${new Date(at).toISOString()}` : ''}.`,
+      ...(at !== undefined ? { resetsAt: at, retryAfterMs: Math.max(0, at - now) } : {}),
+    };
   }
   if (only('rate-limited', 'cooldown', 'circuit-open') && reasons.has('rate-limited')) {
     const at = soonest('rate-limited');

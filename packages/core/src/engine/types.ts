@@ -100,6 +100,11 @@ export interface ModelConfig {
   priority: number;
   /** 'global' | 'org:<id>' | 'user:<id>' */
   scope: string;
+  /**
+   * The model's own key (its auth overrides its provider's): used in place of the provider's own key, after the
+   * caller's BYOK and org keys. Absent = the provider's key.
+   */
+  key?: KeyRef | undefined;
 }
 
 export interface AliasTarget {
@@ -191,9 +196,13 @@ export interface AgentConfig {
 
 export type BudgetPeriod = 'day' | 'week' | 'month' | 'lifetime';
 
-/** A spending limit that applies to this caller: a key budget, the user's weekly cap, the org's cap. */
+/**
+ * A spending limit that applies to this caller: a key budget, the user's weekly cap, the org's cap — spent by
+ * calls the platform pays — or the user's monthly limit on their own keys (`byok`: the list price of calls their
+ * BYOK keys pay, and only those).
+ */
 export interface BudgetConfig {
-  scope: 'key' | 'user' | 'org';
+  scope: 'key' | 'user' | 'org' | 'byok';
   id: string;
   limitUsd: number;
   period: BudgetPeriod;
@@ -214,9 +223,22 @@ export interface Caller {
   byok: Readonly<Record<string, KeyRef>>;
   /** providerId → the caller's organization's key. */
   orgKeys: Readonly<Record<string, KeyRef>>;
-  /** Buckets on the key (RPM/TPM) and on the user. */
-  buckets: readonly { scope: 'key' | 'user'; id: string; bucket: BucketConfig }[];
+  /**
+   * Buckets on the key (RPM/TPM) and on the user; `byok` buckets (the user's monthly calls on their own keys)
+   * count only the calls a BYOK key pays.
+   */
+  buckets: readonly { scope: 'key' | 'user' | 'byok'; id: string; bucket: BucketConfig }[];
   budgets: readonly BudgetConfig[];
+  /**
+   * The user's own default model (an alias, power level, ref or id): what a request naming `default` (or no
+   * model) resolves to for this caller. Absent or null = no per-user default.
+   */
+  userDefaultModel?: string | null | undefined;
+  /**
+   * Provider slugs in the user's order of preference: within each ordered group, candidates on these providers
+   * come first (by rank), the rest keep the strategy's order. Absent or empty = no preference.
+   */
+  preferredProviders?: readonly string[] | undefined;
 }
 
 export interface RequestInfo {

@@ -5,20 +5,52 @@ import type {
   RegistryModel,
   UpdateModelBody,
 } from '@switchyard/core';
-import type { Model, Prisma, Provider } from '@switchyard/prisma';
+import type { Model, ModelHealth, Prisma, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { defaultCapabilities } from '../../providers/index.js';
 import { likeLiteral } from '../../lib/like.js';
+import {
+  applyAuthPatch,
+  presentAuth,
+  providerCallConfig,
+  resolveAuth,
+  withAuthSettings,
+} from '../../router/auth-json.js';
+import { resolveProviderKey } from '../../router/secrets-resolver.js';
+import { runProbe } from '../providers/health-probe.js';
 import { auditedCreate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
-type WithProvider = Model & { provider: Pick<Provider, 'id' | 'slug' | 'name' | 'type' | 'status'> };
+type WithProvider = Model & {
+  provider: Pick<Provider, 'id' | 'slug' | 'name' | 'type' | 'status'>;
+  health: ModelHealth | null;
+};
 
 const providerSelect = { select: { id: true, slug: true, name: true, type: true, status: true } } as const;
+const withProvider = { provider: providerSelect, health: true } as const;
 
-/** A registry entry as the API shows it: prices as numbers, the routable ref `<provider-slug>/<model-id>`. */
-export function presentModel(m: WithProvider): RegistryModel {
+/** How long a "test model" call may take. */
+const MODEL_TEST_TIMEOUT_MS = 15_000;
+
+function presentHealth(h: ModelHealth | null): RegistryModel['health'] {
+  return h
+    ? {
+        checkedAt: h.checkedAt.toISOString(),
+        ok: h.ok,
+        latencyMs: h.latencyMs,
+        status: h.status,
+        error: h.error,
+        keySource: h.keySource === 'model' ? 'model' : 'provider',
+      }
+    : null;
+}
+
+/**
+ * A registry entry as the API shows it: prices as numbers, the routable ref `<provider-slug>/<model-id>`, its own
+ * auth masked (each variable's env name or last four, and whether it resolves in `env`), its last test call.
+ */
+export function presentModel(m: WithProvider, env: Record<string, string | undefined>): RegistryModel {
   return {
     id: m.id,
     ref: `${m.provider.slug}/${m.modelId}`,
@@ -42,6 +74,9 @@ export function presentModel(m: WithProvider): RegistryModel {
     priority: m.priority,
     scope: m.scope,
     source: m.source,
+    ownerUserId: m.ownerUserId,
+    auth: presentAuth(m.auth, env),
+    health: presentHealth(m.health),
     managedByConfig: m.managedByConfig,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
@@ -56,6 +91,8 @@ export interface ModelViewer {
 
 export class ModelsService {
   constructor(private readonly ctx: AppContext) {}
+
+  #present = (m: WithProvider) => presentModel(m, this.ctx.processEnv);
 
   async #visibleScopes(v: ModelViewer): Promise<string[] | null> {
     if (v.seesAll) return null;
@@ -91,23 +128,20 @@ export class ModelsService {
       this.ctx.prisma.model.findMany({
         where,
         orderBy,
-        include: { provider: providerSelect },
+        include: withProvider,
         take: q.limit,
         skip: q.offset,
       }),
       this.ctx.prisma.model.count({ where }),
     ]);
-    return { data: rows.map(presentModel), total, limit: q.limit, offset: q.offset };
+    return { data: rows.map(this.#present), total, limit: q.limit, offset: q.offset };
   }
 
   async get(id: string, viewer: ModelViewer) {
-    const m = await this.ctx.prisma.model.findUnique({
-      where: { id },
-      include: { provider: providerSelect },
-    });
+    const m = await this.ctx.prisma.model.findUnique({ where: { id }, include: withProvider });
     const scopes = await this.#visibleScopes(viewer);
     if (!m || (scopes && !scopes.includes(m.scope))) throw AppError.notFound('Model');
-    return presentModel(m);
+    return this.#present(m);
   }
 
   async #ownerFor(scope: string): Promise<string | null> {
@@ -165,27 +199,32 @@ export class ModelsService {
             priority: b.priority,
             scope: b.scope,
             ownerUserId,
+            ...(b.auth
+              ? { auth: applyAuthPatch({}, b.auth, this.ctx.secrets) as Prisma.InputJsonValue }
+              : {}),
           },
-          include: { provider: providerSelect },
+          include: withProvider,
         });
       },
-      present: presentModel,
+      present: this.#present,
       changed: 'models',
     });
     this.ctx.events.publish([{ type: 'model', action: 'created', ids: [m.id] }]);
-    return presentModel(m);
+    return this.#present(m);
   }
 
   async update(actor: Actor, id: string, b: UpdateModelBody) {
     const m = await this.ctx.prisma.$transaction(async (tx) => {
-      const before = await tx.model.findUnique({ where: { id }, include: { provider: providerSelect } });
+      const before = await tx.model.findUnique({ where: { id }, include: withProvider });
       if (!before) throw AppError.notFound('Model');
-      if (b.isDefault)
+      const scope = b.scope ?? before.scope;
+      if (b.isDefault || (b.scope !== undefined && b.scope !== before.scope && before.isDefault))
         await tx.model.updateMany({
-          where: { scope: before.scope, isDefault: true, NOT: { id } },
+          where: { scope, isDefault: true, NOT: { id } },
           data: { isDefault: false },
         });
-      const { config, ...rest } = b;
+      const { config, auth, scope: _scope, ...rest } = b;
+      const ownerUserId = b.scope === undefined ? undefined : await this.#ownerFor(b.scope);
       // A price that changes makes the prices known, unless the body says otherwise.
       const repriced =
         (b.priceInputPer1M !== undefined && b.priceInputPer1M !== Number(before.priceInputPer1M)) ||
@@ -196,8 +235,12 @@ export class ModelsService {
           ...rest,
           ...(b.priced === undefined && repriced ? { priced: true } : {}),
           ...(config === undefined ? {} : { config: config as Prisma.InputJsonValue }),
+          ...(b.scope === undefined ? {} : { scope: b.scope, ownerUserId }),
+          ...(auth === undefined
+            ? {}
+            : { auth: applyAuthPatch(before.auth, auth, this.ctx.secrets) as Prisma.InputJsonValue }),
         },
-        include: { provider: providerSelect },
+        include: withProvider,
       });
       await this.ctx.audit.record(
         {
@@ -205,8 +248,8 @@ export class ModelsService {
           action: 'model.update',
           entityType: 'Model',
           entityId: id,
-          before: presentModel(before),
-          after: presentModel(updated),
+          before: this.#present(before),
+          after: this.#present(updated),
           ip: actor.ip,
         },
         tx,
@@ -215,7 +258,7 @@ export class ModelsService {
     });
     await this.ctx.configChanged('models');
     this.ctx.events.publish([{ type: 'model', action: 'updated', ids: [m.id] }]);
-    return presentModel(m);
+    return this.#present(m);
   }
 
   setDefault(actor: Actor, id: string) {
@@ -224,7 +267,7 @@ export class ModelsService {
 
   async remove(actor: Actor, id: string) {
     await this.ctx.prisma.$transaction(async (tx) => {
-      const before = await tx.model.findUnique({ where: { id }, include: { provider: providerSelect } });
+      const before = await tx.model.findUnique({ where: { id }, include: withProvider });
       if (!before) throw AppError.notFound('Model');
       await tx.model.delete({ where: { id } });
       await this.ctx.audit.record(
@@ -233,7 +276,7 @@ export class ModelsService {
           action: 'model.delete',
           entityType: 'Model',
           entityId: id,
-          before: presentModel(before),
+          before: this.#present(before),
           ip: actor.ip,
         },
         tx,
@@ -241,6 +284,59 @@ export class ModelsService {
     });
     await this.ctx.configChanged('models');
     this.ctx.events.publish([{ type: 'model', action: 'deleted', ids: [id] }]);
+  }
+
+  /**
+   * "Test model": a real minimal call (one-token chat) to this model with the key routing would pay with when no
+   * caller key applies (the model's own auth, else its provider's), recorded as the model's last check.
+   */
+  async test(id: string) {
+    const m = await this.ctx.prisma.model.findUnique({ where: { id }, include: { provider: true } });
+    if (!m) throw AppError.notFound('Model');
+    const p = m.provider;
+    const providerConfig = providerCallConfig(p, this.ctx.secrets, this.ctx.processEnv);
+    const own = resolveAuth(m.auth, this.ctx.secrets, this.ctx.processEnv);
+    const key = own?.key ?? resolveProviderKey(p, this.ctx.secrets, this.ctx.processEnv);
+    const keySource = own?.key ? 'model' : 'provider';
+    const checkedAt = new Date(this.ctx.now());
+    const r =
+      own && own.unresolved.length > 0
+        ? {
+            ok: false,
+            latencyMs: 0,
+            status: 0,
+            message: `The model's auth does not resolve: ${own.unresolved.join('; ')}.`,
+          }
+        : own?.key && !own.key.ok
+          ? { ok: false, latencyMs: 0, status: 0, message: `The model's key is unusable: ${own.key.detail}.` }
+          : await runProbe(
+              {
+                id: p.id,
+                slug: p.slug,
+                type: p.type,
+                baseUrl: p.baseUrl,
+                config: withAuthSettings(providerConfig, own?.settings ?? {}, m.modelId),
+              },
+              key.ok ? key.value || null : null,
+              'chat',
+              m.modelId,
+              { timeoutMs: MODEL_TEST_TIMEOUT_MS, dispatcher: this.ctx.outbound.dispatcher },
+            );
+    const data = {
+      checkedAt,
+      ok: r.ok,
+      latencyMs: r.latencyMs,
+      status: r.ok ? null : (r.status ?? 0),
+      error: r.ok ? null : (r.message ?? 'failed').slice(0, 300),
+      keySource,
+    };
+    const h = await this.ctx.prisma.modelHealth.upsert({
+      where: { modelId: id },
+      create: { modelId: id, ...data },
+      update: data,
+    });
+    this.ctx.events.publish([{ type: 'model', action: 'updated', ids: [id] }]);
+    return presentHealth(h)!;
   }
 
   /** Enable, disable or delete many models in one transaction; ids that do not exist are reported, not fatal. */

@@ -11,6 +11,7 @@ import { AppError } from '../../lib/errors.js';
 import type { HealthNotes } from '../../router/health-notes.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import { resolveProviderKey } from '../../router/secrets-resolver.js';
+import { providerCallConfig } from '../../router/auth-json.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { runProbe, type ProbeResult } from './health-probe.js';
 
@@ -263,7 +264,7 @@ export class ProviderHealthService {
         slug: p.slug,
         type: p.type,
         baseUrl: p.baseUrl,
-        config: (p.config ?? {}) as Record<string, unknown>,
+        config: providerCallConfig(p, this.ctx.secrets, this.ctx.processEnv),
       },
       key.ok ? key.value || null : null,
       check.probe,

@@ -17,13 +17,13 @@ export function providersRoutes(ctx: AppContext, health: ProviderHealthService):
   /** Setting or replacing credentials is the super admin's; everything else an admin may change. */
   const guardCredentials = (
     res: Response,
-    b: { apiKey?: unknown; apiKeyEnv?: unknown },
+    b: { apiKey?: unknown; apiKeyEnv?: unknown; auth?: unknown },
     config?: Record<string, unknown>,
   ) => {
     // A new provider's AWS settings are credentials too (an update's are checked against the stored ones).
     const awsKeys = config ? CREDENTIAL_CONFIG_KEYS.some((k) => config[k] !== undefined) : false;
     if (
-      (b.apiKey !== undefined || b.apiKeyEnv !== undefined || awsKeys) &&
+      (b.apiKey !== undefined || b.apiKeyEnv !== undefined || b.auth !== undefined || awsKeys) &&
       !can(currentAuth(res).user.role, 'providers:credentials')
     ) {
       throw AppError.forbidden('Only a super admin may set provider credentials.');

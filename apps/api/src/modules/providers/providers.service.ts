@@ -1,4 +1,5 @@
 import type {
+  AuthPatch,
   CreateProviderBody,
   DiscoverModelsResult,
   ImportModelsBody,
@@ -14,6 +15,7 @@ import { AppError } from '../../lib/errors.js';
 import { defaultCapabilities, isProviderType, providerDefaults } from '../../providers/index.js';
 import { catalogueModel, scoreForPrice, tierForPrice } from '../../providers/model-catalogue.js';
 import { envRefName, resolveProviderKey } from '../../router/secrets-resolver.js';
+import { applyAuthPatch, presentAuth, providerCallConfig } from '../../router/auth-json.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
@@ -197,6 +199,7 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     apiKeyLast4: p.apiKeyLast4,
     apiKeyEnv: envName,
     envResolved: envName ? Boolean(env[envName]) : null,
+    auth: presentAuth(p.auth, env),
     rateLimitBuckets: p.rateLimitBuckets as ProviderBucket[],
     config: presentConfig(p.config),
     modelCount: p.models.length,
@@ -264,6 +267,7 @@ export class ProvidersService {
     apiKey: string | null | undefined,
     apiKeyEnv: string | null | undefined,
     current: Record<string, unknown>,
+    patch?: AuthPatch,
   ) {
     const data: {
       encryptedApiKey?: string | null;
@@ -280,6 +284,8 @@ export class ProvidersService {
       else delete next.apiKey;
       data.auth = next as Prisma.InputJsonValue;
     }
+    if (patch)
+      data.auth = applyAuthPatch(data.auth ?? current, patch, this.ctx.secrets) as Prisma.InputJsonValue;
     return data;
   }
 
@@ -313,7 +319,7 @@ export class ProvidersService {
           config: b.config as Prisma.InputJsonValue,
           baseUrlWeight: b.baseUrlWeight,
           endpoints: b.endpoints as Prisma.InputJsonValue,
-          ...this.#authData(b.apiKey, b.apiKeyEnv, {}),
+          ...this.#authData(b.apiKey, b.apiKeyEnv, {}, b.auth),
         },
         include: this.#include,
       });
@@ -364,7 +370,7 @@ export class ProvidersService {
     }
     if (b.baseUrl !== undefined && !sameUrl(b.baseUrl, before.baseUrl)) await this.#checkBaseUrl(b.baseUrl);
     await this.#checkEndpoints(newEndpointUrls(before, b));
-    const { apiKey, apiKeyEnv, ...fields } = b;
+    const { apiKey, apiKeyEnv, auth, ...fields } = b;
     const p = await auditedUpdate(this.ctx, {
       actor,
       action: 'provider.update',
@@ -383,7 +389,7 @@ export class ProvidersService {
             }),
             // An admin's own status choice wins over the seed's "missing env" marker.
             ...(b.status !== undefined ? { disabledReason: null } : {}),
-            ...this.#authData(apiKey, apiKeyEnv, (before.auth ?? {}) as Record<string, unknown>),
+            ...this.#authData(apiKey, apiKeyEnv, (before.auth ?? {}) as Record<string, unknown>, auth),
           },
           include: this.#include,
         }),
@@ -425,7 +431,7 @@ export class ProvidersService {
         type: p.type,
         baseUrl: p.baseUrl,
         apiKey: current,
-        config: (p.config ?? {}) as Record<string, unknown>,
+        config: providerCallConfig(p, this.ctx.secrets, this.ctx.processEnv),
       },
       { dispatcher: this.ctx.outbound.dispatcher },
     );
@@ -492,7 +498,7 @@ export class ProvidersService {
         type: p.type,
         baseUrl: p.baseUrl,
         apiKey: resolved.ok ? resolved.value : null,
-        config: (p.config ?? {}) as Record<string, unknown>,
+        config: providerCallConfig(p, this.ctx.secrets, this.ctx.processEnv),
       },
       { dispatcher: this.ctx.outbound.dispatcher },
     );

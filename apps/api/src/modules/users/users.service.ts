@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  CreateUserBody,
-  ORG_MEMBER_ROLE_VALUES,
-  POWER_LEVEL_VALUES,
-  UpdateUserBody,
-  USER_STATUS_VALUES,
+import {
+  periodEnd,
+  periodStart,
+  type CreateUserBody,
+  type ORG_MEMBER_ROLE_VALUES,
+  type POWER_LEVEL_VALUES,
+  type UpdatePreferencesBody,
+  type UpdateUserBody,
+  type USER_STATUS_VALUES,
 } from '@switchyard/core';
 import { Prisma, type User } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
@@ -25,6 +28,10 @@ export function presentUser(u: User) {
     status: u.status as (typeof USER_STATUS_VALUES)[number],
     weeklyCapUsd: u.weeklyCapUsd === null ? null : Number(u.weeklyCapUsd),
     powerLevel: u.powerLevel as (typeof POWER_LEVEL_VALUES)[number],
+    defaultModel: u.defaultModel,
+    preferredProviders: u.preferredProviders,
+    byokMonthlyRequestLimit: u.byokMonthlyRequestLimit,
+    byokMonthlySpendLimitUsd: u.byokMonthlySpendLimitUsd === null ? null : Number(u.byokMonthlySpendLimitUsd),
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
     createdAt: u.createdAt.toISOString(),
   };
@@ -116,6 +123,7 @@ export class UsersService {
       if (others === 0)
         throw AppError.conflict('This is the last active super admin: promote another one first.');
     }
+    if (body.preferredProviders) await this.#assertProviders(body.preferredProviders);
     const user = await auditedUpdate(this.ctx, {
       actor,
       action: body.status === 'suspended' ? 'user.suspend' : 'user.update',
@@ -127,7 +135,10 @@ export class UsersService {
       write: async (tx) => {
         const u = await tx.user.update({
           where: { id },
-          data: definedFields(body, { weeklyCapUsd: (v) => (v === null ? null : new Prisma.Decimal(v)) }),
+          data: definedFields(body, {
+            weeklyCapUsd: (v) => (v === null ? null : new Prisma.Decimal(v)),
+            byokMonthlySpendLimitUsd: (v) => (v === null ? null : new Prisma.Decimal(v)),
+          }),
         });
         // A suspended account is signed out everywhere; its gateway keys stop working with the config reload.
         if (body.status === 'suspended') await tx.session.deleteMany({ where: { userId: id } });
@@ -135,5 +146,113 @@ export class UsersService {
       },
     });
     return presentUser(user);
+  }
+
+  /** Preferred providers must name providers that exist (a typo would silently prefer nothing). */
+  async #assertProviders(slugs: string[]) {
+    if (slugs.length === 0) return;
+    const found = await this.ctx.prisma.provider.findMany({
+      where: { slug: { in: slugs } },
+      select: { slug: true },
+    });
+    const known = new Set(found.map((p) => p.slug));
+    const unknown = slugs.filter((s) => !known.has(s));
+    if (unknown.length > 0)
+      throw AppError.validation(`preferredProviders: no provider with the slug ${unknown.join(', ')}`);
+  }
+
+  async preferences(userId: string) {
+    const u = await this.ctx.prisma.user.findUnique({
+      where: { id: userId },
+      select: { defaultModel: true, preferredProviders: true },
+    });
+    if (!u) throw AppError.notFound('User');
+    return u;
+  }
+
+  /** My routing preferences: default model and preferred providers (audited like any change to a user). */
+  async setPreferences(actor: Actor, body: UpdatePreferencesBody) {
+    const before = await this.ctx.prisma.user.findUnique({ where: { id: actor.id } });
+    if (!before) throw AppError.notFound('User');
+    if (body.preferredProviders) await this.#assertProviders(body.preferredProviders);
+    const present = (u: User) => ({ defaultModel: u.defaultModel, preferredProviders: u.preferredProviders });
+    const u = await auditedUpdate(this.ctx, {
+      actor,
+      action: 'user.preferences',
+      entityType: 'User',
+      entityId: actor.id,
+      before: present(before),
+      present,
+      changed: 'users',
+      write: (tx) => tx.user.update({ where: { id: actor.id }, data: definedFields(body) }),
+    });
+    return present(u);
+  }
+
+  /**
+   * A user's BYOK settings as an operator sees them: each provider key (last four), its calls, the list price it
+   * paid (the platform's saving) and its last use, from the usage rows; the monthly limits and this month's use.
+   */
+  async byok(id: string) {
+    const { prisma } = this.ctx;
+    const user = await prisma.user.findUnique({
+      where: { id },
+      select: { id: true, byokMonthlyRequestLimit: true, byokMonthlySpendLimitUsd: true },
+    });
+    if (!user) throw AppError.notFound('User');
+    const now = this.ctx.now();
+    const since = periodStart(now, 'month');
+    const [keys, totals, month] = await Promise.all([
+      prisma.byokKey.findMany({
+        where: { userId: id },
+        include: { provider: { select: { slug: true, name: true } } },
+        orderBy: { createdAt: 'asc' },
+      }),
+      prisma.usageDaily.groupBy({
+        by: ['providerId'],
+        where: { userId: id, isByok: true },
+        _sum: { requests: true, savedUsd: true },
+      }),
+      prisma.usageHourly.aggregate({
+        where: { userId: id, isByok: true, hour: { gte: new Date(since) } },
+        _sum: { requests: true, savedUsd: true },
+      }),
+    ]);
+    const byProvider = new Map(totals.map((t) => [t.providerId, t._sum]));
+    const lastUsed = await Promise.all(
+      keys.map((k) =>
+        prisma.usageRecord.findFirst({
+          where: { userId: id, isByok: true, providerId: k.providerId },
+          orderBy: { id: 'desc' },
+          select: { createdAt: true },
+        }),
+      ),
+    );
+    return {
+      userId: id,
+      limits: {
+        monthlyRequests: user.byokMonthlyRequestLimit,
+        monthlySpendUsd:
+          user.byokMonthlySpendLimitUsd === null ? null : Number(user.byokMonthlySpendLimitUsd),
+      },
+      month: {
+        since: new Date(since).toISOString(),
+        resetsAt: new Date(periodEnd(now, 'month') ?? since).toISOString(),
+        requests: month._sum.requests ?? 0,
+        spendUsd: Number(month._sum.savedUsd ?? 0),
+      },
+      providers: keys.map((k, i) => ({
+        providerId: k.providerId,
+        slug: k.provider.slug,
+        name: k.provider.name,
+        last4: k.last4,
+        label: k.label,
+        status: k.status,
+        addedAt: k.createdAt.toISOString(),
+        lastUsedAt: lastUsed[i]?.createdAt.toISOString() ?? null,
+        requests: byProvider.get(k.providerId)?.requests ?? 0,
+        savedUsd: Number(byProvider.get(k.providerId)?.savedUsd ?? 0),
+      })),
+    };
   }
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FormReader } from '../../lib/forms';
 import {
+  AUTH_EXAMPLE,
   CONFIG_EXAMPLE,
   configText,
+  parseAuthJson,
   parseConfigJson,
+  scopeParts,
   priceLabel,
   readCreateModelForm,
   readUpdateModelForm,
@@ -104,5 +107,31 @@ describe('model form', () => {
   it('labels prices per 1M', () => {
     expect(priceLabel({ priceInputPer1M: 0.15, priceOutputPer1M: 0.6 })).toBe('$0.15 / $0.6');
     expect(priceLabel({ priceInputPer1M: 0, priceOutputPer1M: 10 })).toBe('$0 / $10');
+  });
+});
+
+describe('auth JSON and scope', () => {
+  it('blank auth leaves it unchanged; the example parses; names and env names are checked', () => {
+    expect(parseAuthJson(' ')).toEqual({ ok: true, value: undefined });
+    expect(parseAuthJson(AUTH_EXAMPLE)).toMatchObject({ ok: true, value: { apiVersion: '2024-10-21' } });
+    expect(parseAuthJson('{"apiKey": null}')).toEqual({ ok: true, value: { apiKey: null } });
+    const badName = parseAuthJson('{"bad name": "x"}');
+    expect(badName.ok).toBe(false);
+    const badEnv = parseAuthJson('{"apiKey": {"_env": "lower"}}');
+    expect(!badEnv.ok && badEnv.error).toMatch(/^apiKey/);
+    expect(parseAuthJson('[1]').ok).toBe(false);
+  });
+  it('the scope picker reads as the API scope; an org or user scope needs its owner', () => {
+    const base = { providerId: 'p1', modelId: 'm', displayName: 'M', cap_chat: 'on' };
+    const org = readCreateModelForm(FormReader.ofRecord({ ...base, scopeKind: 'org', scopeOwner: 'o1' }));
+    expect(org.ok && org.data.scope).toBe('org:o1');
+    const missing = readCreateModelForm(FormReader.ofRecord({ ...base, scopeKind: 'user', scopeOwner: '' }));
+    expect(!missing.ok && missing.errors.scopeOwner).toBe('Choose the user');
+    const global = readCreateModelForm(FormReader.ofRecord(base));
+    expect(global.ok && global.data.scope).toBe('global');
+    const auth = readUpdateModelForm(FormReader.ofRecord({ ...base, auth: '{"apiKey": {"_env": "K"}}' }));
+    expect(auth.ok && auth.data.auth).toEqual({ apiKey: { _env: 'K' } });
+    expect(scopeParts('user:u1')).toEqual({ kind: 'user', owner: 'u1' });
+    expect(scopeParts('global')).toEqual({ kind: 'global', owner: '' });
   });
 });

@@ -1,6 +1,8 @@
 import {
   CAPABILITY_VALUES,
+  authPatchField,
   createModelBody,
+  type AuthPatch,
   updateModelBody,
   type CreateModelBody,
   type UpdateModelBody,
@@ -46,6 +48,39 @@ export function parseConfigJson(text: string): ConfigCheck {
   return { ok: true, value: v as Record<string, unknown> };
 }
 
+/** Shown under the auth editor and offered as "Insert example" (Azure: a deployment key, version and name). */
+export const AUTH_EXAMPLE = `{
+  "apiKey": { "_env": "AZURE_OPENAI_API_KEY" },
+  "apiVersion": "2024-10-21",
+  "deployment": "gpt-4o-prod"
+}`;
+
+export type AuthCheck = { ok: true; value: AuthPatch | undefined } | { ok: false; error: string };
+
+/**
+ * The auth editor's text as the write the API takes: blank = leave the stored auth as it is; else a JSON object of
+ * variables, each a literal secret, `{"_env": "VAR"}` or null (remove). The schema's own message names the variable.
+ */
+export function parseAuthJson(text: string): AuthCheck {
+  if (text.trim() === '') return { ok: true, value: undefined };
+  const json = parseConfigJson(text);
+  if (!json.ok) return json;
+  const r = authPatchField.safeParse(json.value);
+  if (r.success) return { ok: true, value: r.data };
+  const issue = r.error.issues[0]!;
+  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+  return { ok: false, error: `${where}${issue.message}` };
+}
+
+export type ScopeKind = 'global' | 'org' | 'user';
+
+/** 'global', 'org:<id>' or 'user:<id>' as the scope picker's kind and owner. */
+export function scopeParts(scope: string | undefined): { kind: ScopeKind; owner: string } {
+  if (scope?.startsWith('org:')) return { kind: 'org', owner: scope.slice(4) };
+  if (scope?.startsWith('user:')) return { kind: 'user', owner: scope.slice(5) };
+  return { kind: 'global', owner: '' };
+}
+
 /** Pretty JSON for the editor ('' for an empty object). */
 export function configText(config: Record<string, unknown> | null | undefined): string {
   return config && Object.keys(config).length ? JSON.stringify(config, null, 2) : '';
@@ -53,6 +88,9 @@ export function configText(config: Record<string, unknown> | null | undefined): 
 
 function readCommon(r: FormReader) {
   const config = parseConfigJson(r.text('config'));
+  const auth = parseAuthJson(r.text('auth'));
+  const kind = (r.text('scopeKind') || 'global') as ScopeKind;
+  const owner = r.text('scopeOwner');
   const capabilities = CAPABILITY_VALUES.filter((c) => r.bool(`cap_${c}`));
   const body = {
     modelId: r.text('modelId'),
@@ -70,9 +108,14 @@ function readCommon(r: FormReader) {
     enabled: r.bool('enabled'),
     isDefault: r.bool('isDefault'),
     priority: r.integer('priority', undefined) ?? 100,
+    scope: kind === 'global' ? 'global' : `${kind}:${owner}`,
+    ...(auth.ok && auth.value ? { auth: auth.value } : {}),
   };
   const pre = { ...r.errors };
   if (!config.ok) pre.config = config.error;
+  if (!auth.ok) pre.auth = auth.error;
+  if (kind !== 'global' && !owner)
+    pre.scopeOwner = kind === 'org' ? 'Choose the organization' : 'Choose the user';
   if (capabilities.length === 0) pre.capabilities = 'Choose at least one capability';
   return { body, pre };
 }
@@ -117,6 +160,13 @@ export type ModelFormValues = {
   isDefault: boolean;
   /** An unpriced model's "Price known" box (edit only). */
   priced: boolean;
+  /** Who may route to it: everyone, one organization or one user (the owner picker says which). */
+  scopeKind: ScopeKind;
+  scopeOwner: string;
+  /** The auth write as JSON text (super admins); blank = unchanged. */
+  auth: string;
+  /** Not a control: where the API reports a bad scope (the kind and owner pickers together). */
+  scope?: never;
   /** Not a control: where "choose at least one capability" (the checkboxes as a group) is reported. */
   capabilities?: never;
 } & Record<`cap_${Capability}`, boolean>;
@@ -151,6 +201,9 @@ export function modelFormDefaults(m: RegistryModel | null): ModelFormValues {
     enabled: m?.enabled ?? true,
     isDefault: m?.isDefault ?? false,
     priced: false,
+    scopeKind: scopeParts(m?.scope).kind,
+    scopeOwner: scopeParts(m?.scope).owner,
+    auth: '',
     ...caps,
   };
 }

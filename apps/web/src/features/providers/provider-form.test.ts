@@ -85,6 +85,34 @@ describe('provider form', () => {
     expect(admin.ok && 'apiKey' in admin.data).toBe(false);
   });
 
+  it('auth variables: super admins send them (blank: unchanged), bad JSON is named, admins never send them', () => {
+    const auth = '{"apiKey": {"_env": "AZ_KEY"}, "apiVersion": "2024-10-21"}';
+    const set = readUpdateProviderForm(r({ name: 'Azure', auth }), {
+      type: openai,
+      canSetKey: true,
+      buckets: [],
+    });
+    expect(set.ok && set.data.auth).toEqual({ apiKey: { _env: 'AZ_KEY' }, apiVersion: '2024-10-21' });
+    const blank = readUpdateProviderForm(r({ name: 'Azure', auth: ' ' }), {
+      type: openai,
+      canSetKey: true,
+      buckets: [],
+    });
+    expect(blank.ok && 'auth' in blank.data).toBe(false);
+    const bad = readUpdateProviderForm(r({ name: 'Azure', auth: '{"apiKey": {"_env": "lower"}}' }), {
+      type: openai,
+      canSetKey: true,
+      buckets: [],
+    });
+    expect(!bad.ok && bad.errors.auth).toMatch(/^apiKey/);
+    const admin = readUpdateProviderForm(r({ name: 'Azure', auth }), {
+      type: openai,
+      canSetKey: false,
+      buckets: [],
+    });
+    expect(admin.ok && 'auth' in admin.data).toBe(false);
+  });
+
   it('a keyless endpoint is config.keyless; configuring keeps the rest of the config', () => {
     const created = readCreateProviderForm(
       r({ type: 'custom', name: 'Local', slug: 'local', baseUrl: 'http://127.0.0.1:8000/v1', keyless: 'on' }),

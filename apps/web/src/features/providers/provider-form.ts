@@ -13,6 +13,7 @@ import { ApiError } from '../../lib/api-client';
 import type { FormReader } from '../../lib/forms';
 import { issuesToErrors, validate, type FieldErrors, type Parsed } from '../../lib/forms';
 import type { Provider, ProviderBucket, ProviderType } from './api/types';
+import { parseAuthJson } from '../models/model-form';
 
 export type WindowUnit = (typeof WINDOW_UNIT_VALUES)[number];
 export { WINDOW_UNIT_VALUES };
@@ -285,6 +286,9 @@ function common(r: FormReader, ctx: ReadContext) {
   const baseUrl = r.optText('baseUrl', null);
   if (ctx.type?.baseUrlRequired && baseUrl === null) pre.baseUrl = 'is required for this provider type';
   const apiKey = ctx.canSetKey ? r.optText('apiKey', undefined) : undefined;
+  // Auth variables (super admins): blank leaves them as they are.
+  const auth = ctx.canSetKey ? parseAuthJson(r.text('auth')) : { ok: true as const, value: undefined };
+  if (!auth.ok) pre.auth = auth.error;
   const buckets = readBucketRows(ctx.buckets);
   if (!buckets.ok) Object.assign(pre, buckets.errors);
   const endpoints = ctx.endpoints ? readEndpointRows(ctx.endpoints) : null;
@@ -293,6 +297,7 @@ function common(r: FormReader, ctx: ReadContext) {
     pre,
     baseUrl,
     apiKey,
+    auth: auth.ok ? auth.value : undefined,
     buckets: buckets.ok ? buckets.data : [],
     endpoints: endpoints?.ok ? endpoints.data : undefined,
     baseUrlWeight: r.integer('baseUrlWeight', undefined),
@@ -308,6 +313,7 @@ export function readCreateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
     slug: r.text('slug'),
     baseUrl: c.baseUrl ?? undefined,
     ...(c.apiKey !== undefined ? { apiKey: c.apiKey } : {}),
+    ...(c.auth ? { auth: c.auth } : {}),
     priority: r.integer('priority', undefined),
     autoFallback: r.bool('autoFallback'),
     rateLimitBuckets: c.buckets,
@@ -326,6 +332,7 @@ export function readUpdateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
     name: r.text('name'),
     baseUrl: c.baseUrl,
     ...(c.apiKey !== undefined ? { apiKey: c.apiKey } : {}),
+    ...(c.auth ? { auth: c.auth } : {}),
     priority: r.integer('priority', undefined),
     autoFallback: r.bool('autoFallback'),
     ...(status ? { status } : {}),

@@ -1,6 +1,7 @@
 import { createUserBody, updateUserBody, type CreateUserBody, type UpdateUserBody } from '@switchyard/core';
 import { validate, type FormReader, type Parsed } from '../../lib/forms';
 import { readerSchema } from '../../lib/zod-form';
+import { preferenceDefaults, readPreferenceFields } from '../account/preferences-form';
 import type { User } from './api/types';
 
 /** New user: a blank password means "generate one" (shown once), a blank weekly cap means none. */
@@ -23,6 +24,7 @@ export function readUpdateUserForm(r: FormReader): Parsed<UpdateUserBody> {
     role: r.optText('role', undefined),
     weeklyCapUsd: r.number('weeklyCapUsd', null),
     powerLevel: r.optText('powerLevel', undefined),
+    ...readPreferenceFields(r),
   };
   const pre = { ...r.errors };
   if (!body.name) pre.name = 'Is required';
@@ -45,7 +47,34 @@ export interface UpdateUserValues {
   role: string;
   powerLevel: string;
   weeklyCapUsd: string;
+  defaultModel: string;
+  preferredProviders: string;
 }
+
+/** A user's monthly BYOK limits as the BYOK dialog holds them (blank = unlimited). */
+export interface ByokLimitValues {
+  byokMonthlyRequestLimit: string;
+  byokMonthlySpendLimitUsd: string;
+}
+
+/** The BYOK limits form as PATCH /users/:id's body: a cleared limit is `null` (unlimited). */
+export function readByokLimitsForm(r: FormReader): Parsed<UpdateUserBody> {
+  const body = {
+    byokMonthlyRequestLimit: r.integer('byokMonthlyRequestLimit', null),
+    byokMonthlySpendLimitUsd: r.number('byokMonthlySpendLimitUsd', null),
+  };
+  return validate(updateUserBody, body, { ...r.errors });
+}
+
+export const byokLimitsForm = readerSchema<ByokLimitValues, UpdateUserBody>(readByokLimitsForm);
+
+export const byokLimitDefaults = (limits: {
+  monthlyRequests: number | null;
+  monthlySpendUsd: number | null;
+}): ByokLimitValues => ({
+  byokMonthlyRequestLimit: limits.monthlyRequests == null ? '' : String(limits.monthlyRequests),
+  byokMonthlySpendLimitUsd: limits.monthlySpendUsd == null ? '' : String(limits.monthlySpendUsd),
+});
 
 export const createUserForm = readerSchema<CreateUserValues, CreateUserBody>(readCreateUserForm);
 export const updateUserForm = readerSchema<UpdateUserValues, UpdateUserBody>(readUpdateUserForm);
@@ -64,4 +93,5 @@ export const updateUserDefaults = (user: User): UpdateUserValues => ({
   role: user.role,
   powerLevel: user.powerLevel ?? 'balanced',
   weeklyCapUsd: user.weeklyCapUsd == null ? '' : String(user.weeklyCapUsd),
+  ...preferenceDefaults(user),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { providerKeyField } from '../provider-key.js';
 import { jsonObjectField, safeString } from '../safe/index.js';
+import { authPatchField } from '../models/index.js';
 
 const envName = safeString().regex(
   /^[A-Z_][A-Z0-9_]*$/,
@@ -112,6 +113,12 @@ const providerFields = {
   apiKey: providerKeyField.min(1, 'is required (or null to remove the key)').nullable().optional(),
   /** `_env` reference for the key, resolved from the environment at call time. */
   apiKeyEnv: envName.nullable().optional(),
+  /**
+   * Auth variables (super admin): literal secrets (encrypted, write-only) or `{"_env": "VAR"}` references, null to
+   * remove; apiKey / accessKeyId + secretAccessKey (+ sessionToken) make the key, the rest (apiVersion, region, ...)
+   * are settings laid over the provider's config.
+   */
+  auth: authPatchField.optional(),
   priority: z
     .number()
     .int()
@@ -137,6 +144,7 @@ export const updateProviderBody = z
     baseUrl: providerFields.baseUrl,
     apiKey: providerFields.apiKey,
     apiKeyEnv: providerFields.apiKeyEnv,
+    auth: providerFields.auth,
     priority: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100'),
     autoFallback: z.boolean(),
     status: z.enum(['active', 'disabled']),

@@ -1,6 +1,7 @@
 /** What the provider endpoints answer: the provider-type catalogue, providers (never their keys), key tests. */
 import { z } from 'zod';
 import { WINDOW_UNIT_VALUES } from '../routing/index.js';
+import { authEntrySchema } from '../models/responses.js';
 
 /** An entry of the provider catalogue, for the add-provider form. */
 export const providerTypeSchema = z.strictObject({
@@ -157,6 +158,8 @@ export const providerSchema = z.strictObject({
   apiKeyLast4: z.string().nullable(),
   apiKeyEnv: z.string().nullable(),
   envResolved: z.boolean().nullable(),
+  /** Every auth variable: never its value; the env name or the last four, and whether it resolves now. */
+  auth: z.array(authEntrySchema),
   rateLimitBuckets: z.array(providerBucketResponse),
   config: z.record(z.string(), z.unknown()),
   modelCount: z.number().int(),

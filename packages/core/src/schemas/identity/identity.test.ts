@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createGatewayKeyBody, ipAllowlistField, updateGatewayKeyBody } from './index.js';
+import {
+  createGatewayKeyBody,
+  ipAllowlistField,
+  updateGatewayKeyBody,
+  updatePreferencesBody,
+  updateUserBody,
+} from './index.js';
 
 describe('gateway key IP allow-list', () => {
   it('takes IPv4 and IPv6 addresses and CIDR ranges, trimmed', () => {
@@ -58,6 +64,55 @@ describe('gateway key IP allow-list', () => {
         const r = ipAllowlistField.safeParse([entry]);
         if (r.success) expect(r.data[0]).toBe(entry.trim());
       }),
+    );
+  });
+});
+
+describe('routing preferences and BYOK limits', () => {
+  it.each([
+    [{ defaultModel: 'openai/gpt-4o', preferredProviders: ['groq', 'openai'] }, true],
+    [{ defaultModel: null }, true],
+    [{ preferredProviders: [] }, true],
+    [{}, false],
+    [{ defaultModel: 'has space' }, false],
+    [{ defaultModel: '' }, false],
+    [{ preferredProviders: ['a', 'a'] }, false],
+    [{ preferredProviders: ['Not A Slug'] }, false],
+    [{ preferredProviders: Array.from({ length: 21 }, (_, i) => `p${i}`) }, false],
+  ])('%j → %s', (body, ok) => {
+    expect(updatePreferencesBody.safeParse(body).success).toBe(ok);
+  });
+  it.each([
+    [{ byokMonthlyRequestLimit: 0, byokMonthlySpendLimitUsd: 0 }, true],
+    [{ byokMonthlyRequestLimit: null, byokMonthlySpendLimitUsd: null }, true],
+    [{ byokMonthlyRequestLimit: 1.5 }, false],
+    [{ byokMonthlyRequestLimit: -1 }, false],
+    [{ byokMonthlyRequestLimit: 2_147_483_648 }, false],
+    [{ byokMonthlySpendLimitUsd: -0.01 }, false],
+    [{ byokMonthlySpendLimitUsd: 10_000_001 }, false],
+  ])('BYOK limits %j → %s', (body, ok) => {
+    expect(updateUserBody.safeParse(body).success).toBe(ok);
+  });
+  it('fuzz: any input parses or fails with issues, and what parses is trimmed lower-case unique slugs', () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            defaultModel: fc.oneof(fc.string(), fc.constant(null), fc.anything()),
+            preferredProviders: fc.oneof(fc.array(fc.string(), { maxLength: 25 }), fc.anything()),
+          },
+          { requiredKeys: [] },
+        ),
+        (body) => {
+          const r = updatePreferencesBody.safeParse(body);
+          if (!r.success) {
+            expect(r.error.issues.length).toBeGreaterThan(0);
+            return;
+          }
+          for (const s of r.data.preferredProviders ?? []) expect(s).toMatch(/^[a-z0-9][a-z0-9-]{0,62}$/);
+          expect(new Set(r.data.preferredProviders).size).toBe(r.data.preferredProviders?.length ?? 0);
+        },
+      ),
     );
   });
 });

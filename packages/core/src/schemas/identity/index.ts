@@ -23,6 +23,24 @@ export const createUserBody = z.object({
 });
 export type CreateUserBody = z.infer<typeof createUserBody>;
 
+/** A user's default model: what `default` (or no model) routes to for them — an alias, power level, ref or id. */
+export const defaultModelField = safeString()
+  .trim()
+  .min(1, 'is empty (null clears it)')
+  .max(200)
+  .regex(/^\S+$/, 'cannot contain spaces');
+
+/** Provider slugs in the user's order of preference (routing tries their candidates first). */
+export const preferredProvidersField = z
+  .array(
+    safeString()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a provider slug'),
+  )
+  .max(20, 'at most 20 providers')
+  .refine((s) => new Set(s).size === s.length, 'lists a provider twice');
+
 export const updateUserBody = z
   .object({
     name: safeString().trim().min(1).max(120),
@@ -30,8 +48,24 @@ export const updateUserBody = z
     status: z.enum(['active', 'suspended']),
     weeklyCapUsd: usdAmount().nullable(),
     powerLevel: z.enum(POWER_LEVEL_VALUES),
+    defaultModel: defaultModelField.nullable(),
+    preferredProviders: preferredProvidersField,
+    /** Calls the user's own (BYOK) keys may make per calendar month (UTC); null = unlimited. */
+    byokMonthlyRequestLimit: z.number().int().min(0).max(MAX_INT32).nullable(),
+    /** List-price spend the user's own keys may pay per calendar month (UTC); null = unlimited. */
+    byokMonthlySpendLimitUsd: usdAmount().nullable(),
   })
   .partial();
+
+/** `PUT /me/preferences`: my default model and preferred providers. */
+export const updatePreferencesBody = z
+  .object({
+    defaultModel: defaultModelField.nullable(),
+    preferredProviders: preferredProvidersField,
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+export type UpdatePreferencesBody = z.infer<typeof updatePreferencesBody>;
 export type UpdateUserBody = z.infer<typeof updateUserBody>;
 
 /** One entry of an IP allow-list: an IPv4 or IPv6 address, or a CIDR range of either. */

@@ -42,6 +42,10 @@ export const userSchema = z.strictObject({
   status: z.enum(USER_STATUS_VALUES),
   weeklyCapUsd: z.number().nullable(),
   powerLevel: z.enum(POWER_LEVEL_VALUES),
+  defaultModel: z.string().nullable(),
+  preferredProviders: z.array(z.string()),
+  byokMonthlyRequestLimit: z.number().int().nullable(),
+  byokMonthlySpendLimitUsd: z.number().nullable(),
   lastLoginAt: isoOrNull,
   createdAt: iso,
   /** The organizations the user belongs to, with their role (lists only). */
@@ -50,6 +54,46 @@ export const userSchema = z.strictObject({
     .optional(),
 });
 export type User = z.infer<typeof userSchema>;
+
+/** `GET/PUT /me/preferences`: my routing preferences beyond the power level. */
+export const preferencesSchema = z.strictObject({
+  defaultModel: z.string().nullable(),
+  preferredProviders: z.array(z.string()),
+});
+export type Preferences = z.infer<typeof preferencesSchema>;
+
+/**
+ * `GET /users/{id}/byok`: a user's own provider keys with what each did (from real usage rows: calls, the list
+ * price their key paid, last use), the user's monthly BYOK limits and this month's use against them.
+ */
+export const userByokSchema = z.strictObject({
+  userId: z.string(),
+  limits: z.strictObject({
+    monthlyRequests: z.number().int().nullable(),
+    monthlySpendUsd: z.number().nullable(),
+  }),
+  month: z.strictObject({
+    since: iso,
+    resetsAt: iso,
+    requests: z.number().int(),
+    spendUsd: z.number(),
+  }),
+  providers: z.array(
+    z.strictObject({
+      providerId: z.string(),
+      slug: z.string(),
+      name: z.string(),
+      last4: z.string(),
+      label: z.string().nullable(),
+      status: z.string(),
+      addedAt: iso,
+      lastUsedAt: isoOrNull,
+      requests: z.number().int(),
+      savedUsd: z.number(),
+    }),
+  ),
+});
+export type UserByok = z.infer<typeof userByokSchema>;
 
 /** `POST /users`: the user, with the generated password (shown once) when none was given. */
 export const createdUserSchema = userSchema.extend({ generatedPassword: z.string().optional() });

@@ -16,6 +16,32 @@ export const modelScopeField = safeString()
   .trim()
   .regex(/^(global|(org|user):[A-Za-z0-9_-]+)$/, 'must be "global", "org:<id>" or "user:<id>"');
 
+/** An auth variable's name: apiKey, accessKeyId, secretAccessKey, sessionToken, apiVersion, region, deployment, ... */
+export const authNameField = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be a name such as apiKey, region or apiVersion');
+
+/**
+ * A write of auth variables (a model's own auth, over its provider's): each named variable is a literal secret
+ * (stored encrypted, never shown again), an `{"_env": "VAR"}` reference resolved from the server environment at
+ * call time, or null to remove it. Variables not named are kept.
+ */
+export const authPatchField = z
+  .record(
+    authNameField,
+    z.union([
+      safeString().min(1, 'is empty (null removes the variable)').max(8192),
+      z.strictObject({
+        _env: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'must be an environment variable name such as OPENAI_API_KEY'),
+      }),
+      z.null(),
+    ]),
+  )
+  .refine((v) => Object.keys(v).length <= 16, 'at most 16 variables');
+export type AuthPatch = z.infer<typeof authPatchField>;
+
 const price = z.number().min(0, 'cannot be negative').max(100_000, 'is not a price per 1M tokens');
 
 const modelFields = {
@@ -52,6 +78,8 @@ const modelFields = {
     .max(10_000, 'must be between 0 and 10000')
     .default(100),
   scope: modelScopeField.default('global'),
+  /** The model's own auth (super admin): laid over its provider's for calls to this model. */
+  auth: authPatchField.optional(),
 };
 
 export const createModelBody = z.object(modelFields);
@@ -83,6 +111,9 @@ export const updateModelBody = z
       .int()
       .min(0, 'must be between 0 and 10000')
       .max(10_000, 'must be between 0 and 10000'),
+    /** Move the model to another scope (its owner follows: the user of a `user:` scope). */
+    scope: modelScopeField,
+    auth: authPatchField,
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'nothing to change');

@@ -2,6 +2,29 @@
 import { z } from 'zod';
 import { QUALITY_TIER_VALUES, REGISTRY_CAPABILITY_VALUES } from './index.js';
 
+/** One auth variable as the API shows it: never its value; the env name or the last four, and whether it resolves. */
+export const authEntrySchema = z.strictObject({
+  name: z.string(),
+  kind: z.enum(['env', 'secret']),
+  env: z.string().nullable(),
+  last4: z.string().nullable(),
+  resolved: z.boolean(),
+});
+export type AuthEntry = z.infer<typeof authEntrySchema>;
+
+/** The last "test model" call: when, whether it answered, how fast, and why not. */
+export const modelHealthSchema = z.strictObject({
+  checkedAt: z.string(),
+  ok: z.boolean(),
+  latencyMs: z.number().int(),
+  /** Upstream HTTP status when it failed (0: network or timeout). */
+  status: z.number().int().nullable(),
+  error: z.string().nullable(),
+  /** Whose key the test used: the model's own auth or its provider's key. */
+  keySource: z.enum(['model', 'provider']),
+});
+export type ModelHealth = z.infer<typeof modelHealthSchema>;
+
 /** A registry entry as `GET /llm/models` returns it (prices in USD per 1M tokens). */
 export const registryModelSchema = z.strictObject({
   id: z.string(),
@@ -36,6 +59,12 @@ export const registryModelSchema = z.strictObject({
   scope: z.string(),
   /** Where the entry came from: `catalogue`, `admin`, `discovered`. */
   source: z.string(),
+  /** The user a `user:` scoped model belongs to. */
+  ownerUserId: z.string().nullable(),
+  /** The model's own auth variables (empty: its provider's auth). */
+  auth: z.array(authEntrySchema),
+  /** The last "test model" call, null when never tested. */
+  health: modelHealthSchema.nullable(),
   /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
   managedByConfig: z.boolean(),
   createdAt: z.string(),

@@ -16,6 +16,7 @@ const SKIP_REASON_VALUES = [
   'circuit-open',
   'rate-limited',
   'budget-exhausted',
+  'byok-limit',
 ] as const;
 const TIER = z.enum(['eco', 'balanced', 'precision']);
 
@@ -29,6 +30,7 @@ export const engineTraceSchema = z.strictObject({
     level: TIER.optional(),
     tier: TIER.optional(),
     aliasStrategy: z.enum(ALIAS_STRATEGY_VALUES).optional(),
+    userDefault: z.string().optional(),
   }),
   strategy: z.string(),
   /** The request named no model (or `default`): the default model it resolved to. */

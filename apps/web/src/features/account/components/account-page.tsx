@@ -7,6 +7,7 @@ import { TextField } from '../../../components/ui/field';
 import { useZodForm } from '../../../lib/zod-form';
 import type { MeResponse } from '../../auth/api/me';
 import { changePasswordSchema, useChangePassword, type ChangePasswordInput } from '../api/change-password';
+import { PreferencesCard } from './preferences-card';
 
 const BLANK: ChangePasswordInput = { currentPassword: '', newPassword: '', confirm: '' };
 
@@ -66,6 +67,7 @@ export function AccountPage() {
           </Button>
         </form>
       </Card>
+      <PreferencesCard />
     </div>
   );
 }

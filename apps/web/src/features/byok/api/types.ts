@@ -13,5 +13,6 @@ export type ProviderOption = z.infer<typeof byokProviderOptionSchema>;
 export const byokKeys = {
   all: ['byok'] as const,
   mine: ['byok', 'mine'] as const,
+  usage: ['byok', 'usage'] as const,
   providers: ['byok', 'provider-options'] as const,
 };

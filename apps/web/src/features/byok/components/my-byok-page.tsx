@@ -6,10 +6,11 @@ import { ConfirmActionDialog } from '../../../components/ui/dialog';
 import { PageHeader } from '../../../components/ui/page';
 import { DataTable, type ListColumn } from '../../../components/ui/data-table';
 import { RowAction } from '../../../components/ui/table';
-import { formatRelative, plural } from '../../../lib/format';
+import { formatDate, formatNumber, formatRelative, formatUsd, plural } from '../../../lib/format';
 import { useCan } from '../../auth/use-can';
 import { useDeleteByok } from '../api/delete-byok';
 import { useMyByok } from '../api/get-my-byok';
+import { useMyByokUsage } from '../api/get-my-byok-usage';
 import { useProviderOptions } from '../api/get-provider-options';
 import { usePutByok } from '../api/put-byok';
 import { useTestByok } from '../api/test-byok';
@@ -110,6 +111,7 @@ export function MyByokPage() {
           ) : null
         }
       />
+      <MonthLine />
       <DataTable
         label="My provider keys"
         columns={columns}
@@ -191,5 +193,23 @@ export function MyByokPage() {
         </>
       ) : null}
     </div>
+  );
+}
+
+/** This month on my own keys, against the monthly BYOK limits an admin set (if any). */
+function MonthLine() {
+  const usage = useMyByokUsage();
+  const d = usage.data;
+  if (!d || (d.month.requests === 0 && d.limits.monthlyRequests == null && d.limits.monthlySpendUsd == null))
+    return null;
+  const limited = d.limits.monthlyRequests != null || d.limits.monthlySpendUsd != null;
+  return (
+    <p className="mb-3 text-sm" data-testid="my-byok-month">
+      This month on your own keys: {formatNumber(d.month.requests)} calls
+      {d.limits.monthlyRequests != null ? ` of ${formatNumber(d.limits.monthlyRequests)}` : ''},{' '}
+      {formatUsd(d.month.spendUsd)} at list price
+      {d.limits.monthlySpendUsd != null ? ` of ${formatUsd(d.limits.monthlySpendUsd)}` : ''}.
+      {limited ? ` Past a limit your keys rest until ${formatDate(d.month.resetsAt)}.` : ''}
+    </p>
   );
 }

@@ -8,14 +8,20 @@ import { useState } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
+import { formatRelative } from '../../../lib/format';
 import { ManagedNotice } from '../../../components/ui/managed-badge';
 import { useZodForm } from '../../../lib/zod-form';
+import { useOrgs } from '../../orgs/api/get-orgs';
+import { useUsers } from '../../users/api/get-users';
 import type { ProviderChoice, RegistryModel } from '../api/types';
+import { AuthVariables } from './auth-variables';
 import type { ModelFormValues } from '../model-form';
 import {
+  AUTH_EXAMPLE,
   CONFIG_EXAMPLE,
   createModelForm,
   modelFormDefaults,
+  parseAuthJson,
   parseConfigJson,
   updateModelForm,
 } from '../model-form';
@@ -35,6 +41,10 @@ export function ModelDialog({
   onCreate,
   onUpdate,
   pending,
+  canSetAuth = false,
+  onDelete,
+  onTest,
+  testing = false,
 }: {
   open: boolean;
   model: RegistryModel | null;
@@ -43,6 +53,13 @@ export function ModelDialog({
   onCreate: (body: CreateModelBody) => Promise<unknown>;
   onUpdate: (id: string, body: UpdateModelBody) => Promise<unknown>;
   pending: boolean;
+  /** Super admins: the model's own auth is a credential. */
+  canSetAuth?: boolean;
+  /** Edit only: asks to delete the model (the page confirms). */
+  onDelete?: () => void;
+  /** Edit only: runs "Test model". */
+  onTest?: () => void;
+  testing?: boolean;
 }) {
   const editing = !!model;
   const defaults = modelFormDefaults(model);
@@ -53,6 +70,14 @@ export function ModelDialog({
   );
   const { register } = f;
   const [configError, setConfigError] = useState<string | undefined>();
+  const [authError, setAuthError] = useState<string | undefined>();
+  const scopeKind = f.form.watch('scopeKind');
+  const orgs = useOrgs({ enabled: open && scopeKind === 'org' });
+  const users = useUsers({}, { enabled: open && scopeKind === 'user' });
+  const checkAuth = () => {
+    const r = parseAuthJson(f.form.getValues('auth'));
+    setAuthError(r.ok ? undefined : r.error);
+  };
   const close = () => {
     f.reset(defaults);
     setConfigError(undefined);
@@ -110,12 +135,14 @@ export function ModelDialog({
           label="Display name"
           {...register('displayName')}
           required
+          hint="How the dashboard names it; clients use the ref or the model ID."
           error={err('displayName')}
           className="sm:col-span-2"
         />
         <TextAreaField
           label="Description"
           {...register('description')}
+          hint="Optional: what it is good for. Search finds it."
           error={err('description')}
           className="sm:col-span-2"
         />
@@ -123,12 +150,14 @@ export function ModelDialog({
           label="Input price per 1M"
           inputMode="decimal"
           {...register('priceInputPer1M')}
+          hint="USD per 1M prompt tokens, the list price; cost routing and budgets use it."
           error={err('priceInputPer1M')}
         />
         <TextField
           label="Output price per 1M"
           inputMode="decimal"
           {...register('priceOutputPer1M')}
+          hint="USD per 1M generated tokens."
           error={err('priceOutputPer1M')}
         />
         <TextField
@@ -142,15 +171,22 @@ export function ModelDialog({
           label="Context window (tokens)"
           inputMode="numeric"
           {...register('contextWindow')}
+          hint="Requests that need more are routed elsewhere. Blank: unknown."
           error={err('contextWindow')}
         />
         <TextField
           label="Max output tokens"
           inputMode="numeric"
           {...register('maxOutputTokens')}
+          hint="Used to estimate cost when a request sets no max_tokens."
           error={err('maxOutputTokens')}
         />
-        <SelectField label="Quality tier" {...register('qualityTier')} error={err('qualityTier')}>
+        <SelectField
+          label="Quality tier"
+          {...register('qualityTier')}
+          hint="The power level it serves (auto, eco, balanced, precision)."
+          error={err('qualityTier')}
+        >
           {QUALITY_TIER_VALUES.map((t) => (
             <option key={t} value={t}>
               {TIER_LABEL[t] ?? t}
@@ -161,6 +197,7 @@ export function ModelDialog({
           label="Quality score (0–100)"
           inputMode="numeric"
           {...register('qualityScore')}
+          hint="Orders models within a tier for the quality strategy."
           error={err('qualityScore')}
         />
         <TextField
@@ -214,6 +251,85 @@ export function ModelDialog({
             Insert example
           </Button>
         </div>
+        <SelectField
+          label="Scope"
+          {...register('scopeKind')}
+          hint="Global: every caller. Organization or user: only their callers see and route to it."
+          error={err('scope')}
+        >
+          <option value="global">Global</option>
+          <option value="org">One organization</option>
+          <option value="user">One user</option>
+        </SelectField>
+        {scopeKind === 'org' ? (
+          <SelectField
+            label="Organization"
+            {...register('scopeOwner')}
+            hint="Its members' keys (and its apps') route to this model."
+            error={err('scopeOwner')}
+          >
+            <option value="">Choose…</option>
+            {(orgs.data ?? []).map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </SelectField>
+        ) : scopeKind === 'user' ? (
+          <SelectField
+            label="User"
+            {...register('scopeOwner')}
+            hint="Only this user's keys route to this model."
+            error={err('scopeOwner')}
+          >
+            <option value="">Choose…</option>
+            {(users.data ?? []).map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name === u.email ? u.email : `${u.name} (${u.email})`}
+              </option>
+            ))}
+          </SelectField>
+        ) : (
+          <div aria-hidden className="max-sm:hidden" />
+        )}
+        <div className="sm:col-span-2" data-testid="model-auth">
+          <p className="mb-1 text-sm font-medium">Auth (over the provider&apos;s)</p>
+          <AuthVariables entries={m?.auth ?? []} none="None: calls use the provider's key and settings." />
+          {canSetAuth ? (
+            <>
+              <TextAreaField
+                label="Change auth (JSON)"
+                {...register('auth', { onBlur: checkAuth })}
+                rows={4}
+                spellCheck={false}
+                className="font-mono"
+                placeholder={AUTH_EXAMPLE}
+                error={authError ?? err('auth')}
+                hint={
+                  <>
+                    Variables to set: a literal secret (stored encrypted, never shown again),{' '}
+                    <code>{'{"_env": "VAR"}'}</code> (read from the server environment) or <code>null</code>{' '}
+                    to remove one. Names: apiKey, accessKeyId, secretAccessKey, sessionToken, apiVersion,
+                    region, deployment. Variables not named stay. Blank: unchanged.
+                  </>
+                }
+              />
+              <Button
+                type="button"
+                variant="ghost"
+                className="mt-1 px-2 py-1 text-xs"
+                onClick={() => {
+                  f.form.setValue('auth', AUTH_EXAMPLE, { shouldDirty: true });
+                  setAuthError(undefined);
+                }}
+              >
+                Insert example
+              </Button>
+            </>
+          ) : (
+            <p className="text-xs text-muted">Only a super admin may change a model&apos;s auth.</p>
+          )}
+        </div>
         {m && !m.priced ? (
           <CheckboxField
             label="Price known"
@@ -227,6 +343,25 @@ export function ModelDialog({
           {...register('isDefault')}
           hint="Replaces the current default."
         />
+        {m ? (
+          <div className="flex flex-wrap items-center gap-2 sm:col-span-2" data-testid="model-health">
+            {onTest ? (
+              <Button type="button" variant="subtle" disabled={testing} onClick={onTest}>
+                {testing ? 'Testing…' : 'Test model'}
+              </Button>
+            ) : null}
+            <span className="text-xs text-muted">
+              {m.health
+                ? `Last test ${formatRelative(m.health.checkedAt)}: ${m.health.ok ? `answered in ${m.health.latencyMs} ms` : `failed${m.health.error ? ` (${m.health.error})` : ''}`}`
+                : 'Never tested: a test makes one real one-token call.'}
+            </span>
+            {onDelete ? (
+              <Button type="button" variant="danger" className="ml-auto" onClick={onDelete}>
+                Delete model
+              </Button>
+            ) : null}
+          </div>
+        ) : null}
         <FormFooter
           error={f.formError}
           onCancel={close}

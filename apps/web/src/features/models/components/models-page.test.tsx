@@ -26,6 +26,9 @@ const model = (over: Record<string, unknown> = {}) => ({
   priority: 10,
   scope: 'global',
   source: 'builtin',
+  ownerUserId: null,
+  auth: [],
+  health: null,
   managedByConfig: false,
   createdAt: '2030-01-01T00:00:00Z',
   updatedAt: '2030-01-01T00:00:00Z',
@@ -194,6 +197,90 @@ describe('model registry page', () => {
         capabilities: ['chat'],
         enabled: true,
       }),
+    );
+  });
+
+  it('the last test shows per row; Test runs it; the edit form shows the auth, sends changes, and deletes after a confirm', async () => {
+    let health: unknown = null;
+    const calls = stubApi((m, p) => {
+      if (p === '/auth/me')
+        return {
+          body: me('super_admin', ['models:read', 'models:write', 'providers:read', 'providers:credentials']),
+        };
+      if (m === 'GET' && p.startsWith('/llm/models'))
+        return {
+          body: {
+            data: [
+              model({
+                health,
+                auth: [
+                  { name: 'apiKey', kind: 'secret', env: null, last4: 'a1b2', resolved: true },
+                  { name: 'region', kind: 'env', env: 'AWS_REGION', last4: null, resolved: false },
+                ],
+              }),
+            ],
+            total: 1,
+            limit: 500,
+            offset: 0,
+          },
+        };
+      if (m === 'POST' && p === '/llm/models/m1/test') {
+        health = {
+          checkedAt: new Date().toISOString(),
+          ok: false,
+          latencyMs: 12,
+          status: 401,
+          error: 'The provider answered 401',
+          keySource: 'model',
+        };
+        return { body: health };
+      }
+      if (m === 'PUT' && p === '/llm/models/m1') return { body: model() };
+      if (m === 'DELETE' && p === '/llm/models/m1') return { status: 204 };
+      if (p === '/llm/providers') return { body: { data: [] } };
+      return undefined;
+    });
+    renderWithApp(<ModelsPage />, { path: '/models' });
+    const row = (await screen.findAllByTestId('model-row'))[0]!;
+    expect(within(row).getByText('never')).toBeInTheDocument();
+    await userEvent.click(within(row).getByRole('button', { name: 'Test Mock Small' }));
+    await waitFor(() =>
+      expect(within(screen.getAllByTestId('model-row')[0]!).getByText(/failed · 401/)).toBeInTheDocument(),
+    );
+
+    await userEvent.click(
+      within(screen.getAllByTestId('model-row')[0]!).getByRole('button', { name: 'Edit Mock Small' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Edit Mock Small' });
+    const vars = within(dialog).getByRole('list', { name: 'Auth variables' });
+    expect(vars).toHaveTextContent('secret ••••a1b2');
+    expect(vars).toHaveTextContent('AWS_REGION');
+    expect(vars).toHaveTextContent('unresolved');
+    expect(within(dialog).getByTestId('model-health')).toHaveTextContent(
+      'failed (The provider answered 401)',
+    );
+    await userEvent.type(within(dialog).getByLabelText('Change auth (JSON)'), '{{"region": null}');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'PUT' && c.path === '/llm/models/m1')?.body).toMatchObject({
+        auth: { region: null },
+        scope: 'global',
+      }),
+    );
+
+    await userEvent.click(
+      within(screen.getAllByTestId('model-row')[0]!).getByRole('button', { name: 'Edit Mock Small' }),
+    );
+    await userEvent.click(
+      within(screen.getByRole('dialog', { name: 'Edit Mock Small' })).getByRole('button', {
+        name: 'Delete model',
+      }),
+    );
+    const confirm = screen.getByRole('alertdialog', { name: 'Delete this model?' });
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    await userEvent.click(within(confirm).getByRole('button', { name: 'Delete model' }));
+    await waitFor(() =>
+      expect(calls.some((c) => c.method === 'DELETE' && c.path === '/llm/models/m1')).toBe(true),
     );
   });
 });

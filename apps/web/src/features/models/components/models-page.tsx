@@ -1,4 +1,4 @@
-import { Pencil, Plus, Star, Trash2 } from 'lucide-react';
+import { Activity, Pencil, Plus, Star, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Badge } from '../../../components/ui/badge';
 import { ManagedBadge } from '../../../components/ui/managed-badge';
@@ -8,7 +8,7 @@ import { SelectField, TextField } from '../../../components/ui/field';
 import { FilterBar, PageHeader, ReadOnlyNote, SegmentedTabs } from '../../../components/ui/page';
 import { DataTable, sortableHeader, type ListColumn } from '../../../components/ui/data-table';
 import { RowAction } from '../../../components/ui/table';
-import { formatNumber } from '../../../lib/format';
+import { formatNumber, formatRelative } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { useDebounced } from '../../../lib/use-debounced';
 import { useCan } from '../../auth/use-can';
@@ -18,6 +18,7 @@ import { useDeleteModel } from '../api/delete-model';
 import { useModels } from '../api/get-models';
 import { useProviderChoices } from '../api/get-provider-choices';
 import { useSetDefaultModel } from '../api/set-default-model';
+import { useTestModel } from '../api/test-model';
 import type { RegistryModel } from '../api/types';
 import { useUpdateModel } from '../api/update-model';
 import { MODEL_SORTS, modelFiltersFromParams, nextSort, type ModelSort } from '../model-filters';
@@ -51,6 +52,8 @@ export function ModelsPage() {
   const remove = useDeleteModel();
   const setDefault = useSetDefaultModel();
   const bulk = useBulkModels();
+  const test = useTestModel();
+  const testing = (m: RegistryModel) => test.isPending && test.variables === m.id;
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<RegistryModel | 'new' | null>(null);
   const [deleting, setDeleting] = useState<RegistryModel | null>(null);
@@ -189,6 +192,29 @@ export function ModelsPage() {
       cell: (m) => (m.contextWindow ? formatNumber(m.contextWindow) : '—'),
     },
     { id: 'priority', ...sortHeader('Priority', 'priority'), align: 'right', cell: (m) => m.priority },
+    {
+      id: 'health',
+      header: 'Last test',
+      priority: 'lg',
+      cell: (m) =>
+        m.health ? (
+          <div className="flex flex-col items-start gap-0.5" data-testid="model-health-cell">
+            <Badge tone={m.health.ok ? 'ok' : 'danger'}>
+              {m.health.ok
+                ? `ok · ${m.health.latencyMs} ms`
+                : `failed${m.health.status ? ` · ${m.health.status}` : ''}`}
+            </Badge>
+            <span
+              className="text-[11px] text-muted"
+              title={m.health.error ?? new Date(m.health.checkedAt).toLocaleString()}
+            >
+              {formatRelative(m.health.checkedAt)}
+            </span>
+          </div>
+        ) : (
+          <span className="text-xs text-muted">never</span>
+        ),
+    },
     {
       id: 'enabled',
       header: 'Enabled',
@@ -360,6 +386,7 @@ export function ModelsPage() {
       {bulk.error && !bulkConfirm ? <FormError error={bulk.error} /> : null}
       {update.error && !editing ? <FormError error={update.error} /> : null}
       {setDefault.error ? <FormError error={setDefault.error} /> : null}
+      {test.error ? <FormError error={test.error} /> : null}
       <DataTable
         label="Models"
         columns={columns}
@@ -390,6 +417,12 @@ export function ModelsPage() {
                     onClick={() => setEditing(m)}
                   />
                   <RowAction
+                    icon={Activity}
+                    text={testing(m) ? 'Testing…' : 'Test'}
+                    label={`Test ${m.displayName}`}
+                    onClick={() => test.mutate(m.id)}
+                  />
+                  <RowAction
                     icon={Trash2}
                     text="Delete"
                     danger
@@ -413,9 +446,20 @@ export function ModelsPage() {
           <ModelDialog
             key={editing === 'new' ? 'new' : (editing?.id ?? 'none')}
             open={editing !== null}
-            model={editing === 'new' ? null : editing}
+            model={editing === 'new' ? null : (rows.find((r) => r.id === editing?.id) ?? editing)}
             providers={providers.data ?? []}
             pending={create.isPending || update.isPending}
+            canSetAuth={can('providers:credentials')}
+            testing={editing !== 'new' && editing !== null && testing(editing)}
+            onTest={editing && editing !== 'new' ? () => test.mutate(editing.id) : undefined}
+            onDelete={
+              editing && editing !== 'new'
+                ? () => {
+                    setDeleting(editing);
+                    setEditing(null);
+                  }
+                : undefined
+            }
             onClose={() => setEditing(null)}
             onCreate={async (body) => {
               await create.mutateAsync(body);

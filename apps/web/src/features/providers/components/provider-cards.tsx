@@ -41,6 +41,8 @@ const TONE: Record<CardStatus, 'ok' | 'danger' | 'warn' | 'muted'> = {
 function keyLine(p: Provider): string {
   if (p.hasApiKey) return `key ••••${p.apiKeyLast4 ?? ''}`;
   if (p.apiKeyEnv) return `key from $${p.apiKeyEnv}${p.envResolved === false ? ' (not set)' : ''}`;
+  if (p.auth.length)
+    return `auth ${p.auth.map((a) => (a.resolved ? a.name : `${a.name} (not set)`)).join(', ')}`;
   return 'no key';
 }
 

@@ -3,7 +3,7 @@ import { Eye, EyeOff, PlugZap } from 'lucide-react';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/button';
 import { Dialog, FormFooter } from '../../../components/ui/dialog';
-import { CheckboxField, SelectField, TextField } from '../../../components/ui/field';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../../../components/ui/field';
 import { Skeleton } from '../../../components/ui/states';
 import { ManagedNotice } from '../../../components/ui/managed-badge';
 import { FormReader, sentence, type FieldErrors } from '../../../lib/forms';
@@ -24,6 +24,8 @@ import {
   type BucketRow,
   type EndpointRow,
 } from '../provider-form';
+import { AuthVariables } from '../../models/components/auth-variables';
+import { AUTH_EXAMPLE } from '../../models/model-form';
 import { initialChecked, modelChoices } from '../model-choices';
 import { BucketEditor } from './bucket-editor';
 import { EndpointEditor } from './endpoint-editor';
@@ -309,6 +311,32 @@ export function ProviderDialog({
               className="sm:col-span-2"
             />
           ) : null}
+          <div className="sm:col-span-2" data-testid="provider-auth">
+            <p className="mb-1 text-sm font-medium">Auth variables</p>
+            <AuthVariables
+              entries={stored?.auth ?? []}
+              none="None besides the key above. Several variables (an endpoint's key, version and region) go here."
+            />
+            {canSetKey ? (
+              <TextAreaField
+                label="Change auth variables (JSON)"
+                name="auth"
+                rows={3}
+                spellCheck={false}
+                className="font-mono"
+                placeholder={AUTH_EXAMPLE}
+                error={err('auth')}
+                hint={
+                  <>
+                    Each a literal secret (stored encrypted, never shown again),{' '}
+                    <code>{'{"_env": "VAR"}'}</code> or <code>null</code> to remove it: apiKey, accessKeyId,
+                    secretAccessKey, sessionToken make the key, others (apiVersion, region, …) replace the
+                    setting of that name. Blank: unchanged.
+                  </>
+                }
+              />
+            ) : null}
+          </div>
           <div className="flex flex-col gap-2 sm:col-span-2">
             <div className="flex flex-wrap items-center gap-2">
               <Button

@@ -38,6 +38,7 @@ const provider = (health: Provider['health']): Provider => ({
   apiKeyLast4: 'wxyz',
   apiKeyEnv: null,
   envResolved: null,
+  auth: [],
   rateLimitBuckets: [],
   config: {},
   modelCount: 1,

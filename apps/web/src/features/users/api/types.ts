@@ -25,4 +25,5 @@ export interface UserFilters {
 export const usersKeys = {
   all: ['users'] as const,
   list: (f: UserFilters) => ['users', 'list', f] as const,
+  byok: (id: string) => ['users', 'byok', id] as const,
 };

@@ -1,8 +1,18 @@
-import { render, screen } from '@testing-library/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render as rtlRender, screen } from '@testing-library/react';
+import type { ReactElement } from 'react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../lib/api-client';
 import { CreateUserDialog, EditUserDialog } from './user-dialogs';
+
+// The edit form suggests models from the registry (a query): give it a client that fetches nothing.
+const render = (ui: ReactElement) =>
+  rtlRender(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { enabled: false } } })}>
+      {ui}
+    </QueryClientProvider>,
+  );
 
 describe('user dialogs', () => {
   it('adding: an unreadable cap is named next to its field; fixed, the API body goes out with the defaults', async () => {
@@ -37,6 +47,8 @@ describe('user dialogs', () => {
       role: 'viewer',
       powerLevel: 'eco',
       weeklyCapUsd: 40,
+      defaultModel: 'eco',
+      preferredProviders: ['groq', 'openai'],
     } as never;
     render(
       <EditUserDialog user={user} onClose={vi.fn()} actorRole="admin" submit={submit} pending={false} />,
@@ -44,6 +56,7 @@ describe('user dialogs', () => {
     expect(screen.getByLabelText('Name')).toHaveValue('Ada');
     expect(screen.getByLabelText('Role')).toHaveValue('viewer');
     expect(screen.getByLabelText('Power level')).toHaveValue('eco');
+    expect(screen.getByLabelText('Preferred providers')).toHaveValue('groq, openai');
     await userEvent.clear(screen.getByLabelText('Weekly cap (USD)'));
     await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(submit).toHaveBeenCalledWith({
@@ -51,6 +64,8 @@ describe('user dialogs', () => {
       role: 'viewer',
       powerLevel: 'eco',
       weeklyCapUsd: null,
+      defaultModel: 'eco',
+      preferredProviders: ['groq', 'openai'],
     });
     expect(await screen.findByText('Is too long')).toBeInTheDocument();
   });

@@ -13,6 +13,7 @@ import { SelectField, TextField } from '../../../components/ui/field';
 import { useZodForm } from '../../../lib/zod-form';
 import type { CreatedUser, User } from '../api/types';
 import { createUserDefaults, createUserForm, updateUserDefaults, updateUserForm } from '../user-form';
+import { PreferenceFields } from '../../account/components/preference-fields';
 
 export const ROLE_LABEL: Record<RoleValue, string> = {
   super_admin: 'Super admin',
@@ -195,6 +196,7 @@ function EditUserForm({
         error={f.err('weeklyCapUsd')}
         hint="Blank: no cap."
       />
+      <PreferenceFields register={register} err={f.err} idPrefix={`user-${user.id}`} />
       <FormFooter error={f.formError} onCancel={onClose} pending={pending} submitLabel="Save changes" />
     </form>
   );

@@ -1,5 +1,5 @@
 import { ROLE_VALUES, type RoleValue } from '@switchyard/core';
-import { Pencil, ShieldCheck, ShieldOff, UserPlus } from 'lucide-react';
+import { KeyRound, Pencil, ShieldCheck, ShieldOff, UserPlus } from 'lucide-react';
 import { useState } from 'react';
 import { Badge, StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -17,6 +17,7 @@ import { useCreateUser } from '../api/create-user';
 import { useUsers } from '../api/get-users';
 import type { CreatedUser, User, UserStatus } from '../api/types';
 import { useUpdateUser } from '../api/update-user';
+import { UserByokDialog } from './user-byok-dialog';
 import { CreatedUserDialog, CreateUserDialog, EditUserDialog, ROLE_LABEL } from './user-dialogs';
 
 const STATUS_TABS = [
@@ -47,6 +48,7 @@ export function UsersPage() {
   const [created, setCreated] = useState<CreatedUser | null>(null);
   const [editing, setEditing] = useState<User | null>(null);
   const [suspending, setSuspending] = useState<User | null>(null);
+  const [byokOf, setByokOf] = useState<User | null>(null);
   const filtered = !!search || !!role || status !== 'all';
   const columns: ListColumn<User>[] = [
     {
@@ -156,41 +158,49 @@ export function UsersPage() {
           title: filtered ? 'No users match these filters.' : 'No users yet.',
           hint: filtered ? 'Change or clear the filters.' : undefined,
         }}
-        actions={
-          canWrite
-            ? (u) => (
-                <>
+        actions={(u) => (
+          <>
+            <RowAction
+              icon={KeyRound}
+              text="BYOK"
+              label={`BYOK of ${u.email}`}
+              onClick={() => setByokOf(u)}
+              showText
+            />
+            {canWrite ? (
+              <>
+                <RowAction
+                  icon={Pencil}
+                  text="Edit"
+                  label={`Edit ${u.email}`}
+                  onClick={() => setEditing(u)}
+                  showText
+                />
+                {u.id === me?.user.id ? null : u.status === 'active' ? (
                   <RowAction
-                    icon={Pencil}
-                    text="Edit"
-                    label={`Edit ${u.email}`}
-                    onClick={() => setEditing(u)}
+                    icon={ShieldOff}
+                    text="Suspend"
+                    label={`Suspend ${u.email}`}
+                    onClick={() => setSuspending(u)}
+                    danger
                     showText
                   />
-                  {u.id === me?.user.id ? null : u.status === 'active' ? (
-                    <RowAction
-                      icon={ShieldOff}
-                      text="Suspend"
-                      label={`Suspend ${u.email}`}
-                      onClick={() => setSuspending(u)}
-                      danger
-                      showText
-                    />
-                  ) : (
-                    <RowAction
-                      icon={ShieldCheck}
-                      text="Reactivate"
-                      label={`Reactivate ${u.email}`}
-                      disabled={update.isPending}
-                      onClick={() => update.mutate({ id: u.id, body: { status: 'active' } })}
-                      showText
-                    />
-                  )}
-                </>
-              )
-            : undefined
-        }
+                ) : (
+                  <RowAction
+                    icon={ShieldCheck}
+                    text="Reactivate"
+                    label={`Reactivate ${u.email}`}
+                    disabled={update.isPending}
+                    onClick={() => update.mutate({ id: u.id, body: { status: 'active' } })}
+                    showText
+                  />
+                )}
+              </>
+            ) : null}
+          </>
+        )}
       />
+      <UserByokDialog user={byokOf} canWrite={canWrite} onClose={() => setByokOf(null)} />
       {canWrite ? (
         <>
           <CreateUserDialog
