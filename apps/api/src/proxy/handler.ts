@@ -74,7 +74,9 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   const raw = await readRequestBody(d, a, match.format);
   if (raw === null) return;
   try {
-    const parsed = parseRequest(a, match, raw, config.settings.defaultModel !== null);
+    // A body may name no model when a default would answer it: the gateway's, or the calling user's own.
+    const userDefault = caller.userId ? (config.users.get(caller.userId)?.defaultModel ?? null) : null;
+    const parsed = parseRequest(a, match, raw, config.settings.defaultModel !== null || userDefault !== null);
     if (parsed === null) return;
     const x = requestContext(d, a, parsed.match, caller, raw, parsed, config);
     if (x.dlp?.ctx.blocked) return answerBlocked(d, x);

@@ -4,7 +4,7 @@
  * BYOK view per user with monthly BYOK limits enforced by the proxy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, MASTER_KEY, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 let superAdmin: string;
@@ -212,6 +212,21 @@ describe("a user's preferences", () => {
     const r = await chat('default');
     expect(r.status).toBe(200);
     expect(((await r.json()) as { model: string }).model).toBe('big-test');
+    // A body that names no model at all gets the user's default too; a caller with none still gets the 400.
+    const none = (key: string) =>
+      fetch(`${env.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }),
+      });
+    const unnamed = await none(env.userKey);
+    expect(unnamed.status).toBe(200);
+    expect(((await unnamed.json()) as { model: string }).model).toBe('big-test');
+    const master = await none(MASTER_KEY);
+    expect(master.status).toBe(400);
+    expect(((await master.json()) as { error: { message: string } }).error.message).toContain(
+      '"model" is required',
+    );
     expect((await env.t.http.get('/api/v1/me/preferences').set(bearer(userToken))).body.defaultModel).toBe(
       'big-test',
     );
