@@ -60,7 +60,7 @@ describe('protectBody: OpenAI chat completions', () => {
     user: E,
   };
 
-  it('protects every text, leaves images, audio, tools and fields alone', () => {
+  it('protects every text and the user field, leaves images, audio, tools and other fields alone', () => {
     const { out, ctx } = run('chat', body);
     const m = out.messages as Record<string, unknown>[];
     expect(m[0]!.content).toBe('Operator: [EMAIL_1]');
@@ -82,9 +82,10 @@ describe('protectBody: OpenAI chat completions', () => {
     expect(m[4]!.content).toBe('sent to [EMAIL_1]');
     expect(m[5]!.content).toBe('ok [IP_1]');
     expect(out.tools).toEqual(body.tools);
-    expect(out.user).toBe(E);
+    // The end user's identifier goes to the provider too: protected (the same value, the same placeholder).
+    expect(out.user).toBe('[EMAIL_1]');
     expect(ctx.findings.map((f) => [f.kind, f.count])).toEqual([
-      ['email', 4],
+      ['email', 5],
       ['ip', 4],
     ]);
   });
@@ -434,5 +435,37 @@ describe('request-wide behaviour', () => {
   it('an answer is returned as is when nothing was masked', () => {
     const a = { choices: [{ message: { content: '[EMAIL_1]' } }] };
     expect(restoreAnswer('chat', a, createDlpContext(ALL))).toBe(a);
+  });
+});
+
+describe("the end user's identifier reaches the provider too", () => {
+  it.each([
+    [
+      'chat',
+      { model: 'm', user: E, messages: [{ role: 'user', content: 'hi' }] },
+      (o: Record<string, unknown>) => o.user,
+    ],
+    [
+      'messages',
+      { model: 'm', max_tokens: 5, metadata: { user_id: E }, messages: [{ role: 'user', content: 'hi' }] },
+      (o: Record<string, unknown>) => (o.metadata as Record<string, unknown>).user_id,
+    ],
+    ['responses', { model: 'm', user: E, input: 'hi' }, (o: Record<string, unknown>) => o.user],
+  ] as const)('%s', (endpoint, body, pick) => {
+    const { out, ctx } = run(endpoint, body);
+    expect(pick(out)).toBe('[EMAIL_1]');
+    expect(JSON.stringify(out)).not.toContain(E);
+    expect(ctx.findings).toEqual([{ kind: 'email', rule: 'email', action: 'mask', count: 1 }]);
+  });
+
+  it('an identifier with nothing sensitive, or of another type, is left as it is', () => {
+    const body = {
+      model: 'm',
+      user: 'u-123',
+      metadata: { user_id: 42 },
+      messages: [{ role: 'user', content: 'hi' }],
+    };
+    expect(run('messages', body).out).toEqual(body);
+    expect(run('chat', body).out).toEqual(body);
   });
 });

@@ -124,13 +124,15 @@ function oaMessage(m: unknown, fx: Fns): unknown {
 }
 
 function chatBody(b: Obj, fx: Fns): Obj {
-  return Array.isArray(b.messages)
+  // The end user's identifier (`user`) goes to the provider too: an email there is protected like one in a prompt.
+  const r = strField(b, 'user', fx.text);
+  return Array.isArray(r.messages)
     ? withKey(
-        b,
+        r,
         'messages',
-        mapArr(b.messages, (m) => oaMessage(m, fx)),
+        mapArr(r.messages, (m) => oaMessage(m, fx)),
       )
-    : b;
+    : r;
 }
 
 function chatAnswer(a: Obj, fx: Fns): Obj {
@@ -194,6 +196,8 @@ function anContent(o: Obj, k: string, fx: Fns): Obj {
 
 function anthropicBody(b: Obj, fx: Fns): Obj {
   let r = anContent(b, 'system', fx);
+  // `metadata.user_id` (the end user's identifier) reaches the provider like the prompt.
+  if (isObj(r.metadata)) r = withKey(r, 'metadata', strField(r.metadata, 'user_id', fx.text));
   if (Array.isArray(r.messages))
     r = withKey(
       r,
@@ -239,7 +243,7 @@ function respItem(it: unknown, fx: Fns): unknown {
 }
 
 function responsesBody(b: Obj, fx: Fns): Obj {
-  let r = strField(b, 'instructions', fx.text);
+  let r = strField(strField(b, 'instructions', fx.text), 'user', fx.text);
   const input = r.input;
   if (typeof input === 'string') r = withKey(r, 'input', fx.text(input));
   else if (Array.isArray(input))
