@@ -4,7 +4,7 @@ import type { ClientFormat } from './client-errors.js';
 
 interface ListedModel {
   id: string;
-  kind: 'alias' | 'power-level' | 'model';
+  kind: 'alias' | 'power-level' | 'agent' | 'default' | 'model';
   owned_by: string;
   description?: string;
 }
@@ -34,6 +34,22 @@ function modelsForCaller(config: LoadedConfig, caller: ProxyCaller): ListedModel
   push({ id: 'auto', kind: 'power-level', owned_by: 'switchyard', description: 'your power level' });
   for (const p of config.powerLevels)
     if (p.enabled) push({ id: p.slug, kind: 'power-level', owned_by: 'switchyard', description: p.name });
+  // `default` when the gateway or this user has a default model; each agent at each effort.
+  const userDefault = caller.userId ? (config.users.get(caller.userId)?.defaultModel ?? null) : null;
+  if (config.settings.defaultModel !== null || userDefault !== null)
+    push({ id: 'default', kind: 'default', owned_by: 'switchyard', description: 'the default model' });
+  for (const a of config.agents)
+    for (const [suffix, effort] of [
+      ['', 'normal'],
+      [':heavy', 'heavy'],
+      [':max', 'max'],
+    ] as const)
+      push({
+        id: `agent:${a.id}${suffix}`,
+        kind: 'agent',
+        owned_by: 'switchyard',
+        description: `${a.name} (${effort})`,
+      });
   const providers = new Map(config.providers.map((p) => [p.id, p]));
   // Bare model ids after the direct references: each id once, owned by its provider when one serves it.
   const bare = new Map<string, { owners: Set<string>; description: string }>();
@@ -89,7 +105,8 @@ function modelObject(m: ListedModel, format: ClientFormat, now: number) {
 }
 
 /**
- * What this caller may send as "model": aliases visible to it (global + its org's), the power levels,
+ * What this caller may send as "model": aliases visible to it (global + its org's), the power levels, `default`
+ * when a default model answers it, every agent at each effort (`agent:<id>`, `:heavy`, `:max`),
  * `<provider-slug>/<model-id>` for every enabled model of an active provider it has a usable key for, and each
  * of those models' bare id once (a bare id several providers serve routes to all of them, in the global
  * strategy's order); in the list shape of the client's format.

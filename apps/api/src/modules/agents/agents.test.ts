@@ -236,4 +236,33 @@ describe('the proxy with agents', () => {
     );
     expect(mine.agent).toBe('coder');
   });
+
+  it('GET /v1/models lists each agent at each effort, and `default` once a default model is set', async () => {
+    const ids = async () => {
+      const res = await fetch(`${env.url}/v1/models`, {
+        headers: { authorization: `Bearer ${env.userKey}` },
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: { id: string; switchyard_kind: string }[] }).data;
+    };
+    const before = await ids();
+    expect(before.filter((m) => m.switchyard_kind === 'agent').map((m) => m.id)).toEqual([
+      'agent:coder',
+      'agent:coder:heavy',
+      'agent:coder:max',
+    ]);
+    expect(before.some((m) => m.id === 'default')).toBe(false);
+    const rules = await env.t.http.get('/api/v1/llm/routing/rules').set(as(admin)).expect(200);
+    await env.t.http
+      .put('/api/v1/llm/routing/rules')
+      .set(as(admin))
+      .send({ strategy: rules.body.strategy, defaultModel: 'up-openai/gpt-test' })
+      .expect(200);
+    expect((await ids()).find((m) => m.id === 'default')?.switchyard_kind).toBe('default');
+    await env.t.http
+      .put('/api/v1/llm/routing/rules')
+      .set(as(admin))
+      .send({ strategy: rules.body.strategy, defaultModel: null })
+      .expect(200);
+  });
 });
