@@ -116,7 +116,7 @@ test('a viewer reads the rules without switches or save', async ({ page, request
   const viewer = await createUser(request, { email: `dlp-viewer-${id}@example.com`, role: 'viewer' });
   await signIn(page, viewer.email, viewer.password);
   await page.goto(`/data-protection?scope=org:${org.id}`);
-  await expect(page.getByRole('note')).toContainText('Read-only');
+  await expect(page.getByRole('note').filter({ hasText: 'Read-only' })).toBeVisible();
   const row = page.getByTestId('dlp-status-row').filter({ hasText: org.name });
   await expect(row).toContainText('off');
   await expect(row.getByRole('switch')).toHaveCount(0);

@@ -88,7 +88,7 @@ test('an admin creates a user, an organization with a member, and an app; the au
   await page.keyboard.press('Escape');
   await expect(members).toBeHidden();
   await expect(page).not.toHaveURL(/members=/);
-  await expect(orgRow.getByRole('cell').nth(2)).toHaveText('1');
+  await expect(orgRow.locator('td[data-label="Members"]')).toHaveText('1');
 
   // Suspend and reactivate, with a confirm.
   await orgRow.getByRole('button', { name: `Suspend ${orgName}` }).click();
@@ -226,7 +226,7 @@ test('a viewer sees the operations pages without any button that changes somethi
   for (const [label, path, mutate] of pages) {
     await navigate(page, isMobile, label);
     await expect(page).toHaveURL(new RegExp(`${path}$`));
-    await expect(page.getByRole('note')).toContainText('Read-only');
+    await expect(page.getByRole('note').filter({ hasText: 'Read-only' })).toBeVisible();
     await expect(page.getByRole('main').getByRole('table').or(page.getByText(/yet\./)).first()).toBeVisible();
     await expect(page.getByRole('main').getByRole('button', { name: mutate })).toHaveCount(0);
     await noHorizontalScroll(page);
