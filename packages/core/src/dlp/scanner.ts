@@ -302,17 +302,23 @@ class Scan {
     const a = this.p.actions;
     this.best = null;
     const offer = this.offer;
+    // The digit run at i and the character after it decide which patterns can match at all: most numbers in a
+    // text (years, times, counts, versions) run none of them.
+    let k = i;
+    while (k < t.length && isDigit(t.charCodeAt(k))) k++;
+    const run = k - i;
+    const next = k < t.length ? t.charCodeAt(k) : -1;
+    const sep = next === 32 || next === 45 || next === 46; // space, -, .
 
-    if (a.card !== undefined) {
-      let e = stickyEnd(RE.cardRun, t, i);
-      if (e === -1) e = stickyEnd(RE.cardGroups, t, i);
+    if (a.card !== undefined && (run >= 13 || (run === 4 && (next === 32 || next === 45)))) {
+      const e = run >= 13 ? stickyEnd(RE.cardRun, t, i) : stickyEnd(RE.cardGroups, t, i);
       if (e !== -1) {
         const d = digitsOf(t.slice(i, e));
         if (cardIssuerLength(d) && luhnValid(d)) offer('card', i, e);
       }
     }
-    if (a.ssn !== undefined) {
-      const m = stickyExec(RE.ssn, t, i);
+    if (a.ssn !== undefined && (run === 9 || (run === 3 && (next === 45 || next === 32)))) {
+      const m = run === 3 ? stickyExec(RE.ssn, t, i) : null;
       if (m && ssnValid(m[1]!, m[3]!, m[4]!)) offer('ssn', i, i + m[0].length);
       else if (!m) {
         const e = stickyEnd(RE.bareDigits, t, i);
@@ -323,7 +329,7 @@ class Scan {
       }
     }
     if (a.ip !== undefined) {
-      const e4 = stickyEnd(RE.ipv4, t, i);
+      const e4 = run <= 3 && next === 46 ? stickyEnd(RE.ipv4, t, i) : -1;
       if (e4 !== -1 && ipv4Valid(t.slice(i, e4)) && !this.versionContext(i)) offer('ip', i, e4);
       const e6 = this.ipv6At(i);
       if (e6 !== -1) offer('ip', i, e6);
@@ -337,7 +343,12 @@ class Scan {
         if (p === 40) offer('phone', i - 1, stickyEnd(RE.nationalParen, t, i - 1));
       }
       if (c0(t, i) === 48 && c0(t, i + 1) === 48) offer('phone', i, this.international(i + 2));
-      offer('phone', i, stickyEnd(RE.nanp, t, i));
+      // North American from this digit: `415-…`, or a leading `1` (`1-415-…`, `1 (415) …`, `1415-…`).
+      if (
+        (run === 3 && sep) ||
+        (c0(t, i) === 49 && ((run === 1 && (sep || next === 40)) || (run === 4 && sep)))
+      )
+        offer('phone', i, stickyEnd(RE.nanp, t, i));
       if (c0(t, i) === 48) {
         const m = stickyExec(RE.national, t, i);
         if (m) {
@@ -348,8 +359,10 @@ class Scan {
             offer('phone', i, i + m[0].length);
         }
       }
-      const eb = stickyEnd(RE.bareDigits, t, i);
-      if (eb - i >= 10 && PHONE_WORDS.test(before(t, i, 40))) offer('phone', i, eb);
+      if (run >= 10) {
+        const eb = stickyEnd(RE.bareDigits, t, i);
+        if (eb - i >= 10 && PHONE_WORDS.test(before(t, i, 40))) offer('phone', i, eb);
+      }
     }
     const b = this.best as Candidate | null;
     if (b === null) return -1;
