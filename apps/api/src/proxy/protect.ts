@@ -124,8 +124,12 @@ export function restoreWhole(format: DlpAnswerFormat, out: Buffer, ctx: DlpConte
 
 type Json = Record<string, unknown>;
 
-/** Whether the answer holds one of this request's placeholders (a few substring searches; no parse otherwise). */
+/**
+ * Whether the answer holds one of this request's placeholders: none without a `[` (one byte search), else a
+ * substring search per placeholder (no parse either way).
+ */
 function mentionsPlaceholder(out: Buffer, ctx: DlpContext): boolean {
+  if (out.indexOf(0x5b) === -1) return false;
   for (const ph of ctx.restores.keys()) if (out.indexOf(ph) !== -1) return true;
   return false;
 }
