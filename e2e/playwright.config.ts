@@ -32,6 +32,7 @@ const DESKTOP_ONLY = [
   '**/gitops.spec.ts',
   '**/agents.spec.ts',
   '**/byok-users.spec.ts',
+  '**/seed-completeness.spec.ts',
 ];
 
 export default defineConfig({

@@ -136,6 +136,9 @@ describe('the logs name the tool of every call', () => {
     expect(await logs(`?session=${CODEX_SESSION}&tool=claude-code`)).toEqual([]);
     expect(await logs('?tool=Claude-Code')).toHaveLength(2);
     expect(await logs('?tool=cursor')).toEqual([]);
+    // A session id with a NUL (which PostgreSQL text cannot hold) is a 400, not a database error.
+    for (const path of ['/api/v1/llm/logs', '/api/v1/me/logs'])
+      expect((await e.t.http.get(`${path}?session=a%00b`).set(as(viewer))).status).toBe(400);
   });
 
   it('a user filters their own logs the same way (/me/logs)', async () => {

@@ -50,7 +50,7 @@ export const logsQuery = z
       .regex(CLIENT_TOOL_PATTERN, 'must be a tool name such as claude-code or codex')
       .optional(),
     /** A coding agent's session id. */
-    session: z.string().trim().min(1).max(100).optional(),
+    session: safeString().trim().min(1).max(100).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
   })
