@@ -33,6 +33,7 @@ const DESKTOP_ONLY = [
   '**/agents.spec.ts',
   '**/byok-users.spec.ts',
   '**/seed-completeness.spec.ts',
+  '**/registry-ui.spec.ts',
 ];
 
 export default defineConfig({
