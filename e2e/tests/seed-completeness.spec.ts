@@ -70,6 +70,8 @@ test('a model’s own health check, and a user’s default model that routing ho
 }, testInfo) => {
   const id = unique(testInfo);
   await signIn(page);
+  // Wide enough for the Models list's "Last test" column (it steps aside on narrower screens).
+  await page.setViewportSize({ width: 1920, height: 1000 });
   await page.goto('/llm/models?q=mock-small');
   const row = page.getByTestId('model-row').filter({ hasText: 'mock/mock-small' }).first();
   await row.getByRole('button', { name: /^Edit / }).click();
