@@ -74,9 +74,12 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   const raw = await readRequestBody(d, a, match.format);
   if (raw === null) return;
   try {
-    // A body may name no model when a default would answer it: the gateway's, or the calling user's own.
-    const userDefault = caller.userId ? (config.users.get(caller.userId)?.defaultModel ?? null) : null;
-    const parsed = parseRequest(a, match, raw, config.settings.defaultModel !== null || userDefault !== null);
+    // A body may name no model when a default would answer it: the gateway's, or the calling user's own (looked
+    // up only for a body without one).
+    const hasDefault = () =>
+      config.settings.defaultModel !== null ||
+      (caller.userId !== null && (config.users.get(caller.userId)?.defaultModel ?? null) !== null);
+    const parsed = parseRequest(a, match, raw, hasDefault);
     if (parsed === null) return;
     const x = requestContext(d, a, parsed.match, caller, raw, parsed, config);
     if (x.dlp?.ctx.blocked) return answerBlocked(d, x);
@@ -238,7 +241,7 @@ function parseRequest(
   a: Arrival,
   match: EndpointMatch,
   raw: Buffer,
-  defaultModel: boolean,
+  defaultModel: () => boolean,
 ): { body: Record<string, unknown>; facts: RequestFacts; match: EndpointMatch } | null {
   let format = match.format;
   // A deeply nested document costs JSON.parse time quadratic in its depth: large bodies are scanned first.

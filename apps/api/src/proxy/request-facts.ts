@@ -26,9 +26,9 @@ function hasImage(messages: unknown[]): boolean {
   return false;
 }
 
-function requireModel(body: Record<string, unknown>, allowNone: boolean): string {
+function requireModel(body: Record<string, unknown>, allowNone: (() => boolean) | undefined): string {
   // With a default model configured, a body without one (or with an empty one) is planned as "no model named".
-  if (allowNone && (body.model === undefined || body.model === null || body.model === '')) return '';
+  if ((body.model === undefined || body.model === null || body.model === '') && allowNone?.()) return '';
   if (typeof body.model !== 'string' || body.model.trim() === '') {
     throw new RequestShapeError('"model" is required and must be a string.', 'model');
   }
@@ -61,10 +61,10 @@ export function requestFacts(
   endpoint: ProxyEndpoint,
   body: unknown,
   rawLength: number,
-  opts: { defaultModel?: boolean } = {},
+  opts: { defaultModel?: () => boolean } = {},
 ): RequestFacts {
   if (!isObj(body)) throw new RequestShapeError('The request body must be a JSON object.');
-  const model = requireModel(body, opts.defaultModel === true);
+  const model = requireModel(body, opts.defaultModel);
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     throw new RequestShapeError('"stream" must be a boolean.', 'stream');
   }
