@@ -239,17 +239,13 @@ export function ModelDialog({
               </>
             }
           />
-          <Button
-            type="button"
-            variant="ghost"
-            className="mt-1 px-2 py-1 text-xs"
+          <InsertExample
             onClick={() => {
               f.form.setValue('config', CONFIG_EXAMPLE, { shouldDirty: true });
+
               setConfigError(undefined);
             }}
-          >
-            Insert example
-          </Button>
+          />
         </div>
         <SelectField
           label="Scope"
@@ -314,17 +310,13 @@ export function ModelDialog({
                   </>
                 }
               />
-              <Button
-                type="button"
-                variant="ghost"
-                className="mt-1 px-2 py-1 text-xs"
+              <InsertExample
                 onClick={() => {
                   f.form.setValue('auth', AUTH_EXAMPLE, { shouldDirty: true });
+
                   setAuthError(undefined);
                 }}
-              >
-                Insert example
-              </Button>
+              />
             </>
           ) : (
             <p className="text-xs text-muted">Only a super admin may change a model&apos;s auth.</p>
@@ -370,5 +362,14 @@ export function ModelDialog({
         />
       </form>
     </Dialog>
+  );
+}
+
+/** Fills a JSON field with its example (config, auth). */
+function InsertExample({ onClick }: { onClick: () => void }) {
+  return (
+    <Button type="button" variant="ghost" className="mt-1 px-2 py-1 text-xs" onClick={onClick}>
+      Insert example
+    </Button>
   );
 }
