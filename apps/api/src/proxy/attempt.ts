@@ -9,8 +9,9 @@ import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './con
 import { attemptFailed, reportAttempt, startAttempt } from './record.js';
 import { restoreWhole } from './protect.js';
 import { relayStream } from './relay.js';
+import { IterableStream, StreamAnswer } from './stream-answer.js';
 import {
-  openUpstream,
+  openLocal,
   readAll,
   toNetworkError,
   WholeAnswer,
@@ -39,12 +40,14 @@ export async function runAttempt(
   if (!prepared.ok) return prepared.result;
   const call = prepared.call;
 
-  // One abortable per attempt, aborted by the client leaving or by the total time limit. A non-stream HTTP
-  // call is read whole by a dispatch handler (no response stream or AbortSignal); streams and in-process
-  // transports take the request API with an AbortController.
-  const whole = !x.input.facts.stream && call.transport.kind === 'http' ? new WholeAnswer() : null;
-  const controller = whole ? null : new AbortController();
-  const abortable: Abortable = whole ?? controller!;
+  // One abortable per attempt, aborted by the client leaving or by the total time limit. An HTTP call goes
+  // through a dispatch handler (no response stream, async iterator or AbortSignal): read whole, or relayed as it
+  // streams. In-process transports take an AbortController.
+  const transport = call.transport;
+  const whole = transport.kind === 'http' && !x.input.facts.stream ? new WholeAnswer() : null;
+  const streamed = transport.kind === 'http' && x.input.facts.stream ? new StreamAnswer() : null;
+  const controller = whole || streamed ? null : new AbortController();
+  const abortable: Abortable = whole ?? streamed ?? controller!;
   const connection = x.connection;
   if (connection.gone) abortable.abort(new Error('client disconnected'));
   else connection.attempt = abortable;
@@ -54,12 +57,22 @@ export async function runAttempt(
     timeouts.totalMs,
   );
   try {
-    if (whole && call.transport.kind === 'http') {
-      const got = await whole.send(call.transport.request, d.dispatcher, timeouts);
-      if (!got.ok) return attemptFailed(d, run, got.error.kind, got.error);
-      return answerWhole(d, x, run, call, got);
+    if (transport.kind === 'http') {
+      if (whole) {
+        const got = await whole.send(transport.request, d.dispatcher, timeouts);
+        if (!got.ok) return attemptFailed(d, run, got.error.kind, got.error);
+        return answerWhole(d, x, run, call, got);
+      }
+      const head = await streamed!.open(transport.request, d.dispatcher, timeouts);
+      if (!head.ok) return attemptFailed(d, run, head.error.kind, head.error);
+      run.entry.status = head.status;
+      if (head.body) {
+        const error = call.error(head.status, head.headers, head.body);
+        return attemptFailed(d, run, error.kind, error);
+      }
+      return await relayStream(d, x, run, call, streamed!);
     }
-    return await runOpened(d, x, run, call, controller!.signal, timeouts);
+    return await runLocal(d, x, run, call, transport, controller!.signal);
   } finally {
     clearTimeout(totalTimer);
     if (connection.attempt === abortable) connection.attempt = null;
@@ -119,19 +132,18 @@ async function prepareCall(
   }
 }
 
-/** A stream, or an in-process transport: the upstream is opened as a body to read. */
-async function runOpened(
+/** An in-process transport (the built-in mock): its body is read whole, or relayed like an HTTP stream. */
+async function runLocal(
   d: ProxyDeps,
   x: RequestContext,
   run: AttemptRun,
   call: PreparedCall,
+  transport: Extract<PreparedCall['transport'], { kind: 'local' }>,
   signal: AbortSignal,
-  timeouts: UpstreamTimeouts,
 ): Promise<AttemptResult> {
-  const opened = await openUpstream(call, d.dispatcher, signal, timeouts);
+  const opened = await openLocal(transport, signal);
   if (!opened.ok) return attemptFailed(d, run, opened.error.kind, opened.error);
   if (!x.input.facts.stream) {
-    // In-process transports (non-stream): read the body, then the same path as an HTTP answer.
     let body: Buffer;
     try {
       body = await readAll(opened.body);
@@ -156,7 +168,7 @@ async function runOpened(
     const error = call.error(opened.status, opened.headers, errBody);
     return attemptFailed(d, run, error.kind, error);
   }
-  return relayStream(d, x, run, call, opened, signal);
+  return relayStream(d, x, run, call, new IterableStream(opened.body, opened.abortBody, signal));
 }
 
 /** A whole upstream answer (non-stream): an error becomes a failed attempt; a success is decoded and sent. */

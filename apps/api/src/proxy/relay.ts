@@ -1,13 +1,10 @@
-import { drained } from '../lib/drained.js';
 import type { PreparedCall, StreamTranslator, UpstreamError } from '../providers/types.js';
 import { answerHeaders } from './answer-headers.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
 import type { BodyCapture } from './body-log.js';
 import { restoringTranslator } from './protect.js';
 import { attemptFailed, reportAttempt } from './record.js';
-import { toNetworkError, type Opened } from './upstream.js';
-
-type OpenStream = Extract<Opened, { ok: true }>;
+import type { StreamSource } from './stream-answer.js';
 
 /** A stream being relayed: the translator, whether the client's head went out, and when. */
 interface Relay {
@@ -17,35 +14,93 @@ interface Relay {
   /** The client's status line and headers were sent: from here on no fallback is possible. */
   started: boolean;
   ttft: number | null;
-  /** Set while our translator runs: its exceptions are the gateway's, not a cut upstream. */
-  translating: boolean;
 }
+
+/** Why the relay stopped reading the upstream itself (a fault, or a client that left): not an upstream failure. */
+const STOPPED = new Error('relay stopped');
 
 /**
  * Relays an upstream stream (status < 400) to the client. The client's headers are held until the first client
  * bytes exist, so a stream that fails before its first byte can still fall back; after that, bytes flow through as
- * they arrive (backpressure: the upstream is not read while the client socket is full).
+ * they arrive. Backpressure: while the client's socket is full the sink pauses the source (the connection's parser,
+ * for an HTTP upstream) until it drains. Settles once: a failed attempt (fall back), or the answer's end.
  */
-export async function relayStream(
+export function relayStream(
   d: ProxyDeps,
   x: RequestContext,
   run: AttemptRun,
   call: PreparedCall,
-  opened: OpenStream,
-  signal: AbortSignal,
+  source: StreamSource,
 ): Promise<AttemptResult> {
-  const s = startRelay(x, call);
-  try {
-    const early = await pump(d, x, run, call, opened, s);
-    if (early !== null) return early;
-  } catch (err) {
-    if (s.translating) {
-      opened.abortBody();
-      throw err;
-    }
-    return streamCut(d, x, run, s, toNetworkError(err, signal));
-  }
-  return streamEnd(d, x, run, call, s);
+  return new Promise<AttemptResult>((resolve, reject) => {
+    const s = startRelay(x, call);
+    const t = s.t;
+    const res = x.res;
+    let over = false;
+    // The relay's own work (the translator, the tail) failing is the gateway's bug, not a cut upstream: it
+    // propagates (a generic 500 when nothing was sent yet).
+    const settle = (finish: () => AttemptResult): void => {
+      if (over) return;
+      over = true;
+      res.off('drain', onDrain);
+      res.off('close', onDrain);
+      try {
+        resolve(finish());
+      } catch (err) {
+        reject(err);
+      }
+    };
+    const stop = (finish: () => AttemptResult): false => {
+      source.abort(STOPPED);
+      settle(finish);
+      return false;
+    };
+    const onDrain = (): void => {
+      res.off('drain', onDrain);
+      res.off('close', onDrain);
+      source.resume();
+    };
+    source.pipe({
+      data(chunk) {
+        if (over) return false;
+        let piece: Buffer | string;
+        try {
+          piece = t.push(chunk);
+        } catch (err) {
+          over = true;
+          source.abort(STOPPED);
+          reject(err);
+          return false;
+        }
+        if (t.fault && !s.started) {
+          // Malformed or error-in-stream before anything reached the client: fall back.
+          const fault = t.fault;
+          const error = fault.error ?? streamError(`stream_${fault.kind}`, fault.message, true);
+          return stop(() => attemptFailed(d, run, `stream_${fault.kind}`, error));
+        }
+        let full = false;
+        if (piece.length > 0) {
+          if (!s.started) startAnswer(x, run, call, s, true);
+          s.capture?.add(piece);
+          full = !res.write(piece);
+          if (res.destroyed) return stop(() => streamEnd(d, x, run, call, s));
+        }
+        // A fault after the first byte (malformed event, error event): what came before it was relayed; the
+        // stream ends with an error event, and the rest of the upstream body is not read.
+        if (t.fault) return stop(() => streamEnd(d, x, run, call, s));
+        if (!full) return true;
+        res.on('drain', onDrain);
+        res.on('close', onDrain);
+        return false;
+      },
+      end() {
+        settle(() => streamEnd(d, x, run, call, s));
+      },
+      error(error) {
+        settle(() => streamCut(d, x, run, s, error));
+      },
+    });
+  });
 }
 
 /**
@@ -56,52 +111,10 @@ function startRelay(x: RequestContext, call: PreparedCall): Relay {
   const inner = call.streamTranslator();
   const dlp = x.dlp;
   const capture = x.capture;
-  if (!dlp?.answer) return { t: inner, capture, started: false, ttft: null, translating: false };
+  if (!dlp?.answer) return { t: inner, capture, started: false, ttft: null };
   const log = capture ? (piece: Buffer | string) => capture.add(piece) : null;
   const t = restoringTranslator(inner, dlp.answer, dlp.ctx, log);
-  return { t, capture: null, started: false, ttft: null, translating: false };
-}
-
-/**
- * Reads the upstream until it ends, the client leaves, or a fault arrives. A fault before the first byte is a
- * failed attempt (returned, so the request can fall back); anything else ends in `streamEnd` (null here).
- */
-async function pump(
-  d: ProxyDeps,
-  x: RequestContext,
-  run: AttemptRun,
-  call: PreparedCall,
-  opened: OpenStream,
-  s: Relay,
-): Promise<AttemptResult | null> {
-  const { t } = s;
-  const res = x.res;
-  const iterator = opened.body[Symbol.asyncIterator]();
-  for (;;) {
-    const { value, done } = await iterator.next();
-    if (done) return null;
-    s.translating = true;
-    const piece = t.push(value);
-    s.translating = false;
-    if (t.fault && !s.started) {
-      // Malformed or error-in-stream before anything reached the client: fall back.
-      opened.abortBody();
-      const error = t.fault.error ?? streamError(`stream_${t.fault.kind}`, t.fault.message, true);
-      return attemptFailed(d, run, `stream_${t.fault.kind}`, error);
-    }
-    if (piece.length > 0) {
-      if (!s.started) startAnswer(x, run, call, s, true);
-      s.capture?.add(piece);
-      if (!res.write(piece)) await drained(res);
-      if (res.destroyed) return null;
-    }
-    // A fault after the first byte (malformed event, error event): what came before it was relayed; the stream
-    // ends with an error event, and the rest of the upstream body is not read.
-    if (t.fault) {
-      opened.abortBody();
-      return null;
-    }
-  }
+  return { t, capture: null, started: false, ttft: null };
 }
 
 /** The client's head: the answer starts here (time to first token is measured to this point). */

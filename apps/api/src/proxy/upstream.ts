@@ -85,7 +85,7 @@ const origins = new Map<string, string>();
  * `new URL(url).origin`, parsed once per scheme + authority (the text before the first path slash) instead of
  * twice per request. Bounded: past 1,000 distinct authorities it parses without caching.
  */
-function originOf(url: string): string {
+export function originOf(url: string): string {
   const cut = url.indexOf('/', url.indexOf('//') + 2);
   const head = cut === -1 ? url : url.slice(0, cut);
   let origin = origins.get(head);
@@ -96,36 +96,16 @@ function originOf(url: string): string {
   return origin;
 }
 
-/** Sends a prepared call and returns the response head and body stream (or a network-level error). */
-export async function openUpstream(
-  call: PreparedCall,
-  dispatcher: Dispatcher,
+/**
+ * Runs an in-process transport (the built-in mock) and returns its head and body stream. HTTP calls go through a
+ * dispatch handler instead (WholeAnswer, StreamAnswer).
+ */
+export async function openLocal(
+  transport: Extract<PreparedCall['transport'], { kind: 'local' }>,
   signal: AbortSignal,
-  timeouts: Pick<UpstreamTimeouts, 'firstByteMs' | 'idleMs'>,
 ): Promise<Opened> {
   try {
-    if (call.transport.kind === 'http') {
-      const r = call.transport.request;
-      const origin = originOf(r.url);
-      const res = await dispatcher.request({
-        origin,
-        path: r.url.slice(origin.length) || '/',
-        method: r.method,
-        headers: r.headers,
-        body: r.body ?? undefined,
-        signal,
-        headersTimeout: timeouts.firstByteMs,
-        bodyTimeout: timeouts.idleMs,
-      });
-      return {
-        ok: true,
-        status: res.statusCode,
-        headers: res.headers as UpstreamHeaders,
-        body: res.body as AsyncIterable<Buffer>,
-        abortBody: () => res.body.destroy(),
-      };
-    }
-    const local: LocalResponse = await call.transport.run(signal);
+    const local: LocalResponse = await transport.run(signal);
     return {
       ok: true,
       status: local.status,
@@ -134,9 +114,9 @@ export async function openUpstream(
       abortBody: () => {},
     };
   } catch (err) {
-    // An in-process transport (the built-in mock) failing on its own is a gateway bug, not a network failure:
-    // it propagates (a generic 500, the detail logged) instead of becoming an error message for the client.
-    if (call.transport.kind === 'local' && !signal.aborted) throw err;
+    // An in-process transport failing on its own is a gateway bug, not a network failure: it propagates (a
+    // generic 500, the detail logged) instead of becoming an error message for the client.
+    if (!signal.aborted) throw err;
     return { ok: false, error: toNetworkError(err, signal) };
   }
 }
