@@ -5,12 +5,15 @@
  * (wrk) and the mock upstream to CPU 1. Writes bench/results/latest.json and latest.md. A peer that cannot be
  * installed or started, or that dies mid-run, is reported in the table with the reason; the run goes on.
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5 per wrk run), BENCH_ARMS (comma list to run a subset of
- * direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR,
+ * direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-nomatch,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL,
+ * BENCH_PEERS_DIR,
  * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own),
  * BENCH_CPU_PROF (a directory: every Switchyard arm writes a CPU profile there; see lib/profile-top.ts).
  * dlp-off / dlp-on: Switchyard (PostgreSQL) sent a realistic 4 KB prompt holding a few sensitive values, with data
  * protection off and on (the global policy, every detector masking): the cost of protection per KB of prompt.
  * otel-on: Switchyard (PostgreSQL) with OTEL_EXPORTER_OTLP_ENDPOINT set (a local sink): the cost of tracing.
+ * dlp-nomatch: Switchyard (PostgreSQL) with data protection on and the short prompt, which holds nothing to mask:
+ * the cost of scanning a request that needs no protection, against the minimal proxy like the other arms.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -33,7 +36,8 @@ const MASTER = 'bench-master-key-0123456789abcdef';
 const UPSTREAM_PORT = 19100;
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const CONCURRENCY = [1, 16, 64] as const;
-const ALL_ARMS = 'direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-off,dlp-on,portkey,llm-router';
+const ALL_ARMS =
+  'direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-nomatch,dlp-off,dlp-on,portkey,llm-router';
 const UPSTREAM_ORIGIN = `http://127.0.0.1:${UPSTREAM_PORT}`;
 
 interface Arm {
@@ -235,7 +239,7 @@ async function switchyardArm(
   name: string,
   port: number,
   postgres: boolean,
-  dlp?: { protect: boolean; prompt: string },
+  dlp?: { protect: boolean; prompt?: string },
   extraEnv: Record<string, string> = {},
 ): Promise<Arm> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-bench-'));
@@ -276,12 +280,14 @@ async function switchyardArm(
     model: 'bench/bench-model',
     headers: { authorization: `Bearer ${MASTER}` },
     proc,
-    ...(dlp ? { prompt: dlp.prompt } : {}),
-    note: dlp
+    ...(dlp?.prompt ? { prompt: dlp.prompt } : {}),
+    note: dlp?.prompt
       ? `PostgreSQL, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking; an activity row per rule that fired, written by the usage batch statement)' : 'off'}`
-      : postgres
-        ? 'PostgreSQL'
-        : 'embedded PGlite (its memory is in the RSS)',
+      : dlp?.protect
+        ? 'PostgreSQL, data protection on (global policy, every detector masking), a prompt with nothing to mask'
+        : postgres
+          ? 'PostgreSQL'
+          : 'embedded PGlite (its memory is in the RSS)',
     cleanup: async () => {
       if (!postgres) return;
       const { pg } = await import(join(ROOT, 'prisma/index.js'));
@@ -412,6 +418,14 @@ async function main() {
       failed[name] = (err as Error).message;
     }
   }
+  if (wanted.includes('dlp-nomatch')) {
+    const name = 'Switchyard (PostgreSQL), protection on, no match';
+    try {
+      arms.push(await switchyardArm(name, 19108, true, { protect: true }));
+    } catch (err) {
+      failed[name] = (err as Error).message;
+    }
+  }
   for (const [key, name, port, protect] of [
     ['dlp-off', 'Switchyard 4 KB prompt, protection off', 19105, false],
     ['dlp-on', 'Switchyard 4 KB prompt, protection on', 19106, true],
@@ -465,6 +479,7 @@ async function main() {
   const direct = measured.find((a) => a.name === 'direct') ? results.get('direct') : undefined;
   const p50Direct = direct ? median(direct.wrk[1]!.map((w) => w.p50)) : Number.NaN;
   const ttfcDirect = direct ? median(direct.streams[1]!.map((s) => s.ttfcMs)) : Number.NaN;
+  const ttfcDirect16 = direct ? median(direct.streams[16]!.map((s) => s.ttfcMs)) : Number.NaN;
   const rows = measured.map((a) => {
     const r = results.get(a.name)!;
     const m = (c: number, k: keyof WrkResult) => median((r.wrk[c] ?? []).map((w) => w[k]));
@@ -484,7 +499,10 @@ async function main() {
         addedTtfcMsC1: s(1, 'ttfcMs') - ttfcDirect,
         totalMsC1: s(1, 'totalMs'),
         ttfcMsC16: s(16, 'ttfcMs'),
+        addedTtfcMsC16: s(16, 'ttfcMs') - ttfcDirect16,
         totalMsC16: s(16, 'totalMs'),
+        perSecC1: s(1, 'streamsPerSec'),
+        perSecC16: s(16, 'streamsPerSec'),
         streams: streams.reduce((x, st) => x + st.requests, 0),
         lostFrames: streams.reduce((x, st) => x + st.lostFrames, 0),
         emptyStreams: streams.reduce((x, st) => x + st.empty, 0),
@@ -501,16 +519,19 @@ async function main() {
     .map((r) => ({
       arm: r.arm,
       addedP50VsMinimal: r.addedP50msC1 / minimal!.addedP50msC1,
+      rps16VsMinimal: r.rps[16]! / minimal!.rps[16]!,
       rps64VsMinimal: r.rps[64]! / minimal!.rps[64]!,
       cpuVsMinimal: r.cpuMsPerReq! / minimal!.cpuMsPerReq!,
       rssVsMinimal: r.peakRssMb! / minimal!.peakRssMb!,
       addedTtfcVsMinimal: r.stream.addedTtfcMsC1 / minimal!.stream.addedTtfcMsC1,
+      addedTtfc16VsMinimal: r.stream.addedTtfcMsC16 / minimal!.stream.addedTtfcMsC16,
+      streams1VsMinimal: r.stream.perSecC1 / minimal!.stream.perSecC1,
+      streams16VsMinimal: r.stream.perSecC16 / minimal!.stream.perSecC16,
     }));
   const f = (n: number | null | undefined, d = 2) =>
     n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(d);
   const dash = (r: { arm: string }, v: string) => (r.arm === 'direct' ? '—' : v);
   const sy = ratios.filter((q) => q.arm.startsWith('Switchyard'));
-  const syPg = rows.find((r) => r.arm === 'Switchyard (PostgreSQL)');
   const lines = [
     `# Switchyard proxy benchmark — ${new Date().toISOString().slice(0, 10)}`,
     '',
@@ -531,33 +552,49 @@ async function main() {
     '',
     '## Streams and resources',
     '',
-    '| arm | TTFC c=1 ms | added TTFC c=1 ms | total c=1 ms | TTFC c=16 ms | total c=16 ms | streams | lost frames | empty streams | CPU ms/req (c=64) | peak RSS under load MB | peak RSS at start-up MB |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| arm | TTFC c=1 ms | added TTFC c=1 ms | total c=1 ms | streams/s c=1 | TTFC c=16 ms | added TTFC c=16 ms | total c=16 ms | streams/s c=16 | streams | lost frames | empty streams | CPU ms/req (c=64) | peak RSS under load MB | peak RSS at start-up MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.arm} | ${f(r.stream.ttfcMsC1, 3)} | ${dash(r, f(r.stream.addedTtfcMsC1, 3))} | ${f(r.stream.totalMsC1, 3)} | ${f(r.stream.ttfcMsC16, 2)} | ${f(r.stream.totalMsC16, 2)} | ${r.stream.streams} | ${r.stream.lostFrames} | ${r.stream.emptyStreams} | ${f(r.cpuMsPerReq, 3)} | ${f(r.peakRssMb, 0)} | ${f(r.startPeakRssMb, 0)} |`,
+        `| ${r.arm} | ${f(r.stream.ttfcMsC1, 3)} | ${dash(r, f(r.stream.addedTtfcMsC1, 3))} | ${f(r.stream.totalMsC1, 3)} | ${f(r.stream.perSecC1, 0)} | ${f(r.stream.ttfcMsC16, 2)} | ${dash(r, f(r.stream.addedTtfcMsC16, 2))} | ${f(r.stream.totalMsC16, 2)} | ${f(r.stream.perSecC16, 0)} | ${r.stream.streams} | ${r.stream.lostFrames} | ${r.stream.emptyStreams} | ${f(r.cpuMsPerReq, 3)} | ${f(r.peakRssMb, 0)} | ${f(r.startPeakRssMb, 0)} |`,
     ),
     '',
     '## Versus the minimal proxy (same run)',
     '',
-    '| arm | added p50 c=1 | RPS c=64 | CPU per request | peak RSS under load | added TTFC c=1 |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| arm | added p50 c=1 | RPS c=16 | RPS c=64 | CPU per request | peak RSS under load | streams/s c=1 | streams/s c=16 | added TTFC c=1 | added TTFC c=16 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...ratios.map(
       (q) =>
-        `| ${q.arm} | ${f(q.addedP50VsMinimal)}× | ${f(q.rps64VsMinimal)}× | ${f(q.cpuVsMinimal)}× | ${f(q.rssVsMinimal)}× | ${f(q.addedTtfcVsMinimal)}× |`,
+        `| ${q.arm} | ${f(q.addedP50VsMinimal)}× | ${f(q.rps16VsMinimal)}× | ${f(q.rps64VsMinimal)}× | ${f(q.cpuVsMinimal)}× | ${f(q.rssVsMinimal)}× | ${f(q.streams1VsMinimal)}× | ${f(q.streams16VsMinimal)}× | ${f(q.addedTtfcVsMinimal)}× | ${f(q.addedTtfc16VsMinimal)}× |`,
     ),
     '',
     ...sy.map((q) => {
       const r = rows.find((x) => x.arm === q.arm)!;
       const ok = (b: boolean) => (b ? 'met' : 'missed');
-      return `- ${q.arm}: added p50 at c=1 ${f(q.addedP50VsMinimal)}× (target ≤ 1.2: ${ok(q.addedP50VsMinimal <= 1.2)}); RPS at c=64 ${f(q.rps64VsMinimal)}× (≥ 0.85: ${ok(q.rps64VsMinimal >= 0.85)}); CPU per request ${f(q.cpuVsMinimal)}× (≤ 1.3: ${ok(q.cpuVsMinimal <= 1.3)}); lost frames ${r.stream.lostFrames} (0: ${ok(r.stream.lostFrames === 0 && r.stream.emptyStreams === 0)}); added TTFC ${f(r.stream.addedTtfcMsC1, 3)} ms (< 1 ms: ${ok(r.stream.addedTtfcMsC1 < 1)}).`;
+      const checks: [string, string, boolean][] = [
+        ['added p50 at c=1', `${f(q.addedP50VsMinimal)}× (≤ 1.05)`, q.addedP50VsMinimal <= 1.05],
+        ['RPS at c=16', `${f(q.rps16VsMinimal)}× (≥ 0.95)`, q.rps16VsMinimal >= 0.95],
+        ['RPS at c=64', `${f(q.rps64VsMinimal)}× (≥ 0.95)`, q.rps64VsMinimal >= 0.95],
+        ['CPU per request', `${f(q.cpuVsMinimal)}× (≤ 1.0)`, q.cpuVsMinimal <= 1.0],
+        ['streams/s at c=1', `${f(q.streams1VsMinimal)}× (≥ 0.95)`, q.streams1VsMinimal >= 0.95],
+        ['streams/s at c=16', `${f(q.streams16VsMinimal)}× (≥ 0.95)`, q.streams16VsMinimal >= 0.95],
+        ['added TTFC at c=1', `${f(q.addedTtfcVsMinimal)}× (≤ 1.05)`, q.addedTtfcVsMinimal <= 1.05],
+        ['added TTFC at c=16', `${f(q.addedTtfc16VsMinimal)}× (≤ 1.05)`, q.addedTtfc16VsMinimal <= 1.05],
+        [
+          'lost frames',
+          `${r.stream.lostFrames} (0)`,
+          r.stream.lostFrames === 0 && r.stream.emptyStreams === 0,
+        ],
+        [
+          'peak RSS under load',
+          `${f(r.peakRssMb, 0)} MB (≤ 120)`,
+          r.peakRssMb !== null && r.peakRssMb <= 120,
+        ],
+      ];
+      const met = checks.filter((c) => c[2]).length;
+      return `- ${q.arm} (${met} of ${checks.length} targets met): ${checks.map(([what, v, pass]) => `${what} ${v} ${ok(pass)}`).join('; ')}.`;
     }),
     ...dlpLines(rows, f),
-    ...(syPg
-      ? [
-          `- Switchyard (PostgreSQL) peak RSS under load ${f(syPg.peakRssMb, 0)} MB (target < 150 MB: ${syPg.peakRssMb !== null && syPg.peakRssMb < 150 ? 'met' : 'missed'}); the PGlite arm's RSS includes the embedded database.`,
-        ]
-      : []),
     ...measured.filter((a) => a.note).map((a) => `- ${a.name}: ${a.note}.`),
     `- Whole run: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
   ];

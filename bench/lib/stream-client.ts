@@ -7,6 +7,8 @@ export interface StreamStats {
   lostFrames: number;
   empty: number;
   requests: number;
+  /** Streams completed per second over the whole run (all workers). */
+  streamsPerSec: number;
 }
 
 /** Sends `n` streaming requests at `concurrency`, timing the first chunk and the whole stream, counting frames. */
@@ -25,6 +27,7 @@ export async function runStreams(opts: {
   let lost = 0;
   let empty = 0;
   let next = 0;
+  const started = performance.now();
   const worker = async () => {
     while (next < opts.n) {
       next++;
@@ -50,10 +53,19 @@ export async function runStreams(opts: {
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  const wallMs = performance.now() - started;
   await agent.close();
   const med = (xs: number[]) => {
     const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
     return s[Math.floor(s.length / 2)] ?? Number.NaN;
   };
-  return { ttfcMs: med(ttfc), totalMs: med(total), frames, lostFrames: lost, empty, requests: opts.n };
+  return {
+    ttfcMs: med(ttfc),
+    totalMs: med(total),
+    frames,
+    lostFrames: lost,
+    empty,
+    requests: opts.n,
+    streamsPerSec: (opts.n * 1000) / wallMs,
+  };
 }
