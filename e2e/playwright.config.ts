@@ -34,6 +34,17 @@ const DESKTOP_ONLY = [
   '**/byok-users.spec.ts',
   '**/seed-completeness.spec.ts',
   '**/registry-ui.spec.ts',
+  // Flows whose screens the phone project already covers in layout, shell, smoke, setup, keys and llm-area: they
+  // run once, on desktop (CI time).
+  '**/connect.spec.ts',
+  '**/data-protection.spec.ts',
+  '**/identity.spec.ts',
+  '**/live-events.spec.ts',
+  '**/ops.spec.ts',
+  '**/provider-health.spec.ts',
+  '**/providers.spec.ts',
+  '**/reports.spec.ts',
+  '**/routing-summary.spec.ts',
 ];
 
 export default defineConfig({
