@@ -22,4 +22,5 @@ export * from './schemas/dlp/index.js';
 export * from './schemas/events/index.js';
 export * from './schemas/agents/index.js';
 export * from './forecast/index.js';
+export * from './experiments/index.js';
 export * from './schemas/config-file/index.js';
