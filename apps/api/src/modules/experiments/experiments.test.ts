@@ -57,13 +57,20 @@ async function chat(key = env.userKey, requestId?: string, stream = false) {
   return res;
 }
 
+/** What POST /v1/feedback answers: the stored score, or an OpenAI-format error. */
+interface FeedbackReply {
+  error: { code: string; message: string };
+  experiment: { id: string };
+  [field: string]: unknown;
+}
+
 async function feedback(body: unknown, key = env.userKey) {
   const res = await fetch(`${env.url}/v1/feedback`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as FeedbackReply };
 }
 
 describe('experiments API', () => {
@@ -224,7 +231,11 @@ describe('an experiment running on an alias', () => {
     for (const r of rows) {
       expect(r.experimentId).toBe(id);
       expect(r.providerSlug).toBe(r.variant === 'claude' ? 'up-anthropic' : 'up-openai');
-      expect((r.trace as any).plan.experiment).toMatchObject({ id, variant: r.variant, sticky: 'request' });
+      expect((r.trace as { plan: { experiment: unknown } }).plan.experiment).toMatchObject({
+        id,
+        variant: r.variant,
+        sticky: 'request',
+      });
     }
   });
 
