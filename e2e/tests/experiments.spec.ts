@@ -11,6 +11,8 @@ test('run an experiment on the mock provider and read its results', async ({
   request,
   isMobile,
 }, testInfo) => {
+  // Twenty-odd proxied requests and a wait for the batched usage records: more than the default 30 s on a busy host.
+  test.setTimeout(120_000);
   const suffix = unique(testInfo)
     .toLowerCase()
     .replace(/[^a-z0-9-]/g, '-');
@@ -94,4 +96,20 @@ test('run an experiment on the mock provider and read its results', async ({
     data: { model: alias, messages: [{ role: 'user', content: 'after' }] },
   });
   expect(after.headers()['x-switchyard-model']).toBe('mock-small');
+
+  // A request's log shows which experiment and variant routed it.
+  const logs = await apiCall<{ data: { id: string; requestedModel: string; actualModel: string | null }[] }>(
+    request,
+    admin,
+    'GET',
+    '/llm/logs?limit=50',
+  );
+  const large = logs.data.find((l) => l.requestedModel === alias && l.actualModel === 'mock-large');
+  expect(large).toBeDefined();
+  await page.goto(`/logs?log=${large!.id}`);
+  const drawer = page.getByRole('dialog', { name: 'Request details' });
+  await expect(drawer.getByTestId('trace-experiment')).toContainText(
+    `experiment: ${name} → large (mock/mock-large)`,
+  );
+  await expect(drawer.getByTestId('trace-experiment')).toContainText('drawn for this request');
 });
