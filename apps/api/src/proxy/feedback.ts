@@ -1,5 +1,5 @@
 import { feedbackBody, type FeedbackBody, type FeedbackResult } from '@switchyard/core';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { PROXY_PREFIXES } from '../lib/proxy-paths.js';
 import type { ProxyCaller } from '../router/types.js';
 import { sendClientError, type ClientFormat } from './client-errors.js';
@@ -53,14 +53,12 @@ export function parseFeedback(res: ServerResponse, format: ClientFormat, raw: Bu
 
 /** The feedback's answer: the stored score, or a 404 when the caller made no such request in an experiment. */
 export async function answerFeedback(
-  req: IncomingMessage,
   res: ServerResponse,
   format: ClientFormat,
   sink: FeedbackSink,
   caller: ProxyCaller,
   body: FeedbackBody,
 ): Promise<void> {
-  void req;
   const result = await sink(caller, body);
   if (result === null) {
     sendClientError(res, format, {

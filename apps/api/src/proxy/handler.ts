@@ -110,7 +110,7 @@ async function serveFeedback(d: ProxyDeps, a: Arrival): Promise<void> {
   if (raw === null) return;
   try {
     const body = parseFeedback(a.res, format, raw);
-    if (body !== null) await answerFeedback(a.req, a.res, format, sink, caller, body);
+    if (body !== null) await answerFeedback(a.res, format, sink, caller, body);
   } finally {
     d.bodyMemory?.give(raw.length);
   }
