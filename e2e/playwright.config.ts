@@ -34,6 +34,7 @@ const DESKTOP_ONLY = [
   '**/byok-users.spec.ts',
   '**/seed-completeness.spec.ts',
   '**/registry-ui.spec.ts',
+  '**/experiments.spec.ts',
   // Flows whose screens the phone project already covers in layout, shell, smoke, setup, keys and llm-area: they
   // run once, on desktop (CI time).
   '**/connect.spec.ts',

@@ -44,6 +44,7 @@ import { CHECK_RESPONSES } from './modules/mount-contract.js';
 import { openapiRoutes } from './openapi/openapi.routes.js';
 import { CORE_VERSION } from '@switchyard/core';
 import { createTracing, type Tracing } from './telemetry/tracing.js';
+import { FeedbackService } from './modules/experiments/feedback.service.js';
 
 export interface AppDeps {
   env: Env;
@@ -337,6 +338,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     ipAllow: IpAllowList.of(env.PROXY_IP_ALLOWLIST),
     cors: CorsPolicy.of(env.CORS_ORIGINS),
     tracing,
+    // A score may arrive before its request's usage record is written: the queue is written first then.
+    feedback: new FeedbackService(db.prisma, async () => {
+      if (usage.depth > 0) await usage.flush();
+    }).record,
   });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (isProxyPath(req.url ?? '/')) {

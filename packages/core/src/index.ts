@@ -21,5 +21,7 @@ export * from './dlp/index.js';
 export * from './schemas/dlp/index.js';
 export * from './schemas/events/index.js';
 export * from './schemas/agents/index.js';
+export * from './schemas/experiments/index.js';
 export * from './forecast/index.js';
+export * from './experiments/index.js';
 export * from './schemas/config-file/index.js';

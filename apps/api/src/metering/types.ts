@@ -24,4 +24,6 @@ export interface ProxyUsage extends UsageOutcome {
    * row (DlpEvent) of that scope, in the same statement as the usage row.
    */
   dlpPolicy?: { scope: DlpScopeName; scopeId: string | null; requestBytes: number } | null;
+  /** The A/B experiment that routed the request and the variant assigned; absent or null = none. */
+  experiment?: { id: string; variant: string } | null;
 }

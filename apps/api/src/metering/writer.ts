@@ -9,11 +9,12 @@ const COLUMNS = `"createdAt" timestamptz, "requestId" text, "gatewayKeyId" text,
   "tokensIn" int, "tokensOut" int, "tokensCached" int, "costUsd" numeric, "savedUsd" numeric,
   "latencyMs" int, "ttftMs" int, "status" int, "errorCode" text, "isByok" boolean, "stream" boolean, "attempts" int, "trace" json,
   "clientTool" text, "clientVersion" text, "userAgent" text, "clientApp" text, "originator" text, "sessionId" text, "dlp" json,
-  "dlpScope" text, "dlpScopeId" text, "dlpBytes" int`;
+  "dlpScope" text, "dlpScopeId" text, "dlpBytes" int, "experimentId" text, "variant" text`;
 
 const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","endpoint","requestedModel","providerId",
   "providerSlug","modelId","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencyMs","ttftMs","status",
-  "errorCode","isByok","stream","attempts","trace","clientTool","clientVersion","userAgent","clientApp","originator","sessionId","dlp"`;
+  "errorCode","isByok","stream","attempts","trace","clientTool","clientVersion","userAgent","clientApp","originator","sessionId","dlp",
+  "experimentId","variant"`;
 
 /**
  * One statement per batch: the raw rows, an error report per failed request, a data-protection activity row
@@ -187,6 +188,7 @@ function rowText(r: ProxyUsage): string {
     ',"trace":' + traceJson(r.trace) +
     (r.client ? clientText(r.client) : '') +
     (r.dlp && r.dlp.length > 0 ? dlpText(r.dlp, r.dlpPolicy) : '') +
+    (r.experiment ? ',"experimentId":' + q(r.experiment.id) + ',"variant":' + q(r.experiment.variant) : '') +
     '}'
   );
 }

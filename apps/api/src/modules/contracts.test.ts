@@ -50,6 +50,17 @@ beforeAll(async () => {
     orgId: org.id,
     targets: [{ ref: `mock/${model.modelId}` }],
   });
+  const experiment = await post('/api/v1/llm/experiments', {
+    name: 'Contract experiment',
+    alias: 'contract-alias',
+    variants: [
+      { name: 'control', percent: 50, target: 'contract-alias' },
+      { name: 'direct', percent: 50, target: `mock/${model.modelId}` },
+    ],
+  });
+  await post(`/api/v1/llm/experiments/${experiment.id}/start`, {});
+  ids['/api/v1/llm/experiments/{id}'] = { id: experiment.id };
+  ids['/api/v1/llm/experiments/{id}/results'] = { id: experiment.id };
   const other = await t.db.prisma.model.findFirstOrThrow({
     where: { provider: { type: 'mock' }, id: { not: model.id } },
   });

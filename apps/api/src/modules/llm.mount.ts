@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { AppContext } from '../context.js';
 import type { RoutingRuntime } from '../router/runtime.js';
 import { agentsRoutes } from './agents/agents.routes.js';
+import { experimentsRoutes } from './experiments/experiments.routes.js';
 import { connectRoutes } from './connect/connect.routes.js';
 import { dlpRoutes } from './dlp/dlp.routes.js';
 import { modelsRoutes } from './models/models.routes.js';
@@ -25,6 +26,7 @@ export function mountLlmModules(
   api.use(settingsRoutes(ctx));
   api.use(dlpRoutes(ctx));
   api.use(agentsRoutes(ctx));
+  api.use(experimentsRoutes(ctx));
   // Connect a tool: /guide (public Markdown) and /me/keys/:id/models.
   api.use(connectRoutes(ctx, routing));
 }

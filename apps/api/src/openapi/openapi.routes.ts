@@ -1,6 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import {
   ALL_CONTRACTS,
+  feedbackBody,
+  feedbackResultSchema,
   SESSION_COOKIE,
   paramsSchema,
   pathParamNames,
@@ -11,6 +13,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { mountContract } from '../modules/mount-contract.js';
 import { PROXY_ROUTES } from '../proxy/endpoints.js';
+import { FEEDBACK_PATHS } from '../proxy/feedback.js';
 
 /** One operation of the document from a contract: its schemas, its permission, its answers. */
 function operationOf(c: Contract): RouteConfig {
@@ -92,6 +95,27 @@ function proxyOperations(): RouteConfig[] {
   }));
 }
 
+/** POST /v1/feedback (and under /openai, /anthropic): an app scores one of its own requests. */
+function feedbackOperations(): RouteConfig[] {
+  return FEEDBACK_PATHS.map((path) => ({
+    method: 'post',
+    path,
+    tags: ['Experiments'],
+    summary:
+      'Score one of your own requests (request_id = its x-request-id), 0 (bad) to 1 (good); shown per experiment variant. One per request per key: a later score replaces it',
+    request: { body: { content: { 'application/json': { schema: feedbackBody } } } },
+    responses: {
+      200: { description: 'Stored', content: { 'application/json': { schema: feedbackResultSchema } } },
+      400: { description: 'Not JSON, or a field out of range (the message names it)' },
+      401: { description: 'Missing or invalid gateway key' },
+      404: {
+        description:
+          'No request with this id made with this key (or by its user) was routed by an experiment',
+      },
+    },
+  }));
+}
+
 let cached: unknown;
 
 /** The OpenAPI 3.1 document, generated once from the contracts (admin API, system) and the proxy's route table. */
@@ -111,6 +135,7 @@ export function openapiDocument(version: string): unknown {
   });
   for (const c of ALL_CONTRACTS) registry.registerPath(operationOf(c));
   for (const op of proxyOperations()) registry.registerPath(op);
+  for (const op of feedbackOperations()) registry.registerPath(op);
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

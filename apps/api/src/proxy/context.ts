@@ -15,6 +15,7 @@ import type { BodyMemory } from './read-body.js';
 import type { RequestProtection } from './protect.js';
 import type { Abortable, UpstreamTimeouts } from './upstream.js';
 import type { AttemptSpan, RequestSpan, Tracing } from '../telemetry/tracing.js';
+import type { FeedbackSink } from './feedback.js';
 
 /** What the data plane runs on: the routing snapshot and router, the upstream pool, limits, sinks and the clock. */
 export interface ProxyDeps {
@@ -40,6 +41,8 @@ export interface ProxyDeps {
   cors?: CorsPolicy | null;
   /** OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT); null = none (no per-request work). */
   tracing?: Tracing | null;
+  /** POST /v1/feedback: stores a caller's score for its own request; absent = the endpoint answers 404. */
+  feedback?: FeedbackSink;
 }
 
 /** Whether the client left, and the running attempt's controller (aborted when it does). */

@@ -18,6 +18,7 @@ import { BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js
 import { FORMAT_HEADER, headerFormat, hintedFormat, unifiedMatch } from './unified.js';
 import { RequestShapeError, requestFacts } from './request-facts.js';
 import { GENAI_OPERATION } from '../telemetry/tracing.js';
+import { answerFeedback, isFeedbackPath, parseFeedback } from './feedback.js';
 
 /** A request as it arrives, before its endpoint, caller and body are known. */
 interface Arrival {
@@ -65,6 +66,7 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   if (!corsAllows(d, a)) return;
   const routed = endpointOf(a);
   if (routed === null) return;
+  if (routed === FEEDBACK) return serveFeedback(d, a);
   // POST /v1/route: until the body says which format it is, errors follow the header and the client's hints.
   const match = routed.unified ? { ...routed, format: hintedFormat(a.req, routed) } : routed;
   const config = d.config();
@@ -84,6 +86,31 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
     const x = requestContext(d, a, parsed.match, caller, raw, parsed, config);
     if (x.dlp?.ctx.blocked) return answerBlocked(d, x);
     await execute(d, x);
+  } finally {
+    d.bodyMemory?.give(raw.length);
+  }
+}
+
+/** `POST /v1/feedback`: the caller (as for a model call), the body, then the score stored for its own request. */
+async function serveFeedback(d: ProxyDeps, a: Arrival): Promise<void> {
+  const format = formatForPath(a.url);
+  const sink = d.feedback;
+  if (!sink) {
+    refuse(a, format, {
+      kind: 'client',
+      status: 404,
+      code: 'unknown_endpoint',
+      message: 'No proxy endpoint POST /v1/feedback.',
+    });
+    return;
+  }
+  const caller = callerOf(d, a, format, d.config());
+  if (caller === null) return;
+  const raw = await readRequestBody(d, a, format);
+  if (raw === null) return;
+  try {
+    const body = parseFeedback(a.res, format, raw);
+    if (body !== null) await answerFeedback(a.res, format, sink, caller, body);
   } finally {
     d.bodyMemory?.give(raw.length);
   }
@@ -117,16 +144,22 @@ function corsAllows(d: ProxyDeps, a: Arrival): boolean {
   return false;
 }
 
+/** `POST /v1/feedback`: not a model call (see feedback.ts). */
+const FEEDBACK = 'feedback';
+
 /** Which proxy endpoint the method and path name (404 / 405 otherwise). */
-function endpointOf(a: Arrival): EndpointMatch | null {
+function endpointOf(a: Arrival): EndpointMatch | typeof FEEDBACK | null {
   const { req, url } = a;
   const match = matchEndpoint(req.method ?? 'GET', url);
   if (match !== null && match !== 'method-not-allowed') return match;
+  // Looked at only once no model endpoint matched: nothing on the hot path.
+  const feedback = match === null && isFeedbackPath(url);
+  if (feedback && req.method === 'POST') return FEEDBACK;
   const path = url.split('?')[0];
   return refuse(
     a,
     formatForPath(url),
-    match === null
+    match === null && !feedback
       ? {
           kind: 'client',
           status: 404,

@@ -65,11 +65,18 @@ export function recordRequest(
     client: x.client,
     dlp: dlp?.findings ?? null,
     dlpPolicy: dlp?.policy ?? null,
+    experiment: experimentOf(trace),
     ...u,
   };
   d.record(record);
   countRequest(d, endpoint, record, modelLabel, latencyMs);
   if (x.span) endSpans(x, x.span, record, finishReason);
+}
+
+/** The experiment and variant that routed the request (not when the variant's target named nothing). */
+function experimentOf(trace: unknown): ProxyUsage['experiment'] {
+  const e = (trace as Trace | undefined)?.experiment;
+  return e && !e.unresolved ? { id: e.id, variant: e.variant } : null;
 }
 
 /** The request's and its attempts' OpenTelemetry spans end with its record. */

@@ -1,5 +1,10 @@
 import type { PrismaClient } from '@switchyard/prisma';
-import { DEFAULT_COOLDOWNS, type AgentConfig, type ProviderTimeouts } from '@switchyard/core';
+import {
+  DEFAULT_COOLDOWNS,
+  type AgentConfig,
+  type Experiment,
+  type ProviderTimeouts,
+} from '@switchyard/core';
 import { IpAllowList } from '../lib/ip-allowlist.js';
 import { modelMetricLabel } from '../lib/metrics.js';
 import type { SecretBox } from '../lib/secrets.js';
@@ -23,6 +28,8 @@ export interface LoadedConfig {
   chains: { modelRef: string; targets: string[] }[];
   /** Agent configurations (`agent:<id>`, x-switchyard-agent). */
   agents: AgentConfig[];
+  /** A/B experiments with status running (core checks their time window per request). */
+  experiments: Experiment[];
   settings: {
     strategy: 'cost' | 'balanced' | 'quality';
     maxAttempts: number;
@@ -214,6 +221,7 @@ export async function loadConfig(
     aliases,
     chains,
     agents,
+    experimentRows,
     settings,
     powerLevels,
     keys,
@@ -229,6 +237,7 @@ export async function loadConfig(
     prisma.alias.findMany(),
     prisma.fallbackChain.findMany({ where: { enabled: true } }),
     prisma.agent.findMany({ orderBy: { agentId: 'asc' } }),
+    prisma.experiment.findMany({ where: { status: 'running' }, orderBy: { createdAt: 'asc' } }),
     prisma.routingSettings.findUnique({ where: { id: 1 } }),
     prisma.powerLevel.findMany({ orderBy: { sortOrder: 'asc' } }),
     prisma.gatewayKey.findMany({ where: { revokedAt: null } }),
@@ -358,6 +367,16 @@ export async function loadConfig(
       role: a.role,
       models: { normal: a.normalModel, heavy: a.heavyModel, max: a.maxModel },
     })),
+    experiments: experimentRows.map((e) => ({
+      id: e.id,
+      name: e.name,
+      alias: e.alias,
+      status: 'running' as const,
+      startsAt: e.startsAt?.getTime() ?? null,
+      endsAt: e.endsAt?.getTime() ?? null,
+      stickiness: e.stickiness === 'key' || e.stickiness === 'request' ? e.stickiness : 'user',
+      variants: experimentVariants(e.variants),
+    })),
     settings: {
       strategy: (settings?.strategy ?? 'balanced') as LoadedConfig['settings']['strategy'],
       maxAttempts: settings?.maxAttempts ?? 3,
@@ -461,4 +480,16 @@ function ownAuthOf(
     key: secret ? { id: `model:${m.id}`, source: 'provider', secret } : null,
     provider: config === provider.config ? provider : { ...provider, config, timeouts: provider.timeouts },
   };
+}
+
+/** An experiment's stored variants ([{name, percent, target}]); anything else in the JSON is left out. */
+function experimentVariants(raw: unknown): Experiment['variants'] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((v: unknown) => {
+    if (!v || typeof v !== 'object') return [];
+    const { name, percent, target } = v as Record<string, unknown>;
+    return typeof name === 'string' && typeof percent === 'number' && typeof target === 'string'
+      ? [{ name, percent, target }]
+      : [];
+  });
 }

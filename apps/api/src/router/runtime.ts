@@ -149,6 +149,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
     })),
     chains: Object.fromEntries(c.chains.map((ch) => [ch.modelRef, ch.targets])),
     agents: c.agents,
+    experiments: c.experiments,
     powerLevels: c.powerLevels.map((p) => ({
       slug: tierOf(p.slug),
       tier: tierOf(p.qualityTier),

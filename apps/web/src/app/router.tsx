@@ -224,6 +224,13 @@ export const routes: RouteObject[] = [
             ),
           },
           {
+            path: 'experiments',
+            lazy: page(
+              () => import('../features/experiments/components/experiments-page'),
+              (m) => m.ExperimentsPage,
+            ),
+          },
+          {
             path: 'keys',
             lazy: page(
               () => import('../features/llm/components/llm-keys-tab'),

@@ -8,6 +8,7 @@ export * from './classify.js';
 export * from './strategies.js';
 export * from './plan.js';
 export * from './agents.js';
+export * from './experiments.js';
 export * from './limits.js';
 export * from './outcome.js';
 export * from './endpoints.js';

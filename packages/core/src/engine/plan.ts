@@ -3,6 +3,7 @@ import { estimateCost, expectedOutputTokens, isBilled } from './cost.js';
 import { budgetKey, bucketKey, modelTarget, type StateEvent, type StateView } from './state.js';
 import { orderAlias, orderGlobal, type Scored } from './strategies.js';
 import { selectAgent } from './agents.js';
+import { assignExperiment } from './experiments.js';
 import {
   TIERS,
   type AliasConfig,
@@ -106,6 +107,21 @@ export interface Trace {
   attempts: number;
   /** The agent configuration that chose the model (`agent:<id>` or the x-switchyard-agent header). */
   agent?: { id: string; name: string; effort: AgentEffort; model: string; via: 'model' | 'header' };
+  /**
+   * The A/B experiment running on the alias: the variant the caller was assigned (its bucket 0..9999, sticky on
+   * the user, the key or drawn per request) and the target that replaced the alias's own. `unresolved`: the
+   * variant's target names nothing routable, so the alias routed as configured (and the request counts for no
+   * variant).
+   */
+  experiment?: {
+    id: string;
+    name: string;
+    variant: string;
+    target: string;
+    bucket: number;
+    sticky: 'user' | 'key' | 'request';
+    unresolved?: true;
+  };
 }
 
 export type NoRouteCode =
@@ -490,6 +506,9 @@ export function plan(input: PlanInput): PlanResult {
     ...(found.tier ? { tier: found.tier } : {}),
     ...(userDefault ? { userDefault } : {}),
   };
+  // An A/B experiment on the alias: the caller's variant routes in its place (zero cost without experiments).
+  if (found.alias && config.experiments?.length)
+    found = experimentLookup(found, found.alias, { index, view, config, req, caller, now, rng, trace });
   // A key limited to some models may name them, or the agent (or `default`) that resolves to them.
   const requestAllowed =
     caller.allowedModels.length === 0 ||
@@ -779,6 +798,47 @@ export function plan(input: PlanInput): PlanResult {
     trace,
     events,
   };
+}
+
+/**
+ * A live experiment on the alias `found` resolved: the caller's variant's target, resolved like any name, replaces
+ * the alias's targets; its own fallbacks come first, then the alias's (so a failing variant still falls back as
+ * the alias would). The trace names the experiment and variant. A variant whose target resolves to nothing leaves
+ * the alias as configured (the trace says so).
+ */
+function experimentLookup(
+  found: Lookup,
+  alias: AliasConfig,
+  x: {
+    index: Index;
+    view: ModelView;
+    config: RoutingConfig;
+    req: RequestInfo;
+    caller: Caller;
+    now: number;
+    rng: () => number;
+    trace: Trace;
+  },
+): Lookup {
+  const a = assignExperiment(x.config.experiments ?? [], alias.name, x.caller, x.now, x.rng);
+  if (!a) return found;
+  const { experiment, variant, bucket, stickyId } = a;
+  const sticky = stickyId === null ? 'request' : stickyId.startsWith('user:') ? 'user' : 'key';
+  const base = {
+    id: experiment.id,
+    name: experiment.name,
+    variant: variant.name,
+    target: variant.target,
+    bucket,
+    sticky,
+  } as const;
+  const v = lookup(x.index, x.view, x.config, { ...x.req, model: variant.target }, x.caller);
+  if (!v) {
+    x.trace.experiment = { ...base, unresolved: true };
+    return found;
+  }
+  x.trace.experiment = base;
+  return { ...v, fallbacks: [...v.fallbacks, ...found.fallbacks] };
 }
 
 /**

@@ -3,6 +3,8 @@
  * the database (and decrypts keys there), the engine only reads it.
  */
 
+import type { Experiment } from './experiments.js';
+
 export type GlobalStrategy = 'cost' | 'balanced' | 'quality';
 export type AliasStrategy = 'ordered' | 'round-robin' | 'weighted' | 'quota-aware' | 'least-busy' | 'latency';
 export type Tier = 'eco' | 'balanced' | 'precision';
@@ -179,6 +181,8 @@ export interface RoutingConfig {
   defaultModel?: string | null;
   /** Named agent configurations (`agent:<id>`, or the x-switchyard-agent header); none when absent. */
   agents?: readonly AgentConfig[];
+  /** A/B experiments on aliases (see experiments.ts); only live ones route. None when absent. */
+  experiments?: readonly Experiment[];
 }
 
 /** How hard an agent works on a request: each effort names its own model. */

@@ -24,6 +24,11 @@ export const LLM_TABS = [
     keywords: 'agent configurations model_config.yaml normal heavy max effort role',
   },
   {
+    tab: 'experiments',
+    label: 'Experiments',
+    keywords: 'a/b experiments split variants percent feedback results confidence',
+  },
+  {
     tab: 'keys',
     label: 'Keys',
     keywords: 'provider keys gateway keys api tokens rotate env limits revoke',

@@ -57,6 +57,17 @@ export const engineTraceSchema = z.strictObject({
       via: z.enum(['model', 'header']),
     })
     .optional(),
+  experiment: z
+    .strictObject({
+      id: z.string(),
+      name: z.string(),
+      variant: z.string(),
+      target: z.string(),
+      bucket: z.number().int(),
+      sticky: z.enum(['user', 'key', 'request']),
+      unresolved: z.literal(true).optional(),
+    })
+    .optional(),
 });
 export type EngineTrace = z.infer<typeof engineTraceSchema>;
 

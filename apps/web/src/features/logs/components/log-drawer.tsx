@@ -65,6 +65,18 @@ export function TraceView({ plan }: { plan: Trace }) {
         resolved as {lookupText(plan)}; strategy <Badge tone="accent">{plan.strategy}</Badge>; {plan.attempts}{' '}
         {plan.attempts === 1 ? 'attempt' : 'attempts'} planned.
       </p>
+      {plan.experiment ? (
+        <p className="mt-1 text-sm" data-testid="trace-experiment">
+          <code>
+            experiment: {plan.experiment.name} → {plan.experiment.variant} ({plan.experiment.target})
+          </code>{' '}
+          <span className="text-muted">
+            {plan.experiment.unresolved
+              ? 'the variant names nothing routable: the alias routed as configured'
+              : `bucket ${plan.experiment.bucket} of 10,000, ${plan.experiment.sticky === 'request' ? 'drawn for this request' : `sticky per ${plan.experiment.sticky}`}`}
+          </span>
+        </p>
+      ) : null}
       {plan.order.length ? (
         <ol aria-label="Planned order" className="mt-2 flex flex-wrap items-center gap-1 text-xs">
           {plan.order.map((r, i) => (
