@@ -59,9 +59,16 @@ export function recordRequest(
     isByok: false,
     stream: facts.stream,
     attempts: x.attempts.length,
+    // `facts` first (the what-if simulator reads it from the start of the stored text without parsing the rest).
     trace: x.capture
-      ? { plan: trace, attempts: x.attempts, dlp: dlp?.trace, bodies: bodiesForLog(x.raw, x.capture) }
-      : { plan: trace, attempts: x.attempts, dlp: dlp?.trace },
+      ? {
+          facts: replayFacts(facts),
+          plan: trace,
+          attempts: x.attempts,
+          dlp: dlp?.trace,
+          bodies: bodiesForLog(x.raw, x.capture),
+        }
+      : { facts: replayFacts(facts), plan: trace, attempts: x.attempts, dlp: dlp?.trace },
     client: x.client,
     dlp: dlp?.findings ?? null,
     dlpPolicy: dlp?.policy ?? null,
@@ -70,6 +77,22 @@ export function recordRequest(
   d.record(record);
   countRequest(d, endpoint, record, modelLabel, latencyMs);
   if (x.span) endSpans(x, x.span, record, finishReason);
+}
+
+/**
+ * What a replay of the request needs beyond the record's columns (the what-if simulator): its needs other than
+ * chat, its max tokens and its routing parameters. Absent (undefined, not stored) for a plain chat request.
+ */
+export function replayFacts(
+  f: RequestContext['input']['facts'],
+): { needs?: string[]; maxTokens?: number; params?: string[] } | undefined {
+  const needs = f.needs.filter((n) => n !== 'chat');
+  if (needs.length === 0 && f.maxTokens === null && !f.params?.length) return undefined;
+  return {
+    ...(needs.length > 0 ? { needs } : {}),
+    ...(f.maxTokens !== null ? { maxTokens: f.maxTokens } : {}),
+    ...(f.params?.length ? { params: [...f.params] } : {}),
+  };
 }
 
 /** The request's and its attempts' OpenTelemetry spans end with its record. */
