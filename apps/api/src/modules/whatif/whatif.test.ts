@@ -1,5 +1,6 @@
 // The what-if simulator and savings advice (issue 21 parts 4 and 5a) on the real database: recorded requests are
 // replayed through routing under a candidate change; the figures below are worked out by hand from the prices.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyUsage } from '../../metering/types.js';
 import { writeUsageBatch } from '../../metering/writer.js';
@@ -186,6 +187,59 @@ describe('what-if simulator', () => {
     await t.http.post('/api/v1/llm/whatif').set(as(user)).send(RANGE).expect(403);
     await t.http.get('/api/v1/llm/savings').set(as(user)).expect(403);
   });
+});
+
+describe('what-if body fuzz', () => {
+  it('no body, change or range gets a 5xx or hangs', async () => {
+    const ref = fc.oneof(
+      fc.constantFrom('wi-alpha/wi-big', 'wi-beta/wi-mini', 'wi-big', 'mock/mock-small', '', 'x\u0000', '\ud800'),
+      fc.string({ maxLength: 40 }),
+    );
+    const change = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record(
+        {
+          strategy: fc.oneof(fc.constantFrom('cost', 'balanced', 'quality'), fc.jsonValue({ maxDepth: 1 })),
+          disableProviders: fc.array(ref, { maxLength: 4 }),
+          disableModels: fc.array(ref, { maxLength: 4 }),
+          replaceModels: fc.array(fc.record({ from: ref, to: ref }), { maxLength: 3 }),
+          aliases: fc.array(
+            fc.record({
+              name: fc.oneof(fc.constant('chat.default'), ref),
+              strategy: fc.constantFrom('ordered', 'weighted', 'quota-aware', 'nope'),
+              targets: fc.array(
+                fc.record({ ref, weight: fc.oneof(fc.integer(), fc.double(), fc.constant(0)) }),
+                { maxLength: 3 },
+              ),
+            }),
+            { maxLength: 2 },
+          ),
+          powerLevels: fc.array(
+            fc.record({ slug: fc.constantFrom('eco', 'balanced', 'precision', 'x'), modelRefs: fc.array(ref) }),
+            { maxLength: 3 },
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    const date = fc.oneof(
+      fc.constantFrom(RANGE.from, RANGE.to, '2026-11-30', '0000-00-00', '', 'x'),
+      fc.integer(),
+      fc.jsonValue({ maxDepth: 1 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(date, date, change, fc.option(ref), async (from, to, ch, orgId) => {
+        const res = await t.http
+          .post('/api/v1/llm/whatif')
+          .set(as(admin))
+          .send({ from, to, change: ch, ...(orgId === null ? {} : { orgId }) })
+          .timeout(20_000);
+        expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
+        if (res.status >= 400) expect(res.body.error.code).toBeTypeOf('string');
+      }),
+      { numRuns: 80 },
+    );
+  }, 120_000);
 });
 
 describe('savings advice', () => {
