@@ -192,7 +192,15 @@ describe('what-if simulator', () => {
 describe('what-if body fuzz', () => {
   it('no body, change or range gets a 5xx or hangs', async () => {
     const ref = fc.oneof(
-      fc.constantFrom('wi-alpha/wi-big', 'wi-beta/wi-mini', 'wi-big', 'mock/mock-small', '', 'x\u0000', '\ud800'),
+      fc.constantFrom(
+        'wi-alpha/wi-big',
+        'wi-beta/wi-mini',
+        'wi-big',
+        'mock/mock-small',
+        '',
+        'x\u0000',
+        '\ud800',
+      ),
       fc.string({ maxLength: 40 }),
     );
     const change = fc.oneof(
@@ -215,7 +223,10 @@ describe('what-if body fuzz', () => {
             { maxLength: 2 },
           ),
           powerLevels: fc.array(
-            fc.record({ slug: fc.constantFrom('eco', 'balanced', 'precision', 'x'), modelRefs: fc.array(ref) }),
+            fc.record({
+              slug: fc.constantFrom('eco', 'balanced', 'precision', 'x'),
+              modelRefs: fc.array(ref),
+            }),
             { maxLength: 3 },
           ),
         },
