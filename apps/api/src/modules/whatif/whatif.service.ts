@@ -56,7 +56,7 @@ const PARAMS = new Set<string>([
  * The replay facts the proxy stores first in a record's trace (`{"facts":{…},…}`), cut from the stored text
  * without parsing the rest of it. Old rows (and plain chat requests) have none: chat only, no max tokens.
  */
-const FACTS_SQL = `substring("trace"::text from '^\\{"facts":(\\{[^}]*\\})')`;
+const FACTS_SQL = `CASE WHEN left("trace"::text, 9) = '{"facts":' THEN substring("trace"::text from '^\\{"facts":(\\{[^}]*\\})') END`;
 
 interface Row {
   id: number;
@@ -221,7 +221,8 @@ export class WhatIfService {
     let truncated = false;
     if (lo != null && hi != null) {
       const params: unknown[] = [scope.from, scope.to, lo - 1, hi];
-      let where = `"id" > $3 AND "id" <= $4 AND "createdAt" >= $1 AND "createdAt" < $2 AND "status" < 400`;
+      // Bounds as bigint (a float8 bound would compare "id" as float8 and lose the primary key).
+      let where = `"id" > $3::bigint AND "id" <= $4::bigint AND "createdAt" >= $1 AND "createdAt" < $2 AND "status" < 400`;
       if (scope.orgId) {
         params.push(scope.orgId);
         where += ` AND "orgId" = $${params.length}`;
@@ -233,10 +234,19 @@ export class WhatIfService {
       const sql = `SELECT "id"::float8 AS id, (extract(epoch from "createdAt") * 1000)::float8 AS at, "endpoint",
           "requestedModel", "tokensIn", "tokensOut", "tokensCached", "costUsd"::float8 AS "costUsd", "providerId",
           "providerSlug", "modelId", "orgId", "gatewayKeyId", "userId", "appId", ${FACTS_SQL} AS facts
-        FROM "UsageRecord" WHERE ${where} ORDER BY "id" LIMIT ${BATCH}`;
+        FROM "UsageRecord" WHERE ${where} ORDER BY "UsageRecord"."id" LIMIT ${BATCH}`;
       const max = scope.maxRows ?? Number.POSITIVE_INFINITY;
-      for (;;) {
-        const rows = await this.ctx.db.query<Row>(sql, params);
+      const fetch = (after: number) =>
+        this.ctx.db.query<Row>(sql, [...params.slice(0, 2), after, ...params.slice(3)]);
+      let next: Promise<Row[]> | null = fetch(lo - 1);
+      while (next) {
+        const rows: Row[] = await next;
+        // The next batch is read while this one is replayed.
+        next =
+          rows.length === BATCH && sim.count + rows.length < max && performance.now() - started <= TIME_CAP_MS
+            ? fetch(rows[rows.length - 1]!.id)
+            : null;
+        if (!next && rows.length === BATCH && sim.count + rows.length < max) truncated = true;
         for (const r of rows) {
           if (sim.count >= max) break;
           const endpoint = ENDPOINTS[r.endpoint];
@@ -260,12 +270,6 @@ export class WhatIfService {
             orgId: r.orgId,
             caller: this.callerOf(r, callers),
           } satisfies RecordFacts);
-        }
-        if (rows.length < BATCH || sim.count >= max) break;
-        params[2] = rows[rows.length - 1]!.id;
-        if (performance.now() - started > TIME_CAP_MS) {
-          truncated = true;
-          break;
         }
       }
     }
