@@ -86,8 +86,9 @@ export function recordRequest(
 export function replayFacts(
   f: RequestContext['input']['facts'],
 ): { needs?: string[]; maxTokens?: number; params?: string[] } | undefined {
+  // The plain case (chat only, no max tokens, no parameters) allocates nothing.
+  if (f.maxTokens === null && !f.params?.length && f.needs.every((n) => n === 'chat')) return undefined;
   const needs = f.needs.filter((n) => n !== 'chat');
-  if (needs.length === 0 && f.maxTokens === null && !f.params?.length) return undefined;
   return {
     ...(needs.length > 0 ? { needs } : {}),
     ...(f.maxTokens !== null ? { maxTokens: f.maxTokens } : {}),

@@ -4,6 +4,7 @@ import {
   checkChange,
   createSimulation,
   indexConfig,
+  isEmptyChange,
   refOf,
   type Caller,
   type Capability,
@@ -108,7 +109,9 @@ export class WhatIfService {
     const problems = checkChange(current, body.change);
     if (problems.length > 0) throw AppError.badRequest(problems.join(' '), { problems });
     const started = performance.now();
-    const { result, truncated } = await this.replay(current, applyChange(current, body.change), body);
+    // No change: one replay serves both sides.
+    const candidate = isEmptyChange(body.change) ? current : applyChange(current, body.change);
+    const { result, truncated } = await this.replay(current, candidate, body);
     return this.present(result, body, truncated, performance.now() - started);
   }
 

@@ -60,6 +60,8 @@ export const whatIfChange = z.strictObject({
     .optional(),
   aliases: z.array(whatIfAliasChange).max(50, 'at most 50 aliases').optional(),
   powerLevels: z.array(whatIfPowerLevelChange).max(3, 'at most 3 power levels').optional(),
+  // TODO: a `rules` part (conditional routing rules) once RoutingConfig has them; the candidate is a copy of the
+  // whole configuration, so rules and experiments already replay as configured.
 });
 export type WhatIfChange = z.infer<typeof whatIfChange>;
 export type WhatIfChangeInput = z.input<typeof whatIfChange>;
