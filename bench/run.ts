@@ -8,7 +8,8 @@
  * direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-nomatch,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL,
  * BENCH_PEERS_DIR,
  * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own),
- * BENCH_CPU_PROF (a directory: every Switchyard arm writes a CPU profile there; see lib/profile-top.ts).
+ * BENCH_CPU_PROF (a directory: every Switchyard arm writes a CPU profile there; see lib/profile-top.ts),
+ * BENCH_STREAMS_ONLY=1 (skip the wrk runs: with BENCH_CPU_PROF, a profile of streaming alone).
  * dlp-off / dlp-on: Switchyard (PostgreSQL) sent a realistic 4 KB prompt holding a few sensitive values, with data
  * protection off and on (the global policy, every detector masking): the cost of protection per KB of prompt.
  * otel-on: Switchyard (PostgreSQL) with OTEL_EXPORTER_OTLP_ENDPOINT set (a local sink): the cost of tracing.
@@ -32,6 +33,8 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const OUT = (process.env.BENCH_OUT ?? 'latest').replace(/[^a-z0-9._-]/gi, '-');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** BENCH_STREAMS_ONLY=1: only the stream runs (a CPU profile of streaming alone, with BENCH_CPU_PROF). */
+const STREAMS_ONLY = process.env.BENCH_STREAMS_ONLY === '1';
 const MASTER = 'bench-master-key-0123456789abcdef';
 const UPSTREAM_PORT = 19100;
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -320,7 +323,7 @@ async function measure(arm: Arm, r: ArmResult) {
   if (arm.proc?.pid && r.startPeakRssMb === null) r.startPeakRssMb = peakRssMb(arm.proc.pid);
   const peakFromLoad = arm.proc?.pid ? resetPeakRss(arm.proc.pid) : false;
   await runWrk({ url: arm.url, body, headers: arm.headers, connections: 16, seconds: 2, cpu: '1' }); // warm-up
-  for (const c of CONCURRENCY) {
+  for (const c of STREAMS_ONLY ? [] : CONCURRENCY) {
     const before = arm.proc?.pid ? cpuSeconds(arm.proc.pid) : 0;
     const res = await runWrk({
       url: arm.url,
@@ -477,7 +480,7 @@ async function main() {
 
   const measured = arms.filter((a) => !failed[a.name]);
   const direct = measured.find((a) => a.name === 'direct') ? results.get('direct') : undefined;
-  const p50Direct = direct ? median(direct.wrk[1]!.map((w) => w.p50)) : Number.NaN;
+  const p50Direct = direct ? median((direct.wrk[1] ?? []).map((w) => w.p50)) : Number.NaN;
   const ttfcDirect = direct ? median(direct.streams[1]!.map((s) => s.ttfcMs)) : Number.NaN;
   const ttfcDirect16 = direct ? median(direct.streams[16]!.map((s) => s.ttfcMs)) : Number.NaN;
   const rows = measured.map((a) => {

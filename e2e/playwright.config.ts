@@ -46,6 +46,7 @@ const DESKTOP_ONLY = [
   '**/providers.spec.ts',
   '**/reports.spec.ts',
   '**/routing-summary.spec.ts',
+  '**/whatif.spec.ts',
 ];
 
 export default defineConfig({

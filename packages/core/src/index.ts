@@ -25,3 +25,5 @@ export * from './schemas/experiments/index.js';
 export * from './forecast/index.js';
 export * from './experiments/index.js';
 export * from './schemas/config-file/index.js';
+export * from './schemas/whatif/index.js';
+export * from './simulate/index.js';

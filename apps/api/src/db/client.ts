@@ -22,6 +22,11 @@ export interface Database {
    * Prisma: for hot writes with large parameters (usage batches), which Prisma would compile and keep a copy of.
    */
   execute(sql: string, params: unknown[]): Promise<void>;
+  /**
+   * Reads with one parameterised statement on the driver itself: for large keyset scans (the what-if replay)
+   * where Prisma's per-row conversion would dominate. Cast columns in SQL to the types wanted (float8, text).
+   */
+  query<T>(sql: string, params: unknown[]): Promise<T[]>;
   /** Disconnects Prisma and closes the pool / embedded database. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -85,6 +90,9 @@ async function openPostgres(url: string, poolSize: number, log: (msg: string) =>
     async execute(sql, params) {
       await pool.query(sql, params);
     },
+    async query<T>(sql: string, params: unknown[]) {
+      return (await pool.query(sql, params)).rows as T[];
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -128,6 +136,9 @@ async function openPGlite(dataDir: string, log: (msg: string) => void): Promise<
     ping: () => ping(prisma),
     async execute(sql, params) {
       await client.query(sql, params);
+    },
+    async query<T>(sql: string, params: unknown[]) {
+      return (await client.query<T>(sql, params)).rows;
     },
     async close() {
       if (closed) return;

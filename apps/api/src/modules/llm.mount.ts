@@ -10,6 +10,7 @@ import type { ProviderHealthService } from './providers/provider-health.service.
 import { providersRoutes } from './providers/providers.routes.js';
 import { routingRoutes } from './routing-config/routing.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
+import { whatIfRoutes } from './whatif/whatif.routes.js';
 
 /**
  * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, agents, settings.
@@ -27,6 +28,7 @@ export function mountLlmModules(
   api.use(dlpRoutes(ctx));
   api.use(agentsRoutes(ctx));
   api.use(experimentsRoutes(ctx));
+  api.use(whatIfRoutes(ctx, routing));
   // Connect a tool: /guide (public Markdown) and /me/keys/:id/models.
   api.use(connectRoutes(ctx, routing));
 }

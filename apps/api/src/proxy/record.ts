@@ -59,9 +59,16 @@ export function recordRequest(
     isByok: false,
     stream: facts.stream,
     attempts: x.attempts.length,
+    // `facts` first (the what-if simulator reads it from the start of the stored text without parsing the rest).
     trace: x.capture
-      ? { plan: trace, attempts: x.attempts, dlp: dlp?.trace, bodies: bodiesForLog(x.raw, x.capture) }
-      : { plan: trace, attempts: x.attempts, dlp: dlp?.trace },
+      ? {
+          facts: replayFacts(facts),
+          plan: trace,
+          attempts: x.attempts,
+          dlp: dlp?.trace,
+          bodies: bodiesForLog(x.raw, x.capture),
+        }
+      : { facts: replayFacts(facts), plan: trace, attempts: x.attempts, dlp: dlp?.trace },
     client: x.client,
     dlp: dlp?.findings ?? null,
     dlpPolicy: dlp?.policy ?? null,
@@ -77,6 +84,23 @@ export function recordRequest(
 function experimentOf(trace: unknown): ProxyUsage['experiment'] {
   const e = (trace as Trace | undefined)?.experiment;
   return e && !e.unresolved ? { id: e.id, variant: e.variant } : null;
+}
+
+/**
+ * What a replay of the request needs beyond the record's columns (the what-if simulator): its needs other than
+ * chat, its max tokens and its routing parameters. Absent (undefined, not stored) for a plain chat request.
+ */
+export function replayFacts(
+  f: RequestContext['input']['facts'],
+): { needs?: string[]; maxTokens?: number; params?: string[] } | undefined {
+  // The plain case (chat only, no max tokens, no parameters) allocates nothing.
+  if (f.maxTokens === null && !f.params?.length && f.needs.every((n) => n === 'chat')) return undefined;
+  const needs = f.needs.filter((n) => n !== 'chat');
+  return {
+    ...(needs.length > 0 ? { needs } : {}),
+    ...(f.maxTokens !== null ? { maxTokens: f.maxTokens } : {}),
+    ...(f.params?.length ? { params: [...f.params] } : {}),
+  };
 }
 
 /** The request's and its attempts' OpenTelemetry spans end with its record. */

@@ -244,6 +244,13 @@ export const routes: RouteObject[] = [
               (m) => m.UsagePage,
             ),
           },
+          {
+            path: 'whatif',
+            lazy: page(
+              () => import('../features/whatif/components/whatif-page'),
+              (m) => m.WhatIfPage,
+            ),
+          },
           { path: '*', Component: NotFound },
         ],
       },

@@ -14,6 +14,7 @@ import { connectContracts, eventsContracts, myUsageContracts, usageContracts } f
 import { dlpContracts } from './dlp.js';
 import { agentsContracts } from './agents.js';
 import { experimentsContracts } from './experiments.js';
+import { whatIfContracts } from './whatif.js';
 
 export * from './contract.js';
 export * from './permissions.js';
@@ -24,6 +25,7 @@ export * from './usage.js';
 export * from './dlp.js';
 export * from './agents.js';
 export * from './experiments.js';
+export * from './whatif.js';
 
 /** Every endpoint of the admin API and the system routes, by area. */
 export const CONTRACTS = {
@@ -47,6 +49,7 @@ export const CONTRACTS = {
   events: eventsContracts,
   agents: agentsContracts,
   experiments: experimentsContracts,
+  whatIf: whatIfContracts,
 } as const;
 
 /** All contracts in one list (OpenAPI, the role matrix, the contract tests). */

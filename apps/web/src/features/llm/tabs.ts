@@ -34,6 +34,11 @@ export const LLM_TABS = [
     keywords: 'provider keys gateway keys api tokens rotate env limits revoke',
   },
   { tab: 'spend', label: 'Spend', keywords: 'usage per user cost tokens export csv spend' },
+  {
+    tab: 'whatif',
+    label: 'What-if',
+    keywords: 'what-if simulator replay projected cost savings advice cheaper model',
+  },
 ] as const;
 
 export type LlmTab = (typeof LLM_TABS)[number]['tab'];

@@ -1,0 +1,402 @@
+import {
+  TIERS,
+  applyChange,
+  checkChange,
+  createSimulation,
+  indexConfig,
+  isEmptyChange,
+  refOf,
+  type Caller,
+  type Capability,
+  type Endpoint,
+  type ModelConfig,
+  type RecordFacts,
+  type RequestParam,
+  type RoutingConfig,
+  type SavingsAdvice,
+  type SimulationResult,
+  type WhatIfBody,
+  type WhatIfChange,
+  type WhatIfResult,
+} from '@switchyard/core';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../lib/errors.js';
+import type { RoutingRuntime } from '../../router/runtime.js';
+import type { ProxyCaller } from '../../router/types.js';
+
+/** Rows read per keyset batch. */
+const BATCH = 10_000;
+/** A run stops after this long and says so (figures cover the rows replayed). */
+const TIME_CAP_MS = 60_000;
+/** Savings advice replays at most this many rows per suggestion (a sample, scaled up, beyond). */
+const SAVINGS_MAX_ROWS = 100_000;
+/** Used models looked at for savings advice (by cost), and suggestions kept per model. */
+const SAVINGS_MODELS = 8;
+const SAVINGS_PER_MODEL = 2;
+const DAY_MS = 86_400_000;
+
+const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
+  'chat.completions': 'chat',
+  chat: 'chat',
+  messages: 'messages',
+  responses: 'responses',
+  embeddings: 'embeddings',
+  count_tokens: 'count_tokens',
+};
+const CAPABILITIES = new Set<string>(['chat', 'tools', 'vision', 'json', 'embeddings', 'streaming']);
+const PARAMS = new Set<string>([
+  'n',
+  'n_stream',
+  'logprobs',
+  'json_schema',
+  'json_object',
+  'json_with_tools',
+]);
+
+/**
+ * The replay facts the proxy stores first in a record's trace (`{"facts":{…},…}`), cut from the stored text
+ * without parsing the rest of it. Old rows (and plain chat requests) have none: chat only, no max tokens.
+ */
+const FACTS_SQL = `CASE WHEN left("trace"::text, 9) = '{"facts":' THEN substring("trace"::text from '^\\{"facts":(\\{[^}]*\\})') END`;
+
+interface Row {
+  id: number;
+  at: number;
+  endpoint: string;
+  requestedModel: string;
+  tokensIn: number;
+  tokensOut: number;
+  tokensCached: number;
+  costUsd: number;
+  providerId: string | null;
+  providerSlug: string | null;
+  modelId: string | null;
+  orgId: string | null;
+  gatewayKeyId: string | null;
+  userId: string | null;
+  appId: string | null;
+  facts: string | null;
+}
+
+interface ReplayScope {
+  from: Date;
+  to: Date;
+  orgId?: string | undefined;
+  /** Only the rows this model answered. */
+  answeredBy?: { providerId: string; modelId: string } | undefined;
+  maxRows?: number | undefined;
+}
+
+interface ParsedFacts {
+  needs: readonly Capability[];
+  maxTokens: number | null;
+  params: readonly RequestParam[] | undefined;
+}
+
+/**
+ * The what-if simulator over recorded traffic (POST /llm/whatif) and savings advice (GET /llm/savings). Reads
+ * answered requests (status below 400) in id order, in keyset batches of raw rows, and replays them through
+ * core's simulator against the routing snapshot in force.
+ */
+export class WhatIfService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly routing: RoutingRuntime,
+  ) {}
+
+  async run(body: WhatIfBody): Promise<WhatIfResult> {
+    const current = this.routing.routingConfig;
+    const problems = checkChange(current, body.change);
+    if (problems.length > 0) throw AppError.badRequest(problems.join(' '), { problems });
+    const started = performance.now();
+    // No change: one replay serves both sides.
+    const candidate = isEmptyChange(body.change) ? current : applyChange(current, body.change);
+    const { result, truncated } = await this.replay(current, candidate, body);
+    return this.present(result, body, truncated, performance.now() - started);
+  }
+
+  async savings(): Promise<SavingsAdvice> {
+    const now = this.ctx.now();
+    const from = new Date(now - 30 * DAY_MS);
+    const to = new Date(now);
+    const current = this.routing.routingConfig;
+    const index = indexConfig(current);
+    const used = await this.ctx.db.query<{
+      providerId: string;
+      modelId: string;
+      n: number;
+      cost: number;
+      tokensIn: number;
+      tokensOut: number;
+      maxPrompt: number;
+      endpoints: string[];
+      needs: (string | null)[];
+    }>(
+      `SELECT "providerId", "modelId", count(*)::float8 AS n, sum("costUsd")::float8 AS cost,
+         sum("tokensIn")::float8 AS "tokensIn", sum("tokensOut")::float8 AS "tokensOut",
+         max("tokensIn")::float8 AS "maxPrompt", array_agg(DISTINCT "endpoint") AS endpoints,
+         array_agg(DISTINCT substring("trace"::text from '^\\{"facts":\\{"needs":(\\[[^]]*\\])')) AS needs
+       FROM "UsageRecord"
+       WHERE "createdAt" >= $1 AND "createdAt" < $2 AND "status" < 400 AND "providerId" IS NOT NULL
+         AND "modelId" IS NOT NULL
+       GROUP BY 1, 2 ORDER BY cost DESC LIMIT ${SAVINGS_MODELS}`,
+      [from, to],
+    );
+    const suggestions: SavingsAdvice['suggestions'] = [];
+    for (const u of used) {
+      if (!(u.cost > 0)) continue;
+      const model = current.models.find(
+        (m) => m.scope === 'global' && m.providerId === u.providerId && m.modelId === u.modelId,
+      );
+      if (!model) continue;
+      const needs = new Set<string>();
+      for (const e of u.endpoints) needs.add(e === 'embeddings' ? 'embeddings' : 'chat');
+      for (const n of u.needs) if (n) for (const x of safeJsonArray(n)) needs.add(x);
+      const mixCost = (m: ModelConfig) => u.tokensIn * m.priceIn + u.tokensOut * m.priceOut;
+      const candidates = current.models
+        .filter(
+          (m) =>
+            m !== model &&
+            m.scope === 'global' &&
+            m.enabled &&
+            m.priced !== false &&
+            m.tier === model.tier &&
+            current.providers.find((p) => p.id === m.providerId)?.status === 'active' &&
+            [...needs].every((n) => m.capabilities.includes(n)) &&
+            (m.contextWindow === null || m.contextWindow >= u.maxPrompt) &&
+            mixCost(m) < mixCost(model),
+        )
+        .sort((a, b) => mixCost(a) - mixCost(b))
+        .slice(0, SAVINGS_PER_MODEL);
+      for (const c of candidates) {
+        const change: WhatIfChange = {
+          replaceModels: [{ from: refOf(index, model), to: refOf(index, c) }],
+        };
+        const { result, rows } = await this.replay(current, applyChange(current, change), {
+          from,
+          to,
+          answeredBy: { providerId: u.providerId, modelId: u.modelId },
+          maxRows: SAVINGS_MAX_ROWS,
+        });
+        if (rows === 0) continue;
+        const sampled = Math.min(1, rows / u.n);
+        const scale = 1 / sampled;
+        const actualUsd = result.actual.costUsd * scale;
+        const projectedUsd = result.projected.costUsd * scale;
+        if (!(actualUsd - projectedUsd > 0)) continue;
+        suggestions.push({
+          from: refOf(index, model),
+          to: refOf(index, c),
+          fromName: model.modelId,
+          toName: c.modelId,
+          tier: TIERS.includes(model.tier) ? model.tier : 'balanced',
+          requests: u.n,
+          actualUsd: round(actualUsd),
+          projectedUsd: round(projectedUsd),
+          monthlySavingUsd: round(actualUsd - projectedUsd),
+          unroutable: Math.round(result.unroutable.count * scale),
+          maxPromptTokens: u.maxPrompt,
+          sampled: round(sampled),
+        });
+      }
+    }
+    suggestions.sort((a, b) => b.monthlySavingUsd - a.monthlySavingUsd);
+    return { from: from.toISOString(), to: to.toISOString(), suggestions };
+  }
+
+  /** Streams the scope's rows from the database through a simulation (keyset batches, in id order). */
+  private async replay(
+    current: RoutingConfig,
+    candidate: RoutingConfig,
+    scope: ReplayScope,
+  ): Promise<{ result: SimulationResult; truncated: boolean; rows: number }> {
+    const sim = createSimulation({ current, candidate, now: this.ctx.now() });
+    const callers = new Map<string, Caller>();
+    const facts = new Map<string, ParsedFacts>();
+    const started = performance.now();
+    const bounds = await this.ctx.db.query<{ lo: number | null; hi: number | null }>(
+      `SELECT min("id")::float8 AS lo, max("id")::float8 AS hi FROM "UsageRecord"
+       WHERE "createdAt" >= $1 AND "createdAt" < $2`,
+      [scope.from, scope.to],
+    );
+    const lo = bounds[0]?.lo;
+    const hi = bounds[0]?.hi;
+    let truncated = false;
+    if (lo != null && hi != null) {
+      const params: unknown[] = [scope.from, scope.to, lo - 1, hi];
+      // Bounds as bigint (a float8 bound would compare "id" as float8 and lose the primary key).
+      let where = `"id" > $3::bigint AND "id" <= $4::bigint AND "createdAt" >= $1 AND "createdAt" < $2 AND "status" < 400`;
+      if (scope.orgId) {
+        params.push(scope.orgId);
+        where += ` AND "orgId" = $${params.length}`;
+      }
+      if (scope.answeredBy) {
+        params.push(scope.answeredBy.providerId, scope.answeredBy.modelId);
+        where += ` AND "providerId" = $${params.length - 1} AND "modelId" = $${params.length}`;
+      }
+      const sql = `SELECT "id"::float8 AS id, (extract(epoch from "createdAt") * 1000)::float8 AS at, "endpoint",
+          "requestedModel", "tokensIn", "tokensOut", "tokensCached", "costUsd"::float8 AS "costUsd", "providerId",
+          "providerSlug", "modelId", "orgId", "gatewayKeyId", "userId", "appId", ${FACTS_SQL} AS facts
+        FROM "UsageRecord" WHERE ${where} ORDER BY "UsageRecord"."id" LIMIT ${BATCH}`;
+      const max = scope.maxRows ?? Number.POSITIVE_INFINITY;
+      const fetch = (after: number) =>
+        this.ctx.db.query<Row>(sql, [...params.slice(0, 2), after, ...params.slice(3)]);
+      let next: Promise<Row[]> | null = fetch(lo - 1);
+      while (next) {
+        const rows: Row[] = await next;
+        // The next batch is read while this one is replayed.
+        next =
+          rows.length === BATCH && sim.count + rows.length < max && performance.now() - started <= TIME_CAP_MS
+            ? fetch(rows[rows.length - 1]!.id)
+            : null;
+        if (!next && rows.length === BATCH && sim.count + rows.length < max) truncated = true;
+        for (const r of rows) {
+          if (sim.count >= max) break;
+          const endpoint = ENDPOINTS[r.endpoint];
+          if (!endpoint) continue;
+          const f = factsOf(r.facts, endpoint, facts);
+          sim.add({
+            id: r.id,
+            at: r.at,
+            endpoint,
+            model: r.requestedModel,
+            tokensIn: r.tokensIn,
+            tokensOut: r.tokensOut,
+            tokensCached: r.tokensCached,
+            maxTokens: f.maxTokens,
+            needs: f.needs,
+            params: f.params,
+            costUsd: r.costUsd,
+            providerId: r.providerId,
+            providerSlug: r.providerSlug,
+            modelId: r.modelId,
+            orgId: r.orgId,
+            caller: this.callerOf(r, callers),
+          } satisfies RecordFacts);
+        }
+      }
+    }
+    return { result: sim.result(), truncated, rows: sim.count };
+  }
+
+  /**
+   * The caller as it stands now (its key's allowed models, its user's power level, default model and BYOK keys,
+   * its org's keys), once per distinct key × user × org × app. Limits and budgets are live state: left out.
+   */
+  private callerOf(r: Row, cache: Map<string, Caller>): Caller {
+    const k = `${r.gatewayKeyId ?? ''}|${r.userId ?? ''}|${r.orgId ?? ''}|${r.appId ?? ''}`;
+    const hit = cache.get(k);
+    if (hit) return hit;
+    const cfg = this.routing.config;
+    const key = r.gatewayKeyId ? keyById(cfg).get(r.gatewayKeyId) : undefined;
+    const user = r.userId ? cfg.users.get(r.userId) : undefined;
+    const proxyCaller: ProxyCaller = {
+      kind: r.gatewayKeyId ? 'key' : 'master',
+      keyId: r.gatewayKeyId,
+      keyName: key?.name ?? null,
+      keyPrefix: key?.prefix ?? null,
+      userId: r.userId,
+      orgId: r.orgId,
+      appId: r.appId,
+      powerLevel: user?.powerLevel ?? null,
+      allowedModels: key?.allowedModels ?? [],
+      key: null,
+    };
+    const c: Caller = { ...this.routing.callerFor(proxyCaller), buckets: [], budgets: [] };
+    cache.set(k, c);
+    return c;
+  }
+
+  private async present(
+    r: SimulationResult,
+    body: WhatIfBody,
+    truncated: boolean,
+    elapsedMs: number,
+  ): Promise<WhatIfResult> {
+    const orgIds = r.byOrg.map((o) => o.orgId).filter((id): id is string => id !== null);
+    const orgs =
+      orgIds.length > 0
+        ? await this.ctx.prisma.organization.findMany({
+            where: { id: { in: orgIds } },
+            select: { id: true, name: true },
+          })
+        : [];
+    const name = new Map(orgs.map((o) => [o.id, o.name]));
+    return {
+      from: body.from.toISOString(),
+      to: body.to.toISOString(),
+      orgId: body.orgId ?? null,
+      requests: r.requests,
+      truncated,
+      elapsedMs: Math.round(elapsedMs),
+      actual: r.actual,
+      current: r.current,
+      projected: r.projected,
+      changed: r.changed,
+      unroutable: r.unroutable,
+      byOrg: r.byOrg.map((o) => ({
+        ...o,
+        name: o.orgId ? (name.get(o.orgId) ?? 'Deleted organization') : 'No organization',
+      })),
+      samples: r.samples,
+    };
+  }
+}
+
+const keyMaps = new WeakMap<object, Map<string, { name: string; prefix: string; allowedModels: string[] }>>();
+
+/** Gateway keys by id (the snapshot holds them by hash), built once per snapshot. */
+function keyById(cfg: RoutingRuntime['config']) {
+  let m = keyMaps.get(cfg);
+  if (!m) {
+    m = new Map([...cfg.keysByHash.values()].map((k) => [k.id, k]));
+    keyMaps.set(cfg, m);
+  }
+  return m;
+}
+
+/** The stored replay facts (cached by their text: few distinct values). */
+function factsOf(raw: string | null, endpoint: Endpoint, cache: Map<string, ParsedFacts>): ParsedFacts {
+  const key = `${endpoint}|${raw ?? ''}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let stored: { needs?: unknown; maxTokens?: unknown; params?: unknown } = {};
+  if (raw) {
+    try {
+      const v: unknown = JSON.parse(raw);
+      if (v && typeof v === 'object') stored = v as typeof stored;
+    } catch {
+      // A cut that is not JSON: treated as an old row.
+    }
+  }
+  const extra = (Array.isArray(stored.needs) ? stored.needs : []).filter(
+    (n): n is Capability => typeof n === 'string' && CAPABILITIES.has(n),
+  );
+  const base: Capability[] = endpoint === 'embeddings' ? ['embeddings'] : ['chat'];
+  const params = (Array.isArray(stored.params) ? stored.params : []).filter(
+    (p): p is RequestParam => typeof p === 'string' && PARAMS.has(p),
+  );
+  const f: ParsedFacts = {
+    needs: [...new Set([...base, ...extra])],
+    maxTokens:
+      typeof stored.maxTokens === 'number' && Number.isInteger(stored.maxTokens) && stored.maxTokens > 0
+        ? stored.maxTokens
+        : null,
+    params: params.length > 0 ? params : undefined,
+  };
+  cache.set(key, f);
+  return f;
+}
+
+function safeJsonArray(s: string): string[] {
+  try {
+    const v: unknown = JSON.parse(s);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e10) / 1e10;
+}

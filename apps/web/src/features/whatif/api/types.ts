@@ -1,0 +1,4 @@
+export const whatIfKeys = {
+  all: ['whatif'] as const,
+  savings: ['whatif', 'savings'] as const,
+};
