@@ -24,4 +24,8 @@ export interface ProxyUsage extends UsageOutcome {
    * row (DlpEvent) of that scope, in the same statement as the usage row.
    */
   dlpPolicy?: { scope: DlpScopeName; scopeId: string | null; requestBytes: number } | null;
+  /** Answered from the response cache (cost 0); absent = false. */
+  cacheHit?: boolean;
+  /** What the cached answer's original call cost (not paid again); absent = 0. */
+  cacheSavedUsd?: number;
 }

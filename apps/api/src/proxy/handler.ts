@@ -341,6 +341,7 @@ function requestContext(
     capture: null,
     plan: null,
     debugSkipped: null,
+    cache: null,
     recorded: false,
     span,
     attemptSpans: span ? [] : null,

@@ -59,9 +59,15 @@ export function recordRequest(
     isByok: false,
     stream: facts.stream,
     attempts: x.attempts.length,
-    trace: x.capture
-      ? { plan: trace, attempts: x.attempts, dlp: dlp?.trace, bodies: bodiesForLog(x.raw, x.capture) }
-      : { plan: trace, attempts: x.attempts, dlp: dlp?.trace },
+    trace: x.capture?.logging
+      ? {
+          plan: trace,
+          attempts: x.attempts,
+          dlp: dlp?.trace,
+          cache: x.cache?.trace,
+          bodies: bodiesForLog(x.raw, x.capture),
+        }
+      : { plan: trace, attempts: x.attempts, dlp: dlp?.trace, cache: x.cache?.trace },
     client: x.client,
     dlp: dlp?.findings ?? null,
     dlpPolicy: dlp?.policy ?? null,

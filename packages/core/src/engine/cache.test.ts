@@ -95,12 +95,16 @@ describe('normalisedRequest', () => {
       messages: [{ role: 'user', content: 'hi' }],
       temperature: 0,
     });
-    const b = normalisedRequest({ temperature: 0, messages: [{ content: 'hi', role: 'user' }], model: 'other' });
+    const b = normalisedRequest({
+      temperature: 0,
+      messages: [{ content: 'hi', role: 'user' }],
+      model: 'other',
+    });
     expect(a).toBe(b);
     expect(normalisedRequest({ messages: [{ role: 'user', content: 'hi' }], temperature: 1 })).not.toBe(b);
-    expect(normalisedRequest({ messages: [{ role: 'user', content: 'hi' }], temperature: 0, tools: [] })).not.toBe(
-      b,
-    );
+    expect(
+      normalisedRequest({ messages: [{ role: 'user', content: 'hi' }], temperature: 0, tools: [] }),
+    ).not.toBe(b);
   });
   it('canonical JSON sorts keys at every depth and keeps array order', () => {
     expect(canonicalJson({ b: [2, { d: 1, c: 2 }], a: null, u: undefined })).toBe(
@@ -119,7 +123,13 @@ describe('cacheScope', () => {
 
 describe('cacheHitItems', () => {
   const NOW = Date.UTC(2026, 11, 6, 1, 0, 30);
-  const rpm: BucketConfig = { name: 'rpm', unit: 'requests', limit: 5, window: { unit: 'minute', size: 1 }, models: 'all' };
+  const rpm: BucketConfig = {
+    name: 'rpm',
+    unit: 'requests',
+    limit: 5,
+    window: { unit: 'minute', size: 1 },
+    models: 'all',
+  };
   const tpm: BucketConfig = { ...rpm, name: 'tpm', unit: 'tokens', limit: 1000 };
   const caller = {
     keyId: 'k1',
@@ -151,5 +161,7 @@ describe('cacheEntryFresh', () => {
     [0, 60, 60_000, false],
     [0, 5, 10_000, false],
     [100_000, 60, 0, false],
-  ])('stored at %d, ttl %ds, now %d → %s', (at, ttl, now, want) => expect(cacheEntryFresh(at, ttl, now)).toBe(want));
+  ])('stored at %d, ttl %ds, now %d → %s', (at, ttl, now, want) =>
+    expect(cacheEntryFresh(at, ttl, now)).toBe(want),
+  );
 });

@@ -13,7 +13,12 @@ import { windowEnd } from './windows.js';
 export const CACHE_HEADER = 'x-switchyard-cache';
 
 /** Endpoints whose answers may be cached: the ones that call a model. count_tokens is free and local-ish; models is not proxied. */
-export const CACHEABLE_ENDPOINTS: ReadonlySet<string> = new Set(['chat', 'messages', 'responses', 'embeddings']);
+export const CACHEABLE_ENDPOINTS: ReadonlySet<string> = new Set([
+  'chat',
+  'messages',
+  'responses',
+  'embeddings',
+]);
 
 /** What the request header said. */
 export type CacheHeader =
@@ -140,11 +145,16 @@ export function cacheScope(c: { orgId: string | null; keyId: string | null }): s
  * The counters a cache hit still takes: the caller's request-counting buckets (a key's RPM) that apply to the
  * target, one request each. Token buckets and budgets are not touched: a hit uses no tokens and costs nothing.
  */
-export function cacheHitItems(caller: Caller, target: { ref: string; modelId: string }, now: number): LimitItem[] {
+export function cacheHitItems(
+  caller: Caller,
+  target: { ref: string; modelId: string },
+  now: number,
+): LimitItem[] {
   const items: LimitItem[] = [];
   for (const cb of caller.buckets) {
     const b = cb.bucket;
-    if (cb.scope === 'byok' || b.unit !== 'requests' || !bucketApplies(b, target.ref, target.modelId)) continue;
+    if (cb.scope === 'byok' || b.unit !== 'requests' || !bucketApplies(b, target.ref, target.modelId))
+      continue;
     const end = windowEnd(now, b.window.unit, b.window.size);
     items.push({
       key: bucketKey(cb.scope, cb.id, b, now),
