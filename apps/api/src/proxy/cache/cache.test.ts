@@ -144,6 +144,20 @@ describe.each([
     expect(hourly._sum.cacheHits).toBeGreaterThanOrEqual(2);
     expect(Number(hourly._sum.cacheSavedUsd)).toBeGreaterThan(0);
     expect(Number(hourly._sum.savedUsd)).toBe(0);
+    // The logs show it and filter on it; the stat cards and usage totals count it.
+    const admin = { authorization: `Bearer ${await env.t.tokenFor('admin')}` };
+    const hits = await env.t.http.get('/api/v1/llm/logs?cache=hit&limit=200').set(admin).expect(200);
+    const listed = hits.body.data as { requestId: string; cacheHit: boolean; cacheSavedUsd: number }[];
+    expect(listed.every((r) => r.cacheHit)).toBe(true);
+    expect(listed.find((r) => r.requestId === `c2-${q}`)?.cacheSavedUsd).toBeGreaterThan(0);
+    const misses = await env.t.http.get('/api/v1/llm/logs?cache=miss&limit=200').set(admin).expect(200);
+    expect((misses.body.data as { requestId: string }[]).map((r) => r.requestId)).toContain(`c1-${q}`);
+    await env.t.http.get('/api/v1/llm/logs?cache=maybe').set(admin).expect(400);
+    const stats = await env.t.http.get('/api/v1/llm/stats').set(admin).expect(200);
+    expect(stats.body.cache.hits30d).toBeGreaterThanOrEqual(2);
+    expect(stats.body.cache.savedUsd30d).toBeGreaterThan(0);
+    const usage = await env.t.http.get('/api/v1/llm/usage?period=7d').set(admin).expect(200);
+    expect(usage.body.totals.cacheHits).toBeGreaterThanOrEqual(2);
   });
 
   it('never shares an answer across organizations, nor with an org-less key', async () => {
