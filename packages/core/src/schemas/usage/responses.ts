@@ -93,6 +93,18 @@ export const storedTraceSchema = z.object({
       ),
     })
     .optional(),
+  /** What the response cache did (when caching applied): hit, miss, store, bypass or error, and why. */
+  cache: z
+    .object({
+      status: z.enum(['hit', 'miss', 'store', 'bypass', 'error']),
+      source: z.enum(['header', 'alias', 'key']).optional(),
+      ttlSeconds: z.number().optional(),
+      ageMs: z.number().optional(),
+      savedUsd: z.number().optional(),
+      /** "cache: hit (alias, ttl 60 s, stored 3 s ago by p/m, saved $0.000120)". */
+      summary: z.string(),
+    })
+    .optional(),
   bodies: z
     .object({
       request: z.string(),
