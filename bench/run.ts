@@ -5,7 +5,7 @@
  * (wrk) and the mock upstream to CPU 1. Writes bench/results/latest.json and latest.md. A peer that cannot be
  * installed or started, or that dies mid-run, is reported in the table with the reason; the run goes on.
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5 per wrk run), BENCH_ARMS (comma list to run a subset of
- * direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR,
+ * direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-off,dlp-on,cache-hit,portkey,llm-router), BENCH_PG_URL, BENCH_PEERS_DIR,
  * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own),
  * BENCH_CPU_PROF (a directory: every Switchyard arm writes a CPU profile there; see lib/profile-top.ts).
  * dlp-off / dlp-on: Switchyard (PostgreSQL) sent a realistic 4 KB prompt holding a few sensitive values, with data
@@ -33,7 +33,8 @@ const MASTER = 'bench-master-key-0123456789abcdef';
 const UPSTREAM_PORT = 19100;
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const CONCURRENCY = [1, 16, 64] as const;
-const ALL_ARMS = 'direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-off,dlp-on,portkey,llm-router';
+const ALL_ARMS =
+  'direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-off,dlp-on,cache-hit,portkey,llm-router';
 const UPSTREAM_ORIGIN = `http://127.0.0.1:${UPSTREAM_PORT}`;
 
 interface Arm {
@@ -293,6 +294,22 @@ async function switchyardArm(
   };
 }
 
+const CACHE_ARM = 'Cache hit (Switchyard, PostgreSQL)';
+
+/** The cache-hit arm against the minimal proxy's whole round trip to the mock (a hit makes no upstream call). */
+function cacheLines(
+  rows: { arm: string; p50ms: Record<number, number>; stream: { ttfcMsC1: number; totalMsC1: number } }[],
+  f: (n: number | null | undefined, d?: number) => string,
+): string[] {
+  const hit = rows.find((r) => r.arm === CACHE_ARM);
+  const minimal = rows.find((r) => r.arm === 'minimal proxy');
+  if (!hit || !minimal) return [];
+  const ok = (b: boolean) => (b ? 'met' : 'missed');
+  return [
+    `- ${CACHE_ARM}: p50 at c=1 ${f(hit.p50ms[1], 3)} ms against the minimal proxy's round trip to the mock ${f(minimal.p50ms[1], 3)} ms (${f(hit.p50ms[1] / minimal.p50ms[1])}×; a hit faster than the round trip: ${ok(hit.p50ms[1] < minimal.p50ms[1])}); at c=16 ${f(hit.p50ms[16])} against ${f(minimal.p50ms[16])} ms; a replayed stream's total at c=1 ${f(hit.stream.totalMsC1, 3)} ms against ${f(minimal.stream.totalMsC1, 3)} ms.`,
+  ];
+}
+
 interface ArmResult {
   wrk: Record<number, WrkResult[]>;
   streams: Record<number, StreamStats[]>;
@@ -419,6 +436,19 @@ async function main() {
     if (!wanted.includes(key)) continue;
     try {
       arms.push(await switchyardArm(name, port, true, { protect, prompt: MIXED_4K }));
+    } catch (err) {
+      failed[name] = (err as Error).message;
+    }
+  }
+  if (wanted.includes('cache-hit')) {
+    const name = CACHE_ARM;
+    try {
+      const arm = await switchyardArm(name, 19108, true);
+      // The same prompt every request with the response cache on for it: every call after the first (whole, and
+      // stream) is answered from the cache, with no upstream call.
+      arm.headers = { ...arm.headers, 'x-switchyard-cache': '3600' };
+      arm.note = `${arm.note}, x-switchyard-cache: 3600 on every request (the same prompt): every call after the first is a cache hit (in-process front over the PostgreSQL store), still authenticated, routed and metered`;
+      arms.push(arm);
     } catch (err) {
       failed[name] = (err as Error).message;
     }
@@ -553,6 +583,7 @@ async function main() {
       return `- ${q.arm}: added p50 at c=1 ${f(q.addedP50VsMinimal)}× (target ≤ 1.2: ${ok(q.addedP50VsMinimal <= 1.2)}); RPS at c=64 ${f(q.rps64VsMinimal)}× (≥ 0.85: ${ok(q.rps64VsMinimal >= 0.85)}); CPU per request ${f(q.cpuVsMinimal)}× (≤ 1.3: ${ok(q.cpuVsMinimal <= 1.3)}); lost frames ${r.stream.lostFrames} (0: ${ok(r.stream.lostFrames === 0 && r.stream.emptyStreams === 0)}); added TTFC ${f(r.stream.addedTtfcMsC1, 3)} ms (< 1 ms: ${ok(r.stream.addedTtfcMsC1 < 1)}).`;
     }),
     ...dlpLines(rows, f),
+    ...cacheLines(rows, f),
     ...(syPg
       ? [
           `- Switchyard (PostgreSQL) peak RSS under load ${f(syPg.peakRssMb, 0)} MB (target < 150 MB: ${syPg.peakRssMb !== null && syPg.peakRssMb < 150 ? 'met' : 'missed'}); the PGlite arm's RSS includes the embedded database.`,
