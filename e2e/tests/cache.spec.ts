@@ -10,7 +10,9 @@ test('cache an alias in the UI: the second identical request is a hit, shown wit
   request,
   isMobile,
 }, testInfo) => {
-  const id = unique(testInfo).toLowerCase().replace(/[^a-z0-9-]/g, '-');
+  const id = unique(testInfo)
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-');
   const aliasName = `cached-${id}`;
   await signIn(page);
   await navigate(page, isMobile, 'LLM gateway › Aliases & routing');
