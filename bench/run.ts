@@ -5,7 +5,7 @@
  * (wrk) and the mock upstream to CPU 1. Writes bench/results/latest.json and latest.md. A peer that cannot be
  * installed or started, or that dies mid-run, is reported in the table with the reason; the run goes on.
  * Env: BENCH_ROUNDS (3), BENCH_SECONDS (5 per wrk run), BENCH_ARMS (comma list to run a subset of
- * direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-nomatch,dlp-off,dlp-on,portkey,llm-router), BENCH_PG_URL,
+ * direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-nomatch,dlp-off,dlp-on,cache-hit,portkey,llm-router), BENCH_PG_URL,
  * BENCH_PEERS_DIR,
  * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own),
  * BENCH_CPU_PROF (a directory: every Switchyard arm writes a CPU profile there; see lib/profile-top.ts),
@@ -40,7 +40,7 @@ const UPSTREAM_PORT = 19100;
 const PG_ADMIN = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const CONCURRENCY = [1, 16, 64] as const;
 const ALL_ARMS =
-  'direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-nomatch,dlp-off,dlp-on,portkey,llm-router';
+  'direct,minimal,switchyard-pg,switchyard-pglite,otel-on,dlp-nomatch,dlp-off,dlp-on,cache-hit,portkey,llm-router';
 const UPSTREAM_ORIGIN = `http://127.0.0.1:${UPSTREAM_PORT}`;
 
 interface Arm {
@@ -302,6 +302,23 @@ async function switchyardArm(
   };
 }
 
+const CACHE_ARM = 'Cache hit (Switchyard, PostgreSQL)';
+
+/** The cache-hit arm against the minimal proxy's whole round trip to the mock (a hit makes no upstream call). */
+function cacheLines(
+  rows: { arm: string; p50ms: Record<number, number>; stream: { ttfcMsC1: number; totalMsC1: number } }[],
+  f: (n: number | null | undefined, d?: number) => string,
+): string[] {
+  const hit = rows.find((r) => r.arm === CACHE_ARM);
+  const minimal = rows.find((r) => r.arm === 'minimal proxy');
+  if (!hit || !minimal) return [];
+  const ok = (b: boolean) => (b ? 'met' : 'missed');
+  const [h1, m1, h16, m16] = [hit.p50ms[1] ?? NaN, minimal.p50ms[1] ?? NaN, hit.p50ms[16], minimal.p50ms[16]];
+  return [
+    `- ${CACHE_ARM}: p50 at c=1 ${f(h1, 3)} ms against the minimal proxy's round trip to the mock ${f(m1, 3)} ms (${f(h1 / m1)}×; a hit faster than the round trip: ${ok(h1 < m1)}); at c=16 ${f(h16)} against ${f(m16)} ms; a replayed stream's total at c=1 ${f(hit.stream.totalMsC1, 3)} ms against ${f(minimal.stream.totalMsC1, 3)} ms.`,
+  ];
+}
+
 interface ArmResult {
   wrk: Record<number, WrkResult[]>;
   streams: Record<number, StreamStats[]>;
@@ -436,6 +453,19 @@ async function main() {
     if (!wanted.includes(key)) continue;
     try {
       arms.push(await switchyardArm(name, port, true, { protect, prompt: MIXED_4K }));
+    } catch (err) {
+      failed[name] = (err as Error).message;
+    }
+  }
+  if (wanted.includes('cache-hit')) {
+    const name = CACHE_ARM;
+    try {
+      const arm = await switchyardArm(name, 19108, true);
+      // The same prompt every request with the response cache on for it: every call after the first (whole, and
+      // stream) is answered from the cache, with no upstream call.
+      arm.headers = { ...arm.headers, 'x-switchyard-cache': '3600' };
+      arm.note = `${arm.note}, x-switchyard-cache: 3600 on every request (the same prompt): every call after the first is a cache hit (in-process front over the PostgreSQL store), still authenticated, routed and metered`;
+      arms.push(arm);
     } catch (err) {
       failed[name] = (err as Error).message;
     }
@@ -598,6 +628,7 @@ async function main() {
       return `- ${q.arm} (${met} of ${checks.length} targets met): ${checks.map(([what, v, pass]) => `${what} ${v} ${ok(pass)}`).join('; ')}.`;
     }),
     ...dlpLines(rows, f),
+    ...cacheLines(rows, f),
     ...measured.filter((a) => a.note).map((a) => `- ${a.name}: ${a.note}.`),
     `- Whole run: ${((Date.now() - started) / 1000).toFixed(0)} s.`,
   ];

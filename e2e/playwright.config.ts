@@ -47,6 +47,7 @@ const DESKTOP_ONLY = [
   '**/reports.spec.ts',
   '**/routing-summary.spec.ts',
   '**/whatif.spec.ts',
+  '**/cache.spec.ts',
 ];
 
 export default defineConfig({

@@ -17,6 +17,7 @@ import { DEFAULT_THROTTLE, LoginThrottle } from './modules/auth/login-throttle.j
 import { systemRoutes } from './modules/system/system.routes.js';
 import { isProxyPath } from './lib/proxy-paths.js';
 import { createProxyHandler } from './proxy/handler.js';
+import { createResponseCache, type ResponseCacheParts } from './proxy/cache/create.js';
 import { CorsPolicy } from './proxy/client-access.js';
 import { IpAllowList } from './lib/ip-allowlist.js';
 import { BodyMemory } from './proxy/read-body.js';
@@ -84,6 +85,8 @@ export interface App {
   healthChecks: HealthScheduler;
   /** Provider failures and cooldown reasons recorded off the request path. */
   healthNotes: HealthNotes;
+  /** The response cache (its store, and the database store's size sweep when the database holds it). */
+  responseCache: ResponseCacheParts;
   /** Stop background work and flush queues; the caller closes the HTTP server and the database. */
   close: () => Promise<void>;
 }
@@ -313,6 +316,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
   app.use(onError);
 
+  const responseCache = createResponseCache({ env, db, store, now, logger });
   const proxy = createProxyHandler({
     config: () => routing.config,
     router: routing,
@@ -342,6 +346,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     feedback: new FeedbackService(db.prisma, async () => {
       if (usage.depth > 0) await usage.flush();
     }).record,
+    cache: responseCache.runtime,
   });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (isProxyPath(req.url ?? '/')) {
@@ -374,9 +379,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     health,
     healthChecks,
     healthNotes,
+    responseCache,
     close: async () => {
       await tracing?.shutdown().catch(() => undefined);
       await retention?.close();
+      responseCache.sweep?.close();
+      await Promise.allSettled([...responseCache.runtime.writes]);
       await healthChecks.close();
       await healthNotes.close();
       routing.close();

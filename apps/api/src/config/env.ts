@@ -166,6 +166,19 @@ export const envSchema = z.object({
     .min(1, 'must be between 1 and 36500 days')
     .max(36_500, 'must be between 1 and 36500 days')
     .optional(),
+  /** Response cache (opt-in per alias, key or request): the longest any entry lives, in seconds. */
+  CACHE_MAX_TTL_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be between 1 and 31536000 seconds')
+    .max(31_536_000, 'must be between 1 and 31536000 seconds')
+    .default(86_400),
+  /** Response cache: the database store's total size; a sweep deletes expired, then oldest entries above it. */
+  CACHE_MAX_BYTES: bytes(64 * 1024 * MIB).default(256 * MIB),
+  /** Response cache: an answer larger than this is not stored. */
+  CACHE_ENTRY_MAX_BYTES: bytes(64 * MIB).default(MIB),
+  /** Response cache: how often the database store is swept (expired, then oldest above CACHE_MAX_BYTES). */
+  CACHE_SWEEP_INTERVAL_MS: ms.default(60_000),
   /** Rows per retention DELETE statement. */
   USAGE_RETENTION_BATCH_SIZE: z.coerce
     .number({ message: 'must be a number of rows' })

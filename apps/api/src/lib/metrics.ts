@@ -186,6 +186,12 @@ export function createMetrics() {
     labelNames: ['op'] as const,
     registers: [registry],
   });
+  const responseCache = new Counter({
+    name: 'switchyard_response_cache_total',
+    help: 'Response cache lookups and writes by outcome: hit, miss, store, bypass, error',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   const stateStoreUp = new Gauge({
     name: 'switchyard_state_store_shared',
     help: '1 while limits are counted in the shared store (Redis), 0 while failing open onto local limits',
@@ -212,6 +218,7 @@ export function createMetrics() {
     usageDeadLetter,
     stateStoreFailOpen,
     stateStoreUp,
+    responseCache,
   };
 }
 

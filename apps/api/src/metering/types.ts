@@ -26,4 +26,8 @@ export interface ProxyUsage extends UsageOutcome {
   dlpPolicy?: { scope: DlpScopeName; scopeId: string | null; requestBytes: number } | null;
   /** The A/B experiment that routed the request and the variant assigned; absent or null = none. */
   experiment?: { id: string; variant: string } | null;
+  /** Answered from the response cache (cost 0); absent = false. */
+  cacheHit?: boolean;
+  /** What the cached answer's original call cost (not paid again); absent = 0. */
+  cacheSavedUsd?: number;
 }

@@ -9,7 +9,7 @@ const COLUMNS = `"createdAt" timestamptz, "requestId" text, "gatewayKeyId" text,
   "tokensIn" int, "tokensOut" int, "tokensCached" int, "costUsd" numeric, "savedUsd" numeric,
   "latencyMs" int, "ttftMs" int, "status" int, "errorCode" text, "isByok" boolean, "stream" boolean, "attempts" int, "trace" json,
   "clientTool" text, "clientVersion" text, "userAgent" text, "clientApp" text, "originator" text, "sessionId" text, "dlp" json,
-  "dlpScope" text, "dlpScopeId" text, "dlpBytes" int, "experimentId" text, "variant" text`;
+  "dlpScope" text, "dlpScopeId" text, "dlpBytes" int, "experimentId" text, "variant" text, "cacheHit" boolean, "cacheSavedUsd" numeric`;
 
 const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","endpoint","requestedModel","providerId",
   "providerSlug","modelId","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencyMs","ttftMs","status",
@@ -26,7 +26,8 @@ const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","
  */
 const SQL = `
 WITH batch AS (SELECT * FROM json_to_recordset($1::json) AS b(${COLUMNS})),
-ins AS (INSERT INTO "UsageRecord" (${NAMES}) SELECT ${NAMES} FROM batch),
+ins AS (INSERT INTO "UsageRecord" (${NAMES},"cacheHit","cacheSavedUsd")
+  SELECT ${NAMES}, coalesce("cacheHit", false), coalesce("cacheSavedUsd", 0) FROM batch),
 errs AS (INSERT INTO "ErrorReport" ("id","createdAt","source","type","model","provider","message","userId","appId","requestId","details")
   SELECT gen_random_uuid()::text, "createdAt", 'proxy', coalesce("errorCode", 'http_' || "status"), "requestedModel", "providerSlug",
     coalesce("trace"->'attempts'->-1->>'outcome', "errorCode", 'HTTP ' || "status"), "userId", "appId", "requestId",
@@ -41,12 +42,13 @@ dlpev AS (INSERT INTO "DlpEvent" ("createdAt","requestId","scope","scopeId","org
   FROM batch b CROSS JOIN LATERAL json_to_recordset(b."dlp") AS f("kind" text, "rule" text, "action" text, "count" int)
   WHERE b."dlpScope" IS NOT NULL AND json_typeof(b."dlp") = 'array'),
 daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statusClass","isByok",
-  "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount")
+  "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount","cacheHits","cacheSavedUsd")
   SELECT date_trunc('day', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
     coalesce("providerId", ''), coalesce("modelId", ''), coalesce("userId", ''),
     CASE WHEN "status" >= 500 THEN '5xx' WHEN "status" >= 400 THEN '4xx' ELSE '2xx' END, "isByok",
     count(*), count(*) FILTER (WHERE "status" >= 400), sum("tokensIn"), sum("tokensOut"), sum("tokensCached"),
-    sum("costUsd"), sum("savedUsd"), sum("latencyMs"), count(*), coalesce(sum("ttftMs"), 0), count("ttftMs")
+    sum("costUsd"), sum("savedUsd"), sum("latencyMs"), count(*), coalesce(sum("ttftMs"), 0), count("ttftMs"),
+    count(*) FILTER (WHERE "cacheHit"), coalesce(sum("cacheSavedUsd"), 0)
   FROM batch GROUP BY 1, 2, 3, 4, 5, 6
   ON CONFLICT ("day","providerId","modelId","userId","statusClass","isByok") DO UPDATE SET
     "requests" = "UsageDaily"."requests" + EXCLUDED."requests",
@@ -59,15 +61,18 @@ daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statu
     "latencySumMs" = "UsageDaily"."latencySumMs" + EXCLUDED."latencySumMs",
     "latencyCount" = "UsageDaily"."latencyCount" + EXCLUDED."latencyCount",
     "ttftSumMs" = "UsageDaily"."ttftSumMs" + EXCLUDED."ttftSumMs",
-    "ttftCount" = "UsageDaily"."ttftCount" + EXCLUDED."ttftCount")
+    "ttftCount" = "UsageDaily"."ttftCount" + EXCLUDED."ttftCount",
+    "cacheHits" = "UsageDaily"."cacheHits" + EXCLUDED."cacheHits",
+    "cacheSavedUsd" = "UsageDaily"."cacheSavedUsd" + EXCLUDED."cacheSavedUsd")
 INSERT INTO "UsageHourly" ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyId","statusClass","isByok",
-  "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount")
+  "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount","cacheHits","cacheSavedUsd")
 SELECT date_trunc('hour', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
   coalesce("providerId", ''), coalesce("modelId", ''), coalesce("userId", ''), coalesce("orgId", ''), coalesce("appId", ''),
   coalesce("gatewayKeyId", ''),
   CASE WHEN "status" >= 500 THEN '5xx' WHEN "status" >= 400 THEN '4xx' ELSE '2xx' END, "isByok",
   count(*), count(*) FILTER (WHERE "status" >= 400), sum("tokensIn"), sum("tokensOut"), sum("tokensCached"),
-  sum("costUsd"), sum("savedUsd"), sum("latencyMs"), count(*), coalesce(sum("ttftMs"), 0), count("ttftMs")
+  sum("costUsd"), sum("savedUsd"), sum("latencyMs"), count(*), coalesce(sum("ttftMs"), 0), count("ttftMs"),
+  count(*) FILTER (WHERE "cacheHit"), coalesce(sum("cacheSavedUsd"), 0)
 FROM batch GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
 ON CONFLICT ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyId","statusClass","isByok") DO UPDATE SET
   "requests" = "UsageHourly"."requests" + EXCLUDED."requests",
@@ -80,7 +85,9 @@ ON CONFLICT ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyI
   "latencySumMs" = "UsageHourly"."latencySumMs" + EXCLUDED."latencySumMs",
   "latencyCount" = "UsageHourly"."latencyCount" + EXCLUDED."latencyCount",
   "ttftSumMs" = "UsageHourly"."ttftSumMs" + EXCLUDED."ttftSumMs",
-  "ttftCount" = "UsageHourly"."ttftCount" + EXCLUDED."ttftCount"`;
+  "ttftCount" = "UsageHourly"."ttftCount" + EXCLUDED."ttftCount",
+  "cacheHits" = "UsageHourly"."cacheHits" + EXCLUDED."cacheHits",
+  "cacheSavedUsd" = "UsageHourly"."cacheSavedUsd" + EXCLUDED."cacheSavedUsd"`;
 
 /** Where a batch goes: the database's driver (the server's path) or, equivalently but slower, a Prisma client. */
 export type UsageTarget = Pick<Database, 'execute'> | PrismaClient;
@@ -189,6 +196,7 @@ function rowText(r: ProxyUsage): string {
     (r.client ? clientText(r.client) : '') +
     (r.dlp && r.dlp.length > 0 ? dlpText(r.dlp, r.dlpPolicy) : '') +
     (r.experiment ? ',"experimentId":' + q(r.experiment.id) + ',"variant":' + q(r.experiment.variant) : '') +
+    (r.cacheHit ? ',"cacheHit":true,"cacheSavedUsd":"' + (r.cacheSavedUsd ?? 0).toFixed(10) + '"' : '') +
     '}'
   );
 }

@@ -7,6 +7,11 @@ export class BodyCapture {
   #kept = 0;
   #total = 0;
 
+  /** Whether the capture is for the body log (a subclass may collect for another purpose only). */
+  get logging(): boolean {
+    return true;
+  }
+
   add(chunk: Buffer | string | null | undefined): void {
     if (!chunk || chunk.length === 0) return;
     const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;

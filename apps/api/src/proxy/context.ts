@@ -13,6 +13,7 @@ import type { CorsPolicy } from './client-access.js';
 import type { EndpointMatch } from './endpoints.js';
 import type { BodyMemory } from './read-body.js';
 import type { RequestProtection } from './protect.js';
+import type { CacheRuntime, CacheState } from './cache/serve.js';
 import type { Abortable, UpstreamTimeouts } from './upstream.js';
 import type { AttemptSpan, RequestSpan, Tracing } from '../telemetry/tracing.js';
 import type { FeedbackSink } from './feedback.js';
@@ -39,6 +40,8 @@ export interface ProxyDeps {
   ipAllow?: IpAllowList | null;
   /** CORS_ORIGINS: browser origins allowed to call; null = no CORS headers (no per-request work). */
   cors?: CorsPolicy | null;
+  /** The response cache (opt-in per alias, key or request); null = none. */
+  cache?: CacheRuntime | null;
   /** OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT); null = none (no per-request work). */
   tracing?: Tracing | null;
   /** POST /v1/feedback: stores a caller's score for its own request; absent = the endpoint answers 404. */
@@ -89,6 +92,8 @@ export interface RequestContext {
   plan: PlanResult | null;
   /** The skipped candidates, when routing debug headers are on. */
   debugSkipped: SkippedRef[] | null;
+  /** What the response cache did for this request (null when caching does not apply). */
+  cache: CacheState | null;
   /** The usage record was written (exactly one per request). */
   recorded: boolean;
   /** The request's OpenTelemetry span (null when tracing is off). */

@@ -7,6 +7,7 @@ import { BodyCapture } from './body-log.js';
 import { deadlineError, internalError, sendClientError, upstreamFailure } from './client-errors.js';
 import type { ProxyDeps, RequestContext } from './context.js';
 import { ENDPOINT_LABEL, logRefused, recordAnswer, recordRequest } from './record.js';
+import { cacheAfter, cacheBefore, cacheHeaderOf } from './cache/serve.js';
 
 type Admitted = Extract<Admission, { ok: true }>;
 
@@ -29,6 +30,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function execute(d: ProxyDeps, x: RequestContext): Promise<void> {
   const settings = d.router.settings();
+  const cache = d.cache ?? null;
+  const cacheHeader = cache !== null ? cacheHeaderOf(d, x) : null;
+  if (cache !== null && cacheHeader === null) return;
   const plan = d.router.plan(x.input);
   x.plan = plan;
   x.capture = settings.bodyLogging ? new BodyCapture() : null;
@@ -36,6 +40,11 @@ export async function execute(d: ProxyDeps, x: RequestContext): Promise<void> {
   watchConnection(x);
   for (const s of plan.skipped) d.metrics.skips.inc({ reason: s.reason });
   if (!plan.ok) return answerNoRoute(d, x, plan);
+  if (cache !== null && cacheHeader !== null) {
+    const before = await cacheBefore(d, cache, x, plan, cacheHeader);
+    if (before.kind === 'answered') return;
+    if (before.kind === 'refused') return failRequest(d, x, before.error);
+  }
 
   let walk: Walk | null;
   try {
@@ -151,6 +160,7 @@ async function tryTarget(
       const result = await runAttempt(d, x, attempt, walk.used, endpoint);
       if (result.kind === 'done') {
         settled = { costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens };
+        if (x.cache !== null && d.cache) cacheAfter(d, d.cache, x, attempt, result);
         recordAnswer(d, x, attempt, result, walk.used);
         return 'finished';
       }

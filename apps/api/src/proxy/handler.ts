@@ -374,6 +374,7 @@ function requestContext(
     capture: null,
     plan: null,
     debugSkipped: null,
+    cache: null,
     recorded: false,
     span,
     attemptSpans: span ? [] : null,

@@ -60,15 +60,16 @@ export function recordRequest(
     stream: facts.stream,
     attempts: x.attempts.length,
     // `facts` first (the what-if simulator reads it from the start of the stored text without parsing the rest).
-    trace: x.capture
+    trace: x.capture?.logging
       ? {
           facts: replayFacts(facts),
           plan: trace,
           attempts: x.attempts,
           dlp: dlp?.trace,
+          cache: x.cache?.trace,
           bodies: bodiesForLog(x.raw, x.capture),
         }
-      : { facts: replayFacts(facts), plan: trace, attempts: x.attempts, dlp: dlp?.trace },
+      : { facts: replayFacts(facts), plan: trace, attempts: x.attempts, dlp: dlp?.trace, cache: x.cache?.trace },
     client: x.client,
     dlp: dlp?.findings ?? null,
     dlpPolicy: dlp?.policy ?? null,

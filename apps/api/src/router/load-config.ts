@@ -25,6 +25,8 @@ export interface LoadedConfig {
   providers: LoadedProvider[];
   models: LoadedModel[];
   aliases: LoadedAlias[];
+  /** Response cache TTLs of the aliases that have one, by `<scope> <name>` (empty = no alias caches). */
+  aliasCacheTtl: Map<string, number>;
   chains: { modelRef: string; targets: string[] }[];
   /** Agent configurations (`agent:<id>`, x-switchyard-agent). */
   agents: AgentConfig[];
@@ -161,6 +163,8 @@ export interface LoadedAlias {
   targets: { ref: string; weight: number }[];
   fallbacks: string[];
   enabled: boolean;
+  /** Response cache TTL in seconds; null = off. */
+  cacheTtlSeconds: number | null;
 }
 
 export interface LoadedGatewayKey {
@@ -174,6 +178,8 @@ export interface LoadedGatewayKey {
   expiresAt: number | null;
   revoked: boolean;
   rpmLimit: number | null;
+  /** Response cache TTL in seconds for this key's requests; null = off. */
+  cacheTtlSeconds: number | null;
   tpmLimit: number | null;
   budgetUsd: number | null;
   budgetPeriod: 'day' | 'week' | 'month' | null;
@@ -359,7 +365,13 @@ export async function loadConfig(
         : [],
       fallbacks: Array.isArray(a.fallbacks) ? (a.fallbacks as string[]) : [],
       enabled: a.enabled,
+      cacheTtlSeconds: a.cacheTtlSeconds ?? null,
     })),
+    aliasCacheTtl: new Map(
+      aliases
+        .filter((a) => a.cacheTtlSeconds !== null && a.cacheTtlSeconds > 0)
+        .map((a) => [aliasCacheKey(a.scope, a.name), a.cacheTtlSeconds!]),
+    ),
     chains: chains.map((c) => ({ modelRef: c.modelRef, targets: c.targets })),
     agents: agents.map((a) => ({
       id: a.agentId,
@@ -415,6 +427,7 @@ export async function loadConfig(
           expiresAt: k.expiresAt?.getTime() ?? null,
           revoked: k.revokedAt !== null,
           rpmLimit: k.rpmLimit,
+          cacheTtlSeconds: k.cacheTtlSeconds ?? null,
           tpmLimit: k.tpmLimit,
           budgetUsd: num(k.budgetUsd),
           budgetPeriod: k.budgetPeriod as LoadedGatewayKey['budgetPeriod'],
@@ -492,4 +505,9 @@ function experimentVariants(raw: unknown): Experiment['variants'] {
       ? [{ name, percent, target }]
       : [];
   });
+}
+
+/** The key of {@link LoadedConfig.aliasCacheTtl}: an alias's scope and name. */
+export function aliasCacheKey(scope: string, name: string): string {
+  return `${scope} ${name}`;
 }

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import {
   TIERS,
   admissionItems,
+  cacheHitItems,
   bucketApplies,
   bucketKey,
   classify,
@@ -550,6 +551,27 @@ export class RoutingRuntime implements Router {
             .adjust(adj)
             .catch((err) => this.deps.logger.warn({ err }, 'settling limits failed'));
       },
+    };
+  }
+
+  async admitCacheHit(
+    attempt: PlannedAttempt,
+    input: PlanInput,
+  ): Promise<Extract<Admission, { ok: false }> | null> {
+    const now = this.deps.now();
+    const items = cacheHitItems(this.#engineCaller(input), attempt.engine, now);
+    if (items.length === 0) return null;
+    const res = await this.deps.store.consume(items);
+    if (res.ok) return null;
+    const it = 'index' in res ? items[res.index] : undefined;
+    const retryAfterMs = it?.resetsAt != null ? Math.max(0, it.resetsAt - now) : undefined;
+    return {
+      ok: false,
+      kind: 'client',
+      status: 429,
+      code: 'rate_limited',
+      message: `Rate limit reached: ${it?.label ?? 'a bucket'} allows ${it?.limit ?? 0} ${it?.unit ?? 'requests'} per window.`,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     };
   }
 

@@ -100,6 +100,11 @@ export interface AttemptReport {
 export interface Router {
   plan(input: PlanInput): PlanResult;
   admit(attempt: PlannedAttempt, input: PlanInput): Promise<Admission>;
+  /**
+   * A cache hit for this target: takes the caller's request-counting buckets (a key's RPM) only, one request; no
+   * tokens, no budget. The refusal (a 429) when a bucket is full, else null.
+   */
+  admitCacheHit(attempt: PlannedAttempt, input: PlanInput): Promise<Extract<Admission, { ok: false }> | null>;
   decide(
     error: UpstreamError,
     ctx: { attempt: PlannedAttempt; retriesOnThisTarget: number; afterFirstByte: boolean },

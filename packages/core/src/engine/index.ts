@@ -12,3 +12,4 @@ export * from './experiments.js';
 export * from './limits.js';
 export * from './outcome.js';
 export * from './endpoints.js';
+export * from './cache.js';

@@ -169,6 +169,7 @@ function aliasEntry(a: Alias) {
     fallbacks: a.fallbacks as string[],
     description: a.description,
     enabled: a.enabled,
+    cacheTtlSeconds: a.cacheTtlSeconds,
   };
 }
 

@@ -231,6 +231,26 @@ describe('config export and apply', () => {
     expect(refused.stderr).toMatch(/providers\[\d+\]\.endpoints\[0\]\.baseUrl/);
   });
 
+  it("an alias's response cache TTL is applied from the file and exported back", async () => {
+    const doc = await exported();
+    doc.aliases.push({ name: 'gitops.cached', targets: [{ ref: 'mock/mock-small' }], cacheTtlSeconds: 300 });
+    const applied = await cli(['config', 'apply', 'c.yaml'], { 'c.yaml': stringify(doc) });
+    expect(applied.code, applied.stderr).toBe(0);
+    const a = await t.app.ctx.prisma.alias.findFirstOrThrow({ where: { name: 'gitops.cached' } });
+    expect(a.cacheTtlSeconds).toBe(300);
+    const again = await exported();
+    const entry = again.aliases.find((x) => x.name === 'gitops.cached')!;
+    expect(entry.cacheTtlSeconds).toBe(300);
+    entry.cacheTtlSeconds = 60;
+    const dry = await cli(['config', 'apply', 'c.yaml', '--dry-run'], { 'c.yaml': stringify(again) });
+    expect(dry.stdout).toContain('~ alias gitops.cached: cacheTtlSeconds 300 -> 60');
+    delete entry.cacheTtlSeconds;
+    await cli(['config', 'apply', 'c.yaml'], { 'c.yaml': stringify(again) });
+    expect(
+      (await t.app.ctx.prisma.alias.findFirstOrThrow({ where: { name: 'gitops.cached' } })).cacheTtlSeconds,
+    ).toBe(null);
+  });
+
   it('agents: created, changed and pruned by the file, exported back', async () => {
     const doc = await exported();
     const agent = {

@@ -40,6 +40,7 @@ export function presentAlias(a: Alias) {
     description: a.description,
     enabled: a.enabled,
     managedByConfig: a.managedByConfig,
+    cacheTtlSeconds: a.cacheTtlSeconds,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -296,6 +297,7 @@ export class RoutingService {
             fallbacks: b.fallbacks,
             description: b.description ?? null,
             enabled: b.enabled,
+            cacheTtlSeconds: b.cacheTtlSeconds ?? null,
           },
         }),
       present: presentAlias,

@@ -147,10 +147,13 @@ export class UsageService {
           tokens: unknown;
           saved: unknown;
           byok: unknown;
+          hits: unknown;
+          cachesaved: unknown;
         }[]
       >`
         SELECT sum("requests") AS requests, sum("errors") AS errors, sum("costUsd") AS cost, sum("tokensIn" + "tokensOut") AS tokens,
-          sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok
+          sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok,
+          sum("cacheHits") AS hits, sum("cacheSavedUsd") AS cachesaved
         FROM ${table} WHERE ${time} >= ${sinceDate}${uf}`,
     ]);
     const names = await this.#providerNames(
@@ -184,6 +187,8 @@ export class UsageService {
         tokens: num(t0?.tokens),
         savedUsd: money(t0?.saved),
         byokRequests: num(t0?.byok),
+        cacheHits: num(t0?.hits),
+        cacheSavedUsd: money(t0?.cachesaved),
       },
       series: points,
       byProvider: providers.map((p) => {
@@ -263,10 +268,13 @@ export class UsageService {
           saved: unknown;
           tokens: unknown;
           errors: unknown;
+          hits: unknown;
+          cachesaved: unknown;
         }[]
       >`
         SELECT "day" >= ${cur} AS current, sum("requests") AS requests, sum("costUsd") AS cost, sum("savedUsd") AS saved,
-          sum("tokensIn" + "tokensOut") AS tokens, sum("errors") AS errors
+          sum("tokensIn" + "tokensOut") AS tokens, sum("errors") AS errors,
+          sum("cacheHits") AS hits, sum("cacheSavedUsd") AS cachesaved
         FROM "UsageDaily" WHERE "day" >= ${prev} GROUP BY 1`,
       this.ctx.prisma.byokKey.findMany({
         where: { status: 'active', user: { status: 'active' } },
@@ -294,6 +302,7 @@ export class UsageService {
       tokens30d: num(c?.tokens),
       errorRate30d: calls ? Math.round((num(c?.errors) / calls) * 10_000) / 10_000 : null,
       byok: { users: byokUsers.length, savedUsd30d: money(c?.saved) },
+      cache: { hits30d: num(c?.hits), savedUsd30d: money(c?.cachesaved) },
       generatedAt: new Date(now).toISOString(),
     };
   }
@@ -457,6 +466,7 @@ export class UsageService {
     if (q.status === '4xx') w.push({ status: { gte: 400, lt: 500 } });
     if (q.status === '5xx') w.push({ status: { gte: 500 } });
     if (q.byok !== undefined) w.push({ isByok: q.byok });
+    if (q.cache !== undefined) w.push({ cacheHit: q.cache === 'hit' });
     if (q.tool) w.push({ clientTool: q.tool });
     if (q.session) w.push({ sessionId: q.session });
     if (q.from) w.push({ createdAt: { gte: q.from } });
@@ -548,6 +558,8 @@ export class UsageService {
       isByok: r.isByok,
       stream: r.stream,
       attempts: r.attempts,
+      cacheHit: r.cacheHit,
+      cacheSavedUsd: money(r.cacheSavedUsd),
     };
   }
 

@@ -24,6 +24,7 @@ export function readKeyForm(
     expiresAt,
     rpmLimit: r.integer('rpmLimit', undefined),
     tpmLimit: r.integer('tpmLimit', undefined),
+    cacheTtlSeconds: r.integer('cacheTtlSeconds', undefined),
     budgetUsd,
     budgetPeriod,
     ...(allowedModels.length ? { allowedModels } : {}),
@@ -64,6 +65,8 @@ export interface KeyFormValues {
   expiresAt: string;
   rpmLimit: string;
   tpmLimit: string;
+  /** Response cache TTL in seconds; blank = off. */
+  cacheTtlSeconds: string;
   budgetUsd: string;
   budgetPeriod: string;
   allowedModels: string;
@@ -77,6 +80,7 @@ export const keyFormDefaults: KeyFormValues = {
   expiresAt: '',
   rpmLimit: '',
   tpmLimit: '',
+  cacheTtlSeconds: '',
   budgetUsd: '',
   budgetPeriod: '',
   allowedModels: '',

@@ -42,11 +42,17 @@ describe('logs filters ↔ query string', () => {
       user: null,
       key: null,
       byok: null,
+      cache: null,
       tool: null,
       session: null,
       from: null,
       to: null,
     });
+  });
+  it('the cache filter: hit or miss reach the API, anything else is dropped', () => {
+    expect(logFiltersFromParams((k) => (k === 'cache' ? 'hit' : ''))).toEqual({ cache: 'hit' });
+    expect(logFiltersFromParams((k) => (k === 'cache' ? 'miss' : ''))).toEqual({ cache: 'miss' });
+    expect(logFiltersFromParams((k) => (k === 'cache' ? 'maybe' : ''))).toEqual({});
   });
   it('round-trips: form → query string → API filters', () => {
     const qs = new URLSearchParams();

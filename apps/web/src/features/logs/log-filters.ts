@@ -10,6 +10,7 @@ export const LOG_PARAMS = [
   'user',
   'key',
   'byok',
+  'cache',
   'tool',
   'session',
   'from',
@@ -40,6 +41,8 @@ export function logFiltersFromParams(get: (k: LogParam) => string): LogFilters {
   }
   const byok = get('byok');
   if (byok === 'true' || byok === 'false') f.byok = byok;
+  const cache = get('cache');
+  if (cache === 'hit' || cache === 'miss') f.cache = cache;
   // The API accepts tool names of this shape only (any case); anything else would be a 400, so it is not sent.
   const tool = get('tool').trim().toLowerCase();
   if (CLIENT_TOOL_PATTERN.test(tool)) f.tool = tool;

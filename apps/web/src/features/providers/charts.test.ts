@@ -17,7 +17,16 @@ const usage: LlmUsage = {
   bucket: 'day',
   from: '2026-03-01T00:00:00.000Z',
   to: '2026-03-03T12:00:00.000Z',
-  totals: { requests: 30, errors: 3, costUsd: 1.5, tokens: 9000, savedUsd: 0, byokRequests: 0 },
+  totals: {
+    requests: 30,
+    errors: 3,
+    costUsd: 1.5,
+    tokens: 9000,
+    savedUsd: 0,
+    byokRequests: 0,
+    cacheHits: 0,
+    cacheSavedUsd: 0,
+  },
   series: [
     { t: '2026-03-01T00:00:00.000Z', requests: 10, errors: 1, costUsd: 0.5, tokens: 3000, savedUsd: 0 },
     { t: '2026-03-02T00:00:00.000Z', requests: 0, errors: 0, costUsd: 0, tokens: 0, savedUsd: 0 },

@@ -34,8 +34,18 @@ describe('alias form', () => {
         fallbacks: ['mock/mock-small'],
         description: null,
         enabled: true,
+        cacheTtlSeconds: null,
       },
     });
+  });
+
+  it('a response cache TTL: empty is off, whole seconds are kept, anything else names the field', () => {
+    const on = readCreateAliasForm({ ...base, cacheTtl: ' 300 ' });
+    expect(on.ok && on.data.cacheTtlSeconds).toBe(300);
+    const bad = readCreateAliasForm({ ...base, cacheTtl: '5m' });
+    expect(bad.ok ? null : bad.errors.cacheTtlSeconds).toMatch(/whole number of seconds/);
+    const zero = readCreateAliasForm({ ...base, cacheTtl: '0' });
+    expect(zero.ok ? null : zero.errors.cacheTtlSeconds).toMatch(/between 1 and/);
   });
 
   it('reserved names, no targets and a bad weight are refused with the field named', () => {

@@ -47,6 +47,20 @@ export interface AliasFormValues {
   fallbacks: string;
   description: string;
   enabled: boolean;
+  /** Response cache TTL in seconds; '' = off. */
+  cacheTtl?: string;
+}
+
+/** A cache TTL field: '' = off (null), else whole seconds (range checked by the schema). */
+export function readCacheTtl(v: string | undefined, pre: FieldErrors, field: string): number | null {
+  const t = (v ?? '').trim();
+  if (t === '') return null;
+  const n = Number(t);
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(n)) {
+    pre[field] = 'must be a whole number of seconds (empty = off)';
+    return null;
+  }
+  return n;
 }
 
 function list(s: string): string[] {
@@ -70,6 +84,7 @@ function aliasBody(v: AliasFormValues) {
       return { ref: t.ref.trim(), weight: Number.isFinite(w) ? w : 1 };
     });
   if (Object.keys(pre).length) pre.targets ??= 'Check the targets';
+  const cacheTtlSeconds = readCacheTtl(v.cacheTtl, pre, 'cacheTtlSeconds');
   const description = v.description.trim();
   return {
     pre,
@@ -80,6 +95,7 @@ function aliasBody(v: AliasFormValues) {
       fallbacks: list(v.fallbacks),
       description: description === '' ? null : description,
       enabled: v.enabled,
+      cacheTtlSeconds,
     },
   };
 }

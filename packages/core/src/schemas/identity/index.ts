@@ -100,6 +100,14 @@ const keyLimits = {
     .optional(),
   budgetUsd: usdAmount().nullable().optional(),
   budgetPeriod: z.enum(['day', 'week', 'month']).nullable().optional(),
+  /** Response cache for this key's requests, in seconds (1 s to a year); null = off. */
+  cacheTtlSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(1, 'must be between 1 and 31536000 seconds')
+    .max(31_536_000, 'must be between 1 and 31536000 seconds')
+    .nullable()
+    .optional(),
   allowedModels: z.array(safeString().trim().min(1).max(200)).max(100).optional(),
   ipAllowlist: ipAllowlistField.optional(),
 };

@@ -118,6 +118,8 @@ export const gatewayKeySchema = z.strictObject({
   tpmLimit: z.number().int().nullable(),
   budgetUsd: z.number().nullable(),
   budgetPeriod: z.enum(['day', 'week', 'month']).nullable(),
+  /** Response cache TTL in seconds; null = off. */
+  cacheTtlSeconds: z.number().int().nullable(),
   allowedModels: z.array(z.string()),
   /** Addresses / CIDR ranges the key may be used from; empty = anywhere. */
   ipAllowlist: z.array(z.string()),

@@ -41,6 +41,15 @@ export const aliasTargetSchema = z.object({
   weight: z.number().int('must be a whole number').min(0).max(1000).default(1),
 });
 
+/** A response cache time-to-live in seconds (1 s to a year); null = caching off. */
+export const cacheTtlField = () =>
+  z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(1, 'must be between 1 and 31536000 seconds')
+    .max(31_536_000, 'must be between 1 and 31536000 seconds')
+    .nullable();
+
 const aliasFields = {
   name: aliasNameField,
   /** 'global' or an organization id (the API turns it into 'org:<id>'). */
@@ -56,6 +65,8 @@ const aliasFields = {
   fallbacks: z.array(modelRefField).max(20).default([]),
   description: safeString().trim().max(500).nullable().optional(),
   enabled: z.boolean().default(true),
+  /** Response cache: identical requests through this alias are answered from the cache for this long. */
+  cacheTtlSeconds: cacheTtlField().default(null),
 };
 
 export const createAliasBody = z.object(aliasFields);
@@ -69,6 +80,7 @@ export const updateAliasBody = z
     fallbacks: z.array(modelRefField).max(20),
     description: aliasFields.description,
     enabled: z.boolean(),
+    cacheTtlSeconds: cacheTtlField(),
   })
   .partial();
 export type UpdateAliasBody = z.infer<typeof updateAliasBody>;

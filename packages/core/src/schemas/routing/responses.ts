@@ -131,6 +131,8 @@ export const aliasSchema = z.strictObject({
   enabled: z.boolean(),
   /** Listed in the applied configuration file: the next `switchyard config apply` overwrites edits made here. */
   managedByConfig: z.boolean(),
+  /** Response cache TTL in seconds; null = off. */
+  cacheTtlSeconds: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

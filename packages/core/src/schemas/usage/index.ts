@@ -42,6 +42,8 @@ export const logsQuery = z
       .enum(['true', 'false'])
       .transform((v) => v === 'true')
       .optional(),
+    /** Answered from the response cache (`hit`) or not (`miss`). */
+    cache: z.enum(['hit', 'miss']).optional(),
     /** The calling tool as the logs name it (`claude-code`, `codex`, `openai-js`, …). */
     tool: z
       .string()

@@ -51,6 +51,10 @@ export type LogClient = z.infer<typeof logClientSchema>;
 /** One gateway request as `GET /llm/logs` (and `/me/logs`) lists it. */
 export const logRecordSchema = usageOutcomeSchema.extend({
   id: z.string(),
+  /** Answered from the response cache: no upstream call, cost 0. */
+  cacheHit: z.boolean(),
+  /** What the cached answer's original call cost (not paid again). */
+  cacheSavedUsd: z.number(),
   createdAt: iso,
   requestId: z.string(),
   key: z
@@ -87,6 +91,18 @@ export const storedTraceSchema = z.object({
       findings: z.array(
         z.object({ kind: z.string(), rule: z.string(), action: z.string(), count: z.number().int() }),
       ),
+    })
+    .optional(),
+  /** What the response cache did (when caching applied): hit, miss, store, bypass or error, and why. */
+  cache: z
+    .object({
+      status: z.enum(['hit', 'miss', 'store', 'bypass', 'error']),
+      source: z.enum(['header', 'alias', 'key']).optional(),
+      ttlSeconds: z.number().optional(),
+      ageMs: z.number().optional(),
+      savedUsd: z.number().optional(),
+      /** "cache: hit (alias, ttl 60 s, stored 3 s ago by p/m, saved $0.000120)". */
+      summary: z.string(),
     })
     .optional(),
   bodies: z
@@ -168,6 +184,9 @@ export const usageResponseSchema = z.strictObject({
     tokens: z.number(),
     savedUsd: z.number(),
     byokRequests: z.number(),
+    /** Requests answered from the response cache, and what their original calls cost. */
+    cacheHits: z.number(),
+    cacheSavedUsd: z.number(),
   }),
   series: z.array(usagePointSchema),
   byProvider: z.array(providerUsageSchema),
@@ -202,6 +221,8 @@ export const llmStatsSchema = z.strictObject({
   /** Null when there were no calls. */
   errorRate30d: z.number().nullable(),
   byok: z.strictObject({ users: z.number().int(), savedUsd30d: z.number() }),
+  /** Response cache over the last 30 days: hits, and what the cached answers' original calls cost. */
+  cache: z.strictObject({ hits30d: z.number(), savedUsd30d: z.number() }),
   generatedAt: iso,
 });
 export type LlmStats = z.infer<typeof llmStatsSchema>;

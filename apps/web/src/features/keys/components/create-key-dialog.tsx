@@ -115,6 +115,13 @@ export function CreateKeyDialog({
           error={err('tpmLimit')}
         />
         <TextField
+          label="Response cache (seconds)"
+          {...register('cacheTtlSeconds')}
+          inputMode="numeric"
+          error={err('cacheTtlSeconds')}
+          hint="Blank: off. Identical requests with this key are answered from the cache for this long."
+        />
+        <TextField
           label="Budget (USD)"
           {...register('budgetUsd')}
           inputMode="decimal"

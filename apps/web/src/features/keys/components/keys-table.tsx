@@ -77,6 +77,13 @@ export function KeysTable({
       cell: (k) => `${formatNumber(k.rpmLimit, '∞')} / ${formatNumber(k.tpmLimit, '∞')}`,
     },
     {
+      id: 'cache',
+      header: 'Cache',
+      priority: 'lg',
+      className: 'whitespace-nowrap',
+      cell: (k) => (k.cacheTtlSeconds === null ? 'off' : `${formatNumber(k.cacheTtlSeconds)} s`),
+    },
+    {
       id: 'budget',
       header: 'Budget',
       className: 'whitespace-nowrap',

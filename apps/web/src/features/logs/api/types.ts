@@ -24,6 +24,8 @@ export interface LogFilters {
   key?: string;
   endpoint?: string;
   byok?: 'true' | 'false';
+  /** Answered from the response cache or not. */
+  cache?: 'hit' | 'miss';
   /** The calling tool (`claude-code`, `codex`, …) and a coding agent's session id. */
   tool?: string;
   session?: string;

@@ -221,6 +221,12 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
               <Badge tone="accent">BYOK</Badge>
             </>
           ) : null}
+          {log.cacheHit ? (
+            <>
+              {' '}
+              <Badge tone="ok">cache hit</Badge>
+            </>
+          ) : null}
         </Row>
         {log.user ? <Row label="User">{log.user.email ?? log.user.id}</Row> : null}
         <Row label="Key">
@@ -233,6 +239,7 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
         <Row label="Cost">
           {formatUsd(log.costUsd)}
           {log.savedUsd > 0 ? ` (BYOK saved ${formatUsd(log.savedUsd)})` : ''}
+          {log.cacheHit ? ` (from the cache: saved ${formatUsd(log.cacheSavedUsd)})` : ''}
         </Row>
         <Row label="Latency">
           {formatNumber(log.latencyMs)} ms
@@ -296,6 +303,11 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
         </Link>
       ) : null}
       <Section title="Resolver trace">
+        {log.trace?.cache ? (
+          <p className="mb-2 text-sm" data-testid="log-cache">
+            <code>{log.trace.cache.summary}</code>
+          </p>
+        ) : null}
         {log.trace?.dlp ? (
           <p className="mb-2 text-sm" data-testid="log-dlp">
             <code>{log.trace.dlp.summary}</code>{' '}

@@ -135,6 +135,11 @@ export function LogsPage() {
           <option value="true">BYOK (user's own key)</option>
           <option value="false">Gateway or organization key</option>
         </SelectField>
+        <SelectField label="Cache" name="cache" defaultValue={qs.get('cache')}>
+          <option value="">Any</option>
+          <option value="hit">Cache hits</option>
+          <option value="miss">Not from the cache</option>
+        </SelectField>
         <SelectField label="Tool" name="tool" defaultValue={tool}>
           <option value="">Any</option>
           {tool && !CLIENT_TOOLS.some((t) => t.id === tool) ? <option value={tool}>{tool}</option> : null}

@@ -139,6 +139,7 @@ export function LogsTable({
                 BYOK
               </Badge>
             ) : null}
+            {r.cacheHit ? <Badge tone="ok">cache hit</Badge> : null}
           </span>
         ) : (
           <span className="text-muted">—</span>
@@ -165,6 +166,11 @@ export function LogsTable({
         <>
           {formatUsd(r.costUsd)}
           {r.savedUsd > 0 ? <div className="text-xs text-ok">saved {formatUsd(r.savedUsd)}</div> : null}
+          {r.cacheHit ? (
+            <div className="text-xs text-ok" data-testid="cache-saved">
+              cache saved {formatUsd(r.cacheSavedUsd)}
+            </div>
+          ) : null}
         </>
       ),
     },

@@ -162,7 +162,7 @@ function Week() {
         }
         className="lg:col-span-2"
       >
-        <div className="mb-3 grid grid-cols-2 gap-3 sm:grid-cols-3 xl:grid-cols-5">
+        <div className="mb-3 grid grid-cols-2 gap-3 sm:grid-cols-3 xl:grid-cols-6">
           <Stat label="Cost" value={formatUsd(u.totals.costUsd)} testId="week-cost" />
           <Stat label="Requests" value={formatNumber(u.totals.requests)} to="/logs" />
           <Stat label="Tokens" value={formatNumber(u.totals.tokens)} />
@@ -171,6 +171,13 @@ function Week() {
             value={formatUsd(u.totals.savedUsd)}
             hint={`${formatNumber(u.totals.byokRequests)} BYOK calls`}
             to="/logs?byok=true"
+          />
+          <Stat
+            label="Saved by cache"
+            value={formatUsd(u.totals.cacheSavedUsd)}
+            hint={`${formatNumber(u.totals.cacheHits)} cache hits`}
+            to="/logs?cache=hit"
+            testId="week-cache-saved"
           />
           <Stat
             label="Month-end forecast"

@@ -45,13 +45,14 @@ export function AliasDialog({
   const [fallbacks, setFallbacks] = useState((a?.fallbacks ?? []).join(', '));
   const [description, setDescription] = useState(a?.description ?? '');
   const [enabled, setEnabled] = useState(a?.enabled ?? true);
+  const [cacheTtl, setCacheTtl] = useState(a?.cacheTtlSeconds != null ? String(a.cacheTtlSeconds) : '');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<unknown>(null);
   const err = (n: string) => sentence(errors[n]);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    const values = { name, orgId, strategy, targets, fallbacks, description, enabled };
+    const values = { name, orgId, strategy, targets, fallbacks, description, enabled, cacheTtl };
     const parsed = p.mode === 'create' ? readCreateAliasForm(values) : readUpdateAliasForm(values);
     setFormError(null);
     if (!parsed.ok) return setErrors(parsed.errors);
@@ -195,6 +196,16 @@ export function AliasDialog({
           hint="Tried in this order when every target fails; comma-separated."
           className="sm:col-span-2"
           spellCheck={false}
+        />
+        <TextField
+          label="Response cache (seconds)"
+          value={cacheTtl}
+          onChange={(e) => setCacheTtl(e.target.value)}
+          error={err('cacheTtlSeconds')}
+          inputMode="numeric"
+          placeholder="off"
+          hint="Identical requests through this alias are answered from the cache (cost 0) for this long; empty = off. A request can still send x-switchyard-cache: no-store."
+          className="sm:col-span-2"
         />
         <TextAreaField
           label="Description"

@@ -48,7 +48,14 @@ const ALIAS_COLUMNS: ListColumn<Alias>[] = [
     id: 'strategy',
     header: 'Strategy',
     priority: 'md',
-    cell: (a) => (a.strategy === 'quota-aware' ? 'auto (quota-aware)' : a.strategy),
+    cell: (a) => (
+      <>
+        {a.strategy === 'quota-aware' ? 'auto (quota-aware)' : a.strategy}
+        {a.cacheTtlSeconds != null ? (
+          <div className="text-xs text-muted">cache {a.cacheTtlSeconds.toLocaleString('en-US')} s</div>
+        ) : null}
+      </>
+    ),
   },
   {
     id: 'fallbacks',

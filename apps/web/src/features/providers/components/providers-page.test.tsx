@@ -49,6 +49,7 @@ const stats = (over: Record<string, unknown> = {}) => ({
   tokens30d: 0,
   errorRate30d: 0,
   byok: { users: 0, savedUsd30d: 0 },
+  cache: { hits30d: 0, savedUsd30d: 0 },
   generatedAt: '2030-01-01T00:00:00Z',
   ...over,
 });

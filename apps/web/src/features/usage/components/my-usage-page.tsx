@@ -85,6 +85,11 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
               hint={`${plural(t!.byokRequests, 'call')} on your own keys`}
               testId="my-byok-calls"
             />
+            <Stat
+              label="Saved by cache"
+              value={formatUsd(t!.cacheSavedUsd)}
+              hint={`${plural(t!.cacheHits, 'call')} answered from the cache`}
+            />
           </div>
           <Card className="hover:border-border">
             <h3 className="mb-2 font-medium">Calls over time</h3>

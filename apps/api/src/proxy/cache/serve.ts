@@ -1,0 +1,370 @@
+import { createHash } from 'node:crypto';
+import {
+  CACHE_HEADER,
+  cacheEntryFresh,
+  cachePolicy,
+  cacheScope,
+  normalisedRequest,
+  parseCacheHeader,
+  type CacheHeader,
+  type Trace,
+} from '@switchyard/core';
+import type { GatewayError } from '../../lib/errors.js';
+import type { StreamTranslator } from '../../providers/types.js';
+import { aliasCacheKey } from '../../router/load-config.js';
+import type { PlannedAttempt, PlanResult } from '../../router/types.js';
+import { BodyCapture } from '../body-log.js';
+import { sendClientError } from '../client-errors.js';
+import type { AttemptResult, ProxyDeps, RequestContext } from '../context.js';
+import { restoreWhole, restoringTranslator } from '../protect.js';
+import { recordRequest } from '../record.js';
+import { decodeEntry, encodeEntry, type CacheEntry } from './entry.js';
+import type { FrontedCache, ResponseCache } from './store.js';
+
+/** The response cache as the data plane uses it. */
+export interface CacheRuntime {
+  store: ResponseCache;
+  /** The in-process front of `store`, when there is one (hits read from the shared store are kept in it). */
+  front: FrontedCache | null;
+  maxTtlSeconds: number;
+  /** Answers larger than this are not stored. */
+  entryMaxBytes: number;
+  /** Writes still running (they never hold a request; tests and shutdown may wait for them). */
+  writes: Set<Promise<void>>;
+}
+
+/** What the cache did for one request; `trace` goes into the usage record's trace (`cache: …`). */
+export interface CacheState {
+  key: string | null;
+  ttlSeconds: number;
+  collector: CacheCapture | null;
+  trace: {
+    status: 'hit' | 'miss' | 'store' | 'bypass' | 'error';
+    source?: 'header' | 'alias' | 'key';
+    ttlSeconds?: number;
+    ageMs?: number;
+    savedUsd?: number;
+    summary: string;
+  };
+}
+
+/**
+ * Collects the bytes sent to the client (the protected form: what the provider said, before data protection
+ * restores a value) for the cache, up to a cap; past it, nothing is stored. Also the body log when that is on.
+ */
+export class CacheCapture extends BodyCapture {
+  #parts: Buffer[] = [];
+  #size = 0;
+  #over = false;
+  constructor(
+    private readonly log: boolean,
+    private readonly max: number,
+  ) {
+    super();
+  }
+
+  override get logging(): boolean {
+    return this.log;
+  }
+
+  override add(chunk: Buffer | string | null | undefined): void {
+    if (this.log) super.add(chunk);
+    if (!chunk || chunk.length === 0 || this.#over) return;
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.#size += b.length;
+    if (this.#size > this.max) {
+      this.#over = true;
+      this.#parts = [];
+      return;
+    }
+    this.#parts.push(b);
+  }
+
+  /** The whole answer, or null when it was larger than the cap or empty. */
+  collected(): Buffer | null {
+    if (this.#over || this.#size === 0) return null;
+    return Buffer.concat(this.#parts, this.#size);
+  }
+}
+
+/**
+ * The request's `x-switchyard-cache` header, read before routing; an invalid value is a 400 in the client's format
+ * (recorded), and null is returned. Absent: no work beyond one header lookup.
+ */
+export function cacheHeaderOf(d: ProxyDeps, x: RequestContext): CacheHeader | null {
+  const raw = x.req.headers[CACHE_HEADER];
+  if (raw === undefined) return ABSENT;
+  const header = parseCacheHeader(raw);
+
+  if (header.kind !== 'invalid') return header;
+  const error: GatewayError = {
+    kind: 'client',
+    status: 400,
+    code: 'invalid_request',
+    message: header.message,
+  };
+  // Not `capture?.add(sendClientError(...))`: with no capture that would skip sending the answer.
+  const sent = sendClientError(x.res, x.match.format, error);
+  x.capture?.add(sent);
+  recordRequest(d, x, { status: 400, errorCode: 'invalid_request' });
+  return null;
+}
+
+const ABSENT: CacheHeader = { kind: 'absent' };
+
+type Before = { kind: 'answered' } | { kind: 'refused'; error: GatewayError } | { kind: 'continue' };
+
+/**
+ * Before the first attempt: when caching applies (alias, key or header), the cache key of the first planned target
+ * and the normalised (protected) body; a fresh entry is replayed (after the caller's RPM bucket admits it) and
+ * recorded as a hit with cost 0. On a miss the answer's bytes are collected for {@link cacheAfter}.
+ */
+export async function cacheBefore(
+  d: ProxyDeps,
+  cache: CacheRuntime,
+  x: RequestContext,
+  plan: Extract<PlanResult, { ok: true }>,
+  header: CacheHeader,
+): Promise<Before> {
+  const config = d.config();
+  const lookup = (plan.trace as Trace).lookup;
+  const aliasTtl =
+    lookup.alias !== undefined && lookup.scope !== undefined && config.aliasCacheTtl.size > 0
+      ? (config.aliasCacheTtl.get(aliasCacheKey(lookup.scope, lookup.alias)) ?? null)
+      : null;
+  const policy = cachePolicy({
+    endpoint: x.match.endpoint,
+    header,
+    aliasTtlSeconds: aliasTtl,
+    keyTtlSeconds: x.caller.key?.cacheTtlSeconds ?? null,
+    maxTtlSeconds: cache.maxTtlSeconds,
+  });
+  if (policy.mode === 'off') return CONTINUE;
+  if (policy.mode === 'bypass') {
+    x.cache = {
+      key: null,
+      ttlSeconds: 0,
+      collector: null,
+      trace: { status: 'bypass', summary: `cache: bypass (${policy.reason})` },
+    };
+    x.res.setHeader(CACHE_HEADER, 'bypass');
+    d.metrics.responseCache.inc({ outcome: 'bypass' });
+    return CONTINUE;
+  }
+  const first = plan.attempts[0]!;
+  const key = cacheKey(x, first);
+  const now = d.now();
+  const ttl = policy.ttlSeconds;
+  const how = `${policy.source}, ttl ${ttl} s${policy.capped ? ' (capped)' : ''}`;
+  let entry: CacheEntry | null = null;
+  let failed = false;
+  try {
+    const buf = await cache.store.get(key, now);
+    entry = buf === null ? null : decodeEntry(buf);
+    if (entry !== null && buf !== null) cache.front?.remember(key, buf, entry.meta.expiresAt);
+  } catch (err) {
+    failed = true;
+    d.metrics.responseCache.inc({ outcome: 'error' });
+    d.logger.warn(
+      { err: String(err), requestId: x.requestId },
+      'response cache read failed: treated as a miss',
+    );
+  }
+  if (
+    entry !== null &&
+    entry.meta.stream === x.input.facts.stream &&
+    entry.meta.expiresAt > now &&
+    cacheEntryFresh(entry.meta.createdAt, ttl, now)
+  ) {
+    const refused = await d.router.admitCacheHit(first, x.input);
+    if (refused !== null) return { kind: 'refused', error: refused };
+    const ageMs = Math.max(0, now - entry.meta.createdAt);
+    x.cache = {
+      key,
+      ttlSeconds: ttl,
+      collector: null,
+      trace: {
+        status: 'hit',
+        source: policy.source,
+        ttlSeconds: ttl,
+        ageMs,
+        savedUsd: entry.meta.costUsd,
+        summary: `cache: hit (${how}, stored ${Math.round(ageMs / 1000)} s ago by ${entry.meta.provider}/${entry.meta.model}, saved $${entry.meta.costUsd.toFixed(6)})`,
+      },
+    };
+    d.metrics.responseCache.inc({ outcome: 'hit' });
+    replay(d, x, entry);
+    return ANSWERED;
+  }
+  d.metrics.responseCache.inc({ outcome: 'miss' });
+  const collector = new CacheCapture(x.capture !== null, cache.entryMaxBytes);
+  x.capture = collector;
+  x.cache = {
+    key,
+    ttlSeconds: ttl,
+    collector,
+    trace: {
+      status: failed ? 'error' : 'miss',
+      source: policy.source,
+      ttlSeconds: ttl,
+      summary: failed ? `cache: error (the store could not be read; ${how})` : `cache: miss (${how})`,
+    },
+  };
+  x.res.setHeader(CACHE_HEADER, 'miss');
+  return CONTINUE;
+}
+
+const CONTINUE: Before = { kind: 'continue' };
+const ANSWERED: Before = { kind: 'answered' };
+
+/**
+ * The request's cache key: sha256 over who may read it (organization, else key, else the master key), the endpoint
+ * and client format, stream or whole, the first planned target and the normalised body (protected form).
+ */
+function cacheKey(x: RequestContext, first: PlannedAttempt): string {
+  return createHash('sha256')
+    .update(cacheScope(x.caller))
+    .update('\0')
+    .update(x.match.endpoint)
+    .update('\0')
+    .update(x.match.format)
+    .update('\0')
+    .update(x.input.facts.stream ? 'stream' : 'whole')
+    .update('\0')
+    .update(`${first.provider.id}/${first.model.id}`)
+    .update('\0')
+    .update(normalisedRequest(x.body))
+    .digest('hex');
+}
+
+/**
+ * After an answer: a complete 2xx answer from the first planned target (the key's target), whole or a stream that
+ * finished, is stored in its protected form (never a restored value). The write runs off the request's path; a
+ * failure is logged and counted.
+ */
+export function cacheAfter(
+  d: ProxyDeps,
+  cache: CacheRuntime,
+  x: RequestContext,
+  attempt: PlannedAttempt,
+  result: Extract<AttemptResult, { kind: 'done' }>,
+): void {
+  const state = x.cache;
+  if (state === null || state.key === null || state.collector === null) return;
+  const plan = x.plan;
+  const first = plan?.ok ? plan.attempts[0] : undefined;
+  if (
+    result.status !== 200 ||
+    result.errorCode !== null ||
+    first === undefined ||
+    first.provider.id !== attempt.provider.id ||
+    first.model.id !== attempt.model.id ||
+    x.connection.gone
+  )
+    return;
+  const body = state.collector.collected();
+  if (body === null) return;
+  const now = d.now();
+  const ttlMs = state.ttlSeconds * 1000;
+  const value = encodeEntry(
+    {
+      v: 1,
+      createdAt: now,
+      expiresAt: now + ttlMs,
+      stream: x.input.facts.stream,
+      contentType: x.input.facts.stream
+        ? 'text/event-stream'
+        : String(x.res.getHeader('content-type') ?? 'application/json'),
+      providerId: attempt.provider.id,
+      provider: attempt.provider.slug,
+      model: attempt.model.modelId,
+      metricLabel: attempt.model.metricLabel,
+      costUsd: result.costUsd,
+      tokensIn: result.usage.inputTokens,
+      tokensOut: result.usage.outputTokens,
+      finishReason: result.finishReason ?? null,
+    },
+    body,
+  );
+  state.trace = { ...state.trace, status: 'store', summary: `${state.trace.summary}; stored` };
+  const write = cache.store
+    .set(state.key, value, ttlMs, now, {
+      orgId: x.caller.orgId,
+      target: `${attempt.provider.slug}/${attempt.model.modelId}`,
+    })
+    .then(
+      () => {
+        d.metrics.responseCache.inc({ outcome: 'store' });
+      },
+      (err: unknown) => {
+        d.metrics.responseCache.inc({ outcome: 'error' });
+        d.logger.warn({ err: String(err), requestId: x.requestId }, 'response cache write failed');
+      },
+    )
+    .finally(() => cache.writes.delete(write));
+  cache.writes.add(write);
+}
+
+/** A stored answer replayed: the whole answer, or the stream's SSE events in the client's format, values restored. */
+function replay(d: ProxyDeps, x: RequestContext, entry: CacheEntry): void {
+  const { meta } = entry;
+  const dlp = x.dlp;
+  x.capture?.add(entry.body);
+  const headers: Record<string, string | number> = {
+    'content-type': meta.contentType,
+    [CACHE_HEADER]: 'hit',
+    'x-switchyard-provider': meta.provider,
+    'x-switchyard-model': meta.model,
+    'x-switchyard-attempts': 0,
+  };
+  let out: Buffer | string = entry.body;
+  if (meta.stream) {
+    headers['cache-control'] = 'no-cache';
+    if (dlp?.answer) {
+      const t = restoringTranslator(new PassThrough(), dlp.answer, dlp.ctx, null);
+      out = t.push(entry.body) + t.end();
+    }
+  } else if (dlp?.answer) out = restoreWhole(dlp.answer, entry.body, dlp.ctx);
+  headers['content-length'] = Buffer.byteLength(out);
+  x.res.writeHead(200, headers);
+  x.res.end(out);
+  const ttft = Math.round(performance.now() - x.started);
+  recordRequest(
+    d,
+    x,
+    {
+      status: 200,
+      providerId: meta.providerId,
+      providerSlug: meta.provider,
+      modelId: meta.model,
+      tokensIn: 0,
+      tokensOut: 0,
+      costUsd: 0,
+      savedUsd: 0,
+      ttftMs: ttft,
+      attempts: 0,
+      cacheHit: true,
+      cacheSavedUsd: meta.costUsd,
+    },
+    meta.metricLabel,
+    meta.finishReason,
+  );
+}
+
+/** A stored client-format stream as a translator's output (so data protection's stream restorer can run over it). */
+class PassThrough implements StreamTranslator {
+  readonly usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
+  readonly contentEmitted = true;
+  readonly finished = true;
+  readonly fault = null;
+  readonly finishReason = null;
+  push(chunk: Buffer): Buffer {
+    return chunk;
+  }
+  end(): string {
+    return '';
+  }
+  errorEvent(): string {
+    return '';
+  }
+}
