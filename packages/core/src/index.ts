@@ -23,3 +23,4 @@ export * from './schemas/events/index.js';
 export * from './schemas/agents/index.js';
 export * from './forecast/index.js';
 export * from './schemas/config-file/index.js';
+export * from './schemas/rules/index.js';

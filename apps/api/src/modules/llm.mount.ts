@@ -8,10 +8,11 @@ import { modelsRoutes } from './models/models.routes.js';
 import type { ProviderHealthService } from './providers/provider-health.service.js';
 import { providersRoutes } from './providers/providers.routes.js';
 import { routingRoutes } from './routing-config/routing.routes.js';
+import { rulesRoutes } from './rules/rules.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 
 /**
- * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, agents, settings.
+ * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, agents, rules, settings.
  */
 export function mountLlmModules(
   api: Router,
@@ -25,6 +26,7 @@ export function mountLlmModules(
   api.use(settingsRoutes(ctx));
   api.use(dlpRoutes(ctx));
   api.use(agentsRoutes(ctx));
+  api.use(rulesRoutes(ctx, routing));
   // Connect a tool: /guide (public Markdown) and /me/keys/:id/models.
   api.use(connectRoutes(ctx, routing));
 }

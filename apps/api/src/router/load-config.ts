@@ -1,5 +1,13 @@
 import type { PrismaClient } from '@switchyard/prisma';
-import { DEFAULT_COOLDOWNS, type AgentConfig, type ProviderTimeouts } from '@switchyard/core';
+import {
+  DEFAULT_COOLDOWNS,
+  ruleConditionsSchema,
+  type AgentConfig,
+  type ProviderTimeouts,
+  ruleInputsOf,
+  type RoutingRule,
+  type RuleInputs,
+} from '@switchyard/core';
 import { IpAllowList } from '../lib/ip-allowlist.js';
 import { modelMetricLabel } from '../lib/metrics.js';
 import type { SecretBox } from '../lib/secrets.js';
@@ -23,6 +31,10 @@ export interface LoadedConfig {
   chains: { modelRef: string; targets: string[] }[];
   /** Agent configurations (`agent:<id>`, x-switchyard-agent). */
   agents: AgentConfig[];
+  /** Enabled routing rules, in order (the first match applies). */
+  rules: RoutingRule[];
+  /** The header names and body metadata keys the rules look at (the proxy collects only these). */
+  ruleInputs: RuleInputs;
   settings: {
     strategy: 'cost' | 'balanced' | 'quality';
     maxAttempts: number;
@@ -45,7 +57,7 @@ export interface LoadedConfig {
   keysByHash: Map<string, LoadedGatewayKey>;
   users: Map<string, LoadedUser>;
   orgs: Map<string, LoadedOrg>;
-  apps: Map<string, { id: string; active: boolean; orgId: string | null }>;
+  apps: Map<string, { id: string; active: boolean; orgId: string | null; region: string | null }>;
   /** userId → providerId → BYOK key. */
   byok: Map<string, Map<string, LoadedKey>>;
   /** orgId → providerId → org key. */
@@ -115,6 +127,8 @@ export interface LoadedProvider {
   auth: Record<string, unknown>;
   rateLimitBuckets: unknown[];
   key: LoadedKey;
+  /** The region the operator assigned (routing rules may prefer it); null = none. */
+  region: string | null;
 }
 
 export interface LoadedModel {
@@ -173,12 +187,16 @@ export interface LoadedGatewayKey {
   allowedModels: string[];
   /** Where the key may be used from; null = anywhere (parsed once here, checked per request). */
   ipAllow: IpAllowList | null;
+  /** The region the operator assigned to the key; null = none (its app's then). */
+  region: string | null;
 }
 
 export interface LoadedUser {
   id: string;
   email: string;
   status: string;
+  /** super-admin | admin | user | viewer (routing rules may match on it). */
+  role: string;
   powerLevel: string;
   weeklyCapUsd: number | null;
   orgId: string | null;
@@ -214,6 +232,7 @@ export async function loadConfig(
     aliases,
     chains,
     agents,
+    rules,
     settings,
     powerLevels,
     keys,
@@ -229,6 +248,7 @@ export async function loadConfig(
     prisma.alias.findMany(),
     prisma.fallbackChain.findMany({ where: { enabled: true } }),
     prisma.agent.findMany({ orderBy: { agentId: 'asc' } }),
+    prisma.routingRule.findMany({ where: { enabled: true }, orderBy: [{ order: 'asc' }, { id: 'asc' }] }),
     prisma.routingSettings.findUnique({ where: { id: 1 } }),
     prisma.powerLevel.findMany({ orderBy: { sortOrder: 'asc' } }),
     prisma.gatewayKey.findMany({ where: { revokedAt: null } }),
@@ -237,6 +257,7 @@ export async function loadConfig(
         id: true,
         email: true,
         status: true,
+        role: true,
         powerLevel: true,
         weeklyCapUsd: true,
         defaultModel: true,
@@ -257,7 +278,9 @@ export async function loadConfig(
         piiProtection: true,
       },
     }),
-    prisma.app.findMany({ select: { id: true, name: true, active: true, orgId: true, piiProtection: true } }),
+    prisma.app.findMany({
+      select: { id: true, name: true, active: true, orgId: true, piiProtection: true, region: true },
+    }),
     prisma.byokKey.findMany({ where: { status: { not: 'disabled' } } }),
     prisma.orgProviderKey.findMany({ where: { status: { not: 'disabled' } } }),
     prisma.dlpPolicy.findMany({
@@ -265,6 +288,13 @@ export async function loadConfig(
     }),
   ]);
 
+  const loadedRules = rules.flatMap((r): RoutingRule[] => {
+    // Stored through the API's schema; a row that no longer parses (edited by hand) is left out, not fatal.
+    const when = ruleConditionsSchema.safeParse(r.when);
+    const then = r.then as RoutingRule['then'] | null;
+    if (!when.success || !then || typeof then !== 'object') return [];
+    return [{ id: r.id, name: r.name, enabled: r.enabled, order: r.order, when: when.data, then }];
+  });
   const byokMap = new Map<string, Map<string, LoadedKey>>();
   for (const k of byok) {
     const m = byokMap.get(k.userId) ?? new Map<string, LoadedKey>();
@@ -298,6 +328,7 @@ export async function loadConfig(
       status: p.status as LoadedProvider['status'],
       priority: p.priority,
       autoFallback: p.autoFallback,
+      region: p.region,
       keyless,
       config,
       timeouts: timeoutsOf(config.timeouts),
@@ -358,6 +389,8 @@ export async function loadConfig(
       role: a.role,
       models: { normal: a.normalModel, heavy: a.heavyModel, max: a.maxModel },
     })),
+    rules: loadedRules,
+    ruleInputs: ruleInputsOf(loadedRules),
     settings: {
       strategy: (settings?.strategy ?? 'balanced') as LoadedConfig['settings']['strategy'],
       maxAttempts: settings?.maxAttempts ?? 3,
@@ -401,6 +434,7 @@ export async function loadConfig(
           budgetPeriod: k.budgetPeriod as LoadedGatewayKey['budgetPeriod'],
           allowedModels: k.allowedModels,
           ipAllow: IpAllowList.of(k.ipAllowlist),
+          region: k.region,
         },
       ]),
     ),
@@ -411,6 +445,7 @@ export async function loadConfig(
           id: u.id,
           email: u.email,
           status: u.status,
+          role: u.role,
           powerLevel: u.powerLevel,
           weeklyCapUsd: num(u.weeklyCapUsd),
           orgId: u.memberships[0]?.orgId ?? null,
@@ -433,7 +468,7 @@ export async function loadConfig(
         },
       ]),
     ),
-    apps: new Map(apps.map((a) => [a.id, { id: a.id, active: a.active, orgId: a.orgId }])),
+    apps: new Map(apps.map((a) => [a.id, { id: a.id, active: a.active, orgId: a.orgId, region: a.region }])),
     byok: byokMap,
     orgKeys: orgKeyMap,
     dlp: buildDlpSnapshot({ policies: dlpPolicies, orgs, apps }),

@@ -13,6 +13,7 @@ import { modelsContracts, providersContracts, routingContracts, settingsContract
 import { connectContracts, eventsContracts, myUsageContracts, usageContracts } from './usage.js';
 import { dlpContracts } from './dlp.js';
 import { agentsContracts } from './agents.js';
+import { rulesContracts } from './rules.js';
 
 export * from './contract.js';
 export * from './permissions.js';
@@ -22,6 +23,7 @@ export * from './llm.js';
 export * from './usage.js';
 export * from './dlp.js';
 export * from './agents.js';
+export * from './rules.js';
 
 /** Every endpoint of the admin API and the system routes, by area. */
 export const CONTRACTS = {
@@ -44,6 +46,7 @@ export const CONTRACTS = {
   dataProtection: dlpContracts,
   events: eventsContracts,
   agents: agentsContracts,
+  rules: rulesContracts,
 } as const;
 
 /** All contracts in one list (OpenAPI, the role matrix, the contract tests). */

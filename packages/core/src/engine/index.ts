@@ -11,3 +11,4 @@ export * from './agents.js';
 export * from './limits.js';
 export * from './outcome.js';
 export * from './endpoints.js';
+export * from './rules.js';

@@ -57,6 +57,16 @@ export const engineTraceSchema = z.strictObject({
       via: z.enum(['model', 'header']),
     })
     .optional(),
+  /** The routing rule that applied, and what it did. */
+  rule: z
+    .strictObject({
+      id: z.string(),
+      name: z.string(),
+      route: z.string().optional(),
+      strategy: z.enum(GLOBAL_STRATEGY_VALUES).optional(),
+      region: z.string().optional(),
+    })
+    .optional(),
 });
 export type EngineTrace = z.infer<typeof engineTraceSchema>;
 
