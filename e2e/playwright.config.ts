@@ -34,6 +34,7 @@ const DESKTOP_ONLY = [
   '**/byok-users.spec.ts',
   '**/seed-completeness.spec.ts',
   '**/registry-ui.spec.ts',
+  '**/rules.spec.ts',
 ];
 
 export default defineConfig({

@@ -40,6 +40,7 @@ export function presentKey(k: GatewayKey, now: number) {
     budgetPeriod: k.budgetPeriod as 'day' | 'week' | 'month' | null,
     allowedModels: k.allowedModels,
     ipAllowlist: k.ipAllowlist,
+    region: k.region,
   };
 }
 
@@ -95,6 +96,7 @@ export class GatewayKeysService {
           budgetPeriod: body.budgetPeriod ?? null,
           allowedModels: body.allowedModels ?? [],
           ipAllowlist: body.ipAllowlist ?? [],
+          region: body.region ?? null,
         },
       });
       await this.ctx.audit.record(

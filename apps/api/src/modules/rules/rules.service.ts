@@ -122,6 +122,7 @@ export class RulesService {
             ...(b.enabled !== undefined ? { enabled: b.enabled } : {}),
             ...(b.when !== undefined ? { when: json(b.when) } : {}),
             ...(b.then !== undefined ? { then: json(b.then) } : {}),
+            ...(b.order !== undefined ? { order: b.order } : {}),
           },
         }),
       present: presentRule,

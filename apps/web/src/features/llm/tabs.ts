@@ -24,6 +24,11 @@ export const LLM_TABS = [
     keywords: 'agent configurations model_config.yaml normal heavy max effort role',
   },
   {
+    tab: 'rules',
+    label: 'Rules',
+    keywords: 'routing rules conditions time window night region header metadata test trace',
+  },
+  {
     tab: 'keys',
     label: 'Keys',
     keywords: 'provider keys gateway keys api tokens rotate env limits revoke',

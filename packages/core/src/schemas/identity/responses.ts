@@ -121,6 +121,8 @@ export const gatewayKeySchema = z.strictObject({
   allowedModels: z.array(z.string()),
   /** Addresses / CIDR ranges the key may be used from; empty = anywhere. */
   ipAllowlist: z.array(z.string()),
+  /** The region routing rules see for this key (null = its app's, or none). */
+  region: z.string().nullable(),
 });
 export type GatewayKey = z.infer<typeof gatewayKeySchema>;
 
@@ -227,6 +229,7 @@ export const appSchema = z.strictObject({
   active: z.boolean(),
   piiProtection: z.boolean(),
   orgId: z.string().nullable(),
+  region: z.string().nullable(),
   createdAt: iso,
   updatedAt: iso,
 });

@@ -9,6 +9,19 @@ export const RULE_ENDPOINT_VALUES = ['chat', 'messages', 'responses', 'embedding
 export const RULE_FORMAT_VALUES = ['openai', 'anthropic'] as const;
 export const RULE_DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
+/**
+ * The region an operator assigns to a key, an app or a provider (routing rules match callers on it and prefer
+ * providers in it): lower-case letters, digits, '.', '_' or '-'; null or empty = none.
+ */
+export const regionField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(64, 'must be at most 64 characters')
+  .regex(/^([a-z0-9][a-z0-9._-]*)?$/, 'must be lower-case letters, digits, ".", "_" or "-" (e.g. eu-west)')
+  .transform((s) => (s === '' ? null : s))
+  .nullable();
+
 const text = (max: number) =>
   safeString().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 const idList = z.array(text(200)).max(100, 'must list at most 100 entries').optional();
@@ -158,9 +171,12 @@ export const updateRuleBody = z
     enabled: z.boolean().optional(),
     when: ruleConditionsSchema.optional(),
     then: ruleActionSchema.optional(),
+    /** Its place in the order (the reorder endpoint sets every rule's at once). */
+    order: z.number().int().min(0).max(1_000_000).optional(),
   })
   .refine(promptRange, RANGE);
 export type UpdateRuleBody = z.infer<typeof updateRuleBody>;
+export type UpdateRuleInput = z.input<typeof updateRuleBody>;
 
 /** `POST /llm/rules/reorder`: every rule id, in the new order. */
 export const reorderRulesBody = z.strictObject({
@@ -212,6 +228,7 @@ export const testRulesBody = z.strictObject({
     .optional(),
 });
 export type TestRulesBody = z.infer<typeof testRulesBody>;
+export type TestRulesInput = z.input<typeof testRulesBody>;
 
 const checkSchema = z.strictObject({
   kind: z.enum(['time', 'caller', 'request', 'header', 'metadata']),
