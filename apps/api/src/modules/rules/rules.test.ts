@@ -204,6 +204,30 @@ describe('the proxy with rules', () => {
     expect(after.res.headers.get('x-switchyard-provider')).toBe('up-openai');
   });
 
+  it('random header values and metadata never make the proxy answer a 5xx while rules read them', async () => {
+    const { prisma } = env.t.app.ctx;
+    await prisma.routingRule.deleteMany();
+    await env.t.http
+      .post(BASE)
+      .set(as(admin))
+      .send({
+        name: 'Fuzz',
+        when: { headers: [{ name: 'x-team', matches: '^a.*z$' }], metadata: [{ key: 'lane', equals: 'x' }] },
+        then: { route: 'up-backup/gpt-test' },
+      })
+      .expect(201);
+    const printable = fc.string({ maxLength: 300 }).map((s) => s.replace(/[^\x20-\x7e]/g, 'a').trim());
+    await fc.assert(
+      fc.asyncProperty(printable, fc.jsonValue({ maxDepth: 2 }), async (team, metadata) => {
+        const r = await call({ ...hi, metadata }, { 'x-team': team });
+        expect(r.res.status).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
+    await prisma.routingRule.deleteMany();
+    await env.t.app.routing.reload();
+  });
+
   it('a region rule prefers the providers in that region and keeps the others as fallbacks', async () => {
     const { prisma } = env.t.app.ctx;
     await prisma.routingRule.deleteMany();
@@ -305,6 +329,13 @@ describe('the rules tester', () => {
       })
       .expect(200);
     expect(t.body.match).toEqual({ id: 'draft-2', name: 'Anthropic search' });
+    // A saved rule's id is kept.
+    const kept = await env.t.http
+      .post(`${BASE}/test`)
+      .set(as(admin))
+      .send({ model: 'gpt-test', rules: [{ id: 'r-1', name: 'All', then: { strategy: 'cost' } }] })
+      .expect(200);
+    expect(kept.body.match).toEqual({ id: 'r-1', name: 'All' });
     expect(t.body.rules.map((r: { matched: boolean }) => r.matched)).toEqual([false, true]);
     expect(t.body.plan.trace).toMatchObject({ strategy: 'quality', rule: { id: 'draft-2' } });
     expect(t.body.plan.chosen.ref).toBe('up-anthropic/claude-test');

@@ -223,7 +223,16 @@ export const testRulesBody = z.strictObject({
   /** The time to test at (ISO 8601); default: the logged request's time, else now. */
   at: z.iso.datetime({ offset: true }).optional(),
   rules: z
-    .array(createRuleBody.and(z.object({ id: safeString().max(200).optional() })))
+    .array(
+      z
+        .strictObject({
+          ...ruleFields,
+          order: z.number().int().min(0).max(1_000_000).optional(),
+          /** A saved rule's id (absent for a new one: `draft-<n>`). */
+          id: safeString().trim().min(1).max(200).optional(),
+        })
+        .refine(promptRange, RANGE),
+    )
     .max(200)
     .optional(),
 });
