@@ -228,6 +228,38 @@ describe('the proxy with rules', () => {
     await env.t.app.routing.reload();
   });
 
+  it('an admin assigns regions to keys, apps and providers (a bad one is a 400)', async () => {
+    const key = await env.t.app.ctx.prisma.gatewayKey.findFirstOrThrow();
+    const k = await env.t.http
+      .patch(`/api/v1/keys/${key.id}`)
+      .set(as(admin))
+      .send({ region: 'EU-West' })
+      .expect(200);
+    expect(k.body.region).toBe('eu-west');
+    await env.t.http.patch(`/api/v1/keys/${key.id}`).set(as(admin)).send({ region: 'eu west!' }).expect(400);
+    await env.t.http.patch(`/api/v1/keys/${key.id}`).set(as(admin)).send({ region: null }).expect(200);
+    const p = await env.t.http
+      .put(`/api/v1/llm/providers/${env.ids.backup}`)
+      .set(as(admin))
+      .send({ region: 'eu' })
+      .expect(200);
+    expect(p.body.region).toBe('eu');
+    await env.t.http
+      .put(`/api/v1/llm/providers/${env.ids.backup}`)
+      .set(as(admin))
+      .send({ region: '' })
+      .expect(200);
+    const app = await env.t.http
+      .post('/api/v1/apps')
+      .set(as(admin))
+      .send({ name: 'Region app', slug: 'region-app', region: 'us' })
+      .expect(201);
+    expect(app.body.region).toBe('us');
+    expect(
+      (await env.t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { id: env.ids.backup } })).region,
+    ).toBeNull();
+  });
+
   it('a region rule prefers the providers in that region and keeps the others as fallbacks', async () => {
     const { prisma } = env.t.app.ctx;
     await prisma.routingRule.deleteMany();
