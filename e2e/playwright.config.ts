@@ -48,6 +48,7 @@ const DESKTOP_ONLY = [
   '**/routing-summary.spec.ts',
   '**/whatif.spec.ts',
   '**/cache.spec.ts',
+  '**/rules.spec.ts',
 ];
 
 export default defineConfig({

@@ -27,3 +27,4 @@ export * from './experiments/index.js';
 export * from './schemas/config-file/index.js';
 export * from './schemas/whatif/index.js';
 export * from './simulate/index.js';
+export * from './schemas/rules/index.js';

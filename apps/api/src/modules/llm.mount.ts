@@ -9,11 +9,12 @@ import { modelsRoutes } from './models/models.routes.js';
 import type { ProviderHealthService } from './providers/provider-health.service.js';
 import { providersRoutes } from './providers/providers.routes.js';
 import { routingRoutes } from './routing-config/routing.routes.js';
+import { rulesRoutes } from './rules/rules.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { whatIfRoutes } from './whatif/whatif.routes.js';
 
 /**
- * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, agents, settings.
+ * Mount point for the /api/v1/llm/* configuration modules: providers, models, routing, agents, rules, settings.
  */
 export function mountLlmModules(
   api: Router,
@@ -29,6 +30,7 @@ export function mountLlmModules(
   api.use(agentsRoutes(ctx));
   api.use(experimentsRoutes(ctx));
   api.use(whatIfRoutes(ctx, routing));
+  api.use(rulesRoutes(ctx, routing));
   // Connect a tool: /guide (public Markdown) and /me/keys/:id/models.
   api.use(connectRoutes(ctx, routing));
 }

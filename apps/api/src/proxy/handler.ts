@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RULE_HEADER_VALUE_MAX, type RuleInputs } from '@switchyard/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayError } from '../lib/errors.js';
 import type { LoadedConfig } from '../router/load-config.js';
@@ -81,7 +82,7 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
     const hasDefault = () =>
       config.settings.defaultModel !== null ||
       (caller.userId !== null && (config.users.get(caller.userId)?.defaultModel ?? null) !== null);
-    const parsed = parseRequest(a, match, raw, hasDefault);
+    const parsed = parseRequest(a, match, raw, hasDefault, config.ruleInputs);
     if (parsed === null) return;
     const x = requestContext(d, a, parsed.match, caller, raw, parsed, config);
     if (x.dlp?.ctx.blocked) return answerBlocked(d, x);
@@ -275,6 +276,7 @@ function parseRequest(
   match: EndpointMatch,
   raw: Buffer,
   defaultModel: () => boolean,
+  ruleInputs: RuleInputs,
 ): { body: Record<string, unknown>; facts: RequestFacts; match: EndpointMatch } | null {
   let format = match.format;
   // A deeply nested document costs JSON.parse time quadratic in its depth: large bodies are scanned first.
@@ -301,6 +303,9 @@ function parseRequest(
     const facts = requestFacts(match.endpoint, body, raw.length, { defaultModel });
     const agent = agentHeaders(a.req);
     if (agent) facts.agent = agent;
+    // Only the headers and metadata keys some routing rule looks at (nothing when no rule does).
+    if (ruleInputs.headers.length > 0) facts.headers = ruleHeaders(a.req, ruleInputs.headers);
+    if (ruleInputs.metadata.length > 0) facts.metadata = ruleMetadata(body, ruleInputs.metadata);
     return { body: body as Record<string, unknown>, facts, match };
   } catch (err) {
     if (err instanceof RequestShapeError)
@@ -318,6 +323,29 @@ function agentHeaders(req: IncomingMessage): { id: string | null; effort: string
   const id = one(req.headers['x-switchyard-agent']);
   const effort = one(req.headers['x-switchyard-effort']);
   return id === null && effort === null ? null : { id, effort };
+}
+
+/** The request's values of the headers routing rules name (first value, cut to 1000 characters). */
+function ruleHeaders(req: IncomingMessage, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v = req.headers[n];
+    const s = Array.isArray(v) ? v[0] : v;
+    if (s !== undefined) out[n] = s.slice(0, RULE_HEADER_VALUE_MAX);
+  }
+  return out;
+}
+
+/** The body's `metadata` string values under the keys routing rules name (OpenAI metadata, Anthropic user_id). */
+function ruleMetadata(body: unknown, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const md = (body as { metadata?: unknown }).metadata;
+  if (typeof md !== 'object' || md === null || Array.isArray(md)) return out;
+  for (const k of keys) {
+    const v = Object.hasOwn(md, k) ? (md as Record<string, unknown>)[k] : undefined;
+    if (typeof v === 'string') out[k] = v.slice(0, RULE_HEADER_VALUE_MAX);
+  }
+  return out;
 }
 
 /** A 400 about the request body (read in full already, so nothing is left to discard). */

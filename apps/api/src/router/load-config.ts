@@ -1,9 +1,13 @@
 import type { PrismaClient } from '@switchyard/prisma';
 import {
   DEFAULT_COOLDOWNS,
+  ruleConditionsSchema,
   type AgentConfig,
   type Experiment,
   type ProviderTimeouts,
+  ruleInputsOf,
+  type RoutingRule,
+  type RuleInputs,
 } from '@switchyard/core';
 import { IpAllowList } from '../lib/ip-allowlist.js';
 import { modelMetricLabel } from '../lib/metrics.js';
@@ -32,6 +36,10 @@ export interface LoadedConfig {
   agents: AgentConfig[];
   /** A/B experiments with status running (core checks their time window per request). */
   experiments: Experiment[];
+  /** Enabled routing rules, in order (the first match applies). */
+  rules: RoutingRule[];
+  /** The header names and body metadata keys the rules look at (the proxy collects only these). */
+  ruleInputs: RuleInputs;
   settings: {
     strategy: 'cost' | 'balanced' | 'quality';
     maxAttempts: number;
@@ -54,7 +62,7 @@ export interface LoadedConfig {
   keysByHash: Map<string, LoadedGatewayKey>;
   users: Map<string, LoadedUser>;
   orgs: Map<string, LoadedOrg>;
-  apps: Map<string, { id: string; active: boolean; orgId: string | null }>;
+  apps: Map<string, { id: string; active: boolean; orgId: string | null; region: string | null }>;
   /** userId → providerId → BYOK key. */
   byok: Map<string, Map<string, LoadedKey>>;
   /** orgId → providerId → org key. */
@@ -124,6 +132,8 @@ export interface LoadedProvider {
   auth: Record<string, unknown>;
   rateLimitBuckets: unknown[];
   key: LoadedKey;
+  /** The region the operator assigned (routing rules may prefer it); null = none. */
+  region: string | null;
 }
 
 export interface LoadedModel {
@@ -186,12 +196,16 @@ export interface LoadedGatewayKey {
   allowedModels: string[];
   /** Where the key may be used from; null = anywhere (parsed once here, checked per request). */
   ipAllow: IpAllowList | null;
+  /** The region the operator assigned to the key; null = none (its app's then). */
+  region: string | null;
 }
 
 export interface LoadedUser {
   id: string;
   email: string;
   status: string;
+  /** super-admin | admin | user | viewer (routing rules may match on it). */
+  role: string;
   powerLevel: string;
   weeklyCapUsd: number | null;
   orgId: string | null;
@@ -228,6 +242,7 @@ export async function loadConfig(
     chains,
     agents,
     experimentRows,
+    rules,
     settings,
     powerLevels,
     keys,
@@ -244,6 +259,7 @@ export async function loadConfig(
     prisma.fallbackChain.findMany({ where: { enabled: true } }),
     prisma.agent.findMany({ orderBy: { agentId: 'asc' } }),
     prisma.experiment.findMany({ where: { status: 'running' }, orderBy: { createdAt: 'asc' } }),
+    prisma.routingRule.findMany({ where: { enabled: true }, orderBy: [{ order: 'asc' }, { id: 'asc' }] }),
     prisma.routingSettings.findUnique({ where: { id: 1 } }),
     prisma.powerLevel.findMany({ orderBy: { sortOrder: 'asc' } }),
     prisma.gatewayKey.findMany({ where: { revokedAt: null } }),
@@ -252,6 +268,7 @@ export async function loadConfig(
         id: true,
         email: true,
         status: true,
+        role: true,
         powerLevel: true,
         weeklyCapUsd: true,
         defaultModel: true,
@@ -272,7 +289,9 @@ export async function loadConfig(
         piiProtection: true,
       },
     }),
-    prisma.app.findMany({ select: { id: true, name: true, active: true, orgId: true, piiProtection: true } }),
+    prisma.app.findMany({
+      select: { id: true, name: true, active: true, orgId: true, piiProtection: true, region: true },
+    }),
     prisma.byokKey.findMany({ where: { status: { not: 'disabled' } } }),
     prisma.orgProviderKey.findMany({ where: { status: { not: 'disabled' } } }),
     prisma.dlpPolicy.findMany({
@@ -280,6 +299,13 @@ export async function loadConfig(
     }),
   ]);
 
+  const loadedRules = rules.flatMap((r): RoutingRule[] => {
+    // Stored through the API's schema; a row that no longer parses (edited by hand) is left out, not fatal.
+    const when = ruleConditionsSchema.safeParse(r.when);
+    const then = r.then as RoutingRule['then'] | null;
+    if (!when.success || !then || typeof then !== 'object') return [];
+    return [{ id: r.id, name: r.name, enabled: r.enabled, order: r.order, when: when.data, then }];
+  });
   const byokMap = new Map<string, Map<string, LoadedKey>>();
   for (const k of byok) {
     const m = byokMap.get(k.userId) ?? new Map<string, LoadedKey>();
@@ -313,6 +339,7 @@ export async function loadConfig(
       status: p.status as LoadedProvider['status'],
       priority: p.priority,
       autoFallback: p.autoFallback,
+      region: p.region,
       keyless,
       config,
       timeouts: timeoutsOf(config.timeouts),
@@ -389,6 +416,8 @@ export async function loadConfig(
       stickiness: e.stickiness === 'key' || e.stickiness === 'request' ? e.stickiness : 'user',
       variants: experimentVariants(e.variants),
     })),
+    rules: loadedRules,
+    ruleInputs: ruleInputsOf(loadedRules),
     settings: {
       strategy: (settings?.strategy ?? 'balanced') as LoadedConfig['settings']['strategy'],
       maxAttempts: settings?.maxAttempts ?? 3,
@@ -433,6 +462,7 @@ export async function loadConfig(
           budgetPeriod: k.budgetPeriod as LoadedGatewayKey['budgetPeriod'],
           allowedModels: k.allowedModels,
           ipAllow: IpAllowList.of(k.ipAllowlist),
+          region: k.region,
         },
       ]),
     ),
@@ -443,6 +473,7 @@ export async function loadConfig(
           id: u.id,
           email: u.email,
           status: u.status,
+          role: u.role,
           powerLevel: u.powerLevel,
           weeklyCapUsd: num(u.weeklyCapUsd),
           orgId: u.memberships[0]?.orgId ?? null,
@@ -465,7 +496,7 @@ export async function loadConfig(
         },
       ]),
     ),
-    apps: new Map(apps.map((a) => [a.id, { id: a.id, active: a.active, orgId: a.orgId }])),
+    apps: new Map(apps.map((a) => [a.id, { id: a.id, active: a.active, orgId: a.orgId, region: a.region }])),
     byok: byokMap,
     orgKeys: orgKeyMap,
     dlp: buildDlpSnapshot({ policies: dlpPolicies, orgs, apps }),

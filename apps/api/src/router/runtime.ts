@@ -119,6 +119,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       key: keyRef(p.key),
       buckets: p.rateLimitBuckets.map(toBucket).filter((b): b is BucketConfig => b !== null),
       params: getAdapter(p.type).params,
+      region: p.region,
     })),
     models: c.models.map((m) => ({
       id: m.id,
@@ -151,6 +152,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
     chains: Object.fromEntries(c.chains.map((ch) => [ch.modelRef, ch.targets])),
     agents: c.agents,
     experiments: c.experiments,
+    ...(c.rules.length > 0 ? { rules: c.rules } : {}),
     powerLevels: c.powerLevels.map((p) => ({
       slug: tierOf(p.slug),
       tier: tierOf(p.qualityTier),
@@ -354,6 +356,8 @@ export class RoutingRuntime implements Router {
       budgets,
       userDefaultModel: user?.defaultModel ?? null,
       preferredProviders: user?.preferredProviders ?? [],
+      role: user?.role ?? null,
+      region: k?.region ?? (c.appId ? (cfg.apps.get(c.appId)?.region ?? null) : null),
     };
   }
 
@@ -373,11 +377,14 @@ export class RoutingRuntime implements Router {
         needs: input.facts.needs,
         params: input.facts.params,
         agent: input.facts.agent,
+        stream: input.facts.stream,
+        headers: input.facts.headers,
+        metadata: input.facts.metadata,
       },
       caller: this.#engineCaller(input),
-      config: this.#core,
+      config: input.rules ? { ...this.#core, rules: input.rules } : this.#core,
       state: this.deps.store.view(),
-      now: this.deps.now(),
+      now: input.now ?? this.deps.now(),
       rng: this.#rng,
     });
   }

@@ -2,7 +2,7 @@
  * What routing sees of a proxy request and what it hands back: the request's facts and caller, the plan, admission
  * and the decision after a failure. A leaf file: the proxy imports it (proxy -> routing), routing imports no proxy file.
  */
-import type { Attempt as EngineAttempt, RequestParam } from '@switchyard/core';
+import type { Attempt as EngineAttempt, RequestParam, RoutingRule } from '@switchyard/core';
 import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { LoadedGatewayKey, LoadedModel, LoadedProvider } from './load-config.js';
@@ -40,6 +40,10 @@ export interface RequestFacts {
   params?: RequestParam[] | undefined;
   /** The x-switchyard-agent / x-switchyard-effort headers, when the client sent either. */
   agent?: { id: string | null; effort: string | null } | undefined;
+  /** The headers routing rules reference (lower-case names), only when some rule does. */
+  headers?: Record<string, string> | undefined;
+  /** The body's metadata values routing rules reference, only when some rule does. */
+  metadata?: Record<string, string> | undefined;
 }
 
 /** One step of a route plan, ready to execute: who to call, with which model and whose key. */
@@ -68,6 +72,10 @@ export interface PlanInput {
   callerCharged?: boolean;
   /** The engine's view of the caller, computed once per request by the router. */
   engineCaller?: unknown;
+  /** Dry runs only: plan with these rules in place of the configured ones (the rules tester). */
+  rules?: readonly RoutingRule[];
+  /** Dry runs only: plan at this time (ms epoch) in place of now (the rules tester). */
+  now?: number;
 }
 
 /** What the executor does after an attempt failed (from the engine's classification table). */

@@ -231,6 +231,13 @@ export const routes: RouteObject[] = [
             ),
           },
           {
+            path: 'rules',
+            lazy: page(
+              () => import('../features/rules/components/rules-page'),
+              (m) => m.RulesPage,
+            ),
+          },
+          {
             path: 'keys',
             lazy: page(
               () => import('../features/llm/components/llm-keys-tab'),

@@ -15,6 +15,7 @@ import { dlpContracts } from './dlp.js';
 import { agentsContracts } from './agents.js';
 import { experimentsContracts } from './experiments.js';
 import { whatIfContracts } from './whatif.js';
+import { rulesContracts } from './rules.js';
 
 export * from './contract.js';
 export * from './permissions.js';
@@ -26,6 +27,7 @@ export * from './dlp.js';
 export * from './agents.js';
 export * from './experiments.js';
 export * from './whatif.js';
+export * from './rules.js';
 
 /** Every endpoint of the admin API and the system routes, by area. */
 export const CONTRACTS = {
@@ -50,6 +52,7 @@ export const CONTRACTS = {
   agents: agentsContracts,
   experiments: experimentsContracts,
   whatIf: whatIfContracts,
+  rules: rulesContracts,
 } as const;
 
 /** All contracts in one list (OpenAPI, the role matrix, the contract tests). */

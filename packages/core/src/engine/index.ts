@@ -13,3 +13,4 @@ export * from './limits.js';
 export * from './outcome.js';
 export * from './endpoints.js';
 export * from './cache.js';
+export * from './rules.js';

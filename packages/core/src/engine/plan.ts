@@ -4,6 +4,7 @@ import { budgetKey, bucketKey, modelTarget, type StateEvent, type StateView } fr
 import { orderAlias, orderGlobal, type Scored } from './strategies.js';
 import { selectAgent } from './agents.js';
 import { assignExperiment } from './experiments.js';
+import { applyRules, ruleTrace, type RuleTrace } from './rules.js';
 import {
   TIERS,
   type AliasConfig,
@@ -122,6 +123,8 @@ export interface Trace {
     sticky: 'user' | 'key' | 'request';
     unresolved?: true;
   };
+  /** The routing rule that applied (the first enabled match) and what it did; absent when none matched. */
+  rule?: RuleTrace;
 }
 
 export type NoRouteCode =
@@ -450,7 +453,8 @@ interface Candidate extends Scored {
  * an unknown model or an empty candidate set is a typed NoRoute.
  */
 export function plan(input: PlanInput): PlanResult {
-  const { caller, config, state, now, rng } = input;
+  const { caller, state, now, rng } = input;
+  let config = input.config;
   const requested = input.request.model;
   const index = indexConfig(config);
   const trace: Trace = {
@@ -474,6 +478,16 @@ export function plan(input: PlanInput): PlanResult {
     const { agent, effort, model, via } = agentSel;
     trace.agent = { id: agent.id, name: agent.name, effort, model, via };
     req = { ...req, model };
+  }
+  // A routing rule (the first enabled match) may route elsewhere, override the strategy or prefer a region.
+  const rule = config.rules?.length ? applyRules(config, { request: req, caller, now }) : null;
+  if (rule) {
+    trace.rule = ruleTrace(rule);
+    if (rule.then.route) req = { ...req, model: rule.then.route };
+    if (rule.then.strategy) {
+      config = { ...config, strategy: rule.then.strategy };
+      trace.strategy = rule.then.strategy;
+    }
   }
 
   const view = viewFor(index, caller);
@@ -771,7 +785,8 @@ export function plan(input: PlanInput): PlanResult {
   tail(autoRefs, 'auto-fallback');
 
   const cap = Math.max(1, config.maxAttempts);
-  const chosen = kept.slice(0, cap);
+  const region = rule?.then.region;
+  const chosen = (region ? inRegionFirst(kept, region) : kept).slice(0, cap);
   trace.order = chosen.map((c) => c.ref);
   trace.attempts = chosen.length;
 
@@ -876,6 +891,16 @@ function preferFirst(group: Candidate[], ranks: Map<string, number> | null): Can
     .map((c, i) => ({ c, i, r: rank(c) }))
     .sort((a, b) => a.r - b.r || a.i - b.i)
     .map((x) => x.c);
+}
+
+/**
+ * A rule's region: candidates on providers in that region first, the others after them as fallbacks (each side
+ * keeps its order). Each preferred candidate's trace entry says so.
+ */
+function inRegionFirst(kept: Candidate[], region: string): Candidate[] {
+  const inside = kept.filter((c) => c.provider.region === region);
+  for (const c of inside) c.traceEntry.detail = `region ${region}`;
+  return [...inside, ...kept.filter((c) => c.provider.region !== region)];
 }
 
 function chainOf(chains: RoutingConfig['chains'], key: string): readonly string[] | undefined {

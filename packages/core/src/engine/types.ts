@@ -2,6 +2,7 @@
  * Configuration and request types of the routing engine. Everything here is plain data: the API builds it from
  * the database (and decrypts keys there), the engine only reads it.
  */
+import type { RoutingRule } from './rules.js';
 
 import type { Experiment } from './experiments.js';
 
@@ -74,6 +75,8 @@ export interface ProviderConfig {
    * every parameter is passed on as sent.
    */
   params?: readonly RequestParam[] | undefined;
+  /** The region the operator assigned to the provider (routing rules may prefer a region); absent = none. */
+  region?: string | null | undefined;
 }
 
 export interface ModelConfig {
@@ -183,6 +186,8 @@ export interface RoutingConfig {
   agents?: readonly AgentConfig[];
   /** A/B experiments on aliases (see experiments.ts); only live ones route. None when absent. */
   experiments?: readonly Experiment[];
+  /** Conditional routing rules, tried in order (the first enabled match applies); none when absent or empty. */
+  rules?: readonly RoutingRule[];
 }
 
 /** How hard an agent works on a request: each effort names its own model. */
@@ -243,6 +248,10 @@ export interface Caller {
    * come first (by rank), the rest keep the strategy's order. Absent or empty = no preference.
    */
   preferredProviders?: readonly string[] | undefined;
+  /** The calling user's role (super-admin, admin, user, viewer); null for app and org keys and the operator. */
+  role?: string | null | undefined;
+  /** The region the operator assigned to the caller's key (else its app); null = none. */
+  region?: string | null | undefined;
 }
 
 export interface RequestInfo {
@@ -255,4 +264,10 @@ export interface RequestInfo {
   params?: readonly RequestParam[] | undefined;
   /** The client's agent headers (x-switchyard-agent, x-switchyard-effort), when it sent either. */
   agent?: { id: string | null; effort: string | null } | undefined;
+  /** The client asked for a stream (routing rules may look at it). */
+  stream?: boolean | undefined;
+  /** The request headers routing rules reference (lower-case names), and only those; absent when no rule does. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** The body's metadata values routing rules reference (string values only); absent when no rule does. */
+  metadata?: Readonly<Record<string, string>> | undefined;
 }

@@ -40,6 +40,7 @@ export class AppsService {
           active: b.active ?? true,
           piiProtection: b.piiProtection ?? false,
           orgId: b.orgId ?? null,
+          region: b.region ?? null,
         },
       });
       await this.ctx.audit.record(

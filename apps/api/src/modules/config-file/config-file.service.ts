@@ -16,6 +16,7 @@ import {
   CONFIG_FILE_KIND,
   configAliasSchema,
   configAgentSchema,
+  configRuleSchema,
   configChainSchema,
   configModelSchema,
   configPowerLevelSchema,
@@ -37,6 +38,7 @@ import type {
   Model,
   PowerLevel,
   Provider,
+  RoutingRule as RuleRow,
 } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
@@ -44,6 +46,7 @@ import type { RoutingRuntime } from '../../router/runtime.js';
 import { envRefName } from '../../router/secrets-resolver.js';
 import { providerDefaults, isProviderType } from '../../providers/index.js';
 import { AgentsService, presentAgent } from '../agents/agents.service.js';
+import { RulesService, presentRule } from '../rules/rules.service.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { ModelsService } from '../models/models.service.js';
 import type { ProviderHealthService } from '../providers/provider-health.service.js';
@@ -76,7 +79,7 @@ export class ConfigFileError extends Error {
 }
 
 export type ConfigKind =
-  'routing' | 'provider' | 'model' | 'power level' | 'alias' | 'fallback chain' | 'agent';
+  'routing' | 'provider' | 'model' | 'power level' | 'alias' | 'fallback chain' | 'agent' | 'rule';
 
 /** One change an apply makes (or a dry run would make). */
 export interface ConfigChange {
@@ -108,6 +111,7 @@ const KIND_ORDER: ConfigKind[] = [
   'alias',
   'fallback chain',
   'agent',
+  'rule',
   'routing',
 ];
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -183,6 +187,18 @@ function agentEntry(a: AgentRow) {
   return entry;
 }
 
+/** A routing rule as the file writes it (its place in the file is its order). */
+function ruleEntry(r: RuleRow) {
+  const p = presentRule(r);
+  return {
+    name: p.name,
+    ...(p.description ? { description: p.description } : {}),
+    enabled: p.enabled,
+    when: p.when,
+    then: p.then,
+  };
+}
+
 function levelEntry(l: PowerLevel) {
   return {
     slug: l.slug,
@@ -239,6 +255,7 @@ export class ConfigFileService {
   readonly #models: ModelsService;
   readonly #routing: RoutingService;
   readonly #agents: AgentsService;
+  readonly #rules: RulesService;
 
   constructor(
     private readonly ctx: AppContext,
@@ -249,11 +266,12 @@ export class ConfigFileService {
     this.#models = new ModelsService(ctx);
     this.#routing = new RoutingService(ctx, routing);
     this.#agents = new AgentsService(ctx);
+    this.#rules = new RulesService(ctx, routing);
   }
 
   async #current() {
     const p = this.ctx.prisma;
-    const [providers, models, aliases, chains, levels, rules, agents] = await Promise.all([
+    const [providers, models, aliases, chains, levels, rules, agents, routingRules] = await Promise.all([
       p.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
       p.model.findMany({
         where: { scope: 'global' },
@@ -265,8 +283,9 @@ export class ConfigFileService {
       p.powerLevel.findMany({ orderBy: [{ sortOrder: 'asc' }, { slug: 'asc' }] }),
       this.#routing.rules(),
       p.agent.findMany({ orderBy: { agentId: 'asc' } }),
+      p.routingRule.findMany({ orderBy: [{ order: 'asc' }, { id: 'asc' }] }),
     ]);
-    return { providers, models, aliases, chains, levels, rules, agents };
+    return { providers, models, aliases, chains, levels, rules, agents, routingRules };
   }
 
   // ---- export ---------------------------------------------------------------------------------------------
@@ -291,6 +310,7 @@ export class ConfigFileService {
       aliases: cur.aliases.map((a) => compact(aliasEntry(a), ['fallbacks'])),
       fallbackChains: cur.chains.map((c) => compact(chainEntry(c))),
       agents: cur.agents.map(agentEntry),
+      rules: cur.routingRules.map((r) => compact(ruleEntry(r), ['when'])),
     });
     doc.commentBefore = [
       ' Switchyard configuration (README "GitOps").',
@@ -693,6 +713,26 @@ export class ConfigFileService {
       );
     }
 
+    // ---- conditional routing rules, by name; the file's order is their order
+    const ruleByName = new Map(cur.routingRules.map((r) => [r.name, r]));
+    const ruleNames = new Set(file.rules.map((r) => r.name));
+    file.rules.forEach((f, order) => {
+      const { order: _ignored, ...want } = f;
+      const have = ruleByName.get(f.name);
+      if (!have) {
+        step({ action: 'create', kind: 'rule', name: f.name, fields: [] }, () =>
+          this.#rules.create(actor, { ...want, order }),
+        );
+        return;
+      }
+      const fields = diffFields(normalized(configRuleSchema, ruleEntry(have)), want);
+      if (have.order !== order) fields.push({ field: 'order', before: have.order, after: order });
+      if (!fields.length) return;
+      step({ action: 'update', kind: 'rule', name: f.name, fields }, () =>
+        this.#rules.update(actor, have.id, bodyOf(fields)),
+      );
+    });
+
     // ---- routing rules
     if (file.routing) {
       const rules = file.routing;
@@ -705,6 +745,10 @@ export class ConfigFileService {
 
     // ---- prune: what the file does not list (a pruned provider takes its models with it)
     if (prune) {
+      for (const r of cur.routingRules.filter((r) => !ruleNames.has(r.name)))
+        step({ action: 'delete', kind: 'rule', name: r.name, fields: [] }, () =>
+          this.#rules.remove(actor, r.id),
+        );
       for (const a of cur.agents.filter((a) => !agentIds.has(a.agentId)))
         step({ action: 'delete', kind: 'agent', name: a.agentId, fields: [] }, () =>
           this.#agents.remove(actor, a.id),

@@ -60,6 +60,7 @@ type Doc = Record<string, unknown> & {
   fallbackChains: Record<string, unknown>[];
   powerLevels: Record<string, unknown>[];
   agents?: Record<string, unknown>[];
+  rules?: Record<string, unknown>[];
   routing: Record<string, unknown>;
 };
 
@@ -281,6 +282,44 @@ describe('config export and apply', () => {
     doc.agents = [];
     await cli(['config', 'apply', 'f.yaml', '--prune'], { 'f.yaml': stringify(doc) });
     expect(await t.app.ctx.prisma.agent.count()).toBe(0);
+  });
+
+  it("routing rules: created in the file's order, changed, reordered and pruned by the file, exported back", async () => {
+    const doc = await exported();
+    const night = {
+      name: 'Night',
+      enabled: true,
+      when: { time: { tz: 'Europe/Paris', days: [1, 2], from: '22:00', to: '06:00' } },
+      then: { route: 'eco' },
+    };
+    const eu = { name: 'EU', enabled: true, when: { caller: { regions: ['eu'] } }, then: { region: 'eu' } };
+    doc.rules = [night, eu];
+    const dry = await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': stringify(doc) });
+    expect(dry.stdout).toContain('+ rule Night');
+    expect(await t.app.ctx.prisma.routingRule.count()).toBe(0);
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) })).code).toBe(0);
+    const rows = await t.app.ctx.prisma.routingRule.findMany({ orderBy: { order: 'asc' } });
+    expect(rows.map((r) => [r.name, r.order])).toEqual([
+      ['Night', 0],
+      ['EU', 1],
+    ]);
+    expect((await exported()).rules).toEqual([night, eu]);
+    const again = await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': stringify(doc) });
+    expect(again.stdout).not.toContain('rule');
+    doc.rules = [eu, { ...night, then: { route: 'precision' } }];
+    const change = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) });
+    expect(change.stdout).toContain('~ rule Night');
+    expect(
+      (await t.app.ctx.prisma.routingRule.findMany({ orderBy: { order: 'asc' } })).map((r) => r.name),
+    ).toEqual(['EU', 'Night']);
+    const bad = await cli(['config', 'apply', 'f.yaml'], {
+      'f.yaml': stringify({ ...doc, rules: [{ ...night, when: { time: { tz: 'Nowhere/City' } } }] }),
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('rules[0].when.time.tz');
+    doc.rules = [];
+    await cli(['config', 'apply', 'f.yaml', '--prune'], { 'f.yaml': stringify(doc) });
+    expect(await t.app.ctx.prisma.routingRule.count()).toBe(0);
   });
 
   it('secrets are never exported: a stored key becomes a commented apiKeyEnv placeholder, config secrets are masked', async () => {

@@ -41,6 +41,7 @@ export function presentKey(k: GatewayKey, now: number) {
     budgetPeriod: k.budgetPeriod as 'day' | 'week' | 'month' | null,
     allowedModels: k.allowedModels,
     ipAllowlist: k.ipAllowlist,
+    region: k.region,
   };
 }
 
@@ -97,6 +98,7 @@ export class GatewayKeysService {
           cacheTtlSeconds: body.cacheTtlSeconds ?? null,
           allowedModels: body.allowedModels ?? [],
           ipAllowlist: body.ipAllowlist ?? [],
+          region: body.region ?? null,
         },
       });
       await this.ctx.audit.record(

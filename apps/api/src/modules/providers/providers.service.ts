@@ -195,6 +195,7 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
       : null,
     priority: p.priority,
     autoFallback: p.autoFallback,
+    region: p.region,
     hasApiKey: p.encryptedApiKey !== null,
     apiKeyLast4: p.apiKeyLast4,
     apiKeyEnv: envName,

@@ -29,6 +29,11 @@ export const LLM_TABS = [
     keywords: 'a/b experiments split variants percent feedback results confidence',
   },
   {
+    tab: 'rules',
+    label: 'Rules',
+    keywords: 'routing rules conditions time window night region header metadata test trace',
+  },
+  {
     tab: 'keys',
     label: 'Keys',
     keywords: 'provider keys gateway keys api tokens rotate env limits revoke',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { providerKeyField } from '../provider-key.js';
 import { jsonObjectField, safeString } from '../safe/index.js';
 import { authPatchField } from '../models/index.js';
+import { regionField } from '../rules/index.js';
 
 const envName = safeString().regex(
   /^[A-Z_][A-Z0-9_]*$/,
@@ -152,6 +153,8 @@ export const updateProviderBody = z
     config: providerConfigSchema,
     baseUrlWeight: baseUrlWeightField,
     endpoints: providerEndpointsField,
+    /** The region routing rules may prefer (a rule's `region` action); null = none. */
+    region: regionField,
   })
   .partial();
 export type UpdateProviderBody = z.infer<typeof updateProviderBody>;

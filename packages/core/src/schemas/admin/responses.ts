@@ -154,6 +154,8 @@ export const providerSchema = z.strictObject({
   lastTest: z.strictObject({ at: z.string(), ok: z.boolean(), error: z.string().nullable() }).nullable(),
   priority: z.number().int(),
   autoFallback: z.boolean(),
+  /** The region routing rules may prefer; null = none. */
+  region: z.string().nullable(),
   hasApiKey: z.boolean(),
   apiKeyLast4: z.string().nullable(),
   apiKeyEnv: z.string().nullable(),

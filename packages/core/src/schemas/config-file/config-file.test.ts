@@ -29,7 +29,7 @@ describe('config file', () => {
   it.each([
     ['not a mapping', [1, 2], '(the file)', 'must be a mapping'],
     ['a wrong version', { ...base, apiVersion: 'v2' }, 'apiVersion', 'must be "switchyard.dev/v1"'],
-    ['an unknown top-level key', { ...base, rules: [] }, 'rules', 'is not a known field'],
+    ['an unknown top-level key', { ...base, widgets: [] }, 'widgets', 'is not a known field'],
     [
       'a key in clear',
       { ...base, providers: [{ slug: 'o', type: 'openai', name: 'O', apiKey: 'sk-1' }] },

@@ -3,13 +3,14 @@
  * start) reads. Every entry is validated by the admin API's own request bodies (no second schema): a provider is a
  * `createProviderBody` without its key, a model a `createModelBody` naming its provider by slug, and so on.
  *
- * Versioned: `apiVersion` + `kind`. New object kinds (rules) join as new top-level lists, as agents did; an unknown
+ * Versioned: `apiVersion` + `kind`. New object kinds join as new top-level lists, as agents and rules did; an unknown
  * top-level key is an error, so an older server refuses a newer file instead of ignoring part of it.
  */
 import { z } from 'zod';
 import { createProviderBody } from '../admin/index.js';
 import { createModelBody } from '../models/index.js';
 import { createAgentBody } from '../agents/index.js';
+import { createRuleBody } from '../rules/index.js';
 import {
   createAliasBody,
   fallbackChainBody,
@@ -33,6 +34,8 @@ export const configModelSchema = createModelBody
 export const configAliasSchema = createAliasBody.omit({ orgId: true }).strict();
 export const configChainSchema = fallbackChainBody.strict();
 export const configAgentSchema = createAgentBody.strict();
+/** A conditional routing rule, by name; the file's order is the order rules are tried in (`order` is ignored). */
+export const configRuleSchema = createRuleBody;
 /** A power level (they exist already: the file changes them). */
 export const configPowerLevelSchema = updatePowerLevelBody
   .extend({ slug: z.string().trim().min(1, 'is required').max(60) })
@@ -61,6 +64,7 @@ export const configFileSchema = z
     fallbackChains: list(configChainSchema),
     powerLevels: list(configPowerLevelSchema),
     agents: list(configAgentSchema),
+    rules: list(configRuleSchema),
   })
   .strict()
   .superRefine((f, ctx) => {
@@ -79,6 +83,7 @@ export const configFileSchema = z
     unique(f.fallbackChains, (c) => c.modelRef, 'fallbackChains', 'fallback chain');
     unique(f.powerLevels, (l) => l.slug, 'powerLevels', 'power level');
     unique(f.agents, (a) => a.agentId, 'agents', 'agent');
+    unique(f.rules, (r) => r.name, 'rules', 'rule');
     const defaults = f.models.filter((m) => m.isDefault);
     if (defaults.length > 1)
       ctx.addIssue({

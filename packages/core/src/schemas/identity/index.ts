@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { providerKeyField } from '../provider-key.js';
 import { MAX_INT32, dateField, safeString, usdAmount } from '../safe/index.js';
+import { regionField } from '../rules/index.js';
 
 /** Emails as people use them on private networks too (`admin@localhost` is valid). */
 export const emailField = safeString()
@@ -110,6 +111,8 @@ const keyLimits = {
     .optional(),
   allowedModels: z.array(safeString().trim().min(1).max(200)).max(100).optional(),
   ipAllowlist: ipAllowlistField.optional(),
+  /** The region routing rules see for this key's requests (else its app's). */
+  region: regionField.optional(),
 };
 
 /** A key for a user, an organization or an app (admins), or for oneself (`/me/keys`: owner omitted). */
@@ -162,6 +165,8 @@ export const createAppBody = z.object({
   active: z.boolean().optional(),
   piiProtection: z.boolean().optional(),
   orgId: safeString().min(1).nullable().optional(),
+  /** The region routing rules see for this app's keys (a key's own region comes first). */
+  region: regionField.optional(),
 });
 export type CreateAppBody = z.infer<typeof createAppBody>;
 export const updateAppBody = createAppBody.partial();

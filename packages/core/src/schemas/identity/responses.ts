@@ -123,6 +123,8 @@ export const gatewayKeySchema = z.strictObject({
   allowedModels: z.array(z.string()),
   /** Addresses / CIDR ranges the key may be used from; empty = anywhere. */
   ipAllowlist: z.array(z.string()),
+  /** The region routing rules see for this key (null = its app's, or none). */
+  region: z.string().nullable(),
 });
 export type GatewayKey = z.infer<typeof gatewayKeySchema>;
 
@@ -229,6 +231,7 @@ export const appSchema = z.strictObject({
   active: z.boolean(),
   piiProtection: z.boolean(),
   orgId: z.string().nullable(),
+  region: z.string().nullable(),
   createdAt: iso,
   updatedAt: iso,
 });

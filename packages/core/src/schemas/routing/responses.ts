@@ -68,6 +68,16 @@ export const engineTraceSchema = z.strictObject({
       unresolved: z.literal(true).optional(),
     })
     .optional(),
+  /** The routing rule that applied, and what it did. */
+  rule: z
+    .strictObject({
+      id: z.string(),
+      name: z.string(),
+      route: z.string().optional(),
+      strategy: z.enum(GLOBAL_STRATEGY_VALUES).optional(),
+      region: z.string().optional(),
+    })
+    .optional(),
 });
 export type EngineTrace = z.infer<typeof engineTraceSchema>;
 

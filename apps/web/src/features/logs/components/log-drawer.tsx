@@ -327,6 +327,17 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
             </span>
           </p>
         ) : null}
+        {plan?.rule ? (
+          <p className="mb-2 text-sm" data-testid="log-rule">
+            <code>
+              rule: {plan.rule.name}
+              {plan.rule.route ? ` → ${plan.rule.route}` : ''}
+              {plan.rule.strategy ? ` · strategy ${plan.rule.strategy}` : ''}
+              {plan.rule.region ? ` · prefer region ${plan.rule.region}` : ''}
+            </code>{' '}
+            <span className="text-muted">(the first routing rule that matched)</span>
+          </p>
+        ) : null}
         {plan ? (
           <TraceView plan={plan} />
         ) : (

@@ -34,6 +34,7 @@ const provider = (health: Provider['health']): Provider => ({
   lastTestedAt: null,
   priority: 10,
   autoFallback: true,
+  region: null,
   hasApiKey: true,
   apiKeyLast4: 'wxyz',
   apiKeyEnv: null,

@@ -1,0 +1,330 @@
+import {
+  engineTraceSchema,
+  explainRules,
+  ruleConditionsSchema,
+  type CreateRuleBody,
+  type Endpoint,
+  type ReorderRulesBody,
+  type RoutingRule,
+  type Rule,
+  type RuleConditionsBody,
+  type TestRulesBody,
+  type TestRulesResult,
+  type UpdateRuleBody,
+} from '@switchyard/core';
+import type { Prisma, RoutingRule as RuleRow } from '@switchyard/prisma';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../lib/errors.js';
+import { MASTER_CALLER, callerForKey, type ProxyCaller } from '../../proxy/caller.js';
+import type { RoutingRuntime } from '../../router/runtime.js';
+import type { Capability } from '../../router/types.js';
+import { auditedCreate, auditedUpdate } from '../audited-update.js';
+import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+
+export function presentRule(r: RuleRow): Rule {
+  const when = ruleConditionsSchema.safeParse(r.when);
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    enabled: r.enabled,
+    order: r.order,
+    when: when.success ? when.data : {},
+    then: (r.then ?? {}) as Rule['then'],
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+/** A rule as the engine takes it. */
+export function engineRule(
+  r: Pick<Rule, 'id' | 'name' | 'enabled' | 'order' | 'when' | 'then'>,
+): RoutingRule {
+  return { id: r.id, name: r.name, enabled: r.enabled, order: r.order, when: r.when, then: r.then };
+}
+
+/** The usage record's endpoint label (chat.completions, …) as the engine names it. */
+function endpointOfLabel(label: string): Exclude<Endpoint, 'count_tokens'> {
+  if (label === 'chat.completions') return 'chat';
+  if (label === 'messages' || label === 'responses' || label === 'embeddings') return label;
+  return 'chat';
+}
+
+const json = (v: unknown) => v as Prisma.InputJsonValue;
+
+/**
+ * Conditional routing rules: CRUD and reorder (audited; the routing snapshot is reloaded), and the tester: which
+ * rule a request (described, or one from the logs) matches, condition by condition, and the plan it gets.
+ */
+export class RulesService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly routing: RoutingRuntime,
+  ) {}
+
+  async list(): Promise<Rule[]> {
+    const rows = await this.ctx.prisma.routingRule.findMany({ orderBy: [{ order: 'asc' }, { id: 'asc' }] });
+    return rows.map(presentRule);
+  }
+
+  async create(actor: Actor, b: CreateRuleBody): Promise<Rule> {
+    const row = await auditedCreate(this.ctx, {
+      actor,
+      action: 'rule.create',
+      entityType: 'RoutingRule',
+      write: async (tx) => {
+        let order = b.order;
+        if (order === undefined) {
+          const last = await tx.routingRule.aggregate({ _max: { order: true } });
+          order = (last._max.order ?? -1) + 1;
+        }
+        return tx.routingRule.create({
+          data: {
+            name: b.name,
+            description: b.description,
+            enabled: b.enabled,
+            order,
+            when: json(b.when),
+            then: json(b.then),
+          },
+        });
+      },
+      present: presentRule,
+      changed: 'rules',
+    });
+    return presentRule(row);
+  }
+
+  async update(actor: Actor, id: string, b: UpdateRuleBody): Promise<Rule> {
+    const before = await this.ctx.prisma.routingRule.findUnique({ where: { id } });
+    if (!before) throw AppError.notFound('Rule');
+    const cur = presentRule(before);
+    const when: RuleConditionsBody = b.when ?? cur.when;
+    const r = when.request;
+    if (
+      r?.minPromptTokens !== undefined &&
+      r.maxPromptTokens !== undefined &&
+      r.minPromptTokens > r.maxPromptTokens
+    )
+      throw AppError.validation('when.request: minPromptTokens must not be above maxPromptTokens');
+    const row = await auditedUpdate(this.ctx, {
+      actor,
+      action: 'rule.update',
+      entityType: 'RoutingRule',
+      entityId: id,
+      before: cur,
+      write: (tx) =>
+        tx.routingRule.update({
+          where: { id },
+          data: {
+            ...(b.name !== undefined ? { name: b.name } : {}),
+            ...(b.description !== undefined ? { description: b.description } : {}),
+            ...(b.enabled !== undefined ? { enabled: b.enabled } : {}),
+            ...(b.when !== undefined ? { when: json(b.when) } : {}),
+            ...(b.then !== undefined ? { then: json(b.then) } : {}),
+            ...(b.order !== undefined ? { order: b.order } : {}),
+          },
+        }),
+      present: presentRule,
+      changed: 'rules',
+    });
+    return presentRule(row);
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.ctx.prisma.$transaction(async (tx) => {
+      const before = await tx.routingRule.findUnique({ where: { id } });
+      if (!before) throw AppError.notFound('Rule');
+      await tx.routingRule.delete({ where: { id } });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'rule.delete',
+          entityType: 'RoutingRule',
+          entityId: id,
+          before: presentRule(before),
+          ip: actor.ip,
+        },
+        tx,
+      );
+    });
+    await this.ctx.configChanged('rules');
+  }
+
+  /** Every rule id in the new order: each rule gets its position as its order. */
+  async reorder(actor: Actor, b: ReorderRulesBody): Promise<Rule[]> {
+    await this.ctx.prisma.$transaction(async (tx) => {
+      const rows = await tx.routingRule.findMany({ select: { id: true, order: true } });
+      const known = new Set(rows.map((r) => r.id));
+      if (b.ids.length !== rows.length || b.ids.some((id) => !known.has(id)))
+        throw AppError.validation('ids: must list every rule exactly once');
+      const before = new Map(rows.map((r) => [r.id, r.order]));
+      for (const [i, id] of b.ids.entries())
+        if (before.get(id) !== i) await tx.routingRule.update({ where: { id }, data: { order: i } });
+      await this.ctx.audit.record(
+        {
+          actor,
+          action: 'rule.reorder',
+          entityType: 'RoutingRule',
+          entityId: 'order',
+          before: { ids: [...rows].sort((x, y) => x.order - y.order).map((r) => r.id) },
+          after: { ids: b.ids },
+          ip: actor.ip,
+        },
+        tx,
+      );
+    });
+    await this.ctx.configChanged('rules');
+    return this.list();
+  }
+
+  /** The caller to test as: a gateway key (as the proxy would see it), a user, or the operator. */
+  #callerFor(keyId: string | null | undefined, userId: string | null | undefined): ProxyCaller {
+    const cfg = this.routing.config;
+    if (keyId) {
+      const key = [...cfg.keysByHash.values()].find((k) => k.id === keyId);
+      if (!key) throw AppError.validation('keyId: no active gateway key with that id');
+      const r = callerForKey(key, cfg);
+      if (!r.ok) throw AppError.validation(`keyId: ${r.message}`, { code: r.code });
+      return r.caller;
+    }
+    if (userId) {
+      const user = cfg.users.get(userId);
+      if (!user) throw AppError.validation('userId: no user with that id');
+      return {
+        kind: 'key',
+        keyId: null,
+        keyName: null,
+        keyPrefix: null,
+        userId: user.id,
+        orgId: user.orgId,
+        appId: null,
+        powerLevel: user.powerLevel,
+        allowedModels: [],
+        key: null,
+      };
+    }
+    return MASTER_CALLER;
+  }
+
+  /**
+   * Tests the rules (the stored ones, or the draft list in the body) against a request: described in the body, or a
+   * logged one (`requestId`: its caller, model, endpoint, prompt size, stream flag and time from the usage record;
+   * the body's fields override them). Nothing is called, no counter is touched.
+   */
+  async test(b: TestRulesBody): Promise<TestRulesResult> {
+    let recorded: TestRulesResult['recorded'] = null;
+    let base: {
+      model: string;
+      endpoint: Exclude<Endpoint, 'count_tokens'>;
+      promptTokens: number;
+      stream: boolean;
+      at: number;
+      caller: ProxyCaller;
+    };
+    if (b.requestId) {
+      const rec = await this.ctx.prisma.usageRecord.findFirst({
+        where: { requestId: b.requestId },
+        orderBy: { id: 'desc' },
+      });
+      if (!rec) throw AppError.notFound('Logged request');
+      const plan = (rec.trace as { plan?: unknown } | null)?.plan;
+      const parsed = engineTraceSchema.safeParse(plan);
+      recorded = parsed.success ? parsed.data : null;
+      // The key that sent it (when it still exists), else its user / org / app as recorded.
+      const keyLive =
+        rec.gatewayKeyId !== null &&
+        [...this.routing.config.keysByHash.values()].some((k) => k.id === rec.gatewayKeyId && !k.revoked);
+      const caller: ProxyCaller =
+        b.keyId || b.userId
+          ? this.#callerFor(b.keyId, b.userId)
+          : keyLive
+            ? this.#callerFor(rec.gatewayKeyId, null)
+            : {
+                ...MASTER_CALLER,
+                kind: 'key',
+                keyId: rec.gatewayKeyId,
+                userId: rec.userId,
+                orgId: rec.orgId,
+                appId: rec.appId,
+                powerLevel: rec.userId
+                  ? (this.routing.config.users.get(rec.userId)?.powerLevel ?? null)
+                  : null,
+              };
+      base = {
+        model: rec.requestedModel,
+        endpoint: endpointOfLabel(rec.endpoint),
+        promptTokens: rec.tokensIn,
+        stream: rec.stream,
+        at: rec.createdAt.getTime(),
+        caller,
+      };
+    } else {
+      if (!b.model) throw AppError.validation('model: is required (or give a requestId)');
+      base = {
+        model: b.model,
+        endpoint: 'chat',
+        promptTokens: 100,
+        stream: false,
+        at: this.ctx.now(),
+        caller: this.#callerFor(b.keyId, b.userId),
+      };
+    }
+    const model = b.model || base.model;
+    const endpoint = b.endpoint ?? base.endpoint;
+    const promptTokens = b.promptTokens ?? base.promptTokens;
+    const stream = b.stream ?? base.stream;
+    const hasTools = b.hasTools ?? false;
+    const hasImages = b.hasImages ?? false;
+    const at = b.at ? Date.parse(b.at) : base.at;
+    const headers = Object.fromEntries(Object.entries(b.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const metadata = b.metadata ?? {};
+    const needs: Capability[] = [endpoint === 'embeddings' ? 'embeddings' : 'chat'];
+    if (hasTools) needs.push('tools');
+    if (hasImages) needs.push('vision');
+
+    const rules: RoutingRule[] = b.rules
+      ? b.rules.map((r, i) => engineRule({ ...r, id: r.id || `draft-${i + 1}`, order: r.order ?? i }))
+      : (await this.list()).map(engineRule);
+    const engineCaller = this.routing.callerFor(base.caller);
+    const explained = explainRules(rules, {
+      request: { endpoint, promptTokens, needs, stream, headers, metadata },
+      caller: engineCaller,
+      now: at,
+    });
+    const chosen = explained.find((r) => r.chosen);
+    const plan = this.routing.dryRun({
+      endpoint,
+      facts: { model, stream, maxTokens: null, promptTokens, needs, headers, metadata },
+      caller: base.caller,
+      engineCaller,
+      rules,
+      now: at,
+    });
+    return {
+      request: {
+        requestId: b.requestId ?? null,
+        model,
+        endpoint,
+        promptTokens,
+        stream,
+        hasTools,
+        hasImages,
+        at: new Date(at).toISOString(),
+      },
+      caller: {
+        keyId: engineCaller.keyId,
+        userId: engineCaller.userId,
+        orgId: engineCaller.orgId,
+        appId: engineCaller.appId,
+        role: engineCaller.role ?? null,
+        region: engineCaller.region ?? null,
+        powerLevel: engineCaller.powerLevel,
+      },
+      match: chosen ? { id: chosen.id, name: chosen.name } : null,
+      rules: explained,
+      plan,
+      recorded,
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import { expect, test } from '@playwright/test';
+import { apiCall, apiToken, createUser, navigate, signIn, unique } from './helpers';
+
+/** 'HH:MM' in UTC, `deltaMs` from now. */
+const utcClock = (deltaMs: number) => new Date(Date.now() + deltaMs).toISOString().slice(11, 16);
+
+/**
+ * Conditional routing rules: an admin makes a night rule whose window covers now (computed in UTC: now-1h..now+1h,
+ * wrapping past midnight when it must), scoped to one key; a request with that key goes to the rule's model, the
+ * request's log names the rule, and the tester finds the same rule for that logged request.
+ */
+test('make a night rule, see it route a request and name itself in the trace; test it against the log', async ({
+  page,
+  request,
+  isMobile,
+}, testInfo) => {
+  const name = `Night ${unique(testInfo)}`;
+  const user = await createUser(request, { email: `rules-${Date.now()}@example.com`, role: 'user' });
+  const userToken = await apiToken(request, user.email, user.password);
+  const key = await apiCall<{ id: string; key: string }>(request, userToken, 'POST', '/me/keys', {
+    name: `rules ${name}`,
+  });
+
+  await signIn(page);
+  await navigate(page, isMobile, 'LLM gateway › Rules');
+  await page.getByRole('button', { name: 'Create rule' }).click();
+  const form = page.getByRole('form', { name: 'New rule' });
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  await form.getByLabel('Time zone').fill('UTC');
+  await form.getByLabel('From (HH:MM)').fill(utcClock(-3_600_000));
+  await form.getByLabel('To (HH:MM)').fill(utcClock(3_600_000));
+  await form.getByLabel('Key ids').fill(key.id);
+  await form.getByLabel('Route to').fill('mock/mock-large');
+  await form.getByRole('button', { name: 'Create rule' }).click();
+  const row = page.getByTestId('rule-row').filter({ hasText: name });
+  await expect(row).toContainText('route → mock/mock-large');
+  await expect(row).toContainText('UTC');
+  await expect(row.getByRole('switch', { name: `${name} enabled` })).toHaveAttribute('aria-checked', 'true');
+
+  const res = await request.post('/v1/chat/completions', {
+    headers: { authorization: `Bearer ${key.key}` },
+    data: { model: 'mock/mock-small', messages: [{ role: 'user', content: 'Hi' }] },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  expect(res.headers()['x-switchyard-model']).toBe('mock-large');
+  const requestId = res.headers()['x-request-id']!;
+
+  const admin = await apiToken(request);
+  let logId = '';
+  await expect
+    .poll(
+      async () => {
+        const logs = await apiCall<{ data: { id: string; requestId: string }[] }>(
+          request,
+          admin,
+          'GET',
+          `/llm/logs?limit=20`,
+        );
+        logId = logs.data.find((l) => l.requestId === requestId)?.id ?? '';
+        return logId;
+      },
+      { timeout: 15_000 },
+    )
+    .not.toBe('');
+  await page.goto(`/logs?log=${logId}`);
+  const drawer = page.getByRole('dialog', { name: 'Request details' });
+  await expect(drawer.getByTestId('log-rule')).toContainText(`rule: ${name} → mock/mock-large`);
+
+  // The tester: the logged request, against the saved rules.
+  await page.goto('/llm/rules');
+  const tester = page.getByTestId('rule-tester');
+  await tester.getByLabel('Request id (from the logs)').fill(requestId);
+  await tester.getByRole('button', { name: 'Test' }).click();
+  await expect(tester.getByTestId('rule-test-match')).toHaveText(name);
+  await expect(tester.getByTestId('rule-test-chosen')).toContainText('mock/mock-large');
+
+  // Switched off, the rule no longer applies to that request.
+  await row.getByRole('switch', { name: `${name} enabled` }).click();
+  await expect(row.getByRole('switch', { name: `${name} enabled` })).toHaveAttribute('aria-checked', 'false');
+  await tester.getByRole('button', { name: 'Test' }).click();
+  await expect(tester.getByTestId('rule-test-match')).toHaveText('No rule applies');
+
+  // Leave no rule behind for the other specs.
+  const rules = await apiCall<{ data: { id: string; name: string }[] }>(request, admin, 'GET', '/llm/rules');
+  for (const r of rules.data.filter((x) => x.name === name))
+    await apiCall(request, admin, 'DELETE', `/llm/rules/${r.id}`);
+});
