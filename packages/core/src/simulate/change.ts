@@ -54,14 +54,16 @@ export function isEmptyChange(change: WhatIfChange): boolean {
     !change.disableModels?.length &&
     !change.replaceModels?.length &&
     !change.aliases?.length &&
-    !change.powerLevels?.length
+    !change.powerLevels?.length &&
+    change.rules === undefined
   );
 }
 
 /**
  * The configuration with the change applied, in order: strategy, disabled providers, disabled models, replaced
- * models, aliases, power levels. Names the configuration does not have are ignored here (see {@link checkChange}).
- * Everything else (rules, experiments, chains, agents, limits) comes along unchanged.
+ * models, aliases, power levels, rules (the list replaced, in the order given). Names the configuration does not
+ * have are ignored here (see {@link checkChange}). Everything else (experiments, chains, agents, limits) comes along
+ * unchanged.
  */
 export function applyChange(config: RoutingConfig, change: WhatIfChange): RoutingConfig {
   const index = indexConfig(config);
@@ -140,6 +142,18 @@ export function applyChange(config: RoutingConfig, change: WhatIfChange): Routin
     strategy: change.strategy ?? config.strategy,
     ...(defaultModel !== config.defaultModel ? { defaultModel } : {}),
     ...(agents !== config.agents && agents ? { agents } : {}),
+    ...(change.rules
+      ? {
+          rules: change.rules.map((r, i) => ({
+            id: `whatif-${i + 1}`,
+            name: r.name,
+            enabled: r.enabled,
+            order: i,
+            when: r.when,
+            then: r.then,
+          })),
+        }
+      : {}),
   };
 }
 

@@ -37,8 +37,6 @@ function rec(over: Partial<RecordFacts> & { id: number }): RecordFacts {
   };
 }
 
-const NOW = Date.UTC(2026, 11, 6);
-
 describe('applyChange', () => {
   it.each([
     ['strategy', { strategy: 'cost' as const }, (c: RoutingConfig) => c.strategy, 'cost'],
@@ -138,7 +136,7 @@ describe('applyChange', () => {
 
 describe('simulate', () => {
   it('no change: every request keeps its target and its cost', () => {
-    const r = simulate([rec({ id: 1 }), rec({ id: 2 })], { current: base, candidate: base, now: NOW });
+    const r = simulate([rec({ id: 1 }), rec({ id: 2 })], { current: base, candidate: base });
     expect(r.requests).toBe(2);
     expect(r.changed).toBe(0);
     expect(r.actual.costUsd).toBeCloseTo(0.05, 10);
@@ -167,7 +165,7 @@ describe('simulate', () => {
           costUsd: 0.002,
         }),
       ],
-      { current: base, candidate, now: NOW },
+      { current: base, candidate },
     );
     // beta/big: 1000 × 5 + 500 × 15 = 12,500 / 1e6 = 0.0125 each; small: 1000 × 1 + 500 × 2 = 0.002.
     expect(r.projected.costUsd).toBeCloseTo(0.0125 * 2 + 0.002, 10);
@@ -199,7 +197,7 @@ describe('simulate', () => {
         rec({ id: 1 }),
         rec({ id: 2, model: 'small', providerId: 'pb', providerSlug: 'beta', modelId: 'small' }),
       ],
-      { current: base, candidate, now: NOW },
+      { current: base, candidate },
     );
     expect(r.unroutable.count).toBe(1);
     expect(r.unroutable.reasons[0]!.code).toBe('no_candidates');
@@ -214,9 +212,9 @@ describe('simulate', () => {
       { ...base, models: base.models.map((m) => (m.id === 'mb' ? { ...m, contextWindow: 500 } : m)) },
       whatIfChange.parse({ disableProviders: ['alpha'] }),
     );
-    const r = simulate([rec({ id: 1, model: 'big' })], { current: base, candidate: tiny, now: NOW });
+    const r = simulate([rec({ id: 1, model: 'big' })], { current: base, candidate: tiny });
     expect(r.unroutable.reasons.map((x) => x.code)).toEqual(['no_candidates']);
-    const onlyB = simulate([rec({ id: 1, model: 'beta/big' })], { current: base, candidate: tiny, now: NOW });
+    const onlyB = simulate([rec({ id: 1, model: 'beta/big' })], { current: base, candidate: tiny });
     expect(onlyB.unroutable.reasons.map((x) => x.code)).toEqual(['context_too_large']);
   });
 
@@ -229,7 +227,6 @@ describe('simulate', () => {
     const r = simulate([rec({ id: 1, model: 'beta/big', needs: ['chat', 'vision'] })], {
       current: noVision,
       candidate,
-      now: NOW,
     });
     expect(r.unroutable.reasons.map((x) => x.code)).toEqual(['capability_missing']);
   });
@@ -251,13 +248,13 @@ describe('simulate', () => {
       }),
     );
     const records = Array.from({ length: 8 }, (_, i) => rec({ id: i + 1 }));
-    const r = simulate(records, { current: base, candidate, now: NOW });
+    const r = simulate(records, { current: base, candidate });
     expect(r.projected.models.map((m) => [m.ref, m.requests]).sort()).toEqual([
       ['alpha/big', 6],
       ['beta/big', 2],
     ]);
     expect(r.changed).toBe(2);
-    expect(simulate(records, { current: base, candidate, now: NOW })).toEqual(r);
+    expect(simulate(records, { current: base, candidate })).toEqual(r);
   });
 
   it('quota-aware picks are seeded per record: the same records give the same split', () => {
@@ -277,17 +274,53 @@ describe('simulate', () => {
       }),
     );
     const records = Array.from({ length: 200 }, (_, i) => rec({ id: i + 1 }));
-    const a = simulate(records, { current: base, candidate, now: NOW });
-    const b = simulate([...records], { current: base, candidate, now: NOW });
+    const a = simulate(records, { current: base, candidate });
+    const b = simulate([...records], { current: base, candidate });
     expect(a).toEqual(b);
     const beta = a.projected.models.find((m) => m.ref === 'beta/big')!.requests;
     expect(beta).toBeGreaterThan(60);
     expect(beta).toBeLessThan(140);
   });
 
+  it('a night rule in the candidate: requests made inside its window (at their own time) move, the others stay', () => {
+    const candidate = applyChange(
+      base,
+      whatIfChange.parse({
+        rules: [
+          {
+            name: 'Night',
+            when: { time: { tz: 'UTC', from: '22:00', to: '06:00' } },
+            then: { route: 'small' },
+          },
+        ],
+      }),
+    );
+    const night = Date.UTC(2026, 11, 1, 23, 30);
+    const day = Date.UTC(2026, 11, 1, 12, 0);
+    const r = simulate([rec({ id: 1, at: night }), rec({ id: 2, at: day })], { current: base, candidate });
+    expect(r.changed).toBe(1);
+    expect(r.samples.map((x) => [x.id, x.projected])).toEqual([['1', 'beta/small']]);
+    // small: 1000 × 1 + 500 × 2 = 0.002; the day request keeps alpha/big at 0.025.
+    expect(r.projected.costUsd).toBeCloseTo(0.002 + 0.025, 10);
+  });
+
+  it('an empty rule list replays without the configured rules', () => {
+    const withRule: RoutingConfig = {
+      ...base,
+      rules: [
+        { id: 'r1', name: 'All to small', enabled: true, order: 0, when: {}, then: { route: 'small' } },
+      ],
+    };
+    const candidate = applyChange(withRule, whatIfChange.parse({ rules: [] }));
+    expect(isEmptyChange(whatIfChange.parse({ rules: [] }))).toBe(false);
+    const r = simulate([rec({ id: 1 })], { current: withRule, candidate });
+    expect(r.current.costUsd).toBeCloseTo(0.002, 10);
+    expect(r.projected.costUsd).toBeCloseTo(0.025, 10);
+  });
+
   it('a strategy change reorders bare ids (cost: the cheaper provider)', () => {
     const candidate = applyChange(base, whatIfChange.parse({ strategy: 'cost' }));
-    const r = simulate([rec({ id: 1, model: 'big' })], { current: base, candidate, now: NOW });
+    const r = simulate([rec({ id: 1, model: 'big' })], { current: base, candidate });
     expect(r.samples[0]).toMatchObject({ actual: 'alpha/big', projected: 'beta/big' });
     expect(r.projected.costUsd).toBeCloseTo(0.0125, 10);
   });
@@ -297,7 +330,7 @@ describe('simulate', () => {
       base,
       whatIfChange.parse({ powerLevels: [{ slug: 'balanced', modelRefs: ['beta/small'] }] }),
     );
-    const r = simulate([rec({ id: 1, model: 'auto' })], { current: base, candidate, now: NOW });
+    const r = simulate([rec({ id: 1, model: 'auto' })], { current: base, candidate });
     expect(r.samples[0]).toMatchObject({ projected: 'beta/small' });
     expect(r.projected.costUsd).toBeCloseTo(0.002, 10);
   });
@@ -308,7 +341,6 @@ describe('simulate', () => {
     const r = simulate([rec({ id: 1, model: 'big', caller: byokCaller })], {
       current: base,
       candidate,
-      now: NOW,
     });
     expect(r.projected.costUsd).toBe(0);
     expect(r.changed).toBe(1);
@@ -319,7 +351,7 @@ describe('simulate', () => {
     const records = Array.from({ length: 30 }, (_, i) =>
       rec({ id: i + 1, model: 'big', endpoint: 'count_tokens', costUsd: 0 }),
     );
-    const r = simulate(records, { current: base, candidate, now: NOW, maxSamples: 5 });
+    const r = simulate(records, { current: base, candidate, maxSamples: 5 });
     expect(r.projected.costUsd).toBe(0);
     expect(r.changed).toBe(30);
     expect(r.samples).toHaveLength(5);

@@ -42,6 +42,8 @@ export interface RecordFacts {
   /** Capabilities the request needed; old records: chat only. */
   needs: readonly Capability[];
   params?: readonly RequestParam[] | undefined;
+  /** The client asked for a stream (routing rules may look at it); absent = not recorded. */
+  stream?: boolean | undefined;
   /** What the platform paid (recorded). */
   costUsd: number;
   /** The target that answered: provider id, its slug and the upstream model id. */
@@ -105,8 +107,6 @@ export interface SimulationOptions {
   current: RoutingConfig;
   /** The configuration with the candidate change applied. */
   candidate: RoutingConfig;
-  /** The clock the plans see (windows, agent selection): the run's time. */
-  now: number;
   /** Changed or unroutable requests kept as examples; default 20. */
   maxSamples?: number;
 }
@@ -214,11 +214,13 @@ export function createSimulation(opts: SimulationOptions): Simulation {
         maxTokens: r.maxTokens,
         needs: r.needs,
         ...(r.params && r.params.length > 0 ? { params: r.params } : {}),
+        ...(r.stream !== undefined ? { stream: r.stream } : {}),
       },
       caller: r.caller,
       config,
       state: state.view,
-      now: opts.now,
+      // Each request replays at the time it was made (rules' time windows, experiments' start and end).
+      now: r.at,
       rng: mulberry32(seedOf(r.id)),
     });
     if (p.events.length > 0) state.apply(p.events);

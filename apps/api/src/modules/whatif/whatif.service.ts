@@ -75,6 +75,7 @@ interface Row {
   gatewayKeyId: string | null;
   userId: string | null;
   appId: string | null;
+  stream: boolean;
   facts: string | null;
 }
 
@@ -210,7 +211,7 @@ export class WhatIfService {
     candidate: RoutingConfig,
     scope: ReplayScope,
   ): Promise<{ result: SimulationResult; truncated: boolean; rows: number }> {
-    const sim = createSimulation({ current, candidate, now: this.ctx.now() });
+    const sim = createSimulation({ current, candidate });
     const callers = new Map<string, Caller>();
     const facts = new Map<string, ParsedFacts>();
     const started = performance.now();
@@ -236,7 +237,7 @@ export class WhatIfService {
       }
       const sql = `SELECT "id"::float8 AS id, (extract(epoch from "createdAt") * 1000)::float8 AS at, "endpoint",
           "requestedModel", "tokensIn", "tokensOut", "tokensCached", "costUsd"::float8 AS "costUsd", "providerId",
-          "providerSlug", "modelId", "orgId", "gatewayKeyId", "userId", "appId", ${FACTS_SQL} AS facts
+          "providerSlug", "modelId", "orgId", "gatewayKeyId", "userId", "appId", "stream", ${FACTS_SQL} AS facts
         FROM "UsageRecord" WHERE ${where} ORDER BY "UsageRecord"."id" LIMIT ${BATCH}`;
       const max = scope.maxRows ?? Number.POSITIVE_INFINITY;
       const fetch = (after: number) =>
@@ -266,6 +267,7 @@ export class WhatIfService {
             maxTokens: f.maxTokens,
             needs: f.needs,
             params: f.params,
+            stream: r.stream,
             costUsd: r.costUsd,
             providerId: r.providerId,
             providerSlug: r.providerSlug,

@@ -159,6 +159,36 @@ describe('what-if simulator', () => {
     expect(res.body.byOrg.find((o: { orgId: string | null }) => o.orgId === null).unroutable).toBe(1);
   });
 
+  it('a candidate rule: requests made inside its window, at their own time, move to its route', async () => {
+    const rules = [
+      {
+        name: 'Wednesday mornings to the mini',
+        when: { time: { tz: 'UTC', days: ['wed'], from: '09:00', to: '11:00' } },
+        then: { route: 'wi-beta/wi-mini' },
+      },
+    ];
+    const res = await t.http
+      .post('/api/v1/llm/whatif')
+      .set(as(admin))
+      .send({ ...RANGE, change: { rules } })
+      .expect(200);
+    // Wednesday 2 December: requests 1 (wi-alpha/wi-big) and 5 (wi-beta/wi-big) move; the others keep their target.
+    expect(res.body.changed).toBe(2);
+    expect(res.body.projected.costUsd).toBeCloseTo(2 * 0.002 + 3 * 0.025, 10);
+    const off = await t.http
+      .post('/api/v1/llm/whatif')
+      .set(as(admin))
+      .send({ ...RANGE, change: { rules: [{ ...rules[0], enabled: false }] } })
+      .expect(200);
+    expect(off.body.changed).toBe(0);
+    const bad = await t.http
+      .post('/api/v1/llm/whatif')
+      .set(as(admin))
+      .send({ ...RANGE, change: { rules: [{ ...rules[0], when: { time: { tz: 'Mars/Olympus' } } }] } })
+      .expect(400);
+    expect(JSON.stringify(bad.body)).toMatch(/tz|time zone/i);
+  });
+
   it("one organization's traffic only", async () => {
     const res = await t.http
       .post('/api/v1/llm/whatif')

@@ -7,6 +7,8 @@ import {
   formFromSearch,
   replaceLink,
   signedUsd,
+  toggleRule,
+  type WhatIfRule,
 } from './whatif-form';
 
 const NOW = Date.parse('2026-12-06T15:00:00Z');
@@ -85,5 +87,34 @@ describe('what-if form', () => {
     expect(signedUsd(1.2, fmt)).toBe('+$1.20');
     expect(signedUsd(-0.4, fmt)).toBe('−$0.40');
     expect(signedUsd(0, fmt)).toBe('$0.00');
+  });
+
+  it('switching a rule on or off replays the stored rules with that one changed; switching it back is no change', () => {
+    const rules: WhatIfRule[] = [
+      {
+        id: 'r1',
+        name: 'Night',
+        enabled: false,
+        when: { time: { tz: 'UTC', from: '22:00', to: '06:00' } },
+        then: { route: 'eco' },
+      },
+      {
+        id: 'r2',
+        name: 'Tools',
+        enabled: true,
+        when: { request: { hasTools: true } },
+        then: { strategy: 'quality' },
+      },
+    ];
+    const f = emptyForm(NOW);
+    expect(changeOf(f, rules)).toEqual({});
+    const on = { ...f, rulesOn: toggleRule(f, rules, 'r1', true) };
+    expect(on.rulesOn).toEqual(['r2', 'r1']);
+    expect(changeOf(on, rules).rules).toEqual([
+      { name: 'Night', when: rules[0]!.when, then: { route: 'eco' }, enabled: true },
+      { name: 'Tools', when: rules[1]!.when, then: { strategy: 'quality' }, enabled: true },
+    ]);
+    const back = { ...on, rulesOn: toggleRule(on, rules, 'r1', false) };
+    expect(changeOf(back, rules)).toEqual({});
   });
 });

@@ -1,4 +1,4 @@
-import type { WhatIfBodyInput, WhatIfChangeInput } from '@switchyard/core';
+import type { CreateRuleInput, WhatIfBodyInput, WhatIfChangeInput } from '@switchyard/core';
 
 export type Strategy = 'cost' | 'balanced' | 'quality';
 export type AliasStrategy = 'ordered' | 'round-robin' | 'weighted' | 'quota-aware' | 'least-busy' | 'latency';
@@ -23,7 +23,15 @@ export interface WhatIfForm {
   powerLevelTier: Tier | '';
   /** The level's explicit models, in order. */
   powerLevelRefs: string[];
+  /** The routing rules switched on in the candidate, by id; null = the rules replay as configured. */
+  rulesOn: string[] | null;
 }
+
+/** A stored rule as the what-if needs it (its conditions and action go into the candidate unchanged). */
+export type WhatIfRule = Required<Pick<CreateRuleInput, 'name' | 'when' | 'then'>> & {
+  id: string;
+  enabled: boolean;
+};
 
 const DAY = 86_400_000;
 const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -44,6 +52,7 @@ export function emptyForm(now: number, over: Partial<WhatIfForm> = {}): WhatIfFo
     powerLevel: '',
     powerLevelTier: '',
     powerLevelRefs: [],
+    rulesOn: null,
     ...over,
   };
 }
@@ -80,8 +89,17 @@ export function formErrors(f: WhatIfForm): Partial<Record<keyof WhatIfForm, stri
   return e;
 }
 
-/** The candidate change the form describes. */
-export function changeOf(f: WhatIfForm): WhatIfChangeInput {
+/**
+ * The rules switched on after flipping one: from the configured state the first time, so the candidate is "the
+ * rules as they are, with this one on or off".
+ */
+export function toggleRule(f: WhatIfForm, rules: readonly WhatIfRule[], id: string, on: boolean): string[] {
+  const current = f.rulesOn ?? rules.filter((r) => r.enabled).map((r) => r.id);
+  return on ? [...new Set([...current, id])] : current.filter((x) => x !== id);
+}
+
+/** The candidate change the form describes (`rules`: the stored rules, for a candidate that switches some). */
+export function changeOf(f: WhatIfForm, rules: readonly WhatIfRule[] = []): WhatIfChangeInput {
   const change: WhatIfChangeInput = {};
   if (f.strategy) change.strategy = f.strategy;
   if (f.disableProviders.length > 0) change.disableProviders = [...f.disableProviders];
@@ -109,15 +127,21 @@ export function changeOf(f: WhatIfForm): WhatIfChangeInput {
         ...(f.powerLevelRefs.length > 0 ? { modelRefs: [...f.powerLevelRefs] } : {}),
       },
     ];
+  if (f.rulesOn !== null) {
+    const on = new Set(f.rulesOn);
+    // Only a real difference from the configured rules is a change.
+    if (rules.some((r) => r.enabled !== on.has(r.id)))
+      change.rules = rules.map((r) => ({ name: r.name, when: r.when, then: r.then, enabled: on.has(r.id) }));
+  }
   return change;
 }
 
 /** The request body: the days as UTC midnights, the last day included. */
-export function bodyOf(f: WhatIfForm): WhatIfBodyInput {
+export function bodyOf(f: WhatIfForm, rules: readonly WhatIfRule[] = []): WhatIfBodyInput {
   return {
     from: `${f.from}T00:00:00.000Z`,
     to: new Date(Date.parse(`${f.to}T00:00:00.000Z`) + DAY).toISOString(),
-    change: changeOf(f),
+    change: changeOf(f, rules),
   };
 }
 

@@ -1,6 +1,7 @@
 /** The what-if simulator and savings advice: the candidate change, the run's body and the answers. */
 import { z } from 'zod';
 import { TIERS } from '../../engine/types.js';
+import { createRuleBody } from '../rules/index.js';
 import { dateField, safeString } from '../safe/index.js';
 
 const ALIAS_STRATEGY_VALUES = [
@@ -41,7 +42,7 @@ export const whatIfPowerLevelChange = z.strictObject({
 
 /**
  * A candidate change to the routing configuration. Every part is optional; together they apply in this order:
- * strategy, disabled providers, disabled models, replaced models, aliases, power levels.
+ * strategy, disabled providers, disabled models, replaced models, aliases, power levels, rules.
  */
 export const whatIfChange = z.strictObject({
   /** The global routing strategy. */
@@ -60,8 +61,11 @@ export const whatIfChange = z.strictObject({
     .optional(),
   aliases: z.array(whatIfAliasChange).max(50, 'at most 50 aliases').optional(),
   powerLevels: z.array(whatIfPowerLevelChange).max(3, 'at most 3 power levels').optional(),
-  // TODO: a `rules` part (conditional routing rules) once RoutingConfig has them; the candidate is a copy of the
-  // whole configuration, so rules and experiments already replay as configured.
+  /**
+   * Replaces the conditional routing rules with this list, tried in the order given (absent: the rules replay as
+   * configured, like experiments). An empty list replays without any rule.
+   */
+  rules: z.array(createRuleBody).max(200, 'at most 200 rules').optional(),
 });
 export type WhatIfChange = z.infer<typeof whatIfChange>;
 export type WhatIfChangeInput = z.input<typeof whatIfChange>;

@@ -11,16 +11,19 @@ import { formatNumber, formatUsd } from '../../../lib/format';
 import { useModelRefs } from '../../providers/api/get-model-refs';
 import { useAliases } from '../../providers/api/get-aliases';
 import { useProviders } from '../../providers/api/get-providers';
+import { useRules } from '../../rules/api/get-rules';
 import { useRunWhatIf } from '../api/run-whatif';
 import {
   bodyOf,
   formErrors,
   formFromSearch,
   signedUsd,
+  toggleRule,
   type AliasStrategy,
   type Strategy,
   type Tier,
   type WhatIfForm,
+  type WhatIfRule,
 } from '../whatif-form';
 import { SavingsCard } from './savings-card';
 
@@ -45,6 +48,9 @@ export function WhatIfPage() {
   const providers = useProviders();
   const models = useModelRefs();
   const aliases = useAliases();
+  const storedRules = useRules();
+  const rules: WhatIfRule[] = useMemo(() => storedRules.data ?? [], [storedRules.data]);
+  const rulesOn = form.rulesOn ?? rules.filter((r) => r.enabled).map((r) => r.id);
   const run = useRunWhatIf();
   const errors = formErrors(form);
   const set = <K extends keyof WhatIfForm>(k: K, v: WhatIfForm[K]) => setForm((f) => ({ ...f, [k]: v }));
@@ -77,7 +83,7 @@ export function WhatIfPage() {
           className="flex flex-col gap-4"
           onSubmit={(e) => {
             e.preventDefault();
-            if (Object.keys(errors).length === 0) run.mutate(bodyOf(form));
+            if (Object.keys(errors).length === 0) run.mutate(bodyOf(form, rules));
           }}
         >
           <div>
@@ -145,6 +151,23 @@ export function WhatIfPage() {
               ))}
             </div>
           </fieldset>
+          {rules.length > 0 ? (
+            <fieldset className="flex flex-col gap-1">
+              <legend className="text-sm font-medium">Routing rules on</legend>
+              <div className="flex flex-wrap gap-x-4 gap-y-1">
+                {rules.map((r) => (
+                  <label key={r.id} className="flex items-center gap-1.5 text-sm">
+                    <input
+                      type="checkbox"
+                      checked={rulesOn.includes(r.id)}
+                      onChange={(e) => set('rulesOn', toggleRule(form, rules, r.id, e.target.checked))}
+                    />
+                    {r.name}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          ) : null}
           <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
             <SelectField
               label="Route this model…"
