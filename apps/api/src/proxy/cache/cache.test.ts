@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateGatewayKey } from '../../lib/key-format.js';
+import { createTestApp, type TestApp } from '../../test/app.js';
 import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 import { dropPrefix, REDIS_TEST_URL, testPrefix } from '../../test/redis.js';
 import { CacheSweep, DbResponseCache } from './store.js';
@@ -358,12 +359,23 @@ describe.each([
       { numRuns: 60 },
     );
   }, 60_000);
+});
 
-  it.runIf(!redis)('sweeps expired entries, then the oldest above the size cap', async () => {
-    const prisma = env.t.app.ctx.prisma;
+// The database store's own housekeeping (Redis expires and evicts by itself).
+describe('the database cache store', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('sweeps expired entries, then the oldest above the size cap', async () => {
+    const prisma = t.app.ctx.prisma;
     await prisma.responseCacheEntry.deleteMany();
     const store = new DbResponseCache(prisma);
-    const t0 = clock;
+    const t0 = Date.UTC(2026, 11, 6, 1, 0, 0);
     const meta = { orgId: null, target: 'p/m' };
     await store.set('expired', Buffer.alloc(1000), 1000, t0 - 10_000, meta);
     for (let i = 0; i < 5; i++) await store.set(`live-${i}`, Buffer.alloc(1000), 600_000, t0 + i, meta);
@@ -373,7 +385,7 @@ describe.each([
       maxBytes: 3000,
       intervalMs: 60_000,
       now: () => t0 + 10,
-      logger: env.t.app.ctx.logger,
+      logger: t.app.ctx.logger,
       batch: 2,
     });
     expect(await sweep.run()).toEqual({ expired: 1, evicted: 2 });
