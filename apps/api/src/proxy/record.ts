@@ -69,7 +69,13 @@ export function recordRequest(
           cache: x.cache?.trace,
           bodies: bodiesForLog(x.raw, x.capture),
         }
-      : { facts: replayFacts(facts), plan: trace, attempts: x.attempts, dlp: dlp?.trace, cache: x.cache?.trace },
+      : {
+          facts: replayFacts(facts),
+          plan: trace,
+          attempts: x.attempts,
+          dlp: dlp?.trace,
+          cache: x.cache?.trace,
+        },
     client: x.client,
     dlp: dlp?.findings ?? null,
     dlpPolicy: dlp?.policy ?? null,
