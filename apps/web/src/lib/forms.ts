@@ -48,6 +48,12 @@ export class FormReader {
     return new FormReader((n) => values[n]);
   }
 
+  /** Whether the form has the control at all (a field only some dialogs show). */
+  has(name: string): boolean {
+    const v = this.get(name);
+    return v !== null && v !== undefined;
+  }
+
   /** The trimmed text, '' when absent. */
   text(name: string): string {
     const v = this.get(name);

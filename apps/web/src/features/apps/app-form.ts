@@ -12,6 +12,8 @@ export interface AppFormValues {
   orgId: string;
   active: boolean;
   piiProtection: boolean;
+  /** The region routing rules see for this app's keys (a key's own comes first); blank = none. */
+  region: string;
 }
 
 const values = z.object({
@@ -22,6 +24,7 @@ const values = z.object({
   orgId: z.string(),
   active: z.boolean(),
   piiProtection: z.boolean(),
+  region: z.string(),
 });
 
 /** Blank optional texts are null (cleared); the rest as typed, trimmed. */
@@ -33,6 +36,7 @@ const toBody = (v: AppFormValues) => ({
   orgId: orNull(v.orgId),
   active: v.active,
   piiProtection: v.piiProtection,
+  region: v.region.trim(),
 });
 
 /** The form's values checked by the API's own schemas. */
@@ -51,4 +55,5 @@ export const appFormDefaults = (app?: App): AppFormValues => ({
   orgId: app?.orgId ?? '',
   active: app?.active ?? true,
   piiProtection: app?.piiProtection ?? false,
+  region: app?.region ?? '',
 });

@@ -64,6 +64,15 @@ describe('create-key form', () => {
     });
   });
 
+  it('a routing region is sent in lower case; a bad label is named', () => {
+    expect(read({ name: 'eu', region: ' EU-West ' })).toEqual({
+      ok: true,
+      data: { name: 'eu', region: 'eu-west' },
+    });
+    const bad = read({ name: 'eu', region: 'eu west' });
+    expect(!bad.ok && bad.errors.region).toMatch(/lower-case letters/);
+  });
+
   it('zero or negative limits are refused by the shared schema', () => {
     const r = read({ name: 'x', rpmLimit: '0' });
     expect(r.ok ? null : r.errors).toEqual({ rpmLimit: 'must be a positive whole number' });

@@ -25,6 +25,7 @@ export function readKeyForm(
     rpmLimit: r.integer('rpmLimit', undefined),
     tpmLimit: r.integer('tpmLimit', undefined),
     cacheTtlSeconds: r.integer('cacheTtlSeconds', undefined),
+    region: r.optText('region', undefined),
     budgetUsd,
     budgetPeriod,
     ...(allowedModels.length ? { allowedModels } : {}),
@@ -67,6 +68,8 @@ export interface KeyFormValues {
   tpmLimit: string;
   /** Response cache TTL in seconds; blank = off. */
   cacheTtlSeconds: string;
+  /** The region routing rules see for this key's requests; blank = its app's, or none. */
+  region: string;
   budgetUsd: string;
   budgetPeriod: string;
   allowedModels: string;
@@ -81,6 +84,7 @@ export const keyFormDefaults: KeyFormValues = {
   rpmLimit: '',
   tpmLimit: '',
   cacheTtlSeconds: '',
+  region: '',
   budgetUsd: '',
   budgetPeriod: '',
   allowedModels: '',

@@ -85,6 +85,16 @@ describe('provider form', () => {
     expect(admin.ok && 'apiKey' in admin.data).toBe(false);
   });
 
+  it('the routing region: typed in lower case, blank clears it, a bad label is named', () => {
+    const ctx = { type: openai, canSetKey: false, buckets: [] };
+    const set = readUpdateProviderForm(r({ name: 'OpenAI', region: ' EU-West ' }), ctx);
+    expect(set.ok && set.data.region).toBe('eu-west');
+    const blank = readUpdateProviderForm(r({ name: 'OpenAI', region: '' }), ctx);
+    expect(blank.ok && blank.data.region).toBeNull();
+    const bad = readUpdateProviderForm(r({ name: 'OpenAI', region: 'eu west!' }), ctx);
+    expect(!bad.ok && bad.errors.region).toMatch(/lower-case letters/);
+  });
+
   it('auth variables: super admins send them (blank: unchanged), bad JSON is named, admins never send them', () => {
     const auth = '{"apiKey": {"_env": "AZ_KEY"}, "apiVersion": "2024-10-21"}';
     const set = readUpdateProviderForm(r({ name: 'Azure', auth }), {

@@ -339,6 +339,8 @@ export function readUpdateProviderForm(r: FormReader, ctx: ReadContext): Parsed<
     rateLimitBuckets: c.buckets,
     ...(c.baseUrlWeight !== undefined ? { baseUrlWeight: c.baseUrlWeight } : {}),
     ...(c.endpoints ? { endpoints: c.endpoints } : {}),
+    // The region routing rules may prefer: blank clears it (null); a form without the field leaves it.
+    ...(r.has('region') ? { region: r.text('region') } : {}),
   };
   const config = readConfig(r, ctx);
   if (config !== undefined) Object.assign(body, { config });

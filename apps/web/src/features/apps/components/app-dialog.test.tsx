@@ -21,6 +21,7 @@ describe('AppDialog', () => {
       orgId: null,
       active: true,
       piiProtection: false,
+      region: null,
     });
   });
 
@@ -55,6 +56,7 @@ describe('AppDialog', () => {
     expect(screen.getByLabelText('Organization')).toHaveValue('o1');
     expect(screen.getByLabelText('Active')).not.toBeChecked();
     await userEvent.clear(screen.getByLabelText('Description'));
+    await userEvent.type(screen.getByLabelText('Routing region'), 'EU-West');
     await userEvent.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(submit).toHaveBeenCalledWith({
       name: 'Billing',
@@ -64,6 +66,7 @@ describe('AppDialog', () => {
       orgId: 'o1',
       active: false,
       piiProtection: true,
+      region: 'eu-west',
     });
     expect(await screen.findByText('This slug is already taken')).toBeInTheDocument();
   });

@@ -58,6 +58,13 @@ export function AppDialog({
           {...register('contactEmail')}
           error={f.err('contactEmail')}
         />
+        <TextField
+          label="Routing region"
+          {...register('region')}
+          placeholder="eu-west"
+          error={f.err('region')}
+          hint="A label routing rules can match for this app's keys. Blank: none."
+        />
         <SelectField
           label="Organization"
           {...register('orgId')}

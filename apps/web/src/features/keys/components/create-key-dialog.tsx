@@ -122,6 +122,13 @@ export function CreateKeyDialog({
           hint="Blank: off. Identical requests with this key are answered from the cache for this long."
         />
         <TextField
+          label="Routing region"
+          {...register('region')}
+          placeholder="eu-west"
+          error={err('region')}
+          hint="A label routing rules can match (the caller's region). Blank: the app's, or none."
+        />
+        <TextField
           label="Budget (USD)"
           {...register('budgetUsd')}
           inputMode="decimal"

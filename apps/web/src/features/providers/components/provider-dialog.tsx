@@ -376,6 +376,16 @@ export function ProviderDialog({
             hint="1–100: lower is tried first among equals."
           />
           {stored ? (
+            <TextField
+              label="Routing region"
+              name="region"
+              defaultValue={stored.region ?? ''}
+              error={err('region')}
+              placeholder="eu-west"
+              hint="A label routing rules can prefer (a rule's region action); blank = none."
+            />
+          ) : null}
+          {stored ? (
             <SelectField
               label="Status"
               name="status"
