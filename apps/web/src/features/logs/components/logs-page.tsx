@@ -59,7 +59,10 @@ export function LogsPage() {
     return () => clearInterval(timer);
   }, [tail, stream, pullNewest]);
 
-  // The form re-mounts when the user and provider lists arrive, so a filter from the URL selects its option.
+  // The form re-mounts when the user and provider lists arrive, so a filter from the URL selects its option, and
+  // when the filters in the URL change — not when a log drawer opens or closes (`log`), which would throw away
+  // choices made but not applied yet.
+  const formKey = LOG_PARAMS.map((k) => qs.get(k)).join('\u0000');
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const fd = new FormData(e.currentTarget);
@@ -97,7 +100,7 @@ export function LogsPage() {
         controls="log-filters"
       />
       <form
-        key={`${qs.params.toString()}|${users.isSuccess}|${providers.isSuccess}`}
+        key={`${formKey}|${users.isSuccess}|${providers.isSuccess}`}
         onSubmit={onSubmit}
         role="search"
         aria-label="Log filters"
