@@ -35,8 +35,10 @@ const DESKTOP_ONLY = [
   '**/seed-completeness.spec.ts',
   '**/registry-ui.spec.ts',
   '**/experiments.spec.ts',
-  // Flows whose screens the phone project already covers in layout, shell, smoke, setup, keys and llm-area: they
-  // run once, on desktop (CI time).
+  // Flows whose screens the phone project already covers in layout, shell, smoke and keys: they run once, on
+  // desktop (CI time).
+  '**/setup.spec.ts',
+  '**/llm-area.spec.ts',
   '**/connect.spec.ts',
   '**/data-protection.spec.ts',
   '**/identity.spec.ts',

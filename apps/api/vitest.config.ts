@@ -10,8 +10,10 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts'],
-    // Integration tests share one database per file; files run in parallel processes.
+    // Integration tests share one database per file; files run in parallel processes — two, explicitly: Vitest's
+    // default is one fewer than the CPUs, which on a 2-core machine ran the whole suite in a single process.
     pool: 'forks',
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -5,7 +5,7 @@ import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 beforeAll(async () => {
-  env = await createProxyEnv({ env: { UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '700', REQUEST_DEADLINE_MS: '1000' } });
+  env = await createProxyEnv({ env: { UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '700', REQUEST_DEADLINE_MS: '2000' } });
 });
 afterAll(async () => {
   await env?.close();
@@ -31,8 +31,9 @@ describe('deadlines', () => {
     // One request per target (up-openai, then up-backup with what is left of the deadline): no same-target retry.
     const targets = env.up.requests.map((r) => (r.body as { model: string }).model);
     expect(targets.length).toBeLessThanOrEqual(2);
-    // The deadline (1 s) bounds the whole request, not 700 ms × 3 attempts × 2 targets.
-    expect(elapsed).toBeLessThan(2500);
+    // The deadline (2 s) bounds the whole request, not 700 ms × 3 attempts × 2 targets (4.2 s). The deadline leaves
+    // room for the fallback in the next test on a loaded machine (two test processes on two cores).
+    expect(elapsed).toBeLessThan(3500);
   });
 
   it('per-provider first-byte limit from the admin API: a hung provider gives up early and the request falls back', async () => {
