@@ -21,6 +21,27 @@ export const MASTER_CALLER: ProxyCaller = Object.freeze({
   key: null,
 });
 
+/**
+ * A user's calls as a dry run sees them (the tester, the dry-run plan): their organization and power level, no key
+ * of their own (so no key limits). Null when the user does not exist.
+ */
+export function callerForUser(config: LoadedConfig, userId: string): ProxyCaller | null {
+  const user = config.users.get(userId);
+  if (!user) return null;
+  return {
+    kind: 'key',
+    keyId: null,
+    keyName: null,
+    keyPrefix: null,
+    userId: user.id,
+    orgId: user.orgId,
+    appId: null,
+    powerLevel: user.powerLevel,
+    allowedModels: [],
+    key: null,
+  };
+}
+
 export type CallerResult =
   { ok: true; caller: ProxyCaller } | ({ ok: false; status: 401 | 403 } & GatewayError);
 

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { UpstreamError, UpstreamRequest } from '../providers/types.js';
 import {
   headersFromRaw,
-  originOf,
+  dispatchCall,
   toNetworkError,
   type Abortable,
   type UpstreamHeaders,
@@ -72,19 +72,7 @@ export class StreamAnswer implements StreamSource {
   ): Promise<StreamHead> {
     return new Promise<StreamHead>((resolve) => {
       this.#settleHead = resolve;
-      const origin = originOf(request.url);
-      dispatcher.dispatch(
-        {
-          origin,
-          path: request.url.slice(origin.length) || '/',
-          method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
-          body: request.body ?? null,
-          headersTimeout: timeouts.firstByteMs,
-          bodyTimeout: timeouts.idleMs,
-        },
-        this,
-      );
+      dispatchCall(request, dispatcher, timeouts, this);
     });
   }
 

@@ -121,6 +121,28 @@ export async function openLocal(
   }
 }
 
+/** Sends a prepared HTTP call through a dispatch handler (WholeAnswer, StreamAnswer) with the attempt's timeouts. */
+export function dispatchCall(
+  request: UpstreamRequest,
+  dispatcher: Dispatcher,
+  timeouts: Pick<UpstreamTimeouts, 'firstByteMs' | 'idleMs'>,
+  handler: Dispatcher.DispatchHandler,
+): void {
+  const origin = originOf(request.url);
+  dispatcher.dispatch(
+    {
+      origin,
+      path: request.url.slice(origin.length) || '/',
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: request.body ?? null,
+      headersTimeout: timeouts.firstByteMs,
+      bodyTimeout: timeouts.idleMs,
+    },
+    handler,
+  );
+}
+
 /** Reads a whole (small) body; used for error bodies and non-stream answers. */
 export async function readAll(body: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -188,19 +210,7 @@ export class WholeAnswer implements Abortable {
   ): Promise<Fetched> {
     return new Promise<Fetched>((resolve) => {
       this.#settle = resolve;
-      const origin = originOf(request.url);
-      dispatcher.dispatch(
-        {
-          origin,
-          path: request.url.slice(origin.length) || '/',
-          method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
-          body: request.body ?? null,
-          headersTimeout: timeouts.firstByteMs,
-          bodyTimeout: timeouts.idleMs,
-        },
-        this,
-      );
+      dispatchCall(request, dispatcher, timeouts, this);
     });
   }
 

@@ -15,7 +15,7 @@ import {
 import type { Alias, FallbackChain, PowerLevel, Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import { MASTER_CALLER, callerForKey, type ProxyCaller } from '../../proxy/caller.js';
+import { MASTER_CALLER, callerForKey, callerForUser, type ProxyCaller } from '../../proxy/caller.js';
 import { RequestShapeError, requestFacts } from '../../proxy/request-facts.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import { auditedCreate } from '../audited-update.js';
@@ -490,20 +490,9 @@ export class RoutingService {
       return r.caller;
     }
     if (b.userId) {
-      const user = cfg.users.get(b.userId);
-      if (!user) throw AppError.validation('userId: no user with that id');
-      return {
-        kind: 'key',
-        keyId: null,
-        keyName: null,
-        keyPrefix: null,
-        userId: user.id,
-        orgId: user.orgId,
-        appId: null,
-        powerLevel: user.powerLevel,
-        allowedModels: [],
-        key: null,
-      };
+      const caller = callerForUser(cfg, b.userId);
+      if (!caller) throw AppError.validation('userId: no user with that id');
+      return caller;
     }
     return MASTER_CALLER;
   }

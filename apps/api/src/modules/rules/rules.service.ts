@@ -15,7 +15,7 @@ import {
 import type { Prisma, RoutingRule as RuleRow } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import { MASTER_CALLER, callerForKey, type ProxyCaller } from '../../proxy/caller.js';
+import { MASTER_CALLER, callerForKey, callerForUser, type ProxyCaller } from '../../proxy/caller.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import type { Capability } from '../../router/types.js';
 import { auditedCreate, auditedUpdate } from '../audited-update.js';
@@ -189,20 +189,9 @@ export class RulesService {
       return r.caller;
     }
     if (userId) {
-      const user = cfg.users.get(userId);
-      if (!user) throw AppError.validation('userId: no user with that id');
-      return {
-        kind: 'key',
-        keyId: null,
-        keyName: null,
-        keyPrefix: null,
-        userId: user.id,
-        orgId: user.orgId,
-        appId: null,
-        powerLevel: user.powerLevel,
-        allowedModels: [],
-        key: null,
-      };
+      const caller = callerForUser(cfg, userId);
+      if (!caller) throw AppError.validation('userId: no user with that id');
+      return caller;
     }
     return MASTER_CALLER;
   }
