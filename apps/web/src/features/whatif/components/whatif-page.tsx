@@ -114,12 +114,7 @@ export function WhatIfPage() {
               value={form.strategy}
               onChange={(e) => set('strategy', e.target.value as Strategy | '')}
             >
-              <option value="">Unchanged</option>
-              {STRATEGIES.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
+              <UnchangedOr values={STRATEGIES} />
             </SelectField>
             <SelectField
               label="Disable a model"
@@ -201,12 +196,7 @@ export function WhatIfPage() {
                 value={form.aliasStrategy}
                 onChange={(e) => set('aliasStrategy', e.target.value as AliasStrategy | '')}
               >
-                <option value="">Unchanged</option>
-                {ALIAS_STRATEGIES.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
+                <UnchangedOr values={ALIAS_STRATEGIES} />
               </SelectField>
             ) : null}
           </div>
@@ -272,12 +262,7 @@ export function WhatIfPage() {
               value={form.powerLevel}
               onChange={(e) => set('powerLevel', e.target.value as Tier | '')}
             >
-              <option value="">Unchanged</option>
-              {TIERS.map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
+              <UnchangedOr values={TIERS} />
             </SelectField>
             {form.powerLevel ? (
               <>
@@ -286,12 +271,7 @@ export function WhatIfPage() {
                   value={form.powerLevelTier}
                   onChange={(e) => set('powerLevelTier', e.target.value as Tier | '')}
                 >
-                  <option value="">Unchanged</option>
-                  {TIERS.map((t) => (
-                    <option key={t} value={t}>
-                      {t}
-                    </option>
-                  ))}
+                  <UnchangedOr values={TIERS} />
                 </SelectField>
                 <SelectField
                   label="Tried first"
@@ -479,5 +459,19 @@ function WhatIfResults({ r }: { r: WhatIfResult }) {
         </Section>
       ) : null}
     </section>
+  );
+}
+
+/** A select's choices: "Unchanged" (empty), then each value as its own label. */
+function UnchangedOr({ values }: { values: readonly string[] }) {
+  return (
+    <>
+      <option value="">Unchanged</option>
+      {values.map((v) => (
+        <option key={v} value={v}>
+          {v}
+        </option>
+      ))}
+    </>
   );
 }
