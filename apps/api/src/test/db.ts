@@ -3,9 +3,35 @@
 //   postgres          a fresh database sy_test_<random> on the local PostgreSQL
 //                     (SWITCHYARD_TEST_PG_URL, default postgresql://postgres@127.0.0.1:5432/postgres),
 //                     migrations applied, dropped again by close()
+// The suite migrates once (global-setup.ts): every test database then starts as a copy of that migrated one, a
+// PGlite data directory loaded from a tarball or a PostgreSQL `CREATE DATABASE … TEMPLATE`. `fresh: true` migrates
+// an empty database instead (the migration tests).
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { pg } from '@switchyard/prisma';
+import { inject } from 'vitest';
 import { createDatabase, IN_MEMORY, type Database } from '../db/client.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The migrated copy test databases start from, per backend (set by global-setup.ts). */
+    testDbTemplate: { pglite?: string; postgres?: string };
+  }
+}
+
+function template(kind: TestDbKind): string | undefined {
+  try {
+    return inject('testDbTemplate')?.[kind];
+  } catch {
+    return undefined; // not inside a Vitest run
+  }
+}
+
+let pgliteTemplate: Promise<Blob> | undefined;
+function pgliteTemplateBlob(file: string): Promise<Blob> {
+  pgliteTemplate ??= readFile(file).then((b) => new Blob([b]));
+  return pgliteTemplate;
+}
 
 export type TestDbKind = 'pglite' | 'postgres';
 
@@ -37,14 +63,20 @@ async function withAdminClient<T>(fn: (client: InstanceType<typeof pg.Client>) =
   }
 }
 
-/** Creates an empty PostgreSQL database and returns its URL (no migrations applied). */
-export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * Creates a PostgreSQL database and returns its URL: empty (no migrations applied), or a copy of `template`.
+ */
+export async function createEmptyPostgresDatabase(
+  opts: { template?: string } = {},
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `sy_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`));
+  const from = opts.template ? ` TEMPLATE "${opts.template}"` : '';
+  await withAdminClient((c) => c.query(`CREATE DATABASE "${name}"${from}`));
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   let dropped = false;
   return {
+    name,
     url: url.toString(),
     drop: async () => {
       if (dropped) return;
@@ -55,12 +87,18 @@ export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop
 }
 
 /** A migrated database on the backend SWITCHYARD_TEST_DB names. close() disposes of it. */
-export async function createTestDatabase(opts: { kind?: TestDbKind } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  opts: { kind?: TestDbKind; fresh?: boolean } = {},
+): Promise<TestDatabase> {
   const kind = opts.kind ?? testDbKind();
+  const from = opts.fresh ? undefined : template(kind);
   if (kind === 'pglite') {
-    return createDatabase({ dataDir: IN_MEMORY });
+    return createDatabase({
+      dataDir: IN_MEMORY,
+      loadDataDir: from ? await pgliteTemplateBlob(from) : undefined,
+    });
   }
-  const { url, drop } = await createEmptyPostgresDatabase();
+  const { url, drop } = await createEmptyPostgresDatabase({ template: from });
   let db: Database;
   try {
     db = await createDatabase({ databaseUrl: url, dataDir: IN_MEMORY, poolSize: 5 });
