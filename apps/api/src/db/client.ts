@@ -39,6 +39,11 @@ export interface CreateDatabaseOptions {
   log?: (msg: string) => void;
   /** pg pool size (PostgreSQL only). Default 10. */
   poolSize?: number;
+  /**
+   * In-memory PGlite only: start from this data directory (a `dumpDataDir()` tarball) instead of an empty one. The
+   * test suite starts every database from one migrated copy instead of migrating each.
+   */
+  loadDataDir?: Blob;
 }
 
 export const IN_MEMORY = ':memory:';
@@ -64,12 +69,20 @@ export async function createDatabase(opts: CreateDatabaseOptions): Promise<Datab
     }
     return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, log);
   }
-  return openPGlite(opts.dataDir, log);
+  return openPGlite(opts.dataDir, log, opts.loadDataDir);
 }
 
 async function openPostgres(url: string, poolSize: number, log: (msg: string) => void): Promise<Database> {
   const describe = describePostgresUrl(url);
+  // jit=off: PostgreSQL compiles any plan whose estimated cost passes jit_above_cost, which the dashboard's
+  // aggregates over the usage tables do at a few million rows; the compile alone took 50–60 ms of a ~100 ms query
+  // (bench:dashboard at 20M rows), and none of this gateway's queries runs long enough to win it back.
+  // Set on each new connection rather than as a startup option, which PgBouncer refuses. pg runs a client's
+  // queries in order, so this one runs before any other on the connection.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  pool.on('connect', (client) => {
+    client.query('SET jit = off').catch(() => {});
+  });
   // An idle client losing its connection must not crash the process.
   pool.on('error', (err) => log(`postgres pool error: ${err.message}`));
   let migrations: MigrateResult;
@@ -102,13 +115,17 @@ async function openPostgres(url: string, poolSize: number, log: (msg: string) =>
   };
 }
 
-async function openPGlite(dataDir: string, log: (msg: string) => void): Promise<Database> {
+async function openPGlite(
+  dataDir: string,
+  log: (msg: string) => void,
+  loadDataDir?: Blob,
+): Promise<Database> {
   // Loaded here only: a server on PostgreSQL never pulls in the embedded database or its adapter.
   const { PGlite, PrismaPGlite } = await import('@switchyard/prisma/pglite');
   let client: InstanceType<typeof PGlite>;
   let describe: string;
   if (dataDir === IN_MEMORY) {
-    client = await PGlite.create();
+    client = await PGlite.create(loadDataDir ? { loadDataDir } : undefined);
     describe = 'embedded PGlite (in memory)';
   } else {
     const dir = path.join(dataDir, 'pg');
