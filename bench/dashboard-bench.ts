@@ -17,6 +17,8 @@
  * Run: `pnpm build`, then `pnpm --filter @switchyard/bench bench:dashboard -- --rows=20000000` (default 1,000,000;
  * `--rows=200000` is a quick run). Other flags: `--samples=30`, `--writer-rows=100000` (rows written through the
  * writer at each checkpoint), `--checkpoint=1000000`, `--out=dashboard` (results file name in bench/results/).
+ * `--keep` leaves the database in place at the end (its name is printed); `--reuse=<database>` measures such a kept
+ * database again at its current size, generating nothing (the writer still adds its rows).
  * Env: BENCH_PG_URL (an admin connection; a database sy_dash_bench_<pid> is created and dropped).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -37,6 +39,8 @@ const { values: flags } = parseArgs({
     'writer-rows': { type: 'string', default: '100000' },
     checkpoint: { type: 'string', default: '1000000' },
     out: { type: 'string', default: 'dashboard' },
+    keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -50,6 +54,11 @@ const SAMPLES = count('samples', flags.samples);
 const WRITER_ROWS = count('writer-rows', flags['writer-rows']);
 const CHECKPOINT = count('checkpoint', flags.checkpoint);
 const OUT = flags.out ?? 'dashboard';
+const REUSE = flags.reuse;
+if (REUSE !== undefined && !/^sy_dash_bench_\d+$/.test(REUSE)) {
+  throw new Error('--reuse takes a database an earlier run kept (sy_dash_bench_<n>)');
+}
+const KEEP = flags.keep === true || REUSE !== undefined;
 if (!/^[\w.-]+$/.test(OUT)) throw new Error('--out must be a plain file name');
 const CHUNK = 1_000_000;
 const SPAN_DAYS = 90;
@@ -196,11 +205,13 @@ async function main() {
   const { createDatabase } = await import(join(ROOT, 'apps/api/dist/db/client.js'));
   const { seedDatabase } = await import(join(ROOT, 'apps/api/dist/seed/seed.js'));
   const { usageRow, writeUsageRows } = await import(join(ROOT, 'apps/api/dist/metering/writer.js'));
-  const dbName = `sy_dash_bench_${process.pid}`;
+  const dbName = REUSE ?? `sy_dash_bench_${process.pid}`;
   const admin: PgClient = new pg.Client({ connectionString: PG_ADMIN });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
+  if (!REUSE) {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName}`);
+    await admin.query(`CREATE DATABASE ${dbName}`);
+  }
   const url = new URL(PG_ADMIN);
   url.pathname = `/${dbName}`;
   const databaseUrl = url.toString();
@@ -209,31 +220,49 @@ async function main() {
   let db: (Db & { prisma: unknown }) | undefined;
   try {
     db = (await createDatabase({ databaseUrl, dataDir: '' })) as Db & { prisma: unknown };
-    await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', adminPassword: PASSWORD, env: {} });
-
     c = new pg.Client({ connectionString: databaseUrl }) as PgClient;
     c.on('error', () => {});
     await c.connect();
-    await c.query(`INSERT INTO "Provider" ("id","type","name","slug","baseUrl","status","updatedAt")
-      SELECT 'bp' || p, 'custom', 'Bench provider ' || p, 'bench-' || p, 'http://127.0.0.1:9/v1', 'active', now() FROM generate_series(0, 4) p`);
-    await c.query(`INSERT INTO "Model" ("id","providerId","modelId","displayName","priceInputPer1M","priceOutputPer1M","updatedAt")
-      SELECT 'bm' || m, 'bp' || (m % 5), 'model-' || m, 'Model ' || m, 0.1 + m * 0.2, 0.4 + m * 0.8, now() FROM generate_series(0, 19) m`);
-    await c.query(
-      `INSERT INTO "User" ("id","email","role","updatedAt") SELECT 'bu' || u, 'user' || u || '@bench.local', 'user', now() FROM generate_series(0, 199) u`,
-    );
-    await c.query(
-      `INSERT INTO "Organization" ("id","name","slug","updatedAt") SELECT 'bo' || o, 'Org ' || o, 'org-' || o, now() FROM generate_series(0, 19) o`,
-    );
-    await c.query(
-      `INSERT INTO "App" ("id","name","slug","updatedAt") SELECT 'ba' || a, 'App ' || a, 'app-' || a, now() FROM generate_series(0, 9) a`,
-    );
-    await c.query(`INSERT INTO "GatewayKey" ("id","keyHash","prefix","name","ownerType","userId","updatedAt")
-      SELECT 'bk' || k, md5('k' || k), 'sy-' || lpad(k::text, 7, '0'), 'key ' || k, 'user', 'bu' || (k / 2), now() FROM generate_series(0, 399) k`);
+    if (!REUSE) {
+      await seedDatabase(db.prisma, { adminEmail: 'admin@localhost', adminPassword: PASSWORD, env: {} });
+      await seedDirectory(c);
+    }
 
-    const checkpoints = [...new Set([Math.min(CHECKPOINT, ROWS), ROWS])];
     const results: Checkpoint[] = [];
     let genMs = 0;
     let writerRows = 0;
+    /** The writer, then the reads over HTTP, at the table's current size. */
+    const measure = async (pgc: PgClient, database: Db) => {
+      const writer = await measureWriter(database, usageRow, writeUsageRows);
+      writerRows += writer.rows;
+      console.log(
+        `writer: ${fmt(writer.rowsPerSecond)} rows/s (batch of ${WRITER_BATCH}: median ${writer.batchMedianMs} ms)`,
+      );
+      await pgc.query('ANALYZE "UsageRecord", "UsageHourly", "UsageDaily"');
+      const sizes = (
+        await pgc.query(`SELECT (SELECT count(*) FROM "UsageRecord") AS raw, (SELECT count(*) FROM "UsageHourly") AS hourly,
+          (SELECT count(*) FROM "UsageDaily") AS daily, pg_table_size('"UsageRecord"') AS tbl, pg_indexes_size('"UsageRecord"') AS idx`)
+      ).rows[0]!;
+      proc = await startServer(databaseUrl);
+      const loadBefore = round1(loadavg()[0]!);
+      const reads = await measureReads();
+      const load: [number, number] = [loadBefore, round1(loadavg()[0]!)];
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc!.once('exit', r));
+      proc = undefined;
+      results.push({
+        rows: Number(sizes.raw),
+        hourlyRows: Number(sizes.hourly),
+        dailyRows: Number(sizes.daily),
+        tableMb: Math.round(Number(sizes.tbl) / 1048576),
+        indexMb: Math.round(Number(sizes.idx) / 1048576),
+        writer,
+        reads,
+        load,
+      });
+    };
+
+    const checkpoints = REUSE ? [] : [...new Set([Math.min(CHECKPOINT, ROWS), ROWS])];
     for (const target of checkpoints) {
       // Each checkpoint is its own 90-day table of that size (the smaller one is emptied first).
       await c.query('TRUNCATE "UsageRecord", "UsageHourly", "UsageDaily" RESTART IDENTITY');
@@ -269,34 +298,9 @@ async function main() {
       console.log(`built ${secondary.length} indexes in ${((performance.now() - ti) / 1000).toFixed(1)} s`);
       // A steady-state table: autovacuum would have visited it (visibility map, statistics).
       await c.query('VACUUM (ANALYZE) "UsageRecord", "UsageHourly", "UsageDaily"');
-      const writer = await measureWriter(db, usageRow, writeUsageRows);
-      writerRows += writer.rows;
-      console.log(
-        `writer at ${fmt(generated)} rows: ${fmt(writer.rowsPerSecond)} rows/s (batch of ${WRITER_BATCH}: median ${writer.batchMedianMs} ms)`,
-      );
-      await c.query('ANALYZE "UsageRecord", "UsageHourly", "UsageDaily"');
-      const sizes = (
-        await c.query(`SELECT (SELECT count(*) FROM "UsageRecord") AS raw, (SELECT count(*) FROM "UsageHourly") AS hourly,
-          (SELECT count(*) FROM "UsageDaily") AS daily, pg_table_size('"UsageRecord"') AS tbl, pg_indexes_size('"UsageRecord"') AS idx`)
-      ).rows[0]!;
-      proc = await startServer(databaseUrl);
-      const loadBefore = round1(loadavg()[0]!);
-      const reads = await measureReads();
-      const load: [number, number] = [loadBefore, round1(loadavg()[0]!)];
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc!.once('exit', r));
-      proc = undefined;
-      results.push({
-        rows: Number(sizes.raw),
-        hourlyRows: Number(sizes.hourly),
-        dailyRows: Number(sizes.daily),
-        tableMb: Math.round(Number(sizes.tbl) / 1048576),
-        indexMb: Math.round(Number(sizes.idx) / 1048576),
-        writer,
-        reads,
-        load,
-      });
+      await measure(c, db);
     }
+    if (REUSE) await measure(c, db);
     const indexes = (
       await c.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'UsageRecord' ORDER BY indexname`)
     ).rows.map((r) => String(r.indexname));
@@ -311,9 +315,30 @@ async function main() {
     }
     await c?.end().catch(() => {});
     await db?.close().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    if (KEEP)
+      console.log(`kept database ${dbName}: measure it again with --reuse=${dbName}, drop it when done`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   }
+}
+
+/** The bench's directory: 5 providers, 20 models, 200 users, 20 organisations, 10 apps and 400 keys. */
+async function seedDirectory(c: PgClient) {
+  await c.query(`INSERT INTO "Provider" ("id","type","name","slug","baseUrl","status","updatedAt")
+    SELECT 'bp' || p, 'custom', 'Bench provider ' || p, 'bench-' || p, 'http://127.0.0.1:9/v1', 'active', now() FROM generate_series(0, 4) p`);
+  await c.query(`INSERT INTO "Model" ("id","providerId","modelId","displayName","priceInputPer1M","priceOutputPer1M","updatedAt")
+    SELECT 'bm' || m, 'bp' || (m % 5), 'model-' || m, 'Model ' || m, 0.1 + m * 0.2, 0.4 + m * 0.8, now() FROM generate_series(0, 19) m`);
+  await c.query(
+    `INSERT INTO "User" ("id","email","role","updatedAt") SELECT 'bu' || u, 'user' || u || '@bench.local', 'user', now() FROM generate_series(0, 199) u`,
+  );
+  await c.query(
+    `INSERT INTO "Organization" ("id","name","slug","updatedAt") SELECT 'bo' || o, 'Org ' || o, 'org-' || o, now() FROM generate_series(0, 19) o`,
+  );
+  await c.query(
+    `INSERT INTO "App" ("id","name","slug","updatedAt") SELECT 'ba' || a, 'App ' || a, 'app-' || a, now() FROM generate_series(0, 9) a`,
+  );
+  await c.query(`INSERT INTO "GatewayKey" ("id","keyHash","prefix","name","ownerType","userId","updatedAt")
+    SELECT 'bk' || k, md5('k' || k), 'sy-' || lpad(k::text, 7, '0'), 'key ' || k, 'user', 'bu' || (k / 2), now() FROM generate_series(0, 399) k`);
 }
 
 /** Rows/s through the usage writer: `--writer-rows` realistic rows (dated now) in sequential batches of 500. */
@@ -465,8 +490,8 @@ function write(run: {
   const md = [
     `# Dashboard reads and the usage insert path at ${fmt(cps.at(-1)!.rows)} rows (PostgreSQL)`,
     '',
-    `${date} · \`pnpm --filter @switchyard/bench bench:dashboard -- --rows=${ROWS}\` · ${SAMPLES} samples per read after 3 warm-ups, over HTTP`,
-    `against apps/api/dist/main.js · rows generated server-side in ${fmt(run.generatedSeconds)} s (90 days, rollups built to match, raw indexes built after the load)`,
+    `${date} · \`pnpm --filter @switchyard/bench bench:dashboard -- ${REUSE ? `--reuse=${REUSE}` : `--rows=${ROWS}`}\` · ${SAMPLES} samples per read after 3 warm-ups, over HTTP`,
+    `against apps/api/dist/main.js · ${REUSE ? 'a table an earlier run generated and kept' : `rows generated server-side in ${fmt(run.generatedSeconds)} s`} (90 days, rollups built to match, raw indexes built after the load)`,
     `· raw-table indexes: ${run.indexes.map((i) => `\`${i}\``).join(', ')}`,
     '',
     '## Insert path (the usage writer, sequential batches of 500 rows, rollups included)',

@@ -460,7 +460,7 @@ async function main() {
   if (wanted.includes('cache-hit')) {
     const name = CACHE_ARM;
     try {
-      const arm = await switchyardArm(name, 19108, true);
+      const arm = await switchyardArm(name, 19109, true);
       // The same prompt every request with the response cache on for it: every call after the first (whole, and
       // stream) is answered from the cache, with no upstream call.
       arm.headers = { ...arm.headers, 'x-switchyard-cache': '3600' };
