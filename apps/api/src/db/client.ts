@@ -72,16 +72,40 @@ export async function createDatabase(opts: CreateDatabaseOptions): Promise<Datab
   return openPGlite(opts.dataDir, log, opts.loadDataDir);
 }
 
+/**
+ * A pg client whose session runs without JIT: PostgreSQL compiles any plan whose estimated cost passes
+ * jit_above_cost, which the dashboard's aggregates over the usage tables do at a few million rows; the compile alone
+ * took 50–60 ms of a ~100 ms query (bench:dashboard at 20M rows), and none of this gateway's queries runs long enough
+ * to win it back. Set once the connection is up, before the pool hands it out (as a startup option, PgBouncer would
+ * refuse it).
+ */
+type PgClient = InstanceType<typeof pg.Client>;
+type ConnectCallback = ((err: Error) => void) | ((err: null, c: PgClient) => void);
+
+class JitOffClient extends pg.Client {
+  override connect(): Promise<PgClient>;
+  override connect(callback: ConnectCallback): void;
+  override connect(callback?: ConnectCallback): Promise<PgClient> | void {
+    const ready = super.connect().then(async (c) => {
+      await this.query('SET jit = off');
+      return c;
+    });
+    if (!callback) return ready;
+    const done = callback as (err: Error | null, c?: PgClient) => void;
+    ready.then(
+      (c) => done(null, c),
+      (err: Error) => done(err),
+    );
+  }
+}
+
 async function openPostgres(url: string, poolSize: number, log: (msg: string) => void): Promise<Database> {
   const describe = describePostgresUrl(url);
-  // jit=off: PostgreSQL compiles any plan whose estimated cost passes jit_above_cost, which the dashboard's
-  // aggregates over the usage tables do at a few million rows; the compile alone took 50–60 ms of a ~100 ms query
-  // (bench:dashboard at 20M rows), and none of this gateway's queries runs long enough to win it back.
-  // Set on each new connection rather than as a startup option, which PgBouncer refuses. pg runs a client's
-  // queries in order, so this one runs before any other on the connection.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
-  pool.on('connect', (client) => {
-    client.query('SET jit = off').catch(() => {});
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+    Client: JitOffClient,
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', (err) => log(`postgres pool error: ${err.message}`));
