@@ -339,7 +339,23 @@ async function measure(arm: Arm, r: ArmResult) {
   // Peak RSS under load: from here (warm-up, wrk runs, streams), not the arm's start-up; the largest round counts.
   if (arm.proc?.pid && r.startPeakRssMb === null) r.startPeakRssMb = peakRssMb(arm.proc.pid);
   const peakFromLoad = arm.proc?.pid ? resetPeakRss(arm.proc.pid) : false;
-  await runWrk({ url: arm.url, body, headers: arm.headers, connections: 16, seconds: 2, cpu: '1' }); // warm-up
+  const streamBody = JSON.stringify({
+    model: arm.model,
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: prompt }],
+  });
+  // Warm-up; streaming only, with streams (so a CPU profile of that run holds no whole-answer requests).
+  if (STREAMS_ONLY)
+    await runStreams({
+      url: arm.url,
+      body: streamBody,
+      headers: arm.headers,
+      n: 400,
+      concurrency: 16,
+      expectedFrames: EXPECTED_STREAM_FRAMES,
+    });
+  else await runWrk({ url: arm.url, body, headers: arm.headers, connections: 16, seconds: 2, cpu: '1' });
   for (const c of STREAMS_ONLY ? [] : CONCURRENCY) {
     const before = arm.proc?.pid ? cpuSeconds(arm.proc.pid) : 0;
     const res = await runWrk({
@@ -354,12 +370,6 @@ async function measure(arm: Arm, r: ArmResult) {
     if (c === 64 && arm.proc?.pid && res.requests > 0)
       r.cpuMsPerReq.push(((cpuSeconds(arm.proc.pid) - before) * 1000) / res.requests);
   }
-  const streamBody = JSON.stringify({
-    model: arm.model,
-    stream: true,
-    stream_options: { include_usage: true },
-    messages: [{ role: 'user', content: prompt }],
-  });
   for (const [c, n] of STREAM_RUNS) {
     (r.streams[c] ??= []).push(
       await runStreams({
