@@ -23,7 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { prepareLlmRouter, preparePortkey, type PeerLaunch } from './lib/peers.ts';
-import { cpuSeconds, median, peakRssMb, resetPeakRss } from './lib/proc.ts';
+import { cpuSeconds, median, peakRssMb, resetPeakRss, waitIdle } from './lib/proc.ts';
 import { runStreams, type StreamStats } from './lib/stream-client.ts';
 import { runWrk, type WrkResult } from './lib/wrk.ts';
 import { MIXED_4K } from './lib/prompts.ts';
@@ -357,6 +357,8 @@ async function measure(arm: Arm, r: ArmResult) {
     });
   else await runWrk({ url: arm.url, body, headers: arm.headers, connections: 16, seconds: 2, cpu: '1' });
   for (const c of STREAMS_ONLY ? [] : CONCURRENCY) {
+    // Each phase starts on an idle machine: the previous one's metering backlog is not charged to it.
+    await waitIdle();
     const before = arm.proc?.pid ? cpuSeconds(arm.proc.pid) : 0;
     const res = await runWrk({
       url: arm.url,
@@ -371,6 +373,8 @@ async function measure(arm: Arm, r: ArmResult) {
       r.cpuMsPerReq.push(((cpuSeconds(arm.proc.pid) - before) * 1000) / res.requests);
   }
   for (const [c, n] of STREAM_RUNS) {
+    // The previous phase's metering backlog is written before the streams are timed (see waitIdle).
+    await waitIdle();
     (r.streams[c] ??= []).push(
       await runStreams({
         url: arm.url,

@@ -67,3 +67,27 @@ export function median(xs: number[]): number {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+/** Busy and total jiffies of all CPUs, from /proc/stat. */
+function cpuJiffies(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * Waits until the machine is idle (under `maxBusy` of its CPUs busy over a 250 ms window), at most `limitMs`: a
+ * gateway's metering backlog from a load phase (its batches and PostgreSQL's writes of them) drains before the next
+ * phase is measured, instead of being charged to it. Resolves with the time waited.
+ */
+export async function waitIdle(maxBusy = 0.1, limitMs = 15_000): Promise<number> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < limitMs) {
+    const a = cpuJiffies();
+    await new Promise((r) => setTimeout(r, 250));
+    const b = cpuJiffies();
+    if (b.total > a.total && (b.busy - a.busy) / (b.total - a.total) < maxBusy) break;
+  }
+  return performance.now() - t0;
+}

@@ -1,6 +1,8 @@
 /**
  * Summarises a V8 CPU profile (`node --cpu-prof`): self time per function and per file, the heaviest first.
- * Run: tsx lib/profile-top.ts <file.cpuprofile> [rows=25]
+ * Run: tsx lib/profile-top.ts <file.cpuprofile> [rows=25] [from]
+ * `from`: count only the samples from the first one whose own frame's file contains this text (e.g.
+ * `proxy/handler.js`, the first request), leaving the server's start-up (module loading, migrations) out.
  */
 import { readFileSync } from 'node:fs';
 
@@ -20,9 +22,9 @@ interface Profile {
 }
 
 /** Self time in microseconds per node id, from the samples and the time between them. */
-export function selfTimes(p: Profile): Map<number, number> {
+export function selfTimes(p: Profile, start = 0): Map<number, number> {
   const out = new Map<number, number>();
-  for (let i = 0; i < p.samples.length; i++) {
+  for (let i = start; i < p.samples.length; i++) {
     const id = p.samples[i]!;
     out.set(id, (out.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
   }
@@ -48,16 +50,18 @@ function table(title: string, totals: Map<string, number>, all: number, rows: nu
 }
 
 function main() {
-  const [file, n] = process.argv.slice(2);
-  if (!file) throw new Error('usage: tsx lib/profile-top.ts <file.cpuprofile> [rows]');
+  const [file, n, from] = process.argv.slice(2);
+  if (!file) throw new Error('usage: tsx lib/profile-top.ts <file.cpuprofile> [rows] [from]');
   const rows = Number(n ?? 25);
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((node) => [node.id, node]));
+  const start = from ? p.samples.findIndex((id) => byId.get(id)?.callFrame.url.includes(from)) : 0;
+  if (start < 0) throw new Error(`no sample in a file containing "${from}"`);
   const byFn = new Map<string, number>();
   const byFile = new Map<string, number>();
   let all = 0;
   let idle = 0;
-  for (const [id, us] of selfTimes(p)) {
+  for (const [id, us] of selfTimes(p, start)) {
     const cf = byId.get(id)?.callFrame;
     if (!cf) continue;
     if (cf.functionName === '(idle)' || cf.functionName === '(program)') {
