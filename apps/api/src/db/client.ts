@@ -72,6 +72,9 @@ export async function createDatabase(opts: CreateDatabaseOptions): Promise<Datab
   return openPGlite(opts.dataDir, log, opts.loadDataDir);
 }
 
+type PgClient = InstanceType<typeof pg.Client>;
+type ConnectCallback = ((err: Error) => void) | ((err: null, c: PgClient) => void);
+
 /**
  * A pg client whose session runs without JIT: PostgreSQL compiles any plan whose estimated cost passes
  * jit_above_cost, which the dashboard's aggregates over the usage tables do at a few million rows; the compile alone
@@ -79,15 +82,13 @@ export async function createDatabase(opts: CreateDatabaseOptions): Promise<Datab
  * to win it back. Set once the connection is up, before the pool hands it out (as a startup option, PgBouncer would
  * refuse it).
  */
-type PgClient = InstanceType<typeof pg.Client>;
-type ConnectCallback = ((err: Error) => void) | ((err: null, c: PgClient) => void);
-
 class JitOffClient extends pg.Client {
   override connect(): Promise<PgClient>;
   override connect(callback: ConnectCallback): void;
   override connect(callback?: ConnectCallback): Promise<PgClient> | void {
     const ready = super.connect().then(async (c) => {
-      await this.query('SET jit = off');
+      // A server without the setting (PostgreSQL before 11) refuses it: the connection is still good, only slower.
+      await this.query('SET jit = off').catch(() => {});
       return c;
     });
     if (!callback) return ready;
