@@ -5,12 +5,7 @@ import path from 'node:path';
 import { migrationsDir, pg } from '@switchyard/prisma';
 import { PGlite } from '@switchyard/prisma/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createEmptyPostgresDatabase,
-  createTestDatabase,
-  testDbKind,
-  type TestDatabase,
-} from '../test/db.js';
+import { createPostgresDatabase, createTestDatabase, testDbKind, type TestDatabase } from '../test/db.js';
 import { createDatabase, describePostgresUrl, type Database } from './client.js';
 import { listMigrations, migratePGlite, migratePostgres } from './migrate.js';
 
@@ -133,7 +128,7 @@ describe(`database (${testDbKind()})`, () => {
 
   it('reopening applies nothing and keeps the data', async () => {
     if (testDbKind() === 'postgres') {
-      const { url, drop } = await createEmptyPostgresDatabase();
+      const { url, drop } = await createPostgresDatabase();
       try {
         const first = await createDatabase({ databaseUrl: url, dataDir: ':memory:' });
         expect(first.migrations.applied).toHaveLength(ALL_MIGRATIONS.length);
@@ -168,7 +163,7 @@ describe(`database (${testDbKind()})`, () => {
 
   it('concurrent migrations apply each migration exactly once', async () => {
     if (testDbKind() === 'postgres') {
-      const { url, drop } = await createEmptyPostgresDatabase();
+      const { url, drop } = await createPostgresDatabase();
       const pools = [
         new pg.Pool({ connectionString: url, max: 2 }),
         new pg.Pool({ connectionString: url, max: 2 }),

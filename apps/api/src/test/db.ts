@@ -66,7 +66,7 @@ async function withAdminClient<T>(fn: (client: InstanceType<typeof pg.Client>) =
 /**
  * Creates a PostgreSQL database and returns its URL: empty (no migrations applied), or a copy of `template`.
  */
-export async function createEmptyPostgresDatabase(
+export async function createPostgresDatabase(
   opts: { template?: string } = {},
 ): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `sy_test_${randomBytes(6).toString('hex')}`;
@@ -98,7 +98,7 @@ export async function createTestDatabase(
       loadDataDir: from ? await pgliteTemplateBlob(from) : undefined,
     });
   }
-  const { url, drop } = await createEmptyPostgresDatabase({ template: from });
+  const { url, drop } = await createPostgresDatabase({ template: from });
   let db: Database;
   try {
     db = await createDatabase({ databaseUrl: url, dataDir: IN_MEMORY, poolSize: 5 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pg } from '@switchyard/prisma';
 import type { TestProject } from 'vitest/node';
 import { migratePGlite, migratePostgres } from '../db/migrate.js';
-import { createEmptyPostgresDatabase, testDbKind } from './db.js';
+import { createPostgresDatabase, testDbKind } from './db.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (testDbKind() === 'pglite') {
@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('testDbTemplate', { pglite: file });
     return () => rm(file, { force: true });
   }
-  const db = await createEmptyPostgresDatabase();
+  const db = await createPostgresDatabase();
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });
   try {
     await migratePostgres(pool);
