@@ -146,14 +146,17 @@ export function usageRow(r: ProxyUsage): string {
 
 function dlpText(findings: readonly DlpFinding[], policy: ProxyUsage['dlpPolicy']): string {
   // Kinds and actions are the engine's own words; a rule name is a validated custom rule name.
-  const counts = JSON.stringify(
-    findings.map((f) => ({
-      kind: f.kind,
-      rule: f.rule,
-      action: f.action,
-      count: Math.min(INT_MAX, f.count),
-    })),
-  );
+  // Written out like the row itself (no copy of each finding to serialise).
+  let counts = '[';
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
+    // prettier-ignore
+    counts += (i > 0 ? ',{"kind":' : '{"kind":') + q(f.kind) +
+      ',"rule":' + q(f.rule) +
+      ',"action":' + q(f.action) +
+      ',"count":' + n(Math.min(INT_MAX, f.count)) + '}';
+  }
+  counts += ']';
   if (!policy) return ',"dlp":' + counts;
   // prettier-ignore
   return (

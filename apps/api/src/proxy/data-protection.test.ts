@@ -295,6 +295,10 @@ describe('what is stored is the protected form', () => {
     const trace = res.body.trace as { dlp: Obj; bodies: { request: string; response: string } };
     expect(trace.dlp).toMatchObject({ scope: 'org', scopeName: 'Acme' });
     expect(String(trace.dlp.summary)).toMatch(/^dlp: 3 emails masked/);
+    // The log entry's line carries the counts per rule, stored once (in the record's `dlp` column).
+    expect(trace.dlp.findings).toEqual(rec.dlp);
+    const stored = rec.trace as { dlp: Obj };
+    expect(stored.dlp.findings).toBeUndefined();
     expect(trace.bodies.request).toContain('[EMAIL_1]');
     expect(trace.bodies.response).toContain('Sure, [EMAIL_1].');
     expectNoValues(JSON.stringify(res.body), 'the log entry');

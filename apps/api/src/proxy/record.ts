@@ -159,7 +159,8 @@ function protectionRecord(p: RequestProtection) {
   return {
     findings: findings.length > 0 ? findings : null,
     policy: { scope, scopeId, requestBytes: p.requestBytes },
-    trace: { scope, scopeName, summary: `dlp: ${summary}`, findings },
+    // The counts per rule are the record's own `dlp` field: the trace says them once, in words.
+    trace: { scope, scopeName, summary: `dlp: ${summary}` },
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type ErrorsQuery,
   type ExportQuery,
   type LogDetail,
+  type StoredTrace,
   type LogRecord,
   type LogsPage,
   type LogsQuery,
@@ -601,10 +602,10 @@ export class UsageService {
       this.#userNames([r.userId ?? '']),
     ]);
     const { trace, ...rest } = r;
-    // The trace column holds what the proxy wrote: { plan, attempts, bodies? } (see proxy/handler.ts).
+    // The trace column holds what the proxy wrote: { plan, attempts, dlp?, bodies? } (see proxy/record.ts).
     return {
       ...this.#presentLog(rest, key ?? undefined, users.get(r.userId ?? '')),
-      trace: trace as LogDetail['trace'],
+      trace: withDlpFindings(trace as LogDetail['trace'], r.dlp),
     };
   }
 
@@ -828,4 +829,15 @@ export class UsageService {
     }
     return n;
   }
+}
+
+/**
+ * The trace's data-protection line with its counts per rule: the proxy stores them once, in the record's `dlp`
+ * column, and the trace only the line's words (records written before that keep their own copy).
+ */
+function withDlpFindings(trace: StoredTrace | null, dlp: Prisma.JsonValue): StoredTrace | null {
+  const line = trace?.dlp;
+  if (!line || Array.isArray(line.findings)) return trace;
+  const findings = Array.isArray(dlp) ? (dlp as unknown as NonNullable<StoredTrace['dlp']>['findings']) : [];
+  return { ...trace, dlp: { ...line, findings } };
 }
