@@ -6,12 +6,16 @@ export function unique(testInfo: TestInfo): string {
   return `${testInfo.project.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 }
 
+/**
+ * Signs in (the seeded admin unless told) and waits for the welcome page: patiently, since the first sign-in
+ * hashes the password and loads the dashboard while a busy machine runs the rest of the suite.
+ */
 export async function signIn(page: Page, email = ADMIN.email, password = ADMIN.password) {
   await page.goto('/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible({ timeout: 15_000 });
 }
 
 /** The page itself never scrolls sideways (tables scroll inside their own box); names the culprits when it does. */

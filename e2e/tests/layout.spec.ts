@@ -1,6 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN } from '../playwright.config';
-import { apiCall, apiToken, unique } from './helpers';
+import { apiCall, apiToken, signIn, unique } from './helpers';
 
 /**
  * Wide tables fit: at 1440×900 the lists do not scroll sideways inside their box (less important columns step
@@ -45,15 +44,6 @@ async function rowsAreCards(page: Page, testId: string, what: string) {
   expect(shape.headersShown, `${what}: no column headers over the cards`).toBe(0);
   expect(shape.rowWidth, `${what}: a card spans the list`).toBeGreaterThan(shape.boxWidth - 2);
   expect(shape.overflow, `${what}: nothing sticks out sideways`).toBeLessThanOrEqual(0);
-}
-
-/** Signs in as the seeded admin (patient: these tests visit many pages on a busy machine). */
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible({ timeout: 15_000 });
 }
 
 const PAGES = [

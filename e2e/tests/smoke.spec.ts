@@ -1,13 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
+import { signIn as signInAs } from './helpers';
 
+/** The app sends a signed-out visitor to the login page; then the seeded admin signs in. */
 async function signIn(page: Page) {
   await page.goto('/');
   await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  await signInAs(page);
 }
 
 async function noHorizontalScroll(page: Page) {
