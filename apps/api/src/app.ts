@@ -23,6 +23,7 @@ import { IpAllowList } from './lib/ip-allowlist.js';
 import { BodyMemory } from './proxy/read-body.js';
 import { createUpstreamAgent } from './proxy/upstream.js';
 import { OutboundPolicy, type LookupFn } from './lib/outbound-policy.js';
+import { EndpointCooldowns } from './router/endpoint-cooldowns.js';
 import { RoutingRuntime } from './router/runtime.js';
 import type { StateStore } from './router/state-store.js';
 import { createConfigBus, createStateStore } from './router/shared-state.js';
@@ -347,6 +348,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (usage.depth > 0) await usage.flush();
     }).record,
     cache: responseCache.runtime,
+    endpointCooldowns: new EndpointCooldowns({ cooldownMs: env.ENDPOINT_COOLDOWN_MS, now }),
   });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (isProxyPath(req.url ?? '/')) {

@@ -157,6 +157,17 @@ export const envSchema = z.object({
   UPSTREAM_TOTAL_TIMEOUT_MS: ms.default(600_000),
   // Until the client's first byte, over every attempt, retry and fallback of one request.
   REQUEST_DEADLINE_MS: ms.default(75_000),
+  /**
+   * A provider endpoint that failed over (connection failure, 5xx, 429, timeout) is tried after the provider's other
+   * endpoints for this long, or for the upstream's Retry-After when longer (up to 10 min); 0 = always the configured
+   * order.
+   */
+  ENDPOINT_COOLDOWN_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(30_000),
   USAGE_FLUSH_INTERVAL_MS: ms.default(1000),
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   /** Raw usage records older than this many days are deleted (in batches, hourly); rollups are kept. Unset = forever. */

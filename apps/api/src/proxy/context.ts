@@ -5,6 +5,7 @@ import type { IpAllowList } from '../lib/ip-allowlist.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
+import type { EndpointCooldowns } from '../router/endpoint-cooldowns.js';
 import type { LoadedConfig } from '../router/load-config.js';
 import type { PlannedAttempt, PlanInput, PlanResult, ProxyCaller, Router } from '../router/types.js';
 import type { ProxyUsage } from '../metering/types.js';
@@ -46,6 +47,8 @@ export interface ProxyDeps {
   tracing?: Tracing | null;
   /** POST /v1/feedback: stores a caller's score for its own request; absent = the endpoint answers 404. */
   feedback?: FeedbackSink;
+  /** Provider endpoints that failed recently, tried after the others (ENDPOINT_COOLDOWN_MS); absent = none kept. */
+  endpointCooldowns?: EndpointCooldowns;
 }
 
 /** Whether the client left, and the running attempt's controller (aborted when it does). */

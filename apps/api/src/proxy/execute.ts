@@ -1,4 +1,4 @@
-import { endpointOrder, failsOverEndpoint } from '@switchyard/core';
+import { coolsEndpoint, endpointOrder, failsOverEndpoint } from '@switchyard/core';
 import type { GatewayError } from '../lib/errors.js';
 import type { Admission, PlannedAttempt, PlanResult } from '../router/types.js';
 import { skippedHeader } from './answer-headers.js';
@@ -144,12 +144,15 @@ async function tryTarget(
   let retries = 0;
   let settled: { costUsd: number; tokens: number } | null = null;
   // Several endpoints (regions, mirrors): the first drawn by weight, the others in order on a retryable failure.
+  // One that failed recently goes last (ENDPOINT_COOLDOWN_MS).
   const endpoints = attempt.provider.endpoints;
+  const cooldowns = endpoints.length > 1 ? d.endpointCooldowns : undefined;
   const order =
     endpoints.length > 1
       ? endpointOrder(
           endpoints.map((e) => e.weight),
           Math.random(),
+          cooldowns?.cooling(attempt.provider.id, endpoints) ?? undefined,
         )
       : null;
   let endpointAt = 0;
@@ -159,16 +162,20 @@ async function tryTarget(
       const endpoint = order ? endpoints[order[endpointAt]!] : undefined;
       const result = await runAttempt(d, x, attempt, walk.used, endpoint);
       if (result.kind === 'done') {
+        if (endpoint) cooldowns?.answered(attempt.provider.id, endpoint.baseUrl);
         settled = { costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens };
         if (x.cache !== null && d.cache) cacheAfter(d, d.cache, x, attempt, result);
         recordAnswer(d, x, attempt, result, walk.used);
         return 'finished';
       }
       // Failed before anything reached the client: the provider's next endpoint first, when the failure says so.
+      const failure = { status: result.error.status, kind: result.error.kind, afterFirstByte: false };
+      if (endpoint && coolsEndpoint(failure, attempt.keySource))
+        cooldowns?.failed(attempt.provider.id, endpoint.baseUrl, result.error.retryAfterMs);
       if (
         order &&
         endpointAt + 1 < order.length &&
-        failsOverEndpoint({ status: result.error.status, kind: result.error.kind, afterFirstByte: false }) &&
+        failsOverEndpoint(failure) &&
         !x.connection.gone &&
         performance.now() < x.deadlineAt
       ) {

@@ -1,7 +1,9 @@
 /**
  * Several endpoints per provider: the first call goes to an endpoint drawn by weight, a retryable failure (connection
  * error, 5xx, 429) moves the same target to the provider's next endpoint before the next candidate, and each
- * endpoint's outcome shows in the logged attempts. Two real HTTP upstreams: the env's mock and a second one.
+ * endpoint's outcome shows in the logged attempts. An endpoint that failed is tried last for ENDPOINT_COOLDOWN_MS.
+ * Two real HTTP upstreams: the env's mock and a second one. The app's clock is the test's: each test starts an hour
+ * after the last, so no cooldown carries over.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from '../test/mock-upstream.js';
@@ -9,12 +11,13 @@ import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 let second: MockUpstream;
+let clock = Date.parse('2026-12-06T08:00:00Z');
 let superAdmin: string;
 let admin: string;
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
-  env = await createProxyEnv();
+  env = await createProxyEnv({ now: () => clock, env: { ENDPOINT_COOLDOWN_MS: '30000' } });
   second = await startMockUpstream();
   superAdmin = await env.t.tokenFor('seed_admin');
   admin = await env.t.tokenFor('admin');
@@ -24,6 +27,7 @@ afterAll(async () => {
   await second?.close();
 });
 beforeEach(async () => {
+  clock += 3_600_000;
   env.up.reset();
   second.reset();
   await env.t.app.routing.reload();
@@ -150,6 +154,7 @@ describe('several endpoints per provider', () => {
     expect(second.requests).toHaveLength(1);
     env.up.reset();
     second.reset();
+    clock += 3_600_000; // past the first endpoint's cooldown
     env.up.script({
       status: 401,
       body: { error: { message: 'Incorrect API key', code: 'invalid_api_key' } },
@@ -157,6 +162,56 @@ describe('several endpoints per provider', () => {
     const res = await chat('gpt-test');
     expect(res.headers.get('x-switchyard-provider')).toBe('up-backup');
     expect(second.requests).toHaveLength(0);
+  });
+
+  it('an endpoint that failed over is tried last for the cooldown, not again on every request', async () => {
+    await twoEndpoints(1, 0);
+    env.up.script({ status: 503 });
+    expect((await chat('gpt-test')).status).toBe(200);
+    expect([env.up.requests.length, second.requests.length]).toEqual([1, 1]);
+    // The next requests go straight to the other endpoint: no failed call first.
+    for (let i = 0; i < 3; i++) {
+      clock += 5_000;
+      expect((await chat('gpt-test')).status).toBe(200);
+    }
+    expect([env.up.requests.length, second.requests.length]).toEqual([1, 4]);
+    expect((await lastAttempts()).map((a) => [a.endpoint, a.outcome])).toEqual([
+      [`${new URL(second.url).host}/v1`, 'ok'],
+    ]);
+    // After the cooldown (30 s from the failure), the weighted endpoint gets its calls back.
+    clock += 16_000;
+    expect((await chat('gpt-test')).status).toBe(200);
+    expect([env.up.requests.length, second.requests.length]).toEqual([2, 4]);
+  });
+
+  it('a cooling endpoint is still called when the others fail, and an answer from it ends its cooldown', async () => {
+    await twoEndpoints(1, 0);
+    env.up.script({ reset: true });
+    expect((await chat('gpt-test')).status).toBe(200);
+    // Now the second endpoint fails while the first is cooling: the first is tried after it, and answers.
+    second.script({ status: 500 });
+    clock += 1_000;
+    expect((await chat('gpt-test')).status).toBe(200);
+    expect((await lastAttempts()).map((a) => [a.endpoint, a.outcome.split(':').pop()])).toEqual([
+      [`${new URL(second.url).host}/v1`, 'next-endpoint'],
+      [`${new URL(env.up.url).host}/v1`, 'ok'],
+    ]);
+    // The first answered, so it is no longer cooling; the second is: the next call goes to the first.
+    clock += 1_000;
+    expect((await chat('gpt-test')).status).toBe(200);
+    expect([env.up.requests.length, second.requests.length]).toEqual([3, 2]);
+  });
+
+  it('a Retry-After longer than the cooldown keeps the endpoint last that long', async () => {
+    await twoEndpoints(1, 0);
+    env.up.script({ status: 429, headers: { 'retry-after': '120' } });
+    expect((await chat('gpt-test')).status).toBe(200);
+    clock += 90_000; // past ENDPOINT_COOLDOWN_MS, within Retry-After
+    expect((await chat('gpt-test')).status).toBe(200);
+    expect([env.up.requests.length, second.requests.length]).toEqual([1, 2]);
+    clock += 31_000;
+    expect((await chat('gpt-test')).status).toBe(200);
+    expect([env.up.requests.length, second.requests.length]).toEqual([2, 2]);
   });
 
   it('disabled endpoints are never called', async () => {

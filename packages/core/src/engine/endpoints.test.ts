@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptOutcome } from './classify.js';
-import { endpointOrder, failsOverEndpoint } from './endpoints.js';
+import { coolsEndpoint, endpointOrder, failsOverEndpoint } from './endpoints.js';
 
 describe('endpointOrder: the first endpoint drawn by weight, the rest in configured order', () => {
   it.each([
@@ -17,6 +17,19 @@ describe('endpointOrder: the first endpoint drawn by weight, the rest in configu
     ['a negative draw clamps to the first', [1, 1], -0.5, [0, 1]],
   ])('%s', (_label, weights, r, order) => {
     expect(endpointOrder(weights, r)).toEqual(order);
+  });
+
+  it.each([
+    ['none cooling: as without the list', [1, 1], 0.7, [false, false], [1, 0]],
+    ['the drawn one cools: the other first, the cooling one last', [1, 1], 0.2, [true, false], [1, 0]],
+    ['3:1 with the heavy one cooling: the light one first', [3, 1], 0.1, [true, false], [1, 0]],
+    ['three, the first cooling: drawn among the other two', [1, 1, 1], 0.6, [true, false, false], [2, 1, 0]],
+    ['three, the first cooling, low draw', [1, 1, 1], 0.1, [true, false, false], [1, 2, 0]],
+    ['the weighted one cooling: the standby (weight 0) first', [1, 0], 0.5, [true, false], [1, 0]],
+    ['two cooling keep their configured order at the end', [1, 1, 1], 0.9, [true, false, true], [1, 0, 2]],
+    ['every endpoint cooling: ordered as if none were', [1, 1], 0.7, [true, true], [1, 0]],
+  ])('cooling: %s', (_label, weights, r, cooling, order) => {
+    expect(endpointOrder(weights, r, cooling)).toEqual(order);
   });
 
   it('draws in proportion to the weights over many draws', () => {
@@ -52,5 +65,27 @@ describe('failsOverEndpoint: which failures try the provider’s next endpoint',
     ['unknown 418', o({ status: 418, kind: 'unknown' }), false],
   ])('%s → %s', (_label, outcome, expected) => {
     expect(failsOverEndpoint(outcome)).toBe(expected);
+  });
+});
+
+describe('coolsEndpoint: which failures make an endpoint go last for every caller', () => {
+  it.each([
+    ['5xx on the provider key', o({}), 'provider', true],
+    ['5xx on a BYOK key (the endpoint failed, whoever called)', o({}), 'byok', true],
+    ['connection failure on an org key', o({ status: 0, kind: 'network' }), 'org', true],
+    ['our timeout', o({ status: 0, kind: 'timeout' }), 'byok', true],
+    ['429 on the provider key', o({ status: 429, kind: 'rate_limit' }), 'provider', true],
+    [
+      '429 on a BYOK key: that key is limited, not the endpoint',
+      o({ status: 429, kind: 'rate_limit' }),
+      'byok',
+      false,
+    ],
+    ['429 on an org key', o({ status: 429, kind: 'rate_limit' }), 'org', false],
+    ['401: the account, not the endpoint', o({ status: 401, kind: 'auth' }), 'provider', false],
+    ['400 from the client', o({ status: 400, kind: 'client' }), 'provider', false],
+    ['after the first byte', o({ afterFirstByte: true }), 'provider', false],
+  ] as const)('%s', (_label, outcome, keySource, cools) => {
+    expect(coolsEndpoint(outcome, keySource)).toBe(cools);
   });
 });

@@ -10,15 +10,30 @@ import type { AttemptOutcome } from './classify.js';
  * configured order). The first is drawn in proportion to the weights with `r` in [0, 1) (the caller passes its
  * random number: the function is pure); the others follow in configured order. An endpoint of weight 0 is never
  * drawn first, only reached by failover; when every weight is 0 the configured order is kept.
+ *
+ * `cooling` (same length as `weights`) marks endpoints that failed recently: they go last, in configured order,
+ * and the draw is among the others. When every endpoint is cooling, they are ordered as if none were.
  */
-export function endpointOrder(weights: readonly number[], r: number): number[] {
+export function endpointOrder(weights: readonly number[], r: number, cooling?: readonly boolean[]): number[] {
   const all = weights.map((_, i) => i);
-  const total = weights.reduce((sum, w) => sum + (w > 0 ? w : 0), 0);
-  if (weights.length < 2 || total <= 0) return all;
+  if (cooling && cooling.some(Boolean)) {
+    const ready = all.filter((i) => !cooling[i]);
+    if (ready.length > 0) {
+      const first = drawn(ready, weights, r);
+      return [...first, ...all.filter((i) => cooling[i])];
+    }
+  }
+  return drawn(all, weights, r);
+}
+
+/** `idx` with the one drawn by weight first, the rest in their order (every weight 0: as they are). */
+function drawn(idx: readonly number[], weights: readonly number[], r: number): number[] {
+  const total = idx.reduce((sum, i) => sum + (weights[i]! > 0 ? weights[i]! : 0), 0);
+  if (idx.length < 2 || total <= 0) return [...idx];
   const point = Math.min(Math.max(r, 0), 1 - Number.EPSILON) * total;
   let acc = 0;
-  let first = all.length - 1;
-  for (let i = 0; i < weights.length; i++) {
+  let first = idx[idx.length - 1]!;
+  for (const i of idx) {
     const w = weights[i]! > 0 ? weights[i]! : 0;
     if (w === 0) continue;
     acc += w;
@@ -27,7 +42,7 @@ export function endpointOrder(weights: readonly number[], r: number): number[] {
       break;
     }
   }
-  return [first, ...all.filter((i) => i !== first)];
+  return [first, ...idx.filter((i) => i !== first)];
 }
 
 /**
@@ -53,4 +68,17 @@ export function failsOverEndpoint(
     default:
       return o.status >= 500 && o.kind !== 'policy' && o.kind !== 'billing' && o.kind !== 'auth';
   }
+}
+
+/**
+ * Whether a failed call marks its endpoint as failing for every caller (tried after the provider's others for a
+ * while): the failures that fail over, except a rate limit on a caller's own key (BYOK or organization key), which
+ * says something of that key, not of the endpoint.
+ */
+export function coolsEndpoint(
+  o: Pick<AttemptOutcome, 'status' | 'kind' | 'afterFirstByte' | 'streamCut'>,
+  keySource: 'provider' | 'byok' | 'org',
+): boolean {
+  if (!failsOverEndpoint(o)) return false;
+  return !(o.kind === 'rate_limit' && keySource !== 'provider');
 }
