@@ -326,98 +326,70 @@ interface ArmResult {
   peakRssMb: number | null;
   /** Peak RSS from the arm's start until its first measurement (start-up and idle), for reference. */
   startPeakRssMb: number | null;
-  /** The peak was reset after start-up: `peakRssMb` is the peak under load. */
-  peakFromLoad: boolean;
 }
 
-/** Streams per phase: enough at c=1 for a steady median (a hundred took ~0.1 s and swung by 2× between rounds). */
 const STREAM_RUNS = [
-  [1, 400],
-  [16, 1600],
+  [1, 100],
+  [16, 400],
 ] as const;
 
-type Phase = { kind: 'wrk'; c: number } | { kind: 'streams'; c: number; n: number };
-
-/** What each round measures, in order; every arm runs a phase before any arm runs the next. */
-const PHASES: Phase[] = [
-  ...(STREAMS_ONLY ? [] : CONCURRENCY.map((c): Phase => ({ kind: 'wrk', c }))),
-  ...STREAM_RUNS.map(([c, n]): Phase => ({ kind: 'streams', c, n })),
-];
-
-const phaseLabel = (ph: Phase) => (ph.kind === 'wrk' ? `wrk c=${ph.c}` : `${ph.n} streams c=${ph.c}`);
-
-function armBodies(arm: Arm) {
+async function measure(arm: Arm, r: ArmResult) {
   const prompt = arm.prompt ?? 'Hello, benchmark';
-  return {
-    body: JSON.stringify({ model: arm.model, messages: [{ role: 'user', content: prompt }] }),
-    streamBody: JSON.stringify({
-      model: arm.model,
-      stream: true,
-      stream_options: { include_usage: true },
-      messages: [{ role: 'user', content: prompt }],
-    }),
-  };
-}
-
-/**
- * Before an arm's first measurement: its start-up peak RSS is kept and the peak reset (so the peak under load
- * covers the warm-up and every phase, not the start-up), then both paths are warmed: whole answers with wrk
- * (not in streaming-only mode, so a CPU profile of that run holds no whole-answer requests) and streams.
- */
-async function warmUp(arm: Arm, r: ArmResult) {
-  const { body, streamBody } = armBodies(arm);
-  if (arm.proc?.pid) {
-    r.startPeakRssMb = peakRssMb(arm.proc.pid);
-    r.peakFromLoad = resetPeakRss(arm.proc.pid);
-  }
-  if (!STREAMS_ONLY)
-    await runWrk({ url: arm.url, body, headers: arm.headers, connections: 16, seconds: 2, cpu: '1' });
-  await runStreams({
-    url: arm.url,
-    body: streamBody,
-    headers: arm.headers,
-    n: 400,
-    concurrency: 16,
-    expectedFrames: EXPECTED_STREAM_FRAMES,
+  const body = JSON.stringify({ model: arm.model, messages: [{ role: 'user', content: prompt }] });
+  // Peak RSS under load: from here (warm-up, wrk runs, streams), not the arm's start-up; the largest round counts.
+  if (arm.proc?.pid && r.startPeakRssMb === null) r.startPeakRssMb = peakRssMb(arm.proc.pid);
+  const peakFromLoad = arm.proc?.pid ? resetPeakRss(arm.proc.pid) : false;
+  const streamBody = JSON.stringify({
+    model: arm.model,
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: prompt }],
   });
-}
-
-/** One phase of one arm, started on an idle machine (the previous phase's metering backlog is not charged to it). */
-async function runPhase(arm: Arm, r: ArmResult, ph: Phase) {
-  const { body, streamBody } = armBodies(arm);
-  await waitIdle();
-  if (ph.kind === 'wrk') {
+  // Warm-up; streaming only, with streams (so a CPU profile of that run holds no whole-answer requests).
+  if (STREAMS_ONLY)
+    await runStreams({
+      url: arm.url,
+      body: streamBody,
+      headers: arm.headers,
+      n: 400,
+      concurrency: 16,
+      expectedFrames: EXPECTED_STREAM_FRAMES,
+    });
+  else await runWrk({ url: arm.url, body, headers: arm.headers, connections: 16, seconds: 2, cpu: '1' });
+  for (const c of STREAMS_ONLY ? [] : CONCURRENCY) {
+    // Each phase starts on an idle machine: the previous one's metering backlog is not charged to it.
+    await waitIdle();
     const before = arm.proc?.pid ? cpuSeconds(arm.proc.pid) : 0;
     const res = await runWrk({
       url: arm.url,
       body,
       headers: arm.headers,
-      connections: ph.c,
+      connections: c,
       seconds: SECONDS,
       cpu: '1',
     });
-    (r.wrk[ph.c] ??= []).push(res);
-    if (ph.c === 64 && arm.proc?.pid && res.requests > 0)
+    (r.wrk[c] ??= []).push(res);
+    if (c === 64 && arm.proc?.pid && res.requests > 0)
       r.cpuMsPerReq.push(((cpuSeconds(arm.proc.pid) - before) * 1000) / res.requests);
-  } else {
-    (r.streams[ph.c] ??= []).push(
+  }
+  for (const [c, n] of STREAM_RUNS) {
+    // The previous phase's metering backlog is written before the streams are timed (see waitIdle).
+    await waitIdle();
+    (r.streams[c] ??= []).push(
       await runStreams({
         url: arm.url,
         body: streamBody,
         headers: arm.headers,
-        n: ph.n,
-        concurrency: ph.c,
+        n,
+        concurrency: c,
         expectedFrames: EXPECTED_STREAM_FRAMES,
       }),
     );
   }
-}
-
-/** The arm's peak RSS since its warm-up (or since it started, where the peak cannot be reset). */
-function notePeakRss(arm: Arm, r: ArmResult) {
-  if (!arm.proc?.pid) return;
-  const peak = peakRssMb(arm.proc.pid);
-  r.peakRssMb = r.peakFromLoad ? Math.max(r.peakRssMb ?? 0, peak) : peak;
+  if (arm.proc?.pid) {
+    const peak = peakRssMb(arm.proc.pid);
+    r.peakRssMb = peakFromLoad ? Math.max(r.peakRssMb ?? 0, peak) : peak;
+  }
 }
 
 async function main() {
@@ -529,44 +501,26 @@ async function main() {
   const results = new Map<string, ArmResult>(
     arms.map((a) => [
       a.name,
-      { wrk: {}, streams: {}, cpuMsPerReq: [], peakRssMb: null, startPeakRssMb: null, peakFromLoad: false },
+      { wrk: {}, streams: {}, cpuMsPerReq: [], peakRssMb: null, startPeakRssMb: null },
     ]),
   );
   let live = arms.slice();
-  // A gateway that dies or hangs mid-run is reported, not fatal.
-  const drop = (arm: Arm, round: number, err: unknown) => {
-    failed[arm.name] = `failed in round ${round + 1}: ${(err as Error).message.split('\n')[0]}`;
-    console.error(`${arm.name}: ${failed[arm.name]}`);
-    stopArm(arm, 'SIGKILL');
-    live = live.filter((a) => a !== arm);
-  };
-  for (const arm of live.slice()) {
-    process.stdout.write(`warm-up: ${arm.name}\n`);
-    try {
-      await warmUp(arm, results.get(arm.name)!);
-    } catch (err) {
-      drop(arm, 0, err);
-    }
-  }
-  // Phase by phase: the arms' figures for one phase are taken minutes apart at most, so a change in the host's
-  // speed during the run (this shared machine's is large) falls on every arm alike. The order rotates.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [pi, ph] of PHASES.entries()) {
-      const order = live.map((_, i) => live[(i + round + pi) % live.length]!);
-      for (const arm of order) {
-        if (!live.includes(arm)) continue;
-        process.stdout.write(`round ${round + 1}/${ROUNDS}, ${phaseLabel(ph)}: ${arm.name}\n`);
-        try {
-          if (arm.proc && arm.proc.exitCode !== null)
-            throw new Error(`exited with code ${arm.proc.exitCode}`);
-          await runPhase(arm, results.get(arm.name)!, ph);
-        } catch (err) {
-          drop(arm, round, err);
-        }
+    const order = live.map((_, i) => live[(i + round) % live.length]!);
+    for (const arm of order) {
+      process.stdout.write(`round ${round + 1}/${ROUNDS}: ${arm.name}\n`);
+      try {
+        if (arm.proc && arm.proc.exitCode !== null) throw new Error(`exited with code ${arm.proc.exitCode}`);
+        await measure(arm, results.get(arm.name)!);
+      } catch (err) {
+        // A gateway that dies or hangs mid-run is reported, not fatal.
+        failed[arm.name] = `failed in round ${round + 1}: ${(err as Error).message.split('\n')[0]}`;
+        console.error(`${arm.name}: ${failed[arm.name]}`);
+        stopArm(arm, 'SIGKILL');
+        live = live.filter((a) => a !== arm);
       }
     }
   }
-  for (const arm of live) notePeakRss(arm, results.get(arm.name)!);
 
   const measured = arms.filter((a) => !failed[a.name]);
   const direct = measured.find((a) => a.name === 'direct') ? results.get('direct') : undefined;
@@ -628,7 +582,7 @@ async function main() {
   const lines = [
     `# Switchyard proxy benchmark — ${new Date().toISOString().slice(0, 10)}`,
     '',
-    `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}); ${ROUNDS} rounds × ${SECONDS} s per wrk run, medians; gateways on CPU 0, wrk and the mock upstream on CPU 1. Non-stream: wrk POSTs a chat completion (~1.4 KB answer). Streams: ${STREAM_RUNS.map(([c, n]) => `${n} at c=${c}`).join(' and ')}, ${EXPECTED_STREAM_FRAMES} SSE frames each. Each phase runs for every arm in turn (order rotated) before the next phase, each on an idle machine. Switchyard meters every request (usage rows written in batches).`,
+    `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}); ${ROUNDS} rounds × ${SECONDS} s per wrk run, medians; gateways on CPU 0, wrk and the mock upstream on CPU 1. Non-stream: wrk POSTs a chat completion (~1.4 KB answer). Streams: 100 at c=1 and 400 at c=16, ${EXPECTED_STREAM_FRAMES} SSE frames each. Switchyard meters every request (usage rows written in batches).`,
     '',
     '## Non-stream',
     '',
