@@ -83,7 +83,7 @@ describe('coolsEndpoint: which failures make an endpoint go last for every calle
     ],
     ['429 on an org key', o({ status: 429, kind: 'rate_limit' }), 'org', false],
     ['401: the account, not the endpoint', o({ status: 401, kind: 'auth' }), 'provider', false],
-    ['400 from the client', o({ status: 400, kind: 'client' }), 'provider', false],
+    ['400 from the client', o({ status: 400, kind: 'bad_request' }), 'provider', false],
     ['after the first byte', o({ afterFirstByte: true }), 'provider', false],
   ] as const)('%s', (_label, outcome, keySource, cools) => {
     expect(coolsEndpoint(outcome, keySource)).toBe(cools);
