@@ -170,7 +170,8 @@ async function tryTarget(
       }
       // Failed before anything reached the client: the provider's next endpoint first, when the failure says so.
       const failure = { status: result.error.status, kind: result.error.kind, afterFirstByte: false };
-      if (endpoint && coolsEndpoint(failure, attempt.keySource))
+      // A call the client hung up on was aborted by us: it says nothing of the endpoint.
+      if (endpoint && !x.connection.gone && coolsEndpoint(failure, attempt.keySource))
         cooldowns?.failed(attempt.provider.id, endpoint.baseUrl, result.error.retryAfterMs);
       if (
         order &&

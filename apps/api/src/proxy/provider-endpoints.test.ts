@@ -214,6 +214,28 @@ describe('several endpoints per provider', () => {
     expect([env.up.requests.length, second.requests.length]).toEqual([2, 2]);
   });
 
+  it('a caller who hangs up mid-call does not make the endpoint go last for everyone', async () => {
+    await twoEndpoints(1, 0);
+    env.up.script({ delayMs: 2_000 });
+    const ac = new AbortController();
+    const gone = fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+      body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+      signal: ac.signal,
+    }).catch(() => null);
+    await new Promise((r) => setTimeout(r, 200));
+    ac.abort();
+    await gone;
+    await env.flushUsage();
+    env.up.reset();
+    second.reset();
+    // The weighted endpoint still gets the next call first.
+    clock += 1_000;
+    expect((await chat('gpt-test')).status).toBe(200);
+    expect([env.up.requests.length, second.requests.length]).toEqual([1, 0]);
+  });
+
   it('disabled endpoints are never called', async () => {
     await env.t.http
       .put(`/api/v1/llm/providers/${env.ids.openai}`)
