@@ -348,7 +348,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (usage.depth > 0) await usage.flush();
     }).record,
     cache: responseCache.runtime,
-    endpointCooldowns: new EndpointCooldowns({ cooldownMs: env.ENDPOINT_COOLDOWN_MS, now }),
+    endpointCooldowns: new EndpointCooldowns({
+      store: routing.store,
+      cooldownMs: env.ENDPOINT_COOLDOWN_MS,
+      now,
+      onError: (err) => logger.warn({ err: String(err) }, 'ending an endpoint cooldown failed'),
+    }),
   });
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (isProxyPath(req.url ?? '/')) {

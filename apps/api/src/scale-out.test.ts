@@ -14,9 +14,11 @@ import { createApp, type App } from './app.js';
 import { loadEnv } from './config/env.js';
 import { createDatabase, IN_MEMORY, type Database } from './db/client.js';
 import { createLogger } from './lib/logger.js';
+import { endpointTarget } from './router/endpoint-cooldowns.js';
 import { RedisStateStore } from './router/redis-state-store.js';
 import type { StateStore } from './router/state-store.js';
 import { createTestDatabase, type TestDatabase } from './test/db.js';
+import { startMockUpstream } from './test/mock-upstream.js';
 import { MASTER_KEY, createProxyEnv, type ProxyEnv } from './test/proxy-env.js';
 import {
   REDIS_TEST_URL,
@@ -251,6 +253,38 @@ describe('scale-out: two instances on one database and one Redis', () => {
     const perRequest = spent / ok;
     expect(ok).toBeGreaterThan(3);
     expect(limitUsd - spent).toBeLessThan(10 * 4 * perRequest);
+  });
+
+  it('an endpoint that failed over on instance A is tried last on instance B', async () => {
+    const second = await startMockUpstream();
+    try {
+      await updateProvider(
+        a.ids.openai,
+        { baseUrlWeight: 1, endpoints: [{ baseUrl: `${second.url}/v1`, weight: 0, enabled: true }] },
+        (p) => p.endpoints.length === 2,
+      );
+      const target = endpointTarget(a.ids.openai, `${a.up.url}/v1`);
+      // A: the weighted endpoint answers 503; the same provider's other endpoint answers.
+      a.up.script({ status: 503, path: '/chat/completions' });
+      const first = await chat(a.url, MASTER_KEY, 'up-openai/gpt-test');
+      expect([first.status, first.provider]).toEqual([200, 'up-openai']);
+      expect(second.requests).toHaveLength(1);
+      await eventually(
+        () => expect(b.app.routing.store.view().cooldownUntil(target)).toBeGreaterThan(now()),
+        1000,
+      );
+      // B sends its calls straight to the other endpoint: no failed call first.
+      const before = a.up.requests.length;
+      for (let i = 0; i < 3; i++) {
+        const r = await chat(b.url, MASTER_KEY, 'up-openai/gpt-test');
+        expect([r.status, r.provider, r.attempts]).toEqual([200, 'up-openai', '1']);
+      }
+      expect(a.up.requests.length - before).toBe(0);
+      expect(second.requests).toHaveLength(4);
+    } finally {
+      await updateProvider(a.ids.openai, { endpoints: [] }, (p) => p.endpoints.length === 1);
+      await second.close();
+    }
   });
 
   it('a provider put in cooldown by instance A is skipped by instance B', async () => {
