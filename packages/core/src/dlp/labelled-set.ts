@@ -300,6 +300,7 @@ const secrets: LabelledSample[] = [
   s(`//registry.npmjs.org/:_authToken=${K.npm}`, ['secret', K.npm]),
   s(`HF_TOKEN=${K.hf}`, ['secret', K.hf]),
   s(`Cookie: session=${K.jwt}; Path=/`, ['secret', K.jwt]),
+  s(`The session token in the bug report is ${K.jwt}. It expired yesterday.`, ['secret', K.jwt]),
   s(`Here is my key:\n${K.pem}\nplease check it`, ['secret', K.pem]),
   s(`id_ed25519:\n${K.pemOpenssh}`, ['secret', K.pemOpenssh]),
   s(`Webhook ${K.slackHook} posts alerts`, ['secret', K.slackHook]),

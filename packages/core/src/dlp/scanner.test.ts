@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DLP_LABELLED_SET, type LabelledSample } from './labelled-set.js';
 import { DEFAULT_DLP_POLICY, compilePolicy, dlpPolicySchema, type DlpKind } from './policy.js';
@@ -181,6 +182,66 @@ describe('scan: policy switches', () => {
       const s = 'y'.repeat(at) + ' EMP-222222 ';
       expect(scan(s, p).map((m) => m.start)).toEqual([at + 1]);
     }
+  });
+});
+
+describe('scan: a value is found wherever it sits', () => {
+  // Every labelled value that is a finding on its own (not one that needs a word before it, like a bare SSN).
+  const values = [
+    ...new Map(
+      DLP_LABELLED_SET.filter((s) => !s.gap)
+        .flatMap((s) => s.expect)
+        .filter((f) => {
+          const m = scan(f.value, ALL);
+          return m.length === 1 && m[0]!.kind === f.kind && m[0]!.value === f.value;
+        })
+        .map((f) => [key(f.kind, f.value), f] as const),
+    ).values(),
+  ];
+  // Surroundings with nothing to find: prose, code and log words, and the characters that end a word.
+  const words = [
+    'the',
+    'ok',
+    'Order',
+    'skip',
+    'gh',
+    'xo',
+    'hf',
+    'np',
+    'eye',
+    'AI',
+    'Dear',
+    'id',
+    'face',
+    'beef',
+  ];
+  const before = [' ', '\n', '(', '"', ', ', ': ', '\t', '[', '= ', '> '];
+  const after = [' ', '\n', ')', '"', '. ', ', ', ';', '\t', ']'];
+  const prose = fc.array(fc.constantFrom(...words), { maxLength: 6 }).map((ws) => ws.join(' '));
+
+  it('has values of every kind to place', () => {
+    expect(new Set(values.map((v) => v.kind))).toEqual(
+      new Set(['email', 'phone', 'card', 'iban', 'ssn', 'ip', 'secret']),
+    );
+  });
+
+  it('between any words and separators, each value is the one finding, at its offset', () => {
+    fc.assert(
+      fc.property(
+        prose,
+        fc.constantFrom(...before),
+        fc.constantFrom(...values),
+        fc.constantFrom(...after),
+        prose,
+        (head, b, v, a, tail) => {
+          const start = head.length + b.length;
+          const text = head + b + v.value + a + tail;
+          const m = scan(text, ALL);
+          expect(m.map((x) => [x.kind, x.value, x.start])).toEqual([[v.kind, v.value, start]]);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -120,7 +120,7 @@ const RE = {
   google: /AIza[0-9A-Za-z_-]{35}(?![\w-])/y,
   github: /(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![\w])/y,
   slack: /(?:xox[baprse]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})(?![\w])/y,
-  jwt: /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*(?![\w.-])/y,
+  jwt: /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*(?![\w-]|\.[\w-])/y,
   npm: /npm_[A-Za-z0-9]{36}(?![\w])/y,
   huggingface: /hf_[A-Za-z0-9]{30,}(?![\w])/y,
   pemHeader: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/y,
