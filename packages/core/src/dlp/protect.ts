@@ -25,6 +25,8 @@ export interface DlpBlock {
 
 /** A placeholder as the masker writes it: `[EMAIL_1]`, `[EMPLOYEE_ID_12]`. */
 const PLACEHOLDER = /\[[A-Z][A-Z0-9_]*_[1-9]\d*\]/g;
+/** One placeholder exactly at lastIndex. */
+const PLACEHOLDER_AT = /\[[A-Z][A-Z0-9_]*_[1-9]\d*\]/y;
 /** The start of one, up to (not including) its `]`. */
 const PARTIAL = /^\[(?:[A-Z][A-Z0-9_]*)?$/;
 
@@ -46,8 +48,14 @@ export class DlpContext {
 
   /** Remembers placeholder-shaped text already present in a client's text, so numbering skips it. */
   reserve(text: string): void {
-    if (text.indexOf('[') === -1) return;
-    for (const m of text.matchAll(PLACEHOLDER)) this.reserved.add(m[0]);
+    // Only where a `[` starts an upper-case word (most `[` in prompts open code or JSON arrays).
+    for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+      const c = text.charCodeAt(at + 1);
+      if (c < 65 || c > 90) continue;
+      PLACEHOLDER_AT.lastIndex = at;
+      const m = PLACEHOLDER_AT.exec(text);
+      if (m !== null) this.reserved.add(m[0]);
+    }
   }
 
   placeholderFor(label: string, value: string): string {

@@ -1,7 +1,8 @@
 /**
- * The single-pass scanner. One walk over the text visits each word start once: prose (lower-case words, spaces)
- * costs a table lookup per character; only a word that starts like a finding (a digit, a letter pair followed by
- * two digits, a hex group followed by `:`, a secret prefix) runs an anchored (sticky) pattern and its validator.
+ * The single-pass scanner. One walk over the text visits each word start that could begin a finding once: a
+ * regular expression (run by V8's native regex engine) finds the next such start (a digit, a letter pair followed by
+ * two digits, a hex group followed by `:`, a secret prefix), so prose and most code cost no JavaScript per
+ * character; only at those starts does an anchored (sticky) pattern and its validator run.
  * Emails, PEM private keys and Slack webhooks are found with `indexOf` of their anchor (`@`, `-----BEGIN `,
  * `hooks.slack.com/`). Custom rules run their own regex. Overlaps are resolved at the end: the longest match
  * wins; on equal length the more specific kind (order of PRIORITY).
@@ -160,6 +161,19 @@ function digitsOf(s: string): string {
   return out;
 }
 
+/**
+ * Word starts where the walk has something to check (a word starts after a character that is not [A-Za-z0-9_]):
+ * a digit (numbers: phone, card, SSN, IPv4, IPv6); two letters and two digits (IBAN); a secret's two-letter
+ * prefix (`sk`, `rk`, `AI`, `AK`, `AS`, `AB`, `AC`, `gh`, `gi`, `xo`, `xa`, `ey`, `np`, `hf`); up to four hex
+ * digits and a colon (IPv6). Any other word is skipped whole, as `atLetter` would reject it.
+ */
+const LETTER_STARTS = String.raw`\w[A-Za-z]\d\d|sk|rk|A[IKSBC]|g[hi]|x[oa]|ey|np|hf|[0-9A-Fa-f]{1,4}:`;
+// Each matches the one character at a start (the rest is lookahead), so `test` gives the start as lastIndex - 1
+// without building a match array per start.
+const STARTS_ALL = new RegExp(String.raw`\b(?=\d|${LETTER_STARTS})\w`, 'g');
+const STARTS_NUMERIC = /\b\d/g;
+const STARTS_LETTERS = new RegExp(String.raw`\b(?=${LETTER_STARTS})\w`, 'g');
+
 // ---------- the scanner ----------
 
 class Scan {
@@ -271,19 +285,28 @@ class Scan {
     const numeric =
       a.phone !== undefined || a.card !== undefined || a.ssn !== undefined || a.ip !== undefined;
     const letters = a.iban !== undefined || a.ip !== undefined || a.secret !== undefined;
+    const starts = numeric ? (letters ? STARTS_ALL : STARTS_NUMERIC) : letters ? STARTS_LETTERS : null;
+    if (starts === null) return;
     let i = 0;
+    // True when i is where the last finding ended and a word character follows it: that is a start of its own.
+    let direct = false;
     while (i < n) {
-      const c = t.charCodeAt(i);
-      if (!isWord(c)) {
-        i++;
-        continue;
+      if (!direct) {
+        // The next word start that could begin a finding, found by the regex engine (native code) instead of
+        // a loop over every character: prose and most code run none of the checks below.
+        starts.lastIndex = i;
+        if (!starts.test(t)) return;
+        i = starts.lastIndex - 1;
       }
+      direct = false;
+      const c = t.charCodeAt(i);
       let end = -1;
       if (isDigit(c)) {
         if (numeric) end = this.atNumber(i);
       } else if (letters) end = this.atLetter(i, c);
       if (end > i) {
         i = end;
+        direct = i < n && isWord(t.charCodeAt(i));
         continue;
       }
       i++;
