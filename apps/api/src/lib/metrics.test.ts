@@ -1,6 +1,7 @@
-import { Registry } from 'prom-client';
+import fc from 'fast-check';
+import { Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { BufferedCounter, createMetrics, modelMetricLabel } from './metrics.js';
+import { BufferedCounter, BufferedHistogram, createMetrics, modelMetricLabel } from './metrics.js';
 
 /** A BufferedCounter with placeholder help text, registered in `registry` when one is given. */
 const counter = <T extends string>(name: string, labelNames: readonly T[], registry?: Registry) =>
@@ -55,6 +56,90 @@ describe('BufferedCounter', () => {
     expect(values).toHaveLength(10_002);
     expect(values.find((v) => v.labels.model === 'm10001')?.value).toBe(2);
     expect(values.reduce((sum, v) => sum + v.value, 0)).toBe(10_003);
+  });
+});
+
+describe('BufferedHistogram', () => {
+  const buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  const labelNames = ['endpoint', 'provider'] as const;
+  /** Both histograms fed the same observations; each scrape's text, with the names made equal. */
+  const scrapes = async (obs: [number, string, string][]) => {
+    const ours = new Registry();
+    const theirs = new Registry();
+    const b = new BufferedHistogram({
+      name: 't_latency_seconds',
+      help: 'h',
+      labelNames,
+      buckets,
+      registers: [ours],
+    });
+    const h = new Histogram({
+      name: 't_latency_seconds',
+      help: 'h',
+      labelNames,
+      buckets,
+      registers: [theirs],
+    });
+    for (const [v, endpoint, provider] of obs) {
+      b.add(v, endpoint, provider);
+      h.observe({ endpoint, provider }, v);
+    }
+    return [await ours.metrics(), await theirs.metrics()] as const;
+  };
+
+  it("a scrape reads exactly what prom-client's own histogram shows for the same observations", async () => {
+    const [ours, theirs] = await scrapes([
+      [0.0004, 'chat.completions', 'openai'],
+      [0.001, 'chat.completions', 'openai'], // on a bound: counted in that bucket
+      [0.2, 'chat.completions', 'openai'],
+      [12, 'chat.completions', 'openai'], // above the highest bound: +Inf only
+      [0.03, 'messages', 'anthropic'],
+    ]);
+    expect(ours).toBe(theirs);
+    expect(ours).toContain(
+      't_latency_seconds_bucket{le="0.001",endpoint="chat.completions",provider="openai"} 2',
+    );
+    expect(ours).toContain('t_latency_seconds_count{endpoint="chat.completions",provider="openai"} 4');
+  });
+
+  it('agrees with prom-client for any observations', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.oneof(fc.double({ min: 0, max: 20, noNaN: true }), fc.constantFrom(...buckets)),
+            fc.constantFrom('chat.completions', 'messages'),
+            fc.constantFrom('a', 'b', 'a"b', 'x\\y'),
+          ),
+          { maxLength: 40 },
+        ),
+        async (obs) => {
+          const [ours, theirs] = await scrapes(obs);
+          expect(ours).toBe(theirs);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a value that is not a number is not recorded; reset clears every series', async () => {
+    const registry = new Registry();
+    const b = new BufferedHistogram({
+      name: 't_x_seconds',
+      help: 'h',
+      labelNames,
+      buckets,
+      registers: [registry],
+    });
+    b.add(Number.NaN, 'chat.completions', 'openai');
+    b.add(Number.POSITIVE_INFINITY, 'chat.completions', 'openai');
+    expect(await registry.metrics()).not.toContain('t_x_seconds_count');
+    b.add(0.2, 'chat.completions', 'openai');
+    expect(await registry.metrics()).toContain(
+      't_x_seconds_count{endpoint="chat.completions",provider="openai"} 1',
+    );
+    registry.resetMetrics();
+    expect(await registry.metrics()).not.toContain('t_x_seconds_count');
   });
 });
 

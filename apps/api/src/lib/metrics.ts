@@ -5,6 +5,7 @@ import {
   Registry,
   collectDefaultMetrics,
   type CounterConfiguration,
+  type Metric,
 } from 'prom-client';
 
 /** Past this many distinct label sets a BufferedCounter stops buffering new ones and increments directly. */
@@ -49,6 +50,103 @@ export class BufferedCounter<T extends string> {
   }
 }
 
+/** One line of a scrape, as prom-client's registry reads it from a metric's `get()`. */
+interface SeriesValue {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName: string;
+}
+
+interface HistogramSeries {
+  labels: Record<string, string>;
+  /** Observations per bucket (not cumulative); the last slot is above the highest bound (+Inf). */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/**
+ * A Prometheus histogram fed from the proxy's hot path. `add(value, ...labelValues)` costs one Map lookup and a
+ * short bucket scan; prom-client's `observe(labels, value)` validates and hashes the label object on every call
+ * (2–3 % of the proxy's CPU in a profile). Registered as a metric of its own: a scrape (or `get()`) reads the
+ * series as prom-client's own histogram would write them (`_bucket` with `le`, cumulative, `_sum`, `_count`).
+ */
+export class BufferedHistogram<T extends string> {
+  readonly name: string;
+  readonly help: string;
+  readonly type = 'histogram' as const;
+  readonly aggregator = 'sum' as const;
+  readonly #names: readonly T[];
+  readonly #bounds: readonly number[];
+  readonly #series = new Map<string, HistogramSeries>();
+
+  constructor(config: {
+    name: string;
+    help: string;
+    labelNames: readonly T[];
+    buckets: readonly number[];
+    registers: Registry[];
+  }) {
+    this.name = config.name;
+    this.help = config.help;
+    this.#names = config.labelNames;
+    this.#bounds = [...config.buckets].sort((a, b) => a - b);
+    for (const r of config.registers) r.registerMetric(this as unknown as Metric<T>);
+  }
+
+  /** Records one observation for the series with these label values (in `labelNames` order). */
+  add(value: number, ...values: string[]): void {
+    if (!Number.isFinite(value)) return;
+    const key = values.join('\u0000');
+    let s = this.#series.get(key);
+    if (s === undefined) {
+      const labels: Record<string, string> = {};
+      this.#names.forEach((name, i) => (labels[name] = values[i] ?? ''));
+      s = { labels, counts: new Array<number>(this.#bounds.length + 1).fill(0), sum: 0, count: 0 };
+      this.#series.set(key, s);
+    }
+    const b = this.#bounds;
+    let i = 0;
+    while (i < b.length && value > b[i]!) i++;
+    s.counts[i]!++;
+    s.sum += value;
+    s.count++;
+  }
+
+  /** The series as prom-client's registry reads a histogram. */
+  async get(): Promise<{
+    name: string;
+    help: string;
+    type: 'histogram';
+    aggregator: 'sum';
+    values: SeriesValue[];
+  }> {
+    const values: SeriesValue[] = [];
+    const bucket = `${this.name}_bucket`;
+    for (const s of this.#series.values()) {
+      let acc = 0;
+      this.#bounds.forEach((le, i) => {
+        acc += s.counts[i]!;
+        values.push({ labels: { le, ...s.labels }, value: acc, metricName: bucket });
+      });
+      values.push({ labels: { le: '+Inf', ...s.labels }, value: s.count, metricName: bucket });
+      values.push({ labels: { ...s.labels }, value: s.sum, metricName: `${this.name}_sum` });
+      values.push({ labels: { ...s.labels }, value: s.count, metricName: `${this.name}_count` });
+    }
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values,
+    };
+  }
+
+  reset(): void {
+    this.#series.clear();
+  }
+}
+
 /**
  * The `model` label value for a registry model. Names of org- and user-scoped models (a fine-tune, a private
  * deployment) are that tenant's business and /metrics is an operator surface: they show as `org-model` or
@@ -78,14 +176,14 @@ export function createMetrics() {
     labelNames: ['endpoint', 'provider', 'model', 'status'] as const,
     registers: [registry],
   });
-  const proxyLatency = new Histogram({
+  const proxyLatency = new BufferedHistogram({
     name: 'switchyard_proxy_latency_seconds',
     help: 'Total proxy request latency',
     labelNames: ['endpoint', 'provider'] as const,
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
-  const proxyTtft = new Histogram({
+  const proxyTtft = new BufferedHistogram({
     name: 'switchyard_proxy_ttft_seconds',
     help: 'Time to first token (first byte of the upstream body) for proxy requests',
     labelNames: ['endpoint', 'provider'] as const,

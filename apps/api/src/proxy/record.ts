@@ -174,8 +174,8 @@ function countRequest(
   const metrics = d.metrics;
   const provider = record.providerSlug ?? 'none';
   metrics.proxyRequests.add(1, endpoint, provider, model, String(record.status));
-  metrics.proxyLatency.observe({ endpoint, provider }, latencyMs / 1000);
-  if (record.ttftMs !== null) metrics.proxyTtft.observe({ endpoint, provider }, record.ttftMs / 1000);
+  metrics.proxyLatency.add(latencyMs / 1000, endpoint, provider);
+  if (record.ttftMs !== null) metrics.proxyTtft.add(record.ttftMs / 1000, endpoint, provider);
   if (record.tokensIn || record.tokensOut) {
     metrics.tokens.add(record.tokensIn, provider, model, 'in');
     metrics.tokens.add(record.tokensOut, provider, model, 'out');
