@@ -202,6 +202,21 @@ describe('several endpoints per provider', () => {
     expect([env.up.requests.length, second.requests.length]).toEqual([3, 2]);
   });
 
+  it("an admin's reset of the provider ends its endpoints' cooldowns: the weighted endpoint is called first again", async () => {
+    await twoEndpoints(1, 0);
+    env.up.script({ status: 503 });
+    expect((await chat('gpt-test')).status).toBe(200);
+    expect([env.up.requests.length, second.requests.length]).toEqual([1, 1]);
+    const reset = await env.t.http
+      .post(`/api/v1/llm/providers/${env.ids.openai}/reset`)
+      .set(as(admin))
+      .send({});
+    expect(reset.status).toBe(200);
+    clock += 1_000; // well within the cooldown
+    expect((await chat('gpt-test')).status).toBe(200);
+    expect([env.up.requests.length, second.requests.length]).toEqual([2, 1]);
+  });
+
   it('a Retry-After longer than the cooldown keeps the endpoint last that long', async () => {
     await twoEndpoints(1, 0);
     env.up.script({ status: 429, headers: { 'retry-after': '120' } });

@@ -43,6 +43,7 @@ import type {
 } from './types.js';
 import { recordedSpend } from '../metering/spend.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
+import { endpointTarget } from './endpoint-cooldowns.js';
 import type { StateStore } from './state-store.js';
 import { noteMessage, type HealthNotes } from './health-notes.js';
 
@@ -715,7 +716,15 @@ export class RoutingRuntime implements Router {
     const models = this.#loaded.models.filter(
       (m) => m.providerId === providerId && (modelRegistryId === null || m.id === modelRegistryId),
     );
-    const targets = modelRegistryId === null && provider ? [providerId, provider.key.id] : [];
+    // A provider-wide reset also ends its endpoints' cooldowns (ENDPOINT_COOLDOWN_MS): the admin's "try it again now".
+    const targets =
+      modelRegistryId === null && provider
+        ? [
+            providerId,
+            provider.key.id,
+            ...provider.endpoints.map((e) => endpointTarget(providerId, e.baseUrl)),
+          ]
+        : [];
     for (const m of models) targets.push(modelTarget(providerId, m.id));
     const now = this.deps.now();
     const buckets = (core?.buckets ?? []).filter(
