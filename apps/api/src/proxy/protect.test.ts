@@ -1,4 +1,11 @@
-import { compilePolicy, DEFAULT_DLP_POLICY, dlpPolicySchema, type DlpContext } from '@switchyard/core';
+import {
+  compilePolicy,
+  DEFAULT_DLP_POLICY,
+  dlpPolicySchema,
+  restoreText,
+  type DlpContext,
+} from '@switchyard/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StreamTranslator } from '../providers/types.js';
 import {
@@ -80,6 +87,69 @@ const chatText = (out: string) =>
     .join('');
 
 describe('restoring a streamed answer', () => {
+  it('whole events whose JSON arrays hold no placeholder go out byte for byte, not parsed and re-written', () => {
+    const ctx = masked();
+    // Spaces a re-serialisation would drop: the bytes prove the events were passed through as they came.
+    const stream =
+      'data: {"id": "x", "choices": [{"index": 0, "delta": {"content": "Nothing to restore here."}}]}\n\n' +
+      'data: {"id": "x", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}], "usage": null}\n\n' +
+      'data: [DONE]\n\n';
+    const { out } = run(stream, ctx, 'chat', []);
+    expect(out).toBe(stream);
+  });
+
+  it('any answer text, cut into deltas and bytes anywhere, comes back with every placeholder restored', () => {
+    const ctx = masked();
+    const piece = fc.constantFrom(
+      '[EMAIL_1]',
+      '[PHONE_1]',
+      '[',
+      '[EM',
+      'AIL_1]',
+      '_1]',
+      '[DONE]',
+      '[A',
+      ']',
+      '"',
+      'x',
+      ' ',
+      '[{',
+      '\\',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (pieces, deltaCuts, byteCuts) => {
+          const said = pieces.join('');
+          const at = [...new Set(deltaCuts.map((c) => c % (said.length + 1)))].sort((a, b) => a - b);
+          const deltas = [0, ...at].map((from, i) => said.slice(from, [...at, said.length][i]));
+          const stream =
+            sse(
+              deltas.map((content) => ({
+                data: { id: 'x', choices: [{ index: 0, delta: { content }, finish_reason: null }] },
+              })),
+            ) + 'data: [DONE]\n\n';
+          const len = Buffer.byteLength(stream);
+          const cuts = [...new Set(byteCuts.map((c) => c % len))].filter((c) => c > 0).sort((a, b) => a - b);
+          expect(chatText(run(stream, ctx, 'chat', cuts).out)).toBe(restoreText(said, ctx));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('OpenAI chat: a text delta that ends right after `[` and a next event with the rest are restored', () => {
+    const ctx = masked();
+    const chunk = (content: string) =>
+      sse([{ data: { id: 'x', choices: [{ index: 0, delta: { content }, finish_reason: null }] } }]);
+    const first = chunk('Mail sent to [');
+    const second = chunk('EMAIL_1] today.');
+    const { out } = run(first + second, ctx, 'chat', [Buffer.byteLength(first)]);
+    expect(chatText(out)).toBe('Mail sent to alice@example.com today.');
+  });
+
   it('OpenAI chat: a placeholder split at every byte boundary comes back as the value, in order', () => {
     const ctx = masked();
     const said = 'I wrote to [EMAIL_1] and called [PHONE_1]; literal [EMA stays.';

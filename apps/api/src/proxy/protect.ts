@@ -134,6 +134,31 @@ function mentionsPlaceholder(out: Buffer, ctx: DlpContext): boolean {
   return false;
 }
 
+/**
+ * Whether some `[` in the text could begin a placeholder: a whole one (`[EMAIL_1]`), or the start of one (`[`,
+ * `[EM`) cut off by the end of the text or by the `"` that ends a JSON string (a text delta that stops there, the
+ * rest to come in the next event). A JSON array's `[` (`"choices":[{`) and `data: [DONE]` do not count.
+ */
+function mayBeginPlaceholder(text: string): boolean {
+  const n = text.length;
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+    let k = at + 1;
+    if (k === n || text.charCodeAt(k) === 34) return true;
+    const c = text.charCodeAt(k);
+    if (c < 65 || c > 90) continue;
+    // `[A-Z][A-Z0-9_]*`: cut off, or closed by `]` as a placeholder (`_` and a number before it).
+    while (k < n && isPlaceholderChar(text.charCodeAt(k))) k++;
+    if (k === n) return true;
+    const e = text.charCodeAt(k);
+    if (e === 34 || (e === 93 && PLACEHOLDER_END.test(text.slice(at + 1, k)))) return true;
+  }
+  return false;
+}
+
+const isPlaceholderChar = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+/** The inside of a placeholder ends in `_` and a number without a leading zero. */
+const PLACEHOLDER_END = /_[1-9]\d*$/;
+
 /** A piece of SSE that ends where an event ends. */
 const endsAtEvent = (text: string): boolean => text.endsWith('\n\n') || text.endsWith('\r\n\r\n');
 
@@ -213,9 +238,9 @@ class RestoringTranslator implements StreamTranslator {
     if (piece.length === 0) return '';
     this.capture?.(piece);
     const text = typeof piece === 'string' ? piece : this.decoder.write(piece);
-    // Whole events with no `[` in them, and nothing held back: no placeholder can be in them or end in them, so
-    // they go out as they came (no parse, no re-framing).
-    if (this.buffer === '' && text.indexOf('[') === -1 && endsAtEvent(text) && !this.holding()) return text;
+    // Whole events in which no `[` can begin a placeholder, and nothing held back: no placeholder can be in them or
+    // end in them, so they go out as they came (no parse, no re-framing). JSON arrays (`"choices":[{`) do not count.
+    if (this.buffer === '' && !mayBeginPlaceholder(text) && endsAtEvent(text) && !this.holding()) return text;
     this.buffer += text;
     let out = '';
     for (;;) {
