@@ -11,12 +11,17 @@ export interface StreamStats {
   streamsPerSec: number;
 }
 
-/** Sends `n` streaming requests at `concurrency`, timing the first chunk and the whole stream, counting frames. */
+/**
+ * Sends streaming requests at `concurrency` for `seconds` (no new stream starts after that; at most `max`), timing
+ * the first chunk and the whole stream, counting frames. A run by time rather than by count gives a slow peer a
+ * few streams and a fast gateway thousands, each enough for a steady median.
+ */
 export async function runStreams(opts: {
   url: string;
   body: string;
   headers: Record<string, string>;
-  n: number;
+  seconds: number;
+  max?: number;
   concurrency: number;
   expectedFrames: number;
 }): Promise<StreamStats> {
@@ -28,8 +33,10 @@ export async function runStreams(opts: {
   let empty = 0;
   let next = 0;
   const started = performance.now();
+  const until = started + opts.seconds * 1000;
+  const max = opts.max ?? Number.POSITIVE_INFINITY;
   const worker = async () => {
-    while (next < opts.n) {
+    while (next < max && performance.now() < until) {
       next++;
       const t0 = performance.now();
       const res = await request(opts.url, {
@@ -65,7 +72,7 @@ export async function runStreams(opts: {
     frames,
     lostFrames: lost,
     empty,
-    requests: opts.n,
-    streamsPerSec: (opts.n * 1000) / wallMs,
+    requests: next,
+    streamsPerSec: (next * 1000) / wallMs,
   };
 }
