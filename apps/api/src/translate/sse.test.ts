@@ -23,6 +23,21 @@ describe('SseParser', () => {
     expect(evs.map((e) => e.data)).toEqual(['{"t":"héllo 🌍"}', 'second']);
   });
 
+  it('a leading byte-order mark is dropped, even split over chunks; invalid bytes become U+FFFD', () => {
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('data: a\n\ndata: \ufeffb\n\n'),
+    ]);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const evs = feedAll([bytes.subarray(0, cut), bytes.subarray(cut)]);
+      // Only the stream's first character is a BOM to drop; one inside the data stays.
+      expect(evs.map((e) => e.data)).toEqual(['a', '\ufeffb']);
+    }
+    expect(feedAll([Uint8Array.from([...Buffer.from('data: x'), 0xff, 0x0a, 0x0a])])).toEqual([
+      { event: undefined, data: 'x\ufffd' },
+    ]);
+  });
+
   it('handles CRLF, lone CR (even split between chunks), comments and multi-line data', () => {
     expect(feedAll([': keep-alive\r\ndata: a\r\ndata: b\r\n\r\n'])).toEqual([
       { event: undefined, data: 'a\nb' },
