@@ -351,9 +351,8 @@ async function measure(arm: Arm, r: ArmResult) {
     stream_options: { include_usage: true },
     messages: [{ role: 'user', content: prompt }],
   });
-  // Warm-up; streaming only, with streams (so a CPU profile of that run holds no whole-answer requests).
-  if (STREAMS_ONLY)
-    await runStreams({
+  const warmStreams = () =>
+    runStreams({
       url: arm.url,
       body: streamBody,
       headers: arm.headers,
@@ -361,6 +360,8 @@ async function measure(arm: Arm, r: ArmResult) {
       concurrency: 16,
       expectedFrames: EXPECTED_STREAM_FRAMES,
     });
+  // Warm-up; streaming only, with streams (so a CPU profile of that run holds no whole-answer requests).
+  if (STREAMS_ONLY) await warmStreams();
   else await runWrk({ url: arm.url, body, headers: arm.headers, connections: 16, seconds: 2, cpu: '1' });
   for (const c of STREAMS_ONLY ? [] : CONCURRENCY) {
     // Each phase starts on an idle machine: the previous one's metering backlog is not charged to it.
@@ -378,15 +379,7 @@ async function measure(arm: Arm, r: ArmResult) {
     if (c === 64 && arm.proc?.pid && res.requests > 0)
       r.cpuMsPerReq.push(((cpuSeconds(arm.proc.pid) - before) * 1000) / res.requests);
   }
-  if (!STREAMS_ONLY)
-    await runStreams({
-      url: arm.url,
-      body: streamBody,
-      headers: arm.headers,
-      seconds: STREAM_WARMUP_SECONDS,
-      concurrency: 16,
-      expectedFrames: EXPECTED_STREAM_FRAMES,
-    });
+  if (!STREAMS_ONLY) await warmStreams();
   for (const [c, seconds] of STREAM_RUNS) {
     // The previous phase's metering backlog is written before the streams are timed (see waitIdle).
     await waitIdle();
