@@ -10,6 +10,7 @@ import {
   createDlpContext,
   createStreamRestorer,
   dlpDetail,
+  mayBeginPlaceholder,
   protectBody,
   restoreAnswer,
   restoreJsonStringFragment,
@@ -133,31 +134,6 @@ function mentionsPlaceholder(out: Buffer, ctx: DlpContext): boolean {
   for (const ph of ctx.restores.keys()) if (out.indexOf(ph) !== -1) return true;
   return false;
 }
-
-/**
- * Whether some `[` in the text could begin a placeholder: a whole one (`[EMAIL_1]`), or the start of one (`[`,
- * `[EM`) cut off by the end of the text or by the `"` that ends a JSON string (a text delta that stops there, the
- * rest to come in the next event). A JSON array's `[` (`"choices":[{`) and `data: [DONE]` do not count.
- */
-function mayBeginPlaceholder(text: string): boolean {
-  const n = text.length;
-  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
-    let k = at + 1;
-    if (k === n || text.charCodeAt(k) === 34) return true;
-    const c = text.charCodeAt(k);
-    if (c < 65 || c > 90) continue;
-    // `[A-Z][A-Z0-9_]*`: cut off, or closed by `]` as a placeholder (`_` and a number before it).
-    while (k < n && isPlaceholderChar(text.charCodeAt(k))) k++;
-    if (k === n) return true;
-    const e = text.charCodeAt(k);
-    if (e === 34 || (e === 93 && PLACEHOLDER_END.test(text.slice(at + 1, k)))) return true;
-  }
-  return false;
-}
-
-const isPlaceholderChar = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-/** The inside of a placeholder ends in `_` and a number without a leading zero. */
-const PLACEHOLDER_END = /_[1-9]\d*$/;
 
 /** A piece of SSE that ends where an event ends. */
 const endsAtEvent = (text: string): boolean => text.endsWith('\n\n') || text.endsWith('\r\n\r\n');

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DLP_POLICY, compilePolicy, dlpPolicySchema, type DlpPolicyInput } from './policy.js';
 import {
+  mayBeginPlaceholder,
   createDlpContext,
   createStreamRestorer,
   protectJsonText,
@@ -330,5 +331,24 @@ describe('stream restorer', () => {
     const r = createStreamRestorer(createDlpContext(ALL));
     expect(r.push('[EMAIL_1')).toBe('[EMAIL_1');
     expect(r.flush()).toBe('');
+  });
+});
+
+describe('mayBeginPlaceholder: whether answer text can go out without a look at its placeholders', () => {
+  it.each([
+    ['no bracket', 'plain text', false],
+    ['a JSON array of objects', 'data: {"choices":[{"index":0}]}', false],
+    ['the end of an OpenAI stream', 'data: [DONE]\n\n', false],
+    ['an array of numbers', '[1,2]', false],
+    ['a bracketed word that is not a placeholder', 'see [NOTE] and [A-1]', false],
+    ['a whole placeholder', 'to [EMAIL_1] now', true],
+    ['a placeholder with a long number', 'x [EMPLOYEE_ID_12] y', true],
+    ['a bracket at the very end', 'see [', true],
+    ['a placeholder cut off at the end', 'see [EMAI', true],
+    ['a bracket ending a JSON string', '{"content":"see ["}', true],
+    ['a placeholder cut off by a JSON string end', '{"content":"see [EM"}', true],
+    ['an array of strings (taken as a possible start)', '["a"]', true],
+  ])('%s', (_name, text, want) => {
+    expect(mayBeginPlaceholder(text)).toBe(want);
   });
 });

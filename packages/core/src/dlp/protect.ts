@@ -29,6 +29,8 @@ const PLACEHOLDER = /\[[A-Z][A-Z0-9_]*_[1-9]\d*\]/g;
 const PLACEHOLDER_AT = /\[[A-Z][A-Z0-9_]*_[1-9]\d*\]/y;
 /** The start of one, up to (not including) its `]`. */
 const PARTIAL = /^\[(?:[A-Z][A-Z0-9_]*)?$/;
+/** The start of one at lastIndex, cut off by the end of the text or by the `"` that ends a JSON string. */
+const PARTIAL_AT = /\[(?:[A-Z][A-Z0-9_]*)?(?="|$)/y;
 
 export class DlpContext {
   /** `label \0 value` → placeholder */
@@ -120,6 +122,22 @@ export function protectText(text: string, ctx: DlpContext): string {
     }
   }
   return changed ? out + text.slice(last) : text;
+}
+
+/**
+ * Whether some `[` in a piece of answer text (raw, or JSON such as SSE data) could begin a placeholder: a whole one
+ * (`[EMAIL_1]`), or the start of one (`[`, `[EM`) cut off by the end of the text or by the `"` that ends a JSON
+ * string (a streamed text delta that stops there, the rest to come). A JSON array's `[` (`"choices":[{`) and
+ * `[DONE]` do not count. False means the text can go out as it is.
+ */
+export function mayBeginPlaceholder(text: string): boolean {
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+    PLACEHOLDER_AT.lastIndex = at;
+    if (PLACEHOLDER_AT.test(text)) return true;
+    PARTIAL_AT.lastIndex = at;
+    if (PARTIAL_AT.test(text)) return true;
+  }
+  return false;
 }
 
 /** The answer's text with every placeholder this request issued replaced by its value; others untouched. */
