@@ -18,6 +18,20 @@ export async function signIn(page: Page, email = ADMIN.email, password = ADMIN.p
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible({ timeout: 15_000 });
 }
 
+/**
+ * Opens the command palette with Ctrl+K and returns its focused search field. The palette's code is fetched on
+ * first use, which a busy machine can make slow: this waits for it, and presses the key again only when the
+ * palette is still not there (a key pressed while the chunk loads toggles it, so the next press reopens it).
+ */
+export async function openPalette(page: Page) {
+  const search = page.getByLabel('Search pages and actions');
+  await expect(async () => {
+    if (!(await search.isVisible())) await page.keyboard.press('Control+k');
+    await expect(search).toBeFocused({ timeout: 5_000 });
+  }).toPass({ timeout: 25_000 });
+  return search;
+}
+
 /** The page itself never scrolls sideways (tables scroll inside their own box); names the culprits when it does. */
 export async function noHorizontalScroll(page: Page) {
   const found = await page.evaluate(() => {

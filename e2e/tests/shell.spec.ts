@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
-import { createUser, signIn, unique } from './helpers';
+import { createUser, openPalette, signIn, unique } from './helpers';
 
 // Several pages and sign-ins per test.
 test.describe.configure({ timeout: 90_000 });
@@ -111,8 +111,7 @@ test('every page has its own title; a skip link jumps past the navigation to the
 
 test('the command palette finds models, users and providers from the API for an admin', async ({ page }) => {
   await signIn(page);
-  await page.keyboard.press('Control+k');
-  const search = page.getByLabel('Search pages and actions');
+  const search = await openPalette(page);
   await search.fill('mock-small');
   const model = page.getByRole('option').filter({ hasText: 'mock/mock-small' });
   await expect(model).toBeVisible();
@@ -150,8 +149,7 @@ test("a user's palette searches pages and their actions only: no models, users o
     const path = new URL(req.url()).pathname;
     if (/^\/api\/v1\/(users|llm\/models|llm\/providers)/.test(path)) asked.push(path);
   });
-  await page.keyboard.press('Control+k');
-  await page.getByLabel('Search pages and actions').fill('mock');
+  await (await openPalette(page)).fill('mock');
   await page.waitForTimeout(600);
   await expect(page.getByRole('option').filter({ hasText: /model$|provider$|user$/ })).toHaveCount(0);
   await page.getByLabel('Search pages and actions').fill('keys');

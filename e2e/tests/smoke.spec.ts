@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
-import { signIn as signInAs } from './helpers';
+import { openPalette, signIn as signInAs } from './helpers';
 
 /** The app sends a signed-out visitor to the login page; then the seeded admin signs in. */
 async function signIn(page: Page) {
@@ -51,9 +51,7 @@ test('the theme switch persists across a reload', async ({ page }) => {
 
 test('Ctrl+K opens the command palette and navigates; sign out returns to login', async ({ page }) => {
   await signIn(page);
-  await page.keyboard.press('Control+k');
-  const search = page.getByLabel('Search pages and actions');
-  await expect(search).toBeFocused();
+  const search = await openPalette(page);
   await search.fill('account');
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/account$/);
