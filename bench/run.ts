@@ -23,7 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { prepareLlmRouter, preparePortkey, type PeerLaunch } from './lib/peers.ts';
-import { cpuSeconds, median, peakRssMb, resetPeakRss, waitIdle } from './lib/proc.ts';
+import { cpuSeconds, median, peakRssMb, postgresCpuSeconds, resetPeakRss, waitIdle } from './lib/proc.ts';
 import { runStreams, type StreamStats } from './lib/stream-client.ts';
 import { runWrk, type WrkResult } from './lib/wrk.ts';
 import { MIXED_4K } from './lib/prompts.ts';
@@ -285,7 +285,7 @@ async function switchyardArm(
     proc,
     ...(dlp?.prompt ? { prompt: dlp.prompt } : {}),
     note: dlp?.prompt
-      ? `PostgreSQL, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking; an activity row per rule that fired, written by the usage batch statement)' : 'off'}`
+      ? `PostgreSQL, a ${dlp.prompt.length}-byte prompt holding a few sensitive values, data protection ${dlp.protect ? 'on (global policy, every detector masking; one activity row per request on which a rule fired, written by the usage batch statement)' : 'off'}`
       : dlp?.protect
         ? 'PostgreSQL, data protection on (global policy, every detector masking), a prompt with nothing to mask'
         : postgres
@@ -323,6 +323,8 @@ interface ArmResult {
   wrk: Record<number, WrkResult[]>;
   streams: Record<number, StreamStats[]>;
   cpuMsPerReq: number[];
+  /** PostgreSQL's CPU per request at c=64, the metering backlog included. */
+  dbCpuMsPerReq: number[];
   peakRssMb: number | null;
   /** Peak RSS from the arm's start until its first measurement (start-up and idle), for reference. */
   startPeakRssMb: number | null;
@@ -367,6 +369,7 @@ async function measure(arm: Arm, r: ArmResult) {
     // Each phase starts on an idle machine: the previous one's metering backlog is not charged to it.
     await waitIdle();
     const before = arm.proc?.pid ? cpuSeconds(arm.proc.pid) : 0;
+    const dbBefore = postgresCpuSeconds();
     const res = await runWrk({
       url: arm.url,
       body,
@@ -378,6 +381,11 @@ async function measure(arm: Arm, r: ArmResult) {
     (r.wrk[c] ??= []).push(res);
     if (c === 64 && arm.proc?.pid && res.requests > 0)
       r.cpuMsPerReq.push(((cpuSeconds(arm.proc.pid) - before) * 1000) / res.requests);
+    if (c === 64 && res.requests > 0) {
+      // The database's share: what it spent over the run and on the backlog the run left (written by now).
+      await waitIdle();
+      r.dbCpuMsPerReq.push(((postgresCpuSeconds() - dbBefore) * 1000) / res.requests);
+    }
   }
   if (!STREAMS_ONLY) await warmStreams();
   for (const [c, seconds] of STREAM_RUNS) {
@@ -509,7 +517,7 @@ async function main() {
   const results = new Map<string, ArmResult>(
     arms.map((a) => [
       a.name,
-      { wrk: {}, streams: {}, cpuMsPerReq: [], peakRssMb: null, startPeakRssMb: null },
+      { wrk: {}, streams: {}, cpuMsPerReq: [], dbCpuMsPerReq: [], peakRssMb: null, startPeakRssMb: null },
     ]),
   );
   let live = arms.slice();
@@ -571,6 +579,7 @@ async function main() {
         emptyStreams: streams.reduce((x, st) => x + st.empty, 0),
       },
       cpuMsPerReq: a.proc ? median(r.cpuMsPerReq) : null,
+      dbCpuMsPerReq: median(r.dbCpuMsPerReq),
       peakRssMb: r.peakRssMb,
       startPeakRssMb: r.startPeakRssMb,
     };
@@ -615,11 +624,11 @@ async function main() {
     '',
     '## Streams and resources',
     '',
-    '| arm | TTFC c=1 ms | added TTFC c=1 ms | total c=1 ms | streams/s c=1 | TTFC c=16 ms | added TTFC c=16 ms | total c=16 ms | streams/s c=16 | streams | lost frames | empty streams | CPU ms/req (c=64) | peak RSS under load MB | peak RSS at start-up MB |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| arm | TTFC c=1 ms | added TTFC c=1 ms | total c=1 ms | streams/s c=1 | TTFC c=16 ms | added TTFC c=16 ms | total c=16 ms | streams/s c=16 | streams | lost frames | empty streams | CPU ms/req (c=64) | PostgreSQL CPU ms/req (c=64) | peak RSS under load MB | peak RSS at start-up MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.arm} | ${f(r.stream.ttfcMsC1, 3)} | ${dash(r, f(r.stream.addedTtfcMsC1, 3))} | ${f(r.stream.totalMsC1, 3)} | ${f(r.stream.perSecC1, 0)} | ${f(r.stream.ttfcMsC16, 2)} | ${dash(r, f(r.stream.addedTtfcMsC16, 2))} | ${f(r.stream.totalMsC16, 2)} | ${f(r.stream.perSecC16, 0)} | ${r.stream.streams} | ${r.stream.lostFrames} | ${r.stream.emptyStreams} | ${f(r.cpuMsPerReq, 3)} | ${f(r.peakRssMb, 0)} | ${f(r.startPeakRssMb, 0)} |`,
+        `| ${r.arm} | ${f(r.stream.ttfcMsC1, 3)} | ${dash(r, f(r.stream.addedTtfcMsC1, 3))} | ${f(r.stream.totalMsC1, 3)} | ${f(r.stream.perSecC1, 0)} | ${f(r.stream.ttfcMsC16, 2)} | ${dash(r, f(r.stream.addedTtfcMsC16, 2))} | ${f(r.stream.totalMsC16, 2)} | ${f(r.stream.perSecC16, 0)} | ${r.stream.streams} | ${r.stream.lostFrames} | ${r.stream.emptyStreams} | ${f(r.cpuMsPerReq, 3)} | ${f(r.dbCpuMsPerReq, 3)} | ${f(r.peakRssMb, 0)} | ${f(r.startPeakRssMb, 0)} |`,
     ),
     '',
     '## Versus the minimal proxy (same run)',

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const CLK_TCK = 100;
 
@@ -59,6 +59,25 @@ export function resetPeakRss(pid: number): boolean {
     }
   }
   return ok;
+}
+
+/**
+ * CPU seconds (user + system) used so far by every PostgreSQL process on this machine (the server and its
+ * backends, found by name in /proc): the database's share of a gateway's metering. A backend that exits takes its
+ * count with it, so measure across a phase in which the gateway keeps its pool open.
+ */
+export function postgresCpuSeconds(): number {
+  let sum = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    sum += oneCpuSeconds(Number(name));
+  }
+  return sum;
 }
 
 export function median(xs: number[]): number {
