@@ -30,7 +30,7 @@ const events = (requestId: string) =>
   db.prisma.dlpEvent.findMany({ where: { requestId }, orderBy: { id: 'asc' } });
 
 describe('data-protection activity rows, written by the usage batch statement', () => {
-  it('writes one row per rule that fired, of the policy that applied, beside the usage record', async () => {
+  it("writes one row per protected request, its rules' counts in order, of the policy that applied", async () => {
     await writeUsageBatch(db, [
       rec({
         requestId: 'req-1',
@@ -53,25 +53,10 @@ describe('data-protection activity rows, written by the usage batch statement', 
         appId: null,
         userId: 'u-1',
         gatewayKeyId: 'k-1',
-        action: 'mask',
-        kind: 'email',
-        rule: 'email',
-        matches: 2,
-        sizeBytes: 2048,
-      },
-      {
-        createdAt: at,
-        requestId: 'req-1',
-        scope: 'org',
-        scopeId: 'org-1',
-        orgId: 'org-1',
-        appId: null,
-        userId: 'u-1',
-        gatewayKeyId: 'k-1',
-        action: 'block',
-        kind: 'custom',
-        rule: 'Employee ID',
-        matches: 1,
+        findings: [
+          { kind: 'email', rule: 'email', action: 'mask', count: 2 },
+          { kind: 'custom', rule: 'Employee ID', action: 'block', count: 1 },
+        ],
         sizeBytes: 2048,
       },
     ]);
@@ -103,9 +88,11 @@ describe('data-protection activity rows, written by the usage batch statement', 
       }),
     ]);
     const [back] = await events('req-\ufffd-\ufffd');
-    expect(back).toMatchObject({ matches: 2_147_483_647, sizeBytes: 0, scope: 'global', kind: 'custom' });
-    expect(back!.rule).toHaveLength(100);
-    expect(back!.rule.startsWith('R\ufffd')).toBe(true);
+    expect(back).toMatchObject({ sizeBytes: 0, scope: 'global' });
+    const [f] = back!.findings as { kind: string; rule: string; action: string; count: number }[];
+    expect(f).toMatchObject({ count: 2_147_483_647, kind: 'custom', action: 'detect' });
+    expect(f!.rule).toHaveLength(100);
+    expect(f!.rule.startsWith('R\ufffd')).toBe(true);
     expect(await db.prisma.usageRecord.count({ where: { requestId: 'req-\ufffd-\ufffd' } })).toBe(1);
   });
 });

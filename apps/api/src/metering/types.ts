@@ -20,7 +20,7 @@ export interface ProxyUsage extends UsageOutcome {
   /** What data protection found on the request (counts per rule, never a value); absent or empty = nothing. */
   dlp?: readonly DlpFinding[] | null;
   /**
-   * The data-protection policy that applied, when one did: the batch statement turns each finding into an activity
+   * The data-protection policy that applied, when one did: the batch statement writes the findings as one activity
    * row (DlpEvent) of that scope, in the same statement as the usage row.
    */
   dlpPolicy?: { scope: DlpScopeName; scopeId: string | null; requestBytes: number } | null;

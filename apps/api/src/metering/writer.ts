@@ -18,7 +18,7 @@ const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","
 
 /**
  * One statement per batch: the raw rows, an error report per failed request, a data-protection activity row
- * (DlpEvent) per rule that fired on a protected request, and the hourly and daily rollups together (so the rollup
+ * (DlpEvent, its rules' counts as one JSON array) per protected request on which a rule fired, and the hourly and daily rollups together (so the rollup
  * is always complete for every written record), with the whole batch passed as a single JSON parameter. Node does one
  * JSON.stringify; PostgreSQL (or PGlite) does the rest — far cheaper than building the rows through the ORM.
  * It goes to the driver directly (Database.execute), not through Prisma: Prisma would run its query compiler
@@ -36,11 +36,11 @@ errs AS (INSERT INTO "ErrorReport" ("id","createdAt","source","type","model","pr
       'agent', "trace"->'plan'->'agent'->>'id')
   FROM batch WHERE "status" >= 400),
 dlpev AS (INSERT INTO "DlpEvent" ("createdAt","requestId","scope","scopeId","orgId","appId","userId","gatewayKeyId",
-    "action","kind","rule","matches","sizeBytes")
-  SELECT b."createdAt", b."requestId", b."dlpScope", b."dlpScopeId", b."orgId", b."appId", b."userId", b."gatewayKeyId",
-    f."action", f."kind", left(f."rule", 100), greatest(coalesce(f."count", 0), 0), greatest(coalesce(b."dlpBytes", 0), 0)
-  FROM batch b CROSS JOIN LATERAL json_to_recordset(b."dlp") AS f("kind" text, "rule" text, "action" text, "count" int)
-  WHERE b."dlpScope" IS NOT NULL AND json_typeof(b."dlp") = 'array'),
+    "findings","sizeBytes")
+  SELECT "createdAt", "requestId", "dlpScope", "dlpScopeId", "orgId", "appId", "userId", "gatewayKeyId",
+    "dlp"::jsonb, greatest(coalesce("dlpBytes", 0), 0)
+  FROM batch WHERE "dlpScope" IS NOT NULL
+    AND CASE WHEN json_typeof("dlp") = 'array' THEN json_array_length("dlp") > 0 ELSE false END),
 daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statusClass","isByok",
   "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount","cacheHits","cacheSavedUsd")
   SELECT date_trunc('day', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
@@ -144,6 +144,9 @@ export function usageRow(r: ProxyUsage): string {
   return SUSPECT.test(row) ? cleanRow(row) : row;
 }
 
+/** A finding's rule name is kept to this many UTF-16 units (custom rule names are validated to 40). */
+const RULE_MAX = 100;
+
 function dlpText(findings: readonly DlpFinding[], policy: ProxyUsage['dlpPolicy']): string {
   // Kinds and actions are the engine's own words; a rule name is a validated custom rule name.
   // Written out like the row itself (no copy of each finding to serialise).
@@ -152,7 +155,7 @@ function dlpText(findings: readonly DlpFinding[], policy: ProxyUsage['dlpPolicy'
     const f = findings[i]!;
     // prettier-ignore
     counts += (i > 0 ? ',{"kind":' : '{"kind":') + q(f.kind) +
-      ',"rule":' + q(f.rule) +
+      ',"rule":' + q(f.rule.length > RULE_MAX ? cutText(f.rule, RULE_MAX) : f.rule) +
       ',"action":' + q(f.action) +
       ',"count":' + n(Math.min(INT_MAX, f.count)) + '}';
   }

@@ -109,10 +109,7 @@ beforeAll(async () => {
       scope: 'org',
       scopeId: org.id,
       orgId: org.id,
-      action: 'mask',
-      kind: 'email',
-      rule: 'email',
-      matches: 1,
+      findings: [{ kind: 'email', rule: 'email', action: 'mask', count: 1 }],
       sizeBytes: 100,
     },
   });

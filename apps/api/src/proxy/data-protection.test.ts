@@ -304,7 +304,7 @@ describe('what is stored is the protected form', () => {
     expectNoValues(JSON.stringify(res.body), 'the log entry');
   });
 
-  it('the activity log has one row per rule, with the request size and no value', async () => {
+  it('the activity log has an entry per rule, with the request size and no value (one stored row)', async () => {
     const res = await env.t.http.get(`${DP}/activity?org=${orgId}`).set(as(admin)).expect(200);
     const rows = (res.body.data as { requestId: string; detail: string; sizeBytes?: number }[]).filter(
       (r) => r.requestId === requestId,
@@ -313,6 +313,7 @@ describe('what is stored is the protected form', () => {
       ['1 SSN masked', '1 card number masked', '1 phone number masked', '3 emails masked'].sort(),
     );
     expectNoValues(JSON.stringify(res.body), 'the activity');
+    expect(await env.t.app.ctx.prisma.dlpEvent.count({ where: { requestId } })).toBe(1);
   });
 
   it('no table of the database, and no server log line, holds a protected value', async () => {

@@ -20,7 +20,7 @@ import {
   type DlpTesterResponse,
   type PutDlpPolicyBody,
 } from '@switchyard/core';
-import type { Prisma } from '@switchyard/prisma';
+import { Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { storedPolicy } from '../../router/dlp-snapshot.js';
@@ -36,6 +36,25 @@ export interface DlpAccess {
   write: boolean;
   /** Orgs a limited caller administers. */
   orgIds: ReadonlySet<string>;
+}
+
+/** One activity entry: a stored row (one protected request) with one of its findings. */
+interface ActivityEntryRow {
+  id: bigint;
+  createdAt: Date;
+  requestId: string;
+  scope: string;
+  scopeId: string | null;
+  orgId: string | null;
+  appId: string | null;
+  userId: string | null;
+  sizeBytes: number;
+  /** The finding's place in the row's list, from 1. */
+  entry: number;
+  kind: string | null;
+  rule: string | null;
+  action: string | null;
+  matches: bigint | number;
 }
 
 interface ScopeTarget {
@@ -338,10 +357,14 @@ export class DlpService {
     };
   }
 
-  /** Activity, newest first (keyset: cursor "<createdAt ISO>|<id>" of the last row). */
+  /**
+   * Activity, newest first: an entry per rule that fired on a request (a request's rules in the order they first
+   * fired). Each request is one stored row whose findings are expanded here. Keyset: cursor
+   * "<createdAt ISO>|<id>|<entry>" of the last entry ("<createdAt ISO>|<id>" continues after that whole row).
+   */
   async activity(actor: Actor, q: DlpActivityQuery): Promise<DlpActivityPage> {
     const access = await this.access(actor);
-    const w: Prisma.DlpEventWhereInput[] = [];
+    const w: Prisma.Sql[] = [];
     if (!access.all) {
       const orgIds = [...access.orgIds];
       const appIds = orgIds.length
@@ -349,25 +372,37 @@ export class DlpService {
             await this.ctx.prisma.app.findMany({ where: { orgId: { in: orgIds } }, select: { id: true } })
           ).map((a) => a.id)
         : [];
-      w.push({ OR: [{ orgId: { in: orgIds } }, { appId: { in: appIds } }] });
+      w.push(Prisma.sql`(e."orgId" = ANY(${orgIds}::text[]) OR e."appId" = ANY(${appIds}::text[]))`);
     }
-    if (q.scope) w.push({ scope: q.scope });
-    if (q.org) w.push({ orgId: q.org });
-    if (q.app) w.push({ appId: q.app });
-    if (q.action) w.push({ action: q.action });
-    if (q.kind) w.push({ kind: q.kind });
+    if (q.scope) w.push(Prisma.sql`e."scope" = ${q.scope}`);
+    if (q.org) w.push(Prisma.sql`e."orgId" = ${q.org}`);
+    if (q.app) w.push(Prisma.sql`e."appId" = ${q.app}`);
+    if (q.action) w.push(Prisma.sql`f.v->>'action' = ${q.action}`);
+    if (q.kind) w.push(Prisma.sql`f.v->>'kind' = ${q.kind}`);
     if (q.cursor) {
-      const [at, id] = q.cursor.split('|') as [string, string];
+      const [at, id, entry] = q.cursor.split('|') as [string, string, string | undefined];
       const when = new Date(at);
       if (Number.isNaN(when.getTime()))
         throw AppError.validation('cursor: must be a cursor from a previous page');
-      w.push({ OR: [{ createdAt: { lt: when } }, { createdAt: when, id: { lt: BigInt(id) } }] });
+      const eventId = BigInt(id);
+      w.push(
+        entry === undefined
+          ? Prisma.sql`(e."createdAt", e."id") < (${when}, ${eventId})`
+          : Prisma.sql`((e."createdAt", e."id") < (${when}, ${eventId})
+              OR (e."createdAt" = ${when} AND e."id" = ${eventId} AND f.n > ${Number(entry)}))`,
+      );
     }
-    const rows = await this.ctx.prisma.dlpEvent.findMany({
-      where: { AND: w },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: q.limit + 1,
-    });
+    const rows = await this.ctx.prisma.$queryRaw<ActivityEntryRow[]>`
+      SELECT e."id", e."createdAt", e."requestId", e."scope", e."scopeId", e."orgId", e."appId", e."userId",
+        e."sizeBytes", f.n::int AS "entry", f.v->>'kind' AS "kind", f.v->>'rule' AS "rule",
+        f.v->>'action' AS "action", greatest(coalesce((f.v->>'count')::bigint, 0), 0) AS "matches"
+      FROM "DlpEvent" e
+        CROSS JOIN LATERAL jsonb_array_elements(
+          CASE WHEN jsonb_typeof(e."findings") = 'array' THEN e."findings" ELSE '[]'::jsonb END
+        ) WITH ORDINALITY AS f(v, n)
+      ${w.length > 0 ? Prisma.sql`WHERE ${Prisma.join(w, ' AND ')}` : Prisma.empty}
+      ORDER BY e."createdAt" DESC, e."id" DESC, f.n ASC
+      LIMIT ${q.limit + 1}`;
     const page = rows.slice(0, q.limit);
     const orgIds = [...new Set(page.filter((r) => r.scope === 'org' && r.scopeId).map((r) => r.scopeId!))];
     const appIds = [...new Set(page.filter((r) => r.scope === 'app' && r.scopeId).map((r) => r.scopeId!))];
@@ -388,32 +423,34 @@ export class DlpService {
     ]);
     const last = rows.length > q.limit ? page.at(-1) : undefined;
     return {
-      data: page.map((r) => ({
-        id: r.id.toString(),
-        createdAt: r.createdAt.toISOString(),
-        requestId: r.requestId,
-        scope: r.scope as DlpScopeName,
-        scopeId: r.scopeId,
-        scopeName:
-          r.scope === 'global'
-            ? 'Global (master key)'
-            : (names.get(`${r.scope}:${r.scopeId ?? ''}`) ?? `${r.scope} (deleted)`),
-        orgId: r.orgId,
-        appId: r.appId,
-        userId: r.userId,
-        action: r.action as DlpActivityPage['data'][number]['action'],
-        kind: r.kind as DlpActivityPage['data'][number]['kind'],
-        rule: r.rule,
-        matches: r.matches,
-        sizeBytes: r.sizeBytes,
-        detail: dlpDetail({
-          kind: r.kind as DlpMatchKind,
-          rule: r.rule,
-          action: r.action as DlpAction,
-          count: r.matches,
-        }),
-      })),
-      nextCursor: last ? `${last.createdAt.toISOString()}|${last.id.toString()}` : null,
+      data: page.map((r) => {
+        const kind = r.kind as DlpMatchKind;
+        const action = r.action as DlpAction;
+        const matches = Math.min(Number(r.matches), 2_147_483_647);
+        return {
+          id: `${r.id.toString()}-${r.entry}`,
+          createdAt: new Date(r.createdAt).toISOString(),
+          requestId: r.requestId,
+          scope: r.scope as DlpScopeName,
+          scopeId: r.scopeId,
+          scopeName:
+            r.scope === 'global'
+              ? 'Global (master key)'
+              : (names.get(`${r.scope}:${r.scopeId ?? ''}`) ?? `${r.scope} (deleted)`),
+          orgId: r.orgId,
+          appId: r.appId,
+          userId: r.userId,
+          action,
+          kind,
+          rule: r.rule ?? '',
+          matches,
+          sizeBytes: r.sizeBytes,
+          detail: dlpDetail({ kind, rule: r.rule ?? '', action, count: matches }),
+        };
+      }),
+      nextCursor: last
+        ? `${new Date(last.createdAt).toISOString()}|${last.id.toString()}|${last.entry}`
+        : null,
     };
   }
 
@@ -421,8 +458,10 @@ export class DlpService {
    * The log entry of an activity row's request. UsageRecord has no index on requestId, so the lookup is bounded to
    * the request's time window (createdAt index): the record is written for the same request, within its deadline.
    */
-  async eventLog(actor: Actor, id: string): Promise<{ logId: string }> {
-    if (!/^\d{1,19}$/.test(id)) throw AppError.notFound('Activity');
+  async eventLog(actor: Actor, entryId: string): Promise<{ logId: string }> {
+    // An activity entry is "<row id>-<entry>" (an entry per rule of the request's row); a bare row id also works.
+    const id = /^(\d{1,19})(?:-\d{1,6})?$/.exec(entryId)?.[1];
+    if (id === undefined) throw AppError.notFound('Activity');
     const access = await this.access(actor);
     const e = await this.ctx.prisma.dlpEvent.findUnique({ where: { id: BigInt(id) } }).catch(() => null);
     if (!e) throw AppError.notFound('Activity');

@@ -289,10 +289,7 @@ describe('data protection admin API', () => {
       appId: null,
       userId: null,
       gatewayKeyId: null,
-      action: 'mask',
-      kind: 'email',
-      rule: 'email',
-      matches: 2,
+      findings: [{ kind: 'email', rule: 'email', action: 'mask', count: 2 }],
       sizeBytes: 512,
       ...over,
     });
@@ -304,12 +301,10 @@ describe('data protection admin API', () => {
           scopeId: appB.id,
           orgId: orgB.id,
           appId: appB.id,
-          action: 'block',
-          kind: 'card',
-          rule: 'card',
+          findings: [{ kind: 'card', rule: 'card', action: 'block', count: 2 }],
         }),
         row(3, { scope: 'global', scopeId: null, orgId: null }),
-        row(4, { kind: 'custom', rule: 'Employee ID', matches: 1 }),
+        row(4, { findings: [{ kind: 'custom', rule: 'Employee ID', action: 'mask', count: 1 }] }),
       ],
     });
 
@@ -352,6 +347,62 @@ describe('data protection admin API', () => {
     );
   });
 
+  it('lists an entry per rule of a request, in the order they fired, paging and filtering between them', async () => {
+    const at = new Date(Date.now() + 3_600_000); // newer than every other test's rows
+    await t.app.ctx.prisma.dlpEvent.create({
+      data: {
+        createdAt: at,
+        requestId: 'req-many',
+        scope: 'org',
+        scopeId: orgA.id,
+        orgId: orgA.id,
+        findings: [
+          { kind: 'email', rule: 'email', action: 'mask', count: 3 },
+          { kind: 'secret', rule: 'secret', action: 'redact', count: 1 },
+          { kind: 'custom', rule: 'Employee ID', action: 'detect', count: 2 },
+        ],
+        sizeBytes: 4096,
+      },
+    });
+    const first = await t.http.get(`${BASE}/activity?limit=2`).set(as(admin)).expect(200);
+    expect(
+      first.body.data.map((r: { requestId: string; detail: string }) => [r.requestId, r.detail]),
+    ).toEqual([
+      ['req-many', '3 emails masked'],
+      ['req-many', '1 secret redacted'],
+    ]);
+    expect(new Set(first.body.data.map((r: { id: string }) => r.id)).size).toBe(2);
+    const second = await t.http
+      .get(`${BASE}/activity?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`)
+      .set(as(admin))
+      .expect(200);
+    expect(second.body.data[0]).toMatchObject({
+      requestId: 'req-many',
+      kind: 'custom',
+      rule: 'Employee ID',
+      action: 'detect',
+      matches: 2,
+      sizeBytes: 4096,
+      detail: '2 matches of Employee ID detected',
+    });
+    expect(second.body.data[1].requestId).not.toBe('req-many');
+
+    const secrets = await t.http.get(`${BASE}/activity?kind=secret`).set(as(admin)).expect(200);
+    expect(secrets.body.data.map((r: { requestId: string; kind: string }) => [r.requestId, r.kind])).toEqual([
+      ['req-many', 'secret'],
+    ]);
+    const detected = await t.http.get(`${BASE}/activity?action=detect&limit=1`).set(as(admin)).expect(200);
+    expect(detected.body.data[0]).toMatchObject({ requestId: 'req-many', kind: 'custom' });
+    // A cursor of the older, two-part form continues after the whole request.
+    const [when, rowId] = (first.body.nextCursor as string).split('|');
+    const after = await t.http
+      .get(`${BASE}/activity?limit=1&cursor=${encodeURIComponent(`${when}|${rowId}`)}`)
+      .set(as(admin))
+      .expect(200);
+    expect(after.body.data[0].requestId).not.toBe('req-many');
+    await t.app.ctx.prisma.dlpEvent.deleteMany({ where: { requestId: 'req-many' } });
+  });
+
   it("finds an activity row's log entry by its request", async () => {
     const at = new Date();
     const u = await t.app.ctx.prisma.usageRecord.create({
@@ -373,16 +424,20 @@ describe('data protection admin API', () => {
         appId: null,
         userId: null,
         gatewayKeyId: null,
-        action: 'detect',
-        kind: 'ip',
-        rule: 'ip',
-        matches: 1,
+        findings: [{ kind: 'ip', rule: 'ip', action: 'detect', count: 1 }],
         sizeBytes: 10,
       },
     });
     const ev = await t.app.ctx.prisma.dlpEvent.findFirst({ where: { requestId: 'req-log' } });
     const res = await t.http.get(`${BASE}/activity/${ev!.id}/log`).set(as(admin)).expect(200);
     expect(res.body).toEqual({ logId: u.id.toString() });
+    // The id the activity list gives its entry (the row's id and the entry's place) opens the same log.
+    const listed = await t.http.get(`${BASE}/activity?kind=ip`).set(as(admin)).expect(200);
+    const entry = listed.body.data.find((r: { requestId: string }) => r.requestId === 'req-log');
+    expect(entry.id).toBe(`${ev!.id}-1`);
+    const viaEntry = await t.http.get(`${BASE}/activity/${entry.id}/log`).set(as(admin)).expect(200);
+    expect(viaEntry.body).toEqual({ logId: u.id.toString() });
+    await t.http.get(`${BASE}/activity/${ev!.id}-x/log`).set(as(admin)).expect(404);
     await t.http.get(`${BASE}/activity/999999999/log`).set(as(admin)).expect(404);
     await t.http.get(`${BASE}/activity/abc/log`).set(as(admin)).expect(404);
   });

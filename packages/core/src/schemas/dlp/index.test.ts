@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dlpDetail } from './index.js';
+import { dlpActivityQuery, dlpDetail } from './index.js';
 
 describe('dlpDetail: what an activity row says, in words', () => {
   it.each([
@@ -11,5 +11,21 @@ describe('dlpDetail: what an activity row says, in words', () => {
     [{ kind: 'custom', rule: 'Employee ID', action: 'mask', count: 1 }, '1 match of Employee ID masked'],
   ] as const)('%j → %s', (finding, words) => {
     expect(dlpDetail(finding)).toBe(words);
+  });
+});
+
+describe('dlpActivityQuery: the activity cursor', () => {
+  it.each([
+    ['2026-12-06T10:15:00.000Z|42', true],
+    ['2026-12-06T10:15:00.000Z|42|3', true],
+    ['2026-12-06T10:15:00.000Z|9223372036854775807|1', true],
+    ['2026-12-06T10:15:00.000Z|9223372036854775808', false],
+    ['2026-12-06T10:15:00.000Z|42|', false],
+    ['2026-12-06T10:15:00.000Z|42|1234567', false],
+    ['2026-12-06T10:15:00.000Z|42|-1', false],
+    ['2026-12-06T10:15:00.000Z', false],
+    ['nope', false],
+  ] as const)('%s → %s', (cursor, ok) => {
+    expect(dlpActivityQuery.safeParse({ cursor }).success).toBe(ok);
   });
 });

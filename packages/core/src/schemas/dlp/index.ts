@@ -62,7 +62,7 @@ export type DlpTesterBody = z.input<typeof dlpTesterBody>;
 
 export const dlpActivityQuery = z.object({
   cursor: safeString()
-    .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\|\d{1,19}$/, 'must be a cursor from a previous page')
+    .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\|\d{1,19}(?:\|\d{1,6})?$/, 'must be a cursor from a previous page')
     .refine((c) => isInt64Id(c.split('|')[1] ?? ''), 'must be a cursor from a previous page')
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
