@@ -33,8 +33,8 @@ const PARTIAL = /^\[(?:[A-Z][A-Z0-9_]*)?$/;
 const PARTIAL_AT = /\[(?:[A-Z][A-Z0-9_]*)?(?="|$)/y;
 
 export class DlpContext {
-  /** `label \0 value` → placeholder */
-  private readonly byValue = new Map<string, string>();
+  /** label → value → placeholder (nested: no key string is built per lookup) */
+  private readonly byValue = new Map<string, Map<string, string>>();
   /** placeholder → value */
   readonly restores = new Map<string, string>();
   private readonly counters = new Map<string, number>();
@@ -61,15 +61,17 @@ export class DlpContext {
   }
 
   placeholderFor(label: string, value: string): string {
-    const key = label + '\0' + value;
-    const known = this.byValue.get(key);
+    let values = this.byValue.get(label);
+    if (values === undefined) this.byValue.set(label, (values = new Map()));
+    const known = values.get(value);
     if (known !== undefined) return known;
+    // The label's count is the number of its values so far, plus the reserved numbers skipped.
     let n = this.counters.get(label) ?? 0;
     let ph: string;
-    do ph = `[${label}_${++n}]`;
-    while (this.reserved.has(ph));
+    do ph = '[' + label + '_' + ++n + ']';
+    while (this.reserved.size > 0 && this.reserved.has(ph));
     this.counters.set(label, n);
-    this.byValue.set(key, ph);
+    values.set(value, ph);
     this.restores.set(ph, value);
     if (ph.length > this.maxPlaceholderLength) this.maxPlaceholderLength = ph.length;
     return ph;
