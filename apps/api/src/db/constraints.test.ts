@@ -117,4 +117,24 @@ describe(`database rules (${testDbKind()})`, () => {
     expect(rows[0]?.tokensIn).toBe(20n);
     expect(rows[0]?.costUsd.toString()).toBe('1');
   });
+
+  it("keeps the logs' filter indexes partial: a row without a user, key, tool or session adds no entry", async () => {
+    const defs = await db.prisma.$queryRawUnsafe<{ indexname: string; indexdef: string }[]>(
+      `SELECT indexname::text AS indexname, indexdef FROM pg_indexes WHERE tablename = 'UsageRecord'`,
+    );
+    const byName = new Map(defs.map((d) => [d.indexname, d.indexdef]));
+    for (const col of ['userId', 'gatewayKeyId', 'clientTool', 'sessionId']) {
+      const def = byName.get(`UsageRecord_${col}_id_idx`);
+      expect(def, col).toBeDefined();
+      expect(def!.replace(/\s+/g, ' '), col).toContain(`WHERE ("${col}" IS NOT NULL)`);
+    }
+    // A logs filter (an equality, newest first) can still walk its index.
+    const plan = await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+      return tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT "id" FROM "UsageRecord" WHERE "sessionId" = 's-1' ORDER BY "id" DESC LIMIT 50`,
+      );
+    });
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('UsageRecord_sessionId_id_idx');
+  });
 });
