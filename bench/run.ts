@@ -325,6 +325,8 @@ interface ArmResult {
   cpuMsPerReq: number[];
   /** PostgreSQL's CPU per request at c=64, the metering backlog included. */
   dbCpuMsPerReq: number[];
+  /** The gateway's CPU per stream at c=16 (a stream's whole request: auth, routing, relay, record). */
+  streamCpuMs: number[];
   peakRssMb: number | null;
   /** Peak RSS from the arm's start until its first measurement (start-up and idle), for reference. */
   startPeakRssMb: number | null;
@@ -391,6 +393,7 @@ async function measure(arm: Arm, r: ArmResult) {
   for (const [c, seconds] of STREAM_RUNS) {
     // The previous phase's metering backlog is written before the streams are timed (see waitIdle).
     await waitIdle();
+    const cpuBefore = arm.proc?.pid ? cpuSeconds(arm.proc.pid) : 0;
     (r.streams[c] ??= []).push(
       await runStreams({
         url: arm.url,
@@ -401,6 +404,9 @@ async function measure(arm: Arm, r: ArmResult) {
         expectedFrames: EXPECTED_STREAM_FRAMES,
       }),
     );
+    const run = r.streams[c]!.at(-1)!;
+    if (c === 16 && arm.proc?.pid && run.requests > 0)
+      r.streamCpuMs.push(((cpuSeconds(arm.proc.pid) - cpuBefore) * 1000) / run.requests);
   }
   if (arm.proc?.pid) {
     const peak = peakRssMb(arm.proc.pid);
@@ -517,7 +523,15 @@ async function main() {
   const results = new Map<string, ArmResult>(
     arms.map((a) => [
       a.name,
-      { wrk: {}, streams: {}, cpuMsPerReq: [], dbCpuMsPerReq: [], peakRssMb: null, startPeakRssMb: null },
+      {
+        wrk: {},
+        streams: {},
+        cpuMsPerReq: [],
+        dbCpuMsPerReq: [],
+        streamCpuMs: [],
+        peakRssMb: null,
+        startPeakRssMb: null,
+      },
     ]),
   );
   let live = arms.slice();
@@ -580,6 +594,7 @@ async function main() {
       },
       cpuMsPerReq: a.proc ? median(r.cpuMsPerReq) : null,
       dbCpuMsPerReq: median(r.dbCpuMsPerReq),
+      streamCpuMs: a.proc ? median(r.streamCpuMs) : null,
       peakRssMb: r.peakRssMb,
       startPeakRssMb: r.startPeakRssMb,
     };
@@ -624,11 +639,11 @@ async function main() {
     '',
     '## Streams and resources',
     '',
-    '| arm | TTFC c=1 ms | added TTFC c=1 ms | total c=1 ms | streams/s c=1 | TTFC c=16 ms | added TTFC c=16 ms | total c=16 ms | streams/s c=16 | streams | lost frames | empty streams | CPU ms/req (c=64) | PostgreSQL CPU ms/req (c=64) | peak RSS under load MB | peak RSS at start-up MB |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| arm | TTFC c=1 ms | added TTFC c=1 ms | total c=1 ms | streams/s c=1 | TTFC c=16 ms | added TTFC c=16 ms | total c=16 ms | streams/s c=16 | CPU ms/stream (c=16) | streams | lost frames | empty streams | CPU ms/req (c=64) | PostgreSQL CPU ms/req (c=64) | peak RSS under load MB | peak RSS at start-up MB |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.arm} | ${f(r.stream.ttfcMsC1, 3)} | ${dash(r, f(r.stream.addedTtfcMsC1, 3))} | ${f(r.stream.totalMsC1, 3)} | ${f(r.stream.perSecC1, 0)} | ${f(r.stream.ttfcMsC16, 2)} | ${dash(r, f(r.stream.addedTtfcMsC16, 2))} | ${f(r.stream.totalMsC16, 2)} | ${f(r.stream.perSecC16, 0)} | ${r.stream.streams} | ${r.stream.lostFrames} | ${r.stream.emptyStreams} | ${f(r.cpuMsPerReq, 3)} | ${f(r.dbCpuMsPerReq, 3)} | ${f(r.peakRssMb, 0)} | ${f(r.startPeakRssMb, 0)} |`,
+        `| ${r.arm} | ${f(r.stream.ttfcMsC1, 3)} | ${dash(r, f(r.stream.addedTtfcMsC1, 3))} | ${f(r.stream.totalMsC1, 3)} | ${f(r.stream.perSecC1, 0)} | ${f(r.stream.ttfcMsC16, 2)} | ${dash(r, f(r.stream.addedTtfcMsC16, 2))} | ${f(r.stream.totalMsC16, 2)} | ${f(r.stream.perSecC16, 0)} | ${f(r.streamCpuMs, 3)} | ${r.stream.streams} | ${r.stream.lostFrames} | ${r.stream.emptyStreams} | ${f(r.cpuMsPerReq, 3)} | ${f(r.dbCpuMsPerReq, 3)} | ${f(r.peakRssMb, 0)} | ${f(r.startPeakRssMb, 0)} |`,
     ),
     '',
     '## Versus the minimal proxy (same run)',
