@@ -743,10 +743,9 @@ export class RedisStateStore implements StateStore {
       const n = Number(s);
       return Number.isFinite(n) ? n : undefined;
     };
-    const cooldowns = merge('cooldown', this.#cooldowns, pairs(r[0] ?? null), num);
-    for (const [t, until] of this.#cooldowns)
-      if (until > now && until > (cooldowns.get(t) ?? 0)) cooldowns.set(t, until);
-    this.#cooldowns = cooldowns;
+    // Redis is the truth for cooldowns too: a local one it no longer holds was reset (an admin's reset, or an
+    // endpoint that answered, on any instance) unless it is this instance's own and not yet written or read back.
+    this.#cooldowns = merge('cooldown', this.#cooldowns, pairs(r[0] ?? null), num);
     this.#circuits = merge('circuit', this.#circuits, pairs(r[1] ?? null), (s) => safeJson<CircuitState>(s));
     this.#latency = merge('latency', this.#latency, pairs(r[2] ?? null), num);
     this.#cursors = merge('cursor', this.#cursors, pairs(r[3] ?? null), num);

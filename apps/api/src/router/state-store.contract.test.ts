@@ -244,6 +244,32 @@ describe('RedisStateStore: several instances on one Redis', () => {
     expect(v.cooldownUntil('prov')).toBe(until + 5000);
   });
 
+  it("an admin's reset on one instance ends the cooldowns and circuits on every instance within a sync", async () => {
+    const [a, b] = await shared(2);
+    const until = Date.now() + 60_000;
+    const circuit: CircuitState = { phase: 'open', failures: 5, openedAt: 42 };
+    a!.apply([
+      { type: 'cooldown', target: 'prov', until },
+      { type: 'circuit', target: 'prov|m', state: circuit },
+    ]);
+    // b's own cooldown of another target, reset on a too.
+    b!.apply([{ type: 'cooldown', target: 'endpoint:prov|https://eu', until }]);
+    await eventually(() => {
+      expect(b!.view().cooldownUntil('prov')).toBe(until);
+      expect(b!.view().circuit('prov|m')).toEqual(circuit);
+      expect(a!.view().cooldownUntil('endpoint:prov|https://eu')).toBe(until);
+    });
+    await a!.clear(['prov', 'prov|m', 'endpoint:prov|https://eu'], []);
+    await eventually(() => {
+      expect(b!.view().cooldownUntil('prov')).toBe(0);
+      expect(b!.view().circuit('prov|m')).toBeUndefined();
+      expect(b!.view().cooldownUntil('endpoint:prov|https://eu')).toBe(0);
+    }, 1000);
+    // A cooldown set after the reset still spreads.
+    b!.apply([{ type: 'cooldown', target: 'prov', until: until + 1 }]);
+    await eventually(() => expect(a!.view().cooldownUntil('prov')).toBe(until + 1));
+  });
+
   it('counters the engine reads are refreshed from the other instances', async () => {
     const [a, b] = await shared(2);
     expect(b!.view().counter('bucket:k')).toBe(0); // b's engine reads it: b now watches it
