@@ -18,8 +18,9 @@ const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","
 
 /**
  * One statement per batch: the raw rows, an error report per failed request, a data-protection activity row
- * (DlpEvent, its rules' counts as one JSON array) per protected request on which a rule fired, and the hourly and daily rollups together (so the rollup
- * is always complete for every written record), with the whole batch passed as a single JSON parameter. Node does one
+ * (DlpEvent, its rules' counts as one JSON array) per protected request on which a rule fired, and the hourly and
+ * daily rollups together (so the rollup is always complete for every written record), with the whole batch passed
+ * as a single JSON parameter. Node does one
  * JSON.stringify; PostgreSQL (or PGlite) does the rest — far cheaper than building the rows through the ORM.
  * It goes to the driver directly (Database.execute), not through Prisma: Prisma would run its query compiler
  * over the whole parameter on every batch and its debug log keeps the last 100 calls' arguments alive.

@@ -54,7 +54,7 @@ interface ActivityEntryRow {
   kind: string | null;
   rule: string | null;
   action: string | null;
-  matches: bigint | number;
+  matches: number;
 }
 
 interface ScopeTarget {
@@ -395,7 +395,9 @@ export class DlpService {
     const rows = await this.ctx.prisma.$queryRaw<ActivityEntryRow[]>`
       SELECT e."id", e."createdAt", e."requestId", e."scope", e."scopeId", e."orgId", e."appId", e."userId",
         e."sizeBytes", f.n::int AS "entry", f.v->>'kind' AS "kind", f.v->>'rule' AS "rule",
-        f.v->>'action' AS "action", greatest(coalesce((f.v->>'count')::bigint, 0), 0) AS "matches"
+        f.v->>'action' AS "action",
+        CASE WHEN jsonb_typeof(f.v->'count') = 'number'
+          THEN least(greatest(floor((f.v->>'count')::numeric), 0), 2147483647)::int ELSE 0 END AS "matches"
       FROM "DlpEvent" e
         CROSS JOIN LATERAL jsonb_array_elements(
           CASE WHEN jsonb_typeof(e."findings") = 'array' THEN e."findings" ELSE '[]'::jsonb END
@@ -426,7 +428,7 @@ export class DlpService {
       data: page.map((r) => {
         const kind = r.kind as DlpMatchKind;
         const action = r.action as DlpAction;
-        const matches = Math.min(Number(r.matches), 2_147_483_647);
+        const matches = Number(r.matches);
         return {
           id: `${r.id.toString()}-${r.entry}`,
           createdAt: new Date(r.createdAt).toISOString(),

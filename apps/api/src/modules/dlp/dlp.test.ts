@@ -403,6 +403,27 @@ describe('data protection admin API', () => {
     await t.app.ctx.prisma.dlpEvent.deleteMany({ where: { requestId: 'req-many' } });
   });
 
+  it('reads a stored count that is not a whole number in range as one, without failing the page', async () => {
+    const at = new Date(Date.now() + 7_200_000);
+    await t.app.ctx.prisma.dlpEvent.create({
+      data: {
+        createdAt: at,
+        requestId: 'req-odd',
+        scope: 'global',
+        findings: [
+          { kind: 'email', rule: 'email', action: 'mask', count: 2.7 },
+          { kind: 'phone', rule: 'phone', action: 'mask', count: 'x' },
+          { kind: 'card', rule: 'card', action: 'mask', count: -3 },
+          { kind: 'ip', rule: 'ip', action: 'mask', count: 1e12 },
+        ],
+        sizeBytes: 1,
+      },
+    });
+    const res = await t.http.get(`${BASE}/activity?limit=4`).set(as(admin)).expect(200);
+    expect(res.body.data.map((r: { matches: number }) => r.matches)).toEqual([2, 0, 0, 2_147_483_647]);
+    await t.app.ctx.prisma.dlpEvent.deleteMany({ where: { requestId: 'req-odd' } });
+  });
+
   it("finds an activity row's log entry by its request", async () => {
     const at = new Date();
     const u = await t.app.ctx.prisma.usageRecord.create({
