@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseParser, sseEvent } from './sse.js';
 
@@ -70,5 +71,42 @@ describe('SseParser', () => {
   it('encodes multi-line data as several data lines', () => {
     expect(sseEvent('a\nb', 'x')).toBe('event: x\ndata: a\ndata: b\n\n');
     expect(feedAll([sseEvent('a\nb', 'x')])).toEqual([{ event: 'x', data: 'a\nb' }]);
+  });
+
+  it('gives the same events (ids, retries, malformed lines) whether a stream comes whole or a character at a time', () => {
+    const field = fc.oneof(
+      fc.constantFrom(
+        'data: {"a":1}',
+        'data: [DONE]',
+        'data:x',
+        'data: ',
+        'data',
+        'event: ping',
+        'id: 7',
+        'id',
+        'retry: 100',
+        ': comment',
+        'bogus',
+      ),
+      fc.string({ maxLength: 6 }).map((t) => `data: ${t.replace(/[\r\n]/g, '')}`),
+    );
+    // Events of a few lines and a blank line; half the streams use LF only (the parser's fast path), the rest mix
+    // in CRLF and lone CR.
+    const event = fc.array(field, { minLength: 1, maxLength: 3 }).map((ls) => [...ls, '']);
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 12 }), fc.boolean(), fc.nat(), (events, crs, seed) => {
+        const lines = events.flat();
+        const text = lines
+          .map((l, i) => l + (crs && (seed + i) % 3 === 0 ? ((seed + i) % 2 ? '\r\n' : '\r') : '\n'))
+          .join('');
+        const run = (pieces: string[]) => {
+          const p = new SseParser();
+          const evs = pieces.flatMap((x) => p.push(Buffer.from(x)));
+          return { evs: [...evs, ...p.end()], malformed: p.malformedLines };
+        };
+        expect(run([text])).toEqual(run([...text]));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
