@@ -246,6 +246,8 @@ export class RedisStateStore implements StateStore {
   /** Mirror entries written locally, by sequence number: a sync sent before the write must not undo it. */
   readonly #touched = new Map<string, number>();
   #seq = 0;
+  /** Events sent to Redis and not yet acknowledged (id → writes in flight): a sync read may have reached Redis first. */
+  readonly #writing = new Map<string, number>();
 
   // Writes not yet in Redis.
   readonly #queued = new Map<string, StateEvent>();
@@ -597,7 +599,9 @@ export class RedisStateStore implements StateStore {
   async #flushEvents(duringRecovery: boolean): Promise<void> {
     if ((!this.#healthy && !duringRecovery) || this.#queued.size === 0) return;
     const batch = [...this.#queued.values()];
+    const ids = [...this.#queued.keys()];
     this.#queued.clear();
+    for (const id of ids) this.#writing.set(id, (this.#writing.get(id) ?? 0) + 1);
     const args: (string | number)[] = [STATE_TTL_MS];
     for (const e of batch) {
       switch (e.type) {
@@ -620,7 +624,11 @@ export class RedisStateStore implements StateStore {
     }
     try {
       await this.#scripts.apply.run(this.redis, this.#stateKeys(), args);
+      // Written: a sync sent from now on reads them back; one sent before may not have, so they count as fresh
+      // for it (unless a reset cleared them meanwhile).
+      for (const id of ids) if (this.#doneWriting(id)) this.#touched.set(id, ++this.#seq);
     } catch (err) {
+      for (const id of ids) this.#doneWriting(id);
       // Put them back unless something newer was queued meanwhile.
       for (const e of batch) {
         const id =
@@ -632,6 +640,15 @@ export class RedisStateStore implements StateStore {
       if (!duringRecovery) this.#down(err as Error);
       throw err;
     }
+  }
+
+  /** One write of `id` ended; false when a reset forgot it meanwhile. */
+  #doneWriting(id: string): boolean {
+    const n = this.#writing.get(id);
+    if (n === undefined) return false;
+    if (n <= 1) this.#writing.delete(id);
+    else this.#writing.set(id, n - 1);
+    return true;
   }
 
   inFlight(target: string, delta: 1 | -1): void {
@@ -647,6 +664,7 @@ export class RedisStateStore implements StateStore {
       for (const type of ['cooldown', 'circuit']) {
         this.#queued.delete(`${type}\u0000${t}`);
         this.#touched.delete(`${type}\u0000${t}`);
+        this.#writing.delete(`${type}\u0000${t}`);
       }
     }
     for (const k of counters) {
@@ -736,7 +754,12 @@ export class RedisStateStore implements StateStore {
         if (v !== undefined) next.set(id, v);
       }
       for (const [id, v] of current)
-        if (fresh(type, id) || this.#queued.has(`${type}\u0000${id}`)) next.set(id, v);
+        if (
+          fresh(type, id) ||
+          this.#queued.has(`${type}\u0000${id}`) ||
+          this.#writing.has(`${type}\u0000${id}`)
+        )
+          next.set(id, v);
       return next;
     };
     const num = (s: string) => {

@@ -270,6 +270,23 @@ describe('RedisStateStore: several instances on one Redis', () => {
     await eventually(() => expect(a!.view().cooldownUntil('prov')).toBe(until + 1));
   });
 
+  it('a sync read before its own event reached Redis does not drop the event from the view', async () => {
+    const [a] = await shared(1, { syncIntervalMs: 60_000 });
+    const until = Date.now() + 60_000;
+    const circuit: CircuitState = { phase: 'open', failures: 5, openedAt: 42 };
+    a!.apply([
+      { type: 'cooldown', target: 'prov', until },
+      { type: 'circuit', target: 'prov|m', state: circuit },
+    ]);
+    // The write is scheduled for later in this turn of the event loop; this read goes to Redis first.
+    await a!.sync();
+    expect(a!.view().cooldownUntil('prov')).toBe(until);
+    expect(a!.view().circuit('prov|m')).toEqual(circuit);
+    await a!.sync();
+    expect(a!.view().cooldownUntil('prov')).toBe(until);
+    expect(a!.view().circuit('prov|m')).toEqual(circuit);
+  });
+
   it('counters the engine reads are refreshed from the other instances', async () => {
     const [a, b] = await shared(2);
     expect(b!.view().counter('bucket:k')).toBe(0); // b's engine reads it: b now watches it
