@@ -9,7 +9,9 @@
  * BENCH_PEERS_DIR,
  * BENCH_OUT (the results' file name in bench/results, default `latest`: a run of a few arms can keep its own),
  * BENCH_CPU_PROF (a directory: every Switchyard arm writes a CPU profile there; see lib/profile-top.ts),
- * BENCH_STREAMS_ONLY=1 (skip the wrk runs: with BENCH_CPU_PROF, a profile of streaming alone).
+ * BENCH_STREAMS_ONLY=1 (skip the wrk runs: with BENCH_CPU_PROF, a profile of streaming alone),
+ * BENCH_STREAM_SECONDS (2: each timed stream phase; longer gives a probe or a profiler time to attach),
+ * BENCH_SY_NODE_OPTIONS (NODE_OPTIONS for the Switchyard arms only, e.g. a V8 flag or an `--import` probe).
  * dlp-off / dlp-on: Switchyard (PostgreSQL) sent a realistic 4 KB prompt holding a few sensitive values, with data
  * protection off and on (the global policy, every detector masking): the cost of protection per KB of prompt.
  * otel-on: Switchyard (PostgreSQL) with OTEL_EXPORTER_OTLP_ENDPOINT set (a local sink): the cost of tracing.
@@ -274,6 +276,7 @@ async function switchyardArm(
     LOG_LEVEL: 'warn',
     ADMIN_PASSWORD: 'bench-admin-password',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(process.env.BENCH_SY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SY_NODE_OPTIONS } : {}),
     ...extraEnv,
   });
   await waitReady(`http://127.0.0.1:${port}/ready`);
@@ -333,9 +336,11 @@ interface ArmResult {
 }
 
 /** Stream phases: concurrency and seconds. Each follows a warm-up of its own path (STREAM_WARMUP_SECONDS at c=16). */
+const STREAM_SECONDS =
+  Number(process.env.BENCH_STREAM_SECONDS) > 0 ? Number(process.env.BENCH_STREAM_SECONDS) : 2;
 const STREAM_RUNS = [
-  [1, 2],
-  [16, 2],
+  [1, STREAM_SECONDS],
+  [16, STREAM_SECONDS],
 ] as const;
 /**
  * The gateway's stream path (and the client's) warmed before the stream phases are timed: the whole-answer warm-up
