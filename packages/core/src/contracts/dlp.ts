@@ -82,6 +82,8 @@ export const dlpContracts = {
     tag,
     summary: "The log entry of an activity row's request",
     response: { status: 200, description: 'Log id', schema: dlpEventLogSchema },
-    errors: { 404: 'No such activity row, or its request has no log entry' },
+    errors: {
+      404: 'No such activity row, or its request has no log entry: not written yet (`not_found`), or deleted by retention (`log_pruned`; the activity is kept)',
+    },
   }),
 } as const;

@@ -483,7 +483,22 @@ export class DlpService {
       },
       select: { id: true },
     });
-    if (!u) throw AppError.notFound('Log record');
+    if (!u) {
+      // Retention (USAGE_RETENTION_DAYS) deletes raw records and keeps the activity, as it keeps error reports:
+      // past its cutoff the log is gone for good, which is not the same answer as "not written yet".
+      const days = this.ctx.env.USAGE_RETENTION_DAYS;
+      if (days !== undefined && at < this.ctx.now() - days * 86_400_000)
+        throw new AppError(
+          404,
+          'log_pruned',
+          `This request's log is gone: raw records older than ${days} days are deleted (USAGE_RETENTION_DAYS). Its activity entry is kept.`,
+        );
+      throw new AppError(
+        404,
+        'not_found',
+        'This request has no log entry (yet): records are written a moment after the request ends.',
+      );
+    }
     return { logId: u.id.toString() };
   }
 }

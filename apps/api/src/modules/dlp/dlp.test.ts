@@ -463,6 +463,44 @@ describe('data protection admin API', () => {
     await t.http.get(`${BASE}/activity/abc/log`).set(as(admin)).expect(404);
   });
 
+  it('tells a log removed by retention from one not written yet (the activity outlives USAGE_RETENTION_DAYS)', async () => {
+    const p = t.app.ctx.prisma;
+    const env = t.app.ctx.env as { USAGE_RETENTION_DAYS?: number };
+    const event = (requestId: string, createdAt: Date) =>
+      p.dlpEvent.create({
+        data: {
+          createdAt,
+          requestId,
+          scope: 'org',
+          scopeId: orgA.id,
+          orgId: orgA.id,
+          findings: [{ kind: 'email', rule: 'email', action: 'mask', count: 1 }],
+          sizeBytes: 10,
+        },
+      });
+    const old = await event('req-pruned', new Date(t.app.ctx.now() - 40 * 86_400_000));
+    const fresh = await event('req-pending', new Date(t.app.ctx.now()));
+    const saved = env.USAGE_RETENTION_DAYS;
+    env.USAGE_RETENTION_DAYS = 30;
+    try {
+      const gone = await t.http.get(`${BASE}/activity/${old.id}-1/log`).set(as(admin)).expect(404);
+      expect(gone.body.error.code).toBe('log_pruned');
+      expect(gone.body.error.message).toContain('older than 30 days are deleted (USAGE_RETENTION_DAYS)');
+      // Still listed: the activity is kept.
+      const listed = await t.http.get(`${BASE}/activity?kind=email`).set(as(admin)).expect(200);
+      expect(listed.body.data.map((r: { requestId: string }) => r.requestId)).toContain('req-pruned');
+      const pending = await t.http.get(`${BASE}/activity/${fresh.id}-1/log`).set(as(admin)).expect(404);
+      expect(pending.body.error.code).toBe('not_found');
+      expect(pending.body.error.message).toContain('no log entry (yet)');
+      // Without retention an old entry's missing log is not called pruned.
+      env.USAGE_RETENTION_DAYS = undefined;
+      const kept = await t.http.get(`${BASE}/activity/${old.id}-1/log`).set(as(admin)).expect(404);
+      expect(kept.body.error.code).toBe('not_found');
+    } finally {
+      env.USAGE_RETENTION_DAYS = saved;
+    }
+  });
+
   it('cascades: deleting an org deletes its policy', async () => {
     const org = await t.app.ctx.prisma.organization.create({ data: { name: 'Tmp', slug: 'tmp-dlp' } });
     await t.http.put(`${BASE}/policies/org:${org.id}`).set(as(admin)).send({}).expect(200);

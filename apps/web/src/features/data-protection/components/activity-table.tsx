@@ -39,7 +39,9 @@ export function ActivityTable({
     lookup.mutate(e.id, {
       onSuccess: ({ logId }) => void navigate(`/logs?log=${encodeURIComponent(logId)}`),
     });
-  const missing = lookup.error instanceof ApiError && lookup.error.status === 404;
+  // A 404 whose log was deleted by retention says so (the API's words); any other 404 is a log not written yet.
+  const missing =
+    lookup.error instanceof ApiError && lookup.error.status === 404 && lookup.error.code !== 'log_pruned';
   const columns: ListColumn<DlpEventDto>[] = [
     { id: 'when', header: 'When', cell: (e) => formatDateTime(e.createdAt), className: 'whitespace-nowrap' },
     { id: 'kind', header: 'Kind', cell: (e) => e.kind },
