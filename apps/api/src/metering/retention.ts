@@ -6,8 +6,9 @@ import type { Logger } from '../lib/logger.js';
  * Usage retention (USAGE_RETENTION_DAYS): raw UsageRecord rows older than the cutoff are deleted in bounded batches,
  * oldest first, with a pause between statements — never one huge delete that would hold locks, bloat the WAL in one
  * transaction and stall the metering inserts. The hourly and daily rollups are kept (the charts, stat cards, per-user
- * usage and budget rebuilds read them), and so are UsageDeadLetter rows (rare; each waits for an operator) and error
- * reports. One instance runs it at a time (a PostgreSQL advisory lock held on a connection of its own for the run).
+ * usage and budget rebuilds read them), and so are UsageDeadLetter rows (rare; each waits for an operator), error
+ * reports and the data-protection activity (DlpEvent: counts per rule, never a matched value; its "open log" answers
+ * `log_pruned` once the raw record is gone). One instance runs it at a time (a PostgreSQL advisory lock held on a connection of its own for the run).
  */
 
 /** The advisory lock key of the retention run (any constant distinct from the migration and seed keys). */
