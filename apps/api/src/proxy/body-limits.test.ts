@@ -6,7 +6,10 @@ import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 beforeAll(async () => {
-  env = await createProxyEnv({ env: { BODY_LIMIT: '64kb', BODY_MEMORY_LIMIT: '1mb' } });
+  // A first-byte limit above the 2.5 s answers the memory bound test holds its bodies with.
+  env = await createProxyEnv({
+    env: { BODY_LIMIT: '64kb', BODY_MEMORY_LIMIT: '1mb', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '10000' },
+  });
 });
 afterAll(async () => {
   await env?.close();
@@ -76,11 +79,14 @@ describe('request bodies', () => {
   });
 
   it('holds at most BODY_MEMORY_LIMIT of bodies at once: 503 with Retry-After past it, room back when a request ends', async () => {
-    env.up.script(Array.from({ length: 20 }, () => ({ path: 'chat/completions', delayMs: 600 })));
+    // Each answer waits 2.5 s, so every body of the burst is still held when the last one arrives, however slowly a
+    // busy host reads them (with 0.6 s and 17 bodies, the first request could end first and all 17 fit).
+    env.up.script(Array.from({ length: 20 }, () => ({ path: 'chat/completions', delayMs: 2500 })));
     const slow = send(chat(60 * 1024), false);
     await new Promise((r) => setTimeout(r, 150));
-    // 60 KiB held; 17 more 60 KiB bodies need ~1 MiB: at least one is refused.
-    const burst = await Promise.all(Array.from({ length: 17 }, () => send(chat(60 * 1024), false)));
+    // 60 KiB held; 18 more bodies of ~61.5 KB need ~1.1 MB, past the 1 MiB bound even without the first: at least
+    // one is refused.
+    const burst = await Promise.all(Array.from({ length: 18 }, () => send(chat(60 * 1024), false)));
     const refused = burst.filter((r) => 'status' in r && r.status === 503);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]).toMatchObject({ json: { error: { code: 'overloaded' } } });
