@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EnvError, loadEnv } from './env.js';
+import { EnvError, loadEnv, OTEL_SAMPLERS } from './env.js';
 
 describe('loadEnv', () => {
   it('applies the embedded defaults', () => {
@@ -21,6 +22,13 @@ describe('loadEnv', () => {
     ['BODY_LIMIT', '150mb', /BODY_LIMIT: must be between 1 KiB and 100 MiB/],
     ['ADMIN_EMAIL', 'nope', /ADMIN_EMAIL: must be an email address/],
     ['METRICS_TOKEN', 'short', /METRICS_TOKEN: must be at least 16 characters/],
+    [
+      'OTEL_TRACES_SAMPLER',
+      'sometimes',
+      /OTEL_TRACES_SAMPLER: must be one of always_on, always_off, traceidratio/,
+    ],
+    ['OTEL_TRACES_SAMPLER_ARG', '1.5', /OTEL_TRACES_SAMPLER_ARG: must be a number from 0 to 1/],
+    ['OTEL_TRACES_SAMPLER_ARG', 'half', /OTEL_TRACES_SAMPLER_ARG: must be a number from 0 to 1/],
     [
       'CORS_ORIGINS',
       'https://ok.example, app.example.com',
@@ -85,5 +93,27 @@ describe('loadEnv', () => {
   it('parses sizes and treats empty strings as unset', () => {
     expect(loadEnv({ BODY_LIMIT: '4mb', PORT: '' }).BODY_LIMIT).toBe(4 * 1024 * 1024);
     expect(loadEnv({ PORT: '' }).PORT).toBe(8787);
+  });
+
+  it('any OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG: a known sampler or unset, a ratio in [0, 1] or unset, or an EnvError (property)', () => {
+    const text = fc.oneof(fc.string(), fc.constantFrom(...OTEL_SAMPLERS), fc.double().map(String));
+    fc.assert(
+      fc.property(text, text, (sampler, arg) => {
+        let env: ReturnType<typeof loadEnv>;
+        try {
+          env = loadEnv({ OTEL_TRACES_SAMPLER: sampler, OTEL_TRACES_SAMPLER_ARG: arg });
+        } catch (err) {
+          expect(err).toBeInstanceOf(EnvError);
+          return;
+        }
+        // An empty value is unset (the default sampler, ratio 1).
+        if (env.OTEL_TRACES_SAMPLER !== undefined) expect(OTEL_SAMPLERS).toContain(env.OTEL_TRACES_SAMPLER);
+        else expect(sampler.trim()).toBe('');
+        const ratio = env.OTEL_TRACES_SAMPLER_ARG;
+        if (ratio !== undefined) expect(ratio >= 0 && ratio <= 1).toBe(true);
+        else expect(arg.trim()).toBe('');
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -65,6 +65,16 @@ const browserOrigin = (v: string): string | null => {
   return u.origin === v.toLowerCase().replace(/\/$/, '') ? u.origin : null;
 };
 
+/** The sampler names of the OpenTelemetry specification's OTEL_TRACES_SAMPLER (those without an extra package). */
+export const OTEL_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
 /** An OTLP/HTTP endpoint: an http(s) URL. */
 const otlpUrl = z
   .string()
@@ -216,6 +226,16 @@ export const envSchema = z.object({
   /** The traces URL itself, when it is not <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces. */
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl.optional(),
   OTEL_SERVICE_NAME: z.string().trim().min(1).max(200).optional(),
+  /** Which requests are traced (OpenTelemetry's sampler names); unset = parentbased_always_on (every request). */
+  OTEL_TRACES_SAMPLER: z
+    .enum(OTEL_SAMPLERS, { message: `must be one of ${OTEL_SAMPLERS.join(', ')}` })
+    .optional(),
+  /** The share of new traces the *traceidratio samplers keep, 0 to 1 (unset = 1). */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce
+    .number({ message: 'must be a number from 0 to 1' })
+    .min(0, 'must be a number from 0 to 1')
+    .max(1, 'must be a number from 0 to 1')
+    .optional(),
   SERVE_WEB: bool.default(true),
   WEB_DIST_DIR: z.string().optional(),
   // Read before this schema by runtime-flags.ts (V8 settings must precede module loading); validated here.

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { samplerOf } from './tracing.js';
 
 type Obj = Record<string, unknown>;
 
@@ -95,9 +96,9 @@ async function call(body: Obj, headers: Record<string, string> = {}) {
 }
 
 /** The spans of one trace, once exported. */
-async function spansOf(traceId: string | null, count: number): Promise<OtlpSpan[]> {
+async function spansOf(traceId: string | null, count: number, from: ProxyEnv = env): Promise<OtlpSpan[]> {
   for (let i = 0; i < 50; i++) {
-    await env.t.app.tracing!.forceFlush();
+    await from.t.app.tracing!.forceFlush();
     const got = receiver.spans.filter((s) => traceId === null || s.traceId === traceId);
     if (got.length >= count) return got;
     await new Promise((r) => setTimeout(r, 50));
@@ -190,6 +191,77 @@ describe('OpenTelemetry traces (OTLP endpoint set)', () => {
     const server = spans.find((s) => s.kind === SERVER)!;
     expect(server.parentSpanId ?? '').toBe('');
     expect(server.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('the sampler OTEL_TRACES_SAMPLER names', () => {
+  it.each([
+    [undefined, undefined, /^ParentBased\{root=AlwaysOnSampler/],
+    ['always_on', undefined, /^AlwaysOnSampler$/],
+    ['always_off', undefined, /^AlwaysOffSampler$/],
+    ['traceidratio', 0.25, /^TraceIdRatioBased\{0\.25\}$/],
+    ['traceidratio', undefined, /^TraceIdRatioBased\{1\}$/],
+    ['parentbased_always_on', undefined, /^ParentBased\{root=AlwaysOnSampler/],
+    ['parentbased_always_off', undefined, /^ParentBased\{root=AlwaysOffSampler/],
+    ['parentbased_traceidratio', 0.1, /^ParentBased\{root=TraceIdRatioBased\{0\.1\}/],
+  ])('%s (ratio %s)', (name, ratio, expected) => {
+    expect(samplerOf({ OTEL_TRACES_SAMPLER: name, OTEL_TRACES_SAMPLER_ARG: ratio }).toString()).toMatch(
+      expected,
+    );
+  });
+});
+
+describe('OpenTelemetry sampling (OTEL_TRACES_SAMPLER=parentbased_traceidratio, OTEL_TRACES_SAMPLER_ARG=0)', () => {
+  let sampled: ProxyEnv;
+  beforeAll(async () => {
+    sampled = await createProxyEnv({
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0',
+      },
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await sampled?.close();
+  });
+
+  const send = (traceparent?: string) =>
+    fetch(`${sampled.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${sampled.userKey}`,
+        ...(traceparent ? { traceparent } : {}),
+      },
+      body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+
+  it('a new trace is not sampled: no span exported, and the attempt still passes its traceparent, not sampled', async () => {
+    const res = await send();
+    expect(res.status).toBe(200);
+    await sampled.t.app.tracing!.forceFlush();
+    expect(receiver.spans).toHaveLength(0);
+    expect(sampled.up.requests.at(-1)!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+  });
+
+  it("a caller's sampled trace is followed (parent-based): its spans are exported, flagged sampled upstream", async () => {
+    const res = await send(`00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`);
+    expect(res.status).toBe(200);
+    const spans = await spansOf(CLIENT_TRACE, 2, sampled);
+    expect(spans.map((s) => s.kind).sort()).toEqual([SERVER, CLIENT]);
+    const client = spans.find((s) => s.kind === CLIENT)!;
+    expect(sampled.up.requests.at(-1)!.headers.traceparent).toBe(`00-${CLIENT_TRACE}-${client.spanId}-01`);
+  });
+
+  it("a caller's unsampled trace stays unsampled", async () => {
+    const res = await send(`00-${CLIENT_TRACE}-${CLIENT_SPAN}-00`);
+    expect(res.status).toBe(200);
+    await sampled.t.app.tracing!.forceFlush();
+    expect(receiver.spans).toHaveLength(0);
+    expect(sampled.up.requests.at(-1)!.headers.traceparent).toMatch(
+      new RegExp(`^00-${CLIENT_TRACE}-[0-9a-f]{16}-00$`),
+    );
   });
 });
 

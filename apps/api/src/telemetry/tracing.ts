@@ -24,7 +24,15 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 
 /** What the request span says at its end (from the usage record and the plan). */
 export interface RequestOutcome {
@@ -90,6 +98,32 @@ export interface TracingEnv {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string | undefined;
   OTEL_SERVICE_NAME?: string | undefined;
+  OTEL_TRACES_SAMPLER?: string | undefined;
+  OTEL_TRACES_SAMPLER_ARG?: number | undefined;
+}
+
+/**
+ * The sampler OTEL_TRACES_SAMPLER names (validated with the environment; see config/env.ts), with
+ * OTEL_TRACES_SAMPLER_ARG as the ratio (default 1). Given to the SDK explicitly, so the validated settings are the
+ * ones used (the SDK would otherwise read process.env itself and fall back silently on a bad value). An unsampled
+ * request costs no span work, and its attempts still pass a `traceparent` upstream, flagged not sampled.
+ */
+export function samplerOf(env: Pick<TracingEnv, 'OTEL_TRACES_SAMPLER' | 'OTEL_TRACES_SAMPLER_ARG'>): Sampler {
+  const ratio = () => new TraceIdRatioBasedSampler(env.OTEL_TRACES_SAMPLER_ARG ?? 1);
+  switch (env.OTEL_TRACES_SAMPLER) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return ratio();
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: ratio() });
+    default:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
 }
 
 /** The GenAI operation name of a proxy endpoint. */
@@ -211,6 +245,7 @@ export function createTracing(env: TracingEnv): Tracing | null {
   const url = explicit || `${base!.replace(/\/+$/, '')}/v1/traces`;
   const exporter = new OTLPTraceExporter({ url });
   const provider = new BasicTracerProvider({
+    sampler: samplerOf(env),
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME?.trim() || 'switchyard' }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
   });
