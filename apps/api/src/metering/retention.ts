@@ -16,6 +16,11 @@ export const RETENTION_LOCK_KEY = 72707370;
 
 const DAY = 86_400_000;
 
+/** The retention cutoff at `nowMs`: raw usage records created before it are deleted (or about to be). */
+export function retentionCutoff(days: number, nowMs: number): Date {
+  return new Date(nowMs - days * DAY);
+}
+
 /**
  * One batch: the next `$2` rows older than the cutoff `$1`, walked on the createdAt index from where the previous batch
  * stopped (`$3`), so each statement reads only its own rows (not the dead index entries of the batches before it). The
@@ -193,7 +198,7 @@ export class UsageRetention {
     }
     try {
       const started = performance.now();
-      const cutoff = new Date(o.now() - o.days * DAY);
+      const cutoff = retentionCutoff(o.days, o.now());
       const result = await purgeUsageRecords(o.prisma, {
         cutoff,
         batchSize: o.batchSize,

@@ -23,6 +23,7 @@ import {
 import { Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { retentionCutoff } from '../../metering/retention.js';
 import { storedPolicy } from '../../router/dlp-snapshot.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
@@ -487,7 +488,7 @@ export class DlpService {
       // Retention (USAGE_RETENTION_DAYS) deletes raw records and keeps the activity, as it keeps error reports:
       // past its cutoff the log is gone for good, which is not the same answer as "not written yet".
       const days = this.ctx.env.USAGE_RETENTION_DAYS;
-      if (days !== undefined && at < this.ctx.now() - days * 86_400_000)
+      if (days !== undefined && at < retentionCutoff(days, this.ctx.now()).getTime())
         throw new AppError(
           404,
           'log_pruned',
