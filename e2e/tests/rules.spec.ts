@@ -85,3 +85,85 @@ test('make a night rule, see it route a request and name itself in the trace; te
   for (const r of rules.data.filter((x) => x.name === name))
     await apiCall(request, admin, 'DELETE', `/llm/rules/${r.id}`);
 });
+
+/**
+ * A header rule and a logged request that carried the header: the tester replays the header value the record kept,
+ * says it did, and a value given in the form goes on top of it.
+ */
+test('the tester replays a logged request with the header value a rule looked at', async ({
+  page,
+  request,
+}, testInfo) => {
+  const name = `Team ${unique(testInfo)}`;
+  const team = `team-${unique(testInfo)}`;
+  const admin = await apiToken(request);
+  const user = await createUser(request, { email: `rules-h-${Date.now()}@example.com`, role: 'user' });
+  const userToken = await apiToken(request, user.email, user.password);
+  const key = await apiCall<{ id: string; key: string }>(request, userToken, 'POST', '/me/keys', {
+    name: `rules ${name}`,
+  });
+  const rule = await apiCall<{ id: string }>(request, admin, 'POST', '/llm/rules', {
+    name,
+    when: { headers: [{ name: 'x-team', equals: team }], caller: { keyIds: [key.id] } },
+    then: { route: 'mock/mock-large' },
+  });
+  try {
+    // The rule is in force once the routing snapshot has it: the request is routed by it.
+    let requestId = '';
+    await expect
+      .poll(
+        async () => {
+          const res = await request.post('/v1/chat/completions', {
+            headers: { authorization: `Bearer ${key.key}`, 'x-team': team },
+            data: { model: 'mock/mock-small', messages: [{ role: 'user', content: 'Hi' }] },
+          });
+          requestId = res.headers()['x-request-id'] ?? '';
+          return res.headers()['x-switchyard-model'];
+        },
+        { timeout: 15_000 },
+      )
+      .toBe('mock-large');
+    // The record is written (the logs list it) before the tester reads it.
+    let logId = '';
+    await expect
+      .poll(
+        async () => {
+          const logs = await apiCall<{ data: { id: string; requestId: string }[] }>(
+            request,
+            admin,
+            'GET',
+            '/llm/logs?limit=20',
+          );
+          logId = logs.data.find((l) => l.requestId === requestId)?.id ?? '';
+          return logId;
+        },
+        { timeout: 15_000 },
+      )
+      .not.toBe('');
+
+    await signIn(page);
+    await page.goto('/llm/rules');
+    const tester = page.getByTestId('rule-tester');
+    await tester.getByLabel('Request id (from the logs)').fill(requestId);
+    await tester.getByRole('button', { name: 'Test' }).click();
+    await expect(tester.getByTestId('rule-test-match')).toHaveText(name);
+    await expect(tester.getByTestId('rule-test-inputs')).toContainText(`headers x-team: ${team} (as logged`);
+    await expect(tester.getByTestId('rule-test-chosen')).toContainText('mock/mock-large');
+
+    // Another value given in the form: the rule no longer applies.
+    await tester.getByLabel('Headers').fill('x-team: someone-else');
+    await tester.getByRole('button', { name: 'Test' }).click();
+    await expect(tester.getByTestId('rule-test-match')).toHaveText('No rule applies');
+    await expect(tester.getByTestId('rule-test-inputs')).toContainText('headers x-team: someone-else');
+
+    // The request's log says which values the rules looked at.
+    await page.goto(`/logs?log=${logId}`);
+    const drawer = page.getByRole('dialog', { name: 'Request details' });
+    await expect(drawer.getByTestId('log-rule')).toContainText(`rule: ${name} → mock/mock-large`);
+    await expect(drawer.getByTestId('log-rule-inputs')).toHaveText(
+      `rule inputs: x-team: ${team} (the header and metadata values routing rules look at)`,
+    );
+  } finally {
+    await apiCall(request, admin, 'DELETE', `/llm/rules/${rule.id}`);
+  }
+});

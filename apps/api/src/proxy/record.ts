@@ -3,6 +3,7 @@ import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError } from '../providers/types.js';
 import type { PlannedAttempt } from '../router/types.js';
 import type { ProxyUsage } from '../metering/types.js';
+import { replayFacts, ruleInputsRecord } from '../metering/replay-facts.js';
 import { bodiesForLog } from './body-log.js';
 import { describeFindings, type RequestProtection } from './protect.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
@@ -36,6 +37,11 @@ export function recordRequest(
   const facts = x.input.facts;
   const trace = x.plan?.trace;
   const dlp = x.dlp === null ? null : protectionRecord(x.dlp);
+  // The values routing rules looked at (none unless a rule names a header or metadata key).
+  const inputs =
+    facts.headers === undefined && facts.metadata === undefined
+      ? undefined
+      : ruleInputsRecord(facts, x.dlp !== null);
   const record: ProxyUsage = {
     createdAt: new Date(d.now()),
     requestId: x.requestId,
@@ -67,6 +73,7 @@ export function recordRequest(
           attempts: x.attempts,
           dlp: dlp?.trace,
           cache: x.cache?.trace,
+          inputs,
           bodies: bodiesForLog(x.raw, x.capture),
         }
       : {
@@ -75,6 +82,7 @@ export function recordRequest(
           attempts: x.attempts,
           dlp: dlp?.trace,
           cache: x.cache?.trace,
+          inputs,
         },
     client: x.client,
     dlp: dlp?.findings ?? null,
@@ -91,23 +99,6 @@ export function recordRequest(
 function experimentOf(trace: unknown): ProxyUsage['experiment'] {
   const e = (trace as Trace | undefined)?.experiment;
   return e && !e.unresolved ? { id: e.id, variant: e.variant } : null;
-}
-
-/**
- * What a replay of the request needs beyond the record's columns (the what-if simulator): its needs other than
- * chat, its max tokens and its routing parameters. Absent (undefined, not stored) for a plain chat request.
- */
-export function replayFacts(
-  f: RequestContext['input']['facts'],
-): { needs?: string[]; maxTokens?: number; params?: string[] } | undefined {
-  // The plain case (chat only, no max tokens, no parameters) allocates nothing.
-  if (f.maxTokens === null && !f.params?.length && f.needs.every((n) => n === 'chat')) return undefined;
-  const needs = f.needs.filter((n) => n !== 'chat');
-  return {
-    ...(needs.length > 0 ? { needs } : {}),
-    ...(f.maxTokens !== null ? { maxTokens: f.maxTokens } : {}),
-    ...(f.params?.length ? { params: [...f.params] } : {}),
-  };
 }
 
 /** The request's and its attempts' OpenTelemetry spans end with its record. */

@@ -20,6 +20,7 @@ import type { RoutingRuntime } from '../../router/runtime.js';
 import type { Capability } from '../../router/types.js';
 import { auditedCreate, auditedUpdate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { readReplayFacts, readRuleInputs, type ReplayFacts } from '../../metering/replay-facts.js';
 
 export function presentRule(r: RuleRow): Rule {
   const when = ruleConditionsSchema.safeParse(r.when);
@@ -198,8 +199,9 @@ export class RulesService {
 
   /**
    * Tests the rules (the stored ones, or the draft list in the body) against a request: described in the body, or a
-   * logged one (`requestId`: its caller, model, endpoint, prompt size, stream flag and time from the usage record;
-   * the body's fields override them). Nothing is called, no counter is touched.
+   * logged one (`requestId`: its caller, model, endpoint, prompt size, stream flag and time from the usage record,
+   * its needs, max tokens, parameters, agent header and rule inputs from the record's trace; the body's fields
+   * override them). Nothing is called, no counter is touched.
    */
   async test(b: TestRulesBody): Promise<TestRulesResult> {
     let recorded: TestRulesResult['recorded'] = null;
@@ -210,6 +212,12 @@ export class RulesService {
       stream: boolean;
       at: number;
       caller: ProxyCaller;
+      /** A logged request's: its needs, max tokens and parameters, agent header, and rule inputs. */
+      logged: {
+        facts: ReplayFacts;
+        agent: { id: string; effort: string | null } | undefined;
+        inputs: ReturnType<typeof readRuleInputs>;
+      } | null;
     };
     if (b.requestId) {
       const rec = await this.ctx.prisma.usageRecord.findFirst({
@@ -217,9 +225,15 @@ export class RulesService {
         orderBy: { id: 'desc' },
       });
       if (!rec) throw AppError.notFound('Logged request');
-      const plan = (rec.trace as { plan?: unknown } | null)?.plan;
-      const parsed = engineTraceSchema.safeParse(plan);
+      const trace = (rec.trace ?? {}) as { plan?: unknown; facts?: unknown; inputs?: unknown };
+      const parsed = engineTraceSchema.safeParse(trace.plan);
       recorded = parsed.success ? parsed.data : null;
+      const endpoint = endpointOfLabel(rec.endpoint);
+      // An agent named by the x-switchyard-agent header (one named by the model, `agent:<id>`, is in the model).
+      const agent =
+        recorded?.agent?.via === 'header'
+          ? { id: recorded.agent.id, effort: recorded.agent.effort }
+          : undefined;
       // The key that sent it (when it still exists), else its user / org / app as recorded.
       const keyLive =
         rec.gatewayKeyId !== null &&
@@ -242,11 +256,16 @@ export class RulesService {
               };
       base = {
         model: rec.requestedModel,
-        endpoint: endpointOfLabel(rec.endpoint),
+        endpoint,
         promptTokens: rec.tokensIn,
         stream: rec.stream,
         at: rec.createdAt.getTime(),
         caller,
+        logged: {
+          facts: readReplayFacts(trace.facts, endpoint),
+          agent,
+          inputs: readRuleInputs(trace.inputs),
+        },
       };
     } else {
       if (!b.model) throw AppError.validation('model: is required (or give a requestId)');
@@ -257,34 +276,59 @@ export class RulesService {
         stream: false,
         at: this.ctx.now(),
         caller: this.#callerFor(b.keyId, b.userId),
+        logged: null,
       };
     }
     const model = b.model || base.model;
     const endpoint = b.endpoint ?? base.endpoint;
     const promptTokens = b.promptTokens ?? base.promptTokens;
     const stream = b.stream ?? base.stream;
-    const hasTools = b.hasTools ?? false;
-    const hasImages = b.hasImages ?? false;
+    const logged = base.logged;
     const at = b.at ? Date.parse(b.at) : base.at;
-    const headers = Object.fromEntries(Object.entries(b.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-    const metadata = b.metadata ?? {};
-    const needs: Capability[] = [endpoint === 'embeddings' ? 'embeddings' : 'chat'];
-    if (hasTools) needs.push('tools');
-    if (hasImages) needs.push('vision');
+    // The logged request's values where it kept them, the body's on top (key by key).
+    const kept = logged?.inputs.kept === 'kept' ? logged.inputs : null;
+    // Built with own properties throughout (a `__proto__` header name stays a name).
+    const headers: Record<string, string> = {
+      ...kept?.headers,
+      ...Object.fromEntries(Object.entries(b.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    };
+    const metadata: Record<string, string> = { ...kept?.metadata, ...b.metadata };
+    // The endpoint's own need, the logged request's others, then the body's tools and images switches.
+    const needs = new Set<Capability>([endpoint === 'embeddings' ? 'embeddings' : 'chat']);
+    for (const n of logged?.facts.needs ?? []) if (n !== 'chat' && n !== 'embeddings') needs.add(n);
+    for (const [flag, need] of [
+      [b.hasTools, 'tools'],
+      [b.hasImages, 'vision'],
+    ] as const) {
+      if (flag === true) needs.add(need);
+      else if (flag === false) needs.delete(need);
+    }
+    const hasTools = needs.has('tools');
+    const hasImages = needs.has('vision');
 
     const rules: RoutingRule[] = b.rules
       ? b.rules.map((r, i) => engineRule({ ...r, id: r.id || `draft-${i + 1}`, order: r.order ?? i }))
       : (await this.list()).map(engineRule);
     const engineCaller = this.routing.callerFor(base.caller);
     const explained = explainRules(rules, {
-      request: { endpoint, promptTokens, needs, stream, headers, metadata },
+      request: { endpoint, promptTokens, needs: [...needs], stream, headers, metadata },
       caller: engineCaller,
       now: at,
     });
     const chosen = explained.find((r) => r.chosen);
     const plan = this.routing.dryRun({
       endpoint,
-      facts: { model, stream, maxTokens: null, promptTokens, needs, headers, metadata },
+      facts: {
+        model,
+        stream,
+        maxTokens: logged?.facts.maxTokens ?? null,
+        promptTokens,
+        needs: [...needs],
+        headers,
+        metadata,
+        ...(logged?.facts.params ? { params: logged.facts.params } : {}),
+        ...(logged?.agent ? { agent: logged.agent } : {}),
+      },
       caller: base.caller,
       engineCaller,
       rules,
@@ -299,6 +343,10 @@ export class RulesService {
         stream,
         hasTools,
         hasImages,
+        needs: [...needs],
+        headers,
+        metadata,
+        loggedInputs: logged ? logged.inputs.kept : null,
         at: new Date(at).toISOString(),
       },
       caller: {

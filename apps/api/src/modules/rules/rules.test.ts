@@ -2,7 +2,7 @@
 // against a real HTTP mock upstream, and the tester (a described request, a logged one, a draft list).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+import { MASTER_KEY, createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 
 const BASE = '/api/v1/llm/rules';
 
@@ -335,6 +335,144 @@ describe('the rules tester', () => {
     expect(t2.body.plan.chosen.ref).toBe('up-openai/gpt-test');
 
     await env.t.http.post(`${BASE}/test`).set(as(admin)).send({ requestId: 'no-such-request' }).expect(404);
+  });
+
+  it('replays a logged request with the header and metadata values rules looked at, and its needs', async () => {
+    const { prisma } = env.t.app.ctx;
+    await prisma.routingRule.deleteMany();
+    // The rule exists when the request is made: the proxy collects only the headers and metadata keys rules name.
+    const rule = await env.t.http
+      .post(BASE)
+      .set(as(admin))
+      .send({
+        name: 'Search team',
+        when: {
+          headers: [{ name: 'x-team', equals: 'search' }],
+          metadata: [{ key: 'tier', equals: 'gold' }],
+        },
+        then: { route: 'up-backup/gpt-test' },
+      })
+      .expect(201);
+    await env.t.app.routing.reload();
+    const tool = {
+      type: 'function',
+      function: { name: 'lookup', parameters: { type: 'object', properties: {} } },
+    };
+    const r = await call(
+      { ...hi, tools: [tool], max_tokens: 77, metadata: { tier: 'gold', ticket: 'T-1' } },
+      { 'x-team': 'search', 'x-other': 'not looked at' },
+    );
+    expect(r.res.status).toBe(200);
+    expect(r.res.headers.get('x-switchyard-provider')).toBe('up-backup');
+    await env.flushUsage();
+    const requestId = r.res.headers.get('x-request-id')!;
+    // Only what a rule names is kept in the record.
+    const rec = await prisma.usageRecord.findFirstOrThrow({ where: { requestId } });
+    expect((rec.trace as { inputs?: unknown }).inputs).toEqual({
+      headers: { 'x-team': 'search' },
+      metadata: { tier: 'gold' },
+    });
+
+    const t = await env.t.http.post(`${BASE}/test`).set(as(viewer)).send({ requestId }).expect(200);
+    expect(t.body.match).toEqual({ id: rule.body.id, name: 'Search team' });
+    expect(t.body.request).toMatchObject({
+      requestId,
+      hasTools: true,
+      hasImages: false,
+      needs: ['chat', 'tools'],
+      headers: { 'x-team': 'search' },
+      metadata: { tier: 'gold' },
+      loggedInputs: 'kept',
+    });
+    expect(t.body.rules[0].checks.map((c: { field: string; ok: boolean }) => [c.field, c.ok])).toEqual([
+      ['x-team', true],
+      ['tier', true],
+    ]);
+    expect(t.body.plan.chosen.ref).toBe('up-backup/gpt-test');
+    expect(t.body.plan.trace.rule).toMatchObject({ id: rule.body.id });
+
+    // The body's values go on top of the logged ones, key by key; its switches override the logged needs.
+    const t2 = await env.t.http
+      .post(`${BASE}/test`)
+      .set(as(admin))
+      .send({ requestId, headers: { 'X-Team': 'ads' }, hasTools: false })
+      .expect(200);
+    expect(t2.body.match).toBeNull();
+    expect(t2.body.request).toMatchObject({
+      headers: { 'x-team': 'ads' },
+      metadata: { tier: 'gold' },
+      hasTools: false,
+      needs: ['chat'],
+    });
+    expect(t2.body.plan.chosen.ref).toBe('up-openai/gpt-test');
+
+    // A described request: no logged values.
+    const t3 = await env.t.http
+      .post(`${BASE}/test`)
+      .set(as(admin))
+      .send({ model: 'up-openai/gpt-test' })
+      .expect(200);
+    expect(t3.body.request).toMatchObject({ loggedInputs: null, headers: {}, metadata: {}, needs: ['chat'] });
+
+    // Data protection on: the request's values are not kept, and the tester says so.
+    await env.t.http
+      .patch('/api/v1/llm/data-protection/status/global')
+      .set(as(admin))
+      .send({ enabled: true })
+      .expect(200);
+    await env.t.app.routing.reload();
+    try {
+      // The global policy covers the operator's calls (a user key outside any org has none to apply).
+      const p = await call(
+        { ...hi, metadata: { tier: 'gold' } },
+        { 'x-team': 'search', authorization: `Bearer ${MASTER_KEY}` },
+      );
+      expect(p.res.status).toBe(200);
+      expect(p.res.headers.get('x-switchyard-provider')).toBe('up-backup');
+      await env.flushUsage();
+      const pid = p.res.headers.get('x-request-id')!;
+      const prec = await prisma.usageRecord.findFirstOrThrow({ where: { requestId: pid } });
+      expect(JSON.stringify(prec.trace)).not.toContain('search');
+      const tp = await env.t.http.post(`${BASE}/test`).set(as(admin)).send({ requestId: pid }).expect(200);
+      expect(tp.body.request).toMatchObject({ loggedInputs: 'protected', headers: {}, metadata: {} });
+      expect(tp.body.match).toBeNull();
+    } finally {
+      await env.t.http
+        .patch('/api/v1/llm/data-protection/status/global')
+        .set(as(admin))
+        .send({ enabled: false })
+        .expect(200);
+      await prisma.routingRule.deleteMany();
+      await env.t.app.routing.reload();
+    }
+  });
+
+  it('replays a logged request that named its agent by header: the plan is the agent’s model, as routed', async () => {
+    const agent = await env.t.http
+      .post('/api/v1/llm/agents')
+      .set(as(admin))
+      .send({
+        agentId: 'replayer',
+        name: 'Replayer',
+        role: 'Replays',
+        normalModel: 'up-openai/gpt-test',
+        heavyModel: 'up-backup/gpt-test',
+        maxModel: 'up-anthropic/claude-test',
+      })
+      .expect(201);
+    try {
+      const r = await call(hi, { 'x-switchyard-agent': 'replayer', 'x-switchyard-effort': 'max' });
+      expect(r.res.status).toBe(200);
+      expect(r.res.headers.get('x-switchyard-provider')).toBe('up-anthropic');
+      await env.flushUsage();
+      const requestId = r.res.headers.get('x-request-id')!;
+      const t = await env.t.http.post(`${BASE}/test`).set(as(admin)).send({ requestId }).expect(200);
+      expect(t.body.recorded.agent).toMatchObject({ id: 'replayer', via: 'header', effort: 'max' });
+      expect(t.body.plan.trace.agent).toMatchObject({ id: 'replayer', via: 'header', effort: 'max' });
+      expect(t.body.plan.chosen.ref).toBe('up-anthropic/claude-test');
+    } finally {
+      await env.t.http.delete(`/api/v1/llm/agents/${agent.body.id}`).set(as(admin)).expect(204);
+    }
   });
 
   it('tests a described request against a draft list (nothing saved)', async () => {

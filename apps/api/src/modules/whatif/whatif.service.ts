@@ -23,6 +23,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import type { ProxyCaller } from '../../router/types.js';
+import { readReplayFacts } from '../../metering/replay-facts.js';
 
 /** Rows read per keyset batch. */
 const BATCH = 10_000;
@@ -43,15 +44,6 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
   embeddings: 'embeddings',
   count_tokens: 'count_tokens',
 };
-const CAPABILITIES = new Set<string>(['chat', 'tools', 'vision', 'json', 'embeddings', 'streaming']);
-const PARAMS = new Set<string>([
-  'n',
-  'n_stream',
-  'logprobs',
-  'json_schema',
-  'json_object',
-  'json_with_tools',
-]);
 
 /**
  * The replay facts the proxy stores first in a record's trace (`{"facts":{…},…}`), cut from the stored text
@@ -362,30 +354,15 @@ function factsOf(raw: string | null, endpoint: Endpoint, cache: Map<string, Pars
   const key = `${endpoint}|${raw ?? ''}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  let stored: { needs?: unknown; maxTokens?: unknown; params?: unknown } = {};
+  let stored: unknown = null;
   if (raw) {
     try {
-      const v: unknown = JSON.parse(raw);
-      if (v && typeof v === 'object') stored = v as typeof stored;
+      stored = JSON.parse(raw);
     } catch {
       // A cut that is not JSON: treated as an old row.
     }
   }
-  const extra = (Array.isArray(stored.needs) ? stored.needs : []).filter(
-    (n): n is Capability => typeof n === 'string' && CAPABILITIES.has(n),
-  );
-  const base: Capability[] = endpoint === 'embeddings' ? ['embeddings'] : ['chat'];
-  const params = (Array.isArray(stored.params) ? stored.params : []).filter(
-    (p): p is RequestParam => typeof p === 'string' && PARAMS.has(p),
-  );
-  const f: ParsedFacts = {
-    needs: [...new Set([...base, ...extra])],
-    maxTokens:
-      typeof stored.maxTokens === 'number' && Number.isInteger(stored.maxTokens) && stored.maxTokens > 0
-        ? stored.maxTokens
-        : null,
-    params: params.length > 0 ? params : undefined,
-  };
+  const f = readReplayFacts(stored, endpoint);
   cache.set(key, f);
   return f;
 }

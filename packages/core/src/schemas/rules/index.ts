@@ -205,8 +205,10 @@ export type Rule = Omit<z.infer<typeof ruleSchema>, 'when' | 'then'> & {
 
 /**
  * `POST /llm/rules/test`: a request as described (model, endpoint, facts, caller, headers, metadata, time), or an
- * existing request from the logs (`requestId`: its caller, model, endpoint, size and time, rebuilt from the usage
- * record). `rules` tests an unsaved draft list in place of the stored rules. No provider is called.
+ * existing request from the logs (`requestId`: its caller, model, endpoint, size, time, needs, max tokens, agent
+ * header and the header and metadata values rules looked at, rebuilt from the usage record; the body's fields
+ * override them, its headers and metadata key by key). `rules` tests an unsaved draft list in place of the stored
+ * rules. No provider is called.
  */
 export const testRulesBody = z.strictObject({
   requestId: safeString().trim().min(1).max(200).optional(),
@@ -256,6 +258,17 @@ export const testRulesResultSchema = z.strictObject({
     stream: z.boolean(),
     hasTools: z.boolean(),
     hasImages: z.boolean(),
+    /** Every capability the plan had to find (chat or embeddings, tools, vision, json, streaming). */
+    needs: z.array(z.string()),
+    /** The header and metadata values tested (a logged request's, with the body's on top). */
+    headers: z.record(z.string(), z.string()),
+    metadata: z.record(z.string(), z.string()),
+    /**
+     * A logged request's header and metadata values as its record kept them: `kept` (the ones rules looked at
+     * then), `protected` (not kept: data protection applied to it), `none` (no rule looked at any, or an older
+     * record). Null for a described request.
+     */
+    loggedInputs: z.enum(['kept', 'protected', 'none']).nullable(),
     at: z.string(),
   }),
   caller: z.strictObject({

@@ -105,6 +105,19 @@ export const storedTraceSchema = z.object({
       summary: z.string(),
     })
     .optional(),
+  /**
+   * The values of the headers and metadata keys routing rules looked at (only those), or `protected`: not kept,
+   * because data protection applied to the request.
+   */
+  inputs: z
+    .union([
+      z.literal('protected'),
+      z.object({
+        headers: z.record(z.string(), z.string()).optional(),
+        metadata: z.record(z.string(), z.string()).optional(),
+      }),
+    ])
+    .optional(),
   bodies: z
     .object({
       request: z.string(),

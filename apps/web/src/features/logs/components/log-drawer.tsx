@@ -338,6 +338,7 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
             <span className="text-muted">(the first routing rule that matched)</span>
           </p>
         ) : null}
+        {log.trace?.inputs ? <RuleInputs inputs={log.trace.inputs} /> : null}
         {plan ? (
           <TraceView plan={plan} />
         ) : (
@@ -414,5 +415,22 @@ export function LogDrawer({
     >
       {id ? scope === 'any' ? <AnyLog id={id} /> : <MyLog id={id} /> : null}
     </Drawer>
+  );
+}
+
+/** The header and metadata values routing rules looked at, as the record kept them (or why it did not). */
+function RuleInputs({ inputs }: { inputs: NonNullable<NonNullable<LogDetail['trace']>['inputs']> }) {
+  const kept =
+    inputs === 'protected'
+      ? 'not kept (data protection applied to this request)'
+      : [
+          ...Object.entries(inputs.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+          ...Object.entries(inputs.metadata ?? {}).map(([k, v]) => `metadata ${k}: ${v}`),
+        ].join('; ') || 'none sent';
+  return (
+    <p className="mb-2 text-sm" data-testid="log-rule-inputs">
+      <code>rule inputs: {kept}</code>{' '}
+      <span className="text-muted">(the header and metadata values routing rules look at)</span>
+    </p>
   );
 }

@@ -6,6 +6,7 @@ import { FormError } from '../../../components/ui/dialog';
 import { SelectField, TextAreaField, TextField } from '../../../components/ui/field';
 import { TraceView } from '../../logs/components/log-drawer';
 import { useTestRules } from '../api/test-rules';
+import type { TestRulesResult } from '../api/types';
 
 /** `name: value` lines → a header map (lower-case names). */
 function headerMap(text: string): Record<string, string> | undefined {
@@ -37,8 +38,9 @@ export function RuleTester({ initialRequestId = '' }: { initialRequestId?: strin
         <FlaskConical aria-hidden className="h-4 w-4" /> Test the rules
       </h2>
       <p className="mb-3 text-sm text-muted">
-        Paste a request id from the logs to test the request as it was sent (its caller, model, size and
-        time), or describe one. Nothing is sent to a provider.
+        Paste a request id from the logs to test the request as it was sent (its caller, model, size, time,
+        needs, agent, and the header and metadata values rules looked at), or describe one. Nothing is sent to
+        a provider.
       </p>
       <form
         aria-label="Test the rules"
@@ -88,7 +90,7 @@ export function RuleTester({ initialRequestId = '' }: { initialRequestId?: strin
           label="Headers"
           value={headers}
           onChange={(e) => setHeaders(e.target.value)}
-          hint="One per line: name: value."
+          hint="One per line: name: value. Over the logged request's own."
           className="sm:col-span-2"
         />
         <TextField
@@ -121,6 +123,7 @@ export function RuleTester({ initialRequestId = '' }: { initialRequestId?: strin
               {r.caller.region ? `, region ${r.caller.region}` : ''})
             </span>
           </p>
+          <TestedInputs result={r} />
           <ul className="space-y-2">
             {r.rules.map((x) => (
               <li
@@ -165,5 +168,44 @@ export function RuleTester({ initialRequestId = '' }: { initialRequestId?: strin
         </div>
       ) : null}
     </Card>
+  );
+}
+
+/** `name: value; …` of a value map, or null when it is empty. */
+function pairs(m: Record<string, string>): string | null {
+  const e = Object.entries(m);
+  return e.length ? e.map(([k, v]) => `${k}: ${v}`).join('; ') : null;
+}
+
+/**
+ * What the request was tested with beyond its model: its needs, and the header and metadata values (a logged
+ * request's as its record kept them, under any given here), or why a logged request's were not kept.
+ */
+function TestedInputs({ result: r }: { result: TestRulesResult }) {
+  const headers = pairs(r.request.headers);
+  const metadata = pairs(r.request.metadata);
+  const looked = r.rules.some((x) => x.checks.some((c) => c.kind === 'header' || c.kind === 'metadata'));
+  const logged = r.request.loggedInputs;
+  return (
+    <div className="space-y-1 text-xs text-muted" data-testid="rule-test-inputs">
+      <p>
+        Needs {r.request.needs.join(', ')}
+        {headers ? <>; headers {headers}</> : null}
+        {metadata ? <>; metadata {metadata}</> : null}
+        {logged === 'kept' && (headers || metadata) ? ' (as logged, under any given above)' : null}
+      </p>
+      {logged === 'protected' && looked ? (
+        <p data-testid="rule-test-inputs-note">
+          This request&apos;s header and metadata values were not kept: data protection applied to it. Give
+          them above to test them.
+        </p>
+      ) : null}
+      {logged === 'none' && looked ? (
+        <p data-testid="rule-test-inputs-note">
+          No header or metadata values were logged for this request (no rule looked at any when it was made).
+          Give them above to test them.
+        </p>
+      ) : null}
+    </div>
   );
 }
