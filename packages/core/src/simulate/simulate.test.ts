@@ -304,6 +304,60 @@ describe('simulate', () => {
     expect(r.projected.costUsd).toBeCloseTo(0.002 + 0.025, 10);
   });
 
+  it('a header or metadata rule replays with the values the record kept; a record without them stays', () => {
+    const candidate = applyChange(
+      base,
+      whatIfChange.parse({
+        rules: [
+          {
+            name: 'Search',
+            when: { headers: [{ name: 'x-team', equals: 'search' }] },
+            then: { route: 'small' },
+          },
+          {
+            name: 'Gold',
+            when: { metadata: [{ key: 'tier', equals: 'gold' }] },
+            then: { route: 'beta/big' },
+          },
+        ],
+      }),
+    );
+    const r = simulate(
+      [
+        rec({ id: 1, headers: { 'x-team': 'search' } }),
+        rec({ id: 2, metadata: { tier: 'gold' } }),
+        rec({ id: 3, headers: { 'x-team': 'ads' } }),
+        rec({ id: 4 }),
+      ],
+      { current: base, candidate },
+    );
+    expect(r.samples.map((x) => [x.id, x.projected])).toEqual([
+      ['1', 'beta/small'],
+      ['2', 'beta/big'],
+    ]);
+    expect(r.changed).toBe(2);
+  });
+
+  it('an agent named by header replays to the agent’s model for its effort', () => {
+    const withAgent: RoutingConfig = {
+      ...base,
+      agents: [
+        {
+          id: 'coder',
+          name: 'Coder',
+          role: 'Writes code',
+          models: { normal: 'alpha/big', heavy: 'beta/big', max: 'beta/small' },
+        },
+      ],
+    };
+    const r = simulate([rec({ id: 1, agent: { id: 'coder', effort: 'max' } }), rec({ id: 2 })], {
+      current: withAgent,
+      candidate: withAgent,
+    });
+    // Both sides replay the agent's choice: the max effort's model, not the alias the client named.
+    expect(r.current.costUsd).toBeCloseTo(0.002 + 0.025, 10);
+  });
+
   it('an empty rule list replays without the configured rules', () => {
     const withRule: RoutingConfig = {
       ...base,

@@ -44,6 +44,11 @@ export interface RecordFacts {
   params?: readonly RequestParam[] | undefined;
   /** The client asked for a stream (routing rules may look at it); absent = not recorded. */
   stream?: boolean | undefined;
+  /** The header and metadata values routing rules looked at when it was made; absent = none kept. */
+  headers?: Readonly<Record<string, string>> | undefined;
+  metadata?: Readonly<Record<string, string>> | undefined;
+  /** The agent the x-switchyard-agent header named (its effort as resolved); absent = none. */
+  agent?: { id: string; effort: string | null } | undefined;
   /** What the platform paid (recorded). */
   costUsd: number;
   /** The target that answered: provider id, its slug and the upstream model id. */
@@ -215,6 +220,9 @@ export function createSimulation(opts: SimulationOptions): Simulation {
         needs: r.needs,
         ...(r.params && r.params.length > 0 ? { params: r.params } : {}),
         ...(r.stream !== undefined ? { stream: r.stream } : {}),
+        ...(r.headers ? { headers: r.headers } : {}),
+        ...(r.metadata ? { metadata: r.metadata } : {}),
+        ...(r.agent ? { agent: r.agent } : {}),
       },
       caller: r.caller,
       config,

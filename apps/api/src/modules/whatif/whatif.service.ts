@@ -6,6 +6,7 @@ import {
   indexConfig,
   isEmptyChange,
   refOf,
+  ruleInputsOf,
   type Caller,
   type Capability,
   type Endpoint,
@@ -23,7 +24,7 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import type { ProxyCaller } from '../../router/types.js';
-import { readReplayFacts } from '../../metering/replay-facts.js';
+import { readReplayFacts, readRuleInputs } from '../../metering/replay-facts.js';
 
 /** Rows read per keyset batch. */
 const BATCH = 10_000;
@@ -51,6 +52,13 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
  */
 const FACTS_SQL = `CASE WHEN left("trace"::text, 9) = '{"facts":' THEN substring("trace"::text from '^\\{"facts":(\\{[^}]*\\})') END`;
 
+/**
+ * The header and metadata values routing rules looked at (kept in the trace's `inputs`), and an agent named by the
+ * x-switchyard-agent header (the plan's `agent`): the trace is parsed only for a row whose text holds them.
+ */
+const INPUTS_SQL = `CASE WHEN strpos("trace"::text, '"inputs":{') > 0 THEN ("trace"->'inputs')::text END`;
+const AGENT_SQL = `CASE WHEN strpos("trace"::text, '"via":"header"') > 0 THEN ("trace"->'plan'->'agent')::text END`;
+
 interface Row {
   id: number;
   at: number;
@@ -69,6 +77,10 @@ interface Row {
   appId: string | null;
   stream: boolean;
   facts: string | null;
+  /** The trace's `inputs` (only read when some rule looks at headers or metadata). */
+  inputs?: string | null;
+  /** The plan's agent (only read when an agent configuration exists). */
+  agent?: string | null;
 }
 
 interface ReplayScope {
@@ -206,6 +218,15 @@ export class WhatIfService {
     const sim = createSimulation({ current, candidate });
     const callers = new Map<string, Caller>();
     const facts = new Map<string, ParsedFacts>();
+    const inputs = new Map<string, ReturnType<typeof inputsOf>>();
+    const agents = new Map<string, ReturnType<typeof agentOf>>();
+    // Read only what a configuration could route by: rules on headers or metadata, agent configurations.
+    const lookedAt = (c: RoutingConfig) => {
+      const i = ruleInputsOf(c.rules ?? []);
+      return i.headers.length > 0 || i.metadata.length > 0;
+    };
+    const readInputs = lookedAt(current) || lookedAt(candidate);
+    const readAgent = (current.agents?.length ?? 0) > 0 || (candidate.agents?.length ?? 0) > 0;
     const started = performance.now();
     const bounds = await this.ctx.db.query<{ lo: number | null; hi: number | null }>(
       `SELECT min("id")::float8 AS lo, max("id")::float8 AS hi FROM "UsageRecord"
@@ -230,6 +251,7 @@ export class WhatIfService {
       const sql = `SELECT "id"::float8 AS id, (extract(epoch from "createdAt") * 1000)::float8 AS at, "endpoint",
           "requestedModel", "tokensIn", "tokensOut", "tokensCached", "costUsd"::float8 AS "costUsd", "providerId",
           "providerSlug", "modelId", "orgId", "gatewayKeyId", "userId", "appId", "stream", ${FACTS_SQL} AS facts
+          ${readInputs ? `, ${INPUTS_SQL} AS inputs` : ''}${readAgent ? `, ${AGENT_SQL} AS agent` : ''}
         FROM "UsageRecord" WHERE ${where} ORDER BY "UsageRecord"."id" LIMIT ${BATCH}`;
       const max = scope.maxRows ?? Number.POSITIVE_INFINITY;
       const fetch = (after: number) =>
@@ -248,6 +270,8 @@ export class WhatIfService {
           const endpoint = ENDPOINTS[r.endpoint];
           if (!endpoint) continue;
           const f = factsOf(r.facts, endpoint, facts);
+          const kept = r.inputs ? cachedBy(r.inputs, inputs, inputsOf) : null;
+          const agent = r.agent ? cachedBy(r.agent, agents, agentOf) : null;
           sim.add({
             id: r.id,
             at: r.at,
@@ -260,6 +284,8 @@ export class WhatIfService {
             needs: f.needs,
             params: f.params,
             stream: r.stream,
+            ...(kept ? { headers: kept.headers, metadata: kept.metadata } : {}),
+            ...(agent ? { agent } : {}),
             costUsd: r.costUsd,
             providerId: r.providerId,
             providerSlug: r.providerSlug,
@@ -365,6 +391,39 @@ function factsOf(raw: string | null, endpoint: Endpoint, cache: Map<string, Pars
   const f = readReplayFacts(stored, endpoint);
   cache.set(key, f);
   return f;
+}
+
+/** A parsed value cached by its text (few distinct values: the same headers, the same agents). */
+function cachedBy<T>(text: string, cache: Map<string, T>, parse: (text: string) => T): T {
+  let v = cache.get(text);
+  if (v === undefined && !cache.has(text)) {
+    v = parse(text);
+    cache.set(text, v);
+  }
+  return v as T;
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** A trace's kept rule inputs; null when none were kept. */
+function inputsOf(
+  text: string,
+): { headers: Record<string, string>; metadata: Record<string, string> } | null {
+  const r = readRuleInputs(parsed(text));
+  return r.kept === 'kept' ? { headers: r.headers, metadata: r.metadata } : null;
+}
+
+/** The plan's agent when the x-switchyard-agent header named it; null otherwise. */
+function agentOf(text: string): { id: string; effort: string | null } | null {
+  const a = parsed(text) as { id?: unknown; effort?: unknown; via?: unknown } | null;
+  if (!a || typeof a !== 'object' || a.via !== 'header' || typeof a.id !== 'string') return null;
+  return { id: a.id, effort: typeof a.effort === 'string' ? a.effort : null };
 }
 
 function safeJsonArray(s: string): string[] {
