@@ -216,14 +216,33 @@ describe('the proxy with rules', () => {
         then: { route: 'up-backup/gpt-test' },
       })
       .expect(201);
+    await env.t.app.routing.reload();
     const printable = fc.string({ maxLength: 300 }).map((s) => s.replace(/[^\x20-\x7e]/g, 'a').trim());
+    // Any metadata, or one whose looked-at value is any text (NUL, lone surrogates, 5,000 characters).
+    const metadata = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.record({ lane: fc.string({ unit: 'binary', maxLength: 5000 }) }),
+    );
+    const ids: string[] = [];
     await fc.assert(
-      fc.asyncProperty(printable, fc.jsonValue({ maxDepth: 2 }), async (team, metadata) => {
-        const r = await call({ ...hi, metadata }, { 'x-team': team });
+      fc.asyncProperty(printable, metadata, async (team, md) => {
+        const r = await call({ ...hi, metadata: md }, { 'x-team': team });
         expect(r.res.status).toBeLessThan(500);
+        ids.push(r.res.headers.get('x-request-id')!);
       }),
       { numRuns: 40 },
     );
+    // Every request is metered, whatever values its record keeps for the rules.
+    await env.flushUsage();
+    const rows = await prisma.usageRecord.findMany({
+      where: { requestId: { in: ids } },
+      select: { trace: true },
+    });
+    expect(rows).toHaveLength(ids.length);
+    for (const row of rows) {
+      const inputs = (row.trace as { inputs?: { headers?: Record<string, string> } }).inputs;
+      expect(inputs?.headers).toBeDefined();
+    }
     await prisma.routingRule.deleteMany();
     await env.t.app.routing.reload();
   });
