@@ -138,6 +138,12 @@ describe.each([
     expect((r1!.trace as Obj).cache).toMatchObject({ status: 'store', source: 'alias', ttlSeconds: 60 });
     expect((r2!.trace as Obj).cache).toMatchObject({ status: 'hit', source: 'alias' });
     expect(String(((r2!.trace as Obj).cache as Obj).summary)).toMatch(/^cache: hit/);
+    // The hit records no provider tokens; its trace says the served answer's, as the first request recorded them.
+    expect([r2!.tokensIn, r2!.tokensOut]).toEqual([0, 0]);
+    expect(r1!.tokensIn).toBeGreaterThan(0);
+    expect(String(((r2!.trace as Obj).cache as Obj).summary)).toContain(
+      `an answer of ${r1!.tokensIn} tokens in and ${r1!.tokensOut} out`,
+    );
     // The rollups carry the hit and the saving apart from BYOK savings.
     const hourly = await env.t.app.ctx.prisma.usageHourly.aggregate({
       _sum: { cacheHits: true, cacheSavedUsd: true, savedUsd: true },

@@ -189,7 +189,8 @@ export async function cacheBefore(
         ttlSeconds: ttl,
         ageMs,
         savedUsd: entry.meta.costUsd,
-        summary: `cache: hit (${how}, stored ${Math.round(ageMs / 1000)} s ago by ${entry.meta.provider}/${entry.meta.model}, saved $${entry.meta.costUsd.toFixed(6)})`,
+        // The record's tokens are the provider's (none on a hit); the answer's own are said here.
+        summary: `cache: hit (${how}, stored ${Math.round(ageMs / 1000)} s ago by ${entry.meta.provider}/${entry.meta.model}, an answer of ${entry.meta.tokensIn} tokens in and ${entry.meta.tokensOut} out, saved $${entry.meta.costUsd.toFixed(6)})`,
       },
     };
     d.metrics.responseCache.inc({ outcome: 'hit' });
