@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiCall, apiToken, createUser, navigate, signIn, unique } from './helpers';
+import { apiCall, apiToken, createUser, navigate, signIn, unique, waitForLog } from './helpers';
 
 /**
  * Agent configurations (seed 002): an admin creates an agent in the LLM area, a client calls it by name with an
@@ -36,22 +36,7 @@ test('create an agent and call it: the log says which agent chose the model', as
   expect(res.headers()['x-switchyard-model']).toBe('mock-small');
 
   const admin = await apiToken(request);
-  let logId = '';
-  await expect
-    .poll(
-      async () => {
-        const logs = await apiCall<{ data: { id: string; requestedModel: string }[] }>(
-          request,
-          admin,
-          'GET',
-          `/llm/logs?limit=20`,
-        );
-        logId = logs.data.find((l) => l.requestedModel === `agent:${id}:heavy`)?.id ?? '';
-        return logId;
-      },
-      { timeout: 15_000 },
-    )
-    .not.toBe('');
+  const logId = await waitForLog(request, admin, (l) => l.requestedModel === `agent:${id}:heavy`);
   await page.goto(`/logs?log=${logId}`);
   const drawer = page.getByRole('dialog', { name: 'Request details' });
   await expect(drawer.getByTestId('log-agent')).toContainText(`agent: ${id} (heavy) → mock/mock-small`);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiCall, apiToken, createUser, navigate, signIn, unique } from './helpers';
+import { apiCall, apiToken, createUser, navigate, signIn, unique, waitForLog } from './helpers';
 
 /**
  * The response cache: an admin turns caching on for an alias in its dialog, a client sends the same request twice,
@@ -45,22 +45,7 @@ test('cache an alias in the UI: the second identical request is a hit, shown wit
   expect(await second.json()).toEqual(await first.json());
 
   const admin = await apiToken(request);
-  let logId = '';
-  await expect
-    .poll(
-      async () => {
-        const logs = await apiCall<{ data: { id: string; requestedModel: string }[] }>(
-          request,
-          admin,
-          'GET',
-          '/llm/logs?limit=20&cache=hit',
-        );
-        logId = logs.data.find((l) => l.requestedModel === aliasName)?.id ?? '';
-        return logId;
-      },
-      { timeout: 15_000 },
-    )
-    .not.toBe('');
+  const logId = await waitForLog(request, admin, (l) => l.requestedModel === aliasName, '&cache=hit');
   await page.goto(`/logs?cache=hit&model=${aliasName}`);
   await expect(page.getByLabel('Cache')).toHaveValue('hit');
   const row = page.getByRole('row').filter({ hasText: aliasName });

@@ -82,6 +82,37 @@ export async function apiCall<T = unknown>(
   return (res.status() === 204 ? undefined : await res.json()) as T;
 }
 
+/** A row of `GET /llm/logs`, as the specs pick one. */
+export interface LogRow {
+  id: string;
+  requestId: string;
+  requestedModel: string;
+}
+
+/**
+ * The id of the first of the newest `GET /llm/logs?limit=20&<query>` rows `pick` accepts, waited for (usage records
+ * are written in batches).
+ */
+export async function waitForLog(
+  request: APIRequestContext,
+  token: string,
+  pick: (l: LogRow) => boolean,
+  query = '',
+): Promise<string> {
+  let id = '';
+  await expect
+    .poll(
+      async () => {
+        const logs = await apiCall<{ data: LogRow[] }>(request, token, 'GET', `/llm/logs?limit=20${query}`);
+        id = logs.data.find(pick)?.id ?? '';
+        return id;
+      },
+      { timeout: 15_000 },
+    )
+    .not.toBe('');
+  return id;
+}
+
 /** A user with a known password, created by the seeded admin through the API. */
 export async function createUser(
   request: APIRequestContext,

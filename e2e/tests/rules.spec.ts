@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiCall, apiToken, createUser, navigate, signIn, unique } from './helpers';
+import { apiCall, apiToken, createUser, navigate, signIn, unique, waitForLog } from './helpers';
 
 /** 'HH:MM' in UTC, `deltaMs` from now. */
 const utcClock = (deltaMs: number) => new Date(Date.now() + deltaMs).toISOString().slice(11, 16);
@@ -46,22 +46,7 @@ test('make a night rule, see it route a request and name itself in the trace; te
   const requestId = res.headers()['x-request-id']!;
 
   const admin = await apiToken(request);
-  let logId = '';
-  await expect
-    .poll(
-      async () => {
-        const logs = await apiCall<{ data: { id: string; requestId: string }[] }>(
-          request,
-          admin,
-          'GET',
-          `/llm/logs?limit=20`,
-        );
-        logId = logs.data.find((l) => l.requestId === requestId)?.id ?? '';
-        return logId;
-      },
-      { timeout: 15_000 },
-    )
-    .not.toBe('');
+  const logId = await waitForLog(request, admin, (l) => l.requestId === requestId);
   await page.goto(`/logs?log=${logId}`);
   const drawer = page.getByRole('dialog', { name: 'Request details' });
   await expect(drawer.getByTestId('log-rule')).toContainText(`rule: ${name} → mock/mock-large`);
@@ -124,22 +109,7 @@ test('the tester replays a logged request with the header value a rule looked at
       )
       .toBe('mock-large');
     // The record is written (the logs list it) before the tester reads it.
-    let logId = '';
-    await expect
-      .poll(
-        async () => {
-          const logs = await apiCall<{ data: { id: string; requestId: string }[] }>(
-            request,
-            admin,
-            'GET',
-            '/llm/logs?limit=20',
-          );
-          logId = logs.data.find((l) => l.requestId === requestId)?.id ?? '';
-          return logId;
-        },
-        { timeout: 15_000 },
-      )
-      .not.toBe('');
+    const logId = await waitForLog(request, admin, (l) => l.requestId === requestId);
 
     await signIn(page);
     await page.goto('/llm/rules');
