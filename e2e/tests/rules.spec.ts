@@ -72,8 +72,8 @@ test('make a night rule, see it route a request and name itself in the trace; te
 });
 
 /**
- * A header rule and a logged request that carried the header: the tester replays the header value the record kept,
- * says it did, and a value given in the form goes on top of it.
+ * A header rule and a logged request that carried the header: its log says the value the rules looked at and opens
+ * the tester on it; the tester replays that value, says it did, and a value given in the form goes on top of it.
  */
 test('the tester replays a logged request with the header value a rule looked at', async ({
   page,
@@ -112,9 +112,16 @@ test('the tester replays a logged request with the header value a rule looked at
     const logId = await waitForLog(request, admin, (l) => l.requestId === requestId);
 
     await signIn(page);
-    await page.goto('/llm/rules');
+    // The request's log says which values the rules looked at, and opens the tester on it.
+    await page.goto(`/logs?log=${logId}`);
+    const drawer = page.getByRole('dialog', { name: 'Request details' });
+    await expect(drawer.getByTestId('log-rule')).toContainText(`rule: ${name} → mock/mock-large`);
+    await expect(drawer.getByTestId('log-rule-inputs')).toHaveText(
+      `rule inputs: x-team: ${team} (the header and metadata values routing rules look at)`,
+    );
+    await drawer.getByRole('link', { name: 'Test it against the rules' }).click();
     const tester = page.getByTestId('rule-tester');
-    await tester.getByLabel('Request id (from the logs)').fill(requestId);
+    await expect(tester.getByLabel('Request id (from the logs)')).toHaveValue(requestId);
     await tester.getByRole('button', { name: 'Test' }).click();
     await expect(tester.getByTestId('rule-test-match')).toHaveText(name);
     await expect(tester.getByTestId('rule-test-inputs')).toContainText(`headers x-team: ${team} (as logged`);
@@ -125,14 +132,6 @@ test('the tester replays a logged request with the header value a rule looked at
     await tester.getByRole('button', { name: 'Test' }).click();
     await expect(tester.getByTestId('rule-test-match')).toHaveText('No rule applies');
     await expect(tester.getByTestId('rule-test-inputs')).toContainText('headers x-team: someone-else');
-
-    // The request's log says which values the rules looked at.
-    await page.goto(`/logs?log=${logId}`);
-    const drawer = page.getByRole('dialog', { name: 'Request details' });
-    await expect(drawer.getByTestId('log-rule')).toContainText(`rule: ${name} → mock/mock-large`);
-    await expect(drawer.getByTestId('log-rule-inputs')).toHaveText(
-      `rule inputs: x-team: ${team} (the header and metadata values routing rules look at)`,
-    );
   } finally {
     await apiCall(request, admin, 'DELETE', `/llm/rules/${rule.id}`);
   }

@@ -1,4 +1,4 @@
-import { ArrowRight, CheckCircle2, CircleSlash, KeyRound, Route } from 'lucide-react';
+import { ArrowRight, CheckCircle2, CircleSlash, FlaskConical, KeyRound, Route } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '../../../components/ui/badge';
@@ -6,6 +6,7 @@ import { Drawer } from '../../../components/ui/drawer';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatDateTime, formatNumber, formatUsd } from '../../../lib/format';
 import { useCan } from '../../auth/use-can';
+import { llmPath } from '../../llm/tabs';
 import { retraceHref } from '../../providers/routing-form';
 import { useLog } from '../api/get-log';
 import { useMyLog } from '../api/get-my-log';
@@ -189,7 +190,9 @@ function Body({ label, text }: { label: string; text: string }) {
 const TRACEABLE = new Set(['chat', 'messages', 'responses', 'embeddings']);
 
 function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
-  const canTrace = useCan()('routing:trace');
+  const can = useCan();
+  const canTrace = can('routing:trace');
+  const canTestRules = can('routing:read');
   const plan = log.trace?.plan ?? null;
   const attempts = log.trace?.attempts ?? [];
   const bodies = log.trace?.bodies;
@@ -289,18 +292,31 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
           </>
         ) : null}
       </dl>
-      {scope === 'any' && canTrace ? (
-        <Link
-          to={retraceHref({
-            model: log.requestedModel,
-            endpoint: TRACEABLE.has(log.endpoint) ? log.endpoint : undefined,
-            stream: log.stream,
-            runAs: log.key ? `key:${log.key.id}` : log.user ? `user:${log.user.id}` : undefined,
-          })}
-          className="mt-3 inline-flex items-center gap-1 text-sm font-medium text-accent underline"
-        >
-          <Route aria-hidden className="h-4 w-4" /> Re-trace this request
-        </Link>
+      {scope === 'any' && (canTrace || canTestRules) ? (
+        <div className="mt-3 flex flex-wrap gap-x-4 gap-y-1">
+          {canTrace ? (
+            <Link
+              to={retraceHref({
+                model: log.requestedModel,
+                endpoint: TRACEABLE.has(log.endpoint) ? log.endpoint : undefined,
+                stream: log.stream,
+                runAs: log.key ? `key:${log.key.id}` : log.user ? `user:${log.user.id}` : undefined,
+              })}
+              className="inline-flex items-center gap-1 text-sm font-medium text-accent underline"
+            >
+              <Route aria-hidden className="h-4 w-4" /> Re-trace this request
+            </Link>
+          ) : null}
+          {canTestRules ? (
+            // The rules tester replays the logged request itself: its needs, agent and the values rules looked at.
+            <Link
+              to={`${llmPath('rules')}?${new URLSearchParams({ request: log.requestId }).toString()}`}
+              className="inline-flex items-center gap-1 text-sm font-medium text-accent underline"
+            >
+              <FlaskConical aria-hidden className="h-4 w-4" /> Test it against the rules
+            </Link>
+          ) : null}
+        </div>
       ) : null}
       <Section title="Resolver trace">
         {log.trace?.cache ? (
