@@ -17,6 +17,8 @@ import {
   configAliasSchema,
   configAgentSchema,
   configRuleSchema,
+  configExperimentSchema,
+  TIERS,
   configChainSchema,
   configModelSchema,
   configPowerLevelSchema,
@@ -27,6 +29,7 @@ import {
   type ConfigFile,
   type ConfigFileIssue,
   type UpdateAliasBody,
+  type UpdateExperimentBody,
   type UpdateModelBody,
   type UpdatePowerLevelBody,
   type UpdateProviderBody,
@@ -34,6 +37,7 @@ import {
 import type {
   Agent as AgentRow,
   Alias,
+  Experiment as ExperimentRow,
   FallbackChain,
   Model,
   PowerLevel,
@@ -47,6 +51,7 @@ import { envRefName } from '../../router/secrets-resolver.js';
 import { providerDefaults, isProviderType } from '../../providers/index.js';
 import { AgentsService, presentAgent } from '../agents/agents.service.js';
 import { RulesService, presentRule } from '../rules/rules.service.js';
+import { ExperimentsService, presentExperiment } from '../experiments/experiments.service.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { ModelsService } from '../models/models.service.js';
 import type { ProviderHealthService } from '../providers/provider-health.service.js';
@@ -79,7 +84,15 @@ export class ConfigFileError extends Error {
 }
 
 export type ConfigKind =
-  'routing' | 'provider' | 'model' | 'power level' | 'alias' | 'fallback chain' | 'agent' | 'rule';
+  | 'routing'
+  | 'provider'
+  | 'model'
+  | 'power level'
+  | 'alias'
+  | 'fallback chain'
+  | 'agent'
+  | 'rule'
+  | 'experiment';
 
 /** One change an apply makes (or a dry run would make). */
 export interface ConfigChange {
@@ -112,6 +125,7 @@ const KIND_ORDER: ConfigKind[] = [
   'fallback chain',
   'agent',
   'rule',
+  'experiment',
   'routing',
 ];
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -199,6 +213,29 @@ function ruleEntry(r: RuleRow) {
   };
 }
 
+/** An experiment's definition as the file writes it: not its status (the dashboard starts and stops it). */
+function experimentEntry(e: ExperimentRow) {
+  const v = presentExperiment(e, Date.now());
+  return {
+    name: v.name,
+    description: v.description,
+    alias: v.alias,
+    stickiness: v.stickiness,
+    variants: v.variants,
+    startsAt: v.startsAt,
+    endsAt: v.endsAt,
+  };
+}
+
+/** Two optional instants (ISO texts) that are the same time (`…Z` and `….000Z`, or both unset). */
+const sameInstant = (a: unknown, b: unknown): boolean =>
+  (a ?? null) === null || (b ?? null) === null
+    ? (a ?? null) === (b ?? null)
+    : Date.parse(String(a)) === Date.parse(String(b));
+
+/** What a started experiment keeps as it was (as the experiments API refuses to change it). */
+const FROZEN_ONCE_STARTED = new Set(['alias', 'variants', 'stickiness', 'startsAt']);
+
 function levelEntry(l: PowerLevel) {
   return {
     slug: l.slug,
@@ -256,6 +293,7 @@ export class ConfigFileService {
   readonly #routing: RoutingService;
   readonly #agents: AgentsService;
   readonly #rules: RulesService;
+  readonly #experiments: ExperimentsService;
 
   constructor(
     private readonly ctx: AppContext,
@@ -267,25 +305,28 @@ export class ConfigFileService {
     this.#routing = new RoutingService(ctx, routing);
     this.#agents = new AgentsService(ctx);
     this.#rules = new RulesService(ctx, routing);
+    this.#experiments = new ExperimentsService(ctx);
   }
 
   async #current() {
     const p = this.ctx.prisma;
-    const [providers, models, aliases, chains, levels, rules, agents, routingRules] = await Promise.all([
-      p.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
-      p.model.findMany({
-        where: { scope: 'global' },
-        include: { provider: { select: { slug: true } } },
-        orderBy: [{ provider: { slug: 'asc' } }, { priority: 'asc' }, { modelId: 'asc' }],
-      }),
-      p.alias.findMany({ where: { scope: 'global' }, orderBy: { name: 'asc' } }),
-      p.fallbackChain.findMany({ orderBy: { modelRef: 'asc' } }),
-      p.powerLevel.findMany({ orderBy: [{ sortOrder: 'asc' }, { slug: 'asc' }] }),
-      this.#routing.rules(),
-      p.agent.findMany({ orderBy: { agentId: 'asc' } }),
-      p.routingRule.findMany({ orderBy: [{ order: 'asc' }, { id: 'asc' }] }),
-    ]);
-    return { providers, models, aliases, chains, levels, rules, agents, routingRules };
+    const [providers, models, aliases, chains, levels, rules, agents, routingRules, experiments] =
+      await Promise.all([
+        p.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
+        p.model.findMany({
+          where: { scope: 'global' },
+          include: { provider: { select: { slug: true } } },
+          orderBy: [{ provider: { slug: 'asc' } }, { priority: 'asc' }, { modelId: 'asc' }],
+        }),
+        p.alias.findMany({ where: { scope: 'global' }, orderBy: { name: 'asc' } }),
+        p.fallbackChain.findMany({ orderBy: { modelRef: 'asc' } }),
+        p.powerLevel.findMany({ orderBy: [{ sortOrder: 'asc' }, { slug: 'asc' }] }),
+        this.#routing.rules(),
+        p.agent.findMany({ orderBy: { agentId: 'asc' } }),
+        p.routingRule.findMany({ orderBy: [{ order: 'asc' }, { id: 'asc' }] }),
+        p.experiment.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      ]);
+    return { providers, models, aliases, chains, levels, rules, agents, routingRules, experiments };
   }
 
   // ---- export ---------------------------------------------------------------------------------------------
@@ -311,6 +352,10 @@ export class ConfigFileService {
       fallbackChains: cur.chains.map((c) => compact(chainEntry(c))),
       agents: cur.agents.map(agentEntry),
       rules: cur.routingRules.map((r) => compact(ruleEntry(r), ['when'])),
+      // An empty description is left out, as a hand-written file would (it reads back as empty).
+      experiments: cur.experiments.map((e) =>
+        compact({ ...experimentEntry(e), description: e.description || undefined }),
+      ),
     });
     doc.commentBefore = [
       ' Switchyard configuration (README "GitOps").',
@@ -733,6 +778,62 @@ export class ConfigFileService {
       );
     });
 
+    // ---- experiments, by name: their definitions (the dashboard owns their status). Their alias and variant
+    // targets must exist once this apply is done; a started one keeps its alias, variants, stickiness and start.
+    // Every alias the database will hold: the file's, and the others unless pruned (only global ones are).
+    const storedAliases = await this.ctx.prisma.alias.findMany({ select: { name: true, scope: true } });
+    const aliasesAfter = new Set([
+      ...file.aliases.map((a) => a.name),
+      ...storedAliases.filter((a) => !prune || a.scope !== 'global').map((a) => a.name),
+    ]);
+    // As the experiments API takes them: `auto`, a power level's tier, an alias, a model.
+    const tiers = new Set<string>(TIERS);
+    const experimentsByName = new Map<string, ExperimentRow[]>();
+    for (const e of cur.experiments)
+      experimentsByName.set(e.name, [...(experimentsByName.get(e.name) ?? []), e]);
+    const experimentNames = new Set(file.experiments.map((e) => e.name));
+    for (const [i, f] of file.experiments.entries()) {
+      if (!aliasesAfter.has(f.alias))
+        issue(['experiments', i, 'alias'], `no alias "${f.alias}" in the file or the database`);
+      f.variants.forEach((v, j) => {
+        if (v.target === 'auto' || tiers.has(v.target) || aliasesAfter.has(v.target)) return;
+        if (!known.has(v.target))
+          issue(
+            ['experiments', i, 'variants', j, 'target'],
+            `"${v.target}" is not an alias, a power level or a model in the file or the registry`,
+          );
+      });
+      const same = experimentsByName.get(f.name) ?? [];
+      if (same.length > 1) {
+        issue(
+          ['experiments', i, 'name'],
+          `${same.length} experiments are named "${f.name}" in the database: rename all but one in the dashboard to manage it from the file`,
+        );
+        continue;
+      }
+      const have = same[0];
+      if (!have) {
+        step({ action: 'create', kind: 'experiment', name: f.name, fields: [] }, () =>
+          this.#experiments.create(actor, f),
+        );
+        continue;
+      }
+      const fields = diffFields(normalized(configExperimentSchema, experimentEntry(have)), f, {
+        startsAt: sameInstant,
+        endsAt: sameInstant,
+      });
+      if (have.status !== 'draft')
+        for (const x of fields.filter((x) => FROZEN_ONCE_STARTED.has(x.field)))
+          issue(
+            ['experiments', i, x.field],
+            `experiment "${f.name}" has been started: its alias, variants, stickiness and start stay as they were (give the changed experiment another name)`,
+          );
+      if (!fields.length) continue;
+      step({ action: 'update', kind: 'experiment', name: f.name, fields }, () =>
+        this.#experiments.update(actor, have.id, bodyOf(fields) as UpdateExperimentBody),
+      );
+    }
+
     // ---- routing rules
     if (file.routing) {
       const rules = file.routing;
@@ -745,6 +846,12 @@ export class ConfigFileService {
 
     // ---- prune: what the file does not list (a pruned provider takes its models with it)
     if (prune) {
+      // A draft the file does not list is deleted; a started experiment is history (its results and feedback):
+      // never pruned, only deleted in the dashboard.
+      for (const e of cur.experiments.filter((e) => !experimentNames.has(e.name) && e.status === 'draft'))
+        step({ action: 'delete', kind: 'experiment', name: e.name, fields: [] }, () =>
+          this.#experiments.remove(actor, e.id),
+        );
       for (const r of cur.routingRules.filter((r) => !ruleNames.has(r.name)))
         step({ action: 'delete', kind: 'rule', name: r.name, fields: [] }, () =>
           this.#rules.remove(actor, r.id),

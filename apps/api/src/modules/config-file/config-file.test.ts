@@ -61,6 +61,7 @@ type Doc = Record<string, unknown> & {
   powerLevels: Record<string, unknown>[];
   agents?: Record<string, unknown>[];
   rules?: Record<string, unknown>[];
+  experiments?: Record<string, unknown>[];
   routing: Record<string, unknown>;
 };
 
@@ -322,6 +323,105 @@ describe('config export and apply', () => {
     expect(await t.app.ctx.prisma.routingRule.count()).toBe(0);
   });
 
+  it('experiments: the file owns their definitions and the dashboard their status; a started one stays as it began', async () => {
+    const { prisma } = t.app.ctx;
+    const api = (method: 'post' | 'delete', path: string) =>
+      t.http[method](`/api/v1/llm/experiments${path}`).set(as(superAdmin));
+    const doc = await exported();
+    doc.aliases = [...doc.aliases, { name: 'gitops.ab', targets: [{ ref: 'mock/mock-small', weight: 1 }] }];
+    const ab = {
+      name: 'Small vs large',
+      description: 'Which answers better',
+      alias: 'gitops.ab',
+      stickiness: 'user',
+      variants: [
+        { name: 'small', percent: 50, target: 'mock/mock-small' },
+        { name: 'large', percent: 50, target: 'mock/mock-large' },
+      ],
+      endsAt: '2030-01-01T00:00:00Z',
+    };
+    const draft = { ...ab, name: 'Draft only', description: '', variants: ab.variants.slice().reverse() };
+    doc.experiments = [ab, draft];
+    const apply = (d: Doc, ...flags: string[]) =>
+      cli(['config', 'apply', 'f.yaml', ...flags], { 'f.yaml': stringify(d) });
+
+    const dry = await apply(doc, '--dry-run');
+    expect(dry.stdout).toContain('+ experiment Small vs large');
+    expect(await prisma.experiment.count()).toBe(0);
+    expect((await apply(doc)).code).toBe(0);
+    const row = await prisma.experiment.findFirstOrThrow({ where: { name: 'Small vs large' } });
+    expect(row).toMatchObject({ status: 'draft', alias: 'gitops.ab', stickiness: 'user' });
+    expect(row.variants).toEqual(ab.variants);
+    // Exported back as written (the end as the same instant); applying the export changes nothing.
+    const back = await exported();
+    expect(back.experiments).toEqual([
+      { ...ab, endsAt: '2030-01-01T00:00:00.000Z' },
+      {
+        name: 'Draft only',
+        alias: 'gitops.ab',
+        stickiness: 'user',
+        variants: draft.variants,
+        endsAt: '2030-01-01T00:00:00.000Z',
+      },
+    ]);
+    expect((await apply(back, '--dry-run')).stdout).toBe('no changes\n');
+    expect((await apply(doc, '--dry-run')).stdout).toBe('no changes\n');
+
+    // A draft's split changes with the file.
+    const split = [
+      { name: 'small', percent: 70, target: 'mock/mock-small' },
+      { name: 'large', percent: 30, target: 'mock/mock-large' },
+    ];
+    doc.experiments = [{ ...ab, variants: split }, draft];
+    const changed = await apply(doc);
+    expect(changed.stdout).toContain('~ experiment Small vs large: variants');
+    expect((await prisma.experiment.findUniqueOrThrow({ where: { id: row.id } })).variants).toEqual(split);
+
+    // Started in the dashboard: the file does not stop it, and cannot change how it splits.
+    await api('post', `/${row.id}/start`).expect(200);
+    const before = await auditCount();
+    const frozen = await apply({ ...doc, experiments: [{ ...ab, variants: ab.variants }, draft] });
+    expect(frozen.code).toBe(1);
+    expect(frozen.stderr).toContain('experiments[0].variants');
+    expect(frozen.stderr).toContain('has been started');
+    expect(await auditCount()).toBe(before);
+    expect((await prisma.experiment.findUniqueOrThrow({ where: { id: row.id } })).variants).toEqual(split);
+    // Its description and end may change; it keeps running.
+    doc.experiments = [{ ...ab, variants: split, description: 'Now with a note', endsAt: null }, draft];
+    const noted = await apply(doc);
+    expect(noted.code).toBe(0);
+    expect(noted.stdout).toContain('~ experiment Small vs large: description');
+    expect(await prisma.experiment.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: 'running',
+      description: 'Now with a note',
+      endsAt: null,
+    });
+
+    // What it names must exist once the file is applied.
+    const ghost = await apply({ ...doc, experiments: [{ ...draft, alias: 'ghost.alias' }] });
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toMatch(/experiments\[0\]\.alias \(line \d+\): no alias "ghost\.alias"/);
+    const badTarget = await apply({
+      ...doc,
+      experiments: [
+        { ...draft, variants: [draft.variants[0], { name: 'x', percent: 50, target: 'ghost/x' }] },
+      ],
+    });
+    expect(badTarget.code).toBe(1);
+    expect(badTarget.stderr).toContain('experiments[0].variants[1].target');
+
+    // Pruned: the draft the file no longer lists goes; the started one is history and stays.
+    doc.experiments = [];
+    const pruned = await apply(doc, '--prune');
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toContain('- experiment Draft only');
+    expect(pruned.stdout).not.toContain('- experiment Small vs large');
+    expect((await prisma.experiment.findMany()).map((e) => e.name)).toEqual(['Small vs large']);
+
+    await api('post', `/${row.id}/stop`).expect(200);
+    await api('delete', `/${row.id}`).expect(204);
+  });
+
   it('secrets are never exported: a stored key becomes a commented apiKeyEnv placeholder, config secrets are masked', async () => {
     const created = await t.http
       .post('/api/v1/llm/providers')
@@ -548,6 +648,34 @@ describe('config apply fuzz', () => {
           ),
         ),
         routing: maybe(fc.record({ strategy: maybe(fc.constantFrom('cost', 'balanced')) })),
+        experiments: maybe(
+          fc.array(
+            fc.record(
+              {
+                name: maybe(fc.constantFrom('fz-exp', 'Fz exp 2')),
+                alias: maybe(fc.constantFrom('fz.alias', 'ghost.alias', 'auto')),
+                variants: maybe(
+                  fc.constantFrom(
+                    [
+                      { name: 'a', percent: 50, target: 'mock/mock-small' },
+                      { name: 'b', percent: 50, target: 'eco' },
+                    ],
+                    [
+                      { name: 'a', percent: 60, target: 'ghost/x' },
+                      { name: 'b', percent: 40, target: 'fz.alias' },
+                    ],
+                    [{ name: 'a', percent: 100, target: 'mock/mock-small' }],
+                  ),
+                ),
+                stickiness: maybe(fc.constantFrom('user', 'request', 'nope')),
+                startsAt: maybe(fc.constantFrom(null, '2031-01-01T00:00:00Z')),
+                endsAt: maybe(fc.constantFrom(null, '2030-01-01T00:00:00Z', 'soon')),
+              },
+              { requiredKeys: ['name', 'alias', 'variants'] },
+            ),
+            { maxLength: 1 },
+          ),
+        ),
       },
       { requiredKeys: ['apiVersion', 'kind'] },
     );

@@ -67,6 +67,71 @@ describe('config file', () => {
       'only one model may be the default',
     ],
     [
+      'an experiment twice',
+      {
+        ...base,
+        experiments: [
+          {
+            name: 'AB',
+            alias: 'chat',
+            variants: [
+              { name: 'a', percent: 50, target: 'x' },
+              { name: 'b', percent: 50, target: 'y' },
+            ],
+          },
+          {
+            name: 'AB',
+            alias: 'chat',
+            variants: [
+              { name: 'a', percent: 50, target: 'x' },
+              { name: 'b', percent: 50, target: 'y' },
+            ],
+          },
+        ],
+      },
+      'experiments[1]',
+      'experiment "AB" is listed twice',
+    ],
+    [
+      'an experiment whose split is not 100',
+      {
+        ...base,
+        experiments: [
+          {
+            name: 'AB',
+            alias: 'chat',
+            variants: [
+              { name: 'a', percent: 50, target: 'x' },
+              { name: 'b', percent: 40, target: 'y' },
+            ],
+          },
+        ],
+      },
+      'experiments[0].variants',
+      'percents must sum to 100',
+    ],
+    [
+      'an experiment with a status (the dashboard owns it)',
+      {
+        ...base,
+        experiments: [
+          {
+            ...{
+              name: 'AB',
+              alias: 'chat',
+              variants: [
+                { name: 'a', percent: 50, target: 'x' },
+                { name: 'b', percent: 50, target: 'y' },
+              ],
+            },
+            status: 'running',
+          },
+        ],
+      },
+      'experiments[0].status',
+      'is not a known field',
+    ],
+    [
       'a chain to itself',
       { ...base, fallbackChains: [{ modelRef: 'a/b', targets: ['a/b'] }] },
       'fallbackChains[0].targets',

@@ -3,14 +3,15 @@
  * start) reads. Every entry is validated by the admin API's own request bodies (no second schema): a provider is a
  * `createProviderBody` without its key, a model a `createModelBody` naming its provider by slug, and so on.
  *
- * Versioned: `apiVersion` + `kind`. New object kinds join as new top-level lists, as agents and rules did; an unknown
- * top-level key is an error, so an older server refuses a newer file instead of ignoring part of it.
+ * Versioned: `apiVersion` + `kind`. New object kinds join as new top-level lists, as agents, rules and experiments
+ * did; an unknown top-level key is an error, so an older server refuses a newer file instead of ignoring part of it.
  */
 import { z } from 'zod';
 import { createProviderBody } from '../admin/index.js';
 import { createModelBody } from '../models/index.js';
 import { createAgentBody } from '../agents/index.js';
 import { createRuleBody } from '../rules/index.js';
+import { createExperimentBody } from '../experiments/index.js';
 import {
   createAliasBody,
   fallbackChainBody,
@@ -36,6 +37,11 @@ export const configChainSchema = fallbackChainBody.strict();
 export const configAgentSchema = createAgentBody.strict();
 /** A conditional routing rule, by name; the file's order is the order rules are tried in (`order` is ignored). */
 export const configRuleSchema = createRuleBody;
+/**
+ * An A/B experiment's definition, by name. Its status (draft, running, stopped) is not in the file: the dashboard
+ * starts and stops it. Once started, only its description and end may change (as through the API).
+ */
+export const configExperimentSchema = createExperimentBody;
 /** A power level (they exist already: the file changes them). */
 export const configPowerLevelSchema = updatePowerLevelBody
   .extend({ slug: z.string().trim().min(1, 'is required').max(60) })
@@ -65,6 +71,7 @@ export const configFileSchema = z
     powerLevels: list(configPowerLevelSchema),
     agents: list(configAgentSchema),
     rules: list(configRuleSchema),
+    experiments: list(configExperimentSchema),
   })
   .strict()
   .superRefine((f, ctx) => {
@@ -84,6 +91,7 @@ export const configFileSchema = z
     unique(f.powerLevels, (l) => l.slug, 'powerLevels', 'power level');
     unique(f.agents, (a) => a.agentId, 'agents', 'agent');
     unique(f.rules, (r) => r.name, 'rules', 'rule');
+    unique(f.experiments, (e) => e.name, 'experiments', 'experiment');
     const defaults = f.models.filter((m) => m.isDefault);
     if (defaults.length > 1)
       ctx.addIssue({
