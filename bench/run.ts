@@ -569,7 +569,12 @@ async function main() {
   const dlpOff = measured.find((a) => a.name.endsWith('protection off'));
   const dlpOn = measured.find((a) => a.name.endsWith('protection on'));
   const dlpPairs = dlpOff && dlpOn && !STREAMS_ONLY ? await dlpAlternating(dlpOff, dlpOn) : null;
-  const direct = measured.find((a) => a.name === 'direct') ? results.get('direct') : undefined;
+  const minimalArm = measured.find((a) => a.name === 'minimal proxy');
+  const pgArm = measured.find((a) => a.name === 'Switchyard (PostgreSQL)');
+  const directArm = measured.find((a) => a.name === 'direct');
+  const streamPairs =
+    minimalArm && pgArm && directArm ? await streamAlternating(directArm, minimalArm, pgArm) : null;
+  const direct = directArm ? results.get('direct') : undefined;
   const p50Direct = direct ? median((direct.wrk[1] ?? []).map((w) => w.p50)) : Number.NaN;
   const ttfcDirect = direct ? median(direct.streams[1]!.map((s) => s.ttfcMs)) : Number.NaN;
   const ttfcDirect16 = direct ? median(direct.streams[16]!.map((s) => s.ttfcMs)) : Number.NaN;
@@ -689,6 +694,7 @@ async function main() {
       const met = checks.filter((c) => c[2]).length;
       return `- ${q.arm} (${met} of ${checks.length} targets met): ${checks.map(([what, v, pass]) => `${what} ${v} ${ok(pass)}`).join('; ')}.`;
     }),
+    ...streamPairLines(streamPairs, f),
     ...dlpLines(rows, dlpPairs, f),
     ...cacheLines(rows, f),
     ...measured.filter((a) => a.note).map((a) => `- ${a.name}: ${a.note}.`),
@@ -710,6 +716,8 @@ async function main() {
         ratios,
         // The data-protection pair's alternating blocks (p50 at c=1 in ms, block by block), when both arms ran.
         dlpPairs,
+        // Streams of the minimal proxy and Switchyard (PostgreSQL) in alternating blocks, block by block.
+        streamPairs,
         failed,
       },
       null,
@@ -727,6 +735,85 @@ async function main() {
   for (const a of arms) await a.cleanup?.().catch(() => undefined);
   upstream.close();
   process.exit(0);
+}
+
+/** Pairs of 1 s blocks per concurrency in the streams' alternating measurement (see streamAlternating). */
+const STREAM_PAIRS = 8;
+
+interface StreamBlock {
+  c: number;
+  streamsPerSec: number;
+  ttfcMs: number;
+}
+
+/** Block by block: the mock upstream directly, the minimal proxy, Switchyard (PostgreSQL). */
+interface StreamPairs {
+  direct: StreamBlock[];
+  minimal: StreamBlock[];
+  switchyard: StreamBlock[];
+}
+
+/**
+ * The stream targets measured a second way, with the gateways awake and taking turns: STREAM_PAIRS pairs of 1 s
+ * blocks at c=1 and at c=16, the mock upstream alone first in each pair (the added time's baseline), then the minimal
+ * proxy and Switchyard, their order swapped every pair. The rounds measure the arms minutes apart; blocks next to
+ * each other see the same machine.
+ */
+async function streamAlternating(direct: Arm, minimal: Arm, sy: Arm): Promise<StreamPairs> {
+  const arms = [direct, minimal, sy];
+  for (const a of arms) stopArm(a, 'SIGCONT');
+  const body = (a: Arm) =>
+    JSON.stringify({
+      model: a.model,
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'Hello, benchmark' }],
+    });
+  const block = async (a: Arm, c: number, seconds = 1): Promise<StreamBlock> => {
+    const s = await runStreams({
+      url: a.url,
+      body: body(a),
+      headers: a.headers,
+      seconds,
+      concurrency: c,
+      expectedFrames: EXPECTED_STREAM_FRAMES,
+    });
+    return { c, streamsPerSec: s.streamsPerSec, ttfcMs: s.ttfcMs };
+  };
+  const out: StreamPairs = { direct: [], minimal: [], switchyard: [] };
+  try {
+    await waitIdle();
+    for (const a of arms) await block(a, 16, STREAM_WARMUP_SECONDS);
+    for (let k = 0; k < STREAM_PAIRS; k++) {
+      for (const c of [1, 16]) {
+        out.direct.push(await block(direct, c));
+        const order = k % 2 === 0 ? [minimal, sy] : [sy, minimal];
+        for (const a of order) (a === minimal ? out.minimal : out.switchyard).push(await block(a, c));
+      }
+    }
+  } finally {
+    for (const a of arms) stopArm(a, 'SIGSTOP');
+  }
+  return out;
+}
+
+/** Each pair's Switchyard-to-minimal ratios (streams per second, added time to first chunk), then their medians. */
+function streamPairLines(
+  pairs: StreamPairs | null,
+  f: (n: number | null | undefined, d?: number) => string,
+): string[] {
+  if (!pairs) return [];
+  const at = (c: number) => {
+    const pick = (xs: StreamBlock[]) => xs.filter((b) => b.c === c);
+    const [d, m, s] = [pick(pairs.direct), pick(pairs.minimal), pick(pairs.switchyard)];
+    const rate = s.map((b, i) => b.streamsPerSec / m[i]!.streamsPerSec);
+    const added = s.map((b, i) => (b.ttfcMs - d[i]!.ttfcMs) / (m[i]!.ttfcMs - d[i]!.ttfcMs));
+    const range = (xs: number[]) => `${f(Math.min(...xs), 2)}–${f(Math.max(...xs), 2)}`;
+    return `at c=${c} streams/s ${f(median(rate), 2)}× (pairs ${range(rate)}), added TTFC ${f(median(added), 2)}× (pairs ${range(added)})`;
+  };
+  return [
+    `- Switchyard (PostgreSQL) against the minimal proxy, streams in alternating blocks (${STREAM_PAIRS} pairs of 1 s blocks per concurrency, the mock upstream alone first in each pair, medians of the pairs' ratios): ${at(1)}; ${at(16)}. The targets above are read from the rounds.`,
+  ];
 }
 
 /** Pairs of 1 s blocks in the data-protection pair's alternating measurement (see dlpAlternating). */
