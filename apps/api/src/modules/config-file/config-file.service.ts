@@ -339,6 +339,9 @@ export class ConfigFileService {
     const cur = await this.#current();
     // Every rule the file can set (routingRulesBody), as stored; not the read-only strategy texts or the time.
     const { strategies: _texts, updatedAt: _at, defaultModel, ...rules } = cur.rules;
+    const names = new Map<string, number>();
+    for (const e of cur.experiments) names.set(e.name, (names.get(e.name) ?? 0) + 1);
+    const sharedNames = new Set([...names].filter(([, n]) => n > 1).map(([name]) => name));
     const doc = new Document({
       apiVersion: CONFIG_FILE_API_VERSION,
       kind: CONFIG_FILE_KIND,
@@ -352,10 +355,11 @@ export class ConfigFileService {
       fallbackChains: cur.chains.map((c) => compact(chainEntry(c))),
       agents: cur.agents.map(agentEntry),
       rules: cur.routingRules.map((r) => compact(ruleEntry(r), ['when'])),
-      // An empty description is left out, as a hand-written file would (it reads back as empty).
-      experiments: cur.experiments.map((e) =>
-        compact({ ...experimentEntry(e), description: e.description || undefined }),
-      ),
+      // An empty description is left out, as a hand-written file would (it reads back as empty). A name the
+      // dashboard gave to several experiments is left out (the file keys them by name; see the warning).
+      experiments: cur.experiments
+        .filter((e) => !sharedNames.has(e.name))
+        .map((e) => compact({ ...experimentEntry(e), description: e.description || undefined })),
     });
     doc.commentBefore = [
       ' Switchyard configuration (README "GitOps").',
@@ -363,6 +367,10 @@ export class ConfigFileService {
       " Keys are never written here: name an environment variable in a provider's apiKeyEnv.",
     ].join('\n');
     const warnings: string[] = [];
+    for (const name of sharedNames)
+      warnings.push(
+        `experiment "${name}": ${names.get(name)} experiments have this name, so none of them was exported (rename all but one in the dashboard)`,
+      );
     cur.providers.forEach((p, i) => {
       const notes: string[] = [];
       if (p.encryptedApiKey) {

@@ -418,8 +418,25 @@ describe('config export and apply', () => {
     expect(pruned.stdout).not.toContain('- experiment Small vs large');
     expect((await prisma.experiment.findMany()).map((e) => e.name)).toEqual(['Small vs large']);
 
-    await api('post', `/${row.id}/stop`).expect(200);
-    await api('delete', `/${row.id}`).expect(204);
+    // Two experiments of one name (the dashboard allows it): neither is exported, and the export still applies.
+    const twin = { name: 'Twin', alias: 'gitops.ab', variants: split };
+    const t1 = await api('post', '').send(twin).expect(201);
+    const t2 = await api('post', '').send(twin).expect(201);
+    const { yaml, warnings } = await svc.export();
+    expect(warnings).toContain(
+      'experiment "Twin": 2 experiments have this name, so none of them was exported (rename all but one in the dashboard)',
+    );
+    expect((parse(yaml) as Doc).experiments?.map((e) => e.name)).toEqual(['Small vs large']);
+    expect((await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': yaml })).stdout).toBe(
+      'no changes\n',
+    );
+    const listed = await apply({ ...doc, experiments: [twin] });
+    expect(listed.code).toBe(1);
+    expect(listed.stderr).toContain('2 experiments are named "Twin" in the database');
+    for (const id of [t1.body.id, t2.body.id, row.id]) {
+      if (id === row.id) await api('post', `/${id}/stop`).expect(200);
+      await api('delete', `/${id}`).expect(204);
+    }
   });
 
   it('secrets are never exported: a stored key becomes a commented apiKeyEnv placeholder, config secrets are masked', async () => {
