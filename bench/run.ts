@@ -11,7 +11,9 @@
  * BENCH_CPU_PROF (a directory: every Switchyard arm writes a CPU profile there; see lib/profile-top.ts),
  * BENCH_STREAMS_ONLY=1 (skip the wrk runs: with BENCH_CPU_PROF, a profile of streaming alone),
  * BENCH_STREAM_SECONDS (2: each timed stream phase; longer gives a probe or a profiler time to attach),
- * BENCH_SY_NODE_OPTIONS (NODE_OPTIONS for the Switchyard arms only, e.g. a V8 flag or an `--import` probe).
+ * BENCH_SY_NODE_OPTIONS (NODE_OPTIONS for the Switchyard arms only, e.g. a V8 flag or an `--import` probe),
+ * BENCH_SY_NODE_ARGS (arguments before the script for the Switchyard arms only, space-separated: flags NODE_OPTIONS
+ * refuses, e.g. `--single-threaded-gc`).
  * dlp-off / dlp-on: Switchyard (PostgreSQL) sent a realistic 4 KB prompt holding a few sensitive values, with data
  * protection off and on (the global policy, every detector masking): the cost of protection per KB of prompt.
  * otel-on: Switchyard (PostgreSQL) with OTEL_EXPORTER_OTLP_ENDPOINT set (a local sink): the cost of tracing.
@@ -268,7 +270,8 @@ async function switchyardArm(
   const prof = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
-  const proc = startPinned([...prof, 'apps/api/dist/main.js'], {
+  const nodeArgs = process.env.BENCH_SY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const proc = startPinned([...prof, ...nodeArgs, 'apps/api/dist/main.js'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     SWITCHYARD_DATA_DIR: dataDir,
