@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { configPath, formatConfigIssues, parseConfigFile } from './index.js';
 
 const base = { apiVersion: 'switchyard.dev/v1', kind: 'GatewayConfig' };
+const experiment = {
+  name: 'AB',
+  alias: 'chat',
+  variants: [
+    { name: 'a', percent: 50, target: 'x' },
+    { name: 'b', percent: 50, target: 'y' },
+  ],
+};
 
 describe('config file', () => {
   it("a minimal file is every list empty, with the API bodies' defaults on entries", () => {
@@ -68,27 +76,7 @@ describe('config file', () => {
     ],
     [
       'an experiment twice',
-      {
-        ...base,
-        experiments: [
-          {
-            name: 'AB',
-            alias: 'chat',
-            variants: [
-              { name: 'a', percent: 50, target: 'x' },
-              { name: 'b', percent: 50, target: 'y' },
-            ],
-          },
-          {
-            name: 'AB',
-            alias: 'chat',
-            variants: [
-              { name: 'a', percent: 50, target: 'x' },
-              { name: 'b', percent: 50, target: 'y' },
-            ],
-          },
-        ],
-      },
+      { ...base, experiments: [experiment, experiment] },
       'experiments[1]',
       'experiment "AB" is listed twice',
     ],
@@ -97,14 +85,7 @@ describe('config file', () => {
       {
         ...base,
         experiments: [
-          {
-            name: 'AB',
-            alias: 'chat',
-            variants: [
-              { name: 'a', percent: 50, target: 'x' },
-              { name: 'b', percent: 40, target: 'y' },
-            ],
-          },
+          { ...experiment, variants: [experiment.variants[0], { name: 'b', percent: 40, target: 'y' }] },
         ],
       },
       'experiments[0].variants',
@@ -112,22 +93,7 @@ describe('config file', () => {
     ],
     [
       'an experiment with a status (the dashboard owns it)',
-      {
-        ...base,
-        experiments: [
-          {
-            ...{
-              name: 'AB',
-              alias: 'chat',
-              variants: [
-                { name: 'a', percent: 50, target: 'x' },
-                { name: 'b', percent: 50, target: 'y' },
-              ],
-            },
-            status: 'running',
-          },
-        ],
-      },
+      { ...base, experiments: [{ ...experiment, status: 'running' }] },
       'experiments[0].status',
       'is not a known field',
     ],
