@@ -315,6 +315,7 @@ export const routingContracts = {
     summary: 'Change an alias',
     body: updateAliasBody,
     response: { status: 200, description: 'OK', schema: aliasSchema },
+    errors: { 409: 'A rename while an experiment runs on the alias (stop it first)' },
   }),
   deleteAlias: defineContract({
     method: 'delete',
@@ -323,6 +324,7 @@ export const routingContracts = {
     tag: 'Routing',
     summary: 'Delete an alias',
     response: { status: 204, description: 'Deleted' },
+    errors: { 409: 'An experiment runs on the alias (stop it first)' },
   }),
   bulkAliases: defineContract({
     method: 'post',
@@ -332,6 +334,7 @@ export const routingContracts = {
     summary: 'Enable, disable or delete several aliases in one step (audited once; unknown ids reported)',
     body: bulkAliasesBody,
     response: { status: 200, description: '{action, affected, missing}', schema: bulkModelsResultSchema },
+    errors: { 409: 'A delete of an alias an experiment runs on (stop it first; nothing is deleted)' },
   }),
   chains: defineContract({
     method: 'get',

@@ -872,6 +872,16 @@ export class ConfigFileService {
         step({ action: 'delete', kind: 'fallback chain', name: c.modelRef, fields: [] }, () =>
           this.#routing.deleteChain(actor, c.id),
         );
+      // An alias a running experiment splits is not pruned from under it (as the API refuses to delete it).
+      for (const a of cur.aliases.filter((a) => !aliasNames.has(a.name))) {
+        const running = cur.experiments.find((e) => e.status === 'running' && e.alias === a.name);
+        const kept = storedAliases.some((s) => s.name === a.name && s.scope !== 'global');
+        if (running && !kept)
+          issue(
+            ['aliases'],
+            `alias "${a.name}" is not in the file, but the experiment "${running.name}" is running on it: stop the experiment first, or keep the alias in the file`,
+          );
+      }
       for (const a of cur.aliases.filter((a) => !aliasNames.has(a.name)))
         step({ action: 'delete', kind: 'alias', name: a.name, fields: [] }, () =>
           this.#routing.deleteAlias(actor, a.id),

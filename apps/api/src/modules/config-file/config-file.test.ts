@@ -397,6 +397,20 @@ describe('config export and apply', () => {
       endsAt: null,
     });
 
+    // The alias it runs on is not pruned from under it (nothing is applied).
+    const withoutAlias = {
+      ...doc,
+      aliases: doc.aliases.filter((x) => x.name !== 'gitops.ab'),
+      experiments: [],
+    };
+    const kept = await apply(withoutAlias, '--prune');
+    expect(kept.code).toBe(1);
+    expect(kept.stderr).toContain(
+      'alias "gitops.ab" is not in the file, but the experiment "Small vs large" is running on it',
+    );
+    expect(await prisma.alias.count({ where: { name: 'gitops.ab' } })).toBe(1);
+    expect(await prisma.experiment.count({ where: { name: 'Draft only' } })).toBe(1);
+
     // What it names must exist once the file is applied.
     const ghost = await apply({ ...doc, experiments: [{ ...draft, alias: 'ghost.alias' }] });
     expect(ghost.code).toBe(1);

@@ -323,6 +323,30 @@ describe('an experiment running on an alias', () => {
     }
   });
 
+  it('its alias cannot be deleted or renamed while it runs (409 naming it; nothing changes)', async () => {
+    const { prisma } = env.t.app.ctx;
+    const alias = await prisma.alias.findFirstOrThrow({ where: { name: 'ab-chat' } });
+    const ALIASES = '/api/v1/llm/routing/aliases';
+    const del = await env.t.http.delete(`${ALIASES}/${alias.id}`).set(as(admin)).expect(409);
+    expect(del.body.error.message).toBe(
+      'The experiment "OpenAI vs Anthropic" is running on the alias "ab-chat": stop it before you delete the alias.',
+    );
+    const renamed = await env.t.http
+      .put(`${ALIASES}/${alias.id}`)
+      .set(as(admin))
+      .send({ name: 'ab-chat-2' })
+      .expect(409);
+    expect(renamed.body.error.message).toContain('stop it before you rename the alias');
+    await env.t.http
+      .post(`${ALIASES}/bulk`)
+      .set(as(admin))
+      .send({ action: 'delete', ids: [alias.id] })
+      .expect(409);
+    expect(await prisma.alias.findUnique({ where: { id: alias.id } })).toMatchObject({ name: 'ab-chat' });
+    // Other changes to it stay allowed.
+    await env.t.http.put(`${ALIASES}/${alias.id}`).set(as(admin)).send({ description: 'A/B' }).expect(200);
+  });
+
   it('stopping it routes the alias as configured again; the results stay', async () => {
     const stopped = await env.t.http.post(`${BASE}/${id}/stop`).set(as(admin)).expect(200);
     expect(stopped.body).toMatchObject({ status: 'stopped', state: 'stopped' });

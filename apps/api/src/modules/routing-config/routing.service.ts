@@ -311,6 +311,8 @@ export class RoutingService {
     const a = await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.alias.findUnique({ where: { id } });
       if (!before) throw AppError.notFound('Alias');
+      if (b.name !== undefined && b.name !== before.name)
+        await refuseIfExperimentRuns(tx, [before], 'rename');
       const { targets, fallbacks, ...rest } = b;
       const after = await tx.alias.update({
         where: { id },
@@ -348,8 +350,10 @@ export class RoutingService {
       const foundIds = new Set(found.map((a) => a.id));
       const ids = b.ids.filter((id) => foundIds.has(id));
       const missing = b.ids.filter((id) => !foundIds.has(id));
-      if (b.action === 'delete') await tx.alias.deleteMany({ where: { id: { in: ids } } });
-      else
+      if (b.action === 'delete') {
+        await refuseIfExperimentRuns(tx, found, 'delete');
+        await tx.alias.deleteMany({ where: { id: { in: ids } } });
+      } else
         await tx.alias.updateMany({ where: { id: { in: ids } }, data: { enabled: b.action === 'enable' } });
       if (ids.length)
         await this.ctx.audit.record(
@@ -374,6 +378,7 @@ export class RoutingService {
     await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.alias.findUnique({ where: { id } });
       if (!before) throw AppError.notFound('Alias');
+      await refuseIfExperimentRuns(tx, [before], 'delete');
       await tx.alias.delete({ where: { id } });
       await this.ctx.audit.record(
         {
@@ -558,4 +563,35 @@ export class RoutingService {
       ...result,
     };
   }
+}
+
+/**
+ * A running experiment splits an alias's traffic by its name: deleting or renaming the last alias of that name would
+ * leave it "running" on nothing. A 409 naming the experiment (stop it first).
+ */
+async function refuseIfExperimentRuns(
+  tx: Prisma.TransactionClient,
+  aliases: readonly { id: string; name: string }[],
+  what: 'delete' | 'rename',
+): Promise<void> {
+  if (aliases.length === 0) return;
+  const names = [...new Set(aliases.map((a) => a.name))];
+  const running = await tx.experiment.findMany({
+    where: { alias: { in: names }, status: 'running' },
+    select: { name: true, alias: true },
+  });
+  if (running.length === 0) return;
+  // Another alias of the same name (another scope) that stays keeps the experiment routing.
+  const leaving = new Set(aliases.map((a) => a.id));
+  const others = await tx.alias.findMany({
+    where: { name: { in: names } },
+    select: { id: true, name: true },
+  });
+  const kept = new Set(others.filter((a) => !leaving.has(a.id)).map((a) => a.name));
+  const hit = running.find((e) => !kept.has(e.alias));
+  if (hit)
+    throw AppError.conflict(
+      `The experiment "${hit.name}" is running on the alias "${hit.alias}": stop it before you ${what} the alias.`,
+      { experiment: hit.name, alias: hit.alias },
+    );
 }
