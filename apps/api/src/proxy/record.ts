@@ -38,10 +38,7 @@ export function recordRequest(
   const trace = x.plan?.trace;
   const dlp = x.dlp === null ? null : protectionRecord(x.dlp);
   // The values routing rules looked at (none unless a rule names a header or metadata key).
-  const inputs =
-    facts.headers === undefined && facts.metadata === undefined
-      ? undefined
-      : ruleInputsRecord(facts, x.dlp !== null);
+  const inputs = ruleInputsRecord(facts, x.dlp !== null);
   const record: ProxyUsage = {
     createdAt: new Date(d.now()),
     requestId: x.requestId,
