@@ -1,7 +1,13 @@
 import { CAPABILITY_VALUES, PARAM_LABEL, type Capability, type RequestParam } from '@switchyard/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readReplayFacts, readRuleInputs, replayFacts, ruleInputsRecord } from './replay-facts.js';
+import {
+  readHeaderAgent,
+  readReplayFacts,
+  readRuleInputs,
+  replayFacts,
+  ruleInputsRecord,
+} from './replay-facts.js';
 
 const PARAMS = Object.keys(PARAM_LABEL) as RequestParam[];
 
@@ -112,4 +118,14 @@ it('a `__proto__` header name read back stays a header name', () => {
   const r = readRuleInputs(JSON.parse('{"headers":{"__proto__":"x","a":"1"}}'));
   expect(r).toEqual({ kept: 'kept', headers: JSON.parse('{"__proto__":"x","a":"1"}'), metadata: {} });
   if (r.kept === 'kept') expect(Object.keys(r.headers)).toEqual(['__proto__', 'a']);
+});
+
+it.each([
+  ['named by the header', { id: 'coder', effort: 'max', via: 'header' }, { id: 'coder', effort: 'max' }],
+  ['named by the model (already in the model)', { id: 'coder', effort: 'max', via: 'model' }, null],
+  ['no effort', { id: 'coder', via: 'header' }, { id: 'coder', effort: null }],
+  ['not an agent', 'header', null],
+  ['none', undefined, null],
+])('a recorded agent %s', (_name, stored, agent) => {
+  expect(readHeaderAgent(stored)).toEqual(agent);
 });

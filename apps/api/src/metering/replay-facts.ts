@@ -106,3 +106,23 @@ export function readRuleInputs(
       : {};
   return { kept: 'kept', headers: strings(s.headers), metadata: strings(s.metadata) };
 }
+
+/** An agent the x-switchyard-agent header named (its effort as resolved), as routing replays it. */
+export interface ReplayAgent {
+  id: string;
+  effort: string | null;
+}
+
+/**
+ * A recorded plan's `agent` read back when the header named it (one named by the model, `agent:<id>`, is in the
+ * model already); null otherwise, or for anything that is not one.
+ */
+export function readHeaderAgent(stored: unknown): ReplayAgent | null {
+  const a = (stored && typeof stored === 'object' ? stored : {}) as {
+    id?: unknown;
+    effort?: unknown;
+    via?: unknown;
+  };
+  if (a.via !== 'header' || typeof a.id !== 'string') return null;
+  return { id: a.id, effort: typeof a.effort === 'string' ? a.effort : null };
+}

@@ -20,7 +20,13 @@ import type { RoutingRuntime } from '../../router/runtime.js';
 import type { Capability } from '../../router/types.js';
 import { auditedCreate, auditedUpdate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
-import { readReplayFacts, readRuleInputs, type ReplayFacts } from '../../metering/replay-facts.js';
+import {
+  readHeaderAgent,
+  readReplayFacts,
+  readRuleInputs,
+  type ReplayAgent,
+  type ReplayFacts,
+} from '../../metering/replay-facts.js';
 
 export function presentRule(r: RuleRow): Rule {
   const when = ruleConditionsSchema.safeParse(r.when);
@@ -215,7 +221,7 @@ export class RulesService {
       /** A logged request's: its needs, max tokens and parameters, agent header, and rule inputs. */
       logged: {
         facts: ReplayFacts;
-        agent: { id: string; effort: string | null } | undefined;
+        agent: ReplayAgent | undefined;
         inputs: ReturnType<typeof readRuleInputs>;
       } | null;
     };
@@ -229,11 +235,7 @@ export class RulesService {
       const parsed = engineTraceSchema.safeParse(trace.plan);
       recorded = parsed.success ? parsed.data : null;
       const endpoint = endpointOfLabel(rec.endpoint);
-      // An agent named by the x-switchyard-agent header (one named by the model, `agent:<id>`, is in the model).
-      const agent =
-        recorded?.agent?.via === 'header'
-          ? { id: recorded.agent.id, effort: recorded.agent.effort }
-          : undefined;
+      const agent = readHeaderAgent((trace.plan as { agent?: unknown } | undefined)?.agent) ?? undefined;
       // The key that sent it (when it still exists), else its user / org / app as recorded.
       const keyLive =
         rec.gatewayKeyId !== null &&

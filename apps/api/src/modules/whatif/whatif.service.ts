@@ -24,7 +24,12 @@ import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import type { ProxyCaller } from '../../router/types.js';
-import { readReplayFacts, readRuleInputs } from '../../metering/replay-facts.js';
+import {
+  readHeaderAgent,
+  readReplayFacts,
+  readRuleInputs,
+  type ReplayAgent,
+} from '../../metering/replay-facts.js';
 
 /** Rows read per keyset batch. */
 const BATCH = 10_000;
@@ -420,10 +425,8 @@ function inputsOf(
 }
 
 /** The plan's agent when the x-switchyard-agent header named it; null otherwise. */
-function agentOf(text: string): { id: string; effort: string | null } | null {
-  const a = parsed(text) as { id?: unknown; effort?: unknown; via?: unknown } | null;
-  if (!a || typeof a !== 'object' || a.via !== 'header' || typeof a.id !== 'string') return null;
-  return { id: a.id, effort: typeof a.effort === 'string' ? a.effort : null };
+function agentOf(text: string): ReplayAgent | null {
+  return readHeaderAgent(parsed(text));
 }
 
 function safeJsonArray(s: string): string[] {
