@@ -124,7 +124,7 @@ test('power levels are edited in the dashboard; aliases are enabled, disabled an
   }
 });
 
-test("a log entry is re-traced as its request's key; a changed input clears the result; the explainer collapses", async ({
+test('a log entry is re-traced as its request was sent (key, size, max tokens); a changed input clears the result; the explainer collapses', async ({
   page,
   request,
 }, testInfo) => {
@@ -134,18 +134,20 @@ test("a log entry is re-traced as its request's key; a changed input clears the 
   const key = await apiCall<{ key: string }>(request, token, 'POST', '/me/keys', { name: `retrace ${id}` });
   const res = await request.post('/v1/chat/completions', {
     headers: { authorization: `Bearer ${key.key}` },
-    data: { model: 'mock/mock-small', messages: [{ role: 'user', content: 'hi' }] },
+    data: {
+      model: 'mock/mock-small',
+      messages: [{ role: 'user', content: 'hi, please summarise the quarterly numbers in three lines' }],
+      max_tokens: 77,
+    },
   });
   expect(res.status(), await res.text()).toBe(200);
 
   const admin = await apiToken(request);
-  await expect
-    .poll(
-      async () =>
-        (await apiCall<{ data: unknown[] }>(request, admin, 'GET', `/llm/logs?user=${user.id}`)).data.length,
-      { timeout: 15_000 },
-    )
-    .toBe(1);
+  const logs = async () =>
+    (await apiCall<{ data: { tokensIn: number }[] }>(request, admin, 'GET', `/llm/logs?user=${user.id}`))
+      .data;
+  await expect.poll(async () => (await logs()).length, { timeout: 15_000 }).toBe(1);
+  const [logged] = await logs();
   await signIn(page);
   await page.goto(`/logs?user=${user.id}`);
   const row = page.getByTestId('log-row').first();
@@ -155,17 +157,26 @@ test("a log entry is re-traced as its request's key; a changed input clears the 
     .getByRole('dialog', { name: 'Request details' })
     .getByRole('link', { name: 'Re-trace this request' })
     .click();
-  await expect(page).toHaveURL(/\/llm\/routing\?trace=mock%2Fmock-small/);
+  await expect(page).toHaveURL(/\/llm\/routing\?trace=mock%2Fmock-small.*traceRequest=/);
   const drawer = page.getByRole('dialog', { name: 'Trace a request' });
   await expect(drawer.getByTestId('trace-chosen')).toHaveText('mock/mock-small');
   await expect(drawer.getByTestId('trace-caller')).toContainText(`user ${user.id}`);
   await expect(drawer.getByTestId('trace-caller')).toContainText('key ');
   await expect(drawer.getByLabel('Run as')).not.toHaveValue('');
+  // The logged request itself is replayed: its prompt size and max tokens, not the form's defaults.
+  await expect(drawer.getByTestId('trace-replay')).toContainText(
+    `${logged!.tokensIn} prompt tokens · max tokens 77 · needs chat`,
+  );
+  await expect(drawer.getByLabel('Prompt tokens')).toHaveValue(String(logged!.tokensIn));
+  await expect(drawer.getByLabel('Max tokens')).toHaveValue('77');
   // The shown result answered the old inputs: typing clears it until the next trace.
   await drawer.getByLabel('Model').fill('mock/mock-large');
   await expect(drawer.getByTestId('trace-result')).toHaveCount(0);
+  await expect(drawer.getByLabel('Max tokens')).toHaveValue('77');
   await drawer.getByRole('button', { name: 'Trace', exact: true }).click();
   await expect(drawer.getByTestId('trace-chosen')).toHaveText('mock/mock-large');
+  // Still that request, with the form's model on top.
+  await expect(drawer.getByTestId('trace-replay')).toContainText('max tokens 77');
   await page.keyboard.press('Escape');
   await expect(drawer).toBeHidden();
   await expect(page).not.toHaveURL(/trace=/);

@@ -4,7 +4,6 @@ import {
   type ALIAS_STRATEGY_VALUES,
   type GLOBAL_STRATEGY_VALUES,
   type CreateAliasBody,
-  type DryRunBody,
   type FallbackChainBody,
   type RoutingRulesBody,
   type TraceBody,
@@ -15,9 +14,11 @@ import {
 import type { Alias, FallbackChain, PowerLevel, Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import { MASTER_CALLER, callerForKey, callerForUser, type ProxyCaller } from '../../proxy/caller.js';
+import { MASTER_CALLER } from '../../proxy/caller.js';
 import { RequestShapeError, requestFacts } from '../../proxy/request-facts.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
+import type { Capability } from '../../router/types.js';
+import { dryRunCaller, loadLoggedRequest } from '../logged-request.js';
 import { auditedCreate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
@@ -483,76 +484,85 @@ export class RoutingService {
 
   // ---- trace ----------------------------------------------------------------------------------------------
 
-  /** The caller to plan for: a gateway key (as the proxy would see it), a user (as their keys would), or the operator. */
-  #callerFor(b: DryRunBody): ProxyCaller {
-    const cfg = this.routing.config;
-    if (b.keyId) {
-      const key = [...cfg.keysByHash.values()].find((k) => k.id === b.keyId);
-      if (!key) throw AppError.validation('keyId: no gateway key with that id');
-      if (key.revoked) throw AppError.validation('keyId: that key is revoked');
-      const r = callerForKey(key, cfg);
-      if (!r.ok) throw AppError.validation(`keyId: ${r.message}`, { code: r.code });
-      return r.caller;
-    }
-    if (b.userId) {
-      const caller = callerForUser(cfg, b.userId);
-      if (!caller) throw AppError.validation('userId: no user with that id');
-      return caller;
-    }
-    return MASTER_CALLER;
-  }
-
   /**
-   * A dry run as the trace form or an OpenAI client sends it: with `messages` (and `tools`, `max_tokens`) the prompt
-   * size and needs come from the proxy's own estimator.
+   * A dry run as the trace form or an OpenAI client sends it (with `messages`, and `tools`, `max_tokens`, the prompt
+   * size and needs come from the proxy's own estimator), or a logged request replayed (`requestId`): planned now,
+   * against the configuration and live state of now, as if it were sent again. The body's fields override the
+   * logged request's.
    */
-  traceRequest(raw: TraceBody) {
-    const { messages, max_tokens, tools, ...b } = raw;
-    if (max_tokens !== undefined && b.maxTokens === null) b.maxTokens = max_tokens;
+  async traceRequest(raw: TraceBody) {
+    const { messages, max_tokens, tools, requestId, asOperator, ...b } = raw;
+    const cfg = this.routing.config;
+    const logged = requestId ? await loadLoggedRequest(this.ctx.prisma, cfg, requestId) : null;
+    // The schema asks for a model when no requestId is given.
+    const model = b.model ?? logged?.model ?? '';
+    const endpoint = b.endpoint ?? logged?.endpoint ?? 'chat';
+    const stream = b.stream ?? logged?.stream ?? false;
+    let promptTokens = b.promptTokens ?? logged?.promptTokens ?? 100;
+    const maxTokens =
+      b.maxTokens !== undefined
+        ? (b.maxTokens ?? max_tokens ?? null)
+        : (max_tokens ?? logged?.facts.maxTokens ?? null);
+    // The endpoint's own need, then the body's needs (or else the logged request's), then the messages'.
+    const needs = new Set<Capability>([endpoint === 'embeddings' ? 'embeddings' : 'chat']);
+    for (const n of b.needs ?? logged?.facts.needs ?? [])
+      if (n !== 'chat' && n !== 'embeddings') needs.add(n);
     if (messages) {
       try {
         const facts = requestFacts(
           'chat',
           {
-            model: b.model,
+            model,
             messages,
             ...(tools ? { tools } : {}),
-            ...(b.maxTokens ? { max_tokens: b.maxTokens } : {}),
-            stream: b.stream,
+            ...(maxTokens ? { max_tokens: maxTokens } : {}),
+            stream,
           },
           JSON.stringify(messages).length,
         );
-        b.promptTokens = facts.promptTokens;
-        b.needs = [...new Set([...b.needs, ...facts.needs])];
+        promptTokens = facts.promptTokens;
+        for (const n of facts.needs) needs.add(n);
       } catch (err) {
         if (err instanceof RequestShapeError)
           throw AppError.validation(`${err.param ?? 'messages'}: ${err.message}`);
         throw err;
       }
     }
-    return this.trace(b);
-  }
-
-  trace(b: DryRunBody) {
-    const caller = this.#callerFor(b);
+    const caller =
+      b.keyId || b.userId
+        ? dryRunCaller(cfg, b.keyId, b.userId)
+        : asOperator
+          ? MASTER_CALLER
+          : (logged?.caller ?? MASTER_CALLER);
+    const kept = logged?.inputs.kept === 'kept' ? logged.inputs : null;
+    const headers = kept?.headers ?? {};
+    const metadata = kept?.metadata ?? {};
     const result = this.routing.dryRun({
-      endpoint: b.endpoint,
+      endpoint,
       facts: {
-        model: b.model,
-        stream: b.stream,
-        maxTokens: b.maxTokens,
-        promptTokens: b.promptTokens,
-        needs: b.needs,
+        model,
+        stream,
+        maxTokens,
+        promptTokens,
+        needs: [...needs],
+        ...(kept ? { headers, metadata } : {}),
+        ...(logged?.facts.params ? { params: logged.facts.params } : {}),
+        ...(logged?.agent ? { agent: logged.agent } : {}),
       },
       caller,
     });
     return {
       request: {
-        model: b.model,
-        endpoint: b.endpoint,
-        promptTokens: b.promptTokens,
-        maxTokens: b.maxTokens,
-        stream: b.stream,
+        requestId: logged?.requestId ?? null,
+        model,
+        endpoint,
+        promptTokens,
+        maxTokens,
+        stream,
+        needs: [...needs],
+        headers,
+        metadata,
+        loggedInputs: logged ? logged.inputs.kept : null,
       },
       caller: {
         keyId: caller.keyId,

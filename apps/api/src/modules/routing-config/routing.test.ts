@@ -425,6 +425,119 @@ describe('trace (dry run)', () => {
     await e.t.app.routing.reload();
   });
 
+  it('replays a logged request (requestId) as it was sent: its size, needs, max tokens, rule inputs and caller', async () => {
+    const { prisma } = e.t.app.ctx;
+    const rule = await e.t.http
+      .post('/api/v1/llm/rules')
+      .set(as(admin))
+      .send({
+        name: 'Search team to Anthropic',
+        when: { headers: [{ name: 'x-team', equals: 'search' }] },
+        then: { route: 'up-anthropic/claude-test' },
+      })
+      .expect(201);
+    await e.t.app.routing.reload();
+    try {
+      const tool = {
+        type: 'function',
+        function: { name: 'lookup', parameters: { type: 'object', properties: {} } },
+      };
+      const sent = await fetch(`${e.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${e.userKey}`,
+          'content-type': 'application/json',
+          'x-team': 'search',
+        },
+        body: JSON.stringify({
+          model: 'gpt-test',
+          messages: [{ role: 'user', content: 'find the latest invoice for ACME, please' }],
+          tools: [tool],
+          max_tokens: 77,
+        }),
+      });
+      expect(sent.status).toBe(200);
+      expect(sent.headers.get('x-switchyard-provider')).toBe('up-anthropic');
+      await e.flushUsage();
+      const requestId = sent.headers.get('x-request-id')!;
+      const rec = await prisma.usageRecord.findFirstOrThrow({ where: { requestId } });
+      const before = e.up.requests.length;
+
+      const replay = await e.t.http
+        .post('/api/v1/llm/routing/trace')
+        .set(as(viewer))
+        .send({ requestId })
+        .expect(200);
+      expect(replay.body.request).toEqual({
+        requestId,
+        model: 'gpt-test',
+        endpoint: 'chat',
+        promptTokens: rec.tokensIn,
+        maxTokens: 77,
+        stream: false,
+        needs: ['chat', 'tools'],
+        headers: { 'x-team': 'search' },
+        metadata: {},
+        loggedInputs: 'kept',
+      });
+      expect(replay.body.caller).toMatchObject({ keyId: rec.gatewayKeyId, userId: e.ids.user });
+      // The plan the request got.
+      expect(replay.body.chosen.ref).toBe('up-anthropic/claude-test');
+      expect(replay.body.trace.rule).toMatchObject({ id: rule.body.id });
+      expect(e.up.requests.length).toBe(before);
+
+      // What the log's link used to send (model, endpoint, stream, caller): another plan.
+      const described = await e.t.http
+        .post('/api/v1/llm/routing/trace')
+        .set(as(viewer))
+        .send({ model: 'gpt-test', endpoint: 'chat', stream: false, keyId: rec.gatewayKeyId })
+        .expect(200);
+      expect(described.body.chosen.ref).not.toBe('up-anthropic/claude-test');
+      expect(described.body.request).toMatchObject({ requestId: null, needs: ['chat'], loggedInputs: null });
+
+      // The body's fields override the logged ones.
+      const changed = await e.t.http
+        .post('/api/v1/llm/routing/trace')
+        .set(as(viewer))
+        .send({ requestId, needs: [], maxTokens: null, promptTokens: 5, stream: true })
+        .expect(200);
+      expect(changed.body.request).toMatchObject({
+        needs: ['chat'],
+        maxTokens: null,
+        promptTokens: 5,
+        stream: true,
+        headers: { 'x-team': 'search' },
+      });
+
+      // As the operator, or as another caller, instead of the logged one.
+      const operator = await e.t.http
+        .post('/api/v1/llm/routing/trace')
+        .set(as(viewer))
+        .send({ requestId, asOperator: true })
+        .expect(200);
+      expect(operator.body.caller).toEqual({ keyId: null, userId: null, orgId: null, powerLevel: null });
+      expect(operator.body.request.headers).toEqual({ 'x-team': 'search' });
+      const asUser = await e.t.http
+        .post('/api/v1/llm/routing/trace')
+        .set(as(viewer))
+        .send({ requestId, userId: e.ids.user, asOperator: true })
+        .expect(200);
+      expect(asUser.body.caller).toMatchObject({ keyId: null, userId: e.ids.user });
+
+      await e.t.http
+        .post('/api/v1/llm/routing/trace')
+        .set(as(viewer))
+        .send({ requestId: 'no-such-request' })
+        .expect(404);
+      expect(
+        (await e.t.http.post('/api/v1/llm/routing/trace').set(as(user)).send({ requestId })).status,
+      ).toBe(403);
+    } finally {
+      await e.t.http.delete(`/api/v1/llm/rules/${rule.body.id}`).set(as(admin)).expect(204);
+      await e.t.app.routing.reload();
+    }
+  });
+
   it('an unknown model, key or user is explained; a user may not trace', async () => {
     const unknown = await e.t.http
       .post('/api/v1/llm/routing/trace')

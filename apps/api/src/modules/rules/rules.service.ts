@@ -1,5 +1,4 @@
 import {
-  engineTraceSchema,
   explainRules,
   ruleConditionsSchema,
   type CreateRuleBody,
@@ -15,18 +14,12 @@ import {
 import type { Prisma, RoutingRule as RuleRow } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import { MASTER_CALLER, callerForKey, callerForUser, type ProxyCaller } from '../../proxy/caller.js';
+import type { ProxyCaller } from '../../proxy/caller.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import type { Capability } from '../../router/types.js';
 import { auditedCreate, auditedUpdate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
-import {
-  readHeaderAgent,
-  readReplayFacts,
-  readRuleInputs,
-  type ReplayAgent,
-  type ReplayFacts,
-} from '../../metering/replay-facts.js';
+import { dryRunCaller, loadLoggedRequest, type LoggedRequest } from '../logged-request.js';
 
 export function presentRule(r: RuleRow): Rule {
   const when = ruleConditionsSchema.safeParse(r.when);
@@ -48,13 +41,6 @@ export function engineRule(
   r: Pick<Rule, 'id' | 'name' | 'enabled' | 'order' | 'when' | 'then'>,
 ): RoutingRule {
   return { id: r.id, name: r.name, enabled: r.enabled, order: r.order, when: r.when, then: r.then };
-}
-
-/** The usage record's endpoint label (chat.completions, …) as the engine names it. */
-function endpointOfLabel(label: string): Exclude<Endpoint, 'count_tokens'> {
-  if (label === 'chat.completions') return 'chat';
-  if (label === 'messages' || label === 'responses' || label === 'embeddings') return label;
-  return 'chat';
 }
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
@@ -187,20 +173,7 @@ export class RulesService {
 
   /** The caller to test as: a gateway key (as the proxy would see it), a user, or the operator. */
   #callerFor(keyId: string | null | undefined, userId: string | null | undefined): ProxyCaller {
-    const cfg = this.routing.config;
-    if (keyId) {
-      const key = [...cfg.keysByHash.values()].find((k) => k.id === keyId);
-      if (!key) throw AppError.validation('keyId: no active gateway key with that id');
-      const r = callerForKey(key, cfg);
-      if (!r.ok) throw AppError.validation(`keyId: ${r.message}`, { code: r.code });
-      return r.caller;
-    }
-    if (userId) {
-      const caller = callerForUser(cfg, userId);
-      if (!caller) throw AppError.validation('userId: no user with that id');
-      return caller;
-    }
-    return MASTER_CALLER;
+    return dryRunCaller(this.routing.config, keyId, userId);
   }
 
   /**
@@ -219,55 +192,15 @@ export class RulesService {
       at: number;
       caller: ProxyCaller;
       /** A logged request's: its needs, max tokens and parameters, agent header, and rule inputs. */
-      logged: {
-        facts: ReplayFacts;
-        agent: ReplayAgent | undefined;
-        inputs: ReturnType<typeof readRuleInputs>;
-      } | null;
+      logged: Pick<LoggedRequest, 'facts' | 'agent' | 'inputs'> | null;
     };
     if (b.requestId) {
-      const rec = await this.ctx.prisma.usageRecord.findFirst({
-        where: { requestId: b.requestId },
-        orderBy: { id: 'desc' },
-      });
-      if (!rec) throw AppError.notFound('Logged request');
-      const trace = (rec.trace ?? {}) as { plan?: unknown; facts?: unknown; inputs?: unknown };
-      const parsed = engineTraceSchema.safeParse(trace.plan);
-      recorded = parsed.success ? parsed.data : null;
-      const endpoint = endpointOfLabel(rec.endpoint);
-      const agent = readHeaderAgent((trace.plan as { agent?: unknown } | undefined)?.agent) ?? undefined;
-      // The key that sent it (when it still exists), else its user / org / app as recorded.
-      const keyLive =
-        rec.gatewayKeyId !== null &&
-        [...this.routing.config.keysByHash.values()].some((k) => k.id === rec.gatewayKeyId && !k.revoked);
-      const caller: ProxyCaller =
-        b.keyId || b.userId
-          ? this.#callerFor(b.keyId, b.userId)
-          : keyLive
-            ? this.#callerFor(rec.gatewayKeyId, null)
-            : {
-                ...MASTER_CALLER,
-                kind: 'key',
-                keyId: rec.gatewayKeyId,
-                userId: rec.userId,
-                orgId: rec.orgId,
-                appId: rec.appId,
-                powerLevel: rec.userId
-                  ? (this.routing.config.users.get(rec.userId)?.powerLevel ?? null)
-                  : null,
-              };
+      const rec = await loadLoggedRequest(this.ctx.prisma, this.routing.config, b.requestId);
+      recorded = rec.recorded;
       base = {
-        model: rec.requestedModel,
-        endpoint,
-        promptTokens: rec.tokensIn,
-        stream: rec.stream,
-        at: rec.createdAt.getTime(),
-        caller,
-        logged: {
-          facts: readReplayFacts(trace.facts, endpoint),
-          agent,
-          inputs: readRuleInputs(trace.inputs),
-        },
+        ...rec,
+        caller: b.keyId || b.userId ? this.#callerFor(b.keyId, b.userId) : rec.caller,
+        logged: rec,
       };
     } else {
       if (!b.model) throw AppError.validation('model: is required (or give a requestId)');

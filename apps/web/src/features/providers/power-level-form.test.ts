@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { importNotice, catalogueHint } from './import-notice';
 import { powerLevelForm } from './power-level-form';
-import { retraceHref, runAsFields } from './routing-form';
+import { retraceHref, runAsFields, traceSubmitBody } from './routing-form';
 
 const form = {
   name: ' Precision ',
@@ -40,6 +40,39 @@ describe('trace start and run-as', () => {
     expect(retraceHref({ model: 'mock/mock-small', endpoint: 'chat', stream: true, runAs: 'key:k1' })).toBe(
       '/llm/routing?trace=mock%2Fmock-small&traceEndpoint=chat&traceStream=1&traceAs=key%3Ak1',
     );
+    expect(retraceHref({ model: 'auto', requestId: 'req_1' })).toBe(
+      '/llm/routing?trace=auto&traceRequest=req_1',
+    );
+  });
+
+  const form = {
+    model: 'auto',
+    endpoint: 'chat' as const,
+    promptTokens: 812,
+    maxTokens: 77,
+    stream: false,
+    needs: [],
+    keyId: 'k1',
+  };
+  it('a described trace sends the form as it is', () => {
+    expect(traceSubmitBody(form, null, 'key:k1')).toEqual(form);
+    expect(traceSubmitBody(form, { model: 'auto', runAs: 'key:k1' }, 'key:k1')).toEqual(form);
+  });
+  it("a replay keeps the logged request's needs, and its caller until Run as changes", () => {
+    const start = { model: 'auto', runAs: 'key:k1', requestId: 'req_1' };
+    const fields = { model: 'auto', endpoint: 'chat', promptTokens: 812, maxTokens: 77, stream: false };
+    expect(traceSubmitBody(form, start, 'key:k1')).toEqual({ requestId: 'req_1', ...fields });
+    expect(traceSubmitBody({ ...form, keyId: undefined, userId: 'u2' }, start, 'user:u2')).toEqual({
+      requestId: 'req_1',
+      ...fields,
+      userId: 'u2',
+    });
+    // "Me (operator view)" chosen: said explicitly (no id would mean the logged caller).
+    expect(traceSubmitBody({ ...form, keyId: undefined }, start, '')).toEqual({
+      requestId: 'req_1',
+      ...fields,
+      asOperator: true,
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import {
   updateAliasBody,
   type CreateAliasBody,
   type DryRunBody,
+  type TraceBody,
   type FallbackChainBody,
   type UpdateAliasBody,
 } from '@switchyard/core';
@@ -157,6 +158,8 @@ export interface TraceStart {
   stream?: boolean;
   /** 'user:<id>' or 'key:<id>'. */
   runAs?: string;
+  /** The logged request replayed: the server rebuilds its size, needs, max tokens and rule inputs. */
+  requestId?: string;
 }
 
 /** The URL of the routing tab with the trace drawer opened on `t` (and run at once). */
@@ -165,7 +168,20 @@ export function retraceHref(t: TraceStart): string {
   if (t.endpoint) q.set('traceEndpoint', t.endpoint);
   if (t.stream) q.set('traceStream', '1');
   if (t.runAs) q.set('traceAs', t.runAs);
+  if (t.requestId) q.set('traceRequest', t.requestId);
   return `${llmPath('routing')}?${q.toString()}`;
+}
+
+/**
+ * The trace form's body. Opened on a logged request, it keeps replaying that request with the form's fields on top
+ * (its needs and rule inputs stay the logged ones; its caller too while "Run as" is left as it opened).
+ */
+export function traceSubmitBody(data: DryRunBody, start: TraceStart | null, runAs: string): TraceBody {
+  if (!start?.requestId) return data;
+  const { needs: _logged, userId, keyId, ...fields } = data;
+  const as =
+    runAs === (start.runAs ?? '') ? {} : userId ? { userId } : keyId ? { keyId } : { asOperator: true };
+  return { requestId: start.requestId, ...fields, ...as };
 }
 
 /** Moves one item of a list (the keyboard and pointer drag's result). */

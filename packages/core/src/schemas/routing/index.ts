@@ -229,17 +229,23 @@ export function bucketConfigsFrom(b: RateLimitBucketBody): BucketConfig[] {
   return out;
 }
 
+const dryRunModel = safeString().trim().min(1, 'is required').max(300);
+const dryRunEndpoint = z.enum(['chat', 'messages', 'responses', 'embeddings']);
+const dryRunPromptTokens = z.number().int().min(0).max(10_000_000);
+const dryRunMaxTokens = z.number().int().min(1).max(1_000_000).nullable();
+const dryRunNeeds = z.array(z.enum(CAPABILITY_VALUES)).max(6);
+/** Plan as this user / gateway key would be planned (defaults to the admin's own view). */
+const dryRunAs = { userId: safeString().min(1).optional(), keyId: safeString().min(1).optional() };
+
 /** A dry run ("trace this request") from the dashboard. */
 export const dryRunBody = z.object({
-  model: safeString().trim().min(1, 'is required').max(300),
-  endpoint: z.enum(['chat', 'messages', 'responses', 'embeddings']).default('chat'),
-  promptTokens: z.number().int().min(0).max(10_000_000).default(100),
-  maxTokens: z.number().int().min(1).max(1_000_000).nullable().default(null),
+  model: dryRunModel,
+  endpoint: dryRunEndpoint.default('chat'),
+  promptTokens: dryRunPromptTokens.default(100),
+  maxTokens: dryRunMaxTokens.default(null),
   stream: z.boolean().default(false),
-  needs: z.array(z.enum(CAPABILITY_VALUES)).max(6).default([]),
-  /** Plan as this user / gateway key would be planned (defaults to the admin's own view). */
-  userId: safeString().min(1).optional(),
-  keyId: safeString().min(1).optional(),
+  needs: dryRunNeeds.default([]),
+  ...dryRunAs,
 });
 export type DryRunBody = z.infer<typeof dryRunBody>;
 
@@ -253,14 +259,33 @@ export const aliasListQuery = z.object({
 export type AliasListQuery = z.infer<typeof aliasListQuery>;
 
 /**
- * The dry run as the dashboard's trace form sends it, plus `messages` / `max_tokens` / `tools` as an OpenAI client
- * sends them: the prompt size and needs then come from the proxy's own estimator.
+ * `POST /llm/routing/trace`: a dry run as the dashboard's trace form sends it, plus `messages` / `max_tokens` /
+ * `tools` as an OpenAI client sends them (the prompt size and needs then come from the proxy's own estimator), or
+ * a logged request replayed (`requestId`: its model, endpoint, prompt tokens, stream flag, needs, max tokens,
+ * parameters, agent header, the header and metadata values rules looked at, and its caller, from its usage
+ * record). The body's fields override a logged request's; unset ones take the form's defaults (chat, 100 prompt
+ * tokens, no max tokens, not streamed, no needs beyond the endpoint's).
  */
-export const traceBody = dryRunBody.extend({
-  messages: z.array(z.unknown()).max(10_000).optional(),
-  max_tokens: z.number().int().min(1).max(1_000_000).optional(),
-  tools: z.array(z.unknown()).optional(),
-});
+export const traceBody = z
+  .object({
+    requestId: safeString().trim().min(1).max(200).optional(),
+    model: dryRunModel.optional(),
+    endpoint: dryRunEndpoint.optional(),
+    promptTokens: dryRunPromptTokens.optional(),
+    maxTokens: dryRunMaxTokens.optional(),
+    stream: z.boolean().optional(),
+    needs: dryRunNeeds.optional(),
+    ...dryRunAs,
+    /** With a requestId: plan as the operator, not as the logged request's caller (userId / keyId win over both). */
+    asOperator: z.boolean().optional(),
+    messages: z.array(z.unknown()).max(10_000).optional(),
+    max_tokens: z.number().int().min(1).max(1_000_000).optional(),
+    tools: z.array(z.unknown()).optional(),
+  })
+  .refine((b) => b.model !== undefined || b.requestId !== undefined, {
+    path: ['model'],
+    message: 'is required (or give a requestId)',
+  });
 export type TraceBody = z.infer<typeof traceBody>;
 
 /** `POST /llm/routing/aliases/bulk`: enable, disable or delete several aliases at once. */

@@ -182,11 +182,23 @@ export type TraceAttempt = z.infer<typeof traceAttemptSchema>;
 /** `POST /llm/routing/trace`: the plan for a request, as a key, a user or the operator would get it. */
 export const traceResultSchema = z.strictObject({
   request: z.strictObject({
+    /** The logged request replayed (null for a described one). */
+    requestId: z.string().nullable(),
     model: z.string(),
     endpoint: z.string(),
     promptTokens: z.number().int(),
     maxTokens: z.number().int().nullable(),
     stream: z.boolean(),
+    /** What the request needs of a model (the endpoint's own need included). */
+    needs: z.array(z.string()),
+    /** The header and metadata values routing rules were given (a logged request's, as kept). */
+    headers: z.record(z.string(), z.string()),
+    metadata: z.record(z.string(), z.string()),
+    /**
+     * A logged request's rule inputs: kept (replayed), protected (not kept: data protection applied to it), or none
+     * (no rule looked at any when it was sent). Null for a described request.
+     */
+    loggedInputs: z.enum(['kept', 'protected', 'none']).nullable(),
   }),
   caller: z.strictObject({
     keyId: z.string().nullable(),

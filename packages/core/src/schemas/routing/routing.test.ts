@@ -3,6 +3,7 @@ import {
   bucketConfigsFrom,
   createAliasBody,
   dryRunBody,
+  traceBody,
   fallbackChainBody,
   rateLimitBucketBody,
   routingRulesBody,
@@ -65,6 +66,21 @@ describe('fallback chains, rules, power levels', () => {
       maxTokens: null,
       needs: [],
     });
+  });
+  it('a trace names a model or a logged request, and leaves unset fields unset (a replay keeps its own)', () => {
+    expect(traceBody.safeParse({}).error?.issues[0]).toMatchObject({
+      path: ['model'],
+      message: 'is required (or give a requestId)',
+    });
+    expect(traceBody.parse({ requestId: ' req_1 ' })).toEqual({ requestId: 'req_1' });
+    expect(traceBody.parse({ requestId: 'r', maxTokens: null, needs: [] })).toEqual({
+      requestId: 'r',
+      maxTokens: null,
+      needs: [],
+    });
+    expect(traceBody.parse({ model: 'auto' })).toEqual({ model: 'auto' });
+    expect(traceBody.safeParse({ requestId: '' }).success).toBe(false);
+    expect(traceBody.safeParse({ requestId: 'r', asOperator: 'yes' }).success).toBe(false);
   });
 });
 

@@ -301,6 +301,7 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
                 endpoint: TRACEABLE.has(log.endpoint) ? log.endpoint : undefined,
                 stream: log.stream,
                 runAs: log.key ? `key:${log.key.id}` : log.user ? `user:${log.user.id}` : undefined,
+                requestId: log.requestId,
               })}
               className="inline-flex items-center gap-1 text-sm font-medium text-accent underline"
             >

@@ -45,6 +45,7 @@ export function ProvidersPage({ section }: { section: 'overview' | 'routing' }) 
   const traceEndpoint = qs.get('traceEndpoint');
   const traceStream = qs.get('traceStream') === '1';
   const traceAs = qs.get('traceAs');
+  const traceRequestId = qs.get('traceRequest');
   const traceStart = useMemo<TraceStart | null>(
     () =>
       traceModel
@@ -53,9 +54,10 @@ export function ProvidersPage({ section }: { section: 'overview' | 'routing' }) 
             endpoint: traceEndpoint || undefined,
             stream: traceStream,
             runAs: traceAs || undefined,
+            requestId: traceRequestId || undefined,
           }
         : null,
-    [traceModel, traceEndpoint, traceStream, traceAs],
+    [traceModel, traceEndpoint, traceStream, traceAs, traceRequestId],
   );
   const importer = useImportModels();
   const create = useCreateProvider();
@@ -142,7 +144,14 @@ export function ProvidersPage({ section }: { section: 'overview' | 'routing' }) 
             open={tracing || !!traceStart}
             onClose={() => {
               setTracing(false);
-              if (traceStart) qs.set({ trace: null, traceEndpoint: null, traceStream: null, traceAs: null });
+              if (traceStart)
+                qs.set({
+                  trace: null,
+                  traceEndpoint: null,
+                  traceStream: null,
+                  traceAs: null,
+                  traceRequest: null,
+                });
             }}
             suggestions={suggestions}
             start={traceStart}

@@ -11,7 +11,7 @@ import { useKeys } from '../../keys/api/get-keys';
 import { useUsers } from '../../users/api/get-users';
 import { useTraceRequest } from '../api/trace-request';
 import type { TraceResult } from '../api/types';
-import { readTraceForm, runAsFields, type TraceStart } from '../routing-form';
+import { readTraceForm, runAsFields, traceSubmitBody, type TraceStart } from '../routing-form';
 
 function lookupText(l: TraceResult['trace']['lookup']): string {
   const extra = Object.entries(l)
@@ -20,9 +20,33 @@ function lookupText(l: TraceResult['trace']['lookup']): string {
   return [l.kind, ...extra].join(' · ');
 }
 
+/** What a replay of a logged request planned with: its size, needs and the rule inputs it kept. */
+export function replayText(q: TraceResult['request']): string {
+  const parts = [
+    `${q.promptTokens} prompt tokens`,
+    `max tokens ${q.maxTokens ?? 'model default'}`,
+    `needs ${q.needs.join(', ')}`,
+  ];
+  const pairs = (o: Record<string, string>) =>
+    Object.entries(o)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
+  if (Object.keys(q.headers).length > 0) parts.push(`headers ${pairs(q.headers)}`);
+  if (Object.keys(q.metadata).length > 0) parts.push(`metadata ${pairs(q.metadata)}`);
+  if (q.loggedInputs === 'protected')
+    parts.push('the header and metadata values rules look at were not kept (data protection applied to it)');
+  return parts.join(' · ');
+}
+
 function Result({ r }: { r: TraceResult }) {
   return (
     <div className="flex flex-col gap-4" data-testid="trace-result">
+      {r.request.requestId ? (
+        <p className="text-sm" data-testid="trace-replay">
+          Logged request <code className="break-all text-xs">{r.request.requestId}</code>, planned as if sent
+          now: {replayText(r.request)}
+        </p>
+      ) : null}
       {r.ok && r.chosen ? (
         <div className="rounded-xl bg-ok/10 p-3 text-sm" role="status">
           <p className="flex items-center gap-2 font-medium text-ok">
@@ -139,7 +163,9 @@ function Result({ r }: { r: TraceResult }) {
 /**
  * "Trace this request": a dry run of the resolver (no provider is called), every candidate kept or skipped and why;
  * as me, a user or a gateway key. A result is cleared as soon as an input changes (it no longer answers the form).
- * Opened with `start` (a log entry's "Re-trace"), the form starts from it and runs at once.
+ * Opened with `start` (a log entry's "Re-trace"), the form starts from it and runs at once: a start with a request id
+ * replays that logged request (its size, needs, max tokens, rule inputs and caller, rebuilt by the server), and the
+ * form then holds its values; tracing from the form goes on replaying it with the form's fields on top.
  */
 export function TraceDrawer({
   open,
@@ -163,9 +189,13 @@ export function TraceDrawer({
   // Controlled: the choice survives the user and key lists arriving (their options replace the placeholder).
   const [runAs, setRunAs] = useState(start?.runAs ?? '');
   useEffect(() => setRunAs(start?.runAs ?? ''), [start]);
+  // A logged request's replay, as the server rebuilt it: the form shows its values (kept while the form is edited).
+  const [replayed, setReplayed] = useState<TraceResult['request'] | null>(null);
   useEffect(() => {
+    setReplayed(null);
     if (!open) return reset();
-    if (start)
+    if (start?.requestId) mutate({ requestId: start.requestId });
+    else if (start)
       mutate({
         model: start.model,
         endpoint: (start.endpoint ?? 'chat') as 'chat',
@@ -173,12 +203,16 @@ export function TraceDrawer({
         ...runAsFields(start.runAs ?? ''),
       });
   }, [open, start, mutate, reset]);
+  const replay = trace.data?.request;
+  useEffect(() => {
+    if (replay?.requestId && replay.requestId === start?.requestId) setReplayed((r) => r ?? replay);
+  }, [replay, start]);
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const parsed = readTraceForm(FormReader.of(e.currentTarget));
     if (!parsed.ok) return setErrors(parsed.errors);
     setErrors({});
-    trace.mutate(parsed.data);
+    trace.mutate(traceSubmitBody(parsed.data, start, runAs));
   };
   // A changed input makes the shown result stale: clear it (and any error) until the next trace.
   const onChange = () => {
@@ -197,7 +231,7 @@ export function TraceDrawer({
       wide
     >
       <form
-        key={start ? JSON.stringify(start) : 'blank'}
+        key={start ? `${JSON.stringify(start)}${replayed ? ':replayed' : ''}` : 'blank'}
         onSubmit={onSubmit}
         onChange={onChange}
         noValidate
@@ -258,7 +292,7 @@ export function TraceDrawer({
         <SelectField
           label="Endpoint"
           name="endpoint"
-          defaultValue={start?.endpoint ?? 'chat'}
+          defaultValue={replayed?.endpoint ?? start?.endpoint ?? 'chat'}
           error={err('endpoint')}
         >
           <option value="chat">chat</option>
@@ -270,7 +304,7 @@ export function TraceDrawer({
           label="Prompt tokens"
           name="promptTokens"
           inputMode="numeric"
-          defaultValue="100"
+          defaultValue={String(replayed?.promptTokens ?? 100)}
           error={err('promptTokens')}
         />
         <TextField
@@ -278,12 +312,13 @@ export function TraceDrawer({
           name="maxTokens"
           inputMode="numeric"
           placeholder="model default"
+          defaultValue={replayed?.maxTokens == null ? '' : String(replayed.maxTokens)}
           error={err('maxTokens')}
         />
         <CheckboxField
           label="Stream"
           name="stream"
-          defaultChecked={start?.stream ?? false}
+          defaultChecked={replayed?.stream ?? start?.stream ?? false}
           className="self-end"
         />
         <div className="col-span-2 flex justify-end">

@@ -1,0 +1,106 @@
+import { engineTraceSchema, type EngineTrace, type Endpoint } from '@switchyard/core';
+import type { PrismaClient } from '@switchyard/prisma';
+import { AppError } from '../lib/errors.js';
+import {
+  readHeaderAgent,
+  readReplayFacts,
+  readRuleInputs,
+  type ReplayAgent,
+  type ReplayFacts,
+} from '../metering/replay-facts.js';
+import { MASTER_CALLER, callerForKey, callerForUser, type ProxyCaller } from '../proxy/caller.js';
+import type { LoadedConfig } from '../router/load-config.js';
+
+/**
+ * The caller a dry run plans for: a gateway key (as the proxy would see it), a user (as their keys would), or the
+ * operator. Used by the trace and the rules tester alike.
+ */
+export function dryRunCaller(
+  cfg: LoadedConfig,
+  keyId: string | null | undefined,
+  userId: string | null | undefined,
+): ProxyCaller {
+  if (keyId) {
+    const key = [...cfg.keysByHash.values()].find((k) => k.id === keyId);
+    if (!key) throw AppError.validation('keyId: no gateway key with that id');
+    if (key.revoked) throw AppError.validation('keyId: that key is revoked');
+    const r = callerForKey(key, cfg);
+    if (!r.ok) throw AppError.validation(`keyId: ${r.message}`, { code: r.code });
+    return r.caller;
+  }
+  if (userId) {
+    const caller = callerForUser(cfg, userId);
+    if (!caller) throw AppError.validation('userId: no user with that id');
+    return caller;
+  }
+  return MASTER_CALLER;
+}
+
+/** The usage record's endpoint label (chat.completions, …) as the engine names it. */
+export function endpointOfLabel(label: string): Exclude<Endpoint, 'count_tokens'> {
+  if (label === 'chat.completions') return 'chat';
+  if (label === 'messages' || label === 'responses' || label === 'embeddings') return label;
+  return 'chat';
+}
+
+/** A logged request as a dry run replays it: what its usage record and the record's trace kept. */
+export interface LoggedRequest {
+  requestId: string;
+  model: string;
+  endpoint: Exclude<Endpoint, 'count_tokens'>;
+  /** The prompt's tokens as the provider counted them. */
+  promptTokens: number;
+  stream: boolean;
+  /** When it was sent (ms epoch). */
+  at: number;
+  /** The key that sent it when it still exists, else its user / org / app as recorded. */
+  caller: ProxyCaller;
+  /** Its needs, max tokens and parameters. */
+  facts: ReplayFacts;
+  /** The agent its x-switchyard-agent header named. */
+  agent: ReplayAgent | undefined;
+  /** The header and metadata values routing rules looked at, or why they were not kept. */
+  inputs: ReturnType<typeof readRuleInputs>;
+  /** The plan it was routed by, when the record holds one. */
+  recorded: EngineTrace | null;
+}
+
+/** Reads a logged request back from its usage record (the newest attempt's record); 404 when there is none. */
+export async function loadLoggedRequest(
+  prisma: PrismaClient,
+  cfg: LoadedConfig,
+  requestId: string,
+): Promise<LoggedRequest> {
+  const rec = await prisma.usageRecord.findFirst({ where: { requestId }, orderBy: { id: 'desc' } });
+  if (!rec) throw AppError.notFound('Logged request');
+  const trace = (rec.trace ?? {}) as { plan?: unknown; facts?: unknown; inputs?: unknown };
+  const parsed = engineTraceSchema.safeParse(trace.plan);
+  const endpoint = endpointOfLabel(rec.endpoint);
+  const keyLive =
+    rec.gatewayKeyId !== null &&
+    [...cfg.keysByHash.values()].some((k) => k.id === rec.gatewayKeyId && !k.revoked);
+  const caller: ProxyCaller = keyLive
+    ? dryRunCaller(cfg, rec.gatewayKeyId, null)
+    : {
+        ...MASTER_CALLER,
+        kind: 'key',
+        keyId: rec.gatewayKeyId,
+        userId: rec.userId,
+        orgId: rec.orgId,
+        appId: rec.appId,
+        powerLevel: rec.userId ? (cfg.users.get(rec.userId)?.powerLevel ?? null) : null,
+      };
+  return {
+    requestId,
+    model: rec.requestedModel,
+    endpoint,
+    promptTokens: rec.tokensIn,
+    stream: rec.stream,
+    at: rec.createdAt.getTime(),
+    caller,
+    facts: readReplayFacts(trace.facts, endpoint),
+    agent: readHeaderAgent((trace.plan as { agent?: unknown } | undefined)?.agent) ?? undefined,
+    inputs: readRuleInputs(trace.inputs),
+    recorded: parsed.success ? parsed.data : null,
+  };
+}
