@@ -2,7 +2,6 @@ import {
   explainRules,
   ruleConditionsSchema,
   type CreateRuleBody,
-  type Endpoint,
   type ReorderRulesBody,
   type RoutingRule,
   type Rule,
@@ -184,13 +183,7 @@ export class RulesService {
    */
   async test(b: TestRulesBody): Promise<TestRulesResult> {
     let recorded: TestRulesResult['recorded'] = null;
-    let base: {
-      model: string;
-      endpoint: Exclude<Endpoint, 'count_tokens'>;
-      promptTokens: number;
-      stream: boolean;
-      at: number;
-      caller: ProxyCaller;
+    let base: Pick<LoggedRequest, 'model' | 'endpoint' | 'promptTokens' | 'stream' | 'at' | 'caller'> & {
       /** A logged request's: its needs, max tokens and parameters, agent header, and rule inputs. */
       logged: Pick<LoggedRequest, 'facts' | 'agent' | 'inputs'> | null;
     };
