@@ -55,6 +55,8 @@ export interface LoggedRequest {
   at: number;
   /** The key that sent it when it still exists, else its user / org / app as recorded. */
   caller: ProxyCaller;
+  /** Why the caller is the recorded one and not the key as it is now (revoked, deleted, or refused now). */
+  callerNote: string | null;
   /** Its needs, max tokens and parameters. */
   facts: ReplayFacts;
   /** The agent its x-switchyard-agent header named. */
@@ -76,20 +78,36 @@ export async function loadLoggedRequest(
   const trace = (rec.trace ?? {}) as { plan?: unknown; facts?: unknown; inputs?: unknown };
   const parsed = engineTraceSchema.safeParse(trace.plan);
   const endpoint = endpointOfLabel(rec.endpoint);
-  const keyLive =
-    rec.gatewayKeyId !== null &&
-    [...cfg.keysByHash.values()].some((k) => k.id === rec.gatewayKeyId && !k.revoked);
-  const caller: ProxyCaller = keyLive
-    ? dryRunCaller(cfg, rec.gatewayKeyId, null)
-    : {
-        ...MASTER_CALLER,
-        kind: 'key',
-        keyId: rec.gatewayKeyId,
-        userId: rec.userId,
-        orgId: rec.orgId,
-        appId: rec.appId,
-        powerLevel: rec.userId ? (cfg.users.get(rec.userId)?.powerLevel ?? null) : null,
-      };
+  const recordedCaller: ProxyCaller = {
+    ...MASTER_CALLER,
+    kind: 'key',
+    keyId: rec.gatewayKeyId,
+    userId: rec.userId,
+    orgId: rec.orgId,
+    appId: rec.appId,
+    powerLevel: rec.userId ? (cfg.users.get(rec.userId)?.powerLevel ?? null) : null,
+  };
+  let caller = recordedCaller;
+  let callerNote: string | null = null;
+  if (rec.gatewayKeyId !== null) {
+    // The loaded configuration holds the keys that are not revoked.
+    const key = [...cfg.keysByHash.values()].find((k) => k.id === rec.gatewayKeyId && !k.revoked);
+    let why: string | null = null;
+    if (key && key.expiresAt !== null && key.expiresAt <= Date.now())
+      why = 'the key that sent it has expired';
+    else if (key) {
+      const now = callerForKey(key, cfg);
+      if (now.ok) caller = now.caller;
+      else why = `the proxy would refuse its key now (${now.message})`;
+    } else {
+      const row = await prisma.gatewayKey.findUnique({
+        where: { id: rec.gatewayKeyId },
+        select: { id: true },
+      });
+      why = row ? 'the key that sent it is revoked' : 'the key that sent it no longer exists';
+    }
+    if (why) callerNote = `${why}: planned for its user, organization and app as recorded`;
+  }
   return {
     requestId,
     model: rec.requestedModel,
@@ -98,6 +116,7 @@ export async function loadLoggedRequest(
     stream: rec.stream,
     at: rec.createdAt.getTime(),
     caller,
+    callerNote,
     facts: readReplayFacts(trace.facts, endpoint),
     agent: readHeaderAgent((trace.plan as { agent?: unknown } | undefined)?.agent) ?? undefined,
     inputs: readRuleInputs(trace.inputs),

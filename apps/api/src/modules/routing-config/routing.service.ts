@@ -528,12 +528,12 @@ export class RoutingService {
         throw err;
       }
     }
-    const caller =
-      b.keyId || b.userId
+    const own = !b.keyId && !b.userId && !asOperator;
+    const caller = own
+      ? (logged?.caller ?? MASTER_CALLER)
+      : b.keyId || b.userId
         ? dryRunCaller(cfg, b.keyId, b.userId)
-        : asOperator
-          ? MASTER_CALLER
-          : (logged?.caller ?? MASTER_CALLER);
+        : MASTER_CALLER;
     const kept = logged?.inputs.kept === 'kept' ? logged.inputs : null;
     const headers = kept?.headers ?? {};
     const metadata = kept?.metadata ?? {};
@@ -569,6 +569,7 @@ export class RoutingService {
         userId: caller.userId,
         orgId: caller.orgId,
         powerLevel: caller.powerLevel,
+        ...(own && logged?.callerNote ? { note: logged.callerNote } : {}),
       },
       ...result,
     };

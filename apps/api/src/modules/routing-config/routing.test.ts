@@ -538,6 +538,47 @@ describe('trace (dry run)', () => {
     }
   });
 
+  it('a logged request whose key is revoked now is replayed for its recorded caller, and the trace says so', async () => {
+    const created = await e.t.http
+      .post('/api/v1/me/keys')
+      .set(as(user))
+      .send({ name: 'replayed then revoked' })
+      .expect(201);
+    await e.t.app.routing.reload();
+    const sent = await chat('gpt-test', created.body.key);
+    expect(sent.status).toBe(200);
+    await e.flushUsage();
+    const requestId = sent.headers.get('x-request-id')!;
+    const live = await e.t.http
+      .post('/api/v1/llm/routing/trace')
+      .set(as(viewer))
+      .send({ requestId })
+      .expect(200);
+    expect(live.body.caller).toMatchObject({ keyId: created.body.id, userId: expect.any(String) });
+    expect(live.body.caller.note).toBeUndefined();
+
+    await e.t.http.post(`/api/v1/keys/${created.body.id}/revoke`).set(as(admin)).expect(200);
+    await e.t.app.routing.reload();
+    const revoked = await e.t.http
+      .post('/api/v1/llm/routing/trace')
+      .set(as(viewer))
+      .send({ requestId })
+      .expect(200);
+    // The same caller as recorded: the key, its user, organization and power level.
+    expect(revoked.body.caller).toMatchObject(live.body.caller);
+    expect(revoked.body.caller.note).toBe(
+      'the key that sent it is revoked: planned for its user, organization and app as recorded',
+    );
+    expect(revoked.body.ok).toBe(true);
+    // Planned as the operator: no note (it is not the logged caller).
+    const operator = await e.t.http
+      .post('/api/v1/llm/routing/trace')
+      .set(as(viewer))
+      .send({ requestId, asOperator: true })
+      .expect(200);
+    expect(operator.body.caller.note).toBeUndefined();
+  });
+
   it('an unknown model, key or user is explained; a user may not trace', async () => {
     const unknown = await e.t.http
       .post('/api/v1/llm/routing/trace')

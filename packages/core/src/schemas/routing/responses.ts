@@ -205,6 +205,11 @@ export const traceResultSchema = z.strictObject({
     userId: z.string().nullable(),
     orgId: z.string().nullable(),
     powerLevel: z.string().nullable(),
+    /**
+     * A logged request replayed for its recorded caller rather than its key as it is now, and why (the key was
+     * revoked or deleted, or the proxy would refuse it now).
+     */
+    note: z.string().optional(),
   }),
   ok: z.boolean(),
   /** Why there is no route (when `ok` is false). */

@@ -105,6 +105,11 @@ function Result({ r }: { r: TraceResult }) {
           {r.caller.keyId ? `key ${r.caller.keyId} · ` : ''}
           {r.caller.userId ? `user ${r.caller.userId}` : 'operator'}
           {r.caller.powerLevel ? ` · power level ${r.caller.powerLevel}` : ''}
+          {r.caller.note ? (
+            <span className="block text-xs text-muted" data-testid="trace-caller-note">
+              {r.caller.note}
+            </span>
+          ) : null}
         </dd>
         <dt className="text-muted">Attempts</dt>
         <dd>up to {r.trace.attempts}</dd>
