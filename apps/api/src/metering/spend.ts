@@ -7,12 +7,26 @@ import type { PrismaClient } from '@switchyard/prisma';
  * is exact (every budget period starts on a UTC hour). BYOK-paid calls never count against a platform budget;
  * they are what a user's BYOK budget counts.
  */
-export async function recordedSpend(prisma: PrismaClient, w: BudgetWindow): Promise<number> {
+export async function recordedSpend(
+  prisma: PrismaClient,
+  w: BudgetWindow,
+  /** The end of the span (exclusive, ms epoch): a past period's spend. Unset = up to now. */
+  until?: number,
+): Promise<number> {
+  const hour =
+    w.since > 0 || until !== undefined
+      ? {
+          hour: {
+            ...(w.since > 0 ? { gte: new Date(w.since) } : {}),
+            ...(until !== undefined ? { lt: new Date(until) } : {}),
+          },
+        }
+      : {};
   if (w.scope === 'byok-calls') {
     // A user's monthly BYOK call count: the calls their own keys made (one usage record each).
     const r = await prisma.usageHourly.aggregate({
       _sum: { requests: true },
-      where: { userId: w.id, isByok: true, ...(w.since > 0 ? { hour: { gte: new Date(w.since) } } : {}) },
+      where: { userId: w.id, isByok: true, ...hour },
     });
     return r._sum.requests ?? 0;
   }
@@ -20,7 +34,7 @@ export async function recordedSpend(prisma: PrismaClient, w: BudgetWindow): Prom
     // A user's BYOK budget: the list price of the calls their own keys paid (recorded as savings).
     const r = await prisma.usageHourly.aggregate({
       _sum: { savedUsd: true },
-      where: { userId: w.id, isByok: true, ...(w.since > 0 ? { hour: { gte: new Date(w.since) } } : {}) },
+      where: { userId: w.id, isByok: true, ...hour },
     });
     return Number(r._sum.savedUsd ?? 0);
   }
@@ -28,7 +42,7 @@ export async function recordedSpend(prisma: PrismaClient, w: BudgetWindow): Prom
     w.scope === 'key' ? { gatewayKeyId: w.id } : w.scope === 'user' ? { userId: w.id } : { orgId: w.id };
   const r = await prisma.usageHourly.aggregate({
     _sum: { costUsd: true },
-    where: { ...dims, isByok: false, ...(w.since > 0 ? { hour: { gte: new Date(w.since) } } : {}) },
+    where: { ...dims, isByok: false, ...hour },
   });
   return Number(r._sum.costUsd ?? 0);
 }

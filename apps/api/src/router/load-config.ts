@@ -224,6 +224,8 @@ export interface LoadedOrg {
   spendCapUsd: number | null;
   rollover: boolean;
   rolloverBalanceUsd: number;
+  /** The month (its UTC start, ms epoch) the balance was settled for; it applies in that month only. */
+  rolloverPeriod: number | null;
 }
 
 const num = (d: { toString(): string } | null | undefined): number | null =>
@@ -286,6 +288,7 @@ export async function loadConfig(
         spendCapUsd: true,
         rollover: true,
         rolloverBalanceUsd: true,
+        rolloverPeriod: true,
         piiProtection: true,
       },
     }),
@@ -493,6 +496,7 @@ export async function loadConfig(
           spendCapUsd: num(o.spendCapUsd),
           rollover: o.rollover,
           rolloverBalanceUsd: num(o.rolloverBalanceUsd) ?? 0,
+          rolloverPeriod: o.rolloverPeriod?.getTime() ?? null,
         },
       ]),
     ),

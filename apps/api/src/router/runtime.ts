@@ -41,6 +41,7 @@ import type {
   PlannedAttempt,
   Router,
 } from './types.js';
+import { carryThisMonth, settleRollovers } from '../metering/rollover.js';
 import { recordedSpend } from '../metering/spend.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
 import { endpointTarget } from './endpoint-cooldowns.js';
@@ -227,6 +228,7 @@ export class RoutingRuntime implements Router {
     deps: RoutingRuntime['deps'],
     opts: { reloadEveryMs?: number } = {},
   ): Promise<RoutingRuntime> {
+    await settleRolloversLogged(deps);
     const rt = new RoutingRuntime(deps, await loadConfig(deps.prisma, deps.secrets, deps.env, deps.now()));
     if (opts.reloadEveryMs) {
       rt.#timer = setInterval(
@@ -259,6 +261,7 @@ export class RoutingRuntime implements Router {
     this.#reloading = (async () => {
       do {
         this.#again = false;
+        await settleRolloversLogged(this.deps);
         const loaded = await loadConfig(this.deps.prisma, this.deps.secrets, this.deps.env, this.deps.now());
         this.#loaded = loaded;
         this.#core = toRoutingConfig(loaded);
@@ -341,7 +344,7 @@ export class RoutingRuntime implements Router {
         id: org.id,
         limitUsd: org.spendCapUsd,
         period: 'month',
-        carryOverUsd: org.rollover ? org.rolloverBalanceUsd : 0,
+        carryOverUsd: carryThisMonth(org, this.deps.now()),
       });
     }
     return {
@@ -788,5 +791,19 @@ export class RoutingRuntime implements Router {
       },
       usage,
     );
+  }
+}
+
+/**
+ * Org rollovers settled for the month before each configuration load (the periodic reload picks a month's start
+ * up within CONFIG_RELOAD_INTERVAL_MS); a failure is logged and the load goes on (a carry not settled for this
+ * month counts as none until a later load settles it).
+ */
+async function settleRolloversLogged(deps: RoutingRuntime['deps']): Promise<void> {
+  try {
+    const n = await settleRollovers(deps.prisma, deps.now());
+    if (n > 0) deps.logger.info({ orgs: n }, 'org spend-cap rollover settled for the month');
+  } catch (err) {
+    deps.logger.warn({ err }, 'org spend-cap rollover could not be settled');
   }
 }

@@ -1,9 +1,10 @@
-import type {
-  CreateOrgBody,
-  ORG_MEMBER_ROLE_VALUES,
-  ORG_STATUS_VALUES,
-  OrgMemberBody,
-  UpdateOrgBody,
+import {
+  periodStart,
+  type CreateOrgBody,
+  type ORG_MEMBER_ROLE_VALUES,
+  type ORG_STATUS_VALUES,
+  type OrgMemberBody,
+  type UpdateOrgBody,
 } from '@switchyard/core';
 import { Prisma, type Organization } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
@@ -11,8 +12,9 @@ import { AppError } from '../../lib/errors.js';
 import { assertMayActOnUser } from '../auth/targets.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
+import { carryThisMonth } from '../../metering/rollover.js';
 
-export function presentOrg(o: Organization & { _count?: { members: number } }) {
+export function presentOrg(o: Organization & { _count?: { members: number } }, now: number) {
   return {
     id: o.id,
     name: o.name,
@@ -21,12 +23,26 @@ export function presentOrg(o: Organization & { _count?: { members: number } }) {
     status: o.status as (typeof ORG_STATUS_VALUES)[number],
     spendCapUsd: o.spendCapUsd === null ? null : Number(o.spendCapUsd),
     rollover: o.rollover,
-    rolloverBalanceUsd: Number(o.rolloverBalanceUsd),
+    // What carries into this month (a balance settled for another month is not this month's).
+    rolloverBalanceUsd: carryThisMonth(
+      {
+        rollover: o.rollover,
+        rolloverBalanceUsd: Number(o.rolloverBalanceUsd),
+        rolloverPeriod: o.rolloverPeriod?.getTime() ?? null,
+      },
+      now,
+    ),
     piiProtection: o.piiProtection,
     members: o._count?.members,
     createdAt: o.createdAt.toISOString(),
   };
 }
+
+/** Rollover turned on at `now`: settled for this month with nothing carried into it. */
+const startRollover = (now: number) => ({
+  rolloverBalanceUsd: new Prisma.Decimal(0),
+  rolloverPeriod: new Date(periodStart(now, 'month')),
+});
 
 const dec = (n: number | null | undefined) =>
   n === undefined ? undefined : n === null ? null : new Prisma.Decimal(n);
@@ -43,7 +59,7 @@ export class OrgsService {
       },
       orderBy: { name: 'asc' },
     });
-    return rows.map(({ owner, ...o }) => ({ ...presentOrg(o), owner }));
+    return rows.map(({ owner, ...o }) => ({ ...presentOrg(o, this.ctx.now()), owner }));
   }
 
   async get(id: string) {
@@ -57,7 +73,7 @@ export class OrgsService {
     });
     if (!o) throw AppError.notFound('Organization');
     return {
-      ...presentOrg(o),
+      ...presentOrg(o, this.ctx.now()),
       memberList: o.members.map((m) => ({
         userId: m.userId,
         email: m.user.email,
@@ -78,6 +94,8 @@ export class OrgsService {
           ownerId: b.ownerId ?? null,
           spendCapUsd: dec(b.spendCapUsd) ?? null,
           rollover: b.rollover ?? false,
+          // Rollover starts with this month: what it leaves unspent carries into the next.
+          ...(b.rollover ? startRollover(this.ctx.now()) : {}),
           piiProtection: b.piiProtection ?? false,
         },
       });
@@ -89,7 +107,7 @@ export class OrgsService {
           action: 'org.create',
           entityType: 'Organization',
           entityId: created.id,
-          after: presentOrg(created),
+          after: presentOrg(created, this.ctx.now()),
           ip: actor.ip,
         },
         tx,
@@ -97,7 +115,7 @@ export class OrgsService {
       return created;
     });
     await this.ctx.configChanged('orgs');
-    return presentOrg(o);
+    return presentOrg(o, this.ctx.now());
   }
 
   async update(actor: Actor, id: string, b: UpdateOrgBody) {
@@ -112,12 +130,20 @@ export class OrgsService {
       action: 'org.update',
       entityType: 'Organization',
       entityId: id,
-      before: presentOrg(before),
-      present: presentOrg,
+      before: presentOrg(before, this.ctx.now()),
+      present: (o: Organization) => presentOrg(o, this.ctx.now()),
       changed: 'orgs',
-      write: (tx) => tx.organization.update({ where: { id }, data: definedFields(b, { spendCapUsd: dec }) }),
+      write: (tx) =>
+        tx.organization.update({
+          where: { id },
+          data: {
+            ...definedFields(b, { spendCapUsd: dec }),
+            // Turned on: it starts with this month (nothing from the months it was off carries over).
+            ...(b.rollover === true && !before.rollover ? startRollover(this.ctx.now()) : {}),
+          },
+        }),
     });
-    return presentOrg(o);
+    return presentOrg(o, this.ctx.now());
   }
 
   async remove(actor: Actor, id: string) {
@@ -131,7 +157,7 @@ export class OrgsService {
           action: 'org.delete',
           entityType: 'Organization',
           entityId: id,
-          before: presentOrg(before),
+          before: presentOrg(before, this.ctx.now()),
           ip: actor.ip,
         },
         tx,
