@@ -194,6 +194,71 @@ describe('unpriced models stay out of power-level tiers until priced', () => {
   });
 });
 
+describe('a disabled power level does not route', () => {
+  const cfg = (powerLevels: RoutingConfig['powerLevels']) =>
+    config({
+      providers: [A, B],
+      models: [
+        model({ id: 'cheap', providerId: 'a', tier: 'eco' }),
+        model({ id: 'mid', providerId: 'b', tier: 'balanced' }),
+      ],
+      powerLevels,
+    });
+  const off = (slug: 'eco' | 'balanced') => ({ slug, tier: slug, modelRefs: [], enabled: false });
+  const on = (slug: 'eco' | 'balanced') => ({ slug, tier: slug, modelRefs: [], enabled: true });
+  // [case, the power levels, the model asked for, the caller's level, the refs it routes to, or the error]
+  it.each([
+    ['an enabled level routes to its tier', [on('eco')], 'eco', null, ['a/cheap']],
+    ['a level with no configuration routes to its tier', [], 'eco', null, ['a/cheap']],
+    ['a disabled level is refused, naming it', [off('eco')], 'eco', null, /power level "eco" is disabled/],
+    [
+      'auto for a caller on a disabled level is refused',
+      [off('eco')],
+      'auto',
+      'eco',
+      /"auto".*"eco".*disabled/,
+    ],
+    [
+      'auto (balanced by default) with balanced disabled',
+      [off('balanced')],
+      'auto',
+      null,
+      /"balanced".*disabled/,
+    ],
+    [
+      'another level still routes while one is off',
+      [off('eco'), on('balanced')],
+      'balanced',
+      null,
+      ['b/mid'],
+    ],
+    ['auto for a caller on an enabled level', [off('balanced'), on('eco')], 'auto', 'eco', ['a/cheap']],
+  ] as const)('%s', (_name, powerLevels, name, level, expected) => {
+    const r = run({
+      config: cfg([...powerLevels]),
+      request: request({ model: name }),
+      caller: caller({ powerLevel: level }),
+    });
+    if (Array.isArray(expected)) expect(refs(r)).toEqual(expected);
+    else {
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('unknown_model');
+        expect(r.error.message).toMatch(expected as RegExp);
+      }
+    }
+  });
+  it('an alias named like a disabled level still routes (aliases come first)', () => {
+    const c = config({
+      providers: [A, B],
+      models: [model({ id: 'cheap', providerId: 'a', tier: 'eco' }), model({ id: 'mid', providerId: 'b' })],
+      powerLevels: [off('eco')],
+      aliases: [alias({ name: 'eco', targets: [{ ref: 'b/mid', weight: 1 }] })],
+    });
+    expect(refs(run({ config: c, request: request({ model: 'eco' }) }))).toEqual(['b/mid']);
+  });
+});
+
 describe('capabilities: each needed capability filters', () => {
   it.each(['tools', 'vision', 'json', 'embeddings', 'streaming'] as const)('%s', (need: Capability) => {
     const all: Capability[] = ['chat', 'tools', 'vision', 'json', 'embeddings', 'streaming'];

@@ -365,6 +365,8 @@ function lookup(
         ? (name as Tier)
         : null;
   if (level) {
+    // A level configured and disabled does not route (one not configured at all routes by its own tier).
+    if (disabledLevel(config, level)) return null;
     const pl = config.powerLevels.find((p) => p.slug === level && p.enabled);
     const tier = effectiveTier(view, pl?.tier ?? level);
     const explicit = (pl?.modelRefs ?? []).flatMap((r) => modelsForRef(view, r));
@@ -408,6 +410,21 @@ function lookup(
       fallbacks: [],
     };
   return null;
+}
+
+/** Whether a power level is configured and switched off (a level with no configuration is not). */
+function disabledLevel(config: RoutingConfig, level: string): boolean {
+  const configured = config.powerLevels.filter((p) => p.slug === level);
+  return configured.length > 0 && configured.every((p) => !p.enabled);
+}
+
+/**
+ * The power level a name asks for when that level is disabled (`auto` asks for the caller's level, else
+ * balanced); null otherwise.
+ */
+function disabledLevelOf(config: RoutingConfig, name: string, caller: Caller): string | null {
+  const level = name === 'auto' ? (caller.powerLevel ?? 'balanced') : name;
+  return (TIERS as readonly string[]).includes(level) && disabledLevel(config, level) ? level : null;
 }
 
 /** A request that names no model: an empty name or `default`. */
@@ -501,6 +518,17 @@ export function plan(input: PlanInput): PlanResult {
     trace.defaultModel = config.defaultModel;
     req = { ...req, model: config.defaultModel };
     found = lookup(index, view, config, req, caller);
+  }
+  const offLevel = found ? null : disabledLevelOf(config, req.model, caller);
+  if (offLevel) {
+    return fail({
+      code: 'unknown_model',
+      httpStatus: 404,
+      message:
+        req.model === 'auto'
+          ? `The model "auto" stands for the power level "${offLevel}", which is disabled: it does not route until an admin enables it.`
+          : `The power level "${offLevel}" is disabled: it does not route until an admin enables it.`,
+    });
   }
   if (!found) {
     return fail({

@@ -232,6 +232,39 @@ describe('power levels', () => {
         .status,
     ).toBe(404);
   });
+
+  it('a disabled level does not route: the proxy names it, /v1/models leaves it out; enabled again it routes', async () => {
+    const listed = async () =>
+      (
+        (await (
+          await fetch(`${e.url}/v1/models`, { headers: { authorization: `Bearer ${e.userKey}` } })
+        ).json()) as { data: { id: string }[] }
+      ).data.map((m) => m.id);
+    expect((await chat('eco')).status).toBe(200);
+    await e.t.http
+      .put('/api/v1/llm/routing/power-levels/eco')
+      .set(as(admin))
+      .send({ enabled: false })
+      .expect(200);
+    try {
+      const refused = await chat('eco');
+      expect(refused.status).toBe(404);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+        'The power level "eco" is disabled: it does not route until an admin enables it.',
+      );
+      expect(await listed()).not.toContain('eco');
+      // Other levels go on routing.
+      expect((await chat('balanced')).status).toBe(200);
+    } finally {
+      await e.t.http
+        .put('/api/v1/llm/routing/power-levels/eco')
+        .set(as(admin))
+        .send({ enabled: true })
+        .expect(200);
+    }
+    expect((await chat('eco')).status).toBe(200);
+    expect(await listed()).toContain('eco');
+  });
 });
 
 describe('aliases', () => {
