@@ -79,3 +79,36 @@ describe('request facts: parameters', () => {
     expect(r(undefined)).toBeUndefined();
   });
 });
+
+describe('request facts: images need a model with vision', () => {
+  const image = { type: 'input_image', image_url: 'data:image/png;base64,AAAA' };
+  // [endpoint, body, needs vision]
+  it.each([
+    [
+      'chat',
+      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] },
+      true,
+    ],
+    [
+      'messages',
+      { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: {} }] }] },
+      true,
+    ],
+    ['responses: a message with an image', { input: [{ role: 'user', content: [image] }] }, true],
+    [
+      'responses: a typed message item',
+      { input: [{ type: 'message', role: 'user', content: [image] }] },
+      true,
+    ],
+    [
+      'responses: text only',
+      { input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }] }] },
+      false,
+    ],
+    ['responses: a string', { input: 'hi' }, false],
+  ] as const)('%s', (name, body, vision) => {
+    const endpoint = name.startsWith('responses') ? 'responses' : (name as 'chat' | 'messages');
+    const facts = requestFacts(endpoint, { model: 'm', ...body }, 100);
+    expect(facts.needs.includes('vision')).toBe(vision);
+  });
+});

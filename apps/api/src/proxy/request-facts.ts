@@ -119,6 +119,8 @@ export function requestFacts(
       needs.push('chat');
       const tools = Array.isArray(body.tools) && body.tools.length > 0;
       if (tools) needs.push('tools');
+      // Input items with a content list (messages) may hold `input_image` parts.
+      if (Array.isArray(body.input) && hasImage(body.input)) needs.push('vision');
       const json = isObj(body.text) ? jsonFormat(body.text.format) : null;
       if (json) {
         needs.push('json');
