@@ -1,5 +1,6 @@
 import { Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
+import { providerCallConfig } from '../../router/auth-json.js';
 import { AppError } from '../../lib/errors.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { isProviderType, providerDefaults } from '../../providers/index.js';
@@ -175,7 +176,8 @@ export class ByokService {
               type: key.provider.type,
               baseUrl: key.provider.baseUrl,
               apiKey: secret,
-              config: (key.provider.config ?? {}) as Record<string, unknown>,
+              // As routing calls it: the provider's auth settings (apiVersion, region, ...) over its config.
+              config: providerCallConfig(key.provider, this.ctx.secrets, this.ctx.processEnv),
             },
             { dispatcher: this.ctx.outbound.dispatcher },
           );

@@ -154,4 +154,32 @@ describe('BYOK', () => {
     expect(res.body.error.message).toMatch(/team-a, team-b/);
     expect(await prisma.byokKey.count({ where: { userId: env.ids.user, last4: '3333' } })).toBe(0);
   });
+
+  it("a BYOK key's test calls the provider as routing does: with the provider's auth settings (an Azure api-version)", async () => {
+    const superAdmin = await env.t.tokenFor('seed_admin');
+    const created = await env.t.http
+      .post('/api/v1/llm/providers')
+      .set({ authorization: `Bearer ${superAdmin}` })
+      .send({
+        type: 'azure-openai',
+        name: 'Azure BYOK',
+        slug: 'azure-byok',
+        baseUrl: env.up.url,
+        auth: { apiVersion: '2099-01-01-test' },
+      });
+    expect(created.status, created.text).toBe(201);
+    expect(
+      (
+        await env.t.http
+          .put(`/api/v1/me/byok/${created.body.id}`)
+          .set(auth())
+          .send({ apiKey: 'az-user-key-1234' })
+      ).status,
+    ).toBe(200);
+    env.up.reset();
+    await env.t.http.post(`/api/v1/me/byok/${created.body.id}/test`).set(auth()).expect(200);
+    const sent = env.up.requests.at(-1)!;
+    expect(sent.headers['api-key']).toBe('az-user-key-1234');
+    expect(sent.url).toContain('api-version=2099-01-01-test');
+  });
 });
