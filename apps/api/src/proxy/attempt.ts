@@ -3,6 +3,7 @@ import { getAdapter, scrubSecrets } from '../providers/index.js';
 import { AdapterError, type PreparedCall, type UpstreamError } from '../providers/types.js';
 import type { LoadedEndpoint, LoadedProvider } from '../router/load-config.js';
 import type { PlannedAttempt, ProxyEndpoint } from '../router/types.js';
+import { withModelParams } from '../translate/model-params.js';
 import { answerHeaders } from './answer-headers.js';
 import { anthropicClientHeaders } from './client-headers.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
@@ -87,9 +88,13 @@ async function prepareCall(
   baseUrl: string | null,
 ): Promise<Prepared> {
   const attempt = run.attempt;
+  const endpoint = x.match.endpoint as Exclude<ProxyEndpoint, 'models'>;
+  // The model's default parameters the request does not set (nothing to do, and no copy, for most models).
+  const params = attempt.model.params;
+  const withParams = params ? withModelParams(endpoint, x.body, params) : null;
   try {
     const call = await getAdapter(attempt.provider.type).prepare({
-      endpoint: x.match.endpoint as Exclude<ProxyEndpoint, 'models'>,
+      endpoint,
       provider: {
         id: attempt.provider.id,
         slug: attempt.provider.slug,
@@ -99,8 +104,8 @@ async function prepareCall(
       },
       upstreamModel: attempt.model.modelId,
       apiKey: attempt.apiKey,
-      rawBody: x.raw,
-      body: x.body,
+      rawBody: withParams ? Buffer.from(JSON.stringify(withParams)) : x.raw,
+      body: withParams ?? x.body,
       stream: x.input.facts.stream,
       now: d.now(),
       maxOutputTokens: attempt.model.maxOutputTokens,

@@ -4,6 +4,7 @@ import {
   ruleConditionsSchema,
   type AgentConfig,
   type Experiment,
+  type ModelParams,
   type ProviderTimeouts,
   ruleInputsOf,
   type RoutingRule,
@@ -11,6 +12,7 @@ import {
 } from '@switchyard/core';
 import { IpAllowList } from '../lib/ip-allowlist.js';
 import { modelMetricLabel } from '../lib/metrics.js';
+import { readModelParams } from '../translate/model-params.js';
 import type { SecretBox } from '../lib/secrets.js';
 import { isProviderType, providerDefaults } from '../providers/index.js';
 import { buildDlpSnapshot, type DlpSnapshot } from './dlp-snapshot.js';
@@ -162,6 +164,8 @@ export interface LoadedModel {
    * provider as calls to this model see it (the auth settings laid over the provider's config).
    */
   ownAuth: { key: LoadedKey | null; provider: LoadedProvider } | null;
+  /** The model's default request parameters (its `config`), applied where a request does not set them. */
+  params: ModelParams | null;
 }
 
 export interface LoadedAlias {
@@ -380,6 +384,7 @@ export async function loadConfig(
       scope: m.scope,
       metricLabel: modelMetricLabel(m.scope, m.modelId),
       ownAuth: ownAuthOf(m, providerById.get(m.providerId), secrets, env),
+      params: readModelParams(m.config),
     })),
     aliases: aliases.map((a) => ({
       id: a.id,

@@ -52,6 +52,16 @@ describe('model form', () => {
     enabled: 'on',
   };
 
+  it('refuses a parameter the gateway would not send, naming it (it would be stored and do nothing)', () => {
+    const r = readCreateModelForm(
+      FormReader.ofRecord({ ...base, config: '{"temperature":0,"streaming":true}' }),
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.config).toMatch(/streaming/);
+    const range = readCreateModelForm(FormReader.ofRecord({ ...base, config: '{"temperature":5}' }));
+    expect(range.ok).toBe(false);
+  });
+
   it('reads a complete add form into the create body', () => {
     const r = readCreateModelForm(
       FormReader.ofRecord({ ...base, config: '{"temperature":0}', contextWindow: '128000', cap_tools: 'on' }),

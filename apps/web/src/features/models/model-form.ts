@@ -15,8 +15,7 @@ import type { RegistryModel } from './api/types';
 export const CONFIG_EXAMPLE = `{
   "temperature": 0.2,
   "max_tokens": 2000,
-  "top_p": 1,
-  "streaming": true
+  "top_p": 1
 }`;
 
 export type ConfigCheck = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };

@@ -3,7 +3,7 @@
  * Prices are USD per 1M tokens; the database also checks them (non-negative) and keeps one default per scope.
  */
 import { z } from 'zod';
-import { jsonObjectField, safeString } from '../safe/index.js';
+import { safeString } from '../safe/index.js';
 import { CAPABILITY_VALUES } from '../routing/index.js';
 
 export const QUALITY_TIER_VALUES = ['eco', 'balanced', 'precision'] as const;
@@ -42,6 +42,44 @@ export const authPatchField = z
   .refine((v) => Object.keys(v).length <= 16, 'at most 16 variables');
 export type AuthPatch = z.infer<typeof authPatchField>;
 
+/**
+ * A model's default request parameters (`config`), in OpenAI chat terms: applied to every request routed to the
+ * model that does not set them itself (the client's own value wins), mapped to the client's format (on Anthropic
+ * messages `stop` is `stop_sequences`; on the Responses API `max_tokens` is `max_output_tokens`); a parameter the
+ * client's format has no field for is not sent. Unknown names are refused (a stored setting that did nothing).
+ */
+export const modelParamsField = z.strictObject({
+  temperature: z.number().min(0, 'must be between 0 and 2').max(2, 'must be between 0 and 2').optional(),
+  top_p: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
+  /** Anthropic messages only. */
+  top_k: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000).optional(),
+  max_tokens: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000).optional(),
+  stop: z
+    .union([
+      safeString().min(1, 'is empty').max(200),
+      z.array(safeString().min(1, 'is empty').max(200)).min(1, 'is empty').max(4, 'at most 4 sequences'),
+    ])
+    .optional(),
+  /** OpenAI chat only. */
+  seed: z
+    .number()
+    .int('must be a whole number')
+    .min(-(2 ** 53))
+    .max(2 ** 53)
+    .optional(),
+  presence_penalty: z
+    .number()
+    .min(-2, 'must be between -2 and 2')
+    .max(2, 'must be between -2 and 2')
+    .optional(),
+  frequency_penalty: z
+    .number()
+    .min(-2, 'must be between -2 and 2')
+    .max(2, 'must be between -2 and 2')
+    .optional(),
+});
+export type ModelParams = z.infer<typeof modelParamsField>;
+
 const price = z.number().min(0, 'cannot be negative').max(100_000, 'is not a price per 1M tokens');
 
 const modelFields = {
@@ -68,7 +106,7 @@ const modelFields = {
     .refine((cs) => new Set(cs).size === cs.length, 'lists a capability twice')
     /** Omitted = the usual capabilities of the provider's protocol for a model of this id. */
     .optional(),
-  config: jsonObjectField().default({}),
+  config: modelParamsField.default({}),
   enabled: z.boolean().default(true),
   isDefault: z.boolean().default(false),
   priority: z
@@ -103,7 +141,7 @@ export const updateModelBody = z
       .array(z.enum(CAPABILITY_VALUES))
       .max(CAPABILITY_VALUES.length)
       .refine((cs) => new Set(cs).size === cs.length, 'lists a capability twice'),
-    config: jsonObjectField(),
+    config: modelParamsField,
     enabled: z.boolean(),
     isDefault: z.boolean(),
     priority: z

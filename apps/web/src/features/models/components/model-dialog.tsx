@@ -234,8 +234,9 @@ export function ModelDialog({
             error={configError ?? err('config')}
             hint={
               <>
-                A JSON object of model parameters, e.g.{' '}
-                <code>{'{"temperature": 0, "max_tokens": 2000}'}</code>. Blank: none.
+                Default request parameters, sent when a request does not set them (the client's own value
+                wins), e.g. <code>{'{"temperature": 0, "max_tokens": 2000}'}</code>: temperature, top_p,
+                top_k, max_tokens, stop, seed, presence_penalty, frequency_penalty. Blank: none.
               </>
             }
           />
