@@ -1,5 +1,7 @@
-import { modelParamsField, type ModelParams } from '@switchyard/core';
-import type { ProxyEndpoint } from '../router/types.js';
+import { modelParamsField, type Endpoint, type ModelParams } from '@switchyard/core';
+
+/** The proxy's endpoints (core's, and the models list). */
+type ProxyEndpoint = Endpoint | 'models';
 
 type Params = Readonly<ModelParams>;
 
