@@ -104,7 +104,12 @@ export async function providerHoldsCredentials(
 }
 
 type WithModels = Provider & {
-  models: { priceInputPer1M: Prisma.Decimal; priceOutputPer1M: Prisma.Decimal; enabled: boolean }[];
+  models: {
+    priceInputPer1M: Prisma.Decimal;
+    priceOutputPer1M: Prisma.Decimal;
+    enabled: boolean;
+    priced: boolean;
+  }[];
 };
 
 /** A provider as the API shows it: never the key; whether one is set, its last four, the `_env` name and whether it resolves. */
@@ -169,8 +174,9 @@ export function restoreMaskedSecrets(
 export function presentProvider(p: WithModels, env: Record<string, string | undefined>) {
   const auth = (p.auth ?? {}) as Record<string, unknown>;
   const envName = envRefName(auth.apiKey);
-  const priced = p.models.filter((m) => m.enabled);
-  // Average of (input + output) / 2 per 1M tokens over the provider's enabled models.
+  // Average of (input + output) / 2 per 1M tokens over the provider's enabled models whose price is known (an
+  // unknown price is stored as 0 and would read as a free model); null when none is priced.
+  const priced = p.models.filter((m) => m.enabled && m.priced);
   const avg = priced.length
     ? priced.reduce((s, m) => s + (Number(m.priceInputPer1M) + Number(m.priceOutputPer1M)) / 2, 0) /
       priced.length
@@ -234,7 +240,14 @@ export class ProvidersService {
 
   #include = {
     models: {
-      select: { id: true, modelId: true, priceInputPer1M: true, priceOutputPer1M: true, enabled: true },
+      select: {
+        id: true,
+        modelId: true,
+        priceInputPer1M: true,
+        priceOutputPer1M: true,
+        enabled: true,
+        priced: true,
+      },
       orderBy: [{ priority: 'asc' as const }, { modelId: 'asc' as const }],
     },
   } satisfies Prisma.ProviderInclude;

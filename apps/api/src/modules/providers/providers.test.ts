@@ -106,10 +106,21 @@ describe('providers API', () => {
     await prisma.model.create({
       data: { providerId: id, modelId: 'b', displayName: 'B', priceInputPer1M: 2, priceOutputPer1M: 6 },
     });
+    // A model whose price is unknown (stored as 0) is no free model: it stays out of the average.
+    await prisma.model.create({
+      data: {
+        provider: { connect: { id } },
+        modelId: 'c',
+        displayName: 'C',
+        priceInputPer1M: 0,
+        priceOutputPer1M: 0,
+        priced: false,
+      },
+    });
     const list = await t.http.get('/api/v1/llm/providers').set(as(admin));
     // ((1+3)/2 + (2+6)/2) / 2 = 3
     expect(list.body.data.find((p: { id: string }) => p.id === id)).toMatchObject({
-      modelCount: 2,
+      modelCount: 3,
       avgCostPer1M: 3,
     });
   });

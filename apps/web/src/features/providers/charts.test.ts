@@ -112,7 +112,8 @@ describe('usage chart data', () => {
     const d = latencyByProvider(usage, colors);
     expect(d.labels).toEqual(['OpenAI', 'Anthropic']);
     expect(d.datasets[0]!.data).toEqual([420, 610]);
-    expect(d.datasets[1]!.data).toEqual([180, 0]);
+    // No time-to-first-token sample (Anthropic here): a gap, not a measured 0 ms.
+    expect(d.datasets[1]!.data).toEqual([180, null]);
   });
 
   it('success rate by provider in percent; an unknown provider gets a palette colour', () => {

@@ -98,7 +98,7 @@ export function costByProvider(
 export function latencyByProvider(
   usage: Pick<LlmUsage, 'byProvider'>,
   colors: ReadonlyMap<string, string> = new Map(),
-): ChartData<'bar', number[], string> {
+): ChartData<'bar', (number | null)[], string> {
   const rows = usage.byProvider
     .map((p, i) => ({ p, color: providerColor(p, i, colors) }))
     .filter(({ p }) => p.avgLatencyMs !== null);
@@ -112,7 +112,8 @@ export function latencyByProvider(
       },
       {
         label: 'Time to first token (ms)',
-        data: rows.map(({ p }) => p.avgTtftMs ?? 0),
+        // No sample (requests that failed before their first byte): a gap, not a measured 0 ms.
+        data: rows.map(({ p }) => p.avgTtftMs),
         backgroundColor: rows.map(({ color }) => `${color}80`),
       },
     ],
@@ -158,7 +159,9 @@ export function popularModels(
 }
 
 /** True when a chart has nothing to draw (every value 0 or no labels): the panel shows an empty state instead. */
-export function isEmptyChart(data: ChartData<'line' | 'bar' | 'doughnut', number[], string>): boolean {
+export function isEmptyChart(
+  data: ChartData<'line' | 'bar' | 'doughnut', (number | null)[], string>,
+): boolean {
   return !data.labels?.length || data.datasets.every((d) => d.data.every((v) => !v));
 }
 
