@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
+import { modelTarget } from '@switchyard/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 import type { Fault } from '../test/mock-upstream.js';
@@ -207,6 +208,39 @@ describe('streams', () => {
     await env.flushUsage();
     const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
     expect(rec!.errorCode).toBe('stream_interrupted');
+  });
+
+  it('a stream cut after the first byte counts toward the circuit; a client that leaves does not', async () => {
+    await freshEnv();
+    const m = await env.t.app.ctx.prisma.model.findFirstOrThrow({
+      where: { providerId: env.ids.openai, modelId: 'gpt-test' },
+    });
+    const failures = () =>
+      env.t.app.routing.store.view().circuit(modelTarget(env.ids.openai, m.id))?.failures ?? 0;
+    expect(failures()).toBe(0);
+    env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
+    await (await stream('up-openai/gpt-test')).text().catch(() => '');
+    await expect.poll(failures).toBe(1);
+
+    // The client goes away after its first chunk: the upstream did nothing wrong.
+    env.up.script({ path: '/chat/completions', chunkDelayMs: 100 });
+    const ac = new AbortController();
+    const res = await fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      signal: ac.signal,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+      body: JSON.stringify({
+        model: 'up-openai/gpt-test',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+    await res.body!.getReader().read();
+    ac.abort();
+    // Its attempt ends (the relay notices the closed socket); the circuit still holds the one failure.
+    await new Promise((r) => setTimeout(r, 600));
+    await env.flushUsage();
+    expect(failures()).toBe(1);
   });
 
   it('malformed SSE before content: falls back', async () => {

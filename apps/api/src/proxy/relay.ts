@@ -141,6 +141,8 @@ function streamCut(
   if (!s.started) return attemptFailed(d, run, 'stream_cut_before_first_byte', error);
   run.entry.outcome = 'stream_cut';
   reportAttempt(d, run, false, error, s.ttft);
+  // A client that left has the upstream call aborted too: that cut is not the upstream's.
+  if (!x.res.destroyed) failedMidStream(d, run, error);
   const tail =
     s.t.end() +
     s.t.errorEvent(
@@ -192,6 +194,8 @@ function streamEnd(
   run.entry.outcome = faulted ? `stream_${t.fault?.kind ?? 'truncated'}` : 'ok';
   const fault = faulted ? streamError('stream_fault', t.fault?.message ?? 'truncated', false) : undefined;
   reportAttempt(d, run, !faulted, fault, s.ttft);
+  // The upstream's fault (an error it sent, or an end before it finished), not a client that left mid-answer.
+  if (fault && (t.fault !== null || !x.res.destroyed)) failedMidStream(d, run, t.fault?.error ?? fault);
   return {
     kind: 'done',
     status: 200,
@@ -204,6 +208,15 @@ function streamEnd(
 }
 
 /** A stream fault as the router's input (a server-side failure of this target). */
+/**
+ * A stream that failed after its first byte: nothing else can be tried, but the router learns it like any failed
+ * attempt (the classification table: the provider's own failures count toward its circuit, and its health shows
+ * the error).
+ */
+function failedMidStream(d: ProxyDeps, run: AttemptRun, error: UpstreamError): void {
+  d.router.decide(error, { attempt: run.attempt, retriesOnThisTarget: 0, afterFirstByte: true });
+}
+
 function streamError(code: string, message: string, retryable: boolean): UpstreamError {
   return { status: 502, kind: 'server', code, message, retryAfterMs: null, retryable };
 }

@@ -17,6 +17,32 @@ const o = (over: Partial<AttemptOutcome>): AttemptOutcome => ({
   ...over,
 });
 
+describe("after the first byte: stop; only the provider's own failures count toward the circuit", () => {
+  // [kind, counts toward the circuit]
+  it.each([
+    ['network', true],
+    ['timeout', true],
+    ['server', true],
+    ['overloaded', true],
+    ['unknown', true],
+    ['policy', false],
+    ['context_window', false],
+    ['bad_request', false],
+    ['auth', false],
+    ['billing', false],
+    ['rate_limit', false],
+    ['model_not_found', false],
+  ] as const)('%s: circuit %s', (kind, counts) => {
+    const c = classify(
+      { status: 200, kind, retryAfterMs: null, afterFirstByte: true },
+      { retries: 0, maxRetries: 2, policyFallback: true, rng: () => 0 },
+    );
+    expect(c.action).toBe('stop');
+    expect(c.circuitFailure).toBe(counts);
+    expect(c.cooldown).toBeNull();
+  });
+});
+
 describe('classification table', () => {
   it.each([
     [

@@ -15,7 +15,7 @@
  * | 408 / 409 / 5xx / overloaded / network    | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
  * | our timeout before the first byte (status 0) | fall back (a target that hung is not asked again) | none   | yes     |
  * | stream cut before the first byte          | fall back (nothing reached the client)  | none                  | yes     |
- * | stream cut after the first byte           | stop (bytes already reached the client) | none                  | yes     |
+ * | stream cut after the first byte           | stop (bytes already reached the client) | none                  | yes (a cut, stall, 5xx, overload; not a caller's error sent mid-stream) |
  *
  * `classify` takes the outcome already reduced to an {@link ErrorKind} (the API's provider adapters map status,
  * error codes and messages — "insufficient_quota", "maximum context length", "content_filter" … — to a kind).
@@ -89,6 +89,15 @@ export interface ClassifyOptions {
 
 const RETRY_AFTER_INLINE_MAX = 2_000;
 
+/** Failures after the first byte that are the provider's (the circuit counts them). */
+const MID_STREAM_PROVIDER_FAULTS: ReadonlySet<ErrorKind> = new Set([
+  'overloaded',
+  'timeout',
+  'server',
+  'network',
+  'unknown',
+]);
+
 /** Full-jitter exponential backoff: a random wait in [0, min(max, base·2^retries)). */
 export function backoffMs(retries: number, rng: () => number, base = 250, max = 4_000): number {
   return Math.floor(rng() * Math.min(max, base * 2 ** retries));
@@ -99,7 +108,15 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
   const callerKey = opt.keySource === 'byok' || opt.keySource === 'org';
   const cd = opt.cooldowns ?? DEFAULT_COOLDOWNS;
   if (o.afterFirstByte) {
-    return { ...none, action: 'stop', circuitFailure: true, reason: 'stream cut after the first byte' };
+    // Bytes reached the client: nothing else can be tried. What says the provider is unwell (a cut, a stall, a 5xx
+    // or overload error sent mid-stream) counts toward the circuit; a caller's request or key refused mid-stream
+    // (policy, context window, auth, billing, rate limit, bad request) does not, as before the first byte.
+    return {
+      ...none,
+      action: 'stop',
+      circuitFailure: MID_STREAM_PROVIDER_FAULTS.has(o.kind),
+      reason: `stream cut after the first byte (${o.kind})`,
+    };
   }
   if (o.streamCut) {
     return {
