@@ -253,7 +253,10 @@ function failRequest(d: ProxyDeps, x: RequestContext, err: GatewayError, exhaust
     status,
     code: err.code,
     message,
-    headers: { 'x-switchyard-attempts': String(tries) },
+    headers: {
+      'x-switchyard-attempts': String(tries),
+      ...(x.debugSkipped ? { 'x-switchyard-skipped': skippedHeader(x.debugSkipped) } : {}),
+    },
     ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
   });
   x.capture?.add(sent);

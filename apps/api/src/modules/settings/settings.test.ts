@@ -32,6 +32,24 @@ describe('settings', () => {
     const on = await e.t.http.put('/api/v1/llm/settings').set(as(admin)).send({ debugHeaders: true });
     expect(on.body.debugHeaders).toBe(true);
     expect((await chat()).headers.get('x-switchyard-skipped')).not.toBeNull();
+    // On every answer: a failed one (where it helps most) and one from the response cache.
+    e.up.script({ path: '/chat/completions', status: 400 });
+    const failed = await chat();
+    expect(failed.status).toBe(400);
+    expect(failed.headers.get('x-switchyard-skipped')).not.toBeNull();
+    const cached = () =>
+      fetch(`${e.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${e.userKey}`,
+          'content-type': 'application/json',
+          'x-switchyard-cache': '600',
+        },
+        body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'cache me, debug' }] }),
+      });
+    await (await cached()).text();
+    await expect.poll(async () => (await cached()).headers.get('x-switchyard-cache')).toBe('hit');
+    expect((await cached()).headers.get('x-switchyard-skipped')).not.toBeNull();
     await e.t.http.put('/api/v1/llm/settings').set(as(admin)).send({ debugHeaders: false });
     expect((await chat()).headers.get('x-switchyard-skipped')).toBeNull();
     const audit = await e.t.app.ctx.prisma.auditLog.findFirst({

@@ -13,6 +13,7 @@ import type { GatewayError } from '../../lib/errors.js';
 import type { StreamTranslator } from '../../providers/types.js';
 import { aliasCacheKey } from '../../router/load-config.js';
 import type { PlannedAttempt, PlanResult } from '../../router/types.js';
+import { skippedHeader } from '../answer-headers.js';
 import { BodyCapture } from '../body-log.js';
 import { sendClientError } from '../client-errors.js';
 import type { AttemptResult, ProxyDeps, RequestContext } from '../context.js';
@@ -318,6 +319,7 @@ function replay(d: ProxyDeps, x: RequestContext, entry: CacheEntry): void {
     'x-switchyard-model': meta.model,
     'x-switchyard-attempts': 0,
   };
+  if (x.debugSkipped) headers['x-switchyard-skipped'] = skippedHeader(x.debugSkipped);
   let out: Buffer | string = entry.body;
   if (meta.stream) {
     headers['cache-control'] = 'no-cache';

@@ -13,7 +13,10 @@ export const updateSettingsBody = z
     ollamaBaseUrl: httpUrl.nullable(),
     /** Store request and response bodies with the logs (off by default: they may hold personal data). */
     bodyLogging: z.boolean(),
-    /** Send x-switchyard-* routing headers (provider, model, attempts, skipped candidates) to clients. */
+    /**
+     * Also send `x-switchyard-skipped` (the candidates routing skipped, and why) on every answer: routed, failed,
+     * refused or from the cache. `x-switchyard-provider`, `-model` and `-attempts` are always sent.
+     */
     debugHeaders: z.boolean(),
   })
   .partial()

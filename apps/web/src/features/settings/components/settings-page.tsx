@@ -208,7 +208,7 @@ export function SettingsPage() {
               />
               <Toggle
                 label="Routing debug headers"
-                hint="Send x-switchyard-* headers (provider, model, attempts, skipped candidates) back to clients."
+                hint="Also send x-switchyard-skipped (the candidates routing skipped, and why) on every answer, failed and cached ones included. x-switchyard-provider, -model and -attempts are always sent."
                 checked={settings.data.debugHeaders}
                 disabled={!canWrite || update.isPending}
                 reason={reason}
