@@ -48,7 +48,9 @@ daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statu
     coalesce("providerId", ''), coalesce("modelId", ''), coalesce("userId", ''),
     CASE WHEN "status" >= 500 THEN '5xx' WHEN "status" >= 400 THEN '4xx' ELSE '2xx' END, "isByok",
     count(*), count(*) FILTER (WHERE "status" >= 400), sum("tokensIn"), sum("tokensOut"), sum("tokensCached"),
-    sum("costUsd"), sum("savedUsd"), sum("latencyMs"), count(*), coalesce(sum("ttftMs"), 0), count("ttftMs"),
+    sum("costUsd"), sum("savedUsd"), coalesce(sum("latencyMs") FILTER (WHERE "cacheHit" IS NOT TRUE), 0),
+    count(*) FILTER (WHERE "cacheHit" IS NOT TRUE), coalesce(sum("ttftMs") FILTER (WHERE "cacheHit" IS NOT TRUE), 0),
+    count("ttftMs") FILTER (WHERE "cacheHit" IS NOT TRUE),
     count(*) FILTER (WHERE "cacheHit"), coalesce(sum("cacheSavedUsd"), 0)
   FROM batch GROUP BY 1, 2, 3, 4, 5, 6
   ON CONFLICT ("day","providerId","modelId","userId","statusClass","isByok") DO UPDATE SET
@@ -72,7 +74,9 @@ SELECT date_trunc('hour', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
   coalesce("gatewayKeyId", ''),
   CASE WHEN "status" >= 500 THEN '5xx' WHEN "status" >= 400 THEN '4xx' ELSE '2xx' END, "isByok",
   count(*), count(*) FILTER (WHERE "status" >= 400), sum("tokensIn"), sum("tokensOut"), sum("tokensCached"),
-  sum("costUsd"), sum("savedUsd"), sum("latencyMs"), count(*), coalesce(sum("ttftMs"), 0), count("ttftMs"),
+  sum("costUsd"), sum("savedUsd"), coalesce(sum("latencyMs") FILTER (WHERE "cacheHit" IS NOT TRUE), 0),
+    count(*) FILTER (WHERE "cacheHit" IS NOT TRUE), coalesce(sum("ttftMs") FILTER (WHERE "cacheHit" IS NOT TRUE), 0),
+    count("ttftMs") FILTER (WHERE "cacheHit" IS NOT TRUE),
   count(*) FILTER (WHERE "cacheHit"), coalesce(sum("cacheSavedUsd"), 0)
 FROM batch GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
 ON CONFLICT ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyId","statusClass","isByok") DO UPDATE SET

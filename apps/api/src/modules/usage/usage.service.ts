@@ -125,9 +125,10 @@ export class UsageService {
           latencyCount: unknown;
           ttftSum: unknown;
           ttftCount: unknown;
+          hits: unknown;
         }[]
       >`
-        SELECT "providerId", sum("requests") AS requests, sum("errors") AS errors, sum("costUsd") AS cost,
+        SELECT "providerId", sum("requests") AS requests, sum("errors") AS errors, sum("costUsd") AS cost, sum("cacheHits") AS hits,
           sum("latencySumMs") AS "latencySum", sum("latencyCount") AS "latencyCount", sum("ttftSumMs") AS "ttftSum", sum("ttftCount") AS "ttftCount"
         FROM ${table} WHERE ${time} >= ${sinceDate}${uf} GROUP BY 1 ORDER BY cost DESC, requests DESC`,
       this.ctx.prisma.$queryRaw<
@@ -193,7 +194,9 @@ export class UsageService {
       },
       series: points,
       byProvider: providers.map((p) => {
-        const requests = num(p.requests);
+        // What the provider served: a cache hit replays its answer but is not its call.
+        const cacheHits = num(p.hits);
+        const requests = num(p.requests) - cacheHits;
         return {
           providerId: p.providerId || null,
           provider: p.providerId
@@ -201,6 +204,7 @@ export class UsageService {
             : 'no provider (rejected before routing)',
           slug: p.providerId ? (names.get(p.providerId)?.slug ?? null) : null,
           requests,
+          cacheHits,
           errors: num(p.errors),
           costUsd: money(p.cost),
           successRate: requests ? Math.round((1 - num(p.errors) / requests) * 10_000) / 10_000 : null,

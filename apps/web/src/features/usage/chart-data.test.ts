@@ -7,6 +7,7 @@ const p = (provider: string, requests: number): ProviderUsage => ({
   provider,
   slug: provider,
   requests,
+  cacheHits: 0,
   errors: 0,
   costUsd: 0,
   successRate: null,

@@ -156,7 +156,10 @@ export const providerUsageSchema = z.strictObject({
   providerId: z.string().nullable(),
   provider: z.string(),
   slug: z.string().nullable(),
+  /** The calls the provider served (answers from the response cache not included). */
   requests: z.number(),
+  /** Answers the response cache gave from this provider's stored answers (not its calls, latency or TTFT). */
+  cacheHits: z.number(),
   errors: z.number(),
   costUsd: z.number(),
   successRate: z.number().nullable(),
