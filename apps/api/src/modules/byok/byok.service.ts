@@ -193,7 +193,10 @@ export class ByokService {
     return result;
   }
 
-  /** Admin view: users with BYOK keys, their providers, and what their keys saved the platform. */
+  /**
+   * Admin view: users with BYOK keys now, their providers and what their keys saved the platform; the total saved is
+   * every BYOK call's (all time), users who removed their keys since included.
+   */
   async overview() {
     const keys = await this.ctx.prisma.byokKey.findMany({
       include: {
@@ -237,6 +240,9 @@ export class ByokService {
       users.set(k.userId, u);
     }
     const list = [...users.values()].sort((a, b) => b.savedUsd - a.savedUsd);
-    return { users: list, totalUsers: list.length, totalSavedUsd: list.reduce((s, u) => s + u.savedUsd, 0) };
+    // Every BYOK call ever recorded: a user who removed their key since did not make those calls free to the
+    // platform any less.
+    const totalSavedUsd = [...savedBy.values()].reduce((s, v) => s + v.usd, 0);
+    return { users: list, totalUsers: list.length, totalSavedUsd };
   }
 }

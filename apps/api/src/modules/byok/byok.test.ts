@@ -107,7 +107,17 @@ describe('BYOK', () => {
       (await env.t.http.delete(`/api/v1/me/byok/${env.ids.openai}`).set({ authorization: `Bearer ${other}` }))
         .status,
     ).toBe(404);
+    const admin = await env.t.tokenFor('seed_admin');
+    const overview = async () =>
+      (await env.t.http.get('/api/v1/byok').set({ authorization: `Bearer ${admin}` })).body as {
+        totalUsers: number;
+        totalSavedUsd: number;
+      };
+    const savedBefore = (await overview()).totalSavedUsd;
+    expect(savedBefore).toBeGreaterThan(0);
     expect((await env.t.http.delete(`/api/v1/me/byok/${env.ids.openai}`).set(auth())).status).toBe(204);
+    // What the key saved stays saved: the user no longer has a key, the platform still did not pay for those calls.
+    expect(await overview()).toMatchObject({ totalUsers: 0, totalSavedUsd: savedBefore });
     env.up.reset();
     expect((await chat()).status).toBe(200);
     expect(env.up.requests[0]!.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);

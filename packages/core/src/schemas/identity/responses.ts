@@ -171,6 +171,7 @@ export const byokOverviewSchema = z.strictObject({
     }),
   ),
   totalUsers: z.number().int(),
+  /** What every BYOK call ever recorded saved the platform (all time; users who removed their keys included). */
   totalSavedUsd: z.number(),
 });
 export type ByokOverview = z.infer<typeof byokOverviewSchema>;

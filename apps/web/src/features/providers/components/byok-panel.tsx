@@ -58,7 +58,7 @@ export function ByokPanel() {
             </div>
             <div className="rounded-xl bg-surface-2/60 p-3">
               <dt className="flex items-center gap-1.5 text-xs text-muted">
-                <Wallet aria-hidden className="h-3.5 w-3.5" /> Cost saved
+                <Wallet aria-hidden className="h-3.5 w-3.5" /> Cost saved, all time
               </dt>
               <dd className="mt-1 text-xl font-semibold tabular-nums" data-testid="byok-saved">
                 {formatUsd(byok.data.totalSavedUsd)}
