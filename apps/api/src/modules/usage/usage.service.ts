@@ -276,9 +276,16 @@ export class UsageService {
   /** The four stat cards (30 days versus the 30 before, computed) plus BYOK figures. */
   async stats() {
     const now = this.ctx.now();
-    // Thirty whole UTC days including today, against the thirty before (the daily rollup's grain).
-    const cur = new Date(truncate(now, 'day') - 29 * DAY);
-    const prev = new Date(cur.getTime() - 30 * DAY);
+    // The last 30 days (30 × 24 h back from the hour after now − 30 days) against the 30 before, the same length.
+    // Whole days inside either window come from the daily rollup; the two days a window edge cuts through
+    // (30 and 60 days ago) from the hourly one, hour by hour.
+    const today = truncate(now, 'day');
+    const d29 = new Date(today - 29 * DAY);
+    const d30 = new Date(today - 30 * DAY);
+    const d59 = new Date(today - 59 * DAY);
+    const ceilH = (t: number) => new Date(Math.ceil(t / HOUR) * HOUR);
+    const edgeCur = ceilH(now - 30 * DAY);
+    const edgePrev = ceilH(now - 60 * DAY);
     const [providers, activeProviders, activeModels, used, windows, byokUsers] = await Promise.all([
       this.ctx.prisma.provider.count(),
       this.ctx.prisma.provider.count({ where: { status: 'active' } }),
@@ -297,10 +304,19 @@ export class UsageService {
           cachesaved: unknown;
         }[]
       >`
-        SELECT "day" >= ${cur} AS current, sum("requests") AS requests, sum("costUsd") AS cost, sum("savedUsd") AS saved,
+        SELECT current, sum("requests") AS requests, sum("costUsd") AS cost, sum("savedUsd") AS saved,
           sum("tokensIn" + "tokensOut") AS tokens, sum("errors") AS errors,
           sum("cacheHits") AS hits, sum("cacheSavedUsd") AS cachesaved
-        FROM "UsageDaily" WHERE "day" >= ${prev} GROUP BY 1`,
+        FROM (
+          SELECT "day" >= ${d29} AS current, "requests", "costUsd", "savedUsd", "tokensIn", "tokensOut", "errors",
+            "cacheHits", "cacheSavedUsd"
+          FROM "UsageDaily" WHERE "day" >= ${d59} AND "day" <> ${d30}
+          UNION ALL
+          SELECT "hour" >= ${edgeCur}, "requests", "costUsd", "savedUsd", "tokensIn", "tokensOut", "errors",
+            "cacheHits", "cacheSavedUsd"
+          FROM "UsageHourly"
+          WHERE ("hour" >= ${d30} AND "hour" < ${d29}) OR ("hour" >= ${edgePrev} AND "hour" < ${d59})
+        ) w GROUP BY 1`,
       this.ctx.prisma.byokKey.findMany({
         where: { status: 'active', user: { status: 'active' } },
         distinct: ['userId'],
