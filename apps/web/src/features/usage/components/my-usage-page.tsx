@@ -28,7 +28,9 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
   const logs = useMyLogs({});
   const rows = logs.data?.pages.flatMap((p) => p.data) ?? [];
   const t = usage.data?.totals;
-  const periodLabel = PERIOD_OPTIONS.find((p) => p.value === period)?.label.toLowerCase() ?? period;
+  // "in the last 30 days", "over all time" (not "the last all time").
+  const periodName = PERIOD_OPTIONS.find((p) => p.value === period)?.label.toLowerCase() ?? period;
+  const periodSpan = period === 'all' ? 'all time' : `the last ${periodName}`;
 
   return (
     <div className="flex flex-col gap-4">
@@ -69,7 +71,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
             <Stat
               label="Requests"
               value={formatNumber(t!.requests)}
-              hint={`in the last ${periodLabel}`}
+              hint={period === 'all' ? 'all time' : `in ${periodSpan}`}
               testId="my-requests"
             />
             <Stat
@@ -97,7 +99,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
               <p className="text-sm text-muted">No calls in this period.</p>
             ) : (
               <BarChart
-                label={`Calls per ${usage.data.bucket} over the last ${periodLabel}`}
+                label={`Calls per ${usage.data.bucket} over ${periodSpan}`}
                 data={{
                   labels: usage.data.series.map((p) => bucketLabel(p.t, usage.data.bucket)),
                   datasets: [
@@ -132,13 +134,16 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
               />
             )}
             {usage.data.byModel.length ? (
-              <ul aria-label="By model" className="mt-3 flex flex-wrap gap-2 text-xs">
-                {usage.data.byModel.map((m) => (
-                  <li key={m.ref} className="rounded-lg bg-surface-2 px-2 py-1">
-                    <code>{m.ref}</code> · {plural(m.requests, 'call')} · {formatUsd(m.costUsd)}
-                  </li>
-                ))}
-              </ul>
+              <>
+                <p className="mt-3 text-xs text-muted">Your top models by calls (up to 10)</p>
+                <ul aria-label="Top models" className="mt-1 flex flex-wrap gap-2 text-xs">
+                  {usage.data.byModel.map((m) => (
+                    <li key={m.ref} className="rounded-lg bg-surface-2 px-2 py-1">
+                      <code>{m.ref}</code> · {plural(m.requests, 'call')} · {formatUsd(m.costUsd)}
+                    </li>
+                  ))}
+                </ul>
+              </>
             ) : null}
           </Card>
         </>

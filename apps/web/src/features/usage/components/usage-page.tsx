@@ -159,6 +159,12 @@ export function UsagePage() {
           />
         )}
       />
+      {usage.data && usage.data.total > rows.length ? (
+        <p className="mt-2 text-xs text-muted" data-testid="usage-cut">
+          The first {formatNumber(rows.length)} of {formatNumber(usage.data.total)} users with traffic in this
+          period, in this order.
+        </p>
+      ) : null}
       <ExportDialog
         open={!!exporting}
         onClose={() => qs.set({ export: null })}
