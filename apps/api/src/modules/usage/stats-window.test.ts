@@ -51,4 +51,29 @@ describe('stat cards: the last 30 days against the 30 before', () => {
     expect(stats.body.cost30d).toMatchObject({ valueUsd: 1, previousUsd: 6 });
     expect(stats.body.apiCalls30d).toMatchObject({ value: 1, previous: 2 });
   });
+
+  it('says how many of those calls went to models whose price is not known (their cost reads $0)', async () => {
+    const { prisma } = e.t.app.ctx;
+    await prisma.model.create({
+      data: {
+        provider: { connect: { id: e.ids.openai } },
+        modelId: 'mystery-model',
+        displayName: 'Mystery',
+        priceInputPer1M: 0,
+        priceOutputPer1M: 0,
+        priced: false,
+      },
+    });
+    const before = (await e.t.http.get('/api/v1/llm/stats').set({ authorization: `Bearer ${viewer}` })).body;
+    expect(before.cost30d.unpricedCalls).toBe(0);
+    const now = Date.now();
+    await writeUsageBatch(prisma, [
+      { ...at(now - DAY, 0), requestId: 'unpriced-1', modelId: 'mystery-model' },
+      { ...at(now - 2 * DAY, 0), requestId: 'unpriced-2', modelId: 'mystery-model' },
+      { ...at(now - 40 * DAY, 0), requestId: 'unpriced-old', modelId: 'mystery-model' },
+    ]);
+    const after = (await e.t.http.get('/api/v1/llm/stats').set({ authorization: `Bearer ${viewer}` })).body;
+    expect(after.cost30d.unpricedCalls).toBe(2);
+    expect(after.apiCalls30d.value).toBe(before.apiCalls30d.value + 2);
+  });
 });

@@ -302,18 +302,23 @@ export class UsageService {
           errors: unknown;
           hits: unknown;
           cachesaved: unknown;
+          unpriced: unknown;
         }[]
       >`
         SELECT current, sum("requests") AS requests, sum("costUsd") AS cost, sum("savedUsd") AS saved,
           sum("tokensIn" + "tokensOut") AS tokens, sum("errors") AS errors,
-          sum("cacheHits") AS hits, sum("cacheSavedUsd") AS cachesaved
+          sum("cacheHits") AS hits, sum("cacheSavedUsd") AS cachesaved,
+          -- Answered calls (not from the cache) of models whose price is unknown: their cost reads $0.
+          sum("requests" - "errors" - "cacheHits") FILTER (WHERE EXISTS (
+            SELECT 1 FROM "Model" m WHERE m."providerId" = w."providerId" AND m."modelId" = w."modelId"
+              AND NOT m."priced")) AS unpriced
         FROM (
-          SELECT "day" >= ${d29} AS current, "requests", "costUsd", "savedUsd", "tokensIn", "tokensOut", "errors",
-            "cacheHits", "cacheSavedUsd"
+          SELECT "day" >= ${d29} AS current, "providerId", "modelId", "requests", "costUsd", "savedUsd", "tokensIn",
+            "tokensOut", "errors", "cacheHits", "cacheSavedUsd"
           FROM "UsageDaily" WHERE "day" >= ${d59} AND "day" <> ${d30}
           UNION ALL
-          SELECT "hour" >= ${edgeCur}, "requests", "costUsd", "savedUsd", "tokensIn", "tokensOut", "errors",
-            "cacheHits", "cacheSavedUsd"
+          SELECT "hour" >= ${edgeCur}, "providerId", "modelId", "requests", "costUsd", "savedUsd", "tokensIn",
+            "tokensOut", "errors", "cacheHits", "cacheSavedUsd"
           FROM "UsageHourly"
           WHERE ("hour" >= ${d30} AND "hour" < ${d29}) OR ("hour" >= ${edgePrev} AND "hour" < ${d59})
         ) w GROUP BY 1`,
@@ -339,7 +344,12 @@ export class UsageService {
         changePct: percentChange(num(used[0]?.current), num(used[0]?.previous)),
       },
       apiCalls30d: { value: calls, previous: callsPrev, changePct: percentChange(calls, callsPrev) },
-      cost30d: { valueUsd: cost, previousUsd: costPrev, changePct: percentChange(cost, costPrev) },
+      cost30d: {
+        valueUsd: cost,
+        previousUsd: costPrev,
+        changePct: percentChange(cost, costPrev),
+        unpricedCalls: num(c?.unpriced),
+      },
       tokens30d: num(c?.tokens),
       errorRate30d: calls ? Math.round((num(c?.errors) / calls) * 10_000) / 10_000 : null,
       byok: { users: byokUsers.length, savedUsd30d: money(c?.saved) },

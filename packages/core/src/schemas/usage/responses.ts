@@ -232,6 +232,11 @@ export const llmStatsSchema = z.strictObject({
     valueUsd: z.number(),
     previousUsd: z.number(),
     changePct: z.number().nullable(),
+    /**
+     * Calls in the last 30 days to models whose price is not known (now): counted in the cost as $0, so the cost
+     * is at least `valueUsd`.
+     */
+    unpricedCalls: z.number().int(),
   }),
   tokens30d: z.number(),
   /** Null when there were no calls. */

@@ -45,7 +45,7 @@ const stats = (over: Record<string, unknown> = {}) => ({
   activeModels: 1234,
   modelsUsed24h: { value: 6, previous: 4, changePct: 50 },
   apiCalls30d: { value: 12456, previous: 0, changePct: null },
-  cost30d: { valueUsd: 234.56, previousUsd: 250, changePct: -6.2 },
+  cost30d: { valueUsd: 234.56, previousUsd: 250, changePct: -6.2, unpricedCalls: 0 },
   tokens30d: 0,
   errorRate30d: 0,
   byok: { users: 0, savedUsd30d: 0 },
@@ -70,6 +70,19 @@ describe('providers page', () => {
     // Lower cost is good news.
     expect(within(cost).getByTestId('stat-trend')).toHaveTextContent('−6.2% vs previous 30 days');
     expect(within(cost).getByTestId('stat-trend')).toHaveClass('text-ok');
+    expect(within(cost).queryByTestId('stat-cost-unpriced')).toBeNull();
+  });
+
+  it('stat cards: the cost says how many calls went to models with no known price (counted as $0)', async () => {
+    const base = stats();
+    stubApi((_m, p) =>
+      p === '/llm/stats' ? { body: { ...base, cost30d: { ...base.cost30d, unpricedCalls: 3 } } } : undefined,
+    );
+    renderWithApp(<StatCards />);
+    const cost = await screen.findByTestId('stat-cost');
+    expect(within(cost).getByTestId('stat-cost-unpriced')).toHaveTextContent(
+      '3 calls to models with no known price counted as $0: the cost is at least this',
+    );
   });
 
   it('stat cards: an API error offers a retry', async () => {

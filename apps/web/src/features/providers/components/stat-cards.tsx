@@ -12,7 +12,7 @@ import {
 } from 'lucide-react';
 import { Link } from 'react-router';
 import { ErrorState, Skeleton } from '../../../components/ui/states';
-import { formatNumber, formatUsd } from '../../../lib/format';
+import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { useLlmStats } from '../api/get-llm-stats';
 import { trendLabel } from '../charts';
 
@@ -148,6 +148,15 @@ export function StatCards() {
         label="Cost (30 days)"
         value={formatUsd(s.cost30d.valueUsd)}
       >
+        {s.cost30d.unpricedCalls > 0 ? (
+          <p className="mt-1 text-xs text-warning" data-testid="stat-cost-unpriced">
+            {plural(s.cost30d.unpricedCalls, 'call')} to{' '}
+            <Link to="/llm/models" className="underline hover:text-fg">
+              models with no known price
+            </Link>{' '}
+            counted as $0: the cost is at least this
+          </p>
+        ) : null}
         <Trend changePct={s.cost30d.changePct} lowerIsBetter />
       </StatCard>
     </section>
