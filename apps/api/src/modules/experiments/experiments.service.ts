@@ -286,7 +286,8 @@ export class ExperimentsService {
    * Per variant, from the usage records tagged with this experiment (read through a partial index) and the
    * feedback on them: requests, errors (status ≥ 400) with a Wilson interval, latency mean (t interval), p50 and
    * p95 with distribution-free intervals (order statistics), time to first token, list cost per request (t
-   * interval), tokens, and the mean feedback score (t interval).
+   * interval), tokens, and the mean feedback score (t interval). Answers from the response cache are left out: a
+   * hit replays an earlier call's answer (about 1 ms, $0), it is not a call the variant served.
    */
   async results(id: string): Promise<ExperimentResults> {
     const row = await this.#row(id);
@@ -318,7 +319,8 @@ export class ExperimentsService {
           percentile_cont(0.5) WITHIN GROUP (ORDER BY "ttftMs") AS ttft_p50,
           sum("costUsd" + "savedUsd")::float8 AS cost_sum, stddev_samp("costUsd" + "savedUsd")::float8 AS cost_sd,
           sum("tokensIn")::float8 AS tin, sum("tokensOut")::float8 AS tout
-        FROM "UsageRecord" WHERE "experimentId" = ${id} AND "variant" IS NOT NULL GROUP BY "variant"`,
+        FROM "UsageRecord" WHERE "experimentId" = ${id} AND "variant" IS NOT NULL AND NOT "cacheHit"
+        GROUP BY "variant"`,
       p.$queryRaw<{ variant: string; n: unknown; mean: unknown; sd: unknown }[]>`
         SELECT "variant", count(*) AS n, avg("score")::float8 AS mean, stddev_samp("score")::float8 AS sd
         FROM "Feedback" WHERE "experimentId" = ${id} AND "variant" IS NOT NULL GROUP BY "variant"`,
@@ -343,7 +345,7 @@ export class ExperimentsService {
                                        ${wanted.map((w) => rankFraction(w.rank, w.n))}::float8[]) AS w("variant", "key", "f"))
         SELECT w."variant", w."key", percentile_disc(w."f") WITHIN GROUP (ORDER BY u."latencyMs") AS v
         FROM "UsageRecord" u JOIN w ON u."variant" = w."variant"
-        WHERE u."experimentId" = ${id}
+        WHERE u."experimentId" = ${id} AND NOT u."cacheHit"
         GROUP BY w."variant", w."key", w."f"`;
       for (const r of rows) bounds.set(`${r.variant}|${r.key}`, num(r.v));
     }

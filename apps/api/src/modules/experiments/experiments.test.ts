@@ -323,6 +323,37 @@ describe('an experiment running on an alias', () => {
     }
   });
 
+  it("a response-cache hit is not a variant's call: its ~1 ms and $0 stay out of the comparison", async () => {
+    const before = (await env.t.http.get(`${BASE}/${id}/results`).set(as(viewer)).expect(200)).body;
+    const cached = async () => {
+      const res = await fetch(`${env.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${env.userKey}`,
+          'x-switchyard-cache': '600',
+        },
+        body: JSON.stringify({ model: 'ab-chat', messages: [{ role: 'user', content: 'the same, cached' }] }),
+      });
+      await res.text();
+      return res.headers.get('x-switchyard-cache');
+    };
+    expect(await cached()).not.toBe('hit');
+    await expect.poll(cached).toBe('hit');
+    await env.flushUsage();
+    const hits = await env.t.app.ctx.prisma.usageRecord.count({
+      where: { experimentId: id, cacheHit: true },
+    });
+    expect(hits).toBeGreaterThan(0);
+    const after = (await env.t.http.get(`${BASE}/${id}/results`).set(as(viewer)).expect(200)).body;
+    // The misses were calls of their variants (each variant's target has its own cached answer); the hits were not.
+    const calls = await env.t.app.ctx.prisma.usageRecord.count({
+      where: { experimentId: id, cacheHit: false },
+    });
+    expect(calls).toBeGreaterThan(before.totals.requests);
+    expect(after.totals.requests).toBe(calls);
+  });
+
   it('its alias cannot be deleted or renamed while it runs (409 naming it; nothing changes)', async () => {
     const { prisma } = env.t.app.ctx;
     const alias = await prisma.alias.findFirstOrThrow({ where: { name: 'ab-chat' } });
@@ -361,7 +392,10 @@ describe('an experiment running on an alias', () => {
     });
     expect(after.every((r) => r.experimentId === null)).toBe(true);
     const r = await env.t.http.get(`${BASE}/${id}/results`).set(as(admin)).expect(200);
-    expect(r.body.totals.requests).toBe(25);
+    // Its calls (the cache hits not among them).
+    expect(r.body.totals.requests).toBe(
+      await env.t.app.ctx.prisma.usageRecord.count({ where: { experimentId: id, cacheHit: false } }),
+    );
   });
 
   it('a user-sticky experiment keeps each user on one variant', async () => {
