@@ -299,7 +299,8 @@ export async function loadConfig(
     prisma.app.findMany({
       select: { id: true, name: true, active: true, orgId: true, piiProtection: true, region: true },
     }),
-    prisma.byokKey.findMany({ where: { status: { not: 'disabled' } } }),
+    // A key its provider refused in a test ('invalid') routes again once replaced or passing a test.
+    prisma.byokKey.findMany({ where: { status: 'active' } }),
     prisma.orgProviderKey.findMany({ where: { status: { not: 'disabled' } } }),
     prisma.dlpPolicy.findMany({
       select: { id: true, scope: true, scopeId: true, enabled: true, rules: true, updatedAt: true },

@@ -192,4 +192,34 @@ describe('BYOK', () => {
     expect(sent.headers['api-key']).toBe('az-user-key-1234');
     expect(sent.url).toContain('api-version=2099-01-01-test');
   });
+
+  it('a key its provider refused in a test is not routed to until it is replaced or passes a test', async () => {
+    const key = 'sk-byok-revoked-at-provider-5555';
+    expect(
+      (await env.t.http.put(`/api/v1/me/byok/${env.ids.openai}`).set(auth()).send({ apiKey: key })).status,
+    ).toBe(200);
+    env.up.script({
+      path: '/models',
+      status: 401,
+      body: { error: { message: 'Incorrect API key provided' } },
+    });
+    const tested = await env.t.http.post(`/api/v1/me/byok/${env.ids.openai}/test`).set(auth()).expect(200);
+    expect(tested.body.success).toBe(false);
+    const mine = await env.t.http.get('/api/v1/me/byok').set(auth());
+    expect(mine.body.data.find((k: { providerId: string }) => k.providerId === env.ids.openai).status).toBe(
+      'invalid',
+    );
+    await env.t.app.routing.reload();
+    // The next call goes straight to the provider's own key: no failed attempt with the refused one first.
+    env.up.reset();
+    expect((await chat()).status).toBe(200);
+    expect(env.up.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${UPSTREAM_KEY}`]);
+    // A test that passes makes it the user's key again.
+    await env.t.http.post(`/api/v1/me/byok/${env.ids.openai}/test`).set(auth()).expect(200);
+    await env.t.app.routing.reload();
+    env.up.reset();
+    expect((await chat()).status).toBe(200);
+    expect(env.up.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${key}`]);
+    await env.t.http.delete(`/api/v1/me/byok/${env.ids.openai}`).set(auth()).expect(204);
+  });
 });

@@ -76,7 +76,18 @@ export function MyByokPage() {
       priority: 'md',
       cell: (k) => k.label ?? <span className="text-muted">—</span>,
     },
-    { id: 'status', header: 'Status', cell: (k) => <StatusBadge status={k.status} /> },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (k) => (
+        <>
+          <StatusBadge status={k.status} />
+          {k.status === 'invalid' ? (
+            <div className="mt-1 text-xs text-muted">not used until it passes a test or is replaced</div>
+          ) : null}
+        </>
+      ),
+    },
     {
       id: 'lastTest',
       header: 'Last test',
