@@ -51,11 +51,16 @@ function modelsForCaller(config: LoadedConfig, caller: ProxyCaller): ListedModel
         description: `${a.name} (${effort})`,
       });
   const providers = new Map(config.providers.map((p) => [p.id, p]));
+  // Models the caller's routing sees: global ones, and those scoped to its organization or to its user.
+  const visible = (scope: string) =>
+    scope === 'global' ||
+    (caller.orgId !== null && scope === `org:${caller.orgId}`) ||
+    (caller.userId !== null && scope === `user:${caller.userId}`);
   // Bare model ids after the direct references: each id once, owned by its provider when one serves it.
   const bare = new Map<string, { owners: Set<string>; description: string }>();
   for (const m of config.models) {
     const p = providers.get(m.providerId);
-    if (!p || p.status !== 'active' || !m.enabled || m.scope !== 'global') continue;
+    if (!p || p.status !== 'active' || !m.enabled || !visible(m.scope)) continue;
     const usable =
       p.key.secret.ok ||
       (caller.userId && config.byok.get(caller.userId)?.get(p.id)?.secret.ok) ||
@@ -107,7 +112,8 @@ function modelObject(m: ListedModel, format: ClientFormat, now: number) {
 /**
  * What this caller may send as "model": aliases visible to it (global + its org's), the power levels, `default`
  * when a default model answers it, every agent at each effort (`agent:<id>`, `:heavy`, `:max`),
- * `<provider-slug>/<model-id>` for every enabled model of an active provider it has a usable key for, and each
+ * `<provider-slug>/<model-id>` for every enabled model (global, or scoped to its organization or user) of an
+ * active provider it has a usable key for, and each
  * of those models' bare id once (a bare id several providers serve routes to all of them, in the global
  * strategy's order); in the list shape of the client's format.
  */
