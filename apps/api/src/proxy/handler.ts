@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RULE_HEADER_VALUE_MAX, type RuleInputs } from '@switchyard/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayError } from '../lib/errors.js';
-import type { LoadedConfig } from '../router/load-config.js';
+import { hasDefaultFor, type LoadedConfig } from '../router/load-config.js';
 import type { ProxyCaller, RequestFacts } from '../router/types.js';
 import { MAX_BODY_DEPTH, rawDepthExceeds } from './body-shape.js';
 import { presentedKey, resolveCaller } from './caller.js';
@@ -77,11 +77,8 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   const raw = await readRequestBody(d, a, match.format);
   if (raw === null) return;
   try {
-    // A body may name no model when a default would answer it: the gateway's, or the calling user's own (looked
-    // up only for a body without one).
-    const hasDefault = () =>
-      config.settings.defaultModel !== null ||
-      (caller.userId !== null && (config.users.get(caller.userId)?.defaultModel ?? null) !== null);
+    // A body may name no model when a default would answer it (looked up only for a body without one).
+    const hasDefault = () => hasDefaultFor(config, caller);
     const parsed = parseRequest(a, match, raw, hasDefault, config.ruleInputs);
     if (parsed === null) return;
     const x = requestContext(d, a, parsed.match, caller, raw, parsed, config);

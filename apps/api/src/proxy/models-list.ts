@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../router/load-config.js';
+import { hasDefaultFor, type LoadedConfig } from '../router/load-config.js';
 import type { ProxyCaller } from './caller.js';
 import type { ClientFormat } from './client-errors.js';
 
@@ -34,9 +34,9 @@ function modelsForCaller(config: LoadedConfig, caller: ProxyCaller): ListedModel
   push({ id: 'auto', kind: 'power-level', owned_by: 'switchyard', description: 'your power level' });
   for (const p of config.powerLevels)
     if (p.enabled) push({ id: p.slug, kind: 'power-level', owned_by: 'switchyard', description: p.name });
-  // `default` when the gateway or this user has a default model; each agent at each effort.
-  const userDefault = caller.userId ? (config.users.get(caller.userId)?.defaultModel ?? null) : null;
-  if (config.settings.defaultModel !== null || userDefault !== null)
+  // `default` when a default model answers this caller (its own, its scope's or the gateway's); each agent at each
+  // effort.
+  if (hasDefaultFor(config, caller))
     push({ id: 'default', kind: 'default', owned_by: 'switchyard', description: 'the default model' });
   for (const a of config.agents)
     for (const [suffix, effort] of [

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@switchyard/prisma';
 import {
   DEFAULT_COOLDOWNS,
+  defaultFor,
   ruleConditionsSchema,
   type AgentConfig,
   type Experiment,
@@ -64,6 +65,8 @@ export interface LoadedConfig {
   keysByHash: Map<string, LoadedGatewayKey>;
   users: Map<string, LoadedUser>;
   orgs: Map<string, LoadedOrg>;
+  /** The enabled model marked default in each organization and user scope (scope → reference): core's `scopeDefaults`. */
+  scopeDefaults: Record<string, string>;
   apps: Map<string, { id: string; active: boolean; orgId: string | null; region: string | null }>;
   /** userId → providerId → BYOK key. */
   byok: Map<string, Map<string, LoadedKey>>;
@@ -361,10 +364,19 @@ export async function loadConfig(
     };
   });
   const providerById = new Map(loadedProviders.map((p) => [p.id, p]));
+  // The registry's default per organization and user scope (one per scope by a database constraint; an enabled one
+  // only). The global scope's is not a routing default: the gateway-wide one is the routing settings' own.
+  const scopeDefaults: Record<string, string> = {};
+  for (const m of models) {
+    const slug = providerById.get(m.providerId)?.slug;
+    if (m.isDefault && m.enabled && slug && m.scope !== 'global' && !Object.hasOwn(scopeDefaults, m.scope))
+      scopeDefaults[m.scope] = `${slug}/${m.modelId}`;
+  }
 
   return {
     loadedAt: now,
     providers: loadedProviders,
+    scopeDefaults,
     models: models.map((m) => ({
       id: m.id,
       providerId: m.providerId,
@@ -551,4 +563,21 @@ function experimentVariants(raw: unknown): Experiment['variants'] {
 /** The key of {@link LoadedConfig.aliasCacheTtl}: an alias's scope and name. */
 export function aliasCacheKey(scope: string, name: string): string {
   return `${scope} ${name}`;
+}
+
+/**
+ * Whether a request naming no model has a default to go to for this caller: its own default model, its user or
+ * organization scope's, or the gateway's default model (core's `defaultFor`).
+ */
+export function hasDefaultFor(
+  config: Pick<LoadedConfig, 'settings' | 'users' | 'scopeDefaults'>,
+  caller: { userId: string | null; orgId: string | null },
+): boolean {
+  if (caller.userId !== null && (config.users.get(caller.userId)?.defaultModel ?? null) !== null) return true;
+  return (
+    defaultFor(
+      { defaultModel: config.settings.defaultModel, scopeDefaults: config.scopeDefaults },
+      caller,
+    ) !== null
+  );
 }

@@ -173,6 +173,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       modelNotFoundMs: c.settings.modelNotFoundCooldownMs,
     },
     defaultModel: c.settings.defaultModel,
+    scopeDefaults: c.scopeDefaults,
   };
 }
 

@@ -861,6 +861,52 @@ describe('the default model (a request naming no model, or `default`)', () => {
     expect(refs(r)).toEqual(['a/m']);
     expect(r.trace.defaultModel).toBeUndefined();
   });
+  // [case, the routing settings' default, the registry's defaults by scope, the caller, the refs it routes to]
+  it.each([
+    [
+      'the default model setting; a global registry default is not a routing one',
+      'b/m',
+      { global: 'a/m' },
+      {},
+      ['b/m'],
+    ],
+    [
+      "the caller's organization default before the setting",
+      'b/m',
+      { 'org:o1': 'a/m' },
+      { orgId: 'o1' },
+      ['a/m'],
+    ],
+    [
+      "the caller's own (user scope) default before its organization's",
+      null,
+      { 'org:o1': 'a/m', 'user:u1': 'b/m' },
+      { orgId: 'o1', userId: 'u1' },
+      ['b/m'],
+    ],
+    [
+      "another organization's default is not this caller's",
+      'b/m',
+      { 'org:o2': 'a/m' },
+      { orgId: 'o1' },
+      ['b/m'],
+    ],
+  ] as const)('registry defaults: %s', (_label, setting, scopeDefaults, who, order) => {
+    const r = run({
+      request: request({ model: '' }),
+      config: cfg(setting, { scopeDefaults: { ...scopeDefaults } }),
+      caller: caller({ ...who }),
+    });
+    expect(refs(r)).toEqual(order);
+    expect(r.trace.defaultModel).toBe(order[0]);
+  });
+  it('a global registry default alone routes nothing (the seed marks the built-in mock model so)', () => {
+    const r = run({
+      request: request({ model: '' }),
+      config: cfg(null, { scopeDefaults: { global: 'a/m' } }),
+    });
+    expect(r.ok).toBe(false);
+  });
   it('a default that names nothing routable: unknown model naming it', () => {
     const r = run({ request: request({ model: '' }), config: cfg('nope/x') });
     expect(r.ok).toBe(false);

@@ -427,6 +427,24 @@ function disabledLevelOf(config: RoutingConfig, name: string, caller: Caller): s
   return (TIERS as readonly string[]).includes(level) && disabledLevel(config, level) ? level : null;
 }
 
+/**
+ * The default that answers a request naming no model: the registry's default of the caller's user scope, else of
+ * its organization's, else the routing settings' default model; null when none. (The registry's global default is
+ * not one: the gateway-wide default is the routing settings' own.)
+ */
+export function defaultFor(
+  config: Pick<RoutingConfig, 'defaultModel' | 'scopeDefaults'>,
+  caller: Pick<Caller, 'orgId' | 'userId'>,
+): string | null {
+  const scoped = config.scopeDefaults;
+  return (
+    (caller.userId ? scoped?.[`user:${caller.userId}`] : undefined) ??
+    (caller.orgId ? scoped?.[`org:${caller.orgId}`] : undefined) ??
+    (config.defaultModel || undefined) ??
+    null
+  );
+}
+
 /** A request that names no model: an empty name or `default`. */
 export function isDefaultModelName(name: string): boolean {
   return name === '' || name === 'default';
@@ -513,10 +531,11 @@ export function plan(input: PlanInput): PlanResult {
   const userDefault = userDefaultFor(req.model, caller);
   if (userDefault) req = { ...req, model: userDefault };
   let found = lookup(index, view, config, req, caller);
-  if (!found && !userDefault && isDefaultModelName(req.model) && config.defaultModel) {
-    // No model named (or `default` with no alias of that name): the configured default stands in for it.
-    trace.defaultModel = config.defaultModel;
-    req = { ...req, model: config.defaultModel };
+  const standIn = !found && !userDefault && isDefaultModelName(req.model) ? defaultFor(config, caller) : null;
+  if (standIn) {
+    // No model named (or `default` with no alias of that name): the default that answers this caller stands in.
+    trace.defaultModel = standIn;
+    req = { ...req, model: standIn };
     found = lookup(index, view, config, req, caller);
   }
   const offLevel = found ? null : disabledLevelOf(config, req.model, caller);

@@ -182,6 +182,12 @@ export interface RoutingConfig {
    * level or a model reference. Absent or null = such a request is refused as before.
    */
   defaultModel?: string | null;
+  /**
+   * The model marked default in each organization and user scope of the registry (`org:<id>`, `user:<id>` → a model
+   * reference). A request naming no model takes its user's scope default, else its organization's, before
+   * {@link defaultModel}. A `global` entry is ignored (the gateway-wide default is {@link defaultModel}).
+   */
+  scopeDefaults?: Readonly<Record<string, string>>;
   /** Named agent configurations (`agent:<id>`, or the x-switchyard-agent header); none when absent. */
   agents?: readonly AgentConfig[];
   /** A/B experiments on aliases (see experiments.ts); only live ones route. None when absent. */

@@ -200,6 +200,57 @@ describe('cooldown timings and the default model (routing settings)', () => {
     expect((await put({ defaultModel: null })).body.defaultModel).toBeNull();
     expect((await chat('default')).status).toBe(404);
   });
+
+  it("the Models page's default of a user or organization scope answers its requests naming no model, before the setting", async () => {
+    const { prisma } = e.t.app.ctx;
+    const claude = (
+      await prisma.model.findFirstOrThrow({
+        where: { modelId: 'claude-test', provider: { slug: 'up-anthropic' }, scope: 'global' },
+      })
+    ).id;
+    const provider = async () => (await chat('default')).headers.get('x-switchyard-provider');
+    // A global registry default is no routing default (the gateway-wide one is the routing setting).
+    await e.t.http.post(`/api/v1/llm/models/${claude}/default`).set(as(admin)).expect(200);
+    await e.t.app.routing.reload();
+    expect((await chat('default')).status).toBe(404);
+    await put({ defaultModel: 'up-backup/gpt-test' });
+    expect(await provider()).toBe('up-backup');
+    // The caller's own (user scope) default comes first.
+    const mine = await prisma.model.create({
+      data: {
+        provider: { connect: { id: e.ids.openai } },
+        modelId: 'gpt-test',
+        displayName: 'mine',
+        scope: `user:${e.ids.user}`,
+        owner: { connect: { id: e.ids.user } },
+        isDefault: true,
+        priceInputPer1M: 1,
+        priceOutputPer1M: 1,
+      },
+    });
+    await e.t.app.routing.reload();
+    try {
+      expect(await provider()).toBe('up-openai');
+      // And a body with no model at all is no longer a 400 for this caller once the setting is cleared.
+      await put({ defaultModel: null });
+      const none = await fetch(`${e.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${e.userKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect([none.status, none.headers.get('x-switchyard-provider')]).toEqual([200, 'up-openai']);
+    } finally {
+      await prisma.model.delete({ where: { id: mine.id } });
+      await e.t.http
+        .put(`/api/v1/llm/models/${claude}`)
+        .set(as(admin))
+        .send({ isDefault: false })
+        .expect(200);
+      await put({ defaultModel: null });
+      await e.t.app.routing.reload();
+    }
+    expect((await chat('default')).status).toBe(404);
+  });
 });
 
 describe('power levels', () => {

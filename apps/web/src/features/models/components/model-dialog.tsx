@@ -334,7 +334,7 @@ export function ModelDialog({
         <CheckboxField
           label="Default for its scope"
           {...register('isDefault')}
-          hint="Replaces the current default."
+          hint="Replaces the current default. An organization's or user's default answers their requests that name no model (before the routing settings' default model, which is the gateway-wide one)."
         />
         {m ? (
           <div className="flex flex-wrap items-center gap-2 sm:col-span-2" data-testid="model-health">
