@@ -152,3 +152,23 @@ export async function createProxyEnv(
     },
   };
 }
+
+/**
+ * A chat completion through the env's proxy asking for the response cache (`x-switchyard-cache: <ttl>`), as the
+ * env's user: the same body twice is a miss, then a hit.
+ */
+export function cachedChat(
+  env: ProxyEnv,
+  body: Record<string, unknown>,
+  ttlSeconds = 600,
+): Promise<Response> {
+  return fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${env.userKey}`,
+      'content-type': 'application/json',
+      'x-switchyard-cache': String(ttlSeconds),
+    },
+    body: JSON.stringify(body),
+  });
+}

@@ -30,3 +30,19 @@ export function usageRecord(over: Partial<ProxyUsage> = {}): ProxyUsage {
     ...over,
   };
 }
+
+/** A usage record of a proxy test environment's user: a successful call to up-openai/gpt-test. */
+export function envUserCall(
+  ids: { user: string; openai: string },
+  over: Partial<ProxyUsage> = {},
+): ProxyUsage {
+  return usageRecord({
+    userId: ids.user,
+    endpoint: 'chat',
+    requestedModel: 'gpt-test',
+    providerId: ids.openai,
+    providerSlug: 'up-openai',
+    modelId: 'gpt-test',
+    ...over,
+  });
+}

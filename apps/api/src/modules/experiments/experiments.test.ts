@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateGatewayKey } from '../../lib/key-format.js';
-import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+import { cachedChat, createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 
 const BASE = '/api/v1/llm/experiments';
 
@@ -326,14 +326,9 @@ describe('an experiment running on an alias', () => {
   it("a response-cache hit is not a variant's call: its ~1 ms and $0 stay out of the comparison", async () => {
     const before = (await env.t.http.get(`${BASE}/${id}/results`).set(as(viewer)).expect(200)).body;
     const cached = async () => {
-      const res = await fetch(`${env.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${env.userKey}`,
-          'x-switchyard-cache': '600',
-        },
-        body: JSON.stringify({ model: 'ab-chat', messages: [{ role: 'user', content: 'the same, cached' }] }),
+      const res = await cachedChat(env, {
+        model: 'ab-chat',
+        messages: [{ role: 'user', content: 'the same, cached' }],
       });
       await res.text();
       return res.headers.get('x-switchyard-cache');

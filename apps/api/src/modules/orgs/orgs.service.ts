@@ -138,8 +138,12 @@ export class OrgsService {
           where: { id },
           data: {
             ...definedFields(b, { spendCapUsd: dec }),
-            // Turned on: it starts with this month (nothing from the months it was off carries over).
-            ...(b.rollover === true && !before.rollover ? startRollover(this.ctx.now()) : {}),
+            // Turned on, or given a cap while on: it starts with this month (nothing from months it was off, or
+            // had no cap, carries over).
+            ...((b.rollover === true && !before.rollover) ||
+            ((b.rollover ?? before.rollover) && before.spendCapUsd === null && b.spendCapUsd != null)
+              ? startRollover(this.ctx.now())
+              : {}),
           },
         }),
     });

@@ -157,5 +157,12 @@ describe('org spend cap rollover', () => {
     await e.t.app.ctx.prisma.organization.update({ where: { id: uncapped.id }, data: { rollover: true } });
     await e.t.app.routing.reload();
     expect((await orgRow(uncapped.id)).rolloverPeriod).toBeNull();
+    // Given a cap now: it starts with this month (last month, without a cap, carries nothing).
+    await recordSpend(uncapped.id, m1 + DAY, 0.1);
+    await e.t.http.patch(`/api/v1/orgs/${uncapped.id}`).set(as(admin)).send({ spendCapUsd: 3 }).expect(200);
+    await e.t.app.routing.reload();
+    const capped = await orgRow(uncapped.id);
+    expect(capped.rolloverPeriod?.getTime()).toBe(month);
+    expect(Number(capped.rolloverBalanceUsd)).toBe(0);
   });
 });

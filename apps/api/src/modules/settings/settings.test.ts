@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+import { cachedChat, createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 
 let e: ProxyEnv;
 let admin: string;
@@ -38,15 +38,7 @@ describe('settings', () => {
     expect(failed.status).toBe(400);
     expect(failed.headers.get('x-switchyard-skipped')).not.toBeNull();
     const cached = () =>
-      fetch(`${e.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${e.userKey}`,
-          'content-type': 'application/json',
-          'x-switchyard-cache': '600',
-        },
-        body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'cache me, debug' }] }),
-      });
+      cachedChat(e, { model: 'gpt-test', messages: [{ role: 'user', content: 'cache me, debug' }] });
     await (await cached()).text();
     await expect.poll(async () => (await cached()).headers.get('x-switchyard-cache')).toBe('hit');
     expect((await cached()).headers.get('x-switchyard-skipped')).not.toBeNull();

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeUsageBatch } from '../../metering/writer.js';
 import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
-import { usageRecord } from '../../test/usage-record.js';
+import { envUserCall } from '../../test/usage-record.js';
 
 let e: ProxyEnv;
 let viewer: string;
@@ -20,15 +20,9 @@ afterAll(async () => {
 });
 
 const at = (ms: number, costUsd: number) =>
-  usageRecord({
+  envUserCall(e.ids, {
     createdAt: new Date(ms),
     requestId: `window-${ms}-${costUsd}`,
-    userId: e.ids.user,
-    endpoint: 'chat',
-    requestedModel: 'gpt-test',
-    providerId: e.ids.openai,
-    providerSlug: 'up-openai',
-    modelId: 'gpt-test',
     tokensIn: 10,
     tokensOut: 5,
     costUsd,

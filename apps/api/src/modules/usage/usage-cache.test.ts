@@ -2,7 +2,7 @@
 // the provider's load counts the calls it served, and its latency and time to first token are its own (a hit's
 // ~1 ms used to pull the average down), with the hits it stands behind shown beside them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+import { cachedChat, createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 
 let e: ProxyEnv;
 let viewer: string;
@@ -16,18 +16,7 @@ afterAll(async () => {
 });
 
 const cached = () =>
-  fetch(`${e.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${e.userKey}`,
-      'content-type': 'application/json',
-      'x-switchyard-cache': '600',
-    },
-    body: JSON.stringify({
-      model: 'up-openai/gpt-test',
-      messages: [{ role: 'user', content: 'the same question' }],
-    }),
-  });
+  cachedChat(e, { model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'the same question' }] });
 
 describe('provider figures and the response cache', () => {
   it("a hit is not the provider's load, latency or time to first token; it is counted beside them", async () => {

@@ -3,7 +3,7 @@ import { generateGatewayKey } from '../../lib/key-format.js';
 import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 import { writeUsageBatch } from '../../metering/writer.js';
 import type { ProxyUsage } from '../../metering/types.js';
-import { usageRecord } from '../../test/usage-record.js';
+import { envUserCall } from '../../test/usage-record.js';
 
 let e: ProxyEnv;
 let viewer: string;
@@ -20,15 +20,9 @@ const chat = (key: string, model = 'up-openai/gpt-test') =>
   });
 
 const historic = (daysAgo: number, patch: Partial<ProxyUsage> = {}): ProxyUsage =>
-  usageRecord({
+  envUserCall(e.ids, {
     createdAt: new Date(Date.now() - daysAgo * DAY),
     requestId: `hist-${daysAgo}-${Math.random()}`,
-    userId: e.ids.user,
-    endpoint: 'chat',
-    requestedModel: 'gpt-test',
-    providerId: e.ids.openai,
-    providerSlug: 'up-openai',
-    modelId: 'gpt-test',
     tokensIn: 100,
     tokensOut: 50,
     costUsd: 0.5,
