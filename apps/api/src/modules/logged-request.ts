@@ -1,4 +1,4 @@
-import { engineTraceSchema, type EngineTrace, type Endpoint } from '@switchyard/core';
+import { engineTraceSchema, type Capability, type EngineTrace, type Endpoint } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
 import { AppError } from '../lib/errors.js';
 import {
@@ -34,6 +34,16 @@ export function dryRunCaller(
     return caller;
   }
   return MASTER_CALLER;
+}
+
+/**
+ * What a replayed request needs of a model: the endpoint's own need (chat, or embeddings) and the others it named
+ * (a logged request's needs carry its own endpoint's, which a replay on another endpoint drops).
+ */
+export function needsFor(endpoint: Endpoint, others: readonly Capability[] = []): Set<Capability> {
+  const needs = new Set<Capability>([endpoint === 'embeddings' ? 'embeddings' : 'chat']);
+  for (const n of others) if (n !== 'chat' && n !== 'embeddings') needs.add(n);
+  return needs;
 }
 
 /** The usage record's endpoint label (chat.completions, …) as the engine names it. */

@@ -17,8 +17,7 @@ import { AppError } from '../../lib/errors.js';
 import { MASTER_CALLER } from '../../proxy/caller.js';
 import { RequestShapeError, requestFacts } from '../../proxy/request-facts.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
-import type { Capability } from '../../router/types.js';
-import { dryRunCaller, loadLoggedRequest } from '../logged-request.js';
+import { dryRunCaller, loadLoggedRequest, needsFor } from '../logged-request.js';
 import { auditedCreate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 
@@ -504,9 +503,7 @@ export class RoutingService {
         ? (b.maxTokens ?? max_tokens ?? null)
         : (max_tokens ?? logged?.facts.maxTokens ?? null);
     // The endpoint's own need, then the body's needs (or else the logged request's), then the messages'.
-    const needs = new Set<Capability>([endpoint === 'embeddings' ? 'embeddings' : 'chat']);
-    for (const n of b.needs ?? logged?.facts.needs ?? [])
-      if (n !== 'chat' && n !== 'embeddings') needs.add(n);
+    const needs = needsFor(endpoint, b.needs ?? logged?.facts.needs);
     if (messages) {
       try {
         const facts = requestFacts(

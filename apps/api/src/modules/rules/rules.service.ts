@@ -13,12 +13,10 @@ import {
 import type { Prisma, RoutingRule as RuleRow } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import type { ProxyCaller } from '../../proxy/caller.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
-import type { Capability } from '../../router/types.js';
 import { auditedCreate, auditedUpdate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
-import { dryRunCaller, loadLoggedRequest, type LoggedRequest } from '../logged-request.js';
+import { dryRunCaller, loadLoggedRequest, needsFor, type LoggedRequest } from '../logged-request.js';
 
 export function presentRule(r: RuleRow): Rule {
   const when = ruleConditionsSchema.safeParse(r.when);
@@ -170,11 +168,6 @@ export class RulesService {
     return this.list();
   }
 
-  /** The caller to test as: a gateway key (as the proxy would see it), a user, or the operator. */
-  #callerFor(keyId: string | null | undefined, userId: string | null | undefined): ProxyCaller {
-    return dryRunCaller(this.routing.config, keyId, userId);
-  }
-
   /**
    * Tests the rules (the stored ones, or the draft list in the body) against a request: described in the body, or a
    * logged one (`requestId`: its caller, model, endpoint, prompt size, stream flag and time from the usage record,
@@ -192,7 +185,7 @@ export class RulesService {
       recorded = rec.recorded;
       base = {
         ...rec,
-        caller: b.keyId || b.userId ? this.#callerFor(b.keyId, b.userId) : rec.caller,
+        caller: b.keyId || b.userId ? dryRunCaller(this.routing.config, b.keyId, b.userId) : rec.caller,
         logged: rec,
       };
     } else {
@@ -203,7 +196,7 @@ export class RulesService {
         promptTokens: 100,
         stream: false,
         at: this.ctx.now(),
-        caller: this.#callerFor(b.keyId, b.userId),
+        caller: dryRunCaller(this.routing.config, b.keyId, b.userId),
         logged: null,
       };
     }
@@ -222,8 +215,7 @@ export class RulesService {
     };
     const metadata: Record<string, string> = { ...kept?.metadata, ...b.metadata };
     // The endpoint's own need, the logged request's others, then the body's tools and images switches.
-    const needs = new Set<Capability>([endpoint === 'embeddings' ? 'embeddings' : 'chat']);
-    for (const n of logged?.facts.needs ?? []) if (n !== 'chat' && n !== 'embeddings') needs.add(n);
+    const needs = needsFor(endpoint, logged?.facts.needs);
     for (const [flag, need] of [
       [b.hasTools, 'tools'],
       [b.hasImages, 'vision'],

@@ -31,6 +31,10 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 const money = (v: unknown): number => Math.round(num(v) * 1e6) / 1e6;
 
 /** Start of the UTC bucket (hour, day or ISO week starting Monday) that holds `t`, like date_trunc in SQL. */
+/** The start of the UTC hour holding `t`, and of the first hour starting at or after it. */
+const floorH = (t: number) => new Date(Math.floor(t / HOUR) * HOUR);
+const ceilH = (t: number) => new Date(Math.ceil(t / HOUR) * HOUR);
+
 function truncate(t: number, bucket: 'hour' | 'day' | 'week' | 'minute'): number {
   if (bucket === 'minute') return t - (t % 60_000);
   if (bucket === 'hour') return t - (t % HOUR);
@@ -254,8 +258,6 @@ export class UsageService {
    * hash of two text columns, not a sort of row values).
    */
   async #modelsUsed(now: number): Promise<{ current: unknown; previous: unknown }[]> {
-    const floorH = (t: number) => new Date(Math.floor(t / HOUR) * HOUR);
-    const ceilH = (t: number) => new Date(Math.ceil(t / HOUR) * HOUR);
     const dayAgo = now - DAY;
     const twoDaysAgo = now - 2 * DAY;
     return this.ctx.prisma.$queryRaw<{ current: unknown; previous: unknown }[]>`
@@ -283,7 +285,6 @@ export class UsageService {
     const d29 = new Date(today - 29 * DAY);
     const d30 = new Date(today - 30 * DAY);
     const d59 = new Date(today - 59 * DAY);
-    const ceilH = (t: number) => new Date(Math.ceil(t / HOUR) * HOUR);
     const edgeCur = ceilH(now - 30 * DAY);
     const edgePrev = ceilH(now - 60 * DAY);
     const [providers, activeProviders, activeModels, used, windows, byokUsers] = await Promise.all([
