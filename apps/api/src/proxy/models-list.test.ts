@@ -1,8 +1,7 @@
 // GET /v1/models lists what the caller may send: a model scoped to its user or organization is routable for it, so
 // it is listed (and can be retrieved) for that caller only. Before, scoped models were routable but never listed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGatewayKey } from '../lib/key-format.js';
-import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, otherUserKey, type ProxyEnv } from '../test/proxy-env.js';
 
 let e: ProxyEnv;
 let otherKey: string;
@@ -21,13 +20,7 @@ beforeAll(async () => {
       priceOutputPer1M: 2,
     },
   });
-  const other = await e.t.createUser('user');
-  const k = generateGatewayKey();
-  await prisma.gatewayKey.create({
-    data: { keyHash: k.hash, prefix: k.prefix, name: 'other', ownerType: 'user', userId: other.id },
-  });
-  otherKey = k.key;
-  await e.t.app.routing.reload();
+  otherKey = await otherUserKey(e);
 }, 180_000);
 afterAll(async () => {
   await e?.close();

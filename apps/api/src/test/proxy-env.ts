@@ -172,3 +172,14 @@ export function cachedChat(
     body: JSON.stringify(body),
   });
 }
+
+/** Another user of the env with a gateway key of their own (routing reloaded): the key, to call as them. */
+export async function otherUserKey(env: ProxyEnv, name = 'other'): Promise<string> {
+  const other = await env.t.createUser('user');
+  const k = generateGatewayKey();
+  await env.t.app.ctx.prisma.gatewayKey.create({
+    data: { keyHash: k.hash, prefix: k.prefix, name, ownerType: 'user', userId: other.id },
+  });
+  await env.t.app.routing.reload();
+  return k.key;
+}

@@ -2,8 +2,7 @@
 // traffic between variants through a real HTTP mock upstream, the results per variant, and POST /v1/feedback.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGatewayKey } from '../../lib/key-format.js';
-import { cachedChat, createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+import { cachedChat, createProxyEnv, otherUserKey, type ProxyEnv } from '../../test/proxy-env.js';
 
 const BASE = '/api/v1/llm/experiments';
 
@@ -21,13 +20,7 @@ beforeAll(async () => {
   await prisma.alias.create({
     data: { name: 'ab-chat', targets: [{ ref: 'up-openai/gpt-test', weight: 1 }], fallbacks: [] },
   });
-  const other = await env.t.createUser('user');
-  const k = generateGatewayKey();
-  await prisma.gatewayKey.create({
-    data: { keyHash: k.hash, prefix: k.prefix, name: 'other', ownerType: 'user', userId: other.id },
-  });
-  otherKey = k.key;
-  await env.t.app.routing.reload();
+  otherKey = await otherUserKey(env);
 }, 180_000);
 afterAll(async () => {
   await env?.close();
