@@ -59,6 +59,8 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
         content: [
           { type: 'text', text: 'hi' },
           { type: 'image', source: { type: 'url', url: 'https://x/y.png' } },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } },
+          { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'doc' } },
         ],
       },
       {
@@ -92,13 +94,32 @@ const BASE: Record<Endpoint, Record<string, unknown>> = {
         role: 'user',
         content: [
           { type: 'input_text', text: 'hi' },
-          { type: 'input_image', image_url: 'https://x/y.png' },
+          { type: 'input_image', image_url: 'https://x/y.png', detail: 'low' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'output_text', text: 'ok' },
+          { type: 'refusal', refusal: 'no' },
         ],
       },
       { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
       { type: 'function_call_output', call_id: 'c1', output: { ok: true } },
+      { type: 'custom_tool_call', call_id: 'c2', name: 'g', namespace: 'ns', input: 'x' },
+      { type: 'custom_tool_call_output', call_id: 'c2', output: 'done' },
     ],
-    tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }],
+    tools: [
+      { type: 'function', name: 'f', description: 'd', parameters: { type: 'object' } },
+      {
+        type: 'custom',
+        name: 'g',
+        description: 'd',
+        format: { type: 'grammar', syntax: 'lark', definition: 'x' },
+      },
+      { type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'h', description: 'h' }] },
+      { type: 'web_search' },
+    ],
     tool_choice: { type: 'function', name: 'f' },
     text: { format: { type: 'json_schema', name: 'r', schema: { type: 'object' } } },
   },
@@ -150,6 +171,10 @@ const weird: fc.Arbitrary<unknown> = fc.oneof(
       { type: 'image' },
       { type: 'image_url' },
       { type: 'function_call' },
+      // JSON can name an object's own toString: String() of it throws, a template literal too.
+      JSON.parse('{"toString":0}') as unknown,
+      JSON.parse('{"toString":{},"valueOf":0}') as unknown,
+      JSON.parse('{"__proto__":{"type":"text"}}') as unknown,
     ),
   },
   { weight: 1, arbitrary: fc.constant(undefined) },

@@ -167,7 +167,16 @@ function anBlocks(blocks: unknown[], i: number, parent: number): void {
     if (type === 'text') {
       if (typeof b.text !== 'string') fail(`${anPath(i, parent)}[${j}].text`, MUST_STRING);
     } else if (type === 'image' || type === 'document') {
-      if (!isObj(b.source)) fail(`${anPath(i, parent)}[${j}].source`, MUST_OBJECT);
+      const src = b.source;
+      const at = `${anPath(i, parent)}[${j}].source`;
+      if (!isObj(src)) fail(at, MUST_OBJECT);
+      if (typeof src.type !== 'string') fail(`${at}.type`, MUST_STRING);
+      // An image becomes a URL (a data: URL for base64): the fields it is made of are strings.
+      if (type === 'image' && src.type === 'base64') {
+        if (typeof src.media_type !== 'string') fail(`${at}.media_type`, MUST_STRING);
+        if (typeof src.data !== 'string') fail(`${at}.data`, MUST_STRING);
+      } else if (type === 'image' && src.type === 'url' && typeof src.url !== 'string')
+        fail(`${at}.url`, MUST_STRING);
     } else if (type === 'tool_use') {
       if (typeof b.id !== 'string') fail(`${anPath(i, parent)}[${j}].id`, MUST_STRING);
       if (typeof b.name !== 'string') fail(`${anPath(i, parent)}[${j}].name`, MUST_STRING);
@@ -220,6 +229,7 @@ function anthropicBody(b: Obj, countOnly: boolean): void {
   const tc = b.tool_choice;
   if (tc !== undefined && tc !== null && !(isObj(tc) && typeof tc.type === 'string'))
     fail('tool_choice', 'must be an object with a string "type"');
+  if (isObj(tc) && tc.type === 'tool' && typeof tc.name !== 'string') fail('tool_choice.name', MUST_STRING);
   if (b.stop_sequences !== undefined && b.stop_sequences !== null) {
     if (!Array.isArray(b.stop_sequences)) fail('stop_sequences', 'must be an array of strings');
     oaStop(b.stop_sequences, 'stop_sequences');
@@ -233,6 +243,67 @@ function anthropicBody(b: Obj, countOnly: boolean): void {
 
 // ---------- OpenAI Responses ----------
 
+/** A Responses message's content parts: the text, refusal and image fields the translator reads. */
+function responsesContent(c: unknown[], i: number): void {
+  for (let j = 0; j < c.length; j++) {
+    const p: unknown = c[j];
+    const at = `input[${i}].content[${j}]`;
+    if (!isObj(p)) fail(at, MUST_OBJECT);
+    const t = p.type;
+    if (typeof t !== 'string') fail(`${at}.type`, MUST_STRING);
+    if (t === 'input_text' || t === 'output_text' || t === 'text') {
+      if (typeof p.text !== 'string') fail(`${at}.text`, MUST_STRING);
+    } else if (t === 'refusal') {
+      if (typeof p.refusal !== 'string') fail(`${at}.refusal`, MUST_STRING);
+    } else if (t === 'input_image') {
+      const iu = p.image_url;
+      if (
+        iu !== undefined &&
+        iu !== null &&
+        typeof iu !== 'string' &&
+        !(isObj(iu) && typeof iu.url === 'string')
+      )
+        fail(`${at}.image_url`, 'must be a string');
+      if (!opt(p.detail, 'string')) fail(`${at}.detail`, MUST_STRING);
+    }
+  }
+}
+
+/** A Responses input item other than a message: the call ids, names and arguments the translator reads. */
+function responsesItem(it: Obj, type: string, i: number): void {
+  if (type === 'function_call' || type === 'custom_tool_call') {
+    if (typeof it.name !== 'string') fail(`input[${i}].name`, MUST_STRING);
+    if (!opt(it.namespace, 'string')) fail(`input[${i}].namespace`, MUST_STRING);
+    if (!opt(it.call_id, 'string')) fail(`input[${i}].call_id`, MUST_STRING);
+    if (!opt(it.id, 'string')) fail(`input[${i}].id`, MUST_STRING);
+    if (type === 'function_call' && !opt(it.arguments, 'string')) fail(`input[${i}].arguments`, MUST_STRING);
+    if (type === 'custom_tool_call' && !opt(it.input, 'string')) fail(`input[${i}].input`, MUST_STRING);
+  } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
+    if (typeof it.call_id !== 'string') fail(`input[${i}].call_id`, MUST_STRING);
+  }
+}
+
+/** A Responses function or custom tool (also one inside a namespace). */
+function responsesTool(t: unknown, at: string): void {
+  if (!isObj(t)) fail(at, MUST_OBJECT);
+  if (!opt(t.type, 'string')) fail(`${at}.type`, MUST_STRING);
+  if (t.type === 'namespace') {
+    if (typeof t.name !== 'string') fail(`${at}.name`, MUST_STRING);
+    if (!Array.isArray(t.tools)) fail(`${at}.tools`, MUST_ARRAY);
+    for (let j = 0; j < t.tools.length; j++) responsesTool(t.tools[j], `${at}.tools[${j}]`);
+    return;
+  }
+  if (t.type !== 'function' && t.type !== 'custom' && t.type !== undefined) return;
+  if (typeof t.name !== 'string') fail(`${at}.name`, MUST_STRING);
+  if (!opt(t.description, 'string')) fail(`${at}.description`, MUST_STRING);
+  if (t.type === 'custom') {
+    const f = t.format;
+    if (f !== undefined && f !== null && !isObj(f)) fail(`${at}.format`, MUST_OBJECT);
+    if (isObj(f) && !opt(f.syntax, 'string')) fail(`${at}.format.syntax`, MUST_STRING);
+  } else if (t.parameters !== undefined && t.parameters !== null && !isObj(t.parameters))
+    fail(`${at}.parameters`, MUST_OBJECT);
+}
+
 function responsesBody(b: Obj): void {
   const input = b.input;
   if (Array.isArray(input)) {
@@ -240,17 +311,16 @@ function responsesBody(b: Obj): void {
       const it: unknown = input[i];
       if (!isObj(it)) fail(`input[${i}]`, MUST_OBJECT);
       if (!opt(it.type, 'string')) fail(`input[${i}].type`, 'must be a string');
-      const type = it.type ?? 'message';
-      if (type !== 'message') continue;
+      const type = (it.type as string | undefined | null) ?? 'message';
+      if (type !== 'message') {
+        responsesItem(it, type, i);
+        continue;
+      }
       if (!opt(it.role, 'string')) fail(`input[${i}].role`, 'must be a string');
       const c = it.content;
       if (c === undefined || c === null || typeof c === 'string') continue;
       if (!Array.isArray(c)) fail(`input[${i}].content`, 'must be a string or an array of content parts');
-      for (let j = 0; j < c.length; j++) {
-        const p: unknown = c[j];
-        if (!isObj(p)) fail(`input[${i}].content[${j}]`, MUST_OBJECT);
-        if (typeof p.type !== 'string') fail(`input[${i}].content[${j}].type`, MUST_STRING);
-      }
+      responsesContent(c, i);
     }
   }
   if (!opt(b.instructions, 'string')) fail('instructions', 'must be a string');
@@ -258,22 +328,23 @@ function responsesBody(b: Obj): void {
   if (tools !== undefined && tools !== null) {
     if (!Array.isArray(tools)) fail('tools', MUST_ARRAY);
     for (let i = 0; i < tools.length; i++) {
-      const t: unknown = tools[i];
-      if (!isObj(t)) fail(`tools[${i}]`, MUST_OBJECT);
-      if (typeof t.type !== 'string') fail(`tools[${i}].type`, MUST_STRING);
-      if (t.type !== 'function') continue;
-      if (typeof t.name !== 'string') fail(`tools[${i}].name`, MUST_STRING);
-      if (t.parameters !== undefined && t.parameters !== null && !isObj(t.parameters))
-        fail(`tools[${i}].parameters`, MUST_OBJECT);
+      if (!isObj(tools[i])) fail(`tools[${i}]`, MUST_OBJECT);
+      if (typeof (tools[i] as Obj).type !== 'string') fail(`tools[${i}].type`, MUST_STRING);
+      responsesTool(tools[i], `tools[${i}]`);
     }
   }
   const tc = b.tool_choice;
   if (tc !== undefined && tc !== null && typeof tc !== 'string' && !isObj(tc))
     fail('tool_choice', 'must be a string or an object');
+  if (isObj(tc) && (tc.type === 'function' || tc.type === 'custom')) {
+    if (typeof tc.name !== 'string') fail('tool_choice.name', MUST_STRING);
+    if (!opt(tc.namespace, 'string')) fail('tool_choice.namespace', MUST_STRING);
+  }
   optObject(b, 'text');
   if (isObj(b.text)) {
     const f = b.text.format;
     if (f !== undefined && f !== null && !isObj(f)) fail('text.format', MUST_OBJECT);
+    if (isObj(f) && !opt(f.name, 'string')) fail('text.format.name', MUST_STRING);
   }
   if (!opt(b.temperature, 'number')) fail('temperature', 'must be a number');
   if (!opt(b.top_p, 'number')) fail('top_p', 'must be a number');

@@ -63,6 +63,36 @@ const MALFORMED: [string, Body, string][] = [
   ['/v1/responses', { input: [{ role: 'user', content: [null] }] }, 'input[0].content[0]'],
   ['/v1/responses', { input: 'hi', tools: 'x' }, 'tools'],
   ['/v1/responses', { input: 'hi', tools: [null] }, 'tools[0]'],
+  [
+    '/v1/responses',
+    {
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: JSON.parse('{"toString":0}') as unknown }] },
+      ],
+    },
+    'input[0].content[0].text',
+  ],
+  ['/v1/responses', { input: [{ type: 'function_call', call_id: 'c', name: {} }] }, 'input[0].name'],
+  ['/v1/responses', { input: [{ type: 'function_call_output', output: 'x' }] }, 'input[0].call_id'],
+  ['/v1/responses', { input: 'hi', tool_choice: { type: 'function', name: 1 } }, 'tool_choice.name'],
+  [
+    '/v1/responses',
+    { input: 'hi', tools: [{ type: 'namespace', name: 'n', tools: [{ name: 2 }] }] },
+    'tools[0].tools[0].name',
+  ],
+  [
+    '/v1/messages',
+    {
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: {} } }],
+        },
+      ],
+    },
+    'messages[0].content[0].source.data',
+  ],
+  ['/v1/messages', { messages: hi, tool_choice: { type: 'tool' } }, 'tool_choice.name'],
   ['/v1/chat/completions', { messages: [null] }, 'messages[0]'],
   ['/v1/chat/completions', { messages: [{ role: 'user', content: [null] }] }, 'messages[0].content[0]'],
   ['/v1/chat/completions', { messages: hi, tools: [null] }, 'tools[0]'],

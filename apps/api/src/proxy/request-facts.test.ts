@@ -91,7 +91,12 @@ describe('request facts: images need a model with vision', () => {
     ],
     [
       'messages',
-      { max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: {} }] }] },
+      {
+        max_tokens: 5,
+        messages: [
+          { role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] },
+        ],
+      },
       true,
     ],
     ['responses: a message with an image', { input: [{ role: 'user', content: [image] }] }, true],
