@@ -117,6 +117,9 @@ const BAD_VALUES: unknown[] = [
   [1e20],
   {},
   { a: '\ud800' },
+  // JSON can name an object's own toString / valueOf: String() of it throws.
+  JSON.parse('{"toString":0}') as unknown,
+  JSON.parse('{"toString":{},"valueOf":0}') as unknown,
   deep(3_000),
   { nested: deep(3_000) },
   [deep(500)],

@@ -208,6 +208,15 @@ const weird: fc.Arbitrary<unknown> = fc.oneof(
       null,
     ]),
   },
+  // Objects JSON can send with their own toString / valueOf / __proto__: String() of the first two throws.
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>(
+      JSON.parse('{"toString":0}'),
+      JSON.parse('{"toString":{},"valueOf":0}'),
+      JSON.parse('{"__proto__":{"type":"text"}}'),
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 10_000, max: 200_000 }).map((n) => 'y'.repeat(n)) },
   {
     weight: 1,
