@@ -57,7 +57,6 @@ export interface LoadedConfig {
     defaultModel: string | null;
     debugHeaders: boolean;
     bodyLogging: boolean;
-    timeouts: { connectMs?: number; firstByteMs?: number; idleMs?: number; totalMs?: number };
     ollamaBaseUrl: string | null;
   };
   powerLevels: { slug: string; name: string; qualityTier: string; modelRefs: string[]; enabled: boolean }[];
@@ -453,7 +452,6 @@ export async function loadConfig(
       defaultModel: settings?.defaultModel ?? null,
       debugHeaders: settings?.debugHeaders ?? false,
       bodyLogging: settings?.bodyLogging ?? false,
-      timeouts: (settings?.timeouts ?? {}) as LoadedConfig['settings']['timeouts'],
       ollamaBaseUrl: settings?.ollamaBaseUrl ?? null,
     },
     powerLevels: powerLevels.map((p) => ({

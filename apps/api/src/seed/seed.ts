@@ -312,7 +312,6 @@ export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions): Pro
             id: 1,
             strategy: 'balanced',
             maxAttempts: 3,
-            timeouts: { connectMs: 10_000, firstByteMs: 60_000, totalMs: 600_000 },
             debugHeaders: false,
             bodyLogging: false,
             ollamaBaseUrl: env.OLLAMA_BASE_URL || null,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "RoutingSettings" DROP COLUMN "timeouts";
+
