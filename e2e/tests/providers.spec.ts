@@ -180,6 +180,9 @@ test('add a custom provider: connection test, a refused key, discovered models, 
   await expect(dialog.getByText('Is required for this provider type')).toBeVisible();
   await dialog.getByLabel('Base URL').fill(upstreamUrl);
   await dialog.getByLabel('Keyless endpoint').check();
+  // A custom endpoint may serve the Responses API itself (vLLM, LM Studio): off by default, checked here.
+  await expect(dialog.getByLabel('Serves the Responses API itself')).not.toBeChecked();
+  await dialog.getByLabel('Serves the Responses API itself').check();
 
   // A key the upstream refuses: the error is shown.
   await dialog.getByLabel('API key', { exact: true }).fill(BAD_KEY);
@@ -241,6 +244,7 @@ test('add a custom provider: connection test, a refused key, discovered models, 
   await expect(config.getByLabel('Bucket name')).toHaveValue('per-minute');
   await expect(config.getByLabel('Requests')).toHaveValue('60');
   await expect(config.getByLabel('Keyless endpoint')).toBeChecked();
+  await expect(config.getByLabel('Serves the Responses API itself')).toBeChecked();
   await config.getByLabel('API key', { exact: true }).fill(BAD_KEY);
   await config.getByRole('button', { name: 'Test connection' }).click();
   await expect(config.getByTestId('test-result')).toContainText('rejected the key');

@@ -437,6 +437,56 @@ describe('Azure OpenAI adapter', () => {
     expect(res.usage).toEqual({ inputTokens: 12, outputTokens: 5, cachedTokens: 2 });
     expect(up.requests[0]!.query['api-version']).toBe('2024-10-21');
   });
+
+  it('with config.responsesApi, /responses goes to the v1 Responses API with the deployment as the model; without, it is translated to chat', async () => {
+    const config = { apiVersion: '2024-10-21', deployments: { 'gpt-4o': 'prod-gpt4o' } };
+    const body = { model: 'alias', input: 'Say hi', instructions: 'be nice' };
+    const native = await getAdapter('azure-openai').prepare(
+      ctx(
+        provider('azure-openai', `${up.url}/openai`, { ...config, responsesApi: true }),
+        'responses',
+        body,
+        'gpt-4o',
+        'az-key',
+      ),
+    );
+    if (native.transport.kind !== 'http') throw new Error('expected http');
+    expect(native.transport.request.url).toBe(`${up.url}/openai/v1/responses`);
+    expect(native.transport.request.headers['api-key']).toBe('az-key');
+    const res = await runCall(native, { stream: false });
+    expect(up.requests[0]!.path).toBe('/openai/v1/responses');
+    expect(up.requests[0]!.body).toMatchObject({
+      model: 'prod-gpt4o',
+      input: 'Say hi',
+      instructions: 'be nice',
+    });
+    expect(JSON.parse(res.body).output[0].content[0].text).toBe('Hello from upstream');
+    expect(res.usage).toMatchObject({ inputTokens: 12, outputTokens: 5 });
+
+    const streamed = await runCall(
+      await getAdapter('azure-openai').prepare(
+        ctx(
+          provider('azure-openai', up.url, { ...config, responsesApi: true }),
+          'responses',
+          { ...body, stream: true },
+          'gpt-4o',
+          'az-key',
+        ),
+      ),
+      { stream: true },
+    );
+    expect(up.requests[1]!.path).toBe('/openai/v1/responses');
+    const done = events(streamed.body).find((e) => e.event === 'response.completed');
+    expect(JSON.parse(done!.data).response.output[0].content[0].text).toBe('Hello from upstream');
+
+    await runCall(
+      await getAdapter('azure-openai').prepare(
+        ctx(provider('azure-openai', up.url, config), 'responses', body, 'gpt-4o', 'az-key'),
+      ),
+      { stream: false },
+    );
+    expect(up.requests[2]!.path).toBe('/openai/deployments/prod-gpt4o/chat/completions');
+  });
 });
 
 describe('Bedrock adapter', () => {

@@ -11,7 +11,12 @@ import { ADAPTERS } from './registry.js';
 import type { ListModelsContext, ModelInfo, ProviderAdapter } from './types.js';
 
 export * from './types.js';
-export { PROVIDER_CATALOGUE, isProviderType, providerDefaults } from './provider-types.js';
+export {
+  PROVIDER_CATALOGUE,
+  isProviderType,
+  nativeResponsesDefault,
+  providerDefaults,
+} from './provider-types.js';
 export { scrubSecrets } from './errors.js';
 
 /** Adapter for a provider type; unknown types use the OpenAI-compatible adapter (like `custom`). */

@@ -265,3 +265,14 @@ export function isProviderType(t: string): t is ProviderType {
 export function providerDefaults(type: string): ProviderDefaults {
   return isProviderType(type) ? PROVIDER_CATALOGUE[type] : PROVIDER_CATALOGUE.custom;
 }
+
+/** The adapters that send `/responses` to the upstream's own Responses API when `config.responsesApi` says so. */
+const NATIVE_RESPONSES_ADAPTERS: ReadonlySet<AdapterId> = new Set(['openai-compatible', 'azure-openai']);
+
+/**
+ * Whether `/v1/responses` goes to this type's own Responses API by default (`config.responsesApi` overrides it), or
+ * null when its adapter always translates it to the provider's chat API.
+ */
+export function nativeResponsesDefault(d: ProviderDefaults): boolean | null {
+  return NATIVE_RESPONSES_ADAPTERS.has(d.adapter) ? d.supportsResponsesApi : null;
+}

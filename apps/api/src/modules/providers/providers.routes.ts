@@ -2,7 +2,7 @@ import { providersContracts } from '@switchyard/core';
 import { Router, type Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import { PROVIDER_CATALOGUE, isProviderType } from '../../providers/index.js';
+import { PROVIDER_CATALOGUE, isProviderType, nativeResponsesDefault } from '../../providers/index.js';
 import { catalogueChoices } from '../../providers/model-catalogue.js';
 import { actorOf, currentAuth } from '../auth/auth.middleware.js';
 import { can } from '../auth/permissions.js';
@@ -42,6 +42,7 @@ export function providersRoutes(ctx: AppContext, health: ProviderHealthService):
         color: d.color,
         docsUrl: d.docsUrl,
         keyHint: d.keyHint ?? null,
+        nativeResponses: nativeResponsesDefault(d),
         catalogueModels: catalogueChoices(d.type, new Date(ctx.now())),
       })),
     }),

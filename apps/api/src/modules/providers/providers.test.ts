@@ -198,8 +198,17 @@ describe('providers API', () => {
     const types = (await t.http.get('/api/v1/llm/provider-types').set(as(viewer))).body.data as {
       type: string;
       catalogueModels: { modelId: string; priceInputPer1M: number | null }[];
+      nativeResponses: boolean | null;
     }[];
     expect(types.length).toBe(16);
+    // Which types have a Responses API of their own (the dialog's switch) and its default.
+    const native = (type: string) => types.find((x) => x.type === type)!.nativeResponses;
+    expect([native('openai'), native('azure-openai'), native('custom'), native('anthropic')]).toEqual([
+      true,
+      false,
+      false,
+      null,
+    ]);
     // The catalogue's models of each type, for the checklist when the provider's listing is unavailable.
     const anthropic = types.find((x) => x.type === 'anthropic')!.catalogueModels;
     expect(anthropic.length).toBeGreaterThan(0);

@@ -2,7 +2,9 @@
  * Azure OpenAI: deployments + api-version, `api-key` header. Same wire format
  * as OpenAI chat, so chat/embeddings are passthrough with a model rewrite.
  * Config: baseUrl `https://<resource>.openai.azure.com`, config.apiVersion,
- * config.deployments { modelId: deploymentName }.
+ * config.deployments { modelId: deploymentName }; config.responsesApi sends
+ * `/responses` to Azure's v1 Responses API (`/openai/v1/responses`, the
+ * deployment named as the model, no api-version) instead of translating it to chat.
  */
 import {
   baseUrlOf,
@@ -24,7 +26,12 @@ import type {
   UpstreamRequest,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
-import { openaiChatWire, openaiEmbeddingsWire } from '../openai-compatible/adapter.js';
+import {
+  openaiChatWire,
+  openaiEmbeddingsWire,
+  openaiResponsesWire,
+  responsesApiFor,
+} from '../openai-compatible/adapter.js';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
@@ -45,9 +52,26 @@ function headersFor(provider: ProviderRuntime, apiKey: string | null): Record<st
   return withExtraHeaders(provider, apiKey ? { 'api-key': apiKey } : {});
 }
 
+/** A Messages or Responses request translated to a chat completion on the deployment. */
+function translatedChat(
+  ctx: CallContext,
+  headers: Record<string, string>,
+  streamUsage: boolean,
+): PreparedCall {
+  const body = serialiseChat(pivotChatRequest(ctx), ctx.stream, streamUsage);
+  return makeCall(
+    ctx,
+    {
+      kind: 'http',
+      request: postJson(url(ctx.provider, ctx.upstreamModel, 'chat/completions'), headers, body, ctx.stream),
+    },
+    openaiChatWire,
+  );
+}
+
 export const azureOpenaiAdapter: ProviderAdapter = {
   id: 'azure-openai',
-  wires: [openaiChatWire, openaiEmbeddingsWire],
+  wires: [openaiChatWire, openaiEmbeddingsWire, openaiResponsesWire],
   /** Native (the OpenAI wire format): n, logprobs and both JSON response formats (with or without tools). */
   params: ['n', 'n_stream', 'logprobs', 'json_schema', 'json_object', 'json_with_tools'],
   chatCapabilities: ['chat', 'streaming', 'tools', 'json'],
@@ -92,23 +116,24 @@ export const azureOpenaiAdapter: ProviderAdapter = {
           openaiEmbeddingsWire,
         );
       }
+      case 'responses':
+        if (responsesApiFor(provider)) {
+          const { body } = rewriteBody(ctx.rawBody, {
+            parsed: ctx.body,
+            model: azureDeployment(provider, ctx.upstreamModel),
+          });
+          return makeCall(
+            ctx,
+            {
+              kind: 'http',
+              request: postJson(`${root(provider)}/openai/v1/responses`, headers, body, ctx.stream),
+            },
+            openaiResponsesWire,
+          );
+        }
+        return translatedChat(ctx, headers, streamUsage);
       case 'messages':
-      case 'responses': {
-        const body = serialiseChat(pivotChatRequest(ctx), ctx.stream, streamUsage);
-        return makeCall(
-          ctx,
-          {
-            kind: 'http',
-            request: postJson(
-              url(provider, ctx.upstreamModel, 'chat/completions'),
-              headers,
-              body,
-              ctx.stream,
-            ),
-          },
-          openaiChatWire,
-        );
-      }
+        return translatedChat(ctx, headers, streamUsage);
       case 'count_tokens':
         return localCountTokens(ctx);
       default:

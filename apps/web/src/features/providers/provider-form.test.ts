@@ -27,6 +27,7 @@ const custom: ProviderType = {
   color: '#64748b',
   docsUrl: null,
   keyHint: null,
+  nativeResponses: null,
   catalogueModels: [],
 };
 const openai: ProviderType = {
@@ -39,6 +40,7 @@ const openai: ProviderType = {
   color: '#10a37f',
   docsUrl: null,
   keyHint: 'sk-...',
+  nativeResponses: null,
   catalogueModels: [],
 };
 
@@ -201,6 +203,48 @@ describe('provider form', () => {
       storedConfig: { webSearch: true },
     });
     expect(off.ok && off.data.config).toEqual({});
+  });
+
+  it('the Responses API switch is config.responsesApi, stored only when it differs from the type default; types without one keep what is stored', () => {
+    const azure = { ...openai, type: 'azure-openai', nativeResponses: false } as typeof openai;
+    const on = readUpdateProviderForm(r({ name: 'Az', responsesApi: 'on' }), {
+      type: azure,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { apiVersion: '2024-10-21' },
+    });
+    expect(on.ok && on.data.config).toEqual({ apiVersion: '2024-10-21', responsesApi: true });
+    const same = readUpdateProviderForm(r({ name: 'Az', responsesApi: 'on' }), {
+      type: azure,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { responsesApi: true },
+    });
+    expect(same.ok && 'config' in same.data).toBe(false);
+    const backToDefault = readUpdateProviderForm(r({ name: 'Az' }), {
+      type: azure,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { responsesApi: true },
+    });
+    expect(backToDefault.ok && backToDefault.data.config).toEqual({});
+    // OpenAI serves it by default: unchecking stores false.
+    const openaiOff = readUpdateProviderForm(r({ name: 'O' }), {
+      type: { ...openai, nativeResponses: true },
+      canSetKey: true,
+      buckets: [],
+      storedConfig: {},
+    });
+    expect(openaiOff.ok && openaiOff.data.config).toEqual({ responsesApi: false });
+    // A type without its own Responses API: the dialog has no switch, a stored value is kept as it is.
+    const anthropic = { ...openai, type: 'anthropic', nativeResponses: null } as typeof openai;
+    const kept = readUpdateProviderForm(r({ name: 'C', timeoutTotal: '30' }), {
+      type: anthropic,
+      canSetKey: true,
+      buckets: [],
+      storedConfig: { responsesApi: true },
+    });
+    expect(kept.ok && kept.data.config).toEqual({ responsesApi: true, timeouts: { totalMs: 30_000 } });
   });
 
   it('a bad URL and a fractional priority are named', () => {

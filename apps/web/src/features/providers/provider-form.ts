@@ -250,8 +250,10 @@ function sameTimeouts(stored: unknown, typed: Record<string, number>): boolean {
 /**
  * The provider's config from the dialog. `config.keyless`: the router sends no key to this provider (a local or
  * private endpoint); only types whose key is optional offer it. `config.webSearch` (Anthropic): the organization has
- * web search enabled, so Responses clients' web_search runs there. `config.timeouts`: this provider's own time
- * limits. The rest of a stored config is kept as it is; when nothing the dialog edits changed, no config is sent.
+ * web search enabled, so Responses clients' web_search runs there. `config.responsesApi` (types with a Responses
+ * API of their own): `/v1/responses` goes there instead of being translated to chat; stored only when it differs
+ * from the type's default. `config.timeouts`: this provider's own time limits. The rest of a stored config is kept
+ * as it is; when nothing the dialog edits changed, no config is sent.
  */
 function readConfig(r: FormReader, ctx: ReadContext): Record<string, unknown> | undefined {
   const timeouts = readTimeouts(r);
@@ -260,15 +262,23 @@ function readConfig(r: FormReader, ctx: ReadContext): Record<string, unknown> | 
   const keylessType = !!ctx.type?.keyOptional && ctx.type.type !== 'mock';
   const webSearchType = ctx.type?.type === 'anthropic';
   const webSearch = webSearchType && r.bool('webSearch');
+  const responsesDefault = ctx.type?.nativeResponses ?? null;
+  const responsesApi = responsesDefault !== null && r.bool('responsesApi');
+  const storedResponses = typeof stored.responsesApi === 'boolean' ? stored.responsesApi : responsesDefault;
   if (
     !keylessType &&
     healthCheck === undefined &&
     sameTimeouts(stored.timeouts, timeouts) &&
-    (!webSearchType || webSearch === (stored.webSearch === true))
+    (!webSearchType || webSearch === (stored.webSearch === true)) &&
+    (responsesDefault === null || responsesApi === storedResponses)
   )
     return undefined;
   const { keyless: storedKeyless, timeouts: _old, webSearch: storedWebSearch, ...rest } = stored;
   const out: Record<string, unknown> = { ...rest };
+  if (responsesDefault !== null) {
+    delete out.responsesApi;
+    if (responsesApi !== responsesDefault) out.responsesApi = responsesApi;
+  }
   if (keylessType ? r.bool('keyless') : storedKeyless !== undefined)
     out.keyless = keylessType ? true : storedKeyless;
   if (webSearchType ? webSearch : storedWebSearch !== undefined)

@@ -14,6 +14,11 @@ export const providerTypeSchema = z.strictObject({
   color: z.string(),
   docsUrl: z.string().nullable(),
   keyHint: z.string().nullable(),
+  /**
+   * Whether `/v1/responses` goes to this type's own Responses API by default (`config.responsesApi` overrides it);
+   * null when the type has none (the gateway always translates to its chat API).
+   */
+  nativeResponses: z.boolean().nullable(),
   /** The catalogue's curated models of this type: the checklist when the provider's own listing is unavailable. */
   catalogueModels: z.array(
     z.strictObject({

@@ -56,6 +56,7 @@ const TYPES = {
       color: '#10a37f',
       docsUrl: null,
       keyHint: 'sk-...',
+      nativeResponses: null,
       catalogueModels: [{ modelId: 'gpt-cat', displayName: 'Cat', priceInputPer1M: 1, priceOutputPer1M: 2 }],
     },
   ],

@@ -311,6 +311,20 @@ export function ProviderDialog({
               className="sm:col-span-2"
             />
           ) : null}
+          {currentType && currentType.nativeResponses !== null ? (
+            <CheckboxField
+              key={`responses-${currentType.type}`}
+              label="Serves the Responses API itself"
+              name="responsesApi"
+              defaultChecked={
+                typeof stored?.config.responsesApi === 'boolean'
+                  ? stored.config.responsesApi
+                  : currentType.nativeResponses
+              }
+              hint={`/v1/responses requests go to this provider's own Responses API${currentType.type === 'azure-openai' ? ' (/openai/v1/responses, the deployment as the model)' : ''}, built-in tools and reasoning items included. Unchecked, they are translated to its chat completions.`}
+              className="sm:col-span-2"
+            />
+          ) : null}
           <div className="sm:col-span-2" data-testid="provider-auth">
             <p className="mb-1 text-sm font-medium">Auth variables</p>
             <AuthVariables

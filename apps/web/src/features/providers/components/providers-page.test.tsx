@@ -19,6 +19,7 @@ const TYPES = {
       color: '#10a37f',
       docsUrl: null,
       keyHint: 'sk-...',
+      nativeResponses: null,
       catalogueModels: [
         { modelId: 'gpt-cat-1', displayName: 'Cat 1', priceInputPer1M: 1, priceOutputPer1M: 2 },
         { modelId: 'gpt-cat-2', displayName: 'Cat 2', priceInputPer1M: null, priceOutputPer1M: null },
@@ -34,6 +35,7 @@ const TYPES = {
       color: '#64748b',
       docsUrl: null,
       keyHint: null,
+      nativeResponses: null,
       catalogueModels: [],
     },
   ],
