@@ -62,3 +62,42 @@ test('the summary shows a created alias and the default model; retries set in th
     await apiCall(request, token, 'DELETE', `/llm/routing/aliases/${alias.id}`);
   }
 });
+
+test("a global model marked default on the Models page is the routing settings' default model", async ({
+  page,
+  request,
+  isMobile,
+}) => {
+  const token = await apiToken(request);
+  const before = await apiCall<{ strategy: string; defaultModel: string | null }>(
+    request,
+    token,
+    'GET',
+    '/llm/routing/rules',
+  );
+  try {
+    await signIn(page);
+    await navigate(page, isMobile, 'LLM gateway › Models');
+    await page.getByLabel('Search', { exact: true }).fill('Mock Small');
+    await page.getByRole('button', { name: 'Set Mock Small as default' }).click();
+    await expect(page.getByRole('button', { name: 'Set Mock Small as default' })).toHaveCount(0);
+    // The routing settings form and the summary say the same.
+    await navigate(page, isMobile, 'Routing summary');
+    await expect(page.getByTestId('summary-default-model')).toHaveText('mock/mock-small');
+    await page.getByRole('link', { name: 'Edit retries, cooldowns and default model' }).click();
+    const form = page.getByRole('form', { name: 'Routing settings' });
+    await expect(form.getByLabel('Default model')).toHaveValue('mock/mock-small');
+    // Cleared there: the Models page offers the marker again.
+    await form.getByLabel('Default model').fill('');
+    await form.getByRole('button', { name: 'Save routing settings' }).click();
+    await expect(page.getByText('Saved: takes effect now').first()).toBeVisible();
+    await navigate(page, isMobile, 'LLM gateway › Models');
+    await page.getByLabel('Search', { exact: true }).fill('Mock Small');
+    await expect(page.getByRole('button', { name: 'Set Mock Small as default' })).toBeVisible();
+  } finally {
+    await apiCall(request, token, 'PUT', '/llm/routing/rules', {
+      strategy: before.strategy,
+      defaultModel: before.defaultModel,
+    });
+  }
+});

@@ -90,14 +90,15 @@ describe(`seed (${testDbKind()})`, () => {
     });
     const models = Object.fromEntries(mock.models.map((m) => [m.modelId, m]));
     expect(Object.keys(models).sort()).toEqual(['mock-embed', 'mock-large', 'mock-small']);
-    expect(models['mock-small']).toMatchObject({ qualityTier: 'eco', isDefault: true, enabled: true });
+    // No model is the gateway-wide default (routing settings' defaultModel, unset) until an admin picks one.
+    expect(models['mock-small']).toMatchObject({ qualityTier: 'eco', isDefault: false, enabled: true });
     expect(models['mock-large']).toMatchObject({ qualityTier: 'precision', isDefault: false });
     expect(models['mock-small']!.capabilities).toEqual(
       expect.arrayContaining(['chat', 'tools', 'streaming', 'json']),
     );
     expect(models['mock-embed']!.capabilities).toEqual(['embeddings']);
     for (const m of mock.models) expect(m.priceInputPer1M.greaterThan(0)).toBe(true);
-    expect(await db.prisma.model.count({ where: { isDefault: true } })).toBe(1);
+    expect(await db.prisma.model.count({ where: { isDefault: true } })).toBe(0);
 
     const alias = await db.prisma.alias.findUniqueOrThrow({
       where: { name_scope: { name: 'chat.default', scope: 'global' } },

@@ -107,7 +107,6 @@ async function seedModels(
   providerId: string,
   models: ResolvedCatalogueModel[],
   source: 'builtin' | 'catalogue',
-  defaultModelId: string | null,
 ): Promise<{ created: number; pricesUpdated: number }> {
   let created = 0;
   let pricesUpdated = 0;
@@ -117,9 +116,6 @@ async function seedModels(
       where: { providerId_modelId_scope: { providerId, modelId: m.modelId, scope: 'global' } },
     });
     if (!existing) {
-      const wantDefault =
-        m.modelId === defaultModelId &&
-        (await tx.model.count({ where: { scope: 'global', isDefault: true } })) === 0;
       await tx.model.create({
         data: {
           providerId,
@@ -135,7 +131,6 @@ async function seedModels(
           qualityScore: m.qualityScore,
           capabilities: m.capabilities,
           enabled: true,
-          isDefault: wantDefault,
           priority: 100 + i,
           scope: 'global',
           source,
@@ -210,7 +205,7 @@ export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions): Pro
         });
         created.providers++;
       }
-      const mockModels = await seedModels(tx, mock.id, MOCK_MODELS, 'builtin', 'mock-small');
+      const mockModels = await seedModels(tx, mock.id, MOCK_MODELS, 'builtin');
       created.models += mockModels.created;
       pricesUpdated += mockModels.pricesUpdated;
 
@@ -248,7 +243,7 @@ export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions): Pro
           });
           providersActivated++;
         }
-        const r = await seedModels(tx, provider.id, resolveCatalogueModels(spec, now), 'catalogue', null);
+        const r = await seedModels(tx, provider.id, resolveCatalogueModels(spec, now), 'catalogue');
         created.models += r.created;
         pricesUpdated += r.pricesUpdated;
       }

@@ -233,6 +233,35 @@ describe('config export and apply', () => {
     expect(refused.stderr).toMatch(/providers\[\d+\]\.endpoints\[0\]\.baseUrl/);
   });
 
+  it('a model marked default in the file is the gateway-wide default: applied as routing.defaultModel, exported as both', async () => {
+    const doc = await exported();
+    const m = doc.models[0]!;
+    const ref = `${String(m.provider)}/${String(m.modelId)}`;
+    doc.models = doc.models.map((x) => ({ ...x, isDefault: x === m }));
+    const { defaultModel: _old, ...routing } = doc.routing;
+    doc.routing = routing;
+    const applied = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) });
+    expect(applied.code, applied.stderr).toBe(0);
+    const back = await exported();
+    expect(back.routing.defaultModel).toBe(ref);
+    expect(
+      back.models.filter((x) => x.isDefault).map((x) => `${String(x.provider)}/${String(x.modelId)}`),
+    ).toEqual([ref]);
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(back) })).stdout).toBe(
+      'no changes\n',
+    );
+    // Both set and disagreeing: refused, naming the model's line.
+    const refused = await cli(['config', 'apply', 'f.yaml'], {
+      'f.yaml': stringify({ ...back, routing: { ...back.routing, defaultModel: 'eco' } }),
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/models\[\d+\]\.isDefault.*gateway-wide default/);
+    doc.routing = { ...back.routing, defaultModel: null };
+    doc.models = back.models.map((x) => ({ ...x, isDefault: false }));
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) })).code).toBe(0);
+    expect((await exported()).routing.defaultModel).toBeUndefined();
+  });
+
   it("an alias's response cache TTL is applied from the file and exported back", async () => {
     const doc = await exported();
     doc.aliases.push({ name: 'gitops.cached', targets: [{ ref: 'mock/mock-small' }], cacheTtlSeconds: 300 });

@@ -21,6 +21,7 @@ import { resolveProviderKey } from '../../router/secrets-resolver.js';
 import { runProbe } from '../providers/health-probe.js';
 import { auditedCreate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { followGlobalMarker, markedGlobalDefault } from './global-default.js';
 
 type WithProvider = Model & {
   provider: Pick<Provider, 'id' | 'slug' | 'name' | 'type' | 'status'>;
@@ -171,13 +172,14 @@ export class ModelsService {
       action: 'model.create',
       entityType: 'Model',
       write: async (tx) => {
+        const globalBefore = b.isDefault && b.scope === 'global' ? await markedGlobalDefault(tx) : null;
         // One default per scope: the database enforces it; we move the marker rather than fail.
         if (b.isDefault)
           await tx.model.updateMany({
             where: { scope: b.scope, isDefault: true },
             data: { isDefault: false },
           });
-        return tx.model.create({
+        const created = await tx.model.create({
           data: {
             providerId: b.providerId,
             modelId: b.modelId,
@@ -205,6 +207,10 @@ export class ModelsService {
           },
           include: withProvider,
         });
+        // A global model made the default is the gateway-wide default (routing settings' defaultModel).
+        if (b.isDefault && b.scope === 'global')
+          await followGlobalMarker(this.ctx, tx, actor, globalBefore, await markedGlobalDefault(tx));
+        return created;
       },
       present: this.#present,
       changed: 'models',
@@ -217,6 +223,7 @@ export class ModelsService {
     const m = await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.model.findUnique({ where: { id }, include: withProvider });
       if (!before) throw AppError.notFound('Model');
+      const globalBefore = await markedGlobalDefault(tx);
       const scope = b.scope ?? before.scope;
       if (b.isDefault || (b.scope !== undefined && b.scope !== before.scope && before.isDefault))
         await tx.model.updateMany({
@@ -242,6 +249,7 @@ export class ModelsService {
         },
         include: withProvider,
       });
+      await followGlobalMarker(this.ctx, tx, actor, globalBefore, await markedGlobalDefault(tx));
       await this.ctx.audit.record(
         {
           actor,
@@ -269,7 +277,10 @@ export class ModelsService {
     await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.model.findUnique({ where: { id }, include: withProvider });
       if (!before) throw AppError.notFound('Model');
+      const globalBefore =
+        before.scope === 'global' && before.isDefault ? await markedGlobalDefault(tx) : null;
       await tx.model.delete({ where: { id } });
+      if (globalBefore) await followGlobalMarker(this.ctx, tx, actor, globalBefore, null);
       await this.ctx.audit.record(
         {
           actor,

@@ -20,6 +20,7 @@ import type { RoutingRuntime } from '../../router/runtime.js';
 import { dryRunCaller, loadLoggedRequest, needsFor } from '../logged-request.js';
 import { auditedCreate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { markGlobalDefault } from '../models/global-default.js';
 
 /** What each global strategy does, for the dashboard's selector. */
 export const STRATEGIES = {
@@ -152,6 +153,8 @@ export class RoutingService {
         create: { id: 1, ...data },
         update: data,
       });
+      // The global scope's default model is this setting: its marker moves with it.
+      if (b.defaultModel !== undefined) await markGlobalDefault(tx, after.defaultModel);
       await this.ctx.audit.record(
         {
           actor,

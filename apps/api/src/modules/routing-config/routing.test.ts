@@ -201,6 +201,58 @@ describe('cooldown timings and the default model (routing settings)', () => {
     expect((await chat('default')).status).toBe(404);
   });
 
+  it("the Models page's global default is the routing settings' default model: marking one sets it, setting it moves the marker", async () => {
+    const { prisma } = e.t.app.ctx;
+    const global = (slug: string, modelId: string) =>
+      prisma.model.findFirstOrThrow({ where: { modelId, provider: { slug }, scope: 'global' } });
+    const claude = (await global('up-anthropic', 'claude-test')).id;
+    const rules = async () =>
+      (await e.t.http.get('/api/v1/llm/routing/rules').set(as(admin))).body.defaultModel as string | null;
+    const provider = async () => (await chat('default')).headers.get('x-switchyard-provider');
+    try {
+      // Marked on the Models page: requests naming no model (or "default") go there, and the setting says so.
+      await e.t.http.post(`/api/v1/llm/models/${claude}/default`).set(as(admin)).expect(200);
+      expect(await rules()).toBe('up-anthropic/claude-test');
+      expect(await provider()).toBe('up-anthropic');
+      const audit = await prisma.auditLog.findFirstOrThrow({
+        where: { action: 'routing.rules' },
+        orderBy: { createdAt: 'desc' },
+      });
+      expect(audit.after).toEqual({ defaultModel: 'up-anthropic/claude-test' });
+      // The setting changed to another model: the marker moves to it.
+      await put({ defaultModel: 'up-backup/gpt-test' });
+      expect((await global('up-anthropic', 'claude-test')).isDefault).toBe(false);
+      expect((await global('up-backup', 'gpt-test')).isDefault).toBe(true);
+      expect(await provider()).toBe('up-backup');
+      // To a power level: no model carries the marker.
+      await put({ defaultModel: 'eco' });
+      expect(await prisma.model.count({ where: { scope: 'global', isDefault: true } })).toBe(0);
+      // Unmarking a model that is not the default leaves the setting alone; unmarking the default clears it.
+      await e.t.http.post(`/api/v1/llm/models/${claude}/default`).set(as(admin)).expect(200);
+      await e.t.http
+        .put(`/api/v1/llm/models/${claude}`)
+        .set(as(admin))
+        .send({ isDefault: false })
+        .expect(200);
+      expect(await rules()).toBeNull();
+      expect((await chat('default')).status).toBe(404);
+      // Deleting the marked model clears the setting with it.
+      const spare = await e.t.http.post('/api/v1/llm/models').set(as(admin)).send({
+        providerId: e.ids.anthropic,
+        modelId: 'claude-spare',
+        displayName: 'spare',
+        scope: 'global',
+        isDefault: true,
+      });
+      expect(spare.status).toBe(201);
+      expect(await rules()).toBe('up-anthropic/claude-spare');
+      await e.t.http.delete(`/api/v1/llm/models/${spare.body.id}`).set(as(admin)).expect(204);
+      expect(await rules()).toBeNull();
+    } finally {
+      await put({ defaultModel: null });
+    }
+  });
+
   it("the Models page's default of a user or organization scope answers its requests naming no model, before the setting", async () => {
     const { prisma } = e.t.app.ctx;
     const claude = (
@@ -209,10 +261,6 @@ describe('cooldown timings and the default model (routing settings)', () => {
       })
     ).id;
     const provider = async () => (await chat('default')).headers.get('x-switchyard-provider');
-    // A global registry default is no routing default (the gateway-wide one is the routing setting).
-    await e.t.http.post(`/api/v1/llm/models/${claude}/default`).set(as(admin)).expect(200);
-    await e.t.app.routing.reload();
-    expect((await chat('default')).status).toBe(404);
     await put({ defaultModel: 'up-backup/gpt-test' });
     expect(await provider()).toBe('up-backup');
     // The caller's own (user scope) default comes first.

@@ -75,6 +75,26 @@ describe('config file', () => {
       'only one model may be the default',
     ],
     [
+      'a default model that is not routing.defaultModel',
+      {
+        ...base,
+        routing: { strategy: 'cost', defaultModel: 'eco' },
+        models: [{ provider: 'p', modelId: 'a', displayName: 'A', isDefault: true }],
+      },
+      'models[0].isDefault',
+      'makes "p/a" the gateway-wide default, but routing.defaultModel is "eco": set it to "p/a" or leave it out',
+    ],
+    [
+      'routing.defaultModel naming a listed model not marked default',
+      {
+        ...base,
+        routing: { strategy: 'cost', defaultModel: 'p/a' },
+        models: [{ provider: 'p', modelId: 'a', displayName: 'A' }],
+      },
+      'routing.defaultModel',
+      'names models[0], which must then say isDefault: true (the default model is the gateway-wide default)',
+    ],
+    [
       'an experiment twice',
       { ...base, experiments: [experiment, experiment] },
       'experiments[1]',
@@ -122,6 +142,21 @@ describe('config file', () => {
     const hit = r.issues.find((i) => i.path === path);
     expect(hit, formatConfigIssues(r.issues)).toBeDefined();
     expect(hit!.message).toContain(message);
+  });
+
+  it('a default model and routing.defaultModel that agree, or either alone, are accepted', () => {
+    const marked = [{ provider: 'p', modelId: 'a', displayName: 'A', isDefault: true }];
+    for (const doc of [
+      { ...base, routing: { strategy: 'cost', defaultModel: 'p/a' }, models: marked },
+      { ...base, routing: { strategy: 'cost' }, models: marked },
+      {
+        ...base,
+        routing: { strategy: 'cost', defaultModel: 'eco' },
+        models: [{ ...marked[0], isDefault: false }],
+      },
+      { ...base, routing: { strategy: 'cost', defaultModel: 'other/x' }, models: [] },
+    ])
+      expect(parseConfigFile(doc).ok, JSON.stringify(doc)).toBe(true);
   });
 
   it.each([

@@ -99,6 +99,25 @@ export const configFileSchema = z
         path: ['models', f.models.lastIndexOf(defaults[defaults.length - 1]!), 'isDefault'],
         message: 'only one model may be the default',
       });
+    // The default model is the gateway-wide default, `routing.defaultModel`: when the file sets both, they agree.
+    const wanted = f.routing?.defaultModel;
+    if (wanted !== undefined && defaults.length === 1) {
+      const ref = `${defaults[0]!.provider}/${defaults[0]!.modelId}`;
+      if (wanted !== ref)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', f.models.indexOf(defaults[0]!), 'isDefault'],
+          message: `makes "${ref}" the gateway-wide default, but routing.defaultModel is ${wanted === null ? 'null' : `"${wanted}"`}: set it to "${ref}" or leave it out`,
+        });
+    } else if (typeof wanted === 'string' && defaults.length === 0) {
+      const named = f.models.findIndex((m) => `${m.provider}/${m.modelId}` === wanted);
+      if (named >= 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routing', 'defaultModel'],
+          message: `names models[${named}], which must then say isDefault: true (the default model is the gateway-wide default)`,
+        });
+    }
   });
 export type ConfigFile = z.infer<typeof configFileSchema>;
 /** The file as written (defaults may be left out). */

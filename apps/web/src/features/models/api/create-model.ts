@@ -2,7 +2,7 @@ import type { CreateModelBody } from '@switchyard/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { invalidateAfterChange } from '../../../lib/invalidate';
-import { modelsKeys, type RegistryModel } from './types';
+import { GLOBAL_DEFAULT_SETTING, modelsKeys, type RegistryModel } from './types';
 
 /** POST /llm/models: adds a model to the registry. */
 export const createModel = (body: CreateModelBody) =>
@@ -10,5 +10,8 @@ export const createModel = (body: CreateModelBody) =>
 
 export function useCreateModel() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: createModel, onSuccess: () => invalidateAfterChange(qc, modelsKeys.all) });
+  return useMutation({
+    mutationFn: createModel,
+    onSuccess: () => invalidateAfterChange(qc, modelsKeys.all, GLOBAL_DEFAULT_SETTING),
+  });
 }

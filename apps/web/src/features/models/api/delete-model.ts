@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { invalidateAfterChange } from '../../../lib/invalidate';
-import { modelsKeys } from './types';
+import { GLOBAL_DEFAULT_SETTING, modelsKeys } from './types';
 
 /** DELETE /llm/models/:id. */
 export const deleteModel = (id: string) =>
@@ -9,5 +9,8 @@ export const deleteModel = (id: string) =>
 
 export function useDeleteModel() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: deleteModel, onSuccess: () => invalidateAfterChange(qc, modelsKeys.all) });
+  return useMutation({
+    mutationFn: deleteModel,
+    onSuccess: () => invalidateAfterChange(qc, modelsKeys.all, GLOBAL_DEFAULT_SETTING),
+  });
 }

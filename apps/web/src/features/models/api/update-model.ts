@@ -2,7 +2,7 @@ import type { UpdateModelBody } from '@switchyard/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { invalidateAfterChange } from '../../../lib/invalidate';
-import { modelsKeys, type RegistryModel } from './types';
+import { GLOBAL_DEFAULT_SETTING, modelsKeys, type RegistryModel } from './types';
 
 /** PUT /llm/models/:id: changes some fields (the enabled toggle sends just `enabled`). */
 export const updateModel = ({ id, body }: { id: string; body: UpdateModelBody }) =>
@@ -13,5 +13,8 @@ export const updateModel = ({ id, body }: { id: string; body: UpdateModelBody })
 
 export function useUpdateModel() {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: updateModel, onSuccess: () => invalidateAfterChange(qc, modelsKeys.all) });
+  return useMutation({
+    mutationFn: updateModel,
+    onSuccess: () => invalidateAfterChange(qc, modelsKeys.all, GLOBAL_DEFAULT_SETTING),
+  });
 }

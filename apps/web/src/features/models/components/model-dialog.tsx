@@ -334,7 +334,7 @@ export function ModelDialog({
         <CheckboxField
           label="Default for its scope"
           {...register('isDefault')}
-          hint="Replaces the current default. An organization's or user's default answers their requests that name no model (before the routing settings' default model, which is the gateway-wide one)."
+          hint="Replaces the current default. A global model's marker is the gateway-wide default (the routing settings' default model: changing one changes the other); an organization's or user's default answers their requests that name no model, before it."
         />
         {m ? (
           <div className="flex flex-wrap items-center gap-2 sm:col-span-2" data-testid="model-health">

@@ -152,7 +152,7 @@ function RoutingSettingsForm({
           list={listId}
           readOnly={!canEdit}
           error={f.err('defaultModel')}
-          hint='For requests with no model or "default": an alias, a power level or provider/model. Blank: refused.'
+          hint='For requests with no model or "default": an alias, a power level or provider/model (that model then carries the Default marker on the Models page, and marking a global model there sets this). Blank: refused.'
           className="sm:col-span-2"
           spellCheck={false}
           autoComplete="off"
