@@ -5,6 +5,7 @@ import type {
   RegistryModel,
   UpdateModelBody,
 } from '@switchyard/core';
+import { modelParamsProblem } from '@switchyard/core';
 import type { Model, ModelHealth, Prisma, Provider } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
@@ -70,6 +71,7 @@ export function presentModel(m: WithProvider, env: Record<string, string | undef
     qualityScore: m.qualityScore,
     capabilities: m.capabilities as RegistryModel['capabilities'],
     config: (m.config ?? {}) as Record<string, unknown>,
+    configProblem: modelParamsProblem(m.config),
     enabled: m.enabled,
     isDefault: m.isDefault,
     priority: m.priority,

@@ -196,6 +196,28 @@ describe('model registry API', () => {
     await t.http.put(`/api/v1/llm/models/${ids['alpha-mini']}`).set(as(admin)).send({ enabled: true });
   });
 
+  it('a config stored before configs were checked is named as not applied, and routing applies none of it', async () => {
+    const { prisma } = t.app.ctx;
+    await prisma.model.update({
+      where: { id: ids['alpha-pro']! },
+      data: { config: { temperature: 0.3, routing: { fallback: true } } },
+    });
+    await t.app.routing.reload();
+    const got = await t.http.get(`/api/v1/llm/models/${ids['alpha-pro']}`).set(as(viewer));
+    expect(got.body.configProblem).toBe('Unrecognized key: "routing"');
+    expect(t.app.routing.config.models.find((m) => m.id === ids['alpha-pro'])?.params).toBeNull();
+    // Fixed from the dialog: the problem is gone and the parameters apply.
+    const fixed = await t.http
+      .put(`/api/v1/llm/models/${ids['alpha-pro']}`)
+      .set(as(admin))
+      .send({ config: { temperature: 0.3 } });
+    expect(fixed.body.configProblem).toBeNull();
+    expect(t.app.routing.config.models.find((m) => m.id === ids['alpha-pro'])?.params).toEqual({
+      temperature: 0.3,
+    });
+    await t.http.put(`/api/v1/llm/models/${ids['alpha-pro']}`).set(as(admin)).send({ config: {} });
+  });
+
   it('keeps exactly one default per scope: setting one moves the marker, and the database refuses a second', async () => {
     const { prisma } = t.app.ctx;
     const set1 = await t.http.post(`/api/v1/llm/models/${ids['alpha-mini']}/default`).set(as(admin));

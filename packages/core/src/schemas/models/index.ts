@@ -80,6 +80,20 @@ export const modelParamsField = z.strictObject({
 });
 export type ModelParams = z.infer<typeof modelParamsField>;
 
+/**
+ * Why a stored model config is not a valid set of default parameters (the first problem, with its field), or null
+ * when it is: such a config is not applied at all (never half-way), and the registry says so.
+ */
+export function modelParamsProblem(stored: unknown): string | null {
+  const r = modelParamsField.safeParse(stored ?? {});
+  if (r.success) return null;
+  const issue = r.error.issues[0]!;
+  const at = issue.path
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`))
+    .join('');
+  return at ? `${at}: ${issue.message}` : issue.message;
+}
+
 const price = z.number().min(0, 'cannot be negative').max(100_000, 'is not a price per 1M tokens');
 
 const modelFields = {

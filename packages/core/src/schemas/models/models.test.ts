@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  modelParamsProblem,
   bulkModelsBody,
   createModelBody,
   importModelsBody,
@@ -72,5 +73,25 @@ describe('model registry bodies', () => {
     expect(bulkModelsBody.safeParse({ action: 'disable', ids: [] }).success).toBe(false);
     expect(bulkModelsBody.safeParse({ action: 'archive', ids: ['a'] }).success).toBe(false);
     expect(bulkModelsBody.safeParse({ action: 'delete', ids: ['a', 'a'] }).success).toBe(false);
+  });
+});
+
+describe('modelParamsProblem: why a stored config is not applied', () => {
+  it.each([
+    [{}, null],
+    [null, null],
+    [{ temperature: 0.2, stop: ['x'] }, null],
+    [{ temperature: 3 }, 'temperature: must be between 0 and 2'],
+    [{ foo: 1 }, 'Unrecognized key: "foo"'],
+    [{ routing: { fallback: true } }, 'Unrecognized key: "routing"'],
+    [{ stop: ['', 'x'] }, 'stop[0]: is empty'],
+  ])('%j → %s', (stored, problem) => {
+    const got = modelParamsProblem(stored);
+    if (problem === null) expect(got).toBeNull();
+    else expect(got).toContain(problem);
+  });
+
+  it('a stored value that is not an object is named as such', () => {
+    expect(modelParamsProblem([1, 2])).toMatch(/expected object/);
   });
 });

@@ -52,6 +52,11 @@ export const registryModelSchema = z.strictObject({
   qualityScore: z.number().int(),
   capabilities: z.array(z.enum(REGISTRY_CAPABILITY_VALUES)),
   config: z.record(z.string(), z.unknown()),
+  /**
+   * Why the stored config is not applied (it is not a valid set of default request parameters: a config stored
+   * before they were checked), or null. Requests routed to the model get none of it until it is fixed.
+   */
+  configProblem: z.string().nullable(),
   enabled: z.boolean(),
   isDefault: z.boolean(),
   priority: z.number().int(),

@@ -231,7 +231,13 @@ export function ModelDialog({
             spellCheck={false}
             className="font-mono"
             placeholder={CONFIG_EXAMPLE}
-            error={configError ?? err('config')}
+            error={
+              configError ??
+              err('config') ??
+              (m?.configProblem
+                ? `The stored config is not applied (${m.configProblem}): fix it to save the model.`
+                : undefined)
+            }
             hint={
               <>
                 Default request parameters, sent when a request does not set them (the client's own value

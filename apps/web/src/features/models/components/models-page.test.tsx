@@ -30,6 +30,7 @@ const model = (over: Record<string, unknown> = {}) => ({
   auth: [],
   health: null,
   managedByConfig: false,
+  configProblem: null,
   createdAt: '2030-01-01T00:00:00Z',
   updatedAt: '2030-01-01T00:00:00Z',
   ...over,
@@ -97,6 +98,40 @@ describe('model registry page', () => {
     expect(await screen.findByTestId('managed-notice')).toHaveTextContent(
       'the next `switchyard config apply` overwrites changes made here',
     );
+  });
+
+  it('a stored config that is not applied is named on its row and in its edit form', async () => {
+    stubApi((_m, p) => {
+      if (p === '/auth/me') return { body: me('admin', ['models:read', 'models:write', 'providers:read']) };
+      if (p.startsWith('/llm/models'))
+        return {
+          body: {
+            data: [
+              model({
+                config: { routing: { fallback: true } },
+                configProblem: 'Unrecognized key: "routing"',
+              }),
+              model({ id: 'm2', ref: 'mock/b', displayName: 'B' }),
+            ],
+            total: 2,
+            limit: 500,
+            offset: 0,
+          },
+        };
+      if (p === '/llm/providers')
+        return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
+      return undefined;
+    });
+    renderWithApp(<ModelsPage />, { path: '/models' });
+    const rows = await screen.findAllByTestId('model-row');
+    expect(within(rows[0]!).getByTestId('config-problem')).toHaveTextContent(
+      'Stored config not applied: Unrecognized key: "routing"',
+    );
+    expect(within(rows[1]!).queryByTestId('config-problem')).toBeNull();
+    await userEvent.click(within(rows[0]!).getByRole('button', { name: 'Edit Mock Small' }));
+    expect(
+      await screen.findByText(/The stored config is not applied \(Unrecognized key: "routing"\)/),
+    ).toBeVisible();
   });
 
   it('filters and sort come from the query string; an admin bulk-disables the selection', async () => {

@@ -135,6 +135,11 @@ export function ModelsPage() {
           ) : null}
           {m.scope !== 'global' ? <Badge>{m.scope}</Badge> : null}
           <ManagedBadge managed={m.managedByConfig} />
+          {m.configProblem ? (
+            <p className="text-xs text-amber-500" data-testid="config-problem">
+              Stored config not applied: {m.configProblem}
+            </p>
+          ) : null}
         </div>
       ),
     },
