@@ -290,28 +290,53 @@ test('a viewer sees no mutate buttons on models and settings', async ({
 }, testInfo) => {
   const id = unique(testInfo);
   const viewer = await createUser(request, { email: `viewer-ops-${id}@example.com`, role: 'viewer' });
-  await signIn(page, viewer.email, viewer.password);
-  await navigate(page, isMobile, 'LLM gateway › Models');
-  await expect(page.getByRole('heading', { name: 'Model registry' })).toBeVisible();
-  await expect(page.getByRole('note').filter({ hasText: 'Read-only' })).toBeVisible();
-  await expect(page.getByTestId('model-row').first()).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Add model' })).toHaveCount(0);
-  await expect(page.getByRole('switch')).toHaveCount(0);
-  await expect(page.getByRole('checkbox')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: /^(Edit|Delete|Set .* as default)/ })).toHaveCount(0);
-  await expect(page.getByTestId('model-row').filter({ hasText: 'mock/mock-small' })).toContainText('Default');
-  await noHorizontalScroll(page);
+  // The gateway-wide default model is marked on its row (an admin sets it; the seed marks none).
+  const token = await apiToken(request);
+  const rules = await apiCall<{ strategy: string; defaultModel: string | null }>(
+    request,
+    token,
+    'GET',
+    '/llm/routing/rules',
+  );
+  await apiCall(request, token, 'PUT', '/llm/routing/rules', {
+    strategy: rules.strategy,
+    defaultModel: 'mock/mock-small',
+  });
+  try {
+    await viewerSeesNoMutateButtons();
+  } finally {
+    await apiCall(request, token, 'PUT', '/llm/routing/rules', {
+      strategy: rules.strategy,
+      defaultModel: rules.defaultModel,
+    });
+  }
 
-  await page.goto('/settings');
-  await expect(page.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
-  await expect(page.getByRole('note').filter({ hasText: 'Read-only' })).toBeVisible();
-  for (const name of ['Save', 'Test', 'Add discovered models'])
-    await expect(page.getByRole('button', { name })).toHaveCount(0);
-  const switches = page.getByRole('switch');
-  await expect(switches).toHaveCount(2);
-  for (const s of await switches.all()) await expect(s).toBeDisabled();
-  await expect(page.getByLabel('Base URL')).toHaveAttribute('readonly', '');
-  await noHorizontalScroll(page);
+  async function viewerSeesNoMutateButtons() {
+    await signIn(page, viewer.email, viewer.password);
+    await navigate(page, isMobile, 'LLM gateway › Models');
+    await expect(page.getByRole('heading', { name: 'Model registry' })).toBeVisible();
+    await expect(page.getByRole('note').filter({ hasText: 'Read-only' })).toBeVisible();
+    await expect(page.getByTestId('model-row').first()).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Add model' })).toHaveCount(0);
+    await expect(page.getByRole('switch')).toHaveCount(0);
+    await expect(page.getByRole('checkbox')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /^(Edit|Delete|Set .* as default)/ })).toHaveCount(0);
+    await expect(page.getByTestId('model-row').filter({ hasText: 'mock/mock-small' })).toContainText(
+      'Default',
+    );
+    await noHorizontalScroll(page);
+
+    await page.goto('/settings');
+    await expect(page.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
+    await expect(page.getByRole('note').filter({ hasText: 'Read-only' })).toBeVisible();
+    for (const name of ['Save', 'Test', 'Add discovered models'])
+      await expect(page.getByRole('button', { name })).toHaveCount(0);
+    const switches = page.getByRole('switch');
+    await expect(switches).toHaveCount(2);
+    for (const s of await switches.all()) await expect(s).toBeDisabled();
+    await expect(page.getByLabel('Base URL')).toHaveAttribute('readonly', '');
+    await noHorizontalScroll(page);
+  }
 });
 
 test("an admin exports a user's activity as CSV; its rows match the logs API", async ({
