@@ -298,10 +298,16 @@ const request = fc
 
 const statuses = new Map<number, number>();
 
-async function send(r: { path: string; text: string; contentType: string }): Promise<number> {
+/** The status and the answer's text (named in a failure). */
+async function sendFor(r: {
+  path: string;
+  text: string;
+  contentType: string;
+}): Promise<{ status: number; answer: string }> {
   const headers: Record<string, string> = { authorization: `Bearer ${key}` };
   if (r.contentType) headers['content-type'] = r.contentType;
   let res: Response;
+  let answer: string;
   try {
     res = await fetch(`${env.url}${r.path}`, {
       method: 'POST',
@@ -309,14 +315,14 @@ async function send(r: { path: string; text: string; contentType: string }): Pro
       body: r.text,
       signal: AbortSignal.timeout(10_000),
     });
-    await res.arrayBuffer();
+    answer = await res.text();
   } catch (err) {
     throw new Error(
       `${r.path} (${r.contentType}) did not answer within 10 s: ${String(err)}; body ${r.text.slice(0, 2000)}`,
     );
   }
   statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-  return res.status;
+  return { status: res.status, answer };
 }
 
 const RUNS = 2_500;
@@ -336,8 +342,11 @@ describe.each([
       let n = 0;
       await fc.assert(
         fc.asyncProperty(request, async (r) => {
-          const status = await send(r);
-          if (status >= 500) throw new Error(`${r.path} answered ${status} to ${r.text.slice(0, 2000)}`);
+          const { status, answer } = await sendFor(r);
+          if (status >= 500)
+            throw new Error(
+              `${r.path} answered ${status} (${answer.slice(0, 500)}) to ${r.text.slice(0, 2000)}`,
+            );
           if (++n % 250 === 0) expect((await fetch(`${env.url}/health`)).status).toBe(200);
         }),
         { numRuns: RUNS, endOnFailure: true },

@@ -68,7 +68,9 @@ export function requestFacts(
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     throw new RequestShapeError('"stream" must be a boolean.', 'stream');
   }
-  const stream = body.stream === true;
+  // count_tokens and embeddings have no stream: their answer is one JSON object whatever the body says (relayed as
+  // a stream it would end "before it finished" and count against the model's circuit for everyone).
+  const stream = body.stream === true && endpoint !== 'count_tokens' && endpoint !== 'embeddings';
   const needs: Capability[] = [];
   const big = rawLength > TOKENIZE_ABOVE_BYTES;
   let promptTokens = roughTokens(rawLength);

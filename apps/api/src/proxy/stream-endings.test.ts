@@ -117,3 +117,32 @@ describe('a stream that cannot finish after its first byte', () => {
     expect(r.text).not.toContain('"error"');
   });
 });
+
+describe('"stream": true where the API has no stream', () => {
+  it('count_tokens and embeddings answer their JSON, and six such requests open no circuit', async () => {
+    for (let i = 0; i < 6; i++) {
+      const c = await fetch(`${env.url}/v1/messages/count_tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+        body: JSON.stringify({
+          model: 'up-anthropic/claude-test',
+          stream: true,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+      expect(c.status).toBe(200);
+      expect(c.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await c.json()).toEqual({ input_tokens: expect.any(Number) });
+      const e = await raw('/v1/embeddings', { model: 'up-openai/embed-test', stream: true, input: 'hi' });
+      expect(e.status).toBe(200);
+      expect((JSON.parse(e.text) as { data: unknown[] }).data).toHaveLength(1);
+    }
+    // The model still answers: nothing counted those requests as its failures.
+    const after = await raw('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(after.status).toBe(200);
+  });
+});
