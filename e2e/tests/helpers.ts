@@ -82,6 +82,32 @@ export async function apiCall<T = unknown>(
   return (res.status() === 204 ? undefined : await res.json()) as T;
 }
 
+/**
+ * Runs `fn` with the routing settings' default model (the gateway-wide default, marked on the Models page) set to
+ * `ref` (null: none), then puts the previous one back.
+ */
+export async function withDefaultModel(
+  request: APIRequestContext,
+  ref: string | null,
+  fn: () => Promise<void>,
+): Promise<void> {
+  const token = await apiToken(request);
+  const rules = await apiCall<{ strategy: string; defaultModel: string | null }>(
+    request,
+    token,
+    'GET',
+    '/llm/routing/rules',
+  );
+  const put = (defaultModel: string | null) =>
+    apiCall(request, token, 'PUT', '/llm/routing/rules', { strategy: rules.strategy, defaultModel });
+  await put(ref);
+  try {
+    await fn();
+  } finally {
+    await put(rules.defaultModel);
+  }
+}
+
 /** A row of `GET /llm/logs`, as the specs pick one. */
 export interface LogRow {
   id: string;

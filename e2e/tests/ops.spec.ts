@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { apiCall, apiToken, createUser, navigate, noHorizontalScroll, signIn, unique } from './helpers';
+import {
+  apiCall,
+  apiToken,
+  createUser,
+  navigate,
+  noHorizontalScroll,
+  signIn,
+  unique,
+  withDefaultModel,
+} from './helpers';
 
 /**
  * Operations pages: model registry, logs with the resolver trace, My usage, BYOK in the logs, per-user CSV export,
@@ -291,25 +300,7 @@ test('a viewer sees no mutate buttons on models and settings', async ({
   const id = unique(testInfo);
   const viewer = await createUser(request, { email: `viewer-ops-${id}@example.com`, role: 'viewer' });
   // The gateway-wide default model is marked on its row (an admin sets it; the seed marks none).
-  const token = await apiToken(request);
-  const rules = await apiCall<{ strategy: string; defaultModel: string | null }>(
-    request,
-    token,
-    'GET',
-    '/llm/routing/rules',
-  );
-  await apiCall(request, token, 'PUT', '/llm/routing/rules', {
-    strategy: rules.strategy,
-    defaultModel: 'mock/mock-small',
-  });
-  try {
-    await viewerSeesNoMutateButtons();
-  } finally {
-    await apiCall(request, token, 'PUT', '/llm/routing/rules', {
-      strategy: rules.strategy,
-      defaultModel: rules.defaultModel,
-    });
-  }
+  await withDefaultModel(request, 'mock/mock-small', viewerSeesNoMutateButtons);
 
   async function viewerSeesNoMutateButtons() {
     await signIn(page, viewer.email, viewer.password);

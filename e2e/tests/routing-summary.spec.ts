@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiCall, apiToken, navigate, signIn, unique } from './helpers';
+import { apiCall, apiToken, navigate, signIn, unique, withDefaultModel } from './helpers';
 
 /**
  * The routing summary (/routing): one read-only view of the strategy, rules, default model, aliases, chains, power
@@ -68,14 +68,7 @@ test("a global model marked default on the Models page is the routing settings' 
   request,
   isMobile,
 }) => {
-  const token = await apiToken(request);
-  const before = await apiCall<{ strategy: string; defaultModel: string | null }>(
-    request,
-    token,
-    'GET',
-    '/llm/routing/rules',
-  );
-  try {
+  await withDefaultModel(request, null, async () => {
     await signIn(page);
     await navigate(page, isMobile, 'LLM gateway › Models');
     await page.getByLabel('Search', { exact: true }).fill('Mock Small');
@@ -94,10 +87,5 @@ test("a global model marked default on the Models page is the routing settings' 
     await navigate(page, isMobile, 'LLM gateway › Models');
     await page.getByLabel('Search', { exact: true }).fill('Mock Small');
     await expect(page.getByRole('button', { name: 'Set Mock Small as default' })).toBeVisible();
-  } finally {
-    await apiCall(request, token, 'PUT', '/llm/routing/rules', {
-      strategy: before.strategy,
-      defaultModel: before.defaultModel,
-    });
-  }
+  });
 });

@@ -38,32 +38,40 @@ const model = (over: Record<string, unknown> = {}) => ({
 
 afterEach(() => vi.unstubAllGlobals());
 
+const ADMIN: Parameters<typeof me>[1] = ['models:read', 'models:write', 'providers:read'];
+
+/** The Models page's API: the signed-in role with its permissions, these models, and the mock provider. */
+function stubRegistry(
+  models: ReturnType<typeof model>[],
+  role: Parameters<typeof me>[0] = 'admin',
+  permissions = ADMIN,
+) {
+  stubApi((_m, p) => {
+    if (p === '/auth/me') return { body: me(role, permissions) };
+    if (p.startsWith('/llm/models'))
+      return { body: { data: models, total: models.length, limit: 500, offset: 0 } };
+    if (p === '/llm/providers')
+      return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
+    return undefined;
+  });
+}
+
 describe('model registry page', () => {
   it('a viewer reads the registry: default marked, no toggles, checkboxes or actions', async () => {
-    stubApi((_m, p) => {
-      if (p === '/auth/me') return { body: me('viewer', ['models:read', 'providers:read']) };
-      if (p.startsWith('/llm/models'))
-        return {
-          body: {
-            data: [
-              model(),
-              model({
-                id: 'm2',
-                ref: 'mock/mock-large',
-                displayName: 'Mock Large',
-                isDefault: false,
-                enabled: false,
-              }),
-            ],
-            total: 2,
-            limit: 500,
-            offset: 0,
-          },
-        };
-      if (p === '/llm/providers')
-        return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
-      return undefined;
-    });
+    stubRegistry(
+      [
+        model(),
+        model({
+          id: 'm2',
+          ref: 'mock/mock-large',
+          displayName: 'Mock Large',
+          isDefault: false,
+          enabled: false,
+        }),
+      ],
+      'viewer',
+      ['models:read', 'providers:read'],
+    );
     renderWithApp(<ModelsPage />, { path: '/models' });
     const rows = await screen.findAllByTestId('model-row');
     expect(within(rows[0]!).getByText('Default')).toBeInTheDocument();
@@ -75,21 +83,7 @@ describe('model registry page', () => {
   });
 
   it('a model the config file manages shows its badge, and editing it warns that the next apply overwrites', async () => {
-    stubApi((_m, p) => {
-      if (p === '/auth/me') return { body: me('admin', ['models:read', 'models:write', 'providers:read']) };
-      if (p.startsWith('/llm/models'))
-        return {
-          body: {
-            data: [model({ managedByConfig: true }), model({ id: 'm2', ref: 'mock/b', displayName: 'B' })],
-            total: 2,
-            limit: 500,
-            offset: 0,
-          },
-        };
-      if (p === '/llm/providers')
-        return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
-      return undefined;
-    });
+    stubRegistry([model({ managedByConfig: true }), model({ id: 'm2', ref: 'mock/b', displayName: 'B' })]);
     renderWithApp(<ModelsPage />, { path: '/models' });
     const rows = await screen.findAllByTestId('model-row');
     expect(within(rows[0]!).getByTestId('managed-badge')).toHaveTextContent('managed by config file');
@@ -101,27 +95,13 @@ describe('model registry page', () => {
   });
 
   it('a stored config that is not applied is named on its row and in its edit form', async () => {
-    stubApi((_m, p) => {
-      if (p === '/auth/me') return { body: me('admin', ['models:read', 'models:write', 'providers:read']) };
-      if (p.startsWith('/llm/models'))
-        return {
-          body: {
-            data: [
-              model({
-                config: { routing: { fallback: true } },
-                configProblem: 'Unrecognized key: "routing"',
-              }),
-              model({ id: 'm2', ref: 'mock/b', displayName: 'B' }),
-            ],
-            total: 2,
-            limit: 500,
-            offset: 0,
-          },
-        };
-      if (p === '/llm/providers')
-        return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
-      return undefined;
-    });
+    stubRegistry([
+      model({
+        config: { routing: { fallback: true } },
+        configProblem: 'Unrecognized key: "routing"',
+      }),
+      model({ id: 'm2', ref: 'mock/b', displayName: 'B' }),
+    ]);
     renderWithApp(<ModelsPage />, { path: '/models' });
     const rows = await screen.findAllByTestId('model-row');
     expect(within(rows[0]!).getByTestId('config-problem')).toHaveTextContent(
