@@ -362,8 +362,12 @@ export class ModelsService {
       const foundIds = new Set(found.map((m) => m.id));
       const ids = b.ids.filter((id) => foundIds.has(id));
       const missing = b.ids.filter((id) => !foundIds.has(id));
-      if (b.action === 'delete') await tx.model.deleteMany({ where: { id: { in: ids } } });
-      else
+      if (b.action === 'delete') {
+        // Deleting the global default model clears the gateway-wide default with it, as a single delete does.
+        const globalBefore = await markedGlobalDefault(tx);
+        await tx.model.deleteMany({ where: { id: { in: ids } } });
+        await followGlobalMarker(this.ctx, tx, actor, globalBefore, await markedGlobalDefault(tx));
+      } else
         await tx.model.updateMany({ where: { id: { in: ids } }, data: { enabled: b.action === 'enable' } });
       await this.ctx.audit.record(
         {

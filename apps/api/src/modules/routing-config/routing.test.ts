@@ -248,6 +248,21 @@ describe('cooldown timings and the default model (routing settings)', () => {
       expect(await rules()).toBe('up-anthropic/claude-spare');
       await e.t.http.delete(`/api/v1/llm/models/${spare.body.id}`).set(as(admin)).expect(204);
       expect(await rules()).toBeNull();
+      // And in a bulk delete.
+      const spare2 = await e.t.http.post('/api/v1/llm/models').set(as(admin)).send({
+        providerId: e.ids.anthropic,
+        modelId: 'claude-spare-2',
+        displayName: 'spare 2',
+        scope: 'global',
+      });
+      await e.t.http.post(`/api/v1/llm/models/${spare2.body.id}/default`).set(as(admin)).expect(200);
+      expect(await rules()).toBe('up-anthropic/claude-spare-2');
+      await e.t.http
+        .post('/api/v1/llm/models/bulk')
+        .set(as(admin))
+        .send({ action: 'delete', ids: [spare2.body.id] })
+        .expect(200);
+      expect(await rules()).toBeNull();
     } finally {
       await put({ defaultModel: null });
     }
