@@ -10,7 +10,7 @@ import type { AppContext } from '../../context.js';
 type Tx = Prisma.TransactionClient;
 
 /** The reference (`provider/modelId`) of the global model marked default, or null. */
-export async function markedGlobalDefault(tx: Tx): Promise<string | null> {
+async function markedGlobalDefault(tx: Tx): Promise<string | null> {
   const m = await tx.model.findFirst({
     where: { scope: 'global', isDefault: true },
     select: { modelId: true, provider: { select: { slug: true } } },
@@ -19,40 +19,49 @@ export async function markedGlobalDefault(tx: Tx): Promise<string | null> {
 }
 
 /**
- * After a model write moved the global marker from `before` to `after`: the routing settings' default follows it.
- * A marker set names the new default; a marker removed clears the setting only when it named that model (a default
- * that is an alias or a power level stays). Audited as a routing settings change.
+ * Watches the global marker across a model write in `tx` (`moves`: false when the write cannot move it, which skips
+ * the reads): `settle()` after the write makes the routing settings' default follow the marker. A marker set names
+ * the new default; a marker removed clears the setting only when it named that model (a default that is an alias
+ * or a power level stays). Audited as a routing settings change.
  */
-export async function followGlobalMarker(
+export async function watchGlobalDefault(
   ctx: AppContext,
   tx: Tx,
   actor: Actor,
-  before: string | null,
-  after: string | null,
-): Promise<boolean> {
-  if (before === after) return false;
-  const settings = await tx.routingSettings.findUnique({ where: { id: 1 }, select: { defaultModel: true } });
-  const current = settings?.defaultModel ?? null;
-  const next = after ?? (current === before ? null : current);
-  if (next === current) return false;
-  await tx.routingSettings.upsert({
-    where: { id: 1 },
-    create: { id: 1, defaultModel: next },
-    update: { defaultModel: next },
-  });
-  await ctx.audit.record(
-    {
-      actor,
-      action: 'routing.rules',
-      entityType: 'RoutingSettings',
-      entityId: '1',
-      before: { defaultModel: current },
-      after: { defaultModel: next },
-      ip: actor.ip,
+  moves: boolean,
+): Promise<{ settle(): Promise<void> }> {
+  if (!moves) return { settle: async () => undefined };
+  const before = await markedGlobalDefault(tx);
+  return {
+    async settle() {
+      const after = await markedGlobalDefault(tx);
+      if (before === after) return;
+      const settings = await tx.routingSettings.findUnique({
+        where: { id: 1 },
+        select: { defaultModel: true },
+      });
+      const current = settings?.defaultModel ?? null;
+      const next = after ?? (current === before ? null : current);
+      if (next === current) return;
+      await tx.routingSettings.upsert({
+        where: { id: 1 },
+        create: { id: 1, defaultModel: next },
+        update: { defaultModel: next },
+      });
+      await ctx.audit.record(
+        {
+          actor,
+          action: 'routing.rules',
+          entityType: 'RoutingSettings',
+          entityId: '1',
+          before: { defaultModel: current },
+          after: { defaultModel: next },
+          ip: actor.ip,
+        },
+        tx,
+      );
     },
-    tx,
-  );
-  return true;
+  };
 }
 
 /**

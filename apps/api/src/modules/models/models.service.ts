@@ -22,7 +22,7 @@ import { resolveProviderKey } from '../../router/secrets-resolver.js';
 import { runProbe } from '../providers/health-probe.js';
 import { auditedCreate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
-import { followGlobalMarker, markedGlobalDefault } from './global-default.js';
+import { watchGlobalDefault } from './global-default.js';
 
 type WithProvider = Model & {
   provider: Pick<Provider, 'id' | 'slug' | 'name' | 'type' | 'status'>;
@@ -174,7 +174,8 @@ export class ModelsService {
       action: 'model.create',
       entityType: 'Model',
       write: async (tx) => {
-        const globalBefore = b.isDefault && b.scope === 'global' ? await markedGlobalDefault(tx) : null;
+        // A global model made the default is the gateway-wide default (routing settings' defaultModel).
+        const marker = await watchGlobalDefault(this.ctx, tx, actor, b.isDefault && b.scope === 'global');
         // One default per scope: the database enforces it; we move the marker rather than fail.
         if (b.isDefault)
           await tx.model.updateMany({
@@ -209,9 +210,7 @@ export class ModelsService {
           },
           include: withProvider,
         });
-        // A global model made the default is the gateway-wide default (routing settings' defaultModel).
-        if (b.isDefault && b.scope === 'global')
-          await followGlobalMarker(this.ctx, tx, actor, globalBefore, await markedGlobalDefault(tx));
+        await marker.settle();
         return created;
       },
       present: this.#present,
@@ -225,7 +224,8 @@ export class ModelsService {
     const m = await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.model.findUnique({ where: { id }, include: withProvider });
       if (!before) throw AppError.notFound('Model');
-      const globalBefore = await markedGlobalDefault(tx);
+      // The marker can move only when this model has it or is given it.
+      const marker = await watchGlobalDefault(this.ctx, tx, actor, before.isDefault || !!b.isDefault);
       const scope = b.scope ?? before.scope;
       if (b.isDefault || (b.scope !== undefined && b.scope !== before.scope && before.isDefault))
         await tx.model.updateMany({
@@ -251,7 +251,7 @@ export class ModelsService {
         },
         include: withProvider,
       });
-      await followGlobalMarker(this.ctx, tx, actor, globalBefore, await markedGlobalDefault(tx));
+      await marker.settle();
       await this.ctx.audit.record(
         {
           actor,
@@ -279,10 +279,14 @@ export class ModelsService {
     await this.ctx.prisma.$transaction(async (tx) => {
       const before = await tx.model.findUnique({ where: { id }, include: withProvider });
       if (!before) throw AppError.notFound('Model');
-      const globalBefore =
-        before.scope === 'global' && before.isDefault ? await markedGlobalDefault(tx) : null;
+      const marker = await watchGlobalDefault(
+        this.ctx,
+        tx,
+        actor,
+        before.scope === 'global' && before.isDefault,
+      );
       await tx.model.delete({ where: { id } });
-      if (globalBefore) await followGlobalMarker(this.ctx, tx, actor, globalBefore, null);
+      await marker.settle();
       await this.ctx.audit.record(
         {
           actor,
@@ -364,9 +368,9 @@ export class ModelsService {
       const missing = b.ids.filter((id) => !foundIds.has(id));
       if (b.action === 'delete') {
         // Deleting the global default model clears the gateway-wide default with it, as a single delete does.
-        const globalBefore = await markedGlobalDefault(tx);
+        const marker = await watchGlobalDefault(this.ctx, tx, actor, true);
         await tx.model.deleteMany({ where: { id: { in: ids } } });
-        await followGlobalMarker(this.ctx, tx, actor, globalBefore, await markedGlobalDefault(tx));
+        await marker.settle();
       } else
         await tx.model.updateMany({ where: { id: { in: ids } }, data: { enabled: b.action === 'enable' } });
       await this.ctx.audit.record(
