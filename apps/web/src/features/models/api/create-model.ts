@@ -2,7 +2,8 @@ import type { CreateModelBody } from '@switchyard/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { invalidateAfterChange } from '../../../lib/invalidate';
-import { GLOBAL_DEFAULT_SETTING, modelsKeys, type RegistryModel } from './types';
+import { routingKeys } from '../../providers/api/types';
+import { modelsKeys, type RegistryModel } from './types';
 
 /** POST /llm/models: adds a model to the registry. */
 export const createModel = (body: CreateModelBody) =>
@@ -12,6 +13,8 @@ export function useCreateModel() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: createModel,
-    onSuccess: () => invalidateAfterChange(qc, modelsKeys.all, GLOBAL_DEFAULT_SETTING),
+    onSuccess: () =>
+      // A global model's default marker is the routing settings' default model.
+      invalidateAfterChange(qc, modelsKeys.all, routingKeys.rules),
   });
 }

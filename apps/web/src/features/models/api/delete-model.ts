@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { invalidateAfterChange } from '../../../lib/invalidate';
-import { GLOBAL_DEFAULT_SETTING, modelsKeys } from './types';
+import { routingKeys } from '../../providers/api/types';
+import { modelsKeys } from './types';
 
 /** DELETE /llm/models/:id. */
 export const deleteModel = (id: string) =>
@@ -11,6 +12,8 @@ export function useDeleteModel() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: deleteModel,
-    onSuccess: () => invalidateAfterChange(qc, modelsKeys.all, GLOBAL_DEFAULT_SETTING),
+    onSuccess: () =>
+      // A global model's default marker is the routing settings' default model.
+      invalidateAfterChange(qc, modelsKeys.all, routingKeys.rules),
   });
 }

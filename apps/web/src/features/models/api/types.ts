@@ -29,12 +29,6 @@ export interface ModelListFilters {
 /** What the model form and the provider filter need of a provider (picked from `GET /llm/providers`). */
 export type ProviderChoice = Pick<z.infer<typeof providerSchema>, 'id' | 'name' | 'slug' | 'type' | 'status'>;
 
-/**
- * The routing settings' query (the providers feature's `routingKeys.rules`): a global model's default marker is the
- * gateway-wide default model, so a model change may change that setting too.
- */
-export const GLOBAL_DEFAULT_SETTING = ['routing', 'rules'] as const;
-
 export const modelsKeys = {
   all: ['models'] as const,
   list: (f: ModelListFilters) => ['models', 'list', f] as const,

@@ -2,7 +2,8 @@ import type { UpdateModelBody } from '@switchyard/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { invalidateAfterChange } from '../../../lib/invalidate';
-import { GLOBAL_DEFAULT_SETTING, modelsKeys, type RegistryModel } from './types';
+import { routingKeys } from '../../providers/api/types';
+import { modelsKeys, type RegistryModel } from './types';
 
 /** PUT /llm/models/:id: changes some fields (the enabled toggle sends just `enabled`). */
 export const updateModel = ({ id, body }: { id: string; body: UpdateModelBody }) =>
@@ -15,6 +16,8 @@ export function useUpdateModel() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: updateModel,
-    onSuccess: () => invalidateAfterChange(qc, modelsKeys.all, GLOBAL_DEFAULT_SETTING),
+    onSuccess: () =>
+      // A global model's default marker is the routing settings' default model.
+      invalidateAfterChange(qc, modelsKeys.all, routingKeys.rules),
   });
 }
