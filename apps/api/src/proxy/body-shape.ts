@@ -283,14 +283,14 @@ function responsesItem(it: Obj, type: string, i: number): void {
   }
 }
 
-/** A Responses function or custom tool (also one inside a namespace). */
-function responsesTool(t: unknown, at: string): void {
+/** A Responses tool (`type` required at the top level, optional inside a namespace). */
+function responsesTool(t: unknown, at: string, typed: boolean): void {
   if (!isObj(t)) fail(at, MUST_OBJECT);
-  if (!opt(t.type, 'string')) fail(`${at}.type`, MUST_STRING);
+  if (typed ? typeof t.type !== 'string' : !opt(t.type, 'string')) fail(`${at}.type`, MUST_STRING);
   if (t.type === 'namespace') {
     if (typeof t.name !== 'string') fail(`${at}.name`, MUST_STRING);
     if (!Array.isArray(t.tools)) fail(`${at}.tools`, MUST_ARRAY);
-    for (let j = 0; j < t.tools.length; j++) responsesTool(t.tools[j], `${at}.tools[${j}]`);
+    for (let j = 0; j < t.tools.length; j++) responsesTool(t.tools[j], `${at}.tools[${j}]`, false);
     return;
   }
   if (t.type !== 'function' && t.type !== 'custom' && t.type !== undefined) return;
@@ -327,11 +327,7 @@ function responsesBody(b: Obj): void {
   const tools = b.tools;
   if (tools !== undefined && tools !== null) {
     if (!Array.isArray(tools)) fail('tools', MUST_ARRAY);
-    for (let i = 0; i < tools.length; i++) {
-      if (!isObj(tools[i])) fail(`tools[${i}]`, MUST_OBJECT);
-      if (typeof (tools[i] as Obj).type !== 'string') fail(`tools[${i}].type`, MUST_STRING);
-      responsesTool(tools[i], `tools[${i}]`);
-    }
+    for (let i = 0; i < tools.length; i++) responsesTool(tools[i], `tools[${i}]`, true);
   }
   const tc = b.tool_choice;
   if (tc !== undefined && tc !== null && typeof tc !== 'string' && !isObj(tc))
