@@ -176,6 +176,10 @@ const CASES: [string, string][] = [
   ['usage 90d', '/api/v1/llm/usage?period=90d'],
   ['usage users 30d', '/api/v1/llm/usage/users?period=30d'],
   ['live', '/api/v1/llm/live'],
+  // A logged request read back by its id (Re-trace; the rules tester and feedback look it up the same way): one of
+  // the first rows generated (about 90 days old), and an id that is in no row (a 404 after the lookup).
+  ['re-trace, a 90-day-old request', 'POST /api/v1/llm/routing/trace {"requestId":"bench-1"}'],
+  ['re-trace, an unknown request id', 'POST /api/v1/llm/routing/trace {"requestId":"no-such-request"}'],
   // The floor in the same minutes: a request that does no database work (this machine is shared; see the load).
   ['health (no database)', '/health'],
 ];
@@ -443,11 +447,17 @@ async function measureReads(): Promise<ReadResult[]> {
     body: JSON.stringify({ email: 'admin@localhost', password: PASSWORD }),
   });
   const token = ((await login.json()) as { token: string }).token;
+  /** A GET path, or `POST <path> <json body>`; a 404 counts as an answer (the unknown request id's). */
   const get = async (path: string) => {
+    const post = /^POST (\S+) (.*)$/.exec(path);
     const s = performance.now();
-    const r = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const r = await fetch(`${base}${post ? post[1] : path}`, {
+      method: post ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${token}`, ...(post ? { 'content-type': 'application/json' } : {}) },
+      ...(post ? { body: post[2] } : {}),
+    });
     const body = await r.text();
-    if (!r.ok) throw new Error(`${path}: ${r.status} ${body.slice(0, 200)}`);
+    if (!r.ok && r.status !== 404) throw new Error(`${path}: ${r.status} ${body.slice(0, 200)}`);
     return performance.now() - s;
   };
   const out: ReadResult[] = [];

@@ -137,4 +137,25 @@ describe(`database rules (${testDbKind()})`, () => {
     });
     expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('UsageRecord_sessionId_id_idx');
   });
+  it('finds a logged request by its id through an index (Re-trace, the rules tester, feedback), not by walking the table', async () => {
+    // 3,000 rows with their own ids, the newest last; the lookup is the one logged-request.ts makes.
+    await db.prisma.$executeRawUnsafe(
+      `INSERT INTO "UsageRecord" ("createdAt","requestId","endpoint","requestedModel","status")
+       SELECT now() - (g || ' seconds')::interval, 'req-' || g, 'chat.completions', 'm', 200
+       FROM generate_series(1, 3000) AS g`,
+    );
+    await db.prisma.$executeRawUnsafe('ANALYZE "UsageRecord"');
+    const plan = await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+      return tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT * FROM "UsageRecord" WHERE "requestId" = 'req-2999' ORDER BY "id" DESC LIMIT 1`,
+      );
+    });
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('UsageRecord_requestId_idx');
+    const rec = await db.prisma.usageRecord.findFirst({
+      where: { requestId: 'req-2999' },
+      orderBy: { id: 'desc' },
+    });
+    expect(rec?.requestId).toBe('req-2999');
+  });
 });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { RULE_HEADER_VALUE_MAX, type RuleInputs } from '@switchyard/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayError } from '../lib/errors.js';
@@ -18,6 +17,7 @@ import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
 import { BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js';
 import { FORMAT_HEADER, headerFormat, hintedFormat, unifiedMatch } from './unified.js';
 import { RequestShapeError, requestFacts } from './request-facts.js';
+import { newRequestId } from './request-id.js';
 import { GENAI_OPERATION } from '../telemetry/tracing.js';
 import { answerFeedback, isFeedbackPath, parseFeedback } from './feedback.js';
 
@@ -44,7 +44,7 @@ const DEPTH_SCAN_ABOVE_BYTES = 64 * 1024;
 export function createProxyHandler(deps: ProxyDeps) {
   return async function handleProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || newRequestId();
     res.setHeader('x-request-id', requestId);
     const url = req.url ?? '/';
     try {

@@ -40,7 +40,12 @@ describe('OpenAI format', () => {
     expect(data.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 5 });
     expect(response.headers.get('x-switchyard-provider')).toBe('up-openai');
     expect(response.headers.get('x-switchyard-model')).toBe('gpt-test');
-    expect(response.headers.get('x-request-id')).toBeTruthy();
+    // The gateway's own request id is a UUIDv7 of this moment (time-ordered in the usage table's index).
+    const requestId = response.headers.get('x-request-id')!;
+    expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Math.abs(parseInt(requestId.slice(0, 8) + requestId.slice(9, 13), 16) - Date.now())).toBeLessThan(
+      60_000,
+    );
     // The client's gateway key never reaches the upstream; the provider key does.
     expect(env.up.requests[0]!.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
     expect(JSON.stringify(env.up.requests[0]!.headers)).not.toContain(env.userKey);
@@ -55,6 +60,7 @@ describe('OpenAI format', () => {
       userId: env.ids.user,
       endpoint: 'chat.completions',
       isByok: false,
+      requestId,
     });
     // 10 fresh input × $2 + 2 cached × $2 (no cached price) + 5 output × $8, per 1M tokens.
     expect(Number(rec!.costUsd)).toBeCloseTo((12 * 2 + 5 * 8) / 1e6, 10);
