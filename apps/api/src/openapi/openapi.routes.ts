@@ -102,15 +102,14 @@ function feedbackOperations(): RouteConfig[] {
     path,
     tags: ['Experiments'],
     summary:
-      'Score one of your own requests (request_id = its x-request-id), 0 (bad) to 1 (good); shown per experiment variant. One per request per key: a later score replaces it',
+      "Score one of your own requests (request_id = its x-request-id), 0 (bad) to 1 (good); shown per model in the usage view, in the request's log and per experiment variant. One per request per key: a later score replaces it",
     request: { body: { content: { 'application/json': { schema: feedbackBody } } } },
     responses: {
       200: { description: 'Stored', content: { 'application/json': { schema: feedbackResultSchema } } },
       400: { description: 'Not JSON, or a field out of range (the message names it)' },
       401: { description: 'Missing or invalid gateway key' },
       404: {
-        description:
-          'No request with this id made with this key (or by its user) was routed by an experiment',
+        description: 'No request with this id was made with this key (or by its user)',
       },
     },
   }));

@@ -4,7 +4,7 @@ import { PROXY_PREFIXES } from '../lib/proxy-paths.js';
 import type { ProxyCaller } from '../router/types.js';
 import { sendClientError, type ClientFormat } from './client-errors.js';
 
-/** Records a caller's score for one of its own requests; null when it has no such request (in an experiment). */
+/** Records a caller's score for one of its own requests; null when it has no such request. */
 export type FeedbackSink = (caller: ProxyCaller, body: FeedbackBody) => Promise<FeedbackResult | null>;
 
 /** Where the proxy serves feedback (one per proxy prefix). */
@@ -51,7 +51,7 @@ export function parseFeedback(res: ServerResponse, format: ClientFormat, raw: Bu
   return r.data;
 }
 
-/** The feedback's answer: the stored score, or a 404 when the caller made no such request in an experiment. */
+/** The feedback's answer: the stored score, or a 404 when the caller made no such request. */
 export async function answerFeedback(
   res: ServerResponse,
   format: ClientFormat,
@@ -65,7 +65,7 @@ export async function answerFeedback(
       kind: 'client',
       status: 404,
       code: 'request_not_found',
-      message: `No request "${body.request_id}" made with this key (or by its user) was routed by an experiment.`,
+      message: `No request "${body.request_id}" was made with this key (or by its user).`,
       param: 'request_id',
     });
     return;

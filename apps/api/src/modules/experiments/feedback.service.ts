@@ -3,10 +3,11 @@ import type { PrismaClient } from '@switchyard/prisma';
 import type { ProxyCaller } from '../../router/types.js';
 
 /**
- * `POST /v1/feedback`: a caller scores one of its own requests that an experiment routed (same gateway key, or
- * the key's user; the master key its own requests). One score per request per key; a later one replaces it. The
- * request's usage record is found through a partial index (experiment rows only); when it is not written yet,
- * this instance's queued records are written first and the lookup runs once more.
+ * `POST /v1/feedback`: a caller scores one of its own requests (same gateway key, or the key's user; the master key
+ * its own requests), whether or not an experiment routed it. One score per request per key; a later one replaces
+ * it. The request's usage record is found by its request-id index; when it is not written yet, this instance's
+ * queued records are written first and the lookup runs once more. The score keeps the request's experiment and
+ * variant (the experiment's results) and the provider and model that answered it (the usage view's ratings).
  */
 export class FeedbackService {
   constructor(
@@ -25,9 +26,9 @@ export class FeedbackService {
             ],
           };
     return this.prisma.usageRecord.findFirst({
-      where: { requestId, experimentId: { not: null }, ...owner },
+      where: { requestId, ...owner },
       orderBy: { id: 'desc' },
-      select: { experimentId: true, variant: true },
+      select: { experimentId: true, variant: true, providerId: true, providerSlug: true, modelId: true },
     });
   }
 
@@ -38,7 +39,7 @@ export class FeedbackService {
       await this.flushUsage();
       rec = await this.#find(caller, b.request_id);
     }
-    if (!rec?.experimentId) return null;
+    if (!rec) return null;
     const rater = caller.keyId ? `key:${caller.keyId}` : 'master';
     const where = { requestId_rater: { requestId: b.request_id, rater } };
     const before = await this.prisma.feedback.findUnique({ where, select: { id: true } });
@@ -47,6 +48,8 @@ export class FeedbackService {
       comment: b.comment ?? null,
       experimentId: rec.experimentId,
       variant: rec.variant,
+      providerId: rec.providerId,
+      modelId: rec.modelId,
       gatewayKeyId: caller.keyId,
       userId: caller.userId,
     };
@@ -62,6 +65,7 @@ export class FeedbackService {
       score: row.score,
       comment: row.comment,
       experiment: row.experimentId ? { id: row.experimentId, variant: row.variant ?? '' } : null,
+      model: rec.modelId ? `${rec.providerSlug ?? '?'}/${rec.modelId}` : null,
       replaced: before !== null,
     };
   };

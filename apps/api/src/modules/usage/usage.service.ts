@@ -8,6 +8,7 @@ import {
   type ErrorsQuery,
   type ExportQuery,
   type LogDetail,
+  type LogFeedback,
   type StoredTrace,
   type LogRecord,
   type LogsPage,
@@ -162,9 +163,10 @@ export class UsageService {
           sum("cacheHits") AS hits, sum("cacheSavedUsd") AS cachesaved
         FROM ${table} WHERE ${time} >= ${sinceDate}${uf}`,
     ]);
-    const names = await this.#providerNames(
-      providers.map((p) => p.providerId).concat(models.map((m) => m.providerId)),
-    );
+    const [names, ratings] = await Promise.all([
+      this.#providerNames(providers.map((p) => p.providerId).concat(models.map((m) => m.providerId))),
+      this.#ratings(models, sinceDate, scope),
+    ]);
     const emails = await this.#userNames(users.map((u) => u.userId));
     const byT = new Map(series.map((r) => [r.t.getTime(), r]));
     const points = [];
@@ -223,6 +225,7 @@ export class UsageService {
         requests: num(m.requests),
         costUsd: money(m.cost),
         tokens: num(m.tokens),
+        feedback: ratings.get(`${m.providerId}/${m.modelId}`) ?? null,
       })),
       topUsers: users.map((u) => ({
         userId: u.userId,
@@ -232,6 +235,32 @@ export class UsageService {
         costUsd: money(u.cost),
       })),
     };
+  }
+
+  /**
+   * The scores given since `since` (POST /v1/feedback; a replaced score counts once, when it was last given) to
+   * requests each of `models` answered, by `providerId/modelId`: operators see every score, a user those given with
+   * their keys (their own requests).
+   */
+  async #ratings(models: { providerId: string; modelId: string }[], since: Date, scope: UsageScope) {
+    const out = new Map<string, { ratings: number; meanScore: number }>();
+    if (!models.length) return out;
+    const rows = await this.ctx.prisma.feedback.groupBy({
+      by: ['providerId', 'modelId'],
+      where: {
+        updatedAt: { gte: since },
+        OR: models.map((m) => ({ providerId: m.providerId, modelId: m.modelId })),
+        ...(scope.userId ? { userId: scope.userId } : {}),
+      },
+      _count: { _all: true },
+      _avg: { score: true },
+    });
+    for (const r of rows)
+      out.set(`${r.providerId}/${r.modelId}`, {
+        ratings: r._count._all,
+        meanScore: Math.round((r._avg.score ?? 0) * 10_000) / 10_000,
+      });
+    return out;
   }
 
   async #providerNames(ids: string[]) {
@@ -623,7 +652,7 @@ export class UsageService {
       throw AppError.validation('id: must be a log id (a whole number up to 9223372036854775807)');
     const r = await this.ctx.prisma.usageRecord.findUnique({ where: { id: BigInt(id) } });
     if (!r || (scope.userId && r.userId !== scope.userId)) throw AppError.notFound('Log record');
-    const [key, users] = await Promise.all([
+    const [key, users, feedback] = await Promise.all([
       r.gatewayKeyId
         ? this.ctx.prisma.gatewayKey.findUnique({
             where: { id: r.gatewayKeyId },
@@ -631,13 +660,38 @@ export class UsageService {
           })
         : null,
       this.#userNames([r.userId ?? '']),
+      this.#feedbackOn(r.requestId),
     ]);
     const { trace, ...rest } = r;
     // The trace column holds what the proxy wrote: { plan, attempts, dlp?, bodies? } (see proxy/record.ts).
     return {
       ...this.#presentLog(rest, key ?? undefined, users.get(r.userId ?? '')),
       trace: withDlpFindings(trace as LogDetail['trace'], r.dlp),
+      feedback,
     };
+  }
+
+  /** The scores given to a request (one per rating key, newest first), each with its key's name. */
+  async #feedbackOn(requestId: string): Promise<LogFeedback[]> {
+    const rows = await this.ctx.prisma.feedback.findMany({
+      where: { requestId },
+      orderBy: { updatedAt: 'desc' },
+      select: { score: true, comment: true, gatewayKeyId: true, rater: true, updatedAt: true },
+    });
+    const keyIds = rows.map((f) => f.gatewayKeyId).filter((id): id is string => id !== null);
+    const keys = keyIds.length
+      ? await this.ctx.prisma.gatewayKey.findMany({
+          where: { id: { in: keyIds } },
+          select: { id: true, name: true },
+        })
+      : [];
+    const keyName = new Map(keys.map((k) => [k.id, k.name]));
+    return rows.map((f) => ({
+      score: f.score,
+      comment: f.comment,
+      rater: f.rater === 'master' ? 'master key' : (keyName.get(f.gatewayKeyId ?? '') ?? 'deleted key'),
+      at: f.updatedAt.toISOString(),
+    }));
   }
 
   /** Error reports, newest first; the cursor is "<createdAt ISO>|<id>" of the last row. */

@@ -71,7 +71,15 @@ const usage: LlmUsage = {
     },
   ],
   byModel: [
-    { ref: 'anthropic/claude', providerId: 'p2', modelId: 'claude', requests: 8, costUsd: 1.1, tokens: 2000 },
+    {
+      ref: 'anthropic/claude',
+      providerId: 'p2',
+      modelId: 'claude',
+      requests: 8,
+      costUsd: 1.1,
+      tokens: 2000,
+      feedback: null,
+    },
     {
       ref: 'openai/gpt-4o-mini',
       providerId: 'p1',
@@ -79,6 +87,7 @@ const usage: LlmUsage = {
       requests: 20,
       costUsd: 0.4,
       tokens: 7000,
+      feedback: { ratings: 3, meanScore: 0.5 },
     },
   ],
   topUsers: [],

@@ -162,7 +162,10 @@ export const feedbackResultSchema = z.strictObject({
   request_id: z.string(),
   score: z.number(),
   comment: z.string().nullable(),
+  /** The experiment and variant that routed the request; null when none did. */
   experiment: z.strictObject({ id: z.string(), variant: z.string() }).nullable(),
+  /** The model that answered it (`provider/model`); null when none did (refused before routing). */
+  model: z.string().nullable(),
   /** A score this key had given the request before was replaced. */
   replaced: z.boolean(),
 });

@@ -131,7 +131,20 @@ export const storedTraceSchema = z.object({
 export type StoredTrace = z.infer<typeof storedTraceSchema>;
 
 /** `GET /llm/logs/:id`: the record with its resolver trace, attempts timeline and (when body logging was on) bodies. */
-export const logDetailSchema = logRecordSchema.extend({ trace: storedTraceSchema.nullable() });
+/** A score given to a logged request (POST /v1/feedback): one per rating key, the latest. */
+export const logFeedbackSchema = z.strictObject({
+  score: z.number(),
+  comment: z.string().nullable(),
+  /** The key that gave it, by name ("master key" for the master key; "deleted key" when it is gone). */
+  rater: z.string(),
+  at: iso,
+});
+export type LogFeedback = z.infer<typeof logFeedbackSchema>;
+
+export const logDetailSchema = logRecordSchema.extend({
+  trace: storedTraceSchema.nullable(),
+  feedback: z.array(logFeedbackSchema),
+});
 export type LogDetail = z.infer<typeof logDetailSchema>;
 
 export const logsPageSchema = z.strictObject({
@@ -175,6 +188,8 @@ export const modelUsageSchema = z.strictObject({
   requests: z.number(),
   costUsd: z.number(),
   tokens: z.number(),
+  /** Scores given (POST /v1/feedback) in the period to requests this model answered; null when none. */
+  feedback: z.strictObject({ ratings: z.number().int(), meanScore: z.number() }).nullable(),
 });
 export type ModelUsage = z.infer<typeof modelUsageSchema>;
 

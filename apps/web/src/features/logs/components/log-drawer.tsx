@@ -365,6 +365,9 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
       <Section title="Attempts">
         <Attempts attempts={attempts} />
       </Section>
+      <Section title="Feedback">
+        <FeedbackList feedback={log.feedback} />
+      </Section>
       <Section title="Bodies">
         {bodies ? (
           <>
@@ -385,6 +388,33 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
         )}
       </Section>
     </div>
+  );
+}
+
+/** The scores given to the request with POST /v1/feedback (one per rating key, newest first). */
+function FeedbackList({ feedback }: { feedback: LogDetail['feedback'] }) {
+  if (!feedback.length)
+    return (
+      <p className="text-sm text-muted">
+        No score was given to this request (an app sends one with POST /v1/feedback and its x-request-id).
+      </p>
+    );
+  return (
+    <ul aria-label="Feedback" className="flex flex-col gap-1 text-sm">
+      {feedback.map((f) => (
+        <li
+          key={`${f.rater}-${f.at}`}
+          data-testid="log-feedback"
+          className="flex flex-wrap items-baseline gap-2"
+        >
+          <Badge tone={f.score >= 0.5 ? 'ok' : 'danger'}>score {formatNumber(f.score)}</Badge>
+          {f.comment ? <span>“{f.comment}”</span> : null}
+          <span className="text-xs text-muted">
+            {f.rater} · {formatDateTime(f.at)}
+          </span>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -15,6 +15,7 @@ import { useUsage } from '../../usage/api/get-usage';
 import { useForecast } from '../../usage/api/get-forecast';
 import { forecastBasis } from '../../usage/forecast';
 import { bucketLabel, routingShares, weightedMean } from '../../usage/chart-data';
+import { ratingsLabel } from '../../usage/ratings';
 import { useReadiness } from '../api/get-readiness';
 
 const ROLE_LABEL: Record<string, string> = {
@@ -328,6 +329,7 @@ function Week() {
                     to={`/logs?model=${encodeURIComponent(m.modelId)}`}
                   >
                     <code>{m.ref}</code> · {formatNumber(m.requests)}
+                    {ratingsLabel(m.feedback) ? ` · ${ratingsLabel(m.feedback)}` : ''}
                   </Link>
                 </li>
               ))}

@@ -18,6 +18,7 @@ import { bucketLabel } from '../chart-data';
 import { ExportDialog } from './export-dialog';
 import { CostReportButton } from './cost-report-button';
 import { PERIOD_OPTIONS, PeriodTabs, usePeriod } from './period-tabs';
+import { ratingsLabel } from '../ratings';
 
 /** Everyone's own traffic: totals (with what BYOK saved), calls over time, recent requests with their trace, CSV export. */
 export function MyUsagePage({ home = false }: { home?: boolean }) {
@@ -140,6 +141,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
                   {usage.data.byModel.map((m) => (
                     <li key={m.ref} className="rounded-lg bg-surface-2 px-2 py-1">
                       <code>{m.ref}</code> · {plural(m.requests, 'call')} · {formatUsd(m.costUsd)}
+                      {ratingsLabel(m.feedback) ? ` · ${ratingsLabel(m.feedback)}` : ''}
                     </li>
                   ))}
                 </ul>

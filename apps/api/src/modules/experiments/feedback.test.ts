@@ -1,0 +1,132 @@
+// POST /v1/feedback on any of the caller's own requests (not only those an experiment routed): the score keeps the
+// model that answered, the usage view gives each model's ratings and mean score for the period, and the request's
+// log shows its scores. Real database, real HTTP mock upstream.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateGatewayKey } from '../../lib/key-format.js';
+import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+
+let env: ProxyEnv;
+let admin: string;
+let userToken: string;
+let otherKey: string;
+let otherToken: string;
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  env = await createProxyEnv();
+  admin = await env.t.tokenFor('admin');
+  const u = await env.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } });
+  userToken = (
+    await env.t.http.post('/api/v1/auth/login').send({ email: u.email, password: env.userPassword })
+  ).body.token as string;
+  // A second user, with a key and a sign-in of their own.
+  const other = await env.t.createUser('user');
+  const k = generateGatewayKey();
+  await env.t.app.ctx.prisma.gatewayKey.create({
+    data: { keyHash: k.hash, prefix: k.prefix, name: 'other', ownerType: 'user', userId: other.id },
+  });
+  await env.t.app.routing.reload();
+  otherKey = k.key;
+  otherToken = (
+    await env.t.http.post('/api/v1/auth/login').send({ email: other.email, password: other.password })
+  ).body.token as string;
+}, 180_000);
+afterAll(async () => {
+  await env?.close();
+});
+
+async function chat(model: string, key = env.userKey): Promise<string> {
+  const res = await fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
+  });
+  await res.text();
+  expect(res.status).toBe(200);
+  return res.headers.get('x-request-id')!;
+}
+
+async function feedback(body: unknown, key = env.userKey) {
+  const res = await fetch(`${env.url}/v1/feedback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+interface ModelRow {
+  ref: string;
+  feedback: { ratings: number; meanScore: number } | null;
+}
+
+describe('feedback outside experiments', () => {
+  let openaiIds: string[] = [];
+  let anthropicId = '';
+
+  it('takes a score for any request the caller made and says which model answered it', async () => {
+    openaiIds = [await chat('up-openai/gpt-test'), await chat('up-openai/gpt-test')];
+    anthropicId = await chat('up-anthropic/claude-test');
+    // Sent before the usage record is written: the instance writes its queue and looks again.
+    const first = await feedback({ request_id: openaiIds[0], score: 1, comment: 'spot on' });
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({
+      object: 'feedback',
+      request_id: openaiIds[0],
+      score: 1,
+      comment: 'spot on',
+      experiment: null,
+      model: 'up-openai/gpt-test',
+      replaced: false,
+    });
+    expect((await feedback({ request_id: openaiIds[1], score: 0.5 })).json).toMatchObject({
+      model: 'up-openai/gpt-test',
+    });
+    expect((await feedback({ request_id: anthropicId, score: 0 })).json).toMatchObject({
+      model: 'up-anthropic/claude-test',
+    });
+    // Still only the caller's own: another user's key cannot score them.
+    const stranger = await feedback({ request_id: anthropicId, score: 1 }, otherKey);
+    expect(stranger.status).toBe(404);
+    expect(String((stranger.json.error as { message: string }).message)).toContain('No request');
+    expect(await env.t.app.ctx.prisma.feedback.count()).toBe(3);
+  });
+
+  it("gives each model's ratings and mean score in the usage view (operators: all; a user: their own)", async () => {
+    const all = await env.t.http.get('/api/v1/llm/usage?period=7d').set(as(admin)).expect(200);
+    const byRef = new Map((all.body.byModel as ModelRow[]).map((m) => [m.ref, m.feedback]));
+    expect(byRef.get('up-openai/gpt-test')).toEqual({ ratings: 2, meanScore: 0.75 });
+    expect(byRef.get('up-anthropic/claude-test')).toEqual({ ratings: 1, meanScore: 0 });
+    const mine = await env.t.http.get('/api/v1/me/usage?period=7d').set(as(userToken)).expect(200);
+    expect((mine.body.byModel as ModelRow[]).find((m) => m.ref === 'up-openai/gpt-test')?.feedback).toEqual({
+      ratings: 2,
+      meanScore: 0.75,
+    });
+    // Another user's own view: their call to the same model, none of these scores.
+    await chat('up-openai/gpt-test', otherKey);
+    await env.flushUsage();
+    const theirs = await env.t.http.get('/api/v1/me/usage?period=7d').set(as(otherToken)).expect(200);
+    expect(theirs.body.byModel).toEqual([
+      expect.objectContaining({ ref: 'up-openai/gpt-test', requests: 1, feedback: null }),
+    ]);
+  });
+
+  it("shows the request's scores in its log (the rater's key named, never its secret)", async () => {
+    await env.flushUsage();
+    const logs = await env.t.http.get('/api/v1/llm/logs?limit=50').set(as(admin)).expect(200);
+    const row = (logs.body.data as { id: string; requestId: string }[]).find(
+      (r) => r.requestId === openaiIds[0],
+    )!;
+    const detail = await env.t.http.get(`/api/v1/llm/logs/${row.id}`).set(as(admin)).expect(200);
+    expect(detail.body.feedback).toEqual([
+      { score: 1, comment: 'spot on', rater: 'test key', at: expect.any(String) },
+    ]);
+    expect(JSON.stringify(detail.body)).not.toContain(env.userKey);
+    const mine = await env.t.http.get(`/api/v1/me/logs/${row.id}`).set(as(userToken)).expect(200);
+    expect(mine.body.feedback).toHaveLength(1);
+    const unrated = (logs.body.data as { id: string; requestId: string }[]).find(
+      (r) => r.requestId === openaiIds[1],
+    )!;
+    expect(unrated).toBeTruthy();
+  });
+});
