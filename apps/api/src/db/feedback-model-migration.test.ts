@@ -19,7 +19,7 @@ describe(`migration 0033: a score keeps the model that answered its request (${t
     await db?.close();
   });
 
-  it("takes the provider and model from the request's newest usage record, and leaves a score without one", async () => {
+  it("takes the provider, model and organization from the request's newest usage record, and leaves a score without one", async () => {
     const row = (requestId: string, modelId: string | null) => ({
       requestId,
       endpoint: 'chat.completions',
@@ -27,6 +27,7 @@ describe(`migration 0033: a score keeps the model that answered its request (${t
       status: 200,
       providerId: modelId ? 'prov-1' : null,
       modelId,
+      orgId: requestId === 'r-2' ? 'org-2' : null,
     });
     await db.prisma.usageRecord.createMany({
       data: [row('r-1', 'first-try'), row('r-1', 'answered'), row('r-2', 'other'), row('r-3', null)],
@@ -37,13 +38,13 @@ describe(`migration 0033: a score keeps the model that answered its request (${t
     await db.prisma.$executeRawUnsafe(backfill);
     const got = await db.prisma.feedback.findMany({
       orderBy: { requestId: 'asc' },
-      select: { requestId: true, providerId: true, modelId: true },
+      select: { requestId: true, providerId: true, modelId: true, orgId: true },
     });
     expect(got).toEqual([
-      { requestId: 'r-1', providerId: 'prov-1', modelId: 'answered' },
-      { requestId: 'r-2', providerId: 'prov-1', modelId: 'other' },
-      { requestId: 'r-3', providerId: null, modelId: null },
-      { requestId: 'r-gone', providerId: null, modelId: null },
+      { requestId: 'r-1', providerId: 'prov-1', modelId: 'answered', orgId: null },
+      { requestId: 'r-2', providerId: 'prov-1', modelId: 'other', orgId: 'org-2' },
+      { requestId: 'r-3', providerId: null, modelId: null, orgId: null },
+      { requestId: 'r-gone', providerId: null, modelId: null, orgId: null },
     ]);
   });
 });

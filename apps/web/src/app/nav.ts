@@ -2,6 +2,7 @@ import { Route } from 'lucide-react';
 import {
   AppWindow,
   Building2,
+  ChartColumn,
   Cable,
   Gauge,
   KeyRound,
@@ -26,7 +27,10 @@ export interface NavItem {
   icon: LucideIcon;
   roles: readonly Role[];
   keywords?: string;
-  /** Also for a user who is an owner or admin of an organization (data protection: their own orgs and apps). */
+  /**
+   * Also for a user who is an owner or admin of an organization (data protection: their own orgs and apps; its
+   * usage).
+   */
   orgAdmins?: boolean;
   /** The page's tabs, each its own address: the command palette offers them too. */
   tabs?: readonly { to: string; label: string; keywords?: string }[];
@@ -112,6 +116,14 @@ export const NAV: readonly NavItem[] = [
     keywords: 'orgs teams members spend cap rollover pii',
   },
   { to: '/apps', label: 'Apps', icon: AppWindow, roles: OPS, keywords: 'client applications services' },
+  {
+    to: '/org-usage',
+    label: 'Organization usage',
+    icon: ChartColumn,
+    roles: [],
+    orgAdmins: true,
+    keywords: 'organization team usage spend cost members feedback',
+  },
   {
     to: '/data-protection',
     label: 'Data protection',

@@ -167,6 +167,13 @@ export const routes: RouteObject[] = [
         ),
       },
       {
+        path: 'org-usage',
+        lazy: page(
+          () => import('../features/org-usage/components/org-usage-page'),
+          (m) => m.OrgUsagePage,
+        ),
+      },
+      {
         path: 'data-protection',
         lazy: page(
           () => import('../features/data-protection/components/data-protection-page'),

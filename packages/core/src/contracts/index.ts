@@ -10,7 +10,13 @@ import {
   usersContracts,
 } from './identity.js';
 import { modelsContracts, providersContracts, routingContracts, settingsContracts } from './llm.js';
-import { connectContracts, eventsContracts, myUsageContracts, usageContracts } from './usage.js';
+import {
+  connectContracts,
+  eventsContracts,
+  myUsageContracts,
+  orgUsageContracts,
+  usageContracts,
+} from './usage.js';
 import { dlpContracts } from './dlp.js';
 import { agentsContracts } from './agents.js';
 import { experimentsContracts } from './experiments.js';
@@ -46,6 +52,7 @@ export const CONTRACTS = {
   settings: settingsContracts,
   usage: usageContracts,
   myUsage: myUsageContracts,
+  orgUsage: orgUsageContracts,
   connect: connectContracts,
   dataProtection: dlpContracts,
   events: eventsContracts,

@@ -17,6 +17,7 @@ import {
   llmStatsSchema,
   logDetailSchema,
   logsPageSchema,
+  myOrgsSchema,
   usageResponseSchema,
   userUsagePageSchema,
 } from '../schemas/usage/responses.js';
@@ -172,6 +173,32 @@ export const myUsageContracts = {
     summary: 'My usage as CSV',
     query: exportQuery,
     response: csv,
+  }),
+} as const;
+
+/**
+ * An organization's usage for its owners and admins (and operators): the organizations they administer, and one
+ * organization's usage over a period (the same answer as /llm/usage, its requests only).
+ */
+export const orgUsageContracts = {
+  orgs: defineContract({
+    method: 'get',
+    path: '/api/v1/me/orgs',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: 'The organizations I own or administer (whose usage I may read)',
+    response: { status: 200, description: 'OK', schema: myOrgsSchema },
+  }),
+  usage: defineContract({
+    method: 'get',
+    path: '/api/v1/me/orgs/{id}/usage',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary:
+      "An organization's usage over a period (calls and cost over time, providers, models with their feedback, its members by spend): for its owners and admins, and operators",
+    query: usagePeriodQuery,
+    response: { status: 200, description: 'OK', schema: usageResponseSchema },
+    errors: { 404: 'No such organization, or not one I own or administer' },
   }),
 } as const;
 

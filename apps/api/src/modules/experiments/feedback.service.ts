@@ -28,7 +28,14 @@ export class FeedbackService {
     return this.prisma.usageRecord.findFirst({
       where: { requestId, ...owner },
       orderBy: { id: 'desc' },
-      select: { experimentId: true, variant: true, providerId: true, providerSlug: true, modelId: true },
+      select: {
+        experimentId: true,
+        variant: true,
+        providerId: true,
+        providerSlug: true,
+        modelId: true,
+        orgId: true,
+      },
     });
   }
 
@@ -50,6 +57,7 @@ export class FeedbackService {
       variant: rec.variant,
       providerId: rec.providerId,
       modelId: rec.modelId,
+      orgId: rec.orgId,
       gatewayKeyId: caller.keyId,
       userId: caller.userId,
     };

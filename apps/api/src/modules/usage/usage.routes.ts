@@ -1,4 +1,10 @@
-import { myUsageContracts, usageContracts, type ExportQuery, type UsagePeriod } from '@switchyard/core';
+import {
+  myUsageContracts,
+  orgUsageContracts,
+  usageContracts,
+  type ExportQuery,
+  type UsagePeriod,
+} from '@switchyard/core';
 import { Router, type Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { attachmentDisposition } from '../../http/content-disposition.js';
@@ -10,7 +16,8 @@ import { UsageService } from './usage.service.js';
 
 /**
  * The read side: /api/v1/llm/{usage,stats,live,usage/users,logs,errors,export} for operators and
- * /api/v1/me/{usage,live,logs,export} for everyone's own traffic. A user never reads another user's usage.
+ * /api/v1/me/{usage,live,logs,export} for everyone's own traffic, /api/v1/me/orgs[/{id}/usage] for the organizations
+ * a user owns or administers. A user never reads another user's usage outside an organization they administer.
  */
 export function usageRoutes(ctx: AppContext): Router {
   const svc = new UsageService(ctx);
@@ -71,6 +78,10 @@ export function usageRoutes(ctx: AppContext): Router {
     logs: ({ query, res }) => svc.logs(query, self(res)),
     log: ({ params, res }) => svc.log(params.id, self(res)),
     export: ({ query, res }) => exportCsv(query, res, true),
+  });
+  mountContracts(r, orgUsageContracts, {
+    orgs: async ({ res }) => ({ data: await svc.administeredOrgs(currentAuth(res).user.id) }),
+    usage: ({ params, query, res }) => svc.orgUsage(currentAuth(res).user, params.id, query.period),
   });
   return r;
 }

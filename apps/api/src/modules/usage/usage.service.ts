@@ -9,6 +9,9 @@ import {
   type ExportQuery,
   type LogDetail,
   type LogFeedback,
+  type MyOrgs,
+  type Role,
+  can,
   type StoredTrace,
   type LogRecord,
   type LogsPage,
@@ -63,9 +66,10 @@ function clientOfDetails(details: unknown): { tool: string; version: string | nu
   return { tool, version: typeof version === 'string' ? version : null };
 }
 
-/** Whose usage a query covers: everything (operators) or one user's own. */
+/** Whose usage a query covers: everything (operators), one user's own, or one organization's (its admins). */
 export interface UsageScope {
   userId?: string;
+  orgId?: string;
 }
 
 interface SeriesRow {
@@ -86,12 +90,17 @@ export class UsageService {
   constructor(private readonly ctx: AppContext) {}
 
   #userFilter(scope: UsageScope) {
+    if (scope.orgId) return Prisma.sql` AND "orgId" = ${scope.orgId}`;
     return scope.userId ? Prisma.sql` AND "userId" = ${scope.userId}` : Prisma.empty;
   }
 
-  /** The rollup a bucket reads: hourly for the 7-day view, daily (much smaller) for everything longer. */
-  #rollup(bucket: 'hour' | 'day' | 'week') {
-    return bucket === 'hour'
+  /**
+   * The rollup a bucket reads: hourly for the 7-day view, daily (much smaller) for everything longer. An
+   * organization's usage always reads the hourly rollup (the daily one has no organization; the hourly one is
+   * indexed by organization and hour, so an organization reads only its own rows).
+   */
+  #rollup(bucket: 'hour' | 'day' | 'week', scope: UsageScope = {}) {
+    return bucket === 'hour' || scope.orgId
       ? { table: Prisma.raw('"UsageHourly"'), time: Prisma.raw('"hour"') }
       : { table: Prisma.raw('"UsageDaily"'), time: Prisma.raw('"day"') };
   }
@@ -101,10 +110,50 @@ export class UsageService {
     const days = periodDays(period);
     const bucket = bucketForPeriod(period);
     if (days !== null) return truncate(now - days * DAY + STEP[bucket], bucket);
+    const { table, time } = this.#rollup('day', scope);
     const [row] = await this.ctx.prisma.$queryRaw<
       { first: Date | null }[]
-    >`SELECT min("day") AS first FROM "UsageDaily" WHERE true${this.#userFilter(scope)}`;
+    >`SELECT min(${time}) AS first FROM ${table} WHERE true${this.#userFilter(scope)}`;
     return truncate(row?.first ? row.first.getTime() : now, bucket);
+  }
+
+  /**
+   * The organizations `userId` owns (its owner, or a member with the role "owner") or administers (role "admin"):
+   * whose usage they may read (GET /me/orgs/{id}/usage), by name.
+   */
+  async administeredOrgs(userId: string): Promise<MyOrgs['data']> {
+    const orgs = await this.ctx.prisma.organization.findMany({
+      where: {
+        OR: [{ ownerId: userId }, { members: { some: { userId, role: { in: ['owner', 'admin'] } } } }],
+      },
+      select: {
+        id: true,
+        name: true,
+        slug: true,
+        ownerId: true,
+        members: { where: { userId }, select: { role: true } },
+      },
+      orderBy: [{ name: 'asc' }, { id: 'asc' }],
+    });
+    return orgs.map((o) => ({
+      id: o.id,
+      name: o.name,
+      slug: o.slug,
+      role: o.ownerId === userId || o.members[0]?.role === 'owner' ? 'owner' : 'admin',
+    }));
+  }
+
+  /**
+   * One organization's usage (as `usage`, its requests only) for its owners and admins, and operators; a 404 for
+   * anyone else (an organization they do not administer is not shown to exist).
+   */
+  async orgUsage(actor: { id: string; role: Role }, orgId: string, period: UsagePeriod) {
+    const operator = can(actor.role, 'usage:read-any');
+    const visible = operator
+      ? await this.ctx.prisma.organization.findUnique({ where: { id: orgId }, select: { id: true } })
+      : (await this.administeredOrgs(actor.id)).find((o) => o.id === orgId);
+    if (!visible) throw AppError.notFound('Organization');
+    return this.usage(period, { orgId });
   }
 
   /** Calls and cost over time (continuous buckets), cost and health by provider, popular models, top users. */
@@ -114,7 +163,7 @@ export class UsageService {
     const sinceDate = new Date(since);
     const uf = this.#userFilter(scope);
     const trunc = Prisma.raw(`'${bucket}'`);
-    const { table, time } = this.#rollup(bucket);
+    const { table, time } = this.#rollup(bucket, scope);
     const [series, providers, models, users, totals] = await Promise.all([
       this.ctx.prisma.$queryRaw<SeriesRow[]>`
         SELECT date_trunc(${trunc}, ${time} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS t, sum("requests") AS requests, sum("errors") AS errors,
@@ -145,7 +194,7 @@ export class UsageService {
         ? Promise.resolve([])
         : this.ctx.prisma.$queryRaw<{ userId: string; requests: unknown; cost: unknown }[]>`
         SELECT "userId", sum("requests") AS requests, sum("costUsd") AS cost
-        FROM ${table} WHERE ${time} >= ${sinceDate} AND "userId" <> '' GROUP BY 1 ORDER BY cost DESC, requests DESC LIMIT 10`,
+        FROM ${table} WHERE ${time} >= ${sinceDate} AND "userId" <> ''${uf} GROUP BY 1 ORDER BY cost DESC, requests DESC LIMIT 10`,
       this.ctx.prisma.$queryRaw<
         {
           requests: unknown;
@@ -240,7 +289,7 @@ export class UsageService {
   /**
    * The scores given since `since` (POST /v1/feedback; a replaced score counts once, when it was last given) to
    * requests each of `models` answered, by `providerId/modelId`: operators see every score, a user those given with
-   * their keys (their own requests).
+   * their keys (their own requests), an organization's admins those given to its requests.
    */
   async #ratings(models: { providerId: string; modelId: string }[], since: Date, scope: UsageScope) {
     const out = new Map<string, { ratings: number; meanScore: number }>();
@@ -250,7 +299,7 @@ export class UsageService {
       where: {
         updatedAt: { gte: since },
         OR: models.map((m) => ({ providerId: m.providerId, modelId: m.modelId })),
-        ...(scope.userId ? { userId: scope.userId } : {}),
+        ...(scope.orgId ? { orgId: scope.orgId } : scope.userId ? { userId: scope.userId } : {}),
       },
       _count: { _all: true },
       _avg: { score: true },

@@ -360,3 +360,17 @@ export const costForecastSchema = z.strictObject({
   ),
 });
 export type CostForecast = z.infer<typeof costForecastSchema>;
+
+/** `GET /me/orgs`: the organizations the caller owns or administers. */
+export const myOrgsSchema = z.strictObject({
+  data: z.array(
+    z.strictObject({
+      id: z.string(),
+      name: z.string(),
+      slug: z.string(),
+      /** The caller's role in it. */
+      role: z.enum(['owner', 'admin']),
+    }),
+  ),
+});
+export type MyOrgs = z.infer<typeof myOrgsSchema>;

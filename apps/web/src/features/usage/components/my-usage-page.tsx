@@ -1,8 +1,6 @@
 import { Download } from 'lucide-react';
 import { useOutletContext } from 'react-router';
-import { BarChart, themeColor } from '../../../components/charts';
 import { Button } from '../../../components/ui/button';
-import { Card } from '../../../components/ui/card';
 import { LoadMore } from '../../../components/ui/load-more';
 import { FilterBar, PageHeader } from '../../../components/ui/page';
 import { Stat } from '../../../components/ui/stat';
@@ -14,11 +12,10 @@ import { useMyLogs } from '../../logs/api/get-my-logs';
 import { LogDrawer } from '../../logs/components/log-drawer';
 import { LogsTable } from '../../logs/components/logs-table';
 import { useMyUsage } from '../api/get-my-usage';
-import { bucketLabel } from '../chart-data';
 import { ExportDialog } from './export-dialog';
 import { CostReportButton } from './cost-report-button';
 import { PERIOD_OPTIONS, PeriodTabs, usePeriod } from './period-tabs';
-import { ratingsLabel } from '../ratings';
+import { CallsCard } from './calls-card';
 
 /** Everyone's own traffic: totals (with what BYOK saved), calls over time, recent requests with their trace, CSV export. */
 export function MyUsagePage({ home = false }: { home?: boolean }) {
@@ -94,60 +91,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
               hint={`${plural(t!.cacheHits, 'call')} answered from the cache`}
             />
           </div>
-          <Card className="hover:border-border">
-            <h3 className="mb-2 font-medium">Calls over time</h3>
-            {t!.requests === 0 ? (
-              <p className="text-sm text-muted">No calls in this period.</p>
-            ) : (
-              <BarChart
-                label={`Calls per ${usage.data.bucket} over ${periodSpan}`}
-                data={{
-                  labels: usage.data.series.map((p) => bucketLabel(p.t, usage.data.bucket)),
-                  datasets: [
-                    // Stacked: errors are part of the requests, so the bar's height is all calls.
-                    {
-                      label: 'Succeeded',
-                      data: usage.data.series.map((p) => p.requests - p.errors),
-                      backgroundColor: '#3b82f6',
-                    },
-                    {
-                      label: 'Errors',
-                      data: usage.data.series.map((p) => p.errors),
-                      backgroundColor: '#ef4444',
-                    },
-                  ],
-                }}
-                options={{
-                  scales: {
-                    x: {
-                      stacked: true,
-                      ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 },
-                      grid: { display: false },
-                    },
-                    y: {
-                      stacked: true,
-                      beginAtZero: true,
-                      ticks: { precision: 0, maxTicksLimit: 6 },
-                      grid: { color: themeColor('border') },
-                    },
-                  },
-                }}
-              />
-            )}
-            {usage.data.byModel.length ? (
-              <>
-                <p className="mt-3 text-xs text-muted">Your top models by calls (up to 10)</p>
-                <ul aria-label="Top models" className="mt-1 flex flex-wrap gap-2 text-xs">
-                  {usage.data.byModel.map((m) => (
-                    <li key={m.ref} className="rounded-lg bg-surface-2 px-2 py-1">
-                      <code>{m.ref}</code> · {plural(m.requests, 'call')} · {formatUsd(m.costUsd)}
-                      {ratingsLabel(m.feedback) ? ` · ${ratingsLabel(m.feedback)}` : ''}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : null}
-          </Card>
+          <CallsCard usage={usage.data} periodSpan={periodSpan} whose="Your" />
         </>
       )}
       <section aria-label="My recent requests">

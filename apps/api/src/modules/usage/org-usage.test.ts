@@ -1,0 +1,165 @@
+// An organization's usage for its owners and admins: GET /api/v1/me/orgs and /api/v1/me/orgs/{id}/usage, on a real
+// database with requests sent through the proxy to a real HTTP mock upstream.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateGatewayKey } from '../../lib/key-format.js';
+import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+
+let env: ProxyEnv;
+let admin: string;
+let viewer: string;
+let lead: string; // the proxy env's user: admin of "Team A"
+let member: { token: string; key: string; id: string }; // a plain member of "Team A"
+let outsider: { token: string; key: string; id: string }; // owner of "Team B"
+let teamA: string;
+let teamB: string;
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function userWithKey(name: string) {
+  const u = await env.t.createUser('user');
+  const k = generateGatewayKey();
+  await env.t.app.ctx.prisma.gatewayKey.create({
+    data: { keyHash: k.hash, prefix: k.prefix, name, ownerType: 'user', userId: u.id },
+  });
+  const token = (await env.t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }))
+    .body.token as string;
+  return { token, key: k.key, id: u.id };
+}
+
+async function chat(key: string, model = 'up-openai/gpt-test') {
+  const res = await fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
+  });
+  await res.text();
+  expect(res.status).toBe(200);
+  return res.headers.get('x-request-id')!;
+}
+
+beforeAll(async () => {
+  env = await createProxyEnv();
+  const { prisma } = env.t.app.ctx;
+  admin = await env.t.tokenFor('admin');
+  viewer = await env.t.tokenFor('viewer');
+  const u = await prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } });
+  lead = (await env.t.http.post('/api/v1/auth/login').send({ email: u.email, password: env.userPassword }))
+    .body.token as string;
+  member = await userWithKey('member key');
+  outsider = await userWithKey('outsider key');
+  teamA = (await prisma.organization.create({ data: { name: 'Team A', slug: 'team-a' } })).id;
+  teamB = (
+    await prisma.organization.create({ data: { name: 'Team B', slug: 'team-b', ownerId: outsider.id } })
+  ).id;
+  await prisma.organizationMember.createMany({
+    data: [
+      { orgId: teamA, userId: env.ids.user, role: 'admin' },
+      { orgId: teamA, userId: member.id, role: 'member' },
+      { orgId: teamB, userId: outsider.id, role: 'member' },
+    ],
+  });
+  await env.t.app.routing.reload();
+}, 180_000);
+afterAll(async () => {
+  await env?.close();
+});
+
+interface Usage {
+  totals: { requests: number; costUsd: number };
+  series: { requests: number }[];
+  byModel: { ref: string; requests: number; feedback: { ratings: number; meanScore: number } | null }[];
+  topUsers: { userId: string; requests: number }[];
+}
+
+describe("an organization's usage", () => {
+  it('lists the organizations a user owns or administers, with their role; a plain member sees none', async () => {
+    const mine = await env.t.http.get('/api/v1/me/orgs').set(as(lead)).expect(200);
+    expect(mine.body).toEqual({ data: [{ id: teamA, name: 'Team A', slug: 'team-a', role: 'admin' }] });
+    // The owner by the organization's owner field (a membership as "member" does not lower it).
+    const owner = await env.t.http.get('/api/v1/me/orgs').set(as(outsider.token)).expect(200);
+    expect(owner.body.data).toEqual([{ id: teamB, name: 'Team B', slug: 'team-b', role: 'owner' }]);
+    expect((await env.t.http.get('/api/v1/me/orgs').set(as(member.token)).expect(200)).body.data).toEqual([]);
+    await env.t.http.get('/api/v1/me/orgs').expect(401);
+  });
+
+  it("gives the organization's own requests, its members by spend and its models' feedback; nothing of another's", async () => {
+    const leadIds = [await chat(env.userKey), await chat(env.userKey)];
+    await chat(member.key, 'up-anthropic/claude-test');
+    await chat(outsider.key);
+    await chat(outsider.key);
+    await chat(outsider.key);
+    const fb = await fetch(`${env.url}/v1/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+      body: JSON.stringify({ request_id: leadIds[0], score: 0.5 }),
+    });
+    expect(fb.status).toBe(200);
+    // The outsider's score of their own request belongs to Team B.
+    const outsiderLogs = await env.t.http.get('/api/v1/me/logs?limit=5').set(as(outsider.token)).expect(200);
+    const theirs = (outsiderLogs.body.data as { requestId: string }[])[0]!.requestId;
+    await fetch(`${env.url}/v1/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${outsider.key}` },
+      body: JSON.stringify({ request_id: theirs, score: 0 }),
+    });
+    await env.flushUsage();
+
+    for (const period of ['7d', '30d', '90d', 'all']) {
+      const r = await env.t.http
+        .get(`/api/v1/me/orgs/${teamA}/usage?period=${period}`)
+        .set(as(lead))
+        .expect(200);
+      const u = r.body as Usage;
+      expect(u.totals.requests, period).toBe(3);
+      expect(
+        u.series.reduce((n, p) => n + p.requests, 0),
+        period,
+      ).toBe(3);
+      expect(new Map(u.byModel.map((m) => [m.ref, m.requests])), period).toEqual(
+        new Map([
+          ['up-openai/gpt-test', 2],
+          ['up-anthropic/claude-test', 1],
+        ]),
+      );
+      expect(u.byModel.find((m) => m.ref === 'up-openai/gpt-test')?.feedback, period).toEqual({
+        ratings: 1,
+        meanScore: 0.5,
+      });
+      expect(new Map(u.topUsers.map((t) => [t.userId, t.requests])), period).toEqual(
+        new Map([
+          [env.ids.user, 2],
+          [member.id, 1],
+        ]),
+      );
+    }
+    // Team B's owner reads Team B: their three requests and their own score, none of Team A's.
+    const b = (
+      await env.t.http.get(`/api/v1/me/orgs/${teamB}/usage?period=7d`).set(as(outsider.token)).expect(200)
+    ).body as Usage;
+    expect(b.totals.requests).toBe(3);
+    expect(b.byModel).toEqual([
+      expect.objectContaining({
+        ref: 'up-openai/gpt-test',
+        requests: 3,
+        feedback: { ratings: 1, meanScore: 0 },
+      }),
+    ]);
+  });
+
+  it('is a 404 for an organization the caller does not administer or that does not exist; operators read any', async () => {
+    for (const [token, org] of [
+      [lead, teamB],
+      [member.token, teamA],
+      [outsider.token, teamA],
+      [lead, 'no-such-org'],
+    ] as const) {
+      const r = await env.t.http.get(`/api/v1/me/orgs/${org}/usage?period=7d`).set(as(token)).expect(404);
+      expect(JSON.stringify(r.body)).not.toContain('Team');
+    }
+    for (const token of [admin, viewer]) {
+      const r = await env.t.http.get(`/api/v1/me/orgs/${teamA}/usage?period=7d`).set(as(token)).expect(200);
+      expect((r.body as Usage).totals.requests).toBe(3);
+    }
+    await env.t.http.get(`/api/v1/me/orgs/no-such-org/usage?period=7d`).set(as(admin)).expect(404);
+    await env.t.http.get(`/api/v1/me/orgs/${teamA}/usage?period=1y`).set(as(lead)).expect(400);
+  });
+});
