@@ -173,13 +173,39 @@ export function cachedChat(
   });
 }
 
-/** Another user of the env with a gateway key of their own (routing reloaded): the key, to call as them. */
-export async function otherUserKey(env: ProxyEnv, name = 'other'): Promise<string> {
+/**
+ * Another user of the env with a gateway key of their own (routing reloaded): their id, the key to call as them,
+ * and a session token to read the admin API as them.
+ */
+export async function otherUser(
+  env: ProxyEnv,
+  name = 'other',
+): Promise<{ id: string; key: string; token: string }> {
   const other = await env.t.createUser('user');
   const k = generateGatewayKey();
   await env.t.app.ctx.prisma.gatewayKey.create({
     data: { keyHash: k.hash, prefix: k.prefix, name, ownerType: 'user', userId: other.id },
   });
   await env.t.app.routing.reload();
-  return k.key;
+  const login = await env.t.http
+    .post('/api/v1/auth/login')
+    .send({ email: other.email, password: other.password });
+  return { id: other.id, key: k.key, token: login.body.token as string };
+}
+
+/** Another user of the env with a gateway key of their own (routing reloaded): the key, to call as them. */
+export async function otherUserKey(env: ProxyEnv, name = 'other'): Promise<string> {
+  return (await otherUser(env, name)).key;
+}
+
+/** A one-message chat completion through the proxy with `key`; expects a 200 and gives its x-request-id. */
+export async function chatFor(env: ProxyEnv, key: string, model = 'up-openai/gpt-test'): Promise<string> {
+  const res = await fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
+  });
+  await res.text();
+  if (res.status !== 200) throw new Error(`chat ${model}: HTTP ${res.status}`);
+  return res.headers.get('x-request-id')!;
 }

@@ -2,8 +2,7 @@
 // model that answered, the usage view gives each model's ratings and mean score for the period, and the request's
 // log shows its scores. Real database, real HTTP mock upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGatewayKey } from '../../lib/key-format.js';
-import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+import { chatFor, createProxyEnv, otherUser, type ProxyEnv } from '../../test/proxy-env.js';
 
 let env: ProxyEnv;
 let admin: string;
@@ -20,31 +19,13 @@ beforeAll(async () => {
     await env.t.http.post('/api/v1/auth/login').send({ email: u.email, password: env.userPassword })
   ).body.token as string;
   // A second user, with a key and a sign-in of their own.
-  const other = await env.t.createUser('user');
-  const k = generateGatewayKey();
-  await env.t.app.ctx.prisma.gatewayKey.create({
-    data: { keyHash: k.hash, prefix: k.prefix, name: 'other', ownerType: 'user', userId: other.id },
-  });
-  await env.t.app.routing.reload();
-  otherKey = k.key;
-  otherToken = (
-    await env.t.http.post('/api/v1/auth/login').send({ email: other.email, password: other.password })
-  ).body.token as string;
+  ({ key: otherKey, token: otherToken } = await otherUser(env));
 }, 180_000);
 afterAll(async () => {
   await env?.close();
 });
 
-async function chat(model: string, key = env.userKey): Promise<string> {
-  const res = await fetch(`${env.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
-  });
-  await res.text();
-  expect(res.status).toBe(200);
-  return res.headers.get('x-request-id')!;
-}
+const chat = (model: string, key = env.userKey) => chatFor(env, key, model);
 
 async function feedback(body: unknown, key = env.userKey) {
   const res = await fetch(`${env.url}/v1/feedback`, {

@@ -1,8 +1,7 @@
 // An organization's usage for its owners and admins: GET /api/v1/me/orgs and /api/v1/me/orgs/{id}/usage, on a real
 // database with requests sent through the proxy to a real HTTP mock upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGatewayKey } from '../../lib/key-format.js';
-import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+import { chatFor, createProxyEnv, otherUser, type ProxyEnv } from '../../test/proxy-env.js';
 
 let env: ProxyEnv;
 let admin: string;
@@ -14,27 +13,7 @@ let teamA: string;
 let teamB: string;
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
-async function userWithKey(name: string) {
-  const u = await env.t.createUser('user');
-  const k = generateGatewayKey();
-  await env.t.app.ctx.prisma.gatewayKey.create({
-    data: { keyHash: k.hash, prefix: k.prefix, name, ownerType: 'user', userId: u.id },
-  });
-  const token = (await env.t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password }))
-    .body.token as string;
-  return { token, key: k.key, id: u.id };
-}
-
-async function chat(key: string, model = 'up-openai/gpt-test') {
-  const res = await fetch(`${env.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
-  });
-  await res.text();
-  expect(res.status).toBe(200);
-  return res.headers.get('x-request-id')!;
-}
+const chat = (key: string, model = 'up-openai/gpt-test') => chatFor(env, key, model);
 
 beforeAll(async () => {
   env = await createProxyEnv();
@@ -44,8 +23,8 @@ beforeAll(async () => {
   const u = await prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } });
   lead = (await env.t.http.post('/api/v1/auth/login').send({ email: u.email, password: env.userPassword }))
     .body.token as string;
-  member = await userWithKey('member key');
-  outsider = await userWithKey('outsider key');
+  member = await otherUser(env, 'member key');
+  outsider = await otherUser(env, 'outsider key');
   teamA = (await prisma.organization.create({ data: { name: 'Team A', slug: 'team-a' } })).id;
   teamB = (
     await prisma.organization.create({ data: { name: 'Team B', slug: 'team-b', ownerId: outsider.id } })
