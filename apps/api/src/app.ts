@@ -344,9 +344,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     cors: CorsPolicy.of(env.CORS_ORIGINS),
     tracing,
     // A score may arrive before its request's usage record is written: the queue is written first then.
-    feedback: new FeedbackService(db.prisma, async () => {
-      if (usage.depth > 0) await usage.flush();
-    }).record,
+    feedback: new FeedbackService(
+      db.prisma,
+      async () => {
+        if (usage.depth > 0) await usage.flush();
+      },
+      env.USAGE_FLUSH_INTERVAL_MS,
+    ).record,
     cache: responseCache.runtime,
     endpointCooldowns: new EndpointCooldowns({
       store: routing.store,

@@ -19,7 +19,7 @@ import { RedisStateStore } from './router/redis-state-store.js';
 import type { StateStore } from './router/state-store.js';
 import { createTestDatabase, type TestDatabase } from './test/db.js';
 import { startMockUpstream } from './test/mock-upstream.js';
-import { MASTER_KEY, createProxyEnv, type ProxyEnv } from './test/proxy-env.js';
+import { MASTER_KEY, chatFor, createProxyEnv, type ProxyEnv } from './test/proxy-env.js';
 import {
   REDIS_TEST_URL,
   dropPrefix,
@@ -452,5 +452,44 @@ describe('config propagation over PostgreSQL LISTEN/NOTIFY (no Redis)', () => {
       1500,
       50,
     );
+  });
+});
+
+describe('feedback across instances', () => {
+  // Instance A writes its usage queue every 800 ms: a score sent to B right after A answered finds no record yet.
+  let a: ProxyEnv;
+  let b: Instance;
+
+  beforeAll(async () => {
+    a = await createProxyEnv({ env: { USAGE_FLUSH_INTERVAL_MS: '800' } });
+    b = await startInstance(a, { GATEWAY_MASTER_KEY: MASTER_KEY, USAGE_FLUSH_INTERVAL_MS: '800' }, Date.now);
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  const score = (base: string, requestId: string) =>
+    fetch(`${base}/v1/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${a.userKey}` },
+      body: JSON.stringify({ request_id: requestId, score: 1 }),
+    });
+
+  it('a score sent to B for a request A answered a moment ago lands once A has written it', async () => {
+    const requestId = await chatFor(a, a.userKey);
+    const fb = await score(b.url, requestId);
+    expect(fb.status, await fb.clone().text()).toBe(200);
+    expect(await fb.json()).toMatchObject({ request_id: requestId, model: 'up-openai/gpt-test' });
+  });
+
+  it('an unknown id is a 404 without waiting when it carries no time, or a time long past', async () => {
+    for (const id of ['client-chosen-id', '00000000-0001-7000-8000-000000000000']) {
+      const t0 = Date.now();
+      const fb = await score(b.url, id);
+      expect(fb.status, id).toBe(404);
+      expect(Date.now() - t0, id).toBeLessThan(700);
+    }
   });
 });

@@ -19,3 +19,10 @@ export function newRequestId(now: number = Date.now()): string {
   }
   return lastPrefix + randomUUID().slice(15); // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx: from after its version digit
 }
+
+const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** When a UUIDv7 request id (the gateway's own, or a client's) was made, in ms since the epoch; null for any other id. */
+export function requestIdTime(id: string): number | null {
+  return V7.test(id) ? parseInt(id.slice(0, 8) + id.slice(9, 13), 16) : null;
+}

@@ -1,19 +1,48 @@
 import type { FeedbackBody, FeedbackResult } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
+import { requestIdTime } from '../../proxy/request-id.js';
 import type { ProxyCaller } from '../../router/types.js';
+
+/** A request id made longer ago than this is not waited for: its record is written by now wherever it was. */
+const RECENT_MS = 15 * 60_000;
+/** The longest wait for another instance's queue (whatever USAGE_FLUSH_INTERVAL_MS says). */
+const MAX_WAIT_MS = 5_000;
 
 /**
  * `POST /v1/feedback`: a caller scores one of its own requests (same gateway key, or the key's user; the master key
  * its own requests), whether or not an experiment routed it. One score per request per key; a later one replaces
  * it. The request's usage record is found by its request-id index; when it is not written yet, this instance's
- * queued records are written first and the lookup runs once more. The score keeps the request's experiment and
- * variant (the experiment's results) and the provider and model that answered it (the usage view's ratings).
+ * queued records are written first and the lookup runs once more; for a recent gateway-made id (a UUIDv7) it runs
+ * once more after every instance has written its queue (behind a load balancer another one may have answered the
+ * request). The score keeps the request's experiment and variant (the experiment's results), and the provider,
+ * model and organization of the request (the usage views' ratings).
  */
 export class FeedbackService {
+  /**
+   * @param flushUsage writes this instance's queued usage records.
+   * @param writeIntervalMs how often every instance writes its queue (USAGE_FLUSH_INTERVAL_MS): a record queued on
+   *   another instance is in the database within it.
+   */
   constructor(
     private readonly prisma: PrismaClient,
     private readonly flushUsage: () => Promise<void>,
+    private readonly writeIntervalMs = 1000,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((r) => setTimeout(r, ms).unref()),
   ) {}
+
+  /**
+   * How long to wait before looking for a request once more when neither the database nor this instance's queue
+   * has it: the time another instance may still hold its record, when the id is a UUIDv7 (the gateway's own) made
+   * in the last 15 minutes; 0 for any other id (a client's own, or an old one), which is looked for no further.
+   */
+  #waitForOthers(requestId: string): number {
+    const made = requestIdTime(requestId);
+    if (made === null) return 0;
+    const age = Date.now() - made;
+    if (age > RECENT_MS || age < -60_000) return 0;
+    return Math.min(MAX_WAIT_MS, this.writeIntervalMs + 250);
+  }
 
   #find(caller: ProxyCaller, requestId: string) {
     const owner =
@@ -44,6 +73,12 @@ export class FeedbackService {
     let rec = await this.#find(caller, b.request_id);
     if (!rec) {
       await this.flushUsage();
+      rec = await this.#find(caller, b.request_id);
+    }
+    // Behind a load balancer the request may have been answered by another instance that has not written it yet.
+    const wait = rec ? 0 : this.#waitForOthers(b.request_id);
+    if (wait > 0) {
+      await this.sleep(wait);
       rec = await this.#find(caller, b.request_id);
     }
     if (!rec) return null;
