@@ -15,6 +15,7 @@ import { createLogger } from '../lib/logger.js';
 import { SecretBox } from '../lib/secrets.js';
 import { loadSecretsKey } from '../lib/secrets-key.js';
 import {
+  ConfigApplyError,
   ConfigFileError,
   ConfigFileService,
   formatPlan,
@@ -87,6 +88,10 @@ export async function runConfigCommand(svc: ConfigFileService, args: string[], i
           .map((i) => `  ${i.path}: ${i.message}`)
           .join('\n')}\n`,
       );
+      return 1;
+    }
+    if (err instanceof ConfigApplyError) {
+      io.stderr(`switchyard: ${positional[0]} was applied in part: ${err.report()}\n`);
       return 1;
     }
     io.stderr(`switchyard: ${(err as Error).message}\n`);

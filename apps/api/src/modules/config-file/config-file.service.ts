@@ -83,6 +83,38 @@ export class ConfigFileError extends Error {
   }
 }
 
+/**
+ * A change failed after the file was checked and earlier changes were made (the database refused a write, or went
+ * away): those stay (each was its own transaction, audited) and the rest was not tried. Applying the file again
+ * makes only what still differs.
+ */
+export class ConfigApplyError extends Error {
+  constructor(
+    readonly applied: ConfigChange[],
+    readonly failed: ConfigChange,
+    readonly notApplied: ConfigChange[],
+    override readonly cause: unknown,
+  ) {
+    super(
+      `stopped at ${changeLine(failed)} (change ${applied.length + 1} of ${applied.length + 1 + notApplied.length}): ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+    );
+  }
+
+  /** The report: what failed and why, what was applied (kept) and what was not, and what to do. */
+  report(): string {
+    const list = (cs: ConfigChange[]) =>
+      cs.length ? cs.map((c) => `  ${changeLine(c)}`).join('\n') : '  nothing';
+    return [
+      this.message,
+      `applied (kept):\n${list(this.applied)}`,
+      `not applied:\n${list([this.failed, ...this.notApplied])}`,
+      'Fix the cause and apply the file again: it makes only what still differs.',
+    ].join('\n');
+  }
+}
+
 export type ConfigKind =
   | 'routing'
   | 'provider'
@@ -462,7 +494,20 @@ export class ConfigFileService {
   async apply(file: ConfigFile, o: { prune?: boolean; dryRun?: boolean } = {}): Promise<ConfigPlan> {
     const { steps, changes } = await this.#steps(file, o.prune ?? false);
     if (o.dryRun) return { changes };
-    for (const s of steps) await s.run();
+    for (const [i, s] of steps.entries()) {
+      try {
+        await s.run();
+      } catch (err) {
+        // What was made is the file's: marked as managed like after a whole apply (when the database lets us).
+        await this.#markManaged(file).catch(() => {});
+        throw new ConfigApplyError(
+          steps.slice(0, i).map((x) => x.change),
+          s.change,
+          steps.slice(i + 1).map((x) => x.change),
+          err,
+        );
+      }
+    }
     await this.#markManaged(file);
     return { changes };
   }
@@ -908,16 +953,22 @@ const show = (v: unknown) => {
 };
 
 /** A plan as the CLI prints it: one line per change (`+` create, `~` update, `-` delete), or "no changes". */
+const SIGN = { create: '+', update: '~', delete: '-' } as const;
+
+/** "+ provider x", "~ model p/m", "- alias a": one change's head line. */
+function changeLine(c: ConfigChange): string {
+  return `${SIGN[c.action]} ${c.kind} ${c.name}`;
+}
+
 export function formatPlan(plan: ConfigPlan, o: { prune?: boolean } = {}): string {
   if (!plan.changes.length) return 'no changes';
-  const sign = { create: '+', update: '~', delete: '-' } as const;
   const sorted = [...plan.changes].sort(
     (a, b) =>
       (a.action === 'delete' ? 1 : 0) - (b.action === 'delete' ? 1 : 0) ||
       KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind),
   );
   const lines = sorted.map((c) => {
-    const head = `${sign[c.action]} ${c.kind} ${c.name}`;
+    const head = changeLine(c);
     if (c.action === 'delete') return `${head} (not in the file${o.prune === false ? '' : '; --prune'})`;
     if (c.action === 'create') return head;
     return `${head}: ${c.fields.map((f) => `${f.field} ${show(f.before)} -> ${show(f.after)}`).join(', ')}`;
@@ -952,6 +1003,8 @@ export async function applyConfigFileAtStart(
       throw new Error(
         `CONFIG_FILE ${path} cannot be applied (nothing was changed):\n${err.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
       );
+    if (err instanceof ConfigApplyError)
+      throw new Error(`CONFIG_FILE ${path} was applied in part: ${err.report()}`);
     throw err;
   }
 }

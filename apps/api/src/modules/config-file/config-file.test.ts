@@ -617,6 +617,52 @@ describe('config export and apply', () => {
     );
   });
 
+  it('a change that fails mid-apply says what was applied (kept, marked managed), what failed and what was not; a second apply finishes', async () => {
+    const { prisma } = t.app.ctx;
+    const doc = await exported();
+    doc.providers.push({
+      slug: 'half-way',
+      type: 'openai',
+      name: 'Half way',
+      baseUrl: 'https://api.half.example/v1',
+    });
+    doc.aliases.push({ name: 'half.chat', targets: [{ ref: 'mock/mock-small' }] });
+    doc.aliases.push({ name: 'half.code', targets: [{ ref: 'mock/mock-small' }] });
+    const text = stringify(doc);
+    // The database refuses new aliases (as a full disk or a lost connection would, after the checks passed).
+    await prisma.$executeRawUnsafe(
+      `CREATE FUNCTION refuse_alias() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql`,
+    );
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_alias BEFORE INSERT ON "Alias" FOR EACH ROW EXECUTE FUNCTION refuse_alias()`,
+    );
+    try {
+      const r = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': text });
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toContain('nothing was changed');
+      expect(r.stderr).toContain('f.yaml was applied in part: stopped at + alias half.chat (change 2 of 3):');
+      expect(r.stderr).toContain('disk full');
+      expect(r.stderr).toContain('applied (kept):\n  + provider half-way');
+      expect(r.stderr).toContain('not applied:\n  + alias half.chat\n  + alias half.code');
+      expect(r.stderr).toContain('apply the file again');
+      // What was applied stays, and is marked as the file's.
+      const p = await prisma.provider.findUniqueOrThrow({ where: { slug: 'half-way' } });
+      expect(p.managedByConfig).toBe(true);
+      expect(await prisma.alias.count({ where: { name: { startsWith: 'half.' } } })).toBe(0);
+      // At start (CONFIG_FILE) the same report fails the start.
+      await expect(applyConfigFileAtStart(svc, 'f.yaml', () => text)).rejects.toThrow(
+        /CONFIG_FILE f\.yaml was applied in part: stopped at \+ alias half\.chat \(change 1 of 2\)/,
+      );
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_alias ON "Alias"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION refuse_alias()`);
+    }
+    const again = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': text });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('+ alias half.chat\n+ alias half.code\n2 changes');
+    expect(await prisma.alias.count({ where: { name: { startsWith: 'half.' } } })).toBe(2);
+  });
+
   it('formats a plan with a count per action', () => {
     expect(formatPlan({ changes: [] })).toBe('no changes');
     expect(
