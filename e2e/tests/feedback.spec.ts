@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { apiCall, apiToken, createUser, signIn, unique } from './helpers';
 
@@ -49,4 +50,15 @@ test('a score for a plain request shows on the usage page and in its log', async
   await expect(entry).toContainText('score 0.75');
   await expect(entry).toContainText(`“helpful ${suffix}”`);
   await expect(entry).toContainText(`fb ${suffix}`);
+  // The drawer with its Feedback section: no serious or critical accessibility violation.
+  await page.waitForTimeout(400);
+  const axe = await new AxeBuilder({ page })
+    .include('[role="dialog"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(
+    axe.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 200)).join(' | ')}`),
+  ).toEqual([]);
 });

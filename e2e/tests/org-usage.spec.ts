@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { apiCall, apiToken, createUser, navigate, signIn, unique } from './helpers';
 
@@ -59,6 +60,12 @@ test("an organization's admin reads its usage; a plain member does not get the p
   await expect(members).toHaveCount(1);
   await expect(members.first()).toContainText(`Dev ${id}`);
   await expect(members.first()).toContainText('3 calls');
+  // No serious or critical accessibility violation on the page (contrast included).
+  await page.waitForTimeout(400);
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(
+    axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+  ).toEqual([]);
 
   // The developer, a plain member, has no such page.
   await page.context().clearCookies();

@@ -31,7 +31,10 @@ export function Drawer({
       initialFocus="panel"
     >
       <DialogHeader title={title} description={description} onClose={onClose} />
-      <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
+      {/* Focusable, so a keyboard alone can scroll a long body (a log's trace and bodies). */}
+      <div role="region" aria-label={title} tabIndex={0} className="min-h-0 flex-1 overflow-y-auto px-5 py-4">
+        {children}
+      </div>
     </Modal>
   );
 }
