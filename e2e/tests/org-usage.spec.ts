@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { apiCall, apiToken, createUser, navigate, signIn, unique } from './helpers';
@@ -60,6 +61,17 @@ test("an organization's admin reads its usage; a plain member does not get the p
   await expect(members).toHaveCount(1);
   await expect(members.first()).toContainText(`Dev ${id}`);
   await expect(members.first()).toContainText('3 calls');
+  // The organization's cost report: its member's calls, per day, provider, model and member.
+  const [report] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Cost report (CSV)' }).click(),
+  ]);
+  expect(report.suggestedFilename()).toBe(`switchyard-cost-report-org-${org.id}-30d.csv`);
+  const csv = readFileSync((await report.path())!, 'utf8')
+    .trim()
+    .split(/\r\n/);
+  expect(csv[0]).toBe('day,provider,model,user,requests,errors,tokens_in,tokens_out,cost_usd,byok_saved_usd');
+  expect(csv.slice(1).map((l) => l.split(',').slice(1, 5))).toEqual([['mock', 'mock-small', dev.email, '3']]);
   // No serious or critical accessibility violation on the page (contrast included).
   await page.waitForTimeout(400);
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();

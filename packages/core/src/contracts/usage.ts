@@ -200,6 +200,16 @@ export const orgUsageContracts = {
     response: { status: 200, description: 'OK', schema: usageResponseSchema },
     errors: { 404: 'No such organization, or not one I own or administer' },
   }),
+  costReport: defineContract({
+    method: 'get',
+    path: '/api/v1/me/orgs/{id}/usage/cost-report',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: "An organization's cost report as CSV: per day, provider, model and member over a period",
+    query: usagePeriodQuery,
+    response: csv,
+    errors: { 404: 'No such organization, or not one I own or administer' },
+  }),
 } as const;
 
 /** "Connect a tool": the guide (no sign-in: it holds no secret) and the models one of my keys may use. */

@@ -138,6 +138,36 @@ describe("an organization's usage", () => {
       expect((r.body as Usage).totals.requests).toBe(3);
     }
     await env.t.http.get(`/api/v1/me/orgs/no-such-org/usage?period=7d`).set(as(admin)).expect(404);
+    await env.t.http.get(`/api/v1/me/orgs/${teamB}/usage/cost-report?period=7d`).set(as(lead)).expect(404);
     await env.t.http.get(`/api/v1/me/orgs/${teamA}/usage?period=1y`).set(as(lead)).expect(400);
+  });
+
+  it("gives the organization's cost report as CSV: its requests per day, provider, model and member", async () => {
+    const r = await env.t.http
+      .get(`/api/v1/me/orgs/${teamA}/usage/cost-report?period=30d`)
+      .set(as(lead))
+      .expect(200);
+    expect(r.headers['content-type']).toContain('text/csv');
+    expect(r.headers['content-disposition']).toContain(`switchyard-cost-report-org-${teamA}-30d.csv`);
+    const lines = r.text.trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'day,provider,model,user,requests,errors,tokens_in,tokens_out,cost_usd,byok_saved_usd',
+    );
+    const rows = lines.slice(1).map((l) => l.split(','));
+    // The requests were made seconds ago: today (UTC), or yesterday right after midnight.
+    const days = new Set([0, 120_000].map((ago) => new Date(Date.now() - ago).toISOString().slice(0, 10)));
+    const leadEmail = (await env.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } }))
+      .email;
+    const byUserModel = new Map(rows.map((c) => [`${c[3]} ${c[2]}`, Number(c[4])]));
+    expect(rows.every((c) => days.has(c[0]!))).toBe(true);
+    expect(byUserModel).toEqual(
+      new Map([
+        [`${leadEmail} gpt-test`, 2],
+        [
+          `${(await env.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: member.id } })).email} claude-test`,
+          1,
+        ],
+      ]),
+    );
   });
 });

@@ -44,14 +44,16 @@ export function usageRoutes(ctx: AppContext): Router {
     res.end();
   };
 
-  /** The cost report of a period as a CSV download (a user's own, or everyone's for operators). */
-  const costReport = async (period: UsagePeriod, res: Response, own: boolean) => {
-    const scope = own ? self(res) : {};
+  /** The cost report of a period as a CSV download (a user's own, an organization's, or everyone's for operators). */
+  const costReport = async (period: UsagePeriod, res: Response, own: boolean | { orgId: string }) => {
+    const scope =
+      own === true ? self(res) : own === false ? {} : await svc.orgScope(currentAuth(res).user, own.orgId);
+    const whose = own === true ? 'mine' : own === false ? 'all' : `org-${own.orgId}`;
     res.status(200);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader(
       'content-disposition',
-      attachmentDisposition(`switchyard-cost-report-${own ? 'mine' : 'all'}-${period}.csv`),
+      attachmentDisposition(`switchyard-cost-report-${whose}-${period}.csv`),
     );
     res.setHeader('cache-control', 'no-store');
     await svc.costReportCsv(period, scope, res);
@@ -82,6 +84,7 @@ export function usageRoutes(ctx: AppContext): Router {
   mountContracts(r, orgUsageContracts, {
     orgs: async ({ res }) => ({ data: await svc.administeredOrgs(currentAuth(res).user.id) }),
     usage: ({ params, query, res }) => svc.orgUsage(currentAuth(res).user, params.id, query.period),
+    costReport: ({ params, query, res }) => costReport(query.period, res, { orgId: params.id }),
   });
   return r;
 }

@@ -143,17 +143,21 @@ export class UsageService {
     }));
   }
 
-  /**
-   * One organization's usage (as `usage`, its requests only) for its owners and admins, and operators; a 404 for
-   * anyone else (an organization they do not administer is not shown to exist).
-   */
+  /** One organization's usage (as `usage`, its requests only): see `orgScope` for who may read it. */
   async orgUsage(actor: { id: string; role: Role }, orgId: string, period: UsagePeriod) {
-    const operator = can(actor.role, 'usage:read-any');
-    const visible = operator
+    return this.usage(period, await this.orgScope(actor, orgId));
+  }
+
+  /**
+   * The scope of one organization's usage for `actor`: its owners and admins, and operators; a 404 for anyone else
+   * (an organization they do not administer is not shown to exist).
+   */
+  async orgScope(actor: { id: string; role: Role }, orgId: string): Promise<UsageScope> {
+    const visible = can(actor.role, 'usage:read-any')
       ? await this.ctx.prisma.organization.findUnique({ where: { id: orgId }, select: { id: true } })
       : (await this.administeredOrgs(actor.id)).find((o) => o.id === orgId);
     if (!visible) throw AppError.notFound('Organization');
-    return this.usage(period, { orgId });
+    return { orgId };
   }
 
   /** Calls and cost over time (continuous buckets), cost and health by provider, popular models, top users. */
@@ -797,11 +801,22 @@ export class UsageService {
 
   /**
    * The cost report: spend per day (UTC), provider, model and user over a period, from the daily rollup (small at
-   * any traffic), as CSV. A user's own report (`scope.userId`) leaves the user column out.
+   * any traffic), as CSV. A user's own report (`scope.userId`) leaves the user column out; an organization's
+   * (`scope.orgId`) reads the hourly rollup, summed per day, for its requests only.
    */
   async costReportCsv(period: UsagePeriod, scope: UsageScope, out: Writable): Promise<number> {
     const days = periodDays(period);
     const since = days === null ? new Date(0) : new Date(truncate(this.ctx.now(), 'day') - (days - 1) * DAY);
+    // An organization's report from the hourly rollup (the daily one has no organization), summed per day.
+    const { table, time } = this.#rollup('day', scope);
+    const day = scope.orgId
+      ? Prisma.sql`date_trunc('day', d."hour" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`
+      : Prisma.sql`d."day"`;
+    const filter = scope.orgId
+      ? Prisma.sql` AND d."orgId" = ${scope.orgId}`
+      : scope.userId
+        ? Prisma.sql` AND d."userId" = ${scope.userId}`
+        : Prisma.empty;
     const rows = await this.ctx.prisma.$queryRaw<
       {
         day: Date;
@@ -815,16 +830,16 @@ export class UsageService {
         costUsd: string;
         savedUsd: string;
       }[]
-    >`SELECT d."day", coalesce(p."slug", nullif(d."providerId", ''), '(none)') AS provider,
+    >`SELECT ${day} AS "day", coalesce(p."slug", nullif(d."providerId", ''), '(none)') AS provider,
         coalesce(nullif(d."modelId", ''), '(none)') AS model,
         coalesce(u."email", nullif(d."userId", ''), '(no user)') AS "user",
         sum(d."requests") AS requests, sum(d."errors") AS errors,
         sum(d."tokensIn")::text AS "tokensIn", sum(d."tokensOut")::text AS "tokensOut",
         sum(d."costUsd")::text AS "costUsd", sum(d."savedUsd")::text AS "savedUsd"
-      FROM "UsageDaily" d
+      FROM ${table} d
       LEFT JOIN "Provider" p ON p."id" = d."providerId"
       LEFT JOIN "User" u ON u."id" = d."userId"
-      WHERE d."day" >= ${since}${scope.userId ? Prisma.sql` AND d."userId" = ${scope.userId}` : Prisma.empty}
+      WHERE d.${time} >= ${since}${filter}
       GROUP BY 1, 2, 3, 4
       ORDER BY 1, sum(d."costUsd") DESC, 2, 3, 4`;
     const own = scope.userId !== undefined;

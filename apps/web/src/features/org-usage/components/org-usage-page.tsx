@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states'
 import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { CallsCard } from '../../usage/components/calls-card';
+import { CostReportButton } from '../../usage/components/cost-report-button';
 import { PERIOD_OPTIONS, PeriodTabs, usePeriod } from '../../usage/components/period-tabs';
 import { useMyOrgs } from '../api/get-my-orgs';
 import { useOrgUsage } from '../api/get-org-usage';
@@ -63,6 +64,7 @@ export function OrgUsagePage() {
               </p>
             )}
             <PeriodTabs value={period} onChange={setPeriod} />
+            <CostReportButton scope={{ orgId: org.id }} period={period} />
           </FilterBar>
           {usage.isPending ? (
             <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
