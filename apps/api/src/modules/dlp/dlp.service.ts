@@ -26,6 +26,7 @@ import { AppError } from '../../lib/errors.js';
 import { retentionCutoff } from '../../metering/retention.js';
 import { storedPolicy } from '../../router/dlp-snapshot.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { administeredOrgs } from '../orgs/org-admins.js';
 
 /**
  * What a signed-in user may see and change here. Operators (super admin, admin) everything; viewers read everything;
@@ -66,8 +67,6 @@ interface ScopeTarget {
   enabled: boolean;
 }
 
-const ORG_ADMIN_ROLES = ['owner', 'admin'];
-
 /** Built-in detectors on plus custom rules on. */
 export function rulesEnabled(p: DlpPolicy): number {
   return (
@@ -84,11 +83,7 @@ export class DlpService {
     if (actor.role === 'super_admin' || actor.role === 'admin')
       return { all: true, write: true, orgIds: new Set() };
     if (actor.role === 'viewer') return { all: true, write: false, orgIds: new Set() };
-    const memberships = await this.ctx.prisma.organizationMember.findMany({
-      where: { userId: actor.id, role: { in: ORG_ADMIN_ROLES } },
-      select: { orgId: true },
-    });
-    const orgIds = new Set(memberships.map((m) => m.orgId));
+    const orgIds = new Set((await administeredOrgs(this.ctx.prisma, actor.id)).map((o) => o.id));
     return { all: false, write: orgIds.size > 0, orgIds };
   }
 

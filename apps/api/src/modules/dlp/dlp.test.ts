@@ -209,6 +209,28 @@ describe('data protection admin API', () => {
       .expect(200);
   });
 
+  it("an organization's owner by its owner field (an admin made them owner later: no owner membership) administers it too", async () => {
+    const p = t.app.ctx.prisma;
+    const owner = await t.createUser('user');
+    await p.organization.update({ where: { id: orgB.id }, data: { ownerId: owner.id } });
+    const token = (
+      await t.http.post('/api/v1/auth/login').send({ email: owner.email, password: owner.password })
+    ).body.token as string;
+    try {
+      const st = await t.http.get(`${BASE}/status`).set(as(token)).expect(200);
+      expect(st.body).toMatchObject({ canEdit: true, limited: true });
+      expect(st.body.data.map((r: { key: string }) => r.key).sort()).toEqual(
+        [`org:${orgB.id}`, `app:${appB.id}`].sort(),
+      );
+      // The same rule gives them the organization's usage.
+      const orgs = await t.http.get('/api/v1/me/orgs').set(as(token)).expect(200);
+      expect(orgs.body.data).toEqual([{ id: orgB.id, name: 'Globex', slug: 'globex', role: 'owner' }]);
+      await t.http.get(`/api/v1/me/orgs/${orgB.id}/usage?period=7d`).set(as(token)).expect(200);
+    } finally {
+      await p.organization.update({ where: { id: orgB.id }, data: { ownerId: null } });
+    }
+  });
+
   it('shows a user who administers no org nothing, and lets them change nothing', async () => {
     const st = await t.http.get(`${BASE}/status`).set(as(plainUser)).expect(200);
     expect(st.body).toEqual({ data: [], canEdit: false, limited: true });

@@ -28,6 +28,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { administeredOrgs } from '../orgs/org-admins.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -117,30 +118,9 @@ export class UsageService {
     return truncate(row?.first ? row.first.getTime() : now, bucket);
   }
 
-  /**
-   * The organizations `userId` owns (its owner, or a member with the role "owner") or administers (role "admin"):
-   * whose usage they may read (GET /me/orgs/{id}/usage), by name.
-   */
-  async administeredOrgs(userId: string): Promise<MyOrgs['data']> {
-    const orgs = await this.ctx.prisma.organization.findMany({
-      where: {
-        OR: [{ ownerId: userId }, { members: { some: { userId, role: { in: ['owner', 'admin'] } } } }],
-      },
-      select: {
-        id: true,
-        name: true,
-        slug: true,
-        ownerId: true,
-        members: { where: { userId }, select: { role: true } },
-      },
-      orderBy: [{ name: 'asc' }, { id: 'asc' }],
-    });
-    return orgs.map((o) => ({
-      id: o.id,
-      name: o.name,
-      slug: o.slug,
-      role: o.ownerId === userId || o.members[0]?.role === 'owner' ? 'owner' : 'admin',
-    }));
+  /** The organizations `userId` owns or administers, whose usage they may read (GET /me/orgs/{id}/usage). */
+  administeredOrgs(userId: string): Promise<MyOrgs['data']> {
+    return administeredOrgs(this.ctx.prisma, userId);
   }
 
   /** One organization's usage (as `usage`, its requests only): see `orgScope` for who may read it. */
