@@ -6,7 +6,7 @@ import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { CallsCard } from '../../usage/components/calls-card';
 import { CostReportButton } from '../../usage/components/cost-report-button';
-import { PERIOD_OPTIONS, PeriodTabs, usePeriod } from '../../usage/components/period-tabs';
+import { PeriodTabs, periodHint, periodSpan, usePeriod } from '../../usage/components/period-tabs';
 import { useMyOrgs } from '../api/get-my-orgs';
 import { useOrgUsage } from '../api/get-org-usage';
 import type { AdministeredOrg } from '../api/types';
@@ -23,8 +23,7 @@ export function OrgUsagePage() {
   const list = orgs.data?.data ?? [];
   const org: AdministeredOrg | null = list.find((o) => o.id === qs.get('org')) ?? list[0] ?? null;
   const usage = useOrgUsage(org?.id ?? null, period);
-  const periodName = PERIOD_OPTIONS.find((p) => p.value === period)?.label.toLowerCase() ?? period;
-  const periodSpan = period === 'all' ? 'all time' : `the last ${periodName}`;
+  const span = periodSpan(period);
 
   return (
     <div className="flex flex-col gap-4">
@@ -80,7 +79,7 @@ export function OrgUsagePage() {
                 <Stat
                   label="Requests"
                   value={formatNumber(usage.data.totals.requests)}
-                  hint={`in ${periodSpan}`}
+                  hint={periodHint(period)}
                   testId="org-requests"
                 />
                 <Stat
@@ -99,7 +98,7 @@ export function OrgUsagePage() {
                   hint={`${plural(usage.data.totals.byokRequests, 'call')} on members' own keys`}
                 />
               </div>
-              <CallsCard usage={usage.data} periodSpan={periodSpan} whose="Its" />
+              <CallsCard usage={usage.data} periodSpan={span} whose="Its" />
               <section aria-label="Members by spend" className="rounded-2xl border border-border p-4">
                 <h3 className="mb-2 font-medium">Members by spend</h3>
                 {usage.data.topUsers.length === 0 ? (

@@ -14,7 +14,7 @@ import { LogsTable } from '../../logs/components/logs-table';
 import { useMyUsage } from '../api/get-my-usage';
 import { ExportDialog } from './export-dialog';
 import { CostReportButton } from './cost-report-button';
-import { PERIOD_OPTIONS, PeriodTabs, usePeriod } from './period-tabs';
+import { PeriodTabs, periodHint, periodSpan, usePeriod } from './period-tabs';
 import { CallsCard } from './calls-card';
 
 /** Everyone's own traffic: totals (with what BYOK saved), calls over time, recent requests with their trace, CSV export. */
@@ -26,9 +26,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
   const logs = useMyLogs({});
   const rows = logs.data?.pages.flatMap((p) => p.data) ?? [];
   const t = usage.data?.totals;
-  // "in the last 30 days", "over all time" (not "the last all time").
-  const periodName = PERIOD_OPTIONS.find((p) => p.value === period)?.label.toLowerCase() ?? period;
-  const periodSpan = period === 'all' ? 'all time' : `the last ${periodName}`;
+  const span = periodSpan(period);
 
   return (
     <div className="flex flex-col gap-4">
@@ -69,7 +67,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
             <Stat
               label="Requests"
               value={formatNumber(t!.requests)}
-              hint={period === 'all' ? 'all time' : `in ${periodSpan}`}
+              hint={periodHint(period)}
               testId="my-requests"
             />
             <Stat
@@ -91,7 +89,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
               hint={`${plural(t!.cacheHits, 'call')} answered from the cache`}
             />
           </div>
-          <CallsCard usage={usage.data} periodSpan={periodSpan} whose="Your" />
+          <CallsCard usage={usage.data} periodSpan={span} whose="Your" />
         </>
       )}
       <section aria-label="My recent requests">

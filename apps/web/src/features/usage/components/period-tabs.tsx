@@ -9,6 +9,17 @@ export const PERIOD_OPTIONS: readonly { value: UsagePeriod; label: string }[] = 
   { value: 'all', label: 'All time' },
 ];
 
+/** A period in words: "the last 30 days", "all time". */
+export function periodSpan(period: UsagePeriod): string {
+  if (period === 'all') return 'all time';
+  return `the last ${PERIOD_OPTIONS.find((p) => p.value === period)?.label.toLowerCase() ?? period}`;
+}
+
+/** A figure's hint for a period: "in the last 30 days", "all time". */
+export function periodHint(period: UsagePeriod): string {
+  return period === 'all' ? 'all time' : `in ${periodSpan(period)}`;
+}
+
 /** The `period` query parameter (default 30 days) and its switch. */
 export function usePeriod(fallback: UsagePeriod = '30d'): [UsagePeriod, (p: UsagePeriod) => void] {
   const qs = useQueryState();
