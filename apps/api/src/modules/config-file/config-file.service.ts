@@ -952,7 +952,6 @@ const show = (v: unknown) => {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 };
 
-/** A plan as the CLI prints it: one line per change (`+` create, `~` update, `-` delete), or "no changes". */
 const SIGN = { create: '+', update: '~', delete: '-' } as const;
 
 /** "+ provider x", "~ model p/m", "- alias a": one change's head line. */
@@ -960,6 +959,7 @@ function changeLine(c: ConfigChange): string {
   return `${SIGN[c.action]} ${c.kind} ${c.name}`;
 }
 
+/** A plan as the CLI prints it: one line per change (`+` create, `~` update, `-` delete), or "no changes". */
 export function formatPlan(plan: ConfigPlan, o: { prune?: boolean } = {}): string {
   if (!plan.changes.length) return 'no changes';
   const sorted = [...plan.changes].sort(
