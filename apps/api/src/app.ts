@@ -46,7 +46,7 @@ import { CHECK_RESPONSES } from './modules/mount-contract.js';
 import { openapiRoutes } from './openapi/openapi.routes.js';
 import { CORE_VERSION } from '@switchyard/core';
 import { createTracing, type Tracing } from './telemetry/tracing.js';
-import { FeedbackService } from './modules/experiments/feedback.service.js';
+import { FeedbackService, feedbackModelLabel } from './modules/experiments/feedback.service.js';
 
 export interface AppDeps {
   env: Env;
@@ -344,13 +344,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     cors: CorsPolicy.of(env.CORS_ORIGINS),
     tracing,
     // A score may arrive before its request's usage record is written: the queue is written first then.
-    feedback: new FeedbackService(
-      db.prisma,
-      async () => {
+    feedback: new FeedbackService(db.prisma, {
+      flushUsage: async () => {
         if (usage.depth > 0) await usage.flush();
       },
-      env.USAGE_FLUSH_INTERVAL_MS,
-    ).record,
+      writeIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+      onScore: (rated, score) =>
+        metrics.feedbackScore.observe(
+          { provider: rated.providerSlug ?? 'none', model: feedbackModelLabel(routing.config.models, rated) },
+          score,
+        ),
+    }).record,
     cache: responseCache.runtime,
     endpointCooldowns: new EndpointCooldowns({
       store: routing.store,

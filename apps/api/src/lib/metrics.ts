@@ -290,6 +290,13 @@ export function createMetrics() {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const feedbackScore = new Histogram({
+    name: 'switchyard_feedback_score',
+    help: 'Scores given to requests (POST /v1/feedback), 0 (bad) to 1 (good), by the provider and model that answered (a replaced score is observed again)',
+    labelNames: ['provider', 'model'] as const,
+    buckets: [0, 0.25, 0.5, 0.75, 1],
+    registers: [registry],
+  });
   const stateStoreUp = new Gauge({
     name: 'switchyard_state_store_shared',
     help: '1 while limits are counted in the shared store (Redis), 0 while failing open onto local limits',
@@ -317,6 +324,7 @@ export function createMetrics() {
     stateStoreFailOpen,
     stateStoreUp,
     responseCache,
+    feedbackScore,
   };
 }
 

@@ -17,18 +17,41 @@ const MAX_WAIT_MS = 5_000;
  * request). The score keeps the request's experiment and variant (the experiment's results), and the provider,
  * model and organization of the request (the usage views' ratings).
  */
+/** The request a score rates, as its usage record has it. */
+export interface RatedRequest {
+  providerId: string | null;
+  providerSlug: string | null;
+  modelId: string | null;
+}
+
+/**
+ * The `model` label of a rated request in /metrics, as the proxy's own metrics name its model: a registry model's
+ * label (the model id of a global model, a neutral marker for an org or user one), `none` when no model answered,
+ * `unlisted-model` for one the registry no longer holds (never a free-form id: the label set stays bounded).
+ */
+export function feedbackModelLabel(
+  models: readonly { providerId: string; modelId: string; scope: string; metricLabel: string }[],
+  rated: RatedRequest,
+): string {
+  if (!rated.modelId) return 'none';
+  const same = models.filter((m) => m.providerId === rated.providerId && m.modelId === rated.modelId);
+  return (same.find((m) => m.scope === 'global') ?? same[0])?.metricLabel ?? 'unlisted-model';
+}
+
 export class FeedbackService {
-  /**
-   * @param flushUsage writes this instance's queued usage records.
-   * @param writeIntervalMs how often every instance writes its queue (USAGE_FLUSH_INTERVAL_MS): a record queued on
-   *   another instance is in the database within it.
-   */
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly flushUsage: () => Promise<void>,
-    private readonly writeIntervalMs = 1000,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((r) => setTimeout(r, ms).unref()),
+    private readonly o: {
+      /** Writes this instance's queued usage records. */
+      flushUsage: () => Promise<void>;
+      /**
+       * How often every instance writes its queue (USAGE_FLUSH_INTERVAL_MS): a record queued on another instance
+       * is in the database within it.
+       */
+      writeIntervalMs: number;
+      /** Each stored score, with the request it rates (the metrics). */
+      onScore?: (rated: RatedRequest, score: number) => void;
+    },
   ) {}
 
   /**
@@ -41,7 +64,7 @@ export class FeedbackService {
     if (made === null) return 0;
     const age = Date.now() - made;
     if (age > RECENT_MS || age < -60_000) return 0;
-    return Math.min(MAX_WAIT_MS, this.writeIntervalMs + 250);
+    return Math.min(MAX_WAIT_MS, this.o.writeIntervalMs + 250);
   }
 
   #find(caller: ProxyCaller, requestId: string) {
@@ -72,13 +95,13 @@ export class FeedbackService {
     if (caller.kind !== 'master' && !caller.keyId && !caller.userId) return null;
     let rec = await this.#find(caller, b.request_id);
     if (!rec) {
-      await this.flushUsage();
+      await this.o.flushUsage();
       rec = await this.#find(caller, b.request_id);
     }
     // Behind a load balancer the request may have been answered by another instance that has not written it yet.
     const wait = rec ? 0 : this.#waitForOthers(b.request_id);
     if (wait > 0) {
-      await this.sleep(wait);
+      await new Promise((r) => setTimeout(r, wait).unref());
       rec = await this.#find(caller, b.request_id);
     }
     if (!rec) return null;
@@ -101,6 +124,7 @@ export class FeedbackService {
       create: { requestId: b.request_id, rater, ...data },
       update: data,
     });
+    this.o.onScore?.(rec, row.score);
     return {
       object: 'feedback',
       id: row.id,

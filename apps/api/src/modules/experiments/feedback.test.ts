@@ -3,6 +3,7 @@
 // log shows its scores. Real database, real HTTP mock upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatFor, createProxyEnv, otherUser, type ProxyEnv } from '../../test/proxy-env.js';
+import { feedbackModelLabel } from './feedback.service.js';
 
 let env: ProxyEnv;
 let admin: string;
@@ -92,6 +93,18 @@ describe('feedback outside experiments', () => {
     ]);
   });
 
+  it("counts each score in /metrics by the provider and model that answered (the proxy metrics' own labels)", async () => {
+    const text = (await env.t.http.get('/metrics').expect(200)).text;
+    const line = (name: string, provider: string, model: string) =>
+      text.split('\n').find((l) => l.startsWith(`${name}{provider="${provider}",model="${model}"}`));
+    expect(line('switchyard_feedback_score_count', 'up-openai', 'gpt-test')).toMatch(/ 2$/);
+    expect(line('switchyard_feedback_score_sum', 'up-openai', 'gpt-test')).toMatch(/ 1\.5$/);
+    expect(line('switchyard_feedback_score_count', 'up-anthropic', 'claude-test')).toMatch(/ 1$/);
+    expect(text).toMatch(
+      /switchyard_feedback_score_bucket\{le="0.5",provider="up-openai",model="gpt-test"\} 1\n/,
+    );
+  });
+
   it("shows the request's scores in its log (the rater's key named, never its secret)", async () => {
     await env.flushUsage();
     const logs = await env.t.http.get('/api/v1/llm/logs?limit=50').set(as(admin)).expect(200);
@@ -109,5 +122,23 @@ describe('feedback outside experiments', () => {
       (r) => r.requestId === openaiIds[1],
     )!;
     expect(unrated).toBeTruthy();
+  });
+});
+
+describe('feedbackModelLabel', () => {
+  const models = [
+    { providerId: 'p1', modelId: 'gpt', scope: 'global', metricLabel: 'gpt' },
+    { providerId: 'p1', modelId: 'tuned', scope: 'org:o1', metricLabel: 'org-model' },
+    { providerId: 'p2', modelId: 'gpt', scope: 'user:u1', metricLabel: 'user-model' },
+    { providerId: 'p2', modelId: 'gpt', scope: 'global', metricLabel: 'gpt' },
+  ];
+  it.each([
+    [{ providerId: 'p1', providerSlug: 'a', modelId: 'gpt' }, 'gpt'],
+    [{ providerId: 'p2', providerSlug: 'b', modelId: 'gpt' }, 'gpt'],
+    [{ providerId: 'p1', providerSlug: 'a', modelId: 'tuned' }, 'org-model'],
+    [{ providerId: 'p1', providerSlug: 'a', modelId: 'gone-since' }, 'unlisted-model'],
+    [{ providerId: null, providerSlug: null, modelId: null }, 'none'],
+  ])('%j → %s', (rated, label) => {
+    expect(feedbackModelLabel(models, rated)).toBe(label);
   });
 });
