@@ -51,8 +51,21 @@ export class FeedbackService {
       writeIntervalMs: number;
       /** Each stored score, with the request it rates (the metrics). */
       onScore?: (rated: RatedRequest, score: number) => void;
+      /**
+       * At most this many scores wait at once for another instance's queue (default 64); past it, a score for an id
+       * no record holds is answered at once, so made-up fresh ids cannot hold an unbounded number of connections.
+       */
+      maxWaiting?: number;
     },
   ) {}
+
+  /** Scores waiting for another instance's queue now. */
+  #waiting = 0;
+
+  /** How many scores wait for another instance's queue now. */
+  get waiting(): number {
+    return this.#waiting;
+  }
 
   /**
    * How long to wait before looking for a request once more when neither the database nor this instance's queue
@@ -99,9 +112,14 @@ export class FeedbackService {
       rec = await this.#find(caller, b.request_id);
     }
     // Behind a load balancer the request may have been answered by another instance that has not written it yet.
-    const wait = rec ? 0 : this.#waitForOthers(b.request_id);
+    const wait = rec || this.#waiting >= (this.o.maxWaiting ?? 64) ? 0 : this.#waitForOthers(b.request_id);
     if (wait > 0) {
-      await new Promise((r) => setTimeout(r, wait).unref());
+      this.#waiting++;
+      try {
+        await new Promise((r) => setTimeout(r, wait).unref());
+      } finally {
+        this.#waiting--;
+      }
       rec = await this.#find(caller, b.request_id);
     }
     if (!rec) return null;
