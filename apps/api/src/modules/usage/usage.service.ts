@@ -90,9 +90,11 @@ interface SeriesRow {
 export class UsageService {
   constructor(private readonly ctx: AppContext) {}
 
-  #userFilter(scope: UsageScope) {
-    if (scope.orgId) return Prisma.sql` AND "orgId" = ${scope.orgId}`;
-    return scope.userId ? Prisma.sql` AND "userId" = ${scope.userId}` : Prisma.empty;
+  /** The scope's condition (`AND …`), on the columns of `alias` when the query joins other tables. */
+  #userFilter(scope: UsageScope, alias?: 'd') {
+    const col = (name: 'orgId' | 'userId') => Prisma.raw(alias ? `${alias}."${name}"` : `"${name}"`);
+    if (scope.orgId) return Prisma.sql` AND ${col('orgId')} = ${scope.orgId}`;
+    return scope.userId ? Prisma.sql` AND ${col('userId')} = ${scope.userId}` : Prisma.empty;
   }
 
   /**
@@ -792,11 +794,6 @@ export class UsageService {
     const day = scope.orgId
       ? Prisma.sql`date_trunc('day', d."hour" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`
       : Prisma.sql`d."day"`;
-    const filter = scope.orgId
-      ? Prisma.sql` AND d."orgId" = ${scope.orgId}`
-      : scope.userId
-        ? Prisma.sql` AND d."userId" = ${scope.userId}`
-        : Prisma.empty;
     const rows = await this.ctx.prisma.$queryRaw<
       {
         day: Date;
@@ -819,7 +816,7 @@ export class UsageService {
       FROM ${table} d
       LEFT JOIN "Provider" p ON p."id" = d."providerId"
       LEFT JOIN "User" u ON u."id" = d."userId"
-      WHERE d.${time} >= ${since}${filter}
+      WHERE d.${time} >= ${since}${this.#userFilter(scope, 'd')}
       GROUP BY 1, 2, 3, 4
       ORDER BY 1, sum(d."costUsd") DESC, 2, 3, 4`;
     const own = scope.userId !== undefined;
