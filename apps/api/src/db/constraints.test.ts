@@ -158,4 +158,19 @@ describe(`database rules (${testDbKind()})`, () => {
     });
     expect(rec?.requestId).toBe('req-2999');
   });
+  it("reads a user's own feedback list newest first through an index (/api/v1/me/feedback)", async () => {
+    await db.prisma.$executeRawUnsafe(
+      `INSERT INTO "Feedback" ("id","requestId","rater","userId","score","updatedAt")
+       SELECT 'f-' || g, 'req-' || g, 'master', 'u-' || (g % 50), 0.5, now() - (g || ' seconds')::interval
+       FROM generate_series(1, 3000) AS g`,
+    );
+    await db.prisma.$executeRawUnsafe('ANALYZE "Feedback"');
+    const plan = await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+      return tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT * FROM "Feedback" WHERE "userId" = 'u-7' ORDER BY "updatedAt" DESC, "id" DESC LIMIT 51`,
+      );
+    });
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('Feedback_userId_updatedAt_idx');
+  });
 });

@@ -1,11 +1,12 @@
 /**
- * The read side: `/api/v1/llm/{usage,stats,live,usage/users,logs,errors,export}` for operators and
- * `/api/v1/me/{usage,live,logs,export}` for everyone's own traffic; and the connect-a-tool guide.
+ * The read side: `/api/v1/llm/{usage,stats,live,usage/users,logs,feedback,errors,export}` for operators and
+ * `/api/v1/me/{usage,live,logs,feedback,export}` for everyone's own traffic; and the connect-a-tool guide.
  */
 import { guideQuery } from '../guide/index.js';
 import {
   errorsQuery,
   exportQuery,
+  feedbackQuery,
   logsQuery,
   usagePeriodQuery,
   userUsageQuery,
@@ -13,6 +14,7 @@ import {
 import {
   costForecastSchema,
   errorsPageSchema,
+  feedbackPageSchema,
   liveResponseSchema,
   llmStatsSchema,
   logDetailSchema,
@@ -100,6 +102,16 @@ export const usageContracts = {
     response: { status: 200, description: 'OK', schema: logDetailSchema },
     errors: { 404: 'Not found' },
   }),
+  feedback: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/feedback',
+    permission: 'logs:read',
+    tag: 'Logs',
+    summary:
+      'Scores given to requests (POST /v1/feedback), newest first, with their comments and the rated request',
+    query: feedbackQuery,
+    response: { status: 200, description: 'OK', schema: feedbackPageSchema },
+  }),
   errors: defineContract({
     method: 'get',
     path: '/api/v1/llm/errors',
@@ -155,6 +167,15 @@ export const myUsageContracts = {
     summary: 'My own requests',
     query: logsQuery,
     response: { status: 200, description: 'OK', schema: logsPageSchema },
+  }),
+  feedback: defineContract({
+    method: 'get',
+    path: '/api/v1/me/feedback',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: 'The scores my keys gave to my requests, newest first',
+    query: feedbackQuery,
+    response: { status: 200, description: 'OK', schema: feedbackPageSchema },
   }),
   log: defineContract({
     method: 'get',

@@ -125,6 +125,119 @@ describe('feedback outside experiments', () => {
   });
 });
 
+describe('the feedback list', () => {
+  interface Entry {
+    id: string;
+    at: string;
+    requestId: string;
+    score: number;
+    comment: string | null;
+    rater: string;
+    user: { id: string; email: string | null } | null;
+    provider: string | null;
+    model: string | null;
+    requestedModel: string | null;
+    logId: string | null;
+  }
+  const list = async (query: string, token = admin, path = '/api/v1/llm/feedback') =>
+    (await env.t.http.get(`${path}${query}`).set(as(token)).expect(200)).body as {
+      data: Entry[];
+      nextCursor: string | null;
+    };
+  let ids: string[] = [];
+
+  beforeAll(async () => {
+    await env.t.app.ctx.prisma.feedback.deleteMany();
+    ids = [
+      await chat('up-openai/gpt-test'),
+      await chat('up-anthropic/claude-test'),
+      await chat('up-openai/gpt-test'),
+    ];
+    await env.flushUsage();
+    // One after the other, so each has its own time (the list is newest first).
+    for (const [i, body] of [
+      { request_id: ids[0], score: 1, comment: 'exactly what I asked for' },
+      { request_id: ids[1], score: 0.2, comment: 'made up a function that does not exist' },
+      { request_id: ids[2], score: 0 },
+    ].entries()) {
+      expect((await feedback(body)).status, `score ${i}`).toBe(200);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  });
+
+  it('lists every score newest first, with its comment, its rater and the request it rates (its log record)', async () => {
+    const page = await list('');
+    expect(page.nextCursor).toBeNull();
+    expect(page.data.map((e) => [e.requestId, e.score, e.comment])).toEqual([
+      [ids[2], 0, null],
+      [ids[1], 0.2, 'made up a function that does not exist'],
+      [ids[0], 1, 'exactly what I asked for'],
+    ]);
+    const bad = page.data[1]!;
+    expect(bad).toMatchObject({
+      rater: 'test key',
+      user: { id: env.ids.user, email: expect.stringContaining('@') },
+      provider: 'up-anthropic',
+      model: 'claude-test',
+      requestedModel: 'up-anthropic/claude-test',
+    });
+    // The log record it points at is that request's, and its drawer shows the same score.
+    const log = await env.t.http.get(`/api/v1/llm/logs/${bad.logId}`).set(as(admin)).expect(200);
+    expect(log.body.requestId).toBe(ids[1]);
+    expect(log.body.feedback[0]).toMatchObject({ score: 0.2, rater: 'test key' });
+    expect(JSON.stringify(page)).not.toContain(env.userKey);
+  });
+
+  it('filters by rating, comment, model and key', async () => {
+    const rated = async (q: string) => (await list(q)).data.map((e) => e.requestId);
+    expect(await rated('?rating=bad')).toEqual([ids[2], ids[1]]);
+    expect(await rated('?rating=good')).toEqual([ids[0]]);
+    expect(await rated('?rating=bad&commented=true')).toEqual([ids[1]]);
+    expect(await rated('?commented=false')).toEqual([ids[2]]);
+    expect(await rated('?model=gpt-test')).toEqual([ids[2], ids[0]]);
+    const key = await env.t.app.ctx.prisma.gatewayKey.findFirstOrThrow({
+      where: { userId: env.ids.user, name: 'test key' },
+    });
+    expect(await rated(`?key=${key.id}`)).toHaveLength(3);
+    expect(await rated('?key=no-such-key')).toEqual([]);
+    expect(await rated(`?from=${new Date(Date.now() + 60_000).toISOString()}`)).toEqual([]);
+  });
+
+  it('pages with a cursor: every score once, in order', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = await list(`?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.data.length).toBeLessThanOrEqual(1);
+      seen.push(...page.data.map((e) => e.requestId));
+      cursor = page.nextCursor;
+    }
+    expect(seen).toEqual([ids[2], ids[1], ids[0]]);
+  });
+
+  it('puts a replaced score back on top', async () => {
+    expect((await feedback({ request_id: ids[0], score: 0.1, comment: 'wrong after all' })).status).toBe(200);
+    const page = await list('?limit=2');
+    expect(page.data[0]).toMatchObject({ requestId: ids[0], score: 0.1, comment: 'wrong after all' });
+    expect(page.data).toHaveLength(2);
+    expect(page.nextCursor).not.toBeNull();
+  });
+
+  it('gives a user their own scores only, and a bad cursor or rating is a 400', async () => {
+    const mine = await list('', userToken, '/api/v1/me/feedback');
+    expect(mine.data.map((e) => e.requestId).sort()).toEqual([...ids].sort());
+    // Another user: none of them, and asking for the first user's does not widen the view.
+    expect((await list('', otherToken, '/api/v1/me/feedback')).data).toEqual([]);
+    expect((await list(`?user=${env.ids.user}`, otherToken, '/api/v1/me/feedback')).data).toEqual([]);
+    // A user may not read the operators' list.
+    await env.t.http.get('/api/v1/llm/feedback').set(as(userToken)).expect(403);
+    for (const q of ['?cursor=nonsense', '?cursor=99999-01-01T00:00:00Z|x', '?rating=meh', '?limit=0']) {
+      const res = await env.t.http.get(`/api/v1/llm/feedback${q}`).set(as(admin));
+      expect(res.status, q).toBe(400);
+    }
+  });
+});
+
 describe('feedbackModelLabel', () => {
   const models = [
     { providerId: 'p1', modelId: 'gpt', scope: 'global', metricLabel: 'gpt' },

@@ -15,8 +15,8 @@ import { mountContracts } from '../mount-contract.js';
 import { UsageService } from './usage.service.js';
 
 /**
- * The read side: /api/v1/llm/{usage,stats,live,usage/users,logs,errors,export} for operators and
- * /api/v1/me/{usage,live,logs,export} for everyone's own traffic, /api/v1/me/orgs[/{id}/usage] for the organizations
+ * The read side: /api/v1/llm/{usage,stats,live,usage/users,logs,feedback,errors,export} for operators and
+ * /api/v1/me/{usage,live,logs,feedback,export} for everyone's own traffic, /api/v1/me/orgs[/{id}/usage] for the organizations
  * a user owns or administers. A user never reads another user's usage outside an organization they administer.
  */
 export function usageRoutes(ctx: AppContext): Router {
@@ -70,6 +70,7 @@ export function usageRoutes(ctx: AppContext): Router {
     users: ({ query }) => svc.users(query),
     logs: ({ query }) => svc.logs(query),
     log: ({ params }) => svc.log(params.id),
+    feedback: ({ query }) => svc.feedback(query),
     errors: ({ query }) => svc.errors(query),
     export: ({ query, res }) => exportCsv(query, res, false),
   });
@@ -78,6 +79,7 @@ export function usageRoutes(ctx: AppContext): Router {
     costReport: ({ query, res }) => costReport(query.period, res, true),
     live: ({ res }) => svc.live(self(res)),
     logs: ({ query, res }) => svc.logs(query, self(res)),
+    feedback: ({ query, res }) => svc.feedback(query, self(res)),
     log: ({ params, res }) => svc.log(params.id, self(res)),
     export: ({ query, res }) => exportCsv(query, res, true),
   });

@@ -7,6 +7,9 @@ import {
   periodDays,
   type ErrorsQuery,
   type ExportQuery,
+  type FeedbackPage,
+  type FeedbackQuery,
+  GOOD_SCORE,
   type LogDetail,
   type LogFeedback,
   type MyOrgs,
@@ -713,7 +716,18 @@ export class UsageService {
       orderBy: { updatedAt: 'desc' },
       select: { score: true, comment: true, gatewayKeyId: true, rater: true, updatedAt: true },
     });
-    const keyIds = rows.map((f) => f.gatewayKeyId).filter((id): id is string => id !== null);
+    const rater = await this.#raters(rows);
+    return rows.map((f) => ({
+      score: f.score,
+      comment: f.comment,
+      rater: rater(f),
+      at: f.updatedAt.toISOString(),
+    }));
+  }
+
+  /** How scores name who gave them: the rating key's name, "master key", or "deleted key" when it is gone. */
+  async #raters(rows: { gatewayKeyId: string | null }[]) {
+    const keyIds = [...new Set(rows.map((f) => f.gatewayKeyId).filter((id): id is string => id !== null))];
     const keys = keyIds.length
       ? await this.ctx.prisma.gatewayKey.findMany({
           where: { id: { in: keyIds } },
@@ -721,12 +735,66 @@ export class UsageService {
         })
       : [];
     const keyName = new Map(keys.map((k) => [k.id, k.name]));
-    return rows.map((f) => ({
-      score: f.score,
-      comment: f.comment,
-      rater: f.rater === 'master' ? 'master key' : (keyName.get(f.gatewayKeyId ?? '') ?? 'deleted key'),
-      at: f.updatedAt.toISOString(),
-    }));
+    return (f: { rater: string; gatewayKeyId: string | null }) =>
+      f.rater === 'master' ? 'master key' : (keyName.get(f.gatewayKeyId ?? '') ?? 'deleted key');
+  }
+
+  /**
+   * Scores given to requests, newest first (`scope.userId`: the user's own), each with its comment, who gave it and
+   * the rated request's log record (found by the request-id index); the cursor is "<updatedAt ISO>|<id>" of the last.
+   */
+  async feedback(q: FeedbackQuery, scope: UsageScope = {}): Promise<FeedbackPage> {
+    const w: Prisma.FeedbackWhereInput[] = [];
+    if (scope.userId) w.push({ userId: scope.userId });
+    if (q.user) w.push({ userId: q.user });
+    if (q.key) w.push({ gatewayKeyId: q.key });
+    if (q.model) w.push({ modelId: q.model });
+    if (q.rating === 'bad') w.push({ score: { lt: GOOD_SCORE } });
+    if (q.rating === 'good') w.push({ score: { gte: GOOD_SCORE } });
+    if (q.commented === true) w.push({ comment: { not: null } });
+    if (q.commented === false) w.push({ comment: null });
+    if (q.from) w.push({ updatedAt: { gte: q.from } });
+    if (q.to) w.push({ updatedAt: { lte: q.to } });
+    if (q.cursor) w.push(afterTimeCursor('updatedAt', q.cursor));
+    const rows = await this.ctx.prisma.feedback.findMany({
+      where: { AND: w },
+      orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+      take: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const [rater, users, records] = await Promise.all([
+      this.#raters(page),
+      this.#userNames(page.map((f) => f.userId ?? '')),
+      page.length === 0
+        ? []
+        : this.ctx.prisma.usageRecord.findMany({
+            where: { requestId: { in: [...new Set(page.map((f) => f.requestId))] } },
+            orderBy: { id: 'asc' },
+            select: { id: true, requestId: true, providerSlug: true, modelId: true, requestedModel: true },
+          }),
+    ]);
+    // A request's newest record (a retried request may have several): the last one in id order wins.
+    const record = new Map(records.map((r) => [r.requestId, r]));
+    const last = page.at(-1);
+    return {
+      data: page.map((f) => {
+        const r = record.get(f.requestId);
+        return {
+          id: f.id,
+          at: f.updatedAt.toISOString(),
+          requestId: f.requestId,
+          score: f.score,
+          comment: f.comment,
+          rater: rater(f),
+          user: f.userId ? { id: f.userId, email: users.get(f.userId)?.email ?? null } : null,
+          provider: r?.providerSlug ?? null,
+          model: r?.modelId ?? f.modelId,
+          requestedModel: r?.requestedModel ?? null,
+          logId: r ? String(r.id) : null,
+        };
+      }),
+      nextCursor: rows.length > q.limit && last ? `${last.updatedAt.toISOString()}|${last.id}` : null,
+    };
   }
 
   /** Error reports, newest first; the cursor is "<createdAt ISO>|<id>" of the last row. */
@@ -738,13 +806,7 @@ export class UsageService {
     if (q.user) w.push({ userId: q.user });
     if (q.from) w.push({ createdAt: { gte: q.from } });
     if (q.to) w.push({ createdAt: { lte: q.to } });
-    if (q.cursor) {
-      const [at, id] = q.cursor.split('|');
-      const when = new Date(at ?? '');
-      if (!id || Number.isNaN(when.getTime()) || !isDateInRange(when))
-        throw AppError.validation('cursor: must be a cursor from a previous page');
-      w.push({ OR: [{ createdAt: { lt: when } }, { createdAt: when, id: { lt: id } }] });
-    }
+    if (q.cursor) w.push(afterTimeCursor('createdAt', q.cursor));
     const rows = await this.ctx.prisma.errorReport.findMany({
       where: { AND: w },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -966,4 +1028,18 @@ function withDlpFindings(trace: StoredTrace | null, dlp: Prisma.JsonValue): Stor
   if (!line || Array.isArray(line.findings)) return trace;
   const findings = Array.isArray(dlp) ? (dlp as unknown as NonNullable<StoredTrace['dlp']>['findings']) : [];
   return { ...trace, dlp: { ...line, findings } };
+}
+
+/**
+ * The rows after a "<time ISO>|<id>" cursor, in (time, id) descending order; a 400 for anything else (never a 500
+ * from a date PostgreSQL cannot hold).
+ */
+function afterTimeCursor<F extends string>(field: F, cursor: string) {
+  const [at, id] = cursor.split('|');
+  const when = new Date(at ?? '');
+  if (!id || Number.isNaN(when.getTime()) || !isDateInRange(when))
+    throw AppError.validation('cursor: must be a cursor from a previous page');
+  return { OR: [{ [field]: { lt: when } }, { [field]: when, id: { lt: id } }] } as {
+    OR: [Record<F, { lt: Date }>, Record<F, Date> & { id: { lt: string } }];
+  };
 }

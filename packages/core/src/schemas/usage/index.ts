@@ -59,6 +59,31 @@ export const logsQuery = z
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before "from"', path: ['to'] });
 export type LogsQuery = z.infer<typeof logsQuery>;
 
+/** Scores given to requests (`POST /v1/feedback`), newest first: `/api/v1/llm/feedback` and `/api/v1/me/feedback`. */
+export const feedbackQuery = z
+  .object({
+    /** "<updatedAt ISO>|<id>" of the last score of the previous page. */
+    cursor: safeString().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** `bad`: a score under 0.5; `good`: 0.5 or more. */
+    rating: z.enum(['bad', 'good']).optional(),
+    /** Only scores that came with a comment. */
+    commented: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    user: safeString().min(1).optional(),
+    key: safeString().min(1).optional(),
+    model: safeString().min(1).max(300).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before "from"', path: ['to'] });
+export type FeedbackQuery = z.infer<typeof feedbackQuery>;
+
+/** A score under this is a bad rating (the feedback list's `rating=bad`). */
+export const GOOD_SCORE = 0.5;
+
 export const errorsQuery = z
   .object({
     cursor: safeString().min(1).optional(),

@@ -154,6 +154,34 @@ export const logsPageSchema = z.strictObject({
 });
 export type LogsPage = z.infer<typeof logsPageSchema>;
 
+/** One score in the feedback list, with the request it rates. */
+export const feedbackEntrySchema = z.strictObject({
+  id: z.string(),
+  /** When it was given (last replaced). */
+  at: iso,
+  requestId: z.string(),
+  score: z.number(),
+  comment: z.string().nullable(),
+  /** The key that gave it, by name ("master key" for the master key; "deleted key" when it is gone). */
+  rater: z.string(),
+  user: z.strictObject({ id: z.string(), email: z.string().nullable() }).nullable(),
+  /** The provider (its slug) and model that answered the rated request; null when none did. */
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  /** The model the request asked for. */
+  requestedModel: z.string().nullable(),
+  /** The rated request's log record (its newest, when it has several); null when it is gone (retention). */
+  logId: z.string().nullable(),
+});
+export type FeedbackEntry = z.infer<typeof feedbackEntrySchema>;
+
+export const feedbackPageSchema = z.strictObject({
+  data: z.array(feedbackEntrySchema),
+  /** Pass it as `cursor` for the next page; null at the end. */
+  nextCursor: z.string().nullable(),
+});
+export type FeedbackPage = z.infer<typeof feedbackPageSchema>;
+
 export const usagePointSchema = z.strictObject({
   t: iso,
   requests: z.number(),

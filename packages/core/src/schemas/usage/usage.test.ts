@@ -3,6 +3,7 @@ import {
   bucketForPeriod,
   csvField,
   exportQuery,
+  feedbackQuery,
   logsQuery,
   percentChange,
   periodDays,
@@ -63,6 +64,27 @@ describe('read-side queries', () => {
     ]);
     expect(logsQuery.safeParse({ status: 'weird' }).success).toBe(false);
     expect(logsQuery.safeParse({ from: 'yesterday' }).success).toBe(false);
+  });
+  it.each([
+    [{}, { limit: 50 }],
+    [
+      { rating: 'bad', commented: 'true', limit: '5' },
+      { rating: 'bad', commented: true, limit: 5 },
+    ],
+    [
+      { rating: 'good', commented: 'false' },
+      { rating: 'good', commented: false, limit: 50 },
+    ],
+    [{ rating: 'meh' }, null],
+    [{ commented: 'yes' }, null],
+    [{ limit: '0' }, null],
+    [{ limit: '201' }, null],
+    [{ from: '2026-02-01', to: '2026-01-01' }, null],
+    [{ cursor: '' }, null],
+  ])('feedback %j', (input, want) => {
+    const r = feedbackQuery.safeParse(input);
+    if (want === null) expect(r.success).toBe(false);
+    else expect(r.data).toEqual(want);
   });
   it('export parses dates; per-user usage has sort defaults', () => {
     expect(exportQuery.parse({ from: '2026-01-01T00:00:00Z' }).from?.toISOString()).toBe(
