@@ -8,6 +8,7 @@ import {
   KeyRound,
   KeySquare,
   ListTree,
+  MessageSquareText,
   OctagonAlert,
   Plug,
   ScrollText,
@@ -93,6 +94,13 @@ export const NAV: readonly NavItem[] = [
     icon: ListTree,
     roles: OPS,
     keywords: 'gateway logs requests trace attempts latency status',
+  },
+  {
+    to: '/feedback',
+    label: 'Feedback',
+    icon: MessageSquareText,
+    roles: ALL,
+    keywords: 'feedback scores ratings comments thumbs bad good quality',
   },
   {
     to: '/errors',

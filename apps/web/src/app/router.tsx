@@ -278,6 +278,13 @@ export const routes: RouteObject[] = [
         ),
       },
       {
+        path: 'feedback',
+        lazy: page(
+          () => import('../features/feedback/components/feedback-page'),
+          (m) => m.FeedbackPage,
+        ),
+      },
+      {
         path: 'my-usage',
         lazy: page(
           () => import('../features/usage/components/my-usage-page'),
