@@ -199,10 +199,15 @@ export async function otherUserKey(env: ProxyEnv, name = 'other'): Promise<strin
 }
 
 /** A one-message chat completion through the proxy with `key`; expects a 200 and gives its x-request-id. */
-export async function chatFor(env: ProxyEnv, key: string, model = 'up-openai/gpt-test'): Promise<string> {
+export async function chatFor(
+  env: ProxyEnv,
+  key: string,
+  model = 'up-openai/gpt-test',
+  headers: Record<string, string> = {},
+): Promise<string> {
   const res = await fetch(`${env.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
   });
   await res.text();

@@ -2,6 +2,7 @@ import type { FeedbackBody, FeedbackResult } from '@switchyard/core';
 import type { PrismaClient } from '@switchyard/prisma';
 import { requestIdTime } from '../../proxy/request-id.js';
 import type { ProxyCaller } from '../../router/types.js';
+import { sameParty } from './request-owner.js';
 
 /** A request id made longer ago than this is not waited for: its record is written by now wherever it was. */
 const RECENT_MS = 15 * 60_000;
@@ -81,17 +82,12 @@ export class FeedbackService {
   }
 
   #find(caller: ProxyCaller, requestId: string) {
-    const owner =
+    const rater =
       caller.kind === 'master'
         ? { gatewayKeyId: null, userId: null }
-        : {
-            OR: [
-              ...(caller.keyId ? [{ gatewayKeyId: caller.keyId }] : []),
-              ...(caller.userId ? [{ userId: caller.userId }] : []),
-            ],
-          };
+        : { gatewayKeyId: caller.keyId, userId: caller.userId };
     return this.prisma.usageRecord.findFirst({
-      where: { requestId, ...owner },
+      where: { requestId, ...sameParty(rater) },
       orderBy: { id: 'desc' },
       select: {
         experimentId: true,

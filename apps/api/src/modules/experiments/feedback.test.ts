@@ -238,6 +238,41 @@ describe('the feedback list', () => {
   });
 });
 
+describe('a request id two callers chose alike', () => {
+  // A client may send its own x-request-id, so two users can have requests with the same id. Each one's score stays
+  // with their own request: in their list, in the other's log, and on the operators' page.
+  it("keeps a score with the rater's own request, never the other user's", async () => {
+    const shared = `shared-${Date.now()}`;
+    await chatFor(env, otherKey, 'up-openai/gpt-test', { 'x-request-id': shared });
+    await chatFor(env, env.userKey, 'up-anthropic/claude-test', { 'x-request-id': shared });
+    await env.flushUsage();
+    // Told apart by the model each asked for.
+    const records = await env.t.app.ctx.prisma.usageRecord.findMany({ where: { requestId: shared } });
+    const theirs = records.find((r) => r.providerSlug === 'up-openai');
+    const victims = records.find((r) => r.providerSlug === 'up-anthropic');
+    expect(theirs && victims).toBeTruthy();
+    const fb = await feedback({ request_id: shared, score: 0, comment: 'planted' }, otherKey);
+    expect(fb.status).toBe(200);
+    expect(fb.json.model).toBe('up-openai/gpt-test');
+
+    const mine = await env.t.http.get('/api/v1/me/feedback').set(as(otherToken)).expect(200);
+    expect(mine.body.data.find((e: { requestId: string }) => e.requestId === shared)).toMatchObject({
+      provider: 'up-openai',
+      model: 'gpt-test',
+      logId: String(theirs!.id),
+    });
+    const all = await env.t.http.get(`/api/v1/llm/feedback?rating=bad`).set(as(admin)).expect(200);
+    expect(all.body.data.find((e: { requestId: string }) => e.requestId === shared)).toMatchObject({
+      logId: String(theirs!.id),
+    });
+    // The other user's request with that id holds no score (theirs holds the planted one).
+    const log = await env.t.http.get(`/api/v1/me/logs/${victims!.id}`).set(as(userToken)).expect(200);
+    expect(log.body.feedback).toEqual([]);
+    const own = await env.t.http.get(`/api/v1/llm/logs/${theirs!.id}`).set(as(admin)).expect(200);
+    expect(own.body.feedback).toEqual([expect.objectContaining({ comment: 'planted' })]);
+  });
+});
+
 describe('feedbackModelLabel', () => {
   const models = [
     { providerId: 'p1', modelId: 'gpt', scope: 'global', metricLabel: 'gpt' },

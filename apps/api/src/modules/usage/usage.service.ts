@@ -31,6 +31,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { isSameParty, sameParty, type Party } from '../experiments/request-owner.js';
 import { administeredOrgs } from '../orgs/org-admins.js';
 
 const DAY = 86_400_000;
@@ -698,7 +699,7 @@ export class UsageService {
           })
         : null,
       this.#userNames([r.userId ?? '']),
-      this.#feedbackOn(r.requestId),
+      this.#feedbackOn(r),
     ]);
     const { trace, ...rest } = r;
     // The trace column holds what the proxy wrote: { plan, attempts, dlp?, bodies? } (see proxy/record.ts).
@@ -709,10 +710,13 @@ export class UsageService {
     };
   }
 
-  /** The scores given to a request (one per rating key, newest first), each with its key's name. */
-  async #feedbackOn(requestId: string): Promise<LogFeedback[]> {
+  /**
+   * The scores given to a logged request (one per rating key, newest first), each with its key's name: only its own
+   * caller's (another user's request may carry the same client-chosen id).
+   */
+  async #feedbackOn(r: { requestId: string } & Party): Promise<LogFeedback[]> {
     const rows = await this.ctx.prisma.feedback.findMany({
-      where: { requestId },
+      where: { requestId: r.requestId, ...sameParty(r) },
       orderBy: { updatedAt: 'desc' },
       select: { score: true, comment: true, gatewayKeyId: true, rater: true, updatedAt: true },
     });
@@ -740,12 +744,13 @@ export class UsageService {
   }
 
   /**
-   * Scores given to requests, newest first (`scope.userId`: the user's own), each with its comment, who gave it and
+   * Scores given to requests, newest first (`scope.userId`: the user's own; `scope.orgId`: an organization's), each with its comment, who gave it and
    * the rated request's log record (found by the request-id index); the cursor is "<updatedAt ISO>|<id>" of the last.
    */
   async feedback(q: FeedbackQuery, scope: UsageScope = {}): Promise<FeedbackPage> {
     const w: Prisma.FeedbackWhereInput[] = [];
     if (scope.userId) w.push({ userId: scope.userId });
+    if (scope.orgId) w.push({ orgId: scope.orgId });
     if (q.user) w.push({ userId: q.user });
     if (q.key) w.push({ gatewayKeyId: q.key });
     if (q.model) w.push({ modelId: q.model });
@@ -768,17 +773,25 @@ export class UsageService {
       page.length === 0
         ? []
         : this.ctx.prisma.usageRecord.findMany({
-            where: { requestId: { in: [...new Set(page.map((f) => f.requestId))] } },
-            orderBy: { id: 'asc' },
-            select: { id: true, requestId: true, providerSlug: true, modelId: true, requestedModel: true },
+            where: { OR: page.map((f) => ({ requestId: f.requestId, ...sameParty(f) })) },
+            orderBy: { id: 'desc' },
+            select: {
+              id: true,
+              requestId: true,
+              gatewayKeyId: true,
+              userId: true,
+              providerSlug: true,
+              modelId: true,
+              requestedModel: true,
+            },
           }),
     ]);
-    // A request's newest record (a retried request may have several): the last one in id order wins.
-    const record = new Map(records.map((r) => [r.requestId, r]));
     const last = page.at(-1);
     return {
       data: page.map((f) => {
-        const r = record.get(f.requestId);
+        // The rated request's newest record (a retried request may have several) made by the score's own caller:
+        // another user's request may carry the same client-chosen id.
+        const r = records.find((x) => x.requestId === f.requestId && isSameParty(f, x));
         return {
           id: f.id,
           at: f.updatedAt.toISOString(),
