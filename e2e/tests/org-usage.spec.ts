@@ -45,7 +45,7 @@ test("an organization's admin reads its usage; a plain member does not get the p
   }
   const fb = await request.post('/v1/feedback', {
     headers: { authorization: `Bearer ${key.key}` },
-    data: { request_id: requestId, score: 1 },
+    data: { request_id: requestId, score: 1, comment: `clear answer ${id}` },
   });
   expect(fb.status(), await fb.text()).toBe(200);
 
@@ -61,6 +61,16 @@ test("an organization's admin reads its usage; a plain member does not get the p
   await expect(members).toHaveCount(1);
   await expect(members.first()).toContainText(`Dev ${id}`);
   await expect(members.first()).toContainText('3 calls');
+  // The score given to the member's request, with its comment; none of them bad.
+  const feedback = page.getByRole('region', { name: 'Feedback' });
+  await expect(feedback.getByTestId('feedback-row')).toHaveCount(1);
+  await expect(feedback.getByTestId('feedback-row')).toContainText(`clear answer ${id}`);
+  await expect(feedback.getByTestId('feedback-row')).toContainText(dev.email);
+  await feedback.getByLabel('Rating').selectOption('bad');
+  await expect(feedback.getByTestId('feedback-row')).toHaveCount(0);
+  await expect(feedback).toContainText('No bad scores.');
+  await feedback.getByLabel('Rating').selectOption('');
+  await expect(feedback.getByTestId('feedback-row')).toHaveCount(1);
   // The organization's cost report: its member's calls, per day, provider, model and member.
   const [report] = await Promise.all([
     page.waitForEvent('download'),

@@ -231,6 +231,16 @@ export const orgUsageContracts = {
     response: csv,
     errors: { 404: 'No such organization, or not one I own or administer' },
   }),
+  feedback: defineContract({
+    method: 'get',
+    path: '/api/v1/me/orgs/{id}/feedback',
+    permission: 'usage:own',
+    tag: 'My usage',
+    summary: "The scores given to an organization's requests, newest first, with their comments",
+    query: feedbackQuery,
+    response: { status: 200, description: 'OK', schema: feedbackPageSchema },
+    errors: { 404: 'No such organization, or not one I own or administer' },
+  }),
 } as const;
 
 /** "Connect a tool": the guide (no sign-in: it holds no secret) and the models one of my keys may use. */

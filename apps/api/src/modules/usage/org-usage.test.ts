@@ -142,6 +142,30 @@ describe("an organization's usage", () => {
     await env.t.http.get(`/api/v1/me/orgs/${teamA}/usage?period=1y`).set(as(lead)).expect(400);
   });
 
+  it("lists the organization's scores with their comments, none of another's; a 404 for others", async () => {
+    const list = async (org: string, token: string, q = '') =>
+      (await env.t.http.get(`/api/v1/me/orgs/${org}/feedback${q}`).set(as(token)).expect(200)).body as {
+        data: { score: number; user: { id: string } | null; model: string | null }[];
+      };
+    const a = await list(teamA, lead);
+    expect(a.data).toEqual([
+      expect.objectContaining({ score: 0.5, user: expect.objectContaining({ id: env.ids.user }) }),
+    ]);
+    expect((await list(teamA, lead, '?rating=bad')).data).toEqual([]);
+    expect((await list(teamB, outsider.token)).data).toEqual([
+      expect.objectContaining({ score: 0, model: 'gpt-test' }),
+    ]);
+    // Asking for another organization's member does not reach past the organization.
+    expect((await list(teamA, lead, `?user=${outsider.id}`)).data).toEqual([]);
+    expect((await list(teamA, admin)).data).toHaveLength(1);
+    for (const [token, org] of [
+      [lead, teamB],
+      [member.token, teamA],
+      [lead, 'no-such-org'],
+    ] as const)
+      await env.t.http.get(`/api/v1/me/orgs/${org}/feedback`).set(as(token)).expect(404);
+  });
+
   it("gives the organization's cost report as CSV: its requests per day, provider, model and member", async () => {
     const r = await env.t.http
       .get(`/api/v1/me/orgs/${teamA}/usage/cost-report?period=30d`)

@@ -87,6 +87,8 @@ export function usageRoutes(ctx: AppContext): Router {
     orgs: async ({ res }) => ({ data: await svc.administeredOrgs(currentAuth(res).user.id) }),
     usage: ({ params, query, res }) => svc.orgUsage(currentAuth(res).user, params.id, query.period),
     costReport: ({ params, query, res }) => costReport(query.period, res, { orgId: params.id }),
+    feedback: async ({ params, query, res }) =>
+      svc.feedback(query, await svc.orgScope(currentAuth(res).user, params.id)),
   });
   return r;
 }

@@ -17,12 +17,22 @@ export interface FeedbackFilters {
   to?: string;
 }
 
-/** Whose scores: every one (operators, `/llm/feedback`) or the caller's own (`/me/feedback`). */
-export type FeedbackScope = 'any' | 'self';
+/**
+ * Whose scores: every one (operators, `/llm/feedback`), the caller's own (`/me/feedback`), or an organization's the
+ * caller administers (`/me/orgs/{id}/feedback`).
+ */
+export type FeedbackScope = 'any' | 'self' | { orgId: string };
+
+const feedbackPath = (scope: FeedbackScope) =>
+  scope === 'any'
+    ? '/llm/feedback'
+    : scope === 'self'
+      ? '/me/feedback'
+      : `/me/orgs/${encodeURIComponent(scope.orgId)}/feedback`;
 
 export const FEEDBACK_PAGE_SIZE = 50;
 
-/** GET /llm/feedback or /me/feedback: scores newest first; "Load more" follows `nextCursor`. */
+/** GET /llm/feedback, /me/feedback or /me/orgs/{id}/feedback: scores newest first; "Load more" follows `nextCursor`. */
 export const getFeedback = (
   scope: FeedbackScope,
   f: FeedbackFilters,
@@ -30,7 +40,7 @@ export const getFeedback = (
   signal?: AbortSignal,
 ) =>
   api<FeedbackPage>(
-    withQuery(scope === 'any' ? '/llm/feedback' : '/me/feedback', {
+    withQuery(feedbackPath(scope), {
       ...f,
       cursor,
       limit: FEEDBACK_PAGE_SIZE,

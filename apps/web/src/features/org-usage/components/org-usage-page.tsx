@@ -4,6 +4,8 @@ import { Stat } from '../../../components/ui/stat';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
+import { useFeedback } from '../../feedback/api/get-feedback';
+import { FeedbackTable } from '../../feedback/components/feedback-table';
 import { CallsCard } from '../../usage/components/calls-card';
 import { CostReportButton } from '../../usage/components/cost-report-button';
 import { PeriodTabs, periodHint, periodSpan, usePeriod } from '../../usage/components/period-tabs';
@@ -13,7 +15,7 @@ import type { AdministeredOrg } from '../api/types';
 
 /**
  * An organization's usage for its owners and admins: its requests, cost and errors over a period, calls over time,
- * its models (with their feedback) and its members by spend. The organization is the `org` query parameter (the
+ * its models (with their feedback), its members by spend, and the scores given to its requests with their comments. The organization is the `org` query parameter (the
  * first one administered when absent).
  */
 export function OrgUsagePage() {
@@ -118,8 +120,43 @@ export function OrgUsagePage() {
               </section>
             </>
           )}
+          <OrgFeedback orgId={org.id} />
         </>
       )}
     </div>
+  );
+}
+
+/** The scores given to the organization's requests, newest first, with their comments; bad or good ones only. */
+function OrgFeedback({ orgId }: { orgId: string }) {
+  const qs = useQueryState();
+  const raw = qs.get('rating');
+  const rating = raw === 'bad' || raw === 'good' ? raw : undefined;
+  const feedback = useFeedback({ orgId }, rating ? { rating } : {});
+  return (
+    <section aria-label="Feedback" className="rounded-2xl border border-border p-4">
+      <div className="mb-2 flex flex-wrap items-end justify-between gap-3">
+        <h3 className="font-medium">Feedback</h3>
+        <SelectField
+          label="Rating"
+          value={rating ?? ''}
+          onChange={(e) => qs.set({ rating: e.target.value || null })}
+          className="min-w-40"
+        >
+          <option value="">Any</option>
+          <option value="bad">Bad (under 0.5)</option>
+          <option value="good">Good (0.5 or more)</option>
+        </SelectField>
+      </div>
+      <FeedbackTable
+        query={feedback}
+        showUser
+        label="Organization feedback"
+        empty={{
+          title: rating ? `No ${rating} scores.` : 'No scores given to its requests yet.',
+          hint: "A member's app scores a request with POST /v1/feedback and the x-request-id of its answer.",
+        }}
+      />
+    </section>
   );
 }
