@@ -19,7 +19,7 @@ import {
 import { extractUsageObject } from '../translate/json-fast.js';
 import { SseParser } from '../translate/sse.js';
 import { roughTokens } from '../translate/tokens.js';
-import type { OaChunk, OaUsage } from '../translate/wire-types.js';
+import type { OaChatResponse, OaChunk, OaUsage } from '../translate/wire-types.js';
 import { normalizeUpstreamError } from './errors.js';
 import type {
   DecodedResponse,
@@ -61,6 +61,35 @@ export function isRelayed(wire: UpstreamWire, client: ClientShape): boolean {
 
 // ---------- whole bodies ----------
 
+/**
+ * The usage of a whole answer whose upstream reported none: the input from the client's request, the output from
+ * the answer's text and tool calls (null: nothing the wire can read).
+ */
+function estimatedWholeUsage(pivot: OaChatResponse | null, o: TranslateOptions): Usage {
+  const out = pivot?.choices?.[0]?.message;
+  const content: unknown = out?.content;
+  const chars = typeof content === 'string' ? content.length : content ? JSON.stringify(content).length : 0;
+  return {
+    inputTokens: o.estimateInputTokens?.() ?? 0,
+    outputTokens: pivot ? roughTokens(chars + JSON.stringify(out?.tool_calls ?? '').length) : 0,
+    cachedTokens: 0,
+    estimated: true,
+  };
+}
+
+/**
+ * A relayed body read as the pivot, only to estimate its output; null when the wire reads no answers (embeddings)
+ * or the body is not one it can read (it is still relayed as it is).
+ */
+function relayedAnswer(wire: UpstreamWire, j: unknown, o: TranslateOptions): OaChatResponse | null {
+  if (!wire.response || !j || typeof j !== 'object' || Array.isArray(j)) return null;
+  try {
+    return wire.response(j as Obj, o);
+  } catch {
+    return null;
+  }
+}
+
 /** Non-stream upstream body -> client body + usage. Throws SyntaxError on a body that is not JSON. */
 export function decodeWhole(
   wire: UpstreamWire,
@@ -73,8 +102,9 @@ export function decodeWhole(
     const u = extractUsageObject(text);
     let usage = wire.usage(u);
     if (!u) {
-      if (encoder.client !== 'embeddings') JSON.parse(text); // a relayed body must still be JSON
-      usage = { ...usage, inputTokens: o.estimateInputTokens?.() ?? 0, estimated: true };
+      // A relayed body must still be JSON (embeddings: their output is not billed, only their input).
+      const j: unknown = encoder.client !== 'embeddings' ? JSON.parse(text) : null;
+      usage = estimatedWholeUsage(relayedAnswer(wire, j, o), o);
     }
     let finishReason: string | null = null;
     const m = /"(?:finish_reason|stop_reason)"\s*:\s*"(\w+)"/.exec(text);
@@ -84,16 +114,7 @@ export function decodeWhole(
   const j = JSON.parse(body.toString('utf8')) as Obj;
   if (!wire.response) throw new Error(`Cannot translate a ${wire.id} response.`);
   const pivot = wire.response(j, o);
-  let usage = usageFromOpenai(pivot.usage);
-  if (!pivot.usage) {
-    const out = pivot.choices?.[0]?.message;
-    usage = {
-      inputTokens: o.estimateInputTokens?.() ?? 0,
-      outputTokens: roughTokens((out?.content ?? '').length + JSON.stringify(out?.tool_calls ?? '').length),
-      cachedTokens: 0,
-      estimated: true,
-    };
-  }
+  const usage = pivot.usage ? usageFromOpenai(pivot.usage) : estimatedWholeUsage(pivot, o);
   const r = encoder.response(pivot);
   return { body: r.body, usage, model: r.model, finishReason: r.finishReason };
 }

@@ -296,7 +296,11 @@ export interface UpstreamWire {
   readonly id: string;
   /** The usage object of a relayed whole body (null when it has none) as Usage. */
   usage(u: Record<string, unknown> | null): Usage;
-  /** A whole answer (parsed JSON) as the pivot; absent when the wire is only ever relayed. */
+  /**
+   * A whole answer (parsed JSON) as the pivot: for a client of another format, and for the output estimate of a
+   * relayed answer that carries no usage. Absent when the wire's answers are never translated nor billed by their
+   * text (embeddings).
+   */
   response?(body: Record<string, unknown>, o: WireOptions): OaChatResponse;
   /** A fresh stream decoder to the pivot; absent when the wire is only ever relayed. */
   decoder?(o: WireOptions): StreamDecoder;

@@ -27,7 +27,7 @@ import type {
 import { rewriteBody } from '../../translate/json-fast.js';
 import type { OaChatResponse } from '../../translate/wire-types.js';
 import { usageFromOpenai } from '../compose.js';
-import { usageFromResponses } from './response.js';
+import { responsesToOpenaiChatResponse, usageFromResponses } from './response.js';
 import { OpenaiChatDecoder, OpenaiChatRelay, ResponsesRelay } from './stream.js';
 
 /** OpenAI chat completions: the pivot itself; relayed to chat clients, checked and re-encoded for the others. */
@@ -39,10 +39,11 @@ export const openaiChatWire: UpstreamWire = {
   relay: (o) => new OpenaiChatRelay(!o.clientWantsUsage),
 };
 
-/** OpenAI's own /responses, only ever relayed to a Responses client. */
+/** OpenAI's own /responses, only ever relayed to a Responses client (its answer read for a missing usage). */
 export const openaiResponsesWire: UpstreamWire = {
   id: 'openai-responses',
   usage: usageFromResponses,
+  response: responsesToOpenaiChatResponse,
   relay: () => new ResponsesRelay(),
 };
 

@@ -1,5 +1,9 @@
-/** OpenAI wire usage: Responses API usage (a relayed `/responses` answer). Chat usage is the pivot's (compose.ts). */
-import type { Usage } from '../types.js';
+/**
+ * OpenAI wire answers: Responses API usage and answers (a relayed `/responses` answer). Chat usage is the pivot's
+ * (compose.ts).
+ */
+import type { OaChatResponse, OaFinishReason, OaToolCall } from '../../translate/wire-types.js';
+import type { Usage, WireOptions } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -10,4 +14,61 @@ export function usageFromResponses(u: Obj | null | undefined): Usage {
     outputTokens: Number(u?.output_tokens ?? 0),
     cachedTokens: Number((u?.input_tokens_details as Obj | undefined)?.cached_tokens ?? 0),
   };
+}
+
+/**
+ * A Responses API answer as the pivot: its messages' text and its function calls (what a relayed answer that
+ * carries no usage is billed by), its status as the finish, its usage when it has one.
+ */
+export function responsesToOpenaiChatResponse(res: Obj, o: WireOptions): OaChatResponse {
+  let text = '';
+  const calls: OaToolCall[] = [];
+  const output = Array.isArray(res.output) ? (res.output as unknown[]) : [];
+  for (const item of output) {
+    if (!item || typeof item !== 'object') continue;
+    const it = item as Obj;
+    if (it.type === 'message' && Array.isArray(it.content)) {
+      for (const part of it.content as unknown[]) {
+        const p = (part ?? {}) as Obj;
+        if (typeof p.text === 'string') text += p.text;
+        else if (typeof p.refusal === 'string') text += p.refusal;
+      }
+    } else if (it.type === 'function_call')
+      calls.push({
+        id: String(it.call_id ?? it.id ?? ''),
+        type: 'function',
+        function: { name: String(it.name ?? ''), arguments: String(it.arguments ?? '') },
+      });
+  }
+  const incomplete = (res.incomplete_details as Obj | null | undefined)?.reason;
+  const finish: OaFinishReason =
+    incomplete === 'max_output_tokens'
+      ? 'length'
+      : incomplete === 'content_filter'
+        ? 'content_filter'
+        : calls.length
+          ? 'tool_calls'
+          : 'stop';
+  const message: OaChatResponse['choices'][number]['message'] = {
+    role: 'assistant',
+    content: text || (calls.length ? null : ''),
+  };
+  if (calls.length) message.tool_calls = calls;
+  const out: OaChatResponse = {
+    id: `chatcmpl-${String(res.id ?? 'x').replace(/^resp_/, '')}`,
+    object: 'chat.completion',
+    created: typeof res.created_at === 'number' ? res.created_at : o.created,
+    model: typeof res.model === 'string' ? res.model : o.model,
+    choices: [{ index: 0, message, finish_reason: finish, logprobs: null }],
+  };
+  if (res.usage && typeof res.usage === 'object') {
+    const u = usageFromResponses(res.usage as Obj);
+    out.usage = {
+      prompt_tokens: u.inputTokens,
+      completion_tokens: u.outputTokens,
+      total_tokens: u.inputTokens + u.outputTokens,
+      ...(u.cachedTokens ? { prompt_tokens_details: { cached_tokens: u.cachedTokens } } : {}),
+    };
+  }
+  return out;
 }
