@@ -25,6 +25,8 @@ export interface ProviderDefaults {
   docsUrl: string;
   /** Placeholder shown in the add-provider form. */
   keyHint?: string;
+  /** The shape a key of this type must have (a key given as a user's or an organization's own is checked). */
+  keyPattern?: RegExp;
 }
 
 const d = (
@@ -104,6 +106,7 @@ export const PROVIDER_CATALOGUE: Readonly<Record<ProviderType, ProviderDefaults>
     color: '#ff9900',
     docsUrl: 'https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html',
     keyHint: 'accessKeyId:secretAccessKey[:sessionToken]',
+    keyPattern: /^[^:\s]+:[^:\s]+(:\S+)?$/,
   }),
   openrouter: d({
     type: 'openrouter',
@@ -275,4 +278,14 @@ const NATIVE_RESPONSES_ADAPTERS: ReadonlySet<AdapterId> = new Set(['openai-compa
  */
 export function nativeResponsesDefault(d: ProviderDefaults): boolean | null {
   return NATIVE_RESPONSES_ADAPTERS.has(d.adapter) ? d.supportsResponsesApi : null;
+}
+
+/**
+ * Why a key cannot be one of this provider type's (a user's BYOK key, an organization's key), or null when its shape
+ * fits (only types whose keys have a fixed shape are checked: Bedrock's `accessKeyId:secretAccessKey[:sessionToken]`).
+ */
+export function keyShapeProblem(type: string, key: string): string | null {
+  const d = (PROVIDER_CATALOGUE as Readonly<Record<string, ProviderDefaults>>)[type];
+  if (!d?.keyPattern || d.keyPattern.test(key)) return null;
+  return `apiKey: a ${d.displayName} key is ${d.keyHint ?? 'in another form'}`;
 }

@@ -10,6 +10,7 @@ import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './con
 import { attemptFailed, reportAttempt, startAttempt } from './record.js';
 import { restoreWhole } from './protect.js';
 import { relayStream } from './relay.js';
+import { callerKeyConfig } from '../providers/credentials.js';
 import { IterableStream, StreamAnswer } from './stream-answer.js';
 import {
   openLocal,
@@ -100,7 +101,11 @@ async function prepareCall(
         slug: attempt.provider.slug,
         type: attempt.provider.type,
         baseUrl,
-        config: attempt.provider.config,
+        // A user's or an organization's key pays: never completed with the provider's own credentials.
+        config:
+          attempt.keySource === 'provider'
+            ? attempt.provider.config
+            : callerKeyConfig(attempt.provider.config),
       },
       upstreamModel: attempt.model.modelId,
       apiKey: attempt.apiKey,

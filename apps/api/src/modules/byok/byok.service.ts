@@ -1,9 +1,11 @@
 import { Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { providerCallConfig } from '../../router/auth-json.js';
+import { callerKeyConfig } from '../../providers/credentials.js';
 import { AppError } from '../../lib/errors.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { isProviderType, providerDefaults } from '../../providers/index.js';
+import { keyShapeProblem } from '../../providers/provider-types.js';
 import { testProviderConnection } from '../providers/provider-test.js';
 
 /** A user's own provider keys: encrypted at rest, last four characters shown, used before the org's and the provider's. */
@@ -95,6 +97,8 @@ export class ByokService {
     const providerId = provider.id;
     if (provider.type === 'mock')
       throw AppError.validation('providerId: the built-in mock provider takes no key');
+    const shape = keyShapeProblem(provider.type, apiKey);
+    if (shape) throw AppError.validation(shape, { field: 'apiKey' });
     const existing = await this.ctx.prisma.byokKey.findUnique({
       where: { userId_providerId: { userId: actor.id, providerId } },
     });
@@ -176,8 +180,11 @@ export class ByokService {
               type: key.provider.type,
               baseUrl: key.provider.baseUrl,
               apiKey: secret,
-              // As routing calls it: the provider's auth settings (apiVersion, region, ...) over its config.
-              config: providerCallConfig(key.provider, this.ctx.secrets, this.ctx.processEnv),
+              // As routing calls it: the provider's auth settings (apiVersion, region, ...) over its config, without the
+              // provider's own credentials (the user's key is tested alone).
+              config: callerKeyConfig(
+                providerCallConfig(key.provider, this.ctx.secrets, this.ctx.processEnv),
+              ),
             },
             { dispatcher: this.ctx.outbound.dispatcher },
           );

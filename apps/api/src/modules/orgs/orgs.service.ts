@@ -9,6 +9,7 @@ import {
 import { Prisma, type Organization } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { keyShapeProblem } from '../../providers/provider-types.js';
 import { assertMayActOnUser } from '../auth/targets.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
@@ -231,8 +232,13 @@ export class OrgsService {
   ) {
     if (!(await this.ctx.prisma.organization.count({ where: { id: orgId } })))
       throw AppError.notFound('Organization');
-    if (!(await this.ctx.prisma.provider.count({ where: { id: providerId } })))
-      throw AppError.notFound('Provider');
+    const provider = await this.ctx.prisma.provider.findUnique({
+      where: { id: providerId },
+      select: { type: true },
+    });
+    if (!provider) throw AppError.notFound('Provider');
+    const shape = keyShapeProblem(provider.type, apiKey);
+    if (shape) throw AppError.validation(shape, { field: 'apiKey' });
     const data = {
       encryptedKey: this.ctx.secrets.encrypt(apiKey),
       last4: apiKey.slice(-4),

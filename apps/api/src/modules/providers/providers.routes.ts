@@ -8,7 +8,8 @@ import { actorOf, currentAuth } from '../auth/auth.middleware.js';
 import { can } from '../auth/permissions.js';
 import { mountContracts } from '../mount-contract.js';
 import { testProviderConnection } from './provider-test.js';
-import { CREDENTIAL_CONFIG_KEYS, ProvidersService } from './providers.service.js';
+import { CREDENTIAL_CONFIG_KEYS } from '../../providers/credentials.js';
+import { ProvidersService } from './providers.service.js';
 import type { ProviderHealthService } from './provider-health.service.js';
 
 /** /api/v1/llm: providers, their live health, the provider-type catalogue, and key tests. */

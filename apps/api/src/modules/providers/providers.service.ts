@@ -18,6 +18,7 @@ import { envRefName, resolveProviderKey } from '../../router/secrets-resolver.js
 import { applyAuthPatch, presentAuth, providerCallConfig } from '../../router/auth-json.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
+import { CREDENTIAL_CONFIG_KEYS, SECRET_HEADER } from '../../providers/credentials.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
 import { discoverProviderModels, testProviderConnection, type ConnectionTest } from './provider-test.js';
 import type { ProviderForHealth, ProviderHealthService } from './provider-health.service.js';
@@ -33,8 +34,6 @@ const CONNECTION_NEUTRAL_CONFIG: ReadonlySet<string> = new Set([
   'webSearch',
   'healthCheck',
 ]);
-/** Provider settings that are credentials themselves (Bedrock). */
-export const CREDENTIAL_CONFIG_KEYS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 
 /** Two base URLs that point at the same place (trailing slashes and blanks aside). */
 export const sameUrl = (a: string | null | undefined, b: string | null | undefined) =>
@@ -115,7 +114,6 @@ type WithModels = Provider & {
 /** A provider as the API shows it: never the key; whether one is set, its last four, the `_env` name and whether it resolves. */
 /** Config values that are secrets: AWS secret keys, and extra headers whose name says they carry a credential. */
 const SECRET_CONFIG_KEYS = ['secretAccessKey', 'sessionToken'] as const;
-const SECRET_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
 
 /** How a secret config value is shown: never the value, at most its last four characters (as for keys). */
 export function maskSecret(v: string): string {
