@@ -355,6 +355,7 @@ describe('data protection admin API', () => {
     expect(app.body.data[0].scopeName).toBe('Globex bot');
     await t.http.get(`${BASE}/activity?action=shred`).set(as(admin)).expect(400);
     await t.http.get(`${BASE}/activity?cursor=nope`).set(as(admin)).expect(400);
+    await t.http.get(`${BASE}/activity?cursor=0000-01-01T00%3A00%3A00Z%7C1`).set(as(admin)).expect(400);
 
     const mine = await t.http.get(`${BASE}/activity`).set(as(orgAdmin)).expect(200);
     expect(mine.body.data.map((r: { requestId: string }) => r.requestId)).toEqual(['req-4', 'req-1']);

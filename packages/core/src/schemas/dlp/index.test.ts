@@ -25,6 +25,9 @@ describe('dlpActivityQuery: the activity cursor', () => {
     ['2026-12-06T10:15:00.000Z|42|-1', false],
     ['2026-12-06T10:15:00.000Z', false],
     ['nope', false],
+    // A time PostgreSQL cannot hold (no year 0) is bad input, not a server error.
+    ['0000-01-01T00:00:00Z|1', false],
+    ['2026-13-45T00:00:00Z|1', false],
   ] as const)('%s → %s', (cursor, ok) => {
     expect(dlpActivityQuery.safeParse({ cursor }).success).toBe(ok);
   });

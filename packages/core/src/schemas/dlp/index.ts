@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { DLP_ACTIONS, DLP_KINDS, dlpPolicySchema, type DlpAction } from '../../dlp/policy.js';
 import type { DlpMatchKind } from '../../dlp/scanner.js';
-import { isInt64Id, isSafeText, safeString, SAFE_TEXT_MESSAGE } from '../safe/index.js';
+import { isDateInRange, isInt64Id, isSafeText, safeString, SAFE_TEXT_MESSAGE } from '../safe/index.js';
 
 export const DLP_SCOPES = ['global', 'org', 'app'] as const;
 export type DlpScopeName = (typeof DLP_SCOPES)[number];
@@ -63,7 +63,11 @@ export type DlpTesterBody = z.input<typeof dlpTesterBody>;
 export const dlpActivityQuery = z.object({
   cursor: safeString()
     .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z\|\d{1,19}(?:\|\d{1,6})?$/, 'must be a cursor from a previous page')
-    .refine((c) => isInt64Id(c.split('|')[1] ?? ''), 'must be a cursor from a previous page')
+    .refine((c) => {
+      const [at, id] = c.split('|');
+      // A time PostgreSQL can hold (years 1-9999) and an id that fits its BIGINT.
+      return isDateInRange(new Date(at ?? '')) && isInt64Id(id ?? '');
+    }, 'must be a cursor from a previous page')
     .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   scope: z.enum(DLP_SCOPES).optional(),
