@@ -125,6 +125,8 @@ export function decodeWhole(
 abstract class StreamState {
   /** Usage the upstream reported so far (null: none yet). */
   upstreamUsage: Usage | null = null;
+  /** `upstreamUsage` is the upstream's final figure for the stream (see RelaySink). */
+  usageFinal = false;
   outChars = 0;
   contentEmitted = false;
   finished = false;
@@ -141,13 +143,18 @@ abstract class StreamState {
 
   get usage(): Usage {
     const up = this.upstreamUsage;
-    if (up && (up.inputTokens || up.outputTokens)) return up;
-    return {
-      inputTokens: this.o.estimateInputTokens?.() ?? 0,
-      outputTokens: roughTokens(this.outChars),
-      cachedTokens: 0,
-      estimated: true,
-    };
+    const output = roughTokens(this.outChars);
+    if (!up || (!up.inputTokens && !up.outputTokens))
+      return {
+        inputTokens: this.o.estimateInputTokens?.() ?? 0,
+        outputTokens: output,
+        cachedTokens: 0,
+        estimated: true,
+      };
+    // The upstream's final usage never came (cut, stalled, or the client left): its opening figures stand for the
+    // input, and the output is at least what the text relayed so far comes to.
+    if (!this.usageFinal && up.outputTokens < output) return { ...up, outputTokens: output, estimated: true };
+    return up;
   }
 
   get faulted(): boolean {
@@ -221,7 +228,11 @@ class ComposedStream extends StreamState implements StreamTranslator, StreamSink
 
   /** Pivot chunk -> client bytes. */
   chunk(c: OaChunk): void {
-    if (c.usage) this.upstreamUsage = usageFromOpenai(c.usage);
+    if (c.usage) {
+      // A decoder hands the pivot its usage once the upstream gave its final figures.
+      this.upstreamUsage = usageFromOpenai(c.usage);
+      this.usageFinal = true;
+    }
     const ch = c.choices?.[0];
     if (ch) {
       const d = ch.delta;

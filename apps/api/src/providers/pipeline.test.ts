@@ -318,6 +318,57 @@ describe('OpenAI passthrough', () => {
   });
 });
 
+describe('Anthropic message_delta usage that leaves cache figures out', () => {
+  const start = sse(
+    {
+      type: 'message_start',
+      message: {
+        id: 'msg_c',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-x',
+        content: [],
+        stop_reason: null,
+        usage: {
+          input_tokens: 10,
+          cache_read_input_tokens: 100000,
+          cache_creation_input_tokens: 30000,
+          output_tokens: 1,
+        },
+      },
+    },
+    'message_start',
+  );
+  const text = sse(
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } },
+    'content_block_delta',
+  );
+  const end = (usage: object) =>
+    sse({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage }, 'message_delta') +
+    sse({ type: 'message_stop' }, 'message_stop');
+  const cases: Array<[string, object]> = [
+    [
+      'null cache figures',
+      {
+        input_tokens: 10,
+        cache_read_input_tokens: null,
+        cache_creation_input_tokens: null,
+        output_tokens: 300,
+      },
+    ],
+    ['absent cache figures', { input_tokens: 10, output_tokens: 300 }],
+  ];
+  for (const [name, usage] of cases)
+    it(`keeps message_start's cache figures for ${name}, relayed and translated alike`, () => {
+      const input = start + text + end(usage);
+      const expected = { inputTokens: 130010, outputTokens: 300, cachedTokens: 100000 };
+      const relayed = run({ client: 'messages', upstream: 'anthropic', model: 'm' }, input, 100000);
+      expect(relayed.t.usage).toEqual(expected);
+      const translated = run({ client: 'chat', upstream: 'anthropic', model: 'm' }, input, 100000);
+      expect(translated.t.usage).toEqual(expected);
+    });
+});
+
 describe('chat chunks -> Responses API events', () => {
   it('emits created, output item, text deltas, function call and completed with usage', () => {
     const { events, t } = run(

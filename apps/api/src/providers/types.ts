@@ -272,6 +272,11 @@ export interface RelaySink {
   json(data: string): Record<string, unknown> | null;
   /** Usage the upstream reported so far (null: none yet). */
   upstreamUsage: Usage | null;
+  /**
+   * `upstreamUsage` is the upstream's final figure for the stream, which stands as it is. Until then (only opening
+   * figures came, like Anthropic's message_start) the output counts at least the estimate from `outChars`.
+   */
+  usageFinal: boolean;
   /** Output characters seen (the estimate when the upstream reports no usage). */
   outChars: number;
   contentEmitted: boolean;

@@ -116,3 +116,89 @@ describe('a whole answer whose upstream reports no usage', () => {
     expect(await rowOf(chat.id)).toMatchObject({ tokensIn: 12, tokensOut: 5, tokensCached: 2 });
   });
 });
+
+/** 40 text deltas of 250 characters (10,000 characters, about 2,500 tokens). */
+const PIECES = Array.from({ length: 40 }, (_, i) => `${String(i).padStart(3, '0')}${' lorem'.repeat(41)}ip`);
+const TEXT_TOKENS = Math.ceil(PIECES.join('').length / 4);
+/** The mock's Anthropic stream: message_start, ping, content_block_start, the deltas, content_block_stop, … */
+const BEFORE_MESSAGE_DELTA = 3 + PIECES.length + 1;
+
+const streamReq = (model: string) => ({ ...messagesReq(model), stream: true });
+
+describe('an Anthropic stream relayed to an Anthropic client that ends before its final usage', () => {
+  it('cut by the upstream before message_delta: the output relayed is billed, as when translated', async () => {
+    env.up.script({ path: '/messages', pieces: PIECES, cutAfterChunks: BEFORE_MESSAGE_DELTA });
+    const relayed = await post('/v1/messages', streamReq('up-anthropic/claude-test'));
+    env.up.script({ path: '/messages', pieces: PIECES, cutAfterChunks: BEFORE_MESSAGE_DELTA });
+    const translated = await post('/v1/chat/completions', {
+      ...chatReq('up-anthropic/claude-test'),
+      stream: true,
+    });
+    expect(relayed.text).toContain(PIECES[39]);
+    expect(relayed.text).not.toContain('message_delta');
+    expect(relayed.text).toContain('event: error');
+    expect(translated.text).toContain(PIECES[39]);
+
+    const t = await rowOf(translated.id);
+    const r = await rowOf(relayed.id);
+    expect(t.tokensOut).toBe(TEXT_TOKENS);
+    expect(r).toMatchObject({ errorCode: 'stream_interrupted', tokensOut: TEXT_TOKENS });
+    // The input and cache figures are the upstream's own (message_start's): 10 + 2 cached.
+    expect(r).toMatchObject({ tokensIn: 12, tokensCached: 2 });
+    expect(r.cost).toBeGreaterThanOrEqual((TEXT_TOKENS * 15) / 1e6);
+  });
+
+  it('a client that reads most of the answer and leaves is billed for what it was sent', async () => {
+    env.up.script({ path: '/messages', pieces: PIECES, chunkDelayMs: 15 });
+    const ctl = new AbortController();
+    const res = await fetch(`${env.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+      body: JSON.stringify(streamReq('up-anthropic/claude-test')),
+      signal: ctl.signal,
+    });
+    const id = res.headers.get('x-request-id')!;
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let got = '';
+    while (!got.includes(PIECES[30]!)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      got += decoder.decode(value, { stream: true });
+    }
+    ctl.abort();
+    await reader.cancel().catch(() => {});
+    expect(got).toContain(PIECES[30]);
+    expect(got).not.toContain('message_delta');
+
+    // Wait for the gateway to notice and record the request.
+    let row = null;
+    for (let i = 0; i < 100 && !row; i++) {
+      await env.flushUsage();
+      row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { requestId: id } });
+      if (!row) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(row).not.toBeNull();
+    // At least the 31 deltas the client read (it may have been sent a few more before the gateway saw it leave).
+    expect(row!.tokensOut).toBeGreaterThanOrEqual(Math.ceil((31 * 250) / 4));
+    expect(row!.tokensOut).toBeLessThanOrEqual(TEXT_TOKENS);
+  });
+
+  it("the upstream's final figure wins once it came, even when the stream is cut right after it", async () => {
+    // The mock's message_delta says 5 output tokens, whatever the text.
+    env.up.script({ path: '/messages', pieces: PIECES, cutAfterChunks: BEFORE_MESSAGE_DELTA + 1 });
+    const cut = await post('/v1/messages', streamReq('up-anthropic/claude-test'));
+    env.up.script({ path: '/messages', pieces: PIECES });
+    const whole = await post('/v1/messages', streamReq('up-anthropic/claude-test'));
+    expect(cut.text).toContain('message_delta');
+    expect(cut.text).not.toContain('message_stop');
+    expect(whole.text).toContain('message_stop');
+    expect(await rowOf(cut.id)).toMatchObject({ tokensOut: 5, tokensIn: 12, tokensCached: 2 });
+    expect(await rowOf(whole.id)).toMatchObject({
+      tokensOut: 5,
+      tokensIn: 12,
+      tokensCached: 2,
+      errorCode: null,
+    });
+  });
+});

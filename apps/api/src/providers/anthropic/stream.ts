@@ -10,6 +10,25 @@ import { usageFromAnthropic } from './response.js';
 
 type Obj = Record<string, unknown>;
 
+const USAGE_FIELDS = [
+  'input_tokens',
+  'output_tokens',
+  'cache_read_input_tokens',
+  'cache_creation_input_tokens',
+] as const;
+
+/**
+ * A message_start or message_delta event's usage over what the stream reported before it. message_delta's figures
+ * are cumulative (input_tokens appears there in newer API versions); a figure it leaves out or sends as null is one
+ * it did not give, not 0.
+ */
+export function mergeAnthropicUsage(into: AnUsage, u: Obj): void {
+  for (const k of USAGE_FIELDS) {
+    const v = u[k];
+    if (typeof v === 'number') into[k] = v;
+  }
+}
+
 /** Anthropic SSE events (parsed JSON data) -> OpenAI chat.completion.chunk objects. */
 export class AnthropicToOpenaiChunks {
   private id = 'chatcmpl-x';
@@ -55,7 +74,7 @@ export class AnthropicToOpenaiChunks {
         if (typeof m.id === 'string') this.id = m.id.startsWith('msg_') ? `chatcmpl-${m.id.slice(4)}` : m.id;
         if (typeof m.model === 'string') this.model = m.model;
         if (m.usage) {
-          Object.assign(this.usage, m.usage);
+          mergeAnthropicUsage(this.usage, m.usage as Obj);
           this.sawUsage = true;
         }
         return [this.chunk({ role: 'assistant', content: '' })];
@@ -106,16 +125,7 @@ export class AnthropicToOpenaiChunks {
       case 'message_delta': {
         const d = (ev.delta ?? {}) as Obj;
         if (ev.usage) {
-          const u = ev.usage as Partial<AnUsage>;
-          // message_delta usage is cumulative; input_tokens appears there in newer API versions
-          for (const k of [
-            'input_tokens',
-            'output_tokens',
-            'cache_read_input_tokens',
-            'cache_creation_input_tokens',
-          ] as const) {
-            if (typeof u[k] === 'number') this.usage[k] = u[k];
-          }
+          mergeAnthropicUsage(this.usage, ev.usage as Obj);
           this.sawUsage = true;
         }
         if (d.stop_reason !== undefined && d.stop_reason !== null) {
@@ -165,6 +175,8 @@ export class AnthropicStreamDecoder extends SseDecoder {
 /** Reads an Anthropic stream relayed to an Anthropic-format client: usage, content, stop reason, the end, faults. */
 export class AnthropicRelay implements RelayScanner {
   readonly drops = false;
+  /** The stream's usage so far, in Anthropic's fields. */
+  private usage: AnUsage = { input_tokens: 0, output_tokens: 0 };
 
   scan(event: string | undefined, data: string, sink: RelaySink): boolean {
     if (event === 'content_block_delta') {
@@ -176,14 +188,10 @@ export class AnthropicRelay implements RelayScanner {
       const u = (event === 'message_start' ? (j.message as Obj | undefined)?.usage : j.usage) as
         Obj | undefined;
       if (u) {
-        const prev = sink.upstreamUsage;
-        const merged = usageFromAnthropic({
-          ...(prev ? { input_tokens: prev.inputTokens - prev.cachedTokens } : {}),
-          ...u,
-        });
-        if (prev && !('input_tokens' in u)) merged.inputTokens = prev.inputTokens;
-        if (prev && !('cache_read_input_tokens' in u)) merged.cachedTokens = prev.cachedTokens;
-        sink.upstreamUsage = merged;
+        mergeAnthropicUsage(this.usage, u);
+        sink.upstreamUsage = usageFromAnthropic({ ...this.usage });
+        // message_start's output_tokens is a placeholder; message_delta's is the answer's.
+        if (event === 'message_delta') sink.usageFinal = true;
       }
       const sr = (j.delta as Obj | undefined)?.stop_reason;
       if (typeof sr === 'string') sink.finishReason = sr;

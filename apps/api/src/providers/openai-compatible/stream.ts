@@ -72,7 +72,10 @@ export class OpenaiChatRelay implements RelayScanner {
     }
     if (USAGE_RE.test(data)) {
       const j = sink.json(data);
-      if (j?.usage) sink.upstreamUsage = usageFromOpenai(j.usage as OaUsage);
+      if (j?.usage) {
+        sink.upstreamUsage = usageFromOpenai(j.usage as OaUsage);
+        sink.usageFinal = true;
+      }
       if (Array.isArray(j?.choices) && (j.choices as unknown[]).length === 0) return !this.drops;
     }
     return true;
@@ -95,7 +98,10 @@ export class ResponsesRelay implements RelayScanner {
       sink.finished = true;
       const j = sink.json(data);
       const r = j?.response as Obj | undefined;
-      if (r?.usage) sink.upstreamUsage = usageFromResponses(r.usage as Obj);
+      if (r?.usage) {
+        sink.upstreamUsage = usageFromResponses(r.usage as Obj);
+        sink.usageFinal = true;
+      }
       sink.finishReason = event.slice(9);
       if (event === 'response.failed')
         sink.fail(
