@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PipelineStreamTranslator, decodeResponse } from '../test/pipeline.js';
 import type { PipelineOptions } from '../test/pipeline.js';
 import { SseParser, sseJson } from '../translate/sse.js';
+import { encodeBedrockEvent } from './bedrock/stream.js';
 
 const sse = (o: unknown, ev?: string) => sseJson(o, ev);
 
@@ -440,6 +441,63 @@ describe('Gemini stream -> OpenAI chunks', () => {
     expect(chunks.at(-1).usage).toEqual({ prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 });
     expect(events.at(-1)!.data).toBe('[DONE]');
     expect(t.usage).toEqual({ inputTokens: 7, outputTokens: 2, cachedTokens: 0 });
+  });
+});
+
+describe('Bedrock prompt-cache tokens', () => {
+  // Bedrock's inputTokens leaves out the tokens read from and written to the prompt cache.
+  const usage = {
+    inputTokens: 10,
+    outputTokens: 20,
+    cacheReadInputTokens: 100000,
+    cacheWriteInputTokens: 30000,
+  };
+  const frames = (u: object) =>
+    Buffer.concat(
+      [
+        encodeBedrockEvent('messageStart', { role: 'assistant' }),
+        encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'Hi' } }),
+        encodeBedrockEvent('contentBlockStop', { contentBlockIndex: 0 }),
+        encodeBedrockEvent('messageStop', { stopReason: 'end_turn' }),
+        encodeBedrockEvent('metadata', { usage: u, metrics: { latencyMs: 5 } }),
+      ].map((f) => Buffer.from(f)),
+    );
+
+  it('a stream counts them as the whole answer does', () => {
+    const whole = decodeResponse(
+      { client: 'chat', upstream: 'bedrock', model: 'm' },
+      Buffer.from(
+        JSON.stringify({
+          output: { message: { role: 'assistant', content: [{ text: 'Hi' }] } },
+          stopReason: 'end_turn',
+          usage,
+        }),
+      ),
+    );
+    const expected = { inputTokens: 130010, outputTokens: 20, cachedTokens: 100000 };
+    expect(whole.usage).toEqual(expected);
+    for (const client of ['chat', 'messages', 'responses'] as const) {
+      const t = new PipelineStreamTranslator({
+        client,
+        upstream: 'bedrock',
+        model: 'm',
+        clientWantsUsage: true,
+      });
+      const out = String(t.push(frames(usage))) + t.end();
+      expect(t.finished).toBe(true);
+      expect(t.usage).toEqual(expected);
+      if (client !== 'chat') continue;
+      // The chat client that asked for usage is shown the same figures.
+      const p = new SseParser();
+      const chunks = [...p.push(Buffer.from(out)), ...p.end()]
+        .filter((e) => e.data !== '[DONE]')
+        .map((e) => JSON.parse(e.data) as { usage?: unknown });
+      expect(chunks.at(-1)?.usage).toMatchObject({
+        prompt_tokens: 130010,
+        completion_tokens: 20,
+        prompt_tokens_details: { cached_tokens: 100000 },
+      });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
-/** Bedrock response decoding: a whole Converse answer as the OpenAI chat pivot. */
-import type { OaChatResponse, OaFinishReason, OaToolCall } from '../../translate/wire-types.js';
+/** Bedrock response decoding: a whole Converse answer as the OpenAI chat pivot, and Converse usage (whole or streamed). */
+import type { OaChatResponse, OaFinishReason, OaToolCall, OaUsage } from '../../translate/wire-types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -33,10 +33,6 @@ export function converseToOpenaiChatResponse(
       });
     }
   }
-  const u = (res.usage ?? {}) as Obj;
-  const cached = Number(u.cacheReadInputTokens ?? 0);
-  const prompt = Number(u.inputTokens ?? 0) + cached + Number(u.cacheWriteInputTokens ?? 0);
-  const completion = Number(u.outputTokens ?? 0);
   const message: OaChatResponse['choices'][number]['message'] = {
     role: 'assistant',
     content: text || (calls.length ? null : ''),
@@ -50,12 +46,23 @@ export function converseToOpenaiChatResponse(
     choices: [
       { index: 0, message, finish_reason: BEDROCK_STOP[String(res.stopReason)] ?? 'stop', logprobs: null },
     ],
-    usage: {
-      prompt_tokens: prompt,
-      completion_tokens: completion,
-      total_tokens: prompt + completion,
-      ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
-    },
+    usage: converseUsageToOpenai(res.usage as Obj | undefined),
   };
   return out;
+}
+
+/**
+ * Converse usage (a whole answer's, or a stream's metadata event) as the pivot's. Bedrock's inputTokens leaves out
+ * the prompt tokens read from and written to the cache; the pivot's prompt_tokens holds them.
+ */
+export function converseUsageToOpenai(u: Obj | null | undefined): OaUsage {
+  const cached = Number(u?.cacheReadInputTokens ?? 0);
+  const prompt = Number(u?.inputTokens ?? 0) + cached + Number(u?.cacheWriteInputTokens ?? 0);
+  const completion = Number(u?.outputTokens ?? 0);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+  };
 }

@@ -7,7 +7,7 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { OaChunk, OaFinishReason, OaUsage } from '../../translate/wire-types.js';
 import type { StreamDecoder, StreamSink, WireOptions } from '../types.js';
-import { BEDROCK_STOP } from './response.js';
+import { BEDROCK_STOP, converseUsageToOpenai } from './response.js';
 
 type Obj = Record<string, unknown>;
 
@@ -130,14 +130,7 @@ export class BedrockStreamToOpenaiChunks {
         return [];
       }
       case 'metadata': {
-        const u = (p.usage ?? {}) as Obj;
-        const input = Number(u.inputTokens ?? 0);
-        const output = Number(u.outputTokens ?? 0);
-        this.usage = {
-          prompt_tokens: input,
-          completion_tokens: output,
-          total_tokens: Number(u.totalTokens ?? input + output),
-        };
+        this.usage = converseUsageToOpenai(p.usage as Obj | undefined);
         this.stopped = true;
         return [
           this.chunk({}, this.finishReason ?? 'stop'),
