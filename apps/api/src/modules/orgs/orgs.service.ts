@@ -134,8 +134,8 @@ export class OrgsService {
       before: presentOrg(before, this.ctx.now()),
       present: (o: Organization) => presentOrg(o, this.ctx.now()),
       changed: 'orgs',
-      write: (tx) =>
-        tx.organization.update({
+      write: async (tx) => {
+        const o = await tx.organization.update({
           where: { id },
           data: {
             ...definedFields(b, { spendCapUsd: dec }),
@@ -146,7 +146,24 @@ export class OrgsService {
               ? startRollover(this.ctx.now())
               : {}),
           },
-        }),
+        });
+        // Ownership moves with its administration: the previous owner keeps a plain membership (an operator may
+        // make them an admin again), the new one is a member as owner.
+        if (b.ownerId !== undefined && b.ownerId !== before.ownerId) {
+          if (before.ownerId)
+            await tx.organizationMember.updateMany({
+              where: { orgId: id, userId: before.ownerId, role: 'owner' },
+              data: { role: 'member' },
+            });
+          if (b.ownerId)
+            await tx.organizationMember.upsert({
+              where: { orgId_userId: { orgId: id, userId: b.ownerId } },
+              create: { orgId: id, userId: b.ownerId, role: 'owner' },
+              update: { role: 'owner' },
+            });
+        }
+        return o;
+      },
     });
     return presentOrg(o, this.ctx.now());
   }

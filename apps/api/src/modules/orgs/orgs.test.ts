@@ -80,6 +80,54 @@ describe('organizations', () => {
     expect(users.find((u) => u.id !== owner.id)!.orgs).toEqual([]);
   });
 
+  it("moving an organization's ownership moves its administration: the previous owner keeps a plain membership", async () => {
+    const { prisma } = env.t.app.ctx;
+    const a = await env.t.createUser('user');
+    const b = await env.t.createUser('user');
+    const login = async (u: { email: string; password: string }) =>
+      (await env.t.http.post('/api/v1/auth/login').send({ email: u.email, password: u.password })).body
+        .token as string;
+    const [aToken, bToken] = [await login(a), await login(b)];
+    const org = (
+      await env.t.http
+        .post('/api/v1/orgs')
+        .set(auth())
+        .send({ name: 'Handover', slug: 'handover', ownerId: a.id })
+        .expect(201)
+    ).body as { id: string };
+    expect(
+      (await env.t.http.get('/api/v1/me/orgs').set({ authorization: `Bearer ${aToken}` })).body.data,
+    ).toEqual([expect.objectContaining({ id: org.id, role: 'owner' })]);
+    await env.t.http.patch(`/api/v1/orgs/${org.id}`).set(auth()).send({ ownerId: b.id }).expect(200);
+    // A administers it no more (its usage, its data protection): a member now.
+    expect(
+      (await env.t.http.get('/api/v1/me/orgs').set({ authorization: `Bearer ${aToken}` })).body.data,
+    ).toEqual([]);
+    await env.t.http
+      .get(`/api/v1/me/orgs/${org.id}/usage?period=7d`)
+      .set({ authorization: `Bearer ${aToken}` })
+      .expect(404);
+    expect(
+      (await env.t.http.get('/api/v1/me/orgs').set({ authorization: `Bearer ${bToken}` })).body.data,
+    ).toEqual([expect.objectContaining({ id: org.id, role: 'owner' })]);
+    const detail = await env.t.http.get(`/api/v1/orgs/${org.id}`).set(auth()).expect(200);
+    expect(
+      new Map((detail.body.memberList as { userId: string; role: string }[]).map((m) => [m.userId, m.role])),
+    ).toEqual(
+      new Map([
+        [a.id, 'member'],
+        [b.id, 'owner'],
+      ]),
+    );
+    // No owner at all: B keeps a plain membership too.
+    await env.t.http.patch(`/api/v1/orgs/${org.id}`).set(auth()).send({ ownerId: null }).expect(200);
+    expect(
+      (
+        await prisma.organizationMember.findMany({ where: { orgId: org.id }, orderBy: { userId: 'asc' } })
+      ).map((m) => m.role),
+    ).toEqual(['member', 'member']);
+  });
+
   it("an org's alias applies to its members only; a global alias of the same name serves everyone else", async () => {
     const { prisma } = env.t.app.ctx;
     await prisma.alias.create({
