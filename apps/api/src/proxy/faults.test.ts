@@ -243,6 +243,46 @@ describe('streams', () => {
     expect(failures()).toBe(1);
   });
 
+  it('a client that leaves before the answer starts does not count toward the circuit or a cooldown', async () => {
+    await freshEnv();
+    const m = await env.t.app.ctx.prisma.model.findFirstOrThrow({
+      where: { providerId: env.ids.openai, modelId: 'gpt-test' },
+    });
+    const view = () => env.t.app.routing.store.view();
+    const failures = () => view().circuit(modelTarget(env.ids.openai, m.id))?.failures ?? 0;
+    // A slow upstream; each client gives up before it answers (whole answers and streams alike).
+    for (const stream of [false, true, false, true, false]) {
+      env.up.script({ path: '/chat/completions', delayMs: 400 });
+      const ac = new AbortController();
+      const sent = fetch(`${env.url}/v1/chat/completions`, {
+        method: 'POST',
+        signal: ac.signal,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+        body: JSON.stringify({
+          model: 'up-openai/gpt-test',
+          stream,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      }).catch(() => null);
+      await new Promise((r) => setTimeout(r, 60));
+      ac.abort();
+      await sent;
+    }
+    await new Promise((r) => setTimeout(r, 600));
+    await env.flushUsage();
+    expect(failures()).toBe(0);
+    // Nobody else is turned away: the next caller is answered by the same target.
+    const res = await fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+      body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-switchyard-provider') ?? 'up-openai').toBe('up-openai');
+    const recs = await env.t.app.ctx.prisma.usageRecord.findMany({ where: { status: 499 } });
+    expect(recs.length).toBe(5);
+  });
+
   it('malformed SSE before content: falls back', async () => {
     await freshEnv();
     env.up.script({ path: '/chat/completions', malformed: true, cutAfterChunks: 0 });
