@@ -38,6 +38,14 @@ import {
  * the local mirror (a bucket that had 60 of 100 used keeps counting from 60 on this instance), `onFailOpen` is
  * called for each local admission, and the deltas counted meanwhile are kept. When Redis is reachable again the
  * kept deltas and events are written back, a full sync runs and shared counting resumes.
+ *
+ * Every counter write (`consume`, `adjust`, a batch written back) has an id of this run, and its script adds the
+ * id to this run's set of applied ids in the same step. A command that failed may still have run (a timeout:
+ * Redis was only slow), so it is kept under its id and made again at the recovery: an admitted or adjusted one is
+ * applied unless Redis has its id, one the mirror refused is taken back only if Redis has it. Either runs once
+ * however often it is retried, so every reservation, refund and settlement counts exactly once. Ids leave the set
+ * once this instance has settled them (the lowest open id travels with each write), so it holds only the writes
+ * in flight or waiting.
  */
 export interface RedisStateStoreOptions {
   url: string;
@@ -71,49 +79,86 @@ const MAX_WATCHED = 10_000;
 /** State hashes (cooldowns, circuits, …) of an abandoned prefix disappear after a week without writes. */
 const STATE_TTL_MS = 7 * 86_400_000;
 const MAX_PENDING_EVENTS = 50_000;
+/** This run's applied-ids set disappears after this long without a write (it only ever holds a few ids). */
+const OPS_TTL_MS = STATE_TTL_MS;
 
-// Core's checkItems rule (used + amount <= limit + LIMIT_EPSILON), run atomically in Redis. ARGV per key: amount,
-// limit, ttl, and 1 for a budget counter, which must exist (else {2, missing indexes...}: rebuild it first).
+/** One counter's share of a write kept until Redis confirms it. */
+interface PendingItem {
+  key: string;
+  delta: number;
+  expiresAt: number;
+  ifPresent: boolean;
+}
+
+/**
+ * A counter write under its id, made (again) until Redis answers: counts written back, or a write whose answer
+ * never came. `undo`: an admission Redis may have made that this instance refused, taken back only if it did.
+ */
+interface UnconfirmedWrite {
+  id: number;
+  undo: boolean;
+  items: PendingItem[];
+}
+
+// Both counter writes: KEYS[1] is this run's set of applied write ids, the counters follow. ARGV[1..3]: the write's
+// id, the lowest id this instance may still make again (lower ones leave the set), the set's ttl.
+
+// Core's checkItems rule (used + amount <= limit + LIMIT_EPSILON), run atomically in Redis. ARGV per counter:
+// amount, limit, ttl, and 1 for a budget counter, which must exist (else {2, missing indexes...}: rebuild it
+// first). Only an admission is a write: its id joins the set.
 const CONSUME = `
-local n = #KEYS
+local n = #KEYS - 1
 local missing = {2}
 for i = 1, n do
-  if ARGV[4*i] == '1' and redis.call('EXISTS', KEYS[i]) == 0 then missing[#missing + 1] = i - 1 end
+  if ARGV[4*i+3] == '1' and redis.call('EXISTS', KEYS[i+1]) == 0 then missing[#missing + 1] = i - 1 end
 end
 if #missing > 1 then return missing end
 for i = 1, n do
-  local used = tonumber(redis.call('GET', KEYS[i]) or '0') or 0
-  if used + tonumber(ARGV[4*i-3]) > tonumber(ARGV[4*i-2]) + ${LIMIT_EPSILON} then
+  local used = tonumber(redis.call('GET', KEYS[i+1]) or '0') or 0
+  if used + tonumber(ARGV[4*i]) > tonumber(ARGV[4*i+1]) + ${LIMIT_EPSILON} then
     return {0, i - 1, string.format('%.17g', used)}
   end
 end
 local out = {1}
 for i = 1, n do
-  local v = redis.call('INCRBYFLOAT', KEYS[i], ARGV[4*i-3])
-  local ttl = redis.call('PTTL', KEYS[i])
-  if ttl < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[4*i-1]); ttl = tonumber(ARGV[4*i-1]) end
+  local v = redis.call('INCRBYFLOAT', KEYS[i+1], ARGV[4*i])
+  local ttl = redis.call('PTTL', KEYS[i+1])
+  if ttl < 0 then redis.call('PEXPIRE', KEYS[i+1], ARGV[4*i+2]); ttl = tonumber(ARGV[4*i+2]) end
   out[2*i] = v
   out[2*i+1] = ttl
 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return out
 `;
 
-// ARGV per key: delta, ttl, and 1 when the counter is only corrected if it exists (budgets: a lost one is rebuilt
-// from the database, a lone delta must not recreate it). A skipped key answers '' and -2.
+// ARGV[4]: 'apply' runs the write unless its id is in the set (Redis already ran it) and adds the id; 'undo' runs
+// it only if the id is there (takes back an admission Redis made) and removes the id. Then per counter: delta,
+// ttl, and 1 when the counter is only corrected if it exists (budgets: a lost one is rebuilt from the database, a
+// lone delta must not recreate it). Answers {1, value and ttl per counter (a skipped one '' and -2)}, or {0} when
+// there was nothing to do.
 const ADJUST = `
-local out = {}
-for i = 1, #KEYS do
-  if ARGV[3*i] == '1' and redis.call('EXISTS', KEYS[i]) == 0 then
-    out[2*i-1] = ''
-    out[2*i] = -2
+local done = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local undo = ARGV[4] == 'undo'
+if (undo and not done) or (done and not undo) then return {0} end
+local out = {1}
+for i = 1, #KEYS - 1 do
+  local k = KEYS[i+1]
+  if ARGV[3*i+4] == '1' and redis.call('EXISTS', k) == 0 then
+    out[2*i] = ''
+    out[2*i+1] = -2
   else
-    local v = redis.call('INCRBYFLOAT', KEYS[i], ARGV[3*i-2])
-    local ttl = redis.call('PTTL', KEYS[i])
-    if ttl < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[3*i-1]); ttl = tonumber(ARGV[3*i-1]) end
-    out[2*i-1] = v
-    out[2*i] = ttl
+    local v = redis.call('INCRBYFLOAT', k, ARGV[3*i+2])
+    local ttl = redis.call('PTTL', k)
+    if ttl < 0 then redis.call('PEXPIRE', k, ARGV[3*i+3]); ttl = tonumber(ARGV[3*i+3]) end
+    out[2*i] = v
+    out[2*i+1] = ttl
   end
 end
+if undo then redis.call('ZREM', KEYS[1], ARGV[1]) else redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return out
 `;
 
@@ -252,8 +297,15 @@ export class RedisStateStore implements StateStore {
   // Writes not yet in Redis.
   readonly #queued = new Map<string, StateEvent>();
   #flushScheduled = false;
-  /** Counted locally while Redis was unreachable; written back on recovery unless their window ended. */
+  /** Counted locally while Redis was unreachable (never sent); written back on recovery unless their window ended. */
   readonly #pendingDeltas = new Map<string, { delta: number; expiresAt: number; ifPresent: boolean }>();
+  /** Counter writes made (again) under their id until Redis answers, by id. */
+  readonly #unconfirmed = new Map<number, UnconfirmedWrite>();
+  /** This run's set of applied write ids in Redis (a run's ids start from 1). */
+  readonly #opsKey: string;
+  #opSeq = 0;
+  /** Ids of writes not settled yet, in the order they were taken: the first is the lowest. */
+  readonly #openOps = new Set<number>();
 
   #healthy = false;
   /** Shared counting worked at least once (a later recovery is logged as such). */
@@ -271,6 +323,7 @@ export class RedisStateStore implements StateStore {
     this.#log = opts.logger;
     this.#syncMs = opts.syncIntervalMs ?? 250;
     this.instanceId = opts.instanceId ?? randomUUID();
+    this.#opsKey = `${this.#p}ops:${randomUUID()}`;
     const maxDelay = opts.maxReconnectDelayMs ?? 1000;
     this.redis = new Redis(opts.url, {
       // Fail fast while disconnected: the caller falls back to local state instead of queueing.
@@ -349,6 +402,42 @@ export class RedisStateStore implements StateStore {
     else c.value += delta;
   }
 
+  #beginOp(): number {
+    const id = ++this.#opSeq;
+    this.#openOps.add(id);
+    return id;
+  }
+
+  /** The write `id` will never be made again: Redis may forget it. */
+  #settle(id: number) {
+    this.#unconfirmed.delete(id);
+    this.#openOps.delete(id);
+  }
+
+  /** The id arguments of a write: its own, the lowest still open (Redis forgets those below), the set's ttl. */
+  #opArgs(id: number): (string | number)[] {
+    const lowest = this.#openOps.values().next();
+    return [id, lowest.done ? this.#opSeq + 1 : lowest.value, OPS_TTL_MS];
+  }
+
+  /** Keep a write whose answer never came, to be made again under its id; nothing to write settles it. */
+  #keepUnconfirmed(id: number, undo: boolean, items: PendingItem[]) {
+    const nonZero = items.filter((it) => it.delta !== 0);
+    if (nonZero.length === 0) this.#settle(id);
+    else this.#unconfirmed.set(id, { id, undo, items: nonZero });
+  }
+
+  #pendingItem(key: string, delta: number, ttlMs: number, ifPresent: boolean): PendingItem {
+    return { key, delta, expiresAt: this.#now() + ttlMs, ifPresent };
+  }
+
+  /** Counters with local counts Redis may not have yet: a sync leaves their mirror alone. */
+  #heldKeys(): Set<string> {
+    const held = new Set(this.#pendingDeltas.keys());
+    for (const w of this.#unconfirmed.values()) for (const it of w.items) held.add(it.key);
+    return held;
+  }
+
   #keepDelta(k: string, delta: number, ttlMs: number, ifPresent: boolean) {
     const expiresAt = this.#now() + ttlMs;
     const p = this.#pendingDeltas.get(k);
@@ -376,8 +465,8 @@ export class RedisStateStore implements StateStore {
       try {
         let flushed = 0;
         // Local admissions may keep arriving while we flush: loop until nothing is left.
-        for (let round = 0; round < 10 && (this.#pendingDeltas.size > 0 || this.#queued.size > 0); round++) {
-          flushed += this.#pendingDeltas.size;
+        for (let round = 0; round < 10 && (this.#hasPendingCounts() || this.#queued.size > 0); round++) {
+          flushed += this.#heldKeys().size;
           await this.#flushDeltas();
           await this.#flushEvents(true);
         }
@@ -397,40 +486,64 @@ export class RedisStateStore implements StateStore {
     return this.#recovering;
   }
 
-  async #flushDeltas(): Promise<void> {
-    if (this.#pendingDeltas.size === 0) return;
-    const now = this.#now();
-    // Budget deltas only land on counters Redis still has: if it came back empty, the budget is rebuilt from
-    // the database on its next use (which includes what was spent meanwhile) instead of restarting from them.
-    const items: SettlementDelta[] = [...this.#pendingDeltas]
-      .filter(([, v]) => v.expiresAt > now && v.delta !== 0)
-      .map(([key, v]) =>
-        v.ifPresent
-          ? { key, delta: v.delta, ttlMs: v.expiresAt - now, ifPresent: true }
-          : { key, delta: v.delta, ttlMs: v.expiresAt - now },
-      );
-    this.#pendingDeltas.clear();
-    if (items.length === 0) return;
-    try {
-      await this.#adjustRemote(items);
-    } catch (err) {
-      for (const it of items) this.#keepDelta(it.key, it.delta, it.ttlMs, it.ifPresent === true);
-      throw err;
-    }
+  #hasPendingCounts(): boolean {
+    return this.#pendingDeltas.size > 0 || this.#unconfirmed.size > 0;
   }
 
-  async #adjustRemote(items: SettlementDelta[]): Promise<void> {
-    const args: (string | number)[] = [];
-    for (const it of items)
-      args.push(String(it.delta), Math.max(1, Math.ceil(it.ttlMs)), it.ifPresent ? 1 : 0);
+  /**
+   * Make the unconfirmed writes again (each under its id: one Redis already ran is not applied twice), then write
+   * back the counts kept locally as one new write. A failure keeps every write not confirmed, under its id.
+   */
+  async #flushDeltas(): Promise<void> {
+    const now = this.#now();
+    // A counter whose window ended is gone from Redis as well: nothing to write to it.
+    const writes: UnconfirmedWrite[] = [];
+    for (const w of [...this.#unconfirmed.values()]) {
+      w.items = w.items.filter((it) => it.expiresAt > now);
+      if (w.items.length > 0) writes.push(w);
+      else this.#settle(w.id);
+    }
+    if (writes.length > 0) {
+      const results = await Promise.allSettled(writes.map((w) => this.#write(w)));
+      let failure: unknown;
+      for (let i = 0; i < writes.length; i++) {
+        const r = results[i]!;
+        if (r.status === 'fulfilled') this.#settle(writes[i]!.id);
+        else failure ??= r.reason;
+      }
+      // The counts kept meanwhile wait for these: the writes left over stay few however long Redis is slow.
+      if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+    }
+    if (this.#pendingDeltas.size === 0) return;
+    // Budget deltas only land on counters Redis still has: if it came back empty, the budget is rebuilt from
+    // the database on its next use (which includes what was spent meanwhile) instead of restarting from them.
+    const items: PendingItem[] = [...this.#pendingDeltas]
+      .filter(([, v]) => v.expiresAt > now && v.delta !== 0)
+      .map(([key, v]) => ({ key, ...v }));
+    this.#pendingDeltas.clear();
+    if (items.length === 0) return;
+    const w: UnconfirmedWrite = { id: this.#beginOp(), undo: false, items };
+    this.#unconfirmed.set(w.id, w);
+    await this.#write(w);
+    this.#settle(w.id);
+  }
+
+  /** Run one counter write in Redis (per its id: see ADJUST) and mirror what Redis answered. */
+  async #write(w: UnconfirmedWrite): Promise<void> {
+    const now = this.#now();
+    const args = this.#opArgs(w.id);
+    args.push(w.undo ? 'undo' : 'apply');
+    for (const it of w.items)
+      args.push(String(it.delta), Math.max(1, Math.ceil(it.expiresAt - now)), it.ifPresent ? 1 : 0);
     const r = arr(
       await this.#scripts.adjust.run(
         this.redis,
-        items.map((it) => this.#key(it.key)),
+        [this.#opsKey, ...w.items.map((it) => this.#key(it.key))],
         args,
       ),
     );
-    items.forEach((it, i) => this.#mirror(it.key, r[2 * i] ?? null, Number(r[2 * i + 1])));
+    if (Number(r[0]) !== 1) return;
+    w.items.forEach((it, i) => this.#mirror(it.key, r[2 * i + 1] ?? null, Number(r[2 * i + 2])));
   }
 
   /** The mirror takes a counter's value as Redis answered it ('' or null: Redis does not have it). */
@@ -446,17 +559,19 @@ export class RedisStateStore implements StateStore {
   async consume(items: ConsumeItem[]): Promise<ConsumeResult> {
     if (items.length === 0) return { ok: true };
     if (this.#healthy) {
-      const args: (string | number)[] = [];
+      const id = this.#beginOp();
+      const args = this.#opArgs(id);
       for (const it of items)
         args.push(String(it.amount), String(it.limit), Math.max(1, Math.ceil(it.ttlMs)), it.budget ? 1 : 0);
       try {
         const r = arr(
           await this.#scripts.consume.run(
             this.redis,
-            items.map((it) => this.#key(it.key)),
+            [this.#opsKey, ...items.map((it) => this.#key(it.key))],
             args,
           ),
         );
+        this.#settle(id);
         if (Number(r[0]) === 2) {
           const missing = r.slice(1).map(Number);
           for (const i of missing) this.#counters.delete(items[i]!.key);
@@ -474,43 +589,70 @@ export class RedisStateStore implements StateStore {
         return { ok: false, index, used };
       } catch (err) {
         this.#down(err as Error);
+        // Redis may have run it all the same (a timeout: only the answer was late). What is decided here is
+        // squared with Redis under this id at the recovery.
+        return this.#consumeLocal(items, id);
       }
     }
     return this.#consumeLocal(items);
   }
 
-  #consumeLocal(items: ConsumeItem[]): ConsumeResult {
+  /** `sentAs`: the id of the admission sent to Redis that did not answer, which Redis may have made. */
+  #consumeLocal(items: ConsumeItem[], sentAs?: number): ConsumeResult {
     this.#opts.onFailOpen?.('consume');
+    const refuse = (r: ConsumeResult): ConsumeResult => {
+      if (sentAs !== undefined)
+        this.#keepUnconfirmed(
+          sentAs,
+          true,
+          items.map((it) => this.#pendingItem(it.key, -it.amount, it.ttlMs, true)),
+        );
+      return r;
+    };
     // A budget the mirror does not hold is rebuilt from the database (seed) before counting locally on it.
     let missing: number[] | undefined;
     for (let i = 0; i < items.length; i++)
       if (items[i]!.budget && !this.#hasLocal(items[i]!.key)) (missing ??= []).push(i);
-    if (missing) return { ok: false, missing };
+    if (missing) return refuse({ ok: false, missing });
     const check = checkItems(items, (i) => this.#counter(items[i]!.key));
-    if (!check.ok) return check;
-    for (const it of items) {
-      this.#addLocal(it.key, it.amount, it.ttlMs);
-      this.#keepDelta(it.key, it.amount, it.ttlMs, it.budget !== undefined);
-    }
+    if (!check.ok) return refuse(check);
+    for (const it of items) this.#addLocal(it.key, it.amount, it.ttlMs);
+    if (sentAs !== undefined)
+      this.#keepUnconfirmed(
+        sentAs,
+        false,
+        items.map((it) => this.#pendingItem(it.key, it.amount, it.ttlMs, it.budget !== undefined)),
+      );
+    else for (const it of items) this.#keepDelta(it.key, it.amount, it.ttlMs, it.budget !== undefined);
     return { ok: true };
   }
 
   async adjust(items: SettlementDelta[]): Promise<void> {
     const nonZero = items.filter((it) => it.delta !== 0);
     if (nonZero.length === 0) return;
+    let sent = false;
     if (this.#healthy) {
+      const w: UnconfirmedWrite = {
+        id: this.#beginOp(),
+        undo: false,
+        items: nonZero.map((it) => this.#pendingItem(it.key, it.delta, it.ttlMs, it.ifPresent === true)),
+      };
       try {
-        await this.#adjustRemote(nonZero);
+        await this.#write(w);
+        this.#settle(w.id);
         return;
       } catch (err) {
         this.#down(err as Error);
+        // Redis may have run it all the same: made again under its id at the recovery, never twice.
+        this.#unconfirmed.set(w.id, w);
+        sent = true;
       }
     }
     this.#opts.onFailOpen?.('adjust');
     for (const it of nonZero) {
       if (it.ifPresent && !this.#hasLocal(it.key)) continue;
       this.#addLocal(it.key, it.delta, it.ttlMs);
-      this.#keepDelta(it.key, it.delta, it.ttlMs, it.ifPresent === true);
+      if (!sent) this.#keepDelta(it.key, it.delta, it.ttlMs, it.ifPresent === true);
     }
   }
 
@@ -671,6 +813,14 @@ export class RedisStateStore implements StateStore {
       this.#counters.delete(k);
       this.#pendingDeltas.delete(k);
     }
+    if (counters.length > 0) {
+      // Writes made before the reset are not made again onto the counters it cleared.
+      const reset = new Set(counters);
+      for (const w of [...this.#unconfirmed.values()]) {
+        w.items = w.items.filter((it) => !reset.has(it.key));
+        if (w.items.length === 0) this.#settle(w.id);
+      }
+    }
     if (!this.#healthy) return;
     const [cd, ci] = this.#stateKeys();
     try {
@@ -706,7 +856,7 @@ export class RedisStateStore implements StateStore {
     if (!this.#healthy) return;
     try {
       // Local counts taken while the recovery was finishing, and events whose write failed.
-      if (this.#pendingDeltas.size > 0) await this.#flushDeltas();
+      if (this.#hasPendingCounts()) await this.#flushDeltas();
       if (this.#queued.size > 0 && !this.#flushScheduled) await this.#flushEvents(false);
       await this.#sync();
     } catch (err) {
@@ -716,9 +866,9 @@ export class RedisStateStore implements StateStore {
 
   async #sync(): Promise<void> {
     const now = this.#now();
+    const held = this.#heldKeys();
     for (const [k, at] of this.#watched) if (now - at > WATCH_MS) this.#watched.delete(k);
-    for (const [k, c] of this.#counters)
-      if (c.expiresAt <= now && !this.#pendingDeltas.has(k)) this.#counters.delete(k);
+    for (const [k, c] of this.#counters) if (c.expiresAt <= now && !held.has(k)) this.#counters.delete(k);
     const watched = [...this.#watched.keys()].slice(0, MAX_WATCHED);
     const instanceTtl = Math.max(2000, this.#syncMs * 8);
     const seqAtSend = this.#seq;
@@ -783,10 +933,11 @@ export class RedisStateStore implements StateStore {
     }
     this.#inflightRemote = remote;
     const counters = arr(r[6] ?? null);
+    const heldNow = this.#heldKeys();
     watched.forEach((k, i) => {
       const raw = counters[2 * i];
       const ttl = Number(counters[2 * i + 1]);
-      if (this.#pendingDeltas.has(k)) return;
+      if (heldNow.has(k)) return;
       if (raw === '' || raw === null || raw === undefined) this.#counters.delete(k);
       else this.#setCounter(k, Number(raw), ttl > 0 ? ttl : WATCH_MS);
     });
@@ -819,6 +970,8 @@ export class RedisStateStore implements StateStore {
       // Stop counting this instance's in-flight requests elsewhere right away.
       await this.redis.zrem(`${this.#p}inst`, this.instanceId).catch(() => undefined);
       await this.redis.del(`${this.#p}if:${this.instanceId}`).catch(() => undefined);
+      // Nothing of this run is made again after it closes.
+      await this.redis.del(this.#opsKey).catch(() => undefined);
     }
     this.#closed = true;
     this.#healthy = false;

@@ -366,6 +366,106 @@ describe('RedisStateStore: several instances on one Redis', () => {
     expect(await direct.redis.exists(`${prefix}c:short`)).toBe(0);
   });
 
+  /**
+   * One store behind a proxy that can hold Redis's replies (or the store's requests) back past its 150 ms
+   * command timeout, and another instance that reaches Redis directly; the scripts are loaded by one healthy call
+   * of each kind first, so every command under a delay is the write itself.
+   */
+  const slowStore = async () => {
+    const proxy = await startRedisProxy();
+    cleanups.push(() => proxy.close());
+    const prefix = testPrefix();
+    cleanups.push(() => dropPrefix(prefix));
+    const s = await redisStore(prefix, { url: proxy.url, commandTimeoutMs: 150, maxReconnectDelayMs: 100 });
+    const direct = await redisStore(prefix);
+    expect((await s.consume([item('warm-up', 1, 10)])).ok).toBe(true);
+    await s.adjust([{ key: 'warm-up', delta: -1, ttlMs: 60_000 }]);
+    return { proxy, s, direct };
+  };
+  const budgetItem = (key: string, amount: number, limit: number) => ({
+    ...item(key, amount, limit),
+    budget: { scope: 'key' as const, id: key, since: 0 },
+  });
+
+  it('a reservation whose answer came after the timeout counts once, and so does its refund', async () => {
+    const { proxy, s, direct } = await slowStore();
+    await direct.seed([{ key: 'budget:a', value: 0, ttlMs: 60_000 }]);
+    await s.seed([{ key: 'budget:a', value: 0, ttlMs: 60_000 }]);
+    proxy.setDelay(400);
+    // Redis runs it at once; only its answer is late, so the store fails open and admits it locally.
+    expect(await s.consume([budgetItem('budget:a', 1, 10)])).toEqual({ ok: true });
+    expect(s.shared).toBe(false);
+    expect(s.view().spend('budget:a')).toBe(1);
+    proxy.setDelay(0);
+    await eventually(() => expect(s.shared).toBe(true), 5000);
+    expect(await direct.read(['budget:a'])).toEqual([1]);
+    // Its refund brings the budget back to where it was, not below.
+    await s.adjust([{ key: 'budget:a', delta: -1, ttlMs: 60_000, ifPresent: true }]);
+    expect(await direct.read(['budget:a'])).toEqual([0]);
+    expect(await s.consume([item('rpm', 1, 10)])).toEqual({ ok: true });
+    expect(await direct.read(['rpm'])).toEqual([1]);
+  });
+
+  it('a settlement whose answer came after the timeout counts once', async () => {
+    const { proxy, s, direct } = await slowStore();
+    await s.seed([{ key: 'budget:b', value: 5, ttlMs: 60_000 }]);
+    expect(s.view().spend('budget:b')).toBe(5);
+    proxy.setDelay(400);
+    await s.adjust([{ key: 'budget:b', delta: -1, ttlMs: 60_000, ifPresent: true }]);
+    expect(s.shared).toBe(false);
+    proxy.setDelay(0);
+    await eventually(() => expect(s.shared).toBe(true), 5000);
+    expect(await direct.read(['budget:b'])).toEqual([4]);
+  });
+
+  it('a reservation Redis ran but the store refused locally after the timeout is released again', async () => {
+    const { proxy, s, direct } = await slowStore();
+    // Another instance rebuilt the budget: Redis has it, this instance's mirror does not.
+    await direct.seed([{ key: 'budget:c', value: 2, ttlMs: 60_000 }]);
+    proxy.setDelay(400);
+    // Redis admits it; the store, answering from its mirror, asks for the budget to be rebuilt first.
+    expect(await s.consume([budgetItem('budget:c', 1, 10), item('rpm', 1, 10)])).toEqual({
+      ok: false,
+      missing: [0],
+    });
+    proxy.setDelay(0);
+    await eventually(() => expect(s.shared).toBe(true), 5000);
+    expect(await direct.read(['budget:c', 'rpm'])).toEqual([2, 0]);
+  });
+
+  it('Redis keeps the ids of only the writes an instance may still make again', async () => {
+    const prefix = testPrefix();
+    cleanups.push(() => dropPrefix(prefix));
+    const s = await redisStore(prefix);
+    for (let i = 0; i < 20; i++) {
+      expect((await s.consume([item('rpm', 1, 100)])).ok).toBe(true);
+      await s.adjust([{ key: 'rpm', delta: -1, ttlMs: 60_000 }]);
+    }
+    const batch = await Promise.all(Array.from({ length: 20 }, () => s.consume([item('rpm', 1, 100)])));
+    expect(batch.every((r) => r.ok)).toBe(true);
+    await s.adjust([{ key: 'rpm', delta: -20, ttlMs: 60_000 }]);
+    const [setKey, ...others] = await s.redis.keys(`${prefix}ops:*`);
+    expect(others).toEqual([]);
+    // Every earlier write was answered: only the last one's id is left, and the set expires if left alone.
+    expect(await s.redis.zcard(setKey!)).toBe(1);
+    expect(await s.redis.pttl(setKey!)).toBeGreaterThan(0);
+    expect(await s.read(['rpm'])).toEqual([0]);
+  });
+
+  it('a write that timed out before it reached Redis is written back once', async () => {
+    const { proxy, s, direct } = await slowStore();
+    proxy.setDelay(60_000, 'requests');
+    expect(await s.consume([item('rpm', 1, 10)])).toEqual({ ok: true });
+    await s.adjust([{ key: 'tokens', delta: 50, ttlMs: 60_000 }]);
+    // The held commands are lost with the connection: Redis never ran them.
+    await proxy.cut();
+    proxy.setDelay(0, 'requests');
+    expect(await direct.read(['rpm', 'tokens'])).toEqual([0, 0]);
+    await proxy.restore();
+    await eventually(() => expect(s.shared).toBe(true), 5000);
+    expect(await direct.read(['rpm', 'tokens'])).toEqual([1, 50]);
+  });
+
   it('starts failing open when Redis is unreachable at start, and shares once it is', async () => {
     const proxy = await startRedisProxy();
     cleanups.push(() => proxy.close());

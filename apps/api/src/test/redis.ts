@@ -1,6 +1,6 @@
 // Redis for tests: the real server at REDIS_TEST_URL (default redis://127.0.0.1:6379), a key prefix per test so
 // parallel files never meet, and a TCP proxy in front of it that a test can cut and restore to simulate an
-// outage without touching the real server.
+// outage, or slow down (in order) to simulate a latency spike, without touching the real server.
 import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +34,12 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listen again on the same port. */
   restore(): Promise<void>;
+  /**
+   * Hold what passes one way (Redis's `replies` by default, or the clients' `requests`) for `ms` from now on,
+   * keeping its order: data already held stays ahead of what comes later. 0 passes new data at once (behind
+   * anything still held). Held data is dropped with the connection when the proxy is cut.
+   */
+  setDelay(ms: number, direction?: 'replies' | 'requests'): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +48,32 @@ export async function startRedisProxy(targetUrl = REDIS_TEST_URL): Promise<TcpPr
   const host = target.hostname || '127.0.0.1';
   const port = Number(target.port || 6379);
   const sockets = new Set<Socket>();
+  const delay = { replies: 0, requests: 0 };
+  /** Forward `from` to `to` in order, each chunk held for the delay of its direction when it arrived. */
+  const relay = (from: Socket, to: Socket, direction: 'replies' | 'requests') => {
+    const held: { at: number; data: Buffer }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const pump = () => {
+      timer = undefined;
+      while (held.length > 0 && held[0]!.at <= Date.now()) {
+        const { data } = held.shift()!;
+        if (!to.destroyed) to.write(data);
+      }
+      if (held.length > 0) timer = setTimeout(pump, held[0]!.at - Date.now());
+    };
+    from.on('data', (data: Buffer) => {
+      if (delay[direction] === 0 && held.length === 0) {
+        if (!to.destroyed) to.write(data);
+        return;
+      }
+      held.push({ at: Date.now() + delay[direction], data });
+      timer ??= setTimeout(pump, held[0]!.at - Date.now());
+    });
+    from.on('close', () => {
+      clearTimeout(timer);
+      held.length = 0;
+    });
+  };
   const make = () =>
     createServer((client) => {
       const upstream = connect(port, host);
@@ -54,7 +86,8 @@ export async function startRedisProxy(targetUrl = REDIS_TEST_URL): Promise<TcpPr
       };
       client.on('error', done).on('close', done);
       upstream.on('error', done).on('close', done);
-      client.pipe(upstream).pipe(client);
+      relay(client, upstream, 'requests');
+      relay(upstream, client, 'replies');
     });
   let server: Server = make();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -81,6 +114,9 @@ export async function startRedisProxy(targetUrl = REDIS_TEST_URL): Promise<TcpPr
         server.once('error', reject).listen(proxyPort, '127.0.0.1', () => r()),
       );
       listening = true;
+    },
+    setDelay: (ms, direction = 'replies') => {
+      delay[direction] = Math.max(0, ms);
     },
     close: cut,
   };
