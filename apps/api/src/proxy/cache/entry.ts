@@ -12,7 +12,7 @@ export interface CacheEntryMeta {
   model: string;
   /** The answering model's /metrics label (never an org model's name). */
   metricLabel: string;
-  /** What the original call cost (the platform's price at that time; 0 when a BYOK key paid). */
+  /** What the original call cost at list price at that time (a BYOK-paid one too: a hit saves that call). */
   costUsd: number;
   tokensIn: number;
   tokensOut: number;
