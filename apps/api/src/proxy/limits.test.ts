@@ -85,6 +85,18 @@ describe('limits and budgets enforced by the proxy', () => {
     expect(Number(spent._sum.costUsd)).toBeLessThanOrEqual(cap + 1e-9);
   });
 
+  it('a request for several answers (n) reserves the budget for each: one the budget cannot hold is refused before the call', async () => {
+    // At $8 per 1M output tokens, 1,000 tokens are $0.008: a budget of $0.05 holds one answer of 1,000 tokens, and
+    // not 128 of them ($1.02), which the provider would bill if each choice ran to max_tokens.
+    const key = await keyWith({ budgetUsd: 0.05, budgetPeriod: 'month' });
+    const before = env.up.requests.length;
+    const many = await call(key, { n: 128 });
+    expect(many.status).toBe(402);
+    expect(((await many.json()) as { error: { code: string } }).error.code).toBe('budget_exhausted');
+    expect(env.up.requests.length).toBe(before);
+    expect((await call(key, { n: 2 })).status).toBe(200);
+  });
+
   it('an allow-list refuses other models with 403', async () => {
     const key = await keyWith({ allowedModels: ['chat.default'] });
     expect((await call(key)).status).toBe(403);

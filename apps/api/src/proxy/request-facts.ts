@@ -76,6 +76,7 @@ export function requestFacts(
   let promptTokens = roughTokens(rawLength);
   let maxTokens: number | null = null;
   let params: RequestParam[] | undefined;
+  let choices: number | undefined;
 
   switch (endpoint) {
     case 'chat': {
@@ -88,7 +89,10 @@ export function requestFacts(
       const tools = Array.isArray(body.tools) && body.tools.length > 0;
       if (tools) needs.push('tools');
       if (hasImage(body.messages)) needs.push('vision');
-      if (typeof body.n === 'number' && body.n > 1) params = stream ? ['n', 'n_stream'] : ['n'];
+      if (typeof body.n === 'number' && body.n > 1) {
+        params = stream ? ['n', 'n_stream'] : ['n'];
+        choices = Math.ceil(body.n);
+      }
       if (body.logprobs === true || typeof body.top_logprobs === 'number') (params ??= []).push('logprobs');
       const json = body.response_format === undefined ? null : jsonFormat(body.response_format);
       if (json) {
@@ -143,5 +147,5 @@ export function requestFacts(
       break;
   }
   if (stream) needs.push('streaming');
-  return { model, stream, maxTokens, promptTokens, needs, params };
+  return { model, stream, maxTokens, promptTokens, choices, needs, params };
 }

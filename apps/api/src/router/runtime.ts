@@ -379,6 +379,7 @@ export class RoutingRuntime implements Router {
         endpoint,
         promptTokens: input.facts.promptTokens,
         maxTokens: input.facts.maxTokens,
+        choices: input.facts.choices,
         needs: input.facts.needs,
         params: input.facts.params,
         agent: input.facts.agent,

@@ -32,6 +32,8 @@ export interface RequestFacts {
   stream: boolean;
   maxTokens: number | null;
   promptTokens: number;
+  /** How many answers the request asks for (chat's `n` above one): reservations count the output of each. */
+  choices?: number | undefined;
   needs: Capability[];
   /**
    * Parameters the target must honour (`n` > 1, logprobs, a JSON response format): routing skips providers whose

@@ -59,6 +59,22 @@ describe('cost', () => {
     );
     expect(estimateCost({ ...prices, maxOutputTokens: null }, 0, 10)).toBeCloseTo(150 / 1e6, 12);
   });
+  it.each([
+    // [max_tokens, model max output, choices, expected output tokens]
+    [10, null, 1, 10],
+    [10, null, 4, 40],
+    [null, 100, 3, 300],
+    [null, null, 2, 1024],
+    [10, null, 0, 10],
+  ] as const)(
+    'max_tokens %s, model max %s, %s choices: each choice may run to its max',
+    (max, modelMax, n, out) => {
+      expect(estimateCost({ ...prices, maxOutputTokens: modelMax }, 0, max, n)).toBeCloseTo(
+        (out * 15) / 1e6,
+        12,
+      );
+    },
+  );
 });
 
 describe('circuit breaker', () => {

@@ -37,13 +37,17 @@ export function byokSaved(prices: Prices, usage: TokenUsage, keySource: 'byok' |
   return keySource === 'byok' ? costOf(prices, usage) : 0;
 }
 
-/** Output tokens assumed when estimating a request before it runs: max_tokens, else min(512, the model's max). */
+/**
+ * Output tokens assumed when estimating a request before it runs: max_tokens, else min(512, the model's max), for
+ * each of the answers it asks for (OpenAI chat's `n`: each choice may run to max_tokens).
+ */
 export function expectedOutputTokens(
   model: Pick<ModelConfig, 'maxOutputTokens'>,
   maxTokens: number | null,
+  choices = 1,
 ): number {
-  if (maxTokens !== null) return maxTokens;
-  return Math.min(512, model.maxOutputTokens ?? 512);
+  const each = maxTokens !== null ? maxTokens : Math.min(512, model.maxOutputTokens ?? 512);
+  return each * Math.max(1, choices);
 }
 
 /** The cost a request is expected to have on a model (used by the cost strategy and budget reservations). */
@@ -51,10 +55,12 @@ export function estimateCost(
   model: Prices & Pick<ModelConfig, 'maxOutputTokens'>,
   promptTokens: number,
   maxTokens: number | null,
+  choices = 1,
 ): number {
   // Same as costOf with no cached tokens, without allocating a usage object (this runs per candidate per request).
   return (
-    (Math.max(0, promptTokens) * model.priceIn + expectedOutputTokens(model, maxTokens) * model.priceOut) /
+    (Math.max(0, promptTokens) * model.priceIn +
+      expectedOutputTokens(model, maxTokens, choices) * model.priceOut) /
     1_000_000
   );
 }

@@ -100,6 +100,10 @@ describe('admission items', () => {
     const items = admissionItems(input({ request: { promptTokens: 300, maxTokens: null } }));
     expect(items.find((i) => i.unit === 'tokens')!.amount).toBe(300 + 512);
   });
+  it('a request for several answers (n) reserves the output tokens of each', () => {
+    const items = admissionItems(input({ request: { promptTokens: 300, maxTokens: 200, choices: 8 } }));
+    expect(items.find((i) => i.unit === 'tokens')!.amount).toBe(300 + 8 * 200);
+  });
 });
 
 describe('check and settle', () => {

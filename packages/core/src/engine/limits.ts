@@ -65,7 +65,7 @@ export interface AdmissionInput {
   provider: Pick<ProviderConfig, 'buckets'> | undefined;
   model: Pick<ModelConfig, 'maxOutputTokens'>;
   caller: Pick<Caller, 'buckets' | 'budgets'>;
-  request: Pick<RequestInfo, 'promptTokens' | 'maxTokens'>;
+  request: Pick<RequestInfo, 'promptTokens' | 'maxTokens' | 'choices'>;
   now: number;
   /**
    * The caller's own buckets (key RPM/TPM, user) were already charged by an earlier attempt of this request:
@@ -82,7 +82,8 @@ export interface AdmissionInput {
  */
 export function admissionItems(input: AdmissionInput): LimitItem[] {
   const { attempt, provider, model, caller, request, now } = input;
-  const tokens = Math.max(0, request.promptTokens) + expectedOutputTokens(model, request.maxTokens);
+  const tokens =
+    Math.max(0, request.promptTokens) + expectedOutputTokens(model, request.maxTokens, request.choices);
   const items: LimitItem[] = [];
   const pushBucket = (scope: string, id: string, b: BucketConfig) => {
     if (!bucketApplies(b, attempt.ref, attempt.modelId)) return;

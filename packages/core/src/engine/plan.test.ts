@@ -262,6 +262,35 @@ describe('candidate filters: each skip reason', () => {
     expect(large.ok).toBe(false);
   });
 
+  it('a request for several answers (n) counts the output of each against token buckets and in its estimate', () => {
+    const tpm: BucketConfig = {
+      name: 'tpm',
+      unit: 'tokens',
+      limit: 1000,
+      window: { unit: 'minute', size: 1 },
+      models: ['m'],
+    };
+    const cfg = config({ ...base, providers: [{ ...A, buckets: [tpm] }, B] });
+    const one = run({ config: cfg, request: request({ model: 'a/m', promptTokens: 100, maxTokens: 200 }) });
+    expect(one.ok).toBe(true);
+    const five = run({
+      config: cfg,
+      request: request({ model: 'a/m', promptTokens: 100, maxTokens: 200, choices: 5 }),
+    });
+    expect(five.ok).toBe(false);
+    const unbounded = run({
+      config: base,
+      request: request({ model: 'b/m', promptTokens: 100, maxTokens: 200 }),
+    });
+    const many = run({
+      config: base,
+      request: request({ model: 'b/m', promptTokens: 100, maxTokens: 200, choices: 5 }),
+    });
+    expect(unbounded.ok && many.ok).toBe(true);
+    if (unbounded.ok && many.ok)
+      expect(many.attempts[0]!.estimatedCostUsd).toBeGreaterThan(unbounded.attempts[0]!.estimatedCostUsd * 3);
+  });
+
   it('budget exhausted on every candidate → 402 budget_exhausted naming the limit and when it resets', () => {
     const b = { scope: 'org' as const, id: 'o1', limitUsd: 10, period: 'month' as const };
     const r = run({ config: base, caller: caller({ budgets: [b] }), state: stateWith({ spend: () => 10 }) });

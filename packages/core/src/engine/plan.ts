@@ -456,7 +456,9 @@ export function bucketApplies(b: Pick<BucketConfig, 'models'>, ref: string, mode
 }
 
 function bucketNeed(b: BucketConfig, req: RequestInfo, model: ModelConfig): number {
-  return b.unit === 'requests' ? 1 : req.promptTokens + expectedOutputTokens(model, req.maxTokens);
+  return b.unit === 'requests'
+    ? 1
+    : req.promptTokens + expectedOutputTokens(model, req.maxTokens, req.choices);
 }
 
 /** The key this caller would use for a provider: BYOK, then the org's, then the provider's own. */
@@ -737,7 +739,7 @@ export function plan(input: PlanInput): PlanResult {
       }
     }
     const estimatedCostUsd = isBilled(req.endpoint)
-      ? estimateCost(model, req.promptTokens, req.maxTokens)
+      ? estimateCost(model, req.promptTokens, req.maxTokens, req.choices)
       : 0;
     // Platform budgets count what the platform pays; the user's BYOK budget what their own key pays.
     for (const { b, spent, cap } of budgets) {

@@ -265,6 +265,8 @@ export interface RequestInfo {
   endpoint: Endpoint;
   promptTokens: number;
   maxTokens: number | null;
+  /** How many answers the request asks for (OpenAI chat's `n`); absent is one. Reservations count each. */
+  choices?: number | undefined;
   needs: readonly Capability[];
   /** Parameters the target must honour; absent or empty for most requests. */
   params?: readonly RequestParam[] | undefined;
