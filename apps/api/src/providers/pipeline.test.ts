@@ -501,6 +501,46 @@ describe('Bedrock prompt-cache tokens', () => {
   });
 });
 
+describe('a translated whole answer whose upstream reports no usage', () => {
+  // Compatible servers may leave the usage object out: the output is estimated from the answer's text.
+  const text = 'word '.repeat(400);
+  const bodies: Array<[string, object]> = [
+    [
+      'anthropic',
+      {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-x',
+        content: [{ type: 'text', text }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+      },
+    ],
+    ['bedrock', { output: { message: { role: 'assistant', content: [{ text }] } }, stopReason: 'end_turn' }],
+    [
+      'gemini',
+      { candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }] },
+    ],
+  ];
+  for (const [upstream, body] of bodies)
+    for (const client of ['chat', 'messages', 'responses'] as const) {
+      if (client === 'messages' && upstream === 'anthropic') continue;
+      it(`a ${upstream} answer to a ${client} client is billed by its text`, () => {
+        const d = decodeResponse(
+          { client, upstream, model: 'm', estimateInputTokens: () => 42 },
+          Buffer.from(JSON.stringify(body)),
+        );
+        expect(d.usage).toEqual({
+          inputTokens: 42,
+          outputTokens: Math.ceil((text.length + 2) / 4),
+          cachedTokens: 0,
+          estimated: true,
+        });
+      });
+    }
+});
+
 describe('decodeResponse', () => {
   it('passes a same-format body through as the same Buffer and reads its usage', () => {
     const body = Buffer.from(

@@ -111,6 +111,27 @@ describe('a whole answer whose upstream reports no usage', () => {
     }
   });
 
+  it('translated from an Anthropic upstream, its output is estimated from its text as from any other', async () => {
+    // The reference: an Anthropic client on the OpenAI upstream.
+    env.up.script({ path: '/chat/completions', status: 200, body: chatBody });
+    const reference = await post('/v1/messages', messagesReq('up-openai/gpt-test'));
+    env.up.script({ path: '/messages', status: 200, body: anthropicBody });
+    const chat = await post('/v1/chat/completions', chatReq('up-anthropic/claude-test'));
+    env.up.script({ path: '/messages', status: 200, body: anthropicBody });
+    const responses = await post('/v1/responses', { model: 'up-anthropic/claude-test', input: 'hi' });
+
+    for (const r of [reference, chat, responses]) expect(r.status).toBe(200);
+    expect(JSON.parse(chat.text).choices[0].message.content).toBe(ANSWER);
+    const expected = (await rowOf(reference.id)).tokensOut;
+    expect(expected).toBeGreaterThan(4500);
+    for (const r of [chat, responses]) {
+      const row = await rowOf(r.id);
+      expect(row.tokensIn).toBeGreaterThan(0);
+      expect(row.tokensOut).toBe(expected);
+      expect(row.cost).toBeGreaterThanOrEqual((expected * 15) / 1e6);
+    }
+  });
+
   it('an answer with usage is billed at the upstream’s own figures', async () => {
     const chat = await post('/v1/chat/completions', chatReq('up-openai/gpt-test'));
     expect(await rowOf(chat.id)).toMatchObject({ tokensIn: 12, tokensOut: 5, tokensCached: 2 });

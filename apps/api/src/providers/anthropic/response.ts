@@ -22,8 +22,9 @@ export function usageFromAnthropic(u: Obj | null | undefined): Usage {
 }
 
 /**
- * Anthropic message response -> OpenAI chat completion. With `jsonTool` (the request carried a JSON response
- * format as that forced tool) the tool's input is the message content, as JSON text, and the turn ends with `stop`.
+ * Anthropic message response -> OpenAI chat completion (without usage when the body has none). With `jsonTool`
+ * (the request carried a JSON response format as that forced tool) the tool's input is the message content, as JSON
+ * text, and the turn ends with `stop`.
  */
 export function anthropicToOpenaiChatResponse(
   res: AnResponse,
@@ -56,7 +57,7 @@ export function anthropicToOpenaiChatResponse(
   };
   if (calls.length) message.tool_calls = calls;
   if (res.stop_reason === 'refusal') message.refusal = text || 'refused';
-  return {
+  const out: OaChatResponse = {
     id: res.id?.startsWith('msg_') ? `chatcmpl-${res.id.slice(4)}` : `chatcmpl-${res.id ?? 'x'}`,
     object: 'chat.completion',
     created,
@@ -72,6 +73,10 @@ export function anthropicToOpenaiChatResponse(
         logprobs: null,
       },
     ],
-    usage: anthropicUsageToOpenai(res.usage),
   };
+  // A body without usage (compatible servers leave it out) leaves the pivot without one: the answer is then billed
+  // by its text, not as 0 tokens.
+  const usage = (res as { usage?: AnResponse['usage'] | null }).usage;
+  if (usage) out.usage = anthropicUsageToOpenai(usage);
+  return out;
 }

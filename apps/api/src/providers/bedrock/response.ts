@@ -12,7 +12,7 @@ export const BEDROCK_STOP: Record<string, OaFinishReason> = {
   content_filtered: 'content_filter',
 };
 
-/** Converse response -> OpenAI chat completion. */
+/** Converse response -> OpenAI chat completion (without usage when the body has none). */
 export function converseToOpenaiChatResponse(
   res: Obj,
   model: string,
@@ -46,8 +46,9 @@ export function converseToOpenaiChatResponse(
     choices: [
       { index: 0, message, finish_reason: BEDROCK_STOP[String(res.stopReason)] ?? 'stop', logprobs: null },
     ],
-    usage: converseUsageToOpenai(res.usage as Obj | undefined),
   };
+  // A body without usage leaves the pivot without one: the answer is then billed by its text, not as 0 tokens.
+  if (res.usage && typeof res.usage === 'object') out.usage = converseUsageToOpenai(res.usage as Obj);
   return out;
 }
 
