@@ -180,9 +180,13 @@ export const myKeysContracts = {
     path: '/api/v1/me/keys/{id}',
     permission: 'keys:own',
     tag: keyTagOwn,
-    summary: 'Change name, limits, expiry, allowed models or the IP allow-list of one of my keys',
+    summary:
+      'Change name, limits, expiry, allowed models or the IP allow-list of one of my keys (of a key an operator issued me: its name and response cache only)',
     body: updateGatewayKeyBody,
     response: { status: 200, description: 'The key', schema: gatewayKeySchema },
+    errors: {
+      403: 'key_bounds_locked: an operator issued the key; the error names the bounds only one may change',
+    },
   }),
   revoke: defineContract({
     method: 'post',

@@ -45,6 +45,29 @@ export function presentKey(k: GatewayKey, now: number) {
   };
 }
 
+/**
+ * The fields that bound what a key may do: on a key an operator issued to a user, only an operator changes them (the
+ * user may rename it, change its response cache, or revoke it).
+ */
+const BOUNDS = [
+  'expiresAt',
+  'rpmLimit',
+  'tpmLimit',
+  'budgetUsd',
+  'budgetPeriod',
+  'allowedModels',
+  'ipAllowlist',
+  'region',
+] as const;
+
+/** The bounds an update would change (a field sent with the value it has is no change). */
+export function changedBounds(before: GatewayKey, body: UpdateGatewayKeyBody): string[] {
+  const now = presentKey(before, 0);
+  const norm = (v: unknown) =>
+    v instanceof Date ? v.toISOString() : Array.isArray(v) ? JSON.stringify([...v].sort()) : (v ?? null);
+  return BOUNDS.filter((f) => body[f] !== undefined && norm(body[f]) !== norm(now[f]));
+}
+
 const dec = (n: number | null | undefined) =>
   n === undefined ? undefined : n === null ? null : new Prisma.Decimal(n);
 
@@ -149,6 +172,17 @@ export class GatewayKeysService {
     const before = await this.#find(id, onlyUserId);
     if (!onlyUserId)
       await assertMayActOnUser(this.ctx.prisma, actor, before.userId, 'change the gateway key of');
+    // A key an operator issued to this user: its bounds are the operator's to change.
+    else if (before.createdById !== null && before.createdById !== onlyUserId) {
+      const changed = changedBounds(before, body);
+      if (changed.length > 0)
+        throw new AppError(
+          403,
+          'key_bounds_locked',
+          `An operator issued this key: ask one to change its ${changed.join(', ')} (you may rename it, change its response cache or revoke it).`,
+          { fields: changed },
+        );
+    }
     const present = (k: GatewayKey) => presentKey(k, this.ctx.now());
     const row = await auditedUpdate(this.ctx, {
       actor,

@@ -77,6 +77,66 @@ describe('gateway keys', () => {
     expect((await t.http.get('/api/v1/keys').set(auth(alice))).status).toBe(403);
   });
 
+  it("a key an operator issued keeps the operator's bounds: its user may rename it or revoke it, not lift them", async () => {
+    const user = await t.createUser('user');
+    const token = (
+      await t.http.post('/api/v1/auth/login').send({ email: user.email, password: user.password })
+    ).body.token as string;
+    const issued = await t.http
+      .post('/api/v1/keys')
+      .set(auth(admin))
+      .send({
+        name: 'contractor',
+        ownerType: 'user',
+        ownerId: user.id,
+        rpmLimit: 10,
+        budgetUsd: 5,
+        budgetPeriod: 'month',
+        allowedModels: ['chat.default'],
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      })
+      .expect(201);
+    const patch = (body: Record<string, unknown>) =>
+      t.http.patch(`/api/v1/me/keys/${issued.body.id}`).set(auth(token)).send(body);
+    for (const body of [
+      { rpmLimit: null },
+      { budgetUsd: 500 },
+      { budgetPeriod: null },
+      { allowedModels: [] },
+      { expiresAt: null },
+      { ipAllowlist: ['0.0.0.0/0'] },
+      { name: 'mine now', rpmLimit: 1000 },
+    ]) {
+      const res = await patch(body);
+      expect(res.status, JSON.stringify(body)).toBe(403);
+      expect(res.body.error.code).toBe('key_bounds_locked');
+    }
+    const row = await t.app.ctx.prisma.gatewayKey.findUniqueOrThrow({ where: { id: issued.body.id } });
+    expect([row.name, row.rpmLimit, Number(row.budgetUsd), row.allowedModels]).toEqual([
+      'contractor',
+      10,
+      5,
+      ['chat.default'],
+    ]);
+    // A rename, with the bounds sent back as they are (a form sending the whole key), is fine.
+    const renamed = await patch({
+      name: 'contractor laptop',
+      rpmLimit: 10,
+      budgetUsd: 5,
+      allowedModels: ['chat.default'],
+      expiresAt: issued.body.expiresAt,
+    });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(renamed.body.name).toBe('contractor laptop');
+    // An operator changes them as before; the user's own keys stay theirs to bound.
+    await t.http.patch(`/api/v1/keys/${issued.body.id}`).set(auth(admin)).send({ rpmLimit: 20 }).expect(200);
+    const own = await t.http.post('/api/v1/me/keys').set(auth(token)).send({ name: 'own', rpmLimit: 5 });
+    expect(
+      (await t.http.patch(`/api/v1/me/keys/${own.body.id}`).set(auth(token)).send({ rpmLimit: null })).status,
+    ).toBe(200);
+    await t.http.post(`/api/v1/me/keys/${issued.body.id}/revoke`).set(auth(token)).expect(200);
+  });
+
   it('filters combine: an owner and "active" together list only that owner\'s active keys', async () => {
     const [a, b] = [await t.createUser('user'), await t.createUser('user')];
     const mk = async (ownerId: string, name: string) =>
