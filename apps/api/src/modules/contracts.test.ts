@@ -94,6 +94,7 @@ beforeAll(async () => {
   ids['/api/v1/users/{id}/byok'] = { id: user.id };
   ids['/api/v1/orgs/{id}'] = { id: org.id };
   ids['/api/v1/me/orgs/{id}/usage'] = { id: org.id };
+  ids['/api/v1/me/orgs/{id}/feedback'] = { id: org.id };
   ids['/api/v1/apps/{id}'] = { id: app.id };
   ids['/api/v1/llm/models/{id}'] = { id: model.id };
   // A provider with a health check behind it (the mock: in process), so its history is not empty.
