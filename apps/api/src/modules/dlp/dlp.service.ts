@@ -472,11 +472,18 @@ export class DlpService {
     }
     const slack = this.ctx.env.REQUEST_DEADLINE_MS + 60_000;
     const at = e.createdAt.getTime();
+    // The request's own record: the same caller (a client may choose its own request id, so another caller's
+    // request can carry the same one), written in the same statement as the activity row.
     const u = await this.ctx.prisma.usageRecord.findFirst({
       where: {
         requestId: e.requestId,
         createdAt: { gte: new Date(at - slack), lte: new Date(at + slack) },
+        userId: e.userId,
+        orgId: e.orgId,
+        appId: e.appId,
+        gatewayKeyId: e.gatewayKeyId,
       },
+      orderBy: { id: 'desc' },
       select: { id: true },
     });
     if (!u) {

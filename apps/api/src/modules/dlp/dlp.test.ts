@@ -447,7 +447,7 @@ describe('data protection admin API', () => {
     await t.app.ctx.prisma.dlpEvent.deleteMany({ where: { requestId: 'req-odd' } });
   });
 
-  it("finds an activity row's log entry by its request", async () => {
+  it("finds an activity row's log entry by its request, never another caller's with the same id", async () => {
     const at = new Date();
     const u = await t.app.ctx.prisma.usageRecord.create({
       data: {
@@ -456,6 +456,18 @@ describe('data protection admin API', () => {
         endpoint: 'chat.completions',
         requestedModel: 'm',
         status: 200,
+        orgId: orgA.id,
+      },
+    });
+    // Another organization's request that chose the same request id, logged just after.
+    await t.app.ctx.prisma.usageRecord.create({
+      data: {
+        createdAt: at,
+        requestId: 'req-log',
+        endpoint: 'chat.completions',
+        requestedModel: 'm',
+        status: 200,
+        orgId: orgB.id,
       },
     });
     await t.app.ctx.prisma.dlpEvent.create({
