@@ -449,17 +449,7 @@ describe('data protection admin API', () => {
 
   it("finds an activity row's log entry by its request, never another caller's with the same id", async () => {
     const at = new Date();
-    const u = await t.app.ctx.prisma.usageRecord.create({
-      data: {
-        createdAt: at,
-        requestId: 'req-log',
-        endpoint: 'chat.completions',
-        requestedModel: 'm',
-        status: 200,
-        orgId: orgA.id,
-      },
-    });
-    // Another organization's request that chose the same request id, logged just after.
+    // Another organization's request that chose the same request id, logged first.
     await t.app.ctx.prisma.usageRecord.create({
       data: {
         createdAt: at,
@@ -468,6 +458,16 @@ describe('data protection admin API', () => {
         requestedModel: 'm',
         status: 200,
         orgId: orgB.id,
+      },
+    });
+    const u = await t.app.ctx.prisma.usageRecord.create({
+      data: {
+        createdAt: at,
+        requestId: 'req-log',
+        endpoint: 'chat.completions',
+        requestedModel: 'm',
+        status: 200,
+        orgId: orgA.id,
       },
     });
     await t.app.ctx.prisma.dlpEvent.create({
