@@ -444,6 +444,92 @@ describe('Gemini stream -> OpenAI chunks', () => {
   });
 });
 
+describe('a translated stream cut before its final usage', () => {
+  // 4,000 characters of text: about 1,000 tokens of output.
+  const TEXT = 'abcd'.repeat(1000);
+  const start = sse(
+    {
+      type: 'message_start',
+      message: {
+        id: 'msg_c',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-x',
+        content: [],
+        stop_reason: null,
+        usage: {
+          input_tokens: 10,
+          cache_read_input_tokens: 100000,
+          cache_creation_input_tokens: 30000,
+          output_tokens: 1,
+        },
+      },
+    },
+    'message_start',
+  );
+  const text =
+    sse(
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      'content_block_start',
+    ) +
+    sse(
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: TEXT.slice(0, 2000) } },
+      'content_block_delta',
+    ) +
+    sse(
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: TEXT.slice(2000) } },
+      'content_block_delta',
+    ) +
+    sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop');
+  const messageDelta = sse(
+    { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 300 } },
+    'message_delta',
+  );
+
+  for (const client of ['chat', 'responses'] as const)
+    it(`from Anthropic to a ${client} client keeps message_start's input and cache figures`, () => {
+      const opts = { client, upstream: 'anthropic', model: 'm', estimateInputTokens: () => 42 };
+      // Cut before message_delta: the output is estimated from the text, the input is message_start's.
+      const cut = run(opts, start + text, 64);
+      expect(cut.t.fault?.kind).toBe('truncated');
+      expect(cut.t.usage).toEqual({
+        inputTokens: 130010,
+        outputTokens: 1000,
+        cachedTokens: 100000,
+        estimated: true,
+      });
+      // Cut after message_delta, before message_stop: its output figure is the final one.
+      const late = run(opts, start + text + messageDelta, 64);
+      expect(late.t.fault?.kind).toBe('truncated');
+      expect(late.t.usage).toEqual({ inputTokens: 130010, outputTokens: 300, cachedTokens: 100000 });
+      // Not cut: the same final figures.
+      const whole = run(
+        opts,
+        start + text + messageDelta + sse({ type: 'message_stop' }, 'message_stop'),
+        64,
+      );
+      expect(whole.t.fault).toBeNull();
+      expect(whole.t.usage).toEqual({ inputTokens: 130010, outputTokens: 300, cachedTokens: 100000 });
+    });
+
+  it("from Gemini keeps the running usageMetadata's prompt and cache figures", () => {
+    const g = (t: string, usageMetadata: object) =>
+      sse({
+        candidates: [{ content: { role: 'model', parts: [{ text: t }] }, index: 0 }],
+        usageMetadata,
+        responseId: 'r1',
+      });
+    const input =
+      g(TEXT.slice(0, 2000), { promptTokenCount: 5000, cachedContentTokenCount: 4000 }) +
+      g(TEXT.slice(2000), { promptTokenCount: 5000, cachedContentTokenCount: 4000, candidatesTokenCount: 3 });
+    for (const client of ['chat', 'messages', 'responses'] as const) {
+      const { t } = run({ client, upstream: 'gemini', model: 'm', estimateInputTokens: () => 42 }, input, 64);
+      expect(t.fault?.kind).toBe('truncated');
+      expect(t.usage).toEqual({ inputTokens: 5000, outputTokens: 1000, cachedTokens: 4000, estimated: true });
+    }
+  });
+});
+
 describe('Bedrock prompt-cache tokens', () => {
   // Bedrock's inputTokens leaves out the tokens read from and written to the prompt cache.
   const usage = {

@@ -255,6 +255,14 @@ export interface StreamSink {
   fail(kind: StreamFaultKind, message: string, errorBody?: string): void;
   /** One event's JSON; a parse failure records a fault (truncated in the stream's tail, else malformed). */
   json(data: string): Record<string, unknown> | null;
+  /**
+   * Usage the upstream reported so far (null: none yet). A pivot chunk with usage sets it as final; a decoder sets
+   * it itself from figures that come earlier (Anthropic's message_start, Gemini's running usageMetadata), so that a
+   * stream cut before its end keeps them.
+   */
+  upstreamUsage: Usage | null;
+  /** `upstreamUsage` is the upstream's final figure for the stream (see RelaySink). */
+  usageFinal: boolean;
   readonly faulted: boolean;
   readonly finished: boolean;
 }

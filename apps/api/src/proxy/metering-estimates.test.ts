@@ -11,7 +11,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-beforeEach(() => env.up.reset());
+beforeEach(async () => {
+  env.up.reset();
+  // Each case starts from a clean slate of cooldowns and circuits (a cut stream counts as a failure).
+  for (const id of [env.ids.openai, env.ids.anthropic]) await env.t.app.routing.resetState(id, null);
+});
 
 async function post(path: string, body: unknown) {
   const res = await fetch(`${env.url}${path}`, {
@@ -221,5 +225,30 @@ describe('an Anthropic stream relayed to an Anthropic client that ends before it
       tokensCached: 2,
       errorCode: null,
     });
+  });
+});
+
+describe('an Anthropic stream translated to another client format that ends before its final usage', () => {
+  it('cut: message_start’s input and cache figures stand; the final output wins once it came', async () => {
+    const chatStream = { ...chatReq('up-anthropic/claude-test'), stream: true };
+    const responsesStream = { model: 'up-anthropic/claude-test', input: 'hi', stream: true };
+    // Cut before message_delta: the output is the estimate from the text relayed.
+    env.up.script({ path: '/messages', pieces: PIECES, cutAfterChunks: BEFORE_MESSAGE_DELTA });
+    const chat = await post('/v1/chat/completions', chatStream);
+    env.up.script({ path: '/messages', pieces: PIECES, cutAfterChunks: BEFORE_MESSAGE_DELTA });
+    const responses = await post('/v1/responses', responsesStream);
+    // Cut right after message_delta: its output figure (the mock's 5) is the final one.
+    env.up.script({ path: '/messages', pieces: PIECES, cutAfterChunks: BEFORE_MESSAGE_DELTA + 1 });
+    const late = await post('/v1/chat/completions', chatStream);
+    for (const r of [chat, responses, late]) expect(r.text).toContain(PIECES[39]);
+
+    for (const r of [chat, responses])
+      expect(await rowOf(r.id)).toMatchObject({
+        errorCode: 'stream_interrupted',
+        tokensIn: 12,
+        tokensCached: 2,
+        tokensOut: TEXT_TOKENS,
+      });
+    expect(await rowOf(late.id)).toMatchObject({ tokensIn: 12, tokensCached: 2, tokensOut: 5 });
   });
 });

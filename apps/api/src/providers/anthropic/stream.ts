@@ -4,7 +4,7 @@
  */
 import { anthropicStopToOpenai, anthropicUsageToOpenai } from '../../translate/messages.js';
 import type { AnUsage, OaChunk, OaFinishReason, OaUsage } from '../../translate/wire-types.js';
-import { SseDecoder } from '../compose.js';
+import { SseDecoder, usageFromOpenai } from '../compose.js';
 import type { RelayScanner, RelaySink, StreamSink, WireOptions } from '../types.js';
 import { usageFromAnthropic } from './response.js';
 
@@ -168,6 +168,18 @@ export class AnthropicStreamDecoder extends SseDecoder {
       return;
     }
     for (const c of this.chunks.push(j)) sink.chunk(c);
+    // The usage comes whole only with message_stop: message_start's input and cache figures stand until then (its
+    // output_tokens is a placeholder, the text counts), and message_delta's output figure is the final one.
+    const u =
+      j.type === 'message_start'
+        ? (j.message as Obj | undefined)?.usage
+        : j.type === 'message_delta'
+          ? j.usage
+          : null;
+    if (u) {
+      sink.upstreamUsage = usageFromOpenai(this.chunks.openaiUsage);
+      if (j.type === 'message_delta') sink.usageFinal = true;
+    }
     if (this.chunks.stopped) sink.done();
   }
 }

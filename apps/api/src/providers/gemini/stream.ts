@@ -1,6 +1,6 @@
 /** Gemini stream decoding: streamGenerateContent?alt=sse (each SSE data a GenerateContentResponse) as pivot chunks. */
 import type { OaChunk, OaFinishReason, OaUsage } from '../../translate/wire-types.js';
-import { SseDecoder } from '../compose.js';
+import { SseDecoder, usageFromOpenai } from '../compose.js';
 import type { StreamSink, WireOptions } from '../types.js';
 import { extract, finishOf, geminiUsageToOpenai } from './response.js';
 
@@ -87,6 +87,9 @@ export class GeminiStreamDecoder extends SseDecoder {
       return;
     }
     for (const c of this.chunks.push(j)) sink.chunk(c);
+    // Each event's usageMetadata is the usage so far (the prompt and cache figures from the first); the final one is
+    // handed on once the stream ends. A stream cut before then keeps them, its output counting at least the text.
+    if (j.usageMetadata && this.chunks.usage) sink.upstreamUsage = usageFromOpenai(this.chunks.usage);
   }
 
   protected override ended(sink: StreamSink): void {
