@@ -238,14 +238,14 @@ describe('candidate filters: each skip reason', () => {
     expect(!r.ok && r.error.retryAfterMs).toBe(45_000);
   });
 
+  const tpm: BucketConfig = {
+    name: 'tpm',
+    unit: 'tokens',
+    limit: 1000,
+    window: { unit: 'minute', size: 1 },
+    models: ['m'],
+  };
   it('token buckets count the prompt plus expected output', () => {
-    const tpm: BucketConfig = {
-      name: 'tpm',
-      unit: 'tokens',
-      limit: 1000,
-      window: { unit: 'minute', size: 1 },
-      models: ['m'],
-    };
     const cfg = config({ ...base, providers: [{ ...A, buckets: [tpm] }, B] });
     const state = stateWith({ counter: (k) => (k === bucketKey('provider', 'a', tpm, NOW) ? 850 : 0) });
     const small = run({
@@ -263,13 +263,6 @@ describe('candidate filters: each skip reason', () => {
   });
 
   it('a request for several answers (n) counts the output of each against token buckets and in its estimate', () => {
-    const tpm: BucketConfig = {
-      name: 'tpm',
-      unit: 'tokens',
-      limit: 1000,
-      window: { unit: 'minute', size: 1 },
-      models: ['m'],
-    };
     const cfg = config({ ...base, providers: [{ ...A, buckets: [tpm] }, B] });
     const one = run({ config: cfg, request: request({ model: 'a/m', promptTokens: 100, maxTokens: 200 }) });
     expect(one.ok).toBe(true);

@@ -449,27 +449,20 @@ describe('data protection admin API', () => {
 
   it("finds an activity row's log entry by its request, never another caller's with the same id", async () => {
     const at = new Date();
-    // Another organization's request that chose the same request id, logged first.
-    await t.app.ctx.prisma.usageRecord.create({
-      data: {
-        createdAt: at,
-        requestId: 'req-log',
-        endpoint: 'chat.completions',
-        requestedModel: 'm',
-        status: 200,
-        orgId: orgB.id,
-      },
-    });
-    const u = await t.app.ctx.prisma.usageRecord.create({
-      data: {
-        createdAt: at,
-        requestId: 'req-log',
-        endpoint: 'chat.completions',
-        requestedModel: 'm',
-        status: 200,
-        orgId: orgA.id,
-      },
-    });
+    // Another organization's request that chose the same request id is logged first, then this one's.
+    const logged = (orgId: string) =>
+      t.app.ctx.prisma.usageRecord.create({
+        data: {
+          createdAt: at,
+          requestId: 'req-log',
+          endpoint: 'chat.completions',
+          requestedModel: 'm',
+          status: 200,
+          orgId,
+        },
+      });
+    await logged(orgB.id);
+    const u = await logged(orgA.id);
     await t.app.ctx.prisma.dlpEvent.create({
       data: {
         createdAt: at,

@@ -10,6 +10,7 @@ import { UserFilterSelect } from '../../users/components/user-filter-select';
 import { useFeedback } from '../api/get-feedback';
 import { FEEDBACK_PARAMS, feedbackFiltersFromParams } from '../feedback-filters';
 import { FeedbackTable } from './feedback-table';
+import { RatingOptions } from './rating-options';
 
 /**
  * The scores apps gave to requests (`POST /v1/feedback`), newest first, with their comments: operators read every
@@ -57,9 +58,7 @@ export function FeedbackPage() {
         className={`mb-4 ${filtersClass(showFilters)} grid-cols-1 items-end gap-3 sm:grid-cols-2 lg:grid-cols-4`}
       >
         <SelectField label="Rating" name="rating" defaultValue={qs.get('rating')}>
-          <option value="">Any</option>
-          <option value="bad">Bad (under 0.5)</option>
-          <option value="good">Good (0.5 or more)</option>
+          <RatingOptions />
         </SelectField>
         <SelectField label="Comment" name="commented" defaultValue={qs.get('commented')}>
           <option value="">Any</option>

@@ -6,6 +6,7 @@ import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { useFeedback } from '../../feedback/api/get-feedback';
 import { FeedbackTable } from '../../feedback/components/feedback-table';
+import { RatingOptions } from '../../feedback/components/rating-options';
 import { CallsCard } from '../../usage/components/calls-card';
 import { CostReportButton } from '../../usage/components/cost-report-button';
 import { PeriodTabs, periodHint, periodSpan, usePeriod } from '../../usage/components/period-tabs';
@@ -143,9 +144,7 @@ function OrgFeedback({ orgId }: { orgId: string }) {
           onChange={(e) => qs.set({ rating: e.target.value || null })}
           className="min-w-40"
         >
-          <option value="">Any</option>
-          <option value="bad">Bad (under 0.5)</option>
-          <option value="good">Good (0.5 or more)</option>
+          <RatingOptions />
         </SelectField>
       </div>
       <FeedbackTable
