@@ -14,8 +14,9 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   env.up.reset();
-  // Each case starts from a clean slate of cooldowns and circuits.
-  await env.t.app.routing.reload();
+  // Each case starts from a clean slate of cooldowns and circuits (a reload keeps them: they are the store's).
+  for (const id of [env.ids.openai, env.ids.backup, env.ids.anthropic])
+    await env.t.app.routing.resetState(id, null);
 });
 
 const chat = (model = 'gpt-test', extra: Record<string, unknown> = {}) =>
