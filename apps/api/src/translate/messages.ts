@@ -207,7 +207,9 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
     }
   }
   const out: OaChatRequest = { model, messages };
-  if (req.max_tokens != null) out.max_tokens = req.max_tokens;
+  // The chat field every OpenAI model takes (its reasoning models reject `max_tokens`); the OpenAI-compatible
+  // adapter sends it as `max_tokens` to vendors that document only that.
+  if (req.max_tokens != null) out.max_completion_tokens = req.max_tokens;
   if (req.stream) out.stream = true;
   if (typeof req.temperature === 'number') out.temperature = req.temperature;
   if (typeof req.top_p === 'number') out.top_p = req.top_p;

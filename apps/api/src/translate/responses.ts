@@ -283,7 +283,8 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
   orderToolResults(messages);
   const out: OaChatRequest = { model, messages };
   if (req.stream) out.stream = true;
-  if (typeof req.max_output_tokens === 'number') out.max_tokens = req.max_output_tokens;
+  // As for Messages: the field every OpenAI chat model takes (see anthropicToOpenaiChatRequest).
+  if (typeof req.max_output_tokens === 'number') out.max_completion_tokens = req.max_output_tokens;
   if (typeof req.temperature === 'number') out.temperature = req.temperature;
   if (typeof req.top_p === 'number') out.top_p = req.top_p;
   if (typeof req.user === 'string') out.user = req.user;

@@ -25,7 +25,7 @@ import type {
   UpstreamWire,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
-import type { OaChatResponse } from '../../translate/wire-types.js';
+import type { OaChatRequest, OaChatResponse } from '../../translate/wire-types.js';
 import { usageFromOpenai } from '../compose.js';
 import { responsesToOpenaiChatResponse, usageFromResponses } from './response.js';
 import { OpenaiChatDecoder, OpenaiChatRelay, ResponsesRelay } from './stream.js';
@@ -76,13 +76,24 @@ export function ollamaRoot(base: string): string {
   return base.replace(/\/v1$/, '');
 }
 
+/**
+ * The output cap of a translated request in the field the upstream takes: OpenAI's own API takes
+ * `max_completion_tokens` for every chat model (its reasoning models reject `max_tokens`); the other vendors behind
+ * this adapter document `max_tokens` (some reject fields they do not know), so they get that.
+ */
+export function withCapField(req: OaChatRequest, provider: ProviderRuntime): OaChatRequest {
+  if (provider.type === 'openai' || req.max_completion_tokens == null) return req;
+  const { max_completion_tokens: cap, ...rest } = req;
+  return { ...rest, max_tokens: req.max_tokens ?? cap };
+}
+
 function translatedChat(
   ctx: CallContext,
   base: string,
   headers: Record<string, string>,
   usage: boolean,
 ): PreparedCall {
-  const body = serialiseChat(pivotChatRequest(ctx), ctx.stream, usage);
+  const body = serialiseChat(withCapField(pivotChatRequest(ctx), ctx.provider), ctx.stream, usage);
   return makeCall(
     ctx,
     { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) },
