@@ -107,6 +107,19 @@ describe('normalizeUpstreamError', () => {
       false,
     ],
     [
+      // The account (a caller's BYOK key, say) may not use the model: the same code, a 403. Core cools that key × model.
+      'OpenAI project without access to the model',
+      403,
+      {},
+      oa(
+        'Project `proj_abc` does not have access to model `gpt-test`',
+        'invalid_request_error',
+        'model_not_found',
+      ),
+      'model_not_found',
+      false,
+    ],
+    [
       'Anthropic model not found',
       404,
       {},

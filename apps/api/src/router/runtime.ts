@@ -695,7 +695,8 @@ export class RoutingRuntime implements Router {
             model: attempt.model.modelId,
           }
         : null,
-      cd && scope && (scope !== 'key' || own)
+      // A caller's own key (or that key × one model) cooling down is that caller's, not the provider's.
+      cd && scope && scope !== 'key-model' && (scope !== 'key' || own)
         ? {
             target: cd.target,
             providerId,

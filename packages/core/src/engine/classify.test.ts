@@ -115,6 +115,57 @@ describe('classification table', () => {
     expect(c.cooldown).toEqual(cooldown);
   });
 
+  // Whose key paid the attempt: what a caller's own key (BYOK, org) met is a fact about that key.
+  it.each([
+    [
+      '429 on the provider key: the model',
+      'provider',
+      o({ status: 429, kind: 'rate_limit' }),
+      { scope: 'model', ms: 30_000 },
+    ],
+    [
+      '429 on a BYOK key: that key',
+      'byok',
+      o({ status: 429, kind: 'rate_limit' }),
+      { scope: 'key', ms: 30_000 },
+    ],
+    [
+      '402 on the provider key: the provider',
+      'provider',
+      o({ status: 402, kind: 'billing' }),
+      { scope: 'provider', ms: 3_600_000 },
+    ],
+    [
+      '402 on an org key: that key',
+      'org',
+      o({ status: 402, kind: 'billing' }),
+      { scope: 'key', ms: 3_600_000 },
+    ],
+    [
+      '404 model not found on the provider key: the model',
+      'provider',
+      o({ status: 404, kind: 'model_not_found' }),
+      { scope: 'model', ms: 3_600_000 },
+    ],
+    [
+      '404 model not found on a BYOK key (no access): that key × model only',
+      'byok',
+      o({ status: 404, kind: 'model_not_found' }),
+      { scope: 'key-model', ms: 3_600_000 },
+    ],
+    [
+      '404 model not found on an org key: that key × model only',
+      'org',
+      o({ status: 404, kind: 'model_not_found' }),
+      { scope: 'key-model', ms: 3_600_000 },
+    ],
+  ] as const)('%s', (_name, keySource, outcome, cooldown) => {
+    const c = classify(outcome, opts({ keySource }));
+    expect(c.action).toBe('fallback');
+    expect(c.cooldown).toEqual(cooldown);
+    expect(c.circuitFailure).toBe(false);
+  });
+
   it('a short Retry-After on 429 waits that long and retries once, then falls back', () => {
     const first = classify(o({ status: 429, kind: 'rate_limit', retryAfterMs: 800 }), opts());
     expect(first).toMatchObject({ action: 'retry', delayMs: 800 });

@@ -8,7 +8,7 @@
  * | 401 / 403 auth                            | fall back                               | authMs (5 min) (key)  | no      |
  * | key cannot be sent (not a valid header)   | fall back                               | authMs (5 min) (key)  | no      |
  * | policy / moderation block                 | stop (fall back only if policyFallback) | none                  | no      |
- * | 404 model not found                       | fall back                               | modelNotFoundMs (1 h) (model) | no |
+ * | 404 model not found                       | fall back                               | modelNotFoundMs (1 h) (model; key × model if BYOK/org) | no |
  * | other 404 (resource missing upstream)     | fall back (the route, not the client, is wrong) | none          | no      |
  * | 400/413/422 context window                | fall back to a larger window            | none                  | no      |
  * | other 400/413/422 client errors           | stop                                    | none                  | no      |
@@ -24,8 +24,10 @@
  *
  * Isolation: what the caller's own key or request caused never reaches shared state. Auth failures and keys
  * that cannot be sent cool down that key only (a BYOK or org key's own id); billing on a caller's BYOK or org
- * key cools down that key, not the provider (the provider's own account is fine); 4xx policy and shape errors
- * cool nothing down; none of these counts toward the provider × model circuit.
+ * key cools down that key, not the provider (the provider's own account is fine); a model that a caller's BYOK or
+ * org key cannot use ("does not exist or you do not have access to it") cools down that key for that model only
+ * (the key still serves its other models, the provider's own account may serve this one); 4xx policy and shape
+ * errors cool nothing down; none of these counts toward the provider × model circuit.
  */
 
 import { DEFAULT_COOLDOWNS, type CooldownSettings, type KeySource } from './types.js';
@@ -60,12 +62,15 @@ export interface AttemptOutcome {
 
 export type Action = 'retry' | 'fallback' | 'stop';
 
+/** What a cooldown covers: the provider, the provider × model, the key used, or that key × model. */
+export type CooldownScope = 'model' | 'provider' | 'key' | 'key-model';
+
 export interface Classification {
   action: Action;
   /** Wait before the retry. */
   delayMs: number;
   /** How long the target should be skipped, and at what level. */
-  cooldown: { scope: 'model' | 'provider' | 'key'; ms: number } | null;
+  cooldown: { scope: CooldownScope; ms: number } | null;
   /** Counts as a failure for the provider×model circuit breaker. */
   circuitFailure: boolean;
   /** Only candidates with a larger context window may follow. */
@@ -197,12 +202,21 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
         ? { ...none, action: 'fallback', reason: 'policy block: fall back (enabled)' }
         : { ...none, action: 'stop', reason: 'policy block: no cross-provider fallback' };
     case 'model_not_found':
-      return {
-        ...none,
-        action: 'fallback',
-        cooldown: { scope: 'model', ms: cd.modelNotFoundMs },
-        reason: 'model not found: fall back',
-      };
+      // Upstreams answer the same for a model that is gone and for one the calling account may not use: on a
+      // caller's own key it is a fact about that key, so only that key × model cools down.
+      return callerKey
+        ? {
+            ...none,
+            action: 'fallback',
+            cooldown: { scope: 'key-model', ms: cd.modelNotFoundMs },
+            reason: `model not found for the ${opt.keySource} key: fall back`,
+          }
+        : {
+            ...none,
+            action: 'fallback',
+            cooldown: { scope: 'model', ms: cd.modelNotFoundMs },
+            reason: 'model not found: fall back',
+          };
     case 'context_window':
       return {
         ...none,

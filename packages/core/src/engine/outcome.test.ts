@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classify } from './classify.js';
 import { plan } from './plan.js';
 import { mulberry32 } from './rng.js';
-import { modelTarget } from './state.js';
+import { keyModelTarget, modelTarget } from './state.js';
 import { eventsAfterFailure, eventsAfterSuccess, probeEvents } from './outcome.js';
 import { caller, config, memoryState, model, provider, request } from './fixtures.test-util.js';
 
@@ -181,6 +181,20 @@ describe("isolation: a caller's own key or request never touches shared state", 
       { status: 0, kind: 'invalid_header' as const },
       [{ type: 'cooldown', target: 'orgkey-o1', until: 1000 + 300_000 }],
     ],
+    [
+      'BYOK 404 model not found (the key may not use it): that key × that model, not the model',
+      byok,
+      'byok',
+      { status: 404, kind: 'model_not_found' as const },
+      [{ type: 'cooldown', target: keyModelTarget('byok-u1', 'm'), until: 1000 + 3_600_000 }],
+    ],
+    [
+      'org key 404 model not found: that key × that model',
+      org,
+      'org',
+      { status: 404, kind: 'model_not_found' as const },
+      [{ type: 'cooldown', target: keyModelTarget('orgkey-o1', 'm'), until: 1000 + 3_600_000 }],
+    ],
     ['BYOK 400 shape error: nothing', byok, 'byok', { status: 400, kind: 'bad_request' as const }, []],
     ['BYOK 422: nothing', byok, 'byok', { status: 422, kind: 'bad_request' as const }, []],
     ['BYOK policy block: nothing', byok, 'byok', { status: 400, kind: 'policy' as const }, []],
@@ -212,7 +226,7 @@ describe("isolation: a caller's own key or request never touches shared state", 
     }
   });
 
-  it("the provider's own key: billing still cools the provider, a 429 the provider × model, network failures count toward the circuit", () => {
+  it("the provider's own key: billing still cools the provider, a 429 or a missing model the provider × model, network failures count toward the circuit", () => {
     const o = { afterFirstByte: false, retryAfterMs: null };
     expect(
       eventsAfterFailure(
@@ -232,6 +246,15 @@ describe("isolation: a caller's own key or request never touches shared state", 
         circuit,
       ),
     ).toEqual([{ type: 'cooldown', target: modelTarget('a', 'm'), until: 30_000 }]);
+    expect(
+      eventsAfterFailure(
+        own,
+        classify({ ...o, status: 404, kind: 'model_not_found' }, { ...opts, keySource: 'provider' }),
+        memoryState().view,
+        0,
+        circuit,
+      ),
+    ).toEqual([{ type: 'cooldown', target: modelTarget('a', 'm'), until: 3_600_000 }]);
     expect(
       classify({ ...o, status: 0, kind: 'network' }, { ...opts, retries: 2, keySource: 'byok' })
         .circuitFailure,

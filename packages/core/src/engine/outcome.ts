@@ -3,8 +3,8 @@
  * transitions and the latency average. Counters (buckets, budgets) are settled with `settlementDeltas`.
  */
 import { circuitAfter, circuitProbing } from './circuit.js';
-import type { Classification } from './classify.js';
-import { ewma, modelTarget, type StateEvent, type StateView } from './state.js';
+import type { Classification, CooldownScope } from './classify.js';
+import { ewma, keyModelTarget, modelTarget, type StateEvent, type StateView } from './state.js';
 import type { CircuitSettings } from './types.js';
 
 /** The fields of an attempt that name its state targets. */
@@ -15,13 +15,18 @@ export interface AttemptTargets {
   key: { id: string };
 }
 
-/** The cooldown target a classification names: the provider, the key, or the provider × model. */
-export function cooldownTarget(a: AttemptTargets, scope: 'model' | 'provider' | 'key'): string {
-  return scope === 'provider'
-    ? a.providerId
-    : scope === 'key'
-      ? a.key.id
-      : modelTarget(a.providerId, a.modelRegistryId);
+/** The cooldown target a classification names: the provider, the key, the provider × model, or the key × model. */
+export function cooldownTarget(a: AttemptTargets, scope: CooldownScope): string {
+  switch (scope) {
+    case 'provider':
+      return a.providerId;
+    case 'key':
+      return a.key.id;
+    case 'key-model':
+      return keyModelTarget(a.key.id, a.modelRegistryId);
+    case 'model':
+      return modelTarget(a.providerId, a.modelRegistryId);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { plan, type PlanInput } from './plan.js';
 import { mulberry32 } from './rng.js';
-import { EMPTY_STATE, budgetKey, bucketKey, modelTarget } from './state.js';
+import { EMPTY_STATE, budgetKey, bucketKey, keyModelTarget, modelTarget } from './state.js';
 import type { BucketConfig, Capability, KeyProblem, RoutingConfig } from './types.js';
 import {
   alias,
@@ -380,6 +380,21 @@ describe('cooldown and circuit targets', () => {
   it('a key cooldown (after 401) skips candidates that would use that key', () => {
     const r = run({ config: base, state: stateWith({ cooldownUntil: (t) => (t === 'pk-a' ? NOW + 1 : 0) }) });
     expect(refs(r)).toEqual(['b/m']);
+  });
+  it("a key × model cooldown (a caller's key without access) skips that model on that key only", () => {
+    const cfg = config({
+      providers: [A],
+      models: [model({ id: 'm', providerId: 'a' }), model({ id: 'n', providerId: 'a' })],
+    });
+    const state = stateWith({ cooldownUntil: (t) => (t === keyModelTarget('bk', 'm') ? NOW + 1 : 0) });
+    const byok = caller({ byok: { a: { id: 'bk', source: 'byok', usable: true } } });
+    const r = run({ config: cfg, request: request({ model: 'a/m' }), caller: byok, state });
+    expect(r.skipped).toEqual([{ ref: 'a/m', reason: 'cooldown', resetsAt: NOW + 1 }]);
+    expect(refs(run({ config: cfg, request: request({ model: 'a/n' }), caller: byok, state }))).toEqual([
+      'a/n',
+    ]);
+    // Another caller (the provider's key) is not concerned.
+    expect(refs(run({ config: cfg, request: request({ model: 'a/m' }), state }))).toEqual(['a/m']);
   });
   it('an expired cooldown no longer skips', () => {
     expect(

@@ -1,6 +1,13 @@
 import { circuitAdmits } from './circuit.js';
 import { estimateCost, expectedOutputTokens, isBilled } from './cost.js';
-import { budgetKey, bucketKey, modelTarget, type StateEvent, type StateView } from './state.js';
+import {
+  budgetKey,
+  bucketKey,
+  keyModelTarget,
+  modelTarget,
+  type StateEvent,
+  type StateView,
+} from './state.js';
 import { orderAlias, orderGlobal, type Scored } from './strategies.js';
 import { selectAgent } from './agents.js';
 import { assignExperiment } from './experiments.js';
@@ -680,10 +687,12 @@ export function plan(input: PlanInput): PlanResult {
       return skipAs(ref, via, 'no-usable-key', why || 'no key');
     }
     const target = index.targets.get(model) ?? modelTarget(provider.id, model.id);
+    // A caller's own key (BYOK, org) may also be cooling down for this model alone (it may not use it).
     const cd = Math.max(
       state.cooldownUntil(provider.id),
       state.cooldownUntil(target),
       state.cooldownUntil(key.id),
+      key.source === 'provider' ? 0 : state.cooldownUntil(keyModelTarget(key.id, model.id)),
     );
     if (cd > now) return skipAs(ref, via, 'cooldown', undefined, cd);
     const circuitState = state.circuit(target);

@@ -55,6 +55,11 @@ export function modelTarget(providerId: string, modelId: string): string {
   return `${providerId}|${modelId}`;
 }
 
+/** The cooldown target of one key × one model (a caller's key that may not use that model). */
+export function keyModelTarget(keyId: string, modelId: string): string {
+  return `key|${keyId}|${modelId}`;
+}
+
 /** Key of a bucket window counter: `bucket:<scope>:<id>:<name>:<windowStart>`. */
 export function bucketKey(scope: string, id: string, bucket: BucketConfig, now: number): string {
   return `bucket:${scope}:${id}:${bucket.name}:${windowStart(now, bucket.window.unit, bucket.window.size)}`;

@@ -1,0 +1,107 @@
+// What one caller's key or request makes a provider answer must not take a model or a provider away from every
+// other caller: the shared cooldowns (provider, provider × model) are for what is true of the provider's own
+// account, never for a fact about a caller's own key or a caller's own request.
+import { modelTarget } from '@switchyard/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateGatewayKey } from '../lib/key-format.js';
+import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+
+let env: ProxyEnv;
+beforeAll(async () => {
+  env = await createProxyEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(async () => {
+  env.up.reset();
+  // Each case starts from a clean slate of cooldowns and circuits (a reload keeps them: they are the store's).
+  for (const id of [env.ids.openai, env.ids.backup, env.ids.anthropic])
+    await env.t.app.routing.resetState(id, null);
+});
+
+const chat = (key: string, model = 'gpt-test') =>
+  fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+
+/** A new user with a gateway key (and, when given, their own key for up-openai). */
+async function newCaller(byokKey?: string): Promise<{ key: string; byokId: string | null }> {
+  const { prisma, secrets } = env.t.app.ctx;
+  const user = await env.t.createUser('user');
+  const byok = byokKey
+    ? await prisma.byokKey.create({
+        data: {
+          userId: user.id,
+          providerId: env.ids.openai,
+          encryptedKey: secrets.encrypt(byokKey),
+          last4: byokKey.slice(-4),
+          status: 'active',
+        },
+      })
+    : null;
+  const gk = generateGatewayKey();
+  await prisma.gatewayKey.create({
+    data: { keyHash: gk.hash, prefix: gk.prefix, name: 'caller', ownerType: 'user', userId: user.id },
+  });
+  await env.t.app.routing.reload();
+  return { key: gk.key, byokId: byok?.id ?? null };
+}
+
+async function openaiModel(modelId: string) {
+  return env.t.app.ctx.prisma.model.findFirstOrThrow({ where: { providerId: env.ids.openai, modelId } });
+}
+
+/** No shared cooldown on up-openai or on its `modelId`. */
+async function expectNoSharedCooldown(modelId: string) {
+  const m = await openaiModel(modelId);
+  const view = env.t.app.routing.store.view();
+  expect(view.cooldownUntil(env.ids.openai)).toBe(0);
+  expect(view.cooldownUntil(modelTarget(env.ids.openai, m.id))).toBe(0);
+}
+
+const providerOf = (res: Response) => res.headers.get('x-switchyard-provider');
+const authOf = (i: number) => String(env.up.requests[i]?.headers.authorization ?? '');
+
+describe("a BYOK key without access to a model cools only that key's use of the model", () => {
+  it('404 model_not_found on a BYOK key: that caller falls back; everyone else still gets up-openai', async () => {
+    const BYOK = 'sk-user-own-no-access-0001';
+    const byokUser = await newCaller(BYOK);
+    env.up.script({
+      path: '/chat/completions',
+      status: 404,
+      body: {
+        error: {
+          message: 'The model `gpt-test` does not exist or you do not have access to it.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'model_not_found',
+        },
+      },
+    });
+    const first = await chat(byokUser.key);
+    expect(first.status).toBe(200);
+    expect(providerOf(first)).toBe('up-backup');
+    expect(authOf(0)).toBe(`Bearer ${BYOK}`);
+
+    // The provider's own account can serve the model: another caller is served by up-openai.
+    await expectNoSharedCooldown('gpt-test');
+    env.up.reset();
+    const other = await chat(env.userKey);
+    expect(other.status).toBe(200);
+    expect(providerOf(other)).toBe('up-openai');
+
+    // The BYOK caller skips up-openai for that model (their key cannot use it) ...
+    env.up.reset();
+    const again = await chat(byokUser.key);
+    expect(providerOf(again)).toBe('up-backup');
+    expect(env.up.requests).toHaveLength(1);
+    // ... and their key still serves them the models it can use.
+    env.up.reset();
+    const big = await chat(byokUser.key, 'up-openai/big-test');
+    expect(big.status).toBe(200);
+    expect(authOf(0)).toBe(`Bearer ${BYOK}`);
+  });
+});
