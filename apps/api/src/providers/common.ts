@@ -2,6 +2,7 @@
 import { encoderFor, type ClientShape } from '../translate/encoders.js';
 import { anthropicToOpenaiChatRequest } from '../translate/messages.js';
 import { responsesToChatRequest, responsesToolPlan } from '../translate/responses.js';
+import { toolImagesAsUserMessages } from '../translate/shared.js';
 import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens } from '../translate/tokens.js';
 import type { AnRequest, OaChatRequest } from '../translate/wire-types.js';
 import { providerDefaults } from './provider-types.js';
@@ -158,7 +159,7 @@ export function withExtraHeaders(
 
 /** Serialise a pivot chat request, asking for stream usage when streaming and supported. */
 export function serialiseChat(req: OaChatRequest, stream: boolean, streamUsage: boolean): string {
-  const out: OaChatRequest = { ...req };
+  const out: OaChatRequest = { ...req, messages: toolImagesAsUserMessages(req.messages) };
   if (stream) {
     out.stream = true;
     if (streamUsage) out.stream_options = { include_usage: true };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getAdapter } from '../providers/index.js';
 import type { CallContext, ClientEndpoint, ProviderRuntime } from '../providers/index.js';
-import type { OaChatRequest } from './wire-types.js';
+import type { AnRequest, OaChatRequest } from './wire-types.js';
 
 function provider(type: string): ProviderRuntime {
   return { id: `p-${type}`, slug: type, type, baseUrl: 'http://upstream.invalid/v1', config: {} };
@@ -38,6 +38,8 @@ async function upstreamBody(
   return JSON.parse(String(call.transport.request.body)) as OaChatRequest;
 }
 
+const PNG = { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } as const;
+
 describe('Anthropic messages -> OpenAI chat', () => {
   // OpenAI: `max_tokens` is deprecated and rejected by the reasoning models (o1, o3, o4-mini, gpt-5…: "Unsupported
   // parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.");
@@ -60,5 +62,58 @@ describe('Anthropic messages -> OpenAI chat', () => {
     const mi = await upstreamBody('mistral', endpoint, { ...body }, 'mistral-small');
     expect(mi.max_tokens).toBe(1000);
     expect(mi.max_completion_tokens).toBeUndefined();
+  });
+
+  // OpenAI chat: a `role:"tool"` message's content is a string or an array of *text* parts only (images are
+  // user-message content parts). Anthropic allows text and image blocks inside tool_result content.
+  it('sends a tool result image to OpenAI in a user message after the tool message', async () => {
+    const body: AnRequest = {
+      model: 'a',
+      max_tokens: 100,
+      messages: [
+        { role: 'user', content: 'look at shot.png' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { file_path: 'shot.png' } }],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [
+                { type: 'text', text: 'shot.png' },
+                { type: 'image', source: PNG },
+              ],
+            },
+            { type: 'text', text: 'what is in it?' },
+          ],
+        },
+      ],
+    };
+    const sent = await upstreamBody(
+      'openai',
+      'messages',
+      body as unknown as Record<string, unknown>,
+      'gpt-4o',
+    );
+    const msgs = sent.messages;
+    const tool = msgs.find((m) => m.role === 'tool')!;
+    const parts = typeof tool.content === 'string' ? [{ type: 'text', text: tool.content }] : tool.content!;
+    expect(parts.every((p) => p.type === 'text')).toBe(true);
+    expect(JSON.stringify(parts)).toContain('shot.png');
+    expect(JSON.stringify(parts)).toMatch(/image/i);
+    const i = msgs.indexOf(tool);
+    const next = msgs[i + 1]!;
+    expect(next.role).toBe('user');
+    expect(next.content).toContainEqual({
+      type: 'image_url',
+      image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' },
+    });
+    // The user's own text still follows.
+    expect(JSON.stringify(msgs.slice(i + 1))).toContain('what is in it?');
+    // Only tool messages follow the assistant's tool calls until the user turn.
+    expect(msgs[i - 1]!.role).toBe('assistant');
   });
 });

@@ -182,7 +182,11 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
       for (const tr of results) {
         let content: string | OaContentPart[] =
           typeof tr.content === 'string' ? tr.content : simplify(anBlocksToOaParts(tr.content ?? []));
-        if (tr.is_error && typeof content === 'string') content = `Error: ${content}`;
+        if (tr.is_error)
+          content =
+            typeof content === 'string'
+              ? `Error: ${content}`
+              : [{ type: 'text', text: 'Error: ' }, ...content];
         messages.push({ role: 'tool', tool_call_id: tr.tool_use_id, content });
       }
       const parts = anBlocksToOaParts(rest);

@@ -1,4 +1,5 @@
 /** Small pieces every request translator needs. */
+import type { OaContentPart, OaMessage } from './wire-types.js';
 
 /** Tool-call arguments (a JSON string) as an object; invalid JSON is kept, not dropped, as `{_raw}`. */
 export function parseToolArguments(s: string | undefined): unknown {
@@ -39,5 +40,46 @@ export function mapContentParts<T>(
       out.push(to.image(url, parseDataUrl(url)));
     }
   }
+  return out;
+}
+
+/**
+ * A chat request as OpenAI's chat API takes it: a `role:"tool"` message's content is text only there (images are
+ * user content), while the pivot lets a tool result hold images (from an Anthropic tool_result or a Responses
+ * function_call_output; Anthropic targets keep them in the tool_result). Such a tool message keeps its text and a
+ * note, and its images follow in a user message after the run of tool messages (those must come right after the
+ * assistant's tool calls), so the model still sees them. The same array when there is nothing to move.
+ */
+export function toolImagesAsUserMessages(messages: OaMessage[]): OaMessage[] {
+  const moves = (m: OaMessage) =>
+    m.role === 'tool' && Array.isArray(m.content) && m.content.some((p) => p.type !== 'text');
+  if (!messages.some(moves)) return messages;
+  const out: OaMessage[] = [];
+  let pending: OaContentPart[] = [];
+  const flush = () => {
+    if (pending.length) out.push({ role: 'user', content: pending });
+    pending = [];
+  };
+  for (const m of messages) {
+    if (m.role !== 'tool') flush();
+    if (!moves(m) || !Array.isArray(m.content)) {
+      out.push(m);
+      continue;
+    }
+    const texts: string[] = [];
+    const images: OaContentPart[] = [];
+    for (const p of m.content) {
+      if (p.type === 'text') texts.push(String(p.text ?? ''));
+      else if (p.type === 'image_url') images.push(p);
+    }
+    const n = images.length;
+    const s = n === 1 ? '' : 's';
+    const note = `[${n} image${s}: in the next user message]`;
+    const text = texts.join('');
+    out.push({ ...m, content: n ? (text ? `${text}\n${note}` : note) : text });
+    if (n)
+      pending.push({ type: 'text', text: `Image${s} from tool result ${m.tool_call_id ?? ''}:` }, ...images);
+  }
+  flush();
   return out;
 }
