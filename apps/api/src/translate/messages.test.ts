@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getAdapter } from '../providers/index.js';
 import type { CallContext, ClientEndpoint, ProviderRuntime } from '../providers/index.js';
+import { anthropicToOpenaiChatRequest } from './messages.js';
 import type { AnRequest, OaChatRequest } from './wire-types.js';
 
 function provider(type: string): ProviderRuntime {
@@ -115,5 +116,21 @@ describe('Anthropic messages -> OpenAI chat', () => {
     expect(JSON.stringify(msgs.slice(i + 1))).toContain('what is in it?');
     // Only tool messages follow the assistant's tool calls until the user turn.
     expect(msgs[i - 1]!.role).toBe('assistant');
+  });
+
+  // OpenAI chat: `tools`, when present, must be a non-empty array ("[] is too short"), and `tool_choice` is only
+  // allowed when tools are given. Anthropic server tools (web_search_20250305, …) have no chat equivalent.
+  it('leaves tools and tool_choice out when only server tools were sent', () => {
+    const req = {
+      model: 'a',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'search the web for x' }],
+      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }],
+      tool_choice: { type: 'auto' },
+    } as unknown as AnRequest;
+    const out = anthropicToOpenaiChatRequest(req, 'gpt-4o');
+    expect(out).not.toHaveProperty('tools');
+    expect(out).not.toHaveProperty('tool_choice');
+    expect(out).not.toHaveProperty('parallel_tool_calls');
   });
 });

@@ -218,17 +218,18 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
   if (typeof req.temperature === 'number') out.temperature = req.temperature;
   if (typeof req.top_p === 'number') out.top_p = req.top_p;
   if (req.stop_sequences?.length) out.stop = req.stop_sequences;
-  if (req.tools?.length) {
-    out.tools = req.tools
-      .filter((t) => !t.type || t.type === 'custom' || t.input_schema)
-      .map((t) => ({
-        type: 'function' as const,
-        function: {
-          name: t.name,
-          ...(t.description ? { description: t.description } : {}),
-          parameters: t.input_schema ?? { type: 'object', properties: {} },
-        },
-      }));
+  // Anthropic's server tools (web search, code execution…) have no chat equivalent and are left out; OpenAI rejects
+  // an empty tools array, and a tool_choice without tools, so neither goes when no function tool is left.
+  const functions = (req.tools ?? []).filter((t) => !t.type || t.type === 'custom' || t.input_schema);
+  if (functions.length) {
+    out.tools = functions.map((t) => ({
+      type: 'function' as const,
+      function: {
+        name: t.name,
+        ...(t.description ? { description: t.description } : {}),
+        parameters: t.input_schema ?? { type: 'object', properties: {} },
+      },
+    }));
     Object.assign(out, toolChoiceAnthropicToOpenai(req.tool_choice));
   }
   if (typeof req.metadata?.user_id === 'string' && req.metadata.user_id)
