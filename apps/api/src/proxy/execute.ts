@@ -19,6 +19,11 @@ interface Walk {
   /** Calls made, retries included (the x-switchyard-attempts header of an answer). */
   used: number;
   lastError: GatewayError | null;
+  /**
+   * The last error says the request is too large for the targets tried (the classification asked for a larger
+   * context window): the caller's to fix, so the final answer stays a 400, never a retryable 5xx.
+   */
+  tooLarge: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,6 +59,7 @@ export async function execute(d: ProxyDeps, x: RequestContext): Promise<void> {
   }
   if (walk === null) return;
   if (x.connection.gone) return recordRequest(d, x, { status: 499, errorCode: 'client_closed' });
+  if (walk.tooLarge && walk.lastError) return failRequest(d, x, walk.lastError);
   failRequest(
     d,
     x,
@@ -108,10 +114,11 @@ async function walkAttempts(
   attempts: PlannedAttempt[],
   maxAttempts: number,
 ): Promise<Walk | null> {
-  const walk: Walk = { queue: attempts, tried: 0, used: 0, lastError: null };
+  const walk: Walk = { queue: attempts, tried: 0, used: 0, lastError: null, tooLarge: false };
   while (walk.queue.length > 0 && walk.tried < maxAttempts && !x.connection.gone) {
     if (performance.now() >= x.deadlineAt) {
       walk.lastError = deadlineError(d.deadlineMs, x.attempts.length);
+      walk.tooLarge = false;
       break;
     }
     const attempt = walk.queue[0]!;
@@ -120,6 +127,7 @@ async function walkAttempts(
     if (!admission.ok) {
       logRefused(x, attempt, admission);
       walk.lastError = admission;
+      walk.tooLarge = false;
       continue;
     }
     walk.tried++;
@@ -169,7 +177,12 @@ async function tryTarget(
         return 'finished';
       }
       // Failed before anything reached the client: the provider's next endpoint first, when the failure says so.
-      const failure = { status: result.error.status, kind: result.error.kind, afterFirstByte: false };
+      const failure = {
+        status: result.error.status,
+        kind: result.error.kind,
+        afterFirstByte: false,
+        deadlineCut: result.error.deadlineCut === true,
+      };
       // A call the client hung up on was aborted by us: it says nothing of the endpoint.
       if (endpoint && !x.connection.gone && coolsEndpoint(failure, attempt.keySource))
         cooldowns?.failed(attempt.provider.id, endpoint.baseUrl, result.error.retryAfterMs);
@@ -183,6 +196,7 @@ async function tryTarget(
         endpointAt++;
         x.attempts[x.attempts.length - 1]!.outcome = `${result.error.kind}:next-endpoint`;
         walk.lastError = upstreamFailure(result.error, attempt);
+        walk.tooLarge = false;
         continue;
       }
       const decision = d.router.decide(result.error, {
@@ -192,6 +206,7 @@ async function tryTarget(
       });
       x.attempts[x.attempts.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
       walk.lastError = upstreamFailure(result.error, attempt);
+      walk.tooLarge = decision.needLargerContext === true;
       if (
         decision.action === 'retry' &&
         !x.connection.gone &&
@@ -242,7 +257,8 @@ function answerInternalError(d: ProxyDeps, x: RequestContext, err: unknown): voi
 /**
  * The request failed: the last error in the client's format, recorded against the last target tried. When every
  * attempt was used up (`exhausted`), a 4xx becomes 502 (no target could serve a request routing accepted), except
- * a rate limit (429) or an exhausted budget (402), which the client can wait out.
+ * a rate limit (429) or an exhausted budget (402), which the client can wait out. A request too large for every
+ * target tried is not `exhausted`: its 400 stands (the SDKs would send the same prompt again on a 5xx).
  */
 function failRequest(d: ProxyDeps, x: RequestContext, err: GatewayError, exhausted = false): void {
   const status = exhausted && err.status < 500 && err.status !== 429 && err.status !== 402 ? 502 : err.status;
