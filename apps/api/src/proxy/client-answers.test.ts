@@ -172,7 +172,7 @@ describe('a prompt too long for every target', () => {
   });
 });
 
-describe.skip('a tool call without arguments', () => {
+describe('a tool call without arguments', () => {
   const toolStream = (_req: IncomingMessage, res: ServerResponse) => {
     eventStream(res);
     res.end(

@@ -37,6 +37,8 @@ export class AnthropicToOpenaiChunks {
   /** Anthropic content block index -> OpenAI tool_calls index. */
   private toolIndex = new Map<number, number>();
   private nextTool = 0;
+  /** Tool blocks (content block index) whose arguments are still empty: "{}" is sent for them at their stop. */
+  private emptyArgs = new Set<number>();
   finishReason: OaFinishReason | null = null;
   stopped = false;
   sawUsage = false;
@@ -88,6 +90,7 @@ export class AnthropicToOpenaiChunks {
         if (b.type === 'tool_use') {
           const ti = this.nextTool++;
           this.toolIndex.set(Number(ev.index), ti);
+          this.emptyArgs.add(Number(ev.index));
           return [
             this.chunk({
               tool_calls: [
@@ -116,6 +119,7 @@ export class AnthropicToOpenaiChunks {
         if (d.type === 'input_json_delta') {
           const ti = this.toolIndex.get(Number(ev.index));
           if (ti === undefined || !d.partial_json) return [];
+          if (this.emptyArgs.size > 0) this.emptyArgs.delete(Number(ev.index));
           return [
             this.chunk({ tool_calls: [{ index: ti, function: { arguments: String(d.partial_json) } }] }),
           ];
@@ -144,8 +148,14 @@ export class AnthropicToOpenaiChunks {
         c.usage = this.openaiUsage;
         return [c];
       }
+      case 'content_block_stop': {
+        // A tool called without arguments: "{}" (as OpenAI sends, and the whole-answer path gives), never "".
+        if (this.emptyArgs.size === 0 || !this.emptyArgs.delete(Number(ev.index))) return [];
+        const ti = this.toolIndex.get(Number(ev.index))!;
+        return [this.chunk({ tool_calls: [{ index: ti, function: { arguments: '{}' } }] })];
+      }
       default:
-        return []; // ping, content_block_stop
+        return []; // ping
     }
   }
 }
