@@ -176,6 +176,104 @@ describe('normalizeUpstreamError', () => {
     ['Plain text 502', 502, {}, '<html>Bad Gateway</html>', 'server', true],
     ['Gateway timeout', 504, {}, '', 'timeout', true],
     ['Plain bad request', 400, {}, oa('temperature must be <= 2'), 'bad_request', false],
+    // A caller's own values quoted back never decide the verdict: a role "billing" is not a billing error, a role
+    // naming a model "not available" is not a missing model (either would cool a shared target for everyone).
+    [
+      'OpenAI invalid role value "billing" (quoted back)',
+      400,
+      {},
+      JSON.stringify({
+        error: {
+          message:
+            "Invalid value: 'billing'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.",
+          type: 'invalid_request_error',
+          param: 'messages[0].role',
+          code: 'invalid_value',
+        },
+      }),
+      'bad_request',
+      false,
+    ],
+    [
+      'OpenAI invalid value that mentions a model "not available" (quoted back)',
+      400,
+      {},
+      oa(
+        "Invalid value: 'my model is not available'. Supported values are: 'system', 'assistant', 'user'.",
+        'invalid_request_error',
+        'invalid_value',
+      ),
+      'bad_request',
+      false,
+    ],
+    [
+      'a quoted "insufficient credits" with only the generic type',
+      400,
+      {},
+      oa("Invalid value: 'insufficient credits'. Supported values are: 'system', 'user'."),
+      'bad_request',
+      false,
+    ],
+    [
+      'a quoted "credit balance" in double quotes, Anthropic shape',
+      400,
+      {},
+      an('invalid_request_error', 'messages.0.role: Input should be "credit balance" or "user"'),
+      'bad_request',
+      false,
+    ],
+    [
+      'a 404 for a caller-given id containing "model"',
+      404,
+      {},
+      oa(
+        "Previous response with id 'resp_model_0001' not found.",
+        'invalid_request_error',
+        'previous_response_not_found',
+      ),
+      'not_found',
+      false,
+    ],
+    [
+      'a 404 with the generic type whose only "model" is quoted',
+      404,
+      {},
+      oa("File 'model-weights.bin' not found."),
+      'not_found',
+      false,
+    ],
+    [
+      "a billing code on a 400 still says billing (the code is the provider's own)",
+      400,
+      {},
+      oa('Billing hard limit has been reached', 'invalid_request_error', 'billing_hard_limit_reached'),
+      'billing',
+      false,
+    ],
+    [
+      'a named request error may still be a context-window error by its message',
+      400,
+      {},
+      oa(
+        "Invalid 'messages[0].content': string too long. Expected a string with maximum length 1048576, but got a string with length 2000000 instead. Please reduce the length of the messages.",
+        'invalid_request_error',
+        'invalid_string_length',
+      ),
+      'context_window',
+      false,
+    ],
+    [
+      'OpenAI billing not active (403)',
+      403,
+      {},
+      oa(
+        'Your account is not active, please check your billing details on our website.',
+        'billing_not_active',
+        'billing_not_active',
+      ),
+      'billing',
+      false,
+    ],
     // Regression: a generic error type must not hide the status (a 429 was once classified bad_request).
     ['429 with a generic error type', 429, { 'retry-after': '30' }, oa('Slow down'), 'rate_limit', true],
     ['503 with a generic error type', 503, {}, oa('Try later'), 'overloaded', true],
@@ -190,6 +288,31 @@ describe('normalizeUpstreamError', () => {
       expect(e.message.length).toBeGreaterThan(0);
     });
   }
+
+  it('property: a value quoted back in a 400 never makes it billing or a missing model', () => {
+    const value = fc.string({ maxLength: 80 }).filter((v) => !/['\n]/.test(v));
+    fc.assert(
+      fc.property(value, fc.constantFrom<string | null>('invalid_value', null), (v, code) => {
+        const body = oa(
+          `Invalid value: '${v}'. Supported values are: 'system', 'user'.`,
+          'invalid_request_error',
+          code,
+        );
+        expect(normalizeUpstreamError(400, {}, body, 0).kind).toBe('bad_request');
+      }),
+      { numRuns: 300 },
+    );
+    for (const v of [
+      'billing',
+      'insufficient credits',
+      'credit balance',
+      'model_not_found',
+      'the model does not exist',
+    ])
+      expect(
+        normalizeUpstreamError(400, {}, oa(`Invalid value: '${v}'. Supported values are: 'user'.`), 0).kind,
+      ).toBe('bad_request');
+  });
 
   it('keeps the upstream code and message', () => {
     const e = normalizeUpstreamError(

@@ -22,7 +22,8 @@ export function parseRetryAfter(h: Headers, now: number = Date.now()): number | 
   return null;
 }
 
-// Ordered: first match wins. Tested against real upstream messages (see errors.test.ts).
+// Ordered: first match wins. Tested against real upstream messages (see errors.test.ts). They are matched against
+// the message with its quoted text removed (see `unquoted`).
 const PATTERNS: Array<[UpstreamErrorKind, RegExp]> = [
   [
     'context_window',
@@ -91,6 +92,29 @@ function kindFromStatus(status: number): UpstreamErrorKind {
   if (status >= 500) return 'server';
   if (status >= 400) return 'bad_request';
   return 'unknown';
+}
+
+/**
+ * Statuses that give a verdict on the calling account (its key, its credit, its rate). Every other 4xx is about the
+ * request itself.
+ */
+const ACCOUNT_STATUSES: ReadonlySet<number> = new Set([401, 402, 403, 429]);
+
+/** The kinds a message (not the code) may still give a request error: neither cools anything shared. */
+const REQUEST_MESSAGE_KINDS: ReadonlySet<UpstreamErrorKind> = new Set(['context_window', 'policy']);
+
+/**
+ * Text quoted in a message ('…', "…", `…`) removed, the quotes kept: providers quote back the caller's own values
+ * ("Invalid value: 'billing'. Supported values are: …"), which must never decide whose fault an error is. A quote
+ * inside a word (an apostrophe: "model's") neither opens nor closes a quotation.
+ */
+export function unquoted(text: string): string {
+  return text.replace(/(^|[^\p{L}\p{N}_])(['"`])[^\n]*?\2(?![\p{L}\p{N}_])/gu, '$1$2$2');
+}
+
+function firstMatch(text: string, kinds?: ReadonlySet<UpstreamErrorKind>): UpstreamErrorKind | null {
+  for (const [k, re] of PATTERNS) if ((!kinds || kinds.has(k)) && re.test(text)) return k;
+  return null;
 }
 
 const RETRYABLE: ReadonlySet<UpstreamErrorKind> = new Set([
@@ -199,30 +223,37 @@ export function normalizeUpstreamError(
   const parsed = parseErrorBody(body, headers);
   const message = scrubSecrets(parsed.message, secret);
   const code = parsed.code === null ? null : scrubSecrets(parsed.code, secret);
-  let kind: UpstreamErrorKind | null = null;
-  const hay = `${code ?? ''} ${message}`;
-  for (const [k, re] of PATTERNS) {
-    if (re.test(hay)) {
-      kind = k;
-      break;
+  const text = unquoted(message);
+  const fromCode = code === null ? null : (CODE_KINDS[code.toLowerCase()] ?? null);
+  // Generic codes ("invalid_request_error", "api_error") never hide what a specific status says (429, 401, 503...).
+  const genericCode = fromCode === 'bad_request' || fromCode === 'not_found' || fromCode === 'server';
+  // A request error (a 4xx that is not about the account) with a code of the provider's own (`invalid_value`,
+  // `previous_response_not_found`, `model_not_found` …): the code says what it is. Billing or a missing model (the
+  // verdicts that cool shared targets) may come from the code only, never from the message.
+  const namedRequestError =
+    code !== null && !genericCode && status >= 400 && status < 500 && !ACCOUNT_STATUSES.has(status);
+  let kind: UpstreamErrorKind | null;
+  if (namedRequestError) {
+    kind =
+      fromCode ??
+      firstMatch(`${code} ${code.replace(/[_-]+/g, ' ')}`) ??
+      firstMatch(text, REQUEST_MESSAGE_KINDS);
+  } else {
+    kind = firstMatch(`${code ?? ''} ${text}`);
+    // A 429 that talks about quota but is really a rate limit ("Rate limit reached ... quota") stays rate_limit
+    // unless the code says insufficient_quota.
+    if (kind === 'billing' && status === 429 && code !== 'insufficient_quota' && /rate limit/i.test(message))
+      kind = 'rate_limit';
+    // A model-not-found pattern on a 5xx is a server error talking about a model.
+    if (kind === 'model_not_found' && status >= 500) kind = null;
+    if (!kind && fromCode) {
+      const fromStatus = kindFromStatus(status);
+      kind = !(genericCode && fromStatus !== 'bad_request' && fromStatus !== fromCode) ? fromCode : null;
     }
   }
-  // A 429 that talks about quota but is really a rate limit ("Rate limit reached ... quota") stays rate_limit
-  // unless the code says insufficient_quota.
-  if (kind === 'billing' && status === 429 && code !== 'insufficient_quota' && /rate limit/i.test(message))
-    kind = 'rate_limit';
-  // A model-not-found pattern on a 5xx is a server error talking about a model.
-  if (kind === 'model_not_found' && status >= 500) kind = null;
-  if (!kind && code) {
-    // Generic codes ("invalid_request_error", "api_error") never hide what a specific status says (429, 401, 503...).
-    const fromCode = CODE_KINDS[code.toLowerCase()] ?? null;
-    const fromStatus = kindFromStatus(status);
-    const generic = fromCode === 'bad_request' || fromCode === 'not_found' || fromCode === 'server';
-    kind =
-      fromCode && !(generic && fromStatus !== 'bad_request' && fromStatus !== fromCode) ? fromCode : null;
-  }
   if (!kind || (kind === 'bad_request' && status >= 500)) kind = kindFromStatus(status);
-  if (kind === 'not_found' && /model|deployment/i.test(message)) kind = 'model_not_found';
+  // A bare 404 about a model (Anthropic's "model: claude-x") is a missing model, unless the code said otherwise.
+  if (kind === 'not_found' && !namedRequestError && /model|deployment/i.test(text)) kind = 'model_not_found';
   return {
     status,
     kind,

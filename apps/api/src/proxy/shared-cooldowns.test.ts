@@ -105,3 +105,62 @@ describe("a BYOK key without access to a model cools only that key's use of the 
     expect(authOf(0)).toBe(`Bearer ${BYOK}`);
   });
 });
+
+describe("a caller's invalid request, quoted back by the provider, cools nothing shared", () => {
+  const invalidValue = (value: string) => ({
+    error: {
+      message: `Invalid value: '${value}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.`,
+      type: 'invalid_request_error',
+      param: 'messages[0].role',
+      code: 'invalid_value',
+    },
+  });
+  it.each([
+    ['a role "billing" (the billing words)', 400, invalidValue('billing'), 400],
+    [
+      'a role naming a model that "is not available" (the model words)',
+      400,
+      invalidValue('my model is not available'),
+      400,
+    ],
+    [
+      'the same with no code, only the generic type',
+      400,
+      { error: { ...invalidValue('insufficient credits').error, code: null } },
+      400,
+    ],
+    [
+      'a 404 for a caller-given id that contains "model"',
+      404,
+      {
+        error: {
+          message: "Previous response with id 'resp_model_0001' not found.",
+          type: 'invalid_request_error',
+          param: 'previous_response_id',
+          code: 'previous_response_not_found',
+        },
+      },
+      200, // a 404 of something upstream (not the model): the same model on up-backup answers
+    ],
+  ] as const)(
+    '%s: no provider or model cooldown; the next caller gets up-openai',
+    async (_n, status, body, answered) => {
+      env.up.script({ path: '/chat/completions', status, body });
+      const res = await chat(env.userKey, 'up-openai/gpt-test');
+      expect(res.status).toBe(answered);
+      await expectNoSharedCooldown('gpt-test');
+      const other = await newCaller();
+      env.up.reset();
+      const next = await chat(other.key);
+      expect(next.status).toBe(200);
+      expect(providerOf(next)).toBe('up-openai');
+    },
+  );
+
+  it('a 400 invalid value is answered to the caller as their 400, with no fallback', async () => {
+    env.up.script({ path: '/chat/completions', status: 400, body: invalidValue('billing') });
+    const res = await chat(env.userKey);
+    expect(res.status).toBe(400);
+    expect(env.up.requests).toHaveLength(1);
+  });
+});
