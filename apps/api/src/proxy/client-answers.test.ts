@@ -304,7 +304,7 @@ describe.skip('an error event in the middle of a stream', () => {
   });
 });
 
-describe.skip('an OpenAI stream relayed as it is', () => {
+describe('an OpenAI stream relayed as it is', () => {
   it('that finished (finish_reason, then usage) without data: [DONE] is a complete answer', async () => {
     const base = { id: 'chatcmpl-raw', object: 'chat.completion.chunk', created: 1, model: 'raw-model' };
     scripts.push((_req, res) => {

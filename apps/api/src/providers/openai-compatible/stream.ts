@@ -68,7 +68,12 @@ export class OpenaiChatRelay implements RelayScanner {
     sink.outChars += Math.max(0, data.length - 150);
     if (FINISH_RE.test(data)) {
       const m = /"finish_reason"\s*:\s*"(\w+)"/.exec(data);
-      if (m) sink.finishReason = m[1]!;
+      if (m) {
+        sink.finishReason = m[1]!;
+        // The answer finished (as the translating decoder reads it): an upstream that then ends without [DONE]
+        // (the usage chunk is optional too) sent a whole answer.
+        sink.finished = true;
+      }
     }
     if (USAGE_RE.test(data)) {
       const j = sink.json(data);
