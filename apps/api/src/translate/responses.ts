@@ -391,8 +391,13 @@ export class ChatChunksToResponses {
   private text = '';
   private msgOpen = false;
   private msgIndex = -1;
+  /** Message items opened so far: text after a tool call is a further message item, with its own id. */
+  private msgCount = 0;
   private outputs: Obj[] = [];
-  private tools = new Map<number, { outIndex: number; item: Obj; custom: boolean; args: string }>();
+  private tools = new Map<
+    number,
+    { outIndex: number; item: Obj; custom: boolean; args: string; closed: boolean }
+  >();
   private identities: Map<string, ResponsesToolIdentity>;
   private usage: OaUsage | null = null;
   private finish: string | null = null;
@@ -423,7 +428,8 @@ export class ChatChunksToResponses {
   }
 
   private msgId(): string {
-    return `msg_${this.id.slice(5)}`;
+    const base = `msg_${this.id.slice(5)}`;
+    return this.msgCount > 1 ? `${base}_${this.msgCount}` : base;
   }
 
   private closeMessage(): string {
@@ -462,8 +468,12 @@ export class ChatChunksToResponses {
     if (!choice) return out;
     const d = choice.delta ?? {};
     if (d.content) {
-      if (!this.msgOpen && this.msgIndex === -1) {
+      if (!this.msgOpen) {
+        // Text after a tool call: the calls so far are complete, and the text is a new message item.
+        out += this.closeTools();
         this.msgOpen = true;
+        this.msgCount++;
+        this.text = '';
         this.msgIndex = this.outputs.length;
         this.outputs.push({});
         out += this.ev('response.output_item.added', {
@@ -477,15 +487,13 @@ export class ChatChunksToResponses {
           part: { type: 'output_text', text: '', annotations: [] },
         });
       }
-      if (this.msgOpen) {
-        this.text += d.content;
-        out += this.ev('response.output_text.delta', {
-          item_id: this.msgId(),
-          output_index: this.msgIndex,
-          content_index: 0,
-          delta: d.content,
-        });
-      }
+      this.text += d.content;
+      out += this.ev('response.output_text.delta', {
+        item_id: this.msgId(),
+        output_index: this.msgIndex,
+        content_index: 0,
+        delta: d.content,
+      });
     }
     for (const tc of d.tool_calls ?? []) {
       let t = this.tools.get(tc.index);
@@ -495,7 +503,7 @@ export class ChatChunksToResponses {
         const flat = tc.function?.name ?? '';
         const custom = this.identities.get(flat)?.custom === true;
         const item = toolCallItem(callId, flat, '', this.identities, 'in_progress');
-        t = { outIndex: this.outputs.length, item, custom, args: '' };
+        t = { outIndex: this.outputs.length, item, custom, args: '', closed: false };
         this.outputs.push(item);
         this.tools.set(tc.index, t);
         out += this.ev('response.output_item.added', { output_index: t.outIndex, item: { ...item } });
@@ -504,8 +512,8 @@ export class ChatChunksToResponses {
       if (args) {
         t.args += args;
         // A custom tool's input is inside the JSON arguments: it is sent whole when the call is complete.
-        if (!t.custom) {
-          t.item.arguments = t.args;
+        if (!t.custom) t.item.arguments = t.args;
+        if (!t.custom && !t.closed) {
           out += this.ev('response.function_call_arguments.delta', {
             item_id: t.item.id,
             output_index: t.outIndex,
@@ -521,8 +529,16 @@ export class ChatChunksToResponses {
   finishStream(): string {
     if (this.finished) return '';
     this.finished = true;
-    let out = this.start() + this.closeMessage();
+    const out = this.start() + this.closeMessage() + this.closeTools();
+    return out + this.complete();
+  }
+
+  /** The done events of the tool calls not closed yet. */
+  private closeTools(): string {
+    let out = '';
     for (const t of this.tools.values()) {
+      if (t.closed) continue;
+      t.closed = true;
       t.item.status = 'completed';
       if (t.custom) {
         const input = customInput(t.args);
@@ -545,6 +561,11 @@ export class ChatChunksToResponses {
         });
       out += this.ev('response.output_item.done', { output_index: t.outIndex, item: t.item });
     }
+    return out;
+  }
+
+  private complete(): string {
+    let out = '';
     const r = this.response;
     r.output = this.outputs;
     r.usage = chatUsageToResponses(this.usage);
