@@ -214,6 +214,13 @@ export interface UpstreamError {
   retryAfterMs: number | null;
   /** Worth retrying / falling back for the same request (429, 5xx, timeouts, overload). */
   retryable: boolean;
+  /** Which of the gateway's own time limits ran out (kind `timeout`, status 0); absent for anything else. */
+  timeoutLimit?: 'connect' | 'first_byte' | 'idle' | 'total';
+  /**
+   * The limit that ran out had been cut below the target's own by what was left of the request's deadline: the
+   * request's time was up, which says nothing of the target (no circuit failure, no cooldown).
+   */
+  deadlineCut?: boolean;
 }
 
 export interface ModelInfo {

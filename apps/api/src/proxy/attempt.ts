@@ -62,11 +62,11 @@ export async function runAttempt(
     if (transport.kind === 'http') {
       if (whole) {
         const got = await whole.send(transport.request, d.dispatcher, timeouts);
-        if (!got.ok) return attemptFailed(d, run, got.error.kind, got.error);
+        if (!got.ok) return attemptFailed(d, run, got.error.kind, blamed(got.error, timeouts));
         return answerWhole(d, x, run, call, got);
       }
       const head = await streamed!.open(transport.request, d.dispatcher, timeouts);
-      if (!head.ok) return attemptFailed(d, run, head.error.kind, head.error);
+      if (!head.ok) return attemptFailed(d, run, head.error.kind, blamed(head.error, timeouts));
       run.entry.status = head.status;
       if (head.body) {
         const error = call.error(head.status, head.headers, head.body);
@@ -245,6 +245,11 @@ function answerWhole(
   };
 }
 
+/** An attempt's time limits, and whether the first-byte one was cut short by the request's deadline. */
+interface AttemptTimeouts extends UpstreamTimeouts {
+  readonly firstByteCut: boolean;
+}
+
 /**
  * One attempt's time limits: the provider's own (config.timeouts) or the server's, with the first-byte limit cut
  * to what is left of the request's deadline (so retries and fallbacks together never hold a client longer).
@@ -253,14 +258,27 @@ function attemptTimeouts(
   server: UpstreamTimeouts,
   own: LoadedProvider['timeouts'],
   deadlineAt: number,
-): UpstreamTimeouts {
+): AttemptTimeouts {
   const left = Math.max(1, Math.floor(deadlineAt - performance.now()));
+  const firstByteMs = own?.firstByteMs ?? server.firstByteMs;
   return {
     connectMs: server.connectMs,
-    firstByteMs: Math.min(own?.firstByteMs ?? server.firstByteMs, left),
+    firstByteMs: Math.min(firstByteMs, left),
+    firstByteCut: left < firstByteMs,
     idleMs: own?.idleMs ?? server.idleMs,
     totalMs: own?.totalMs ?? server.totalMs,
   };
+}
+
+/**
+ * A failed call as the router weighs it: a first-byte timeout at a limit the request's deadline cut short is the
+ * request's time running out (a slow upload, slow earlier attempts), not the target failing to answer within its
+ * own limit, so it is marked to count toward no circuit and no cooldown.
+ */
+function blamed(error: UpstreamError, timeouts: AttemptTimeouts): UpstreamError {
+  return timeouts.firstByteCut && error.timeoutLimit === 'first_byte'
+    ? { ...error, deadlineCut: true }
+    : error;
 }
 
 /** How an endpoint shows in the attempt list: its host and path (never a query string), or "default". */

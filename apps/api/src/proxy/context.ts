@@ -80,7 +80,10 @@ export interface RequestContext {
   readonly requestId: string;
   /** performance.now() when the request arrived. */
   readonly started: number;
-  /** performance.now() by which the client must have its first byte (over all attempts). */
+  /**
+   * performance.now() by which the client must have its first byte (over all attempts): REQUEST_DEADLINE_MS from
+   * when its body had been read (the upload is the client's time).
+   */
   readonly deadlineAt: number;
   readonly caller: ProxyCaller;
   /** Which tool made the call (for the usage record). */

@@ -76,12 +76,15 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   if (match.endpoint === 'models') return answerModels(d, a, match, caller, config);
   const raw = await readRequestBody(d, a, match.format);
   if (raw === null) return;
+  // The deadline counts from here: how long the client took to send its body is its own time (bounded by the
+  // HTTP server's request timeout, answered 408), never the providers'.
+  const deadlineAt = performance.now() + d.deadlineMs;
   try {
     // A body may name no model when a default would answer it (looked up only for a body without one).
     const hasDefault = () => hasDefaultFor(config, caller);
     const parsed = parseRequest(a, match, raw, hasDefault, config.ruleInputs);
     if (parsed === null) return;
-    const x = requestContext(d, a, parsed.match, caller, raw, parsed, config);
+    const x = requestContext(d, a, parsed.match, caller, raw, parsed, config, deadlineAt);
     if (x.dlp?.ctx.blocked) return answerBlocked(d, x);
     await execute(d, x);
   } finally {
@@ -369,6 +372,7 @@ function requestContext(
   raw: Buffer,
   parsed: { body: Record<string, unknown>; facts: RequestFacts },
   config: LoadedConfig,
+  deadlineAt: number,
 ): RequestContext {
   const endpoint = match.endpoint as Exclude<typeof match.endpoint, 'models'>;
   const dlp = protectionFor(config.dlp, caller, endpoint, parsed.body, raw.length);
@@ -391,7 +395,7 @@ function requestContext(
     dlp,
     requestId: a.requestId,
     started: a.started,
-    deadlineAt: a.started + d.deadlineMs,
+    deadlineAt,
     caller,
     client: clientOf(a.req, body),
     connection: { gone: false, attempt: null },

@@ -61,16 +61,19 @@ export function toNetworkError(err: unknown, abortReason?: unknown): UpstreamErr
   const reason =
     abortReason instanceof AbortSignal ? (abortReason.aborted ? abortReason.reason : undefined) : abortReason;
   if ((reason as { name?: string } | undefined)?.name === 'TimeoutError') {
-    return networkError(new Error('The upstream did not finish within the total time limit.'), true);
+    return {
+      ...networkError(new Error('The upstream did not finish within the total time limit.'), true),
+      timeoutLimit: 'total',
+    };
   }
   if (isTimeout(err)) {
-    const which =
+    const [limit, which] =
       err instanceof undiciErrors.HeadersTimeoutError
-        ? 'The upstream sent no response within the first-byte time limit.'
+        ? (['first_byte', 'The upstream sent no response within the first-byte time limit.'] as const)
         : err instanceof undiciErrors.BodyTimeoutError
-          ? 'The upstream stopped sending within the idle time limit.'
-          : 'Could not connect to the upstream within the connect time limit.';
-    return networkError(new Error(which), true);
+          ? (['idle', 'The upstream stopped sending within the idle time limit.'] as const)
+          : (['connect', 'Could not connect to the upstream within the connect time limit.'] as const);
+    return { ...networkError(new Error(which), true), timeoutLimit: limit };
   }
   return networkError(err, false);
 }

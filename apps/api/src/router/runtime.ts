@@ -642,6 +642,7 @@ export class RoutingRuntime implements Router {
         kind: error.kind,
         retryAfterMs: error.retryAfterMs,
         afterFirstByte: ctx.afterFirstByte,
+        deadlineCut: error.deadlineCut === true,
       },
       {
         retries: ctx.retriesOnThisTarget,

@@ -115,6 +115,49 @@ describe('classification table', () => {
     expect(c.cooldown).toEqual(cooldown);
   });
 
+  it.each([
+    [
+      'our timeout at the target’s own limit',
+      'provider',
+      o({ status: 0, kind: 'timeout' }),
+      'fallback',
+      true,
+    ],
+    [
+      'our timeout at a limit the request’s deadline cut short: not the target’s failure',
+      'provider',
+      o({ status: 0, kind: 'timeout', deadlineCut: true }),
+      'fallback',
+      false,
+    ],
+    [
+      'the same on a caller’s own key',
+      'byok',
+      o({ status: 0, kind: 'timeout', deadlineCut: true }),
+      'fallback',
+      false,
+    ],
+    [
+      'an upstream’s own 504 is its answer, whatever the deadline',
+      'provider',
+      o({ status: 504, kind: 'timeout', deadlineCut: true }),
+      'retry',
+      true,
+    ],
+    [
+      'a network failure is not a timeout',
+      'provider',
+      o({ status: 0, kind: 'network', deadlineCut: true }),
+      'retry',
+      true,
+    ],
+  ] as const)('%s (%s key)', (_name, keySource, outcome, action, circuit) => {
+    const c = classify(outcome, opts({ keySource }));
+    expect(c.action).toBe(action);
+    expect(c.circuitFailure).toBe(circuit);
+    expect(c.cooldown).toBeNull();
+  });
+
   // Whose key paid the attempt: what a caller's own key (BYOK, org) met is a fact about that key.
   it.each([
     [

@@ -14,6 +14,7 @@
  * | other 400/413/422 client errors           | stop                                    | none                  | no      |
  * | 408 / 409 / 5xx / overloaded / network    | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
  * | our timeout before the first byte (status 0) | fall back (a target that hung is not asked again) | none   | yes     |
+ * | the same, at a limit the request's deadline cut below the target's own | fall back (the deadline ends it) | none | no |
  * | stream cut before the first byte          | fall back (nothing reached the client)  | none                  | yes     |
  * | stream cut after the first byte           | stop (bytes already reached the client) | none                  | yes (a cut, stall, 5xx, overload; not a caller's error sent mid-stream) |
  *
@@ -28,6 +29,9 @@
  * org key cannot use ("does not exist or you do not have access to it") cools down that key for that model only
  * (the key still serves its other models, the provider's own account may serve this one); 4xx policy and shape
  * errors cool nothing down; none of these counts toward the provider × model circuit.
+ *
+ * Nor does our own timeout when the request's deadline, not the target's configured limit, set it (`deadlineCut`:
+ * a slow upload or slow earlier attempts used up the request's time; the target was not given its own).
  */
 
 import { DEFAULT_COOLDOWNS, type CooldownSettings, type KeySource } from './types.js';
@@ -58,6 +62,12 @@ export interface AttemptOutcome {
   afterFirstByte: boolean;
   /** A stream that ended or dropped before completing (with `afterFirstByte` telling whether anything was sent). */
   streamCut?: boolean;
+  /**
+   * Our own timeout (status 0, kind timeout) ran out at a limit the request's deadline had cut below the target's
+   * configured one: the request's time was up (a slow upload, slow earlier attempts), which says nothing of the
+   * target. Ignored for any other outcome.
+   */
+  deadlineCut?: boolean;
 }
 
 export type Action = 'retry' | 'fallback' | 'stop';
@@ -234,6 +244,12 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
     case 'timeout':
       // Our own limit ran out (no answer at all, status 0): waiting the same limit again on a target that just
       // hung would hold the client for minutes. An upstream's own 504 is a server error like any other.
+      if (o.status === 0 && o.deadlineCut)
+        return {
+          ...none,
+          action: 'fallback',
+          reason: "timed out at a limit the request's deadline cut short: not the target's failure",
+        };
       if (o.status === 0)
         return {
           ...none,

@@ -85,6 +85,12 @@ describe('coolsEndpoint: which failures make an endpoint go last for every calle
     ['401: the account, not the endpoint', o({ status: 401, kind: 'auth' }), 'provider', false],
     ['400 from the client', o({ status: 400, kind: 'bad_request' }), 'provider', false],
     ['after the first byte', o({ afterFirstByte: true }), 'provider', false],
+    [
+      'our timeout at a limit the request’s deadline cut short',
+      o({ status: 0, kind: 'timeout', deadlineCut: true }),
+      'provider',
+      false,
+    ],
   ] as const)('%s', (_label, outcome, keySource, cools) => {
     expect(coolsEndpoint(outcome, keySource)).toBe(cools);
   });

@@ -73,12 +73,13 @@ export function failsOverEndpoint(
 /**
  * Whether a failed call marks its endpoint as failing for every caller (tried after the provider's others for a
  * while): the failures that fail over, except a rate limit on a caller's own key (BYOK or organization key), which
- * says something of that key, not of the endpoint.
+ * says something of that key, not of the endpoint, and our timeout at a limit the request's deadline cut short.
  */
 export function coolsEndpoint(
-  o: Pick<AttemptOutcome, 'status' | 'kind' | 'afterFirstByte' | 'streamCut'>,
+  o: Pick<AttemptOutcome, 'status' | 'kind' | 'afterFirstByte' | 'streamCut' | 'deadlineCut'>,
   keySource: 'provider' | 'byok' | 'org',
 ): boolean {
   if (!failsOverEndpoint(o)) return false;
+  if (o.deadlineCut && o.kind === 'timeout' && o.status === 0) return false;
   return !(o.kind === 'rate_limit' && keySource !== 'provider');
 }
