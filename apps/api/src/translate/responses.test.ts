@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { getAdapter } from '../providers/index.js';
+import type { CallContext, ClientEndpoint, ProviderRuntime } from '../providers/index.js';
 import { PipelineStreamTranslator } from '../test/pipeline.js';
 import { SseParser, sseJson } from './sse.js';
+import type { AnRequest, OaChatRequest } from './wire-types.js';
 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
   sseJson({
@@ -49,5 +52,80 @@ describe('Responses client, chat upstream stream', () => {
     const closed = events.filter((e) => e.type === 'response.output_item.done').map((e) => e.output_index);
     expect(added).toEqual([0, 1, 2]);
     expect([...closed].sort()).toEqual([0, 1, 2]);
+  });
+});
+
+function ctx(type: string, body: Record<string, unknown>, model: string): CallContext {
+  const provider: ProviderRuntime = {
+    id: `p-${type}`,
+    slug: type,
+    type,
+    baseUrl: 'http://upstream.invalid/v1',
+    config: { responsesApi: false },
+  };
+  return {
+    endpoint: 'responses' satisfies ClientEndpoint,
+    provider,
+    upstreamModel: model,
+    apiKey: 'sk-test',
+    rawBody: Buffer.from(JSON.stringify(body)),
+    body,
+    stream: false,
+    now: 1_700_000_000_000,
+  };
+}
+
+async function sent<T>(type: string, body: Record<string, unknown>, model: string): Promise<T> {
+  const call = await getAdapter(type).prepare(ctx(type, body, model));
+  if (call.transport.kind !== 'http') throw new Error('expected http');
+  return JSON.parse(String(call.transport.request.body)) as T;
+}
+
+describe('Responses function_call_output with content parts', () => {
+  const IMG = 'data:image/png;base64,iVBORw0KGgo=';
+  // Responses API: a function_call_output's `output` is a string or a list of input_text / input_image / input_file
+  // parts. OpenAI chat takes only text in a tool message (images are user content); Anthropic takes text and image
+  // blocks inside a tool_result's content.
+  const body = {
+    model: 'a',
+    input: [
+      { type: 'message', role: 'user', content: 'look at shot.png' },
+      { type: 'function_call', call_id: 'call_1', name: 'view_image', arguments: '{"path":"shot.png"}' },
+      {
+        type: 'function_call_output',
+        call_id: 'call_1',
+        output: [
+          { type: 'input_text', text: 'shot.png' },
+          { type: 'input_image', image_url: IMG },
+        ],
+      },
+    ],
+  };
+
+  it('sends the text in the tool message and the image after it to an OpenAI chat upstream', async () => {
+    const req = await sent<OaChatRequest>('openai', body, 'gpt-4o');
+    const i = req.messages.findIndex((m) => m.role === 'tool');
+    const tool = req.messages[i]!;
+    expect(typeof tool.content).toBe('string');
+    expect(tool.content).toContain('shot.png');
+    expect(tool.content).not.toContain('base64');
+    expect(req.messages[i + 1]).toMatchObject({ role: 'user' });
+    expect(req.messages[i + 1]!.content).toContainEqual({ type: 'image_url', image_url: { url: IMG } });
+  });
+
+  it('sends the image inside the tool_result to an Anthropic upstream', async () => {
+    const req = await sent<AnRequest>('anthropic', body, 'claude-x');
+    const last = req.messages.at(-1)!;
+    expect(last.role).toBe('user');
+    expect(last.content).toEqual([
+      {
+        type: 'tool_result',
+        tool_use_id: 'call_1',
+        content: [
+          { type: 'text', text: 'shot.png' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+        ],
+      },
+    ]);
   });
 });

@@ -267,7 +267,12 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
           (last.tool_calls ??= []).push(call);
         else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
       } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
-        const output = typeof item.output === 'string' ? item.output : JSON.stringify(item.output);
+        // The output is a string or a list of input_text / input_image / input_file parts: text and images go as
+        // the tool message's parts (an OpenAI chat upstream gets the images in a user message after it, an
+        // Anthropic one inside the tool_result); anything else, or parts with nothing to carry, as JSON text.
+        const parts = Array.isArray(item.output) ? contentToParts(item.output) : '';
+        const output =
+          typeof item.output === 'string' ? item.output : parts.length ? parts : JSON.stringify(item.output);
         messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: output });
       } else if (type === 'reasoning') {
         continue;
