@@ -282,10 +282,19 @@ describe('OpenAI passthrough', () => {
     expect(t.usage.inputTokens).toBe(30);
   });
 
-  it('detects a stream that ends without [DONE], an error chunk, and estimates usage when none came', () => {
+  it('detects a stream that ends before it finished, an error chunk, and estimates usage when none came', () => {
     const noDone = OPENAI_STREAM.split('data: [DONE]')[0]!.split(
       'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-x","choices":[]',
     )[0]!;
+    // Finished (a finish_reason came), then no usage chunk and no [DONE]: a whole answer.
+    const whole = run(
+      { client: 'chat', upstream: 'openai', model: 'm', clientWantsUsage: true },
+      noDone,
+      100000,
+    );
+    expect(whole.t.finished).toBe(true);
+    expect(whole.t.fault).toBeNull();
+    const cut = noDone.slice(0, noDone.lastIndexOf('data: ', noDone.indexOf('"finish_reason":"')));
     const a = run(
       {
         client: 'chat',
@@ -294,7 +303,7 @@ describe('OpenAI passthrough', () => {
         clientWantsUsage: true,
         estimateInputTokens: () => 42,
       },
-      noDone,
+      cut,
       100000,
     );
     expect(a.t.finished).toBe(false);
