@@ -17,7 +17,7 @@ import {
   type EncoderOptions,
 } from '../translate/encoders.js';
 import { extractUsageObject } from '../translate/json-fast.js';
-import { SseParser } from '../translate/sse.js';
+import { SseParser, sseJson } from '../translate/sse.js';
 import { roughTokens } from '../translate/tokens.js';
 import type { OaChatResponse, OaChunk, OaUsage } from '../translate/wire-types.js';
 import { normalizeUpstreamError } from './errors.js';
@@ -35,6 +35,20 @@ import type {
 } from './types.js';
 
 type Obj = Record<string, unknown>;
+
+/** Anthropic's error types (an error event's `error.type`). */
+const ANTHROPIC_ERROR_TYPES: ReadonlySet<string> = new Set([
+  'invalid_request_error',
+  'authentication_error',
+  'billing_error',
+  'permission_error',
+  'not_found_error',
+  'request_too_large',
+  'rate_limit_error',
+  'api_error',
+  'timeout_error',
+  'overloaded_error',
+]);
 
 /**
  * Everything one call's translation needs: what the wire decoders and the client encoder read (the encoder's
@@ -184,6 +198,9 @@ abstract class StreamState {
    * (no status code is left to fail with).
    */
   errorEvent(code: string, message: string): string {
+    // An Anthropic error type (the upstream's own, from an error event) keeps its type for an Anthropic client.
+    if (this.encoder.client === 'messages' && ANTHROPIC_ERROR_TYPES.has(code))
+      return sseJson({ type: 'error', error: { type: code, message } }, 'error');
     return this.encoder.errorEvent(code, message);
   }
 

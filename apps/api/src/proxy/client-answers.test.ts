@@ -229,7 +229,7 @@ describe('a tool call without arguments', () => {
   });
 });
 
-describe.skip('an error event in the middle of a stream', () => {
+describe('an error event in the middle of a stream', () => {
   const anthropicStream = () =>
     new Anthropic({ apiKey: env.userKey, baseURL: env.url, maxRetries: 0 }).messages.stream({
       model: 'raw-anthropic/raw-model',
@@ -257,7 +257,7 @@ describe.skip('an error event in the middle of a stream', () => {
     expect(String((err as Error).message)).not.toMatch(/relay stopped/);
   });
 
-  it('right after an event split across two reads: no byte is sent twice, and the SDK raises the API error', async () => {
+  it.skip('right after an event split across two reads: no byte is sent twice, and the SDK raises the API error', async () => {
     const split = textDelta('world');
     let body = '';
     scripts.push(async (_req, res) => {

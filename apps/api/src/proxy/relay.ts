@@ -50,9 +50,11 @@ export function relayStream(
         reject(err);
       }
     };
+    // Settled before the source is aborted: the abort calls `error` at once, and the cut-stream answer ("relay
+    // stopped") must not take the place of the one that says why the relay stopped.
     const stop = (finish: () => AttemptResult): false => {
-      source.abort(STOPPED);
       settle(finish);
+      source.abort(STOPPED);
       return false;
     };
     const onDrain = (): void => {
@@ -185,10 +187,17 @@ function streamEnd(
     startAnswer(x, run, call, s, false);
   }
   const faulted = t.fault !== null || !t.finished;
-  const why = t.fault?.error?.message ?? t.fault?.message ?? 'truncated';
-  const closing = faulted
-    ? tail + t.errorEvent('stream_interrupted', `The upstream stream ended before it finished: ${why}`)
-    : tail;
+  // An error the upstream sent reaches the client as the upstream's own (its type and scrubbed message).
+  const upstream = t.fault?.error;
+  const closing = !faulted
+    ? tail
+    : upstream
+      ? tail + t.errorEvent(upstream.code ?? 'stream_interrupted', upstream.message)
+      : tail +
+        t.errorEvent(
+          'stream_interrupted',
+          `The upstream stream ended before it finished: ${t.fault?.message ?? 'truncated'}`,
+        );
   if (!x.res.destroyed) x.res.end(closing);
   s.capture?.add(closing);
   run.entry.outcome = faulted ? `stream_${t.fault?.kind ?? 'truncated'}` : 'ok';
