@@ -170,7 +170,7 @@ describe('Anthropic messages request -> OpenAI chat request', () => {
     };
     expect(anthropicToOpenaiChatRequest(req, 'gpt')).toEqual({
       model: 'gpt',
-      max_tokens: 300,
+      max_completion_tokens: 300,
       stop: ['X'],
       user: 'u',
       tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
@@ -235,7 +235,7 @@ describe('Anthropic messages request -> OpenAI chat request', () => {
   it('round-trips a tool conversation OpenAI -> Anthropic -> OpenAI', () => {
     const req: OaChatRequest = {
       model: 'm',
-      max_tokens: 10,
+      max_completion_tokens: 10,
       messages: [
         { role: 'system', content: 'S' },
         { role: 'user', content: 'weather?' },
