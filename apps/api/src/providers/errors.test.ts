@@ -156,6 +156,31 @@ describe('normalizeUpstreamError', () => {
       'rate_limit',
       true,
     ],
+    [
+      // One request larger than the account's tokens-per-minute limit: its size, not a rate limit (nothing to wait for).
+      'OpenAI request too large for the TPM limit (429, rate_limit_exceeded)',
+      429,
+      { 'retry-after': '20' },
+      oa(
+        'Request too large for big-test in organization org-abc on tokens per min (TPM): Limit 30000, Requested 250000. The input or output tokens must be reduced in order to run successfully. Visit https://platform.openai.com/account/rate-limits to learn more.',
+        'tokens',
+        'rate_limit_exceeded',
+      ),
+      'request_too_large',
+      false,
+    ],
+    [
+      'OpenAI TPM rate limit reached (the account is busy): still a rate limit',
+      429,
+      { 'retry-after': '2' },
+      oa(
+        'Rate limit reached for gpt-4o in organization org-abc on tokens per min (TPM): Limit 30000, Used 29000, Requested 2000. Please try again in 2s. Visit https://platform.openai.com/account/rate-limits to learn more.',
+        'tokens',
+        'rate_limit_exceeded',
+      ),
+      'rate_limit',
+      true,
+    ],
     ['Anthropic overloaded 529', 529, {}, an('overloaded_error', 'Overloaded'), 'overloaded', true],
     [
       'Bedrock throttling',

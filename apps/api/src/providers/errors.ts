@@ -25,6 +25,10 @@ export function parseRetryAfter(h: Headers, now: number = Date.now()): number | 
 // Ordered: first match wins. Tested against real upstream messages (see errors.test.ts). They are matched against
 // the message with its quoted text removed (see `unquoted`).
 const PATTERNS: Array<[UpstreamErrorKind, RegExp]> = [
+  // OpenAI's 429 "Request too large for gpt-4o in organization … on tokens per min (TPM): Limit 30000, Requested
+  // 250000. The input or output tokens must be reduced in order to run successfully.": one request larger than the
+  // account's per-minute limit. Its code says rate_limit_exceeded; it is the request's size, not a rate limit.
+  ['request_too_large', /request too large for|must be reduced in order to run/i],
   [
     'context_window',
     /context[_ ]length|context[_ ]window|maximum context|prompt is too long|input is too long|too many (input )?tokens|exceeds? the (maximum|max)[\w ]*tokens|reduce the length|input token count|token limit|max_tokens[^.]*exceed|string_above_max_length/i,

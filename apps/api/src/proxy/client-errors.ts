@@ -134,6 +134,8 @@ export function upstreamFailure(e: UpstreamError, attempt: PlannedAttempt): Gate
       };
     case 'context_window':
       return upstream(400, 'context_length_exceeded', `${where}: ${e.message}`);
+    case 'request_too_large':
+      return upstream(413, 'request_too_large', `${where}: ${e.message}`);
     case 'policy':
       return upstream(400, 'content_policy', `${where}: ${e.message}`);
     case 'bad_request':

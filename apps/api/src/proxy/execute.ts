@@ -21,7 +21,8 @@ interface Walk {
   lastError: GatewayError | null;
   /**
    * The last error says the request is too large for the targets tried (the classification asked for a larger
-   * context window): the caller's to fix, so the final answer stays a 400, never a retryable 5xx.
+   * context window, or the request alone exceeds a per-minute token limit): the caller's to fix, so the final answer
+   * stays that 4xx (400, 413), never a retryable 5xx.
    */
   tooLarge: boolean;
 }
@@ -206,7 +207,7 @@ async function tryTarget(
       });
       x.attempts[x.attempts.length - 1]!.outcome = `${result.error.kind}:${decision.action}`;
       walk.lastError = upstreamFailure(result.error, attempt);
-      walk.tooLarge = decision.needLargerContext === true;
+      walk.tooLarge = decision.needLargerContext === true || result.error.kind === 'request_too_large';
       if (
         decision.action === 'retry' &&
         !x.connection.gone &&

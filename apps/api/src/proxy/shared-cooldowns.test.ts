@@ -164,3 +164,44 @@ describe("a caller's invalid request, quoted back by the provider, cools nothing
     expect(env.up.requests).toHaveLength(1);
   });
 });
+
+describe("a request too large for an account's tokens-per-minute limit is the request's own fault", () => {
+  const tooLarge = (model: string) => ({
+    path: '/chat/completions',
+    status: 429,
+    body: {
+      error: {
+        message: `Request too large for ${model} in organization org-abc on tokens per min (TPM): Limit 30000, Requested 250000. The input or output tokens must be reduced in order to run successfully. Visit https://platform.openai.com/account/rate-limits to learn more.`,
+        type: 'tokens',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
+    },
+  });
+
+  it('only up-openai serves big-test: the caller gets a clear 413, and the next caller is served', async () => {
+    env.up.script(tooLarge('big-test'));
+    const res = await chat(env.userKey, 'big-test');
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(res.status).toBe(413);
+    expect(body.error.code).toBe('request_too_large');
+    expect(body.error.message).toMatch(/Request too large/);
+    await expectNoSharedCooldown('big-test');
+    const other = await newCaller();
+    env.up.reset();
+    const next = await chat(other.key, 'big-test');
+    expect(next.status).toBe(200);
+    expect(providerOf(next)).toBe('up-openai');
+  });
+
+  it('gpt-test: falls back to up-backup, and up-openai stays open to the next caller', async () => {
+    env.up.script(tooLarge('gpt-test'));
+    const res = await chat(env.userKey);
+    expect(res.status).toBe(200);
+    expect(providerOf(res)).toBe('up-backup');
+    await expectNoSharedCooldown('gpt-test');
+    env.up.reset();
+    const next = await chat(env.userKey);
+    expect(providerOf(next)).toBe('up-openai');
+  });
+});

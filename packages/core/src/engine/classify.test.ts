@@ -32,6 +32,7 @@ describe("after the first byte: stop; only the provider's own failures count tow
     ['billing', false],
     ['rate_limit', false],
     ['model_not_found', false],
+    ['request_too_large', false],
   ] as const)('%s: circuit %s', (kind, counts) => {
     const c = classify(
       { status: 200, kind, retryAfterMs: null, afterFirstByte: true },
@@ -78,6 +79,12 @@ describe('classification table', () => {
       { scope: 'model', ms: 3_600_000 },
     ],
     ['400 context window: fall back', o({ status: 400, kind: 'context_window' }), 'fallback', null],
+    [
+      '429 request too large for the per-minute token limit: fall back, no cooldown',
+      o({ status: 429, kind: 'request_too_large', retryAfterMs: 20_000 }),
+      'fallback',
+      null,
+    ],
     ['413 context window', o({ status: 413, kind: 'context_window' }), 'fallback', null],
     ['422 other client error: stop', o({ status: 422, kind: 'bad_request' }), 'stop', null],
     ['400 other client error: stop', o({ status: 400, kind: 'bad_request' }), 'stop', null],
@@ -273,6 +280,7 @@ describe('classification table', () => {
       'billing',
       'auth',
       'context_window',
+      'request_too_large',
       'policy',
       'model_not_found',
       'bad_request',

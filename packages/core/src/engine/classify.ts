@@ -11,6 +11,7 @@
  * | 404 model not found                       | fall back                               | modelNotFoundMs (1 h) (model; key × model if BYOK/org) | no |
  * | other 404 (resource missing upstream)     | fall back (the route, not the client, is wrong) | none          | no      |
  * | 400/413/422 context window                | fall back to a larger window            | none                  | no      |
+ * | request too large for the account's per-minute token limit (a 429 "Request too large") | fall back | none | no |
  * | other 400/413/422 client errors           | stop                                    | none                  | no      |
  * | 408 / 409 / 5xx / overloaded / network    | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
  * | our timeout before the first byte (status 0) | fall back (a target that hung is not asked again) | none   | yes     |
@@ -51,6 +52,11 @@ export type ErrorKind =
   | 'network'
   /** The request could not be sent as built: a header value (in practice the key) is not valid. Nothing left. */
   | 'invalid_header'
+  /**
+   * The request alone is larger than the account's per-minute token limit on that target (OpenAI's 429 "Request too
+   * large … on tokens per min"): the request's size, not a rate limit; others' requests still fit.
+   */
+  | 'request_too_large'
   | 'unknown';
 
 export interface AttemptOutcome {
@@ -227,6 +233,9 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
             cooldown: { scope: 'model', ms: cd.modelNotFoundMs },
             reason: 'model not found: fall back',
           };
+    case 'request_too_large':
+      // Another target (another account, another model) may take it; nothing shared cools down for one request.
+      return { ...none, action: 'fallback', reason: 'request too large for this target: fall back' };
     case 'context_window':
       return {
         ...none,
