@@ -3,6 +3,7 @@ import { getAdapter } from '../providers/index.js';
 import type { CallContext, ClientEndpoint, ProviderRuntime } from '../providers/index.js';
 import { PipelineStreamTranslator } from '../test/pipeline.js';
 import { SseParser, sseJson } from './sse.js';
+import { responsesToChatRequest } from './responses.js';
 import type { AnRequest, OaChatRequest } from './wire-types.js';
 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
@@ -127,5 +128,25 @@ describe('Responses function_call_output with content parts', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('Responses request with only built-in tools, to a chat upstream', () => {
+  // OpenAI chat rejects a tool_choice (and parallel_tool_calls) without tools: when only built-in tools (web_search,
+  // which the chat upstream cannot run) were sent, none of the three goes.
+  it.each(['auto', 'required'])('leaves tools, tool_choice %s and parallel_tool_calls out', (choice) => {
+    const out = responsesToChatRequest(
+      {
+        model: 'm',
+        input: 'search the web for x',
+        tools: [{ type: 'web_search' }],
+        tool_choice: choice,
+        parallel_tool_calls: true,
+      },
+      'gpt-4o',
+    );
+    expect(out).not.toHaveProperty('tools');
+    expect(out).not.toHaveProperty('tool_choice');
+    expect(out).not.toHaveProperty('parallel_tool_calls');
   });
 });

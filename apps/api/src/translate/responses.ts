@@ -293,11 +293,14 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
   if (typeof req.temperature === 'number') out.temperature = req.temperature;
   if (typeof req.top_p === 'number') out.top_p = req.top_p;
   if (typeof req.user === 'string') out.user = req.user;
-  if (typeof req.parallel_tool_calls === 'boolean') out.parallel_tool_calls = req.parallel_tool_calls;
   const plan = responsesToolPlan(req);
   // A copy: the plan is shared by everything that reads this request, the chat request is the adapter's to change.
+  // OpenAI chat refuses a tool_choice or parallel_tool_calls without tools: none of them goes when only built-in
+  // tools (which a chat upstream cannot run) were sent.
   if (plan.functions.length) out.tools = [...plan.functions];
-  const tc = req.tool_choice;
+  if (plan.functions.length && typeof req.parallel_tool_calls === 'boolean')
+    out.parallel_tool_calls = req.parallel_tool_calls;
+  const tc = plan.functions.length ? req.tool_choice : undefined;
   if (tc === 'auto' || tc === 'none' || tc === 'required') out.tool_choice = tc;
   else if (
     tc &&
