@@ -286,6 +286,8 @@ function sseText(event: string | undefined, data: string): string {
  */
 class RelayedStream extends StreamState implements StreamTranslator, RelaySink {
   private parser = new SseParser();
+  /** The last byte forwarded (where an event split across reads resumes: see firstEventEnd). */
+  private lastByte = -1;
 
   constructor(
     private scanner: RelayScanner,
@@ -297,6 +299,10 @@ class RelayedStream extends StreamState implements StreamTranslator, RelaySink {
 
   push(chunk: Buffer): Buffer | string {
     if (this.closed) return '';
+    // Forwarded as they come, the bytes of an event split across reads went out before it was complete.
+    const split = !this.scanner.drops && this.parser.hasPartial;
+    const prevByte = this.lastByte;
+    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1]!;
     const events = this.parser.push(chunk);
     let rebuilt = this.scanner.drops ? '' : null;
     for (let i = 0; i < events.length; i++) {
@@ -306,8 +312,18 @@ class RelayedStream extends StreamState implements StreamTranslator, RelaySink {
       if (!hadFault && this.fault) {
         // A malformed or error event never reaches the client as is: what came before it does, then the
         // executor ends the stream with an error in the client's format (or falls back before the first byte).
-        if (rebuilt === null)
-          rebuilt = events.slice(0, i).reduce((acc, e) => acc + sseText(e.event, e.data), '');
+        if (rebuilt === null) {
+          // The first event began in bytes already forwarded: its rest goes out as it came (never the whole
+          // event again), so the client's stream stays whole.
+          let from = 0;
+          rebuilt = '';
+          if (split) {
+            const end = firstEventEnd(chunk, prevByte);
+            rebuilt = end > 0 ? chunk.toString('utf8', 0, end) : '';
+            from = 1;
+          }
+          for (let k = from; k < i; k++) rebuilt += sseText(events[k]!.event, events[k]!.data);
+        }
         return rebuilt;
       }
       if (rebuilt !== null && keep) rebuilt += sseText(ev.event, ev.data);
@@ -320,16 +336,34 @@ class RelayedStream extends StreamState implements StreamTranslator, RelaySink {
     this.closed = true;
     let out = '';
     this.inTail = true;
+    // Forwarded as they came, the unterminated last event's bytes are the client's already: only its end is due.
+    const forwarded = !this.scanner.drops;
     for (const ev of this.parser.end()) {
       const hadFault = this.fault !== null;
       const keep = this.scanner.scan(ev.event, ev.data, this);
       if (!hadFault && this.fault) break;
-      if (keep) out += sseText(ev.event, ev.data);
+      if (keep) out += forwarded ? '\n\n' : sseText(ev.event, ev.data);
     }
     if (!this.finished && !this.fault)
       this.fail('truncated', 'The upstream stream ended before it finished.');
     return out;
   }
+}
+
+/**
+ * Where the first SSE event in `b` ends (just after its blank line), -1 when it does not; `prev` is the byte before
+ * `b` (-1: none). Line ends are LF, CRLF or CR.
+ */
+function firstEventEnd(b: Buffer, prev: number): number {
+  const at = (j: number): number => (j >= 0 ? b[j]! : j === -1 ? prev : -1);
+  for (let j = 0; j < b.length; j++) {
+    const c = b[j]!;
+    if (c !== 10 && c !== 13) continue;
+    // The line end before this one: a CRLF's is before its CR.
+    const p = c === 10 && at(j - 1) === 13 ? at(j - 2) : at(j - 1);
+    if (p === 10 || p === 13) return c === 13 && b[j + 1] === 10 ? j + 2 : j + 1;
+  }
+  return -1;
 }
 
 /** A translated stream: the wire's decoder feeding the client's encoder. */
