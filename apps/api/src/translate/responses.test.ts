@@ -150,3 +150,21 @@ describe('Responses request with only built-in tools, to a chat upstream', () =>
     expect(out).not.toHaveProperty('parallel_tool_calls');
   });
 });
+
+describe('Responses content parts that are not objects', () => {
+  // A client's list may hold null or a number where a part should be: nothing to send, never a crash.
+  it.each([[[null]], [[1, 'x']], [[null, { type: 'input_text', text: 'ok' }]]])('%j', (output) => {
+    const out = responsesToChatRequest(
+      {
+        model: 'm',
+        input: [
+          { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
+          { type: 'function_call_output', call_id: 'c1', output },
+          { type: 'message', role: 'user', content: output },
+        ],
+      },
+      'gpt-4o',
+    );
+    expect(out.messages.length).toBeGreaterThan(0);
+  });
+});

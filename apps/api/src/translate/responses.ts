@@ -22,7 +22,10 @@ function contentToParts(content: unknown): string | OaContentPart[] {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   const parts: OaContentPart[] = [];
-  for (const p of content as Obj[]) {
+  for (const item of content as unknown[]) {
+    // Anything but an object part (null, a number) carries nothing to send.
+    if (!item || typeof item !== 'object') continue;
+    const p = item as Obj;
     const t = p.type;
     if (t === 'input_text' || t === 'output_text' || t === 'text')
       parts.push({ type: 'text', text: String(p.text ?? '') });
