@@ -124,6 +124,18 @@ export function backoffMs(retries: number, rng: () => number, base = 250, max = 
   return Math.floor(rng() * Math.min(max, base * 2 ** retries));
 }
 
+/** Fall back to the next target, cooling `scope` down for `ms`. */
+function coolAndFallBack(scope: CooldownScope, ms: number, reason: string): Classification {
+  return {
+    delayMs: 0,
+    circuitFailure: false,
+    needLargerContext: false,
+    action: 'fallback',
+    cooldown: { scope, ms },
+    reason,
+  };
+}
+
 export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classification {
   const none = { delayMs: 0, cooldown: null, circuitFailure: false, needLargerContext: false } as const;
   const callerKey = opt.keySource === 'byok' || opt.keySource === 'org';
@@ -187,32 +199,12 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
     }
     case 'billing':
       return callerKey
-        ? {
-            ...none,
-            action: 'fallback',
-            cooldown: { scope: 'key', ms: cd.billingMs },
-            reason: `billing or quota on the ${opt.keySource} key: fall back`,
-          }
-        : {
-            ...none,
-            action: 'fallback',
-            cooldown: { scope: 'provider', ms: cd.billingMs },
-            reason: 'billing or quota: fall back',
-          };
+        ? coolAndFallBack('key', cd.billingMs, `billing or quota on the ${opt.keySource} key: fall back`)
+        : coolAndFallBack('provider', cd.billingMs, 'billing or quota: fall back');
     case 'auth':
-      return {
-        ...none,
-        action: 'fallback',
-        cooldown: { scope: 'key', ms: cd.authMs },
-        reason: 'credentials rejected: fall back',
-      };
+      return coolAndFallBack('key', cd.authMs, 'credentials rejected: fall back');
     case 'invalid_header':
-      return {
-        ...none,
-        action: 'fallback',
-        cooldown: { scope: 'key', ms: cd.authMs },
-        reason: 'the key cannot be sent in a header: fall back',
-      };
+      return coolAndFallBack('key', cd.authMs, 'the key cannot be sent in a header: fall back');
     case 'policy':
       return opt.policyFallback
         ? { ...none, action: 'fallback', reason: 'policy block: fall back (enabled)' }
@@ -221,18 +213,12 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
       // Upstreams answer the same for a model that is gone and for one the calling account may not use: on a
       // caller's own key it is a fact about that key, so only that key × model cools down.
       return callerKey
-        ? {
-            ...none,
-            action: 'fallback',
-            cooldown: { scope: 'key-model', ms: cd.modelNotFoundMs },
-            reason: `model not found for the ${opt.keySource} key: fall back`,
-          }
-        : {
-            ...none,
-            action: 'fallback',
-            cooldown: { scope: 'model', ms: cd.modelNotFoundMs },
-            reason: 'model not found: fall back',
-          };
+        ? coolAndFallBack(
+            'key-model',
+            cd.modelNotFoundMs,
+            `model not found for the ${opt.keySource} key: fall back`,
+          )
+        : coolAndFallBack('model', cd.modelNotFoundMs, 'model not found: fall back');
     case 'request_too_large':
       // Another target (another account, another model) may take it; nothing shared cools down for one request.
       return { ...none, action: 'fallback', reason: 'request too large for this target: fall back' };
