@@ -110,7 +110,11 @@ beforeAll(async () => {
       requestId: log.requestId,
       scope: 'org',
       scopeId: org.id,
-      orgId: org.id,
+      // The caller as the usage batch writes it on both rows.
+      orgId: log.orgId,
+      appId: log.appId,
+      userId: log.userId,
+      gatewayKeyId: log.gatewayKeyId,
       findings: [{ kind: 'email', rule: 'email', action: 'mask', count: 1 }],
       sizeBytes: 100,
     },
