@@ -260,12 +260,14 @@ describe('an error event in the middle of a stream', () => {
   it('right after an event split across two reads: no byte is sent twice, and the SDK raises the API error', async () => {
     const split = textDelta('world');
     let body = '';
-    scripts.push(async (_req, res) => {
+    // An event cut in two reads, its rest followed by an error event.
+    const splitThenOverloaded = async (_req: IncomingMessage, res: ServerResponse) => {
       eventStream(res);
       res.write(messageStart + textStart + textDelta('Hello ') + split.slice(0, 40));
       await sleep(100);
       res.end(split.slice(40) + overloaded);
-    });
+    };
+    scripts.push(splitThenOverloaded);
     const r = await fetch(`${env.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': env.userKey },
@@ -285,12 +287,7 @@ describe('an error event in the middle of a stream', () => {
     expect(body.split(split).length - 1).toBe(1);
     expect(body).toMatch(/event: error\ndata: \{"type":"error","error":\{"type":"overloaded_error"/);
 
-    scripts.push(async (_req, res) => {
-      eventStream(res);
-      res.write(messageStart + textStart + textDelta('Hello ') + split.slice(0, 40));
-      await sleep(100);
-      res.end(split.slice(40) + overloaded);
-    });
+    scripts.push(splitThenOverloaded);
     const err = await anthropicStream()
       .finalMessage()
       .then(

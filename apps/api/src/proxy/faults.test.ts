@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import { modelTarget } from '@switchyard/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 import type { Fault } from '../test/mock-upstream.js';
 
 let env: ProxyEnv;
@@ -12,12 +12,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-beforeEach(async () => {
-  env.up.reset();
-  // Each case starts from a clean slate of cooldowns and circuits (a reload keeps them: they are the store's).
-  for (const id of [env.ids.openai, env.ids.backup, env.ids.anthropic])
-    await env.t.app.routing.resetState(id, null);
-});
+// Each case starts from a clean slate of scripts, cooldowns and circuits.
+beforeEach(() => resetProxyEnv(env));
 
 const chat = (model = 'gpt-test', extra: Record<string, unknown> = {}) =>
   fetch(`${env.url}/v1/chat/completions`, {

@@ -2,7 +2,7 @@
 // the output from the answer's text, the same way whichever path the answer took (relayed in the client's own
 // format or translated into another one, whole or streamed).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 beforeAll(async () => {
@@ -11,11 +11,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-beforeEach(async () => {
-  env.up.reset();
-  // Each case starts from a clean slate of cooldowns and circuits (a cut stream counts as a failure).
-  for (const id of [env.ids.openai, env.ids.anthropic]) await env.t.app.routing.resetState(id, null);
-});
+// Each case starts from a clean slate of scripts, cooldowns and circuits (a cut stream counts as a failure).
+beforeEach(() => resetProxyEnv(env));
 
 async function post(path: string, body: unknown) {
   const res = await fetch(`${env.url}${path}`, {

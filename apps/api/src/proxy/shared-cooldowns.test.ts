@@ -4,7 +4,7 @@
 import { modelTarget } from '@switchyard/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateGatewayKey } from '../lib/key-format.js';
-import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 beforeAll(async () => {
@@ -13,12 +13,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.close();
 });
-beforeEach(async () => {
-  env.up.reset();
-  // Each case starts from a clean slate of cooldowns and circuits (a reload keeps them: they are the store's).
-  for (const id of [env.ids.openai, env.ids.backup, env.ids.anthropic])
-    await env.t.app.routing.resetState(id, null);
-});
+// Each case starts from a clean slate of scripts, cooldowns and circuits.
+beforeEach(() => resetProxyEnv(env));
 
 const chat = (key: string, model = 'gpt-test') =>
   fetch(`${env.url}/v1/chat/completions`, {

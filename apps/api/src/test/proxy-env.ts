@@ -214,3 +214,13 @@ export async function chatFor(
   if (res.status !== 200) throw new Error(`chat ${model}: HTTP ${res.status}`);
   return res.headers.get('x-request-id')!;
 }
+
+/**
+ * A clean slate between a file's cases: the mock upstream's scripts and requests, and every env provider's
+ * cooldowns, circuits and rate-limit windows (a routing reload keeps those: they are the state store's).
+ */
+export async function resetProxyEnv(env: ProxyEnv): Promise<void> {
+  env.up.reset();
+  for (const id of [env.ids.openai, env.ids.backup, env.ids.anthropic])
+    await env.t.app.routing.resetState(id, null);
+}
