@@ -170,6 +170,16 @@ describe('normalizeUpstreamError', () => {
       false,
     ],
     [
+      // Anthropic's 413: the request body is over the API's byte limit. Its size, not its prompt's length in tokens:
+      // a larger context window does not help, another target (another API, another limit) may take it.
+      'Anthropic request body too large (413, request_too_large)',
+      413,
+      {},
+      an('request_too_large', 'Request exceeds the maximum allowed number of bytes.'),
+      'request_too_large',
+      false,
+    ],
+    [
       'OpenAI TPM rate limit reached (the account is busy): still a rate limit',
       429,
       { 'retry-after': '2' },

@@ -50,6 +50,9 @@ const PATTERNS: Array<[UpstreamErrorKind, RegExp]> = [
 /** Bedrock x-amzn-ErrorType / Gemini status / Anthropic type -> kind, when the message says nothing specific. */
 const CODE_KINDS: Record<string, UpstreamErrorKind> = {
   context_length_exceeded: 'context_window',
+  // Anthropic's 413 `request_too_large`: the body is over the API's byte limit. The request's size, not its prompt's
+  // length in tokens: a larger context window does not help, another target may take it.
+  request_too_large: 'request_too_large',
   insufficient_quota: 'billing',
   billing_error: 'billing',
   content_filter: 'policy',

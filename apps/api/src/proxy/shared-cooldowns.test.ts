@@ -201,3 +201,53 @@ describe("a request too large for an account's tokens-per-minute limit is the re
     expect(providerOf(next)).toBe('up-openai');
   });
 });
+
+describe("Anthropic's 413 request_too_large (a body over the API's byte limit) is the request's size, not its prompt's length", () => {
+  const bodyTooLarge = {
+    path: '/messages',
+    status: 413,
+    body: {
+      type: 'error',
+      error: { type: 'request_too_large', message: 'Request exceeds the maximum allowed number of bytes.' },
+    },
+  };
+
+  async function claudeModel() {
+    return env.t.app.ctx.prisma.model.findFirstOrThrow({
+      where: { providerId: env.ids.anthropic, modelId: 'claude-test' },
+    });
+  }
+
+  it('only up-anthropic serves claude-test: the caller gets 413 request_too_large, not a context-length 400', async () => {
+    env.up.script(bodyTooLarge);
+    const res = await chat(env.userKey, 'claude-test');
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(res.status).toBe(413);
+    expect(body.error.code).toBe('request_too_large');
+    expect(body.error.message).toMatch(/maximum allowed number of bytes/);
+    const m = await claudeModel();
+    const view = env.t.app.routing.store.view();
+    expect(view.cooldownUntil(env.ids.anthropic)).toBe(0);
+    expect(view.cooldownUntil(modelTarget(env.ids.anthropic, m.id))).toBe(0);
+    env.up.reset();
+    const next = await chat(env.userKey, 'claude-test');
+    expect(next.status).toBe(200);
+    expect(providerOf(next)).toBe('up-anthropic');
+  });
+
+  it('falls back to a target with a smaller context window (a larger window is not what it needs)', async () => {
+    await env.t.app.ctx.prisma.alias.create({
+      data: {
+        name: 'claude-then-gpt',
+        targets: [{ ref: 'up-anthropic/claude-test', weight: 1 }],
+        fallbacks: ['up-openai/gpt-test'],
+      },
+    });
+    await env.t.app.routing.reload();
+    env.up.script(bodyTooLarge);
+    const res = await chat(env.userKey, 'claude-then-gpt');
+    expect(res.status).toBe(200);
+    expect(providerOf(res)).toBe('up-openai');
+    expect(env.up.requests.map((r) => r.path)).toEqual(['/v1/messages', '/v1/chat/completions']);
+  });
+});

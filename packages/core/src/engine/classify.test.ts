@@ -86,6 +86,12 @@ describe('classification table', () => {
       null,
     ],
     ['413 context window', o({ status: 413, kind: 'context_window' }), 'fallback', null],
+    [
+      '413 request body too large (Anthropic request_too_large): fall back, no cooldown',
+      o({ status: 413, kind: 'request_too_large' }),
+      'fallback',
+      null,
+    ],
     ['422 other client error: stop', o({ status: 422, kind: 'bad_request' }), 'stop', null],
     ['400 other client error: stop', o({ status: 400, kind: 'bad_request' }), 'stop', null],
     ['408: retry', o({ status: 408, kind: 'bad_request' }), 'retry', null],
