@@ -245,6 +245,8 @@ class ComposedStream extends StreamState implements StreamTranslator, StreamSink
 
   /** Pivot chunk -> client bytes. */
   chunk(c: OaChunk): void {
+    // Encoded first: the client's stop reason may depend on what the chunk carries (see ClientEncoder.stopReason).
+    this.out += this.encoder.chunk(c);
     if (c.usage) {
       // A decoder hands the pivot its usage once the upstream gave its final figures.
       this.upstreamUsage = usageFromOpenai(c.usage);
@@ -264,7 +266,6 @@ class ComposedStream extends StreamState implements StreamTranslator, StreamSink
       }
       if (ch.finish_reason) this.finishReason = this.encoder.stopReason(ch.finish_reason);
     }
-    this.out += this.encoder.chunk(c);
   }
 
   /** Upstream's terminal marker seen: emit the client's closing events. */

@@ -49,7 +49,10 @@ export interface ClientEncoder {
   chunk(c: OaChunk): string;
   /** The upstream finished properly: the client's closing bytes. */
   finish(): string;
-  /** A pivot finish reason in the client's vocabulary. */
+  /**
+   * A pivot finish reason in the client's vocabulary; for a stream, read after the chunk that carried it was
+   * encoded.
+   */
   stopReason(finishReason: string): string | null;
   /**
    * The client's stream-error event, for a stream that cannot finish after its first byte was sent: OpenAI chat =
@@ -100,7 +103,8 @@ function messagesEncoder(o: EncoderOptions): ClientEncoder {
     },
     chunk: (c) => s().push(c),
     finish: () => s().finish(),
-    stopReason: (r) => openaiStopToAnthropic(r),
+    // The stream's own reading once it saw the finish (it knows whether tool calls came).
+    stopReason: (r) => stream?.anthropicStopReason ?? openaiStopToAnthropic(r),
     errorEvent: (code, message) =>
       sseJson(
         {

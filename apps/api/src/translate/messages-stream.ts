@@ -115,7 +115,9 @@ export class OpenaiChunksToAnthropic {
         );
       }
     }
-    if (choice.finish_reason) this.stopReason = openaiStopToAnthropic(choice.finish_reason);
+    // After this chunk's tool calls: a call that comes with the finish still makes the turn a tool_use.
+    if (choice.finish_reason)
+      this.stopReason = openaiStopToAnthropic(choice.finish_reason, this.toolBlocks.size > 0);
     return out;
   }
 

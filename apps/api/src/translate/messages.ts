@@ -50,8 +50,14 @@ export function anthropicStopToOpenai(r: string | null | undefined): OaFinishRea
   return ANTHROPIC_TO_OPENAI_STOP[r as AnStopReason] ?? 'stop';
 }
 
-export function openaiStopToAnthropic(r: string | null | undefined): AnStopReason | null {
+/**
+ * An OpenAI finish reason as Anthropic's. `toolCalls`: the answer carries tool calls. OpenAI ends a forced tool choice
+ * (`required` or a named function, what Anthropic's `any` / `tool` become) with "stop", not "tool_calls", and so do
+ * some compatible servers; Anthropic clients run the tools only on `tool_use`, so such an answer stops with that.
+ */
+export function openaiStopToAnthropic(r: string | null | undefined, toolCalls = false): AnStopReason | null {
   if (!r) return null;
+  if (toolCalls && r === 'stop') return 'tool_use';
   return OPENAI_TO_ANTHROPIC_STOP[r as OaFinishReason] ?? 'end_turn';
 }
 
@@ -259,7 +265,7 @@ export function openaiToAnthropicResponse(res: OaChatResponse, model: string = r
     role: 'assistant',
     model,
     content,
-    stop_reason: openaiStopToAnthropic(choice?.finish_reason ?? 'stop'),
+    stop_reason: openaiStopToAnthropic(choice?.finish_reason ?? 'stop', (msg?.tool_calls?.length ?? 0) > 0),
     stop_sequence: null,
     usage: openaiUsageToAnthropic(res.usage),
   };

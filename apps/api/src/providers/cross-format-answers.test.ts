@@ -1,0 +1,128 @@
+/**
+ * Answers translated between formats: what the client's SDK reads to decide what to do next (the stop reason, the
+ * text) survives the translation.
+ */
+import { describe, expect, it } from 'vitest';
+import { PipelineStreamTranslator, decodeResponse } from '../test/pipeline.js';
+import type { PipelineOptions } from '../test/pipeline.js';
+import { SseParser, sseJson } from '../translate/sse.js';
+
+type Obj = Record<string, unknown>;
+
+function stream(opts: PipelineOptions, input: string) {
+  const t = new PipelineStreamTranslator(opts);
+  let out = '';
+  const r = t.push(Buffer.from(input));
+  out += typeof r === 'string' ? r : r.toString();
+  out += t.end();
+  const p = new SseParser();
+  const events = [...p.push(out), ...p.end()].map((e) => ({
+    event: e.event,
+    data: JSON.parse(e.data) as Obj,
+  }));
+  return { t, events };
+}
+
+const chunk = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-x' };
+
+describe('an OpenAI answer with tool calls that says finish_reason "stop", to an Anthropic client', () => {
+  // OpenAI answers a forced tool choice (tool_choice "required" or a named function: what an Anthropic tool_choice
+  // "any" / "tool" becomes) with finish_reason "stop" and the calls in message.tool_calls. Anthropic clients (the
+  // SDK's tool runner, Claude Code) run tools only on stop_reason "tool_use".
+  const calls = [
+    { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+  ];
+
+  it('a whole answer stops with tool_use', () => {
+    const body = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-x',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: null, tool_calls: calls }, finish_reason: 'stop' },
+      ],
+      usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+    };
+    const d = decodeResponse(
+      { client: 'messages', upstream: 'openai', model: 'm' },
+      Buffer.from(JSON.stringify(body)),
+    );
+    const an = JSON.parse(String(d.body)) as Obj;
+    expect(an.stop_reason).toBe('tool_use');
+    expect(an.content).toEqual([
+      { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Oslo' } },
+    ]);
+    expect(d.finishReason).toBe('tool_use');
+  });
+
+  it('a streamed answer stops with tool_use', () => {
+    const input = [
+      sseJson({
+        ...chunk,
+        choices: [{ index: 0, delta: { role: 'assistant', content: null }, finish_reason: null }],
+      }),
+      sseJson({
+        ...chunk,
+        choices: [
+          {
+            index: 0,
+            delta: {
+              tool_calls: [{ index: 0, ...calls[0], function: { name: 'get_weather', arguments: '' } }],
+            },
+            finish_reason: null,
+          },
+        ],
+      }),
+      sseJson({
+        ...chunk,
+        choices: [
+          {
+            index: 0,
+            delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":"Oslo"}' } }] },
+            finish_reason: null,
+          },
+        ],
+      }),
+      sseJson({ ...chunk, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+      'data: [DONE]\n\n',
+    ].join('');
+    const { t, events } = stream({ client: 'messages', upstream: 'openai', model: 'm' }, input);
+    const delta = events.find((e) => e.event === 'message_delta')!.data;
+    expect(delta.delta).toMatchObject({ stop_reason: 'tool_use' });
+    expect(t.finishReason).toBe('tool_use');
+  });
+
+  it('a call that comes in the finishing chunk itself still stops with tool_use', () => {
+    const input = [
+      sseJson({
+        ...chunk,
+        choices: [
+          {
+            index: 0,
+            delta: { role: 'assistant', tool_calls: [{ index: 0, ...calls[0] }] },
+            finish_reason: 'stop',
+          },
+        ],
+      }),
+      'data: [DONE]\n\n',
+    ].join('');
+    const { t, events } = stream({ client: 'messages', upstream: 'openai', model: 'm' }, input);
+    expect(events.find((e) => e.event === 'message_delta')!.data.delta).toMatchObject({
+      stop_reason: 'tool_use',
+    });
+    expect(t.finishReason).toBe('tool_use');
+  });
+
+  it('text alone with finish_reason "stop" still ends the turn', () => {
+    const body = {
+      id: 'chatcmpl-2',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }],
+    };
+    const d = decodeResponse(
+      { client: 'messages', upstream: 'openai', model: 'm' },
+      Buffer.from(JSON.stringify(body)),
+    );
+    expect((JSON.parse(String(d.body)) as Obj).stop_reason).toBe('end_turn');
+  });
+});
