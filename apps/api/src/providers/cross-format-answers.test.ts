@@ -126,3 +126,72 @@ describe('an OpenAI answer with tool calls that says finish_reason "stop", to an
     expect((JSON.parse(String(d.body)) as Obj).stop_reason).toBe('end_turn');
   });
 });
+
+describe('a turn cut by the context window, to an OpenAI-format client', () => {
+  // Anthropic's newer models (and Bedrock Converse) stop with model_context_window_exceeded when the output ran into
+  // the context window: a cut answer, what OpenAI clients know as finish_reason "length", not a finished one.
+  it('an Anthropic answer finishes with length, whole and streamed', () => {
+    const body = {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-x',
+      content: [{ type: 'text', text: 'Part' }],
+      stop_reason: 'model_context_window_exceeded',
+      stop_sequence: null,
+      usage: { input_tokens: 5, output_tokens: 1 },
+    };
+    const d = decodeResponse(
+      { client: 'chat', upstream: 'anthropic', model: 'm' },
+      Buffer.from(JSON.stringify(body)),
+    );
+    expect((JSON.parse(String(d.body)) as { choices: Obj[] }).choices[0]!.finish_reason).toBe('length');
+    expect(d.finishReason).toBe('length');
+
+    const input = [
+      sseJson(
+        { type: 'message_start', message: { ...body, content: [], stop_reason: null } },
+        'message_start',
+      ),
+      sseJson(
+        { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+        'content_block_start',
+      ),
+      sseJson(
+        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Part' } },
+        'content_block_delta',
+      ),
+      sseJson({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+      sseJson(
+        {
+          type: 'message_delta',
+          delta: { stop_reason: 'model_context_window_exceeded' },
+          usage: { output_tokens: 1 },
+        },
+        'message_delta',
+      ),
+      sseJson({ type: 'message_stop' }, 'message_stop'),
+    ].join('');
+    const t = new PipelineStreamTranslator({ client: 'chat', upstream: 'anthropic', model: 'm' });
+    const out = String(t.push(Buffer.from(input))) + t.end();
+    const finishes = [...new SseParser().push(out)]
+      .filter((e) => e.data !== '[DONE]')
+      .map((e) => (JSON.parse(e.data) as { choices: Obj[] }).choices[0]?.finish_reason)
+      .filter(Boolean);
+    expect(finishes).toEqual(['length']);
+    expect(t.finishReason).toBe('length');
+  });
+
+  it('a Bedrock Converse answer finishes with length', () => {
+    const body = {
+      output: { message: { role: 'assistant', content: [{ text: 'Part' }] } },
+      stopReason: 'model_context_window_exceeded',
+      usage: { inputTokens: 5, outputTokens: 1 },
+    };
+    const d = decodeResponse(
+      { client: 'chat', upstream: 'bedrock', model: 'm' },
+      Buffer.from(JSON.stringify(body)),
+    );
+    expect((JSON.parse(String(d.body)) as { choices: Obj[] }).choices[0]!.finish_reason).toBe('length');
+  });
+});

@@ -28,11 +28,17 @@ import type {
 
 // ---------- stop reasons ----------
 
+/**
+ * `pause_turn` (a server-tool turn Anthropic paused, to be sent back to continue) has no chat equivalent: the answer
+ * so far ends as a finished one. `model_context_window_exceeded` (newer models: the output ran into the context
+ * window) is a cut answer, as `max_tokens` is.
+ */
 export const ANTHROPIC_TO_OPENAI_STOP: Record<AnStopReason, OaFinishReason> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
   pause_turn: 'stop',
   max_tokens: 'length',
+  model_context_window_exceeded: 'length',
   tool_use: 'tool_calls',
   refusal: 'content_filter',
 };

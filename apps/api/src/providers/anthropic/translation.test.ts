@@ -258,6 +258,7 @@ describe('responses and stop reasons', () => {
       stop_sequence: 'stop',
       pause_turn: 'stop',
       max_tokens: 'length',
+      model_context_window_exceeded: 'length',
       tool_use: 'tool_calls',
       refusal: 'content_filter',
     });

@@ -7,6 +7,8 @@ export const BEDROCK_STOP: Record<string, OaFinishReason> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
   max_tokens: 'length',
+  // The output ran into the model's context window: a cut answer.
+  model_context_window_exceeded: 'length',
   tool_use: 'tool_calls',
   guardrail_intervened: 'content_filter',
   content_filtered: 'content_filter',
