@@ -195,3 +195,55 @@ describe('a turn cut by the context window, to an OpenAI-format client', () => {
     expect((JSON.parse(String(d.body)) as { choices: Obj[] }).choices[0]!.finish_reason).toBe('length');
   });
 });
+
+describe('an OpenAI-compatible answer whose content is a list of parts', () => {
+  // Some OpenAI-compatible servers (Mistral's reasoning models among them) answer with message.content as a list of
+  // parts, [{type:"text",text}] (and parts that are not the answer, such as their thinking), streamed likewise as
+  // delta.content lists.
+  const parts = [
+    { type: 'thinking', thinking: [{ type: 'text', text: 'Let me see.' }] },
+    { type: 'text', text: 'Hello ' },
+    { type: 'text', text: 'world' },
+  ];
+  const body = Buffer.from(
+    JSON.stringify({
+      id: 'chatcmpl-3',
+      object: 'chat.completion',
+      created: 1,
+      model: 'magistral',
+      choices: [{ index: 0, message: { role: 'assistant', content: parts }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+    }),
+  );
+
+  it('reaches an Anthropic client as its text', () => {
+    const d = decodeResponse({ client: 'messages', upstream: 'openai', model: 'm' }, body);
+    expect((JSON.parse(String(d.body)) as Obj).content).toEqual([{ type: 'text', text: 'Hello world' }]);
+  });
+
+  it('reaches a Responses client as its text', () => {
+    const d = decodeResponse({ client: 'responses', upstream: 'openai', model: 'm' }, body);
+    const r = JSON.parse(String(d.body)) as { output: Array<{ content: Obj[] }> };
+    expect(r.output).toHaveLength(1);
+    expect(r.output[0]!.content).toEqual([{ type: 'output_text', text: 'Hello world', annotations: [] }]);
+  });
+
+  it('streamed, reaches an Anthropic client as text deltas', () => {
+    const input = [
+      sseJson({
+        ...chunk,
+        choices: [{ index: 0, delta: { role: 'assistant', content: [parts[0]] }, finish_reason: null }],
+      }),
+      sseJson({ ...chunk, choices: [{ index: 0, delta: { content: [parts[1]] }, finish_reason: null }] }),
+      sseJson({ ...chunk, choices: [{ index: 0, delta: { content: [parts[2]] }, finish_reason: 'stop' }] }),
+      'data: [DONE]\n\n',
+    ].join('');
+    const { t, events } = stream({ client: 'messages', upstream: 'openai', model: 'm' }, input);
+    const deltas = events.filter((e) => e.event === 'content_block_delta').map((e) => e.data.delta);
+    expect(deltas).toEqual([
+      { type: 'text_delta', text: 'Hello ' },
+      { type: 'text_delta', text: 'world' },
+    ]);
+    expect(t.contentEmitted).toBe(true);
+  });
+});

@@ -25,16 +25,16 @@ import type {
   UpstreamWire,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
-import type { OaChatRequest, OaChatResponse } from '../../translate/wire-types.js';
+import type { OaChatRequest } from '../../translate/wire-types.js';
 import { usageFromOpenai } from '../compose.js';
-import { responsesToOpenaiChatResponse, usageFromResponses } from './response.js';
+import { chatResponseAsPivot, responsesToOpenaiChatResponse, usageFromResponses } from './response.js';
 import { OpenaiChatDecoder, OpenaiChatRelay, ResponsesRelay } from './stream.js';
 
 /** OpenAI chat completions: the pivot itself; relayed to chat clients, checked and re-encoded for the others. */
 export const openaiChatWire: UpstreamWire = {
   id: 'openai',
   usage: usageFromOpenai,
-  response: (body) => body as unknown as OaChatResponse,
+  response: chatResponseAsPivot,
   decoder: () => new OpenaiChatDecoder(),
   relay: (o) => new OpenaiChatRelay(!o.clientWantsUsage),
 };

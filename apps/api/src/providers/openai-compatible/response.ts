@@ -7,6 +7,38 @@ import type { Usage, WireOptions } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
+/**
+ * A chat message's content as text: a string as it is; a list of parts (what some OpenAI-compatible servers answer
+ * with, Mistral's reasoning models among them) as its text parts joined, leaving out the parts that are not the answer
+ * (their thinking); null for anything else.
+ */
+export function chatContentText(content: unknown): string | null {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return null;
+  let text = '';
+  for (const p of content as unknown[])
+    if (p && typeof p === 'object' && (p as Obj).type === 'text' && typeof (p as Obj).text === 'string')
+      text += (p as Obj).text as string;
+  return text;
+}
+
+/**
+ * An OpenAI chat answer as the pivot: the answer itself, with a message whose content is a list of parts given as
+ * its text (the client encoders read the content as a string).
+ */
+export function chatResponseAsPivot(body: Obj): OaChatResponse {
+  const res = body as unknown as OaChatResponse;
+  if (!Array.isArray(res.choices) || !res.choices.some((c) => Array.isArray(c?.message?.content))) return res;
+  return {
+    ...res,
+    choices: res.choices.map((c) => {
+      if (!Array.isArray(c?.message?.content)) return c;
+      const text = chatContentText(c.message.content) ?? '';
+      return { ...c, message: { ...c.message, content: text || (c.message.tool_calls?.length ? null : '') } };
+    }),
+  };
+}
+
 /** Responses API usage (input_tokens includes cached). */
 export function usageFromResponses(u: Obj | null | undefined): Usage {
   return {

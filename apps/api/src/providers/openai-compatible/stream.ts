@@ -5,7 +5,7 @@
 import type { OaChunk, OaUsage } from '../../translate/wire-types.js';
 import { SseDecoder, usageFromOpenai } from '../compose.js';
 import type { RelayScanner, RelaySink, StreamSink } from '../types.js';
-import { usageFromResponses } from './response.js';
+import { chatContentText, usageFromResponses } from './response.js';
 
 type Obj = Record<string, unknown>;
 
@@ -26,6 +26,15 @@ export class OpenaiChatDecoder extends SseDecoder {
       return;
     }
     const c = j as unknown as OaChunk;
+    // A delta whose content is a list of parts (see chatContentText) gives its text.
+    for (const ch of Array.isArray(c.choices) ? c.choices : []) {
+      const d = ch?.delta;
+      if (d && Array.isArray(d.content)) {
+        const text = chatContentText(d.content);
+        if (text) d.content = text;
+        else delete d.content;
+      }
+    }
     if (c.choices?.[0]?.finish_reason) this.sawFinish = true;
     sink.chunk(c);
   }
