@@ -67,7 +67,12 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
   if (typeof req.top_p === 'number') inf.topP = req.top_p;
   if (req.stop != null) inf.stopSequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (Object.keys(inf).length) out.inferenceConfig = inf;
-  if (req.tools?.length && req.tool_choice !== 'none') {
+  // Converse has no "none" tool choice: "none" withholds the tools, unless the messages hold tool calls or results,
+  // which Converse rejects without a toolConfig ("The toolConfig field must be defined when using toolUse and
+  // toolResult content blocks"). Then the tools go with no tool choice (the model's default, auto): the request is
+  // answered, and the model, shown the conversation, decides whether to call one.
+  const toolHistory = messages.some((m) => m.content.some((b) => 'toolUse' in b || 'toolResult' in b));
+  if (req.tools?.length && (req.tool_choice !== 'none' || toolHistory)) {
     const toolConfig: Obj = {
       tools: req.tools
         .filter((t) => t.function)
