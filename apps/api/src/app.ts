@@ -28,6 +28,7 @@ import { RoutingRuntime } from './router/runtime.js';
 import type { StateStore } from './router/state-store.js';
 import { createConfigBus, createStateStore } from './router/shared-state.js';
 import { LastUsedTracker } from './router/last-used.js';
+import { resetProviderState } from './router/provider-reset.js';
 import { HealthNotes } from './router/health-notes.js';
 import { ProviderHealthService, parseStateReset } from './modules/providers/provider-health.service.js';
 import { HealthScheduler } from './modules/providers/health-scheduler.js';
@@ -188,9 +189,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   configListeners.push(async (what) => {
     const reset = parseStateReset(what);
     if (reset)
-      await routing
-        .resetState(reset.providerId, reset.modelId)
-        .catch((err) => logger.error({ err, what }, 'clearing provider state failed'));
+      await resetProviderState(routing, reset.providerId, reset.modelId).catch((err) =>
+        logger.error({ err, what }, 'clearing provider state failed'),
+      );
   });
   // Admin changes made on other instances arrive here (Redis pub/sub or PostgreSQL NOTIFY).
   const bus = await createConfigBus({

@@ -16,6 +16,7 @@ let b: App;
 let bDb: Database;
 let tokenA: string;
 let tokenB: string;
+const httpB = () => request(b.handle);
 
 interface Live {
   status: string;
@@ -82,5 +83,44 @@ describe('provider health with Redis, two instances', () => {
       .set({ authorization: `Bearer ${a.userKey}` })
       .send({ model: 'up-openai/big-test', messages: [{ role: 'user', content: 'hi' }] });
     expect(again.status).toBe(200);
+  });
+
+  it("a caller's own key cooling down on one instance: a reset on the other lets that caller's key be called again", async () => {
+    const { prisma, secrets } = a.t.app.ctx;
+    const BYOK = 'sk-user-own-redis-limited-5555';
+    await prisma.byokKey.create({
+      data: {
+        userId: a.ids.user,
+        providerId: a.ids.openai,
+        encryptedKey: secrets.encrypt(BYOK),
+        last4: '5555',
+      },
+    });
+    await Promise.all([a.t.app.routing.reload(), b.routing.reload()]);
+    const chat = () =>
+      a.t.http
+        .post('/v1/chat/completions')
+        .set({ authorization: `Bearer ${a.userKey}` })
+        .send({ model: 'up-openai/big-test', messages: [{ role: 'user', content: 'hi' }] });
+    a.up.reset();
+    a.up.script([{ path: '/chat/completions', status: 429, headers: { 'retry-after': '600' } }]);
+    expect((await chat()).status).not.toBe(200);
+    await eventually(async () => {
+      const h = (await healthOn(httpB(), tokenB, a.ids.openai)) as Live & { callerKeyCooldowns: number };
+      expect(h).toMatchObject({ status: 'healthy', callerKeyCooldowns: 1 });
+    }, 5000);
+
+    const reset = await httpB()
+      .post(`/api/v1/llm/providers/${a.ids.openai}/reset`)
+      .set({ authorization: `Bearer ${tokenB}` })
+      .send({});
+    expect(reset.status).toBe(200);
+    await eventually(async () => {
+      a.up.reset();
+      const again = await chat();
+      expect(again.status).toBe(200);
+      expect(a.up.requests[0]?.headers.authorization).toBe(`Bearer ${BYOK}`);
+    }, 5000);
+    await prisma.byokKey.deleteMany({ where: { providerId: a.ids.openai } });
   });
 });

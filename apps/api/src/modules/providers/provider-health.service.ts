@@ -9,6 +9,7 @@ import type { Prisma, ProviderCooldownNote, ProviderHealth } from '@switchyard/p
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import type { HealthNotes } from '../../router/health-notes.js';
+import { keyCooldownTargets } from '../../router/provider-reset.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import { resolveProviderKey } from '../../router/secrets-resolver.js';
 import { providerCallConfig } from '../../router/auth-json.js';
@@ -128,6 +129,7 @@ export class ProviderHealthService {
         status: note?.status ?? null,
       });
     }
+    const callerKeyCooldowns = this.#callerKeyCooldowns(p.id, null);
     const circuits: ProviderLive['circuits'] = [];
     const blocked = new Set<string>();
     for (const m of p.models) {
@@ -195,8 +197,18 @@ export class ProviderHealthService {
       lastLatencyMs: h?.lastLatencyMs ?? null,
       lastError,
       cooldowns,
+      callerKeyCooldowns,
       circuits,
     };
+  }
+
+  /** How many callers' own keys (each key, each key × model) on the provider, or on one model of it, cool down now. */
+  #callerKeyCooldowns(providerId: string, modelRegistryId: string | null): number {
+    const view = this.routing.store.view();
+    const now = this.ctx.now();
+    return keyCooldownTargets(this.routing.config, providerId, modelRegistryId).callerKeys.filter(
+      (t) => view.cooldownUntil(t) > now,
+    ).length;
   }
 
   async #row(id: string) {
@@ -325,7 +337,8 @@ export class ProviderHealthService {
 
   /**
    * Clear a provider's (or one model's) cooldowns, circuits and current rate-limit windows on every instance,
-   * and the reasons noted for them; audited with what was cleared.
+   * and the reasons noted for them; audited with what was cleared. The cooldowns include those of every key used on
+   * it: callers' own keys (counted in the audit, not named) and the models' own keys.
    */
   async reset(actor: Actor, id: string, modelId: string | undefined): Promise<ProviderHealthDetail> {
     const before = await this.detail(id);
@@ -338,6 +351,7 @@ export class ProviderHealthService {
     }
     const inScope = <T extends { modelRegistryId: string | null }>(xs: T[]) =>
       modelId === undefined ? xs : xs.filter((x) => x.modelRegistryId === modelId);
+    const callerKeyCooldowns = this.#callerKeyCooldowns(id, modelId ?? null);
     // Every instance clears its own view (this one included) from the same message.
     await this.ctx.configChanged(`${STATE_RESET}${id}${modelId ? `:${modelId}` : ''}`);
     await this.ctx.prisma.providerCooldownNote.deleteMany({
@@ -350,6 +364,7 @@ export class ProviderHealthService {
       entityId: id,
       before: {
         cooldowns: inScope(before.cooldowns),
+        callerKeyCooldowns,
         circuits: inScope(before.circuits),
         headroom: before.headroom,
       },

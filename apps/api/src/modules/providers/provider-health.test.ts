@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/app.js';
-import { createProxyEnv, UPSTREAM_KEY, type ProxyEnv } from '../../test/proxy-env.js';
+import { createProxyEnv, otherUser, UPSTREAM_KEY, type ProxyEnv } from '../../test/proxy-env.js';
 import { eventually } from '../../test/redis.js';
 
 let env: ProxyEnv;
@@ -167,6 +167,140 @@ describe('provider health', () => {
       .set(as(admin))
       .send({ modelId: 'not-a-model-of-it' });
     expect(other.status).toBe(404);
+  });
+
+  it("a provider reset also ends its callers' own keys' cooldowns (the key, and the key × one model); the dashboard counts them", async () => {
+    env.up.reset(); // what earlier cases scripted and left unused
+    const { prisma, secrets } = env.t.app.ctx;
+    const limited = await otherUser(env, 'rate-limited byok');
+    const noAccess = await otherUser(env, 'no-access byok');
+    const byok = async (userId: string, key: string) =>
+      prisma.byokKey.create({
+        data: {
+          userId,
+          providerId: env.ids.openai,
+          encryptedKey: secrets.encrypt(key),
+          last4: key.slice(-4),
+        },
+      });
+    const LIMITED = 'sk-user-own-rate-limited-1111';
+    const NO_ACCESS = 'sk-user-own-no-access-2222';
+    await byok(limited.id, LIMITED);
+    await byok(noAccess.id, NO_ACCESS);
+    await env.t.app.routing.reload();
+    const authOf = (i: number) => String(env.up.requests[i]?.headers.authorization ?? '');
+
+    // One caller's own account is rate limited for 10 minutes: their key cools down (scope key).
+    env.up.script([{ path: '/chat/completions', status: 429, headers: { 'retry-after': '600' } }]);
+    expect((await chat('up-openai/big-test', limited.key)).status).not.toBe(200);
+    // The other's key may not use big-test: that key × model cools down for an hour (scope key-model).
+    env.up.script([
+      {
+        path: '/chat/completions',
+        status: 404,
+        body: {
+          error: {
+            message: 'The model `big-test` does not exist or you do not have access to it.',
+            type: 'invalid_request_error',
+            code: 'model_not_found',
+          },
+        },
+      },
+    ]);
+    expect((await chat('up-openai/big-test', noAccess.key)).status).not.toBe(200);
+    // Both are turned away without a call upstream while they cool down.
+    env.up.reset();
+    expect((await chat('up-openai/big-test', limited.key)).status).not.toBe(200);
+    expect((await chat('up-openai/big-test', noAccess.key)).status).not.toBe(200);
+    expect(env.up.requests).toHaveLength(0);
+
+    // The provider's own state is healthy (callers' keys are not shown one by one), but the count is there.
+    const shown = (await env.t.http.get('/api/v1/llm/providers').set(as(viewer))).body.data.find(
+      (p: ShownProvider) => p.id === env.ids.openai,
+    ) as ShownProvider & { health: { callerKeyCooldowns: number } };
+    expect(shown.health).toMatchObject({ status: 'healthy', cooldowns: [], callerKeyCooldowns: 2 });
+    expect(JSON.stringify(shown)).not.toContain(LIMITED);
+
+    const reset = await env.t.http
+      .post(`/api/v1/llm/providers/${env.ids.openai}/reset`)
+      .set(as(admin))
+      .send({});
+    expect(reset.status).toBe(200);
+    expect(reset.body).toMatchObject({ callerKeyCooldowns: 0 });
+    const audit = await prisma.auditLog.findFirst({
+      where: { action: 'provider.reset', entityId: env.ids.openai },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(audit?.before).toMatchObject({ callerKeyCooldowns: 2 });
+
+    // The operator's "try it again now": both callers' own keys are called again.
+    const again1 = await chat('up-openai/big-test', limited.key);
+    expect(again1.status).toBe(200);
+    expect(authOf(0)).toBe(`Bearer ${LIMITED}`);
+    const again2 = await chat('up-openai/big-test', noAccess.key);
+    expect(again2.status).toBe(200);
+    expect(authOf(1)).toBe(`Bearer ${NO_ACCESS}`);
+
+    // A reset of one model ends that model's key × model cooldowns only; a key's own cooldown is not the model's.
+    const big = await prisma.model.findFirstOrThrow({
+      where: { providerId: env.ids.openai, modelId: 'big-test' },
+    });
+    env.up.script([
+      { path: '/chat/completions', status: 429, headers: { 'retry-after': '600' } },
+      {
+        path: '/chat/completions',
+        status: 404,
+        body: { error: { message: 'The model `big-test` does not exist', code: 'model_not_found' } },
+      },
+    ]);
+    await chat('up-openai/big-test', limited.key);
+    await chat('up-openai/big-test', noAccess.key);
+    const modelReset = await env.t.http
+      .post(`/api/v1/llm/providers/${env.ids.openai}/reset`)
+      .set(as(admin))
+      .send({ modelId: big.id });
+    expect(modelReset.body).toMatchObject({ callerKeyCooldowns: 1 });
+    env.up.reset();
+    expect((await chat('up-openai/big-test', noAccess.key)).status).toBe(200);
+    expect(authOf(0)).toBe(`Bearer ${NO_ACCESS}`);
+    expect((await chat('up-openai/big-test', limited.key)).status).not.toBe(200);
+    expect(env.up.requests).toHaveLength(1);
+
+    await env.t.http.post(`/api/v1/llm/providers/${env.ids.openai}/reset`).set(as(admin)).send({});
+    await prisma.byokKey.deleteMany({ where: { providerId: env.ids.openai } });
+    await env.t.app.routing.reload();
+  });
+
+  it("a reset of a model with a key of its own ends that key's cooldown: calls to the model are made again", async () => {
+    env.up.reset();
+    const superAdmin = await env.t.tokenFor('seed_admin');
+    const MODEL_KEY = 'sk-model-own-key-rejected-3333';
+    const big = await env.t.app.ctx.prisma.model.findFirstOrThrow({
+      where: { providerId: env.ids.openai, modelId: 'big-test' },
+    });
+    const put = await env.t.http
+      .put(`/api/v1/llm/models/${big.id}`)
+      .set(as(superAdmin))
+      .send({ auth: { apiKey: MODEL_KEY } });
+    expect(put.status).toBe(200);
+    await env.t.app.routing.reload();
+    // The model's own key is rejected: it cools down, and calls to the model stop.
+    env.up.script([{ path: '/chat/completions', status: 401 }]);
+    expect((await chat('up-openai/big-test')).status).not.toBe(200);
+    env.up.reset();
+    expect((await chat('up-openai/big-test')).status).not.toBe(200);
+    expect(env.up.requests).toHaveLength(0);
+
+    const reset = await env.t.http
+      .post(`/api/v1/llm/providers/${env.ids.openai}/reset`)
+      .set(as(admin))
+      .send({ modelId: big.id });
+    expect(reset.status).toBe(200);
+    expect((await chat('up-openai/big-test')).status).toBe(200);
+    expect(env.up.requests[0]?.headers.authorization).toBe(`Bearer ${MODEL_KEY}`);
+
+    await env.t.http.put(`/api/v1/llm/models/${big.id}`).set(as(superAdmin)).send({ auth: null });
+    await env.t.app.routing.reload();
   });
 
   it('shows rate-limit headroom from the limiter, and a reset gives it back', async () => {

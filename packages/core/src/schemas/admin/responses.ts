@@ -107,6 +107,11 @@ export const providerLiveSchema = z.strictObject({
   lastLatencyMs: z.number().int().nullable(),
   lastError: providerLastErrorSchema.nullable(),
   cooldowns: z.array(providerCooldownSchema),
+  /**
+   * Callers' own (BYOK, org) keys on this provider cooling down now, each key and each key × model counted once:
+   * theirs, not the provider's (its status does not count them, nor are they listed); a reset clears them too.
+   */
+  callerKeyCooldowns: z.number().int().nonnegative(),
   circuits: z.array(providerCircuitSchema),
 });
 export type ProviderLive = z.infer<typeof providerLiveSchema>;

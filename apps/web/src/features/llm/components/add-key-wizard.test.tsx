@@ -16,6 +16,7 @@ const health = {
   lastLatencyMs: null,
   lastError: null,
   cooldowns: [],
+  callerKeyCooldowns: 0,
   circuits: [],
 };
 const provider = (over: Record<string, unknown> = {}) => ({

@@ -295,9 +295,11 @@ export function ProviderCards({
           resetting ? (
             <p>
               Routing tries <strong>{resetting.name}</strong> again at once: its cooldowns
-              {resetting.health.cooldowns.length ? ` (${resetting.health.cooldowns.length} now)` : ''}, open
-              circuits and the current rate-limit windows are cleared on every instance. If the cause remains,
-              the next failure cools it down again. The reset is recorded in the audit log.
+              {resetting.health.cooldowns.length ? ` (${resetting.health.cooldowns.length} now)` : ''}, those
+              of callers&apos; own keys on it
+              {resetting.health.callerKeyCooldowns ? ` (${resetting.health.callerKeyCooldowns} now)` : ''},
+              open circuits and the current rate-limit windows are cleared on every instance. If the cause
+              remains, the next failure cools it down again. The reset is recorded in the audit log.
             </p>
           ) : null
         }

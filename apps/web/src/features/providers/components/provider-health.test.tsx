@@ -17,6 +17,7 @@ const healthy: Provider['health'] = {
   lastLatencyMs: null,
   lastError: null,
   cooldowns: [],
+  callerKeyCooldowns: 0,
   circuits: [],
 };
 const provider = (health: Provider['health']): Provider => ({
@@ -72,6 +73,8 @@ const down = provider({
       status: 401,
     },
   ],
+  // Two callers' own keys on it cool down too (theirs: not listed, but the reset clears them).
+  callerKeyCooldowns: 2,
 });
 
 describe('provider card health', () => {
@@ -99,6 +102,9 @@ describe('provider card health', () => {
 
     await userEvent.click(within(card).getByRole('button', { name: 'Reset cooldowns: Acme AI' }));
     const dialog = await screen.findByRole('alertdialog', { name: "Reset this provider's state?" });
+    expect(dialog).toHaveTextContent(
+      "its cooldowns (1 now), those of callers' own keys on it (2 now), open circuits and the current rate-limit windows are cleared",
+    );
     await userEvent.click(within(dialog).getByRole('button', { name: 'Reset' }));
     await waitFor(() =>
       expect(within(screen.getByTestId('provider-card')).getByTestId('provider-status')).toHaveTextContent(
