@@ -33,6 +33,7 @@ import { HealthNotes } from './router/health-notes.js';
 import { ProviderHealthService, parseStateReset } from './modules/providers/provider-health.service.js';
 import { HealthScheduler } from './modules/providers/health-scheduler.js';
 import { BatchQueue } from './metering/batch-queue.js';
+import { SpendLedger } from './metering/spend-ledger.js';
 import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './metering/writer.js';
 import { createEventBus, type LiveEventBus } from './events/bus.js';
 import type { CallEvent } from '@switchyard/core';
@@ -113,6 +114,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     instanceId,
     logger,
   });
+  // This instance's budget spend the database does not hold yet (the routing runtime's reservations, the queue's
+  // unwritten records): what it adds to a budget counter rebuilt from the database.
+  const ledger = new SpendLedger(now);
   const usage = new BatchQueue<string>({
     // A row the database refuses is isolated and set aside (never retried forever, never holding back the rest).
     // Once a batch is in, its calls go out as live `call` events: a dashboard that refetches on one sees the row.
@@ -134,6 +138,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       logger.error({ dropped: n }, 'usage buffer full: oldest records dropped');
     },
     onWritten: (n) => metrics.usageWritten.inc(n),
+    // What those records spent on budgets is in the database now (see SpendLedger).
+    onHandled: (seq) => ledger.handled(seq),
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
@@ -179,6 +185,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
           new Promise<void>((r) => setTimeout(r, 2_000).unref()),
         ]),
       notes: healthNotes,
+      ledger,
     },
     { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS },
   );
@@ -334,7 +341,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     bodyMemory: new BodyMemory(env.BODY_MEMORY_LIMIT),
     masterKey: env.GATEWAY_MASTER_KEY,
     record: (u) => {
-      usage.push(usageRow(u));
+      const seq = usage.push(usageRow(u));
+      if (u.spend) ledger.queued(u.spend, seq);
       if (u.gatewayKeyId) lastUsed.touch(u.gatewayKeyId, u.createdAt.getTime());
     },
     metrics,

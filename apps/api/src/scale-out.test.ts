@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketKey, budgetKey, modelTarget, type BucketConfig } from '@switchyard/core';
 import { createApp, type App } from './app.js';
+import { generateGatewayKey } from './lib/key-format.js';
 import { loadEnv } from './config/env.js';
 import { createDatabase, IN_MEMORY, type Database } from './db/client.js';
 import { createLogger } from './lib/logger.js';
@@ -403,6 +404,90 @@ describe('scale-out: two instances on one database and one Redis', () => {
     await send(10);
     expect(await counted()).toBe(40);
   });
+
+  // Redis loses its data (a restart without persistence) while instance C has calls in flight and answered calls
+  // whose records are still in its queue; A is the first to use the budget again and rebuilds it from the
+  // database, which holds none of C's. The counter must still end at every dollar spent: C adds what the database
+  // cannot know yet (its reservations, its unwritten records) to the rebuilt counter, whether it learns of the
+  // rebuild when a call settles or from its periodic sync.
+  it('a budget rebuilt after Redis lost its data holds what other instances had in flight and not yet written', async () => {
+    const { prisma } = a.t.app.ctx;
+    const keys = await Promise.all(
+      ['in flight', 'written later'].map(async (name) => {
+        const k = generateGatewayKey();
+        const row = await prisma.gatewayKey.create({
+          data: {
+            keyHash: k.hash,
+            prefix: k.prefix,
+            name,
+            ownerType: 'user',
+            userId: a.ids.user,
+            budgetUsd: 5,
+            budgetPeriod: 'month',
+          },
+        });
+        return {
+          id: row.id,
+          key: k.key,
+          counter: budgetKey({ scope: 'key', id: row.id, period: 'month' }, now()),
+        };
+      }),
+    );
+    const [inFlight] = keys as [(typeof keys)[0], (typeof keys)[0]];
+    await a.t.app.ctx.configChanged('keys');
+    // C writes its usage records only when told to (or when it closes).
+    const c = await startInstance(
+      a,
+      {
+        GATEWAY_MASTER_KEY: MASTER_KEY,
+        USAGE_FLUSH_INTERVAL_MS: '600000',
+        UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '5000',
+        REDIS_URL: proxy.url,
+        REDIS_KEY_PREFIX: prefix,
+        REDIS_COMMAND_TIMEOUT_MS: '5000',
+      },
+      now,
+    );
+    try {
+      await eventually(() => {
+        const known = [...c.app.routing.config.keysByHash.values()].map((k) => k.id);
+        for (const k of keys) expect(known).toContain(k.id);
+      }, 2000);
+      const model = 'up-anthropic/claude-test';
+      // Both budgets' first uses on C at once (C rebuilds each from the empty database, writing its queue first:
+      // nothing in it yet), then three answered calls each, whose records stay in C's queue.
+      for (let i = 0; i < 3; i++)
+        expect((await Promise.all(keys.map((k) => chat(c.url, k.key, model)))).map((r) => r.status)).toEqual([
+          200, 200,
+        ]);
+      expect(c.app.usage.depth).toBe(6);
+      // Two calls on C held upstream while Redis loses its data and A rebuilds the budget.
+      a.up.script([{ delayMs: 1500 }, { delayMs: 1500 }]);
+      const before = a.up.requests.length;
+      const held = [chat(c.url, inFlight.key, model), chat(c.url, inFlight.key, model)];
+      await eventually(() => expect(a.up.requests.length - before).toBe(2), 1000);
+      await dropPrefix(prefix);
+      await redisOf(a.t.app).sync();
+      for (const k of keys) expect((await chat(a.url, k.key, model)).status).toBe(200);
+      expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+
+      // Every call's record in the database: what was really spent on each key.
+      await c.app.usage.flush();
+      await a.flushUsage();
+      for (const k of keys) {
+        const rows = await prisma.usageRecord.findMany({ where: { gatewayKeyId: k.id } });
+        expect(rows.length).toBe(k === inFlight ? 6 : 4);
+        const spent = rows.reduce((s, r) => s + Number(r.costUsd), 0);
+        expect(spent).toBeGreaterThan(0);
+        await eventually(async () => {
+          const [counted] = await direct.read([k.counter]);
+          expect(counted).toBeCloseTo(spent, 9);
+        }, 3000);
+      }
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
 });
 
 describe('config propagation over PostgreSQL LISTEN/NOTIFY (no Redis)', () => {

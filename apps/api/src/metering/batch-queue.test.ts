@@ -171,4 +171,40 @@ describe('BatchQueue', () => {
     expect(written).toEqual([0, 1, 2, 3, 4]);
     expect(counted).toEqual([2, 2]);
   });
+  it('tells which records it is done with, in order: written, written in part, dropped (never one still waiting)', async () => {
+    let fail: 'no' | 'all' | 'half' = 'all';
+    const handled: number[] = [];
+    const q = new BatchQueue<number>({
+      write: async (b) => {
+        if (fail === 'all') throw new Error('connection refused');
+        if (fail === 'half') {
+          fail = 'no';
+          throw new PartialWriteError(new Error('connection reset'), b.slice(1), 1);
+        }
+      },
+      intervalMs: 1_000_000,
+      batchSize: 4,
+      maxBuffered: 6,
+      onHandled: (seq) => handled.push(seq),
+    });
+    expect([0, 1, 2].map((i) => q.push(i))).toEqual([0, 1, 2]);
+    expect(q.handledBelow).toBe(0);
+    await q.flush();
+    expect(q.handledBelow).toBe(0);
+    fail = 'half';
+    await q.flush();
+    // The first record went in; the rest wait.
+    expect(q.handledBelow).toBe(1);
+    for (let i = 3; i < 10; i++) q.push(i);
+    // Past the bound the oldest waiting records are dropped: the queue is done with them too.
+    expect(q.depth).toBe(6);
+    expect(q.handledBelow).toBe(4);
+    await q.flush();
+    await q.flush();
+    expect(q.depth).toBe(0);
+    expect(q.handledBelow).toBe(10);
+    expect(handled.at(-1)).toBe(10);
+    expect([...handled].sort((a, b) => a - b)).toEqual(handled);
+    await q.close();
+  });
 });

@@ -32,6 +32,8 @@ export interface BatchQueueOptions<T> {
   onDrop?: (count: number) => void;
   onWritten?: (count: number) => void;
   onError?: (err: unknown, pending: number) => void;
+  /** The queue is done with every record pushed before `seq` (`push`'s answer): written, set aside or dropped. */
+  onHandled?: (seq: number) => void;
 }
 
 export class BatchQueue<T> {
@@ -42,6 +44,11 @@ export class BatchQueue<T> {
   #inFlight = 0;
   #nextAttemptAt = 0;
   #closed = false;
+  /** The next record's place (`push` answers it); records keep their order through the queue. */
+  #pushed = 0;
+  /** The place of `#items[0]`, and of the first record of the batch being written. */
+  #headSeq = 0;
+  #inFlightSeq = 0;
   readonly #batchSize: number;
 
   constructor(private readonly opts: BatchQueueOptions<T>) {
@@ -54,10 +61,20 @@ export class BatchQueue<T> {
     return this.#items.length + this.#inFlight;
   }
 
-  push(item: T): void {
+  /** Appends a record; answers its place in the queue (see `onHandled`). */
+  push(item: T): number {
+    const seq = this.#pushed++;
+    if (this.#items.length === 0) this.#headSeq = seq;
     this.#items.push(item);
     this.#trim();
     if (this.#items.length >= this.#batchSize && this.#failures === 0) void this.flush();
+    return seq;
+  }
+
+  /** Every record pushed before this place is handled (written, set aside or dropped). */
+  get handledBelow(): number {
+    if (this.#inFlight > 0) return this.#inFlightSeq;
+    return this.#items.length > 0 ? this.#headSeq : this.#pushed;
   }
 
   /** Write everything queued now (one batch at a time). Resolves when the queue is empty or a write failed. */
@@ -76,6 +93,8 @@ export class BatchQueue<T> {
       // The batch leaves the queue while it is written, so drops at the bound never touch it.
       const batch = this.#items.splice(0, this.#batchSize);
       this.#inFlight = batch.length;
+      this.#inFlightSeq = this.#headSeq;
+      this.#headSeq += batch.length;
       let written: number | void;
       try {
         written = await this.opts.write(batch);
@@ -85,7 +104,10 @@ export class BatchQueue<T> {
         const back = partial ? (err.unwritten as T[]) : batch;
         if (partial && err.written > 0) this.opts.onWritten?.(err.written);
         this.#items.unshift(...back);
+        // Records dropped meanwhile may leave a gap behind `back`: the head's place is then earlier than it is.
+        this.#headSeq = this.#inFlightSeq + batch.length - back.length;
         this.#trim();
+        this.opts.onHandled?.(this.handledBelow);
         this.#failures++;
         const backoff = Math.min(
           this.opts.maxBackoffMs ?? 30_000,
@@ -99,6 +121,7 @@ export class BatchQueue<T> {
       this.#failures = 0;
       owed -= batch.length;
       this.opts.onWritten?.(written ?? batch.length);
+      this.opts.onHandled?.(this.handledBelow);
     }
   }
 
@@ -107,7 +130,9 @@ export class BatchQueue<T> {
     const over = this.#items.length - this.opts.maxBuffered;
     if (over <= 0) return;
     this.#items.splice(0, over);
+    this.#headSeq += over;
     this.opts.onDrop?.(over);
+    this.opts.onHandled?.(this.handledBelow);
   }
 
   #schedule() {

@@ -1,5 +1,6 @@
 import type { ClientFacts, DlpFinding, UsageOutcome } from '@switchyard/core';
 import type { DlpScopeName } from '@switchyard/core';
+import type { SpendMark } from './spend-ledger.js';
 
 /** One usage record per proxy request (the batch writer stores it off the hot path). */
 export interface ProxyUsage extends UsageOutcome {
@@ -30,4 +31,6 @@ export interface ProxyUsage extends UsageOutcome {
   cacheHit?: boolean;
   /** What the cached answer's original call cost (not paid again); absent = 0. */
   cacheSavedUsd?: number;
+  /** What the request spent on budgets (not stored): the queue tells the ledger once the record is written. */
+  spend?: SpendMark;
 }

@@ -87,6 +87,7 @@ export function recordRequest(
     experiment: experimentOf(trace),
     ...u,
   };
+  if (x.input.spendMark) record.spend = x.input.spendMark;
   d.record(record);
   countRequest(d, endpoint, record, modelLabel, latencyMs);
   if (x.span) endSpans(x, x.span, record, finishReason);

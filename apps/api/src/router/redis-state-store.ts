@@ -14,6 +14,7 @@ import {
   applyStateEvent,
   type ConsumeItem,
   type ConsumeResult,
+  type OutstandingSpend,
   type SeedItem,
   type StateStore,
 } from './state-store.js';
@@ -81,6 +82,12 @@ const STATE_TTL_MS = 7 * 86_400_000;
 const MAX_PENDING_EVENTS = 50_000;
 /** This run's applied-ids set disappears after this long without a write (it only ever holds a few ids). */
 const OPS_TTL_MS = STATE_TTL_MS;
+/**
+ * How far instances' clocks may differ: another instance's rebuild read the database at a time on its clock; this
+ * instance counts its records written up to this long before that time as possibly missing from it (at worst
+ * counted twice, never lost).
+ */
+const CLOCK_SKEW_MS = 2_000;
 
 /** One counter's share of a write kept until Redis confirms it. */
 interface PendingItem {
@@ -88,6 +95,11 @@ interface PendingItem {
   delta: number;
   expiresAt: number;
   ifPresent: boolean;
+  /**
+   * A budget counter's generation the write belongs to (see `#noteGen`): it is skipped on another one. Unset:
+   * the one this instance knows when it is written ('' when none: any).
+   */
+  gen?: string;
 }
 
 /**
@@ -127,6 +139,9 @@ for i = 1, n do
   out[2*i] = v
   out[2*i+1] = ttl
 end
+for i = 1, n do
+  if ARGV[4*i+3] == '1' then out[2*n+1+i] = redis.call('GET', KEYS[i+1] .. ':g') or '' else out[2*n+1+i] = '' end
+end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -135,26 +150,35 @@ return out
 
 // ARGV[4]: 'apply' runs the write unless its id is in the set (Redis already ran it) and adds the id; 'undo' runs
 // it only if the id is there (takes back an admission Redis made) and removes the id. Then per counter: delta,
-// ttl, and 1 when the counter is only corrected if it exists (budgets: a lost one is rebuilt from the database, a
-// lone delta must not recreate it). Answers {1, value and ttl per counter (a skipped one '' and -2)}, or {0} when
+// ttl, 1 when the counter is only corrected if it exists (budgets: a lost one is rebuilt from the database, a
+// lone delta must not recreate it), and the counter's generation the write belongs to ('' for any: a rebuilt
+// budget counter is another generation, which the write must not touch). Answers {1, value and ttl per counter
+// (a missing one '' and -2; one of another generation as it is), then each counter's generation}, or {0} when
 // there was nothing to do.
 const ADJUST = `
 local done = redis.call('ZSCORE', KEYS[1], ARGV[1])
 local undo = ARGV[4] == 'undo'
 if (undo and not done) or (done and not undo) then return {0} end
 local out = {1}
-for i = 1, #KEYS - 1 do
+local n = #KEYS - 1
+for i = 1, n do
   local k = KEYS[i+1]
-  if ARGV[3*i+4] == '1' and redis.call('EXISTS', k) == 0 then
+  local gen = ''
+  if ARGV[4*i+3] == '1' then gen = redis.call('GET', k .. ':g') or '' end
+  if ARGV[4*i+3] == '1' and redis.call('EXISTS', k) == 0 then
     out[2*i] = ''
     out[2*i+1] = -2
+  elseif ARGV[4*i+3] == '1' and ARGV[4*i+4] ~= '' and gen ~= ARGV[4*i+4] then
+    out[2*i] = redis.call('GET', k)
+    out[2*i+1] = redis.call('PTTL', k)
   else
-    local v = redis.call('INCRBYFLOAT', k, ARGV[3*i+2])
+    local v = redis.call('INCRBYFLOAT', k, ARGV[4*i+1])
     local ttl = redis.call('PTTL', k)
-    if ttl < 0 then redis.call('PEXPIRE', k, ARGV[3*i+3]); ttl = tonumber(ARGV[3*i+3]) end
+    if ttl < 0 then redis.call('PEXPIRE', k, ARGV[4*i+2]); ttl = tonumber(ARGV[4*i+2]) end
     out[2*i] = v
     out[2*i+1] = ttl
   end
+  out[2*n+1+i] = gen
 end
 if undo then redis.call('ZREM', KEYS[1], ARGV[1]) else redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
@@ -162,13 +186,17 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return out
 `;
 
-// SET NX per key (a counter rebuilt from the database; one already there wins). ARGV per key: value, ttl.
+// SET NX per key (a counter rebuilt from the database; one already there wins), with its generation beside it
+// (KEY:g) when this one is created. ARGV per key: value, ttl, generation. Answers value, ttl, generation per key.
 const SEED = `
 local out = {}
 for i = 1, #KEYS do
-  redis.call('SET', KEYS[i], ARGV[2*i-1], 'PX', ARGV[2*i], 'NX')
-  out[2*i-1] = redis.call('GET', KEYS[i]) or ''
-  out[2*i] = redis.call('PTTL', KEYS[i])
+  if redis.call('SET', KEYS[i], ARGV[3*i-2], 'PX', ARGV[3*i-1], 'NX') then
+    redis.call('SET', KEYS[i] .. ':g', ARGV[3*i], 'PX', ARGV[3*i-1])
+  end
+  out[3*i-2] = redis.call('GET', KEYS[i]) or ''
+  out[3*i-1] = redis.call('PTTL', KEYS[i])
+  out[3*i] = redis.call('GET', KEYS[i] .. ':g') or ''
 end
 return out
 `;
@@ -219,6 +247,7 @@ local counters = {}
 for i = 8, #KEYS do
   counters[#counters + 1] = redis.call('GET', KEYS[i]) or ''
   counters[#counters + 1] = redis.call('PTTL', KEYS[i])
+  counters[#counters + 1] = redis.call('GET', KEYS[i] .. ':g') or ''
 end
 return {live, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5]), inflight, counters}
 `;
@@ -306,6 +335,13 @@ export class RedisStateStore implements StateStore {
   #opSeq = 0;
   /** Ids of writes not settled yet, in the order they were taken: the first is the lowest. */
   readonly #openOps = new Set<number>();
+  /**
+   * Budget counters' generations (a counter rebuilt from the database is a new one): the one this instance's
+   * outstanding spend on the counter is counted in. See `#noteGen`.
+   */
+  readonly #gens = new Map<string, string>();
+  #genSeq = 0;
+  #ledger: OutstandingSpend | null = null;
 
   #healthy = false;
   /** Shared counting worked at least once (a later recovery is logged as such). */
@@ -534,7 +570,12 @@ export class RedisStateStore implements StateStore {
     const args = this.#opArgs(w.id);
     args.push(w.undo ? 'undo' : 'apply');
     for (const it of w.items)
-      args.push(String(it.delta), Math.max(1, Math.ceil(it.expiresAt - now)), it.ifPresent ? 1 : 0);
+      args.push(
+        String(it.delta),
+        Math.max(1, Math.ceil(it.expiresAt - now)),
+        it.ifPresent ? 1 : 0,
+        it.ifPresent ? (it.gen ?? this.#gens.get(it.key) ?? '') : '',
+      );
     const r = arr(
       await this.#scripts.adjust.run(
         this.redis,
@@ -543,7 +584,55 @@ export class RedisStateStore implements StateStore {
       ),
     );
     if (Number(r[0]) !== 1) return;
-    w.items.forEach((it, i) => this.#mirror(it.key, r[2 * i + 1] ?? null, Number(r[2 * i + 2])));
+    const n = w.items.length;
+    w.items.forEach((it, i) => {
+      const ttl = Number(r[2 * i + 2]);
+      this.#mirror(it.key, r[2 * i + 1] ?? null, ttl);
+      this.#noteGen(it.key, r[2 * n + 1 + i], ttl);
+    });
+  }
+
+  /**
+   * What Redis answered of a budget counter's generation. A counter rebuilt from the database (by any instance)
+   * is a new generation holding the recorded spend and its rebuilder's outstanding spend: not this instance's.
+   * The first time this instance sees it, it adds its own (reservations in flight, settled calls whose records
+   * the database did not hold when the rebuilder read it) as one write tied to that generation; its later
+   * settlements belong to it too, and a write tied to an older generation is skipped (the join counted it).
+   */
+  #noteGen(k: string, raw: RedisReply | undefined, ttlMs: number): void {
+    const gen = typeof raw === 'string' ? raw : raw instanceof Buffer ? raw.toString() : '';
+    if (gen === '' || this.#gens.get(k) === gen) return;
+    this.#gens.set(k, gen);
+    if (!this.#ledger) return;
+    const amount = this.#ledger.outstanding(k, this.#genSince(gen));
+    if (!(amount > 1e-15)) return;
+    const w: UnconfirmedWrite = {
+      id: this.#beginOp(),
+      undo: false,
+      items: [{ ...this.#pendingItem(k, amount, ttlMs > 0 ? ttlMs : WATCH_MS, true), gen }],
+    };
+    this.#log.info(
+      { counter: k, addedUsd: amount },
+      "budget rebuilt elsewhere: this instance's outstanding spend added",
+    );
+    this.#write(w).then(
+      () => this.#settle(w.id),
+      (err: unknown) => {
+        this.#down(err as Error);
+        // Made again under its id at the recovery, never twice.
+        this.#unconfirmed.set(w.id, w);
+      },
+    );
+  }
+
+  /**
+   * Since when records this instance wrote may be missing from a generation's rebuild: the time its rebuilder
+   * read the database (in the generation), less a margin for the clocks of instances, which differ.
+   */
+  #genSince(gen: string): number {
+    const at = Number(gen.slice(gen.lastIndexOf('@') + 1));
+    if (!Number.isFinite(at)) return -Infinity;
+    return gen.startsWith(`${this.instanceId}/`) ? at : at - CLOCK_SKEW_MS;
   }
 
   /** The mirror takes a counter's value as Redis answered it ('' or null: Redis does not have it). */
@@ -578,7 +667,12 @@ export class RedisStateStore implements StateStore {
           return { ok: false, missing };
         }
         if (Number(r[0]) === 1) {
-          items.forEach((it, i) => this.#setCounter(it.key, Number(r[2 * i + 1]), Number(r[2 * i + 2])));
+          const n = items.length;
+          items.forEach((it, i) => {
+            const ttl = Number(r[2 * i + 2]);
+            this.#setCounter(it.key, Number(r[2 * i + 1]), ttl);
+            if (it.budget) this.#noteGen(it.key, r[2 * n + 1 + i], ttl);
+          });
           return { ok: true };
         }
         const index = Number(r[1]);
@@ -663,9 +757,17 @@ export class RedisStateStore implements StateStore {
    */
   async seed(items: SeedItem[]): Promise<void> {
     if (items.length === 0) return;
+    // The recorded spend, plus what this instance spent that the database did not hold when it was read.
+    const value = (it: SeedItem) => it.value + (this.#ledger?.outstanding(it.key, it.readAt) ?? 0);
     if (this.#healthy) {
       const args: (string | number)[] = [];
-      for (const it of items) args.push(String(it.value), Math.max(1, Math.ceil(it.ttlMs)));
+      for (const it of items) {
+        // This instance's outstanding spend is in the new generation when its counter is the one created; if
+        // another instance's is, the answer's generation differs and this instance adds its own to it.
+        const gen = `${this.instanceId}/${++this.#genSeq}@${it.readAt}`;
+        this.#gens.set(it.key, gen);
+        args.push(String(value(it)), Math.max(1, Math.ceil(it.ttlMs)), gen);
+      }
       try {
         const r = arr(
           await this.#scripts.seed.run(
@@ -674,13 +776,21 @@ export class RedisStateStore implements StateStore {
             args,
           ),
         );
-        items.forEach((it, i) => this.#mirror(it.key, r[2 * i] ?? null, Number(r[2 * i + 1])));
+        items.forEach((it, i) => {
+          const ttl = Number(r[3 * i + 1]);
+          this.#mirror(it.key, r[3 * i] ?? null, ttl);
+          this.#noteGen(it.key, r[3 * i + 2], ttl);
+        });
         return;
       } catch (err) {
         this.#down(err as Error);
       }
     }
-    for (const it of items) if (!this.#hasLocal(it.key)) this.#setCounter(it.key, it.value, it.ttlMs);
+    for (const it of items) if (!this.#hasLocal(it.key)) this.#setCounter(it.key, value(it), it.ttlMs);
+  }
+
+  useLedger(ledger: OutstandingSpend): void {
+    this.#ledger = ledger;
   }
 
   #hasLocal(k: string): boolean {
@@ -935,8 +1045,9 @@ export class RedisStateStore implements StateStore {
     const counters = arr(r[6] ?? null);
     const heldNow = this.#heldKeys();
     watched.forEach((k, i) => {
-      const raw = counters[2 * i];
-      const ttl = Number(counters[2 * i + 1]);
+      const raw = counters[3 * i];
+      const ttl = Number(counters[3 * i + 1]);
+      this.#noteGen(k, counters[3 * i + 2], ttl);
       if (heldNow.has(k)) return;
       if (raw === '' || raw === null || raw === undefined) this.#counters.delete(k);
       else this.#setCounter(k, Number(raw), ttl > 0 ? ttl : WATCH_MS);

@@ -32,6 +32,7 @@ import type { SecretBox } from '../lib/secrets.js';
 import { getAdapter } from '../providers/index.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { ProxyCaller } from './types.js';
+import { SpendLedger, type SpendMark } from '../metering/spend-ledger.js';
 import type {
   Admission,
   AttemptReport,
@@ -191,8 +192,11 @@ export class RoutingRuntime implements Router {
   #reloading: Promise<void> | null = null;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
-  /** Budget reservations admitted on this instance and not yet settled, by counter key (see `#rebuildBudget`). */
-  readonly #reserved = new Map<string, number>();
+  /**
+   * This instance's budget spend the database does not hold yet (reservations in flight, settled calls whose
+   * records wait in the usage queue): added to a budget counter rebuilt from the database (see `#rebuildBudget`).
+   */
+  readonly ledger: SpendLedger;
   /** Budget counters being rebuilt: concurrent first uses on this instance wait for the one load. */
   readonly #rebuilding = new Map<string, Promise<boolean>>();
 
@@ -210,12 +214,16 @@ export class RoutingRuntime implements Router {
       flushUsage?: () => Promise<void>;
       /** Where provider-side failures and the reasons of provider cooldowns are recorded (the health read model). */
       notes?: HealthNotes;
+      /** This instance's outstanding budget spend (the app shares it with the usage queue); a new one if unset. */
+      ledger?: SpendLedger;
     },
     loaded: LoadedConfig,
   ) {
     this.#loaded = loaded;
     this.#core = toRoutingConfig(loaded);
     this.#index();
+    this.ledger = deps.ledger ?? new SpendLedger(deps.now);
+    deps.store.useLedger(this.ledger);
   }
 
   /** Lookup maps rebuilt once per loaded configuration, never per request. */
@@ -492,12 +500,21 @@ export class RoutingRuntime implements Router {
       now,
       callerCharged: input.callerCharged,
     });
+    // Budget reservations are this instance's outstanding spend from before they reach the store: a counter
+    // rebuilt meanwhile (here or elsewhere) may hold them twice, never miss them.
+    const ledger = this.ledger;
+    const budgeted = items.some((it) => it.budget);
+    if (budgeted) ledger.reserve(items);
     let res = items.length ? await this.deps.store.consume(items) : ({ ok: true } as const);
     // A budget counter the store does not have (a restart, Redis emptied) is rebuilt from the database first.
     for (let round = 0; !res.ok && 'missing' in res && round < 3; round++) {
-      if (!(await this.#rebuildBudgets(res.missing.map((i) => items[i]!)))) break;
+      ledger.release(items);
+      const rebuilt = await this.#rebuildBudgets(res.missing.map((i) => items[i]!));
+      ledger.reserve(items);
+      if (!rebuilt) break;
       res = await this.deps.store.consume(items);
     }
+    if (!res.ok && budgeted) ledger.release(items);
     if (!res.ok) {
       if ('missing' in res) {
         return {
@@ -541,8 +558,7 @@ export class RoutingRuntime implements Router {
           };
     }
     input.callerCharged = true;
-    const reserved = this.#reserved;
-    for (const it of items) if (it.budget) reserved.set(it.key, (reserved.get(it.key) ?? 0) + it.amount);
+    const mark: SpendMark | undefined = budgeted ? (input.spendMark ??= ledger.mark()) : undefined;
     const target = modelTarget(attempt.provider.id, attempt.model.id);
     this.deps.store.inFlight(target, 1);
     let released = false;
@@ -552,13 +568,9 @@ export class RoutingRuntime implements Router {
         if (released) return;
         released = true;
         this.deps.store.inFlight(target, -1);
-        for (const it of items) {
-          if (!it.budget) continue;
-          const left = (reserved.get(it.key) ?? 0) - it.amount;
-          if (left > 1e-12) reserved.set(it.key, left);
-          else reserved.delete(it.key);
-        }
         const adj = settlementDeltas(items, actual);
+        // Before the store hears of it: a rebuilt counter it finds there is joined with this settled spend.
+        if (mark) ledger.settle(mark, items, adj);
         if (adj.length > 0)
           void this.deps.store
             .adjust(adj)
@@ -604,17 +616,18 @@ export class RoutingRuntime implements Router {
   /**
    * A budget counter from the database: this instance's queued usage records are written first, then the counter
    * is created (only if still absent: another instance may have been first) with the recorded spend of its
-   * period plus this instance's reservations still in flight (their settlement corrects the counter later, and
-   * their records are not written yet).
+   * period plus what this instance spent that the database did not hold when it was read (its ledger: reservations
+   * still in flight, whose settlement corrects the counter later, and records not written yet). Every other
+   * instance adds its own when it learns of the new counter (the store's generations).
    */
   async #rebuildBudget(it: LimitItem): Promise<boolean> {
     const w = it.budget!;
     try {
       await this.deps.flushUsage?.();
+      const readAt = this.deps.now();
       const spent = await recordedSpend(this.deps.prisma, w);
-      await this.deps.store.seed([
-        { key: it.key, value: spent + (this.#reserved.get(it.key) ?? 0), ttlMs: it.ttlMs },
-      ]);
+      // The store adds what this instance spent that the database did not hold yet (`ledger`).
+      await this.deps.store.seed([{ key: it.key, value: spent, ttlMs: it.ttlMs, readAt }]);
       this.deps.logger.info(
         { scope: w.scope, id: w.id, since: new Date(w.since).toISOString(), spentUsd: spent },
         'budget rebuilt from recorded spend',

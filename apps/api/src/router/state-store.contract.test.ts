@@ -117,12 +117,12 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
     // A settlement for a lost budget does not recreate it.
     await s.adjust([{ key: 'budget:key:k1', delta: -0.05, ttlMs: 60_000, ifPresent: true }]);
     expect((await s.consume([budget])).ok).toBe(false);
-    await s.seed([{ key: 'budget:key:k1', value: 0.25, ttlMs: 60_000 }]);
+    await s.seed([{ key: 'budget:key:k1', value: 0.25, ttlMs: 60_000, readAt: 0 }]);
     // A second seed (another instance, later) does not overwrite the first.
-    await s.seed([{ key: 'budget:key:k1', value: 0, ttlMs: 60_000 }]);
+    await s.seed([{ key: 'budget:key:k1', value: 0, ttlMs: 60_000, readAt: 0 }]);
     expect((await s.read(['budget:key:k1']))[0]).toBeCloseTo(0.25, 12);
     expect(await s.consume([item('bucket:b', 1, 10), budget])).toMatchObject({ ok: false, index: 1 });
-    await s.seed([{ key: 'budget:key:k2', value: 0, ttlMs: 60_000 }]);
+    await s.seed([{ key: 'budget:key:k2', value: 0, ttlMs: 60_000, readAt: 0 }]);
     expect(
       await s.consume([
         item('bucket:b', 1, 10),
@@ -294,6 +294,78 @@ describe('RedisStateStore: several instances on one Redis', () => {
     await eventually(() => expect(b!.view().counter('bucket:k')).toBe(7), 1000);
   });
 
+  // A budget counter rebuilt from the database is a new generation: it holds the recorded spend and its
+  // rebuilder's outstanding spend. Every other instance adds its own once, and its writes tied to the lost
+  // generation (settlements of reservations it made there) leave the new one alone.
+  describe('budget counters rebuilt on another instance', () => {
+    const budget = (key: string, amount: number, limit: number) => ({
+      ...item(key, amount, limit),
+      budget: { scope: 'key' as const, id: key, since: 0 },
+    });
+    /** A fixed outstanding spend per counter, and the `since` each question came with. */
+    const ledgerOf = (owed: Record<string, number>) => {
+      const asked: number[] = [];
+      return {
+        asked,
+        outstanding: (key: string, since: number) => {
+          asked.push(since);
+          return owed[key] ?? 0;
+        },
+      };
+    };
+
+    it("a rebuild elsewhere gets this instance's outstanding spend once, learned from a settlement", async () => {
+      const [a, b] = await shared(2);
+      await a!.seed([{ key: 'budget:g', value: 0, ttlMs: 60_000, readAt: Date.now() }]);
+      expect(await a!.consume([budget('budget:g', 4, 100)])).toEqual({ ok: true });
+      // Redis loses its data; b rebuilds from a database that holds none of a's spend.
+      await b!.clear([], ['budget:g']);
+      const readAt = Date.now();
+      await b!.seed([{ key: 'budget:g', value: 10, ttlMs: 60_000, readAt }]);
+      const ledger = ledgerOf({ 'budget:g': 3 });
+      a!.useLedger(ledger);
+      // a's reservation settles at 3 (its estimate was 4): tied to the lost counter, the delta is skipped, and
+      // a adds its outstanding spend (that settled 3) to the new one instead.
+      await a!.adjust([{ key: 'budget:g', delta: -1, ttlMs: 60_000, ifPresent: true }]);
+      await eventually(async () => expect(await b!.read(['budget:g'])).toEqual([13]), 1000);
+      // Other instances' records written up to 2 s before the rebuild's read may be missing from it.
+      expect(ledger.asked).toEqual([readAt - 2000]);
+      // Learned once: later settlements in the new generation count as usual.
+      expect(await a!.consume([budget('budget:g', 2, 100)])).toEqual({ ok: true });
+      await a!.adjust([{ key: 'budget:g', delta: -1, ttlMs: 60_000, ifPresent: true }]);
+      await a!.sync();
+      expect(await b!.read(['budget:g'])).toEqual([14]);
+      expect(ledger.asked).toHaveLength(1);
+    });
+
+    it('an instance that only watches the counter learns of the rebuild from its sync', async () => {
+      const [a, b] = await shared(2);
+      await a!.seed([{ key: 'budget:w', value: 0, ttlMs: 60_000, readAt: Date.now() }]);
+      expect(a!.view().spend('budget:w')).toBe(0); // a's engine reads it: a watches it
+      await b!.clear([], ['budget:w']);
+      await b!.seed([{ key: 'budget:w', value: 1, ttlMs: 60_000, readAt: Date.now() }]);
+      a!.useLedger(ledgerOf({ 'budget:w': 0.25 }));
+      await eventually(async () => expect(await b!.read(['budget:w'])).toEqual([1.25]), 1000);
+    });
+
+    it("its own rebuild holds its outstanding spend since its own read, and another's rebuild is not joined twice", async () => {
+      const [a, b] = await shared(2);
+      const la = ledgerOf({ 'budget:o': 2 });
+      const lb = ledgerOf({ 'budget:o': 5 });
+      a!.useLedger(la);
+      b!.useLedger(lb);
+      const readAt = Date.now();
+      await a!.seed([{ key: 'budget:o', value: 1, ttlMs: 60_000, readAt }]);
+      expect(la.asked).toEqual([readAt]);
+      // b rebuilds at once too: a's counter stands (SET NX), and b adds its own to it.
+      await b!.seed([{ key: 'budget:o', value: 1, ttlMs: 60_000, readAt }]);
+      await eventually(async () => expect(await a!.read(['budget:o'])).toEqual([8]), 1000);
+      await a!.sync();
+      await b!.sync();
+      expect(await a!.read(['budget:o'])).toEqual([8]);
+    });
+  });
+
   it('in-flight counts add up across instances, and a vanished instance stops counting', async () => {
     const [a, b, c] = await shared(3, { syncIntervalMs: 50 });
     a!.inFlight('t', 1);
@@ -389,8 +461,8 @@ describe('RedisStateStore: several instances on one Redis', () => {
 
   it('a reservation whose answer came after the timeout counts once, and so does its refund', async () => {
     const { proxy, s, direct } = await slowStore();
-    await direct.seed([{ key: 'budget:a', value: 0, ttlMs: 60_000 }]);
-    await s.seed([{ key: 'budget:a', value: 0, ttlMs: 60_000 }]);
+    await direct.seed([{ key: 'budget:a', value: 0, ttlMs: 60_000, readAt: 0 }]);
+    await s.seed([{ key: 'budget:a', value: 0, ttlMs: 60_000, readAt: 0 }]);
     proxy.setDelay(400);
     // Redis runs it at once; only its answer is late, so the store fails open and admits it locally.
     expect(await s.consume([budgetItem('budget:a', 1, 10)])).toEqual({ ok: true });
@@ -408,7 +480,7 @@ describe('RedisStateStore: several instances on one Redis', () => {
 
   it('a settlement whose answer came after the timeout counts once', async () => {
     const { proxy, s, direct } = await slowStore();
-    await s.seed([{ key: 'budget:b', value: 5, ttlMs: 60_000 }]);
+    await s.seed([{ key: 'budget:b', value: 5, ttlMs: 60_000, readAt: 0 }]);
     expect(s.view().spend('budget:b')).toBe(5);
     proxy.setDelay(400);
     await s.adjust([{ key: 'budget:b', delta: -1, ttlMs: 60_000, ifPresent: true }]);
@@ -421,7 +493,7 @@ describe('RedisStateStore: several instances on one Redis', () => {
   it('a reservation Redis ran but the store refused locally after the timeout is released again', async () => {
     const { proxy, s, direct } = await slowStore();
     // Another instance rebuilt the budget: Redis has it, this instance's mirror does not.
-    await direct.seed([{ key: 'budget:c', value: 2, ttlMs: 60_000 }]);
+    await direct.seed([{ key: 'budget:c', value: 2, ttlMs: 60_000, readAt: 0 }]);
     proxy.setDelay(400);
     // Redis admits it; the store, answering from its mirror, asks for the budget to be rebuilt first.
     expect(await s.consume([budgetItem('budget:c', 1, 10), item('rpm', 1, 10)])).toEqual({

@@ -28,8 +28,16 @@ export type ConsumeResult =
 /** A counter to create with a value rebuilt from the database, unless it exists (SET NX). */
 export interface SeedItem {
   key: string;
+  /** The spend the database holds. The store adds this instance's outstanding spend (`useLedger`). */
   value: number;
   ttlMs: number;
+  /** When the database was read (ms, this instance's clock): records written before are in `value`. */
+  readAt: number;
+}
+
+/** This instance's spend on a budget counter that the database may not hold as of `since` (see SpendLedger). */
+export interface OutstandingSpend {
+  outstanding(key: string, since: number): number;
 }
 
 /**
@@ -43,8 +51,16 @@ export interface StateStore {
   consume(items: ConsumeItem[]): Promise<ConsumeResult>;
   /** Adjust counters (settle a reservation with the real figure, or refund it); `ifPresent` ones only if they exist. */
   adjust(items: SettlementDelta[]): Promise<void>;
-  /** Create counters with these values where they do not exist yet; existing ones are left alone. */
+  /**
+   * Create counters with these values (plus this instance's outstanding spend) where they do not exist yet;
+   * existing ones are left alone.
+   */
   seed(items: SeedItem[]): Promise<void>;
+  /**
+   * Where this instance's outstanding budget spend is read: added to a counter it rebuilds, and (a shared store)
+   * to a counter another instance rebuilt, once it learns of it.
+   */
+  useLedger(ledger: OutstandingSpend): void;
   /** Read counters now (fresh, not the mirror): used by tests and the dashboard. */
   read(keys: string[]): Promise<number[]>;
   apply(events: StateEvent[]): void;
@@ -106,6 +122,7 @@ export class MemoryStateStore implements StateStore {
   readonly #weights = new Map<string, Record<string, number>>();
   readonly #locks = new Map<string, number>();
   #ops = 0;
+  #ledger: OutstandingSpend | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -177,7 +194,14 @@ export class MemoryStateStore implements StateStore {
   async seed(items: SeedItem[]): Promise<void> {
     for (const it of items)
       if (!this.#has(it.key))
-        this.#counters.set(it.key, { value: it.value, expiresAt: this.now() + it.ttlMs });
+        this.#counters.set(it.key, {
+          value: it.value + (this.#ledger?.outstanding(it.key, it.readAt) ?? 0),
+          expiresAt: this.now() + it.ttlMs,
+        });
+  }
+
+  useLedger(ledger: OutstandingSpend): void {
+    this.#ledger = ledger;
   }
 
   async read(keys: string[]): Promise<number[]> {

@@ -1,3 +1,4 @@
+import type { SpendMark } from '../metering/spend-ledger.js';
 /**
  * What routing sees of a proxy request and what it hands back: the request's facts and caller, the plan, admission
  * and the decision after a failure. A leaf file: the proxy imports it (proxy -> routing), routing imports no proxy file.
@@ -72,6 +73,8 @@ export interface PlanInput {
   caller: ProxyCaller;
   /** Set once the caller's own buckets (key RPM/TPM) were charged for this request (first admitted attempt). */
   callerCharged?: boolean;
+  /** What the request spent on budgets until its record is written (set by its first budget admission). */
+  spendMark?: SpendMark;
   /** The engine's view of the caller, computed once per request by the router. */
   engineCaller?: unknown;
   /** Dry runs only: plan with these rules in place of the configured ones (the rules tester). */
