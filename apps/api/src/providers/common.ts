@@ -7,7 +7,7 @@ import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens } 
 import type { AnRequest, OaChatRequest } from '../translate/wire-types.js';
 import { providerDefaults } from './provider-types.js';
 import { decodeWhole, isRelayed, streamFor, type TranslateOptions } from './compose.js';
-import { normalizeUpstreamError } from './errors.js';
+import { normalizeUpstreamError, scrubSecrets } from './errors.js';
 import { AdapterError } from './types.js';
 import type {
   CallContext,
@@ -112,8 +112,25 @@ export function makeCall(
     contentType: ctx.stream ? SSE_CT : JSON_CT,
     decode: (body) => decodeWhole(wire, encoderFor(client, o), o, body),
     streamTranslator: () => streamFor(wire, client, o),
-    error: (status, headers, body) => normalizeUpstreamError(status, headers, body, undefined, ctx.apiKey),
+    error: (status, headers, body) => {
+      const e = normalizeUpstreamError(status, headers, body, undefined, ctx.apiKey);
+      const param = passthrough ? errorParamOf(body, ctx.apiKey) : null;
+      return param ? { ...e, param } : e;
+    },
   };
+}
+
+/** The request field an OpenAI-shaped error body names (`error.param`), scrubbed; null when it names none. */
+export function errorParamOf(body: Buffer | string, secret: string | null): string | null {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (!text.includes('"param"')) return null;
+  try {
+    const err = (JSON.parse(text) as { error?: { param?: unknown } } | null)?.error;
+    const param = err && typeof err === 'object' ? err.param : undefined;
+    return typeof param === 'string' && param ? scrubSecrets(param, secret).slice(0, 200) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** count_tokens served locally with the tokenizer (providers without a native endpoint). */

@@ -214,6 +214,11 @@ export interface UpstreamError {
   retryAfterMs: number | null;
   /** Worth retrying / falling back for the same request (429, 5xx, timeouts, overload). */
   retryable: boolean;
+  /**
+   * The request field the upstream's error names (OpenAI's `error.param`, scrubbed like the message); set only when
+   * the request reached the upstream as the client sent it (a translated request's fields are not the client's).
+   */
+  param?: string;
   /** Which of the gateway's own time limits ran out (kind `timeout`, status 0); absent for anything else. */
   timeoutLimit?: 'connect' | 'first_byte' | 'idle' | 'total';
   /**

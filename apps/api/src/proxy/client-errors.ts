@@ -111,7 +111,13 @@ export function deadlineError(deadlineMs: number, attempts: number): GatewayErro
   };
 }
 
-/** A failed attempt as the client sees it: which target failed and why, in terms of the gateway's own codes. */
+/**
+ * A failed attempt as the client sees it, in terms of the gateway's own codes. An error the upstream answered with
+ * keeps the upstream's message as it is (clients match on it; it is scrubbed of keys) and the field it names
+ * (`param`); which target failed goes in the answer's x-switchyard-provider / x-switchyard-model headers, as on an
+ * answer. Messages the gateway writes itself (credentials, billing, an unknown model, a network failure) name the
+ * target.
+ */
 export function upstreamFailure(e: UpstreamError, attempt: PlannedAttempt): GatewayError {
   const where = `${attempt.provider.slug}/${attempt.model.modelId}`;
   const upstream = (status: number, code: string, message: string): GatewayError => ({
@@ -119,6 +125,7 @@ export function upstreamFailure(e: UpstreamError, attempt: PlannedAttempt): Gate
     status,
     code,
     message,
+    ...(e.param ? { param: e.param } : {}),
   });
   switch (e.kind) {
     case 'timeout':
@@ -129,20 +136,20 @@ export function upstreamFailure(e: UpstreamError, attempt: PlannedAttempt): Gate
       return upstream(502, 'upstream_unreachable', `${where}: ${e.message}`);
     case 'rate_limit':
       return {
-        ...upstream(429, 'upstream_rate_limited', `${where} is rate limited: ${e.message}`),
+        ...upstream(429, 'upstream_rate_limited', e.message),
         ...(e.retryAfterMs !== null ? { retryAfterMs: e.retryAfterMs } : {}),
       };
     case 'context_window':
-      return upstream(400, 'context_length_exceeded', `${where}: ${e.message}`);
+      return upstream(400, 'context_length_exceeded', e.message);
     case 'request_too_large':
-      return upstream(413, 'request_too_large', `${where}: ${e.message}`);
+      return upstream(413, 'request_too_large', e.message);
     case 'policy':
-      return upstream(400, 'content_policy', `${where}: ${e.message}`);
+      return upstream(400, 'content_policy', e.message);
     case 'bad_request':
       return upstream(
         e.status >= 400 && e.status < 500 ? e.status : 400,
         e.code ?? 'invalid_request',
-        `${where}: ${e.message}`,
+        e.message,
       );
     case 'auth':
       return upstream(502, 'upstream_auth_failed', `${where} rejected the provider credentials.`);
@@ -159,7 +166,14 @@ export function upstreamFailure(e: UpstreamError, attempt: PlannedAttempt): Gate
       return upstream(502, 'upstream_billing', `${where}: the provider account is out of credit or quota.`);
     case 'model_not_found':
       return upstream(502, 'upstream_model_not_found', `${where}: the provider does not know this model.`);
+    case 'overloaded':
+      // Anthropic-format clients get overloaded_error (their SDKs and agents treat an overloaded API apart), OpenAI's
+      // a server_error; a 503 either way, which the SDKs retry.
+      return {
+        ...upstream(503, 'upstream_overloaded', e.message),
+        ...(e.retryAfterMs !== null ? { retryAfterMs: e.retryAfterMs } : {}),
+      };
     default:
-      return upstream(502, 'upstream_error', `${where}: ${e.message}`);
+      return upstream(502, 'upstream_error', e.message);
   }
 }

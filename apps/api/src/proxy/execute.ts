@@ -265,19 +265,24 @@ function failRequest(d: ProxyDeps, x: RequestContext, err: GatewayError, exhaust
   const status = exhausted && err.status < 500 && err.status !== 429 && err.status !== 402 ? 502 : err.status;
   const tries = x.attempts.length;
   const message = exhausted && tries > 1 ? `All ${tries} attempts failed. Last: ${err.message}` : err.message;
+  const last = x.attempts.at(-1);
   const sent = sendClientError(x.res, x.match.format, {
     kind: err.kind,
     status,
     code: err.code,
     message,
     headers: {
+      // The last target called, as an answer names the one that answered (its error's message is the upstream's).
+      ...(last && !last.outcome.startsWith('skipped:')
+        ? { 'x-switchyard-provider': last.provider, 'x-switchyard-model': last.model }
+        : {}),
       'x-switchyard-attempts': String(tries),
       ...(x.debugSkipped ? { 'x-switchyard-skipped': skippedHeader(x.debugSkipped) } : {}),
     },
     ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+    ...(err.param !== undefined ? { param: err.param } : {}),
   });
   x.capture?.add(sent);
-  const last = x.attempts.at(-1);
   const plan = x.plan;
   const planned = plan?.ok ? plan.attempts : [];
   const lastAttempt = last
