@@ -326,6 +326,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(onError);
 
   const responseCache = createResponseCache({ env, db, store, now, logger });
+  const bodyMemory = new BodyMemory(env.BODY_MEMORY_LIMIT);
+  metrics.bodyBytesHeldFrom(() => bodyMemory.used);
   const proxy = createProxyHandler({
     config: () => routing.config,
     router: routing,
@@ -338,7 +340,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     deadlineMs: env.REQUEST_DEADLINE_MS,
     bodyLimit: env.BODY_LIMIT,
-    bodyMemory: new BodyMemory(env.BODY_MEMORY_LIMIT),
+    bodyMemory,
+    bodyReadTimeoutMs: env.BODY_READ_TIMEOUT_MS,
     masterKey: env.GATEWAY_MASTER_KEY,
     record: (u) => {
       const seq = usage.push(usageRow(u));

@@ -161,6 +161,9 @@ export const envSchema = z.object({
   BODY_LIMIT: bytes(100 * MIB).default(32 * MIB),
   // Request bodies held in memory at once, over all requests: past it a request gets 503 + Retry-After.
   BODY_MEMORY_LIMIT: bytes(16 * 1024 * MIB).default(512 * MIB),
+  // From the request's headers to the last byte of its body: a client that stops sending gets a 408 and its
+  // bytes go back to BODY_MEMORY_LIMIT (else Node's own 5-minute request timeout held them).
+  BODY_READ_TIMEOUT_MS: ms.default(60_000),
   UPSTREAM_CONNECT_TIMEOUT_MS: ms.default(10_000),
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: ms.default(60_000),
   UPSTREAM_IDLE_TIMEOUT_MS: ms.default(60_000),

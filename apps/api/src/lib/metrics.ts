@@ -263,6 +263,19 @@ export function createMetrics() {
   const liveStreamsFrom = (read: () => number) => {
     liveStreams = read;
   };
+  // Request bodies held in memory now, against BODY_MEMORY_LIMIT (read when scraped).
+  let bodyBytes: () => number = () => 0;
+  new Gauge({
+    name: 'switchyard_request_body_bytes_held',
+    help: 'Bytes of proxy request bodies held in memory now (bounded by BODY_MEMORY_LIMIT)',
+    registers: [registry],
+    collect() {
+      this.set(bodyBytes());
+    },
+  });
+  const bodyBytesHeldFrom = (read: () => number) => {
+    bodyBytes = read;
+  };
   const usageDropped = new Counter({
     name: 'switchyard_usage_dropped_total',
     help: 'Usage records dropped because the buffer bound was hit',
@@ -318,6 +331,7 @@ export function createMetrics() {
     usageQueueDepth,
     usageQueueDepthFrom,
     liveStreamsFrom,
+    bodyBytesHeldFrom,
     usageDropped,
     usageWritten,
     usageDeadLetter,

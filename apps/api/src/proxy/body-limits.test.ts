@@ -1,14 +1,21 @@
 // Request bodies: an oversize body gets a 413 the client can read (not a socket closed while it is still
 // sending), and the bodies held at once are bounded (503 + Retry-After past the bound, room given back after).
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { eventually } from '../test/redis.js';
 
 let env: ProxyEnv;
 beforeAll(async () => {
   // A first-byte limit above the 2.5 s answers the memory bound test holds its bodies with.
   env = await createProxyEnv({
-    env: { BODY_LIMIT: '64kb', BODY_MEMORY_LIMIT: '1mb', UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '10000' },
+    env: {
+      BODY_LIMIT: '64kb',
+      BODY_MEMORY_LIMIT: '1mb',
+      UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '10000',
+      BODY_READ_TIMEOUT_MS: '1500',
+    },
   });
 });
 afterAll(async () => {
@@ -94,5 +101,43 @@ describe('request bodies', () => {
     env.up.reset();
     const after = await send(chat(60 * 1024), false);
     expect(after).toMatchObject({ status: 200 });
+  });
+  // A client that starts a body and stops sending (slowly, or on purpose) held its bytes against the memory bound
+  // until Node's 5-minute request timeout: a few such clients could keep every other request out.
+  it('a body still arriving after BODY_READ_TIMEOUT_MS gets a 408 in its format, and its bytes are given back', async () => {
+    const held = async () => {
+      const text = await env.t.app.metrics.registry.metrics();
+      return Number(/^switchyard_request_body_bytes_held (\d+)$/m.exec(text)?.[1]);
+    };
+    const before = await held();
+    // A raw socket: the headers and 40 KiB of the 60 KiB announced, then nothing.
+    const started = Date.now();
+    const port = Number(new URL(env.url).port);
+    const socket = connect(port, '127.0.0.1');
+    const answer = new Promise<{ status: number; text: string; ms: number }>((resolve, reject) => {
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (c: string) => (text += c));
+      socket.on('close', () =>
+        resolve({
+          status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]),
+          text: text.slice(text.indexOf('\r\n\r\n') + 4),
+          ms: Date.now() - started,
+        }),
+      );
+      socket.on('error', reject);
+    });
+    socket.write(
+      `POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+        `x-api-key: ${env.userKey}\r\ncontent-length: ${60 * 1024}\r\n\r\n`,
+    );
+    socket.write(Buffer.alloc(40 * 1024, 0x20));
+    await eventually(async () => expect((await held()) - before).toBe(40 * 1024), 1000);
+    const r = await answer;
+    expect(r.status).toBe(408);
+    expect(JSON.parse(r.text)).toMatchObject({ type: 'error', error: { type: 'timeout_error' } });
+    expect(r.text).toContain('BODY_READ_TIMEOUT_MS');
+    expect(r.ms).toBeLessThan(10_000);
+    expect(await held()).toBe(before);
   });
 });

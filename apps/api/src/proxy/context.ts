@@ -30,6 +30,8 @@ export interface ProxyDeps {
   bodyLimit: number;
   /** Bound on the request bodies held in memory at once (BODY_MEMORY_LIMIT); none = unbounded. */
   bodyMemory?: BodyMemory;
+  /** A body not read whole within this long is refused with 408 (BODY_READ_TIMEOUT_MS); none = Node's bound. */
+  bodyReadTimeoutMs?: number;
   masterKey: string | undefined;
   record: (u: ProxyUsage) => void;
   metrics: Metrics;

@@ -14,7 +14,7 @@ import { execute } from './execute.js';
 import { blockedError, protectionFor } from './protect.js';
 import { recordRequest } from './record.js';
 import { listModelsForCaller, retrieveModelForCaller } from './models-list.js';
-import { BodyMemoryFullError, BodyTooLargeError, readBody } from './read-body.js';
+import { BodyMemoryFullError, BodyTimeoutError, BodyTooLargeError, readBody } from './read-body.js';
 import { FORMAT_HEADER, headerFormat, hintedFormat, unifiedMatch } from './unified.js';
 import { RequestShapeError, requestFacts } from './request-facts.js';
 import { newRequestId } from './request-id.js';
@@ -76,8 +76,8 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   if (match.endpoint === 'models') return answerModels(d, a, match, caller, config);
   const raw = await readRequestBody(d, a, match.format);
   if (raw === null) return;
-  // The deadline counts from here: how long the client took to send its body is its own time (bounded by the
-  // HTTP server's request timeout, answered 408), never the providers'.
+  // The deadline counts from here: how long the client took to send its body is its own time (bounded by
+  // BODY_READ_TIMEOUT_MS, answered 408), never the providers'.
   const deadlineAt = performance.now() + d.deadlineMs;
   try {
     // A body may name no model when a default would answer it (looked up only for a body without one).
@@ -241,7 +241,7 @@ function answerModels(
 /** The request body, within BODY_LIMIT and the memory bound; null when refused (the connection is closed). */
 async function readRequestBody(d: ProxyDeps, a: Arrival, format: ClientFormat): Promise<Buffer | null> {
   try {
-    return await readBody(a.req, d.bodyLimit, d.bodyMemory);
+    return await readBody(a.req, d.bodyLimit, d.bodyMemory, d.bodyReadTimeoutMs);
   } catch (err) {
     const e: GatewayError =
       err instanceof BodyTooLargeError
@@ -251,20 +251,27 @@ async function readRequestBody(d: ProxyDeps, a: Arrival, format: ClientFormat): 
             code: 'request_too_large',
             message: `The request body is larger than the ${formatBytes(d.bodyLimit)} limit (BODY_LIMIT).`,
           }
-        : err instanceof BodyMemoryFullError
+        : err instanceof BodyTimeoutError
           ? {
-              kind: 'gateway',
-              status: 503,
-              code: 'overloaded',
-              message: 'The gateway is holding as many request bodies as its memory allows; retry shortly.',
-              retryAfterMs: 1000,
-            }
-          : {
               kind: 'client',
-              status: 400,
-              code: 'bad_request',
-              message: 'The request body could not be read.',
-            };
+              status: 408,
+              code: 'request_timeout',
+              message: `The request body did not arrive within ${formatMs(err.timeoutMs)} (BODY_READ_TIMEOUT_MS).`,
+            }
+          : err instanceof BodyMemoryFullError
+            ? {
+                kind: 'gateway',
+                status: 503,
+                code: 'overloaded',
+                message: 'The gateway is holding as many request bodies as its memory allows; retry shortly.',
+                retryAfterMs: 1000,
+              }
+            : {
+                kind: 'client',
+                status: 400,
+                code: 'bad_request',
+                message: 'The request body could not be read.',
+              };
     sendClientError(a.res, format, e, { connection: 'close' });
     return null;
   }
@@ -414,6 +421,10 @@ function requestContext(
 function answerBlocked(d: ProxyDeps, x: RequestContext): void {
   sendClientError(x.res, x.match.format, blockedError(x.dlp!.ctx));
   recordRequest(d, x, { status: 400, errorCode: 'data_protection_blocked' });
+}
+
+function formatMs(n: number): string {
+  return n % 1000 === 0 ? `${n / 1000} s` : `${n} ms`;
 }
 
 function formatBytes(n: number): string {

@@ -31,6 +31,13 @@ export class BodyMemory {
   }
 }
 
+/** The body did not arrive whole within the read timeout (a client that stopped, or trickles). */
+export class BodyTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`The request body did not arrive within ${timeoutMs} ms.`);
+  }
+}
+
 /**
  * After a body is refused, the rest of it is read and dropped (up to these bounds) before the answer goes out:
  * a client still sending when the socket closes sees EPIPE/ECONNRESET instead of the 413 or 503.
@@ -44,7 +51,12 @@ export const DRAIN_MAX_MS = 10_000;
  * the promise rejects (BodyTooLargeError / BodyMemoryFullError) once the client has finished sending or a bound
  * was reached. A body that resolves stays counted in `memory` until the caller gives it back.
  */
-export function readBody(req: IncomingMessage, limit: number, memory?: BodyMemory): Promise<Buffer> {
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  memory?: BodyMemory,
+  timeoutMs?: number,
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -53,13 +65,26 @@ export function readBody(req: IncomingMessage, limit: number, memory?: BodyMemor
     let drained = 0;
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
+    let deadline: NodeJS.Timeout | undefined;
     const settle = (err: Error | null, body?: Buffer) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(deadline);
       if (err) reject(err);
       else resolve(body!);
     };
+    // A body still arriving at the deadline: its bytes go back now, the rest of it is not read (one refused
+    // already keeps its answer).
+    if (timeoutMs !== undefined && !req.complete) {
+      deadline = setTimeout(() => {
+        if (!refused && memory) memory.give(size);
+        chunks.length = 0;
+        req.pause();
+        settle(refused ?? new BodyTimeoutError(timeoutMs));
+      }, timeoutMs);
+      deadline.unref();
+    }
     const refuse = (err: Error) => {
       refused = err;
       chunks.length = 0;
