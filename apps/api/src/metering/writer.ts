@@ -305,11 +305,21 @@ export interface DeadLetter {
 /**
  * SQLSTATE classes that blame the data, not the database being away: 22 data exception (bad JSON, NUL, a number out of
  * range, an invalid byte sequence), 23 integrity constraint, 54 program limit (a row or a document too big or too deep).
- * Anything else (no connection, a dropped table, shutdown, a timeout) is an outage: the batch is kept and retried.
+ * 57014 (see `isCancelled`) may blame the batch. Anything else (no connection, a dropped table, 57P01 admin_shutdown,
+ * 57P02 crash_shutdown, 57P03 cannot_connect_now …) is an outage: the batch is kept and retried.
  */
 function isDataError(err: unknown): boolean {
   const code = sqlState(err);
   return code !== null && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'));
+}
+
+/**
+ * 57014 query_canceled: the statement ran past `statement_timeout` (or was cancelled). The batch may be what takes too
+ * long (too many rows at once, one row too heavy), or the database may be slow or locked for everyone: the rest of
+ * class 57 is the server going away.
+ */
+function isCancelled(err: unknown): boolean {
+  return sqlState(err) === '57014';
 }
 
 function sqlState(err: unknown): string | null {
@@ -359,6 +369,12 @@ async function deadLetterRow(target: UsageTarget, row: string, err: unknown): Pr
  * refused rows stand alone; each of those goes to "UsageDeadLetter" (and to `onDeadLetter`), every other row is
  * written. An outage (any other error) is thrown: as is when nothing was written yet, else as a PartialWriteError
  * carrying the rows not yet handled, so the queue retries exactly those. Resolves to the number of rows written.
+ *
+ * A batch cancelled for running too long (57014) is split the same way, since it may be its own size or one heavy row
+ * that keeps it from finishing; a row cancelled even alone is set aside only once a later part of the batch went in
+ * (the database does write, so that row is what it cannot write in time). Until then it is kept like the rest: a
+ * database slow or locked for everyone cancels every part, and after the halvings that would reach a single row
+ * (plus two) with nothing written in between, the cancellation is an outage.
  */
 export async function writeUsageRowsIsolating(
   target: UsageTarget,
@@ -368,27 +384,56 @@ export async function writeUsageRowsIsolating(
   let written = 0;
   // Rows before `handled` are written or dead-lettered (halves are done left to right).
   let handled = 0;
+  // Rows refused alone while a cancelled row waits for that proof (the first of them is at `handled`: nothing after
+  // it went in yet). Set aside when a later part goes in; handed back with the rest if none does.
+  const waiting: { i: number; err: unknown }[] = [];
+  // Statements cancelled since the last part that went in, and how many say the database, not the batch, is slow.
+  let cancelled = 0;
+  const maxCancelled = Math.ceil(Math.log2(Math.max(1, rows.length))) + 3;
+  // Written whether or not anyone listens (`onDeadLetter?.(await …)` would skip the write itself without a listener).
+  const setAside = async (i: number, err: unknown) => {
+    const letter = await deadLetterRow(target, rows[i]!, err);
+    onDeadLetter?.(letter);
+  };
   const run = async (lo: number, hi: number): Promise<void> => {
     try {
       await writeUsageRows(target, lo === 0 && hi === rows.length ? rows : rows.slice(lo, hi));
-      written += hi - lo;
-      handled = hi;
-      return;
     } catch (err) {
-      if (!isDataError(err)) throw err;
-      if (hi - lo === 1) {
-        onDeadLetter?.(await deadLetterRow(target, rows[lo]!, err));
+      const timedOut = isCancelled(err);
+      if (!timedOut && !isDataError(err)) throw err;
+      if (timedOut && ++cancelled > maxCancelled) throw err;
+      if (hi - lo > 1) {
+        const mid = (lo + hi) >>> 1;
+        await run(lo, mid);
+        await run(mid, hi);
+      } else if (timedOut || waiting.length > 0) {
+        waiting.push({ i: lo, err });
+      } else {
+        await setAside(lo, err);
         handled = hi;
-        return;
       }
+      return;
     }
-    const mid = (lo + hi) >>> 1;
-    await run(lo, mid);
-    await run(mid, hi);
+    written += hi - lo;
+    cancelled = 0;
+    // This part went in: the rows before it that were refused alone are what the database cannot take.
+    while (waiting.length > 0) {
+      try {
+        await setAside(waiting[0]!.i, waiting[0]!.err);
+      } catch (err) {
+        // The database went away between the two: this part is in, the rows still waiting are not.
+        throw new PartialWriteError(err, [...waiting.map((w) => rows[w.i]!), ...rows.slice(hi)], written);
+      }
+      waiting.shift();
+    }
+    handled = hi;
   };
   try {
     await run(0, rows.length);
+    // Refused alone, with nothing after them to show the database writes: kept for the next try.
+    if (waiting.length > 0) throw waiting[waiting.length - 1]!.err;
   } catch (err) {
+    if (err instanceof PartialWriteError) throw err;
     if (handled === 0) throw err;
     throw new PartialWriteError(err, rows.slice(handled), written);
   }
