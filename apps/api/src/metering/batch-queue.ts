@@ -104,8 +104,10 @@ export class BatchQueue<T> {
         const back = partial ? (err.unwritten as T[]) : batch;
         if (partial && err.written > 0) this.opts.onWritten?.(err.written);
         this.#items.unshift(...back);
-        // Records dropped meanwhile may leave a gap behind `back`: the head's place is then earlier than it is.
-        this.#headSeq = this.#inFlightSeq + batch.length - back.length;
+        // The rows handed back may come from anywhere in the batch (one held back in the middle): none of the
+        // batch counts as handled until the queue has moved past it, so the head's place is the batch's own (the
+        // places of what follows read earlier than they are, never later).
+        this.#headSeq = this.#inFlightSeq;
         this.#trim();
         this.opts.onHandled?.(this.handledBelow);
         this.#failures++;
