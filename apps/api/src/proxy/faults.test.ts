@@ -283,6 +283,37 @@ describe('streams', () => {
     expect(recs.length).toBeLessThanOrEqual(5);
   });
 
+  it('a client that leaves while its retry waits is not retried for, nor counted against the target again', async () => {
+    await freshEnv();
+    const m = await env.t.app.ctx.prisma.model.findFirstOrThrow({
+      where: { providerId: env.ids.openai, modelId: 'big-test' },
+    });
+    const failures = () =>
+      env.t.app.routing.store.view().circuit(modelTarget(env.ids.openai, m.id))?.failures ?? 0;
+    // Rate limited for a second: the gateway waits to retry the same target (big-test has no other).
+    env.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '1' } });
+    const before = env.up.requests.length;
+    const ac = new AbortController();
+    const sent = fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      signal: ac.signal,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+      body: JSON.stringify({ model: 'up-openai/big-test', messages: [{ role: 'user', content: 'hi' }] }),
+    }).catch(() => null);
+    await expect.poll(() => env.up.requests.length - before).toBe(1);
+    await new Promise((r) => setTimeout(r, 150));
+    const counted = failures();
+    ac.abort();
+    await sent;
+    // The wait ends: nobody is left to answer, so no second call is made and nothing more is held against it.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(env.up.requests.length - before).toBe(1);
+    expect(failures()).toBe(counted);
+    await env.flushUsage();
+    const rec = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+    expect(rec?.status).toBe(499);
+  });
+
   it('malformed SSE before content: falls back', async () => {
     await freshEnv();
     env.up.script({ path: '/chat/completions', malformed: true, cutAfterChunks: 0 });
