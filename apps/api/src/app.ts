@@ -34,6 +34,7 @@ import { ProviderHealthService, parseStateReset } from './modules/providers/prov
 import { HealthScheduler } from './modules/providers/health-scheduler.js';
 import { BatchQueue } from './metering/batch-queue.js';
 import { SpendLedger } from './metering/spend-ledger.js';
+import { feedbackLimit } from './proxy/feedback.js';
 import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './metering/writer.js';
 import { createEventBus, type LiveEventBus } from './events/bus.js';
 import type { CallEvent } from '@switchyard/core';
@@ -367,6 +368,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
           score,
         ),
     }).record,
+    ...(env.FEEDBACK_RATE_LIMIT_PER_MINUTE > 0
+      ? { feedbackLimit: feedbackLimit(store, env.FEEDBACK_RATE_LIMIT_PER_MINUTE, now) }
+      : {}),
     cache: responseCache.runtime,
     endpointCooldowns: new EndpointCooldowns({
       store: routing.store,

@@ -183,6 +183,8 @@ export const envSchema = z.object({
     .default(30_000),
   USAGE_FLUSH_INTERVAL_MS: ms.default(1000),
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  // POST /v1/feedback scores per caller (key, or the master key) and minute; past it 429 + Retry-After. 0: no limit.
+  FEEDBACK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
   /** Raw usage records older than this many days are deleted (in batches, hourly); rollups are kept. Unset = forever. */
   USAGE_RETENTION_DAYS: z.coerce
     .number({ message: 'must be a number of days' })

@@ -17,7 +17,7 @@ import type { RequestProtection } from './protect.js';
 import type { CacheRuntime, CacheState } from './cache/serve.js';
 import type { Abortable, UpstreamTimeouts } from './upstream.js';
 import type { AttemptSpan, RequestSpan, Tracing } from '../telemetry/tracing.js';
-import type { FeedbackSink } from './feedback.js';
+import type { FeedbackLimit, FeedbackSink } from './feedback.js';
 
 /** What the data plane runs on: the routing snapshot and router, the upstream pool, limits, sinks and the clock. */
 export interface ProxyDeps {
@@ -49,6 +49,8 @@ export interface ProxyDeps {
   tracing?: Tracing | null;
   /** POST /v1/feedback: stores a caller's score for its own request; absent = the endpoint answers 404. */
   feedback?: FeedbackSink;
+  /** Feedback calls per caller and minute (FEEDBACK_RATE_LIMIT_PER_MINUTE); absent: no limit. */
+  feedbackLimit?: FeedbackLimit;
   /** Provider endpoints that failed recently, tried after the others (ENDPOINT_COOLDOWN_MS); absent = none kept. */
   endpointCooldowns?: EndpointCooldowns;
 }

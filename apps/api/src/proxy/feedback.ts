@@ -1,11 +1,58 @@
-import { feedbackBody, type FeedbackBody, type FeedbackResult } from '@switchyard/core';
+import {
+  bucketKey,
+  feedbackBody,
+  windowEnd,
+  type BucketConfig,
+  type FeedbackBody,
+  type FeedbackResult,
+} from '@switchyard/core';
 import type { ServerResponse } from 'node:http';
 import { PROXY_PREFIXES } from '../lib/proxy-paths.js';
+import type { StateStore } from '../router/state-store.js';
 import type { ProxyCaller } from '../router/types.js';
 import { sendClientError, type ClientFormat } from './client-errors.js';
 
 /** Records a caller's score for one of its own requests; null when it has no such request. */
 export type FeedbackSink = (caller: ProxyCaller, body: FeedbackBody) => Promise<FeedbackResult | null>;
+
+/** Feedback calls a caller may make a minute; `take` counts one: null when admitted, else the ms to wait. */
+export interface FeedbackLimit {
+  perMinute: number;
+  take: (caller: ProxyCaller) => Promise<number | null>;
+}
+
+/**
+ * At most `perMinute` feedback calls per caller (its key, or the master key) and minute, counted in the state
+ * store (shared by every instance with Redis): a caller sending scores without end (a made-up request id still
+ * costs the database its lookups) is told to wait, others are not.
+ */
+export function feedbackLimit(
+  store: Pick<StateStore, 'consume'>,
+  perMinute: number,
+  now: () => number,
+): FeedbackLimit {
+  const bucket: BucketConfig = {
+    name: 'feedback',
+    unit: 'requests',
+    limit: perMinute,
+    window: { unit: 'minute', size: 1 },
+    models: 'all',
+  };
+  const take = async (caller: ProxyCaller) => {
+    const t = now();
+    const end = windowEnd(t, 'minute');
+    const r = await store.consume([
+      {
+        key: bucketKey('feedback', caller.keyId ?? 'master', bucket, t),
+        amount: 1,
+        limit: perMinute,
+        ttlMs: end - t + 1000,
+      },
+    ]);
+    return r.ok ? null : Math.max(1000, end - t);
+  };
+  return { perMinute, take };
+}
 
 /** Where the proxy serves feedback (one per proxy prefix). */
 export const FEEDBACK_PATHS: readonly string[] = PROXY_PREFIXES.map((p) => `${p}/feedback`);

@@ -107,6 +107,17 @@ async function serveFeedback(d: ProxyDeps, a: Arrival): Promise<void> {
   }
   const caller = callerOf(d, a, format, d.config());
   if (caller === null) return;
+  const waitMs = d.feedbackLimit ? await d.feedbackLimit.take(caller) : null;
+  if (waitMs !== null) {
+    refuse(a, format, {
+      kind: 'client',
+      status: 429,
+      code: 'rate_limited',
+      message: `Too many feedback calls from this key: at most ${d.feedbackLimit!.perMinute} a minute (FEEDBACK_RATE_LIMIT_PER_MINUTE).`,
+      retryAfterMs: waitMs,
+    });
+    return;
+  }
   const raw = await readRequestBody(d, a, format);
   if (raw === null) return;
   try {
