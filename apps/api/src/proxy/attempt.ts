@@ -62,11 +62,19 @@ export async function runAttempt(
     if (transport.kind === 'http') {
       if (whole) {
         const got = await whole.send(transport.request, d.dispatcher, timeouts);
-        if (!got.ok) return attemptFailed(d, run, got.error.kind, blamed(got.error, timeouts));
+        if (!got.ok)
+          return abandonedIf(
+            whole.sent && connection.gone,
+            attemptFailed(d, run, got.error.kind, blamed(got.error, timeouts)),
+          );
         return answerWhole(d, x, run, call, got);
       }
       const head = await streamed!.open(transport.request, d.dispatcher, timeouts);
-      if (!head.ok) return attemptFailed(d, run, head.error.kind, blamed(head.error, timeouts));
+      if (!head.ok)
+        return abandonedIf(
+          streamed!.sent && connection.gone,
+          attemptFailed(d, run, head.error.kind, blamed(head.error, timeouts)),
+        );
       run.entry.status = head.status;
       if (head.body) {
         const error = call.error(head.status, head.headers, head.body);
@@ -79,6 +87,12 @@ export async function runAttempt(
     clearTimeout(totalTimer);
     if (connection.attempt === abortable) connection.attempt = null;
   }
+}
+
+/** A failure the client caused by leaving while the call was at the provider (see AttemptResult). */
+function abandonedIf(abandoned: boolean, r: AttemptResult): AttemptResult {
+  if (abandoned && r.kind === 'failed') r.abandoned = true;
+  return r;
 }
 
 /** The adapter builds the upstream request; a request it cannot express for this target fails the attempt. */

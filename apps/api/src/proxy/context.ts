@@ -106,6 +106,11 @@ export interface RequestContext {
   cache: CacheState | null;
   /** The usage record was written (exactly one per request). */
   recorded: boolean;
+  /**
+   * A call the client left while it was at the provider: what the request is charged (its prompt, at the model's
+   * price) and recorded with.
+   */
+  abandoned?: { attempt: PlannedAttempt; usage: Usage; costUsd: number };
   /** The request's OpenTelemetry span (null when tracing is off). */
   readonly span: RequestSpan | null;
   /** The attempts' spans, ended with the request (null when tracing is off). */
@@ -136,4 +141,9 @@ export type AttemptResult =
       /** The client-format stop reason the answer carried, if any. */
       finishReason?: string | null;
     }
-  | { kind: 'failed'; error: UpstreamError };
+  | {
+      kind: 'failed';
+      error: UpstreamError;
+      /** The client left while the call was at the provider (sent, no answer yet): its prompt was billed there. */
+      abandoned?: boolean;
+    };

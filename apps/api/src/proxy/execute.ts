@@ -1,4 +1,4 @@
-import { coolsEndpoint, endpointOrder, failsOverEndpoint } from '@switchyard/core';
+import { coolsEndpoint, endpointOrder, failsOverEndpoint, isBilled } from '@switchyard/core';
 import type { GatewayError } from '../lib/errors.js';
 import type { Admission, PlannedAttempt, PlanResult } from '../router/types.js';
 import { skippedHeader } from './answer-headers.js';
@@ -59,7 +59,7 @@ export async function execute(d: ProxyDeps, x: RequestContext): Promise<void> {
     return answerInternalError(d, x, err);
   }
   if (walk === null) return;
-  if (x.connection.gone) return recordRequest(d, x, { status: 499, errorCode: 'client_closed' });
+  if (x.connection.gone) return recordClientClosed(d, x);
   if (walk.tooLarge && walk.lastError) return failRequest(d, x, walk.lastError);
   failRequest(
     d,
@@ -72,6 +72,52 @@ export async function execute(d: ProxyDeps, x: RequestContext): Promise<void> {
     },
     true,
   );
+}
+
+/** A request whose client left: a 499, with the prompt it is charged when its call was at a provider. */
+function recordClientClosed(d: ProxyDeps, x: RequestContext): void {
+  const a = x.abandoned;
+  if (!a) return recordRequest(d, x, { status: 499, errorCode: 'client_closed' });
+  const byok = a.attempt.keySource === 'byok';
+  recordRequest(
+    d,
+    x,
+    {
+      status: 499,
+      errorCode: 'client_closed',
+      providerId: a.attempt.provider.id,
+      providerSlug: a.attempt.provider.slug,
+      modelId: a.attempt.model.modelId,
+      tokensIn: a.usage.inputTokens,
+      tokensOut: 0,
+      tokensCached: 0,
+      costUsd: byok ? 0 : a.costUsd,
+      savedUsd: byok ? a.costUsd : 0,
+      isByok: byok,
+    },
+    a.attempt.model.metricLabel,
+  );
+}
+
+/**
+ * What a call the client abandoned at the provider costs: its prompt (the request's estimate of input tokens) at
+ * the model's price, no output. Kept on the request for its record; the reservation settles to it.
+ */
+function chargeAbandoned(
+  d: ProxyDeps,
+  x: RequestContext,
+  attempt: PlannedAttempt,
+): { costUsd: number; tokens: number } {
+  const usage = {
+    inputTokens: x.input.facts.promptTokens,
+    outputTokens: 0,
+    cachedTokens: 0,
+    estimated: true,
+  };
+  const endpoint = x.match.endpoint;
+  const costUsd = endpoint !== 'models' && isBilled(endpoint) ? d.router.costOf(attempt.model, usage) : 0;
+  x.abandoned = { attempt, usage, costUsd };
+  return { costUsd, tokens: usage.inputTokens };
 }
 
 /** The client leaving aborts the running attempt (one abortable per attempt, none per request). */
@@ -177,6 +223,9 @@ async function tryTarget(
         recordAnswer(d, x, attempt, result, walk.used);
         return 'finished';
       }
+      // The client left while the call was at the provider: the provider bills the prompt it was sent, and so is
+      // the request (its estimate at the model's input price), not refunded.
+      if (result.abandoned) settled = chargeAbandoned(d, x, attempt);
       // Failed before anything reached the client: the provider's next endpoint first, when the failure says so.
       const failure = {
         status: result.error.status,

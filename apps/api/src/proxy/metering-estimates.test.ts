@@ -206,6 +206,55 @@ describe('an Anthropic stream relayed to an Anthropic client that ends before it
     expect(row!.tokensOut).toBeLessThanOrEqual(TEXT_TOKENS);
   });
 
+  // The provider bills a prompt it was sent whether or not anyone waits for the answer: a client that leaves before
+  // the answer starts (a long prompt, then hang up, again and again) used to be charged nothing at all.
+  it.each([
+    {
+      stream: false,
+      path: '/v1/chat/completions',
+      model: 'up-openai/gpt-test',
+      upstream: '/chat/completions',
+    },
+    { stream: true, path: '/v1/messages', model: 'up-anthropic/claude-test', upstream: '/messages' },
+  ])(
+    'a client that leaves before the answer starts is charged the prompt the provider was sent (stream: $stream)',
+    async ({ stream, path, model, upstream }) => {
+      env.up.script({ path: upstream, delayMs: 800 });
+      const before = env.up.requests.length;
+      await env.flushUsage();
+      const last = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+      const ctl = new AbortController();
+      const prompt = 'a long question '.repeat(1000);
+      const sent = fetch(`${env.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+        body: JSON.stringify({
+          model,
+          stream,
+          max_tokens: 50,
+          messages: [{ role: 'user', content: prompt }],
+        }),
+        signal: ctl.signal,
+      }).catch(() => null);
+      await expect.poll(() => env.up.requests.length - before).toBe(1);
+      ctl.abort();
+      await sent;
+      let row = null;
+      for (let i = 0; i < 100 && !row; i++) {
+        await env.flushUsage();
+        row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { id: { gt: last?.id ?? 0 } } });
+        if (!row) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(row).not.toBeNull();
+      expect(row!.status).toBe(499);
+      // 16,000 characters of prompt: thousands of input tokens, priced at the model's input rate; no output.
+      expect(row!.tokensIn).toBeGreaterThan(2000);
+      expect(row!.tokensOut).toBe(0);
+      expect(Number(row!.costUsd)).toBeGreaterThan(0);
+      expect(row!.modelId).toBe(model.split('/')[1]);
+    },
+  );
+
   it("the upstream's final figure wins once it came, even when the stream is cut right after it", async () => {
     // The mock's message_delta says 5 output tokens, whatever the text.
     env.up.script({ path: '/messages', pieces: PIECES, cutAfterChunks: BEFORE_MESSAGE_DELTA + 1 });

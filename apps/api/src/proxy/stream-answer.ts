@@ -42,6 +42,8 @@ type Ending = { kind: 'end' } | { kind: 'error'; err: Error };
  * and the reason decides the error's kind (a TimeoutError is the total time limit), as for a WholeAnswer.
  */
 export class StreamAnswer implements StreamSource {
+  /** The request went out on a connection (the provider may bill it, answered or not). */
+  sent = false;
   #status = 0;
   #headers: UpstreamHeaders = {};
   /** An error answer's body, collected whole. */
@@ -121,7 +123,10 @@ export class StreamAnswer implements StreamSource {
   // undici's dispatch handler (called by the connection; not part of this class's API).
   onConnect(abort: (err?: Error) => void): void {
     if (this.#reason) abort(this.#reason);
-    else this.#abortUndici = abort;
+    else {
+      this.#abortUndici = abort;
+      this.sent = true;
+    }
   }
 
   onHeaders(status: number, raw: Buffer[] | string[] | null, resume: () => void): boolean {

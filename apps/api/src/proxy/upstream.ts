@@ -191,6 +191,8 @@ export function headersFromRaw(raw: Buffer[] | string[] | null): UpstreamHeaders
  * the total time limit). Timeouts for the head and between body chunks are undici's, as on the stream path.
  */
 export class WholeAnswer implements Abortable {
+  /** The request went out on a connection (the provider may bill it, answered or not). */
+  sent = false;
   #status = 0;
   #headers: UpstreamHeaders = {};
   #chunks: Buffer[] = [];
@@ -220,7 +222,10 @@ export class WholeAnswer implements Abortable {
   // undici's dispatch handler (called by the connection; not part of this class's API).
   onConnect(abort: (err?: Error) => void): void {
     if (this.#reason) abort(this.#reason);
-    else this.#abortUndici = abort;
+    else {
+      this.#abortUndici = abort;
+      this.sent = true;
+    }
   }
 
   onHeaders(status: number, raw: Buffer[] | string[] | null): boolean {
