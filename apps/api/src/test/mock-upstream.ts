@@ -58,6 +58,13 @@ export interface Fault {
   /** Replace the answer text, streamed as these deltas (to split a value across chunks). */
   pieces?: string[];
   /**
+   * Streaming (any SSE endpoint): answer 200 with these raw SSE events instead of the mock's own answer, one write
+   * each (`chunkDelayMs` apart: give a delay to have each arrive in a read of its own).
+   */
+  events?: string[];
+  /** Bedrock (converse and converse-stream): the answer's stop reason instead of end_turn / tool_use. */
+  stopReason?: string;
+  /**
    * Streaming (OpenAI chat): after the first chunk, `events` more content deltas of `bytes` characters each,
    * written as fast as the socket takes them (waiting for 'drain' when it is full); `flooded` counts them.
    */
@@ -203,6 +210,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       res.writeHead(status, { 'content-type': 'application/json', ...ctx.headers });
       res.end(JSON.stringify(obj));
     };
+    if (fault?.events) return stream(ctx, fault.events);
 
     if (req.method === 'GET') {
       if (path === '/api/tags')
@@ -290,7 +298,11 @@ export async function startMockUpstream(): Promise<MockUpstream> {
           );
       }
       frames.push(encodeBedrockEvent('contentBlockStop', { contentBlockIndex: 0 }));
-      frames.push(encodeBedrockEvent('messageStop', { stopReason: tool ? 'tool_use' : 'end_turn' }));
+      frames.push(
+        encodeBedrockEvent('messageStop', {
+          stopReason: fault?.stopReason ?? (tool ? 'tool_use' : 'end_turn'),
+        }),
+      );
       frames.push(
         encodeBedrockEvent('metadata', {
           usage: {
@@ -621,7 +633,7 @@ function converse(ctx: Ctx) {
     : [{ text: ctx.pieces.join('') }];
   return {
     output: { message: { role: 'assistant', content } },
-    stopReason: ctx.tool ? 'tool_use' : 'end_turn',
+    stopReason: ctx.fault?.stopReason ?? (ctx.tool ? 'tool_use' : 'end_turn'),
     usage: {
       inputTokens: MOCK_USAGE.prompt,
       outputTokens: MOCK_USAGE.completion,
