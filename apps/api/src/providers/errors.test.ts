@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeUpstreamError, parseRetryAfter, scrubSecrets } from './errors.js';
+import { normalizeUpstreamError, parseRetryAfter, scrubAccountIds, scrubSecrets } from './errors.js';
 
 const oa = (message: string, type = 'invalid_request_error', code: string | null = null) =>
   JSON.stringify({ error: { message, type, code, param: null } });
@@ -479,5 +479,90 @@ describe('scrubSecrets', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('scrubAccountIds', () => {
+  // The provider accounts behind the gateway are its operator's: what a caller receives names none of them, and
+  // says everything else as the provider said it.
+  const table: Array<[string, string, string]> = [
+    [
+      'OpenAI organization',
+      'Rate limit reached for gpt-4o in organization org-AbCdEf123456GhIjKl7890 on tokens per min (TPM): Limit 30000, Used 29500, Requested 1200. Please try again in 2.4s.',
+      'Rate limit reached for gpt-4o in organization [redacted] on tokens per min (TPM): Limit 30000, Used 29500, Requested 1200. Please try again in 2.4s.',
+    ],
+    [
+      'OpenAI project',
+      'Rate limit reached for gpt-4o-mini in project proj_Zy9XwVu8TsRq7PoNmLkJ on requests per day (RPD): Limit 10000.',
+      'Rate limit reached for gpt-4o-mini in project [redacted] on requests per day (RPD): Limit 10000.',
+    ],
+    [
+      'Groq organization (quoted)',
+      'Rate limit reached for model `llama-3.3-70b-versatile` in organization `org_01hx5w3q2n8v9zyx7k6j5m4p3r` service tier `on_demand` on tokens per minute (TPM): Limit 6000.',
+      'Rate limit reached for model `llama-3.3-70b-versatile` in organization `[redacted]` service tier `on_demand` on tokens per minute (TPM): Limit 6000.',
+    ],
+    [
+      'Anthropic organization',
+      'This request would exceed the rate limit for your organization (3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b) of 50,000 input tokens per minute.',
+      'This request would exceed the rate limit for your organization ([redacted]) of 50,000 input tokens per minute.',
+    ],
+    [
+      'organization_id field',
+      'organization_id: 3F2A1B4C-5D6E-4F70-8A9B-0C1D2E3F4A5B is over its limit',
+      'organization_id: [redacted] is over its limit',
+    ],
+    [
+      'Anthropic workspace',
+      'Workspace wrkspc_01AbCdEfGhIjKlMnOpQr has reached its spend limit.',
+      'Workspace [redacted] has reached its spend limit.',
+    ],
+    [
+      'Bedrock ARN',
+      'The provided model identifier arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6 is invalid.',
+      'The provided model identifier arn:aws:bedrock:us-east-1:[redacted]:application-inference-profile/a1b2c3d4e5f6 is invalid.',
+    ],
+    [
+      'IAM principal',
+      'User: arn:aws:sts::123456789012:assumed-role/gateway-prod/i-0abc is not authorized to perform: bedrock:InvokeModel',
+      'User: arn:aws:sts::[redacted]:[redacted] is not authorized to perform: bedrock:InvokeModel',
+    ],
+    [
+      'AWS account named in prose',
+      'The account 123456789012 is not subscribed to this model; Account ID: 210987654321.',
+      'The account [redacted] is not subscribed to this model; Account ID: [redacted].',
+    ],
+    [
+      'Azure resource path',
+      'The resource /subscriptions/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b/resourceGroups/rg-prod/providers/Microsoft.CognitiveServices/accounts/acme-openai was not found.',
+      'The resource /subscriptions/[redacted]/resourceGroups/[redacted]/providers/Microsoft.CognitiveServices/accounts/[redacted] was not found.',
+    ],
+    [
+      'Azure subscription and resource host',
+      'Subscription 0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b: https://acme-prod-eastus.openai.azure.com/openai/deployments/gpt4o is over quota',
+      'Subscription [redacted]: https://[redacted].openai.azure.com/openai/deployments/gpt4o is over quota',
+    ],
+    [
+      'Google project',
+      "Quota exceeded for quota metric 'Generate Content API requests per minute' of service 'generativelanguage.googleapis.com' for consumer 'project_number:123456789012'.",
+      "Quota exceeded for quota metric 'Generate Content API requests per minute' of service 'generativelanguage.googleapis.com' for consumer 'project_number:[redacted]'.",
+    ],
+    [
+      'Vertex project',
+      'Publisher model projects/acme-prod-4711/locations/us-central1/publishers/google/models/gemini-x was not found',
+      'Publisher model projects/[redacted]/locations/us-central1/publishers/google/models/gemini-x was not found',
+    ],
+    [
+      'prose and foundation-model ARNs stay',
+      "This model's maximum context length is 8192 tokens (arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2). Visit https://platform.openai.com/account/rate-limits, org-wide limits apply.",
+      "This model's maximum context length is 8192 tokens (arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2). Visit https://platform.openai.com/account/rate-limits, org-wide limits apply.",
+    ],
+    [
+      'a UUID no account word names stays',
+      'tool_call_id 3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b has no result',
+      'tool_call_id 3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b has no result',
+    ],
+  ];
+  it.each(table)('%s', (_name, text, expected) => {
+    expect(scrubAccountIds(text)).toBe(expected);
   });
 });

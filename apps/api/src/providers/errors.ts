@@ -216,6 +216,61 @@ export function scrubSecrets(text: string, secret?: string | null): string {
   return out;
 }
 
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+/** Where an AWS ARN names the account it belongs to (`arn:aws:bedrock:us-east-1:123456789012:…`). */
+const ARN = /\barn:(aws[\w-]*):([\w-]+):([\w-]*):(\d{12}):([^\s"'`,;()[\]{}<>]*)/g;
+
+type Replacement = string | ((match: string, ...groups: string[]) => string);
+
+// The ids of the provider accounts behind the gateway (its operator's), as upstream messages name them. Ordered.
+const ACCOUNT_SHAPES: Array<[RegExp, Replacement]> = [
+  // OpenAI organization (org-…) and Groq's (org_…); OpenAI projects (proj_…) and users (user-…).
+  [/\borg[-_][A-Za-z0-9]{10,}\b/g, REDACTED],
+  [/\bproj_[A-Za-z0-9]{10,}\b/g, REDACTED],
+  [/\buser-[A-Za-z0-9]{16,}\b/g, REDACTED],
+  // Anthropic workspaces and API key ids.
+  [/\b(?:wrkspc|apikey)_[A-Za-z0-9]{10,}\b/g, REDACTED],
+  // A UUID an account word names ("your organization (…)", "subscription id: …", "tenant …"): Anthropic's organization,
+  // Azure's subscription and tenant.
+  [
+    new RegExp(
+      `\\b((?:organi[sz]ation|org|account|subscription|tenant|workspace|project|customer)s?(?:[_-]?ids?)?)\\b([^\\n.;]{0,32}?)\\b${UUID}\\b`,
+      'gi',
+    ),
+    `$1$2${REDACTED}`,
+  ],
+  // AWS: an ARN's account (and, for IAM / STS, the user or role it names).
+  [
+    ARN,
+    (_m, partition, service, region, _account, resource) =>
+      `arn:${partition}:${service}:${region}:${REDACTED}:${service === 'iam' || service === 'sts' ? REDACTED : resource}`,
+  ],
+  // A 12-digit AWS account id an account word names ("account 123456789012", "Account ID: 123456789012").
+  [/\b(accounts?(?:[\s_-]?id)?|owner(?:[\s_-]?id)?)\b([^\n.;\d]{0,16}?)\b\d{12}\b/gi, `$1$2${REDACTED}`],
+  // Azure resource paths (/subscriptions/…/resourceGroups/…/providers/Microsoft.X/accounts/…) and resource host names.
+  [/(\/(?:subscriptions|resourceGroups|accounts|workspaces)\/)[^/\s"'`?#,;)]+/gi, `$1${REDACTED}`],
+  [
+    /\b[A-Za-z0-9][A-Za-z0-9-]{0,62}\.((?:openai|cognitiveservices|services\.ai)\.azure\.com)\b/gi,
+    `${REDACTED}.$1`,
+  ],
+  // Google Cloud projects (`consumer 'project_number:123…'`, `projects/my-project/locations/…`).
+  [/\bproject_number:\d+/g, `project_number:${REDACTED}`],
+  [/\bprojects\/[^/\s"'`?#,;)]+/g, `projects/${REDACTED}`],
+];
+
+/**
+ * Remove the provider account identifiers an upstream message names (organization, project, workspace, AWS account,
+ * Azure subscription and resource, Google project) from text a caller of the gateway receives: those accounts are
+ * the operator's. The rest of the message stays as it is (clients match on "Rate limit reached for …"). Logs and the
+ * operators' own views (provider health) keep them: see {@link scrubSecrets} for what no one may see.
+ */
+export function scrubAccountIds(text: string): string {
+  let out = text;
+  for (const [re, r] of ACCOUNT_SHAPES) out = typeof r === 'string' ? out.replace(re, r) : out.replace(re, r);
+  return out;
+}
+
 /**
  * Map an upstream error response to the normalized error the routing classifier consumes. The message (and code)
  * are scrubbed of `secret` (the key used for the call) and anything key-shaped.

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { GatewayError } from '../lib/errors.js';
+import { scrubAccountIds } from '../providers/index.js';
 import type { UpstreamError } from '../providers/types.js';
 import type { PlannedAttempt } from '../router/types.js';
 
@@ -113,12 +114,13 @@ export function deadlineError(deadlineMs: number, attempts: number): GatewayErro
 
 /**
  * A failed attempt as the client sees it, in terms of the gateway's own codes. An error the upstream answered with
- * keeps the upstream's message as it is (clients match on it; it is scrubbed of keys) and the field it names
- * (`param`); which target failed goes in the answer's x-switchyard-provider / x-switchyard-model headers, as on an
- * answer. Messages the gateway writes itself (credentials, billing, an unknown model, a network failure) name the
- * target.
+ * keeps the upstream's message as it is (clients match on it; it is scrubbed of keys, and of the ids of the provider
+ * accounts behind the gateway, which are the operator's) and the field it names (`param`); which target failed goes
+ * in the answer's x-switchyard-provider / x-switchyard-model headers, as on an answer. Messages the gateway writes
+ * itself (credentials, billing, an unknown model, a network failure) name the target.
  */
-export function upstreamFailure(e: UpstreamError, attempt: PlannedAttempt): GatewayError {
+export function upstreamFailure(failed: UpstreamError, attempt: PlannedAttempt): GatewayError {
+  const e = forClient(failed);
   const where = `${attempt.provider.slug}/${attempt.model.modelId}`;
   const upstream = (status: number, code: string, message: string): GatewayError => ({
     kind: 'upstream',
@@ -176,4 +178,13 @@ export function upstreamFailure(e: UpstreamError, attempt: PlannedAttempt): Gate
     default:
       return upstream(502, 'upstream_error', e.message);
   }
+}
+
+/** An upstream's error with what it says (message, code, param) rid of the operator's provider account ids. */
+function forClient(e: UpstreamError): UpstreamError {
+  const message = scrubAccountIds(e.message);
+  const code = e.code === null ? null : scrubAccountIds(e.code);
+  const param = e.param === undefined ? undefined : scrubAccountIds(e.param);
+  if (message === e.message && code === e.code && param === e.param) return e;
+  return { ...e, message, code, ...(param !== undefined ? { param } : {}) };
 }

@@ -2,7 +2,13 @@
 // upstream that echoes the key it received (or any bearer token / key-shaped string) must not leak an org key.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANTHROPIC_UPSTREAM_KEY, UPSTREAM_KEY, createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import {
+  ANTHROPIC_UPSTREAM_KEY,
+  UPSTREAM_KEY,
+  createProxyEnv,
+  resetProxyEnv,
+  type ProxyEnv,
+} from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 const logs: string[] = [];
@@ -103,6 +109,113 @@ describe('upstream error text is scrubbed', () => {
       type: 'error',
       error: { message: expect.stringContaining('[redacted]') },
     });
+  });
+
+  it("an OpenAI 429 naming the operator's organization or project reaches an OpenAI-format client without it", async () => {
+    const cases = [
+      [
+        'Rate limit reached for gpt-4o in organization org-AbCdEf123456GhIjKl7890 on tokens per min (TPM): Limit 30000, Used 29500, Requested 1200. Please try again in 2.4s. Visit https://platform.openai.com/account/rate-limits to learn more.',
+        'AbCdEf123456GhIjKl7890',
+        'Rate limit reached for gpt-4o in organization ',
+      ],
+      [
+        'Rate limit reached for gpt-4o in project proj_Zy9XwVu8TsRq7PoN on requests per min (RPM): Limit 500, Used 500, Requested 1.',
+        'Zy9XwVu8TsRq7PoN',
+        'Rate limit reached for gpt-4o in project ',
+      ],
+    ];
+    for (const [message, id, kept] of cases) {
+      // The 429 cools the target down: each case on a clean slate, every attempt answered with the same 429.
+      await resetProxyEnv(env);
+      env.up.script(
+        Array.from({ length: 4 }, () => ({
+          status: 429,
+          body: { error: { message, type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+        })),
+      );
+      const res = await chat({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] });
+      expect(res.status).toBe(429);
+      const m = (JSON.parse(res.text) as { error: { message: string } }).error.message;
+      expect(m).toContain(kept);
+      expect(m).toContain('Limit ');
+      expect(res.text).not.toContain(id);
+    }
+  });
+
+  it("an Anthropic 429 naming the operator's organization reaches an Anthropic-format client without it", async () => {
+    await resetProxyEnv(env);
+    const org = '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+    env.up.script({
+      status: 429,
+      body: {
+        type: 'error',
+        error: {
+          type: 'rate_limit_error',
+          message: `This request would exceed the rate limit for your organization (${org}) of 50,000 input tokens per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits.`,
+        },
+      },
+    });
+    const res = await chat(
+      { model: 'up-anthropic/claude-test', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+      '/v1/messages',
+    );
+    expect(res.status).toBe(429);
+    const body = JSON.parse(res.text) as { type: string; error: { type: string; message: string } };
+    expect(body.error.type).toBe('rate_limit_error');
+    expect(body.error.message).toMatch(
+      /^This request would exceed the rate limit for your organization \(.+\) of 50,000 input tokens per minute\./,
+    );
+    expect(res.text).not.toContain(org);
+    expect(res.text).not.toContain(org.slice(0, 8));
+  });
+
+  it('an error event after the first byte carries no organization id (Anthropic stream to an Anthropic client)', async () => {
+    await resetProxyEnv(env);
+    const org = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
+    const ev = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    const sse =
+      ev('message_start', {
+        type: 'message_start',
+        message: {
+          id: 'msg_1',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-test',
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: 5, output_tokens: 1 },
+        },
+      }) +
+      ev('content_block_start', {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'text', text: '' },
+      }) +
+      ev('content_block_delta', {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text: 'Partial' },
+      });
+    const error = ev('error', {
+      type: 'error',
+      error: { type: 'overloaded_error', message: `Overloaded for organization ${org}; try again later.` },
+    });
+    // The answer's first bytes and the error come in separate reads: the client has the text before the error.
+    env.up.script({ path: '/messages', events: [sse, error], chunkDelayMs: 50 });
+    const res = await chat(
+      {
+        model: 'up-anthropic/claude-test',
+        max_tokens: 10,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      },
+      '/v1/messages',
+    );
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Partial');
+    expect(res.text).toContain('event: error');
+    expect(res.text).toContain('Overloaded for organization');
+    expect(res.text).not.toContain(org);
   });
 
   it('no key in any log line, usage row or error report either', async () => {

@@ -1,3 +1,4 @@
+import { scrubAccountIds } from '../providers/index.js';
 import type { PreparedCall, StreamTranslator, UpstreamError } from '../providers/types.js';
 import { answerHeaders } from './answer-headers.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
@@ -149,7 +150,7 @@ function streamCut(
     s.t.end() +
     s.t.errorEvent(
       error.kind === 'timeout' ? 'upstream_timeout' : 'stream_interrupted',
-      `The upstream stream was interrupted: ${error.message}`,
+      `The upstream stream was interrupted: ${scrubAccountIds(error.message)}`,
     );
   if (!x.res.destroyed) x.res.end(tail);
   s.capture?.add(tail);
@@ -187,16 +188,21 @@ function streamEnd(
     startAnswer(x, run, call, s, false);
   }
   const faulted = t.fault !== null || !t.finished;
-  // An error the upstream sent reaches the client as the upstream's own (its type and scrubbed message).
+  // An error the upstream sent reaches the client as the upstream's own (its type and message, scrubbed of keys and
+  // of the operator's provider account ids).
   const upstream = t.fault?.error;
   const closing = !faulted
     ? tail
     : upstream
-      ? tail + t.errorEvent(upstream.code ?? 'stream_interrupted', upstream.message)
+      ? tail +
+        t.errorEvent(
+          scrubAccountIds(upstream.code ?? 'stream_interrupted'),
+          scrubAccountIds(upstream.message),
+        )
       : tail +
         t.errorEvent(
           'stream_interrupted',
-          `The upstream stream ended before it finished: ${t.fault?.message ?? 'truncated'}`,
+          `The upstream stream ended before it finished: ${scrubAccountIds(t.fault?.message ?? 'truncated')}`,
         );
   if (!x.res.destroyed) x.res.end(closing);
   s.capture?.add(closing);
