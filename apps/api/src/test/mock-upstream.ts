@@ -10,7 +10,7 @@
  * - Azure: `POST /openai/deployments/{d}/chat/completions?api-version=...` (and `/embeddings`);
  *   400 without `api-version`
  * - Bedrock: `POST /model/{id}/converse` and `/converse-stream` (AWS event-stream frames), `GET /foundation-models`; 403 unless the request has an
- *   `Authorization: AWS4-HMAC-SHA256 ...` header
+ *   `Authorization: AWS4-HMAC-SHA256 ...` header; 400 ValidationException for tool blocks without a toolConfig
  * - Ollama: `GET /api/tags`
  *
  * The answer text is `Hello from upstream` (three stream deltas); when the request offers tools and
@@ -273,6 +273,12 @@ export async function startMockUpstream(): Promise<MockUpstream> {
 
     if (path.startsWith('/openai/deployments/') && !u.searchParams.get('api-version'))
       return json(400, { error: { code: 'BadRequest', message: 'api-version query parameter is required' } });
+    // Converse validates the request before answering: tool blocks need a toolConfig.
+    if (path.startsWith('/model/') && /\/converse(-stream)?$/.test(path) && converseInvalid(b)) {
+      res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'ValidationException' });
+      res.end(JSON.stringify({ message: converseInvalid(b) }));
+      return;
+    }
     if (path.startsWith('/model/') && path.endsWith('/converse-stream')) {
       if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 '))
         return json(403, { message: 'Missing Authentication Token' });
@@ -625,6 +631,20 @@ function geminiEvents(ctx: Ctx): string[] {
       responseId: 'gem1',
     });
   });
+}
+
+/** What Converse refuses in a request body (its ValidationException message), or null. */
+function converseInvalid(body: Obj): string | null {
+  const msgs = Array.isArray(body.messages) ? (body.messages as Obj[]) : [];
+  const toolBlocks = msgs.some(
+    (m) => Array.isArray(m.content) && (m.content as Obj[]).some((c) => 'toolUse' in c || 'toolResult' in c),
+  );
+  if (toolBlocks && !body.toolConfig)
+    return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
+  const tools = (body.toolConfig as Obj | undefined)?.tools;
+  if (body.toolConfig && (!Array.isArray(tools) || tools.length === 0))
+    return "1 validation error detected: Value at 'toolConfig.tools' failed to satisfy constraint: Member must have length greater than or equal to 1";
+  return null;
 }
 
 function converse(ctx: Ctx) {

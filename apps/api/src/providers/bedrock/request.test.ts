@@ -76,3 +76,33 @@ describe('Converse request: tool_choice "none"', () => {
     expect(out.toolConfig).toBeUndefined();
   });
 });
+
+describe('Converse request: tool history and no tools in this turn', () => {
+  // Converse requires a toolConfig whenever the messages hold toolUse / toolResult blocks.
+  it('an empty tools list: the tools the history called, taking any input', () => {
+    const out = openaiChatToConverseRequest(withToolHistory({ tools: [] }));
+    expect(out.toolConfig).toEqual({
+      tools: [
+        {
+          toolSpec: {
+            name: 'get_weather',
+            description: 'Not available in this turn.',
+            inputSchema: { json: { type: 'object', properties: {} } },
+          },
+        },
+      ],
+    });
+  });
+
+  it('tool results whose calls are not in the history: a placeholder tool keeps the toolConfig valid', () => {
+    const out = openaiChatToConverseRequest({
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'Go on.' },
+        { role: 'tool', tool_call_id: 'call_9', content: 'done' },
+      ],
+    });
+    const tools = (out.toolConfig as { tools: Array<{ toolSpec: Obj }> }).tools;
+    expect(tools.map((t) => t.toolSpec.name)).toEqual(['unavailable_tool']);
+  });
+});

@@ -72,17 +72,16 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
   // toolResult content blocks"). Then the tools go with no tool choice (the model's default, auto): the request is
   // answered, and the model, shown the conversation, decides whether to call one.
   const toolHistory = messages.some((m) => m.content.some((b) => 'toolUse' in b || 'toolResult' in b));
-  if (req.tools?.length && (req.tool_choice !== 'none' || toolHistory)) {
+  const offered = (req.tools ?? []).filter((t) => t.function);
+  if (offered.length && (req.tool_choice !== 'none' || toolHistory)) {
     const toolConfig: Obj = {
-      tools: req.tools
-        .filter((t) => t.function)
-        .map((t) => ({
-          toolSpec: {
-            name: t.function.name,
-            ...(t.function.description ? { description: t.function.description } : {}),
-            inputSchema: { json: t.function.parameters ?? { type: 'object', properties: {} } },
-          },
-        })),
+      tools: offered.map((t) => ({
+        toolSpec: {
+          name: t.function.name,
+          ...(t.function.description ? { description: t.function.description } : {}),
+          inputSchema: { json: t.function.parameters ?? { type: 'object', properties: {} } },
+        },
+      })),
     };
     const tc = req.tool_choice;
     if (tc === 'auto') toolConfig.toolChoice = { auto: {} };
@@ -90,6 +89,30 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
     else if (tc && typeof tc === 'object' && tc.function)
       toolConfig.toolChoice = { tool: { name: tc.function.name } };
     out.toolConfig = toolConfig;
+  } else if (toolHistory) {
+    // Tool calls and results in the conversation but no tools in this turn (a summary, a turn that must not call
+    // anything): Converse still requires a toolConfig. The tools the history called go in it, each with a schema
+    // that takes any input and a description saying it is not available now, with no tool choice.
+    out.toolConfig = { tools: historyTools(messages) };
   }
   return out;
+}
+
+/** The tools a conversation's tool calls name (in order, once each), as Converse tool specs for a turn without tools. */
+function historyTools(messages: Array<{ content: Obj[] }>): Obj[] {
+  const names = new Set<string>();
+  for (const m of messages)
+    for (const b of m.content) {
+      const name = (b.toolUse as Obj | undefined)?.name;
+      if (typeof name === 'string' && name) names.add(name);
+    }
+  // Tool results alone (their calls cut from the history) name no tool: one placeholder makes the toolConfig valid.
+  if (names.size === 0) names.add('unavailable_tool');
+  return [...names].map((name) => ({
+    toolSpec: {
+      name,
+      description: 'Not available in this turn.',
+      inputSchema: { json: { type: 'object', properties: {} } },
+    },
+  }));
 }
