@@ -317,6 +317,53 @@ describe('scale-out: two instances on one database and one Redis', () => {
     expect(a.up.requests.length - before).toBe(5);
   });
 
+  it("a provider's failures on both instances add up: its circuit opens at the threshold between them", async () => {
+    const model = a.t.app.routing.config.models.find(
+      (m) => m.providerId === a.ids.openai && m.modelId === 'big-test',
+    )!;
+    const target = modelTarget(a.ids.openai, model.id);
+    const rules = (
+      await a.t.http.get('/api/v1/llm/routing/rules').set('authorization', `Bearer ${adminToken}`)
+    ).body as Record<string, unknown>;
+    const setRules = async (threshold: number, maxRetries: number) => {
+      const res = await admin('put', '/llm/routing/rules', {
+        strategy: rules.strategy,
+        maxRetries,
+        circuitFailureThreshold: threshold,
+        circuitOpenMs: 60_000,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      await eventually(
+        () => expect(b.app.routing.routingConfig.circuit.failureThreshold).toBe(threshold),
+        1000,
+      );
+    };
+    try {
+      await setRules(4, 0);
+      // big-test is served by up-openai only: each failed call is one failure of its circuit. Two calls on each
+      // instance at once, so neither instance's view holds the other's failures when it counts its own.
+      a.up.script(Array.from({ length: 4 }, () => ({ status: 500, path: '/chat/completions' })));
+      const before = a.up.requests.length;
+      const failed = await Promise.all(
+        [a.url, b.url, a.url, b.url].map((u) => chat(u, MASTER_KEY, 'up-openai/big-test')),
+      );
+      expect(failed.map((r) => r.status >= 500)).toEqual([true, true, true, true]);
+      expect(a.up.requests.length - before).toBe(4);
+      await eventually(() => {
+        for (const s of [a.t.app.routing.store, b.app.routing.store])
+          expect(s.view().circuit(target)).toMatchObject({ phase: 'open', failures: 4 });
+      }, 1000);
+      // Open on both: neither sends the next calls to up-openai.
+      for (const u of [a.url, b.url])
+        expect((await chat(u, MASTER_KEY, 'up-openai/big-test')).status).not.toBe(200);
+      expect(a.up.requests.length - before).toBe(4);
+    } finally {
+      await setRules(Number(rules.circuitFailureThreshold), Number(rules.maxRetries));
+      expect((await admin('post', `/llm/providers/${a.ids.openai}/reset`, {})).status).toBe(200);
+      a.up.reset();
+    }
+  });
+
   it('an alias created on A through the admin API routes on B within a second', async () => {
     expect((await chat(b.url, MASTER_KEY, 'team-chat')).status).toBe(404);
     const res = await admin('post', '/llm/routing/aliases', {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
   LIMIT_EPSILON,
+  appendCircuitChange,
   checkItems,
+  type CircuitChange,
   type CircuitState,
   type SettlementDelta,
   type StateEvent,
@@ -31,7 +33,10 @@ import {
  *   instance's own admissions and events. Engine filters may therefore act on state up to one sync interval
  *   old; admission never does.
  * - Engine events (`apply`) are applied to the mirror at once and written to Redis coalesced, once per tick
- *   (cooldowns merge by maximum; circuits, latency, cursors and weights: last writer wins).
+ *   (cooldowns merge by maximum; latency, cursors and weights: last writer wins). A circuit event says what
+ *   happened (failures, a success, a probe: core's CircuitChange) and is merged into the shared circuit by the
+ *   write (core's rule, `circuitApply`), so outcomes seen on different instances add up; a write whose answer
+ *   never came is made again under its id (see below), so a change counts once.
  * - In-flight counts are per instance: each sync writes this instance's map under a key that expires after a
  *   few sync intervals, so a crashed instance's in-flight requests stop counting by themselves.
  *
@@ -88,6 +93,23 @@ const OPS_TTL_MS = STATE_TTL_MS;
  * counted twice, never lost).
  */
 const CLOCK_SKEW_MS = 2_000;
+
+/** An event waiting to be written: for a circuit, its changes since the last write (see `appendCircuitChange`). */
+type QueuedEvent =
+  Exclude<StateEvent, { type: 'circuit' }> | { type: 'circuit'; target: string; changes: CircuitChange[] };
+
+/** One circuit's changes in an event write whose answer never came: made again under the write's id. */
+interface CircuitChanges {
+  target: string;
+  changes: CircuitChange[];
+}
+
+/** An event's place in the queue and the mirror: one per cooldown, circuit, latency target, cursor or weights. */
+function eventId(e: StateEvent | QueuedEvent): string {
+  return e.type === 'cursor' || e.type === 'weights'
+    ? `${e.type}\u0000${e.alias}`
+    : `${e.type}\u0000${e.target}`;
+}
 
 /** One counter's share of a write kept until Redis confirms it. */
 interface PendingItem {
@@ -201,14 +223,58 @@ end
 return out
 `;
 
-// KEYS: cooldowns, circuits, latency, cursors, weights. ARGV: state ttl, then (type, target, value) triples.
-const APPLY = `
-for i = 2, #ARGV, 3 do
+// Core's circuitApply (engine/circuit.ts), run on the shared circuit: `raw` its state (JSON) or nil, `c` the change.
+// Answers the new state (JSON), or nil when there is nothing to write.
+const CIRCUIT_APPLY = `
+local function circuitApply(raw, c)
+  local cur = nil
+  if raw then
+    local ok, v = pcall(cjson.decode, raw)
+    if ok and type(v) == 'table' then cur = v end
+  end
+  local phase = cur and cur.phase or 'closed'
+  if phase ~= 'open' and phase ~= 'half-open' then phase = 'closed' end
+  local failures = cur and tonumber(cur.failures) or 0
+  local openedAt = cur and tonumber(cur.openedAt) or 0
+  if c.kind == 'success' then
+    phase, failures, openedAt = 'closed', 0, 0
+  elseif c.kind == 'failure' then
+    failures = failures + tonumber(c.failures)
+    if phase ~= 'closed' then
+      phase, openedAt = 'open', math.max(openedAt, tonumber(c.at))
+    elseif failures >= tonumber(c.threshold) then
+      phase, openedAt = 'open', tonumber(c.at)
+    else
+      openedAt = 0
+    end
+  elseif c.kind == 'probe' and cur and phase ~= 'closed' then
+    phase, openedAt = 'half-open', math.max(openedAt, tonumber(c.at))
+  else
+    return nil
+  end
+  return string.format('{"phase":"%s","failures":%.17g,"openedAt":%.17g}', phase, failures, openedAt)
+end
+`;
+
+// KEYS: cooldowns, circuits, latency, cursors, weights, this run's set of applied write ids. ARGV: state ttl, the
+// write's id ('' for a write that is safe to make twice: no circuit change), the lowest id this instance may still
+// make again and the set's ttl (as for counter writes), then (type, target, value) triples; a circuit's value is
+// one change (JSON), applied in order. A write whose id is in the set already ran: nothing is done (0).
+const APPLY = `${CIRCUIT_APPLY}
+if ARGV[2] ~= '' then
+  if redis.call('ZSCORE', KEYS[6], ARGV[2]) then return 0 end
+  redis.call('ZADD', KEYS[6], ARGV[2], ARGV[2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[3])
+  redis.call('PEXPIRE', KEYS[6], ARGV[4])
+end
+for i = 5, #ARGV, 3 do
   local t, target, v = ARGV[i], ARGV[i+1], ARGV[i+2]
   if t == 'cooldown' then
     local cur = tonumber(redis.call('HGET', KEYS[1], target) or '0') or 0
     if tonumber(v) > cur then redis.call('HSET', KEYS[1], target, v) end
-  elseif t == 'circuit' then redis.call('HSET', KEYS[2], target, v)
+  elseif t == 'circuit' then
+    local state = circuitApply(redis.call('HGET', KEYS[2], target) or nil, cjson.decode(v))
+    if state then redis.call('HSET', KEYS[2], target, state) end
   elseif t == 'latency' then redis.call('HSET', KEYS[3], target, v)
   elseif t == 'cursor' then redis.call('HSET', KEYS[4], target, v)
   elseif t == 'weights' then redis.call('HSET', KEYS[5], target, v)
@@ -324,7 +390,9 @@ export class RedisStateStore implements StateStore {
   readonly #writing = new Map<string, number>();
 
   // Writes not yet in Redis.
-  readonly #queued = new Map<string, StateEvent>();
+  readonly #queued = new Map<string, QueuedEvent>();
+  /** Circuit changes of event writes whose answer never came (Redis may have made them), by write id. */
+  readonly #circuitRetries = new Map<number, CircuitChanges[]>();
   #flushScheduled = false;
   /** Counted locally while Redis was unreachable (never sent); written back on recovery unless their window ended. */
   readonly #pendingDeltas = new Map<string, { delta: number; expiresAt: number; ifPresent: boolean }>();
@@ -501,7 +569,11 @@ export class RedisStateStore implements StateStore {
       try {
         let flushed = 0;
         // Local admissions may keep arriving while we flush: loop until nothing is left.
-        for (let round = 0; round < 10 && (this.#hasPendingCounts() || this.#queued.size > 0); round++) {
+        for (
+          let round = 0;
+          round < 10 && (this.#hasPendingCounts() || this.#queued.size > 0 || this.#circuitRetries.size > 0);
+          round++
+        ) {
           flushed += this.#heldKeys().size;
           await this.#flushDeltas();
           await this.#flushEvents(true);
@@ -814,16 +886,20 @@ export class RedisStateStore implements StateStore {
 
   apply(events: StateEvent[]): void {
     for (const e of events) {
-      const id =
-        e.type === 'cursor' || e.type === 'weights'
-          ? `${e.type}\u0000${e.alias}`
-          : `${e.type}\u0000${e.target}`;
+      const id = eventId(e);
       this.#applyLocal(e);
       this.#touched.set(id, ++this.#seq);
       const q = this.#queued.get(id);
-      if (q && q.type === 'cooldown' && e.type === 'cooldown')
+      if (!q && this.#queued.size >= MAX_PENDING_EVENTS) continue;
+      if (q?.type === 'cooldown' && e.type === 'cooldown')
         this.#queued.set(id, { ...e, until: Math.max(q.until, e.until) });
-      else if (this.#queued.size < MAX_PENDING_EVENTS || q) this.#queued.set(id, e);
+      else if (e.type === 'circuit')
+        this.#queued.set(id, {
+          type: 'circuit',
+          target: e.target,
+          changes: appendCircuitChange(q?.type === 'circuit' ? q.changes : [], e.change),
+        });
+      else this.#queued.set(id, e);
     }
     if (!this.#flushScheduled && this.#queued.size > 0) {
       this.#flushScheduled = true;
@@ -847,14 +923,35 @@ export class RedisStateStore implements StateStore {
     );
   }
 
-  /** Write queued events; while Redis is down they stay queued (coalesced) for the recovery. */
+  /**
+   * Write queued events; while Redis is down they stay queued (coalesced) for the recovery. Circuit changes whose
+   * write got no answer are made again first, each write under its id (Redis skips one it already made).
+   */
   async #flushEvents(duringRecovery: boolean): Promise<void> {
-    if ((!this.#healthy && !duringRecovery) || this.#queued.size === 0) return;
+    if (!this.#healthy && !duringRecovery) return;
+    for (const [opId, circuits] of [...this.#circuitRetries]) {
+      if (!this.#circuitRetries.delete(opId)) continue; // another flush took it
+      const batch: QueuedEvent[] = circuits.map((c) => ({ type: 'circuit', ...c }));
+      await this.#writeEvents(batch, opId, duringRecovery);
+    }
+    if (this.#queued.size === 0) return;
     const batch = [...this.#queued.values()];
-    const ids = [...this.#queued.keys()];
     this.#queued.clear();
+    await this.#writeEvents(
+      batch,
+      batch.some((e) => e.type === 'circuit') ? this.#beginOp() : undefined,
+      duringRecovery,
+    );
+  }
+
+  /** One event write (`opId`: its id when it holds circuit changes, which must not be made twice). */
+  async #writeEvents(batch: QueuedEvent[], opId: number | undefined, duringRecovery: boolean): Promise<void> {
+    const ids = batch.map(eventId);
     for (const id of ids) this.#writing.set(id, (this.#writing.get(id) ?? 0) + 1);
-    const args: (string | number)[] = [STATE_TTL_MS];
+    const args: (string | number)[] = [
+      STATE_TTL_MS,
+      ...(opId === undefined ? ['', 0, OPS_TTL_MS] : this.#opArgs(opId)),
+    ];
     for (const e of batch) {
       switch (e.type) {
         case 'cursor':
@@ -867,7 +964,7 @@ export class RedisStateStore implements StateStore {
           args.push('cooldown', e.target, String(e.until));
           break;
         case 'circuit':
-          args.push('circuit', e.target, JSON.stringify(e.state));
+          for (const c of e.changes) args.push('circuit', e.target, JSON.stringify(c));
           break;
         case 'latency':
           args.push('latency', e.target, String(e.value));
@@ -875,23 +972,35 @@ export class RedisStateStore implements StateStore {
       }
     }
     try {
-      await this.#scripts.apply.run(this.redis, this.#stateKeys(), args);
+      await this.#scripts.apply.run(this.redis, [...this.#stateKeys(), this.#opsKey], args);
+      if (opId !== undefined) this.#settle(opId);
       // Written: a sync sent from now on reads them back; one sent before may not have, so they count as fresh
       // for it (unless a reset cleared them meanwhile).
       for (const id of ids) if (this.#doneWriting(id)) this.#touched.set(id, ++this.#seq);
     } catch (err) {
-      for (const id of ids) this.#doneWriting(id);
-      // Put them back unless something newer was queued meanwhile.
-      for (const e of batch) {
-        const id =
-          e.type === 'cursor' || e.type === 'weights'
-            ? `${e.type}\u0000${e.alias}`
-            : `${e.type}\u0000${e.target}`;
-        if (!this.#queued.has(id)) this.#queued.set(id, e);
+      const live = ids.map((id) => this.#doneWriting(id));
+      // Redis may have made the circuit changes all the same: they are made again under this write's id, never
+      // twice (unless a reset forgot them meanwhile). The rest is put back unless something newer was queued.
+      const circuits: CircuitChanges[] = [];
+      batch.forEach((e, i) => {
+        if (e.type === 'circuit') {
+          if (live[i]) circuits.push({ target: e.target, changes: e.changes });
+        } else if (!this.#queued.has(ids[i]!)) this.#queued.set(ids[i]!, e);
+      });
+      if (opId !== undefined) {
+        if (circuits.length > 0) this.#circuitRetries.set(opId, circuits);
+        else this.#settle(opId);
       }
       if (!duringRecovery) this.#down(err as Error);
       throw err;
     }
+  }
+
+  /** Circuit targets with changes Redis may not have made yet (their write got no answer). */
+  #retrying(target: string): boolean {
+    for (const circuits of this.#circuitRetries.values())
+      if (circuits.some((c) => c.target === target)) return true;
+    return false;
   }
 
   /** One write of `id` ended; false when a reset forgot it meanwhile. */
@@ -917,6 +1026,18 @@ export class RedisStateStore implements StateStore {
         this.#queued.delete(`${type}\u0000${t}`);
         this.#touched.delete(`${type}\u0000${t}`);
         this.#writing.delete(`${type}\u0000${t}`);
+      }
+    }
+    if (targets.length > 0) {
+      // Circuit changes made before the reset are not made again onto the circuits it cleared.
+      const reset = new Set(targets);
+      for (const [opId, circuits] of [...this.#circuitRetries]) {
+        const left = circuits.filter((c) => !reset.has(c.target));
+        if (left.length > 0) this.#circuitRetries.set(opId, left);
+        else {
+          this.#circuitRetries.delete(opId);
+          this.#settle(opId);
+        }
       }
     }
     for (const k of counters) {
@@ -967,7 +1088,8 @@ export class RedisStateStore implements StateStore {
     try {
       // Local counts taken while the recovery was finishing, and events whose write failed.
       if (this.#hasPendingCounts()) await this.#flushDeltas();
-      if (this.#queued.size > 0 && !this.#flushScheduled) await this.#flushEvents(false);
+      if ((this.#queued.size > 0 || this.#circuitRetries.size > 0) && !this.#flushScheduled)
+        await this.#flushEvents(false);
       await this.#sync();
     } catch (err) {
       this.#down(err as Error);
@@ -1017,7 +1139,8 @@ export class RedisStateStore implements StateStore {
         if (
           fresh(type, id) ||
           this.#queued.has(`${type}\u0000${id}`) ||
-          this.#writing.has(`${type}\u0000${id}`)
+          this.#writing.has(`${type}\u0000${id}`) ||
+          (type === 'circuit' && this.#retrying(id))
         )
           next.set(id, v);
       return next;

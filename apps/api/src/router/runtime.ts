@@ -668,7 +668,7 @@ export class RoutingRuntime implements Router {
     );
     const view = this.deps.store.view();
     const now = this.deps.now();
-    const events = eventsAfterFailure(a, c, view, now, cfg.circuit);
+    const events = eventsAfterFailure(a, c, now, cfg.circuit);
     if (events.length > 0) {
       const before = view.circuit(modelTarget(a.providerId, a.modelRegistryId))?.phase ?? 'closed';
       this.deps.store.apply(events);
@@ -781,7 +781,7 @@ export class RoutingRuntime implements Router {
     const a = r.attempt.engine;
     const view = this.deps.store.view();
     const before = view.circuit(modelTarget(a.providerId, a.modelRegistryId))?.phase ?? 'closed';
-    this.deps.store.apply(eventsAfterSuccess(a, r, view, this.deps.now(), this.#core.circuit));
+    this.deps.store.apply(eventsAfterSuccess(a, r, view));
     if (before !== 'closed') this.#circuitChanged(r.attempt, before);
   }
 

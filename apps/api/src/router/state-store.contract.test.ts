@@ -2,7 +2,16 @@
 // a fresh key prefix per test). Then what only a shared store does: several instances on one Redis see each
 // other's state, admit exactly up to a limit between them, and fail open while Redis is unreachable.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CircuitState } from '@switchyard/core';
+import {
+  classify,
+  eventsAfterFailure,
+  eventsAfterSuccess,
+  mulberry32,
+  probeEvents,
+  type CircuitChange,
+  type CircuitState,
+  type StateEvent,
+} from '@switchyard/core';
 import { createLogger } from '../lib/logger.js';
 import { REDIS_TEST_URL, dropPrefix, eventually, startRedisProxy, testPrefix } from '../test/redis.js';
 import { RedisStateStore, type RedisStateStoreOptions } from './redis-state-store.js';
@@ -38,6 +47,12 @@ const factories: { name: string; make: () => Promise<StateStore> }[] = [
 ];
 
 const item = (key: string, amount: number, limit: number, ttlMs = 60_000) => ({ key, amount, limit, ttlMs });
+/** Five failures at `at` of a circuit whose threshold is five: it is open since `at`. */
+const opened = (target: string, at: number): StateEvent => ({
+  type: 'circuit',
+  target,
+  change: { kind: 'failure', failures: 5, at, threshold: 5 },
+});
 
 describe.each(factories)('StateStore contract: $name', ({ make }) => {
   it('clear forgets cooldowns, circuits and counters of the named targets only (an admin reset)', async () => {
@@ -47,7 +62,7 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
     s.apply([
       { type: 'cooldown', target: 'p1', until },
       { type: 'cooldown', target: 'p2', until },
-      { type: 'circuit', target: 'p1|m', state: open },
+      opened('p1|m', open.openedAt),
     ]);
     await s.consume([item('bucket:p1', 3, 10), item('bucket:p2', 2, 10)]);
     await s.clear(['p1', 'p1|m'], ['bucket:p1']);
@@ -153,7 +168,7 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
     s.apply([
       { type: 'cooldown', target: 'p1', until: Date.now() + 60_000 },
       { type: 'cooldown', target: 'p1', until: Date.now() + 1000 },
-      { type: 'circuit', target: 'p1|m1', state: open },
+      opened('p1|m1', open.openedAt),
       { type: 'latency', target: 'p1|m1', value: 123.5 },
       { type: 'cursor', alias: 'chat', value: 7 },
       { type: 'weights', alias: 'chat', value: { 'a/x': 2, 'b/y': -2 } },
@@ -221,7 +236,7 @@ describe('RedisStateStore: several instances on one Redis', () => {
     a!.apply([
       { type: 'cooldown', target: 'prov', until },
       { type: 'cooldown', target: 'expired', until: Date.now() - 1 },
-      { type: 'circuit', target: 'prov|m', state: circuit },
+      opened('prov|m', circuit.openedAt),
       { type: 'latency', target: 'prov|m', value: 250 },
       { type: 'cursor', alias: 'chat', value: 3 },
       { type: 'weights', alias: 'chat', value: { x: 1 } },
@@ -248,10 +263,7 @@ describe('RedisStateStore: several instances on one Redis', () => {
     const [a, b] = await shared(2);
     const until = Date.now() + 60_000;
     const circuit: CircuitState = { phase: 'open', failures: 5, openedAt: 42 };
-    a!.apply([
-      { type: 'cooldown', target: 'prov', until },
-      { type: 'circuit', target: 'prov|m', state: circuit },
-    ]);
+    a!.apply([{ type: 'cooldown', target: 'prov', until }, opened('prov|m', circuit.openedAt)]);
     // b's own cooldown of another target, reset on a too.
     b!.apply([{ type: 'cooldown', target: 'endpoint:prov|https://eu', until }]);
     await eventually(() => {
@@ -274,10 +286,7 @@ describe('RedisStateStore: several instances on one Redis', () => {
     const [a] = await shared(1, { syncIntervalMs: 60_000 });
     const until = Date.now() + 60_000;
     const circuit: CircuitState = { phase: 'open', failures: 5, openedAt: 42 };
-    a!.apply([
-      { type: 'cooldown', target: 'prov', until },
-      { type: 'circuit', target: 'prov|m', state: circuit },
-    ]);
+    a!.apply([{ type: 'cooldown', target: 'prov', until }, opened('prov|m', circuit.openedAt)]);
     // The write is scheduled for later in this turn of the event loop; this read goes to Redis first.
     await a!.sync();
     expect(a!.view().cooldownUntil('prov')).toBe(until);
@@ -285,6 +294,104 @@ describe('RedisStateStore: several instances on one Redis', () => {
     await a!.sync();
     expect(a!.view().cooldownUntil('prov')).toBe(until);
     expect(a!.view().circuit('prov|m')).toEqual(circuit);
+  });
+
+  // Each instance derives a circuit event from its own view, which lags the others' by up to a sync: what
+  // happened (a failure, a success, a probe) must add up in the shared state, not overwrite it.
+  describe('one circuit, outcomes on several instances', () => {
+    const settings = { failureThreshold: 5, openMs: 30_000 };
+    const attempt = { providerId: 'prov', modelRegistryId: 'm', key: { id: 'k' } };
+    const target = 'prov|m';
+    const failure = classify(
+      { status: 503, kind: 'overloaded', retryAfterMs: null, afterFirstByte: false },
+      { retries: 2, maxRetries: 2, policyFallback: false, rng: mulberry32(1) },
+    );
+    const fail = (s: StateStore, now = Date.now()) =>
+      s.apply(eventsAfterFailure(attempt, failure, now, settings));
+    const succeed = (s: StateStore) => s.apply(eventsAfterSuccess(attempt, { latencyMs: 10 }, s.view()));
+    /** Let queued events reach Redis (they are written once per tick). */
+    const written = () => new Promise((r) => setTimeout(r, 30));
+
+    it('failures add up: 3 on each of two instances open a circuit whose threshold is 5', async () => {
+      const [a, b] = await shared(2, { syncIntervalMs: 60_000 });
+      for (let i = 0; i < 3; i++) {
+        fail(a!);
+        fail(b!);
+        await written();
+      }
+      await a!.sync();
+      await b!.sync();
+      for (const s of [a!, b!])
+        expect(s.view().circuit(target)).toMatchObject({ phase: 'open', failures: 6 });
+    });
+
+    it('a success on one instance ends the run of failures another instance counted before it', async () => {
+      const [a, b] = await shared(2, { syncIntervalMs: 60_000 });
+      for (let i = 0; i < 4; i++) fail(a!);
+      await written();
+      await b!.sync();
+      succeed(b!); // b saw a's 4 failures: its success closes the circuit
+      await written();
+      fail(a!); // a has not seen the success: one failure after it, not the fifth in a row
+      await written();
+      await a!.sync();
+      await b!.sync();
+      for (const s of [a!, b!])
+        expect(s.view().circuit(target)).toEqual({ phase: 'closed', failures: 1, openedAt: 0 });
+    });
+
+    it('a probe marked after another instance closed the circuit does not reopen it', async () => {
+      const [a, b] = await shared(2, { syncIntervalMs: 60_000 });
+      const t0 = Date.now() - 60_000;
+      for (let i = 0; i < 5; i++) fail(a!, t0);
+      await written();
+      await b!.sync();
+      expect(b!.view().circuit(target)).toMatchObject({ phase: 'open' });
+      succeed(a!); // a's probe answered: closed
+      await written();
+      b!.apply(probeEvents({ ...attempt, probe: true }, b!.view(), Date.now())); // b still sees it open
+      await written();
+      await a!.sync();
+      await b!.sync();
+      for (const s of [a!, b!]) expect(s.view().circuit(target)?.phase ?? 'closed').toBe('closed');
+    });
+
+    // The shared circuit follows core's rule (circuitApply, as the in-memory store applies it), whether the
+    // changes reach Redis one write each or kept together in one.
+    const f = (failures: number, at: number, threshold = 3): CircuitChange => ({
+      kind: 'failure',
+      failures,
+      at,
+      threshold,
+    });
+    const p = (at: number): CircuitChange => ({ kind: 'probe', at });
+    const ok: CircuitChange = { kind: 'success' };
+    it.each<[string, CircuitChange[]]>([
+      ['failures below the threshold', [f(1, 10), f(1, 20)]],
+      ['failures up to the threshold open it', [f(1, 10), f(1, 20), f(1, 30)]],
+      ['several at once past it', [f(5, 10)]],
+      ['failures while open keep it open from the later one', [f(3, 10), f(1, 40), f(1, 30)]],
+      ['a probe, then a success', [f(3, 10), p(50), ok]],
+      ['a probe, then a failure', [f(3, 10), p(50), f(1, 60)]],
+      ['a stale probe restarts half-open', [f(3, 10), p(50), p(90)]],
+      ['a probe of a closed circuit', [f(1, 10), p(50)]],
+      ['a probe of an unknown circuit', [p(50)]],
+      ['a success ends the run', [f(2, 10), ok, f(1, 20)]],
+      ['a threshold changed meanwhile', [f(2, 10), f(1, 20, 5), f(2, 30, 5)]],
+    ])('%s: as core applies them', async (_name, changes) => {
+      const memory = new MemoryStateStore();
+      memory.apply(changes.map((change) => ({ type: 'circuit', target, change })));
+      const [a, b, c] = await shared(3, { syncIntervalMs: 60_000 });
+      for (const change of changes) {
+        a!.apply([{ type: 'circuit', target, change }]);
+        await written();
+      }
+      b!.apply(changes.map((change) => ({ type: 'circuit', target: 'other', change })));
+      await written();
+      await c!.sync();
+      expect(c!.view().circuit(target)).toEqual(memory.view().circuit(target));
+      expect(c!.view().circuit('other')).toEqual(memory.view().circuit(target));
+    });
   });
 
   it('counters the engine reads are refreshed from the other instances', async () => {
@@ -503,6 +610,52 @@ describe('RedisStateStore: several instances on one Redis', () => {
     proxy.setDelay(0);
     await eventually(() => expect(s.shared).toBe(true), 5000);
     expect(await direct.read(['budget:c', 'rpm'])).toEqual([2, 0]);
+  });
+
+  it('circuit failures whose write was answered after the timeout count once', async () => {
+    const { proxy, s, direct } = await slowStore();
+    const failure: CircuitChange = { kind: 'failure', failures: 1, at: Date.now(), threshold: 5 };
+    // An event write first, so that the next one is sent as it is (its script already loaded).
+    s.apply([{ type: 'latency', target: 'warm-up', value: 1 }]);
+    await eventually(async () => {
+      await direct.sync();
+      expect(direct.view().latency('warm-up')).toBe(1);
+    }, 1000);
+    proxy.setDelay(400);
+    // Redis makes the write at once; only its answer is late, so the store fails open and writes it again later.
+    s.apply([
+      { type: 'circuit', target: 'prov|m', change: failure },
+      { type: 'circuit', target: 'prov|m', change: failure },
+    ]);
+    await eventually(() => expect(s.shared).toBe(false), 2000);
+    proxy.setDelay(0);
+    await eventually(() => expect(s.shared).toBe(true), 5000);
+    await direct.sync();
+    expect(direct.view().circuit('prov|m')).toEqual({ phase: 'closed', failures: 2, openedAt: 0 });
+    // Written once more, still counted once; the next failure adds to them.
+    await s.sync();
+    s.apply([{ type: 'circuit', target: 'prov|m', change: failure }]);
+    await eventually(async () => {
+      await direct.sync();
+      expect(direct.view().circuit('prov|m')).toEqual({ phase: 'closed', failures: 3, openedAt: 0 });
+    }, 1000);
+  });
+
+  it('circuit failures whose write never reached Redis are made once it is back', async () => {
+    const { proxy, s, direct } = await slowStore();
+    const failure: CircuitChange = { kind: 'failure', failures: 2, at: Date.now(), threshold: 5 };
+    proxy.setDelay(60_000, 'requests');
+    s.apply([{ type: 'circuit', target: 'prov|m', change: failure }]);
+    await eventually(() => expect(s.shared).toBe(false), 2000);
+    // The held commands are lost with the connection: Redis never ran them.
+    await proxy.cut();
+    proxy.setDelay(0, 'requests');
+    await direct.sync();
+    expect(direct.view().circuit('prov|m')).toBeUndefined();
+    await proxy.restore();
+    await eventually(() => expect(s.shared).toBe(true), 5000);
+    await direct.sync();
+    expect(direct.view().circuit('prov|m')).toEqual({ phase: 'closed', failures: 2, openedAt: 0 });
   });
 
   it('Redis keeps the ids of only the writes an instance may still make again', async () => {

@@ -1,5 +1,6 @@
 import {
   checkItems,
+  circuitApply,
   type BudgetWindow,
   type CircuitState,
   type SettlementDelta,
@@ -84,7 +85,10 @@ export interface RoutingStateMaps {
   latency: Map<string, number>;
 }
 
-/** One engine state event applied to a store's maps (cooldowns keep the later end; the rest take the new value). */
+/**
+ * One engine state event applied to a store's maps: cooldowns keep the later end, a circuit takes the change
+ * (core's `circuitApply`: failures add up), the rest take the new value.
+ */
 export function applyStateEvent(m: RoutingStateMaps, e: StateEvent): void {
   switch (e.type) {
     case 'cursor':
@@ -96,9 +100,11 @@ export function applyStateEvent(m: RoutingStateMaps, e: StateEvent): void {
     case 'cooldown':
       m.cooldowns.set(e.target, Math.max(m.cooldowns.get(e.target) ?? 0, e.until));
       break;
-    case 'circuit':
-      m.circuits.set(e.target, e.state);
+    case 'circuit': {
+      const next = circuitApply(m.circuits.get(e.target), e.change);
+      if (next) m.circuits.set(e.target, next);
       break;
+    }
     case 'latency':
       m.latency.set(e.target, e.value);
       break;

@@ -1,4 +1,4 @@
-import type { CircuitState } from './state.js';
+import type { CircuitChange, CircuitState } from './state.js';
 import type { CircuitSettings } from './types.js';
 
 export const CLOSED: CircuitState = { phase: 'closed', failures: 0, openedAt: 0 };
@@ -18,6 +18,32 @@ export function circuitAdmits(
   return { admit: false, probe: false };
 }
 
+/**
+ * The state after a change (see {@link CircuitChange}):
+ * - a success closes the circuit (failures back to 0);
+ * - failures while closed add up, and open it (at the last one's time) once they reach the threshold; failures
+ *   while open or half-open (a failed probe, a request sent before it opened) keep it open from their time on;
+ * - a probe makes an open circuit half-open from its time on (no other request goes while it is in flight); a
+ *   circuit that is closed (or unknown) stays as it is: whatever closed it ended the open period.
+ * A circuit's open time never moves back (a change that carries an earlier time, from a clock behind, keeps it).
+ */
+export function circuitApply(state: CircuitState | undefined, c: CircuitChange): CircuitState | undefined {
+  switch (c.kind) {
+    case 'success':
+      return CLOSED;
+    case 'failure': {
+      const cur = state ?? CLOSED;
+      const failures = cur.failures + c.failures;
+      if (cur.phase !== 'closed') return { phase: 'open', failures, openedAt: Math.max(cur.openedAt, c.at) };
+      return failures >= c.threshold
+        ? { phase: 'open', failures, openedAt: c.at }
+        : { phase: 'closed', failures, openedAt: 0 };
+    }
+    case 'probe':
+      return state && state.phase !== 'closed' ? circuitProbing(state, c.at) : state;
+  }
+}
+
 /** The next state after an attempt's outcome (only failures that count toward the circuit are passed as failures). */
 export function circuitAfter(
   state: CircuitState | undefined,
@@ -25,17 +51,46 @@ export function circuitAfter(
   now: number,
   s: CircuitSettings,
 ): CircuitState {
-  const cur = state ?? CLOSED;
-  if (success) return CLOSED;
-  if (cur.phase === 'half-open' || cur.phase === 'open')
-    return { phase: 'open', failures: cur.failures + 1, openedAt: now };
-  const failures = cur.failures + 1;
-  return failures >= s.failureThreshold
-    ? { phase: 'open', failures, openedAt: now }
-    : { phase: 'closed', failures, openedAt: 0 };
+  return (
+    circuitApply(
+      state,
+      success
+        ? { kind: 'success' }
+        : { kind: 'failure', failures: 1, at: now, threshold: s.failureThreshold },
+    ) ?? CLOSED
+  );
 }
 
 /** The state while a probe is in flight. */
 export function circuitProbing(state: CircuitState, now: number): CircuitState {
-  return { phase: 'half-open', failures: state.failures, openedAt: now };
+  return { phase: 'half-open', failures: state.failures, openedAt: Math.max(state.openedAt, now) };
+}
+
+/**
+ * `changes` (in the order they happened) followed by `next`, as the shortest list that leaves every state as
+ * applying them one by one does: a success makes what came before it moot, consecutive failures (one threshold)
+ * add up, a probe followed by a failure is that failure (a failed probe reopens the circuit), and of two probes
+ * in a row the later one stands. At most three changes remain (success, failures, probe; one more per change of
+ * the threshold meanwhile), however many happened: a store that writes changes later (once per tick, or after an
+ * outage) keeps this list per circuit.
+ */
+export function appendCircuitChange(changes: readonly CircuitChange[], next: CircuitChange): CircuitChange[] {
+  if (next.kind === 'success') return [next];
+  const out = [...changes];
+  const last = out.at(-1);
+  if (next.kind === 'probe') {
+    if (last?.kind === 'probe') out[out.length - 1] = { kind: 'probe', at: Math.max(last.at, next.at) };
+    else out.push(next);
+    return out;
+  }
+  if (last?.kind === 'probe') return appendCircuitChange(out.slice(0, -1), next);
+  if (last?.kind === 'failure' && last.threshold === next.threshold)
+    out[out.length - 1] = {
+      kind: 'failure',
+      failures: last.failures + next.failures,
+      at: Math.max(last.at, next.at),
+      threshold: next.threshold,
+    };
+  else out.push(next);
+  return out;
 }

@@ -1,3 +1,4 @@
+import { circuitApply } from './circuit.js';
 import { EMPTY_STATE, type CircuitState, type StateEvent, type StateView } from './state.js';
 import type {
   AliasConfig,
@@ -117,8 +118,10 @@ export function memoryState() {
         else if (e.type === 'weights') weights.set(e.alias, e.value);
         else if (e.type === 'cooldown')
           cooldowns.set(e.target, Math.max(cooldowns.get(e.target) ?? 0, e.until));
-        else if (e.type === 'circuit') circuits.set(e.target, e.state);
-        else latency.set(e.target, e.value);
+        else if (e.type === 'circuit') {
+          const next = circuitApply(circuits.get(e.target), e.change);
+          if (next) circuits.set(e.target, next);
+        } else latency.set(e.target, e.value);
       }
     },
   };

@@ -32,24 +32,21 @@ describe('events after an attempt', () => {
     ],
   ])('%s', (_n, o, target, until) => {
     const c = classify({ ...o, afterFirstByte: false }, opts);
-    expect(eventsAfterFailure(attempt, c, memoryState().view, 1000, circuit)).toEqual([
-      { type: 'cooldown', target, until },
-    ]);
+    expect(eventsAfterFailure(attempt, c, 1000, circuit)).toEqual([{ type: 'cooldown', target, until }]);
   });
 
   it('a retry does not touch the circuit; the final failure does', () => {
-    const store = memoryState();
     const retry = classify({ status: 500, kind: 'server', retryAfterMs: null, afterFirstByte: false }, opts);
-    expect(eventsAfterFailure(attempt, retry, store.view, 0, circuit)).toEqual([]);
+    expect(eventsAfterFailure(attempt, retry, 0, circuit)).toEqual([]);
     const final = classify(
       { status: 500, kind: 'server', retryAfterMs: null, afterFirstByte: false },
       { ...opts, retries: 2 },
     );
-    expect(eventsAfterFailure(attempt, final, store.view, 0, circuit)).toEqual([
+    expect(eventsAfterFailure(attempt, final, 0, circuit)).toEqual([
       {
         type: 'circuit',
         target: modelTarget('a', 'm'),
-        state: { phase: 'closed', failures: 1, openedAt: 0 },
+        change: { kind: 'failure', failures: 1, at: 0, threshold: 3 },
       },
     ]);
   });
@@ -61,18 +58,20 @@ describe('events after an attempt', () => {
       {
         type: 'circuit',
         target: modelTarget('a', 'm'),
-        state: { phase: 'half-open', failures: 3, openedAt: 5 },
+        change: { kind: 'failure', failures: 3, at: 5, threshold: 3 },
       },
+      { type: 'circuit', target: modelTarget('a', 'm'), change: { kind: 'probe', at: 5 } },
     ]);
-    expect(eventsAfterSuccess(attempt, { latencyMs: 900, ttftMs: 200 }, store.view, 10, circuit)).toEqual([
+    expect(store.view.circuit(modelTarget('a', 'm'))).toEqual({
+      phase: 'half-open',
+      failures: 3,
+      openedAt: 5,
+    });
+    expect(eventsAfterSuccess(attempt, { latencyMs: 900, ttftMs: 200 }, store.view)).toEqual([
       { type: 'latency', target: modelTarget('a', 'm'), value: 120 },
-      {
-        type: 'circuit',
-        target: modelTarget('a', 'm'),
-        state: { phase: 'closed', failures: 0, openedAt: 0 },
-      },
+      { type: 'circuit', target: modelTarget('a', 'm'), change: { kind: 'success' } },
     ]);
-    expect(eventsAfterSuccess(attempt, { latencyMs: 900 }, memoryState().view, 10, circuit)).toEqual([
+    expect(eventsAfterSuccess(attempt, { latencyMs: 900 }, memoryState().view)).toEqual([
       { type: 'latency', target: modelTarget('a', 'm'), value: 900 },
     ]);
   });
@@ -103,7 +102,7 @@ describe('circuit breaker through plan(): closed → open after N failures → h
     for (let i = 0; i < 3; i++) {
       const a = first(now);
       expect(a.providerId).toBe('a');
-      store.apply(eventsAfterFailure(a, classify(fail, { ...opts, retries: 2 }), store.view, now, circuit));
+      store.apply(eventsAfterFailure(a, classify(fail, { ...opts, retries: 2 }), now, circuit));
     }
     // Open: a is skipped, b serves.
     expect(first(now + 1).providerId).toBe('b');
@@ -114,7 +113,7 @@ describe('circuit breaker through plan(): closed → open after N failures → h
     store.apply(probeEvents(probe, store.view, now));
     // … and while it is in flight nobody else is sent there.
     expect(first(now + 5).providerId).toBe('b');
-    store.apply(eventsAfterSuccess(probe, { latencyMs: 50 }, store.view, now + 10, circuit));
+    store.apply(eventsAfterSuccess(probe, { latencyMs: 50 }, store.view));
     expect(first(now + 20)).toMatchObject({ providerId: 'a', probe: false });
   });
 });
@@ -229,7 +228,7 @@ describe("isolation: a caller's own key or request never touches shared state", 
         { retryAfterMs: null, ...out, afterFirstByte: false },
         { ...opts, retries: 2, keySource },
       );
-      const ev = eventsAfterFailure(a, c, store.view, 1000, { failureThreshold: 5, openMs: 30_000 });
+      const ev = eventsAfterFailure(a, c, 1000, { failureThreshold: 5, openMs: 30_000 });
       expect(ev).toEqual(events);
       expect(c.circuitFailure).toBe(false);
       store.apply(ev);
@@ -246,7 +245,6 @@ describe("isolation: a caller's own key or request never touches shared state", 
       eventsAfterFailure(
         own,
         classify({ ...o, status: 402, kind: 'billing' }, { ...opts, keySource: 'provider' }),
-        memoryState().view,
         0,
         circuit,
       ),
@@ -255,7 +253,6 @@ describe("isolation: a caller's own key or request never touches shared state", 
       eventsAfterFailure(
         own,
         classify({ ...o, status: 429, kind: 'rate_limit' }, { ...opts, keySource: 'provider' }),
-        memoryState().view,
         0,
         circuit,
       ),
@@ -264,7 +261,6 @@ describe("isolation: a caller's own key or request never touches shared state", 
       eventsAfterFailure(
         own,
         classify({ ...o, status: 404, kind: 'model_not_found' }, { ...opts, keySource: 'provider' }),
-        memoryState().view,
         0,
         circuit,
       ),

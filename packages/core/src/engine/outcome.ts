@@ -2,7 +2,6 @@
  * State changes after an attempt ran, as events for the store ({@link StateEvent}): cooldowns, circuit
  * transitions and the latency average. Counters (buckets, budgets) are settled with `settlementDeltas`.
  */
-import { circuitAfter, circuitProbing } from './circuit.js';
 import type { Classification, CooldownScope } from './classify.js';
 import { ewma, keyModelTarget, modelTarget, type StateEvent, type StateView } from './state.js';
 import type { CircuitSettings } from './types.js';
@@ -31,12 +30,12 @@ export function cooldownTarget(a: AttemptTargets, scope: CooldownScope): string 
 
 /**
  * Events after a failed attempt: the cooldown the classification asks for, and — when the failure counts
- * toward the circuit and the target is done with on this request (no retry) — the circuit's next state.
+ * toward the circuit and the target is done with on this request (no retry) — one failure of the circuit (the
+ * store adds it to the failures it holds, which may include other instances' ones).
  */
 export function eventsAfterFailure(
   a: AttemptTargets,
   c: Classification,
-  view: StateView,
   now: number,
   circuit: CircuitSettings,
 ): StateEvent[] {
@@ -49,21 +48,23 @@ export function eventsAfterFailure(
     });
   if (c.circuitFailure && c.action !== 'retry') {
     const target = modelTarget(a.providerId, a.modelRegistryId);
-    events.push({ type: 'circuit', target, state: circuitAfter(view.circuit(target), false, now, circuit) });
+    events.push({
+      type: 'circuit',
+      target,
+      change: { kind: 'failure', failures: 1, at: now, threshold: circuit.failureThreshold },
+    });
   }
   return events;
 }
 
 /**
  * Events after a successful attempt: the latency EWMA moves toward this sample (time to first token when known,
- * else total latency), and a circuit that was not closed closes.
+ * else total latency), and a circuit that was not closed, or counted failures, closes (its failures end).
  */
 export function eventsAfterSuccess(
   a: AttemptTargets,
   sample: { latencyMs: number; ttftMs?: number | null },
   view: StateView,
-  now: number,
-  circuit: CircuitSettings,
 ): StateEvent[] {
   const target = modelTarget(a.providerId, a.modelRegistryId);
   const events: StateEvent[] = [
@@ -71,7 +72,7 @@ export function eventsAfterSuccess(
   ];
   const cur = view.circuit(target);
   if (cur && (cur.phase !== 'closed' || cur.failures > 0))
-    events.push({ type: 'circuit', target, state: circuitAfter(cur, true, now, circuit) });
+    events.push({ type: 'circuit', target, change: { kind: 'success' } });
   return events;
 }
 
@@ -84,5 +85,5 @@ export function probeEvents(
   if (!a.probe) return [];
   const target = modelTarget(a.providerId, a.modelRegistryId);
   const cur = view.circuit(target);
-  return cur ? [{ type: 'circuit', target, state: circuitProbing(cur, now) }] : [];
+  return cur ? [{ type: 'circuit', target, change: { kind: 'probe', at: now } }] : [];
 }

@@ -32,12 +32,23 @@ export interface StateView {
   weights(alias: string): Readonly<Record<string, number>> | undefined;
 }
 
+/**
+ * What happened to a circuit: `failures` failures that count toward it (the last at `at`; `threshold` is the
+ * configured failure threshold), a success, or a half-open probe sent at `at`. A store applies it to the state it
+ * holds with `circuitApply`: a store shared by several instances holds outcomes that the view the event was
+ * derived from has not seen yet, so the event says what happened, not the state that follows.
+ */
+export type CircuitChange =
+  | { kind: 'failure'; failures: number; at: number; threshold: number }
+  | { kind: 'success' }
+  | { kind: 'probe'; at: number };
+
 /** Changes the engine asks the store to make. */
 export type StateEvent =
   | { type: 'cursor'; alias: string; value: number }
   | { type: 'weights'; alias: string; value: Record<string, number> }
   | { type: 'cooldown'; target: string; until: number }
-  | { type: 'circuit'; target: string; state: CircuitState }
+  | { type: 'circuit'; target: string; change: CircuitChange }
   | { type: 'latency'; target: string; value: number };
 
 export const EMPTY_STATE: StateView = {

@@ -118,11 +118,7 @@ describe('routing rules', () => {
       where: { providerId: e.ids.openai, modelId: 'gpt-test' },
     });
     e.t.app.routing.store.apply([
-      {
-        type: 'circuit',
-        target: modelTarget(e.ids.openai, m.id),
-        state: { phase: 'closed', failures: 0, openedAt: 0 },
-      },
+      { type: 'circuit', target: modelTarget(e.ids.openai, m.id), change: { kind: 'success' } },
     ]);
     await prisma.provider.update({ where: { id: e.ids.openai }, data: { baseUrl: `${e.up.url}/v1` } });
     await e.t.app.routing.reload();
