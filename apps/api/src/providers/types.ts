@@ -202,6 +202,18 @@ export interface PreparedCall {
 /** Normalized error categories: exactly the routing engine's classification input. */
 export type UpstreamErrorKind = ErrorKind;
 
+/**
+ * An answer the upstream sent with a success status that is a failure all the same (Bedrock's malformed_tool_use:
+ * the model's output could not be parsed). Thrown by a wire's whole-answer decoding; the attempt fails with `error`
+ * (retried or fallen back from like any failed attempt, the client's error when none is left).
+ */
+export class FailedAnswer extends Error {
+  constructor(readonly error: UpstreamError) {
+    super(error.message);
+    this.name = 'FailedAnswer';
+  }
+}
+
 export interface UpstreamError {
   /** Upstream HTTP status (0 for network failures). */
   status: number;

@@ -1,6 +1,6 @@
 import { isBilled } from '@switchyard/core';
 import { getAdapter, scrubSecrets } from '../providers/index.js';
-import { AdapterError, type PreparedCall, type UpstreamError } from '../providers/types.js';
+import { AdapterError, FailedAnswer, type PreparedCall, type UpstreamError } from '../providers/types.js';
 import type { LoadedEndpoint, LoadedProvider } from '../router/load-config.js';
 import type { PlannedAttempt, ProxyEndpoint } from '../router/types.js';
 import { withModelParams } from '../translate/model-params.js';
@@ -215,6 +215,9 @@ function answerWhole(
   try {
     decoded = call.decode(got.body);
   } catch (err) {
+    // An answer that is a failure all the same (a turn the upstream stopped as malformed): a failed attempt.
+    if (err instanceof FailedAnswer)
+      return attemptFailed(d, run, err.error.code ?? err.error.kind, err.error, ttft);
     // The parser's message may quote the body: it goes to the log, never to the client.
     d.logger.warn(
       {

@@ -128,3 +128,112 @@ describe('tool history without tools in this turn', () => {
     expect(converseSent().toolConfig).toBeUndefined();
   });
 });
+
+/** A client's SSE answer as events (name and parsed data; `[DONE]` as the string). */
+function events(text: string): Array<{ event?: string; data: unknown }> {
+  return text
+    .split(/\n\n/)
+    .filter((b) => b.trim())
+    .map((b) => {
+      const event = /^event: (.*)$/m.exec(b)?.[1];
+      const data = /^data: (.*)$/m.exec(b)?.[1] ?? '';
+      return { ...(event ? { event } : {}), data: data === '[DONE]' ? data : (JSON.parse(data) as unknown) };
+    });
+}
+
+describe('an answer Converse stopped as malformed (malformed_model_output, malformed_tool_use)', () => {
+  // Bedrock ends a turn with these when the model's output (or its tool call) could not be parsed: not an answer.
+  // Passed off as a finished one ("stop" / end_turn), a client would take a broken or empty answer for the model's.
+  for (const stopReason of ['malformed_tool_use', 'malformed_model_output']) {
+    it(`${stopReason}, whole: the attempt failed (retried); when every attempt gets it, the client gets an error`, async () => {
+      env.up.script(Array.from({ length: 6 }, () => ({ path: '/converse', stopReason })));
+      const r = await post('/v1/chat/completions', {
+        model: `up-bedrock/${MODEL}`,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      expect(r.status).toBe(502);
+      const err = (JSON.parse(r.text) as { error: { message: string; type: string } }).error;
+      expect(err.message).toContain(stopReason);
+      expect(r.text).not.toContain('"finish_reason"');
+
+      await resetProxyEnv(env);
+      env.up.script({ path: '/converse', stopReason });
+      const again = await post('/v1/messages', {
+        model: `up-bedrock/${MODEL}`,
+        max_tokens: 50,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      // The retry got a proper answer: that one is the client's.
+      expect(again.status).toBe(200);
+      expect(JSON.parse(again.text)).toMatchObject({
+        stop_reason: 'end_turn',
+        content: [{ type: 'text', text: 'Hello from upstream' }],
+      });
+      expect(env.up.requests.filter((q) => q.path.endsWith('/converse'))).toHaveLength(2);
+    });
+  }
+
+  it('streamed after the first byte: the stream ends with an error, never with a finish', async () => {
+    env.up.script({ path: '/converse-stream', stopReason: 'malformed_tool_use', chunkDelayMs: 40 });
+    const chat = await post('/v1/chat/completions', {
+      model: `up-bedrock/${MODEL}`,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(chat.status).toBe(200);
+    const ev = events(chat.text);
+    expect(chat.text).toContain('Hello');
+    expect(ev.some((e) => e.data === '[DONE]')).toBe(false);
+    expect(chat.text).not.toContain('"finish_reason":"stop"');
+    expect(ev.at(-1)!.data).toMatchObject({ error: { code: 'malformed_tool_use', type: 'server_error' } });
+
+    await resetProxyEnv(env);
+    env.up.script({ path: '/converse-stream', stopReason: 'malformed_model_output', chunkDelayMs: 40 });
+    const an = await post('/v1/messages', {
+      model: `up-bedrock/${MODEL}`,
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    const aev = events(an.text);
+    expect(aev.some((e) => e.event === 'message_stop')).toBe(false);
+    expect(aev.at(-1)).toMatchObject({
+      event: 'error',
+      data: { type: 'error', error: { type: 'api_error' } },
+    });
+  });
+});
+
+describe('a turn Converse stopped at the context window (model_context_window_exceeded)', () => {
+  it('an Anthropic-format client gets stop_reason model_context_window_exceeded, whole and streamed', async () => {
+    env.up.script({ path: '/converse', stopReason: 'model_context_window_exceeded' });
+    const whole = await post('/v1/messages', {
+      model: `up-bedrock/${MODEL}`,
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(whole.status).toBe(200);
+    expect(JSON.parse(whole.text)).toMatchObject({ stop_reason: 'model_context_window_exceeded' });
+
+    env.up.script({ path: '/converse-stream', stopReason: 'model_context_window_exceeded' });
+    const streamed = await post('/v1/messages', {
+      model: `up-bedrock/${MODEL}`,
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    const delta = events(streamed.text).find((e) => e.event === 'message_delta');
+    expect(delta?.data).toMatchObject({ delta: { stop_reason: 'model_context_window_exceeded' } });
+  });
+
+  it('an OpenAI-format client still gets finish_reason "length" (and no field of another format)', async () => {
+    env.up.script({ path: '/converse', stopReason: 'model_context_window_exceeded' });
+    const whole = await post('/v1/chat/completions', {
+      model: `up-bedrock/${MODEL}`,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    const body = JSON.parse(whole.text) as { choices: Array<Record<string, unknown>> };
+    expect(Object.keys(body.choices[0]!).sort()).toEqual(['finish_reason', 'index', 'logprobs', 'message']);
+    expect(body.choices[0]!.finish_reason).toBe('length');
+  });
+});

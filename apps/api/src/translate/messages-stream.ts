@@ -4,7 +4,7 @@
  */
 import { openaiStopToAnthropic, openaiUsageToAnthropic } from './messages.js';
 import { sseJson } from './sse.js';
-import type { OaChunk, OaUsage } from './wire-types.js';
+import { UPSTREAM_STOP, type OaChunk, type OaUsage } from './wire-types.js';
 
 /**
  * OpenAI chat chunks -> Anthropic SSE text. Call `push` per chunk and `finish`
@@ -117,7 +117,11 @@ export class OpenaiChunksToAnthropic {
     }
     // After this chunk's tool calls: a call that comes with the finish still makes the turn a tool_use.
     if (choice.finish_reason)
-      this.stopReason = openaiStopToAnthropic(choice.finish_reason, this.toolBlocks.size > 0);
+      this.stopReason = openaiStopToAnthropic(
+        choice.finish_reason,
+        this.toolBlocks.size > 0,
+        choice[UPSTREAM_STOP],
+      );
     return out;
   }
 

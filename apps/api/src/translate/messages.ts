@@ -25,6 +25,7 @@ import type {
   OaToolChoice,
   OaUsage,
 } from './wire-types.js';
+import { UPSTREAM_STOP } from './wire-types.js';
 
 // ---------- stop reasons ----------
 
@@ -60,10 +61,19 @@ export function anthropicStopToOpenai(r: string | null | undefined): OaFinishRea
  * An OpenAI finish reason as Anthropic's. `toolCalls`: the answer carries tool calls. OpenAI ends a forced tool choice
  * (`required` or a named function, what Anthropic's `any` / `tool` become) with "stop", not "tool_calls", and so do
  * some compatible servers; Anthropic clients run the tools only on `tool_use`, so such an answer stops with that.
+ * `upstream`: the upstream's own stop reason the pivot carried (see UPSTREAM_STOP); when it is an Anthropic stop
+ * reason that this finish reason stands for (Bedrock's model_context_window_exceeded, "length"), it is the answer's.
  */
-export function openaiStopToAnthropic(r: string | null | undefined, toolCalls = false): AnStopReason | null {
+export function openaiStopToAnthropic(
+  r: string | null | undefined,
+  toolCalls = false,
+  upstream?: string,
+): AnStopReason | null {
   if (!r) return null;
   if (toolCalls && r === 'stop') return 'tool_use';
+  if (upstream !== undefined && Object.hasOwn(ANTHROPIC_TO_OPENAI_STOP, upstream)) {
+    if (ANTHROPIC_TO_OPENAI_STOP[upstream as AnStopReason] === r) return upstream as AnStopReason;
+  }
   return OPENAI_TO_ANTHROPIC_STOP[r as OaFinishReason] ?? 'end_turn';
 }
 
@@ -271,7 +281,11 @@ export function openaiToAnthropicResponse(res: OaChatResponse, model: string = r
     role: 'assistant',
     model,
     content,
-    stop_reason: openaiStopToAnthropic(choice?.finish_reason ?? 'stop', (msg?.tool_calls?.length ?? 0) > 0),
+    stop_reason: openaiStopToAnthropic(
+      choice?.finish_reason ?? 'stop',
+      (msg?.tool_calls?.length ?? 0) > 0,
+      choice?.[UPSTREAM_STOP],
+    ),
     stop_sequence: null,
     usage: openaiUsageToAnthropic(res.usage),
   };

@@ -62,6 +62,14 @@ export interface OaChatRequest {
 
 export type OaFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
+/**
+ * On a pivot choice (whole or streamed): the upstream's own stop reason where the pivot's finish_reason says less
+ * than a client format can (Bedrock's model_context_window_exceeded is "length" in the pivot, and Anthropic's own stop
+ * reason for an Anthropic-format client). A symbol key: JSON never carries it, so a client of the pivot's own format
+ * never sees it.
+ */
+export const UPSTREAM_STOP: unique symbol = Symbol('upstream stop reason');
+
 export interface OaUsage {
   prompt_tokens: number;
   completion_tokens: number;
@@ -85,6 +93,7 @@ export interface OaChatResponse {
     };
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;
+    [UPSTREAM_STOP]?: string;
   }>;
   usage?: OaUsage;
   system_fingerprint?: string | null;
@@ -112,6 +121,7 @@ export interface OaChunk {
     };
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;
+    [UPSTREAM_STOP]?: string;
   }>;
   usage?: OaUsage | null;
 }

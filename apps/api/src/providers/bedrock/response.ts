@@ -1,5 +1,12 @@
 /** Bedrock response decoding: a whole Converse answer as the OpenAI chat pivot, and Converse usage (whole or streamed). */
-import type { OaChatResponse, OaFinishReason, OaToolCall, OaUsage } from '../../translate/wire-types.js';
+import {
+  UPSTREAM_STOP,
+  type OaChatResponse,
+  type OaFinishReason,
+  type OaToolCall,
+  type OaUsage,
+} from '../../translate/wire-types.js';
+import { FailedAnswer, type UpstreamError } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -14,13 +21,45 @@ export const BEDROCK_STOP: Record<string, OaFinishReason> = {
   content_filtered: 'content_filter',
 };
 
-/** Converse response -> OpenAI chat completion (without usage when the body has none). */
+/** Stop reasons the pivot's finish reason says less of: the choice carries them too (see UPSTREAM_STOP). */
+const FINER_STOP: ReadonlySet<string> = new Set(['model_context_window_exceeded']);
+
+/** The upstream's own stop reason, for the pivot's choice, when the finish reason says less. */
+export function finerStop(stopReason: string): { [UPSTREAM_STOP]?: string } {
+  return FINER_STOP.has(stopReason) ? { [UPSTREAM_STOP]: stopReason } : {};
+}
+
+/**
+ * Stop reasons that end a turn whose output is not an answer: Converse could not parse what the model produced (its
+ * text, or its tool call). A failure of the model's, not a finish: the attempt fails (and may be tried again).
+ */
+const MALFORMED: Readonly<Record<string, string>> = {
+  malformed_model_output:
+    'The model produced output that could not be parsed (stop reason malformed_model_output).',
+  malformed_tool_use:
+    'The model produced a tool call that could not be parsed (stop reason malformed_tool_use).',
+};
+
+/** The failure a malformed stop reason is (a server-side failure, worth another try), or null for any other. */
+export function malformedStop(stopReason: string): UpstreamError | null {
+  const message = Object.hasOwn(MALFORMED, stopReason) ? MALFORMED[stopReason] : undefined;
+  if (message === undefined) return null;
+  return { status: 502, kind: 'server', code: stopReason, message, retryAfterMs: null, retryable: true };
+}
+
+/**
+ * Converse response -> OpenAI chat completion (without usage when the body has none). Throws FailedAnswer for a turn
+ * that stopped as malformed.
+ */
 export function converseToOpenaiChatResponse(
   res: Obj,
   model: string,
   created: number = Math.floor(Date.now() / 1000),
   id = `chatcmpl-${created.toString(36)}`,
 ): OaChatResponse {
+  const stop = String(res.stopReason);
+  const failed = malformedStop(stop);
+  if (failed) throw new FailedAnswer(failed);
   const msg = ((res.output as Obj | undefined)?.message ?? {}) as Obj;
   let text = '';
   const calls: OaToolCall[] = [];
@@ -46,7 +85,13 @@ export function converseToOpenaiChatResponse(
     created,
     model,
     choices: [
-      { index: 0, message, finish_reason: BEDROCK_STOP[String(res.stopReason)] ?? 'stop', logprobs: null },
+      {
+        index: 0,
+        message,
+        finish_reason: BEDROCK_STOP[stop] ?? 'stop',
+        logprobs: null,
+        ...finerStop(stop),
+      },
     ],
   };
   // A body without usage leaves the pivot without one: the answer is then billed by its text, not as 0 tokens.

@@ -7,7 +7,7 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { OaChunk, OaFinishReason, OaUsage } from '../../translate/wire-types.js';
 import type { StreamDecoder, StreamSink, WireOptions } from '../types.js';
-import { BEDROCK_STOP, converseUsageToOpenai } from './response.js';
+import { BEDROCK_STOP, converseUsageToOpenai, finerStop, malformedStop } from './response.js';
 
 type Obj = Record<string, unknown>;
 
@@ -73,6 +73,8 @@ export class BedrockStreamToOpenaiChunks {
   private tools = 0;
   usage: OaUsage | null = null;
   finishReason: OaFinishReason | null = null;
+  /** Converse's own stop reason (messageStop). */
+  stopReason: string | null = null;
   stopped = false;
 
   constructor(
@@ -126,14 +128,17 @@ export class BedrockStreamToOpenaiChunks {
       }
       case 'messageStop': {
         const r = String(p.stopReason ?? 'end_turn');
+        this.stopReason = r;
         this.finishReason = BEDROCK_STOP[r] ?? 'stop';
         return [];
       }
       case 'metadata': {
         this.usage = converseUsageToOpenai(p.usage as Obj | undefined);
         this.stopped = true;
+        const finish = this.chunk({}, this.finishReason ?? 'stop');
+        if (this.stopReason !== null) Object.assign(finish.choices[0]!, finerStop(this.stopReason));
         return [
-          this.chunk({}, this.finishReason ?? 'stop'),
+          finish,
           {
             id: this.id,
             object: 'chat.completion.chunk',
@@ -173,6 +178,17 @@ export class BedrockStreamDecoder implements StreamDecoder {
           'upstream_error',
           `The upstream sent ${ev.type}.`,
           JSON.stringify({ error: { message: String(ev.payload.message ?? ev.type), code: ev.type } }),
+        );
+        break;
+      }
+      // A turn stopped as malformed is not an answer: the stream fails there (fallen back from before the first
+      // byte, an error event after it), never finishes.
+      const failed = ev.type === 'messageStop' ? malformedStop(String(ev.payload.stopReason)) : null;
+      if (failed) {
+        sink.fail(
+          'upstream_error',
+          failed.message,
+          JSON.stringify({ error: { message: failed.message, code: failed.code } }),
         );
         break;
       }
