@@ -171,6 +171,40 @@ describe('the provider never receives a protected value', () => {
     expect(r.text.trim().endsWith('data: [DONE]')).toBe(true);
   });
 
+  it('OpenAI chat, streamed as lists of parts (some compatible servers) and split inside a placeholder: the client reads its values', async () => {
+    const chunk = { id: 'chatcmpl-p', object: 'chat.completion.chunk', created: 1, model: 'gpt-test' };
+    const delta = (content: unknown, finish: string | null = null) =>
+      `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+    const text = (t: string) => [{ type: 'text', text: t }];
+    env.up.script({
+      path: '/chat/completions',
+      events: [
+        delta([
+          { type: 'thinking', thinking: [{ type: 'text', text: 'Reply.' }] },
+          ...text('Writing to [EM'),
+        ]),
+        delta(text('AIL_1] and [PHONE_1]')),
+        delta(text(' now.'), 'stop'),
+        'data: [DONE]\n\n',
+      ],
+      chunkDelayMs: 10,
+    });
+    const r = await call('/v1/chat/completions', chatBody('up-openai/gpt-test', { stream: true }));
+    expect(r.res.status, r.text).toBe(200);
+    let got = '';
+    for (const line of r.text.split('\n')) {
+      if (!line.startsWith('data: {')) continue;
+      const d = ((JSON.parse(line.slice(6)) as { choices: Obj[] }).choices[0]?.delta ?? {}) as Obj;
+      // The client's stream keeps the upstream's shape: its content comes as lists of parts.
+      expect(typeof d.content === 'string', line).toBe(false);
+      for (const p of (d.content ?? []) as Obj[]) if (p.type === 'text') got += p.text as string;
+    }
+    expect(got).toBe(`Writing to ${EMAIL} and ${PHONE} now.`);
+    expect(r.text).not.toContain('[EMAIL_1]');
+    expect(r.text).not.toContain('[PHONE_1]');
+    expect(r.text.trim().endsWith('data: [DONE]')).toBe(true);
+  });
+
   it('Anthropic messages to an Anthropic upstream, whole and streamed', async () => {
     env.up.script({ text: 'Noted: [EMAIL_1].' });
     const whole = await call('/v1/messages', messagesBody('up-anthropic/claude-test'));

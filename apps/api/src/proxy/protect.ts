@@ -284,7 +284,10 @@ class RestoringTranslator implements StreamTranslator {
     if (c === undefined) {
       c = { restorer: createStreamRestorer(this.ctx, { json }), template: { eventLine, data }, set };
       this.channels.set(key, c);
-    } else c.template = { eventLine, data };
+    } else {
+      c.template = { eventLine, data };
+      c.set = set;
+    }
     return c;
   }
 
@@ -314,7 +317,8 @@ class RestoringTranslator implements StreamTranslator {
     return out;
   }
 
-  // OpenAI chat: choices[i].delta.content and choices[i].delta.tool_calls[j].function.arguments.
+  // OpenAI chat: choices[i].delta.content (a string, or a list of parts whose text parts are the answer, as some
+  // compatible servers stream it) and choices[i].delta.tool_calls[j].function.arguments.
   private chatChunk(json: Json, eventLine: string | null): string {
     const choices = json.choices;
     if (!Array.isArray(choices)) return '';
@@ -334,6 +338,22 @@ class RestoringTranslator implements StreamTranslator {
           },
         );
         delta.content = c.restorer.push(text);
+      } else if (delta && Array.isArray(delta.content)) {
+        // One channel for the choice's text, whichever part it comes in; held-back text is released as a part.
+        for (const part of delta.content as unknown[]) {
+          const p = part as Json | null;
+          if (!p || typeof p !== 'object' || p.type !== 'text' || typeof p.text !== 'string') continue;
+          const c = this.channel(
+            `c${i}`,
+            false,
+            eventLine,
+            this.chatTemplate(json, i, { content: [{ type: 'text', text: '' }] }),
+            (d, t) => {
+              ((d.choices as Json[])[0]!.delta as Json).content = [{ type: 'text', text: t }];
+            },
+          );
+          p.text = c.restorer.push(p.text);
+        }
       }
       if (delta && Array.isArray(delta.tool_calls)) {
         for (const tc of delta.tool_calls as Json[]) {
