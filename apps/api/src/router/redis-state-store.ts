@@ -37,6 +37,10 @@ import {
  *   happened (failures, a success, a probe: core's CircuitChange) and is merged into the shared circuit by the
  *   write (core's rule, `circuitApply`), so outcomes seen on different instances add up; a write whose answer
  *   never came is made again under its id (see below), so a change counts once.
+ * - The shared state's times (cooldown ends, circuits' open times) are on Redis's clock: each instance measures
+ *   how far its own clock is from it at every sync and converts what it writes and reads, so a cooldown or an open
+ *   circuit ends at the same moment on every instance whatever their clocks say (to within the sync's round trip,
+ *   or CLOCK_TOLERANCE_MS: below it the clocks are taken to agree and times pass as they are).
  * - In-flight counts are per instance: each sync writes this instance's map under a key that expires after a
  *   few sync intervals, so a crashed instance's in-flight requests stop counting by themselves.
  *
@@ -93,6 +97,11 @@ const OPS_TTL_MS = STATE_TTL_MS;
  * counted twice, never lost).
  */
 const CLOCK_SKEW_MS = 2_000;
+/**
+ * Redis's clock and this instance's are taken to agree while they differ by no more than this: below it, times in
+ * the shared state are written and read as they are (a cooldown may end this much early or late elsewhere).
+ */
+const CLOCK_TOLERANCE_MS = 100;
 
 /** An event waiting to be written: for a circuit, its changes since the last write (see `appendCircuitChange`). */
 type QueuedEvent =
@@ -285,28 +294,28 @@ return 1
 `;
 
 // KEYS: cooldowns, circuits, latency, cursors, weights, instances (zset), this instance's in-flight key, then
-// watched counters. ARGV: now, instance id, instance ttl, in-flight JSON, in-flight key prefix, state ttl.
-// Heartbeats use Redis's clock (instances' clocks may drift); cooldowns compare with the caller's clock, like
-// the engine does.
+// watched counters. ARGV: instance id, instance ttl, in-flight JSON, in-flight key prefix, state ttl.
+// Everything runs on Redis's clock (instances' clocks may differ): heartbeats, and the shared state's times
+// (cooldown ends, circuits' open times), which each instance converts from and to its own clock. The answer ends
+// with Redis's time, from which the caller measures how far its clock is from it.
 const SYNC = `
-local now = tonumber(ARGV[1])
 local t = redis.call('TIME')
 local rnow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[6], rnow, ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', rnow - tonumber(ARGV[3]))
-redis.call('PEXPIRE', KEYS[6], ARGV[6])
-redis.call('SET', KEYS[7], ARGV[4], 'PX', ARGV[3])
+redis.call('ZADD', KEYS[6], rnow, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', rnow - tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[6], ARGV[5])
+redis.call('SET', KEYS[7], ARGV[3], 'PX', ARGV[2])
 local inflight = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[6], 0, -1)) do
-  if id ~= ARGV[2] then
-    local v = redis.call('GET', ARGV[5] .. id)
+  if id ~= ARGV[1] then
+    local v = redis.call('GET', ARGV[4] .. id)
     if v then inflight[#inflight + 1] = v end
   end
 end
 local cd = redis.call('HGETALL', KEYS[1])
 local live = {}
 for i = 1, #cd, 2 do
-  if tonumber(cd[i+1]) <= now then redis.call('HDEL', KEYS[1], cd[i])
+  if tonumber(cd[i+1]) <= rnow then redis.call('HDEL', KEYS[1], cd[i])
   else live[#live + 1] = cd[i]; live[#live + 1] = cd[i+1] end
 end
 local counters = {}
@@ -315,7 +324,7 @@ for i = 8, #KEYS do
   counters[#counters + 1] = redis.call('PTTL', KEYS[i])
   counters[#counters + 1] = redis.call('GET', KEYS[i] .. ':g') or ''
 end
-return {live, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5]), inflight, counters}
+return {live, redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4]), redis.call('HGETALL', KEYS[5]), inflight, counters, rnow}
 `;
 
 class Script {
@@ -410,6 +419,13 @@ export class RedisStateStore implements StateStore {
   readonly #gens = new Map<string, string>();
   #genSeq = 0;
   #ledger: OutstandingSpend | null = null;
+
+  /**
+   * Redis's clock minus this instance's (ms), as the syncs measure it: the shared state's times (cooldown ends,
+   * circuits' open times) are on Redis's clock, so a cooldown ends at the same moment on every instance whatever
+   * their clocks say, and an instance whose clock is ahead no longer ends the others' early.
+   */
+  #clockOffset = 0;
 
   #healthy = false;
   /** Shared counting worked at least once (a later recovery is logged as such). */
@@ -961,10 +977,15 @@ export class RedisStateStore implements StateStore {
           args.push('weights', e.alias, JSON.stringify(e.value));
           break;
         case 'cooldown':
-          args.push('cooldown', e.target, String(e.until));
+          args.push('cooldown', e.target, String(this.#toShared(e.until)));
           break;
         case 'circuit':
-          for (const c of e.changes) args.push('circuit', e.target, JSON.stringify(c));
+          for (const c of e.changes)
+            args.push(
+              'circuit',
+              e.target,
+              JSON.stringify(c.kind === 'success' ? c : { ...c, at: this.#toShared(c.at) }),
+            );
           break;
         case 'latency':
           args.push('latency', e.target, String(e.value));
@@ -994,6 +1015,34 @@ export class RedisStateStore implements StateStore {
       if (!duringRecovery) this.#down(err as Error);
       throw err;
     }
+  }
+
+  /** A time on this instance's clock, on Redis's (the shared state's times are on Redis's clock). */
+  #toShared(t: number): number {
+    return t + this.#clockOffset;
+  }
+
+  /** A time on Redis's clock, on this instance's. */
+  #fromShared(t: number): number {
+    return t - this.#clockOffset;
+  }
+
+  /**
+   * How far Redis's clock is from this instance's, from a sync: Redis read its time between `sent` and `received`
+   * (this instance's clock). The estimate moves only when it is off by more than the tolerance plus what the
+   * round trip leaves unknown, so times written and read back by this instance do not jitter with the latency.
+   */
+  #measureClock(redisNow: number, sent: number, received: number): void {
+    const measured = redisNow - (sent + received) / 2;
+    if (!Number.isFinite(measured)) return;
+    if (Math.abs(measured - this.#clockOffset) <= CLOCK_TOLERANCE_MS + (received - sent) / 2) return;
+    const before = this.#clockOffset;
+    this.#clockOffset = Math.round(measured);
+    if (Math.abs(this.#clockOffset) >= 1000 || Math.abs(before) >= 1000)
+      this.#log.warn(
+        { offsetMs: this.#clockOffset, previousMs: before },
+        "this instance's clock is off Redis's by offsetMs: shared cooldowns and circuits are timed on Redis's clock",
+      );
   }
 
   /** Circuit targets with changes Redis may not have made yet (their write got no answer). */
@@ -1114,7 +1163,6 @@ export class RedisStateStore implements StateStore {
           ...watched.map((k) => this.#key(k)),
         ],
         [
-          now,
           this.instanceId,
           instanceTtl,
           JSON.stringify(Object.fromEntries(this.#inflightLocal)),
@@ -1123,6 +1171,7 @@ export class RedisStateStore implements StateStore {
         ],
       ),
     );
+    this.#measureClock(Number(r[7]), now, this.#now());
     const fresh = (type: string, id: string) => (this.#touched.get(`${type}\u0000${id}`) ?? 0) > seqAtSend;
     const merge = <V>(
       type: string,
@@ -1151,8 +1200,15 @@ export class RedisStateStore implements StateStore {
     };
     // Redis is the truth for cooldowns too: a local one it no longer holds was reset (an admin's reset, or an
     // endpoint that answered, on any instance) unless it is this instance's own and not yet written or read back.
-    this.#cooldowns = merge('cooldown', this.#cooldowns, pairs(r[0] ?? null), num);
-    this.#circuits = merge('circuit', this.#circuits, pairs(r[1] ?? null), (s) => safeJson<CircuitState>(s));
+    // Times come on Redis's clock: the mirror holds them on this instance's.
+    this.#cooldowns = merge('cooldown', this.#cooldowns, pairs(r[0] ?? null), (s) => {
+      const until = num(s);
+      return until === undefined ? undefined : this.#fromShared(until);
+    });
+    this.#circuits = merge('circuit', this.#circuits, pairs(r[1] ?? null), (s) => {
+      const c = safeJson<CircuitState>(s);
+      return c && c.openedAt > 0 ? { ...c, openedAt: this.#fromShared(c.openedAt) } : c;
+    });
     this.#latency = merge('latency', this.#latency, pairs(r[2] ?? null), num);
     this.#cursors = merge('cursor', this.#cursors, pairs(r[3] ?? null), num);
     this.#weights = merge('weights', this.#weights, pairs(r[4] ?? null), (s) =>

@@ -202,13 +202,19 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
 });
 
 describe('RedisStateStore: several instances on one Redis', () => {
+  const prefixes = new Map<RedisStateStore, string>();
   const shared = async (n: number, opts: Partial<RedisStateStoreOptions> = {}) => {
     const prefix = testPrefix();
     cleanups.push(() => dropPrefix(prefix));
     const stores: RedisStateStore[] = [];
     for (let i = 0; i < n; i++) stores.push(await redisStore(prefix, opts));
+    for (const s of stores) prefixes.set(s, prefix);
     return stores;
   };
+  /** One more instance on the prefix of `other`, with its own options. */
+  const sharedWith = async (other: RedisStateStore, opts: Partial<RedisStateStoreOptions>) => [
+    await redisStore(prefixes.get(other)!, opts),
+  ];
 
   it('admits exactly up to the limit between instances under concurrency', async () => {
     const stores = await shared(3);
@@ -391,6 +397,52 @@ describe('RedisStateStore: several instances on one Redis', () => {
       await c!.sync();
       expect(c!.view().circuit(target)).toEqual(memory.view().circuit(target));
       expect(c!.view().circuit('other')).toEqual(memory.view().circuit(target));
+    });
+  });
+
+  // Instances' clocks differ (b's here is 30 s ahead): a cooldown or an open circuit must end at the same moment on
+  // every instance, each reading it on its own clock.
+  describe('instances whose clocks differ', () => {
+    const SKEW = 30_000;
+    const ahead = () => Date.now() + SKEW;
+    const near = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThan(250);
+
+    it("another instance's cooldown ends at the same moment on this instance's clock", async () => {
+      const [a] = await shared(1);
+      const [b] = await sharedWith(a!, { now: ahead });
+      const until = Date.now() + 60_000;
+      a!.apply([{ type: 'cooldown', target: 'prov', until }]);
+      await eventually(() => expect(b!.view().cooldownUntil('prov')).toBeGreaterThan(0), 1000);
+      near(b!.view().cooldownUntil('prov'), until + SKEW);
+      // And the other way: b's 10 s cooldown (on its clock) lasts 10 s on a.
+      b!.apply([{ type: 'cooldown', target: 'model', until: ahead() + 10_000 }]);
+      await eventually(() => expect(a!.view().cooldownUntil('model')).toBeGreaterThan(0), 1000);
+      near(a!.view().cooldownUntil('model'), Date.now() + 10_000);
+    });
+
+    it("an instance whose clock is ahead does not end the others' cooldowns early", async () => {
+      const [a] = await shared(1);
+      const until = Date.now() + 20_000; // already over on b's clock, 20 s to go in fact
+      a!.apply([{ type: 'cooldown', target: 'prov', until }]);
+      await a!.sync();
+      const [b] = await sharedWith(a!, { now: ahead });
+      await b!.sync();
+      near(b!.view().cooldownUntil('prov'), until + SKEW);
+      await a!.sync();
+      expect(a!.view().cooldownUntil('prov')).toBe(until);
+    });
+
+    it("another instance's open circuit stays open for the open time on this instance's clock", async () => {
+      const [a] = await shared(1);
+      const [b] = await sharedWith(a!, { now: ahead });
+      const at = Date.now();
+      a!.apply([opened('prov|m', at)]);
+      await eventually(() => expect(b!.view().circuit('prov|m')).toBeDefined(), 1000);
+      near(b!.view().circuit('prov|m')!.openedAt, at + SKEW);
+      // And the other way: opened by b now (on its clock), opened now on a's.
+      b!.apply([opened('prov|n', ahead())]);
+      await eventually(() => expect(a!.view().circuit('prov|n')).toBeDefined(), 1000);
+      near(a!.view().circuit('prov|n')!.openedAt, Date.now());
     });
   });
 
