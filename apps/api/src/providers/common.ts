@@ -75,6 +75,12 @@ export function clientShape(ctx: CallContext): ClientShape {
   return ctx.endpoint;
 }
 
+/** The request's `n` (1 unless a whole number from 2 up). */
+function choicesOf(ctx: CallContext): number {
+  const n = ctx.body.n;
+  return typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1;
+}
+
 function clientWantsUsage(ctx: CallContext): boolean {
   const so = ctx.body.stream_options as { include_usage?: boolean } | undefined;
   return !!so?.include_usage;
@@ -95,6 +101,7 @@ export function makeCall(
     model: ctx.upstreamModel,
     clientRequest: ctx.body,
     clientWantsUsage: clientWantsUsage(ctx),
+    choices: choicesOf(ctx),
     estimateInputTokens: inputEstimator(ctx),
     created: secondsOf(ctx),
     secret: ctx.apiKey,

@@ -267,6 +267,8 @@ export interface WireOptions {
   jsonTool?: string;
   /** A chat client relayed from an OpenAI chat upstream keeps the usage-only chunk (it set include_usage). */
   clientWantsUsage?: boolean;
+  /** The choices the client asked for (`n`): a relayed chat stream is whole once each of them finished. */
+  choices?: number;
 }
 
 /** The translated stream as a wire's decoder sees it. */

@@ -111,6 +111,32 @@ describe('a stream that cannot finish after its first byte', () => {
     expect(r.text).not.toContain('response.completed');
   });
 
+  // With n > 1 every choice finishes on its own: an upstream that ends (no [DONE]) after one choice finished and
+  // while another was still being written sent a truncated answer, not a whole one.
+  it('n: 2, the upstream ends after one choice finished and before the other did: an error chunk, not a clean end', async () => {
+    const chunk = { id: 'chatcmpl-n', object: 'chat.completion.chunk', created: 1, model: 'gpt-test' };
+    const delta = (index: number, content: string, finish: string | null = null) =>
+      `data: ${JSON.stringify({ ...chunk, choices: [{ index, delta: { content }, finish_reason: finish }] })}\n\n`;
+    const answer = (ends: string[]) => {
+      env.up.script({
+        path: '/chat/completions',
+        events: [delta(0, 'One'), delta(1, 'Two'), delta(0, ' done', 'stop'), delta(1, ' and'), ...ends],
+        chunkDelayMs: 5,
+      });
+      return raw('/v1/chat/completions', { ...chat, n: 2 });
+    };
+    const cut = await answer([]);
+    expect(cut.status).toBe(200);
+    expect(cut.text).toContain(' and');
+    const last = cut.text.trim().split('\n\n').at(-1)!;
+    expect(JSON.parse(last.slice(5))).toMatchObject({ error: { code: 'stream_interrupted' } });
+    expect(await lastRecord()).toMatchObject({ errorCode: 'stream_interrupted' });
+    // Both choices finished: a whole answer, even without [DONE].
+    const whole = await answer([delta(1, '.', 'length')]);
+    expect(whole.text).not.toContain('"error"');
+    expect(await lastRecord()).toMatchObject({ status: 200, errorCode: null });
+  });
+
   it('a stream that finishes properly still ends cleanly', async () => {
     const r = await raw('/v1/chat/completions', chat);
     expect(r.text.trim().endsWith('data: [DONE]')).toBe(true);

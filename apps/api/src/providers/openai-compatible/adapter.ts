@@ -36,7 +36,7 @@ export const openaiChatWire: UpstreamWire = {
   usage: usageFromOpenai,
   response: chatResponseAsPivot,
   decoder: () => new OpenaiChatDecoder(),
-  relay: (o) => new OpenaiChatRelay(!o.clientWantsUsage),
+  relay: (o) => new OpenaiChatRelay(!o.clientWantsUsage, o.choices ?? 1),
 };
 
 /** OpenAI's own /responses, only ever relayed to a Responses client (its answer read for a missing usage). */

@@ -49,10 +49,17 @@ const FINISH_RE = /"finish_reason"\s*:\s*"/;
 
 /** Reads an OpenAI chat stream relayed to a chat client, without parsing every chunk. */
 export class OpenaiChatRelay implements RelayScanner {
+  /** With n > 1: the choices that finished, by index. */
+  #finishedChoices: Set<number> | null = null;
+
   /**
    * @param drops Drop the usage-only chunk (the gateway asked for it, the client did not).
+   * @param choices The choices asked for (`n`): the answer is whole once each of them finished.
    */
-  constructor(readonly drops: boolean) {}
+  constructor(
+    readonly drops: boolean,
+    readonly choices = 1,
+  ) {}
 
   scan(_event: string | undefined, data: string, sink: RelaySink): boolean {
     if (data === '[DONE]') {
@@ -80,8 +87,9 @@ export class OpenaiChatRelay implements RelayScanner {
       if (m) {
         sink.finishReason = m[1]!;
         // The answer finished (as the translating decoder reads it): an upstream that then ends without [DONE]
-        // (the usage chunk is optional too) sent a whole answer.
-        sink.finished = true;
+        // (the usage chunk is optional too) sent a whole answer; with n > 1, once every choice finished.
+        if (this.choices <= 1) sink.finished = true;
+        else this.#countFinished(sink.json(data), sink);
       }
     }
     if (USAGE_RE.test(data)) {
@@ -93,6 +101,13 @@ export class OpenaiChatRelay implements RelayScanner {
       if (Array.isArray(j?.choices) && (j.choices as unknown[]).length === 0) return !this.drops;
     }
     return true;
+  }
+
+  #countFinished(j: Obj | null | undefined, sink: RelaySink): void {
+    const done = (this.#finishedChoices ??= new Set());
+    for (const ch of Array.isArray(j?.choices) ? (j.choices as Obj[]) : [])
+      if (ch && typeof ch.finish_reason === 'string' && typeof ch.index === 'number') done.add(ch.index);
+    if (done.size >= this.choices) sink.finished = true;
   }
 }
 
