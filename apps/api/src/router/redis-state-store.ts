@@ -92,11 +92,12 @@ const MAX_PENDING_EVENTS = 50_000;
 /** This run's applied-ids set disappears after this long without a write (it only ever holds a few ids). */
 const OPS_TTL_MS = STATE_TTL_MS;
 /**
- * How far instances' clocks may differ: another instance's rebuild read the database at a time on its clock; this
- * instance counts its records written up to this long before that time as possibly missing from it (at worst
- * counted twice, never lost).
+ * How far two instances' readings of Redis's clock may differ (each measures its offset to within
+ * CLOCK_TOLERANCE_MS plus half a round trip): another instance's rebuild read the database at a time on Redis's
+ * clock; this instance counts its records written up to this long before that time as possibly missing from it
+ * (at worst counted twice, never lost).
  */
-const CLOCK_SKEW_MS = 2_000;
+const CLOCK_SKEW_MS = 1_000;
 /**
  * Redis's clock and this instance's are taken to agree while they differ by no more than this: below it, times in
  * the shared state are written and read as they are (a cooldown may end this much early or late elsewhere).
@@ -418,6 +419,8 @@ export class RedisStateStore implements StateStore {
    */
   readonly #gens = new Map<string, string>();
   #genSeq = 0;
+  /** The generations this instance created (its latest): when each read the database, on its own clock. */
+  readonly #ownReads = new Map<string, number>();
   #ledger: OutstandingSpend | null = null;
 
   /**
@@ -718,9 +721,10 @@ export class RedisStateStore implements StateStore {
    * read the database (in the generation), less a margin for the clocks of instances, which differ.
    */
   #genSince(gen: string): number {
+    const own = this.#ownReads.get(gen);
+    if (own !== undefined) return own;
     const at = Number(gen.slice(gen.lastIndexOf('@') + 1));
-    if (!Number.isFinite(at)) return -Infinity;
-    return gen.startsWith(`${this.instanceId}/`) ? at : at - CLOCK_SKEW_MS;
+    return Number.isFinite(at) ? this.#fromShared(at) - CLOCK_SKEW_MS : -Infinity;
   }
 
   /** The mirror takes a counter's value as Redis answered it ('' or null: Redis does not have it). */
@@ -852,7 +856,10 @@ export class RedisStateStore implements StateStore {
       for (const it of items) {
         // This instance's outstanding spend is in the new generation when its counter is the one created; if
         // another instance's is, the answer's generation differs and this instance adds its own to it.
-        const gen = `${this.instanceId}/${++this.#genSeq}@${it.readAt}`;
+        // The read's time on Redis's clock (which every instance converts to its own); here, exactly.
+        const gen = `${this.instanceId}/${++this.#genSeq}@${this.#toShared(it.readAt)}`;
+        this.#ownReads.set(gen, it.readAt);
+        if (this.#ownReads.size > 1024) this.#ownReads.delete(this.#ownReads.keys().next().value!);
         this.#gens.set(it.key, gen);
         args.push(String(value(it)), Math.max(1, Math.ceil(it.ttlMs)), gen);
       }

@@ -487,14 +487,31 @@ describe('RedisStateStore: several instances on one Redis', () => {
       // a adds its outstanding spend (that settled 3) to the new one instead.
       await a!.adjust([{ key: 'budget:g', delta: -1, ttlMs: 60_000, ifPresent: true }]);
       await eventually(async () => expect(await b!.read(['budget:g'])).toEqual([13]), 1000);
-      // Other instances' records written up to 2 s before the rebuild's read may be missing from it.
-      expect(ledger.asked).toEqual([readAt - 2000]);
+      // Records it wrote up to 1 s before the rebuild's read (on Redis's clock) may be missing from it.
+      expect(ledger.asked).toEqual([readAt - 1000]);
       // Learned once: later settlements in the new generation count as usual.
       expect(await a!.consume([budget('budget:g', 2, 100)])).toEqual({ ok: true });
       await a!.adjust([{ key: 'budget:g', delta: -1, ttlMs: 60_000, ifPresent: true }]);
       await a!.sync();
       expect(await b!.read(['budget:g'])).toEqual([14]);
       expect(ledger.asked).toHaveLength(1);
+    });
+
+    it("a rebuild on an instance whose clock is 30 s ahead is read on this instance's clock", async () => {
+      const prefix = testPrefix();
+      cleanups.push(() => dropPrefix(prefix));
+      const a = await redisStore(prefix);
+      const ahead = await redisStore(prefix, { now: () => Date.now() + 30_000 });
+      await a.seed([{ key: 'budget:s', value: 0, ttlMs: 60_000, readAt: Date.now() }]);
+      expect(a.view().spend('budget:s')).toBe(0);
+      await ahead.clear([], ['budget:s']);
+      const readAt = Date.now();
+      await ahead.seed([{ key: 'budget:s', value: 1, ttlMs: 60_000, readAt: readAt + 30_000 }]);
+      const ledger = ledgerOf({ 'budget:s': 0.5 });
+      a.useLedger(ledger);
+      await eventually(async () => expect(await a.read(['budget:s'])).toEqual([1.5]), 1000);
+      // Not 29 s later (which would miss what a wrote since), nor 31 s earlier: its read, less the 1 s margin.
+      expect(Math.abs(ledger.asked[0]! - (readAt - 1000))).toBeLessThan(300);
     });
 
     it('an instance that only watches the counter learns of the rebuild from its sync', async () => {
