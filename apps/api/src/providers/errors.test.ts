@@ -180,6 +180,29 @@ describe('normalizeUpstreamError', () => {
       false,
     ],
     [
+      // A proxy or load balancer in front of a provider refusing the body by its size (HTTP's own 413): nothing says
+      // the prompt is too long for the model, so it is not a context-window verdict (which would only try larger
+      // windows and answer 400 context_length_exceeded).
+      "a reverse proxy's bare 413 (Payload Too Large, no code)",
+      413,
+      { 'content-type': 'text/html' },
+      '<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx</center></body></html>',
+      'request_too_large',
+      false,
+    ],
+    [
+      'a 413 whose message says the prompt is too long stays a context-window error',
+      413,
+      {},
+      oa(
+        "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.",
+        'invalid_request_error',
+        null,
+      ),
+      'context_window',
+      false,
+    ],
+    [
       'OpenAI TPM rate limit reached (the account is busy): still a rate limit',
       429,
       { 'retry-after': '2' },

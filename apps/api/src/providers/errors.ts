@@ -93,7 +93,9 @@ function kindFromStatus(status: number): UpstreamErrorKind {
   if (status === 402) return 'billing';
   if (status === 404) return 'not_found';
   if (status === 408 || status === 504 || status === 524) return 'timeout';
-  if (status === 413) return 'context_window';
+  // HTTP's own Payload Too Large (a proxy in front, or a provider without a code): the body's size, not its prompt's
+  // length (a message that says the prompt is too long is a context-window error before this is looked at).
+  if (status === 413) return 'request_too_large';
   if (status === 429) return 'rate_limit';
   if (status === 503 || status === 529) return 'overloaded';
   if (status >= 500) return 'server';

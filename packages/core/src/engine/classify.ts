@@ -12,7 +12,7 @@
  * | other 404 (resource missing upstream)     | fall back (the route, not the client, is wrong) | none          | no      |
  * | 400/413/422 context window                | fall back to a larger window            | none                  | no      |
  * | request too large for the account's per-minute token limit (a 429 "Request too large") | fall back | none | no |
- * | request body over the API's byte limit (Anthropic's 413 request_too_large) | fall back     | none                  | no      |
+ * | request body over the API's byte limit (Anthropic's 413 request_too_large, a bare 413) | fall back | none                  | no      |
  * | other 400/413/422 client errors           | stop                                    | none                  | no      |
  * | 408 / 409 / 5xx / overloaded / network    | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
  * | our timeout before the first byte (status 0) | fall back (a target that hung is not asked again) | none   | yes     |
