@@ -181,7 +181,34 @@ export function upstreamFailure(failed: UpstreamError, attempt: PlannedAttempt):
 }
 
 /** An upstream's error with what it says (message, code, param) rid of the operator's provider account ids. */
+/** What a caller is told of a network failure, by its code (the log keeps the failure's own text). */
+function networkMessage(code: string | null): string {
+  switch (code) {
+    case 'outbound_refused':
+      return "The gateway's outbound policy does not allow this provider's address.";
+    case 'ECONNREFUSED':
+      return 'The upstream refused the connection.';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return "The upstream's host name could not be resolved.";
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return 'The upstream closed the connection.';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'Could not connect to the upstream in time.';
+    default:
+      return code !== null && /CERT|TLS|SSL|SELF_SIGNED/i.test(code)
+        ? "The upstream's TLS certificate was not accepted."
+        : 'The upstream could not be reached.';
+  }
+}
+
 function forClient(e: UpstreamError): UpstreamError {
+  // A network failure's own text names the address dialled (host, IP, port): callers get what happened only.
+  if (e.status === 0 && e.kind === 'network') return { ...e, message: networkMessage(e.code) };
   const message = scrubAccountIds(e.message);
   const code = e.code === null ? null : scrubAccountIds(e.code);
   const param = e.param === undefined ? undefined : scrubAccountIds(e.param);

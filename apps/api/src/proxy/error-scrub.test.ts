@@ -231,3 +231,44 @@ describe('upstream error text is scrubbed', () => {
     }
   });
 });
+
+// A provider that cannot be reached: the raw network error names the address the gateway dialled (a private
+// host, an internal IP and port). Callers learn that the provider could not be reached, never where it lives;
+// the logs keep the address for operators.
+describe('network failures name no address to callers', () => {
+  it('a refused connection is a 502 upstream_unreachable without the host or port', async () => {
+    await resetProxyEnv(env);
+    const { createServer } = await import('node:net');
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const { prisma } = env.t.app.ctx;
+    const before = await prisma.provider.findUniqueOrThrow({ where: { slug: 'up-openai' } });
+    await prisma.provider.update({
+      where: { slug: 'up-openai' },
+      data: { baseUrl: `http://127.0.0.1:${closed}/v1` },
+    });
+    await env.t.app.routing.reload();
+    try {
+      const r = await chat({ model: 'up-openai/big-test', messages: [{ role: 'user', content: 'hi' }] });
+      expect(r.status).toBe(502);
+      const body = JSON.parse(r.text) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('upstream_unreachable');
+      expect(body.error.message).toMatch(/refused the connection/);
+      expect(r.text).not.toContain(String(closed));
+      expect(r.text).not.toContain('127.0.0.1');
+      expect(r.text).not.toMatch(/ECONNREFUSED/);
+      // The operators' view of the provider (its last error) keeps what happened.
+      await env.t.app.healthNotes.flush();
+      const health = await prisma.providerHealth.findUniqueOrThrow({ where: { providerId: before.id } });
+      expect(health.lastErrorMessage).toContain(`127.0.0.1:${closed}`);
+    } finally {
+      await prisma.provider.update({ where: { slug: 'up-openai' }, data: { baseUrl: before.baseUrl } });
+      await env.t.app.routing.reload();
+    }
+  });
+});

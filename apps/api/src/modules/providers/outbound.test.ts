@@ -131,10 +131,12 @@ describe('outbound URL policy', () => {
       .set('authorization', 'Bearer outbound-master-key-0123456789')
       .send({ model: 'flip/flip-model', messages: [{ role: 'user', content: 'hi' }] });
     expect(res.status).toBe(502);
+    // The caller learns the provider is misconfigured, not where its name resolves (the operators' test says).
     expect(res.body.error).toMatchObject({
       code: 'provider_misconfigured',
-      message: expect.stringMatching(/169\.254\.169\.254/),
+      message: expect.stringMatching(/outbound policy/),
     });
+    expect(JSON.stringify(res.body)).not.toMatch(/169\.254|flip\.test/);
     expect(up.requests.length).toBe(before);
     const test = await t.http.post(`/api/v1/llm/providers/${p.body.id}/test`).set(as(superAdmin));
     expect(test.body).toMatchObject({ success: false, error: { code: 'misconfigured' } });
