@@ -237,45 +237,31 @@ export function createMetrics() {
     else set.delete(target);
     circuitOpen.set({ provider, model: modelLabel }, set.size);
   };
-  // Read when scraped (nothing per request): the app points it at its usage queue.
-  let usageDepth: () => number = () => 0;
-  const usageQueueDepth = new Gauge({
-    name: 'switchyard_usage_queue_depth',
-    help: 'Usage records waiting to be written',
-    registers: [registry],
-    collect() {
-      this.set(usageDepth());
-    },
-  });
-  const usageQueueDepthFrom = (read: () => number) => {
-    usageDepth = read;
+  /** A gauge read when scraped (nothing per request) from a source the app sets: the gauge, and that setter. */
+  const scrapedGauge = (name: string, help: string) => {
+    let read: () => number = () => 0;
+    const gauge = new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+    return [gauge, (from: () => number) => void (read = from)] as const;
   };
-  // Open live event streams (GET /api/v1/llm/events) on this instance, read when scraped.
-  let liveStreams: () => number = () => 0;
-  new Gauge({
-    name: 'switchyard_live_event_streams',
-    help: 'Live event streams (GET /api/v1/llm/events) open on this instance',
-    registers: [registry],
-    collect() {
-      this.set(liveStreams());
-    },
-  });
-  const liveStreamsFrom = (read: () => number) => {
-    liveStreams = read;
-  };
-  // Request bodies held in memory now, against BODY_MEMORY_LIMIT (read when scraped).
-  let bodyBytes: () => number = () => 0;
-  new Gauge({
-    name: 'switchyard_request_body_bytes_held',
-    help: 'Bytes of proxy request bodies held in memory now (bounded by BODY_MEMORY_LIMIT)',
-    registers: [registry],
-    collect() {
-      this.set(bodyBytes());
-    },
-  });
-  const bodyBytesHeldFrom = (read: () => number) => {
-    bodyBytes = read;
-  };
+  const [usageQueueDepth, usageQueueDepthFrom] = scrapedGauge(
+    'switchyard_usage_queue_depth',
+    'Usage records waiting to be written',
+  );
+  const [, liveStreamsFrom] = scrapedGauge(
+    'switchyard_live_event_streams',
+    'Live event streams (GET /api/v1/llm/events) open on this instance',
+  );
+  const [, bodyBytesHeldFrom] = scrapedGauge(
+    'switchyard_request_body_bytes_held',
+    'Bytes of proxy request bodies held in memory now (bounded by BODY_MEMORY_LIMIT)',
+  );
   const usageDropped = new Counter({
     name: 'switchyard_usage_dropped_total',
     help: 'Usage records dropped because the buffer bound was hit',
