@@ -124,6 +124,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     write: async (rows) => {
       const written = await writeUsageRowsIsolating(db, rows, (letter) => {
         metrics.usageDeadLetter.inc();
+        // Its spend never reaches the rollups a budget is rebuilt from: the ledger keeps it.
+        if (letter.requestId !== null) ledger.refused(letter.requestId);
         logger.error(
           { requestId: letter.requestId, error: letter.error },
           'usage record refused by the database: moved to UsageDeadLetter',
@@ -141,6 +143,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onWritten: (n) => metrics.usageWritten.inc(n),
     // What those records spent on budgets is in the database now (see SpendLedger).
     onHandled: (seq) => ledger.handled(seq),
+    onDropped: (from, count) => ledger.dropped(from, count),
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
   });
   metrics.usageQueueDepthFrom(() => usage.depth);
@@ -346,7 +349,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     masterKey: env.GATEWAY_MASTER_KEY,
     record: (u) => {
       const seq = usage.push(usageRow(u));
-      if (u.spend) ledger.queued(u.spend, seq);
+      if (u.spend) ledger.queued(u.spend, seq, u.requestId);
       if (u.gatewayKeyId) lastUsed.touch(u.gatewayKeyId, u.createdAt.getTime());
     },
     metrics,

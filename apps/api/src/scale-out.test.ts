@@ -452,6 +452,38 @@ describe('scale-out: two instances on one database and one Redis', () => {
     expect(await counted()).toBe(40);
   });
 
+  // No fault at all: a budget counter one instance created, used by the other. The second instance's first call on
+  // it joined the counter with its outstanding spend, which held that call's own reservation: counted twice.
+  it('a key budget used on A, then on B, ends at what the calls cost', async () => {
+    const { prisma } = a.t.app.ctx;
+    const k = generateGatewayKey();
+    const row = await prisma.gatewayKey.create({
+      data: {
+        keyHash: k.hash,
+        prefix: k.prefix,
+        name: 'both instances',
+        ownerType: 'user',
+        userId: a.ids.user,
+        budgetUsd: 1,
+        budgetPeriod: 'month',
+      },
+    });
+    await a.t.app.ctx.configChanged('keys');
+    await eventually(
+      () => expect([...b.app.routing.config.keysByHash.values()].some((x) => x.id === row.id)).toBe(true),
+      2000,
+    );
+    expect((await chat(a.url, k.key, 'up-anthropic/claude-test')).status).toBe(200);
+    expect((await chat(b.url, k.key, 'up-anthropic/claude-test')).status).toBe(200);
+    await a.flushUsage();
+    await b.app.usage.flush();
+    const rows = await prisma.usageRecord.findMany({ where: { gatewayKeyId: row.id } });
+    expect(rows).toHaveLength(2);
+    const spent = rows.reduce((s, r) => s + Number(r.costUsd), 0);
+    const counter = budgetKey({ scope: 'key', id: row.id, period: 'month' }, now());
+    await eventually(async () => expect((await direct.read([counter]))[0]).toBeCloseTo(spent, 9), 2000);
+  });
+
   // Redis loses its data (a restart without persistence) while instance C has calls in flight and answered calls
   // whose records are still in its queue; A is the first to use the budget again and rebuilds it from the
   // database, which holds none of C's. The counter must still end at every dollar spent: C adds what the database

@@ -19,6 +19,8 @@ export class SpendMark {
   readonly amounts = new Map<string, number>();
   /** The record's place in the usage queue; undefined until it is queued. */
   seq: number | undefined;
+  /** The request's id (its record's), once queued: a record the database refused is found by it. */
+  requestId: string | undefined;
   /** When the queue was done with the record (written, or set aside); null while it waits. */
   writtenAt: number | null = null;
 
@@ -33,6 +35,11 @@ export class SpendMark {
  */
 export class SpendLedger {
   readonly #reserved = new Map<string, number>();
+  /**
+   * Spend whose record the database will never hold (dropped at the queue's bound, or refused and set aside): it
+   * stays outstanding for as long as this instance runs (a budget rebuilt from the database misses it).
+   */
+  readonly #lost = new Map<string, number>();
   /** Marks of requests whose record is not queued yet. */
   readonly #unqueued = new Set<SpendMark>();
   /** Marks of queued records in queue order (their records are written in that order). */
@@ -49,14 +56,14 @@ export class SpendLedger {
     return m;
   }
 
-  /** Budget reservations of an admitted attempt, held until it settles. */
-  reserve(items: readonly LimitItem[]): void {
+  /** Budget reservations of an admission (the state store tells it as it makes one), held until they settle. */
+  reserve(items: readonly Pick<LimitItem, 'key' | 'amount' | 'budget'>[]): void {
     for (const it of items)
       if (it.budget) this.#reserved.set(it.key, (this.#reserved.get(it.key) ?? 0) + it.amount);
   }
 
   /** Reservations that were refused, or are gone (see `settle`). */
-  release(items: readonly LimitItem[]): void {
+  release(items: readonly Pick<LimitItem, 'key' | 'amount' | 'budget'>[]): void {
     for (const it of items) {
       if (!it.budget) continue;
       const left = (this.#reserved.get(it.key) ?? 0) - it.amount;
@@ -79,11 +86,32 @@ export class SpendLedger {
   }
 
   /** The request's record is in the usage queue at `seq`. */
-  queued(mark: SpendMark, seq: number): void {
+  queued(mark: SpendMark, seq: number, requestId?: string): void {
     // Its attempt may settle just after (the record is queued first).
     if (!this.#unqueued.delete(mark)) return;
     mark.seq = seq;
+    mark.requestId = requestId;
     this.#queued.push(mark);
+  }
+
+  /** The queue dropped `count` records from place `from` on: their spend will never be in the database. */
+  dropped(from: number, count: number): void {
+    for (let i = this.#writtenUpTo; i < this.#queued.length; i++) {
+      const m = this.#queued[i]!;
+      if (m.seq! >= from + count) break;
+      if (m.seq! >= from) this.#lose(m);
+    }
+  }
+
+  /** The database refused the record of `requestId` (set aside): its spend will never be in the database. */
+  refused(requestId: string): void {
+    for (let i = this.#queued.length - 1; i >= this.#writtenUpTo; i--)
+      if (this.#queued[i]!.requestId === requestId) return this.#lose(this.#queued[i]!);
+  }
+
+  #lose(m: SpendMark): void {
+    for (const [k, v] of m.amounts) this.#lost.set(k, (this.#lost.get(k) ?? 0) + v);
+    m.amounts.clear();
   }
 
   /** The usage queue is done with every record before `seq` (written, or set aside). */
@@ -107,7 +135,7 @@ export class SpendLedger {
    * reservations in flight, and what settled calls spent whose records were not written before `since`.
    */
   outstanding(key: string, since: number): number {
-    let sum = this.#reserved.get(key) ?? 0;
+    let sum = (this.#reserved.get(key) ?? 0) + (this.#lost.get(key) ?? 0);
     for (const m of this.#unqueued) sum += m.amounts.get(key) ?? 0;
     for (let i = this.#queued.length - 1; i >= 0; i--) {
       const m = this.#queued[i]!;

@@ -128,8 +128,10 @@ interface PendingItem {
   expiresAt: number;
   ifPresent: boolean;
   /**
-   * A budget counter's generation the write belongs to (see `#noteGen`): it is skipped on another one. Unset:
-   * the one this instance knows when it is written ('' when none: any).
+   * A budget counter's generation the write belongs to (see `#noteGen`), fixed when the write is made: it is
+   * skipped on another one. '': this instance knew none (it counted locally before it ever saw the counter in
+   * Redis): made on whichever counter Redis has, and that counter is not joined (these writes are this instance's
+   * spend on it).
    */
   gen?: string;
 }
@@ -405,7 +407,10 @@ export class RedisStateStore implements StateStore {
   readonly #circuitRetries = new Map<number, CircuitChanges[]>();
   #flushScheduled = false;
   /** Counted locally while Redis was unreachable (never sent); written back on recovery unless their window ended. */
-  readonly #pendingDeltas = new Map<string, { delta: number; expiresAt: number; ifPresent: boolean }>();
+  readonly #pendingDeltas = new Map<
+    string,
+    { key: string; delta: number; expiresAt: number; ifPresent: boolean; gen?: string }
+  >();
   /** Counter writes made (again) under their id until Redis answers, by id. */
   readonly #unconfirmed = new Map<number, UnconfirmedWrite>();
   /** This run's set of applied write ids in Redis (a run's ids start from 1). */
@@ -419,6 +424,8 @@ export class RedisStateStore implements StateStore {
    */
   readonly #gens = new Map<string, string>();
   #genSeq = 0;
+  /** Per budget counter, the generations this instance's outstanding spend was added to (the last few). */
+  readonly #joined = new Map<string, string[]>();
   /** The generations this instance created (its latest): when each read the database, on its own clock. */
   readonly #ownReads = new Map<string, number>();
   #ledger: OutstandingSpend | null = null;
@@ -550,24 +557,30 @@ export class RedisStateStore implements StateStore {
     else this.#unconfirmed.set(id, { id, undo, items: nonZero });
   }
 
+  /** A write's share of a counter; a budget's is tied to the generation this instance knows now (see PendingItem). */
   #pendingItem(key: string, delta: number, ttlMs: number, ifPresent: boolean): PendingItem {
-    return { key, delta, expiresAt: this.#now() + ttlMs, ifPresent };
+    const item: PendingItem = { key, delta, expiresAt: this.#now() + ttlMs, ifPresent };
+    if (ifPresent) item.gen = this.#gens.get(key) ?? '';
+    return item;
   }
 
   /** Counters with local counts Redis may not have yet: a sync leaves their mirror alone. */
   #heldKeys(): Set<string> {
-    const held = new Set(this.#pendingDeltas.keys());
+    const held = new Set<string>();
+    for (const p of this.#pendingDeltas.values()) held.add(p.key);
     for (const w of this.#unconfirmed.values()) for (const it of w.items) held.add(it.key);
     return held;
   }
 
+  /** A local count kept for Redis, summed per counter and generation. */
   #keepDelta(k: string, delta: number, ttlMs: number, ifPresent: boolean) {
-    const expiresAt = this.#now() + ttlMs;
-    const p = this.#pendingDeltas.get(k);
+    const item = this.#pendingItem(k, delta, ttlMs, ifPresent);
+    const id = item.gen === undefined ? k : `${k}\u0000${item.gen}`;
+    const p = this.#pendingDeltas.get(id);
     if (p) {
       p.delta += delta;
-      p.expiresAt = Math.max(p.expiresAt, expiresAt);
-    } else this.#pendingDeltas.set(k, { delta, expiresAt, ifPresent });
+      p.expiresAt = Math.max(p.expiresAt, item.expiresAt);
+    } else this.#pendingDeltas.set(id, item);
   }
 
   #down(err: Error) {
@@ -644,9 +657,9 @@ export class RedisStateStore implements StateStore {
     if (this.#pendingDeltas.size === 0) return;
     // Budget deltas only land on counters Redis still has: if it came back empty, the budget is rebuilt from
     // the database on its next use (which includes what was spent meanwhile) instead of restarting from them.
-    const items: PendingItem[] = [...this.#pendingDeltas]
-      .filter(([, v]) => v.expiresAt > now && v.delta !== 0)
-      .map(([key, v]) => ({ key, ...v }));
+    const items: PendingItem[] = [...this.#pendingDeltas.values()].filter(
+      (v) => v.expiresAt > now && v.delta !== 0,
+    );
     this.#pendingDeltas.clear();
     if (items.length === 0) return;
     const w: UnconfirmedWrite = { id: this.#beginOp(), undo: false, items };
@@ -693,8 +706,12 @@ export class RedisStateStore implements StateStore {
   #noteGen(k: string, raw: RedisReply | undefined, ttlMs: number): void {
     const gen = typeof raw === 'string' ? raw : raw instanceof Buffer ? raw.toString() : '';
     if (gen === '' || this.#gens.get(k) === gen) return;
+    const first = !this.#gens.has(k);
     this.#gens.set(k, gen);
-    if (!this.#ledger) return;
+    // Joined once: a sync may bring a generation before this instance's own losing rebuild answers with it.
+    if (!this.#markJoined(k, gen) || !this.#ledger) return;
+    // What it counted before it ever saw the counter goes to it as those writes: joining would count it twice.
+    if (first && this.#countsWithoutGen(k)) return;
     const amount = this.#ledger.outstanding(k, this.#genSince(gen));
     if (!(amount > 1e-15)) return;
     const w: UnconfirmedWrite = {
@@ -714,6 +731,25 @@ export class RedisStateStore implements StateStore {
         this.#unconfirmed.set(w.id, w);
       },
     );
+  }
+
+  /** Whether writes this instance counted before it knew any generation of `k` still wait for Redis. */
+  #countsWithoutGen(k: string): boolean {
+    for (const p of this.#pendingDeltas.values()) if (p.key === k && p.gen === '') return true;
+    for (const w of this.#unconfirmed.values())
+      if (!w.undo) for (const it of w.items) if (it.key === k && it.ifPresent && it.gen === '') return true;
+    return false;
+  }
+
+  /** Marks `gen` of counter `k` as holding this instance's outstanding spend; false when it already did. */
+  #markJoined(k: string, gen: string): boolean {
+    let joined = this.#joined.get(k);
+    if (!joined) this.#joined.set(k, (joined = []));
+    if (joined.includes(gen)) return false;
+    joined.push(gen);
+    if (joined.length > 4) joined.shift();
+    if (this.#joined.size > MAX_WATCHED) this.#joined.delete(this.#joined.keys().next().value!);
+    return true;
   }
 
   /**
@@ -765,6 +801,9 @@ export class RedisStateStore implements StateStore {
             this.#setCounter(it.key, Number(r[2 * i + 1]), ttl);
             if (it.budget) this.#noteGen(it.key, r[2 * n + 1 + i], ttl);
           });
+          // Outstanding from now on (after a join this admission's generation holds it already). Answers are
+          // handled in the order Redis ran them, so a join counts every admission made on an older generation.
+          this.#ledger?.reserve(items);
           return { ok: true };
         }
         const index = Number(r[1]);
@@ -791,7 +830,8 @@ export class RedisStateStore implements StateStore {
         this.#keepUnconfirmed(
           sentAs,
           true,
-          items.map((it) => this.#pendingItem(it.key, -it.amount, it.ttlMs, true)),
+          // Taking back the admission itself, on whichever counter Redis made it.
+          items.map((it) => ({ ...this.#pendingItem(it.key, -it.amount, it.ttlMs, true), gen: '' })),
         );
       return r;
     };
@@ -803,6 +843,7 @@ export class RedisStateStore implements StateStore {
     const check = checkItems(items, (i) => this.#counter(items[i]!.key));
     if (!check.ok) return refuse(check);
     for (const it of items) this.#addLocal(it.key, it.amount, it.ttlMs);
+    this.#ledger?.reserve(items);
     if (sentAs !== undefined)
       this.#keepUnconfirmed(
         sentAs,
@@ -859,6 +900,7 @@ export class RedisStateStore implements StateStore {
         // The read's time on Redis's clock (which every instance converts to its own); here, exactly.
         const gen = `${this.instanceId}/${++this.#genSeq}@${this.#toShared(it.readAt)}`;
         this.#ownReads.set(gen, it.readAt);
+        this.#markJoined(it.key, gen);
         if (this.#ownReads.size > 1024) this.#ownReads.delete(this.#ownReads.keys().next().value!);
         this.#gens.set(it.key, gen);
         args.push(String(value(it)), Math.max(1, Math.ceil(it.ttlMs)), gen);
@@ -1096,10 +1138,9 @@ export class RedisStateStore implements StateStore {
         }
       }
     }
-    for (const k of counters) {
-      this.#counters.delete(k);
-      this.#pendingDeltas.delete(k);
-    }
+    const cleared = new Set(counters);
+    for (const k of counters) this.#counters.delete(k);
+    for (const [id, p] of this.#pendingDeltas) if (cleared.has(p.key)) this.#pendingDeltas.delete(id);
     if (counters.length > 0) {
       // Writes made before the reset are not made again onto the counters it cleared.
       const reset = new Set(counters);

@@ -500,21 +500,15 @@ export class RoutingRuntime implements Router {
       now,
       callerCharged: input.callerCharged,
     });
-    // Budget reservations are this instance's outstanding spend from before they reach the store: a counter
-    // rebuilt meanwhile (here or elsewhere) may hold them twice, never miss them.
+    // The store tells the ledger of the budget reservations it admits (see SpendLedger).
     const ledger = this.ledger;
     const budgeted = items.some((it) => it.budget);
-    if (budgeted) ledger.reserve(items);
     let res = items.length ? await this.deps.store.consume(items) : ({ ok: true } as const);
     // A budget counter the store does not have (a restart, Redis emptied) is rebuilt from the database first.
     for (let round = 0; !res.ok && 'missing' in res && round < 3; round++) {
-      ledger.release(items);
-      const rebuilt = await this.#rebuildBudgets(res.missing.map((i) => items[i]!));
-      ledger.reserve(items);
-      if (!rebuilt) break;
+      if (!(await this.#rebuildBudgets(res.missing.map((i) => items[i]!)))) break;
       res = await this.deps.store.consume(items);
     }
-    if (!res.ok && budgeted) ledger.release(items);
     if (!res.ok) {
       if ('missing' in res) {
         return {

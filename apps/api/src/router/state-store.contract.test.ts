@@ -470,6 +470,7 @@ describe('RedisStateStore: several instances on one Redis', () => {
           asked.push(since);
           return owed[key] ?? 0;
         },
+        reserve: () => {},
       };
     };
 

@@ -36,9 +36,12 @@ export interface SeedItem {
   readAt: number;
 }
 
-/** This instance's spend on a budget counter that the database may not hold as of `since` (see SpendLedger). */
+/** This instance's spend on budget counters that the database may not hold yet (see SpendLedger). */
 export interface OutstandingSpend {
+  /** What it may not hold as of `since` (ms, this instance's clock). */
   outstanding(key: string, since: number): number;
+  /** An admission the store made: its budget reservations are outstanding until they settle. */
+  reserve(items: readonly ConsumeItem[]): void;
 }
 
 /**
@@ -189,6 +192,7 @@ export class MemoryStateStore implements StateStore {
     const check = checkItems(items, (i) => this.#get(items[i]!.key));
     if (!check.ok) return check;
     for (const it of items) this.#add(it.key, it.amount, it.ttlMs);
+    this.#ledger?.reserve(items);
     return { ok: true };
   }
 
