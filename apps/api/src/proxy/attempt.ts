@@ -64,7 +64,7 @@ export async function runAttempt(
         const got = await whole.send(transport.request, d.dispatcher, timeouts);
         if (!got.ok)
           return abandonedIf(
-            whole.sent && connection.gone,
+            whole.sent && clientLeft(x),
             attemptFailed(d, run, got.error.kind, blamed(got.error, timeouts)),
           );
         return answerWhole(d, x, run, call, got);
@@ -72,7 +72,7 @@ export async function runAttempt(
       const head = await streamed!.open(transport.request, d.dispatcher, timeouts);
       if (!head.ok)
         return abandonedIf(
-          streamed!.sent && connection.gone,
+          streamed!.sent && clientLeft(x),
           attemptFailed(d, run, head.error.kind, blamed(head.error, timeouts)),
         );
       run.entry.status = head.status;
@@ -80,13 +80,20 @@ export async function runAttempt(
         const error = call.error(head.status, head.headers, head.body);
         return attemptFailed(d, run, error.kind, error);
       }
-      return await relayStream(d, x, run, call, streamed!);
+      // A stream the client left before anything was relayed (the provider had the prompt) is abandoned too.
+      const relayed = await relayStream(d, x, run, call, streamed!);
+      return abandonedIf(clientLeft(x), relayed);
     }
     return await runLocal(d, x, run, call, transport, controller!.signal);
   } finally {
     clearTimeout(totalTimer);
     if (connection.attempt === abortable) connection.attempt = null;
   }
+}
+
+/** The client is gone (its socket may be destroyed a moment before its response's 'close' marks it gone). */
+function clientLeft(x: RequestContext): boolean {
+  return x.connection.gone || x.res.destroyed;
 }
 
 /** A failure the client caused by leaving while the call was at the provider (see AttemptResult). */

@@ -226,6 +226,12 @@ async function tryTarget(
       // The client left while the call was at the provider: the provider bills the prompt it was sent, and so is
       // the request (its estimate at the model's input price), not refunded.
       if (result.abandoned) settled = chargeAbandoned(d, x, attempt);
+      // A call the client's leaving ended says nothing of the target: no retry, no cooldown, no circuit failure
+      // (clients hanging up together must not close a provider to everyone).
+      if (x.connection.gone) {
+        x.attempts[x.attempts.length - 1]!.outcome = 'client_closed';
+        return 'next';
+      }
       // Failed before anything reached the client: the provider's next endpoint first, when the failure says so.
       const failure = {
         status: result.error.status,

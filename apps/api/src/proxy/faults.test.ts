@@ -314,6 +314,46 @@ describe('streams', () => {
     expect(rec?.status).toBe(499);
   });
 
+  // With no retries configured, an aborted call's failure went straight to the circuit: five clients hanging up
+  // together opened a provider x model for everyone (on every instance, as failures add up in Redis).
+  it('with maxRetries 0, five clients that hang up before the answer do not open the circuit for everyone', async () => {
+    await freshEnv();
+    const { prisma } = env.t.app.ctx;
+    await prisma.routingSettings.upsert({
+      where: { id: 1 },
+      create: { id: 1, maxRetries: 0 },
+      update: { maxRetries: 0 },
+    });
+    await env.t.app.routing.reload();
+    try {
+      const m = await prisma.model.findFirstOrThrow({
+        where: { providerId: env.ids.openai, modelId: 'gpt-test' },
+      });
+      const circuit = () => env.t.app.routing.store.view().circuit(modelTarget(env.ids.openai, m.id));
+      for (let i = 0; i < 5; i++) {
+        env.up.script({ path: '/chat/completions', delayMs: 600 });
+        const before = env.up.requests.length;
+        const ac = new AbortController();
+        const sent = fetch(`${env.url}/v1/chat/completions`, {
+          method: 'POST',
+          signal: ac.signal,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+          body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+        }).catch(() => null);
+        await expect.poll(() => env.up.requests.length - before).toBe(1);
+        ac.abort();
+        await sent;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(circuit()?.failures ?? 0).toBe(0);
+      expect(circuit()?.phase ?? 'closed').toBe('closed');
+    } finally {
+      await prisma.routingSettings.update({ where: { id: 1 }, data: { maxRetries: 2 } });
+      await env.t.app.routing.reload();
+    }
+  });
+
   it('malformed SSE before content: falls back', async () => {
     await freshEnv();
     env.up.script({ path: '/chat/completions', malformed: true, cutAfterChunks: 0 });

@@ -255,6 +255,52 @@ describe('an Anthropic stream relayed to an Anthropic client that ends before it
     },
   );
 
+  // A provider that answers its stream's head at once and sends its first token only once the prompt is read (a
+  // keep-alive comment first, as OpenRouter does): the client leaves between the head and anything relayed.
+  it('a client that leaves after the upstream stream opened, before anything was relayed, is charged its prompt', async () => {
+    const chunk = (content: string, finish: string | null = null) =>
+      `data: ${JSON.stringify({
+        id: 'chatcmpl-a',
+        object: 'chat.completion.chunk',
+        created: 0,
+        model: 'gpt-test',
+        choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+      })}\n\n`;
+    env.up.script({
+      path: '/chat/completions',
+      events: [': PROCESSING\n\n', chunk('Hello'), chunk('', 'stop'), 'data: [DONE]\n\n'],
+      chunkDelayMs: 1000,
+    });
+    await env.flushUsage();
+    const last = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+    const before = env.up.requests.length;
+    const ctl = new AbortController();
+    const sent = fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+      body: JSON.stringify({
+        model: 'up-openai/gpt-test',
+        stream: true,
+        max_tokens: 50,
+        messages: [{ role: 'user', content: 'a long question '.repeat(1000) }],
+      }),
+      signal: ctl.signal,
+    }).catch(() => null);
+    await expect.poll(() => env.up.requests.length - before).toBe(1);
+    await new Promise((r) => setTimeout(r, 300)); // the upstream's head and its comment are in
+    ctl.abort();
+    await sent;
+    let row = null;
+    for (let i = 0; i < 100 && !row; i++) {
+      await env.flushUsage();
+      row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { id: { gt: last?.id ?? 0 } } });
+      if (!row) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(row).toMatchObject({ status: 499, tokensOut: 0 });
+    expect(row!.tokensIn).toBeGreaterThan(2000);
+    expect(Number(row!.costUsd)).toBeGreaterThan(0);
+  });
+
   it("the upstream's final figure wins once it came, even when the stream is cut right after it", async () => {
     // The mock's message_delta says 5 output tokens, whatever the text.
     env.up.script({ path: '/messages', pieces: PIECES, cutAfterChunks: BEFORE_MESSAGE_DELTA + 1 });
