@@ -20,7 +20,7 @@ import { createProxyHandler } from './proxy/handler.js';
 import { createResponseCache, type ResponseCacheParts } from './proxy/cache/create.js';
 import { CorsPolicy } from './proxy/client-access.js';
 import { IpAllowList } from './lib/ip-allowlist.js';
-import { BodyMemory } from './proxy/read-body.js';
+import { BodyMemory } from './lib/body-memory.js';
 import { createUpstreamAgent } from './proxy/upstream.js';
 import { OutboundPolicy, type LookupFn } from './lib/outbound-policy.js';
 import { EndpointCooldowns } from './router/endpoint-cooldowns.js';
@@ -34,6 +34,7 @@ import { ProviderHealthService, parseStateReset } from './modules/providers/prov
 import { HealthScheduler } from './modules/providers/health-scheduler.js';
 import { BatchQueue } from './metering/batch-queue.js';
 import { SpendLedger } from './metering/spend-ledger.js';
+import { bodyGuard } from './http/body-guard.js';
 import { feedbackLimit } from './proxy/feedback.js';
 import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './metering/writer.js';
 import { createEventBus, type LiveEventBus } from './events/bus.js';
@@ -66,6 +67,9 @@ export interface AppDeps {
   /** Check every admin API JSON answer against its contract (a mismatch is a 500 `contract_violation`); tests. */
   checkResponses?: boolean;
 }
+
+/** The largest admin API JSON body (a config file applied through the API included). */
+const ADMIN_BODY_LIMIT = 2 * 1024 * 1024;
 
 export interface App {
   ctx: AppContext;
@@ -101,6 +105,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const configListeners: Array<(what: string) => Promise<void>> = [];
   const now = deps.now ?? Date.now;
   const instanceId = randomUUID();
+  // Request bodies held in memory at once, proxy and admin API alike (BODY_MEMORY_LIMIT).
+  const bodyMemory = new BodyMemory(env.BODY_MEMORY_LIMIT);
+  metrics.bodyBytesHeldFrom(() => bodyMemory.used);
   const store = deps.store ?? (await createStateStore({ env, now, logger, metrics, instanceId }));
   // Sign-in throttling counts in the state store too, so with Redis the limit holds across instances.
   const auth = new AuthService(db.prisma, {
@@ -297,7 +304,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(systemRoutes({ db, metrics, metricsToken: env.METRICS_TOKEN }));
 
   const api = express.Router();
-  api.use(express.json({ limit: '2mb' }));
+  // Read before any sign-in check: bound in time and counted against BODY_MEMORY_LIMIT, like the proxy's bodies.
+  api.use(bodyGuard(env.BODY_READ_TIMEOUT_MS, bodyMemory, ADMIN_BODY_LIMIT));
+  api.use(express.json({ limit: ADMIN_BODY_LIMIT }));
   api.use(sessionMiddleware(auth));
   api.use(authRoutes(auth));
   api.use(openapiRoutes(CORE_VERSION));
@@ -330,8 +339,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(onError);
 
   const responseCache = createResponseCache({ env, db, store, now, logger });
-  const bodyMemory = new BodyMemory(env.BODY_MEMORY_LIMIT);
-  metrics.bodyBytesHeldFrom(() => bodyMemory.used);
   const proxy = createProxyHandler({
     config: () => routing.config,
     router: routing,

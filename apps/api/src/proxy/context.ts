@@ -12,7 +12,7 @@ import type { ProxyUsage } from '../metering/types.js';
 import type { BodyCapture } from './body-log.js';
 import type { CorsPolicy } from './client-access.js';
 import type { EndpointMatch } from './endpoints.js';
-import type { BodyMemory } from './read-body.js';
+import type { BodyMemory } from '../lib/body-memory.js';
 import type { RequestProtection } from './protect.js';
 import type { CacheRuntime, CacheState } from './cache/serve.js';
 import type { Abortable, UpstreamTimeouts } from './upstream.js';

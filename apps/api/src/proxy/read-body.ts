@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { BodyMemory } from '../lib/body-memory.js';
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -10,24 +11,6 @@ export class BodyTooLargeError extends Error {
 export class BodyMemoryFullError extends Error {
   constructor() {
     super('The gateway is holding as many request bodies as its memory bound allows.');
-  }
-}
-
-/**
- * The bytes of request bodies held in memory at once (read, or waiting for their request to finish), against
- * one bound: many large agent requests at the same time wait for room (503 with Retry-After) instead of
- * growing the process without limit.
- */
-export class BodyMemory {
-  used = 0;
-  constructor(readonly max: number) {}
-  take(n: number): boolean {
-    if (this.used + n > this.max) return false;
-    this.used += n;
-    return true;
-  }
-  give(n: number): void {
-    this.used = Math.max(0, this.used - n);
   }
 }
 
