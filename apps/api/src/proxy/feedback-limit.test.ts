@@ -1,8 +1,9 @@
-// POST /v1/feedback is counted per caller (FEEDBACK_RATE_LIMIT_PER_MINUTE): a key sending scores without end (each
-// made-up request id costs the database three lookups) gets a 429 with Retry-After past the limit, and nobody else
-// does. With Redis the count is shared by every instance.
+// POST /v1/feedback is counted per caller (FEEDBACK_RATE_LIMIT_PER_MINUTE): a user (all of its keys together; an org
+// key or the master key on its own) sending scores without end (each made-up request id costs the database three
+// lookups) gets a 429 with Retry-After past the limit, and nobody else does. With Redis the count is shared by
+// every instance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, otherUserKey, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, otherUser, otherUserKey, type ProxyEnv } from '../test/proxy-env.js';
 import { REDIS_TEST_URL, dropPrefix, testPrefix } from '../test/redis.js';
 
 describe.each([
@@ -54,5 +55,23 @@ describe.each([
     expect(JSON.parse(openai.body)).toMatchObject({ error: { code: 'rate_limited' } });
     // Another caller is not held back.
     expect((await score(await otherUserKey(env, 'other feedback'))).status).toBe(404);
+  });
+
+  it("counts a user's keys together: minting more keys does not buy more feedback calls", async () => {
+    const u = await otherUser(env, `feedback minter ${redis ? 'r' : 'm'}`);
+    const keys = [u.key];
+    for (let i = 0; i < 2; i++) {
+      const r = await env.t.http
+        .post('/api/v1/me/keys')
+        .set('authorization', `Bearer ${u.token}`)
+        .send({ name: `minted ${i}` });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      keys.push(r.body.key as string);
+    }
+    await env.t.app.routing.reload();
+    const statuses: number[] = [];
+    for (const k of keys) for (let i = 0; i < 3; i++) statuses.push((await score(k)).status);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
   });
 });

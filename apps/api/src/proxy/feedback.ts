@@ -15,6 +15,11 @@ import { sendClientError, type ClientFormat } from './client-errors.js';
 /** Records a caller's score for one of its own requests; null when it has no such request. */
 export type FeedbackSink = (caller: ProxyCaller, body: FeedbackBody) => Promise<FeedbackResult | null>;
 
+function callerId(caller: ProxyCaller): string {
+  if (caller.userId !== null) return `user:${caller.userId}`;
+  return caller.keyId !== null ? `key:${caller.keyId}` : 'master';
+}
+
 /** Feedback calls a caller may make a minute; `take` counts one: null when admitted, else the ms to wait. */
 export interface FeedbackLimit {
   perMinute: number;
@@ -22,7 +27,8 @@ export interface FeedbackLimit {
 }
 
 /**
- * At most `perMinute` feedback calls per caller (its key, or the master key) and minute, counted in the state
+ * At most `perMinute` feedback calls per caller (a user's keys together; an org key or the master key on its own)
+ * and minute, counted in the state
  * store (shared by every instance with Redis): a caller sending scores without end (a made-up request id still
  * costs the database its lookups) is told to wait, others are not.
  */
@@ -43,7 +49,8 @@ export function feedbackLimit(
     const end = windowEnd(t, 'minute');
     const r = await store.consume([
       {
-        key: bucketKey('feedback', caller.keyId ?? 'master', bucket, t),
+        // A user's keys together (minting keys buys no more); an org key or the master key on its own.
+        key: bucketKey('feedback', callerId(caller), bucket, t),
         amount: 1,
         limit: perMinute,
         ttlMs: end - t + 1000,

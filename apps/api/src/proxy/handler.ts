@@ -113,7 +113,7 @@ async function serveFeedback(d: ProxyDeps, a: Arrival): Promise<void> {
       kind: 'client',
       status: 429,
       code: 'rate_limited',
-      message: `Too many feedback calls from this key: at most ${d.feedbackLimit!.perMinute} a minute (FEEDBACK_RATE_LIMIT_PER_MINUTE).`,
+      message: `Too many feedback calls: at most ${d.feedbackLimit!.perMinute} a minute for a user's keys together (FEEDBACK_RATE_LIMIT_PER_MINUTE).`,
       retryAfterMs: waitMs,
     });
     return;
