@@ -188,6 +188,38 @@ describe('budget generations', () => {
     // Redis kept its data: the shared counter must now hold A's $2 and B's $3.
     expect(await a.read([key])).toEqual([5]);
   });
+  // Redis holds no counter for a budget (a new period, or Redis restarted empty) and B, cut off from it, uses the
+  // budget: it rebuilds locally and counts locally, and its record reaches the database. A, which reaches Redis,
+  // then rebuilds the counter from a database that holds B's spend. B's counts, made before it knew any generation,
+  // used to land on A's counter all the same: counted twice. They land only on a counter read before they were made.
+  it('counts made before any generation was known do not land on a counter rebuilt after them', async () => {
+    const proxy = await startRedisProxy();
+    cleanups.push(() => proxy.close());
+    const prefix = newPrefix();
+    const lb = new SpendLedger();
+    const b = await store(prefix, { url: proxy.url, maxReconnectDelayMs: 100 });
+    const a = await store(prefix);
+    b.useLedger(lb);
+    a.useLedger(new SpendLedger());
+    const key = 'budget:key:k6:month:0';
+    await proxy.cut();
+    const items = [budget(key, 4)];
+    expect(await b.consume(items)).toMatchObject({ ok: false, missing: [0] });
+    await b.seed([{ key, value: 0, ttlMs: TTL, readAt: Date.now() }]); // the database: $0
+    expect(await admit(b, items)).toEqual({ ok: true });
+    const mark = await settle(b, lb, items, 3); // it cost $3
+    lb.queued(mark, 0);
+    lb.handled(1); // its record is in the database
+    // More than the 1 s margin later, A rebuilds the counter from the database (B's $3 in it).
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(await a.consume([budget(key, 0.0001)])).toMatchObject({ ok: false, missing: [0] });
+    await a.seed([{ key, value: 3, ttlMs: TTL, readAt: Date.now() }]);
+    await proxy.restore();
+    await eventually(() => expect(b.shared).toBe(true), 5000);
+    await b.sync();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await a.read([key])).toEqual([3]);
+  });
 });
 
 describe('the ledger and the usage queue', () => {

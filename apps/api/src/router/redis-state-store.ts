@@ -190,6 +190,15 @@ return out
 // (a missing one '' and -2; one of another generation as it is), then each counter's generation}, or {0} when
 // there was nothing to do.
 const ADJUST = `
+-- A write tied to generation 'exp' is skipped on another; '@T' (made at T, Redis's clock, no generation known):
+-- skipped on a counter whose generation read the database after T (the rebuild may hold its spend already).
+local function skips(exp, gen)
+  if exp == '' or gen == exp then return false end
+  if string.sub(exp, 1, 1) ~= '@' then return true end
+  if gen == '' then return false end
+  local read = tonumber(string.match(gen, '@(%-?[%d%.]+)$'))
+  return read == nil or read > tonumber(string.sub(exp, 2))
+end
 local done = redis.call('ZSCORE', KEYS[1], ARGV[1])
 local undo = ARGV[4] == 'undo'
 if (undo and not done) or (done and not undo) then return {0} end
@@ -202,7 +211,7 @@ for i = 1, n do
   if ARGV[4*i+3] == '1' and redis.call('EXISTS', k) == 0 then
     out[2*i] = ''
     out[2*i+1] = -2
-  elseif ARGV[4*i+3] == '1' and ARGV[4*i+4] ~= '' and gen ~= ARGV[4*i+4] then
+  elseif ARGV[4*i+3] == '1' and skips(ARGV[4*i+4], gen) then
     out[2*i] = redis.call('GET', k)
     out[2*i+1] = redis.call('PTTL', k)
   else
@@ -560,7 +569,8 @@ export class RedisStateStore implements StateStore {
   /** A write's share of a counter; a budget's is tied to the generation this instance knows now (see PendingItem). */
   #pendingItem(key: string, delta: number, ttlMs: number, ifPresent: boolean): PendingItem {
     const item: PendingItem = { key, delta, expiresAt: this.#now() + ttlMs, ifPresent };
-    if (ifPresent) item.gen = this.#gens.get(key) ?? '';
+    // None known: tied to when it was made (on Redis's clock): it lands only on a counter read before then.
+    if (ifPresent) item.gen = this.#gens.get(key) ?? `@${Math.round(this.#toShared(this.#now()))}`;
     return item;
   }
 
@@ -575,7 +585,8 @@ export class RedisStateStore implements StateStore {
   /** A local count kept for Redis, summed per counter and generation. */
   #keepDelta(k: string, delta: number, ttlMs: number, ifPresent: boolean) {
     const item = this.#pendingItem(k, delta, ttlMs, ifPresent);
-    const id = item.gen === undefined ? k : `${k}\u0000${item.gen}`;
+    // Counts made before any generation was known are summed as one, under the time of the first of them.
+    const id = item.gen === undefined ? k : `${k}\u0000${item.gen.startsWith('@') ? '@' : item.gen}`;
     const p = this.#pendingDeltas.get(id);
     if (p) {
       p.delta += delta;
@@ -710,8 +721,9 @@ export class RedisStateStore implements StateStore {
     this.#gens.set(k, gen);
     // Joined once: a sync may bring a generation before this instance's own losing rebuild answers with it.
     if (!this.#markJoined(k, gen) || !this.#ledger) return;
-    // What it counted before it ever saw the counter goes to it as those writes: joining would count it twice.
-    if (first && this.#countsWithoutGen(k)) return;
+    // What it counted before it ever saw the counter goes to it as those writes when the counter was read from
+    // the database before they were made (see ADJUST): joining as well would count it twice.
+    if (first && this.#countsWithoutGenLand(k, gen)) return;
     const amount = this.#ledger.outstanding(k, this.#genSince(gen));
     if (!(amount > 1e-15)) return;
     const w: UnconfirmedWrite = {
@@ -733,12 +745,21 @@ export class RedisStateStore implements StateStore {
     );
   }
 
-  /** Whether writes this instance counted before it knew any generation of `k` still wait for Redis. */
-  #countsWithoutGen(k: string): boolean {
-    for (const p of this.#pendingDeltas.values()) if (p.key === k && p.gen === '') return true;
+  /**
+   * Whether writes this instance counted before it knew any generation of `k` wait for Redis, each made after
+   * `gen` read the database (so each lands on it: ADJUST's rule). One made before it does not land (the
+   * rebuild may hold its record): then the join counts this instance's spend instead.
+   */
+  #countsWithoutGenLand(k: string, gen: string): boolean {
+    const read = Number(gen.slice(gen.lastIndexOf('@') + 1));
+    const times: number[] = [];
+    for (const p of this.#pendingDeltas.values())
+      if (p.key === k && p.gen?.startsWith('@')) times.push(Number(p.gen.slice(1)));
     for (const w of this.#unconfirmed.values())
-      if (!w.undo) for (const it of w.items) if (it.key === k && it.ifPresent && it.gen === '') return true;
-    return false;
+      if (!w.undo)
+        for (const it of w.items)
+          if (it.key === k && it.ifPresent && it.gen?.startsWith('@')) times.push(Number(it.gen.slice(1)));
+    return times.length > 0 && Number.isFinite(read) && times.every((t) => read <= t);
   }
 
   /** Marks `gen` of counter `k` as holding this instance's outstanding spend; false when it already did. */
