@@ -4,7 +4,7 @@
 // count against BODY_MEMORY_LIMIT (503 + Retry-After past it).
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, otherUser, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 beforeAll(async () => {
@@ -77,5 +77,39 @@ describe('admin API request bodies', () => {
       body: JSON.stringify({ email: 'x@example.com', password: 'p'.repeat(1_900_000) }),
     });
     expect(after.status).not.toBe(503);
+  });
+  // An answer that never ends (the live event stream) asked with a body it never sends held the announced bytes for
+  // as long as it lived (they were given back when the response ended): two such requests kept 3 MB from everyone.
+  it('a request that announces a body it never sends holds nothing past BODY_READ_TIMEOUT_MS, even on a live stream', async () => {
+    const { token, key } = await otherUser(env, 'announcer');
+    const before = await held();
+    const port = Number(new URL(env.url).port);
+    const socks: Socket[] = [];
+    try {
+      for (const type of ['text/plain', 'application/json']) {
+        const s = connect(port, '127.0.0.1');
+        s.on('error', () => undefined);
+        s.on('data', () => undefined);
+        s.write(
+          `GET /api/v1/llm/events HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${token}\r\n` +
+            `content-type: ${type}\r\ncontent-length: 1500000\r\n\r\n`,
+        );
+        socks.push(s);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await held()).toBe(before);
+      const res = await fetch(`${env.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({
+          model: 'up-openai/gpt-test',
+          messages: [{ role: 'user', content: 'x '.repeat(80_000) }],
+        }),
+      });
+      // 160 kB: room for it only when the 3 MB announced are not held (it is then read, and its length judged).
+      expect(res.status).not.toBe(503);
+    } finally {
+      for (const s of socks) s.destroy();
+    }
   });
 });

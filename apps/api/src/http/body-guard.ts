@@ -4,9 +4,11 @@ import { errorBody, AppError } from '../lib/errors.js';
 
 /**
  * Admin API request bodies, bound like the proxy's (they are read before any sign-in check): a body not whole
- * within `timeoutMs` is answered 408 and the connection closed; the bytes a body announces count against `memory`
- * (BODY_MEMORY_LIMIT) until its response is done, and one that does not fit is answered 503 with Retry-After.
- * Bodies without a Content-Length (chunked) are bound by the time limit and the JSON parser's own size limit.
+ * within `timeoutMs` is answered 408 (or, when an answer already started, its connection is closed); the bytes a
+ * JSON body announces count against `memory` (BODY_MEMORY_LIMIT) while it is read, and one that does not fit is
+ * answered 503 with Retry-After. A body of another type is not read by the JSON parser: it holds no memory here, and
+ * the time limit ends it. Bodies without a Content-Length (chunked) are bound by the time limit and the parser's own
+ * size limit.
  */
 export function bodyGuard(timeoutMs: number, memory: BodyMemory, maxBytes: number): RequestHandler {
   return (req, res, next) => {
@@ -19,7 +21,10 @@ export function bodyGuard(timeoutMs: number, memory: BodyMemory, maxBytes: numbe
       res.status(err.status).json(errorBody(err));
     };
     // Past the parser's limit it answers 413 without holding more than that.
-    const held = Number.isFinite(declared) && declared > 0 ? Math.min(declared, maxBytes) : 0;
+    let held =
+      req.is('application/json') && Number.isFinite(declared) && declared > 0
+        ? Math.min(declared, maxBytes)
+        : 0;
     if (held > 0 && !memory.take(held)) {
       req.resume();
       return refuse(
@@ -32,28 +37,30 @@ export function bodyGuard(timeoutMs: number, memory: BodyMemory, maxBytes: numbe
         ),
       );
     }
-    let given = false;
+    const release = () => {
+      clearTimeout(timer);
+      if (held > 0) memory.give(held);
+      held = 0;
+    };
     const timer = setTimeout(() => {
       if (req.complete) return;
-      if (!res.headersSent)
-        refuse(
-          new AppError(
-            408,
-            'request_timeout',
-            `The request body did not arrive within ${timeoutMs} ms (BODY_READ_TIMEOUT_MS).`,
-          ),
-        );
+      release();
+      if (res.headersSent) return void req.socket.destroy();
+      refuse(
+        new AppError(
+          408,
+          'request_timeout',
+          `The request body did not arrive within ${timeoutMs} ms (BODY_READ_TIMEOUT_MS).`,
+        ),
+      );
       // The rest of the body is not read; the connection goes once the answer is out.
       res.once('finish', () => req.socket.destroy());
-      if (res.writableFinished) req.socket.destroy();
     }, timeoutMs);
     timer.unref();
-    req.once('end', () => clearTimeout(timer));
-    res.once('close', () => {
-      clearTimeout(timer);
-      if (!given && held > 0) memory.give(held);
-      given = true;
-    });
+    // The bytes count while the body is read (the parser then holds the parsed value, not the bytes).
+    req.once('end', release);
+    req.once('close', release);
+    res.once('close', release);
     next();
   };
 }
