@@ -228,7 +228,7 @@ async function tryTarget(
       if (result.abandoned) settled = chargeAbandoned(d, x, attempt);
       // A call the client's leaving ended says nothing of the target: no retry, no cooldown, no circuit failure
       // (clients hanging up together must not close a provider to everyone).
-      if (x.connection.gone) {
+      if (x.connection.gone || x.res.destroyed) {
         x.attempts[x.attempts.length - 1]!.outcome = 'client_closed';
         return 'next';
       }
