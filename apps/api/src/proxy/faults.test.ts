@@ -30,6 +30,24 @@ async function freshEnv() {
   env = await createProxyEnv();
 }
 
+/**
+ * A chat call to `model` whose client leaves once the upstream has it (and `waitMs` more); resolves when it left.
+ */
+async function sendAndLeave(model: string, waitMs = 0): Promise<void> {
+  const before = env.up.requests.length;
+  const ac = new AbortController();
+  const sent = fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    signal: ac.signal,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+  }).catch(() => null);
+  await expect.poll(() => env.up.requests.length - before).toBe(1);
+  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  ac.abort();
+  await sent;
+}
+
 describe('fault matrix (bare model "gpt-test" served by up-openai, then up-backup)', () => {
   it.each<[string, Fault[], { status: number; hits: number; provider?: string; errorCode?: string }]>([
     [
@@ -293,18 +311,9 @@ describe('streams', () => {
     // Rate limited for a second: the gateway waits to retry the same target (big-test has no other).
     env.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '1' } });
     const before = env.up.requests.length;
-    const ac = new AbortController();
-    const sent = fetch(`${env.url}/v1/chat/completions`, {
-      method: 'POST',
-      signal: ac.signal,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
-      body: JSON.stringify({ model: 'up-openai/big-test', messages: [{ role: 'user', content: 'hi' }] }),
-    }).catch(() => null);
-    await expect.poll(() => env.up.requests.length - before).toBe(1);
-    await new Promise((r) => setTimeout(r, 150));
+    await sendAndLeave('up-openai/big-test', 150);
+    // Counted right as the client left, before the retry's wait ends.
     const counted = failures();
-    ac.abort();
-    await sent;
     // The wait ends: nobody is left to answer, so no second call is made and nothing more is held against it.
     await new Promise((r) => setTimeout(r, 1500));
     expect(env.up.requests.length - before).toBe(1);
@@ -332,17 +341,7 @@ describe('streams', () => {
       const circuit = () => env.t.app.routing.store.view().circuit(modelTarget(env.ids.openai, m.id));
       for (let i = 0; i < 5; i++) {
         env.up.script({ path: '/chat/completions', delayMs: 600 });
-        const before = env.up.requests.length;
-        const ac = new AbortController();
-        const sent = fetch(`${env.url}/v1/chat/completions`, {
-          method: 'POST',
-          signal: ac.signal,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
-          body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
-        }).catch(() => null);
-        await expect.poll(() => env.up.requests.length - before).toBe(1);
-        ac.abort();
-        await sent;
+        await sendAndLeave('up-openai/gpt-test');
         await new Promise((r) => setTimeout(r, 50));
       }
       await new Promise((r) => setTimeout(r, 300));

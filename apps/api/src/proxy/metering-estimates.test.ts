@@ -30,6 +30,33 @@ async function rowOf(requestId: string) {
   return { ...row, cost: Number(row.costUsd) };
 }
 
+/**
+ * Sends `body` to `path` and leaves once the upstream has the call (and `waitMs` more): the request's usage record.
+ */
+async function leaveAfterSent(path: string, body: unknown, waitMs = 0) {
+  await env.flushUsage();
+  const last = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+  const before = env.up.requests.length;
+  const ctl = new AbortController();
+  const sent = fetch(`${env.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+    body: JSON.stringify(body),
+    signal: ctl.signal,
+  }).catch(() => null);
+  await expect.poll(() => env.up.requests.length - before).toBe(1);
+  if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  ctl.abort();
+  await sent;
+  for (let i = 0; i < 100; i++) {
+    await env.flushUsage();
+    const row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { id: { gt: last?.id ?? 0 } } });
+    if (row) return row;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no usage record for the call to ${path}`);
+}
+
 /** ~4,000 words (20,000 characters): about 5,000 tokens of output. */
 const ANSWER = 'word '.repeat(4000);
 
@@ -220,38 +247,19 @@ describe('an Anthropic stream relayed to an Anthropic client that ends before it
     'a client that leaves before the answer starts is charged the prompt the provider was sent (stream: $stream)',
     async ({ stream, path, model, upstream }) => {
       env.up.script({ path: upstream, delayMs: 800 });
-      const before = env.up.requests.length;
-      await env.flushUsage();
-      const last = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
-      const ctl = new AbortController();
       const prompt = 'a long question '.repeat(1000);
-      const sent = fetch(`${env.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
-        body: JSON.stringify({
-          model,
-          stream,
-          max_tokens: 50,
-          messages: [{ role: 'user', content: prompt }],
-        }),
-        signal: ctl.signal,
-      }).catch(() => null);
-      await expect.poll(() => env.up.requests.length - before).toBe(1);
-      ctl.abort();
-      await sent;
-      let row = null;
-      for (let i = 0; i < 100 && !row; i++) {
-        await env.flushUsage();
-        row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { id: { gt: last?.id ?? 0 } } });
-        if (!row) await new Promise((r) => setTimeout(r, 50));
-      }
-      expect(row).not.toBeNull();
-      expect(row!.status).toBe(499);
+      const row = await leaveAfterSent(path, {
+        model,
+        stream,
+        max_tokens: 50,
+        messages: [{ role: 'user', content: prompt }],
+      });
+      expect(row.status).toBe(499);
       // 16,000 characters of prompt: thousands of input tokens, priced at the model's input rate; no output.
-      expect(row!.tokensIn).toBeGreaterThan(2000);
-      expect(row!.tokensOut).toBe(0);
-      expect(Number(row!.costUsd)).toBeGreaterThan(0);
-      expect(row!.modelId).toBe(model.split('/')[1]);
+      expect(row.tokensIn).toBeGreaterThan(2000);
+      expect(row.tokensOut).toBe(0);
+      expect(Number(row.costUsd)).toBeGreaterThan(0);
+      expect(row.modelId).toBe(model.split('/')[1]);
     },
   );
 
@@ -271,34 +279,20 @@ describe('an Anthropic stream relayed to an Anthropic client that ends before it
       events: [': PROCESSING\n\n', chunk('Hello'), chunk('', 'stop'), 'data: [DONE]\n\n'],
       chunkDelayMs: 1000,
     });
-    await env.flushUsage();
-    const last = await env.t.app.ctx.prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
-    const before = env.up.requests.length;
-    const ctl = new AbortController();
-    const sent = fetch(`${env.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
-      body: JSON.stringify({
+    // Left once the upstream's head and its comment are in.
+    const row = await leaveAfterSent(
+      '/v1/chat/completions',
+      {
         model: 'up-openai/gpt-test',
         stream: true,
         max_tokens: 50,
         messages: [{ role: 'user', content: 'a long question '.repeat(1000) }],
-      }),
-      signal: ctl.signal,
-    }).catch(() => null);
-    await expect.poll(() => env.up.requests.length - before).toBe(1);
-    await new Promise((r) => setTimeout(r, 300)); // the upstream's head and its comment are in
-    ctl.abort();
-    await sent;
-    let row = null;
-    for (let i = 0; i < 100 && !row; i++) {
-      await env.flushUsage();
-      row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { id: { gt: last?.id ?? 0 } } });
-      if (!row) await new Promise((r) => setTimeout(r, 50));
-    }
+      },
+      300,
+    );
     expect(row).toMatchObject({ status: 499, tokensOut: 0 });
-    expect(row!.tokensIn).toBeGreaterThan(2000);
-    expect(Number(row!.costUsd)).toBeGreaterThan(0);
+    expect(row.tokensIn).toBeGreaterThan(2000);
+    expect(Number(row.costUsd)).toBeGreaterThan(0);
   });
 
   it("the upstream's final figure wins once it came, even when the stream is cut right after it", async () => {
