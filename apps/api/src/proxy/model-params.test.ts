@@ -85,3 +85,28 @@ describe("a model's default parameters", () => {
     expect(row.config).toEqual({});
   });
 });
+
+// Claude models from Opus 4.1 and Sonnet 4.5 on refuse `temperature` and `top_p` together (a 400 "cannot both be
+// specified"), which OpenAI-format clients and SDK defaults often send: translated to Anthropic, the request keeps
+// `temperature` and leaves `top_p` out (Anthropic's own advice is to set one of them), so it is answered.
+describe('sampling parameters translated to Claude', () => {
+  it('an OpenAI-format request with temperature and top_p is answered, sending temperature only', async () => {
+    const both = await post('/v1/chat/completions', {
+      model: 'up-anthropic/claude-test',
+      messages: hi,
+      temperature: 0.4,
+      top_p: 0.9,
+    });
+    expect(both.status, await both.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ temperature: 0.4 });
+    expect(sent()).not.toHaveProperty('top_p');
+    // One of them alone goes as it is.
+    const alone = await post('/v1/chat/completions', {
+      model: 'up-anthropic/claude-test',
+      messages: hi,
+      top_p: 0.7,
+    });
+    expect(alone.status).toBe(200);
+    expect(sent()).toMatchObject({ top_p: 0.7 });
+  });
+});

@@ -344,8 +344,19 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     if (path.includes(':streamGenerateContent')) return stream(ctx, geminiEvents(ctx));
     if (path.includes(':generateContent')) return json(200, geminiResponse(ctx));
     if (path.endsWith('/messages/count_tokens')) return json(200, { input_tokens: MOCK_USAGE.prompt });
-    if (path.endsWith('/messages'))
+    if (path.endsWith('/messages')) {
+      // Like Claude models from Opus 4.1 and Sonnet 4.5 on.
+      if (typeof b.temperature === 'number' && typeof b.top_p === 'number')
+        return json(400, {
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            message:
+              '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
+          },
+        });
       return b.stream ? stream(ctx, anthropicEvents(ctx)) : json(200, anthropicResponse(ctx));
+    }
     if (path.endsWith('/chat/completions'))
       return b.stream ? stream(ctx, openaiEvents(ctx)) : json(200, openaiResponse(ctx));
     if (path.endsWith('/responses'))

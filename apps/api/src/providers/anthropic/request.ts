@@ -191,7 +191,9 @@ export function openaiChatToAnthropicRequest(
   if (system.length) out.system = system.join('\n\n');
   if (req.stream) out.stream = true;
   if (typeof req.temperature === 'number') out.temperature = Math.min(1, Math.max(0, req.temperature));
-  if (typeof req.top_p === 'number') out.top_p = req.top_p;
+  // Claude models from Opus 4.1 and Sonnet 4.5 on refuse both together (400 "cannot both be specified"), which
+  // OpenAI-format clients often send: temperature goes, top_p only alone (Anthropic advises setting one of them).
+  else if (typeof req.top_p === 'number') out.top_p = req.top_p;
   if (req.stop != null) out.stop_sequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (req.tools?.length) {
     out.tools = req.tools
