@@ -106,3 +106,23 @@ describe('Converse request: tool history and no tools in this turn', () => {
     expect(tools.map((t) => t.toolSpec.name)).toEqual(['unavailable_tool']);
   });
 });
+
+describe('Converse request: sampling parameters', () => {
+  const ask = (model: string) =>
+    openaiChatToConverseRequest({
+      model,
+      messages: [{ role: 'user', content: 'Hi' }],
+      temperature: 0.4,
+      top_p: 0.9,
+    }).inferenceConfig;
+
+  // Claude models from Opus 4.1 and Sonnet 4.5 on refuse temperature and topP together, on Bedrock as on Anthropic.
+  it('a Claude model gets temperature only when both are asked', () => {
+    expect(ask('us.anthropic.claude-sonnet-4-5-20250929-v1:0')).toEqual({ temperature: 0.4 });
+    expect(ask('anthropic.claude-opus-4-1-20250805-v1:0')).toEqual({ temperature: 0.4 });
+  });
+
+  it('other models get both', () => {
+    expect(ask('meta.llama3-1-70b-instruct-v1:0')).toEqual({ temperature: 0.4, topP: 0.9 });
+  });
+});

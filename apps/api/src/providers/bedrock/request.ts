@@ -64,7 +64,10 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
   const max = req.max_completion_tokens ?? req.max_tokens;
   if (typeof max === 'number') inf.maxTokens = max;
   if (typeof req.temperature === 'number') inf.temperature = req.temperature;
-  if (typeof req.top_p === 'number') inf.topP = req.top_p;
+  // Claude models from Opus 4.1 and Sonnet 4.5 on refuse temperature and topP together (as on Anthropic's own
+  // API): for a Claude model, temperature goes and topP only alone.
+  const claude = /claude/i.test(req.model ?? '');
+  if (typeof req.top_p === 'number' && !(claude && typeof req.temperature === 'number')) inf.topP = req.top_p;
   if (req.stop != null) inf.stopSequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (Object.keys(inf).length) out.inferenceConfig = inf;
   // Converse has no "none" tool choice: "none" withholds the tools, unless the messages hold tool calls or results,
