@@ -6,7 +6,7 @@ import { runAttempt } from './attempt.js';
 import { BodyCapture } from './body-log.js';
 import { deadlineError, internalError, sendClientError, upstreamFailure } from './client-errors.js';
 import type { ProxyDeps, RequestContext } from './context.js';
-import { ENDPOINT_LABEL, logRefused, recordAnswer, recordRequest } from './record.js';
+import { ENDPOINT_LABEL, chargedTo, logRefused, recordAnswer, recordRequest } from './record.js';
 import { cacheAfter, cacheBefore, cacheHeaderOf } from './cache/serve.js';
 
 type Admitted = Extract<Admission, { ok: true }>;
@@ -78,23 +78,10 @@ export async function execute(d: ProxyDeps, x: RequestContext): Promise<void> {
 function recordClientClosed(d: ProxyDeps, x: RequestContext): void {
   const a = x.abandoned;
   if (!a) return recordRequest(d, x, { status: 499, errorCode: 'client_closed' });
-  const byok = a.attempt.keySource === 'byok';
   recordRequest(
     d,
     x,
-    {
-      status: 499,
-      errorCode: 'client_closed',
-      providerId: a.attempt.provider.id,
-      providerSlug: a.attempt.provider.slug,
-      modelId: a.attempt.model.modelId,
-      tokensIn: a.usage.inputTokens,
-      tokensOut: 0,
-      tokensCached: 0,
-      costUsd: byok ? 0 : a.costUsd,
-      savedUsd: byok ? a.costUsd : 0,
-      isByok: byok,
-    },
+    { status: 499, errorCode: 'client_closed', ...chargedTo(a.attempt, a.usage, a.costUsd) },
     a.attempt.model.metricLabel,
   );
 }

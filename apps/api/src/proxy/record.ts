@@ -1,6 +1,6 @@
 import type { AttemptLog, Trace } from '@switchyard/core';
 import type { GatewayError } from '../lib/errors.js';
-import type { UpstreamError } from '../providers/types.js';
+import type { UpstreamError, Usage } from '../providers/types.js';
 import type { PlannedAttempt } from '../router/types.js';
 import type { ProxyUsage } from '../metering/types.js';
 import { replayFacts, ruleInputsRecord } from '../metering/replay-facts.js';
@@ -180,21 +180,12 @@ export function recordAnswer(
   result: Extract<AttemptResult, { kind: 'done' }>,
   attemptsUsed: number,
 ): void {
-  const byok = attempt.keySource === 'byok';
   recordRequest(
     d,
     x,
     {
       status: result.status,
-      providerId: attempt.provider.id,
-      providerSlug: attempt.provider.slug,
-      modelId: attempt.model.modelId,
-      tokensIn: result.usage.inputTokens,
-      tokensOut: result.usage.outputTokens,
-      tokensCached: result.usage.cachedTokens,
-      costUsd: byok ? 0 : result.costUsd,
-      savedUsd: byok ? result.costUsd : 0,
-      isByok: byok,
+      ...chargedTo(attempt, result.usage, result.costUsd),
       ttftMs: result.ttftMs,
       errorCode: result.errorCode,
       attempts: attemptsUsed,
@@ -202,6 +193,37 @@ export function recordAnswer(
     attempt.model.metricLabel,
     result.finishReason ?? null,
   );
+}
+
+/** What a request's record says of the attempt it is charged for: the target, the tokens, and who paid (BYOK: saved). */
+export function chargedTo(
+  attempt: PlannedAttempt,
+  usage: Usage,
+  costUsd: number,
+): Pick<
+  ProxyUsage,
+  | 'providerId'
+  | 'providerSlug'
+  | 'modelId'
+  | 'tokensIn'
+  | 'tokensOut'
+  | 'tokensCached'
+  | 'costUsd'
+  | 'savedUsd'
+  | 'isByok'
+> {
+  const byok = attempt.keySource === 'byok';
+  return {
+    providerId: attempt.provider.id,
+    providerSlug: attempt.provider.slug,
+    modelId: attempt.model.modelId,
+    tokensIn: usage.inputTokens,
+    tokensOut: usage.outputTokens,
+    tokensCached: usage.cachedTokens,
+    costUsd: byok ? 0 : costUsd,
+    savedUsd: byok ? costUsd : 0,
+    isByok: byok,
+  };
 }
 
 /** A new attempt's log entry (pending until it ends), appended to the request's attempt log. */

@@ -121,6 +121,11 @@ function eventId(e: StateEvent | QueuedEvent): string {
     : `${e.type}\u0000${e.target}`;
 }
 
+/** When a generation's rebuild read the database (`<instance>/<seq>@<ms>`, Redis's clock); NaN for another form. */
+function genReadAt(gen: string): number {
+  return Number(gen.slice(gen.lastIndexOf('@') + 1));
+}
+
 /** One counter's share of a write kept until Redis confirms it. */
 interface PendingItem {
   key: string;
@@ -751,7 +756,7 @@ export class RedisStateStore implements StateStore {
    * rebuild may hold its record): then the join counts this instance's spend instead.
    */
   #countsWithoutGenLand(k: string, gen: string): boolean {
-    const read = Number(gen.slice(gen.lastIndexOf('@') + 1));
+    const read = genReadAt(gen);
     const times: number[] = [];
     for (const p of this.#pendingDeltas.values())
       if (p.key === k && p.gen?.startsWith('@')) times.push(Number(p.gen.slice(1)));
@@ -780,7 +785,7 @@ export class RedisStateStore implements StateStore {
   #genSince(gen: string): number {
     const own = this.#ownReads.get(gen);
     if (own !== undefined) return own;
-    const at = Number(gen.slice(gen.lastIndexOf('@') + 1));
+    const at = genReadAt(gen);
     return Number.isFinite(at) ? this.#fromShared(at) - CLOCK_SKEW_MS : -Infinity;
   }
 
