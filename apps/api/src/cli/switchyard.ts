@@ -91,7 +91,7 @@ export async function runConfigCommand(svc: ConfigFileService, args: string[], i
       return 1;
     }
     if (err instanceof ConfigApplyError) {
-      io.stderr(`switchyard: ${positional[0]} was applied in part: ${err.report()}\n`);
+      io.stderr(`switchyard: ${positional[0]} cannot be applied (nothing was changed): ${err.report()}\n`);
       return 1;
     }
     io.stderr(`switchyard: ${(err as Error).message}\n`);

@@ -5,6 +5,8 @@
  *
  * Apply validates everything first (the file against the API's own schemas, then against the database: provider
  * types, base URLs, the providers and model refs it names) and only then writes, so a bad file changes nothing.
+ * The whole apply is one database transaction (the checks, every change with its audit entry, the managed marks):
+ * when the database refuses a change after the checks passed, nothing stays; the routing reloads after the commit.
  * Objects in the file are created or updated; objects not in it are left alone unless `prune` deletes them.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -45,7 +47,9 @@ import type {
   RoutingRule as RuleRow,
 } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
+import { toAppError } from '../../http/error-map.js';
 import { DISABLED_MISSING_ENV } from '../../lib/provider-status.js';
+import { HealthNotes } from '../../router/health-notes.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import { envRefName } from '../../router/secrets-resolver.js';
 import { providerDefaults, isProviderType } from '../../providers/index.js';
@@ -54,7 +58,7 @@ import { RulesService, presentRule } from '../rules/rules.service.js';
 import { ExperimentsService, presentExperiment } from '../experiments/experiments.service.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { ModelsService } from '../models/models.service.js';
-import type { ProviderHealthService } from '../providers/provider-health.service.js';
+import { ProviderHealthService } from '../providers/provider-health.service.js';
 import {
   newProviderProblem,
   presentConfig,
@@ -64,6 +68,7 @@ import {
   secretConfigValues,
 } from '../providers/providers.service.js';
 import { RoutingService } from '../routing-config/routing.service.js';
+import { transactionScope, type TransactionScope } from './apply-transaction.js';
 
 /** Who the audit log names for a change made by a configuration file (the operator's own authority). */
 export const CONFIG_FILE_ACTOR: Actor = {
@@ -83,34 +88,48 @@ export class ConfigFileError extends Error {
   }
 }
 
+/** A failure's reason on one line: Prisma's messages start with the call (and its code) and end with the reason. */
+function reasonOf(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines.length > 1 && lines.some((l) => /invocation/.test(l))) return lines[lines.length - 1]!;
+  return lines.join(' ') || text;
+}
+
 /**
- * A change failed after the file was checked and earlier changes were made (the database refused a write, or went
- * away): those stay (each was its own transaction, audited) and the rest was not tried. Applying the file again
- * makes only what still differs.
+ * The apply failed after the file was checked (the database or a service refused a change, or the database went
+ * away): the transaction was rolled back, so nothing of the file was applied. `failed` is the change that failed
+ * (null when the failure was not one change's: reading the configuration, the managed marks, the commit).
  */
 export class ConfigApplyError extends Error {
+  readonly failed: ConfigChange | null;
+  /** As an HTTP answer would say it: the service's own 4xx, 409 for a conflicting row, 503 without a database. */
+  readonly status: number;
+
   constructor(
-    readonly applied: ConfigChange[],
-    readonly failed: ConfigChange,
-    readonly notApplied: ConfigChange[],
+    /** Every change the apply was making (none of them stays). */
+    readonly changes: ConfigChange[],
+    index: number | null,
     override readonly cause: unknown,
   ) {
+    const failed = index === null ? null : (changes[index] ?? null);
     super(
-      `stopped at ${changeLine(failed)} (change ${applied.length + 1} of ${applied.length + 1 + notApplied.length}): ${
-        cause instanceof Error ? cause.message : String(cause)
-      }`,
+      `${failed ? `${changeLine(failed)} (change ${index! + 1} of ${changes.length}) failed` : 'the apply failed'}: ${reasonOf(cause)}`,
     );
+    this.failed = failed;
+    this.status = toAppError(cause)?.status ?? 500;
   }
 
-  /** The report: what failed and why, what was applied (kept) and what was not, and what to do. */
+  /** The report: what failed and why, that nothing was kept, and what to do. */
   report(): string {
-    const list = (cs: ConfigChange[]) =>
-      cs.length ? cs.map((c) => `  ${changeLine(c)}`).join('\n') : '  nothing';
+    const n = this.changes.length;
     return [
       this.message,
-      `applied (kept):\n${list(this.applied)}`,
-      `not applied:\n${list([this.failed, ...this.notApplied])}`,
-      'Fix the cause and apply the file again: it makes only what still differs.',
+      `The apply is one transaction and was rolled back: none of its ${n} change${n === 1 ? '' : 's'} was kept.`,
+      'Fix the cause and apply the file again.',
     ].join('\n');
   }
 }
@@ -144,6 +163,22 @@ interface Step {
   change: ConfigChange;
   run: () => Promise<unknown>;
 }
+
+/** The admin services an apply goes through, on one database client (the transaction's, when applying). */
+interface Services {
+  prisma: AppContext['prisma'];
+  providers: ProvidersService;
+  models: ModelsService;
+  routing: RoutingService;
+  agents: AgentsService;
+  rules: RulesService;
+  experiments: ExperimentsService;
+}
+
+/** How long one apply's transaction may take (a first apply of a large file makes thousands of writes). */
+const APPLY_TIMEOUT_MS = 5 * 60_000;
+/** How long an apply waits for the database to start its transaction. */
+const APPLY_MAX_WAIT_MS = 30_000;
 
 type ModelRow = Model & { provider: { slug: string } };
 type FileProvider = ConfigFile['providers'][number];
@@ -320,28 +355,38 @@ function compact<T extends Record<string, unknown>>(o: T, emptyKeys: readonly st
 }
 
 export class ConfigFileService {
-  readonly #providers: ProvidersService;
-  readonly #models: ModelsService;
-  readonly #routing: RoutingService;
-  readonly #agents: AgentsService;
-  readonly #rules: RulesService;
-  readonly #experiments: ExperimentsService;
+  /** The services on the database itself: export, plan and dry run (they only read). */
+  readonly #direct: Services;
 
   constructor(
     private readonly ctx: AppContext,
-    routing: RoutingRuntime,
+    private readonly routing: RoutingRuntime,
     health: ProviderHealthService,
   ) {
-    this.#providers = new ProvidersService(ctx, health);
-    this.#models = new ModelsService(ctx);
-    this.#routing = new RoutingService(ctx, routing);
-    this.#agents = new AgentsService(ctx);
-    this.#rules = new RulesService(ctx, routing);
-    this.#experiments = new ExperimentsService(ctx);
+    this.#direct = ConfigFileService.#services(ctx, routing, health);
   }
 
-  async #current() {
-    const p = this.ctx.prisma;
+  static #services(ctx: AppContext, routing: RoutingRuntime, health: ProviderHealthService): Services {
+    return {
+      prisma: ctx.prisma,
+      providers: new ProvidersService(ctx, health),
+      models: new ModelsService(ctx),
+      routing: new RoutingService(ctx, routing),
+      agents: new AgentsService(ctx),
+      rules: new RulesService(ctx, routing),
+      experiments: new ExperimentsService(ctx),
+    };
+  }
+
+  /** The services on a transaction (the providers' live state read through it too, and its notes kept in it). */
+  #inTransaction(scope: TransactionScope): Services {
+    const { ctx } = scope;
+    const health = new ProviderHealthService(ctx, this.routing, new HealthNotes(ctx.prisma, ctx.logger));
+    return ConfigFileService.#services(ctx, this.routing, health);
+  }
+
+  async #current(s: Services) {
+    const p = s.prisma;
     const [providers, models, aliases, chains, levels, rules, agents, routingRules, experiments] =
       await Promise.all([
         p.provider.findMany({ orderBy: [{ priority: 'asc' }, { slug: 'asc' }] }),
@@ -353,7 +398,7 @@ export class ConfigFileService {
         p.alias.findMany({ where: { scope: 'global' }, orderBy: { name: 'asc' } }),
         p.fallbackChain.findMany({ orderBy: { modelRef: 'asc' } }),
         p.powerLevel.findMany({ orderBy: [{ sortOrder: 'asc' }, { slug: 'asc' }] }),
-        this.#routing.rules(),
+        s.routing.rules(),
         p.agent.findMany({ orderBy: { agentId: 'asc' } }),
         p.routingRule.findMany({ orderBy: [{ order: 'asc' }, { id: 'asc' }] }),
         p.experiment.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
@@ -368,7 +413,7 @@ export class ConfigFileService {
    * provider's entry carries a commented `apiKeyEnv` placeholder instead) and secret config values (masked).
    */
   async export(): Promise<{ yaml: string; warnings: string[] }> {
-    const cur = await this.#current();
+    const cur = await this.#current(this.#direct);
     // Every rule the file can set (routingRulesBody), as stored; not the read-only strategy texts or the time.
     const { strategies: _texts, updatedAt: _at, defaultModel, ...rules } = cur.rules;
     const names = new Map<string, number>();
@@ -483,32 +528,46 @@ export class ConfigFileService {
 
   /** What applying `file` would change, checked against the database; a ConfigFileError when it cannot apply. */
   async plan(file: ConfigFile, o: { prune?: boolean } = {}): Promise<ConfigPlan> {
-    const { changes } = await this.#steps(file, o.prune ?? false);
+    const { changes } = await this.#steps(file, o.prune ?? false, this.#direct);
     return { changes };
   }
 
   /**
-   * Apply `file` (nothing when `dryRun`): validated in full first, then each change through the admin services
-   * as the actor "config file"; finally the objects the file lists are marked as managed by it.
+   * Apply `file` (nothing when `dryRun`) in one transaction: validated in full first, then each change through
+   * the admin services as the actor "config file" (with its audit entry), then the objects the file lists are
+   * marked as managed by it; after the commit the routing reloads. A ConfigFileError when the file cannot apply, a
+   * ConfigApplyError when a change failed: either way nothing was changed.
    */
   async apply(file: ConfigFile, o: { prune?: boolean; dryRun?: boolean } = {}): Promise<ConfigPlan> {
-    const { steps, changes } = await this.#steps(file, o.prune ?? false);
-    if (o.dryRun) return { changes };
-    for (const [i, s] of steps.entries()) {
-      try {
-        await s.run();
-      } catch (err) {
-        // What was made is the file's: marked as managed like after a whole apply (when the database lets us).
-        await this.#markManaged(file).catch(() => {});
-        throw new ConfigApplyError(
-          steps.slice(0, i).map((x) => x.change),
-          s.change,
-          steps.slice(i + 1).map((x) => x.change),
-          err,
-        );
-      }
+    const prune = o.prune ?? false;
+    if (o.dryRun) return { changes: (await this.#steps(file, prune, this.#direct)).changes };
+    let scope: TransactionScope | undefined;
+    let planned: ConfigChange[] = [];
+    let at: number | null = null;
+    let changes: ConfigChange[];
+    try {
+      changes = await this.ctx.prisma.$transaction(
+        async (tx) => {
+          scope = transactionScope(this.ctx, tx);
+          const s = this.#inTransaction(scope);
+          // Checked and planned in the transaction: what it writes is what it checked.
+          const { steps, changes } = await this.#steps(file, prune, s);
+          planned = changes;
+          for (const [i, step] of steps.entries()) {
+            at = i;
+            await step.run();
+          }
+          at = null;
+          await this.#markManaged(file, s.prisma);
+          return changes;
+        },
+        { timeout: APPLY_TIMEOUT_MS, maxWait: APPLY_MAX_WAIT_MS },
+      );
+    } catch (err) {
+      if (err instanceof ConfigFileError) throw err;
+      throw new ConfigApplyError(planned, at, err);
     }
-    await this.#markManaged(file);
+    await scope!.committed();
     return { changes };
   }
 
@@ -524,8 +583,7 @@ export class ConfigFileService {
     }
   }
 
-  async #markManaged(file: ConfigFile) {
-    const p = this.ctx.prisma;
+  async #markManaged(file: ConfigFile, p: AppContext['prisma']) {
     const slugs = file.providers.map((x) => x.slug);
     const models = await p.model.findMany({
       where: { scope: 'global' },
@@ -559,8 +617,12 @@ export class ConfigFileService {
   }
 
   /** Every change, in order, with the problems found first (a ConfigFileError when there is any). */
-  async #steps(file: ConfigFile, prune: boolean): Promise<{ steps: Step[]; changes: ConfigChange[] }> {
-    const cur = await this.#current();
+  async #steps(
+    file: ConfigFile,
+    prune: boolean,
+    services: Services,
+  ): Promise<{ steps: Step[]; changes: ConfigChange[] }> {
+    const cur = await this.#current(services);
     const issues: ConfigFileIssue[] = [];
     const issue = (segments: (string | number)[], message: string) =>
       issues.push({ path: configPath(segments), segments, message });
@@ -593,7 +655,7 @@ export class ConfigFileService {
           if (bad) issue(['providers', i, 'endpoints', j, 'baseUrl'], bad);
         }
         step({ action: 'create', kind: 'provider', name: f.slug, fields: [] }, () =>
-          this.#providers.create(actor, f),
+          services.providers.create(actor, f),
         );
         continue;
       }
@@ -630,7 +692,7 @@ export class ConfigFileService {
           if (problem) issue(['providers', i, 'endpoints', j, 'baseUrl'], problem);
         }
       step({ action: 'update', kind: 'provider', name: f.slug, fields }, () =>
-        this.#providers.update(actor, have.id, bodyOf(fields) as UpdateProviderBody),
+        services.providers.update(actor, have.id, bodyOf(fields) as UpdateProviderBody),
       );
     }
 
@@ -656,11 +718,11 @@ export class ConfigFileService {
       const have = modelByKey.get(key);
       if (!have) {
         step({ action: 'create', kind: 'model', name: key, fields: [] }, async () => {
-          const p = await this.ctx.prisma.provider.findUniqueOrThrow({
+          const p = await services.prisma.provider.findUniqueOrThrow({
             where: { slug },
             select: { id: true },
           });
-          return this.#models.create(actor, { ...fields, providerId: p.id, scope: 'global' });
+          return services.models.create(actor, { ...fields, providerId: p.id, scope: 'global' });
         });
         continue;
       }
@@ -706,13 +768,13 @@ export class ConfigFileService {
       }
       if (!diff.length) continue;
       step({ action: 'update', kind: 'model', name: key, fields: diff }, () =>
-        this.#models.update(actor, have.id, update),
+        services.models.update(actor, have.id, update),
       );
     }
 
     // ---- model refs (aliases, chains, power levels): the registry as it will be after this apply
     const prunedModelIds = new Set(prunedModels.map((m) => m.id));
-    const allModels = await this.ctx.prisma.model.findMany({
+    const allModels = await services.prisma.model.findMany({
       select: { id: true, modelId: true, providerId: true, provider: { select: { slug: true } } },
     });
     const known = new Set<string>();
@@ -745,7 +807,7 @@ export class ConfigFileService {
       const fields = diffFields(normalized(configPowerLevelSchema, levelEntry(have)), want);
       if (!fields.length) continue;
       step({ action: 'update', kind: 'power level', name: f.slug, fields }, () =>
-        this.#routing.updatePowerLevel(actor, f.slug, bodyOf(fields) as UpdatePowerLevelBody),
+        services.routing.updatePowerLevel(actor, f.slug, bodyOf(fields) as UpdatePowerLevelBody),
       );
     }
 
@@ -758,7 +820,7 @@ export class ConfigFileService {
       const have = aliasByName.get(f.name);
       if (!have) {
         step({ action: 'create', kind: 'alias', name: f.name, fields: [] }, () =>
-          this.#routing.createAlias(actor, { ...f, orgId: null }),
+          services.routing.createAlias(actor, { ...f, orgId: null }),
         );
         continue;
       }
@@ -768,7 +830,7 @@ export class ConfigFileService {
       });
       if (!fields.length) continue;
       step({ action: 'update', kind: 'alias', name: f.name, fields }, () =>
-        this.#routing.updateAlias(actor, have.id, bodyOf(fields) as UpdateAliasBody),
+        services.routing.updateAlias(actor, have.id, bodyOf(fields) as UpdateAliasBody),
       );
     }
 
@@ -782,14 +844,14 @@ export class ConfigFileService {
       const body = { ...f, description: f.description ?? null };
       if (!have) {
         step({ action: 'create', kind: 'fallback chain', name: f.modelRef, fields: [] }, () =>
-          this.#routing.createChain(actor, body),
+          services.routing.createChain(actor, body),
         );
         continue;
       }
       const fields = diffFields(normalized(configChainSchema, chainEntry(have)), body);
       if (!fields.length) continue;
       step({ action: 'update', kind: 'fallback chain', name: f.modelRef, fields }, () =>
-        this.#routing.updateChain(actor, have.id, body),
+        services.routing.updateChain(actor, have.id, body),
       );
     }
 
@@ -800,14 +862,14 @@ export class ConfigFileService {
       const have = agentById.get(f.agentId);
       if (!have) {
         step({ action: 'create', kind: 'agent', name: f.agentId, fields: [] }, () =>
-          this.#agents.create(actor, f),
+          services.agents.create(actor, f),
         );
         continue;
       }
       const fields = diffFields(normalized(configAgentSchema, agentEntry(have)), f);
       if (!fields.length) continue;
       step({ action: 'update', kind: 'agent', name: f.agentId, fields }, () =>
-        this.#agents.update(actor, have.id, bodyOf(fields)),
+        services.agents.update(actor, have.id, bodyOf(fields)),
       );
     }
 
@@ -819,7 +881,7 @@ export class ConfigFileService {
       const have = ruleByName.get(f.name);
       if (!have) {
         step({ action: 'create', kind: 'rule', name: f.name, fields: [] }, () =>
-          this.#rules.create(actor, { ...want, order }),
+          services.rules.create(actor, { ...want, order }),
         );
         return;
       }
@@ -827,14 +889,14 @@ export class ConfigFileService {
       if (have.order !== order) fields.push({ field: 'order', before: have.order, after: order });
       if (!fields.length) return;
       step({ action: 'update', kind: 'rule', name: f.name, fields }, () =>
-        this.#rules.update(actor, have.id, bodyOf(fields)),
+        services.rules.update(actor, have.id, bodyOf(fields)),
       );
     });
 
     // ---- experiments, by name: their definitions (the dashboard owns their status). Their alias and variant
     // targets must exist once this apply is done; a started one keeps its alias, variants, stickiness and start.
     // Every alias the database will hold: the file's, and the others unless pruned (only global ones are).
-    const storedAliases = await this.ctx.prisma.alias.findMany({ select: { name: true, scope: true } });
+    const storedAliases = await services.prisma.alias.findMany({ select: { name: true, scope: true } });
     const aliasesAfter = new Set([
       ...file.aliases.map((a) => a.name),
       ...storedAliases.filter((a) => !prune || a.scope !== 'global').map((a) => a.name),
@@ -867,7 +929,7 @@ export class ConfigFileService {
       const have = same[0];
       if (!have) {
         step({ action: 'create', kind: 'experiment', name: f.name, fields: [] }, () =>
-          this.#experiments.create(actor, f),
+          services.experiments.create(actor, f),
         );
         continue;
       }
@@ -883,7 +945,7 @@ export class ConfigFileService {
           );
       if (!fields.length) continue;
       step({ action: 'update', kind: 'experiment', name: f.name, fields }, () =>
-        this.#experiments.update(actor, have.id, bodyOf(fields) as UpdateExperimentBody),
+        services.experiments.update(actor, have.id, bodyOf(fields) as UpdateExperimentBody),
       );
     }
 
@@ -893,7 +955,7 @@ export class ConfigFileService {
       const fields = diffFields(cur.rules, rules);
       if (fields.length)
         step({ action: 'update', kind: 'routing', name: 'rules', fields }, () =>
-          this.#routing.setRules(actor, rules),
+          services.routing.setRules(actor, rules),
         );
     }
 
@@ -903,19 +965,19 @@ export class ConfigFileService {
       // never pruned, only deleted in the dashboard.
       for (const e of cur.experiments.filter((e) => !experimentNames.has(e.name) && e.status === 'draft'))
         step({ action: 'delete', kind: 'experiment', name: e.name, fields: [] }, () =>
-          this.#experiments.remove(actor, e.id),
+          services.experiments.remove(actor, e.id),
         );
       for (const r of cur.routingRules.filter((r) => !ruleNames.has(r.name)))
         step({ action: 'delete', kind: 'rule', name: r.name, fields: [] }, () =>
-          this.#rules.remove(actor, r.id),
+          services.rules.remove(actor, r.id),
         );
       for (const a of cur.agents.filter((a) => !agentIds.has(a.agentId)))
         step({ action: 'delete', kind: 'agent', name: a.agentId, fields: [] }, () =>
-          this.#agents.remove(actor, a.id),
+          services.agents.remove(actor, a.id),
         );
       for (const c of cur.chains.filter((c) => !chainRefs.has(c.modelRef)))
         step({ action: 'delete', kind: 'fallback chain', name: c.modelRef, fields: [] }, () =>
-          this.#routing.deleteChain(actor, c.id),
+          services.routing.deleteChain(actor, c.id),
         );
       // An alias a running experiment splits is not pruned from under it (as the API refuses to delete it).
       for (const a of cur.aliases.filter((a) => !aliasNames.has(a.name))) {
@@ -929,16 +991,16 @@ export class ConfigFileService {
       }
       for (const a of cur.aliases.filter((a) => !aliasNames.has(a.name)))
         step({ action: 'delete', kind: 'alias', name: a.name, fields: [] }, () =>
-          this.#routing.deleteAlias(actor, a.id),
+          services.routing.deleteAlias(actor, a.id),
         );
       for (const m of prunedModels)
         step(
           { action: 'delete', kind: 'model', name: modelKey(m.provider.slug, m.modelId), fields: [] },
-          () => this.#models.remove(actor, m.id),
+          () => services.models.remove(actor, m.id),
         );
       for (const p of prunedProviders)
         step({ action: 'delete', kind: 'provider', name: p.slug, fields: [] }, () =>
-          this.#providers.remove(actor, p.id),
+          services.providers.remove(actor, p.id),
         );
     }
 
@@ -1004,7 +1066,7 @@ export async function applyConfigFileAtStart(
         `CONFIG_FILE ${path} cannot be applied (nothing was changed):\n${err.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
       );
     if (err instanceof ConfigApplyError)
-      throw new Error(`CONFIG_FILE ${path} was applied in part: ${err.report()}`);
+      throw new Error(`CONFIG_FILE ${path} cannot be applied (nothing was changed): ${err.report()}`);
     throw err;
   }
 }

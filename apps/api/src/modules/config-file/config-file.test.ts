@@ -7,6 +7,7 @@ import type { LookupFn } from '../../lib/outbound-policy.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import {
   applyConfigFileAtStart,
+  ConfigApplyError,
   ConfigFileError,
   ConfigFileService,
   formatPlan,
@@ -617,7 +618,7 @@ describe('config export and apply', () => {
     );
   });
 
-  it('a change that fails mid-apply says what was applied (kept, marked managed), what failed and what was not; a second apply finishes', async () => {
+  it('apply is all or nothing: when the database refuses a later change, nothing of the earlier ones stays (rows, audit entries, managed marks, the live routing), and the error says which change failed', async () => {
     const { prisma } = t.app.ctx;
     const doc = await exported();
     doc.providers.push({
@@ -626,41 +627,105 @@ describe('config export and apply', () => {
       name: 'Half way',
       baseUrl: 'https://api.half.example/v1',
     });
-    doc.aliases.push({ name: 'half.chat', targets: [{ ref: 'mock/mock-small' }] });
+    doc.models.push({ provider: 'half-way', modelId: 'hw-1', displayName: 'HW 1' });
+    const mock = doc.providers.find((p) => p.slug === 'mock')!;
+    const mockPriority = mock.priority;
+    mock.priority = 3;
+    const strategy = doc.routing.strategy;
+    doc.routing.strategy = strategy === 'cost' ? 'quality' : 'cost';
+    doc.aliases.push({ name: 'half.chat', targets: [{ ref: 'half-way/hw-1' }] });
     doc.aliases.push({ name: 'half.code', targets: [{ ref: 'mock/mock-small' }] });
     const text = stringify(doc);
-    // The database refuses new aliases (as a full disk or a lost connection would, after the checks passed).
+    const plan = await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': text });
+    expect(plan.stdout).toContain('6 changes: 4 to create, 2 to update, 0 to delete');
+
+    const before = {
+      audit: await auditCount(),
+      providers: await prisma.provider.findMany({ orderBy: { slug: 'asc' } }),
+      models: await prisma.model.count(),
+      aliases: await prisma.alias.findMany({ orderBy: { name: 'asc' } }),
+      settings: await prisma.routingSettings.findUnique({ where: { id: 1 } }),
+    };
+    // The database refuses one row of a later part (as a full disk, a lost connection or a conflicting write
+    // meanwhile would), after the checks passed and the provider, model, update and first alias were written.
     await prisma.$executeRawUnsafe(
-      `CREATE FUNCTION refuse_alias() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql`,
+      `CREATE FUNCTION refuse_half_code() RETURNS trigger AS $$ BEGIN IF NEW.name = 'half.code' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
     );
     await prisma.$executeRawUnsafe(
-      `CREATE TRIGGER refuse_alias BEFORE INSERT ON "Alias" FOR EACH ROW EXECUTE FUNCTION refuse_alias()`,
+      `CREATE TRIGGER refuse_half_code BEFORE INSERT ON "Alias" FOR EACH ROW EXECUTE FUNCTION refuse_half_code()`,
     );
     try {
       const r = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': text });
       expect(r.code).toBe(1);
-      expect(r.stderr).not.toContain('nothing was changed');
-      expect(r.stderr).toContain('f.yaml was applied in part: stopped at + alias half.chat (change 2 of 3):');
+      expect(r.stderr).toContain('f.yaml cannot be applied (nothing was changed)');
+      expect(r.stderr).toContain('+ alias half.code (change 5 of 6) failed');
       expect(r.stderr).toContain('disk full');
-      expect(r.stderr).toContain('applied (kept):\n  + provider half-way');
-      expect(r.stderr).toContain('not applied:\n  + alias half.chat\n  + alias half.code');
-      expect(r.stderr).toContain('apply the file again');
-      // What was applied stays, and is marked as the file's.
-      const p = await prisma.provider.findUniqueOrThrow({ where: { slug: 'half-way' } });
-      expect(p.managedByConfig).toBe(true);
-      expect(await prisma.alias.count({ where: { name: { startsWith: 'half.' } } })).toBe(0);
-      // At start (CONFIG_FILE) the same report fails the start.
+      expect(r.stderr).not.toContain('applied (kept)');
+      // Nothing of the parts before it stays.
+      expect(await prisma.provider.findMany({ orderBy: { slug: 'asc' } })).toEqual(before.providers);
+      expect(await prisma.model.count()).toBe(before.models);
+      expect(await prisma.alias.findMany({ orderBy: { name: 'asc' } })).toEqual(before.aliases);
+      expect(await prisma.routingSettings.findUnique({ where: { id: 1 } })).toEqual(before.settings);
+      expect(await auditCount()).toBe(before.audit);
+      // The live routing never saw the half-applied configuration.
+      expect(t.app.routing.config.providers.some((p) => p.slug === 'half-way')).toBe(false);
+      expect(t.app.routing.config.providers.find((p) => p.slug === 'mock')?.priority).toBe(mockPriority);
+      // At start (CONFIG_FILE) the same failure fails the start, and changes nothing either.
       await expect(applyConfigFileAtStart(svc, 'f.yaml', () => text)).rejects.toThrow(
-        /CONFIG_FILE f\.yaml was applied in part: stopped at \+ alias half\.chat \(change 1 of 2\)/,
+        /CONFIG_FILE f\.yaml cannot be applied \(nothing was changed\): \+ alias half\.code \(change 5 of 6\) failed: .*disk full/,
       );
+      expect(await auditCount()).toBe(before.audit);
+      expect(await prisma.provider.count({ where: { slug: 'half-way' } })).toBe(0);
     } finally {
-      await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_alias ON "Alias"`);
-      await prisma.$executeRawUnsafe(`DROP FUNCTION refuse_alias()`);
+      await prisma.$executeRawUnsafe(`DROP TRIGGER refuse_half_code ON "Alias"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION refuse_half_code()`);
     }
     const again = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': text });
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('+ alias half.chat\n+ alias half.code\n2 changes');
+    expect(again.stdout).toContain('6 changes: 4 to create, 2 to update, 0 to delete');
     expect(await prisma.alias.count({ where: { name: { startsWith: 'half.' } } })).toBe(2);
+    expect(await auditCount()).toBe(before.audit + 6);
+    // Committed, then live and marked as the file's.
+    expect(t.app.routing.config.providers.some((p) => p.slug === 'half-way')).toBe(true);
+    expect((await prisma.provider.findUniqueOrThrow({ where: { slug: 'half-way' } })).managedByConfig).toBe(
+      true,
+    );
+  });
+
+  it('a unique conflict with a row written meanwhile rolls back the earlier changes too (a 409 naming the change)', async () => {
+    const { prisma } = t.app.ctx;
+    const doc = await exported();
+    doc.aliases.push({ name: 'refused.first', targets: [{ ref: 'mock/mock-small' }] });
+    // Valid when checked, refused when written: a concurrent writer makes a chain for the same model meanwhile
+    // (here a trigger does, as the first alias is inserted), so the chain's create hits the unique modelRef.
+    doc.fallbackChains.push({ modelRef: 'mock/mock-large', targets: ['mock/mock-small'] });
+    const text = stringify(doc);
+    const audit = await auditCount();
+    await prisma.$executeRawUnsafe(
+      `CREATE FUNCTION sneak_chain() RETURNS trigger AS $$ BEGIN INSERT INTO "FallbackChain" ("id", "modelRef", "targets", "updatedAt") VALUES ('sneaked', 'mock/mock-large', ARRAY['mock/mock-medium'], now()); RETURN NEW; END $$ LANGUAGE plpgsql`,
+    );
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER sneak_chain AFTER INSERT ON "Alias" FOR EACH ROW EXECUTE FUNCTION sneak_chain()`,
+    );
+    try {
+      const r = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': text });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('cannot be applied (nothing was changed)');
+      expect(r.stderr).toContain(
+        '+ fallback chain mock/mock-large (change 2 of 2) failed: Unique constraint failed on the fields',
+      );
+      expect(r.stderr).not.toContain('invocation');
+      expect(await prisma.alias.count({ where: { name: 'refused.first' } })).toBe(0);
+      expect(await prisma.fallbackChain.count({ where: { modelRef: 'mock/mock-large' } })).toBe(0);
+      expect(await auditCount()).toBe(audit);
+      const err = await svc.applyText(text).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigApplyError);
+      expect((err as ConfigApplyError).status).toBe(409);
+      expect(await prisma.alias.count({ where: { name: 'refused.first' } })).toBe(0);
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER sneak_chain ON "Alias"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION sneak_chain()`);
+    }
   });
 
   it('formats a plan with a count per action', () => {
