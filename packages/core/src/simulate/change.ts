@@ -19,16 +19,24 @@ function modelsNamed(config: RoutingConfig, ref: string): ModelConfig[] {
   return byId ? [byId] : [];
 }
 
-/** What in a change names something the configuration does not have (each a sentence); empty = it applies. */
-export function checkChange(config: RoutingConfig, change: WhatIfChange): string[] {
+/**
+ * What in a change names something the configuration does not have (each a sentence); empty = it applies.
+ * `visible`: the models the caller may name (an organization's admin: the global ones and their organization's);
+ * any other model is reported as missing, exactly like one that does not exist.
+ */
+export function checkChange(
+  config: RoutingConfig,
+  change: WhatIfChange,
+  visible: (m: ModelConfig) => boolean = () => true,
+): string[] {
   const problems: string[] = [];
+  const missing = (ref: string) => !modelsNamed(config, ref).some(visible);
   for (const p of change.disableProviders ?? [])
     if (!config.providers.some((x) => x.id === p || x.slug === p)) problems.push(`No provider "${p}".`);
-  for (const r of change.disableModels ?? [])
-    if (modelsNamed(config, r).length === 0) problems.push(`No model "${r}".`);
+  for (const r of change.disableModels ?? []) if (missing(r)) problems.push(`No model "${r}".`);
   for (const { from, to } of change.replaceModels ?? []) {
-    if (modelsNamed(config, from).length === 0) problems.push(`No model "${from}".`);
-    if (modelsNamed(config, to).length === 0) problems.push(`No model "${to}".`);
+    if (missing(from)) problems.push(`No model "${from}".`);
+    if (missing(to)) problems.push(`No model "${to}".`);
     if (from === to) problems.push(`"${from}" cannot replace itself.`);
   }
   for (const a of change.aliases ?? []) {
@@ -36,14 +44,49 @@ export function checkChange(config: RoutingConfig, change: WhatIfChange): string
     if (!config.aliases.some((x) => x.name === a.name && x.scope === scope))
       problems.push(`No alias "${a.name}"${a.orgId ? ` in organization ${a.orgId}` : ''}.`);
     for (const t of a.targets ?? [])
-      if (modelsNamed(config, t.ref).length === 0) problems.push(`Alias "${a.name}": no model "${t.ref}".`);
+      if (missing(t.ref)) problems.push(`Alias "${a.name}": no model "${t.ref}".`);
     if (a.targets && a.targets.length > 0 && a.targets.every((t) => t.weight === 0))
       problems.push(`Alias "${a.name}": at least one target needs a weight above 0.`);
   }
   for (const pl of change.powerLevels ?? [])
     for (const r of pl.modelRefs ?? [])
-      if (modelsNamed(config, r).length === 0) problems.push(`Power level "${pl.slug}": no model "${r}".`);
+      if (missing(r)) problems.push(`Power level "${pl.slug}": no model "${r}".`);
   return problems;
+}
+
+/**
+ * The models an organization's admin may name in a change: the global ones and their organization's own (never
+ * another organization's or a user's private models).
+ */
+export function visibleToOrg(orgId: string): (m: ModelConfig) => boolean {
+  const scope = `org:${orgId}`;
+  return (m) => m.scope === 'global' || m.scope === scope;
+}
+
+/**
+ * What in a change an organization's owner or admin may not try over their organization's traffic (each a
+ * sentence); empty = they may. Their replay reads their organization's requests only, so a strategy, disabled or
+ * replaced models and power levels are "what if my organization's requests were routed so". Providers are shared
+ * infrastructure (their organization's way to stop using one is to disable its models), the routing rules and the
+ * global aliases are the operators', and another organization's aliases are not theirs to see: those are refused,
+ * another organization's alias with the same sentence whether it exists or not.
+ */
+export function orgChangeRefusals(change: WhatIfChange, orgId: string): string[] {
+  const refused: string[] = [];
+  if (change.disableProviders?.length)
+    refused.push(
+      'Disabling a provider changes routing for every organization: disable its models for your organization instead.',
+    );
+  if (change.rules !== undefined) refused.push('Routing rules are set by operators for every organization.');
+  for (const a of change.aliases ?? []) {
+    if (a.orgId === undefined)
+      refused.push(
+        `Alias "${a.name}" is a global alias: only your organization's own aliases can be changed.`,
+      );
+    else if (a.orgId !== orgId)
+      refused.push(`Alias "${a.name}": only the aliases of the organization replayed can be changed.`);
+  }
+  return refused;
 }
 
 /** Whether the change changes anything at all. */

@@ -78,7 +78,7 @@ export const whatIfBody = z
     from: dateField(),
     to: dateField(),
     change: whatIfChange.default({}),
-    /** Only this organization's traffic. */
+    /** Only this organization's traffic (required for an organization's owners and admins: one of theirs). */
     orgId: nameField.optional(),
   })
   .refine((b) => b.from.getTime() < b.to.getTime(), { message: '"from" must be before "to"', path: ['to'] })
@@ -88,6 +88,13 @@ export const whatIfBody = z
   });
 export type WhatIfBody = z.infer<typeof whatIfBody>;
 export type WhatIfBodyInput = z.input<typeof whatIfBody>;
+
+/** `GET /llm/savings`: whose traffic the advice is worked out from (absent: everyone's, for operators). */
+export const savingsQuery = z.strictObject({
+  /** Only this organization's traffic (required for an organization's owners and admins). */
+  orgId: nameField.optional(),
+});
+export type SavingsQuery = z.infer<typeof savingsQuery>;
 
 const mixRow = z.object({
   /** `<provider-slug>/<model-id>`. */
