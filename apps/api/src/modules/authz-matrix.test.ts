@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createTestApp, type TestApp } from '../test/app.js';
 import { openSse } from '../test/sse.js';
 import { mountedRoutes } from '../test/routes.js';
-import { ALL_CONTRACTS, expressPath } from '@switchyard/core';
+import { ALL_CONTRACTS, expressPath, whatIfContracts, type Contract } from '@switchyard/core';
 import { can, ROLES, type Role } from './auth/permissions.js';
 
 let t: TestApp;
@@ -38,6 +38,17 @@ async function streamStatus(path: string, token?: string): Promise<{ status: num
 }
 
 /**
+ * Routes every signed-in user passes by role whose service then admits only operators (`usage:read-any`) and an
+ * organization's owners and admins (for their organization): the what-if simulator and savings advice. The
+ * matrix's users administer no organization, so a role without `usage:read-any` gets 403 there; they are sent a
+ * valid body, so that the answer is about who asks, not about the body. (Organization admins: whatif-org.test.ts.)
+ */
+const OPERATORS_OR_ORG_ADMINS: readonly Contract[] = [whatIfContracts.run, whatIfContracts.savings];
+const VALID_BODY: ReadonlyMap<Contract, object> = new Map([
+  [whatIfContracts.run, { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }],
+]);
+
+/**
  * Every admin route with the permission it needs, generated from the contracts (a new endpoint is a contract, so it
  * is in the matrix). A role without the permission must get 403; a role with it must get past authorization (any
  * status but 401/403). Path parameters are an id that does not exist; a contract with a body sends `{}`.
@@ -46,9 +57,9 @@ const MATRIX = ALL_CONTRACTS.filter((c) => c.path.startsWith('/api/v1/') && c.pe
   (c) => ({
     method: c.method,
     path: c.path.replace(/\{\w+\}/g, 'none'),
-    perm: c.permission!,
+    perm: OPERATORS_OR_ORG_ADMINS.includes(c) ? ('usage:read-any' as const) : c.permission!,
     sse: 'contentType' in c.response && c.response.contentType === 'text/event-stream',
-    ...(c.body ? { body: {} } : {}),
+    ...(c.body ? { body: VALID_BODY.get(c) ?? {} } : {}),
   }),
 );
 

@@ -3,18 +3,23 @@ import {
   applyChange,
   checkChange,
   createSimulation,
+  can,
   indexConfig,
   isEmptyChange,
+  orgChangeRefusals,
   refOf,
   ruleInputsOf,
+  visibleToOrg,
   type Caller,
   type Capability,
   type Endpoint,
   type ModelConfig,
   type RecordFacts,
   type RequestParam,
+  type Role,
   type RoutingConfig,
   type SavingsAdvice,
+  type SavingsQuery,
   type SimulationResult,
   type WhatIfBody,
   type WhatIfChange,
@@ -22,6 +27,7 @@ import {
 } from '@switchyard/core';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { administeredOrgs } from '../orgs/org-admins.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import type { ProxyCaller } from '../../router/types.js';
 import {
@@ -97,6 +103,21 @@ interface ReplayScope {
   maxRows?: number | undefined;
 }
 
+/** Who asks (the signed-in user). */
+export interface WhatIfViewer {
+  id: string;
+  role: Role;
+}
+
+/**
+ * Whose traffic a run reads: everyone's (`orgId` undefined, operators only) or one organization's; `limited`: the
+ * caller is one of its owners or admins, not an operator (their changes are checked by `orgChangeRefusals`).
+ */
+interface Audience {
+  orgId: string | undefined;
+  limited: boolean;
+}
+
 interface ParsedFacts {
   needs: readonly Capability[];
   maxTokens: number | null;
@@ -114,18 +135,49 @@ export class WhatIfService {
     private readonly routing: RoutingRuntime,
   ) {}
 
-  async run(body: WhatIfBody): Promise<WhatIfResult> {
+  /**
+   * Whose traffic `viewer` may replay: operators and viewers (`usage:read-any`) everyone's or the organization
+   * they name; an organization's owners and admins one organization of theirs, which they must name (400 without
+   * it, 403 for any other, existing or not: nothing is learnt about it); anyone else nothing (403).
+   */
+  async audience(viewer: WhatIfViewer, orgId: string | undefined): Promise<Audience> {
+    if (can(viewer.role, 'usage:read-any')) return { orgId, limited: false };
+    const mine = await administeredOrgs(this.ctx.prisma, viewer.id);
+    if (mine.length === 0)
+      throw AppError.forbidden(
+        'The what-if simulator and savings advice are for operators and for the owners and admins of an organization.',
+      );
+    if (orgId === undefined)
+      throw AppError.validation(
+        'orgId: name the organization whose traffic to replay (one you own or administer).',
+      );
+    if (!mine.some((o) => o.id === orgId))
+      throw AppError.forbidden('You may replay only the traffic of an organization you own or administer.');
+    return { orgId, limited: true };
+  }
+
+  async run(viewer: WhatIfViewer, body: WhatIfBody): Promise<WhatIfResult> {
+    const who = await this.audience(viewer, body.orgId);
     const current = this.routing.routingConfig;
-    const problems = checkChange(current, body.change);
+    if (who.limited && who.orgId) {
+      const refused = orgChangeRefusals(body.change, who.orgId);
+      if (refused.length > 0) throw new AppError(403, 'forbidden', refused.join(' '), { problems: refused });
+    }
+    const problems = checkChange(
+      current,
+      body.change,
+      who.limited && who.orgId ? visibleToOrg(who.orgId) : undefined,
+    );
     if (problems.length > 0) throw AppError.badRequest(problems.join(' '), { problems });
     const started = performance.now();
     // No change: one replay serves both sides.
     const candidate = isEmptyChange(body.change) ? current : applyChange(current, body.change);
-    const { result, truncated } = await this.replay(current, candidate, body);
+    const { result, truncated } = await this.replay(current, candidate, { ...body, orgId: who.orgId });
     return this.present(result, body, truncated, performance.now() - started);
   }
 
-  async savings(): Promise<SavingsAdvice> {
+  async savings(viewer: WhatIfViewer, query: SavingsQuery): Promise<SavingsAdvice> {
+    const { orgId } = await this.audience(viewer, query.orgId);
     const now = this.ctx.now();
     const from = new Date(now - 30 * DAY_MS);
     const to = new Date(now);
@@ -148,9 +200,9 @@ export class WhatIfService {
          array_agg(DISTINCT substring("trace"::text from '^\\{"facts":\\{"needs":(\\[[^]]*\\])')) AS needs
        FROM "UsageRecord"
        WHERE "createdAt" >= $1 AND "createdAt" < $2 AND "status" < 400 AND "providerId" IS NOT NULL
-         AND "modelId" IS NOT NULL
+         AND "modelId" IS NOT NULL${orgId === undefined ? '' : ' AND "orgId" = $3'}
        GROUP BY 1, 2 ORDER BY cost DESC LIMIT ${SAVINGS_MODELS}`,
-      [from, to],
+      orgId === undefined ? [from, to] : [from, to, orgId],
     );
     const suggestions: SavingsAdvice['suggestions'] = [];
     for (const u of used) {
@@ -185,6 +237,7 @@ export class WhatIfService {
         const { result, rows } = await this.replay(current, applyChange(current, change), {
           from,
           to,
+          orgId,
           answeredBy: { providerId: u.providerId, modelId: u.modelId },
           maxRows: SAVINGS_MAX_ROWS,
         });
@@ -233,10 +286,11 @@ export class WhatIfService {
     const readInputs = lookedAt(current) || lookedAt(candidate);
     const readAgent = (current.agents?.length ?? 0) > 0 || (candidate.agents?.length ?? 0) > 0;
     const started = performance.now();
+    // One organization's run reads nothing of any other, not even the range's bounds.
     const bounds = await this.ctx.db.query<{ lo: number | null; hi: number | null }>(
       `SELECT min("id")::float8 AS lo, max("id")::float8 AS hi FROM "UsageRecord"
-       WHERE "createdAt" >= $1 AND "createdAt" < $2`,
-      [scope.from, scope.to],
+       WHERE "createdAt" >= $1 AND "createdAt" < $2${scope.orgId ? ' AND "orgId" = $3' : ''}`,
+      scope.orgId ? [scope.from, scope.to, scope.orgId] : [scope.from, scope.to],
     );
     const lo = bounds[0]?.lo;
     const hi = bounds[0]?.hi;
