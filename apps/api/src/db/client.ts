@@ -76,17 +76,21 @@ type PgClient = InstanceType<typeof pg.Client>;
 type ConnectCallback = ((err: Error) => void) | ((err: null, c: PgClient) => void);
 
 /**
- * A pg client whose session runs without JIT: PostgreSQL compiles any plan whose estimated cost passes
- * jit_above_cost, which the dashboard's aggregates over the usage tables do at a few million rows; the compile alone
- * took 50–60 ms of a ~100 ms query (bench:dashboard at 20M rows), and none of this gateway's queries runs long enough
- * to win it back. Set once the connection is up, before the pool hands it out (as a startup option, PgBouncer would
- * refuse it).
+ * A pg client whose session is set up for this gateway once the connection is up, before the pool hands it out (as
+ * startup options, PgBouncer would refuse them):
+ * - Times in UTC. Prisma's PostgreSQL adapter sends a date parameter without an offset and reads a `timestamptz`
+ *   result as if the session were in UTC, so on a server (or database, or role) whose `TimeZone` is anything else,
+ *   every time filter, bucket and log time the dashboard reads was off by the zone's offset.
+ * - No JIT: PostgreSQL compiles any plan whose estimated cost passes jit_above_cost, which the dashboard's aggregates
+ *   over the usage tables do at a few million rows; the compile alone took 50–60 ms of a ~100 ms query
+ *   (bench:dashboard at 20M rows), and none of this gateway's queries runs long enough to win it back.
  */
 class JitOffClient extends pg.Client {
   override connect(): Promise<PgClient>;
   override connect(callback: ConnectCallback): void;
   override connect(callback?: ConnectCallback): Promise<PgClient> | void {
     const ready = super.connect().then(async (c) => {
+      await this.query("SET TimeZone = 'UTC'");
       // A server without the setting (PostgreSQL before 11) refuses it: the connection is still good, only slower.
       await this.query('SET jit = off').catch(() => {});
       return c;

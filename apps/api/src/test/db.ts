@@ -88,7 +88,12 @@ export async function createPostgresDatabase(
 
 /** A migrated database on the backend SWITCHYARD_TEST_DB names. close() disposes of it. */
 export async function createTestDatabase(
-  opts: { kind?: TestDbKind; fresh?: boolean } = {},
+  opts: {
+    kind?: TestDbKind;
+    fresh?: boolean;
+    /** PostgreSQL only: settings every connection starts with (the URL's `options`, e.g. `-c TimeZone=…`). */
+    pgOptions?: string;
+  } = {},
 ): Promise<TestDatabase> {
   const kind = opts.kind ?? testDbKind();
   const from = opts.fresh ? undefined : template(kind);
@@ -101,7 +106,9 @@ export async function createTestDatabase(
   const { url, drop } = await createPostgresDatabase({ template: from });
   let db: Database;
   try {
-    db = await createDatabase({ databaseUrl: url, dataDir: IN_MEMORY, poolSize: 5 });
+    const connectTo = new URL(url);
+    if (opts.pgOptions) connectTo.searchParams.set('options', opts.pgOptions);
+    db = await createDatabase({ databaseUrl: connectTo.toString(), dataDir: IN_MEMORY, poolSize: 5 });
   } catch (err) {
     await drop();
     throw err;
