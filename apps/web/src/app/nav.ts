@@ -4,6 +4,7 @@ import {
   Building2,
   ChartColumn,
   Cable,
+  FlaskConical,
   Gauge,
   KeyRound,
   KeySquare,
@@ -30,7 +31,7 @@ export interface NavItem {
   keywords?: string;
   /**
    * Also for a user who is an owner or admin of an organization (data protection: their own orgs and apps; its
-   * usage).
+   * usage; its what-if and savings advice).
    */
   orgAdmins?: boolean;
   /** The page's tabs, each its own address: the command palette offers them too. */
@@ -131,6 +132,14 @@ export const NAV: readonly NavItem[] = [
     roles: [],
     orgAdmins: true,
     keywords: 'organization team usage spend cost members feedback',
+  },
+  {
+    to: '/org-whatif',
+    label: 'Organization what-if',
+    icon: FlaskConical,
+    roles: [],
+    orgAdmins: true,
+    keywords: 'organization what-if simulator replay projected cost savings advice cheaper model',
   },
   {
     to: '/data-protection',

@@ -174,6 +174,13 @@ export const routes: RouteObject[] = [
         ),
       },
       {
+        path: 'org-whatif',
+        lazy: page(
+          () => import('../features/whatif/components/whatif-page'),
+          (m) => m.OrgWhatIfPage,
+        ),
+      },
+      {
         path: 'data-protection',
         lazy: page(
           () => import('../features/data-protection/components/data-protection-page'),

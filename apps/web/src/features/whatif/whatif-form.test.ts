@@ -82,6 +82,48 @@ describe('what-if form', () => {
     expect([f.from, f.to, f.replaceFrom, f.replaceTo]).toEqual(['2026-11-07', '2026-12-06', 'a/x', 'b/y']);
   });
 
+  it("one organization's body: its id, and only the changes its admins may try", () => {
+    const f = emptyForm(NOW, {
+      strategy: 'cost',
+      disableProviders: ['openai'],
+      disableModel: 'mock/mock-large',
+      alias: 'global|chat.default',
+      aliasStrategy: 'weighted',
+      powerLevel: 'eco',
+      powerLevelTier: 'balanced',
+      rulesOn: [],
+    });
+    const rules: WhatIfRule[] = [
+      { id: 'r1', name: 'Night', enabled: true, when: { time: { tz: 'UTC' } }, then: { route: 'eco' } },
+    ];
+    // Providers, routing rules and a global alias are the operators': left out.
+    expect(bodyOf(f, rules, 'o1')).toEqual({
+      from: '2026-11-30T00:00:00.000Z',
+      to: '2026-12-07T00:00:00.000Z',
+      orgId: 'o1',
+      change: {
+        strategy: 'cost',
+        disableModels: ['mock/mock-large'],
+        powerLevels: [{ slug: 'eco', tier: 'balanced' }],
+      },
+    });
+    // The organization's own alias stays.
+    const own = emptyForm(NOW, { alias: 'org:o1|team', aliasStrategy: 'ordered' });
+    expect(bodyOf(own, [], 'o1').change).toEqual({
+      aliases: [{ name: 'team', orgId: 'o1', strategy: 'ordered' }],
+    });
+    expect(bodyOf(own, [], 'o2').change).toEqual({});
+    // Operators' bodies are as before: no orgId.
+    expect(bodyOf(own)).not.toHaveProperty('orgId');
+  });
+
+  it('savings advice for an organization opens its own what-if page, prefilled', () => {
+    const link = replaceLink('a/x', 'b/y', 'o1');
+    expect(link).toBe('/org-whatif?org=o1&replaceFrom=a%2Fx&replaceTo=b%2Fy&days=30');
+    const f = formFromSearch(NOW, new URLSearchParams(link.split('?')[1]));
+    expect([f.replaceFrom, f.replaceTo, f.from]).toEqual(['a/x', 'b/y', '2026-11-07']);
+  });
+
   it('signs differences', () => {
     const fmt = (n: number) => `$${n.toFixed(2)}`;
     expect(signedUsd(1.2, fmt)).toBe('+$1.20');

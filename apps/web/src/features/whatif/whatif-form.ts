@@ -67,9 +67,17 @@ export function formFromSearch(now: number, search: URLSearchParams): WhatIfForm
   });
 }
 
-/** The address that opens the page prefilled with "route `from` to `to`" over the last 30 days. */
-export function replaceLink(from: string, to: string): string {
-  return `/llm/whatif?${new URLSearchParams({ replaceFrom: from, replaceTo: to, days: '30' })}`;
+/** Where an organization's owners and admins run the what-if over its traffic (`?org=<id>`). */
+export const ORG_WHATIF_PATH = '/org-whatif';
+
+/**
+ * The address that opens the page prefilled with "route `from` to `to`" over the last 30 days: the operators'
+ * page, or with `orgId` the organization's page for that organization.
+ */
+export function replaceLink(from: string, to: string, orgId?: string): string {
+  const q = new URLSearchParams({ replaceFrom: from, replaceTo: to, days: '30' });
+  if (orgId === undefined) return `/llm/whatif?${q}`;
+  return `${ORG_WHATIF_PATH}?${new URLSearchParams({ org: orgId, ...Object.fromEntries(q) })}`;
 }
 
 /** Why the form cannot run, by field; empty = it can. */
@@ -136,12 +144,25 @@ export function changeOf(f: WhatIfForm, rules: readonly WhatIfRule[] = []): What
   return change;
 }
 
-/** The request body: the days as UTC midnights, the last day included. */
-export function bodyOf(f: WhatIfForm, rules: readonly WhatIfRule[] = []): WhatIfBodyInput {
+/**
+ * The request body: the days as UTC midnights, the last day included. With `orgId`, one organization's traffic
+ * under the changes its admins may try (the API refuses disabled providers, routing rules and aliases that are
+ * not the organization's own: they are left out).
+ */
+export function bodyOf(f: WhatIfForm, rules: readonly WhatIfRule[] = [], orgId?: string): WhatIfBodyInput {
+  const change = changeOf(f, rules);
+  if (orgId !== undefined) {
+    delete change.disableProviders;
+    delete change.rules;
+    const own = change.aliases?.filter((a) => a.orgId === orgId);
+    if (own?.length) change.aliases = own;
+    else delete change.aliases;
+  }
   return {
     from: `${f.from}T00:00:00.000Z`,
     to: new Date(Date.parse(`${f.to}T00:00:00.000Z`) + DAY).toISOString(),
-    change: changeOf(f, rules),
+    change,
+    ...(orgId === undefined ? {} : { orgId }),
   };
 }
 

@@ -8,10 +8,11 @@ import { replaceLink } from '../whatif-form';
 
 /**
  * Savings advice from the last 30 days: "Switch X to Y: save $Z/month" for cheaper models of the same tier with
- * the capabilities used and a large enough context window; each opens the what-if prefilled.
+ * the capabilities used and a large enough context window; each opens the what-if prefilled. Everyone's traffic
+ * (operators), or with `orgId` one organization's (its what-if page opens).
  */
-export function SavingsCard() {
-  const q = useSavings();
+export function SavingsCard({ orgId }: { orgId?: string } = {}) {
+  const q = useSavings(orgId ?? null);
   if (q.isPending) return <Skeleton className="h-28 w-full" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
   const s = q.data.suggestions;
@@ -19,8 +20,9 @@ export function SavingsCard() {
     <Card className="hover:border-border" data-testid="savings-card">
       <h2 className="mb-1 font-medium">Savings advice</h2>
       <p className="mb-3 text-xs text-muted">
-        From the last 30 days: cheaper models of the same tier with the capabilities used and a context window
-        that holds the largest prompt seen. Savings are the simulator&apos;s projection over those 30 days.
+        From the last 30 days{orgId ? " of this organization's requests" : ''}: cheaper models of the same
+        tier with the capabilities used and a context window that holds the largest prompt seen. Savings are
+        the simulator&apos;s projection over those 30 days.
       </p>
       {s.length === 0 ? (
         <p className="text-sm text-muted">
@@ -44,7 +46,7 @@ export function SavingsCard() {
                 </span>
               </span>
               <Link
-                to={replaceLink(x.from, x.to)}
+                to={replaceLink(x.from, x.to, orgId)}
                 className="inline-flex items-center gap-1 text-sm text-accent hover:underline"
               >
                 Open in what-if <ArrowRight aria-hidden className="h-3.5 w-3.5" />

@@ -5,12 +5,16 @@ import { useSearchParams } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
 import { SelectField, TextField } from '../../../components/ui/field';
+import { FilterBar, PageHeader } from '../../../components/ui/page';
 import { Stat } from '../../../components/ui/stat';
-import { ErrorState } from '../../../components/ui/states';
+import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd } from '../../../lib/format';
+import { useQueryState } from '../../../lib/search-params';
+import { useMyOrgs } from '../../org-usage/api/get-my-orgs';
 import { useModelRefs } from '../../providers/api/get-model-refs';
 import { useAliases } from '../../providers/api/get-aliases';
 import { useProviders } from '../../providers/api/get-providers';
+import type { Alias } from '../../providers/api/types';
 import { useRules } from '../../rules/api/get-rules';
 import { useRunWhatIf } from '../api/run-whatif';
 import {
@@ -39,22 +43,123 @@ const ALIAS_STRATEGIES: AliasStrategy[] = [
 const TIERS: Tier[] = ['eco', 'balanced', 'precision'];
 
 /**
- * The what-if simulator: a range of recorded traffic and a candidate change, replayed through routing; the
- * projection beside what really happened. Nothing is saved.
+ * The what-if simulator for operators: a range of recorded traffic and a candidate change, replayed through
+ * routing; the projection beside what really happened, every organization's. Nothing is saved.
  */
 export function WhatIfPage() {
-  const [search] = useSearchParams();
-  const [form, setForm] = useState<WhatIfForm>(() => formFromSearch(Date.now(), search));
   const providers = useProviders();
   const models = useModelRefs();
   const aliases = useAliases();
   const storedRules = useRules();
   const rules: WhatIfRule[] = useMemo(() => storedRules.data ?? [], [storedRules.data]);
+  const refs = useMemo(() => (models.data ?? []).map((m) => m.ref).sort(), [models.data]);
+  return (
+    <WhatIfWorkbench
+      refs={refs}
+      providers={providers.data ?? []}
+      aliases={aliases.data ?? []}
+      rules={rules}
+    />
+  );
+}
+
+const NO_RULES: WhatIfRule[] = [];
+
+/**
+ * The what-if simulator for an organization's owners and admins: its requests only (the `org` query parameter,
+ * the first organization administered when absent), under the changes an organization may try (strategy,
+ * disabled or replaced models, power levels; no providers, routing rules or aliases), with its savings advice.
+ */
+export function OrgWhatIfPage() {
+  const qs = useQueryState();
+  const orgs = useMyOrgs();
+  const models = useModelRefs();
+  const list = orgs.data?.data ?? [];
+  const org = list.find((o) => o.id === qs.get('org')) ?? list[0] ?? null;
+  // The global registry's models (an organization's own are named by registry id, not offered here).
+  const refs = useMemo(
+    () =>
+      (models.data ?? [])
+        .filter((m) => m.scope === 'global')
+        .map((m) => m.ref)
+        .sort(),
+    [models.data],
+  );
+  return (
+    <div className="flex flex-col gap-4">
+      <PageHeader
+        title="Organization what-if"
+        description="Replay the requests of an organization you own or administer under a change, and see what cheaper models would save it. Only its own requests are read."
+      />
+      {orgs.isPending ? (
+        <Skeleton className="h-10 w-64" />
+      ) : orgs.isError ? (
+        <ErrorState error={orgs.error} onRetry={() => void orgs.refetch()} />
+      ) : !org ? (
+        <EmptyState
+          title="You administer no organization."
+          hint="An organization's owner or an operator can make you one of its admins."
+        />
+      ) : (
+        <>
+          <FilterBar label="Organization">
+            {list.length > 1 ? (
+              <SelectField
+                label="Organization"
+                value={org.id}
+                onChange={(e) => qs.set({ org: e.target.value })}
+                className="min-w-48"
+              >
+                {list.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </SelectField>
+            ) : (
+              <p className="text-sm">
+                <span className="font-medium">{org.name}</span>{' '}
+                <span className="text-muted">(you are its {org.role})</span>
+              </p>
+            )}
+          </FilterBar>
+          <WhatIfWorkbench
+            key={org.id}
+            orgId={org.id}
+            refs={refs}
+            providers={null}
+            aliases={null}
+            rules={NO_RULES}
+          />
+        </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The form, the results and the savings advice. `orgId`: one organization's traffic; `providers` and `aliases`
+ * null: those parts of the change are not offered (an organization's admin may not try them).
+ */
+function WhatIfWorkbench({
+  orgId,
+  refs,
+  providers,
+  aliases,
+  rules,
+}: {
+  orgId?: string;
+  refs: readonly string[];
+  providers: readonly { id: string; slug: string }[] | null;
+  aliases: readonly Alias[] | null;
+  rules: readonly WhatIfRule[];
+}) {
+  const [search] = useSearchParams();
+  const [form, setForm] = useState<WhatIfForm>(() => formFromSearch(Date.now(), search));
   const rulesOn = form.rulesOn ?? rules.filter((r) => r.enabled).map((r) => r.id);
   const run = useRunWhatIf();
   const errors = formErrors(form);
   const set = <K extends keyof WhatIfForm>(k: K, v: WhatIfForm[K]) => setForm((f) => ({ ...f, [k]: v }));
-  const refs = useMemo(() => (models.data ?? []).map((m) => m.ref).sort(), [models.data]);
   const refOptions = (
     <>
       <option value="">—</option>
@@ -66,7 +171,7 @@ export function WhatIfPage() {
     </>
   );
   const pickAlias = (key: string) => {
-    const a = (aliases.data ?? []).find((x) => `${x.scope}|${x.name}` === key);
+    const a = (aliases ?? []).find((x) => `${x.scope}|${x.name}` === key);
     setForm((f) => ({
       ...f,
       alias: key,
@@ -83,15 +188,16 @@ export function WhatIfPage() {
           className="flex flex-col gap-4"
           onSubmit={(e) => {
             e.preventDefault();
-            if (Object.keys(errors).length === 0) run.mutate(bodyOf(form, rules));
+            if (Object.keys(errors).length === 0) run.mutate(bodyOf(form, rules, orgId));
           }}
         >
           <div>
             <h2 className="font-medium">What if…</h2>
             <p className="text-xs text-muted">
-              Replays the answered requests of the range through routing with the change below, beside what
-              really happened. Callers, keys and allowed models are taken as they are now; live state
-              (cooldowns, circuits, rate limits, budgets) is not replayed. Nothing is saved.
+              Replays the answered requests of the range{orgId ? " (this organization's only)" : ''} through
+              routing with the change below, beside what really happened. Callers, keys and allowed models are
+              taken as they are now; live state (cooldowns, circuits, rate limits, budgets) is not replayed.
+              Nothing is saved.
             </p>
           </div>
           <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
@@ -110,7 +216,7 @@ export function WhatIfPage() {
               onChange={(e) => set('to', e.target.value)}
             />
             <SelectField
-              label="Global strategy"
+              label={orgId ? 'Strategy for its requests' : 'Global strategy'}
               value={form.strategy}
               onChange={(e) => set('strategy', e.target.value as Strategy | '')}
             >
@@ -124,28 +230,30 @@ export function WhatIfPage() {
               {refOptions}
             </SelectField>
           </div>
-          <fieldset className="flex flex-col gap-1">
-            <legend className="text-sm font-medium">Disable providers</legend>
-            <div className="flex flex-wrap gap-x-4 gap-y-1">
-              {(providers.data ?? []).map((p) => (
-                <label key={p.id} className="flex items-center gap-1.5 text-sm">
-                  <input
-                    type="checkbox"
-                    checked={form.disableProviders.includes(p.slug)}
-                    onChange={(e) =>
-                      set(
-                        'disableProviders',
-                        e.target.checked
-                          ? [...form.disableProviders, p.slug]
-                          : form.disableProviders.filter((s) => s !== p.slug),
-                      )
-                    }
-                  />
-                  {p.slug}
-                </label>
-              ))}
-            </div>
-          </fieldset>
+          {providers ? (
+            <fieldset className="flex flex-col gap-1">
+              <legend className="text-sm font-medium">Disable providers</legend>
+              <div className="flex flex-wrap gap-x-4 gap-y-1">
+                {providers.map((p) => (
+                  <label key={p.id} className="flex items-center gap-1.5 text-sm">
+                    <input
+                      type="checkbox"
+                      checked={form.disableProviders.includes(p.slug)}
+                      onChange={(e) =>
+                        set(
+                          'disableProviders',
+                          e.target.checked
+                            ? [...form.disableProviders, p.slug]
+                            : form.disableProviders.filter((s) => s !== p.slug),
+                        )
+                      }
+                    />
+                    {p.slug}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          ) : null}
           {rules.length > 0 ? (
             <fieldset className="flex flex-col gap-1">
               <legend className="text-sm font-medium">Routing rules on</legend>
@@ -180,27 +288,29 @@ export function WhatIfPage() {
               {refOptions}
             </SelectField>
           </div>
-          <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-            <SelectField label="Alias" value={form.alias} onChange={(e) => pickAlias(e.target.value)}>
-              <option value="">Unchanged</option>
-              {(aliases.data ?? []).map((a) => (
-                <option key={a.id} value={`${a.scope}|${a.name}`}>
-                  {a.name}
-                  {a.orgName ? ` (${a.orgName})` : ''}
-                </option>
-              ))}
-            </SelectField>
-            {form.alias ? (
-              <SelectField
-                label="Alias strategy"
-                value={form.aliasStrategy}
-                onChange={(e) => set('aliasStrategy', e.target.value as AliasStrategy | '')}
-              >
-                <UnchangedOr values={ALIAS_STRATEGIES} />
+          {aliases ? (
+            <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+              <SelectField label="Alias" value={form.alias} onChange={(e) => pickAlias(e.target.value)}>
+                <option value="">Unchanged</option>
+                {aliases.map((a) => (
+                  <option key={a.id} value={`${a.scope}|${a.name}`}>
+                    {a.name}
+                    {a.orgName ? ` (${a.orgName})` : ''}
+                  </option>
+                ))}
               </SelectField>
-            ) : null}
-          </div>
-          {form.alias ? (
+              {form.alias ? (
+                <SelectField
+                  label="Alias strategy"
+                  value={form.aliasStrategy}
+                  onChange={(e) => set('aliasStrategy', e.target.value as AliasStrategy | '')}
+                >
+                  <UnchangedOr values={ALIAS_STRATEGIES} />
+                </SelectField>
+              ) : null}
+            </div>
+          ) : null}
+          {aliases && form.alias ? (
             <fieldset className="flex flex-col gap-2">
               <legend className="text-sm font-medium">Alias targets and weights</legend>
               {form.aliasTargets.map((t, i) => (
@@ -292,7 +402,7 @@ export function WhatIfPage() {
       </Card>
       {run.isError ? <ErrorState error={run.error} /> : null}
       {run.data ? <WhatIfResults r={run.data} /> : null}
-      <SavingsCard />
+      <SavingsCard {...(orgId ? { orgId } : {})} />
     </div>
   );
 }
