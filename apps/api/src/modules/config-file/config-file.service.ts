@@ -27,6 +27,7 @@ import {
   configProviderSchema,
   configPath,
   formatConfigIssues,
+  isLegacyConfigFile,
   parseConfigFile,
   type ConfigFile,
   type ConfigFileIssue,
@@ -696,7 +697,9 @@ export class ConfigFileService {
       );
     }
 
-    // ---- models (global)
+    // ---- models (global). In a v1 file `isDefault` is the old per-scope marker (the seed put it on the mock), which
+    // routed nothing: not applied, or it would make the gateway-wide default; that is routing.defaultModel there.
+    const markers = !isLegacyConfigFile(file);
     const modelKey = (slug: string, modelId: string) => `${slug}/${modelId}`;
     const modelByKey = new Map(cur.models.map((m) => [modelKey(m.provider.slug, m.modelId), m]));
     const fileModelKeys = new Set(file.models.map((m) => modelKey(m.provider, m.modelId)));
@@ -722,7 +725,12 @@ export class ConfigFileService {
             where: { slug },
             select: { id: true },
           });
-          return services.models.create(actor, { ...fields, providerId: p.id, scope: 'global' });
+          return services.models.create(actor, {
+            ...fields,
+            isDefault: markers && fields.isDefault,
+            providerId: p.id,
+            scope: 'global',
+          });
         });
         continue;
       }
@@ -742,7 +750,7 @@ export class ConfigFileService {
         capabilities: f.capabilities,
         config: f.config,
         enabled: f.enabled,
-        isDefault: f.isDefault,
+        isDefault: markers ? f.isDefault : undefined,
         priority: f.priority,
       };
       const diff = diffFields(normalized(configModelSchema, entry), want, {

@@ -73,7 +73,7 @@ async function exported(): Promise<Doc> {
 describe('config export and apply', () => {
   it('an export applies to no changes (dry run and apply), and says where to set keys', async () => {
     const { yaml } = await svc.export();
-    expect(yaml).toContain('apiVersion: switchyard.dev/v1');
+    expect(yaml).toContain('apiVersion: switchyard.dev/v2');
     expect(yaml).toContain('kind: GatewayConfig');
     const before = await auditCount();
     const dry = await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': yaml });
@@ -261,6 +261,58 @@ describe('config export and apply', () => {
     doc.models = back.models.map((x) => ({ ...x, isDefault: false }));
     expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) })).code).toBe(0);
     expect((await exported()).routing.defaultModel).toBeUndefined();
+  });
+
+  it('a file exported by an earlier version (switchyard.dev/v1) does not make the mock the default: its isDefault was the old per-scope marker, which routed nothing', async () => {
+    const { prisma } = t.app.ctx;
+    // Before the marker became the gateway-wide default, the seed marked the built-in mock's mock-small and every
+    // export wrote it (routing.defaultModel only when set).
+    const old = async (routing: Record<string, unknown>) => {
+      const doc = await exported();
+      doc.apiVersion = 'switchyard.dev/v1';
+      doc.models = doc.models.map((x) => ({
+        ...x,
+        isDefault: x.provider === 'mock' && x.modelId === 'mock-small',
+      }));
+      const { defaultModel: _d, ...rest } = doc.routing;
+      doc.routing = { ...rest, ...routing };
+      return stringify(doc);
+    };
+    const defaults = () =>
+      prisma.model.findMany({ where: { scope: 'global', isDefault: true }, select: { modelId: true } });
+    const settings = async () =>
+      (await prisma.routingSettings.findUnique({ where: { id: 1 } }))?.defaultModel ?? null;
+    const was = await settings();
+    const marked = await defaults();
+
+    const text = await old({});
+    const dry = await cli(['config', 'apply', 'f.yaml', '--dry-run'], { 'f.yaml': text });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).not.toContain('isDefault');
+    const applied = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': text });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await settings()).toBe(was);
+    expect(await defaults()).toEqual(marked);
+    expect(t.app.routing.routingConfig.defaultModel ?? null).toBe(was);
+
+    // An old file with a default model of its own (here a power level) applies it, and the old marker with it
+    // is not a conflict.
+    const withDefault = await old({ defaultModel: 'eco' });
+    const r = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': withDefault });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await settings()).toBe('eco');
+    expect(await defaults()).toEqual([]);
+    // ... and re-exported, it is the current version, and applies to no changes.
+    const back = await svc.export();
+    expect(back.yaml).toContain('apiVersion: switchyard.dev/v2');
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': back.yaml })).stdout).toBe('no changes\n');
+    const reset = await cli(['config', 'apply', 'f.yaml'], {
+      'f.yaml': stringify({
+        ...parse(back.yaml),
+        routing: { ...parse(back.yaml).routing, defaultModel: was },
+      }),
+    });
+    expect(reset.code, reset.stderr).toBe(0);
   });
 
   it("an alias's response cache TTL is applied from the file and exported back", async () => {
@@ -556,7 +608,7 @@ describe('config export and apply', () => {
     [
       'a wrong version',
       (d: Doc) => Object.assign(d, { apiVersion: 'v0' }),
-      /apiVersion \(line \d+\): must be "switchyard.dev\/v1"/,
+      /apiVersion \(line \d+\): must be "switchyard.dev\/v2" \(or an earlier "switchyard.dev\/v1"\)/,
     ],
     [
       'a type change',
@@ -795,7 +847,7 @@ describe('config apply fuzz', () => {
     );
     const file = fc.record(
       {
-        apiVersion: maybe(fc.constant('switchyard.dev/v1')),
+        apiVersion: maybe(fc.constantFrom('switchyard.dev/v2', 'switchyard.dev/v1')),
         kind: maybe(fc.constant('GatewayConfig')),
         providers: maybe(fc.array(providerOrKey, { maxLength: 2 })),
         models: maybe(fc.array(model, { maxLength: 2 })),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configPath, formatConfigIssues, parseConfigFile } from './index.js';
+import { configPath, formatConfigIssues, isLegacyConfigFile, parseConfigFile } from './index.js';
 
-const base = { apiVersion: 'switchyard.dev/v1', kind: 'GatewayConfig' };
+const base = { apiVersion: 'switchyard.dev/v2', kind: 'GatewayConfig' };
 const experiment = {
   name: 'AB',
   alias: 'chat',
@@ -36,7 +36,12 @@ describe('config file', () => {
 
   it.each([
     ['not a mapping', [1, 2], '(the file)', 'must be a mapping'],
-    ['a wrong version', { ...base, apiVersion: 'v2' }, 'apiVersion', 'must be "switchyard.dev/v1"'],
+    [
+      'a wrong version',
+      { ...base, apiVersion: 'v2' },
+      'apiVersion',
+      'must be "switchyard.dev/v2" (or an earlier "switchyard.dev/v1")',
+    ],
     ['an unknown top-level key', { ...base, widgets: [] }, 'widgets', 'is not a known field'],
     [
       'a key in clear',
@@ -157,6 +162,21 @@ describe('config file', () => {
       { ...base, routing: { strategy: 'cost', defaultModel: 'other/x' }, models: [] },
     ])
       expect(parseConfigFile(doc).ok, JSON.stringify(doc)).toBe(true);
+  });
+
+  it("a v1 file (an earlier version's export) is accepted with the old marker, even where it disagrees", () => {
+    const doc = {
+      ...base,
+      apiVersion: 'switchyard.dev/v1',
+      routing: { strategy: 'cost', defaultModel: 'eco' },
+      models: [{ provider: 'mock', modelId: 'mock-small', displayName: 'Mock small', isDefault: true }],
+    };
+    const r = parseConfigFile(doc);
+    expect(r.ok).toBe(true);
+    expect(r.ok && isLegacyConfigFile(r.config)).toBe(true);
+    const current = parseConfigFile({ ...doc, apiVersion: 'switchyard.dev/v2' });
+    expect(current.ok).toBe(false);
+    expect(isLegacyConfigFile({ apiVersion: 'switchyard.dev/v2' })).toBe(false);
   });
 
   it.each([

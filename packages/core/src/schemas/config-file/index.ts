@@ -5,6 +5,8 @@
  *
  * Versioned: `apiVersion` + `kind`. New object kinds join as new top-level lists, as agents, rules and experiments
  * did; an unknown top-level key is an error, so an older server refuses a newer file instead of ignoring part of it.
+ * A change of what a field means takes a new version: v2 made a model's `isDefault` the gateway-wide default
+ * (`routing.defaultModel`); in a v1 file it is the old per-scope marker, which routed nothing, and is not applied.
  */
 import { z } from 'zod';
 import { createProviderBody } from '../admin/index.js';
@@ -19,7 +21,13 @@ import {
   updatePowerLevelBody,
 } from '../routing/index.js';
 
-export const CONFIG_FILE_API_VERSION = 'switchyard.dev/v1';
+export const CONFIG_FILE_API_VERSION = 'switchyard.dev/v2';
+/**
+ * Files of earlier versions apply too. v1 (exports before v2): a global model's `isDefault` was the global scope's
+ * own marker, which routed nothing (and the seed put it on the built-in mock); the gateway-wide default is only
+ * `routing.defaultModel` there, so the importer leaves the markers alone (see `isLegacyConfigFile`).
+ */
+export const CONFIG_FILE_OLDER_VERSIONS = ['switchyard.dev/v1'] as const;
 export const CONFIG_FILE_KIND = 'GatewayConfig';
 /** The most entries of one kind a file may hold. */
 export const CONFIG_FILE_MAX_ENTRIES = 2000;
@@ -59,8 +67,8 @@ const SECRET_MESSAGE =
 
 export const configFileSchema = z
   .object({
-    apiVersion: z.literal(CONFIG_FILE_API_VERSION, {
-      message: `must be "${CONFIG_FILE_API_VERSION}"`,
+    apiVersion: z.enum([CONFIG_FILE_API_VERSION, ...CONFIG_FILE_OLDER_VERSIONS], {
+      message: `must be "${CONFIG_FILE_API_VERSION}" (or an earlier ${CONFIG_FILE_OLDER_VERSIONS.map((v) => `"${v}"`).join(', ')})`,
     }),
     kind: z.literal(CONFIG_FILE_KIND, { message: `must be "${CONFIG_FILE_KIND}"` }),
     routing: configRoutingSchema.optional(),
@@ -92,6 +100,8 @@ export const configFileSchema = z
     unique(f.agents, (a) => a.agentId, 'agents', 'agent');
     unique(f.rules, (r) => r.name, 'rules', 'rule');
     unique(f.experiments, (e) => e.name, 'experiments', 'experiment');
+    // In a v1 file `isDefault` is the old marker, not applied: it agrees with nothing.
+    if (isLegacyConfigFile(f)) return;
     const defaults = f.models.filter((m) => m.isDefault);
     if (defaults.length > 1)
       ctx.addIssue({
@@ -120,6 +130,11 @@ export const configFileSchema = z
     }
   });
 export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** A file of an earlier version (v1): its models' `isDefault` is the old per-scope marker and is not applied. */
+export function isLegacyConfigFile(f: { apiVersion: string }): boolean {
+  return f.apiVersion !== CONFIG_FILE_API_VERSION;
+}
 /** The file as written (defaults may be left out). */
 export type ConfigFileInput = z.input<typeof configFileSchema>;
 
