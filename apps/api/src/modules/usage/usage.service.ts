@@ -519,8 +519,9 @@ export class UsageService {
   }
 
   async users(q: UserUsageQuery) {
-    const days = periodDays(q.period);
-    const since = days === null ? new Date(0) : new Date(truncate(this.ctx.now(), 'day') - (days - 1) * DAY);
+    // The same window and rollup as the overview's figures for this period (7 days: from the hour, hourly).
+    const since = periodDays(q.period) === null ? new Date(0) : new Date(await this.#since(q.period, {}));
+    const { table, time } = this.#rollup(bucketForPeriod(q.period));
     const rows = await this.ctx.prisma.$queryRaw<
       {
         userId: string;
@@ -535,8 +536,8 @@ export class UsageService {
       }[]
     >`
       SELECT "userId", sum("requests") AS requests, sum("errors") AS errors, sum("tokensIn") AS "tokensIn", sum("tokensOut") AS "tokensOut",
-        sum("costUsd") AS cost, sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok, max("day") AS last
-      FROM "UsageDaily" WHERE "day" >= ${since} AND "userId" <> '' GROUP BY 1`;
+        sum("costUsd") AS cost, sum("savedUsd") AS saved, sum("requests") FILTER (WHERE "isByok") AS byok, max(${time}) AS last
+      FROM ${table} WHERE ${time} >= ${since} AND "userId" <> '' GROUP BY 1`;
     const users = await this.ctx.prisma.user.findMany({
       where: { id: { in: rows.map((r) => r.userId) } },
       select: { id: true, email: true, name: true, status: true, role: true, weeklyCapUsd: true },
