@@ -305,6 +305,14 @@ function responsesTool(t: unknown, at: string, typed: boolean): void {
 }
 
 function responsesBody(b: Obj): void {
+  // A background response is generated after this call ends, fetched later from the provider: nothing of it can be
+  // metered, settled against the caller's budget or limits, or protected on its way back.
+  if (!opt(b.background, 'boolean')) fail('background', 'must be a boolean');
+  if (b.background === true)
+    fail(
+      'background',
+      'is not supported: a background response runs on after this call ends, where the gateway cannot meter it or hold it to your limits; send the request without it (or stream it)',
+    );
   const input = b.input;
   if (Array.isArray(input)) {
     for (let i = 0; i < input.length; i++) {

@@ -223,3 +223,31 @@ describe('a JSON response format on Anthropic: a forced tool, the answer as cont
     expect((env.up.requests[0]!.body as Body).response_format).toEqual(JSON_SCHEMA);
   });
 });
+
+describe('Responses API background mode', () => {
+  // Relayed as sent, a background request was answered at once with a queued response (no output, no usage) and
+  // billed as a prompt-only call, while the provider went on to generate (and bill the platform key for) up to
+  // max_output_tokens that the caller could then read through previous_response_id.
+  it('is refused at the door with a 400 naming the field, and nothing reaches the provider', async () => {
+    const res = await post('/v1/responses', {
+      model: 'up-openai/gpt-test',
+      input: 'Write a 4,000-token essay.',
+      background: true,
+      max_output_tokens: 4000,
+    });
+    expect(res.status).toBe(400);
+    const body = JSON.parse(res.text) as { error: { param?: string; message: string } };
+    expect(body.error.param).toBe('background');
+    expect(body.error.message).toMatch(/"background" is not supported/);
+    expect(env.up.requests).toHaveLength(0);
+  });
+
+  it('background: false (the default) goes through as before', async () => {
+    const res = await post('/v1/responses', {
+      model: 'up-openai/gpt-test',
+      input: 'hello',
+      background: false,
+    });
+    expect(res.status).toBe(200);
+  });
+});
