@@ -205,10 +205,14 @@ export type UpstreamErrorKind = ErrorKind;
 /**
  * An answer the upstream sent with a success status that is a failure all the same (Bedrock's malformed_tool_use:
  * the model's output could not be parsed). Thrown by a wire's whole-answer decoding; the attempt fails with `error`
- * (retried or fallen back from like any failed attempt, the client's error when none is left).
+ * (retried or fallen back from like any failed attempt, the client's error when none is left). `usage`: what the
+ * upstream says it billed for that answer (absent when it reported none): the request is charged it all the same.
  */
 export class FailedAnswer extends Error {
-  constructor(readonly error: UpstreamError) {
+  constructor(
+    readonly error: UpstreamError,
+    readonly usage?: Usage,
+  ) {
     super(error.message);
     this.name = 'FailedAnswer';
   }

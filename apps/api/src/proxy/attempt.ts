@@ -223,8 +223,16 @@ function answerWhole(
     decoded = call.decode(got.body);
   } catch (err) {
     // An answer that is a failure all the same (a turn the upstream stopped as malformed): a failed attempt.
+    // The provider may have billed it (it says so with usage): the request is charged it all the same.
     if (err instanceof FailedAnswer)
-      return attemptFailed(d, run, err.error.code ?? err.error.kind, err.error, ttft);
+      return attemptFailed(
+        d,
+        run,
+        err.error.code ?? err.error.kind,
+        err.error,
+        ttft,
+        err.usage && billedEndpoint(x) ? err.usage : undefined,
+      );
     // The parser's message may quote the body: it goes to the log, never to the client.
     d.logger.warn(
       {
@@ -255,9 +263,7 @@ function answerWhole(
   x.res.end(out);
   run.entry.outcome = 'ok';
   reportAttempt(d, run, true, undefined, ttft);
-  const endpoint = x.match.endpoint;
-  const costUsd =
-    endpoint === 'models' || isBilled(endpoint) ? d.router.costOf(run.attempt.model, decoded.usage) : 0;
+  const costUsd = billedEndpoint(x) ? d.router.costOf(run.attempt.model, decoded.usage) : 0;
   return {
     kind: 'done',
     status: 200,
@@ -267,6 +273,12 @@ function answerWhole(
     errorCode: null,
     finishReason: decoded.finishReason ?? null,
   };
+}
+
+/** Whether the endpoint's calls are billed by their tokens. */
+function billedEndpoint(x: RequestContext): boolean {
+  const endpoint = x.match.endpoint;
+  return endpoint === 'models' || isBilled(endpoint);
 }
 
 /** An attempt's time limits, and whether the first-byte one was cut short by the request's deadline. */

@@ -111,6 +111,11 @@ export interface RequestContext {
    * price) and recorded with.
    */
   abandoned?: { attempt: PlannedAttempt; usage: Usage; costUsd: number };
+  /**
+   * Failed attempts the provider billed all the same (they reported usage): their cost, added to the request's
+   * record whatever answered (spent, or saved when a BYOK key paid). Absent until one happens.
+   */
+  billed?: { spentUsd: number; savedUsd: number };
   /** The request's OpenTelemetry span (null when tracing is off). */
   readonly span: RequestSpan | null;
   /** The attempts' spans, ended with the request (null when tracing is off). */
@@ -146,4 +151,6 @@ export type AttemptResult =
       error: UpstreamError;
       /** The client left while the call was at the provider (sent, no answer yet): its prompt was billed there. */
       abandoned?: boolean;
+      /** The provider billed this failed attempt all the same (it reported usage): what it cost. */
+      billed?: { usage: Usage; costUsd: number };
     };

@@ -6,7 +6,14 @@ import { runAttempt } from './attempt.js';
 import { BodyCapture } from './body-log.js';
 import { deadlineError, internalError, sendClientError, upstreamFailure } from './client-errors.js';
 import type { ProxyDeps, RequestContext } from './context.js';
-import { ENDPOINT_LABEL, chargedTo, logRefused, recordAnswer, recordRequest } from './record.js';
+import {
+  ENDPOINT_LABEL,
+  chargeBilled,
+  chargedTo,
+  logRefused,
+  recordAnswer,
+  recordRequest,
+} from './record.js';
 import { cacheAfter, cacheBefore, cacheHeaderOf } from './cache/serve.js';
 
 type Admitted = Extract<Admission, { ok: true }>;
@@ -205,14 +212,20 @@ async function tryTarget(
       const result = await runAttempt(d, x, attempt, walk.used, endpoint);
       if (result.kind === 'done') {
         if (endpoint) cooldowns?.answered(attempt.provider.id, endpoint.baseUrl);
-        settled = { costUsd: result.costUsd, tokens: result.usage.inputTokens + result.usage.outputTokens };
+        settled = plus(settled, {
+          costUsd: result.costUsd,
+          tokens: result.usage.inputTokens + result.usage.outputTokens,
+        });
         if (x.cache !== null && d.cache) cacheAfter(d, d.cache, x, attempt, result);
         recordAnswer(d, x, attempt, result, walk.used);
         return 'finished';
       }
       // The client left while the call was at the provider: the provider bills the prompt it was sent, and so is
       // the request (its estimate at the model's input price), not refunded.
-      if (result.abandoned) settled = chargeAbandoned(d, x, attempt);
+      if (result.abandoned) settled = plus(settled, chargeAbandoned(d, x, attempt));
+      // A failed call the provider billed all the same (it reported usage) is charged, not refunded: the budgets
+      // settle to it, and the request's record adds it to whatever answered.
+      else if (result.billed) settled = plus(settled, chargeBilled(x, attempt, result.billed));
       // A call the client's leaving ended says nothing of the target: no retry, no cooldown, no circuit failure
       // (clients hanging up together must not close a provider to everyone).
       if (x.connection.gone || x.res.destroyed) {
@@ -277,6 +290,14 @@ async function tryTarget(
   } finally {
     admission.release(settled);
   }
+}
+
+/** What an admission settles to: the charges of its target's calls (retries the provider billed, then the last). */
+function plus(
+  a: { costUsd: number; tokens: number } | null,
+  b: { costUsd: number; tokens: number },
+): { costUsd: number; tokens: number } {
+  return a === null ? b : { costUsd: a.costUsd + b.costUsd, tokens: a.tokens + b.tokens };
 }
 
 /** An exception of ours after planning: logged with the request id, a generic answer, and the call recorded. */

@@ -88,6 +88,12 @@ export function recordRequest(
     ...u,
   };
   if (x.input.spendMark) record.spend = x.input.spendMark;
+  // Failed attempts the providers billed are the request's cost too, whichever attempt answered (or none).
+  const billed = x.billed;
+  if (billed) {
+    record.costUsd += billed.spentUsd;
+    record.savedUsd += billed.savedUsd;
+  }
   d.record(record);
   countRequest(d, endpoint, record, modelLabel, latencyMs);
   if (x.span) endSpans(x, x.span, record, finishReason);
@@ -275,15 +281,37 @@ export function reportAttempt(
   d.router.report({ attempt: run.attempt, ok, error, latencyMs: run.entry.ms, ttftMs: ttft });
 }
 
-/** An attempt that failed before anything reached the client: its outcome logged and reported. */
+/**
+ * An attempt that failed before anything reached the client: its outcome logged and reported. `billed`: the usage
+ * the provider reported for it (it billed the failed call), priced here and shown in the attempt's log entry.
+ */
 export function attemptFailed(
   d: ProxyDeps,
   run: AttemptRun,
   outcome: string,
   error: UpstreamError,
   ttft: number | null = null,
+  billed?: Usage,
 ): AttemptResult {
   run.entry.outcome = outcome;
   reportAttempt(d, run, false, error, ttft);
-  return { kind: 'failed', error };
+  if (billed === undefined) return { kind: 'failed', error };
+  const costUsd = d.router.costOf(run.attempt.model, billed);
+  run.entry.billed = { tokensIn: billed.inputTokens, tokensOut: billed.outputTokens, usd: costUsd };
+  return { kind: 'failed', error, billed: { usage: billed, costUsd } };
+}
+
+/**
+ * A failed attempt its provider billed: its cost joins the request's (spent, or saved when a BYOK key paid). Gives
+ * what the attempt's admission settles to for it (the tokens and cost, as an answer's).
+ */
+export function chargeBilled(
+  x: RequestContext,
+  attempt: PlannedAttempt,
+  billed: { usage: Usage; costUsd: number },
+): { costUsd: number; tokens: number } {
+  const sum = (x.billed ??= { spentUsd: 0, savedUsd: 0 });
+  if (attempt.keySource === 'byok') sum.savedUsd += billed.costUsd;
+  else sum.spentUsd += billed.costUsd;
+  return { costUsd: billed.costUsd, tokens: billed.usage.inputTokens + billed.usage.outputTokens };
 }

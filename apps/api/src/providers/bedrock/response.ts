@@ -6,7 +6,8 @@ import {
   type OaToolCall,
   type OaUsage,
 } from '../../translate/wire-types.js';
-import { FailedAnswer, type UpstreamError } from '../types.js';
+import { usageFromOpenai } from '../compose.js';
+import { FailedAnswer, type UpstreamError, type Usage } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -59,7 +60,8 @@ export function converseToOpenaiChatResponse(
 ): OaChatResponse {
   const stop = String(res.stopReason);
   const failed = malformedStop(stop);
-  if (failed) throw new FailedAnswer(failed);
+  // Converse bills a malformed turn like any other: its usage goes with the failure (none invented when absent).
+  if (failed) throw new FailedAnswer(failed, billedUsage(res.usage));
   const msg = ((res.output as Obj | undefined)?.message ?? {}) as Obj;
   let text = '';
   const calls: OaToolCall[] = [];
@@ -97,6 +99,13 @@ export function converseToOpenaiChatResponse(
   // A body without usage leaves the pivot without one: the answer is then billed by its text, not as 0 tokens.
   if (res.usage && typeof res.usage === 'object') out.usage = converseUsageToOpenai(res.usage as Obj);
   return out;
+}
+
+/** The usage a Converse body reports, as the gateway's; undefined when it reports none (or nothing billable). */
+function billedUsage(u: unknown): Usage | undefined {
+  if (!u || typeof u !== 'object') return undefined;
+  const usage = usageFromOpenai(converseUsageToOpenai(u as Obj));
+  return usage.inputTokens + usage.outputTokens > 0 ? usage : undefined;
 }
 
 /**

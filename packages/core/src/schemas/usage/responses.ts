@@ -17,6 +17,13 @@ export const attemptLogSchema = z.strictObject({
   ms: z.number(),
   /** The provider endpoint called (its host), when the provider has several. */
   endpoint: z.string().optional(),
+  /**
+   * A failed attempt the provider billed all the same (it reported usage): its tokens and cost, part of the
+   * request's cost (saved, not spent, when a BYOK key paid). Absent otherwise.
+   */
+  billed: z
+    .strictObject({ tokensIn: z.number().int(), tokensOut: z.number().int(), usd: z.number() })
+    .optional(),
 });
 export type AttemptLog = z.infer<typeof attemptLogSchema>;
 

@@ -1,0 +1,155 @@
+// A failed attempt the provider billed all the same (it reported usage): Bedrock's Converse bills a turn it stopped
+// as malformed (malformed_model_output, malformed_tool_use) like any other. The attempt fails and the request goes
+// on (a retry, a fallback), but what the failed call cost is the request's: in its record and in its budgets.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { budgetKey } from '@switchyard/core';
+import { generateGatewayKey } from '../lib/key-format.js';
+import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+
+let env: ProxyEnv;
+let bedrockId: string;
+const MODEL = 'anthropic.claude-test-v1:0';
+
+beforeAll(async () => {
+  env = await createProxyEnv();
+  const { prisma, secrets } = env.t.app.ctx;
+  const key = 'AKIDEXAMPLE:wJalrXUtnFEMIbPxRfiCYEXAMPLEKEY';
+  const p = await prisma.provider.create({
+    data: {
+      slug: 'up-bedrock',
+      name: 'up-bedrock',
+      type: 'bedrock',
+      priority: 40,
+      baseUrl: env.up.url,
+      status: 'active',
+      encryptedApiKey: secrets.encrypt(key),
+      apiKeyLast4: key.slice(-4),
+      config: { region: 'us-east-1' },
+    },
+  });
+  bedrockId = p.id;
+  await prisma.model.create({
+    data: {
+      providerId: p.id,
+      modelId: MODEL,
+      displayName: 'Claude on Bedrock',
+      priceInputPer1M: 3,
+      priceOutputPer1M: 15,
+      contextWindow: 200_000,
+      capabilities: ['chat', 'tools', 'streaming'],
+    },
+  });
+  await env.t.app.routing.reload();
+});
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(async () => {
+  await resetProxyEnv(env);
+  await env.t.app.routing.resetState(bedrockId, null);
+});
+
+describe('a malformed answer Bedrock billed (it reported usage)', () => {
+  // Converse bills a turn it stopped as malformed like any other (its usage says so): the attempt fails and the
+  // request goes on, but what that attempt cost is the request's all the same, in its record and in its budget.
+  /** The mock's Converse usage (12 in, 5 out) at the Bedrock model's price (3 and 15 per 1M). */
+  const BEDROCK_TURN_USD = (12 * 3 + 5 * 15) / 1e6;
+
+  async function budgetedKey() {
+    const k = generateGatewayKey();
+    const row = await env.t.app.ctx.prisma.gatewayKey.create({
+      data: {
+        keyHash: k.hash,
+        prefix: k.prefix,
+        name: 'budgeted',
+        ownerType: 'user',
+        userId: env.ids.user,
+        budgetUsd: 1000,
+        budgetPeriod: 'month',
+      },
+    });
+    await env.t.app.routing.reload();
+    return { key: k.key, id: row.id };
+  }
+
+  async function chat(key: string, model: string) {
+    const res = await fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    return { status: res.status, text: await res.text(), id: res.headers.get('x-request-id')!, res };
+  }
+
+  async function rowOf(requestId: string) {
+    await env.flushUsage();
+    const row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { requestId } });
+    if (!row) throw new Error(`no usage record for ${requestId}`);
+    return row;
+  }
+
+  const spent = async (keyId: string) =>
+    (
+      await env.t.app.routing.store.read([
+        budgetKey({ scope: 'key', id: keyId, period: 'month' }, Date.now()),
+      ])
+    )[0] ?? 0;
+
+  const converseCalls = () => env.up.requests.filter((q) => q.path.endsWith('/converse')).length;
+
+  it('then a fallback answers: the record and the budget hold both attempts’ cost', async () => {
+    await env.t.app.ctx.prisma.alias.create({
+      data: {
+        name: 'bedrock-then-gpt',
+        targets: [{ ref: `up-bedrock/${MODEL}`, weight: 1 }],
+        fallbacks: ['up-openai/gpt-test'],
+      },
+    });
+    await env.t.app.routing.reload();
+    // The fallback's answer alone, for what it costs.
+    const alone = await rowOf((await chat(env.userKey, 'up-openai/gpt-test')).id);
+    expect(Number(alone.costUsd)).toBeGreaterThan(0);
+    env.up.reset();
+
+    const { key, id } = await budgetedKey();
+    env.up.script(
+      Array.from({ length: 6 }, () => ({ path: '/converse', stopReason: 'malformed_model_output' })),
+    );
+    const r = await chat(key, 'bedrock-then-gpt');
+    expect(r.status).toBe(200);
+    expect(r.res.headers.get('x-switchyard-provider')).toBe('up-openai');
+    const billed = converseCalls();
+    expect(billed).toBeGreaterThanOrEqual(1);
+
+    const row = await rowOf(r.id);
+    const expected = Number(alone.costUsd) + billed * BEDROCK_TURN_USD;
+    expect(row).toMatchObject({ status: 200, providerSlug: 'up-openai', modelId: 'gpt-test', isByok: false });
+    expect(Number(row.costUsd)).toBeCloseTo(expected, 9);
+    expect(Number(row.savedUsd)).toBe(0);
+    // The answer's own tokens; each billed failed attempt says its tokens and cost in the trace.
+    expect(row).toMatchObject({ tokensIn: alone.tokensIn, tokensOut: alone.tokensOut });
+    const attempts = (row.trace as { attempts: Array<Record<string, unknown>> }).attempts;
+    const failed = attempts.filter((a) => a.provider === 'up-bedrock');
+    expect(failed).toHaveLength(billed);
+    for (const a of failed)
+      expect(a).toMatchObject({
+        billed: { tokensIn: 12, tokensOut: 5, usd: expect.closeTo(BEDROCK_TURN_USD, 9) },
+      });
+    expect(attempts.at(-1)).not.toHaveProperty('billed');
+    // The budget holds what the record says was spent: the failed attempts' cost too.
+    await expect.poll(() => spent(id)).toBeCloseTo(expected, 9);
+  });
+
+  it('when every attempt gets one, the failed request is charged what was billed', async () => {
+    const { key, id } = await budgetedKey();
+    env.up.script(Array.from({ length: 6 }, () => ({ path: '/converse', stopReason: 'malformed_tool_use' })));
+    const r = await chat(key, `up-bedrock/${MODEL}`);
+    expect(r.status).toBe(502);
+    const billed = converseCalls();
+    expect(billed).toBeGreaterThanOrEqual(1);
+    const row = await rowOf(r.id);
+    expect(row).toMatchObject({ status: 502, providerSlug: 'up-bedrock' });
+    expect(Number(row.costUsd)).toBeCloseTo(billed * BEDROCK_TURN_USD, 9);
+    await expect.poll(() => spent(id)).toBeCloseTo(billed * BEDROCK_TURN_USD, 9);
+  });
+});
