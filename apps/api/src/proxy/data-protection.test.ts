@@ -205,6 +205,49 @@ describe('the provider never receives a protected value', () => {
     expect(r.text.trim().endsWith('data: [DONE]')).toBe(true);
   });
 
+  it('OpenAI chat, streamed reasoning (reasoning_content, reasoning) split inside a placeholder: restored like the answer; sent back, protected', async () => {
+    const chunk = { id: 'chatcmpl-r', object: 'chat.completion.chunk', created: 1, model: 'gpt-test' };
+    const delta = (d: Obj, finish: string | null = null) =>
+      `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: d, finish_reason: finish }] })}\n\n`;
+    env.up.script({
+      path: '/chat/completions',
+      events: [
+        delta({ role: 'assistant', reasoning_content: 'They gave [EM' }),
+        delta({ reasoning_content: 'AIL_1] and [PHO' }),
+        delta({ reasoning_content: 'NE_1].', reasoning: 'Mail [EMAIL_1' }),
+        delta({ reasoning: '].', content: 'Done.' }, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+      chunkDelayMs: 10,
+    });
+    const r = await call('/v1/chat/completions', chatBody('up-openai/gpt-test', { stream: true }));
+    expect(r.res.status, r.text).toBe(200);
+    const field = (k: string) =>
+      r.text
+        .split('\n')
+        .filter((l) => l.startsWith('data: {'))
+        .map(
+          (l) => ((JSON.parse(l.slice(6)) as { choices: Obj[] }).choices[0]?.delta as Obj | undefined)?.[k],
+        )
+        .filter((v): v is string => typeof v === 'string')
+        .join('');
+    expect(field('reasoning_content')).toBe(`They gave ${EMAIL} and ${PHONE}.`);
+    expect(field('reasoning')).toBe(`Mail ${EMAIL}.`);
+    expect(r.text).not.toMatch(/\[(EMAIL|PHONE)_1\]/);
+
+    // The client sends that reasoning back with the conversation: the provider gets placeholders, not values.
+    env.up.reset();
+    const back = chatBody('up-openai/gpt-test');
+    back.messages.push({
+      role: 'assistant',
+      content: 'Done.',
+      reasoning_content: field('reasoning_content'),
+    } as never);
+    const again = await call('/v1/chat/completions', back);
+    expect(again.res.status, again.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+  });
+
   it('Anthropic messages to an Anthropic upstream, whole and streamed', async () => {
     env.up.script({ text: 'Noted: [EMAIL_1].' });
     const whole = await call('/v1/messages', messagesBody('up-anthropic/claude-test'));

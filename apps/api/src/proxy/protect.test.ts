@@ -369,3 +369,266 @@ describe('what the gateway says about findings', () => {
     expect(e.message).not.toContain('6789');
   });
 });
+
+/** Every text of one kind an OpenAI chat stream carried, in order (`pick` reads it from a choice's delta). */
+function deltas(out: string, pick: (d: Record<string, unknown>) => unknown): string {
+  return events(out)
+    .flatMap((e) => (e.choices as { delta?: Record<string, unknown> }[]) ?? [])
+    .map((c) => {
+      const v = c.delta ? pick(c.delta) : undefined;
+      return typeof v === 'string' ? v : '';
+    })
+    .join('');
+}
+
+describe('restoring every text the client sees, not only the answer text', () => {
+  const chatStream = (deltas: Record<string, unknown>[]) =>
+    sse([
+      ...deltas.map((delta) => ({
+        data: {
+          id: 'x',
+          object: 'chat.completion.chunk',
+          choices: [{ index: 0, delta, finish_reason: null }],
+        },
+      })),
+      {
+        data: {
+          id: 'x',
+          object: 'chat.completion.chunk',
+          choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+        },
+      },
+    ]) + 'data: [DONE]\n\n';
+
+  it('OpenAI chat: reasoning fields (reasoning_content, reasoning) split inside a placeholder are restored', () => {
+    const ctx = masked();
+    const stream = chatStream([
+      { reasoning_content: 'They want [EM' },
+      { reasoning_content: 'AIL_1] and [PHO' },
+      { reasoning: 'Use [EMA' },
+      { reasoning: 'IL_1].' },
+      { content: 'Done.' },
+    ]);
+    for (const cuts of [[], Array.from({ length: Buffer.byteLength(stream) - 1 }, (_, i) => i + 1)]) {
+      const { out, captured } = run(stream, ctx, 'chat', cuts);
+      expect(deltas(out, (d) => d.reasoning_content)).toBe('They want alice@example.com and [PHO');
+      expect(deltas(out, (d) => d.reasoning)).toBe('Use alice@example.com.');
+      expect(chatText(out)).toBe('Done.');
+      expect(out).not.toContain('[EMAIL_1]');
+      // Held-back text goes out before the choice finishes; the log keeps what the provider said.
+      const finish = out.indexOf('"finish_reason":"stop"');
+      expect(out.lastIndexOf('[PHO')).toBeLessThan(finish);
+      expect(captured).toBe(stream);
+    }
+  });
+
+  it('OpenAI chat: a refusal, legacy function_call arguments and thinking parts (Mistral) are restored', () => {
+    const ctx = masked();
+    const args = JSON.stringify({ to: '[EMAIL_1]' });
+    const stream = chatStream([
+      { refusal: 'I will not write to [EMAI' },
+      { refusal: 'L_1].' },
+      { function_call: { name: 'send', arguments: args.slice(0, 10) } },
+      { function_call: { arguments: args.slice(10) } },
+      { content: [{ type: 'thinking', thinking: [{ type: 'text', text: 'Mail [EMAIL' }] }] },
+      { content: [{ type: 'thinking', thinking: [{ type: 'text', text: '_1] now.' }] }] },
+      { content: [{ type: 'refusal', refusal: 'Not [PHONE_1].' }] },
+    ]);
+    const { out } = run(stream, ctx, 'chat', []);
+    expect(out).not.toMatch(/\[(EMAIL|PHONE)_1\]/);
+    expect(deltas(out, (d) => d.refusal)).toBe('I will not write to alice@example.com.');
+    expect(
+      JSON.parse(deltas(out, (d) => (d.function_call as { arguments?: string } | undefined)?.arguments)),
+    ).toEqual({
+      to: 'alice@example.com',
+    });
+    const parts = events(out).flatMap((e) =>
+      ((e.choices as { delta?: { content?: unknown } }[]) ?? []).flatMap((c) =>
+        Array.isArray(c.delta?.content) ? (c.delta.content as Record<string, unknown>[]) : [],
+      ),
+    );
+    const thinking = parts
+      .filter((p) => p.type === 'thinking')
+      .flatMap((p) => p.thinking as { text: string }[])
+      .map((t) => t.text)
+      .join('');
+    expect(thinking).toBe('Mail alice@example.com now.');
+    expect(parts.find((p) => p.type === 'refusal')?.refusal).toBe('Not +44 20 7946 0958.');
+  });
+
+  it('OpenAI chat, whole: reasoning fields and a refusal are restored with the content', () => {
+    const ctx = masked();
+    const body = Buffer.from(
+      JSON.stringify({
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: 'Hi [EMAIL_1]',
+              reasoning_content: 'Greet [EMAIL_1].',
+              reasoning: 'Greet [EMAIL_1].',
+              refusal: 'Not [PHONE_1].',
+            },
+          },
+        ],
+      }),
+    );
+    const msg = (JSON.parse(restoreWhole('chat', body, ctx).toString()) as { choices: { message: object }[] })
+      .choices[0]!.message;
+    expect(msg).toEqual({
+      role: 'assistant',
+      content: 'Hi alice@example.com',
+      reasoning_content: 'Greet alice@example.com.',
+      reasoning: 'Greet alice@example.com.',
+      refusal: 'Not +44 20 7946 0958.',
+    });
+  });
+
+  it('OpenAI chat: reasoning a client sends back goes to the provider protected, like the content', () => {
+    const p = protectRequest(
+      'chat',
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'Write to alice@example.com.' },
+          {
+            role: 'assistant',
+            content: 'Sent.',
+            reasoning_content: 'Mail alice@example.com.',
+            reasoning: 'alice@example.com',
+          },
+        ],
+      },
+      policy,
+    );
+    expect(JSON.stringify(p.body)).not.toContain('alice@example.com');
+    expect((p.body.messages as Record<string, unknown>[])[1]).toMatchObject({
+      reasoning_content: 'Mail [EMAIL_1].',
+      reasoning: '[EMAIL_1]',
+    });
+  });
+
+  it('Anthropic: text and tool-input deltas are restored; signed thinking goes out exactly as the provider sent it', () => {
+    // A thinking block is signed: the client must send it back unchanged for Claude to verify it (tool use with
+    // extended thinking), and the gateway passes it upstream untouched. Restored, it would fail that check and put
+    // the values in clear in the next request; so its placeholders stay, whole (core's rule) and streamed.
+    const ctx = masked();
+    const stream = sse([
+      { event: 'message_start', data: { type: 'message_start', message: { content: [] } } },
+      {
+        event: 'content_block_start',
+        data: {
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        },
+      },
+      {
+        event: 'content_block_delta',
+        data: {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'thinking_delta', thinking: 'Mail [EMAIL_1].' },
+        },
+      },
+      {
+        event: 'content_block_delta',
+        data: {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'signature_delta', signature: 'c2lnbmVk' },
+        },
+      },
+      { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
+      {
+        event: 'content_block_start',
+        data: { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+      },
+      {
+        event: 'content_block_delta',
+        data: { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'To [EMAIL' } },
+      },
+      {
+        event: 'content_block_delta',
+        data: { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: '_1].' } },
+      },
+      { event: 'content_block_stop', data: { type: 'content_block_stop', index: 1 } },
+      {
+        event: 'content_block_start',
+        data: {
+          type: 'content_block_start',
+          index: 2,
+          content_block: { type: 'tool_use', id: 't', name: 'send', input: {} },
+        },
+      },
+      {
+        event: 'content_block_delta',
+        data: {
+          type: 'content_block_delta',
+          index: 2,
+          delta: { type: 'input_json_delta', partial_json: '{"to":"[EMA' },
+        },
+      },
+      {
+        event: 'content_block_delta',
+        data: {
+          type: 'content_block_delta',
+          index: 2,
+          delta: { type: 'input_json_delta', partial_json: 'IL_1]"}' },
+        },
+      },
+      { event: 'content_block_stop', data: { type: 'content_block_stop', index: 2 } },
+      { event: 'message_stop', data: { type: 'message_stop' } },
+    ]);
+    const { out } = run(stream, ctx, 'messages', []);
+    const evs = events(out).filter((e) => e.type === 'content_block_delta');
+    const of = (i: number, k: string) =>
+      evs
+        .filter((e) => e.index === i)
+        .map((e) => (e.delta as Record<string, string>)[k] ?? '')
+        .join('');
+    expect(of(0, 'thinking')).toBe('Mail [EMAIL_1].');
+    expect(of(0, 'signature')).toBe('c2lnbmVk');
+    expect(of(1, 'text')).toBe('To alice@example.com.');
+    expect(JSON.parse(of(2, 'partial_json'))).toEqual({ to: 'alice@example.com' });
+
+    const whole = Buffer.from(
+      JSON.stringify({
+        content: [
+          { type: 'thinking', thinking: 'Mail [EMAIL_1].', signature: 'c2lnbmVk' },
+          { type: 'text', text: 'To [EMAIL_1].' },
+        ],
+      }),
+    );
+    expect(JSON.parse(restoreWhole('messages', whole, ctx).toString())).toEqual({
+      content: [
+        { type: 'thinking', thinking: 'Mail [EMAIL_1].', signature: 'c2lnbmVk' },
+        { type: 'text', text: 'To alice@example.com.' },
+      ],
+    });
+  });
+
+  it('Responses: a streamed refusal is restored, deltas and done', () => {
+    const ctx = masked();
+    const ev = (type: string, more: Record<string, unknown>) => ({
+      data: { type, output_index: 0, content_index: 0, item_id: 'm', ...more },
+    });
+    const stream = sse([
+      ev('response.refusal.delta', { delta: 'Not to [EMA' }),
+      ev('response.refusal.delta', { delta: 'IL_1].' }),
+      ev('response.refusal.done', { refusal: 'Not to [EMAIL_1].' }),
+      ev('response.content_part.done', { part: { type: 'refusal', refusal: 'Not to [EMAIL_1].' } }),
+    ]);
+    const { out } = run(stream, ctx, 'responses', []);
+    expect(out).not.toContain('[EMAIL_1]');
+    const evs = events(out);
+    expect(
+      evs
+        .filter((e) => e.type === 'response.refusal.delta')
+        .map((e) => e.delta)
+        .join(''),
+    ).toBe('Not to alice@example.com.');
+    expect(evs.find((e) => e.type === 'response.refusal.done')?.refusal).toBe('Not to alice@example.com.');
+  });
+});

@@ -153,6 +153,9 @@ export function restoringTranslator(
   return new RestoringTranslator(inner, format, ctx, capture);
 }
 
+/** The string fields of an OpenAI chat delta that carry model text (each restored as a channel of its own). */
+const CHAT_TEXT_FIELDS = ['content', 'reasoning_content', 'reasoning', 'refusal'] as const;
+
 interface Channel {
   restorer: StreamRestorer;
   /** The last delta event of this channel: the template for the event that releases held-back text. */
@@ -317,8 +320,10 @@ class RestoringTranslator implements StreamTranslator {
     return out;
   }
 
-  // OpenAI chat: choices[i].delta.content (a string, or a list of parts whose text parts are the answer, as some
-  // compatible servers stream it) and choices[i].delta.tool_calls[j].function.arguments.
+  // OpenAI chat: every text of choices[i].delta, each a channel of its own: `content` (a string, or a list of parts
+  // whose text parts are the answer, as some compatible servers stream it), the unsigned reasoning fields
+  // (`reasoning_content`, `reasoning`), `refusal`, and the arguments of `tool_calls[j].function` and of the legacy
+  // `function_call`. Channel keys start with the choice's index: a finish_reason releases them all.
   private chatChunk(json: Json, eventLine: string | null): string {
     const choices = json.choices;
     if (!Array.isArray(choices)) return '';
@@ -326,59 +331,116 @@ class RestoringTranslator implements StreamTranslator {
     for (const ch of choices as Json[]) {
       const i = typeof ch.index === 'number' ? ch.index : 0;
       const delta = ch.delta as Json | undefined;
-      if (delta && typeof delta.content === 'string') {
-        const text = delta.content;
-        const c = this.channel(
-          `c${i}`,
-          false,
-          eventLine,
-          this.chatTemplate(json, i, { content: '' }),
-          (d, t) => {
-            ((d.choices as Json[])[0]!.delta as Json).content = t;
-          },
-        );
-        delta.content = c.restorer.push(text);
-      } else if (delta && Array.isArray(delta.content)) {
-        // One channel for the choice's text, whichever part it comes in; held-back text is released as a part.
-        for (const part of delta.content as unknown[]) {
-          const p = part as Json | null;
-          if (!p || typeof p !== 'object' || p.type !== 'text' || typeof p.text !== 'string') continue;
+      if (delta && typeof delta === 'object') {
+        for (const field of CHAT_TEXT_FIELDS) {
+          const text = delta[field];
+          if (typeof text !== 'string') continue;
           const c = this.channel(
-            `c${i}`,
+            `${i}/${field}`,
             false,
             eventLine,
-            this.chatTemplate(json, i, { content: [{ type: 'text', text: '' }] }),
+            this.chatTemplate(json, i, { [field]: '' }),
             (d, t) => {
-              ((d.choices as Json[])[0]!.delta as Json).content = [{ type: 'text', text: t }];
+              ((d.choices as Json[])[0]!.delta as Json)[field] = t;
             },
           );
-          p.text = c.restorer.push(p.text);
+          delta[field] = c.restorer.push(text);
         }
-      }
-      if (delta && Array.isArray(delta.tool_calls)) {
-        for (const tc of delta.tool_calls as Json[]) {
-          const fn = tc.function as Json | undefined;
-          if (!fn || typeof fn.arguments !== 'string') continue;
-          const j = typeof tc.index === 'number' ? tc.index : 0;
+        if (Array.isArray(delta.content)) this.chatParts(json, i, delta.content as unknown[], eventLine);
+        if (Array.isArray(delta.tool_calls)) {
+          for (const tc of delta.tool_calls as Json[]) {
+            const fn = tc.function as Json | undefined;
+            if (!fn || typeof fn.arguments !== 'string') continue;
+            const j = typeof tc.index === 'number' ? tc.index : 0;
+            const c = this.channel(
+              `${i}/tool:${j}`,
+              true,
+              eventLine,
+              this.chatTemplate(json, i, { tool_calls: [{ index: j, function: { arguments: '' } }] }),
+              (d, t) => {
+                const calls = ((d.choices as Json[])[0]!.delta as Json).tool_calls as Json[];
+                (calls[0]!.function as Json).arguments = t;
+              },
+            );
+            fn.arguments = c.restorer.push(fn.arguments);
+          }
+        }
+        const fc = delta.function_call as Json | undefined;
+        if (fc && typeof fc.arguments === 'string') {
           const c = this.channel(
-            `t${i}:${j}`,
+            `${i}/function_call`,
             true,
             eventLine,
-            this.chatTemplate(json, i, { tool_calls: [{ index: j, function: { arguments: '' } }] }),
+            this.chatTemplate(json, i, { function_call: { arguments: '' } }),
             (d, t) => {
-              const calls = ((d.choices as Json[])[0]!.delta as Json).tool_calls as Json[];
-              (calls[0]!.function as Json).arguments = t;
+              (((d.choices as Json[])[0]!.delta as Json).function_call as Json).arguments = t;
             },
           );
-          fn.arguments = c.restorer.push(fn.arguments);
+          fc.arguments = c.restorer.push(fc.arguments);
         }
       }
       if (ch.finish_reason !== null && ch.finish_reason !== undefined) {
-        for (const key of [...this.channels.keys()])
-          if (key === `c${i}` || key.startsWith(`t${i}:`)) before += this.release(key);
+        for (const key of [...this.channels.keys()]) if (key.startsWith(`${i}/`)) before += this.release(key);
       }
     }
     return before;
+  }
+
+  /**
+   * A chat delta's content as a list of parts: text parts are the answer's channel (whichever part it comes in;
+   * held-back text is released as a part), refusal parts and thinking parts (Mistral: `thinking` is a string or a
+   * list of text parts, unsigned) channels of their own; any other part is restored as a whole answer's would be.
+   */
+  private chatParts(json: Json, i: number, parts: unknown[], eventLine: string | null): void {
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k] as Json | null;
+      if (!p || typeof p !== 'object') continue;
+      if (p.type === 'text' && typeof p.text === 'string') {
+        const c = this.channel(
+          `${i}/content`,
+          false,
+          eventLine,
+          this.chatTemplate(json, i, { content: [{ type: 'text', text: '' }] }),
+          (d, t) => {
+            ((d.choices as Json[])[0]!.delta as Json).content = [{ type: 'text', text: t }];
+          },
+        );
+        p.text = c.restorer.push(p.text);
+      } else if (p.type === 'refusal' && typeof p.refusal === 'string') {
+        const c = this.channel(
+          `${i}/part:refusal`,
+          false,
+          eventLine,
+          this.chatTemplate(json, i, { content: [{ type: 'refusal', refusal: '' }] }),
+          (d, t) => {
+            ((d.choices as Json[])[0]!.delta as Json).content = [{ type: 'refusal', refusal: t }];
+          },
+        );
+        p.refusal = c.restorer.push(p.refusal);
+      } else if (p.type === 'thinking' && (typeof p.thinking === 'string' || Array.isArray(p.thinking))) {
+        const asText = typeof p.thinking === 'string';
+        const c = this.channel(
+          `${i}/part:thinking`,
+          false,
+          eventLine,
+          this.chatTemplate(json, i, { content: [] }),
+          (d, t) => {
+            ((d.choices as Json[])[0]!.delta as Json).content = [
+              { type: 'thinking', thinking: asText ? t : [{ type: 'text', text: t }] },
+            ];
+          },
+        );
+        if (typeof p.thinking === 'string') p.thinking = c.restorer.push(p.thinking);
+        else
+          for (const tp of p.thinking as unknown[]) {
+            const q = tp as Json | null;
+            if (q && typeof q === 'object' && typeof q.text === 'string') q.text = c.restorer.push(q.text);
+          }
+      } else {
+        const restored = restoreAnswer('chat', { choices: [{ message: { content: [p] } }] }, this.ctx);
+        parts[k] = (((restored.choices as Json[])[0]!.message as Json).content as unknown[])[0];
+      }
+    }
   }
 
   private chatTemplate(json: Json, index: number, delta: Json): Json {
@@ -426,18 +488,24 @@ class RestoringTranslator implements StreamTranslator {
     return '';
   }
 
-  // OpenAI Responses: output_text / function_call_arguments deltas, closed by their `.done` events.
+  // OpenAI Responses: output_text / refusal / function_call_arguments deltas, closed by their `.done` events.
+  // Reasoning items (summary and reasoning text) are left as sent, like a whole answer's (core: signed reasoning).
   private responsesEvent(json: Json, eventLine: string | null): string {
     const type = json.type;
     const out = typeof json.output_index === 'number' ? json.output_index : 0;
     const part = typeof json.content_index === 'number' ? json.content_index : 0;
     switch (type) {
       case 'response.output_text.delta':
+      case 'response.refusal.delta':
       case 'response.function_call_arguments.delta':
       case 'response.custom_tool_call_input.delta': {
         if (typeof json.delta !== 'string') return '';
-        const isText = type === 'response.output_text.delta';
-        const key = isText ? `o${out}:${part}` : `f${out}`;
+        const key =
+          type === 'response.output_text.delta'
+            ? `o${out}:${part}`
+            : type === 'response.refusal.delta'
+              ? `r${out}:${part}`
+              : `f${out}`;
         const { delta: _d, logprobs: _l, obfuscation: _o, ...rest } = json;
         const c = this.channel(
           key,
@@ -456,6 +524,11 @@ class RestoringTranslator implements StreamTranslator {
         if (typeof json.text === 'string') json.text = restoreText(json.text, this.ctx);
         return before;
       }
+      case 'response.refusal.done': {
+        const before = this.release(`r${out}:${part}`);
+        if (typeof json.refusal === 'string') json.refusal = restoreText(json.refusal, this.ctx);
+        return before;
+      }
       case 'response.function_call_arguments.done':
       case 'response.custom_tool_call_input.done': {
         const before = this.release(`f${out}`);
@@ -467,6 +540,7 @@ class RestoringTranslator implements StreamTranslator {
       case 'response.content_part.done': {
         const p = json.part as Json | undefined;
         if (p && typeof p.text === 'string') p.text = restoreText(p.text, this.ctx);
+        if (p && typeof p.refusal === 'string') p.refusal = restoreText(p.refusal, this.ctx);
         return '';
       }
       case 'response.output_item.done':

@@ -112,6 +112,9 @@ function oaMessage(m: unknown, fx: Fns): unknown {
   if (!isObj(m)) return fx.leaves(m);
   let r = textOrParts(m, 'content', fx, OA_TEXT, OA_OPAQUE);
   r = strField(r, 'refusal', fx.text);
+  // Reasoning text (DeepSeek's reasoning_content, OpenRouter's reasoning) is unsigned: restored in answers, and
+  // protected when a client sends it back (never the values in clear). Signed reasoning_details stay as they are.
+  r = strField(strField(r, 'reasoning_content', fx.text), 'reasoning', fx.text);
   if (Array.isArray(r.tool_calls))
     r = withKey(
       r,
