@@ -9,6 +9,9 @@ import { providerDefaults } from './provider-types.js';
 import { normalizeUpstreamError } from './errors.js';
 import { ADAPTERS } from './registry.js';
 import type { ListModelsContext, ModelInfo, ProviderAdapter } from './types.js';
+import type { ParamsTarget } from '../translate/model-params.js';
+import { isClaudeModel } from './bedrock/request.js';
+import { refusesMaxTokens } from './openai-compatible/adapter.js';
 
 export * from './types.js';
 export {
@@ -22,6 +25,19 @@ export { scrubAccountIds, scrubSecrets } from './errors.js';
 /** Adapter for a provider type; unknown types use the OpenAI-compatible adapter (like `custom`). */
 export function getAdapter(providerType: string): ProviderAdapter {
   return ADAPTERS[providerDefaults(providerType).adapter];
+}
+
+/**
+ * What a target makes of a model's default parameters (translate/model-params.ts): Claude, on Anthropic's API or on
+ * Bedrock, takes one of temperature and top_p (the adapters reduce a pair to temperature, so a default must not be
+ * added beside the client's choice); an OpenAI reasoning model takes its cap only as `max_completion_tokens`.
+ */
+export function paramsTarget(providerType: string, modelId: string): ParamsTarget {
+  const adapter = providerDefaults(providerType).adapter;
+  return {
+    oneSampler: adapter === 'anthropic' || (adapter === 'bedrock' && isClaudeModel(modelId)),
+    chatCap: refusesMaxTokens(providerType, modelId) ? 'max_completion_tokens' : 'max_tokens',
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isBilled } from '@switchyard/core';
-import { getAdapter, scrubSecrets } from '../providers/index.js';
+import { getAdapter, paramsTarget, scrubSecrets } from '../providers/index.js';
 import { AdapterError, FailedAnswer, type PreparedCall, type UpstreamError } from '../providers/types.js';
 import type { LoadedEndpoint, LoadedProvider } from '../router/load-config.js';
 import type { PlannedAttempt, ProxyEndpoint } from '../router/types.js';
@@ -113,7 +113,9 @@ async function prepareCall(
   const endpoint = x.match.endpoint as Exclude<ProxyEndpoint, 'models'>;
   // The model's default parameters the request does not set (nothing to do, and no copy, for most models).
   const params = attempt.model.params;
-  const withParams = params ? withModelParams(endpoint, x.body, params) : null;
+  const withParams = params
+    ? withModelParams(endpoint, x.body, params, paramsTarget(attempt.provider.type, attempt.model.modelId))
+    : null;
   try {
     const call = await getAdapter(attempt.provider.type).prepare({
       endpoint,

@@ -1,6 +1,6 @@
 // A Bedrock Converse target behind the proxy (the test upstream speaks Converse and checks the SigV4 header): what
 // Converse requires of a request, and what its answers' stop reasons become for each client format.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 type Obj = Record<string, unknown>;
@@ -235,5 +235,36 @@ describe('a turn Converse stopped at the context window (model_context_window_ex
     const body = JSON.parse(whole.text) as { choices: Array<Record<string, unknown>> };
     expect(Object.keys(body.choices[0]!).sort()).toEqual(['finish_reason', 'index', 'logprobs', 'message']);
     expect(body.choices[0]!.finish_reason).toBe('length');
+  });
+});
+
+// Claude on Bedrock takes one of temperature and topP. A model's default temperature fills in only for a client that
+// chose neither: it used to be added beside the client's top_p and then kept in its place (the client's top_p lost).
+describe("a Claude model's default temperature on Bedrock", () => {
+  const setDefaults = async (config: { temperature?: number }) => {
+    await env.t.app.ctx.prisma.model.updateMany({ where: { modelId: MODEL }, data: { config } });
+    await env.t.app.routing.reload();
+  };
+  afterEach(async () => {
+    await setDefaults({});
+  });
+
+  it("does not displace the client's top_p, from either format; applies when the client set neither", async () => {
+    await setDefaults({ temperature: 0.3 });
+    const hi = [{ role: 'user', content: 'hi' }];
+    for (const [path, body] of [
+      ['/v1/chat/completions', { model: `up-bedrock/${MODEL}`, messages: hi, top_p: 0.7 }],
+      ['/v1/messages', { model: `up-bedrock/${MODEL}`, max_tokens: 5, messages: hi, top_p: 0.7 }],
+    ] as const) {
+      const r = await post(path, body);
+      expect(r.status, r.text).toBe(200);
+      expect(converseSent().inferenceConfig).toEqual({
+        topP: 0.7,
+        ...('max_tokens' in body ? { maxTokens: 5 } : {}),
+      });
+    }
+    const none = await post('/v1/chat/completions', { model: `up-bedrock/${MODEL}`, messages: hi });
+    expect(none.status, none.text).toBe(200);
+    expect(converseSent().inferenceConfig).toEqual({ temperature: 0.3 });
   });
 });

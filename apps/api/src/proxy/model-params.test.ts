@@ -1,7 +1,7 @@
 // A model's config (its default request parameters) reaches the provider on every request routed to it that does
 // not set them itself, in the client's format and through translation. Before, the Models page stored the JSON and
 // no request ever got it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 let e: ProxyEnv;
@@ -22,8 +22,15 @@ afterAll(async () => {
   await e?.close();
 });
 
-const setConfig = (config: unknown) =>
-  e.t.http.put(`/api/v1/llm/models/${modelId}`).set(as(admin)).send({ config });
+const setConfigOf = (id: string, config: unknown) =>
+  e.t.http.put(`/api/v1/llm/models/${id}`).set(as(admin)).send({ config });
+const setConfig = (config: unknown) => setConfigOf(modelId, config);
+/** A model's default parameters set and live (the routing config reloaded). */
+async function withDefaults(id: string, config: unknown): Promise<void> {
+  const saved = await setConfigOf(id, config);
+  expect(saved.status, saved.text).toBe(200);
+  await e.t.app.routing.reload();
+}
 
 const post = (path: string, body: object, headers: Record<string, string> = {}) =>
   fetch(`${e.url}${path}`, {
@@ -108,5 +115,163 @@ describe('sampling parameters translated to Claude', () => {
     });
     expect(alone.status).toBe(200);
     expect(sent()).toMatchObject({ top_p: 0.7 });
+  });
+});
+
+// A model's default parameters fill in what the client left unset; they never displace what it set. Claude takes one
+// of temperature and top_p: a client's top_p with a default temperature added used to reach it as temperature only
+// (translated: the pair reduced to temperature), or as both and refused (Anthropic format, sent as it came).
+describe("a Claude model's default sampling parameters", () => {
+  let claudeId: string;
+  beforeAll(async () => {
+    claudeId = (
+      await e.t.app.ctx.prisma.model.findFirstOrThrow({
+        where: { modelId: 'claude-test', provider: { slug: 'up-anthropic' } },
+      })
+    ).id;
+  });
+  afterEach(async () => {
+    await withDefaults(claudeId, {});
+  });
+
+  it("a default temperature does not displace the client's top_p, in either format", async () => {
+    await withDefaults(claudeId, { temperature: 0.3 });
+    const chat = await post('/v1/chat/completions', {
+      model: 'up-anthropic/claude-test',
+      messages: hi,
+      top_p: 0.7,
+    });
+    expect(chat.status, await chat.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ top_p: 0.7 });
+    expect(sent()).not.toHaveProperty('temperature');
+
+    const messages = await post(
+      '/v1/messages',
+      { model: 'up-anthropic/claude-test', max_tokens: 5, messages: hi, top_p: 0.7 },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(messages.status, await messages.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ top_p: 0.7 });
+    expect(sent()).not.toHaveProperty('temperature');
+
+    // No sampling parameter from the client: the default applies.
+    expect(
+      (await post('/v1/chat/completions', { model: 'up-anthropic/claude-test', messages: hi })).status,
+    ).toBe(200);
+    expect(sent()).toMatchObject({ temperature: 0.3 });
+  });
+
+  it('a default top_p does not join the client temperature; both as defaults, temperature goes alone', async () => {
+    await withDefaults(claudeId, { temperature: 0.3, top_p: 0.8 });
+    const own = await post(
+      '/v1/messages',
+      { model: 'up-anthropic/claude-test', max_tokens: 5, messages: hi, temperature: 0.9 },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(own.status, await own.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ temperature: 0.9 });
+    expect(sent()).not.toHaveProperty('top_p');
+
+    const none = await post(
+      '/v1/messages',
+      { model: 'up-anthropic/claude-test', max_tokens: 5, messages: hi },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(none.status, await none.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ temperature: 0.3 });
+    expect(sent()).not.toHaveProperty('top_p');
+  });
+
+  it('an OpenAI model still gets a default temperature beside the client top_p (it takes both)', async () => {
+    await withDefaults(modelId, { temperature: 0.3 });
+    const r = await post('/v1/chat/completions', { model: 'up-openai/gpt-test', messages: hi, top_p: 0.7 });
+    expect(r.status).toBe(200);
+    expect(sent()).toMatchObject({ temperature: 0.3, top_p: 0.7 });
+    await withDefaults(modelId, {});
+  });
+});
+
+// OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) refuse `max_tokens` with a 400 and take
+// `max_completion_tokens`. Behind a custom OpenAI-compatible base URL (a corporate proxy in front of OpenAI) the
+// provider type does not say it is OpenAI: the model id does.
+describe('an OpenAI reasoning model behind a custom OpenAI-compatible base URL', () => {
+  let reasoningId: string;
+  beforeAll(async () => {
+    const { prisma, secrets } = e.t.app.ctx;
+    const p = await prisma.provider.create({
+      data: {
+        slug: 'up-corp',
+        name: 'up-corp',
+        type: 'custom',
+        priority: 50,
+        baseUrl: `${e.up.url}/v1`,
+        status: 'active',
+        encryptedApiKey: secrets.encrypt('sk-corp-proxy-0000'),
+        apiKeyLast4: '0000',
+      },
+    });
+    reasoningId = (
+      await prisma.model.create({
+        data: {
+          providerId: p.id,
+          modelId: 'o3-mini',
+          displayName: 'o3-mini',
+          priceInputPer1M: 1.1,
+          priceOutputPer1M: 4.4,
+          contextWindow: 200_000,
+          capabilities: ['chat', 'tools', 'streaming', 'json'],
+        },
+      })
+    ).id;
+    await e.t.app.routing.reload();
+  });
+
+  it('a translated request is answered, its cap sent as max_completion_tokens', async () => {
+    const messages = await post(
+      '/v1/messages',
+      { model: 'up-corp/o3-mini', max_tokens: 50, messages: hi },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(messages.status, await messages.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ model: 'o3-mini', max_completion_tokens: 50 });
+    expect(sent()).not.toHaveProperty('max_tokens');
+
+    const responses = await post('/v1/responses', {
+      model: 'up-corp/o3-mini',
+      max_output_tokens: 60,
+      input: 'hi',
+    });
+    expect(responses.status, await responses.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ model: 'o3-mini', max_completion_tokens: 60 });
+    expect(sent()).not.toHaveProperty('max_tokens');
+  });
+
+  it("a default cap goes as max_completion_tokens; an OpenAI-format client's own field goes as it sent it", async () => {
+    await withDefaults(reasoningId, { max_tokens: 300 });
+    const defaulted = await post('/v1/chat/completions', { model: 'up-corp/o3-mini', messages: hi });
+    expect(defaulted.status, await defaulted.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ max_completion_tokens: 300 });
+    expect(sent()).not.toHaveProperty('max_tokens');
+
+    const own = await post('/v1/chat/completions', {
+      model: 'up-corp/o3-mini',
+      messages: hi,
+      max_completion_tokens: 9,
+    });
+    expect(own.status).toBe(200);
+    expect(sent()).toMatchObject({ max_completion_tokens: 9 });
+    expect(sent()).not.toHaveProperty('max_tokens');
+
+    // Pass-through: the client's `max_tokens` is not rewritten (the client chose it; the upstream's answer is its).
+    const chosen = await post('/v1/chat/completions', {
+      model: 'up-corp/o3-mini',
+      messages: hi,
+      max_tokens: 20,
+    });
+    expect(sent()).toMatchObject({ max_tokens: 20 });
+    expect(sent()).not.toHaveProperty('max_completion_tokens');
+    expect(chosen.status).toBe(400);
+    expect(await chosen.text()).toMatch(/max_completion_tokens/);
+    await withDefaults(reasoningId, {});
   });
 });

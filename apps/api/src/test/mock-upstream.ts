@@ -2,7 +2,8 @@
  * A real HTTP mock upstream for tests (node:http on 127.0.0.1, random port).
  *
  * Speaks, with deterministic answers:
- * - OpenAI: `POST /v1/chat/completions` (stream with `stream_options.include_usage`, and non-stream),
+ * - OpenAI: `POST /v1/chat/completions` (stream with `stream_options.include_usage`, and non-stream; 400 for
+ *   `max_tokens` to a reasoning model id, `o1…`/`o3…`/`gpt-5…`, as OpenAI answers),
  *   `POST /v1/embeddings`, `GET /v1/models`, `POST /v1/responses` (stream and non-stream)
  * - Anthropic: `POST /v1/messages` (stream and non-stream), `POST /v1/messages/count_tokens`,
  *   `GET /v1/models` (when the request carries `anthropic-version`)
@@ -357,8 +358,20 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         });
       return b.stream ? stream(ctx, anthropicEvents(ctx)) : json(200, anthropicResponse(ctx));
     }
-    if (path.endsWith('/chat/completions'))
+    if (path.endsWith('/chat/completions')) {
+      // Like OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…), which take only `max_completion_tokens`.
+      if (b.max_tokens != null && /^(o\d|gpt-5)/.test(String(b.model)))
+        return json(400, {
+          error: {
+            message:
+              "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+            type: 'invalid_request_error',
+            param: 'max_tokens',
+            code: 'unsupported_parameter',
+          },
+        });
       return b.stream ? stream(ctx, openaiEvents(ctx)) : json(200, openaiResponse(ctx));
+    }
     if (path.endsWith('/responses'))
       return b.stream ? stream(ctx, responsesEvents(ctx)) : json(200, responsesResponse(ctx));
     if (path.endsWith('/embeddings')) {

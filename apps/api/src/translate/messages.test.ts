@@ -65,6 +65,39 @@ describe('Anthropic messages -> OpenAI chat', () => {
     expect(mi.max_completion_tokens).toBeUndefined();
   });
 
+  // OpenAI's reasoning models refuse `max_tokens` wherever they are reached: behind a custom base URL (a corporate
+  // proxy, a private endpoint in front of OpenAI) the provider type says nothing, the model id does. OpenRouter
+  // documents `max_tokens` and maps it for each upstream itself; other models keep `max_tokens`.
+  it.each([
+    ['custom', 'o3-mini', 'max_completion_tokens'],
+    ['custom', 'o1', 'max_completion_tokens'],
+    ['custom', 'o4-mini-2025-04-16', 'max_completion_tokens'],
+    ['custom', 'gpt-5', 'max_completion_tokens'],
+    ['custom', 'gpt-5.1-chat-latest', 'max_completion_tokens'],
+    ['custom', 'openai/o3', 'max_completion_tokens'],
+    ['custom', 'O3-Pro', 'max_completion_tokens'],
+    ['custom', 'llama-3.1-70b', 'max_tokens'],
+    ['custom', 'gpt-4o-mini', 'max_tokens'],
+    ['custom', 'openai/gpt-oss-120b', 'max_tokens'],
+    ['custom', 'olmo-2', 'max_tokens'],
+    ['groq', 'openai/gpt-oss-20b', 'max_tokens'],
+    ['openrouter', 'openai/o3', 'max_tokens'],
+  ] as const)('caps a translated request to %s %s with %s', async (type, model, field) => {
+    for (const body of [
+      { model: 'a', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] },
+      { model: 'a', max_output_tokens: 1000, input: 'hi' },
+    ]) {
+      const sent = (await upstreamBody(
+        type,
+        'max_tokens' in body ? 'messages' : 'responses',
+        body,
+        model,
+      )) as Record<string, unknown>;
+      expect(sent[field]).toBe(1000);
+      expect(Object.keys(sent).filter((k) => /^max_/.test(k))).toEqual([field]);
+    }
+  });
+
   // OpenAI chat: a `role:"tool"` message's content is a string or an array of *text* parts only (images are
   // user-message content parts). Anthropic allows text and image blocks inside tool_result content.
   it('sends a tool result image to OpenAI in a user message after the tool message', async () => {

@@ -60,6 +60,73 @@ describe("a model's default parameters, in the client's format", () => {
     expect(body).not.toHaveProperty('stop_sequences');
   });
 
+  // The target decides only where a default would displace the client's choice or be refused.
+  const claude = { oneSampler: true } as const;
+  it.each([
+    [
+      "Claude: no default temperature beside the client's top_p",
+      'chat',
+      { top_p: 0.7 },
+      { temperature: 0.3 },
+      claude,
+      null,
+    ],
+    [
+      "Claude: no default top_p beside the client's temperature",
+      'messages',
+      { temperature: 1 },
+      { top_p: 0.8 },
+      claude,
+      null,
+    ],
+    [
+      'Claude: both as defaults, temperature alone',
+      'messages',
+      {},
+      { top_p: 0.8, temperature: 0.3 },
+      claude,
+      { temperature: 0.3 },
+    ],
+    [
+      'Claude: other defaults still added',
+      'chat',
+      { top_p: 0.7 },
+      { temperature: 0.3, stop: 'x' },
+      claude,
+      { stop: 'x' },
+    ],
+    ['any other target takes both', 'chat', { top_p: 0.7 }, { temperature: 0.3 }, {}, { temperature: 0.3 }],
+    [
+      'an OpenAI reasoning model: the chat cap as max_completion_tokens',
+      'chat',
+      {},
+      { max_tokens: 300 },
+      { chatCap: 'max_completion_tokens' },
+      { max_completion_tokens: 300 },
+    ],
+    [
+      "…not beside the client's own max_tokens",
+      'chat',
+      { max_tokens: 9 },
+      { max_tokens: 300 },
+      { chatCap: 'max_completion_tokens' },
+      null,
+    ],
+    [
+      '…a Responses cap keeps its field',
+      'responses',
+      {},
+      { max_tokens: 300 },
+      { chatCap: 'max_completion_tokens' },
+      { max_output_tokens: 300 },
+    ],
+  ] as const)('%s', (_name, endpoint, extra, params, target, added) => {
+    const body = { messages: msgs, ...extra };
+    const out = withModelParams(endpoint, body, params, target);
+    if (added === null) expect(out).toBeNull();
+    else expect(out).toEqual({ ...body, ...added });
+  });
+
   it('reads stored parameters: a valid set, else none (an unknown name or a bad value is never applied half-way)', () => {
     expect(readModelParams({ temperature: 0.2, stop: ['a'] })).toEqual({ temperature: 0.2, stop: ['a'] });
     expect(readModelParams({})).toBeNull();

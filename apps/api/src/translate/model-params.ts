@@ -36,23 +36,47 @@ export function readModelParams(stored: unknown): Params | null {
 }
 
 /**
+ * What the target makes of the parameters, where that changes how a default is added (providers' `paramsTarget`).
+ */
+export interface ParamsTarget {
+  /**
+   * It takes one of `temperature` and `top_p`, not both (Claude: Anthropic's API, Claude on Bedrock). A default for
+   * one is not added beside the other the client set (that would displace the client's choice, or be refused); when
+   * the defaults hold both and the client set neither, `temperature` goes alone.
+   */
+  oneSampler?: boolean;
+  /** A chat body's default output cap goes in this field (OpenAI's reasoning models refuse `max_tokens`). */
+  chatCap?: 'max_tokens' | 'max_completion_tokens';
+}
+
+/**
  * The body with the model's default parameters the client did not set itself, in the client's format; null when
  * there is nothing to add (the body goes as it came). A chat body's `max_completion_tokens` counts as its
- * `max_tokens`.
+ * `max_tokens`. A default never displaces a parameter the client set (see ParamsTarget.oneSampler).
  */
 export function withModelParams(
   endpoint: ProxyEndpoint,
   body: Readonly<Record<string, unknown>>,
   params: Params,
+  target: ParamsTarget = {},
 ): Record<string, unknown> | null {
   const fields = FIELDS[endpoint];
   if (!fields) return null;
+  const isSet = (field: string | undefined) =>
+    field !== undefined && body[field] !== undefined && body[field] !== null;
   let out: Record<string, unknown> | null = null;
   for (const [name, value] of Object.entries(params) as [keyof ModelParams, unknown][]) {
-    const field = fields[name];
+    let field = fields[name];
     if (!field || value === undefined) continue;
-    if (body[field] !== undefined && body[field] !== null) continue;
-    if (name === 'max_tokens' && endpoint === 'chat' && body.max_completion_tokens != null) continue;
+    if (isSet(field)) continue;
+    if (name === 'max_tokens' && endpoint === 'chat') {
+      if (body.max_completion_tokens != null) continue;
+      if (target.chatCap) field = target.chatCap;
+    }
+    if (target.oneSampler) {
+      if (name === 'temperature' && isSet(fields.top_p)) continue;
+      if (name === 'top_p' && (isSet(fields.temperature) || params.temperature !== undefined)) continue;
+    }
     out ??= { ...body };
     out[field] = field === 'stop_sequences' && typeof value === 'string' ? [value] : value;
   }

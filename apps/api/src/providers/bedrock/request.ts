@@ -22,6 +22,14 @@ function blocksOf(content: OaMessage['content']): Obj[] {
   });
 }
 
+/**
+ * A Claude model on Bedrock, by its id (`anthropic.claude-…`, a cross-region `us.anthropic.claude-…`): it takes one of
+ * temperature and topP (from Opus 4.1 and Sonnet 4.5 on, both together are refused).
+ */
+export function isClaudeModel(model: string): boolean {
+  return /claude/i.test(model);
+}
+
 /** OpenAI chat request -> Converse request body (model goes in the URL). */
 export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
   const system: Obj[] = [];
@@ -66,7 +74,7 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
   if (typeof req.temperature === 'number') inf.temperature = req.temperature;
   // Claude models from Opus 4.1 and Sonnet 4.5 on refuse temperature and topP together (as on Anthropic's own
   // API): for a Claude model, temperature goes and topP only alone.
-  const claude = /claude/i.test(req.model ?? '');
+  const claude = isClaudeModel(req.model ?? '');
   if (typeof req.top_p === 'number' && !(claude && typeof req.temperature === 'number')) inf.topP = req.top_p;
   if (req.stop != null) inf.stopSequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (Object.keys(inf).length) out.inferenceConfig = inf;

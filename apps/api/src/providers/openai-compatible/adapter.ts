@@ -77,12 +77,34 @@ export function ollamaRoot(base: string): string {
 }
 
 /**
+ * OpenAI's reasoning families, which refuse `max_tokens` (400 "Use 'max_completion_tokens' instead"): o1, o3, o4-mini
+ * and their sized or dated variants, gpt-5 and later. Read from the id's last path segment, as a proxy in front of
+ * OpenAI may name the vendor (`openai/o3`). By pattern, not by a list of known ids (a list misses the next model).
+ */
+const OPENAI_REASONING_ID = /^(?:o\d+|gpt-(?:[5-9]|\d{2,}))(?:$|[-.])/i;
+
+export function isOpenaiReasoningModel(model: string): boolean {
+  return OPENAI_REASONING_ID.test(model.slice(model.lastIndexOf('/') + 1));
+}
+
+/**
+ * Whether this upstream refuses `max_tokens` for this model: an OpenAI reasoning model wherever it is served (OpenAI,
+ * a custom base URL or corporate proxy in front of it, Azure), except through OpenRouter, which documents `max_tokens`
+ * and maps it for each upstream itself.
+ */
+export function refusesMaxTokens(providerType: string, model: string): boolean {
+  return providerType !== 'openrouter' && isOpenaiReasoningModel(model);
+}
+
+/**
  * The output cap of a translated request in the field the upstream takes: OpenAI's own API takes
- * `max_completion_tokens` for every chat model (its reasoning models reject `max_tokens`); the other vendors behind
- * this adapter document `max_tokens` (some reject fields they do not know), so they get that.
+ * `max_completion_tokens` for every chat model, and an OpenAI reasoning model behind any other base URL needs it
+ * (see refusesMaxTokens); the other vendors behind this adapter document `max_tokens` (some reject fields they do
+ * not know), so they get that.
  */
 export function withCapField(req: OaChatRequest, provider: ProviderRuntime): OaChatRequest {
-  if (provider.type === 'openai' || req.max_completion_tokens == null) return req;
+  if (req.max_completion_tokens == null) return req;
+  if (provider.type === 'openai' || refusesMaxTokens(provider.type, req.model)) return req;
   const { max_completion_tokens: cap, ...rest } = req;
   return { ...rest, max_tokens: req.max_tokens ?? cap };
 }
