@@ -152,4 +152,26 @@ describe('a malformed answer Bedrock billed (it reported usage)', () => {
     expect(Number(row.costUsd)).toBeCloseTo(billed * BEDROCK_TURN_USD, 9);
     await expect.poll(() => spent(id)).toBeCloseTo(billed * BEDROCK_TURN_USD, 9);
   });
+
+  it('streamed, after the first byte: the turn is billed at the usage Converse reports after its stop, not an estimate', async () => {
+    const { key, id } = await budgetedKey();
+    env.up.script({ path: '/converse-stream', stopReason: 'malformed_model_output', chunkDelayMs: 40 });
+    const res = await fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: `up-bedrock/${MODEL}`,
+        stream: true,
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toContain('malformed_model_output');
+    expect(text).not.toContain('[DONE]');
+    const row = await rowOf(res.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ errorCode: 'stream_interrupted', tokensIn: 12, tokensOut: 5 });
+    expect(Number(row.costUsd)).toBeCloseTo(BEDROCK_TURN_USD, 9);
+    await expect.poll(() => spent(id)).toBeCloseTo(BEDROCK_TURN_USD, 9);
+  });
 });

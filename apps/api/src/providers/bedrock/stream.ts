@@ -6,7 +6,8 @@
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { OaChunk, OaFinishReason, OaUsage } from '../../translate/wire-types.js';
-import type { StreamDecoder, StreamSink, WireOptions } from '../types.js';
+import { usageFromOpenai } from '../compose.js';
+import type { StreamDecoder, StreamSink, UpstreamError, WireOptions } from '../types.js';
 import { BEDROCK_STOP, converseUsageToOpenai, finerStop, malformedStop } from './response.js';
 
 type Obj = Record<string, unknown>;
@@ -159,6 +160,8 @@ export class BedrockStreamToOpenaiChunks {
 export class BedrockStreamDecoder implements StreamDecoder {
   private frames = new EventStreamSplitter();
   private chunks: BedrockStreamToOpenaiChunks;
+  /** The turn stopped as malformed (messageStop): the stream fails once its usage (metadata) is in. */
+  private malformed: UpstreamError | null = null;
 
   constructor(o: WireOptions) {
     this.chunks = new BedrockStreamToOpenaiChunks(o.model, o.created);
@@ -181,16 +184,23 @@ export class BedrockStreamDecoder implements StreamDecoder {
         );
         break;
       }
-      // A turn stopped as malformed is not an answer: the stream fails there (fallen back from before the first
-      // byte, an error event after it), never finishes.
-      const failed = ev.type === 'messageStop' ? malformedStop(String(ev.payload.stopReason)) : null;
-      if (failed) {
-        sink.fail(
-          'upstream_error',
-          failed.message,
-          JSON.stringify({ error: { message: failed.message, code: failed.code } }),
-        );
-        break;
+      // A turn stopped as malformed is not an answer: the stream fails (fallen back from before the first byte, an
+      // error event after it), never finishes. Converse bills it all the same, and its usage comes in the metadata
+      // event after messageStop: the failure waits for it, so the stream carries what was billed, not an estimate.
+      if (this.malformed === null && ev.type === 'messageStop')
+        this.malformed = malformedStop(String(ev.payload.stopReason));
+      if (this.malformed !== null) {
+        if (ev.type === 'metadata' && ev.payload.usage && typeof ev.payload.usage === 'object') {
+          sink.upstreamUsage = usageFromOpenai(
+            converseUsageToOpenai(ev.payload.usage as Record<string, unknown>),
+          );
+          sink.usageFinal = true;
+        }
+        if (ev.type !== 'messageStop') {
+          failMalformed(sink, this.malformed);
+          break;
+        }
+        continue;
       }
       for (const c of this.chunks.push(ev)) sink.chunk(c);
       if (this.chunks.stopped) sink.done();
@@ -199,8 +209,20 @@ export class BedrockStreamDecoder implements StreamDecoder {
 
   /** A stream that ended after messageStop but without metadata still finished; otherwise it was cut. */
   end(sink: StreamSink): void {
-    if (sink.finished || sink.faulted || !this.chunks.finishReason) return;
+    if (sink.finished || sink.faulted) return;
+    // Stopped as malformed and ended without its metadata: the failure stands, with no usage reported.
+    if (this.malformed !== null) return failMalformed(sink, this.malformed);
+    if (!this.chunks.finishReason) return;
     for (const c of this.chunks.push({ type: 'metadata', exception: false, payload: {} })) sink.chunk(c);
     sink.done();
   }
+}
+
+/** A turn Converse stopped as malformed, as the stream's fault (its code is the stop reason). */
+function failMalformed(sink: StreamSink, failed: UpstreamError): void {
+  sink.fail(
+    'upstream_error',
+    failed.message,
+    JSON.stringify({ error: { message: failed.message, code: failed.code } }),
+  );
 }
