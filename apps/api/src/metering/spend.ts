@@ -4,8 +4,8 @@ import type { PrismaClient } from '@switchyard/prisma';
 /**
  * The spend recorded for a budget since its period start (USD): what a lost budget counter is rebuilt from.
  * Read from the hourly rollup, which the usage writer fills in the same statement as the usage records, so it
- * is exact (every budget period starts on a UTC hour). BYOK-paid calls never count against a platform budget;
- * they are what a user's BYOK budget counts.
+ * is exact (every budget period starts on a UTC hour). What BYOK keys paid (savings) never counts against a platform
+ * budget; it is what a user's BYOK budget counts.
  */
 export async function recordedSpend(
   prisma: PrismaClient,
@@ -40,9 +40,11 @@ export async function recordedSpend(
   }
   const dims =
     w.scope === 'key' ? { gatewayKeyId: w.id } : w.scope === 'user' ? { userId: w.id } : { orgId: w.id };
+  // What the platform paid, on any record: a BYOK-flagged one carries a platform cost when a platform key's billed
+  // failure came before the caller's own key answered (a BYOK call's own cost is savings, never costUsd).
   const r = await prisma.usageHourly.aggregate({
     _sum: { costUsd: true },
-    where: { ...dims, isByok: false, ...hour },
+    where: { ...dims, ...hour },
   });
   return Number(r._sum.costUsd ?? 0);
 }

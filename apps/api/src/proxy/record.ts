@@ -93,6 +93,10 @@ export function recordRequest(
   if (billed) {
     record.costUsd += billed.spentUsd;
     record.savedUsd += billed.savedUsd;
+    // A caller's own key paid for some of it: the request is theirs to see among their BYOK calls and counts against
+    // their BYOK budget (whose readers take BYOK records), answered or not. What the platform paid stays in costUsd,
+    // which the platform budgets count whatever the flag.
+    if (billed.savedUsd > 0) record.isByok = true;
   }
   d.record(record);
   countRequest(d, endpoint, record, modelLabel, latencyMs);
