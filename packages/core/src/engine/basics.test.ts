@@ -47,6 +47,32 @@ describe('cost', () => {
       costOf({ ...prices, priceCachedIn: null }, { inputTokens: 100, outputTokens: 0, cachedTokens: 100 }),
     ).toBeCloseTo(300 / 1e6, 12);
   });
+  it.each([
+    // [what is wrong, usage, expected cost: the good figures priced, the bad ones as 0]
+    ['an output that is NaN', { inputTokens: 100, outputTokens: NaN, cachedTokens: 0 }, 300 / 1e6],
+    ['a negative output', { inputTokens: 100, outputTokens: -100_000, cachedTokens: 0 }, 300 / 1e6],
+    ['an infinite output', { inputTokens: 100, outputTokens: Infinity, cachedTokens: 0 }, 300 / 1e6],
+    ['an input that is NaN', { inputTokens: NaN, outputTokens: 10, cachedTokens: 5 }, 150 / 1e6],
+    ['a negative input', { inputTokens: -1000, outputTokens: 10, cachedTokens: 0 }, 150 / 1e6],
+    ['a cached count that is NaN', { inputTokens: 100, outputTokens: 0, cachedTokens: NaN }, 300 / 1e6],
+    ['a negative cached count', { inputTokens: 100, outputTokens: 0, cachedTokens: -50 }, 300 / 1e6],
+    ['more cached than input', { inputTokens: 100, outputTokens: 0, cachedTokens: 1e9 }, 30 / 1e6],
+    ['nothing readable', { inputTokens: NaN, outputTokens: -Infinity, cachedTokens: NaN }, 0],
+  ])('a usage with %s never costs NaN, a negative or an infinite amount', (_what, usage, expected) => {
+    const cost = costOf(prices, usage);
+    expect(Number.isFinite(cost)).toBe(true);
+    expect(cost).toBeCloseTo(expected, 12);
+  });
+  it.each([
+    ['NaN', NaN],
+    ['negative', -3],
+    ['infinite', Infinity],
+  ])('a price that is %s is priced as 0, never NaN, negative or infinite', (_what, bad) => {
+    const u = { inputTokens: 1000, outputTokens: 1000, cachedTokens: 500 };
+    expect(costOf({ priceIn: bad, priceOut: 15, priceCachedIn: null }, u)).toBeCloseTo(15_000 / 1e6, 12);
+    expect(costOf({ priceIn: 3, priceOut: bad, priceCachedIn: 0.3 }, u)).toBeCloseTo(1650 / 1e6, 12);
+    expect(costOf({ priceIn: 3, priceOut: 15, priceCachedIn: bad }, u)).toBeCloseTo(16_500 / 1e6, 12);
+  });
   it('BYOK saves the full price; other keys save nothing', () => {
     const u = { inputTokens: 100, outputTokens: 100, cachedTokens: 0 };
     expect(byokSaved(prices, u, 'byok')).toBeCloseTo(costOf(prices, u), 12);

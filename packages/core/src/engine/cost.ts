@@ -19,17 +19,28 @@ export interface TokenUsage {
 type Prices = Pick<ModelConfig, 'priceIn' | 'priceOut' | 'priceCachedIn'>;
 
 /**
+ * A token count or price as `costOf` reads it: a finite number ≥ 0; anything else (NaN, negative, infinite: a figure
+ * that is not one) counts as 0, so a bad figure can never make a cost NaN, negative or infinite.
+ */
+const figure = (v: number): number => (v >= 0 && v < Infinity ? v : 0);
+
+/**
  * Cost in USD from per-1M-token prices:
  *   (input − cached) × priceIn + cached × (priceCachedIn ?? priceIn) + output × priceOut, all ÷ 1,000,000.
+ * Always a finite number ≥ 0 (see `figure`).
  */
 export function costOf(prices: Prices, usage: TokenUsage): number {
-  const cached = Math.min(Math.max(0, usage.cachedTokens), Math.max(0, usage.inputTokens));
-  const fresh = Math.max(0, usage.inputTokens) - cached;
-  const cachedPrice = prices.priceCachedIn ?? prices.priceIn;
-  return (
-    (fresh * prices.priceIn + cached * cachedPrice + Math.max(0, usage.outputTokens) * prices.priceOut) /
-    1_000_000
-  );
+  const input = figure(usage.inputTokens);
+  const cached = Math.min(figure(usage.cachedTokens), input);
+  const priceIn = figure(prices.priceIn);
+  const cachedPrice = prices.priceCachedIn == null ? priceIn : figure(prices.priceCachedIn);
+  const cost =
+    ((input - cached) * priceIn +
+      cached * cachedPrice +
+      figure(usage.outputTokens) * figure(prices.priceOut)) /
+    1_000_000;
+  // Finite figures can still overflow to Infinity.
+  return cost < Infinity ? cost : 0;
 }
 
 /** What the platform did not pay because the caller's own key paid: the full price of the request. */

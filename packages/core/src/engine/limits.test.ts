@@ -134,6 +134,26 @@ describe('check and settle', () => {
     // Budget corrections never recreate a counter that was lost (it is rebuilt from the database instead).
     expect(settlementDeltas(items, null).map((d) => d.ifPresent ?? false)).toEqual([false, true, true]);
   });
+  it.each([
+    // [what the figures are, actual, expected deltas of the tokens bucket and the two budgets]
+    [
+      'negative tokens and cost: at most the reservation comes back',
+      { tokens: -100_000, costUsd: -5 },
+      [-500, -0.25, -0.25],
+    ],
+    ['NaN: the reservation stands', { tokens: NaN, costUsd: NaN }, []],
+    ['infinite: the reservation stands', { tokens: Infinity, costUsd: Infinity }, []],
+    ['minus infinity: counted as 0', { tokens: -Infinity, costUsd: -Infinity }, [-500, -0.25, -0.25]],
+    ['NaN tokens beside a good cost', { tokens: NaN, costUsd: 0.1 }, [0.1 - 0.25, 0.1 - 0.25]],
+  ])('settling with %s', (_what, actual, expected) => {
+    const deltas = settlementDeltas(items, actual).map((d) => d.delta);
+    expect(deltas).toEqual(expected);
+    for (const d of deltas) expect(Number.isFinite(d)).toBe(true);
+  });
+  it('a reservation that is not a number is never settled with a NaN delta', () => {
+    const bad = items.map((i) => (i.unit === 'requests' ? i : { ...i, amount: NaN }));
+    expect(settlementDeltas(bad, { tokens: 420, costUsd: 0.1 })).toEqual([]);
+  });
 });
 
 describe('budgets and rollover', () => {

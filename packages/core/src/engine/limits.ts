@@ -180,9 +180,12 @@ export function settlementDeltas(
   const out: SettlementDelta[] = [];
   for (const it of items) {
     if (it.unit === 'requests') continue;
-    const real = it.unit === 'usd' ? (actual?.costUsd ?? 0) : (actual?.tokens ?? 0);
+    const figure = it.unit === 'usd' ? (actual?.costUsd ?? 0) : (actual?.tokens ?? 0);
+    // Bad input never corrupts a counter: a negative figure counts as 0 (at most the reservation comes back), one
+    // that is not a number at all (NaN, infinite) leaves the reservation as it is.
+    const real = figure >= 0 && figure < Infinity ? figure : figure < 0 ? 0 : it.amount;
     const delta = real - it.amount;
-    if (delta !== 0)
+    if (delta !== 0 && Number.isFinite(delta))
       out.push(
         it.budget
           ? { key: it.key, delta, ttlMs: it.ttlMs, ifPresent: true }
