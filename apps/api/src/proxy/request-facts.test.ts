@@ -117,3 +117,28 @@ describe('request facts: images need a model with vision', () => {
     expect(facts.needs.includes('vision')).toBe(vision);
   });
 });
+
+describe('request facts: a chat request’s output cap', () => {
+  const facts = (caps: Record<string, unknown>) => {
+    const body = { model: 'm', messages, ...caps };
+    return requestFacts('chat', body, JSON.stringify(body).length);
+  };
+  // [max_completion_tokens, max_tokens, the cap reserved by]
+  it.each([
+    [undefined, undefined, null],
+    [100, undefined, 100],
+    [undefined, 100, 100],
+    // Both go upstream, and a vendor that honours max_tokens may run to it: the larger is reserved.
+    [100, 50_000, 50_000],
+    [50_000, 100, 50_000],
+    [null, 300, 300],
+    [300, null, 300],
+  ])('max_completion_tokens %s and max_tokens %s: %s', (completion, max, expected) => {
+    expect(facts({ max_completion_tokens: completion, max_tokens: max }).maxTokens).toBe(expected);
+  });
+
+  it('a bad max_tokens beside max_completion_tokens is refused like a bad one alone', () => {
+    expect(() => facts({ max_completion_tokens: 100, max_tokens: 'many' })).toThrow(RequestShapeError);
+    expect(() => facts({ max_completion_tokens: 100, max_tokens: -5 })).toThrow(RequestShapeError);
+  });
+});

@@ -47,6 +47,16 @@ function optionalInt(body: Record<string, unknown>, field: string): number | nul
   return v;
 }
 
+/**
+ * A chat request's output cap: `max_completion_tokens` or `max_tokens`, the larger when it carries both (both go
+ * upstream, and a vendor that honours `max_tokens` may run to it).
+ */
+function chatCap(body: Record<string, unknown>): number | null {
+  const completion = optionalInt(body, 'max_completion_tokens');
+  const max = optionalInt(body, 'max_tokens');
+  return completion === null ? max : max === null ? completion : Math.max(completion, max);
+}
+
 /** The JSON response format asked for (chat `response_format`, Responses `text.format`), as a parameter. */
 function jsonFormat(fmt: unknown): RequestParam | null {
   if (!isObj(fmt)) return null;
@@ -84,7 +94,7 @@ export function requestFacts(
         throw new RequestShapeError('"messages" must be a non-empty array.', 'messages');
       }
       checkBodyShape(endpoint, body);
-      maxTokens = optionalInt(body, 'max_completion_tokens') ?? optionalInt(body, 'max_tokens');
+      maxTokens = chatCap(body);
       needs.push('chat');
       const tools = Array.isArray(body.tools) && body.tools.length > 0;
       if (tools) needs.push('tools');
