@@ -19,6 +19,7 @@ import {
 import { extractUsageObject } from '../translate/json-fast.js';
 import { SseParser, sseJson } from '../translate/sse.js';
 import { roughTokens } from '../translate/tokens.js';
+import { reportsUsage, tokenFigure } from '../translate/usage-figures.js';
 import type { OaChatResponse, OaChunk, OaUsage } from '../translate/wire-types.js';
 import { normalizeUpstreamError } from './errors.js';
 import type {
@@ -59,12 +60,12 @@ export interface TranslateOptions extends WireOptions, EncoderOptions {
   secret?: string | null;
 }
 
-/** The pivot's usage (OpenAI chat) as the gateway's Usage. */
+/** The pivot's usage (OpenAI chat) as the gateway's Usage (each figure read by `tokenFigure`). */
 export function usageFromOpenai(u: Partial<OaUsage> | null | undefined): Usage {
   return {
-    inputTokens: Number(u?.prompt_tokens ?? 0),
-    outputTokens: Number(u?.completion_tokens ?? 0),
-    cachedTokens: Number(u?.prompt_tokens_details?.cached_tokens ?? 0),
+    inputTokens: tokenFigure(u?.prompt_tokens),
+    outputTokens: tokenFigure(u?.completion_tokens),
+    cachedTokens: tokenFigure(u?.prompt_tokens_details?.cached_tokens),
   };
 }
 
@@ -77,15 +78,24 @@ export function isRelayed(wire: UpstreamWire, client: ClientShape): boolean {
 
 /**
  * The usage of a whole answer whose upstream reported none: the input from the client's request, the output from
- * the answer's text and tool calls (null: nothing the wire can read).
+ * the text and tool calls of every choice (a request for several answers, `n`, is billed for each; null: nothing
+ * the wire can read).
  */
 function estimatedWholeUsage(pivot: OaChatResponse | null, o: TranslateOptions): Usage {
-  const out = pivot?.choices?.[0]?.message;
-  const content: unknown = out?.content;
-  const chars = typeof content === 'string' ? content.length : content ? JSON.stringify(content).length : 0;
+  let output = 0;
+  const choices: unknown = pivot?.choices;
+  if (Array.isArray(choices))
+    for (const c of choices as OaChatResponse['choices']) {
+      // Each choice is a generation of its own, counted (and rounded up) as one.
+      const out = c?.message;
+      const content: unknown = out?.content;
+      const chars =
+        typeof content === 'string' ? content.length : content ? JSON.stringify(content).length : 0;
+      output += roughTokens(chars + JSON.stringify(out?.tool_calls ?? '').length);
+    }
   return {
     inputTokens: o.estimateInputTokens?.() ?? 0,
-    outputTokens: pivot ? roughTokens(chars + JSON.stringify(out?.tool_calls ?? '').length) : 0,
+    outputTokens: output,
     cachedTokens: 0,
     estimated: true,
   };
@@ -115,7 +125,8 @@ export function decodeWhole(
     const text = body.toString('utf8');
     const u = extractUsageObject(text);
     let usage = wire.usage(u);
-    if (!u) {
+    // No usage, or one without figures (`usage: {}`, figures that are not numbers): billed by the answer's text.
+    if (!u || !reportsUsage(usage)) {
       // A relayed body must still be JSON (embeddings: their output is not billed, only their input).
       const j: unknown = encoder.client !== 'embeddings' ? JSON.parse(text) : null;
       usage = estimatedWholeUsage(relayedAnswer(wire, j, o), o);
@@ -128,7 +139,8 @@ export function decodeWhole(
   const j = JSON.parse(body.toString('utf8')) as Obj;
   if (!wire.response) throw new Error(`Cannot translate a ${wire.id} response.`);
   const pivot = wire.response(j, o);
-  const usage = pivot.usage ? usageFromOpenai(pivot.usage) : estimatedWholeUsage(pivot, o);
+  const reported = pivot.usage ? usageFromOpenai(pivot.usage) : null;
+  const usage = reportsUsage(reported) ? reported! : estimatedWholeUsage(pivot, o);
   const r = encoder.response(pivot);
   return { body: r.body, usage, model: r.model, finishReason: r.finishReason };
 }

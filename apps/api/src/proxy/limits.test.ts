@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateGatewayKey } from '../lib/key-format.js';
-import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateGatewayKey, hashGatewayKey } from '../lib/key-format.js';
+import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 let env: ProxyEnv;
 beforeAll(async () => {
@@ -12,6 +12,7 @@ afterAll(async () => {
 
 async function keyWith(data: {
   rpmLimit?: number;
+  tpmLimit?: number;
   budgetUsd?: number;
   budgetPeriod?: string;
   allowedModels?: string[];
@@ -29,6 +30,14 @@ async function keyWith(data: {
   });
   await env.t.app.routing.reload();
   return k.key;
+}
+
+/** The id of the key `keyWith` made. */
+async function keyIdOf(key: string): Promise<string> {
+  const k = await env.t.app.ctx.prisma.gatewayKey.findFirstOrThrow({
+    where: { keyHash: hashGatewayKey(key) },
+  });
+  return k.id;
 }
 
 const call = (key: string, body: Record<string, unknown> = {}) =>
@@ -101,5 +110,88 @@ describe('limits and budgets enforced by the proxy', () => {
     const key = await keyWith({ allowedModels: ['chat.default'] });
     expect((await call(key)).status).toBe(403);
     expect((await call(key, { model: 'chat.default' })).status).toBe(200);
+  });
+});
+
+/** A whole OpenAI chat answer of `content` with the given usage object. */
+const answerWith = (content: string, usage: unknown) => ({
+  id: 'chatcmpl-x',
+  object: 'chat.completion',
+  created: 1_700_000_000,
+  model: 'gpt-test',
+  choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+  usage,
+});
+
+describe('limits and budgets against usage figures that are not sane numbers', () => {
+  beforeEach(() => resetProxyEnv(env));
+
+  it('a chat request carrying max_completion_tokens and max_tokens reserves by the larger', async () => {
+    // Both caps go upstream: 7,000 output tokens at $8 per 1M are $0.056, which a budget of $0.04 cannot hold
+    // (100 of them could be held 50 times over).
+    const key = await keyWith({ budgetUsd: 0.04, budgetPeriod: 'month' });
+    const before = env.up.requests.length;
+    const r = await call(key, { max_completion_tokens: 100, max_tokens: 7000 });
+    expect(r.status).toBe(402);
+    expect(env.up.requests.length).toBe(before);
+    expect((await call(key, { max_completion_tokens: 100, max_tokens: 200 })).status).toBe(200);
+  });
+
+  it('a figure that is not a number neither loses the usage record nor wedges the key’s budget', async () => {
+    const key = await keyWith({ budgetUsd: 1, budgetPeriod: 'month' });
+    const id = await keyIdOf(key);
+    env.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: answerWith('word '.repeat(400), {
+        prompt_tokens: 12,
+        completion_tokens: 'many',
+        total_tokens: 'x',
+      }),
+    });
+    const first = await call(key);
+    expect(first.status).toBe(200);
+    const firstId = first.headers.get('x-request-id')!;
+    // The budget counter is settled with the call's cost: a NaN there refused every later call ("at $NaN").
+    await new Promise((r) => setTimeout(r, 200));
+    const second = await call(key);
+    expect(second.status).toBe(200);
+    await env.flushUsage();
+    const row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { requestId: firstId } });
+    expect(row).toMatchObject({ gatewayKeyId: id, tokensIn: 12, tokensOut: 0 });
+    expect(Number(row!.costUsd)).toBeCloseTo((12 * 2) / 1e6, 12);
+    expect(await env.t.app.ctx.prisma.usageDeadLetter.count({ where: { requestId: firstId } })).toBe(0);
+  });
+
+  it('negative figures are not recorded and give no tokens back to a per-minute token limit', async () => {
+    const key = await keyWith({ tpmLimit: 2000 });
+    env.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: answerWith('word '.repeat(400), {
+        prompt_tokens: 12,
+        completion_tokens: -100_000,
+        total_tokens: -99_988,
+      }),
+    });
+    const first = await call(key, { max_tokens: 500 });
+    expect(first.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    // Each of these reserves ~1,900 tokens and uses 1,812: under a 2,000-token minute one fits, not ten.
+    for (let i = 0; i < 10; i++)
+      env.up.script({
+        path: '/chat/completions',
+        status: 200,
+        body: answerWith('x', { prompt_tokens: 12, completion_tokens: 1800, total_tokens: 1812 }),
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await call(key, { max_tokens: 1900 })).status);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(1);
+    await env.flushUsage();
+    const row = await env.t.app.ctx.prisma.usageRecord.findFirst({
+      where: { requestId: first.headers.get('x-request-id')! },
+    });
+    expect(row).toMatchObject({ tokensIn: 12, tokensOut: 0 });
+    expect(Number(row!.costUsd)).toBeGreaterThanOrEqual(0);
   });
 });

@@ -166,6 +166,97 @@ describe('a whole answer whose upstream reports no usage', () => {
   });
 });
 
+describe('a whole answer of several choices whose upstream reports no usage', () => {
+  it('is billed for the text of every choice, not the first only', async () => {
+    env.up.script({ path: '/chat/completions', status: 200, body: chatBody });
+    const one = await post('/v1/chat/completions', chatReq('up-openai/gpt-test'));
+    const choices = [0, 1, 2, 3].map((index) => ({ ...chatBody.choices[0]!, index }));
+    env.up.script({ path: '/chat/completions', status: 200, body: { ...chatBody, choices } });
+    const four = await post('/v1/chat/completions', { ...chatReq('up-openai/gpt-test'), n: 4 });
+    expect(one.status).toBe(200);
+    expect(four.status).toBe(200);
+    expect(JSON.parse(four.text).choices).toHaveLength(4);
+    const r1 = await rowOf(one.id);
+    const r4 = await rowOf(four.id);
+    expect(r1.tokensOut).toBeGreaterThan(4500);
+    expect(r4.tokensOut).toBe(4 * r1.tokensOut);
+    expect(r4.cost).toBeGreaterThanOrEqual((4 * r1.tokensOut * 8) / 1e6);
+  });
+
+  it('tool calls count in every choice too', async () => {
+    const call = (i: number) => ({
+      id: `call_${i}`,
+      type: 'function',
+      function: { name: 'lookup', arguments: JSON.stringify({ q: 'word '.repeat(1000) }) },
+    });
+    const choice = (index: number) => ({
+      index,
+      message: { role: 'assistant', content: null, tool_calls: [call(index)] },
+      finish_reason: 'tool_calls',
+    });
+    env.up.script({ path: '/chat/completions', status: 200, body: { ...chatBody, choices: [choice(0)] } });
+    const one = await post('/v1/chat/completions', chatReq('up-openai/gpt-test'));
+    env.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: { ...chatBody, choices: [choice(0), choice(1), choice(2)] },
+    });
+    const three = await post('/v1/chat/completions', { ...chatReq('up-openai/gpt-test'), n: 3 });
+    const r1 = await rowOf(one.id);
+    expect(r1.tokensOut).toBeGreaterThan(1000);
+    expect((await rowOf(three.id)).tokensOut).toBe(3 * r1.tokensOut);
+  });
+});
+
+describe('a whole answer whose usage has no token figures', () => {
+  // [what the usage object holds]
+  it.each([
+    ['no figures at all', {}],
+    [
+      'figures that are not numbers',
+      { prompt_tokens: 'some', completion_tokens: 'many', total_tokens: 'all' },
+    ],
+    ['zeros', { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }],
+    ['negative figures', { prompt_tokens: -12, completion_tokens: -100_000, total_tokens: -100_012 }],
+  ])('is billed by its text, as one without usage (%s)', async (_what, usage) => {
+    // The reference: the same answer without a usage object.
+    env.up.script({ path: '/chat/completions', status: 200, body: chatBody });
+    const reference = await post('/v1/chat/completions', chatReq('up-openai/gpt-test'));
+    const expected = await rowOf(reference.id);
+    expect(expected.tokensOut).toBeGreaterThan(4500);
+
+    // Relayed: a chat client on the OpenAI upstream, a Responses client on /responses, an Anthropic client on
+    // Anthropic; translated: a chat client on Anthropic.
+    const anUsage = Object.fromEntries(
+      Object.entries(usage).map(([k, v]) => [
+        k.replace('prompt_', 'input_').replace('completion_', 'output_'),
+        v,
+      ]),
+    );
+    env.up.script({ path: '/chat/completions', status: 200, body: { ...chatBody, usage } });
+    const chat = await post('/v1/chat/completions', chatReq('up-openai/gpt-test'));
+    env.up.script({ path: '/responses', status: 200, body: { ...responsesBody, usage: anUsage } });
+    const responses = await post('/v1/responses', { model: 'up-openai/gpt-test', input: 'hi' });
+    env.up.script({ path: '/messages', status: 200, body: { ...anthropicBody, usage: anUsage } });
+    const messages = await post('/v1/messages', messagesReq('up-anthropic/claude-test'));
+    env.up.script({ path: '/messages', status: 200, body: { ...anthropicBody, usage: anUsage } });
+    const translated = await post('/v1/chat/completions', chatReq('up-anthropic/claude-test'));
+
+    for (const [r, pricePer1M] of [
+      [chat, 8],
+      [responses, 8],
+      [messages, 15],
+      [translated, 15],
+    ] as const) {
+      expect(r.status).toBe(200);
+      const row = await rowOf(r.id);
+      expect(row.tokensIn).toBeGreaterThan(0);
+      expect(row.tokensOut).toBe(expected.tokensOut);
+      expect(row.cost).toBeGreaterThanOrEqual((expected.tokensOut * pricePer1M) / 1e6);
+    }
+  });
+});
+
 /** 40 text deltas of 250 characters (10,000 characters, about 2,500 tokens). */
 const PIECES = Array.from({ length: 40 }, (_, i) => `${String(i).padStart(3, '0')}${' lorem'.repeat(41)}ip`);
 const TEXT_TOKENS = Math.ceil(PIECES.join('').length / 4);

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseToolArguments } from './shared.js';
+import { tokenFigure } from './usage-figures.js';
 import type {
   AnBlock,
   AnImageBlock,
@@ -80,10 +81,11 @@ export function openaiStopToAnthropic(
 // ---------- usage ----------
 
 export function anthropicUsageToOpenai(u: Partial<AnUsage> | undefined | null): OaUsage {
-  const cached = u?.cache_read_input_tokens ?? 0;
-  const created = u?.cache_creation_input_tokens ?? 0;
-  const prompt = (u?.input_tokens ?? 0) + cached + created;
-  const completion = u?.output_tokens ?? 0;
+  // Each figure read by `tokenFigure`: a bad one (negative, not a number) must not lower or poison the sums.
+  const cached = tokenFigure(u?.cache_read_input_tokens);
+  const created = tokenFigure(u?.cache_creation_input_tokens);
+  const prompt = tokenFigure(u?.input_tokens) + cached + created;
+  const completion = tokenFigure(u?.output_tokens);
   const out: OaUsage = {
     prompt_tokens: prompt,
     completion_tokens: completion,

@@ -19,6 +19,7 @@ import type {
   UpstreamWire,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
+import { tokenFigure } from '../../translate/usage-figures.js';
 import type { AnResponse } from '../../translate/wire-types.js';
 import {
   anthropicWebSearchFor,
@@ -107,10 +108,10 @@ export const anthropicAdapter: ProviderAdapter = {
         return {
           ...call,
           decode: (b) => {
-            const j = JSON.parse(b.toString('utf8')) as { input_tokens?: number };
+            const j = JSON.parse(b.toString('utf8')) as { input_tokens?: unknown };
             return {
               body: b,
-              usage: { inputTokens: Number(j.input_tokens ?? 0), outputTokens: 0, cachedTokens: 0 },
+              usage: { inputTokens: tokenFigure(j.input_tokens), outputTokens: 0, cachedTokens: 0 },
             };
           },
           // Anthropic-compatible upstreams (proxies, other vendors) often lack count_tokens: count locally.

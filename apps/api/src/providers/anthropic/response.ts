@@ -7,16 +7,17 @@ import type {
   OaChatResponse,
   OaToolCall,
 } from '../../translate/wire-types.js';
+import { tokenFigure } from '../../translate/usage-figures.js';
 import type { Usage } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
 /** Anthropic usage: input_tokens excludes cache reads/writes; our inputTokens is the whole prompt. */
 export function usageFromAnthropic(u: Obj | null | undefined): Usage {
-  const cached = Number(u?.cache_read_input_tokens ?? 0);
+  const cached = tokenFigure(u?.cache_read_input_tokens);
   return {
-    inputTokens: Number(u?.input_tokens ?? 0) + cached + Number(u?.cache_creation_input_tokens ?? 0),
-    outputTokens: Number(u?.output_tokens ?? 0),
+    inputTokens: tokenFigure(u?.input_tokens) + cached + tokenFigure(u?.cache_creation_input_tokens),
+    outputTokens: tokenFigure(u?.output_tokens),
     cachedTokens: cached,
   };
 }

@@ -6,6 +6,7 @@ import {
   type OaToolCall,
   type OaUsage,
 } from '../../translate/wire-types.js';
+import { tokenFigure } from '../../translate/usage-figures.js';
 import { usageFromOpenai } from '../compose.js';
 import { FailedAnswer, type UpstreamError, type Usage } from '../types.js';
 
@@ -113,9 +114,9 @@ function billedUsage(u: unknown): Usage | undefined {
  * the prompt tokens read from and written to the cache; the pivot's prompt_tokens holds them.
  */
 export function converseUsageToOpenai(u: Obj | null | undefined): OaUsage {
-  const cached = Number(u?.cacheReadInputTokens ?? 0);
-  const prompt = Number(u?.inputTokens ?? 0) + cached + Number(u?.cacheWriteInputTokens ?? 0);
-  const completion = Number(u?.outputTokens ?? 0);
+  const cached = tokenFigure(u?.cacheReadInputTokens);
+  const prompt = tokenFigure(u?.inputTokens) + cached + tokenFigure(u?.cacheWriteInputTokens);
+  const completion = tokenFigure(u?.outputTokens);
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,

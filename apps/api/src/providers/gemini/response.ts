@@ -1,4 +1,5 @@
 /** Gemini response decoding: a whole GenerateContentResponse as the OpenAI chat pivot. */
+import { tokenFigure } from '../../translate/usage-figures.js';
 import type { OaChatResponse, OaFinishReason, OaToolCall, OaUsage } from '../../translate/wire-types.js';
 
 type Obj = Record<string, unknown>;
@@ -19,17 +20,17 @@ export const GEMINI_FINISH: Record<string, OaFinishReason> = {
 
 export function geminiUsageToOpenai(u: Obj | undefined): OaUsage | undefined {
   if (!u) return undefined;
-  const prompt = Number(u.promptTokenCount ?? 0);
-  const completion = Number(u.candidatesTokenCount ?? 0) + Number(u.thoughtsTokenCount ?? 0);
+  const prompt = tokenFigure(u.promptTokenCount);
+  const thoughts = tokenFigure(u.thoughtsTokenCount);
+  const completion = tokenFigure(u.candidatesTokenCount) + thoughts;
+  const cached = tokenFigure(u.cachedContentTokenCount);
   const out: OaUsage = {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
   };
-  if (u.cachedContentTokenCount)
-    out.prompt_tokens_details = { cached_tokens: Number(u.cachedContentTokenCount) };
-  if (u.thoughtsTokenCount)
-    out.completion_tokens_details = { reasoning_tokens: Number(u.thoughtsTokenCount) };
+  if (cached) out.prompt_tokens_details = { cached_tokens: cached };
+  if (thoughts) out.completion_tokens_details = { reasoning_tokens: thoughts };
   return out;
 }
 

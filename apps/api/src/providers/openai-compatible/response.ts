@@ -3,6 +3,7 @@
  * (compose.ts).
  */
 import type { OaChatResponse, OaFinishReason, OaToolCall } from '../../translate/wire-types.js';
+import { tokenFigure } from '../../translate/usage-figures.js';
 import type { Usage, WireOptions } from '../types.js';
 
 type Obj = Record<string, unknown>;
@@ -42,9 +43,9 @@ export function chatResponseAsPivot(body: Obj): OaChatResponse {
 /** Responses API usage (input_tokens includes cached). */
 export function usageFromResponses(u: Obj | null | undefined): Usage {
   return {
-    inputTokens: Number(u?.input_tokens ?? 0),
-    outputTokens: Number(u?.output_tokens ?? 0),
-    cachedTokens: Number((u?.input_tokens_details as Obj | undefined)?.cached_tokens ?? 0),
+    inputTokens: tokenFigure(u?.input_tokens),
+    outputTokens: tokenFigure(u?.output_tokens),
+    cachedTokens: tokenFigure((u?.input_tokens_details as Obj | undefined)?.cached_tokens),
   };
 }
 
