@@ -173,3 +173,22 @@ describe('usage batch writer', () => {
     expect(JSON.parse(usageRow(fine))).toMatchObject({ requestedModel: fine.requestedModel });
   });
 });
+
+describe('usage batch writer: amounts that are not finite numbers', () => {
+  it('never reach the rollups: the row is refused (and dead-lettered by the queue), not summed as NaN', async () => {
+    for (const costUsd of [NaN, Infinity]) {
+      const bad = rec({
+        requestId: `bad-${costUsd}`,
+        createdAt: new Date(Date.UTC(2026, 10, 23, 10)),
+        costUsd,
+      });
+      expect(JSON.parse(usageRow(bad))).toMatchObject({ costUsd: null });
+      expect(JSON.parse(usageRow(rec({ savedUsd: costUsd })))).toMatchObject({ savedUsd: null });
+      await expect(writeUsageBatch(db, [bad])).rejects.toThrow();
+    }
+    const hourly = await db.prisma.usageHourly.findMany({
+      where: { hour: new Date(Date.UTC(2026, 10, 23, 10)) },
+    });
+    expect(hourly).toEqual([]);
+  });
+});

@@ -99,6 +99,11 @@ export type UsageTarget = Pick<Database, 'execute'> | PrismaClient;
 
 const q = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
 const n = (v: number | null): string => (v === null || !Number.isFinite(v) ? 'null' : String(v));
+/**
+ * An amount in USD as an exact decimal string; null when it is not a finite number: PostgreSQL takes 'NaN' as a
+ * numeric and would sum it into the rollups for good, while the null is refused and the row dead-lettered.
+ */
+const usd = (v: number): string => (Number.isFinite(v) ? '"' + v.toFixed(10) + '"' : 'null');
 
 /** The largest value of an int column. */
 const INT_MAX = 2_147_483_647;
@@ -194,9 +199,9 @@ function rowText(r: ProxyUsage): string {
     ',"tokensIn":' + n(r.tokensIn) +
     ',"tokensOut":' + n(r.tokensOut) +
     ',"tokensCached":' + n(r.tokensCached) +
-    ',"costUsd":"' + r.costUsd.toFixed(10) +
-    '","savedUsd":"' + r.savedUsd.toFixed(10) +
-    '","latencyMs":' + n(r.latencyMs) +
+    ',"costUsd":' + usd(r.costUsd) +
+    ',"savedUsd":' + usd(r.savedUsd) +
+    ',"latencyMs":' + n(r.latencyMs) +
     ',"ttftMs":' + n(r.ttftMs) +
     ',"status":' + n(r.status) +
     ',"errorCode":' + q(r.errorCode) +
@@ -207,7 +212,7 @@ function rowText(r: ProxyUsage): string {
     (r.client ? clientText(r.client) : '') +
     (r.dlp && r.dlp.length > 0 ? dlpText(r.dlp, r.dlpPolicy) : '') +
     (r.experiment ? ',"experimentId":' + q(r.experiment.id) + ',"variant":' + q(r.experiment.variant) : '') +
-    (r.cacheHit ? ',"cacheHit":true,"cacheSavedUsd":"' + (r.cacheSavedUsd ?? 0).toFixed(10) + '"' : '') +
+    (r.cacheHit ? ',"cacheHit":true,"cacheSavedUsd":' + usd(r.cacheSavedUsd ?? 0) : '') +
     '}'
   );
 }
@@ -226,7 +231,7 @@ interface RowHead {
   modelId: string | null;
   tokensIn: number | null;
   tokensOut: number | null;
-  costUsd: string;
+  costUsd: string | null;
   latencyMs: number | null;
   status: number | null;
   errorCode: string | null;
