@@ -162,6 +162,8 @@ export interface StreamTranslator {
   end(): string;
   /** Usage seen in the stream, or an estimate (estimated: true) when the upstream sent none. */
   readonly usage: Usage;
+  /** `usage` is the upstream's final figure for the stream (what it bills), not opening figures or an estimate. */
+  readonly usageFinal: boolean;
   /** Some text / tool-call content has been produced for the client. */
   readonly contentEmitted: boolean;
   /** The upstream signalled a proper end (finish_reason / message_stop / [DONE]). */

@@ -174,4 +174,33 @@ describe('a malformed answer Bedrock billed (it reported usage)', () => {
     expect(Number(row.costUsd)).toBeCloseTo(BEDROCK_TURN_USD, 9);
     await expect.poll(() => spent(id)).toBeCloseTo(BEDROCK_TURN_USD, 9);
   });
+
+  it('streamed, before the first byte: each malformed turn that came whole is billed, and the request is charged them', async () => {
+    // The whole turn (its stop and the usage after it) in one read: it fails before anything reached the client,
+    // the attempt is retried, and every call Converse billed is the request's cost.
+    const { key, id } = await budgetedKey();
+    env.up.script(
+      Array.from({ length: 6 }, () => ({
+        path: '/converse-stream',
+        stopReason: 'malformed_tool_use',
+        oneWrite: true,
+      })),
+    );
+    const res = await fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: `up-bedrock/${MODEL}`,
+        stream: true,
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
+    });
+    await res.text();
+    expect(res.status).toBe(502);
+    const billed = env.up.requests.filter((q) => q.path.endsWith('/converse-stream')).length;
+    expect(billed).toBeGreaterThanOrEqual(1);
+    const row = await rowOf(res.headers.get('x-request-id')!);
+    expect(Number(row.costUsd)).toBeCloseTo(billed * BEDROCK_TURN_USD, 9);
+    await expect.poll(() => spent(id)).toBeCloseTo(billed * BEDROCK_TURN_USD, 9);
+  });
 });

@@ -40,6 +40,7 @@ function passthrough(): StreamTranslator {
     push: (chunk: Buffer) => chunk,
     end: () => '',
     usage: { inputTokens: 0, outputTokens: 0 } as StreamTranslator['usage'],
+    usageFinal: false,
     contentEmitted: true,
     finished: true,
     fault: null,

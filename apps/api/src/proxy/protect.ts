@@ -179,6 +179,9 @@ class RestoringTranslator implements StreamTranslator {
   get usage() {
     return this.inner.usage;
   }
+  get usageFinal() {
+    return this.inner.usageFinal;
+  }
   get contentEmitted() {
     return this.inner.contentEmitted;
   }

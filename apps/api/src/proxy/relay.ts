@@ -76,10 +76,12 @@ export function relayStream(
           return false;
         }
         if (t.fault && !s.started) {
-          // Malformed or error-in-stream before anything reached the client: fall back.
+          // Malformed or error-in-stream before anything reached the client: fall back. A turn the provider
+          // finished and reported its final usage for (Bedrock's malformed stops) was billed all the same.
           const fault = t.fault;
           const error = fault.error ?? streamError(`stream_${fault.kind}`, fault.message, true);
-          return stop(() => attemptFailed(d, run, `stream_${fault.kind}`, error));
+          const billed = t.usageFinal ? t.usage : undefined;
+          return stop(() => attemptFailed(d, run, `stream_${fault.kind}`, error, null, billed));
         }
         let full = false;
         if (piece.length > 0) {

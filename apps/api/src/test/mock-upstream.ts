@@ -65,6 +65,8 @@ export interface Fault {
   events?: string[];
   /** Bedrock (converse and converse-stream): the answer's stop reason instead of end_turn / tool_use. */
   stopReason?: string;
+  /** Bedrock converse-stream: every frame in one write (the whole turn reaches the gateway in one read). */
+  oneWrite?: boolean;
   /**
    * Streaming (OpenAI chat): after the first chunk, `events` more content deltas of `bytes` characters each,
    * written as fast as the socket takes them (waiting for 'drain' when it is full); `flooded` counts them.
@@ -322,6 +324,10 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       );
       res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
       const cut = fault?.cutAfterChunks;
+      if (fault?.oneWrite) {
+        res.end(Buffer.concat(frames));
+        return;
+      }
       for (let i = 0; i < frames.length; i++) {
         if (cut !== undefined && i >= cut) {
           await new Promise((r) => setTimeout(r, 20)); // let what was written reach the client first

@@ -53,6 +53,9 @@ export class PipelineStreamTranslator implements StreamTranslator {
   get usage() {
     return this.t.usage;
   }
+  get usageFinal() {
+    return this.t.usageFinal;
+  }
   get contentEmitted() {
     return this.t.contentEmitted;
   }

@@ -357,6 +357,7 @@ function replay(d: ProxyDeps, x: RequestContext, entry: CacheEntry): void {
 /** A stored client-format stream as a translator's output (so data protection's stream restorer can run over it). */
 class PassThrough implements StreamTranslator {
   readonly usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 };
+  readonly usageFinal = false;
   readonly contentEmitted = true;
   readonly finished = true;
   readonly fault = null;
