@@ -195,3 +195,77 @@ describe('limits and budgets against usage figures that are not sane numbers', (
     expect(Number(row!.costUsd)).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('requests without max_tokens are reserved the most they may produce', () => {
+  // Reserved 512 output tokens, a request without max_tokens could run to its model's whole output: a burst of them
+  // spent a budget 1.7× over and used a tokens-per-minute limit 6.7× over. The test models list no max output, so
+  // each is reserved the default cap (4,096 tokens), what the Anthropic translation sends as max_tokens.
+  beforeEach(() => resetProxyEnv(env));
+  const essay = (key: string, model = 'up-openai/gpt-test') =>
+    fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'write a long essay' }] }),
+    });
+  const longAnswer = () =>
+    answerWith('x', { prompt_tokens: 12, completion_tokens: 4000, total_tokens: 4012 });
+  const spentBy = async (key: string) => {
+    await env.flushUsage();
+    const s = await env.t.app.ctx.prisma.usageRecord.aggregate({
+      _sum: { costUsd: true, tokensIn: true, tokensOut: true },
+      where: { gatewayKeyId: await keyIdOf(key) },
+    });
+    return { usd: Number(s._sum.costUsd ?? 0), tokens: (s._sum.tokensIn ?? 0) + (s._sum.tokensOut ?? 0) };
+  };
+
+  it('a burst cannot spend past the budget, and the refusal says how to ask for less', async () => {
+    const cap = ((12 * 2 + 4000 * 8) / 1e6) * 3; // three answers of 4,000 tokens at $8 per 1M
+    const key = await keyWith({ budgetUsd: cap, budgetPeriod: 'month' });
+    for (let i = 0; i < 20; i++)
+      env.up.script({ path: '/chat/completions', status: 200, body: longAnswer() });
+    const results = await Promise.all(Array.from({ length: 20 }, () => essay(key)));
+    const refused = results.filter((r) => r.status === 402);
+    expect(refused.length).toBeGreaterThan(0);
+    expect((await spentBy(key)).usd).toBeLessThanOrEqual(cap + 1e-9);
+    const body = (await refused[0]!.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('budget_exhausted');
+    expect(body.error.message).toMatch(/set max_tokens to reserve less/);
+  });
+
+  it('a burst cannot use more tokens than a per-minute limit', async () => {
+    const tpm = 3 * 4110; // three reservations of ~14 prompt + 4,096 output tokens
+    const key = await keyWith({ tpmLimit: tpm });
+    for (let i = 0; i < 20; i++)
+      env.up.script({ path: '/chat/completions', status: 200, body: longAnswer() });
+    const results = await Promise.all(Array.from({ length: 20 }, () => essay(key)));
+    expect(results.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+    expect((await spentBy(key)).tokens).toBeLessThanOrEqual(tpm);
+  });
+
+  it('to an Anthropic model the reservation is the max_tokens the translation sends', async () => {
+    const answer = (4096 * 15 + 12 * 3) / 1e6;
+    const key = await keyWith({ budgetUsd: answer * 2, budgetPeriod: 'month' });
+    for (let i = 0; i < 10; i++)
+      env.up.script({
+        path: '/messages',
+        status: 200,
+        body: {
+          id: 'msg_1',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-test',
+          content: [{ type: 'text', text: 'x' }],
+          stop_reason: 'max_tokens',
+          stop_sequence: null,
+          usage: { input_tokens: 12, output_tokens: 4096 },
+        },
+      });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => essay(key, 'up-anthropic/claude-test')),
+    );
+    const sent = env.up.requests.filter((r) => r.path === '/v1/messages');
+    expect(sent.every((r) => (r.body as { max_tokens: number }).max_tokens === 4096)).toBe(true);
+    expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(2);
+    expect((await spentBy(key)).usd).toBeLessThanOrEqual(answer * 2 + 1e-9);
+  });
+});

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CLOSED, circuitAdmits, circuitAfter, circuitProbing } from './circuit.js';
-import { byokSaved, costOf, estimateCost } from './cost.js';
+import {
+  byokSaved,
+  costOf,
+  DEFAULT_OUTPUT_CAP,
+  estimateCost,
+  outputCap,
+  reservedCost,
+  reservedOutputTokens,
+} from './cost.js';
 import { ewma } from './state.js';
 import { periodEnd, periodStart, windowEnd, windowStart } from './windows.js';
 
@@ -101,6 +109,44 @@ describe('cost', () => {
       );
     },
   );
+});
+
+describe('reservations: the most a request may produce and cost', () => {
+  const prices = { priceIn: 3, priceOut: 15, priceCachedIn: null };
+  it.each([
+    // [max_tokens, model max output, choices, reserved output tokens]
+    [10, null, 1, 10],
+    [10, 64_000, 4, 40],
+    // No max_tokens: the model's whole output (a request reserved 512 could run to it).
+    [null, 64_000, 1, 64_000],
+    [null, 100, 3, 300],
+    // The registry knows no max output: the default cap (what the Anthropic translation sends).
+    [null, null, 1, DEFAULT_OUTPUT_CAP],
+    [null, null, 2, 2 * DEFAULT_OUTPUT_CAP],
+    [null, 0, 1, DEFAULT_OUTPUT_CAP],
+    [null, 1.5, 1, DEFAULT_OUTPUT_CAP],
+    [null, -5, 1, DEFAULT_OUTPUT_CAP],
+    [10, null, 0, 10],
+  ] as const)(
+    'max_tokens %s, model max %s, %s choices: reserves %s output tokens',
+    (max, modelMax, n, out) => {
+      expect(reservedOutputTokens({ maxOutputTokens: modelMax }, max, n)).toBe(out);
+      expect(reservedCost({ ...prices, maxOutputTokens: modelMax }, 1000, max, n)).toBeCloseTo(
+        (1000 * 3 + out * 15) / 1e6,
+        12,
+      );
+    },
+  );
+  it('the output cap is the request’s own, else the model’s max, else the default', () => {
+    expect(outputCap({ maxOutputTokens: 8192 }, 100)).toBe(100);
+    expect(outputCap({ maxOutputTokens: 8192 }, null)).toBe(8192);
+    expect(outputCap({ maxOutputTokens: null }, null)).toBe(4096);
+  });
+  it('ranking by cost still uses the typical output, not the reservation', () => {
+    const m = { ...prices, maxOutputTokens: 64_000 };
+    expect(estimateCost(m, 0, null)).toBeCloseTo((512 * 15) / 1e6, 12);
+    expect(reservedCost(m, 0, null)).toBeCloseTo((64_000 * 15) / 1e6, 12);
+  });
 });
 
 describe('circuit breaker', () => {

@@ -49,8 +49,48 @@ export function byokSaved(prices: Prices, usage: TokenUsage, keySource: 'byok' |
 }
 
 /**
- * Output tokens assumed when estimating a request before it runs: max_tokens, else min(512, the model's max), for
- * each of the answers it asks for (OpenAI chat's `n`: each choice may run to max_tokens).
+ * The output cap of a request that sets none: the model's max output when the registry knows it, else this. It is
+ * also what the gateway sends where the upstream requires a cap (Anthropic's max_tokens).
+ */
+export const DEFAULT_OUTPUT_CAP = 4096;
+
+/** The most output tokens one answer of a request may run to: its own cap, else the model's max output, else the default. */
+export function outputCap(model: Pick<ModelConfig, 'maxOutputTokens'>, maxTokens: number | null): number {
+  if (maxTokens !== null) return maxTokens;
+  const max = model.maxOutputTokens;
+  return typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : DEFAULT_OUTPUT_CAP;
+}
+
+/**
+ * Output tokens reserved against token limits and budgets before a request runs: the most it may produce (its cap for
+ * each of the answers it asks for). A request without max_tokens may run to its model's whole output, and was
+ * reserved 512 tokens: a burst of them spent past a budget's cap and a tokens-per-minute limit many times over.
+ */
+export function reservedOutputTokens(
+  model: Pick<ModelConfig, 'maxOutputTokens'>,
+  maxTokens: number | null,
+  choices = 1,
+): number {
+  return outputCap(model, maxTokens) * Math.max(1, choices);
+}
+
+/** The most a request may cost on a model (its prompt and `reservedOutputTokens`): what budgets reserve and check. */
+export function reservedCost(
+  model: Prices & Pick<ModelConfig, 'maxOutputTokens'>,
+  promptTokens: number,
+  maxTokens: number | null,
+  choices = 1,
+): number {
+  return (
+    (Math.max(0, promptTokens) * model.priceIn +
+      reservedOutputTokens(model, maxTokens, choices) * model.priceOut) /
+    1_000_000
+  );
+}
+
+/**
+ * Output tokens a request typically produces, for ranking candidates by cost (never for reserving): max_tokens, else
+ * min(512, the model's max), for each of the answers it asks for (OpenAI chat's `n`: each choice may run to max_tokens).
  */
 export function expectedOutputTokens(
   model: Pick<ModelConfig, 'maxOutputTokens'>,
@@ -61,7 +101,7 @@ export function expectedOutputTokens(
   return each * Math.max(1, choices);
 }
 
-/** The cost a request is expected to have on a model (used by the cost strategy and budget reservations). */
+/** The cost a request is expected to have on a model (the cost strategy's ranking; budgets use `reservedCost`). */
 export function estimateCost(
   model: Prices & Pick<ModelConfig, 'maxOutputTokens'>,
   promptTokens: number,

@@ -41,7 +41,7 @@ function input(over: Partial<AdmissionInput> = {}): AdmissionInput {
       ref: 'p/gpt-x',
       providerId: 'p1',
       modelId: 'gpt-x',
-      estimatedCostUsd: 0.25,
+      reservedCostUsd: 0.25,
       key: { source: 'provider' },
     },
     provider: { buckets: [rpm, tpm, other] },
@@ -96,9 +96,9 @@ describe('admission items', () => {
     const items = admissionItems(input({ attempt: { ...input().attempt, key: { source: 'byok' } } }));
     expect(items.some((i) => i.unit === 'usd')).toBe(false);
   });
-  it('without max_tokens the token reservation uses the expected output', () => {
+  it('without max_tokens the token reservation is the model’s whole output (it was 512: bursts ran past the limit)', () => {
     const items = admissionItems(input({ request: { promptTokens: 300, maxTokens: null } }));
-    expect(items.find((i) => i.unit === 'tokens')!.amount).toBe(300 + 512);
+    expect(items.find((i) => i.unit === 'tokens')!.amount).toBe(300 + 4096);
   });
   it('a request for several answers (n) reserves the output tokens of each', () => {
     const items = admissionItems(input({ request: { promptTokens: 300, maxTokens: 200, choices: 8 } }));

@@ -4,7 +4,7 @@
  * (all or nothing) and the deltas afterwards. Bucket and budget checks in `plan()` read the same keys, so
  * concurrent requests are kept under their limits by reservation rather than by after-the-fact accounting.
  */
-import { expectedOutputTokens } from './cost.js';
+import { reservedOutputTokens } from './cost.js';
 import { bucketApplies } from './plan.js';
 import { budgetKey, bucketKey } from './state.js';
 import type {
@@ -58,7 +58,8 @@ export interface AdmissionInput {
     ref: string;
     providerId: string;
     modelId: string;
-    estimatedCostUsd: number;
+    /** The most the request may cost on this attempt's model (`reservedCost`): what its budgets reserve. */
+    reservedCostUsd: number;
     key: { source: KeySource };
   };
   /** The attempt's provider (its buckets). */
@@ -83,7 +84,7 @@ export interface AdmissionInput {
 export function admissionItems(input: AdmissionInput): LimitItem[] {
   const { attempt, provider, model, caller, request, now } = input;
   const tokens =
-    Math.max(0, request.promptTokens) + expectedOutputTokens(model, request.maxTokens, request.choices);
+    Math.max(0, request.promptTokens) + reservedOutputTokens(model, request.maxTokens, request.choices);
   const items: LimitItem[] = [];
   const pushBucket = (scope: string, id: string, b: BucketConfig) => {
     if (!bucketApplies(b, attempt.ref, attempt.modelId)) return;
@@ -119,7 +120,7 @@ export function admissionItems(input: AdmissionInput): LimitItem[] {
     const end = periodEnd(now, b.period);
     items.push({
       key: budgetKey(b, now),
-      amount: attempt.estimatedCostUsd,
+      amount: attempt.reservedCostUsd,
       limit: budgetCap(b),
       ttlMs: end === null ? LIFETIME_TTL_MS : end - now + 86_400_000,
       label: `${b.scope} budget (${b.period})`,

@@ -295,6 +295,57 @@ describe('candidate filters: each skip reason', () => {
     expect(!r.ok && r.error.message).toMatch(/org budget/);
   });
 
+  it('a budget must hold the most a request may cost: without max_tokens, its model’s whole output', () => {
+    // $1 left. Model a/m: $1 in and $2 out per 1M tokens, 64,000 output tokens at most.
+    const cfg = config({
+      ...base,
+      models: [model({ id: 'm', providerId: 'a', maxOutputTokens: 64_000, priceOut: 20 })],
+    });
+    const b = { scope: 'user' as const, id: 'u1', limitUsd: 10, period: 'week' as const };
+    const st = stateWith({ spend: () => 9 });
+    const capped = run({
+      config: cfg,
+      caller: caller({ budgets: [b] }),
+      state: st,
+      request: request({ model: 'a/m', promptTokens: 1000, maxTokens: 1000 }),
+    });
+    expect(capped.ok && capped.attempts[0]!.reservedCostUsd).toBeCloseTo((1000 + 1000 * 20) / 1e6, 12);
+    // Reserved 512 output tokens, this request could spend $1.28 of the $1 left: refused, saying how to ask for less.
+    const uncapped = run({
+      config: cfg,
+      caller: caller({ budgets: [b] }),
+      state: st,
+      request: request({ model: 'a/m', promptTokens: 1000, maxTokens: null }),
+    });
+    expect(!uncapped.ok && uncapped.error).toMatchObject({ code: 'budget_exhausted', httpStatus: 402 });
+    expect(!uncapped.ok && uncapped.error.message).toMatch(
+      /user budget: \$9\.0000 of \$10\.00 \(week\); this request may cost up to \$1\.2810 \(it sets no max_tokens, so its model's whole output, 64000 tokens, is reserved: set max_tokens to reserve less\)/,
+    );
+  });
+
+  it('a token bucket smaller than a request’s reservation refuses it with no reset time (no wait would help)', () => {
+    const tpm: BucketConfig = {
+      name: 'tpm',
+      unit: 'tokens',
+      limit: 2000,
+      window: { unit: 'minute', size: 1 },
+      models: 'all',
+    };
+    const cfg = config({
+      ...base,
+      providers: [{ ...A, buckets: [tpm] }, B],
+      models: [model({ id: 'm', providerId: 'a' })],
+    });
+    const r = run({ config: cfg, request: request({ model: 'a/m', promptTokens: 100, maxTokens: null }) });
+    expect(!r.ok && r.error).toMatchObject({ code: 'rate_limited', httpStatus: 429 });
+    expect(!r.ok && r.error.retryAfterMs).toBeUndefined();
+    expect(!r.ok && r.error.message).toMatch(
+      /provider bucket tpm: this request needs up to 4196 tokens, more than the 2000 it allows per window \(it sets no max_tokens/,
+    );
+    const fits = run({ config: cfg, request: request({ model: 'a/m', promptTokens: 100, maxTokens: 500 }) });
+    expect(fits.ok).toBe(true);
+  });
+
   it('rollover carried over raises the cap; BYOK calls are not charged to budgets', () => {
     const b = { scope: 'org' as const, id: 'o1', limitUsd: 10, period: 'month' as const, carryOverUsd: 5 };
     const withCarry = run({

@@ -1,5 +1,5 @@
 import { circuitAdmits } from './circuit.js';
-import { estimateCost, expectedOutputTokens, isBilled } from './cost.js';
+import { estimateCost, isBilled, outputCap, reservedCost, reservedOutputTokens } from './cost.js';
 import {
   budgetKey,
   bucketKey,
@@ -63,7 +63,10 @@ export interface Attempt {
   /** Upstream model id. */
   modelId: string;
   key: KeyRef & { usable: true };
+  /** What the request is expected to cost on this model (the cost strategy ranks by it). */
   estimatedCostUsd: number;
+  /** The most it may cost (its whole output cap): what its budgets reserve before the call. */
+  reservedCostUsd: number;
   contextWindow: number | null;
   isFallback: boolean;
   /** Why it is in the list: 'alias', 'power-level', 'direct', 'bare', 'alias-fallback', 'chain', 'auto-fallback'. */
@@ -465,7 +468,41 @@ export function bucketApplies(b: Pick<BucketConfig, 'models'>, ref: string, mode
 function bucketNeed(b: BucketConfig, req: RequestInfo, model: ModelConfig): number {
   return b.unit === 'requests'
     ? 1
-    : req.promptTokens + expectedOutputTokens(model, req.maxTokens, req.choices);
+    : req.promptTokens + reservedOutputTokens(model, req.maxTokens, req.choices);
+}
+
+/**
+ * A request without max_tokens is reserved its model's whole output: said where that is what a limit refused, so the
+ * client knows how to ask for less.
+ */
+function uncappedHint(req: RequestInfo, model: ModelConfig): string {
+  return req.maxTokens === null
+    ? ` (it sets no max_tokens, so its model's whole output, ${outputCap(model, null)} tokens, is reserved: set max_tokens to reserve less)`
+    : '';
+}
+
+/**
+ * Why a bucket refuses a request: used up until its window ends, or (needing more than the whole limit) never, which
+ * no wait fixes (no reset time is given).
+ */
+function bucketRefusal(
+  label: string,
+  used: number,
+  need: number,
+  b: BucketConfig,
+  req: RequestInfo,
+  model: ModelConfig,
+  now: number,
+): { detail: string; resetsAt: number | undefined } {
+  if (need > b.limit)
+    return {
+      detail: `${label}: this request needs up to ${need} ${b.unit}, more than the ${b.limit} it allows per window${uncappedHint(req, model)}`,
+      resetsAt: undefined,
+    };
+  return {
+    detail: `${label}: ${used}/${b.limit} ${b.unit}`,
+    resetsAt: windowEnd(now, b.window.unit, b.window.size),
+  };
 }
 
 /** The key this caller would use for a provider: BYOK, then the org's, then the provider's own. */
@@ -486,6 +523,7 @@ interface Candidate extends Scored {
   isFallback: boolean;
   probe: boolean;
   estimatedCostUsd: number;
+  reservedCostUsd: number;
   /** This candidate's entry in the trace (the strategy's score is written into it). */
   traceEntry: TraceCandidate;
 }
@@ -722,14 +760,10 @@ export function plan(input: PlanInput): PlanResult {
         counterKey = k.key;
       } else counterKey = `bucket:provider:${provider.id}:${bucket.name}:${start}`;
       const used = state.counter(counterKey);
-      if (used + bucketNeed(bucket, req, model) > bucket.limit) {
-        return skipAs(
-          ref,
-          via,
-          'rate-limited',
-          `provider bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`,
-          windowEnd(now, bucket.window.unit, bucket.window.size),
-        );
+      const need = bucketNeed(bucket, req, model);
+      if (used + need > bucket.limit) {
+        const why = bucketRefusal(`provider bucket ${bucket.name}`, used, need, bucket, req, model, now);
+        return skipAs(ref, via, 'rate-limited', why.detail, why.resetsAt);
       }
       headroom = Math.min(headroom, (bucket.limit - used) / bucket.limit);
     }
@@ -737,29 +771,26 @@ export function plan(input: PlanInput): PlanResult {
     for (const { scope, bucket, used } of callerBuckets) {
       if (!bucketApplies(bucket, ref, model.modelId)) continue;
       if (scope === 'byok' && !byokPays) continue;
-      if (used + bucketNeed(bucket, req, model) > bucket.limit) {
-        return skipAs(
-          ref,
-          via,
-          scope === 'byok' ? 'byok-limit' : 'rate-limited',
-          `${scope} bucket ${bucket.name}: ${used}/${bucket.limit} ${bucket.unit}`,
-          windowEnd(now, bucket.window.unit, bucket.window.size),
-        );
+      const need = bucketNeed(bucket, req, model);
+      if (used + need > bucket.limit) {
+        const why = bucketRefusal(`${scope} bucket ${bucket.name}`, used, need, bucket, req, model, now);
+        return skipAs(ref, via, scope === 'byok' ? 'byok-limit' : 'rate-limited', why.detail, why.resetsAt);
       }
     }
-    const estimatedCostUsd = isBilled(req.endpoint)
-      ? estimateCost(model, req.promptTokens, req.maxTokens, req.choices)
-      : 0;
-    // Platform budgets count what the platform pays; the user's BYOK budget what their own key pays.
+    const billed = isBilled(req.endpoint);
+    const estimatedCostUsd = billed ? estimateCost(model, req.promptTokens, req.maxTokens, req.choices) : 0;
+    const reservedCostUsd = billed ? reservedCost(model, req.promptTokens, req.maxTokens, req.choices) : 0;
+    // Platform budgets count what the platform pays; the user's BYOK budget what their own key pays. A budget must
+    // hold the most the request may cost: its answer is not cut when the budget runs out.
     for (const { b, spent, cap } of budgets) {
       if ((b.scope === 'byok') !== byokPays) continue;
-      if (spent + estimatedCostUsd > cap) {
+      if (spent + reservedCostUsd > cap) {
         const resets = periodEnd(now, b.period);
         return skipAs(
           ref,
           via,
           b.scope === 'byok' ? 'byok-limit' : 'budget-exhausted',
-          `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period})`,
+          `${b.scope} budget: $${spent.toFixed(4)} of $${cap.toFixed(2)} (${b.period}); this request may cost up to $${reservedCostUsd.toFixed(4)}${uncappedHint(req, model)}`,
           resets ?? undefined,
         );
       }
@@ -777,6 +808,7 @@ export function plan(input: PlanInput): PlanResult {
       isFallback,
       probe: circuit.probe,
       estimatedCostUsd,
+      reservedCostUsd,
       traceEntry: { ref, via, key: key.source, kept: true },
     };
     trace.candidates.push(c.traceEntry);
@@ -862,6 +894,7 @@ export function plan(input: PlanInput): PlanResult {
       modelId: c.model.modelId,
       key: c.key,
       estimatedCostUsd: c.estimatedCostUsd,
+      reservedCostUsd: c.reservedCostUsd,
       contextWindow: c.model.contextWindow,
       isFallback: c.isFallback,
       via: c.via,

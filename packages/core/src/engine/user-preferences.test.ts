@@ -216,7 +216,7 @@ describe('BYOK monthly limits', () => {
       ref: 'a/m',
       providerId: 'a',
       modelId: 'm',
-      estimatedCostUsd: 0.01,
+      reservedCostUsd: 0.01,
       key: { source },
     });
     const items = (source: 'byok' | 'provider') =>

@@ -2,6 +2,7 @@
  * Anthropic request encoding: the OpenAI chat pivot as a Messages request (system, images, tools, tool results,
  * JSON response formats through a forced tool), and a Responses client's web search as Anthropic's server tool.
  */
+import { DEFAULT_OUTPUT_CAP, outputCap } from '@switchyard/core';
 import { parseDataUrl, parseToolArguments } from '../../translate/shared.js';
 import type {
   AnBlock,
@@ -23,13 +24,14 @@ import type {
 type Obj = Record<string, unknown>;
 
 /** Anthropic requires max_tokens; used when the OpenAI request sets none and the registry knows no max output. */
-export const DEFAULT_MAX_TOKENS = 4096;
+export const DEFAULT_MAX_TOKENS = DEFAULT_OUTPUT_CAP;
 
-/** The max_tokens to send when the client set none: the model's max output from the registry, else the default. */
+/**
+ * The max_tokens to send when the client set none: the model's max output from the registry, else the default —
+ * core's `outputCap`, the figure the request's budgets and token limits reserved.
+ */
 export function defaultMaxTokensFor(maxOutputTokens: number | null | undefined): number {
-  return typeof maxOutputTokens === 'number' && Number.isInteger(maxOutputTokens) && maxOutputTokens > 0
-    ? maxOutputTokens
-    : DEFAULT_MAX_TOKENS;
+  return outputCap({ maxOutputTokens: maxOutputTokens ?? null }, null);
 }
 
 export function imageUrlToAnthropic(url: string): AnImageBlock {
