@@ -35,10 +35,12 @@ export async function runAttempt(
   attempt: PlannedAttempt,
   attemptNo: number,
   endpoint?: LoadedEndpoint,
+  /** The output cap to send when the request set none (its limits reserved this much: Admission.outputCap). */
+  outputCap: number | null = null,
 ): Promise<AttemptResult> {
   const run = startAttempt(x, attempt, attemptNo);
   if (endpoint) run.entry.endpoint = endpointLabel(endpoint.baseUrl);
-  const prepared = await prepareCall(d, x, run, endpoint?.baseUrl ?? attempt.provider.baseUrl);
+  const prepared = await prepareCall(d, x, run, endpoint?.baseUrl ?? attempt.provider.baseUrl, outputCap);
   if (!prepared.ok) return prepared.result;
   const call = prepared.call;
 
@@ -108,11 +110,15 @@ async function prepareCall(
   x: RequestContext,
   run: AttemptRun,
   baseUrl: string | null,
+  outputCap: number | null,
 ): Promise<Prepared> {
   const attempt = run.attempt;
   const endpoint = x.match.endpoint as Exclude<ProxyEndpoint, 'models'>;
-  // The model's default parameters the request does not set (nothing to do, and no copy, for most models).
-  const params = attempt.model.params;
+  // The model's default parameters the request does not set (nothing to do, and no copy, for most models). A request
+  // without a cap whose budgets or token limits reserved one goes with that cap (a model's own default cap stands).
+  const own = attempt.model.params;
+  const params =
+    outputCap !== null && own?.max_tokens === undefined ? { ...own, max_tokens: outputCap } : own;
   const withParams = params
     ? withModelParams(endpoint, x.body, params, paramsTarget(attempt.provider.type, attempt.model.modelId))
     : null;

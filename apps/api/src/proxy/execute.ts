@@ -209,7 +209,7 @@ async function tryTarget(
     for (;;) {
       walk.used++;
       const endpoint = order ? endpoints[order[endpointAt]!] : undefined;
-      const result = await runAttempt(d, x, attempt, walk.used, endpoint);
+      const result = await runAttempt(d, x, attempt, walk.used, endpoint, admission.outputCap);
       if (result.kind === 'done') {
         if (endpoint) cooldowns?.answered(attempt.provider.id, endpoint.baseUrl);
         settled = plus(settled, {

@@ -269,3 +269,88 @@ describe('requests without max_tokens are reserved the most they may produce', (
     expect((await spentBy(key)).usd).toBeLessThanOrEqual(answer * 2 + 1e-9);
   });
 });
+
+describe('what a reservation holds the request to', () => {
+  beforeEach(() => resetProxyEnv(env));
+  const post = (path: string, key: string, body: Record<string, unknown>) =>
+    fetch(`${env.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify(body),
+    });
+  const capOf = (b: unknown) => {
+    const o = b as { max_tokens?: number; max_completion_tokens?: number; max_output_tokens?: number };
+    return o.max_completion_tokens ?? o.max_tokens ?? o.max_output_tokens ?? null;
+  };
+
+  it('embeddings and count_tokens write no output: a small tokens-per-minute limit holds them (no output reserved)', async () => {
+    const key = await keyWith({ tpmLimit: 1000 });
+    const emb = await post('/v1/embeddings', key, { model: 'up-openai/embed-test', input: 'hello world' });
+    expect(emb.status, await emb.text()).toBe(200);
+    const count = await fetch(`${env.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'up-anthropic/claude-test',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+    expect(count.status, await count.text()).toBe(200);
+  });
+
+  it('a request without max_tokens that a budget or token limit reserved goes upstream with that cap', async () => {
+    // The model has no registered max output: 4,096 tokens reserved, so the upstream may not write more.
+    const budgeted = await keyWith({ budgetUsd: 10, budgetPeriod: 'month' });
+    const chat = await post('/v1/chat/completions', budgeted, {
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(chat.status).toBe(200);
+    const tpm = await keyWith({ tpmLimit: 100_000 });
+    const resp = await post('/v1/responses', tpm, { model: 'up-openai/gpt-test', input: 'hi' });
+    expect(resp.status).toBe(200);
+    const sent = env.up.requests.map((r) => capOf(r.body));
+    expect(sent).toEqual([4096, 4096]);
+  });
+
+  it('the client’s own cap, or no budget or token limit at all, leaves the request as sent', async () => {
+    const budgeted = await keyWith({ budgetUsd: 10, budgetPeriod: 'month' });
+    await post('/v1/chat/completions', budgeted, {
+      model: 'up-openai/gpt-test',
+      max_tokens: 300,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const free = await keyWith({ rpmLimit: 1000 });
+    await post('/v1/chat/completions', free, {
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(env.up.requests.map((r) => capOf(r.body))).toEqual([300, null]);
+  });
+
+  it('a fallback’s answer counts against the caller’s tokens-per-minute limit', async () => {
+    // The first target's reservation on the key's limit was given back when it failed, and the fallback reserved
+    // nothing there: a key could run past its limit through fallbacks.
+    const key = await keyWith({ tpmLimit: 5000 });
+    const ask = (max: number) =>
+      post('/v1/chat/completions', key, {
+        model: 'up-openai/gpt-test',
+        max_tokens: max,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+    env.up.script([
+      { path: '/chat/completions', status: 401, body: { error: { message: 'bad key', type: 'auth' } } },
+      {
+        path: '/chat/completions',
+        status: 200,
+        body: answerWith('x', { prompt_tokens: 12, completion_tokens: 4000, total_tokens: 4012 }),
+      },
+    ]);
+    const first = await ask(4500);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-switchyard-attempts')).toBe('2');
+    await env.flushUsage();
+    const second = await ask(1000);
+    expect(second.status).toBe(429);
+  });
+});

@@ -2,6 +2,8 @@ import { randomInt } from 'node:crypto';
 import {
   TIERS,
   admissionItems,
+  heldOutputCap,
+  uncappedHint,
   cacheHitItems,
   bucketApplies,
   bucketKey,
@@ -491,12 +493,18 @@ export class RoutingRuntime implements Router {
    */
   async admit(attempt: PlannedAttempt, input: PlanInput & { callerCharged?: boolean }): Promise<Admission> {
     const now = this.deps.now();
+    const request = {
+      endpoint: input.endpoint === 'models' ? ('chat' as const) : input.endpoint,
+      promptTokens: input.facts.promptTokens,
+      maxTokens: input.facts.maxTokens,
+      choices: input.facts.choices,
+    };
     const items = admissionItems({
       attempt: attempt.engine,
       provider: this.#coreProviders.get(attempt.provider.id),
       model: attempt.model,
       caller: this.#engineCaller(input),
-      request: input.facts,
+      request,
       now,
       callerCharged: input.callerCharged,
     });
@@ -538,7 +546,7 @@ export class RoutingRuntime implements Router {
             kind: 'client',
             status: 402,
             code: 'budget_exhausted',
-            message: `Budget exhausted: ${it.label} is at $${res.used.toFixed(4)} of $${it.limit.toFixed(2)}${it.resetsAt ? `; it resets at ${new Date(it.resetsAt).toISOString()}` : ''}.`,
+            message: `Budget exhausted: ${it.label} is at $${res.used.toFixed(4)} of $${it.limit.toFixed(2)}; this request may cost up to $${it.amount.toFixed(4)}${uncappedHint(request, attempt.model)}${it.resetsAt ? `; it resets at ${new Date(it.resetsAt).toISOString()}` : ''}.`,
             ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
           }
         : {
@@ -547,7 +555,7 @@ export class RoutingRuntime implements Router {
             kind: it.label.startsWith('provider ') ? 'gateway' : 'client',
             status: 429,
             code: 'rate_limited',
-            message: `Rate limit reached: ${it.label} allows ${it.limit} ${it.unit} per window.`,
+            message: `Rate limit reached: ${it.label} allows ${it.limit} ${it.unit} per window${it.unit === 'tokens' ? `; this request may use up to ${it.amount}${uncappedHint(request, attempt.model)}` : ''}.`,
             ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
           };
     }
@@ -558,6 +566,7 @@ export class RoutingRuntime implements Router {
     let released = false;
     return {
       ok: true,
+      outputCap: heldOutputCap(request, attempt.model, items),
       release: (actual) => {
         if (released) return;
         released = true;

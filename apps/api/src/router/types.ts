@@ -95,7 +95,15 @@ export interface Decision {
 
 /** Admission of one attempt against buckets and budgets (atomic in the state store). */
 export type Admission =
-  | { ok: true; release: (actual: { costUsd: number; tokens: number } | null) => void }
+  | {
+      ok: true;
+      release: (actual: { costUsd: number; tokens: number } | null) => void;
+      /**
+       * The output cap the attempt must send upstream (core's `heldOutputCap`): the request set none and its budgets
+       * or token limits reserved this much. Null: the request goes as sent.
+       */
+      outputCap: number | null;
+    }
   | ({ ok: false } & GatewayError);
 
 export interface AttemptReport {

@@ -5,9 +5,11 @@ import {
   costOf,
   DEFAULT_OUTPUT_CAP,
   estimateCost,
+  heldOutputCap,
   outputCap,
   reservedCost,
   reservedOutputTokens,
+  writesOutput,
 } from './cost.js';
 import { ewma } from './state.js';
 import { periodEnd, periodStart, windowEnd, windowStart } from './windows.js';
@@ -130,11 +132,20 @@ describe('reservations: the most a request may produce and cost', () => {
   ] as const)(
     'max_tokens %s, model max %s, %s choices: reserves %s output tokens',
     (max, modelMax, n, out) => {
-      expect(reservedOutputTokens({ maxOutputTokens: modelMax }, max, n)).toBe(out);
-      expect(reservedCost({ ...prices, maxOutputTokens: modelMax }, 1000, max, n)).toBeCloseTo(
+      const req = { endpoint: 'chat' as const, promptTokens: 1000, maxTokens: max, choices: n };
+      expect(reservedOutputTokens({ maxOutputTokens: modelMax }, req)).toBe(out);
+      expect(reservedCost({ ...prices, maxOutputTokens: modelMax }, req)).toBeCloseTo(
         (1000 * 3 + out * 15) / 1e6,
         12,
       );
+    },
+  );
+  it.each(['chat', 'messages', 'responses', 'embeddings', 'count_tokens'] as const)(
+    '%s: output is reserved only where the endpoint writes some',
+    (endpoint) => {
+      const out = reservedOutputTokens({ maxOutputTokens: 8192 }, { endpoint, maxTokens: null });
+      expect(out).toBe(writesOutput(endpoint) ? 8192 : 0);
+      expect(writesOutput(endpoint)).toBe(endpoint !== 'embeddings' && endpoint !== 'count_tokens');
     },
   );
   it('the output cap is the request’s own, else the model’s max, else the default', () => {
@@ -142,10 +153,32 @@ describe('reservations: the most a request may produce and cost', () => {
     expect(outputCap({ maxOutputTokens: 8192 }, null)).toBe(8192);
     expect(outputCap({ maxOutputTokens: null }, null)).toBe(4096);
   });
+  it.each([
+    // [endpoint, max_tokens, units reserved, model max, cap sent upstream]
+    ['chat', null, ['usd'], null, DEFAULT_OUTPUT_CAP],
+    ['responses', null, ['requests', 'tokens'], 8192, 8192],
+    ['messages', null, ['usd'], 64_000, 64_000],
+    // Nothing reserved by tokens or cost: the request goes as the client sent it.
+    ['chat', null, ['requests'], null, null],
+    ['chat', null, [], null, null],
+    // The client's own cap is what was reserved: nothing to add.
+    ['chat', 500, ['usd'], null, null],
+    ['embeddings', null, ['tokens'], null, null],
+    ['count_tokens', null, ['tokens'], null, null],
+  ] as const)(
+    '%s with max_tokens %s, reserving %j: the upstream is held to %s',
+    (endpoint, max, units, modelMax, cap) => {
+      const items = units.map((unit) => ({ unit }));
+      expect(heldOutputCap({ endpoint, maxTokens: max }, { maxOutputTokens: modelMax }, items)).toBe(cap);
+    },
+  );
   it('ranking by cost still uses the typical output, not the reservation', () => {
     const m = { ...prices, maxOutputTokens: 64_000 };
     expect(estimateCost(m, 0, null)).toBeCloseTo((512 * 15) / 1e6, 12);
-    expect(reservedCost(m, 0, null)).toBeCloseTo((64_000 * 15) / 1e6, 12);
+    expect(reservedCost(m, { endpoint: 'chat', promptTokens: 0, maxTokens: null })).toBeCloseTo(
+      (64_000 * 15) / 1e6,
+      12,
+    );
   });
 });
 

@@ -62,28 +62,69 @@ export function outputCap(model: Pick<ModelConfig, 'maxOutputTokens'>, maxTokens
 }
 
 /**
+ * Whether an endpoint's answers are generated output a request may cap with max_tokens (chat, messages, responses).
+ * Embeddings and token counting produce no output tokens.
+ */
+export function writesOutput(endpoint: Endpoint): boolean {
+  return endpoint === 'chat' || endpoint === 'messages' || endpoint === 'responses';
+}
+
+/** What a reservation reads of a request. */
+export interface ReservedRequest {
+  endpoint: Endpoint;
+  promptTokens: number;
+  maxTokens: number | null;
+  choices?: number | undefined;
+}
+
+/**
  * Output tokens reserved against token limits and budgets before a request runs: the most it may produce (its cap for
- * each of the answers it asks for). A request without max_tokens may run to its model's whole output, and was
- * reserved 512 tokens: a burst of them spent past a budget's cap and a tokens-per-minute limit many times over.
+ * each of the answers it asks for; none on an endpoint that writes no output). A request without max_tokens may run to
+ * its model's whole output, and was reserved 512 tokens: a burst of them spent past a budget's cap and a
+ * tokens-per-minute limit many times over.
  */
 export function reservedOutputTokens(
   model: Pick<ModelConfig, 'maxOutputTokens'>,
-  maxTokens: number | null,
-  choices = 1,
+  req: Omit<ReservedRequest, 'promptTokens'>,
 ): number {
-  return outputCap(model, maxTokens) * Math.max(1, choices);
+  return writesOutput(req.endpoint) ? outputCap(model, req.maxTokens) * Math.max(1, req.choices ?? 1) : 0;
+}
+
+/**
+ * A request without max_tokens is reserved its model's whole output: said where that is what a limit refused, so the
+ * client knows how to ask for less ('' when it set a cap, or its endpoint takes none).
+ */
+export function uncappedHint(
+  req: Pick<ReservedRequest, 'endpoint' | 'maxTokens'>,
+  model: Pick<ModelConfig, 'maxOutputTokens'>,
+): string {
+  return req.maxTokens === null && writesOutput(req.endpoint)
+    ? ` (it sets no max_tokens, so its model's whole output, ${outputCap(model, null)} tokens, is reserved: set max_tokens to reserve less)`
+    : '';
+}
+
+/**
+ * The output cap an admitted attempt must send upstream, or null: when the request set none and its budgets or token
+ * limits reserved the model's whole output (`outputCap`), the upstream is held to that figure (a model without a
+ * registered max output was reserved the default and could otherwise write past it). Nothing is added for a request
+ * no budget or token limit counted.
+ */
+export function heldOutputCap(
+  req: Pick<ReservedRequest, 'endpoint' | 'maxTokens'>,
+  model: Pick<ModelConfig, 'maxOutputTokens'>,
+  items: readonly { unit: 'requests' | 'tokens' | 'usd' }[],
+): number | null {
+  if (req.maxTokens !== null || !writesOutput(req.endpoint)) return null;
+  return items.some((it) => it.unit !== 'requests') ? outputCap(model, null) : null;
 }
 
 /** The most a request may cost on a model (its prompt and `reservedOutputTokens`): what budgets reserve and check. */
 export function reservedCost(
   model: Prices & Pick<ModelConfig, 'maxOutputTokens'>,
-  promptTokens: number,
-  maxTokens: number | null,
-  choices = 1,
+  req: ReservedRequest,
 ): number {
   return (
-    (Math.max(0, promptTokens) * model.priceIn +
-      reservedOutputTokens(model, maxTokens, choices) * model.priceOut) /
+    (Math.max(0, req.promptTokens) * model.priceIn + reservedOutputTokens(model, req) * model.priceOut) /
     1_000_000
   );
 }

@@ -47,7 +47,7 @@ function input(over: Partial<AdmissionInput> = {}): AdmissionInput {
     provider: { buckets: [rpm, tpm, other] },
     model: { maxOutputTokens: 4096 },
     caller: { buckets: [{ scope: 'key', id: 'k1', bucket: rpm }], budgets: [week, month] },
-    request: { promptTokens: 300, maxTokens: 200 },
+    request: { endpoint: 'chat', promptTokens: 300, maxTokens: 200 },
     now: NOW,
     ...over,
   };
@@ -87,21 +87,43 @@ describe('admission items', () => {
       expect(items.filter((i) => i.unit !== 'usd').every((i) => i.budget === undefined)).toBe(true);
     },
   );
-  it('a fallback attempt does not charge the caller buckets again', () => {
-    expect(admissionItems(input({ callerCharged: true })).some((i) => i.key.startsWith('bucket:key:'))).toBe(
-      false,
+  it('a fallback attempt does not count the request again, but reserves its tokens on the caller’s token buckets', () => {
+    // The first attempt's token reservation was given back when it failed: without this, a fallback's answer never
+    // reached the key's tokens-per-minute counter.
+    const caller = {
+      buckets: [
+        { scope: 'key' as const, id: 'k1', bucket: rpm },
+        { scope: 'key' as const, id: 'k1', bucket: tpm },
+      ],
+      budgets: [],
+    };
+    const items = admissionItems(input({ caller, callerCharged: true })).filter((i) =>
+      i.key.startsWith('bucket:key:'),
     );
+    expect(items.map((i) => i.unit)).toEqual(['tokens']);
+    expect(items[0]!.amount).toBe(300 + 200);
   });
   it('a BYOK attempt reserves no budget', () => {
     const items = admissionItems(input({ attempt: { ...input().attempt, key: { source: 'byok' } } }));
     expect(items.some((i) => i.unit === 'usd')).toBe(false);
   });
   it('without max_tokens the token reservation is the model’s whole output (it was 512: bursts ran past the limit)', () => {
-    const items = admissionItems(input({ request: { promptTokens: 300, maxTokens: null } }));
+    const items = admissionItems(
+      input({ request: { endpoint: 'chat', promptTokens: 300, maxTokens: null } }),
+    );
     expect(items.find((i) => i.unit === 'tokens')!.amount).toBe(300 + 4096);
   });
+  it.each(['embeddings', 'count_tokens'] as const)(
+    '%s writes no output: only its prompt is reserved against token buckets',
+    (endpoint) => {
+      const items = admissionItems(input({ request: { endpoint, promptTokens: 300, maxTokens: null } }));
+      expect(items.find((i) => i.unit === 'tokens')!.amount).toBe(300);
+    },
+  );
   it('a request for several answers (n) reserves the output tokens of each', () => {
-    const items = admissionItems(input({ request: { promptTokens: 300, maxTokens: 200, choices: 8 } }));
+    const items = admissionItems(
+      input({ request: { endpoint: 'chat', promptTokens: 300, maxTokens: 200, choices: 8 } }),
+    );
     expect(items.find((i) => i.unit === 'tokens')!.amount).toBe(300 + 8 * 200);
   });
 });

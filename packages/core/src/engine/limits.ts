@@ -66,11 +66,12 @@ export interface AdmissionInput {
   provider: Pick<ProviderConfig, 'buckets'> | undefined;
   model: Pick<ModelConfig, 'maxOutputTokens'>;
   caller: Pick<Caller, 'buckets' | 'budgets'>;
-  request: Pick<RequestInfo, 'promptTokens' | 'maxTokens' | 'choices'>;
+  request: Pick<RequestInfo, 'endpoint' | 'promptTokens' | 'maxTokens' | 'choices'>;
   now: number;
   /**
-   * The caller's own buckets (key RPM/TPM, user) were already charged by an earlier attempt of this request:
-   * a fallback is not a new request for them.
+   * The caller's own buckets (key RPM/TPM, user) were already charged by an earlier attempt of this request: a
+   * fallback is not a new request for their request counts. Its tokens are reserved again: the earlier attempt's were
+   * given back when it failed, and the answer's tokens must land on the caller's token limits.
    */
   callerCharged?: boolean;
 }
@@ -83,8 +84,7 @@ export interface AdmissionInput {
  */
 export function admissionItems(input: AdmissionInput): LimitItem[] {
   const { attempt, provider, model, caller, request, now } = input;
-  const tokens =
-    Math.max(0, request.promptTokens) + reservedOutputTokens(model, request.maxTokens, request.choices);
+  const tokens = Math.max(0, request.promptTokens) + reservedOutputTokens(model, request);
   const items: LimitItem[] = [];
   const pushBucket = (scope: string, id: string, b: BucketConfig) => {
     if (!bucketApplies(b, attempt.ref, attempt.modelId)) return;
@@ -111,9 +111,9 @@ export function admissionItems(input: AdmissionInput): LimitItem[] {
   };
   for (const b of provider?.buckets ?? []) pushBucket('provider', attempt.providerId, b);
   const byokPays = attempt.key.source === 'byok';
-  if (!input.callerCharged)
-    for (const cb of caller.buckets)
-      if (cb.scope !== 'byok' || byokPays) pushBucket(cb.scope, cb.id, cb.bucket);
+  for (const cb of caller.buckets)
+    if ((cb.scope !== 'byok' || byokPays) && (!input.callerCharged || cb.bucket.unit !== 'requests'))
+      pushBucket(cb.scope, cb.id, cb.bucket);
   for (const b of caller.budgets) {
     // Platform budgets count what the platform pays; the user's BYOK budget only what their own key pays.
     if ((b.scope === 'byok') !== byokPays) continue;

@@ -1,5 +1,5 @@
 import { circuitAdmits } from './circuit.js';
-import { estimateCost, isBilled, outputCap, reservedCost, reservedOutputTokens } from './cost.js';
+import { estimateCost, isBilled, reservedCost, reservedOutputTokens, uncappedHint } from './cost.js';
 import {
   budgetKey,
   bucketKey,
@@ -466,19 +466,7 @@ export function bucketApplies(b: Pick<BucketConfig, 'models'>, ref: string, mode
 }
 
 function bucketNeed(b: BucketConfig, req: RequestInfo, model: ModelConfig): number {
-  return b.unit === 'requests'
-    ? 1
-    : req.promptTokens + reservedOutputTokens(model, req.maxTokens, req.choices);
-}
-
-/**
- * A request without max_tokens is reserved its model's whole output: said where that is what a limit refused, so the
- * client knows how to ask for less.
- */
-function uncappedHint(req: RequestInfo, model: ModelConfig): string {
-  return req.maxTokens === null
-    ? ` (it sets no max_tokens, so its model's whole output, ${outputCap(model, null)} tokens, is reserved: set max_tokens to reserve less)`
-    : '';
+  return b.unit === 'requests' ? 1 : req.promptTokens + reservedOutputTokens(model, req);
 }
 
 /**
@@ -779,7 +767,7 @@ export function plan(input: PlanInput): PlanResult {
     }
     const billed = isBilled(req.endpoint);
     const estimatedCostUsd = billed ? estimateCost(model, req.promptTokens, req.maxTokens, req.choices) : 0;
-    const reservedCostUsd = billed ? reservedCost(model, req.promptTokens, req.maxTokens, req.choices) : 0;
+    const reservedCostUsd = billed ? reservedCost(model, req) : 0;
     // Platform budgets count what the platform pays; the user's BYOK budget what their own key pays. A budget must
     // hold the most the request may cost: its answer is not cut when the budget runs out.
     for (const { b, spent, cap } of budgets) {

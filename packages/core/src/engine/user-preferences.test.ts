@@ -225,7 +225,7 @@ describe('BYOK monthly limits', () => {
         provider: A,
         model: { maxOutputTokens: 100 },
         caller: c,
-        request: { promptTokens: 10, maxTokens: 10 },
+        request: { endpoint: 'chat', promptTokens: 10, maxTokens: 10 },
         now: NOW,
       }).map((i) => i.label);
     expect(items('byok')).toEqual(['byok bucket byok-month', 'byok budget (month)']);
@@ -235,7 +235,7 @@ describe('BYOK monthly limits', () => {
       provider: A,
       model: { maxOutputTokens: 100 },
       caller: c,
-      request: { promptTokens: 10, maxTokens: 10 },
+      request: { endpoint: 'chat', promptTokens: 10, maxTokens: 10 },
       now: NOW,
     });
     expect(byokItems[0]!.budget).toEqual({ scope: 'byok-calls', id: 'u1', since: Date.UTC(2026, 10, 1) });
