@@ -1,7 +1,7 @@
 import { SelectField } from '../../../components/ui/field';
-import { FilterBar, PageHeader } from '../../../components/ui/page';
+import { PageHeader } from '../../../components/ui/page';
 import { Stat } from '../../../components/ui/stat';
-import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
+import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { useQueryState } from '../../../lib/search-params';
 import { useFeedback } from '../../feedback/api/get-feedback';
@@ -10,9 +10,8 @@ import { RatingOptions } from '../../feedback/components/rating-options';
 import { CallsCard } from '../../usage/components/calls-card';
 import { CostReportButton } from '../../usage/components/cost-report-button';
 import { PeriodTabs, periodHint, periodSpan, usePeriod } from '../../usage/components/period-tabs';
-import { useMyOrgs } from '../api/get-my-orgs';
 import { useOrgUsage } from '../api/get-org-usage';
-import type { AdministeredOrg } from '../api/types';
+import { AdministeredOrgPage, useAdministeredOrg } from './administered-org';
 
 /**
  * An organization's usage for its owners and admins: its requests, cost and errors over a period, calls over time,
@@ -20,12 +19,9 @@ import type { AdministeredOrg } from '../api/types';
  * first one administered when absent).
  */
 export function OrgUsagePage() {
-  const qs = useQueryState();
-  const orgs = useMyOrgs();
+  const state = useAdministeredOrg();
   const [period, setPeriod] = usePeriod();
-  const list = orgs.data?.data ?? [];
-  const org: AdministeredOrg | null = list.find((o) => o.id === qs.get('org')) ?? list[0] ?? null;
-  const usage = useOrgUsage(org?.id ?? null, period);
+  const usage = useOrgUsage(state.org?.id ?? null, period);
   const span = periodSpan(period);
 
   return (
@@ -34,96 +30,77 @@ export function OrgUsagePage() {
         title="Organization usage"
         description="The requests of an organization you own or administer: what they cost, which models answered them (with the feedback they got) and who sent them."
       />
-      {orgs.isPending ? (
-        <Skeleton className="h-10 w-64" />
-      ) : orgs.isError ? (
-        <ErrorState error={orgs.error} onRetry={() => void orgs.refetch()} />
-      ) : !org ? (
-        <EmptyState
-          title="You administer no organization."
-          hint="An organization's owner or an operator can make you one of its admins."
-        />
-      ) : (
-        <>
-          <FilterBar label="Organization and period">
-            {list.length > 1 ? (
-              <SelectField
-                label="Organization"
-                value={org.id}
-                onChange={(e) => qs.set({ org: e.target.value })}
-                className="min-w-48"
-              >
-                {list.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
-              </SelectField>
-            ) : (
-              <p className="text-sm">
-                <span className="font-medium">{org.name}</span>{' '}
-                <span className="text-muted">(you are its {org.role})</span>
-              </p>
-            )}
+      <AdministeredOrgPage
+        state={state}
+        label="Organization and period"
+        filters={(org) => (
+          <>
             <PeriodTabs value={period} onChange={setPeriod} />
             <CostReportButton scope={{ orgId: org.id }} period={period} />
-          </FilterBar>
-          {usage.isPending ? (
-            <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-              {Array.from({ length: 4 }, (_, i) => (
-                <Skeleton key={i} className="h-20" />
-              ))}
-            </div>
-          ) : usage.isError ? (
-            <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />
-          ) : (
-            <>
+          </>
+        )}
+      >
+        {(org) => (
+          <>
+            {usage.isPending ? (
               <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-                <Stat
-                  label="Requests"
-                  value={formatNumber(usage.data.totals.requests)}
-                  hint={periodHint(period)}
-                  testId="org-requests"
-                />
-                <Stat
-                  label="Errors"
-                  value={formatNumber(usage.data.totals.errors)}
-                  hint={
-                    usage.data.totals.requests
-                      ? `${((usage.data.totals.errors / usage.data.totals.requests) * 100).toFixed(1)}% of requests`
-                      : undefined
-                  }
-                />
-                <Stat label="Cost" value={formatUsd(usage.data.totals.costUsd)} testId="org-cost" />
-                <Stat
-                  label="Saved by BYOK"
-                  value={formatUsd(usage.data.totals.savedUsd)}
-                  hint={`${plural(usage.data.totals.byokRequests, 'call')} on members' own keys`}
-                />
+                {Array.from({ length: 4 }, (_, i) => (
+                  <Skeleton key={i} className="h-20" />
+                ))}
               </div>
-              <CallsCard usage={usage.data} periodSpan={span} whose="Its" />
-              <section aria-label="Members by spend" className="rounded-2xl border border-border p-4">
-                <h3 className="mb-2 font-medium">Members by spend</h3>
-                {usage.data.topUsers.length === 0 ? (
-                  <p className="text-sm text-muted">No member sent a request in this period.</p>
-                ) : (
-                  <ol className="divide-y divide-border text-sm">
-                    {usage.data.topUsers.map((u, i) => (
-                      <li key={u.userId} className="flex items-center gap-3 py-2" data-testid="org-member">
-                        <span className="w-5 text-right text-muted tabular-nums">{i + 1}</span>
-                        <span className="min-w-0 flex-1 truncate">{u.name || u.email || u.userId}</span>
-                        <span className="text-xs text-muted tabular-nums">{plural(u.requests, 'call')}</span>
-                        <span className="font-medium tabular-nums">{formatUsd(u.costUsd)}</span>
-                      </li>
-                    ))}
-                  </ol>
-                )}
-              </section>
-            </>
-          )}
-          <OrgFeedback orgId={org.id} />
-        </>
-      )}
+            ) : usage.isError ? (
+              <ErrorState error={usage.error} onRetry={() => void usage.refetch()} />
+            ) : (
+              <>
+                <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+                  <Stat
+                    label="Requests"
+                    value={formatNumber(usage.data.totals.requests)}
+                    hint={periodHint(period)}
+                    testId="org-requests"
+                  />
+                  <Stat
+                    label="Errors"
+                    value={formatNumber(usage.data.totals.errors)}
+                    hint={
+                      usage.data.totals.requests
+                        ? `${((usage.data.totals.errors / usage.data.totals.requests) * 100).toFixed(1)}% of requests`
+                        : undefined
+                    }
+                  />
+                  <Stat label="Cost" value={formatUsd(usage.data.totals.costUsd)} testId="org-cost" />
+                  <Stat
+                    label="Saved by BYOK"
+                    value={formatUsd(usage.data.totals.savedUsd)}
+                    hint={`${plural(usage.data.totals.byokRequests, 'call')} on members' own keys`}
+                  />
+                </div>
+                <CallsCard usage={usage.data} periodSpan={span} whose="Its" />
+                <section aria-label="Members by spend" className="rounded-2xl border border-border p-4">
+                  <h3 className="mb-2 font-medium">Members by spend</h3>
+                  {usage.data.topUsers.length === 0 ? (
+                    <p className="text-sm text-muted">No member sent a request in this period.</p>
+                  ) : (
+                    <ol className="divide-y divide-border text-sm">
+                      {usage.data.topUsers.map((u, i) => (
+                        <li key={u.userId} className="flex items-center gap-3 py-2" data-testid="org-member">
+                          <span className="w-5 text-right text-muted tabular-nums">{i + 1}</span>
+                          <span className="min-w-0 flex-1 truncate">{u.name || u.email || u.userId}</span>
+                          <span className="text-xs text-muted tabular-nums">
+                            {plural(u.requests, 'call')}
+                          </span>
+                          <span className="font-medium tabular-nums">{formatUsd(u.costUsd)}</span>
+                        </li>
+                      ))}
+                    </ol>
+                  )}
+                </section>
+              </>
+            )}
+            <OrgFeedback orgId={org.id} />
+          </>
+        )}
+      </AdministeredOrgPage>
     </div>
   );
 }

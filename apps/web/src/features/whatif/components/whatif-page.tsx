@@ -5,12 +5,11 @@ import { useSearchParams } from 'react-router';
 import { Button } from '../../../components/ui/button';
 import { Card } from '../../../components/ui/card';
 import { SelectField, TextField } from '../../../components/ui/field';
-import { FilterBar, PageHeader } from '../../../components/ui/page';
+import { PageHeader } from '../../../components/ui/page';
 import { Stat } from '../../../components/ui/stat';
-import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
+import { ErrorState } from '../../../components/ui/states';
 import { formatNumber, formatUsd } from '../../../lib/format';
-import { useQueryState } from '../../../lib/search-params';
-import { useMyOrgs } from '../../org-usage/api/get-my-orgs';
+import { AdministeredOrgPage, useAdministeredOrg } from '../../org-usage/components/administered-org';
 import { useModelRefs } from '../../providers/api/get-model-refs';
 import { useAliases } from '../../providers/api/get-aliases';
 import { useProviders } from '../../providers/api/get-providers';
@@ -71,11 +70,8 @@ const NO_RULES: WhatIfRule[] = [];
  * disabled or replaced models, power levels; no providers, routing rules or aliases), with its savings advice.
  */
 export function OrgWhatIfPage() {
-  const qs = useQueryState();
-  const orgs = useMyOrgs();
+  const state = useAdministeredOrg();
   const models = useModelRefs();
-  const list = orgs.data?.data ?? [];
-  const org = list.find((o) => o.id === qs.get('org')) ?? list[0] ?? null;
   // The global registry's models (an organization's own are named by registry id, not offered here).
   const refs = useMemo(
     () =>
@@ -91,38 +87,8 @@ export function OrgWhatIfPage() {
         title="Organization what-if"
         description="Replay the requests of an organization you own or administer under a change, and see what cheaper models would save it. Only its own requests are read."
       />
-      {orgs.isPending ? (
-        <Skeleton className="h-10 w-64" />
-      ) : orgs.isError ? (
-        <ErrorState error={orgs.error} onRetry={() => void orgs.refetch()} />
-      ) : !org ? (
-        <EmptyState
-          title="You administer no organization."
-          hint="An organization's owner or an operator can make you one of its admins."
-        />
-      ) : (
-        <>
-          <FilterBar label="Organization">
-            {list.length > 1 ? (
-              <SelectField
-                label="Organization"
-                value={org.id}
-                onChange={(e) => qs.set({ org: e.target.value })}
-                className="min-w-48"
-              >
-                {list.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
-              </SelectField>
-            ) : (
-              <p className="text-sm">
-                <span className="font-medium">{org.name}</span>{' '}
-                <span className="text-muted">(you are its {org.role})</span>
-              </p>
-            )}
-          </FilterBar>
+      <AdministeredOrgPage state={state} label="Organization">
+        {(org) => (
           <WhatIfWorkbench
             key={org.id}
             orgId={org.id}
@@ -131,8 +97,8 @@ export function OrgWhatIfPage() {
             aliases={null}
             rules={NO_RULES}
           />
-        </>
-      )}
+        )}
+      </AdministeredOrgPage>
     </div>
   );
 }
