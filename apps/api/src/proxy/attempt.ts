@@ -117,8 +117,9 @@ async function prepareCall(
   // The model's default parameters the request does not set (nothing to do, and no copy, for most models). A request
   // without a cap whose budgets or token limits reserved one goes with that cap (a model's own default cap stands).
   const own = attempt.model.params;
-  const params =
-    outputCap !== null && own?.max_tokens === undefined ? { ...own, max_tokens: outputCap } : own;
+  const hold = outputCap !== null && own?.max_tokens === undefined;
+  if (hold) x.capHeld = true;
+  const params = hold ? { ...own, max_tokens: outputCap } : own;
   const withParams = params
     ? withModelParams(endpoint, x.body, params, paramsTarget(attempt.provider.type, attempt.model.modelId))
     : null;

@@ -116,6 +116,11 @@ export interface RequestContext {
    * record whatever answered (spent, or saved when a BYOK key paid). Absent until one happens.
    */
   billed?: { spentUsd: number; savedUsd: number };
+  /**
+   * An attempt went upstream with an output cap the client did not send (its limits reserved that much: Admission's
+   * outputCap). Its answer is this caller's, not the request's: it is not stored in the response cache.
+   */
+  capHeld?: boolean;
   /** The request's OpenTelemetry span (null when tracing is off). */
   readonly span: RequestSpan | null;
   /** The attempts' spans, ended with the request (null when tracing is off). */

@@ -354,3 +354,100 @@ describe('what a reservation holds the request to', () => {
     expect(second.status).toBe(429);
   });
 });
+
+describe('a model’s default max_tokens is the cap of a request that sets none', () => {
+  // The default goes upstream in its place, so it is what is reserved: one larger than the figure reserved ran past
+  // the caller's limits, and a small one was refused for a reservation it could never use.
+  beforeEach(() => resetProxyEnv(env));
+  async function setDefaultCap(maxTokens: number | null) {
+    await env.t.app.ctx.prisma.model.updateMany({
+      where: { modelId: 'gpt-test' },
+      data: { config: maxTokens === null ? {} : { max_tokens: maxTokens } },
+    });
+    await env.t.app.routing.reload();
+  }
+  afterAll(() => setDefaultCap(null));
+  const ask = (key: string) =>
+    fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+  const sentCap = (i: number) => {
+    const b = env.up.requests[i]!.body as { max_tokens?: number; max_completion_tokens?: number };
+    return b.max_completion_tokens ?? b.max_tokens ?? null;
+  };
+
+  it('a default larger than a key’s token limit refuses the request, naming the default', async () => {
+    await setDefaultCap(20_000);
+    const small = await keyWith({ tpmLimit: 5000 });
+    const refused = await ask(small);
+    expect(refused.status).toBe(429);
+    const body = (await refused.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(/its model's default cap, 20000 tokens, is reserved/);
+    expect(env.up.requests).toHaveLength(0);
+    const large = await keyWith({ tpmLimit: 30_000 });
+    expect((await ask(large)).status).toBe(200);
+    expect(sentCap(0)).toBe(20_000);
+  });
+
+  it('a small default fits a small limit: only it is reserved', async () => {
+    await setDefaultCap(100);
+    const key = await keyWith({ tpmLimit: 1000 });
+    expect((await ask(key)).status).toBe(200);
+    expect(sentCap(0)).toBe(100);
+  });
+});
+
+describe('the response cache and a cap the caller’s limits set', () => {
+  it('an answer cut at a cap one key’s limits imposed is not served to a key that asked without one', async () => {
+    const p = env.t.app.ctx.prisma;
+    const org = await p.organization.create({ data: { name: 'Cap cache', slug: 'cap-cache' } });
+    const orgKey = async (name: string, data: Record<string, unknown>) => {
+      const k = generateGatewayKey();
+      await p.gatewayKey.create({
+        data: {
+          keyHash: k.hash,
+          prefix: k.prefix,
+          name,
+          ownerType: 'org',
+          orgId: org.id,
+          userId: null,
+          ...data,
+        },
+      });
+      return k.key;
+    };
+    const limited = await orgKey('limited', { tpmLimit: 100_000 });
+    const free = await orgKey('free', {});
+    await env.t.app.routing.reload();
+    const ask = (key: string) =>
+      fetch(`${env.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${key}`,
+          'x-switchyard-cache': '600',
+        },
+        body: JSON.stringify({
+          model: 'up-openai/gpt-test',
+          messages: [{ role: 'user', content: 'write a long essay' }],
+        }),
+      });
+    await resetProxyEnv(env);
+    env.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: {
+        ...answerWith('cut...', { prompt_tokens: 12, completion_tokens: 4096, total_tokens: 4108 }),
+        choices: [{ index: 0, message: { role: 'assistant', content: 'cut...' }, finish_reason: 'length' }],
+      },
+    });
+    expect((await ask(limited)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    const b = await ask(free);
+    const got = (await b.json()) as { choices: { finish_reason: string }[] };
+    expect(env.up.requests).toHaveLength(2);
+    expect(got.choices[0]!.finish_reason).toBe('stop');
+  });
+});

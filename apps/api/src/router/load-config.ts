@@ -152,6 +152,8 @@ export interface LoadedModel {
   priced: boolean;
   contextWindow: number | null;
   maxOutputTokens: number | null;
+  /** The model's default `max_tokens` parameter (what is sent when a request sets no cap), or null. */
+  defaultMaxTokens: number | null;
   qualityTier: string;
   qualityScore: number;
   capabilities: string[];
@@ -376,28 +378,32 @@ export async function loadConfig(
     loadedAt: now,
     providers: loadedProviders,
     scopeDefaults,
-    models: models.map((m) => ({
-      id: m.id,
-      providerId: m.providerId,
-      modelId: m.modelId,
-      displayName: m.displayName,
-      priceInputPer1M: num(m.priceInputPer1M) ?? 0,
-      priceOutputPer1M: num(m.priceOutputPer1M) ?? 0,
-      priceCachedInputPer1M: num(m.priceCachedInputPer1M),
-      priced: m.priced,
-      contextWindow: m.contextWindow,
-      maxOutputTokens: m.maxOutputTokens,
-      qualityTier: m.qualityTier,
-      qualityScore: m.qualityScore,
-      capabilities: m.capabilities,
-      enabled: m.enabled,
-      isDefault: m.isDefault,
-      priority: m.priority,
-      scope: m.scope,
-      metricLabel: modelMetricLabel(m.scope, m.modelId),
-      ownAuth: ownAuthOf(m, providerById.get(m.providerId), secrets, env),
-      params: readModelParams(m.config),
-    })),
+    models: models.map((m) => {
+      const params = readModelParams(m.config);
+      return {
+        id: m.id,
+        providerId: m.providerId,
+        modelId: m.modelId,
+        displayName: m.displayName,
+        priceInputPer1M: num(m.priceInputPer1M) ?? 0,
+        priceOutputPer1M: num(m.priceOutputPer1M) ?? 0,
+        priceCachedInputPer1M: num(m.priceCachedInputPer1M),
+        priced: m.priced,
+        contextWindow: m.contextWindow,
+        maxOutputTokens: m.maxOutputTokens,
+        qualityTier: m.qualityTier,
+        qualityScore: m.qualityScore,
+        capabilities: m.capabilities,
+        enabled: m.enabled,
+        isDefault: m.isDefault,
+        priority: m.priority,
+        scope: m.scope,
+        metricLabel: modelMetricLabel(m.scope, m.modelId),
+        ownAuth: ownAuthOf(m, providerById.get(m.providerId), secrets, env),
+        params,
+        defaultMaxTokens: params?.max_tokens ?? null,
+      };
+    }),
     aliases: aliases.map((a) => ({
       id: a.id,
       name: a.name,

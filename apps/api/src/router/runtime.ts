@@ -136,6 +136,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       priceCachedIn: m.priceCachedInputPer1M,
       contextWindow: m.contextWindow,
       maxOutputTokens: m.maxOutputTokens,
+      defaultMaxTokens: m.defaultMaxTokens,
       tier: tierOf(m.qualityTier),
       ...(m.priced ? {} : { priced: false }),
       qualityScore: m.qualityScore,

@@ -152,12 +152,20 @@ describe('reservations: the most a request may produce and cost', () => {
     expect(outputCap({ maxOutputTokens: 8192 }, 100)).toBe(100);
     expect(outputCap({ maxOutputTokens: 8192 }, null)).toBe(8192);
     expect(outputCap({ maxOutputTokens: null }, null)).toBe(4096);
+    // A model's default cap is what the gateway sends: what a request without its own is reserved.
+    expect(outputCap({ maxOutputTokens: 8192, defaultMaxTokens: 100 }, null)).toBe(100);
+    expect(outputCap({ maxOutputTokens: null, defaultMaxTokens: 20_000 }, null)).toBe(20_000);
+    expect(outputCap({ maxOutputTokens: null, defaultMaxTokens: 20_000 }, 50)).toBe(50);
   });
   it.each([
     // [endpoint, max_tokens, units reserved, model max, cap sent upstream]
     ['chat', null, ['usd'], null, DEFAULT_OUTPUT_CAP],
-    ['responses', null, ['requests', 'tokens'], 8192, 8192],
-    ['messages', null, ['usd'], 64_000, 64_000],
+    ['responses', null, ['requests', 'tokens'], null, DEFAULT_OUTPUT_CAP],
+    ['chat', null, ['usd'], 0, DEFAULT_OUTPUT_CAP],
+    // A registered max output bounds the model already: nothing is added.
+    ['responses', null, ['requests', 'tokens'], 8192, null],
+    ['messages', null, ['usd'], 64_000, null],
+    ['chat', null, ['usd'], DEFAULT_OUTPUT_CAP, null],
     // Nothing reserved by tokens or cost: the request goes as the client sent it.
     ['chat', null, ['requests'], null, null],
     ['chat', null, [], null, null],
@@ -170,6 +178,9 @@ describe('reservations: the most a request may produce and cost', () => {
     (endpoint, max, units, modelMax, cap) => {
       const items = units.map((unit) => ({ unit }));
       expect(heldOutputCap({ endpoint, maxTokens: max }, { maxOutputTokens: modelMax }, items)).toBe(cap);
+      // A model's default cap is sent as it is (it was what was reserved): nothing more to hold.
+      const withDefault = { maxOutputTokens: modelMax, defaultMaxTokens: 300 };
+      expect(heldOutputCap({ endpoint, maxTokens: max }, withDefault, items)).toBeNull();
     },
   );
   it('ranking by cost still uses the typical output, not the reservation', () => {

@@ -54,11 +54,20 @@ export function byokSaved(prices: Prices, usage: TokenUsage, keySource: 'byok' |
  */
 export const DEFAULT_OUTPUT_CAP = 4096;
 
-/** The most output tokens one answer of a request may run to: its own cap, else the model's max output, else the default. */
-export function outputCap(model: Pick<ModelConfig, 'maxOutputTokens'>, maxTokens: number | null): number {
+type CapModel = Pick<ModelConfig, 'maxOutputTokens' | 'defaultMaxTokens'>;
+
+/** A registered token count: a whole number above 0 (anything else is none). */
+const registered = (n: number | null | undefined): n is number =>
+  typeof n === 'number' && Number.isInteger(n) && n > 0;
+
+/**
+ * The most output tokens one answer of a request may run to: its own cap, else the model's default cap (the gateway
+ * sends it: a model's default `max_tokens`), else the model's max output, else the default.
+ */
+export function outputCap(model: CapModel, maxTokens: number | null): number {
   if (maxTokens !== null) return maxTokens;
-  const max = model.maxOutputTokens;
-  return typeof max === 'number' && Number.isInteger(max) && max > 0 ? max : DEFAULT_OUTPUT_CAP;
+  if (registered(model.defaultMaxTokens)) return model.defaultMaxTokens;
+  return registered(model.maxOutputTokens) ? model.maxOutputTokens : DEFAULT_OUTPUT_CAP;
 }
 
 /**
@@ -83,10 +92,7 @@ export interface ReservedRequest {
  * its model's whole output, and was reserved 512 tokens: a burst of them spent past a budget's cap and a
  * tokens-per-minute limit many times over.
  */
-export function reservedOutputTokens(
-  model: Pick<ModelConfig, 'maxOutputTokens'>,
-  req: Omit<ReservedRequest, 'promptTokens'>,
-): number {
+export function reservedOutputTokens(model: CapModel, req: Omit<ReservedRequest, 'promptTokens'>): number {
   return writesOutput(req.endpoint) ? outputCap(model, req.maxTokens) * Math.max(1, req.choices ?? 1) : 0;
 }
 
@@ -94,35 +100,32 @@ export function reservedOutputTokens(
  * A request without max_tokens is reserved its model's whole output: said where that is what a limit refused, so the
  * client knows how to ask for less ('' when it set a cap, or its endpoint takes none).
  */
-export function uncappedHint(
-  req: Pick<ReservedRequest, 'endpoint' | 'maxTokens'>,
-  model: Pick<ModelConfig, 'maxOutputTokens'>,
-): string {
-  return req.maxTokens === null && writesOutput(req.endpoint)
-    ? ` (it sets no max_tokens, so its model's whole output, ${outputCap(model, null)} tokens, is reserved: set max_tokens to reserve less)`
-    : '';
+export function uncappedHint(req: Pick<ReservedRequest, 'endpoint' | 'maxTokens'>, model: CapModel): string {
+  if (req.maxTokens !== null || !writesOutput(req.endpoint)) return '';
+  const what = registered(model.defaultMaxTokens) ? "its model's default cap" : "its model's whole output";
+  return ` (it sets no max_tokens, so ${what}, ${outputCap(model, null)} tokens, is reserved: set max_tokens to reserve less)`;
 }
 
 /**
- * The output cap an admitted attempt must send upstream, or null: when the request set none and its budgets or token
- * limits reserved the model's whole output (`outputCap`), the upstream is held to that figure (a model without a
- * registered max output was reserved the default and could otherwise write past it). Nothing is added for a request
- * no budget or token limit counted.
+ * The output cap an admitted attempt must send upstream, or null. A request without a cap on a model with no registered
+ * max output and no default cap was reserved the default (`DEFAULT_OUTPUT_CAP`) by its budgets or token limits, and nothing else bounds
+ * what the upstream writes: it is held to that figure. A model's registered max output bounds it already (and sending
+ * it would put a figure the upstream may refuse into requests that went as sent before); a request no budget or token
+ * limit counted goes as sent.
  */
 export function heldOutputCap(
   req: Pick<ReservedRequest, 'endpoint' | 'maxTokens'>,
-  model: Pick<ModelConfig, 'maxOutputTokens'>,
+  model: CapModel,
   items: readonly { unit: 'requests' | 'tokens' | 'usd' }[],
 ): number | null {
   if (req.maxTokens !== null || !writesOutput(req.endpoint)) return null;
-  return items.some((it) => it.unit !== 'requests') ? outputCap(model, null) : null;
+  // A model's default cap is sent as it is (and was what was reserved); a registered max output bounds the model.
+  if (registered(model.defaultMaxTokens) || registered(model.maxOutputTokens)) return null;
+  return items.some((it) => it.unit !== 'requests') ? DEFAULT_OUTPUT_CAP : null;
 }
 
 /** The most a request may cost on a model (its prompt and `reservedOutputTokens`): what budgets reserve and check. */
-export function reservedCost(
-  model: Prices & Pick<ModelConfig, 'maxOutputTokens'>,
-  req: ReservedRequest,
-): number {
+export function reservedCost(model: Prices & CapModel, req: ReservedRequest): number {
   return (
     (Math.max(0, req.promptTokens) * model.priceIn + reservedOutputTokens(model, req) * model.priceOut) /
     1_000_000
@@ -133,18 +136,14 @@ export function reservedCost(
  * Output tokens a request typically produces, for ranking candidates by cost (never for reserving): max_tokens, else
  * min(512, the model's max), for each of the answers it asks for (OpenAI chat's `n`: each choice may run to max_tokens).
  */
-export function expectedOutputTokens(
-  model: Pick<ModelConfig, 'maxOutputTokens'>,
-  maxTokens: number | null,
-  choices = 1,
-): number {
+export function expectedOutputTokens(model: CapModel, maxTokens: number | null, choices = 1): number {
   const each = maxTokens !== null ? maxTokens : Math.min(512, model.maxOutputTokens ?? 512);
   return each * Math.max(1, choices);
 }
 
 /** The cost a request is expected to have on a model (the cost strategy's ranking; budgets use `reservedCost`). */
 export function estimateCost(
-  model: Prices & Pick<ModelConfig, 'maxOutputTokens'>,
+  model: Prices & CapModel,
   promptTokens: number,
   maxTokens: number | null,
   choices = 1,

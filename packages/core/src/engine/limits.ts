@@ -64,7 +64,7 @@ export interface AdmissionInput {
   };
   /** The attempt's provider (its buckets). */
   provider: Pick<ProviderConfig, 'buckets'> | undefined;
-  model: Pick<ModelConfig, 'maxOutputTokens'>;
+  model: Pick<ModelConfig, 'maxOutputTokens' | 'defaultMaxTokens'>;
   caller: Pick<Caller, 'buckets' | 'budgets'>;
   request: Pick<RequestInfo, 'endpoint' | 'promptTokens' | 'maxTokens' | 'choices'>;
   now: number;

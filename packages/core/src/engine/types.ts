@@ -91,6 +91,11 @@ export interface ModelConfig {
   priceCachedIn: number | null;
   contextWindow: number | null;
   maxOutputTokens: number | null;
+  /**
+   * The output cap the gateway sends for this model when a request sets none (the model's default `max_tokens`
+   * parameter): a request's cap for reservations too. Absent = none.
+   */
+  defaultMaxTokens?: number | null;
   tier: Tier;
   /**
    * False while the model's prices are unknown: it is then no member of its tier (power levels and their

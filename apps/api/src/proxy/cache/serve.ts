@@ -261,7 +261,9 @@ export function cacheAfter(
     first === undefined ||
     first.provider.id !== attempt.provider.id ||
     first.model.id !== attempt.model.id ||
-    x.connection.gone
+    x.connection.gone ||
+    // Shaped by this caller's limits (a cap the client did not ask for): not an answer to the request as sent.
+    x.capHeld
   )
     return;
   const body = state.collector.collected();
