@@ -2,41 +2,16 @@
 // Converse requires of a request, and what its answers' stop reasons become for each client format.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { addBedrockProvider, BEDROCK_MODEL } from '../test/bedrock.js';
 
 type Obj = Record<string, unknown>;
 
 let env: ProxyEnv;
-const MODEL = 'anthropic.claude-test-v1:0';
+const MODEL = BEDROCK_MODEL;
 
 beforeAll(async () => {
   env = await createProxyEnv();
-  const { prisma, secrets } = env.t.app.ctx;
-  const key = 'AKIDEXAMPLE:wJalrXUtnFEMIbPxRfiCYEXAMPLEKEY';
-  const p = await prisma.provider.create({
-    data: {
-      slug: 'up-bedrock',
-      name: 'up-bedrock',
-      type: 'bedrock',
-      priority: 40,
-      baseUrl: env.up.url,
-      status: 'active',
-      encryptedApiKey: secrets.encrypt(key),
-      apiKeyLast4: key.slice(-4),
-      config: { region: 'us-east-1' },
-    },
-  });
-  await prisma.model.create({
-    data: {
-      providerId: p.id,
-      modelId: MODEL,
-      displayName: 'Claude on Bedrock',
-      priceInputPer1M: 3,
-      priceOutputPer1M: 15,
-      contextWindow: 200_000,
-      capabilities: ['chat', 'tools', 'streaming'],
-    },
-  });
-  await env.t.app.routing.reload();
+  await addBedrockProvider(env);
 });
 afterAll(async () => {
   await env?.close();

@@ -3,6 +3,7 @@
 // rebuilt BYOK budget) all missed it. And what the platform paid counts against platform budgets on any record.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { addBedrockProvider, BEDROCK_MODEL } from '../test/bedrock.js';
 import { recordedSpend } from '../metering/spend.js';
 import { writeUsageBatch } from '../metering/writer.js';
 import { envUserCall } from '../test/usage-record.js';
@@ -11,41 +12,14 @@ let env: ProxyEnv;
 let bedrockId: string;
 let admin: string;
 let userToken: string;
-const MODEL = 'anthropic.claude-test-v1:0';
+const MODEL = BEDROCK_MODEL;
 const TURN_USD = (12 * 3 + 5 * 15) / 1e6;
 
 beforeAll(async () => {
   env = await createProxyEnv();
-  const { prisma, secrets } = env.t.app.ctx;
-  const key = 'AKIDEXAMPLE:wJalrXUtnFEMIbPxRfiCYEXAMPLEKEY';
-  const p = await prisma.provider.create({
-    data: {
-      slug: 'up-bedrock',
-      name: 'up-bedrock',
-      type: 'bedrock',
-      priority: 40,
-      baseUrl: env.up.url,
-      status: 'active',
-      encryptedApiKey: secrets.encrypt(key),
-      apiKeyLast4: key.slice(-4),
-      config: { region: 'us-east-1' },
-    },
-  });
-  bedrockId = p.id;
-  await prisma.model.create({
-    data: {
-      providerId: p.id,
-      modelId: MODEL,
-      displayName: 'Claude on Bedrock',
-      priceInputPer1M: 3,
-      priceOutputPer1M: 15,
-      contextWindow: 200_000,
-      capabilities: ['chat', 'tools', 'streaming'],
-    },
-  });
-  await env.t.app.routing.reload();
+  bedrockId = await addBedrockProvider(env);
   admin = await env.t.tokenFor('admin');
-  const u = await prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } });
+  const u = await env.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: env.ids.user } });
   userToken = (
     await env.t.http.post('/api/v1/auth/login').send({ email: u.email, password: env.userPassword })
   ).body.token;
