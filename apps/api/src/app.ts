@@ -436,6 +436,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await store.close();
       await events.close();
       await agent.close().catch(() => undefined);
+      // prom-client's default metrics observe GC process-wide and are never stopped: through their registry they held
+      // every metric and the gauges' readers (the usage queue, the body bound, the app) after close.
+      metrics.registry.clear();
     },
   };
 }
