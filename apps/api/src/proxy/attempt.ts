@@ -94,7 +94,7 @@ export async function runAttempt(
 }
 
 /** The client is gone (its socket may be destroyed a moment before its response's 'close' marks it gone). */
-function clientLeft(x: RequestContext): boolean {
+export function clientLeft(x: RequestContext): boolean {
   return x.connection.gone || x.res.destroyed;
 }
 
@@ -115,11 +115,11 @@ async function prepareCall(
   const attempt = run.attempt;
   const endpoint = x.match.endpoint as Exclude<ProxyEndpoint, 'models'>;
   // The model's default parameters the request does not set (nothing to do, and no copy, for most models). A request
-  // without a cap whose budgets or token limits reserved one goes with that cap (a model's own default cap stands).
+  // without a cap whose budgets or token limits reserved one goes with that cap (core's heldOutputCap: only for a
+  // model with no default cap of its own).
   const own = attempt.model.params;
-  const hold = outputCap !== null && own?.max_tokens === undefined;
-  if (hold) x.capHeld = true;
-  const params = hold ? { ...own, max_tokens: outputCap } : own;
+  if (outputCap !== null) x.capHeld = true;
+  const params = outputCap !== null ? { ...own, max_tokens: outputCap } : own;
   const withParams = params
     ? withModelParams(endpoint, x.body, params, paramsTarget(attempt.provider.type, attempt.model.modelId))
     : null;

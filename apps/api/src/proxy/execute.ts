@@ -2,7 +2,7 @@ import { coolsEndpoint, endpointOrder, failsOverEndpoint, isBilled } from '@swit
 import type { GatewayError } from '../lib/errors.js';
 import type { Admission, PlannedAttempt, PlanResult } from '../router/types.js';
 import { skippedHeader } from './answer-headers.js';
-import { runAttempt } from './attempt.js';
+import { clientLeft, runAttempt } from './attempt.js';
 import { BodyCapture } from './body-log.js';
 import { deadlineError, internalError, sendClientError, upstreamFailure } from './client-errors.js';
 import type { ProxyDeps, RequestContext } from './context.js';
@@ -228,7 +228,7 @@ async function tryTarget(
       else if (result.billed) settled = plus(settled, chargeBilled(x, attempt, result.billed));
       // A call the client's leaving ended says nothing of the target: no retry, no cooldown, no circuit failure
       // (clients hanging up together must not close a provider to everyone).
-      if (x.connection.gone || x.res.destroyed) {
+      if (clientLeft(x)) {
         x.attempts[x.attempts.length - 1]!.outcome = 'client_closed';
         return 'next';
       }

@@ -19,6 +19,7 @@ import {
   type BucketConfig,
   type BudgetConfig,
   type Caller,
+  type Endpoint,
   type KeyRef,
   type LimitItem,
   type RequestParam,
@@ -185,6 +186,11 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
  * The routing side of the data plane: the in-memory snapshot (reloaded on admin changes and every 30 s), the
  * engine (pure), and the state store (counters). Implements the executor's Router.
  */
+/** The engine's endpoint for a request (the models list plans as chat). */
+function engineEndpoint(input: PlanInput): Endpoint {
+  return input.endpoint === 'models' ? 'chat' : input.endpoint;
+}
+
 export class RoutingRuntime implements Router {
   #loaded: LoadedConfig;
   #core: RoutingConfig;
@@ -383,7 +389,7 @@ export class RoutingRuntime implements Router {
 
   /** The engine's plan for a request against the current config and state (pure: nothing is applied here). */
   #enginePlan(input: PlanInput) {
-    const endpoint = input.endpoint === 'models' ? 'chat' : input.endpoint;
+    const endpoint = engineEndpoint(input);
     return plan({
       request: {
         model: input.facts.model,
@@ -495,7 +501,7 @@ export class RoutingRuntime implements Router {
   async admit(attempt: PlannedAttempt, input: PlanInput & { callerCharged?: boolean }): Promise<Admission> {
     const now = this.deps.now();
     const request = {
-      endpoint: input.endpoint === 'models' ? ('chat' as const) : input.endpoint,
+      endpoint: engineEndpoint(input),
       promptTokens: input.facts.promptTokens,
       maxTokens: input.facts.maxTokens,
       choices: input.facts.choices,
