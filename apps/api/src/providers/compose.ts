@@ -19,7 +19,7 @@ import {
 import { extractUsageObject } from '../translate/json-fast.js';
 import { SseParser, sseJson } from '../translate/sse.js';
 import { roughTokens } from '../translate/tokens.js';
-import { reportsUsage, tokenFigure } from '../translate/usage-figures.js';
+import { tokenFigure, withEstimates } from '../translate/usage-figures.js';
 import type { OaChatResponse, OaChunk, OaUsage } from '../translate/wire-types.js';
 import { normalizeUpstreamError } from './errors.js';
 import type {
@@ -77,11 +77,10 @@ export function isRelayed(wire: UpstreamWire, client: ClientShape): boolean {
 // ---------- whole bodies ----------
 
 /**
- * The usage of a whole answer whose upstream reported none: the input from the client's request, the output from
- * the text and tool calls of every choice (a request for several answers, `n`, is billed for each; null: nothing
- * the wire can read).
+ * The output of a whole answer as the gateway estimates it (for an upstream that reports none): the text and tool
+ * calls of every choice (a request for several answers, `n`, is billed for each; null: nothing the wire can read).
  */
-function estimatedWholeUsage(pivot: OaChatResponse | null, o: TranslateOptions): Usage {
+function estimatedWholeOutput(pivot: OaChatResponse | null): number {
   let output = 0;
   const choices: unknown = pivot?.choices;
   if (Array.isArray(choices))
@@ -91,14 +90,14 @@ function estimatedWholeUsage(pivot: OaChatResponse | null, o: TranslateOptions):
       const content: unknown = out?.content;
       const chars =
         typeof content === 'string' ? content.length : content ? JSON.stringify(content).length : 0;
-      output += roughTokens(chars + JSON.stringify(out?.tool_calls ?? '').length);
+      output += roughTokens(chars + (out?.tool_calls ? JSON.stringify(out.tool_calls).length : 0));
     }
-  return {
-    inputTokens: o.estimateInputTokens?.() ?? 0,
-    outputTokens: output,
-    cachedTokens: 0,
-    estimated: true,
-  };
+  return output;
+}
+
+/** The client's request's input tokens as the gateway estimates them (0: no estimator). */
+function estimatedInput(o: TranslateOptions): () => number {
+  return () => o.estimateInputTokens?.() ?? 0;
 }
 
 /**
@@ -124,13 +123,12 @@ export function decodeWhole(
   if (wire.id === encoder.wire) {
     const text = body.toString('utf8');
     const u = extractUsageObject(text);
-    let usage = wire.usage(u);
-    // No usage, or one without figures (`usage: {}`, figures that are not numbers): billed by the answer's text.
-    if (!u || !reportsUsage(usage)) {
-      // A relayed body must still be JSON (embeddings: their output is not billed, only their input).
-      const j: unknown = encoder.client !== 'embeddings' ? JSON.parse(text) : null;
-      usage = estimatedWholeUsage(relayedAnswer(wire, j, o), o);
-    }
+    // No usage, or a figure it does not give (`usage: {}`, a figure missing or not a number): that figure is
+    // estimated, the output from the answer's text (a relayed body must then still be JSON; an embedding has no
+    // output, only its input is billed).
+    const usage = withEstimates(u ? wire.usage(u) : null, estimatedInput(o), () =>
+      encoder.client !== 'embeddings' ? estimatedWholeOutput(relayedAnswer(wire, JSON.parse(text), o)) : 0,
+    );
     let finishReason: string | null = null;
     const m = /"(?:finish_reason|stop_reason)"\s*:\s*"(\w+)"/.exec(text);
     if (m) finishReason = m[1]!;
@@ -139,8 +137,9 @@ export function decodeWhole(
   const j = JSON.parse(body.toString('utf8')) as Obj;
   if (!wire.response) throw new Error(`Cannot translate a ${wire.id} response.`);
   const pivot = wire.response(j, o);
-  const reported = pivot.usage ? usageFromOpenai(pivot.usage) : null;
-  const usage = reportsUsage(reported) ? reported! : estimatedWholeUsage(pivot, o);
+  const usage = withEstimates(pivot.usage ? usageFromOpenai(pivot.usage) : null, estimatedInput(o), () =>
+    estimatedWholeOutput(pivot),
+  );
   const r = encoder.response(pivot);
   return { body: r.body, usage, model: r.model, finishReason: r.finishReason };
 }
@@ -168,19 +167,13 @@ abstract class StreamState {
   ) {}
 
   get usage(): Usage {
-    const up = this.upstreamUsage;
     const output = roughTokens(this.outChars);
-    if (!up || (!up.inputTokens && !up.outputTokens))
-      return {
-        inputTokens: this.o.estimateInputTokens?.() ?? 0,
-        outputTokens: output,
-        cachedTokens: 0,
-        estimated: true,
-      };
+    // A figure the upstream did not give is estimated, as for a whole answer.
+    const u = withEstimates(this.upstreamUsage, estimatedInput(this.o), () => output);
     // The upstream's final usage never came (cut, stalled, or the client left): its opening figures stand for the
     // input, and the output is at least what the text relayed so far comes to.
-    if (!this.usageFinal && up.outputTokens < output) return { ...up, outputTokens: output, estimated: true };
-    return up;
+    if (!this.usageFinal && u.outputTokens < output) return { ...u, outputTokens: output, estimated: true };
+    return u;
   }
 
   get faulted(): boolean {

@@ -3,7 +3,7 @@
 // to MAX_TOKEN_FIGURE.
 import { describe, expect, it } from 'vitest';
 import { anthropicUsageToOpenai } from '../translate/messages.js';
-import { MAX_TOKEN_FIGURE, reportsUsage, tokenFigure } from '../translate/usage-figures.js';
+import { MAX_TOKEN_FIGURE, tokenFigure, withEstimates } from '../translate/usage-figures.js';
 import { usageFromAnthropic } from './anthropic/response.js';
 import { converseUsageToOpenai } from './bedrock/response.js';
 import { usageFromOpenai } from './compose.js';
@@ -32,11 +32,35 @@ describe('tokenFigure', () => {
     expect(tokenFigure(v)).toBe(expected);
   });
 
-  it('a usage with neither an input nor an output figure reports nothing', () => {
-    expect(reportsUsage(null)).toBe(false);
-    expect(reportsUsage({ inputTokens: 0, outputTokens: 0 })).toBe(false);
-    expect(reportsUsage({ inputTokens: 12, outputTokens: 0 })).toBe(true);
-    expect(reportsUsage({ inputTokens: 0, outputTokens: 5 })).toBe(true);
+  it('a figure the usage does not give (0 once read) is the estimate, and the usage says it is estimated', () => {
+    const input = () => 40;
+    const output = () => 900;
+    expect(withEstimates(null, input, output)).toEqual({
+      inputTokens: 40,
+      outputTokens: 900,
+      cachedTokens: 0,
+      estimated: true,
+    });
+    expect(withEstimates({ inputTokens: 12, outputTokens: 0, cachedTokens: 2 }, input, output)).toEqual({
+      inputTokens: 12,
+      outputTokens: 900,
+      cachedTokens: 2,
+      estimated: true,
+    });
+    expect(withEstimates({ inputTokens: 0, outputTokens: 5, cachedTokens: 0 }, input, output)).toEqual({
+      inputTokens: 40,
+      outputTokens: 5,
+      cachedTokens: 0,
+      estimated: true,
+    });
+    const whole = { inputTokens: 12, outputTokens: 5, cachedTokens: 2 };
+    expect(withEstimates(whole, input, output)).toBe(whole);
+    // An estimate of 0 (an embedding's output) leaves the figure as it is: nothing was estimated.
+    expect(withEstimates({ inputTokens: 4, outputTokens: 0, cachedTokens: 0 }, input, () => 0)).toEqual({
+      inputTokens: 4,
+      outputTokens: 0,
+      cachedTokens: 0,
+    });
   });
 });
 

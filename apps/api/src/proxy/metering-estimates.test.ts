@@ -429,3 +429,177 @@ describe('an Anthropic stream translated to another client format that ends befo
     expect(await rowOf(late.id)).toMatchObject({ tokensIn: 12, tokensCached: 2, tokensOut: 5 });
   });
 });
+
+// An upstream whose usage gives one figure and not the other (a figure missing, or one that is not a number): the
+// figure it gave stands, and the one it did not is estimated as when the whole usage is missing (the output from
+// the answer's text, the input from the request), whole or streamed, relayed or translated.
+describe('an answer whose usage gives one figure and not the other', () => {
+  const chatChunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+    `data: ${JSON.stringify({
+      id: 'chatcmpl-half',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model: 'gpt-test',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    })}\n\n`;
+  /** An OpenAI chat stream of PIECES, with this final usage chunk (none: no usage at all). */
+  const chatEvents = (usage?: Record<string, unknown>) => [
+    chatChunk({ role: 'assistant', content: '' }),
+    ...PIECES.map((p) => chatChunk({ content: p })),
+    chatChunk({}, 'stop'),
+    ...(usage
+      ? [
+          `data: ${JSON.stringify({ id: 'chatcmpl-half', object: 'chat.completion.chunk', created: 0, model: 'gpt-test', choices: [], usage })}\n\n`,
+        ]
+      : []),
+    'data: [DONE]\n\n',
+  ];
+  const anEvent = (type: string, data: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  /** An Anthropic stream of PIECES: message_start's usage and message_delta's (none: left out). */
+  const anthropicEvents = (start: Record<string, unknown> | null, delta: Record<string, unknown> | null) => [
+    anEvent('message_start', {
+      message: {
+        id: 'msg_half',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-test',
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        ...(start ? { usage: start } : {}),
+      },
+    }),
+    anEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    ...PIECES.map((p) =>
+      anEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: p } }),
+    ),
+    anEvent('content_block_stop', { index: 0 }),
+    anEvent('message_delta', {
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      ...(delta ? { usage: delta } : {}),
+    }),
+    anEvent('message_stop', {}),
+  ];
+  const chatStream = (model: string) => ({ ...chatReq(model), stream: true });
+
+  it.each([
+    ['not a number', 'x'],
+    ['missing', undefined],
+  ])(
+    'whole, the output figure %s: the input stands, the output is estimated from the text',
+    async (_w, bad) => {
+      // The references: the same answers without usage (the output estimated from their text).
+      env.up.script({ path: '/chat/completions', status: 200, body: chatBody });
+      const refChat = await rowOf((await post('/v1/chat/completions', chatReq('up-openai/gpt-test'))).id);
+      env.up.script({ path: '/messages', status: 200, body: anthropicBody });
+      const refMessages = await rowOf(
+        (await post('/v1/messages', messagesReq('up-anthropic/claude-test'))).id,
+      );
+      expect(refChat.tokensOut).toBeGreaterThan(4500);
+
+      const oaUsage = { prompt_tokens: 12, completion_tokens: bad };
+      const anUsage = { input_tokens: 12, output_tokens: bad };
+      env.up.script({ path: '/chat/completions', status: 200, body: { ...chatBody, usage: oaUsage } });
+      const chat = await post('/v1/chat/completions', chatReq('up-openai/gpt-test'));
+      env.up.script({ path: '/chat/completions', status: 200, body: { ...chatBody, usage: oaUsage } });
+      const chatToMessages = await post('/v1/messages', messagesReq('up-openai/gpt-test'));
+      env.up.script({ path: '/messages', status: 200, body: { ...anthropicBody, usage: anUsage } });
+      const messages = await post('/v1/messages', messagesReq('up-anthropic/claude-test'));
+      env.up.script({ path: '/messages', status: 200, body: { ...anthropicBody, usage: anUsage } });
+      const messagesToChat = await post('/v1/chat/completions', chatReq('up-anthropic/claude-test'));
+
+      for (const [r, ref, pricePer1M] of [
+        [chat, refChat, 8],
+        [chatToMessages, refChat, 8],
+        [messages, refMessages, 15],
+        [messagesToChat, refMessages, 15],
+      ] as const) {
+        expect(r.status).toBe(200);
+        const row = await rowOf(r.id);
+        expect(row).toMatchObject({ tokensIn: 12, tokensOut: ref.tokensOut });
+        expect(row.cost).toBeGreaterThanOrEqual((ref.tokensOut * pricePer1M) / 1e6);
+      }
+    },
+  );
+
+  it('whole, the input figure not a number: the output stands, the input is estimated from the request', async () => {
+    env.up.script({ path: '/chat/completions', status: 200, body: chatBody });
+    const refChat = await rowOf((await post('/v1/chat/completions', chatReq('up-openai/gpt-test'))).id);
+    env.up.script({ path: '/messages', status: 200, body: anthropicBody });
+    const refMessages = await rowOf((await post('/v1/messages', messagesReq('up-anthropic/claude-test'))).id);
+    expect(refChat.tokensIn).toBeGreaterThan(0);
+    expect(refMessages.tokensIn).toBeGreaterThan(0);
+
+    env.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: { ...chatBody, usage: { prompt_tokens: 'x', completion_tokens: 7 } },
+    });
+    const chat = await post('/v1/chat/completions', chatReq('up-openai/gpt-test'));
+    env.up.script({
+      path: '/messages',
+      status: 200,
+      body: { ...anthropicBody, usage: { output_tokens: 7 } },
+    });
+    const messages = await post('/v1/messages', messagesReq('up-anthropic/claude-test'));
+    expect(await rowOf(chat.id)).toMatchObject({ tokensIn: refChat.tokensIn, tokensOut: 7 });
+    expect(await rowOf(messages.id)).toMatchObject({ tokensIn: refMessages.tokensIn, tokensOut: 7 });
+  });
+
+  it('streamed, the output figure not a number or missing: the input stands, the output is estimated from the text', async () => {
+    // [client path, its request, upstream path, the upstream's events for a usage (none: no usage at all)]
+    const oa = (u?: Record<string, unknown>) => chatEvents(u && { prompt_tokens: 12, ...u });
+    // message_start's output figure is a placeholder: message_delta's is the answer's.
+    const an = (u?: Record<string, unknown>) =>
+      u ? anthropicEvents({ input_tokens: 12, output_tokens: 1 }, u) : anthropicEvents(null, null);
+    const pairs = [
+      [
+        '/v1/chat/completions',
+        chatStream('up-openai/gpt-test'),
+        '/chat/completions',
+        oa,
+        'completion_tokens',
+      ],
+      ['/v1/messages', streamReq('up-openai/gpt-test'), '/chat/completions', oa, 'completion_tokens'],
+      ['/v1/messages', streamReq('up-anthropic/claude-test'), '/messages', an, 'output_tokens'],
+      ['/v1/chat/completions', chatStream('up-anthropic/claude-test'), '/messages', an, 'output_tokens'],
+    ] as const;
+    for (const [path, body, upstream, events, field] of pairs) {
+      // The reference: the same stream without any usage, its output estimated from its text.
+      env.up.script({ path: upstream, events: events() });
+      const ref = await rowOf((await post(path, body)).id);
+      expect(ref.tokensOut).toBeGreaterThan(2000);
+      for (const usage of [{ [field]: 'x' }, {}]) {
+        env.up.script({ path: upstream, events: events(usage) });
+        const r = await post(path, body);
+        expect(r.status).toBe(200);
+        expect(r.text).toContain(PIECES[39]);
+        const row = await rowOf(r.id);
+        expect(row).toMatchObject({ tokensIn: 12, errorCode: null });
+        // The relayed chat stream's estimate counts each event's size: the usage chunk adds a token or so.
+        expect(Math.abs(row.tokensOut - ref.tokensOut)).toBeLessThanOrEqual(2);
+      }
+    }
+  });
+
+  it('streamed, the input figure not a number: the output stands, the input is estimated from the request', async () => {
+    env.up.script({ path: '/chat/completions', events: chatEvents() });
+    const refChat = await rowOf((await post('/v1/chat/completions', chatStream('up-openai/gpt-test'))).id);
+    env.up.script({ path: '/messages', events: anthropicEvents(null, null) });
+    const refMessages = await rowOf((await post('/v1/messages', streamReq('up-anthropic/claude-test'))).id);
+
+    env.up.script({
+      path: '/chat/completions',
+      events: chatEvents({ prompt_tokens: 'x', completion_tokens: 7 }),
+    });
+    const chat = await post('/v1/chat/completions', chatStream('up-openai/gpt-test'));
+    env.up.script({
+      path: '/messages',
+      events: anthropicEvents({ input_tokens: 'x', output_tokens: 1 }, { output_tokens: 7 }),
+    });
+    const messages = await post('/v1/messages', streamReq('up-anthropic/claude-test'));
+    expect(await rowOf(chat.id)).toMatchObject({ tokensIn: refChat.tokensIn, tokensOut: 7 });
+    expect(await rowOf(messages.id)).toMatchObject({ tokensIn: refMessages.tokensIn, tokensOut: 7 });
+  });
+});

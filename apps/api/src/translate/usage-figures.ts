@@ -19,11 +19,40 @@ export function tokenFigure(v: unknown): number {
   return v < MAX_TOKEN_FIGURE ? Math.ceil(v) : MAX_TOKEN_FIGURE;
 }
 
+/** A usage's figures as the gateway bills them (the providers' Usage). */
+export interface UsageFigures {
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  /** (Part of) the figures are the gateway's estimate, not the upstream's. */
+  estimated?: boolean;
+}
+
 /**
- * Whether a usage (read through `tokenFigure`) reports anything: one with neither an input nor an output figure
- * (`usage: {}`, figures that are not numbers, 0/0) is no usage, and the answer is billed by its text instead, whole
- * or streamed alike.
+ * A usage as it is billed, whole answers and streams alike: each figure the upstream gave stands; one it did not give
+ * (no usage at all, or a figure missing, unreadable or 0: read through `tokenFigure`) is the gateway's estimate
+ * instead, the input from the client's request and the output from the answer's text, and the usage says it is
+ * estimated. An estimate of 0 (an answer without text, an embedding's output) leaves the figure at 0. The estimates
+ * are asked for only when a figure is missing.
  */
-export function reportsUsage(u: { inputTokens: number; outputTokens: number } | null | undefined): boolean {
-  return !!u && (u.inputTokens > 0 || u.outputTokens > 0);
+export function withEstimates(
+  reported: UsageFigures | null | undefined,
+  estimateInput: () => number,
+  estimateOutput: () => number,
+): UsageFigures {
+  let inputTokens = reported?.inputTokens ?? 0;
+  let outputTokens = reported?.outputTokens ?? 0;
+  let estimated = !reported || reported.estimated === true;
+  if (inputTokens === 0) {
+    inputTokens = estimateInput();
+    if (inputTokens > 0) estimated = true;
+  }
+  if (outputTokens === 0) {
+    outputTokens = estimateOutput();
+    if (outputTokens > 0) estimated = true;
+  }
+  if (reported && !estimated) return reported;
+  const u: UsageFigures = { inputTokens, outputTokens, cachedTokens: reported?.cachedTokens ?? 0 };
+  if (estimated) u.estimated = true;
+  return u;
 }

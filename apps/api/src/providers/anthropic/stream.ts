@@ -20,12 +20,14 @@ const USAGE_FIELDS = [
 /**
  * A message_start or message_delta event's usage over what the stream reported before it. message_delta's figures
  * are cumulative (input_tokens appears there in newer API versions); a figure it leaves out or sends as null is one
- * it did not give, not 0.
+ * it did not give, not 0. Its output figure is the answer's own: message_start's is a placeholder, so a
+ * message_delta (`delta`) without a readable one leaves the output unknown (0: estimated from the text).
  */
-export function mergeAnthropicUsage(into: AnUsage, u: Obj): void {
+export function mergeAnthropicUsage(into: AnUsage, u: Obj, delta: boolean): void {
   for (const k of USAGE_FIELDS) {
     const v = u[k];
     if (typeof v === 'number') into[k] = v;
+    else if (delta && k === 'output_tokens') into[k] = 0;
   }
 }
 
@@ -76,7 +78,7 @@ export class AnthropicToOpenaiChunks {
         if (typeof m.id === 'string') this.id = m.id.startsWith('msg_') ? `chatcmpl-${m.id.slice(4)}` : m.id;
         if (typeof m.model === 'string') this.model = m.model;
         if (m.usage) {
-          mergeAnthropicUsage(this.usage, m.usage as Obj);
+          mergeAnthropicUsage(this.usage, m.usage as Obj, false);
           this.sawUsage = true;
         }
         return [this.chunk({ role: 'assistant', content: '' })];
@@ -129,7 +131,7 @@ export class AnthropicToOpenaiChunks {
       case 'message_delta': {
         const d = (ev.delta ?? {}) as Obj;
         if (ev.usage) {
-          mergeAnthropicUsage(this.usage, ev.usage as Obj);
+          mergeAnthropicUsage(this.usage, ev.usage as Obj, true);
           this.sawUsage = true;
         }
         if (d.stop_reason !== undefined && d.stop_reason !== null) {
@@ -210,7 +212,7 @@ export class AnthropicRelay implements RelayScanner {
       const u = (event === 'message_start' ? (j.message as Obj | undefined)?.usage : j.usage) as
         Obj | undefined;
       if (u) {
-        mergeAnthropicUsage(this.usage, u);
+        mergeAnthropicUsage(this.usage, u, event === 'message_delta');
         sink.upstreamUsage = usageFromAnthropic({ ...this.usage });
         // message_start's output_tokens is a placeholder; message_delta's is the answer's.
         if (event === 'message_delta') sink.usageFinal = true;
