@@ -27,6 +27,16 @@ describe('loadEnv', () => {
       'sometimes',
       /OTEL_TRACES_SAMPLER: must be one of always_on, always_off, traceidratio/,
     ],
+    [
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
+      'grpc',
+      /OTEL_EXPORTER_OTLP_PROTOCOL: grpc is not supported: use http\/protobuf or http\/json/,
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+      'http/xml',
+      /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: must be one of http\/protobuf, http\/json/,
+    ],
     ['OTEL_TRACES_SAMPLER_ARG', '1.5', /OTEL_TRACES_SAMPLER_ARG: must be a number from 0 to 1/],
     ['OTEL_TRACES_SAMPLER_ARG', 'half', /OTEL_TRACES_SAMPLER_ARG: must be a number from 0 to 1/],
     [

@@ -75,6 +75,16 @@ export const OTEL_SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 
+/** The OTLP/HTTP encodings a trace export can use (OTEL_EXPORTER_OTLP_PROTOCOL's values; gRPC is not built in). */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+const otlpProtocol = z
+  .string()
+  .trim()
+  .refine((v) => v !== 'grpc', {
+    message: 'grpc is not supported: use http/protobuf or http/json with an OTLP/HTTP endpoint (port 4318)',
+  })
+  .pipe(z.enum(OTLP_PROTOCOLS, { message: `must be one of ${OTLP_PROTOCOLS.join(', ')}` }));
+
 /** An OTLP/HTTP endpoint: an http(s) URL. */
 const otlpUrl = z
   .string()
@@ -230,6 +240,9 @@ export const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
   /** The traces URL itself, when it is not <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces. */
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl.optional(),
+  /** How traces are encoded: http/protobuf (OTLP's default) or http/json; the traces-specific setting wins. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
   OTEL_SERVICE_NAME: z.string().trim().min(1).max(200).optional(),
   /** Which requests are traced (OpenTelemetry's sampler names); unset = parentbased_always_on (every request). */
   OTEL_TRACES_SAMPLER: z

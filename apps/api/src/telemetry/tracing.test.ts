@@ -3,6 +3,7 @@
 // traceparent continued and each attempt's span passed upstream; with no endpoint set, nothing is traced.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import protobuf from 'protobufjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 import { samplerOf } from './tracing.js';
@@ -28,18 +29,82 @@ interface OtlpSpan {
   status?: { code?: number };
 }
 
-/** A local OTLP/HTTP (JSON) receiver: every span it was sent. */
-async function startReceiver() {
+// The OTLP trace messages this test reads (opentelemetry-proto's field numbers), to decode what a gateway sends
+// as binary protobuf into the same shape as its JSON encoding.
+const OTLP_PROTO = `
+syntax = "proto3";
+message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; }
+message Resource { repeated KeyValue attributes = 1; }
+message ScopeSpans { repeated Span spans = 2; }
+message Span {
+  bytes trace_id = 1; bytes span_id = 2; bytes parent_span_id = 4; string name = 5; int32 kind = 6;
+  fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8; repeated KeyValue attributes = 9;
+  Status status = 15;
+}
+message Status { string message = 2; int32 code = 3; }
+message KeyValue { string key = 1; AnyValue value = 2; }
+message AnyValue {
+  oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4;
+    ArrayValue array_value = 5; }
+}
+message ArrayValue { repeated AnyValue values = 1; }
+`;
+const ExportRequest = protobuf
+  .parse(OTLP_PROTO, { keepCase: false })
+  .root.lookupType('ExportTraceServiceRequest');
+
+interface TracesBody {
+  resourceSpans: { resource: Obj; scopeSpans: { spans: OtlpSpan[] }[] }[];
+}
+
+/** A binary OTLP trace export as its JSON encoding reads (ids in hex, times and integers as strings). */
+function decodeProtobuf(body: Buffer): TracesBody {
+  const hex = (b: unknown) =>
+    b instanceof Uint8Array && b.length > 0 ? Buffer.from(b).toString('hex') : undefined;
+  const o = ExportRequest.toObject(ExportRequest.decode(body), { longs: String, defaults: false }) as {
+    resourceSpans?: { resource?: Obj; scopeSpans?: { spans?: (OtlpSpan & Record<string, unknown>)[] }[] }[];
+  };
+  return {
+    resourceSpans: (o.resourceSpans ?? []).map((rs) => ({
+      resource: rs.resource ?? {},
+      scopeSpans: (rs.scopeSpans ?? []).map((ss) => ({
+        spans: (ss.spans ?? []).map((sp) => ({
+          ...sp,
+          traceId: hex(sp.traceId)!,
+          spanId: hex(sp.spanId)!,
+          parentSpanId: hex(sp.parentSpanId),
+          attributes: sp.attributes ?? [],
+        })),
+      })),
+    })),
+  };
+}
+
+/**
+ * A local OTLP/HTTP receiver: every span it was sent, and each export's content type. `protobufOnly`: like a
+ * collector that takes binary protobuf alone (OTLP/HTTP's default encoding; JSON is optional for a receiver), it
+ * answers a JSON export 415.
+ */
+async function startReceiver(opts: { protobufOnly?: boolean } = {}) {
   const spans: OtlpSpan[] = [];
   const resources: Obj[] = [];
+  const contentTypes: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/v1/traces') {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-          resourceSpans: { resource: Obj; scopeSpans: { spans: OtlpSpan[] }[] }[];
-        };
+        const type = req.headers['content-type'] ?? '';
+        contentTypes.push(type);
+        const protobufBody = type.startsWith('application/x-protobuf');
+        if (!protobufBody && opts.protobufOnly) {
+          res.writeHead(415, { 'content-type': 'text/plain' });
+          res.end('unsupported content type');
+          return;
+        }
+        const raw = Buffer.concat(chunks);
+        const body = protobufBody ? decodeProtobuf(raw) : (JSON.parse(raw.toString('utf8')) as TracesBody);
         for (const rs of body.resourceSpans) {
           resources.push(rs.resource);
           for (const ss of rs.scopeSpans) spans.push(...ss.spans);
@@ -51,7 +116,13 @@ async function startReceiver() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { spans, resources, url, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    spans,
+    resources,
+    contentTypes,
+    url,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 const attr = (s: OtlpSpan, key: string): unknown => {
@@ -191,6 +262,83 @@ describe('OpenTelemetry traces (OTLP endpoint set)', () => {
     const server = spans.find((s) => s.kind === SERVER)!;
     expect(server.parentSpanId ?? '').toBe('');
     expect(server.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+describe('OTLP encodings (OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL)', () => {
+  const traceOf = async (gw: ProxyEnv, rx: Awaited<ReturnType<typeof startReceiver>>, traceId: string) => {
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${gw.userKey}`,
+        traceparent: `00-${traceId}-${CLIENT_SPAN}-01`,
+      },
+      body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    for (let i = 0; i < 50 && rx.spans.filter((s) => s.traceId === traceId).length < 2; i++) {
+      await gw.t.app.tracing!.forceFlush();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return rx.spans.filter((s) => s.traceId === traceId);
+  };
+
+  it('by default a trace goes as binary protobuf (the OTLP/HTTP default), which a protobuf-only collector takes', async () => {
+    const rx = await startReceiver({ protobufOnly: true });
+    const gw = await createProxyEnv({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url } });
+    try {
+      const spans = await traceOf(gw, rx, '0af7651916cd43dd8448eb211c80319c');
+      expect(rx.contentTypes[0]).toMatch(/^application\/x-protobuf/);
+      expect(spans.map((s) => s.kind).sort()).toEqual([SERVER, CLIENT]);
+      const server = spans.find((s) => s.kind === SERVER)!;
+      const client = spans.find((s) => s.kind === CLIENT)!;
+      expect(server.parentSpanId).toBe(CLIENT_SPAN);
+      expect(client.parentSpanId).toBe(server.spanId);
+      expect(attr(server, 'gen_ai.request.model')).toBe('up-openai/gpt-test');
+      expect(attr(server, 'gen_ai.usage.output_tokens')).toBeGreaterThan(0);
+      expect(attr(server, 'switchyard.stream')).toBe(false);
+      expect((attr(server, 'switchyard.route.order') as string[])[0]).toBe('up-openai/gpt-test');
+      expect(attr(client, 'http.response.status_code')).toBe(200);
+      expect(BigInt(client.endTimeUnixNano)).toBeLessThanOrEqual(BigInt(server.endTimeUnixNano));
+      expect(gw.up.requests.at(-1)!.headers.traceparent).toBe(
+        `00-0af7651916cd43dd8448eb211c80319c-${client.spanId}-01`,
+      );
+    } finally {
+      await gw.close();
+      await rx.close();
+    }
+  });
+
+  it('http/json sends JSON; the traces-specific setting wins over the general one', async () => {
+    const rx = await startReceiver();
+    const json = await createProxyEnv({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+    });
+    const proto = await createProxyEnv({
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      },
+    });
+    try {
+      const a = await traceOf(json, rx, '1af7651916cd43dd8448eb211c80319c');
+      expect(rx.contentTypes).toEqual(['application/json']);
+      const b = await traceOf(proto, rx, '2af7651916cd43dd8448eb211c80319c');
+      expect(rx.contentTypes[1]).toMatch(/^application\/x-protobuf/);
+      // The same spans either way.
+      for (const spans of [a, b]) {
+        const server = spans.find((s) => s.kind === SERVER)!;
+        expect(attr(server, 'gen_ai.response.model')).toBe('gpt-test');
+        expect(attr(server, 'http.response.status_code')).toBe(200);
+        expect(server.name).toBe('chat up-openai/gpt-test');
+      }
+    } finally {
+      await json.close();
+      await proto.close();
+      await rx.close();
+    }
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * OpenTelemetry traces of proxy requests, exported over OTLP/HTTP with the official SDK when
  * OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set; otherwise nothing is created and the
- * proxy does no tracing work at all (one null check per request).
+ * proxy does no tracing work at all (one null check per request). Encoded as binary protobuf, OTLP/HTTP's default
+ * (every OTLP/HTTP receiver takes it; JSON is optional for a receiver, and protobuf is the cheaper to write and
+ * the smaller), or as JSON with OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL=http/json.
  *
  * One trace per request, following the GenAI semantic conventions: a server span for the gateway's request
  * (`chat gpt-4o`: operation, requested and response model, provider, token usage, finish reasons, the routing
@@ -22,7 +24,8 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -97,6 +100,8 @@ export interface Tracing {
 export interface TracingEnv {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string | undefined;
+  OTEL_EXPORTER_OTLP_PROTOCOL?: 'http/protobuf' | 'http/json' | undefined;
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: 'http/protobuf' | 'http/json' | undefined;
   OTEL_SERVICE_NAME?: string | undefined;
   OTEL_TRACES_SAMPLER?: string | undefined;
   OTEL_TRACES_SAMPLER_ARG?: number | undefined;
@@ -143,13 +148,21 @@ const headerGetter: TextMapGetter<IncomingHttpHeaders> = {
 /** Epoch milliseconds with sub-millisecond precision (what the spans' start and end times are). */
 const nowMs = (): number => performance.timeOrigin + performance.now();
 
+/** Hosts of providers' base URLs, parsed once each (a URL parse per traced attempt otherwise); a handful of them. */
+const hosts = new Map<string, string | null>();
+
 function serverAddress(baseUrl: string | null): string | null {
   if (!baseUrl) return null;
+  let host = hosts.get(baseUrl);
+  if (host !== undefined) return host;
   try {
-    return new URL(baseUrl).hostname || null;
+    host = new URL(baseUrl).hostname || null;
   } catch {
-    return null;
+    host = null;
   }
+  if (hosts.size >= 1_000) hosts.clear();
+  hosts.set(baseUrl, host);
+  return host;
 }
 
 class AttemptSpanImpl implements AttemptSpan {
@@ -243,7 +256,10 @@ export function createTracing(env: TracingEnv): Tracing | null {
   const explicit = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
   if (!base && !explicit) return null;
   const url = explicit || `${base!.replace(/\/+$/, '')}/v1/traces`;
-  const exporter = new OTLPTraceExporter({ url });
+  const protocol =
+    env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  const exporter =
+    protocol === 'http/json' ? new OTLPJsonTraceExporter({ url }) : new OTLPProtobufTraceExporter({ url });
   const provider = new BasicTracerProvider({
     sampler: samplerOf(env),
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME?.trim() || 'switchyard' }),
