@@ -158,6 +158,31 @@ describe(`database rules (${testDbKind()})`, () => {
     });
     expect(rec?.requestId).toBe('req-2999');
   });
+  it("reads one organization's usage in a time range through an index (its what-if replay and savings advice)", async () => {
+    // 3,000 rows, one a minute up to now, over 100 organizations; one organization's last 6 hours. (The what-if's
+    // own queries: whatif-plan.test.ts.)
+    await db.prisma.$executeRawUnsafe(
+      `INSERT INTO "UsageRecord" ("createdAt","requestId","orgId","endpoint","requestedModel","status")
+       SELECT now() - ((3001 - g) || ' minutes')::interval, 'org-req-' || g, 'org-' || (g % 100), 'chat.completions',
+         'm', 200
+       FROM generate_series(1, 3000) AS g`,
+    );
+    await db.prisma.$executeRawUnsafe('ANALYZE "UsageRecord"');
+    const defs = await db.prisma.$queryRawUnsafe<{ indexdef: string }[]>(
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'UsageRecord' AND indexname = 'UsageRecord_orgId_createdAt_idx'`,
+    );
+    expect(defs[0]?.indexdef.replace(/\s+/g, ' ')).toContain(
+      '("orgId", "createdAt") WHERE ("orgId" IS NOT NULL)',
+    );
+    const plan = await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+      return tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT "id" FROM "UsageRecord"
+         WHERE "createdAt" >= now() - interval '6 hours' AND "createdAt" < now() AND "orgId" = 'org-7'`,
+      );
+    });
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toContain('UsageRecord_orgId_createdAt_idx');
+  });
   it("reads a user's own feedback list newest first through an index (/api/v1/me/feedback)", async () => {
     await db.prisma.$executeRawUnsafe(
       `INSERT INTO "Feedback" ("id","requestId","rater","userId","score","updatedAt")

@@ -286,10 +286,16 @@ export class WhatIfService {
     const readInputs = lookedAt(current) || lookedAt(candidate);
     const readAgent = (current.agents?.length ?? 0) > 0 || (candidate.agents?.length ?? 0) > 0;
     const started = performance.now();
-    // One organization's run reads nothing of any other, not even the range's bounds.
+    // One organization's run reads nothing of any other, not even the range's bounds. Its bounds come from its rows
+    // of the range through the ("orgId", "createdAt") index: as a plain min/max PostgreSQL would walk the primary
+    // key from either end, filtering every organization's rows until one of its own (all the rows before the range
+    // when it sent nothing lately; 155 ms at 1M rows). OFFSET 0 keeps the subquery a scan of its own.
     const bounds = await this.ctx.db.query<{ lo: number | null; hi: number | null }>(
-      `SELECT min("id")::float8 AS lo, max("id")::float8 AS hi FROM "UsageRecord"
-       WHERE "createdAt" >= $1 AND "createdAt" < $2${scope.orgId ? ' AND "orgId" = $3' : ''}`,
+      scope.orgId
+        ? `SELECT min("id")::float8 AS lo, max("id")::float8 AS hi FROM (SELECT "id" FROM "UsageRecord"
+           WHERE "orgId" = $3 AND "createdAt" >= $1 AND "createdAt" < $2 OFFSET 0) AS r`
+        : `SELECT min("id")::float8 AS lo, max("id")::float8 AS hi FROM "UsageRecord"
+           WHERE "createdAt" >= $1 AND "createdAt" < $2`,
       scope.orgId ? [scope.from, scope.to, scope.orgId] : [scope.from, scope.to],
     );
     const lo = bounds[0]?.lo;
