@@ -114,6 +114,50 @@ describe('a malformed answer Bedrock billed (it reported usage)', () => {
     await expect.poll(() => spent(id)).toBeCloseTo(expected, 9);
   });
 
+  it('/metrics counts each billed failed attempt under its own provider and model, not the answering one', async () => {
+    await env.t.app.ctx.prisma.alias.create({
+      data: {
+        name: 'bedrock-then-gpt-metrics',
+        targets: [{ ref: `up-bedrock/${MODEL}`, weight: 1 }],
+        fallbacks: ['up-openai/gpt-test'],
+      },
+    });
+    await env.t.app.routing.reload();
+    /** A counter's value for these labels (0 when it has no such series yet). */
+    const counter = async (name: string, labels: string) => {
+      const text = await (await fetch(`${env.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const bedrock = `provider="up-bedrock",model="${MODEL}"`;
+    const gpt = 'provider="up-openai",model="gpt-test"';
+    const read = async () => ({
+      bedrockIn: await counter('switchyard_tokens_total', `${bedrock},direction="in"`),
+      bedrockOut: await counter('switchyard_tokens_total', `${bedrock},direction="out"`),
+      bedrockUsd: await counter('switchyard_cost_usd_total', bedrock),
+      gptUsd: await counter('switchyard_cost_usd_total', gpt),
+    });
+    // The fallback's answer alone, for what it costs.
+    const alone = await rowOf((await chat(env.userKey, 'up-openai/gpt-test')).id);
+    env.up.reset();
+
+    const before = await read();
+    env.up.script(
+      Array.from({ length: 6 }, () => ({ path: '/converse', stopReason: 'malformed_model_output' })),
+    );
+    const r = await chat(env.userKey, 'bedrock-then-gpt-metrics');
+    expect(r.status).toBe(200);
+    const billed = converseCalls();
+    expect(billed).toBeGreaterThanOrEqual(1);
+    await rowOf(r.id);
+    const after = await read();
+    // Bedrock's billed turns (12 in, 5 out each) under Bedrock's model; the answer's cost alone under gpt-test.
+    expect(after.bedrockIn - before.bedrockIn).toBe(12 * billed);
+    expect(after.bedrockOut - before.bedrockOut).toBe(5 * billed);
+    expect(after.bedrockUsd - before.bedrockUsd).toBeCloseTo(billed * BEDROCK_TURN_USD, 9);
+    expect(after.gptUsd - before.gptUsd).toBeCloseTo(Number(alone.costUsd), 9);
+  });
+
   it('when every attempt gets one, the failed request is charged what was billed', async () => {
     const { key, id } = await budgetedKey();
     env.up.script(Array.from({ length: 6 }, () => ({ path: '/converse', stopReason: 'malformed_tool_use' })));

@@ -67,6 +67,16 @@ export interface SkippedRef {
   reason: string;
 }
 
+/** A failed attempt its provider billed, as /metrics counts it: under its own provider and model. */
+export interface BilledAttempt {
+  providerSlug: string;
+  modelLabel: string;
+  tokensIn: number;
+  tokensOut: number;
+  /** What the platform paid (0 when a BYOK key paid, as for an answer). */
+  spentUsd: number;
+}
+
 /**
  * One proxy request as it moves through the steps (handler -> execute -> attempt -> relay -> record). Created
  * once, with every field, when the body is parsed (so the object keeps one shape); the steps fill in the rest.
@@ -113,9 +123,10 @@ export interface RequestContext {
   abandoned?: { attempt: PlannedAttempt; usage: Usage; costUsd: number };
   /**
    * Failed attempts the provider billed all the same (they reported usage): their cost, added to the request's
-   * record whatever answered (spent, or saved when a BYOK key paid). Absent until one happens.
+   * record whatever answered (spent, or saved when a BYOK key paid), and each attempt's tokens and spend under its
+   * own provider and model in /metrics. Absent until one happens.
    */
-  billed?: { spentUsd: number; savedUsd: number };
+  billed?: { spentUsd: number; savedUsd: number; attempts: BilledAttempt[] };
   /**
    * An attempt went upstream with an output cap the client did not send (its limits reserved that much: Admission's
    * outputCap). Its answer is this caller's, not the request's: it is not stored in the response cache.

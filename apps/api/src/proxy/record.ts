@@ -88,6 +88,8 @@ export function recordRequest(
     ...u,
   };
   if (x.input.spendMark) record.spend = x.input.spendMark;
+  // The answer's own cost, counted in /metrics under its model (billed attempts count under their own).
+  const ownCostUsd = record.costUsd;
   // Failed attempts the providers billed are the request's cost too, whichever attempt answered (or none).
   const billed = x.billed;
   if (billed) {
@@ -99,7 +101,8 @@ export function recordRequest(
     if (billed.savedUsd > 0) record.isByok = true;
   }
   d.record(record);
-  countRequest(d, endpoint, record, modelLabel, latencyMs);
+  countRequest(d, endpoint, record, modelLabel, latencyMs, ownCostUsd);
+  if (billed) for (const a of billed.attempts) countUsage(d, a.providerSlug, a.modelLabel, a);
   if (x.span) endSpans(x, x.span, record, finishReason);
 }
 
@@ -163,23 +166,43 @@ function protectionRecord(p: RequestProtection) {
   };
 }
 
+/**
+ * The request in /metrics: its count, latency and time to first token, and the answer's tokens and cost (`costUsd`:
+ * the answer's own, without the billed failed attempts the record adds) under the answering model.
+ */
 function countRequest(
   d: ProxyDeps,
   endpoint: string,
   record: ProxyUsage,
   model: string,
   latencyMs: number,
+  costUsd: number,
 ): void {
   const metrics = d.metrics;
   const provider = record.providerSlug ?? 'none';
   metrics.proxyRequests.add(1, endpoint, provider, model, String(record.status));
   metrics.proxyLatency.add(latencyMs / 1000, endpoint, provider);
   if (record.ttftMs !== null) metrics.proxyTtft.add(record.ttftMs / 1000, endpoint, provider);
-  if (record.tokensIn || record.tokensOut) {
-    metrics.tokens.add(record.tokensIn, provider, model, 'in');
-    metrics.tokens.add(record.tokensOut, provider, model, 'out');
+  countUsage(d, provider, model, {
+    tokensIn: record.tokensIn,
+    tokensOut: record.tokensOut,
+    spentUsd: costUsd,
+  });
+}
+
+/** Tokens and the platform's spend in /metrics, under the provider and model that used them. */
+function countUsage(
+  d: ProxyDeps,
+  provider: string,
+  model: string,
+  u: { tokensIn: number; tokensOut: number; spentUsd: number },
+): void {
+  const metrics = d.metrics;
+  if (u.tokensIn || u.tokensOut) {
+    metrics.tokens.add(u.tokensIn, provider, model, 'in');
+    metrics.tokens.add(u.tokensOut, provider, model, 'out');
   }
-  if (record.costUsd > 0) metrics.cost.add(record.costUsd, provider, model);
+  if (u.spentUsd > 0) metrics.cost.add(u.spentUsd, provider, model);
 }
 
 /** The record of an answered request: who answered, the tokens, and the cost (a BYOK key's cost is saved, not spent). */
@@ -314,8 +337,16 @@ export function chargeBilled(
   attempt: PlannedAttempt,
   billed: { usage: Usage; costUsd: number },
 ): { costUsd: number; tokens: number } {
-  const sum = (x.billed ??= { spentUsd: 0, savedUsd: 0 });
-  if (attempt.keySource === 'byok') sum.savedUsd += billed.costUsd;
+  const sum = (x.billed ??= { spentUsd: 0, savedUsd: 0, attempts: [] });
+  const byok = attempt.keySource === 'byok';
+  if (byok) sum.savedUsd += billed.costUsd;
   else sum.spentUsd += billed.costUsd;
+  sum.attempts.push({
+    providerSlug: attempt.provider.slug,
+    modelLabel: attempt.model.metricLabel,
+    tokensIn: billed.usage.inputTokens,
+    tokensOut: billed.usage.outputTokens,
+    spentUsd: byok ? 0 : billed.costUsd,
+  });
   return { costUsd: billed.costUsd, tokens: billed.usage.inputTokens + billed.usage.outputTokens };
 }
