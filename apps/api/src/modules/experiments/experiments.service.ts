@@ -71,6 +71,29 @@ const toDate = (v: string | null | undefined) =>
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** Advisory-lock class of the experiment starts and reopenings on one alias (the key is the alias's hash). */
+const ALIAS_LOCK_CLASS = 0x45787031;
+
+/**
+ * Within a transaction: waits for any other start or reopening on `alias` to commit, then refuses (409) when another
+ * experiment runs on it (started, not ended: one running experiment per alias, so each one's results are the traffic
+ * it was started for). Starts sent at once are taken one after another; only the first runs.
+ */
+async function assertAliasFree(
+  tx: Prisma.TransactionClient,
+  alias: string,
+  id: string,
+  now: Date,
+): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ALIAS_LOCK_CLASS}::int4, hashtext(${alias}))`;
+  const other = await tx.experiment.findFirst({
+    where: { alias, status: 'running', id: { not: id }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] },
+    select: { name: true },
+  });
+  if (other)
+    throw AppError.conflict(`Experiment "${other.name}" already runs on alias "${alias}"; stop it first.`);
+}
+
 function estimateOf(m: { mean: number; low: number | null; high: number | null } | null): Estimate | null {
   return m ? { value: m.mean, low: m.low, high: m.high } : null;
 }
@@ -167,14 +190,21 @@ export class ExperimentsService {
     if (startsAt && endsAt && startsAt >= endsAt) throw AppError.validation('endsAt: must be after startsAt');
     if (b.alias !== undefined || b.variants !== undefined)
       await this.#checkRouting(b.alias ?? before.alias, b.variants ?? variantsOf(before.variants));
+    const now = new Date(this.#now());
+    // A running experiment whose end moves to null or ahead routes (again): only while no other runs on its alias.
+    const opens =
+      before.status === 'running' &&
+      b.endsAt !== undefined &&
+      (b.endsAt === null || new Date(b.endsAt) > now);
     const row = await auditedUpdate(this.ctx, {
       actor,
       action: 'experiment.update',
       entityType: 'Experiment',
       entityId: id,
       before: presentExperiment(before, this.#now()),
-      write: (tx) =>
-        tx.experiment.update({
+      write: async (tx) => {
+        if (opens) await assertAliasFree(tx, before.alias, id, now);
+        return tx.experiment.update({
           where: { id },
           data: {
             ...(b.name !== undefined ? { name: b.name } : {}),
@@ -185,7 +215,8 @@ export class ExperimentsService {
             ...(b.startsAt !== undefined ? { startsAt: toDate(b.startsAt) } : {}),
             ...(b.endsAt !== undefined ? { endsAt: toDate(b.endsAt) } : {}),
           },
-        }),
+        });
+      },
       present: (r) => presentExperiment(r, this.#now()),
       changed: 'experiments',
     });
@@ -222,18 +253,6 @@ export class ExperimentsService {
     const now = new Date(this.#now());
     if (before.endsAt && before.endsAt <= now)
       throw AppError.conflict('This experiment ends before now: change its endsAt first.');
-    const other = await this.ctx.prisma.experiment.findFirst({
-      where: {
-        alias: before.alias,
-        status: 'running',
-        id: { not: id },
-        OR: [{ endsAt: null }, { endsAt: { gt: now } }],
-      },
-    });
-    if (other)
-      throw AppError.conflict(
-        `Experiment "${other.name}" already runs on alias "${before.alias}"; stop it first.`,
-      );
     await this.#checkRouting(before.alias, variantsOf(before.variants));
     const row = await auditedUpdate(this.ctx, {
       actor,
@@ -241,14 +260,21 @@ export class ExperimentsService {
       entityType: 'Experiment',
       entityId: id,
       before: presentExperiment(before, this.#now()),
-      write: (tx) =>
-        tx.experiment.update({
-          where: { id },
+      write: async (tx) => {
+        await assertAliasFree(tx, before.alias, id, now);
+        // Started or stopped meanwhile (the same start sent twice): what the first one did stands.
+        const { count } = await tx.experiment.updateMany({
+          where: { id, status: 'draft' },
           data: {
             status: 'running',
             startsAt: before.startsAt && before.startsAt > now ? before.startsAt : now,
           },
-        }),
+        });
+        const row = await tx.experiment.findUniqueOrThrow({ where: { id } });
+        if (count === 0 && row.status !== 'running')
+          throw AppError.conflict('This experiment was stopped meanwhile; create a new one to run it again.');
+        return row;
+      },
       present: (r) => presentExperiment(r, this.#now()),
       changed: 'experiments',
     });
