@@ -10,7 +10,7 @@ import { normalizeUpstreamError } from './errors.js';
 import { ADAPTERS } from './registry.js';
 import type { ListModelsContext, ModelInfo, ProviderAdapter } from './types.js';
 import type { ParamsTarget } from '../translate/model-params.js';
-import { isClaudeModel } from './bedrock/request.js';
+import { modelFamily, type ModelIdentity } from './model-family.js';
 import { refusesMaxTokens } from './openai-compatible/adapter.js';
 
 export * from './types.js';
@@ -30,13 +30,17 @@ export function getAdapter(providerType: string): ProviderAdapter {
 /**
  * What a target makes of a model's default parameters (translate/model-params.ts): Claude, on Anthropic's API or on
  * Bedrock, takes one of temperature and top_p (the adapters reduce a pair to temperature, so a default must not be
- * added beside the client's choice); an OpenAI reasoning model takes its cap only as `max_completion_tokens`.
+ * added beside the client's choice); an OpenAI reasoning model takes its cap only as `max_completion_tokens` and
+ * refuses a temperature or top_p but the default. The model is recognised by the model its config names
+ * (`baseModel`), else by its upstream id (model-family.ts).
  */
-export function paramsTarget(providerType: string, modelId: string): ParamsTarget {
+export function paramsTarget(providerType: string, model: ModelIdentity): ParamsTarget {
   const adapter = providerDefaults(providerType).adapter;
+  const family = modelFamily(model);
   return {
-    oneSampler: adapter === 'anthropic' || (adapter === 'bedrock' && isClaudeModel(modelId)),
-    chatCap: refusesMaxTokens(providerType, modelId) ? 'max_completion_tokens' : 'max_tokens',
+    oneSampler: adapter === 'anthropic' || (adapter === 'bedrock' && family === 'claude'),
+    chatCap: refusesMaxTokens(providerType, model) ? 'max_completion_tokens' : 'max_tokens',
+    defaultSamplingOnly: family === 'openai-reasoning',
   };
 }
 

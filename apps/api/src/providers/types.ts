@@ -112,6 +112,11 @@ export interface CallContext {
   provider: ProviderRuntime;
   /** The model id to send upstream (already resolved from alias / provider prefix). */
   upstreamModel: string;
+  /**
+   * The model the registry says `upstreamModel` serves (the model config's `baseModel`), when the admin named one:
+   * how an adapter recognises the model (model-family.ts) when the id does not say (an ARN, a deployment name).
+   */
+  baseModel?: string | null;
   /** The resolved key (Bedrock: `accessKeyId:secretAccessKey[:sessionToken]`), or null. */
   apiKey: string | null;
   /** The client's raw body bytes (forwarded with only `model` rewritten on same-format paths). */

@@ -118,10 +118,17 @@ async function prepareCall(
   // without a cap whose budgets or token limits reserved one goes with that cap (core's heldOutputCap: only for a
   // model with no default cap of its own).
   const own = attempt.model.params;
+  // The model the config says this upstream id serves (an ARN, a deployment name), for recognising it.
+  const baseModel = own?.baseModel ?? null;
   if (outputCap !== null) x.capHeld = true;
   const params = outputCap !== null ? { ...own, max_tokens: outputCap } : own;
   const withParams = params
-    ? withModelParams(endpoint, x.body, params, paramsTarget(attempt.provider.type, attempt.model.modelId))
+    ? withModelParams(
+        endpoint,
+        x.body,
+        params,
+        paramsTarget(attempt.provider.type, { modelId: attempt.model.modelId, baseModel }),
+      )
     : null;
   try {
     const call = await getAdapter(attempt.provider.type).prepare({
@@ -138,6 +145,7 @@ async function prepareCall(
             : callerKeyConfig(attempt.provider.config),
       },
       upstreamModel: attempt.model.modelId,
+      baseModel,
       apiKey: attempt.apiKey,
       rawBody: withParams ? Buffer.from(JSON.stringify(withParams)) : x.raw,
       body: withParams ?? x.body,

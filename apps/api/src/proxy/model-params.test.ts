@@ -2,6 +2,7 @@
 // not set them itself, in the client's format and through translation. Before, the Models page stored the JSON and
 // no request ever got it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addBedrockProvider } from '../test/bedrock.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 let e: ProxyEnv;
@@ -273,5 +274,192 @@ describe('an OpenAI reasoning model behind a custom OpenAI-compatible base URL',
     expect(chosen.status).toBe(400);
     expect(await chosen.text()).toMatch(/max_completion_tokens/);
     await withDefaults(reasoningId, {});
+  });
+});
+
+// OpenAI's reasoning models take only the default temperature and top_p (a 400 "Only the default (1) value is
+// supported" otherwise). A model default the target refuses is not sent: before, an admin's default temperature on
+// such a model made the provider refuse every request routed to it. The client's own value still goes as it sent it
+// (its choice, and the provider's answer is the client's to read).
+describe("an OpenAI reasoning model's default sampling parameters", () => {
+  let reasoningId: string;
+  beforeAll(async () => {
+    reasoningId = (
+      await e.t.app.ctx.prisma.model.findFirstOrThrow({
+        where: { modelId: 'o3-mini', provider: { slug: 'up-corp' } },
+      })
+    ).id;
+  });
+  afterEach(async () => {
+    await withDefaults(reasoningId, {});
+  });
+
+  it('a default temperature or top_p is not sent, in any format; the other defaults are', async () => {
+    await withDefaults(reasoningId, { temperature: 0.3, top_p: 0.5, max_tokens: 300 });
+    const chat = await post('/v1/chat/completions', { model: 'up-corp/o3-mini', messages: hi });
+    expect(chat.status, await chat.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ model: 'o3-mini', max_completion_tokens: 300 });
+    expect(sent()).not.toHaveProperty('temperature');
+    expect(sent()).not.toHaveProperty('top_p');
+
+    const messages = await post(
+      '/v1/messages',
+      { model: 'up-corp/o3-mini', max_tokens: 50, messages: hi },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(messages.status, await messages.clone().text()).toBe(200);
+    expect(sent()).not.toHaveProperty('temperature');
+    expect(sent()).not.toHaveProperty('top_p');
+
+    const responses = await post('/v1/responses', { model: 'up-corp/o3-mini', input: 'hi' });
+    expect(responses.status, await responses.clone().text()).toBe(200);
+    expect(sent()).not.toHaveProperty('temperature');
+    expect(sent()).not.toHaveProperty('top_p');
+  });
+
+  it("the client's own temperature goes as sent, and the provider's refusal reaches the client", async () => {
+    await withDefaults(reasoningId, { temperature: 0.3 });
+    const own = await post('/v1/chat/completions', {
+      model: 'up-corp/o3-mini',
+      messages: hi,
+      temperature: 0.5,
+    });
+    expect(sent()).toMatchObject({ temperature: 0.5 });
+    expect(own.status).toBe(400);
+    expect(await own.text()).toMatch(/temperature/);
+  });
+
+  it('with reasoning effort "none" (GPT-5.1 on, which then takes sampling parameters) the default goes', async () => {
+    const { prisma } = e.t.app.ctx;
+    const corp = await prisma.provider.findFirstOrThrow({ where: { slug: 'up-corp' } });
+    const m = await prisma.model.create({
+      data: { providerId: corp.id, modelId: 'gpt-5.1', displayName: 'gpt-5.1', capabilities: ['chat'] },
+    });
+    await withDefaults(m.id, { temperature: 0.3 });
+    const none = await post('/v1/chat/completions', {
+      model: 'up-corp/gpt-5.1',
+      messages: hi,
+      reasoning_effort: 'none',
+    });
+    expect(none.status, await none.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ model: 'gpt-5.1', temperature: 0.3 });
+    const low = await post('/v1/chat/completions', {
+      model: 'up-corp/gpt-5.1',
+      messages: hi,
+      reasoning_effort: 'low',
+    });
+    expect(low.status, await low.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ model: 'gpt-5.1', reasoning_effort: 'low' });
+    expect(sent()).not.toHaveProperty('temperature');
+    await prisma.model.delete({ where: { id: m.id } });
+    await e.t.app.routing.reload();
+  });
+});
+
+// The upstream id does not always say which model it is: a Bedrock application inference profile is an ARN, an Azure
+// deployment is named by its owner. The model's config names the model it serves (`baseModel`), and the gateway
+// adapts the request to it as it does for a model whose id says it.
+describe("a model whose upstream id does not say what it serves: the config's baseModel", () => {
+  const ARN = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123';
+  let arnId: string;
+  let azureId: string;
+  beforeAll(async () => {
+    const { prisma, secrets } = e.t.app.ctx;
+    const bedrock = await addBedrockProvider(e);
+    arnId = (
+      await prisma.model.create({
+        data: { providerId: bedrock, modelId: ARN, displayName: 'Claude (profile)', capabilities: ['chat'] },
+      })
+    ).id;
+    const azure = await prisma.provider.create({
+      data: {
+        slug: 'up-azure',
+        name: 'up-azure',
+        type: 'azure-openai',
+        priority: 60,
+        baseUrl: e.up.url,
+        status: 'active',
+        encryptedApiKey: secrets.encrypt('azure-key-0000'),
+        apiKeyLast4: '0000',
+      },
+    });
+    azureId = (
+      await prisma.model.create({
+        data: {
+          providerId: azure.id,
+          modelId: 'prod-reasoner',
+          displayName: 'Reasoner',
+          capabilities: ['chat'],
+        },
+      })
+    ).id;
+    await e.t.app.routing.reload();
+  });
+  const converse = () => e.up.requests.at(-1)!;
+
+  it('Claude behind a Bedrock inference profile ARN takes one of temperature and top_p', async () => {
+    await withDefaults(arnId, { baseModel: 'anthropic.claude-sonnet-4-5-20250929-v1:0' });
+    const both = await post('/v1/chat/completions', {
+      model: `up-bedrock/${ARN}`,
+      messages: hi,
+      temperature: 0.4,
+      top_p: 0.9,
+    });
+    expect(both.status, await both.clone().text()).toBe(200);
+    expect(decodeURIComponent(converse().path)).toBe(`/model/${ARN}/converse`);
+    expect((converse().body as { inferenceConfig: object }).inferenceConfig).toEqual({ temperature: 0.4 });
+
+    // A default temperature does not join the client's top_p.
+    await withDefaults(arnId, { baseModel: 'anthropic.claude-sonnet-4-5-20250929-v1:0', temperature: 0.3 });
+    const topP = await post('/v1/chat/completions', { model: `up-bedrock/${ARN}`, messages: hi, top_p: 0.7 });
+    expect(topP.status, await topP.clone().text()).toBe(200);
+    expect((converse().body as { inferenceConfig: object }).inferenceConfig).toEqual({ topP: 0.7 });
+  });
+
+  it('an Azure deployment serving an OpenAI reasoning model gets its default cap as max_completion_tokens, no default temperature', async () => {
+    await withDefaults(azureId, { baseModel: 'o3-mini', max_tokens: 300, temperature: 0.3 });
+    const r = await post('/v1/chat/completions', { model: 'up-azure/prod-reasoner', messages: hi });
+    expect(r.status, await r.clone().text()).toBe(200);
+    expect(converse().path).toBe('/openai/deployments/prod-reasoner/chat/completions');
+    expect(sent()).toMatchObject({ max_completion_tokens: 300 });
+    expect(sent()).not.toHaveProperty('max_tokens');
+    expect(sent()).not.toHaveProperty('temperature');
+  });
+
+  it('a translated request to a custom OpenAI-compatible upstream sends its cap as max_completion_tokens', async () => {
+    const { prisma } = e.t.app.ctx;
+    const corp = await prisma.provider.findFirstOrThrow({ where: { slug: 'up-corp' } });
+    const m = await prisma.model.create({
+      data: {
+        providerId: corp.id,
+        modelId: 'corp-reasoner',
+        displayName: 'Reasoner',
+        capabilities: ['chat'],
+      },
+    });
+    await withDefaults(m.id, { baseModel: 'openai/o4-mini' });
+    const r = await post(
+      '/v1/messages',
+      { model: 'up-corp/corp-reasoner', max_tokens: 50, messages: hi },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(r.status, await r.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ model: 'corp-reasoner', max_completion_tokens: 50 });
+    expect(sent()).not.toHaveProperty('max_tokens');
+    await prisma.model.delete({ where: { id: m.id } });
+    await e.t.app.routing.reload();
+  });
+
+  it('the baseModel is validated, shown, and never sent upstream', async () => {
+    const bad = await setConfigOf(azureId, { baseModel: 'o3 mini' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^config\.baseModel/);
+    await withDefaults(azureId, { baseModel: 'o3-mini' });
+    const shown = await e.t.http.get(`/api/v1/llm/models/${azureId}`).set(as(admin));
+    expect(shown.status, shown.text).toBe(200);
+    expect(shown.body.config).toEqual({ baseModel: 'o3-mini' });
+    await post('/v1/chat/completions', { model: 'up-azure/prod-reasoner', messages: hi });
+    expect(sent()).not.toHaveProperty('baseModel');
+    expect(sent()).not.toHaveProperty('base_model');
   });
 });

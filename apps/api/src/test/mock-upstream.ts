@@ -376,6 +376,21 @@ export async function startMockUpstream(): Promise<MockUpstream> {
             code: 'unsupported_parameter',
           },
         });
+      // And which take only the default temperature (1), unless asked for no reasoning (GPT-5.1 on).
+      if (
+        typeof b.temperature === 'number' &&
+        b.temperature !== 1 &&
+        b.reasoning_effort !== 'none' &&
+        /^(o\d|gpt-5)/.test(String(b.model))
+      )
+        return json(400, {
+          error: {
+            message: `Unsupported value: 'temperature' does not support ${b.temperature} with this model. Only the default (1) value is supported.`,
+            type: 'invalid_request_error',
+            param: 'temperature',
+            code: 'unsupported_value',
+          },
+        });
       return b.stream ? stream(ctx, openaiEvents(ctx)) : json(200, openaiResponse(ctx));
     }
     if (path.endsWith('/responses'))

@@ -47,6 +47,21 @@ export interface ParamsTarget {
   oneSampler?: boolean;
   /** A chat body's default output cap goes in this field (OpenAI's reasoning models refuse `max_tokens`). */
   chatCap?: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * It refuses a `temperature` or `top_p` but the default (OpenAI's reasoning models: a 400 "Only the default (1)
+   * value is supported"): a default for either is not added, as the target would refuse every request. Except with
+   * reasoning effort "none" asked (GPT-5.1 on then take them). A client's own value goes as it sent it.
+   */
+  defaultSamplingOnly?: boolean;
+}
+
+/** The request asks for no reasoning (chat `reasoning_effort`, Responses `reasoning.effort`). */
+function noReasoning(body: Readonly<Record<string, unknown>>): boolean {
+  const reasoning = body.reasoning;
+  const effort =
+    body.reasoning_effort ??
+    (reasoning && typeof reasoning === 'object' ? (reasoning as Record<string, unknown>).effort : undefined);
+  return effort === 'none';
 }
 
 /**
@@ -64,11 +79,13 @@ export function withModelParams(
   if (!fields) return null;
   const isSet = (field: string | undefined) =>
     field !== undefined && body[field] !== undefined && body[field] !== null;
+  const samplersRefused = target.defaultSamplingOnly === true && !noReasoning(body);
   let out: Record<string, unknown> | null = null;
   for (const [name, value] of Object.entries(params) as [keyof ModelParams, unknown][]) {
     let field = fields[name];
     if (!field || value === undefined) continue;
     if (isSet(field)) continue;
+    if (samplersRefused && (name === 'temperature' || name === 'top_p')) continue;
     if (name === 'max_tokens' && endpoint === 'chat') {
       if (body.max_completion_tokens != null) continue;
       if (target.chatCap) field = target.chatCap;

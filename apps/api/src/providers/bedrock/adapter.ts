@@ -121,7 +121,7 @@ export const bedrockAdapter: ProviderAdapter = {
         'Embeddings are not supported for Bedrock providers.',
       );
     const creds = bedrockCredentials(ctx.provider, ctx.apiKey);
-    const body = JSON.stringify(openaiChatToConverseRequest(pivotChatRequest(ctx)));
+    const body = JSON.stringify(openaiChatToConverseRequest(pivotChatRequest(ctx), ctx.baseModel));
     const url = `${runtimeBase(ctx.provider)}/model/${encodeURIComponent(ctx.upstreamModel)}/${ctx.stream ? 'converse-stream' : 'converse'}`;
     const accept = ctx.stream ? 'application/vnd.amazon.eventstream' : 'application/json';
     const base = { 'content-type': 'application/json', accept, ...(ctx.provider.config?.headers ?? {}) };

@@ -1,6 +1,7 @@
 /** Bedrock request encoding: the OpenAI chat pivot as a Converse request body (the model goes in the URL). */
 import { mapContentParts, parseToolArguments } from '../../translate/shared.js';
 import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
+import { modelFamily } from '../model-family.js';
 
 type Obj = Record<string, unknown>;
 
@@ -23,15 +24,10 @@ function blocksOf(content: OaMessage['content']): Obj[] {
 }
 
 /**
- * A Claude model on Bedrock, by its id (`anthropic.claude-…`, a cross-region `us.anthropic.claude-…`): it takes one of
- * temperature and topP (from Opus 4.1 and Sonnet 4.5 on, both together are refused).
+ * OpenAI chat request -> Converse request body (model goes in the URL). `baseModel`: the model the registry says the
+ * id serves (an application inference profile ARN does not name it), for recognising Claude.
  */
-export function isClaudeModel(model: string): boolean {
-  return /claude/i.test(model);
-}
-
-/** OpenAI chat request -> Converse request body (model goes in the URL). */
-export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
+export function openaiChatToConverseRequest(req: OaChatRequest, baseModel?: string | null): Obj {
   const system: Obj[] = [];
   const messages: Array<{ role: 'user' | 'assistant'; content: Obj[] }> = [];
   const push = (role: 'user' | 'assistant', content: Obj[]) => {
@@ -74,7 +70,7 @@ export function openaiChatToConverseRequest(req: OaChatRequest): Obj {
   if (typeof req.temperature === 'number') inf.temperature = req.temperature;
   // Claude models from Opus 4.1 and Sonnet 4.5 on refuse temperature and topP together (as on Anthropic's own
   // API): for a Claude model, temperature goes and topP only alone.
-  const claude = isClaudeModel(req.model ?? '');
+  const claude = modelFamily({ modelId: req.model ?? '', baseModel }) === 'claude';
   if (typeof req.top_p === 'number' && !(claude && typeof req.temperature === 'number')) inf.topP = req.top_p;
   if (req.stop != null) inf.stopSequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (Object.keys(inf).length) out.inferenceConfig = inf;

@@ -4,6 +4,7 @@
  * Ollama, custom base URLs). Per-provider differences live in the catalogue.
  */
 import { providerDefaults } from '../provider-types.js';
+import { modelFamily, type ModelIdentity } from '../model-family.js';
 import {
   baseUrlOf,
   localCountTokens,
@@ -77,23 +78,12 @@ export function ollamaRoot(base: string): string {
 }
 
 /**
- * OpenAI's reasoning families, which refuse `max_tokens` (400 "Use 'max_completion_tokens' instead"): o1, o3, o4-mini
- * and their sized or dated variants, gpt-5 and later. Read from the id's last path segment, as a proxy in front of
- * OpenAI may name the vendor (`openai/o3`). By pattern, not by a list of known ids (a list misses the next model).
- */
-const OPENAI_REASONING_ID = /^(?:o\d+|gpt-(?:[5-9]|\d{2,}))(?:$|[-.])/i;
-
-export function isOpenaiReasoningModel(model: string): boolean {
-  return OPENAI_REASONING_ID.test(model.slice(model.lastIndexOf('/') + 1));
-}
-
-/**
  * Whether this upstream refuses `max_tokens` for this model: an OpenAI reasoning model wherever it is served (OpenAI,
  * a custom base URL or corporate proxy in front of it, Azure), except through OpenRouter, which documents `max_tokens`
- * and maps it for each upstream itself.
+ * for every model and maps it for each upstream itself.
  */
-export function refusesMaxTokens(providerType: string, model: string): boolean {
-  return providerType !== 'openrouter' && isOpenaiReasoningModel(model);
+export function refusesMaxTokens(providerType: string, model: ModelIdentity): boolean {
+  return providerType !== 'openrouter' && modelFamily(model) === 'openai-reasoning';
 }
 
 /**
@@ -102,9 +92,14 @@ export function refusesMaxTokens(providerType: string, model: string): boolean {
  * (see refusesMaxTokens); the other vendors behind this adapter document `max_tokens` (some reject fields they do
  * not know), so they get that.
  */
-export function withCapField(req: OaChatRequest, provider: ProviderRuntime): OaChatRequest {
+export function withCapField(
+  req: OaChatRequest,
+  provider: ProviderRuntime,
+  baseModel?: string | null,
+): OaChatRequest {
   if (req.max_completion_tokens == null) return req;
-  if (provider.type === 'openai' || refusesMaxTokens(provider.type, req.model)) return req;
+  if (provider.type === 'openai' || refusesMaxTokens(provider.type, { modelId: req.model, baseModel }))
+    return req;
   const { max_completion_tokens: cap, ...rest } = req;
   return { ...rest, max_tokens: req.max_tokens ?? cap };
 }
@@ -115,7 +110,11 @@ function translatedChat(
   headers: Record<string, string>,
   usage: boolean,
 ): PreparedCall {
-  const body = serialiseChat(withCapField(pivotChatRequest(ctx), ctx.provider), ctx.stream, usage);
+  const body = serialiseChat(
+    withCapField(pivotChatRequest(ctx), ctx.provider, ctx.baseModel),
+    ctx.stream,
+    usage,
+  );
   return makeCall(
     ctx,
     { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) },

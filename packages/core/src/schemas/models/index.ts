@@ -46,9 +46,21 @@ export type AuthPatch = z.infer<typeof authPatchField>;
  * A model's default request parameters (`config`), in OpenAI chat terms: applied to every request routed to the
  * model that does not set them itself (the client's own value wins), mapped to the client's format (on Anthropic
  * messages `stop` is `stop_sequences`; on the Responses API `max_tokens` is `max_output_tokens`); a parameter the
- * client's format has no field for is not sent. Unknown names are refused (a stored setting that did nothing).
+ * client's format has no field for is not sent, nor is a default the model refuses (temperature and top_p on an
+ * OpenAI reasoning model). Unknown names are refused (a stored setting that did nothing).
+ *
+ * `baseModel` is no parameter and is never sent: the model this entry serves, for an upstream id that does not say
+ * (a Bedrock application inference profile ARN, an Azure deployment named by its owner), e.g.
+ * `anthropic.claude-sonnet-4-5-20250929-v1:0` or `o3-mini`. The gateway adapts requests to the model it names
+ * (Claude: one of temperature and top_p; OpenAI reasoning models: `max_completion_tokens`, no default sampling).
  */
 export const modelParamsField = z.strictObject({
+  baseModel: safeString()
+    .trim()
+    .min(1, 'is empty')
+    .max(200)
+    .regex(/^\S+$/, 'cannot contain spaces')
+    .optional(),
   temperature: z.number().min(0, 'must be between 0 and 2').max(2, 'must be between 0 and 2').optional(),
   top_p: z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
   /** Anthropic messages only. */

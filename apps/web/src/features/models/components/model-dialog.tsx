@@ -242,7 +242,10 @@ export function ModelDialog({
               <>
                 Default request parameters, sent when a request does not set them (the client's own value
                 wins), e.g. <code>{'{"temperature": 0, "max_tokens": 2000}'}</code>: temperature, top_p,
-                top_k, max_tokens, stop, seed, presence_penalty, frequency_penalty. Blank: none.
+                top_k, max_tokens, stop, seed, presence_penalty, frequency_penalty. Blank: none. When the
+                model ID does not say which model it is (a Bedrock inference profile ARN, an Azure deployment
+                name), <code>{'"baseModel": "o3-mini"'}</code> names it, so requests are adapted to it (never
+                sent).
               </>
             }
           />
