@@ -76,6 +76,7 @@ export async function runConfigCommand(svc: ConfigFileService, args: string[], i
       const plan = await svc.applyText(text, { dryRun, prune });
       io.stdout(`${formatPlan(plan, { prune })}\n`);
       if (!dryRun && plan.changes.length) io.stdout('applied\n');
+      if (plan.warning) io.stderr(`warning: ${plan.warning}\n`);
       return 0;
     }
     io.stderr(`${USAGE}\n`);

@@ -15,8 +15,12 @@ type Tx = Prisma.TransactionClient;
 export interface TransactionScope {
   /** The application context bound to the transaction. */
   ctx: AppContext;
-  /** After the commit: reload what changed (this instance and the others) and publish the held live events. */
-  committed(): Promise<void>;
+  /**
+   * After the commit: reload what changed (this instance and the others) and publish the held live events. The data
+   * is committed whatever happens here: a reload that fails is logged and answered as a warning (the periodic reload
+   * catches up), never thrown; null when everything reloaded.
+   */
+  committed(): Promise<string | null>;
 }
 
 /** `$transaction` inside the transaction: a callback runs on it, an array of queries runs in order on it. */
@@ -72,8 +76,19 @@ export function transactionScope(ctx: AppContext, tx: Tx): TransactionScope {
   return {
     ctx: scoped,
     async committed() {
-      for (const what of reloads) await ctx.configChanged(what);
+      let failed: unknown = null;
+      for (const what of reloads) {
+        try {
+          await ctx.configChanged(what);
+        } catch (err) {
+          failed ??= err;
+        }
+      }
       if (held.length) ctx.events.publish(held);
+      if (failed === null) return null;
+      ctx.logger.warn({ err: failed }, 'config apply committed; the live routing reload failed');
+      const seconds = Math.round(ctx.env.CONFIG_RELOAD_INTERVAL_MS / 1000);
+      return `applied, but the live routing reload failed (${failed instanceof Error ? failed.message : String(failed)}): the routing picks the change up at its periodic reload (every ${seconds} s, on every instance)`;
     },
   };
 }

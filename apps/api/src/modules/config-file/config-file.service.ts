@@ -158,6 +158,8 @@ export interface ConfigChange {
 
 export interface ConfigPlan {
   changes: ConfigChange[];
+  /** Applied and committed, but something after the commit did not go through (the live routing reload). */
+  warning?: string;
 }
 
 interface Step {
@@ -568,8 +570,9 @@ export class ConfigFileService {
       if (err instanceof ConfigFileError) throw err;
       throw new ConfigApplyError(planned, at, err);
     }
-    await scope!.committed();
-    return { changes };
+    // Committed: a failed live reload is a warning with the changes, not an error (nothing would be undone).
+    const warning = await scope!.committed();
+    return warning === null ? { changes } : { changes, warning };
   }
 
   /** Parse then apply a text: the CLI's and CONFIG_FILE's path. */
@@ -1067,7 +1070,7 @@ export async function applyConfigFileAtStart(
   }
   try {
     const plan = await svc.applyText(text);
-    return `  config file: ${path} applied (${plan.changes.length ? `${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'}` : 'no changes'})`;
+    return `  config file: ${path} applied (${plan.changes.length ? `${plan.changes.length} change${plan.changes.length === 1 ? '' : 's'}` : 'no changes'})${plan.warning ? `; warning: ${plan.warning}` : ''}`;
   } catch (err) {
     if (err instanceof ConfigFileError)
       throw new Error(

@@ -1,7 +1,7 @@
 /** Configuration as code: export, dry run, apply (idempotent, audited, managed marks), prune, CONFIG_FILE, the CLI. */
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runConfigCommand, type CliIo } from '../../cli/switchyard.js';
 import type { LookupFn } from '../../lib/outbound-policy.js';
 import { createTestApp, type TestApp } from '../../test/app.js';
@@ -668,6 +668,46 @@ describe('config export and apply', () => {
     await expect(applyConfigFileAtStart(svc, 'gone.yaml', read)).rejects.toThrow(
       /CONFIG_FILE gone.yaml cannot be read/,
     );
+  });
+
+  it('a live reload that fails after the commit: the apply succeeded (exit 0, the start goes on) with a warning that the routing catches up at its periodic reload', async () => {
+    const { prisma } = t.app.ctx;
+    const doc = await exported();
+    doc.aliases.push({ name: 'after.commit', targets: [{ ref: 'mock/mock-small' }] });
+    doc.models.push({ provider: 'mock', modelId: 'after-commit-1', displayName: 'After commit 1' });
+    const events: string[] = [];
+    const unsubscribe = t.app.ctx.events.subscribe((e) => events.push(e.type));
+    const reload = vi
+      .spyOn(t.app.ctx, 'configChanged')
+      .mockRejectedValue(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+    try {
+      const r = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(doc) });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('+ alias after.commit');
+      expect(r.stdout).toContain('applied\n');
+      expect(r.stderr).toMatch(
+        /^warning: applied, but the live routing reload failed \(connect ECONNREFUSED 127\.0\.0\.1:6379\): .*periodic reload/m,
+      );
+      expect(r.stderr).not.toMatch(/nothing was changed/);
+      // Committed: the rows are there, and the model's live event was still sent.
+      expect(await prisma.alias.count({ where: { name: 'after.commit' } })).toBe(1);
+      expect(events).toContain('model');
+
+      // CONFIG_FILE at start: the server starts, the line says the reload is pending.
+      doc.aliases.push({ name: 'after.commit.two', targets: [{ ref: 'mock/mock-small' }] });
+      const line = await applyConfigFileAtStart(svc, 'cm.yaml', () => stringify(doc));
+      expect(line).toMatch(
+        /^ {2}config file: cm\.yaml applied \(1 change\); warning: .*live routing reload failed/,
+      );
+      expect(await prisma.alias.count({ where: { name: 'after.commit.two' } })).toBe(1);
+    } finally {
+      reload.mockRestore();
+      unsubscribe();
+    }
+    // The periodic reload picks it up.
+    expect(t.app.routing.routingConfig.aliases.some((a) => a.name === 'after.commit')).toBe(false);
+    await t.app.routing.reload();
+    expect(t.app.routing.routingConfig.aliases.some((a) => a.name === 'after.commit')).toBe(true);
   });
 
   it('apply is all or nothing: when the database refuses a later change, nothing of the earlier ones stays (rows, audit entries, managed marks, the live routing), and the error says which change failed', async () => {
