@@ -131,8 +131,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     write: async (rows) => {
       const written = await writeUsageRowsIsolating(db, rows, (letter) => {
         metrics.usageDeadLetter.inc();
-        // Its spend never reaches the rollups a budget is rebuilt from: the ledger keeps it.
-        if (letter.requestId !== null) ledger.refused(letter.requestId);
+        // Its row is kept in "UsageDeadLetter", which a rebuilt budget reads too (metering/spend.ts): once set
+        // aside, its spend is in the database like a written record's.
         logger.error(
           { requestId: letter.requestId, error: letter.error },
           'usage record refused by the database: moved to UsageDeadLetter',
@@ -356,7 +356,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     masterKey: env.GATEWAY_MASTER_KEY,
     record: (u) => {
       const seq = usage.push(usageRow(u));
-      if (u.spend) ledger.queued(u.spend, seq, u.requestId);
+      if (u.spend) ledger.queued(u.spend, seq);
       if (u.gatewayKeyId) lastUsed.touch(u.gatewayKeyId, u.createdAt.getTime());
     },
     metrics,

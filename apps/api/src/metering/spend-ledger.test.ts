@@ -109,20 +109,19 @@ describe('SpendLedger', () => {
     ledger.handled(100);
     expect(ledger.outstanding('b', 8_000_000)).toBe(3.5);
   });
-  it('a record dropped at the queue bound or refused by the database stays outstanding, whatever `since`', () => {
+  it('a record dropped at the queue bound stays outstanding, whatever `since`; one set aside as a dead letter is handled like a written one', () => {
     const { ledger, at, now } = setup();
     const marks = [0, 1, 2, 3].map(() => ledger.mark());
     marks.forEach((m, i) => {
       ledger.reserve([budget('b', 1)]);
       ledger.settle(m, [budget('b', 1)], []);
-      ledger.queued(m, i, `req-${i}`);
+      ledger.queued(m, i);
     });
-    ledger.dropped(0, 2); // records 0 and 1 dropped
-    ledger.refused('req-2'); // record 2 set aside
+    ledger.dropped(0, 2); // records 0 and 1 dropped; record 2 set aside (the queue reports it handled)
     ledger.handled(4);
     at(now() + WRITTEN_KEPT_MS + 1);
     ledger.handled(4);
-    // Record 3 was written and is forgotten; the others' spend will never be in the database.
-    expect(ledger.outstanding('b', Number.POSITIVE_INFINITY)).toBe(3);
+    // Records 2 and 3 are in the database (a dead letter, a usage row) and forgotten; 0 and 1 never will be.
+    expect(ledger.outstanding('b', Number.POSITIVE_INFINITY)).toBe(2);
   });
 });

@@ -19,8 +19,6 @@ export class SpendMark {
   readonly amounts = new Map<string, number>();
   /** The record's place in the usage queue; undefined until it is queued. */
   seq: number | undefined;
-  /** The request's id (its record's), once queued: a record the database refused is found by it. */
-  requestId: string | undefined;
   /** When the queue was done with the record (written, or set aside); null while it waits. */
   writtenAt: number | null = null;
 
@@ -36,8 +34,9 @@ export class SpendMark {
 export class SpendLedger {
   readonly #reserved = new Map<string, number>();
   /**
-   * Spend whose record the database will never hold (dropped at the queue's bound, or refused and set aside): it
-   * stays outstanding for as long as this instance runs (a budget rebuilt from the database misses it).
+   * Spend whose record the database will never hold (dropped at the queue's bound): it stays outstanding for as
+   * long as this instance runs (a budget rebuilt from the database misses it). A record the database refused is
+   * kept in "UsageDeadLetter", which a rebuilt budget reads (spend.ts): it is handled like a written one.
    */
   readonly #lost = new Map<string, number>();
   /** Marks of requests whose record is not queued yet. */
@@ -86,11 +85,10 @@ export class SpendLedger {
   }
 
   /** The request's record is in the usage queue at `seq`. */
-  queued(mark: SpendMark, seq: number, requestId?: string): void {
+  queued(mark: SpendMark, seq: number): void {
     // Its attempt may settle just after (the record is queued first).
     if (!this.#unqueued.delete(mark)) return;
     mark.seq = seq;
-    mark.requestId = requestId;
     this.#queued.push(mark);
   }
 
@@ -103,18 +101,12 @@ export class SpendLedger {
     }
   }
 
-  /** The database refused the record of `requestId` (set aside): its spend will never be in the database. */
-  refused(requestId: string): void {
-    for (let i = this.#queued.length - 1; i >= this.#writtenUpTo; i--)
-      if (this.#queued[i]!.requestId === requestId) return this.#lose(this.#queued[i]!);
-  }
-
   #lose(m: SpendMark): void {
     for (const [k, v] of m.amounts) this.#lost.set(k, (this.#lost.get(k) ?? 0) + v);
     m.amounts.clear();
   }
 
-  /** The usage queue is done with every record before `seq` (written, or set aside). */
+  /** The usage queue is done with every record before `seq` (written, or set aside as a dead letter). */
   handled(seq: number): void {
     const now = this.now();
     const q = this.#queued;

@@ -5,7 +5,8 @@ import type { PrismaClient } from '@switchyard/prisma';
  * The spend recorded for a budget since its period start (USD): what a lost budget counter is rebuilt from.
  * Read from the hourly rollup, which the usage writer fills in the same statement as the usage records, so it
  * is exact (every budget period starts on a UTC hour). What BYOK keys paid (savings) never counts against a platform
- * budget; it is what a user's BYOK budget counts.
+ * budget; it is what a user's BYOK budget counts. Records the database refused (set aside in "UsageDeadLetter", see
+ * writer.ts) were paid for all the same: their spend is added from the rows kept there.
  */
 export async function recordedSpend(
   prisma: PrismaClient,
@@ -22,13 +23,14 @@ export async function recordedSpend(
           },
         }
       : {};
+  const refused = deadLetteredSpend(prisma, w, until);
   if (w.scope === 'byok-calls') {
     // A user's monthly BYOK call count: the calls their own keys made (one usage record each).
     const r = await prisma.usageHourly.aggregate({
       _sum: { requests: true },
       where: { userId: w.id, isByok: true, ...hour },
     });
-    return r._sum.requests ?? 0;
+    return (r._sum.requests ?? 0) + (await refused);
   }
   if (w.scope === 'byok') {
     // A user's BYOK budget: the list price of the calls their own keys paid (recorded as savings).
@@ -36,7 +38,7 @@ export async function recordedSpend(
       _sum: { savedUsd: true },
       where: { userId: w.id, isByok: true, ...hour },
     });
-    return Number(r._sum.savedUsd ?? 0);
+    return Number(r._sum.savedUsd ?? 0) + (await refused);
   }
   const dims =
     w.scope === 'key' ? { gatewayKeyId: w.id } : w.scope === 'user' ? { userId: w.id } : { orgId: w.id };
@@ -46,5 +48,55 @@ export async function recordedSpend(
     _sum: { costUsd: true },
     where: { ...dims, ...hour },
   });
-  return Number(r._sum.costUsd ?? 0);
+  return Number(r._sum.costUsd ?? 0) + (await refused);
+}
+
+/** The fields of a usage row (writer.ts's `usageRow`) a budget reads. */
+interface RefusedRow {
+  createdAt?: unknown;
+  gatewayKeyId?: unknown;
+  userId?: unknown;
+  orgId?: unknown;
+  isByok?: unknown;
+  costUsd?: unknown;
+  savedUsd?: unknown;
+}
+
+/** An amount of a row: a decimal string (or a number), else nothing (a cost the row could not give). */
+const amount = (v: unknown): number => {
+  const x = typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : 0;
+  return Number.isFinite(x) && x > 0 ? x : 0;
+};
+
+/**
+ * What the budget `w` counts of the usage rows the database refused, in its window. A dead letter is written after
+ * its record's time, so the letters since the window's start hold every such record (its own time is then checked);
+ * the budget's owner is looked for in the kept text first (ids are plain ASCII, kept as they are), so only its
+ * own letters are read. A letter whose row cannot be read adds nothing.
+ */
+async function deadLetteredSpend(prisma: PrismaClient, w: BudgetWindow, until?: number): Promise<number> {
+  const field = w.scope === 'key' ? 'gatewayKeyId' : w.scope === 'org' ? 'orgId' : 'userId';
+  const letters = await prisma.usageDeadLetter.findMany({
+    where: {
+      ...(w.since > 0 ? { createdAt: { gte: new Date(w.since) } } : {}),
+      payload: { contains: `"${field}":${JSON.stringify(w.id)}` },
+    },
+    select: { payload: true },
+  });
+  let sum = 0;
+  for (const { payload } of letters) {
+    let row: RefusedRow;
+    try {
+      row = JSON.parse(payload) as RefusedRow;
+    } catch {
+      continue;
+    }
+    if (row === null || typeof row !== 'object' || row[field] !== w.id) continue;
+    const at = typeof row.createdAt === 'string' ? Date.parse(row.createdAt) : NaN;
+    if (!Number.isFinite(at) || at < w.since || (until !== undefined && at >= until)) continue;
+    if (w.scope === 'byok-calls') sum += row.isByok === true ? 1 : 0;
+    else if (w.scope === 'byok') sum += row.isByok === true ? amount(row.savedUsd) : 0;
+    else sum += amount(row.costUsd);
+  }
+  return sum;
 }

@@ -225,6 +225,36 @@ describe.each([
     expect(1 + after).toBe(all);
   }, 120_000);
 
+  it('spend whose usage records the database refused (dead letters) still counts when the budget is rebuilt', async () => {
+    const { prisma } = env.t.app.ctx;
+    const key = await newKey(env, { budgetUsd: 0.0003, budgetPeriod: 'month' });
+    const row = await prisma.gatewayKey.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    // The database refuses every usage record of this key (a data error, as a poisoned row gets): each is set aside.
+    await prisma.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_key_usage() RETURNS trigger AS $$
+      BEGIN
+        IF NEW."gatewayKeyId" = '${row.id}' THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '22000'; END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await prisma.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_key_usage BEFORE INSERT ON "UsageRecord" FOR EACH ROW EXECUTE FUNCTION refuse_key_usage()`,
+    );
+    try {
+      await gw.app.routing.reload();
+      expect(await spendAll(gw.url, key)).toBeGreaterThan(0);
+      await gw.app.usage.flush();
+      expect(await prisma.usageRecord.count({ where: { gatewayKeyId: row.id } })).toBe(0);
+      expect(
+        await prisma.usageDeadLetter.count({ where: { payload: { contains: row.id } } }),
+      ).toBeGreaterThan(0);
+      await restart({ flushRedis: redis });
+      const res = await chat(gw.url, key);
+      expect(res.status, 'the refused records were paid for: the budget stays exhausted').toBe(402);
+    } finally {
+      await prisma.$executeRawUnsafe('DROP TRIGGER refuse_key_usage ON "UsageRecord"');
+      await prisma.$executeRawUnsafe('DROP FUNCTION refuse_key_usage()');
+    }
+  }, 120_000);
+
   it('a budget whose recorded spend cannot be read refuses (503, nothing admitted from zero) until it can', async () => {
     const key = await newKey(env, { budgetUsd: 0.0003, budgetPeriod: 'week' });
     await gw.app.routing.reload();
