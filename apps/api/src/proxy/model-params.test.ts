@@ -317,6 +317,15 @@ describe("an OpenAI reasoning model's default sampling parameters", () => {
     expect(sent()).not.toHaveProperty('top_p');
   });
 
+  it('a default presence or frequency penalty is not sent either (the o-series refuses them); the provider answers', async () => {
+    await withDefaults(reasoningId, { presence_penalty: 0.4, frequency_penalty: 0.2, seed: 7 });
+    const chat = await post('/v1/chat/completions', { model: 'up-corp/o3-mini', messages: hi });
+    expect(chat.status, await chat.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ model: 'o3-mini', seed: 7 });
+    expect(sent()).not.toHaveProperty('presence_penalty');
+    expect(sent()).not.toHaveProperty('frequency_penalty');
+  });
+
   it("the client's own temperature goes as sent, and the provider's refusal reaches the client", async () => {
     await withDefaults(reasoningId, { temperature: 0.3 });
     const own = await post('/v1/chat/completions', {

@@ -376,6 +376,17 @@ export async function startMockUpstream(): Promise<MockUpstream> {
             code: 'unsupported_parameter',
           },
         });
+      // And which refuse the penalties (o1, o3, o4-mini: "Unsupported parameter").
+      for (const param of ['presence_penalty', 'frequency_penalty'])
+        if (b[param] !== undefined && /^o\d/.test(String(b.model)))
+          return json(400, {
+            error: {
+              message: `Unsupported parameter: '${param}' is not supported with this model.`,
+              type: 'invalid_request_error',
+              param,
+              code: 'unsupported_parameter',
+            },
+          });
       // And which take only the default temperature (1), unless asked for no reasoning (GPT-5.1 on).
       if (
         typeof b.temperature === 'number' &&

@@ -49,11 +49,20 @@ export interface ParamsTarget {
   chatCap?: 'max_tokens' | 'max_completion_tokens';
   /**
    * It refuses a `temperature` or `top_p` but the default (OpenAI's reasoning models: a 400 "Only the default (1)
-   * value is supported"): a default for either is not added, as the target would refuse every request. Except with
-   * reasoning effort "none" asked (GPT-5.1 on then take them). A client's own value goes as it sent it.
+   * value is supported"), and the presence and frequency penalties ("Unsupported parameter"): a default for any of
+   * them is not added, as the target would refuse every request. Except with reasoning effort "none" asked
+   * (GPT-5.1 on then take them). A client's own value goes as it sent it.
    */
   defaultSamplingOnly?: boolean;
 }
+
+/** The defaults an OpenAI reasoning model refuses (see `defaultSamplingOnly`). */
+const REASONING_REFUSES: ReadonlySet<keyof ModelParams> = new Set([
+  'temperature',
+  'top_p',
+  'presence_penalty',
+  'frequency_penalty',
+]);
 
 /** The request asks for no reasoning (chat `reasoning_effort`, Responses `reasoning.effort`). */
 function noReasoning(body: Readonly<Record<string, unknown>>): boolean {
@@ -85,7 +94,7 @@ export function withModelParams(
     let field = fields[name];
     if (!field || value === undefined) continue;
     if (isSet(field)) continue;
-    if (samplersRefused && (name === 'temperature' || name === 'top_p')) continue;
+    if (samplersRefused && REASONING_REFUSES.has(name)) continue;
     if (name === 'max_tokens' && endpoint === 'chat') {
       if (body.max_completion_tokens != null) continue;
       if (target.chatCap) field = target.chatCap;
