@@ -115,6 +115,40 @@ describe('GET /api/v1/me/keys/:id/models', () => {
     ]);
   });
 
+  it('lists the agents and `default` as the proxy does, each with its kind, in the shape its contract describes', async () => {
+    const admin = await e.t.tokenFor('admin');
+    await e.t.http
+      .post('/api/v1/llm/agents')
+      .set(as(admin))
+      .send({
+        agentId: 'connect-coder',
+        name: 'Coder',
+        normalModel: 'up-openai/gpt-test',
+        heavyModel: 'up-openai/gpt-test',
+        maxModel: 'up-openai/gpt-test',
+      })
+      .expect(201);
+    await e.t.http
+      .put('/api/v1/me/preferences')
+      .set(as(user))
+      .send({ defaultModel: 'up-openai/gpt-test' })
+      .expect(200);
+    const created = await e.t.http.post('/api/v1/me/keys').set(as(user)).send({ name: 'agents' }).expect(201);
+    const res = await e.t.http.get(`/api/v1/me/keys/${created.body.id}/models`).set(as(user));
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    const kinds = new Map(
+      (res.body.data as { id: string; switchyard_kind: string }[]).map((m) => [m.id, m.switchyard_kind]),
+    );
+    expect(kinds.get('agent:connect-coder')).toBe('agent');
+    expect(kinds.get('agent:connect-coder:max')).toBe('agent');
+    expect(kinds.get('default')).toBe('default');
+    expect(kinds.get('up-openai/gpt-test')).toBe('model');
+    const viaProxy = (await (
+      await fetch(`${e.url}/v1/models`, { headers: { authorization: `Bearer ${created.body.key}` } })
+    ).json()) as { data: { id: string }[] };
+    expect([...kinds.keys()]).toEqual(viaProxy.data.map((m) => m.id));
+  });
+
   it("another user's key and a revoked key are 404s", async () => {
     const created = await e.t.http.post('/api/v1/me/keys').set(as(user)).send({ name: 'mine' });
     expect((await e.t.http.get(`/api/v1/me/keys/${created.body.id}/models`).set(as(other))).status).toBe(404);

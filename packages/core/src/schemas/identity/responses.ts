@@ -273,7 +273,8 @@ export const keyModelsSchema = z.strictObject({
       object: z.literal('model'),
       created: z.number().int(),
       owned_by: z.string(),
-      switchyard_kind: z.enum(['alias', 'power-level', 'model']),
+      /** What the name is: an alias, a power level, an agent at an effort (`agent:<id>[:heavy|:max]`), `default`, a model. */
+      switchyard_kind: z.enum(['alias', 'power-level', 'agent', 'default', 'model']),
     }),
   ),
 });
