@@ -10,12 +10,14 @@ import {
 /**
  * What a replay of a logged request needs beyond its record's columns, stored first in the record's trace
  * (`{"facts":{…},…}`; the what-if simulator cuts it from the stored text without parsing the rest, so it holds no
- * nested object): its needs other than chat, its max tokens and its routing parameters.
+ * nested object): its needs other than chat, its max tokens, its routing parameters and the answers it asked for
+ * (`n`, when more than one: what it may cost and reserves counts each).
  */
 export interface StoredReplayFacts {
   needs?: string[];
   maxTokens?: number;
   params?: string[];
+  choices?: number;
 }
 
 /** The replay facts of a request; undefined (not stored) for a plain chat request. */
@@ -23,14 +25,16 @@ export function replayFacts(f: {
   needs: readonly string[];
   maxTokens: number | null;
   params?: readonly string[] | undefined;
+  choices?: number | undefined;
 }): StoredReplayFacts | undefined {
-  // The plain case (chat only, no max tokens, no parameters) allocates nothing.
+  // The plain case (chat only, no max tokens, no parameters: one answer) allocates nothing.
   if (f.maxTokens === null && !f.params?.length && f.needs.every((n) => n === 'chat')) return undefined;
   const needs = f.needs.filter((n) => n !== 'chat');
   return {
     ...(needs.length > 0 ? { needs } : {}),
     ...(f.maxTokens !== null ? { maxTokens: f.maxTokens } : {}),
     ...(f.params?.length ? { params: [...f.params] } : {}),
+    ...(f.choices !== undefined && f.choices > 1 ? { choices: f.choices } : {}),
   };
 }
 
@@ -39,6 +43,8 @@ export interface ReplayFacts {
   needs: Capability[];
   maxTokens: number | null;
   params: RequestParam[] | undefined;
+  /** The answers asked for (`n`) when more than one. */
+  choices: number | undefined;
 }
 
 const CAPABILITIES = new Set<string>(CAPABILITY_VALUES);
@@ -53,6 +59,7 @@ export function readReplayFacts(stored: unknown, endpoint: Endpoint): ReplayFact
     needs?: unknown;
     maxTokens?: unknown;
     params?: unknown;
+    choices?: unknown;
   };
   const extra = (Array.isArray(s.needs) ? s.needs : []).filter(
     (n): n is Capability => typeof n === 'string' && CAPABILITIES.has(n),
@@ -68,6 +75,8 @@ export function readReplayFacts(stored: unknown, endpoint: Endpoint): ReplayFact
         ? s.maxTokens
         : null,
     params: params.length > 0 ? params : undefined,
+    choices:
+      typeof s.choices === 'number' && Number.isInteger(s.choices) && s.choices > 1 ? s.choices : undefined,
   };
 }
 

@@ -2,9 +2,9 @@
  * The what-if simulator: recorded requests replayed through `plan()` under the current and a candidate
  * configuration, accumulated incrementally (records arrive in batches, in id order).
  *
- * What is replayed: the request's facts (endpoint, requested model, prompt tokens, max tokens, needs and
- * parameters) and its caller (keys, allowed models, power level, default model as they are now). What is not:
- * live state — cooldowns, circuits, rate-limit counters, budgets and latencies are neutral (every target
+ * What is replayed: the request's facts (endpoint, requested model, prompt tokens, max tokens, the answers it asked
+ * for, needs and parameters) and its caller (keys, allowed models, power level, default model as they are now).
+ * What is not: live state — cooldowns, circuits, rate-limit counters, budgets and latencies are neutral (every target
  * healthy, every limit free). Alias rotation (round-robin cursors, smooth weighted shares) is kept per side
  * across the replay, so weighted aliases split traffic as they would; random choices use an rng seeded from the
  * record's id, so a run is reproducible.
@@ -42,6 +42,8 @@ export interface RecordFacts {
   /** Capabilities the request needed; old records: chat only. */
   needs: readonly Capability[];
   params?: readonly RequestParam[] | undefined;
+  /** The answers it asked for (`n`) when more than one; absent = one. */
+  choices?: number | undefined;
   /** The client asked for a stream (routing rules may look at it); absent = not recorded. */
   stream?: boolean | undefined;
   /** The header and metadata values routing rules looked at when it was made; absent = none kept. */
@@ -217,6 +219,7 @@ export function createSimulation(opts: SimulationOptions): Simulation {
         endpoint: r.endpoint,
         promptTokens: r.tokensIn,
         maxTokens: r.maxTokens,
+        ...(r.choices !== undefined ? { choices: r.choices } : {}),
         needs: r.needs,
         ...(r.params && r.params.length > 0 ? { params: r.params } : {}),
         ...(r.stream !== undefined ? { stream: r.stream } : {}),

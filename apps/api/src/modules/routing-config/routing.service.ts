@@ -493,7 +493,7 @@ export class RoutingService {
    * logged request's.
    */
   async traceRequest(raw: TraceBody) {
-    const { messages, max_tokens, tools, requestId, asOperator, ...b } = raw;
+    const { messages, max_tokens, tools, n, requestId, asOperator, ...b } = raw;
     const cfg = this.routing.config;
     const logged = requestId ? await loadLoggedRequest(this.ctx.prisma, cfg, requestId) : null;
     // The schema asks for a model when no requestId is given.
@@ -505,6 +505,10 @@ export class RoutingService {
       b.maxTokens !== undefined
         ? (b.maxTokens ?? max_tokens ?? null)
         : (max_tokens ?? logged?.facts.maxTokens ?? null);
+    // The answers asked for (`n`): the body's, else the logged request's. Its estimate and reservations count each,
+    // as the proxy's do.
+    let choices = n !== undefined ? (n > 1 ? n : undefined) : logged?.facts.choices;
+    let params = logged?.facts.params;
     // The endpoint's own need, then the body's needs (or else the logged request's), then the messages'.
     const needs = needsFor(endpoint, b.needs ?? logged?.facts.needs);
     if (messages) {
@@ -516,12 +520,16 @@ export class RoutingService {
             messages,
             ...(tools ? { tools } : {}),
             ...(maxTokens ? { max_tokens: maxTokens } : {}),
+            ...(n !== undefined ? { n } : {}),
             stream,
           },
           JSON.stringify(messages).length,
         );
         promptTokens = facts.promptTokens;
-        for (const n of facts.needs) needs.add(n);
+        choices = facts.choices;
+        // The parameters the request needs of a provider (`n` among them), as the proxy reads them.
+        if (facts.params) params = [...new Set([...(params ?? []), ...facts.params])];
+        for (const need of facts.needs) needs.add(need);
       } catch (err) {
         if (err instanceof RequestShapeError)
           throw AppError.validation(`${err.param ?? 'messages'}: ${err.message}`);
@@ -544,9 +552,10 @@ export class RoutingService {
         stream,
         maxTokens,
         promptTokens,
+        ...(choices !== undefined ? { choices } : {}),
         needs: [...needs],
         ...(kept ? { headers, metadata } : {}),
-        ...(logged?.facts.params ? { params: logged.facts.params } : {}),
+        ...(params ? { params } : {}),
         ...(logged?.agent ? { agent: logged.agent } : {}),
       },
       caller,
@@ -558,6 +567,7 @@ export class RoutingService {
         endpoint,
         promptTokens,
         maxTokens,
+        ...(choices !== undefined ? { choices } : {}),
         stream,
         needs: [...needs],
         headers,

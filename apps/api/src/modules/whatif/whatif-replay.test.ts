@@ -154,4 +154,92 @@ describe('replay facts', () => {
       await env.t.app.routing.reload();
     }
   });
+
+  // The cost strategy ranks a request by what it may cost, each of its `n` answers counted: a request for many
+  // answers goes to the target with the cheaper output. The simulator and the dry run plan it as the proxy did.
+  it('a request for several answers (n) replays and dry-runs with them, as the proxy routed it', async () => {
+    const { prisma } = env.t.app.ctx;
+    const as = { authorization: `Bearer ${admin}` };
+    // One model id on two providers: on up-openai a cheaper prompt and a dearer output, on up-backup the reverse.
+    for (const [providerId, priceInputPer1M, priceOutputPer1M] of [
+      [env.ids.openai, 1, 5],
+      [env.ids.backup, 5, 1],
+    ] as const)
+      await prisma.model.create({
+        data: {
+          providerId,
+          modelId: 'dual',
+          displayName: 'dual',
+          priceInputPer1M,
+          priceOutputPer1M,
+          contextWindow: 8000,
+          capabilities: ['chat', 'tools', 'streaming', 'json'],
+        },
+      });
+    const settings = await prisma.routingSettings.findUniqueOrThrow({ where: { id: 1 } });
+    await prisma.routingSettings.update({ where: { id: 1 }, data: { strategy: 'cost' } });
+    await env.t.app.routing.reload();
+    try {
+      const messages = [{ role: 'user', content: 'hello '.repeat(8) }];
+      const send = async (body: Record<string, unknown>) => {
+        const res = await fetch(`${env.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+          body: JSON.stringify({ model: 'dual', messages, max_tokens: 10, ...body }),
+        });
+        expect(res.status).toBe(200);
+        await res.text();
+        return res;
+      };
+      const from = new Date().toISOString();
+      // Eight answers asked for go to the cheaper output; one, to the cheaper prompt.
+      const many = await send({ n: 8 });
+      expect(many.headers.get('x-switchyard-provider')).toBe('up-backup');
+      expect((await send({})).headers.get('x-switchyard-provider')).toBe('up-openai');
+      await env.flushUsage();
+
+      // The simulator, with an unrelated change: both requests replay where they went.
+      const sim = await env.t.http
+        .post('/api/v1/llm/whatif')
+        .set(as)
+        .send({
+          from,
+          to: new Date(Date.now() + 60_000).toISOString(),
+          change: { disableModels: ['up-anthropic/claude-test'] },
+        })
+        .expect(200);
+      expect(sim.body.requests).toBe(2);
+      expect(sim.body.samples).toEqual([]);
+      expect(sim.body.changed).toBe(0);
+
+      // The dry run: the logged request replayed, and the same request as a client sends it.
+      const replayed = await env.t.http
+        .post('/api/v1/llm/routing/trace')
+        .set(as)
+        .send({ requestId: many.headers.get('x-request-id'), asOperator: true })
+        .expect(200);
+      expect(replayed.body.chosen.ref).toBe('up-backup/dual');
+      const sent = await env.t.http
+        .post('/api/v1/llm/routing/trace')
+        .set(as)
+        .send({ model: 'dual', messages, max_tokens: 10, n: 8 })
+        .expect(200);
+      expect(sent.body.chosen.ref).toBe('up-backup/dual');
+      expect(sent.body.request.choices).toBe(8);
+      // Its estimate counts every answer: eight of at most 10 tokens at $1 per 1M, on top of the prompt.
+      const trace = (n?: number) =>
+        env.t.http
+          .post('/api/v1/llm/routing/trace')
+          .set(as)
+          .send({ model: 'up-backup/dual', messages, max_tokens: 10, ...(n ? { n } : {}) })
+          .expect(200);
+      const single = (await trace()).body.chosen.estimatedCostUsd as number;
+      const eight = (await trace(8)).body.chosen.estimatedCostUsd as number;
+      expect(eight - single).toBeCloseTo((7 * 10 * 1) / 1e6, 12);
+    } finally {
+      await prisma.routingSettings.update({ where: { id: 1 }, data: { strategy: settings.strategy } });
+      await prisma.model.deleteMany({ where: { modelId: 'dual' } });
+      await env.t.app.routing.reload();
+    }
+  });
 });

@@ -122,6 +122,7 @@ interface ParsedFacts {
   needs: readonly Capability[];
   maxTokens: number | null;
   params: readonly RequestParam[] | undefined;
+  choices: number | undefined;
 }
 
 /**
@@ -346,6 +347,7 @@ export class WhatIfService {
             tokensOut: r.tokensOut,
             tokensCached: r.tokensCached,
             maxTokens: f.maxTokens,
+            choices: f.choices,
             needs: f.needs,
             params: f.params,
             stream: r.stream,

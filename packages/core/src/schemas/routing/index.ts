@@ -260,11 +260,11 @@ export type AliasListQuery = z.infer<typeof aliasListQuery>;
 
 /**
  * `POST /llm/routing/trace`: a dry run as the dashboard's trace form sends it, plus `messages` / `max_tokens` /
- * `tools` as an OpenAI client sends them (the prompt size and needs then come from the proxy's own estimator), or
- * a logged request replayed (`requestId`: its model, endpoint, prompt tokens, stream flag, needs, max tokens,
- * parameters, agent header, the header and metadata values rules looked at, and its caller, from its usage
- * record). The body's fields override a logged request's; unset ones take the form's defaults (chat, 100 prompt
- * tokens, no max tokens, not streamed, no needs beyond the endpoint's).
+ * `tools` / `n` as an OpenAI client sends them (the prompt size and needs then come from the proxy's own
+ * estimator), or a logged request replayed (`requestId`: its model, endpoint, prompt tokens, stream flag, needs, max
+ * tokens, answers asked for, parameters, agent header, the header and metadata values rules looked at, and its
+ * caller, from its usage record). The body's fields override a logged request's; unset ones take the form's defaults
+ * (chat, 100 prompt tokens, no max tokens, one answer, not streamed, no needs beyond the endpoint's).
  */
 export const traceBody = z
   .object({
@@ -281,6 +281,8 @@ export const traceBody = z
     messages: z.array(z.unknown()).max(10_000).optional(),
     max_tokens: z.number().int().min(1).max(1_000_000).optional(),
     tools: z.array(z.unknown()).optional(),
+    /** The answers asked for (OpenAI chat's `n`): what the request may cost and reserves counts each. */
+    n: z.number().int().min(1).max(128).optional(),
   })
   .refine((b) => b.model !== undefined || b.requestId !== undefined, {
     path: ['model'],

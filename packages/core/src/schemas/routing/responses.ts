@@ -188,6 +188,8 @@ export const traceResultSchema = z.strictObject({
     endpoint: z.string(),
     promptTokens: z.number().int(),
     maxTokens: z.number().int().nullable(),
+    /** The answers it asks for (`n`), when more than one: its estimate and reservations count each. */
+    choices: z.number().int().optional(),
     stream: z.boolean(),
     /** What the request needs of a model (the endpoint's own need included). */
     needs: z.array(z.string()),
