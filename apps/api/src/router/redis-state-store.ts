@@ -4,6 +4,7 @@ import {
   LIMIT_EPSILON,
   appendCircuitChange,
   checkItems,
+  circuitClaim,
   type CircuitChange,
   type CircuitState,
   type SettlementDelta,
@@ -36,7 +37,9 @@ import {
  *   (cooldowns merge by maximum; latency, cursors and weights: last writer wins). A circuit event says what
  *   happened (failures, a success, a probe: core's CircuitChange) and is merged into the shared circuit by the
  *   write (core's rule, `circuitApply`), so outcomes seen on different instances add up; a write whose answer
- *   never came is made again under its id (see below), so a change counts once.
+ *   never came is made again under its id (see below), so a change counts once. A circuit's half-open probe is
+ *   claimed in Redis in one step (`claimProbe`, core's `circuitClaim`): one request on one instance is sent as the
+ *   probe, whatever the mirrors showed when the others planned it too.
  * - The shared state's times (cooldown ends, circuits' open times) are on Redis's clock: each instance measures
  *   how far its own clock is from it at every sync and converts what it writes and reads, so a cooldown or an open
  *   circuit ends at the same moment on every instance whatever their clocks say (to within the sync's round trip,
@@ -282,6 +285,30 @@ local function circuitApply(raw, c)
 end
 `;
 
+// Core's circuitClaim (engine/circuit.ts) on the shared circuit, in one step: of the instances that planned a
+// circuit's half-open probe, the first to claim it sends it. KEYS[1]: circuits. ARGV: target, the claim's time and
+// the open time (Redis's clock, ms), state ttl. A circuit that is open (or half-open) since at least the open time is
+// made half-open from the claim's time (claimed); one open more recently, or half-open with a probe in flight for
+// less than the open time, is refused; a closed or unknown one has nothing to claim (the request goes). Answers
+// {1 claimed or 0 refused, the circuit's state now (JSON, '' when there is none)}.
+const CLAIM = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+local cur = nil
+if raw then
+  local ok, v = pcall(cjson.decode, raw)
+  if ok and type(v) == 'table' then cur = v end
+end
+if not cur or (cur.phase ~= 'open' and cur.phase ~= 'half-open') then return {1, raw or ''} end
+local at = tonumber(ARGV[2])
+local openedAt = tonumber(cur.openedAt) or 0
+if at - openedAt < tonumber(ARGV[3]) then return {0, raw} end
+local state = string.format('{"phase":"half-open","failures":%.17g,"openedAt":%.17g}', tonumber(cur.failures) or 0,
+  math.max(openedAt, at))
+redis.call('HSET', KEYS[1], ARGV[1], state)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return {1, state}
+`;
+
 // KEYS: cooldowns, circuits, latency, cursors, weights, this run's set of applied write ids. ARGV: state ttl, the
 // write's id ('' for a write that is safe to make twice: no circuit change), the lowest id this instance may still
 // make again and the set's ttl (as for counter writes), then (type, target, value) triples; a circuit's value is
@@ -396,6 +423,7 @@ export class RedisStateStore implements StateStore {
     adjust: new Script(ADJUST),
     seed: new Script(SEED),
     apply: new Script(APPLY),
+    claim: new Script(CLAIM),
     sync: new Script(SYNC),
   };
 
@@ -999,6 +1027,48 @@ export class RedisStateStore implements StateStore {
         void this.#flushEvents(false).catch(() => undefined);
       });
     }
+  }
+
+  /**
+   * The half-open probe claimed in Redis (the CLAIM script: one instance wins), the mirror set to what Redis holds
+   * then (unless this instance has changes of the circuit Redis has not made yet), so the next plans here see the
+   * probe in flight. While Redis is unreachable the claim is made on the mirror (fails open: one probe per
+   * instance), and written back with the other events.
+   */
+  async claimProbe(target: string, now: number, openMs: number): Promise<boolean> {
+    const id = `circuit\u0000${target}`;
+    if (this.#healthy) {
+      try {
+        // This instance's own changes of the circuit that are not in Redis yet go first (the claim reads Redis).
+        if (this.#queued.has(id) || this.#retrying(target)) await this.#flushEvents(false);
+        const r = arr(
+          await this.#scripts.claim.run(
+            this.redis,
+            [this.#stateKeys()[1]!],
+            [target, this.#toShared(now), openMs, STATE_TTL_MS],
+          ),
+        );
+        const claimed = Number(r[0]) === 1;
+        if (this.#queued.has(id) || this.#writing.has(id) || this.#retrying(target)) {
+          if (claimed) this.#applyLocal({ type: 'circuit', target, change: { kind: 'probe', at: now } });
+        } else {
+          const c = safeJson<CircuitState>(String(r[1] ?? ''));
+          if (c)
+            this.#circuits.set(target, c.openedAt > 0 ? { ...c, openedAt: this.#fromShared(c.openedAt) } : c);
+          else this.#circuits.delete(target);
+          // A sync read before this answer must not undo it.
+          this.#touched.set(id, ++this.#seq);
+        }
+        return claimed;
+      } catch (err) {
+        this.#down(err as Error);
+      }
+    }
+    const cur = this.#circuits.get(target);
+    const { claimed } = circuitClaim(cur, now, { openMs });
+    if (claimed && cur && cur.phase !== 'closed')
+      this.apply([{ type: 'circuit', target, change: { kind: 'probe', at: now } }]);
+    return claimed;
   }
 
   #applyLocal(e: StateEvent) {

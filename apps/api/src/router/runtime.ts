@@ -14,7 +14,6 @@ import {
   modelTarget,
   mulberry32,
   plan,
-  probeEvents,
   settlementDeltas,
   type BucketConfig,
   type BudgetConfig,
@@ -454,7 +453,6 @@ export class RoutingRuntime implements Router {
         estimatedCostUsd: a.estimatedCostUsd,
         engine: a,
       });
-      if (a.probe) this.deps.store.apply(probeEvents(a, this.deps.store.view(), this.deps.now()));
     }
     return { ok: true, attempts, trace: r.trace, skipped };
   }
@@ -566,6 +564,27 @@ export class RoutingRuntime implements Router {
             ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
           };
     }
+    // The half-open probe of a circuit whose open time is over: every request planned in the meantime (on any
+    // instance) may have planned it; the first to claim it in the store is sent, the others are refused here and
+    // go on to their next target (their reservation taken back whole, as if never made).
+    if (attempt.engine.probe) {
+      const refused = await this.#claimProbe(attempt);
+      if (refused) {
+        if (items.length > 0) {
+          this.ledger.release(items);
+          void this.deps.store
+            .adjust(
+              items.map((it) =>
+                it.budget
+                  ? { key: it.key, delta: -it.amount, ttlMs: it.ttlMs, ifPresent: true as const }
+                  : { key: it.key, delta: -it.amount, ttlMs: it.ttlMs },
+              ),
+            )
+            .catch((err) => this.deps.logger.warn({ err }, 'taking back a reservation failed'));
+        }
+        return refused;
+      }
+    }
     input.callerCharged = true;
     const mark: SpendMark | undefined = budgeted ? (input.spendMark ??= ledger.mark()) : undefined;
     const target = modelTarget(attempt.provider.id, attempt.model.id);
@@ -586,6 +605,23 @@ export class RoutingRuntime implements Router {
             .adjust(adj)
             .catch((err) => this.deps.logger.warn({ err }, 'settling limits failed'));
       },
+    };
+  }
+
+  /** Claims the probe of `attempt`'s circuit; null when this request is the probe, else the refusal it gets. */
+  async #claimProbe(attempt: PlannedAttempt): Promise<Extract<Admission, { ok: false }> | null> {
+    const target = modelTarget(attempt.engine.providerId, attempt.engine.modelRegistryId);
+    const { openMs } = this.#core.circuit;
+    const now = this.deps.now();
+    if (await this.deps.store.claimProbe(target, now, openMs)) return null;
+    const c = this.deps.store.view().circuit(target);
+    return {
+      ok: false,
+      kind: 'gateway',
+      status: 503,
+      code: 'circuit_open',
+      message: `${attempt.provider.slug}/${attempt.model.modelId} is recovering from failures and another request is testing it; try again shortly.`,
+      retryAfterMs: c && c.phase !== 'closed' ? Math.max(0, c.openedAt + openMs - now) : openMs,
     };
   }
 

@@ -3,6 +3,7 @@
 // other's state, admit exactly up to a limit between them, and fail open while Redis is unreachable.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  EMPTY_STATE,
   classify,
   eventsAfterFailure,
   eventsAfterSuccess,
@@ -47,6 +48,8 @@ const factories: { name: string; make: () => Promise<StateStore> }[] = [
 ];
 
 const item = (key: string, amount: number, limit: number, ttlMs = 60_000) => ({ key, amount, limit, ttlMs });
+/** One failure at `at` of a circuit whose threshold is five. */
+const fail1 = (at: number): CircuitChange => ({ kind: 'failure', failures: 1, at, threshold: 5 });
 /** Five failures at `at` of a circuit whose threshold is five: it is open since `at`. */
 const opened = (target: string, at: number): StateEvent => ({
   type: 'circuit',
@@ -189,6 +192,44 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
     s.inFlight('p1|m1', -1);
     s.inFlight('p1|m1', -1);
     expect(v.inFlight('p1|m1')).toBe(0);
+  });
+
+  it('a success ends the run of failures the store holds, even reported on a view that predates them', async () => {
+    const s = await make();
+    const attempt = { providerId: 'p', modelRegistryId: 'm', key: { id: 'k' } };
+    const now = Date.now();
+    s.apply(Array.from({ length: 4 }, () => opened('p|m', now)).map((e) => ({ ...e, change: fail1(now) })));
+    expect(s.view().circuit('p|m')).toMatchObject({ phase: 'closed', failures: 4 });
+    // The success was seen on a view without those failures (a shared store's mirror before its sync).
+    s.apply(eventsAfterSuccess(attempt, { latencyMs: 10 }, EMPTY_STATE));
+    s.apply([{ type: 'circuit', target: 'p|m', change: fail1(now) }]);
+    expect(s.view().circuit('p|m')).toEqual({ phase: 'closed', failures: 1, openedAt: 0 });
+  });
+
+  it('claimProbe: one probe per open period, claimed by the first; the claim expires with the open time', async () => {
+    const s = await make();
+    const openMs = 30_000;
+    const now = Date.now();
+    // Nothing to claim on a circuit that is not open: the request goes, nothing changes.
+    expect(await s.claimProbe('p|unknown', now, openMs)).toBe(true);
+    expect(s.view().circuit('p|unknown')).toBeUndefined();
+    // Open, the open time not over: no probe yet.
+    s.apply([opened('p|recent', now - 1000)]);
+    expect(await s.claimProbe('p|recent', now, openMs)).toBe(false);
+    expect(s.view().circuit('p|recent')).toMatchObject({ phase: 'open', openedAt: now - 1000 });
+    // Its open time over: of several claims at once, one wins, and the circuit is half-open from its time.
+    s.apply([opened('p|m', now - 60_000)]);
+    const claims = await Promise.all(Array.from({ length: 5 }, () => s.claimProbe('p|m', now, openMs)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(s.view().circuit('p|m')).toEqual({ phase: 'half-open', failures: 5, openedAt: now });
+    expect(await s.claimProbe('p|m', now + openMs - 1, openMs)).toBe(false);
+    // A probe whose outcome never came (its instance died): the claim expires with the open time.
+    expect(await s.claimProbe('p|m', now + openMs, openMs)).toBe(true);
+    expect(s.view().circuit('p|m')).toEqual({ phase: 'half-open', failures: 5, openedAt: now + openMs });
+    // The probe answered: closed, and the next request needs no claim.
+    s.apply([{ type: 'circuit', target: 'p|m', change: { kind: 'success' } }]);
+    expect(await s.claimProbe('p|m', now + openMs, openMs)).toBe(true);
+    expect(s.view().circuit('p|m')).toEqual({ phase: 'closed', failures: 0, openedAt: 0 });
   });
 
   it('concurrent admissions never exceed the limit', async () => {
@@ -344,6 +385,41 @@ describe('RedisStateStore: several instances on one Redis', () => {
       await b!.sync();
       for (const s of [a!, b!])
         expect(s.view().circuit(target)).toEqual({ phase: 'closed', failures: 1, openedAt: 0 });
+    });
+
+    it("a success on an instance whose view has not seen another instance's failures ends them too", async () => {
+      const [a, b] = await shared(2, { syncIntervalMs: 60_000 });
+      for (let i = 0; i < 4; i++) fail(a!);
+      await written();
+      expect(b!.view().circuit(target)).toBeUndefined(); // b has not synced since
+      succeed(b!);
+      await written();
+      fail(a!); // the first failure of a new run, not the fifth in a row
+      await written();
+      for (let i = 0; i < 2; i++) for (const s of [a!, b!]) await s.sync();
+      for (const s of [a!, b!])
+        expect(s.view().circuit(target)).toEqual({ phase: 'closed', failures: 1, openedAt: 0 });
+    });
+
+    it('the half-open probe is claimed by one instance; the others see it in flight, and it expires with the open time', async () => {
+      const [a, b, c] = await shared(3, { syncIntervalMs: 60_000 });
+      const t0 = Date.now() - 60_000;
+      for (let i = 0; i < 5; i++) fail(a!, t0);
+      await written();
+      for (const s of [a!, b!, c!]) await s.sync();
+      for (const s of [a!, b!, c!]) expect(s.view().circuit(target)).toMatchObject({ phase: 'open' });
+      // Every instance planned the probe (each saw the open time end); several requests on each claim it at once.
+      const now = Date.now();
+      const claims = await Promise.all(
+        [a!, b!, c!, a!, b!, c!].map((s) => s.claimProbe(target, now, settings.openMs)),
+      );
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      // Each claimant's view shows the probe in flight at once, so its next plans skip the target.
+      for (const s of [a!, b!, c!]) expect(s.view().circuit(target)).toMatchObject({ phase: 'half-open' });
+      // The instance that sent it vanished without an outcome: once the open time passed, another probe goes.
+      expect(await b!.claimProbe(target, now + settings.openMs - 500, settings.openMs)).toBe(false);
+      expect(await b!.claimProbe(target, now + settings.openMs + 500, settings.openMs)).toBe(true);
+      expect(await c!.claimProbe(target, now + settings.openMs + 500, settings.openMs)).toBe(false);
     });
 
     it('a probe marked after another instance closed the circuit does not reopen it', async () => {

@@ -1,6 +1,7 @@
 import {
   checkItems,
   circuitApply,
+  circuitClaim,
   type BudgetWindow,
   type CircuitState,
   type SettlementDelta,
@@ -68,6 +69,14 @@ export interface StateStore {
   /** Read counters now (fresh, not the mirror): used by tests and the dashboard. */
   read(keys: string[]): Promise<number[]>;
   apply(events: StateEvent[]): void;
+  /**
+   * Claim the half-open probe of a circuit at `now` (core's `circuitClaim`), atomically: of the requests planned as
+   * a circuit's probe (on this instance or any other sharing the store), one is sent, the others are refused until
+   * its outcome is known or `openMs` passes (the claim expires, so a probe whose instance died does not hold the
+   * circuit). True for a circuit that is closed meanwhile (no probe needed). A shared store that cannot reach its
+   * server claims on its own state (fails open).
+   */
+  claimProbe(target: string, now: number, openMs: number): Promise<boolean>;
   inFlight(target: string, delta: 1 | -1): void;
   /**
    * Forget these targets' cooldowns and circuits and delete these counters (an admin's reset). A shared store
@@ -227,6 +236,17 @@ export class MemoryStateStore implements StateStore {
       latency: this.#latency,
     };
     for (const e of events) applyStateEvent(maps, e);
+  }
+
+  async claimProbe(target: string, now: number, openMs: number): Promise<boolean> {
+    return this.claimProbeSync(target, now, openMs);
+  }
+
+  /** Synchronous, hence atomic within this process. */
+  claimProbeSync(target: string, now: number, openMs: number): boolean {
+    const { claimed, state } = circuitClaim(this.#circuits.get(target), now, { openMs });
+    if (claimed && state) this.#circuits.set(target, state);
+    return claimed;
   }
 
   inFlight(target: string, delta: 1 | -1): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLOSED, appendCircuitChange, circuitApply } from './circuit.js';
+import { CLOSED, appendCircuitChange, circuitApply, circuitClaim } from './circuit.js';
 import type { CircuitChange, CircuitState } from './state.js';
 
 const fail = (failures: number, at: number, threshold = 3): CircuitChange => ({
@@ -47,6 +47,36 @@ describe('circuitApply: a change applied to the state a store holds', () => {
     ['a probe of an unknown circuit leaves it unknown', undefined, probe(50), undefined],
   ])('%s', (_name, state, change, expected) => {
     expect(circuitApply(state, change)).toEqual(expected);
+  });
+});
+
+describe('circuitClaim: one probe per open period, whoever asks first', () => {
+  const s = { openMs: 30 };
+  it.each<[string, CircuitState | undefined, number, boolean, CircuitState | undefined]>([
+    ['an unknown circuit: nothing to claim, the request goes', undefined, 100, true, undefined],
+    ['a closed one (closed meanwhile by a success): it goes', closed(2), 100, true, closed(2)],
+    ['open, its open time not over: refused', open(3, 80), 100, false, open(3, 80)],
+    ['open, its open time over: claimed, half-open from now', open(3, 70), 100, true, halfOpen(3, 100)],
+    ['open, long over: claimed', open(3, 10), 100, true, halfOpen(3, 100)],
+    ['half-open, a probe in flight: refused', halfOpen(3, 90), 100, false, halfOpen(3, 90)],
+    ['half-open, the claim just taken: refused', halfOpen(3, 100), 100, false, halfOpen(3, 100)],
+    [
+      'half-open, the claim expired (its probe never told): claimed',
+      halfOpen(3, 60),
+      100,
+      true,
+      halfOpen(3, 100),
+    ],
+  ])('%s', (_name, state, now, claimed, after) => {
+    expect(circuitClaim(state, now, s)).toEqual({ claimed, state: after });
+  });
+
+  it('of two claims at the same moment, the second is refused', () => {
+    const first = circuitClaim(open(3, 0), 100, s);
+    expect(first.claimed).toBe(true);
+    expect(circuitClaim(first.state, 100, s).claimed).toBe(false);
+    expect(circuitClaim(first.state, 129, s).claimed).toBe(false);
+    expect(circuitClaim(first.state, 130, s).claimed).toBe(true);
   });
 });
 

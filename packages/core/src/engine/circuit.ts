@@ -61,6 +61,24 @@ export function circuitAfter(
   );
 }
 
+/**
+ * A claim of the half-open probe of a circuit at `now`: of the requests planned as its probe (each planner saw the
+ * open time end), only the one whose claim comes first is sent; the claim makes the circuit half-open from `now`,
+ * so the others are refused (and fall back) until the probe's outcome closes or reopens it. The claim expires with
+ * the open time (`openMs` after it, as {@link circuitAdmits} lets a stale probe through): a probe whose instance
+ * died, or whose outcome never came (the client left), does not hold the circuit for ever. A circuit that is closed
+ * (or unknown) has no probe to claim: the request goes as any other, the state stays.
+ */
+export function circuitClaim(
+  state: CircuitState | undefined,
+  now: number,
+  s: Pick<CircuitSettings, 'openMs'>,
+): { claimed: boolean; state: CircuitState | undefined } {
+  if (!state || state.phase === 'closed') return { claimed: true, state };
+  if (now - state.openedAt < s.openMs) return { claimed: false, state };
+  return { claimed: true, state: circuitProbing(state, now) };
+}
+
 /** The state while a probe is in flight. */
 export function circuitProbing(state: CircuitState, now: number): CircuitState {
   return { phase: 'half-open', failures: state.failures, openedAt: Math.max(state.openedAt, now) };

@@ -51,7 +51,7 @@ describe('events after an attempt', () => {
     ]);
   });
 
-  it('success moves the latency EWMA (TTFT first) and closes a failing circuit', () => {
+  it("success moves the latency EWMA (TTFT first) and ends the circuit's failures, whatever the view shows", () => {
     const store = memoryState();
     store.apply([
       { type: 'latency', target: modelTarget('a', 'm'), value: 100 },
@@ -71,8 +71,11 @@ describe('events after an attempt', () => {
       { type: 'latency', target: modelTarget('a', 'm'), value: 120 },
       { type: 'circuit', target: modelTarget('a', 'm'), change: { kind: 'success' } },
     ]);
+    // A view that shows no failures (a shared store's mirror that has not seen another instance's yet) still ends
+    // whatever run of failures the store holds.
     expect(eventsAfterSuccess(attempt, { latencyMs: 900 }, memoryState().view)).toEqual([
       { type: 'latency', target: modelTarget('a', 'm'), value: 900 },
+      { type: 'circuit', target: modelTarget('a', 'm'), change: { kind: 'success' } },
     ]);
   });
 });

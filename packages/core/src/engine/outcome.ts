@@ -59,7 +59,10 @@ export function eventsAfterFailure(
 
 /**
  * Events after a successful attempt: the latency EWMA moves toward this sample (time to first token when known,
- * else total latency), and a circuit that was not closed, or counted failures, closes (its failures end).
+ * else total latency), and a success of the circuit, always: the store ends the run of failures it holds and closes
+ * the circuit. Not only when `view` shows failures: a shared store's view lags the other instances' outcomes (their
+ * failures may not have reached it yet), and a success must end those too, or a healthy target would open later on
+ * failures that came before it.
  */
 export function eventsAfterSuccess(
   a: AttemptTargets,
@@ -67,16 +70,17 @@ export function eventsAfterSuccess(
   view: StateView,
 ): StateEvent[] {
   const target = modelTarget(a.providerId, a.modelRegistryId);
-  const events: StateEvent[] = [
+  return [
     { type: 'latency', target, value: ewma(view.latency(target), sample.ttftMs ?? sample.latencyMs) },
+    { type: 'circuit', target, change: { kind: 'success' } },
   ];
-  const cur = view.circuit(target);
-  if (cur && (cur.phase !== 'closed' || cur.failures > 0))
-    events.push({ type: 'circuit', target, change: { kind: 'success' } });
-  return events;
 }
 
-/** The event that marks a planned half-open probe as in flight (so no second probe is let through). */
+/**
+ * The event that marks a half-open probe as in flight (so no second probe is let through). The runtime claims a
+ * probe through its store (`circuitClaim`, atomic across instances); this is the change a store applies when it
+ * claims one on its own state.
+ */
 export function probeEvents(
   a: AttemptTargets & { probe: boolean },
   view: StateView,
