@@ -102,7 +102,7 @@ function feedbackOperations(): RouteConfig[] {
     path,
     tags: ['Experiments'],
     summary:
-      "Score one of your own requests (request_id = its x-request-id), 0 (bad) to 1 (good); shown per model in the usage view, in the request's log and per experiment variant. One per request per key: a later score replaces it",
+      "Score one of your own requests (request_id = its x-request-id), 0 (bad) to 1 (good); shown per model in the usage view, in the request's log and per experiment variant. One per request per key, a user's keys counting as one: a later score replaces it",
     request: { body: { content: { 'application/json': { schema: feedbackBody } } } },
     responses: {
       200: { description: 'Stored', content: { 'application/json': { schema: feedbackResultSchema } } },

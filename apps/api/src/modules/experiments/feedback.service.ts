@@ -11,8 +11,8 @@ const MAX_WAIT_MS = 5_000;
 
 /**
  * `POST /v1/feedback`: a caller scores one of its own requests (same gateway key, or the key's user; the master key
- * its own requests), whether or not an experiment routed it. One score per request per key; a later one replaces
- * it. The request's usage record is found by its request-id index; when it is not written yet, this instance's
+ * its own requests), whether or not an experiment routed it. One score per request per key, a user's keys counting
+ * as one; a later one replaces it. The request's usage record is found by its request-id index; when it is not written yet, this instance's
  * queued records are written first and the lookup runs once more; for a recent gateway-made id (a UUIDv7) it runs
  * once more after every instance has written its queue (behind a load balancer another one may have answered the
  * request). The score keeps the request's experiment and variant (the experiment's results), and the provider,
@@ -119,7 +119,9 @@ export class FeedbackService {
       rec = await this.#find(caller, b.request_id);
     }
     if (!rec) return null;
-    const rater = caller.keyId ? `key:${caller.keyId}` : 'master';
+    // One score per request and rater: a user's keys are one rater (minting keys buys no more scores in an
+    // experiment's results); an org or app key is one of its own; the master key another.
+    const rater = caller.userId ? `user:${caller.userId}` : caller.keyId ? `key:${caller.keyId}` : 'master';
     const where = { requestId_rater: { requestId: b.request_id, rater } };
     const before = await this.prisma.feedback.findUnique({ where, select: { id: true } });
     const data = {

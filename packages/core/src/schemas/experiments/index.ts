@@ -147,7 +147,8 @@ export type ExperimentResults = z.infer<typeof experimentResultsSchema>;
 
 /**
  * `POST /v1/feedback`: a quality score for one of the caller's own requests (its `x-request-id`), 0 (bad) to 1
- * (good); a thumbs up is 1, down 0, a 1-5 rating (r - 1) / 4. One per request per key: a later one replaces it.
+ * (good); a thumbs up is 1, down 0, a 1-5 rating (r - 1) / 4. One per request per key (a user's keys count as one): a
+ * later one replaces it.
  */
 export const feedbackBody = z.strictObject({
   request_id: safeString().trim().min(1, 'is required').max(100, 'must be at most 100 characters'),
