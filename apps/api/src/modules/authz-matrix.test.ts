@@ -39,11 +39,16 @@ async function streamStatus(path: string, token?: string): Promise<{ status: num
 
 /**
  * Routes every signed-in user passes by role whose service then admits only operators (`usage:read-any`) and an
- * organization's owners and admins (for their organization): the what-if simulator and savings advice. The
+ * organization's owners and admins (for their organization): the what-if simulator, the aliases it may name and
+ * savings advice. The
  * matrix's users administer no organization, so a role without `usage:read-any` gets 403 there; they are sent a
  * valid body, so that the answer is about who asks, not about the body. (Organization admins: whatif-org.test.ts.)
  */
-const OPERATORS_OR_ORG_ADMINS: readonly Contract[] = [whatIfContracts.run, whatIfContracts.savings];
+const OPERATORS_OR_ORG_ADMINS: readonly Contract[] = [
+  whatIfContracts.run,
+  whatIfContracts.aliases,
+  whatIfContracts.savings,
+];
 const VALID_BODY: ReadonlyMap<Contract, object> = new Map([
   [whatIfContracts.run, { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }],
 ]);

@@ -1,7 +1,10 @@
 /** The what-if simulator and savings advice (read-only: replays recorded traffic, changes nothing). */
+import { listOf } from '../schemas/identity/responses.js';
+import { aliasListItemSchema } from '../schemas/routing/responses.js';
 import {
   savingsAdviceSchema,
   savingsQuery,
+  whatIfAliasesQuery,
   whatIfBody,
   whatIfResultSchema,
 } from '../schemas/whatif/index.js';
@@ -30,6 +33,23 @@ export const whatIfContracts = {
     errors: {
       400: "Invalid range or change, a change naming a provider, model or alias that does not exist (or that the caller may not see), or no `orgId` from an organization's admin",
       403: "Neither an operator nor an owner or admin of the organization named, or a change an organization's admin may not try",
+    },
+  }),
+  aliases: defineContract({
+    method: 'get',
+    path: '/api/v1/llm/whatif/aliases',
+    permission: 'usage:own',
+    tag,
+    summary: `The aliases that apply to one organization's requests, for its what-if: the organization's own (which its admins may change in a what-if) and the enabled global ones (which only operators change); a target or fallback that names only another organization's or a user's model is left out. Without \`orgId\` (operators only): every alias. ${WHO}`,
+    query: whatIfAliasesQuery,
+    response: {
+      status: 200,
+      description: 'Global aliases first, then by name',
+      schema: listOf(aliasListItemSchema),
+    },
+    errors: {
+      400: "No `orgId` from an organization's admin",
+      403: 'Neither an operator nor an owner or admin of the organization named',
     },
   }),
   savings: defineContract({

@@ -265,6 +265,104 @@ describe('what-if for an organization admin', () => {
   });
 });
 
+describe("the aliases an organization admin's what-if offers", () => {
+  /** The aliases this file made (the seed has global ones of its own). */
+  const mine = (name: string) => /^(wo-|team-|globex-)/.test(name);
+  const aliases = (token: string, orgId?: string) =>
+    t.http.get(`/api/v1/llm/whatif/aliases${orgId ? `?orgId=${orgId}` : ''}`).set(as(token));
+
+  it("lists their organization's own aliases and the enabled global ones, nothing of another organization", async () => {
+    const res = await aliases(lead, acme.id).expect(200);
+    const rows = res.body.data as {
+      name: string;
+      scope: string;
+      orgId: string | null;
+      orgName: string | null;
+    }[];
+    // (The seed's global aliases are there too.)
+    expect(rows.every((a) => a.scope === 'global' || a.scope === `org:${acme.id}`)).toBe(true);
+    expect(rows.filter((a) => mine(a.name)).map((a) => [a.scope, a.name])).toEqual([
+      ['global', 'wo-global'],
+      [`org:${acme.id}`, 'team-chat'],
+    ]);
+    expect(rows.at(-1)).toMatchObject({
+      orgId: acme.id,
+      orgName: 'Acme',
+      targets: [{ ref: 'wo-alpha/wo-big' }],
+    });
+    expectNoGlobex(res.body);
+    // What it lists is what their what-if accepts: their own alias changes the replay.
+    const own = rows.find((a) => a.scope === `org:${acme.id}`)!;
+    const run = await whatIf(lead, {
+      ...RANGE,
+      orgId: acme.id,
+      change: {
+        aliases: [{ name: own.name, orgId: own.orgId!, targets: [{ ref: 'wo-beta/wo-mini', weight: 1 }] }],
+      },
+    }).expect(200);
+    expect(run.body.changed).toBe(1);
+  });
+
+  it('leaves out a disabled global alias, and target models of another organization', async () => {
+    const p = t.app.ctx.prisma;
+    const off = await p.alias.create({
+      data: {
+        name: 'wo-global-off',
+        scope: 'global',
+        enabled: false,
+        targets: [{ ref: 'wo-alpha/wo-big', weight: 1 }],
+      },
+    });
+    const mixed = await p.alias.create({
+      data: {
+        name: 'wo-mixed',
+        scope: 'global',
+        targets: [
+          { ref: 'wo-beta/wo-globex-secret', weight: 1 },
+          { ref: 'wo-alpha/wo-big', weight: 2 },
+        ],
+        fallbacks: ['wo-beta/wo-globex-secret', 'wo-beta/wo-mini'],
+      },
+    });
+    try {
+      const res = await aliases(lead, acme.id).expect(200);
+      const names = res.body.data.map((a: { name: string }) => a.name);
+      expect(names).not.toContain('wo-global-off');
+      expect(res.body.data.find((a: { name: string }) => a.name === 'wo-mixed')).toMatchObject({
+        targets: [{ ref: 'wo-alpha/wo-big', weight: 2 }],
+        fallbacks: ['wo-beta/wo-mini'],
+      });
+      expectNoGlobex(res.body);
+    } finally {
+      await p.alias.deleteMany({ where: { id: { in: [off.id, mixed.id] } } });
+    }
+  });
+
+  it('needs the organization named and theirs; members and outsiders get a 403; operators may read any', async () => {
+    expect((await aliases(lead).expect(400)).body.error.message).toMatch(/orgId/);
+    const theirs = await aliases(lead, globex.id).expect(403);
+    const nowhere = await aliases(lead, 'no-such-org').expect(403);
+    expect(theirs.body.error.message).toBe(nowhere.body.error.message);
+    expectNoGlobex(theirs.body);
+    for (const token of [member, outsider]) {
+      await aliases(token, acme.id).expect(403);
+      await aliases(token).expect(403);
+    }
+    const one = await aliases(superAdmin, globex.id).expect(200);
+    expect(one.body.data.map((a: { name: string }) => a.name).filter(mine)).toEqual([
+      'wo-global',
+      'globex-chat',
+    ]);
+    const all = await aliases(superAdmin).expect(200);
+    expect(
+      all.body.data
+        .map((a: { name: string }) => a.name)
+        .filter(mine)
+        .sort(),
+    ).toEqual(['globex-chat', 'team-chat', 'wo-global']);
+  });
+});
+
 describe('savings advice for an organization admin', () => {
   it("is worked out from their organization's traffic only", async () => {
     const res = await t.http.get(`/api/v1/llm/savings?orgId=${acme.id}`).set(as(lead)).expect(200);

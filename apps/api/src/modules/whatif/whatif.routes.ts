@@ -18,6 +18,7 @@ export function whatIfRoutes(ctx: AppContext, routing: RoutingRuntime): Router {
   };
   return mountContracts(Router(), whatIfContracts, {
     run: ({ body, res }) => svc.run(viewer(res), body),
+    aliases: async ({ query, res }) => ({ data: await svc.aliases(viewer(res), query) }),
     savings: ({ query, res }) => svc.savings(viewer(res), query),
   });
 }

@@ -10,6 +10,7 @@ import {
   refOf,
   ruleInputsOf,
   visibleToOrg,
+  type AliasListItem,
   type Caller,
   type Capability,
   type Endpoint,
@@ -21,13 +22,16 @@ import {
   type SavingsAdvice,
   type SavingsQuery,
   type SimulationResult,
+  type WhatIfAliasesQuery,
   type WhatIfBody,
   type WhatIfChange,
   type WhatIfResult,
 } from '@switchyard/core';
+import type { Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { administeredOrgs } from '../orgs/org-admins.js';
+import { presentAlias } from '../routing-config/routing.service.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import type { ProxyCaller } from '../../router/types.js';
 import {
@@ -175,6 +179,54 @@ export class WhatIfService {
     const candidate = isEmptyChange(body.change) ? current : applyChange(current, body.change);
     const { result, truncated } = await this.replay(current, candidate, { ...body, orgId: who.orgId });
     return this.present(result, body, truncated, performance.now() - started);
+  }
+
+  /**
+   * The aliases a what-if over `query.orgId`'s requests may name: the organization's own (enabled or not: its admins
+   * may change them in a what-if) and the enabled global ones (they route its requests; operators change them), in
+   * the routing list's order. A target or fallback naming only a model the organization does not see (another
+   * organization's, a user's) is left out, like the model itself. Without an organization (operators): every alias.
+   */
+  async aliases(viewer: WhatIfViewer, query: WhatIfAliasesQuery): Promise<AliasListItem[]> {
+    const { orgId } = await this.audience(viewer, query.orgId);
+    const { prisma } = this.ctx;
+    const scope = orgId === undefined ? undefined : `org:${orgId}`;
+    const rows = await prisma.alias.findMany({
+      where: scope === undefined ? {} : { OR: [{ scope: 'global', enabled: true }, { scope }] },
+      orderBy: [{ scope: 'asc' }, { name: 'asc' }],
+    });
+    const orgIds = [...new Set(rows.map((a) => a.orgId).filter((x): x is string => x !== null))];
+    const orgName = new Map(
+      (
+        await prisma.organization.findMany({
+          where: { id: { in: orgIds } },
+          select: { id: true, name: true },
+        })
+      ).map((o) => [o.id, o.name]),
+    );
+    const listed = rows.map((a) => ({
+      ...presentAlias(a),
+      orgName: a.orgId ? (orgName.get(a.orgId) ?? null) : null,
+    }));
+    if (scope === undefined) return listed;
+    // The names (reference, bare id, registry id) of the models the organization sees and of those it does not.
+    const names = async (where: Prisma.ModelWhereInput) =>
+      new Set(
+        (
+          await prisma.model.findMany({
+            where,
+            select: { id: true, modelId: true, provider: { select: { slug: true } } },
+          })
+        ).flatMap((m) => [`${m.provider.slug}/${m.modelId}`, m.modelId, m.id]),
+      );
+    const seen = await names({ scope: { in: ['global', scope] } });
+    const unseen = await names({ scope: { notIn: ['global', scope] } });
+    const shown = (ref: string) => seen.has(ref) || !unseen.has(ref);
+    return listed.map((a) => ({
+      ...a,
+      targets: a.targets.filter((t) => shown(t.ref)),
+      fallbacks: a.fallbacks.filter(shown),
+    }));
   }
 
   async savings(viewer: WhatIfViewer, query: SavingsQuery): Promise<SavingsAdvice> {

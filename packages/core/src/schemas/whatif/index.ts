@@ -96,6 +96,13 @@ export const savingsQuery = z.strictObject({
 });
 export type SavingsQuery = z.infer<typeof savingsQuery>;
 
+/** `GET /llm/whatif/aliases`: the aliases that apply to one organization's requests (absent: all, for operators). */
+export const whatIfAliasesQuery = z.strictObject({
+  /** The organization replayed (required for an organization's owners and admins). */
+  orgId: nameField.optional(),
+});
+export type WhatIfAliasesQuery = z.infer<typeof whatIfAliasesQuery>;
+
 const mixRow = z.object({
   /** `<provider-slug>/<model-id>`. */
   ref: z.string(),

@@ -91,7 +91,6 @@ describe("an organization admin's what-if", () => {
     const form = screen.getByRole('form', { name: 'What-if' });
     // No operator-only part of the change is offered.
     expect(within(form).queryByText('Disable providers')).toBeNull();
-    expect(within(form).queryByLabelText('Alias')).toBeNull();
     expect(within(form).getByLabelText('Strategy for its requests')).toBeInTheDocument();
     const from = within(form).getByLabelText('Route this model…');
     await waitFor(() =>
@@ -114,9 +113,73 @@ describe("an organization admin's what-if", () => {
       'href',
       `/org-whatif?org=${acme.id}&replaceFrom=mock%2Fmock-large&replaceTo=mock%2Fmock-small&days=30`,
     );
-    // Nothing the operators' page reads (providers, aliases, rules), nor everyone's savings.
-    expect(calls.map((c) => c.path)).not.toContainEqual(expect.stringMatching(/providers|aliases|rules/));
+    // Nothing the operators' page reads (providers, every alias, rules), nor everyone's savings.
+    expect(calls.map((c) => c.path)).not.toContainEqual(
+      expect.stringMatching(/providers|routing\/aliases|rules/),
+    );
     expect(calls.some((c) => c.path === '/llm/savings')).toBe(false);
+  });
+
+  it("offers the organization's own aliases to change (the global ones listed, not offered)", async () => {
+    const alias = (name: string, scope: string, orgName: string | null) => ({
+      id: `a_${name}`,
+      name,
+      scope,
+      orgId: scope === 'global' ? null : scope.slice(4),
+      strategy: 'ordered',
+      targets: [{ ref: 'mock/mock-large', weight: 1 }],
+      fallbacks: [],
+      description: null,
+      enabled: true,
+      managedByConfig: false,
+      cacheTtlSeconds: null,
+      createdAt: '2026-12-01T00:00:00.000Z',
+      updatedAt: '2026-12-01T00:00:00.000Z',
+      orgName,
+    });
+    const calls = stubApi((m, p) => {
+      if (p === '/auth/me') return { body: me('user', ['usage:own']) };
+      if (p === '/me/orgs') return { body: { data: [acme] } };
+      if (p.startsWith('/llm/models'))
+        return {
+          body: {
+            data: [model('mock/mock-large'), model('mock/mock-small')],
+            total: 2,
+            limit: 500,
+            offset: 0,
+          },
+        };
+      if (m === 'GET' && p === `/llm/whatif/aliases?orgId=${acme.id}`)
+        return {
+          body: {
+            data: [alias('chat.default', 'global', null), alias('team-chat', `org:${acme.id}`, 'Acme')],
+          },
+        };
+      if (m === 'GET' && p === `/llm/savings?orgId=${acme.id}`) return { body: savings };
+      if (m === 'POST' && p === '/llm/whatif') return { body: result };
+      return undefined;
+    });
+    renderWithApp(<OrgWhatIfPage />, { path: '/org-whatif' });
+    const form = await screen.findByRole('form', { name: 'What-if' });
+    const select = await within(form).findByLabelText('Alias');
+    const own = await within(select).findByRole('option', { name: 'team-chat (Acme)' });
+    expect(own).not.toBeDisabled();
+    expect(
+      within(select).getByRole('option', { name: 'chat.default (global: operators change it)' }),
+    ).toBeDisabled();
+    await userEvent.selectOptions(select, own);
+    // Its targets come prefilled; a new weight is the change.
+    expect(within(form).getByLabelText('Target 1')).toHaveValue('mock/mock-large');
+    await userEvent.selectOptions(within(form).getByLabelText('Target 1'), 'mock/mock-small');
+    await userEvent.click(within(form).getByRole('button', { name: 'Run what-if' }));
+    expect(await screen.findByTestId('whatif-results')).toBeInTheDocument();
+    const run = calls.find((c) => c.method === 'POST' && c.path === '/llm/whatif');
+    expect(run?.body).toMatchObject({
+      orgId: acme.id,
+      change: {
+        aliases: [{ name: 'team-chat', orgId: acme.id, targets: [{ ref: 'mock/mock-small', weight: 1 }] }],
+      },
+    });
   });
 
   it('tells a user who administers no organization so, and asks the API for nothing else', async () => {

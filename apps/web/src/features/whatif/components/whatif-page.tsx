@@ -16,6 +16,7 @@ import { useProviders } from '../../providers/api/get-providers';
 import type { Alias } from '../../providers/api/types';
 import { useRules } from '../../rules/api/get-rules';
 import { useRunWhatIf } from '../api/run-whatif';
+import { useWhatIfAliases } from '../api/get-whatif-aliases';
 import {
   bodyOf,
   formErrors,
@@ -67,7 +68,8 @@ const NO_RULES: WhatIfRule[] = [];
 /**
  * The what-if simulator for an organization's owners and admins: its requests only (the `org` query parameter,
  * the first organization administered when absent), under the changes an organization may try (strategy,
- * disabled or replaced models, power levels; no providers, routing rules or aliases), with its savings advice.
+ * disabled or replaced models, power levels, its own aliases; no providers or routing rules), with its savings
+ * advice.
  */
 export function OrgWhatIfPage() {
   const state = useAdministeredOrg();
@@ -88,24 +90,30 @@ export function OrgWhatIfPage() {
         description="Replay the requests of an organization you own or administer under a change, and see what cheaper models would save it. Only its own requests are read."
       />
       <AdministeredOrgPage state={state} label="Organization">
-        {(org) => (
-          <WhatIfWorkbench
-            key={org.id}
-            orgId={org.id}
-            refs={refs}
-            providers={null}
-            aliases={null}
-            rules={NO_RULES}
-          />
-        )}
+        {(org) => <OrgWorkbench key={org.id} orgId={org.id} refs={refs} />}
       </AdministeredOrgPage>
     </div>
   );
 }
 
+/** One organization's workbench: the aliases that apply to its requests come from its own list. */
+function OrgWorkbench({ orgId, refs }: { orgId: string; refs: readonly string[] }) {
+  const aliases = useWhatIfAliases(orgId);
+  return (
+    <WhatIfWorkbench
+      orgId={orgId}
+      refs={refs}
+      providers={null}
+      aliases={aliases.data ?? []}
+      rules={NO_RULES}
+    />
+  );
+}
+
 /**
- * The form, the results and the savings advice. `orgId`: one organization's traffic; `providers` and `aliases`
- * null: those parts of the change are not offered (an organization's admin may not try them).
+ * The form, the results and the savings advice. `orgId`: one organization's traffic, whose admins may change only
+ * its own aliases (the global ones are listed, not offered); `providers` null: that part of the change is not
+ * offered (an organization's admin may not try it).
  */
 function WhatIfWorkbench({
   orgId,
@@ -258,12 +266,17 @@ function WhatIfWorkbench({
             <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
               <SelectField label="Alias" value={form.alias} onChange={(e) => pickAlias(e.target.value)}>
                 <option value="">Unchanged</option>
-                {aliases.map((a) => (
-                  <option key={a.id} value={`${a.scope}|${a.name}`}>
-                    {a.name}
-                    {a.orgName ? ` (${a.orgName})` : ''}
-                  </option>
-                ))}
+                {aliases.map((a) => {
+                  // An organization's admin changes only its own aliases: the global ones route its requests
+                  // too, but only operators change them.
+                  const fixed = orgId !== undefined && a.scope !== `org:${orgId}`;
+                  return (
+                    <option key={a.id} value={`${a.scope}|${a.name}`} disabled={fixed}>
+                      {a.name}
+                      {fixed ? ' (global: operators change it)' : a.orgName ? ` (${a.orgName})` : ''}
+                    </option>
+                  );
+                })}
               </SelectField>
               {form.alias ? (
                 <SelectField
