@@ -4,12 +4,12 @@
  *   const adapter = getAdapter(provider.type);
  *   const call = await adapter.prepare({ endpoint, provider, upstreamModel, apiKey, rawBody, body, stream });
  */
-import type { Capability } from '@switchyard/core';
+import type { Capability, ModelParams } from '@switchyard/core';
 import { providerDefaults } from './provider-types.js';
 import { normalizeUpstreamError } from './errors.js';
 import { ADAPTERS } from './registry.js';
 import type { ListModelsContext, ModelInfo, ProviderAdapter } from './types.js';
-import type { ParamsTarget } from '../translate/model-params.js';
+import { withModelParams, type ParamsTarget } from '../translate/model-params.js';
 import { modelFamily, type ModelIdentity } from './model-family.js';
 import { refusesMaxTokens } from './openai-compatible/adapter.js';
 
@@ -41,6 +41,37 @@ export function paramsTarget(providerType: string, model: ModelIdentity): Params
     oneSampler: adapter === 'anthropic' || (adapter === 'bedrock' && family === 'claude'),
     chatCap: refusesMaxTokens(providerType, model) ? 'max_completion_tokens' : 'max_tokens',
     defaultSamplingOnly: family === 'openai-reasoning',
+  };
+}
+
+/** A request to a registered model as the gateway sends it (see {@link forModel}). */
+export interface ModelRequest {
+  /** The body with the model's defaults it did not set; null when none was added (the body goes as it came). */
+  body: Record<string, unknown> | null;
+  /** The model the config says the upstream id serves (`baseModel`), for the adapter (CallContext.baseModel). */
+  baseModel: string | null;
+}
+
+/**
+ * A request shaped for the registered model it goes to: the model's default parameters (`params`, with any cap the
+ * gateway holds) that the body does not set, in the field and measure the model takes (paramsTarget), and the model
+ * its config names for the adapter to recognise it by. The one path for every call the gateway makes to a model:
+ * real traffic (proxy/attempt.ts) and the admin's checks ("Test model", a provider's chat health check), so a check
+ * is asked what traffic is asked.
+ */
+export function forModel(
+  endpoint: Parameters<typeof withModelParams>[0],
+  body: Readonly<Record<string, unknown>>,
+  params: Readonly<ModelParams> | null | undefined,
+  providerType: string,
+  modelId: string,
+): ModelRequest {
+  const baseModel = params?.baseModel ?? null;
+  return {
+    body: params
+      ? withModelParams(endpoint, body, params, paramsTarget(providerType, { modelId, baseModel }))
+      : null,
+    baseModel,
   };
 }
 

@@ -1,9 +1,8 @@
 import { isBilled } from '@switchyard/core';
-import { getAdapter, paramsTarget, scrubSecrets } from '../providers/index.js';
+import { forModel, getAdapter, scrubSecrets } from '../providers/index.js';
 import { AdapterError, FailedAnswer, type PreparedCall, type UpstreamError } from '../providers/types.js';
 import type { LoadedEndpoint, LoadedProvider } from '../router/load-config.js';
 import type { PlannedAttempt, ProxyEndpoint } from '../router/types.js';
-import { withModelParams } from '../translate/model-params.js';
 import { answerHeaders } from './answer-headers.js';
 import { anthropicClientHeaders } from './client-headers.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
@@ -118,18 +117,16 @@ async function prepareCall(
   // without a cap whose budgets or token limits reserved one goes with that cap (core's heldOutputCap: only for a
   // model with no default cap of its own).
   const own = attempt.model.params;
-  // The model the config says this upstream id serves (an ARN, a deployment name), for recognising it.
-  const baseModel = own?.baseModel ?? null;
   if (outputCap !== null) x.capHeld = true;
   const params = outputCap !== null ? { ...own, max_tokens: outputCap } : own;
-  const withParams = params
-    ? withModelParams(
-        endpoint,
-        x.body,
-        params,
-        paramsTarget(attempt.provider.type, { modelId: attempt.model.modelId, baseModel }),
-      )
-    : null;
+  // baseModel: the model the config says this upstream id serves (an ARN, a deployment name), for recognising it.
+  const { body: withParams, baseModel } = forModel(
+    endpoint,
+    x.body,
+    params,
+    attempt.provider.type,
+    attempt.model.modelId,
+  );
   try {
     const call = await getAdapter(attempt.provider.type).prepare({
       endpoint,

@@ -4,12 +4,16 @@
  * Speaks, with deterministic answers:
  * - OpenAI: `POST /v1/chat/completions` (stream with `stream_options.include_usage`, and non-stream; 400 for
  *   `max_tokens` to a reasoning model id, `o1…`/`o3…`/`gpt-5…`, as OpenAI answers),
- *   `POST /v1/embeddings`, `GET /v1/models`, `POST /v1/responses` (stream and non-stream)
+ *   `POST /v1/embeddings`, `GET /v1/models`, `POST /v1/responses` (stream and non-stream); a reasoning model given a
+ *   `max_completion_tokens` below MOCK_REASONING_TOKENS spends it all reasoning, as OpenAI's do: 200, empty content,
+ *   finish_reason `length`
  * - Anthropic: `POST /v1/messages` (stream and non-stream), `POST /v1/messages/count_tokens`,
  *   `GET /v1/models` (when the request carries `anthropic-version`)
  * - Gemini: `POST /v1beta/models/{m}:generateContent`, `:streamGenerateContent?alt=sse`, `GET /v1beta/models`
  * - Azure: `POST /openai/deployments/{d}/chat/completions?api-version=...` (and `/embeddings`);
  *   400 without `api-version`
+ * - A chat model name may serve another model (`serves`: an Azure deployment, a corporate proxy's alias for an
+ *   OpenAI model): it is refused what the model served refuses
  * - Bedrock: `POST /model/{id}/converse` and `/converse-stream` (AWS event-stream frames), `GET /foundation-models`; 403 unless the request has an
  *   `Authorization: AWS4-HMAC-SHA256 ...` header; 400 ValidationException for tool blocks without a toolConfig
  * - Ollama: `GET /api/tags`
@@ -98,11 +102,18 @@ export interface MockUpstream {
   reset(): void;
   /** Flood events handed to the socket so far (see `Fault.flood`). */
   readonly flooded: number;
+  /**
+   * OpenAI chat: a name the upstream serves another model under (an Azure deployment, else the body's `model`) ->
+   * that model (not cleared by `reset`).
+   */
+  serves: Record<string, string>;
   close(): Promise<void>;
 }
 
 export const MOCK_TEXT_PIECES = ['Hello', ' from', ' upstream'];
 export const MOCK_USAGE = { prompt: 12, cached: 2, completion: 5 };
+/** The tokens a reasoning model (o1, o3, gpt-5…) spends reasoning before it writes any text. */
+export const MOCK_REASONING_TOKENS = 64;
 
 type Obj = Record<string, unknown>;
 
@@ -142,6 +153,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
   const requests: RecordedRequest[] = [];
   let faults: Fault[] = [];
   let flooded = 0;
+  const serves: Record<string, string> = {};
   const sockets = new Set<Socket>();
 
   const takeFault = (path: string): Fault | null => {
@@ -365,8 +377,12 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       return b.stream ? stream(ctx, anthropicEvents(ctx)) : json(200, anthropicResponse(ctx));
     }
     if (path.endsWith('/chat/completions')) {
+      // The model served under the name asked for: an Azure deployment, else the body's model.
+      const deployment = /^\/openai\/deployments\/([^/]+)\//.exec(path)?.[1];
+      const name = deployment ? decodeURIComponent(deployment) : String(b.model);
+      const served = serves[name] ?? String(b.model);
       // Like OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…), which take only `max_completion_tokens`.
-      if (b.max_tokens != null && /^(o\d|gpt-5)/.test(String(b.model)))
+      if (b.max_tokens != null && /^(o\d|gpt-5)/.test(served))
         return json(400, {
           error: {
             message:
@@ -378,7 +394,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         });
       // And which refuse the penalties (o1, o3, o4-mini: "Unsupported parameter").
       for (const param of ['presence_penalty', 'frequency_penalty'])
-        if (b[param] !== undefined && /^o\d/.test(String(b.model)))
+        if (b[param] !== undefined && /^o\d/.test(served))
           return json(400, {
             error: {
               message: `Unsupported parameter: '${param}' is not supported with this model.`,
@@ -392,7 +408,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         typeof b.temperature === 'number' &&
         b.temperature !== 1 &&
         b.reasoning_effort !== 'none' &&
-        /^(o\d|gpt-5)/.test(String(b.model))
+        /^(o\d|gpt-5)/.test(served)
       )
         return json(400, {
           error: {
@@ -402,6 +418,12 @@ export async function startMockUpstream(): Promise<MockUpstream> {
             code: 'unsupported_value',
           },
         });
+      // A cap smaller than the reasoning: all of it spent reasoning, no text (finish_reason `length`).
+      const cap = b.max_completion_tokens;
+      if (typeof cap === 'number' && cap < MOCK_REASONING_TOKENS && /^(o\d|gpt-5)/.test(served)) {
+        const cut: Ctx = { ...ctx, pieces: [], tool: null, finish: 'length' };
+        return b.stream ? stream(cut, openaiEvents(cut)) : json(200, openaiResponse(cut));
+      }
       return b.stream ? stream(ctx, openaiEvents(ctx)) : json(200, openaiResponse(ctx));
     }
     if (path.endsWith('/responses'))
@@ -468,6 +490,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     get flooded() {
       return flooded;
     },
+    serves,
     close() {
       for (const s of sockets) s.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -483,6 +506,8 @@ interface Ctx {
   pieces: string[];
   tool: string | null;
   headers: Record<string, string>;
+  /** OpenAI chat: the finish reason instead of stop / tool_calls. */
+  finish?: string;
 }
 
 const CREATED = 1_700_000_000;
@@ -510,7 +535,9 @@ function openaiResponse(ctx: Ctx) {
     object: 'chat.completion',
     created: CREATED,
     model: model(ctx),
-    choices: [{ index: 0, message, finish_reason: ctx.tool ? 'tool_calls' : 'stop', logprobs: null }],
+    choices: [
+      { index: 0, message, finish_reason: ctx.finish ?? (ctx.tool ? 'tool_calls' : 'stop'), logprobs: null },
+    ],
     usage: openaiUsage(),
   };
 }
@@ -536,7 +563,7 @@ function openaiEvents(ctx: Ctx): string[] {
     out.push(ch({ tool_calls: [{ index: 0, function: { arguments: '{"location":' } }] }));
     out.push(ch({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }));
   } else for (const p of ctx.pieces) out.push(ch({ content: p }));
-  out.push(ch({}, ctx.tool ? 'tool_calls' : 'stop'));
+  out.push(ch({}, ctx.finish ?? (ctx.tool ? 'tool_calls' : 'stop')));
   if (wantsUsage) out.push(sse({ ...base, choices: [], usage: openaiUsage() }));
   out.push('data: [DONE]\n\n');
   return out;

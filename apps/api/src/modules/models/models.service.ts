@@ -19,6 +19,7 @@ import {
   withAuthSettings,
 } from '../../router/auth-json.js';
 import { resolveProviderKey } from '../../router/secrets-resolver.js';
+import { readModelParams } from '../../translate/model-params.js';
 import { runProbe } from '../providers/health-probe.js';
 import { auditedCreate } from '../audited-update.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
@@ -305,7 +306,8 @@ export class ModelsService {
 
   /**
    * "Test model": a real minimal call (one-token chat) to this model with the key routing would pay with when no
-   * caller key applies (the model's own auth, else its provider's), recorded as the model's last check.
+   * caller key applies (the model's own auth, else its provider's), shaped as traffic to it is (its config's
+   * defaults and baseModel), recorded as the model's last check.
    */
   async test(id: string) {
     const m = await this.ctx.prisma.model.findUnique({ where: { id }, include: { provider: true } });
@@ -336,7 +338,7 @@ export class ModelsService {
               },
               key.ok ? key.value || null : null,
               'chat',
-              m.modelId,
+              { modelId: m.modelId, params: readModelParams(m.config) },
               { timeoutMs: MODEL_TEST_TIMEOUT_MS, dispatcher: this.ctx.outbound.dispatcher },
             );
     const data = {

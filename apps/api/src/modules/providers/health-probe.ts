@@ -1,6 +1,12 @@
 import { request, type Dispatcher } from 'undici';
-import type { HealthProbe } from '@switchyard/core';
-import { getAdapter, type ProviderRuntime, type UpstreamError } from '../../providers/index.js';
+import type { HealthProbe, ModelParams } from '@switchyard/core';
+import {
+  AdapterError,
+  forModel,
+  getAdapter,
+  type ProviderRuntime,
+  type UpstreamError,
+} from '../../providers/index.js';
 import { noteMessage } from '../../router/health-notes.js';
 import { connectionTestDetailed } from './provider-test.js';
 
@@ -24,14 +30,29 @@ const CODE_KIND: Record<string, string> = {
 };
 
 /**
- * One health check of a provider with its own key: `models` lists its models (no tokens), `chat` sends a
- * one-token chat call to `model`. Never throws; bounded by `timeoutMs`.
+ * The output cap of a chat check. One token is accepted everywhere (OpenAI's reasoning models too, as
+ * `max_completion_tokens`) and costs least; a reasoning model may spend it reasoning and answer no text, cut at the
+ * cap: the check asks whether the provider answers this model with this key, not for text, so that passes.
+ */
+export const PROBE_OUTPUT_CAP = 1;
+
+/** The model a chat check calls: its upstream id and its config's default parameters (null: none or unknown). */
+export interface ProbeModel {
+  modelId: string;
+  params: Readonly<ModelParams> | null;
+}
+
+/**
+ * One health check of a provider with its own key: `models` lists its models (no tokens), `chat` sends a one-token
+ * chat call to `model`, shaped as traffic to that model is (forModel: its defaults, the cap in the field it takes).
+ * It passes when the provider answers with a success status and a body of its chat format, whatever the text (none,
+ * from a reasoning model cut at the cap). Never throws; bounded by `timeoutMs`.
  */
 export async function runProbe(
   provider: ProviderRuntime,
   apiKey: string | null,
   probe: HealthProbe,
-  model: string | null,
+  model: ProbeModel | null,
   opts: { timeoutMs: number; dispatcher: Dispatcher },
 ): Promise<ProbeResult> {
   if (probe === 'models') {
@@ -70,17 +91,26 @@ export async function runProbe(
       'misconfigured',
       'The chat health check needs a model: the provider has no enabled model.',
     );
-  const body = { model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false };
+  const ping = { model: model.modelId, messages: [{ role: 'user', content: 'ping' }], stream: false };
+  const shaped = forModel(
+    'chat',
+    ping,
+    { ...model.params, max_tokens: PROBE_OUTPUT_CAP },
+    provider.type,
+    model.modelId,
+  );
+  const body = shaped.body ?? ping;
   try {
     const call = await getAdapter(provider.type).prepare({
       endpoint: 'chat',
       provider,
-      upstreamModel: model,
+      upstreamModel: model.modelId,
+      baseModel: shaped.baseModel,
       apiKey,
       rawBody: Buffer.from(JSON.stringify(body)),
       body,
       stream: false,
-      maxOutputTokens: 1,
+      maxOutputTokens: PROBE_OUTPUT_CAP,
     });
     const signal = AbortSignal.timeout(opts.timeoutMs);
     let status: number;
@@ -113,9 +143,16 @@ export async function runProbe(
       const e: UpstreamError = call.error(status, headers, bytes);
       return fail(status, e.kind, `The provider answered ${status}: ${e.message}`);
     }
-    call.decode(bytes);
+    try {
+      call.decode(bytes);
+    } catch {
+      // A success status with something else (a proxy's sign-in page…): the provider did not answer the call.
+      return fail(status, 'server', `The provider answered ${status} with a body that is not a chat answer.`);
+    }
     return { ok: true, latencyMs: elapsed(), status: null, kind: null, message: null };
   } catch (err) {
+    // The adapter cannot express the call for this provider (a setting it lacks…): not a network failure.
+    if (err instanceof AdapterError) return fail(err.status, 'bad_request', err.message);
     const e = err as { name?: string; code?: string; message?: string };
     if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_HEADERS_TIMEOUT')
       return fail(0, 'timeout', `No answer within ${opts.timeoutMs} ms.`);

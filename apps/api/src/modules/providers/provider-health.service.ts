@@ -14,6 +14,7 @@ import type { RoutingRuntime } from '../../router/runtime.js';
 import { resolveProviderKey } from '../../router/secrets-resolver.js';
 import { providerCallConfig } from '../../router/auth-json.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
+import { readModelParams } from '../../translate/model-params.js';
 import { runProbe, type ProbeResult } from './health-probe.js';
 
 /** Health checks kept per provider (the latency history). */
@@ -216,7 +217,14 @@ export class ProviderHealthService {
       where: { id },
       include: {
         models: {
-          select: { id: true, modelId: true, enabled: true, priceInputPer1M: true, priceOutputPer1M: true },
+          select: {
+            id: true,
+            modelId: true,
+            enabled: true,
+            config: true,
+            priceInputPer1M: true,
+            priceOutputPer1M: true,
+          },
           orderBy: [{ priority: 'asc' }, { modelId: 'asc' }],
         },
       },
@@ -268,7 +276,10 @@ export class ProviderHealthService {
     const p = await this.#row(id);
     const check = healthCheckOf(p);
     const key = resolveProviderKey(p, this.ctx.secrets, this.ctx.processEnv);
-    const model = check.model ?? p.models.find((m) => m.enabled)?.modelId ?? null;
+    const modelId = check.model ?? p.models.find((m) => m.enabled)?.modelId ?? null;
+    // Called as traffic calls it: with the registry entry's defaults and baseModel (none for an id it does not list).
+    const entry = p.models.find((m) => m.modelId === modelId);
+    const model = modelId ? { modelId, params: entry ? readModelParams(entry.config) : null } : null;
     const at = this.ctx.now();
     const r = await runProbe(
       {
