@@ -4,8 +4,8 @@
  * `providers/anthropic/`, reuses the tables). The streamed answer is `messages-stream.ts`.
  */
 import { createHash } from 'node:crypto';
-import { parseToolArguments } from './shared.js';
-import { tokenFigure } from './usage-figures.js';
+import { chatFilePart, parseToolArguments } from './shared.js';
+import { isFigure, tokenFigure } from './usage-figures.js';
 import type {
   AnBlock,
   AnImageBlock,
@@ -81,10 +81,11 @@ export function openaiStopToAnthropic(
 // ---------- usage ----------
 
 export function anthropicUsageToOpenai(u: Partial<AnUsage> | undefined | null): OaUsage {
-  // Each figure read by `tokenFigure`: a bad one (negative, not a number) must not lower or poison the sums.
+  // Each figure read by `tokenFigure`: a bad one (negative, not a number) must not lower or poison the sums. Without
+  // a readable input_tokens the prompt is unknown (0), not the cache figures alone.
   const cached = tokenFigure(u?.cache_read_input_tokens);
   const created = tokenFigure(u?.cache_creation_input_tokens);
-  const prompt = tokenFigure(u?.input_tokens) + cached + created;
+  const prompt = isFigure(u?.input_tokens) ? tokenFigure(u.input_tokens) + cached + created : 0;
   const completion = tokenFigure(u?.output_tokens);
   const out: OaUsage = {
     prompt_tokens: prompt,
@@ -162,8 +163,34 @@ function anBlocksToOaParts(blocks: AnBlock[]): OaContentPart[] {
     if (b.type === 'text') out.push({ type: 'text', text: (b as AnTextBlock).text });
     else if (b.type === 'image')
       out.push({ type: 'image_url', image_url: { url: anthropicImageToUrl(b as AnImageBlock) } });
+    else if (b.type === 'document') out.push(...anDocumentToOaParts(b));
   }
   return out;
+}
+
+/**
+ * An Anthropic document block in chat parts: base64 data (a PDF) as a `file` part (its title the file name), a text
+ * source or content blocks as their text, a URL (which chat cannot fetch for a file) named in a text part.
+ */
+function anDocumentToOaParts(b: AnBlock): OaContentPart[] {
+  const doc = b as { source?: Record<string, unknown>; title?: unknown };
+  const src = doc.source ?? {};
+  const title = typeof doc.title === 'string' && doc.title ? doc.title : undefined;
+  if (src.type === 'base64' && typeof src.data === 'string')
+    return [chatFilePart(String(src.media_type ?? 'application/pdf'), src.data, title)];
+  const heading = title ? `${title}\n\n` : '';
+  if (src.type === 'text' && typeof src.data === 'string')
+    return [{ type: 'text', text: heading + src.data }];
+  if (src.type === 'content') {
+    const text =
+      typeof src.content === 'string'
+        ? src.content
+        : anTextOf(Array.isArray(src.content) ? (src.content as AnBlock[]) : [], SYSTEM_BLOCK_SEPARATOR);
+    return text ? [{ type: 'text', text: heading + text }] : [];
+  }
+  if (src.type === 'url' && typeof src.url === 'string')
+    return [{ type: 'text', text: `[document${title ? ` "${title}"` : ''}: ${src.url}]` }];
+  return [];
 }
 
 function simplify(parts: OaContentPart[]): string | OaContentPart[] {

@@ -4,6 +4,7 @@
  */
 import { AdapterError } from './errors.js';
 import { sseJson } from './sse.js';
+import { chatFilePart, parseDataUrl } from './shared.js';
 import type {
   OaChatRequest,
   OaChatResponse,
@@ -36,6 +37,13 @@ function contentToParts(content: unknown): string | OaContentPart[] {
           type: 'image_url',
           image_url: { url, ...(p.detail ? { detail: String(p.detail) } : {}) },
         });
+    } else if (t === 'input_file') {
+      // A document sent inline (`file_data`, a base64 data URL) is the pivot's `file` part.
+      const inline = typeof p.file_data === 'string' ? parseDataUrl(p.file_data) : null;
+      if (inline)
+        parts.push(
+          chatFilePart(inline.mime, inline.data, typeof p.filename === 'string' ? p.filename : undefined),
+        );
     } else if (t === 'refusal') parts.push({ type: 'text', text: String(p.refusal ?? '') });
   }
   if (parts.every((p) => p.type === 'text')) return parts.map((p) => (p as { text: string }).text).join('');

@@ -21,13 +21,45 @@ export function parseDataUrl(url: string): { mime: string; data: string } | null
 
 type Part = { type: string; [k: string]: unknown };
 
+/** An inline document: what a chat `file` part carries (`file_data`, a base64 data URL) and its file name. */
+export interface InlineFile {
+  mime: string;
+  data: string;
+  filename?: string;
+}
+
 /**
- * Walks an OpenAI message's content (a string or text / image_url parts) and maps each part with the target
- * format's constructors; used by every request translator that is not OpenAI-shaped.
+ * A chat `file` part (`{type:"file", file:{file_data:"data:<mime>;base64,…", filename}}`, how OpenAI's chat API takes a
+ * PDF) as its inline data; null for a part that holds none (a `file_id` names a file stored at OpenAI only).
+ */
+export function inlineFileOf(p: { type: string; [k: string]: unknown }): InlineFile | null {
+  if (p.type !== 'file' || !p.file || typeof p.file !== 'object') return null;
+  const f = p.file as { file_data?: unknown; filename?: unknown };
+  const inline = typeof f.file_data === 'string' ? parseDataUrl(f.file_data) : null;
+  if (!inline) return null;
+  return typeof f.filename === 'string' && f.filename ? { ...inline, filename: f.filename } : inline;
+}
+
+/** A document as a chat `file` part (the pivot's document). */
+export function chatFilePart(mime: string, data: string, filename?: string): OaContentPart {
+  return {
+    type: 'file',
+    file: { file_data: `data:${mime};base64,${data}`, ...(filename ? { filename } : {}) },
+  };
+}
+
+/**
+ * Walks an OpenAI message's content (a string or text / image_url / file parts) and maps each part with the target
+ * format's constructors; used by every request translator that is not OpenAI-shaped. A document (`file` part with
+ * inline data) goes through `file` when the target takes documents.
  */
 export function mapContentParts<T>(
   content: string | readonly Part[] | null | undefined,
-  to: { text: (text: string) => T; image: (url: string, inline: { mime: string; data: string } | null) => T },
+  to: {
+    text: (text: string) => T;
+    image: (url: string, inline: { mime: string; data: string } | null) => T;
+    file?: (inline: InlineFile) => T;
+  },
 ): T[] {
   if (content == null) return [];
   if (typeof content === 'string') return content ? [to.text(content)] : [];
@@ -38,6 +70,9 @@ export function mapContentParts<T>(
       const iu = p.image_url as { url: string } | string;
       const url = typeof iu === 'string' ? iu : iu.url;
       out.push(to.image(url, parseDataUrl(url)));
+    } else if (p.type === 'file' && to.file) {
+      const f = inlineFileOf(p);
+      if (f) out.push(to.file(f));
     }
   }
   return out;

@@ -3,7 +3,7 @@
  * JSON response formats through a forced tool), and a Responses client's web search as Anthropic's server tool.
  */
 import { DEFAULT_OUTPUT_CAP, outputCap } from '@switchyard/core';
-import { parseDataUrl, parseToolArguments } from '../../translate/shared.js';
+import { inlineFileOf, parseDataUrl, parseToolArguments, type InlineFile } from '../../translate/shared.js';
 import type {
   AnBlock,
   AnImageBlock,
@@ -40,6 +40,18 @@ export function imageUrlToAnthropic(url: string): AnImageBlock {
   return { type: 'image', source: { type: 'url', url } };
 }
 
+/**
+ * A document (a chat `file` part's inline data) as an Anthropic document block: plain text as a text source, anything
+ * else (a PDF) as base64; the file name as its title.
+ */
+export function fileToAnthropic(f: InlineFile): AnBlock {
+  const source =
+    f.mime.toLowerCase() === 'text/plain'
+      ? { type: 'text', media_type: 'text/plain', data: Buffer.from(f.data, 'base64').toString('utf8') }
+      : { type: 'base64', media_type: f.mime, data: f.data };
+  return { type: 'document', source, ...(f.filename ? { title: f.filename } : {}) };
+}
+
 // ---------- OpenAI request -> Anthropic request ----------
 
 function textOf(content: OaMessage['content']): string {
@@ -63,6 +75,9 @@ function oaPartsToAnthropic(content: OaMessage['content']): AnBlock[] {
     else if (p.type === 'image_url') {
       const iu = (p as { image_url: { url: string } | string }).image_url;
       out.push(imageUrlToAnthropic(typeof iu === 'string' ? iu : iu.url));
+    } else if (p.type === 'file') {
+      const f = inlineFileOf(p);
+      if (f) out.push(fileToAnthropic(f));
     }
   }
   return out;

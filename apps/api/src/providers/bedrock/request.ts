@@ -1,5 +1,5 @@
 /** Bedrock request encoding: the OpenAI chat pivot as a Converse request body (the model goes in the URL). */
-import { mapContentParts, parseToolArguments } from '../../translate/shared.js';
+import { mapContentParts, parseToolArguments, type InlineFile } from '../../translate/shared.js';
 import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
 import { modelFamily } from '../model-family.js';
 
@@ -13,13 +13,50 @@ const IMAGE_FORMATS: Record<string, string> = {
   'image/webp': 'webp',
 };
 
+/** The document formats Converse takes, by media type. */
+const DOCUMENT_FORMATS: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'text/csv': 'csv',
+  'application/msword': 'doc',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.ms-excel': 'xls',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+  'text/html': 'html',
+  'text/plain': 'txt',
+  'text/markdown': 'md',
+};
+
+/**
+ * A document's name as Converse takes it (letters, digits, single spaces, hyphens, parentheses, square brackets): the
+ * file name without its extension, anything else a space.
+ */
+export function converseDocumentName(filename: string | undefined, n: number): string {
+  const base = (filename ?? '').replace(/\.[A-Za-z0-9]{1,8}$/, '');
+  const name = base
+    .replace(/[^A-Za-z0-9\-()[\] ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200)
+    .trim();
+  return name || `document ${n}`;
+}
+
 function blocksOf(content: OaMessage['content']): Obj[] {
+  let docs = 0;
   return mapContentParts<Obj>(content as never, {
     text: (text) => ({ text }),
     image: (url, img) =>
       img
         ? { image: { format: IMAGE_FORMATS[img.mime.toLowerCase()] ?? 'png', source: { bytes: img.data } } }
         : { text: `[image: ${url}]` },
+    file: (f: InlineFile) => {
+      const format = DOCUMENT_FORMATS[f.mime.toLowerCase()];
+      if (!format)
+        return { text: `[document ${f.filename ?? ''} (${f.mime}): a format Bedrock does not take]` };
+      return {
+        document: { format, name: converseDocumentName(f.filename, ++docs), source: { bytes: f.data } },
+      };
+    },
   });
 }
 

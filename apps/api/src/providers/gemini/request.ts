@@ -38,6 +38,7 @@ function partsOf(content: OaMessage['content']): Obj[] {
       img
         ? { inlineData: { mimeType: img.mime, data: img.data } }
         : { fileData: { mimeType: guessMime(url), fileUri: url } },
+    file: (f) => ({ inlineData: { mimeType: f.mime, data: f.data } }),
   });
 }
 

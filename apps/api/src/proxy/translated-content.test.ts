@@ -1,0 +1,170 @@
+/**
+ * What a translation between formats must carry for an SDK user: the documents (PDFs) a request attaches, the
+ * tool calls of a stream whose chunks name no index, content blocks an upstream accepts, tool schemas a Gemini
+ * upstream takes. Each through the gateway, against the test upstream, with the official SDKs.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addBedrockProvider, BEDROCK_MODEL } from '../test/bedrock.js';
+import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+
+type Obj = Record<string, unknown>;
+
+let env: ProxyEnv;
+let openai: OpenAI;
+let anthropic: Anthropic;
+
+const PDF_B64 = Buffer.from('%PDF-1.4\n% a test document\n').toString('base64');
+const PDF_URL = `data:application/pdf;base64,${PDF_B64}`;
+
+beforeAll(async () => {
+  env = await createProxyEnv();
+  const { prisma, secrets } = env.t.app.ctx;
+  const gem = await prisma.provider.create({
+    data: {
+      slug: 'up-gemini',
+      name: 'up-gemini',
+      type: 'google',
+      priority: 50,
+      status: 'active',
+      autoFallback: false,
+      baseUrl: env.up.url,
+      encryptedApiKey: secrets.encrypt('AIza-test-key'),
+      apiKeyLast4: 'test',
+    },
+  });
+  await prisma.model.create({
+    data: {
+      providerId: gem.id,
+      modelId: 'gemini-test',
+      displayName: 'gemini-test',
+      priceInputPer1M: 1,
+      priceOutputPer1M: 1,
+      contextWindow: 100_000,
+      capabilities: ['chat', 'tools', 'streaming'],
+    },
+  });
+  await addBedrockProvider(env);
+  openai = new OpenAI({ apiKey: env.userKey, baseURL: `${env.url}/v1`, maxRetries: 0 });
+  anthropic = new Anthropic({ apiKey: env.userKey, baseURL: env.url, maxRetries: 0 });
+});
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(() => {
+  env.up.reset();
+});
+
+/** The last request the test upstream received, as JSON. */
+const sent = () => env.up.requests.at(-1)!.body as Obj;
+
+describe('a document (PDF) attached to a request reaches an upstream of another format', () => {
+  const chatWithFile = (model: string) =>
+    openai.chat.completions.create({
+      model,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Summarise the report.' },
+            { type: 'file', file: { file_data: PDF_URL, filename: 'report.pdf' } },
+          ],
+        },
+      ],
+    });
+
+  it('an OpenAI chat file part becomes an Anthropic document block', async () => {
+    await chatWithFile('claude-test');
+    const msgs = sent().messages as Array<{ content: Obj[] }>;
+    expect(msgs[0]!.content).toEqual([
+      { type: 'text', text: 'Summarise the report.' },
+      {
+        type: 'document',
+        source: { type: 'base64', media_type: 'application/pdf', data: PDF_B64 },
+        title: 'report.pdf',
+      },
+    ]);
+  });
+
+  it('an Anthropic document block becomes an OpenAI chat file part', async () => {
+    await anthropic.messages.create({
+      model: 'gpt-test',
+      max_tokens: 100,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'document',
+              source: { type: 'base64', media_type: 'application/pdf', data: PDF_B64 },
+              title: 'report.pdf',
+            },
+            { type: 'text', text: 'Summarise the report.' },
+          ],
+        },
+      ],
+    });
+    const msgs = sent().messages as Array<{ content: unknown }>;
+    expect(msgs[0]!.content).toEqual([
+      { type: 'file', file: { file_data: PDF_URL, filename: 'report.pdf' } },
+      { type: 'text', text: 'Summarise the report.' },
+    ]);
+  });
+
+  it("an Anthropic plain-text document's text reaches an OpenAI chat upstream", async () => {
+    await anthropic.messages.create({
+      model: 'gpt-test',
+      max_tokens: 100,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'document',
+              source: { type: 'text', media_type: 'text/plain', data: 'Revenue rose 4%.' },
+            },
+            { type: 'text', text: 'What rose?' },
+          ],
+        },
+      ],
+    });
+    expect(JSON.stringify(sent().messages)).toContain('Revenue rose 4%.');
+  });
+
+  it('a Responses input_file becomes an Anthropic document block', async () => {
+    await openai.responses.create({
+      model: 'claude-test',
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_file', file_data: PDF_URL, filename: 'report.pdf' },
+            { type: 'input_text', text: 'Summarise the report.' },
+          ],
+        },
+      ],
+    });
+    const msgs = sent().messages as Array<{ content: Obj[] }>;
+    expect(msgs[0]!.content[0]).toEqual({
+      type: 'document',
+      source: { type: 'base64', media_type: 'application/pdf', data: PDF_B64 },
+      title: 'report.pdf',
+    });
+  });
+
+  it('an OpenAI chat file part becomes Gemini inline data', async () => {
+    await chatWithFile('gemini-test');
+    const contents = sent().contents as Array<{ parts: Obj[] }>;
+    expect(contents[0]!.parts).toContainEqual({ inlineData: { mimeType: 'application/pdf', data: PDF_B64 } });
+  });
+
+  it('an OpenAI chat file part becomes a Bedrock Converse document block with a name Converse takes', async () => {
+    await chatWithFile(BEDROCK_MODEL);
+    const msgs = sent().messages as Array<{ content: Obj[] }>;
+    const doc = msgs[0]!.content.find((b) => 'document' in b)?.document as Obj | undefined;
+    expect(doc).toMatchObject({ format: 'pdf', source: { bytes: PDF_B64 } });
+    // Converse names: letters, digits, single spaces, hyphens, parentheses and square brackets.
+    expect(doc?.name).toMatch(/^[A-Za-z0-9\-()[\]]+( [A-Za-z0-9\-()[\]]+)*$/);
+  });
+});
