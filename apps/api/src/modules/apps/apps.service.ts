@@ -29,7 +29,17 @@ export class AppsService {
     return presentApp(await this.#find(id));
   }
 
+  /** An organization the app is to belong to must exist: a 400 naming orgId otherwise (not a foreign-key conflict). */
+  async #assertOrg(orgId: string | null | undefined): Promise<void> {
+    if (!orgId) return;
+    if ((await this.ctx.prisma.organization.count({ where: { id: orgId } })) === 0)
+      throw AppError.validation('orgId: no organization with this id', {
+        issues: [{ field: 'orgId', message: 'no organization with this id' }],
+      });
+  }
+
   async create(actor: Actor, b: CreateAppBody) {
+    await this.#assertOrg(b.orgId);
     const a = await this.ctx.prisma.$transaction(async (tx) => {
       const created = await tx.app.create({
         data: {
@@ -62,6 +72,7 @@ export class AppsService {
 
   async update(actor: Actor, id: string, b: UpdateAppBody) {
     const before = await this.#find(id);
+    await this.#assertOrg(b.orgId);
     const a = await auditedUpdate(this.ctx, {
       actor,
       action: 'app.update',
