@@ -313,6 +313,61 @@ describe('the provider never receives a protected value', () => {
   });
 });
 
+describe('values in places a walker could miss', () => {
+  it("a key repeated inside a message: the bytes that go upstream are the ones scanned, not the client's", async () => {
+    // JSON.parse keeps the last `content`; the client's bytes also carry the first one, which was never scanned.
+    const raw = `{"model":"up-openai/gpt-test","messages":[{"role":"user","content":"Mail ${EMAIL}","content":"Hi"}]}`;
+    const res = await fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+      body: raw,
+    });
+    expect(res.status, await res.text()).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+  });
+
+  it("a predicted output (chat), a reusable prompt's variables (Responses), a document's content, title and context (messages)", async () => {
+    const chat = await call('/v1/chat/completions', {
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: 'Rewrite the note.' }],
+      prediction: { type: 'content', content: `Note for ${EMAIL}` },
+    });
+    expect(chat.res.status, chat.text).toBe(200);
+    const responses = await call('/v1/responses', {
+      model: 'up-openai/gpt-test',
+      input: 'Greet the customer.',
+      prompt: {
+        id: 'pmpt_1',
+        variables: { customer: EMAIL, card: { type: 'input_text', text: `Card ${CARD}` } },
+      },
+    });
+    expect(responses.res.status, responses.text).toBe(200);
+    const messages = await call('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'document',
+              source: { type: 'content', content: [{ type: 'text', text: `SSN ${SSN}` }] },
+              title: `Letter to ${EMAIL}`,
+              context: `Call ${PHONE}`,
+            },
+            { type: 'text', text: 'Summarise it.' },
+          ],
+        },
+      ],
+    });
+    expect(messages.res.status, messages.text).toBe(200);
+    expect(env.up.requests).toHaveLength(3);
+    expectNoValues(upstreamSaw(), 'the upstream requests');
+    const sent = env.up.requests[2]!.body as { messages: { content: Obj[] }[] };
+    expect(sent.messages[0]!.content[0]!.title).toBe('Letter to [EMAIL_1]');
+  });
+});
+
 describe('block mode', () => {
   beforeAll(async () => {
     await env.t.http

@@ -33,7 +33,11 @@ export interface RequestProtection {
   readonly ctx: DlpContext;
   /** The protected body (the client's object when nothing in it changed). */
   readonly body: Record<string, unknown>;
-  /** The protected body's bytes; null when nothing changed (the client's bytes go upstream as they came). */
+  /**
+   * The protected body's bytes, serialised from what was scanned; null when the policy has nothing enabled (the
+   * client's bytes go upstream as they came). Never the client's bytes under an active policy: they can hold what
+   * the scan did not read (a repeated key inside a message: JSON.parse keeps the last, the bytes carry both).
+   */
   readonly raw: Buffer | null;
   /** How the answer's placeholders are restored; null when nothing was masked or the answer has no text. */
   readonly answer: DlpAnswerFormat | null;
@@ -63,7 +67,7 @@ export function protectionFor(
     applied,
     ctx: p.ctx,
     body: p.body,
-    raw: p.changed ? Buffer.from(JSON.stringify(p.body)) : null,
+    raw: p.changed || applied.policy.active ? Buffer.from(JSON.stringify(p.body)) : null,
     answer: p.ctx.masked ? answerFormatOf(endpoint) : null,
     requestBytes,
   };

@@ -128,7 +128,10 @@ function oaMessage(m: unknown, fx: Fns): unknown {
 
 function chatBody(b: Obj, fx: Fns): Obj {
   // The end user's identifier (`user`) goes to the provider too: an email there is protected like one in a prompt.
-  const r = strField(b, 'user', fx.text);
+  let r = strField(b, 'user', fx.text);
+  // A predicted output (`prediction.content`, a string or text parts) is prompt text the provider reads.
+  if (isObj(r.prediction))
+    r = withKey(r, 'prediction', textOrParts(r.prediction, 'content', fx, OA_TEXT, OA_OPAQUE));
   return Array.isArray(r.messages)
     ? withKey(
         r,
@@ -170,10 +173,27 @@ function anBlock(b: unknown, fx: Fns, nested: boolean): unknown {
       return c === undefined || c === null ? b : withKey(b, 'content', fx.leaves(c));
     }
     case 'document': {
-      // A plain-text document's body is prompt text; PDFs, images and URLs are not touched.
-      const s = b.source;
-      if (isObj(s) && s.type === 'text') return withKey(b, 'source', strField(s, 'data', fx.text));
-      return b;
+      // A plain-text document's body, a content document's blocks, and the title and context the model reads are
+      // prompt text; PDFs, images and URLs are not touched.
+      let r = strField(strField(b, 'title', fx.text), 'context', fx.text);
+      const s = r.source;
+      if (isObj(s) && s.type === 'text') r = withKey(r, 'source', strField(s, 'data', fx.text));
+      else if (isObj(s) && s.type === 'content') {
+        const c = s.content;
+        if (typeof c === 'string') r = withKey(r, 'source', withKey(s, 'content', fx.text(c)));
+        else if (Array.isArray(c) && !nested)
+          r = withKey(
+            r,
+            'source',
+            withKey(
+              s,
+              'content',
+              mapArr(c, (x) => anBlock(x, fx, true)),
+            ),
+          );
+        else if (c !== undefined && c !== null) r = withKey(r, 'source', withKey(s, 'content', fx.leaves(c)));
+      }
+      return r;
     }
     case 'image':
     case 'thinking':
@@ -245,8 +265,27 @@ function respItem(it: unknown, fx: Fns): unknown {
   }
 }
 
+/** A reusable prompt's variables (`prompt.variables`): strings and input parts filled into the stored prompt. */
+function promptVariables(p: Obj, fx: Fns): Obj {
+  const vars = p.variables;
+  if (!isObj(vars)) return vars === undefined || vars === null ? p : withKey(p, 'variables', fx.leaves(vars));
+  let out = vars;
+  for (const k of Object.keys(vars)) {
+    const v = vars[k];
+    let w: unknown;
+    if (typeof v === 'string') w = fx.text(v);
+    else if (isObj(v) && typeof v.type === 'string' && RESP_OPAQUE.has(v.type)) w = v;
+    else if (isObj(v) && typeof v.type === 'string' && RESP_TEXT.has(v.type))
+      w = unknownRest(strField(v, 'text', fx.text), fx);
+    else w = fx.leaves(v);
+    out = withKey(out, k, w);
+  }
+  return withKey(p, 'variables', out);
+}
+
 function responsesBody(b: Obj, fx: Fns): Obj {
   let r = strField(strField(b, 'instructions', fx.text), 'user', fx.text);
+  if (isObj(r.prompt)) r = withKey(r, 'prompt', promptVariables(r.prompt, fx));
   const input = r.input;
   if (typeof input === 'string') r = withKey(r, 'input', fx.text(input));
   else if (Array.isArray(input))
