@@ -547,6 +547,39 @@ describe('an answer whose usage gives one figure and not the other', () => {
     expect(await rowOf(messages.id)).toMatchObject({ tokensIn: refMessages.tokensIn, tokensOut: 7 });
   });
 
+  it('an Anthropic usage whose input figure is not a number with cache figures: the prompt is estimated, not the cache alone', async () => {
+    env.up.script({ path: '/messages', status: 200, body: anthropicBody });
+    const ref = await rowOf((await post('/v1/messages', messagesReq('up-anthropic/claude-test'))).id);
+    env.up.script({ path: '/messages', events: anthropicEvents(null, null) });
+    const refStream = await rowOf((await post('/v1/messages', streamReq('up-anthropic/claude-test'))).id);
+    expect(ref.tokensIn).toBeGreaterThan(2);
+    const usage = { input_tokens: 'x', cache_read_input_tokens: 2, cache_creation_input_tokens: 0 };
+    env.up.script({
+      path: '/messages',
+      status: 200,
+      body: { ...anthropicBody, usage: { ...usage, output_tokens: 7 } },
+    });
+    const whole = await post('/v1/messages', messagesReq('up-anthropic/claude-test'));
+    env.up.script({
+      path: '/messages',
+      status: 200,
+      body: { ...anthropicBody, usage: { ...usage, output_tokens: 7 } },
+    });
+    const translated = await post('/v1/chat/completions', chatReq('up-anthropic/claude-test'));
+    env.up.script({
+      path: '/messages',
+      events: anthropicEvents({ ...usage, output_tokens: 1 }, { output_tokens: 7 }),
+    });
+    const streamed = await post('/v1/messages', streamReq('up-anthropic/claude-test'));
+    const refChat = await (async () => {
+      env.up.script({ path: '/messages', status: 200, body: anthropicBody });
+      return rowOf((await post('/v1/chat/completions', chatReq('up-anthropic/claude-test'))).id);
+    })();
+    expect(await rowOf(whole.id)).toMatchObject({ tokensIn: ref.tokensIn, tokensOut: 7 });
+    expect(await rowOf(translated.id)).toMatchObject({ tokensIn: refChat.tokensIn, tokensOut: 7 });
+    expect(await rowOf(streamed.id)).toMatchObject({ tokensIn: refStream.tokensIn, tokensOut: 7 });
+  });
+
   it('streamed, the output figure not a number or missing: the input stands, the output is estimated from the text', async () => {
     // [client path, its request, upstream path, the upstream's events for a usage (none: no usage at all)]
     const oa = (u?: Record<string, unknown>) => chatEvents(u && { prompt_tokens: 12, ...u });

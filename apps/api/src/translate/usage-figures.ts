@@ -14,9 +14,14 @@ export const MAX_TOKEN_FIGURE = 100_000_000;
  * comparisons.
  */
 export function tokenFigure(v: unknown): number {
-  // `!(v >= 0)` also refuses NaN.
-  if (typeof v !== 'number' || !(v >= 0)) return 0;
+  if (!isFigure(v)) return 0;
   return v < MAX_TOKEN_FIGURE ? Math.ceil(v) : MAX_TOKEN_FIGURE;
+}
+
+/** Whether an upstream's token figure is one (a number ≥ 0), not one it left out or sent unreadable. */
+export function isFigure(v: unknown): v is number {
+  // `v >= 0` also refuses NaN.
+  return typeof v === 'number' && v >= 0;
 }
 
 /** A usage's figures as the gateway bills them (the providers' Usage). */

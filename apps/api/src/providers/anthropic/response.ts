@@ -7,16 +7,21 @@ import type {
   OaChatResponse,
   OaToolCall,
 } from '../../translate/wire-types.js';
-import { tokenFigure } from '../../translate/usage-figures.js';
+import { isFigure, tokenFigure } from '../../translate/usage-figures.js';
 import type { Usage } from '../types.js';
 
 type Obj = Record<string, unknown>;
 
-/** Anthropic usage: input_tokens excludes cache reads/writes; our inputTokens is the whole prompt. */
+/**
+ * Anthropic usage: input_tokens excludes cache reads/writes; our inputTokens is the whole prompt (unknown, 0, without
+ * a readable input_tokens: the cache figures alone are not the prompt).
+ */
 export function usageFromAnthropic(u: Obj | null | undefined): Usage {
   const cached = tokenFigure(u?.cache_read_input_tokens);
   return {
-    inputTokens: tokenFigure(u?.input_tokens) + cached + tokenFigure(u?.cache_creation_input_tokens),
+    inputTokens: isFigure(u?.input_tokens)
+      ? tokenFigure(u.input_tokens) + cached + tokenFigure(u.cache_creation_input_tokens)
+      : 0,
     outputTokens: tokenFigure(u?.output_tokens),
     cachedTokens: cached,
   };

@@ -20,14 +20,14 @@ const USAGE_FIELDS = [
 /**
  * A message_start or message_delta event's usage over what the stream reported before it. message_delta's figures
  * are cumulative (input_tokens appears there in newer API versions); a figure it leaves out or sends as null is one
- * it did not give, not 0. Its output figure is the answer's own: message_start's is a placeholder, so a
- * message_delta (`delta`) without a readable one leaves the output unknown (0: estimated from the text).
+ * it did not give, not 0 (none yet: unknown, and estimated). Its output figure is the answer's own: message_start's
+ * is a placeholder, so a message_delta (`delta`) without a readable one leaves the output unknown.
  */
-export function mergeAnthropicUsage(into: AnUsage, u: Obj, delta: boolean): void {
+export function mergeAnthropicUsage(into: Partial<AnUsage>, u: Obj, delta: boolean): void {
   for (const k of USAGE_FIELDS) {
     const v = u[k];
     if (typeof v === 'number') into[k] = v;
-    else if (delta && k === 'output_tokens') into[k] = 0;
+    else if (delta && k === 'output_tokens') delete into[k];
   }
 }
 
@@ -35,7 +35,7 @@ export function mergeAnthropicUsage(into: AnUsage, u: Obj, delta: boolean): void
 export class AnthropicToOpenaiChunks {
   private id = 'chatcmpl-x';
   private model = '';
-  private usage: AnUsage = { input_tokens: 0, output_tokens: 0 };
+  private usage: Partial<AnUsage> = {};
   /** Anthropic content block index -> OpenAI tool_calls index. */
   private toolIndex = new Map<number, number>();
   private nextTool = 0;
@@ -200,7 +200,7 @@ export class AnthropicStreamDecoder extends SseDecoder {
 export class AnthropicRelay implements RelayScanner {
   readonly drops = false;
   /** The stream's usage so far, in Anthropic's fields. */
-  private usage: AnUsage = { input_tokens: 0, output_tokens: 0 };
+  private usage: Partial<AnUsage> = {};
 
   scan(event: string | undefined, data: string, sink: RelaySink): boolean {
     if (event === 'content_block_delta') {
