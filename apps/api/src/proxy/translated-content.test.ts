@@ -45,6 +45,32 @@ beforeAll(async () => {
       capabilities: ['chat', 'tools', 'streaming'],
     },
   });
+  // An OpenAI-compatible server without /responses: a Responses client is translated to chat for it.
+  const compat = await prisma.provider.create({
+    data: {
+      slug: 'up-compat',
+      name: 'up-compat',
+      type: 'openai',
+      priority: 60,
+      status: 'active',
+      autoFallback: false,
+      baseUrl: `${env.up.url}/v1`,
+      encryptedApiKey: secrets.encrypt('sk-compat-key'),
+      apiKeyLast4: '-key',
+      config: { responsesApi: false },
+    },
+  });
+  await prisma.model.create({
+    data: {
+      providerId: compat.id,
+      modelId: 'compat-test',
+      displayName: 'compat-test',
+      priceInputPer1M: 1,
+      priceOutputPer1M: 1,
+      contextWindow: 100_000,
+      capabilities: ['chat', 'tools', 'streaming'],
+    },
+  });
   await addBedrockProvider(env);
   openai = new OpenAI({ apiKey: env.userKey, baseURL: `${env.url}/v1`, maxRetries: 0 });
   anthropic = new Anthropic({ apiKey: env.userKey, baseURL: env.url, maxRetries: 0 });
@@ -166,5 +192,75 @@ describe('a document (PDF) attached to a request reaches an upstream of another 
     expect(doc).toMatchObject({ format: 'pdf', source: { bytes: PDF_B64 } });
     // Converse names: letters, digits, single spaces, hyphens, parentheses and square brackets.
     expect(doc?.name).toMatch(/^[A-Za-z0-9\-()[\]]+( [A-Za-z0-9\-()[\]]+)*$/);
+  });
+});
+
+describe('streamed parallel tool calls whose chunks name no index (some OpenAI-compatible servers)', () => {
+  const chunk = (delta: Obj, finish: string | null = null) =>
+    `data: ${JSON.stringify({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt-test',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    })}\n\n`;
+  // Two calls, each with its id on its first chunk and its arguments split over the chunks that follow.
+  const events = [
+    chunk({ role: 'assistant', content: null }),
+    chunk({
+      tool_calls: [{ id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }],
+    }),
+    chunk({ tool_calls: [{ function: { arguments: '{"city":' } }] }),
+    chunk({ tool_calls: [{ function: { arguments: '"Oslo"}' } }] }),
+    chunk({
+      tool_calls: [{ id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '{"tz"' } }],
+    }),
+    chunk({ tool_calls: [{ function: { arguments: ':"CET"}' } }] }),
+    chunk({}, 'tool_calls'),
+    'data: [DONE]\n\n',
+  ];
+  const tools = [
+    {
+      name: 'get_weather',
+      input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } },
+    },
+    { name: 'get_time', input_schema: { type: 'object' as const, properties: { tz: { type: 'string' } } } },
+  ];
+
+  it('an Anthropic SDK stream gets two tool_use blocks with their own inputs', async () => {
+    env.up.script({ path: '/chat/completions', events });
+    const msg = await anthropic.messages
+      .stream({
+        model: 'gpt-test',
+        max_tokens: 100,
+        tools,
+        messages: [{ role: 'user', content: 'Weather and time in Oslo?' }],
+      })
+      .finalMessage();
+    expect(msg.stop_reason).toBe('tool_use');
+    expect(msg.content).toEqual([
+      { type: 'tool_use', id: 'call_a', name: 'get_weather', input: { city: 'Oslo' } },
+      { type: 'tool_use', id: 'call_b', name: 'get_time', input: { tz: 'CET' } },
+    ]);
+  });
+
+  it('a Responses stream gets two function calls with their own arguments', async () => {
+    env.up.script({ path: '/chat/completions', events });
+    const stream = openai.responses.stream({
+      model: 'compat-test',
+      input: 'Weather and time in Oslo?',
+      tools: tools.map((t) => ({
+        type: 'function' as const,
+        name: t.name,
+        parameters: t.input_schema,
+        strict: false,
+      })),
+    });
+    const res = await stream.finalResponse();
+    const calls = res.output.filter((o) => o.type === 'function_call');
+    expect(calls.map((c) => [c.call_id, c.name, JSON.parse(c.arguments)])).toEqual([
+      ['call_a', 'get_weather', { city: 'Oslo' }],
+      ['call_b', 'get_time', { tz: 'CET' }],
+    ]);
   });
 });

@@ -13,6 +13,9 @@ type Obj = Record<string, unknown>;
 export class OpenaiChatDecoder extends SseDecoder {
   /** A chunk with a finish_reason came (an upstream that then ends without [DONE] still finished). */
   private sawFinish = false;
+  /** Tool calls streamed without an `index`: the index given to the last one, and its id. */
+  private lastToolIndex = -1;
+  private lastToolId: string | undefined;
 
   protected event(_event: string | undefined, data: string, sink: StreamSink): void {
     if (data === '[DONE]') {
@@ -34,6 +37,7 @@ export class OpenaiChatDecoder extends SseDecoder {
         if (text) d.content = text;
         else delete d.content;
       }
+      if (d && Array.isArray(d.tool_calls)) this.indexToolCalls(d.tool_calls);
     }
     if (c.choices?.[0]?.finish_reason) this.sawFinish = true;
     sink.chunk(c);
@@ -41,6 +45,24 @@ export class OpenaiChatDecoder extends SseDecoder {
 
   protected override ended(sink: StreamSink): void {
     if (!sink.finished && this.sawFinish) sink.done();
+  }
+
+  /**
+   * Some OpenAI-compatible servers stream tool calls without their `index`: a call with a new id is the next call,
+   * a piece without an id continues the last one (read as index 0, parallel calls would merge into one call whose
+   * arguments are two JSON objects run together).
+   */
+  private indexToolCalls(calls: Array<{ index?: number; id?: string }>): void {
+    for (const tc of calls) {
+      if (!tc || typeof tc !== 'object') continue;
+      if (typeof tc.index === 'number') {
+        this.lastToolIndex = Math.max(this.lastToolIndex, tc.index);
+        continue;
+      }
+      if (this.lastToolIndex < 0 || (tc.id && tc.id !== this.lastToolId)) this.lastToolIndex++;
+      if (tc.id) this.lastToolId = tc.id;
+      tc.index = this.lastToolIndex;
+    }
   }
 }
 
