@@ -82,8 +82,18 @@ export const ipRangeEntry = z
 /** Where a gateway key may be used from; empty = anywhere. */
 export const ipAllowlistField = z.array(ipRangeEntry).max(100, 'at most 100 entries');
 
+/** A gateway key (`sy-` and its random part), as a name pasted with one would hold it; the 10-character prefix is fine. */
+const GATEWAY_KEY_SHAPE = /sy-[A-Za-z0-9_-]{20,}/;
+
 const keyLimits = {
-  name: safeString().trim().min(1, 'is required').max(100),
+  name: safeString()
+    .trim()
+    .min(1, 'is required')
+    .max(100)
+    .refine(
+      (s) => !GATEWAY_KEY_SHAPE.test(s),
+      'must not hold a gateway key (names show in lists, request logs and the audit log; the prefix is fine)',
+    ),
   expiresAt: dateField().nullable().optional(),
   rpmLimit: z
     .number()
@@ -126,10 +136,29 @@ export type CreateGatewayKeyBody = z.infer<typeof createGatewayKeyBody>;
 export const updateGatewayKeyBody = z.object(keyLimits).partial();
 export type UpdateGatewayKeyBody = z.infer<typeof updateGatewayKeyBody>;
 
-export const putByokBody = z.object({
-  apiKey: providerKeyField.min(8, 'must be at least 8 characters'),
-  label: safeString().trim().max(100).nullable().optional(),
-});
+/** Characters of a key that, found together in its label, mean the key (or most of it) was pasted there. */
+const KEY_RUN = 12;
+
+/** Whether `label` holds `key` or a run of KEY_RUN of its characters (a last four, or a short note, does not). */
+function labelHoldsKey(label: string, key: string): boolean {
+  if (key.length < KEY_RUN) return label.includes(key);
+  for (let i = 0; i + KEY_RUN <= key.length; i++) if (label.includes(key.slice(i, i + KEY_RUN))) return true;
+  return false;
+}
+
+export const putByokBody = z
+  .object({
+    apiKey: providerKeyField.min(8, 'must be at least 8 characters'),
+    label: safeString().trim().max(100).nullable().optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.label && labelHoldsKey(b.label, b.apiKey))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['label'],
+        message: 'must not hold the key (labels show in lists and the audit log; the key is kept encrypted)',
+      });
+  });
 export type PutByokBody = z.infer<typeof putByokBody>;
 
 const slugField = safeString()
