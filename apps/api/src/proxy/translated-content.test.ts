@@ -264,3 +264,49 @@ describe('streamed parallel tool calls whose chunks name no index (some OpenAI-c
     ]);
   });
 });
+
+describe('content an Anthropic or Bedrock upstream accepts', () => {
+  const withEmptyParts = (model: string) =>
+    openai.chat.completions.create({
+      model,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: '' },
+            { type: 'text', text: 'Weather in Oslo?' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [{ type: 'text', text: '' }],
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'Sunny' },
+      ],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
+    });
+
+  it('empty text parts of an OpenAI chat request are left out (Anthropic refuses empty text blocks)', async () => {
+    await withEmptyParts('claude-test');
+    const msgs = sent().messages as Array<{ content: Obj[] }>;
+    const texts = msgs.flatMap((m) => m.content).filter((b) => b.type === 'text');
+    expect(texts).toEqual([{ type: 'text', text: 'Weather in Oslo?' }]);
+    expect(msgs[1]!.content).toEqual([
+      { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Oslo' } },
+    ]);
+  });
+
+  it('and left out for Bedrock Converse (which refuses a blank text block)', async () => {
+    await withEmptyParts(BEDROCK_MODEL);
+    const msgs = sent().messages as Array<{ content: Obj[] }>;
+    const texts = msgs.flatMap((m) => m.content).filter((b) => 'text' in b);
+    expect(texts).toEqual([{ text: 'Weather in Oslo?' }]);
+  });
+});

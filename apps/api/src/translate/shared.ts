@@ -65,8 +65,11 @@ export function mapContentParts<T>(
   if (typeof content === 'string') return content ? [to.text(content)] : [];
   const out: T[] = [];
   for (const p of content) {
-    if (p.type === 'text') out.push(to.text(String(p.text ?? '')));
-    else if (p.type === 'image_url') {
+    // An empty text part carries nothing, and Converse refuses a blank text block.
+    if (p.type === 'text') {
+      const text = String(p.text ?? '');
+      if (text) out.push(to.text(text));
+    } else if (p.type === 'image_url') {
       const iu = p.image_url as { url: string } | string;
       const url = typeof iu === 'string' ? iu : iu.url;
       out.push(to.image(url, parseDataUrl(url)));

@@ -71,8 +71,11 @@ function oaPartsToAnthropic(content: OaMessage['content']): AnBlock[] {
   if (typeof content === 'string') return content ? [{ type: 'text', text: content }] : [];
   const out: AnBlock[] = [];
   for (const p of content as OaContentPart[]) {
-    if (p.type === 'text') out.push({ type: 'text', text: String((p as { text: unknown }).text ?? '') });
-    else if (p.type === 'image_url') {
+    // Anthropic refuses an empty text block ("text content blocks must be non-empty"): it carries nothing anyway.
+    if (p.type === 'text') {
+      const text = String((p as { text: unknown }).text ?? '');
+      if (text) out.push({ type: 'text', text });
+    } else if (p.type === 'image_url') {
       const iu = (p as { image_url: { url: string } | string }).image_url;
       out.push(imageUrlToAnthropic(typeof iu === 'string' ? iu : iu.url));
     } else if (p.type === 'file') {
