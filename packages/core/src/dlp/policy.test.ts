@@ -40,6 +40,22 @@ describe('dlpPolicySchema', () => {
       'customRules.0.pattern: has nested or too many quantifiers',
     ],
     [
+      { name: 'x', pattern: '(\\w|\\d)+!', action: 'mask' },
+      'customRules.0.pattern: repeats a group with alternatives',
+    ],
+    [
+      { name: 'x', pattern: '\\w*\\w*\\w*!', action: 'mask' },
+      'customRules.0.pattern: has two long repeats that can match the same text',
+    ],
+    [
+      { name: 'x', pattern: '[a-z]+a[a-z]+!', action: 'mask' },
+      'customRules.0.pattern: has two long repeats that can match the same text',
+    ],
+    [
+      { name: 'x', pattern: '\\w+@corp', action: 'mask' },
+      'customRules.0.pattern: starts with an unbounded repeat',
+    ],
+    [
       { name: 'x', pattern: '(\\w)\\1', action: 'mask' },
       'customRules.0.pattern: must not use backreferences',
     ],

@@ -5,6 +5,7 @@
  */
 import safeRegex from 'safe-regex2';
 import { z } from 'zod';
+import { backtrackingProblem } from './regex-cost.js';
 
 export const DLP_KINDS = ['email', 'phone', 'card', 'iban', 'ssn', 'ip', 'secret'] as const;
 export type DlpKind = (typeof DLP_KINDS)[number];
@@ -82,8 +83,9 @@ export function customRuleLabel(name: string): string {
 /**
  * Why a custom pattern is refused, or null. Patterns are compiled by the JavaScript engine, which backtracks: a
  * pattern with nested quantifiers (`(a+)+`) can take exponential time on a crafted input (ReDoS). Guards: the
- * `safe-regex2` star-height check refuses nested quantifiers, the source length is capped, and the scanner runs
- * each rule over bounded windows (CUSTOM_WINDOW) so a merely polynomial pattern's cost stays bounded per window.
+ * `safe-regex2` star-height check refuses nested quantifiers, `backtrackingProblem` refuses repeated alternatives
+ * (`(a|a)*`, exponential) and long repeats that can match the same text side by side (`\w*\w*`, polynomial), the
+ * source length is capped, and the scanner runs each rule over bounded windows (CUSTOM_WINDOW).
  */
 export function customPatternProblem(pattern: string, flags = ''): string | null {
   if (pattern.length === 0) return 'must not be empty';
@@ -103,7 +105,7 @@ export function customPatternProblem(pattern: string, flags = ''): string | null
   }
   if (/\\[1-9]|\\k</.test(pattern)) return 'must not use backreferences';
   if (!safeRegex(pattern)) return 'has nested or too many quantifiers (a risk of catastrophic backtracking)';
-  return null;
+  return backtrackingProblem(pattern, flags);
 }
 const EMPTY_PROBES = ['', 'a', ' ', 'Hello, world: 123-456 x@y.z\n(ok) _-.'];
 

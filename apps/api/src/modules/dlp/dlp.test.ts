@@ -149,6 +149,38 @@ describe('data protection admin API', () => {
     expect(dlpPolicyFor(dlp(), { appId: appA.id, orgId: orgA.id, master: false })).toBeNull();
   });
 
+  it('refuses custom patterns a crafted prompt makes backtrack for seconds or hours, and keeps their bounded forms', async () => {
+    // `(\w|\d)+!` took 2.5 s on 26 characters; `\w*\w*\w*!` and `\w+@` grow with the text's length cubed and squared.
+    for (const pattern of [
+      '(\\w|\\d)+!',
+      '(a|aa)+$',
+      '\\w*\\w*\\w*!',
+      '.*.*x',
+      '\\w+\\s?\\w+$',
+      '\\w+@corp',
+    ]) {
+      const res = await t.http
+        .put(`${BASE}/policies/org:${orgB.id}`)
+        .set(as(admin))
+        .send({ customRules: [{ ...employeeRule, pattern }] });
+      expect(res.status, pattern).toBe(400);
+      expect(res.body.error.details.issues[0].field, pattern).toBe('customRules.0.pattern');
+      expect(res.body.error.details.issues[0].message, pattern).toMatch(/backtracking|retried/);
+    }
+    // Their bounded forms, and the usual shapes of a rule, are accepted (tried with the tester: nothing is stored).
+    for (const pattern of [
+      '\\w{1,64}@corp',
+      'secret[_-]?key\\s*[:=]\\s*\\S+',
+      '(?:EMP|EMPL)-\\d+',
+      '[A-Z]{2}\\d{6,}',
+    ])
+      await t.http
+        .post(`${BASE}/test`)
+        .set(as(admin))
+        .send({ text: 'x', policy: { customRules: [{ ...employeeRule, pattern }] } })
+        .expect(200);
+  });
+
   it('refuses a bad policy with a 400 naming the field', async () => {
     const bad = async (customRules: unknown[], field: string) => {
       const res = await t.http
