@@ -99,9 +99,10 @@ export function requestFacts(
       const tools = Array.isArray(body.tools) && body.tools.length > 0;
       if (tools) needs.push('tools');
       if (hasImage(body.messages)) needs.push('vision');
-      if (typeof body.n === 'number' && body.n > 1) {
-        params = stream ? ['n', 'n_stream'] : ['n'];
-        choices = Math.ceil(body.n);
+      const asked = answersAsked(body.n, stream);
+      if (asked) {
+        params = [...asked.params];
+        choices = asked.choices;
       }
       if (body.logprobs === true || typeof body.top_logprobs === 'number') (params ??= []).push('logprobs');
       const json = body.response_format === undefined ? null : jsonFormat(body.response_format);
@@ -158,4 +159,16 @@ export function requestFacts(
   }
   if (stream) needs.push('streaming');
   return { model, stream, maxTokens, promptTokens, choices, needs, params };
+}
+
+/**
+ * The answers a chat request asks for (`n`, when more than one: its estimate and reservations count each) and the
+ * parameters that needs of a provider; null for one answer.
+ */
+export function answersAsked(
+  n: unknown,
+  stream: boolean,
+): { choices: number; params: readonly RequestParam[] } | null {
+  if (typeof n !== 'number' || !(n > 1)) return null;
+  return { choices: Math.ceil(n), params: stream ? ['n', 'n_stream'] : ['n'] };
 }

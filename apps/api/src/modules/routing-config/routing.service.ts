@@ -15,7 +15,7 @@ import type { Alias, FallbackChain, PowerLevel, Prisma } from '@switchyard/prism
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { MASTER_CALLER } from '../../proxy/caller.js';
-import { RequestShapeError, requestFacts } from '../../proxy/request-facts.js';
+import { answersAsked, RequestShapeError, requestFacts } from '../../proxy/request-facts.js';
 import type { RoutingRuntime } from '../../router/runtime.js';
 import { dryRunCaller, loadLoggedRequest, needsFor } from '../logged-request.js';
 import { auditedCreate } from '../audited-update.js';
@@ -505,10 +505,16 @@ export class RoutingService {
       b.maxTokens !== undefined
         ? (b.maxTokens ?? max_tokens ?? null)
         : (max_tokens ?? logged?.facts.maxTokens ?? null);
-    // The answers asked for (`n`): the body's, else the logged request's. Its estimate and reservations count each,
-    // as the proxy's do.
-    let choices = n !== undefined ? (n > 1 ? n : undefined) : logged?.facts.choices;
+    // The answers asked for (`n`, a chat request's): the body's, else the logged request's, with the parameters that
+    // needs of a provider. Its estimate and reservations count each, as the proxy's do.
+    let choices = logged?.facts.choices;
     let params = logged?.facts.params;
+    if (n !== undefined && endpoint === 'chat') {
+      const asked = answersAsked(n, stream);
+      choices = asked?.choices;
+      const rest = (params ?? []).filter((p) => p !== 'n' && p !== 'n_stream');
+      params = asked ? [...rest, ...asked.params] : rest.length > 0 ? rest : undefined;
+    }
     // The endpoint's own need, then the body's needs (or else the logged request's), then the messages'.
     const needs = needsFor(endpoint, b.needs ?? logged?.facts.needs);
     if (messages) {
@@ -520,15 +526,11 @@ export class RoutingService {
             messages,
             ...(tools ? { tools } : {}),
             ...(maxTokens ? { max_tokens: maxTokens } : {}),
-            ...(n !== undefined ? { n } : {}),
             stream,
           },
           JSON.stringify(messages).length,
         );
         promptTokens = facts.promptTokens;
-        choices = facts.choices;
-        // The parameters the request needs of a provider (`n` among them), as the proxy reads them.
-        if (facts.params) params = [...new Set([...(params ?? []), ...facts.params])];
         for (const need of facts.needs) needs.add(need);
       } catch (err) {
         if (err instanceof RequestShapeError)

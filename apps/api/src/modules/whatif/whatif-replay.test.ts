@@ -236,6 +236,21 @@ describe('replay facts', () => {
       const single = (await trace()).body.chosen.estimatedCostUsd as number;
       const eight = (await trace(8)).body.chosen.estimatedCostUsd as number;
       expect(eight - single).toBeCloseTo((7 * 10 * 1) / 1e6, 12);
+      // Described without messages, as the trace form sends it: a provider that cannot give several answers is
+      // skipped, as the proxy skips it.
+      const live = await fetch(`${env.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${env.userKey}` },
+        body: JSON.stringify({ model: 'up-anthropic/claude-test', messages, n: 2 }),
+      });
+      expect(live.status).toBeGreaterThanOrEqual(400);
+      await live.text();
+      const form = await env.t.http
+        .post('/api/v1/llm/routing/trace')
+        .set(as)
+        .send({ model: 'up-anthropic/claude-test', n: 2 })
+        .expect(200);
+      expect(form.body).toMatchObject({ ok: false, chosen: null, request: { choices: 2 } });
     } finally {
       await prisma.routingSettings.update({ where: { id: 1 }, data: { strategy: settings.strategy } });
       await prisma.model.deleteMany({ where: { modelId: 'dual' } });
