@@ -112,6 +112,13 @@ test("an organization's admin replays their organization's traffic only", async 
   });
   await apiCall(request, admin, 'POST', `/orgs/${ours.id}/members`, { userId: lead.id, role: 'admin' });
   const leadToken = await apiToken(request, lead.email, lead.password);
+  // Each organization has an alias of its own: the lead's form offers theirs, never the other's.
+  for (const org of [ours, theirs])
+    await apiCall(request, admin, 'POST', '/llm/routing/aliases', {
+      name: `team-${org === ours ? 'ours' : 'theirs'}-${id}`,
+      orgId: org.id,
+      targets: [{ ref: 'mock/mock-large', weight: 1 }],
+    });
 
   // The usage records are written off the hot path: wait until both organizations' requests are there.
   const today = new Date().toISOString().slice(0, 10);
@@ -147,6 +154,9 @@ test("an organization's admin replays their organization's traffic only", async 
   await expect(page.getByText('(you are its admin)')).toBeVisible();
   const form = page.getByRole('form', { name: 'What-if' });
   await expect(form.getByText('Disable providers')).toHaveCount(0);
+  const alias = form.getByLabel('Alias');
+  await expect(alias.locator('option', { hasText: `team-ours-${id} (${ours.name})` })).toBeEnabled();
+  await expect(alias.locator('option', { hasText: `team-theirs-${id}` })).toHaveCount(0);
   await form.getByLabel('Route this model…').selectOption('mock/mock-large');
   await form.getByLabel('…to this one').selectOption('mock/mock-small');
   await form.getByRole('button', { name: 'Run what-if' }).click();

@@ -1,4 +1,6 @@
 /** Configuration as code: export, dry run, apply (idempotent, audited, managed marks), prune, CONFIG_FILE, the CLI. */
+import { readFileSync } from 'node:fs';
+import { CONFIG_FILE_API_VERSION } from '@switchyard/core';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -71,6 +73,14 @@ async function exported(): Promise<Doc> {
 }
 
 describe('config export and apply', () => {
+  it("the e2e server's CONFIG_FILE (e2e/config/switchyard.yaml) is in the current format and applies to the seed as no change", async () => {
+    // First: the other tests change the seed's mock provider.
+    const text = readFileSync(new URL('../../../../../e2e/config/switchyard.yaml', import.meta.url), 'utf8');
+    expect((parse(text) as { apiVersion: string }).apiVersion).toBe(CONFIG_FILE_API_VERSION);
+    const plan = await svc.applyText(text, { dryRun: true });
+    expect(plan.changes).toEqual([]);
+  });
+
   it('an export applies to no changes (dry run and apply), and says where to set keys', async () => {
     const { yaml } = await svc.export();
     expect(yaml).toContain('apiVersion: switchyard.dev/v2');
