@@ -366,6 +366,45 @@ describe('values in places a walker could miss', () => {
     const sent = env.up.requests[2]!.body as { messages: { content: Obj[] }[] };
     expect(sent.messages[0]!.content[0]!.title).toBe('Letter to [EMAIL_1]');
   });
+  it('a value used as a key of tool call arguments or of a tool_use input is protected like one in a value', async () => {
+    const chat = await call('/v1/chat/completions', {
+      model: 'up-openai/gpt-test',
+      messages: [
+        { role: 'user', content: 'Look them up.' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            {
+              id: 'call_k',
+              type: 'function',
+              function: { name: 'lookup', arguments: JSON.stringify({ contacts: { [EMAIL]: PHONE } }) },
+            },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_k', content: 'ok' },
+      ],
+    });
+    expect(chat.res.status, chat.text).toBe(200);
+    const messages = await call('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      messages: [
+        { role: 'user', content: 'Look them up.' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 'tu_k', name: 'lookup', input: { [SSN]: { [CARD]: true } } }],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'tu_k', content: 'ok' }] },
+      ],
+    });
+    expect(messages.res.status, messages.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream requests');
+    const args = (
+      env.up.requests[0]!.body as { messages: { tool_calls?: { function: { arguments: string } }[] }[] }
+    ).messages[1]!.tool_calls![0]!.function.arguments;
+    expect(JSON.parse(args)).toEqual({ contacts: { '[EMAIL_1]': '[PHONE_1]' } });
+  });
 });
 
 describe('block mode', () => {

@@ -209,8 +209,11 @@ export function createStreamRestorer(ctx: DlpContext, opts: { json?: boolean } =
 /** A parsed JSON value. */
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
-/** Applies `f` to every string leaf of a JSON value (object values and array items; keys are left alone). Returns
- * the same reference when nothing changed. */
+/**
+ * Applies `f` to every string of a JSON value: object values, array items, and object keys (a value can be a key:
+ * `{"jane@example.com": "+44 …"}` in tool call arguments). Keys keep their order; two keys that become the same keep
+ * the last one's value. Returns the same reference when nothing changed.
+ */
 export function mapStringLeaves(v: unknown, f: (s: string) => string): unknown {
   if (typeof v === 'string') return f(v);
   if (Array.isArray(v)) {
@@ -226,17 +229,30 @@ export function mapStringLeaves(v: unknown, f: (s: string) => string): unknown {
     return out ?? v;
   }
   if (typeof v === 'object' && v !== null) {
-    let out: Record<string, unknown> | null = null;
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
+    const keys = Object.keys(o);
+    const newKeys: string[] = [];
+    const values: unknown[] = [];
+    let changed = false;
+    for (const k of keys) {
+      const nk = f(k);
       const x = o[k];
       const y = mapStringLeaves(x, f);
-      if (y !== x) {
-        out ??= { ...o };
-        out[k] = y;
-      }
+      newKeys.push(nk);
+      values.push(y);
+      if (nk !== k || y !== x) changed = true;
     }
-    return out ?? v;
+    if (!changed) return v;
+    // Rebuilt in the original order; an own `__proto__` key (JSON.parse makes one) stays a plain key.
+    const r: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++)
+      Object.defineProperty(r, newKeys[i]!, {
+        value: values[i],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    return r;
   }
   return v;
 }
