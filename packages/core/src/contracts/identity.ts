@@ -181,11 +181,11 @@ export const myKeysContracts = {
     permission: 'keys:own',
     tag: keyTagOwn,
     summary:
-      'Change name, limits, expiry, allowed models or the IP allow-list of one of my keys (of a key an operator issued me: its name and response cache only)',
+      'Change name, limits, expiry, allowed models or the IP allow-list of one of my keys (of a key an operator issued me, or whose bounds an operator set: its name and response cache only)',
     body: updateGatewayKeyBody,
     response: { status: 200, description: 'The key', schema: gatewayKeySchema },
     errors: {
-      403: 'key_bounds_locked: an operator issued the key; the error names the bounds only one may change',
+      403: 'key_bounds_locked: an operator issued the key or set its bounds; the error names the bounds only one may change',
     },
   }),
   revoke: defineContract({

@@ -170,19 +170,24 @@ export class GatewayKeysService {
 
   async update(actor: Actor, id: string, body: UpdateGatewayKeyBody, onlyUserId?: string) {
     const before = await this.#find(id, onlyUserId);
+    const changed = changedBounds(before, body);
     if (!onlyUserId)
       await assertMayActOnUser(this.ctx.prisma, actor, before.userId, 'change the gateway key of');
-    // A key an operator issued to this user: its bounds are the operator's to change.
-    else if (before.createdById !== null && before.createdById !== onlyUserId) {
-      const changed = changedBounds(before, body);
-      if (changed.length > 0)
-        throw new AppError(
-          403,
-          'key_bounds_locked',
-          `An operator issued this key: ask one to change its ${changed.join(', ')} (you may rename it, change its response cache or revoke it).`,
-          { fields: changed },
-        );
-    }
+    // A key an operator issued to this user, or whose bounds an operator set since: its bounds are the operator's to
+    // change (an expiry or limit an operator put on a key the user made stays until an operator lifts it).
+    else if (
+      changed.length > 0 &&
+      [before.createdById, before.boundsById].some((by) => by !== null && by !== onlyUserId)
+    )
+      throw new AppError(
+        403,
+        'key_bounds_locked',
+        `${before.createdById !== null && before.createdById !== onlyUserId ? 'An operator issued this key' : 'An operator set the bounds of this key'}: ask one to change its ${changed.join(', ')} (you may rename it, change its response cache or revoke it).`,
+        { fields: changed },
+      );
+    // Through the keys API, bounds set on someone else's key are the operator's from now on.
+    const boundsBy =
+      !onlyUserId && changed.length > 0 && before.userId !== actor.id ? { boundsById: actor.id } : {};
     const present = (k: GatewayKey) => presentKey(k, this.ctx.now());
     const row = await auditedUpdate(this.ctx, {
       actor,
@@ -192,7 +197,11 @@ export class GatewayKeysService {
       before: present(before),
       present,
       changed: 'keys',
-      write: (tx) => tx.gatewayKey.update({ where: { id }, data: definedFields(body, { budgetUsd: dec }) }),
+      write: (tx) =>
+        tx.gatewayKey.update({
+          where: { id },
+          data: { ...definedFields(body, { budgetUsd: dec }), ...boundsBy },
+        }),
     });
     return presentKey(row, this.ctx.now());
   }
