@@ -438,6 +438,53 @@ describe('block mode', () => {
     expectNoValues(r.text, 'the error');
     expect(env.up.requests).toHaveLength(0);
   });
+
+  it('a blocked value in a signed thinking block or reasoning item (which cannot be masked) is refused too', async () => {
+    const anthropic = await call('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      messages: [
+        { role: 'user', content: 'Hello.' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: `The SSN is ${SSN}.`, signature: 'forged' },
+            { type: 'text', text: 'Noted.' },
+          ],
+        },
+        { role: 'user', content: 'Go on.' },
+      ],
+    });
+    expect(anthropic.res.status, anthropic.text).toBe(400);
+    expect((anthropic.json().error as Obj).message).toContain('SSN');
+    const responses = await call('/v1/responses', {
+      model: 'up-openai/gpt-test',
+      input: [
+        { role: 'user', content: 'Hello.' },
+        {
+          type: 'reasoning',
+          id: 'rs_1',
+          summary: [{ type: 'summary_text', text: `The SSN is ${SSN}.` }],
+          encrypted_content: 'forged',
+        },
+        { role: 'user', content: 'Go on.' },
+      ],
+    });
+    expect(responses.res.status, responses.text).toBe(400);
+    expect(env.up.requests).toHaveLength(0);
+  });
+
+  it('a blocked value in OpenAI metadata or a safety identifier is refused', async () => {
+    for (const extra of [{ metadata: { customer: SSN } }, { safety_identifier: SSN }]) {
+      const r = await call('/v1/chat/completions', {
+        model: 'up-openai/gpt-test',
+        messages: [{ role: 'user', content: 'Hello.' }],
+        ...extra,
+      });
+      expect(r.res.status, JSON.stringify(extra)).toBe(400);
+    }
+    expect(env.up.requests).toHaveLength(0);
+  });
 });
 
 describe('what is stored is the protected form', () => {

@@ -6,9 +6,11 @@
  * Never touched: images, audio, files, tool definitions (names, descriptions, schemas), ids, roles, and
  * Anthropic `thinking` / `redacted_thinking` blocks and Responses `reasoning` items — those carry a signature or
  * encrypted content the provider verifies, so they go back exactly as the provider sent them (a thinking text
- * therefore shows placeholders to the client, and is not restored in answers either).
+ * therefore shows placeholders to the client, and is not restored in answers either). Their text is still checked
+ * for values a block rule refuses: a client can put anything in a thinking block, with any signature.
  */
 import {
+  checkSigned,
   mapStringLeaves,
   protectJsonText,
   protectText,
@@ -93,6 +95,11 @@ interface Fns {
   json: Str;
   /** A parsed JSON value's string leaves (Anthropic tool_use input). */
   leaves: (v: unknown) => unknown;
+  /**
+   * Text the provider signed (thinking, reasoning): it cannot change without breaking the signature, so it is only
+   * checked for values a block rule refuses (a client can write anything there and sign it with anything).
+   */
+  signed: (s: string) => void;
 }
 
 // ---------- OpenAI chat completions (request messages and answer messages share the shape) ----------
@@ -126,9 +133,15 @@ function oaMessage(m: unknown, fx: Fns): unknown {
   return r;
 }
 
+/** OpenAI `metadata` (string values the provider stores with the request). */
+function metadataValues(o: Obj, fx: Fns): Obj {
+  return isObj(o.metadata) ? withKey(o, 'metadata', fx.leaves(o.metadata)) : o;
+}
+
 function chatBody(b: Obj, fx: Fns): Obj {
-  // The end user's identifier (`user`) goes to the provider too: an email there is protected like one in a prompt.
-  let r = strField(b, 'user', fx.text);
+  // The end user's identifiers (`user`, `safety_identifier`) and the metadata go to the provider too: an email there
+  // is protected like one in a prompt.
+  let r = metadataValues(strField(strField(b, 'user', fx.text), 'safety_identifier', fx.text), fx);
   // A predicted output (`prediction.content`, a string or text parts) is prompt text the provider reads.
   if (isObj(r.prediction))
     r = withKey(r, 'prediction', textOrParts(r.prediction, 'content', fx, OA_TEXT, OA_OPAQUE));
@@ -195,8 +208,10 @@ function anBlock(b: unknown, fx: Fns, nested: boolean): unknown {
       }
       return r;
     }
-    case 'image':
     case 'thinking':
+      if (typeof b.thinking === 'string') fx.signed(b.thinking);
+      return b;
+    case 'image':
     case 'redacted_thinking':
     case 'container_upload':
       return b;
@@ -243,9 +258,19 @@ const RESP_OPAQUE_ITEMS = new Set([
   'computer_call_output',
 ]);
 
+/** A reasoning item's summary and reasoning text parts (signed: checked, not changed). */
+function signedParts(v: unknown, fx: Fns): void {
+  if (!Array.isArray(v)) return;
+  for (const p of v) if (isObj(p) && typeof p.text === 'string') fx.signed(p.text);
+}
+
 function respItem(it: unknown, fx: Fns): unknown {
   if (!isObj(it)) return fx.leaves(it);
   switch (it.type ?? 'message') {
+    case 'reasoning':
+      signedParts(it.summary, fx);
+      signedParts(it.content, fx);
+      return it;
     case 'message':
       return textOrParts(it, 'content', fx, RESP_TEXT, RESP_OPAQUE);
     case 'function_call':
@@ -285,6 +310,7 @@ function promptVariables(p: Obj, fx: Fns): Obj {
 
 function responsesBody(b: Obj, fx: Fns): Obj {
   let r = strField(strField(b, 'instructions', fx.text), 'user', fx.text);
+  r = metadataValues(strField(r, 'safety_identifier', fx.text), fx);
   if (isObj(r.prompt)) r = withKey(r, 'prompt', promptVariables(r.prompt, fx));
   const input = r.input;
   if (typeof input === 'string') r = withKey(r, 'input', fx.text(input));
@@ -343,7 +369,7 @@ const collect = (into: string[]): Fns => {
     into.push(s);
     return s;
   };
-  return { text, json: text, leaves: (v) => mapStringLeaves(v, text) };
+  return { text, json: text, leaves: (v) => mapStringLeaves(v, text), signed: () => undefined };
 };
 
 /**
@@ -361,6 +387,7 @@ export function protectBody(endpoint: DlpEndpoint, body: Obj, ctx: DlpContext): 
     text,
     json: (s) => protectJsonText(s, ctx),
     leaves: (v) => mapStringLeaves(v, text),
+    signed: (s) => checkSigned(s, ctx),
   });
 }
 
@@ -376,6 +403,7 @@ export function restoreAnswer(format: DlpAnswerFormat, answer: Obj, ctx: DlpCont
     text,
     json: (s) => restoreJsonStringFragment(s, ctx),
     leaves: (v) => mapStringLeaves(v, text),
+    signed: () => undefined,
   };
   switch (format) {
     case 'chat':

@@ -127,6 +127,17 @@ export function protectText(text: string, ctx: DlpContext): string {
 }
 
 /**
+ * Text the provider signed (a thinking block, a reasoning summary): it cannot be changed, so only the policy's block
+ * rules apply to it (`ctx.blocked` is set when one fires); mask and redact findings there are not counted, as nothing
+ * was masked.
+ */
+export function checkSigned(text: string, ctx: DlpContext): void {
+  if (!ctx.policy.active || text.length === 0) return;
+  for (const m of scan(text, ctx.policy))
+    if (m.action === 'block') ctx.record(m.kind, m.rule, m.action, m.subtype);
+}
+
+/**
  * Whether some `[` in a piece of answer text (raw, or JSON such as SSE data) could begin a placeholder: a whole one
  * (`[EMAIL_1]`), or the start of one (`[`, `[EM`) cut off by the end of the text or by the `"` that ends a JSON
  * string (a streamed text delta that stops there, the rest to come). A JSON array's `[` (`"choices":[{`) and
