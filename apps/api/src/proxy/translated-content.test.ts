@@ -310,3 +310,53 @@ describe('content an Anthropic or Bedrock upstream accepts', () => {
     expect(texts).toEqual([{ text: 'Weather in Oslo?' }]);
   });
 });
+
+describe('tool schemas a Gemini upstream takes', () => {
+  it("nullable types, const and oneOf become Gemini's schema (one type, nullable, enum, anyOf); keywords it has not are left out", async () => {
+    await openai.chat.completions.create({
+      model: 'gemini-test',
+      messages: [{ role: 'user', content: 'Book it' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'book',
+            parameters: {
+              $schema: 'https://json-schema.org/draft/2020-12/schema',
+              type: 'object',
+              properties: {
+                note: { type: ['string', 'null'], description: 'optional note' },
+                kind: { const: 'flight' },
+                seats: { type: 'array', items: { type: 'integer', exclusiveMinimum: 0 }, uniqueItems: true },
+                when: {
+                  oneOf: [
+                    { type: 'string', format: 'date-time' },
+                    { type: 'object', properties: { day: { type: 'string' } }, additionalProperties: false },
+                  ],
+                },
+              },
+              required: ['kind'],
+              additionalProperties: false,
+            },
+          },
+        },
+      ],
+    });
+    const tools = sent().tools as Array<{ functionDeclarations: Array<{ parameters: Obj }> }>;
+    expect(tools[0]!.functionDeclarations[0]!.parameters).toEqual({
+      type: 'object',
+      properties: {
+        note: { type: 'string', nullable: true, description: 'optional note' },
+        kind: { enum: ['flight'], type: 'string' },
+        seats: { type: 'array', items: { type: 'integer' } },
+        when: {
+          anyOf: [
+            { type: 'string', format: 'date-time' },
+            { type: 'object', properties: { day: { type: 'string' } } },
+          ],
+        },
+      },
+      required: ['kind'],
+    });
+  });
+});

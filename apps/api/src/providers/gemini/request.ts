@@ -4,29 +4,73 @@ import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
 
 type Obj = Record<string, unknown>;
 
-/** JSON-schema keywords Gemini's OpenAPI-subset rejects. */
-const DROP_SCHEMA_KEYS = new Set([
-  '$schema',
-  'additionalProperties',
-  '$id',
-  '$ref',
-  '$defs',
-  'definitions',
-  'strict',
-  'examples',
-  'default',
+/**
+ * The keywords of Gemini's Schema (an OpenAPI 3.0 subset): Gemini refuses any other field ("Unknown name"), so the rest
+ * of a JSON schema (`$schema`, `additionalProperties`, `$ref`, `exclusiveMinimum`, `uniqueItems`…) is left out.
+ * `default` and `examples` are left out too (descriptive only).
+ */
+const GEMINI_SCHEMA_KEYS: ReadonlySet<string> = new Set([
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'maxItems',
+  'minItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'example',
+  'anyOf',
+  'propertyOrdering',
+  'items',
+  'minimum',
+  'maximum',
 ]);
 
+/**
+ * A JSON schema as Gemini's Schema: a list of types (`["string","null"]`, what nullable fields are in JSON schema)
+ * becomes its one type and `nullable` (several types: `anyOf` of each), a string `const` a one-value `enum`, `oneOf`
+ * `anyOf`;
+ * keywords Gemini's Schema has not are left out, at every depth.
+ */
 export function cleanSchema(s: unknown): unknown {
   if (Array.isArray(s)) return s.map(cleanSchema);
   if (!s || typeof s !== 'object') return s;
+  const src = s as Obj;
   const out: Obj = {};
-  for (const [k, v] of Object.entries(s as Obj)) {
-    if (DROP_SCHEMA_KEYS.has(k)) continue;
+  for (const [k, v] of Object.entries(src)) {
+    if (k === 'type' && Array.isArray(v)) {
+      const types = v.filter((t): t is string => typeof t === 'string' && t !== 'null');
+      if (types.length === 1) out.type = types[0];
+      else if (types.length > 1 && !('anyOf' in src)) out.anyOf = types.map((type) => ({ type }));
+      if (types.length < v.length) out.nullable = true;
+      continue;
+    }
+    if (k === 'const') {
+      // Gemini's enum holds strings (of a string type); another constant has no equivalent.
+      if (typeof v === 'string' && !('enum' in src)) {
+        out.enum = [v];
+        if (!('type' in src)) out.type = 'string';
+      }
+      continue;
+    }
+    if (k === 'oneOf') {
+      if (!('anyOf' in src) && Array.isArray(v)) out.anyOf = v.map(cleanSchema);
+      continue;
+    }
+    if (!GEMINI_SCHEMA_KEYS.has(k)) continue;
     out[k] =
       k === 'properties' && v && typeof v === 'object'
         ? Object.fromEntries(Object.entries(v as Obj).map(([pk, pv]) => [pk, cleanSchema(pv)]))
-        : cleanSchema(v);
+        : k === 'items' || k === 'anyOf'
+          ? cleanSchema(v)
+          : v;
   }
   return out;
 }
