@@ -177,7 +177,9 @@ function anDocumentToOaParts(b: AnBlock): OaContentPart[] {
   const src = doc.source ?? {};
   const title = typeof doc.title === 'string' && doc.title ? doc.title : undefined;
   if (src.type === 'base64' && typeof src.data === 'string')
-    return [chatFilePart(String(src.media_type ?? 'application/pdf'), src.data, title)];
+    return [
+      chatFilePart(typeof src.media_type === 'string' ? src.media_type : 'application/pdf', src.data, title),
+    ];
   const heading = title ? `${title}\n\n` : '';
   if (src.type === 'text' && typeof src.data === 'string')
     return [{ type: 'text', text: heading + src.data }];
