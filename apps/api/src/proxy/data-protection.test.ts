@@ -366,6 +366,27 @@ describe('values in places a walker could miss', () => {
     const sent = env.up.requests[2]!.body as { messages: { content: Obj[] }[] };
     expect(sent.messages[0]!.content[0]!.title).toBe('Letter to [EMAIL_1]');
   });
+  it('a value disguised with zero-width characters, a soft hyphen or full-width forms is masked, and comes back as written', async () => {
+    const disguised = [
+      'jane.doe\u200b@exam\u200dple.com',
+      'jane.doe\uff20example.com',
+      '\uff12\uff11\uff19-\uff10\uff19-\uff19\uff19\uff19\uff19',
+      '4111\u00ad1111\u20601111\ufeff1111',
+    ];
+    env.up.script({ text: 'Noted [EMAIL_1], [EMAIL_2], [SSN_1] and [CARD_1].' });
+    const r = await call('/v1/chat/completions', {
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: `Keep ${disguised.join(', ')}.` }],
+    });
+    expect(r.res.status, r.text).toBe(200);
+    const sent = (env.up.requests[0]!.body as { messages: { content: string }[] }).messages[0]!.content;
+    expect(sent).toBe('Keep [EMAIL_1], [EMAIL_2], [SSN_1], [CARD_1].');
+    const answer = r.json() as { choices: { message: { content: string } }[] };
+    expect(answer.choices[0]!.message.content).toBe(
+      `Noted ${disguised[0]}, ${disguised[1]}, ${disguised[2]} and ${disguised[3]}.`,
+    );
+  });
+
   it('a value used as a key of tool call arguments or of a tool_use input is protected like one in a value', async () => {
     const chat = await call('/v1/chat/completions', {
       model: 'up-openai/gpt-test',

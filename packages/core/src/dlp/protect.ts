@@ -6,7 +6,7 @@
  * the values. It also counts findings per rule (never values) and records whether a block rule fired.
  */
 import type { CompiledDlpPolicy, DlpAction, SecretSubtype } from './policy.js';
-import { scan, type DlpMatchKind } from './scanner.js';
+import { scan, type DlpMatch, type DlpMatchKind } from './scanner.js';
 
 /** What a request's protection found, for the usage record and the activity log: counts only, never values. */
 export interface DlpFinding {
@@ -102,12 +102,40 @@ export function createDlpContext(policy: CompiledDlpPolicy): DlpContext {
 }
 
 /**
+ * Characters that hide a value from the scanner but not from a model: zero-width characters and the soft hyphen
+ * (read as absent) and the full-width forms of ASCII (read as ASCII: `＠`, `１２３`). Other disguises (look-alike
+ * letters of other scripts, base64, spelled-out digits) are not undone: see the README.
+ */
+const DISGUISE = /[\u00ad\u200b-\u200d\u2060\ufeff\uff01-\uff5e]/;
+
+/**
+ * `scan` of the text as a model reads it: when it holds a disguise, a folded copy is scanned and each match is
+ * mapped back to its span in the text (its value is the text as written, so it is restored as the client wrote it).
+ */
+export function scanText(text: string, policy: CompiledDlpPolicy): DlpMatch[] {
+  if (!DISGUISE.test(text)) return scan(text, policy);
+  let folded = '';
+  const at: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xad || (c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff) continue;
+    folded += c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : text[i];
+    at.push(i);
+  }
+  return scan(folded, policy).map((m) => {
+    const start = at[m.start]!;
+    const end = at[m.end - 1]! + 1;
+    return { ...m, start, end, value: text.slice(start, end) };
+  });
+}
+
+/**
  * The text with the policy applied: mask → `[EMAIL_1]` (same value, same placeholder, for the whole request);
  * redact → `[REDACTED_EMAIL]`; block → unchanged, `ctx.blocked` set; detect → unchanged, counted.
  */
 export function protectText(text: string, ctx: DlpContext): string {
   if (!ctx.policy.active || text.length === 0) return text;
-  const matches = scan(text, ctx.policy);
+  const matches = scanText(text, ctx.policy);
   if (matches.length === 0) return text;
   ctx.reserve(text);
   let out = '';

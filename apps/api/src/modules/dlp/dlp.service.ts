@@ -7,7 +7,7 @@ import {
   dlpDetail,
   parseDlpScopeKey,
   protectText,
-  scan,
+  scanText,
   type DlpAction,
   type DlpActivityPage,
   type DlpActivityQuery,
@@ -337,7 +337,7 @@ export class DlpService {
     const ctx = createDlpContext(compiled);
     const out = protectText(text, ctx);
     const spans = compiled.active
-      ? scan(text, compiled).map((m) => ({
+      ? scanText(text, compiled).map((m) => ({
           start: m.start,
           end: m.end,
           kind: m.kind,
