@@ -24,6 +24,11 @@ export class SseParser {
   private decoder = new StringDecoder('utf8');
   private bomChecked = false;
   private buf = '';
+  /**
+   * Pieces of the line being read that arrived after `buf` without a line end: kept apart (joined once its end
+   * comes) so a very long event's every read is not searched again from its start.
+   */
+  private pending: string[] = [];
   private event: string | undefined = undefined;
   private data: string[] = [];
   private id: string | undefined = undefined;
@@ -38,6 +43,12 @@ export class SseParser {
     let text = typeof chunk === 'string' ? chunk : this.decode(chunk);
     if (this.pendingCR && text.startsWith('\n')) text = text.slice(1);
     this.pendingCR = false;
+    // A read without a line end only adds to the line being read (`buf` never holds a line end).
+    if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) {
+      if (text.length) this.pending.push(text);
+      return [];
+    }
+    if (this.pending.length) this.takePending();
     const out: SseEvent[] = [];
     let s = this.buf.length ? this.buf + text : text;
     let start = 0;
@@ -91,9 +102,16 @@ export class SseParser {
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 
+  /** The pieces of the line being read, joined into `buf`. */
+  private takePending(): void {
+    this.buf += this.pending.join('');
+    this.pending = [];
+  }
+
   /** Flush at end of stream: a final event without its blank line is still dispatched (lenient). */
   end(): SseEvent[] {
     const out: SseEvent[] = [];
+    if (this.pending.length) this.takePending();
     const tail = this.decoder.end();
     if (tail) this.buf += tail;
     if (this.buf.length) {
@@ -106,7 +124,7 @@ export class SseParser {
 
   /** Bytes received but not yet part of a complete event (for "stream cut mid-event" detection). */
   get hasPartial(): boolean {
-    return this.buf.length > 0 || this.data.length > 0 || this.event !== undefined;
+    return this.buf.length > 0 || this.pending.length > 0 || this.data.length > 0 || this.event !== undefined;
   }
 
   private line(line: string, out: SseEvent[]): void {
