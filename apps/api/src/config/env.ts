@@ -195,6 +195,8 @@ export const envSchema = z.object({
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   // POST /v1/feedback scores per caller (key, or the master key) and minute; past it 429 + Retry-After. 0: no limit.
   FEEDBACK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  /** Live keys (not revoked, not expired) a user may have when making one themselves (/me/keys); 0 = no limit. */
+  USER_KEY_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(100),
   /** Raw usage records older than this many days are deleted (in batches, hourly); rollups are kept. Unset = forever. */
   USAGE_RETENTION_DAYS: z.coerce
     .number({ message: 'must be a number of days' })

@@ -174,6 +174,9 @@ export const myKeysContracts = {
     summary: 'Create a key for myself; the full key is in this response only',
     body: createOwnGatewayKeyBody,
     response: { status: 201, description: 'The new key, shown once', schema: createdGatewayKeySchema },
+    errors: {
+      409: 'key_limit_reached: the user has USER_KEY_LIMIT live keys (not revoked, not expired); revoke one first',
+    },
   }),
   update: defineContract({
     method: 'patch',

@@ -71,6 +71,9 @@ export function changedBounds(before: GatewayKey, body: UpdateGatewayKeyBody): s
 const dec = (n: number | null | undefined) =>
   n === undefined ? undefined : n === null ? null : new Prisma.Decimal(n);
 
+/** The advisory lock class of a user's own key creations (the key is the user's id). */
+const USER_KEYS_LOCK_CLASS = 0x4b657973;
+
 /** Gateway keys: created for a user, an org or an app; the full key is returned once and stored as a hash. */
 export class GatewayKeysService {
   constructor(private readonly ctx: AppContext) {}
@@ -80,6 +83,31 @@ export class GatewayKeysService {
     if (ownerType === 'user') return (await p.user.count({ where: { id: ownerId } })) > 0;
     if (ownerType === 'org') return (await p.organization.count({ where: { id: ownerId } })) > 0;
     return (await p.app.count({ where: { id: ownerId } })) > 0;
+  }
+
+  /**
+   * A user making a key themselves has fewer than USER_KEY_LIMIT live keys (every key is held in each instance's
+   * routing snapshot: unbounded, one user could mint keys until memory and reloads gave out). Revoked and expired
+   * keys do not count; keys an operator issued them do. Creations of one user are taken one after another (an
+   * advisory lock on the user for the transaction), so keys asked for at once never pass the limit.
+   */
+  async #assertUnderKeyLimit(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+    const limit = this.ctx.env.USER_KEY_LIMIT;
+    if (limit === 0) return;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${USER_KEYS_LOCK_CLASS}::int4, hashtext(${userId}))`;
+    const live = await tx.gatewayKey.count({
+      where: {
+        userId,
+        revokedAt: null,
+        OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(this.ctx.now()) } }],
+      },
+    });
+    if (live >= limit)
+      throw new AppError(
+        409,
+        'key_limit_reached',
+        `You have ${live} live keys, the most a user may make (USER_KEY_LIMIT is ${limit}): revoke one you no longer use, or ask an operator.`,
+      );
   }
 
   async create(actor: Actor, body: CreateGatewayKeyBody, self: boolean) {
@@ -103,6 +131,7 @@ export class GatewayKeysService {
       await assertMayActOnUser(this.ctx.prisma, actor, ownerId, 'create a gateway key for');
     const generated = generateGatewayKey();
     const row = await this.ctx.prisma.$transaction(async (tx) => {
+      if (self) await this.#assertUnderKeyLimit(tx, ownerId);
       const created = await tx.gatewayKey.create({
         data: {
           keyHash: generated.hash,
