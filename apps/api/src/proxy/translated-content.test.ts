@@ -360,3 +360,54 @@ describe('tool schemas a Gemini upstream takes', () => {
     });
   });
 });
+
+describe('an OpenAI refusal to an Anthropic client', () => {
+  const refusal = "I'm sorry, I can't help with that.";
+  it('a whole answer stops with "refusal" and keeps the refusal text', async () => {
+    env.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: {
+        id: 'chatcmpl-r',
+        object: 'chat.completion',
+        created: 1,
+        model: 'gpt-test',
+        choices: [
+          { index: 0, message: { role: 'assistant', content: null, refusal }, finish_reason: 'stop' },
+        ],
+        usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
+      },
+    });
+    const msg = await anthropic.messages.create({
+      model: 'gpt-test',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Something harmful' }],
+    });
+    expect(msg.stop_reason).toBe('refusal');
+    expect(msg.content).toEqual([{ type: 'text', text: refusal }]);
+  });
+
+  it('a streamed one too', async () => {
+    const chunk = (delta: Obj, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'chatcmpl-r', object: 'chat.completion.chunk', created: 1, model: 'gpt-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    env.up.script({
+      path: '/chat/completions',
+      events: [
+        chunk({ role: 'assistant', content: null, refusal: '' }),
+        chunk({ refusal: "I'm sorry, " }),
+        chunk({ refusal: "I can't help with that." }),
+        chunk({}, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const msg = await anthropic.messages
+      .stream({
+        model: 'gpt-test',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Something harmful' }],
+      })
+      .finalMessage();
+    expect(msg.stop_reason).toBe('refusal');
+    expect(msg.content).toEqual([{ type: 'text', text: refusal }]);
+  });
+});

@@ -20,6 +20,9 @@ export class OpenaiChunksToAnthropic {
   private currentTool = -1;
   private stopReason: string | null = null;
   private usage: OaUsage | null = null;
+  /** What the answer's text came as: a refusal alone ends as Anthropic's "refusal". */
+  private sawContent = false;
+  private sawRefusal = false;
   finished = false;
 
   constructor(
@@ -66,7 +69,9 @@ export class OpenaiChunksToAnthropic {
     const choice = chunk.choices?.[0];
     if (!choice) return out;
     const d = choice.delta ?? {};
-    const text = d.content ?? d.refusal;
+    const text = d.content || d.refusal;
+    if (d.content) this.sawContent = true;
+    else if (d.refusal) this.sawRefusal = true;
     if (text) {
       if (this.blockKind !== 'text') {
         out += this.closeBlock();
@@ -117,11 +122,10 @@ export class OpenaiChunksToAnthropic {
     }
     // After this chunk's tool calls: a call that comes with the finish still makes the turn a tool_use.
     if (choice.finish_reason)
-      this.stopReason = openaiStopToAnthropic(
-        choice.finish_reason,
-        this.toolBlocks.size > 0,
-        choice[UPSTREAM_STOP],
-      );
+      this.stopReason =
+        this.sawRefusal && !this.sawContent && this.toolBlocks.size === 0 && choice.finish_reason === 'stop'
+          ? 'refusal'
+          : openaiStopToAnthropic(choice.finish_reason, this.toolBlocks.size > 0, choice[UPSTREAM_STOP]);
     return out;
   }
 

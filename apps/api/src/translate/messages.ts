@@ -312,11 +312,19 @@ export function openaiToAnthropicResponse(res: OaChatResponse, model: string = r
     role: 'assistant',
     model,
     content,
-    stop_reason: openaiStopToAnthropic(
-      choice?.finish_reason ?? 'stop',
-      (msg?.tool_calls?.length ?? 0) > 0,
-      choice?.[UPSTREAM_STOP],
-    ),
+    // An OpenAI refusal (the text in `refusal`, none in `content`) ends with "stop": Anthropic's stop reason for it is
+    // "refusal", what its clients check.
+    stop_reason:
+      typeof msg?.content !== 'string' &&
+      msg?.refusal &&
+      !msg.tool_calls?.length &&
+      choice?.finish_reason === 'stop'
+        ? 'refusal'
+        : openaiStopToAnthropic(
+            choice?.finish_reason ?? 'stop',
+            (msg?.tool_calls?.length ?? 0) > 0,
+            choice?.[UPSTREAM_STOP],
+          ),
     stop_sequence: null,
     usage: openaiUsageToAnthropic(res.usage),
   };
