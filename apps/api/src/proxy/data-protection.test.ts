@@ -495,6 +495,34 @@ describe('block mode', () => {
     expect(env.up.requests).toHaveLength(0);
   });
 
+  it("a blocked value in a tool definition (not masked: the schema is the developer's) is refused", async () => {
+    const tool = (description: string) => ({
+      type: 'function',
+      function: { name: 'lookup', description, parameters: { type: 'object', properties: {} } },
+    });
+    const r = await call('/v1/chat/completions', {
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: 'Hello.' }],
+      tools: [tool(`Looks up the customer with SSN ${SSN}.`)],
+    });
+    expect(r.res.status, r.text).toBe(400);
+    const a = await call('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'Hello.' }],
+      tools: [{ name: 'lookup', input_schema: { type: 'object', properties: { ssn: { enum: [SSN] } } } }],
+    });
+    expect(a.res.status, a.text).toBe(400);
+    expect(env.up.requests).toHaveLength(0);
+    // Without a blocked value the definitions go as written.
+    const ok = await call('/v1/chat/completions', {
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: 'Hello.' }],
+      tools: [tool('Looks up the customer by email, such as someone@example.org.')],
+    });
+    expect(ok.res.status, ok.text).toBe(200);
+  });
+
   it('a blocked value in OpenAI metadata or a safety identifier is refused', async () => {
     for (const extra of [{ metadata: { customer: SSN } }, { safety_identifier: SSN }]) {
       const r = await call('/v1/chat/completions', {

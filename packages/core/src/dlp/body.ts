@@ -7,7 +7,8 @@
  * Anthropic `thinking` / `redacted_thinking` blocks and Responses `reasoning` items — those carry a signature or
  * encrypted content the provider verifies, so they go back exactly as the provider sent them (a thinking text
  * therefore shows placeholders to the client, and is not restored in answers either). Their text is still checked
- * for values a block rule refuses: a client can put anything in a thinking block, with any signature.
+ * for values a block rule refuses: a client can put anything in a thinking block, with any signature. So are tool
+ * definitions.
  */
 import {
   checkSigned,
@@ -383,12 +384,25 @@ export function protectBody(endpoint: DlpEndpoint, body: Obj, ctx: DlpContext): 
   walkBody(endpoint, body, collect(texts));
   for (const t of texts) ctx.reserve(t);
   const text = (s: string): string => protectText(s, ctx);
+  const signed = (s: string): void => checkSigned(s, ctx);
+  // Tool definitions are the developer's schema and go as written, but a value a block rule refuses does not go in
+  // them either (scanned only when the policy has a block rule).
+  if (Array.isArray(body.tools) && blocks(ctx.policy))
+    mapStringLeaves(body.tools, (s) => {
+      signed(s);
+      return s;
+    });
   return walkBody(endpoint, body, {
     text,
     json: (s) => protectJsonText(s, ctx),
     leaves: (v) => mapStringLeaves(v, text),
-    signed: (s) => checkSigned(s, ctx),
+    signed,
   });
+}
+
+/** Whether a policy has a rule that blocks. */
+function blocks(p: DlpContext['policy']): boolean {
+  return Object.values(p.actions).includes('block') || p.custom.some((r) => r.action === 'block');
 }
 
 /**
