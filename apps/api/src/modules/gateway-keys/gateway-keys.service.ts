@@ -241,10 +241,14 @@ export class GatewayKeysService {
       await assertMayActOnUser(this.ctx.prisma, actor, before.userId, 'revoke the gateway key of');
     if (before.revokedAt) return presentKey(before, this.ctx.now());
     const row = await this.ctx.prisma.$transaction(async (tx) => {
-      const updated = await tx.gatewayKey.update({
-        where: { id },
+      // Only a key not revoked yet: of revokes sent at once, one revokes it and is audited; the others answer with
+      // the key as it was revoked (its revoke time is the first one's).
+      const { count } = await tx.gatewayKey.updateMany({
+        where: { id, revokedAt: null },
         data: { revokedAt: new Date(this.ctx.now()) },
       });
+      const updated = await tx.gatewayKey.findUniqueOrThrow({ where: { id } });
+      if (count === 0) return updated;
       await this.ctx.audit.record(
         {
           actor,

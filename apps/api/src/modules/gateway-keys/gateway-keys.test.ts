@@ -234,3 +234,26 @@ describe('users', () => {
     expect((await t.http.get('/api/v1/users').set(auth(await t.tokenFor('user')))).status).toBe(403);
   });
 });
+
+describe('revoking a key', () => {
+  it('revokes sent at once revoke it once: one audit entry, and its revoke time is the first one, never moved later', async () => {
+    const user = await t.createUser('user');
+    const created = await t.http
+      .post('/api/v1/keys')
+      .set(auth(admin))
+      .send({ name: 'twice', ownerType: 'user', ownerId: user.id })
+      .expect(201);
+    const id = created.body.id as string;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => t.http.post(`/api/v1/keys/${id}/revoke`).set(auth(admin))),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const { prisma } = t.app.ctx;
+    const first = (await prisma.gatewayKey.findUniqueOrThrow({ where: { id } })).revokedAt!.getTime();
+    expect(new Set(answers.map((a) => a.body.revokedAt))).toEqual(new Set([new Date(first).toISOString()]));
+    expect(await prisma.auditLog.count({ where: { entityId: id, action: 'gateway_key.revoke' } })).toBe(1);
+    await new Promise((r) => setTimeout(r, 20));
+    await t.http.post(`/api/v1/keys/${id}/revoke`).set(auth(admin)).expect(200);
+    expect((await prisma.gatewayKey.findUniqueOrThrow({ where: { id } })).revokedAt!.getTime()).toBe(first);
+  });
+});
