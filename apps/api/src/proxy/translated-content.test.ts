@@ -411,3 +411,46 @@ describe('an OpenAI refusal to an Anthropic client', () => {
     expect(msg.content).toEqual([{ type: 'text', text: refusal }]);
   });
 });
+
+describe('an OpenAI chat refusal to a Responses client (a provider without /responses)', () => {
+  const refusal = "I'm sorry, I can't help with that.";
+  it('a whole answer has the refusal as a refusal part', async () => {
+    env.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: {
+        id: 'chatcmpl-r',
+        object: 'chat.completion',
+        created: 1,
+        model: 'compat-test',
+        choices: [
+          { index: 0, message: { role: 'assistant', content: null, refusal }, finish_reason: 'stop' },
+        ],
+        usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
+      },
+    });
+    const res = await openai.responses.create({ model: 'compat-test', input: 'Something harmful' });
+    expect(res.output).toMatchObject([{ type: 'message', content: [{ type: 'refusal', refusal }] }]);
+  });
+
+  it('a streamed one too', async () => {
+    const chunk = (delta: Obj, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'chatcmpl-r', object: 'chat.completion.chunk', created: 1, model: 'compat-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    env.up.script({
+      path: '/chat/completions',
+      events: [
+        chunk({ role: 'assistant', content: null, refusal: '' }),
+        chunk({ refusal: "I'm sorry, " }),
+        chunk({ refusal: "I can't help with that." }),
+        chunk({}, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const stream = openai.responses.stream({ model: 'compat-test', input: 'Something harmful' });
+    const deltas: string[] = [];
+    stream.on('response.refusal.delta', (e) => deltas.push(e.delta));
+    const res = await stream.finalResponse();
+    expect(deltas.join('')).toBe(refusal);
+    expect(res.output).toMatchObject([{ type: 'message', content: [{ type: 'refusal', refusal }] }]);
+  });
+});

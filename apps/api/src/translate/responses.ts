@@ -379,13 +379,15 @@ export function chatToResponsesResponse(res: OaChatResponse, req?: Obj, created:
   const choice = res.choices?.[0];
   const output: Obj[] = [];
   const text = choice?.message?.content;
-  if (text) {
+  const refusal = choice?.message?.refusal;
+  if (text || refusal) {
     output.push({
       type: 'message',
       id: `msg_${id.slice(5)}`,
       status: 'completed',
       role: 'assistant',
-      content: [{ type: 'output_text', text, annotations: [] }],
+      // A refusal alone (OpenAI chat's message.refusal) is the Responses refusal part.
+      content: [text ? { type: 'output_text', text, annotations: [] } : { type: 'refusal', refusal }],
     });
   }
   const identities = req ? responsesToolPlan(req).identities : new Map<string, ResponsesToolIdentity>();
@@ -409,6 +411,8 @@ export class ChatChunksToResponses {
   private started = false;
   private text = '';
   private msgOpen = false;
+  /** What the open message's part is: text, or a refusal (OpenAI chat's delta.refusal). */
+  private msgRefusal = false;
   private msgIndex = -1;
   /** Message items opened so far: text after a tool call is a further message item, with its own id. */
   private msgCount = 0;
@@ -454,7 +458,9 @@ export class ChatChunksToResponses {
   private closeMessage(): string {
     if (!this.msgOpen) return '';
     this.msgOpen = false;
-    const part = { type: 'output_text', text: this.text, annotations: [] };
+    const part = this.msgRefusal
+      ? { type: 'refusal', refusal: this.text }
+      : { type: 'output_text', text: this.text, annotations: [] };
     const item = {
       type: 'message',
       id: this.msgId(),
@@ -464,11 +470,11 @@ export class ChatChunksToResponses {
     };
     this.outputs[this.msgIndex] = item;
     return (
-      this.ev('response.output_text.done', {
+      this.ev(this.msgRefusal ? 'response.refusal.done' : 'response.output_text.done', {
         item_id: this.msgId(),
         output_index: this.msgIndex,
         content_index: 0,
-        text: this.text,
+        ...(this.msgRefusal ? { refusal: this.text } : { text: this.text }),
       }) +
       this.ev('response.content_part.done', {
         item_id: this.msgId(),
@@ -486,11 +492,16 @@ export class ChatChunksToResponses {
     const choice = chunk.choices?.[0];
     if (!choice) return out;
     const d = choice.delta ?? {};
-    if (d.content) {
+    const refusal = !d.content && !!d.refusal;
+    const piece = d.content || d.refusal;
+    if (piece) {
+      // A refusal after text (or text after a refusal) is a part of its own kind: a new message item.
+      if (this.msgOpen && this.msgRefusal !== refusal) out += this.closeMessage();
       if (!this.msgOpen) {
         // Text after a tool call: the calls so far are complete, and the text is a new message item.
         out += this.closeTools();
         this.msgOpen = true;
+        this.msgRefusal = refusal;
         this.msgCount++;
         this.text = '';
         this.msgIndex = this.outputs.length;
@@ -503,15 +514,17 @@ export class ChatChunksToResponses {
           item_id: this.msgId(),
           output_index: this.msgIndex,
           content_index: 0,
-          part: { type: 'output_text', text: '', annotations: [] },
+          part: refusal
+            ? { type: 'refusal', refusal: '' }
+            : { type: 'output_text', text: '', annotations: [] },
         });
       }
-      this.text += d.content;
-      out += this.ev('response.output_text.delta', {
+      this.text += piece;
+      out += this.ev(refusal ? 'response.refusal.delta' : 'response.output_text.delta', {
         item_id: this.msgId(),
         output_index: this.msgIndex,
         content_index: 0,
-        delta: d.content,
+        delta: piece,
       });
     }
     for (const tc of d.tool_calls ?? []) {
