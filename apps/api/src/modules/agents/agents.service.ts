@@ -1,6 +1,7 @@
 import {
   createAgentBody,
   agentFileSchema,
+  agentIdSchema,
   type Agent,
   type CreateAgentBody,
   type ImportAgentsBody,
@@ -170,6 +171,13 @@ export function parseAgentFile(text: string): CreateAgentBody[] {
     const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
     throw AppError.validation(`yaml: not valid YAML${where}`);
   }
+  // A record drops a `__proto__` key without a word (the object it builds would take it as its prototype): such an
+  // id is refused like any other bad one rather than ignored.
+  const agents = (doc as { agents?: unknown }).agents;
+  if (agents !== null && typeof agents === 'object' && Object.hasOwn(agents, '__proto__'))
+    throw AppError.validation(
+      `yaml: agents.__proto__: agentId: ${agentIdSchema.safeParse('__proto__').error?.issues[0]?.message ?? 'not allowed'}`,
+    );
   const file = agentFileSchema.safeParse(doc);
   if (!file.success) {
     const i = file.error.issues[0]!;

@@ -130,6 +130,13 @@ describe('agent configurations API', () => {
       })
       .expect(400);
     expect(broken.body.error.message).toContain('agents.Bad id');
+    // An id the record would drop without a word (`__proto__`) is refused like any bad id, not ignored.
+    const proto = await env.t.http
+      .post(`${BASE}/import`)
+      .set(as(admin))
+      .send({ yaml: 'agents:\n  __proto__:\n    name: P\n    models: { normal: a, heavy: b, max: c }\n' })
+      .expect(400);
+    expect(proto.body.error.message).toContain('agents.__proto__');
     await env.t.http.post(`${BASE}/import`).set(as(admin)).send({ yaml: 'agents: [' }).expect(400);
     await env.t.http
       .post(`${BASE}/import`)
