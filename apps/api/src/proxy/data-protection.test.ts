@@ -387,6 +387,25 @@ describe('values in places a walker could miss', () => {
     );
   });
 
+  it('a value in a field the gateway does not know, on the body or on a message, is protected (fail closed)', async () => {
+    const chat = await call('/v1/chat/completions', {
+      model: 'up-openai/gpt-test',
+      note: `From ${EMAIL}`,
+      messages: [{ role: 'user', content: 'Hello.', note: { phone: PHONE } }],
+    });
+    expect(chat.res.status, chat.text).toBe(200);
+    const messages = await call('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      note: `SSN ${SSN}`,
+      messages: [{ role: 'user', content: 'Hello.', note: CARD }],
+    });
+    expect(messages.res.status, messages.text).toBe(200);
+    expect(env.up.requests).toHaveLength(2);
+    expectNoValues(upstreamSaw(), 'the upstream requests');
+    expect((env.up.requests[0]!.body as Obj).note).toBe('From [EMAIL_1]');
+  });
+
   it('a value used as a key of tool call arguments or of a tool_use input is protected like one in a value', async () => {
     const chat = await call('/v1/chat/completions', {
       model: 'up-openai/gpt-test',

@@ -116,9 +116,64 @@ function oaToolCall(tc: unknown, fx: Fns): unknown {
   return tc;
 }
 
+/**
+ * Every field of `o` not named in `known` with its string leaves protected: a field the gateway does not know still
+ * reaches the provider (a compatible server ignores it, others log the refused request), so it is walked fail closed.
+ */
+function rest(o: Obj, known: ReadonlySet<string>, fx: Fns): Obj {
+  let r = o;
+  for (const k of Object.keys(o)) if (!known.has(k)) r = withKey(r, k, fx.leaves(o[k]));
+  return r;
+}
+
+/** Chat message fields walked by `oaMessage`, or carrying no text (ids, roles, signed reasoning, audio by id). */
+const OA_MESSAGE_KNOWN = new Set([
+  'role',
+  'content',
+  'refusal',
+  'reasoning_content',
+  'reasoning',
+  'tool_calls',
+  'function_call',
+  'tool_call_id',
+  'name',
+  'audio',
+  'reasoning_details',
+  'annotations',
+]);
+/** Anthropic message fields walked, or carrying no text. */
+const AN_MESSAGE_KNOWN = new Set(['role', 'content']);
+/**
+ * Top-level fields walked by an endpoint's walker, or parameters and schemas that go as written (tool and output
+ * schemas are the developer's; `mcp_servers` carries the credentials meant for the provider).
+ */
+const TOP_KNOWN = new Set([
+  'model',
+  'stream',
+  'stream_options',
+  'messages',
+  'system',
+  'input',
+  'instructions',
+  'user',
+  'metadata',
+  'safety_identifier',
+  'prediction',
+  'prompt',
+  'tools',
+  'tool_choice',
+  'functions',
+  'function_call',
+  'response_format',
+  'text',
+  'logit_bias',
+  'mcp_servers',
+]);
+
 function oaMessage(m: unknown, fx: Fns): unknown {
   if (!isObj(m)) return fx.leaves(m);
-  let r = textOrParts(m, 'content', fx, OA_TEXT, OA_OPAQUE);
+  let r = rest(m, OA_MESSAGE_KNOWN, fx);
+  r = textOrParts(r, 'content', fx, OA_TEXT, OA_OPAQUE);
   r = strField(r, 'refusal', fx.text);
   // Reasoning text (DeepSeek's reasoning_content, OpenRouter's reasoning) is unsigned: restored in answers, and
   // protected when a client sends it back (never the values in clear). Signed reasoning_details stay as they are.
@@ -241,7 +296,9 @@ function anthropicBody(b: Obj, fx: Fns): Obj {
     r = withKey(
       r,
       'messages',
-      mapArr(r.messages, (m) => (isObj(m) ? anContent(m, 'content', fx) : fx.leaves(m))),
+      mapArr(r.messages, (m) =>
+        isObj(m) ? anContent(rest(m, AN_MESSAGE_KNOWN, fx), 'content', fx) : fx.leaves(m),
+      ),
     );
   return r;
 }
@@ -352,16 +409,17 @@ function embeddingsBody(b: Obj, fx: Fns): Obj {
 // ---------- entry points ----------
 
 function walkBody(endpoint: DlpEndpoint, body: Obj, fx: Fns): Obj {
+  const r = rest(body, TOP_KNOWN, fx);
   switch (endpoint) {
     case 'chat':
-      return chatBody(body, fx);
+      return chatBody(r, fx);
     case 'messages':
     case 'count_tokens':
-      return anthropicBody(body, fx);
+      return anthropicBody(r, fx);
     case 'responses':
-      return responsesBody(body, fx);
+      return responsesBody(r, fx);
     case 'embeddings':
-      return embeddingsBody(body, fx);
+      return embeddingsBody(r, fx);
   }
 }
 
