@@ -454,3 +454,44 @@ describe('an OpenAI chat refusal to a Responses client (a provider without /resp
     expect(res.output).toMatchObject([{ type: 'message', content: [{ type: 'refusal', refusal }] }]);
   });
 });
+
+describe("a document in an Anthropic tool result, to an OpenAI chat upstream (chat's tool messages take text only)", () => {
+  it('follows the tool messages in a user message, as images do', async () => {
+    await anthropic.messages.create({
+      model: 'gpt-test',
+      max_tokens: 100,
+      tools: [{ name: 'fetch_report', input_schema: { type: 'object', properties: {} } }],
+      messages: [
+        { role: 'user', content: 'Get the report' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 'toolu_1', name: 'fetch_report', input: {} }],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [
+                { type: 'text', text: 'Here it is' },
+                // The SDK's types have no document in a tool result yet; the API takes it.
+                {
+                  type: 'document',
+                  source: { type: 'base64', media_type: 'application/pdf', data: PDF_B64 },
+                } as unknown as Anthropic.TextBlockParam,
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const msgs = sent().messages as Array<{ role: string; content: unknown }>;
+    const tool = msgs.find((m) => m.role === 'tool')!;
+    expect(typeof tool.content).toBe('string');
+    expect(msgs.at(-1)).toMatchObject({
+      role: 'user',
+      content: expect.arrayContaining([{ type: 'file', file: { file_data: PDF_URL } }]) as unknown,
+    });
+  });
+});

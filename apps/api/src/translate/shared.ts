@@ -82,11 +82,12 @@ export function mapContentParts<T>(
 }
 
 /**
- * A chat request as OpenAI's chat API takes it: a `role:"tool"` message's content is text only there (images are
- * user content), while the pivot lets a tool result hold images (from an Anthropic tool_result or a Responses
- * function_call_output; Anthropic targets keep them in the tool_result). Such a tool message keeps its text and a
- * note, and its images follow in a user message after the run of tool messages (those must come right after the
- * assistant's tool calls), so the model still sees them. The same array when there is nothing to move.
+ * A chat request as OpenAI's chat API takes it: a `role:"tool"` message's content is text only there (images and
+ * documents are user content), while the pivot lets a tool result hold images and documents (from an Anthropic
+ * tool_result or a Responses function_call_output; Anthropic targets keep them in the tool_result). Such a tool
+ * message keeps its text and a note, and its images and documents follow in a user message after the run of tool
+ * messages (those must come right after the assistant's tool calls), so the model still sees them. The same array
+ * when there is nothing to move.
  */
 export function toolImagesAsUserMessages(messages: OaMessage[]): OaMessage[] {
   const moves = (m: OaMessage) =>
@@ -106,17 +107,30 @@ export function toolImagesAsUserMessages(messages: OaMessage[]): OaMessage[] {
     }
     const texts: string[] = [];
     const images: OaContentPart[] = [];
+    let files = 0;
     for (const p of m.content) {
       if (p.type === 'text') texts.push(String(p.text ?? ''));
       else if (p.type === 'image_url') images.push(p);
+      else if (p.type === 'file') {
+        // A document (from an Anthropic tool_result) moves with the images.
+        images.push(p);
+        files++;
+      }
     }
     const n = images.length;
     const s = n === 1 ? '' : 's';
-    const note = `[${n} image${s}: in the next user message]`;
+    const what = files ? 'attachment' : 'image';
+    const note = `[${n} ${what}${s}: in the next user message]`;
     const text = texts.join('');
     out.push({ ...m, content: n ? (text ? `${text}\n${note}` : note) : text });
     if (n)
-      pending.push({ type: 'text', text: `Image${s} from tool result ${m.tool_call_id ?? ''}:` }, ...images);
+      pending.push(
+        {
+          type: 'text',
+          text: `${files ? 'Attachment' : 'Image'}${s} from tool result ${m.tool_call_id ?? ''}:`,
+        },
+        ...images,
+      );
   }
   flush();
   return out;
