@@ -5,19 +5,15 @@
 // same database; on PGlite (one embedded database per process) both instances share the one database object;
 // everything they share besides the database goes through Redis either way. Redis is reached through a TCP
 // proxy this test controls, so "Redis goes down" cuts the connections without touching the real server.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketKey, budgetKey, modelTarget, type BucketConfig } from '@switchyard/core';
-import { createApp, type App } from './app.js';
+import type { App } from './app.js';
 import { generateGatewayKey } from './lib/key-format.js';
-import { loadEnv } from './config/env.js';
-import { createDatabase, IN_MEMORY, type Database } from './db/client.js';
 import { createLogger } from './lib/logger.js';
 import { endpointTarget } from './router/endpoint-cooldowns.js';
 import { RedisStateStore } from './router/redis-state-store.js';
 import type { StateStore } from './router/state-store.js';
+import { redisOf, startInstance, type Instance } from './test/instance.js';
 import { createTestDatabase, type TestDatabase } from './test/db.js';
 import { startMockUpstream } from './test/mock-upstream.js';
 import { MASTER_KEY, chatFor, createProxyEnv, type ProxyEnv } from './test/proxy-env.js';
@@ -29,53 +25,6 @@ import {
   testPrefix,
   type TcpProxy,
 } from './test/redis.js';
-
-interface Instance {
-  app: App;
-  url: string;
-  logs: string[];
-  close: () => Promise<void>;
-}
-
-class LineSink extends Writable {
-  constructor(private readonly lines: string[]) {
-    super();
-  }
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void) {
-    this.lines.push(...chunk.toString().split('\n').filter(Boolean));
-    cb();
-  }
-}
-
-/** A second instance of the gateway on the same database as `a` (its own pool on PostgreSQL). */
-async function startInstance(a: ProxyEnv, env: Record<string, string>, now: () => number): Promise<Instance> {
-  const shared = a.t.db;
-  const db: Database = shared.url
-    ? await createDatabase({ databaseUrl: shared.url, dataDir: IN_MEMORY, poolSize: 5 })
-    : shared;
-  const logs: string[] = [];
-  const app = await createApp({
-    env: loadEnv({ LOG_LEVEL: 'info', SERVE_WEB: 'false', ...env }),
-    db,
-    logger: createLogger('info', new LineSink(logs)),
-    secrets: a.t.app.ctx.secrets,
-    processEnv: {},
-    now,
-  });
-  const server: Server = createServer(app.handle);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    app,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    logs,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      await app.close();
-      if (db !== shared) await db.close();
-    },
-  };
-}
 
 async function chat(base: string, key: string, model: string, extra: Record<string, unknown> = {}) {
   const res = await fetch(`${base}/v1/chat/completions`, {
@@ -95,12 +44,6 @@ async function chat(base: string, key: string, model: string, extra: Record<stri
     attempts: res.headers.get('x-switchyard-attempts'),
     body,
   };
-}
-
-function redisOf(app: App): RedisStateStore {
-  const s: StateStore = app.routing.store;
-  if (!(s instanceof RedisStateStore)) throw new Error('expected the Redis state store');
-  return s;
 }
 
 async function metric(app: App, name: string): Promise<number> {
