@@ -24,15 +24,34 @@ export interface BedrockEvent {
 /** Splits an event-stream byte stream into messages (4-byte big-endian total length prefix), incrementally. */
 export class EventStreamSplitter {
   #buf: Buffer = Buffer.alloc(0);
+  /**
+   * Reads that came while a frame longer than `#buf` was incomplete (joined once it is whole: copying the frame so far
+   * on every read made a large frame quadratic), and their length.
+   */
+  #more: Buffer[] = [];
+  #moreBytes = 0;
+  /** The length of the incomplete frame at the head of `#buf` (0: not known). */
+  #need = 0;
 
   push(chunk: Buffer): BedrockEvent[] {
-    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, chunk]) : chunk;
+    if (this.#need && this.#buf.length + this.#moreBytes + chunk.length < this.#need) {
+      this.#more.push(chunk);
+      this.#moreBytes += chunk.length;
+      return [];
+    }
+    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, ...this.#more, chunk]) : chunk;
+    this.#more = [];
+    this.#moreBytes = 0;
+    this.#need = 0;
     const out: BedrockEvent[] = [];
     while (this.#buf.length >= 4) {
       const total = this.#buf.readUInt32BE(0);
       if (total < 16 || total > 16 * 1024 * 1024)
         throw new Error(`invalid event-stream frame length ${total}`);
-      if (this.#buf.length < total) break;
+      if (this.#buf.length < total) {
+        this.#need = total;
+        break;
+      }
       const frame = this.#buf.subarray(0, total);
       this.#buf = this.#buf.subarray(total);
       const msg = codec.decode(frame);
@@ -52,7 +71,7 @@ export class EventStreamSplitter {
 
   /** Bytes left over that did not make a whole frame. */
   get pending(): number {
-    return this.#buf.length;
+    return this.#buf.length + this.#moreBytes;
   }
 }
 
