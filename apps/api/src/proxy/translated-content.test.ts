@@ -361,9 +361,10 @@ describe('tool schemas a Gemini upstream takes', () => {
   });
 });
 
-describe('an OpenAI refusal to an Anthropic client', () => {
-  const refusal = "I'm sorry, I can't help with that.";
-  it('a whole answer stops with "refusal" and keeps the refusal text', async () => {
+/** The upstream refuses: an OpenAI chat answer with `refusal` (no content), whole or streamed in two pieces. */
+const REFUSAL = "I'm sorry, I can't help with that.";
+function scriptRefusal(model: string, stream: boolean) {
+  if (!stream) {
     env.up.script({
       path: '/chat/completions',
       status: 200,
@@ -371,13 +372,37 @@ describe('an OpenAI refusal to an Anthropic client', () => {
         id: 'chatcmpl-r',
         object: 'chat.completion',
         created: 1,
-        model: 'gpt-test',
+        model,
         choices: [
-          { index: 0, message: { role: 'assistant', content: null, refusal }, finish_reason: 'stop' },
+          {
+            index: 0,
+            message: { role: 'assistant', content: null, refusal: REFUSAL },
+            finish_reason: 'stop',
+          },
         ],
         usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
       },
     });
+    return;
+  }
+  const chunk = (delta: Obj, finish: string | null = null) =>
+    `data: ${JSON.stringify({ id: 'chatcmpl-r', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  env.up.script({
+    path: '/chat/completions',
+    events: [
+      chunk({ role: 'assistant', content: null, refusal: '' }),
+      chunk({ refusal: REFUSAL.slice(0, 11) }),
+      chunk({ refusal: REFUSAL.slice(11) }),
+      chunk({}, 'stop'),
+      'data: [DONE]\n\n',
+    ],
+  });
+}
+
+describe('an OpenAI refusal to an Anthropic client', () => {
+  const refusal = REFUSAL;
+  it('a whole answer stops with "refusal" and keeps the refusal text', async () => {
+    scriptRefusal('gpt-test', false);
     const msg = await anthropic.messages.create({
       model: 'gpt-test',
       max_tokens: 100,
@@ -388,18 +413,7 @@ describe('an OpenAI refusal to an Anthropic client', () => {
   });
 
   it('a streamed one too', async () => {
-    const chunk = (delta: Obj, finish: string | null = null) =>
-      `data: ${JSON.stringify({ id: 'chatcmpl-r', object: 'chat.completion.chunk', created: 1, model: 'gpt-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-    env.up.script({
-      path: '/chat/completions',
-      events: [
-        chunk({ role: 'assistant', content: null, refusal: '' }),
-        chunk({ refusal: "I'm sorry, " }),
-        chunk({ refusal: "I can't help with that." }),
-        chunk({}, 'stop'),
-        'data: [DONE]\n\n',
-      ],
-    });
+    scriptRefusal('gpt-test', true);
     const msg = await anthropic.messages
       .stream({
         model: 'gpt-test',
@@ -413,39 +427,15 @@ describe('an OpenAI refusal to an Anthropic client', () => {
 });
 
 describe('an OpenAI chat refusal to a Responses client (a provider without /responses)', () => {
-  const refusal = "I'm sorry, I can't help with that.";
+  const refusal = REFUSAL;
   it('a whole answer has the refusal as a refusal part', async () => {
-    env.up.script({
-      path: '/chat/completions',
-      status: 200,
-      body: {
-        id: 'chatcmpl-r',
-        object: 'chat.completion',
-        created: 1,
-        model: 'compat-test',
-        choices: [
-          { index: 0, message: { role: 'assistant', content: null, refusal }, finish_reason: 'stop' },
-        ],
-        usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
-      },
-    });
+    scriptRefusal('compat-test', false);
     const res = await openai.responses.create({ model: 'compat-test', input: 'Something harmful' });
     expect(res.output).toMatchObject([{ type: 'message', content: [{ type: 'refusal', refusal }] }]);
   });
 
   it('a streamed one too', async () => {
-    const chunk = (delta: Obj, finish: string | null = null) =>
-      `data: ${JSON.stringify({ id: 'chatcmpl-r', object: 'chat.completion.chunk', created: 1, model: 'compat-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-    env.up.script({
-      path: '/chat/completions',
-      events: [
-        chunk({ role: 'assistant', content: null, refusal: '' }),
-        chunk({ refusal: "I'm sorry, " }),
-        chunk({ refusal: "I can't help with that." }),
-        chunk({}, 'stop'),
-        'data: [DONE]\n\n',
-      ],
-    });
+    scriptRefusal('compat-test', true);
     const stream = openai.responses.stream({ model: 'compat-test', input: 'Something harmful' });
     const deltas: string[] = [];
     stream.on('response.refusal.delta', (e) => deltas.push(e.delta));

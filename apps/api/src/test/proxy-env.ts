@@ -198,6 +198,22 @@ export async function otherUserKey(env: ProxyEnv, name = 'other'): Promise<strin
   return (await otherUser(env, name)).key;
 }
 
+/** A one-message chat completion through the proxy with `key`: its status and x-request-id (the body read). */
+export async function chatAs(
+  env: ProxyEnv,
+  key: string,
+  model = 'up-openai/gpt-test',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; requestId: string | null }> {
+  const res = await fetch(`${env.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
+  });
+  await res.text();
+  return { status: res.status, requestId: res.headers.get('x-request-id') };
+}
+
 /** A one-message chat completion through the proxy with `key`; expects a 200 and gives its x-request-id. */
 export async function chatFor(
   env: ProxyEnv,
@@ -205,14 +221,9 @@ export async function chatFor(
   model = 'up-openai/gpt-test',
   headers: Record<string, string> = {},
 ): Promise<string> {
-  const res = await fetch(`${env.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
-  });
-  await res.text();
-  if (res.status !== 200) throw new Error(`chat ${model}: HTTP ${res.status}`);
-  return res.headers.get('x-request-id')!;
+  const { status, requestId } = await chatAs(env, key, model, headers);
+  if (status !== 200) throw new Error(`chat ${model}: HTTP ${status}`);
+  return requestId!;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Client apps: an organization that does not exist is bad input naming the field, and an app's keys follow it (a
 // deleted or deactivated app's keys stop at the proxy at once). Real database, real HTTP mock upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+import { chatAs, createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 
 let env: ProxyEnv;
 let admin: string;
@@ -15,15 +15,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function chat(key: string): Promise<number> {
-  const res = await fetch(`${env.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'Hi' }] }),
-  });
-  await res.text();
-  return res.status;
-}
+const chat = async (key: string): Promise<number> => (await chatAs(env, key)).status;
 
 describe('apps', () => {
   it('an unknown organization is a 400 naming orgId, on create and on change, and nothing is written', async () => {

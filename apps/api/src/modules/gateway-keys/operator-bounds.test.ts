@@ -2,7 +2,7 @@
 // not lift the expiry, rate limit or budget an operator later put on it (an expired key stays expired until an
 // operator says otherwise). Real database, real HTTP mock upstream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
+import { chatAs, createProxyEnv, type ProxyEnv } from '../../test/proxy-env.js';
 
 let env: ProxyEnv;
 let admin: string;
@@ -16,15 +16,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function chat(key: string): Promise<number> {
-  const res = await fetch(`${env.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ model: 'up-openai/gpt-test', messages: [{ role: 'user', content: 'Hi' }] }),
-  });
-  await res.text();
-  return res.status;
-}
+const chat = async (key: string): Promise<number> => (await chatAs(env, key)).status;
 
 describe('bounds an operator set on a key the user made', () => {
   it('stay the operator’s: the user may rename or revoke the key, not lift them', async () => {
