@@ -32,6 +32,9 @@ export function presentAgent(a: AgentRow): Agent {
 /** The fields an import compares and writes. */
 const FIELDS = ['name', 'role', 'normalModel', 'heavyModel', 'maxModel'] as const;
 
+/** The advisory lock class of agent file imports. */
+const AGENTS_IMPORT_LOCK = 0x41676e74;
+
 /**
  * Agent configurations: CRUD (audited, the routing snapshot reloaded) and `model_config.yaml`
  * (`agents: { <id>: { name, role, models: { normal, heavy, max } } }`) export and import.
@@ -116,28 +119,36 @@ export class AgentsService {
    */
   async importYaml(actor: Actor, b: ImportAgentsBody): Promise<ImportAgentsResult> {
     const wanted = parseAgentFile(b.yaml);
-    const existing = await this.ctx.prisma.agent.findMany();
-    const byId = new Map(existing.map((a) => [a.agentId, a]));
-    const result: ImportAgentsResult = {
-      created: [],
-      updated: [],
-      unchanged: [],
-      deleted: [],
-      dryRun: b.dryRun,
+    const compare = (existing: AgentRow[]): ImportAgentsResult => {
+      const byId = new Map(existing.map((a) => [a.agentId, a]));
+      const result: ImportAgentsResult = {
+        created: [],
+        updated: [],
+        unchanged: [],
+        deleted: [],
+        dryRun: b.dryRun,
+      };
+      for (const w of wanted) {
+        const cur = byId.get(w.agentId);
+        if (!cur) result.created.push(w.agentId);
+        else if (FIELDS.some((f) => cur[f] !== w[f])) result.updated.push(w.agentId);
+        else result.unchanged.push(w.agentId);
+      }
+      if (b.replace) {
+        const named = new Set(wanted.map((w) => w.agentId));
+        for (const a of existing) if (!named.has(a.agentId)) result.deleted.push(a.agentId);
+      }
+      return result;
     };
-    for (const w of wanted) {
-      const cur = byId.get(w.agentId);
-      if (!cur) result.created.push(w.agentId);
-      else if (FIELDS.some((f) => cur[f] !== w[f])) result.updated.push(w.agentId);
-      else result.unchanged.push(w.agentId);
-    }
-    if (b.replace) {
-      const named = new Set(wanted.map((w) => w.agentId));
-      for (const a of existing) if (!named.has(a.agentId)) result.deleted.push(a.agentId);
-    }
-    const changes = result.created.length + result.updated.length + result.deleted.length;
-    if (b.dryRun || changes === 0) return result;
-    await this.ctx.prisma.$transaction(async (tx) => {
+    if (b.dryRun) return compare(await this.ctx.prisma.agent.findMany());
+    // Imports are taken one after another (an advisory lock for the transaction) and each compares the file with the
+    // agents as they are once it holds the lock: the same file imported twice at once creates its agents once (one
+    // import says created, the other unchanged), with one audit entry.
+    let changed = false;
+    const result = await this.ctx.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AGENTS_IMPORT_LOCK}::int4, 0)`;
+      const result = compare(await tx.agent.findMany());
+      if (result.created.length + result.updated.length + result.deleted.length === 0) return result;
       for (const w of wanted) {
         if (result.unchanged.includes(w.agentId)) continue;
         const { agentId, ...data } = w;
@@ -156,8 +167,10 @@ export class AgentsService {
         },
         tx,
       );
+      changed = true;
+      return result;
     });
-    await this.ctx.configChanged('agents');
+    if (changed) await this.ctx.configChanged('agents');
     return result;
   }
 }

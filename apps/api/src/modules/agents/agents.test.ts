@@ -154,6 +154,20 @@ describe('agent configurations API', () => {
     expect(await env.t.app.ctx.prisma.agent.count()).toBe(1);
   });
 
+  it('the same file imported twice at once: one import creates the agent, the other finds it unchanged (one audit entry)', async () => {
+    const yaml =
+      'agents:\n  twin:\n    name: Twin\n    models: { normal: up-openai/gpt-test, heavy: up-openai/gpt-test, max: up-openai/gpt-test }\n';
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => env.t.http.post(`${BASE}/import`).set(as(admin)).send({ yaml })),
+    );
+    expect([a!.status, b!.status]).toEqual([200, 200]);
+    const created = [a!.body, b!.body].map((r: { created: string[] }) => r.created.includes('twin'));
+    expect(created.filter(Boolean)).toHaveLength(1);
+    const { prisma } = env.t.app.ctx;
+    const entries = await prisma.auditLog.findMany({ where: { action: 'agent.import' } });
+    expect(entries.filter((e) => JSON.stringify(e.after).includes('twin'))).toHaveLength(1);
+  });
+
   it('never answers an import or a create with a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
