@@ -224,7 +224,6 @@ function streamEnd(
   };
 }
 
-/** A stream fault as the router's input (a server-side failure of this target). */
 /**
  * A stream that failed after its first byte: nothing else can be tried, but the router learns it like any failed
  * attempt (the classification table: the provider's own failures count toward its circuit, and its health shows
@@ -234,6 +233,7 @@ function failedMidStream(d: ProxyDeps, run: AttemptRun, error: UpstreamError): v
   d.router.decide(error, { attempt: run.attempt, retriesOnThisTarget: 0, afterFirstByte: true });
 }
 
+/** A stream fault as the router's input (a server-side failure of this target). */
 function streamError(code: string, message: string, retryable: boolean): UpstreamError {
   return { status: 502, kind: 'server', code, message, retryAfterMs: null, retryable };
 }
