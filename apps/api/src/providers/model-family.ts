@@ -16,12 +16,17 @@ export interface ModelIdentity {
  * - `openai-reasoning`: OpenAI's reasoning families (o1, o3, o4-mini and their sized or dated variants, gpt-5 and
  *   later), which refuse `max_tokens` (400 "Use 'max_completion_tokens' instead") and any temperature or top_p but
  *   the default (GPT-5.1 on take them with reasoning effort "none").
+ * - `openai-chat`: GPT-5's chat model (`gpt-5-chat`, `gpt-5-chat-latest`: the model ChatGPT runs), not a reasoning
+ *   model: it takes temperature and top_p, and, as every OpenAI model from GPT-5 on, its cap as
+ *   `max_completion_tokens`. The chat models of GPT-5.1 on (`gpt-5.1-chat-latest`…) reason, and are
+ *   `openai-reasoning`.
  */
-export type ModelFamily = 'claude' | 'openai-reasoning' | 'other';
+export type ModelFamily = 'claude' | 'openai-reasoning' | 'openai-chat' | 'other';
 
 /** By pattern, not by a list of known ids (a list misses the next model). */
 const CLAUDE_ID = /claude/i;
 const OPENAI_REASONING_ID = /^(?:o\d+|gpt-(?:[5-9]|\d{2,}))(?:$|[-.])/i;
+const OPENAI_CHAT_ID = /^gpt-5-chat(?:$|[-.])/i;
 
 /**
  * The family of the model the admin named (`baseModel`), else of the upstream id: `anthropic.claude-…`,
@@ -31,6 +36,8 @@ const OPENAI_REASONING_ID = /^(?:o\d+|gpt-(?:[5-9]|\d{2,}))(?:$|[-.])/i;
 export function modelFamily(model: ModelIdentity): ModelFamily {
   const id = model.baseModel?.trim() || model.modelId;
   if (CLAUDE_ID.test(id)) return 'claude';
-  if (OPENAI_REASONING_ID.test(id.slice(id.lastIndexOf('/') + 1))) return 'openai-reasoning';
+  const openaiId = id.slice(id.lastIndexOf('/') + 1);
+  if (OPENAI_CHAT_ID.test(openaiId)) return 'openai-chat';
+  if (OPENAI_REASONING_ID.test(openaiId)) return 'openai-reasoning';
   return 'other';
 }

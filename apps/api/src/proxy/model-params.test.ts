@@ -2,6 +2,7 @@
 // not set them itself, in the client's format and through translation. Before, the Models page stored the JSON and
 // no request ever got it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { modelFamily } from '../providers/model-family.js';
 import { addBedrockProvider } from '../test/bedrock.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
@@ -360,6 +361,58 @@ describe("an OpenAI reasoning model's default sampling parameters", () => {
     expect(low.status, await low.clone().text()).toBe(200);
     expect(sent()).toMatchObject({ model: 'gpt-5.1', reasoning_effort: 'low' });
     expect(sent()).not.toHaveProperty('temperature');
+    await prisma.model.delete({ where: { id: m.id } });
+    await e.t.app.routing.reload();
+  });
+});
+
+// GPT-5's chat model (gpt-5-chat-latest, what ChatGPT runs) is not a reasoning model: it takes temperature and top_p.
+// Its id was read as one of the reasoning family's (gpt-5…), so an admin's default temperature on it was never sent.
+describe('which OpenAI models are reasoning models', () => {
+  it.each([
+    ['gpt-5', 'openai-reasoning'],
+    ['gpt-5-mini', 'openai-reasoning'],
+    ['gpt-5-2025-08-07', 'openai-reasoning'],
+    ['gpt-5.1', 'openai-reasoning'],
+    ['gpt-5.1-chat-latest', 'openai-reasoning'],
+    ['o3-mini', 'openai-reasoning'],
+    ['openai/o3', 'openai-reasoning'],
+    ['gpt-5-chat', 'openai-chat'],
+    ['gpt-5-chat-latest', 'openai-chat'],
+    ['openai/gpt-5-chat-latest', 'openai-chat'],
+    ['gpt-4o', 'other'],
+    ['gpt-4.1-mini', 'other'],
+  ])('%s is %s', (id, family) => {
+    expect(modelFamily({ modelId: id })).toBe(family);
+  });
+
+  it("gpt-5-chat-latest gets the model's default temperature, its cap as max_completion_tokens", async () => {
+    const { prisma } = e.t.app.ctx;
+    const corp = await prisma.provider.findFirstOrThrow({ where: { slug: 'up-corp' } });
+    const m = await prisma.model.create({
+      data: {
+        providerId: corp.id,
+        modelId: 'gpt-5-chat-latest',
+        displayName: 'gpt-5-chat-latest',
+        capabilities: ['chat'],
+      },
+    });
+    await withDefaults(m.id, { temperature: 0.3, max_tokens: 400 });
+    const chat = await post('/v1/chat/completions', { model: 'up-corp/gpt-5-chat-latest', messages: hi });
+    expect(chat.status, await chat.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({
+      model: 'gpt-5-chat-latest',
+      temperature: 0.3,
+      max_completion_tokens: 400,
+    });
+    expect(sent()).not.toHaveProperty('max_tokens');
+    const messages = await post(
+      '/v1/messages',
+      { model: 'up-corp/gpt-5-chat-latest', max_tokens: 50, messages: hi },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(messages.status, await messages.clone().text()).toBe(200);
+    expect(sent()).toMatchObject({ temperature: 0.3, max_completion_tokens: 50 });
     await prisma.model.delete({ where: { id: m.id } });
     await e.t.app.routing.reload();
   });

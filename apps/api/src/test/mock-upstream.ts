@@ -403,12 +403,14 @@ export async function startMockUpstream(): Promise<MockUpstream> {
               code: 'unsupported_parameter',
             },
           });
-      // And which take only the default temperature (1), unless asked for no reasoning (GPT-5.1 on).
+      // And which take only the default temperature (1), unless asked for no reasoning (GPT-5.1 on); GPT-5's chat
+      // model (gpt-5-chat-latest) is not a reasoning model and takes it.
+      const reasoner = /^(o\d|gpt-5)/.test(served) && !/^gpt-5-chat/.test(served);
       if (
         typeof b.temperature === 'number' &&
         b.temperature !== 1 &&
         b.reasoning_effort !== 'none' &&
-        /^(o\d|gpt-5)/.test(served)
+        reasoner
       )
         return json(400, {
           error: {
@@ -420,7 +422,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         });
       // A cap smaller than the reasoning: all of it spent reasoning, no text (finish_reason `length`).
       const cap = b.max_completion_tokens;
-      if (typeof cap === 'number' && cap < MOCK_REASONING_TOKENS && /^(o\d|gpt-5)/.test(served)) {
+      if (typeof cap === 'number' && cap < MOCK_REASONING_TOKENS && reasoner) {
         const cut: Ctx = { ...ctx, pieces: [], tool: null, finish: 'length' };
         return b.stream ? stream(cut, openaiEvents(cut)) : json(200, openaiResponse(cut));
       }

@@ -83,7 +83,8 @@ export function ollamaRoot(base: string): string {
  * for every model and maps it for each upstream itself.
  */
 export function refusesMaxTokens(providerType: string, model: ModelIdentity): boolean {
-  return providerType !== 'openrouter' && modelFamily(model) === 'openai-reasoning';
+  const family = modelFamily(model);
+  return providerType !== 'openrouter' && (family === 'openai-reasoning' || family === 'openai-chat');
 }
 
 /**
