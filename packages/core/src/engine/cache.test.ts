@@ -88,7 +88,6 @@ describe('normalisedRequest', () => {
   it('ignores key order, delivery and caller fields; keeps what changes the answer', () => {
     const a = normalisedRequest({
       model: 'chat.default',
-      stream: true,
       stream_options: { include_usage: true },
       user: 'u1',
       metadata: { x: 1 },
@@ -105,6 +104,14 @@ describe('normalisedRequest', () => {
     expect(
       normalisedRequest({ messages: [{ role: 'user', content: 'hi' }], temperature: 0, tools: [] }),
     ).not.toBe(b);
+  });
+  it("keeps a stream's stream_options: include_usage changes the bytes a stream is replayed with", () => {
+    const ask = (extra: Record<string, unknown>) =>
+      normalisedRequest({ stream: true, messages: [{ role: 'user', content: 'hi' }], ...extra });
+    expect(ask({ stream_options: { include_usage: true } })).not.toBe(ask({}));
+    expect(ask({ stream_options: { include_usage: true } })).toBe(
+      ask({ stream_options: { include_usage: true } }),
+    );
   });
   it('canonical JSON sorts keys at every depth and keeps array order', () => {
     expect(canonicalJson({ b: [2, { d: 1, c: 2 }], a: null, u: undefined })).toBe(

@@ -92,13 +92,14 @@ export function cachePolicy(p: CachePolicyInput): CachePolicy {
 }
 
 /**
- * Body fields that do not change the answer and so stay out of the key: how it is delivered (`stream`,
- * `stream_options`; the key carries stream or whole separately), who asks (`user`, `metadata`, `safety_identifier`,
- * `prompt_cache_key`), and `store` (whether the provider keeps it).
+ * Body fields that do not change the answer and so stay out of the key: how it is delivered (`stream`; the key
+ * carries stream or whole separately), who asks (`user`, `metadata`, `safety_identifier`, `prompt_cache_key`), and
+ * `store` (whether the provider keeps it). `stream_options` is left out of a whole answer's key only: a stream's
+ * bytes depend on it (`include_usage` adds the usage-only chunk, which the gateway drops for a client that did not
+ * ask for it), so a stream stored for one setting is never replayed to a client that asked for the other.
  */
 const IGNORED_FIELDS: ReadonlySet<string> = new Set([
   'stream',
-  'stream_options',
   'user',
   'metadata',
   'store',
@@ -114,7 +115,11 @@ const IGNORED_FIELDS: ReadonlySet<string> = new Set([
  */
 export function normalisedRequest(body: Readonly<Record<string, unknown>>): string {
   const kept: Record<string, unknown> = {};
-  for (const k of Object.keys(body).sort()) if (!IGNORED_FIELDS.has(k)) kept[k] = body[k];
+  const streams = body.stream === true;
+  for (const k of Object.keys(body).sort()) {
+    if (IGNORED_FIELDS.has(k) || (k === 'stream_options' && !streams)) continue;
+    kept[k] = body[k];
+  }
   return canonicalJson(kept);
 }
 

@@ -273,6 +273,33 @@ describe.each([
     expect(upstreamCalls()).toBe(3);
   });
 
+  it('a stream is replayed with the usage chunk only to a client that asked for it (stream_options.include_usage)', async () => {
+    const q = fresh();
+    const usageChunk = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('data: {'))
+        .map((l) => JSON.parse(l.slice(6)) as { choices: unknown[]; usage: { total_tokens: number } | null })
+        .find((c) => c.choices.length === 0 && c.usage !== null);
+    const plain = await call('/v1/chat/completions', chat(q, { stream: true }), keys.a1);
+    expect(plain.cache).toBe('miss');
+    expect(usageChunk(plain.text)).toBeUndefined();
+    // The client counting its tokens gets them, not the stream stored for a client that did not ask.
+    const counted = chat(q, { stream: true, stream_options: { include_usage: true } });
+    const withUsage = await call('/v1/chat/completions', counted, keys.a1);
+    expect(withUsage.res.status).toBe(200);
+    expect(usageChunk(withUsage.text)?.usage?.total_tokens).toBeGreaterThan(0);
+    expect(upstreamCalls()).toBe(2);
+    // Each is then answered from its own entry.
+    const again = await call('/v1/chat/completions', counted, keys.a1);
+    expect(again.cache).toBe('hit');
+    expect(usageChunk(again.text)?.usage?.total_tokens).toBeGreaterThan(0);
+    const plainAgain = await call('/v1/chat/completions', chat(q, { stream: true }), keys.a1);
+    expect(plainAgain.cache).toBe('hit');
+    expect(usageChunk(plainAgain.text)).toBeUndefined();
+    expect(upstreamCalls()).toBe(2);
+  });
+
   it('still counts a hit on the key RPM limit', async () => {
     const q = fresh();
     clock = Math.ceil(clock / 60_000) * 60_000 + 1000;
