@@ -31,6 +31,11 @@ export interface ProxyUsage extends UsageOutcome {
   cacheHit?: boolean;
   /** What the cached answer's original call cost (not paid again); absent = 0. */
   cacheSavedUsd?: number;
+  /**
+   * The gateway estimated (some of) the tokens, and so the cost: the provider reported no usage or not all of it.
+   * Absent = false (measured).
+   */
+  tokensEstimated?: boolean;
   /** What the request spent on budgets (not stored): the queue tells the ledger once the record is written. */
   spend?: SpendMark;
 }

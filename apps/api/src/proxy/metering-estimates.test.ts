@@ -166,6 +166,34 @@ describe('a whole answer whose upstream reports no usage', () => {
   });
 });
 
+describe('whether a record’s tokens were estimated', () => {
+  it('is kept on the record and shown in the request log, so estimates are not presented as measured', async () => {
+    env.up.script({ path: '/chat/completions', status: 200, body: chatBody });
+    const estimated = await post('/v1/chat/completions', chatReq('up-openai/gpt-test'));
+    const measured = await post('/v1/chat/completions', chatReq('up-openai/gpt-test'));
+    expect([estimated.status, measured.status]).toEqual([200, 200]);
+    const e = await rowOf(estimated.id);
+    const m = await rowOf(measured.id);
+    expect(e.tokensOut).toBeGreaterThan(4500);
+    expect(m).toMatchObject({ tokensIn: 12, tokensOut: 5 });
+
+    const token = await env.t.tokenFor('admin');
+    const list = await env.t.http.get('/api/v1/llm/logs?limit=50').set('authorization', `Bearer ${token}`);
+    expect(list.status).toBe(200);
+    const byRequest = new Map(
+      (list.body.data as { requestId: string; tokensEstimated: boolean }[]).map((r) => [r.requestId, r]),
+    );
+    expect(byRequest.get(estimated.id)?.tokensEstimated).toBe(true);
+    expect(byRequest.get(measured.id)?.tokensEstimated).toBe(false);
+    // The request detail says the same.
+    const detail = await env.t.http.get(`/api/v1/llm/logs/${e.id}`).set('authorization', `Bearer ${token}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ requestId: estimated.id, tokensEstimated: true });
+    const own = await env.t.http.get(`/api/v1/llm/logs/${m.id}`).set('authorization', `Bearer ${token}`);
+    expect(own.body).toMatchObject({ requestId: measured.id, tokensEstimated: false });
+  });
+});
+
 describe('a whole answer of several choices whose upstream reports no usage', () => {
   it('is billed for the text of every choice, not the first only', async () => {
     env.up.script({ path: '/chat/completions', status: 200, body: chatBody });
@@ -351,6 +379,8 @@ describe('an Anthropic stream relayed to an Anthropic client that ends before it
       expect(row.tokensOut).toBe(0);
       expect(Number(row.costUsd)).toBeGreaterThan(0);
       expect(row.modelId).toBe(model.split('/')[1]);
+      // The prompt's tokens are the gateway's estimate (the provider reported nothing), and the record says so.
+      expect(row.tokensEstimated).toBe(true);
     },
   );
 
@@ -632,7 +662,16 @@ describe('an answer whose usage gives one figure and not the other', () => {
       events: anthropicEvents({ input_tokens: 'x', output_tokens: 1 }, { output_tokens: 7 }),
     });
     const messages = await post('/v1/messages', streamReq('up-anthropic/claude-test'));
-    expect(await rowOf(chat.id)).toMatchObject({ tokensIn: refChat.tokensIn, tokensOut: 7 });
-    expect(await rowOf(messages.id)).toMatchObject({ tokensIn: refMessages.tokensIn, tokensOut: 7 });
+    // A streamed answer's estimated input is marked as estimated like a whole answer's.
+    expect(await rowOf(chat.id)).toMatchObject({
+      tokensIn: refChat.tokensIn,
+      tokensOut: 7,
+      tokensEstimated: true,
+    });
+    expect(await rowOf(messages.id)).toMatchObject({
+      tokensIn: refMessages.tokensIn,
+      tokensOut: 7,
+      tokensEstimated: true,
+    });
   });
 });

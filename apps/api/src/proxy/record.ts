@@ -244,6 +244,7 @@ export function chargedTo(
   | 'costUsd'
   | 'savedUsd'
   | 'isByok'
+  | 'tokensEstimated'
 > {
   const byok = attempt.keySource === 'byok';
   return {
@@ -256,6 +257,7 @@ export function chargedTo(
     costUsd: byok ? 0 : costUsd,
     savedUsd: byok ? costUsd : 0,
     isByok: byok,
+    tokensEstimated: usage.estimated === true,
   };
 }
 

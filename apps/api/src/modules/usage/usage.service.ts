@@ -681,6 +681,7 @@ export class UsageService {
       attempts: r.attempts,
       cacheHit: r.cacheHit,
       cacheSavedUsd: money(r.cacheSavedUsd),
+      tokensEstimated: r.tokensEstimated,
     };
   }
 

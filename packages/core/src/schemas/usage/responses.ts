@@ -62,6 +62,11 @@ export const logRecordSchema = usageOutcomeSchema.extend({
   cacheHit: z.boolean(),
   /** What the cached answer's original call cost (not paid again). */
   cacheSavedUsd: z.number(),
+  /**
+   * The gateway estimated (some of) the tokens, and the cost priced from them: the provider reported no usage, or not
+   * all of it. False = the provider's own figures (and on records from before the flag was kept).
+   */
+  tokensEstimated: z.boolean(),
   createdAt: iso,
   requestId: z.string(),
   key: z

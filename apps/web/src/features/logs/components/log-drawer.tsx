@@ -238,6 +238,16 @@ function Detail({ log, scope }: { log: LogDetail; scope: 'any' | 'self' }) {
         <Row label="Tokens">
           in {formatNumber(log.tokensIn)} · out {formatNumber(log.tokensOut)}
           {log.tokensCached ? ` · cached ${formatNumber(log.tokensCached)}` : ''}
+          {log.tokensEstimated ? (
+            <>
+              {' '}
+              <Badge tone="warn">estimated</Badge>{' '}
+              <span className="text-xs text-muted" data-testid="tokens-estimated-note">
+                The provider reported no usage (or not all of it): the gateway estimated these tokens, and the
+                cost from them.
+              </span>
+            </>
+          ) : null}
         </Row>
         <Row label="Cost">
           {formatUsd(log.costUsd)}

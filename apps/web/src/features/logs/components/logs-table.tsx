@@ -34,6 +34,22 @@ function ToolCell({ client, onTool }: { client: LogRecord['client']; onTool?: (t
   );
 }
 
+/**
+ * The provider reported no usage (or not all of it): the gateway estimated the tokens, and the cost priced from them.
+ * Shown beside the figures so an estimate is never read as measured.
+ */
+export function EstimatedMark() {
+  return (
+    <div
+      className="text-xs text-amber-500"
+      data-testid="tokens-estimated"
+      title="The provider reported no usage (or not all of it): the gateway estimated these tokens, and the cost from them."
+    >
+      estimated
+    </div>
+  );
+}
+
 /** A tool's display name (`claude-code` → Claude Code); unknown tools as recorded. */
 export function toolLabel(tool: string): string {
   return CLIENT_TOOLS.find((t) => t.id === tool)?.label ?? tool;
@@ -151,11 +167,14 @@ export function LogsTable({
       align: 'right',
       priority: 'lg',
       cell: (r) => (
-        <span
-          title={`in ${r.tokensIn} · out ${r.tokensOut}${r.tokensCached ? ` · cached ${r.tokensCached}` : ''}`}
-        >
-          {formatNumber(r.tokensIn + r.tokensOut)}
-        </span>
+        <>
+          <span
+            title={`in ${r.tokensIn} · out ${r.tokensOut}${r.tokensCached ? ` · cached ${r.tokensCached}` : ''}${r.tokensEstimated ? ' (estimated by the gateway)' : ''}`}
+          >
+            {formatNumber(r.tokensIn + r.tokensOut)}
+          </span>
+          {r.tokensEstimated ? <EstimatedMark /> : null}
+        </>
       ),
     },
     {
