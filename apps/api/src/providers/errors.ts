@@ -207,13 +207,54 @@ function literalForms(secret: string | null | undefined): string[] {
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
+/** A run of the characters keys are written with ('=' aside: `key=…` labels one). */
+const KEY_RUN = /[A-Za-z0-9_+/-]{4,}/g;
+/** Characters (or runs of dots) an upstream masks the middle of a key with: `sk-ab***yz`, `sk-ab…yz`, `sk-ab...yz`. */
+const MASK = /(?:[*•·…]|\.{2,})+/;
+const MASKED_RUN = /[A-Za-z0-9_+/=-]*(?:(?:[*•·…]|\.{2,})+[A-Za-z0-9_+/=-]*)+/g;
+
+/** How many characters `a` and `b` share from their start (or, `fromEnd`, from their end). */
+function common(a: string, b: string, fromEnd: boolean): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && (fromEnd ? a[a.length - 1 - i] === b[b.length - 1 - i] : a[i] === b[i])) i++;
+  return i;
+}
+
+/**
+ * Pieces of `secret` an upstream echoed instead of the whole key (OpenAI's "Incorrect API key provided:
+ * sk-ab***yz", a prefix, the last characters): a masked form whose visible parts are pieces of the key, and any run
+ * of key characters (4 or more) that is a piece of the key (but for a whole word of it, as `upstream` in
+ * `sk-upstream-…`), starts as the key does or ends as it does (4 characters or more in common). Each becomes
+ * `[redacted]` whole.
+ */
+function scrubKeyPieces(text: string, secret: string): string {
+  const piece = (p: string) => p.length > 0 && secret.includes(p);
+  const out = text.replace(MASKED_RUN, (m) => {
+    const parts = m.split(MASK).filter((p) => p.length > 0);
+    return parts.some((p) => p.length >= 2) && parts.every(piece) ? REDACTED : m;
+  });
+  // A word a key is written with (`sk-upstream-secret-…`): the word alone says nothing of the key.
+  const words = new Set(secret.split(/[^A-Za-z0-9]+/).filter((w) => /^[A-Za-z]+$/.test(w)));
+  return out.replace(KEY_RUN, (run) =>
+    (secret.includes(run) && !words.has(run)) ||
+    common(run, secret, false) >= 4 ||
+    common(run, secret, true) >= 4
+      ? REDACTED
+      : run,
+  );
+}
+
 /**
  * Remove secrets from text an upstream sent back (relayed to clients, logged, stored): the key used for the call
- * (plain and URL-encoded), bearer tokens, and key-shaped strings. Only error paths call it.
+ * (plain and URL-encoded, and the pieces of it an upstream echoes: see {@link scrubKeyPieces}), bearer tokens, and
+ * key-shaped strings. Only error paths call it.
  */
 export function scrubSecrets(text: string, secret?: string | null): string {
   let out = text;
-  for (const form of literalForms(secret)) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  const forms = literalForms(secret);
+  for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  for (const form of forms) out = scrubKeyPieces(out, form);
   for (const [re, replacement] of SECRET_SHAPES) out = out.replace(re, replacement);
   return out;
 }
