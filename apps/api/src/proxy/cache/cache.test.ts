@@ -300,6 +300,23 @@ describe.each([
     expect(upstreamCalls()).toBe(2);
   });
 
+  it('an Anthropic client’s beta header is part of the key: the answer stored without it is not served with it', async () => {
+    const q = fresh();
+    const body = { model: 'cached-claude', max_tokens: 100, messages: [{ role: 'user', content: q }] };
+    const v = { 'anthropic-version': '2023-06-01' };
+    const beta = { ...v, 'anthropic-beta': 'output-128k-2025-02-19' };
+    expect((await call('/v1/messages', body, keys.a1, v)).cache).toBe('miss');
+    const withBeta = await call('/v1/messages', body, keys.a1, beta);
+    expect(withBeta.res.status).toBe(200);
+    expect(withBeta.cache).toBe('miss');
+    // The beta reached the provider: its answer is the one the client asked for.
+    const posts = env.up.requests.filter((r) => r.method === 'POST');
+    expect(posts.map((r) => r.headers['anthropic-beta'])).toEqual([undefined, 'output-128k-2025-02-19']);
+    expect((await call('/v1/messages', body, keys.a1, beta)).cache).toBe('hit');
+    expect((await call('/v1/messages', body, keys.a1, v)).cache).toBe('hit');
+    expect(upstreamCalls()).toBe(2);
+  });
+
   it('still counts a hit on the key RPM limit', async () => {
     const q = fresh();
     clock = Math.ceil(clock / 60_000) * 60_000 + 1000;

@@ -16,6 +16,7 @@ import type { PlannedAttempt, PlanResult } from '../../router/types.js';
 import { skippedHeader } from '../answer-headers.js';
 import { BodyCapture } from '../body-log.js';
 import { sendClientError } from '../client-errors.js';
+import { anthropicClientHeaders } from '../client-headers.js';
 import type { AttemptResult, ProxyDeps, RequestContext } from '../context.js';
 import { restoreWhole, restoringTranslator } from '../protect.js';
 import { recordRequest } from '../record.js';
@@ -221,9 +222,11 @@ const ANSWERED: Before = { kind: 'answered' };
 
 /**
  * The request's cache key: sha256 over who may read it (organization, else key, else the master key), the endpoint
- * and client format, stream or whole, the first planned target and the normalised body (protected form).
+ * and client format, stream or whole, the first planned target, the Anthropic protocol headers an Anthropic client
+ * sent (they go upstream: a beta changes the answer) and the normalised body (protected form).
  */
 function cacheKey(x: RequestContext, first: PlannedAttempt): string {
+  const forwarded = x.match.format === 'anthropic' ? anthropicClientHeaders(x.req) : undefined;
   return createHash('sha256')
     .update(cacheScope(x.caller))
     .update('\0')
@@ -234,6 +237,8 @@ function cacheKey(x: RequestContext, first: PlannedAttempt): string {
     .update(x.input.facts.stream ? 'stream' : 'whole')
     .update('\0')
     .update(`${first.provider.id}/${first.model.id}`)
+    .update('\0')
+    .update(forwarded ? `${forwarded.anthropicVersion ?? ''}\0${forwarded.anthropicBeta ?? ''}` : '')
     .update('\0')
     .update(normalisedRequest(x.body))
     .digest('hex');
