@@ -29,6 +29,7 @@ import {
   formatConfigIssues,
   isLegacyConfigFile,
   parseConfigFile,
+  type AuthPatch,
   type ConfigFile,
   type ConfigFileIssue,
   type UpdateAliasBody,
@@ -201,6 +202,30 @@ const KIND_ORDER: ConfigKind[] = [
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 const ROUTABLE_CAPABILITIES: ReadonlySet<string> = new Set(CAPABILITY_VALUES);
 
+/**
+ * The `_env` references of a stored auth, as the file's `auth` writes them (secrets set in the dashboard are not
+ * written; a provider's key is its `apiKeyEnv`, left out here as `except`).
+ */
+function authEnvRefs(raw: unknown, except?: string): Record<string, { _env: string }> {
+  const out: Record<string, { _env: string }> = {};
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  for (const [name, v] of Object.entries(raw as Record<string, unknown>).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    const env = envRefName(v);
+    if (env && name !== except) out[name] = { _env: env };
+  }
+  return out;
+}
+
+/** The auth write that makes the stored references the file's: those it names set, the other references removed. */
+function authPatchTo(raw: unknown, want: Record<string, { _env: string }>, except?: string): AuthPatch {
+  const patch: AuthPatch = { ...want };
+  for (const name of Object.keys(authEnvRefs(raw, except)))
+    if (!Object.hasOwn(want, name)) patch[name] = null;
+  return patch;
+}
+
 /** A provider as the file writes it (the key never: only its `_env` reference). */
 function providerEntry(p: Provider) {
   const auth = (p.auth ?? {}) as Record<string, unknown>;
@@ -220,6 +245,7 @@ function providerEntry(p: Provider) {
     baseUrlWeight: p.baseUrlWeight,
     endpoints: p.endpoints as FileProvider['endpoints'],
     config: presentConfig(p.config),
+    auth: authEnvRefs(p.auth, 'apiKey'),
   };
 }
 
@@ -246,6 +272,7 @@ function modelEntry(m: ModelRow) {
     enabled: m.enabled,
     isDefault: m.isDefault,
     priority: m.priority,
+    auth: authEnvRefs(m.auth),
   };
 }
 
@@ -427,9 +454,9 @@ export class ConfigFileService {
       kind: CONFIG_FILE_KIND,
       routing: defaultModel === null ? rules : { ...rules, defaultModel },
       providers: cur.providers.map((p) =>
-        compact(providerEntry(p), ['rateLimitBuckets', 'config', 'endpoints']),
+        compact(providerEntry(p), ['rateLimitBuckets', 'config', 'endpoints', 'auth']),
       ),
-      models: cur.models.map((m) => compact(modelEntry(m), ['config'])),
+      models: cur.models.map((m) => compact(modelEntry(m), ['config', 'auth'])),
       powerLevels: cur.levels.map(levelEntry),
       aliases: cur.aliases.map((a) => compact(aliasEntry(a), ['fallbacks'])),
       fallbackChains: cur.chains.map((c) => compact(chainEntry(c))),
@@ -681,6 +708,8 @@ export class ConfigFileService {
         config: f.config,
         baseUrlWeight: f.baseUrlWeight,
         endpoints: f.endpoints,
+        // Only when the file lists auth: its references are then the provider's.
+        auth: f.auth,
       };
       const fields = diffFields(normalized(configProviderSchema, providerEntry(have)), want, {
         baseUrl: (a, b) => sameUrl(a as string | null, b as string | null),
@@ -695,8 +724,10 @@ export class ConfigFileService {
           const problem = await this.ctx.outbound.policy.checkUrl(e.baseUrl);
           if (problem) issue(['providers', i, 'endpoints', j, 'baseUrl'], problem);
         }
+      const body = bodyOf(fields) as UpdateProviderBody;
+      if (f.auth && body.auth) body.auth = authPatchTo(have.auth, f.auth, 'apiKey');
       step({ action: 'update', kind: 'provider', name: f.slug, fields }, () =>
-        services.providers.update(actor, have.id, bodyOf(fields) as UpdateProviderBody),
+        services.providers.update(actor, have.id, body),
       );
     }
 
@@ -755,11 +786,13 @@ export class ConfigFileService {
         enabled: f.enabled,
         isDefault: markers ? f.isDefault : undefined,
         priority: f.priority,
+        auth: f.auth,
       };
       const diff = diffFields(normalized(configModelSchema, entry), want, {
         capabilities: (a, b) => isDeepStrictEqual([...(a as string[])].sort(), [...(b as string[])].sort()),
       });
       const update: UpdateModelBody = bodyOf(diff) as UpdateModelBody;
+      if (f.auth && update.auth) update.auth = authPatchTo(have.auth, f.auth);
       const inOut = (m: { priceInputPer1M?: number; priceOutputPer1M?: number }) =>
         `${m.priceInputPer1M ?? 0} / ${m.priceOutputPer1M ?? 0}`;
       if (priced) {

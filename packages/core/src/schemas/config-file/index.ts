@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { createProviderBody } from '../admin/index.js';
-import { createModelBody } from '../models/index.js';
+import { authNameField, createModelBody } from '../models/index.js';
 import { createAgentBody } from '../agents/index.js';
 import { createRuleBody } from '../rules/index.js';
 import { createExperimentBody } from '../experiments/index.js';
@@ -32,12 +32,60 @@ export const CONFIG_FILE_KIND = 'GatewayConfig';
 /** The most entries of one kind a file may hold. */
 export const CONFIG_FILE_MAX_ENTRIES = 2000;
 
-/** A provider: its key only as an `_env` reference (`apiKeyEnv`), never the key itself. */
-export const configProviderSchema = createProviderBody.omit({ apiKey: true }).strict();
-/** A global registry model, naming its provider by slug. */
+const AUTH_SECRET_MESSAGE =
+  'a secret may not be written in the config file: put it in an environment variable and write {"_env": "<VARIABLE>"} here';
+
+/**
+ * Auth variables (a Bedrock access key, Azure's api version, a region, ...) as a file writes them: `{"_env": "VAR"}`
+ * references only, never a value (a value is a secret, stored encrypted, set in the dashboard). When an entry lists
+ * `auth`, its references are the provider's or model's: the ones it names are set, stored references it does not
+ * name are removed, and secrets set in the dashboard are kept. Without `auth`, the stored auth is left as it is.
+ */
+export const configAuthField = z
+  .record(
+    authNameField,
+    z
+      .union([
+        z.strictObject({
+          _env: z
+            .string()
+            .regex(
+              /^[A-Z_][A-Z0-9_]{0,127}$/,
+              'must be an environment variable name such as AWS_ACCESS_KEY_ID',
+            ),
+        }),
+        z.string(),
+      ])
+      .superRefine((v, ctx) => {
+        if (typeof v === 'string') ctx.addIssue({ code: 'custom', message: AUTH_SECRET_MESSAGE });
+      })
+      .transform((v) => v as { _env: string }),
+  )
+  .refine((v) => Object.keys(v).length <= 16, 'at most 16 variables');
+
+/**
+ * A provider: its key only as an `_env` reference (`apiKeyEnv`), never the key itself; its other auth variables as
+ * `_env` references (`auth`).
+ */
+export const configProviderSchema = createProviderBody
+  .omit({ apiKey: true })
+  .extend({
+    auth: configAuthField
+      .superRefine((v, ctx) => {
+        if ('apiKey' in v)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['apiKey'],
+            message: "is the provider's key: write its environment variable as apiKeyEnv",
+          });
+      })
+      .optional(),
+  })
+  .strict();
+/** A global registry model, naming its provider by slug; its own auth as `_env` references (`auth`). */
 export const configModelSchema = createModelBody
   .omit({ providerId: true, scope: true })
-  .extend({ provider: createProviderBody.shape.slug })
+  .extend({ provider: createProviderBody.shape.slug, auth: configAuthField.optional() })
   .strict();
 /** A global alias. */
 export const configAliasSchema = createAliasBody.omit({ orgId: true }).strict();
