@@ -10,11 +10,12 @@ import { startInstance, redisOf, type Instance } from '../test/instance.js';
 import { MASTER_KEY, createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 import { REDIS_TEST_URL, dropPrefix, eventually, testPrefix } from '../test/redis.js';
 
-async function chat(base: string, model: string) {
+async function chat(base: string, model: string, signal?: AbortSignal) {
   const res = await fetch(`${base}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: 20 }),
+    ...(signal ? { signal } : {}),
   });
   await res.arrayBuffer();
   return { status: res.status, provider: res.headers.get('x-switchyard-provider') };
@@ -193,6 +194,26 @@ describe('a circuit breaker shared by two instances over Redis', () => {
     await eventually(async () => expect((await shared(target))?.phase).toBe('closed'));
     await syncBoth();
     for (const url of [a.url, b.url]) expect((await chat(url, 'gpt-test')).provider).toBe('up-openai');
+  });
+
+  it("a probe whose client hangs up gives its claim back: the other instance's next request is the probe", async () => {
+    const target = await openAndWaitOut();
+    a.up.reset();
+    a.up.script({ delayMs: 5000, path: '/chat/completions' });
+    // A's request is the probe; its client leaves once up-openai has it, before any answer.
+    const abort = new AbortController();
+    const probe = chat(a.url, 'gpt-test', abort.signal).catch((err: Error) => err.name);
+    await eventually(() => expect(a.up.requests).toHaveLength(1));
+    expect(await shared(target)).toMatchObject({ phase: 'half-open' });
+    abort.abort();
+    expect(await probe).toBe('AbortError');
+    // The claim is given back in Redis: open, its open time over (it was held until the claim expired).
+    await eventually(async () => expect(await shared(target)).toMatchObject({ phase: 'open' }));
+    await syncBoth();
+    a.up.reset();
+    // B's next request is the probe, answered: the circuit closes for both.
+    expect(await chat(b.url, 'gpt-test')).toEqual({ status: 200, provider: 'up-openai' });
+    await eventually(async () => expect((await shared(target))?.phase ?? 'closed').toBe('closed'));
   });
 
   it('one probe within one instance under concurrent requests', async () => {

@@ -5,6 +5,7 @@ import {
   appendCircuitChange,
   checkItems,
   circuitClaim,
+  circuitRelease,
   type CircuitChange,
   type CircuitState,
   type SettlementDelta,
@@ -309,6 +310,25 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {1, state}
 `;
 
+// Core's circuitRelease (engine/circuit.ts) on the shared circuit: a probe that ended without a verdict gives its
+// claim back. KEYS[1]: circuits. ARGV: target, the claim's time as the claim wrote it (Redis's clock), the open time,
+// state ttl. Only a circuit still half-open from that claim is made open with its open time over. Answers
+// {1 released or 0 left alone, the circuit's state now (JSON, '' when there is none)}.
+const RELEASE = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+local cur = nil
+if raw then
+  local ok, v = pcall(cjson.decode, raw)
+  if ok and type(v) == 'table' then cur = v end
+end
+if not cur or cur.phase ~= 'half-open' or tonumber(cur.openedAt) ~= tonumber(ARGV[2]) then return {0, raw or ''} end
+local state = string.format('{"phase":"open","failures":%.17g,"openedAt":%.17g}', tonumber(cur.failures) or 0,
+  tonumber(ARGV[2]) - tonumber(ARGV[3]))
+redis.call('HSET', KEYS[1], ARGV[1], state)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return {1, state}
+`;
+
 // KEYS: cooldowns, circuits, latency, cursors, weights, this run's set of applied write ids. ARGV: state ttl, the
 // write's id ('' for a write that is safe to make twice: no circuit change), the lowest id this instance may still
 // make again and the set's ttl (as for counter writes), then (type, target, value) triples; a circuit's value is
@@ -424,6 +444,7 @@ export class RedisStateStore implements StateStore {
     seed: new Script(SEED),
     apply: new Script(APPLY),
     claim: new Script(CLAIM),
+    release: new Script(RELEASE),
     sync: new Script(SYNC),
   };
 
@@ -447,6 +468,11 @@ export class RedisStateStore implements StateStore {
   readonly #queued = new Map<string, QueuedEvent>();
   /** Circuit changes of event writes whose answer never came (Redis may have made them), by write id. */
   readonly #circuitRetries = new Map<number, CircuitChanges[]>();
+  /**
+   * Probes this instance claimed and has not given back, by target and claim time (this instance's clock): the
+   * claim's time as Redis holds it, which a release must name exactly (the clock offset may have moved since).
+   */
+  readonly #claims = new Map<string, { at: number; shared: number }>();
   #flushScheduled = false;
   /** Counted locally while Redis was unreachable (never sent); written back on recovery unless their window ended. */
   readonly #pendingDeltas = new Map<
@@ -1049,6 +1075,8 @@ export class RedisStateStore implements StateStore {
           ),
         );
         const claimed = Number(r[0]) === 1;
+        const held = claimed ? safeJson<CircuitState>(String(r[1] ?? '')) : null;
+        if (held?.phase === 'half-open') this.#noteClaim(target, now, held.openedAt, openMs);
         if (this.#queued.has(id) || this.#writing.has(id) || this.#retrying(target)) {
           if (claimed) this.#applyLocal({ type: 'circuit', target, change: { kind: 'probe', at: now } });
         } else {
@@ -1069,6 +1097,60 @@ export class RedisStateStore implements StateStore {
     if (claimed && cur && cur.phase !== 'closed')
       this.apply([{ type: 'circuit', target, change: { kind: 'probe', at: now } }]);
     return claimed;
+  }
+
+  /** A claim this instance holds (those older than the open time have expired anyway: forgotten). */
+  #noteClaim(target: string, at: number, shared: number, openMs: number): void {
+    for (const [k, c] of this.#claims) if (c.at < at - openMs) this.#claims.delete(k);
+    this.#claims.set(`${target}\u0000${at}`, { at, shared });
+  }
+
+  /**
+   * Gives back a probe's claim in Redis (the RELEASE script), the mirror set to what Redis holds then. While Redis is
+   * unreachable the claim is given back on the mirror, and a probe still waiting to be written is dropped.
+   */
+  async releaseProbe(target: string, claimedAt: number, openMs: number): Promise<void> {
+    const claim = this.#claims.get(`${target}\u0000${claimedAt}`);
+    this.#claims.delete(`${target}\u0000${claimedAt}`);
+    const id = `circuit\u0000${target}`;
+    if (this.#healthy && claim) {
+      try {
+        if (this.#queued.has(id) || this.#retrying(target)) await this.#flushEvents(false);
+        const r = arr(
+          await this.#scripts.release.run(
+            this.redis,
+            [this.#stateKeys()[1]!],
+            [target, claim.shared, openMs, STATE_TTL_MS],
+          ),
+        );
+        if (this.#queued.has(id) || this.#writing.has(id) || this.#retrying(target)) {
+          if (Number(r[0]) === 1) this.#releaseLocal(target, claimedAt, openMs);
+        } else {
+          const c = safeJson<CircuitState>(String(r[1] ?? ''));
+          if (c)
+            this.#circuits.set(target, c.openedAt > 0 ? { ...c, openedAt: this.#fromShared(c.openedAt) } : c);
+          else this.#circuits.delete(target);
+          this.#touched.set(id, ++this.#seq);
+        }
+        return;
+      } catch (err) {
+        this.#down(err as Error);
+      }
+    }
+    if (!this.#releaseLocal(target, claimedAt, openMs)) return;
+    // A claim made on the mirror while Redis was away is a probe waiting to be written: it is not written.
+    const q = this.#queued.get(id);
+    if (q?.type === 'circuit' && q.changes.at(-1)?.kind === 'probe') {
+      const changes = q.changes.slice(0, -1);
+      if (changes.length > 0) this.#queued.set(id, { ...q, changes });
+      else this.#queued.delete(id);
+    }
+  }
+
+  #releaseLocal(target: string, claimedAt: number, openMs: number): boolean {
+    const { released, state } = circuitRelease(this.#circuits.get(target), claimedAt, { openMs });
+    if (released && state) this.#circuits.set(target, state);
+    return released;
   }
 
   #applyLocal(e: StateEvent) {

@@ -207,6 +207,8 @@ export class RoutingRuntime implements Router {
   readonly ledger: SpendLedger;
   /** Budget counters being rebuilt: concurrent first uses on this instance wait for the one load. */
   readonly #rebuilding = new Map<string, Promise<boolean>>();
+  /** Attempts sent as a circuit's half-open probe whose verdict has not come yet: the time of their claim. */
+  readonly #probes = new WeakMap<PlannedAttempt, number>();
 
   private constructor(
     private readonly deps: {
@@ -567,8 +569,10 @@ export class RoutingRuntime implements Router {
     // The half-open probe of a circuit whose open time is over: every request planned in the meantime (on any
     // instance) may have planned it; the first to claim it in the store is sent, the others are refused here and
     // go on to their next target (their reservation taken back whole, as if never made).
+    let probeAt: number | null = null;
     if (attempt.engine.probe) {
-      const refused = await this.#claimProbe(attempt);
+      probeAt = now;
+      const refused = await this.#claimProbe(attempt, now);
       if (refused) {
         if (items.length > 0) {
           this.ledger.release(items);
@@ -589,6 +593,7 @@ export class RoutingRuntime implements Router {
     const mark: SpendMark | undefined = budgeted ? (input.spendMark ??= ledger.mark()) : undefined;
     const target = modelTarget(attempt.provider.id, attempt.model.id);
     this.deps.store.inFlight(target, 1);
+    if (probeAt !== null) this.#probes.set(attempt, probeAt);
     let released = false;
     return {
       ok: true,
@@ -597,6 +602,15 @@ export class RoutingRuntime implements Router {
         if (released) return;
         released = true;
         this.deps.store.inFlight(target, -1);
+        // The probe ended without a verdict (the client left, the gateway cancelled it, the client's own 4xx): its
+        // claim is given back, so the next request probes instead of every one being refused until it expires.
+        if (this.#probes.has(attempt)) {
+          const claimedAt = this.#probes.get(attempt)!;
+          this.#probes.delete(attempt);
+          void this.deps.store
+            .releaseProbe(target, claimedAt, this.#core.circuit.openMs)
+            .catch((err) => this.deps.logger.warn({ err }, 'giving back a circuit probe failed'));
+        }
         const adj = settlementDeltas(items, actual);
         // Before the store hears of it: a rebuilt counter it finds there is joined with this settled spend.
         if (mark) ledger.settle(mark, items, adj);
@@ -609,10 +623,12 @@ export class RoutingRuntime implements Router {
   }
 
   /** Claims the probe of `attempt`'s circuit; null when this request is the probe, else the refusal it gets. */
-  async #claimProbe(attempt: PlannedAttempt): Promise<Extract<Admission, { ok: false }> | null> {
+  async #claimProbe(
+    attempt: PlannedAttempt,
+    now: number,
+  ): Promise<Extract<Admission, { ok: false }> | null> {
     const target = modelTarget(attempt.engine.providerId, attempt.engine.modelRegistryId);
     const { openMs } = this.#core.circuit;
-    const now = this.deps.now();
     if (await this.deps.store.claimProbe(target, now, openMs)) return null;
     const c = this.deps.store.view().circuit(target);
     return {
@@ -715,6 +731,8 @@ export class RoutingRuntime implements Router {
     const view = this.deps.store.view();
     const now = this.deps.now();
     const events = eventsAfterFailure(a, c, now, cfg.circuit);
+    // A failure counted toward the circuit is the probe's verdict (it reopens the circuit): nothing to give back.
+    if (events.some((e) => e.type === 'circuit')) this.#probes.delete(ctx.attempt);
     if (events.length > 0) {
       const before = view.circuit(modelTarget(a.providerId, a.modelRegistryId))?.phase ?? 'closed';
       this.deps.store.apply(events);
@@ -824,6 +842,8 @@ export class RoutingRuntime implements Router {
   /** After an attempt ran: a success moves the latency average and closes a failing circuit (core's events). */
   report(r: AttemptReport): void {
     if (!r.ok) return;
+    // An answer is the probe's verdict (it closes the circuit): nothing to give back.
+    this.#probes.delete(r.attempt);
     const a = r.attempt.engine;
     const view = this.deps.store.view();
     const before = view.circuit(modelTarget(a.providerId, a.modelRegistryId))?.phase ?? 'closed';

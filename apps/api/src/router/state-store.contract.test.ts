@@ -232,6 +232,27 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
     expect(s.view().circuit('p|m')).toEqual({ phase: 'closed', failures: 0, openedAt: 0 });
   });
 
+  it('releaseProbe: a probe that ended without a verdict gives its claim back; a later verdict or claim is kept', async () => {
+    const s = await make();
+    const openMs = 30_000;
+    const now = Date.now();
+    s.apply([opened('p|m', now - 60_000)]);
+    expect(await s.claimProbe('p|m', now, openMs)).toBe(true);
+    expect(await s.claimProbe('p|m', now + 1, openMs)).toBe(false);
+    // Given back: open with its open time over, and the next request claims the probe at once.
+    await s.releaseProbe('p|m', now, openMs);
+    expect(s.view().circuit('p|m')).toMatchObject({ phase: 'open', failures: 5 });
+    expect(await s.claimProbe('p|m', now + 1, openMs)).toBe(true);
+    // The first claim's release, late: the second claim stands.
+    await s.releaseProbe('p|m', now, openMs);
+    expect(await s.claimProbe('p|m', now + 2, openMs)).toBe(false);
+    // A verdict came (the probe failed: reopened): a release after it changes nothing.
+    s.apply([{ type: 'circuit', target: 'p|m', change: fail1(now + 1) }]);
+    await s.releaseProbe('p|m', now + 1, openMs);
+    expect(await s.claimProbe('p|m', now + 2, openMs)).toBe(false);
+    expect(s.view().circuit('p|m')).toMatchObject({ phase: 'open', failures: 6 });
+  });
+
   it('concurrent admissions never exceed the limit', async () => {
     const s = await make();
     const results = await Promise.all(

@@ -2,6 +2,7 @@ import {
   checkItems,
   circuitApply,
   circuitClaim,
+  circuitRelease,
   type BudgetWindow,
   type CircuitState,
   type SettlementDelta,
@@ -77,6 +78,12 @@ export interface StateStore {
    * server claims on its own state (fails open).
    */
   claimProbe(target: string, now: number, openMs: number): Promise<boolean>;
+  /**
+   * Give back the probe claimed at `claimedAt` (the `now` given to `claimProbe`) when it ended without a verdict
+   * (core's `circuitRelease`): the client left, the gateway cancelled it, the request failed as the client's own
+   * fault. The next request may probe at once; a circuit closed, reopened or claimed again meanwhile is left alone.
+   */
+  releaseProbe(target: string, claimedAt: number, openMs: number): Promise<void>;
   inFlight(target: string, delta: 1 | -1): void;
   /**
    * Forget these targets' cooldowns and circuits and delete these counters (an admin's reset). A shared store
@@ -247,6 +254,11 @@ export class MemoryStateStore implements StateStore {
     const { claimed, state } = circuitClaim(this.#circuits.get(target), now, { openMs });
     if (claimed && state) this.#circuits.set(target, state);
     return claimed;
+  }
+
+  async releaseProbe(target: string, claimedAt: number, openMs: number): Promise<void> {
+    const { released, state } = circuitRelease(this.#circuits.get(target), claimedAt, { openMs });
+    if (released && state) this.#circuits.set(target, state);
   }
 
   inFlight(target: string, delta: 1 | -1): void {

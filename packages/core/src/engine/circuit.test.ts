@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLOSED, appendCircuitChange, circuitApply, circuitClaim } from './circuit.js';
+import { CLOSED, appendCircuitChange, circuitApply, circuitClaim, circuitRelease } from './circuit.js';
 import type { CircuitChange, CircuitState } from './state.js';
 
 const fail = (failures: number, at: number, threshold = 3): CircuitChange => ({
@@ -77,6 +77,25 @@ describe('circuitClaim: one probe per open period, whoever asks first', () => {
     expect(circuitClaim(first.state, 100, s).claimed).toBe(false);
     expect(circuitClaim(first.state, 129, s).claimed).toBe(false);
     expect(circuitClaim(first.state, 130, s).claimed).toBe(true);
+  });
+});
+
+describe('circuitRelease: a probe that ended without a verdict gives its claim back', () => {
+  const s = { openMs: 30 };
+  it.each<[string, CircuitState | undefined, boolean, CircuitState | undefined]>([
+    ['its claim, still held: released, the next request may probe', halfOpen(3, 100), true, open(3, 70)],
+    ['a later claim (this one expired): kept', halfOpen(3, 140), false, halfOpen(3, 140)],
+    ['reopened by a failure meanwhile: kept', open(4, 100), false, open(4, 100)],
+    ['closed by a success meanwhile: kept', closed(0), false, closed(0)],
+    ['reset meanwhile: nothing', undefined, false, undefined],
+  ])('%s', (_name, state, released, after) => {
+    expect(circuitRelease(state, 100, s)).toEqual({ released, state: after });
+  });
+
+  it('released, the claim goes to the next request at once', () => {
+    const claimed = circuitClaim(open(3, 0), 100, s).state;
+    const released = circuitRelease(claimed, 100, s).state;
+    expect(circuitClaim(released, 101, s)).toEqual({ claimed: true, state: halfOpen(3, 101) });
   });
 });
 

@@ -79,6 +79,26 @@ export function circuitClaim(
   return { claimed: true, state: circuitProbing(state, now) };
 }
 
+/**
+ * A probe claimed at `claimedAt` that ended without a verdict (the client left before the upstream answered, the
+ * gateway cancelled it, the request was refused as the client's own fault): its claim is given back, so the next
+ * request may probe at once instead of every request being refused until the claim expires. Only that claim is
+ * released: a circuit the probe's outcome (or another request's) closed or reopened meanwhile, or one claimed again
+ * since, stays as it is. Released, the circuit is open with its open time over (the claim's time less `openMs`).
+ */
+export function circuitRelease(
+  state: CircuitState | undefined,
+  claimedAt: number,
+  s: Pick<CircuitSettings, 'openMs'>,
+): { released: boolean; state: CircuitState | undefined } {
+  if (!state || state.phase !== 'half-open' || state.openedAt !== claimedAt)
+    return { released: false, state };
+  return {
+    released: true,
+    state: { phase: 'open', failures: state.failures, openedAt: claimedAt - s.openMs },
+  };
+}
+
 /** The state while a probe is in flight. */
 export function circuitProbing(state: CircuitState, now: number): CircuitState {
   return { phase: 'half-open', failures: state.failures, openedAt: Math.max(state.openedAt, now) };
