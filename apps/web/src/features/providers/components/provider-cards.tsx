@@ -116,8 +116,13 @@ function ProviderCard({
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-muted">Avg cost / 1M tokens</dt>
-          <dd className="font-medium tabular-nums">
+          <dt
+            className="text-xs text-muted"
+            title="The mean of (input + output price) / 2 over its enabled models with a known price; spend is on the Usage page."
+          >
+            Avg list price / 1M tokens
+          </dt>
+          <dd className="font-medium tabular-nums" data-testid="provider-list-price">
             {p.avgCostPer1M === null ? '—' : formatUsd(p.avgCostPer1M)}
           </dd>
         </div>

@@ -131,3 +131,24 @@ describe('provider card health', () => {
     expect(within(card).queryByRole('button', { name: /Check now/ })).toBeNull();
   });
 });
+
+describe('provider card figures', () => {
+  it("names the price figure for what it is: the list price of the provider's models, not a cost", async () => {
+    stubApi((_m, path) =>
+      path === '/llm/providers'
+        ? { body: { data: [provider(healthy)] } }
+        : path === '/llm/provider-types'
+          ? { body: { data: [] } }
+          : undefined,
+    );
+    renderWithApp(<ProviderCards canWrite={false} onConfigure={vi.fn()} />);
+    const card = await screen.findByTestId('provider-card');
+    // avgCostPer1M is (input + output) / 2 of the enabled, priced models' list prices: nothing was spent.
+    expect(card).not.toHaveTextContent(/Avg cost/);
+    expect(within(card).getByText('Avg list price / 1M tokens')).toHaveAttribute(
+      'title',
+      'The mean of (input + output price) / 2 over its enabled models with a known price; spend is on the Usage page.',
+    );
+    expect(within(card).getByTestId('provider-list-price')).toHaveTextContent('$2');
+  });
+});
