@@ -197,14 +197,14 @@ export function ModelDialog({
           label="Quality score (0–100)"
           inputMode="numeric"
           {...register('qualityScore')}
-          hint="Orders models within a tier for the quality strategy."
+          hint="Orders models within a tier for the quality strategy, and counts in the balanced strategy (the default) with the tier."
           error={err('qualityScore')}
         />
         <TextField
           label="Priority"
           inputMode="numeric"
           {...register('priority')}
-          hint="0–10000; lower is tried first."
+          hint="0–10000: breaks ties, lower first, between models the routing strategy scores the same (after the provider's priority)."
           error={err('priority')}
         />
         <fieldset

@@ -176,6 +176,27 @@ describe('model registry page', () => {
     );
   });
 
+  it('the add form says what priority and quality score do: priority breaks ties, the score counts in balanced routing', async () => {
+    stubApi((m, p) => {
+      if (p === '/auth/me') return { body: me('admin', ['models:read', 'models:write', 'providers:read']) };
+      if (m === 'GET' && p.startsWith('/llm/models'))
+        return { body: { data: [], total: 0, limit: 500, offset: 0 } };
+      if (p === '/llm/providers')
+        return { body: { data: [{ id: 'p1', slug: 'mock', name: 'Mock', type: 'mock', status: 'active' }] } };
+      return undefined;
+    });
+    renderWithApp(<ModelsPage />, { path: '/models' });
+    await userEvent.click(await screen.findByRole('button', { name: 'Add model' }));
+    const dialog = screen.getByRole('dialog', { name: 'Add a model' });
+    // Routing orders by the strategy's score (cost, quality or both); a model's priority only orders equal scores.
+    expect(within(dialog).getByLabelText('Priority')).toHaveAccessibleDescription(
+      "0–10000: breaks ties, lower first, between models the routing strategy scores the same (after the provider's priority).",
+    );
+    expect(within(dialog).getByLabelText('Quality score (0–100)')).toHaveAccessibleDescription(
+      'Orders models within a tier for the quality strategy, and counts in the balanced strategy (the default) with the tier.',
+    );
+  });
+
   it('the add form checks the config JSON before sending', async () => {
     const calls = stubApi((m, p) => {
       if (p === '/auth/me') return { body: me('admin', ['models:read', 'models:write', 'providers:read']) };
