@@ -247,7 +247,7 @@ describe('what real SDKs and agents send passes through untouched', () => {
   it('Anthropic: images, documents, tool_use / tool_result, thinking, cache_control and unknown fields', async () => {
     const body: Body = {
       model: CLAUDE,
-      max_tokens: 1024,
+      max_tokens: 4096,
       system: [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral' } }],
       thinking: { type: 'enabled', budget_tokens: 1024 },
       metadata: { user_id: 'u-1' },

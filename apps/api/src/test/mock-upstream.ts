@@ -112,6 +112,24 @@ export interface MockUpstream {
 
 export const MOCK_TEXT_PIECES = ['Hello', ' from', ' upstream'];
 export const MOCK_USAGE = { prompt: 12, cached: 2, completion: 5 };
+/** What Anthropic refuses about a request's thinking (its messages, as its API words them); null: nothing. */
+function thinkingRefusal(b: Record<string, unknown>): string | null {
+  const t = b.thinking as { type?: string; budget_tokens?: number } | undefined;
+  if (!t || t.type !== 'enabled') return null;
+  const budget = t.budget_tokens ?? 0;
+  if (budget < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+  if (typeof b.max_tokens !== 'number' || b.max_tokens <= budget)
+    return '`max_tokens` must be greater than `thinking.budget_tokens`.';
+  if (typeof b.temperature === 'number' && b.temperature !== 1)
+    return '`temperature` may only be set to 1 when thinking is enabled or in interleaved thinking mode.';
+  if (b.top_k !== undefined) return '`top_k` must be unset when thinking is enabled.';
+  if (typeof b.top_p === 'number' && b.top_p < 0.95)
+    return '`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled.';
+  const tc = (b.tool_choice as { type?: string } | undefined)?.type;
+  if (tc === 'any' || tc === 'tool') return 'Thinking may not be enabled when tool_choice forces tool use.';
+  return null;
+}
+
 /** The tokens a reasoning model (o1, o3, gpt-5…) spends reasoning before it writes any text. */
 export const MOCK_REASONING_TOKENS = 64;
 
@@ -374,6 +392,9 @@ export async function startMockUpstream(): Promise<MockUpstream> {
               '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
           },
         });
+      const refused = thinkingRefusal(b);
+      if (refused)
+        return json(400, { type: 'error', error: { type: 'invalid_request_error', message: refused } });
       return b.stream ? stream(ctx, anthropicEvents(ctx)) : json(200, anthropicResponse(ctx));
     }
     if (path.endsWith('/chat/completions')) {

@@ -4,6 +4,7 @@
  * `providers/anthropic/`, reuses the tables). The streamed answer is `messages-stream.ts`.
  */
 import { createHash } from 'node:crypto';
+import { anthropicThinkingToPivot } from './reasoning.js';
 import { chatFilePart, parseToolArguments } from './shared.js';
 import { isFigure, tokenFigure } from './usage-figures.js';
 import type {
@@ -287,6 +288,8 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
   }
   if (typeof req.metadata?.user_id === 'string' && req.metadata.user_id)
     out.user = openaiUserOf(req.metadata.user_id);
+  // Thinking as a reasoning effort (and its budget, for the upstreams that take one).
+  anthropicThinkingToPivot(req.thinking, out);
   return out;
 }
 

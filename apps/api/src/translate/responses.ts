@@ -4,6 +4,7 @@
  */
 import { AdapterError } from './errors.js';
 import { sseJson } from './sse.js';
+import { responsesEffort } from './reasoning.js';
 import { chatFilePart, parseDataUrl } from './shared.js';
 import type {
   OaChatRequest,
@@ -304,6 +305,8 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
   if (typeof req.temperature === 'number') out.temperature = req.temperature;
   if (typeof req.top_p === 'number') out.top_p = req.top_p;
   if (typeof req.user === 'string') out.user = req.user;
+  const effort = responsesEffort(req);
+  if (effort) out.reasoning_effort = effort;
   const plan = responsesToolPlan(req);
   // A copy: the plan is shared by everything that reads this request, the chat request is the adapter's to change.
   // OpenAI chat refuses a tool_choice or parallel_tool_calls without tools: none of them goes when only built-in

@@ -3,6 +3,7 @@
  * JSON response formats through a forced tool), and a Responses client's web search as Anthropic's server tool.
  */
 import { DEFAULT_OUTPUT_CAP, outputCap } from '@switchyard/core';
+import { claudeThinking, THINKING_MIN_TOP_P, type ReasoningPivot } from '../../translate/reasoning.js';
 import { inlineFileOf, parseDataUrl, parseToolArguments, type InlineFile } from '../../translate/shared.js';
 import type {
   AnBlock,
@@ -232,7 +233,32 @@ export function openaiChatToAnthropicRequest(
     out.tool_choice = { type: 'tool', name: jsonTool.name };
   }
   if (req.user) out.metadata = { user_id: req.user };
+  withClaudeThinking(out, req);
   return out;
+}
+
+/**
+ * The pivot's reasoning (an OpenAI-format client's effort) as Claude's thinking, within the request's output cap
+ * (see claudeThinking); with it on, the sampling Claude refuses beside thinking is left out (temperature, top_k, a
+ * top_p below 0.95). Exported for Bedrock's Claude, which takes the same fields.
+ */
+export function withClaudeThinking(out: AnRequest, req: ReasoningPivot): void {
+  const tc = out.tool_choice?.type;
+  const last = out.messages[out.messages.length - 1];
+  const toolTurn =
+    last?.role === 'user' &&
+    Array.isArray(last.content) &&
+    last.content.some((b) => b.type === 'tool_result');
+  const t = claudeThinking(req, out.max_tokens ?? DEFAULT_MAX_TOKENS, {
+    forcedTool: tc === 'any' || tc === 'tool',
+    toolTurn,
+  });
+  if (!t) return;
+  out.thinking = { type: 'enabled', budget_tokens: t.budget };
+  out.max_tokens = t.maxTokens;
+  delete out.temperature;
+  delete out.top_k;
+  if (typeof out.top_p === 'number' && out.top_p < THINKING_MIN_TOP_P) delete out.top_p;
 }
 
 // ---------- web search ----------

@@ -31,6 +31,7 @@ import {
   openaiEmbeddingsWire,
   openaiResponsesWire,
   responsesApiFor,
+  withReasoningFor,
 } from '../openai-compatible/adapter.js';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
@@ -58,7 +59,8 @@ function translatedChat(
   headers: Record<string, string>,
   streamUsage: boolean,
 ): PreparedCall {
-  const body = serialiseChat(pivotChatRequest(ctx), ctx.stream, streamUsage);
+  // A translated reasoning effort goes to a deployment of a reasoning model only (its config's baseModel names it).
+  const body = serialiseChat(withReasoningFor(pivotChatRequest(ctx), ctx.baseModel), ctx.stream, streamUsage);
   return makeCall(
     ctx,
     {

@@ -7,6 +7,7 @@
  * frames are decoded as they arrive (./stream.ts) and written to
  * the client in its own format.
  */
+import { defaultMaxTokensFor } from '../anthropic/request.js';
 import { localCountTokens, makeCall, pivotChatRequest } from '../common.js';
 import { AdapterError } from '../types.js';
 import type {
@@ -121,7 +122,13 @@ export const bedrockAdapter: ProviderAdapter = {
         'Embeddings are not supported for Bedrock providers.',
       );
     const creds = bedrockCredentials(ctx.provider, ctx.apiKey);
-    const body = JSON.stringify(openaiChatToConverseRequest(pivotChatRequest(ctx), ctx.baseModel));
+    const body = JSON.stringify(
+      openaiChatToConverseRequest(
+        pivotChatRequest(ctx),
+        ctx.baseModel,
+        defaultMaxTokensFor(ctx.maxOutputTokens),
+      ),
+    );
     const url = `${runtimeBase(ctx.provider)}/model/${encodeURIComponent(ctx.upstreamModel)}/${ctx.stream ? 'converse-stream' : 'converse'}`;
     const accept = ctx.stream ? 'application/vnd.amazon.eventstream' : 'application/json';
     const base = { 'content-type': 'application/json', accept, ...(ctx.provider.config?.headers ?? {}) };

@@ -1,6 +1,8 @@
 /** Bedrock request encoding: the OpenAI chat pivot as a Converse request body (the model goes in the URL). */
 import { mapContentParts, parseToolArguments, type InlineFile } from '../../translate/shared.js';
 import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
+import { claudeThinking, THINKING_MIN_TOP_P } from '../../translate/reasoning.js';
+import { DEFAULT_MAX_TOKENS } from '../anthropic/request.js';
 import { modelFamily } from '../model-family.js';
 
 type Obj = Record<string, unknown>;
@@ -64,7 +66,11 @@ function blocksOf(content: OaMessage['content']): Obj[] {
  * OpenAI chat request -> Converse request body (model goes in the URL). `baseModel`: the model the registry says the
  * id serves (an application inference profile ARN does not name it), for recognising Claude.
  */
-export function openaiChatToConverseRequest(req: OaChatRequest, baseModel?: string | null): Obj {
+export function openaiChatToConverseRequest(
+  req: OaChatRequest,
+  baseModel?: string | null,
+  defaultMaxTokens: number = DEFAULT_MAX_TOKENS,
+): Obj {
   const system: Obj[] = [];
   const messages: Array<{ role: 'user' | 'assistant'; content: Obj[] }> = [];
   const push = (role: 'user' | 'assistant', content: Obj[]) => {
@@ -139,7 +145,30 @@ export function openaiChatToConverseRequest(req: OaChatRequest, baseModel?: stri
     // that takes any input and a description saying it is not available now, with no tool choice.
     out.toolConfig = { tools: historyTools(messages) };
   }
+  if (claude) withConverseThinking(out, inf, req, defaultMaxTokens);
   return out;
+}
+
+/**
+ * The pivot's reasoning as Claude's thinking on Converse (its own field, in additionalModelRequestFields), within the
+ * output cap, as on Anthropic's API (see claudeThinking): the cap then goes (Converse's default cap is not the one
+ * the gateway reserved), and the sampling Claude refuses beside thinking is left out.
+ */
+function withConverseThinking(out: Obj, inf: Obj, req: OaChatRequest, defaultMaxTokens: number): void {
+  const messages = out.messages as Array<{ role: string; content: Obj[] }>;
+  const last = messages[messages.length - 1];
+  const toolTurn = last?.role === 'user' && last.content.some((b) => 'toolResult' in b);
+  const choice = (out.toolConfig as Obj | undefined)?.toolChoice as Obj | undefined;
+  const t = claudeThinking(req, typeof inf.maxTokens === 'number' ? inf.maxTokens : defaultMaxTokens, {
+    forcedTool: !!choice && ('any' in choice || 'tool' in choice),
+    toolTurn,
+  });
+  if (!t) return;
+  out.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: t.budget } };
+  inf.maxTokens = t.maxTokens;
+  delete inf.temperature;
+  if (typeof inf.topP === 'number' && inf.topP < THINKING_MIN_TOP_P) delete inf.topP;
+  out.inferenceConfig = inf;
 }
 
 /** The tools a conversation's tool calls name (in order, once each), as Converse tool specs for a turn without tools. */

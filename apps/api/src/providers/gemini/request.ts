@@ -1,4 +1,5 @@
 /** Gemini request encoding: the OpenAI chat pivot as a generateContent request. */
+import { geminiThinkingConfig } from '../../translate/reasoning.js';
 import { mapContentParts, parseToolArguments } from '../../translate/shared.js';
 import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
 
@@ -159,6 +160,9 @@ export function openaiChatToGeminiRequest(req: OaChatRequest): Obj {
     if (req.response_format.json_schema?.schema)
       gc.responseSchema = cleanSchema(req.response_format.json_schema.schema);
   }
+  // An OpenAI-format client's reasoning effort, an Anthropic client's thinking budget (see geminiThinkingConfig).
+  const thinking = geminiThinkingConfig(req);
+  if (thinking) gc.thinkingConfig = thinking;
   if (Object.keys(gc).length) out.generationConfig = gc;
   if (req.tools?.length) {
     out.tools = [

@@ -105,6 +105,18 @@ export function withCapField(
   return { ...rest, max_tokens: req.max_tokens ?? cap };
 }
 
+/**
+ * A translated request's reasoning effort (a Responses client's `reasoning.effort`, an Anthropic client's thinking)
+ * goes only to an OpenAI reasoning model: the others refuse the field (OpenAI: "reasoning_effort is not supported with
+ * this model"), and an Anthropic client's thinking is its own choice of model behaviour, not a parameter to fail on.
+ */
+export function withReasoningFor(req: OaChatRequest, baseModel?: string | null): OaChatRequest {
+  if (req.reasoning_effort === undefined) return req;
+  if (modelFamily({ modelId: req.model, baseModel }) === 'openai-reasoning') return req;
+  const { reasoning_effort: _effort, ...rest } = req;
+  return rest;
+}
+
 function translatedChat(
   ctx: CallContext,
   base: string,
@@ -112,7 +124,7 @@ function translatedChat(
   usage: boolean,
 ): PreparedCall {
   const body = serialiseChat(
-    withCapField(pivotChatRequest(ctx), ctx.provider, ctx.baseModel),
+    withCapField(withReasoningFor(pivotChatRequest(ctx), ctx.baseModel), ctx.provider, ctx.baseModel),
     ctx.stream,
     usage,
   );

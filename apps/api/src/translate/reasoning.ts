@@ -1,0 +1,128 @@
+/**
+ * Reasoning settings between formats. The pivot (an OpenAI chat request) carries a client's reasoning as chat's
+ * `reasoning_effort` (a Responses client's `reasoning.effort`, an Anthropic client's thinking budget read as an
+ * effort), and an Anthropic client's own budget beside it (THINKING_BUDGET), for the upstreams that take a budget.
+ *
+ * - Claude (Anthropic's API, Bedrock) takes `thinking: {type: "enabled", budget_tokens}`: at least 1024 tokens, less
+ *   than `max_tokens`, which it counts in (as OpenAI's output cap counts reasoning tokens); with thinking on it
+ *   refuses a temperature or top_k, a top_p below 0.95, and a forced tool choice; and a turn continuing a tool call
+ *   must open with the thinking block the call came with, which an OpenAI-format client never has.
+ * - Gemini takes `thinkingConfig.thinkingBudget` (2.5) or `thinkingLevel` (3).
+ * - OpenAI's reasoning models take `reasoning_effort`.
+ */
+import type { OaChatRequest } from './wire-types.js';
+
+type Obj = Record<string, unknown>;
+
+/**
+ * On a pivot request: the thinking budget (tokens) an Anthropic-format client asked for. A symbol key: JSON never
+ * carries it, so a chat upstream never sees it.
+ */
+export const THINKING_BUDGET: unique symbol = Symbol('thinking budget');
+
+/** A pivot request with the thinking budget its Anthropic client asked for. */
+export type ReasoningPivot = OaChatRequest & { [THINKING_BUDGET]?: number };
+
+/** Claude's least thinking budget. */
+export const MIN_THINKING_BUDGET = 1024;
+
+/**
+ * The thinking budget each effort asks of a model that takes a budget: what a client asking OpenAI for that effort
+ * would see spent (low a short look, high a long one). `none` and `minimal` ask for no thinking.
+ */
+export const EFFORT_BUDGET: Readonly<Record<string, number>> = {
+  low: 2048,
+  medium: 8192,
+  high: 24576,
+  xhigh: 32768,
+};
+
+/** The effort an Anthropic thinking budget reads as (the nearest of EFFORT_BUDGET's, up to the next one's half). */
+export function effortForBudget(budget: number): 'low' | 'medium' | 'high' {
+  if (budget <= 4096) return 'low';
+  if (budget <= 16384) return 'medium';
+  return 'high';
+}
+
+/** The reasoning effort a Responses request asks for (`reasoning.effort`), if any. */
+export function responsesEffort(req: Obj): string | undefined {
+  const r = req.reasoning;
+  const effort = r && typeof r === 'object' ? (r as Obj).effort : undefined;
+  return typeof effort === 'string' && effort ? effort : undefined;
+}
+
+/**
+ * An Anthropic client's thinking as pivot fields: an effort (for OpenAI's reasoning models) and the budget itself
+ * (for the upstreams that take one); none for thinking not enabled or with no usable budget.
+ */
+export function anthropicThinkingToPivot(thinking: unknown, out: ReasoningPivot): void {
+  if (!thinking || typeof thinking !== 'object') return;
+  const t = thinking as Obj;
+  if (t.type !== 'enabled' || typeof t.budget_tokens !== 'number' || !Number.isFinite(t.budget_tokens))
+    return;
+  const budget = Math.floor(t.budget_tokens);
+  if (budget <= 0) return;
+  out.reasoning_effort = effortForBudget(budget);
+  out[THINKING_BUDGET] = budget;
+}
+
+/** The thinking budget the pivot asks for (its Anthropic client's, else its effort's); null for no thinking. */
+export function wantedBudget(req: ReasoningPivot): number | null {
+  const own = req[THINKING_BUDGET];
+  if (typeof own === 'number') return own;
+  const effort = req.reasoning_effort;
+  return typeof effort === 'string' ? (EFFORT_BUDGET[effort] ?? null) : null;
+}
+
+/** What Claude is sent for the pivot's reasoning: its thinking and the output cap that holds it. */
+export interface ClaudeThinking {
+  budget: number;
+  maxTokens: number;
+}
+
+/**
+ * Claude's thinking for the pivot's reasoning, within the output cap (`maxTokens`: the client's, or the default the
+ * gateway reserved): the budget asked for, lowered so that at least as much again as Claude's least budget is left
+ * for the answer; never below that least budget. Null (no thinking) when none is asked for, when the cap cannot hold
+ * the least budget and an answer (the cap is the client's, and what was reserved: it is not raised), when the request
+ * forces a tool (Claude refuses thinking then: a JSON response format travels as a forced tool), or when the turn
+ * continues a tool call (`toolTurn`: Claude requires that turn to open with the thinking block the call came with).
+ */
+export function claudeThinking(
+  req: ReasoningPivot,
+  maxTokens: number,
+  opts: { forcedTool: boolean; toolTurn: boolean },
+): ClaudeThinking | null {
+  const wanted = wantedBudget(req);
+  if (wanted === null || opts.forcedTool || opts.toolTurn) return null;
+  const budget = Math.max(MIN_THINKING_BUDGET, Math.min(wanted, maxTokens - MIN_THINKING_BUDGET));
+  if (budget >= maxTokens) return null;
+  return { budget, maxTokens };
+}
+
+/** Top_p Claude takes with thinking on: from 0.95 up. */
+export const THINKING_MIN_TOP_P = 0.95;
+
+/**
+ * Gemini's thinkingConfig for the pivot's reasoning: Gemini 3 takes a level (low or high), Gemini 2.5 a budget (an
+ * Anthropic client's own, else its effort's; `none` / `minimal` 0, no thinking, except on 2.5 Pro, which cannot turn
+ * it off and keeps its default). Null: nothing asked, or nothing to send.
+ */
+export function geminiThinkingConfig(req: ReasoningPivot): Obj | null {
+  const effort = req.reasoning_effort;
+  const own = req[THINKING_BUDGET];
+  if (typeof effort !== 'string' && typeof own !== 'number') return null;
+  const model = String(req.model ?? '').toLowerCase();
+  if (/gemini-[3-9]/.test(model)) {
+    if (effort === 'none' || effort === 'minimal' || effort === 'low') return { thinkingLevel: 'low' };
+    if (effort === 'medium' || effort === 'high' || effort === 'xhigh') return { thinkingLevel: 'high' };
+    return null;
+  }
+  if (effort === 'none' || effort === 'minimal') return /pro/.test(model) ? null : { thinkingBudget: 0 };
+  const budget =
+    typeof own === 'number' ? own : typeof effort === 'string' ? EFFORT_BUDGET[effort] : undefined;
+  // Gemini 2.5 Flash takes up to 24576, Pro up to 32768.
+  return budget === undefined
+    ? null
+    : { thinkingBudget: Math.min(budget, /pro/.test(model) ? 32768 : 24576) };
+}
