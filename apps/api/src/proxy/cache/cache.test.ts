@@ -236,6 +236,44 @@ describe.each([
     expect((await call('/v1/chat/completions', chat(q2, { stream: true }), keys.a1)).cache).toBe('miss');
   });
 
+  it('never caches an error or a failed response the provider answered with a 200', async () => {
+    // Some OpenAI-compatible services answer an overload with 200 and an error object.
+    const q = fresh();
+    env.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: { error: { message: 'Overloaded', code: 502 } },
+    });
+    expect((await call('/v1/chat/completions', chat(q), keys.a1)).cache).toBe('miss');
+    const retried = await call('/v1/chat/completions', chat(q), keys.a1);
+    expect(retried.cache).toBe('miss');
+    expect(JSON.parse(retried.text).choices[0].message.content).toBe('Hello from upstream');
+    // A Responses answer whose status says it failed.
+    const r = { model: 'cached-chat', input: fresh() };
+    env.up.script({
+      path: '/responses',
+      status: 200,
+      body: {
+        id: 'resp_failed',
+        object: 'response',
+        created_at: 1,
+        status: 'failed',
+        model: 'gpt-test',
+        error: { code: 'server_error', message: 'The model failed' },
+        output: [],
+      },
+    });
+    expect((await call('/v1/responses', r, keys.a1)).cache).toBe('miss');
+    const again = await call('/v1/responses', r, keys.a1);
+    expect(again.cache).toBe('miss');
+    expect(JSON.parse(again.text).status).toBe('completed');
+    expect(upstreamCalls()).toBe(4);
+    // The answers that followed are stored as usual.
+    expect((await call('/v1/chat/completions', chat(q), keys.a1)).cache).toBe('hit');
+    expect((await call('/v1/responses', r, keys.a1)).cache).toBe('hit');
+    expect(upstreamCalls()).toBe(4);
+  });
+
   it('replays streams as SSE the real OpenAI and Anthropic SDKs parse', async () => {
     const q = fresh();
     const openai = new OpenAI({ apiKey: keys.a1, baseURL: `${env.url}/v1`, maxRetries: 0 });

@@ -272,7 +272,7 @@ export function cacheAfter(
   )
     return;
   const body = state.collector.collected();
-  if (body === null) return;
+  if (body === null || (!x.input.facts.stream && !wholeAnswer(x.match.endpoint, body))) return;
   const now = d.now();
   const ttlMs = state.ttlSeconds * 1000;
   const value = encodeEntry(
@@ -312,6 +312,28 @@ export function cacheAfter(
     )
     .finally(() => cache.writes.delete(write));
   cache.writes.add(write);
+}
+
+/**
+ * Whether a whole 2xx body is an answer to store: not an error the provider sent with a 200 (`{"error": …}`, as some
+ * OpenAI-compatible services do when overloaded) and, for the Responses API, a response that completed (or stopped
+ * at a limit), not one that failed, was cancelled or is still running. Such a body, stored, would be replayed to
+ * every identical request for the whole TTL. Read only when it may be one (the text names `error`, or a Responses
+ * answer): most answers are never parsed.
+ */
+function wholeAnswer(endpoint: string, body: Buffer): boolean {
+  const responses = endpoint === 'responses';
+  if (!responses && !body.includes('"error"')) return true;
+  let j: unknown;
+  try {
+    j = JSON.parse(body.toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) return false;
+  const o = j as Record<string, unknown>;
+  if (o.error !== undefined && o.error !== null) return false;
+  return !responses || o.status === undefined || o.status === 'completed' || o.status === 'incomplete';
 }
 
 /** A stored answer replayed: the whole answer, or the stream's SSE events in the client's format, values restored. */
