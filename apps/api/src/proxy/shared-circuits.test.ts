@@ -161,6 +161,39 @@ describe('a circuit breaker shared by two instances over Redis', () => {
       expect(await chat(url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
   });
 
+  it("a success on an instance that has not seen another's open circuit closes it, and the closed event is published once", async () => {
+    await setRules(1, 60_000);
+    const target = targetOf('big-test');
+    // Every circuit event on the live bus, whichever instance published it (A's listeners get B's through Redis).
+    const seen: unknown[] = [];
+    const stop = a.t.app.events.subscribe((e) => {
+      if (e.type === 'circuit' && e.model === 'big-test') seen.push(e);
+    });
+    try {
+      a.up.script({ status: 500, path: '/chat/completions' });
+      expect((await chat(a.url, 'up-openai/big-test')).status).toBeGreaterThanOrEqual(500);
+      await eventually(async () => expect(await shared(target)).toMatchObject({ phase: 'open' }));
+      await eventually(() =>
+        expect(seen).toEqual([{ type: 'circuit', provider: 'up-openai', model: 'big-test', open: true }]),
+      );
+      // B has not synced: on its view the circuit is closed, so its call goes, succeeds, and closes it for all.
+      expect(b.app.routing.store.view().circuit(target)).toBeUndefined();
+      expect(await chat(b.url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
+      await eventually(async () => expect((await shared(target))?.phase).toBe('closed'));
+      await eventually(() => expect(seen).toHaveLength(2));
+      // Both instances catch up and answer again: nothing more is published.
+      await syncBoth();
+      for (const url of [a.url, b.url])
+        expect(await chat(url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
+      expect(seen).toEqual([
+        { type: 'circuit', provider: 'up-openai', model: 'big-test', open: true },
+        { type: 'circuit', provider: 'up-openai', model: 'big-test', open: false },
+      ]);
+    } finally {
+      stop();
+    }
+  });
+
   /**
    * Opens up-openai's gpt-test circuit (one failure, the threshold), lets both instances see it open and waits out
    * the open time: the next call to it is the half-open probe. Every later call to the upstream takes 400 ms, so the

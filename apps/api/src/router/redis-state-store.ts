@@ -332,10 +332,17 @@ return {1, state}
 // KEYS: cooldowns, circuits, latency, cursors, weights, this run's set of applied write ids. ARGV: state ttl, the
 // write's id ('' for a write that is safe to make twice: no circuit change), the lowest id this instance may still
 // make again and the set's ttl (as for counter writes), then (type, target, value) triples; a circuit's value is
-// one change (JSON), applied in order. A write whose id is in the set already ran: nothing is done (0).
+// one change (JSON), applied in order. A write whose id is in the set already ran: nothing is done ({0}). Answers
+// {1, then (target, '1' open or '0' closed) for each circuit the write moved between closed and not closed}.
 const APPLY = `${CIRCUIT_APPLY}
+local function circuitOpen(raw)
+  if not raw then return false end
+  local ok, v = pcall(cjson.decode, raw)
+  return ok and type(v) == 'table' and (v.phase == 'open' or v.phase == 'half-open')
+end
+local was, now, order = {}, {}, {}
 if ARGV[2] ~= '' then
-  if redis.call('ZSCORE', KEYS[6], ARGV[2]) then return 0 end
+  if redis.call('ZSCORE', KEYS[6], ARGV[2]) then return {0} end
   redis.call('ZADD', KEYS[6], ARGV[2], ARGV[2])
   redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[3])
   redis.call('PEXPIRE', KEYS[6], ARGV[4])
@@ -346,15 +353,27 @@ for i = 5, #ARGV, 3 do
     local cur = tonumber(redis.call('HGET', KEYS[1], target) or '0') or 0
     if tonumber(v) > cur then redis.call('HSET', KEYS[1], target, v) end
   elseif t == 'circuit' then
-    local state = circuitApply(redis.call('HGET', KEYS[2], target) or nil, cjson.decode(v))
-    if state then redis.call('HSET', KEYS[2], target, state) end
+    local raw = redis.call('HGET', KEYS[2], target) or nil
+    local state = circuitApply(raw, cjson.decode(v))
+    if state then
+      if was[target] == nil then was[target] = circuitOpen(raw); order[#order + 1] = target end
+      now[target] = circuitOpen(state)
+      redis.call('HSET', KEYS[2], target, state)
+    end
   elseif t == 'latency' then redis.call('HSET', KEYS[3], target, v)
   elseif t == 'cursor' then redis.call('HSET', KEYS[4], target, v)
   elseif t == 'weights' then redis.call('HSET', KEYS[5], target, v)
   end
 end
 for k = 1, 5 do redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
-return 1
+local out = {1}
+for _, target in ipairs(order) do
+  if was[target] ~= now[target] then
+    out[#out + 1] = target
+    out[#out + 1] = now[target] and '1' or '0'
+  end
+end
+return out
 `;
 
 // KEYS: cooldowns, circuits, latency, cursors, weights, instances (zset), this instance's in-flight key, then
@@ -473,6 +492,7 @@ export class RedisStateStore implements StateStore {
    * claim's time as Redis holds it, which a release must name exactly (the clock offset may have moved since).
    */
   readonly #claims = new Map<string, { at: number; shared: number }>();
+  #onCircuit: ((target: string, open: boolean) => void) | null = null;
   #flushScheduled = false;
   /** Counted locally while Redis was unreachable (never sent); written back on recovery unless their window ended. */
   readonly #pendingDeltas = new Map<
@@ -1099,6 +1119,10 @@ export class RedisStateStore implements StateStore {
     return claimed;
   }
 
+  onCircuitChange(listener: (target: string, open: boolean) => void): void {
+    this.#onCircuit = listener;
+  }
+
   /** A claim this instance holds (those older than the open time have expired anyway: forgotten). */
   #noteClaim(target: string, at: number, shared: number, openMs: number): void {
     for (const [k, c] of this.#claims) if (c.at < at - openMs) this.#claims.delete(k);
@@ -1220,8 +1244,13 @@ export class RedisStateStore implements StateStore {
       }
     }
     try {
-      await this.#scripts.apply.run(this.redis, [...this.#stateKeys(), this.#opsKey], args);
+      const moved = arr(
+        await this.#scripts.apply.run(this.redis, [...this.#stateKeys(), this.#opsKey], args),
+      );
       if (opId !== undefined) this.#settle(opId);
+      // The shared circuits this write opened or closed: told here, once across the instances.
+      for (let i = 1; i + 1 < moved.length; i += 2)
+        this.#onCircuit?.(String(moved[i]), String(moved[i + 1]) === '1');
       // Written: a sync sent from now on reads them back; one sent before may not have, so they count as fresh
       // for it (unless a reset cleared them meanwhile).
       for (const id of ids) if (this.#doneWriting(id)) this.#touched.set(id, ++this.#seq);

@@ -234,6 +234,9 @@ export class RoutingRuntime implements Router {
     this.#index();
     this.ledger = deps.ledger ?? new SpendLedger(deps.now);
     deps.store.useLedger(this.ledger);
+    // Told by the store, not read off this instance's view: a shared store tells the instance whose write moved the
+    // shared circuit (a success seen on a view that lagged closes a circuit another instance opened), once.
+    deps.store.onCircuitChange((target, open) => this.#circuitMoved(target, open));
   }
 
   /** Lookup maps rebuilt once per loaded configuration, never per request. */
@@ -623,10 +626,7 @@ export class RoutingRuntime implements Router {
   }
 
   /** Claims the probe of `attempt`'s circuit; null when this request is the probe, else the refusal it gets. */
-  async #claimProbe(
-    attempt: PlannedAttempt,
-    now: number,
-  ): Promise<Extract<Admission, { ok: false }> | null> {
+  async #claimProbe(attempt: PlannedAttempt, now: number): Promise<Extract<Admission, { ok: false }> | null> {
     const target = modelTarget(attempt.engine.providerId, attempt.engine.modelRegistryId);
     const { openMs } = this.#core.circuit;
     if (await this.deps.store.claimProbe(target, now, openMs)) return null;
@@ -728,16 +728,11 @@ export class RoutingRuntime implements Router {
         keySource: a.key.source,
       },
     );
-    const view = this.deps.store.view();
     const now = this.deps.now();
     const events = eventsAfterFailure(a, c, now, cfg.circuit);
     // A failure counted toward the circuit is the probe's verdict (it reopens the circuit): nothing to give back.
     if (events.some((e) => e.type === 'circuit')) this.#probes.delete(ctx.attempt);
-    if (events.length > 0) {
-      const before = view.circuit(modelTarget(a.providerId, a.modelRegistryId))?.phase ?? 'closed';
-      this.deps.store.apply(events);
-      this.#circuitChanged(ctx.attempt, before);
-    }
+    if (events.length > 0) this.deps.store.apply(events);
     this.#noteFailure(ctx.attempt, error, c, events, now);
     return { action: c.action, delayMs: c.delayMs, reason: c.reason, needLargerContext: c.needLargerContext };
   }
@@ -844,25 +839,20 @@ export class RoutingRuntime implements Router {
     if (!r.ok) return;
     // An answer is the probe's verdict (it closes the circuit): nothing to give back.
     this.#probes.delete(r.attempt);
-    const a = r.attempt.engine;
-    const view = this.deps.store.view();
-    const before = view.circuit(modelTarget(a.providerId, a.modelRegistryId))?.phase ?? 'closed';
-    this.deps.store.apply(eventsAfterSuccess(a, r, view));
-    if (before !== 'closed') this.#circuitChanged(r.attempt, before);
+    this.deps.store.apply(eventsAfterSuccess(r.attempt.engine, r, this.deps.store.view()));
   }
 
-  /** Tells `onCircuit` when a circuit leaves or returns to closed (a half-open probe still counts as not closed). */
-  #circuitChanged(attempt: PlannedAttempt, before: string): void {
-    const after =
-      this.deps.store.view().circuit(modelTarget(attempt.provider.id, attempt.model.id))?.phase ?? 'closed';
-    if ((before === 'closed') !== (after === 'closed')) {
-      this.deps.onCircuit?.(attempt.provider.slug, attempt.model, after !== 'closed');
-      if (after !== 'closed')
-        this.deps.logger.warn(
-          { provider: attempt.provider.slug, model: attempt.model.modelId },
-          'circuit opened',
-        );
-    }
+  /**
+   * Tells `onCircuit` that a provider × model circuit left closed (`open`) or returned to it (a half-open probe still
+   * counts as not closed), as the store saw its change move it.
+   */
+  #circuitMoved(target: string, open: boolean): void {
+    const bar = target.lastIndexOf('|');
+    const provider = this.#providers.get(target.slice(0, bar));
+    const model = this.#models.get(target.slice(bar + 1));
+    if (!provider || !model) return;
+    this.deps.onCircuit?.(provider.slug, model, open);
+    if (open) this.deps.logger.warn({ provider: provider.slug, model: model.modelId }, 'circuit opened');
   }
 
   costOf(model: LoadedModel, usage: Usage): number {

@@ -84,6 +84,13 @@ export interface StateStore {
    * fault. The next request may probe at once; a circuit closed, reopened or claimed again meanwhile is left alone.
    */
   releaseProbe(target: string, claimedAt: number, openMs: number): Promise<void>;
+  /**
+   * Who is told when a circuit change this instance made moves the store's circuit between closed and not closed
+   * (open or half-open). A shared store tells it of the shared circuit as its write found it, not of this instance's
+   * mirror: a change made on a view that lagged (another instance opened the circuit) is told, and each move is told
+   * once across the instances. One listener; a later one replaces it.
+   */
+  onCircuitChange(listener: (target: string, open: boolean) => void): void;
   inFlight(target: string, delta: 1 | -1): void;
   /**
    * Forget these targets' cooldowns and circuits and delete these counters (an admin's reset). A shared store
@@ -148,6 +155,7 @@ export class MemoryStateStore implements StateStore {
   readonly #locks = new Map<string, number>();
   #ops = 0;
   #ledger: OutstandingSpend | null = null;
+  #onCircuit: ((target: string, open: boolean) => void) | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -242,7 +250,18 @@ export class MemoryStateStore implements StateStore {
       circuits: this.#circuits,
       latency: this.#latency,
     };
-    for (const e of events) applyStateEvent(maps, e);
+    for (const e of events) {
+      const before = e.type === 'circuit' ? (this.#circuits.get(e.target)?.phase ?? 'closed') : null;
+      applyStateEvent(maps, e);
+      if (e.type === 'circuit' && this.#onCircuit) {
+        const after = this.#circuits.get(e.target)?.phase ?? 'closed';
+        if ((before === 'closed') !== (after === 'closed')) this.#onCircuit(e.target, after !== 'closed');
+      }
+    }
+  }
+
+  onCircuitChange(listener: (target: string, open: boolean) => void): void {
+    this.#onCircuit = listener;
   }
 
   async claimProbe(target: string, now: number, openMs: number): Promise<boolean> {
