@@ -68,35 +68,85 @@ const amount = (v: unknown): number => {
   return Number.isFinite(x) && x > 0 ? x : 0;
 };
 
+/** Whose refused rows to read: rows whose `field` is `id`. */
+interface RefusedOwner {
+  field: 'gatewayKeyId' | 'orgId' | 'userId';
+  id: string;
+}
+
+/** What usage rows the database refused (kept in "UsageDeadLetter") hold. */
+export interface RefusedUsage {
+  /** Refused rows in the span: each a request not in the usage records, the rollups or the charts. */
+  records: number;
+  /** Of those, the ones a BYOK key answered. */
+  byokRecords: number;
+  /** What the platform paid for them (the rows' costUsd). */
+  costUsd: number;
+  /** What BYOK keys paid for them (the BYOK rows' savedUsd). */
+  savedUsd: number;
+  /**
+   * Rows that cannot be read back (kept text that is not a row): counted in `records` (by the time they were set
+   * aside) when no owner is asked for, their amounts unknown. Always 0 for an owner's rows.
+   */
+  unreadable: number;
+}
+
 /**
- * What the budget `w` counts of the usage rows the database refused, in its window. A dead letter is written after
- * its record's time, so the letters since the window's start hold every such record (its own time is then checked);
- * the budget's owner is looked for in the kept text first (ids are plain ASCII, kept as they are), so only its
- * own letters are read. A letter whose row cannot be read adds nothing.
+ * The usage rows the database refused whose time is in [since, until) (ms epoch; `owner`: only its rows). A dead
+ * letter is written after its record's time, so the letters since `since` hold every such record (its own time is then
+ * checked); an owner is looked for in the kept text first (ids are plain ASCII, kept as they are), so only its own
+ * letters are read.
  */
-async function deadLetteredSpend(prisma: PrismaClient, w: BudgetWindow, until?: number): Promise<number> {
-  const field = w.scope === 'key' ? 'gatewayKeyId' : w.scope === 'org' ? 'orgId' : 'userId';
+export async function refusedUsage(
+  prisma: PrismaClient,
+  span: { since: number; until?: number },
+  owner?: RefusedOwner,
+): Promise<RefusedUsage> {
   const letters = await prisma.usageDeadLetter.findMany({
     where: {
-      ...(w.since > 0 ? { createdAt: { gte: new Date(w.since) } } : {}),
-      payload: { contains: `"${field}":${JSON.stringify(w.id)}` },
+      ...(span.since > 0 ? { createdAt: { gte: new Date(span.since) } } : {}),
+      ...(owner ? { payload: { contains: `"${owner.field}":${JSON.stringify(owner.id)}` } } : {}),
     },
-    select: { payload: true },
+    select: { payload: true, createdAt: true },
   });
-  let sum = 0;
-  for (const { payload } of letters) {
-    let row: RefusedRow;
+  const out: RefusedUsage = { records: 0, byokRecords: 0, costUsd: 0, savedUsd: 0, unreadable: 0 };
+  const within = (at: number) =>
+    Number.isFinite(at) && at >= span.since && (span.until === undefined || at < span.until);
+  for (const { payload, createdAt } of letters) {
+    let row: RefusedRow | null = null;
     try {
       row = JSON.parse(payload) as RefusedRow;
     } catch {
+      row = null;
+    }
+    if (row === null || typeof row !== 'object') {
+      if (!owner && within(createdAt.getTime())) {
+        out.records++;
+        out.unreadable++;
+      }
       continue;
     }
-    if (row === null || typeof row !== 'object' || row[field] !== w.id) continue;
-    const at = typeof row.createdAt === 'string' ? Date.parse(row.createdAt) : NaN;
-    if (!Number.isFinite(at) || at < w.since || (until !== undefined && at >= until)) continue;
-    if (w.scope === 'byok-calls') sum += row.isByok === true ? 1 : 0;
-    else if (w.scope === 'byok') sum += row.isByok === true ? amount(row.savedUsd) : 0;
-    else sum += amount(row.costUsd);
+    if (owner && row[owner.field] !== owner.id) continue;
+    if (!within(typeof row.createdAt === 'string' ? Date.parse(row.createdAt) : NaN)) continue;
+    out.records++;
+    out.costUsd += amount(row.costUsd);
+    if (row.isByok === true) {
+      out.byokRecords++;
+      out.savedUsd += amount(row.savedUsd);
+    }
   }
-  return sum;
+  return out;
+}
+
+/** What the budget `w` counts of the usage rows the database refused, in its window (a row that cannot be read adds nothing). */
+async function deadLetteredSpend(prisma: PrismaClient, w: BudgetWindow, until?: number): Promise<number> {
+  const field = w.scope === 'key' ? 'gatewayKeyId' : w.scope === 'org' ? 'orgId' : 'userId';
+  const r = await refusedUsage(
+    prisma,
+    { since: w.since, ...(until !== undefined ? { until } : {}) },
+    { field, id: w.id },
+  );
+  if (w.scope === 'byok-calls') return r.byokRecords;
+  if (w.scope === 'byok') return r.savedUsd;
+  return r.costUsd;
 }

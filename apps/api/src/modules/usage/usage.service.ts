@@ -31,6 +31,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
+import { refusedUsage } from '../../metering/spend.js';
 import { isSameParty, sameParty, type Party } from '../experiments/request-owner.js';
 import { administeredOrgs } from '../orgs/org-admins.js';
 
@@ -202,9 +203,19 @@ export class UsageService {
           sum("cacheHits") AS hits, sum("cacheSavedUsd") AS cachesaved
         FROM ${table} WHERE ${time} >= ${sinceDate}${uf}`,
     ]);
-    const [names, ratings] = await Promise.all([
+    const [names, ratings, refused] = await Promise.all([
       this.#providerNames(providers.map((p) => p.providerId).concat(models.map((m) => m.providerId))),
       this.#ratings(models, sinceDate, scope),
+      // Records the database refused are in no rollup: said apart, so the charts are not read as all the spend.
+      refusedUsage(
+        this.ctx.prisma,
+        { since },
+        scope.orgId
+          ? { field: 'orgId', id: scope.orgId }
+          : scope.userId
+            ? { field: 'userId', id: scope.userId }
+            : undefined,
+      ),
     ]);
     const emails = await this.#userNames(users.map((u) => u.userId));
     const byT = new Map(series.map((r) => [r.t.getTime(), r]));
@@ -236,6 +247,12 @@ export class UsageService {
         byokRequests: num(t0?.byok),
         cacheHits: num(t0?.hits),
         cacheSavedUsd: money(t0?.cachesaved),
+      },
+      deadLetters: {
+        records: refused.records,
+        costUsd: money(refused.costUsd),
+        savedUsd: money(refused.savedUsd),
+        unreadable: refused.unreadable,
       },
       series: points,
       byProvider: providers.map((p) => {

@@ -259,6 +259,18 @@ export const usageResponseSchema = z.strictObject({
     cacheHits: z.number(),
     cacheSavedUsd: z.number(),
   }),
+  /**
+   * Requests of the period whose usage records the database refused (set aside in the dead letter for an operator):
+   * paid for and counted in budgets, but not in `totals`, `series`, `byProvider`, `byModel` or `topUsers`. `costUsd`
+   * and `savedUsd` are what they cost (the platform, BYOK keys); `unreadable` of them cannot be read back (their cost
+   * unknown, not in `costUsd`).
+   */
+  deadLetters: z.strictObject({
+    records: z.number().int(),
+    costUsd: z.number(),
+    savedUsd: z.number(),
+    unreadable: z.number().int(),
+  }),
   series: z.array(usagePointSchema),
   byProvider: z.array(providerUsageSchema),
   byModel: z.array(modelUsageSchema),

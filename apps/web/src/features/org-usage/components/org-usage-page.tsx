@@ -8,6 +8,7 @@ import { useFeedback } from '../../feedback/api/get-feedback';
 import { FeedbackTable } from '../../feedback/components/feedback-table';
 import { RatingOptions } from '../../feedback/components/rating-options';
 import { CallsCard } from '../../usage/components/calls-card';
+import { DeadLetterNotice } from '../../usage/components/dead-letter-notice';
 import { CostReportButton } from '../../usage/components/cost-report-button';
 import { PeriodTabs, periodHint, periodSpan, usePeriod } from '../../usage/components/period-tabs';
 import { useOrgUsage } from '../api/get-org-usage';
@@ -75,6 +76,7 @@ export function OrgUsagePage() {
                     hint={`${plural(usage.data.totals.byokRequests, 'call')} on members' own keys`}
                   />
                 </div>
+                <DeadLetterNotice deadLetters={usage.data.deadLetters} />
                 <CallsCard usage={usage.data} periodSpan={span} whose="Its" />
                 <section aria-label="Members by spend" className="rounded-2xl border border-border p-4">
                   <h3 className="mb-2 font-medium">Members by spend</h3>

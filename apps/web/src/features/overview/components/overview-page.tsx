@@ -15,6 +15,7 @@ import { useUsage } from '../../usage/api/get-usage';
 import { useForecast } from '../../usage/api/get-forecast';
 import { forecastBasis } from '../../usage/forecast';
 import { bucketLabel, routingShares, weightedMean } from '../../usage/chart-data';
+import { DeadLetterNotice } from '../../usage/components/dead-letter-notice';
 import { ratingsLabel } from '../../usage/ratings';
 import { useReadiness } from '../api/get-readiness';
 
@@ -188,6 +189,7 @@ function Week() {
             testId="month-forecast"
           />
         </div>
+        <DeadLetterNotice deadLetters={u.deadLetters} />
         {u.totals.requests === 0 ? (
           <p className="text-sm text-muted">No traffic in the last 7 days.</p>
         ) : (

@@ -5,6 +5,7 @@ import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { CostReportButton } from '../../usage/components/cost-report-button';
+import { DeadLetterNotice } from '../../usage/components/dead-letter-notice';
 import { useLlmUsage } from '../api/get-llm-usage';
 import { useProviders } from '../api/get-providers';
 import { USAGE_PERIODS, type UsagePeriod } from '../api/types';
@@ -92,6 +93,7 @@ export function UsageAnalytics() {
           />
         </div>
       </div>
+      {usage.data ? <DeadLetterNotice deadLetters={usage.data.deadLetters} /> : null}
       {usage.isPending ? (
         <div className="grid grid-cols-1 gap-3 lg:grid-cols-2" aria-busy="true" aria-label="Loading usage">
           {[0, 1, 2, 3].map((i) => (

@@ -16,6 +16,7 @@ import { ExportDialog } from './export-dialog';
 import { CostReportButton } from './cost-report-button';
 import { PeriodTabs, periodHint, periodSpan, usePeriod } from './period-tabs';
 import { CallsCard } from './calls-card';
+import { DeadLetterNotice } from './dead-letter-notice';
 
 /** Everyone's own traffic: totals (with what BYOK saved), calls over time, recent requests with their trace, CSV export. */
 export function MyUsagePage({ home = false }: { home?: boolean }) {
@@ -89,6 +90,7 @@ export function MyUsagePage({ home = false }: { home?: boolean }) {
               hint={`${plural(t!.cacheHits, 'call')} answered from the cache`}
             />
           </div>
+          <DeadLetterNotice deadLetters={usage.data.deadLetters} />
           <CallsCard usage={usage.data} periodSpan={span} whose="Your" />
         </>
       )}
