@@ -49,4 +49,41 @@ describe('GET /v1/models and scoped models', () => {
     });
     expect(chat.status).toBe(200);
   });
+
+  it("does not list auto when the caller's power level is switched off (auto would not route), and lists it again once on", async () => {
+    const admin = await e.t.tokenFor('admin');
+    const level = (await e.t.app.ctx.prisma.user.findUniqueOrThrow({ where: { id: e.ids.user } })).powerLevel;
+    const setLevel = async (enabled: boolean) =>
+      expect(
+        (
+          await e.t.http
+            .put(`/api/v1/llm/routing/power-levels/${level}`)
+            .set({ authorization: `Bearer ${admin}` })
+            .send({ enabled })
+        ).status,
+      ).toBe(200);
+    const chatAuto = async () =>
+      (
+        await fetch(`${e.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${e.userKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }),
+        })
+      ).status;
+    await setLevel(false);
+    try {
+      expect(await chatAuto()).not.toBe(200);
+      const listed = await list(e.userKey);
+      expect(listed).not.toContain('auto');
+      expect(listed).not.toContain(level);
+      expect(
+        (await fetch(`${e.url}/v1/models/auto`, { headers: { authorization: `Bearer ${e.userKey}` } }))
+          .status,
+      ).toBe(404);
+    } finally {
+      await setLevel(true);
+    }
+    expect(await chatAuto()).toBe(200);
+    expect(await list(e.userKey)).toContain('auto');
+  });
 });

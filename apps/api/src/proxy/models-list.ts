@@ -31,7 +31,15 @@ function modelsForCaller(config: LoadedConfig, caller: ProxyCaller): ListedModel
       continue;
     push({ id: a.name, kind: 'alias', owned_by: 'switchyard' });
   }
-  push({ id: 'auto', kind: 'power-level', owned_by: 'switchyard', description: 'your power level' });
+  // `auto` is the caller's power level (balanced when it has none): not listed while that level is switched off,
+  // as routing refuses it then.
+  const ownLevel = caller.powerLevel ?? 'balanced';
+  const levelOff = (slug: string) => {
+    const configured = config.powerLevels.filter((p) => p.slug === slug);
+    return configured.length > 0 && configured.every((p) => !p.enabled);
+  };
+  if (!levelOff(ownLevel))
+    push({ id: 'auto', kind: 'power-level', owned_by: 'switchyard', description: 'your power level' });
   for (const p of config.powerLevels)
     if (p.enabled) push({ id: p.slug, kind: 'power-level', owned_by: 'switchyard', description: p.name });
   // `default` when a default model answers this caller (its own, its scope's or the gateway's); each agent at each
