@@ -27,6 +27,7 @@ import type {
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
 import {
+  checkStopLimit,
   openaiChatWire,
   openaiEmbeddingsWire,
   openaiResponsesWire,
@@ -60,7 +61,9 @@ function translatedChat(
   streamUsage: boolean,
 ): PreparedCall {
   // A translated reasoning effort goes to a deployment of a reasoning model only (its config's baseModel names it).
-  const body = serialiseChat(withReasoningFor(pivotChatRequest(ctx), ctx.baseModel), ctx.stream, streamUsage);
+  const pivot = pivotChatRequest(ctx);
+  checkStopLimit(pivot, ctx.provider.type, ctx.baseModel);
+  const body = serialiseChat(withReasoningFor(pivot, ctx.baseModel), ctx.stream, streamUsage);
   return makeCall(
     ctx,
     {

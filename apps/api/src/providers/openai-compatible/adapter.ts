@@ -117,14 +117,46 @@ export function withReasoningFor(req: OaChatRequest, baseModel?: string | null):
   return rest;
 }
 
+/** OpenAI's most stop sequences (`stop`: "array too long. Expected an array with maximum length 4"). */
+export const OPENAI_MAX_STOP = 4;
+
+/** An OpenAI model's id (its last path segment: a proxy in front of OpenAI may name the vendor). */
+const OPENAI_MODEL_ID = /^(?:gpt-|chatgpt-|o\d)/i;
+
+/**
+ * A translated request's stop sequences (an Anthropic client's `stop_sequences`, which Anthropic takes many of) where
+ * the upstream is OpenAI's (its API, Azure's, or an OpenAI model behind another base URL) and they are more than it
+ * takes: a 400 naming the limit, before the call (the provider would refuse it with its own, in chat's terms). The
+ * attempt fails as unsupported: no call is made and its reservation is released, and a route's other provider that
+ * takes them (Anthropic) may still serve the request. Dropping the extra sequences would let the answer run past a
+ * stop the client asked for.
+ */
+export function checkStopLimit(req: OaChatRequest, providerType: string, baseModel?: string | null): void {
+  const stop = req.stop;
+  if (!Array.isArray(stop) || stop.length <= OPENAI_MAX_STOP) return;
+  const id = baseModel?.trim() || req.model;
+  const openai =
+    providerType === 'openai' ||
+    providerType === 'azure-openai' ||
+    OPENAI_MODEL_ID.test(id.slice(id.lastIndexOf('/') + 1));
+  if (!openai) return;
+  throw new AdapterError(
+    400,
+    'unsupported_parameter',
+    `This request has ${stop.length} stop sequences (stop_sequences); the provider serving this model (OpenAI) takes at most ${OPENAI_MAX_STOP}.`,
+  );
+}
+
 function translatedChat(
   ctx: CallContext,
   base: string,
   headers: Record<string, string>,
   usage: boolean,
 ): PreparedCall {
+  const pivot = pivotChatRequest(ctx);
+  checkStopLimit(pivot, ctx.provider.type, ctx.baseModel);
   const body = serialiseChat(
-    withCapField(withReasoningFor(pivotChatRequest(ctx), ctx.baseModel), ctx.provider, ctx.baseModel),
+    withCapField(withReasoningFor(pivot, ctx.baseModel), ctx.provider, ctx.baseModel),
     ctx.stream,
     usage,
   );
