@@ -297,11 +297,18 @@ export class ProviderHealthService {
         dispatcher: this.ctx.outbound.dispatcher,
       },
     );
-    await this.#record(p.id, check.probe, at, r);
+    // A failed chat check names the model it called (a models listing calls none).
+    await this.#record(p.id, check.probe, at, r, check.probe === 'chat' ? (model?.modelId ?? null) : null);
     return r;
   }
 
-  async #record(providerId: string, probe: string, at: number, r: ProbeResult): Promise<void> {
+  async #record(
+    providerId: string,
+    probe: string,
+    at: number,
+    r: ProbeResult,
+    model: string | null,
+  ): Promise<void> {
     const { prisma } = this.ctx;
     const when = new Date(at);
     const data = {
@@ -316,7 +323,7 @@ export class ProviderHealthService {
             lastErrorKind: r.kind ?? 'unknown',
             lastErrorMessage: r.message ?? '',
             lastErrorSource: 'probe',
-            lastErrorModel: null,
+            lastErrorModel: model,
           }),
     };
     await prisma.$transaction(async (tx) => {

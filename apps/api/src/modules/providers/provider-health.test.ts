@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/app.js';
-import { createProxyEnv, otherUser, UPSTREAM_KEY, type ProxyEnv } from '../../test/proxy-env.js';
+import {
+  ANTHROPIC_UPSTREAM_KEY,
+  createProxyEnv,
+  otherUser,
+  UPSTREAM_KEY,
+  type ProxyEnv,
+} from '../../test/proxy-env.js';
 import { eventually } from '../../test/redis.js';
 
 let env: ProxyEnv;
@@ -391,6 +397,36 @@ describe('provider health', () => {
     expect(res.body).toMatchObject({ status: 'healthy', lastCheckOk: true });
     const sent = env.up.requests.slice(seen).find((r) => r.path === '/v1/messages');
     expect(sent?.body).toMatchObject({ model: 'claude-test', max_tokens: 1 });
+  });
+
+  it("a failed chat probe records the model it called, called with the provider's own key", async () => {
+    await env.t.http
+      .put(`/api/v1/llm/providers/${env.ids.anthropic}`)
+      .set(as(admin))
+      .send({
+        config: { healthCheck: { enabled: true, intervalSec: 30, probe: 'chat', model: 'claude-test' } },
+      });
+    const seen = env.up.requests.length;
+    env.up.script([{ path: '/v1/messages', status: 503, body: { error: { message: 'overloaded now' } } }]);
+    const res = await env.t.http
+      .post(`/api/v1/llm/providers/${env.ids.anthropic}/health/check`)
+      .set(as(admin));
+    expect(res.body).toMatchObject({
+      lastCheckOk: false,
+      lastError: { source: 'probe', status: 503, model: 'claude-test' },
+    });
+    const sent = env.up.requests.slice(seen).find((r) => r.path === '/v1/messages');
+    expect(sent?.headers['x-api-key']).toBe(ANTHROPIC_UPSTREAM_KEY);
+    // A models-listing check calls no model: its failure names none.
+    await env.t.http
+      .put(`/api/v1/llm/providers/${env.ids.anthropic}`)
+      .set(as(admin))
+      .send({ config: { healthCheck: { enabled: true, intervalSec: 30, probe: 'models' } } });
+    env.up.script([{ path: '/models', status: 503, body: { error: { message: 'maintenance window' } } }]);
+    const listing = await env.t.http
+      .post(`/api/v1/llm/providers/${env.ids.anthropic}/health/check`)
+      .set(as(admin));
+    expect(listing.body.lastError).toMatchObject({ source: 'probe', status: 503, model: null });
   });
 
   it('the scheduler runs due checks once per interval (the state-store lock)', async () => {
