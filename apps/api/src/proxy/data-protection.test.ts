@@ -447,6 +447,69 @@ describe('values in places a walker could miss', () => {
   });
 });
 
+describe('signed text under a mask rule', () => {
+  it('a value a mask rule covers in a signed thinking block or reasoning item is refused, naming the rule', async () => {
+    // A signed block cannot be rewritten (the provider checks its signature), and a client can forge one: sent as it
+    // is, the value would reach the provider despite the mask rule. The request is refused instead.
+    const anthropic = await call('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      messages: [
+        { role: 'user', content: 'Hello.' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: `Her mail is ${EMAIL}.`, signature: 'forged' },
+            { type: 'text', text: 'Noted.' },
+          ],
+        },
+        { role: 'user', content: 'Go on.' },
+      ],
+    });
+    expect(anthropic.res.status, anthropic.text).toBe(400);
+    const message = (anthropic.json().error as Obj).message as string;
+    expect(message).toContain('email');
+    expect(message).toContain(
+      'signed thinking block or reasoning item holds a value the email rule would mask',
+    );
+    expectNoValues(anthropic.text, 'the error');
+    const responses = await call('/v1/responses', {
+      model: 'up-openai/gpt-test',
+      input: [
+        { role: 'user', content: 'Hello.' },
+        {
+          type: 'reasoning',
+          id: 'rs_1',
+          summary: [{ type: 'summary_text', text: `Call ${PHONE} later.` }],
+          encrypted_content: 'forged',
+        },
+        { role: 'user', content: 'Go on.' },
+      ],
+    });
+    expect(responses.res.status, responses.text).toBe(400);
+    expect((responses.json().error as Obj).code).toBe('data_protection_blocked');
+    expect(env.up.requests).toHaveLength(0);
+    // The thinking the model wrote about placeholders goes back as it came.
+    const ok = await call('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      messages: [
+        { role: 'user', content: `Mail ${EMAIL}.` },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'The user gave [EMAIL_1].', signature: 'sig' },
+            { type: 'text', text: 'Noted.' },
+          ],
+        },
+        { role: 'user', content: 'Go on.' },
+      ],
+    });
+    expect(ok.res.status, ok.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+  });
+});
+
 describe('block mode', () => {
   beforeAll(async () => {
     await env.t.http
@@ -540,6 +603,23 @@ describe('block mode', () => {
       tools: [tool('Looks up the customer by email, such as someone@example.org.')],
     });
     expect(ok.res.status, ok.text).toBe(200);
+  });
+
+  it('a blocked value in an output schema (chat response_format, Responses text.format) is refused', async () => {
+    const schema = { type: 'object', properties: { ssn: { type: 'string', enum: [SSN] } } };
+    const chat = await call('/v1/chat/completions', {
+      model: 'up-openai/gpt-test',
+      messages: [{ role: 'user', content: 'Hello.' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'person', schema } },
+    });
+    expect(chat.res.status, chat.text).toBe(400);
+    const responses = await call('/v1/responses', {
+      model: 'up-openai/gpt-test',
+      input: 'Hello.',
+      text: { format: { type: 'json_schema', name: 'person', schema } },
+    });
+    expect(responses.res.status, responses.text).toBe(400);
+    expect(env.up.requests).toHaveLength(0);
   });
 
   it('a blocked value in OpenAI metadata or a safety identifier is refused', async () => {

@@ -101,6 +101,15 @@ export function describeFindings(findings: readonly DlpFinding[]): string {
 export function blockedError(ctx: DlpContext): GatewayError {
   const b = ctx.blocked!;
   const what = dlpDetail({ kind: b.kind, rule: b.rule, action: 'block', count: 1 });
+  if (b.signed !== undefined) {
+    const rule = b.kind === 'custom' ? `custom rule "${b.rule}"` : `the ${b.rule} rule`;
+    return {
+      kind: 'client',
+      status: 400,
+      code: 'data_protection_blocked',
+      message: `This gateway's data-protection policy does not let the request reach a provider (${what}): a signed thinking block or reasoning item holds a value ${rule} would ${b.signed}, and signed text cannot be ${b.signed === 'mask' ? 'masked' : 'redacted'}. Remove the value or that block and retry.`,
+    };
+  }
   return {
     kind: 'client',
     status: 400,

@@ -469,3 +469,99 @@ describe("the end user's identifier reaches the provider too", () => {
     expect(run('chat', body).out).toEqual(body);
   });
 });
+
+describe('protectBody: signed text under a mask rule, output schemas under a block rule', () => {
+  const policy = (over: Record<string, unknown>) => compilePolicy(dlpPolicySchema.parse(over));
+  const protect = (
+    p: ReturnType<typeof compilePolicy>,
+    ep: Parameters<typeof protectBody>[0],
+    body: object,
+  ) => {
+    const ctx = createDlpContext(p);
+    const out = protectBody(ep, deepFreeze(JSON.parse(JSON.stringify(body)) as Record<string, unknown>), ctx);
+    return { out, ctx };
+  };
+  const anthropicThinking = (thinking: string) => ({
+    messages: [
+      { role: 'user', content: 'Hello.' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking, signature: 'forged' },
+          { type: 'text', text: 'Noted.' },
+        ],
+      },
+      { role: 'user', content: 'Go on.' },
+    ],
+  });
+
+  it('a value a mask or redact rule covers in a thinking block or reasoning item refuses the request', () => {
+    // Signed text cannot be rewritten: sent as it is, the value would reach the provider despite the mask rule.
+    const masked = protect(ALL, 'messages', anthropicThinking(`Her mail is ${E}.`));
+    expect(masked.ctx.blocked).toEqual({ kind: 'email', rule: 'email', signed: 'mask' });
+    expect(masked.ctx.findings).toEqual([{ kind: 'email', rule: 'email', action: 'block', count: 1 }]);
+    // A disguised value (zero-width space) is found as a model reads it.
+    expect(protect(ALL, 'messages', anthropicThinking(`ann\u200b@example.com`)).ctx.blocked).not.toBeNull();
+    const redact = policy({
+      customRules: [{ name: 'Employee ID', pattern: 'EMP-\\d{6}', action: 'redact' }],
+    });
+    const reasoning = protect(redact, 'responses', {
+      input: [
+        { role: 'user', content: 'Hello.' },
+        { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'Employee EMP-123456.' }] },
+      ],
+    });
+    expect(reasoning.ctx.blocked).toEqual({ kind: 'custom', rule: 'Employee ID', signed: 'redact' });
+    // A detect rule only records, elsewhere too: nothing refused. Placeholders the model saw are not values.
+    const detect = policy({ detectors: { email: { enabled: true, action: 'detect' } } });
+    expect(protect(detect, 'messages', anthropicThinking(`Her mail is ${E}.`)).ctx.blocked).toBeNull();
+    expect(protect(ALL, 'messages', anthropicThinking('Her mail is [EMAIL_1].')).ctx.blocked).toBeNull();
+  });
+
+  it('output schemas and legacy function definitions are checked for block rules and go as written', () => {
+    const block = policy({ detectors: { ssn: { enabled: true, action: 'block' } } });
+    const SSN = '219-09-9999';
+    const schema = { type: 'object', properties: { ssn: { type: 'string', enum: [SSN] } } };
+    const bodies: [Parameters<typeof protectBody>[0], object][] = [
+      [
+        'chat',
+        {
+          messages: [{ role: 'user', content: 'Hi.' }],
+          response_format: { type: 'json_schema', json_schema: { name: 'x', schema } },
+        },
+      ],
+      ['responses', { input: 'Hi.', text: { format: { type: 'json_schema', name: 'x', schema } } }],
+      [
+        'chat',
+        {
+          messages: [{ role: 'user', content: 'Hi.' }],
+          functions: [{ name: 'f', description: `SSN ${SSN}`, parameters: {} }],
+        },
+      ],
+      [
+        'messages',
+        { messages: [{ role: 'user', content: 'Hi.' }], output_format: { type: 'json_schema', schema } },
+      ],
+      [
+        'messages',
+        {
+          messages: [{ role: 'user', content: 'Hi.' }],
+          output_config: { format: { type: 'json_schema', schema } },
+        },
+      ],
+    ];
+    for (const [ep, body] of bodies) {
+      const { ctx } = protect(block, ep, body);
+      expect(ctx.blocked, JSON.stringify(body)).toEqual({ kind: 'ssn', rule: 'ssn' });
+    }
+    // Under a mask rule an OpenAI output schema goes as written (the developer's), like a tool definition.
+    const email = { type: 'object', properties: { to: { type: 'string', default: E } } };
+    const chat = {
+      messages: [{ role: 'user', content: 'Hi.' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'x', schema: email } },
+    };
+    const { out, ctx } = protect(ALL, 'chat', chat);
+    expect(ctx.blocked).toBeNull();
+    expect(out.response_format).toEqual(chat.response_format);
+  });
+});

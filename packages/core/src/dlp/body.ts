@@ -6,11 +6,13 @@
  * Never touched: images, audio, files, tool definitions (names, descriptions, schemas), ids, roles, and
  * Anthropic `thinking` / `redacted_thinking` blocks and Responses `reasoning` items — those carry a signature or
  * encrypted content the provider verifies, so they go back exactly as the provider sent them (a thinking text
- * therefore shows placeholders to the client, and is not restored in answers either). Their text is still checked
- * for values a block rule refuses: a client can put anything in a thinking block, with any signature. So are tool
- * definitions.
+ * therefore shows placeholders to the client, and is not restored in answers either). Their text is still checked: a
+ * client can put anything in a thinking block, with any signature, so a value a block, mask or redact rule covers
+ * there refuses the request (it cannot be masked, and is not sent as it is). Tool definitions and output schemas are
+ * checked for block rules only (they go as the developer wrote them).
  */
 import {
+  checkBlockRules,
   checkSigned,
   mapStringLeaves,
   protectJsonText,
@@ -443,13 +445,17 @@ export function protectBody(endpoint: DlpEndpoint, body: Obj, ctx: DlpContext): 
   for (const t of texts) ctx.reserve(t);
   const text = (s: string): string => protectText(s, ctx);
   const signed = (s: string): void => checkSigned(s, ctx);
-  // Tool definitions are the developer's schema and go as written, but a value a block rule refuses does not go in
-  // them either (scanned only when the policy has a block rule).
-  if (Array.isArray(body.tools) && blocks(ctx.policy))
-    mapStringLeaves(body.tools, (s) => {
-      signed(s);
-      return s;
-    });
+  // Tool definitions and output schemas are the developer's and go as written, but a value a block rule refuses does
+  // not go in them either (scanned only when the policy has a block rule).
+  if (blocks(ctx.policy))
+    for (const k of AS_WRITTEN) {
+      const v = body[k];
+      if (v !== undefined && v !== null && typeof v === 'object')
+        mapStringLeaves(v, (s) => {
+          checkBlockRules(s, ctx);
+          return s;
+        });
+    }
   return walkBody(endpoint, body, {
     text,
     json: (s) => protectJsonText(s, ctx),
@@ -457,6 +463,14 @@ export function protectBody(endpoint: DlpEndpoint, body: Obj, ctx: DlpContext): 
     signed,
   });
 }
+
+/**
+ * Top-level fields that go as the developer wrote them and are checked for block rules only: tool definitions
+ * (`tools`, legacy `functions`) and output schemas (chat `response_format`, Responses `text.format`). Anthropic's
+ * output format (`output_format`, `output_config`) is not among the known fields, so it is walked fail closed like any
+ * unknown field. The model name is not scanned: the provider receives the routed model's own id, not the client's.
+ */
+const AS_WRITTEN = ['tools', 'functions', 'response_format', 'text'] as const;
 
 /** Whether a policy has a rule that blocks. */
 function blocks(p: DlpContext['policy']): boolean {

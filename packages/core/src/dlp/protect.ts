@@ -21,6 +21,11 @@ export interface DlpBlock {
   kind: DlpMatchKind;
   rule: string;
   subtype?: SecretSubtype;
+  /**
+   * Set when a mask or redact rule's value was found in signed text (a thinking block, a reasoning item), which cannot
+   * be rewritten: the request is refused rather than send the value as it is.
+   */
+  signed?: DlpAction;
 }
 
 /** A placeholder as the masker writes it: `[EMAIL_1]`, `[EMPLOYEE_ID_12]`. */
@@ -77,13 +82,22 @@ export class DlpContext {
     return ph;
   }
 
-  record(kind: DlpMatchKind, rule: string, action: DlpAction, subtype?: SecretSubtype): void {
+  record(
+    kind: DlpMatchKind,
+    rule: string,
+    action: DlpAction,
+    subtype?: SecretSubtype,
+    signed?: DlpAction,
+  ): void {
     const key = kind === 'custom' ? `custom:${rule}` : kind;
     const f = this.found.get(key);
     if (f) f.count++;
     else this.found.set(key, { kind, rule, action, count: 1 });
-    if (action === 'block' && this.blocked === null)
-      this.blocked = subtype ? { kind, rule, subtype } : { kind, rule };
+    if (action === 'block' && this.blocked === null) {
+      const b: DlpBlock = subtype ? { kind, rule, subtype } : { kind, rule };
+      if (signed !== undefined && signed !== 'block') b.signed = signed;
+      this.blocked = b;
+    }
   }
 
   /** Counts per rule, in the order rules first fired. */
@@ -155,13 +169,24 @@ export function protectText(text: string, ctx: DlpContext): string {
 }
 
 /**
- * Text the provider signed (a thinking block, a reasoning summary): it cannot be changed, so only the policy's block
- * rules apply to it (`ctx.blocked` is set when one fires); mask and redact findings there are not counted, as nothing
- * was masked.
+ * Text the provider signed (a thinking block, a reasoning summary): it cannot be changed without breaking the
+ * signature, and a client can write anything there (with any signature), so a value a block, mask or redact rule
+ * covers refuses the request (`ctx.blocked` is set, `signed` naming the rule's own action): the value never reaches
+ * the provider as it is. Detect findings are not counted there.
  */
 export function checkSigned(text: string, ctx: DlpContext): void {
   if (!ctx.policy.active || text.length === 0) return;
-  for (const m of scan(text, ctx.policy))
+  for (const m of scanText(text, ctx.policy))
+    if (m.action !== 'detect') ctx.record(m.kind, m.rule, 'block', m.subtype, m.action);
+}
+
+/**
+ * Text that goes as the developer wrote it (tool definitions, output schemas): only the policy's block rules apply
+ * (`ctx.blocked` is set when one fires); it is neither masked nor counted otherwise.
+ */
+export function checkBlockRules(text: string, ctx: DlpContext): void {
+  if (!ctx.policy.active || text.length === 0) return;
+  for (const m of scanText(text, ctx.policy))
     if (m.action === 'block') ctx.record(m.kind, m.rule, m.action, m.subtype);
 }
 
