@@ -5,6 +5,7 @@ import {
   type CompiledDlpPolicy,
   type DlpPolicy,
 } from '@switchyard/core';
+import type { Logger } from '../lib/logger.js';
 
 /** The data-protection scopes: the gateway-wide one (master key), an organization's (user and org keys), an app's. */
 export type DlpScope = 'global' | 'org' | 'app';
@@ -76,27 +77,96 @@ export function dlpPolicyFor(
   return null;
 }
 
+/** A custom rule of a stored policy that the gateway refuses now (a check added after it was saved). */
+export interface RefusedRule {
+  /** Its place in the stored policy's custom rules, from 0. */
+  index: number;
+  name: string;
+  pattern: string;
+  flags: string;
+  action: string;
+  problem: string;
+}
+
+export interface StoredPolicy {
+  /** The policy in force: the stored one, or DEFAULT_DLP_POLICY when the stored one is refused. */
+  policy: DlpPolicy;
+  valid: boolean;
+  /** Why the stored policy is not in force (the default applies), or null. */
+  problem: string | null;
+  /** The stored policy without its refused rules (what an admin fixes and saves), when that much parses. */
+  editable: DlpPolicy;
+  refused: RefusedRule[];
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 /**
  * A stored policy as the scanner runs it. A row written before a schema change that no longer parses (or compiles)
- * falls back to the default policy (every detector masking): protection that was on stays on.
+ * falls back to the default policy (every detector masking): protection that was on stays on. The fallback is not
+ * silent: `problem` and `refused` say what the gateway refuses (the dashboard marks the scope "not in force", and the
+ * snapshot logs it).
  */
-export function storedPolicy(rules: unknown): { policy: DlpPolicy; valid: boolean } {
+export function storedPolicy(rules: unknown): StoredPolicy {
   const parsed = dlpPolicySchema.safeParse(rules);
-  return parsed.success ? { policy: parsed.data, valid: true } : { policy: DEFAULT_DLP_POLICY, valid: false };
+  if (parsed.success)
+    return { policy: parsed.data, valid: true, problem: null, editable: parsed.data, refused: [] };
+  const stored = (typeof rules === 'object' && rules !== null ? rules : {}) as { customRules?: unknown };
+  const list = Array.isArray(stored.customRules) ? (stored.customRules as unknown[]) : [];
+  const byIndex = new Map<number, string>();
+  const other: string[] = [];
+  for (const issue of parsed.error.issues) {
+    const [top, index] = issue.path;
+    if (top === 'customRules' && typeof index === 'number' && index < list.length) {
+      if (!byIndex.has(index))
+        byIndex.set(index, `${issue.path.slice(2).join('.') || 'rule'} ${issue.message}`);
+    } else other.push(`${issue.path.join('.') || 'policy'}: ${issue.message}`);
+  }
+  const refused: RefusedRule[] = [...byIndex].map(([index, problem]) => {
+    const r = (list[index] ?? {}) as Record<string, unknown>;
+    return {
+      index,
+      name: str(r.name),
+      pattern: str(r.pattern),
+      flags: str(r.flags),
+      action: str(r.action),
+      problem,
+    };
+  });
+  const rest = dlpPolicySchema.safeParse({ ...stored, customRules: list.filter((_, i) => !byIndex.has(i)) });
+  const reasons = [
+    ...refused.map((r) => `custom rule ${r.index + 1}${r.name ? ` (${r.name})` : ''}: ${r.problem}`),
+    ...other,
+  ];
+  return {
+    policy: DEFAULT_DLP_POLICY,
+    valid: false,
+    problem: `The saved policy is refused by the gateway (${reasons.join('; ')}), so the default policy applies: every built-in detector masking, no custom rule.`,
+    editable: rest.success ? rest.data : DEFAULT_DLP_POLICY,
+    refused,
+  };
 }
 
 let compiledCache = new Map<string, CompiledDlpPolicy>();
 
-function compileStored(key: string, rules: unknown, next: Map<string, CompiledDlpPolicy>): CompiledDlpPolicy {
+function compileStored(
+  key: string,
+  rules: unknown,
+  next: Map<string, CompiledDlpPolicy>,
+  onFallback: (problem: string) => void,
+): CompiledDlpPolicy {
   const hit = compiledCache.get(key) ?? next.get(key);
   if (hit) {
     next.set(key, hit);
     return hit;
   }
   let compiled: CompiledDlpPolicy;
+  const stored = storedPolicy(rules);
+  if (stored.problem !== null) onFallback(stored.problem);
   try {
-    compiled = compilePolicy(storedPolicy(rules).policy);
-  } catch {
+    compiled = compilePolicy(stored.policy);
+  } catch (err) {
+    onFallback(err instanceof Error ? err.message : String(err));
     compiled = compilePolicy(DEFAULT_DLP_POLICY);
   }
   next.set(key, compiled);
@@ -118,17 +188,23 @@ export interface DlpRows {
 
 /**
  * Builds the snapshot from the rows of one load. A policy is compiled once and reused by later loads while its
- * row is unchanged (same id and updatedAt), so the periodic reload costs no regex compilation.
+ * row is unchanged (same id and updatedAt), so the periodic reload costs no regex compilation. `onFallback` hears of
+ * each stored policy (once per version) that is refused and replaced by the default.
  */
-export function buildDlpSnapshot(rows: DlpRows): DlpSnapshot {
+export function buildDlpSnapshot(
+  rows: DlpRows,
+  onFallback: (scope: string, problem: string) => void = () => undefined,
+): DlpSnapshot {
   const next = new Map<string, CompiledDlpPolicy>();
   const stored = new Map<string, DlpRows['policies'][number]>();
   for (const p of rows.policies) stored.set(`${p.scope}:${p.scopeId ?? ''}`, p);
   const policyOf = (scope: DlpScope, id: string | null): CompiledDlpPolicy => {
     const row = stored.get(`${scope}:${id ?? ''}`);
     return row
-      ? compileStored(`${row.id}@${row.updatedAt.getTime()}`, row.rules, next)
-      : compileStored('default', DEFAULT_DLP_POLICY, next);
+      ? compileStored(`${row.id}@${row.updatedAt.getTime()}`, row.rules, next, (problem) =>
+          onFallback(id === null ? scope : `${scope}:${id}`, problem),
+        )
+      : compileStored('default', DEFAULT_DLP_POLICY, next, () => undefined);
   };
   const names = new Map<string, string>();
   const byOrg = new Map<string, CompiledDlpPolicy>();
@@ -147,4 +223,13 @@ export function buildDlpSnapshot(rows: DlpRows): DlpSnapshot {
   const global = g?.enabled ? policyOf('global', null) : null;
   compiledCache = next;
   return { global, byOrg, byApp, names };
+}
+
+/** Logs each stored policy the gateway refuses (once per saved version and process): the operator sees the fallback. */
+export function dlpFallbackLogger(logger: Logger): (scope: string, problem: string) => void {
+  return (scope, problem) =>
+    logger.warn(
+      { scope, problem },
+      'data-protection policy not in force: the default policy applies in its place',
+    );
 }

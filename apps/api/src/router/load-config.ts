@@ -244,6 +244,8 @@ export async function loadConfig(
   secrets: SecretBox,
   env: Record<string, string | undefined>,
   now: number,
+  /** Hears of a stored data-protection policy the gateway refuses (the default applies in its place). */
+  onDlpFallback?: (scope: string, problem: string) => void,
 ): Promise<LoadedConfig> {
   const [
     providers,
@@ -525,7 +527,7 @@ export async function loadConfig(
     apps: new Map(apps.map((a) => [a.id, { id: a.id, active: a.active, orgId: a.orgId, region: a.region }])),
     byok: byokMap,
     orgKeys: orgKeyMap,
-    dlp: buildDlpSnapshot({ policies: dlpPolicies, orgs, apps }),
+    dlp: buildDlpSnapshot({ policies: dlpPolicies, orgs, apps }, onDlpFallback),
   };
 }
 

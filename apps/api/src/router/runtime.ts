@@ -46,6 +46,7 @@ import type {
 } from './types.js';
 import { carryThisMonth, settleRollovers } from '../metering/rollover.js';
 import { recordedSpend } from '../metering/spend.js';
+import { dlpFallbackLogger } from './dlp-snapshot.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
 import { endpointTarget } from './endpoint-cooldowns.js';
 import type { StateStore } from './state-store.js';
@@ -251,7 +252,10 @@ export class RoutingRuntime implements Router {
     opts: { reloadEveryMs?: number } = {},
   ): Promise<RoutingRuntime> {
     await settleRolloversLogged(deps);
-    const rt = new RoutingRuntime(deps, await loadConfig(deps.prisma, deps.secrets, deps.env, deps.now()));
+    const rt = new RoutingRuntime(
+      deps,
+      await loadConfig(deps.prisma, deps.secrets, deps.env, deps.now(), dlpFallbackLogger(deps.logger)),
+    );
     if (opts.reloadEveryMs) {
       rt.#timer = setInterval(
         () => void rt.reload().catch((err) => deps.logger.warn({ err }, 'periodic routing reload failed')),
@@ -284,7 +288,13 @@ export class RoutingRuntime implements Router {
       do {
         this.#again = false;
         await settleRolloversLogged(this.deps);
-        const loaded = await loadConfig(this.deps.prisma, this.deps.secrets, this.deps.env, this.deps.now());
+        const loaded = await loadConfig(
+          this.deps.prisma,
+          this.deps.secrets,
+          this.deps.env,
+          this.deps.now(),
+          dlpFallbackLogger(this.deps.logger),
+        );
         this.#loaded = loaded;
         this.#core = toRoutingConfig(loaded);
         this.#index();

@@ -182,6 +182,7 @@ export class DlpService {
     ): DlpStatusRow => {
       const key = dlpScopeKey(scope, id);
       const stored = byKey.get(key);
+      const sp = stored ? storedPolicy(stored.rules) : null;
       return {
         key,
         scope,
@@ -189,8 +190,9 @@ export class DlpService {
         name,
         orgId,
         enabled,
-        rulesEnabled: rulesEnabled(stored ? storedPolicy(stored.rules).policy : DEFAULT_DLP_POLICY),
+        rulesEnabled: rulesEnabled(sp ? sp.policy : DEFAULT_DLP_POLICY),
         isDefault: !stored,
+        notInForce: sp?.problem ?? null,
         lastActivityAt: last ? last.toISOString() : null,
       };
     };
@@ -232,6 +234,7 @@ export class DlpService {
     t: ScopeTarget,
     stored: { rules: unknown; updatedAt: Date; enabled: boolean } | null,
   ): DlpPolicyResponse {
+    const sp = stored ? storedPolicy(stored.rules) : null;
     return {
       key: dlpScopeKey(t.scope, t.id),
       scope: t.scope,
@@ -239,7 +242,8 @@ export class DlpService {
       name: t.name,
       enabled: t.scope === 'global' ? (stored?.enabled ?? false) : t.enabled,
       isDefault: !stored,
-      policy: stored ? storedPolicy(stored.rules).policy : DEFAULT_DLP_POLICY,
+      policy: sp ? sp.editable : DEFAULT_DLP_POLICY,
+      notInForce: sp?.problem ? { reason: sp.problem, rules: sp.refused } : null,
       updatedAt: stored ? stored.updatedAt.toISOString() : null,
     };
   }

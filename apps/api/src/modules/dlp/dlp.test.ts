@@ -561,6 +561,66 @@ describe('data protection admin API', () => {
     }
   });
 
+  it('marks a saved policy the gateway now refuses as not in force, says why, and logs the fallback', async () => {
+    // Saved before the check that refuses a leading unbounded repeat (`\w+@…`): written behind the API's back.
+    const org = await t.app.ctx.prisma.organization.create({
+      data: { name: 'Legacy', slug: 'legacy-dlp', piiProtection: true },
+    });
+    await t.app.ctx.prisma.dlpPolicy.create({
+      data: {
+        scope: 'org',
+        scopeId: org.id,
+        orgId: org.id,
+        rules: {
+          detectors: { email: { enabled: false, action: 'mask' } },
+          customRules: [{ name: 'Corp mail', pattern: '\\w+@corp\\.example', action: 'block' }, employeeRule],
+        } as unknown as Prisma.InputJsonValue,
+      },
+    });
+    await t.app.routing.reload();
+
+    // The default policy applies in its place: email masked, no custom rule, nothing blocked.
+    const r = dlpPolicyFor(t.app.routing.config.dlp, { appId: null, orgId: org.id, master: false });
+    expect(r!.policy.custom).toEqual([]);
+    expect(r!.policy.actions.email).toBe('mask');
+    const warned = logLines.filter((l) => l.includes('data-protection policy not in force'));
+    expect(warned.length).toBe(1);
+    expect(warned[0]).toContain(`org:${org.id}`);
+    expect(warned[0]).toContain('Corp mail');
+
+    const status = await t.http.get(`${BASE}/status`).set(as(admin)).expect(200);
+    const row = status.body.data.find((x: { key: string }) => x.key === `org:${org.id}`);
+    expect(row).toMatchObject({ isDefault: false, rulesEnabled: 7 });
+    expect(row.notInForce).toMatch(/custom rule 1 \(Corp mail\): pattern starts with an unbounded repeat/);
+    expect(row.notInForce).toMatch(/default policy applies/);
+    expect(status.body.data.find((x: { key: string }) => x.key === `org:${orgA.id}`).notInForce).toBeNull();
+
+    const got = await t.http.get(`${BASE}/policies/org:${org.id}`).set(as(admin)).expect(200);
+    expect(got.body.notInForce.rules).toEqual([
+      {
+        index: 0,
+        name: 'Corp mail',
+        pattern: '\\w+@corp\\.example',
+        flags: '',
+        action: 'block',
+        problem: expect.stringMatching(/^pattern starts with an unbounded repeat/),
+      },
+    ]);
+    // What the admin fixes and saves: the saved policy without the refused rule.
+    expect(got.body.policy.customRules.map((c: { name: string }) => c.name)).toEqual(['Employee ID']);
+    expect(got.body.policy.detectors.email.enabled).toBe(false);
+
+    // Saving it again puts it back in force.
+    const put = await t.http
+      .put(`${BASE}/policies/org:${org.id}`)
+      .set(as(admin))
+      .send({ ...got.body.policy })
+      .expect(200);
+    expect(put.body.notInForce).toBeNull();
+    const again = dlpPolicyFor(t.app.routing.config.dlp, { appId: null, orgId: org.id, master: false });
+    expect(again!.policy.custom.map((c) => c.name)).toEqual(['Employee ID']);
+  });
+
   it('cascades: deleting an org deletes its policy', async () => {
     const org = await t.app.ctx.prisma.organization.create({ data: { name: 'Tmp', slug: 'tmp-dlp' } });
     await t.http.put(`${BASE}/policies/org:${org.id}`).set(as(admin)).send({}).expect(200);

@@ -93,6 +93,11 @@ export const dlpStatusRowSchema = z.strictObject({
   rulesEnabled: z.number().int(),
   /** True while no policy was saved for the scope (the default one applies). */
   isDefault: z.boolean(),
+  /**
+   * Why the saved policy is not in force, or null: a policy saved before a check the gateway makes now (a custom
+   * pattern it refuses) is replaced by the default policy until it is saved again.
+   */
+  notInForce: z.string().nullable(),
   lastActivityAt: z.string().nullable(),
 });
 export type DlpStatusRow = z.infer<typeof dlpStatusRowSchema>;
@@ -113,7 +118,26 @@ export const dlpPolicyResponseSchema = z.strictObject({
   name: z.string(),
   enabled: z.boolean(),
   isDefault: z.boolean(),
+  /**
+   * The saved policy (the default while none is saved). When `notInForce` is set, the default policy applies instead
+   * and this is the saved one without the custom rules the gateway refuses, which `notInForce.rules` lists.
+   */
   policy: dlpPolicySchema,
+  notInForce: z
+    .strictObject({
+      reason: z.string(),
+      rules: z.array(
+        z.strictObject({
+          index: z.number().int(),
+          name: z.string(),
+          pattern: z.string(),
+          flags: z.string(),
+          action: z.string(),
+          problem: z.string(),
+        }),
+      ),
+    })
+    .nullable(),
   updatedAt: z.string().nullable(),
 });
 export type DlpPolicyResponse = z.infer<typeof dlpPolicyResponseSchema>;

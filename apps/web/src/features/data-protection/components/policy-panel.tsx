@@ -31,6 +31,42 @@ function serverRuleErrors(err: unknown): Record<number, RuleErrors> {
   return out;
 }
 
+/** Why the saved policy is not in force (the default applies), and each custom rule the gateway refuses. */
+function NotInForce({
+  notInForce,
+  canEdit,
+}: {
+  notInForce: NonNullable<DlpPolicyResponse['notInForce']>;
+  canEdit: boolean;
+}) {
+  return (
+    <div
+      role="alert"
+      data-testid="dlp-not-in-force-alert"
+      className="mb-4 rounded-lg bg-amber-500/10 px-3 py-2 text-sm text-amber-600"
+    >
+      <p className="font-medium">Not in force: the default policy applies to this scope.</p>
+      <p className="mt-1">{notInForce.reason}</p>
+      {notInForce.rules.length > 0 ? (
+        <ul className="mt-2 list-disc pl-5">
+          {notInForce.rules.map((r) => (
+            <li key={r.index}>
+              {r.name || `Rule ${r.index + 1}`} (<code>{r.pattern}</code>
+              {r.flags ? <code>/{r.flags}</code> : null}, {r.action}): {r.problem}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {canEdit ? (
+        <p className="mt-2">
+          The editor below holds the saved policy without these rules: add them back in a form the gateway
+          accepts and save to put the policy back in force.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 function Editor({
   data,
   canEdit,
@@ -51,7 +87,10 @@ function Editor({
   const policy = useMemo(() => policyOf(draft, data.policy), [draft, data.policy]);
   const server = serverRuleErrors(save.error);
   const shown = { ...errors, rules: { ...server, ...errors.rules } };
-  const dirty = JSON.stringify(policyOf(draftOf(data.policy), data.policy)) !== JSON.stringify(policy);
+  // A policy not in force is saved as it stands (without its refused rules) to put it back in force.
+  const dirty =
+    data.notInForce !== null ||
+    JSON.stringify(policyOf(draftOf(data.policy), data.policy)) !== JSON.stringify(policy);
   return (
     <Card className="mt-4 hover:border-border" data-testid="dlp-policy-panel">
       <div className="mb-4 flex flex-wrap items-start justify-between gap-3">
@@ -84,6 +123,7 @@ function Editor({
           ) : null}
         </div>
       </div>
+      {data.notInForce ? <NotInForce notInForce={data.notInForce} canEdit={canEdit} /> : null}
       {save.isError && Object.keys(server).length === 0 ? <FormError error={save.error} /> : null}
       {savedVersion !== null && savedVersion === data.updatedAt && !dirty ? (
         <p role="status" className="mb-3 text-sm text-ok">

@@ -71,6 +71,12 @@ export function StatusTable({
         <span data-testid="dlp-rules-enabled">
           {r.rulesEnabled}
           {r.isDefault ? <span className="ml-2 text-xs text-muted">default</span> : null}
+          {r.notInForce ? (
+            // The saved policy is refused (a check added since it was saved): the default applies in its place.
+            <span className="ml-2" title={r.notInForce} data-testid="dlp-not-in-force">
+              <Badge tone="warn">not in force: default applies</Badge>
+            </span>
+          ) : null}
         </span>
       ),
     },
