@@ -13,6 +13,11 @@ describe('loadEnv', () => {
     expect(env.ADMIN_EMAIL).toBe('admin@localhost');
   });
 
+  it('starts whatever NODE_ENV says: the gateway reads nothing from it, so it refuses no value of it', () => {
+    for (const v of ['staging', 'production', 'development', 'test'])
+      expect(loadEnv({ NODE_ENV: v }).PORT).toBe(8787);
+  });
+
   it.each([
     ['PORT', 'abc', /PORT: must be a number/],
     ['PORT', '70000', /PORT: must be between 1 and 65535/],

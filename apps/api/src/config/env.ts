@@ -99,7 +99,6 @@ const otlpUrl = z
   }, 'must be an http(s) URL such as http://127.0.0.1:4318');
 
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: port.default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: postgresUrl.optional(),
