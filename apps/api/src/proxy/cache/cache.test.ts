@@ -274,6 +274,37 @@ describe.each([
     expect(upstreamCalls()).toBe(4);
   });
 
+  it('never caches a stream that ended without an answer (no stop reason)', async () => {
+    const q = fresh();
+    env.up.script({ path: '/chat/completions', events: ['data: [DONE]\n\n'] });
+    expect((await call('/v1/chat/completions', chat(q, { stream: true }), keys.a1)).cache).toBe('miss');
+    const again = await call('/v1/chat/completions', chat(q, { stream: true }), keys.a1);
+    expect(again.cache).toBe('miss');
+    expect(again.text).toContain('upstream');
+    const body = {
+      model: 'cached-claude',
+      max_tokens: 100,
+      stream: true,
+      messages: [{ role: 'user', content: q }],
+    };
+    env.up.script({
+      path: '/messages',
+      events: [
+        'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_e","type":"message","role":"assistant","model":"claude-test","content":[],"stop_reason":null,"usage":{"input_tokens":5,"output_tokens":1}}}\n\n',
+        'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+      ],
+    });
+    expect((await call('/v1/messages', body, keys.a1)).cache).toBe('miss');
+    const claude = await call('/v1/messages', body, keys.a1);
+    expect(claude.cache).toBe('miss');
+    expect(claude.text).toContain('upstream');
+    expect(upstreamCalls()).toBe(4);
+    // The real answers that followed are stored.
+    expect((await call('/v1/chat/completions', chat(q, { stream: true }), keys.a1)).cache).toBe('hit');
+    expect((await call('/v1/messages', body, keys.a1)).cache).toBe('hit');
+    expect(upstreamCalls()).toBe(4);
+  });
+
   it('replays streams as SSE the real OpenAI and Anthropic SDKs parse', async () => {
     const q = fresh();
     const openai = new OpenAI({ apiKey: keys.a1, baseURL: `${env.url}/v1`, maxRetries: 0 });

@@ -267,6 +267,8 @@ export function cacheAfter(
     first.provider.id !== attempt.provider.id ||
     first.model.id !== attempt.model.id ||
     x.connection.gone ||
+    // A stream that ended without saying why (only `[DONE]`, a message stop with no stop reason): nothing to replay.
+    (x.input.facts.stream && !result.finishReason) ||
     // Shaped by this caller's limits (a cap the client did not ask for): not an answer to the request as sent.
     x.capHeld
   )
