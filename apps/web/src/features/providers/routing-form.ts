@@ -128,20 +128,25 @@ export function readChainForm(v: {
   });
 }
 
-/** "Trace this request": model, endpoint, prompt size, max tokens, streaming. */
+/** "Trace this request": model, endpoint, prompt size, max tokens, answers asked for (`n`), streaming. */
 export function readTraceForm(r: FormReader): Parsed<DryRunBody> {
-  return validate(
+  const parsed = validate(
     dryRunBody,
     {
       model: r.text('model'),
       endpoint: r.text('endpoint') || 'chat',
       promptTokens: r.integer('promptTokens', undefined),
       maxTokens: r.integer('maxTokens', null),
+      n: r.integer('n', undefined),
       stream: r.bool('stream'),
       ...runAsFields(r.text('runAs')),
     },
     r.errors,
   );
+  // Only a chat request asks for several answers (the API would plan one for any other endpoint).
+  if (parsed.ok && (parsed.data.n ?? 1) > 1 && parsed.data.endpoint !== 'chat')
+    return { ok: false, errors: { n: 'only a chat request asks for several answers' } };
+  return parsed;
 }
 
 /** The trace form's "Run as" choice ('' = me, 'user:<id>', 'key:<id>') as the dry run's userId / keyId. */

@@ -234,6 +234,8 @@ const dryRunEndpoint = z.enum(['chat', 'messages', 'responses', 'embeddings']);
 const dryRunPromptTokens = z.number().int().min(0).max(10_000_000);
 const dryRunMaxTokens = z.number().int().min(1).max(1_000_000).nullable();
 const dryRunNeeds = z.array(z.enum(CAPABILITY_VALUES)).max(6);
+/** The answers asked for (OpenAI chat's `n`). */
+const dryRunAnswers = z.number().int().min(1, 'must be at least 1').max(128, 'must be at most 128');
 /** Plan as this user / gateway key would be planned (defaults to the admin's own view). */
 const dryRunAs = { userId: safeString().min(1).optional(), keyId: safeString().min(1).optional() };
 
@@ -245,6 +247,8 @@ export const dryRunBody = z.object({
   maxTokens: dryRunMaxTokens.default(null),
   stream: z.boolean().default(false),
   needs: dryRunNeeds.default([]),
+  /** The answers asked for (chat's `n`); unset = one (or a replayed request's own). */
+  n: dryRunAnswers.optional(),
   ...dryRunAs,
 });
 export type DryRunBody = z.infer<typeof dryRunBody>;
@@ -282,7 +286,7 @@ export const traceBody = z
     max_tokens: z.number().int().min(1).max(1_000_000).optional(),
     tools: z.array(z.unknown()).optional(),
     /** The answers asked for (OpenAI chat's `n`): what the request may cost and reserves counts each. */
-    n: z.number().int().min(1).max(128).optional(),
+    n: dryRunAnswers.optional(),
   })
   .refine((b) => b.model !== undefined || b.requestId !== undefined, {
     path: ['model'],

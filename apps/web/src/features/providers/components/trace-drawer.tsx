@@ -25,6 +25,7 @@ export function replayText(q: TraceResult['request']): string {
   const parts = [
     `${q.promptTokens} prompt tokens`,
     `max tokens ${q.maxTokens ?? 'model default'}`,
+    ...(q.choices !== undefined && q.choices > 1 ? [`${q.choices} answers`] : []),
     `needs ${q.needs.join(', ')}`,
   ];
   const pairs = (o: Record<string, string>) =>
@@ -319,6 +320,15 @@ export function TraceDrawer({
           placeholder="model default"
           defaultValue={replayed?.maxTokens == null ? '' : String(replayed.maxTokens)}
           error={err('maxTokens')}
+        />
+        <TextField
+          label="Answers (n)"
+          name="n"
+          inputMode="numeric"
+          placeholder="1"
+          defaultValue={replayed?.choices == null ? '' : String(replayed.choices)}
+          error={err('n')}
+          hint="How many answers a chat request asks for: its cost estimate and budget reservations count each."
         />
         <CheckboxField
           label="Stream"
