@@ -67,3 +67,75 @@ describe("an Anthropic client's stop sequences to an OpenAI model", () => {
     expect((e.up.requests.at(-1)!.body as Obj).stop_sequences).toEqual(five);
   });
 });
+
+// An OpenAI-compatible answer that stopped on one of an Anthropic client's stop sequences ended "end_turn" with no
+// stop_sequence: the client could not tell it stopped there. OpenAI's own API does not say (its "stop" is the same for
+// both), so its answers still end "end_turn"; vLLM says which string matched (the choice's `stop_reason`), and that
+// now reaches the client as Anthropic says it.
+describe('an OpenAI-compatible answer stopped on a stop sequence, to an Anthropic client', () => {
+  const answer = (choice: Obj) => ({
+    id: 'chatcmpl-s1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-test',
+    choices: [{ index: 0, message: { role: 'assistant', content: '1, 2, 3, ' }, ...choice }],
+    usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 },
+  });
+  const ask = (stream = false) =>
+    messages({
+      model: 'up-openai/gpt-test',
+      max_tokens: 50,
+      messages: hi,
+      stop_sequences: ['4', 'END'],
+      ...(stream ? { stream: true } : {}),
+    });
+
+  it('stops with stop_sequence and the sequence when the upstream says which (vLLM)', async () => {
+    e.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: answer({ finish_reason: 'stop', stop_reason: '4' }),
+    });
+    const res = await ask();
+    const body = JSON.parse(await res.text()) as Obj;
+    expect(body).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: '4' });
+  });
+
+  it('streamed alike', async () => {
+    const chunk = (delta: Obj, finish: Obj = { finish_reason: null }) =>
+      `data: ${JSON.stringify({ id: 'chatcmpl-s1', object: 'chat.completion.chunk', created: 1, model: 'gpt-test', choices: [{ index: 0, delta, ...finish }] })}\n\n`;
+    e.up.script({
+      path: '/chat/completions',
+      events: [
+        chunk({ role: 'assistant', content: '1, 2, 3, ' }),
+        chunk({}, { finish_reason: 'stop', stop_reason: '4' }),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const res = await ask(true);
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    const delta = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: ') && l.includes('message_delta'))
+      .map((l) => JSON.parse(l.slice(6)) as { delta: Obj })[0]!.delta;
+    expect(delta).toEqual({ stop_reason: 'stop_sequence', stop_sequence: '4' });
+  });
+
+  it("an answer that does not say (OpenAI's own), or names a string the client did not ask for, ends end_turn", async () => {
+    e.up.script({ path: '/chat/completions', status: 200, body: answer({ finish_reason: 'stop' }) });
+    expect(JSON.parse(await (await ask()).text())).toMatchObject({
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+    });
+    e.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: answer({ finish_reason: 'stop', stop_reason: 'X' }),
+    });
+    expect(JSON.parse(await (await ask()).text())).toMatchObject({
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+    });
+  });
+});

@@ -93,12 +93,13 @@ function messagesEncoder(o: EncoderOptions): ClientEncoder {
       o.model,
       `msg_${o.created.toString(36)}${Math.random().toString(36).slice(2, 8)}`,
       o.estimateInputTokens?.() ?? 0,
+      o.clientRequest?.stop_sequences,
     ));
   return {
     client: 'messages',
     wire: CLIENT_WIRE.messages,
     response(pivot) {
-      const an = openaiToAnthropicResponse(pivot, pivot.model || o.model);
+      const an = openaiToAnthropicResponse(pivot, pivot.model || o.model, o.clientRequest?.stop_sequences);
       return { body: JSON.stringify(an), model: an.model, finishReason: an.stop_reason };
     },
     chunk: (c) => s().push(c),

@@ -2,7 +2,7 @@
  * The Anthropic Messages client format, streamed: OpenAI chat chunks (the pivot) as Anthropic message events.
  * An incremental state machine on parsed chunks; the bytes it writes are SSE text (sseJson).
  */
-import { openaiStopToAnthropic, openaiUsageToAnthropic } from './messages.js';
+import { matchedStopSequence, openaiStopToAnthropic, openaiUsageToAnthropic } from './messages.js';
 import { sseJson } from './sse.js';
 import { UPSTREAM_STOP, type OaChunk, type OaUsage } from './wire-types.js';
 
@@ -30,7 +30,12 @@ export class OpenaiChunksToAnthropic {
     private id: string = `msg_${Date.now().toString(36)}`,
     /** Estimated input tokens for message_start when the upstream reports usage only at the end. */
     private inputTokensHint = 0,
+    /** The client's stop sequences (see matchedStopSequence). */
+    private stopSequences?: unknown,
   ) {}
+
+  /** The stop sequence the answer stopped on, when the upstream said (see matchedStopSequence). */
+  private stopSequence: string | null = null;
 
   get anthropicStopReason(): string | null {
     return this.stopReason;
@@ -126,6 +131,10 @@ export class OpenaiChunksToAnthropic {
         this.sawRefusal && !this.sawContent && this.toolBlocks.size === 0 && choice.finish_reason === 'stop'
           ? 'refusal'
           : openaiStopToAnthropic(choice.finish_reason, this.toolBlocks.size > 0, choice[UPSTREAM_STOP]);
+    if (choice.finish_reason && this.toolBlocks.size === 0) {
+      this.stopSequence = matchedStopSequence(choice, this.stopSequences);
+      if (this.stopSequence !== null) this.stopReason = 'stop_sequence';
+    }
     return out;
   }
 
@@ -138,7 +147,7 @@ export class OpenaiChunksToAnthropic {
     out += sseJson(
       {
         type: 'message_delta',
-        delta: { stop_reason: this.stopReason ?? 'end_turn', stop_sequence: null },
+        delta: { stop_reason: this.stopReason ?? 'end_turn', stop_sequence: this.stopSequence },
         usage: {
           input_tokens: this.usage ? u.input_tokens : this.inputTokensHint,
           output_tokens: u.output_tokens,

@@ -79,6 +79,22 @@ export function openaiStopToAnthropic(
   return OPENAI_TO_ANTHROPIC_STOP[r as OaFinishReason] ?? 'end_turn';
 }
 
+/**
+ * The stop sequence an OpenAI-compatible answer says it stopped on, when it is one the client asked for: OpenAI's own
+ * API does not say (its "stop" is the same for an end of turn and a stop sequence), but vLLM gives the matched string
+ * as the choice's `stop_reason` and SGLang as `matched_stop`. Null when the upstream does not say.
+ */
+export function matchedStopSequence(choice: unknown, stopSequences: unknown): string | null {
+  if (!choice || typeof choice !== 'object' || !Array.isArray(stopSequences)) return null;
+  const c = choice as Record<string, unknown>;
+  if (c.finish_reason !== 'stop') return null;
+  for (const field of ['stop_reason', 'matched_stop']) {
+    const v = c[field];
+    if (typeof v === 'string' && stopSequences.includes(v)) return v;
+  }
+  return null;
+}
+
 // ---------- usage ----------
 
 export function anthropicUsageToOpenai(u: Partial<AnUsage> | undefined | null): OaUsage {
@@ -294,7 +310,11 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
 }
 
 /** OpenAI chat completion -> Anthropic message response. */
-export function openaiToAnthropicResponse(res: OaChatResponse, model: string = res.model): AnResponse {
+export function openaiToAnthropicResponse(
+  res: OaChatResponse,
+  model: string = res.model,
+  stopSequences?: unknown,
+): AnResponse {
   const choice = res.choices?.[0];
   const content: AnBlock[] = [];
   const msg = choice?.message;
@@ -309,6 +329,7 @@ export function openaiToAnthropicResponse(res: OaChatResponse, model: string = r
     } as AnToolUseBlock);
   }
   const id = res.id ?? 'x';
+  const matched = (msg?.tool_calls?.length ?? 0) > 0 ? null : matchedStopSequence(choice, stopSequences);
   return {
     id: id.startsWith('msg_') ? id : `msg_${id.replace(/^chatcmpl-/, '')}`,
     type: 'message',
@@ -317,18 +338,19 @@ export function openaiToAnthropicResponse(res: OaChatResponse, model: string = r
     content,
     // An OpenAI refusal (the text in `refusal`, none in `content`) ends with "stop": Anthropic's stop reason for it is
     // "refusal", what its clients check.
-    stop_reason:
-      typeof msg?.content !== 'string' &&
-      msg?.refusal &&
-      !msg.tool_calls?.length &&
-      choice?.finish_reason === 'stop'
+    stop_reason: matched
+      ? 'stop_sequence'
+      : typeof msg?.content !== 'string' &&
+          msg?.refusal &&
+          !msg.tool_calls?.length &&
+          choice?.finish_reason === 'stop'
         ? 'refusal'
         : openaiStopToAnthropic(
             choice?.finish_reason ?? 'stop',
             (msg?.tool_calls?.length ?? 0) > 0,
             choice?.[UPSTREAM_STOP],
           ),
-    stop_sequence: null,
+    stop_sequence: matched,
     usage: openaiUsageToAnthropic(res.usage),
   };
 }
