@@ -238,6 +238,16 @@ describe('classification table', () => {
     expect(classify(o({ status: 401, kind: 'auth' }), opts()).circuitFailure).toBe(false);
   });
 
+  it("a 409 conflict retries, then falls back, and never counts toward the circuit (a caller's request provokes it)", () => {
+    for (const kind of ['bad_request', 'unknown'] as const) {
+      expect(classify(o({ status: 409, kind }), opts({ retries: 1 })).action).toBe('retry');
+      const last = classify(o({ status: 409, kind }), opts({ retries: 2 }));
+      expect(last).toMatchObject({ action: 'fallback', circuitFailure: false, cooldown: null });
+    }
+    // 408 (the upstream gave up reading what the gateway sent) still counts.
+    expect(classify(o({ status: 408, kind: 'bad_request' }), opts({ retries: 2 })).circuitFailure).toBe(true);
+  });
+
   it('policy blocks fall back only when enabled', () => {
     expect(classify(o({ status: 400, kind: 'policy' }), opts({ policyFallback: true })).action).toBe(
       'fallback',

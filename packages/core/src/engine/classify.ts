@@ -14,7 +14,8 @@
  * | request too large for the account's per-minute token limit (a 429 "Request too large") | fall back | none | no |
  * | request body over the API's byte limit (Anthropic's 413 request_too_large, a bare 413) | fall back | none                  | no      |
  * | other 400/413/422 client errors           | stop                                    | none                  | no      |
- * | 408 / 409 / 5xx / overloaded / network    | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
+ * | 408 / 5xx / overloaded / network         | retry (≤ maxRetries, jittered exponential backoff), then fall back | none | yes |
+ * | 409 conflict (the resource the request names is busy: a conversation in use) | retry, then fall back | none | no |
  * | our timeout before the first byte (status 0) | fall back (a target that hung is not asked again) | none   | yes     |
  * | the same, at a limit the request's deadline cut below the target's own | fall back (the deadline ends it) | none | no |
  * | stream cut before the first byte          | fall back (nothing reached the client)  | none                  | yes     |
@@ -173,7 +174,9 @@ export function classify(o: AttemptOutcome, opt: ClassifyOptions): Classificatio
     return {
       ...none,
       action: 'fallback' as const,
-      circuitFailure: true,
+      // A conflict is about what the request names (OpenAI's conversation another request is using), which a
+      // caller can provoke at will: it says nothing of the provider's health, for everyone.
+      circuitFailure: o.status !== 409,
       reason: `transient ${o.kind}: retries exhausted`,
     };
   };
