@@ -325,3 +325,45 @@ describe('reasoning to Gemini', () => {
     expect(config()).toEqual({ thinkingLevel: 'high' });
   });
 });
+
+// Gemini 3 refuses a model turn whose first function call has no thought signature, and the signatures it gives never
+// reach an OpenAI- or Anthropic-format client: the second turn of every tool loop failed with a 400.
+describe('a tool loop on Gemini 3 from an OpenAI-format client', () => {
+  const tools = [
+    { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } },
+  ];
+  const loop = [
+    { role: 'user', content: 'weather?' },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        { id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{}' } },
+        { id: 'c2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+      ],
+    },
+    { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
+    { role: 'tool', tool_call_id: 'c2', content: 'rain' },
+  ];
+
+  it('goes on: the turn’s first call carries the signature Gemini documents for a call without its own', async () => {
+    for (const stream of [false, true]) {
+      const res = await post('/v1/chat/completions', {
+        model: 'up-gemini/gemini-3-pro-preview',
+        messages: loop,
+        tools,
+        stream,
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      const parts = ((sent().contents as Obj[])[1]!.parts as Obj[]).map((p) => p.thoughtSignature);
+      expect(parts).toEqual(['skip_thought_signature_validator', undefined]);
+    }
+  });
+
+  it('Gemini 2.5 gets no signature (it takes none)', async () => {
+    await ok(
+      await post('/v1/chat/completions', { model: 'up-gemini/gemini-2.5-flash', messages: loop, tools }),
+    );
+    expect(JSON.stringify(sent())).not.toContain('thoughtSignature');
+  });
+});

@@ -378,6 +378,19 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         return json(403, { message: 'Missing Authentication Token' });
       return json(200, converse(ctx));
     }
+    // Like Gemini 3: each model turn's first function call carries its thought signature.
+    if (/gemini-3/.test(path) && Array.isArray(b.contents))
+      for (const c of b.contents as Obj[]) {
+        const call = Array.isArray(c.parts) ? (c.parts as Obj[]).find((p) => 'functionCall' in p) : undefined;
+        if (c.role === 'model' && call && typeof call.thoughtSignature !== 'string')
+          return json(400, {
+            error: {
+              code: 400,
+              message: 'Function call is missing a thought_signature in functionCall parts.',
+              status: 'INVALID_ARGUMENT',
+            },
+          });
+      }
     if (path.includes(':streamGenerateContent')) return stream(ctx, geminiEvents(ctx));
     if (path.includes(':generateContent')) return json(200, geminiResponse(ctx));
     if (path.endsWith('/messages/count_tokens')) return json(200, { input_tokens: MOCK_USAGE.prompt });

@@ -98,8 +98,21 @@ function guessMime(url: string): string {
         : 'image/jpeg';
 }
 
+/** Gemini 3 and later (a model id may name its vendor or carry `models/`). */
+const GEMINI_3 = /gemini-(?:[3-9]|\d{2,})/i;
+
+/**
+ * The signature Gemini documents for a function call it did not just make, or whose signature the history lost:
+ * Gemini 3 refuses a model turn whose first function call has no `thoughtSignature` (400 "Function call is missing a
+ * thought_signature"), and the signatures it gave never reach an OpenAI- or Anthropic-format client (their tool calls
+ * have no field for one), so every tool loop's second turn failed. Each turn's first call carries this instead; the
+ * model then goes on without the reasoning the real signature held.
+ */
+export const SKIP_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
+
 /** OpenAI chat request -> Gemini GenerateContentRequest. */
 export function openaiChatToGeminiRequest(req: OaChatRequest): Obj {
+  const signs = GEMINI_3.test(String(req.model ?? ''));
   const system: string[] = [];
   const contents: Array<{ role: string; parts: Obj[] }> = [];
   const callNames = new Map<string, string>();
@@ -116,12 +129,15 @@ export function openaiChatToGeminiRequest(req: OaChatRequest): Obj {
     } else if (m.role === 'user') push('user', partsOf(m.content));
     else if (m.role === 'assistant') {
       const parts = partsOf(m.content);
+      let first = true;
       for (const tc of m.tool_calls ?? []) {
         if (!tc.function) continue; // a custom tool call: Gemini has no equivalent
         callNames.set(tc.id, tc.function.name);
         parts.push({
           functionCall: { name: tc.function.name, args: parseToolArguments(tc.function.arguments) },
+          ...(first && signs ? { thoughtSignature: SKIP_THOUGHT_SIGNATURE } : {}),
         });
+        first = false;
       }
       push('model', parts);
     } else if (m.role === 'tool' || m.role === 'function') {
