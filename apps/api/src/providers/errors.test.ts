@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeUpstreamError, parseRetryAfter, scrubAccountIds, scrubSecrets } from './errors.js';
+import {
+  errorInAnswer,
+  normalizeUpstreamError,
+  parseRetryAfter,
+  scrubAccountIds,
+  scrubSecrets,
+} from './errors.js';
 
 const oa = (message: string, type = 'invalid_request_error', code: string | null = null) =>
   JSON.stringify({ error: { message, type, code, param: null } });
@@ -587,5 +593,40 @@ describe('scrubAccountIds', () => {
   ];
   it.each(table)('%s', (_name, text, expected) => {
     expect(scrubAccountIds(text)).toBe(expected);
+  });
+});
+
+describe('errorInAnswer: a failure sent with a 2xx', () => {
+  const b = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
+  it.each<[string, unknown, { status: number } | null]>([
+    ['an OpenAI-style error', { error: { message: 'overloaded', type: 'server_error' } }, { status: 502 }],
+    ['an error naming its status in code', { error: { code: 429, message: 'slow down' } }, { status: 429 }],
+    ['an error naming its status in status', { error: { status: 503, message: 'x' } }, { status: 503 }],
+    ['a code outside 400–599 is not a status', { error: { code: 200, message: 'x' } }, { status: 502 }],
+    ['an error as a string', { error: 'upstream failed' }, { status: 502 }],
+    ["Anthropic's error event", { type: 'error', error: { type: 'overloaded_error' } }, { status: 502 }],
+    [
+      'a failed Responses answer',
+      { object: 'response', status: 'failed', error: { code: 'server_error' } },
+      { status: 502 },
+    ],
+    [
+      'a completed Responses answer (error null)',
+      { object: 'response', status: 'completed', error: null },
+      null,
+    ],
+    [
+      'an answer with choices beside an error field',
+      { choices: [{ index: 0 }], error: { message: 'x' } },
+      null,
+    ],
+    ['an Anthropic message', { type: 'message', content: [{ type: 'text', text: 'x' }], error: 'x' }, null],
+    ['embeddings', { data: [{ embedding: [0.1] }], error: { message: 'x' } }, null],
+    ['"error" only inside the text', { choices: [{ message: { content: '{"error": {"a": 1}}' } }] }, null],
+    ['an error key nested in the answer', { result: { error: { message: 'x' } }, choices: [] }, null],
+    ['not JSON', '{"error": {', null],
+    ['a JSON array', [{ error: { message: 'x' } }], null],
+  ])('%s', (_name, body, expected) => {
+    expect(errorInAnswer(b(body))).toEqual(expected);
   });
 });

@@ -396,3 +396,52 @@ export function networkError(err: unknown, timeout = false): UpstreamError {
     retryable: true,
   };
 }
+
+const ERROR_KEY = Buffer.from('"error"');
+const isJsonSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/** Whether the body has an `"error"` key whose value is an object or a string (a prefilter: most answers have none). */
+function mayCarryError(body: Buffer): boolean {
+  for (let i = body.indexOf(ERROR_KEY); i !== -1; i = body.indexOf(ERROR_KEY, i + 1)) {
+    let j = i + ERROR_KEY.length;
+    while (isJsonSpace(body[j])) j++;
+    if (body[j] !== 0x3a) continue;
+    j++;
+    while (isJsonSpace(body[j])) j++;
+    if (body[j] === 0x7b || body[j] === 0x22) return true;
+  }
+  return false;
+}
+
+/**
+ * A failure an upstream answered with a 2xx status: `{"error": …}` and no answer beside it (some OpenAI-compatible
+ * services and routers do this when overloaded or when their own upstream failed), Anthropic's `{"type": "error"}`,
+ * or a Responses answer that failed (its `error` set). Null for an answer, however it reads. The status is the one
+ * the error names (`code` or `status`, 400–599), else 502: a failure the provider reported as its own.
+ */
+export function errorInAnswer(body: Buffer): { status: number } | null {
+  if (!mayCarryError(body)) return null;
+  let j: unknown;
+  try {
+    j = JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (j === null || typeof j !== 'object' || Array.isArray(j)) return null;
+  const o = j as Record<string, unknown>;
+  const e = o.error;
+  if (e === null || (typeof e !== 'object' && typeof e !== 'string') || Array.isArray(e)) return null;
+  const listed = (v: unknown) => Array.isArray(v) && v.length > 0;
+  // An answer that also carries an error field (a choice, a message's content, a candidate, embeddings) is an answer.
+  if (
+    listed(o.choices) ||
+    listed(o.candidates) ||
+    listed(o.data) ||
+    (o.type === 'message' && listed(o.content))
+  )
+    return null;
+  const named = (v: unknown) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= 400 && v <= 599 ? v : null;
+  const fields = typeof e === 'object' ? (e as Record<string, unknown>) : {};
+  return { status: named(fields.code) ?? named(fields.status) ?? named(o.status) ?? 502 };
+}

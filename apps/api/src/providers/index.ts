@@ -20,7 +20,7 @@ export {
   nativeResponsesDefault,
   providerDefaults,
 } from './provider-types.js';
-export { scrubAccountIds, scrubSecrets } from './errors.js';
+export { errorInAnswer, scrubAccountIds, scrubSecrets } from './errors.js';
 
 /** Adapter for a provider type; unknown types use the OpenAI-compatible adapter (like `custom`). */
 export function getAdapter(providerType: string): ProviderAdapter {

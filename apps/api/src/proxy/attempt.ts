@@ -1,5 +1,5 @@
 import { isBilled } from '@switchyard/core';
-import { forModel, getAdapter, scrubSecrets } from '../providers/index.js';
+import { errorInAnswer, forModel, getAdapter, scrubSecrets } from '../providers/index.js';
 import { AdapterError, FailedAnswer, type PreparedCall, type UpstreamError } from '../providers/types.js';
 import type { LoadedEndpoint, LoadedProvider } from '../router/load-config.js';
 import type { PlannedAttempt, ProxyEndpoint } from '../router/types.js';
@@ -232,6 +232,14 @@ function answerWhole(
     return attemptFailed(d, run, error.kind, error);
   }
   const ttft = Math.round(performance.now() - run.t0);
+  // A failure sent with a 2xx (`{"error": …}` and no answer): a failed attempt like the same error with its status,
+  // so it falls back, counts toward the provider's health and is not billed, rather than reaching the client (and
+  // the response cache) as an answer.
+  const inAnswer = errorInAnswer(got.body);
+  if (inAnswer) {
+    const error = call.error(inAnswer.status, got.headers, got.body);
+    return attemptFailed(d, run, error.kind, error, ttft);
+  }
   let decoded;
   try {
     decoded = call.decode(got.body);

@@ -56,6 +56,16 @@ describe('fault matrix (bare model "gpt-test" served by up-openai, then up-backu
       { status: 200, hits: 3, provider: 'up-openai' },
     ],
     [
+      'an error sent with HTTP 200 (an overloaded service): a failed attempt, retried like a 500',
+      [{ status: 200, body: { error: { message: 'The server is overloaded.', type: 'server_error' } } }],
+      { status: 200, hits: 2, provider: 'up-openai' },
+    ],
+    [
+      'an error sent with HTTP 200 naming a 400: the request error, not an answer',
+      [{ status: 200, body: { error: { code: 400, message: "Invalid value for 'messages'." } } }],
+      { status: 400, hits: 1 },
+    ],
+    [
       '503 three times: retries exhausted, falls back',
       [{ status: 503 }, { status: 503 }, { status: 503 }],
       { status: 200, hits: 4, provider: 'up-backup' },

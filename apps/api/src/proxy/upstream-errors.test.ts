@@ -114,3 +114,43 @@ describe('an overloaded upstream', () => {
     expect(json.error).toMatchObject({ type: 'server_error', code: 'upstream_overloaded' });
   });
 });
+
+describe('an error sent with HTTP 200', () => {
+  const overloadedWith200 = {
+    path: '/messages',
+    status: 200,
+    body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+  };
+  const ask = () =>
+    post('/v1/messages', {
+      model: 'claude-test',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+
+  it('is never relayed as an answer, nor billed: the attempt fails and the retry answers, charged once', async () => {
+    const plain = await ask();
+    expect(plain.json.type).toBe('message');
+    await env.flushUsage();
+    const prisma = env.t.app.ctx.prisma;
+    const one = await prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+
+    env.up.script(overloadedWith200);
+    const { res, json } = await ask();
+    expect(res.status).toBe(200);
+    expect(json.type).toBe('message');
+    expect(env.up.requests.filter((r) => r.path.endsWith('/messages'))).toHaveLength(3);
+    await env.flushUsage();
+    const rec = await prisma.usageRecord.findFirst({ orderBy: { id: 'desc' } });
+    expect(rec!.id).not.toBe(one!.id);
+    expect(rec!.attempts).toBe(2);
+    expect(Number(rec!.costUsd)).toBe(Number(one!.costUsd));
+  });
+
+  it('reaches the client as the error it is once nothing else can answer', async () => {
+    env.up.script(Array.from({ length: 10 }, () => overloadedWith200));
+    const { res, json } = await ask();
+    expect(res.status).toBe(503);
+    expect(json.error).toMatchObject({ type: 'overloaded_error' });
+  });
+});

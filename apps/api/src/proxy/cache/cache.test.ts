@@ -237,17 +237,17 @@ describe.each([
   });
 
   it('never caches an error or a failed response the provider answered with a 200', async () => {
-    // Some OpenAI-compatible services answer an overload with 200 and an error object.
+    // Some OpenAI-compatible services answer an overload with 200 and an error object. That is a failed attempt
+    // (retried): the answer that follows is what the client gets and what is stored, never the error.
     const q = fresh();
     env.up.script({
       path: '/chat/completions',
       status: 200,
       body: { error: { message: 'Overloaded', code: 502 } },
     });
-    expect((await call('/v1/chat/completions', chat(q), keys.a1)).cache).toBe('miss');
-    const retried = await call('/v1/chat/completions', chat(q), keys.a1);
-    expect(retried.cache).toBe('miss');
-    expect(JSON.parse(retried.text).choices[0].message.content).toBe('Hello from upstream');
+    const first = await call('/v1/chat/completions', chat(q), keys.a1);
+    expect(first.cache).toBe('miss');
+    expect(JSON.parse(first.text).choices[0].message.content).toBe('Hello from upstream');
     // A Responses answer whose status says it failed.
     const r = { model: 'cached-chat', input: fresh() };
     env.up.script({
@@ -263,14 +263,17 @@ describe.each([
         output: [],
       },
     });
-    expect((await call('/v1/responses', r, keys.a1)).cache).toBe('miss');
-    const again = await call('/v1/responses', r, keys.a1);
-    expect(again.cache).toBe('miss');
-    expect(JSON.parse(again.text).status).toBe('completed');
+    const firstR = await call('/v1/responses', r, keys.a1);
+    expect(firstR.cache).toBe('miss');
+    expect(JSON.parse(firstR.text).status).toBe('completed');
     expect(upstreamCalls()).toBe(4);
-    // The answers that followed are stored as usual.
-    expect((await call('/v1/chat/completions', chat(q), keys.a1)).cache).toBe('hit');
-    expect((await call('/v1/responses', r, keys.a1)).cache).toBe('hit');
+    // What is replayed is the answer.
+    const hit = await call('/v1/chat/completions', chat(q), keys.a1);
+    expect(hit.cache).toBe('hit');
+    expect(JSON.parse(hit.text).choices[0].message.content).toBe('Hello from upstream');
+    const hitR = await call('/v1/responses', r, keys.a1);
+    expect(hitR.cache).toBe('hit');
+    expect(JSON.parse(hitR.text).status).toBe('completed');
     expect(upstreamCalls()).toBe(4);
   });
 
