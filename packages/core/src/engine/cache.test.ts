@@ -104,6 +104,10 @@ describe('normalisedRequest', () => {
     expect(
       normalisedRequest({ messages: [{ role: 'user', content: 'hi' }], temperature: 0, tools: [] }),
     ).not.toBe(b);
+    // Whether the provider keeps the answer decides whether its id can be named later.
+    expect(normalisedRequest({ input: 'hi', store: false })).not.toBe(
+      normalisedRequest({ input: 'hi', store: true }),
+    );
   });
   it("keeps a stream's stream_options: include_usage changes the bytes a stream is replayed with", () => {
     const ask = (extra: Record<string, unknown>) =>

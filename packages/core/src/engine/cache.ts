@@ -93,8 +93,9 @@ export function cachePolicy(p: CachePolicyInput): CachePolicy {
 
 /**
  * Body fields that do not change the answer and so stay out of the key: how it is delivered (`stream`; the key
- * carries stream or whole separately), who asks (`user`, `metadata`, `safety_identifier`, `prompt_cache_key`), and
- * `store` (whether the provider keeps it). `stream_options` is left out of a whole answer's key only: a stream's
+ * carries stream or whole separately) and who asks (`user`, `metadata`, `safety_identifier`, `prompt_cache_key`).
+ * `store` stays in: an answer the provider did not keep has an id a later `previous_response_id` cannot name, so it
+ * is never replayed to a request that asked for one it keeps. `stream_options` is left out of a whole answer's key only: a stream's
  * bytes depend on it (`include_usage` adds the usage-only chunk, which the gateway drops for a client that did not
  * ask for it), so a stream stored for one setting is never replayed to a client that asked for the other.
  */
@@ -102,7 +103,6 @@ const IGNORED_FIELDS: ReadonlySet<string> = new Set([
   'stream',
   'user',
   'metadata',
-  'store',
   'safety_identifier',
   'prompt_cache_key',
   'model',

@@ -277,6 +277,15 @@ describe.each([
     expect(upstreamCalls()).toBe(4);
   });
 
+  it('keeps a Responses answer the provider stored apart from one it did not (store)', async () => {
+    const r = { model: 'cached-chat', input: fresh() };
+    expect((await call('/v1/responses', { ...r, store: false }, keys.a1)).cache).toBe('miss');
+    // The id of an answer the provider did not keep cannot be named by a later previous_response_id.
+    expect((await call('/v1/responses', { ...r, store: true }, keys.a1)).cache).toBe('miss');
+    expect((await call('/v1/responses', { ...r, store: true }, keys.a1)).cache).toBe('hit');
+    expect((await call('/v1/responses', { ...r, store: false }, keys.a1)).cache).toBe('hit');
+  });
+
   it('never caches a stream that ended without an answer (no stop reason)', async () => {
     const q = fresh();
     env.up.script({ path: '/chat/completions', events: ['data: [DONE]\n\n'] });
