@@ -286,20 +286,24 @@ local function circuitApply(raw, c)
 end
 `;
 
-// Core's circuitClaim (engine/circuit.ts) on the shared circuit, in one step: of the instances that planned a
-// circuit's half-open probe, the first to claim it sends it. KEYS[1]: circuits. ARGV: target, the claim's time and
-// the open time (Redis's clock, ms), state ttl. A circuit that is open (or half-open) since at least the open time is
-// made half-open from the claim's time (claimed); one open more recently, or half-open with a probe in flight for
-// less than the open time, is refused; a closed or unknown one has nothing to claim (the request goes). Answers
-// {1 claimed or 0 refused, the circuit's state now (JSON, '' when there is none)}.
-const CLAIM = `
+// Lua: the circuit ARGV[1] names in the hash KEYS[1], as stored (`raw`, false when there is none) and decoded (`cur`,
+// nil when there is none or it is not a JSON object). Begins the claim and release scripts.
+const READ_CIRCUIT = `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 local cur = nil
 if raw then
   local ok, v = pcall(cjson.decode, raw)
   if ok and type(v) == 'table' then cur = v end
 end
-if not cur or (cur.phase ~= 'open' and cur.phase ~= 'half-open') then return {1, raw or ''} end
+`;
+
+// Core's circuitClaim (engine/circuit.ts) on the shared circuit, in one step: of the instances that planned a
+// circuit's half-open probe, the first to claim it sends it. KEYS[1]: circuits. ARGV: target, the claim's time and
+// the open time (Redis's clock, ms), state ttl. A circuit that is open (or half-open) since at least the open time is
+// made half-open from the claim's time (claimed); one open more recently, or half-open with a probe in flight for
+// less than the open time, is refused; a closed or unknown one has nothing to claim (the request goes). Answers
+// {1 claimed or 0 refused, the circuit's state now (JSON, '' when there is none)}.
+const CLAIM = `${READ_CIRCUIT}if not cur or (cur.phase ~= 'open' and cur.phase ~= 'half-open') then return {1, raw or ''} end
 local at = tonumber(ARGV[2])
 local openedAt = tonumber(cur.openedAt) or 0
 if at - openedAt < tonumber(ARGV[3]) then return {0, raw} end
@@ -314,14 +318,7 @@ return {1, state}
 // claim back. KEYS[1]: circuits. ARGV: target, the claim's time as the claim wrote it (Redis's clock), the open time,
 // state ttl. Only a circuit still half-open from that claim is made open with its open time over. Answers
 // {1 released or 0 left alone, the circuit's state now (JSON, '' when there is none)}.
-const RELEASE = `
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-local cur = nil
-if raw then
-  local ok, v = pcall(cjson.decode, raw)
-  if ok and type(v) == 'table' then cur = v end
-end
-if not cur or cur.phase ~= 'half-open' or tonumber(cur.openedAt) ~= tonumber(ARGV[2]) then return {0, raw or ''} end
+const RELEASE = `${READ_CIRCUIT}if not cur or cur.phase ~= 'half-open' or tonumber(cur.openedAt) ~= tonumber(ARGV[2]) then return {0, raw or ''} end
 local state = string.format('{"phase":"open","failures":%.17g,"openedAt":%.17g}', tonumber(cur.failures) or 0,
   tonumber(ARGV[2]) - tonumber(ARGV[3]))
 redis.call('HSET', KEYS[1], ARGV[1], state)
