@@ -317,15 +317,13 @@ export function cacheAfter(
 }
 
 /**
- * Whether a whole 2xx body is an answer to store: not an error the provider sent with a 200 (`{"error": …}`, as some
- * OpenAI-compatible services do when overloaded) and, for the Responses API, a response that completed (or stopped
- * at a limit), not one that failed, was cancelled or is still running. Such a body, stored, would be replayed to
- * every identical request for the whole TTL. Read only when it may be one (the text names `error`, or a Responses
- * answer): most answers are never parsed.
+ * Whether a whole 2xx body is an answer to store. A failure the provider sent with a 2xx (`{"error": …}`) never
+ * reaches here: its attempt failed (see `errorInAnswer`). A Responses answer is stored only when it completed (or
+ * stopped at a limit), not when it was cancelled or is still running (a background response): stored, it would be
+ * replayed to every identical request for the whole TTL. Other answers are never parsed here.
  */
 function wholeAnswer(endpoint: string, body: Buffer): boolean {
-  const responses = endpoint === 'responses';
-  if (!responses && !body.includes('"error"')) return true;
+  if (endpoint !== 'responses') return true;
   let j: unknown;
   try {
     j = JSON.parse(body.toString('utf8'));
@@ -333,9 +331,8 @@ function wholeAnswer(endpoint: string, body: Buffer): boolean {
     return false;
   }
   if (j === null || typeof j !== 'object' || Array.isArray(j)) return false;
-  const o = j as Record<string, unknown>;
-  if (o.error !== undefined && o.error !== null) return false;
-  return !responses || o.status === undefined || o.status === 'completed' || o.status === 'incomplete';
+  const status = (j as Record<string, unknown>).status;
+  return status === undefined || status === 'completed' || status === 'incomplete';
 }
 
 /** A stored answer replayed: the whole answer, or the stream's SSE events in the client's format, values restored. */
