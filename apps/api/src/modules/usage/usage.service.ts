@@ -470,10 +470,12 @@ export class UsageService {
     }
     const total = points.reduce((s, p) => s + p.requests, 0);
     const errors = points.reduce((s, p) => s + p.errors, 0);
+    // Over the minutes the window covers: 59 whole ones and this one so far (not 60).
+    const span = (now - since) / 60_000;
     return {
       from: new Date(since).toISOString(),
       minutes: points,
-      totals: { requests: total, errors, requestsPerMinute: Math.round((total / 60) * 100) / 100 },
+      totals: { requests: total, errors, requestsPerMinute: Math.round((total / span) * 100) / 100 },
     };
   }
 

@@ -72,3 +72,20 @@ describe('per-user usage over 7 days agrees with the overview’s top users over
     expect(row?.costUsd).toBe(top?.costUsd);
   });
 });
+
+describe('live requests per minute', () => {
+  // The live window is the 59 whole minutes before this one plus this one so far: at 12:30:00 that is 59 minutes,
+  // 11:31 to 12:30. 118 calls in it are 2 a minute (the hour's count over 60 said 1.97).
+  it('is the window’s calls over the minutes it covers', async () => {
+    const since = NOW - 59 * 60_000;
+    await writeUsageBatch(
+      e.t.app.ctx.prisma,
+      Array.from({ length: 118 }, (_, i) =>
+        envUserCall(e.ids, { createdAt: new Date(since + i * 30_000), requestId: `live-${i}` }),
+      ),
+    );
+    const live = (await e.t.http.get('/api/v1/llm/live').set(as())).body;
+    expect(live.totals.requests).toBe(118);
+    expect(live.totals.requestsPerMinute).toBe(2);
+  });
+});
