@@ -184,7 +184,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
       logger,
       now,
       onCircuit: (provider, model, open) => {
-        metrics.circuitChanged(provider, model.metricLabel, model.id, open);
         events.publish([{ type: 'circuit', provider, model: model.modelId, open }]);
       },
       // Before a budget is rebuilt from the recorded spend: this instance's queued records go in first (twice:
@@ -203,6 +202,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   configListeners.push((what) =>
     routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')),
   );
+  metrics.openCircuitsFrom(() => routing.openCircuits());
   // An admin's reset of a provider's cooldowns, circuits and rate-limit windows (made here or on another instance).
   configListeners.push(async (what) => {
     const reset = parseStateReset(what);

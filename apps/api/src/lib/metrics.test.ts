@@ -184,17 +184,18 @@ describe('model labels and the circuit gauge', () => {
     const m = createMetrics();
     const gauge = async () =>
       (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('switchyard_circuit_open{'));
-    m.circuitChanged('p', 'org-model', 'm1', true);
-    m.circuitChanged('p', 'org-model', 'm2', true);
-    m.circuitChanged('p', 'org-model', 'm2', true);
-    m.circuitChanged('p', 'gpt-4o', 'm3', true);
+    // The circuits not closed, as the routing runtime reads them off its view of the store at each scrape.
+    let open = [
+      { provider: 'p', model: 'org-model' },
+      { provider: 'p', model: 'org-model' },
+      { provider: 'p', model: 'gpt-4o' },
+    ];
+    m.openCircuitsFrom(() => open);
     expect(await gauge()).toEqual([
       'switchyard_circuit_open{provider="p",model="org-model"} 2',
       'switchyard_circuit_open{provider="p",model="gpt-4o"} 1',
     ]);
-    m.circuitChanged('p', 'org-model', 'm1', false);
-    m.circuitChanged('p', 'org-model', 'm1', false);
-    m.circuitChanged('p', 'gpt-4o', 'm3', false);
+    open = [{ provider: 'p', model: 'org-model' }];
     expect(await gauge()).toEqual([
       'switchyard_circuit_open{provider="p",model="org-model"} 1',
       'switchyard_circuit_open{provider="p",model="gpt-4o"} 0',

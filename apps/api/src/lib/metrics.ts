@@ -220,23 +220,31 @@ export function createMetrics() {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  /**
+   * Read when scraped from the circuits as this instance's view of the state store has them (with Redis, the shared
+   * circuits, synced): every instance shows a circuit another one opened or closed. Several scoped models share one
+   * neutral label, so a series is their count; a series seen once stays, at 0 when its circuits closed.
+   */
+  let readCircuits: () => Iterable<{ provider: string; model: string }> = () => [];
+  const circuitSeries = new Map<string, { provider: string; model: string }>();
   const circuitOpen = new Gauge({
     name: 'switchyard_circuit_open',
     help: 'Open provider x model circuits (1 or 0 per global model; a count under org-model / user-model)',
     labelNames: ['provider', 'model'] as const,
     registers: [registry],
+    collect() {
+      const counts = new Map<string, number>();
+      for (const c of readCircuits()) {
+        const series = `${c.provider}\u0000${c.model}`;
+        if (!circuitSeries.has(series)) circuitSeries.set(series, c);
+        counts.set(series, (counts.get(series) ?? 0) + 1);
+      }
+      for (const [series, labels] of circuitSeries) this.set(labels, counts.get(series) ?? 0);
+    },
   });
-  // Open circuits per series: several scoped models share one neutral label, so the gauge is their count.
-  const openCircuits = new Map<string, Set<string>>();
-  /** A provider x model circuit opened or closed; `target` tells apart models that share a label. */
-  const circuitChanged = (provider: string, modelLabel: string, target: string, open: boolean) => {
-    const series = `${provider}\u0000${modelLabel}`;
-    let set = openCircuits.get(series);
-    if (!set) openCircuits.set(series, (set = new Set()));
-    if (open) set.add(target);
-    else set.delete(target);
-    circuitOpen.set({ provider, model: modelLabel }, set.size);
-  };
+  /** Where the open circuits are read from at a scrape (the routing runtime's view). */
+  const openCircuitsFrom = (from: () => Iterable<{ provider: string; model: string }>) =>
+    void (readCircuits = from);
   /** A gauge read when scraped (nothing per request) from a source the app sets: the gauge, and that setter. */
   const scrapedGauge = (name: string, help: string) => {
     let read: () => number = () => 0;
@@ -313,7 +321,7 @@ export function createMetrics() {
     fallbacks,
     skips,
     circuitOpen,
-    circuitChanged,
+    openCircuitsFrom,
     usageQueueDepth,
     usageQueueDepthFrom,
     liveStreamsFrom,

@@ -23,6 +23,13 @@ async function chat(base: string, model: string, signal?: AbortSignal) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** An instance's switchyard_circuit_open for up-openai's `model`, as /metrics shows it (null: no such series). */
+async function circuitGauge(app: { metrics: { registry: { metrics(): Promise<string> } } }, model: string) {
+  const prefix = `switchyard_circuit_open{provider="up-openai",model="${model}"} `;
+  const line = (await app.metrics.registry.metrics()).split('\n').find((l) => l.startsWith(prefix));
+  return line === undefined ? null : Number(line.slice(prefix.length));
+}
+
 describe('a circuit breaker shared by two instances over Redis', () => {
   let prefix: string;
   let a: ProxyEnv;
@@ -176,6 +183,7 @@ describe('a circuit breaker shared by two instances over Redis', () => {
       await eventually(() =>
         expect(seen).toEqual([{ type: 'circuit', provider: 'up-openai', model: 'big-test', open: true }]),
       );
+      expect(await circuitGauge(a.t.app, 'big-test')).toBe(1);
       // B has not synced: on its view the circuit is closed, so its call goes, succeeds, and closes it for all.
       expect(b.app.routing.store.view().circuit(target)).toBeUndefined();
       expect(await chat(b.url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
@@ -183,6 +191,10 @@ describe('a circuit breaker shared by two instances over Redis', () => {
       await eventually(() => expect(seen).toHaveLength(2));
       // Both instances catch up and answer again: nothing more is published.
       await syncBoth();
+      // Each instance's /metrics shows the shared circuit closed, the one that opened it too (B never saw it open:
+      // no series).
+      expect(await circuitGauge(a.t.app, 'big-test')).toBe(0);
+      expect((await circuitGauge(b.app, 'big-test')) ?? 0).toBe(0);
       for (const url of [a.url, b.url])
         expect(await chat(url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
       expect(seen).toEqual([
@@ -207,8 +219,11 @@ describe('a circuit breaker shared by two instances over Redis', () => {
     expect(await chat(a.url, 'gpt-test')).toEqual({ status: 200, provider: 'up-backup' });
     await eventually(async () => expect(await shared(target)).toMatchObject({ phase: 'open', failures: 1 }));
     await syncBoth();
-    for (const app of [a.t.app, b.app])
+    for (const app of [a.t.app, b.app]) {
       expect(app.routing.store.view().circuit(target)).toMatchObject({ phase: 'open' });
+      // B's /metrics shows the circuit A opened.
+      expect(await circuitGauge(app, 'gpt-test')).toBe(1);
+    }
     await sleep(1100);
     a.up.reset();
     a.up.script(Array.from({ length: 20 }, () => ({ delayMs: 400, path: '/chat/completions' })));

@@ -865,6 +865,23 @@ export class RoutingRuntime implements Router {
     if (open) this.deps.logger.warn({ provider: provider.slug, model: model.modelId }, 'circuit opened');
   }
 
+  /**
+   * The provider × model circuits not closed (open, or half-open with its probe) on this instance's view of the state
+   * store: with Redis, the shared circuits as last synced, whichever instance opened or closed them. Read when the
+   * circuit gauge is scraped.
+   */
+  openCircuits(): { provider: string; model: string }[] {
+    const view = this.deps.store.view();
+    const out: { provider: string; model: string }[] = [];
+    for (const m of this.#loaded.models) {
+      const phase = view.circuit(modelTarget(m.providerId, m.id))?.phase;
+      if (phase === undefined || phase === 'closed') continue;
+      const p = this.#providers.get(m.providerId);
+      if (p) out.push({ provider: p.slug, model: m.metricLabel });
+    }
+    return out;
+  }
+
   costOf(model: LoadedModel, usage: Usage): number {
     return costOf(
       {
