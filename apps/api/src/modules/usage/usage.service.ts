@@ -977,6 +977,7 @@ export class UsageService {
       'client_tool',
       'client_version',
       'session_id',
+      'tokens_estimated',
     ];
     const where = this.#logsWhere({ user: q.user, from: q.from, to: q.to }, {});
     const emails = new Map<string, string>();
@@ -1040,6 +1041,7 @@ export class UsageService {
           r.clientTool,
           r.clientVersion,
           r.sessionId,
+          r.tokensEstimated,
         ]
           .map(csvField)
           .join(',')}\r\n`;

@@ -299,6 +299,28 @@ describe('CSV export', () => {
   });
 });
 
+describe('CSV export of estimated tokens', () => {
+  it('says which rows’ tokens the gateway estimated, as the logs do', async () => {
+    const from = new Date(Date.now() - 20 * DAY).toISOString();
+    const prisma = e.t.app.ctx.prisma;
+    const one = await prisma.usageRecord.findFirstOrThrow({
+      where: { userId: e.ids.user, createdAt: { gte: new Date(from) } },
+    });
+    await prisma.usageRecord.update({ where: { id: one.id }, data: { tokensEstimated: true } });
+    try {
+      const res = await e.t.http.get('/api/v1/llm/export').query({ user: e.ids.user, from }).set(as(viewer));
+      const [head, ...rows] = parseCsv(res.text);
+      const col = head!.indexOf('tokens_estimated');
+      expect(col).toBeGreaterThan(-1);
+      const estimated = rows.filter((r) => r[col] === 'true').map((r) => r[1]);
+      expect(estimated).toEqual([one.requestId]);
+      expect(rows.filter((r) => r[col] === 'false')).toHaveLength(rows.length - 1);
+    } finally {
+      await prisma.usageRecord.update({ where: { id: one.id }, data: { tokensEstimated: false } });
+    }
+  });
+});
+
 describe("a user never sees another user's usage", () => {
   it('operator read endpoints are closed to users', async () => {
     for (const path of [
