@@ -210,7 +210,7 @@ export const envSchema = z.object({
     .min(1, 'must be between 1 and 31536000 seconds')
     .max(31_536_000, 'must be between 1 and 31536000 seconds')
     .default(86_400),
-  /** Response cache: the database store's total size; a sweep deletes expired, then oldest entries above it. */
+  /** Response cache: the store's total size (Redis: each write evicts the oldest above it; database: the sweep). */
   CACHE_MAX_BYTES: bytes(64 * 1024 * MIB).default(256 * MIB),
   /** Response cache: an answer larger than this is not stored. */
   CACHE_ENTRY_MAX_BYTES: bytes(64 * MIB).default(MIB),

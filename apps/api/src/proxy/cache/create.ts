@@ -8,7 +8,7 @@ import { CacheSweep, DbResponseCache, FrontedCache, RedisResponseCache } from '.
 
 export interface ResponseCacheParts {
   runtime: CacheRuntime;
-  /** The database store's sweep (null when Redis holds the cache: entries expire there by themselves). */
+  /** The database store's sweep (null when Redis holds the cache: each write there keeps it within its bound). */
   sweep: CacheSweep | null;
 }
 
@@ -25,7 +25,7 @@ export function createResponseCache(o: {
 }): ResponseCacheParts {
   const redis = o.store.kind === 'redis' ? (o.store as unknown as { redis: Redis }).redis : null;
   const inner = redis
-    ? new RedisResponseCache(redis, o.env.REDIS_KEY_PREFIX)
+    ? new RedisResponseCache(redis, o.env.REDIS_KEY_PREFIX, o.env.CACHE_MAX_BYTES)
     : new DbResponseCache(o.db.prisma);
   const front = new FrontedCache(inner);
   const sweep = redis

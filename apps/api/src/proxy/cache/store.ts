@@ -3,8 +3,9 @@ import type { PrismaClient } from '@switchyard/prisma';
 import type { Logger } from '../../lib/logger.js';
 
 /**
- * Where cached answers live: Redis when REDIS_URL is set (PX expiry, shared by every instance), else the database
- * (PGlite or PostgreSQL: table ResponseCacheEntry, expiring, size-capped by {@link CacheSweep}). Values are opaque
+ * Where cached answers live: Redis when REDIS_URL is set (PX expiry, shared by every instance, size-capped on each
+ * write), else the database (PGlite or PostgreSQL: table ResponseCacheEntry, expiring, size-capped by
+ * {@link CacheSweep}). Values are opaque
  * bytes (see entry.ts). A failing store never fails a request: the caller treats an error as a miss.
  */
 export interface ResponseCache {
@@ -19,12 +20,72 @@ export interface ResponseCache {
   ): Promise<void>;
 }
 
-/** Redis: one string per entry under `<prefix>cache:<key>`, expiring with PX. */
+/**
+ * Stores one entry and keeps the Redis store within its byte bound, atomically (one script: every instance's
+ * writes see the same total). KEYS: the entry, the index's insertion order (zset: field → sequence), its expiries
+ * (zset: field → expiry on Redis's clock) and its sizes (hash: field → bytes, plus `total` and `seq`). ARGV: the
+ * field (the cache key), the value, the TTL (ms), the bound (bytes), the entries' key prefix. First the entries that
+ * expired (Redis removed them itself) leave the total, then the entry is written (a value of the same key replaced),
+ * then the oldest entries are deleted while the total is above the bound. The index keys live as long as the
+ * longest-lived entry. Returns the number of entries evicted, or -1 when the value alone is larger than the bound.
+ */
+const CACHE_SET = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local field, ttl, max, pre = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local total = tonumber(redis.call('HGET', KEYS[4], 'total') or '0') or 0
+local function drop(f)
+  total = total - (tonumber(redis.call('HGET', KEYS[4], f) or '0') or 0)
+  redis.call('HDEL', KEYS[4], f)
+  redis.call('ZREM', KEYS[2], f)
+  redis.call('ZREM', KEYS[3], f)
+end
+local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 256)
+for _, f in ipairs(gone) do
+  drop(f)
+  redis.call('DEL', pre .. f)
+end
+if redis.call('HEXISTS', KEYS[4], field) == 1 then drop(field) end
+local size = string.len(ARGV[2])
+local evicted = 0
+if size > max then
+  redis.call('DEL', KEYS[1])
+  evicted = -1
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
+  redis.call('HSET', KEYS[4], field, size)
+  redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[4], 'seq', 1), field)
+  redis.call('ZADD', KEYS[3], now + ttl, field)
+  total = total + size
+  while total > max do
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0)
+    if #oldest == 0 then break end
+    drop(oldest[1])
+    redis.call('DEL', pre .. oldest[1])
+    evicted = evicted + 1
+  end
+end
+if total < 0 then total = 0 end
+redis.call('HSET', KEYS[4], 'total', total)
+for i = 2, 4 do
+  if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+return evicted
+`;
+
+/**
+ * Redis: one string per entry under `<prefix>cache:<key>`, expiring with PX, and an index under
+ * `<prefix>cache-index:*` (insertion order, expiries, sizes and their total) that bounds the store to `maxBytes`:
+ * each write deletes the oldest entries above it, in the same script, so the bound holds across instances and the
+ * cache never crowds the rate-limit counters and circuits that share the Redis. Reads are one GET.
+ */
 export class RedisResponseCache implements ResponseCache {
   readonly kind = 'redis' as const;
+  #sha: string | null = null;
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly maxBytes: number,
   ) {}
 
   async get(key: string): Promise<Buffer | null> {
@@ -32,7 +93,27 @@ export class RedisResponseCache implements ResponseCache {
   }
 
   async set(key: string, value: Buffer, ttlMs: number): Promise<void> {
-    await this.redis.set(`${this.prefix}cache:${key}`, value, 'PX', Math.max(1, Math.round(ttlMs)));
+    await this.store(key, value, ttlMs);
+  }
+
+  /** Stores: the entries evicted to make room (-1: the value alone is larger than the bound, and was not stored). */
+  async store(key: string, value: Buffer, ttlMs: number): Promise<number> {
+    const keys = [
+      `${this.prefix}cache:${key}`,
+      `${this.prefix}cache-index:order`,
+      `${this.prefix}cache-index:expiry`,
+      `${this.prefix}cache-index:sizes`,
+    ];
+    const args = [key, value, Math.max(1, Math.round(ttlMs)), this.maxBytes, `${this.prefix}cache:`];
+    if (this.#sha) {
+      try {
+        return Number(await this.redis.evalsha(this.#sha, keys.length, ...keys, ...args));
+      } catch (err) {
+        if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
+      }
+    }
+    this.#sha = (await this.redis.script('LOAD', CACHE_SET)) as string;
+    return Number(await this.redis.evalsha(this.#sha, keys.length, ...keys, ...args));
   }
 }
 
