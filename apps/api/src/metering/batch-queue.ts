@@ -34,8 +34,8 @@ export interface BatchQueueOptions<T> {
   onError?: (err: unknown, pending: number) => void;
   /** The queue is done with every record pushed before `seq` (`push`'s answer): written, set aside or dropped. */
   onHandled?: (seq: number) => void;
-  /** Records dropped at the bound: `count` from place `from` on (never written; told before `onHandled`). */
-  onDropped?: (from: number, count: number) => void;
+  /** Records dropped at the bound: `count` from place `from` on, `items` (never written; told before `onHandled`). */
+  onDropped?: (from: number, count: number, items: T[]) => void;
 }
 
 export class BatchQueue<T> {
@@ -133,8 +133,8 @@ export class BatchQueue<T> {
   #trim() {
     const over = this.#items.length - this.opts.maxBuffered;
     if (over <= 0) return;
-    this.#items.splice(0, over);
-    this.opts.onDropped?.(this.#headSeq, over);
+    const dropped = this.#items.splice(0, over);
+    this.opts.onDropped?.(this.#headSeq, over, dropped);
     this.#headSeq += over;
     this.opts.onDrop?.(over);
     this.opts.onHandled?.(this.handledBelow);

@@ -109,7 +109,7 @@ describe('SpendLedger', () => {
     ledger.handled(100);
     expect(ledger.outstanding('b', 8_000_000)).toBe(3.5);
   });
-  it('a record dropped at the queue bound stays outstanding, whatever `since`; one set aside as a dead letter is handled like a written one', () => {
+  it('a record dropped at the queue bound stays outstanding, whatever `since`, until the rollup rows of its spend are written; one set aside as a dead letter is handled like a written one', () => {
     const { ledger, at, now } = setup();
     const marks = [0, 1, 2, 3].map(() => ledger.mark());
     marks.forEach((m, i) => {
@@ -123,5 +123,30 @@ describe('SpendLedger', () => {
     ledger.handled(4);
     // Records 2 and 3 are in the database (a dead letter, a usage row) and forgotten; 0 and 1 never will be.
     expect(ledger.outstanding('b', Number.POSITIVE_INFINITY)).toBe(2);
+  });
+  it('the spend of dropped records is outstanding until its rollup rows are written, then kept like a written record', () => {
+    const { ledger, at, now } = setup();
+    const marks = [0, 1, 2].map(() => ledger.mark());
+    marks.forEach((m, i) => {
+      ledger.reserve([budget('b', 1)]);
+      ledger.settle(m, [budget('b', 1)], []);
+      ledger.queued(m, i);
+    });
+    const first = ledger.dropped(0, 1);
+    const second = ledger.dropped(1, 1);
+    ledger.handled(3); // record 2 is written
+    expect(ledger.outstanding('b', now() + 1)).toBe(2);
+    // The rows of the first drop are written; the second's are not yet.
+    at(now() + 10);
+    const writtenAt = now();
+    ledger.foldWritten([first]);
+    expect(ledger.outstanding('b', writtenAt + 1)).toBe(1);
+    // A rebuild that read the database before they were written misses them.
+    expect(ledger.outstanding('b', writtenAt)).toBe(2);
+    at(now() + WRITTEN_KEPT_MS + 1);
+    ledger.handled(3);
+    expect(ledger.outstanding('b', 0)).toBe(1);
+    ledger.foldWritten([second]);
+    expect(ledger.outstanding('b', now() + 1)).toBe(0);
   });
 });

@@ -34,11 +34,12 @@ export class SpendMark {
 export class SpendLedger {
   readonly #reserved = new Map<string, number>();
   /**
-   * Spend whose record the database will never hold (dropped at the queue's bound): it stays outstanding for as
-   * long as this instance runs (a budget rebuilt from the database misses it). A record the database refused is
-   * kept in "UsageDeadLetter", which a rebuilt budget reads (spend.ts): it is handled like a written one.
+   * Spend of records dropped at the queue's bound, one mark per drop: their records are never written, but what they
+   * spent is folded into rollup rows (dropped-spend.ts), which a rebuilt budget reads. Outstanding until those rows
+   * are written (`foldWritten`), then kept like a written record's. A record the database refused is kept in
+   * "UsageDeadLetter", which a rebuilt budget reads (spend.ts): it is handled like a written one.
    */
-  readonly #lost = new Map<string, number>();
+  readonly #folded = new Set<SpendMark>();
   /** Marks of requests whose record is not queued yet. */
   readonly #unqueued = new Set<SpendMark>();
   /** Marks of queued records in queue order (their records are written in that order). */
@@ -92,18 +93,27 @@ export class SpendLedger {
     this.#queued.push(mark);
   }
 
-  /** The queue dropped `count` records from place `from` on: their spend will never be in the database. */
-  dropped(from: number, count: number): void {
+  /**
+   * The queue dropped `count` records from place `from` on: their records will never be in the database. What they
+   * spent moves to one mark, outstanding until the rollup rows their spend is folded into are written (`foldWritten`).
+   */
+  dropped(from: number, count: number): SpendMark {
+    const fold = new SpendMark(this.now());
     for (let i = this.#writtenUpTo; i < this.#queued.length; i++) {
       const m = this.#queued[i]!;
       if (m.seq! >= from + count) break;
-      if (m.seq! >= from) this.#lose(m);
+      if (m.seq! < from) continue;
+      for (const [k, v] of m.amounts) fold.amounts.set(k, (fold.amounts.get(k) ?? 0) + v);
+      m.amounts.clear();
     }
+    if (fold.amounts.size > 0) this.#folded.add(fold);
+    return fold;
   }
 
-  #lose(m: SpendMark): void {
-    for (const [k, v] of m.amounts) this.#lost.set(k, (this.#lost.get(k) ?? 0) + v);
-    m.amounts.clear();
+  /** The rollup rows holding the spend of these drops (`dropped`'s marks) are written: it is in the database now. */
+  foldWritten(marks: readonly SpendMark[]): void {
+    const now = this.now();
+    for (const m of marks) if (this.#folded.has(m)) m.writtenAt = now;
   }
 
   /** The usage queue is done with every record before `seq` (written, or set aside as a dead letter). */
@@ -120,6 +130,9 @@ export class SpendLedger {
     }
     if (this.#unqueued.size > 0)
       for (const m of this.#unqueued) if (m.createdAt < now - UNQUEUED_KEPT_MS) this.#unqueued.delete(m);
+    if (this.#folded.size > 0)
+      for (const m of this.#folded)
+        if (m.writtenAt !== null && m.writtenAt < now - WRITTEN_KEPT_MS) this.#folded.delete(m);
   }
 
   /**
@@ -127,8 +140,10 @@ export class SpendLedger {
    * reservations in flight, and what settled calls spent whose records were not written before `since`.
    */
   outstanding(key: string, since: number): number {
-    let sum = (this.#reserved.get(key) ?? 0) + (this.#lost.get(key) ?? 0);
+    let sum = this.#reserved.get(key) ?? 0;
     for (const m of this.#unqueued) sum += m.amounts.get(key) ?? 0;
+    for (const m of this.#folded)
+      if (m.writtenAt === null || m.writtenAt >= since) sum += m.amounts.get(key) ?? 0;
     for (let i = this.#queued.length - 1; i >= 0; i--) {
       const m = this.#queued[i]!;
       if (m.writtenAt !== null && m.writtenAt < since) break;

@@ -5,7 +5,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodStart } from '@switchyard/core';
 import { generateGatewayKey } from '../lib/key-format.js';
+import { recordedSpend } from '../metering/spend.js';
 import type { RedisStateStore } from '../router/redis-state-store.js';
 import { createTestApp } from '../test/app.js';
 import { createTestDatabase, type TestDatabase } from '../test/db.js';
@@ -162,7 +164,11 @@ describe.each([
   beforeAll(async () => {
     db = await createTestDatabase();
     prefix = testPrefix();
-    storeEnv = redis ? { REDIS_URL: REDIS_TEST_URL, REDIS_KEY_PREFIX: prefix } : {};
+    // The smallest usage buffer (a database outage fills it quickly).
+    storeEnv = {
+      USAGE_BUFFER_MAX: '100',
+      ...(redis ? { REDIS_URL: REDIS_TEST_URL, REDIS_KEY_PREFIX: prefix } : {}),
+    };
     env = await createProxyEnv({ db, env: storeEnv });
     // The first instance, as a Gateway (createProxyEnv's own close would also stop the mock upstream).
     gw = {
@@ -253,6 +259,36 @@ describe.each([
       await prisma.$executeRawUnsafe('DROP TRIGGER refuse_key_usage ON "UsageRecord"');
       await prisma.$executeRawUnsafe('DROP FUNCTION refuse_key_usage()');
     }
+  }, 120_000);
+
+  // A long database outage fills the usage buffer (USAGE_BUFFER_MAX) and the oldest records are dropped. Their spend
+  // was kept in this instance's memory only: after a restart the budget was rebuilt without it (here 10 calls), so a
+  // caller could spend past the budget by that much for every restart under such an outage.
+  it('spend of usage records dropped at the buffer bound during a database outage counts, once, after a restart', async () => {
+    const key = await newKey(env, { budgetUsd: 1, budgetPeriod: 'month' });
+    const { prisma } = gw.app.ctx;
+    const { id } = await prisma.gatewayKey.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    await gw.app.routing.reload();
+    expect((await chat(gw.url, key)).status).toBe(200);
+    await gw.app.usage.flush();
+    const each = Number((await prisma.usageRecord.findFirstOrThrow({ where: { gatewayKeyId: id } })).costUsd);
+    expect(each).toBeGreaterThan(0);
+    // The database refuses every usage batch (the rollup table is away: an outage, not a bad row).
+    await prisma.$executeRawUnsafe('ALTER TABLE "UsageHourly" RENAME TO "UsageHourly_offline"');
+    try {
+      for (let i = 0; i < 110; i++) expect((await chat(gw.url, key)).status).toBe(200);
+    } finally {
+      await prisma.$executeRawUnsafe('ALTER TABLE "UsageHourly_offline" RENAME TO "UsageHourly"');
+    }
+    // 101 records were waiting when the buffer overflowed: the oldest 10 were dropped. The database is back: a restart.
+    await restart({ flushRedis: redis });
+    const db2 = gw.app.ctx.prisma;
+    expect(await db2.usageRecord.count({ where: { gatewayKeyId: id } })).toBe(101);
+    // What the rebuilt budget reads: all 111 calls, each once.
+    const spent = await recordedSpend(db2, { scope: 'key', id, since: periodStart(Date.now(), 'month') });
+    expect(spent).toBeCloseTo(111 * each, 9);
+    const hourly = await db2.usageHourly.aggregate({ _sum: { requests: true }, where: { gatewayKeyId: id } });
+    expect(hourly._sum.requests).toBe(111);
   }, 120_000);
 
   it('a budget whose recorded spend cannot be read refuses (503, nothing admitted from zero) until it can', async () => {
