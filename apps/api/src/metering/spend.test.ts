@@ -108,4 +108,17 @@ describe('recordedSpend with dead letters', () => {
   it('a past period counts only the refused records before its end', async () => {
     expect(await recordedSpend(db.prisma, w('key', 'k-dl', Date.UTC(2026, 10, 1)), MONTH)).toBeCloseTo(7, 10);
   });
+
+  it('counts every refused record of its owner, however many (read a page at a time)', async () => {
+    const n = 2_345;
+    await db.prisma.usageDeadLetter.createMany({
+      data: Array.from({ length: n }, (_, i) => ({
+        error: '23514 refused by the test',
+        payload: usageRow(
+          usageRecord({ requestId: `many-${i}`, createdAt: at(5), gatewayKeyId: 'k-many', costUsd: 0.001 }),
+        ),
+      })),
+    });
+    expect(await recordedSpend(db.prisma, w('key', 'k-many'))).toBeCloseTo(n * 0.001, 8);
+  });
 });

@@ -3,6 +3,8 @@
 // apart (how many requests, what they cost), so an operator does not read the charts as all the spend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxyEnv, chatFor, otherUser, type ProxyEnv } from '../../test/proxy-env.js';
+import { usageRecord } from '../../test/usage-record.js';
+import { usageRow } from '../../metering/writer.js';
 
 let env: ProxyEnv;
 beforeAll(async () => {
@@ -14,7 +16,7 @@ afterAll(async () => {
 
 interface Usage {
   totals: { requests: number; costUsd: number };
-  deadLetters: { records: number; costUsd: number; savedUsd: number; unreadable: number };
+  deadLetters: { records: number; costUsd: number; savedUsd: number; unreadable: number; truncated: boolean };
 }
 
 async function usageAs(token: string, path: string): Promise<Usage> {
@@ -35,7 +37,13 @@ describe('spend whose usage records the database refused', () => {
     await chatFor(env, bystander.key);
     await env.flushUsage();
     const before = await usageAs(admin, '/api/v1/llm/usage?period=7d');
-    expect(before.deadLetters).toEqual({ records: 0, costUsd: 0, savedUsd: 0, unreadable: 0 });
+    expect(before.deadLetters).toEqual({
+      records: 0,
+      costUsd: 0,
+      savedUsd: 0,
+      unreadable: 0,
+      truncated: false,
+    });
 
     // The database refuses every usage record of `refused` from now on (a data error, as a poisoned row gets).
     await prisma.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_user_usage() RETURNS trigger AS $$
@@ -78,6 +86,56 @@ describe('spend whose usage records the database refused', () => {
       costUsd: 0,
       savedUsd: 0,
       unreadable: 0,
+      truncated: false,
     });
+  });
+
+  it('a page view reads a bounded number of them and says when there were more (the figures then a lower bound)', async () => {
+    const { prisma } = env.t.app.ctx;
+    const admin = await env.t.tokenFor('admin');
+    const many = await otherUser(env, 'many-refused');
+    // How many letters a page reads at most (metering/spend.ts REFUSED_READ_LIMIT).
+    const REFUSED_READ_LIMIT = 1000;
+    await prisma.usageDeadLetter.deleteMany();
+    // As a bad constraint leaves them: every record of the user refused, one letter each (a trace too, never read).
+    const letters = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        error: '23514 refused by the test',
+        payload: usageRow(
+          usageRecord({
+            requestId: `many-${from + i}`,
+            createdAt: new Date(Date.now() - 3_600_000),
+            userId: many.id,
+            costUsd: 0.002,
+            trace: { attempts: [{ outcome: 'ok', costUsd: 99 }] },
+          }),
+        ),
+      }));
+    await prisma.usageDeadLetter.createMany({ data: letters(REFUSED_READ_LIMIT, 0) });
+
+    // Up to the limit: the exact figures, all of them read.
+    for (const [token, path] of [
+      [admin, '/api/v1/llm/usage?period=all'],
+      [many.token, '/api/v1/me/usage?period=7d'],
+    ] as const) {
+      const exact = (await usageAs(token, path)).deadLetters;
+      expect(exact.records).toBe(REFUSED_READ_LIMIT);
+      expect(exact.costUsd).toBeCloseTo(REFUSED_READ_LIMIT * 0.002, 6);
+      expect(exact).toMatchObject({ unreadable: 0, truncated: false });
+    }
+
+    // More than a page reads: the newest REFUSED_READ_LIMIT are read, and the answer says the figures are partial.
+    await prisma.usageDeadLetter.createMany({ data: letters(250, REFUSED_READ_LIMIT) });
+    for (const [token, path] of [
+      [admin, '/api/v1/llm/usage?period=all'],
+      [admin, '/api/v1/llm/usage?period=7d'],
+      [many.token, '/api/v1/me/usage?period=7d'],
+    ] as const) {
+      const partial = (await usageAs(token, path)).deadLetters;
+      expect(partial.records).toBe(REFUSED_READ_LIMIT);
+      expect(partial.costUsd).toBeCloseTo(REFUSED_READ_LIMIT * 0.002, 6);
+      expect(partial.truncated).toBe(true);
+    }
+    await prisma.usageDeadLetter.deleteMany();
   });
 });

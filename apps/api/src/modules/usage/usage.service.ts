@@ -31,7 +31,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
-import { refusedUsage } from '../../metering/spend.js';
+import { REFUSED_READ_LIMIT, refusedUsage } from '../../metering/spend.js';
 import { isSameParty, sameParty, type Party } from '../experiments/request-owner.js';
 import { administeredOrgs } from '../orgs/org-admins.js';
 
@@ -215,6 +215,8 @@ export class UsageService {
           : scope.userId
             ? { field: 'userId', id: scope.userId }
             : undefined,
+        // A page view reads a bounded number of letters (the newest) and says when there were more.
+        REFUSED_READ_LIMIT,
       ),
     ]);
     const emails = await this.#userNames(users.map((u) => u.userId));
@@ -253,6 +255,7 @@ export class UsageService {
         costUsd: money(refused.costUsd),
         savedUsd: money(refused.savedUsd),
         unreadable: refused.unreadable,
+        truncated: refused.truncated,
       },
       series: points,
       byProvider: providers.map((p) => {

@@ -27,7 +27,7 @@ const usage: LlmUsage = {
     cacheHits: 0,
     cacheSavedUsd: 0,
   },
-  deadLetters: { records: 0, costUsd: 0, savedUsd: 0, unreadable: 0 },
+  deadLetters: { records: 0, costUsd: 0, savedUsd: 0, unreadable: 0, truncated: false },
   series: [
     { t: '2026-03-01T00:00:00.000Z', requests: 10, errors: 1, costUsd: 0.5, tokens: 3000, savedUsd: 0 },
     { t: '2026-03-02T00:00:00.000Z', requests: 0, errors: 0, costUsd: 0, tokens: 0, savedUsd: 0 },

@@ -263,13 +263,15 @@ export const usageResponseSchema = z.strictObject({
    * Requests of the period whose usage records the database refused (set aside in the dead letter for an operator):
    * paid for and counted in budgets, but not in `totals`, `series`, `byProvider`, `byModel` or `topUsers`. `costUsd`
    * and `savedUsd` are what they cost (the platform, BYOK keys); `unreadable` of them cannot be read back (their cost
-   * unknown, not in `costUsd`).
+   * unknown, not in `costUsd`). `truncated`: there were more letters than a page reads (the newest are read), so
+   * these figures are a lower bound.
    */
   deadLetters: z.strictObject({
     records: z.number().int(),
     costUsd: z.number(),
     savedUsd: z.number(),
     unreadable: z.number().int(),
+    truncated: z.boolean(),
   }),
   series: z.array(usagePointSchema),
   byProvider: z.array(providerUsageSchema),

@@ -8,7 +8,7 @@ import type { UsageResponse } from '../api/types';
  * when there are none.
  */
 export function DeadLetterNotice({ deadLetters }: { deadLetters: UsageResponse['deadLetters'] }) {
-  const { records, costUsd, savedUsd, unreadable } = deadLetters;
+  const { records, costUsd, savedUsd, unreadable, truncated } = deadLetters;
   if (records === 0) return null;
   const spend = `${formatUsd(costUsd)}${savedUsd > 0 ? ` (and ${formatUsd(savedUsd)} on BYOK keys)` : ''}`;
   return (
@@ -19,11 +19,16 @@ export function DeadLetterNotice({ deadLetters }: { deadLetters: UsageResponse['
     >
       <AlertTriangle aria-hidden className="mt-0.5 h-4 w-4 shrink-0 text-amber-500" />
       <span>
-        {plural(records, 'request')} costing {spend}
+        {truncated ? 'At least ' : ''}
+        {plural(records, 'request')} costing {truncated ? 'at least ' : ''}
+        {spend}
         {unreadable > 0 ? ` (${plural(unreadable, 'record')} of unknown cost)` : ''}{' '}
         {records === 1 ? 'is' : 'are'} not in these charts or totals: the database refused{' '}
         {records === 1 ? 'its usage record' : 'their usage records'}, kept in the dead letter
         (UsageDeadLetter) for an operator. Budgets count {records === 1 ? 'it' : 'them'}.
+        {truncated
+          ? ' There are more dead letters than a page reads: only the newest were counted here.'
+          : ''}
       </span>
     </p>
   );
