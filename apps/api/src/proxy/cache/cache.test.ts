@@ -277,6 +277,87 @@ describe.each([
     expect(upstreamCalls()).toBe(4);
   });
 
+  it('never caches a 200 answer that carries no answer (no choices, empty content), in either format', async () => {
+    const chatAnswer = (choices: unknown[]) => ({
+      id: 'chatcmpl-empty',
+      object: 'chat.completion',
+      created: 1,
+      model: 'gpt-test',
+      choices,
+      usage: { prompt_tokens: 5, completion_tokens: 0, total_tokens: 5 },
+    });
+    const message = (content: unknown[], stop_reason: string | null) => ({
+      id: 'msg_empty',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-test',
+      content,
+      stop_reason,
+      stop_sequence: null,
+      usage: { input_tokens: 5, output_tokens: 0 },
+    });
+    const claude = (q: string) => ({
+      model: 'cached-claude',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: q }],
+    });
+    const empties: { path: string; client: string; body: Obj; answer: Obj }[] = [
+      {
+        path: '/chat/completions',
+        client: '/v1/chat/completions',
+        body: chat(fresh()),
+        answer: chatAnswer([]),
+      },
+      {
+        path: '/chat/completions',
+        client: '/v1/chat/completions',
+        body: chat(fresh()),
+        answer: chatAnswer([
+          { index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'stop', logprobs: null },
+        ]),
+      },
+      { path: '/messages', client: '/v1/messages', body: claude(fresh()), answer: message([], null) },
+      { path: '/messages', client: '/v1/messages', body: claude(fresh()), answer: message([], 'end_turn') },
+      {
+        path: '/messages',
+        client: '/v1/messages',
+        body: claude(fresh()),
+        answer: message([{ type: 'text', text: '' }], 'end_turn'),
+      },
+      // An OpenAI client of an Anthropic target: the empty message in the client's format.
+      {
+        path: '/messages',
+        client: '/v1/chat/completions',
+        body: { ...chat(fresh()), model: 'cached-claude' },
+        answer: message([], null),
+      },
+    ];
+    for (const e of empties) {
+      const label = `${e.client} ← ${JSON.stringify(e.answer)}`;
+      env.up.reset();
+      env.up.script({ path: e.path, status: 200, body: e.answer });
+      const first = await call(e.client, e.body, keys.a1);
+      expect(first.res.status, label).toBe(200);
+      expect(first.cache, label).toBe('miss');
+      await Promise.all([...env.t.app.responseCache.runtime.writes]);
+      env.t.app.responseCache.runtime.front?.clear();
+      // Asked again: not the empty answer from the cache, but the provider's real one.
+      const again = await call(e.client, e.body, keys.a1);
+      expect(again.cache, label).toBe('miss');
+      expect(again.text, label).toContain('Hello from upstream');
+      expect(upstreamCalls(), label).toBe(2);
+    }
+    // A refusal is an answer, empty or not: stored and replayed.
+    env.up.reset();
+    const refused = claude(fresh());
+    env.up.script({ path: '/messages', status: 200, body: message([], 'refusal') });
+    expect((await call('/v1/messages', refused, keys.a1)).cache).toBe('miss');
+    const replayed = await call('/v1/messages', refused, keys.a1);
+    expect(replayed.cache).toBe('hit');
+    expect(JSON.parse(replayed.text)).toMatchObject({ content: [], stop_reason: 'refusal' });
+    expect(upstreamCalls()).toBe(1);
+  });
+
   it('keeps a Responses answer the provider stored apart from one it did not (store)', async () => {
     const r = { model: 'cached-chat', input: fresh() };
     expect((await call('/v1/responses', { ...r, store: false }, keys.a1)).cache).toBe('miss');
@@ -492,7 +573,7 @@ describe.each([
   }, 60_000);
 });
 
-// The database store's own housekeeping (Redis expires and evicts by itself).
+// The database store's own housekeeping (the Redis store's bound: redis-cache-bound.test.ts).
 describe('the database cache store', () => {
   let t: TestApp;
   beforeAll(async () => {

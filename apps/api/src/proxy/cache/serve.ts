@@ -318,12 +318,16 @@ export function cacheAfter(
 
 /**
  * Whether a whole 2xx body is an answer to store. A failure the provider sent with a 2xx (`{"error": …}`) never
- * reaches here: its attempt failed (see `errorInAnswer`). A Responses answer is stored only when it completed (or
- * stopped at a limit), not when it was cancelled or is still running (a background response): stored, it would be
- * replayed to every identical request for the whole TTL. Other answers are never parsed here.
+ * reaches here: its attempt failed (see `errorInAnswer`). An answer that carries no answer is not stored either:
+ * stored, it would be replayed to every identical request for the whole TTL, and a client that asks again after an
+ * empty answer would get the same empty answer back. That is a chat completion with no choices, or none with any
+ * output (content, tool calls, a refusal, audio) unless the provider's content filter stopped it; a message with no
+ * content (or only empty text) unless its stop reason is a refusal (an empty `end_turn`, which Claude may answer
+ * after a tool result, is one a client is told to ask again); a Responses answer that did not complete (cancelled,
+ * still running in the background) or has no output; embeddings with no vectors. The body is parsed only here, on a
+ * miss that asked for the cache.
  */
 function wholeAnswer(endpoint: string, body: Buffer): boolean {
-  if (endpoint !== 'responses') return true;
   let j: unknown;
   try {
     j = JSON.parse(body.toString('utf8'));
@@ -331,8 +335,54 @@ function wholeAnswer(endpoint: string, body: Buffer): boolean {
     return false;
   }
   if (j === null || typeof j !== 'object' || Array.isArray(j)) return false;
-  const status = (j as Record<string, unknown>).status;
-  return status === undefined || status === 'completed' || status === 'incomplete';
+  const o = j as Record<string, unknown>;
+  switch (endpoint) {
+    case 'chat':
+      return Array.isArray(o.choices) && o.choices.some(choiceAnswers);
+    case 'messages':
+      return (Array.isArray(o.content) && o.content.some(blockAnswers)) || o.stop_reason === 'refusal';
+    case 'responses':
+      return (
+        (o.status === undefined || o.status === 'completed' || o.status === 'incomplete') &&
+        Array.isArray(o.output) &&
+        o.output.length > 0
+      );
+    case 'embeddings':
+      return Array.isArray(o.data) && o.data.length > 0;
+    default:
+      return true;
+  }
+}
+
+const filled = (v: unknown): boolean =>
+  typeof v === 'string'
+    ? v.length > 0
+    : Array.isArray(v)
+      ? v.length > 0
+      : v !== null && typeof v === 'object';
+
+/** A chat completion choice with some output, or one the provider's content filter stopped. */
+function choiceAnswers(c: unknown): boolean {
+  if (c === null || typeof c !== 'object') return false;
+  const choice = c as Record<string, unknown>;
+  if (choice.finish_reason === 'content_filter') return true;
+  const m = choice.message;
+  if (m === null || typeof m !== 'object') return false;
+  const msg = m as Record<string, unknown>;
+  return (
+    filled(msg.content) ||
+    filled(msg.tool_calls) ||
+    filled(msg.function_call) ||
+    filled(msg.refusal) ||
+    filled(msg.audio)
+  );
+}
+
+/** A message content block with something in it (text that is not empty, a tool call, thinking, …). */
+function blockAnswers(b: unknown): boolean {
+  if (b === null || typeof b !== 'object') return false;
+  const block = b as Record<string, unknown>;
+  return block.type !== 'text' || filled(block.text);
 }
 
 /** A stored answer replayed: the whole answer, or the stream's SSE events in the client's format, values restored. */
