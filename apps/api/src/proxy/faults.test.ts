@@ -25,6 +25,7 @@ const chat = (model = 'gpt-test', extra: Record<string, unknown> = {}) =>
 /** Which providers got the request, in order (the mock records the Authorization-bearing path). */
 const hits = () => env.up.requests.map((r) => r.path);
 
+/** A new gateway and database, for a case that changes the configuration (the rest share one, reset before each). */
 async function freshEnv() {
   await env.close();
   env = await createProxyEnv();
@@ -145,7 +146,6 @@ describe('fault matrix (bare model "gpt-test" served by up-openai, then up-backu
   ])(
     '%s',
     async (_name, faults, expected) => {
-      await freshEnv();
       env.up.script(faults.map((f) => ({ path: '/chat/completions', ...f })));
       const res = await chat();
       const body = (await res.json()) as { error?: { code: string }; choices?: unknown[] };
@@ -189,7 +189,7 @@ describe('fault matrix (bare model "gpt-test" served by up-openai, then up-backu
   });
 
   it('every attempt failing → 502 in the client format naming the attempts', async () => {
-    await freshEnv();
+    await freshEnv(); // after the context-window case's changes
     env.up.script(Array.from({ length: 6 }, () => ({ path: '/chat/completions', status: 502 })));
     const res = await chat();
     expect(res.status).toBe(502);
@@ -198,7 +198,6 @@ describe('fault matrix (bare model "gpt-test" served by up-openai, then up-backu
   });
 
   it('a provider put in cooldown by a 429 is skipped by the next request', async () => {
-    await freshEnv();
     env.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '60' } });
     expect((await chat()).headers.get('x-switchyard-provider')).toBe('up-backup');
     env.up.reset();
@@ -212,7 +211,6 @@ describe('streams', () => {
   const stream = (model = 'gpt-test') => chat(model, { stream: true });
 
   it('cut before the first byte: falls back and the client gets a whole stream', async () => {
-    await freshEnv();
     env.up.script({ path: '/chat/completions', cutAfterChunks: 0 });
     const res = await stream();
     const text = await res.text();
@@ -223,7 +221,6 @@ describe('streams', () => {
   });
 
   it('cut after the first byte: no fallback; the client sees what arrived and the record says so', async () => {
-    await freshEnv();
     env.up.script({ path: '/chat/completions', cutAfterChunks: 2 });
     const res = await stream('up-openai/gpt-test');
     const text = await res.text().catch(() => '');
@@ -236,7 +233,6 @@ describe('streams', () => {
   });
 
   it('a stream cut after the first byte counts toward the circuit; a client that leaves does not', async () => {
-    await freshEnv();
     const m = await env.t.app.ctx.prisma.model.findFirstOrThrow({
       where: { providerId: env.ids.openai, modelId: 'gpt-test' },
     });
@@ -269,7 +265,6 @@ describe('streams', () => {
   });
 
   it('a client that leaves before the answer starts does not count toward the circuit or a cooldown', async () => {
-    await freshEnv();
     const m = await env.t.app.ctx.prisma.model.findFirstOrThrow({
       where: { providerId: env.ids.openai, modelId: 'gpt-test' },
     });
@@ -312,7 +307,6 @@ describe('streams', () => {
   });
 
   it('a client that leaves while its retry waits is not retried for, nor counted against the target again', async () => {
-    await freshEnv();
     const m = await env.t.app.ctx.prisma.model.findFirstOrThrow({
       where: { providerId: env.ids.openai, modelId: 'big-test' },
     });
@@ -336,7 +330,6 @@ describe('streams', () => {
   // With no retries configured, an aborted call's failure went straight to the circuit: five clients hanging up
   // together opened a provider x model for everyone (on every instance, as failures add up in Redis).
   it('with maxRetries 0, five clients that hang up before the answer do not open the circuit for everyone', async () => {
-    await freshEnv();
     const { prisma } = env.t.app.ctx;
     await prisma.routingSettings.upsert({
       where: { id: 1 },
@@ -364,7 +357,6 @@ describe('streams', () => {
   });
 
   it('malformed SSE before content: falls back', async () => {
-    await freshEnv();
     env.up.script({ path: '/chat/completions', malformed: true, cutAfterChunks: 0 });
     const res = await stream();
     expect(res.status).toBe(200);
@@ -414,7 +406,6 @@ describe('streams', () => {
   }, 30_000);
 
   it('a client disconnect aborts the upstream call', async () => {
-    await freshEnv();
     env.up.script({ path: '/chat/completions', chunkDelayMs: 300 });
     const ac = new AbortController();
     const res = await fetch(`${env.url}/v1/chat/completions`, {
