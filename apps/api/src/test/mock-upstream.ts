@@ -8,7 +8,8 @@
  *   `max_completion_tokens` below MOCK_REASONING_TOKENS spends it all reasoning, as OpenAI's do: 200, empty content,
  *   finish_reason `length`
  * - Anthropic: `POST /v1/messages` (stream and non-stream), `POST /v1/messages/count_tokens`,
- *   `GET /v1/models` (when the request carries `anthropic-version`)
+ *   `GET /v1/models` (when the request carries `anthropic-version`); 400 for a thinking block without a signature,
+ *   and, with thinking on, for a last assistant turn calling a tool that does not open with thinking
  * - Gemini: `POST /v1beta/models/{m}:generateContent`, `:streamGenerateContent?alt=sse`, `GET /v1beta/models`
  * - Azure: `POST /openai/deployments/{d}/chat/completions?api-version=...` (and `/embeddings`);
  *   400 without `api-version`
@@ -72,6 +73,11 @@ export interface Fault {
   /** Bedrock converse-stream: every frame in one write (the whole turn reaches the gateway in one read). */
   oneWrite?: boolean;
   /**
+   * The answer reasons first, this text (whole and streamed): OpenAI chat as `reasoning_content` (DeepSeek's field),
+   * Anthropic as a thinking block signed `sig-mock`, Bedrock as a reasoningContent block.
+   */
+  reasoning?: string;
+  /**
    * Streaming (OpenAI chat): after the first chunk, `events` more content deltas of `bytes` characters each,
    * written as fast as the socket takes them (waiting for 'drain' when it is full); `flooded` counts them.
    */
@@ -127,6 +133,36 @@ function thinkingRefusal(b: Record<string, unknown>): string | null {
     return '`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled.';
   const tc = (b.tool_choice as { type?: string } | undefined)?.type;
   if (tc === 'any' || tc === 'tool') return 'Thinking may not be enabled when tool_choice forces tool use.';
+  return null;
+}
+
+/**
+ * What Anthropic refuses about the thinking blocks a request sends back (as its API words it); null: nothing. It
+ * signs every thinking block it writes: one without a signature is not its own. With thinking on, a last assistant
+ * turn that calls a tool must open with its thinking.
+ */
+function thinkingBlocksRefusal(b: Record<string, unknown>): string | null {
+  const msgs = Array.isArray(b.messages) ? (b.messages as Array<Record<string, unknown>>) : [];
+  let last = -1;
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i]!;
+    if (m.role !== 'assistant' || !Array.isArray(m.content)) continue;
+    last = i;
+    const blocks = m.content as Array<Record<string, unknown>>;
+    for (let j = 0; j < blocks.length; j++)
+      if (
+        blocks[j]!.type === 'thinking' &&
+        (typeof blocks[j]!.signature !== 'string' || !blocks[j]!.signature)
+      )
+        return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+  }
+  const t = (b.thinking as { type?: string } | undefined)?.type;
+  if ((t === 'enabled' || t === 'adaptive') && last >= 0) {
+    const blocks = msgs[last]!.content as Array<Record<string, unknown>>;
+    const first = blocks[0]?.type;
+    if (blocks.some((x) => x.type === 'tool_use') && first !== 'thinking' && first !== 'redacted_thinking')
+      return `messages.${last}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
+  }
   return null;
 }
 
@@ -317,26 +353,40 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         return json(403, { message: 'Missing Authentication Token' });
       const tool = toolName(b);
       const frames: Uint8Array[] = [encodeBedrockEvent('messageStart', { role: 'assistant' })];
+      // Reasoning first: its own block (text, then signature), the answer's block after it.
+      const at = fault?.reasoning ? 1 : 0;
+      if (fault?.reasoning)
+        frames.push(
+          encodeBedrockEvent('contentBlockDelta', {
+            contentBlockIndex: 0,
+            delta: { reasoningContent: { text: fault.reasoning } },
+          }),
+          encodeBedrockEvent('contentBlockDelta', {
+            contentBlockIndex: 0,
+            delta: { reasoningContent: { signature: 'sig-mock' } },
+          }),
+          encodeBedrockEvent('contentBlockStop', { contentBlockIndex: 0 }),
+        );
       if (tool) {
         frames.push(
           encodeBedrockEvent('contentBlockStart', {
-            contentBlockIndex: 0,
+            contentBlockIndex: at,
             start: { toolUse: { toolUseId: 'tooluse_1', name: tool } },
           }),
         );
         frames.push(
           encodeBedrockEvent('contentBlockDelta', {
-            contentBlockIndex: 0,
+            contentBlockIndex: at,
             delta: { toolUse: { input: '{"location":"Paris"}' } },
           }),
         );
       } else {
         for (const piece of fault?.pieces ?? (fault?.text ? [fault.text] : MOCK_TEXT_PIECES))
           frames.push(
-            encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } }),
+            encodeBedrockEvent('contentBlockDelta', { contentBlockIndex: at, delta: { text: piece } }),
           );
       }
-      frames.push(encodeBedrockEvent('contentBlockStop', { contentBlockIndex: 0 }));
+      frames.push(encodeBedrockEvent('contentBlockStop', { contentBlockIndex: at }));
       frames.push(
         encodeBedrockEvent('messageStop', {
           stopReason: fault?.stopReason ?? (tool ? 'tool_use' : 'end_turn'),
@@ -405,7 +455,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
               '`temperature` and `top_p` cannot both be specified for this model. Please use only one.',
           },
         });
-      const refused = thinkingRefusal(b);
+      const refused = thinkingRefusal(b) ?? thinkingBlocksRefusal(b);
       if (refused)
         return json(400, { type: 'error', error: { type: 'invalid_request_error', message: refused } });
       return b.stream ? stream(ctx, anthropicEvents(ctx)) : json(200, anthropicResponse(ctx));
@@ -562,6 +612,7 @@ function openaiUsage() {
 
 function openaiResponse(ctx: Ctx) {
   const message: Obj = { role: 'assistant', content: ctx.tool ? null : ctx.pieces.join('') };
+  if (ctx.fault?.reasoning) message.reasoning_content = ctx.fault.reasoning;
   if (ctx.tool)
     message.tool_calls = [
       { id: 'call_up1', type: 'function', function: { name: ctx.tool, arguments: '{"location":"Paris"}' } },
@@ -588,6 +639,7 @@ function openaiEvents(ctx: Ctx): string[] {
       ...(wantsUsage ? { usage: null } : {}),
     });
   const out = [ch({ role: 'assistant', content: '' })];
+  if (ctx.fault?.reasoning) out.push(ch({ reasoning_content: ctx.fault.reasoning }));
   if (ctx.tool) {
     out.push(
       ch({
@@ -609,6 +661,8 @@ function anthropicResponse(ctx: Ctx) {
   const content: Obj[] = ctx.tool
     ? [{ type: 'tool_use', id: 'toolu_up1', name: ctx.tool, input: { location: 'Paris' } }]
     : [{ type: 'text', text: ctx.pieces.join('') }];
+  if (ctx.fault?.reasoning)
+    content.unshift({ type: 'thinking', thinking: ctx.fault.reasoning, signature: 'sig-mock' });
   return {
     id: 'msg_up1',
     type: 'message',
@@ -651,12 +705,38 @@ function anthropicEvents(ctx: Ctx): string[] {
     ),
     sse({ type: 'ping' }, 'ping'),
   ];
-  if (ctx.tool) {
+  // Reasoning first: a thinking block (its text, then its signature), the answer's block after it.
+  const at = ctx.fault?.reasoning ? 1 : 0;
+  if (ctx.fault?.reasoning)
     out.push(
       sse(
         {
           type: 'content_block_start',
           index: 0,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        },
+        'content_block_start',
+      ),
+      sse(
+        {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'thinking_delta', thinking: ctx.fault.reasoning },
+        },
+        'content_block_delta',
+      ),
+      sse(
+        { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig-mock' } },
+        'content_block_delta',
+      ),
+      sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+    );
+  if (ctx.tool) {
+    out.push(
+      sse(
+        {
+          type: 'content_block_start',
+          index: at,
           content_block: { type: 'tool_use', id: 'toolu_up1', name: ctx.tool, input: {} },
         },
         'content_block_start',
@@ -666,7 +746,7 @@ function anthropicEvents(ctx: Ctx): string[] {
       sse(
         {
           type: 'content_block_delta',
-          index: 0,
+          index: at,
           delta: { type: 'input_json_delta', partial_json: '{"location":' },
         },
         'content_block_delta',
@@ -676,7 +756,7 @@ function anthropicEvents(ctx: Ctx): string[] {
       sse(
         {
           type: 'content_block_delta',
-          index: 0,
+          index: at,
           delta: { type: 'input_json_delta', partial_json: '"Paris"}' },
         },
         'content_block_delta',
@@ -685,19 +765,19 @@ function anthropicEvents(ctx: Ctx): string[] {
   } else {
     out.push(
       sse(
-        { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+        { type: 'content_block_start', index: at, content_block: { type: 'text', text: '' } },
         'content_block_start',
       ),
     );
     for (const p of ctx.pieces)
       out.push(
         sse(
-          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } },
+          { type: 'content_block_delta', index: at, delta: { type: 'text_delta', text: p } },
           'content_block_delta',
         ),
       );
   }
-  out.push(sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'));
+  out.push(sse({ type: 'content_block_stop', index: at }, 'content_block_stop'));
   out.push(
     sse(
       {
@@ -767,9 +847,13 @@ function converseInvalid(body: Obj): string | null {
 }
 
 function converse(ctx: Ctx) {
-  const content = ctx.tool
+  const content: Obj[] = ctx.tool
     ? [{ toolUse: { toolUseId: 'tooluse_up1', name: ctx.tool, input: { location: 'Paris' } } }]
     : [{ text: ctx.pieces.join('') }];
+  if (ctx.fault?.reasoning)
+    content.unshift({
+      reasoningContent: { reasoningText: { text: ctx.fault.reasoning, signature: 'sig-mock' } },
+    });
   return {
     output: { message: { role: 'assistant', content } },
     stopReason: ctx.fault?.stopReason ?? (ctx.tool ? 'tool_use' : 'end_turn'),

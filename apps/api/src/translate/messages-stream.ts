@@ -3,6 +3,7 @@
  * An incremental state machine on parsed chunks; the bytes it writes are SSE text (sseJson).
  */
 import { matchedStopSequence, openaiStopToAnthropic, openaiUsageToAnthropic } from './messages.js';
+import { UNSIGNED_THINKING_SIGNATURE } from './reasoning.js';
 import { sseJson } from './sse.js';
 import { UPSTREAM_STOP, type OaChunk, type OaUsage } from './wire-types.js';
 
@@ -14,7 +15,7 @@ import { UPSTREAM_STOP, type OaChunk, type OaUsage } from './wire-types.js';
 export class OpenaiChunksToAnthropic {
   private started = false;
   private blockIndex = -1;
-  private blockKind: 'text' | 'tool' | null = null;
+  private blockKind: 'thinking' | 'text' | 'tool' | null = null;
   /** OpenAI tool_calls index -> open state. */
   private toolBlocks = new Map<number, number>();
   private currentTool = -1;
@@ -74,6 +75,10 @@ export class OpenaiChunksToAnthropic {
     const choice = chunk.choices?.[0];
     if (!choice) return out;
     const d = choice.delta ?? {};
+    // The upstream's reasoning (DeepSeek's reasoning_content, OpenRouter's reasoning; Claude's on Bedrock) as a thinking
+    // block of its own, unsigned (see UNSIGNED_THINKING_SIGNATURE): a block before the text, as Claude streams it.
+    const reasoning = d.reasoning_content || (d as { reasoning?: unknown }).reasoning;
+    if (typeof reasoning === 'string' && reasoning) out += this.thinking(reasoning);
     const text = d.content || d.refusal;
     if (d.content) this.sawContent = true;
     else if (d.refusal) this.sawRefusal = true;
@@ -136,6 +141,34 @@ export class OpenaiChunksToAnthropic {
       if (this.stopSequence !== null) this.stopReason = 'stop_sequence';
     }
     return out;
+  }
+
+  private thinking(text: string): string {
+    let out = '';
+    if (this.blockKind !== 'thinking') {
+      out += this.closeBlock();
+      this.blockIndex++;
+      this.blockKind = 'thinking';
+      out += sseJson(
+        {
+          type: 'content_block_start',
+          index: this.blockIndex,
+          content_block: { type: 'thinking', thinking: '', signature: UNSIGNED_THINKING_SIGNATURE },
+        },
+        'content_block_start',
+      );
+    }
+    return (
+      out +
+      sseJson(
+        {
+          type: 'content_block_delta',
+          index: this.blockIndex,
+          delta: { type: 'thinking_delta', thinking: text },
+        },
+        'content_block_delta',
+      )
+    );
   }
 
   /** Emit the closing events. `complete` false (upstream cut) still closes the message for well-formedness only if asked. */

@@ -4,7 +4,7 @@
  * `providers/anthropic/`, reuses the tables). The streamed answer is `messages-stream.ts`.
  */
 import { createHash } from 'node:crypto';
-import { anthropicThinkingToPivot } from './reasoning.js';
+import { anthropicThinkingToPivot, reasoningOf, UNSIGNED_THINKING_SIGNATURE } from './reasoning.js';
 import { chatFilePart, parseToolArguments } from './shared.js';
 import { isFigure, tokenFigure } from './usage-figures.js';
 import type {
@@ -264,8 +264,13 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
     } else {
       const text = anTextOf(m.content);
       const calls: OaToolCall[] = [];
+      let reasoning = '';
       for (const b of m.content) {
-        if (b.type === 'tool_use') {
+        // The turn's thinking as its reasoning: upstreams that reason in the open want it back (DeepSeek refuses a
+        // tool loop without it); an OpenAI model is not sent it (see the OpenAI-compatible adapter).
+        if (b.type === 'thinking' && typeof (b as { thinking?: unknown }).thinking === 'string')
+          reasoning += (b as { thinking: string }).thinking;
+        else if (b.type === 'tool_use') {
           const tu = b as AnToolUseBlock;
           calls.push({
             id: tu.id,
@@ -275,6 +280,7 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
         }
       }
       const msg: OaMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
+      if (reasoning) msg.reasoning_content = reasoning;
       if (calls.length) msg.tool_calls = calls;
       callOrder = new Map(calls.map((c, i) => [c.id, i]));
       messages.push(msg);
@@ -318,6 +324,10 @@ export function openaiToAnthropicResponse(
   const choice = res.choices?.[0];
   const content: AnBlock[] = [];
   const msg = choice?.message;
+  // The upstream's reasoning (another vendor's, unsigned) as a thinking block before the answer, as Claude gives it.
+  const reasoning = reasoningOf(msg);
+  if (reasoning)
+    content.push({ type: 'thinking', thinking: reasoning, signature: UNSIGNED_THINKING_SIGNATURE });
   const text = typeof msg?.content === 'string' ? msg.content : (msg?.refusal ?? '');
   if (text) content.push({ type: 'text', text });
   for (const tc of msg?.tool_calls ?? []) {

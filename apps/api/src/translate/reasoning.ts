@@ -44,6 +44,28 @@ export function effortForBudget(budget: number): 'low' | 'medium' | 'high' {
   return 'high';
 }
 
+// ---------- reasoning in answers ----------
+
+/**
+ * The fields an OpenAI-compatible answer gives its reasoning text in (a message or a streamed delta):
+ * `reasoning_content` (DeepSeek, vLLM before 0.10, SGLang, the pivot's own) or `reasoning` (OpenRouter, vLLM, Ollama,
+ * Groq). The pivot carries a translated answer's reasoning as `reasoning_content`.
+ */
+export function reasoningOf(m: unknown): string | undefined {
+  if (!m || typeof m !== 'object') return undefined;
+  const o = m as Obj;
+  const r = typeof o.reasoning_content === 'string' ? o.reasoning_content : o.reasoning;
+  return typeof r === 'string' && r ? r : undefined;
+}
+
+/**
+ * The signature a thinking block carries when its text did not come from Anthropic (another vendor's reasoning shown
+ * to an Anthropic client): none, an empty string, as Anthropic's own SDKs hold a block no signature came for. Anthropic
+ * refuses a thinking block it did not sign, so such a block sent back is left out on the way to Anthropic (see
+ * dropUnsignedThinking); other upstreams get its text as reasoning.
+ */
+export const UNSIGNED_THINKING_SIGNATURE = '';
+
 /** The reasoning effort a Responses request asks for (`reasoning.effort`), if any. */
 export function responsesEffort(req: Obj): string | undefined {
   const r = req.reasoning;

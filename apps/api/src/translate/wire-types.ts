@@ -28,6 +28,8 @@ export interface OaMessage {
   tool_calls?: OaToolCall[];
   tool_call_id?: string;
   refusal?: string | null;
+  /** The model's reasoning text (DeepSeek, vLLM; an Anthropic client's thinking blocks on a translated request). */
+  reasoning_content?: string | null;
 }
 
 export interface OaTool {
@@ -90,6 +92,8 @@ export interface OaChatResponse {
       content: string | null;
       tool_calls?: OaToolCall[];
       refusal?: string | null;
+      /** The model's reasoning (see REASONING_FIELDS): Claude's thinking on a translated answer. */
+      reasoning_content?: string | null;
     };
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;
@@ -118,6 +122,8 @@ export interface OaChunk {
       content?: string | null;
       tool_calls?: OaToolCallDelta[];
       refusal?: string | null;
+      /** The model's reasoning, streamed (see REASONING_FIELDS). */
+      reasoning_content?: string | null;
     };
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;

@@ -25,7 +25,9 @@ import {
   anthropicWebSearchFor,
   defaultMaxTokensFor,
   jsonResponseTool,
+  mayHoldUnsignedThinking,
   openaiChatToAnthropicRequest,
+  withoutUnsignedThinking,
 } from './request.js';
 import { anthropicToOpenaiChatResponse, usageFromAnthropic } from './response.js';
 import { AnthropicRelay, AnthropicStreamDecoder } from './stream.js';
@@ -85,13 +87,15 @@ export const anthropicAdapter: ProviderAdapter = {
     const headers = headersFor(ctx.provider, ctx.apiKey, native ? ctx.clientHeaders : undefined);
     switch (ctx.endpoint) {
       case 'messages': {
-        let body: Buffer | string = rewriteBody(ctx.rawBody, {
-          parsed: ctx.body,
-          model: ctx.upstreamModel,
-        }).body;
+        // Thinking blocks another vendor's reasoning became, sent back: Anthropic refuses them (see
+        // withoutUnsignedThinking). Looked for only in a body whose bytes hold an empty signature.
+        const signed = mayHoldUnsignedThinking(ctx.rawBody) ? withoutUnsignedThinking(ctx.body) : null;
+        let body: Buffer | string = signed
+          ? JSON.stringify({ ...signed, model: ctx.upstreamModel })
+          : rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
         if (ctx.body.max_tokens == null)
           body = JSON.stringify({
-            ...ctx.body,
+            ...(signed ?? ctx.body),
             model: ctx.upstreamModel,
             max_tokens: defaultMaxTokensFor(ctx.maxOutputTokens),
           });
@@ -102,7 +106,10 @@ export const anthropicAdapter: ProviderAdapter = {
         );
       }
       case 'count_tokens': {
-        const body = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
+        const signed = mayHoldUnsignedThinking(ctx.rawBody) ? withoutUnsignedThinking(ctx.body) : null;
+        const body = signed
+          ? JSON.stringify({ ...signed, model: ctx.upstreamModel })
+          : rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
         const request = postJson(`${base}/v1/messages/count_tokens`, headers, body, false);
         const call = makeCall({ ...ctx, endpoint: 'messages' }, { kind: 'http', request }, anthropicWire);
         return {

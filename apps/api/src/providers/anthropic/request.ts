@@ -261,6 +261,56 @@ export function withClaudeThinking(out: AnRequest, req: ReasoningPivot): void {
   if (typeof out.top_p === 'number' && out.top_p < THINKING_MIN_TOP_P) delete out.top_p;
 }
 
+// ---------- thinking Anthropic did not sign ----------
+
+const UNSIGNED_MARKS = ['"signature":""', '"signature": ""'];
+
+/**
+ * Whether an Anthropic-format body may hold a thinking block with an empty signature (another vendor's reasoning the
+ * gateway showed an Anthropic client, sent back with the conversation): a byte search, so a body without one costs no
+ * walk of its messages.
+ */
+export function mayHoldUnsignedThinking(raw: Buffer): boolean {
+  return UNSIGNED_MARKS.some((m) => raw.includes(m));
+}
+
+/**
+ * An Anthropic-format body without its unsigned thinking blocks (see UNSIGNED_THINKING_SIGNATURE): Anthropic refuses
+ * a thinking block it did not sign ("Invalid `signature` in `thinking` block"). An assistant turn left empty goes too.
+ * When the last assistant turn lost one and calls a tool, the request's thinking goes as well: with thinking on, Claude
+ * requires that turn to open with its own thinking block, which it never wrote. Null when nothing was dropped.
+ */
+export function withoutUnsignedThinking(body: Obj): Obj | null {
+  if (!Array.isArray(body.messages)) return null;
+  let dropped = false;
+  let lastTurnLost = false;
+  const messages: unknown[] = [];
+  const list = body.messages as unknown[];
+  let lastAssistant = -1;
+  for (let i = 0; i < list.length; i++) if ((list[i] as Obj | null)?.role === 'assistant') lastAssistant = i;
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i] as Obj | null;
+    if (!m || m.role !== 'assistant' || !Array.isArray(m.content)) {
+      messages.push(m);
+      continue;
+    }
+    const content = (m.content as unknown[]).filter(
+      (b) => !(b && typeof b === 'object' && (b as Obj).type === 'thinking' && !(b as Obj).signature),
+    );
+    if (content.length === (m.content as unknown[]).length) {
+      messages.push(m);
+      continue;
+    }
+    dropped = true;
+    if (i === lastAssistant) lastTurnLost = content.some((b) => (b as Obj | null)?.type === 'tool_use');
+    if (content.length) messages.push({ ...m, content });
+  }
+  if (!dropped) return null;
+  const out: Obj = { ...body, messages };
+  if (lastTurnLost) delete out.thinking;
+  return out;
+}
+
 // ---------- web search ----------
 
 /** Built-in Responses web search tools (the types OpenAI has used for it). */

@@ -40,8 +40,11 @@ export function anthropicToOpenaiChatResponse(
   let text = '';
   let json = false;
   const calls: OaToolCall[] = [];
+  let reasoning = '';
   for (const b of res.content ?? []) {
     if (b.type === 'text') text += (b as AnTextBlock).text;
+    else if (b.type === 'thinking' && typeof (b as { thinking?: unknown }).thinking === 'string')
+      reasoning += (b as { thinking: string }).thinking;
     else if (b.type === 'tool_use') {
       const tu = b as AnToolUseBlock;
       if (jsonTool !== undefined && tu.name === jsonTool) {
@@ -62,6 +65,8 @@ export function anthropicToOpenaiChatResponse(
     content: text || (calls.length ? null : ''),
   };
   if (calls.length) message.tool_calls = calls;
+  // Claude's thinking as the chat reasoning field the compatible APIs use (its signature has no field there).
+  if (reasoning) message.reasoning_content = reasoning;
   if (res.stop_reason === 'refusal') message.refusal = text || 'refused';
   const out: OaChatResponse = {
     id: res.id?.startsWith('msg_') ? `chatcmpl-${res.id.slice(4)}` : `chatcmpl-${res.id ?? 'x'}`,

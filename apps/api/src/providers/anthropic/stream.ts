@@ -108,6 +108,8 @@ export class AnthropicToOpenaiChunks {
         }
         if (b.type === 'text' && typeof b.text === 'string' && b.text)
           return [this.chunk({ content: b.text })];
+        if (b.type === 'thinking' && typeof b.thinking === 'string' && b.thinking)
+          return [this.chunk({ reasoning_content: b.thinking })];
         return [];
       }
       case 'content_block_delta': {
@@ -118,6 +120,11 @@ export class AnthropicToOpenaiChunks {
           return [this.chunk({ content: String(d.partial_json) })];
         }
         if (d.type === 'text_delta') return [this.chunk({ content: String(d.text ?? '') })];
+        // Claude's thinking as the chat reasoning field the compatible APIs use; its signature has no field there.
+        if (d.type === 'thinking_delta')
+          return typeof d.thinking === 'string' && d.thinking
+            ? [this.chunk({ reasoning_content: d.thinking })]
+            : [];
         if (d.type === 'input_json_delta') {
           const ti = this.toolIndex.get(Number(ev.index));
           if (ti === undefined || !d.partial_json) return [];
@@ -126,7 +133,7 @@ export class AnthropicToOpenaiChunks {
             this.chunk({ tool_calls: [{ index: ti, function: { arguments: String(d.partial_json) } }] }),
           ];
         }
-        return []; // thinking / signature deltas are not representable in chat chunks
+        return []; // signature deltas: no chat field carries them
       }
       case 'message_delta': {
         const d = (ev.delta ?? {}) as Obj;

@@ -188,6 +188,8 @@ describe('Anthropic messages request -> OpenAI chat request', () => {
         {
           role: 'assistant',
           content: null,
+          // The turn's thinking as its reasoning (the OpenAI-compatible adapter sends it only where it is taken).
+          reasoning_content: 'hmm',
           tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
         },
         { role: 'tool', tool_call_id: 'toolu_1', content: 'Error: boom' },

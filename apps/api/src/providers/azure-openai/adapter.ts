@@ -33,6 +33,7 @@ import {
   openaiResponsesWire,
   responsesApiFor,
   withReasoningFor,
+  withReasoningHistoryFor,
 } from '../openai-compatible/adapter.js';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
@@ -63,7 +64,11 @@ function translatedChat(
   // A translated reasoning effort goes to a deployment of a reasoning model only (its config's baseModel names it).
   const pivot = pivotChatRequest(ctx);
   checkStopLimit(pivot, ctx.provider.type, ctx.baseModel);
-  const body = serialiseChat(withReasoningFor(pivot, ctx.baseModel), ctx.stream, streamUsage);
+  const body = serialiseChat(
+    withReasoningFor(withReasoningHistoryFor(pivot, ctx.provider.type, ctx.baseModel), ctx.baseModel),
+    ctx.stream,
+    streamUsage,
+  );
   return makeCall(
     ctx,
     {

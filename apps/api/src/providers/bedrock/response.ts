@@ -66,9 +66,14 @@ export function converseToOpenaiChatResponse(
   const msg = ((res.output as Obj | undefined)?.message ?? {}) as Obj;
   let text = '';
   const calls: OaToolCall[] = [];
+  let reasoning = '';
   for (const b of (msg.content ?? []) as Obj[]) {
     if (typeof b.text === 'string') text += b.text;
-    else if (b.toolUse) {
+    else if (b.reasoningContent) {
+      // Claude's thinking (its signature has no chat field; redacted thinking has no text).
+      const r = (b.reasoningContent as Obj).reasoningText as Obj | undefined;
+      if (typeof r?.text === 'string') reasoning += r.text;
+    } else if (b.toolUse) {
       const tu = b.toolUse as Obj;
       calls.push({
         id: String(tu.toolUseId),
@@ -82,6 +87,7 @@ export function converseToOpenaiChatResponse(
     content: text || (calls.length ? null : ''),
   };
   if (calls.length) message.tool_calls = calls;
+  if (reasoning) message.reasoning_content = reasoning;
   const out: OaChatResponse = {
     id,
     object: 'chat.completion',

@@ -139,6 +139,10 @@ export class BedrockStreamToOpenaiChunks {
       case 'contentBlockDelta': {
         const d = (p.delta ?? {}) as Obj;
         if (typeof d.text === 'string') return d.text ? [this.chunk({ content: d.text })] : [];
+        // Claude's thinking (reasoningContent.text; its signature and redacted thinking have no chat field).
+        const rc = d.reasoningContent as Obj | undefined;
+        if (rc)
+          return typeof rc.text === 'string' && rc.text ? [this.chunk({ reasoning_content: rc.text })] : [];
         const tu = d.toolUse as Obj | undefined;
         if (tu && typeof tu.input === 'string') {
           const idx = this.toolIndex.get(Number(p.contentBlockIndex ?? 0)) ?? 0;

@@ -123,6 +123,21 @@ export const OPENAI_MAX_STOP = 4;
 /** An OpenAI model's id (its last path segment: a proxy in front of OpenAI may name the vendor). */
 const OPENAI_MODEL_ID = /^(?:gpt-|chatgpt-|o\d)/i;
 
+/** The id a request's model is known by: the admin's `baseModel`, else the upstream id's last path segment. */
+function openaiIdOf(req: OaChatRequest, baseModel?: string | null): string {
+  const id = baseModel?.trim() || req.model;
+  return id.slice(id.lastIndexOf('/') + 1);
+}
+
+/** Whether the upstream is OpenAI's: its API, Azure's, or an OpenAI model behind another base URL. */
+function servesOpenai(req: OaChatRequest, providerType: string, baseModel?: string | null): boolean {
+  return (
+    providerType === 'openai' ||
+    providerType === 'azure-openai' ||
+    OPENAI_MODEL_ID.test(openaiIdOf(req, baseModel))
+  );
+}
+
 /**
  * A translated request's stop sequences (an Anthropic client's `stop_sequences`, which Anthropic takes many of) where
  * the upstream is OpenAI's (its API, Azure's, or an OpenAI model behind another base URL) and they are more than it
@@ -134,17 +149,34 @@ const OPENAI_MODEL_ID = /^(?:gpt-|chatgpt-|o\d)/i;
 export function checkStopLimit(req: OaChatRequest, providerType: string, baseModel?: string | null): void {
   const stop = req.stop;
   if (!Array.isArray(stop) || stop.length <= OPENAI_MAX_STOP) return;
-  const id = baseModel?.trim() || req.model;
-  const openai =
-    providerType === 'openai' ||
-    providerType === 'azure-openai' ||
-    OPENAI_MODEL_ID.test(id.slice(id.lastIndexOf('/') + 1));
-  if (!openai) return;
+  if (!servesOpenai(req, providerType, baseModel)) return;
   throw new AdapterError(
     400,
     'unsupported_parameter',
     `This request has ${stop.length} stop sequences (stop_sequences); the provider serving this model (OpenAI) takes at most ${OPENAI_MAX_STOP}.`,
   );
+}
+
+/**
+ * A translated request's earlier reasoning (an Anthropic client's thinking blocks, as each assistant message's
+ * `reasoning_content`) goes to the compatible upstreams that reason in the open (DeepSeek refuses a tool loop whose
+ * turns lost it), never to OpenAI's, which has no such message field. A request without any is returned as it is.
+ */
+export function withReasoningHistoryFor(
+  req: OaChatRequest,
+  providerType: string,
+  baseModel?: string | null,
+): OaChatRequest {
+  if (!req.messages.some((m) => m.reasoning_content != null)) return req;
+  if (!servesOpenai(req, providerType, baseModel)) return req;
+  return {
+    ...req,
+    messages: req.messages.map((m) => {
+      if (m.reasoning_content == null) return m;
+      const { reasoning_content: _r, ...rest } = m;
+      return rest;
+    }),
+  };
 }
 
 function translatedChat(
@@ -156,7 +188,11 @@ function translatedChat(
   const pivot = pivotChatRequest(ctx);
   checkStopLimit(pivot, ctx.provider.type, ctx.baseModel);
   const body = serialiseChat(
-    withCapField(withReasoningFor(pivot, ctx.baseModel), ctx.provider, ctx.baseModel),
+    withCapField(
+      withReasoningFor(withReasoningHistoryFor(pivot, ctx.provider.type, ctx.baseModel), ctx.baseModel),
+      ctx.provider,
+      ctx.baseModel,
+    ),
     ctx.stream,
     usage,
   );

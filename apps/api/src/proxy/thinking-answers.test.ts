@@ -1,0 +1,357 @@
+// A model's reasoning in its answer, between formats. Before, an Anthropic client served by an OpenAI-compatible
+// upstream that reasons in the open (DeepSeek's `reasoning_content`, OpenRouter's `reasoning`) got no thinking block,
+// and an OpenAI-format client served by Claude (Anthropic's API, Bedrock) with thinking on got no `reasoning_content`:
+// the reasoning was dropped both ways, whole and streamed. A thinking block made from another vendor's reasoning has
+// no signature Anthropic would take: sent back to Anthropic it is left out (Anthropic refuses a block it did not sign).
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBedrockProvider, BEDROCK_MODEL } from '../test/bedrock.js';
+import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+
+type Obj = Record<string, unknown>;
+
+let e: ProxyEnv;
+
+beforeAll(async () => {
+  e = await createProxyEnv();
+  const { prisma, secrets } = e.t.app.ctx;
+  const deepseek = await prisma.provider.create({
+    data: {
+      slug: 'up-deepseek',
+      name: 'up-deepseek',
+      type: 'deepseek',
+      priority: 50,
+      baseUrl: `${e.up.url}/v1`,
+      status: 'active',
+      encryptedApiKey: secrets.encrypt('sk-deepseek-0000'),
+      apiKeyLast4: '0000',
+    },
+  });
+  await prisma.model.create({
+    data: {
+      providerId: deepseek.id,
+      modelId: 'deepseek-chat',
+      displayName: 'DeepSeek',
+      capabilities: ['chat', 'tools', 'streaming'],
+    },
+  });
+  await addBedrockProvider(e);
+}, 180_000);
+afterAll(async () => {
+  await e?.close();
+});
+
+const post = (path: string, body: object) =>
+  fetch(`${e.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${e.userKey}`,
+      'anthropic-version': '2023-06-01',
+    },
+    body: JSON.stringify(body),
+  });
+const hi = [{ role: 'user', content: 'hi' }];
+const sent = () => e.up.requests.at(-1)!.body as Obj;
+
+async function json(res: Response): Promise<Obj> {
+  const text = await res.text();
+  expect(res.status, text).toBe(200);
+  return JSON.parse(text) as Obj;
+}
+
+/** An SSE body's events: name and parsed data. */
+async function events(res: Response): Promise<Array<{ event: string | undefined; data: Obj }>> {
+  const text = await res.text();
+  expect(res.status, text).toBe(200);
+  const out: Array<{ event: string | undefined; data: Obj }> = [];
+  for (const block of text.split('\n\n')) {
+    const event = /^event: (.*)$/m.exec(block)?.[1];
+    const data = /^data: (.*)$/m.exec(block)?.[1];
+    if (data && data !== '[DONE]') out.push({ event, data: JSON.parse(data) as Obj });
+  }
+  return out;
+}
+
+const chunk = (delta: Obj, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-r1', object: 'chat.completion.chunk', created: 1, model: 'gpt-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+
+describe('an Anthropic client served by an OpenAI-compatible upstream that reasons', () => {
+  const answer = (message: Obj) => ({
+    id: 'chatcmpl-r1',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-test',
+    choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
+  });
+
+  it('gets its reasoning_content (DeepSeek, vLLM) as a thinking block before the text, unsigned', async () => {
+    e.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: answer({ content: 'Four.', reasoning_content: '2 + 2 is 4.' }),
+    });
+    const body = await json(
+      await post('/v1/messages', { model: 'up-openai/gpt-test', max_tokens: 50, messages: hi }),
+    );
+    expect(body.content).toEqual([
+      { type: 'thinking', thinking: '2 + 2 is 4.', signature: '' },
+      { type: 'text', text: 'Four.' },
+    ]);
+  });
+
+  it('and its `reasoning` (OpenRouter, newer vLLM, Ollama) alike', async () => {
+    e.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: answer({ content: 'Four.', reasoning: 'Adding.' }),
+    });
+    const body = await json(
+      await post('/v1/messages', { model: 'up-openai/gpt-test', max_tokens: 50, messages: hi }),
+    );
+    expect((body.content as Obj[])[0]).toEqual({ type: 'thinking', thinking: 'Adding.', signature: '' });
+  });
+
+  it('streamed: a thinking block with thinking_delta events, closed before the text block opens', async () => {
+    e.up.script({
+      path: '/chat/completions',
+      events: [
+        chunk({ role: 'assistant', content: '' }),
+        chunk({ reasoning_content: '2 + 2' }),
+        chunk({ reasoning_content: ' is 4.' }),
+        chunk({ content: 'Four.' }),
+        chunk({}, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const evs = await events(
+      await post('/v1/messages', {
+        model: 'up-openai/gpt-test',
+        max_tokens: 50,
+        messages: hi,
+        stream: true,
+      }),
+    );
+    const blocks = evs
+      .filter((x) => x.event?.startsWith('content_block'))
+      .map((x) => {
+        const d = x.data;
+        const cb = d.content_block as Obj | undefined;
+        const delta = d.delta as Obj | undefined;
+        return `${String(x.event)}:${String(d.index)}:${String(cb?.type ?? delta?.type ?? '')}`;
+      });
+    expect(blocks).toEqual([
+      'content_block_start:0:thinking',
+      'content_block_delta:0:thinking_delta',
+      'content_block_delta:0:thinking_delta',
+      'content_block_stop:0:',
+      'content_block_start:1:text',
+      'content_block_delta:1:text_delta',
+      'content_block_stop:1:',
+    ]);
+    expect(evs.find((x) => x.event === 'content_block_start')!.data.content_block).toEqual({
+      type: 'thinking',
+      thinking: '',
+      signature: '',
+    });
+  });
+
+  it("the official SDK's stream reads it as a thinking block and a text block", async () => {
+    e.up.script({
+      path: '/chat/completions',
+      events: [
+        chunk({ role: 'assistant', content: '' }),
+        chunk({ reasoning_content: 'Adding.' }),
+        chunk({ content: 'Four.' }),
+        chunk({}, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const client = new Anthropic({ baseURL: e.url, apiKey: e.userKey, maxRetries: 0 });
+    const msg = await client.messages
+      .stream({ model: 'up-openai/gpt-test', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] })
+      .finalMessage();
+    expect(msg.content.map((b) => b.type)).toEqual(['thinking', 'text']);
+    expect(msg.content[0]).toMatchObject({ type: 'thinking', thinking: 'Adding.' });
+  });
+});
+
+describe('an OpenAI-format client served by Claude with thinking on', () => {
+  it('gets its thinking as reasoning_content (Anthropic API)', async () => {
+    e.up.script({ path: '/messages', reasoning: 'The user greets me.' });
+    const body = await json(
+      await post('/v1/chat/completions', {
+        model: 'up-anthropic/claude-test',
+        reasoning_effort: 'low',
+        messages: hi,
+      }),
+    );
+    const msg = (body.choices as Array<{ message: Obj }>)[0]!.message;
+    expect(msg.reasoning_content).toBe('The user greets me.');
+    expect(msg.content).toBe('Hello from upstream');
+  });
+
+  it('streamed: reasoning_content deltas before the content', async () => {
+    e.up.script({ path: '/messages', reasoning: 'The user greets me.' });
+    const evs = await events(
+      await post('/v1/chat/completions', {
+        model: 'up-anthropic/claude-test',
+        reasoning_effort: 'low',
+        messages: hi,
+        stream: true,
+      }),
+    );
+    const deltas = evs.map((x) => (x.data.choices as Array<{ delta: Obj }> | undefined)?.[0]?.delta ?? {});
+    const firstReasoning = deltas.findIndex((d) => d.reasoning_content === 'The user greets me.');
+    const firstText = deltas.findIndex((d) => typeof d.content === 'string' && d.content !== '');
+    expect(firstReasoning).toBeGreaterThanOrEqual(0);
+    expect(firstReasoning).toBeLessThan(firstText);
+  });
+
+  it('on Bedrock alike, whole and streamed', async () => {
+    e.up.script({ path: '/converse', reasoning: 'Thinking on Bedrock.' });
+    const body = await json(
+      await post('/v1/chat/completions', {
+        model: `up-bedrock/${BEDROCK_MODEL}`,
+        reasoning_effort: 'low',
+        messages: hi,
+      }),
+    );
+    expect((body.choices as Array<{ message: Obj }>)[0]!.message).toMatchObject({
+      reasoning_content: 'Thinking on Bedrock.',
+      content: 'Hello from upstream',
+    });
+    e.up.script({ path: '/converse-stream', reasoning: 'Thinking on Bedrock.' });
+    const evs = await events(
+      await post('/v1/chat/completions', {
+        model: `up-bedrock/${BEDROCK_MODEL}`,
+        reasoning_effort: 'low',
+        messages: hi,
+        stream: true,
+      }),
+    );
+    const deltas = evs.map((x) => (x.data.choices as Array<{ delta: Obj }> | undefined)?.[0]?.delta ?? {});
+    expect(deltas.map((d) => d.reasoning_content).filter(Boolean)).toEqual(['Thinking on Bedrock.']);
+    expect(deltas.map((d) => d.content).join('')).toBe('Hello from upstream');
+  });
+
+  it("an Anthropic client served by Bedrock gets Claude's thinking as an (unsigned) thinking block", async () => {
+    e.up.script({ path: '/converse', reasoning: 'Thinking on Bedrock.' });
+    const body = await json(
+      await post('/v1/messages', {
+        model: `up-bedrock/${BEDROCK_MODEL}`,
+        max_tokens: 4000,
+        thinking: { type: 'enabled', budget_tokens: 2000 },
+        messages: hi,
+      }),
+    );
+    expect((body.content as Obj[])[0]).toEqual({
+      type: 'thinking',
+      thinking: 'Thinking on Bedrock.',
+      signature: '',
+    });
+  });
+});
+
+describe('an unsigned thinking block sent back', () => {
+  const history = (assistant: Obj[], next: Obj[] | string = 'and now?') => [
+    { role: 'user', content: 'hi' },
+    { role: 'assistant', content: assistant },
+    { role: 'user', content: next },
+  ];
+  const weather = [
+    {
+      name: 'get_weather',
+      input_schema: { type: 'object', properties: { location: { type: 'string' } } },
+    },
+  ];
+
+  it('to Anthropic: left out (Anthropic refuses a thinking block it did not sign); signed ones stay', async () => {
+    const res = await post('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      messages: [
+        { role: 'user', content: 'hi' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'Claude thought.', signature: 'sig-real' },
+            { type: 'text', text: 'Hello.' },
+          ],
+        },
+        { role: 'user', content: 'and 2 + 2?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'DeepSeek thought.', signature: '' },
+            { type: 'text', text: 'Four.' },
+          ],
+        },
+        { role: 'user', content: 'and now?' },
+      ],
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const msgs = sent().messages as Array<{ role: string; content: Obj[] }>;
+    expect(msgs[1]!.content[0]).toEqual({
+      type: 'thinking',
+      thinking: 'Claude thought.',
+      signature: 'sig-real',
+    });
+    expect(msgs[3]!.content).toEqual([{ type: 'text', text: 'Four.' }]);
+  });
+
+  it("to Anthropic with thinking on, in a tool loop: the request's thinking goes too (Claude would want its own)", async () => {
+    const res = await post('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 4000,
+      thinking: { type: 'enabled', budget_tokens: 2000 },
+      tools: weather,
+      messages: history(
+        [
+          { type: 'thinking', thinking: 'I should look it up.', signature: '' },
+          { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { location: 'Paris' } },
+        ],
+        [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Sunny' }],
+      ),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(sent().thinking).toBeUndefined();
+    expect((sent().messages as Array<{ content: Obj[] }>)[1]!.content.map((b) => b.type)).toEqual([
+      'tool_use',
+    ]);
+  });
+
+  it('to an upstream that reasons in the open (DeepSeek): as the turn’s reasoning_content, which its tool loops need', async () => {
+    const res = await post('/v1/messages', {
+      model: 'up-deepseek/deepseek-chat',
+      max_tokens: 50,
+      tools: weather,
+      messages: history(
+        [
+          { type: 'thinking', thinking: 'I should look it up.', signature: '' },
+          { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { location: 'Paris' } },
+        ],
+        [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Sunny' }],
+      ),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((sent().messages as Obj[])[1]).toMatchObject({
+      role: 'assistant',
+      reasoning_content: 'I should look it up.',
+    });
+  });
+
+  it('to an OpenAI model: not sent (OpenAI has no such message field)', async () => {
+    const res = await post('/v1/messages', {
+      model: 'up-openai/gpt-test',
+      max_tokens: 50,
+      messages: history([
+        { type: 'thinking', thinking: 'Hmm.', signature: '' },
+        { type: 'text', text: 'Four.' },
+      ]),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((sent().messages as Obj[])[1]).toEqual({ role: 'assistant', content: 'Four.' });
+  });
+});
