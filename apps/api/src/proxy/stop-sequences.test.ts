@@ -68,6 +68,58 @@ describe("an Anthropic client's stop sequences to an OpenAI model", () => {
   });
 });
 
+// OpenAI's o3, o4-mini and GPT-5 (5.1, 5.2) take no stop sequences at all ("Unsupported parameter: 'stop' is not
+// supported with this model"): an Anthropic client's stop_sequences to them got OpenAI's own 400, in chat's terms. They
+// are now refused before the call, as more than 4 are, so another provider of the route may serve the request.
+describe("an Anthropic client's stop sequences to an OpenAI model that takes none", () => {
+  beforeAll(async () => {
+    const { prisma } = e.t.app.ctx;
+    for (const modelId of ['o3', 'o4-mini', 'gpt-5-mini', 'gpt-5.1', 'o3-mini', 'gpt-5-chat-latest'])
+      await prisma.model.create({
+        data: { providerId: e.ids.openai, modelId, displayName: modelId, capabilities: ['chat'] },
+      });
+    await e.t.app.routing.reload();
+  });
+
+  it.each(['o3', 'o4-mini', 'gpt-5-mini', 'gpt-5.1'])(
+    '%s: a 400 saying the model takes none, and no call to the provider',
+    async (model) => {
+      const before = e.up.requests.length;
+      const res = await messages({
+        model: `up-openai/${model}`,
+        max_tokens: 500,
+        messages: hi,
+        stop_sequences: ['END'],
+      });
+      const text = await res.text();
+      expect(res.status, text).toBe(400);
+      const body = JSON.parse(text) as { type: string; error: { type: string; message: string } };
+      expect(body.error.type).toBe('invalid_request_error');
+      expect(body.error.message).toMatch(/stop sequences/);
+      expect(body.error.message).toContain(`${model}, OpenAI) takes none`);
+      expect(e.up.requests.length).toBe(before);
+    },
+  );
+
+  it('o3-mini and GPT-5’s chat model take them', async () => {
+    for (const model of ['o3-mini', 'gpt-5-chat-latest']) {
+      const res = await messages({
+        model: `up-openai/${model}`,
+        max_tokens: 500,
+        messages: hi,
+        stop_sequences: ['END'],
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect((e.up.requests.at(-1)!.body as Obj).stop).toEqual(['END']);
+    }
+  });
+
+  it('without stop sequences the request goes', async () => {
+    const res = await messages({ model: 'up-openai/o3', max_tokens: 500, messages: hi });
+    expect(res.status, await res.clone().text()).toBe(200);
+  });
+});
+
 // An OpenAI-compatible answer that stopped on one of an Anthropic client's stop sequences ended "end_turn" with no
 // stop_sequence: the client could not tell it stopped there. OpenAI's own API does not say (its "stop" is the same for
 // both), so its answers still end "end_turn"; vLLM says which string matched (the choice's `stop_reason`), and that

@@ -6,7 +6,7 @@
  *   `max_tokens` to a reasoning model id, `o1…`/`o3…`/`gpt-5…`, as OpenAI answers),
  *   `POST /v1/embeddings`, `GET /v1/models`, `POST /v1/responses` (stream and non-stream); a reasoning model given a
  *   `max_completion_tokens` below MOCK_REASONING_TOKENS spends it all reasoning, as OpenAI's do: 200, empty content,
- *   finish_reason `length`
+ *   finish_reason `length`; 400 for `stop` to a model OpenAI says takes none (o3, o4-mini, gpt-5, 5.1, 5.2)
  * - Anthropic: `POST /v1/messages` (stream and non-stream), `POST /v1/messages/count_tokens`,
  *   `GET /v1/models` (when the request carries `anthropic-version`); 400 for a thinking block without a signature,
  *   and, with thinking on, for a last assistant turn calling a tool that does not open with thinking
@@ -165,6 +165,9 @@ function thinkingBlocksRefusal(b: Record<string, unknown>): string | null {
   }
   return null;
 }
+
+/** OpenAI's models that take no `stop` (its API reference: o3, o4-mini; GPT-5, 5.1, 5.2 as their users report). */
+const NO_STOP_MODEL = /^(?:o3(?!-mini)|o4-mini|gpt-5(?:\.[12])?(?!-chat))(?:$|-)/;
 
 /** The tokens a reasoning model (o1, o3, gpt-5…) spends reasoning before it writes any text. */
 export const MOCK_REASONING_TOKENS = 64;
@@ -473,6 +476,15 @@ export async function startMockUpstream(): Promise<MockUpstream> {
               "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
             type: 'invalid_request_error',
             param: 'max_tokens',
+            code: 'unsupported_parameter',
+          },
+        });
+      if (b.stop != null && NO_STOP_MODEL.test(served))
+        return json(400, {
+          error: {
+            message: "Unsupported parameter: 'stop' is not supported with this model.",
+            type: 'invalid_request_error',
+            param: 'stop',
             code: 'unsupported_parameter',
           },
         });

@@ -123,6 +123,13 @@ export const OPENAI_MAX_STOP = 4;
 /** An OpenAI model's id (its last path segment: a proxy in front of OpenAI may name the vendor). */
 const OPENAI_MODEL_ID = /^(?:gpt-|chatgpt-|o\d)/i;
 
+/**
+ * OpenAI's models that refuse `stop` ("Unsupported parameter: 'stop' is not supported with this model"): o3 (not
+ * o3-mini, which takes it) and o4-mini, as OpenAI's API reference says, and GPT-5, 5.1 and 5.2 with their sized and
+ * dated variants, as their users report; not GPT-5's chat models. Later models are sent it (their own answer stands).
+ */
+const REFUSES_STOP_ID = /^(?:o3(?!-mini)|o4-mini|gpt-5(?:\.[12])?(?!-chat))(?:$|-)/i;
+
 /** The id a request's model is known by: the admin's `baseModel`, else the upstream id's last path segment. */
 function openaiIdOf(req: OaChatRequest, baseModel?: string | null): string {
   const id = baseModel?.trim() || req.model;
@@ -140,16 +147,25 @@ function servesOpenai(req: OaChatRequest, providerType: string, baseModel?: stri
 
 /**
  * A translated request's stop sequences (an Anthropic client's `stop_sequences`, which Anthropic takes many of) where
- * the upstream is OpenAI's (its API, Azure's, or an OpenAI model behind another base URL) and they are more than it
- * takes: a 400 naming the limit, before the call (the provider would refuse it with its own, in chat's terms). The
- * attempt fails as unsupported: no call is made and its reservation is released, and a route's other provider that
- * takes them (Anthropic) may still serve the request. Dropping the extra sequences would let the answer run past a
- * stop the client asked for.
+ * the upstream is OpenAI's (its API, Azure's, or an OpenAI model behind another base URL) and it would refuse them:
+ * more than it takes, or any at all to a model that takes none (see REFUSES_STOP_ID; not through OpenRouter, which
+ * leaves out what a model does not take). A 400 naming the reason, before the call (the provider would refuse it with
+ * its own, in chat's terms). The attempt fails as unsupported: no call is made and its reservation is released, and a
+ * route's other provider that takes them (Anthropic) may still serve the request. Dropping the sequences would let the
+ * answer run past a stop the client asked for.
  */
 export function checkStopLimit(req: OaChatRequest, providerType: string, baseModel?: string | null): void {
   const stop = req.stop;
-  if (!Array.isArray(stop) || stop.length <= OPENAI_MAX_STOP) return;
+  if (stop == null || (Array.isArray(stop) && stop.length === 0)) return;
   if (!servesOpenai(req, providerType, baseModel)) return;
+  const id = openaiIdOf(req, baseModel);
+  if (providerType !== 'openrouter' && REFUSES_STOP_ID.test(id))
+    throw new AdapterError(
+      400,
+      'unsupported_parameter',
+      `This request has stop sequences (stop_sequences); the model serving it (${id}, OpenAI) takes none.`,
+    );
+  if (!Array.isArray(stop) || stop.length <= OPENAI_MAX_STOP) return;
   throw new AdapterError(
     400,
     'unsupported_parameter',
