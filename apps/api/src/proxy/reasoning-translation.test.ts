@@ -271,6 +271,64 @@ describe('an Anthropic client’s thinking to an OpenAI model', () => {
   });
 });
 
+// Anthropic's adaptive thinking (`thinking: {type: "adaptive"}`: Claude decides whether and how much to think, guided by
+// `output_config.effort`) reached no upstream of another format: only a budget was read.
+describe('an Anthropic client’s adaptive thinking', () => {
+  it.each([
+    [undefined, 'medium'],
+    ['low', 'low'],
+    ['high', 'high'],
+    ['max', 'high'],
+  ])('to an OpenAI reasoning model: effort %s as reasoning_effort %s', async (effort, expected) => {
+    await ok(
+      await post('/v1/messages', {
+        model: 'up-corp/o3-mini',
+        max_tokens: 40000,
+        messages: hi,
+        thinking: { type: 'adaptive' },
+        ...(effort ? { output_config: { effort } } : {}),
+      }),
+    );
+    expect(sent()).toMatchObject({ model: 'o3-mini', reasoning_effort: expected });
+  });
+
+  it('to the upstreams that take a budget: the effort’s (Claude on Bedrock, Gemini 2.5)', async () => {
+    await ok(
+      await post('/v1/messages', {
+        model: `up-bedrock/${BEDROCK_MODEL}`,
+        max_tokens: 16000,
+        messages: hi,
+        thinking: { type: 'adaptive' },
+      }),
+    );
+    expect(sent()).toMatchObject({
+      additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 8192 } },
+    });
+    await ok(
+      await post('/v1/messages', {
+        model: 'up-gemini/gemini-2.5-flash',
+        max_tokens: 16000,
+        messages: hi,
+        thinking: { type: 'adaptive' },
+        output_config: { effort: 'low' },
+      }),
+    );
+    expect((sent().generationConfig as Obj).thinkingConfig).toEqual({ thinkingBudget: 2048 });
+  });
+
+  it('to Anthropic: as it was sent', async () => {
+    await ok(
+      await post('/v1/messages', {
+        model: 'up-anthropic/claude-test',
+        max_tokens: 16000,
+        messages: hi,
+        thinking: { type: 'adaptive' },
+      }),
+    );
+    expect(sent().thinking).toEqual({ type: 'adaptive' });
+  });
+});
+
 describe('reasoning to Gemini', () => {
   const config = () => (sent().generationConfig as Obj | undefined)?.thinkingConfig;
 

@@ -311,7 +311,7 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
   if (typeof req.metadata?.user_id === 'string' && req.metadata.user_id)
     out.user = openaiUserOf(req.metadata.user_id);
   // Thinking as a reasoning effort (and its budget, for the upstreams that take one).
-  anthropicThinkingToPivot(req.thinking, out);
+  anthropicThinkingToPivot(req.thinking, out, req.output_config);
   return out;
 }
 

@@ -74,12 +74,34 @@ export function responsesEffort(req: Obj): string | undefined {
 }
 
 /**
- * An Anthropic client's thinking as pivot fields: an effort (for OpenAI's reasoning models) and the budget itself
- * (for the upstreams that take one); none for thinking not enabled or with no usable budget.
+ * The effort an Anthropic client's adaptive thinking reads as: its `output_config.effort` (Anthropic's low, medium,
+ * high; its max as high, the most every effort-taking upstream takes), else medium (Claude then decides how much to
+ * think, as an OpenAI reasoning model does at its default effort, medium).
  */
-export function anthropicThinkingToPivot(thinking: unknown, out: ReasoningPivot): void {
+function adaptiveEffort(outputConfig: unknown): 'low' | 'medium' | 'high' {
+  const e = outputConfig && typeof outputConfig === 'object' ? (outputConfig as Obj).effort : undefined;
+  if (e === 'low' || e === 'medium' || e === 'high') return e;
+  if (e === 'max') return 'high';
+  return 'medium';
+}
+
+/**
+ * An Anthropic client's thinking as pivot fields: an effort (for OpenAI's reasoning models) and the budget itself
+ * (for the upstreams that take one); none for thinking not enabled or with no usable budget. Adaptive thinking
+ * (`{type: "adaptive"}`: Claude decides whether and how much to think, guided by `output_config.effort`) is an effort
+ * alone (see adaptiveEffort): the upstreams that take a budget get that effort's.
+ */
+export function anthropicThinkingToPivot(
+  thinking: unknown,
+  out: ReasoningPivot,
+  outputConfig?: unknown,
+): void {
   if (!thinking || typeof thinking !== 'object') return;
   const t = thinking as Obj;
+  if (t.type === 'adaptive') {
+    out.reasoning_effort = adaptiveEffort(outputConfig);
+    return;
+  }
   if (t.type !== 'enabled' || typeof t.budget_tokens !== 'number' || !Number.isFinite(t.budget_tokens))
     return;
   const budget = Math.floor(t.budget_tokens);
