@@ -161,6 +161,8 @@ export type AttemptResult =
       errorCode: string | null;
       /** The client-format stop reason the answer carried, if any. */
       finishReason?: string | null;
+      /** A stream: whether it carried any content (text, a tool call) before its end. */
+      contentEmitted?: boolean;
     }
   | {
       kind: 'failed';

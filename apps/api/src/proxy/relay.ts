@@ -221,6 +221,7 @@ function streamEnd(
     ttftMs: s.ttft,
     errorCode: faulted ? 'stream_interrupted' : null,
     finishReason: t.finishReason,
+    contentEmitted: t.contentEmitted,
   };
 }
 

@@ -358,6 +358,78 @@ describe.each([
     expect(upstreamCalls()).toBe(1);
   });
 
+  it('never caches a finished stream that carried no answer, nor an empty Responses answer or embedding', async () => {
+    const q = fresh();
+    const chunk = (delta: Obj, finish: string | null) =>
+      `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'gpt-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    env.up.script({
+      path: '/chat/completions',
+      events: [chunk({ role: 'assistant', content: '' }, null), chunk({}, 'stop'), 'data: [DONE]\n\n'],
+    });
+    const body = chat(q, { stream: true });
+    expect((await call('/v1/chat/completions', body, keys.a1)).cache).toBe('miss');
+    await Promise.all([...env.t.app.responseCache.runtime.writes]);
+    const again = await call('/v1/chat/completions', body, keys.a1);
+    expect(again.cache).toBe('miss');
+    expect(again.text).toContain('upstream');
+    const claude = {
+      model: 'cached-claude',
+      max_tokens: 100,
+      stream: true,
+      messages: [{ role: 'user', content: q }],
+    };
+    env.up.script({
+      path: '/messages',
+      events: [
+        'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_e","type":"message","role":"assistant","model":"claude-test","content":[],"stop_reason":null,"usage":{"input_tokens":5,"output_tokens":1}}}\n\n',
+        'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":2}}\n\n',
+        'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+      ],
+    });
+    expect((await call('/v1/messages', claude, keys.a1)).cache).toBe('miss');
+    await Promise.all([...env.t.app.responseCache.runtime.writes]);
+    const claudeAgain = await call('/v1/messages', claude, keys.a1);
+    expect(claudeAgain.cache).toBe('miss');
+    expect(claudeAgain.text).toContain('upstream');
+    // A Responses answer with no output, embeddings with no vectors.
+    const r = { model: 'cached-chat', input: fresh() };
+    env.up.script({
+      path: '/responses',
+      status: 200,
+      body: {
+        id: 'resp_e',
+        object: 'response',
+        created_at: 1,
+        status: 'completed',
+        model: 'gpt-test',
+        output: [],
+      },
+    });
+    expect((await call('/v1/responses', r, keys.a1)).cache).toBe('miss');
+    await Promise.all([...env.t.app.responseCache.runtime.writes]);
+    expect((await call('/v1/responses', r, keys.a1)).cache).toBe('miss');
+    const emb = { model: 'up-openai/embed-test', input: fresh() };
+    env.up.script({
+      path: '/embeddings',
+      status: 200,
+      body: { object: 'list', data: [], model: 'embed-test', usage: { prompt_tokens: 3, total_tokens: 3 } },
+    });
+    const e1 = await call('/v1/embeddings', emb, keys.a1, { 'x-switchyard-cache': '60' });
+    expect(e1.res.status).toBe(200);
+    expect(e1.cache).toBe('miss');
+    await Promise.all([...env.t.app.responseCache.runtime.writes]);
+    const e2 = await call('/v1/embeddings', emb, keys.a1, { 'x-switchyard-cache': '60' });
+    expect(e2.cache).toBe('miss');
+    expect(JSON.parse(e2.text).data.length).toBeGreaterThan(0);
+    expect(upstreamCalls()).toBe(8);
+    // The real answers that followed are stored.
+    expect((await call('/v1/chat/completions', body, keys.a1)).cache).toBe('hit');
+    expect((await call('/v1/messages', claude, keys.a1)).cache).toBe('hit');
+    expect((await call('/v1/responses', r, keys.a1)).cache).toBe('hit');
+    expect((await call('/v1/embeddings', emb, keys.a1, { 'x-switchyard-cache': '60' })).cache).toBe('hit');
+    expect(upstreamCalls()).toBe(8);
+  });
+
   it('keeps a Responses answer the provider stored apart from one it did not (store)', async () => {
     const r = { model: 'cached-chat', input: fresh() };
     expect((await call('/v1/responses', { ...r, store: false }, keys.a1)).cache).toBe('miss');

@@ -267,8 +267,11 @@ export function cacheAfter(
     first.provider.id !== attempt.provider.id ||
     first.model.id !== attempt.model.id ||
     x.connection.gone ||
-    // A stream that ended without saying why (only `[DONE]`, a message stop with no stop reason): nothing to replay.
-    (x.input.facts.stream && !result.finishReason) ||
+    // A stream that ended without saying why (only `[DONE]`, a message stop with no stop reason), or that finished
+    // with nothing in it (no text, no tool call) but a refusal or a content filter: nothing to replay.
+    (x.input.facts.stream &&
+      (!result.finishReason ||
+        (result.contentEmitted === false && !STOPPED_BY_PROVIDER.has(result.finishReason)))) ||
     // Shaped by this caller's limits (a cap the client did not ask for): not an answer to the request as sent.
     x.capHeld
   )
@@ -315,6 +318,9 @@ export function cacheAfter(
     .finally(() => cache.writes.delete(write));
   cache.writes.add(write);
 }
+
+/** Stop reasons that are an answer even with no content: the provider refused, or its content filter stopped it. */
+const STOPPED_BY_PROVIDER: ReadonlySet<string> = new Set(['refusal', 'content_filter']);
 
 /**
  * Whether a whole 2xx body is an answer to store. A failure the provider sent with a 2xx (`{"error": …}`) never
