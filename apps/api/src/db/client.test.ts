@@ -132,11 +132,11 @@ describe(`database (${testDbKind()})`, () => {
       try {
         const first = await createDatabase({ databaseUrl: url, dataDir: ':memory:' });
         expect(first.migrations.applied).toHaveLength(ALL_MIGRATIONS.length);
-        await first.prisma.setting.create({ data: { key: 'k', value: { v: 1 } } });
+        await first.prisma.app.create({ data: { name: 'Kept', slug: 'kept-app' } });
         await first.close();
         const second = await createDatabase({ databaseUrl: url, dataDir: ':memory:' });
         expect(second.migrations.applied).toEqual([]);
-        expect((await second.prisma.setting.findUnique({ where: { key: 'k' } }))?.value).toEqual({ v: 1 });
+        expect((await second.prisma.app.findUnique({ where: { slug: 'kept-app' } }))?.name).toBe('Kept');
         expect(await migrationRows(second)).toHaveLength(ALL_MIGRATIONS.length);
         await second.close();
       } finally {
@@ -148,11 +148,11 @@ describe(`database (${testDbKind()})`, () => {
         const first = await createDatabase({ dataDir });
         expect(first.describe).toBe(`embedded PGlite at ${path.join(dataDir, 'pg')}`);
         expect(first.migrations.applied).toHaveLength(ALL_MIGRATIONS.length);
-        await first.prisma.setting.create({ data: { key: 'k', value: { v: 1 } } });
+        await first.prisma.app.create({ data: { name: 'Kept', slug: 'kept-app' } });
         await first.close();
         const second = await createDatabase({ dataDir });
         expect(second.migrations.applied).toEqual([]);
-        expect((await second.prisma.setting.findUnique({ where: { key: 'k' } }))?.value).toEqual({ v: 1 });
+        expect((await second.prisma.app.findUnique({ where: { slug: 'kept-app' } }))?.name).toBe('Kept');
         expect(await migrationRows(second)).toHaveLength(ALL_MIGRATIONS.length);
         await second.close();
       } finally {
