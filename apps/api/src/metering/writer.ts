@@ -96,7 +96,7 @@ ON CONFLICT ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyI
   "cacheSavedUsd" = "UsageHourly"."cacheSavedUsd" + EXCLUDED."cacheSavedUsd"`;
 
 /** Where a batch goes: the database's driver (the server's path) or, equivalently but slower, a Prisma client. */
-export type UsageTarget = Pick<Database, 'execute'> | PrismaClient;
+export type UsageTarget = Pick<Database, 'execute'> | Pick<PrismaClient, '$executeRawUnsafe'>;
 
 const q = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
 const n = (v: number | null): string => (v === null || !Number.isFinite(v) ? 'null' : String(v));
@@ -329,7 +329,7 @@ function isCancelled(err: unknown): boolean {
   return sqlState(err) === '57014';
 }
 
-function sqlState(err: unknown): string | null {
+export function sqlState(err: unknown): string | null {
   if (typeof err !== 'object' || err === null) return null;
   const e = err as {
     code?: unknown;
@@ -343,7 +343,7 @@ function sqlState(err: unknown): string | null {
 }
 
 /** Text that can always be stored: every character outside printable ASCII as a \uXXXX escape (reversible). */
-function storable(text: string): string {
+export function storable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -22,6 +22,7 @@ import { agentsContracts } from './agents.js';
 import { experimentsContracts } from './experiments.js';
 import { whatIfContracts } from './whatif.js';
 import { rulesContracts } from './rules.js';
+import { deadLetterContracts } from './dead-letters.js';
 
 export * from './contract.js';
 export * from './permissions.js';
@@ -34,6 +35,7 @@ export * from './agents.js';
 export * from './experiments.js';
 export * from './whatif.js';
 export * from './rules.js';
+export * from './dead-letters.js';
 
 /** Every endpoint of the admin API and the system routes, by area. */
 export const CONTRACTS = {
@@ -60,6 +62,7 @@ export const CONTRACTS = {
   experiments: experimentsContracts,
   whatIf: whatIfContracts,
   rules: rulesContracts,
+  deadLetters: deadLetterContracts,
 } as const;
 
 /** All contracts in one list (OpenAPI, the role matrix, the contract tests). */

@@ -16,6 +16,8 @@ import { useForecast } from '../../usage/api/get-forecast';
 import { forecastBasis } from '../../usage/forecast';
 import { bucketLabel, routingShares, weightedMean } from '../../usage/chart-data';
 import { DeadLetterNotice } from '../../usage/components/dead-letter-notice';
+import { ReplayDeadLettersButton } from '../../usage/components/replay-dead-letters-button';
+import { useCan } from '../../auth/use-can';
 import { ratingsLabel } from '../../usage/ratings';
 import { useReadiness } from '../api/get-readiness';
 
@@ -141,6 +143,7 @@ function Live({ streaming }: { streaming: boolean }) {
 function Week() {
   const usage = useUsage('7d');
   const forecast = useForecast();
+  const can = useCan();
   if (usage.isPending) {
     return (
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
@@ -189,7 +192,10 @@ function Week() {
             testId="month-forecast"
           />
         </div>
-        <DeadLetterNotice deadLetters={u.deadLetters} />
+        <DeadLetterNotice
+          deadLetters={u.deadLetters}
+          action={can('settings:write') ? <ReplayDeadLettersButton /> : undefined}
+        />
         {u.totals.requests === 0 ? (
           <p className="text-sm text-muted">No traffic in the last 7 days.</p>
         ) : (

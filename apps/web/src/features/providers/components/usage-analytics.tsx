@@ -5,7 +5,9 @@ import { ErrorState, Skeleton } from '../../../components/ui/states';
 import { formatNumber, formatUsd, plural } from '../../../lib/format';
 import { oneOf, useQueryState } from '../../../lib/search-params';
 import { CostReportButton } from '../../usage/components/cost-report-button';
+import { useCan } from '../../auth/use-can';
 import { DeadLetterNotice } from '../../usage/components/dead-letter-notice';
+import { ReplayDeadLettersButton } from '../../usage/components/replay-dead-letters-button';
 import { useLlmUsage } from '../api/get-llm-usage';
 import { useProviders } from '../api/get-providers';
 import { USAGE_PERIODS, type UsagePeriod } from '../api/types';
@@ -68,6 +70,7 @@ export function UsageAnalytics() {
   const usage = useLlmUsage(period);
   const theme = useDocumentTheme();
   const providers = useProviders();
+  const can = useCan();
   const colors = new Map((providers.data ?? []).map((p) => [p.id, p.color]));
   return (
     <section aria-labelledby="usage-heading" className="min-w-0">
@@ -93,7 +96,12 @@ export function UsageAnalytics() {
           />
         </div>
       </div>
-      {usage.data ? <DeadLetterNotice deadLetters={usage.data.deadLetters} /> : null}
+      {usage.data ? (
+        <DeadLetterNotice
+          deadLetters={usage.data.deadLetters}
+          action={can('settings:write') ? <ReplayDeadLettersButton /> : undefined}
+        />
+      ) : null}
       {usage.isPending ? (
         <div className="grid grid-cols-1 gap-3 lg:grid-cols-2" aria-busy="true" aria-label="Loading usage">
           {[0, 1, 2, 3].map((i) => (

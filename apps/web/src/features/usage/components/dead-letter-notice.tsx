@@ -1,4 +1,5 @@
 import { AlertTriangle } from 'lucide-react';
+import type { ReactNode } from 'react';
 import { formatUsd, plural } from '../../../lib/format';
 import type { UsageResponse } from '../api/types';
 
@@ -7,7 +8,14 @@ import type { UsageResponse } from '../api/types';
  * the charts or totals beside this (they are kept in the dead letter, UsageDeadLetter, for an operator). Nothing
  * when there are none.
  */
-export function DeadLetterNotice({ deadLetters }: { deadLetters: UsageResponse['deadLetters'] }) {
+export function DeadLetterNotice({
+  deadLetters,
+  action,
+}: {
+  deadLetters: UsageResponse['deadLetters'];
+  /** What an operator can do about them (retry writing them), shown after the text. */
+  action?: ReactNode;
+}) {
   const { records, costUsd, savedUsd, unreadable, truncated } = deadLetters;
   if (records === 0) return null;
   const spend = `${formatUsd(costUsd)}${savedUsd > 0 ? ` (and ${formatUsd(savedUsd)} on BYOK keys)` : ''}`;
@@ -29,6 +37,7 @@ export function DeadLetterNotice({ deadLetters }: { deadLetters: UsageResponse['
         {truncated
           ? ' There are more dead letters than a page reads: only the newest were counted here.'
           : ''}
+        {action ? <> {action}</> : null}
       </span>
     </p>
   );
