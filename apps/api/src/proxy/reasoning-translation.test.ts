@@ -40,11 +40,27 @@ beforeAll(async () => {
   for (const [providerId, modelId] of [
     [corp.id, 'o3-mini'],
     [corp.id, 'gpt-4o'],
+    [corp.id, 'grok-3-mini'],
     [gemini.id, 'gemini-2.5-flash'],
     [gemini.id, 'gemini-2.5-pro'],
     [gemini.id, 'gemini-3-pro-preview'],
   ] as const)
     await prisma.model.create({ data: { providerId, modelId, displayName: modelId, capabilities: caps } });
+  const deepseek = await prisma.provider.create({
+    data: {
+      slug: 'up-deepseek',
+      name: 'up-deepseek',
+      type: 'deepseek',
+      priority: 70,
+      baseUrl: `${e.up.url}/v1`,
+      status: 'active',
+      encryptedApiKey: secrets.encrypt('sk-deepseek-0000'),
+      apiKeyLast4: '0000',
+    },
+  });
+  await prisma.model.create({
+    data: { providerId: deepseek.id, modelId: 'deepseek-chat', displayName: 'DeepSeek', capabilities: caps },
+  });
   await addBedrockProvider(e);
 }, 180_000);
 afterAll(async () => {
@@ -326,6 +342,47 @@ describe('an Anthropic client’s adaptive thinking', () => {
       }),
     );
     expect(sent().thinking).toEqual({ type: 'adaptive' });
+  });
+});
+
+// A translated reasoning effort went only to OpenAI's reasoning models: DeepSeek's API, which documents
+// `reasoning_effort` (and `thinking: {type: "disabled"}` to turn thinking off), and xAI's Grok 3 Mini (low or high)
+// never got it.
+describe('reasoning to the compatible vendors that document an effort', () => {
+  it('DeepSeek: an Anthropic client’s thinking as reasoning_effort', async () => {
+    await ok(
+      await post('/v1/messages', {
+        model: 'up-deepseek/deepseek-chat',
+        max_tokens: 4000,
+        messages: hi,
+        thinking: { type: 'enabled', budget_tokens: 2000 },
+      }),
+    );
+    expect(sent()).toMatchObject({ model: 'deepseek-chat', reasoning_effort: 'low' });
+  });
+
+  it('DeepSeek: a Responses client’s effort "none" as thinking disabled', async () => {
+    await ok(
+      await post('/v1/responses', {
+        model: 'up-deepseek/deepseek-chat',
+        input: 'hi',
+        reasoning: { effort: 'none' },
+      }),
+    );
+    expect(sent()).toMatchObject({ thinking: { type: 'disabled' } });
+    expect(sent()).not.toHaveProperty('reasoning_effort');
+  });
+
+  it('Grok 3 Mini: low or high, the two it takes', async () => {
+    await ok(
+      await post('/v1/messages', {
+        model: 'up-corp/grok-3-mini',
+        max_tokens: 40000,
+        messages: hi,
+        thinking: { type: 'enabled', budget_tokens: 10000 },
+      }),
+    );
+    expect(sent()).toMatchObject({ model: 'grok-3-mini', reasoning_effort: 'high' });
   });
 });
 

@@ -105,15 +105,30 @@ export function withCapField(
   return { ...rest, max_tokens: req.max_tokens ?? cap };
 }
 
+/** xAI's Grok 3 Mini, which takes `reasoning_effort` low or high (xAI's reasoning guide; Grok 4 refuses the field). */
+const GROK_3_MINI = /^grok-3-mini(?:$|-)/i;
+
 /**
  * A translated request's reasoning effort (a Responses client's `reasoning.effort`, an Anthropic client's thinking)
- * goes only to an OpenAI reasoning model: the others refuse the field (OpenAI: "reasoning_effort is not supported with
- * this model"), and an Anthropic client's thinking is its own choice of model behaviour, not a parameter to fail on.
+ * goes to the models whose API documents it: OpenAI's reasoning models as it is; DeepSeek's API (`providerType`
+ * deepseek), which takes every OpenAI effort (it reads minimal as low, medium and xhigh as high) and turns thinking
+ * off with `thinking: {type: "disabled"}` instead of an effort "none"; xAI's Grok 3 Mini as low or high. The others
+ * refuse the field (OpenAI: "reasoning_effort is not supported with this model"; Grok 4), and an Anthropic client's
+ * thinking is its own choice of model behaviour, not a parameter to fail on: it is left out.
  */
-export function withReasoningFor(req: OaChatRequest, baseModel?: string | null): OaChatRequest {
+export function withReasoningFor(
+  req: OaChatRequest,
+  baseModel?: string | null,
+  providerType?: string,
+): OaChatRequest {
   if (req.reasoning_effort === undefined) return req;
   if (modelFamily({ modelId: req.model, baseModel }) === 'openai-reasoning') return req;
-  const { reasoning_effort: _effort, ...rest } = req;
+  const { reasoning_effort: effort, ...rest } = req;
+  if (providerType === 'deepseek' && typeof effort === 'string')
+    return effort === 'none' ? { ...rest, thinking: { type: 'disabled' } } : req;
+  const id = baseModel?.trim() || req.model;
+  if (GROK_3_MINI.test(id.slice(id.lastIndexOf('/') + 1)) && typeof effort === 'string' && effort !== 'none')
+    return { ...rest, reasoning_effort: effort === 'minimal' || effort === 'low' ? 'low' : 'high' };
   return rest;
 }
 
@@ -205,7 +220,11 @@ function translatedChat(
   checkStopLimit(pivot, ctx.provider.type, ctx.baseModel);
   const body = serialiseChat(
     withCapField(
-      withReasoningFor(withReasoningHistoryFor(pivot, ctx.provider.type, ctx.baseModel), ctx.baseModel),
+      withReasoningFor(
+        withReasoningHistoryFor(pivot, ctx.provider.type, ctx.baseModel),
+        ctx.baseModel,
+        ctx.provider.type,
+      ),
       ctx.provider,
       ctx.baseModel,
     ),
