@@ -35,6 +35,7 @@ import { HealthScheduler } from './modules/providers/health-scheduler.js';
 import { BatchQueue } from './metering/batch-queue.js';
 import { SpendLedger } from './metering/spend-ledger.js';
 import { DroppedSpend } from './metering/dropped-spend.js';
+import { CommitTracker } from './metering/commit-tracker.js';
 import { bodyGuard } from './http/body-guard.js';
 import { feedbackLimit } from './proxy/feedback.js';
 import { callEventOfRow, usageRow, writeUsageRowsIsolating } from './metering/writer.js';
@@ -126,17 +127,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // This instance's budget spend the database does not hold yet (the routing runtime's reservations, the queue's
   // unwritten records): what it adds to a budget counter rebuilt from the database.
   const ledger = new SpendLedger(now);
+  // Usage statements note their transaction ids: a budget rebuilt from the database tells exactly which of this
+  // instance's records it holds (its snapshot), so none is counted twice or missed.
+  const commits = new CommitTracker();
+  const usageDb = commits.target(db);
   // What records dropped at the queue's bound spent, as rollup rows written before the next batch (a rebuilt budget
   // reads them: their spend survives a restart).
-  const dropped = new DroppedSpend(ledger, (err) =>
-    logger.error({ err: String(err) }, 'rollup rows of dropped usage records refused by the database'),
+  const dropped = new DroppedSpend(
+    ledger,
+    (err) => logger.error({ err: String(err) }, 'rollup rows of dropped usage records refused by the database'),
+    commits,
   );
   const usage = new BatchQueue<string>({
     // A row the database refuses is isolated and set aside (never retried forever, never holding back the rest).
     // Once a batch is in, its calls go out as live `call` events: a dashboard that refetches on one sees the row.
     write: async (rows) => {
-      await dropped.write(db);
-      const written = await writeUsageRowsIsolating(db, rows, (letter) => {
+      await dropped.write(usageDb);
+      const written = await writeUsageRowsIsolating(usageDb, rows, (letter) => {
         metrics.usageDeadLetter.inc();
         // Its row is kept in "UsageDeadLetter", which a rebuilt budget reads too (metering/spend.ts): once set
         // aside, its spend is in the database like a written record's.
@@ -159,7 +166,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     onWritten: (n) => metrics.usageWritten.inc(n),
     // What those records spent on budgets is in the database now (see SpendLedger).
-    onHandled: (seq) => ledger.handled(seq),
+    onHandled: (seq) => ledger.handled(seq, commits.lastXid),
     onDropped: (from, count, rows) => dropped.fold(rows, ledger.dropped(from, count)),
     onError: (err, pending) => logger.warn({ err: String(err), pending }, 'writing usage failed; will retry'),
   });

@@ -1,3 +1,4 @@
+import type { CommitTracker } from './commit-tracker.js';
 import type { SpendLedger, SpendMark } from './spend-ledger.js';
 import type { UsageTarget } from './writer.js';
 
@@ -140,6 +141,8 @@ export class DroppedSpend {
   constructor(
     private readonly ledger: Pick<SpendLedger, 'foldWritten'>,
     private readonly onRefused?: (err: unknown) => void,
+    /** The transaction ids of the writes (see CommitTracker), when they go through one. */
+    private readonly commits?: Pick<CommitTracker, 'lastXid'>,
   ) {}
 
   /** Rollup rows waiting to be written. */
@@ -231,7 +234,7 @@ export class DroppedSpend {
         throw err;
       }
     }
-    this.ledger.foldWritten(marks);
+    this.ledger.foldWritten(marks, this.commits?.lastXid ?? null);
   }
 }
 

@@ -1,7 +1,7 @@
 // What an instance adds to a budget counter rebuilt from the database: its reservations in flight, and what its
 // answered calls spent until the usage queue has written their records (kept a while after, for rebuilds
 // elsewhere that read the database just before).
-import type { LimitItem, SettlementDelta } from '@switchyard/core';
+import { parseSnapshot, type LimitItem, type SettlementDelta } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
 import { SpendLedger, WRITTEN_KEPT_MS } from './spend-ledger.js';
 
@@ -148,5 +148,28 @@ describe('SpendLedger', () => {
     expect(ledger.outstanding('b', 0)).toBe(1);
     ledger.foldWritten([second]);
     expect(ledger.outstanding('b', now() + 1)).toBe(0);
+  });
+  it("with a rebuild's database snapshot, a written record is held exactly when the snapshot saw its transaction committed", () => {
+    const { ledger } = setup();
+    const marks = [0, 1, 2].map(() => ledger.mark());
+    marks.forEach((m, i) => {
+      ledger.reserve([budget('b', 1)]);
+      ledger.settle(m, [budget('b', 1)], []);
+      ledger.queued(m, i);
+    });
+    ledger.handled(1, 40); // record 0, by transaction 40
+    ledger.handled(2, 41); // record 1, by transaction 41
+    // Record 2 is not written yet. A read whose snapshot saw 40 but not 41 (still running): records 1 and 2 are missing
+    // from it, whatever the clocks say.
+    const snap = parseSnapshot('41:42:41')!;
+    expect(ledger.outstanding('b', Number.POSITIVE_INFINITY, snap)).toBe(2);
+    expect(ledger.outstanding('b', Number.NEGATIVE_INFINITY, snap)).toBe(2);
+    // A read after 41 committed holds both.
+    expect(ledger.outstanding('b', Number.NEGATIVE_INFINITY, parseSnapshot('42:42:')!)).toBe(1);
+    // The rollup rows of a drop are stamped the same way.
+    const fold = ledger.dropped(2, 1);
+    ledger.foldWritten([fold], 43);
+    expect(ledger.outstanding('b', Number.NEGATIVE_INFINITY, parseSnapshot('43:43:')!)).toBe(1);
+    expect(ledger.outstanding('b', Number.NEGATIVE_INFINITY, parseSnapshot('44:44:')!)).toBe(0);
   });
 });

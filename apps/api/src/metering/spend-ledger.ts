@@ -1,4 +1,4 @@
-import type { LimitItem, SettlementDelta } from '@switchyard/core';
+import { committedBefore, type DbSnapshot, type LimitItem, type SettlementDelta } from '@switchyard/core';
 
 /**
  * How long after its record was written a settled amount is still kept: a budget rebuilt by another instance
@@ -21,6 +21,11 @@ export class SpendMark {
   seq: number | undefined;
   /** When the queue was done with the record (written, or set aside); null while it waits. */
   writtenAt: number | null = null;
+  /**
+   * The database transaction that wrote it, or a later one of this instance's (see CommitTracker); null when unknown.
+   * A rebuild whose snapshot saw that transaction committed holds the record.
+   */
+  xid: number | null = null;
 
   constructor(readonly createdAt: number) {}
 }
@@ -110,18 +115,31 @@ export class SpendLedger {
     return fold;
   }
 
-  /** The rollup rows holding the spend of these drops (`dropped`'s marks) are written: it is in the database now. */
-  foldWritten(marks: readonly SpendMark[]): void {
+  /**
+   * The rollup rows holding the spend of these drops (`dropped`'s marks) are written (by transaction `xid`, when
+   * known): it is in the database now.
+   */
+  foldWritten(marks: readonly SpendMark[], xid: number | null = null): void {
     const now = this.now();
-    for (const m of marks) if (this.#folded.has(m)) m.writtenAt = now;
+    for (const m of marks)
+      if (this.#folded.has(m)) {
+        m.writtenAt = now;
+        m.xid = xid;
+      }
   }
 
-  /** The usage queue is done with every record before `seq` (written, or set aside as a dead letter). */
-  handled(seq: number): void {
+  /**
+   * The usage queue is done with every record before `seq` (written, or set aside as a dead letter); `xid`: the
+   * last database transaction this instance's usage writes committed (it, or an earlier one, wrote them).
+   */
+  handled(seq: number, xid: number | null = null): void {
     const now = this.now();
     const q = this.#queued;
-    while (this.#writtenUpTo < q.length && q[this.#writtenUpTo]!.seq! < seq)
-      q[this.#writtenUpTo++]!.writtenAt = now;
+    while (this.#writtenUpTo < q.length && q[this.#writtenUpTo]!.seq! < seq) {
+      const m = q[this.#writtenUpTo++]!;
+      m.writtenAt = now;
+      m.xid = xid;
+    }
     let drop = 0;
     while (drop < this.#writtenUpTo && q[drop]!.writtenAt! < now - WRITTEN_KEPT_MS) drop++;
     if (drop > 0 && drop * 2 >= this.#writtenUpTo) {
@@ -136,17 +154,23 @@ export class SpendLedger {
   }
 
   /**
-   * This instance's spend on `key` the database may not hold as of `since` (ms, this instance's clock): its
-   * reservations in flight, and what settled calls spent whose records were not written before `since`.
+   * This instance's spend on `key` the database may not hold as of a rebuild's read: its reservations in flight, and
+   * what settled calls spent whose records the read did not hold. With the read's `snapshot`, exact: a record whose
+   * writing transaction the snapshot saw committed is held. Without one (or a record whose transaction is unknown),
+   * by time: records not written before `since` (ms, this instance's clock) may be missing.
    */
-  outstanding(key: string, since: number): number {
+  outstanding(key: string, since: number, snapshot?: DbSnapshot | null): number {
+    const held = (m: SpendMark) =>
+      m.writtenAt !== null &&
+      (snapshot && m.xid !== null ? committedBefore(m.xid, snapshot) : m.writtenAt < since);
     let sum = this.#reserved.get(key) ?? 0;
     for (const m of this.#unqueued) sum += m.amounts.get(key) ?? 0;
-    for (const m of this.#folded)
-      if (m.writtenAt === null || m.writtenAt >= since) sum += m.amounts.get(key) ?? 0;
+    for (const m of this.#folded) if (!held(m)) sum += m.amounts.get(key) ?? 0;
+    // Records are written in queue order, each by the transaction it is stamped with or a later one: once one is
+    // held, every one before it is.
     for (let i = this.#queued.length - 1; i >= 0; i--) {
       const m = this.#queued[i]!;
-      if (m.writtenAt !== null && m.writtenAt < since) break;
+      if (held(m)) break;
       sum += m.amounts.get(key) ?? 0;
     }
     return sum;

@@ -4,10 +4,13 @@ import {
   LIMIT_EPSILON,
   appendCircuitChange,
   checkItems,
+  parseSnapshot,
+  snapshotText,
   circuitClaim,
   circuitRelease,
   type CircuitChange,
   type CircuitState,
+  type DbSnapshot,
   type SettlementDelta,
   type StateEvent,
   type StateView,
@@ -125,9 +128,19 @@ function eventId(e: StateEvent | QueuedEvent): string {
     : `${e.type}\u0000${e.target}`;
 }
 
-/** When a generation's rebuild read the database (`<instance>/<seq>@<ms>`, Redis's clock); NaN for another form. */
+/**
+ * When a generation's rebuild read the database (`<instance>/<seq>[~<snapshot>]@<ms>`, Redis's clock); NaN for another
+ * form.
+ */
 function genReadAt(gen: string): number {
   return Number(gen.slice(gen.lastIndexOf('@') + 1));
+}
+
+/** The database snapshot a generation's rebuild read the spend in (see `genReadAt`); null when it has none. */
+function genSnapshot(gen: string): DbSnapshot | null {
+  const from = gen.indexOf('~');
+  const to = gen.lastIndexOf('@');
+  return from < 0 || to < from ? null : parseSnapshot(gen.slice(from + 1, to));
 }
 
 /** One counter's share of a write kept until Redis confirms it. */
@@ -800,7 +813,7 @@ export class RedisStateStore implements StateStore {
     // What it counted before it ever saw the counter goes to it as those writes when the counter was read from
     // the database before they were made (see ADJUST): joining as well would count it twice.
     if (first && this.#countsWithoutGenLand(k, gen)) return;
-    const amount = this.#ledger.outstanding(k, this.#genSince(gen));
+    const amount = this.#ledger.outstanding(k, this.#genSince(gen), genSnapshot(gen));
     if (!(amount > 1e-15)) return;
     const w: UnconfirmedWrite = {
       id: this.#beginOp(),
@@ -988,14 +1001,17 @@ export class RedisStateStore implements StateStore {
   async seed(items: SeedItem[]): Promise<void> {
     if (items.length === 0) return;
     // The recorded spend, plus what this instance spent that the database did not hold when it was read.
-    const value = (it: SeedItem) => it.value + (this.#ledger?.outstanding(it.key, it.readAt) ?? 0);
+    const value = (it: SeedItem) =>
+      it.value + (this.#ledger?.outstanding(it.key, it.readAt, it.snapshot) ?? 0);
     if (this.#healthy) {
       const args: (string | number)[] = [];
       for (const it of items) {
         // This instance's outstanding spend is in the new generation when its counter is the one created; if
         // another instance's is, the answer's generation differs and this instance adds its own to it.
         // The read's time on Redis's clock (which every instance converts to its own); here, exactly.
-        const gen = `${this.instanceId}/${++this.#genSeq}@${this.#toShared(it.readAt)}`;
+        // With the read's snapshot, every instance that joins tells exactly which of its records the read held.
+        const snap = it.snapshot ? `~${snapshotText(it.snapshot)}` : '';
+        const gen = `${this.instanceId}/${++this.#genSeq}${snap}@${this.#toShared(it.readAt)}`;
         this.#ownReads.set(gen, it.readAt);
         this.#markJoined(it.key, gen);
         if (this.#ownReads.size > 1024) this.#ownReads.delete(this.#ownReads.keys().next().value!);

@@ -45,7 +45,7 @@ import type {
   Router,
 } from './types.js';
 import { carryThisMonth, settleRollovers } from '../metering/rollover.js';
-import { recordedSpend } from '../metering/spend.js';
+import { spendWithSnapshot } from '../metering/rebuild-read.js';
 import { dlpFallbackLogger } from './dlp-snapshot.js';
 import { loadConfig, type LoadedConfig, type LoadedKey, type LoadedModel } from './load-config.js';
 import { endpointTarget } from './endpoint-cooldowns.js';
@@ -697,9 +697,10 @@ export class RoutingRuntime implements Router {
     try {
       await this.deps.flushUsage?.();
       const readAt = this.deps.now();
-      const spent = await recordedSpend(this.deps.prisma, w);
-      // The store adds what this instance spent that the database did not hold yet (`ledger`).
-      await this.deps.store.seed([{ key: it.key, value: spent, ttlMs: it.ttlMs, readAt }]);
+      const { spent, snapshot } = await spendWithSnapshot(this.deps.prisma, w);
+      // The store adds what this instance spent that the database did not hold yet (`ledger`): what the read's
+      // snapshot did not see.
+      await this.deps.store.seed([{ key: it.key, value: spent, ttlMs: it.ttlMs, readAt, snapshot }]);
       this.deps.logger.info(
         { scope: w.scope, id: w.id, since: new Date(w.since).toISOString(), spentUsd: spent },
         'budget rebuilt from recorded spend',

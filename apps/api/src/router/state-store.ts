@@ -5,6 +5,7 @@ import {
   circuitRelease,
   type BudgetWindow,
   type CircuitState,
+  type DbSnapshot,
   type SettlementDelta,
   type StateEvent,
   type StateView,
@@ -36,12 +37,14 @@ export interface SeedItem {
   ttlMs: number;
   /** When the database was read (ms, this instance's clock): records written before are in `value`. */
   readAt: number;
+  /** The database snapshot `value` was read in: exactly the records whose writes it saw committed are in `value`. */
+  snapshot?: DbSnapshot | null;
 }
 
 /** This instance's spend on budget counters that the database may not hold yet (see SpendLedger). */
 export interface OutstandingSpend {
-  /** What it may not hold as of `since` (ms, this instance's clock). */
-  outstanding(key: string, since: number): number;
+  /** What it may not hold as of a read at `since` (ms, this instance's clock) in `snapshot` (exact, when known). */
+  outstanding(key: string, since: number, snapshot?: DbSnapshot | null): number;
   /** An admission the store made: its budget reservations are outstanding until they settle. */
   reserve(items: readonly ConsumeItem[]): void;
 }
@@ -229,7 +232,7 @@ export class MemoryStateStore implements StateStore {
     for (const it of items)
       if (!this.#has(it.key))
         this.#counters.set(it.key, {
-          value: it.value + (this.#ledger?.outstanding(it.key, it.readAt) ?? 0),
+          value: it.value + (this.#ledger?.outstanding(it.key, it.readAt, it.snapshot) ?? 0),
           expiresAt: this.now() + it.ttlMs,
         });
   }

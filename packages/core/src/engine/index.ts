@@ -14,3 +14,4 @@ export * from './outcome.js';
 export * from './endpoints.js';
 export * from './cache.js';
 export * from './rules.js';
+export * from './snapshot.js';
