@@ -430,6 +430,50 @@ describe.each([
     expect(upstreamCalls()).toBe(8);
   });
 
+  it('an admin pointing the model at another upstream model, or changing its defaults, gets no answer stored before', async () => {
+    const p = env.t.app.ctx.prisma;
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const model = await p.model.create({
+      data: {
+        providerId: env.ids.openai,
+        modelId: `inv-a-${suffix}`,
+        displayName: 'Invalidation test',
+        priceInputPer1M: 2,
+        priceOutputPer1M: 8,
+        capabilities: ['chat', 'streaming'],
+      },
+    });
+    await env.t.app.routing.reload();
+    const admin = { authorization: `Bearer ${await env.t.tokenFor('admin')}` };
+    const change = async (body: Obj) => {
+      await env.t.http.put(`/api/v1/llm/models/${model.id}`).set(admin).send(body).expect(200);
+      await env.t.app.routing.reload();
+    };
+    const q = fresh();
+    const ask = (modelId: string) =>
+      call(
+        '/v1/chat/completions',
+        { model: `up-openai/${modelId}`, messages: [{ role: 'user', content: q }] },
+        keys.a1,
+        { 'x-switchyard-cache': '600' },
+      );
+    expect((await ask(`inv-a-${suffix}`)).cache).toBe('miss');
+    expect((await ask(`inv-a-${suffix}`)).cache).toBe('hit');
+    // New default parameters: the provider now gets them, and the answer made without them is not served.
+    await change({ config: { temperature: 0.25 } });
+    const withDefaults = await ask(`inv-a-${suffix}`);
+    expect(withDefaults.cache).toBe('miss');
+    expect(JSON.parse(env.up.requests.at(-1)!.raw.toString('utf8')).temperature).toBe(0.25);
+    expect((await ask(`inv-a-${suffix}`)).cache).toBe('hit');
+    // Another upstream model behind the same entry: its answer, not the old model's.
+    await change({ modelId: `inv-b-${suffix}` });
+    const renamed = await ask(`inv-b-${suffix}`);
+    expect(renamed.cache).toBe('miss');
+    expect(renamed.res.headers.get('x-switchyard-model')).toBe(`inv-b-${suffix}`);
+    expect(JSON.parse(env.up.requests.at(-1)!.raw.toString('utf8')).model).toBe(`inv-b-${suffix}`);
+    expect(upstreamCalls()).toBe(3);
+  });
+
   it('keeps a Responses answer the provider stored apart from one it did not (store)', async () => {
     const r = { model: 'cached-chat', input: fresh() };
     expect((await call('/v1/responses', { ...r, store: false }, keys.a1)).cache).toBe('miss');

@@ -4,6 +4,7 @@ import {
   cacheEntryFresh,
   cachePolicy,
   cacheScope,
+  canonicalJson,
   normalisedRequest,
   parseCacheHeader,
   type CacheHeader,
@@ -11,7 +12,7 @@ import {
 } from '@switchyard/core';
 import type { GatewayError } from '../../lib/errors.js';
 import type { StreamTranslator } from '../../providers/types.js';
-import { aliasCacheKey } from '../../router/load-config.js';
+import { aliasCacheKey, type LoadedModel, type LoadedProvider } from '../../router/load-config.js';
 import type { PlannedAttempt, PlanResult } from '../../router/types.js';
 import { skippedHeader } from '../answer-headers.js';
 import { BodyCapture } from '../body-log.js';
@@ -222,8 +223,9 @@ const ANSWERED: Before = { kind: 'answered' };
 
 /**
  * The request's cache key: sha256 over who may read it (organization, else key, else the master key), the endpoint
- * and client format, stream or whole, the first planned target, the Anthropic protocol headers an Anthropic client
- * sent (they go upstream: a beta changes the answer) and the normalised body (protected form).
+ * and client format, stream or whole, the first planned target and what the gateway sends it that the client did
+ * not write (see {@link targetPrint}), the Anthropic protocol headers an Anthropic client sent (they go upstream: a
+ * beta changes the answer) and the normalised body (protected form).
  */
 function cacheKey(x: RequestContext, first: PlannedAttempt): string {
   const forwarded = x.match.format === 'anthropic' ? anthropicClientHeaders(x.req) : undefined;
@@ -238,10 +240,41 @@ function cacheKey(x: RequestContext, first: PlannedAttempt): string {
     .update('\0')
     .update(`${first.provider.id}/${first.model.id}`)
     .update('\0')
+    .update(targetPrint(first.provider, first.model))
+    .update('\0')
     .update(forwarded ? `${forwarded.anthropicVersion ?? ''}\0${forwarded.anthropicBeta ?? ''}` : '')
     .update('\0')
     .update(normalisedRequest(x.body))
     .digest('hex');
+}
+
+const PRINTS = new WeakMap<LoadedModel, { provider: LoadedProvider; print: string }>();
+
+/**
+ * What the target makes of a request beyond its body, as configured: the provider's type, URLs and settings (not its
+ * time limits), the model's upstream id, its default parameters and its output cap. An admin who points the model at
+ * another upstream model, or changes its defaults, changes the answer: the entries stored before are not served for
+ * it. Computed once per target and configuration (the snapshot's objects are new after each reload).
+ */
+function targetPrint(provider: LoadedProvider, model: LoadedModel): string {
+  const known = PRINTS.get(model);
+  if (known?.provider === provider) return known.print;
+  const settings = (p: LoadedProvider) => {
+    const { timeouts: _timeouts, ...rest } = p.config;
+    return rest;
+  };
+  const print = canonicalJson({
+    type: provider.type,
+    baseUrl: provider.baseUrl,
+    endpoints: provider.endpoints.map((e) => e.baseUrl),
+    config: settings(provider),
+    own: model.ownAuth ? settings(model.ownAuth.provider) : null,
+    modelId: model.modelId,
+    params: model.params,
+    maxOutputTokens: model.maxOutputTokens,
+  });
+  PRINTS.set(model, { provider, print });
+  return print;
 }
 
 /**
