@@ -43,6 +43,7 @@ export const PERMISSIONS = {
   'logs:read': OPS_READ,
   'audit:read': OPS_READ,
   'errors:read': OPS_READ,
+  'errors:write': OPS_WRITE,
   'settings:read': OPS_READ,
   'settings:write': OPS_WRITE,
   'export:any': OPS_READ,

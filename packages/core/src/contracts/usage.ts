@@ -8,6 +8,7 @@ import {
   exportQuery,
   feedbackQuery,
   logsQuery,
+  resolveErrorsBody,
   usagePeriodQuery,
   userUsageQuery,
 } from '../schemas/usage/index.js';
@@ -20,6 +21,7 @@ import {
   logDetailSchema,
   logsPageSchema,
   myOrgsSchema,
+  resolveErrorsResultSchema,
   usageResponseSchema,
   userUsagePageSchema,
 } from '../schemas/usage/responses.js';
@@ -120,6 +122,16 @@ export const usageContracts = {
     summary: 'Error reports with filters and a cursor',
     query: errorsQuery,
     response: { status: 200, description: 'OK', schema: errorsPageSchema },
+  }),
+  resolveErrors: defineContract({
+    method: 'patch',
+    path: '/api/v1/llm/errors',
+    permission: 'errors:write',
+    tag: 'Logs',
+    summary: 'Mark error reports resolved, or open again (up to 200 by id)',
+    body: resolveErrorsBody,
+    response: { status: 200, description: 'Updated', schema: resolveErrorsResultSchema },
+    errors: { 404: 'A named report does not exist (nothing is changed)' },
   }),
   export: defineContract({
     method: 'get',

@@ -9,9 +9,10 @@ import { Router, type Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { attachmentDisposition } from '../../http/content-disposition.js';
 import { AppError } from '../../lib/errors.js';
-import { currentAuth } from '../auth/auth.middleware.js';
+import { actorOf, currentAuth } from '../auth/auth.middleware.js';
 import { can } from '../auth/permissions.js';
 import { mountContracts } from '../mount-contract.js';
+import { ErrorReportsService } from './error-reports.service.js';
 import { UsageService } from './usage.service.js';
 
 /**
@@ -21,6 +22,7 @@ import { UsageService } from './usage.service.js';
  */
 export function usageRoutes(ctx: AppContext): Router {
   const svc = new UsageService(ctx);
+  const reports = new ErrorReportsService(ctx);
   const self = (res: Response) => ({ userId: currentAuth(res).user.id });
 
   /** Stream the CSV export; a caller without `export:any` (and `/me/export`) gets only their own rows. */
@@ -71,7 +73,8 @@ export function usageRoutes(ctx: AppContext): Router {
     logs: ({ query }) => svc.logs(query),
     log: ({ params }) => svc.log(params.id),
     feedback: ({ query }) => svc.feedback(query),
-    errors: ({ query }) => svc.errors(query),
+    errors: ({ query }) => reports.list(query),
+    resolveErrors: ({ body, req, res }) => reports.resolve(actorOf(res, req.ip), body),
     export: ({ query, res }) => exportCsv(query, res, false),
   });
   mountContracts(r, myUsageContracts, {

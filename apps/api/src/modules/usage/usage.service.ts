@@ -5,7 +5,6 @@ import {
   isInt64Id,
   percentChange,
   periodDays,
-  type ErrorsQuery,
   type ExportQuery,
   type FeedbackPage,
   type FeedbackQuery,
@@ -54,23 +53,6 @@ function truncate(t: number, bucket: 'hour' | 'day' | 'week' | 'minute'): number
   return day - dow * DAY;
 }
 const STEP = { minute: 60_000, hour: HOUR, day: DAY, week: 7 * DAY } as const;
-
-/** The agent configuration an error report's details name (written with the usage row), or null. */
-function agentOfDetails(details: unknown): string | null {
-  if (typeof details !== 'object' || details === null) return null;
-  const a = (details as { agent?: unknown }).agent;
-  return typeof a === 'string' && a !== '' ? a : null;
-}
-
-/** The calling tool and version an error report's details carry (written with the usage row; older reports have none). */
-function clientOfDetails(details: unknown): { tool: string; version: string | null } | null {
-  if (typeof details !== 'object' || details === null) return null;
-  const c = (details as { client?: unknown }).client;
-  if (typeof c !== 'object' || c === null) return null;
-  const { tool, version } = c as { tool?: unknown; version?: unknown };
-  if (typeof tool !== 'string') return null;
-  return { tool, version: typeof version === 'string' ? version : null };
-}
 
 /** Whose usage a query covers: everything (operators), one user's own, or one organization's (its admins). */
 export interface UsageScope {
@@ -831,52 +813,6 @@ export class UsageService {
         };
       }),
       nextCursor: rows.length > q.limit && last ? `${last.updatedAt.toISOString()}|${last.id}` : null,
-    };
-  }
-
-  /** Error reports, newest first; the cursor is "<createdAt ISO>|<id>" of the last row. */
-  async errors(q: ErrorsQuery) {
-    const w: Prisma.ErrorReportWhereInput[] = [];
-    if (q.source) w.push({ source: q.source });
-    if (q.type) w.push({ type: q.type });
-    if (q.model) w.push({ model: q.model });
-    if (q.user) w.push({ userId: q.user });
-    if (q.from) w.push({ createdAt: { gte: q.from } });
-    if (q.to) w.push({ createdAt: { lte: q.to } });
-    if (q.cursor) w.push(afterTimeCursor('createdAt', q.cursor));
-    const rows = await this.ctx.prisma.errorReport.findMany({
-      where: { AND: w },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: q.limit + 1,
-    });
-    const page = rows.slice(0, q.limit);
-    const users = await this.#userNames(page.map((r) => r.userId ?? ''));
-    const apps = new Map(
-      (
-        await this.ctx.prisma.app.findMany({
-          where: { id: { in: page.map((r) => r.appId).filter((x): x is string => x !== null) } },
-          select: { id: true, name: true },
-        })
-      ).map((a) => [a.id, a.name]),
-    );
-    const last = page.at(-1);
-    return {
-      data: page.map((r) => ({
-        id: r.id,
-        createdAt: r.createdAt.toISOString(),
-        source: r.source,
-        type: r.type,
-        model: r.model,
-        provider: r.provider,
-        message: r.message,
-        user: r.userId ? { id: r.userId, email: users.get(r.userId)?.email ?? null } : null,
-        app: r.appId ? { id: r.appId, name: apps.get(r.appId) ?? null } : null,
-        requestId: r.requestId,
-        client: clientOfDetails(r.details),
-        agent: agentOfDetails(r.details),
-        details: r.details,
-      })),
-      nextCursor: rows.length > q.limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
     };
   }
 

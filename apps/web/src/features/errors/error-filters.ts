@@ -1,7 +1,7 @@
 import { dayRangeToIso } from '../../lib/date-range';
 import type { ErrorFilters } from './api/get-errors';
 
-export const ERROR_PARAMS = ['type', 'source', 'model', 'user', 'from', 'to'] as const;
+export const ERROR_PARAMS = ['state', 'type', 'source', 'model', 'user', 'from', 'to'] as const;
 export type ErrorParam = (typeof ERROR_PARAMS)[number];
 
 /** The query string as GET /llm/errors filters (dates are calendar days, local time, both ends inclusive). */
@@ -11,5 +11,7 @@ export function errorFiltersFromParams(get: (k: ErrorParam) => string): ErrorFil
     const v = get(k).trim();
     if (v) f[k] = v;
   }
+  const state = get('state');
+  if (state === 'open' || state === 'resolved') f.state = state;
   return { ...f, ...dayRangeToIso(get('from'), get('to')) };
 }

@@ -94,9 +94,23 @@ export const errorsQuery = z
     user: safeString().min(1).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
+    /** `open`: not resolved yet; `resolved`: marked resolved by an operator; absent: both. */
+    state: z.enum(['open', 'resolved']).optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before "from"', path: ['to'] });
 export type ErrorsQuery = z.infer<typeof errorsQuery>;
+
+/** Mark error reports resolved (handled) or open again. */
+export const resolveErrorsBody = z
+  .object({
+    ids: z
+      .array(safeString().min(1).max(64))
+      .min(1, 'must name at least one report')
+      .max(200, 'may name at most 200 reports'),
+    resolved: z.boolean(),
+  })
+  .strict();
+export type ResolveErrorsBody = z.infer<typeof resolveErrorsBody>;
 
 export const userUsageQuery = z.object({
   period: z.enum(USAGE_PERIODS).default('30d'),

@@ -381,14 +381,27 @@ export const errorReportSchema = z.strictObject({
   /** The agent configuration that chose the model (`agent:<id>` or x-switchyard-agent), if one did. */
   agent: z.string().nullable(),
   details: z.unknown(),
+  /** An operator marked it handled; when and who (null while open). */
+  resolved: z.boolean(),
+  resolvedAt: iso.nullable(),
+  resolvedBy: z.strictObject({ id: z.string(), email: z.string().nullable() }).nullable(),
 });
 export type ErrorReport = z.infer<typeof errorReportSchema>;
 
 export const errorsPageSchema = z.strictObject({
   data: z.array(errorReportSchema),
   nextCursor: z.string().nullable(),
+  /** Open (unresolved) reports matching the other filters, over all pages. */
+  open: z.number().int(),
 });
 export type ErrorsPage = z.infer<typeof errorsPageSchema>;
+
+/** `PATCH /llm/errors`: how many of the named reports changed, and the open ones left. */
+export const resolveErrorsResultSchema = z.strictObject({
+  updated: z.number().int(),
+  open: z.number().int(),
+});
+export type ResolveErrorsResult = z.infer<typeof resolveErrorsResultSchema>;
 
 const monthForecastFields = {
   month: z.string(),

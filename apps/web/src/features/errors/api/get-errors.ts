@@ -15,6 +15,8 @@ export interface ErrorFilters {
   user?: string;
   from?: string;
   to?: string;
+  /** open: not resolved yet; resolved: marked resolved; absent: both. */
+  state?: 'open' | 'resolved';
 }
 
 export const ERRORS_PAGE_SIZE = 50;
