@@ -510,6 +510,48 @@ describe('signed text under a mask rule', () => {
   });
 });
 
+// Another vendor's reasoning reaches an Anthropic client as a thinking block with no signature. Read as signed, it kept
+// the placeholders the provider saw, and sent back with the client's own values restored it refused the request.
+describe('a thinking block without a signature', () => {
+  it('is restored in the answer, and sent back is protected like any text, not refused', async () => {
+    env.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: {
+        id: 'chatcmpl-t1',
+        object: 'chat.completion',
+        created: 1,
+        model: 'gpt-test',
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'Noted.', reasoning_content: 'The user gave [EMAIL_1].' },
+            finish_reason: 'stop',
+          },
+        ],
+        usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 },
+      },
+    });
+    const ask = { role: 'user', content: `Mail ${EMAIL}.` };
+    const first = await call('/v1/messages', {
+      model: 'up-openai/gpt-test',
+      max_tokens: 50,
+      messages: [ask],
+    });
+    expect(first.res.status, first.text).toBe(200);
+    const content = first.json().content as Obj[];
+    expect(content[0]).toEqual({ type: 'thinking', thinking: `The user gave ${EMAIL}.`, signature: '' });
+    env.up.reset();
+    const next = await call('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      messages: [ask, { role: 'assistant', content }, { role: 'user', content: 'Go on.' }],
+    });
+    expect(next.res.status, next.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+  });
+});
+
 describe('block mode', () => {
   beforeAll(async () => {
     await env.t.http

@@ -6,7 +6,8 @@
  * Never touched: images, audio, files, tool definitions (names, descriptions, schemas), ids, roles, and
  * Anthropic `thinking` / `redacted_thinking` blocks and Responses `reasoning` items — those carry a signature or
  * encrypted content the provider verifies, so they go back exactly as the provider sent them (a thinking text
- * therefore shows placeholders to the client, and is not restored in answers either). Their text is still checked: a
+ * therefore shows placeholders to the client, and is not restored in answers either; a thinking block without a
+ * signature, made by the gateway from another vendor's reasoning, is plain text). Their text is still checked: a
  * client can put anything in a thinking block, with any signature, so a value a block, mask or redact rule covers
  * there refuses the request (it cannot be masked, and is not sent as it is). Tool definitions and output schemas are
  * checked for block rules only (they go as the developer wrote them).
@@ -267,7 +268,12 @@ function anBlock(b: unknown, fx: Fns, nested: boolean): unknown {
       return r;
     }
     case 'thinking':
-      if (typeof b.thinking === 'string') fx.signed(b.thinking);
+      // A block with no signature (the gateway's own, made from another vendor's reasoning: it is left out on the way
+      // to Anthropic and goes elsewhere as plain reasoning text) is text like any other: protected in requests,
+      // restored in answers.
+      if (typeof b.thinking !== 'string') return b;
+      if (typeof b.signature !== 'string' || b.signature === '') return strField(b, 'thinking', fx.text);
+      fx.signed(b.thinking);
       return b;
     case 'image':
     case 'redacted_thinking':
