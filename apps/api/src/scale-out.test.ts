@@ -6,7 +6,7 @@
 // everything they share besides the database goes through Redis either way. Redis is reached through a TCP
 // proxy this test controls, so "Redis goes down" cuts the connections without touching the real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketKey, budgetKey, modelTarget, type BucketConfig } from '@switchyard/core';
+import { bucketCounters, budgetKey, modelTarget, type BucketConfig } from '@switchyard/core';
 import type { App } from './app.js';
 import { generateGatewayKey } from './lib/key-format.js';
 import { createLogger } from './lib/logger.js';
@@ -61,9 +61,15 @@ describe('scale-out: two instances on one database and one Redis', () => {
   let b: Instance;
   let direct: RedisStateStore;
   let adminToken: string;
-  // Both instances share a clock set 2 s past a minute boundary, so a per-minute bucket cannot roll over mid-test.
+  // Both instances share one clock (set 2 s past a minute boundary); counts are read over a bucket's whole sliding window.
   const offset = 60_000 - (Date.now() % 60_000) + 2000;
   const now = () => Date.now() + offset;
+
+  /** What a provider bucket counts now in Redis: its sliding window's slots together. */
+  const windowCount = async (bucket: BucketConfig, providerId: string) => {
+    const c = bucketCounters('provider', providerId, bucket, now());
+    return (await direct.read([c.key, ...c.earlier])).reduce((s, v) => s + v, 0);
+  };
 
   const admin = (method: 'post' | 'put', path: string, body: Record<string, unknown>) =>
     a.t.http[method](`/api/v1${path}`).set('authorization', `Bearer ${adminToken}`).send(body);
@@ -143,7 +149,7 @@ describe('scale-out: two instances on one database and one Redis', () => {
     expect(results.filter((r, i) => r.status === 200 && i % 2 === 0).length).toBeGreaterThan(0);
     expect(results.filter((r, i) => r.status === 200 && i % 2 === 1).length).toBeGreaterThan(0);
     expect(a.up.requests.length - before).toBe(100);
-    expect(await direct.read([bucketKey('provider', a.ids.openai, bucket, now())])).toEqual([100]);
+    expect(await windowCount(bucket, a.ids.openai)).toBe(100);
 
     await updateProvider(a.ids.openai, { rateLimitBuckets: [] }, (p) => p.rateLimitBuckets.length === 0);
   });
@@ -356,8 +362,7 @@ describe('scale-out: two instances on one database and one Redis', () => {
       { rateLimitBuckets: [bucket] },
       (p) => p.rateLimitBuckets.length === 1,
     );
-    const counted = async () =>
-      (await direct.read([bucketKey('provider', a.ids.anthropic, bucket, now())]))[0];
+    const counted = () => windowCount(bucket, a.ids.anthropic);
     const send = async (n: number) => {
       const r = await Promise.all(
         Array.from({ length: n }, (_, i) =>

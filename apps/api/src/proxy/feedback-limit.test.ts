@@ -12,7 +12,7 @@ describe.each([
 ])('feedback rate limit ($store)', ({ redis }) => {
   let env: ProxyEnv;
   const prefix = testPrefix();
-  // 2 s past a minute boundary: the calls below cannot straddle two windows.
+  // 2 s past a minute boundary.
   const offset = 60_000 - (Date.now() % 60_000) + 2000;
   const now = () => Date.now() + offset;
   beforeAll(async () => {
@@ -49,7 +49,8 @@ describe.each([
     expect(over.body).toContain('FEEDBACK_RATE_LIMIT_PER_MINUTE');
     const retry = Number(over.retryAfter);
     expect(retry).toBeGreaterThanOrEqual(1);
-    expect(retry).toBeLessThanOrEqual(61);
+    // The minute slides: the five leave it with their slot (a tenth of a minute), at most 66 s from now.
+    expect(retry).toBeLessThanOrEqual(66);
     const openai = await score(env.userKey);
     expect(openai.status).toBe(429);
     expect(JSON.parse(openai.body)).toMatchObject({ error: { code: 'rate_limited' } });

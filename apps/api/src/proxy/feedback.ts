@@ -1,7 +1,7 @@
 import {
-  bucketKey,
+  bucketItem,
   feedbackBody,
-  windowEnd,
+  refusedUntil,
   type BucketConfig,
   type FeedbackBody,
   type FeedbackResult,
@@ -46,17 +46,13 @@ export function feedbackLimit(
   };
   const take = async (caller: ProxyCaller) => {
     const t = now();
-    const end = windowEnd(t, 'minute');
-    const r = await store.consume([
-      {
-        // A user's keys together (minting keys buys no more); an org key or the master key on its own.
-        key: bucketKey('feedback', callerId(caller), bucket, t),
-        amount: 1,
-        limit: perMinute,
-        ttlMs: end - t + 1000,
-      },
-    ]);
-    return r.ok ? null : Math.max(1000, end - t);
+    // A user's keys together (minting keys buys no more); an org key or the master key on its own. The minute slides:
+    // no 60 s hold more than `perMinute`.
+    const item = bucketItem('feedback', callerId(caller), bucket, t, 1);
+    const r = await store.consume([item]);
+    if (r.ok) return null;
+    const until = 'used' in r ? refusedUntil(item, r, t) : null;
+    return Math.max(1000, (until ?? item.window!.end) - t);
   };
   return { perMinute, take };
 }

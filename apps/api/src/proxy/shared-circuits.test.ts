@@ -2,7 +2,7 @@
 // through the mock upstream. Each instance decides on its mirror of the shared state, which lags the others' by up
 // to a sync: here the syncs are made by hand (the interval is an hour), so "B has not seen A's failures yet" is a
 // state the test sets up, not a race it hopes for.
-import { bucketKey, modelTarget, type BucketConfig } from '@switchyard/core';
+import { bucketCounters, modelTarget, type BucketConfig } from '@switchyard/core';
 import { createLogger } from '../lib/logger.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStateStore } from '../router/redis-state-store.js';
@@ -291,14 +291,16 @@ describe('a circuit breaker shared by two instances over Redis', () => {
       await sleep(1100);
       a.up.reset();
       a.up.script(Array.from({ length: 6 }, () => ({ delayMs: 400, path: '/chat/completions' })));
-      const key = bucketKey('provider', a.ids.openai, bucket, Date.now());
-      const [before] = await direct.read([key]);
+      // The bucket's sliding window, its slots together.
+      const c = bucketCounters('provider', a.ids.openai, bucket, Date.now());
+      const counted = async () => (await direct.read([c.key, ...c.earlier])).reduce((s, v) => s + v, 0);
+      const before = await counted();
       const results = await Promise.all(
         [a.url, b.url, a.url, b.url].map((u) => chat(u, 'up-openai/big-test')),
       );
       expect(a.up.requests).toHaveLength(1);
       expect(results.map((r) => r.status).sort()).toEqual([200, 503, 503, 503]);
-      await eventually(async () => expect((await direct.read([key]))[0]! - before!).toBe(1));
+      await eventually(async () => expect((await counted()) - before).toBe(1));
     } finally {
       await setBuckets([]);
     }

@@ -8,6 +8,7 @@ import {
   snapshotText,
   circuitClaim,
   circuitRelease,
+  itemUsed,
   type CircuitChange,
   type CircuitState,
   type DbSnapshot,
@@ -171,32 +172,47 @@ interface UnconfirmedWrite {
 // Both counter writes: KEYS[1] is this run's set of applied write ids, the counters follow. ARGV[1..3]: the write's
 // id, the lowest id this instance may still make again (lower ones leave the set), the set's ttl.
 
-// Core's checkItems rule (used + amount <= limit + LIMIT_EPSILON), run atomically in Redis. ARGV per counter:
-// amount, limit, ttl, and 1 for a budget counter, which must exist (else {2, missing indexes...}: rebuild it
-// first). Only an admission is a write: its id joins the set.
+// Core's checkItems rule (used + amount <= limit + LIMIT_EPSILON), run atomically in Redis. KEYS after the set: one
+// counter per item, then each item's earlier window slots in turn (core's bucketCounters: a bucket counts its current
+// slot and those; they are read, never written). ARGV per counter: amount, limit, ttl, 1 for a budget counter, which
+// must exist (else {2, missing indexes...}: rebuild it first), and how many earlier slots follow for it. A refusal
+// answers {0, index, what the item counted, then what each of its earlier slots held}. Only an admission is a write:
+// its id joins the set.
 const CONSUME = `
-local n = #KEYS - 1
+local n = (#ARGV - 3) / 5
 local missing = {2}
 for i = 1, n do
-  if ARGV[4*i+3] == '1' and redis.call('EXISTS', KEYS[i+1]) == 0 then missing[#missing + 1] = i - 1 end
+  if ARGV[5*i+2] == '1' and redis.call('EXISTS', KEYS[i+1]) == 0 then missing[#missing + 1] = i - 1 end
 end
 if #missing > 1 then return missing end
+local w = n + 2
 for i = 1, n do
   local used = tonumber(redis.call('GET', KEYS[i+1]) or '0') or 0
-  if used + tonumber(ARGV[4*i]) > tonumber(ARGV[4*i+1]) + ${LIMIT_EPSILON} then
-    return {0, i - 1, string.format('%.17g', used)}
+  local m = tonumber(ARGV[5*i+3])
+  local slots
+  if m > 0 then
+    slots = redis.call('MGET', unpack(KEYS, w, w + m - 1))
+    for j = 1, m do
+      if slots[j] then used = used + (tonumber(slots[j]) or 0) end
+    end
   end
+  if used + tonumber(ARGV[5*i-1]) > tonumber(ARGV[5*i]) + ${LIMIT_EPSILON} then
+    local out = {0, i - 1, string.format('%.17g', used)}
+    for j = 1, m do out[3 + j] = slots[j] or '0' end
+    return out
+  end
+  w = w + m
 end
 local out = {1}
 for i = 1, n do
-  local v = redis.call('INCRBYFLOAT', KEYS[i+1], ARGV[4*i])
+  local v = redis.call('INCRBYFLOAT', KEYS[i+1], ARGV[5*i-1])
   local ttl = redis.call('PTTL', KEYS[i+1])
-  if ttl < 0 then redis.call('PEXPIRE', KEYS[i+1], ARGV[4*i+2]); ttl = tonumber(ARGV[4*i+2]) end
+  if ttl < 0 then redis.call('PEXPIRE', KEYS[i+1], ARGV[5*i+1]); ttl = tonumber(ARGV[5*i+1]) end
   out[2*i] = v
   out[2*i+1] = ttl
 end
 for i = 1, n do
-  if ARGV[4*i+3] == '1' then out[2*n+1+i] = redis.call('GET', KEYS[i+1] .. ':g') or '' else out[2*n+1+i] = '' end
+  if ARGV[5*i+2] == '1' then out[2*n+1+i] = redis.call('GET', KEYS[i+1] .. ':g') or '' else out[2*n+1+i] = '' end
 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])
@@ -873,6 +889,13 @@ export class RedisStateStore implements StateStore {
     return Number.isFinite(at) ? this.#fromShared(at) - CLOCK_SKEW_MS : -Infinity;
   }
 
+  /** The mirror takes a value a refusal read (keeping the counter's expiry when the mirror has it, else `ttlMs`). */
+  #mirrorRead(k: string, value: number, ttlMs: number) {
+    const c = this.#counters.get(k);
+    const now = this.#now();
+    this.#setCounter(k, value, c && c.expiresAt > now ? c.expiresAt - now : ttlMs);
+  }
+
   /** The mirror takes a counter's value as Redis answered it ('' or null: Redis does not have it). */
   #mirror(k: string, raw: RedisReply, ttlMs: number) {
     if (raw === '' || raw === null || Array.isArray(raw)) this.#counters.delete(k);
@@ -888,16 +911,21 @@ export class RedisStateStore implements StateStore {
     if (this.#healthy) {
       const id = this.#beginOp();
       const args = this.#opArgs(id);
-      for (const it of items)
-        args.push(String(it.amount), String(it.limit), Math.max(1, Math.ceil(it.ttlMs)), it.budget ? 1 : 0);
-      try {
-        const r = arr(
-          await this.#scripts.consume.run(
-            this.redis,
-            [this.#opsKey, ...items.map((it) => this.#key(it.key))],
-            args,
-          ),
+      const keys = [this.#opsKey];
+      for (const it of items) {
+        const earlier = it.window?.earlier.length ?? 0;
+        args.push(
+          String(it.amount),
+          String(it.limit),
+          Math.max(1, Math.ceil(it.ttlMs)),
+          it.budget ? 1 : 0,
+          earlier,
         );
+        keys.push(this.#key(it.key));
+      }
+      for (const it of items) if (it.window) for (const k of it.window.earlier) keys.push(this.#key(k));
+      try {
+        const r = arr(await this.#scripts.consume.run(this.redis, keys, args));
         this.#settle(id);
         if (Number(r[0]) === 2) {
           const missing = r.slice(1).map(Number);
@@ -919,9 +947,16 @@ export class RedisStateStore implements StateStore {
         const index = Number(r[1]);
         const used = Number(r[2]);
         const it = items[index]!;
-        const c = this.#counters.get(it.key);
-        this.#setCounter(it.key, used, c && c.expiresAt > this.#now() ? c.expiresAt - this.#now() : it.ttlMs);
-        return { ok: false, index, used };
+        // The mirror takes what Redis counted: each earlier slot, and the current one as the rest.
+        const earlier = it.window?.earlier ?? [];
+        const slots = earlier.map((_, j) => Number(r[3 + j] ?? 0));
+        let current = used;
+        earlier.forEach((k, j) => {
+          current -= slots[j]!;
+          this.#mirrorRead(k, slots[j]!, it.ttlMs);
+        });
+        this.#mirrorRead(it.key, current, it.ttlMs);
+        return slots.length > 0 ? { ok: false, index, used, earlier: slots } : { ok: false, index, used };
       } catch (err) {
         this.#down(err as Error);
         // Redis may have run it all the same (a timeout: only the answer was late). What is decided here is
@@ -950,8 +985,12 @@ export class RedisStateStore implements StateStore {
     for (let i = 0; i < items.length; i++)
       if (items[i]!.budget && !this.#hasLocal(items[i]!.key)) (missing ??= []).push(i);
     if (missing) return refuse({ ok: false, missing });
-    const check = checkItems(items, (i) => this.#counter(items[i]!.key));
-    if (!check.ok) return refuse(check);
+    const read = (k: string) => this.#counter(k);
+    const check = checkItems(items, (i) => itemUsed(items[i]!, read));
+    if (!check.ok) {
+      const earlier = items[check.index]!.window?.earlier;
+      return refuse(earlier?.length ? { ...check, earlier: earlier.map(read) } : check);
+    }
     for (const it of items) this.#addLocal(it.key, it.amount, it.ttlMs);
     this.#ledger?.reserve(items);
     if (sentAs !== undefined)

@@ -6,7 +6,7 @@ import {
   uncappedHint,
   cacheHitItems,
   bucketApplies,
-  bucketKey,
+  bucketCounters,
   classify,
   costOf,
   eventsAfterFailure,
@@ -14,6 +14,7 @@ import {
   modelTarget,
   mulberry32,
   plan,
+  refusedUntil,
   settlementDeltas,
   type BucketConfig,
   type BudgetConfig,
@@ -189,6 +190,16 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
 /** The engine's endpoint for a request (the models list plans as chat). */
 function engineEndpoint(input: PlanInput): Endpoint {
   return input.endpoint === 'models' ? 'chat' : input.endpoint;
+}
+
+/** How long a caller refused on `it` waits (Retry-After): until core's `refusedUntil`, none when no wait helps. */
+function refusalWaitMs(
+  it: LimitItem,
+  res: { used: number; earlier?: number[] },
+  now: number,
+): number | undefined {
+  const at = refusedUntil(it, res, now);
+  return at === null ? undefined : Math.max(0, at - now);
 }
 
 export class RoutingRuntime implements Router {
@@ -550,7 +561,7 @@ export class RoutingRuntime implements Router {
         };
       }
       const it = items[res.index]!;
-      const retryAfterMs = it.resetsAt !== null ? Math.max(0, it.resetsAt - now) : undefined;
+      const retryAfterMs = refusalWaitMs(it, res, now);
       if (it.label.startsWith('byok '))
         return {
           ok: false,
@@ -661,7 +672,7 @@ export class RoutingRuntime implements Router {
     const res = await this.deps.store.consume(items);
     if (res.ok) return null;
     const it = 'index' in res ? items[res.index] : undefined;
-    const retryAfterMs = it?.resetsAt != null ? Math.max(0, it.resetsAt - now) : undefined;
+    const retryAfterMs = it && 'index' in res ? refusalWaitMs(it, res, now) : undefined;
     return {
       ok: false,
       kind: 'client',
@@ -827,7 +838,10 @@ export class RoutingRuntime implements Router {
       provider,
       models,
       targets,
-      buckets: buckets.map((b) => ({ bucket: b, key: bucketKey('provider', providerId, b, now) })),
+      buckets: buckets.map((b) => {
+        const counters = bucketCounters('provider', providerId, b, now);
+        return { bucket: b, key: counters.key, counters };
+      }),
     };
   }
 
@@ -840,7 +854,7 @@ export class RoutingRuntime implements Router {
     );
     await this.deps.store.clear(
       s.targets,
-      s.buckets.map((b) => b.key),
+      s.buckets.flatMap((b) => [b.key, ...b.counters.earlier]),
     );
     if (s.provider) for (const m of open) this.deps.onCircuit?.(s.provider.slug, m, false);
   }

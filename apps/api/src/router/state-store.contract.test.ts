@@ -253,6 +253,27 @@ describe.each(factories)('StateStore contract: $name', ({ make }) => {
     expect(s.view().circuit('p|m')).toMatchObject({ phase: 'open', failures: 6 });
   });
 
+  it("a bucket's sliding window: its earlier slots count toward the limit (read, never written), and a refusal says what each held", async () => {
+    const s = await make();
+    const window = { key: 'w:3', earlier: ['w:0', 'w:1', 'w:2'] };
+    const slot = (key: string, amount: number) => item(key, amount, 100);
+    expect(await s.consume([slot('w:0', 4), slot('w:2', 3)])).toEqual({ ok: true });
+    const rpm = { ...item('w:3', 1, 10), window };
+    for (let i = 0; i < 3; i++) expect(await s.consume([rpm])).toEqual({ ok: true });
+    // 4 + 0 + 3 in the earlier slots, 3 in the current one: the window is full.
+    expect(await s.consume([rpm, item('other', 1, 10)])).toEqual({
+      ok: false,
+      index: 0,
+      used: 10,
+      earlier: [4, 0, 3],
+    });
+    expect(await s.read(['w:0', 'w:1', 'w:2', 'w:3', 'other'])).toEqual([4, 0, 3, 3, 0]);
+    // The window moves on: what left it no longer counts.
+    const next = { ...item('w:4', 1, 10), window: { key: 'w:4', earlier: ['w:1', 'w:2', 'w:3'] } };
+    for (let i = 0; i < 4; i++) expect(await s.consume([next])).toEqual({ ok: true });
+    expect(await s.consume([next])).toMatchObject({ ok: false, used: 10, earlier: [0, 3, 3] });
+  });
+
   it('concurrent admissions never exceed the limit', async () => {
     const s = await make();
     const results = await Promise.all(
@@ -295,6 +316,18 @@ describe('RedisStateStore: several instances on one Redis', () => {
     await stores[0]!.adjust([{ key: 'rpm', delta: -1, ttlMs: 60_000 }]);
     expect((await stores[1]!.consume([item('rpm', 1, 100)])).ok).toBe(true);
     expect((await stores[2]!.consume([item('rpm', 1, 100)])).ok).toBe(false);
+  });
+
+  it("a sliding window's limit holds between instances: all count the same slots in one step", async () => {
+    const stores = await shared(3);
+    await stores[0]!.consume([item('s:0', 40, 1000), item('s:1', 20, 1000)]);
+    const window = { key: 's:2', earlier: ['s:0', 's:1'] };
+    const results = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => stores[i % 3]!.consume([{ ...item('s:2', 1, 100), window }])),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(40);
+    for (const r of results.filter((x) => !x.ok)) expect(r).toMatchObject({ used: 100, earlier: [40, 20] });
+    for (const s of stores) expect(await s.read(['s:0', 's:1', 's:2'])).toEqual([40, 20, 40]);
   });
 
   it("another instance's cooldowns, circuits, latency, cursors and weights reach the view within a sync", async () => {

@@ -1,8 +1,10 @@
 import {
   checkItems,
   circuitApply,
+  itemUsed,
   circuitClaim,
   circuitRelease,
+  type BucketCounters,
   type BudgetWindow,
   type CircuitState,
   type DbSnapshot,
@@ -19,6 +21,11 @@ export interface ConsumeItem {
   /** The counter expires with its window. */
   ttlMs: number;
   /**
+   * A rate-limit bucket's sliding window (core's `bucketCounters`): `key` is its current slot, and what the
+   * `earlier` slots hold counts toward `limit` too. They are read in the same atomic step, never written.
+   */
+  window?: Pick<BucketCounters, 'key' | 'earlier'> | undefined;
+  /**
    * Set on budget counters, which mirror spend recorded in the database: when the store does not have the
    * counter (a restart, Redis emptied) nothing is consumed and the result lists it as `missing`, so the caller
    * rebuilds it (`seed`) before anything is admitted against it.
@@ -26,8 +33,15 @@ export interface ConsumeItem {
   budget?: BudgetWindow;
 }
 
+/**
+ * A refusal names the first item that did not fit and what it counted (`used`: a bucket's whole window); for a bucket
+ * with a sliding window, `earlier` is what each of its earlier slots held (oldest first), from which core's
+ * `windowFreeAt` tells when it has room again.
+ */
 export type ConsumeResult =
-  { ok: true } | { ok: false; index: number; used: number } | { ok: false; missing: number[] };
+  | { ok: true }
+  | { ok: false; index: number; used: number; earlier?: number[] }
+  | { ok: false; missing: number[] };
 
 /** A counter to create with a value rebuilt from the database, unless it exists (SET NX). */
 export interface SeedItem {
@@ -172,6 +186,9 @@ export class MemoryStateStore implements StateStore {
     return c.value;
   }
 
+  /** `#get` as a function to pass around (made once). */
+  readonly #read = (key: string): number => this.#get(key);
+
   #has(key: string): boolean {
     const c = this.#counters.get(key);
     return c !== undefined && c.expiresAt > this.now();
@@ -216,8 +233,11 @@ export class MemoryStateStore implements StateStore {
     for (let i = 0; i < items.length; i++)
       if (items[i]!.budget && !this.#has(items[i]!.key)) (missing ??= []).push(i);
     if (missing) return { ok: false, missing };
-    const check = checkItems(items, (i) => this.#get(items[i]!.key));
-    if (!check.ok) return check;
+    const check = checkItems(items, (i) => itemUsed(items[i]!, this.#read));
+    if (!check.ok) {
+      const earlier = items[check.index]!.window?.earlier;
+      return earlier?.length ? { ...check, earlier: earlier.map(this.#read) } : check;
+    }
     for (const it of items) this.#add(it.key, it.amount, it.ttlMs);
     this.#ledger?.reserve(items);
     return { ok: true };

@@ -162,7 +162,8 @@ describe('cacheHitItems', () => {
     const items = cacheHitItems(caller, { ref: 'p/m', modelId: 'm' }, NOW);
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ amount: 1, limit: 5, unit: 'requests', label: 'key bucket rpm' });
-    expect(items[0]!.resetsAt).toBe(Date.UTC(2026, 11, 6, 1, 1, 0));
+    // Its window slides: what it counts now (this slot, 1:00:30–1:00:36) has left it at 1:01:36.
+    expect(items[0]!.resetsAt).toBe(Date.UTC(2026, 11, 6, 1, 1, 36));
   });
 });
 

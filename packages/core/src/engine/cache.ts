@@ -4,10 +4,8 @@
  * key, reads and writes the store and replays the answer; every decision here shows in the request's trace.
  */
 import { bucketApplies } from './plan.js';
-import { bucketKey } from './state.js';
 import type { Caller } from './types.js';
-import type { LimitItem } from './limits.js';
-import { windowEnd } from './windows.js';
+import { bucketItem, type LimitItem } from './limits.js';
 
 /** The request header that turns the cache on for one request (`<seconds>`) or off (`no-store`). */
 export const CACHE_HEADER = 'x-switchyard-cache';
@@ -160,16 +158,7 @@ export function cacheHitItems(
     const b = cb.bucket;
     if (cb.scope === 'byok' || b.unit !== 'requests' || !bucketApplies(b, target.ref, target.modelId))
       continue;
-    const end = windowEnd(now, b.window.unit, b.window.size);
-    items.push({
-      key: bucketKey(cb.scope, cb.id, b, now),
-      amount: 1,
-      limit: b.limit,
-      ttlMs: end - now + 1000,
-      label: `${cb.scope} bucket ${b.name}`,
-      unit: b.unit,
-      resetsAt: end,
-    });
+    items.push(bucketItem(cb.scope, cb.id, b, now, 1));
   }
   return items;
 }

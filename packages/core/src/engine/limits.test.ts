@@ -63,7 +63,8 @@ describe('admission items', () => {
       [budgetKey(week, NOW), 0.25, 10, 'usd'],
       [budgetKey(month, NOW), 0.25, 120, 'usd'],
     ]);
-    expect(items[0]!.resetsAt).toBe(Date.UTC(2026, 10, 22, 12, 31));
+    // A sliding minute: what it counts now (this slot, 12:30:12–12:30:18) has left the window at 12:31:18.
+    expect(items[0]!.resetsAt).toBe(Date.UTC(2026, 10, 22, 12, 31, 18));
     expect(items[3]!.resetsAt).toBe(Date.UTC(2026, 10, 23));
     expect(items[4]!.resetsAt).toBe(Date.UTC(2026, 11, 1));
     expect(items.every((i) => i.ttlMs > 0)).toBe(true);

@@ -6,7 +6,7 @@
  */
 import { reservedOutputTokens } from './cost.js';
 import { bucketApplies } from './plan.js';
-import { budgetKey, bucketKey } from './state.js';
+import { budgetKey, bucketCounters, type BucketCounters } from './state.js';
 import type {
   BucketConfig,
   BudgetConfig,
@@ -16,7 +16,7 @@ import type {
   ProviderConfig,
   RequestInfo,
 } from './types.js';
-import { periodEnd, periodStart, windowEnd, windowStart } from './windows.js';
+import { periodEnd, periodStart } from './windows.js';
 
 /** One counter an attempt reserves: a bucket window (requests or tokens) or a budget period (USD). */
 export interface LimitItem {
@@ -31,8 +31,16 @@ export interface LimitItem {
   /** Human label for errors: 'provider bucket rpm', 'user budget (week)'. */
   label: string;
   unit: 'requests' | 'tokens' | 'usd';
-  /** When the window/period resets (ms epoch); null for a lifetime budget. */
+  /**
+   * When the window/period resets (ms epoch); null for a lifetime budget. A sliding bucket window never resets
+   * whole: when all it counts now has left it (its refusals compute the wait with {@link windowFreeAt}).
+   */
   resetsAt: number | null;
+  /**
+   * A bucket's counters: `key` is its current slot, and what `window.earlier` holds counts toward the limit too
+   * (read, never written). See {@link bucketCounters}.
+   */
+  window?: BucketCounters;
   /**
    * Budget counters only: which spend the counter mirrors. The database is the source of truth for spend, so a
    * store that has lost the counter (a restart, Redis emptied) must not admit against it until it was rebuilt
@@ -88,26 +96,12 @@ export function admissionItems(input: AdmissionInput): LimitItem[] {
   const items: LimitItem[] = [];
   const pushBucket = (scope: string, id: string, b: BucketConfig) => {
     if (!bucketApplies(b, attempt.ref, attempt.modelId)) return;
-    const end = windowEnd(now, b.window.unit, b.window.size);
-    items.push({
-      key: bucketKey(scope, id, b, now),
-      amount: b.unit === 'requests' ? 1 : tokens,
-      limit: b.limit,
-      ttlMs: end - now + 1000,
-      label: `${scope} bucket ${b.name}`,
-      unit: b.unit,
-      resetsAt: end,
-      // A user's BYOK call count mirrors recorded calls: a store that lost it rebuilds it before admitting.
-      ...(scope === 'byok' && b.unit === 'requests'
-        ? {
-            budget: {
-              scope: 'byok-calls' as const,
-              id,
-              since: windowStart(now, b.window.unit, b.window.size),
-            },
-          }
-        : {}),
-    });
+    const item = bucketItem(scope, id, b, now, b.unit === 'requests' ? 1 : tokens);
+    // A user's BYOK call count (a calendar month) mirrors recorded calls: a store that lost it rebuilds it before
+    // admitting.
+    if (scope === 'byok' && b.unit === 'requests' && item.window?.slotMs === 0)
+      item.budget = { scope: 'byok-calls', id, since: item.window.start };
+    items.push(item);
   };
   for (const b of provider?.buckets ?? []) pushBucket('provider', attempt.providerId, b);
   const byokPays = attempt.key.source === 'byok';
@@ -130,6 +124,109 @@ export function admissionItems(input: AdmissionInput): LimitItem[] {
     });
   }
   return items;
+}
+
+/**
+ * The item a bucket reserves `amount` on: its current counter, checked together with the earlier slots of its window
+ * (see {@link bucketCounters}); kept until the current slot has left the window (a month: until the month ends).
+ */
+export function bucketItem(
+  scope: string,
+  id: string,
+  b: BucketConfig,
+  now: number,
+  amount: number,
+): LimitItem {
+  const window = bucketCounters(scope, id, b, now);
+  return {
+    key: window.key,
+    amount,
+    limit: b.limit,
+    ttlMs: window.end - now + 1000,
+    label: `${scope} bucket ${b.name}`,
+    unit: b.unit,
+    resetsAt: window.end,
+    window,
+  };
+}
+
+/**
+ * What a bucket counts toward its limit: its current counter and the earlier slots of its window (`get` reads a
+ * counter). No span of the window's length holds more than the limit, since each admission saw all of that span
+ * before it (the slots reach back further than the window: up to one slot more).
+ */
+export function windowUsed(
+  window: Pick<BucketCounters, 'key' | 'earlier'>,
+  get: (key: string) => number,
+): number {
+  let used = get(window.key);
+  const earlier = window.earlier;
+  for (let i = 0; i < earlier.length; i++) used += get(earlier[i]!);
+  return used;
+}
+
+/** What an item counts toward its limit: a bucket's whole window ({@link windowUsed}), else its one counter. */
+export function itemUsed(
+  item: { key: string; window?: Pick<BucketCounters, 'key' | 'earlier'> | undefined },
+  get: (key: string) => number,
+): number {
+  return item.window ? windowUsed(item.window, get) : get(item.key);
+}
+
+/**
+ * When a bucket that counts `used` now (`earlierValue(j)`: what its j-th earlier slot holds, oldest first) has room for
+ * `need` again, if nothing else is admitted meanwhile: the earliest moment enough of its oldest slots have left the
+ * window (slot j leaves at `start + (j + 1) * slotMs`, the current one at `end`); a month window at its end. Null when
+ * `need` is more than the whole limit (no wait helps). A request that fits now gets `now`.
+ */
+export function windowFreeAt(
+  window: Pick<BucketCounters, 'earlier' | 'start' | 'slotMs' | 'end'>,
+  used: number,
+  earlierValue: (j: number) => number,
+  need: number,
+  limit: number,
+  now: number,
+): number | null {
+  if (!fits(0, need, limit)) return null;
+  if (fits(used, need, limit)) return now;
+  let left = used;
+  for (let j = 0; j < window.earlier.length; j++) {
+    left -= earlierValue(j);
+    if (fits(left, need, limit)) return Math.max(now, window.start + (j + 1) * window.slotMs);
+  }
+  return window.end;
+}
+
+/**
+ * When everything a bucket counts now has left its window (`current`: its current counter; `earlierValue` as for
+ * {@link windowFreeAt}): the leaving time of the newest slot that holds anything, null when none does; a month window
+ * at its end.
+ */
+export function windowClearsAt(
+  window: Pick<BucketCounters, 'earlier' | 'start' | 'slotMs' | 'end'>,
+  current: number,
+  earlierValue: (j: number) => number,
+): number | null {
+  if (current !== 0 || window.slotMs === 0) return window.end;
+  for (let j = window.earlier.length - 1; j >= 0; j--)
+    if (earlierValue(j) !== 0) return window.start + (j + 1) * window.slotMs;
+  return null;
+}
+
+/**
+ * Until when a request refused on `item` is refused, if nothing else changes: a rate-limit bucket until its sliding
+ * window has room for it again (`windowFreeAt`, from what the store counted: `used` in all, `earlier[j]` in each
+ * earlier slot; a slot it did not say counts as empty, so the answer is never early), a calendar window or budget
+ * period until it resets. Null: no wait helps (more than a bucket's whole limit, a lifetime budget).
+ */
+export function refusedUntil(
+  item: Pick<LimitItem, 'amount' | 'limit' | 'resetsAt' | 'window'>,
+  refusal: { used: number; earlier?: readonly number[] | undefined },
+  now: number,
+): number | null {
+  const w = item.window;
+  if (w === undefined || w.slotMs === 0) return item.resetsAt;
+  return windowFreeAt(w, refusal.used, (j) => refusal.earlier?.[j] ?? 0, item.amount, item.limit, now);
 }
 
 /**

@@ -448,7 +448,7 @@ describe('rate-limit buckets', () => {
       run({ config: listed, request: request({ model: 'a/m' }), state: stateWith({ counter: () => 2 }) }).ok,
     ).toBe(false);
   });
-  it('a user bucket (daily) exhausted → 429 with the next UTC midnight', () => {
+  it('a user bucket (daily) exhausted → 429 with the time its slot leaves the sliding day', () => {
     const day = b({ name: 'daily', window: { unit: 'day', size: 1 } });
     const r = run({
       config: base,
@@ -458,19 +458,24 @@ describe('rate-limit buckets', () => {
     expect(!r.ok && r.error).toMatchObject({
       code: 'rate_limited',
       httpStatus: 429,
-      resetsAt: Date.UTC(2026, 10, 23),
+      // Slots of 2.4 h: this one (12:00–14:24) leaves the day-long window at 14:24 the next day.
+      resetsAt: Date.UTC(2026, 10, 23, 14, 24),
     });
   });
-  it('the counter of the previous window does not count: a new window starts empty', () => {
+  it('the window slides: what was counted a minute ago still counts, what left the window (and its slot) does not', () => {
     const bucket = b();
     const cfg = config({ ...base, providers: [{ ...A, buckets: [bucket] }, B] });
-    const prevKey = bucketKey('provider', 'a', bucket, NOW - 60_000);
-    const r = run({
-      config: cfg,
-      request: request({ model: 'a/m' }),
-      state: stateWith({ counter: (k) => (k === prevKey ? 2 : 0) }),
-    });
-    expect(refs(r)).toEqual(['a/m']);
+    const at = (ago: number) => {
+      const key = bucketKey('provider', 'a', bucket, NOW - ago);
+      return run({
+        config: cfg,
+        request: request({ model: 'a/m' }),
+        state: stateWith({ counter: (k) => (k === key ? 2 : 0) }),
+      });
+    };
+    expect(refs(at(60_000))).toEqual([]);
+    expect(refs(at(63_000))).toEqual([]);
+    expect(refs(at(66_000))).toEqual(['a/m']);
   });
   it('rate-limited on one provider, budget on the other: still a typed answer, the rate limit first', () => {
     const bucket = b();

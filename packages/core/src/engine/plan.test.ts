@@ -217,7 +217,7 @@ describe('candidate filters: each skip reason', () => {
     expect(prov.ok && prov.attempts[0]!.key.source).toBe('provider');
   });
 
-  it('a key bucket on the caller (RPM) exhausted → 429 rate_limited with the reset time', () => {
+  it('a key bucket on the caller (RPM) exhausted → 429 rate_limited with the time it has room again', () => {
     const rpm: BucketConfig = {
       name: 'rpm',
       unit: 'requests',
@@ -233,9 +233,10 @@ describe('candidate filters: each skip reason', () => {
     expect(!r.ok && r.error).toMatchObject({
       code: 'rate_limited',
       httpStatus: 429,
-      resetsAt: Date.UTC(2026, 10, 22, 12, 31, 0),
+      // The five sit in this slot (12:30:12–12:30:18) of the sliding minute: it leaves the window at 12:31:18.
+      resetsAt: Date.UTC(2026, 10, 22, 12, 31, 18),
     });
-    expect(!r.ok && r.error.retryAfterMs).toBe(45_000);
+    expect(!r.ok && r.error.retryAfterMs).toBe(63_000);
   });
 
   const tpm: BucketConfig = {

@@ -1,9 +1,12 @@
 import { circuitAdmits } from './circuit.js';
 import { estimateCost, isBilled, reservedCost, reservedOutputTokens, uncappedHint } from './cost.js';
+import { windowFreeAt, windowUsed } from './limits.js';
 import {
   budgetKey,
-  bucketKey,
+  bucketCounters,
+  countersAt,
   keyModelTarget,
+  type BucketCounters,
   modelTarget,
   type StateEvent,
   type StateView,
@@ -28,7 +31,7 @@ import {
   type RoutingConfig,
   type Tier,
 } from './types.js';
-import { periodEnd, windowEnd, windowStart } from './windows.js';
+import { periodEnd } from './windows.js';
 
 export type SkipReason =
   | 'provider-disabled'
@@ -200,11 +203,10 @@ export interface Index extends ModelView {
   /** Each model's fallback chain (keyed in the config by its ref, else by its bare model id). */
   chainByModel: Map<ModelConfig, readonly string[]>;
   /**
-   * Counter keys of each provider's buckets, parallel to `buckets`: the prefix ('bucket:provider:<id>:<name>:')
-   * and the last full key built with its window start (reused while the window lasts, so the store's map
-   * lookups hash no new string).
+   * Counters of each provider's buckets, parallel to `buckets`: the key prefix ('bucket:provider:<id>:<name>:') and
+   * the counters last built with it (reused while their slot lasts, so the store's map lookups hash no new string).
    */
-  bucketKeys: Map<ProviderConfig, { prefix: string; start: number; key: string }[]>;
+  bucketKeys: Map<ProviderConfig, { prefix: string; counters: BucketCounters | undefined }[]>;
 }
 
 const indexCache = new WeakMap<RoutingConfig, Index>();
@@ -250,7 +252,10 @@ export function indexConfig(config: RoutingConfig): Index {
   const bucketKeys = new Map(
     config.providers.map((p) => [
       p,
-      p.buckets.map((b) => ({ prefix: `bucket:provider:${p.id}:${b.name}:`, start: -1, key: '' })),
+      p.buckets.map((b) => ({
+        prefix: `bucket:provider:${p.id}:${b.name}:`,
+        counters: undefined as BucketCounters | undefined,
+      })),
     ]),
   );
   const index: Index = {
@@ -470,14 +475,16 @@ function bucketNeed(b: BucketConfig, req: RequestInfo, model: ModelConfig): numb
 }
 
 /**
- * Why a bucket refuses a request: used up until its window ends, or (needing more than the whole limit) never, which
- * no wait fixes (no reset time is given).
+ * Why a bucket refuses a request: its window holds too much until enough of it has left (`windowFreeAt`), or (needing
+ * more than the whole limit) never, which no wait fixes (no reset time is given).
  */
 function bucketRefusal(
   label: string,
   used: number,
   need: number,
   b: BucketConfig,
+  counters: BucketCounters,
+  state: StateView,
   req: RequestInfo,
   model: ModelConfig,
   now: number,
@@ -487,10 +494,8 @@ function bucketRefusal(
       detail: `${label}: this request needs up to ${need} ${b.unit}, more than the ${b.limit} it allows per window${uncappedHint(req, model)}`,
       resetsAt: undefined,
     };
-  return {
-    detail: `${label}: ${used}/${b.limit} ${b.unit}`,
-    resetsAt: windowEnd(now, b.window.unit, b.window.size),
-  };
+  const at = windowFreeAt(counters, used, (j) => state.counter(counters.earlier[j]!), need, b.limit, now);
+  return { detail: `${label}: ${used}/${b.limit} ${b.unit}`, resetsAt: at ?? undefined };
 }
 
 /** The key this caller would use for a provider: BYOK, then the org's, then the provider's own. */
@@ -615,12 +620,11 @@ export function plan(input: PlanInput): PlanResult {
 
   // Caller-wide limits (key RPM/TPM, user buckets) and budgets: their counters are read once per plan; the
   // check stays per candidate because what a candidate needs (tokens, cost) differs.
-  const callerBuckets = caller.buckets.map(({ scope, id, bucket }) => ({
-    scope,
-    id,
-    bucket,
-    used: state.counter(bucketKey(scope, id, bucket, now)),
-  }));
+  const counter = (k: string) => state.counter(k);
+  const callerBuckets = caller.buckets.map(({ scope, id, bucket }) => {
+    const counters = bucketCounters(scope, id, bucket, now);
+    return { scope, id, bucket, counters, used: windowUsed(counters, counter) };
+  });
   const budgets = caller.budgets.map((b) => ({
     b,
     spent: state.spend(budgetKey(b, now)),
@@ -631,18 +635,6 @@ export function plan(input: PlanInput): PlanResult {
   // Every model considered, kept or skipped, in order: their fallback chains and auto-fallbacks apply either way
   // (a primary that is cooling down still falls back along its chain).
   const considered: ModelConfig[] = [];
-  // Window starts are the same for every candidate of this plan: compute each once.
-  let lastUnit = '';
-  let lastSize = 0;
-  let lastStart = 0;
-  const windowStartOf = (b: BucketConfig): number => {
-    if (b.window.unit !== lastUnit || b.window.size !== lastSize) {
-      lastUnit = b.window.unit;
-      lastSize = b.window.size;
-      lastStart = windowStart(now, b.window.unit, b.window.size);
-    }
-    return lastStart;
-  };
 
   const skipAs = (ref: string, via: string, reason: SkipReason, detail?: string, resetsAt?: number): null => {
     skipped.push({
@@ -737,31 +729,45 @@ export function plan(input: PlanInput): PlanResult {
     for (let bi = 0; bi < provider.buckets.length; bi++) {
       const bucket = provider.buckets[bi]!;
       if (!bucketApplies(bucket, ref, model.modelId)) continue;
-      const start = windowStartOf(bucket);
       const k = keys?.[bi];
-      let counterKey: string;
-      if (k) {
-        if (k.start !== start) {
-          k.start = start;
-          k.key = k.prefix + start;
-        }
-        counterKey = k.key;
-      } else counterKey = `bucket:provider:${provider.id}:${bucket.name}:${start}`;
-      const used = state.counter(counterKey);
+      const counters = k
+        ? (k.counters = countersAt(k.prefix, bucket.window, now, k.counters))
+        : bucketCounters('provider', provider.id, bucket, now);
+      const used = windowUsed(counters, counter);
       const need = bucketNeed(bucket, req, model);
       if (used + need > bucket.limit) {
-        const why = bucketRefusal(`provider bucket ${bucket.name}`, used, need, bucket, req, model, now);
+        const why = bucketRefusal(
+          `provider bucket ${bucket.name}`,
+          used,
+          need,
+          bucket,
+          counters,
+          state,
+          req,
+          model,
+          now,
+        );
         return skipAs(ref, via, 'rate-limited', why.detail, why.resetsAt);
       }
       headroom = Math.min(headroom, (bucket.limit - used) / bucket.limit);
     }
     const byokPays = key.source === 'byok';
-    for (const { scope, bucket, used } of callerBuckets) {
+    for (const { scope, bucket, counters, used } of callerBuckets) {
       if (!bucketApplies(bucket, ref, model.modelId)) continue;
       if (scope === 'byok' && !byokPays) continue;
       const need = bucketNeed(bucket, req, model);
       if (used + need > bucket.limit) {
-        const why = bucketRefusal(`${scope} bucket ${bucket.name}`, used, need, bucket, req, model, now);
+        const why = bucketRefusal(
+          `${scope} bucket ${bucket.name}`,
+          used,
+          need,
+          bucket,
+          counters,
+          state,
+          req,
+          model,
+          now,
+        );
         return skipAs(ref, via, scope === 'byok' ? 'byok-limit' : 'rate-limited', why.detail, why.resetsAt);
       }
     }

@@ -1,5 +1,5 @@
 import type { BucketConfig, BudgetConfig } from './types.js';
-import { periodStart, windowStart } from './windows.js';
+import { WINDOW_SLOTS, periodStart, slotLength, windowEnd, windowStart } from './windows.js';
 
 export type CircuitPhase = 'closed' | 'open' | 'half-open';
 
@@ -71,9 +71,73 @@ export function keyModelTarget(keyId: string, modelId: string): string {
   return `key|${keyId}|${modelId}`;
 }
 
-/** Key of a bucket window counter: `bucket:<scope>:<id>:<name>:<windowStart>`. */
+/**
+ * The counters of a rate-limit bucket at one moment. A sliding window (second to week) is counted in slots
+ * (`slotLength`, `WINDOW_SLOTS`): `key` is the current slot's counter, the one an admission adds to and its settlement corrects;
+ * `earlier` are the `WINDOW_SLOTS` slots before it, oldest first, read and never written. A month window is a calendar
+ * month: `key` is its one counter and `earlier` is empty.
+ */
+export interface BucketCounters {
+  /** `bucket:<scope>:<id>:<name>:<start>`: the current slot (a month window: the month). */
+  readonly key: string;
+  /** The earlier slots still inside the window, oldest first; empty for a month window. */
+  readonly earlier: readonly string[];
+  /** Start of the current slot (a month window: of the month), ms epoch. */
+  readonly start: number;
+  /** Slot length (ms); 0 for a month window. */
+  readonly slotMs: number;
+  /** When the window's counters stop mattering: the current slot has left the window, or the month has ended. */
+  readonly end: number;
+}
+
+/**
+ * Counters already built, by key prefix: they change only when a new slot starts, so a check reads the same key
+ * strings (no new ones per request). Bounded; forgetting only costs a rebuild.
+ */
+const countersMemo = new Map<string, BucketCounters>();
+const MEMO_MAX = 8192;
+
+/** The counters of `bucket` (of `scope`/`id`) at `now`. */
+export function bucketCounters(scope: string, id: string, bucket: BucketConfig, now: number): BucketCounters {
+  return countersAt(`bucket:${scope}:${id}:${bucket.name}:`, bucket.window, now);
+}
+
+/**
+ * The counters under key prefix `prefix` of a bucket with `window` at `now`: `previous` (or the memo's) when it is
+ * still current, else new ones.
+ */
+export function countersAt(
+  prefix: string,
+  window: BucketConfig['window'],
+  now: number,
+  previous?: BucketCounters,
+): BucketCounters {
+  const slotMs = slotLength(window.unit, window.size);
+  const start = slotMs > 0 ? Math.floor(now / slotMs) * slotMs : windowStart(now, window.unit, window.size);
+  // A month window of another size may start on the same month: its end tells them apart.
+  const same = (c: BucketCounters | undefined): c is BucketCounters =>
+    c !== undefined &&
+    c.start === start &&
+    c.slotMs === slotMs &&
+    (slotMs !== 0 || c.end === windowEnd(now, window.unit, window.size));
+  if (same(previous)) return previous;
+  const known = countersMemo.get(prefix);
+  if (same(known)) return known;
+  let c: BucketCounters;
+  if (slotMs > 0) {
+    const earlier: string[] = [];
+    for (let i = WINDOW_SLOTS; i >= 1; i--) earlier.push(prefix + (start - i * slotMs));
+    c = { key: prefix + start, earlier, start, slotMs, end: start + (WINDOW_SLOTS + 1) * slotMs };
+  } else
+    c = { key: prefix + start, earlier: [], start, slotMs: 0, end: windowEnd(now, window.unit, window.size) };
+  if (countersMemo.size >= MEMO_MAX) countersMemo.clear();
+  countersMemo.set(prefix, c);
+  return c;
+}
+
+/** Key of a bucket's current counter (see {@link BucketCounters}): `bucket:<scope>:<id>:<name>:<slot or month start>`. */
 export function bucketKey(scope: string, id: string, bucket: BucketConfig, now: number): string {
-  return `bucket:${scope}:${id}:${bucket.name}:${windowStart(now, bucket.window.unit, bucket.window.size)}`;
+  return bucketCounters(scope, id, bucket, now).key;
 }
 
 /** Key of a budget period: `budget:<scope>:<id>:<period>:<periodStart>`. */

@@ -48,6 +48,26 @@ export function windowEnd(now: number, unit: WindowUnit, size = 1): number {
   return start + FIXED[unit] * n;
 }
 
+/**
+ * How many slots a rate-limit window is split into. A bucket counts what was admitted in the current slot and in the
+ * `WINDOW_SLOTS` slots before it (see {@link windowSlots}): every moment of the last window's length lies in one of
+ * them, so no span of that length ever holds more than the limit. The price of that guarantee: a slot stops counting
+ * only once all of it is older than the window, so capacity comes back up to one slot (a tenth of the window) later
+ * than an exact log of admission times would give it back. Ten keeps a check to eleven counter reads per bucket.
+ */
+export const WINDOW_SLOTS = 10;
+
+/**
+ * The slot length (ms) of a sliding rate-limit window (slots are aligned to multiples of it since the epoch); 0 for a
+ * month window, which stays a calendar month (1st 00:00 UTC; N months from January 1970): months differ in length,
+ * and a monthly allowance (a user's calls on their own keys, a provider plan's quota) is counted per calendar month
+ * like the budgets.
+ */
+export function slotLength(unit: WindowUnit, size = 1): number {
+  if (unit === 'month') return 0;
+  return ((unit === 'week' ? WEEK : FIXED[unit]) * Math.max(1, Math.floor(size))) / WINDOW_SLOTS;
+}
+
 /** Budget periods: a user's weekly cap resets Monday 00:00 UTC; org caps monthly; lifetime never. */
 export function periodStart(now: number, period: BudgetPeriod): number {
   return period === 'lifetime' ? 0 : windowStart(now, period, 1);

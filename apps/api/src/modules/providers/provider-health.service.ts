@@ -1,7 +1,7 @@
 import {
   modelTarget,
   providerHealthCheckSchema,
-  windowEnd,
+  windowClearsAt,
   type ProviderHealthDetail,
   type ProviderLive,
 } from '@switchyard/core';
@@ -243,8 +243,20 @@ export class ProviderHealthService {
       take: PROBE_HISTORY,
     });
     const state = this.routing.stateOf(id, null);
-    const used = await this.routing.store.read(state.buckets.map((b) => b.key));
+    // Each bucket's sliding window: its current slot, then the earlier ones (core's bucketCounters), read at once.
+    const read = await this.routing.store.read(state.buckets.flatMap((b) => [b.key, ...b.counters.earlier]));
     const now = this.ctx.now();
+    let at = 0;
+    const windows = state.buckets.map(({ counters }) => {
+      const current = read[at] ?? 0;
+      const earlier = read.slice(at + 1, at + 1 + counters.earlier.length);
+      at += 1 + counters.earlier.length;
+      return {
+        used: earlier.reduce((sum, v) => sum + v, current),
+        // When all it counts now has left the window (nothing counted: it is clear now).
+        clearsAt: windowClearsAt(counters, current, (j) => earlier[j] ?? 0) ?? now,
+      };
+    });
     return {
       providerId: id,
       ...live,
@@ -257,7 +269,7 @@ export class ProviderHealthService {
         error: r.error,
       })),
       headroom: state.buckets.map(({ bucket }, i) => {
-        const u = Math.round((used[i] ?? 0) * 1000) / 1000;
+        const u = Math.round(windows[i]!.used * 1000) / 1000;
         return {
           bucket: bucket.name,
           unit: bucket.unit,
@@ -265,7 +277,7 @@ export class ProviderHealthService {
           used: u,
           remaining: Math.max(0, bucket.limit - u),
           models: bucket.models === 'all' ? ('all' as const) : [...bucket.models],
-          resetsAt: iso(windowEnd(now, bucket.window.unit, bucket.window.size)),
+          resetsAt: iso(windows[i]!.clearsAt),
         };
       }),
     };
