@@ -48,7 +48,10 @@ export interface BucketWindow {
   size: number;
 }
 
-/** A rate-limit bucket: at most `limit` requests (or tokens) per fixed window aligned to UTC. */
+/**
+ * A rate-limit bucket: at most `limit` requests (or tokens) in any span of its window's length (a sliding window,
+ * counted in slots: see `bucketCounters`); a month window is a calendar month (UTC).
+ */
 export interface BucketConfig {
   name: string;
   unit: 'requests' | 'tokens';
