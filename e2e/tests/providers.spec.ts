@@ -216,7 +216,7 @@ test('add a custom provider: connection test, a refused key, discovered models, 
 
   const card = page.getByTestId('provider-card').filter({ hasText: name });
   await expect(card).toContainText('active');
-  await expect(card.getByTestId('provider-models')).toHaveText('2');
+  await expect(card.getByTestId('provider-models')).toHaveText('2 enabled of 2');
   // Both were imported in one step, and the page says they stay out of power levels until priced.
   await expect(page.getByRole('alert')).toContainText(
     '2 models added to the registry. No known price for m1, m2',

@@ -108,6 +108,7 @@ type WithModels = Provider & {
     priceOutputPer1M: Prisma.Decimal;
     enabled: boolean;
     priced: boolean;
+    scope: string;
   }[];
 };
 
@@ -208,6 +209,11 @@ export function presentProvider(p: WithModels, env: Record<string, string | unde
     rateLimitBuckets: p.rateLimitBuckets as ProviderBucket[],
     config: presentConfig(p.config),
     modelCount: p.models.length,
+    modelCounts: {
+      global: p.models.filter((m) => m.scope === 'global').length,
+      enabled: p.models.filter((m) => m.scope === 'global' && m.enabled).length,
+      scoped: p.models.filter((m) => m.scope !== 'global').length,
+    },
     avgCostPer1M: avg === null ? null : Math.round(avg * 1e6) / 1e6,
     color: providerDefaults(p.type).color,
     managedByConfig: p.managedByConfig,
@@ -245,6 +251,7 @@ export class ProvidersService {
         priceOutputPer1M: true,
         enabled: true,
         priced: true,
+        scope: true,
       },
       orderBy: [{ priority: 'asc' as const }, { modelId: 'asc' as const }],
     },

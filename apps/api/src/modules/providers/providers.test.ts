@@ -125,6 +125,37 @@ describe('providers API', () => {
     });
   });
 
+  it("the card's model figure counts what routing offers everyone: enabled global models of its global ones, scoped ones apart", async () => {
+    const { prisma } = t.app.ctx;
+    // Beside a, b and c (global, enabled): one disabled, one for one user only.
+    await prisma.model.create({
+      data: {
+        providerId: id,
+        modelId: 'off',
+        displayName: 'Off',
+        enabled: false,
+        priceInputPer1M: 1,
+        priceOutputPer1M: 1,
+      },
+    });
+    const owner = await t.createUser('user');
+    await prisma.model.create({
+      data: {
+        providerId: id,
+        modelId: 'mine',
+        displayName: 'Mine',
+        scope: `user:${owner.id}`,
+        ownerUserId: owner.id,
+        priceInputPer1M: 1,
+        priceOutputPer1M: 1,
+      },
+    });
+    const list = await t.http.get('/api/v1/llm/providers').set(as(admin));
+    const p = list.body.data.find((x: { id: string }) => x.id === id);
+    expect(p).toMatchObject({ modelCount: 5, modelCounts: { global: 4, enabled: 3, scoped: 1 } });
+    await prisma.model.deleteMany({ where: { providerId: id, modelId: { in: ['off', 'mine'] } } });
+  });
+
   it('tests the stored key with a real call, and a key before saving it', async () => {
     const test = await t.http.post(`/api/v1/llm/providers/${id}/test`).set(as(admin));
     bodies.push(test.text);

@@ -174,7 +174,17 @@ export const providerSchema = z.strictObject({
   auth: z.array(authEntrySchema),
   rateLimitBuckets: z.array(providerBucketResponse),
   config: z.record(z.string(), z.unknown()),
+  /** Every registry entry of the provider, any scope, enabled or not (what deleting the provider deletes). */
   modelCount: z.number().int(),
+  /**
+   * The figure the provider card shows: its global models (offered to every caller) and how many of them are enabled
+   * (what routing can pick for anyone); `scoped`: its models for one organization or user only.
+   */
+  modelCounts: z.strictObject({
+    global: z.number().int(),
+    enabled: z.number().int(),
+    scoped: z.number().int(),
+  }),
   /** Average of (input + output) / 2 per 1M tokens over the enabled models. */
   avgCostPer1M: z.number().nullable(),
   color: z.string(),

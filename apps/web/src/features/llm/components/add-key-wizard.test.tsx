@@ -39,6 +39,7 @@ const provider = (over: Record<string, unknown> = {}) => ({
   rateLimitBuckets: [],
   config: {},
   modelCount: 0,
+  modelCounts: { global: 0, enabled: 0, scoped: 0 },
   avgCostPer1M: null,
   color: '#10a37f',
   createdAt: '2030-01-01T00:00:00Z',

@@ -110,10 +110,21 @@ function ProviderCard({
       <ProviderHealthSummary p={p} />
       <dl className="grid grid-cols-2 gap-2 text-sm">
         <div>
-          <dt className="text-xs text-muted">Models</dt>
+          <dt
+            className="text-xs text-muted"
+            title="Its enabled models that every caller can be routed to, of its global models; models for one organization or user only are counted apart."
+          >
+            Models
+          </dt>
           <dd className="font-medium tabular-nums" data-testid="provider-models">
-            {p.modelCount}
+            {p.modelCounts.enabled}{' '}
+            <span className="font-normal text-muted">enabled of {p.modelCounts.global}</span>
           </dd>
+          {p.modelCounts.scoped ? (
+            <dd className="text-xs text-muted tabular-nums" data-testid="provider-models-scoped">
+              + {p.modelCounts.scoped} scoped to an organization or user
+            </dd>
+          ) : null}
         </div>
         <div>
           <dt

@@ -44,6 +44,7 @@ const provider = (health: Provider['health']): Provider => ({
   rateLimitBuckets: [],
   config: {},
   modelCount: 1,
+  modelCounts: { global: 1, enabled: 1, scoped: 0 },
   avgCostPer1M: 2,
   color: '#10a37f',
   managedByConfig: false,
@@ -150,5 +151,36 @@ describe('provider card figures', () => {
       'The mean of (input + output price) / 2 over its enabled models with a known price; spend is on the Usage page.',
     );
     expect(within(card).getByTestId('provider-list-price')).toHaveTextContent('$2');
+  });
+
+  it('counts the models routing can use: enabled of its global ones, not disabled or scoped ones as if they served', async () => {
+    // 7 registry entries: 5 global (3 enabled, 2 disabled) and 2 for one organization or user only.
+    const p = { ...provider(healthy), modelCount: 7, modelCounts: { global: 5, enabled: 3, scoped: 2 } };
+    stubApi((_m, path) =>
+      path === '/llm/providers'
+        ? { body: { data: [p] } }
+        : path === '/llm/provider-types'
+          ? { body: { data: [] } }
+          : undefined,
+    );
+    renderWithApp(<ProviderCards canWrite={false} onConfigure={vi.fn()} />);
+    const card = await screen.findByTestId('provider-card');
+    expect(within(card).getByTestId('provider-models')).toHaveTextContent('3 enabled of 5');
+    expect(within(card).getByTestId('provider-models-scoped')).toHaveTextContent('+ 2 scoped');
+    expect(within(card).getByTestId('provider-models')).not.toHaveTextContent('7');
+  });
+
+  it('shows no scoped line when every model is global', async () => {
+    stubApi((_m, path) =>
+      path === '/llm/providers'
+        ? { body: { data: [provider(healthy)] } }
+        : path === '/llm/provider-types'
+          ? { body: { data: [] } }
+          : undefined,
+    );
+    renderWithApp(<ProviderCards canWrite={false} onConfigure={vi.fn()} />);
+    const card = await screen.findByTestId('provider-card');
+    expect(within(card).getByTestId('provider-models')).toHaveTextContent('1 enabled of 1');
+    expect(within(card).queryByTestId('provider-models-scoped')).toBeNull();
   });
 });
