@@ -244,6 +244,7 @@ function providerEntry(p: Provider) {
     rateLimitBuckets: p.rateLimitBuckets as FileProvider['rateLimitBuckets'],
     baseUrlWeight: p.baseUrlWeight,
     endpoints: p.endpoints as FileProvider['endpoints'],
+    region: p.region,
     config: presentConfig(p.config),
     auth: authEnvRefs(p.auth, 'apiKey'),
   };
@@ -708,6 +709,8 @@ export class ConfigFileService {
         config: f.config,
         baseUrlWeight: f.baseUrlWeight,
         endpoints: f.endpoints,
+        // Absent in the file: none (as the export writes a provider without one).
+        region: f.region ?? null,
         // Only when the file lists auth: its references are then the provider's.
         auth: f.auth,
       };

@@ -244,6 +244,60 @@ describe('config export and apply', () => {
     expect(refused.stderr).toMatch(/providers\[\d+\]\.endpoints\[0\]\.baseUrl/);
   });
 
+  it("a provider's region round-trips through the file: exported, applied (created and changed), validated", async () => {
+    const doc = await exported();
+    const p = doc.providers[0]!;
+    // Set in the dashboard: the export writes it.
+    const have = await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { slug: p.slug as string } });
+    const put = await t.http
+      .put(`/api/v1/llm/providers/${have.id}`)
+      .set(as(superAdmin))
+      .send({ region: 'eu-west' });
+    expect(put.status).toBe(200);
+    const back = await exported();
+    expect(back.providers.find((x) => x.slug === p.slug)).toMatchObject({ region: 'eu-west' });
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(back) })).stdout).toBe(
+      'no changes\n',
+    );
+
+    // Changed in the file (and written in any case: it is stored as the API stores it), and a new provider with one.
+    back.providers = back.providers.map((x) => (x.slug === p.slug ? { ...x, region: 'US-East' } : x));
+    back.providers.push({ slug: 'regional-mock', type: 'mock', name: 'Regional mock', region: 'ap-south' });
+    const applied = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(back) });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/region/);
+    const rows = await t.app.ctx.prisma.provider.findMany({
+      where: { slug: { in: [p.slug as string, 'regional-mock'] } },
+      select: { slug: true, region: true },
+    });
+    expect(Object.fromEntries(rows.map((r) => [r.slug, r.region]))).toEqual({
+      [p.slug as string]: 'us-east',
+      'regional-mock': 'ap-south',
+    });
+    const again = await exported();
+    expect(again.providers.find((x) => x.slug === 'regional-mock')).toMatchObject({ region: 'ap-south' });
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(again) })).stdout).toBe(
+      'no changes\n',
+    );
+
+    // A region the API refuses is refused with its path; left out, the provider has none.
+    const i = again.providers.findIndex((x) => x.slug === p.slug);
+    const bad = structuredClone(again);
+    bad.providers[i]!.region = 'eu west!';
+    const refused = await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(bad) });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`providers[${i}].region`);
+    const none = structuredClone(again);
+    delete none.providers[i]!.region;
+    expect((await cli(['config', 'apply', 'f.yaml'], { 'f.yaml': stringify(none) })).code).toBe(0);
+    expect(
+      (await t.app.ctx.prisma.provider.findUniqueOrThrow({ where: { slug: p.slug as string } })).region,
+    ).toBeNull();
+    await cli(['config', 'apply', '--prune', 'f.yaml'], {
+      'f.yaml': stringify({ ...none, providers: none.providers.filter((x) => x.slug !== 'regional-mock') }),
+    });
+  });
+
   it('a model marked default in the file is the gateway-wide default: applied as routing.defaultModel, exported as both', async () => {
     const doc = await exported();
     const m = doc.models[0]!;

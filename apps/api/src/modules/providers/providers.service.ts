@@ -338,6 +338,7 @@ export class ProvidersService {
           config: b.config as Prisma.InputJsonValue,
           baseUrlWeight: b.baseUrlWeight,
           endpoints: b.endpoints as Prisma.InputJsonValue,
+          region: b.region ?? null,
           ...this.#authData(b.apiKey, b.apiKeyEnv, {}, b.auth),
         },
         include: this.#include,

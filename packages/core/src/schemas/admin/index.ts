@@ -134,6 +134,8 @@ const providerFields = {
   baseUrlWeight: baseUrlWeightField.default(1),
   /** Extra endpoints, tried after the first pick in this order (failover), each subject to the outbound policy. */
   endpoints: providerEndpointsField.default([]),
+  /** The region routing rules may prefer (a rule's `region` action); null or absent = none. */
+  region: regionField.optional(),
 };
 
 export const createProviderBody = z.object(providerFields);
