@@ -35,6 +35,26 @@ beforeAll(async () => {
       capabilities: ['chat', 'tools', 'streaming'],
     },
   });
+  const groq = await prisma.provider.create({
+    data: {
+      slug: 'up-groq',
+      name: 'up-groq',
+      type: 'groq',
+      priority: 60,
+      baseUrl: `${e.up.url}/v1`,
+      status: 'active',
+      encryptedApiKey: secrets.encrypt('gsk-groq-0000'),
+      apiKeyLast4: '0000',
+    },
+  });
+  await prisma.model.create({
+    data: {
+      providerId: groq.id,
+      modelId: 'qwen3-32b',
+      displayName: 'Qwen 3 on Groq',
+      capabilities: ['chat', 'tools', 'streaming'],
+    },
+  });
   await addBedrockProvider(e);
 }, 180_000);
 afterAll(async () => {
@@ -340,6 +360,19 @@ describe('an unsigned thinking block sent back', () => {
       role: 'assistant',
       reasoning_content: 'I should look it up.',
     });
+  });
+
+  it('to another compatible vendor: not sent (Groq and Mistral refuse the field)', async () => {
+    const res = await post('/v1/messages', {
+      model: 'up-groq/qwen3-32b',
+      max_tokens: 50,
+      messages: history([
+        { type: 'thinking', thinking: 'Hmm.', signature: 'sig-real' },
+        { type: 'text', text: 'Four.' },
+      ]),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((sent().messages as Obj[])[1]).toEqual({ role: 'assistant', content: 'Four.' });
   });
 
   it('to an OpenAI model: not sent (OpenAI has no such message field)', async () => {

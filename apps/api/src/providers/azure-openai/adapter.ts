@@ -65,7 +65,7 @@ function translatedChat(
   const pivot = pivotChatRequest(ctx);
   checkStopLimit(pivot, ctx.provider.type, ctx.baseModel);
   const body = serialiseChat(
-    withReasoningFor(withReasoningHistoryFor(pivot, ctx.provider.type, ctx.baseModel), ctx.baseModel),
+    withReasoningFor(withReasoningHistoryFor(pivot, ctx.provider.type), ctx.baseModel),
     ctx.stream,
     streamUsage,
   );

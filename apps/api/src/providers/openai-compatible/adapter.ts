@@ -190,16 +190,12 @@ export function checkStopLimit(req: OaChatRequest, providerType: string, baseMod
 
 /**
  * A translated request's earlier reasoning (an Anthropic client's thinking blocks, as each assistant message's
- * `reasoning_content`) goes to the compatible upstreams that reason in the open (DeepSeek refuses a tool loop whose
- * turns lost it), never to OpenAI's, which has no such message field. A request without any is returned as it is.
+ * `reasoning_content`) goes to DeepSeek's API only, which wants it back (it refuses a tool loop whose turns lost it);
+ * the others are not sent it: OpenAI's has no such message field, and Groq (400 "property 'reasoning_content' is
+ * unsupported") and Mistral (422) refuse it. A request without any is returned as it is.
  */
-export function withReasoningHistoryFor(
-  req: OaChatRequest,
-  providerType: string,
-  baseModel?: string | null,
-): OaChatRequest {
-  if (!req.messages.some((m) => m.reasoning_content != null)) return req;
-  if (!servesOpenai(req, providerType, baseModel)) return req;
+export function withReasoningHistoryFor(req: OaChatRequest, providerType: string): OaChatRequest {
+  if (providerType === 'deepseek' || !req.messages.some((m) => m.reasoning_content != null)) return req;
   return {
     ...req,
     messages: req.messages.map((m) => {
@@ -220,11 +216,7 @@ function translatedChat(
   checkStopLimit(pivot, ctx.provider.type, ctx.baseModel);
   const body = serialiseChat(
     withCapField(
-      withReasoningFor(
-        withReasoningHistoryFor(pivot, ctx.provider.type, ctx.baseModel),
-        ctx.baseModel,
-        ctx.provider.type,
-      ),
+      withReasoningFor(withReasoningHistoryFor(pivot, ctx.provider.type), ctx.baseModel, ctx.provider.type),
       ctx.provider,
       ctx.baseModel,
     ),
