@@ -196,6 +196,14 @@ export function createMetrics() {
     labelNames: ['provider', 'model', 'direction'] as const,
     registers: [registry],
   });
+  // Its own counter, not a label on switchyard_tokens_total: the series of that metric stay as they are, and only the
+  // models whose providers report no usage get series here.
+  const tokensEstimated = new BufferedCounter({
+    name: 'switchyard_tokens_estimated_total',
+    help: 'Of switchyard_tokens_total, the tokens of requests whose usage the gateway estimated (the provider reported none, or not all of it), by direction',
+    labelNames: ['provider', 'model', 'direction'] as const,
+    registers: [registry],
+  });
   const cost = new BufferedCounter({
     name: 'switchyard_cost_usd_total',
     help: 'Cost in USD',
@@ -316,6 +324,7 @@ export function createMetrics() {
     proxyLatency,
     proxyTtft,
     tokens,
+    tokensEstimated,
     cost,
     retries,
     fallbacks,

@@ -39,8 +39,25 @@ describe('the live call event of a usage row', () => {
       tokensOut: 34,
       costUsd: 0.000123,
       byok: false,
+      tokensEstimated: false,
     });
     expect(JSON.stringify(e)).not.toMatch(/PROMPT-TEXT|ANSWER-TEXT/);
+  });
+
+  it('says whether the tokens were the gateway’s estimate (never misread from a trace that names the flag)', () => {
+    expect(callEventOfRow(usageRow(rec({ tokensEstimated: true })))?.tokensEstimated).toBe(true);
+    const lookalike = {
+      bodies: { request: ',"tokensEstimated":true}', response: 'x' },
+      tokensEstimated: true,
+    };
+    for (const over of [
+      { trace: lookalike },
+      { trace: lookalike, cacheHit: true, cacheSavedUsd: 0.1 },
+      { trace: lookalike, client: null },
+    ] as Partial<ProxyUsage>[]) {
+      expect(callEventOfRow(usageRow(rec(over)))?.tokensEstimated).toBe(false);
+      expect(callEventOfRow(usageRow(rec({ ...over, tokensEstimated: true })))?.tokensEstimated).toBe(true);
+    }
   });
 
   it('reads any client-chosen model name and request id right (a fake `,"trace":` inside one included)', () => {

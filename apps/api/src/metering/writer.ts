@@ -242,7 +242,7 @@ interface RowHead {
 
 /**
  * The live `call` event of a row made by `usageRow`: only the fields before the trace are read (the trace may hold
- * bodies when body logging is on; it is never parsed). Every string value of a row is JSON-escaped, so the first
+ * bodies when body logging is on; it is never parsed), and whether its tokens were estimated from the row's end. Every string value of a row is JSON-escaped, so the first
  * `,"trace":` is the trace field itself. Null for a row that is not one of ours.
  */
 export function callEventOfRow(row: string): CallEvent | null {
@@ -274,8 +274,16 @@ export function callEventOfRow(row: string): CallEvent | null {
     tokensOut: h.tokensOut ?? 0,
     costUsd: Number(h.costUsd) || 0,
     byok: h.isByok === true,
+    tokensEstimated: row.endsWith(ESTIMATED_TAIL),
   };
 }
+
+/**
+ * How a row whose tokens were estimated ends (rowText writes the flag last, only when set). No row without it ends so:
+ * before the closing brace a row otherwise ends with the trace's own closing brace or bracket, a string or null, a
+ * number or a bracket (the fields rowText writes after the trace).
+ */
+const ESTIMATED_TAIL = ',"tokensEstimated":true}';
 
 /** The caller's tool (see @switchyard/core clientFacts: every text already cut and cleaned). */
 function clientText(c: ClientFacts): string {

@@ -187,20 +187,26 @@ function countRequest(
     tokensIn: record.tokensIn,
     tokensOut: record.tokensOut,
     spentUsd: costUsd,
+    estimated: record.tokensEstimated === true,
   });
 }
 
-/** Tokens and the platform's spend in /metrics, under the provider and model that used them. */
+/** Tokens (and those estimated) and the platform's spend in /metrics, under the provider and model that used them. */
 function countUsage(
   d: ProxyDeps,
   provider: string,
   model: string,
-  u: { tokensIn: number; tokensOut: number; spentUsd: number },
+  u: { tokensIn: number; tokensOut: number; spentUsd: number; estimated?: boolean },
 ): void {
   const metrics = d.metrics;
   if (u.tokensIn || u.tokensOut) {
     metrics.tokens.add(u.tokensIn, provider, model, 'in');
     metrics.tokens.add(u.tokensOut, provider, model, 'out');
+    // The record's tokens were the gateway's estimate: counted again apart, so a dashboard can tell them from measured.
+    if (u.estimated) {
+      metrics.tokensEstimated.add(u.tokensIn, provider, model, 'in');
+      metrics.tokensEstimated.add(u.tokensOut, provider, model, 'out');
+    }
   }
   if (u.spentUsd > 0) metrics.cost.add(u.spentUsd, provider, model);
 }

@@ -25,6 +25,8 @@ export const callEventSchema = z.strictObject({
   latencyMs: z.number(),
   tokensIn: z.number(),
   tokensOut: z.number(),
+  /** The gateway estimated the tokens (the provider reported no usage, or not all of it): not the provider's figures. */
+  tokensEstimated: z.boolean(),
   /** What the call cost (0 when a BYOK key paid: then `byok` is true). */
   costUsd: z.number(),
   byok: z.boolean(),
