@@ -453,3 +453,49 @@ describe('the response cache and a cap the caller’s limits set', () => {
     expect(got.choices[0]!.finish_reason).toBe('stop');
   });
 });
+
+describe('requests with images are reserved what their images cost', () => {
+  // A small body's prompt was estimated from its size alone: an image by URL (a few dozen characters) was reserved a
+  // handful of tokens though the provider bills hundreds for it, so a burst of image requests was admitted together
+  // and spent a budget several times over.
+  beforeEach(() => resetProxyEnv(env));
+  const image = (key: string) =>
+    fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        model: 'up-openai/gpt-test',
+        max_tokens: 10,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is in this picture?' },
+              { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+            ],
+          },
+        ],
+      }),
+    });
+
+  it('a burst of image requests cannot spend past the budget', async () => {
+    // The provider bills the image: 700 prompt tokens at $2 per 1M, 10 output tokens at $8 per 1M.
+    const each = (700 * 2 + 10 * 8) / 1e6;
+    const cap = each * 3;
+    const key = await keyWith({ budgetUsd: cap, budgetPeriod: 'month' });
+    for (let i = 0; i < 20; i++)
+      env.up.script({
+        path: '/chat/completions',
+        status: 200,
+        body: answerWith('a cat', { prompt_tokens: 700, completion_tokens: 10, total_tokens: 710 }),
+      });
+    const results = await Promise.all(Array.from({ length: 20 }, () => image(key)));
+    expect(results.filter((r) => r.status === 402).length).toBeGreaterThan(0);
+    await env.flushUsage();
+    const s = await env.t.app.ctx.prisma.usageRecord.aggregate({
+      _sum: { costUsd: true },
+      where: { gatewayKeyId: await keyIdOf(key) },
+    });
+    expect(Number(s._sum.costUsd ?? 0)).toBeLessThanOrEqual(cap + 1e-9);
+  });
+});

@@ -142,3 +142,71 @@ describe('request facts: a chat request’s output cap', () => {
     expect(() => facts({ max_completion_tokens: 100, max_tokens: -5 })).toThrow(RequestShapeError);
   });
 });
+
+// Budgets and token limits reserve a request's prompt estimate plus its output cap. A small body's prompt was
+// estimated from its size alone, so an image by URL (a few dozen characters) was reserved as a few tokens, though a
+// provider bills hundreds for it: concurrent image requests could each spend past what they reserved.
+describe('request facts: a small body with images is reserved what its images count', () => {
+  const url = 'https://example.com/cat.png';
+  it.each([
+    [
+      'chat',
+      {
+        model: 'm',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is this?' },
+              { type: 'image_url', image_url: { url } },
+              { type: 'image_url', image_url: { url } },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      'messages',
+      {
+        model: 'm',
+        max_tokens: 10,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'What is this?' },
+              { type: 'image', source: { type: 'url', url } },
+              { type: 'image', source: { type: 'url', url } },
+            ],
+          },
+        ],
+      },
+    ],
+  ] as const)('%s: two images by URL are at least two images’ tokens', (endpoint, body) => {
+    const raw = JSON.stringify(body);
+    const facts = requestFacts(endpoint, body, raw.length);
+    expect(raw.length).toBeLessThan(400);
+    expect(facts.promptTokens).toBeGreaterThanOrEqual(2 * 765);
+  });
+  it('a small body with a base64 image is never reserved less than its size says', () => {
+    const data = 'A'.repeat(20_000);
+    const body = {
+      model: 'm',
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${data}` } }],
+        },
+      ],
+    };
+    const raw = JSON.stringify(body);
+    expect(requestFacts('chat', body, raw.length).promptTokens).toBeGreaterThanOrEqual(
+      Math.ceil(raw.length / 4),
+    );
+  });
+  it('a body without images is estimated from its size as before', () => {
+    const body = { model: 'm', messages };
+    const raw = JSON.stringify(body);
+    expect(requestFacts('chat', body, raw.length).promptTokens).toBe(Math.ceil(raw.length / 4));
+  });
+});

@@ -98,7 +98,8 @@ export function requestFacts(
       needs.push('chat');
       const tools = Array.isArray(body.tools) && body.tools.length > 0;
       if (tools) needs.push('tools');
-      if (hasImage(body.messages)) needs.push('vision');
+      const image = hasImage(body.messages);
+      if (image) needs.push('vision');
       const asked = answersAsked(body.n, stream);
       if (asked) {
         params = [...asked.params];
@@ -112,6 +113,9 @@ export function requestFacts(
         if (tools) params.push('json_with_tools');
       }
       if (big) promptTokens = estimateChatTokens(body as never);
+      // An image by URL is a few dozen characters and hundreds of tokens: a small body with images is reserved at
+      // least what the images count (IMAGE_TOKENS each), never less than its size says.
+      else if (image) promptTokens = Math.max(promptTokens, estimateChatTokens(body as never));
       break;
     }
     case 'messages':
@@ -123,8 +127,10 @@ export function requestFacts(
       if (endpoint === 'messages') maxTokens = optionalInt(body, 'max_tokens');
       needs.push('chat');
       if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
-      if (hasImage(body.messages)) needs.push('vision');
+      const image = hasImage(body.messages);
+      if (image) needs.push('vision');
       if (big || endpoint === 'count_tokens') promptTokens = estimateAnthropicTokens(body as never);
+      else if (image) promptTokens = Math.max(promptTokens, estimateAnthropicTokens(body as never));
       break;
     }
     case 'responses': {
