@@ -493,6 +493,9 @@ export class RedisStateStore implements StateStore {
     sync: new Script(SYNC),
   };
 
+  /** Prefixed Redis keys of bucket windows' earlier slots, by core's array of them (see `#keysOf`). */
+  readonly #earlierKeys = new WeakMap<readonly string[], readonly string[]>();
+
   // The mirror.
   readonly #counters = new Map<string, Counter>();
   readonly #watched = new Map<string, number>();
@@ -616,6 +619,19 @@ export class RedisStateStore implements StateStore {
 
   #key(k: string): string {
     return `${this.#p}c:${k}`;
+  }
+
+  /**
+   * Redis keys of a bucket window's earlier slots. Core hands out one array per bucket and slot (its counters are
+   * memoized), so they are prefixed once per slot, not per admission.
+   */
+  #keysOf(earlier: readonly string[]): readonly string[] {
+    let keys = this.#earlierKeys.get(earlier);
+    if (!keys) {
+      keys = earlier.map((k) => this.#key(k));
+      this.#earlierKeys.set(earlier, keys);
+    }
+    return keys;
   }
 
   #stateKeys(): string[] {
@@ -923,7 +939,7 @@ export class RedisStateStore implements StateStore {
         );
         keys.push(this.#key(it.key));
       }
-      for (const it of items) if (it.window) for (const k of it.window.earlier) keys.push(this.#key(k));
+      for (const it of items) if (it.window) for (const k of this.#keysOf(it.window.earlier)) keys.push(k);
       try {
         const r = arr(await this.#scripts.consume.run(this.redis, keys, args));
         this.#settle(id);
