@@ -9,8 +9,9 @@ import { SecretBox } from '../lib/secrets.js';
 import type { Role } from '../modules/auth/permissions.js';
 import { seedDatabase } from '../seed/seed.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { TEST_ADMIN, TEST_SEED } from './seed-options.js';
 
-export const TEST_ADMIN = { email: 'admin@localhost', password: 'test-admin-password-123' };
+export { TEST_ADMIN };
 
 export interface TestApp {
   app: App;
@@ -40,12 +41,10 @@ export async function createTestApp(
     checkResponses?: boolean;
   } = {},
 ): Promise<TestApp> {
-  const db = opts.db ?? (await createTestDatabase());
-  await seedDatabase(db.prisma, {
-    adminEmail: TEST_ADMIN.email,
-    adminPassword: TEST_ADMIN.password,
-    env: opts.processEnv ?? {},
-  });
+  // An app without an environment of its own starts from the suite's seeded template; the rest are seeded here.
+  const db = opts.db ?? (await createTestDatabase({ seeded: opts.processEnv === undefined }));
+  if (!('seededFromTemplate' in db && db.seededFromTemplate))
+    await seedDatabase(db.prisma, { ...TEST_SEED, env: opts.processEnv ?? {} });
   // Background health checks only where a test turns them on (they would call test upstreams on their own).
   const env = loadEnv({ LOG_LEVEL: 'silent', SERVE_WEB: 'false', HEALTH_CHECK_TICK_MS: '0', ...opts.env });
   const app = await createApp({

@@ -15,22 +15,24 @@ import { createDatabase, IN_MEMORY, type Database } from '../db/client.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The migrated copy test databases start from, per backend (set by global-setup.ts). */
-    testDbTemplate: { pglite?: string; postgres?: string };
+    testDbTemplate: { pglite?: string; postgres?: string; pgliteSeeded?: string; postgresSeeded?: string };
   }
 }
 
-function template(kind: TestDbKind): string | undefined {
+function template(kind: TestDbKind, seeded = false): string | undefined {
   try {
-    return inject('testDbTemplate')?.[kind];
+    const t = inject('testDbTemplate');
+    return seeded ? t?.[`${kind}Seeded`] : t?.[kind];
   } catch {
     return undefined; // not inside a Vitest run
   }
 }
 
-let pgliteTemplate: Promise<Blob> | undefined;
+const pgliteTemplates = new Map<string, Promise<Blob>>();
 function pgliteTemplateBlob(file: string): Promise<Blob> {
-  pgliteTemplate ??= readFile(file).then((b) => new Blob([b]));
-  return pgliteTemplate;
+  let blob = pgliteTemplates.get(file);
+  if (!blob) pgliteTemplates.set(file, (blob = readFile(file).then((b) => new Blob([b]))));
+  return blob;
 }
 
 export type TestDbKind = 'pglite' | 'postgres';
@@ -98,15 +100,23 @@ export async function createTestDatabase(
     fresh?: boolean;
     /** PostgreSQL only: settings every connection starts with (the URL's `options`, e.g. `-c TimeZone=…`). */
     pgOptions?: string;
+    /**
+     * Start from the suite's seeded template (test/seed-options.ts) when there is one; `seededFromTemplate` says
+     * whether it did (else the caller seeds).
+     */
+    seeded?: boolean;
   } = {},
-): Promise<TestDatabase> {
+): Promise<TestDatabase & { seededFromTemplate: boolean }> {
   const kind = opts.kind ?? testDbKind();
-  const from = opts.fresh ? undefined : template(kind);
+  const seededTemplate = opts.fresh || !opts.seeded ? undefined : template(kind, true);
+  const seededFromTemplate = seededTemplate !== undefined;
+  const from = opts.fresh ? undefined : (seededTemplate ?? template(kind));
   if (kind === 'pglite') {
-    return createDatabase({
+    const db = await createDatabase({
       dataDir: IN_MEMORY,
       loadDataDir: from ? await pgliteTemplateBlob(from) : undefined,
     });
+    return Object.assign(db, { seededFromTemplate });
   }
   const { url, drop } = await createPostgresDatabase({ template: from });
   let db: Database;
@@ -121,6 +131,7 @@ export async function createTestDatabase(
   return {
     ...db,
     url,
+    seededFromTemplate,
     close: async () => {
       await db.close();
       await drop();
