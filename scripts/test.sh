@@ -12,7 +12,17 @@ PG_ADMIN_URL="${SWITCHYARD_TEST_PG_URL:-postgresql://postgres@127.0.0.1:5432/pos
 export SWITCHYARD_TEST_PG_URL="$PG_ADMIN_URL"
 export REDIS_TEST_URL="${REDIS_TEST_URL:-redis://127.0.0.1:6379}"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step's wall time, listed at the end (where CI time goes).
+TIMES=()
+STEP_NAME=""
+STEP_START=$SECONDS
+step_done() { [ -n "$STEP_NAME" ] && TIMES+=("$(printf '%5ss  %s' $((SECONDS - STEP_START)) "$STEP_NAME")"); return 0; }
+step() {
+  step_done
+  STEP_NAME="$*"
+  STEP_START=$SECONDS
+  printf '\n==> %s\n' "$*"
+}
 
 step "formatting (prettier --check)"
 pnpm exec prettier --check . --log-level warn
@@ -55,4 +65,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/$RESULTS/e2e.json" pnpm --filter @switchyard/e2e exec playwright test --reporter=list,json
 
+step_done
+printf '\nwall time per step:\n'
+printf '  %s\n' "${TIMES[@]}"
 node scripts/summarize-tests.mjs "$RESULTS"
