@@ -132,7 +132,9 @@ function HealthDetail({ id }: { id: string }) {
               <span>
                 <span className="font-medium">{b.bucket}</span>: {formatNumber(b.remaining)} of{' '}
                 {formatNumber(b.limit)} {b.unit} left
-                {b.models === 'all' ? '' : ` (${b.models.join(', ')})`}, resets {formatRelative(b.resetsAt)}
+                {b.models === 'all' ? '' : ` (${b.models.join(', ')})`}
+                {/* The window slides: what it counts leaves it bit by bit, all of it by resetsAt. */}
+                {b.used > 0 ? `, all back ${formatRelative(b.resetsAt)}` : ''}
               </span>
               <span className="h-1.5 overflow-hidden rounded-full bg-surface-2" aria-hidden>
                 <span
