@@ -307,7 +307,8 @@ export async function loadConfig(
     }),
     // A key its provider refused in a test ('invalid') routes again once replaced or passing a test.
     prisma.byokKey.findMany({ where: { status: 'active' } }),
-    prisma.orgProviderKey.findMany({ where: { status: { not: 'disabled' } } }),
+    // Likewise an org key: one an operator disabled, or its provider refused in a test, is not routed.
+    prisma.orgProviderKey.findMany({ where: { status: 'active' } }),
     prisma.dlpPolicy.findMany({
       select: { id: true, scope: true, scopeId: true, enabled: true, rules: true, updatedAt: true },
     }),

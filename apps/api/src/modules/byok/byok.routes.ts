@@ -13,6 +13,8 @@ export function byokRoutes(ctx: AppContext): Router {
     providers: async ({ res }) => ({ data: await svc.providerOptions(currentAuth(res).user.id) }),
     put: ({ params, body, req, res }) =>
       svc.put(actorOf(res, req.ip), params.providerId, body.apiKey, body.label ?? null),
+    setStatus: ({ params, body, req, res }) =>
+      svc.setStatus(actorOf(res, req.ip), params.providerId, body.status),
     remove: ({ params, req, res }) => svc.remove(actorOf(res, req.ip), params.providerId),
     test: ({ params, req, res }) => svc.test(actorOf(res, req.ip), params.providerId),
     overview: () => svc.overview(),

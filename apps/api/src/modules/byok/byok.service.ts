@@ -132,6 +132,34 @@ export class ByokService {
     return (await this.list(actor.id)).find((k) => k.providerId === providerId)!;
   }
 
+  /** Turn my key off (kept, never routed: my requests use the org's or the provider's key) or back on. */
+  async setStatus(actor: Actor, providerRef: string, status: 'active' | 'disabled') {
+    const providerId = await this.#keyProviderId(actor.id, providerRef);
+    const existing = await this.ctx.prisma.byokKey.findUnique({
+      where: { userId_providerId: { userId: actor.id, providerId } },
+    });
+    if (!existing) throw AppError.notFound('BYOK key');
+    if (existing.status !== status) {
+      await this.ctx.prisma.$transaction(async (tx) => {
+        await tx.byokKey.update({ where: { id: existing.id }, data: { status } });
+        await this.ctx.audit.record(
+          {
+            actor,
+            action: status === 'disabled' ? 'byok.disable' : 'byok.enable',
+            entityType: 'ByokKey',
+            entityId: `${actor.id}:${providerId}`,
+            before: { status: existing.status },
+            after: { status },
+            ip: actor.ip,
+          },
+          tx,
+        );
+      });
+      await this.ctx.configChanged('byok');
+    }
+    return (await this.list(actor.id)).find((k) => k.providerId === providerId)!;
+  }
+
   async remove(actor: Actor, providerRef: string) {
     const providerId = await this.#keyProviderId(actor.id, providerRef);
     const existing = await this.ctx.prisma.byokKey.findUnique({
@@ -188,15 +216,25 @@ export class ByokService {
             },
             { dispatcher: this.ctx.outbound.dispatcher },
           );
+    // A key its owner turned off stays off whatever the test says.
+    const status =
+      key.status === 'disabled'
+        ? 'disabled'
+        : result.success
+          ? 'active'
+          : result.error.code === 'invalid_key'
+            ? 'invalid'
+            : key.status;
     await this.ctx.prisma.byokKey.update({
       where: { id: key.id },
       data: {
         lastTestedAt: new Date(this.ctx.now()),
-        status: result.success ? 'active' : result.error.code === 'invalid_key' ? 'invalid' : key.status,
+        status,
         lastError: result.success ? null : result.error.message,
       },
     });
-    if (!result.success && result.error.code === 'invalid_key') await this.ctx.configChanged('byok');
+    // An invalid key that passes routes again, one refused stops: the snapshot follows.
+    if (status !== key.status) await this.ctx.configChanged('byok');
     return result;
   }
 

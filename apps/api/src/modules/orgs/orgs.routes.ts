@@ -18,6 +18,9 @@ export function orgsRoutes(ctx: AppContext): Router {
     removeMember: ({ params, req, res }) => svc.removeMember(actorOf(res, req.ip), params.id, params.userId),
     putProviderKey: ({ params, body, req, res }) =>
       svc.putProviderKey(actorOf(res, req.ip), params.id, params.providerId, body.apiKey, body.label ?? null),
+    setProviderKeyStatus: ({ params, body, req, res }) =>
+      svc.setProviderKeyStatus(actorOf(res, req.ip), params.id, params.providerId, body.status),
+    testProviderKey: ({ params }) => svc.testProviderKey(params.id, params.providerId),
     deleteProviderKey: ({ params, req, res }) =>
       svc.deleteProviderKey(actorOf(res, req.ip), params.id, params.providerId),
   });

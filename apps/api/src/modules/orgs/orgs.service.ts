@@ -10,10 +10,30 @@ import { Prisma, type Organization } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { keyShapeProblem } from '../../providers/provider-types.js';
+import { callerKeyConfig } from '../../providers/credentials.js';
+import { providerCallConfig } from '../../router/auth-json.js';
+import { testProviderConnection } from '../providers/provider-test.js';
 import { assertMayActOnUser } from '../auth/targets.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
 import { carryThisMonth } from '../../metering/rollover.js';
+
+type OrgKeyRow = Prisma.OrgProviderKeyGetPayload<{
+  include: { provider: { select: { slug: true; name: true; type: true } } };
+}>;
+
+/** An organization's provider key as the API shows it: never the key, its last four characters. */
+function presentOrgKey(k: OrgKeyRow) {
+  return {
+    providerId: k.providerId,
+    provider: k.provider,
+    last4: k.last4,
+    label: k.label,
+    status: k.status,
+    lastTestedAt: k.lastTestedAt?.toISOString() ?? null,
+    lastError: k.lastError,
+  };
+}
 
 export function presentOrg(o: Organization & { _count?: { members: number } }, now: number) {
   return {
@@ -69,7 +89,10 @@ export class OrgsService {
       include: {
         _count: { select: { members: true } },
         members: { include: { user: { select: { id: true, email: true, name: true } } } },
-        providerKeys: { select: { providerId: true, last4: true, label: true, status: true } },
+        providerKeys: {
+          include: { provider: { select: { slug: true, name: true, type: true } } },
+          orderBy: { createdAt: 'asc' },
+        },
       },
     });
     if (!o) throw AppError.notFound('Organization');
@@ -81,7 +104,7 @@ export class OrgsService {
         name: m.user.name,
         role: m.role as (typeof ORG_MEMBER_ROLE_VALUES)[number],
       })),
-      providerKeys: o.providerKeys,
+      providerKeys: o.providerKeys.map(presentOrgKey),
     };
   }
 
@@ -256,11 +279,14 @@ export class OrgsService {
     if (!provider) throw AppError.notFound('Provider');
     const shape = keyShapeProblem(provider.type, apiKey);
     if (shape) throw AppError.validation(shape, { field: 'apiKey' });
+    // A new key starts active and untested (a replaced key's test result was the old key's).
     const data = {
       encryptedKey: this.ctx.secrets.encrypt(apiKey),
       last4: apiKey.slice(-4),
       label,
       status: 'active',
+      lastTestedAt: null,
+      lastError: null,
     };
     await this.ctx.prisma.$transaction(async (tx) => {
       await tx.orgProviderKey.upsert({
@@ -281,7 +307,90 @@ export class OrgsService {
       );
     });
     await this.ctx.configChanged('org-keys');
-    return { providerId, last4: data.last4, label, status: 'active' };
+    return presentOrgKey(await this.#key(orgId, providerId));
+  }
+
+  async #key(orgId: string, providerId: string) {
+    const k = await this.ctx.prisma.orgProviderKey.findUnique({
+      where: { orgId_providerId: { orgId, providerId } },
+      include: { provider: { select: { slug: true, name: true, type: true } } },
+    });
+    if (!k) throw AppError.notFound('Organization key');
+    return k;
+  }
+
+  /** Turn the org's key off (kept, never routed: members' requests use the provider's key) or back on. */
+  async setProviderKeyStatus(actor: Actor, orgId: string, providerId: string, status: 'active' | 'disabled') {
+    const k = await this.#key(orgId, providerId);
+    if (k.status !== status) {
+      await this.ctx.prisma.$transaction(async (tx) => {
+        await tx.orgProviderKey.update({ where: { id: k.id }, data: { status } });
+        await this.ctx.audit.record(
+          {
+            actor,
+            action: status === 'disabled' ? 'org.provider_key.disable' : 'org.provider_key.enable',
+            entityType: 'Organization',
+            entityId: orgId,
+            before: { providerId, status: k.status },
+            after: { providerId, status },
+            ip: actor.ip,
+          },
+          tx,
+        );
+      });
+      await this.ctx.configChanged('org-keys');
+    }
+    return presentOrgKey(await this.#key(orgId, providerId));
+  }
+
+  /**
+   * Test the org's key with a real minimal call, as routing would send it (the provider's auth settings, without the
+   * provider's own credentials). Records when and the result; a key its provider refuses becomes `invalid` (not
+   * routed) until it passes a test or is replaced; a disabled key stays disabled whatever the result.
+   */
+  async testProviderKey(orgId: string, providerId: string) {
+    const k = await this.#key(orgId, providerId);
+    const provider = await this.ctx.prisma.provider.findUniqueOrThrow({ where: { id: providerId } });
+    const secret = this.ctx.secrets.decrypt(k.encryptedKey);
+    const result =
+      secret === null
+        ? ({
+            success: false,
+            latencyMs: 0,
+            error: {
+              code: 'misconfigured',
+              message: 'The stored key cannot be decrypted with the current SECRETS_KEY.',
+            },
+          } as const)
+        : await testProviderConnection(
+            {
+              id: provider.id,
+              slug: provider.slug,
+              type: provider.type,
+              baseUrl: provider.baseUrl,
+              apiKey: secret,
+              config: callerKeyConfig(providerCallConfig(provider, this.ctx.secrets, this.ctx.processEnv)),
+            },
+            { dispatcher: this.ctx.outbound.dispatcher },
+          );
+    const status =
+      k.status === 'disabled'
+        ? 'disabled'
+        : result.success
+          ? 'active'
+          : result.error.code === 'invalid_key'
+            ? 'invalid'
+            : k.status;
+    await this.ctx.prisma.orgProviderKey.update({
+      where: { id: k.id },
+      data: {
+        lastTestedAt: new Date(this.ctx.now()),
+        lastError: result.success ? null : result.error.message,
+        status,
+      },
+    });
+    if (status !== k.status) await this.ctx.configChanged('org-keys');
+    return result;
   }
 
   async deleteProviderKey(actor: Actor, orgId: string, providerId: string) {

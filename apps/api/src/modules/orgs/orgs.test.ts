@@ -160,7 +160,15 @@ describe('organizations', () => {
       .put(`/api/v1/orgs/${orgId}/provider-keys/${env.ids.openai}`)
       .set(auth())
       .send({ apiKey: ORG_KEY });
-    expect(put.body).toEqual({ providerId: env.ids.openai, last4: '4m2p', label: null, status: 'active' });
+    expect(put.body).toEqual({
+      providerId: env.ids.openai,
+      provider: { slug: 'up-openai', name: expect.any(String), type: 'openai' },
+      last4: '4m2p',
+      label: null,
+      status: 'active',
+      lastTestedAt: null,
+      lastError: null,
+    });
     expect(put.text).not.toContain(ORG_KEY);
     env.up.reset();
     await chat(env.userKey, 'up-openai/gpt-test');

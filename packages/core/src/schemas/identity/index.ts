@@ -161,6 +161,13 @@ export const putByokBody = z
   });
 export type PutByokBody = z.infer<typeof putByokBody>;
 
+/**
+ * Turn a stored provider key (a user's own, an organization's) off or back on. A disabled key is kept but never
+ * routed; turning it on makes it active again (a key a test found invalid too: the next test checks it again).
+ */
+export const providerKeyStatusBody = z.object({ status: z.enum(['active', 'disabled']) }).strict();
+export type ProviderKeyStatusBody = z.infer<typeof providerKeyStatusBody>;
+
 const slugField = safeString()
   .trim()
   .toLowerCase()

@@ -138,7 +138,7 @@ export const byokKeySchema = z.strictObject({
   provider: z.strictObject({ slug: z.string(), name: z.string(), type: z.string() }),
   label: z.string().nullable(),
   last4: z.string(),
-  /** `active`, or `invalid` once a test was refused by the provider. */
+  /** `active`, `disabled` (turned off by its owner: not routed), or `invalid` once a test was refused by the provider. */
   status: z.string(),
   lastError: z.string().nullable(),
   lastTestedAt: isoOrNull,
@@ -210,9 +210,14 @@ export type OrgMember = z.infer<typeof orgMemberSchema>;
 /** An organization's own key for a provider (last four characters only). */
 export const orgProviderKeySchema = z.strictObject({
   providerId: z.string(),
+  provider: z.strictObject({ slug: z.string(), name: z.string(), type: z.string() }),
   last4: z.string(),
   label: z.string().nullable(),
+  /** `active` (routed), `disabled` (turned off by an operator) or `invalid` (its provider refused it in a test). */
   status: z.string(),
+  /** The last connection test: when, and its error (null when it passed or never ran). */
+  lastTestedAt: isoOrNull,
+  lastError: z.string().nullable(),
 });
 export type OrgProviderKey = z.infer<typeof orgProviderKeySchema>;
 

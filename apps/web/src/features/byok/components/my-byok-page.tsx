@@ -1,8 +1,8 @@
-import { FlaskConical, Plus, RefreshCw, Trash2 } from 'lucide-react';
+import { FlaskConical, Plus, Power, PowerOff, RefreshCw, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
-import { ConfirmActionDialog } from '../../../components/ui/dialog';
+import { ConfirmActionDialog, FormError } from '../../../components/ui/dialog';
 import { PageHeader } from '../../../components/ui/page';
 import { DataTable, type ListColumn } from '../../../components/ui/data-table';
 import { RowAction } from '../../../components/ui/table';
@@ -13,6 +13,7 @@ import { useMyByok } from '../api/get-my-byok';
 import { useMyByokUsage } from '../api/get-my-byok-usage';
 import { useProviderOptions } from '../api/get-provider-options';
 import { usePutByok } from '../api/put-byok';
+import { useSetByokStatus } from '../api/set-byok-status';
 import { useTestByok } from '../api/test-byok';
 import type { ByokKey, ConnectionTest } from '../api/types';
 import { maskKey } from '../byok-form';
@@ -38,6 +39,7 @@ export function MyByokPage() {
   const put = usePutByok();
   const del = useDeleteByok();
   const test = useTestByok();
+  const setStatus = useSetByokStatus();
   const [dialog, setDialog] = useState<{ rotating: ByokKey | null } | null>(null);
   const [deleting, setDeleting] = useState<ByokKey | null>(null);
   const [results, setResults] = useState<Record<string, ConnectionTest | Error>>({});
@@ -84,6 +86,8 @@ export function MyByokPage() {
           <StatusBadge status={k.status} />
           {k.status === 'invalid' ? (
             <div className="mt-1 text-xs text-muted">not used until it passes a test or is replaced</div>
+          ) : k.status === 'disabled' ? (
+            <div className="mt-1 text-xs text-muted">turned off: not used until you turn it on</div>
           ) : null}
         </>
       ),
@@ -123,6 +127,7 @@ export function MyByokPage() {
         }
       />
       <MonthLine />
+      {setStatus.error ? <FormError error={setStatus.error} /> : null}
       <DataTable
         label="My provider keys"
         columns={columns}
@@ -149,6 +154,25 @@ export function MyByokPage() {
                     onClick={() => runTest(k)}
                     showText
                   />
+                  {k.status === 'disabled' ? (
+                    <RowAction
+                      icon={Power}
+                      text="Turn on"
+                      label={`Turn on ${k.provider.name} key`}
+                      disabled={setStatus.isPending}
+                      onClick={() => setStatus.mutate({ providerId: k.providerId, status: 'active' })}
+                      showText
+                    />
+                  ) : (
+                    <RowAction
+                      icon={PowerOff}
+                      text="Turn off"
+                      label={`Turn off ${k.provider.name} key`}
+                      disabled={setStatus.isPending}
+                      onClick={() => setStatus.mutate({ providerId: k.providerId, status: 'disabled' })}
+                      showText
+                    />
+                  )}
                   <RowAction
                     icon={RefreshCw}
                     text="Rotate"

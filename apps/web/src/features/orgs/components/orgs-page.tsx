@@ -1,4 +1,4 @@
-import { Building2, Pencil, ShieldCheck, ShieldOff, Trash2, Users } from 'lucide-react';
+import { Building2, KeyRound, Pencil, ShieldCheck, ShieldOff, Trash2, Users } from 'lucide-react';
 import { useState } from 'react';
 import { Badge, StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
@@ -17,6 +17,7 @@ import { useOrgs } from '../api/get-orgs';
 import type { Org } from '../api/types';
 import { useUpdateOrg } from '../api/update-org';
 import { MembersDialog } from './members-dialog';
+import { OrgKeysDialog } from './org-keys-dialog';
 import { OrgDialog } from './org-dialog';
 
 const STATUS_TABS = [
@@ -33,6 +34,7 @@ export function OrgsPage() {
   const search = qs.get('q');
   const status = oneOf(qs.get('status'), ['all', 'active', 'suspended'] as const, 'all');
   const membersOf = qs.get('members') || null;
+  const keysOf = qs.get('keys') || null;
   const orgs = useOrgs();
   const users = useUsers({}, { enabled: can('users:read') });
   const create = useCreateOrg();
@@ -159,6 +161,12 @@ export function OrgsPage() {
               label={`Members of ${o.name}`}
               onClick={() => qs.set({ members: o.id })}
             />
+            <RowAction
+              icon={KeyRound}
+              text="Provider keys"
+              label={`Provider keys of ${o.name}`}
+              onClick={() => qs.set({ keys: o.id })}
+            />
             {canWrite ? (
               <>
                 <RowAction icon={Pencil} text="Edit" label={`Edit ${o.name}`} onClick={() => setEditing(o)} />
@@ -190,6 +198,11 @@ export function OrgsPage() {
             ) : null}
           </>
         )}
+      />
+      <OrgKeysDialog
+        orgId={keysOf}
+        onClose={() => qs.set({ keys: null })}
+        canManage={can('providers:credentials')}
       />
       <MembersDialog
         orgId={membersOf}

@@ -1,0 +1,157 @@
+import { FlaskConical, Power, PowerOff } from 'lucide-react';
+import { useState } from 'react';
+import { StatusBadge } from '../../../components/ui/badge';
+import { Dialog, FormError } from '../../../components/ui/dialog';
+import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
+import { RowAction } from '../../../components/ui/table';
+import { formatRelative } from '../../../lib/format';
+import type { ConnectionTest } from '../../byok/api/types';
+import { useOrg } from '../api/get-org';
+import { useSetOrgKeyStatus, useTestOrgKey } from '../api/provider-keys';
+
+/**
+ * An organization's own provider keys (used for its members' requests before the provider's key): each with its
+ * status and last connection test. Those who manage them (super admins) test them and turn them off or on; a key
+ * turned off is kept but not used.
+ */
+export function OrgKeysDialog({
+  orgId,
+  onClose,
+  canManage,
+}: {
+  orgId: string | null;
+  onClose: () => void;
+  canManage: boolean;
+}) {
+  const org = useOrg(orgId);
+  const setStatus = useSetOrgKeyStatus();
+  const test = useTestOrgKey();
+  const [testing, setTesting] = useState<string | null>(null);
+  const [results, setResults] = useState<Record<string, ConnectionTest | Error>>({});
+  const keys = org.data?.providerKeys ?? [];
+  const close = () => {
+    setResults({});
+    setStatus.reset();
+    onClose();
+  };
+  const runTest = (providerId: string) => {
+    setTesting(providerId);
+    test.mutate(
+      { orgId: orgId!, providerId },
+      {
+        onSuccess: (r) => setResults((s) => ({ ...s, [providerId]: r })),
+        onError: (e) => setResults((s) => ({ ...s, [providerId]: e })),
+        onSettled: () => setTesting(null),
+      },
+    );
+  };
+  return (
+    <Dialog
+      open={!!orgId}
+      onClose={close}
+      title={org.data ? `Provider keys of ${org.data.name}` : 'Provider keys'}
+      wide
+    >
+      {org.isPending ? (
+        <div className="flex flex-col gap-2" aria-busy="true">
+          <Skeleton className="h-8" />
+        </div>
+      ) : org.isError ? (
+        <ErrorState error={org.error} onRetry={() => void org.refetch()} />
+      ) : (
+        <div className="flex flex-col gap-3">
+          <p className="text-sm text-muted">
+            The organization&apos;s own key for a provider pays for its members&apos; requests there (after a
+            member&apos;s own key, before the provider&apos;s). A key turned off, or refused by its provider
+            in a test, is not used.
+          </p>
+          {keys.length === 0 ? (
+            <EmptyState title="This organization has no provider keys." />
+          ) : (
+            <ul aria-label="Provider keys" className="divide-y divide-border rounded-xl border border-border">
+              {keys.map((k) => {
+                const result = results[k.providerId];
+                return (
+                  <li
+                    key={k.providerId}
+                    data-testid="org-key-row"
+                    className="flex flex-wrap items-center gap-2 px-3 py-2"
+                  >
+                    <div className="min-w-0 flex-1">
+                      <div className="truncate text-sm font-medium">
+                        {k.provider.name} <code className="text-xs text-muted">••••{k.last4}</code>
+                      </div>
+                      <div className="truncate text-xs text-muted">
+                        {k.provider.slug}
+                        {k.label ? ` · ${k.label}` : ''}
+                      </div>
+                      <div className="text-xs" aria-live="polite" data-testid="org-key-last-test">
+                        {result instanceof Error ? (
+                          <span className="text-danger">Test failed: {result.message}</span>
+                        ) : result && !result.success ? (
+                          <span className="text-danger">Tested just now: {result.error.message}</span>
+                        ) : result ? (
+                          <span className="text-ok">Tested just now: works · {result.latencyMs} ms</span>
+                        ) : k.lastTestedAt ? (
+                          <span className={k.lastError ? 'text-danger' : 'text-muted'}>
+                            Tested {formatRelative(k.lastTestedAt)}
+                            {k.lastError ? `: ${k.lastError}` : ': OK'}
+                          </span>
+                        ) : (
+                          <span className="text-muted">Never tested</span>
+                        )}
+                      </div>
+                    </div>
+                    <span data-testid="org-key-status">
+                      <StatusBadge status={k.status} />
+                    </span>
+                    {canManage ? (
+                      <>
+                        <RowAction
+                          icon={FlaskConical}
+                          text={testing === k.providerId ? 'Testing…' : 'Test'}
+                          label={`Test ${k.provider.name} key`}
+                          disabled={testing === k.providerId}
+                          onClick={() => runTest(k.providerId)}
+                          showText
+                        />
+                        {k.status === 'disabled' ? (
+                          <RowAction
+                            icon={Power}
+                            text="Turn on"
+                            label={`Turn on ${k.provider.name} key`}
+                            disabled={setStatus.isPending}
+                            onClick={() =>
+                              setStatus.mutate({ orgId: orgId!, providerId: k.providerId, status: 'active' })
+                            }
+                            showText
+                          />
+                        ) : (
+                          <RowAction
+                            icon={PowerOff}
+                            text="Turn off"
+                            label={`Turn off ${k.provider.name} key`}
+                            disabled={setStatus.isPending}
+                            onClick={() =>
+                              setStatus.mutate({
+                                orgId: orgId!,
+                                providerId: k.providerId,
+                                status: 'disabled',
+                              })
+                            }
+                            showText
+                          />
+                        )}
+                      </>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          {setStatus.error ? <FormError error={setStatus.error} /> : null}
+        </div>
+      )}
+    </Dialog>
+  );
+}
