@@ -4,6 +4,7 @@
 // the reasoning was dropped both ways, whole and streamed. A thinking block made from another vendor's reasoning has
 // no signature Anthropic would take: sent back to Anthropic it is left out (Anthropic refuses a block it did not sign).
 import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBedrockProvider, BEDROCK_MODEL } from '../test/bedrock.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
@@ -386,5 +387,75 @@ describe('an unsigned thinking block sent back', () => {
     });
     expect(res.status, await res.clone().text()).toBe(200);
     expect((sent().messages as Obj[])[1]).toEqual({ role: 'assistant', content: 'Four.' });
+  });
+});
+
+// A Responses client (Codex) served through chat or Claude got no reasoning at all: it now gets a reasoning item before
+// the answer, its text as the item's summary.
+describe('a Responses client served by an upstream that reasons', () => {
+  it('gets a reasoning item before the message (DeepSeek through chat)', async () => {
+    e.up.script({
+      path: '/chat/completions',
+      status: 200,
+      body: {
+        id: 'chatcmpl-r2',
+        object: 'chat.completion',
+        created: 1,
+        model: 'deepseek-chat',
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'Four.', reasoning_content: '2 + 2 is 4.' },
+            finish_reason: 'stop',
+          },
+        ],
+        usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 },
+      },
+    });
+    const body = await json(await post('/v1/responses', { model: 'up-deepseek/deepseek-chat', input: 'hi' }));
+    const output = body.output as Obj[];
+    expect(output.map((o) => o.type)).toEqual(['reasoning', 'message']);
+    expect(output[0]!.summary).toEqual([{ type: 'summary_text', text: '2 + 2 is 4.' }]);
+  });
+
+  it("streamed: the official SDK's final response holds the reasoning item, then the message (Claude)", async () => {
+    e.up.script({ path: '/messages', reasoning: 'The user greets me.' });
+    const client = new OpenAI({ baseURL: `${e.url}/v1`, apiKey: e.userKey, maxRetries: 0 });
+    const stream = client.responses.stream({
+      model: 'up-anthropic/claude-test',
+      input: 'hi',
+      reasoning: { effort: 'low' },
+    });
+    const types: string[] = [];
+    for await (const ev of stream) types.push(ev.type);
+    const res = await stream.finalResponse();
+    expect(res.output.map((o) => o.type)).toEqual(['reasoning', 'message']);
+    expect(res.output[0]).toMatchObject({
+      type: 'reasoning',
+      summary: [{ type: 'summary_text', text: 'The user greets me.' }],
+    });
+    expect(res.output_text).toBe('Hello from upstream');
+    expect(types.indexOf('response.reasoning_summary_text.delta')).toBeLessThan(
+      types.indexOf('response.output_text.delta'),
+    );
+    expect(types.indexOf('response.reasoning_summary_text.done')).toBeLessThan(
+      types.indexOf('response.output_text.delta'),
+    );
+  });
+
+  it('sent back to a provider with a Responses API of its own, the reasoning item is left out (it would look it up)', async () => {
+    e.up.script({ path: '/chat/completions', reasoning: 'Adding.' });
+    const first = await json(
+      await post('/v1/responses', { model: 'up-deepseek/deepseek-chat', input: 'hi' }),
+    );
+    const items = first.output as Obj[];
+    expect(items.map((i) => i.type)).toEqual(['reasoning', 'message']);
+    const res = await post('/v1/responses', {
+      model: 'up-openai/gpt-test',
+      input: [{ role: 'user', content: 'hi' }, ...items, { role: 'user', content: 'and now?' }],
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const input = sent().input as Obj[];
+    expect(input.map((i) => i.type ?? i.role)).toEqual(['user', 'message', 'user']);
   });
 });

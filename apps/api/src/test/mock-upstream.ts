@@ -524,6 +524,27 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       }
       return b.stream ? stream(ctx, openaiEvents(ctx)) : json(200, openaiResponse(ctx));
     }
+    // Like OpenAI: a reasoning item sent back without its encrypted content is looked up by its id, and only an id
+    // OpenAI issues (`rs_` and hex digits) can be found.
+    const lost =
+      path.endsWith('/responses') && Array.isArray(b.input)
+        ? (b.input as Obj[]).find(
+            (it) =>
+              it &&
+              it.type === 'reasoning' &&
+              typeof it.encrypted_content !== 'string' &&
+              !/^rs_[0-9a-f]+$/.test(String(it.id)),
+          )
+        : undefined;
+    if (lost)
+      return json(404, {
+        error: {
+          message: `Item with id '${String(lost.id)}' not found.`,
+          type: 'invalid_request_error',
+          param: 'input',
+          code: null,
+        },
+      });
     if (path.endsWith('/responses'))
       return b.stream ? stream(ctx, responsesEvents(ctx)) : json(200, responsesResponse(ctx));
     if (path.endsWith('/embeddings')) {

@@ -66,6 +66,31 @@ export function reasoningOf(m: unknown): string | undefined {
  */
 export const UNSIGNED_THINKING_SIGNATURE = '';
 
+/**
+ * How the id of a reasoning item the gateway made (another format's reasoning shown to a Responses client) begins.
+ * OpenAI's own are `rs_` and hex digits: a provider with a Responses API of its own would look such an item up and
+ * refuse it ("Item with id … not found"), so it is left out on the way there (see withoutTranslatedReasoning).
+ */
+export const TRANSLATED_REASONING_ID = 'rs_tr_';
+
+/**
+ * A Responses body without the reasoning items the gateway made (see TRANSLATED_REASONING_ID), for a provider that
+ * serves the Responses API itself; null when it holds none. Looked for only when the body's bytes name one.
+ */
+export function withoutTranslatedReasoning(raw: Buffer, body: Obj): Obj | null {
+  if (!raw.includes(TRANSLATED_REASONING_ID) || !Array.isArray(body.input)) return null;
+  const input = (body.input as unknown[]).filter(
+    (it) =>
+      !(
+        it &&
+        typeof it === 'object' &&
+        (it as Obj).type === 'reasoning' &&
+        String((it as Obj).id ?? '').startsWith(TRANSLATED_REASONING_ID)
+      ),
+  );
+  return input.length === (body.input as unknown[]).length ? null : { ...body, input };
+}
+
 /** The reasoning effort a Responses request asks for (`reasoning.effort`), if any. */
 export function responsesEffort(req: Obj): string | undefined {
   const r = req.reasoning;

@@ -4,7 +4,7 @@
  */
 import { AdapterError } from './errors.js';
 import { sseJson } from './sse.js';
-import { responsesEffort } from './reasoning.js';
+import { reasoningOf, responsesEffort, TRANSLATED_REASONING_ID } from './reasoning.js';
 import { chatFilePart, parseDataUrl } from './shared.js';
 import type {
   OaChatRequest,
@@ -381,6 +381,15 @@ export function chatToResponsesResponse(res: OaChatResponse, req?: Obj, created:
   const out = baseResponse(id, res.model, created, req);
   const choice = res.choices?.[0];
   const output: Obj[] = [];
+  // The upstream's reasoning (Claude's thinking, DeepSeek's reasoning_content) as a reasoning item before the answer,
+  // its text as the item's summary (what Responses clients show).
+  const reasoning = reasoningOf(choice?.message);
+  if (reasoning)
+    output.push({
+      type: 'reasoning',
+      id: `${TRANSLATED_REASONING_ID}${id.slice(5)}`,
+      summary: [{ type: 'summary_text', text: reasoning }],
+    });
   const text = choice?.message?.content;
   const refusal = choice?.message?.refusal;
   if (text || refusal) {
@@ -428,6 +437,11 @@ export class ChatChunksToResponses {
   private usage: OaUsage | null = null;
   private finish: string | null = null;
   private response: Obj;
+  /** The open reasoning item's output index (-1: none open), and its text so far. */
+  private reasoningIndex = -1;
+  private reasoningText = '';
+  /** Reasoning items opened so far (reasoning after text or a tool call is a further item). */
+  private reasoningCount = 0;
   finished = false;
 
   constructor(
@@ -489,14 +503,78 @@ export class ChatChunksToResponses {
     );
   }
 
+  private reasoningId(): string {
+    const base = `${TRANSLATED_REASONING_ID}${this.id.slice(5)}`;
+    return this.reasoningCount > 1 ? `${base}_${this.reasoningCount}` : base;
+  }
+
+  /** A reasoning delta: into the open reasoning item, or a new one after the text and calls so far. */
+  private reasoning(delta: string): string {
+    let out = '';
+    if (this.reasoningIndex < 0) {
+      out += this.closeMessage() + this.closeTools();
+      this.reasoningCount++;
+      this.reasoningText = '';
+      this.reasoningIndex = this.outputs.length;
+      this.outputs.push({});
+      out += this.ev('response.output_item.added', {
+        output_index: this.reasoningIndex,
+        item: { type: 'reasoning', id: this.reasoningId(), summary: [] },
+      });
+      out += this.ev('response.reasoning_summary_part.added', {
+        item_id: this.reasoningId(),
+        output_index: this.reasoningIndex,
+        summary_index: 0,
+        part: { type: 'summary_text', text: '' },
+      });
+    }
+    this.reasoningText += delta;
+    return (
+      out +
+      this.ev('response.reasoning_summary_text.delta', {
+        item_id: this.reasoningId(),
+        output_index: this.reasoningIndex,
+        summary_index: 0,
+        delta,
+      })
+    );
+  }
+
+  private closeReasoning(): string {
+    if (this.reasoningIndex < 0) return '';
+    const index = this.reasoningIndex;
+    this.reasoningIndex = -1;
+    const part = { type: 'summary_text', text: this.reasoningText };
+    const item = { type: 'reasoning', id: this.reasoningId(), summary: [part] };
+    this.outputs[index] = item;
+    return (
+      this.ev('response.reasoning_summary_text.done', {
+        item_id: item.id,
+        output_index: index,
+        summary_index: 0,
+        text: this.reasoningText,
+      }) +
+      this.ev('response.reasoning_summary_part.done', {
+        item_id: item.id,
+        output_index: index,
+        summary_index: 0,
+        part,
+      }) +
+      this.ev('response.output_item.done', { output_index: index, item })
+    );
+  }
+
   push(chunk: OaChunk): string {
     let out = this.start();
     if (chunk.usage) this.usage = chunk.usage;
     const choice = chunk.choices?.[0];
     if (!choice) return out;
     const d = choice.delta ?? {};
+    const thought = reasoningOf(d);
+    if (thought) out += this.reasoning(thought);
     const refusal = !d.content && !!d.refusal;
     const piece = d.content || d.refusal;
+    if (piece) out += this.closeReasoning();
     if (piece) {
       // A refusal after text (or text after a refusal) is a part of its own kind: a new message item.
       if (this.msgOpen && this.msgRefusal !== refusal) out += this.closeMessage();
@@ -533,7 +611,7 @@ export class ChatChunksToResponses {
     for (const tc of d.tool_calls ?? []) {
       let t = this.tools.get(tc.index);
       if (!t) {
-        out += this.closeMessage();
+        out += this.closeReasoning() + this.closeMessage();
         const callId = tc.id ?? `call_${tc.index}`;
         const flat = tc.function?.name ?? '';
         const custom = this.identities.get(flat)?.custom === true;
@@ -564,7 +642,7 @@ export class ChatChunksToResponses {
   finishStream(): string {
     if (this.finished) return '';
     this.finished = true;
-    const out = this.start() + this.closeMessage() + this.closeTools();
+    const out = this.start() + this.closeReasoning() + this.closeMessage() + this.closeTools();
     return out + this.complete();
   }
 

@@ -26,6 +26,7 @@ import type {
   UpstreamRequest,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
+import { withoutTranslatedReasoning } from '../../translate/reasoning.js';
 import {
   checkStopLimit,
   openaiChatWire,
@@ -128,10 +129,12 @@ export const azureOpenaiAdapter: ProviderAdapter = {
       }
       case 'responses':
         if (responsesApiFor(provider)) {
-          const { body } = rewriteBody(ctx.rawBody, {
-            parsed: ctx.body,
-            model: azureDeployment(provider, ctx.upstreamModel),
-          });
+          // Reasoning items the gateway made from another format's reasoning: this API would look them up and refuse.
+          const own = withoutTranslatedReasoning(ctx.rawBody, ctx.body);
+          const model = azureDeployment(provider, ctx.upstreamModel);
+          const body = own
+            ? JSON.stringify({ ...own, model })
+            : rewriteBody(ctx.rawBody, { parsed: ctx.body, model }).body;
           return makeCall(
             ctx,
             {

@@ -26,6 +26,7 @@ import type {
   UpstreamWire,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
+import { withoutTranslatedReasoning } from '../../translate/reasoning.js';
 import type { OaChatRequest } from '../../translate/wire-types.js';
 import { usageFromOpenai } from '../compose.js';
 import { chatResponseAsPivot, responsesToOpenaiChatResponse, usageFromResponses } from './response.js';
@@ -270,7 +271,11 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
       }
       case 'responses':
         if (responsesApiFor(provider)) {
-          const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel });
+          // Reasoning items the gateway made from another format's reasoning: this API would look them up and refuse.
+          const own = withoutTranslatedReasoning(ctx.rawBody, ctx.body);
+          const body = own
+            ? JSON.stringify({ ...own, model: ctx.upstreamModel })
+            : rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
           return makeCall(
             ctx,
             { kind: 'http', request: postJson(`${base}/responses`, headers, body, ctx.stream) },
