@@ -135,7 +135,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // reads them: their spend survives a restart).
   const dropped = new DroppedSpend(
     ledger,
-    (err) => logger.error({ err: String(err) }, 'rollup rows of dropped usage records refused by the database'),
+    (err) =>
+      logger.error({ err: String(err) }, 'rollup rows of dropped usage records refused by the database'),
     commits,
   );
   const usage = new BatchQueue<string>({
