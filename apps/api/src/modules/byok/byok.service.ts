@@ -1,12 +1,10 @@
 import { Prisma } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
-import { providerCallConfig } from '../../router/auth-json.js';
-import { callerKeyConfig } from '../../providers/credentials.js';
 import { AppError } from '../../lib/errors.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { isProviderType, providerDefaults } from '../../providers/index.js';
 import { keyShapeProblem } from '../../providers/provider-types.js';
-import { testProviderConnection } from '../providers/provider-test.js';
+import { testCallerKey } from '../providers/caller-key-test.js';
 
 /** A user's own provider keys: encrypted at rest, last four characters shown, used before the org's and the provider's. */
 export class ByokService {
@@ -190,41 +188,7 @@ export class ByokService {
       include: { provider: true },
     });
     if (!key) throw AppError.notFound('BYOK key');
-    const secret = this.ctx.secrets.decrypt(key.encryptedKey);
-    const result =
-      secret === null
-        ? ({
-            success: false,
-            latencyMs: 0,
-            error: {
-              code: 'misconfigured',
-              message: 'The stored key cannot be decrypted with the current SECRETS_KEY.',
-            },
-          } as const)
-        : await testProviderConnection(
-            {
-              id: key.provider.id,
-              slug: key.provider.slug,
-              type: key.provider.type,
-              baseUrl: key.provider.baseUrl,
-              apiKey: secret,
-              // As routing calls it: the provider's auth settings (apiVersion, region, ...) over its config, without the
-              // provider's own credentials (the user's key is tested alone).
-              config: callerKeyConfig(
-                providerCallConfig(key.provider, this.ctx.secrets, this.ctx.processEnv),
-              ),
-            },
-            { dispatcher: this.ctx.outbound.dispatcher },
-          );
-    // A key its owner turned off stays off whatever the test says.
-    const status =
-      key.status === 'disabled'
-        ? 'disabled'
-        : result.success
-          ? 'active'
-          : result.error.code === 'invalid_key'
-            ? 'invalid'
-            : key.status;
+    const { result, status } = await testCallerKey(this.ctx, key.provider, key);
     await this.ctx.prisma.byokKey.update({
       where: { id: key.id },
       data: {

@@ -10,9 +10,7 @@ import { Prisma, type Organization } from '@switchyard/prisma';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../lib/errors.js';
 import { keyShapeProblem } from '../../providers/provider-types.js';
-import { callerKeyConfig } from '../../providers/credentials.js';
-import { providerCallConfig } from '../../router/auth-json.js';
-import { testProviderConnection } from '../providers/provider-test.js';
+import { testCallerKey } from '../providers/caller-key-test.js';
 import { assertMayActOnUser } from '../auth/targets.js';
 import type { Actor } from '../gateway-keys/gateway-keys.service.js';
 import { auditedUpdate, definedFields } from '../audited-update.js';
@@ -351,36 +349,7 @@ export class OrgsService {
   async testProviderKey(orgId: string, providerId: string) {
     const k = await this.#key(orgId, providerId);
     const provider = await this.ctx.prisma.provider.findUniqueOrThrow({ where: { id: providerId } });
-    const secret = this.ctx.secrets.decrypt(k.encryptedKey);
-    const result =
-      secret === null
-        ? ({
-            success: false,
-            latencyMs: 0,
-            error: {
-              code: 'misconfigured',
-              message: 'The stored key cannot be decrypted with the current SECRETS_KEY.',
-            },
-          } as const)
-        : await testProviderConnection(
-            {
-              id: provider.id,
-              slug: provider.slug,
-              type: provider.type,
-              baseUrl: provider.baseUrl,
-              apiKey: secret,
-              config: callerKeyConfig(providerCallConfig(provider, this.ctx.secrets, this.ctx.processEnv)),
-            },
-            { dispatcher: this.ctx.outbound.dispatcher },
-          );
-    const status =
-      k.status === 'disabled'
-        ? 'disabled'
-        : result.success
-          ? 'active'
-          : result.error.code === 'invalid_key'
-            ? 'invalid'
-            : k.status;
+    const { result, status } = await testCallerKey(this.ctx, provider, k);
     await this.ctx.prisma.orgProviderKey.update({
       where: { id: k.id },
       data: {
