@@ -1,5 +1,5 @@
 // Lists render through DataTable (data-table.tsx); these are the pieces it and the pages share.
-import type { LucideIcon } from 'lucide-react';
+import { Power, PowerOff, type LucideIcon } from 'lucide-react';
 import { Skeleton } from './states';
 
 /** Placeholder rows while a list loads. */
@@ -50,5 +50,31 @@ export function RowAction({
       <Icon aria-hidden className="h-4 w-4" />
       <span className={showText ? undefined : 'hidden 2xl:inline'}>{text}</span>
     </button>
+  );
+}
+
+/** Turns something with an on/off status (a stored key) off, or back on: the action names what it will do. */
+export function OnOffAction({
+  off,
+  name,
+  pending,
+  onChange,
+}: {
+  /** Whether it is off now. */
+  off: boolean;
+  /** What it is, for the screen-reader label ("Turn off <name>"). */
+  name: string;
+  pending: boolean;
+  onChange: (status: 'active' | 'disabled') => void;
+}) {
+  return (
+    <RowAction
+      icon={off ? Power : PowerOff}
+      text={off ? 'Turn on' : 'Turn off'}
+      label={`${off ? 'Turn on' : 'Turn off'} ${name}`}
+      disabled={pending}
+      onClick={() => onChange(off ? 'active' : 'disabled')}
+      showText
+    />
   );
 }

@@ -1,11 +1,11 @@
-import { FlaskConical, Plus, Power, PowerOff, RefreshCw, Trash2 } from 'lucide-react';
+import { FlaskConical, Plus, RefreshCw, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog, FormError } from '../../../components/ui/dialog';
 import { PageHeader } from '../../../components/ui/page';
 import { DataTable, type ListColumn } from '../../../components/ui/data-table';
-import { RowAction } from '../../../components/ui/table';
+import { OnOffAction, RowAction } from '../../../components/ui/table';
 import { formatDate, formatNumber, formatRelative, formatUsd, plural } from '../../../lib/format';
 import { useCan } from '../../auth/use-can';
 import { useDeleteByok } from '../api/delete-byok';
@@ -154,25 +154,12 @@ export function MyByokPage() {
                     onClick={() => runTest(k)}
                     showText
                   />
-                  {k.status === 'disabled' ? (
-                    <RowAction
-                      icon={Power}
-                      text="Turn on"
-                      label={`Turn on ${k.provider.name} key`}
-                      disabled={setStatus.isPending}
-                      onClick={() => setStatus.mutate({ providerId: k.providerId, status: 'active' })}
-                      showText
-                    />
-                  ) : (
-                    <RowAction
-                      icon={PowerOff}
-                      text="Turn off"
-                      label={`Turn off ${k.provider.name} key`}
-                      disabled={setStatus.isPending}
-                      onClick={() => setStatus.mutate({ providerId: k.providerId, status: 'disabled' })}
-                      showText
-                    />
-                  )}
+                  <OnOffAction
+                    off={k.status === 'disabled'}
+                    name={`${k.provider.name} key`}
+                    pending={setStatus.isPending}
+                    onChange={(status) => setStatus.mutate({ providerId: k.providerId, status })}
+                  />
                   <RowAction
                     icon={RefreshCw}
                     text="Rotate"

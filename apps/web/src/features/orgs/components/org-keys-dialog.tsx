@@ -1,9 +1,9 @@
-import { FlaskConical, Power, PowerOff } from 'lucide-react';
+import { FlaskConical } from 'lucide-react';
 import { useState } from 'react';
 import { StatusBadge } from '../../../components/ui/badge';
 import { Dialog, FormError } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
-import { RowAction } from '../../../components/ui/table';
+import { OnOffAction, RowAction } from '../../../components/ui/table';
 import { formatRelative } from '../../../lib/format';
 import type { ConnectionTest } from '../../byok/api/types';
 import { useOrg } from '../api/get-org';
@@ -115,33 +115,14 @@ export function OrgKeysDialog({
                           onClick={() => runTest(k.providerId)}
                           showText
                         />
-                        {k.status === 'disabled' ? (
-                          <RowAction
-                            icon={Power}
-                            text="Turn on"
-                            label={`Turn on ${k.provider.name} key`}
-                            disabled={setStatus.isPending}
-                            onClick={() =>
-                              setStatus.mutate({ orgId: orgId!, providerId: k.providerId, status: 'active' })
-                            }
-                            showText
-                          />
-                        ) : (
-                          <RowAction
-                            icon={PowerOff}
-                            text="Turn off"
-                            label={`Turn off ${k.provider.name} key`}
-                            disabled={setStatus.isPending}
-                            onClick={() =>
-                              setStatus.mutate({
-                                orgId: orgId!,
-                                providerId: k.providerId,
-                                status: 'disabled',
-                              })
-                            }
-                            showText
-                          />
-                        )}
+                        <OnOffAction
+                          off={k.status === 'disabled'}
+                          name={`${k.provider.name} key`}
+                          pending={setStatus.isPending}
+                          onChange={(status) =>
+                            setStatus.mutate({ orgId: orgId!, providerId: k.providerId, status })
+                          }
+                        />
                       </>
                     ) : null}
                   </li>
