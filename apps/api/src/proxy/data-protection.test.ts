@@ -552,6 +552,102 @@ describe('a thinking block without a signature', () => {
   });
 });
 
+// Reasoning translated from another format is the gateway's own text, unsigned: a stream restores it like the answer's
+// text (it came with the provider's placeholders in it); Claude's signed thinking relayed to an Anthropic client is
+// left as signed.
+describe('streamed reasoning', () => {
+  /** The text of every event of one kind in a client-format SSE stream, as `pick` reads it. */
+  const eventsText = (sse: string, pick: (ev: Obj) => unknown): string =>
+    sse
+      .split('\n')
+      .filter((l) => l.startsWith('data: ') && l !== 'data: [DONE]')
+      .map((l) => pick(JSON.parse(l.slice(6)) as Obj))
+      .filter((t): t is string => typeof t === 'string')
+      .join('');
+  const ask = { role: 'user', content: `Mail ${EMAIL}.` };
+
+  it('an Anthropic client streaming from an OpenAI-compatible upstream reads its values in the thinking', async () => {
+    env.up.script({ path: '/chat/completions', reasoning: 'The user gave [EMAIL_1].' });
+    const r = await call('/v1/messages', {
+      model: 'up-openai/gpt-test',
+      max_tokens: 50,
+      stream: true,
+      messages: [ask],
+    });
+    expect(r.res.status, r.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+    const thinking = eventsText(r.text, (ev) =>
+      ev.type === 'content_block_delta' ? (ev.delta as Obj).thinking : undefined,
+    );
+    expect(thinking).toBe(`The user gave ${EMAIL}.`);
+    expect(r.text).not.toContain('[EMAIL_1]');
+  });
+
+  it('split inside a placeholder, the thinking still reads its values, released before the block closes', async () => {
+    const chunk = { id: 'chatcmpl-r', object: 'chat.completion.chunk', created: 1, model: 'gpt-test' };
+    const delta = (d: Obj, finish: string | null = null) =>
+      `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: d, finish_reason: finish }] })}\n\n`;
+    env.up.script({
+      path: '/chat/completions',
+      events: [
+        delta({ role: 'assistant', reasoning_content: 'The user gave [EM' }),
+        delta({ reasoning_content: 'AIL_1' }),
+        delta({ reasoning_content: '] and [EMAIL_' }),
+        delta({ content: 'Noted.' }),
+        delta({}, 'stop'),
+        'data: [DONE]\n\n',
+      ],
+      chunkDelayMs: 10,
+    });
+    const r = await call('/v1/messages', {
+      model: 'up-openai/gpt-test',
+      max_tokens: 50,
+      stream: true,
+      messages: [ask],
+    });
+    expect(r.res.status, r.text).toBe(200);
+    const thinking = eventsText(r.text, (ev) =>
+      ev.type === 'content_block_delta' ? (ev.delta as Obj).thinking : undefined,
+    );
+    expect(thinking).toBe(`The user gave ${EMAIL} and [EMAIL_`);
+    expect(r.text).not.toContain('[EMAIL_1]');
+    expect(r.text.indexOf('[EMAIL_')).toBeLessThan(r.text.indexOf('"text_delta"'));
+    expect(streamedText(r.text)).toBe('Noted.');
+  });
+
+  it('an OpenAI chat client streaming from Claude reads its values in the reasoning', async () => {
+    env.up.script({ path: '/messages', reasoning: 'The user gave [EMAIL_1].' });
+    const r = await call('/v1/chat/completions', {
+      model: 'up-anthropic/claude-test',
+      stream: true,
+      messages: [ask],
+    });
+    expect(r.res.status, r.text).toBe(200);
+    const reasoning = eventsText(
+      r.text,
+      (ev) => ((ev.choices as Obj[] | undefined)?.[0]?.delta as Obj | undefined)?.reasoning_content,
+    );
+    expect(reasoning).toBe(`The user gave ${EMAIL}.`);
+    expect(r.text).not.toContain('[EMAIL_1]');
+  });
+
+  it("Claude's signed thinking streamed to an Anthropic client is relayed as signed", async () => {
+    env.up.script({ path: '/messages', reasoning: 'The user gave [EMAIL_1].' });
+    const r = await call('/v1/messages', {
+      model: 'up-anthropic/claude-test',
+      max_tokens: 50,
+      stream: true,
+      messages: [ask],
+    });
+    expect(r.res.status, r.text).toBe(200);
+    const thinking = eventsText(r.text, (ev) =>
+      ev.type === 'content_block_delta' ? (ev.delta as Obj).thinking : undefined,
+    );
+    expect(thinking).toBe('The user gave [EMAIL_1].');
+    expect(r.text).toContain('sig-mock');
+  });
+});
+
 describe('block mode', () => {
   beforeAll(async () => {
     await env.t.http

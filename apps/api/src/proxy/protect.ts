@@ -156,14 +156,18 @@ const endsAtEvent = (text: string): boolean => text.endsWith('\n\n') || text.end
  * tool-argument deltas of each channel (choice, content block, output item) go through a stream restorer that
  * holds back at most a partial placeholder. Held-back text is released in a delta of its own before the event
  * that closes its channel. `capture` receives the protected form (what the provider said) for the body log.
+ * `translated`: the events were made from another format's, so their reasoning is the gateway's own unsigned text
+ * (an Anthropic thinking block with no signature), restored like the answer's; a relayed stream's thinking is the
+ * provider's, signed, and left as it came.
  */
 export function restoringTranslator(
   inner: StreamTranslator,
   format: DlpAnswerFormat,
   ctx: DlpContext,
   capture: ((piece: Buffer | string) => void) | null,
+  translated = false,
 ): StreamTranslator {
-  return new RestoringTranslator(inner, format, ctx, capture);
+  return new RestoringTranslator(inner, format, ctx, capture, translated);
 }
 
 /** The string fields of an OpenAI chat delta that carry model text (each restored as a channel of its own). */
@@ -187,6 +191,7 @@ class RestoringTranslator implements StreamTranslator {
     private readonly format: DlpAnswerFormat,
     private readonly ctx: DlpContext,
     private readonly capture: ((piece: Buffer | string) => void) | null,
+    private readonly translated: boolean,
   ) {}
 
   get usage() {
@@ -464,7 +469,8 @@ class RestoringTranslator implements StreamTranslator {
     return { ...rest, choices: [{ index, delta, finish_reason: null }] };
   }
 
-  // Anthropic messages: content_block_delta text_delta / input_json_delta, closed by content_block_stop.
+  // Anthropic messages: content_block_delta text_delta / input_json_delta (and thinking_delta of a translated stream:
+  // the gateway's unsigned block), closed by content_block_stop.
   private anthropicEvent(json: Json, eventLine: string | null): string {
     const index = typeof json.index === 'number' ? json.index : 0;
     if (json.type === 'content_block_delta') {
@@ -491,6 +497,17 @@ class RestoringTranslator implements StreamTranslator {
           },
         );
         delta.partial_json = c.restorer.push(delta.partial_json);
+      } else if (this.translated && delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') {
+        const c = this.channel(
+          `b${index}`,
+          false,
+          eventLine,
+          { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: '' } },
+          (d, t) => {
+            (d.delta as Json).thinking = t;
+          },
+        );
+        delta.thinking = c.restorer.push(delta.thinking);
       }
       return '';
     }

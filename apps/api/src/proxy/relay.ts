@@ -118,7 +118,7 @@ function startRelay(x: RequestContext, call: PreparedCall): Relay {
   const capture = x.capture;
   if (!dlp?.answer) return { t: inner, capture, started: false, ttft: null };
   const log = capture ? (piece: Buffer | string) => capture.add(piece) : null;
-  const t = restoringTranslator(inner, dlp.answer, dlp.ctx, log);
+  const t = restoringTranslator(inner, dlp.answer, dlp.ctx, log, !call.passthrough);
   return { t, capture: null, started: false, ttft: null };
 }
 
