@@ -631,6 +631,24 @@ describe('streamed reasoning', () => {
     expect(r.text).not.toContain('[EMAIL_1]');
   });
 
+  it('a Responses client streaming from Claude reads its values in the reasoning summary', async () => {
+    env.up.script({ path: '/messages', reasoning: 'The user gave [EMAIL_1].' });
+    const r = await call('/v1/responses', {
+      model: 'up-anthropic/claude-test',
+      stream: true,
+      reasoning: { effort: 'low' },
+      input: [ask],
+    });
+    expect(r.res.status, r.text).toBe(200);
+    const summary = eventsText(r.text, (ev) =>
+      ev.type === 'response.reasoning_summary_text.delta' ? ev.delta : undefined,
+    );
+    expect(summary).toBe(`The user gave ${EMAIL}.`);
+    // The summary's done events, the item and the completed response say it the same way.
+    expect(r.text).not.toContain('[EMAIL_1]');
+    expect(r.text).toContain('response.completed');
+  });
+
   it("Claude's signed thinking streamed to an Anthropic client is relayed as signed", async () => {
     env.up.script({ path: '/messages', reasoning: 'The user gave [EMAIL_1].' });
     const r = await call('/v1/messages', {

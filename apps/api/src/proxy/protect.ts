@@ -522,7 +522,8 @@ class RestoringTranslator implements StreamTranslator {
   }
 
   // OpenAI Responses: output_text / refusal / function_call_arguments deltas, closed by their `.done` events.
-  // Reasoning items (summary and reasoning text) are left as sent, like a whole answer's (core: signed reasoning).
+  // Reasoning items (summary and reasoning text) are left as sent, like a whole answer's (core: signed reasoning),
+  // except in a translated stream: there they are the gateway's own (another format's reasoning as a summary).
   private responsesEvent(json: Json, eventLine: string | null): string {
     const type = json.type;
     const out = typeof json.output_index === 'number' ? json.output_index : 0;
@@ -550,6 +551,28 @@ class RestoringTranslator implements StreamTranslator {
           },
         );
         json.delta = c.restorer.push(json.delta);
+        return '';
+      }
+      case 'response.reasoning_summary_text.delta': {
+        if (!this.translated || typeof json.delta !== 'string') return '';
+        const idx = typeof json.summary_index === 'number' ? json.summary_index : 0;
+        const { delta: _d, obfuscation: _o, ...rest } = json;
+        const c = this.channel(`s${out}:${idx}`, false, eventLine, { ...rest, delta: '' }, (d, t) => {
+          d.delta = t;
+        });
+        json.delta = c.restorer.push(json.delta);
+        return '';
+      }
+      case 'response.reasoning_summary_text.done': {
+        if (!this.translated) return '';
+        const idx = typeof json.summary_index === 'number' ? json.summary_index : 0;
+        const before = this.release(`s${out}:${idx}`);
+        if (typeof json.text === 'string') json.text = restoreText(json.text, this.ctx);
+        return before;
+      }
+      case 'response.reasoning_summary_part.done': {
+        const p = json.part as Json | undefined;
+        if (this.translated && p && typeof p.text === 'string') p.text = restoreText(p.text, this.ctx);
         return '';
       }
       case 'response.output_text.done': {
@@ -580,7 +603,7 @@ class RestoringTranslator implements StreamTranslator {
       case 'response.output_item.added': {
         if (json.item && typeof json.item === 'object') {
           const r = restoreAnswer('responses', { output: [json.item] }, this.ctx);
-          json.item = (r.output as unknown[])[0];
+          json.item = this.translatedReasoning((r.output as unknown[])[0]);
         }
         return '';
       }
@@ -588,12 +611,36 @@ class RestoringTranslator implements StreamTranslator {
       case 'response.incomplete':
       case 'response.failed': {
         const before = this.releaseAll();
-        if (json.response && typeof json.response === 'object')
-          json.response = restoreAnswer('responses', json.response as Json, this.ctx);
+        if (json.response && typeof json.response === 'object') {
+          const r = restoreAnswer('responses', json.response as Json, this.ctx);
+          if (this.translated && Array.isArray(r.output))
+            r.output = (r.output as unknown[]).map((it) => this.translatedReasoning(it));
+          json.response = r;
+        }
         return before;
       }
       default:
         return '';
     }
+  }
+
+  /** A Responses output item: in a translated stream, a reasoning item's summary restored (the gateway's text). */
+  private translatedReasoning(item: unknown): unknown {
+    const it = item as Json | null;
+    if (
+      !this.translated ||
+      !it ||
+      typeof it !== 'object' ||
+      it.type !== 'reasoning' ||
+      !Array.isArray(it.summary)
+    )
+      return item;
+    const summary = (it.summary as unknown[]).map((p) => {
+      const q = p as Json | null;
+      return q && typeof q === 'object' && typeof q.text === 'string'
+        ? { ...q, text: restoreText(q.text, this.ctx) }
+        : p;
+    });
+    return { ...it, summary };
   }
 }
