@@ -1,6 +1,6 @@
 import type { CommitTracker } from './commit-tracker.js';
 import type { SpendLedger, SpendMark } from './spend-ledger.js';
-import type { UsageTarget } from './writer.js';
+import { rollupSums, type UsageTarget } from './writer.js';
 
 /**
  * Usage records dropped at the usage queue's bound (USAGE_BUFFER_MAX, a long database outage) are never written, but
@@ -108,30 +108,14 @@ daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statu
     sum("savedUsd"), 0, 0, 0, 0, sum("cacheHits"), sum("cacheSavedUsd")
   FROM f GROUP BY 1, 2, 3, 4, 5, 6
   ON CONFLICT ("day","providerId","modelId","userId","statusClass","isByok") DO UPDATE SET
-    "requests" = "UsageDaily"."requests" + EXCLUDED."requests",
-    "errors" = "UsageDaily"."errors" + EXCLUDED."errors",
-    "tokensIn" = "UsageDaily"."tokensIn" + EXCLUDED."tokensIn",
-    "tokensOut" = "UsageDaily"."tokensOut" + EXCLUDED."tokensOut",
-    "tokensCached" = "UsageDaily"."tokensCached" + EXCLUDED."tokensCached",
-    "costUsd" = "UsageDaily"."costUsd" + EXCLUDED."costUsd",
-    "savedUsd" = "UsageDaily"."savedUsd" + EXCLUDED."savedUsd",
-    "cacheHits" = "UsageDaily"."cacheHits" + EXCLUDED."cacheHits",
-    "cacheSavedUsd" = "UsageDaily"."cacheSavedUsd" + EXCLUDED."cacheSavedUsd")
+    ${rollupSums('UsageDaily')})
 INSERT INTO "UsageHourly" ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyId","statusClass","isByok",
   "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount","cacheHits","cacheSavedUsd")
 SELECT "hour", "providerId", "modelId", "userId", "orgId", "appId", "gatewayKeyId", "statusClass", "isByok", "requests",
   "errors", "tokensIn", "tokensOut", "tokensCached", "costUsd", "savedUsd", 0, 0, 0, 0, "cacheHits", "cacheSavedUsd"
 FROM f
 ON CONFLICT ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyId","statusClass","isByok") DO UPDATE SET
-  "requests" = "UsageHourly"."requests" + EXCLUDED."requests",
-  "errors" = "UsageHourly"."errors" + EXCLUDED."errors",
-  "tokensIn" = "UsageHourly"."tokensIn" + EXCLUDED."tokensIn",
-  "tokensOut" = "UsageHourly"."tokensOut" + EXCLUDED."tokensOut",
-  "tokensCached" = "UsageHourly"."tokensCached" + EXCLUDED."tokensCached",
-  "costUsd" = "UsageHourly"."costUsd" + EXCLUDED."costUsd",
-  "savedUsd" = "UsageHourly"."savedUsd" + EXCLUDED."savedUsd",
-  "cacheHits" = "UsageHourly"."cacheHits" + EXCLUDED."cacheHits",
-  "cacheSavedUsd" = "UsageHourly"."cacheSavedUsd" + EXCLUDED."cacheSavedUsd"`;
+  ${rollupSums('UsageHourly')}`;
 
 export class DroppedSpend {
   #rows = new Map<string, Folded>();

@@ -18,6 +18,29 @@ const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","
   "experimentId","variant"`;
 
 /**
+ * The rollup upsert's sums: every counter of a `UsageDaily` / `UsageHourly` row adds the incoming row's (the usage
+ * writer's batches and the rollups of records dropped at the buffer bound, see dropped-spend.ts).
+ */
+export function rollupSums(table: 'UsageDaily' | 'UsageHourly'): string {
+  return ROLLUP_COUNTERS.map((c) => `"${c}" = "${table}"."${c}" + EXCLUDED."${c}"`).join(',\n    ');
+}
+const ROLLUP_COUNTERS = [
+  'requests',
+  'errors',
+  'tokensIn',
+  'tokensOut',
+  'tokensCached',
+  'costUsd',
+  'savedUsd',
+  'latencySumMs',
+  'latencyCount',
+  'ttftSumMs',
+  'ttftCount',
+  'cacheHits',
+  'cacheSavedUsd',
+] as const;
+
+/**
  * One statement per batch: the raw rows, an error report per failed request, a data-protection activity row
  * (DlpEvent, its rules' counts as one JSON array) per protected request on which a rule fired, and the hourly and
  * daily rollups together (so the rollup is always complete for every written record), with the whole batch passed
@@ -55,19 +78,7 @@ daily AS (INSERT INTO "UsageDaily" ("day","providerId","modelId","userId","statu
     count(*) FILTER (WHERE "cacheHit"), coalesce(sum("cacheSavedUsd"), 0)
   FROM batch GROUP BY 1, 2, 3, 4, 5, 6
   ON CONFLICT ("day","providerId","modelId","userId","statusClass","isByok") DO UPDATE SET
-    "requests" = "UsageDaily"."requests" + EXCLUDED."requests",
-    "errors" = "UsageDaily"."errors" + EXCLUDED."errors",
-    "tokensIn" = "UsageDaily"."tokensIn" + EXCLUDED."tokensIn",
-    "tokensOut" = "UsageDaily"."tokensOut" + EXCLUDED."tokensOut",
-    "tokensCached" = "UsageDaily"."tokensCached" + EXCLUDED."tokensCached",
-    "costUsd" = "UsageDaily"."costUsd" + EXCLUDED."costUsd",
-    "savedUsd" = "UsageDaily"."savedUsd" + EXCLUDED."savedUsd",
-    "latencySumMs" = "UsageDaily"."latencySumMs" + EXCLUDED."latencySumMs",
-    "latencyCount" = "UsageDaily"."latencyCount" + EXCLUDED."latencyCount",
-    "ttftSumMs" = "UsageDaily"."ttftSumMs" + EXCLUDED."ttftSumMs",
-    "ttftCount" = "UsageDaily"."ttftCount" + EXCLUDED."ttftCount",
-    "cacheHits" = "UsageDaily"."cacheHits" + EXCLUDED."cacheHits",
-    "cacheSavedUsd" = "UsageDaily"."cacheSavedUsd" + EXCLUDED."cacheSavedUsd")
+    ${rollupSums('UsageDaily')})
 INSERT INTO "UsageHourly" ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyId","statusClass","isByok",
   "requests","errors","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencySumMs","latencyCount","ttftSumMs","ttftCount","cacheHits","cacheSavedUsd")
 SELECT date_trunc('hour', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
@@ -81,19 +92,7 @@ SELECT date_trunc('hour', "createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
   count(*) FILTER (WHERE "cacheHit"), coalesce(sum("cacheSavedUsd"), 0)
 FROM batch GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
 ON CONFLICT ("hour","providerId","modelId","userId","orgId","appId","gatewayKeyId","statusClass","isByok") DO UPDATE SET
-  "requests" = "UsageHourly"."requests" + EXCLUDED."requests",
-  "errors" = "UsageHourly"."errors" + EXCLUDED."errors",
-  "tokensIn" = "UsageHourly"."tokensIn" + EXCLUDED."tokensIn",
-  "tokensOut" = "UsageHourly"."tokensOut" + EXCLUDED."tokensOut",
-  "tokensCached" = "UsageHourly"."tokensCached" + EXCLUDED."tokensCached",
-  "costUsd" = "UsageHourly"."costUsd" + EXCLUDED."costUsd",
-  "savedUsd" = "UsageHourly"."savedUsd" + EXCLUDED."savedUsd",
-  "latencySumMs" = "UsageHourly"."latencySumMs" + EXCLUDED."latencySumMs",
-  "latencyCount" = "UsageHourly"."latencyCount" + EXCLUDED."latencyCount",
-  "ttftSumMs" = "UsageHourly"."ttftSumMs" + EXCLUDED."ttftSumMs",
-  "ttftCount" = "UsageHourly"."ttftCount" + EXCLUDED."ttftCount",
-  "cacheHits" = "UsageHourly"."cacheHits" + EXCLUDED."cacheHits",
-  "cacheSavedUsd" = "UsageHourly"."cacheSavedUsd" + EXCLUDED."cacheSavedUsd"`;
+  ${rollupSums('UsageHourly')}`;
 
 /** Where a batch goes: the database's driver (the server's path) or, equivalently but slower, a Prisma client. */
 export type UsageTarget = Pick<Database, 'execute'> | Pick<PrismaClient, '$executeRawUnsafe'>;
