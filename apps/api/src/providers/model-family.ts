@@ -41,3 +41,55 @@ export function modelFamily(model: ModelIdentity): ModelFamily {
   if (OPENAI_REASONING_ID.test(openaiId)) return 'openai-reasoning';
   return 'other';
 }
+
+/**
+ * How a Claude model takes thinking (Anthropic's adaptive thinking and effort pages; Bedrock's alike):
+ * - `adaptive`: `thinking: {type: "adaptive"}`, its depth set by `output_config.effort`. Opus 4.7 and later, and the
+ *   Mythos and Fable lines, take only this (`{type: "enabled", budget_tokens}` is refused with a 400: "thinking.type.
+ *   enabled is not supported for this model"); Opus and Sonnet 4.6 still take a budget but it is deprecated there.
+ * - `budget`: `thinking: {type: "enabled", budget_tokens}`; the models before 4.6 (Sonnet 4.5, Opus 4.5, Haiku 4.5,
+ *   Claude 3.7…), which do not take adaptive thinking.
+ * `xhighEffort`: the model takes effort `xhigh` (Opus 4.7 and later); the others take up to `high` (and `max`).
+ */
+export interface ClaudeThinkingFacts {
+  thinking: 'adaptive' | 'budget';
+  xhighEffort: boolean;
+}
+
+/**
+ * Claude's thinking facts by the model's line and version (major * 100 + minor: 4.7 is 407), the first entry the model
+ * reaches. Effort `xhigh` is taken by Opus 4.7 and 4.8, and from 5 on by Opus, Sonnet, Mythos and Fable (not Haiku).
+ */
+const CLAUDE_THINKING: ReadonlyArray<{ from: number; line?: RegExp } & ClaudeThinkingFacts> = [
+  { from: 407, line: /haiku/i, thinking: 'adaptive', xhighEffort: false },
+  { from: 407, thinking: 'adaptive', xhighEffort: true },
+  { from: 406, thinking: 'adaptive', xhighEffort: false },
+  { from: 0, thinking: 'budget', xhighEffort: false },
+];
+
+/** Claude lines that took adaptive thinking from their first model, versioned or not (`claude-mythos-preview`). */
+const CLAUDE_ADAPTIVE_LINE = /claude-(?:mythos|fable)(?:$|[-.@:])/i;
+
+/**
+ * A Claude id's line and version: `claude-opus-4-7`, `claude-sonnet-4-6@20260101`, `anthropic.claude-opus-4-7-v1:0`,
+ * `anthropic/claude-opus-4.7`, `claude-opus-5` (a line, then a major and an optional one- or two-digit minor; the date
+ * in `claude-opus-4-20250514` is not a minor), or the older `claude-3-7-sonnet-…` (the version before the line).
+ */
+const CLAUDE_VERSION =
+  /claude-(?:([a-z]+)-(\d{1,2})(?:[-.](\d{1,2}))?(?=$|[-.@:])|(\d)(?:[-.](\d))?-([a-z]+))/i;
+
+/**
+ * What the Claude model takes for thinking (see ClaudeThinkingFacts), by the model the admin named (`baseModel`), else
+ * by the upstream id. An id whose version is not read takes a budget, as every Claude model before 4.6 does, unless
+ * its line took adaptive thinking from its first model.
+ */
+export function claudeThinkingFacts(model: ModelIdentity): ClaudeThinkingFacts {
+  const id = model.baseModel?.trim() || model.modelId;
+  const m = CLAUDE_VERSION.exec(id);
+  if (!m) return { thinking: CLAUDE_ADAPTIVE_LINE.test(id) ? 'adaptive' : 'budget', xhighEffort: false };
+  const line = m[1] ?? m[6] ?? '';
+  const version = Number(m[2] ?? m[4]) * 100 + Number(m[3] ?? m[5] ?? 0);
+  const f = CLAUDE_THINKING.find((e) => version >= e.from && (!e.line || e.line.test(line)));
+  const thinking = f?.thinking === 'adaptive' || CLAUDE_ADAPTIVE_LINE.test(id) ? 'adaptive' : 'budget';
+  return { thinking, xhighEffort: f?.xhighEffort ?? false };
+}

@@ -61,7 +61,21 @@ beforeAll(async () => {
   await prisma.model.create({
     data: { providerId: deepseek.id, modelId: 'deepseek-chat', displayName: 'DeepSeek', capabilities: caps },
   });
-  await addBedrockProvider(e);
+  // Claude models that take adaptive thinking (Opus 4.7 on only that; 4.6 with a budget deprecated).
+  for (const modelId of ['claude-opus-4-7', 'claude-sonnet-4-6'])
+    await prisma.model.create({
+      data: { providerId: e.ids.anthropic, modelId, displayName: modelId, capabilities: caps },
+    });
+  const bedrockId = await addBedrockProvider(e);
+  await prisma.model.create({
+    data: {
+      providerId: bedrockId,
+      modelId: 'us.anthropic.claude-opus-4-7',
+      displayName: 'Opus 4.7 on Bedrock',
+      capabilities: caps,
+    },
+  });
+  await e.t.app.routing.reload();
 }, 180_000);
 afterAll(async () => {
   await e?.close();
@@ -205,6 +219,83 @@ describe('an OpenAI-format reasoning effort to Claude (Anthropic API)', () => {
       }),
     );
     expect(sent()).not.toHaveProperty('thinking');
+  });
+});
+
+// Claude Opus 4.7 on take only adaptive thinking (Anthropic refuses a budget with a 400: "thinking.type.enabled is not
+// supported for this model"), and a budget is deprecated on Opus and Sonnet 4.6: a translated effort went to each as
+// a budget, so an OpenAI-format client's reasoning request to Opus 4.7 failed.
+describe('a translated reasoning effort to Claude that takes adaptive thinking', () => {
+  it('Opus 4.7 (Anthropic API): adaptive thinking, summarized, with the effort as output_config.effort', async () => {
+    const r = await ok(
+      await post('/v1/chat/completions', {
+        model: 'up-anthropic/claude-opus-4-7',
+        messages: hi,
+        reasoning_effort: 'high',
+        max_tokens: 2000,
+        temperature: 0.5,
+      }),
+    );
+    expect((r.choices as Obj[])[0]).toMatchObject({ message: { content: 'Hello from upstream' } });
+    expect(sent()).toMatchObject({
+      model: 'claude-opus-4-7',
+      thinking: { type: 'adaptive', display: 'summarized' },
+      output_config: { effort: 'high' },
+      max_tokens: 2000,
+    });
+    expect(sent()).not.toHaveProperty('temperature');
+    expect(sent().thinking).not.toHaveProperty('budget_tokens');
+
+    // An Anthropic-format effort the model takes goes as it is; xhigh too (Opus 4.7 takes it).
+    await ok(
+      await post('/v1/responses', {
+        model: 'up-anthropic/claude-opus-4-7',
+        input: 'hi',
+        reasoning: { effort: 'xhigh' },
+      }),
+    );
+    expect(sent()).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'xhigh' } });
+
+    // No thinking asked: none sent.
+    await ok(
+      await post('/v1/chat/completions', {
+        model: 'up-anthropic/claude-opus-4-7',
+        messages: hi,
+        reasoning_effort: 'none',
+      }),
+    );
+    expect(sent()).not.toHaveProperty('thinking');
+    expect(sent()).not.toHaveProperty('output_config');
+  });
+
+  it('Sonnet 4.6: adaptive too; xhigh, which it does not take, as high', async () => {
+    await ok(
+      await post('/v1/responses', {
+        model: 'up-anthropic/claude-sonnet-4-6',
+        input: 'hi',
+        reasoning: { effort: 'xhigh' },
+      }),
+    );
+    expect(sent()).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+  });
+
+  it('Opus 4.7 on Bedrock: adaptive thinking in additionalModelRequestFields, an Anthropic client’s budget as its effort', async () => {
+    const r = await ok(
+      await post('/v1/messages', {
+        model: 'up-bedrock/us.anthropic.claude-opus-4-7',
+        max_tokens: 16000,
+        messages: hi,
+        thinking: { type: 'enabled', budget_tokens: 2000 },
+      }),
+    );
+    expect(r).toMatchObject({ type: 'message', stop_reason: 'end_turn' });
+    expect(sent()).toMatchObject({
+      additionalModelRequestFields: {
+        thinking: { type: 'adaptive', display: 'summarized' },
+        output_config: { effort: 'low' },
+      },
+      inferenceConfig: { maxTokens: 16000 },
+    });
   });
 });
 

@@ -9,7 +9,8 @@
  *   finish_reason `length`; 400 for `stop` to a model OpenAI says takes none (o3, o4-mini, gpt-5, 5.1, 5.2)
  * - Anthropic: `POST /v1/messages` (stream and non-stream), `POST /v1/messages/count_tokens`,
  *   `GET /v1/models` (when the request carries `anthropic-version`); 400 for a thinking block without a signature,
- *   and, with thinking on, for a last assistant turn calling a tool that does not open with thinking
+ *   and, with thinking on, for a last assistant turn calling a tool that does not open with thinking; 400 for a
+ *   thinking budget (`thinking.type` enabled) to Opus 4.7 or later, which take only adaptive thinking (Bedrock too)
  * - Gemini: `POST /v1beta/models/{m}:generateContent`, `:streamGenerateContent?alt=sse`, `GET /v1beta/models`
  * - Azure: `POST /openai/deployments/{d}/chat/completions?api-version=...` (and `/embeddings`);
  *   400 without `api-version`
@@ -118,9 +119,15 @@ export interface MockUpstream {
 
 export const MOCK_TEXT_PIECES = ['Hello', ' from', ' upstream'];
 export const MOCK_USAGE = { prompt: 12, cached: 2, completion: 5 };
+/** Claude models that take only adaptive thinking (Opus 4.7 on): a thinking budget is refused, as Anthropic words it. */
+const ADAPTIVE_ONLY_CLAUDE = /claude-opus-(?:4-[7-9]|[5-9])(?:$|[-.:/])/;
+const ADAPTIVE_ONLY_REFUSAL =
+  '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.';
+
 /** What Anthropic refuses about a request's thinking (its messages, as its API words them); null: nothing. */
 function thinkingRefusal(b: Record<string, unknown>): string | null {
   const t = b.thinking as { type?: string; budget_tokens?: number } | undefined;
+  if (t?.type === 'enabled' && ADAPTIVE_ONLY_CLAUDE.test(String(b.model))) return ADAPTIVE_ONLY_REFUSAL;
   if (!t || t.type !== 'enabled') return null;
   const budget = t.budget_tokens ?? 0;
   if (budget < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
@@ -346,9 +353,9 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     if (path.startsWith('/openai/deployments/') && !u.searchParams.get('api-version'))
       return json(400, { error: { code: 'BadRequest', message: 'api-version query parameter is required' } });
     // Converse validates the request before answering: tool blocks need a toolConfig.
-    if (path.startsWith('/model/') && /\/converse(-stream)?$/.test(path) && converseInvalid(b)) {
+    if (path.startsWith('/model/') && /\/converse(-stream)?$/.test(path) && converseInvalid(b, path)) {
       res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'ValidationException' });
-      res.end(JSON.stringify({ message: converseInvalid(b) }));
+      res.end(JSON.stringify({ message: converseInvalid(b, path) }));
       return;
     }
     if (path.startsWith('/model/') && path.endsWith('/converse-stream')) {
@@ -866,7 +873,10 @@ function geminiEvents(ctx: Ctx): string[] {
 }
 
 /** What Converse refuses in a request body (its ValidationException message), or null. */
-function converseInvalid(body: Obj): string | null {
+function converseInvalid(body: Obj, path: string): string | null {
+  const thinking = (body.additionalModelRequestFields as Obj | undefined)?.thinking as Obj | undefined;
+  if (thinking?.type === 'enabled' && ADAPTIVE_ONLY_CLAUDE.test(decodeURIComponent(path)))
+    return ADAPTIVE_ONLY_REFUSAL;
   const msgs = Array.isArray(body.messages) ? (body.messages as Obj[]) : [];
   const toolBlocks = msgs.some(
     (m) => Array.isArray(m.content) && (m.content as Obj[]).some((c) => 'toolUse' in c || 'toolResult' in c),

@@ -3,10 +3,11 @@
  * `reasoning_effort` (a Responses client's `reasoning.effort`, an Anthropic client's thinking budget read as an
  * effort), and an Anthropic client's own budget beside it (THINKING_BUDGET), for the upstreams that take a budget.
  *
- * - Claude (Anthropic's API, Bedrock) takes `thinking: {type: "enabled", budget_tokens}`: at least 1024 tokens, less
+ * - Claude (Anthropic's API, Bedrock) before 4.6 takes `thinking: {type: "enabled", budget_tokens}`: at least 1024 tokens, less
  *   than `max_tokens`, which it counts in (as OpenAI's output cap counts reasoning tokens); with thinking on it
  *   refuses a temperature or top_k, a top_p below 0.95, and a forced tool choice; and a turn continuing a tool call
- *   must open with the thinking block the call came with, which an OpenAI-format client never has.
+ *   must open with the thinking block the call came with, which an OpenAI-format client never has. Opus and
+ *   Sonnet 4.6 on take `thinking: {type: "adaptive"}` with `output_config.effort` (Opus 4.7 on only that).
  * - Gemini takes `thinkingConfig.thinkingBudget` (2.5) or `thinkingLevel` (3).
  * - OpenAI's reasoning models take `reasoning_effort`.
  */
@@ -143,30 +144,66 @@ export function wantedBudget(req: ReasoningPivot): number | null {
   return typeof effort === 'string' ? (EFFORT_BUDGET[effort] ?? null) : null;
 }
 
-/** What Claude is sent for the pivot's reasoning: its thinking and the output cap that holds it. */
-export interface ClaudeThinking {
-  budget: number;
-  maxTokens: number;
+/**
+ * What Claude is sent for the pivot's reasoning: a thinking budget and the output cap that holds it (`enabled`), or,
+ * for a model that takes adaptive thinking (see claudeThinkingFacts), the effort that guides it (`adaptive`).
+ */
+export type ClaudeThinking =
+  | { type: 'enabled'; budget: number; maxTokens: number }
+  | { type: 'adaptive'; effort: 'low' | 'medium' | 'high' | 'xhigh' };
+
+/**
+ * The effort adaptive thinking is sent for the pivot's (Anthropic's low, medium, high; xhigh to a model that takes it,
+ * else high); null for no thinking (none, minimal, or no effort asked).
+ */
+function claudeEffort(req: ReasoningPivot, xhigh: boolean): 'low' | 'medium' | 'high' | 'xhigh' | null {
+  const effort = req.reasoning_effort;
+  if (effort === 'low' || effort === 'medium' || effort === 'high') return effort;
+  if (effort === 'xhigh') return xhigh ? 'xhigh' : 'high';
+  return null;
 }
 
 /**
- * Claude's thinking for the pivot's reasoning, within the output cap (`maxTokens`: the client's, or the default the
- * gateway reserved): the budget asked for, lowered so that at least as much again as Claude's least budget is left
- * for the answer; never below that least budget. Null (no thinking) when none is asked for, when the cap cannot hold
- * the least budget and an answer (the cap is the client's, and what was reserved: it is not raised), when the request
- * forces a tool (Claude refuses thinking then: a JSON response format travels as a forced tool), or when the turn
- * continues a tool call (`toolTurn`: Claude requires that turn to open with the thinking block the call came with).
+ * Claude's thinking for the pivot's reasoning. To a model that takes adaptive thinking (`adaptive`: Opus and Sonnet
+ * 4.6 on, where a budget is deprecated or refused), the effort asked (an Anthropic client's budget read as one). To
+ * the others a budget within the output cap (`maxTokens`: the client's, or the default the gateway reserved): the
+ * budget asked for, lowered so that at least as much again as Claude's least budget is left for the answer; never
+ * below that least budget, and null (no thinking) when the cap cannot hold it and an answer (the cap is the client's,
+ * and what was reserved: it is not raised). Null as well when none is asked for, when the request forces a tool
+ * (Claude refuses thinking then: a JSON response format travels as a forced tool), or when the turn continues a tool
+ * call (`toolTurn`: Claude requires that turn to open with the thinking block the call came with).
  */
 export function claudeThinking(
   req: ReasoningPivot,
   maxTokens: number,
-  opts: { forcedTool: boolean; toolTurn: boolean },
+  opts: {
+    forcedTool: boolean;
+    toolTurn: boolean;
+    /** What the model takes (providers' claudeThinkingFacts). */
+    model: { thinking: 'adaptive' | 'budget'; xhighEffort: boolean };
+  },
 ): ClaudeThinking | null {
+  if (opts.forcedTool || opts.toolTurn) return null;
+  if (opts.model.thinking === 'adaptive') {
+    const effort = claudeEffort(req, opts.model.xhighEffort);
+    return effort ? { type: 'adaptive', effort } : null;
+  }
   const wanted = wantedBudget(req);
-  if (wanted === null || opts.forcedTool || opts.toolTurn) return null;
+  if (wanted === null) return null;
   const budget = Math.max(MIN_THINKING_BUDGET, Math.min(wanted, maxTokens - MIN_THINKING_BUDGET));
   if (budget >= maxTokens) return null;
-  return { budget, maxTokens };
+  return { type: 'enabled', budget, maxTokens };
+}
+
+/**
+ * Claude's request fields for its thinking (Anthropic's API and Bedrock's `additionalModelRequestFields` alike):
+ * `thinking` and, for adaptive thinking, `output_config.effort`. Adaptive thinking asks for the thinking summarized
+ * (`display: "summarized"`): Opus 4.7 on default to omitting its text, and the client asked for reasoning it reads.
+ */
+export function claudeThinkingFields(t: ClaudeThinking): Obj {
+  return t.type === 'adaptive'
+    ? { thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: t.effort } }
+    : { thinking: { type: 'enabled', budget_tokens: t.budget } };
 }
 
 /** Top_p Claude takes with thinking on: from 0.95 up. */

@@ -135,6 +135,7 @@ export const anthropicAdapter: ProviderAdapter = {
           pivot,
           ctx.upstreamModel,
           defaultMaxTokensFor(ctx.maxOutputTokens),
+          ctx.baseModel,
         );
         if (ctx.stream) an.stream = true;
         else delete an.stream;

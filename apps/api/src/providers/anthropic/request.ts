@@ -3,7 +3,13 @@
  * JSON response formats through a forced tool), and a Responses client's web search as Anthropic's server tool.
  */
 import { DEFAULT_OUTPUT_CAP, outputCap } from '@switchyard/core';
-import { claudeThinking, THINKING_MIN_TOP_P, type ReasoningPivot } from '../../translate/reasoning.js';
+import {
+  claudeThinking,
+  claudeThinkingFields,
+  THINKING_MIN_TOP_P,
+  type ReasoningPivot,
+} from '../../translate/reasoning.js';
+import { claudeThinkingFacts } from '../model-family.js';
 import { inlineFileOf, parseDataUrl, parseToolArguments, type InlineFile } from '../../translate/shared.js';
 import type {
   AnBlock,
@@ -162,6 +168,7 @@ export function openaiChatToAnthropicRequest(
   req: OaChatRequest,
   model: string = req.model,
   defaultMaxTokens: number = DEFAULT_MAX_TOKENS,
+  baseModel?: string | null,
 ): AnRequest {
   const system: string[] = [];
   const messages: AnMessage[] = [];
@@ -233,16 +240,17 @@ export function openaiChatToAnthropicRequest(
     out.tool_choice = { type: 'tool', name: jsonTool.name };
   }
   if (req.user) out.metadata = { user_id: req.user };
-  withClaudeThinking(out, req);
+  withClaudeThinking(out, req, baseModel);
   return out;
 }
 
 /**
- * The pivot's reasoning (an OpenAI-format client's effort) as Claude's thinking, within the request's output cap
- * (see claudeThinking); with it on, the sampling Claude refuses beside thinking is left out (temperature, top_k, a
- * top_p below 0.95). Exported for Bedrock's Claude, which takes the same fields.
+ * The pivot's reasoning (an OpenAI-format client's effort) as Claude's thinking, in the form the model takes (a budget
+ * within the request's output cap, or adaptive thinking and its effort: see claudeThinking; the model is recognised
+ * by `baseModel`, else by the request's model id); with it on, the sampling Claude refuses beside thinking is left out
+ * (temperature, top_k, a top_p below 0.95).
  */
-export function withClaudeThinking(out: AnRequest, req: ReasoningPivot): void {
+export function withClaudeThinking(out: AnRequest, req: ReasoningPivot, baseModel?: string | null): void {
   const tc = out.tool_choice?.type;
   const last = out.messages[out.messages.length - 1];
   const toolTurn =
@@ -252,10 +260,11 @@ export function withClaudeThinking(out: AnRequest, req: ReasoningPivot): void {
   const t = claudeThinking(req, out.max_tokens ?? DEFAULT_MAX_TOKENS, {
     forcedTool: tc === 'any' || tc === 'tool',
     toolTurn,
+    model: claudeThinkingFacts({ modelId: out.model, baseModel }),
   });
   if (!t) return;
-  out.thinking = { type: 'enabled', budget_tokens: t.budget };
-  out.max_tokens = t.maxTokens;
+  Object.assign(out, claudeThinkingFields(t));
+  if (t.type === 'enabled') out.max_tokens = t.maxTokens;
   delete out.temperature;
   delete out.top_k;
   if (typeof out.top_p === 'number' && out.top_p < THINKING_MIN_TOP_P) delete out.top_p;

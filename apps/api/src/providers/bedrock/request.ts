@@ -1,9 +1,9 @@
 /** Bedrock request encoding: the OpenAI chat pivot as a Converse request body (the model goes in the URL). */
 import { mapContentParts, parseToolArguments, type InlineFile } from '../../translate/shared.js';
 import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
-import { claudeThinking, THINKING_MIN_TOP_P } from '../../translate/reasoning.js';
+import { claudeThinking, claudeThinkingFields, THINKING_MIN_TOP_P } from '../../translate/reasoning.js';
 import { DEFAULT_MAX_TOKENS } from '../anthropic/request.js';
-import { modelFamily } from '../model-family.js';
+import { claudeThinkingFacts, modelFamily } from '../model-family.js';
 
 type Obj = Record<string, unknown>;
 
@@ -145,16 +145,23 @@ export function openaiChatToConverseRequest(
     // that takes any input and a description saying it is not available now, with no tool choice.
     out.toolConfig = { tools: historyTools(messages) };
   }
-  if (claude) withConverseThinking(out, inf, req, defaultMaxTokens);
+  if (claude) withConverseThinking(out, inf, req, defaultMaxTokens, baseModel);
   return out;
 }
 
 /**
- * The pivot's reasoning as Claude's thinking on Converse (its own field, in additionalModelRequestFields), within the
- * output cap, as on Anthropic's API (see claudeThinking): the cap then goes (Converse's default cap is not the one
- * the gateway reserved), and the sampling Claude refuses beside thinking is left out.
+ * The pivot's reasoning as Claude's thinking on Converse (Anthropic's fields, in additionalModelRequestFields), in the
+ * form the model takes, as on Anthropic's API (see claudeThinking: a budget within the output cap, which then goes, as
+ * Converse's default cap is not the one the gateway reserved; or adaptive thinking and its effort); the sampling
+ * Claude refuses beside thinking is left out.
  */
-function withConverseThinking(out: Obj, inf: Obj, req: OaChatRequest, defaultMaxTokens: number): void {
+function withConverseThinking(
+  out: Obj,
+  inf: Obj,
+  req: OaChatRequest,
+  defaultMaxTokens: number,
+  baseModel?: string | null,
+): void {
   const messages = out.messages as Array<{ role: string; content: Obj[] }>;
   const last = messages[messages.length - 1];
   const toolTurn = last?.role === 'user' && last.content.some((b) => 'toolResult' in b);
@@ -162,10 +169,11 @@ function withConverseThinking(out: Obj, inf: Obj, req: OaChatRequest, defaultMax
   const t = claudeThinking(req, typeof inf.maxTokens === 'number' ? inf.maxTokens : defaultMaxTokens, {
     forcedTool: !!choice && ('any' in choice || 'tool' in choice),
     toolTurn,
+    model: claudeThinkingFacts({ modelId: req.model ?? '', baseModel }),
   });
   if (!t) return;
-  out.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: t.budget } };
-  inf.maxTokens = t.maxTokens;
+  out.additionalModelRequestFields = claudeThinkingFields(t);
+  if (t.type === 'enabled') inf.maxTokens = t.maxTokens;
   delete inf.temperature;
   if (typeof inf.topP === 'number' && inf.topP < THINKING_MIN_TOP_P) delete inf.topP;
   out.inferenceConfig = inf;
