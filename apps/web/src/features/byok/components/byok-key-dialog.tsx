@@ -5,10 +5,15 @@ import { useZodForm } from '../../../lib/zod-form';
 import type { ByokKey, ProviderOption } from '../api/types';
 import { byokForm, maskKey } from '../byok-form';
 
+/** A stored key as the dialog names it: a user's own (ByokKey) or an organization's (same fields). */
+type StoredKey = Pick<ByokKey, 'providerId' | 'provider' | 'last4' | 'label'>;
+
 /**
  * Add a key for a provider (`rotating` null) or replace the key of one (`rotating` set). The provider is picked
  * from `providers` (`GET /me/byok/providers`); only if that list could not be loaded does the form ask for the
- * provider's name (its slug, e.g. "openai"), which the server resolves when it names one provider.
+ * provider's name (its slug, e.g. "openai"), which the server resolves when it names one provider. The key is a
+ * password field and never shown again: only its last four characters come back. `org` names the organization
+ * whose key this is (an organization's provider keys); without it, the key is the signed-in user's own.
  */
 export function ByokKeyDialog({
   open,
@@ -17,13 +22,15 @@ export function ByokKeyDialog({
   providers,
   submit,
   pending,
+  org,
 }: {
   open: boolean;
   onClose: () => void;
-  rotating: ByokKey | null;
+  rotating: StoredKey | null;
   providers: ProviderOption[] | null;
   submit: (v: { providerId: string; apiKey: string; label: string | null }) => Promise<unknown>;
   pending: boolean;
+  org?: string;
 }) {
   const defaults = { providerId: '', apiKey: '', label: rotating?.label ?? '' };
   const f = useZodForm(byokForm({ needsProvider: !rotating }), defaults, async (v) => {
@@ -34,8 +41,9 @@ export function ByokKeyDialog({
         label: v.label ?? null,
       });
     } catch (err) {
-      // PUT /me/byok/:providerId answers 404 for an id that is no provider.
-      if (err instanceof ApiError && err.status === 404 && !rotating)
+      // PUT /me/byok/:providerId answers 404 for a typed name that is no provider (any other 404, e.g. of a
+      // provider removed since the list loaded, is shown as the API says it).
+      if (err instanceof ApiError && err.status === 404 && !rotating && !providers)
         f.form.setError('providerId', { message: 'No provider with this name' });
       else throw err;
     }
@@ -49,10 +57,18 @@ export function ByokKeyDialog({
     <Dialog
       open={open}
       onClose={close}
-      title={rotating ? `Rotate your ${rotating.provider.name} key` : 'Add a provider key'}
+      title={
+        rotating
+          ? `Rotate ${org ? `${org}'s` : 'your'} ${rotating.provider.name} key`
+          : org
+            ? `Add a provider key for ${org}`
+            : 'Add a provider key'
+      }
       description={
         rotating ? (
           <>The new key replaces {maskKey(rotating.last4)} at once.</>
+        ) : org ? (
+          `The requests of ${org}'s members to this provider are paid with this key (after a member's own key). It is stored encrypted; only its last four characters are shown again.`
         ) : (
           'Your requests to this provider are paid with your own key. It is stored encrypted; only its last four characters are shown again.'
         )
@@ -103,7 +119,7 @@ export function ByokKeyDialog({
           label="Label"
           {...f.register('label')}
           maxLength={100}
-          placeholder="optional, e.g. personal"
+          placeholder={org ? 'optional, e.g. team key' : 'optional, e.g. personal'}
           error={err('label')}
         />
         <FormFooter

@@ -1,18 +1,28 @@
-import { FlaskConical } from 'lucide-react';
+import { FlaskConical, Plus, RefreshCw, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { StatusBadge } from '../../../components/ui/badge';
-import { Dialog, FormError } from '../../../components/ui/dialog';
+import { Button } from '../../../components/ui/button';
+import { ConfirmActionDialog, Dialog, FormError } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
 import { OnOffAction, RowAction } from '../../../components/ui/table';
 import { formatRelative } from '../../../lib/format';
+import { useProviderOptions } from '../../byok/api/get-provider-options';
 import type { ConnectionTest } from '../../byok/api/types';
+import { maskKey } from '../../byok/byok-form';
+import { ByokKeyDialog } from '../../byok/components/byok-key-dialog';
+import { useDeleteOrgKey } from '../api/delete-org-key';
 import { useOrg } from '../api/get-org';
 import { useSetOrgKeyStatus, useTestOrgKey } from '../api/provider-keys';
+import { usePutOrgKey } from '../api/put-org-key';
+import type { OrgDetail } from '../api/types';
+
+type OrgKey = OrgDetail['providerKeys'][number];
 
 /**
  * An organization's own provider keys (used for its members' requests before the provider's key): each with its
- * status and last connection test. Those who manage them (super admins) test them and turn them off or on; a key
- * turned off is kept but not used.
+ * status and last connection test, the key itself never (its last four characters). Those who manage them (super
+ * admins, `providers:credentials`) add a key for a provider (one a user could bring a key for, that the org has
+ * none for yet), replace, test and delete one and turn it off or on; a key turned off is kept but not used.
  */
 export function OrgKeysDialog({
   orgId,
@@ -26,11 +36,20 @@ export function OrgKeysDialog({
   const org = useOrg(orgId);
   const setStatus = useSetOrgKeyStatus();
   const test = useTestOrgKey();
+  const put = usePutOrgKey();
+  const del = useDeleteOrgKey();
+  const providers = useProviderOptions(canManage && !!orgId);
   const [testing, setTesting] = useState<string | null>(null);
   const [results, setResults] = useState<Record<string, ConnectionTest | Error>>({});
+  const [editing, setEditing] = useState<{ rotating: OrgKey | null } | null>(null);
+  const [deleting, setDeleting] = useState<OrgKey | null>(null);
   const keys = org.data?.providerKeys ?? [];
+  const have = new Set(keys.map((k) => k.providerId));
+  const choices = (providers.data ?? []).filter((p) => !have.has(p.id));
   const close = () => {
     setResults({});
+    setEditing(null);
+    setDeleting(null);
     setStatus.reset();
     onClose();
   };
@@ -65,6 +84,25 @@ export function OrgKeysDialog({
             member&apos;s own key, before the provider&apos;s). A key turned off, or refused by its provider
             in a test, is not used.
           </p>
+          {canManage ? (
+            providers.isError ? (
+              <ErrorState error={providers.error} onRetry={() => void providers.refetch()} />
+            ) : (
+              <div>
+                <Button
+                  onClick={() => setEditing({ rotating: null })}
+                  disabled={providers.isPending || choices.length === 0}
+                >
+                  <Plus aria-hidden className="h-4 w-4" /> Add key
+                </Button>
+                {providers.isSuccess && choices.length === 0 ? (
+                  <span className="ml-2 text-xs text-muted">
+                    Every provider that takes a key has one here.
+                  </span>
+                ) : null}
+              </div>
+            )
+          ) : null}
           {keys.length === 0 ? (
             <EmptyState title="This organization has no provider keys." />
           ) : (
@@ -123,6 +161,21 @@ export function OrgKeysDialog({
                             setStatus.mutate({ orgId: orgId!, providerId: k.providerId, status })
                           }
                         />
+                        <RowAction
+                          icon={RefreshCw}
+                          text="Replace"
+                          label={`Replace ${k.provider.name} key`}
+                          onClick={() => setEditing({ rotating: k })}
+                          showText
+                        />
+                        <RowAction
+                          icon={Trash2}
+                          text="Delete"
+                          label={`Delete ${k.provider.name} key`}
+                          onClick={() => setDeleting(k)}
+                          danger
+                          showText
+                        />
                       </>
                     ) : null}
                   </li>
@@ -131,6 +184,42 @@ export function OrgKeysDialog({
             </ul>
           )}
           {setStatus.error ? <FormError error={setStatus.error} /> : null}
+          {canManage && org.data ? (
+            <>
+              <ByokKeyDialog
+                key={editing?.rotating?.providerId ?? 'new'}
+                open={!!editing}
+                onClose={() => setEditing(null)}
+                rotating={editing?.rotating ?? null}
+                providers={choices}
+                org={org.data.name}
+                pending={put.isPending}
+                submit={async ({ providerId, apiKey, label }) => {
+                  await put.mutateAsync({ orgId: orgId!, providerId, body: { apiKey, label } });
+                  setResults(({ [providerId]: _, ...rest }) => rest);
+                  setEditing(null);
+                }}
+              />
+              <ConfirmActionDialog
+                target={deleting}
+                onClose={() => setDeleting(null)}
+                mutation={del}
+                variables={(t) => ({ orgId: orgId!, providerId: t.providerId })}
+                title="Delete this provider key?"
+                body={
+                  deleting ? (
+                    <p>
+                      The {deleting.provider.name} key {maskKey(deleting.last4)} of {org.data.name} is
+                      removed. Its members&apos; requests to {deleting.provider.name} go back to their own or
+                      the provider&apos;s key.
+                    </p>
+                  ) : null
+                }
+                confirmLabel="Delete key"
+                pendingLabel="Deleting…"
+              />
+            </>
+          ) : null}
         </div>
       )}
     </Dialog>

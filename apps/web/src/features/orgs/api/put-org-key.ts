@@ -1,0 +1,28 @@
+import type { OrgProviderKey, PutByokBody } from '@switchyard/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../../lib/api-client';
+import { invalidateAfterChange } from '../../../lib/invalidate';
+import { orgsKeys } from './types';
+
+/**
+ * PUT /orgs/:id/provider-keys/:providerId: add the org's key for a provider, or replace the one there is. The
+ * answer holds the key's last four characters, never the key.
+ */
+export const putOrgKey = ({
+  orgId,
+  providerId,
+  body,
+}: {
+  orgId: string;
+  providerId: string;
+  body: PutByokBody;
+}) =>
+  api<OrgProviderKey>(`/orgs/${encodeURIComponent(orgId)}/provider-keys/${encodeURIComponent(providerId)}`, {
+    method: 'PUT',
+    body,
+  });
+
+export function usePutOrgKey() {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: putOrgKey, onSuccess: () => invalidateAfterChange(qc, orgsKeys.all) });
+}
