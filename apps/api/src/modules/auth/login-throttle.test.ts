@@ -117,3 +117,54 @@ describe('sign-in throttling is atomic', () => {
     }
   });
 });
+
+// The limit holds over any 15 minutes, not per calendar quarter-hour: failures just before a window boundary still
+// count just after it (fixed windows gave an attacker the limit twice across a boundary).
+describe('sign-in throttling slides', () => {
+  const QUARTER = 15 * 60_000;
+
+  async function acrossBoundary(counters: ThrottleCounters, clock: { t: number }) {
+    const throttle = new LoginThrottle(DEFAULT_THROTTLE, () => clock.t, counters);
+    const email = `slide-${Math.random().toString(36).slice(2)}@example.com`;
+    const boundary = Math.ceil(Date.now() / QUARTER) * QUARTER + 10 * QUARTER;
+    const attempt = async () => {
+      const r = await throttle.reserve(email, '203.0.113.40');
+      if (r.ok) r.reservation.failed();
+      return r;
+    };
+    // The whole allowance, one second before a quarter-hour boundary.
+    clock.t = boundary - 1000;
+    for (let i = 0; i < DEFAULT_THROTTLE.perAccount; i++) expect((await attempt()).ok).toBe(true);
+    // Two seconds later, across the boundary: still refused, and told to come back when the failures have left.
+    clock.t = boundary + 1000;
+    const after = await attempt();
+    expect(after.ok).toBe(false);
+    expect(after.ok ? 0 : after.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    // Fifteen minutes after the failures (and a slot of the window), the account may try again.
+    clock.t = boundary - 1000 + QUARTER + QUARTER / 10;
+    expect((await attempt()).ok).toBe(true);
+  }
+
+  it('in process: 10 failures before a window boundary still refuse an attempt just after it', async () => {
+    const clock = { t: 0 };
+    await acrossBoundary(new MemoryStateStore(() => clock.t), clock);
+  });
+
+  it('on Redis: 10 failures before a window boundary still refuse an attempt just after it', async () => {
+    const clock = { t: 0 };
+    const prefix = testPrefix();
+    const store = new RedisStateStore({
+      url: REDIS_TEST_URL,
+      logger: createLogger('silent'),
+      prefix,
+      now: () => clock.t,
+    });
+    try {
+      expect(await store.start()).toBe(true);
+      await acrossBoundary(store, clock);
+    } finally {
+      await store.close();
+      await dropPrefix(prefix);
+    }
+  });
+});
