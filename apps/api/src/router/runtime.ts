@@ -14,6 +14,7 @@ import {
   modelTarget,
   mulberry32,
   plan,
+  rateLimitPhrase,
   refusedUntil,
   settlementDeltas,
   type BucketConfig,
@@ -200,6 +201,11 @@ function refusalWaitMs(
 ): number | undefined {
   const at = refusedUntil(it, res, now);
   return at === null ? undefined : Math.max(0, at - now);
+}
+
+/** What a refusing bucket allows, its window named: '10 requests per minute'. */
+function allowsText(it: LimitItem): string {
+  return it.per && it.unit !== 'usd' ? rateLimitPhrase(it.limit, it.unit, it.per) : `${it.limit} ${it.unit}`;
 }
 
 export class RoutingRuntime implements Router {
@@ -586,7 +592,7 @@ export class RoutingRuntime implements Router {
             kind: it.label.startsWith('provider ') ? 'gateway' : 'client',
             status: 429,
             code: 'rate_limited',
-            message: `Rate limit reached: ${it.label} allows ${it.limit} ${it.unit} per window${it.unit === 'tokens' ? `; this request may use up to ${it.amount}${uncappedHint(request, attempt.model)}` : ''}.`,
+            message: `Rate limit reached: ${it.label} allows ${allowsText(it)}${it.unit === 'tokens' ? `; this request may use up to ${it.amount}${uncappedHint(request, attempt.model)}` : ''}.`,
             ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
           };
     }
@@ -678,7 +684,7 @@ export class RoutingRuntime implements Router {
       kind: 'client',
       status: 429,
       code: 'rate_limited',
-      message: `Rate limit reached: ${it?.label ?? 'a bucket'} allows ${it?.limit ?? 0} ${it?.unit ?? 'requests'} per window.`,
+      message: it ? `Rate limit reached: ${it.label} allows ${allowsText(it)}.` : 'Rate limit reached.',
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     };
   }

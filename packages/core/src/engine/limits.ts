@@ -41,6 +41,8 @@ export interface LimitItem {
    * (read, never written). See {@link bucketCounters}.
    */
   window?: BucketCounters;
+  /** A bucket's window as configured (its messages name it: '10 requests per minute'). */
+  per?: BucketConfig['window'];
   /**
    * Budget counters only: which spend the counter mirrors. The database is the source of truth for spend, so a
    * store that has lost the counter (a restart, Redis emptied) must not admit against it until it was rebuilt
@@ -147,6 +149,7 @@ export function bucketItem(
     unit: b.unit,
     resetsAt: window.end,
     window,
+    per: b.window,
   };
 }
 

@@ -341,7 +341,7 @@ describe('candidate filters: each skip reason', () => {
     expect(!r.ok && r.error).toMatchObject({ code: 'rate_limited', httpStatus: 429 });
     expect(!r.ok && r.error.retryAfterMs).toBeUndefined();
     expect(!r.ok && r.error.message).toMatch(
-      /provider bucket tpm: this request needs up to 4196 tokens, more than the 2000 it allows per window \(it sets no max_tokens/,
+      /provider bucket tpm: this request needs up to 4196 tokens, more than the 2000 tokens per minute it allows \(it sets no max_tokens/,
     );
     const fits = run({ config: cfg, request: request({ model: 'a/m', promptTokens: 100, maxTokens: 500 }) });
     expect(fits.ok).toBe(true);

@@ -31,7 +31,7 @@ import {
   type RoutingConfig,
   type Tier,
 } from './types.js';
-import { periodEnd } from './windows.js';
+import { periodEnd, rateLimitPhrase } from './windows.js';
 
 export type SkipReason =
   | 'provider-disabled'
@@ -491,11 +491,14 @@ function bucketRefusal(
 ): { detail: string; resetsAt: number | undefined } {
   if (need > b.limit)
     return {
-      detail: `${label}: this request needs up to ${need} ${b.unit}, more than the ${b.limit} it allows per window${uncappedHint(req, model)}`,
+      detail: `${label}: this request needs up to ${need} ${b.unit}, more than the ${rateLimitPhrase(b.limit, b.unit, b.window)} it allows${uncappedHint(req, model)}`,
       resetsAt: undefined,
     };
   const at = windowFreeAt(counters, used, (j) => state.counter(counters.earlier[j]!), need, b.limit, now);
-  return { detail: `${label}: ${used}/${b.limit} ${b.unit}`, resetsAt: at ?? undefined };
+  return {
+    detail: `${label}: ${used}/${rateLimitPhrase(b.limit, b.unit, b.window)}`,
+    resetsAt: at ?? undefined,
+  };
 }
 
 /** The key this caller would use for a provider: BYOK, then the org's, then the provider's own. */

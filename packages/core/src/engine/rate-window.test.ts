@@ -9,6 +9,7 @@ import { plan } from './plan.js';
 import { mulberry32 } from './rng.js';
 import type { StateView } from './state.js';
 import type { BucketConfig } from './types.js';
+import { rateLimitPhrase, windowPhrase } from './windows.js';
 import { caller, config, model, provider, request, stateWith } from './fixtures.test-util.js';
 
 const MIN = Date.UTC(2026, 10, 22, 12, 30); // a minute boundary (and a multiple of every slot below a week's)
@@ -188,5 +189,32 @@ describe('a bucket admits at most its limit in any span of its window', () => {
     expect(g.burst(Date.UTC(2026, 10, 30, 23, 59), 2)).toBe(2);
     expect(g.burst(Date.UTC(2026, 10, 30, 23, 59, 30), 1)).toBe(0);
     expect(g.burst(Date.UTC(2026, 11, 1), 2)).toBe(2);
+  });
+});
+
+describe('a refusal names the window', () => {
+  it.each([
+    [{ unit: 'second', size: 1 }, 'second'],
+    [{ unit: 'minute', size: 1 }, 'minute'],
+    [{ unit: 'minute', size: 15 }, '15 minutes'],
+    [{ unit: 'hour', size: 1 }, 'hour'],
+    [{ unit: 'day', size: 2 }, '2 days'],
+    [{ unit: 'week', size: 1 }, 'week'],
+    [{ unit: 'month', size: 1 }, 'calendar month'],
+    [{ unit: 'month', size: 3 }, '3 calendar months'],
+    [{ unit: 'minute', size: 0 }, 'minute'],
+  ] as const)('%o is "%s"', (w, text) => {
+    expect(windowPhrase(w)).toBe(text);
+  });
+
+  it("a bucket's 429 says what it allows and per what: never 'per window'", () => {
+    const g = gateway(bucket({ limit: 10, window: { unit: 'minute', size: 15 } }));
+    expect(g.burst(MIN, 10)).toBe(10);
+    const refused = g.send(MIN + 7 * S);
+    const r = { ok: false as const, error: refused! };
+    expect(!r.ok && r.error.code).toBe('rate_limited');
+    expect(!r.ok && r.error.message).toContain('10/10 requests per 15 minutes');
+    expect(!r.ok && r.error.message).not.toContain('per window');
+    expect(rateLimitPhrase(20000, 'tokens', { unit: 'minute', size: 5 })).toBe('20000 tokens per 5 minutes');
   });
 });

@@ -162,6 +162,7 @@ describe('window rules', () => {
         unit: 'requests',
         resetsAt: w.end,
         window: w,
+        per: b.window,
       },
     ]);
     const get = (k: string) => (k === w.earlier[0] ? 3 : 0);

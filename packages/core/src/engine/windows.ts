@@ -1,4 +1,4 @@
-import type { BudgetPeriod, WindowUnit } from './types.js';
+import type { BucketWindow, BudgetPeriod, WindowUnit } from './types.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -66,6 +66,21 @@ export const WINDOW_SLOTS = 10;
 export function slotLength(unit: WindowUnit, size = 1): number {
   if (unit === 'month') return 0;
   return ((unit === 'week' ? WEEK : FIXED[unit]) * Math.max(1, Math.floor(size))) / WINDOW_SLOTS;
+}
+
+/**
+ * A rate-limit window in words, for messages: 'minute', '15 minutes', 'hour', '2 days', 'week', 'calendar month'
+ * (a month window counts calendar months, see {@link slotLength}).
+ */
+export function windowPhrase(w: BucketWindow): string {
+  const n = Math.max(1, Math.floor(w.size));
+  const unit = w.unit === 'month' ? 'calendar month' : w.unit;
+  return n === 1 ? unit : `${n} ${unit}s`;
+}
+
+/** What a bucket allows, for messages: '10 requests per minute', '20000 tokens per 5 minutes'. */
+export function rateLimitPhrase(limit: number, unit: 'requests' | 'tokens', w: BucketWindow): string {
+  return `${limit} ${unit} per ${windowPhrase(w)}`;
 }
 
 /** Budget periods: a user's weekly cap resets Monday 00:00 UTC; org caps monthly; lifetime never. */
