@@ -157,6 +157,7 @@ abstract class StreamState {
   finished = false;
   fault: StreamFault | null = null;
   finishReason: string | null = null;
+  responseId: string | null = null;
   protected closed = false;
   /** The upstream ended: what is parsed now is its unterminated last event. */
   protected inTail = false;

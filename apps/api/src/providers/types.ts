@@ -177,6 +177,8 @@ export interface StreamTranslator {
   readonly fault: StreamFault | null;
   /** Client-format stop reason once known. */
   readonly finishReason: string | null;
+  /** A relayed Responses stream: the response's id, once its last event named it. */
+  readonly responseId?: string | null;
   /** The client-format error event that ends a stream which cannot finish after its first byte was sent. */
   errorEvent(code: string, message: string): string;
 }
@@ -327,6 +329,8 @@ export interface RelaySink {
   contentEmitted: boolean;
   finished: boolean;
   finishReason: string | null;
+  /** A Responses stream: the response's id, from its last event. */
+  responseId: string | null;
 }
 
 /** Reads each event of a stream relayed byte for byte to a client of the same wire. */

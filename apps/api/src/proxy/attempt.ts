@@ -10,6 +10,7 @@ import { attemptFailed, reportAttempt, startAttempt } from './record.js';
 import { restoreWhole } from './protect.js';
 import { relayStream } from './relay.js';
 import { callerKeyConfig } from '../providers/credentials.js';
+import { scanTopLevel } from '../translate/json-fast.js';
 import { IterableStream, StreamAnswer } from './stream-answer.js';
 import {
   openLocal,
@@ -294,7 +295,20 @@ function answerWhole(
     ttftMs: ttft,
     errorCode: null,
     finishReason: decoded.finishReason ?? null,
+    responseId: x.match.endpoint === 'responses' ? responseIdOf(out) : null,
   };
+}
+
+/** A Responses answer's top-level `id` (what a later `previous_response_id` names), or null. */
+function responseIdOf(body: Buffer): string | null {
+  const f = scanTopLevel(body, ['id'])?.get('id');
+  if (!f || f.end - f.start > 300) return null;
+  try {
+    const id: unknown = JSON.parse(body.toString('utf8', f.start, f.end));
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether the endpoint's calls are billed by their tokens. */

@@ -18,6 +18,7 @@ import type { CacheRuntime, CacheState } from './cache/serve.js';
 import type { Abortable, UpstreamTimeouts } from './upstream.js';
 import type { AttemptSpan, RequestSpan, Tracing } from '../telemetry/tracing.js';
 import type { FeedbackLimit, FeedbackSink } from './feedback.js';
+import type { ConversationTokens } from './conversations.js';
 
 /** What the data plane runs on: the routing snapshot and router, the upstream pool, limits, sinks and the clock. */
 export interface ProxyDeps {
@@ -34,6 +35,8 @@ export interface ProxyDeps {
   bodyReadTimeoutMs?: number;
   masterKey: string | undefined;
   record: (u: ProxyUsage) => void;
+  /** The conversations of Responses answers relayed, by response id (made by the handler when not given). */
+  conversations?: ConversationTokens;
   metrics: Metrics;
   logger: Logger;
   now: () => number;
@@ -163,6 +166,8 @@ export type AttemptResult =
       finishReason?: string | null;
       /** A stream: whether it carried any content (text, a tool call) before its end. */
       contentEmitted?: boolean;
+      /** A Responses answer's id (what a later `previous_response_id` names), when it carried one. */
+      responseId?: string | null;
     }
   | {
       kind: 'failed';

@@ -217,6 +217,9 @@ async function tryTarget(
           tokens: result.usage.inputTokens + result.usage.outputTokens,
         });
         if (x.cache !== null && d.cache) cacheAfter(d, d.cache, x, attempt, result);
+        // What a later turn continuing this answer's conversation is billed as input (the provider's own figures).
+        if (result.responseId && !result.usage.estimated)
+          d.conversations?.remember(result.responseId, result.usage.inputTokens + result.usage.outputTokens);
         recordAnswer(d, x, attempt, result, walk.used);
         return 'finished';
       }

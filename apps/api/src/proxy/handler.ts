@@ -20,6 +20,7 @@ import { RequestShapeError, requestFacts } from './request-facts.js';
 import { newRequestId } from './request-id.js';
 import { GENAI_OPERATION } from '../telemetry/tracing.js';
 import { answerFeedback, isFeedbackPath, parseFeedback } from './feedback.js';
+import { ConversationTokens } from './conversations.js';
 
 /** A request as it arrives, before its endpoint, caller and body are known. */
 interface Arrival {
@@ -42,6 +43,7 @@ const DEPTH_SCAN_ABOVE_BYTES = 64 * 1024;
  * (plan, admit, attempt, decide; execute.ts) -> attempt (whole answer or stream; attempt.ts, relay.ts) -> record.
  */
 export function createProxyHandler(deps: ProxyDeps) {
+  deps.conversations ??= new ConversationTokens();
   return async function handleProxy(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || newRequestId();
@@ -82,7 +84,7 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   try {
     // A body may name no model when a default would answer it (looked up only for a body without one).
     const hasDefault = () => hasDefaultFor(config, caller);
-    const parsed = parseRequest(a, match, raw, hasDefault, config.ruleInputs);
+    const parsed = parseRequest(a, match, raw, hasDefault, config.ruleInputs, d.conversations);
     if (parsed === null) return;
     const x = requestContext(d, a, parsed.match, caller, raw, parsed, config, deadlineAt);
     if (x.dlp?.ctx.blocked) return answerBlocked(d, x);
@@ -295,6 +297,7 @@ function parseRequest(
   raw: Buffer,
   defaultModel: () => boolean,
   ruleInputs: RuleInputs,
+  conversations: ConversationTokens | undefined,
 ): { body: Record<string, unknown>; facts: RequestFacts; match: EndpointMatch } | null {
   let format = match.format;
   // A deeply nested document costs JSON.parse time quadratic in its depth: large bodies are scanned first.
@@ -324,6 +327,10 @@ function parseRequest(
     // Only the headers and metadata keys some routing rule looks at (nothing when no rule does).
     if (ruleInputs.headers.length > 0) facts.headers = ruleHeaders(a.req, ruleInputs.headers);
     if (ruleInputs.metadata.length > 0) facts.metadata = ruleMetadata(body, ruleInputs.metadata);
+    // A Responses turn continuing a stored conversation is billed all of it as input: its budgets reserve it.
+    const prior =
+      match.endpoint === 'responses' ? (body as Record<string, unknown>).previous_response_id : undefined;
+    if (typeof prior === 'string' && prior !== '') facts.priorTokens = conversations?.get(prior) ?? null;
     return { body: body as Record<string, unknown>, facts, match };
   } catch (err) {
     if (err instanceof RequestShapeError)

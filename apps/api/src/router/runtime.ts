@@ -428,6 +428,7 @@ export class RoutingRuntime implements Router {
         promptTokens: input.facts.promptTokens,
         maxTokens: input.facts.maxTokens,
         choices: input.facts.choices,
+        priorTokens: input.facts.priorTokens,
         needs: input.facts.needs,
         params: input.facts.params,
         agent: input.facts.agent,

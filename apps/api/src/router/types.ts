@@ -35,6 +35,11 @@ export interface RequestFacts {
   promptTokens: number;
   /** How many answers the request asks for (chat's `n` above one): reservations count the output of each. */
   choices?: number | undefined;
+  /**
+   * A Responses request continuing a stored conversation (`previous_response_id`): its tokens as this instance
+   * recorded them, null when it does not know that response (budgets then reserve the model's context window).
+   */
+  priorTokens?: number | null | undefined;
   needs: Capability[];
   /**
    * Parameters the target must honour (`n` > 1, logprobs, a JSON response format): routing skips providers whose

@@ -9,6 +9,8 @@ import {
   outputCap,
   reservedCost,
   reservedOutputTokens,
+  reservedPromptTokens,
+  UNKNOWN_CONVERSATION_TOKENS,
   writesOutput,
 } from './cost.js';
 import { ewma } from './state.js';
@@ -190,6 +192,31 @@ describe('reservations: the most a request may produce and cost', () => {
       (64_000 * 15) / 1e6,
       12,
     );
+  });
+});
+
+describe('the prompt a budget reserves for a request continuing a stored conversation', () => {
+  // A Responses `previous_response_id` turn is billed the whole conversation as input, which its body does not hold.
+  it.each([
+    // own prompt, prior (undefined: continues none; null: unknown to the gateway), context window, reserved
+    [100, undefined, 8_000, 100],
+    [100, 5_100, 8_000, 5_200],
+    [100, 5_100, null, 5_200],
+    [100, 9_000, 8_000, 8_000], // the provider bills no more input than the model's window
+    [9_000, 500, 8_000, 9_000], // never less than the request's own estimate
+    [100, null, 8_000, 8_000], // unknown: the whole window
+    [100, null, null, UNKNOWN_CONVERSATION_TOKENS],
+    [100, -5, 8_000, 100],
+  ] as const)('own %i, prior %s, window %s → %i', (own, prior, window, reserved) => {
+    expect(reservedPromptTokens({ contextWindow: window }, { promptTokens: own, priorTokens: prior })).toBe(
+      reserved,
+    );
+  });
+  it('budgets reserve it at the input price', () => {
+    const m = { priceIn: 3, priceOut: 15, priceCachedIn: null, maxOutputTokens: 1_000, contextWindow: 8_000 };
+    const req = { endpoint: 'responses' as const, promptTokens: 100, maxTokens: 10 };
+    expect(reservedCost(m, { ...req, priorTokens: 5_100 })).toBeCloseTo((5_200 * 3 + 10 * 15) / 1e6, 12);
+    expect(reservedCost(m, req)).toBeCloseTo((100 * 3 + 10 * 15) / 1e6, 12);
   });
 });
 

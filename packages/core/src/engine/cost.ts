@@ -55,6 +55,13 @@ export function byokSaved(prices: Prices, usage: TokenUsage, keySource: 'byok' |
 export const DEFAULT_OUTPUT_CAP = 4096;
 
 type CapModel = Pick<ModelConfig, 'maxOutputTokens' | 'defaultMaxTokens'>;
+type WindowModel = Partial<Pick<ModelConfig, 'contextWindow'>>;
+
+/**
+ * The input a stored conversation the gateway knows nothing of (a Responses `previous_response_id` it did not relay)
+ * is reserved as on a model with no registered context window: the largest window of a model with a Responses API.
+ */
+export const UNKNOWN_CONVERSATION_TOKENS = 1_000_000;
 
 /** A registered token count: a whole number above 0 (anything else is none). */
 const registered = (n: number | null | undefined): n is number =>
@@ -84,6 +91,28 @@ export interface ReservedRequest {
   promptTokens: number;
   maxTokens: number | null;
   choices?: number | undefined;
+  /**
+   * Input the provider bills that the body does not hold: the stored conversation a Responses `previous_response_id`
+   * continues (the tokens in and out of the response it names, as recorded when the gateway relayed it), null when
+   * the gateway does not know that response, absent when the request continues none.
+   */
+  priorTokens?: number | null | undefined;
+}
+
+/**
+ * The prompt tokens a budget reserves: the request's own, plus the conversation it continues (`priorTokens`), at most
+ * the model's context window (the provider bills no more input than that); a conversation the gateway does not know
+ * is reserved the whole window (`UNKNOWN_CONVERSATION_TOKENS` when none is registered).
+ */
+export function reservedPromptTokens(
+  model: WindowModel,
+  req: Pick<ReservedRequest, 'promptTokens' | 'priorTokens'>,
+): number {
+  const own = Math.max(0, req.promptTokens);
+  if (req.priorTokens === undefined) return own;
+  const window = registered(model.contextWindow) ? model.contextWindow : UNKNOWN_CONVERSATION_TOKENS;
+  if (req.priorTokens === null) return Math.max(own, window);
+  return Math.max(own, Math.min(window, own + Math.max(0, req.priorTokens)));
 }
 
 /**
@@ -125,9 +154,9 @@ export function heldOutputCap(
 }
 
 /** The most a request may cost on a model (its prompt and `reservedOutputTokens`): what budgets reserve and check. */
-export function reservedCost(model: Prices & CapModel, req: ReservedRequest): number {
+export function reservedCost(model: Prices & CapModel & WindowModel, req: ReservedRequest): number {
   return (
-    (Math.max(0, req.promptTokens) * model.priceIn + reservedOutputTokens(model, req) * model.priceOut) /
+    (reservedPromptTokens(model, req) * model.priceIn + reservedOutputTokens(model, req) * model.priceOut) /
     1_000_000
   );
 }

@@ -275,6 +275,8 @@ export interface RequestInfo {
   maxTokens: number | null;
   /** How many answers the request asks for (OpenAI chat's `n`); absent is one. Reservations count each. */
   choices?: number | undefined;
+  /** The stored conversation a Responses `previous_response_id` continues, in tokens (see `reservedPromptTokens`). */
+  priorTokens?: number | null | undefined;
   needs: readonly Capability[];
   /** Parameters the target must honour; absent or empty for most requests. */
   params?: readonly RequestParam[] | undefined;

@@ -153,6 +153,7 @@ export class ResponsesRelay implements RelayScanner {
         sink.upstreamUsage = usageFromResponses(r.usage as Obj);
         sink.usageFinal = true;
       }
+      if (typeof r?.id === 'string') sink.responseId = r.id;
       sink.finishReason = event.slice(9);
       if (event === 'response.failed')
         sink.fail(

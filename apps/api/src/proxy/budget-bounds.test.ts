@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generateGatewayKey, hashGatewayKey } from '../lib/key-format.js';
+import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+
+// Budgets reserve each call's most it may cost before it runs; these are calls whose prompt the body alone
+// under-states, so a burst of them was admitted together and spent a budget far past its cap.
+
+let env: ProxyEnv;
+beforeAll(async () => {
+  env = await createProxyEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(() => resetProxyEnv(env));
+
+async function budgetKey(budgetUsd: number): Promise<{ key: string; id: string }> {
+  const k = generateGatewayKey();
+  const row = await env.t.app.ctx.prisma.gatewayKey.create({
+    data: {
+      keyHash: k.hash,
+      prefix: k.prefix,
+      name: 'budgeted',
+      ownerType: 'user',
+      userId: env.ids.user,
+      budgetUsd,
+      budgetPeriod: 'month',
+    },
+  });
+  await env.t.app.routing.reload();
+  expect(row.keyHash).toBe(hashGatewayKey(k.key));
+  return { key: k.key, id: row.id };
+}
+
+const post = (path: string, key: string, body: Record<string, unknown>) =>
+  fetch(`${env.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+
+async function spentBy(keyId: string): Promise<number> {
+  await env.flushUsage();
+  const s = await env.t.app.ctx.prisma.usageRecord.aggregate({
+    _sum: { costUsd: true },
+    where: { gatewayKeyId: keyId },
+  });
+  return Number(s._sum.costUsd ?? 0);
+}
+
+const responseWith = (id: string, input: number, output: number) => ({
+  id,
+  object: 'response',
+  created_at: 1_700_000_000,
+  status: 'completed',
+  model: 'gpt-test',
+  error: null,
+  incomplete_details: null,
+  output: [
+    {
+      type: 'message',
+      id: 'msg_1',
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: 'ok', annotations: [] }],
+    },
+  ],
+  usage: {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: input + output,
+  },
+});
+
+describe('a Responses call continuing a stored conversation (previous_response_id)', () => {
+  const sse = (type: string, o: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...o })}\n\n`;
+  it.each([false, true])(
+    'a burst of them cannot spend a budget past its cap: the conversation the gateway relayed is reserved (first turn streamed: %s)',
+    async (stream) => {
+      // A first turn through the gateway (another key pays): the provider counted 5,000 input and 100 output tokens.
+      const r = responseWith('resp_long1', 5_000, 100);
+      env.up.script(
+        stream
+          ? {
+              path: '/responses',
+              events: [
+                sse('response.created', { response: { ...r, usage: null } }),
+                sse('response.completed', { response: r }),
+              ],
+            }
+          : { path: '/responses', status: 200, body: r },
+      );
+      const first = await post('/v1/responses', env.userKey, {
+        model: 'up-openai/gpt-test',
+        input: 'start',
+        stream,
+      });
+      expect(first.status).toBe(200);
+      expect(await first.text()).toContain('resp_long1');
+
+      // Each continuation is billed the whole conversation as input: 5,120 tokens at $2 per 1M, 10 out at $8 per 1M.
+      const each = (5_120 * 2 + 10 * 8) / 1e6;
+      const cap = each * 3;
+      const { key, id } = await budgetKey(cap);
+      for (let i = 0; i < 20; i++)
+        env.up.script({ path: '/responses', status: 200, body: responseWith(`resp_next${i}`, 5_120, 10) });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          post('/v1/responses', key, {
+            model: 'up-openai/gpt-test',
+            previous_response_id: 'resp_long1',
+            input: 'and then?',
+            max_output_tokens: 10,
+          }),
+        ),
+      );
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+      expect(statuses.filter((s) => s === 402).length).toBeGreaterThan(0);
+      // Reserved the conversation as the provider counted it (5,100) and the turn's own input, not the whole window.
+      const refused = (await results.find((r) => r.status === 402)!.json()) as { error: { message: string } };
+      expect(refused.error.message).toContain('may cost up to $0.0103');
+      expect(await spentBy(id)).toBeLessThanOrEqual(cap + 1e-9);
+    },
+  );
+
+  it('one the gateway did not relay is reserved its model’s whole context window, so a burst cannot overspend either', async () => {
+    // gpt-test's context window is 8,000 tokens: the most any conversation on it can be billed as input.
+    const each = (7_900 * 2 + 10 * 8) / 1e6;
+    const window = (8_000 * 2 + 10 * 8) / 1e6;
+    const cap = window * 2;
+    const { key, id } = await budgetKey(cap);
+    for (let i = 0; i < 20; i++)
+      env.up.script({ path: '/responses', status: 200, body: responseWith(`resp_u${i}`, 7_900, 10) });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        post('/v1/responses', key, {
+          model: 'up-openai/gpt-test',
+          previous_response_id: 'resp_from_elsewhere',
+          input: 'and then?',
+          max_output_tokens: 10,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    const refused = results.find((r) => r.status === 402);
+    expect(refused).toBeDefined();
+    expect(await spentBy(id)).toBeLessThanOrEqual(cap + 1e-9);
+    expect(await spentBy(id)).toBeGreaterThanOrEqual(each);
+  });
+});
