@@ -552,6 +552,35 @@ describe('a thinking block without a signature', () => {
   });
 });
 
+// The Responses twin: another format's reasoning reaches a Responses client as a reasoning item the gateway made (id
+// rs_tr_…). Read as signed, a whole answer's summary kept the provider's placeholders, and sent back with the client's
+// own values it refused the next request.
+describe('a reasoning item the gateway made (rs_tr_)', () => {
+  it('is restored in a whole answer, and sent back is protected like any text, not refused', async () => {
+    env.up.script({ path: '/messages', reasoning: 'The user gave [EMAIL_1].' });
+    const ask = { role: 'user', content: `Mail ${EMAIL}.` };
+    const first = await call('/v1/responses', {
+      model: 'up-anthropic/claude-test',
+      reasoning: { effort: 'low' },
+      input: [ask],
+    });
+    expect(first.res.status, first.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+    const output = first.json().output as Obj[];
+    const item = output.find((o) => o.type === 'reasoning')!;
+    expect(String(item.id)).toMatch(/^rs_tr_/);
+    expect(item.summary).toEqual([{ type: 'summary_text', text: `The user gave ${EMAIL}.` }]);
+    expect(first.text).not.toContain('[EMAIL_1]');
+    env.up.reset();
+    const next = await call('/v1/responses', {
+      model: 'up-anthropic/claude-test',
+      input: [ask, ...output, { role: 'user', content: 'Go on.' }],
+    });
+    expect(next.res.status, next.text).toBe(200);
+    expectNoValues(upstreamSaw(), 'the upstream request');
+  });
+});
+
 // Reasoning translated from another format is the gateway's own text, unsigned: a stream restores it like the answer's
 // text (it came with the provider's placeholders in it); Claude's signed thinking relayed to an Anthropic client is
 // left as signed.

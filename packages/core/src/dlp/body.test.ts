@@ -297,6 +297,80 @@ describe('protectBody: OpenAI Responses', () => {
   });
 });
 
+// A reasoning item whose id begins rs_tr_ is the gateway's own (another format's reasoning shown to a Responses
+// client), not signed by anyone: plain text like an unsigned thinking block. A provider's own (rs_ and hex digits,
+// or with encrypted content) stays signed: checked, never changed.
+describe("Responses reasoning items: the gateway's own (rs_tr_) are text, a provider's are signed", () => {
+  const item = (id: string, text: string, extra: Record<string, unknown> = {}) => ({
+    type: 'reasoning',
+    id,
+    summary: [{ type: 'summary_text', text }],
+    ...extra,
+  });
+  const cases: {
+    name: string;
+    item: Record<string, unknown>;
+    /** The summary text sent upstream; null: refused as signed. */
+    sent: string | null;
+    /** The summary text of the same item in an answer, after restoring `[EMAIL_1]`. */
+    restored: string;
+  }[] = [
+    {
+      name: 'gateway-made',
+      item: item('rs_tr_abc123', `gave ${E}`),
+      sent: 'gave [EMAIL_1]',
+      restored: `gave ${E}`,
+    },
+    {
+      name: 'gateway-made, a further item of the answer',
+      item: item('rs_tr_abc123_2', `gave ${E}`),
+      sent: 'gave [EMAIL_1]',
+      restored: `gave ${E}`,
+    },
+    {
+      name: 'gateway-made, with reasoning text parts',
+      item: { ...item('rs_tr_x', `gave ${E}`), content: [{ type: 'reasoning_text', text: `so ${E}` }] },
+      sent: 'gave [EMAIL_1]',
+      restored: `gave ${E}`,
+    },
+    { name: "a provider's", item: item('rs_68af0c1e', `gave ${E}`), sent: null, restored: 'gave [EMAIL_1]' },
+    {
+      name: "a provider's, encrypted",
+      item: item('rs_68af0c1e', `gave ${E}`, { encrypted_content: 'gAAAA' }),
+      sent: null,
+      restored: 'gave [EMAIL_1]',
+    },
+    {
+      name: 'no id',
+      item: { type: 'reasoning', summary: [{ type: 'summary_text', text: `gave ${E}` }] },
+      sent: null,
+      restored: 'gave [EMAIL_1]',
+    },
+  ];
+
+  it.each(cases)('$name: sent back in a request', ({ item: it0, sent }) => {
+    const { out, ctx } = run('responses', { input: [{ role: 'user', content: `me ${E}` }, it0] });
+    if (sent === null) {
+      expect(ctx.blocked).toEqual({ kind: 'email', rule: 'email', signed: 'mask' });
+      return;
+    }
+    expect(ctx.blocked).toBeNull();
+    const back = (out.input as Record<string, unknown>[])[1]!;
+    expect((back.summary as { text: string }[])[0]!.text).toBe(sent);
+    expect(JSON.stringify(back)).not.toContain(E);
+    expect(back.id).toBe(it0.id);
+  });
+
+  it.each(cases)('$name: in a whole answer', ({ item: it0, restored }) => {
+    const ctx = createDlpContext(ALL);
+    protectBody('responses', { input: `me ${E}` }, ctx);
+    const masked = JSON.parse(JSON.stringify(it0).split(E).join('[EMAIL_1]')) as Record<string, unknown>;
+    const out = restoreAnswer('responses', { output: [masked] }, ctx);
+    const back = (out.output as Record<string, unknown>[])[0]!;
+    expect((back.summary as { text: string }[])[0]!.text).toBe(restored);
+  });
+});
+
 describe('protectBody: embeddings', () => {
   it('a string, an array of strings; token arrays untouched', () => {
     expect(run('embeddings', { input: `x ${E}` }).out).toEqual({ input: 'x [EMAIL_1]' });

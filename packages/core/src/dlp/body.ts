@@ -7,10 +7,10 @@
  * Anthropic `thinking` / `redacted_thinking` blocks and Responses `reasoning` items — those carry a signature or
  * encrypted content the provider verifies, so they go back exactly as the provider sent them (a thinking text
  * therefore shows placeholders to the client, and is not restored in answers either; a thinking block without a
- * signature, made by the gateway from another vendor's reasoning, is plain text). Their text is still checked: a
- * client can put anything in a thinking block, with any signature, so a value a block, mask or redact rule covers
- * there refuses the request (it cannot be masked, and is not sent as it is). Tool definitions and output schemas are
- * checked for block rules only (they go as the developer wrote them).
+ * signature, or a reasoning item whose id begins `rs_tr_`, made by the gateway from another vendor's reasoning, is
+ * plain text). Their text is still checked: a client can put anything in a thinking block, with any signature, so a
+ * value a block, mask or redact rule covers there refuses the request (it cannot be masked, and is not sent as it
+ * is). Tool definitions and output schemas are checked for block rules only (they go as the developer wrote them).
  */
 import {
   checkBlockRules,
@@ -324,16 +324,36 @@ const RESP_OPAQUE_ITEMS = new Set([
   'computer_call_output',
 ]);
 
+/**
+ * How the id of a reasoning item the gateway made begins (another format's reasoning shown to a Responses client):
+ * OpenAI's own are `rs_` and hex digits. Such an item is signed by no one: its text is plain text, protected in
+ * requests and restored in answers, like an Anthropic thinking block with no signature.
+ */
+export const TRANSLATED_REASONING_ID = 'rs_tr_';
+
 /** A reasoning item's summary and reasoning text parts (signed: checked, not changed). */
 function signedParts(v: unknown, fx: Fns): void {
   if (!Array.isArray(v)) return;
   for (const p of v) if (isObj(p) && typeof p.text === 'string') fx.signed(p.text);
 }
 
+/** The text parts of the gateway's own reasoning item (summary or reasoning text), protected or restored. */
+function plainParts(it: Obj, key: 'summary' | 'content', fx: Fns): Obj {
+  const v = it[key];
+  if (!Array.isArray(v)) return it;
+  return withKey(
+    it,
+    key,
+    mapArr(v, (p) => (isObj(p) ? strField(p, 'text', fx.text) : p)),
+  );
+}
+
 function respItem(it: unknown, fx: Fns): unknown {
   if (!isObj(it)) return fx.leaves(it);
   switch (it.type ?? 'message') {
     case 'reasoning':
+      if (typeof it.id === 'string' && it.id.startsWith(TRANSLATED_REASONING_ID))
+        return plainParts(plainParts(it, 'summary', fx), 'content', fx);
       signedParts(it.summary, fx);
       signedParts(it.content, fx);
       return it;
