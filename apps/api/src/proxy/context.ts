@@ -166,6 +166,11 @@ export type AttemptResult =
       finishReason?: string | null;
       /** A stream: whether it carried any content (text, a tool call) before its end. */
       contentEmitted?: boolean;
+      /**
+       * A stream made from another format's events (not relayed as the provider sent them): its reasoning is the
+       * gateway's own unsigned text, restored like the answer's when data protection masked a value.
+       */
+      translated?: boolean;
       /** A Responses answer's id (what a later `previous_response_id` names), when it carried one. */
       responseId?: string | null;
     }

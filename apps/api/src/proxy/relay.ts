@@ -222,6 +222,7 @@ function streamEnd(
     errorCode: faulted ? 'stream_interrupted' : null,
     finishReason: t.finishReason,
     contentEmitted: t.contentEmitted,
+    translated: !call.passthrough,
     responseId: t.responseId ?? null,
   };
 }

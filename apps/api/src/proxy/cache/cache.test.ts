@@ -26,7 +26,7 @@ describe.each([
   let clock = Date.UTC(2026, 11, 6, 1, 0, 0);
   const prefix = testPrefix();
   /** A key in organization A, a second key in A, a key in organization B, an org-less key with an RPM limit. */
-  const keys = { a1: '', a2: '', b: '', limited: '', dlp: '' };
+  const keys = { a1: '', a2: '', b: '', limited: '', dlp: '', dlp2: '' };
 
   const mkKey = async (name: string, data: Obj) => {
     const k = generateGatewayKey();
@@ -52,6 +52,7 @@ describe.each([
     keys.b = await mkKey('b', { ownerType: 'org', orgId: orgB.id, userId: null });
     keys.limited = await mkKey('limited', { rpmLimit: 3, cacheTtlSeconds: 60 });
     keys.dlp = await mkKey('dlp', { ownerType: 'org', orgId: orgD.id, userId: null });
+    keys.dlp2 = await mkKey('dlp2', { ownerType: 'org', orgId: orgD.id, userId: null });
     await p.alias.create({
       data: { name: 'cached-chat', targets: [{ ref: 'up-openai/gpt-test' }], cacheTtlSeconds: 60 },
     });
@@ -623,22 +624,94 @@ describe.each([
     expect(second.text).toBe(first.text);
     expect(upstreamCalls()).toBe(1);
     // What the store holds: the protected form only.
-    await Promise.all([...env.t.app.responseCache.runtime.writes]);
-    if (redis) {
-      const r = new Redis(REDIS_TEST_URL, { maxRetriesPerRequest: 1 });
-      try {
-        const ks = await r.keys(`${prefix}cache:*`);
-        expect(ks.length).toBeGreaterThan(0);
-        for (const k of ks) expect((await r.getBuffer(k))!.toString('utf8')).not.toContain(EMAIL);
-      } finally {
-        await r.quit();
-      }
-    } else {
-      const rows = await env.t.app.ctx.prisma.responseCacheEntry.findMany();
-      expect(rows.length).toBeGreaterThan(0);
-      for (const row of rows) expect(Buffer.from(row.body).toString('utf8')).not.toContain(EMAIL);
-    }
+    const stored = await storedEntries();
+    expect(stored.length).toBeGreaterThan(0);
+    for (const e of stored) expect(e).not.toContain(EMAIL);
   });
+
+  /** Every entry the store holds, as text (after the writes still running). */
+  async function storedEntries(): Promise<string[]> {
+    await Promise.all([...env.t.app.responseCache.runtime.writes]);
+    if (!redis)
+      return (await env.t.app.ctx.prisma.responseCacheEntry.findMany()).map((row) =>
+        Buffer.from(row.body).toString('utf8'),
+      );
+    const r = new Redis(REDIS_TEST_URL, { maxRetriesPerRequest: 1 });
+    try {
+      const ks = await r.keys(`${prefix}cache:*`);
+      return await Promise.all(ks.map(async (k) => (await r.getBuffer(k))?.toString('utf8') ?? ''));
+    } finally {
+      await r.quit();
+    }
+  }
+
+  // A stream translated from another format carries the gateway's own (unsigned) reasoning: replayed from the cache,
+  // it is restored like the live stream, each caller's placeholders to its own values (the store holds neither).
+  it.each([
+    {
+      client: 'an Anthropic client',
+      path: '/v1/messages',
+      upstreamPath: '/chat/completions',
+      body: (text: string) => ({
+        model: 'up-openai/gpt-test',
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: 'user', content: text }],
+      }),
+      reasoningOf: (ev: Obj) => (ev.type === 'content_block_delta' ? (ev.delta as Obj).thinking : undefined),
+    },
+    {
+      client: 'a Responses client',
+      path: '/v1/responses',
+      upstreamPath: '/messages',
+      body: (text: string) => ({
+        model: 'up-anthropic/claude-test',
+        stream: true,
+        reasoning: { effort: 'low' },
+        input: [{ role: 'user', content: text }],
+      }),
+      reasoningOf: (ev: Obj) => (ev.type === 'response.reasoning_summary_text.delta' ? ev.delta : undefined),
+    },
+  ])(
+    'with data protection: $client streaming translated reasoning reads its own values in it on a hit',
+    async ({ path, upstreamPath, body, reasoningOf }) => {
+      const OTHER = 'sam.roe@example.org';
+      const reasoning = (sse: string) =>
+        sse
+          .split('\n')
+          .filter((l) => l.startsWith('data: ') && l !== 'data: [DONE]')
+          .map((l) => reasoningOf(JSON.parse(l.slice(6)) as Obj))
+          .filter((t): t is string => typeof t === 'string')
+          .join('');
+      const q = fresh();
+      const hdr = { 'x-switchyard-cache': '60' };
+      env.up.script({ path: upstreamPath, reasoning: 'The user gave [EMAIL_1].' });
+      const first = await call(path, body(`${q} mail ${EMAIL}`), keys.dlp, hdr);
+      expect(first.res.status, first.text).toBe(200);
+      expect(first.cache).toBe('miss');
+      expect(reasoning(first.text)).toBe(`The user gave ${EMAIL}.`);
+      await Promise.all([...env.t.app.responseCache.runtime.writes]);
+      // The same caller again, then another caller of the organization whose prompt masks to the same request.
+      const again = await call(path, body(`${q} mail ${EMAIL}`), keys.dlp, hdr);
+      expect(again.cache).toBe('hit');
+      expect(reasoning(again.text)).toBe(`The user gave ${EMAIL}.`);
+      expect(again.text).not.toContain('[EMAIL_1]');
+      const other = await call(path, body(`${q} mail ${OTHER}`), keys.dlp2, hdr);
+      expect(other.cache).toBe('hit');
+      expect(reasoning(other.text)).toBe(`The user gave ${OTHER}.`);
+      expect(other.text).not.toContain('[EMAIL_1]');
+      expect(other.text).not.toContain(EMAIL);
+      expect(upstreamCalls()).toBe(1);
+      // The store holds the stream as the provider said it: placeholders, neither caller's value.
+      const stored = (await storedEntries()).filter((e) => e.includes('The user gave'));
+      expect(stored.length).toBeGreaterThan(0);
+      for (const e of stored) {
+        expect(e).toContain('[EMAIL_1]');
+        expect(e).not.toContain(EMAIL);
+        expect(e).not.toContain(OTHER);
+      }
+    },
+  );
 
   it('a store that fails is a miss, never a failed request', async () => {
     const runtime = env.t.app.responseCache.runtime;

@@ -17,6 +17,12 @@ export interface CacheEntryMeta {
   tokensIn: number;
   tokensOut: number;
   finishReason: string | null;
+  /**
+   * A stream made from another format's events: its reasoning (an unsigned thinking block, a reasoning summary) is
+   * the gateway's text and is restored on a hit like the live stream's. Absent in entries stored before it was kept:
+   * read as relayed.
+   */
+  translated?: boolean;
 }
 
 export interface CacheEntry {

@@ -330,6 +330,7 @@ export function cacheAfter(
       tokensIn: result.usage.inputTokens,
       tokensOut: result.usage.outputTokens,
       finishReason: result.finishReason ?? null,
+      ...(x.input.facts.stream ? { translated: result.translated === true } : {}),
     },
     body,
   );
@@ -441,7 +442,8 @@ function replay(d: ProxyDeps, x: RequestContext, entry: CacheEntry): void {
   if (meta.stream) {
     headers['cache-control'] = 'no-cache';
     if (dlp?.answer) {
-      const t = restoringTranslator(new PassThrough(), dlp.answer, dlp.ctx, null);
+      // A translated stream's reasoning is restored as the live stream's was (see restoringTranslator).
+      const t = restoringTranslator(new PassThrough(), dlp.answer, dlp.ctx, null, meta.translated === true);
       out = t.push(entry.body) + t.end();
     }
   } else if (dlp?.answer) out = restoreWhole(dlp.answer, entry.body, dlp.ctx);
