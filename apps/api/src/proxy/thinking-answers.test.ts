@@ -459,3 +459,61 @@ describe('a Responses client served by an upstream that reasons', () => {
     expect(input.map((i) => i.type ?? i.role)).toEqual(['user', 'message', 'user']);
   });
 });
+
+// A Responses client's reasoning items (the reasoning a model showed it, sent back with the conversation) were dropped
+// on the way to a chat upstream, so DeepSeek, which wants a tool loop's reasoning back, never got it.
+describe('a Responses client’s reasoning items sent back', () => {
+  const tools = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} } }];
+  const loop = (reasoning: Obj) => [
+    { role: 'user', content: 'weather in Paris?' },
+    reasoning,
+    { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"location":"Paris"}' },
+    { type: 'function_call_output', call_id: 'call_1', output: 'Sunny' },
+  ];
+  const gatewayItem = {
+    type: 'reasoning',
+    id: 'rs_tr_abc',
+    summary: [{ type: 'summary_text', text: 'I should look it up.' }],
+  };
+
+  it('to DeepSeek: the text as the reasoning_content of the turn it came before', async () => {
+    const res = await post('/v1/responses', {
+      model: 'up-deepseek/deepseek-chat',
+      tools,
+      input: loop(gatewayItem),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const messages = sent().messages as Obj[];
+    expect(messages[1]).toMatchObject({
+      role: 'assistant',
+      reasoning_content: 'I should look it up.',
+      tool_calls: [{ id: 'call_1' }],
+    });
+    // The reasoning of a model's own text answer alike; a reasoning_text content too.
+    await json(
+      await post('/v1/responses', {
+        model: 'up-deepseek/deepseek-chat',
+        input: [
+          { role: 'user', content: '2+2?' },
+          {
+            type: 'reasoning',
+            id: 'rs_tr_x',
+            summary: [],
+            content: [{ type: 'reasoning_text', text: 'Adding.' }],
+          },
+          { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Four.' }] },
+          { role: 'user', content: 'and 3+3?' },
+        ],
+      }),
+    );
+    expect((sent().messages as Obj[])[1]).toMatchObject({ role: 'assistant', reasoning_content: 'Adding.' });
+  });
+
+  it('to Claude (Anthropic API, Bedrock) and the vendors that refuse the field: left out, the turn as it was', async () => {
+    for (const model of ['up-anthropic/claude-test', `up-bedrock/${BEDROCK_MODEL}`, 'up-groq/qwen3-32b']) {
+      const res = await post('/v1/responses', { model, tools, input: loop(gatewayItem) });
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect(JSON.stringify(sent())).not.toContain('I should look it up.');
+    }
+  });
+});

@@ -236,6 +236,24 @@ function orderToolResults(messages: OaMessage[]): void {
   }
 }
 
+/**
+ * The text of a reasoning item a Responses client sends back (the reasoning a model showed it, as the gateway gives it
+ * or OpenAI does): its summary's text, else its reasoning_text content; '' when it holds none (OpenAI's encrypted
+ * reasoning alone). It goes as the next assistant turn's `reasoning_content`, which reaches only DeepSeek's API (it
+ * wants a tool loop's reasoning back; see withReasoningHistoryFor); Anthropic, Bedrock and Gemini are not sent it:
+ * Claude takes back only a thinking block it signed, and the gateway's reasoning items carry no signature.
+ */
+function reasoningItemText(item: Obj): string {
+  const texts = (parts: unknown, type: string): string =>
+    Array.isArray(parts)
+      ? (parts as Obj[])
+          .filter((p) => p && p.type === type && typeof p.text === 'string')
+          .map((p) => p.text as string)
+          .join('\n\n')
+      : '';
+  return texts(item.summary, 'summary_text') || texts(item.content, 'reasoning_text');
+}
+
 /** Responses API request -> chat completions request. Throws AdapterError for stateful features. */
 export function responsesToChatRequest(req: Obj, model: string = String(req.model ?? '')): OaChatRequest {
   if (req.previous_response_id)
@@ -248,6 +266,8 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
   if (typeof req.instructions === 'string' && req.instructions)
     messages.push({ role: 'system', content: req.instructions });
   const input = req.input;
+  /** Reasoning items' text not yet given to an assistant turn. */
+  let pendingReasoning = '';
   if (typeof input === 'string') messages.push({ role: 'user', content: input });
   else if (Array.isArray(input)) {
     for (const item of input as Obj[]) {
@@ -287,6 +307,9 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
           typeof item.output === 'string' ? item.output : parts.length ? parts : JSON.stringify(item.output);
         messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: output });
       } else if (type === 'reasoning') {
+        // Its text goes as the next assistant turn's reasoning_content (see reasoningItemText).
+        const text = reasoningItemText(item);
+        if (text) pendingReasoning += text;
         continue;
       } else {
         throw new AdapterError(
@@ -294,6 +317,13 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
           'unsupported_parameter',
           `Input item type "${String(type)}" is not supported for this provider.`,
         );
+      }
+      // Reasoning before an assistant turn (its message or tool call) is that turn's; before anything else, no turn's.
+      if (pendingReasoning) {
+        const last = messages[messages.length - 1];
+        if (last?.role === 'assistant')
+          last.reasoning_content = (last.reasoning_content ?? '') + pendingReasoning;
+        pendingReasoning = '';
       }
     }
   }
