@@ -93,3 +93,28 @@ export function claudeThinkingFacts(model: ModelIdentity): ClaudeThinkingFacts {
   const thinking = f?.thinking === 'adaptive' || CLAUDE_ADAPTIVE_LINE.test(id) ? 'adaptive' : 'budget';
   return { thinking, xhighEffort: f?.xhighEffort ?? false };
 }
+
+/**
+ * The reasoning efforts a model served through an OpenAI-compatible API (not OpenAI's, not DeepSeek's) documents
+ * taking as `reasoning_effort`, by its id (the admin's `baseModel`, else the upstream id's last path segment); null
+ * for a model not known to take the field (most refuse it: Grok 4, 4.1 and 4.2 among them). xAI's reasoning guide:
+ * Grok 3 Mini takes low or high; Grok 4.3 and later low, medium or high (high by default; no "none": their
+ * reasoning cannot be turned off).
+ */
+const VENDOR_EFFORTS: ReadonlyArray<{ id: RegExp; from?: number; efforts: readonly string[] }> = [
+  { id: /^grok-3-mini(?:$|-)/i, efforts: ['low', 'high'] },
+  { id: /^grok-(\d+)(?:[.-](\d{1,2}))?(?=$|[-.])/i, from: 4.3, efforts: ['low', 'medium', 'high'] },
+];
+
+export function vendorReasoningEfforts(model: ModelIdentity): readonly string[] | null {
+  const full = model.baseModel?.trim() || model.modelId;
+  const id = full.slice(full.lastIndexOf('/') + 1);
+  for (const v of VENDOR_EFFORTS) {
+    const m = v.id.exec(id);
+    if (!m) continue;
+    // A version's minor is a decimal fraction: Grok 4.20 is 4.2, before 4.3.
+    if (v.from !== undefined && Number(`${m[1]}.${m[2] ?? '0'}`) < v.from) continue;
+    return v.efforts;
+  }
+  return null;
+}

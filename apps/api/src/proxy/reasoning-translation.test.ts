@@ -41,6 +41,9 @@ beforeAll(async () => {
     [corp.id, 'o3-mini'],
     [corp.id, 'gpt-4o'],
     [corp.id, 'grok-3-mini'],
+    [corp.id, 'grok-4.3'],
+    [corp.id, 'grok-4-0709'],
+    [corp.id, 'grok-4-1-fast-reasoning'],
     [gemini.id, 'gemini-2.5-flash'],
     [gemini.id, 'gemini-2.5-pro'],
     [gemini.id, 'gemini-3-pro-preview'],
@@ -474,6 +477,48 @@ describe('reasoning to the compatible vendors that document an effort', () => {
       }),
     );
     expect(sent()).toMatchObject({ model: 'grok-3-mini', reasoning_effort: 'high' });
+  });
+});
+
+// xAI documents reasoning_effort on Grok 4.3 and later (low, medium, high; no "none"), which got no effort at all: only
+// Grok 3 Mini did. Grok 4 to 4.2 refuse the field and still get none.
+describe('reasoning to Grok 4.3 and later', () => {
+  it.each([
+    ['low', 'low'],
+    ['medium', 'medium'],
+    ['high', 'high'],
+    ['xhigh', 'high'],
+    ['minimal', 'low'],
+  ])('a Responses client’s effort %s as reasoning_effort %s', async (effort, expected) => {
+    await ok(await post('/v1/responses', { model: 'up-corp/grok-4.3', input: 'hi', reasoning: { effort } }));
+    expect(sent()).toMatchObject({ model: 'grok-4.3', reasoning_effort: expected });
+  });
+
+  it('an Anthropic client’s thinking as its effort; none left out; Grok 4 and 4.1 not sent it', async () => {
+    await ok(
+      await post('/v1/messages', {
+        model: 'up-corp/grok-4.3',
+        max_tokens: 40000,
+        messages: hi,
+        thinking: { type: 'enabled', budget_tokens: 10000 },
+      }),
+    );
+    expect(sent()).toMatchObject({ model: 'grok-4.3', reasoning_effort: 'medium' });
+    await ok(
+      await post('/v1/responses', { model: 'up-corp/grok-4.3', input: 'hi', reasoning: { effort: 'none' } }),
+    );
+    expect(sent()).not.toHaveProperty('reasoning_effort');
+    for (const model of ['grok-4-0709', 'grok-4-1-fast-reasoning']) {
+      await ok(
+        await post('/v1/responses', {
+          model: `up-corp/${model}`,
+          input: 'hi',
+          reasoning: { effort: 'high' },
+        }),
+      );
+      expect(sent()).toMatchObject({ model });
+      expect(sent()).not.toHaveProperty('reasoning_effort');
+    }
   });
 });
 

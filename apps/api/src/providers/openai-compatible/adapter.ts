@@ -4,7 +4,7 @@
  * Ollama, custom base URLs). Per-provider differences live in the catalogue.
  */
 import { providerDefaults } from '../provider-types.js';
-import { modelFamily, type ModelIdentity } from '../model-family.js';
+import { modelFamily, vendorReasoningEfforts, type ModelIdentity } from '../model-family.js';
 import {
   baseUrlOf,
   localCountTokens,
@@ -106,16 +106,25 @@ export function withCapField(
   return { ...rest, max_tokens: req.max_tokens ?? cap };
 }
 
-/** xAI's Grok 3 Mini, which takes `reasoning_effort` low or high (xAI's reasoning guide; Grok 4 refuses the field). */
-const GROK_3_MINI = /^grok-3-mini(?:$|-)/i;
+/**
+ * The effort a model that takes some of OpenAI's efforts is sent for the one asked (see vendorReasoningEfforts): the
+ * effort itself, else minimal as the least it takes and anything else as the most; null for none (it cannot be
+ * turned off there: the field is left out, the model's default stands).
+ */
+function nearestEffort(effort: string, takes: readonly string[]): string | null {
+  if (effort === 'none') return null;
+  if (takes.includes(effort)) return effort;
+  return effort === 'minimal' || effort === 'low' ? takes[0]! : takes[takes.length - 1]!;
+}
 
 /**
  * A translated request's reasoning effort (a Responses client's `reasoning.effort`, an Anthropic client's thinking)
  * goes to the models whose API documents it: OpenAI's reasoning models as it is; DeepSeek's API (`providerType`
  * deepseek), which takes every OpenAI effort (it reads minimal as low, medium and xhigh as high) and turns thinking
- * off with `thinking: {type: "disabled"}` instead of an effort "none"; xAI's Grok 3 Mini as low or high. The others
- * refuse the field (OpenAI: "reasoning_effort is not supported with this model"; Grok 4), and an Anthropic client's
- * thinking is its own choice of model behaviour, not a parameter to fail on: it is left out.
+ * off with `thinking: {type: "disabled"}` instead of an effort "none"; xAI's Grok 3 Mini (low or high) and Grok 4.3 on
+ * (low, medium or high) as the nearest they take (see vendorReasoningEfforts). The others refuse the field (OpenAI:
+ * "reasoning_effort is not supported with this model"; Grok 4 to 4.2), and an Anthropic client's thinking is its own
+ * choice of model behaviour, not a parameter to fail on: it is left out.
  */
 export function withReasoningFor(
   req: OaChatRequest,
@@ -127,10 +136,9 @@ export function withReasoningFor(
   const { reasoning_effort: effort, ...rest } = req;
   if (providerType === 'deepseek' && typeof effort === 'string')
     return effort === 'none' ? { ...rest, thinking: { type: 'disabled' } } : req;
-  const id = baseModel?.trim() || req.model;
-  if (GROK_3_MINI.test(id.slice(id.lastIndexOf('/') + 1)) && typeof effort === 'string' && effort !== 'none')
-    return { ...rest, reasoning_effort: effort === 'minimal' || effort === 'low' ? 'low' : 'high' };
-  return rest;
+  const takes = vendorReasoningEfforts({ modelId: req.model, baseModel });
+  const sent = takes && typeof effort === 'string' ? nearestEffort(effort, takes) : null;
+  return sent ? { ...rest, reasoning_effort: sent } : rest;
 }
 
 /** OpenAI's most stop sequences (`stop`: "array too long. Expected an array with maximum length 4"). */
