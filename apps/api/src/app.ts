@@ -104,7 +104,8 @@ export interface App {
 export async function createApp(deps: AppDeps): Promise<App> {
   const { env, db, logger } = deps;
   const metrics = createMetrics();
-  const configListeners: Array<(what: string) => Promise<void>> = [];
+  /** Told of each configuration change: `remote` when another instance made it (a note on the config bus). */
+  const configListeners: Array<(what: string, remote: boolean) => Promise<void>> = [];
   const now = deps.now ?? Date.now;
   const instanceId = randomUUID();
   // Request bodies held in memory at once, proxy and admin API alike (BODY_MEMORY_LIMIT).
@@ -214,11 +215,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
         ]),
       notes: healthNotes,
       ledger,
+      onReload: () => metrics.routingReloads.inc(),
     },
-    { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS },
+    { reloadEveryMs: env.CONFIG_RELOAD_INTERVAL_MS, coalesceMs: env.CONFIG_RELOAD_COALESCE_MS },
   );
-  configListeners.push((what) =>
-    routing.reload().catch((err) => logger.error({ err, what }, 'routing reload failed')),
+  // A change made here is loaded before its request answers; other instances' notes coalesce (CONFIG_RELOAD_COALESCE_MS).
+  configListeners.push((what, remote) =>
+    (remote ? routing.reloadSoon() : routing.reload()).catch((err) =>
+      logger.error({ err, what }, 'routing reload failed'),
+    ),
   );
   metrics.openCircuitsFrom(() => routing.openCircuits());
   // An admin's reset of a provider's cooldowns, circuits and rate-limit windows (made here or on another instance).
@@ -235,7 +240,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     db,
     logger,
     instanceId,
-    onChange: (what) => void Promise.all(configListeners.map((l) => l(what))),
+    onChange: (what) => void Promise.all(configListeners.map((l) => l(what, true))),
   });
   const lastUsed = new LastUsedTracker(db.prisma, 15_000, (err) =>
     logger.warn({ err: String(err) }, 'updating key last-used failed'),
@@ -268,7 +273,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     outbound: { policy: outbound, dispatcher: agent },
     events,
     configChanged: async (what) => {
-      await Promise.all(configListeners.map((l) => l(what)));
+      await Promise.all(configListeners.map((l) => l(what, false)));
       await bus.publish(what);
     },
   };

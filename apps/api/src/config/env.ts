@@ -108,6 +108,16 @@ export const envSchema = z.object({
   /** A Redis command slower than this counts as Redis being down (the gateway fails open onto local limits). */
   REDIS_COMMAND_TIMEOUT_MS: ms.default(500),
   CONFIG_RELOAD_INTERVAL_MS: ms.default(30_000),
+  /**
+   * Change notes from other instances within this span share one routing reload (the first reloads at once, the
+   * rest at the span's end); 0: every note reloads.
+   */
+  CONFIG_RELOAD_COALESCE_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(500),
   /** The live event stream's heartbeat comment (keeps proxies from closing it; the session is checked again then). */
   LIVE_EVENTS_HEARTBEAT_MS: ms.default(15_000),
   /**

@@ -312,6 +312,11 @@ export function createMetrics() {
     buckets: [0, 0.25, 0.5, 0.75, 1],
     registers: [registry],
   });
+  const routingReloads = new Counter({
+    name: 'switchyard_routing_reloads_total',
+    help: "Loads of the routing configuration from the database on this instance (its own changes, other instances' changes coalesced, the periodic reload)",
+    registers: [registry],
+  });
   const stateStoreUp = new Gauge({
     name: 'switchyard_state_store_shared',
     help: '1 while limits are counted in the shared store (Redis), 0 while failing open onto local limits',
@@ -340,6 +345,7 @@ export function createMetrics() {
     usageDeadLetter,
     stateStoreFailOpen,
     stateStoreUp,
+    routingReloads,
     responseCache,
     feedbackScore,
   };

@@ -218,6 +218,13 @@ export class RoutingRuntime implements Router {
   #reloading: Promise<void> | null = null;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
+  /** When the last load started (performance.now(): real time, whatever clock the runtime is given). */
+  #lastLoadAt = -Infinity;
+  /** Notes from other instances coalesce within this span (see `reloadSoon`); 0: each reloads. */
+  #coalesceMs = 0;
+  /** The coalesced load waiting for its span to end, and its timer. */
+  #soon: Promise<void> | null = null;
+  #soonTimer: NodeJS.Timeout | undefined;
   /**
    * This instance's budget spend the database does not hold yet (reservations in flight, settled calls whose
    * records wait in the usage queue): added to a budget counter rebuilt from the database (see `#rebuildBudget`).
@@ -244,6 +251,8 @@ export class RoutingRuntime implements Router {
       notes?: HealthNotes;
       /** This instance's outstanding budget spend (the app shares it with the usage queue); a new one if unset. */
       ledger?: SpendLedger;
+      /** Told as each load of the configuration starts (the reload metric). */
+      onReload?: () => void;
     },
     loaded: LoadedConfig,
   ) {
@@ -266,13 +275,14 @@ export class RoutingRuntime implements Router {
 
   static async create(
     deps: RoutingRuntime['deps'],
-    opts: { reloadEveryMs?: number } = {},
+    opts: { reloadEveryMs?: number; coalesceMs?: number } = {},
   ): Promise<RoutingRuntime> {
     await settleRolloversLogged(deps);
     const rt = new RoutingRuntime(
       deps,
       await loadConfig(deps.prisma, deps.secrets, deps.env, deps.now(), dlpFallbackLogger(deps.logger)),
     );
+    rt.#coalesceMs = opts.coalesceMs ?? 0;
     if (opts.reloadEveryMs) {
       rt.#timer = setInterval(
         () => void rt.reload().catch((err) => deps.logger.warn({ err }, 'periodic routing reload failed')),
@@ -304,6 +314,8 @@ export class RoutingRuntime implements Router {
     this.#reloading = (async () => {
       do {
         this.#again = false;
+        this.#lastLoadAt = performance.now();
+        this.deps.onReload?.();
         await settleRolloversLogged(this.deps);
         const loaded = await loadConfig(
           this.deps.prisma,
@@ -322,8 +334,29 @@ export class RoutingRuntime implements Router {
     return this.#reloading;
   }
 
+  /**
+   * Reload for a change made elsewhere (another instance's note on the config bus), at most once per `coalesceMs`:
+   * the first note after a quiet spell reloads at once; notes within `coalesceMs` of the last load's start share one
+   * load at the end of that span. Every note is followed by a load that starts after it, so the last change is never
+   * lost; a user switching a key on and off in a loop makes each other instance reload once a span, not once a switch.
+   */
+  reloadSoon(): Promise<void> {
+    if (this.#soon) return this.#soon;
+    const wait = this.#lastLoadAt + this.#coalesceMs - performance.now();
+    if (wait <= 0) return this.reload();
+    this.#soon = new Promise<void>((resolve, reject) => {
+      this.#soonTimer = setTimeout(() => {
+        this.#soon = null;
+        this.reload().then(resolve, reject);
+      }, wait);
+      this.#soonTimer.unref();
+    });
+    return this.#soon;
+  }
+
   close(): void {
     clearInterval(this.#timer);
+    clearTimeout(this.#soonTimer);
   }
 
   settings() {
