@@ -14,6 +14,7 @@ import { sessionMiddleware } from './modules/auth/auth.middleware.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { DEFAULT_THROTTLE, LoginThrottle } from './modules/auth/login-throttle.js';
+import { adminWriteLimit } from './modules/auth/write-limit.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { isProxyPath } from './lib/proxy-paths.js';
 import { createProxyHandler } from './proxy/handler.js';
@@ -333,6 +334,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(sessionMiddleware(auth));
   api.use(authRoutes(auth));
   api.use(openapiRoutes(CORE_VERSION));
+  // Changes per user and minute (ADMIN_WRITE_RATE_LIMIT_PER_MINUTE); sign-in has its own throttle above.
+  if (env.ADMIN_WRITE_RATE_LIMIT_PER_MINUTE > 0)
+    api.use(adminWriteLimit(store, env.ADMIN_WRITE_RATE_LIMIT_PER_MINUTE, now, logger));
   mountIdentityModules(api, ctx);
   mountLlmModules(api, ctx, routing, health);
   // The live event stream (server-sent events): its session is checked again with every heartbeat.

@@ -204,6 +204,11 @@ export const envSchema = z.object({
   USAGE_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
   // POST /v1/feedback scores per caller (key, or the master key) and minute; past it 429 + Retry-After. 0: no limit.
   FEEDBACK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(600),
+  /**
+   * Admin API changes (any method but GET/HEAD/OPTIONS; sign-in and sign-out aside) per user and sliding minute, all
+   * of their sessions together and counted across instances with Redis; past it 429 with Retry-After. 0: no limit.
+   */
+  ADMIN_WRITE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(300),
   /** Live keys (not revoked, not expired) a user may have when making one themselves (/me/keys); 0 = no limit. */
   USER_KEY_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(100),
   /** Raw usage records older than this many days are deleted (in batches, hourly); rollups are kept. Unset = forever. */

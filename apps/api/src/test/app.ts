@@ -46,7 +46,15 @@ export async function createTestApp(
   if (!('seededFromTemplate' in db && db.seededFromTemplate))
     await seedDatabase(db.prisma, { ...TEST_SEED, env: opts.processEnv ?? {} });
   // Background health checks only where a test turns them on (they would call test upstreams on their own).
-  const env = loadEnv({ LOG_LEVEL: 'silent', SERVE_WEB: 'false', HEALTH_CHECK_TICK_MS: '0', ...opts.env });
+  // The admin write limit runs (counted in the state store) but out of reach: one seeded admin makes hundreds of
+  // changes a minute across a file's tests (the admin fuzz thousands); modules/auth/write-limit.test.ts sets its own.
+  const env = loadEnv({
+    LOG_LEVEL: 'silent',
+    SERVE_WEB: 'false',
+    HEALTH_CHECK_TICK_MS: '0',
+    ADMIN_WRITE_RATE_LIMIT_PER_MINUTE: '1000000',
+    ...opts.env,
+  });
   const app = await createApp({
     env,
     db,
