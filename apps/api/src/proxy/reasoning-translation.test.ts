@@ -423,7 +423,10 @@ describe('an Anthropic client’s adaptive thinking', () => {
         output_config: { effort: 'low' },
       }),
     );
-    expect((sent().generationConfig as Obj).thinkingConfig).toEqual({ thinkingBudget: 2048 });
+    expect((sent().generationConfig as Obj).thinkingConfig).toEqual({
+      thinkingBudget: 2048,
+      includeThoughts: true,
+    });
   });
 
   it('to Anthropic: as it was sent', async () => {
@@ -534,7 +537,7 @@ describe('reasoning to Gemini', () => {
         thinking: { type: 'enabled', budget_tokens: 6000 },
       }),
     );
-    expect(config()).toEqual({ thinkingBudget: 6000 });
+    expect(config()).toEqual({ thinkingBudget: 6000, includeThoughts: true });
   });
 
   it('an OpenAI-format effort as the effort’s budget; "none" turns thinking off where the model can', async () => {
@@ -545,7 +548,7 @@ describe('reasoning to Gemini', () => {
         reasoning_effort: 'low',
       }),
     );
-    expect(config()).toEqual({ thinkingBudget: 2048 });
+    expect(config()).toEqual({ thinkingBudget: 2048, includeThoughts: true });
     await ok(
       await post('/v1/chat/completions', {
         model: 'up-gemini/gemini-2.5-flash',
@@ -573,7 +576,7 @@ describe('reasoning to Gemini', () => {
         reasoning: { effort: 'high' },
       }),
     );
-    expect(config()).toEqual({ thinkingLevel: 'high' });
+    expect(config()).toEqual({ thinkingLevel: 'high', includeThoughts: true });
   });
 });
 

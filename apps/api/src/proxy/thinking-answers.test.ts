@@ -56,6 +56,26 @@ beforeAll(async () => {
       capabilities: ['chat', 'tools', 'streaming'],
     },
   });
+  const gemini = await prisma.provider.create({
+    data: {
+      slug: 'up-gemini',
+      name: 'up-gemini',
+      type: 'google',
+      priority: 70,
+      baseUrl: e.up.url,
+      status: 'active',
+      encryptedApiKey: secrets.encrypt('gemini-key-0000'),
+      apiKeyLast4: '0000',
+    },
+  });
+  await prisma.model.create({
+    data: {
+      providerId: gemini.id,
+      modelId: 'gemini-2.5-flash',
+      displayName: 'Gemini 2.5 Flash',
+      capabilities: ['chat', 'tools', 'streaming'],
+    },
+  });
   await addBedrockProvider(e);
 }, 180_000);
 afterAll(async () => {
@@ -515,5 +535,65 @@ describe('a Responses client’s reasoning items sent back', () => {
       expect(res.status, await res.clone().text()).toBe(200);
       expect(JSON.stringify(sent())).not.toContain('I should look it up.');
     }
+  });
+});
+
+// Gemini's thoughts never reached a client of another format: the gateway did not ask for them (thinkingConfig's
+// includeThoughts) and dropped the thought parts of an answer, so a client that asked for reasoning got none.
+describe('a client served by Gemini that asked for reasoning', () => {
+  const gemini = 'up-gemini/gemini-2.5-flash';
+
+  it('an OpenAI chat client gets Gemini’s thought summary as reasoning_content, whole and streamed', async () => {
+    e.up.script({ path: ':generateContent', reasoning: 'Adding two and two.' });
+    const r = await json(
+      await post('/v1/chat/completions', { model: gemini, messages: hi, reasoning_effort: 'low' }),
+    );
+    expect(((sent().generationConfig as Obj).thinkingConfig as Obj).includeThoughts).toBe(true);
+    expect((r.choices as Obj[])[0]).toMatchObject({
+      message: { content: 'Hello from upstream', reasoning_content: 'Adding two and two.' },
+    });
+
+    e.up.script({ path: ':streamGenerateContent', reasoning: 'Adding two and two.' });
+    const evs = await events(
+      await post('/v1/chat/completions', {
+        model: gemini,
+        messages: hi,
+        reasoning_effort: 'low',
+        stream: true,
+      }),
+    );
+    const deltas = evs.map((ev) => ((ev.data.choices as Obj[] | undefined)?.[0]?.delta ?? {}) as Obj);
+    const reasoningAt = deltas.findIndex((d) => d.reasoning_content === 'Adding two and two.');
+    expect(reasoningAt).toBeGreaterThanOrEqual(0);
+    expect(reasoningAt).toBeLessThan(deltas.findIndex((d) => d.content === 'Hello'));
+    expect(deltas.map((d) => d.content ?? '').join('')).toBe('Hello from upstream');
+  });
+
+  it('an Anthropic client gets it as a thinking block (unsigned) before the text', async () => {
+    e.up.script({ path: ':generateContent', reasoning: 'The user greets me.' });
+    const r = await json(
+      await post('/v1/messages', {
+        model: gemini,
+        max_tokens: 16000,
+        messages: hi,
+        thinking: { type: 'enabled', budget_tokens: 4000 },
+      }),
+    );
+    expect(r.content).toEqual([
+      { type: 'thinking', thinking: 'The user greets me.', signature: '' },
+      { type: 'text', text: 'Hello from upstream' },
+    ]);
+  });
+
+  it('a Responses client gets a reasoning item; no thoughts asked when no reasoning is', async () => {
+    e.up.script({ path: ':generateContent', reasoning: 'Thinking.' });
+    const r = await json(
+      await post('/v1/responses', { model: gemini, input: 'hi', reasoning: { effort: 'medium' } }),
+    );
+    expect((r.output as Obj[]).map((o) => o.type)).toEqual(['reasoning', 'message']);
+    expect((r.output as Obj[])[0]!.summary).toEqual([{ type: 'summary_text', text: 'Thinking.' }]);
+
+    await json(await post('/v1/chat/completions', { model: gemini, messages: hi, reasoning_effort: 'none' }));
+    expect((sent().generationConfig as Obj).thinkingConfig).toEqual({ thinkingBudget: 0 });
   });
 });

@@ -75,7 +75,8 @@ export interface Fault {
   oneWrite?: boolean;
   /**
    * The answer reasons first, this text (whole and streamed): OpenAI chat as `reasoning_content` (DeepSeek's field),
-   * Anthropic as a thinking block signed `sig-mock`, Bedrock as a reasoningContent block.
+   * Anthropic as a thinking block signed `sig-mock`, Bedrock as a reasoningContent block, Gemini as a `thought` part
+   * (only when the request asked for thoughts).
    */
   reasoning?: string;
   /**
@@ -841,10 +842,23 @@ function geminiUsage() {
   };
 }
 
+/**
+ * Gemini's thought summary for a fault's reasoning: a part marked `thought`, given only when the request asked for
+ * thoughts (`thinkingConfig.includeThoughts`), as Gemini does. Null: none.
+ */
+function geminiThought(ctx: Ctx): Obj | null {
+  const config = (ctx.body.generationConfig as Obj | undefined)?.thinkingConfig as Obj | undefined;
+  return ctx.fault?.reasoning && config?.includeThoughts === true
+    ? { text: ctx.fault.reasoning, thought: true }
+    : null;
+}
+
 function geminiResponse(ctx: Ctx) {
-  const parts = ctx.tool
+  const thought = geminiThought(ctx);
+  const parts: Obj[] = ctx.tool
     ? [{ functionCall: { name: ctx.tool, args: { location: 'Paris' } } }]
     : [{ text: ctx.pieces.join('') }];
+  if (thought) parts.unshift(thought);
   return {
     candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP', index: 0 }],
     usageMetadata: geminiUsage(),
@@ -855,21 +869,34 @@ function geminiResponse(ctx: Ctx) {
 
 function geminiEvents(ctx: Ctx): string[] {
   if (ctx.tool) return [sse({ ...geminiResponse(ctx) })];
-  return ctx.pieces.map((p, i) => {
-    const last = i === ctx.pieces.length - 1;
-    return sse({
-      candidates: [
-        {
-          content: { role: 'model', parts: [{ text: p }] },
-          index: 0,
-          ...(last ? { finishReason: 'STOP' } : {}),
-        },
-      ],
-      usageMetadata: last ? geminiUsage() : { promptTokenCount: MOCK_USAGE.prompt },
-      modelVersion: 'gemini-2.0-flash',
-      responseId: 'gem1',
-    });
-  });
+  const thought = geminiThought(ctx);
+  const first = thought
+    ? [
+        sse({
+          candidates: [{ content: { role: 'model', parts: [thought] }, index: 0 }],
+          usageMetadata: { promptTokenCount: MOCK_USAGE.prompt },
+          modelVersion: 'gemini-2.0-flash',
+          responseId: 'gem1',
+        }),
+      ]
+    : [];
+  return first.concat(
+    ctx.pieces.map((p, i) => {
+      const last = i === ctx.pieces.length - 1;
+      return sse({
+        candidates: [
+          {
+            content: { role: 'model', parts: [{ text: p }] },
+            index: 0,
+            ...(last ? { finishReason: 'STOP' } : {}),
+          },
+        ],
+        usageMetadata: last ? geminiUsage() : { promptTokenCount: MOCK_USAGE.prompt },
+        modelVersion: 'gemini-2.0-flash',
+        responseId: 'gem1',
+      });
+    }),
+  );
 }
 
 /** What Converse refuses in a request body (its ValidationException message), or null. */

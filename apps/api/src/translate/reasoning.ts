@@ -212,9 +212,19 @@ export const THINKING_MIN_TOP_P = 0.95;
 /**
  * Gemini's thinkingConfig for the pivot's reasoning: Gemini 3 takes a level (low or high), Gemini 2.5 a budget (an
  * Anthropic client's own, else its effort's; `none` / `minimal` 0, no thinking, except on 2.5 Pro, which cannot turn
- * it off and keeps its default). Null: nothing asked, or nothing to send.
+ * it off and keeps its default); with thinking on, `includeThoughts` (the answer then holds Gemini's thought summary,
+ * the client's reasoning). Null: nothing asked, or nothing to send.
  */
 export function geminiThinkingConfig(req: ReasoningPivot): Obj | null {
+  const config = geminiThinking(req);
+  // Thinking asked for: its thought summaries too (parts marked `thought`), which reach the client as its reasoning.
+  // Not for none or minimal (Gemini 3 cannot turn thinking off, and thinks as little as it can).
+  const none = req.reasoning_effort === 'none' || req.reasoning_effort === 'minimal';
+  if (config && config.thinkingBudget !== 0 && !none) config.includeThoughts = true;
+  return config;
+}
+
+function geminiThinking(req: ReasoningPivot): Obj | null {
   const effort = req.reasoning_effort;
   const own = req[THINKING_BUDGET];
   if (typeof effort !== 'string' && typeof own !== 'number') return null;

@@ -38,12 +38,17 @@ export function extract(
   cand: Obj | undefined,
   callBase: string,
   callOffset: number,
-): { text: string; calls: OaToolCall[] } {
+): { text: string; calls: OaToolCall[]; thoughts: string } {
   let text = '';
+  let thoughts = '';
   const calls: OaToolCall[] = [];
   const parts = ((cand?.content as Obj | undefined)?.parts ?? []) as Obj[];
   for (const p of parts) {
-    if (p.thought) continue;
+    // A thought summary (given when the request asked for thoughts): the answer's reasoning.
+    if (p.thought) {
+      if (typeof p.text === 'string') thoughts += p.text;
+      continue;
+    }
     if (typeof p.text === 'string') text += p.text;
     else if (p.functionCall) {
       const fc = p.functionCall as Obj;
@@ -54,7 +59,7 @@ export function extract(
       });
     }
   }
-  return { text, calls };
+  return { text, calls, thoughts };
 }
 
 export function finishOf(cand: Obj | undefined, hasCalls: boolean): OaFinishReason | null {
@@ -73,11 +78,12 @@ export function geminiToOpenaiChatResponse(
   const id = String(res.responseId ?? created.toString(36));
   const candidates = (res.candidates ?? []) as Obj[];
   const choices: OaChatResponse['choices'] = candidates.map((c, i) => {
-    const { text, calls } = extract(c, id, 0);
+    const { text, calls, thoughts } = extract(c, id, 0);
     const message: OaChatResponse['choices'][number]['message'] = {
       role: 'assistant',
       content: text || (calls.length ? null : ''),
     };
+    if (thoughts) message.reasoning_content = thoughts;
     if (calls.length) message.tool_calls = calls;
     return {
       index: Number(c.index ?? i),

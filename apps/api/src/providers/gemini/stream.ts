@@ -39,7 +39,8 @@ export class GeminiToOpenaiChunks {
     const u = geminiUsageToOpenai(ev.usageMetadata as Obj | undefined);
     if (u) this.usage = u;
     const cand = ((ev.candidates ?? []) as Obj[])[0];
-    const { text, calls } = extract(cand, this.id, this.toolCount);
+    const { text, calls, thoughts } = extract(cand, this.id, this.toolCount);
+    if (thoughts) out.push(this.chunk({ reasoning_content: thoughts }));
     if (text) out.push(this.chunk({ content: text }));
     if (calls.length) {
       out.push(
