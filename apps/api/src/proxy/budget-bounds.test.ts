@@ -152,3 +152,104 @@ describe('a Responses call continuing a stored conversation (previous_response_i
     expect(await spentBy(id)).toBeGreaterThanOrEqual(each);
   });
 });
+
+/** A PNG's first bytes (signature and IHDR) for an image of this size, as base64, padded to `bytes`. */
+function pngBase64(width: number, height: number, bytes = 64): string {
+  const b = Buffer.alloc(Math.max(bytes, 33));
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 0, 0, 13]).copy(b, 0);
+  b.write('IHDR', 12, 'latin1');
+  b.writeUInt32BE(width, 16);
+  b.writeUInt32BE(height, 20);
+  b.set([8, 2, 0, 0, 0], 24);
+  return b.toString('base64');
+}
+
+describe('requests with images are reserved what their provider counts for them', () => {
+  it('Claude: a burst of requests with a large inline image cannot spend a budget past its cap', async () => {
+    // Claude counts a 1200×1200 image (scaled to ~1.15 megapixels) as about 1,600 tokens, not 765.
+    const each = (1_600 * 3 + 10 * 15) / 1e6;
+    const cap = each * 3;
+    const { key, id } = await budgetKey(cap);
+    const answer = {
+      id: 'msg_img',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-test',
+      content: [{ type: 'text', text: 'a cat' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 1_600, output_tokens: 10 },
+    };
+    for (let i = 0; i < 20; i++) env.up.script({ path: '/messages', status: 200, body: answer });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        post('/v1/messages', key, {
+          model: 'up-anthropic/claude-test',
+          max_tokens: 10,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is in this picture?' },
+                {
+                  type: 'image',
+                  source: { type: 'base64', media_type: 'image/png', data: pngBase64(1200, 1200) },
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === 402).length).toBeGreaterThan(0);
+    expect(await spentBy(id)).toBeLessThanOrEqual(cap + 1e-9);
+  });
+
+  it('Responses: a burst of requests with an image by URL cannot spend a budget past its cap', async () => {
+    // A long, thin image at high detail: 8 tiles, 1,445 tokens; its URL is a few dozen characters.
+    const each = (1_455 * 2 + 10 * 8) / 1e6;
+    const cap = each * 3;
+    const { key, id } = await budgetKey(cap);
+    for (let i = 0; i < 20; i++)
+      env.up.script({ path: '/responses', status: 200, body: responseWith(`resp_img${i}`, 1_455, 10) });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        post('/v1/responses', key, {
+          model: 'up-openai/gpt-test',
+          max_output_tokens: 10,
+          input: [
+            {
+              role: 'user',
+              content: [
+                { type: 'input_text', text: 'What is in this picture?' },
+                { type: 'input_image', image_url: 'https://example.com/panorama.png', detail: 'high' },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === 402).length).toBeGreaterThan(0);
+    expect(await spentBy(id)).toBeLessThanOrEqual(cap + 1e-9);
+  });
+
+  it('Responses: a large inline image is counted as an image, not as its base64 characters', async () => {
+    // 200 KB of base64 was estimated as ~50,000 tokens: past gpt-test's 8,000-token window, so no model could take it.
+    const r = await post('/v1/responses', env.userKey, {
+      model: 'up-openai/gpt-test',
+      max_output_tokens: 10,
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'What is in this picture?' },
+            { type: 'input_image', image_url: `data:image/png;base64,${pngBase64(1024, 1024, 150_000)}` },
+          ],
+        },
+      ],
+    });
+    expect(r.status).toBe(200);
+  });
+});

@@ -3,6 +3,7 @@ import {
   estimateAnthropicTokens,
   estimateChatTokens,
   estimateEmbeddingTokens,
+  estimateResponsesTokens,
   roughTokens,
 } from '../translate/tokens.js';
 import { checkBodyShape, invalidModelName, RequestShapeError } from './body-shape.js';
@@ -114,7 +115,7 @@ export function requestFacts(
       }
       if (big) promptTokens = estimateChatTokens(body as never);
       // An image by URL is a few dozen characters and hundreds of tokens: a small body with images is reserved at
-      // least what the images count (IMAGE_TOKENS each), never less than its size says.
+      // least what the images count (imageTokens each), never less than its size says.
       else if (image) promptTokens = Math.max(promptTokens, estimateChatTokens(body as never));
       break;
     }
@@ -143,7 +144,12 @@ export function requestFacts(
       const tools = Array.isArray(body.tools) && body.tools.length > 0;
       if (tools) needs.push('tools');
       // Input items with a content list (messages) may hold `input_image` parts.
-      if (Array.isArray(body.input) && hasImage(body.input)) needs.push('vision');
+      const image = Array.isArray(body.input) && hasImage(body.input);
+      if (image) needs.push('vision');
+      // Like chat: a large body is counted (an inline image as its image, not its base64), a small one with images
+      // at least what its images count.
+      if (big) promptTokens = estimateResponsesTokens(body);
+      else if (image) promptTokens = Math.max(promptTokens, estimateResponsesTokens(body));
       const json = isObj(body.text) ? jsonFormat(body.text.format) : null;
       if (json) {
         needs.push('json');

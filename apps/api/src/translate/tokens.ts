@@ -3,6 +3,7 @@
  * count_tokens endpoint, and usage when an upstream omits it.
  */
 import { createRequire } from 'node:module';
+import { IMAGE_MAX_TOKENS, imageReserveTokens, imageSize } from '@switchyard/core';
 import type * as GptTokenizer from 'gpt-tokenizer';
 import type { AnRequest, OaChatRequest } from './wire-types.js';
 
@@ -20,8 +21,39 @@ function countTokens(text: string): number {
 
 /** Per-message overhead used by OpenAI chat formatting. */
 const PER_MESSAGE = 3;
-/** Flat estimate for one image part. */
-const IMAGE_TOKENS = 765;
+/**
+ * Base64 characters of an inline image read for its header (3/4 of this in bytes): a JPEG's size comes after its
+ * metadata segments (EXIF, ICC profile, thumbnail), which can run to tens of kilobytes.
+ */
+const IMAGE_HEADER_CHARS = 256 * 1024;
+
+/** The base64 data of an image part given inline (chat and Responses data URLs, Anthropic base64 sources), or null. */
+function inlineImage(p: Record<string, unknown>): string | null {
+  const src = p.source as Record<string, unknown> | undefined;
+  if (src && typeof src === 'object' && src.type === 'base64' && typeof src.data === 'string')
+    return src.data;
+  const img = p.image_url;
+  const url =
+    typeof img === 'string'
+      ? img
+      : img && typeof img === 'object'
+        ? (img as { url?: unknown }).url
+        : undefined;
+  if (typeof url !== 'string' || !url.startsWith('data:')) return null;
+  const comma = url.indexOf(',');
+  return comma > 0 && url.slice(0, comma).endsWith(';base64') ? url.slice(comma + 1) : null;
+}
+
+/**
+ * What one image part is reserved: the most a provider counts for an image of its size (read from an inline image's
+ * header), or for any image when its size is not known (by URL, a file id, a format it cannot read).
+ */
+export function imageTokens(p: Record<string, unknown>): number {
+  const data = inlineImage(p);
+  if (data === null) return IMAGE_MAX_TOKENS;
+  const head = data.slice(0, IMAGE_HEADER_CHARS - (Math.min(data.length, IMAGE_HEADER_CHARS) % 4));
+  return imageReserveTokens(imageSize(Buffer.from(head, 'base64')));
+}
 
 /**
  * Longest run of non-whitespace characters handed to the tokenizer in one piece. BPE time grows with the square of
@@ -60,7 +92,7 @@ function partsTokens(content: unknown): number {
   for (const p of content as Array<Record<string, unknown>>) {
     if (!p || typeof p !== 'object') continue;
     if (typeof p.text === 'string') t += countText(p.text);
-    else if (p.type === 'image_url' || p.type === 'image' || p.type === 'input_image') t += IMAGE_TOKENS;
+    else if (p.type === 'image_url' || p.type === 'image' || p.type === 'input_image') t += imageTokens(p);
     else if (p.type === 'tool_use')
       t += countText(JSON.stringify(p.input ?? {})) + countText(String(p.name ?? ''));
     else if (p.type === 'tool_result') t += partsTokens(p.content);
@@ -91,6 +123,30 @@ export function estimateAnthropicTokens(req: Pick<AnRequest, 'messages' | 'syste
   let t = 3;
   if (req.system) t += partsTokens(req.system);
   for (const m of req.messages ?? []) t += PER_MESSAGE + partsTokens(m.content);
+  return t + toolsTokens(req.tools);
+}
+
+/**
+ * Prompt tokens of an OpenAI Responses request: its instructions, each input item (a message's text and images, a
+ * tool's output; any other item as its JSON), and its tools.
+ */
+export function estimateResponsesTokens(req: {
+  input?: unknown;
+  instructions?: unknown;
+  tools?: unknown;
+}): number {
+  let t = 3;
+  if (typeof req.instructions === 'string') t += countText(req.instructions);
+  if (typeof req.input === 'string') t += PER_MESSAGE + countText(req.input);
+  else if (Array.isArray(req.input))
+    for (const item of req.input as unknown[]) {
+      if (typeof item !== 'object' || item === null) continue;
+      const it = item as Record<string, unknown>;
+      t += PER_MESSAGE;
+      if (it.content !== undefined) t += partsTokens(it.content);
+      else if (it.type === 'function_call_output') t += partsTokens(it.output);
+      else t += countText(JSON.stringify(it));
+    }
   return t + toolsTokens(req.tools);
 }
 
