@@ -9,7 +9,16 @@ import { rollupSums, type UsageTarget } from './writer.js';
  * hits; no latency), held in memory — a few per hour, owner and model, not one per record — and written into
  * "UsageHourly" and "UsageDaily" before the queue's next batch, exactly once: a write that fails keeps the rows for
  * the next. Until then the ledger keeps their spend outstanding (SpendLedger.dropped); after, like a written record's.
+ *
+ * Held rows are bounded: past `DROPPED_ROWS_MAX` of them (a long outage over many hours, owners and models), a drop
+ * that would open another row is folded into a coarser one instead — its day (the hour it starts) and its owners
+ * (user, org, key, whether a BYOK key paid, and its status class), without provider, model or app. Budgets read only
+ * those (a day, week or month period starts at midnight UTC), so no spend is lost; the charts show that part of it
+ * under no provider and model. Coarse rows are at most one per day and owner set.
  */
+
+/** Rollup rows held in full detail (hour, provider, model, app, owners) before drops are folded coarser. */
+export const DROPPED_ROWS_MAX = 10_000;
 
 /** The dimensions of a rollup row and its sums (amounts in units of 1e-10 USD, exact). */
 interface Folded {
@@ -127,6 +136,7 @@ export class DroppedSpend {
     private readonly onRefused?: (err: unknown) => void,
     /** The transaction ids of the writes (see CommitTracker), when they go through one. */
     private readonly commits?: Pick<CommitTracker, 'lastXid'>,
+    private readonly maxRows = DROPPED_ROWS_MAX,
   ) {}
 
   /** Rollup rows waiting to be written. */
@@ -147,7 +157,7 @@ export class DroppedSpend {
       if (hour === null) continue;
       const status = count(r.status);
       const statusClass = status >= 500 ? '5xx' : status >= 400 ? '4xx' : '2xx';
-      const dims = {
+      let dims = {
         hour,
         providerId: id(r.providerId),
         modelId: id(r.modelId),
@@ -158,8 +168,20 @@ export class DroppedSpend {
         statusClass,
         isByok: r.isByok === true,
       };
-      const key = Object.values(dims).join('\u0000');
+      let key = Object.values(dims).join('\u0000');
       let f = this.#rows.get(key);
+      if (!f && this.#rows.size >= this.maxRows) {
+        // Past the bound: the day's row of its owners (what budgets read), without provider, model or app.
+        dims = {
+          ...dims,
+          hour: `${hour.slice(0, 10)}T00:00:00.000Z`,
+          providerId: '',
+          modelId: '',
+          appId: '',
+        };
+        key = Object.values(dims).join('\u0000');
+        f = this.#rows.get(key);
+      }
       if (!f) {
         const zero = { requests: 0, errors: 0, tokensIn: 0, tokensOut: 0, tokensCached: 0, cacheHits: 0 };
         f = { ...dims, ...zero, costUsd: 0n, savedUsd: 0n, cacheSavedUsd: 0n };
