@@ -45,7 +45,23 @@ export class AppError extends Error implements GatewayError {
   static badRequest(message: string, details?: unknown) {
     return new AppError(400, 'bad_request', message, details);
   }
+  /**
+   * A 400 for bad input. Details naming one field (`{field}`, as a provider key's shape check gives) carry it as an
+   * issue too (`issues: [{field, message}]`, the message without its "field: " start), the shape of every other
+   * validation error, from which the dashboard's forms show the message next to the field.
+   */
   static validation(message: string, details?: unknown) {
+    if (
+      details !== null &&
+      typeof details === 'object' &&
+      !('issues' in details) &&
+      'field' in details &&
+      typeof details.field === 'string'
+    ) {
+      const field = details.field;
+      const own = message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+      details = { ...details, issues: [{ field, message: own }] };
+    }
     return new AppError(400, 'validation_error', message, details);
   }
   static unauthorized(message = 'Sign in first.') {

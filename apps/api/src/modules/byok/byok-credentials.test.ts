@@ -99,6 +99,28 @@ describe('a BYOK key on a provider whose own credentials are in its settings', (
       .expect(400);
   });
 
+  it('names the key field in the validation shape the dashboard reads (details.issues), keeping details.field', async () => {
+    const superAdmin = await env.t.tokenFor('super_admin');
+    const org = await env.t.app.ctx.prisma.organization.create({ data: { name: 'Shapes', slug: 'shapes' } });
+    for (const [path, token] of [
+      [`/api/v1/me/byok/${providerId}`, userToken],
+      [`/api/v1/orgs/${org.id}/provider-keys/${providerId}`, superAdmin],
+    ] as const) {
+      const r = await env.t.http
+        .put(path)
+        .set(as(token))
+        .send({ apiKey: 'not-an-aws-key-at-all' })
+        .expect(400);
+      expect(r.body.error.code).toBe('validation_error');
+      expect(r.body.error.message).toMatch(/^apiKey: a .* key is .*accessKeyId:secretAccessKey/);
+      // The field's own message, without the "apiKey: " its sentence starts with (shown next to the field).
+      expect(r.body.error.details).toEqual({
+        field: 'apiKey',
+        issues: [{ field: 'apiKey', message: r.body.error.message.slice('apiKey: '.length) }],
+      });
+    }
+  });
+
   it("never signs a call with the platform's credentials for a malformed key stored before", async () => {
     // As a key stored by an earlier release (no shape check then).
     await env.t.app.ctx.prisma.byokKey.create({

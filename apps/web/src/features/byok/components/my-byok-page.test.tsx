@@ -45,4 +45,36 @@ describe('my provider keys', () => {
       { status: 'active' },
     ]);
   });
+
+  it("shows the API's refusal of a key's shape next to the key field, not under the form", async () => {
+    const calls = stubApi((method, path) => {
+      if (path === '/auth/me') return { body: me('user', ['byok:own']) };
+      if (method === 'GET' && path === '/me/byok') return { body: { data: [key('active')] } };
+      if (method === 'GET' && path === '/me/byok/providers') return { body: { data: [] } };
+      if (method === 'PUT' && path === '/me/byok/p1') {
+        const message = 'a AWS Bedrock key is accessKeyId:secretAccessKey[:sessionToken]';
+        return {
+          status: 400,
+          body: {
+            error: {
+              code: 'validation_error',
+              message: `apiKey: ${message}`,
+              details: { field: 'apiKey', issues: [{ field: 'apiKey', message }] },
+            },
+          },
+        };
+      }
+      return undefined;
+    });
+    renderWithApp(<MyByokPage />);
+    const row = await screen.findByTestId('byok-row');
+    await userEvent.click(within(row).getByRole('button', { name: 'Rotate OpenAI key' }));
+    const field = await screen.findByLabelText('New API key');
+    await userEvent.type(field, 'not-an-aws-key-at-all');
+    await userEvent.click(screen.getByRole('button', { name: 'Replace key' }));
+    await waitFor(() => expect(field).toHaveAttribute('aria-invalid', 'true'));
+    expect(field).toHaveAccessibleDescription(/key is accessKeyId:secretAccessKey/);
+    expect(screen.queryByText(/apiKey:/)).toBeNull();
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(1);
+  });
 });
