@@ -74,7 +74,8 @@ describe('admin API changes are limited per user', () => {
     for (const r of refused) {
       expect(r.status).toBe(429);
       expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
-      expect(Number(r.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // The minute slides in ten slots: room comes back at most a slot (6 s) later than an exact log would give it.
+      expect(Number(r.headers['retry-after'])).toBeLessThanOrEqual(66);
       expect(r.body).toMatchObject({
         error: {
           code: 'rate_limited',
