@@ -225,11 +225,20 @@ export const envSchema = z.object({
     .min(1, 'must be between 1 and 31536000 seconds')
     .max(31_536_000, 'must be between 1 and 31536000 seconds')
     .default(86_400),
-  /** Response cache: the store's total size (Redis: each write evicts the oldest above it; database: the sweep). */
+  /** Response cache: the store's total size (each write evicts above it, the largest holder's oldest first). */
   CACHE_MAX_BYTES: bytes(64 * 1024 * MIB).default(256 * MIB),
+  /**
+   * Response cache: the share of CACHE_MAX_BYTES one organization may hold (org-less keys and the master key count
+   * as one holder), 0.01 to 1. Past it, an organization's writes evict its own oldest entries.
+   */
+  CACHE_ORG_MAX_SHARE: z.coerce
+    .number({ message: 'must be a number from 0.01 to 1' })
+    .min(0.01, 'must be a number from 0.01 to 1')
+    .max(1, 'must be a number from 0.01 to 1')
+    .default(0.5),
   /** Response cache: an answer larger than this is not stored. */
   CACHE_ENTRY_MAX_BYTES: bytes(64 * MIB).default(MIB),
-  /** Response cache: how often the database store is swept (expired, then oldest above CACHE_MAX_BYTES). */
+  /** Response cache: how often the database store is swept (expired entries; oldest above CACHE_MAX_BYTES). */
   CACHE_SWEEP_INTERVAL_MS: ms.default(60_000),
   /** Rows per retention DELETE statement. */
   USAGE_RETENTION_BATCH_SIZE: z.coerce

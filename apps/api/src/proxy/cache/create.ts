@@ -8,7 +8,7 @@ import { CacheSweep, DbResponseCache, FrontedCache, RedisResponseCache } from '.
 
 export interface ResponseCacheParts {
   runtime: CacheRuntime;
-  /** The database store's sweep (null when Redis holds the cache: each write there keeps it within its bound). */
+  /** The database store's sweep of expired entries (null when Redis holds the cache: Redis expires them). */
   sweep: CacheSweep | null;
 }
 
@@ -24,9 +24,11 @@ export function createResponseCache(o: {
   logger: Logger;
 }): ResponseCacheParts {
   const redis = o.store.kind === 'redis' ? (o.store as unknown as { redis: Redis }).redis : null;
+  const maxBytes = o.env.CACHE_MAX_BYTES;
+  const orgMaxBytes = orgShareBytes(o.env);
   const inner = redis
-    ? new RedisResponseCache(redis, o.env.REDIS_KEY_PREFIX, o.env.CACHE_MAX_BYTES)
-    : new DbResponseCache(o.db.prisma);
+    ? new RedisResponseCache(redis, o.env.REDIS_KEY_PREFIX, maxBytes, orgMaxBytes)
+    : new DbResponseCache(o.db.prisma, { maxBytes, orgMaxBytes });
   const front = new FrontedCache(inner);
   const sweep = redis
     ? null
@@ -43,8 +45,14 @@ export function createResponseCache(o: {
       front,
       maxTtlSeconds: o.env.CACHE_MAX_TTL_SECONDS,
       entryMaxBytes: o.env.CACHE_ENTRY_MAX_BYTES,
+      storeMaxBytes: orgMaxBytes,
       writes: new Set(),
     },
     sweep,
   };
+}
+
+/** The most one organization (or the org-less keys together) may hold: CACHE_ORG_MAX_SHARE of CACHE_MAX_BYTES. */
+export function orgShareBytes(env: Pick<Env, 'CACHE_MAX_BYTES' | 'CACHE_ORG_MAX_SHARE'>): number {
+  return Math.max(1, Math.floor(env.CACHE_MAX_BYTES * env.CACHE_ORG_MAX_SHARE));
 }

@@ -32,6 +32,8 @@ export interface CacheRuntime {
   maxTtlSeconds: number;
   /** Answers larger than this are not stored. */
   entryMaxBytes: number;
+  /** The most the store keeps for one organization (its share of the bound): a larger entry is not stored. */
+  storeMaxBytes: number;
   /** Writes still running (they never hold a request; tests and shutdown may wait for them). */
   writes: Set<Promise<void>>;
 }
@@ -334,6 +336,14 @@ export function cacheAfter(
     },
     body,
   );
+  if (value.length > cache.storeMaxBytes) {
+    // Larger than the store would keep for the caller's organization: neither stored nor kept in this instance.
+    state.trace = {
+      ...state.trace,
+      summary: `${state.trace.summary}; not stored (${value.length} bytes, above the cache's ${cache.storeMaxBytes} for one organization)`,
+    };
+    return;
+  }
   state.trace = { ...state.trace, status: 'store', summary: `${state.trace.summary}; stored` };
   const write = cache.store
     .set(state.key, value, ttlMs, now, {
@@ -341,8 +351,8 @@ export function cacheAfter(
       target: `${attempt.provider.slug}/${attempt.model.modelId}`,
     })
     .then(
-      () => {
-        d.metrics.responseCache.inc({ outcome: 'store' });
+      (stored) => {
+        if (stored) d.metrics.responseCache.inc({ outcome: 'store' });
       },
       (err: unknown) => {
         d.metrics.responseCache.inc({ outcome: 'error' });
