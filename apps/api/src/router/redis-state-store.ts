@@ -330,8 +330,9 @@ end
 // circuit's half-open probe, the first to claim it sends it. KEYS[1]: circuits. ARGV: target, the claim's time and
 // the open time (Redis's clock, ms), state ttl. A circuit that is open (or half-open) since at least the open time is
 // made half-open from the claim's time (claimed); one open more recently, or half-open with a probe in flight for
-// less than the open time, is refused; a closed or unknown one has nothing to claim (the request goes). Answers
-// {1 claimed or 0 refused, the circuit's state now (JSON, '' when there is none)}.
+// less than the open time, is refused; a closed or unknown one has nothing to claim (the request goes). KEYS[2]: when
+// each target's cooldown or circuit was last changed (Redis's clock, see RESET), set by a claim. Answers {1 claimed or
+// 0 refused, the circuit's state now (JSON, '' when there is none)}.
 const CLAIM = `${READ_CIRCUIT}if not cur or (cur.phase ~= 'open' and cur.phase ~= 'half-open') then return {1, raw or ''} end
 local at = tonumber(ARGV[2])
 local openedAt = tonumber(cur.openedAt) or 0
@@ -340,6 +341,9 @@ local state = string.format('{"phase":"half-open","failures":%.17g,"openedAt":%.
   math.max(openedAt, at))
 redis.call('HSET', KEYS[1], ARGV[1], state)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local t = redis.call('TIME')
+redis.call('HSET', KEYS[2], ARGV[1], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return {1, state}
 `;
 
@@ -355,7 +359,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {1, state}
 `;
 
-// KEYS: cooldowns, circuits, latency, cursors, weights, this run's set of applied write ids. ARGV: state ttl, the
+// KEYS: cooldowns, circuits, latency, cursors, weights, this run's set of applied write ids, when each target's
+// cooldown or circuit was last changed (Redis's clock: see RESET). ARGV: state ttl, the
 // write's id ('' for a write that is safe to make twice: no circuit change), the lowest id this instance may still
 // make again and the set's ttl (as for counter writes), then (type, target, value) triples; a circuit's value is
 // one change (JSON), applied in order. A write whose id is in the set already ran: nothing is done ({0}). Answers
@@ -367,6 +372,8 @@ local function circuitOpen(raw)
   return ok and type(v) == 'table' and (v.phase == 'open' or v.phase == 'half-open')
 end
 local was, now, order = {}, {}, {}
+local t = redis.call('TIME')
+local rnow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if ARGV[2] ~= '' then
   if redis.call('ZSCORE', KEYS[6], ARGV[2]) then return {0} end
   redis.call('ZADD', KEYS[6], ARGV[2], ARGV[2])
@@ -377,7 +384,10 @@ for i = 5, #ARGV, 3 do
   local t, target, v = ARGV[i], ARGV[i+1], ARGV[i+2]
   if t == 'cooldown' then
     local cur = tonumber(redis.call('HGET', KEYS[1], target) or '0') or 0
-    if tonumber(v) > cur then redis.call('HSET', KEYS[1], target, v) end
+    if tonumber(v) > cur then
+      redis.call('HSET', KEYS[1], target, v)
+      redis.call('HSET', KEYS[7], target, rnow)
+    end
   elseif t == 'circuit' then
     local raw = redis.call('HGET', KEYS[2], target) or nil
     local state = circuitApply(raw, cjson.decode(v))
@@ -385,6 +395,7 @@ for i = 5, #ARGV, 3 do
       if was[target] == nil then was[target] = circuitOpen(raw); order[#order + 1] = target end
       now[target] = circuitOpen(state)
       redis.call('HSET', KEYS[2], target, state)
+      redis.call('HSET', KEYS[7], target, rnow)
     end
   elseif t == 'latency' then redis.call('HSET', KEYS[3], target, v)
   elseif t == 'cursor' then redis.call('HSET', KEYS[4], target, v)
@@ -392,11 +403,31 @@ for i = 5, #ARGV, 3 do
   end
 end
 for k = 1, 5 do redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
+redis.call('PEXPIRE', KEYS[7], ARGV[1])
 local out = {1}
 for _, target in ipairs(order) do
   if was[target] ~= now[target] then
     out[#out + 1] = target
     out[#out + 1] = now[target] and '1' or '0'
+  end
+end
+return out
+`;
+
+// An admin's reset made while Redis was unreachable, written once it is back. KEYS: cooldowns, circuits, change
+// times. ARGV: (target, the reset's time on Redis's clock) pairs. A target's cooldown and circuit are deleted unless
+// an instance changed them after the reset (a cooldown, a circuit change or a probe claim: the change times, which
+// APPLY and CLAIM set), which stands. Answers, per target, 1 when it was deleted, else 0.
+const RESET = `
+local out = {}
+for i = 1, #ARGV, 2 do
+  local changed = tonumber(redis.call('HGET', KEYS[3], ARGV[i]) or '0') or 0
+  if changed <= tonumber(ARGV[i+1]) then
+    redis.call('HDEL', KEYS[1], ARGV[i])
+    redis.call('HDEL', KEYS[2], ARGV[i])
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
   end
 end
 return out
@@ -490,6 +521,7 @@ export class RedisStateStore implements StateStore {
     apply: new Script(APPLY),
     claim: new Script(CLAIM),
     release: new Script(RELEASE),
+    reset: new Script(RESET),
     sync: new Script(SYNC),
   };
 
@@ -520,7 +552,12 @@ export class RedisStateStore implements StateStore {
    * Probes this instance claimed and has not given back, by target and claim time (this instance's clock): the
    * claim's time as Redis holds it, which a release must name exactly (the clock offset may have moved since).
    */
-  readonly #claims = new Map<string, { at: number; shared: number }>();
+  readonly #claims = new Map<string, { at: number; shared: number | null }>();
+  /**
+   * Targets an admin reset while Redis was unreachable, by when (this instance's clock): written at the recovery
+   * (RESET), before the events queued after it, so every instance learns of it.
+   */
+  readonly #resets = new Map<string, number>();
   #onCircuit: ((target: string, open: boolean) => void) | null = null;
   #flushScheduled = false;
   /** Counted locally while Redis was unreachable (never sent); written back on recovery unless their window ended. */
@@ -638,6 +675,11 @@ export class RedisStateStore implements StateStore {
     return ['cd', 'ci', 'lat', 'cur', 'w'].map((s) => `${this.#p}${s}`);
   }
 
+  /** When each target's cooldown or circuit was last changed in Redis (Redis's clock): see RESET. */
+  #changedKey(): string {
+    return `${this.#p}chg`;
+  }
+
   #counter(k: string): number {
     const now = this.#now();
     this.#watched.set(k, now);
@@ -735,11 +777,17 @@ export class RedisStateStore implements StateStore {
         // Local admissions may keep arriving while we flush: loop until nothing is left.
         for (
           let round = 0;
-          round < 10 && (this.#hasPendingCounts() || this.#queued.size > 0 || this.#circuitRetries.size > 0);
+          round < 10 &&
+          (this.#hasPendingCounts() ||
+            this.#queued.size > 0 ||
+            this.#circuitRetries.size > 0 ||
+            this.#resets.size > 0);
           round++
         ) {
           flushed += this.#heldKeys().size;
           await this.#flushDeltas();
+          // Before the events queued after it (those queued before it were dropped by the reset).
+          await this.#flushResets();
           await this.#flushEvents(true);
         }
         await this.#sync();
@@ -1158,7 +1206,7 @@ export class RedisStateStore implements StateStore {
         const r = arr(
           await this.#scripts.claim.run(
             this.redis,
-            [this.#stateKeys()[1]!],
+            [this.#stateKeys()[1]!, this.#changedKey()],
             [target, this.#toShared(now), openMs, STATE_TTL_MS],
           ),
         );
@@ -1182,8 +1230,12 @@ export class RedisStateStore implements StateStore {
     }
     const cur = this.#circuits.get(target);
     const { claimed } = circuitClaim(cur, now, { openMs });
-    if (claimed && cur && cur.phase !== 'closed')
+    if (claimed && cur && cur.phase !== 'closed') {
+      // Held in Redis once the probe is written back (its time there is known then: see `#writeEvents`), so a
+      // release after the recovery gives it back in Redis too.
+      this.#noteClaim(target, now, null, openMs);
       this.apply([{ type: 'circuit', target, change: { kind: 'probe', at: now } }]);
+    }
     return claimed;
   }
 
@@ -1192,7 +1244,7 @@ export class RedisStateStore implements StateStore {
   }
 
   /** A claim this instance holds (those older than the open time have expired anyway: forgotten). */
-  #noteClaim(target: string, at: number, shared: number, openMs: number): void {
+  #noteClaim(target: string, at: number, shared: number | null, openMs: number): void {
     for (const [k, c] of this.#claims) if (c.at < at - openMs) this.#claims.delete(k);
     this.#claims.set(`${target}\u0000${at}`, { at, shared });
   }
@@ -1205,7 +1257,7 @@ export class RedisStateStore implements StateStore {
     const claim = this.#claims.get(`${target}\u0000${claimedAt}`);
     this.#claims.delete(`${target}\u0000${claimedAt}`);
     const id = `circuit\u0000${target}`;
-    if (this.#healthy && claim) {
+    if (this.#healthy && claim && claim.shared !== null) {
       try {
         if (this.#queued.has(id) || this.#retrying(target)) await this.#flushEvents(false);
         const r = arr(
@@ -1283,6 +1335,8 @@ export class RedisStateStore implements StateStore {
   async #writeEvents(batch: QueuedEvent[], opId: number | undefined, duringRecovery: boolean): Promise<void> {
     const ids = batch.map(eventId);
     for (const id of ids) this.#writing.set(id, (this.#writing.get(id) ?? 0) + 1);
+    /** Probes claimed while Redis was unreachable: target, claim time (this instance's clock), as written. */
+    const probes: [string, number, number][] = [];
     const args: (string | number)[] = [
       STATE_TTL_MS,
       ...(opId === undefined ? ['', 0, OPS_TTL_MS] : this.#opArgs(opId)),
@@ -1299,12 +1353,11 @@ export class RedisStateStore implements StateStore {
           args.push('cooldown', e.target, String(this.#toShared(e.until)));
           break;
         case 'circuit':
-          for (const c of e.changes)
-            args.push(
-              'circuit',
-              e.target,
-              JSON.stringify(c.kind === 'success' ? c : { ...c, at: this.#toShared(c.at) }),
-            );
+          for (const c of e.changes) {
+            const sent = c.kind === 'success' ? c : { ...c, at: this.#toShared(c.at) };
+            if (c.kind === 'probe' && sent.kind === 'probe') probes.push([e.target, c.at, sent.at]);
+            args.push('circuit', e.target, JSON.stringify(sent));
+          }
           break;
         case 'latency':
           args.push('latency', e.target, String(e.value));
@@ -1313,9 +1366,19 @@ export class RedisStateStore implements StateStore {
     }
     try {
       const moved = arr(
-        await this.#scripts.apply.run(this.redis, [...this.#stateKeys(), this.#opsKey], args),
+        await this.#scripts.apply.run(
+          this.redis,
+          [...this.#stateKeys(), this.#opsKey, this.#changedKey()],
+          args,
+        ),
       );
       if (opId !== undefined) this.#settle(opId);
+      // A claim made on the mirror is held in Redis now, from the time written (unless a later claim or opening
+      // was there: then its release finds another claim and leaves it alone).
+      for (const [target, at, shared] of probes) {
+        const claim = this.#claims.get(`${target}\u0000${at}`);
+        if (claim && claim.shared === null) claim.shared = shared;
+      }
       // The shared circuits this write opened or closed: told here, once across the instances.
       for (let i = 1; i + 1 < moved.length; i += 2)
         this.#onCircuit?.(String(moved[i]), String(moved[i + 1]) === '1');
@@ -1392,6 +1455,7 @@ export class RedisStateStore implements StateStore {
   }
 
   async clear(targets: string[], counters: string[]): Promise<void> {
+    const at = this.#now();
     for (const t of targets) {
       this.#cooldowns.delete(t);
       this.#circuits.delete(t);
@@ -1424,16 +1488,35 @@ export class RedisStateStore implements StateStore {
         if (w.items.length === 0) this.#settle(w.id);
       }
     }
-    if (!this.#healthy) return;
+    // Not in Redis yet: written at the recovery, unless an instance changes the target after it (see RESET).
+    const keep = () => {
+      for (const t of targets) this.#resets.set(t, at);
+    };
+    if (!this.#healthy) return keep();
     const [cd, ci] = this.#stateKeys();
     try {
       const m = this.redis.multi();
       if (targets.length > 0) m.hdel(cd!, ...targets).hdel(ci!, ...targets);
       if (counters.length > 0) m.del(...counters.map((k) => this.#key(k)));
       await m.exec();
+      for (const t of targets) this.#resets.delete(t);
     } catch (err) {
+      keep();
       this.#down(err as Error);
     }
+  }
+
+  /** Write the resets made while Redis was unreachable (see RESET); the mirror reads the outcome at the next sync. */
+  async #flushResets(): Promise<void> {
+    if (this.#resets.size === 0) return;
+    const batch = [...this.#resets];
+    const [cd, ci] = this.#stateKeys();
+    await this.#scripts.reset.run(
+      this.redis,
+      [cd!, ci!, this.#changedKey()],
+      batch.flatMap(([t, at]) => [t, this.#toShared(at)]),
+    );
+    for (const [t, at] of batch) if (this.#resets.get(t) === at) this.#resets.delete(t);
   }
 
   /** SET NX PX on Redis; while Redis is unreachable every instance may run the job (fails open). */
@@ -1460,6 +1543,7 @@ export class RedisStateStore implements StateStore {
     try {
       // Local counts taken while the recovery was finishing, and events whose write failed.
       if (this.#hasPendingCounts()) await this.#flushDeltas();
+      await this.#flushResets();
       if ((this.#queued.size > 0 || this.#circuitRetries.size > 0) && !this.#flushScheduled)
         await this.#flushEvents(false);
       await this.#sync();

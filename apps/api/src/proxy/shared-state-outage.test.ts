@@ -1,0 +1,217 @@
+// Circuit changes and an admin's reset made on an instance cut off from Redis, while another instance still reaches
+// it: once Redis is back for the first, what it changed meanwhile reaches the shared state (and so the other
+// instance), and what the other changed meanwhile is not overwritten. Instance A reaches Redis through a TCP proxy
+// the test cuts and restores; instance B and the test's own reader reach it directly.
+import { modelTarget } from '@switchyard/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../lib/logger.js';
+import { RedisStateStore } from '../router/redis-state-store.js';
+import { redisOf, startInstance, type Instance } from '../test/instance.js';
+import { MASTER_KEY, createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import {
+  REDIS_TEST_URL,
+  dropPrefix,
+  eventually,
+  startRedisProxy,
+  testPrefix,
+  type TcpProxy,
+} from '../test/redis.js';
+
+async function chat(base: string, model: string, signal?: AbortSignal) {
+  const res = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: 20 }),
+    ...(signal ? { signal } : {}),
+  });
+  await res.arrayBuffer();
+  return { status: res.status, provider: res.headers.get('x-switchyard-provider') };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('circuit changes made by an instance cut off from Redis', () => {
+  let proxy: TcpProxy;
+  let prefix: string;
+  let a: ProxyEnv;
+  let b: Instance;
+  let direct: RedisStateStore;
+  let adminToken: string;
+  let rules: Record<string, unknown>;
+
+  const setRules = async (threshold: number, openMs: number) => {
+    const res = await a.t.http
+      .put('/api/v1/llm/routing/rules')
+      .set('authorization', `Bearer ${adminToken}`)
+      .send({
+        strategy: rules.strategy,
+        maxRetries: 0,
+        circuitFailureThreshold: threshold,
+        circuitOpenMs: openMs,
+      });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    await eventually(() => {
+      for (const app of [a.t.app, b.app])
+        expect(app.routing.routingConfig.circuit).toMatchObject({ failureThreshold: threshold, openMs });
+    }, 2000);
+  };
+  /** The provider × model circuit of up-openai's `modelId`. */
+  const targetOf = (modelId: string) =>
+    modelTarget(
+      a.ids.openai,
+      a.t.app.routing.config.models.find((m) => m.providerId === a.ids.openai && m.modelId === modelId)!.id,
+    );
+  /** What Redis holds of a circuit now. */
+  const shared = async (target: string) => {
+    await direct.sync();
+    return direct.view().circuit(target);
+  };
+  const phaseOf = (app: ProxyEnv['t']['app']) => (target: string) =>
+    app.routing.store.view().circuit(target)?.phase ?? 'closed';
+  const reset = async () => {
+    const res = await a.t.http
+      .post(`/api/v1/llm/providers/${a.ids.openai}/reset`)
+      .set('authorization', `Bearer ${adminToken}`)
+      .send({});
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  };
+  /** Cut A off from Redis, and wait until it knows. */
+  const cutA = async () => {
+    await proxy.cut();
+    await eventually(() => expect(redisOf(a.t.app).shared).toBe(false), 10_000);
+  };
+  /** Give A Redis back, and wait until it counts on it again. */
+  const restoreA = async () => {
+    await proxy.restore();
+    await eventually(() => expect(redisOf(a.t.app).shared).toBe(true), 15_000);
+  };
+  /** up-openai's big-test circuit opened by one failed call on `base` (threshold 1), as Redis holds it. */
+  const openOn = async (base: string, target: string) => {
+    a.up.script({ status: 500, path: '/chat/completions' });
+    expect((await chat(base, 'up-openai/big-test')).status).toBeGreaterThanOrEqual(500);
+    if (base === b.url)
+      await eventually(async () => expect(await shared(target)).toMatchObject({ phase: 'open' }));
+  };
+
+  beforeAll(async () => {
+    proxy = await startRedisProxy();
+    prefix = testPrefix();
+    const common = {
+      REDIS_KEY_PREFIX: prefix,
+      REDIS_COMMAND_TIMEOUT_MS: '2000',
+      STATE_SYNC_INTERVAL_MS: '100',
+    };
+    a = await createProxyEnv({ env: { REDIS_URL: proxy.url, ...common } });
+    b = await startInstance(a, {
+      GATEWAY_MASTER_KEY: MASTER_KEY,
+      USAGE_FLUSH_INTERVAL_MS: '50',
+      UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500',
+      UPSTREAM_IDLE_TIMEOUT_MS: '1500',
+      REDIS_URL: REDIS_TEST_URL,
+      ...common,
+    });
+    direct = new RedisStateStore({
+      url: REDIS_TEST_URL,
+      prefix,
+      logger: createLogger('silent'),
+      syncIntervalMs: 3_600_000,
+    });
+    await direct.start();
+    adminToken = await a.t.tokenFor('seed_admin');
+    rules = (await a.t.http.get('/api/v1/llm/routing/rules').set('authorization', `Bearer ${adminToken}`))
+      .body as Record<string, unknown>;
+  });
+
+  afterEach(async () => {
+    await proxy.restore().catch(() => undefined);
+    await eventually(() => expect(redisOf(a.t.app).shared).toBe(true), 15_000);
+    await reset();
+    const target = targetOf('big-test');
+    await eventually(async () => {
+      expect((await shared(target))?.phase ?? 'closed').toBe('closed');
+      expect(phaseOf(b.app)(target)).toBe('closed');
+    }, 5000);
+    a.up.reset();
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await direct?.close();
+    await proxy?.close();
+    if (prefix) await dropPrefix(prefix);
+  });
+
+  it('a circuit A opens while cut off is open on B once A reaches Redis again', async () => {
+    await setRules(1, 60_000);
+    const target = targetOf('big-test');
+    await cutA();
+    await openOn(a.url, target);
+    expect(phaseOf(a.t.app)(target)).toBe('open');
+    await restoreA();
+    await eventually(() => expect(phaseOf(b.app)(target)).toBe('open'), 5000);
+    expect(await shared(target)).toMatchObject({ phase: 'open' });
+  });
+
+  it("an admin's reset on A while it is cut off closes the circuit for B once A reaches Redis again", async () => {
+    await setRules(1, 60_000);
+    const target = targetOf('big-test');
+    await openOn(b.url, target);
+    await eventually(() => expect(phaseOf(a.t.app)(target)).toBe('open'), 5000);
+    await cutA();
+    await reset();
+    expect(phaseOf(a.t.app)(target)).toBe('closed');
+    await restoreA();
+    await eventually(async () => {
+      expect((await shared(target))?.phase ?? 'closed').toBe('closed');
+      expect(phaseOf(b.app)(target)).toBe('closed');
+      expect(phaseOf(a.t.app)(target)).toBe('closed');
+    }, 5000);
+    // Served again on both.
+    for (const url of [a.url, b.url])
+      expect(await chat(url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
+  });
+
+  it('a circuit B opens after that reset is not cleared by it when A reaches Redis again', async () => {
+    await setRules(1, 60_000);
+    const target = targetOf('big-test');
+    await cutA();
+    await reset();
+    // B opens the circuit after the reset A could not write yet.
+    await sleep(20);
+    await openOn(b.url, target);
+    await restoreA();
+    // A reads the shared circuit back: the newer change stands on every instance.
+    await eventually(() => expect(phaseOf(a.t.app)(target)).toBe('open'), 5000);
+    expect(await shared(target)).toMatchObject({ phase: 'open' });
+    expect(phaseOf(b.app)(target)).toBe('open');
+  });
+
+  it('a probe A claimed while cut off and whose client leaves after Redis is back gives its claim back in Redis', async () => {
+    await setRules(1, 1500);
+    const target = targetOf('big-test');
+    await openOn(b.url, target);
+    await eventually(() => expect(phaseOf(a.t.app)(target)).toBe('open'), 5000);
+    await cutA();
+    // The open time passes; A's next request is the probe, claimed on A's own state.
+    await sleep(1600);
+    a.up.reset();
+    a.up.script({ delayMs: 30_000, path: '/chat/completions' });
+    const abort = new AbortController();
+    const probe = chat(a.url, 'up-openai/big-test', abort.signal).catch((err: Error) => err.name);
+    await eventually(() => expect(a.up.requests).toHaveLength(1));
+    expect(phaseOf(a.t.app)(target)).toBe('half-open');
+    // Redis comes back while the probe is in flight: A writes its claim, so B does not probe as well.
+    await restoreA();
+    await eventually(async () => expect(await shared(target)).toMatchObject({ phase: 'half-open' }), 5000);
+    // The probe's client leaves: its claim is given back in Redis (open, its open time over), not held until it expires.
+    abort.abort();
+    expect(await probe).toBe('AbortError');
+    await eventually(async () => expect(await shared(target)).toMatchObject({ phase: 'open' }), 5000);
+    a.up.reset();
+    await eventually(() => expect(phaseOf(b.app)(target)).toBe('open'), 5000);
+    // B's next request is the probe, answered: the circuit closes for both.
+    expect(await chat(b.url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
+    await eventually(async () => expect((await shared(target))?.phase ?? 'closed').toBe('closed'));
+  });
+});
