@@ -4,6 +4,7 @@ import {
   defaultFor,
   ruleConditionsSchema,
   type AgentConfig,
+  type CacheScopeSetting,
   type Experiment,
   type ModelParams,
   type ProviderTimeouts,
@@ -234,6 +235,8 @@ export interface LoadedOrg {
   rolloverBalanceUsd: number;
   /** The month (its UTC start, ms epoch) the balance was settled for; it applies in that month only. */
   rolloverPeriod: number | null;
+  /** Who shares its cached answers (the response cache's key scope). */
+  cacheScope: CacheScopeSetting;
 }
 
 const num = (d: { toString(): string } | null | undefined): number | null =>
@@ -300,6 +303,7 @@ export async function loadConfig(
         rolloverBalanceUsd: true,
         rolloverPeriod: true,
         piiProtection: true,
+        cacheScope: true,
       },
     }),
     prisma.app.findMany({
@@ -522,6 +526,7 @@ export async function loadConfig(
           rollover: o.rollover,
           rolloverBalanceUsd: num(o.rolloverBalanceUsd) ?? 0,
           rolloverPeriod: o.rolloverPeriod?.getTime() ?? null,
+          cacheScope: o.cacheScope as CacheScopeSetting,
         },
       ]),
     ),

@@ -130,6 +130,16 @@ describe('cacheScope', () => {
     [{ orgId: null, keyId: 'k1' }, 'key:k1'],
     [{ orgId: null, keyId: null }, 'master'],
   ])('%j → %s', (c, want) => expect(cacheScope(c)).toBe(want));
+
+  // An organization that narrows who shares its answers: each user (an org-owned key has none: that key), each key.
+  it.each([
+    [{ orgId: 'o1', keyId: 'k1', userId: 'u1' }, 'organization', 'org:o1'],
+    [{ orgId: 'o1', keyId: 'k1', userId: 'u1' }, 'user', 'org:o1:user:u1'],
+    [{ orgId: 'o1', keyId: 'k1', userId: null }, 'user', 'org:o1:key:k1'],
+    [{ orgId: 'o1', keyId: 'k1', userId: 'u1' }, 'key', 'org:o1:key:k1'],
+    [{ orgId: 'o1', keyId: null, userId: null }, 'key', 'org:o1:master'],
+    [{ orgId: null, keyId: 'k1', userId: 'u1' }, 'user', 'key:k1'],
+  ] as const)('%j, scope %s → %s', (c, scope, want) => expect(cacheScope(c, scope)).toBe(want));
 });
 
 describe('cacheHitItems', () => {

@@ -134,12 +134,24 @@ export function canonicalJson(v: unknown): string {
   return `{${parts.join(',')}}`;
 }
 
+/** Who shares an organization's cached answers: all of it, each user, or each gateway key (CACHE_SCOPE_VALUES). */
+export type CacheScopeSetting = 'organization' | 'user' | 'key';
+
 /**
- * Who may read an entry: the caller's organization; without one, its gateway key; the master key has a scope of
- * its own. Answers are never shared across organizations (nor between org-less keys).
+ * Who may read an entry: the caller's organization (its `scope` narrowed to the user, else the key, or to the key);
+ * without one, its gateway key; the master key has a scope of its own. Answers are never shared across
+ * organizations (nor between org-less keys).
  */
-export function cacheScope(c: { orgId: string | null; keyId: string | null }): string {
-  if (c.orgId !== null) return `org:${c.orgId}`;
+export function cacheScope(
+  c: { orgId: string | null; keyId: string | null; userId?: string | null },
+  scope: CacheScopeSetting = 'organization',
+): string {
+  if (c.orgId !== null) {
+    if (scope === 'user' && c.userId) return `org:${c.orgId}:user:${c.userId}`;
+    if (scope !== 'organization')
+      return c.keyId !== null ? `org:${c.orgId}:key:${c.keyId}` : `org:${c.orgId}:master`;
+    return `org:${c.orgId}`;
+  }
   if (c.keyId !== null) return `key:${c.keyId}`;
   return 'master';
 }

@@ -1,5 +1,6 @@
 import {
   periodStart,
+  type CACHE_SCOPE_VALUES,
   type CreateOrgBody,
   type ORG_MEMBER_ROLE_VALUES,
   type ORG_STATUS_VALUES,
@@ -52,6 +53,7 @@ export function presentOrg(o: Organization & { _count?: { members: number } }, n
       now,
     ),
     piiProtection: o.piiProtection,
+    cacheScope: o.cacheScope as (typeof CACHE_SCOPE_VALUES)[number],
     members: o._count?.members,
     createdAt: o.createdAt.toISOString(),
   };
@@ -119,6 +121,7 @@ export class OrgsService {
           // Rollover starts with this month: what it leaves unspent carries into the next.
           ...(b.rollover ? startRollover(this.ctx.now()) : {}),
           piiProtection: b.piiProtection ?? false,
+          cacheScope: b.cacheScope ?? 'organization',
         },
       });
       if (b.ownerId)

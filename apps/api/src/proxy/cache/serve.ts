@@ -5,6 +5,7 @@ import {
   cachePolicy,
   cacheScope,
   canonicalJson,
+  type CacheScopeSetting,
   normalisedRequest,
   parseCacheHeader,
   type CacheHeader,
@@ -157,7 +158,8 @@ export async function cacheBefore(
     return CONTINUE;
   }
   const first = plan.attempts[0]!;
-  const key = cacheKey(x, first);
+  const org = x.caller.orgId !== null ? config.orgs.get(x.caller.orgId) : undefined;
+  const key = cacheKey(x, first, org?.cacheScope ?? 'organization');
   const now = d.now();
   const ttl = policy.ttlSeconds;
   const how = `${policy.source}, ttl ${ttl} s${policy.capped ? ' (capped)' : ''}`;
@@ -224,15 +226,20 @@ const CONTINUE: Before = { kind: 'continue' };
 const ANSWERED: Before = { kind: 'answered' };
 
 /**
- * The request's cache key: sha256 over who may read it (organization, else key, else the master key), the endpoint
- * and client format, stream or whole, the first planned target and what the gateway sends it that the client did
- * not write (see {@link targetPrint}), the Anthropic protocol headers an Anthropic client sent (they go upstream: a
- * beta changes the answer) and the normalised body (protected form).
+ * The request's cache key: sha256 over who may read it (the caller's organization, or within it its user or key as
+ * the organization chose; without one, the key; the master key), the key that pays upstream when it is a caller's
+ * own (BYOK: an answer it paid for is served to that key's owner only: a colleague would learn what was asked, and
+ * get ids, a stored Responses answer's, that their own key cannot fetch), the endpoint and client format, stream or
+ * whole, the first planned target and what the gateway sends it that the client did not write (see
+ * {@link targetPrint}), the Anthropic protocol headers an Anthropic client sent (they go upstream: a beta changes the
+ * answer) and the normalised body (protected form).
  */
-function cacheKey(x: RequestContext, first: PlannedAttempt): string {
+function cacheKey(x: RequestContext, first: PlannedAttempt, scope: CacheScopeSetting): string {
   const forwarded = x.match.format === 'anthropic' ? anthropicClientHeaders(x.req) : undefined;
-  return createHash('sha256')
-    .update(cacheScope(x.caller))
+  const h = createHash('sha256').update(cacheScope(x.caller, scope));
+  // Only then: the keys of answers paid with a provider's or an organization's key are those stored before.
+  if (first.keySource === 'byok') h.update(`\0byok:${first.keyId}`);
+  return h
     .update('\0')
     .update(x.match.endpoint)
     .update('\0')

@@ -173,6 +173,9 @@ const slugField = safeString()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes');
 
+/** Who shares an organization's cached answers (response cache): all of it, each user, or each gateway key. */
+export const CACHE_SCOPE_VALUES = ['organization', 'user', 'key'] as const;
+
 export const createOrgBody = z.object({
   name: safeString().trim().min(1, 'is required').max(120),
   slug: slugField,
@@ -180,6 +183,8 @@ export const createOrgBody = z.object({
   spendCapUsd: usdAmount().nullable().optional(),
   rollover: z.boolean().optional(),
   piiProtection: z.boolean().optional(),
+  /** Who shares the organization's cached answers (response cache): organization (default), user or key. */
+  cacheScope: z.enum(CACHE_SCOPE_VALUES).optional(),
 });
 export type CreateOrgBody = z.infer<typeof createOrgBody>;
 export const updateOrgBody = createOrgBody

@@ -1,7 +1,7 @@
 /** What the identity endpoints answer: sessions, users, gateway keys, BYOK keys, organizations, apps, the audit log. */
 import { z } from 'zod';
 import { PERMISSION_VALUES } from '../../contracts/permissions.js';
-import { POWER_LEVEL_VALUES, ROLE_VALUES } from './index.js';
+import { CACHE_SCOPE_VALUES, POWER_LEVEL_VALUES, ROLE_VALUES } from './index.js';
 
 const iso = z.string().describe('ISO 8601 time');
 const isoOrNull = iso.nullable();
@@ -188,6 +188,8 @@ export const orgSchema = z.strictObject({
   rollover: z.boolean(),
   rolloverBalanceUsd: z.number(),
   piiProtection: z.boolean(),
+  /** Who shares the organization's cached answers (response cache). */
+  cacheScope: z.enum(CACHE_SCOPE_VALUES),
   /** The member count (lists and details; absent right after a create or change). */
   members: z.number().int().optional(),
   /** The owner's email and name (lists only; null when the org has no owner). */
