@@ -1,13 +1,25 @@
 // Stop sequences between formats. Anthropic takes many stop sequences, OpenAI at most 4: an Anthropic client sending
 // five to an OpenAI model was sent upstream and got OpenAI's own 400, in chat's terms ("stop": array too long).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBedrockProvider, BEDROCK_MODEL } from '../test/bedrock.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 type Obj = Record<string, unknown>;
 
 let e: ProxyEnv;
+const LLAMA = 'meta.llama3-70b-instruct-v1:0';
 beforeAll(async () => {
   e = await createProxyEnv();
+  const bedrock = await addBedrockProvider(e);
+  await e.t.app.ctx.prisma.model.create({
+    data: {
+      providerId: bedrock,
+      modelId: LLAMA,
+      displayName: 'Llama 3 on Bedrock',
+      capabilities: ['chat', 'streaming'],
+    },
+  });
+  await e.t.app.routing.reload();
 }, 180_000);
 afterAll(async () => {
   await e?.close();
@@ -186,6 +198,61 @@ describe('an OpenAI-compatible answer stopped on a stop sequence, to an Anthropi
       body: answer({ finish_reason: 'stop', stop_reason: 'X' }),
     });
     expect(JSON.parse(await (await ask()).text())).toMatchObject({
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+    });
+  });
+});
+
+// A Bedrock answer that stopped on one of an Anthropic client's stop sequences ended "end_turn" with no stop_sequence,
+// though Converse says so (stopReason "stop_sequence"), and for Claude says which when asked
+// (additionalModelResponseFieldPaths ["/stop_sequence"]).
+describe('a Bedrock answer stopped on a stop sequence, to an Anthropic client', () => {
+  const ask = (model: string, stop_sequences: string[], stream = false) =>
+    messages({
+      model: `up-bedrock/${model}`,
+      max_tokens: 50,
+      messages: hi,
+      stop_sequences,
+      ...(stream ? { stream: true } : {}),
+    });
+  const streamedDelta = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('data: ') && l.includes('message_delta'))
+      .map((l) => JSON.parse(l.slice(6)) as { delta: Obj })[0]!.delta;
+
+  it('Claude: stop_sequence and the sequence Converse names, whole and streamed', async () => {
+    e.up.script({ path: '/converse', stopReason: 'stop_sequence' });
+    const res = await ask(BEDROCK_MODEL, ['4', 'END']);
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
+    expect(e.up.requests.at(-1)!.body).toMatchObject({
+      additionalModelResponseFieldPaths: ['/stop_sequence'],
+    });
+
+    e.up.script({ path: '/converse-stream', stopReason: 'stop_sequence' });
+    const streamed = await ask(BEDROCK_MODEL, ['4', 'END'], true);
+    const body = await streamed.text();
+    expect(streamed.status, body).toBe(200);
+    expect(streamedDelta(body)).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
+  });
+
+  it('a model that does not say which: its one sequence when the client asked for one, else none named', async () => {
+    e.up.script({ path: '/converse', stopReason: 'stop_sequence' });
+    expect(JSON.parse(await (await ask(LLAMA, ['END'])).text())).toMatchObject({
+      stop_reason: 'stop_sequence',
+      stop_sequence: 'END',
+    });
+    expect(e.up.requests.at(-1)!.body).not.toHaveProperty('additionalModelResponseFieldPaths');
+    e.up.script({ path: '/converse', stopReason: 'stop_sequence' });
+    expect(JSON.parse(await (await ask(LLAMA, ['4', 'END'])).text())).toMatchObject({
+      stop_reason: 'stop_sequence',
+      stop_sequence: null,
+    });
+    // A turn that ended on its own still ends end_turn.
+    expect(JSON.parse(await (await ask(BEDROCK_MODEL, ['4', 'END'])).text())).toMatchObject({
       stop_reason: 'end_turn',
       stop_sequence: null,
     });

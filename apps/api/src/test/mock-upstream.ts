@@ -401,6 +401,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
       frames.push(
         encodeBedrockEvent('messageStop', {
           stopReason: fault?.stopReason ?? (tool ? 'tool_use' : 'end_turn'),
+          ...converseStopFields(b, fault),
         }),
       );
       frames.push(
@@ -916,6 +917,20 @@ function converseInvalid(body: Obj, path: string): string | null {
   return null;
 }
 
+/**
+ * Converse's additionalModelResponseFields for a turn a stop sequence ended (a fault's stopReason `stop_sequence`):
+ * Claude's `stop_sequence`, the request's last stop sequence, given only when the request asked for it
+ * (`additionalModelResponseFieldPaths: ["/stop_sequence"]`), as Bedrock does.
+ */
+function converseStopFields(body: Obj, fault: Fault | null | undefined): Obj {
+  const asked =
+    Array.isArray(body.additionalModelResponseFieldPaths) &&
+    (body.additionalModelResponseFieldPaths as unknown[]).includes('/stop_sequence');
+  const seqs = (body.inferenceConfig as Obj | undefined)?.stopSequences;
+  if (fault?.stopReason !== 'stop_sequence' || !asked || !Array.isArray(seqs) || !seqs.length) return {};
+  return { additionalModelResponseFields: { stop_sequence: seqs[seqs.length - 1] } };
+}
+
 function converse(ctx: Ctx) {
   const content: Obj[] = ctx.tool
     ? [{ toolUse: { toolUseId: 'tooluse_up1', name: ctx.tool, input: { location: 'Paris' } } }]
@@ -927,6 +942,7 @@ function converse(ctx: Ctx) {
   return {
     output: { message: { role: 'assistant', content } },
     stopReason: ctx.fault?.stopReason ?? (ctx.tool ? 'tool_use' : 'end_turn'),
+    ...converseStopFields(ctx.body, ctx.fault),
     usage: {
       inputTokens: MOCK_USAGE.prompt,
       outputTokens: MOCK_USAGE.completion,

@@ -27,7 +27,7 @@ import type {
   OaToolChoice,
   OaUsage,
 } from './wire-types.js';
-import { UPSTREAM_STOP } from './wire-types.js';
+import { STOP_SEQUENCE, UPSTREAM_STOP } from './wire-types.js';
 
 // ---------- stop reasons ----------
 
@@ -80,18 +80,27 @@ export function openaiStopToAnthropic(
 }
 
 /**
- * The stop sequence an OpenAI-compatible answer says it stopped on, when it is one the client asked for: OpenAI's own
- * API does not say (its "stop" is the same for an end of turn and a stop sequence), but vLLM gives the matched string
- * as the choice's `stop_reason` and SGLang as `matched_stop`. Null when the upstream does not say.
+ * The stop sequence an answer says it stopped on, when it is one the client asked for: OpenAI's own API does not say
+ * (its "stop" is the same for an end of turn and a stop sequence), but vLLM gives the matched string as the choice's
+ * `stop_reason`, SGLang as `matched_stop`, and Bedrock for Claude in a field of its own (STOP_SEQUENCE). An upstream
+ * that says only that a stop sequence ended the answer (Bedrock's stop reason `stop_sequence`, UPSTREAM_STOP) stopped
+ * on the client's one when it asked for one. Null when the upstream does not say (Gemini: its finishReason is STOP
+ * either way, and the sequence is not in the text).
  */
 export function matchedStopSequence(choice: unknown, stopSequences: unknown): string | null {
   if (!choice || typeof choice !== 'object' || !Array.isArray(stopSequences)) return null;
-  const c = choice as Record<string, unknown>;
+  const c = choice as Record<string | symbol, unknown>;
   if (c.finish_reason !== 'stop') return null;
-  for (const field of ['stop_reason', 'matched_stop']) {
+  for (const field of [STOP_SEQUENCE, 'stop_reason', 'matched_stop']) {
     const v = c[field];
     if (typeof v === 'string' && stopSequences.includes(v)) return v;
   }
+  if (
+    c[UPSTREAM_STOP] === 'stop_sequence' &&
+    stopSequences.length === 1 &&
+    typeof stopSequences[0] === 'string'
+  )
+    return stopSequences[0];
   return null;
 }
 

@@ -72,6 +72,12 @@ export type OaFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter'
  */
 export const UPSTREAM_STOP: unique symbol = Symbol('upstream stop reason');
 
+/**
+ * On a pivot choice (whole or streamed): the stop sequence the answer stopped on, where the upstream says which in a
+ * field of its own (Bedrock's `additionalModelResponseFields.stop_sequence`). A symbol key, as UPSTREAM_STOP.
+ */
+export const STOP_SEQUENCE: unique symbol = Symbol('matched stop sequence');
+
 export interface OaUsage {
   prompt_tokens: number;
   completion_tokens: number;
@@ -98,6 +104,7 @@ export interface OaChatResponse {
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;
     [UPSTREAM_STOP]?: string;
+    [STOP_SEQUENCE]?: string;
   }>;
   usage?: OaUsage;
   system_fingerprint?: string | null;
@@ -128,6 +135,7 @@ export interface OaChunk {
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;
     [UPSTREAM_STOP]?: string;
+    [STOP_SEQUENCE]?: string;
   }>;
   usage?: OaUsage | null;
 }

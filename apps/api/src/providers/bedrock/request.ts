@@ -117,6 +117,10 @@ export function openaiChatToConverseRequest(
   if (typeof req.top_p === 'number' && !(claude && typeof req.temperature === 'number')) inf.topP = req.top_p;
   if (req.stop != null) inf.stopSequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (Object.keys(inf).length) out.inferenceConfig = inf;
+  // Converse's stop reason says only that a stop sequence ended the answer: Claude's own field says which, returned
+  // when asked for (an Anthropic client's answer carries it as stop_sequence).
+  if (claude && Array.isArray(inf.stopSequences) && inf.stopSequences.length)
+    out.additionalModelResponseFieldPaths = ['/stop_sequence'];
   // Converse has no "none" tool choice: "none" withholds the tools, unless the messages hold tool calls or results,
   // which Converse rejects without a toolConfig ("The toolConfig field must be defined when using toolUse and
   // toolResult content blocks"). Then the tools go with no tool choice (the model's default, auto): the request is

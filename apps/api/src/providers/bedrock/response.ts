@@ -1,5 +1,6 @@
 /** Bedrock response decoding: a whole Converse answer as the OpenAI chat pivot, and Converse usage (whole or streamed). */
 import {
+  STOP_SEQUENCE,
   UPSTREAM_STOP,
   type OaChatResponse,
   type OaFinishReason,
@@ -24,11 +25,25 @@ export const BEDROCK_STOP: Record<string, OaFinishReason> = {
 };
 
 /** Stop reasons the pivot's finish reason says less of: the choice carries them too (see UPSTREAM_STOP). */
-const FINER_STOP: ReadonlySet<string> = new Set(['model_context_window_exceeded']);
+const FINER_STOP: ReadonlySet<string> = new Set(['model_context_window_exceeded', 'stop_sequence']);
 
-/** The upstream's own stop reason, for the pivot's choice, when the finish reason says less. */
-export function finerStop(stopReason: string): { [UPSTREAM_STOP]?: string } {
-  return FINER_STOP.has(stopReason) ? { [UPSTREAM_STOP]: stopReason } : {};
+/**
+ * The upstream's own stop reason, for the pivot's choice, when the finish reason says less; for a stop sequence, the
+ * one matched when Converse says which (`additionalModelResponseFields.stop_sequence`, Claude's own field, given when
+ * the request asked for it: see openaiChatToConverseRequest).
+ */
+export function finerStop(
+  stopReason: string,
+  fields?: unknown,
+): { [UPSTREAM_STOP]?: string; [STOP_SEQUENCE]?: string } {
+  if (!FINER_STOP.has(stopReason)) return {};
+  const matched =
+    stopReason === 'stop_sequence' && fields && typeof fields === 'object'
+      ? (fields as Obj).stop_sequence
+      : undefined;
+  return typeof matched === 'string'
+    ? { [UPSTREAM_STOP]: stopReason, [STOP_SEQUENCE]: matched }
+    : { [UPSTREAM_STOP]: stopReason };
 }
 
 /**
@@ -99,7 +114,7 @@ export function converseToOpenaiChatResponse(
         message,
         finish_reason: BEDROCK_STOP[stop] ?? 'stop',
         logprobs: null,
-        ...finerStop(stop),
+        ...finerStop(stop, res.additionalModelResponseFields),
       },
     ],
   };

@@ -95,6 +95,8 @@ export class BedrockStreamToOpenaiChunks {
   finishReason: OaFinishReason | null = null;
   /** Converse's own stop reason (messageStop). */
   stopReason: string | null = null;
+  /** The messageStop event's additionalModelResponseFields (the stop sequence matched, when asked for). */
+  private responseFields: unknown;
   stopped = false;
 
   constructor(
@@ -153,6 +155,7 @@ export class BedrockStreamToOpenaiChunks {
       case 'messageStop': {
         const r = String(p.stopReason ?? 'end_turn');
         this.stopReason = r;
+        this.responseFields = p.additionalModelResponseFields;
         this.finishReason = BEDROCK_STOP[r] ?? 'stop';
         return [];
       }
@@ -160,7 +163,8 @@ export class BedrockStreamToOpenaiChunks {
         this.usage = converseUsageToOpenai(p.usage as Obj | undefined);
         this.stopped = true;
         const finish = this.chunk({}, this.finishReason ?? 'stop');
-        if (this.stopReason !== null) Object.assign(finish.choices[0]!, finerStop(this.stopReason));
+        if (this.stopReason !== null)
+          Object.assign(finish.choices[0]!, finerStop(this.stopReason, this.responseFields));
         return [
           finish,
           {
