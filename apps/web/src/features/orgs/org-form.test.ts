@@ -47,4 +47,10 @@ describe('organization forms', () => {
       },
     });
   });
+  it("who shares the organization's cached answers: a choice is sent, anything else named", () => {
+    const edit = readUpdateOrgForm(r({ name: 'Acme', slug: 'acme', cacheScope: 'user' }));
+    expect(edit.ok && edit.data.cacheScope).toBe('user');
+    const bad = readUpdateOrgForm(r({ name: 'Acme', slug: 'acme', cacheScope: 'everyone' }));
+    expect(bad.ok ? null : Object.keys(bad.errors)).toEqual(['cacheScope']);
+  });
 });

@@ -11,6 +11,7 @@ function fields(r: FormReader, empty: null | undefined) {
     spendCapUsd: r.number('spendCapUsd', empty),
     rollover: r.bool('rollover'),
     piiProtection: r.bool('piiProtection'),
+    cacheScope: r.optText('cacheScope', undefined),
   };
 }
 
@@ -40,6 +41,7 @@ export interface OrgFormValues {
   spendCapUsd: string;
   rollover: boolean;
   piiProtection: boolean;
+  cacheScope: string;
 }
 
 export const createOrgForm = readerSchema<OrgFormValues, CreateOrgBody>(readCreateOrgForm);
@@ -52,4 +54,5 @@ export const orgFormDefaults = (org?: Org): OrgFormValues => ({
   spendCapUsd: org?.spendCapUsd == null ? '' : String(org.spendCapUsd),
   rollover: org?.rollover ?? false,
   piiProtection: org?.piiProtection ?? false,
+  cacheScope: org?.cacheScope ?? 'organization',
 });

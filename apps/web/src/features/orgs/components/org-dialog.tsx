@@ -9,7 +9,10 @@ type Props =
   | { mode: 'create'; org?: undefined; submit: (b: CreateOrgBody) => Promise<unknown> }
   | { mode: 'edit'; org: Org; submit: (b: UpdateOrgBody) => Promise<unknown> };
 
-/** Create or edit an organization: name, slug, owner, monthly spend cap, rollover, PII protection. */
+/**
+ * Create or edit an organization: name, slug, owner, monthly spend cap, rollover, PII protection, and who shares its
+ * cached answers.
+ */
 export function OrgDialog({
   open,
   onClose,
@@ -79,6 +82,17 @@ export function OrgDialog({
           hint="Personal data in its members' requests is masked before it reaches a provider or the logs."
           className="sm:col-span-2"
         />
+        <SelectField
+          label="Cached answers shared by"
+          {...register('cacheScope')}
+          error={f.err('cacheScope')}
+          hint="Who is served an answer the response cache holds. Answers paid with a user's own provider key are that user's alone."
+          className="sm:col-span-2"
+        >
+          <option value="organization">The whole organization</option>
+          <option value="user">Each user (their own keys)</option>
+          <option value="key">Each gateway key</option>
+        </SelectField>
         <FormFooter
           error={f.formError}
           onCancel={close}
