@@ -253,3 +253,40 @@ describe('requests with images are reserved what their provider counts for them'
     expect(r.status).toBe(200);
   });
 });
+
+describe('text in scripts that take more tokens than 4 bytes each', () => {
+  // 1,000 Chinese characters: 3,000 bytes, reserved as 750 tokens at 4 bytes a token; a tokenizer counts them at up
+  // to ~1.25 tokens each (cl100k: 1.24).
+  const chinese = '人工智能正在改变世界的许多行业，包括医疗、教育和金融。'.repeat(40).slice(0, 1_000);
+
+  it('a burst of Chinese prompts cannot spend a budget past its cap', async () => {
+    const each = (1_250 * 2 + 10 * 8) / 1e6;
+    const cap = each * 3;
+    const { key, id } = await budgetKey(cap);
+    for (let i = 0; i < 20; i++)
+      env.up.script({
+        path: '/chat/completions',
+        status: 200,
+        body: {
+          id: `chatcmpl-zh${i}`,
+          object: 'chat.completion',
+          created: 1_700_000_000,
+          model: 'gpt-test',
+          choices: [{ index: 0, message: { role: 'assistant', content: '好' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 1_250, completion_tokens: 10, total_tokens: 1_260 },
+        },
+      });
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        post('/v1/chat/completions', key, {
+          model: 'up-openai/gpt-test',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: `请总结：${chinese}` }],
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === 402).length).toBeGreaterThan(0);
+    expect(await spentBy(id)).toBeLessThanOrEqual(cap + 1e-9);
+  });
+});

@@ -321,7 +321,7 @@ function parseRequest(
     format = match.format;
   }
   try {
-    const facts = requestFacts(match.endpoint, body, raw.length, { defaultModel });
+    const facts = requestFacts(match.endpoint, body, raw.length, { defaultModel, raw });
     const agent = agentHeaders(a.req);
     if (agent) facts.agent = agent;
     // Only the headers and metadata keys some routing rule looks at (nothing when no rule does).

@@ -1,4 +1,4 @@
-import type { RequestParam } from '@switchyard/core';
+import { utf8TokenBound, type RequestParam } from '@switchyard/core';
 import {
   estimateAnthropicTokens,
   estimateChatTokens,
@@ -72,7 +72,8 @@ export function requestFacts(
   endpoint: ProxyEndpoint,
   body: unknown,
   rawLength: number,
-  opts: { defaultModel?: () => boolean } = {},
+  /** `raw`: the body's bytes, counted for the estimate in any script (`utf8TokenBound`); else its length ÷ 4. */
+  opts: { defaultModel?: () => boolean; raw?: Uint8Array } = {},
 ): RequestFacts {
   if (!isObj(body)) throw new RequestShapeError('The request body must be a JSON object.');
   const model = requireModel(body, opts.defaultModel);
@@ -84,7 +85,7 @@ export function requestFacts(
   const stream = body.stream === true && endpoint !== 'count_tokens' && endpoint !== 'embeddings';
   const needs: Capability[] = [];
   const big = rawLength > TOKENIZE_ABOVE_BYTES;
-  let promptTokens = roughTokens(rawLength);
+  let promptTokens = opts.raw ? utf8TokenBound(opts.raw) : roughTokens(rawLength);
   let maxTokens: number | null = null;
   let params: RequestParam[] | undefined;
   let choices: number | undefined;

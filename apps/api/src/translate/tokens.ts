@@ -3,7 +3,7 @@
  * count_tokens endpoint, and usage when an upstream omits it.
  */
 import { createRequire } from 'node:module';
-import { IMAGE_MAX_TOKENS, imageReserveTokens, imageSize } from '@switchyard/core';
+import { IMAGE_MAX_TOKENS, imageReserveTokens, imageSize, textTokenBound } from '@switchyard/core';
 import type * as GptTokenizer from 'gpt-tokenizer';
 import type { AnRequest, OaChatRequest } from './wire-types.js';
 
@@ -62,7 +62,19 @@ export function imageTokens(p: Record<string, unknown>): number {
  */
 const MAX_RUN = 64;
 
+/** Non-ASCII text: counted at least its size in any script (`textTokenBound`), which o200k counts below. */
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * Tokens of a text: the o200k count, and for text outside ASCII at least `textTokenBound` (o200k counts a Chinese
+ * character as ~0.7 tokens, other tokenizers as ~1.25, emoji as two or more). ASCII text is counted as before.
+ */
 export function countText(text: string): number {
+  const t = tokenized(text);
+  return NON_ASCII.test(text) ? Math.max(t, textTokenBound(text)) : t;
+}
+
+function tokenized(text: string): number {
   if (!text) return 0;
   if (text.length <= MAX_RUN) return countTokens(text);
   let total = 0;

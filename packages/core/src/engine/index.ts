@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './windows.js';
 export * from './cost.js';
 export * from './image-tokens.js';
+export * from './text-tokens.js';
 export * from './rng.js';
 export * from './state.js';
 export * from './circuit.js';
