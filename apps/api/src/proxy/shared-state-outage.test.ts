@@ -187,6 +187,32 @@ describe('circuit changes made by an instance cut off from Redis', () => {
     expect(phaseOf(b.app)(target)).toBe('open');
   });
 
+  it('a reset made on B while A is cut off is not undone by the circuit A opened before it, once A is back', async () => {
+    await setRules(1, 60_000);
+    const target = targetOf('big-test');
+    await cutA();
+    // A opens the circuit on its own state (written once Redis is back)...
+    await openOn(a.url, target);
+    expect(phaseOf(a.t.app)(target)).toBe('open');
+    await sleep(20);
+    // ...then an admin resets the provider on B, which reaches Redis.
+    const res = await fetch(`${b.url}/api/v1/llm/providers/${a.ids.openai}/reset`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+    await restoreA();
+    // The reset is the newer change: closed for both, A's own mirror included.
+    await eventually(async () => {
+      expect((await shared(target))?.phase ?? 'closed').toBe('closed');
+      expect(phaseOf(a.t.app)(target)).toBe('closed');
+      expect(phaseOf(b.app)(target)).toBe('closed');
+    }, 5000);
+    for (const url of [a.url, b.url])
+      expect(await chat(url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
+  });
+
   it('a probe A claimed while cut off and whose client leaves after Redis is back gives its claim back in Redis', async () => {
     await setRules(1, 1500);
     const target = targetOf('big-test');

@@ -114,7 +114,10 @@ const CLOCK_TOLERANCE_MS = 100;
 
 /** An event waiting to be written: for a circuit, its changes since the last write (see `appendCircuitChange`). */
 type QueuedEvent =
-  Exclude<StateEvent, { type: 'circuit' }> | { type: 'circuit'; target: string; changes: CircuitChange[] };
+  | Exclude<StateEvent, { type: 'circuit' | 'cooldown' }>
+  | { type: 'circuit'; target: string; changes: CircuitChange[] }
+  /** `at`: when this instance set it (its clock): a reset of the target made after that time wins over it. */
+  | { type: 'cooldown'; target: string; until: number; at: number };
 
 /** One circuit's changes in an event write whose answer never came: made again under the write's id. */
 interface CircuitChanges {
@@ -360,7 +363,10 @@ return {1, state}
 `;
 
 // KEYS: cooldowns, circuits, latency, cursors, weights, this run's set of applied write ids, when each target's
-// cooldown or circuit was last changed (Redis's clock: see RESET). ARGV: state ttl, the
+// cooldown or circuit was last changed (Redis's clock: see RESET), when each was last reset (an admin's reset, or an
+// endpoint that answered: Redis's clock). A cooldown set, or a circuit failure or probe made, before the target's
+// last reset is not written (it was written late: its instance could not reach Redis); a cooldown's value is
+// '<until> <when it was set>'. ARGV: state ttl, the
 // write's id ('' for a write that is safe to make twice: no circuit change), the lowest id this instance may still
 // make again and the set's ttl (as for counter writes), then (type, target, value) triples; a circuit's value is
 // one change (JSON), applied in order. A write whose id is in the set already ran: nothing is done ({0}). Answers
@@ -382,15 +388,23 @@ if ARGV[2] ~= '' then
 end
 for i = 5, #ARGV, 3 do
   local t, target, v = ARGV[i], ARGV[i+1], ARGV[i+2]
+  local resetAt = nil
+  if t == 'cooldown' or t == 'circuit' then resetAt = tonumber(redis.call('HGET', KEYS[8], target) or '') end
   if t == 'cooldown' then
     local cur = tonumber(redis.call('HGET', KEYS[1], target) or '0') or 0
-    if tonumber(v) > cur then
+    local untilAt, setAt = string.match(v, '^(%S+) (%S+)$')
+    if untilAt then v = untilAt end
+    if resetAt and setAt and tonumber(setAt) < resetAt then
+      -- set before the target's last reset: not written
+    elseif tonumber(v) > cur then
       redis.call('HSET', KEYS[1], target, v)
       redis.call('HSET', KEYS[7], target, rnow)
     end
   elseif t == 'circuit' then
     local raw = redis.call('HGET', KEYS[2], target) or nil
-    local state = circuitApply(raw, cjson.decode(v))
+    local c = cjson.decode(v)
+    local state = nil
+    if not (resetAt and c.at and tonumber(c.at) < resetAt) then state = circuitApply(raw, c) end
     if state then
       if was[target] == nil then was[target] = circuitOpen(raw); order[#order + 1] = target end
       now[target] = circuitOpen(state)
@@ -415,12 +429,14 @@ return out
 `;
 
 // An admin's reset made while Redis was unreachable, written once it is back. KEYS: cooldowns, circuits, change
-// times. ARGV: (target, the reset's time on Redis's clock) pairs. A target's cooldown and circuit are deleted unless
+// times, reset times (each target's latest is kept, for APPLY). ARGV: (target, the reset's time on Redis's clock) pairs. A target's cooldown and circuit are deleted unless
 // an instance changed them after the reset (a cooldown, a circuit change or a probe claim: the change times, which
 // APPLY and CLAIM set), which stands. Answers, per target, 1 when it was deleted, else 0.
 const RESET = `
 local out = {}
 for i = 1, #ARGV, 2 do
+  local last = tonumber(redis.call('HGET', KEYS[4], ARGV[i]) or '0') or 0
+  if tonumber(ARGV[i+1]) > last then redis.call('HSET', KEYS[4], ARGV[i], ARGV[i+1]) end
   local changed = tonumber(redis.call('HGET', KEYS[3], ARGV[i]) or '0') or 0
   if changed <= tonumber(ARGV[i+1]) then
     redis.call('HDEL', KEYS[1], ARGV[i])
@@ -430,6 +446,7 @@ for i = 1, #ARGV, 2 do
     out[#out + 1] = 0
   end
 end
+redis.call('PEXPIRE', KEYS[4], ${STATE_TTL_MS})
 return out
 `;
 
@@ -678,6 +695,11 @@ export class RedisStateStore implements StateStore {
   /** When each target's cooldown or circuit was last changed in Redis (Redis's clock): see RESET. */
   #changedKey(): string {
     return `${this.#p}chg`;
+  }
+
+  /** When each target's cooldown and circuit were last reset (Redis's clock): see APPLY. */
+  #resetKey(): string {
+    return `${this.#p}rst`;
   }
 
   #counter(k: string): number {
@@ -1172,8 +1194,12 @@ export class RedisStateStore implements StateStore {
       this.#touched.set(id, ++this.#seq);
       const q = this.#queued.get(id);
       if (!q && this.#queued.size >= MAX_PENDING_EVENTS) continue;
-      if (q?.type === 'cooldown' && e.type === 'cooldown')
-        this.#queued.set(id, { ...e, until: Math.max(q.until, e.until) });
+      if (e.type === 'cooldown')
+        this.#queued.set(id, {
+          ...e,
+          until: Math.max(q?.type === 'cooldown' ? q.until : 0, e.until),
+          at: this.#now(),
+        });
       else if (e.type === 'circuit')
         this.#queued.set(id, {
           type: 'circuit',
@@ -1350,7 +1376,7 @@ export class RedisStateStore implements StateStore {
           args.push('weights', e.alias, JSON.stringify(e.value));
           break;
         case 'cooldown':
-          args.push('cooldown', e.target, String(this.#toShared(e.until)));
+          args.push('cooldown', e.target, `${this.#toShared(e.until)} ${this.#toShared(e.at)}`);
           break;
         case 'circuit':
           for (const c of e.changes) {
@@ -1368,7 +1394,7 @@ export class RedisStateStore implements StateStore {
       const moved = arr(
         await this.#scripts.apply.run(
           this.redis,
-          [...this.#stateKeys(), this.#opsKey, this.#changedKey()],
+          [...this.#stateKeys(), this.#opsKey, this.#changedKey(), this.#resetKey()],
           args,
         ),
       );
@@ -1496,7 +1522,13 @@ export class RedisStateStore implements StateStore {
     const [cd, ci] = this.#stateKeys();
     try {
       const m = this.redis.multi();
-      if (targets.length > 0) m.hdel(cd!, ...targets).hdel(ci!, ...targets);
+      if (targets.length > 0)
+        m.hdel(cd!, ...targets)
+          .hdel(ci!, ...targets)
+          // A cooldown or circuit change made before now and written later (its instance could not reach Redis)
+          // is not written over the reset (see APPLY).
+          .hset(this.#resetKey(), Object.fromEntries(targets.map((t) => [t, this.#toShared(at)])))
+          .pexpire(this.#resetKey(), STATE_TTL_MS);
       if (counters.length > 0) m.del(...counters.map((k) => this.#key(k)));
       await m.exec();
       for (const t of targets) this.#resets.delete(t);
@@ -1513,7 +1545,7 @@ export class RedisStateStore implements StateStore {
     const [cd, ci] = this.#stateKeys();
     await this.#scripts.reset.run(
       this.redis,
-      [cd!, ci!, this.#changedKey()],
+      [cd!, ci!, this.#changedKey(), this.#resetKey()],
       batch.flatMap(([t, at]) => [t, this.#toShared(at)]),
     );
     for (const [t, at] of batch) if (this.#resets.get(t) === at) this.#resets.delete(t);
