@@ -229,13 +229,15 @@ export const envSchema = z.object({
   CACHE_MAX_BYTES: bytes(64 * 1024 * MIB).default(256 * MIB),
   /**
    * Response cache: the share of CACHE_MAX_BYTES one organization may hold (org-less keys and the master key count
-   * as one holder), 0.01 to 1. Past it, an organization's writes evict its own oldest entries.
+   * as one holder), 0.01 to 1. Past it, an organization's writes evict its own oldest entries. The default, 1, caps
+   * no one: a full store still evicts the largest holder's oldest entries first, so a flood never takes a smaller
+   * organization's answers, and a gateway with one organization keeps the whole bound.
    */
   CACHE_ORG_MAX_SHARE: z.coerce
     .number({ message: 'must be a number from 0.01 to 1' })
     .min(0.01, 'must be a number from 0.01 to 1')
     .max(1, 'must be a number from 0.01 to 1')
-    .default(0.5),
+    .default(1),
   /** Response cache: an answer larger than this is not stored. */
   CACHE_ENTRY_MAX_BYTES: bytes(64 * MIB).default(MIB),
   /** Response cache: how often the database store is swept (expired entries; oldest above CACHE_MAX_BYTES). */

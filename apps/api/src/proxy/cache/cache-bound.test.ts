@@ -6,6 +6,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { dropPrefix, REDIS_TEST_URL, testPrefix } from '../../test/redis.js';
+import { loadEnv } from '../../config/env.js';
+import { orgShareBytes } from './create.js';
 import { CacheSweep, DbResponseCache, RedisResponseCache } from './store.js';
 
 const T0 = Date.UTC(2026, 11, 7, 1, 0, 0);
@@ -53,6 +55,21 @@ describe('the database cache store keeps its bound at every write', () => {
     // A value larger than the whole bound is refused and takes nothing from what is held.
     expect(await store.set('huge', Buffer.alloc(max + 1), TTL, T0 + 200, meta)).toBe(false);
     expect((await held()).bytes).toBe(after.bytes);
+    await prisma.responseCacheEntry.deleteMany();
+  });
+
+  it('on the defaults, a gateway with one organization keeps answers up to the whole bound', async () => {
+    const prisma = t.app.ctx.prisma;
+    await prisma.responseCacheEntry.deleteMany();
+    const env = loadEnv({ CACHE_MAX_BYTES: '20000' });
+    const store = new DbResponseCache(prisma, {
+      maxBytes: env.CACHE_MAX_BYTES,
+      orgMaxBytes: orgShareBytes(env),
+    });
+    for (let i = 0; i < 18; i++)
+      await store.set(`one${i}`, Buffer.alloc(1000), TTL, T0 + i, { orgId: 'org-one', target: 'p/m' });
+    // 18 KB of 20 KB: nothing evicted (a default share of half the bound kept only the newest 10).
+    expect((await held('org-one')).keys.size).toBe(18);
     await prisma.responseCacheEntry.deleteMany();
   });
 
