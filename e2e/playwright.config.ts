@@ -10,6 +10,12 @@ const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'switchya
 // The same data dir for the config's re-evaluation in workers.
 process.env.E2E_DATA_DIR = dataDir;
 
+// Two workers, each with a gateway of its own (own port, own embedded database): a spec file runs whole in one worker,
+// against that worker's server, as the specs did against the one server before. The config is evaluated again in each
+// worker process, where Playwright sets TEST_PARALLEL_INDEX (kept when a worker is replaced after a failure).
+const WORKERS = Number(process.env.E2E_WORKERS ?? 2);
+const serverIndex = Number(process.env.TEST_PARALLEL_INDEX ?? 0);
+
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [
@@ -51,17 +57,18 @@ const DESKTOP_ONLY = [
   '**/whatif.spec.ts',
   '**/cache.spec.ts',
   '**/rules.spec.ts',
+  '**/org-keys.spec.ts',
 ];
 
 export default defineConfig({
   testDir: './tests',
   fullyParallel: false,
-  workers: 1,
+  workers: WORKERS,
   retries: 0,
   reporter: process.env.CI ? 'line' : 'list',
   timeout: 30_000,
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
+    baseURL: `http://127.0.0.1:${port + serverIndex}`,
     launchOptions: chromium,
     trace: 'off',
   },
@@ -79,17 +86,17 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
+  webServer: Array.from({ length: WORKERS }, (_, i) => ({
     command: 'node ../apps/api/dist/main.js',
-    url: `http://127.0.0.1:${port}/ready`,
+    url: `http://127.0.0.1:${port + i}/ready`,
     reuseExistingServer: false,
     timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
     env: {
-      PORT: String(port),
+      PORT: String(port + i),
       HOST: '127.0.0.1',
-      SWITCHYARD_DATA_DIR: dataDir,
+      SWITCHYARD_DATA_DIR: join(dataDir, String(i)),
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       LOG_LEVEL: 'warn',
@@ -97,5 +104,5 @@ export default defineConfig({
       // A configuration file applied at start (README "GitOps"); gitops.spec.ts checks what it manages.
       CONFIG_FILE: fileURLToPath(new URL('./config/switchyard.yaml', import.meta.url)),
     },
-  },
+  })),
 });

@@ -1,7 +1,7 @@
 import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import { ADMIN } from '../playwright.config';
 
-/** A suffix that keeps names unique across the desktop and phone projects, which share one server. */
+/** A suffix that keeps names unique across the desktop and phone projects, which may share a server. */
 export function unique(testInfo: TestInfo): string {
   return `${testInfo.project.name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 }
