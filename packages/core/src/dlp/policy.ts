@@ -98,14 +98,18 @@ export function customPatternProblem(pattern: string, flags = ''): string | null
   } catch (e) {
     return `is not a valid regular expression (${e instanceof Error ? e.message : String(e)})`;
   }
+  if (/\\[1-9]|\\k</.test(pattern)) return 'must not use backreferences';
+  // The static checks come before the pattern runs on anything: a pattern they refuse can backtrack for hours on
+  // the probes below (`(?:(?:[^!]*?|a){1,64}|b*){1,64}@x` on a 36-character text), stalling the save itself.
+  if (!safeRegex(pattern)) return 'has nested or too many quantifiers (a risk of catastrophic backtracking)';
+  const problem = backtrackingProblem(pattern, flags);
+  if (problem !== null) return problem;
   // Empty matches would find "something" everywhere; probe the empty string and a few typical texts.
   for (const probe of EMPTY_PROBES) {
     re.lastIndex = 0;
     for (const m of probe.matchAll(re)) if (m[0].length === 0) return 'must not match the empty string';
   }
-  if (/\\[1-9]|\\k</.test(pattern)) return 'must not use backreferences';
-  if (!safeRegex(pattern)) return 'has nested or too many quantifiers (a risk of catastrophic backtracking)';
-  return backtrackingProblem(pattern, flags);
+  return null;
 }
 const EMPTY_PROBES = ['', 'a', ' ', 'Hello, world: 123-456 x@y.z\n(ok) _-.'];
 

@@ -158,6 +158,8 @@ describe('data protection admin API', () => {
       '.*.*x',
       '\\w+\\s?\\w+$',
       '\\w+@corp',
+      // Refused before it runs on anything: checking it for empty matches on a short text stalled the save for hours.
+      '(?:(?:[^!]*?|a){1,64}|b*){1,64}@x',
     ]) {
       const res = await t.http
         .put(`${BASE}/policies/org:${orgB.id}`)
