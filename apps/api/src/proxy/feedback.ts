@@ -1,13 +1,7 @@
-import {
-  bucketItem,
-  feedbackBody,
-  refusedUntil,
-  type BucketConfig,
-  type FeedbackBody,
-  type FeedbackResult,
-} from '@switchyard/core';
+import { feedbackBody, type FeedbackBody, type FeedbackResult } from '@switchyard/core';
 import type { ServerResponse } from 'node:http';
 import { PROXY_PREFIXES } from '../lib/proxy-paths.js';
+import { minuteLimiter } from '../router/minute-limit.js';
 import type { StateStore } from '../router/state-store.js';
 import type { ProxyCaller } from '../router/types.js';
 import { sendClientError, type ClientFormat } from './client-errors.js';
@@ -37,24 +31,9 @@ export function feedbackLimit(
   perMinute: number,
   now: () => number,
 ): FeedbackLimit {
-  const bucket: BucketConfig = {
-    name: 'feedback',
-    unit: 'requests',
-    limit: perMinute,
-    window: { unit: 'minute', size: 1 },
-    models: 'all',
-  };
-  const take = async (caller: ProxyCaller) => {
-    const t = now();
-    // A user's keys together (minting keys buys no more); an org key or the master key on its own. The minute slides:
-    // no 60 s hold more than `perMinute`.
-    const item = bucketItem('feedback', callerId(caller), bucket, t, 1);
-    const r = await store.consume([item]);
-    if (r.ok) return null;
-    const until = 'used' in r ? refusedUntil(item, r, t) : null;
-    return Math.max(1000, (until ?? item.window!.end) - t);
-  };
-  return { perMinute, take };
+  // A user's keys together (minting keys buys no more); an org key or the master key on its own.
+  const take = minuteLimiter(store, 'feedback', 'feedback', perMinute, now);
+  return { perMinute, take: (caller) => take(callerId(caller)) };
 }
 
 /** Where the proxy serves feedback (one per proxy prefix). */

@@ -1,7 +1,7 @@
-import { bucketItem, refusedUntil, type BucketConfig } from '@switchyard/core';
 import type { RequestHandler } from 'express';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import { minuteLimiter } from '../../router/minute-limit.js';
 import type { StateStore } from '../../router/state-store.js';
 import type { AuthSession } from './auth.service.js';
 
@@ -20,25 +20,16 @@ export function adminWriteLimit(
   now: () => number,
   logger: Logger,
 ): RequestHandler {
-  const bucket: BucketConfig = {
-    name: 'writes',
-    unit: 'requests',
-    limit: perMinute,
-    window: { unit: 'minute', size: 1 },
-    models: 'all',
-  };
+  const take = minuteLimiter(store, 'admin', 'writes', perMinute, now);
   return (req, res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
     const auth = res.locals.auth as AuthSession | undefined;
     // Not signed in: the route answers 401 itself.
     if (!auth) return next();
-    const t = now();
-    const item = bucketItem('admin', auth.user.id, bucket, t, 1);
-    store.consume([item]).then(
-      (r) => {
-        if (r.ok) return next();
-        const until = 'used' in r ? refusedUntil(item, r, t) : null;
-        const seconds = Math.max(1, Math.ceil(((until ?? item.resetsAt ?? t + 60_000) - t) / 1000));
+    take(auth.user.id).then(
+      (waitMs) => {
+        if (waitMs === null) return next();
+        const seconds = Math.ceil(waitMs / 1000);
         next(
           new AppError(
             429,
