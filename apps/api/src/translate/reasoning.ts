@@ -11,6 +11,7 @@
  * - Gemini takes `thinkingConfig.thinkingBudget` (2.5) or `thinkingLevel` (3).
  * - OpenAI's reasoning models take `reasoning_effort`.
  */
+import { TRANSLATED_REASONING_ID } from '@switchyard/core';
 import type { OaChatRequest } from './wire-types.js';
 
 type Obj = Record<string, unknown>;
@@ -68,11 +69,12 @@ export function reasoningOf(m: unknown): string | undefined {
 export const UNSIGNED_THINKING_SIGNATURE = '';
 
 /**
- * How the id of a reasoning item the gateway made (another format's reasoning shown to a Responses client) begins.
- * OpenAI's own are `rs_` and hex digits: a provider with a Responses API of its own would look such an item up and
- * refuse it ("Item with id … not found"), so it is left out on the way there (see withoutTranslatedReasoning).
+ * How the id of a reasoning item the gateway made (another format's reasoning shown to a Responses client) begins
+ * (core's, which data protection reads as text, not signed). OpenAI's own are `rs_` and hex digits: a provider with a
+ * Responses API of its own would look such an item up and refuse it ("Item with id … not found"), so it is left out
+ * on the way there (see withoutTranslatedReasoning).
  */
-export const TRANSLATED_REASONING_ID = 'rs_tr_';
+export { TRANSLATED_REASONING_ID };
 
 /**
  * A Responses body without the reasoning items the gateway made (see TRANSLATED_REASONING_ID), for a provider that
