@@ -109,6 +109,14 @@ describe('normalisedRequest', () => {
       normalisedRequest({ input: 'hi', store: true }),
     );
   });
+  it.each<[string, Record<string, unknown>, Record<string, unknown>, boolean]>([
+    ['Responses: no store is store: true (the API keeps it by default)', {}, { store: true }, true],
+    ['Responses: store: false is never store: true', { store: false }, { store: true }, false],
+    ['Responses: store: false is never no store', { store: false }, {}, false],
+  ])('%s', (_name, a, b, same) => {
+    const key = (extra: Record<string, unknown>) => normalisedRequest({ input: 'hi', ...extra }, 'responses');
+    expect(key(a) === key(b)).toBe(same);
+  });
   it("keeps a stream's stream_options: include_usage changes the bytes a stream is replayed with", () => {
     const ask = (extra: Record<string, unknown>) =>
       normalisedRequest({ stream: true, messages: [{ role: 'user', content: 'hi' }], ...extra });

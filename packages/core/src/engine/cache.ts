@@ -93,7 +93,9 @@ export function cachePolicy(p: CachePolicyInput): CachePolicy {
  * Body fields that do not change the answer and so stay out of the key: how it is delivered (`stream`; the key
  * carries stream or whole separately) and who asks (`user`, `metadata`, `safety_identifier`, `prompt_cache_key`).
  * `store` stays in: an answer the provider did not keep has an id a later `previous_response_id` cannot name, so it
- * is never replayed to a request that asked for one it keeps. `stream_options` is left out of a whole answer's key only: a stream's
+ * is never replayed to a request that asked for one it keeps, nor the reverse. On the Responses endpoint no `store`
+ * is the API's default, `store: true`, and shares its key (the gateway sends the body as written, and a model's
+ * default parameters cannot set `store`). `stream_options` is left out of a whole answer's key only: a stream's
  * bytes depend on it (`include_usage` adds the usage-only chunk, which the gateway drops for a client that did not
  * ask for it), so a stream stored for one setting is never replayed to a client that asked for the other.
  */
@@ -110,12 +112,14 @@ const IGNORED_FIELDS: ReadonlySet<string> = new Set([
  * The request as its cache key sees it: top-level fields that change the answer (messages, tools, parameters),
  * with object keys sorted at every depth, as one JSON text. `model` is left out: the key carries the resolved
  * target instead (two names for the same target share entries; one name that now routes elsewhere does not).
+ * `endpoint`: the gateway endpoint (`responses`: `store: true` is written as no `store`, the API's default).
  */
-export function normalisedRequest(body: Readonly<Record<string, unknown>>): string {
+export function normalisedRequest(body: Readonly<Record<string, unknown>>, endpoint?: string): string {
   const kept: Record<string, unknown> = {};
   const streams = body.stream === true;
   for (const k of Object.keys(body).sort()) {
     if (IGNORED_FIELDS.has(k) || (k === 'stream_options' && !streams)) continue;
+    if (k === 'store' && endpoint === 'responses' && body[k] === true) continue;
     kept[k] = body[k];
   }
   return canonicalJson(kept);

@@ -484,6 +484,22 @@ describe.each([
     expect((await call('/v1/responses', { ...r, store: false }, keys.a1)).cache).toBe('hit');
   });
 
+  it("shares a Responses answer between store: true and no store (the API's default), never with store: false", async () => {
+    // Filled by store: true, a store: false caller still reaches the upstream (its answer must not be kept there).
+    const r = { model: 'cached-chat', input: fresh() };
+    expect((await call('/v1/responses', { ...r, store: true }, keys.a1)).cache).toBe('miss');
+    expect(upstreamCalls()).toBe(1);
+    expect((await call('/v1/responses', { ...r, store: false }, keys.a1)).cache).toBe('miss');
+    expect(upstreamCalls()).toBe(2);
+    // No store is store: true at the provider: the same answer, from the cache.
+    expect((await call('/v1/responses', r, keys.a1)).cache).toBe('hit');
+    const s = { model: 'cached-chat', input: fresh() };
+    expect((await call('/v1/responses', s, keys.a1)).cache).toBe('miss');
+    expect((await call('/v1/responses', { ...s, store: true }, keys.a1)).cache).toBe('hit');
+    expect((await call('/v1/responses', { ...s, store: false }, keys.a1)).cache).toBe('miss');
+    expect(upstreamCalls()).toBe(4);
+  });
+
   it('never caches a stream that ended without an answer (no stop reason)', async () => {
     const q = fresh();
     env.up.script({ path: '/chat/completions', events: ['data: [DONE]\n\n'] });

@@ -253,7 +253,7 @@ function cacheKey(x: RequestContext, first: PlannedAttempt, scope: CacheScopeSet
     .update('\0')
     .update(forwarded ? `${forwarded.anthropicVersion ?? ''}\0${forwarded.anthropicBeta ?? ''}` : '')
     .update('\0')
-    .update(normalisedRequest(x.body))
+    .update(normalisedRequest(x.body, x.match.endpoint))
     .digest('hex');
 }
 
