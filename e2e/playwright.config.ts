@@ -10,10 +10,11 @@ const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'switchya
 // The same data dir for the config's re-evaluation in workers.
 process.env.E2E_DATA_DIR = dataDir;
 
-// Two workers, each with a gateway of its own (own port, own embedded database): a spec file runs whole in one worker,
-// against that worker's server, as the specs did against the one server before. The config is evaluated again in each
-// worker process, where Playwright sets TEST_PARALLEL_INDEX (kept when a worker is replaced after a failure).
-const WORKERS = Number(process.env.E2E_WORKERS ?? 2);
+// E2E_WORKERS workers, each with a gateway of its own (own port, own embedded database): a spec file runs whole in one
+// worker, against that worker's server. The config is evaluated again in each worker process, where Playwright sets
+// TEST_PARALLEL_INDEX (kept when a worker is replaced after a failure). One by default: on a 2-core machine two
+// workers (two gateways, two browsers) took 9.7 min where one takes about 6, and timed out in two specs.
+const WORKERS = Math.max(1, Number(process.env.E2E_WORKERS ?? 1));
 const serverIndex = Number(process.env.TEST_PARALLEL_INDEX ?? 0);
 
 const chromium = {
