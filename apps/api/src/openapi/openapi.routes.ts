@@ -44,9 +44,22 @@ function operationOf(c: Contract): RouteConfig {
         ? {}
         : { 401: { description: 'Not signed in' }, 403: { description: 'Role not allowed' } }),
       ...(c.query || c.body || pathParamNames(c.path).length ? { 400: { description: 'Bad input' } } : {}),
+      ...(limitedWrite(c)
+        ? {
+            429: {
+              description:
+                'Too many changes by this user (ADMIN_WRITE_RATE_LIMIT_PER_MINUTE, any 60 s, all sessions together); Retry-After says when to try again',
+            },
+          }
+        : {}),
       ...Object.fromEntries(Object.entries(c.errors ?? {}).map(([s, d]) => [s, { description: d }])),
     },
   };
+}
+
+/** A change a signed-in user makes through the admin API: counted by the per-user write limit (not sign-in/out). */
+function limitedWrite(c: Contract): boolean {
+  return c.permission !== null && c.method !== 'get' && !c.path.startsWith('/api/v1/auth/');
 }
 
 /** The proxy's routes (served by the lean node:http handler, not Express), from the proxy's own route table. */

@@ -35,6 +35,23 @@ describe('GET /api/v1/openapi.json', () => {
     expect([...mounted, ...proxy].filter((r) => !documented.has(r))).toEqual([]);
   });
 
+  it("documents the per-user write limit's 429 on every change a signed-in user makes, and on nothing else", async () => {
+    const doc = (await t.http.get('/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown[] }>>;
+    };
+    const ops = Object.entries(doc.paths)
+      .filter(([p]) => p.startsWith('/api/v1/'))
+      .flatMap(([p, byMethod]) => Object.entries(byMethod).map(([m, op]) => ({ p, m, op })));
+    const limited = ops.filter(
+      ({ p, m, op }) =>
+        m !== 'get' && !p.startsWith('/api/v1/auth/') && !(op.security && op.security.length === 0),
+    );
+    expect(limited.length).toBeGreaterThan(30);
+    expect(limited.filter(({ op }) => !op.responses['429']).map(({ m, p }) => `${m} ${p}`)).toEqual([]);
+    expect(doc.paths['/api/v1/auth/logout']!.post!.responses['429']).toBeUndefined();
+    expect(ops.filter(({ m, op }) => m === 'get' && op.responses['429']).map(({ p }) => p)).toEqual([]);
+  });
+
   it('documents request bodies from the shared zod schemas (fields and constraints)', async () => {
     const doc = (await t.http.get('/api/v1/openapi.json')).body;
     const body = doc.paths['/api/v1/llm/models'].post.requestBody.content['application/json'].schema;
