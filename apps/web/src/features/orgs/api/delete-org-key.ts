@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { invalidateAfterChange } from '../../../lib/invalidate';
-import { orgsKeys } from './types';
+import { orgKeyPath, orgsKeys } from './types';
 
 /** DELETE /orgs/:id/provider-keys/:providerId: the org's members' requests go back to the provider's key. */
 export const deleteOrgKey = ({ orgId, providerId }: { orgId: string; providerId: string }) =>
-  api<void>(`/orgs/${encodeURIComponent(orgId)}/provider-keys/${encodeURIComponent(providerId)}`, {
+  api<void>(orgKeyPath(orgId, providerId), {
     method: 'DELETE',
   });
 

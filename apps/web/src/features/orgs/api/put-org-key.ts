@@ -2,7 +2,7 @@ import type { OrgProviderKey, PutByokBody } from '@switchyard/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../../lib/api-client';
 import { invalidateAfterChange } from '../../../lib/invalidate';
-import { orgsKeys } from './types';
+import { orgKeyPath, orgsKeys } from './types';
 
 /**
  * PUT /orgs/:id/provider-keys/:providerId: add the org's key for a provider, or replace the one there is. The
@@ -17,7 +17,7 @@ export const putOrgKey = ({
   providerId: string;
   body: PutByokBody;
 }) =>
-  api<OrgProviderKey>(`/orgs/${encodeURIComponent(orgId)}/provider-keys/${encodeURIComponent(providerId)}`, {
+  api<OrgProviderKey>(orgKeyPath(orgId, providerId), {
     method: 'PUT',
     body,
   });

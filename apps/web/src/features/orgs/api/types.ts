@@ -15,6 +15,10 @@ export type Org = z.infer<typeof orgSchema>;
 export type OrgMember = z.infer<typeof orgMemberSchema>;
 export type OrgDetail = z.infer<typeof orgDetailSchema>;
 
+/** The API path of an organization's key for one provider. */
+export const orgKeyPath = (orgId: string, providerId: string) =>
+  `/orgs/${encodeURIComponent(orgId)}/provider-keys/${encodeURIComponent(providerId)}`;
+
 export const orgsKeys = {
   all: ['orgs'] as const,
   list: ['orgs', 'list'] as const,

@@ -12,7 +12,8 @@ import { maskKey } from '../../byok/byok-form';
 import { ByokKeyDialog } from '../../byok/components/byok-key-dialog';
 import { useDeleteOrgKey } from '../api/delete-org-key';
 import { useOrg } from '../api/get-org';
-import { useSetOrgKeyStatus, useTestOrgKey } from '../api/provider-keys';
+import { useSetOrgKeyStatus } from '../api/set-org-key-status';
+import { useTestOrgKey } from '../api/test-org-key';
 import { usePutOrgKey } from '../api/put-org-key';
 import type { OrgDetail } from '../api/types';
 
