@@ -1,11 +1,10 @@
-import { FlaskConical, Plus, RefreshCw, Trash2 } from 'lucide-react';
+import { Plus } from 'lucide-react';
 import { useState } from 'react';
 import { StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog, FormError } from '../../../components/ui/dialog';
 import { PageHeader } from '../../../components/ui/page';
 import { DataTable, type ListColumn } from '../../../components/ui/data-table';
-import { OnOffAction, RowAction } from '../../../components/ui/table';
 import { formatDate, formatNumber, formatRelative, formatUsd, plural } from '../../../lib/format';
 import { useCan } from '../../auth/use-can';
 import { useDeleteByok } from '../api/delete-byok';
@@ -18,6 +17,7 @@ import { useTestByok } from '../api/test-byok';
 import type { ByokKey, ConnectionTest } from '../api/types';
 import { maskKey } from '../byok-form';
 import { ByokKeyDialog } from './byok-key-dialog';
+import { KeyRowActions } from './key-row-actions';
 
 function TestResult({ result }: { result: ConnectionTest | Error }) {
   if (result instanceof Error) return <span className="text-danger">Test failed: {result.message}</span>;
@@ -145,37 +145,17 @@ export function MyByokPage() {
         actions={
           canWrite
             ? (k) => (
-                <>
-                  <RowAction
-                    icon={FlaskConical}
-                    text={testing === k.providerId ? 'Testing…' : 'Test'}
-                    label={`Test ${k.provider.name} key`}
-                    disabled={testing === k.providerId}
-                    onClick={() => runTest(k)}
-                    showText
-                  />
-                  <OnOffAction
-                    off={k.status === 'disabled'}
-                    name={`${k.provider.name} key`}
-                    pending={setStatus.isPending}
-                    onChange={(status) => setStatus.mutate({ providerId: k.providerId, status })}
-                  />
-                  <RowAction
-                    icon={RefreshCw}
-                    text="Rotate"
-                    label={`Rotate ${k.provider.name} key`}
-                    onClick={() => setDialog({ rotating: k })}
-                    showText
-                  />
-                  <RowAction
-                    icon={Trash2}
-                    text="Delete"
-                    label={`Delete ${k.provider.name} key`}
-                    onClick={() => setDeleting(k)}
-                    danger
-                    showText
-                  />
-                </>
+                <KeyRowActions
+                  name={k.provider.name}
+                  testing={testing === k.providerId}
+                  onTest={() => runTest(k)}
+                  off={k.status === 'disabled'}
+                  statusPending={setStatus.isPending}
+                  onStatus={(status) => setStatus.mutate({ providerId: k.providerId, status })}
+                  replaceText="Rotate"
+                  onReplace={() => setDialog({ rotating: k })}
+                  onDelete={() => setDeleting(k)}
+                />
               )
             : undefined
         }

@@ -1,15 +1,15 @@
-import { FlaskConical, Plus, RefreshCw, Trash2 } from 'lucide-react';
+import { Plus } from 'lucide-react';
 import { useState } from 'react';
 import { StatusBadge } from '../../../components/ui/badge';
 import { Button } from '../../../components/ui/button';
 import { ConfirmActionDialog, Dialog, FormError } from '../../../components/ui/dialog';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/ui/states';
-import { OnOffAction, RowAction } from '../../../components/ui/table';
 import { formatRelative } from '../../../lib/format';
 import { useProviderOptions } from '../../byok/api/get-provider-options';
 import type { ConnectionTest } from '../../byok/api/types';
 import { maskKey } from '../../byok/byok-form';
 import { ByokKeyDialog } from '../../byok/components/byok-key-dialog';
+import { KeyRowActions } from '../../byok/components/key-row-actions';
 import { useDeleteOrgKey } from '../api/delete-org-key';
 import { useOrg } from '../api/get-org';
 import { useSetOrgKeyStatus } from '../api/set-org-key-status';
@@ -145,39 +145,19 @@ export function OrgKeysDialog({
                       <StatusBadge status={k.status} />
                     </span>
                     {canManage ? (
-                      <>
-                        <RowAction
-                          icon={FlaskConical}
-                          text={testing === k.providerId ? 'Testing…' : 'Test'}
-                          label={`Test ${k.provider.name} key`}
-                          disabled={testing === k.providerId}
-                          onClick={() => runTest(k.providerId)}
-                          showText
-                        />
-                        <OnOffAction
-                          off={k.status === 'disabled'}
-                          name={`${k.provider.name} key`}
-                          pending={setStatus.isPending}
-                          onChange={(status) =>
-                            setStatus.mutate({ orgId: orgId!, providerId: k.providerId, status })
-                          }
-                        />
-                        <RowAction
-                          icon={RefreshCw}
-                          text="Replace"
-                          label={`Replace ${k.provider.name} key`}
-                          onClick={() => setEditing({ rotating: k })}
-                          showText
-                        />
-                        <RowAction
-                          icon={Trash2}
-                          text="Delete"
-                          label={`Delete ${k.provider.name} key`}
-                          onClick={() => setDeleting(k)}
-                          danger
-                          showText
-                        />
-                      </>
+                      <KeyRowActions
+                        name={k.provider.name}
+                        testing={testing === k.providerId}
+                        onTest={() => runTest(k.providerId)}
+                        off={k.status === 'disabled'}
+                        statusPending={setStatus.isPending}
+                        onStatus={(status) =>
+                          setStatus.mutate({ orgId: orgId!, providerId: k.providerId, status })
+                        }
+                        replaceText="Replace"
+                        onReplace={() => setEditing({ rotating: k })}
+                        onDelete={() => setDeleting(k)}
+                      />
                     ) : null}
                   </li>
                 );
