@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.js';
 import { dropPrefix, REDIS_TEST_URL, testPrefix } from '../../test/redis.js';
 import { loadEnv } from '../../config/env.js';
-import { orgShareBytes } from './create.js';
+import { DB_CACHE_MAX_WRITES, orgShareBytes } from './create.js';
 import { CacheSweep, DbResponseCache, RedisResponseCache } from './store.js';
 
 const T0 = Date.UTC(2026, 11, 7, 1, 0, 0);
@@ -70,6 +70,28 @@ describe('the database cache store keeps its bound at every write', () => {
       await store.set(`one${i}`, Buffer.alloc(1000), TTL, T0 + i, { orgId: 'org-one', target: 'p/m' });
     // 18 KB of 20 KB: nothing evicted (a default share of half the bound kept only the newest 10).
     expect((await held('org-one')).keys.size).toBe(18);
+    await prisma.responseCacheEntry.deleteMany();
+  });
+
+  it('a burst of writes holds at most DB_CACHE_MAX_WRITES connections: the rest are not stored, never queued', async () => {
+    const prisma = t.app.ctx.prisma;
+    await prisma.responseCacheEntry.deleteMany();
+    const store = new DbResponseCache(
+      prisma,
+      { maxBytes: 1_000_000, orgMaxBytes: 1_000_000 },
+      DB_CACHE_MAX_WRITES,
+    );
+    const stored = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.set(`burst${i}`, Buffer.alloc(100), TTL, T0 + i, { orgId: 'org-burst', target: 'p/m' }),
+      ),
+    );
+    expect(stored.filter(Boolean)).toHaveLength(DB_CACHE_MAX_WRITES);
+    expect((await held('org-burst')).keys.size).toBe(DB_CACHE_MAX_WRITES);
+    // Once they are done, the next write goes in.
+    expect(
+      await store.set('after', Buffer.alloc(100), TTL, T0 + 50, { orgId: 'org-burst', target: 'p/m' }),
+    ).toBe(true);
     await prisma.responseCacheEntry.deleteMany();
   });
 

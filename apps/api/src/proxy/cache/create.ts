@@ -28,7 +28,7 @@ export function createResponseCache(o: {
   const orgMaxBytes = orgShareBytes(o.env);
   const inner = redis
     ? new RedisResponseCache(redis, o.env.REDIS_KEY_PREFIX, maxBytes, orgMaxBytes)
-    : new DbResponseCache(o.db.prisma, { maxBytes, orgMaxBytes });
+    : new DbResponseCache(o.db.prisma, { maxBytes, orgMaxBytes }, DB_CACHE_MAX_WRITES);
   const front = new FrontedCache(inner);
   const sweep = redis
     ? null
@@ -51,6 +51,12 @@ export function createResponseCache(o: {
     sweep,
   };
 }
+
+/**
+ * Database cache writes in flight per instance (of the pool's 10 connections): they take the store's totals row in
+ * turn, so more would only wait, holding connections that cache reads and usage writes need.
+ */
+export const DB_CACHE_MAX_WRITES = 2;
 
 /** The most one organization (or the org-less keys together) may hold: CACHE_ORG_MAX_SHARE of CACHE_MAX_BYTES. */
 export function orgShareBytes(env: Pick<Env, 'CACHE_MAX_BYTES' | 'CACHE_ORG_MAX_SHARE'>): number {

@@ -13,7 +13,7 @@ import type { Logger } from '../../lib/logger.js';
 export interface ResponseCache {
   readonly kind: 'redis' | 'database';
   get(key: string, now: number): Promise<Buffer | null>;
-  /** Stores; false when the value was refused (larger than an organization's share of the bound): not stored. */
+  /** Stores; false when the value was refused (larger than an organization's share of the bound, or the store busy with its most writes): not stored. */
   set(
     key: string,
     value: Buffer,
@@ -197,12 +197,19 @@ export class RedisResponseCache implements ResponseCache {
  */
 export class DbResponseCache implements ResponseCache {
   readonly kind = 'database' as const;
+  #writing = 0;
   constructor(
     private readonly prisma: PrismaClient,
     private readonly bounds: { maxBytes: number; orgMaxBytes: number } = {
       maxBytes: Number.MAX_SAFE_INTEGER,
       orgMaxBytes: Number.MAX_SAFE_INTEGER,
     },
+    /**
+     * Writes in flight at most: every write takes the store's one totals row in turn, so a burst of misses would
+     * otherwise queue on it holding the pool's connections, ahead of cache reads (on the request path) and usage
+     * writes. A write past it is not stored (a later identical request stores it).
+     */
+    private readonly maxWrites = Number.POSITIVE_INFINITY,
   ) {}
 
   async get(key: string, now: number): Promise<Buffer | null> {
@@ -218,6 +225,22 @@ export class DbResponseCache implements ResponseCache {
   }
 
   async set(
+    key: string,
+    value: Buffer,
+    ttlMs: number,
+    now: number,
+    meta: { orgId: string | null; target: string },
+  ): Promise<boolean> {
+    if (this.#writing >= this.maxWrites) return false;
+    this.#writing++;
+    try {
+      return await this.#put(key, value, ttlMs, now, meta);
+    } finally {
+      this.#writing--;
+    }
+  }
+
+  async #put(
     key: string,
     value: Buffer,
     ttlMs: number,
