@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
@@ -19,6 +20,7 @@ import { systemRoutes } from './modules/system/system.routes.js';
 import { isProxyPath } from './lib/proxy-paths.js';
 import { createProxyHandler } from './proxy/handler.js';
 import { createResponseCache, type ResponseCacheParts } from './proxy/cache/create.js';
+import { SharedConversations } from './proxy/conversations.js';
 import { CorsPolicy } from './proxy/client-access.js';
 import { IpAllowList } from './lib/ip-allowlist.js';
 import { BodyMemory } from './lib/body-memory.js';
@@ -409,6 +411,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
       ? { feedbackLimit: feedbackLimit(store, env.FEEDBACK_RATE_LIMIT_PER_MINUTE, now) }
       : {}),
     cache: responseCache.runtime,
+    // Continuations of answers another instance relayed (or this one before a restart): Redis when set, then the
+    // usage records (see proxy/conversations.ts).
+    sharedConversations: new SharedConversations({
+      db,
+      redis: store.kind === 'redis' ? (store as unknown as { redis: Redis }).redis : null,
+      prefix: env.REDIS_KEY_PREFIX,
+      logger,
+    }),
     endpointCooldowns: new EndpointCooldowns({
       store: routing.store,
       cooldownMs: env.ENDPOINT_COOLDOWN_MS,

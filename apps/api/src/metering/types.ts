@@ -36,6 +36,8 @@ export interface ProxyUsage extends UsageOutcome {
    * Absent = false (measured).
    */
   tokensEstimated?: boolean;
+  /** A Responses answer's id, when its tokens were reported (a later `previous_response_id` finds them by it). */
+  responseId?: string | null;
   /** What the request spent on budgets (not stored): the queue tells the ledger once the record is written. */
   spend?: SpendMark;
 }

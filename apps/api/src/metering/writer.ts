@@ -10,7 +10,7 @@ const COLUMNS = `"createdAt" timestamptz, "requestId" text, "gatewayKeyId" text,
   "latencyMs" int, "ttftMs" int, "status" int, "errorCode" text, "isByok" boolean, "stream" boolean, "attempts" int, "trace" json,
   "clientTool" text, "clientVersion" text, "userAgent" text, "clientApp" text, "originator" text, "sessionId" text, "dlp" json,
   "dlpScope" text, "dlpScopeId" text, "dlpBytes" int, "experimentId" text, "variant" text, "cacheHit" boolean, "cacheSavedUsd" numeric,
-  "tokensEstimated" boolean`;
+  "tokensEstimated" boolean, "responseId" text`;
 
 const NAMES = `"createdAt","requestId","gatewayKeyId","userId","orgId","appId","endpoint","requestedModel","providerId",
   "providerSlug","modelId","tokensIn","tokensOut","tokensCached","costUsd","savedUsd","latencyMs","ttftMs","status",
@@ -51,8 +51,8 @@ const ROLLUP_COUNTERS = [
  */
 const SQL = `
 WITH batch AS (SELECT * FROM json_to_recordset($1::json) AS b(${COLUMNS})),
-ins AS (INSERT INTO "UsageRecord" (${NAMES},"cacheHit","cacheSavedUsd","tokensEstimated")
-  SELECT ${NAMES}, coalesce("cacheHit", false), coalesce("cacheSavedUsd", 0), coalesce("tokensEstimated", false) FROM batch),
+ins AS (INSERT INTO "UsageRecord" (${NAMES},"cacheHit","cacheSavedUsd","tokensEstimated","responseId")
+  SELECT ${NAMES}, coalesce("cacheHit", false), coalesce("cacheSavedUsd", 0), coalesce("tokensEstimated", false), "responseId" FROM batch),
 errs AS (INSERT INTO "ErrorReport" ("id","createdAt","source","type","model","provider","message","userId","appId","requestId","details")
   SELECT gen_random_uuid()::text, "createdAt", 'proxy', coalesce("errorCode", 'http_' || "status"), "requestedModel", "providerSlug",
     coalesce("trace"->'attempts'->-1->>'outcome', "errorCode", 'HTTP ' || "status"), "userId", "appId", "requestId",
@@ -213,6 +213,7 @@ function rowText(r: ProxyUsage): string {
     (r.dlp && r.dlp.length > 0 ? dlpText(r.dlp, r.dlpPolicy) : '') +
     (r.experiment ? ',"experimentId":' + q(r.experiment.id) + ',"variant":' + q(r.experiment.variant) : '') +
     (r.cacheHit ? ',"cacheHit":true,"cacheSavedUsd":' + usd(r.cacheSavedUsd ?? 0) : '') +
+    (r.responseId ? ',"responseId":' + q(r.responseId) : '') +
     (r.tokensEstimated ? ',"tokensEstimated":true' : '') +
     '}'
   );

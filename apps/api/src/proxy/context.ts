@@ -18,7 +18,7 @@ import type { CacheRuntime, CacheState } from './cache/serve.js';
 import type { Abortable, UpstreamTimeouts } from './upstream.js';
 import type { AttemptSpan, RequestSpan, Tracing } from '../telemetry/tracing.js';
 import type { FeedbackLimit, FeedbackSink } from './feedback.js';
-import type { ConversationTokens } from './conversations.js';
+import type { ConversationTokens, SharedConversations } from './conversations.js';
 
 /** What the data plane runs on: the routing snapshot and router, the upstream pool, limits, sinks and the clock. */
 export interface ProxyDeps {
@@ -37,6 +37,8 @@ export interface ProxyDeps {
   record: (u: ProxyUsage) => void;
   /** The conversations of Responses answers relayed, by response id (made by the handler when not given). */
   conversations?: ConversationTokens;
+  /** The same, shared by every instance (Redis, the usage records): looked up for ids not in `conversations`. */
+  sharedConversations?: SharedConversations | null;
   metrics: Metrics;
   logger: Logger;
   now: () => number;

@@ -15,6 +15,8 @@ import {
   recordRequest,
 } from './record.js';
 import { cacheAfter, cacheBefore, cacheHeaderOf } from './cache/serve.js';
+import { conversationScope } from './conversations.js';
+import type { Usage } from '../providers/types.js';
 
 type Admitted = Extract<Admission, { ok: true }>;
 
@@ -219,7 +221,7 @@ async function tryTarget(
         if (x.cache !== null && d.cache) cacheAfter(d, d.cache, x, attempt, result);
         // What a later turn continuing this answer's conversation is billed as input (the provider's own figures).
         if (result.responseId && !result.usage.estimated)
-          d.conversations?.remember(result.responseId, result.usage.inputTokens + result.usage.outputTokens);
+          rememberConversation(d, x, result.responseId, result.usage);
         recordAnswer(d, x, attempt, result, walk.used);
         return 'finished';
       }
@@ -293,6 +295,17 @@ async function tryTarget(
   } finally {
     admission.release(settled);
   }
+}
+
+/**
+ * What a later turn continuing this answer's conversation is billed as input (the provider's own figures): kept in
+ * memory, told to the other instances through Redis when configured (the usage record carries it to the database).
+ */
+function rememberConversation(d: ProxyDeps, x: RequestContext, responseId: string, usage: Usage): void {
+  const scope = conversationScope(x.caller);
+  const tokens = usage.inputTokens + usage.outputTokens;
+  d.conversations?.remember(scope, responseId, tokens);
+  d.sharedConversations?.share(scope, responseId, tokens);
 }
 
 /** What an admission settles to: the charges of its target's calls (retries the provider billed, then the last). */

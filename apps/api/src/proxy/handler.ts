@@ -20,7 +20,7 @@ import { RequestShapeError, requestFacts } from './request-facts.js';
 import { newRequestId } from './request-id.js';
 import { GENAI_OPERATION } from '../telemetry/tracing.js';
 import { answerFeedback, isFeedbackPath, parseFeedback } from './feedback.js';
-import { ConversationTokens } from './conversations.js';
+import { ConversationTokens, conversationScope } from './conversations.js';
 
 /** A request as it arrives, before its endpoint, caller and body are known. */
 interface Arrival {
@@ -84,8 +84,10 @@ async function serve(d: ProxyDeps, a: Arrival): Promise<void> {
   try {
     // A body may name no model when a default would answer it (looked up only for a body without one).
     const hasDefault = () => hasDefaultFor(config, caller);
-    const parsed = parseRequest(a, match, raw, hasDefault, config.ruleInputs, d.conversations);
+    const parsed = parseRequest(a, match, raw, hasDefault, config.ruleInputs, d.conversations, caller);
     if (parsed === null) return;
+    // A continuation of a response this instance does not hold: another instance relayed it, or this one restarted.
+    if (parsed.facts.priorTokens === null && d.sharedConversations) await priorFromShared(d, parsed, caller);
     const x = requestContext(d, a, parsed.match, caller, raw, parsed, config, deadlineAt);
     if (x.dlp?.ctx.blocked) return answerBlocked(d, x);
     await execute(d, x);
@@ -298,6 +300,7 @@ function parseRequest(
   defaultModel: () => boolean,
   ruleInputs: RuleInputs,
   conversations: ConversationTokens | undefined,
+  caller: ProxyCaller,
 ): { body: Record<string, unknown>; facts: RequestFacts; match: EndpointMatch } | null {
   let format = match.format;
   // A deeply nested document costs JSON.parse time quadratic in its depth: large bodies are scanned first.
@@ -330,13 +333,30 @@ function parseRequest(
     // A Responses turn continuing a stored conversation is billed all of it as input: its budgets reserve it.
     const prior =
       match.endpoint === 'responses' ? (body as Record<string, unknown>).previous_response_id : undefined;
-    if (typeof prior === 'string' && prior !== '') facts.priorTokens = conversations?.get(prior) ?? null;
+    if (typeof prior === 'string' && prior !== '')
+      facts.priorTokens = conversations?.get(conversationScope(caller), prior) ?? null;
     return { body: body as Record<string, unknown>, facts, match };
   } catch (err) {
     if (err instanceof RequestShapeError)
       return invalid(a, format, 'invalid_request', err.message, err.param);
     throw err;
   }
+}
+
+/**
+ * The conversation a continuation names, from the store every instance shares (see conversations.ts), kept in this
+ * instance's memory once found. Not found, or the store failing or slow: `priorTokens` stays null (the window).
+ */
+async function priorFromShared(
+  d: ProxyDeps,
+  parsed: { body: Record<string, unknown>; facts: RequestFacts },
+  caller: ProxyCaller,
+): Promise<void> {
+  const prior = parsed.body.previous_response_id as string;
+  const tokens = await d.sharedConversations!.lookup(caller, prior);
+  if (tokens === null) return;
+  parsed.facts.priorTokens = tokens;
+  d.conversations?.remember(conversationScope(caller), prior, tokens);
 }
 
 /** The agent headers (x-switchyard-agent, x-switchyard-effort), cut to 100 characters; null when neither is sent. */

@@ -9,6 +9,7 @@ import { describeFindings, type RequestProtection } from './protect.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
 import type { ProxyEndpoint } from '../router/types.js';
 import type { RequestSpan } from '../telemetry/tracing.js';
+import { MAX_RESPONSE_ID_LENGTH } from './conversations.js';
 
 /** The endpoint's label in usage records and /metrics. */
 export const ENDPOINT_LABEL: Record<ProxyEndpoint, string> = {
@@ -228,6 +229,11 @@ export function recordAnswer(
       ttftMs: result.ttftMs,
       errorCode: result.errorCode,
       attempts: attemptsUsed,
+      // What a continuation on any instance finds its conversation by (only reported figures, as in memory).
+      responseId:
+        result.responseId && !result.usage.estimated && result.responseId.length <= MAX_RESPONSE_ID_LENGTH
+          ? result.responseId
+          : null,
     },
     attempt.model.metricLabel,
     result.finishReason ?? null,
