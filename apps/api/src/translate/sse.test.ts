@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { StringDecoder } from 'node:string_decoder';
 import { SseParser, sseEvent } from './sse.js';
 
 function feedAll(pieces: Array<string | Uint8Array>) {
@@ -134,6 +135,67 @@ describe('SseParser', () => {
         expect(run([text])).toEqual(run([...text]));
       }),
       { numRuns: 1000 },
+    );
+  });
+  it('reads arbitrary bytes in arbitrary reads as the text a streaming UTF-8 decoder makes of them (invalid bytes, characters split between reads)', () => {
+    // Bytes biased toward the interesting ones: line ends, `data: `, lead and continuation bytes, a BOM's.
+    const byte = fc.oneof(
+      fc.integer({ min: 0, max: 255 }),
+      fc.constantFrom(
+        0x0a,
+        0x0d,
+        0x64,
+        0x3a,
+        0x20,
+        0xc3,
+        0xa9,
+        0xe2,
+        0x82,
+        0xac,
+        0xf0,
+        0x9f,
+        0x98,
+        0x80,
+        0xef,
+        0xbb,
+        0xbf,
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(byte, { maxLength: 80 }),
+        fc.array(fc.nat({ max: 80 }), { maxLength: 6 }),
+        (bytes, cuts) => {
+          const all = Buffer.from([
+            ...Buffer.from('data: '),
+            ...bytes,
+            0x0a,
+            0x0a,
+            ...Buffer.from('data: '),
+            ...bytes,
+          ]);
+          const at = [...new Set(cuts.map((c) => Math.min(c, all.length)))].sort((a, b) => a - b);
+          const pieces: Buffer[] = [];
+          let from = 0;
+          for (const c of [...at, all.length]) {
+            pieces.push(all.subarray(from, c));
+            from = c;
+          }
+          // The reference: one streaming decoder over the same reads, the text then parsed whole (BOM dropped).
+          const d = new StringDecoder('utf8');
+          let text = pieces.map((x) => d.write(x)).join('') + d.end();
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+          const p = new SseParser();
+          const got = [...pieces.flatMap((x) => p.push(x)), ...p.end()];
+          expect({ evs: got, malformed: p.malformedLines }).toEqual(
+            (() => {
+              const q = new SseParser();
+              return { evs: [...q.push(text), ...q.end()], malformed: q.malformedLines };
+            })(),
+          );
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });

@@ -20,8 +20,9 @@ export interface SseEvent {
 export class SseParser {
   // Node's StringDecoder (native) rather than TextDecoder: its streaming decode went through ICU's converter on
   // every chunk (about 3 % of a relayed stream's CPU). Both replace invalid bytes with U+FFFD; the leading
-  // byte-order mark TextDecoder drops is dropped by hand (`bomChecked`).
-  private decoder = new StringDecoder('utf8');
+  // byte-order mark TextDecoder drops is dropped by hand (`bomChecked`). Made only once a read ends inside a
+  // character (see decode): until then each read is whole text, decoded alone.
+  private decoder: StringDecoder | null = null;
   private bomChecked = false;
   private buf = '';
   /**
@@ -96,7 +97,13 @@ export class SseParser {
 
   /** Bytes as text (a character split between chunks waits for its rest); the stream's leading BOM dropped. */
   private decode(chunk: Uint8Array): string {
-    const text = this.decoder.write(chunk);
+    // A read whose last byte is ASCII ends no character halfway, so it decodes alone exactly as the StringDecoder
+    // would (same replacement of invalid bytes): most streams never need one (a decoder and its buffer each).
+    // Once a read ends inside a character, the decoder holds its first bytes and takes every read after it.
+    const text =
+      this.decoder === null && (chunk.length === 0 || chunk[chunk.length - 1]! < 0x80)
+        ? wholeText(chunk)
+        : (this.decoder ??= new StringDecoder('utf8')).write(chunk);
     if (this.bomChecked || text.length === 0) return text;
     this.bomChecked = true;
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -112,7 +119,7 @@ export class SseParser {
   end(): SseEvent[] {
     const out: SseEvent[] = [];
     if (this.pending.length) this.takePending();
-    const tail = this.decoder.end();
+    const tail = this.decoder?.end() ?? '';
     if (tail) this.buf += tail;
     if (this.buf.length) {
       this.line(this.buf, out);
@@ -173,6 +180,13 @@ export class SseParser {
         this.malformedLines++;
     }
   }
+}
+
+/** Bytes that end on a character boundary as text (a Buffer's own UTF-8 decoding, no copy). */
+function wholeText(chunk: Uint8Array): string {
+  return (
+    Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  ).toString('utf8');
 }
 
 /** Encode one SSE event. `data` may contain newlines (split into several data lines). */
