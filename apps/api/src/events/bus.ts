@@ -25,6 +25,13 @@ export interface LiveEventBus {
 
 /** At most this many events per Redis message (a flush of 500 usage records is 1 message). */
 const MAX_PER_MESSAGE = 1000;
+/**
+ * A message published while the publishing connection is reconnecting is sent once it is back if that is within
+ * this long (at most MAX_HELD messages): the instance's state store may reach Redis a moment before it and tell what
+ * changed meanwhile (a circuit an admin's reset closed during the outage). Older ones are dropped (hints).
+ */
+const HOLD_MS = 2000;
+const MAX_HELD = 100;
 
 const messageSchema = z.object({ from: z.string(), events: z.array(z.unknown()).max(MAX_PER_MESSAGE) });
 
@@ -80,6 +87,8 @@ export class RedisEventBus implements LiveEventBus {
   readonly #sub: Redis;
   readonly #channel: string;
   readonly #listeners: Listeners;
+  /** Messages published while the publisher was not connected, with when they stop being worth sending. */
+  #held: { message: string; until: number }[] = [];
 
   private constructor(
     RedisClient: typeof Redis,
@@ -101,6 +110,12 @@ export class RedisEventBus implements LiveEventBus {
     // The subscriber resubscribes by itself after a reconnection (ioredis autoResubscribe), so it may queue.
     this.#sub = new RedisClient(url, { ...common, enableOfflineQueue: true, commandTimeout: undefined });
     this.#pub.on('error', () => undefined);
+    this.#pub.on('ready', () => {
+      const now = Date.now();
+      const held = this.#held.filter((h) => h.until > now);
+      this.#held = [];
+      for (const h of held) this.#send(h.message);
+    });
     this.#sub.on('error', () => undefined);
     this.#sub.on('message', (_channel: string, raw: string) => this.#received(raw));
   }
@@ -159,10 +174,22 @@ export class RedisEventBus implements LiveEventBus {
     this.#listeners.deliver(events);
     for (let i = 0; i < events.length; i += MAX_PER_MESSAGE) {
       const message = JSON.stringify({ from: this.instanceId, events: events.slice(i, i + MAX_PER_MESSAGE) });
-      this.#pub.publish(this.#channel, message).catch((err: unknown) => {
-        this.logger.debug({ err: String(err) }, 'live events: publish to Redis failed');
-      });
+      if (this.#pub.status === 'ready') this.#send(message);
+      else this.#hold(message);
     }
+  }
+
+  #send(message: string): void {
+    this.#pub.publish(this.#channel, message).catch((err: unknown) => {
+      this.logger.debug({ err: String(err) }, 'live events: publish to Redis failed');
+    });
+  }
+
+  #hold(message: string): void {
+    const now = Date.now();
+    this.#held = this.#held.filter((h) => h.until > now);
+    if (this.#held.length >= MAX_HELD) this.#held.shift();
+    this.#held.push({ message, until: now + HOLD_MS });
   }
 
   subscribe(listener: (event: LiveEvent) => void): () => void {

@@ -1,8 +1,9 @@
 // Circuit changes and an admin's reset made on an instance cut off from Redis, while another instance still reaches
 // it: once Redis is back for the first, what it changed meanwhile reaches the shared state (and so the other
 // instance), and what the other changed meanwhile is not overwritten. Instance A reaches Redis through a TCP proxy
-// the test cuts and restores; instance B and the test's own reader reach it directly.
-import { modelTarget } from '@switchyard/core';
+// the test cuts and restores (or slows); instance B through one the test only slows; the test's own reader reaches it
+// directly.
+import { bucketCounters, keyModelTarget, modelTarget, type BucketConfig } from '@switchyard/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { RedisStateStore } from '../router/redis-state-store.js';
@@ -17,10 +18,10 @@ import {
   type TcpProxy,
 } from '../test/redis.js';
 
-async function chat(base: string, model: string, signal?: AbortSignal) {
+async function chat(base: string, model: string, signal?: AbortSignal, key = MASTER_KEY) {
   const res = await fetch(`${base}/v1/chat/completions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: 20 }),
     ...(signal ? { signal } : {}),
   });
@@ -32,6 +33,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('circuit changes made by an instance cut off from Redis', () => {
   let proxy: TcpProxy;
+  let proxyB: TcpProxy;
   let prefix: string;
   let a: ProxyEnv;
   let b: Instance;
@@ -53,6 +55,20 @@ describe('circuit changes made by an instance cut off from Redis', () => {
     await eventually(() => {
       for (const app of [a.t.app, b.app])
         expect(app.routing.routingConfig.circuit).toMatchObject({ failureThreshold: threshold, openMs });
+    }, 2000);
+  };
+  /** up-openai's rate-limit buckets, on both instances. */
+  const setBuckets = async (buckets: BucketConfig[]) => {
+    const res = await a.t.http
+      .put(`/api/v1/llm/providers/${a.ids.openai}`)
+      .set('authorization', `Bearer ${adminToken}`)
+      .send({ rateLimitBuckets: buckets });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    await eventually(() => {
+      for (const app of [a.t.app, b.app])
+        expect(
+          app.routing.config.providers.find((p) => p.id === a.ids.openai)!.rateLimitBuckets,
+        ).toHaveLength(buckets.length);
     }, 2000);
   };
   /** The provider × model circuit of up-openai's `modelId`. */
@@ -95,19 +111,23 @@ describe('circuit changes made by an instance cut off from Redis', () => {
 
   beforeAll(async () => {
     proxy = await startRedisProxy();
+    proxyB = await startRedisProxy();
     prefix = testPrefix();
     const common = {
       REDIS_KEY_PREFIX: prefix,
       REDIS_COMMAND_TIMEOUT_MS: '2000',
       STATE_SYNC_INTERVAL_MS: '100',
     };
-    a = await createProxyEnv({ env: { REDIS_URL: proxy.url, ...common } });
+    // A's upstream calls may wait long for a first byte: a probe stays in flight while Redis comes back slowly.
+    a = await createProxyEnv({
+      env: { REDIS_URL: proxy.url, UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '10000', ...common },
+    });
     b = await startInstance(a, {
       GATEWAY_MASTER_KEY: MASTER_KEY,
       USAGE_FLUSH_INTERVAL_MS: '50',
       UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500',
       UPSTREAM_IDLE_TIMEOUT_MS: '1500',
-      REDIS_URL: REDIS_TEST_URL,
+      REDIS_URL: proxyB.url,
       ...common,
     });
     direct = new RedisStateStore({
@@ -123,6 +143,8 @@ describe('circuit changes made by an instance cut off from Redis', () => {
   });
 
   afterEach(async () => {
+    proxy.setDelay(0);
+    proxyB.setDelay(0, 'requests');
     await proxy.restore().catch(() => undefined);
     await eventually(() => expect(redisOf(a.t.app).shared).toBe(true), 15_000);
     await reset();
@@ -139,6 +161,7 @@ describe('circuit changes made by an instance cut off from Redis', () => {
     await a?.close();
     await direct?.close();
     await proxy?.close();
+    await proxyB?.close();
     if (prefix) await dropPrefix(prefix);
   });
 
@@ -239,5 +262,149 @@ describe('circuit changes made by an instance cut off from Redis', () => {
     // B's next request is the probe, answered: the circuit closes for both.
     expect(await chat(b.url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
     await eventually(async () => expect((await shared(target))?.phase ?? 'closed').toBe('closed'));
+  });
+  it("an admin's reset on A while it is cut off clears up-openai's rate-limit windows in Redis once A is back", async () => {
+    const bucket: BucketConfig = {
+      name: 'outage-minute',
+      unit: 'requests',
+      limit: 2,
+      window: { unit: 'minute', size: 1 },
+      models: 'all',
+    };
+    await setBuckets([bucket]);
+    try {
+      // What Redis counts in the bucket's sliding window, its slots together.
+      const counted = async () => {
+        const c = bucketCounters('provider', a.ids.openai, bucket, Date.now());
+        return (await direct.read([c.key, ...c.earlier])).reduce((s, v) => s + v, 0);
+      };
+      // B fills the bucket: up-openai takes no more requests.
+      for (let i = 0; i < 2; i++)
+        expect(await chat(b.url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
+      expect(await counted()).toBe(2);
+      expect((await chat(b.url, 'up-openai/big-test')).status).not.toBe(200);
+      await cutA();
+      await reset();
+      await restoreA();
+      // The reset reaches Redis: the window is empty, as a reset made while connected leaves it, and B serves again.
+      await eventually(async () => expect(await counted()).toBe(0), 5000);
+      await eventually(
+        async () =>
+          expect(await chat(b.url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' }),
+        5000,
+      );
+    } finally {
+      await setBuckets([]);
+    }
+  });
+
+  it("the circuit-closed event of A's reset made while cut off reaches B's live events once A is back", async () => {
+    await setRules(1, 60_000);
+    const target = targetOf('big-test');
+    await openOn(b.url, target);
+    await eventually(() => expect(phaseOf(a.t.app)(target)).toBe('open'), 5000);
+    const seen: unknown[] = [];
+    const stop = b.app.events.subscribe((e) => {
+      if (e.type === 'circuit' && e.model === 'big-test') seen.push(e);
+    });
+    try {
+      await cutA();
+      await reset();
+      // The outage goes on a while after the reset.
+      await sleep(2500);
+      expect(seen).toEqual([]);
+      await restoreA();
+      await eventually(async () => expect((await shared(target))?.phase ?? 'closed').toBe('closed'), 5000);
+      // B's dashboards are told the circuit closed, once.
+      await eventually(
+        () =>
+          expect(seen).toEqual([{ type: 'circuit', provider: 'up-openai', model: 'big-test', open: false }]),
+        5000,
+      );
+    } finally {
+      stop();
+    }
+  });
+
+  it('a probe A claimed while cut off, whose client leaves while its write-back is in flight, is given back in Redis', async () => {
+    await setRules(1, 1500);
+    const target = targetOf('big-test');
+    await openOn(b.url, target);
+    await eventually(() => expect(phaseOf(a.t.app)(target)).toBe('open'), 5000);
+    await cutA();
+    await sleep(1600);
+    a.up.reset();
+    a.up.script({ delayMs: 30_000, path: '/chat/completions' });
+    const abort = new AbortController();
+    const probe = chat(a.url, 'up-openai/big-test', abort.signal).catch((err: Error) => err.name);
+    await eventually(() => expect(a.up.requests).toHaveLength(1));
+    expect(phaseOf(a.t.app)(target)).toBe('half-open');
+    // Redis comes back for A, its answers slow: A's write of the claim reaches Redis, the answer is still on its way.
+    proxy.setDelay(1200);
+    await proxy.restore();
+    await eventually(async () => expect(await shared(target)).toMatchObject({ phase: 'half-open' }), 5000);
+    expect(redisOf(a.t.app).shared).toBe(false);
+    // The probe's client leaves then.
+    abort.abort();
+    expect(await probe).toBe('AbortError');
+    proxy.setDelay(0);
+    await eventually(() => expect(redisOf(a.t.app).shared).toBe(true), 15_000);
+    // Given back in Redis (open, its open time over), not held until the claim expires.
+    await eventually(async () => expect(await shared(target)).toMatchObject({ phase: 'open' }), 5000);
+    a.up.reset();
+    await eventually(() => expect(phaseOf(b.app)(target)).toBe('open'), 5000);
+    expect(await chat(b.url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
+  });
+
+  it("a caller's own key cooled on B just before A's reset made while cut off is cleared, though B's write of it reached Redis after the reset", async () => {
+    const { prisma, secrets } = a.t.app.ctx;
+    const BYOK = 'sk-user-own-outage-race-7777';
+    const key = await prisma.byokKey.create({
+      data: {
+        userId: a.ids.user,
+        providerId: a.ids.openai,
+        encryptedKey: secrets.encrypt(BYOK),
+        last4: '7777',
+      },
+    });
+    try {
+      await Promise.all([a.t.app.routing.reload(), b.app.routing.reload()]);
+      const model = a.t.app.routing.config.models.find(
+        (m) => m.providerId === a.ids.openai && m.modelId === 'big-test',
+      )!;
+      /** The caller's key's cooldown (on the provider, or on big-test) as `view` holds it. */
+      const cooling = (view: { cooldownUntil(t: string): number }) =>
+        Math.max(view.cooldownUntil(key.id), view.cooldownUntil(keyModelTarget(key.id, model.id)));
+      await cutA();
+      // B's writes take 800 ms to reach Redis from now on.
+      proxyB.setDelay(800, 'requests');
+      a.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '600' } });
+      const call = chat(b.url, 'up-openai/big-test', undefined, a.userKey);
+      // The caller's key is cooled on B...
+      await eventually(() => expect(cooling(b.app.routing.store.view())).toBeGreaterThan(Date.now()), 5000);
+      expect(a.up.requests[0]?.headers.authorization).toBe(`Bearer ${BYOK}`);
+      // ...then an admin resets up-openai on A, which cannot write it yet.
+      await reset();
+      // B's write of the cooldown reaches Redis after the reset.
+      await eventually(async () => {
+        await direct.sync();
+        expect(cooling(direct.view())).toBeGreaterThan(Date.now());
+      }, 5000);
+      await call;
+      proxyB.setDelay(0, 'requests');
+      await restoreA();
+      // The reset came after the cooldown was set: cleared in Redis and on B, and the caller's key is called again.
+      await eventually(async () => {
+        await direct.sync();
+        expect(cooling(direct.view())).toBe(0);
+        expect(cooling(b.app.routing.store.view())).toBe(0);
+      }, 5000);
+      a.up.reset();
+      expect((await chat(b.url, 'up-openai/big-test', undefined, a.userKey)).status).toBe(200);
+      expect(a.up.requests[0]?.headers.authorization).toBe(`Bearer ${BYOK}`);
+    } finally {
+      await prisma.byokKey.delete({ where: { id: key.id } });
+      await Promise.all([a.t.app.routing.reload(), b.app.routing.reload()]);
+    }
   });
 });

@@ -363,7 +363,8 @@ return {1, state}
 `;
 
 // KEYS: cooldowns, circuits, latency, cursors, weights, this run's set of applied write ids, when each target's
-// cooldown or circuit was last changed (Redis's clock: see RESET), when each was last reset (an admin's reset, or an
+// cooldown or circuit was last changed (Redis's clock: see RESET; when the change was made, a cooldown's setting or a
+// circuit failure's or probe's time, not when it was written), when each was last reset (an admin's reset, or an
 // endpoint that answered: Redis's clock). A cooldown set, or a circuit failure or probe made, before the target's
 // last reset is not written (it was written late: its instance could not reach Redis); a cooldown's value is
 // '<until> <when it was set>'. ARGV: state ttl, the
@@ -380,6 +381,10 @@ end
 local was, now, order = {}, {}, {}
 local t = redis.call('TIME')
 local rnow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- A change's time is when its instance made it (not when it is written: a write may come late), kept if later.
+local function changedAt(target, at)
+  if at > (tonumber(redis.call('HGET', KEYS[7], target) or '0') or 0) then redis.call('HSET', KEYS[7], target, at) end
+end
 if ARGV[2] ~= '' then
   if redis.call('ZSCORE', KEYS[6], ARGV[2]) then return {0} end
   redis.call('ZADD', KEYS[6], ARGV[2], ARGV[2])
@@ -398,7 +403,7 @@ for i = 5, #ARGV, 3 do
       -- set before the target's last reset: not written
     elseif tonumber(v) > cur then
       redis.call('HSET', KEYS[1], target, v)
-      redis.call('HSET', KEYS[7], target, rnow)
+      changedAt(target, setAt and tonumber(setAt) or rnow)
     end
   elseif t == 'circuit' then
     local raw = redis.call('HGET', KEYS[2], target) or nil
@@ -409,7 +414,7 @@ for i = 5, #ARGV, 3 do
       if was[target] == nil then was[target] = circuitOpen(raw); order[#order + 1] = target end
       now[target] = circuitOpen(state)
       redis.call('HSET', KEYS[2], target, state)
-      redis.call('HSET', KEYS[7], target, rnow)
+      if c.at then changedAt(target, tonumber(c.at)) else redis.call('HSET', KEYS[7], target, rnow) end
     end
   elseif t == 'latency' then redis.call('HSET', KEYS[3], target, v)
   elseif t == 'cursor' then redis.call('HSET', KEYS[4], target, v)
@@ -431,7 +436,8 @@ return out
 // An admin's reset made while Redis was unreachable, written once it is back. KEYS: cooldowns, circuits, change
 // times, reset times (each target's latest is kept, for APPLY). ARGV: (target, the reset's time on Redis's clock) pairs. A target's cooldown and circuit are deleted unless
 // an instance changed them after the reset (a cooldown, a circuit change or a probe claim: the change times, which
-// APPLY and CLAIM set), which stands. Answers, per target, 1 when it was deleted, else 0.
+// APPLY and CLAIM set), which stands. Answers, per target, 2 when it was deleted and its circuit was open or
+// half-open (the reset closed it), 1 when it was deleted, else 0.
 const RESET = `
 local out = {}
 for i = 1, #ARGV, 2 do
@@ -439,9 +445,15 @@ for i = 1, #ARGV, 2 do
   if tonumber(ARGV[i+1]) > last then redis.call('HSET', KEYS[4], ARGV[i], ARGV[i+1]) end
   local changed = tonumber(redis.call('HGET', KEYS[3], ARGV[i]) or '0') or 0
   if changed <= tonumber(ARGV[i+1]) then
+    local raw = redis.call('HGET', KEYS[2], ARGV[i])
+    local open = false
+    if raw then
+      local ok, v = pcall(cjson.decode, raw)
+      open = ok and type(v) == 'table' and (v.phase == 'open' or v.phase == 'half-open')
+    end
     redis.call('HDEL', KEYS[1], ARGV[i])
     redis.call('HDEL', KEYS[2], ARGV[i])
-    out[#out + 1] = 1
+    out[#out + 1] = open and 2 or 1
   else
     out[#out + 1] = 0
   end
@@ -569,12 +581,23 @@ export class RedisStateStore implements StateStore {
    * Probes this instance claimed and has not given back, by target and claim time (this instance's clock): the
    * claim's time as Redis holds it, which a release must name exactly (the clock offset may have moved since).
    */
-  readonly #claims = new Map<string, { at: number; shared: number | null }>();
+  readonly #claims = new Map<string, { at: number; shared: number | null; releaseMs?: number }>();
+  /**
+   * Probes given back while Redis was unreachable that Redis holds (claimed there, or claimed on the mirror and written
+   * back, the release having come while that write was in flight): given back in Redis when it answers (RELEASE), by
+   * target and claim time. Their time there and the open time.
+   */
+  readonly #releases = new Map<string, { target: string; shared: number; openMs: number }>();
   /**
    * Targets an admin reset while Redis was unreachable, by when (this instance's clock): written at the recovery
    * (RESET), before the events queued after it, so every instance learns of it.
    */
   readonly #resets = new Map<string, number>();
+  /**
+   * Counters (rate-limit windows) an admin's reset cleared while Redis was unreachable, by when (this instance's
+   * clock): deleted in Redis at the recovery, before this instance's counts made after the reset are written.
+   */
+  readonly #resetCounters = new Map<string, number>();
   #onCircuit: ((target: string, open: boolean) => void) | null = null;
   #flushScheduled = false;
   /** Counted locally while Redis was unreachable (never sent); written back on recovery unless their window ended. */
@@ -803,14 +826,17 @@ export class RedisStateStore implements StateStore {
           (this.#hasPendingCounts() ||
             this.#queued.size > 0 ||
             this.#circuitRetries.size > 0 ||
-            this.#resets.size > 0);
+            this.#resets.size > 0 ||
+            this.#resetCounters.size > 0 ||
+            this.#releases.size > 0);
           round++
         ) {
           flushed += this.#heldKeys().size;
-          await this.#flushDeltas();
-          // Before the events queued after it (those queued before it were dropped by the reset).
+          // Before the counts and events made after it (those made before it were dropped by the reset).
           await this.#flushResets();
+          await this.#flushDeltas();
           await this.#flushEvents(true);
+          await this.#flushReleases();
         }
         await this.#sync();
         const wasDown = this.#everUp;
@@ -1277,7 +1303,8 @@ export class RedisStateStore implements StateStore {
 
   /**
    * Gives back a probe's claim in Redis (the RELEASE script), the mirror set to what Redis holds then. While Redis is
-   * unreachable the claim is given back on the mirror, and a probe still waiting to be written is dropped.
+   * unreachable the claim is given back on the mirror, a probe still waiting to be written is dropped, and one Redis
+   * holds (or may hold once its write lands) is given back there once Redis answers.
    */
   async releaseProbe(target: string, claimedAt: number, openMs: number): Promise<void> {
     const claim = this.#claims.get(`${target}\u0000${claimedAt}`);
@@ -1314,6 +1341,25 @@ export class RedisStateStore implements StateStore {
       const changes = q.changes.slice(0, -1);
       if (changes.length > 0) this.#queued.set(id, { ...q, changes });
       else this.#queued.delete(id);
+    } else if (claim && claim.shared !== null)
+      // Redis holds the claim (written back, or claimed there before it became unreachable): given back there once it
+      // answers (`#flushReleases`), not held until it expires.
+      this.#releases.set(`${target}\u0000${claimedAt}`, { target, shared: claim.shared, openMs });
+    else if (claim && (this.#writing.has(id) || this.#retrying(target)))
+      // Its write is in flight (or waits to be made again): Redis may hold the claim once it lands, so it is given
+      // back there then (see `#writeEvents`).
+      this.#claims.set(`${target}\u0000${claimedAt}`, { ...claim, releaseMs: openMs });
+  }
+
+  /** Give back in Redis the probes released while it was unreachable (see `releaseProbe`). */
+  async #flushReleases(): Promise<void> {
+    for (const [k, r] of [...this.#releases]) {
+      await this.#scripts.release.run(
+        this.redis,
+        [this.#stateKeys()[1]!],
+        [r.target, r.shared, r.openMs, STATE_TTL_MS],
+      );
+      this.#releases.delete(k);
     }
   }
 
@@ -1402,8 +1448,15 @@ export class RedisStateStore implements StateStore {
       // A claim made on the mirror is held in Redis now, from the time written (unless a later claim or opening
       // was there: then its release finds another claim and leaves it alone).
       for (const [target, at, shared] of probes) {
-        const claim = this.#claims.get(`${target}\u0000${at}`);
-        if (claim && claim.shared === null) claim.shared = shared;
+        const k = `${target}\u0000${at}`;
+        const claim = this.#claims.get(k);
+        if (!claim || claim.shared !== null) continue;
+        claim.shared = shared;
+        // Given back while this write was in flight: given back in Redis now it holds the claim (`#flushReleases`).
+        if (claim.releaseMs !== undefined) {
+          this.#claims.delete(k);
+          this.#releases.set(k, { target, shared, openMs: claim.releaseMs });
+        }
       }
       // The shared circuits this write opened or closed: told here, once across the instances.
       for (let i = 1; i + 1 < moved.length; i += 2)
@@ -1514,9 +1567,11 @@ export class RedisStateStore implements StateStore {
         if (w.items.length === 0) this.#settle(w.id);
       }
     }
-    // Not in Redis yet: written at the recovery, unless an instance changes the target after it (see RESET).
+    // Not in Redis yet: written at the recovery, unless an instance changes the target after it (see RESET); the
+    // counters are deleted then, as a reset made with Redis deletes them.
     const keep = () => {
       for (const t of targets) this.#resets.set(t, at);
+      for (const k of counters) this.#resetCounters.set(k, at);
     };
     if (!this.#healthy) return keep();
     const [cd, ci] = this.#stateKeys();
@@ -1532,23 +1587,38 @@ export class RedisStateStore implements StateStore {
       if (counters.length > 0) m.del(...counters.map((k) => this.#key(k)));
       await m.exec();
       for (const t of targets) this.#resets.delete(t);
+      for (const k of counters) this.#resetCounters.delete(k);
     } catch (err) {
       keep();
       this.#down(err as Error);
     }
   }
 
-  /** Write the resets made while Redis was unreachable (see RESET); the mirror reads the outcome at the next sync. */
+  /**
+   * Write the resets made while Redis was unreachable (see RESET): their counters are deleted, their targets'
+   * cooldowns and circuits cleared unless changed after them, and a circuit this closes is told (`onCircuitChange`),
+   * so the other instances' live events show it closed. The mirror reads the outcome at the next sync.
+   */
   async #flushResets(): Promise<void> {
+    if (this.#resetCounters.size > 0) {
+      const counters = [...this.#resetCounters];
+      await this.redis.del(...counters.map(([k]) => this.#key(k)));
+      for (const [k, at] of counters) if (this.#resetCounters.get(k) === at) this.#resetCounters.delete(k);
+    }
     if (this.#resets.size === 0) return;
     const batch = [...this.#resets];
     const [cd, ci] = this.#stateKeys();
-    await this.#scripts.reset.run(
-      this.redis,
-      [cd!, ci!, this.#changedKey(), this.#resetKey()],
-      batch.flatMap(([t, at]) => [t, this.#toShared(at)]),
+    const r = arr(
+      await this.#scripts.reset.run(
+        this.redis,
+        [cd!, ci!, this.#changedKey(), this.#resetKey()],
+        batch.flatMap(([t, at]) => [t, this.#toShared(at)]),
+      ),
     );
     for (const [t, at] of batch) if (this.#resets.get(t) === at) this.#resets.delete(t);
+    batch.forEach(([t], i) => {
+      if (Number(r[i]) === 2) this.#onCircuit?.(t, false);
+    });
   }
 
   /** SET NX PX on Redis; while Redis is unreachable every instance may run the job (fails open). */
@@ -1574,10 +1644,11 @@ export class RedisStateStore implements StateStore {
     if (!this.#healthy) return;
     try {
       // Local counts taken while the recovery was finishing, and events whose write failed.
-      if (this.#hasPendingCounts()) await this.#flushDeltas();
       await this.#flushResets();
+      if (this.#hasPendingCounts()) await this.#flushDeltas();
       if ((this.#queued.size > 0 || this.#circuitRetries.size > 0) && !this.#flushScheduled)
         await this.#flushEvents(false);
+      await this.#flushReleases();
       await this.#sync();
     } catch (err) {
       this.#down(err as Error);
