@@ -210,3 +210,71 @@ describe('request facts: a small body with images is reserved what its images co
     expect(requestFacts('chat', body, raw.length).promptTokens).toBe(Math.ceil(raw.length / 4));
   });
 });
+
+// The estimate counts an image as Claude or gpt-4o do; gpt-4o-mini and Gemini count more. The facts carry each image's
+// size so that budgets and token limits reserve, on each attempt's model, what that model counts.
+describe('request facts: the size of each image goes to routing', () => {
+  const png = (width: number, height: number, pad = 0) => {
+    const b = Buffer.alloc(64 + pad);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 0, 0, 13]).copy(b, 0);
+    b.write('IHDR', 12, 'latin1');
+    b.writeUInt32BE(width, 16);
+    b.writeUInt32BE(height, 20);
+    return b.toString('base64');
+  };
+  it.each([
+    [
+      'chat',
+      {
+        model: 'm',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image_url', image_url: { url: `data:image/png;base64,${png(1024, 768)}` } },
+              { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      'messages',
+      {
+        model: 'm',
+        max_tokens: 10,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png(1024, 768) } },
+              { type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      'responses',
+      {
+        model: 'm',
+        input: [
+          {
+            role: 'user',
+            content: [
+              { type: 'input_image', image_url: `data:image/png;base64,${png(1024, 768, 60_000)}` },
+              { type: 'input_image', image_url: 'https://example.com/cat.png' },
+            ],
+          },
+        ],
+      },
+    ],
+  ] as const)('%s: an inline image by its size, one by URL as unknown', (endpoint, body) => {
+    const raw = JSON.stringify(body);
+    expect(requestFacts(endpoint, body, raw.length).images).toEqual([{ width: 1024, height: 768 }, null]);
+  });
+  it('a body without images carries none', () => {
+    const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+    expect(requestFacts('chat', body, JSON.stringify(body).length).images).toBeUndefined();
+  });
+});

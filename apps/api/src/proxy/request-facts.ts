@@ -1,4 +1,4 @@
-import { utf8TokenBound, type RequestParam } from '@switchyard/core';
+import { utf8TokenBound, type ImageSize, type RequestParam } from '@switchyard/core';
 import { isAscii } from 'node:buffer';
 import {
   estimateAnthropicTokens,
@@ -95,6 +95,8 @@ export function requestFacts(
   let maxTokens: number | null = null;
   let params: RequestParam[] | undefined;
   let choices: number | undefined;
+  // The sizes of the images the estimate counted: a model that counts them higher is reserved more (`promptTokensOn`).
+  const images: (ImageSize | null)[] = [];
 
   switch (endpoint) {
     case 'chat': {
@@ -120,10 +122,10 @@ export function requestFacts(
         (params ??= []).push(json);
         if (tools) params.push('json_with_tools');
       }
-      if (big) promptTokens = estimateChatTokens(body as never);
+      if (big) promptTokens = estimateChatTokens(body as never, images);
       // An image by URL is a few dozen characters and hundreds of tokens: a small body with images is reserved at
       // least what the images count (imageTokens each), never less than its size says.
-      else if (image) promptTokens = Math.max(promptTokens, estimateChatTokens(body as never));
+      else if (image) promptTokens = Math.max(promptTokens, estimateChatTokens(body as never, images));
       break;
     }
     case 'messages':
@@ -137,8 +139,8 @@ export function requestFacts(
       if (Array.isArray(body.tools) && body.tools.length > 0) needs.push('tools');
       const image = hasImage(body.messages);
       if (image) needs.push('vision');
-      if (big || endpoint === 'count_tokens') promptTokens = estimateAnthropicTokens(body as never);
-      else if (image) promptTokens = Math.max(promptTokens, estimateAnthropicTokens(body as never));
+      if (big || endpoint === 'count_tokens') promptTokens = estimateAnthropicTokens(body as never, images);
+      else if (image) promptTokens = Math.max(promptTokens, estimateAnthropicTokens(body as never, images));
       break;
     }
     case 'responses': {
@@ -155,8 +157,8 @@ export function requestFacts(
       if (image) needs.push('vision');
       // Like chat: a large body is counted (an inline image as its image, not its base64), a small one with images
       // at least what its images count.
-      if (big) promptTokens = estimateResponsesTokens(body);
-      else if (image) promptTokens = Math.max(promptTokens, estimateResponsesTokens(body));
+      if (big) promptTokens = estimateResponsesTokens(body, images);
+      else if (image) promptTokens = Math.max(promptTokens, estimateResponsesTokens(body, images));
       const json = isObj(body.text) ? jsonFormat(body.text.format) : null;
       if (json) {
         needs.push('json');
@@ -177,7 +179,9 @@ export function requestFacts(
       break;
   }
   if (stream) needs.push('streaming');
-  return { model, stream, maxTokens, promptTokens, choices, needs, params };
+  const facts: RequestFacts = { model, stream, maxTokens, promptTokens, choices, needs, params };
+  if (images.length) facts.images = images;
+  return facts;
 }
 
 /**

@@ -462,6 +462,7 @@ export class RoutingRuntime implements Router {
         maxTokens: input.facts.maxTokens,
         choices: input.facts.choices,
         priorTokens: input.facts.priorTokens,
+        images: input.facts.images,
         needs: input.facts.needs,
         params: input.facts.params,
         agent: input.facts.agent,
@@ -569,6 +570,7 @@ export class RoutingRuntime implements Router {
       promptTokens: input.facts.promptTokens,
       maxTokens: input.facts.maxTokens,
       choices: input.facts.choices,
+      images: input.facts.images,
     };
     const items = admissionItems({
       attempt: attempt.engine,

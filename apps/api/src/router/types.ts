@@ -3,7 +3,7 @@ import type { SpendMark } from '../metering/spend-ledger.js';
  * What routing sees of a proxy request and what it hands back: the request's facts and caller, the plan, admission
  * and the decision after a failure. A leaf file: the proxy imports it (proxy -> routing), routing imports no proxy file.
  */
-import type { Attempt as EngineAttempt, RequestParam, RoutingRule } from '@switchyard/core';
+import type { Attempt as EngineAttempt, ImageSize, RequestParam, RoutingRule } from '@switchyard/core';
 import type { GatewayError } from '../lib/errors.js';
 import type { UpstreamError, Usage } from '../providers/types.js';
 import type { LoadedGatewayKey, LoadedModel, LoadedProvider } from './load-config.js';
@@ -40,6 +40,11 @@ export interface RequestFacts {
    * recorded them, null when it does not know that response (budgets then reserve the model's context window).
    */
   priorTokens?: number | null | undefined;
+  /**
+   * Each image in the prompt by its size (null: not known), as its estimate counted them; absent without images.
+   * Budgets and token limits reserve on each attempt's model what it counts for them (core's `promptTokensOn`).
+   */
+  images?: (ImageSize | null)[] | undefined;
   needs: Capability[];
   /**
    * Parameters the target must honour (`n` > 1, logprobs, a JSON response format): routing skips providers whose

@@ -3,7 +3,7 @@
  * count_tokens endpoint, and usage when an upstream omits it.
  */
 import { createRequire } from 'node:module';
-import { IMAGE_MAX_TOKENS, imageReserveTokens, imageSize, textTokenBound } from '@switchyard/core';
+import { imageReserveTokens, imageSize, textTokenBound, type ImageSize } from '@switchyard/core';
 import type * as GptTokenizer from 'gpt-tokenizer';
 import type { AnRequest, OaChatRequest } from './wire-types.js';
 
@@ -45,14 +45,25 @@ function inlineImage(p: Record<string, unknown>): string | null {
 }
 
 /**
- * What one image part is reserved: the most a provider counts for an image of its size (read from an inline image's
- * header), or for any image when its size is not known (by URL, a file id, a format it cannot read).
+ * An image part's size, read from an inline image's header; null when it is not known (by URL, a file id, a format it
+ * cannot read).
  */
-export function imageTokens(p: Record<string, unknown>): number {
+export function imagePartSize(p: Record<string, unknown>): ImageSize | null {
   const data = inlineImage(p);
-  if (data === null) return IMAGE_MAX_TOKENS;
+  if (data === null) return null;
   const head = data.slice(0, IMAGE_HEADER_CHARS - (Math.min(data.length, IMAGE_HEADER_CHARS) % 4));
-  return imageReserveTokens(imageSize(Buffer.from(head, 'base64')));
+  return imageSize(Buffer.from(head, 'base64'));
+}
+
+/**
+ * What one image part is reserved: the most a provider counts for an image of its size, or for any image when its
+ * size is not known (`imageReserveTokens`). Where `images` is given, the size is added to it: a model that counts
+ * images higher is reserved the difference on top (core's `promptTokensOn`).
+ */
+export function imageTokens(p: Record<string, unknown>, images?: (ImageSize | null)[]): number {
+  const size = imagePartSize(p);
+  images?.push(size);
+  return imageReserveTokens(size);
 }
 
 /**
@@ -97,17 +108,21 @@ export function roughTokens(chars: number): number {
   return Math.ceil(chars / 4);
 }
 
-function partsTokens(content: unknown): number {
+/** `images`: where each image part's size is added (see `imageTokens`). */
+type ImageSink = (ImageSize | null)[] | undefined;
+
+function partsTokens(content: unknown, images: ImageSink): number {
   if (typeof content === 'string') return countText(content);
   if (!Array.isArray(content)) return 0;
   let t = 0;
   for (const p of content as Array<Record<string, unknown>>) {
     if (!p || typeof p !== 'object') continue;
     if (typeof p.text === 'string') t += countText(p.text);
-    else if (p.type === 'image_url' || p.type === 'image' || p.type === 'input_image') t += imageTokens(p);
+    else if (p.type === 'image_url' || p.type === 'image' || p.type === 'input_image')
+      t += imageTokens(p, images);
     else if (p.type === 'tool_use')
       t += countText(JSON.stringify(p.input ?? {})) + countText(String(p.name ?? ''));
-    else if (p.type === 'tool_result') t += partsTokens(p.content);
+    else if (p.type === 'tool_result') t += partsTokens(p.content, images);
   }
   return t;
 }
@@ -117,11 +132,14 @@ function toolsTokens(tools: unknown): number {
   return countText(JSON.stringify(tools));
 }
 
-/** Prompt tokens of an OpenAI chat request. */
-export function estimateChatTokens(req: Pick<OaChatRequest, 'messages' | 'tools'>): number {
+/** Prompt tokens of an OpenAI chat request (`images`: where its images' sizes are added). */
+export function estimateChatTokens(
+  req: Pick<OaChatRequest, 'messages' | 'tools'>,
+  images?: ImageSink,
+): number {
   let t = 3;
   for (const m of req.messages ?? []) {
-    t += PER_MESSAGE + partsTokens(m.content);
+    t += PER_MESSAGE + partsTokens(m.content, images);
     // A custom tool call has no `function` (its input is counted with the message's text, if any).
     if (m.tool_calls)
       for (const c of m.tool_calls)
@@ -130,23 +148,29 @@ export function estimateChatTokens(req: Pick<OaChatRequest, 'messages' | 'tools'
   return t + toolsTokens(req.tools);
 }
 
-/** Prompt tokens of an Anthropic messages request. */
-export function estimateAnthropicTokens(req: Pick<AnRequest, 'messages' | 'system' | 'tools'>): number {
+/** Prompt tokens of an Anthropic messages request (`images`: where its images' sizes are added). */
+export function estimateAnthropicTokens(
+  req: Pick<AnRequest, 'messages' | 'system' | 'tools'>,
+  images?: ImageSink,
+): number {
   let t = 3;
-  if (req.system) t += partsTokens(req.system);
-  for (const m of req.messages ?? []) t += PER_MESSAGE + partsTokens(m.content);
+  if (req.system) t += partsTokens(req.system, images);
+  for (const m of req.messages ?? []) t += PER_MESSAGE + partsTokens(m.content, images);
   return t + toolsTokens(req.tools);
 }
 
 /**
  * Prompt tokens of an OpenAI Responses request: its instructions, each input item (a message's text and images, a
- * tool's output; any other item as its JSON), and its tools.
+ * tool's output; any other item as its JSON), and its tools (`images`: where its images' sizes are added).
  */
-export function estimateResponsesTokens(req: {
-  input?: unknown;
-  instructions?: unknown;
-  tools?: unknown;
-}): number {
+export function estimateResponsesTokens(
+  req: {
+    input?: unknown;
+    instructions?: unknown;
+    tools?: unknown;
+  },
+  images?: ImageSink,
+): number {
   let t = 3;
   if (typeof req.instructions === 'string') t += countText(req.instructions);
   if (typeof req.input === 'string') t += PER_MESSAGE + countText(req.input);
@@ -155,8 +179,8 @@ export function estimateResponsesTokens(req: {
       if (typeof item !== 'object' || item === null) continue;
       const it = item as Record<string, unknown>;
       t += PER_MESSAGE;
-      if (it.content !== undefined) t += partsTokens(it.content);
-      else if (it.type === 'function_call_output') t += partsTokens(it.output);
+      if (it.content !== undefined) t += partsTokens(it.content, images);
+      else if (it.type === 'function_call_output') t += partsTokens(it.output, images);
       else t += countText(JSON.stringify(it));
     }
   return t + toolsTokens(req.tools);

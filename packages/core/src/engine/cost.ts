@@ -1,3 +1,4 @@
+import { extraImageTokens, type ImageSize } from './image-tokens.js';
 import type { Endpoint, ModelConfig } from './types.js';
 
 /**
@@ -97,18 +98,37 @@ export interface ReservedRequest {
    * the gateway does not know that response, absent when the request continues none.
    */
   priorTokens?: number | null | undefined;
+  /** The prompt's images (see RequestInfo.images): a model that counts them higher is reserved the difference. */
+  images?: readonly (ImageSize | null)[] | undefined;
+}
+
+/** The model a reservation is for, by its upstream id (which says how it counts images; absent: as estimated). */
+type IdModel = { modelId?: string | undefined };
+
+/**
+ * The request's own prompt tokens on a model: its estimate (which counted each image at `imageReserveTokens`), plus
+ * what this model counts its images beyond that (`extraImageTokens`: gpt-4o-mini, OpenAI's patch-metered models,
+ * Gemini). Budgets and token limits reserve this on the model of the attempt they admit.
+ */
+export function promptTokensOn(
+  model: IdModel,
+  req: Pick<ReservedRequest, 'promptTokens' | 'images'>,
+): number {
+  const own = Math.max(0, req.promptTokens);
+  return model.modelId === undefined ? own : own + extraImageTokens(model.modelId, req.images);
 }
 
 /**
- * The prompt tokens a budget reserves: the request's own, plus the conversation it continues (`priorTokens`), at most
- * the model's context window (the provider bills no more input than that); a conversation the gateway does not know
- * is reserved the whole window (`UNKNOWN_CONVERSATION_TOKENS` when none is registered).
+ * The prompt tokens a budget reserves: the request's own on this model (`promptTokensOn`), plus the conversation it
+ * continues (`priorTokens`), at most the model's context window (the provider bills no more input than that); a
+ * conversation the gateway does not know is reserved the whole window (`UNKNOWN_CONVERSATION_TOKENS` when none is
+ * registered).
  */
 export function reservedPromptTokens(
-  model: WindowModel,
-  req: Pick<ReservedRequest, 'promptTokens' | 'priorTokens'>,
+  model: WindowModel & IdModel,
+  req: Pick<ReservedRequest, 'promptTokens' | 'priorTokens' | 'images'>,
 ): number {
-  const own = Math.max(0, req.promptTokens);
+  const own = promptTokensOn(model, req);
   if (req.priorTokens === undefined) return own;
   const window = registered(model.contextWindow) ? model.contextWindow : UNKNOWN_CONVERSATION_TOKENS;
   if (req.priorTokens === null) return Math.max(own, window);
@@ -154,7 +174,7 @@ export function heldOutputCap(
 }
 
 /** The most a request may cost on a model (its prompt and `reservedOutputTokens`): what budgets reserve and check. */
-export function reservedCost(model: Prices & CapModel & WindowModel, req: ReservedRequest): number {
+export function reservedCost(model: Prices & CapModel & WindowModel & IdModel, req: ReservedRequest): number {
   return (
     (reservedPromptTokens(model, req) * model.priceIn + reservedOutputTokens(model, req) * model.priceOut) /
     1_000_000

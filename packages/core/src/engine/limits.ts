@@ -4,7 +4,7 @@
  * (all or nothing) and the deltas afterwards. Bucket and budget checks in `plan()` read the same keys, so
  * concurrent requests are kept under their limits by reservation rather than by after-the-fact accounting.
  */
-import { reservedOutputTokens } from './cost.js';
+import { promptTokensOn, reservedOutputTokens } from './cost.js';
 import { bucketApplies } from './plan.js';
 import { budgetKey, bucketCounters, type BucketCounters } from './state.js';
 import type {
@@ -76,7 +76,7 @@ export interface AdmissionInput {
   provider: Pick<ProviderConfig, 'buckets'> | undefined;
   model: Pick<ModelConfig, 'maxOutputTokens' | 'defaultMaxTokens'>;
   caller: Pick<Caller, 'buckets' | 'budgets'>;
-  request: Pick<RequestInfo, 'endpoint' | 'promptTokens' | 'maxTokens' | 'choices'>;
+  request: Pick<RequestInfo, 'endpoint' | 'promptTokens' | 'maxTokens' | 'choices' | 'images'>;
   now: number;
   /**
    * The caller's own buckets (key RPM/TPM, user) were already charged by an earlier attempt of this request: a
@@ -94,7 +94,8 @@ export interface AdmissionInput {
  */
 export function admissionItems(input: AdmissionInput): LimitItem[] {
   const { attempt, provider, model, caller, request, now } = input;
-  const tokens = Math.max(0, request.promptTokens) + reservedOutputTokens(model, request);
+  // The prompt as the attempt's model counts it (its images: `promptTokensOn`).
+  const tokens = promptTokensOn({ modelId: attempt.modelId }, request) + reservedOutputTokens(model, request);
   const items: LimitItem[] = [];
   const pushBucket = (scope: string, id: string, b: BucketConfig) => {
     if (!bucketApplies(b, attempt.ref, attempt.modelId)) return;

@@ -1,5 +1,12 @@
 import { circuitAdmits } from './circuit.js';
-import { estimateCost, isBilled, reservedCost, reservedOutputTokens, uncappedHint } from './cost.js';
+import {
+  estimateCost,
+  isBilled,
+  promptTokensOn,
+  reservedCost,
+  reservedOutputTokens,
+  uncappedHint,
+} from './cost.js';
 import { windowFreeAt, windowUsed } from './limits.js';
 import {
   budgetKey,
@@ -471,7 +478,7 @@ export function bucketApplies(b: Pick<BucketConfig, 'models'>, ref: string, mode
 }
 
 function bucketNeed(b: BucketConfig, req: RequestInfo, model: ModelConfig): number {
-  return b.unit === 'requests' ? 1 : req.promptTokens + reservedOutputTokens(model, req);
+  return b.unit === 'requests' ? 1 : promptTokensOn(model, req) + reservedOutputTokens(model, req);
 }
 
 /**
@@ -775,7 +782,9 @@ export function plan(input: PlanInput): PlanResult {
       }
     }
     const billed = isBilled(req.endpoint);
-    const estimatedCostUsd = billed ? estimateCost(model, req.promptTokens, req.maxTokens, req.choices) : 0;
+    const estimatedCostUsd = billed
+      ? estimateCost(model, promptTokensOn(model, req), req.maxTokens, req.choices)
+      : 0;
     const reservedCostUsd = billed ? reservedCost(model, req) : 0;
     // Platform budgets count what the platform pays; the user's BYOK budget what their own key pays. A budget must
     // hold the most the request may cost: its answer is not cut when the budget runs out.

@@ -2,6 +2,7 @@
  * Configuration and request types of the routing engine. Everything here is plain data: the API builds it from
  * the database (and decrypts keys there), the engine only reads it.
  */
+import type { ImageSize } from './image-tokens.js';
 import type { RoutingRule } from './rules.js';
 
 import type { Experiment } from './experiments.js';
@@ -277,6 +278,11 @@ export interface RequestInfo {
   choices?: number | undefined;
   /** The stored conversation a Responses `previous_response_id` continues, in tokens (see `reservedPromptTokens`). */
   priorTokens?: number | null | undefined;
+  /**
+   * The size of each image in the prompt (null: not known, an image by URL), which `promptTokens` counted at
+   * `imageReserveTokens` each: a model that counts images higher is reserved the difference (`promptTokensOn`).
+   */
+  images?: readonly (ImageSize | null)[] | undefined;
   needs: readonly Capability[];
   /** Parameters the target must honour; absent or empty for most requests. */
   params?: readonly RequestParam[] | undefined;
