@@ -736,6 +736,7 @@ describe.each([
       kind: real.kind,
       get: () => Promise.reject(new Error('store down')),
       set: () => Promise.reject(new Error('store down')),
+      busy: () => false,
     };
     try {
       const q = fresh();

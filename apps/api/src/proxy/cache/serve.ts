@@ -22,6 +22,7 @@ import { anthropicClientHeaders } from '../client-headers.js';
 import type { AttemptResult, ProxyDeps, RequestContext } from '../context.js';
 import { restoreWhole, restoringTranslator } from '../protect.js';
 import { recordRequest } from '../record.js';
+import { DB_CACHE_MAX_WRITES } from './create.js';
 import { decodeEntry, encodeEntry, type CacheEntry } from './entry.js';
 import type { FrontedCache, ResponseCache } from './store.js';
 
@@ -351,7 +352,17 @@ export function cacheAfter(
     };
     return;
   }
-  state.trace = { ...state.trace, status: 'store', summary: `${state.trace.summary}; stored` };
+  // Past the database store's writes in flight, a write is skipped (a later identical request stores it): said so,
+  // and not attempted. Otherwise the write runs after the request is recorded: the trace says it was attempted, as
+  // its outcome (stored, refused by the bounds, failed) is not known yet (the metrics count what was stored).
+  if (cache.store.busy()) {
+    state.trace = {
+      ...state.trace,
+      summary: `${state.trace.summary}; not stored (busy: ${DB_CACHE_MAX_WRITES} database cache writes in flight)`,
+    };
+    return;
+  }
+  state.trace = { ...state.trace, status: 'store', summary: `${state.trace.summary}; storing` };
   const write = cache.store
     .set(state.key, value, ttlMs, now, {
       orgId: x.caller.orgId,

@@ -21,6 +21,8 @@ export interface ResponseCache {
     now: number,
     meta: { orgId: string | null; target: string },
   ): Promise<boolean>;
+  /** A write now would be skipped: the store has its most writes in flight (the database store's bound). */
+  busy(): boolean;
 }
 
 /** The holder an entry counts against: its organization, or `~` for org-less keys and the master key. */
@@ -147,6 +149,11 @@ export class RedisResponseCache implements ResponseCache {
     return this.redis.getBuffer(`${this.prefix}cache:${key}`);
   }
 
+  /** Never: every write goes to Redis (its script keeps the bounds). */
+  busy(): boolean {
+    return false;
+  }
+
   async set(
     key: string,
     value: Buffer,
@@ -211,6 +218,10 @@ export class DbResponseCache implements ResponseCache {
      */
     private readonly maxWrites = Number.POSITIVE_INFINITY,
   ) {}
+
+  busy(): boolean {
+    return this.#writing >= this.maxWrites;
+  }
 
   async get(key: string, now: number): Promise<Buffer | null> {
     // Bytes travel as base64 text: the driver adapters (pg, PGlite) disagree on binary parameters and results.
@@ -279,6 +290,10 @@ export class FrontedCache implements ResponseCache {
 
   get kind() {
     return this.inner.kind;
+  }
+
+  busy(): boolean {
+    return this.inner.busy();
   }
 
   async get(key: string, now: number): Promise<Buffer | null> {
