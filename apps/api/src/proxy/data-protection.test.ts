@@ -917,3 +917,54 @@ describe('the master key', () => {
     expectNoValues(upstreamSaw(), 'the upstream request');
   });
 });
+
+// Claude's signed thinking given to a Responses client in the gateway's envelope (encrypted_content) is signed text:
+// its placeholders are not restored (the signature signs them), so the item the client sends back is what Claude
+// signed, and the next turn of its tool loop keeps Claude's thinking.
+describe("Claude's signed thinking in a Responses client's tool loop", () => {
+  const tools = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} } }];
+  const ask = { role: 'user', content: `What is the weather for ${EMAIL}?` };
+  const turn = (input: unknown[], stream: boolean) => ({
+    model: 'up-anthropic/claude-test',
+    reasoning: { effort: 'low' },
+    include: ['reasoning.encrypted_content'],
+    tools,
+    input,
+    ...(stream ? { stream: true } : {}),
+  });
+  const thought = 'The user gave [EMAIL_1].';
+
+  for (const stream of [false, true])
+    it(`keeps the placeholder in the summary and gives Claude its block back${stream ? ', streamed' : ''}`, async () => {
+      env.up.script({ path: '/messages', reasoning: thought });
+      const r = await call('/v1/responses', turn([ask], stream));
+      expect(r.res.status, r.text).toBe(200);
+      const output = stream
+        ? ((
+            r.text
+              .split('\n')
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => JSON.parse(l.slice(6)) as Obj)
+              .find((ev) => ev.type === 'response.completed')!.response as Obj
+          ).output as Obj[])
+        : (r.json().output as Obj[]);
+      const reasoning = output.find((it) => it.type === 'reasoning')!;
+      expect(reasoning.summary).toEqual([{ type: 'summary_text', text: thought }]);
+      expect(typeof reasoning.encrypted_content).toBe('string');
+      expect(r.text).not.toContain(EMAIL.replace('@', '\\u0040'));
+      const call1 = output.find((it) => it.type === 'function_call')!;
+      const next = await call(
+        '/v1/responses',
+        turn(
+          [ask, ...output, { type: 'function_call_output', call_id: call1.call_id, output: 'Sunny' }],
+          stream,
+        ),
+      );
+      expect(next.res.status, next.text).toBe(200);
+      const sent = env.up.requests.at(-1)!.body as Obj;
+      expect(sent.thinking).toBeDefined();
+      const assistant = (sent.messages as Obj[]).find((m) => m.role === 'assistant')!;
+      expect((assistant.content as Obj[])[0]).toMatchObject({ type: 'thinking', thinking: thought });
+      expect(upstreamSaw()).not.toContain(EMAIL);
+    });
+});

@@ -158,7 +158,9 @@ const endsAtEvent = (text: string): boolean => text.endsWith('\n\n') || text.end
  * that closes its channel. `capture` receives the protected form (what the provider said) for the body log.
  * `translated`: the events were made from another format's, so their reasoning is the gateway's own unsigned text
  * (an Anthropic thinking block with no signature), restored like the answer's; a relayed stream's thinking is the
- * provider's, signed, and left as it came.
+ * provider's, signed, and left as it came. `signedReasoning`: a translated Responses stream whose client asked for its
+ * reasoning's encrypted content, which may carry Claude's signatures for the summary text (core's
+ * SIGNED_THINKING_ENVELOPE, known only at the item's end): its reasoning is left as it came, as signed reasoning is.
  */
 export function restoringTranslator(
   inner: StreamTranslator,
@@ -166,8 +168,9 @@ export function restoringTranslator(
   ctx: DlpContext,
   capture: ((piece: Buffer | string) => void) | null,
   translated = false,
+  signedReasoning = false,
 ): StreamTranslator {
-  return new RestoringTranslator(inner, format, ctx, capture, translated);
+  return new RestoringTranslator(inner, format, ctx, capture, translated, translated && !signedReasoning);
 }
 
 /** The string fields of an OpenAI chat delta that carry model text (each restored as a channel of its own). */
@@ -192,6 +195,8 @@ class RestoringTranslator implements StreamTranslator {
     private readonly ctx: DlpContext,
     private readonly capture: ((piece: Buffer | string) => void) | null,
     private readonly translated: boolean,
+    /** A Responses stream's reasoning summaries are the gateway's own unsigned text, restored. */
+    private readonly plainReasoning: boolean,
   ) {}
 
   get usage() {
@@ -554,7 +559,7 @@ class RestoringTranslator implements StreamTranslator {
         return '';
       }
       case 'response.reasoning_summary_text.delta': {
-        if (!this.translated || typeof json.delta !== 'string') return '';
+        if (!this.plainReasoning || typeof json.delta !== 'string') return '';
         const idx = typeof json.summary_index === 'number' ? json.summary_index : 0;
         const { delta: _d, obfuscation: _o, ...rest } = json;
         const c = this.channel(`s${out}:${idx}`, false, eventLine, { ...rest, delta: '' }, (d, t) => {
@@ -564,7 +569,7 @@ class RestoringTranslator implements StreamTranslator {
         return '';
       }
       case 'response.reasoning_summary_text.done': {
-        if (!this.translated) return '';
+        if (!this.plainReasoning) return '';
         const idx = typeof json.summary_index === 'number' ? json.summary_index : 0;
         const before = this.release(`s${out}:${idx}`);
         if (typeof json.text === 'string') json.text = restoreText(json.text, this.ctx);
@@ -572,7 +577,7 @@ class RestoringTranslator implements StreamTranslator {
       }
       case 'response.reasoning_summary_part.done': {
         const p = json.part as Json | undefined;
-        if (this.translated && p && typeof p.text === 'string') p.text = restoreText(p.text, this.ctx);
+        if (this.plainReasoning && p && typeof p.text === 'string') p.text = restoreText(p.text, this.ctx);
         return '';
       }
       case 'response.output_text.done': {
@@ -613,7 +618,7 @@ class RestoringTranslator implements StreamTranslator {
         const before = this.releaseAll();
         if (json.response && typeof json.response === 'object') {
           const r = restoreAnswer('responses', json.response as Json, this.ctx);
-          if (this.translated && Array.isArray(r.output))
+          if (this.plainReasoning && Array.isArray(r.output))
             r.output = (r.output as unknown[]).map((it) => this.translatedReasoning(it));
           json.response = r;
         }
@@ -628,7 +633,7 @@ class RestoringTranslator implements StreamTranslator {
   private translatedReasoning(item: unknown): unknown {
     const it = item as Json | null;
     if (
-      !this.translated ||
+      !this.plainReasoning ||
       !it ||
       typeof it !== 'object' ||
       it.type !== 'reasoning' ||

@@ -4,6 +4,7 @@ import { answerHeaders } from './answer-headers.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
 import type { BodyCapture } from './body-log.js';
 import { restoringTranslator } from './protect.js';
+import { wantsEncryptedReasoning } from '../translate/responses.js';
 import { attemptFailed, reportAttempt } from './record.js';
 import type { StreamSource } from './stream-answer.js';
 
@@ -118,7 +119,14 @@ function startRelay(x: RequestContext, call: PreparedCall): Relay {
   const capture = x.capture;
   if (!dlp?.answer) return { t: inner, capture, started: false, ttft: null };
   const log = capture ? (piece: Buffer | string) => capture.add(piece) : null;
-  const t = restoringTranslator(inner, dlp.answer, dlp.ctx, log, !call.passthrough);
+  const t = restoringTranslator(
+    inner,
+    dlp.answer,
+    dlp.ctx,
+    log,
+    !call.passthrough,
+    dlp.answer === 'responses' && wantsEncryptedReasoning(x.body),
+  );
   return { t, capture: null, started: false, ttft: null };
 }
 

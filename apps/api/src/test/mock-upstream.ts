@@ -8,7 +8,8 @@
  *   `max_completion_tokens` below MOCK_REASONING_TOKENS spends it all reasoning, as OpenAI's do: 200, empty content,
  *   finish_reason `length`; 400 for `stop` to a model OpenAI says takes none (o3, o4-mini, gpt-5, 5.1, 5.2)
  * - Anthropic: `POST /v1/messages` (stream and non-stream), `POST /v1/messages/count_tokens`,
- *   `GET /v1/models` (when the request carries `anthropic-version`); 400 for a thinking block without a signature,
+ *   `GET /v1/models` (when the request carries `anthropic-version`); 400 for a thinking block without a signature
+ *   (or with a mock signature, mockThinkingSignature, that does not sign its text),
  *   and, with thinking on, for a last assistant turn calling a tool that does not open with thinking; 400 for a
  *   thinking budget (`thinking.type` enabled) to Opus 4.7 or later, which take only adaptive thinking (Bedrock too)
  * - Gemini: `POST /v1beta/models/{m}:generateContent`, `:streamGenerateContent?alt=sse`, `GET /v1beta/models`
@@ -17,7 +18,9 @@
  * - A chat model name may serve another model (`serves`: an Azure deployment, a corporate proxy's alias for an
  *   OpenAI model): it is refused what the model served refuses
  * - Bedrock: `POST /model/{id}/converse` and `/converse-stream` (AWS event-stream frames), `GET /foundation-models`; 403 unless the request has an
- *   `Authorization: AWS4-HMAC-SHA256 ...` header; 400 ValidationException for tool blocks without a toolConfig
+ *   `Authorization: AWS4-HMAC-SHA256 ...` header; 400 ValidationException for tool blocks without a toolConfig,
+ *   and for Claude's thinking as Anthropic refuses it (a forged mock signature; with thinking on, a last assistant
+ *   turn calling a tool that does not open with its reasoning)
  * - Ollama: `GET /api/tags`
  *
  * The answer text is `Hello from upstream` (three stream deltas); when the request offers tools and
@@ -35,6 +38,7 @@
  * await up.close();
  * ```
  */
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -145,6 +149,23 @@ function thinkingRefusal(b: Record<string, unknown>): string | null {
 }
 
 /**
+ * The signature the mock gives a thinking text it wrote (Anthropic's and Bedrock's answers): bound to the text, as
+ * Anthropic's is, so a thinking block sent back with another text (or another block's signature) is refused.
+ */
+export function mockThinkingSignature(text: string): string {
+  return `sig-mock.${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+}
+
+/** Whether a signature the mock made (`sig-mock…`) does not sign this text (other signatures are not checked). */
+function forgedMockSignature(signature: unknown, text: unknown): boolean {
+  return (
+    typeof signature === 'string' &&
+    signature.startsWith('sig-mock') &&
+    signature !== mockThinkingSignature(typeof text === 'string' ? text : '')
+  );
+}
+
+/**
  * What Anthropic refuses about the thinking blocks a request sends back (as its API words it); null: nothing. It
  * signs every thinking block it writes: one without a signature is not its own. With thinking on, a last assistant
  * turn that calls a tool must open with its thinking.
@@ -160,7 +181,9 @@ function thinkingBlocksRefusal(b: Record<string, unknown>): string | null {
     for (let j = 0; j < blocks.length; j++)
       if (
         blocks[j]!.type === 'thinking' &&
-        (typeof blocks[j]!.signature !== 'string' || !blocks[j]!.signature)
+        (typeof blocks[j]!.signature !== 'string' ||
+          !blocks[j]!.signature ||
+          forgedMockSignature(blocks[j]!.signature, blocks[j]!.thinking))
       )
         return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
   }
@@ -374,7 +397,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
           }),
           encodeBedrockEvent('contentBlockDelta', {
             contentBlockIndex: 0,
-            delta: { reasoningContent: { signature: 'sig-mock' } },
+            delta: { reasoningContent: { signature: mockThinkingSignature(fault.reasoning) } },
           }),
           encodeBedrockEvent('contentBlockStop', { contentBlockIndex: 0 }),
         );
@@ -704,7 +727,11 @@ function anthropicResponse(ctx: Ctx) {
     ? [{ type: 'tool_use', id: 'toolu_up1', name: ctx.tool, input: { location: 'Paris' } }]
     : [{ type: 'text', text: ctx.pieces.join('') }];
   if (ctx.fault?.reasoning)
-    content.unshift({ type: 'thinking', thinking: ctx.fault.reasoning, signature: 'sig-mock' });
+    content.unshift({
+      type: 'thinking',
+      thinking: ctx.fault.reasoning,
+      signature: mockThinkingSignature(ctx.fault.reasoning),
+    });
   return {
     id: 'msg_up1',
     type: 'message',
@@ -768,7 +795,11 @@ function anthropicEvents(ctx: Ctx): string[] {
         'content_block_delta',
       ),
       sse(
-        { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig-mock' } },
+        {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'signature_delta', signature: mockThinkingSignature(ctx.fault.reasoning) },
+        },
         'content_block_delta',
       ),
       sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
@@ -911,6 +942,24 @@ function converseInvalid(body: Obj, path: string): string | null {
   );
   if (toolBlocks && !body.toolConfig)
     return 'The toolConfig field must be defined when using toolUse and toolResult content blocks.';
+  // Claude on Converse checks its thinking as on Anthropic's API: a signature it made must sign the text, and with
+  // thinking on a last assistant turn calling a tool must open with its reasoning.
+  let last = -1;
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i]!;
+    if (m.role !== 'assistant' || !Array.isArray(m.content)) continue;
+    last = i;
+    for (const c of m.content as Obj[]) {
+      const rt = (c.reasoningContent as Obj | undefined)?.reasoningText as Obj | undefined;
+      if (rt && forgedMockSignature(rt.signature, rt.text))
+        return 'The model returned the following errors: Invalid `signature` in `thinking` block';
+    }
+  }
+  if ((thinking?.type === 'enabled' || thinking?.type === 'adaptive') && last >= 0) {
+    const blocks = msgs[last]!.content as Obj[];
+    if (blocks.some((c) => 'toolUse' in c) && !('reasoningContent' in (blocks[0] ?? {})))
+      return `The model returned the following errors: messages.${last}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`tool_use\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`;
+  }
   const tools = (body.toolConfig as Obj | undefined)?.tools;
   if (body.toolConfig && (!Array.isArray(tools) || tools.length === 0))
     return "1 validation error detected: Value at 'toolConfig.tools' failed to satisfy constraint: Member must have length greater than or equal to 1";
@@ -937,7 +986,9 @@ function converse(ctx: Ctx) {
     : [{ text: ctx.pieces.join('') }];
   if (ctx.fault?.reasoning)
     content.unshift({
-      reasoningContent: { reasoningText: { text: ctx.fault.reasoning, signature: 'sig-mock' } },
+      reasoningContent: {
+        reasoningText: { text: ctx.fault.reasoning, signature: mockThinkingSignature(ctx.fault.reasoning) },
+      },
     });
   return {
     output: { message: { role: 'assistant', content } },

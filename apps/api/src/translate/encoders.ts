@@ -5,6 +5,7 @@
 import { openaiStopToAnthropic, openaiToAnthropicResponse } from './messages.js';
 import { OpenaiChunksToAnthropic } from './messages-stream.js';
 import { ChatChunksToResponses, chatToResponsesResponse } from './responses.js';
+import { signedThinkingOn } from './signed-thinking.js';
 import { SSE_DONE, sseJson } from './sse.js';
 import type { OaChatResponse, OaChunk } from './wire-types.js';
 
@@ -78,6 +79,10 @@ function chatEncoder(o: EncoderOptions): ClientEncoder {
     chunk(c) {
       // The usage-only chunk goes out only when the client asked for it.
       if (!c.choices?.[0] && c.usage && !o.clientWantsUsage) return '';
+      // A chunk that only brings Claude's signed thinking blocks (no chat field carries them) says nothing here.
+      const only = c.choices?.[0];
+      if (only && !only.finish_reason && signedThinkingOn(only.delta) && Object.keys(only.delta).length === 0)
+        return '';
       return sseJson(c);
     },
     finish: () => SSE_DONE,

@@ -6,7 +6,8 @@
  * - Claude (Anthropic's API, Bedrock) before 4.6 takes `thinking: {type: "enabled", budget_tokens}`: at least 1024 tokens, less
  *   than `max_tokens`, which it counts in (as OpenAI's output cap counts reasoning tokens); with thinking on it
  *   refuses a temperature or top_k, a top_p below 0.95, and a forced tool choice; and a turn continuing a tool call
- *   must open with the thinking block the call came with, which an OpenAI-format client never has. Opus and
+ *   must open with the thinking block the call came with, which an OpenAI-format client has only as the gateway's
+ *   envelope in a Responses reasoning item (see signed-thinking.ts). Opus and
  *   Sonnet 4.6 on take `thinking: {type: "adaptive"}` with `output_config.effort` (Opus 4.7 on only that).
  * - Gemini takes `thinkingConfig.thinkingBudget` (2.5) or `thinkingLevel` (3).
  * - OpenAI's reasoning models take `reasoning_effort`.
@@ -173,7 +174,8 @@ function claudeEffort(req: ReasoningPivot, xhigh: boolean): 'low' | 'medium' | '
  * below that least budget, and null (no thinking) when the cap cannot hold it and an answer (the cap is the client's,
  * and what was reserved: it is not raised). Null as well when none is asked for, when the request forces a tool
  * (Claude refuses thinking then: a JSON response format travels as a forced tool), or when the turn continues a tool
- * call (`toolTurn`: Claude requires that turn to open with the thinking block the call came with).
+ * call without Claude's own thinking block opening the turn that called (`toolTurn`: Claude requires it, signed; a
+ * Responses client gives it back in the gateway's envelope, see signed-thinking.ts).
  */
 export function claudeThinking(
   req: ReasoningPivot,

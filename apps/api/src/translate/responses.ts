@@ -6,6 +6,13 @@ import { AdapterError } from './errors.js';
 import { sseJson } from './sse.js';
 import { reasoningOf, responsesEffort, TRANSLATED_REASONING_ID } from './reasoning.js';
 import { chatFilePart, parseDataUrl } from './shared.js';
+import {
+  SIGNED_THINKING,
+  signedThinkingEnvelope,
+  signedThinkingOf,
+  signedThinkingOn,
+  type SignedThinkingBlock,
+} from './signed-thinking.js';
 import type {
   OaChatRequest,
   OaChatResponse,
@@ -241,7 +248,8 @@ function orderToolResults(messages: OaMessage[]): void {
  * or OpenAI does): its summary's text, else its reasoning_text content; '' when it holds none (OpenAI's encrypted
  * reasoning alone). It goes as the next assistant turn's `reasoning_content`, which reaches only DeepSeek's API (it
  * wants a tool loop's reasoning back; see withReasoningHistoryFor); Anthropic, Bedrock and Gemini are not sent it:
- * Claude takes back only a thinking block it signed, and the gateway's reasoning items carry no signature.
+ * Claude takes back only a thinking block it signed, which an item carries only in the gateway's envelope (see
+ * signedThinkingOf: the turn's SIGNED_THINKING, which only a Claude upstream reads).
  */
 function reasoningItemText(item: Obj): string {
   const texts = (parts: unknown, type: string): string =>
@@ -252,6 +260,27 @@ function reasoningItemText(item: Obj): string {
           .join('\n\n')
       : '';
   return texts(item.summary, 'summary_text') || texts(item.content, 'reasoning_text');
+}
+
+/** The summary text of a reasoning item as the gateway wrote it (its parts' text, joined as they are). */
+function summaryText(item: Obj): string {
+  return Array.isArray(item.summary)
+    ? (item.summary as unknown[])
+        .map((p) =>
+          p && typeof p === 'object' && typeof (p as Obj).text === 'string'
+            ? ((p as Obj).text as string)
+            : '',
+        )
+        .join('')
+    : '';
+}
+
+/**
+ * Whether a Responses client asked for its reasoning items' encrypted content (`include`), to send them back: the
+ * gateway's envelope of Claude's signed thinking is given only then, as OpenAI gives its own.
+ */
+export function wantsEncryptedReasoning(req: Obj | undefined): boolean {
+  return Array.isArray(req?.include) && (req.include as unknown[]).includes('reasoning.encrypted_content');
 }
 
 /** Responses API request -> chat completions request. Throws AdapterError for stateful features. */
@@ -266,8 +295,9 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
   if (typeof req.instructions === 'string' && req.instructions)
     messages.push({ role: 'system', content: req.instructions });
   const input = req.input;
-  /** Reasoning items' text not yet given to an assistant turn. */
+  /** Reasoning items' text not yet given to an assistant turn, and Claude's signed blocks among them. */
   let pendingReasoning = '';
+  let pendingSigned: SignedThinkingBlock[] = [];
   if (typeof input === 'string') messages.push({ role: 'user', content: input });
   else if (Array.isArray(input)) {
     for (const item of input as Obj[]) {
@@ -310,6 +340,8 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
         // Its text goes as the next assistant turn's reasoning_content (see reasoningItemText).
         const text = reasoningItemText(item);
         if (text) pendingReasoning += text;
+        const signed = signedThinkingOf(item, summaryText(item));
+        if (signed) pendingSigned = [...pendingSigned, ...signed];
         continue;
       } else {
         throw new AdapterError(
@@ -319,11 +351,15 @@ export function responsesToChatRequest(req: Obj, model: string = String(req.mode
         );
       }
       // Reasoning before an assistant turn (its message or tool call) is that turn's; before anything else, no turn's.
-      if (pendingReasoning) {
+      if (pendingReasoning || pendingSigned.length) {
         const last = messages[messages.length - 1];
-        if (last?.role === 'assistant')
-          last.reasoning_content = (last.reasoning_content ?? '') + pendingReasoning;
+        if (last?.role === 'assistant') {
+          if (pendingReasoning) last.reasoning_content = (last.reasoning_content ?? '') + pendingReasoning;
+          if (pendingSigned.length)
+            last[SIGNED_THINKING] = [...(last[SIGNED_THINKING] ?? []), ...pendingSigned];
+        }
         pendingReasoning = '';
+        pendingSigned = [];
       }
     }
   }
@@ -413,12 +449,16 @@ export function chatToResponsesResponse(res: OaChatResponse, req?: Obj, created:
   const output: Obj[] = [];
   // The upstream's reasoning (Claude's thinking, DeepSeek's reasoning_content) as a reasoning item before the answer,
   // its text as the item's summary (what Responses clients show).
-  const reasoning = reasoningOf(choice?.message);
-  if (reasoning)
+  // Claude's signatures (and redacted thinking), when the client asked for encrypted content, in the gateway's envelope.
+  const reasoning = reasoningOf(choice?.message) ?? '';
+  const signed = wantsEncryptedReasoning(req) ? signedThinkingOn(choice?.message) : undefined;
+  const envelope = signed ? signedThinkingEnvelope(signed, reasoning) : null;
+  if (reasoning || envelope)
     output.push({
       type: 'reasoning',
       id: `${TRANSLATED_REASONING_ID}${id.slice(5)}`,
-      summary: [{ type: 'summary_text', text: reasoning }],
+      summary: reasoning ? [{ type: 'summary_text', text: reasoning }] : [],
+      ...(envelope ? { encrypted_content: envelope } : {}),
     });
   const text = choice?.message?.content;
   const refusal = choice?.message?.refusal;
@@ -472,6 +512,9 @@ export class ChatChunksToResponses {
   private reasoningText = '';
   /** Reasoning items opened so far (reasoning after text or a tool call is a further item). */
   private reasoningCount = 0;
+  /** Claude's signed blocks of the open reasoning item, when the client asked for encrypted content. */
+  private reasoningSigned: SignedThinkingBlock[] = [];
+  private wantsSigned: boolean;
   finished = false;
 
   constructor(
@@ -482,6 +525,7 @@ export class ChatChunksToResponses {
   ) {
     this.response = baseResponse(id, model, created, req);
     this.identities = req ? responsesToolPlan(req).identities : new Map();
+    this.wantsSigned = wantsEncryptedReasoning(req);
   }
 
   private ev(type: string, payload: Obj): string {
@@ -538,26 +582,31 @@ export class ChatChunksToResponses {
     return this.reasoningCount > 1 ? `${base}_${this.reasoningCount}` : base;
   }
 
+  /** A new reasoning item after the text and calls so far ('' when one is open). */
+  private openReasoning(): string {
+    if (this.reasoningIndex >= 0) return '';
+    let out = this.closeMessage() + this.closeTools();
+    this.reasoningCount++;
+    this.reasoningText = '';
+    this.reasoningSigned = [];
+    this.reasoningIndex = this.outputs.length;
+    this.outputs.push({});
+    out += this.ev('response.output_item.added', {
+      output_index: this.reasoningIndex,
+      item: { type: 'reasoning', id: this.reasoningId(), summary: [] },
+    });
+    out += this.ev('response.reasoning_summary_part.added', {
+      item_id: this.reasoningId(),
+      output_index: this.reasoningIndex,
+      summary_index: 0,
+      part: { type: 'summary_text', text: '' },
+    });
+    return out;
+  }
+
   /** A reasoning delta: into the open reasoning item, or a new one after the text and calls so far. */
   private reasoning(delta: string): string {
-    let out = '';
-    if (this.reasoningIndex < 0) {
-      out += this.closeMessage() + this.closeTools();
-      this.reasoningCount++;
-      this.reasoningText = '';
-      this.reasoningIndex = this.outputs.length;
-      this.outputs.push({});
-      out += this.ev('response.output_item.added', {
-        output_index: this.reasoningIndex,
-        item: { type: 'reasoning', id: this.reasoningId(), summary: [] },
-      });
-      out += this.ev('response.reasoning_summary_part.added', {
-        item_id: this.reasoningId(),
-        output_index: this.reasoningIndex,
-        summary_index: 0,
-        part: { type: 'summary_text', text: '' },
-      });
-    }
+    const out = this.openReasoning();
     this.reasoningText += delta;
     return (
       out +
@@ -575,7 +624,15 @@ export class ChatChunksToResponses {
     const index = this.reasoningIndex;
     this.reasoningIndex = -1;
     const part = { type: 'summary_text', text: this.reasoningText };
-    const item = { type: 'reasoning', id: this.reasoningId(), summary: [part] };
+    // Claude's signatures for the item's text, at its end (they come after the text), in the gateway's envelope.
+    const envelope = signedThinkingEnvelope(this.reasoningSigned, this.reasoningText);
+    this.reasoningSigned = [];
+    const item = {
+      type: 'reasoning',
+      id: this.reasoningId(),
+      summary: [part],
+      ...(envelope ? { encrypted_content: envelope } : {}),
+    };
     this.outputs[index] = item;
     return (
       this.ev('response.reasoning_summary_text.done', {
@@ -602,6 +659,11 @@ export class ChatChunksToResponses {
     const d = choice.delta ?? {};
     const thought = reasoningOf(d);
     if (thought) out += this.reasoning(thought);
+    const signed = this.wantsSigned ? signedThinkingOn(d) : undefined;
+    if (signed) {
+      out += this.openReasoning();
+      this.reasoningSigned.push(...signed);
+    }
     const refusal = !d.content && !!d.refusal;
     const piece = d.content || d.refusal;
     if (piece) out += this.closeReasoning();

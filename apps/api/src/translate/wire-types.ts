@@ -2,6 +2,7 @@
  * Loose structural types for the wire formats Switchyard speaks. They name the
  * fields translation reads and writes; unknown fields are tolerated.
  */
+import type { SIGNED_THINKING, SignedThinkingBlock } from './signed-thinking.js';
 
 // ---------- OpenAI chat completions ----------
 
@@ -30,6 +31,8 @@ export interface OaMessage {
   refusal?: string | null;
   /** The model's reasoning text (DeepSeek, vLLM; an Anthropic client's thinking blocks on a translated request). */
   reasoning_content?: string | null;
+  /** Claude's thinking blocks, signed, a Responses client sent back (see SIGNED_THINKING). */
+  [SIGNED_THINKING]?: SignedThinkingBlock[];
 }
 
 export interface OaTool {
@@ -100,6 +103,8 @@ export interface OaChatResponse {
       refusal?: string | null;
       /** The model's reasoning (see REASONING_FIELDS): Claude's thinking on a translated answer. */
       reasoning_content?: string | null;
+      /** Claude's thinking blocks, signed (see SIGNED_THINKING). */
+      [SIGNED_THINKING]?: SignedThinkingBlock[];
     };
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;
@@ -131,6 +136,8 @@ export interface OaChunk {
       refusal?: string | null;
       /** The model's reasoning, streamed (see REASONING_FIELDS). */
       reasoning_content?: string | null;
+      /** Claude's thinking blocks complete with this delta, signed (see SIGNED_THINKING). */
+      [SIGNED_THINKING]?: SignedThinkingBlock[];
     };
     finish_reason: OaFinishReason | null;
     logprobs?: unknown;

@@ -8,9 +8,10 @@
  * encrypted content the provider verifies, so they go back exactly as the provider sent them (a thinking text
  * therefore shows placeholders to the client, and is not restored in answers either; a thinking block without a
  * signature, or a reasoning item whose id begins `rs_tr_`, made by the gateway from another vendor's reasoning, is
- * plain text). Their text is still checked: a client can put anything in a thinking block, with any signature, so a
- * value a block, mask or redact rule covers there refuses the request (it cannot be masked, and is not sent as it
- * is). Tool definitions and output schemas are checked for block rules only (they go as the developer wrote them).
+ * plain text, unless it carries Claude's signatures in the gateway's envelope, SIGNED_THINKING_ENVELOPE). Their
+ * text is still checked: a client can put anything in a thinking block, with any signature, so a value a block, mask
+ * or redact rule covers there refuses the request (it cannot be masked, and is not sent as it is). Tool definitions
+ * and output schemas are checked for block rules only (they go as the developer wrote them).
  */
 import {
   checkBlockRules,
@@ -331,6 +332,21 @@ const RESP_OPAQUE_ITEMS = new Set([
  */
 export const TRANSLATED_REASONING_ID = 'rs_tr_';
 
+/**
+ * How the `encrypted_content` of a reasoning item the gateway made from Claude's signed thinking begins (the gateway's
+ * envelope: Claude's signatures, which sign the item's summary text, and its redacted thinking), so a Responses client
+ * that sends the item back gives Claude its own thinking again. Such an item is signed: its text is checked, never
+ * changed (a placeholder in it stays, as in an Anthropic thinking block), or the signature would no longer hold.
+ */
+export const SIGNED_THINKING_ENVELOPE = 'switchyard.claude-thinking.v1:';
+
+/** Whether a reasoning item carries the gateway's envelope of Claude's signed thinking (see SIGNED_THINKING_ENVELOPE). */
+export function holdsSignedThinking(item: Readonly<Record<string, unknown>>): boolean {
+  return (
+    typeof item.encrypted_content === 'string' && item.encrypted_content.startsWith(SIGNED_THINKING_ENVELOPE)
+  );
+}
+
 /** A reasoning item's summary and reasoning text parts (signed: checked, not changed). */
 function signedParts(v: unknown, fx: Fns): void {
   if (!Array.isArray(v)) return;
@@ -352,7 +368,7 @@ function respItem(it: unknown, fx: Fns): unknown {
   if (!isObj(it)) return fx.leaves(it);
   switch (it.type ?? 'message') {
     case 'reasoning':
-      if (typeof it.id === 'string' && it.id.startsWith(TRANSLATED_REASONING_ID))
+      if (typeof it.id === 'string' && it.id.startsWith(TRANSLATED_REASONING_ID) && !holdsSignedThinking(it))
         return plainParts(plainParts(it, 'summary', fx), 'content', fx);
       signedParts(it.summary, fx);
       signedParts(it.content, fx);

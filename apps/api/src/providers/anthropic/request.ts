@@ -10,6 +10,8 @@ import {
   type ReasoningPivot,
 } from '../../translate/reasoning.js';
 import { claudeThinkingFacts } from '../model-family.js';
+import type { SignedThinkingBlock } from '../../translate/signed-thinking.js';
+import { signedThinkingOn } from '../../translate/signed-thinking.js';
 import { inlineFileOf, parseDataUrl, parseToolArguments, type InlineFile } from '../../translate/shared.js';
 import type {
   AnBlock,
@@ -182,7 +184,11 @@ export function openaiChatToAnthropicRequest(
         pushMessage(messages, 'user', oaPartsToAnthropic(m.content));
         break;
       case 'assistant': {
-        const blocks = oaPartsToAnthropic(m.content);
+        // Claude's own thinking, signed, a Responses client sent back (see SIGNED_THINKING): first, as Claude wrote it.
+        const blocks: AnBlock[] = [
+          ...(signedThinkingOn(m, 'anthropic') ?? []).map(thinkingBlock),
+          ...oaPartsToAnthropic(m.content),
+        ];
         for (const tc of m.tool_calls ?? []) {
           if (!tc.function) continue; // a custom tool call: Anthropic has no equivalent
           blocks.push({
@@ -253,21 +259,61 @@ export function openaiChatToAnthropicRequest(
 export function withClaudeThinking(out: AnRequest, req: ReasoningPivot, baseModel?: string | null): void {
   const tc = out.tool_choice?.type;
   const last = out.messages[out.messages.length - 1];
+  // A turn continuing a tool call whose assistant turn opens with Claude's own (signed) thinking keeps thinking on.
   const toolTurn =
     last?.role === 'user' &&
     Array.isArray(last.content) &&
-    last.content.some((b) => b.type === 'tool_result');
+    last.content.some((b) => b.type === 'tool_result') &&
+    !opensWithThinking(out.messages.findLast((m) => m.role === 'assistant'));
   const t = claudeThinking(req, out.max_tokens ?? DEFAULT_MAX_TOKENS, {
     forcedTool: tc === 'any' || tc === 'tool',
     toolTurn,
     model: claudeThinkingFacts({ modelId: out.model, baseModel }),
   });
-  if (!t) return;
+  if (!t) {
+    withoutThinkingBlocks(out);
+    return;
+  }
   Object.assign(out, claudeThinkingFields(t));
   if (t.type === 'enabled') out.max_tokens = t.maxTokens;
   delete out.temperature;
   delete out.top_k;
   if (typeof out.top_p === 'number' && out.top_p < THINKING_MIN_TOP_P) delete out.top_p;
+}
+
+/** One of Claude's signed blocks as the Messages block it was. */
+function thinkingBlock(b: SignedThinkingBlock): AnBlock {
+  return b.type === 'thinking'
+    ? { type: 'thinking', thinking: b.thinking, signature: b.signature }
+    : { type: 'redacted_thinking', data: b.data };
+}
+
+const isThinking = (b: AnBlock | undefined): boolean =>
+  b?.type === 'thinking' || b?.type === 'redacted_thinking';
+
+/** Whether an assistant turn opens with a thinking block (a translated request's are Claude's own, signed). */
+function opensWithThinking(m: AnMessage | undefined): boolean {
+  return !!m && Array.isArray(m.content) && isThinking(m.content[0]);
+}
+
+/**
+ * A translated request sent without thinking loses the thinking blocks restored into it (see SIGNED_THINKING): they
+ * are Claude's own, but what it takes back is up to a request that thinks. An assistant turn left empty goes too.
+ */
+function withoutThinkingBlocks(out: AnRequest): void {
+  if (
+    !out.messages.some(
+      (m) => m.role === 'assistant' && Array.isArray(m.content) && m.content.some(isThinking),
+    )
+  )
+    return;
+  out.messages = out.messages
+    .map((m) =>
+      m.role === 'assistant' && Array.isArray(m.content)
+        ? { ...m, content: m.content.filter((b) => !isThinking(b)) }
+        : m,
+    )
+    .filter((m) => typeof m.content === 'string' || m.content.length > 0);
 }
 
 // ---------- thinking Anthropic did not sign ----------

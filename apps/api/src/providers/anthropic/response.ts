@@ -8,6 +8,7 @@ import type {
   OaToolCall,
 } from '../../translate/wire-types.js';
 import { isFigure, tokenFigure } from '../../translate/usage-figures.js';
+import { SIGNED_THINKING, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 import type { Usage } from '../types.js';
 
 type Obj = Record<string, unknown>;
@@ -41,11 +42,20 @@ export function anthropicToOpenaiChatResponse(
   let json = false;
   const calls: OaToolCall[] = [];
   let reasoning = '';
+  const signed: SignedThinkingBlock[] = [];
   for (const b of res.content ?? []) {
     if (b.type === 'text') text += (b as AnTextBlock).text;
-    else if (b.type === 'thinking' && typeof (b as { thinking?: unknown }).thinking === 'string')
-      reasoning += (b as { thinking: string }).thinking;
-    else if (b.type === 'tool_use') {
+    else if (b.type === 'thinking' && typeof (b as { thinking?: unknown }).thinking === 'string') {
+      const thinking = (b as { thinking: string }).thinking;
+      reasoning += thinking;
+      const signature = (b as { signature?: unknown }).signature;
+      if (typeof signature === 'string' && signature)
+        signed.push({ type: 'thinking', thinking, signature, origin: 'anthropic' });
+    } else if (b.type === 'redacted_thinking') {
+      const data = (b as { data?: unknown }).data;
+      if (typeof data === 'string' && data)
+        signed.push({ type: 'redacted_thinking', data, origin: 'anthropic' });
+    } else if (b.type === 'tool_use') {
       const tu = b as AnToolUseBlock;
       if (jsonTool !== undefined && tu.name === jsonTool) {
         // The answer is the tool input alone: text the model wrote before it is not part of the JSON.
@@ -65,8 +75,10 @@ export function anthropicToOpenaiChatResponse(
     content: text || (calls.length ? null : ''),
   };
   if (calls.length) message.tool_calls = calls;
-  // Claude's thinking as the chat reasoning field the compatible APIs use (its signature has no field there).
+  // Claude's thinking as the chat reasoning field the compatible APIs use; its blocks, signed, beside it (see
+  // SIGNED_THINKING), for a client format that can carry them back.
   if (reasoning) message.reasoning_content = reasoning;
+  if (signed.length) message[SIGNED_THINKING] = signed;
   if (res.stop_reason === 'refusal') message.refusal = text || 'refused';
   const out: OaChatResponse = {
     id: res.id?.startsWith('msg_') ? `chatcmpl-${res.id.slice(4)}` : `chatcmpl-${res.id ?? 'x'}`,

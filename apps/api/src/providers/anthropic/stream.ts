@@ -4,6 +4,7 @@
  */
 import { anthropicStopToOpenai, anthropicUsageToOpenai } from '../../translate/messages.js';
 import type { AnUsage, OaChunk, OaFinishReason, OaUsage } from '../../translate/wire-types.js';
+import { SIGNED_THINKING, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 import { SseDecoder, usageFromOpenai } from '../compose.js';
 import type { RelayScanner, RelaySink, StreamSink, WireOptions } from '../types.js';
 import { usageFromAnthropic } from './response.js';
@@ -46,6 +47,11 @@ export class AnthropicToOpenaiChunks {
   sawUsage = false;
   /** Content block index of the forced JSON tool (see jsonResponseTool), once it started. */
   private jsonBlock = -1;
+  /**
+   * Thinking blocks still open (content block index -> the block so far): at its stop a block signed whole is given
+   * with a chunk of its own (see SIGNED_THINKING), its signature having come last (signature_delta).
+   */
+  private thinkingBlocks = new Map<number, SignedThinkingBlock>();
 
   /**
    * @param jsonTool The forced tool that carries a JSON response format: its input_json_delta pieces become
@@ -108,8 +114,23 @@ export class AnthropicToOpenaiChunks {
         }
         if (b.type === 'text' && typeof b.text === 'string' && b.text)
           return [this.chunk({ content: b.text })];
-        if (b.type === 'thinking' && typeof b.thinking === 'string' && b.thinking)
-          return [this.chunk({ reasoning_content: b.thinking })];
+        if (b.type === 'thinking') {
+          const thinking = typeof b.thinking === 'string' ? b.thinking : '';
+          const signature = typeof b.signature === 'string' ? b.signature : '';
+          this.thinkingBlocks.set(Number(ev.index), {
+            type: 'thinking',
+            thinking,
+            signature,
+            origin: 'anthropic',
+          });
+          return thinking ? [this.chunk({ reasoning_content: thinking })] : [];
+        }
+        if (b.type === 'redacted_thinking' && typeof b.data === 'string' && b.data)
+          this.thinkingBlocks.set(Number(ev.index), {
+            type: 'redacted_thinking',
+            data: b.data,
+            origin: 'anthropic',
+          });
         return [];
       }
       case 'content_block_delta': {
@@ -120,11 +141,19 @@ export class AnthropicToOpenaiChunks {
           return [this.chunk({ content: String(d.partial_json) })];
         }
         if (d.type === 'text_delta') return [this.chunk({ content: String(d.text ?? '') })];
-        // Claude's thinking as the chat reasoning field the compatible APIs use; its signature has no field there.
-        if (d.type === 'thinking_delta')
-          return typeof d.thinking === 'string' && d.thinking
-            ? [this.chunk({ reasoning_content: d.thinking })]
-            : [];
+        // Claude's thinking as the chat reasoning field the compatible APIs use; the block, with its signature
+        // (signature_delta), is given whole at its stop (see SIGNED_THINKING).
+        if (d.type === 'thinking_delta') {
+          if (typeof d.thinking !== 'string' || !d.thinking) return [];
+          const open = this.thinkingBlocks.get(Number(ev.index));
+          if (open?.type === 'thinking') open.thinking += d.thinking;
+          return [this.chunk({ reasoning_content: d.thinking })];
+        }
+        if (d.type === 'signature_delta') {
+          const open = this.thinkingBlocks.get(Number(ev.index));
+          if (open?.type === 'thinking' && typeof d.signature === 'string') open.signature += d.signature;
+          return [];
+        }
         if (d.type === 'input_json_delta') {
           const ti = this.toolIndex.get(Number(ev.index));
           if (ti === undefined || !d.partial_json) return [];
@@ -133,7 +162,7 @@ export class AnthropicToOpenaiChunks {
             this.chunk({ tool_calls: [{ index: ti, function: { arguments: String(d.partial_json) } }] }),
           ];
         }
-        return []; // signature deltas: no chat field carries them
+        return [];
       }
       case 'message_delta': {
         const d = (ev.delta ?? {}) as Obj;
@@ -158,6 +187,16 @@ export class AnthropicToOpenaiChunks {
         return [c];
       }
       case 'content_block_stop': {
+        if (this.thinkingBlocks.size > 0) {
+          const done = this.thinkingBlocks.get(Number(ev.index));
+          if (done) {
+            this.thinkingBlocks.delete(Number(ev.index));
+            // A block with no signature is not Claude's own to give back.
+            if (done.type === 'redacted_thinking' || done.signature)
+              return [this.chunk({ [SIGNED_THINKING]: [done] })];
+            return [];
+          }
+        }
         // A tool called without arguments: "{}" (as OpenAI sends, and the whole-answer path gives), never "".
         if (this.emptyArgs.size === 0 || !this.emptyArgs.delete(Number(ev.index))) return [];
         const ti = this.toolIndex.get(Number(ev.index))!;

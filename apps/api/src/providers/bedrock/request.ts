@@ -4,6 +4,7 @@ import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
 import { claudeThinking, claudeThinkingFields, THINKING_MIN_TOP_P } from '../../translate/reasoning.js';
 import { DEFAULT_MAX_TOKENS } from '../anthropic/request.js';
 import { claudeThinkingFacts, modelFamily } from '../model-family.js';
+import { signedThinkingOn, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 
 type Obj = Record<string, unknown>;
 
@@ -71,6 +72,7 @@ export function openaiChatToConverseRequest(
   baseModel?: string | null,
   defaultMaxTokens: number = DEFAULT_MAX_TOKENS,
 ): Obj {
+  const claude = modelFamily({ modelId: req.model ?? '', baseModel }) === 'claude';
   const system: Obj[] = [];
   const messages: Array<{ role: 'user' | 'assistant'; content: Obj[] }> = [];
   const push = (role: 'user' | 'assistant', content: Obj[]) => {
@@ -84,7 +86,12 @@ export function openaiChatToConverseRequest(
       system.push(...blocksOf(m.content).filter((b) => 'text' in b));
     else if (m.role === 'user') push('user', blocksOf(m.content));
     else if (m.role === 'assistant') {
-      const blocks = blocksOf(m.content);
+      // Claude's own thinking, signed, a Responses client sent back (see SIGNED_THINKING): first, as Claude wrote it;
+      // to Claude only.
+      const blocks = [
+        ...(claude ? (signedThinkingOn(m, 'bedrock') ?? []).map(reasoningBlock) : []),
+        ...blocksOf(m.content),
+      ];
       for (const tc of m.tool_calls ?? [])
         if (tc.function)
           blocks.push({
@@ -113,7 +120,6 @@ export function openaiChatToConverseRequest(
   if (typeof req.temperature === 'number') inf.temperature = req.temperature;
   // Claude models from Opus 4.1 and Sonnet 4.5 on refuse temperature and topP together (as on Anthropic's own
   // API): for a Claude model, temperature goes and topP only alone.
-  const claude = modelFamily({ modelId: req.model ?? '', baseModel }) === 'claude';
   if (typeof req.top_p === 'number' && !(claude && typeof req.temperature === 'number')) inf.topP = req.top_p;
   if (req.stop != null) inf.stopSequences = Array.isArray(req.stop) ? req.stop : [req.stop];
   if (Object.keys(inf).length) out.inferenceConfig = inf;
@@ -168,19 +174,38 @@ function withConverseThinking(
 ): void {
   const messages = out.messages as Array<{ role: string; content: Obj[] }>;
   const last = messages[messages.length - 1];
-  const toolTurn = last?.role === 'user' && last.content.some((b) => 'toolResult' in b);
+  // A turn continuing a tool call whose assistant turn opens with Claude's own (signed) thinking keeps thinking on.
+  const lastAssistant = messages.findLast((m) => m.role === 'assistant');
+  const toolTurn =
+    last?.role === 'user' &&
+    last.content.some((b) => 'toolResult' in b) &&
+    !(lastAssistant?.content[0] && 'reasoningContent' in lastAssistant.content[0]);
   const choice = (out.toolConfig as Obj | undefined)?.toolChoice as Obj | undefined;
   const t = claudeThinking(req, typeof inf.maxTokens === 'number' ? inf.maxTokens : defaultMaxTokens, {
     forcedTool: !!choice && ('any' in choice || 'tool' in choice),
     toolTurn,
     model: claudeThinkingFacts({ modelId: req.model ?? '', baseModel }),
   });
-  if (!t) return;
+  if (!t) {
+    // Without thinking, the thinking blocks restored into the request go (see withoutThinkingBlocks on Anthropic's).
+    if (messages.some((m) => m.content.some((b) => 'reasoningContent' in b)))
+      out.messages = messages
+        .map((m) => ({ ...m, content: m.content.filter((b) => !('reasoningContent' in b)) }))
+        .filter((m) => m.content.length > 0);
+    return;
+  }
   out.additionalModelRequestFields = claudeThinkingFields(t);
   if (t.type === 'enabled') inf.maxTokens = t.maxTokens;
   delete inf.temperature;
   if (typeof inf.topP === 'number' && inf.topP < THINKING_MIN_TOP_P) delete inf.topP;
   out.inferenceConfig = inf;
+}
+
+/** One of Claude's signed blocks as Converse's reasoningContent block. */
+function reasoningBlock(b: SignedThinkingBlock): Obj {
+  return b.type === 'thinking'
+    ? { reasoningContent: { reasoningText: { text: b.thinking, signature: b.signature } } }
+    : { reasoningContent: { redactedContent: b.data } };
 }
 
 /** The tools a conversation's tool calls name (in order, once each), as Converse tool specs for a turn without tools. */

@@ -8,6 +8,7 @@ import {
   type OaUsage,
 } from '../../translate/wire-types.js';
 import { tokenFigure } from '../../translate/usage-figures.js';
+import { SIGNED_THINKING, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 import { usageFromOpenai } from '../compose.js';
 import { FailedAnswer, type UpstreamError, type Usage } from '../types.js';
 
@@ -82,12 +83,19 @@ export function converseToOpenaiChatResponse(
   let text = '';
   const calls: OaToolCall[] = [];
   let reasoning = '';
+  const signed: SignedThinkingBlock[] = [];
   for (const b of (msg.content ?? []) as Obj[]) {
     if (typeof b.text === 'string') text += b.text;
     else if (b.reasoningContent) {
-      // Claude's thinking (its signature has no chat field; redacted thinking has no text).
-      const r = (b.reasoningContent as Obj).reasoningText as Obj | undefined;
-      if (typeof r?.text === 'string') reasoning += r.text;
+      // Claude's thinking as the reasoning text; its blocks, signed, beside it (see SIGNED_THINKING).
+      const rc = b.reasoningContent as Obj;
+      const r = rc.reasoningText as Obj | undefined;
+      if (typeof r?.text === 'string') {
+        reasoning += r.text;
+        if (typeof r.signature === 'string' && r.signature)
+          signed.push({ type: 'thinking', thinking: r.text, signature: r.signature, origin: 'bedrock' });
+      } else if (typeof rc.redactedContent === 'string' && rc.redactedContent)
+        signed.push({ type: 'redacted_thinking', data: rc.redactedContent, origin: 'bedrock' });
     } else if (b.toolUse) {
       const tu = b.toolUse as Obj;
       calls.push({
@@ -103,6 +111,7 @@ export function converseToOpenaiChatResponse(
   };
   if (calls.length) message.tool_calls = calls;
   if (reasoning) message.reasoning_content = reasoning;
+  if (signed.length) message[SIGNED_THINKING] = signed;
   const out: OaChatResponse = {
     id,
     object: 'chat.completion',

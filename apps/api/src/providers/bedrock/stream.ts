@@ -5,6 +5,7 @@
  */
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { SIGNED_THINKING, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 import type { OaChunk, OaFinishReason, OaUsage } from '../../translate/wire-types.js';
 import { usageFromOpenai } from '../compose.js';
 import type { StreamDecoder, StreamSink, UpstreamError, WireOptions } from '../types.js';
@@ -98,6 +99,8 @@ export class BedrockStreamToOpenaiChunks {
   /** The messageStop event's additionalModelResponseFields (the stop sequence matched, when asked for). */
   private responseFields: unknown;
   stopped = false;
+  /** Claude's reasoning blocks still open (content block index -> the block so far), given whole at their stop. */
+  private reasoningBlocks = new Map<number, SignedThinkingBlock>();
 
   constructor(
     private model: string,
@@ -141,16 +144,46 @@ export class BedrockStreamToOpenaiChunks {
       case 'contentBlockDelta': {
         const d = (p.delta ?? {}) as Obj;
         if (typeof d.text === 'string') return d.text ? [this.chunk({ content: d.text })] : [];
-        // Claude's thinking (reasoningContent.text; its signature and redacted thinking have no chat field).
+        // Claude's thinking (reasoningContent.text); its signature and redacted thinking make the block kept for its
+        // end (see SIGNED_THINKING).
         const rc = d.reasoningContent as Obj | undefined;
-        if (rc)
+        if (rc) {
+          const at = Number(p.contentBlockIndex ?? 0);
+          let open = this.reasoningBlocks.get(at);
+          if (typeof rc.redactedContent === 'string' && rc.redactedContent) {
+            this.reasoningBlocks.set(at, {
+              type: 'redacted_thinking',
+              data: rc.redactedContent,
+              origin: 'bedrock',
+            });
+            return [];
+          }
+          if (!open)
+            this.reasoningBlocks.set(
+              at,
+              (open = { type: 'thinking', thinking: '', signature: '', origin: 'bedrock' }),
+            );
+          if (open.type === 'thinking') {
+            if (typeof rc.text === 'string') open.thinking += rc.text;
+            if (typeof rc.signature === 'string') open.signature += rc.signature;
+          }
           return typeof rc.text === 'string' && rc.text ? [this.chunk({ reasoning_content: rc.text })] : [];
+        }
         const tu = d.toolUse as Obj | undefined;
         if (tu && typeof tu.input === 'string') {
           const idx = this.toolIndex.get(Number(p.contentBlockIndex ?? 0)) ?? 0;
           return [this.chunk({ tool_calls: [{ index: idx, function: { arguments: tu.input } }] })];
         }
         return [];
+      }
+      case 'contentBlockStop': {
+        const at = Number(p.contentBlockIndex ?? 0);
+        const done = this.reasoningBlocks.get(at);
+        if (!done) return [];
+        this.reasoningBlocks.delete(at);
+        return done.type === 'redacted_thinking' || done.signature
+          ? [this.chunk({ [SIGNED_THINKING]: [done] })]
+          : [];
       }
       case 'messageStop': {
         const r = String(p.stopReason ?? 'end_turn');
