@@ -1,8 +1,8 @@
 import { capNewSpace } from './runtime-flags.js';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createApp } from './app.js';
+import { createGatewayServer } from './http/server.js';
 import { EnvError, loadEnv, processEnvironment } from './config/env.js';
 import { createDatabase } from './db/client.js';
 import { createLogger } from './lib/logger.js';
@@ -74,7 +74,7 @@ async function main() {
       fail((err as Error).message);
     }
   }
-  const server = createServer({ keepAliveTimeout: 65_000 }, app.handle);
+  const server = createGatewayServer(app.handle);
 
   await new Promise<void>((resolveListen) => {
     server.once('error', (err: NodeJS.ErrnoException) => {

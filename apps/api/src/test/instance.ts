@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createGatewayServer } from '../http/server.js';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../app.js';
@@ -46,7 +47,7 @@ export async function startInstance(
     processEnv: {},
     now,
   });
-  const server: Server = createServer(app.handle);
+  const server: Server = createGatewayServer(app.handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     app,

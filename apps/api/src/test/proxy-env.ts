@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createGatewayServer } from '../http/server.js';
 import type { AddressInfo } from 'node:net';
 import { generateGatewayKey } from '../lib/key-format.js';
 import { createTestApp, type TestApp } from './app.js';
@@ -129,7 +130,7 @@ export async function createProxyEnv(
   });
   await t.app.routing.reload();
 
-  const server = createServer(t.app.handle);
+  const server = createGatewayServer(t.app.handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
