@@ -114,13 +114,13 @@ describe('WholeAnswer (non-stream upstream call read whole)', () => {
   });
 
   it('aborted before it was sent: the upstream never sees the request', async () => {
-    received = [];
     const call = new WholeAnswer();
     call.abort(new Error('client disconnected'));
-    const got = await call.send(request('/ok'), agent, timeouts);
+    // A path of its own: an earlier case's request can reach the upstream late on a busy machine.
+    const got = await call.send(request('/ok?aborted-before-sent'), agent, timeouts);
     expect(got.ok).toBe(false);
     await new Promise((r) => setTimeout(r, 50));
-    expect(received).toEqual([]);
+    expect(received).not.toContain('/ok?aborted-before-sent');
   });
 
   it('an error answer whose body breaks off is still that error (with an empty body)', async () => {
