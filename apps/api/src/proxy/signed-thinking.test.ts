@@ -202,6 +202,21 @@ describe("a Responses client's tool loop to Claude with reasoning on", () => {
     expect(JSON.stringify(sent.messages)).not.toContain('"thinking"');
   });
 
+  it("to OpenAI's own Responses API: its reasoning items go back untouched, the gateway's are left out", async () => {
+    e.up.script({ path: '/messages', reasoning: THOUGHT });
+    const first = await json(await post('/v1/responses', codexTurn('up-anthropic/claude-test', [question])));
+    const own = { type: 'reasoning', id: 'rs_0a1b2c', summary: [], encrypted_content: 'gAAAAABo-openai-own' };
+    await json(
+      await post(
+        '/v1/responses',
+        codexTurn('up-openai/gpt-test', [own, ...secondTurnInput(first.output as Obj[])]),
+      ),
+    );
+    const sent = lastSent('/responses');
+    const reasoning = (sent.input as Obj[]).filter((it) => it.type === 'reasoning');
+    expect(reasoning).toEqual([own]);
+  });
+
   it('any encrypted_content a client sends is answered without a 5xx', async () => {
     e.up.script({ path: '/messages', reasoning: THOUGHT });
     const first = await json(await post('/v1/responses', codexTurn('up-anthropic/claude-test', [question])));
