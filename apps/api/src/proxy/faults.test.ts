@@ -382,8 +382,14 @@ describe('streams', () => {
       );
     });
     res.pause();
-    await new Promise((r) => setTimeout(r, 600));
-    const whilePaused = env.up.flooded;
+    // Until the buffers on both hops are full and the upstream has stopped writing (a busy machine fills them
+    // slower): two readings 300 ms apart that agree, or the whole flood written (no backpressure).
+    let whilePaused = -1;
+    for (let i = 0; i < 40 && env.up.flooded !== whilePaused && env.up.flooded < events; i++) {
+      whilePaused = env.up.flooded;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    whilePaused = env.up.flooded;
     await new Promise((r) => setTimeout(r, 300));
     // The upstream is stalled: it wrote part of the flood and nothing more while the client did not read.
     expect(whilePaused).toBeLessThan(events);
