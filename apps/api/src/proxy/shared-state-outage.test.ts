@@ -4,6 +4,7 @@
 // the test cuts and restores (or slows); instance B through one the test only slows; the test's own reader reaches it
 // directly.
 import { bucketCounters, keyModelTarget, modelTarget, type BucketConfig } from '@switchyard/core';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { RedisStateStore } from '../router/redis-state-store.js';
@@ -354,6 +355,45 @@ describe('circuit changes made by an instance cut off from Redis', () => {
     a.up.reset();
     await eventually(() => expect(phaseOf(b.app)(target)).toBe('open'), 5000);
     expect(await chat(b.url, 'up-openai/big-test')).toEqual({ status: 200, provider: 'up-openai' });
+  });
+
+  it("a shorter cooldown B sets after A's reset made while cut off outlives the reset, though B held a longer one from before it", async () => {
+    await cutA();
+    // Two calls on B: the first is answered late (after the reset; within B's 1.5 s first-byte timeout) with a 30 s
+    // cooldown, the second at once with 600 s.
+    a.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '30' }, delayMs: 1300 });
+    const late = chat(b.url, 'up-openai/big-test').then((r) => ({ ...r, at: Date.now() }));
+    await eventually(() => expect(a.up.requests).toHaveLength(1));
+    a.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '600' } });
+    expect((await chat(b.url, 'up-openai/big-test')).status).toBe(429);
+    // The 600 s cooldown reaches Redis; then an admin resets up-openai on A, which cannot write it yet.
+    await eventually(async () => {
+      await direct.sync();
+      expect(direct.view().cooldownUntil(targetOf('big-test'))).toBeGreaterThan(Date.now() + 500_000);
+    });
+    await reset();
+    const resetDone = Date.now();
+    // The 30 s cooldown is set on B after the reset (shorter than the one Redis holds), and reaches Redis.
+    const answer = await late;
+    expect(answer.status).toBe(429);
+    expect(answer.at).toBeGreaterThan(resetDone);
+    await sleep(300);
+    await restoreA();
+    // The reset reaches Redis...
+    const redis = new Redis(REDIS_TEST_URL);
+    try {
+      await eventually(
+        async () => expect(await redis.hget(`${prefix}rst`, `provider:${a.ids.openai}`)).not.toBeNull(),
+        5000,
+      );
+    } finally {
+      redis.disconnect();
+    }
+    // ...and every instance syncs after it: the cooldown set after the reset still holds, up-openai is not called.
+    await sleep(500);
+    a.up.reset();
+    for (const url of [b.url, a.url]) expect((await chat(url, 'up-openai/big-test')).status).not.toBe(200);
+    expect(a.up.requests).toHaveLength(0);
   });
 
   it("a caller's own key cooled on B just before A's reset made while cut off is cleared, though B's write of it reached Redis after the reset", async () => {

@@ -366,7 +366,8 @@ return {1, state}
 // cooldown or circuit was last changed (Redis's clock: see RESET; when the change was made, a cooldown's setting or a
 // circuit failure's or probe's time, not when it was written), when each was last reset (an admin's reset, or an
 // endpoint that answered: Redis's clock). A cooldown set, or a circuit failure or probe made, before the target's
-// last reset is not written (it was written late: its instance could not reach Redis); a cooldown's value is
+// last reset is not written (it was written late: its instance could not reach Redis); a cooldown set after it dates
+// the target's change even when it does not lengthen the cooldown held; a cooldown's value is
 // '<until> <when it was set>'. ARGV: state ttl, the
 // write's id ('' for a write that is safe to make twice: no circuit change), the lowest id this instance may still
 // make again and the set's ttl (as for counter writes), then (type, target, value) triples; a circuit's value is
@@ -401,8 +402,10 @@ for i = 5, #ARGV, 3 do
     if untilAt then v = untilAt end
     if resetAt and setAt and tonumber(setAt) < resetAt then
       -- set before the target's last reset: not written
-    elseif tonumber(v) > cur then
-      redis.call('HSET', KEYS[1], target, v)
+    else
+      if tonumber(v) > cur then redis.call('HSET', KEYS[1], target, v) end
+      -- Dated even when it does not lengthen the cooldown held (an older, longer one): a reset made before it and
+      -- written later (its instance could not reach Redis) then leaves the held one, which covers this one.
       changedAt(target, setAt and tonumber(setAt) or rnow)
     end
   elseif t == 'circuit' then
