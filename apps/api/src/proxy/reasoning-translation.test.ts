@@ -3,6 +3,7 @@
 // thinking), and an Anthropic client's `thinking` budget never reached an OpenAI reasoning model or Gemini.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBedrockProvider, BEDROCK_MODEL } from '../test/bedrock.js';
+import { addDeepSeekProvider } from '../test/deepseek.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 type Obj = Record<string, unknown>;
@@ -49,21 +50,7 @@ beforeAll(async () => {
     [gemini.id, 'gemini-3-pro-preview'],
   ] as const)
     await prisma.model.create({ data: { providerId, modelId, displayName: modelId, capabilities: caps } });
-  const deepseek = await prisma.provider.create({
-    data: {
-      slug: 'up-deepseek',
-      name: 'up-deepseek',
-      type: 'deepseek',
-      priority: 70,
-      baseUrl: `${e.up.url}/v1`,
-      status: 'active',
-      encryptedApiKey: secrets.encrypt('sk-deepseek-0000'),
-      apiKeyLast4: '0000',
-    },
-  });
-  await prisma.model.create({
-    data: { providerId: deepseek.id, modelId: 'deepseek-chat', displayName: 'DeepSeek', capabilities: caps },
-  });
+  await addDeepSeekProvider(e, { priority: 70, capabilities: caps });
   // Claude models that take adaptive thinking (Opus 4.7 on only that; 4.6 with a budget deprecated).
   for (const modelId of ['claude-opus-4-7', 'claude-sonnet-4-6'])
     await prisma.model.create({

@@ -7,6 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBedrockProvider, BEDROCK_MODEL } from '../test/bedrock.js';
+import { addDeepSeekProvider } from '../test/deepseek.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 type Obj = Record<string, unknown>;
@@ -16,26 +17,7 @@ let e: ProxyEnv;
 beforeAll(async () => {
   e = await createProxyEnv();
   const { prisma, secrets } = e.t.app.ctx;
-  const deepseek = await prisma.provider.create({
-    data: {
-      slug: 'up-deepseek',
-      name: 'up-deepseek',
-      type: 'deepseek',
-      priority: 50,
-      baseUrl: `${e.up.url}/v1`,
-      status: 'active',
-      encryptedApiKey: secrets.encrypt('sk-deepseek-0000'),
-      apiKeyLast4: '0000',
-    },
-  });
-  await prisma.model.create({
-    data: {
-      providerId: deepseek.id,
-      modelId: 'deepseek-chat',
-      displayName: 'DeepSeek',
-      capabilities: ['chat', 'tools', 'streaming'],
-    },
-  });
+  await addDeepSeekProvider(e);
   const groq = await prisma.provider.create({
     data: {
       slug: 'up-groq',
