@@ -305,6 +305,12 @@ export function createMetrics() {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const responseCacheSkipped = new Counter({
+    name: 'switchyard_response_cache_skipped_writes_total',
+    help: "Response cache writes of a miss's answer not stored, by reason: busy (the database store's writes in flight at their bound: not attempted), too_large (above what one organization may hold: not attempted), refused (attempted, refused by the store's bounds)",
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const feedbackScore = new Histogram({
     name: 'switchyard_feedback_score',
     help: 'Scores given to requests (POST /v1/feedback), 0 (bad) to 1 (good), by the provider and model that answered (a replaced score is observed again)',
@@ -347,6 +353,7 @@ export function createMetrics() {
     stateStoreUp,
     routingReloads,
     responseCache,
+    responseCacheSkipped,
     feedbackScore,
   };
 }

@@ -35,6 +35,14 @@ describe('the cache trace on the database store', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-switchyard-cache')).toMatch(/^miss/);
   };
+  /** How many cache writes /metrics counts as skipped for `reason`. */
+  const skipped = async (reason: string) => {
+    const text = await fetch(`${env.url}/metrics`).then((r) => r.text());
+    const m = new RegExp(
+      `switchyard_response_cache_skipped_writes_total\\{reason="${reason}"\\} (\\d+)`,
+    ).exec(text);
+    return m ? Number(m[1]) : 0;
+  };
   const summaryOf = async (requestId: string) => {
     const row = await env.t.app.ctx.prisma.usageRecord.findFirst({ where: { requestId } });
     return String(((row!.trace as Obj).cache as Obj).summary);
@@ -64,6 +72,7 @@ describe('the cache trace on the database store', () => {
     const run = `trace-${Date.now()}`;
     const first = Array.from({ length: DB_CACHE_MAX_WRITES }, (_, i) => `${run}-w${i}`);
     const past = [`${run}-p0`, `${run}-p1`];
+    const busyBefore = await skipped('busy');
     try {
       for (const id of [...first, ...past]) await ask(id);
       release();
@@ -81,7 +90,36 @@ describe('the cache trace on the database store', () => {
     // What the traces say is what the store holds: the attempted writes went in, the skipped ones did not.
     const keys = await prisma.responseCacheEntry.count();
     expect(keys).toBe(first.length);
+    // /metrics counts the skipped writes, so an operator sees how often the cache drops them.
+    expect((await skipped('busy')) - busyBefore).toBe(past.length);
     await prisma.responseCacheEntry.deleteMany();
+  });
+
+  it('/metrics counts a write skipped as larger than an organization keeps, and one the store refused', async () => {
+    const prisma = env.t.app.ctx.prisma;
+    await prisma.responseCacheEntry.deleteMany();
+    const runtime = env.t.app.responseCache.runtime;
+    const real = { store: runtime.store, storeMaxBytes: runtime.storeMaxBytes };
+    const run = `skip-${Date.now()}`;
+    const before = { large: await skipped('too_large'), refused: await skipped('refused') };
+    try {
+      // Above the share one organization may hold: not attempted.
+      runtime.storeMaxBytes = 10;
+      await ask(`${run}-large`);
+      // Attempted, and refused by the store's bounds (its share for an organization is smaller than the answer).
+      runtime.storeMaxBytes = real.storeMaxBytes;
+      runtime.store = new FrontedCache(
+        new DbResponseCache(prisma, { maxBytes: 1_000_000, orgMaxBytes: 10 }, DB_CACHE_MAX_WRITES),
+      );
+      await ask(`${run}-refused`);
+      await Promise.allSettled([...runtime.writes]);
+    } finally {
+      runtime.store = real.store;
+      runtime.storeMaxBytes = real.storeMaxBytes;
+    }
+    expect(await prisma.responseCacheEntry.count()).toBe(0);
+    expect((await skipped('too_large')) - before.large).toBe(1);
+    expect((await skipped('refused')) - before.refused).toBe(1);
   });
 
   it('the store says it is busy while its most writes are in flight, and not once they are done', async () => {

@@ -350,16 +350,18 @@ export function cacheAfter(
       ...state.trace,
       summary: `${state.trace.summary}; not stored (${value.length} bytes, above the cache's ${cache.storeMaxBytes} for one organization)`,
     };
+    d.metrics.responseCacheSkipped.inc({ reason: 'too_large' });
     return;
   }
   // Past the database store's writes in flight, a write is skipped (a later identical request stores it): said so,
   // and not attempted. Otherwise the write runs after the request is recorded: the trace says it was attempted, as
-  // its outcome (stored, refused by the bounds, failed) is not known yet (the metrics count what was stored).
+  // its outcome (stored, refused by the bounds, failed) is not known yet (the metrics count it once known).
   if (cache.store.busy()) {
     state.trace = {
       ...state.trace,
       summary: `${state.trace.summary}; not stored (busy: ${DB_CACHE_MAX_WRITES} database cache writes in flight)`,
     };
+    d.metrics.responseCacheSkipped.inc({ reason: 'busy' });
     return;
   }
   state.trace = { ...state.trace, status: 'store', summary: `${state.trace.summary}; storing` };
@@ -371,6 +373,7 @@ export function cacheAfter(
     .then(
       (stored) => {
         if (stored) d.metrics.responseCache.inc({ outcome: 'store' });
+        else d.metrics.responseCacheSkipped.inc({ reason: 'refused' });
       },
       (err: unknown) => {
         d.metrics.responseCache.inc({ outcome: 'error' });
