@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateGatewayKey, hashGatewayKey } from '../lib/key-format.js';
+import {
+  budgetKey as makeBudgetKey,
+  responsesAnswer as responseWith,
+  spentBy as spentOn,
+} from '../test/budgets.js';
 import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 // Budgets reserve each call's most it may cost before it runs; these are calls whose prompt the body alone
@@ -13,24 +17,8 @@ afterAll(async () => {
   await env?.close();
 });
 beforeEach(() => resetProxyEnv(env));
-
-async function budgetKey(budgetUsd: number): Promise<{ key: string; id: string }> {
-  const k = generateGatewayKey();
-  const row = await env.t.app.ctx.prisma.gatewayKey.create({
-    data: {
-      keyHash: k.hash,
-      prefix: k.prefix,
-      name: 'budgeted',
-      ownerType: 'user',
-      userId: env.ids.user,
-      budgetUsd,
-      budgetPeriod: 'month',
-    },
-  });
-  await env.t.app.routing.reload();
-  expect(row.keyHash).toBe(hashGatewayKey(k.key));
-  return { key: k.key, id: row.id };
-}
+const budgetKey = (usd: number) => makeBudgetKey(env, usd);
+const spentBy = (keyId: string) => spentOn(env, keyId);
 
 const post = (path: string, key: string, body: Record<string, unknown>) =>
   fetch(`${env.url}${path}`, {
@@ -38,41 +26,6 @@ const post = (path: string, key: string, body: Record<string, unknown>) =>
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify(body),
   });
-
-async function spentBy(keyId: string): Promise<number> {
-  await env.flushUsage();
-  const s = await env.t.app.ctx.prisma.usageRecord.aggregate({
-    _sum: { costUsd: true },
-    where: { gatewayKeyId: keyId },
-  });
-  return Number(s._sum.costUsd ?? 0);
-}
-
-const responseWith = (id: string, input: number, output: number) => ({
-  id,
-  object: 'response',
-  created_at: 1_700_000_000,
-  status: 'completed',
-  model: 'gpt-test',
-  error: null,
-  incomplete_details: null,
-  output: [
-    {
-      type: 'message',
-      id: 'msg_1',
-      status: 'completed',
-      role: 'assistant',
-      content: [{ type: 'output_text', text: 'ok', annotations: [] }],
-    },
-  ],
-  usage: {
-    input_tokens: input,
-    input_tokens_details: { cached_tokens: 0 },
-    output_tokens: output,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: input + output,
-  },
-});
 
 describe('a Responses call continuing a stored conversation (previous_response_id)', () => {
   const sse = (type: string, o: Record<string, unknown>) =>

@@ -7,37 +7,12 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { budgetKey as budgetCounter } from '@switchyard/core';
 import { generateGatewayKey } from '../lib/key-format.js';
+import { responsesAnswer as responseWith } from '../test/budgets.js';
 import { createLogger } from '../lib/logger.js';
 import { SharedConversations } from './conversations.js';
 import { startInstance, type Instance } from '../test/instance.js';
 import { MASTER_KEY, createProxyEnv, otherUser, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 import { REDIS_TEST_URL, dropPrefix, eventually, testPrefix } from '../test/redis.js';
-
-const responseWith = (id: string, input: number, output: number) => ({
-  id,
-  object: 'response',
-  created_at: 1_700_000_000,
-  status: 'completed',
-  model: 'gpt-test',
-  error: null,
-  incomplete_details: null,
-  output: [
-    {
-      type: 'message',
-      id: 'msg_1',
-      status: 'completed',
-      role: 'assistant',
-      content: [{ type: 'output_text', text: 'ok', annotations: [] }],
-    },
-  ],
-  usage: {
-    input_tokens: input,
-    input_tokens_details: { cached_tokens: 0 },
-    output_tokens: output,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: input + output,
-  },
-});
 
 const post = (base: string, key: string, body: Record<string, unknown>) =>
   fetch(`${base}/v1/responses`, {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateGatewayKey } from '../lib/key-format.js';
+import { budgetKey as makeBudgetKey, spentBy as spentOn } from '../test/budgets.js';
 import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 // An image is reserved what the model that may answer counts for it. gpt-4o-mini counts an image at about 33 times
@@ -52,32 +52,8 @@ afterAll(async () => {
   await env?.close();
 });
 beforeEach(() => resetProxyEnv(env));
-
-async function budgetKey(budgetUsd: number): Promise<{ key: string; id: string }> {
-  const k = generateGatewayKey();
-  const row = await env.t.app.ctx.prisma.gatewayKey.create({
-    data: {
-      keyHash: k.hash,
-      prefix: k.prefix,
-      name: 'budgeted',
-      ownerType: 'user',
-      userId: env.ids.user,
-      budgetUsd,
-      budgetPeriod: 'month',
-    },
-  });
-  await env.t.app.routing.reload();
-  return { key: k.key, id: row.id };
-}
-
-async function spentBy(keyId: string): Promise<number> {
-  await env.flushUsage();
-  const s = await env.t.app.ctx.prisma.usageRecord.aggregate({
-    _sum: { costUsd: true },
-    where: { gatewayKeyId: keyId },
-  });
-  return Number(s._sum.costUsd ?? 0);
-}
+const budgetKey = (usd: number) => makeBudgetKey(env, usd);
+const spentBy = (keyId: string) => spentOn(env, keyId);
 
 /** A PNG's first bytes (signature and IHDR) for an image of this size, as base64. */
 function pngBase64(width: number, height: number): string {
