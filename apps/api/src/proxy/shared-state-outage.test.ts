@@ -126,7 +126,7 @@ describe('circuit changes made by an instance cut off from Redis', () => {
     b = await startInstance(a, {
       GATEWAY_MASTER_KEY: MASTER_KEY,
       USAGE_FLUSH_INTERVAL_MS: '50',
-      UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500',
+      UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '10000',
       UPSTREAM_IDLE_TIMEOUT_MS: '1500',
       REDIS_URL: proxyB.url,
       ...common,
@@ -359,9 +359,11 @@ describe('circuit changes made by an instance cut off from Redis', () => {
 
   it("a shorter cooldown B sets after A's reset made while cut off outlives the reset, though B held a longer one from before it", async () => {
     await cutA();
-    // Two calls on B: the first is answered late (after the reset; within B's 1.5 s first-byte timeout) with a 30 s
+    // Two calls on B: the first is answered once the reset is made (within B's first-byte timeout) with a 30 s
     // cooldown, the second at once with 600 s.
-    a.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '30' }, delayMs: 1300 });
+    let answerLate!: () => void;
+    const held = new Promise<void>((r) => (answerLate = r));
+    a.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '30' }, until: held });
     const late = chat(b.url, 'up-openai/big-test').then((r) => ({ ...r, at: Date.now() }));
     await eventually(() => expect(a.up.requests).toHaveLength(1));
     a.up.script({ path: '/chat/completions', status: 429, headers: { 'retry-after': '600' } });
@@ -374,6 +376,7 @@ describe('circuit changes made by an instance cut off from Redis', () => {
     await reset();
     const resetDone = Date.now();
     // The 30 s cooldown is set on B after the reset (shorter than the one Redis holds), and reaches Redis.
+    answerLate();
     const answer = await late;
     expect(answer.status).toBe(429);
     expect(answer.at).toBeGreaterThan(resetDone);

@@ -54,6 +54,8 @@ export interface Fault {
   headers?: Record<string, string>;
   /** Wait before sending the status line / headers. */
   delayMs?: number;
+  /** Wait for this before sending the status line / headers (after `delayMs`): a test answers when it is ready. */
+  until?: Promise<unknown>;
   /** Streaming: wait between chunks. */
   chunkDelayMs?: number;
   /** Destroy the socket without any response. */
@@ -288,6 +290,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     const fault = takeFault(path);
     if (fault?.hang) return;
     if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.until) await fault.until;
     if (fault?.reset) {
       req.socket.destroy();
       return;
