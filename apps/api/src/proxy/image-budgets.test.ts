@@ -95,14 +95,17 @@ function burst(n: number, key: string, model: string, width: number, height: num
 }
 
 /**
- * Some of the burst answered and the rest were refused for the budget (402; 503 where the catalogue's other
- * providers of the model are turned off, which the refusal names), and the budget spent no more than its cap.
+ * Some of the burst answered and the rest were refused for the budget (402, also where the catalogue's other
+ * providers of the model are turned off), and the budget spent no more than its cap.
  */
 async function expectHeldTo(results: Response[], keyId: string, cap: number) {
   expect(results.filter((r) => r.status === 200).length).toBeGreaterThan(0);
   const refused = results.filter((r) => r.status !== 200);
   expect(refused.length).toBeGreaterThan(0);
-  for (const r of refused) expect(await r.text()).toMatch(/budget/i);
+  for (const r of refused) {
+    expect(r.status).toBe(402);
+    expect(await r.text()).toMatch(/budget/i);
+  }
   expect(await spentBy(keyId)).toBeLessThanOrEqual(cap + 1e-9);
 }
 

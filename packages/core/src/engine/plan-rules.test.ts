@@ -492,6 +492,57 @@ describe('rate-limit buckets', () => {
   });
 });
 
+describe('the refusal a client can act on when other candidates are turned off', () => {
+  // A model served by several providers, some of them turned off (a disabled provider or model, one without a usable
+  // key, one in error): those could serve nothing in any case, so the refusal names what holds back the ones that
+  // could (a 402 for a budget, a 429 for a rate limit), not a 503 the SDKs retry.
+  const C = provider({ id: 'c', priority: 30, status: 'disabled' });
+  const E = provider({ id: 'e', priority: 40, status: 'error' });
+  const cfg = config({
+    providers: [A, B, C, E],
+    models: [
+      model({ id: 'm', providerId: 'a' }),
+      model({ id: 'm', providerId: 'b', enabled: false }),
+      model({ id: 'm', providerId: 'c' }),
+      model({ id: 'm', providerId: 'e' }),
+    ],
+  });
+  it.each([
+    [
+      'budget',
+      { budgets: [{ scope: 'key' as const, id: 'k1', limitUsd: 1, period: 'lifetime' as const }] },
+      {},
+      'budget_exhausted',
+      402,
+    ],
+    ['rate limit', {}, { rate: true }, 'rate_limited', 429],
+    ['model not allowed', { allowedModels: ['x/y'] }, {}, 'model_not_allowed', 403],
+  ] as const)('%s', (_name, callerOver, how, code, status) => {
+    const bucket: BucketConfig = {
+      name: 'rpm',
+      unit: 'requests',
+      limit: 2,
+      window: { unit: 'minute', size: 1 },
+      models: 'all',
+    };
+    const withBucket =
+      'rate' in how ? config({ ...cfg, providers: [{ ...A, buckets: [bucket] }, B, C, E] }) : cfg;
+    const r = run({
+      config: withBucket,
+      request: request({ model: 'm' }),
+      caller: caller(callerOver),
+      state: stateWith({ spend: () => 1, counter: () => 5 }),
+    });
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatchObject({ code, httpStatus: status });
+  });
+  it('every candidate turned off: still a 503 naming them', () => {
+    const off = config({ ...cfg, providers: [{ ...A, status: 'disabled' }, B, C, E] });
+    const r = run({ config: off, request: request({ model: 'm' }) });
+    expect(!r.ok && r.error).toMatchObject({ code: 'no_candidates', httpStatus: 503 });
+  });
+});
+
 describe('budgets', () => {
   it('a user weekly cap resets Monday 00:00 UTC; a key budget names the key', () => {
     const week = { scope: 'user' as const, id: 'u1', limitUsd: 5, period: 'week' as const };

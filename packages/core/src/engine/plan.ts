@@ -1012,14 +1012,31 @@ function annotate(group: readonly Candidate[], scores: Map<string, number>) {
   }
 }
 
+/**
+ * Candidates turned off (a disabled provider or model, a provider in error, one without a usable key) serve nothing
+ * whatever the caller does: when others were skipped too, the refusal names what holds those back.
+ */
+const TURNED_OFF: ReadonlySet<SkipReason> = new Set<SkipReason>([
+  'provider-disabled',
+  'provider-error',
+  'model-disabled',
+  'no-usable-key',
+]);
+
 /** Why nothing is left, in the terms a client can act on. */
-function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRoute {
+function noRouteFromSkips(req: RequestInfo, all: Skip[], now: number): NoRoute {
+  const live = all.filter((s) => !TURNED_OFF.has(s.reason));
+  const skipped = live.length > 0 ? live : all;
   const reasons = new Set(skipped.map((s) => s.reason));
   const soonest = (r: SkipReason) => {
     const times = skipped.filter((s) => s.reason === r && s.resetsAt !== undefined).map((s) => s.resetsAt!);
     return times.length ? Math.min(...times) : undefined;
   };
   const only = (...rs: SkipReason[]) => skipped.length > 0 && [...reasons].every((r) => rs.includes(r));
+  // What the request itself asks for is read over every candidate, turned off or not (a larger window on a disabled
+  // model is not the request's fault).
+  const allReasons = new Set(all.map((s) => s.reason));
+  const onlyOfAll = (...rs: SkipReason[]) => all.length > 0 && [...allReasons].every((r) => rs.includes(r));
   if (only('model-not-allowed')) {
     return { code: 'model_not_allowed', httpStatus: 403, message: `This key may not use "${req.model}".` };
   }
@@ -1058,17 +1075,15 @@ function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRou
       ...(at !== undefined ? { resetsAt: at, retryAfterMs: Math.max(0, at - now) } : {}),
     };
   }
-  if (only('capability-missing')) {
+  if (onlyOfAll('capability-missing')) {
     return {
       code: 'capability_missing',
       httpStatus: 400,
-      message: `No model for "${req.model}" supports ${[...new Set(skipped.map((s) => s.detail))].join(', ')}.`,
+      message: `No model for "${req.model}" supports ${[...new Set(all.map((s) => s.detail))].join(', ')}.`,
     };
   }
-  if (reasons.has('parameter-unsupported') && only('parameter-unsupported', 'capability-missing')) {
-    const names = [
-      ...new Set(skipped.filter((s) => s.reason === 'parameter-unsupported').map((s) => s.detail)),
-    ];
+  if (allReasons.has('parameter-unsupported') && onlyOfAll('parameter-unsupported', 'capability-missing')) {
+    const names = [...new Set(all.filter((s) => s.reason === 'parameter-unsupported').map((s) => s.detail))];
     const param = req.params?.find((p) => names.includes(PARAM_LABEL[p]));
     return {
       code: 'parameter_unsupported',
@@ -1077,11 +1092,11 @@ function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRou
       ...(param ? { param } : {}),
     };
   }
-  if (only('context-window')) {
+  if (onlyOfAll('context-window')) {
     return {
       code: 'context_too_large',
       httpStatus: 400,
-      message: `The request needs more context than any model for "${req.model}" has (${skipped[0]?.detail}).`,
+      message: `The request needs more context than any model for "${req.model}" has (${all[0]?.detail}).`,
     };
   }
   if (only('cooldown', 'circuit-open')) {
@@ -1094,7 +1109,7 @@ function noRouteFromSkips(req: RequestInfo, skipped: Skip[], now: number): NoRou
       resetsAt: at,
     };
   }
-  const summary = skipped
+  const summary = all
     .slice(0, 6)
     .map((s) => `${s.ref}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`)
     .join('; ');
