@@ -183,7 +183,9 @@ class AttemptSpanImpl implements AttemptSpan {
       s.setAttribute('error.type', o.outcome);
       s.setStatus({ code: SpanStatusCode.ERROR, message: o.outcome });
     }
-    s.end(this.startMs + Math.max(0, o.ms));
+    // Its duration as the proxy measured it, but never past now: the request's span (its parent) ends after it, at
+    // its own now, and a duration measured from a slightly earlier start could otherwise end the child after it.
+    s.end(Math.min(this.startMs + Math.max(0, o.ms), nowMs()));
   }
 }
 
