@@ -46,6 +46,32 @@ beforeAll(async () => {
       capabilities: caps,
     },
   });
+  // An Azure deployment's name says nothing of its model: the admin names it (the model config's `baseModel`).
+  const azure = await prisma.provider.create({
+    data: {
+      slug: 'up-azure',
+      name: 'up-azure',
+      type: 'azure-openai',
+      priority: 50,
+      status: 'active',
+      autoFallback: false,
+      baseUrl: env.up.url,
+      encryptedApiKey: secrets.encrypt('azure-key-0000'),
+      apiKeyLast4: '0000',
+    },
+  });
+  await prisma.model.create({
+    data: {
+      providerId: azure.id,
+      modelId: 'vision-prod',
+      displayName: 'Vision (prod)',
+      priceInputPer1M: 0.15,
+      priceOutputPer1M: 0.6,
+      contextWindow: 128_000,
+      capabilities: caps,
+      config: { baseModel: 'gpt-4o-mini' },
+    },
+  });
   await env.t.app.routing.reload();
 });
 afterAll(async () => {
@@ -130,6 +156,28 @@ describe('a burst of requests with images cannot spend a budget past its cap on 
         },
       });
     const results = await burst(20, key, 'up-openai/gpt-4o-mini', 1024, 1024);
+    await expectHeldTo(results, id, cap);
+  });
+
+  it('an Azure deployment of gpt-4o-mini (named by its baseModel) is reserved as gpt-4o-mini counts', async () => {
+    const input = 25_501 + 9;
+    const each = (input * 0.15 + 10 * 0.6) / 1e6;
+    const cap = each * 3;
+    const { key, id } = await budgetKey(cap);
+    for (let i = 0; i < 20; i++)
+      env.up.script({
+        path: '/openai/deployments/vision-prod/chat/completions',
+        status: 200,
+        body: {
+          id: `chatcmpl-az${i}`,
+          object: 'chat.completion',
+          created: 1_700_000_000,
+          model: 'gpt-4o-mini-2024-07-18',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'a cat' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: input, completion_tokens: 10, total_tokens: input + 10 },
+        },
+      });
+    const results = await burst(20, key, 'up-azure/vision-prod', 1024, 1024);
     await expectHeldTo(results, id, cap);
   });
 

@@ -140,6 +140,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       contextWindow: m.contextWindow,
       maxOutputTokens: m.maxOutputTokens,
       defaultMaxTokens: m.defaultMaxTokens,
+      ...(m.params?.baseModel ? { baseModel: m.params.baseModel } : {}),
       tier: tierOf(m.qualityTier),
       ...(m.priced ? {} : { priced: false }),
       qualityScore: m.qualityScore,

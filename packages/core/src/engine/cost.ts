@@ -102,8 +102,12 @@ export interface ReservedRequest {
   images?: readonly (ImageSize | null)[] | undefined;
 }
 
-/** The model a reservation is for, by its upstream id (which says how it counts images; absent: as estimated). */
-type IdModel = { modelId?: string | undefined };
+/**
+ * The model a reservation is for, by its upstream id, or by the model the admin says that id serves (`baseModel`: an
+ * Azure deployment's or a Bedrock profile's name does not say) — which says how it counts images; absent: as
+ * estimated.
+ */
+type IdModel = { modelId?: string | undefined; baseModel?: string | null | undefined };
 
 /**
  * The request's own prompt tokens on a model: its estimate (which counted each image at `imageReserveTokens`), plus
@@ -115,7 +119,8 @@ export function promptTokensOn(
   req: Pick<ReservedRequest, 'promptTokens' | 'images'>,
 ): number {
   const own = Math.max(0, req.promptTokens);
-  return model.modelId === undefined ? own : own + extraImageTokens(model.modelId, req.images);
+  const id = model.baseModel?.trim() || model.modelId;
+  return id === undefined ? own : own + extraImageTokens(id, req.images);
 }
 
 /**

@@ -74,7 +74,7 @@ export interface AdmissionInput {
   };
   /** The attempt's provider (its buckets). */
   provider: Pick<ProviderConfig, 'buckets'> | undefined;
-  model: Pick<ModelConfig, 'maxOutputTokens' | 'defaultMaxTokens'>;
+  model: Pick<ModelConfig, 'maxOutputTokens' | 'defaultMaxTokens' | 'baseModel'>;
   caller: Pick<Caller, 'buckets' | 'budgets'>;
   request: Pick<RequestInfo, 'endpoint' | 'promptTokens' | 'maxTokens' | 'choices' | 'images'>;
   now: number;
@@ -95,7 +95,9 @@ export interface AdmissionInput {
 export function admissionItems(input: AdmissionInput): LimitItem[] {
   const { attempt, provider, model, caller, request, now } = input;
   // The prompt as the attempt's model counts it (its images: `promptTokensOn`).
-  const tokens = promptTokensOn({ modelId: attempt.modelId }, request) + reservedOutputTokens(model, request);
+  const tokens =
+    promptTokensOn({ modelId: attempt.modelId, baseModel: model.baseModel }, request) +
+    reservedOutputTokens(model, request);
   const items: LimitItem[] = [];
   const pushBucket = (scope: string, id: string, b: BucketConfig) => {
     if (!bucketApplies(b, attempt.ref, attempt.modelId)) return;

@@ -77,6 +77,12 @@ describe('what a model counts for an image, by its family', () => {
     expect(promptTokensOn({ modelId: 'gemini-2.0-flash' }, req)).toBe(1_420 + (4_128 - 1_600));
     expect(promptTokensOn({}, req)).toBe(1_420);
     expect(promptTokensOn({ modelId: 'gpt-4o-mini' }, { promptTokens: 50 })).toBe(50);
+    // An id that does not say (an Azure deployment, a Bedrock profile): the model the admin says it serves counts.
+    expect(promptTokensOn({ modelId: 'vision-prod', baseModel: 'gpt-4o-mini' }, req)).toBe(
+      promptTokensOn({ modelId: 'gpt-4o-mini' }, req),
+    );
+    expect(promptTokensOn({ modelId: 'vision-prod', baseModel: '  ' }, req)).toBe(1_420);
+    expect(promptTokensOn({ modelId: 'vision-prod', baseModel: null }, req)).toBe(1_420);
     const model = {
       modelId: 'gpt-4o-mini',
       priceIn: 0.15,

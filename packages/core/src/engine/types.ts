@@ -88,6 +88,12 @@ export interface ModelConfig {
   providerId: string;
   /** Upstream model id. */
   modelId: string;
+  /**
+   * The model the upstream id serves, when the admin named it (the model config's `baseModel`): for an id that does
+   * not say, such as an Azure deployment's name or a Bedrock inference profile. Reservations count images as it
+   * does. Absent = the upstream id says.
+   */
+  baseModel?: string | null | undefined;
   enabled: boolean;
   /** USD per 1M tokens. */
   priceIn: number;
