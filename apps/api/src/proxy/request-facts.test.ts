@@ -111,8 +111,43 @@ describe('request facts: images need a model with vision', () => {
       false,
     ],
     ['responses: a string', { input: 'hi' }, false],
+    // A tool's answer may be a screenshot (Claude Code's, a computer-use tool's): only there, it still needs vision.
+    [
+      'messages: an image only inside a tool_result',
+      {
+        max_tokens: 5,
+        messages: [
+          { role: 'user', content: 'Take a screenshot.' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'shot', input: {} }] },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 't1',
+                content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' } }],
+              },
+            ],
+          },
+        ],
+      },
+      true,
+    ],
+    [
+      'messages: a tool_result of text',
+      {
+        max_tokens: 5,
+        messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'done' }] }],
+      },
+      false,
+    ],
+    [
+      'responses: an image only in a function_call_output',
+      { input: [{ type: 'function_call_output', call_id: 'c1', output: [image] }] },
+      true,
+    ],
   ] as const)('%s', (name, body, vision) => {
-    const endpoint = name.startsWith('responses') ? 'responses' : (name as 'chat' | 'messages');
+    const endpoint = name.split(':')[0] as 'chat' | 'messages' | 'responses';
     const facts = requestFacts(endpoint, { model: 'm', ...body }, 100);
     expect(facts.needs.includes('vision')).toBe(vision);
   });
@@ -177,6 +212,44 @@ describe('request facts: a small body with images is reserved what its images co
               { type: 'text', text: 'What is this?' },
               { type: 'image', source: { type: 'url', url } },
               { type: 'image', source: { type: 'url', url } },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      'messages',
+      {
+        model: 'm',
+        max_tokens: 10,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 't1',
+                content: [
+                  { type: 'image', source: { type: 'url', url } },
+                  { type: 'image', source: { type: 'url', url } },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    [
+      'responses',
+      {
+        model: 'm',
+        input: [
+          {
+            type: 'function_call_output',
+            call_id: 'c1',
+            output: [
+              { type: 'input_image', image_url: url },
+              { type: 'input_image', image_url: url },
             ],
           },
         ],

@@ -18,12 +18,27 @@ const isObj = (v: unknown): v is Record<string, unknown> =>
 /** Below this size a character estimate is exact enough for context-window checks; above it we tokenize. */
 const TOKENIZE_ABOVE_BYTES = 32 * 1024;
 
+/** Whether content parts hold an image: themselves, or inside a tool's answer (Anthropic's `tool_result`). */
+function partsHaveImage(parts: unknown[]): boolean {
+  for (const p of parts) {
+    if (!isObj(p)) continue;
+    if (p.type === 'image_url' || p.type === 'image' || p.type === 'input_image') return true;
+    // One level: a tool_result's content is text and images (the estimate reads it the same way).
+    if (p.type === 'tool_result' && Array.isArray(p.content) && partsHaveImage(p.content)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether messages (chat, Anthropic) or input items (Responses) hold an image, also where it is only in a tool's
+ * answer (a screenshot in a `tool_result` or a `function_call_output`): such a request needs vision and is reserved
+ * what its images count.
+ */
 function hasImage(messages: unknown[]): boolean {
   for (const m of messages) {
-    if (!isObj(m) || !Array.isArray(m.content)) continue;
-    for (const p of m.content) {
-      if (isObj(p) && (p.type === 'image_url' || p.type === 'image' || p.type === 'input_image')) return true;
-    }
+    if (!isObj(m)) continue;
+    if (Array.isArray(m.content) && partsHaveImage(m.content)) return true;
+    if (m.type === 'function_call_output' && Array.isArray(m.output) && partsHaveImage(m.output)) return true;
   }
   return false;
 }
