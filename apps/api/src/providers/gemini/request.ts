@@ -98,6 +98,21 @@ function guessMime(url: string): string {
         : 'image/jpeg';
 }
 
+/**
+ * Whether a Gemini API model thinks, and so takes a `thinkingConfig`: the models before 2.5 (1.0, 1.5, 2.0, with their
+ * Flash-Lite and dated variants) and Gemma refuse one with a 400 ("thinking is not supported by this model",
+ * "thinking_config is not supported"), except 2.0's experimental thinking models (`gemini-2.0-flash-thinking-exp`).
+ * An id that names no version (`gemini-flash-latest`, a tuned model) is taken to think, as every current model does.
+ */
+export function geminiThinks(model: string): boolean {
+  const id = model.toLowerCase();
+  if (/(?:^|[/.-])gemma-/.test(id)) return false;
+  const v = /gemini-(\d+)(?:\.(\d+))?/.exec(id);
+  if (!v) return true;
+  const version = Number(v[1]) + Number(v[2] ?? 0) / 10;
+  return version >= 2.5 || id.includes('thinking');
+}
+
 /** Gemini 3 and later (a model id may name its vendor or carry `models/`). */
 const GEMINI_3 = /gemini-(?:[3-9]|\d{2,})/i;
 
@@ -176,8 +191,9 @@ export function openaiChatToGeminiRequest(req: OaChatRequest): Obj {
     if (req.response_format.json_schema?.schema)
       gc.responseSchema = cleanSchema(req.response_format.json_schema.schema);
   }
-  // An OpenAI-format client's reasoning effort, an Anthropic client's thinking budget (see geminiThinkingConfig).
-  const thinking = geminiThinkingConfig(req);
+  // An OpenAI-format client's reasoning effort, an Anthropic client's thinking budget (see geminiThinkingConfig), to a
+  // model that thinks (the others refuse any thinkingConfig: the request is answered without).
+  const thinking = geminiThinks(String(req.model ?? '')) ? geminiThinkingConfig(req) : null;
   if (thinking) gc.thinkingConfig = thinking;
   if (Object.keys(gc).length) out.generationConfig = gc;
   if (req.tools?.length) {
