@@ -1,6 +1,7 @@
 /** Helpers shared by adapters: base URLs, pivot requests, PreparedCall assembly. */
 import { encoderFor, type ClientShape } from '../translate/encoders.js';
 import { anthropicToOpenaiChatRequest } from '../translate/messages.js';
+import { chatRequestAsPivot } from '../translate/reasoning-details.js';
 import { responsesToChatRequest, responsesToolPlan } from '../translate/responses.js';
 import { toolImagesAsUserMessages } from '../translate/shared.js';
 import { estimateAnthropicTokens, estimateChatTokens, estimateEmbeddingTokens } from '../translate/tokens.js';
@@ -37,7 +38,8 @@ export function secondsOf(ctx: { now?: number }): number {
 export function pivotChatRequest(ctx: CallContext): OaChatRequest {
   switch (ctx.endpoint) {
     case 'chat':
-      return { ...(ctx.body as unknown as OaChatRequest), model: ctx.upstreamModel };
+      // Claude's signed thinking the client sent back as `reasoning_details`: the pivot's (see reasoning-details.ts).
+      return chatRequestAsPivot({ ...(ctx.body as unknown as OaChatRequest), model: ctx.upstreamModel });
     case 'messages':
       return anthropicToOpenaiChatRequest(ctx.body as unknown as AnRequest, ctx.upstreamModel);
     case 'responses':

@@ -5,6 +5,7 @@
 import { openaiStopToAnthropic, openaiToAnthropicResponse } from './messages.js';
 import { OpenaiChunksToAnthropic } from './messages-stream.js';
 import { ChatChunksToResponses, chatToResponsesResponse } from './responses.js';
+import { reasoningDetails } from './reasoning-details.js';
 import { signedThinkingOn } from './signed-thinking.js';
 import { SSE_DONE, sseJson } from './sse.js';
 import type { OaChatResponse, OaChunk } from './wire-types.js';
@@ -71,19 +72,48 @@ function finishOf(pivot: OaChatResponse): string | null {
   return pivot.choices?.[0]?.finish_reason ?? null;
 }
 
+/**
+ * A whole pivot answer for a Chat client: each message carrying Claude's signed thinking (see SIGNED_THINKING, which
+ * JSON drops) gets it as `reasoning_details` (see reasoning-details.ts), for the client to send back.
+ */
+function chatResponseBody(pivot: OaChatResponse): string {
+  if (!pivot.choices?.some((c) => signedThinkingOn(c.message))) return JSON.stringify(pivot);
+  return JSON.stringify({
+    ...pivot,
+    choices: pivot.choices.map((c) => {
+      const signed = signedThinkingOn(c.message);
+      return signed ? { ...c, message: { ...c.message, reasoning_details: reasoningDetails(signed) } } : c;
+    }),
+  });
+}
+
 function chatEncoder(o: EncoderOptions): ClientEncoder {
+  /** Per choice: how many of Claude's signed blocks its stream gave (the next one's `reasoning_details` index). */
+  const blocksSent = new Map<number, number>();
   return {
     client: 'chat',
     wire: CLIENT_WIRE.chat,
-    response: (pivot) => ({ body: JSON.stringify(pivot), model: pivot.model, finishReason: finishOf(pivot) }),
+    response: (pivot) => ({
+      body: chatResponseBody(pivot),
+      model: pivot.model,
+      finishReason: finishOf(pivot),
+    }),
     chunk(c) {
       // The usage-only chunk goes out only when the client asked for it.
       if (!c.choices?.[0] && c.usage && !o.clientWantsUsage) return '';
-      // A chunk that only brings Claude's signed thinking blocks (no chat field carries them) says nothing here.
-      const only = c.choices?.[0];
-      if (only && !only.finish_reason && signedThinkingOn(only.delta) && Object.keys(only.delta).length === 0)
-        return '';
-      return sseJson(c);
+      if (!c.choices?.some((ch) => signedThinkingOn(ch.delta))) return sseJson(c);
+      // Claude's signed blocks, each complete with the delta that brings it (its signature came last): the delta's
+      // `reasoning_details`, one entry a block, as the whole answer gives them (its text streamed before as reasoning).
+      return sseJson({
+        ...c,
+        choices: c.choices.map((ch) => {
+          const signed = signedThinkingOn(ch.delta);
+          if (!signed) return ch;
+          const from = blocksSent.get(ch.index) ?? 0;
+          blocksSent.set(ch.index, from + signed.length);
+          return { ...ch, delta: { ...ch.delta, reasoning_details: reasoningDetails(signed, from) } };
+        }),
+      });
     },
     finish: () => SSE_DONE,
     stopReason: (r) => r,

@@ -26,6 +26,7 @@ import type {
   UpstreamRequest,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
+import { withoutReasoningDetails } from '../../translate/reasoning-details.js';
 import { withoutTranslatedReasoning } from '../../translate/reasoning.js';
 import {
   checkStopLimit,
@@ -97,8 +98,10 @@ export const azureOpenaiAdapter: ProviderAdapter = {
     const streamUsage = provider.config?.streamUsage ?? true;
     switch (ctx.endpoint) {
       case 'chat': {
-        const { body } = rewriteBody(ctx.rawBody, {
-          parsed: ctx.body,
+        // Claude's signed thinking a client sends back (see reasoning-details.ts): OpenRouter's field, not Azure's.
+        const own = withoutReasoningDetails(ctx.rawBody, ctx.body);
+        const { body } = rewriteBody(own ? Buffer.from(JSON.stringify(own)) : ctx.rawBody, {
+          parsed: own ?? ctx.body,
           model: ctx.upstreamModel,
           includeUsage: streamUsage && ctx.stream,
         });

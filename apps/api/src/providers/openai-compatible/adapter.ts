@@ -26,6 +26,7 @@ import type {
   UpstreamWire,
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
+import { withoutReasoningDetails } from '../../translate/reasoning-details.js';
 import { withoutTranslatedReasoning } from '../../translate/reasoning.js';
 import type { OaChatRequest } from '../../translate/wire-types.js';
 import { usageFromOpenai } from '../compose.js';
@@ -118,13 +119,63 @@ function nearestEffort(effort: string, takes: readonly string[]): string | null 
 }
 
 /**
+ * A Gemini model served through an OpenAI-compatible API (Gemini's OpenAI compatibility,
+ * generativelanguage.googleapis.com/v1beta/openai/, or Vertex AI's), by its id's last path segment.
+ */
+const GEMINI_ID = /^gemini-(\d+)(?:\.(\d+))?/i;
+const GEMMA_ID = /^gemma-/i;
+/** xAI's Grok: the models vendorReasoningEfforts does not list refuse `reasoning_effort` (Grok 4 to 4.2). */
+const GROK_ID = /^grok-/i;
+
+/**
+ * The effort Gemini's OpenAI compatibility is sent for the one asked; null: left out. It takes low, medium and high
+ * (Gemini 2.5 as a thinking budget, Gemini 3 as a thinking level) and "none" where thinking can be turned off (2.5
+ * Flash and Flash-Lite); it refuses "minimal" and "xhigh" ("Invalid reasoning_effort … Valid values are: high, low,
+ * medium, none"), and "none" on a model that cannot turn thinking off (2.5 Pro: "Budget 0 is invalid. This model only
+ * works in thinking mode"). So minimal goes as low and xhigh as high; none is left out on 2.5 Pro (its default
+ * thinking stands) and goes as low, its least, on Gemini 3 (which cannot turn it off either). A model that does not
+ * think (before 2.5, but 2.0's thinking experiments) is sent none.
+ */
+function geminiCompatEffort(effort: string, id: string, version: RegExpExecArray): string | null {
+  const v = Number(version[1]) + Number(version[2] ?? 0) / 10;
+  if (v < 2.5 && !/thinking/i.test(id)) return null;
+  if (effort === 'none') return v >= 3 ? 'low' : /pro/i.test(id) ? null : 'none';
+  return nearestEffort(effort, ['low', 'medium', 'high']);
+}
+
+/**
+ * The reasoning effort a model whose vendor's values are known is sent, through an OpenAI-compatible API, for the one
+ * asked: null to leave the field out (the model refuses it, or cannot give the effort asked); undefined for a model
+ * not known here (the caller's own rule stands). xAI's Grok 3 Mini and 4.3 on the nearest they take (see
+ * vendorReasoningEfforts), the other Groks none (xAI refuses the field: Grok 4, 4 Fast, 4.1, Code Fast); Gemini
+ * through its OpenAI compatibility as geminiCompatEffort says, Gemma none (not through OpenRouter, which maps efforts
+ * itself).
+ */
+function vendorEffort(
+  effort: string,
+  model: ModelIdentity,
+  providerType?: string,
+): string | null | undefined {
+  const full = model.baseModel?.trim() || model.modelId;
+  const id = full.slice(full.lastIndexOf('/') + 1);
+  if (providerType !== 'openrouter') {
+    const gemini = GEMINI_ID.exec(id);
+    if (gemini) return geminiCompatEffort(effort, id, gemini);
+    if (GEMMA_ID.test(id)) return null;
+  }
+  const takes = vendorReasoningEfforts(model);
+  if (takes) return nearestEffort(effort, takes);
+  return GROK_ID.test(id) ? null : undefined;
+}
+
+/**
  * A translated request's reasoning effort (a Responses client's `reasoning.effort`, an Anthropic client's thinking)
  * goes to the models whose API documents it: OpenAI's reasoning models as it is; DeepSeek's API (`providerType`
  * deepseek), which takes every OpenAI effort (it reads minimal as low, medium and xhigh as high) and turns thinking
  * off with `thinking: {type: "disabled"}` instead of an effort "none"; xAI's Grok 3 Mini (low or high) and Grok 4.3 on
- * (low, medium or high) as the nearest they take (see vendorReasoningEfforts). The others refuse the field (OpenAI:
- * "reasoning_effort is not supported with this model"; Grok 4 to 4.2), and an Anthropic client's thinking is its own
- * choice of model behaviour, not a parameter to fail on: it is left out.
+ * (low, medium or high), and Gemini through its OpenAI compatibility, as the nearest they take (see vendorEffort). The
+ * others refuse the field (OpenAI: "reasoning_effort is not supported with this model"; Grok 4 to 4.2), and an
+ * Anthropic client's thinking is its own choice of model behaviour, not a parameter to fail on: it is left out.
  */
 export function withReasoningFor(
   req: OaChatRequest,
@@ -136,9 +187,28 @@ export function withReasoningFor(
   const { reasoning_effort: effort, ...rest } = req;
   if (providerType === 'deepseek' && typeof effort === 'string')
     return effort === 'none' ? { ...rest, thinking: { type: 'disabled' } } : req;
-  const takes = vendorReasoningEfforts({ modelId: req.model, baseModel });
-  const sent = takes && typeof effort === 'string' ? nearestEffort(effort, takes) : null;
+  const sent =
+    typeof effort === 'string' ? vendorEffort(effort, { modelId: req.model, baseModel }, providerType) : null;
   return sent ? { ...rest, reasoning_effort: sent } : rest;
+}
+
+/**
+ * An OpenAI-format client's chat body (relayed as it came) with its `reasoning_effort` as the model takes it, where
+ * the model's vendor is known to refuse the value (see vendorEffort: Grok 4 refuses the field, Gemini's OpenAI
+ * compatibility minimal and xhigh): the nearest value it takes, or none. Null when the body goes as it came (no
+ * effort, one the model takes, a model not known here, or a value that is not a string: the upstream's 400 names it).
+ */
+export function withVendorEffort(
+  body: Readonly<Record<string, unknown>>,
+  model: ModelIdentity,
+  providerType?: string,
+): Record<string, unknown> | null {
+  const effort = body.reasoning_effort;
+  if (typeof effort !== 'string') return null;
+  const sent = vendorEffort(effort, model, providerType);
+  if (sent === undefined || sent === effort) return null;
+  const { reasoning_effort: _asked, ...rest } = body;
+  return sent === null ? rest : { ...rest, reasoning_effort: sent };
 }
 
 /** OpenAI's most stop sequences (`stop`: "array too long. Expected an array with maximum length 4"). */
@@ -258,8 +328,19 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
     const usage = streamUsageFor(provider);
     switch (ctx.endpoint) {
       case 'chat': {
-        const { body } = rewriteBody(ctx.rawBody, {
-          parsed: ctx.body,
+        // Claude's signed thinking a client sends back (see reasoning-details.ts): OpenRouter's own field, refused
+        // as unknown by the others.
+        const stripped =
+          ctx.provider.type === 'openrouter' ? null : withoutReasoningDetails(ctx.rawBody, ctx.body);
+        // A reasoning effort the model would refuse goes as the nearest it takes, or not at all (withVendorEffort).
+        const own =
+          withVendorEffort(
+            stripped ?? ctx.body,
+            { modelId: ctx.upstreamModel, baseModel: ctx.baseModel },
+            provider.type,
+          ) ?? stripped;
+        const { body } = rewriteBody(own ? Buffer.from(JSON.stringify(own)) : ctx.rawBody, {
+          parsed: own ?? ctx.body,
           model: ctx.upstreamModel,
           includeUsage: usage && ctx.stream,
         });
