@@ -160,7 +160,8 @@ const endsAtEvent = (text: string): boolean => text.endsWith('\n\n') || text.end
  * (an Anthropic thinking block with no signature), restored like the answer's; a relayed stream's thinking is the
  * provider's, signed, and left as it came. `signedReasoning`: a translated Responses stream whose client asked for its
  * reasoning's encrypted content, which may carry Claude's signatures for the summary text (core's
- * SIGNED_THINKING_ENVELOPE, known only at the item's end): its reasoning is left as it came, as signed reasoning is.
+ * SIGNED_THINKING_ENVELOPE, known only at the item's end), or a translated Anthropic stream from Claude on Bedrock,
+ * whose thinking comes with Bedrock's signatures: its reasoning is left as it came, as signed reasoning is.
  */
 export function restoringTranslator(
   inner: StreamTranslator,
@@ -195,7 +196,10 @@ class RestoringTranslator implements StreamTranslator {
     private readonly ctx: DlpContext,
     private readonly capture: ((piece: Buffer | string) => void) | null,
     private readonly translated: boolean,
-    /** A Responses stream's reasoning summaries are the gateway's own unsigned text, restored. */
+    /**
+     * A translated stream's reasoning (a Responses stream's summaries, an Anthropic stream's thinking) is the gateway's
+     * own unsigned text, restored.
+     */
     private readonly plainReasoning: boolean,
   ) {}
 
@@ -502,7 +506,11 @@ class RestoringTranslator implements StreamTranslator {
           },
         );
         delta.partial_json = c.restorer.push(delta.partial_json);
-      } else if (this.translated && delta?.type === 'thinking_delta' && typeof delta.thinking === 'string') {
+      } else if (
+        this.plainReasoning &&
+        delta?.type === 'thinking_delta' &&
+        typeof delta.thinking === 'string'
+      ) {
         const c = this.channel(
           `b${index}`,
           false,

@@ -35,7 +35,7 @@ export function relayStream(
   source: StreamSource,
 ): Promise<AttemptResult> {
   return new Promise<AttemptResult>((resolve, reject) => {
-    const s = startRelay(x, call);
+    const s = startRelay(x, call, run);
     const t = s.t;
     const res = x.res;
     let over = false;
@@ -113,7 +113,7 @@ export function relayStream(
  * The relay's translator: with masked values in the request, one that restores them in the client's events (and
  * logs the protected form, what the provider said).
  */
-function startRelay(x: RequestContext, call: PreparedCall): Relay {
+function startRelay(x: RequestContext, call: PreparedCall, run: AttemptRun): Relay {
   const inner = call.streamTranslator();
   const dlp = x.dlp;
   const capture = x.capture;
@@ -125,7 +125,12 @@ function startRelay(x: RequestContext, call: PreparedCall): Relay {
     dlp.ctx,
     log,
     !call.passthrough,
-    dlp.answer === 'responses' && wantsEncryptedReasoning(x.body),
+    (dlp.answer === 'responses' && wantsEncryptedReasoning(x.body)) ||
+      // Claude on Bedrock signs its thinking, which an Anthropic client gets with its signature (see
+      // BEDROCK_THINKING_MARK): signed text, left as it came, as Anthropic's own relayed thinking is (restored, the
+      // block sent back would not be what Claude signed). Any Bedrock model's: an ARN does not say it serves Claude,
+      // and another model's reasoning left with its placeholders shows the client no value.
+      (dlp.answer === 'messages' && run.attempt.provider.type === 'bedrock'),
   );
   return { t, capture: null, started: false, ttft: null };
 }

@@ -8,7 +8,9 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBedrockProvider, BEDROCK_MODEL } from '../test/bedrock.js';
 import { addDeepSeekProvider } from '../test/deepseek.js';
+import { mockThinkingSignature } from '../test/mock-upstream.js';
 import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { BEDROCK_THINKING_MARK } from '../translate/reasoning.js';
 
 type Obj = Record<string, unknown>;
 
@@ -259,7 +261,7 @@ describe('an OpenAI-format client served by Claude with thinking on', () => {
     expect(deltas.map((d) => d.content).join('')).toBe('Hello from upstream');
   });
 
-  it("an Anthropic client served by Bedrock gets Claude's thinking as an (unsigned) thinking block", async () => {
+  it("an Anthropic client served by Bedrock gets Claude's thinking as a thinking block signed by Bedrock", async () => {
     e.up.script({ path: '/converse', reasoning: 'Thinking on Bedrock.' });
     const body = await json(
       await post('/v1/messages', {
@@ -272,7 +274,7 @@ describe('an OpenAI-format client served by Claude with thinking on', () => {
     expect((body.content as Obj[])[0]).toEqual({
       type: 'thinking',
       thinking: 'Thinking on Bedrock.',
-      signature: '',
+      signature: BEDROCK_THINKING_MARK + mockThinkingSignature('Thinking on Bedrock.'),
     });
   });
 });

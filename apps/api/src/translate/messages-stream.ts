@@ -3,7 +3,8 @@
  * An incremental state machine on parsed chunks; the bytes it writes are SSE text (sseJson).
  */
 import { matchedStopSequence, openaiStopToAnthropic, openaiUsageToAnthropic } from './messages.js';
-import { UNSIGNED_THINKING_SIGNATURE } from './reasoning.js';
+import { anthropicClientThinking, UNSIGNED_THINKING_SIGNATURE } from './reasoning.js';
+import { signedThinkingOn, type SignedThinkingBlock } from './signed-thinking.js';
 import { sseJson } from './sse.js';
 import { UPSTREAM_STOP, type OaChunk, type OaUsage } from './wire-types.js';
 
@@ -16,6 +17,8 @@ export class OpenaiChunksToAnthropic {
   private started = false;
   private blockIndex = -1;
   private blockKind: 'thinking' | 'text' | 'tool' | null = null;
+  /** The open thinking block's text so far (a signature that comes for it must sign exactly this). */
+  private thinkingText = '';
   /** OpenAI tool_calls index -> open state. */
   private toolBlocks = new Map<number, number>();
   private currentTool = -1;
@@ -76,9 +79,12 @@ export class OpenaiChunksToAnthropic {
     if (!choice) return out;
     const d = choice.delta ?? {};
     // The upstream's reasoning (DeepSeek's reasoning_content, OpenRouter's reasoning; Claude's on Bedrock) as a thinking
-    // block of its own, unsigned (see UNSIGNED_THINKING_SIGNATURE): a block before the text, as Claude streams it.
+    // block of its own, unsigned (see UNSIGNED_THINKING_SIGNATURE) unless its signature comes (below): a block of its
+    // own where it comes (before the text, or between tool calls with Claude's interleaved thinking).
     const reasoning = d.reasoning_content || (d as { reasoning?: unknown }).reasoning;
     if (typeof reasoning === 'string' && reasoning) out += this.thinking(reasoning);
+    // Claude's blocks complete with this chunk, signed (Claude's on Bedrock): a thinking block's signature closes it.
+    for (const b of signedThinkingOn(d) ?? []) out += this.signed(b);
     const text = d.content || d.refusal;
     if (d.content) this.sawContent = true;
     else if (d.refusal) this.sawRefusal = true;
@@ -143,21 +149,29 @@ export class OpenaiChunksToAnthropic {
     return out;
   }
 
-  private thinking(text: string): string {
-    let out = '';
-    if (this.blockKind !== 'thinking') {
-      out += this.closeBlock();
-      this.blockIndex++;
-      this.blockKind = 'thinking';
-      out += sseJson(
+  /** A new thinking block (its text and signature to come), the block open before it closed. */
+  private openThinking(): string {
+    const out = this.closeBlock();
+    this.blockIndex++;
+    this.blockKind = 'thinking';
+    this.thinkingText = '';
+    return (
+      out +
+      sseJson(
         {
           type: 'content_block_start',
           index: this.blockIndex,
           content_block: { type: 'thinking', thinking: '', signature: UNSIGNED_THINKING_SIGNATURE },
         },
         'content_block_start',
-      );
-    }
+      )
+    );
+  }
+
+  private thinking(text: string): string {
+    let out = '';
+    if (this.blockKind !== 'thinking') out += this.openThinking();
+    this.thinkingText += text;
     return (
       out +
       sseJson(
@@ -169,6 +183,38 @@ export class OpenaiChunksToAnthropic {
         'content_block_delta',
       )
     );
+  }
+
+  /**
+   * One of Claude's blocks, complete and signed (see SIGNED_THINKING), as Claude streams it: a thinking block's
+   * signature as a `signature_delta` ending the block its text was streamed in (opened for it when it has no text),
+   * redacted thinking as a block of its own, its data in its start. A signature whose text is not the open block's
+   * (the upstream's text for it went elsewhere) is left out: the block stays unsigned, as a signature must sign
+   * exactly its text.
+   */
+  private signed(b: SignedThinkingBlock): string {
+    const shown = anthropicClientThinking(b);
+    if (b.type === 'redacted_thinking') {
+      let out = this.closeBlock();
+      this.blockIndex++;
+      out += sseJson(
+        { type: 'content_block_start', index: this.blockIndex, content_block: shown },
+        'content_block_start',
+      );
+      return out + sseJson({ type: 'content_block_stop', index: this.blockIndex }, 'content_block_stop');
+    }
+    let out = '';
+    if (this.blockKind !== 'thinking' && b.thinking === '') out += this.openThinking();
+    if (this.blockKind !== 'thinking' || this.thinkingText !== b.thinking) return out;
+    out += sseJson(
+      {
+        type: 'content_block_delta',
+        index: this.blockIndex,
+        delta: { type: 'signature_delta', signature: (shown as { signature: string }).signature },
+      },
+      'content_block_delta',
+    );
+    return out + this.closeBlock();
   }
 
   /** Emit the closing events. `complete` false (upstream cut) still closes the message for well-formedness only if asked. */

@@ -4,7 +4,13 @@
  * `providers/anthropic/`, reuses the tables). The streamed answer is `messages-stream.ts`.
  */
 import { createHash } from 'node:crypto';
-import { anthropicThinkingToPivot, reasoningOf, UNSIGNED_THINKING_SIGNATURE } from './reasoning.js';
+import {
+  anthropicThinkingBlocks,
+  anthropicThinkingToPivot,
+  clientSignedThinking,
+  reasoningOf,
+} from './reasoning.js';
+import { SIGNED_THINKING, signedThinkingOn, type SignedThinkingBlock } from './signed-thinking.js';
 import { chatFilePart, parseToolArguments } from './shared.js';
 import { isFigure, tokenFigure } from './usage-figures.js';
 import type {
@@ -274,7 +280,12 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
       const text = anTextOf(m.content);
       const calls: OaToolCall[] = [];
       let reasoning = '';
+      const signed: SignedThinkingBlock[] = [];
       for (const b of m.content) {
+        // Claude's own blocks, signed, beside it (see SIGNED_THINKING), with where they were signed (see
+        // BEDROCK_THINKING_MARK): only a Claude upstream reads them, and only those it signed itself.
+        const own = clientSignedThinking(b);
+        if (own) signed.push(own);
         // The turn's thinking as its reasoning: upstreams that reason in the open want it back (DeepSeek refuses a
         // tool loop without it); an OpenAI model is not sent it (see the OpenAI-compatible adapter).
         if (b.type === 'thinking' && typeof (b as { thinking?: unknown }).thinking === 'string')
@@ -290,6 +301,7 @@ export function anthropicToOpenaiChatRequest(req: AnRequest, model: string = req
       }
       const msg: OaMessage = { role: 'assistant', content: text || (calls.length ? null : '') };
       if (reasoning) msg.reasoning_content = reasoning;
+      if (signed.length) msg[SIGNED_THINKING] = signed;
       if (calls.length) msg.tool_calls = calls;
       callOrder = new Map(calls.map((c, i) => [c.id, i]));
       messages.push(msg);
@@ -333,10 +345,11 @@ export function openaiToAnthropicResponse(
   const choice = res.choices?.[0];
   const content: AnBlock[] = [];
   const msg = choice?.message;
-  // The upstream's reasoning (another vendor's, unsigned) as a thinking block before the answer, as Claude gives it.
-  const reasoning = reasoningOf(msg);
-  if (reasoning)
-    content.push({ type: 'thinking', thinking: reasoning, signature: UNSIGNED_THINKING_SIGNATURE });
+  // The upstream's reasoning as thinking blocks before the answer, as Claude gives them: Claude's (on Bedrock) with its
+  // signatures, so the client can give them back; another vendor's unsigned. The pivot's message keeps no order
+  // between its reasoning, text and tool calls: Claude's interleaved thinking (a block between two tool calls) comes
+  // first here; a streamed answer keeps the order.
+  content.push(...anthropicThinkingBlocks(reasoningOf(msg), signedThinkingOn(msg)));
   const text = typeof msg?.content === 'string' ? msg.content : (msg?.refusal ?? '');
   if (text) content.push({ type: 'text', text });
   for (const tc of msg?.tool_calls ?? []) {

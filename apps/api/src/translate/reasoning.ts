@@ -13,7 +13,8 @@
  * - OpenAI's reasoning models take `reasoning_effort`.
  */
 import { TRANSLATED_REASONING_ID } from '@switchyard/core';
-import type { OaChatRequest } from './wire-types.js';
+import type { SignedThinkingBlock, ThinkingOrigin } from './signed-thinking.js';
+import type { AnBlock, OaChatRequest } from './wire-types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -68,6 +69,88 @@ export function reasoningOf(m: unknown): string | undefined {
  * dropUnsignedThinking); other upstreams get its text as reasoning.
  */
 export const UNSIGNED_THINKING_SIGNATURE = '';
+
+/**
+ * How a signature (or redacted thinking's data) Claude on Bedrock made begins when an Anthropic-format client is shown
+ * it: Claude on Bedrock and on Anthropic's API refuse each other's signatures, and to the client a signature is an
+ * opaque string it sends back as it got it, so the origin must travel inside it. The gateway is stateless, and a
+ * client keeps its conversation for as long as it likes (Claude Code resumes sessions from disk): a mark in the
+ * string itself, rather than a lookup table, is the only record that outlives both. Only Bedrock's are marked:
+ * Anthropic's signatures are relayed byte for byte on the Anthropic-to-Anthropic path (the most common one, which the
+ * gateway does not rewrite) and conversations already hold them unmarked, so an unmarked signature is read as
+ * not Bedrock's. The mark holds `.` and `:`, which no base64 signature (Anthropic's or Bedrock's) does, so it cannot
+ * be confused with the start of one. On the way to Bedrock the mark is taken off; on the way to Anthropic's API a
+ * marked block is left out, as an unsigned one is (see withoutUnsignedThinking); an unmarked one never reaches
+ * Bedrock.
+ */
+export const BEDROCK_THINKING_MARK = 'switchyard.bedrock.v1:';
+
+/** One of Claude's signed blocks as an Anthropic-format client is given it (a Bedrock-made one marked). */
+export function anthropicClientThinking(b: SignedThinkingBlock): AnBlock {
+  const mark = b.origin === 'bedrock' ? BEDROCK_THINKING_MARK : '';
+  return b.type === 'thinking'
+    ? { type: 'thinking', thinking: b.thinking, signature: mark + b.signature }
+    : { type: 'redacted_thinking', data: mark + b.data };
+}
+
+/**
+ * A thinking or redacted-thinking block an Anthropic-format client sent back, as one of Claude's signed blocks and
+ * where it was signed (see BEDROCK_THINKING_MARK); null for anything else, or a block with no signature (another
+ * vendor's reasoning the gateway showed it) or none left once the mark is off. Never throws: a client sends anything.
+ */
+export function clientSignedThinking(b: unknown): SignedThinkingBlock | null {
+  if (!b || typeof b !== 'object') return null;
+  const o = b as Obj;
+  const opaque = o.type === 'thinking' ? o.signature : o.type === 'redacted_thinking' ? o.data : undefined;
+  if (typeof opaque !== 'string' || !opaque) return null;
+  const bedrock = opaque.startsWith(BEDROCK_THINKING_MARK);
+  const value = bedrock ? opaque.slice(BEDROCK_THINKING_MARK.length) : opaque;
+  if (!value) return null;
+  const origin: ThinkingOrigin = bedrock ? 'bedrock' : 'anthropic';
+  if (o.type === 'redacted_thinking') return { type: 'redacted_thinking', data: value, origin };
+  return typeof o.thinking === 'string'
+    ? { type: 'thinking', thinking: o.thinking, signature: value, origin }
+    : null;
+}
+
+/** Whether an Anthropic-format block is thinking Claude on Bedrock signed (see BEDROCK_THINKING_MARK). */
+export function bedrockMadeThinking(b: unknown): boolean {
+  if (!b || typeof b !== 'object') return false;
+  const o = b as Obj;
+  const opaque = o.type === 'thinking' ? o.signature : o.type === 'redacted_thinking' ? o.data : undefined;
+  return typeof opaque === 'string' && opaque.startsWith(BEDROCK_THINKING_MARK);
+}
+
+/**
+ * A pivot answer's reasoning as an Anthropic-format client's thinking blocks, in order: Claude's signed blocks with
+ * their signatures (see anthropicClientThinking), and any reasoning text no signed block holds as a block of its own,
+ * unsigned (another vendor's reasoning has none). When the signed blocks' texts are not found in the reasoning text
+ * in order, it is one unsigned block, as before signatures were carried: a signature must sign exactly its text.
+ */
+export function anthropicThinkingBlocks(
+  reasoning: string | undefined,
+  signed: readonly SignedThinkingBlock[] | undefined,
+): AnBlock[] {
+  const text = reasoning ?? '';
+  const unsigned = (thinking: string): AnBlock => ({
+    type: 'thinking',
+    thinking,
+    signature: UNSIGNED_THINKING_SIGNATURE,
+  });
+  const out: AnBlock[] = [];
+  let at = 0;
+  for (const b of signed ?? []) {
+    if (b.type === 'thinking') {
+      const i = text.indexOf(b.thinking, at);
+      if (i < 0) return text ? [unsigned(text)] : [];
+      if (i > at) out.push(unsigned(text.slice(at, i)));
+      at = i + b.thinking.length;
+    }
+    out.push(anthropicClientThinking(b));
+  }
+  if (at < text.length) out.push(unsigned(text.slice(at)));
+  return out;
+}
 
 /**
  * How the id of a reasoning item the gateway made (another format's reasoning shown to a Responses client) begins

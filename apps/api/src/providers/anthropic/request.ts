@@ -4,6 +4,8 @@
  */
 import { DEFAULT_OUTPUT_CAP, outputCap } from '@switchyard/core';
 import {
+  BEDROCK_THINKING_MARK,
+  bedrockMadeThinking,
   claudeThinking,
   claudeThinkingFields,
   THINKING_MIN_TOP_P,
@@ -322,16 +324,17 @@ const UNSIGNED_MARKS = ['"signature":""', '"signature": ""'];
 
 /**
  * Whether an Anthropic-format body may hold a thinking block with an empty signature (another vendor's reasoning the
- * gateway showed an Anthropic client, sent back with the conversation): a byte search, so a body without one costs no
- * walk of its messages.
+ * gateway showed an Anthropic client, sent back with the conversation) or one Claude on Bedrock signed (see
+ * BEDROCK_THINKING_MARK): a byte search, so a body without one costs no walk of its messages.
  */
 export function mayHoldUnsignedThinking(raw: Buffer): boolean {
-  return UNSIGNED_MARKS.some((m) => raw.includes(m));
+  return UNSIGNED_MARKS.some((m) => raw.includes(m)) || raw.includes(BEDROCK_THINKING_MARK);
 }
 
 /**
- * An Anthropic-format body without its unsigned thinking blocks (see UNSIGNED_THINKING_SIGNATURE): Anthropic refuses
- * a thinking block it did not sign ("Invalid `signature` in `thinking` block"). An assistant turn left empty goes too.
+ * An Anthropic-format body without its unsigned thinking blocks (see UNSIGNED_THINKING_SIGNATURE), nor the thinking
+ * Claude on Bedrock signed (see BEDROCK_THINKING_MARK): Anthropic refuses a thinking block it did not sign ("Invalid
+ * `signature` in `thinking` block"). An assistant turn left empty goes too.
  * When the last assistant turn lost one and calls a tool, the request's thinking goes as well: with thinking on, Claude
  * requires that turn to open with its own thinking block, which it never wrote. Null when nothing was dropped.
  */
@@ -350,7 +353,9 @@ export function withoutUnsignedThinking(body: Obj): Obj | null {
       continue;
     }
     const content = (m.content as unknown[]).filter(
-      (b) => !(b && typeof b === 'object' && (b as Obj).type === 'thinking' && !(b as Obj).signature),
+      (b) =>
+        !(b && typeof b === 'object' && (b as Obj).type === 'thinking' && !(b as Obj).signature) &&
+        !bedrockMadeThinking(b),
     );
     if (content.length === (m.content as unknown[]).length) {
       messages.push(m);
