@@ -657,7 +657,13 @@ describe('streamed reasoning', () => {
       (ev) => ((ev.choices as Obj[] | undefined)?.[0]?.delta as Obj | undefined)?.reasoning_content,
     );
     expect(reasoning).toBe(`The user gave ${EMAIL}.`);
-    expect(r.text).not.toContain('[EMAIL_1]');
+    // Claude's signed thinking, which the client sends back for the next turn (reasoning_details), is given as it
+    // was signed (a restored value would break its signature, and reach the provider): there only.
+    const signed = r.text.split('\n').find((l) => l.includes('"reasoning_details"'))!;
+    const delta = (JSON.parse(signed.slice('data: '.length)) as { choices: Array<{ delta: Obj }> })
+      .choices[0]!.delta;
+    expect((delta.reasoning_details as Obj[])[0]!.text).toBe('The user gave [EMAIL_1].');
+    expect(r.text.replace(signed, '')).not.toContain('[EMAIL_1]');
   });
 
   it('a Responses client streaming from Claude reads its values in the reasoning summary', async () => {
