@@ -37,6 +37,24 @@ function modelPath(model: string): string {
   return encodeURIComponent(m);
 }
 
+/** Gemini's most stop sequences (`stopSequences`: "the number of stop_sequences must not exceed 5"). */
+export const GEMINI_MAX_STOP = 5;
+
+/**
+ * A request's stop sequences where Gemini would refuse them (more than it takes: an Anthropic client may send many): a
+ * 400 naming the reason, before the call, as for OpenAI's limit (see checkStopLimit): the attempt fails as unsupported,
+ * no call is made, and a route's other provider that takes them may still serve the request. Dropping some would let
+ * the answer run past a stop the client asked for.
+ */
+function checkGeminiStops(stop: unknown): void {
+  if (!Array.isArray(stop) || stop.length <= GEMINI_MAX_STOP) return;
+  throw new AdapterError(
+    400,
+    'unsupported_parameter',
+    `This request has ${stop.length} stop sequences (stop_sequences); the provider serving this model (Gemini) takes at most ${GEMINI_MAX_STOP}.`,
+  );
+}
+
 /** Gemini answers, always decoded to the pivot (no client speaks Gemini). */
 export const geminiWire: UpstreamWire = {
   id: 'gemini',
@@ -67,7 +85,9 @@ export const geminiAdapter: ProviderAdapter = {
         'unsupported_endpoint',
         'Embeddings are not supported for Gemini providers.',
       );
-    const body = JSON.stringify(openaiChatToGeminiRequest(pivotChatRequest(ctx)));
+    const pivot = pivotChatRequest(ctx);
+    checkGeminiStops(pivot.stop);
+    const body = JSON.stringify(openaiChatToGeminiRequest(pivot));
     const base = `${root(ctx.provider)}/v1beta/models/${modelPath(ctx.upstreamModel)}`;
     const url = ctx.stream ? `${base}:streamGenerateContent?alt=sse` : `${base}:generateContent`;
     return makeCall(

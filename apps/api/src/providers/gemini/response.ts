@@ -5,6 +5,8 @@ import type { OaChatResponse, OaFinishReason, OaToolCall, OaUsage } from '../../
 type Obj = Record<string, unknown>;
 
 export const GEMINI_FINISH: Record<string, OaFinishReason> = {
+  // A natural end and a stop sequence alike (Gemini has no stop-sequence reason, and the sequence is not in the text),
+  // so the answer names no matched sequence: an Anthropic client gets end_turn, never a guessed stop_sequence.
   STOP: 'stop',
   MAX_TOKENS: 'length',
   SAFETY: 'content_filter',
