@@ -11,7 +11,7 @@ import {
   reasoningOf,
 } from './reasoning.js';
 import { SIGNED_THINKING, signedThinkingOn, type SignedThinkingBlock } from './signed-thinking.js';
-import { chatFilePart, parseToolArguments } from './shared.js';
+import { chatFilePart, fileByIdRefusal, parseToolArguments } from './shared.js';
 import { isFigure, tokenFigure } from './usage-figures.js';
 import type {
   AnBlock,
@@ -193,9 +193,10 @@ function anBlocksToOaParts(blocks: AnBlock[]): OaContentPart[] {
   const out: OaContentPart[] = [];
   for (const b of blocks) {
     if (b.type === 'text') out.push({ type: 'text', text: (b as AnTextBlock).text });
-    else if (b.type === 'image')
+    else if (b.type === 'image') {
+      if ((b as { source?: { type?: unknown } }).source?.type === 'file') throw fileByIdRefusal('Anthropic');
       out.push({ type: 'image_url', image_url: { url: anthropicImageToUrl(b as AnImageBlock) } });
-    else if (b.type === 'document') out.push(...anDocumentToOaParts(b));
+    } else if (b.type === 'document') out.push(...anDocumentToOaParts(b));
   }
   return out;
 }
@@ -224,6 +225,8 @@ function anDocumentToOaParts(b: AnBlock): OaContentPart[] {
   }
   if (src.type === 'url' && typeof src.url === 'string')
     return [{ type: 'text', text: `[document${title ? ` "${title}"` : ''}: ${src.url}]` }];
+  // A file uploaded to Anthropic's Files API: no other provider reads it.
+  if (src.type === 'file') throw fileByIdRefusal('Anthropic');
   return [];
 }
 

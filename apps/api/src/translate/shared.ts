@@ -1,4 +1,5 @@
 /** Small pieces every request translator needs. */
+import { AdapterError } from './errors.js';
 import type { OaContentPart, OaMessage } from './wire-types.js';
 
 /** Tool-call arguments (a JSON string) as an object; invalid JSON is kept, not dropped, as `{_raw}`. */
@@ -40,6 +41,29 @@ export function inlineFileOf(p: { type: string; [k: string]: unknown }): InlineF
   return typeof f.filename === 'string' && f.filename ? { ...inline, filename: f.filename } : inline;
 }
 
+/**
+ * The id a chat `file` part names its file by (`{type:"file", file:{file_id}}`, a file uploaded to OpenAI's Files
+ * API) when it carries no inline data; null otherwise.
+ */
+export function fileIdOf(p: { type: string; [k: string]: unknown }): string | null {
+  if (p.type !== 'file' || !p.file || typeof p.file !== 'object') return null;
+  const f = p.file as { file_data?: unknown; file_id?: unknown };
+  return typeof f.file_id === 'string' && typeof f.file_data !== 'string' ? f.file_id : null;
+}
+
+/**
+ * The refusal of a file named by its id for a provider of another vendor: a file uploaded to a vendor's Files API
+ * (Anthropic's, OpenAI's) is stored there, and only that vendor's API reads it by id. Dropping the part would have the
+ * model answer as if no file had been sent; the caller can send it inline or route to the vendor that holds it.
+ */
+export function fileByIdRefusal(vendor: 'Anthropic' | 'OpenAI'): AdapterError {
+  return new AdapterError(
+    400,
+    'unsupported_content',
+    `A file named by its file_id is stored with ${vendor} and only ${vendor}'s API can read it; this request was routed to a provider of another kind. Send the file inline (base64), or name a model ${vendor} serves.`,
+  );
+}
+
 /** A document as a chat `file` part (the pivot's document). */
 export function chatFilePart(mime: string, data: string, filename?: string): OaContentPart {
   return {
@@ -73,9 +97,10 @@ export function mapContentParts<T>(
       const iu = p.image_url as { url: string } | string;
       const url = typeof iu === 'string' ? iu : iu.url;
       out.push(to.image(url, parseDataUrl(url)));
-    } else if (p.type === 'file' && to.file) {
+    } else if (p.type === 'file') {
       const f = inlineFileOf(p);
-      if (f) out.push(to.file(f));
+      if (f && to.file) out.push(to.file(f));
+      else if (fileIdOf(p) !== null) throw fileByIdRefusal('OpenAI');
     }
   }
   return out;

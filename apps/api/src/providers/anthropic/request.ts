@@ -14,7 +14,14 @@ import {
 import { claudeThinkingFacts } from '../model-family.js';
 import type { SignedThinkingBlock } from '../../translate/signed-thinking.js';
 import { signedThinkingOn } from '../../translate/signed-thinking.js';
-import { inlineFileOf, parseDataUrl, parseToolArguments, type InlineFile } from '../../translate/shared.js';
+import {
+  fileByIdRefusal,
+  fileIdOf,
+  inlineFileOf,
+  parseDataUrl,
+  parseToolArguments,
+  type InlineFile,
+} from '../../translate/shared.js';
 import type {
   AnBlock,
   AnImageBlock,
@@ -92,6 +99,7 @@ function oaPartsToAnthropic(content: OaMessage['content']): AnBlock[] {
     } else if (p.type === 'file') {
       const f = inlineFileOf(p);
       if (f) out.push(fileToAnthropic(f));
+      else if (fileIdOf(p) !== null) throw fileByIdRefusal('OpenAI');
     }
   }
   return out;
