@@ -91,6 +91,14 @@ describe('an OpenAI-format client’s reasoning_effort to xAI', () => {
     },
   );
 
+  it('through OpenRouter the body goes as it came (OpenRouter maps efforts itself)', () => {
+    const body = { model: 'x-ai/grok-4', messages: [], reasoning_effort: 'high' };
+    expect(withVendorEffort(body, { modelId: 'x-ai/grok-4' }, 'openrouter')).toBeNull();
+    expect(withVendorEffort(body, { modelId: 'x-ai/grok-4' }, 'custom')).not.toHaveProperty(
+      'reasoning_effort',
+    );
+  });
+
   it('Grok 3 Mini gets the nearest of low and high', async () => {
     await chat('up-xai/grok-3-mini', 'low');
     expect(sent()).toMatchObject({ reasoning_effort: 'low' });

@@ -196,7 +196,8 @@ export function withReasoningFor(
  * An OpenAI-format client's chat body (relayed as it came) with its `reasoning_effort` as the model takes it, where
  * the model's vendor is known to refuse the value (see vendorEffort: Grok 4 refuses the field, Gemini's OpenAI
  * compatibility minimal and xhigh): the nearest value it takes, or none. Null when the body goes as it came (no
- * effort, one the model takes, a model not known here, or a value that is not a string: the upstream's 400 names it).
+ * effort, one the model takes, a model not known here, or a value that is not a string: the upstream's 400 names it;
+ * OpenRouter, which maps a client's effort for each model itself).
  */
 export function withVendorEffort(
   body: Readonly<Record<string, unknown>>,
@@ -204,7 +205,7 @@ export function withVendorEffort(
   providerType?: string,
 ): Record<string, unknown> | null {
   const effort = body.reasoning_effort;
-  if (typeof effort !== 'string') return null;
+  if (typeof effort !== 'string' || providerType === 'openrouter') return null;
   const sent = vendorEffort(effort, model, providerType);
   if (sent === undefined || sent === effort) return null;
   const { reasoning_effort: _asked, ...rest } = body;
