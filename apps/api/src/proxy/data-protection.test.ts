@@ -974,3 +974,41 @@ describe("Claude's signed thinking in a Responses client's tool loop", () => {
       expect(upstreamSaw()).not.toContain(EMAIL);
     });
 });
+
+// The same for a Chat Completions client (reasoning_details, see reasoning-details.ts): its reasoning_content is
+// restored, its reasoning_details are Claude's signed text (placeholders kept), and the message it sends back gives
+// Claude its block, with no value reaching the provider.
+describe("Claude's signed thinking in a Chat client's tool loop", () => {
+  const tools = [
+    { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: {} } } },
+  ];
+  const ask = { role: 'user', content: `What is the weather for ${EMAIL}?` };
+  const turn = (messages: unknown[]) => ({
+    model: 'up-anthropic/claude-test',
+    reasoning_effort: 'low',
+    max_tokens: 4000,
+    tools,
+    messages,
+  });
+  const thought = 'The user gave [EMAIL_1].';
+
+  it('restores reasoning_content, keeps the signed text, and gives Claude its block back', async () => {
+    env.up.script({ path: '/messages', reasoning: thought });
+    const r = await call('/v1/chat/completions', turn([ask]));
+    expect(r.res.status, r.text).toBe(200);
+    const message = (r.json().choices as Obj[])[0]!.message as Obj;
+    expect(message.reasoning_content).toBe(`The user gave ${EMAIL}.`);
+    expect((message.reasoning_details as Obj[])[0]!.text).toBe(thought);
+    const toolCall = (message.tool_calls as Obj[])[0]!;
+    const next = await call(
+      '/v1/chat/completions',
+      turn([ask, message, { role: 'tool', tool_call_id: toolCall.id, content: 'Sunny' }]),
+    );
+    expect(next.res.status, next.text).toBe(200);
+    const sent = env.up.requests.at(-1)!.body as Obj;
+    expect(sent.thinking).toBeDefined();
+    const assistant = (sent.messages as Obj[]).find((m) => m.role === 'assistant')!;
+    expect((assistant.content as Obj[])[0]).toMatchObject({ type: 'thinking', thinking: thought });
+    expect(upstreamSaw()).not.toContain(EMAIL);
+  });
+});
