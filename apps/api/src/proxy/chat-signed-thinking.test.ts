@@ -40,6 +40,26 @@ beforeAll(async () => {
       capabilities: ['chat', 'tools', 'streaming'],
     },
   });
+  const azure = await prisma.provider.create({
+    data: {
+      slug: 'up-azure',
+      name: 'up-azure',
+      type: 'azure-openai',
+      priority: 70,
+      baseUrl: e.up.url,
+      status: 'active',
+      encryptedApiKey: secrets.encrypt('azure-key-0000'),
+      apiKeyLast4: '0000',
+    },
+  });
+  await prisma.model.create({
+    data: {
+      providerId: azure.id,
+      modelId: 'gpt-dep',
+      displayName: 'Azure deployment',
+      capabilities: ['chat', 'tools', 'streaming'],
+    },
+  });
   await addBedrockProvider(e);
 }, 180_000);
 afterAll(async () => {
@@ -219,7 +239,7 @@ describe("a Chat Completions client's tool loop to Claude with reasoning on", ()
     expect(JSON.stringify(toAnthropic.messages)).not.toContain('"thinking"');
   });
 
-  it('to an OpenAI-compatible upstream other than OpenRouter, reasoning_details is left out (DeepSeek, OpenAI)', async () => {
+  it('to an OpenAI-compatible upstream other than OpenRouter, reasoning_details is left out (DeepSeek, OpenAI, Azure)', async () => {
     // The assistant message as the gateway gives it after Claude's answer (the tests above).
     const first = {
       role: 'assistant',
@@ -236,10 +256,11 @@ describe("a Chat Completions client's tool loop to Claude with reasoning on", ()
       ],
       tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
     };
-    for (const model of ['up-deepseek/deepseek-chat', 'up-openai/gpt-test']) {
+    for (const model of ['up-deepseek/deepseek-chat', 'up-openai/gpt-test', 'up-azure/gpt-dep']) {
       await json(await post(chatTurn(model, secondTurn(first))));
-      const sent = lastSent('/chat/completions');
-      expect(sent.model).toBe(model.slice(model.indexOf('/') + 1));
+      const at = e.up.requests.at(-1)!;
+      expect(at.path).toContain(model.endsWith('gpt-dep') ? 'gpt-dep' : '/chat/completions');
+      const sent = at.body as Obj;
       expect(JSON.stringify(sent)).not.toContain('reasoning_details');
       expect(JSON.stringify(sent)).not.toContain(mockThinkingSignature(THOUGHT));
     }
