@@ -4,7 +4,8 @@
  * with the thinking block the call came with. The pivot carries the blocks beside the reasoning text (SIGNED_THINKING,
  * a symbol key JSON never carries); a Responses client gets their signatures (and redacted thinking) in its reasoning
  * item's `encrypted_content`, in the gateway's envelope (core's SIGNED_THINKING_ENVELOPE), and the item it sends back
- * becomes the blocks again, for a Claude upstream only (Anthropic's API, Bedrock); others get its text as before.
+ * becomes the blocks again, for a Claude upstream only (Anthropic's API, Bedrock); others get its text as before. A
+ * Chat Completions client gets them as OpenRouter's `reasoning_details` on the message (see reasoning-details.ts).
  *
  * The envelope: the prefix, then base64url of a JSON array, one entry a block: `{"n": <length of its thinking text in
  * the item's summary>, "s": <signature>, "o": <origin>}`, or `{"r": <redacted thinking data>, "o": <origin>}`; the
