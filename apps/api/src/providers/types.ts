@@ -191,6 +191,12 @@ export interface PreparedCall {
    */
   dropped?: { tools: string[] };
   /**
+   * Parameters the client set that the target would refuse as sent, each as `name: what was sent` (`reasoning_effort:
+   * high`, `reasoning_effort: left out`); set only when one was changed. Said in the answer's
+   * `x-switchyard-changed-params` and the log. Never the client's own value (it is any string).
+   */
+  changedParams?: string[];
+  /**
    * An upstream error status this call answers locally instead (the body to decode as if the upstream had sent
    * it), or null: count_tokens on an Anthropic-format upstream that has no such route falls back to the local
    * estimate rather than failing (and rather than cooling the model down as "not found").

@@ -9,6 +9,7 @@ export function answerHeaders(
   headers: Record<string, string | number>,
 ): Record<string, string | number> {
   if (call.dropped) headers['x-switchyard-dropped-tools'] = call.dropped.tools.join(', ');
+  if (call.changedParams?.length) headers['x-switchyard-changed-params'] = call.changedParams.join(', ');
   headers['x-switchyard-provider'] = run.attempt.provider.slug;
   headers['x-switchyard-model'] = run.attempt.model.modelId;
   headers['x-switchyard-attempts'] = run.attemptNo;

@@ -160,6 +160,11 @@ async function prepareCall(
         { provider: attempt.provider.slug, model: attempt.model.modelId, droppedTools: call.dropped.tools },
         'built-in tools dropped: the target has no equivalent',
       );
+    if (call.changedParams)
+      d.logger.info(
+        { provider: attempt.provider.slug, model: attempt.model.modelId, changedParams: call.changedParams },
+        'parameters changed: the target refuses them as sent',
+      );
     return { ok: true, call };
   } catch (err) {
     if (!(err instanceof AdapterError)) throw err;

@@ -116,6 +116,28 @@ describe('an OpenAI-format client’s reasoning_effort to xAI', () => {
   });
 });
 
+describe('a changed reasoning_effort is said in the answer', () => {
+  const CHANGED = 'x-switchyard-changed-params';
+  const ask = (model: string, reasoning_effort: string, stream = false) =>
+    post('/v1/chat/completions', { model, messages: hi, reasoning_effort, stream });
+
+  it('left out or mapped: x-switchyard-changed-params names what was sent, whole and streamed', async () => {
+    const dropped = await ask('up-xai/grok-4-0709', 'high');
+    await dropped.text();
+    expect(dropped.headers.get(CHANGED)).toBe('reasoning_effort: left out');
+    const mapped = await ask('up-gcompat/gemini-2.5-flash', 'xhigh', true);
+    await mapped.text();
+    expect(mapped.status).toBe(200);
+    expect(mapped.headers.get(CHANGED)).toBe('reasoning_effort: high');
+  });
+
+  it('not when it goes as it came', async () => {
+    const res = await ask('up-gcompat/gemini-2.5-flash', 'medium');
+    await res.text();
+    expect(res.headers.get(CHANGED)).toBeNull();
+  });
+});
+
 describe('reasoning to Gemini’s OpenAI compatibility', () => {
   it.each([
     ['gemini-2.5-flash', 'xhigh', 'high'],

@@ -334,22 +334,28 @@ export const openaiCompatibleAdapter: ProviderAdapter = {
         const stripped =
           ctx.provider.type === 'openrouter' ? null : withoutReasoningDetails(ctx.rawBody, ctx.body);
         // A reasoning effort the model would refuse goes as the nearest it takes, or not at all (withVendorEffort).
-        const own =
-          withVendorEffort(
-            stripped ?? ctx.body,
-            { modelId: ctx.upstreamModel, baseModel: ctx.baseModel },
-            provider.type,
-          ) ?? stripped;
+        const effortOwn = withVendorEffort(
+          stripped ?? ctx.body,
+          { modelId: ctx.upstreamModel, baseModel: ctx.baseModel },
+          provider.type,
+        );
+        const effortChanged = effortOwn !== null;
+        const own = effortOwn ?? stripped;
         const { body } = rewriteBody(own ? Buffer.from(JSON.stringify(own)) : ctx.rawBody, {
           parsed: own ?? ctx.body,
           model: ctx.upstreamModel,
           includeUsage: usage && ctx.stream,
         });
-        return makeCall(
+        const call = makeCall(
           ctx,
           { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) },
           openaiChatWire,
         );
+        if (effortChanged) {
+          const sent = own?.reasoning_effort;
+          call.changedParams = [`reasoning_effort: ${typeof sent === 'string' ? sent : 'left out'}`];
+        }
+        return call;
       }
       case 'embeddings': {
         const { body } = rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel });
