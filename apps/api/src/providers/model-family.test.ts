@@ -1,7 +1,7 @@
 // How a Claude model takes thinking, read from its id: a budget before 4.6, adaptive thinking from 4.6 on (Opus 4.7
 // on: only that), xhigh effort from Opus 4.7 on.
 import { describe, expect, it } from 'vitest';
-import { claudeThinkingFacts } from './model-family.js';
+import { claudeTakesBudget, claudeThinkingFacts } from './model-family.js';
 
 describe('claudeThinkingFacts', () => {
   it.each([
@@ -32,5 +32,30 @@ describe('claudeThinkingFacts', () => {
       thinking: 'adaptive',
       xhighEffort: true,
     });
+  });
+});
+
+describe('claudeTakesBudget', () => {
+  it.each([
+    ['claude-3-7-sonnet-20250219', true],
+    ['claude-sonnet-4-5', true],
+    ['claude-opus-4-5-20251101', true],
+    ['claude-opus-4-6', true],
+    ['claude-sonnet-4-6@20260101', true],
+    ['claude-opus-4-7', false],
+    ['anthropic.claude-opus-4-7-v1:0', false],
+    ['anthropic/claude-opus-4.7', false],
+    ['claude-haiku-4-7', false],
+    ['claude-opus-5', false],
+    ['claude-mythos-preview', false],
+    ['claude-fable-1', false],
+    ['my-claude-deployment', true],
+  ] as const)('%s: %s', (modelId, takes) => {
+    expect(claudeTakesBudget({ modelId })).toBe(takes);
+  });
+
+  it('reads the model the admin named over the upstream id', () => {
+    expect(claudeTakesBudget({ modelId: 'prod-claude', baseModel: 'claude-opus-4-7' })).toBe(false);
+    expect(claudeTakesBudget({ modelId: 'claude-opus-4-7', baseModel: ' ' })).toBe(false);
   });
 });

@@ -78,6 +78,28 @@ const CLAUDE_ADAPTIVE_LINE = /claude-(?:mythos|fable)(?:$|[-.@:])/i;
 const CLAUDE_VERSION =
   /claude-(?:([a-z]+)-(\d{1,2})(?:[-.](\d{1,2}))?(?=$|[-.@:])|(\d)(?:[-.](\d))?-([a-z]+))/i;
 
+/** A Claude id's line and version (major * 100 + minor, see CLAUDE_VERSION), or null when it does not say. */
+function claudeVersion(id: string): { line: string; version: number } | null {
+  const m = CLAUDE_VERSION.exec(id);
+  if (!m) return null;
+  return { line: m[1] ?? m[6] ?? '', version: Number(m[2] ?? m[4]) * 100 + Number(m[3] ?? m[5] ?? 0) };
+}
+
+/** The first Claude version that refuses a thinking budget (see ClaudeThinkingFacts): 4.7. */
+const BUDGET_REFUSED_FROM = 407;
+
+/**
+ * Whether the Claude model takes a thinking budget (`{type: "enabled", budget_tokens}`): every model before 4.7 (4.6
+ * takes it, deprecated, beside adaptive thinking); not 4.7 and later, nor the Mythos and Fable lines. By the model
+ * the admin named (`baseModel`), else the upstream id; an id whose version is not read takes one.
+ */
+export function claudeTakesBudget(model: ModelIdentity): boolean {
+  const id = model.baseModel?.trim() || model.modelId;
+  if (CLAUDE_ADAPTIVE_LINE.test(id)) return false;
+  const v = claudeVersion(id);
+  return v === null || v.version < BUDGET_REFUSED_FROM;
+}
+
 /**
  * What the Claude model takes for thinking (see ClaudeThinkingFacts), by the model the admin named (`baseModel`), else
  * by the upstream id. An id whose version is not read takes a budget, as every Claude model before 4.6 does, unless
@@ -85,10 +107,9 @@ const CLAUDE_VERSION =
  */
 export function claudeThinkingFacts(model: ModelIdentity): ClaudeThinkingFacts {
   const id = model.baseModel?.trim() || model.modelId;
-  const m = CLAUDE_VERSION.exec(id);
-  if (!m) return { thinking: CLAUDE_ADAPTIVE_LINE.test(id) ? 'adaptive' : 'budget', xhighEffort: false };
-  const line = m[1] ?? m[6] ?? '';
-  const version = Number(m[2] ?? m[4]) * 100 + Number(m[3] ?? m[5] ?? 0);
+  const v = claudeVersion(id);
+  if (!v) return { thinking: CLAUDE_ADAPTIVE_LINE.test(id) ? 'adaptive' : 'budget', xhighEffort: false };
+  const { line, version } = v;
   const f = CLAUDE_THINKING.find((e) => version >= e.from && (!e.line || e.line.test(line)));
   const thinking = f?.thinking === 'adaptive' || CLAUDE_ADAPTIVE_LINE.test(id) ? 'adaptive' : 'budget';
   return { thinking, xhighEffort: f?.xhighEffort ?? false };

@@ -29,10 +29,14 @@ import {
   openaiChatToAnthropicRequest,
   withoutUnsignedThinking,
 } from './request.js';
+import { nativeThinkingFor } from './native-thinking.js';
 import { anthropicToOpenaiChatResponse, usageFromAnthropic } from './response.js';
 import { AnthropicRelay, AnthropicStreamDecoder } from './stream.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
+
+/** The model a call goes to, as model recognition reads it: its upstream id and the model its config names. */
+const modelOf = (ctx: CallContext) => ({ modelId: ctx.upstreamModel, baseModel: ctx.baseModel });
 
 function root(provider: ProviderRuntime): string {
   return baseUrlOf(provider).replace(/\/v1$/, '');
@@ -90,12 +94,19 @@ export const anthropicAdapter: ProviderAdapter = {
         // Thinking blocks another vendor's reasoning became, sent back: Anthropic refuses them (see
         // withoutUnsignedThinking). Looked for only in a body whose bytes hold an empty signature.
         const signed = mayHoldUnsignedThinking(ctx.rawBody) ? withoutUnsignedThinking(ctx.body) : null;
-        let body: Buffer | string = signed
-          ? JSON.stringify({ ...signed, model: ctx.upstreamModel })
-          : rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
+        const cap =
+          typeof ctx.body.max_tokens === 'number'
+            ? ctx.body.max_tokens
+            : defaultMaxTokensFor(ctx.maxOutputTokens);
+        // Thinking in the form the model takes (a client writes the form of the model it named).
+        const formed = nativeThinkingFor(signed ?? ctx.body, modelOf(ctx), cap);
+        let body: Buffer | string =
+          signed || formed
+            ? JSON.stringify({ ...(formed ?? signed), model: ctx.upstreamModel })
+            : rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
         if (ctx.body.max_tokens == null)
           body = JSON.stringify({
-            ...(signed ?? ctx.body),
+            ...(formed ?? signed ?? ctx.body),
             model: ctx.upstreamModel,
             max_tokens: defaultMaxTokensFor(ctx.maxOutputTokens),
           });
@@ -107,9 +118,15 @@ export const anthropicAdapter: ProviderAdapter = {
       }
       case 'count_tokens': {
         const signed = mayHoldUnsignedThinking(ctx.rawBody) ? withoutUnsignedThinking(ctx.body) : null;
-        const body = signed
-          ? JSON.stringify({ ...signed, model: ctx.upstreamModel })
-          : rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
+        const cap =
+          typeof ctx.body.max_tokens === 'number'
+            ? ctx.body.max_tokens
+            : defaultMaxTokensFor(ctx.maxOutputTokens);
+        const formed = nativeThinkingFor(signed ?? ctx.body, modelOf(ctx), cap);
+        const body =
+          signed || formed
+            ? JSON.stringify({ ...(formed ?? signed), model: ctx.upstreamModel })
+            : rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
         const request = postJson(`${base}/v1/messages/count_tokens`, headers, body, false);
         const call = makeCall({ ...ctx, endpoint: 'messages' }, { kind: 'http', request }, anthropicWire);
         return {
