@@ -1,7 +1,7 @@
 // How a Claude model takes thinking, read from its id: a budget before 4.6, adaptive thinking from 4.6 on (Opus 4.7
 // on: only that), xhigh effort from Opus 4.7 on.
 import { describe, expect, it } from 'vitest';
-import { claudeTakesBudget, claudeThinkingFacts } from './model-family.js';
+import { claudeRefusesAdaptive, claudeTakesBudget, claudeThinkingFacts } from './model-family.js';
 
 describe('claudeThinkingFacts', () => {
   it.each([
@@ -57,5 +57,24 @@ describe('claudeTakesBudget', () => {
   it('reads the model the admin named over the upstream id', () => {
     expect(claudeTakesBudget({ modelId: 'prod-claude', baseModel: 'claude-opus-4-7' })).toBe(false);
     expect(claudeTakesBudget({ modelId: 'claude-opus-4-7', baseModel: ' ' })).toBe(false);
+  });
+});
+
+describe('claudeRefusesAdaptive', () => {
+  it.each([
+    ['claude-3-7-sonnet-20250219', true],
+    ['claude-sonnet-4-5', true],
+    ['anthropic.claude-haiku-4-5-20251001-v1:0', true],
+    ['claude-opus-4-6', false],
+    ['claude-opus-4-7', false],
+    ['claude-mythos-preview', false],
+    ['claude-test', false],
+    ['my-claude-deployment', false],
+  ] as const)('%s: %s', (modelId, refuses) => {
+    expect(claudeRefusesAdaptive({ modelId })).toBe(refuses);
+  });
+
+  it('reads the model the admin named over the upstream id', () => {
+    expect(claudeRefusesAdaptive({ modelId: 'prod-claude', baseModel: 'claude-sonnet-4-5' })).toBe(true);
   });
 });

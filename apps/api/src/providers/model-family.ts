@@ -100,6 +100,21 @@ export function claudeTakesBudget(model: ModelIdentity): boolean {
   return v === null || v.version < BUDGET_REFUSED_FROM;
 }
 
+/** The first Claude version that takes adaptive thinking (see ClaudeThinkingFacts): 4.6. */
+const ADAPTIVE_FROM = 406;
+
+/**
+ * Whether the Claude model is known to refuse adaptive thinking: its id (the admin's `baseModel`, else the upstream id)
+ * reads as a version before 4.6 of a line that did not start adaptive. An id whose version is not read is not known to
+ * refuse it (a client's adaptive thinking to it goes as it came).
+ */
+export function claudeRefusesAdaptive(model: ModelIdentity): boolean {
+  const id = model.baseModel?.trim() || model.modelId;
+  if (CLAUDE_ADAPTIVE_LINE.test(id)) return false;
+  const v = claudeVersion(id);
+  return v !== null && v.version < ADAPTIVE_FROM;
+}
+
 /**
  * What the Claude model takes for thinking (see ClaudeThinkingFacts), by the model the admin named (`baseModel`), else
  * by the upstream id. An id whose version is not read takes a budget, as every Claude model before 4.6 does, unless

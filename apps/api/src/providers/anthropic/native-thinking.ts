@@ -6,11 +6,12 @@
  * it came, a form the model refuses is a 400 ("thinking.type.enabled is not supported for this model"), so:
  * - a budget to a model that refuses one goes as adaptive thinking at the client's own effort, else the effort the
  *   budget reads as (the same reading as for any translated request, effortForBudget);
- * - adaptive thinking to a model that takes only a budget goes as its effort's budget within the output cap (the
+ * - adaptive thinking to a model known to take only a budget (its id reads as a version before 4.6; an id that does not
+ *   say is left to the client) goes as its effort's budget within the output cap (the
  *   effort was guiding the thinking, so it goes with it), or no thinking when the cap cannot hold one and an answer.
  * Anything else goes as it came.
  */
-import { claudeTakesBudget, claudeThinkingFacts, type ModelIdentity } from '../model-family.js';
+import { claudeRefusesAdaptive, claudeTakesBudget, type ModelIdentity } from '../model-family.js';
 import {
   anthropicThinkingToPivot,
   claudeThinking,
@@ -42,7 +43,7 @@ export function nativeThinkingFor(body: Obj, model: ModelIdentity, maxTokens: nu
       output_config: { effort, ...own },
     };
   }
-  if (t.type === 'adaptive' && claudeThinkingFacts(model).thinking === 'budget') {
+  if (t.type === 'adaptive' && claudeRefusesAdaptive(model)) {
     const pivot: ReasoningPivot = { model: '', messages: [] };
     anthropicThinkingToPivot(t, pivot, body.output_config);
     const choice = isObj(body.tool_choice) ? body.tool_choice.type : undefined;
