@@ -127,6 +127,52 @@ describe('a file by id reaches only the vendor that holds it', () => {
     expect(JSON.stringify(env.up.requests.at(-1)!.body)).toContain(data);
   });
 
+  const responsesWith = (model: string, part: object) => ({
+    model,
+    max_output_tokens: 50,
+    input: [
+      {
+        role: 'user',
+        content: [{ type: 'input_text', text: 'Summarise the report.' }, part],
+      },
+    ],
+  });
+
+  it("a Responses client's input_file by file_id routed to Anthropic is refused, not dropped", async () => {
+    const r = await post(
+      '/v1/responses',
+      responsesWith('up-anthropic/claude-test', { type: 'input_file', file_id: 'file-abc123' }),
+    );
+    await expectRefused(r, /inline|base64/i);
+  });
+
+  it("a Responses client's input_image by file_id routed to Anthropic is refused, not dropped", async () => {
+    const r = await post(
+      '/v1/responses',
+      responsesWith('up-anthropic/claude-test', { type: 'input_image', file_id: 'file-img123' }),
+    );
+    await expectRefused(r, /inline|base64/i);
+  });
+
+  it("a Responses client's input_file by file_id reaches an OpenAI-format provider", async () => {
+    const r = await post(
+      '/v1/responses',
+      responsesWith('up-openai/gpt-test', { type: 'input_file', file_id: 'file-abc123', filename: 'q3.pdf' }),
+    );
+    expect(r.status, await r.clone().text()).toBe(200);
+    expect(JSON.stringify(env.up.requests.at(-1)!.body)).toContain('file-abc123');
+  });
+
+  it("a Responses client's input_file by URL is named to a provider that cannot fetch it, not dropped", async () => {
+    const url = 'https://example.com/q3.pdf';
+    const r = await post(
+      '/v1/responses',
+      responsesWith('up-anthropic/claude-test', { type: 'input_file', file_url: url, filename: 'q3.pdf' }),
+    );
+    expect(r.status, await r.clone().text()).toBe(200);
+    expect(JSON.stringify(env.up.requests.at(-1)!.body)).toContain(url);
+  });
+
   it('fuzzed document and file sources: never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -140,16 +186,24 @@ describe('a file by id reaches only the vendor that holds it', () => {
           { requiredKeys: [] },
         ),
         fc.constantFrom('up-openai/gpt-test', 'up-anthropic/claude-test'),
-        fc.constantFrom('chat', 'messages', 'count_tokens'),
+        fc.constantFrom('chat', 'messages', 'count_tokens', 'responses'),
         async (source, model, endpoint) => {
           resetProxyEnv(env);
           const r =
-            endpoint === 'chat'
-              ? await post('/v1/chat/completions', chatFile(model, source))
-              : await post(
-                  endpoint === 'messages' ? '/v1/messages' : '/v1/messages/count_tokens',
-                  anthropicDoc(model, source),
-                );
+            endpoint === 'responses'
+              ? await post(
+                  '/v1/responses',
+                  responsesWith(model, {
+                    ...source,
+                    type: source.type === 'file' ? 'input_file' : 'input_image',
+                  }),
+                )
+              : endpoint === 'chat'
+                ? await post('/v1/chat/completions', chatFile(model, source))
+                : await post(
+                    endpoint === 'messages' ? '/v1/messages' : '/v1/messages/count_tokens',
+                    anthropicDoc(model, source),
+                  );
           await r.text();
           expect(r.status).toBeLessThan(500);
         },

@@ -5,7 +5,7 @@
 import { AdapterError } from './errors.js';
 import { sseJson } from './sse.js';
 import { reasoningOf, responsesEffort, TRANSLATED_REASONING_ID } from './reasoning.js';
-import { chatFilePart, parseDataUrl } from './shared.js';
+import { chatFilePart, fileByIdRefusal, parseDataUrl } from './shared.js';
 import {
   SIGNED_THINKING,
   signedThinkingEnvelope,
@@ -45,13 +45,20 @@ function contentToParts(content: unknown): string | OaContentPart[] {
           type: 'image_url',
           image_url: { url, ...(p.detail ? { detail: String(p.detail) } : {}) },
         });
+      // An image uploaded to OpenAI's Files API: chat takes no image by id, and no other vendor reads it.
+      else if (typeof p.file_id === 'string') throw fileByIdRefusal('OpenAI');
     } else if (t === 'input_file') {
+      const filename = typeof p.filename === 'string' && p.filename ? p.filename : undefined;
       // A document sent inline (`file_data`, a base64 data URL) is the pivot's `file` part.
       const inline = typeof p.file_data === 'string' ? parseDataUrl(p.file_data) : null;
-      if (inline)
-        parts.push(
-          chatFilePart(inline.mime, inline.data, typeof p.filename === 'string' ? p.filename : undefined),
-        );
+      if (inline) parts.push(chatFilePart(inline.mime, inline.data, filename));
+      // A file uploaded to OpenAI's Files API: the chat `file` part by id, which OpenAI's chat API reads (the other
+      // vendors' adapters refuse it, see fileByIdRefusal).
+      else if (typeof p.file_id === 'string')
+        parts.push({ type: 'file', file: { file_id: p.file_id, ...(filename ? { filename } : {}) } });
+      // A document by URL: chat cannot fetch one, so it is named in the text, as an Anthropic document by URL is.
+      else if (typeof p.file_url === 'string')
+        parts.push({ type: 'text', text: `[document${filename ? ` "${filename}"` : ''}: ${p.file_url}]` });
     } else if (t === 'refusal') parts.push({ type: 'text', text: String(p.refusal ?? '') });
   }
   if (parts.every((p) => p.type === 'text')) return parts.map((p) => (p as { text: string }).text).join('');
