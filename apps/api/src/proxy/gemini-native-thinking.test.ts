@@ -31,6 +31,7 @@ beforeAll(async () => {
     'gemma-3-27b-it',
     'gemini-2.5-flash',
     'gemini-3-pro-preview',
+    'gemini-3-flash-preview',
   ])
     await prisma.model.create({
       data: { providerId: native.id, modelId, displayName: modelId, capabilities: caps },
@@ -90,5 +91,24 @@ describe('reasoning to Gemini’s native API', () => {
     expect(config()).toEqual({ thinkingBudget: 4000, includeThoughts: true });
     await chat('up-gnative/gemini-3-pro-preview', 'low');
     expect(config()).toEqual({ thinkingLevel: 'low', includeThoughts: true });
+  });
+
+  // Gemini 3 Pro takes the levels low and high; Gemini 3 Flash minimal, low, medium and high. Sent only low or high,
+  // Flash lost the client's medium (to high, thinking far more) and minimal (to low).
+  it('Gemini 3 Flash gets the level asked where it takes it, Pro the nearest of low and high', async () => {
+    for (const [effort, level] of [
+      ['minimal', 'minimal'],
+      ['low', 'low'],
+      ['medium', 'medium'],
+      ['high', 'high'],
+      ['xhigh', 'high'],
+    ] as const) {
+      await chat('up-gnative/gemini-3-flash-preview', effort);
+      expect(config(), effort).toMatchObject({ thinkingLevel: level });
+    }
+    await chat('up-gnative/gemini-3-pro-preview', 'medium');
+    expect(config()).toEqual({ thinkingLevel: 'high', includeThoughts: true });
+    await chat('up-gnative/gemini-3-pro-preview', 'minimal');
+    expect(config()).toEqual({ thinkingLevel: 'low' });
   });
 });

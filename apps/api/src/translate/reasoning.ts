@@ -297,7 +297,8 @@ export function claudeThinkingFields(t: ClaudeThinking): Obj {
 export const THINKING_MIN_TOP_P = 0.95;
 
 /**
- * Gemini's thinkingConfig for the pivot's reasoning: Gemini 3 takes a level (low or high), Gemini 2.5 a budget (an
+ * Gemini's thinkingConfig for the pivot's reasoning: Gemini 3 takes a level (Pro low or high; Flash minimal, low,
+ * medium or high: none as minimal there), Gemini 2.5 a budget (an
  * Anthropic client's own, else its effort's; `none` / `minimal` 0, no thinking, except on 2.5 Pro, which cannot turn
  * it off and keeps its default); with thinking on, `includeThoughts` (the answer then holds Gemini's thought summary,
  * the client's reasoning). Null: nothing asked, or nothing to send.
@@ -317,8 +318,12 @@ function geminiThinking(req: ReasoningPivot): Obj | null {
   if (typeof effort !== 'string' && typeof own !== 'number') return null;
   const model = String(req.model ?? '').toLowerCase();
   if (/gemini-[3-9]/.test(model)) {
-    if (effort === 'none' || effort === 'minimal' || effort === 'low') return { thinkingLevel: 'low' };
-    if (effort === 'medium' || effort === 'high' || effort === 'xhigh') return { thinkingLevel: 'high' };
+    // Gemini 3 Flash (and Flash-Lite) take minimal, low, medium and high; Pro low and high.
+    const flash = /flash/.test(model);
+    if (effort === 'none' || effort === 'minimal') return { thinkingLevel: flash ? 'minimal' : 'low' };
+    if (effort === 'low') return { thinkingLevel: 'low' };
+    if (effort === 'medium') return { thinkingLevel: flash ? 'medium' : 'high' };
+    if (effort === 'high' || effort === 'xhigh') return { thinkingLevel: 'high' };
     return null;
   }
   if (effort === 'none' || effort === 'minimal') return /pro/.test(model) ? null : { thinkingBudget: 0 };
