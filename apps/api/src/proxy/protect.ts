@@ -10,6 +10,7 @@ import {
   createDlpContext,
   createStreamRestorer,
   dlpDetail,
+  holdsSignedThinking,
   mayBeginPlaceholder,
   protectBody,
   restoreAnswer,
@@ -22,7 +23,9 @@ import {
   type DlpFinding,
   type StreamRestorer,
 } from '@switchyard/core';
+import { providerDefaults } from '../providers/provider-types.js';
 import type { StreamTranslator } from '../providers/types.js';
+import { wantsEncryptedReasoning } from '../translate/responses.js';
 import type { GatewayError } from '../lib/errors.js';
 import { dlpPolicyFor, type DlpResolution, type DlpSnapshot } from '../router/dlp-snapshot.js';
 import type { ProxyCaller, ProxyEndpoint } from '../router/types.js';
@@ -172,6 +175,30 @@ export function restoringTranslator(
   signedReasoning = false,
 ): StreamTranslator {
   return new RestoringTranslator(inner, format, ctx, capture, translated, translated && !signedReasoning);
+}
+
+/**
+ * Whether a translated stream's reasoning is signed text, left as it came by {@link restoringTranslator} (its
+ * `signedReasoning`): a Responses stream from Claude (Anthropic's API, Bedrock) whose client asked for its reasoning's
+ * encrypted content (the gateway's envelope of Claude's signatures, which sign the summary text as Claude wrote it),
+ * or an Anthropic stream from Bedrock (Claude's thinking, given with Bedrock's signature: see BEDROCK_THINKING_MARK).
+ * Any Bedrock model's: an ARN does not say it serves Claude, and another model's reasoning left with its placeholders
+ * shows the client no value. Another provider's reasoning is signed by no one (no envelope is made for it): restored,
+ * whatever the client asked. The live relay and a cache replay of its stream both ask this, so a replay gives the
+ * client the same bytes.
+ */
+export function streamReasoningSigned(
+  format: DlpAnswerFormat,
+  body: Record<string, unknown> | undefined,
+  providerType: string | undefined,
+): boolean {
+  const adapter = providerType === undefined ? undefined : providerDefaults(providerType).adapter;
+  return (
+    (format === 'responses' &&
+      (adapter === 'anthropic' || adapter === 'bedrock') &&
+      wantsEncryptedReasoning(body)) ||
+    (format === 'messages' && adapter === 'bedrock')
+  );
 }
 
 /** The string fields of an OpenAI chat delta that carry model text (each restored as a channel of its own). */
@@ -637,7 +664,10 @@ class RestoringTranslator implements StreamTranslator {
     }
   }
 
-  /** A Responses output item: in a translated stream, a reasoning item's summary restored (the gateway's text). */
+  /**
+   * A Responses output item: in a translated stream, a reasoning item's summary restored (the gateway's text), unless
+   * it holds the gateway's envelope of Claude's signatures, which sign the summary as it came.
+   */
   private translatedReasoning(item: unknown): unknown {
     const it = item as Json | null;
     if (
@@ -645,7 +675,8 @@ class RestoringTranslator implements StreamTranslator {
       !it ||
       typeof it !== 'object' ||
       it.type !== 'reasoning' ||
-      !Array.isArray(it.summary)
+      !Array.isArray(it.summary) ||
+      holdsSignedThinking(it)
     )
       return item;
     const summary = (it.summary as unknown[]).map((p) => {

@@ -3,8 +3,7 @@ import type { PreparedCall, StreamTranslator, UpstreamError } from '../providers
 import { answerHeaders } from './answer-headers.js';
 import type { AttemptResult, AttemptRun, ProxyDeps, RequestContext } from './context.js';
 import type { BodyCapture } from './body-log.js';
-import { restoringTranslator } from './protect.js';
-import { wantsEncryptedReasoning } from '../translate/responses.js';
+import { restoringTranslator, streamReasoningSigned } from './protect.js';
 import { attemptFailed, reportAttempt } from './record.js';
 import type { StreamSource } from './stream-answer.js';
 
@@ -125,12 +124,9 @@ function startRelay(x: RequestContext, call: PreparedCall, run: AttemptRun): Rel
     dlp.ctx,
     log,
     !call.passthrough,
-    (dlp.answer === 'responses' && wantsEncryptedReasoning(x.body)) ||
-      // Claude on Bedrock signs its thinking, which an Anthropic client gets with its signature (see
-      // BEDROCK_THINKING_MARK): signed text, left as it came, as Anthropic's own relayed thinking is (restored, the
-      // block sent back would not be what Claude signed). Any Bedrock model's: an ARN does not say it serves Claude,
-      // and another model's reasoning left with its placeholders shows the client no value.
-      (dlp.answer === 'messages' && run.attempt.provider.type === 'bedrock'),
+    // Signed text, left as it came, as Anthropic's own relayed thinking is (restored, the block sent back would not
+    // be what Claude signed); a cache replay of this stream asks the same (cache/serve.ts).
+    streamReasoningSigned(dlp.answer, x.body, run.attempt.provider.type),
   );
   return { t, capture: null, started: false, ttft: null };
 }

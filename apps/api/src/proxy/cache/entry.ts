@@ -23,6 +23,12 @@ export interface CacheEntryMeta {
    * read as relayed.
    */
   translated?: boolean;
+  /**
+   * A translated stream whose reasoning is signed text (see streamReasoningSigned: Claude's thinking from Bedrock to
+   * an Anthropic client, a Responses client's reasoning in the gateway's envelope): left as it came on a hit, as the
+   * live stream left it. Absent in entries stored before it was kept: read from the request and the provider.
+   */
+  signedReasoning?: boolean;
 }
 
 export interface CacheEntry {

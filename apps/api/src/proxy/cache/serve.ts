@@ -20,7 +20,7 @@ import { BodyCapture } from '../body-log.js';
 import { sendClientError } from '../client-errors.js';
 import { anthropicClientHeaders } from '../client-headers.js';
 import type { AttemptResult, ProxyDeps, RequestContext } from '../context.js';
-import { restoreWhole, restoringTranslator } from '../protect.js';
+import { answerFormatOf, restoreWhole, restoringTranslator, streamReasoningSigned } from '../protect.js';
 import { recordRequest } from '../record.js';
 import { DB_CACHE_MAX_WRITES } from './create.js';
 import { decodeEntry, encodeEntry, type CacheEntry } from './entry.js';
@@ -340,7 +340,12 @@ export function cacheAfter(
       tokensIn: result.usage.inputTokens,
       tokensOut: result.usage.outputTokens,
       finishReason: result.finishReason ?? null,
-      ...(x.input.facts.stream ? { translated: result.translated === true } : {}),
+      ...(x.input.facts.stream
+        ? {
+            translated: result.translated === true,
+            signedReasoning: streamSigned(x, attempt.provider.type),
+          }
+        : {}),
     },
     body,
   );
@@ -473,8 +478,20 @@ function replay(d: ProxyDeps, x: RequestContext, entry: CacheEntry): void {
   if (meta.stream) {
     headers['cache-control'] = 'no-cache';
     if (dlp?.answer) {
-      // A translated stream's reasoning is restored as the live stream's was (see restoringTranslator).
-      const t = restoringTranslator(new PassThrough(), dlp.answer, dlp.ctx, null, meta.translated === true);
+      // A translated stream's reasoning is restored as the live stream's was (see restoringTranslator), and its
+      // signed reasoning left as it came, as the live stream left it (restored, it would no longer be what Claude
+      // signed: the client's next turn would lose its thinking, or send the value to the provider).
+      const signed =
+        meta.signedReasoning ??
+        streamSigned(x, d.config().providers.find((p) => p.id === meta.providerId)?.type);
+      const t = restoringTranslator(
+        new PassThrough(),
+        dlp.answer,
+        dlp.ctx,
+        null,
+        meta.translated === true,
+        signed,
+      );
       out = t.push(entry.body) + t.end();
     }
   } else if (dlp?.answer) out = restoreWhole(dlp.answer, entry.body, dlp.ctx);
@@ -502,6 +519,12 @@ function replay(d: ProxyDeps, x: RequestContext, entry: CacheEntry): void {
     meta.metricLabel,
     meta.finishReason,
   );
+}
+
+/** Whether this request's stream, answered by a provider of this type, has signed reasoning (streamReasoningSigned). */
+function streamSigned(x: RequestContext, providerType: string | undefined): boolean {
+  const format = answerFormatOf(x.match.endpoint);
+  return format !== null && streamReasoningSigned(format, x.body, providerType);
 }
 
 /** A stored client-format stream as a translator's output (so data protection's stream restorer can run over it). */
