@@ -19,7 +19,7 @@ import {
 import { extractUsageObject } from '../translate/json-fast.js';
 import { SseParser, sseJson } from '../translate/sse.js';
 import { roughTokens } from '../translate/tokens.js';
-import { tokenFigure, withEstimates } from '../translate/usage-figures.js';
+import { CACHE_WRITES, cacheWriteFigures, tokenFigure, withEstimates } from '../translate/usage-figures.js';
 import type { OaChatResponse, OaChunk, OaUsage } from '../translate/wire-types.js';
 import { normalizeUpstreamError } from './errors.js';
 import type {
@@ -66,6 +66,8 @@ export function usageFromOpenai(u: Partial<OaUsage> | null | undefined): Usage {
     inputTokens: tokenFigure(u?.prompt_tokens),
     outputTokens: tokenFigure(u?.completion_tokens),
     cachedTokens: tokenFigure(u?.prompt_tokens_details?.cached_tokens),
+    // A translated answer's cache writes (Claude's, see CACHE_WRITES); never an OpenAI-format upstream's own.
+    ...cacheWriteFigures(u?.[CACHE_WRITES]),
   };
 }
 

@@ -371,7 +371,12 @@ describe('Anthropic message_delta usage that leaves cache figures out', () => {
   for (const [name, usage] of cases)
     it(`keeps message_start's cache figures for ${name}, relayed and translated alike`, () => {
       const input = start + text + end(usage);
-      const expected = { inputTokens: 130010, outputTokens: 300, cachedTokens: 100000 };
+      const expected = {
+        inputTokens: 130010,
+        outputTokens: 300,
+        cachedTokens: 100000,
+        cacheWriteTokens: 30000,
+      };
       const relayed = run({ client: 'messages', upstream: 'anthropic', model: 'm' }, input, 100000);
       expect(relayed.t.usage).toEqual(expected);
       const translated = run({ client: 'chat', upstream: 'anthropic', model: 'm' }, input, 100000);
@@ -505,12 +510,18 @@ describe('a translated stream cut before its final usage', () => {
         inputTokens: 130010,
         outputTokens: 1000,
         cachedTokens: 100000,
+        cacheWriteTokens: 30000,
         estimated: true,
       });
       // Cut after message_delta, before message_stop: its output figure is the final one.
       const late = run(opts, start + text + messageDelta, 64);
       expect(late.t.fault?.kind).toBe('truncated');
-      expect(late.t.usage).toEqual({ inputTokens: 130010, outputTokens: 300, cachedTokens: 100000 });
+      expect(late.t.usage).toEqual({
+        inputTokens: 130010,
+        outputTokens: 300,
+        cachedTokens: 100000,
+        cacheWriteTokens: 30000,
+      });
       // Not cut: the same final figures.
       const whole = run(
         opts,
@@ -518,7 +529,12 @@ describe('a translated stream cut before its final usage', () => {
         64,
       );
       expect(whole.t.fault).toBeNull();
-      expect(whole.t.usage).toEqual({ inputTokens: 130010, outputTokens: 300, cachedTokens: 100000 });
+      expect(whole.t.usage).toEqual({
+        inputTokens: 130010,
+        outputTokens: 300,
+        cachedTokens: 100000,
+        cacheWriteTokens: 30000,
+      });
     });
 
   it("from Gemini keeps the running usageMetadata's prompt and cache figures", () => {
@@ -569,7 +585,7 @@ describe('Bedrock prompt-cache tokens', () => {
         }),
       ),
     );
-    const expected = { inputTokens: 130010, outputTokens: 20, cachedTokens: 100000 };
+    const expected = { inputTokens: 130010, outputTokens: 20, cachedTokens: 100000, cacheWriteTokens: 30000 };
     expect(whole.usage).toEqual(expected);
     for (const client of ['chat', 'messages', 'responses'] as const) {
       const t = new PipelineStreamTranslator({

@@ -84,6 +84,12 @@ export interface Usage {
   outputTokens: number;
   /** Prompt tokens served from a cache (OpenAI cached_tokens, Anthropic cache_read_input_tokens). */
   cachedTokens: number;
+  /**
+   * Prompt tokens written to the cache (Claude's cache_creation_input_tokens; Bedrock's cacheWriteInputTokens), for
+   * its default lifetime and for 1 hour: part of inputTokens, billed above the input price (core's costOf).
+   */
+  cacheWriteTokens?: number;
+  cacheWriteLongTokens?: number;
   /** True when (part of) the numbers come from the local tokenizer, not the upstream. */
   estimated?: boolean;
 }

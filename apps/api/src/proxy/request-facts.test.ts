@@ -351,3 +351,57 @@ describe('request facts: the size of each image goes to routing', () => {
     expect(requestFacts('chat', body, JSON.stringify(body).length).images).toBeUndefined();
   });
 });
+
+describe('request facts: a request that marks its prompt for Claude’s cache', () => {
+  const cc = { type: 'ephemeral' };
+  const long = { type: 'ephemeral', ttl: '1h' };
+  it.each([
+    ['none', {}, undefined],
+    ['on the request', { cache_control: cc }, 'short'],
+    ['on a system block', { system: [{ type: 'text', text: 's', cache_control: cc }] }, 'short'],
+    ['on a tool', { tools: [{ name: 't', input_schema: { type: 'object' }, cache_control: long }] }, 'long'],
+    [
+      'on a message block, 1 hour after a default one',
+      {
+        system: [{ type: 'text', text: 's', cache_control: cc }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'hi', cache_control: long }] }],
+      },
+      'long',
+    ],
+    [
+      'inside a tool_result',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 't',
+                content: [{ type: 'text', text: 'x', cache_control: cc }],
+              },
+            ],
+          },
+        ],
+      },
+      'short',
+    ],
+    [
+      'a mark that is not an object',
+      { system: [{ type: 'text', text: 's', cache_control: 'yes' }] },
+      undefined,
+    ],
+  ] as const)('%s', (_name, extra, want) => {
+    const body = { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }], ...extra };
+    const raw = Buffer.from(JSON.stringify(body));
+    expect(requestFacts('messages', body, raw.length, { raw }).cacheWrite).toBe(want);
+  });
+
+  it('chat and Responses requests mark none (their cache is the provider’s own, billed as read)', () => {
+    const body = {
+      model: 'm',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi', cache_control: cc }] }],
+    };
+    expect(requestFacts('chat', body, 100).cacheWrite).toBeUndefined();
+  });
+});

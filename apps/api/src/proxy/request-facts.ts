@@ -43,6 +43,42 @@ function hasImage(messages: unknown[]): boolean {
   return false;
 }
 
+/** A `cache_control` mark: `long` for the 1-hour lifetime, `short` for any other, null for none. */
+function markOf(v: unknown): 'short' | 'long' | null {
+  if (!isObj(v) || !isObj(v.cache_control)) return null;
+  return v.cache_control.ttl === '1h' ? 'long' : 'short';
+}
+
+/**
+ * Whether an Anthropic-format request marks prompt parts for Claude's cache (`cache_control` on the request, a system
+ * block, a tool, a message's content block or one inside a tool_result): `long` when any asks for the 1-hour
+ * lifetime. Claude bills what it writes to its cache above the input price, so budgets reserve such a prompt at that
+ * price. Read only in a body whose bytes name `cache_control`.
+ */
+function cacheWriteOf(body: Record<string, unknown>): 'short' | 'long' | undefined {
+  let found: 'short' | 'long' | undefined;
+  const see = (v: unknown): boolean => {
+    const m = markOf(v);
+    if (m) found = m === 'long' ? 'long' : (found ?? 'short');
+    return found === 'long';
+  };
+  const each = (list: unknown): boolean =>
+    Array.isArray(list) && list.some((b) => see(b) || (isObj(b) && each(b.content)));
+  if (see(body)) return found;
+  if (each(body.system) || each(body.tools)) return found;
+  if (Array.isArray(body.messages))
+    for (const m of body.messages) if (isObj(m) && each(m.content)) return found;
+  return found;
+}
+
+const CACHE_CONTROL = Buffer.from('"cache_control"');
+
+/** Whether a body's bytes name `cache_control` (a search in native code, before any walk of the body). */
+function namesCacheControl(raw: Uint8Array): boolean {
+  const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return bytes.includes(CACHE_CONTROL);
+}
+
 function requireModel(body: Record<string, unknown>, allowNone: (() => boolean) | undefined): string {
   // With a default model configured, a body without one (or with an empty one) is planned as "no model named".
   if ((body.model === undefined || body.model === null || body.model === '') && allowNone?.()) return '';
@@ -112,6 +148,7 @@ export function requestFacts(
   let choices: number | undefined;
   // The sizes of the images the estimate counted: a model that counts them higher is reserved more (`promptTokensOn`).
   const images: (ImageSize | null)[] = [];
+  let cacheWrite: 'short' | 'long' | undefined;
 
   switch (endpoint) {
     case 'chat': {
@@ -156,6 +193,8 @@ export function requestFacts(
       if (image) needs.push('vision');
       if (big || endpoint === 'count_tokens') promptTokens = estimateAnthropicTokens(body as never, images);
       else if (image) promptTokens = Math.max(promptTokens, estimateAnthropicTokens(body as never, images));
+      if (endpoint === 'messages' && (!opts.raw || namesCacheControl(opts.raw)))
+        cacheWrite = cacheWriteOf(body);
       break;
     }
     case 'responses': {
@@ -196,6 +235,7 @@ export function requestFacts(
   if (stream) needs.push('streaming');
   const facts: RequestFacts = { model, stream, maxTokens, promptTokens, choices, needs, params };
   if (images.length) facts.images = images;
+  if (cacheWrite) facts.cacheWrite = cacheWrite;
   return facts;
 }
 

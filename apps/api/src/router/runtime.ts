@@ -464,6 +464,7 @@ export class RoutingRuntime implements Router {
         choices: input.facts.choices,
         priorTokens: input.facts.priorTokens,
         images: input.facts.images,
+        cacheWrite: input.facts.cacheWrite,
         needs: input.facts.needs,
         params: input.facts.params,
         agent: input.facts.agent,

@@ -45,6 +45,8 @@ export interface RequestFacts {
    * Budgets and token limits reserve on each attempt's model what it counts for them (core's `promptTokensOn`).
    */
   images?: (ImageSize | null)[] | undefined;
+  /** The request marks prompt parts for the provider's cache (`long`: a 1-hour one); absent when none. */
+  cacheWrite?: 'short' | 'long' | undefined;
   needs: Capability[];
   /**
    * Parameters the target must honour (`n` > 1, logprobs, a JSON response format): routing skips providers whose

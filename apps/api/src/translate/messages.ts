@@ -12,7 +12,7 @@ import {
 } from './reasoning.js';
 import { SIGNED_THINKING, signedThinkingOn, type SignedThinkingBlock } from './signed-thinking.js';
 import { chatFilePart, fileByIdRefusal, parseToolArguments } from './shared.js';
-import { isFigure, tokenFigure } from './usage-figures.js';
+import { anthropicCacheWrites, CACHE_WRITES, isFigure, tokenFigure } from './usage-figures.js';
 import type {
   AnBlock,
   AnImageBlock,
@@ -125,6 +125,9 @@ export function anthropicUsageToOpenai(u: Partial<AnUsage> | undefined | null): 
     total_tokens: prompt + completion,
   };
   if (cached) out.prompt_tokens_details = { cached_tokens: cached };
+  // Claude's cache writes, billed above the input price (carried for billing only, see CACHE_WRITES).
+  const writes = prompt > 0 ? anthropicCacheWrites(u) : null;
+  if (writes) out[CACHE_WRITES] = writes;
   return out;
 }
 

@@ -29,8 +29,51 @@ export interface UsageFigures {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the provider's cache (5 minutes, 1 hour), billed above the input price: see core's costOf. */
+  cacheWriteTokens?: number;
+  cacheWriteLongTokens?: number;
   /** (Part of) the figures are the gateway's estimate, not the upstream's. */
   estimated?: boolean;
+}
+
+/**
+ * The usage's cache writes, on the pivot's OpenAI-shaped usage of a translated answer (a symbol key JSON never carries:
+ * the client's usage is OpenAI's, and a chat client has no field for them).
+ */
+export const CACHE_WRITES: unique symbol = Symbol('cache writes');
+
+export interface CacheWrites {
+  /** Written for the default lifetime (Claude's 5 minutes). */
+  short: number;
+  /** Written for 1 hour. */
+  long: number;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/**
+ * Claude's cache writes from an Anthropic usage (`cache_creation_input_tokens`, and its `cache_creation` breakdown by
+ * lifetime when given); null for none.
+ */
+export function anthropicCacheWrites(u: unknown): CacheWrites | null {
+  if (!isObj(u)) return null;
+  const by = isObj(u.cache_creation) ? u.cache_creation : null;
+  const long = by ? tokenFigure(by.ephemeral_1h_input_tokens) : 0;
+  const short5m = by ? tokenFigure(by.ephemeral_5m_input_tokens) : 0;
+  // The total, else the breakdown's sum; what is not said to be 1-hour is the default lifetime.
+  const total = Math.max(tokenFigure(u.cache_creation_input_tokens), long + short5m);
+  return total > 0 ? { short: total - Math.min(long, total), long: Math.min(long, total) } : null;
+}
+
+/** The usage figures of cache writes (none: nothing added). */
+export function cacheWriteFigures(
+  w: CacheWrites | null | undefined,
+): Pick<UsageFigures, 'cacheWriteTokens' | 'cacheWriteLongTokens'> {
+  if (!w) return {};
+  return {
+    ...(w.short > 0 ? { cacheWriteTokens: w.short } : {}),
+    ...(w.long > 0 ? { cacheWriteLongTokens: w.long } : {}),
+  };
 }
 
 /**
@@ -58,6 +101,8 @@ export function withEstimates(
   }
   if (reported && !estimated) return reported;
   const u: UsageFigures = { inputTokens, outputTokens, cachedTokens: reported?.cachedTokens ?? 0 };
+  if (reported?.cacheWriteTokens) u.cacheWriteTokens = reported.cacheWriteTokens;
+  if (reported?.cacheWriteLongTokens) u.cacheWriteLongTokens = reported.cacheWriteLongTokens;
   if (estimated) u.estimated = true;
   return u;
 }

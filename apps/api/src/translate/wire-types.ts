@@ -3,6 +3,7 @@
  * fields translation reads and writes; unknown fields are tolerated.
  */
 import type { SIGNED_THINKING, SignedThinkingBlock } from './signed-thinking.js';
+import type { CACHE_WRITES, CacheWrites } from './usage-figures.js';
 
 // ---------- OpenAI chat completions ----------
 
@@ -87,6 +88,8 @@ export interface OaUsage {
   total_tokens: number;
   prompt_tokens_details?: { cached_tokens?: number };
   completion_tokens_details?: { reasoning_tokens?: number };
+  /** Prompt tokens the upstream wrote to its cache (Claude), for billing; never sent to a client (a symbol key). */
+  [CACHE_WRITES]?: CacheWrites;
 }
 
 export interface OaChatResponse {
@@ -246,6 +249,11 @@ export interface AnUsage {
   output_tokens: number;
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
+  /** The cache writes by lifetime (Anthropic's API; absent from older answers). */
+  cache_creation?: {
+    ephemeral_5m_input_tokens?: number | null;
+    ephemeral_1h_input_tokens?: number | null;
+  } | null;
 }
 
 export interface AnResponse {

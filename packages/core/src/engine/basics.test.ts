@@ -7,6 +7,7 @@ import {
   estimateCost,
   heldOutputCap,
   outputCap,
+  promptPriceFactor,
   reservedCost,
   reservedOutputTokens,
   reservedPromptTokens,
@@ -53,6 +54,66 @@ describe('cost', () => {
       (600 * 3 + 400 * 0.3 + 500 * 15) / 1e6,
       12,
     );
+  });
+  it.each([
+    // [what was written, usage, expected cost] at $3 in, $15 out, $0.30 cached
+    ['nothing', { inputTokens: 1000, outputTokens: 0, cachedTokens: 0 }, 3000 / 1e6],
+    [
+      '5-minute writes at 1.25×',
+      { inputTokens: 1000, outputTokens: 0, cachedTokens: 0, cacheWriteTokens: 800 },
+      (200 * 3 + 800 * 3.75) / 1e6,
+    ],
+    [
+      '1-hour writes at 2×',
+      { inputTokens: 1000, outputTokens: 0, cachedTokens: 0, cacheWriteLongTokens: 800 },
+      (200 * 3 + 800 * 6) / 1e6,
+    ],
+    [
+      'both, beside cache reads',
+      {
+        inputTokens: 1000,
+        outputTokens: 10,
+        cachedTokens: 400,
+        cacheWriteTokens: 300,
+        cacheWriteLongTokens: 200,
+      },
+      (100 * 3 + 300 * 3.75 + 200 * 6 + 400 * 0.3 + 10 * 15) / 1e6,
+    ],
+    [
+      'writes beyond the uncached prompt: at most it, 1-hour first',
+      {
+        inputTokens: 1000,
+        outputTokens: 0,
+        cachedTokens: 600,
+        cacheWriteTokens: 900,
+        cacheWriteLongTokens: 300,
+      },
+      (300 * 6 + 100 * 3.75 + 600 * 0.3) / 1e6,
+    ],
+    [
+      'a bad write figure counts as none',
+      {
+        inputTokens: 1000,
+        outputTokens: 0,
+        cachedTokens: 0,
+        cacheWriteTokens: NaN,
+        cacheWriteLongTokens: -5,
+      },
+      3000 / 1e6,
+    ],
+  ])('cache writes: %s', (_what, usage, expected) => {
+    expect(costOf(prices, usage)).toBeCloseTo(expected, 12);
+  });
+  it.each([
+    // [model, cacheWrite, factor]
+    [{ modelId: 'claude-sonnet-4-5' }, undefined, 1],
+    [{ modelId: 'claude-sonnet-4-5' }, 'short', 1.25],
+    [{ modelId: 'anthropic.claude-opus-4-7-v1:0' }, 'long', 2],
+    [{ modelId: 'prod-deployment', baseModel: 'claude-haiku-4-5' }, 'short', 1.25],
+    [{ modelId: 'gpt-4o' }, 'long', 1],
+    [{}, 'short', 1],
+  ] as const)('the prompt price factor of %o asked %s: %d', (model, cacheWrite, factor) => {
+    expect(promptPriceFactor(model, { cacheWrite })).toBe(factor);
   });
   it('uses the input price for cached tokens when the model has no cached price', () => {
     expect(

@@ -15,7 +15,22 @@ export interface TokenUsage {
   outputTokens: number;
   /** Prompt tokens served from the provider's cache (billed at the cached price when the model has one). */
   cachedTokens: number;
+  /**
+   * Prompt tokens written to the provider's cache for its default lifetime (Claude's 5 minutes): part of
+   * `inputTokens`, billed at CACHE_WRITE_PRICE times the input price. Absent: none.
+   */
+  cacheWriteTokens?: number | undefined;
+  /** Prompt tokens written to the cache for 1 hour (Claude's longer lifetime): at CACHE_WRITE_LONG_PRICE times. */
+  cacheWriteLongTokens?: number | undefined;
 }
+
+/**
+ * What a prompt token written to the cache costs, as a multiple of the input price: Claude's 5-minute cache writes 1.25
+ * times, its 1-hour writes twice (Anthropic's and Bedrock's pricing). Providers that bill no write (OpenAI, DeepSeek,
+ * Gemini's implicit caching) report none.
+ */
+export const CACHE_WRITE_PRICE = 1.25;
+export const CACHE_WRITE_LONG_PRICE = 2;
 
 type Prices = Pick<ModelConfig, 'priceIn' | 'priceOut' | 'priceCachedIn'>;
 
@@ -35,8 +50,13 @@ export function costOf(prices: Prices, usage: TokenUsage): number {
   const cached = Math.min(figure(usage.cachedTokens), input);
   const priceIn = figure(prices.priceIn);
   const cachedPrice = prices.priceCachedIn == null ? priceIn : figure(prices.priceCachedIn);
+  // Written tokens are prompt tokens not read from the cache: at most what is left of the prompt (longer ones first).
+  const long = Math.min(figure(usage.cacheWriteLongTokens ?? 0), input - cached);
+  const short = Math.min(figure(usage.cacheWriteTokens ?? 0), input - cached - long);
   const cost =
     ((input - cached) * priceIn +
+      short * priceIn * (CACHE_WRITE_PRICE - 1) +
+      long * priceIn * (CACHE_WRITE_LONG_PRICE - 1) +
       cached * cachedPrice +
       figure(usage.outputTokens) * figure(prices.priceOut)) /
     1_000_000;
@@ -100,6 +120,11 @@ export interface ReservedRequest {
   priorTokens?: number | null | undefined;
   /** The prompt's images (see RequestInfo.images): a model that counts them higher is reserved the difference. */
   images?: readonly (ImageSize | null)[] | undefined;
+  /**
+   * The request marks prompt parts for the provider's cache (Anthropic's `cache_control`): `long` when one asks for the
+   * 1-hour lifetime. A model that bills cache writes (Claude) is reserved its prompt at the write price.
+   */
+  cacheWrite?: 'short' | 'long' | undefined;
 }
 
 /**
@@ -178,10 +203,28 @@ export function heldOutputCap(
   return items.some((it) => it.unit !== 'requests') ? DEFAULT_OUTPUT_CAP : null;
 }
 
-/** The most a request may cost on a model (its prompt and `reservedOutputTokens`): what budgets reserve and check. */
+/** Models that bill prompt tokens written to their cache above the input price (see CACHE_WRITE_PRICE): Claude. */
+const BILLS_CACHE_WRITES = /claude/i;
+
+/**
+ * What a prompt token may cost on a model, as a multiple of its input price: the cache write price when the request
+ * marks parts for the cache and the model bills writes (all of the prompt may be written), else 1.
+ */
+export function promptPriceFactor(model: IdModel, req: Pick<ReservedRequest, 'cacheWrite'>): number {
+  if (!req.cacheWrite) return 1;
+  const id = model.baseModel?.trim() || model.modelId;
+  if (id === undefined || !BILLS_CACHE_WRITES.test(id)) return 1;
+  return req.cacheWrite === 'long' ? CACHE_WRITE_LONG_PRICE : CACHE_WRITE_PRICE;
+}
+
+/**
+ * The most a request may cost on a model (its prompt, at the cache write price where it may be written, and
+ * `reservedOutputTokens`): what budgets reserve and check.
+ */
 export function reservedCost(model: Prices & CapModel & WindowModel & IdModel, req: ReservedRequest): number {
   return (
-    (reservedPromptTokens(model, req) * model.priceIn + reservedOutputTokens(model, req) * model.priceOut) /
+    (reservedPromptTokens(model, req) * model.priceIn * promptPriceFactor(model, req) +
+      reservedOutputTokens(model, req) * model.priceOut) /
     1_000_000
   );
 }

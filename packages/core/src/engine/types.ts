@@ -289,6 +289,11 @@ export interface RequestInfo {
    * `imageReserveTokens` each: a model that counts images higher is reserved the difference (`promptTokensOn`).
    */
   images?: readonly (ImageSize | null)[] | undefined;
+  /**
+   * The request marks prompt parts for the provider's cache (Anthropic's `cache_control`; `long`: a 1-hour one):
+   * budgets reserve its prompt at the cache write price on a model that bills writes (core's `promptPriceFactor`).
+   */
+  cacheWrite?: 'short' | 'long' | undefined;
   needs: readonly Capability[];
   /** Parameters the target must honour; absent or empty for most requests. */
   params?: readonly RequestParam[] | undefined;

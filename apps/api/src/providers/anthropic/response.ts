@@ -7,7 +7,12 @@ import type {
   OaChatResponse,
   OaToolCall,
 } from '../../translate/wire-types.js';
-import { isFigure, tokenFigure } from '../../translate/usage-figures.js';
+import {
+  anthropicCacheWrites,
+  cacheWriteFigures,
+  isFigure,
+  tokenFigure,
+} from '../../translate/usage-figures.js';
 import { SIGNED_THINKING, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 import type { Usage } from '../types.js';
 
@@ -25,6 +30,8 @@ export function usageFromAnthropic(u: Obj | null | undefined): Usage {
       : 0,
     outputTokens: tokenFigure(u?.output_tokens),
     cachedTokens: cached,
+    // What Claude wrote to its cache, billed above the input price (unknown prompt: nothing to bill it within).
+    ...(isFigure(u?.input_tokens) ? cacheWriteFigures(anthropicCacheWrites(u)) : {}),
   };
 }
 

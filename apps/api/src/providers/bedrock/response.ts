@@ -7,7 +7,7 @@ import {
   type OaToolCall,
   type OaUsage,
 } from '../../translate/wire-types.js';
-import { tokenFigure } from '../../translate/usage-figures.js';
+import { CACHE_WRITES, tokenFigure } from '../../translate/usage-figures.js';
 import { SIGNED_THINKING, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 import { usageFromOpenai } from '../compose.js';
 import { FailedAnswer, type UpstreamError, type Usage } from '../types.js';
@@ -147,10 +147,14 @@ export function converseUsageToOpenai(u: Obj | null | undefined): OaUsage {
   const cached = tokenFigure(u?.cacheReadInputTokens);
   const prompt = tokenFigure(u?.inputTokens) + cached + tokenFigure(u?.cacheWriteInputTokens);
   const completion = tokenFigure(u?.outputTokens);
+  const written = tokenFigure(u?.cacheWriteInputTokens);
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
     ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+    // Claude on Bedrock bills its cache writes above the input price (Converse does not say their lifetime: the
+    // default's price).
+    ...(written ? { [CACHE_WRITES]: { short: written, long: 0 } } : {}),
   };
 }
