@@ -19,7 +19,13 @@ import {
 import { extractUsageObject } from '../translate/json-fast.js';
 import { SseParser, sseJson } from '../translate/sse.js';
 import { roughTokens } from '../translate/tokens.js';
-import { CACHE_WRITES, cacheWriteFigures, tokenFigure, withEstimates } from '../translate/usage-figures.js';
+import {
+  CACHE_WRITES,
+  cacheWriteFigures,
+  openaiCachedTokens,
+  tokenFigure,
+  withEstimates,
+} from '../translate/usage-figures.js';
 import type { OaChatResponse, OaChunk, OaUsage } from '../translate/wire-types.js';
 import { normalizeUpstreamError } from './errors.js';
 import type {
@@ -65,7 +71,7 @@ export function usageFromOpenai(u: Partial<OaUsage> | null | undefined): Usage {
   return {
     inputTokens: tokenFigure(u?.prompt_tokens),
     outputTokens: tokenFigure(u?.completion_tokens),
-    cachedTokens: tokenFigure(u?.prompt_tokens_details?.cached_tokens),
+    cachedTokens: openaiCachedTokens(u),
     // A translated answer's cache writes (Claude's, see CACHE_WRITES); never an OpenAI-format upstream's own.
     ...cacheWriteFigures(u?.[CACHE_WRITES]),
   };

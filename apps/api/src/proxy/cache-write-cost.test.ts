@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { budgetKey, spentBy } from '../test/budgets.js';
+import { addDeepSeekProvider } from '../test/deepseek.js';
 import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 // Claude bills the prompt tokens it writes to its cache above the input price: 1.25 times for the default 5-minute
@@ -10,6 +11,13 @@ import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.
 let env: ProxyEnv;
 beforeAll(async () => {
   env = await createProxyEnv();
+  const deepseek = await addDeepSeekProvider(env);
+  // DeepSeek's prices per 1M tokens: $0.28 input, $0.028 read from its cache, $0.42 output.
+  await env.t.app.ctx.prisma.model.updateMany({
+    where: { providerId: deepseek },
+    data: { priceInputPer1M: 0.28, priceCachedInputPer1M: 0.028, priceOutputPer1M: 0.42 },
+  });
+  await env.t.app.routing.reload();
 });
 afterAll(async () => {
   await env?.close();
@@ -135,5 +143,77 @@ describe('a request that asks Claude to cache its prompt reserves it at the writ
     expect(short).toBeCloseTo(plain * 1.25, 3);
     expect(long).toBeCloseTo(plain * 2, 3);
     expect(env.up.requests).toHaveLength(0);
+  });
+});
+
+// DeepSeek reports the prompt tokens read from its cache in fields of its own (prompt_cache_hit_tokens and
+// prompt_cache_miss_tokens), not OpenAI's prompt_tokens_details.cached_tokens: they were billed at the full input
+// price, ten times DeepSeek's price for a cache hit.
+describe("DeepSeek's cache hits are billed at its cached price", () => {
+  const usage = {
+    prompt_tokens: 10_000,
+    completion_tokens: 10,
+    total_tokens: 10_010,
+    prompt_cache_hit_tokens: 8_000,
+    prompt_cache_miss_tokens: 2_000,
+  };
+  const want = (2_000 * 0.28 + 8_000 * 0.028 + 10 * 0.42) / 1e6;
+  const completion = {
+    id: 'chatcmpl-ds',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model: 'deepseek-chat',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+    usage,
+  };
+  const chat = (key: string, stream: boolean) =>
+    fetch(`${env.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        model: 'up-deepseek/deepseek-chat',
+        stream,
+        ...(stream ? { stream_options: { include_usage: true } } : {}),
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+
+  it('a whole answer, relayed to an OpenAI client and translated for an Anthropic one', async () => {
+    const relayed = await budgetKey(env, 100);
+    env.up.script({ path: '/chat/completions', status: 200, body: completion });
+    const r = await chat(relayed.key, false);
+    expect(r.status, await r.text()).toBe(200);
+    expect(await spentBy(env, relayed.id)).toBeCloseTo(want, 10);
+
+    const translated = await budgetKey(env, 100);
+    env.up.script({ path: '/chat/completions', status: 200, body: completion });
+    const a = await post(translated.key, {
+      model: 'up-deepseek/deepseek-chat',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const body = await a.text();
+    expect(a.status, body).toBe(200);
+    expect(JSON.parse(body).usage).toMatchObject({ input_tokens: 2_000, cache_read_input_tokens: 8_000 });
+    expect(await spentBy(env, translated.id)).toBeCloseTo(want, 10);
+  });
+
+  it('a stream, its usage in the last chunk', async () => {
+    const k = await budgetKey(env, 100);
+    const chunk = (o: object) =>
+      `data: ${JSON.stringify({ id: 'chatcmpl-ds', object: 'chat.completion.chunk', created: 1, model: 'deepseek-chat', ...o })}\n\n`;
+    env.up.script({
+      path: '/chat/completions',
+      events: [
+        chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: 'ok' }, finish_reason: null }] }),
+        chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+        chunk({ choices: [], usage }),
+        'data: [DONE]\n\n',
+      ],
+    });
+    const r = await chat(k.key, true);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain('[DONE]');
+    expect(await spentBy(env, k.id)).toBeCloseTo(want, 10);
   });
 });

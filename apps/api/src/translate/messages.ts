@@ -12,7 +12,13 @@ import {
 } from './reasoning.js';
 import { SIGNED_THINKING, signedThinkingOn, type SignedThinkingBlock } from './signed-thinking.js';
 import { chatFilePart, fileByIdRefusal, parseToolArguments } from './shared.js';
-import { anthropicCacheWrites, CACHE_WRITES, isFigure, tokenFigure } from './usage-figures.js';
+import {
+  anthropicCacheWrites,
+  CACHE_WRITES,
+  isFigure,
+  openaiCachedTokens,
+  tokenFigure,
+} from './usage-figures.js';
 import type {
   AnBlock,
   AnImageBlock,
@@ -132,7 +138,7 @@ export function anthropicUsageToOpenai(u: Partial<AnUsage> | undefined | null): 
 }
 
 export function openaiUsageToAnthropic(u: Partial<OaUsage> | undefined | null): AnUsage {
-  const cached = u?.prompt_tokens_details?.cached_tokens ?? 0;
+  const cached = openaiCachedTokens(u);
   return {
     input_tokens: Math.max(0, (u?.prompt_tokens ?? 0) - cached),
     output_tokens: u?.completion_tokens ?? 0,

@@ -6,6 +6,7 @@ import { AdapterError } from './errors.js';
 import { sseJson } from './sse.js';
 import { reasoningOf, responsesEffort, TRANSLATED_REASONING_ID } from './reasoning.js';
 import { chatFilePart, fileByIdRefusal, parseDataUrl } from './shared.js';
+import { openaiCachedTokens } from './usage-figures.js';
 import {
   SIGNED_THINKING,
   signedThinkingEnvelope,
@@ -417,7 +418,7 @@ export function chatUsageToResponses(u: OaUsage | null | undefined): Obj {
   const output = u?.completion_tokens ?? 0;
   return {
     input_tokens: input,
-    input_tokens_details: { cached_tokens: u?.prompt_tokens_details?.cached_tokens ?? 0 },
+    input_tokens_details: { cached_tokens: openaiCachedTokens(u) },
     output_tokens: output,
     output_tokens_details: { reasoning_tokens: u?.completion_tokens_details?.reasoning_tokens ?? 0 },
     total_tokens: input + output,

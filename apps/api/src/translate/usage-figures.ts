@@ -24,6 +24,19 @@ export function isFigure(v: unknown): v is number {
   return typeof v === 'number' && v >= 0;
 }
 
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/**
+ * The prompt tokens an OpenAI-format usage says were read from the provider's cache: OpenAI's
+ * `prompt_tokens_details.cached_tokens`, else DeepSeek's own `prompt_cache_hit_tokens` (its API reports hits there).
+ */
+export function openaiCachedTokens(u: unknown): number {
+  if (!isObj(u)) return 0;
+  const details = isObj(u.prompt_tokens_details) ? u.prompt_tokens_details : null;
+  if (details && isFigure(details.cached_tokens)) return tokenFigure(details.cached_tokens);
+  return tokenFigure(u.prompt_cache_hit_tokens);
+}
+
 /** A usage's figures as the gateway bills them (the providers' Usage). */
 export interface UsageFigures {
   inputTokens: number;
@@ -48,8 +61,6 @@ export interface CacheWrites {
   /** Written for 1 hour. */
   long: number;
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /**
  * Claude's cache writes from an Anthropic usage (`cache_creation_input_tokens`, and its `cache_creation` breakdown by
