@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { budgetKey, spentBy } from '../test/budgets.js';
 import { addDeepSeekProvider } from '../test/deepseek.js';
-import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, postAs, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 // Claude bills the prompt tokens it writes to its cache above the input price: 1.25 times for the default 5-minute
 // cache, twice for the 1-hour one (Anthropic's and Bedrock's pricing). Coding agents mark their long system prompt
@@ -25,16 +25,7 @@ afterAll(async () => {
 beforeEach(() => resetProxyEnv(env));
 
 // claude-test: $3 input, $15 output, $0.30 cached input per 1M tokens.
-const post = (key: string, body: object) =>
-  fetch(`${env.url}/v1/messages`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${key}`,
-      'anthropic-version': '2023-06-01',
-    },
-    body: JSON.stringify(body),
-  });
+const post = (key: string, body: object) => postAs(env, '/v1/messages', body, { key });
 
 const request = (stream: boolean, ttl?: '1h') => ({
   model: 'up-anthropic/claude-test',
@@ -167,16 +158,17 @@ describe("DeepSeek's cache hits are billed at its cached price", () => {
     usage,
   };
   const chat = (key: string, stream: boolean) =>
-    fetch(`${env.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({
+    postAs(
+      env,
+      '/v1/chat/completions',
+      {
         model: 'up-deepseek/deepseek-chat',
         stream,
         ...(stream ? { stream_options: { include_usage: true } } : {}),
         messages: [{ role: 'user', content: 'hi' }],
-      }),
-    });
+      },
+      { key },
+    );
 
   it('a whole answer, relayed to an OpenAI client and translated for an Anthropic one', async () => {
     const relayed = await budgetKey(env, 100);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, lastSent, postAs, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 // Claude's thinking comes in two forms, and each model takes one or both: a budget (`{type: "enabled",
 // budget_tokens}`; every model before 4.6) and adaptive thinking (`{type: "adaptive"}` guided by
@@ -32,18 +32,9 @@ afterAll(async () => {
 });
 beforeEach(() => resetProxyEnv(env));
 
-const post = (path: string, body: object) =>
-  fetch(`${env.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${env.userKey}`,
-      'anthropic-version': '2023-06-01',
-    },
-    body: JSON.stringify(body),
-  });
+const post = (path: string, body: object) => postAs(env, path, body);
 const hi = [{ role: 'user', content: 'Think about it.' }];
-const sent = () => env.up.requests.at(-1)!.body as Record<string, unknown>;
+const sent = () => lastSent(env);
 
 describe("an Anthropic client's thinking goes in the form the model takes", () => {
   it('a budget to Opus 4.7 goes as adaptive thinking at the effort the budget reads as', async () => {
@@ -147,7 +138,7 @@ describe("an Anthropic client's thinking goes in the form the model takes", () =
         fc.constantFrom('claude-opus-4-7', 'claude-sonnet-4-5'),
         fc.integer({ min: 1, max: 64_000 }),
         async (thinking, outputConfig, model, maxTokens) => {
-          resetProxyEnv(env);
+          await resetProxyEnv(env);
           const r = await post('/v1/messages', {
             model: `up-anthropic/${model}`,
             max_tokens: maxTokens,

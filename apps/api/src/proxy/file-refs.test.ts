@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createProxyEnv, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, postAs, resetProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
 
 // A file named by its id (Anthropic's Files API `file_id`, OpenAI's `file_id`) is stored with the vendor it was
 // uploaded to: only that vendor's API can read it. Translated for another provider, the part was dropped without a
@@ -16,16 +16,7 @@ afterAll(async () => {
 });
 beforeEach(() => resetProxyEnv(env));
 
-const post = (path: string, body: object) =>
-  fetch(`${env.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${env.userKey}`,
-      'anthropic-version': '2023-06-01',
-    },
-    body: JSON.stringify(body),
-  });
+const post = (path: string, body: object) => postAs(env, path, body);
 
 const anthropicDoc = (model: string, source: object) => ({
   model,
@@ -188,7 +179,7 @@ describe('a file by id reaches only the vendor that holds it', () => {
         fc.constantFrom('up-openai/gpt-test', 'up-anthropic/claude-test'),
         fc.constantFrom('chat', 'messages', 'count_tokens', 'responses'),
         async (source, model, endpoint) => {
-          resetProxyEnv(env);
+          await resetProxyEnv(env);
           const r =
             endpoint === 'responses'
               ? await post(

@@ -2,7 +2,7 @@
 // (Anthropic format) whatever the model, and the models that do not think refuse it: Gemini 2.0 and 1.5, Gemma (400
 // "thinking is not supported by this model" / "thinking_config is not supported").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, lastSent, postAs, type ProxyEnv } from '../test/proxy-env.js';
 
 type Obj = Record<string, unknown>;
 
@@ -42,17 +42,8 @@ afterAll(async () => {
   await e?.close();
 });
 
-const post = (path: string, body: object) =>
-  fetch(`${e.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${e.userKey}`,
-      'anthropic-version': '2023-06-01',
-    },
-    body: JSON.stringify(body),
-  });
-const sent = () => e.up.requests.at(-1)!.body as Obj;
+const post = (path: string, body: object) => postAs(e, path, body);
+const sent = () => lastSent(e);
 const hi = [{ role: 'user', content: 'hi' }];
 
 async function ok(res: Response): Promise<void> {

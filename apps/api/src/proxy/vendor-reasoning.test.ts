@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withReasoningFor, withVendorEffort } from '../providers/openai-compatible/adapter.js';
-import { createProxyEnv, type ProxyEnv } from '../test/proxy-env.js';
+import { createProxyEnv, lastSent, postAs, type ProxyEnv } from '../test/proxy-env.js';
 
 type Obj = Record<string, unknown>;
 
@@ -52,17 +52,8 @@ afterAll(async () => {
   await e?.close();
 });
 
-const post = (path: string, body: object) =>
-  fetch(`${e.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${e.userKey}`,
-      'anthropic-version': '2023-06-01',
-    },
-    body: JSON.stringify(body),
-  });
-const sent = () => e.up.requests.at(-1)!.body as Obj;
+const post = (path: string, body: object) => postAs(e, path, body);
+const sent = () => lastSent(e);
 const hi = [{ role: 'user', content: 'hi' }];
 
 async function ok(res: Response): Promise<void> {

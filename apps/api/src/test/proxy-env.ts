@@ -228,6 +228,33 @@ export async function chatFor(
 }
 
 /**
+ * POSTs `body` as JSON through the env's proxy with `key` (the env's user's by default), with the
+ * `anthropic-version` header an Anthropic SDK sends (only the Messages endpoints read it).
+ */
+export function postAs(
+  env: ProxyEnv,
+  path: string,
+  body: object,
+  opts: { key?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return fetch(`${env.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${opts.key ?? env.userKey}`,
+      'anthropic-version': '2023-06-01',
+      ...opts.headers,
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The JSON body the env's mock upstream received last. */
+export function lastSent(env: ProxyEnv): Record<string, unknown> {
+  return env.up.requests.at(-1)!.body as Record<string, unknown>;
+}
+
+/**
  * A clean slate between a file's cases: the mock upstream's scripts and requests, and every env provider's
  * cooldowns, circuits and rate-limit windows (a routing reload keeps those: they are the state store's).
  */
