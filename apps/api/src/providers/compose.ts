@@ -24,6 +24,7 @@ import {
   cacheWriteFigures,
   openaiCachedTokens,
   tokenFigure,
+  WEB_SEARCHES,
   withEstimates,
 } from '../translate/usage-figures.js';
 import type { OaChatResponse, OaChunk, OaUsage } from '../translate/wire-types.js';
@@ -74,6 +75,7 @@ export function usageFromOpenai(u: Partial<OaUsage> | null | undefined): Usage {
     cachedTokens: openaiCachedTokens(u),
     // A translated answer's cache writes (Claude's, see CACHE_WRITES); never an OpenAI-format upstream's own.
     ...cacheWriteFigures(u?.[CACHE_WRITES]),
+    ...(u?.[WEB_SEARCHES] ? { webSearches: u[WEB_SEARCHES] } : {}),
   };
 }
 

@@ -90,6 +90,8 @@ export interface Usage {
    */
   cacheWriteTokens?: number;
   cacheWriteLongTokens?: number;
+  /** Web searches Claude ran on Anthropic's side (server_tool_use.web_search_requests), billed per search. */
+  webSearches?: number;
   /** True when (part of) the numbers come from the local tokenizer, not the upstream. */
   estimated?: boolean;
 }

@@ -405,3 +405,23 @@ describe('request facts: a request that marks its prompt for Claude’s cache', 
     expect(requestFacts('chat', body, 100).cacheWrite).toBeUndefined();
   });
 });
+
+describe('request facts: the web searches a request allows', () => {
+  const tool = (extra: object) => ({ type: 'web_search_20250305', name: 'web_search', ...extra });
+  it.each([
+    ['no tools', undefined, undefined],
+    ['a search tool with max_uses', [tool({ max_uses: 5 })], 5],
+    ['two, summed', [tool({ max_uses: 5 }), tool({ max_uses: 2 })], 7],
+    ['one without max_uses: no bound', [tool({ max_uses: 5 }), tool({})], undefined],
+    ['a bad max_uses: no bound', [tool({ max_uses: -1 })], undefined],
+    ['a client tool only', [{ name: 'x', input_schema: { type: 'object' } }], undefined],
+  ] as const)('%s', (_name, tools, want) => {
+    const body = {
+      model: 'm',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'hi' }],
+      ...(tools ? { tools } : {}),
+    };
+    expect(requestFacts('messages', body, 100).webSearches).toBe(want);
+  });
+});

@@ -71,6 +71,37 @@ function cacheWriteOf(body: Record<string, unknown>): 'short' | 'long' | undefin
   return found;
 }
 
+/**
+ * The most searches an Anthropic-format request's web search tools allow (`max_uses`, summed), which budgets reserve
+ * at their price; undefined when it has none, or one without a `max_uses` (no bound to reserve: its searches are
+ * billed when the answer says how many ran).
+ */
+function webSearchesAllowed(tools: unknown): number | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  let n = 0;
+  for (const t of tools) {
+    if (!isObj(t) || typeof t.type !== 'string' || !t.type.startsWith('web_search_')) continue;
+    if (typeof t.max_uses !== 'number' || !Number.isInteger(t.max_uses) || t.max_uses < 1) return undefined;
+    n += Math.min(t.max_uses, 10_000);
+  }
+  return n || undefined;
+}
+
+type ClaudeBilling = Pick<RequestFacts, 'cacheWrite' | 'webSearches'>;
+const NO_CLAUDE_BILLING: ClaudeBilling = Object.freeze({});
+
+/**
+ * What an Anthropic-format request may be billed beyond its tokens on Claude: prompt parts it marks for the cache
+ * (cacheWriteOf, read only in a body whose bytes name `cache_control`) and the web searches it allows
+ * (webSearchesAllowed); only the keys that apply.
+ */
+function claudeBilling(body: Record<string, unknown>, raw: Uint8Array | undefined): ClaudeBilling {
+  const cacheWrite = !raw || namesCacheControl(raw) ? cacheWriteOf(body) : undefined;
+  const webSearches = webSearchesAllowed(body.tools);
+  if (!cacheWrite && !webSearches) return NO_CLAUDE_BILLING;
+  return { ...(cacheWrite ? { cacheWrite } : {}), ...(webSearches ? { webSearches } : {}) };
+}
+
 const CACHE_CONTROL = Buffer.from('"cache_control"');
 
 /** Whether a body's bytes name `cache_control` (a search in native code, before any walk of the body). */
@@ -148,7 +179,7 @@ export function requestFacts(
   let choices: number | undefined;
   // The sizes of the images the estimate counted: a model that counts them higher is reserved more (`promptTokensOn`).
   const images: (ImageSize | null)[] = [];
-  let cacheWrite: 'short' | 'long' | undefined;
+  let claude = NO_CLAUDE_BILLING;
 
   switch (endpoint) {
     case 'chat': {
@@ -193,8 +224,7 @@ export function requestFacts(
       if (image) needs.push('vision');
       if (big || endpoint === 'count_tokens') promptTokens = estimateAnthropicTokens(body as never, images);
       else if (image) promptTokens = Math.max(promptTokens, estimateAnthropicTokens(body as never, images));
-      if (endpoint === 'messages' && (!opts.raw || namesCacheControl(opts.raw)))
-        cacheWrite = cacheWriteOf(body);
+      if (endpoint === 'messages') claude = claudeBilling(body, opts.raw);
       break;
     }
     case 'responses': {
@@ -233,9 +263,8 @@ export function requestFacts(
       break;
   }
   if (stream) needs.push('streaming');
-  const facts: RequestFacts = { model, stream, maxTokens, promptTokens, choices, needs, params };
+  const facts: RequestFacts = { model, stream, maxTokens, promptTokens, choices, needs, params, ...claude };
   if (images.length) facts.images = images;
-  if (cacheWrite) facts.cacheWrite = cacheWrite;
   return facts;
 }
 

@@ -465,6 +465,7 @@ export class RoutingRuntime implements Router {
         priorTokens: input.facts.priorTokens,
         images: input.facts.images,
         cacheWrite: input.facts.cacheWrite,
+        webSearches: input.facts.webSearches,
         needs: input.facts.needs,
         params: input.facts.params,
         agent: input.facts.agent,

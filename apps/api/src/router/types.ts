@@ -47,6 +47,8 @@ export interface RequestFacts {
   images?: (ImageSize | null)[] | undefined;
   /** The request marks prompt parts for the provider's cache (`long`: a 1-hour one); absent when none. */
   cacheWrite?: 'short' | 'long' | undefined;
+  /** The most web searches the request allows (its web search tools' `max_uses`); absent when none says. */
+  webSearches?: number | undefined;
   needs: Capability[];
   /**
    * Parameters the target must honour (`n` > 1, logprobs, a JSON response format): routing skips providers whose

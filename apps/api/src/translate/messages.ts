@@ -14,10 +14,12 @@ import { SIGNED_THINKING, signedThinkingOn, type SignedThinkingBlock } from './s
 import { chatFilePart, fileByIdRefusal, parseToolArguments } from './shared.js';
 import {
   anthropicCacheWrites,
+  anthropicWebSearches,
   CACHE_WRITES,
   isFigure,
   openaiCachedTokens,
   tokenFigure,
+  WEB_SEARCHES,
 } from './usage-figures.js';
 import type {
   AnBlock,
@@ -134,6 +136,8 @@ export function anthropicUsageToOpenai(u: Partial<AnUsage> | undefined | null): 
   // Claude's cache writes, billed above the input price (carried for billing only, see CACHE_WRITES).
   const writes = prompt > 0 ? anthropicCacheWrites(u) : null;
   if (writes) out[CACHE_WRITES] = writes;
+  const searches = anthropicWebSearches(u);
+  if (searches) out[WEB_SEARCHES] = searches;
   return out;
 }
 

@@ -45,6 +45,8 @@ export interface UsageFigures {
   /** Prompt tokens written to the provider's cache (5 minutes, 1 hour), billed above the input price: see core's costOf. */
   cacheWriteTokens?: number;
   cacheWriteLongTokens?: number;
+  /** Web searches the provider ran for the answer (Claude's), billed each: see core's costOf. */
+  webSearches?: number;
   /** (Part of) the figures are the gateway's estimate, not the upstream's. */
   estimated?: boolean;
 }
@@ -54,6 +56,15 @@ export interface UsageFigures {
  * the client's usage is OpenAI's, and a chat client has no field for them).
  */
 export const CACHE_WRITES: unique symbol = Symbol('cache writes');
+
+/** The web searches Claude ran, on the pivot's usage of a translated answer (like CACHE_WRITES: billing only). */
+export const WEB_SEARCHES: unique symbol = Symbol('web searches');
+
+/** The web searches an Anthropic usage says Claude ran (`server_tool_use.web_search_requests`), 0 for none. */
+export function anthropicWebSearches(u: unknown): number {
+  if (!isObj(u) || !isObj(u.server_tool_use)) return 0;
+  return tokenFigure(u.server_tool_use.web_search_requests);
+}
 
 export interface CacheWrites {
   /** Written for the default lifetime (Claude's 5 minutes). */
@@ -114,6 +125,7 @@ export function withEstimates(
   const u: UsageFigures = { inputTokens, outputTokens, cachedTokens: reported?.cachedTokens ?? 0 };
   if (reported?.cacheWriteTokens) u.cacheWriteTokens = reported.cacheWriteTokens;
   if (reported?.cacheWriteLongTokens) u.cacheWriteLongTokens = reported.cacheWriteLongTokens;
+  if (reported?.webSearches) u.webSearches = reported.webSearches;
   if (estimated) u.estimated = true;
   return u;
 }

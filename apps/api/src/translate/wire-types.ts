@@ -3,7 +3,7 @@
  * fields translation reads and writes; unknown fields are tolerated.
  */
 import type { SIGNED_THINKING, SignedThinkingBlock } from './signed-thinking.js';
-import type { CACHE_WRITES, CacheWrites } from './usage-figures.js';
+import type { CACHE_WRITES, CacheWrites, WEB_SEARCHES } from './usage-figures.js';
 
 // ---------- OpenAI chat completions ----------
 
@@ -90,6 +90,8 @@ export interface OaUsage {
   completion_tokens_details?: { reasoning_tokens?: number };
   /** Prompt tokens the upstream wrote to its cache (Claude), for billing; never sent to a client (a symbol key). */
   [CACHE_WRITES]?: CacheWrites;
+  /** Web searches Claude ran, for billing; never sent to a client (a symbol key). */
+  [WEB_SEARCHES]?: number;
 }
 
 export interface OaChatResponse {
@@ -254,6 +256,8 @@ export interface AnUsage {
     ephemeral_5m_input_tokens?: number | null;
     ephemeral_1h_input_tokens?: number | null;
   } | null;
+  /** Claude's server-side tools that ran (web search, billed per search). */
+  server_tool_use?: { web_search_requests?: number | null } | null;
 }
 
 export interface AnResponse {

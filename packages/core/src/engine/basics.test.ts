@@ -101,7 +101,17 @@ describe('cost', () => {
       },
       3000 / 1e6,
     ],
-  ])('cache writes: %s', (_what, usage, expected) => {
+    [
+      '3 web searches at $0.01 each',
+      { inputTokens: 1000, outputTokens: 0, cachedTokens: 0, webSearches: 3 },
+      3000 / 1e6 + 0.03,
+    ],
+    [
+      'a bad search count counts as none',
+      { inputTokens: 1000, outputTokens: 0, cachedTokens: 0, webSearches: -2 },
+      3000 / 1e6,
+    ],
+  ])('cache writes and searches: %s', (_what, usage, expected) => {
     expect(costOf(prices, usage)).toBeCloseTo(expected, 12);
   });
   it.each([
@@ -114,6 +124,13 @@ describe('cost', () => {
     [{}, 'short', 1],
   ] as const)('the prompt price factor of %o asked %s: %d', (model, cacheWrite, factor) => {
     expect(promptPriceFactor(model, { cacheWrite })).toBe(factor);
+  });
+  it('reserves the web searches a request allows on Claude only', () => {
+    const m = { ...prices, maxOutputTokens: null, defaultMaxTokens: null, contextWindow: 200_000 };
+    const req = { endpoint: 'chat' as const, promptTokens: 1000, maxTokens: 100, webSearches: 5 };
+    const tokens = (1000 * 3 + 100 * 15) / 1e6;
+    expect(reservedCost({ ...m, modelId: 'claude-sonnet-4-5' }, req)).toBeCloseTo(tokens + 0.05, 12);
+    expect(reservedCost({ ...m, modelId: 'gpt-4o' }, req)).toBeCloseTo(tokens, 12);
   });
   it('uses the input price for cached tokens when the model has no cached price', () => {
     expect(

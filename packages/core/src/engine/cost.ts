@@ -22,7 +22,12 @@ export interface TokenUsage {
   cacheWriteTokens?: number | undefined;
   /** Prompt tokens written to the cache for 1 hour (Claude's longer lifetime): at CACHE_WRITE_LONG_PRICE times. */
   cacheWriteLongTokens?: number | undefined;
+  /** Web searches the provider ran for the answer (Claude's server-side web search): WEB_SEARCH_USD each. */
+  webSearches?: number | undefined;
 }
+
+/** What one of Claude's server-side web searches costs (Anthropic's pricing: $10 per 1,000 searches). */
+export const WEB_SEARCH_USD = 10 / 1000;
 
 /**
  * What a prompt token written to the cache costs, as a multiple of the input price: Claude's 5-minute cache writes 1.25
@@ -59,7 +64,8 @@ export function costOf(prices: Prices, usage: TokenUsage): number {
       long * priceIn * (CACHE_WRITE_LONG_PRICE - 1) +
       cached * cachedPrice +
       figure(usage.outputTokens) * figure(prices.priceOut)) /
-    1_000_000;
+      1_000_000 +
+    figure(usage.webSearches ?? 0) * WEB_SEARCH_USD;
   // Finite figures can still overflow to Infinity.
   return cost < Infinity ? cost : 0;
 }
@@ -125,6 +131,8 @@ export interface ReservedRequest {
    * 1-hour lifetime. A model that bills cache writes (Claude) is reserved its prompt at the write price.
    */
   cacheWrite?: 'short' | 'long' | undefined;
+  /** The most web searches the request lets Claude run (its web search tool's `max_uses`): WEB_SEARCH_USD each. */
+  webSearches?: number | undefined;
 }
 
 /**
@@ -203,17 +211,23 @@ export function heldOutputCap(
   return items.some((it) => it.unit !== 'requests') ? DEFAULT_OUTPUT_CAP : null;
 }
 
-/** Models that bill prompt tokens written to their cache above the input price (see CACHE_WRITE_PRICE): Claude. */
-const BILLS_CACHE_WRITES = /claude/i;
+/**
+ * Claude, by its id: the models that bill prompt tokens written to their cache above the input price (see
+ * CACHE_WRITE_PRICE) and run Anthropic's web search (WEB_SEARCH_USD).
+ */
+const CLAUDE = /claude/i;
+
+const isClaude = (model: IdModel): boolean => {
+  const id = model.baseModel?.trim() || model.modelId;
+  return id !== undefined && CLAUDE.test(id);
+};
 
 /**
  * What a prompt token may cost on a model, as a multiple of its input price: the cache write price when the request
  * marks parts for the cache and the model bills writes (all of the prompt may be written), else 1.
  */
 export function promptPriceFactor(model: IdModel, req: Pick<ReservedRequest, 'cacheWrite'>): number {
-  if (!req.cacheWrite) return 1;
-  const id = model.baseModel?.trim() || model.modelId;
-  if (id === undefined || !BILLS_CACHE_WRITES.test(id)) return 1;
+  if (!req.cacheWrite || !isClaude(model)) return 1;
   return req.cacheWrite === 'long' ? CACHE_WRITE_LONG_PRICE : CACHE_WRITE_PRICE;
 }
 
@@ -222,10 +236,12 @@ export function promptPriceFactor(model: IdModel, req: Pick<ReservedRequest, 'ca
  * `reservedOutputTokens`): what budgets reserve and check.
  */
 export function reservedCost(model: Prices & CapModel & WindowModel & IdModel, req: ReservedRequest): number {
+  const searches = req.webSearches && isClaude(model) ? req.webSearches * WEB_SEARCH_USD : 0;
   return (
     (reservedPromptTokens(model, req) * model.priceIn * promptPriceFactor(model, req) +
       reservedOutputTokens(model, req) * model.priceOut) /
-    1_000_000
+      1_000_000 +
+    searches
   );
 }
 

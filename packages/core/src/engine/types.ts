@@ -294,6 +294,8 @@ export interface RequestInfo {
    * budgets reserve its prompt at the cache write price on a model that bills writes (core's `promptPriceFactor`).
    */
   cacheWrite?: 'short' | 'long' | undefined;
+  /** The most web searches the request lets Claude run (its web search tool's `max_uses`); absent: none or unbounded. */
+  webSearches?: number | undefined;
   needs: readonly Capability[];
   /** Parameters the target must honour; absent or empty for most requests. */
   params?: readonly RequestParam[] | undefined;

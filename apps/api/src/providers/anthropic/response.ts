@@ -9,6 +9,7 @@ import type {
 } from '../../translate/wire-types.js';
 import {
   anthropicCacheWrites,
+  anthropicWebSearches,
   cacheWriteFigures,
   isFigure,
   tokenFigure,
@@ -32,6 +33,7 @@ export function usageFromAnthropic(u: Obj | null | undefined): Usage {
     cachedTokens: cached,
     // What Claude wrote to its cache, billed above the input price (unknown prompt: nothing to bill it within).
     ...(isFigure(u?.input_tokens) ? cacheWriteFigures(anthropicCacheWrites(u)) : {}),
+    ...(anthropicWebSearches(u) ? { webSearches: anthropicWebSearches(u) } : {}),
   };
 }
 

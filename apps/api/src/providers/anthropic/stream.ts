@@ -34,6 +34,10 @@ export function mergeAnthropicUsage(into: Partial<AnUsage>, u: Obj, delta: boole
   const by = u.cache_creation;
   if (by && typeof by === 'object' && !Array.isArray(by))
     into.cache_creation = by as AnUsage['cache_creation'];
+  // The server-side tools that ran (web searches), cumulative like the figures.
+  const tools = u.server_tool_use;
+  if (tools && typeof tools === 'object' && !Array.isArray(tools))
+    into.server_tool_use = tools as AnUsage['server_tool_use'];
 }
 
 /** Anthropic SSE events (parsed JSON data) -> OpenAI chat.completion.chunk objects. */
