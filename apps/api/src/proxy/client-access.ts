@@ -42,8 +42,18 @@ const BASE_ALLOWED_HEADERS = [
   // POST /v1/route: the client names its format.
   'x-switchyard-format',
 ];
-const EXPOSED_HEADERS =
-  'x-request-id, x-switchyard-provider, x-switchyard-model, x-switchyard-attempts, x-switchyard-skipped, retry-after';
+/** Every answer header a client is meant to read (answer-headers.ts, execute.ts, cache/serve.ts). */
+const EXPOSED_HEADERS = [
+  'x-request-id',
+  'x-switchyard-provider',
+  'x-switchyard-model',
+  'x-switchyard-attempts',
+  'x-switchyard-skipped',
+  'x-switchyard-changed-params',
+  'x-switchyard-dropped-tools',
+  'x-switchyard-cache',
+  'retry-after',
+].join(', ');
 const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
 
 /**
