@@ -334,3 +334,13 @@ function geminiThinking(req: ReasoningPivot): Obj | null {
     ? null
     : { thinkingBudget: Math.min(budget, /pro/.test(model) ? 32768 : 24576) };
 }
+
+/**
+ * The parameter a client sets its reasoning with, by the endpoint (the format it wrote), for a call's changedParams
+ * (`x-switchyard-changed-params`): an Anthropic client's `thinking`, a Responses client's `reasoning.effort`, a chat
+ * client's `reasoning_effort`.
+ */
+export function reasoningParamOf(endpoint: string): string {
+  if (endpoint === 'messages' || endpoint === 'count_tokens') return 'thinking';
+  return endpoint === 'responses' ? 'reasoning.effort' : 'reasoning_effort';
+}

@@ -18,6 +18,7 @@ import type {
   UpstreamRequest,
   UpstreamWire,
 } from '../types.js';
+import { reasoningParamOf } from '../../translate/reasoning.js';
 import { rewriteBody } from '../../translate/json-fast.js';
 import { tokenFigure } from '../../translate/usage-figures.js';
 import type { AnResponse } from '../../translate/wire-types.js';
@@ -29,7 +30,7 @@ import {
   openaiChatToAnthropicRequest,
   withoutUnsignedThinking,
 } from './request.js';
-import { nativeThinkingFor } from './native-thinking.js';
+import { nativeThinkingFor, thinkingChange, translatedThinkingChange } from './native-thinking.js';
 import { anthropicToOpenaiChatResponse, usageFromAnthropic } from './response.js';
 import { AnthropicRelay, AnthropicStreamDecoder } from './stream.js';
 
@@ -110,11 +111,14 @@ export const anthropicAdapter: ProviderAdapter = {
             model: ctx.upstreamModel,
             max_tokens: defaultMaxTokensFor(ctx.maxOutputTokens),
           });
-        return makeCall(
+        const call = makeCall(
           ctx,
           { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) },
           anthropicWire,
         );
+        const changed = thinkingChange(ctx.body, formed);
+        if (changed) call.changedParams = [changed];
+        return call;
       }
       case 'count_tokens': {
         const signed = mayHoldUnsignedThinking(ctx.rawBody) ? withoutUnsignedThinking(ctx.body) : null;
@@ -176,6 +180,12 @@ export const anthropicAdapter: ProviderAdapter = {
           if (rest.length) call.dropped = { tools: rest };
           else delete call.dropped;
         }
+        const changed = translatedThinkingChange(
+          pivot,
+          an as Record<string, unknown>,
+          reasoningParamOf(ctx.endpoint),
+        );
+        if (changed) call.changedParams = [changed];
         return call;
       }
       default:

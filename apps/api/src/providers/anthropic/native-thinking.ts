@@ -65,6 +65,48 @@ export function nativeThinkingFor(body: Obj, model: ModelIdentity, maxTokens: nu
   return null;
 }
 
+/** Efforts said as they are in a change's description; any other value (a client's own string) is not repeated. */
+const KNOWN_EFFORTS = new Set(['low', 'medium', 'high', 'xhigh', 'max']);
+
+/**
+ * What a request's thinking went as when the gateway changed its form (nativeThinkingFor's body, `formed`), for
+ * PreparedCall.changedParams: `thinking: adaptive at effort high`, `thinking: budget_tokens 24576` or `thinking: left
+ * out`; null when it went as it came (`formed` null, or the same thinking).
+ */
+export function thinkingChange(asked: Obj, formed: Obj | null): string | null {
+  if (!formed || !isObj(asked.thinking)) return null;
+  const t = formed.thinking;
+  if (!isObj(t)) return 'thinking: left out';
+  if (t.type === 'adaptive') {
+    const effort = isObj(formed.output_config) ? formed.output_config.effort : undefined;
+    return typeof effort === 'string' && KNOWN_EFFORTS.has(effort)
+      ? `thinking: adaptive at effort ${effort}`
+      : 'thinking: adaptive';
+  }
+  if (t.type === 'enabled' && typeof t.budget_tokens === 'number' && t !== asked.thinking)
+    return `thinking: budget_tokens ${t.budget_tokens}`;
+  return null;
+}
+
+/**
+ * A translated request's reasoning as Claude is sent it (`an`: the Anthropic request made of the pivot), for
+ * PreparedCall.changedParams in the client's terms (`param`): `left out` when an effort or budget was asked and no
+ * thinking goes (the output cap holds no budget, a tool is forced; an effort Claude has no form of), the effort
+ * adaptive thinking goes at when it is not the one asked (xhigh to a model without it); null otherwise (none asked
+ * for no thinking, an effort as its budget or its adaptive thinking).
+ */
+export function translatedThinkingChange(pivot: ReasoningPivot, an: Obj, param: string): string | null {
+  const asked = pivot.reasoning_effort;
+  if (asked === undefined || asked === null || asked === 'none') return null;
+  const t = an.thinking;
+  if (!isObj(t)) return `${param}: left out`;
+  if (t.type !== 'adaptive') return null;
+  const effort = isObj(an.output_config) ? an.output_config.effort : undefined;
+  return typeof effort === 'string' && effort !== asked && KNOWN_EFFORTS.has(effort)
+    ? `${param}: ${effort}`
+    : null;
+}
+
 function withoutThinking(body: Obj): Obj {
   const { thinking: _t, ...rest } = body;
   return rest;

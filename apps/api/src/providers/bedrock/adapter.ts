@@ -21,7 +21,8 @@ import type {
   UpstreamWire,
 } from '../types.js';
 import { usageFromOpenai } from '../compose.js';
-import { openaiChatToConverseRequest } from './request.js';
+import { reasoningParamOf } from '../../translate/reasoning.js';
+import { converseThinkingChange, openaiChatToConverseRequest } from './request.js';
 import { converseToOpenaiChatResponse } from './response.js';
 import { BedrockStreamDecoder } from './stream.js';
 
@@ -122,13 +123,13 @@ export const bedrockAdapter: ProviderAdapter = {
         'Embeddings are not supported for Bedrock providers.',
       );
     const creds = bedrockCredentials(ctx.provider, ctx.apiKey);
-    const body = JSON.stringify(
-      openaiChatToConverseRequest(
-        pivotChatRequest(ctx),
-        ctx.baseModel,
-        defaultMaxTokensFor(ctx.maxOutputTokens),
-      ),
+    const pivot = pivotChatRequest(ctx);
+    const converse = openaiChatToConverseRequest(
+      pivot,
+      ctx.baseModel,
+      defaultMaxTokensFor(ctx.maxOutputTokens),
     );
+    const body = JSON.stringify(converse);
     const url = `${runtimeBase(ctx.provider)}/model/${encodeURIComponent(ctx.upstreamModel)}/${ctx.stream ? 'converse-stream' : 'converse'}`;
     const accept = ctx.stream ? 'application/vnd.amazon.eventstream' : 'application/json';
     const base = { 'content-type': 'application/json', accept, ...(ctx.provider.config?.headers ?? {}) };
@@ -139,7 +140,14 @@ export const bedrockAdapter: ProviderAdapter = {
       'bedrock',
       ctx.now,
     );
-    return makeCall(ctx, { kind: 'http', request: { url, method: 'POST', headers, body } }, bedrockWire);
+    const call = makeCall(
+      ctx,
+      { kind: 'http', request: { url, method: 'POST', headers, body } },
+      bedrockWire,
+    );
+    const changed = converseThinkingChange(pivot, converse, reasoningParamOf(ctx.endpoint));
+    if (changed) call.changedParams = [changed];
+    return call;
   },
 
   async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {

@@ -3,6 +3,7 @@ import { mapContentParts, parseToolArguments, type InlineFile } from '../../tran
 import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
 import { claudeThinking, claudeThinkingFields, THINKING_MIN_TOP_P } from '../../translate/reasoning.js';
 import { DEFAULT_MAX_TOKENS } from '../anthropic/request.js';
+import { translatedThinkingChange } from '../anthropic/native-thinking.js';
 import { claudeThinkingFacts, modelFamily } from '../model-family.js';
 import { signedThinkingOn, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 
@@ -199,6 +200,17 @@ function withConverseThinking(
   delete inf.temperature;
   if (typeof inf.topP === 'number' && inf.topP < THINKING_MIN_TOP_P) delete inf.topP;
   out.inferenceConfig = inf;
+}
+
+/**
+ * The pivot's reasoning as the Converse request (`out`, openaiChatToConverseRequest's) carries it, for
+ * PreparedCall.changedParams in the client's terms (`param`): `left out` when an effort or budget was asked and no
+ * thinking goes (a model other than Claude, which is sent none; Claude with a forced tool or a cap that holds no
+ * budget), the effort adaptive thinking goes at when it is not the one asked; null otherwise.
+ */
+export function converseThinkingChange(req: OaChatRequest, out: Obj, param: string): string | null {
+  const fields = out.additionalModelRequestFields;
+  return translatedThinkingChange(req, fields && typeof fields === 'object' ? (fields as Obj) : {}, param);
 }
 
 /** One of Claude's signed blocks as Converse's reasoningContent block. */

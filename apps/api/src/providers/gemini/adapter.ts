@@ -19,7 +19,8 @@ import type {
   UpstreamWire,
 } from '../types.js';
 import { usageFromOpenai } from '../compose.js';
-import { openaiChatToGeminiRequest } from './request.js';
+import { reasoningParamOf } from '../../translate/reasoning.js';
+import { geminiThinkingChange, openaiChatToGeminiRequest } from './request.js';
 import { geminiToOpenaiChatResponse } from './response.js';
 import { GeminiStreamDecoder } from './stream.js';
 
@@ -87,14 +88,18 @@ export const geminiAdapter: ProviderAdapter = {
       );
     const pivot = pivotChatRequest(ctx);
     checkGeminiStops(pivot.stop);
-    const body = JSON.stringify(openaiChatToGeminiRequest(pivot));
+    const gemini = openaiChatToGeminiRequest(pivot);
+    const body = JSON.stringify(gemini);
     const base = `${root(ctx.provider)}/v1beta/models/${modelPath(ctx.upstreamModel)}`;
     const url = ctx.stream ? `${base}:streamGenerateContent?alt=sse` : `${base}:generateContent`;
-    return makeCall(
+    const call = makeCall(
       ctx,
       { kind: 'http', request: postJson(url, headersFor(ctx.provider, ctx.apiKey), body, ctx.stream) },
       geminiWire,
     );
+    const changed = geminiThinkingChange(pivot, gemini, reasoningParamOf(ctx.endpoint));
+    if (changed) call.changedParams = [changed];
+    return call;
   },
 
   async listModelsRequest(ctx: ListModelsContext): Promise<UpstreamRequest | null> {

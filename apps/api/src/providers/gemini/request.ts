@@ -1,5 +1,5 @@
 /** Gemini request encoding: the OpenAI chat pivot as a generateContent request. */
-import { geminiThinkingConfig } from '../../translate/reasoning.js';
+import { THINKING_BUDGET, geminiThinkingConfig, type ReasoningPivot } from '../../translate/reasoning.js';
 import { mapContentParts, parseToolArguments } from '../../translate/shared.js';
 import type { OaChatRequest, OaMessage } from '../../translate/wire-types.js';
 
@@ -111,6 +111,21 @@ export function geminiThinks(model: string): boolean {
   if (!v) return true;
   const version = Number(v[1]) + Number(v[2] ?? 0) / 10;
   return version >= 2.5 || id.includes('thinking');
+}
+
+/**
+ * A request's reasoning the Gemini request (`out`, openaiChatToGeminiRequest's) left out, for
+ * PreparedCall.changedParams in the client's terms (`param`): `left out` when an effort or budget was asked and no
+ * thinkingConfig goes (a model that cannot think; none to 2.5 Pro, which cannot stop; a value Gemini has no form of).
+ * Null when one goes, or none was asked of a model that does not think anyway.
+ */
+export function geminiThinkingChange(req: ReasoningPivot, out: Obj, param: string): string | null {
+  const asked = req.reasoning_effort;
+  if (asked == null && typeof req[THINKING_BUDGET] !== 'number') return null;
+  const gc = out.generationConfig as Obj | undefined;
+  if (gc?.thinkingConfig) return null;
+  if (asked === 'none' && !geminiThinks(String(req.model ?? ''))) return null;
+  return `${param}: left out`;
 }
 
 /** Gemini 3 and later (a model id may name its vendor or carry `models/`). */

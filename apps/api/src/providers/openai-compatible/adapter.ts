@@ -27,7 +27,7 @@ import type {
 } from '../types.js';
 import { rewriteBody } from '../../translate/json-fast.js';
 import { withoutReasoningDetails } from '../../translate/reasoning-details.js';
-import { withoutTranslatedReasoning } from '../../translate/reasoning.js';
+import { reasoningParamOf, withoutTranslatedReasoning } from '../../translate/reasoning.js';
 import type { OaChatRequest } from '../../translate/wire-types.js';
 import { usageFromOpenai } from '../compose.js';
 import { chatResponseAsPivot, responsesToOpenaiChatResponse, usageFromResponses } from './response.js';
@@ -294,20 +294,33 @@ function translatedChat(
 ): PreparedCall {
   const pivot = pivotChatRequest(ctx);
   checkStopLimit(pivot, ctx.provider.type, ctx.baseModel);
-  const body = serialiseChat(
-    withCapField(
-      withReasoningFor(withReasoningHistoryFor(pivot, ctx.provider.type), ctx.baseModel, ctx.provider.type),
-      ctx.provider,
-      ctx.baseModel,
-    ),
-    ctx.stream,
-    usage,
+  const reasoned = withReasoningFor(
+    withReasoningHistoryFor(pivot, ctx.provider.type),
+    ctx.baseModel,
+    ctx.provider.type,
   );
-  return makeCall(
+  const body = serialiseChat(withCapField(reasoned, ctx.provider, ctx.baseModel), ctx.stream, usage);
+  const call = makeCall(
     ctx,
     { kind: 'http', request: postJson(`${base}/chat/completions`, headers, body, ctx.stream) },
     openaiChatWire,
   );
+  const changed = translatedEffortChange(pivot, reasoned, reasoningParamOf(ctx.endpoint));
+  if (changed) call.changedParams = [changed];
+  return call;
+}
+
+/**
+ * What withReasoningFor did to a translated request's reasoning effort, in the client's terms (`thinking: left out`,
+ * `reasoning.effort: high`; an Anthropic client's thinking as `thinking: reasoning_effort high`); null when it went
+ * as the translation made it (DeepSeek's `thinking: {type: "disabled"}` for none is that effort in its form).
+ */
+function translatedEffortChange(before: OaChatRequest, after: OaChatRequest, param: string): string | null {
+  const asked = before.reasoning_effort;
+  const sent = after.reasoning_effort;
+  if (asked === undefined || sent === asked || (asked === 'none' && 'thinking' in after)) return null;
+  if (typeof sent !== 'string') return `${param}: left out`;
+  return param === 'thinking' ? `thinking: reasoning_effort ${sent}` : `${param}: ${sent}`;
 }
 
 export const openaiCompatibleAdapter: ProviderAdapter = {
