@@ -2,6 +2,7 @@
 // base URL and `_env` auth references, and a short curated list of current models each.
 // Prices (per 1M tokens) and context windows come from @pydantic/genai-prices, whose data
 // ships inside the package (no network at run time); capabilities are curated here.
+import type { LongContextPrices } from '@switchyard/core';
 import { calcPrice, findProvider, type ModelPrice } from '@pydantic/genai-prices';
 
 export type QualityTier = 'eco' | 'balanced' | 'precision';
@@ -645,6 +646,54 @@ export function lookupPrice(
     contextWindow: result.model.context_window ?? null,
     description: result.model.description ?? null,
   };
+}
+
+/** A price of the catalogue: a number, or a base with tiers by prompt size. */
+type TieredPrice = number | { base: number; tiers?: { start: number; price: number }[] } | undefined;
+
+/** A tiered price's first tier above its base, as a multiple of the base; null when it has none. */
+function firstTier(p: TieredPrice): { start: number; factor: number } | null {
+  if (typeof p !== 'object' || !p.tiers?.length || !(p.base > 0)) return null;
+  const t = p.tiers[0]!;
+  return t.start > 0 && t.price > 0 ? { start: t.start, factor: t.price / p.base } : null;
+}
+
+/**
+ * A model's long-context prices from the catalogue, as multiples of its own (core's LongContextPrices): Anthropic and
+ * Google bill a prompt above a size (200,000 tokens for Claude Sonnet 4.x, Gemini 2.5 and 3 Pro) at higher prices,
+ * all of it and its answer. By the provider's catalogue (its type) and the model the admin says the entry serves
+ * (`baseModel`), else its id; null for a model with one price, one the catalogue does not know, or a provider type
+ * without a catalogue. Multiples rather than the catalogue's prices: an admin's own prices scale the same way.
+ */
+export function longContextOf(
+  providerType: string,
+  modelId: string,
+  baseModel?: string | null,
+  at: Date = new Date(),
+): LongContextPrices | null {
+  const from = PROVIDER_CATALOGUE.find((s) => s.type === providerType)?.pricesFrom;
+  const provider = from ? findProvider({ providerId: from }) : undefined;
+  if (!provider) return null;
+  try {
+    const r = calcPrice({ input_tokens: 0, output_tokens: 0 }, baseModel?.trim() || modelId, {
+      provider,
+      timestamp: at,
+    });
+    const price = r?.model_price as Record<string, TieredPrice> | undefined;
+    const input = firstTier(price?.input_mtok);
+    if (!price || !input) return null;
+    const output = firstTier(price.output_mtok);
+    const cached = firstTier(price.cache_read_mtok);
+    return {
+      above: input.start,
+      input: input.factor,
+      output: output?.factor ?? 1,
+      cachedIn: cached?.factor ?? input.factor,
+    };
+  } catch {
+    // A catalogue entry the package cannot price: one price, as before.
+    return null;
+  }
 }
 
 /** The catalogue models of one provider with prices resolved; models without a price are left out. */

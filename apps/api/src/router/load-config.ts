@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@switchyard/prisma';
+import type { LongContextPrices } from '@switchyard/core';
 import {
   DEFAULT_COOLDOWNS,
   defaultFor,
@@ -17,6 +18,7 @@ import { modelMetricLabel } from '../lib/metrics.js';
 import { readModelParams } from '../translate/model-params.js';
 import type { SecretBox } from '../lib/secrets.js';
 import { isProviderType, providerDefaults } from '../providers/index.js';
+import { longContextOf } from '../providers/model-catalogue.js';
 import { buildDlpSnapshot, type DlpSnapshot } from './dlp-snapshot.js';
 import { decryptStored, resolveProviderKey, type ResolvedSecret } from './secrets-resolver.js';
 import { providerCallConfig, resolveAuth, withAuthSettings } from './auth-json.js';
@@ -171,6 +173,8 @@ export interface LoadedModel {
   ownAuth: { key: LoadedKey | null; provider: LoadedProvider } | null;
   /** The model's default request parameters (its `config`), applied where a request does not set them. */
   params: ModelParams | null;
+  /** Its long-context prices as multiples of its own, from the price catalogue (core's LongContextPrices); null: none. */
+  longContext: LongContextPrices | null;
 }
 
 export interface LoadedAlias {
@@ -409,6 +413,7 @@ export async function loadConfig(
         ownAuth: ownAuthOf(m, providerById.get(m.providerId), secrets, env),
         params,
         defaultMaxTokens: params?.max_tokens ?? null,
+        longContext: longContextFor(providerById.get(m.providerId)?.type, m.modelId, params?.baseModel),
       };
     }),
     aliases: aliases.map((a) => ({
@@ -592,4 +597,22 @@ export function hasDefaultFor(
       caller,
     ) !== null
   );
+}
+
+/** Long-context prices by provider type, model id and base model: the catalogue is package data, read once each. */
+const longContextSeen = new Map<string, LongContextPrices | null>();
+
+function longContextFor(
+  providerType: string | undefined,
+  modelId: string,
+  baseModel: string | null | undefined,
+): LongContextPrices | null {
+  if (!providerType) return null;
+  const key = `${providerType}\n${modelId}\n${baseModel ?? ''}`;
+  let v = longContextSeen.get(key);
+  if (v === undefined) {
+    v = longContextOf(providerType, modelId, baseModel);
+    if (longContextSeen.size < 10_000) longContextSeen.set(key, v);
+  }
+  return v;
 }

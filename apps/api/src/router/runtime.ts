@@ -141,6 +141,7 @@ export function toRoutingConfig(c: LoadedConfig): RoutingConfig {
       maxOutputTokens: m.maxOutputTokens,
       defaultMaxTokens: m.defaultMaxTokens,
       ...(m.params?.baseModel ? { baseModel: m.params.baseModel } : {}),
+      ...(m.longContext ? { longContext: m.longContext } : {}),
       tier: tierOf(m.qualityTier),
       ...(m.priced ? {} : { priced: false }),
       qualityScore: m.qualityScore,
@@ -948,6 +949,7 @@ export class RoutingRuntime implements Router {
         priceIn: model.priceInputPer1M,
         priceOut: model.priceOutputPer1M,
         priceCachedIn: model.priceCachedInputPer1M,
+        longContext: model.longContext ?? undefined,
       },
       usage,
     );

@@ -125,6 +125,37 @@ describe('cost', () => {
   ] as const)('the prompt price factor of %o asked %s: %d', (model, cacheWrite, factor) => {
     expect(promptPriceFactor(model, { cacheWrite })).toBe(factor);
   });
+  it.each([
+    // [prompt tokens, expected cost] at $3 / $15 / $0.30, ×2 / ×1.5 / ×2 above 200,000 prompt tokens
+    [200_000, (200_000 * 3 + 1_000 * 15) / 1e6],
+    [200_001, (200_001 * 6 + 1_000 * 22.5) / 1e6],
+  ])('long context: a prompt of %d tokens', (input, expected) => {
+    const long = { ...prices, longContext: { above: 200_000, input: 2, output: 1.5, cachedIn: 2 } };
+    expect(costOf(long, { inputTokens: input, outputTokens: 1_000, cachedTokens: 0 })).toBeCloseTo(
+      expected,
+      12,
+    );
+  });
+  it('long context: cached and written tokens at the long prices too; reserved above the threshold', () => {
+    const long = { ...prices, longContext: { above: 200_000, input: 2, output: 1.5, cachedIn: 2 } };
+    expect(
+      costOf(long, {
+        inputTokens: 300_000,
+        outputTokens: 0,
+        cachedTokens: 100_000,
+        cacheWriteTokens: 100_000,
+      }),
+    ).toBeCloseTo((100_000 * 6 + 100_000 * 6 * 1.25 + 100_000 * 0.6) / 1e6, 12);
+    const m = { ...long, maxOutputTokens: null, defaultMaxTokens: null, contextWindow: 1_000_000 };
+    expect(reservedCost(m, { endpoint: 'chat', promptTokens: 150_000, maxTokens: 1_000 })).toBeCloseTo(
+      (150_000 * 3 + 1_000 * 15) / 1e6,
+      12,
+    );
+    expect(reservedCost(m, { endpoint: 'chat', promptTokens: 250_000, maxTokens: 1_000 })).toBeCloseTo(
+      (250_000 * 6 + 1_000 * 22.5) / 1e6,
+      12,
+    );
+  });
   it('reserves the web searches a request allows on Claude only', () => {
     const m = { ...prices, maxOutputTokens: null, defaultMaxTokens: null, contextWindow: 200_000 };
     const req = { endpoint: 'chat' as const, promptTokens: 1000, maxTokens: 100, webSearches: 5 };

@@ -37,7 +37,18 @@ export const WEB_SEARCH_USD = 10 / 1000;
 export const CACHE_WRITE_PRICE = 1.25;
 export const CACHE_WRITE_LONG_PRICE = 2;
 
-type Prices = Pick<ModelConfig, 'priceIn' | 'priceOut' | 'priceCachedIn'>;
+type Prices = Pick<ModelConfig, 'priceIn' | 'priceOut' | 'priceCachedIn' | 'longContext'>;
+
+/** A model's prices for a prompt of this many tokens: its long-context prices above their threshold. */
+export function pricesFor(prices: Prices, promptTokens: number): Prices {
+  const lc = prices.longContext;
+  if (!lc || !(promptTokens > lc.above)) return prices;
+  return {
+    priceIn: prices.priceIn * lc.input,
+    priceOut: prices.priceOut * lc.output,
+    priceCachedIn: prices.priceCachedIn == null ? null : prices.priceCachedIn * lc.cachedIn,
+  };
+}
 
 /**
  * A token count or price as `costOf` reads it: a finite number ≥ 0; anything else (NaN, negative, infinite: a figure
@@ -50,8 +61,10 @@ const figure = (v: number): number => (v >= 0 && v < Infinity ? v : 0);
  *   (input − cached) × priceIn + cached × (priceCachedIn ?? priceIn) + output × priceOut, all ÷ 1,000,000.
  * Always a finite number ≥ 0 (see `figure`).
  */
-export function costOf(prices: Prices, usage: TokenUsage): number {
+export function costOf(modelPrices: Prices, usage: TokenUsage): number {
   const input = figure(usage.inputTokens);
+  // A long prompt is billed at the model's long-context prices, all of it (Anthropic's and Google's rule).
+  const prices = pricesFor(modelPrices, input);
   const cached = Math.min(figure(usage.cachedTokens), input);
   const priceIn = figure(prices.priceIn);
   const cachedPrice = prices.priceCachedIn == null ? priceIn : figure(prices.priceCachedIn);
@@ -237,9 +250,10 @@ export function promptPriceFactor(model: IdModel, req: Pick<ReservedRequest, 'ca
  */
 export function reservedCost(model: Prices & CapModel & WindowModel & IdModel, req: ReservedRequest): number {
   const searches = req.webSearches && isClaude(model) ? req.webSearches * WEB_SEARCH_USD : 0;
+  const prompt = reservedPromptTokens(model, req);
+  const p = pricesFor(model, prompt);
   return (
-    (reservedPromptTokens(model, req) * model.priceIn * promptPriceFactor(model, req) +
-      reservedOutputTokens(model, req) * model.priceOut) /
+    (prompt * p.priceIn * promptPriceFactor(model, req) + reservedOutputTokens(model, req) * p.priceOut) /
       1_000_000 +
     searches
   );

@@ -83,6 +83,14 @@ export interface ProviderConfig {
   region?: string | null | undefined;
 }
 
+/** See ModelConfig.longContext. */
+export interface LongContextPrices {
+  above: number;
+  input: number;
+  output: number;
+  cachedIn: number;
+}
+
 export interface ModelConfig {
   id: string;
   providerId: string;
@@ -94,6 +102,12 @@ export interface ModelConfig {
    * does. Absent = the upstream id says.
    */
   baseModel?: string | null | undefined;
+  /**
+   * The model's long-context prices: a prompt of more than `above` tokens is billed, all of it and its answer, at
+   * these multiples of its prices (Claude Sonnet 4.x and Gemini 2.5 / 3 Pro: 2 × input and cached input, 1.5 ×
+   * output above 200,000 tokens, from the price catalogue). Absent: one price for every prompt.
+   */
+  longContext?: LongContextPrices | undefined;
   enabled: boolean;
   /** USD per 1M tokens. */
   priceIn: number;
