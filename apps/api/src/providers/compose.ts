@@ -136,8 +136,13 @@ export function decodeWhole(
     // No usage, or a figure it does not give (`usage: {}`, a figure missing or not a number): that figure is
     // estimated, the output from the answer's text (a relayed body must then still be JSON; an embedding has no
     // output, only its input is billed).
-    const usage = withEstimates(u ? wire.usage(u) : null, estimatedInput(o), () =>
-      encoder.client !== 'embeddings' ? estimatedWholeOutput(relayedAnswer(wire, JSON.parse(text), o)) : 0,
+    const extras = wire.billedExtras?.(text);
+    const reported = u ? wire.usage(u) : null;
+    const usage = withEstimates(
+      reported && extras ? { ...reported, ...extras } : reported,
+      estimatedInput(o),
+      () =>
+        encoder.client !== 'embeddings' ? estimatedWholeOutput(relayedAnswer(wire, JSON.parse(text), o)) : 0,
     );
     let finishReason: string | null = null;
     const m = /"(?:finish_reason|stop_reason)"\s*:\s*"(\w+)"/.exec(text);

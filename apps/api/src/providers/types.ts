@@ -364,6 +364,8 @@ export interface UpstreamWire {
   readonly id: string;
   /** The usage object of a relayed whole body (null when it has none) as Usage. */
   usage(u: Record<string, unknown> | null): Usage;
+  /** What a relayed whole body bills beyond its usage object, read from its text (Responses: its web search calls). */
+  billedExtras?(text: string): Pick<Usage, 'webSearches'> | null;
   /**
    * A whole answer (parsed JSON) as the pivot: for a client of another format, and for the output estimate of a
    * relayed answer that carries no usage. Absent when the wire's answers are never translated nor billed by their

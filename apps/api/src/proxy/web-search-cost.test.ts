@@ -93,3 +93,79 @@ describe("Claude's web searches are billed", () => {
     expect(env.up.requests).toHaveLength(0);
   });
 });
+
+// OpenAI's web search tool (Responses API: a `web_search_call` output item per search; Codex's web search) is billed
+// per call on top of the tokens ($10 per 1,000 for its current models, as the price catalogue says). The calls were
+// not counted.
+describe("OpenAI's web search calls are billed", () => {
+  // gpt-test: $2 input, $8 output per 1M tokens.
+  const openaiTokens = (100 * 2 + 20 * 8) / 1e6;
+  const search = (id: string) => ({
+    type: 'web_search_call',
+    id,
+    status: 'completed',
+    action: { type: 'search' },
+  });
+  const response = {
+    id: 'resp_ws',
+    object: 'response',
+    created_at: 1_700_000_000,
+    status: 'completed',
+    model: 'gpt-test',
+    output: [
+      search('ws_1'),
+      search('ws_2'),
+      {
+        type: 'message',
+        id: 'msg_1',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'News.', annotations: [] }],
+      },
+    ],
+    usage: {
+      input_tokens: 100,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 20,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 120,
+    },
+  };
+  const ask = (key: string, stream: boolean) =>
+    postAs(
+      env,
+      '/v1/responses',
+      { model: 'up-openai/gpt-test', stream, tools: [{ type: 'web_search' }], input: 'What happened today?' },
+      { key },
+    );
+
+  it('a whole answer: each web_search_call at $0.01', async () => {
+    const k = await budgetKey(env, 100);
+    env.up.script({ path: '/responses', status: 200, body: JSON.stringify(response, null, 2) });
+    const r = await ask(k.key, false);
+    expect(r.status, await r.text()).toBe(200);
+    expect(await spentBy(env, k.id)).toBeCloseTo(openaiTokens + 0.02, 10);
+  });
+
+  it('a stream: the calls its completed response lists', async () => {
+    const k = await budgetKey(env, 100);
+    const ev = (type: string, data: object) =>
+      `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    env.up.script({
+      path: '/responses',
+      events: [
+        ev('response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } }),
+        ev('response.output_text.delta', {
+          item_id: 'msg_1',
+          output_index: 2,
+          content_index: 0,
+          delta: 'News.',
+        }),
+        ev('response.completed', { response }),
+      ],
+    });
+    const r = await ask(k.key, true);
+    expect(await r.text()).toContain('response.completed');
+    expect(await spentBy(env, k.id)).toBeCloseTo(openaiTokens + 0.02, 10);
+  });
+});

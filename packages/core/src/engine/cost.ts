@@ -22,11 +22,14 @@ export interface TokenUsage {
   cacheWriteTokens?: number | undefined;
   /** Prompt tokens written to the cache for 1 hour (Claude's longer lifetime): at CACHE_WRITE_LONG_PRICE times. */
   cacheWriteLongTokens?: number | undefined;
-  /** Web searches the provider ran for the answer (Claude's server-side web search): WEB_SEARCH_USD each. */
+  /** Web searches the provider ran for the answer (Claude's web search, OpenAI's web_search_call): WEB_SEARCH_USD each. */
   webSearches?: number | undefined;
 }
 
-/** What one of Claude's server-side web searches costs (Anthropic's pricing: $10 per 1,000 searches). */
+/**
+ * What one server-side web search costs: Anthropic's and OpenAI's price, $10 per 1,000 (the price catalogue's
+ * `web_searches_kcount` for Claude and OpenAI's current models).
+ */
 export const WEB_SEARCH_USD = 10 / 1000;
 
 /**

@@ -30,7 +30,12 @@ import { withoutReasoningDetails } from '../../translate/reasoning-details.js';
 import { reasoningParamOf, withoutTranslatedReasoning } from '../../translate/reasoning.js';
 import type { OaChatRequest } from '../../translate/wire-types.js';
 import { usageFromOpenai } from '../compose.js';
-import { chatResponseAsPivot, responsesToOpenaiChatResponse, usageFromResponses } from './response.js';
+import {
+  chatResponseAsPivot,
+  responsesTextWebSearches,
+  responsesToOpenaiChatResponse,
+  usageFromResponses,
+} from './response.js';
 import { OpenaiChatDecoder, OpenaiChatRelay, ResponsesRelay } from './stream.js';
 
 /** OpenAI chat completions: the pivot itself; relayed to chat clients, checked and re-encoded for the others. */
@@ -46,6 +51,10 @@ export const openaiChatWire: UpstreamWire = {
 export const openaiResponsesWire: UpstreamWire = {
   id: 'openai-responses',
   usage: usageFromResponses,
+  billedExtras: (text) => {
+    const webSearches = responsesTextWebSearches(text);
+    return webSearches ? { webSearches } : null;
+  },
   response: responsesToOpenaiChatResponse,
   relay: () => new ResponsesRelay(),
 };

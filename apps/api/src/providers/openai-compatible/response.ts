@@ -3,7 +3,7 @@
  * (compose.ts).
  */
 import type { OaChatResponse, OaFinishReason, OaToolCall } from '../../translate/wire-types.js';
-import { tokenFigure } from '../../translate/usage-figures.js';
+import { tokenFigure, WEB_SEARCHES } from '../../translate/usage-figures.js';
 import type { Usage, WireOptions } from '../types.js';
 
 type Obj = Record<string, unknown>;
@@ -38,6 +38,32 @@ export function chatResponseAsPivot(body: Obj): OaChatResponse {
       return { ...c, message: { ...c.message, content: text || (c.message.tool_calls?.length ? null : '') } };
     }),
   };
+}
+
+/**
+ * The web searches a Responses answer ran (OpenAI's web search tool: one `web_search_call` output item a search, billed
+ * per call), from its output items; 0 for none.
+ */
+export function responsesWebSearches(output: unknown): number {
+  if (!Array.isArray(output)) return 0;
+  let n = 0;
+  for (const item of output as unknown[])
+    if (
+      item &&
+      typeof item === 'object' &&
+      (item as Obj).type === 'web_search_call' &&
+      (item as Obj).status !== 'failed'
+    )
+      n++;
+  return n;
+}
+
+/** A relayed Responses body's web search calls, read from its text (the type field of each output item). */
+const WEB_SEARCH_CALL = /"type"\s*:\s*"web_search_call"/g;
+
+/** The web searches a relayed whole Responses body ran (see responsesWebSearches), by a search of its text. */
+export function responsesTextWebSearches(text: string): number {
+  return text.includes('web_search_call') ? (text.match(WEB_SEARCH_CALL)?.length ?? 0) : 0;
 }
 
 /** Responses API usage (input_tokens includes cached). */
@@ -102,6 +128,8 @@ export function responsesToOpenaiChatResponse(res: Obj, o: WireOptions): OaChatR
       total_tokens: u.inputTokens + u.outputTokens,
       ...(u.cachedTokens ? { prompt_tokens_details: { cached_tokens: u.cachedTokens } } : {}),
     };
+    const searches = responsesWebSearches(res.output);
+    if (searches) out.usage[WEB_SEARCHES] = searches;
   }
   return out;
 }

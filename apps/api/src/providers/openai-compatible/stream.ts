@@ -5,7 +5,7 @@
 import type { OaChunk, OaUsage } from '../../translate/wire-types.js';
 import { SseDecoder, usageFromOpenai } from '../compose.js';
 import type { RelayScanner, RelaySink, StreamSink } from '../types.js';
-import { chatContentText, usageFromResponses } from './response.js';
+import { chatContentText, responsesWebSearches, usageFromResponses } from './response.js';
 
 type Obj = Record<string, unknown>;
 
@@ -150,7 +150,9 @@ export class ResponsesRelay implements RelayScanner {
       const j = sink.json(data);
       const r = j?.response as Obj | undefined;
       if (r?.usage) {
-        sink.upstreamUsage = usageFromResponses(r.usage as Obj);
+        const searches = responsesWebSearches(r.output);
+        const usage = usageFromResponses(r.usage as Obj);
+        sink.upstreamUsage = searches ? { ...usage, webSearches: searches } : usage;
         sink.usageFinal = true;
       }
       if (typeof r?.id === 'string') sink.responseId = r.id;
