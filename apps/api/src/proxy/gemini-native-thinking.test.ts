@@ -2,7 +2,8 @@
 // (Anthropic format) whatever the model, and the models that do not think refuse it: Gemini 2.0 and 1.5, Gemma (400
 // "thinking is not supported by this model" / "thinking_config is not supported").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProxyEnv, lastSent, postAs, type ProxyEnv } from '../test/proxy-env.js';
+import { reasoningAsks } from '../test/reasoning.js';
+import { createProxyEnv, lastSent, type ProxyEnv } from '../test/proxy-env.js';
 
 type Obj = Record<string, unknown>;
 
@@ -42,25 +43,8 @@ afterAll(async () => {
   await e?.close();
 });
 
-const post = (path: string, body: object) => postAs(e, path, body);
 const sent = () => lastSent(e);
-const hi = [{ role: 'user', content: 'hi' }];
-
-async function ok(res: Response): Promise<void> {
-  const text = await res.text();
-  expect(res.status, text).toBe(200);
-}
-const chat = async (model: string, reasoning_effort: unknown) =>
-  ok(await post('/v1/chat/completions', { model, messages: hi, reasoning_effort }));
-const thinking = async (model: string, budget_tokens: number) =>
-  ok(
-    await post('/v1/messages', {
-      model,
-      max_tokens: 32000,
-      messages: hi,
-      thinking: { type: 'enabled', budget_tokens },
-    }),
-  );
+const { chat, thinking } = reasoningAsks(() => e);
 
 describe('reasoning to Gemini’s native API', () => {
   const config = () => (sent().generationConfig as Obj | undefined)?.thinkingConfig;

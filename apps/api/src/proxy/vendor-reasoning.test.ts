@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withReasoningFor, withVendorEffort } from '../providers/openai-compatible/adapter.js';
+import { expectOk, HI, reasoningAsks } from '../test/reasoning.js';
 import { createProxyEnv, lastSent, postAs, type ProxyEnv } from '../test/proxy-env.js';
 
 type Obj = Record<string, unknown>;
@@ -54,23 +55,9 @@ afterAll(async () => {
 
 const post = (path: string, body: object) => postAs(e, path, body);
 const sent = () => lastSent(e);
-const hi = [{ role: 'user', content: 'hi' }];
-
-async function ok(res: Response): Promise<void> {
-  const text = await res.text();
-  expect(res.status, text).toBe(200);
-}
-const chat = async (model: string, reasoning_effort: unknown) =>
-  ok(await post('/v1/chat/completions', { model, messages: hi, reasoning_effort }));
-const thinking = async (model: string, budget_tokens: number) =>
-  ok(
-    await post('/v1/messages', {
-      model,
-      max_tokens: 32000,
-      messages: hi,
-      thinking: { type: 'enabled', budget_tokens },
-    }),
-  );
+const { chat, thinking } = reasoningAsks(() => e);
+const hi = HI;
+const ok = expectOk;
 
 describe('an OpenAI-format client’s reasoning_effort to xAI', () => {
   it.each(['grok-4-0709', 'grok-4-fast-reasoning', 'grok-4-1-fast-reasoning', 'grok-code-fast-1'])(
