@@ -34,10 +34,34 @@ import { nativeThinkingFor, thinkingChange, translatedThinkingChange } from './n
 import { anthropicToOpenaiChatResponse, usageFromAnthropic } from './response.js';
 import { AnthropicRelay, AnthropicStreamDecoder } from './stream.js';
 
+type Obj = Record<string, unknown>;
+
 export const ANTHROPIC_VERSION = '2023-06-01';
 
 /** The model a call goes to, as model recognition reads it: its upstream id and the model its config names. */
 const modelOf = (ctx: CallContext) => ({ modelId: ctx.upstreamModel, baseModel: ctx.baseModel });
+
+/**
+ * An Anthropic-format client's body as Anthropic's API is sent it (Messages and count_tokens): thinking blocks another
+ * vendor's reasoning became left out (Anthropic refuses them, see withoutUnsignedThinking; looked for only in a body
+ * whose bytes hold an empty signature), thinking in the form the model takes (nativeThinkingFor, `formed`), the model
+ * rewritten, and with `defaultCap` the default max_tokens when it sets none. The client's bytes with the model
+ * rewritten when none of that applies.
+ */
+function nativeBody(ctx: CallContext, defaultCap: boolean): { body: Buffer | string; formed: Obj | null } {
+  const signed = mayHoldUnsignedThinking(ctx.rawBody) ? withoutUnsignedThinking(ctx.body) : null;
+  const cap =
+    typeof ctx.body.max_tokens === 'number' ? ctx.body.max_tokens : defaultMaxTokensFor(ctx.maxOutputTokens);
+  const formed = nativeThinkingFor(signed ?? ctx.body, modelOf(ctx), cap);
+  const addCap = defaultCap && ctx.body.max_tokens == null;
+  if (!signed && !formed && !addCap)
+    return { body: rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body, formed };
+  const own = formed ?? signed ?? ctx.body;
+  return {
+    body: JSON.stringify({ ...own, model: ctx.upstreamModel, ...(addCap ? { max_tokens: cap } : {}) }),
+    formed,
+  };
+}
 
 function root(provider: ProviderRuntime): string {
   return baseUrlOf(provider).replace(/\/v1$/, '');
@@ -92,25 +116,7 @@ export const anthropicAdapter: ProviderAdapter = {
     const headers = headersFor(ctx.provider, ctx.apiKey, native ? ctx.clientHeaders : undefined);
     switch (ctx.endpoint) {
       case 'messages': {
-        // Thinking blocks another vendor's reasoning became, sent back: Anthropic refuses them (see
-        // withoutUnsignedThinking). Looked for only in a body whose bytes hold an empty signature.
-        const signed = mayHoldUnsignedThinking(ctx.rawBody) ? withoutUnsignedThinking(ctx.body) : null;
-        const cap =
-          typeof ctx.body.max_tokens === 'number'
-            ? ctx.body.max_tokens
-            : defaultMaxTokensFor(ctx.maxOutputTokens);
-        // Thinking in the form the model takes (a client writes the form of the model it named).
-        const formed = nativeThinkingFor(signed ?? ctx.body, modelOf(ctx), cap);
-        let body: Buffer | string =
-          signed || formed
-            ? JSON.stringify({ ...(formed ?? signed), model: ctx.upstreamModel })
-            : rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
-        if (ctx.body.max_tokens == null)
-          body = JSON.stringify({
-            ...(formed ?? signed ?? ctx.body),
-            model: ctx.upstreamModel,
-            max_tokens: defaultMaxTokensFor(ctx.maxOutputTokens),
-          });
+        const { body, formed } = nativeBody(ctx, true);
         const call = makeCall(
           ctx,
           { kind: 'http', request: postJson(`${base}/v1/messages`, headers, body, ctx.stream) },
@@ -121,16 +127,7 @@ export const anthropicAdapter: ProviderAdapter = {
         return call;
       }
       case 'count_tokens': {
-        const signed = mayHoldUnsignedThinking(ctx.rawBody) ? withoutUnsignedThinking(ctx.body) : null;
-        const cap =
-          typeof ctx.body.max_tokens === 'number'
-            ? ctx.body.max_tokens
-            : defaultMaxTokensFor(ctx.maxOutputTokens);
-        const formed = nativeThinkingFor(signed ?? ctx.body, modelOf(ctx), cap);
-        const body =
-          signed || formed
-            ? JSON.stringify({ ...(formed ?? signed), model: ctx.upstreamModel })
-            : rewriteBody(ctx.rawBody, { parsed: ctx.body, model: ctx.upstreamModel }).body;
+        const { body } = nativeBody(ctx, false);
         const request = postJson(`${base}/v1/messages/count_tokens`, headers, body, false);
         const call = makeCall({ ...ctx, endpoint: 'messages' }, { kind: 'http', request }, anthropicWire);
         return {
