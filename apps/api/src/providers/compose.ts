@@ -19,14 +19,7 @@ import {
 import { extractUsageObject } from '../translate/json-fast.js';
 import { SseParser, sseJson } from '../translate/sse.js';
 import { roughTokens } from '../translate/tokens.js';
-import {
-  CACHE_WRITES,
-  cacheWriteFigures,
-  openaiCachedTokens,
-  tokenFigure,
-  WEB_SEARCHES,
-  withEstimates,
-} from '../translate/usage-figures.js';
+import { BILLED_EXTRAS, openaiCachedTokens, tokenFigure, withEstimates } from '../translate/usage-figures.js';
 import type { OaChatResponse, OaChunk, OaUsage } from '../translate/wire-types.js';
 import { normalizeUpstreamError } from './errors.js';
 import type {
@@ -73,9 +66,8 @@ export function usageFromOpenai(u: Partial<OaUsage> | null | undefined): Usage {
     inputTokens: tokenFigure(u?.prompt_tokens),
     outputTokens: tokenFigure(u?.completion_tokens),
     cachedTokens: openaiCachedTokens(u),
-    // A translated answer's cache writes (Claude's, see CACHE_WRITES); never an OpenAI-format upstream's own.
-    ...cacheWriteFigures(u?.[CACHE_WRITES]),
-    ...(u?.[WEB_SEARCHES] ? { webSearches: u[WEB_SEARCHES] } : {}),
+    // What a translated answer bills beyond its tokens (see BILLED_EXTRAS); never an OpenAI-format upstream's own.
+    ...u?.[BILLED_EXTRAS],
   };
 }
 

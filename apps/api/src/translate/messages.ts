@@ -13,13 +13,11 @@ import {
 import { SIGNED_THINKING, signedThinkingOn, type SignedThinkingBlock } from './signed-thinking.js';
 import { chatFilePart, fileByIdRefusal, parseToolArguments } from './shared.js';
 import {
-  anthropicCacheWrites,
-  anthropicWebSearches,
-  CACHE_WRITES,
+  anthropicExtras,
+  BILLED_EXTRAS,
   isFigure,
   openaiCachedTokens,
   tokenFigure,
-  WEB_SEARCHES,
 } from './usage-figures.js';
 import type {
   AnBlock,
@@ -133,11 +131,9 @@ export function anthropicUsageToOpenai(u: Partial<AnUsage> | undefined | null): 
     total_tokens: prompt + completion,
   };
   if (cached) out.prompt_tokens_details = { cached_tokens: cached };
-  // Claude's cache writes, billed above the input price (carried for billing only, see CACHE_WRITES).
-  const writes = prompt > 0 ? anthropicCacheWrites(u) : null;
-  if (writes) out[CACHE_WRITES] = writes;
-  const searches = anthropicWebSearches(u);
-  if (searches) out[WEB_SEARCHES] = searches;
+  // Claude's cache writes and web searches, billed beyond the tokens (carried for billing only, see BILLED_EXTRAS).
+  const extras = anthropicExtras(u);
+  if (extras) out[BILLED_EXTRAS] = extras;
   return out;
 }
 

@@ -51,51 +51,35 @@ export interface UsageFigures {
   estimated?: boolean;
 }
 
-/**
- * The usage's cache writes, on the pivot's OpenAI-shaped usage of a translated answer (a symbol key JSON never carries:
- * the client's usage is OpenAI's, and a chat client has no field for them).
- */
-export const CACHE_WRITES: unique symbol = Symbol('cache writes');
-
-/** The web searches Claude ran, on the pivot's usage of a translated answer (like CACHE_WRITES: billing only). */
-export const WEB_SEARCHES: unique symbol = Symbol('web searches');
-
-/** The web searches an Anthropic usage says Claude ran (`server_tool_use.web_search_requests`), 0 for none. */
-export function anthropicWebSearches(u: unknown): number {
-  if (!isObj(u) || !isObj(u.server_tool_use)) return 0;
-  return tokenFigure(u.server_tool_use.web_search_requests);
-}
-
-export interface CacheWrites {
-  /** Written for the default lifetime (Claude's 5 minutes). */
-  short: number;
-  /** Written for 1 hour. */
-  long: number;
-}
+/** What a usage bills beyond its token figures: cache writes by lifetime and web searches (see core's costOf). */
+export type BilledExtras = Pick<UsageFigures, 'cacheWriteTokens' | 'cacheWriteLongTokens' | 'webSearches'>;
 
 /**
- * Claude's cache writes from an Anthropic usage (`cache_creation_input_tokens`, and its `cache_creation` breakdown by
- * lifetime when given); null for none.
+ * A translated answer's BilledExtras, on the pivot's OpenAI-shaped usage (a symbol key JSON never carries: the client's
+ * usage is its own format's, and a chat client has no field for them).
  */
-export function anthropicCacheWrites(u: unknown): CacheWrites | null {
+export const BILLED_EXTRAS: unique symbol = Symbol('billed extras');
+
+/**
+ * What an Anthropic usage bills beyond its tokens, null for nothing: Claude's cache writes (`cache_creation_input_tokens`,
+ * by lifetime from its `cache_creation` breakdown when given: what is not said to be 1-hour is the default lifetime;
+ * only with a readable `input_tokens`, else the prompt is unknown and there is nothing to bill them within) and its web
+ * searches (`server_tool_use.web_search_requests`).
+ */
+export function anthropicExtras(u: unknown): BilledExtras | null {
   if (!isObj(u)) return null;
-  const by = isObj(u.cache_creation) ? u.cache_creation : null;
-  const long = by ? tokenFigure(by.ephemeral_1h_input_tokens) : 0;
-  const short5m = by ? tokenFigure(by.ephemeral_5m_input_tokens) : 0;
-  // The total, else the breakdown's sum; what is not said to be 1-hour is the default lifetime.
-  const total = Math.max(tokenFigure(u.cache_creation_input_tokens), long + short5m);
-  return total > 0 ? { short: total - Math.min(long, total), long: Math.min(long, total) } : null;
-}
-
-/** The usage figures of cache writes (none: nothing added). */
-export function cacheWriteFigures(
-  w: CacheWrites | null | undefined,
-): Pick<UsageFigures, 'cacheWriteTokens' | 'cacheWriteLongTokens'> {
-  if (!w) return {};
-  return {
-    ...(w.short > 0 ? { cacheWriteTokens: w.short } : {}),
-    ...(w.long > 0 ? { cacheWriteLongTokens: w.long } : {}),
-  };
+  const out: BilledExtras = {};
+  if (isFigure(u.input_tokens)) {
+    const by = isObj(u.cache_creation) ? u.cache_creation : null;
+    const long = by ? tokenFigure(by.ephemeral_1h_input_tokens) : 0;
+    const short5m = by ? tokenFigure(by.ephemeral_5m_input_tokens) : 0;
+    const total = Math.max(tokenFigure(u.cache_creation_input_tokens), long + short5m);
+    if (total > Math.min(long, total)) out.cacheWriteTokens = total - Math.min(long, total);
+    if (long > 0 && total > 0) out.cacheWriteLongTokens = Math.min(long, total);
+  }
+  const searches = isObj(u.server_tool_use) ? tokenFigure(u.server_tool_use.web_search_requests) : 0;
+  if (searches > 0) out.webSearches = searches;
+  return out.cacheWriteTokens || out.cacheWriteLongTokens || out.webSearches ? out : null;
 }
 
 /**
@@ -123,6 +107,7 @@ export function withEstimates(
   }
   if (reported && !estimated) return reported;
   const u: UsageFigures = { inputTokens, outputTokens, cachedTokens: reported?.cachedTokens ?? 0 };
+  // What it bills beyond its tokens stands with estimated tokens too.
   if (reported?.cacheWriteTokens) u.cacheWriteTokens = reported.cacheWriteTokens;
   if (reported?.cacheWriteLongTokens) u.cacheWriteLongTokens = reported.cacheWriteLongTokens;
   if (reported?.webSearches) u.webSearches = reported.webSearches;

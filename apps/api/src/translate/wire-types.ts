@@ -3,7 +3,7 @@
  * fields translation reads and writes; unknown fields are tolerated.
  */
 import type { SIGNED_THINKING, SignedThinkingBlock } from './signed-thinking.js';
-import type { CACHE_WRITES, CacheWrites, WEB_SEARCHES } from './usage-figures.js';
+import type { BILLED_EXTRAS, BilledExtras } from './usage-figures.js';
 
 // ---------- OpenAI chat completions ----------
 
@@ -88,10 +88,8 @@ export interface OaUsage {
   total_tokens: number;
   prompt_tokens_details?: { cached_tokens?: number };
   completion_tokens_details?: { reasoning_tokens?: number };
-  /** Prompt tokens the upstream wrote to its cache (Claude), for billing; never sent to a client (a symbol key). */
-  [CACHE_WRITES]?: CacheWrites;
-  /** Web searches Claude ran, for billing; never sent to a client (a symbol key). */
-  [WEB_SEARCHES]?: number;
+  /** What it bills beyond its tokens (Claude's cache writes and web searches); never sent to a client (a symbol key). */
+  [BILLED_EXTRAS]?: BilledExtras;
 }
 
 export interface OaChatResponse {

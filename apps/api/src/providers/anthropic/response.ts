@@ -7,13 +7,7 @@ import type {
   OaChatResponse,
   OaToolCall,
 } from '../../translate/wire-types.js';
-import {
-  anthropicCacheWrites,
-  anthropicWebSearches,
-  cacheWriteFigures,
-  isFigure,
-  tokenFigure,
-} from '../../translate/usage-figures.js';
+import { anthropicExtras, isFigure, tokenFigure } from '../../translate/usage-figures.js';
 import { SIGNED_THINKING, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 import type { Usage } from '../types.js';
 
@@ -31,9 +25,8 @@ export function usageFromAnthropic(u: Obj | null | undefined): Usage {
       : 0,
     outputTokens: tokenFigure(u?.output_tokens),
     cachedTokens: cached,
-    // What Claude wrote to its cache, billed above the input price (unknown prompt: nothing to bill it within).
-    ...(isFigure(u?.input_tokens) ? cacheWriteFigures(anthropicCacheWrites(u)) : {}),
-    ...(anthropicWebSearches(u) ? { webSearches: anthropicWebSearches(u) } : {}),
+    // What Claude bills beyond the tokens: its cache writes and web searches.
+    ...anthropicExtras(u),
   };
 }
 

@@ -30,7 +30,7 @@ export function mergeAnthropicUsage(into: Partial<AnUsage>, u: Obj, delta: boole
     if (typeof v === 'number') into[k] = v;
     else if (delta && k === 'output_tokens') delete into[k];
   }
-  // The cache writes by lifetime (see anthropicCacheWrites).
+  // The cache writes by lifetime (see anthropicExtras).
   const by = u.cache_creation;
   if (by && typeof by === 'object' && !Array.isArray(by))
     into.cache_creation = by as AnUsage['cache_creation'];

@@ -7,7 +7,7 @@ import {
   type OaToolCall,
   type OaUsage,
 } from '../../translate/wire-types.js';
-import { CACHE_WRITES, tokenFigure } from '../../translate/usage-figures.js';
+import { BILLED_EXTRAS, tokenFigure } from '../../translate/usage-figures.js';
 import { SIGNED_THINKING, type SignedThinkingBlock } from '../../translate/signed-thinking.js';
 import { usageFromOpenai } from '../compose.js';
 import { FailedAnswer, type UpstreamError, type Usage } from '../types.js';
@@ -155,6 +155,6 @@ export function converseUsageToOpenai(u: Obj | null | undefined): OaUsage {
     ...(cached ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
     // Claude on Bedrock bills its cache writes above the input price (Converse does not say their lifetime: the
     // default's price).
-    ...(written ? { [CACHE_WRITES]: { short: written, long: 0 } } : {}),
+    ...(written ? { [BILLED_EXTRAS]: { cacheWriteTokens: written } } : {}),
   };
 }

@@ -3,7 +3,7 @@
  * (compose.ts).
  */
 import type { OaChatResponse, OaFinishReason, OaToolCall } from '../../translate/wire-types.js';
-import { tokenFigure, WEB_SEARCHES } from '../../translate/usage-figures.js';
+import { BILLED_EXTRAS, tokenFigure } from '../../translate/usage-figures.js';
 import type { Usage, WireOptions } from '../types.js';
 
 type Obj = Record<string, unknown>;
@@ -129,7 +129,7 @@ export function responsesToOpenaiChatResponse(res: Obj, o: WireOptions): OaChatR
       ...(u.cachedTokens ? { prompt_tokens_details: { cached_tokens: u.cachedTokens } } : {}),
     };
     const searches = responsesWebSearches(res.output);
-    if (searches) out.usage[WEB_SEARCHES] = searches;
+    if (searches) out.usage[BILLED_EXTRAS] = { webSearches: searches };
   }
   return out;
 }
